@@ -1,0 +1,49 @@
+// Shared definitions of the torch-ts native addon.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+
+namespace tts {
+
+using index_t = int64_t;
+
+// Instruction sets with their own kernels, best last so that `<=` means "no better than".
+enum class Isa : int { scalar = 0, avx2 = 1, avx512 = 2 };
+
+// Best ISA that this CPU and OS support (cached after the first call).
+Isa detected_isa();
+// ISA the kernels use now: detected_isa() unless lowered with set_active_isa (for tests).
+Isa active_isa();
+// Returns the ISA applied: `want` clamped to what the CPU supports.
+Isa set_active_isa(Isa want);
+
+inline index_t min_i(index_t a, index_t b) { return a < b ? a : b; }
+inline index_t max_i(index_t a, index_t b) { return a > b ? a : b; }
+inline index_t round_up(index_t x, index_t m) { return (x + m - 1) / m * m; }
+
+// A grow-only 64-byte aligned scratch buffer; one per thread for GEMM packing.
+class ScratchBuffer {
+ public:
+  ScratchBuffer() = default;
+  ScratchBuffer(const ScratchBuffer&) = delete;
+  ScratchBuffer& operator=(const ScratchBuffer&) = delete;
+  ~ScratchBuffer() { std::free(ptr_); }
+  void* get(size_t bytes) {
+    if (bytes > size_) {
+      std::free(ptr_);
+      size_ = (bytes + 4095) / 4096 * 4096;
+      ptr_ = std::aligned_alloc(64, size_);
+      if (ptr_ == nullptr) std::abort();
+    }
+    return ptr_;
+  }
+
+ private:
+  void* ptr_ = nullptr;
+  size_t size_ = 0;
+};
+
+}  // namespace tts

@@ -1,0 +1,51 @@
+// GEMM: C = alpha * op(A) * op(B) + beta * C, batched, for float and double.
+//
+// A is m x k and B is k x n, each with its own row and column strides (in elements), so a
+// transposed or otherwise strided operand is read in place by the packing routines. C is
+// row-major with leading dimension ldc. beta == 0 overwrites C without reading it (NaN in C
+// does not propagate), as in BLAS and PyTorch.
+#pragma once
+
+#include "common.h"
+
+namespace tts {
+
+template <typename T>
+struct GemmArgs {
+  index_t m = 0, n = 0, k = 0;
+  T alpha = 1, beta = 0;
+  const T* a = nullptr;
+  index_t a_rs = 0, a_cs = 0;
+  const T* b = nullptr;
+  index_t b_rs = 0, b_cs = 0;
+  T* c = nullptr;
+  index_t ldc = 0;
+  index_t batch = 1;
+  index_t a_bs = 0, b_bs = 0, c_bs = 0;  // batch strides; 0 broadcasts an operand
+};
+
+template <typename T>
+void gemm(const GemmArgs<T>& args);
+
+// A register-blocked micro-kernel: C[0:MR, 0:NR] (row-major, ldc) = alpha * Ap * Bp + beta * C,
+// where Ap holds kc columns of MR values of A and Bp kc rows of NR values of B (both packed).
+template <typename T>
+using MicroKernelFn = void (*)(index_t kc, const T* ap, const T* bp, T* c, index_t ldc, T alpha,
+                               T beta);
+
+template <typename T>
+struct MicroKernel {
+  MicroKernelFn<T> fn;
+  int mr, nr;   // register tile
+  int kc, nc;   // cache blocking: a kc x nc block of packed B stays in L2
+};
+
+// The kernels available on this machine for each ISA (defined in gemm_kernels_*.cc).
+template <typename T>
+MicroKernel<T> micro_kernel_scalar();
+template <typename T>
+MicroKernel<T> micro_kernel_avx2();
+template <typename T>
+MicroKernel<T> micro_kernel_avx512();
+
+}  // namespace tts

@@ -1,0 +1,241 @@
+// The backward engine: runs the graph's nodes in dependency order, later nodes first, summing the
+// gradients that reach each node, and either accumulates into leaves' .grad or captures the
+// gradients of requested inputs (torch.autograd.grad).
+
+import type { Tensor } from "../core/tensor.js";
+import { AccumulateGrad, type Node, OpNode } from "./node.js";
+import { isGradEnabled, setGradEnabled } from "./grad-mode.js";
+import { anomalyCheck, isAnomalyEnabled } from "./anomaly.js";
+
+export interface BackwardOptions {
+  retainGraph?: boolean | null;
+  createGraph?: boolean;
+  inputs?: Tensor | Tensor[] | null;
+}
+
+export interface GradOptions {
+  gradOutputs?: Tensor | (Tensor | null)[] | null;
+  retainGraph?: boolean | null;
+  createGraph?: boolean;
+  allowUnused?: boolean | null;
+  materializeGrads?: boolean;
+}
+
+type Capture = { node: Node; outputNr: number; grad: Tensor | null };
+
+function checkRoot(t: Tensor, g: Tensor | null, op: string): Tensor {
+  if (!t._requiresGrad) throw new Error("element 0 of tensors does not require grad and does not have a grad_fn");
+  if (g === null) {
+    if (t.numel() !== 1) throw new Error("grad can be implicitly created only for scalar outputs");
+    return onesLikeForGrad(t);
+  }
+  if (g.shape.join() !== t.shape.join()) {
+    throw new Error(`${op}: Mismatch in shape: grad_output[0] has a shape of [${g.shape.join(", ")}] and output[0] has a shape of [${t.shape.join(", ")}].`);
+  }
+  return g;
+}
+
+/** tensor.backward / torch.autograd.backward. */
+export function runBackward(roots: Tensor[], grads: (Tensor | null)[], options: BackwardOptions): void {
+  const createGraph = options.createGraph ?? false;
+  const retainGraph = options.retainGraph ?? createGraph;
+  const rootGrads = roots.map((t, i) => checkRoot(t, grads[i] ?? null, "backward"));
+  let captures: Capture[] | null = null;
+  if (options.inputs !== undefined && options.inputs !== null) {
+    const inputs = Array.isArray(options.inputs) ? options.inputs : [options.inputs];
+    if (inputs.length === 0) throw new Error("backward: 'inputs' argument to backward() cannot be empty.");
+    captures = inputs.map((t) => {
+      if (!t._requiresGrad) throw new Error("One of the differentiated Tensors does not require grad");
+      const [node, nr] = t._gradEdge();
+      return { node, outputNr: nr, grad: null };
+    });
+  }
+  execute(roots, rootGrads, { createGraph, retainGraph, captures, accumulate: true });
+}
+
+/** torch.autograd.grad. */
+export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], options: GradOptions = {}): (Tensor | null)[] {
+  const outs = Array.isArray(outputs) ? outputs : [outputs];
+  const ins = Array.isArray(inputs) ? inputs : [inputs];
+  const gos = options.gradOutputs === undefined || options.gradOutputs === null
+    ? outs.map(() => null)
+    : Array.isArray(options.gradOutputs) ? options.gradOutputs : [options.gradOutputs];
+  if (gos.length !== outs.length) throw new Error(`grad requires one grad_output per output: got ${gos.length} grad_outputs and ${outs.length} outputs`);
+  const createGraph = options.createGraph ?? false;
+  const retainGraph = options.retainGraph ?? createGraph;
+  const rootGrads = outs.map((t, i) => checkRoot(t, gos[i] ?? null, "autograd.grad"));
+  const captures = ins.map((t, i) => {
+    if (!t._requiresGrad) throw new Error(`One of the differentiated Tensors does not require grad (input ${i})`);
+    const [node, nr] = t._gradEdge();
+    return { node, outputNr: nr, grad: null } as Capture;
+  });
+  execute(outs, rootGrads, { createGraph, retainGraph, captures, accumulate: false });
+  return captures.map((c, i) => {
+    if (c.grad === null) {
+      if (options.materializeGrads) return zerosFor(ins[i]!);
+      if (!options.allowUnused) {
+        throw new Error("One of the differentiated Tensors appears to not have been used in the graph. Set allow_unused=True if this is the desired behavior.");
+      }
+    }
+    return c.grad;
+  });
+}
+
+function zerosFor(t: Tensor): Tensor {
+  return t.newZeros(t.shape);
+}
+
+// Ops are reached through Tensor methods: the engine must not import op modules (import cycle).
+function onesLikeForGrad(t: Tensor): Tensor {
+  return t.newOnes(t.shape);
+}
+
+function addForGrad(a: Tensor, b: Tensor): Tensor {
+  return a.add(b);
+}
+
+interface ExecOptions {
+  createGraph: boolean;
+  retainGraph: boolean;
+  captures: Capture[] | null;
+  /** backward() accumulates into leaves; autograd.grad only captures. */
+  accumulate: boolean;
+}
+
+function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
+  // Dependencies: how many edges point into each node from nodes reachable from the roots.
+  const deps = new Map<Node, number>();
+  const seen = new Set<Node>();
+  const stack: Node[] = [];
+  const rootEdges = roots.map((t) => t._gradEdge());
+  for (const [n] of rootEdges) if (!seen.has(n)) { seen.add(n); stack.push(n); }
+  while (stack.length) {
+    const n = stack.pop()!;
+    for (const [next] of n.nextFunctions) {
+      if (!next) continue;
+      deps.set(next, (deps.get(next) ?? 0) + 1);
+      if (!seen.has(next)) { seen.add(next); stack.push(next); }
+    }
+  }
+
+  // With captures and no accumulation, only nodes that lead to a captured node need to run.
+  let needed: Set<Node> | null = null;
+  const captureByNode = new Map<Node, Capture[]>();
+  if (opt.captures) {
+    for (const c of opt.captures) {
+      const list = captureByNode.get(c.node) ?? [];
+      list.push(c);
+      captureByNode.set(c.node, list);
+    }
+  }
+  if (opt.captures) needed = nodesLeadingTo(seen, new Set(captureByNode.keys()));
+
+  const buffers = new Map<Node, (Tensor | null)[]>();
+  const addGrad = (node: Node, nr: number, g: Tensor): void => {
+    let buf = buffers.get(node);
+    if (!buf) { buf = []; buffers.set(node, buf); }
+    const prev = buf[nr];
+    buf[nr] = prev ? addForGrad(prev, g) : g;
+  };
+  rootEdges.forEach(([n, nr], i) => addGrad(n, nr, rootGrads[i]!));
+
+  // Ready nodes, highest sequence number first (PyTorch's order).
+  const ready: Node[] = [];
+  for (const [n] of rootEdges) if (!deps.get(n) && !ready.includes(n)) ready.push(n);
+  const prevMode = isGradEnabled();
+  setGradEnabled(opt.createGraph);
+  try {
+    while (ready.length) {
+      ready.sort((a, b) => a.sequenceNr - b.sequenceNr);
+      const node = ready.pop()!;
+      const buf = buffers.get(node) ?? [];
+      buffers.delete(node);
+      runOutputHooks(node, buf);
+      const caps = captureByNode.get(node);
+      if (caps) for (const c of caps) {
+        const g = buf[c.outputNr] ?? null;
+        if (g) c.grad = c.grad ? addForGrad(c.grad, g) : g;
+      }
+      let results: (Tensor | null)[] = [];
+      if (node instanceof AccumulateGrad) {
+        // backward(inputs=...) accumulates only into the given tensors, after the run.
+        if (opt.accumulate && !opt.captures) accumulateInto(node.variable, buf[0] ?? null, opt.createGraph);
+      } else if (!needed || needed.has(node)) {
+        if (buf.some((g) => g)) {
+          results = node.apply(buf);
+          if (isAnomalyEnabled()) anomalyCheck(node, results);
+          if (!opt.retainGraph && node instanceof OpNode) node.release();
+        }
+      }
+      node.nextFunctions.forEach(([next, nr], i) => {
+        if (!next) return;
+        const g = results[i];
+        if (g) addGrad(next, nr, g);
+        const left = (deps.get(next) ?? 1) - 1;
+        deps.set(next, left);
+        if (left === 0) ready.push(next);
+      });
+    }
+  } finally {
+    setGradEnabled(prevMode);
+  }
+  // backward(inputs=...) accumulates into exactly the given tensors.
+  if (opt.accumulate && opt.captures) {
+    for (const c of opt.captures) {
+      if (!c.grad) continue;
+      const t = c.node instanceof AccumulateGrad ? c.node.variable : c.node.retainedOutputs.get(c.outputNr)?.deref();
+      if (t) accumulateInto(t, c.grad, opt.createGraph, c.node instanceof AccumulateGrad);
+    }
+  }
+}
+
+function nodesLeadingTo(all: Set<Node>, targets: Set<Node>): Set<Node> {
+  const memo = new Map<Node, boolean>();
+  const visit = (n: Node): boolean => {
+    const m = memo.get(n);
+    if (m !== undefined) return m;
+    memo.set(n, false);
+    let r = targets.has(n);
+    for (const [next] of n.nextFunctions) if (next && visit(next)) r = true;
+    memo.set(n, r);
+    return r;
+  };
+  const out = new Set<Node>();
+  for (const n of all) if (visit(n)) out.add(n);
+  return out;
+}
+
+/** Hooks registered on non-leaf tensors, and retainGrad, see the summed gradient of their output. */
+function runOutputHooks(node: Node, buf: (Tensor | null)[]): void {
+  for (const [nr, hooks] of node.outputHooks) {
+    let g = buf[nr];
+    if (!g) continue;
+    for (const h of hooks) {
+      const r = h(g);
+      if (r) g = r;
+    }
+    buf[nr] = g;
+  }
+  for (const [nr, ref] of node.retainedOutputs) {
+    const t = ref.deref();
+    const g = buf[nr];
+    if (!t || !g) continue;
+    t._grad = t._grad ? addForGrad(t._grad, g) : g.detach();
+  }
+}
+
+function accumulateInto(t: Tensor, g: Tensor | null, createGraph: boolean, runHooks = true): void {
+  if (!g) return;
+  if (runHooks) for (const h of t._leafHooks) {
+    const r = h(g);
+    if (r) g = r;
+  }
+  if (t._grad === null) {
+    // A detached copy unless building a graph of the gradient (then the graph is kept).
+    t._grad = createGraph ? g : g.detach().clone();
+  } else if (createGraph) {
+    t._grad = addForGrad(t._grad, g);
+  } else {
+    t._grad = t._grad.detach().add_(g.detach());
+  }
+}

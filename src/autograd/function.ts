@@ -1,0 +1,57 @@
+// Custom autograd functions: class MyFn extends torch.autograd.Function with static forward(ctx, ...)
+// and static backward(ctx, ...grads), called as MyFn.apply(...).
+
+import { Tensor } from "../core/tensor.js";
+import { noGrad } from "./grad-mode.js";
+import { record } from "./record.js";
+
+export class FunctionCtx {
+  savedTensors: Tensor[] = [];
+  needsInputGrad: boolean[] = [];
+  /** @internal */ _dirty: Tensor[] = [];
+  /** @internal */ _nonDifferentiable: Set<Tensor> = new Set();
+  /** @internal */ _materializeGrads = true;
+  /** Free-form fields, as Python's ctx.attr = value. */
+  [key: string]: unknown;
+
+  saveForBackward(...tensors: (Tensor | null)[]): void {
+    this.savedTensors = tensors.filter((t): t is Tensor => t !== null);
+  }
+  markDirty(...tensors: Tensor[]): void { this._dirty.push(...tensors); }
+  markNonDifferentiable(...tensors: Tensor[]): void { for (const t of tensors) this._nonDifferentiable.add(t); }
+  setMaterializeGrads(value: boolean): void { this._materializeGrads = value; }
+}
+
+type BackwardResult = Tensor | null | undefined | (Tensor | null | undefined)[];
+
+export class Function {
+  static forward(_ctx: FunctionCtx, ..._args: unknown[]): Tensor | Tensor[] {
+    throw new Error(`You must implement the forward function for custom autograd.Function.`);
+  }
+  static backward(_ctx: FunctionCtx, ..._grads: Tensor[]): BackwardResult {
+    throw new Error(`You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.`);
+  }
+
+  /** Runs forward without recording, then records one graph node whose vjp is `backward`. */
+  static apply(...args: unknown[]): Tensor | Tensor[] {
+    const ctx = new FunctionCtx();
+    ctx.needsInputGrad = args.map((a) => a instanceof Tensor && a.requiresGrad);
+    const result = noGrad(() => this.forward(ctx, ...args));
+    const outs = (Array.isArray(result) ? result : [result]).map((o) => {
+      if (!(o instanceof Tensor)) throw new Error(`${this.name}.forward must return a Tensor or an array of Tensors`);
+      // An input returned as is becomes a new tensor sharing its storage, so the input keeps its history.
+      return args.includes(o) && !ctx._dirty.includes(o) ? o.detach() : o;
+    });
+    const inputs = args.map((a) => (a instanceof Tensor ? a : null));
+    const differentiable = outs.filter((o) => !ctx._nonDifferentiable.has(o));
+    record(`${this.name}Backward`, inputs, differentiable, (grads) => {
+      const r = this.backward(ctx, ...grads);
+      const list = Array.isArray(r) ? r : [r];
+      if (list.length !== args.length && !(list.length > args.length && list.slice(args.length).every((x) => x == null))) {
+        throw new Error(`function ${this.name}Backward returned an incorrect number of gradients (expected ${args.length}, got ${list.length})`);
+      }
+      return list.map((g) => g ?? null);
+    }, ctx.savedTensors);
+    return Array.isArray(result) ? outs : outs[0]!;
+  }
+}

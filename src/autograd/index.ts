@@ -1,0 +1,7 @@
+// torch.autograd
+export { grad, type BackwardOptions, type GradOptions } from "./engine.js";
+export { backward } from "./backward.js";
+export { Function, FunctionCtx } from "./function.js";
+export { gradcheck, gradgradcheck } from "./gradcheck.js";
+export { detectAnomaly, setDetectAnomaly } from "./anomaly.js";
+export { Node } from "./node.js";

@@ -1,0 +1,81 @@
+// Graph nodes: a Node is PyTorch's grad_fn. Its backward is written in public ops, so running it
+// with grad mode on (createGraph) records a graph of the gradient itself: higher-order gradients.
+
+import type { Tensor } from "../core/tensor.js";
+import type { DType } from "../core/dtype.js";
+
+export type Edge = readonly [Node | null, number];
+export type GradHook = (grad: Tensor) => Tensor | void | undefined;
+
+let sequence = 0;
+
+export abstract class Node {
+  /** Creation order: the engine runs later nodes first, as PyTorch does. */
+  readonly sequenceNr = sequence++;
+  nextFunctions: Edge[] = [];
+  /** Hooks on the gradient of output i (registerHook / retainGrad on non-leaf tensors). */
+  outputHooks: Map<number, GradHook[]> = new Map();
+  /** Non-leaf tensors whose .grad is kept (retainGrad), by output index. */
+  retainedOutputs: Map<number, WeakRef<Tensor>> = new Map();
+  abstract name(): string;
+  abstract apply(grads: (Tensor | null)[]): (Tensor | null)[];
+  toString(): string { return `<${this.name()}>`; }
+  [Symbol.for("nodejs.util.inspect.custom")](): string { return `<${this.name()} object>`; }
+}
+
+export interface OutputMeta { shape: number[]; dtype: DType }
+
+export interface SavedTensor { tensor: Tensor; version: number }
+
+/** A node made by an op: its vjp closure gets the output grads (zeros filled in for unused ones). */
+export class OpNode extends Node {
+  released = false;
+  constructor(
+    private readonly opName: string,
+    readonly outputs: OutputMeta[],
+    private vjp: ((grads: Tensor[]) => (Tensor | null | undefined)[]) | null,
+    readonly saved: SavedTensor[],
+    private readonly makeZeros: (meta: OutputMeta) => Tensor,
+  ) {
+    super();
+  }
+  name(): string { return this.opName; }
+  checkSaved(): void {
+    if (this.released || !this.vjp) {
+      throw new Error("Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.");
+    }
+    for (const s of this.saved) {
+      if (s.tensor._version !== s.version) {
+        const t = s.tensor;
+        const producer = t.gradFn ? `, which is output ${t._outputNr} of ${t.gradFn.name()},` : "";
+        throw new Error(`one of the variables needed for gradient computation has been modified by an inplace operation: [${typeTag(t)} [${t.shape.join(", ")}]]${producer} is at version ${t._version}; expected version ${s.version} instead. Hint: the backtrace further above shows the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!`);
+      }
+    }
+  }
+  apply(grads: (Tensor | null)[]): (Tensor | null)[] {
+    this.checkSaved();
+    const filled = this.outputs.map((m, i) => grads[i] ?? this.makeZeros(m));
+    const out = this.vjp!(filled);
+    return this.nextFunctions.map((_, i) => out[i] ?? null);
+  }
+  release(): void {
+    this.released = true;
+    this.vjp = null;
+    this.saved.length = 0;
+  }
+}
+
+/** The sink of a leaf tensor's gradient: accumulates into `.grad`. */
+export class AccumulateGrad extends Node {
+  constructor(readonly variable: Tensor) { super(); }
+  name(): string { return "torch::autograd::AccumulateGrad"; }
+  apply(): (Tensor | null)[] { return []; }
+}
+
+function typeTag(t: Tensor): string {
+  const names: Record<string, string> = {
+    float32: "FloatTensor", float64: "DoubleTensor", float16: "HalfTensor", bfloat16: "BFloat16Tensor",
+    int8: "CharTensor", uint8: "ByteTensor", int16: "ShortTensor", int32: "IntTensor", int64: "LongTensor", bool: "BoolTensor",
+  };
+  return `torch.${names[t.dtype.name]}`;
+}

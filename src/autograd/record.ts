@@ -1,0 +1,65 @@
+// The one way an op joins the autograd graph. An op computes its outputs without recording,
+// then calls record() with its inputs and a vjp written in public ops.
+
+import type { Tensor } from "../core/tensor.js";
+import { isGradEnabled } from "./grad-mode.js";
+import { type Edge, OpNode, type OutputMeta } from "./node.js";
+
+export type Vjp = (grads: Tensor[]) => (Tensor | null | undefined)[];
+
+/** True when an op on these inputs must be recorded. */
+export function needsGrad(...inputs: readonly (Tensor | null | undefined | readonly (Tensor | null | undefined)[])[]): boolean {
+  if (!isGradEnabled()) return false;
+  for (const t of inputs) {
+    if (Array.isArray(t)) { for (const u of t) if (u && (u as Tensor)._requiresGrad) return true; }
+    else if (t && (t as Tensor)._requiresGrad) return true;
+  }
+  return false;
+}
+
+/**
+ * Records `outputs = op(inputs)`: `vjp(gradOutputs)` returns one gradient (or null) per input,
+ * computed with public ops (so createGraph gives higher-order gradients). `saved` are tensors the
+ * vjp reads: modifying them in place before backward is an error, as in PyTorch.
+ * Returns outputs for chaining. Nothing happens when no input requires grad or grad mode is off.
+ */
+export function record<T extends Tensor | Tensor[]>(
+  name: string,
+  inputs: readonly (Tensor | null | undefined)[],
+  outputs: T,
+  vjp: Vjp,
+  saved: readonly Tensor[] = [],
+): T {
+  if (!needsGrad(inputs)) return outputs;
+  const outs = (Array.isArray(outputs) ? outputs : [outputs]) as Tensor[];
+  const next: Edge[] = inputs.map((t) => (t && t._requiresGrad ? t._gradEdge() : [null, 0]));
+  const metas: OutputMeta[] = outs.map((o) => ({ shape: o.shape, dtype: o.dtype }));
+  const node = new OpNode(name, metas, vjp, saved.map((t) => ({ tensor: t, version: t._version })), (m) => zerosFor(outs[0]!, m));
+  node.nextFunctions = next;
+  outs.forEach((o, i) => {
+    if (!o.dtype.isFloatingPoint) return;
+    o._requiresGrad = true;
+    o._gradFn = node;
+    o._outputNr = i;
+  });
+  return outputs;
+}
+
+function zerosFor(like: Tensor, m: OutputMeta): Tensor {
+  return like.newZeros(m.shape, { dtype: m.dtype });
+}
+
+/** Sums a broadcast gradient back to `shape` (reduction of broadcast dims). */
+export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
+  const gs = g.shape;
+  if (gs.length === shape.length && gs.every((d, i) => d === shape[i])) return g;
+  const lead = gs.length - shape.length;
+  const dims: number[] = [];
+  for (let i = 0; i < gs.length; i++) {
+    if (i < lead) dims.push(i);
+    else if (shape[i - lead] === 1 && gs[i] !== 1) dims.push(i);
+  }
+  let r = dims.length ? g.sum(dims, true) : g;
+  if (lead > 0) r = r.reshape(shape as number[]);
+  return r;
+}

@@ -1,0 +1,213 @@
+// Interpolation kernels (F.interpolate's nearest, nearest-exact, linear, bilinear, bicubic and
+// trilinear modes, with antialias for bilinear/bicubic) and their backward kernels, on contiguous
+// row-major arrays laid out as (planes..., spatial...). 'area' mode is adaptive average pooling
+// (pool.ts).
+//
+// Every mode is a product of 1-d resamplings (interp-taps.ts), so the kernels apply one pass per
+// resized dim, last dim first, through float64 buffers; the backward kernels apply the transposed
+// passes in reverse order. Mathematically this is ATen's sum over the 2^d (or 4^d) neighbours.
+
+import type { FloatArray } from "./pool.js";
+import {
+  type ScaleFactor, type Taps, antialiasTaps, cubicTaps, linearTaps, nearestTaps,
+} from "./interp-taps.js";
+
+export * from "./interp-taps.js";
+
+export type InterpolateMode = "nearest" | "nearest-exact" | "linear" | "bilinear" | "bicubic" | "trilinear";
+
+export interface InterpolateParams {
+  readonly mode: InterpolateMode;
+  /** One size per spatial dim (the last `outputSize.length` dims of the input). */
+  readonly outputSize: readonly number[];
+  /** For linear, bilinear, bicubic and trilinear; false when omitted. */
+  readonly alignCorners?: boolean;
+  /**
+   * The user's scale factors (output/input) per spatial dim, when F.interpolate passes them to the
+   * kernel (a scale_factor given and recompute_scale_factor not true); they set the source step.
+   */
+  readonly scales?: readonly ScaleFactor[];
+  /** bilinear and bicubic only. */
+  readonly antialias?: boolean;
+}
+
+/** The 1-d resamplings of `params` for an input whose spatial sizes are `inSpatial`. */
+export function interpolateTaps(inSpatial: readonly number[], params: InterpolateParams): Taps[] {
+  const k = params.outputSize.length;
+  if (inSpatial.length !== k) {
+    throw new Error(`interpolate kernels: ${inSpatial.length} input spatial dims but ${k} output sizes`);
+  }
+  const ac = params.alignCorners ?? false;
+  const taps: Taps[] = [];
+  for (let i = 0; i < k; i++) {
+    const inSize = inSpatial[i]!, outSize = params.outputSize[i]!, scale = params.scales?.[i];
+    if (!(inSize > 0 && outSize > 0)) {
+      throw new Error(`interpolate kernels: Input and output sizes should be greater than 0, but got input ${inSize} and output ${outSize}`);
+    }
+    switch (params.mode) {
+      case "nearest": taps.push(nearestTaps(inSize, outSize, scale, false)); break;
+      case "nearest-exact": taps.push(nearestTaps(inSize, outSize, scale, true)); break;
+      case "linear": case "bilinear": case "trilinear":
+        taps.push(params.antialias ? antialiasTaps(inSize, outSize, ac, scale, "bilinear") : linearTaps(inSize, outSize, ac, scale));
+        break;
+      case "bicubic":
+        taps.push(params.antialias ? antialiasTaps(inSize, outSize, ac, scale, "bicubic") : cubicTaps(inSize, outSize, ac, scale));
+        break;
+    }
+  }
+  return taps;
+}
+
+/**
+ * F.interpolate's output size and kernel scales: with `scaleFactor`, the size is
+ * floor(input * factor); the factors reach the kernel unless recompute_scale_factor is true (then
+ * the kernel derives its step from the sizes). Argument errors are the op layer's.
+ */
+export function interpolateSizeAndScales(
+  inSpatial: readonly number[],
+  opts: { size?: readonly number[] | null; scaleFactor?: readonly number[] | null; recomputeScaleFactor?: boolean | null },
+): { outputSize: number[]; scales: number[] | null } {
+  if (opts.size != null) return { outputSize: [...opts.size], scales: null };
+  const sf = opts.scaleFactor;
+  if (sf == null) throw new Error("either size or scale_factor should be defined");
+  const outputSize = inSpatial.map((s, i) => Math.floor(s * sf[i]!));
+  return { outputSize, scales: opts.recomputeScaleFactor ? null : [...sf] };
+}
+
+/** Forward interpolation; `output` has shape (leading dims of the input..., params.outputSize...). */
+export function interpolateForward(
+  input: FloatArray, inputShape: readonly number[], output: FloatArray, params: InterpolateParams,
+): void {
+  const k = params.outputSize.length;
+  resampleForward(input, inputShape, output, interpolateTaps(inputShape.slice(inputShape.length - k), params));
+}
+
+/** Backward of interpolateForward: `gradInput` (overwritten) has the input's shape. */
+export function interpolateBackward(
+  gradOutput: FloatArray, gradInput: FloatArray, inputShape: readonly number[], params: InterpolateParams,
+): void {
+  const k = params.outputSize.length;
+  resampleBackward(gradOutput, gradInput, inputShape, interpolateTaps(inputShape.slice(inputShape.length - k), params));
+}
+
+function isIdentity(t: Taps): boolean {
+  if (t.taps !== 1 || t.inSize !== t.outSize) return false;
+  for (let o = 0; o < t.outSize; o++) if (t.index[o] !== o || t.weight[o] !== 1) return false;
+  return true;
+}
+
+function product(a: readonly number[], from: number, to: number): number {
+  let p = 1;
+  for (let i = from; i < to; i++) p *= a[i]!;
+  return p;
+}
+
+/** Splits `shape` into planes and the last `k` (spatial) sizes. */
+function splitShape(shape: readonly number[], k: number): [number, number[]] {
+  if (shape.length < k) throw new Error(`interpolate kernels: shape [${shape.join(", ")}] has fewer than ${k} dims`);
+  return [product(shape, 0, shape.length - k), shape.slice(shape.length - k)];
+}
+
+/** Applies one resampling along a dim: src is (outer, taps.inSize, inner), dst (outer, taps.outSize, inner). */
+function passForward(src: FloatArray, dst: Float64Array, outer: number, inner: number, t: Taps): void {
+  const { taps: T, index, weight, inSize, outSize } = t;
+  if (inner === 1) {
+    for (let b = 0; b < outer; b++) {
+      const sb = b * inSize, db = b * outSize;
+      for (let o = 0; o < outSize; o++) {
+        const k = o * T;
+        const i0 = index[k]!;
+        // Start from the first term (not 0) so that a single tap copies its value exactly (-0 stays -0).
+        let acc = i0 >= 0 ? weight[k]! * src[sb + i0]! : 0;
+        for (let j = 1; j < T; j++) {
+          const i = index[k + j]!;
+          if (i >= 0) acc += weight[k + j]! * src[sb + i]!;
+        }
+        dst[db + o] = acc;
+      }
+    }
+    return;
+  }
+  for (let b = 0; b < outer; b++) {
+    for (let o = 0; o < outSize; o++) {
+      const d = (b * outSize + o) * inner;
+      const k = o * T;
+      const i0 = index[k]!;
+      if (i0 >= 0) {
+        const w = weight[k]!, s = (b * inSize + i0) * inner;
+        for (let x = 0; x < inner; x++) dst[d + x] = w * src[s + x]!;
+      } else {
+        dst.fill(0, d, d + inner);
+      }
+      for (let j = 1; j < T; j++) {
+        const i = index[k + j]!;
+        if (i < 0) continue;
+        const w = weight[k + j]!, s = (b * inSize + i) * inner;
+        for (let x = 0; x < inner; x++) dst[d + x]! += w * src[s + x]!;
+      }
+    }
+  }
+}
+
+/** Transpose of passForward: src is (outer, taps.outSize, inner), dst (outer, taps.inSize, inner), overwritten. */
+function passBackward(src: FloatArray, dst: Float64Array, outer: number, inner: number, t: Taps): void {
+  const { taps: T, index, weight, inSize, outSize } = t;
+  dst.fill(0, 0, outer * inSize * inner);
+  for (let b = 0; b < outer; b++) {
+    for (let o = 0; o < outSize; o++) {
+      const s = (b * outSize + o) * inner;
+      for (let j = 0; j < T; j++) {
+        const i = index[o * T + j]!;
+        if (i < 0) continue;
+        const w = weight[o * T + j]!, d = (b * inSize + i) * inner;
+        if (inner === 1) dst[d]! += w * src[s]!;
+        else for (let x = 0; x < inner; x++) dst[d + x]! += w * src[s + x]!;
+      }
+    }
+  }
+}
+
+/**
+ * Resamples the last `taps.length` dims of `input` with one Taps per dim (outermost first).
+ * `output` has the leading dims of the input and sizes taps[i].outSize.
+ */
+export function resampleForward(input: FloatArray, inputShape: readonly number[], output: FloatArray, taps: readonly Taps[]): void {
+  const k = taps.length;
+  const [planes, cur] = splitShape(inputShape, k);
+  for (let a = 0; a < k; a++) {
+    if (cur[a] !== taps[a]!.inSize) throw new Error(`interpolate kernels: input dim ${a} has size ${cur[a]}, taps expect ${taps[a]!.inSize}`);
+  }
+  const inN = planes * product(cur, 0, k), outN = planes * taps.reduce((p, t) => p * t.outSize, 1);
+  if (input.length < inN || output.length < outN) throw new Error("interpolate kernels: input or output buffer too small");
+  let src: FloatArray = input;
+  for (let a = k - 1; a >= 0; a--) {
+    const t = taps[a]!;
+    if (isIdentity(t)) continue;
+    const outer = planes * product(cur, 0, a), inner = product(cur, a + 1, k);
+    const dst = new Float64Array(outer * t.outSize * inner);
+    passForward(src, dst, outer, inner, t);
+    src = dst;
+    cur[a] = t.outSize;
+  }
+  output.set(src === input ? input.subarray(0, inN) : src);
+}
+
+/** Backward of resampleForward: `gradInput` (overwritten) has the input's shape. */
+export function resampleBackward(gradOutput: FloatArray, gradInput: FloatArray, inputShape: readonly number[], taps: readonly Taps[]): void {
+  const k = taps.length;
+  const [planes, inSpatial] = splitShape(inputShape, k);
+  const cur = taps.map((t) => t.outSize);
+  const inN = planes * product(inSpatial, 0, k), outN = planes * product(cur, 0, k);
+  if (gradInput.length < inN || gradOutput.length < outN) throw new Error("interpolate kernels: gradient buffer too small");
+  let src: FloatArray = gradOutput;
+  for (let a = 0; a < k; a++) {
+    const t = taps[a]!;
+    if (isIdentity(t)) continue;
+    const outer = planes * product(cur, 0, a), inner = product(cur, a + 1, k);
+    const dst = new Float64Array(outer * t.inSize * inner);
+    passBackward(src, dst, outer, inner, t);
+    src = dst;
+    cur[a] = t.inSize;
+  }
+  gradInput.set(src === gradOutput ? gradOutput.subarray(0, inN) : src);
+}

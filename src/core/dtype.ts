@@ -1,0 +1,238 @@
+// PyTorch's dtypes, their storage arrays and type promotion (torch.result_type).
+
+export type DTypeName =
+  | "float32" | "float64" | "float16" | "bfloat16"
+  | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool";
+
+/** The typed array that stores a dtype: float16/bfloat16 keep their 16 bits in a Uint16Array. */
+export type StorageArray =
+  | Float32Array | Float64Array | Uint16Array
+  | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array;
+
+export type DTypeCategory = "bool" | "int" | "float";
+
+export class DType {
+  constructor(
+    readonly name: DTypeName,
+    readonly itemsize: number,
+    readonly category: DTypeCategory,
+    /** Position in PyTorch's promotion lattice within a category (higher wins). */
+    readonly rank: number,
+    readonly isSigned: boolean,
+  ) {}
+  get isFloatingPoint(): boolean { return this.category === "float"; }
+  get isComplex(): boolean { return false; }
+  toString(): string { return `torch.${this.name}`; }
+  [Symbol.for("nodejs.util.inspect.custom")](): string { return this.toString(); }
+}
+
+export const float32 = new DType("float32", 4, "float", 2, true);
+export const float64 = new DType("float64", 8, "float", 3, true);
+export const float16 = new DType("float16", 2, "float", 0, true);
+export const bfloat16 = new DType("bfloat16", 2, "float", 1, true);
+export const int8 = new DType("int8", 1, "int", 1, true);
+export const uint8 = new DType("uint8", 1, "int", 0, false);
+export const int16 = new DType("int16", 2, "int", 2, true);
+export const int32 = new DType("int32", 4, "int", 3, true);
+export const int64 = new DType("int64", 8, "int", 4, true);
+export const bool = new DType("bool", 1, "bool", 0, false);
+// PyTorch's aliases.
+export const float = float32, double = float64, half = float16;
+export const int = int32, long = int64, short = int16;
+
+export const ALL_DTYPES: readonly DType[] = [float32, float64, float16, bfloat16, int8, uint8, int16, int32, int64, bool];
+const BY_NAME = new Map<string, DType>(ALL_DTYPES.map((d) => [d.name, d]));
+for (const [alias, d] of [["float", float32], ["double", float64], ["half", float16], ["int", int32], ["long", int64], ["short", int16]] as const) BY_NAME.set(alias, d);
+
+export type DTypeLike = DType | DTypeName | "float" | "double" | "half" | "int" | "long" | "short";
+
+export function toDType(d: DTypeLike): DType {
+  if (d instanceof DType) return d;
+  const name = typeof d === "string" && d.startsWith("torch.") ? d.slice(6) : d;
+  const found = BY_NAME.get(name);
+  if (!found) throw new Error(`unknown dtype ${String(d)}; expected one of ${ALL_DTYPES.map((x) => x.name).join(", ")}`);
+  return found;
+}
+
+let defaultFloat: DType = float32;
+export function getDefaultDtype(): DType { return defaultFloat; }
+export function setDefaultDtype(d: DTypeLike): void {
+  const t = toDType(d);
+  if (!t.isFloatingPoint) throw new Error(`set_default_dtype: only floating-point types are supported as the default type, got ${t}`);
+  defaultFloat = t;
+}
+
+export function allocArray(dtype: DType, n: number): StorageArray {
+  switch (dtype.name) {
+    case "float32": return new Float32Array(n);
+    case "float64": return new Float64Array(n);
+    case "float16": case "bfloat16": return new Uint16Array(n);
+    case "int8": return new Int8Array(n);
+    case "uint8": case "bool": return new Uint8Array(n);
+    case "int16": return new Int16Array(n);
+    case "int32": return new Int32Array(n);
+    case "int64": return new BigInt64Array(n);
+  }
+}
+
+/** Whether a typed array can back a tensor of `dtype` without copying. */
+export function arrayMatchesDType(a: StorageArray, dtype: DType): boolean {
+  switch (dtype.name) {
+    case "float32": return a instanceof Float32Array;
+    case "float64": return a instanceof Float64Array;
+    case "float16": case "bfloat16": return a instanceof Uint16Array;
+    case "int8": return a instanceof Int8Array;
+    case "uint8": case "bool": return a instanceof Uint8Array;
+    case "int16": return a instanceof Int16Array;
+    case "int32": return a instanceof Int32Array;
+    case "int64": return a instanceof BigInt64Array;
+  }
+}
+
+export function dtypeOfArray(a: StorageArray): DType {
+  if (a instanceof Float32Array) return float32;
+  if (a instanceof Float64Array) return float64;
+  if (a instanceof Int8Array) return int8;
+  if (a instanceof Uint8Array) return uint8;
+  if (a instanceof Int16Array) return int16;
+  if (a instanceof Int32Array) return int32;
+  if (a instanceof BigInt64Array) return int64;
+  return float16;
+}
+
+// ---- Promotion ---------------------------------------------------------------------------
+
+const CATEGORY_ORDER: Record<DTypeCategory, number> = { bool: 0, int: 1, float: 2 };
+
+/** Promotion of two tensor dtypes of the same priority (torch.promote_types). */
+export function promoteTypes(a: DType, b: DType): DType {
+  if (a === b) return a;
+  if (a.category !== b.category) return CATEGORY_ORDER[a.category] > CATEGORY_ORDER[b.category] ? a : b;
+  if (a.category === "float") {
+    // float16 + bfloat16 → float32, as in PyTorch.
+    if ((a === float16 && b === bfloat16) || (a === bfloat16 && b === float16)) return float32;
+    return a.rank > b.rank ? a : b;
+  }
+  if (a.category === "int") {
+    // uint8 + int8 → int16.
+    if ((a === uint8 && b === int8) || (a === int8 && b === uint8)) return int16;
+    return a.rank > b.rank ? a : b;
+  }
+  return a;
+}
+
+/** One operand of torch.result_type: a tensor (dim > 0 or 0-d) or a Python scalar. */
+export type PromotionOperand =
+  | { kind: "tensor"; dtype: DType; zeroDim: boolean }
+  | { kind: "scalar"; value: number | bigint | boolean };
+
+export function scalarCategory(v: number | bigint | boolean): DTypeCategory {
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "bigint") return "int";
+  return Number.isInteger(v) ? "int" : "float";
+}
+
+/**
+ * PyTorch's result_type: dimensioned tensors take priority over zero-dim tensors, which take
+ * priority over scalars, unless a lower-priority operand is of a higher category.
+ */
+export function resultTypeOf(ops: readonly PromotionOperand[]): DType {
+  let dimResult: DType | null = null, zeroResult: DType | null = null;
+  let scalarCat: DTypeCategory | null = null;
+  for (const o of ops) {
+    if (o.kind === "tensor") {
+      if (o.zeroDim) zeroResult = zeroResult ? promoteTypes(zeroResult, o.dtype) : o.dtype;
+      else dimResult = dimResult ? promoteTypes(dimResult, o.dtype) : o.dtype;
+    } else {
+      const c = scalarCategory(o.value);
+      if (scalarCat === null || CATEGORY_ORDER[c] > CATEGORY_ORDER[scalarCat]) scalarCat = c;
+    }
+  }
+  const defaultOf = (c: DTypeCategory): DType => (c === "float" ? defaultFloat : c === "int" ? int64 : bool);
+  let result: DType | null = dimResult;
+  if (zeroResult) {
+    if (!result) result = zeroResult;
+    else if (CATEGORY_ORDER[zeroResult.category] > CATEGORY_ORDER[result.category]) result = zeroResult;
+  }
+  if (scalarCat !== null) {
+    if (!result) result = defaultOf(scalarCat);
+    else if (CATEGORY_ORDER[scalarCat] > CATEGORY_ORDER[result.category]) result = defaultOf(scalarCat);
+  }
+  return result ?? defaultFloat;
+}
+
+// ---- 16-bit floats --------------------------------------------------------------------------
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** float32 value → float16 bits, round to nearest even. */
+export function f32ToF16(v: number): number {
+  f32[0] = v;
+  const x = u32[0]!;
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  let e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    const half = 1 << (shift - 1);
+    let r = mant >>> shift;
+    const rem = mant & ((1 << shift) - 1);
+    if (rem > half || (rem === half && (r & 1))) r++;
+    return sign | r;
+  }
+  let r = (e << 10) | (mant >>> 13);
+  const rem = mant & 0x1fff;
+  if (rem > 0x1000 || (rem === 0x1000 && (r & 1))) r++;
+  return sign | r;
+}
+
+export function f16ToF32(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >>> 10) & 0x1f;
+  const mant = h & 0x3ff;
+  if (exp === 0) return sign * mant * 2 ** -24;
+  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
+  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
+}
+
+/** float32 value → bfloat16 bits, round to nearest even (NaN stays NaN). */
+export function f32ToBf16(v: number): number {
+  f32[0] = v;
+  const x = u32[0]!;
+  if ((x & 0x7fffffff) > 0x7f800000) return ((x >>> 16) | 0x40) & 0xffff;
+  return ((x + 0x7fff + ((x >>> 16) & 1)) >>> 16) & 0xffff;
+}
+
+export function bf16ToF32(h: number): number {
+  u32[0] = h << 16;
+  return f32[0]!;
+}
+
+/** Rounds a JS number to what a tensor of `dtype` stores (used by scalar writes and casts). */
+export function roundToDType(v: number, dtype: DType): number {
+  switch (dtype.name) {
+    case "float32": return Math.fround(v);
+    case "float64": return v;
+    case "float16": return f16ToF32(f32ToF16(v));
+    case "bfloat16": return bf16ToF32(f32ToBf16(v));
+    case "bool": return v ? 1 : 0;
+    case "uint8": return truncInt(v) & 0xff;
+    case "int8": return (truncInt(v) << 24) >> 24;
+    case "int16": return (truncInt(v) << 16) >> 16;
+    case "int32": return truncInt(v) | 0;
+    case "int64": return Math.trunc(v);
+  }
+}
+
+function truncInt(v: number): number {
+  if (!Number.isFinite(v)) return 0;
+  const t = Math.trunc(v);
+  // Wrap like a C cast through int64 for values beyond 32 bits.
+  return Math.abs(t) < 2 ** 31 ? t : Number(BigInt.asIntN(32, BigInt(t)));
+}

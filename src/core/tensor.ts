@@ -1,0 +1,244 @@
+// The Tensor: a strided view (shape, strides, offset) over a shared Storage, plus autograd state.
+// Ops are installed as methods by the op families (src/ops/*), which augment this interface.
+
+import { type DType, bf16ToF32, f16ToF32, f32ToBf16, f32ToF16 } from "./dtype.js";
+import { type Shape, contiguousStrides, isContiguousLayout, numel, normalizeDim } from "./shape.js";
+import { Device, Storage } from "./storage.js";
+import { AccumulateGrad, type GradHook, type Node } from "../autograd/node.js";
+import { formatTensor } from "./printing.js";
+import { runBackward, type BackwardOptions } from "../autograd/engine.js";
+
+export type Scalar = number | bigint | boolean;
+export type NestedArray<T> = T | NestedArray<T>[];
+
+export class Tensor {
+  /** @internal */ _shape: number[];
+  /** @internal */ _strides: number[];
+  /** @internal */ _offset: number;
+  /** @internal */ _requiresGrad = false;
+  /** @internal */ _grad: Tensor | null = null;
+  /** @internal */ _gradFn: Node | null = null;
+  /** @internal Which output of gradFn this tensor is. */ _outputNr = 0;
+  /** @internal */ _accumulator: AccumulateGrad | null = null;
+  /** @internal Hooks of a leaf tensor. */ _leafHooks: GradHook[] = [];
+  /** @internal */ _retainsGrad = false;
+  /** @internal The tensor this one is a view of (for in-place ops on views). */ _base: Tensor | null = null;
+  /** @internal Set by nn.Parameter. */ _isParameter = false;
+
+  constructor(readonly storage: Storage, shape: number[], strides?: number[], offset = 0) {
+    this._shape = shape;
+    this._strides = strides ?? contiguousStrides(shape);
+    this._offset = offset;
+  }
+
+  get dtype(): DType { return this.storage.dtype; }
+  get device(): Device { return this.storage.device; }
+  get shape(): number[] { return this._shape.slice(); }
+  get ndim(): number { return this._shape.length; }
+  /** @internal */ get _version(): number { return this.storage.version; }
+
+  size(): number[];
+  size(dim: number): number;
+  size(dim?: number): number[] | number {
+    if (dim === undefined) return this._shape.slice();
+    return this._shape[normalizeDim(dim, this._shape.length, "size")] ?? 1;
+  }
+  dim(): number { return this._shape.length; }
+  numel(): number { return numel(this._shape); }
+  nelement(): number { return this.numel(); }
+  elementSize(): number { return this.dtype.itemsize; }
+  stride(): number[];
+  stride(dim: number): number;
+  stride(dim?: number): number[] | number {
+    if (dim === undefined) return this._strides.slice();
+    return this._strides[normalizeDim(dim, this._shape.length, "stride")] ?? 1;
+  }
+  storageOffset(): number { return this._offset; }
+  isContiguous(): boolean { return isContiguousLayout(this._shape, this._strides); }
+  get isCpu(): boolean { return this.device.type === "cpu"; }
+  isFloatingPoint(): boolean { return this.dtype.isFloatingPoint; }
+  get length(): number {
+    if (this._shape.length === 0) throw new Error("len() of a 0-d tensor");
+    return this._shape[0]!;
+  }
+
+  // ---- values ----------------------------------------------------------------------------
+
+  /** The element at a storage index, as a JS value (int64 → bigint beyond 2^53 is kept exact). */
+  /** @internal */
+  _read(storageIndex: number): number | bigint | boolean {
+    const d = this.storage.data;
+    const v = d[storageIndex]!;
+    switch (this.dtype.name) {
+      case "float16": return f16ToF32(v as number);
+      case "bfloat16": return bf16ToF32(v as number);
+      case "bool": return v !== 0;
+      default: return v;
+    }
+  }
+
+  /** @internal Row-major iteration of storage indices. */
+  _storageIndices(): Int32Array | number[] {
+    const n = this.numel();
+    const out = n < 1 << 20 ? new Array<number>(n) : new Int32Array(n);
+    const shape = this._shape, strides = this._strides, nd = shape.length;
+    const idx = new Array<number>(nd).fill(0);
+    let off = this._offset;
+    for (let i = 0; i < n; i++) {
+      out[i] = off;
+      for (let d = nd - 1; d >= 0; d--) {
+        idx[d]!++;
+        off += strides[d]!;
+        if (idx[d]! < shape[d]!) break;
+        off -= strides[d]! * shape[d]!;
+        idx[d] = 0;
+      }
+    }
+    return out;
+  }
+
+  /** Python's item(): the value of a one-element tensor. int64 gives a number (bigint if beyond 2^53). */
+  item(): number | boolean | bigint {
+    this._requireCpu("item", "itemAsync");
+    if (this.numel() !== 1) throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
+    const v = this._read(this._storageIndices()[0]!);
+    return typeof v === "bigint" ? bigintToNumberIfSafe(v) : v;
+  }
+
+  /** Nested arrays of the values, as Python's tolist(). */
+  tolist(): NestedArray<number | boolean | bigint> {
+    this._requireCpu("tolist", "tolistAsync");
+    const idx = this._storageIndices();
+    let k = 0;
+    const build = (d: number): NestedArray<number | boolean | bigint> => {
+      if (d === this._shape.length) {
+        const v = this._read(idx[k++]!);
+        return typeof v === "bigint" ? bigintToNumberIfSafe(v) : v;
+      }
+      const out: NestedArray<number | boolean | bigint>[] = [];
+      for (let i = 0; i < this._shape[d]!; i++) out.push(build(d + 1));
+      return out;
+    };
+    return build(0);
+  }
+
+  /** @internal */
+  _requireCpu(op: string, asyncForm: string): void {
+    if (this.device.type !== "cpu") {
+      throw new Error(`${op}: tensor is on ${this.device}; reading a GPU tensor is asynchronous, use await x.${asyncForm}()`);
+    }
+  }
+
+  // ---- autograd --------------------------------------------------------------------------
+
+  get requiresGrad(): boolean { return this._requiresGrad; }
+  set requiresGrad(v: boolean) { this.requiresGrad_(v); }
+
+  requiresGrad_(requiresGrad = true): this {
+    if (this._gradFn && !requiresGrad) {
+      throw new Error("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
+    }
+    if (requiresGrad && !this.dtype.isFloatingPoint) {
+      throw new Error("only Tensors of floating point and complex dtype can require gradients");
+    }
+    if (this._gradFn) return this;
+    this._requiresGrad = requiresGrad;
+    return this;
+  }
+
+  get gradFn(): Node | null { return this._gradFn; }
+  get isLeaf(): boolean { return this._gradFn === null; }
+
+  get grad(): Tensor | null { return this._grad; }
+  set grad(g: Tensor | null) {
+    if (g !== null) {
+      if (!(g instanceof Tensor)) throw new Error("assigned grad expected to be a Tensor or None");
+      if (g.dtype !== this.dtype) throw new Error(`assigned grad has data of a different type (${g.dtype} vs ${this.dtype})`);
+      if (g._shape.join() !== this._shape.join()) throw new Error(`assigned grad has data of a different size ([${g._shape.join(", ")}] vs [${this._shape.join(", ")}])`);
+      if (g.device.type !== this.device.type) throw new Error(`assigned grad has data located on a different device (${g.device} vs ${this.device})`);
+    }
+    this._grad = g;
+  }
+
+  get retainsGrad(): boolean { return this._retainsGrad; }
+
+  /** Keeps .grad for a non-leaf tensor after backward. */
+  retainGrad(): void {
+    if (!this._requiresGrad) throw new Error("can't retain_grad on Tensor that has requires_grad=False");
+    if (this.isLeaf) return;
+    this._retainsGrad = true;
+    this._gradFn!.retainedOutputs.set(this._outputNr, new WeakRef(this));
+  }
+
+  /** Registers fn(grad) → new grad | undefined, called when this tensor's gradient is computed. Returns a handle. */
+  registerHook(fn: GradHook): { remove(): void } {
+    if (!this._requiresGrad) throw new Error("cannot register a hook on a tensor that doesn't require gradient");
+    let list: GradHook[];
+    if (this._gradFn) {
+      const hooks = this._gradFn.outputHooks;
+      list = hooks.get(this._outputNr) ?? [];
+      hooks.set(this._outputNr, list);
+    } else list = this._leafHooks;
+    list.push(fn);
+    return { remove: () => { const i = list.indexOf(fn); if (i >= 0) list.splice(i, 1); } };
+  }
+
+  /** @internal The node a gradient for this tensor flows into. */
+  _gradEdge(): readonly [Node, number] {
+    if (this._gradFn) return [this._gradFn, this._outputNr];
+    if (!this._accumulator) this._accumulator = new AccumulateGrad(this);
+    return [this._accumulator, 0];
+  }
+
+  /** A new tensor sharing storage, cut from the graph. */
+  detach(): Tensor {
+    const t = new Tensor(this.storage, this._shape.slice(), this._strides.slice(), this._offset);
+    return t;
+  }
+
+  detach_(): this {
+    this._gradFn = null;
+    this._requiresGrad = false;
+    return this;
+  }
+
+  /** Tensor.data: the same storage, without autograd history. */
+  get data(): Tensor { return this.detach(); }
+
+  backward(gradient?: Tensor | null, options: BackwardOptions = {}): void {
+    runBackward([this], gradient === undefined || gradient === null ? [null] : [gradient], options);
+  }
+
+  // ---- printing --------------------------------------------------------------------------
+
+  toString(): string {
+    if (this.device.type !== "cpu") {
+      return `tensor(<on ${this.device}: use await x.cpuAsync() to read>, size=(${this._shape.join(", ")}), dtype=${this.dtype})`;
+    }
+    const idx = this._storageIndices();
+    return formatTensor({
+      shape: this._shape,
+      dtype: this.dtype.name,
+      at: (i: number) => this._read(idx[i]!),
+      requiresGrad: this._requiresGrad,
+      gradFnName: this._gradFn ? this._gradFn.name() : null,
+      device: this.device.toString(),
+      isParameter: this._isParameter,
+    });
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string { return this.toString(); }
+}
+
+function bigintToNumberIfSafe(v: bigint): number | bigint {
+  return v >= -(2n ** 53n) && v <= 2n ** 53n ? Number(v) : v;
+}
+
+/** Writes a JS number into a storage array of a 16-bit float, rounding. */
+export function encodeHalf(dtype: DType, v: number): number {
+  return dtype.name === "float16" ? f32ToF16(v) : f32ToBf16(v);
+}
+
+/** Builds a contiguous tensor on a fresh storage. */
+export function makeTensor(storage: Storage, shape: Shape): Tensor {
+  return new Tensor(storage, shape.slice());
+}

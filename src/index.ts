@@ -1,0 +1,32 @@
+// torch-ts: the public surface (the `torch` namespace). Re-exports only.
+//   import * as torch from "torch-ts";
+
+export { Tensor } from "./core/tensor.js";
+export {
+  DType, float32, float64, float16, bfloat16, int8, uint8, int16, int32, int64, bool,
+  float, double, half, int, long, short, getDefaultDtype, setDefaultDtype, type DTypeLike, type DTypeName,
+} from "./core/dtype.js";
+export { Device, type DeviceLike } from "./core/storage.js";
+export { setPrintOptions as setPrintoptions, getPrintOptions as getPrintoptions } from "./core/printing.js";
+export { noGrad, enableGrad, inferenceMode, setGradEnabled, isGradEnabled, isInferenceModeEnabled } from "./autograd/grad-mode.js";
+export { resultType, promoteTypes, canCast } from "./ops/promotion.js";
+
+export * from "./ops/creation.js";
+export * from "./ops/view.js";
+export * from "./ops/conversion.js";
+export * from "./ops/arithmetic.js";
+export * from "./ops/pointwise.js";
+export * from "./ops/comparison.js";
+export * from "./ops/activation.js";
+export * from "./ops/special.js";
+export * from "./ops/reduction.js";
+export * from "./ops/scan.js";
+export * from "./ops/sorting.js";
+export * from "./ops/indexing.js";
+export * from "./ops/shape.js";
+export * from "./ops/blas.js";
+export * from "./ops/random.js";
+
+export * as autograd from "./autograd/index.js";
+export * as linalg from "./ops/linalg.js";
+export * as nn from "./nn/index.js";

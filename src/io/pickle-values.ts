@@ -1,0 +1,96 @@
+// The plain JS model of what a weights-only pickle can hold. dict → Map, list → array,
+// tuple → PyTuple (an array that remembers it was a tuple), int → number (bigint beyond 2^53),
+// float → number, str → string, bytes → Uint8Array, None → null. Tensors and storages come out as
+// records (TensorRef, StorageRef) that the torch.load layer turns into Tensors.
+
+/** The dtypes a storage can have in torch-ts (PyTorch's legacy typed storage classes). */
+export type StorageDType =
+  | "float32" | "float64" | "float16" | "bfloat16"
+  | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool";
+
+export const ITEM_SIZE: Readonly<Record<StorageDType, number>> = {
+  float32: 4, float64: 8, float16: 2, bfloat16: 2,
+  int8: 1, uint8: 1, int16: 2, int32: 4, int64: 8, bool: 1,
+};
+
+/** A Python tuple: an array (so `const [a, b] = t` works) that pickles back as a tuple. */
+export class PyTuple<T = PickleValue> extends Array<T> {
+  // map/filter/slice give plain arrays: only what came from (or goes to) a pickle is a tuple.
+  static override get [Symbol.species](): ArrayConstructor { return Array; }
+}
+
+export function tuple<T>(items: Iterable<T>): PyTuple<T> {
+  const t = new PyTuple<T>();
+  for (const x of items) t.push(x);
+  return t;
+}
+
+/** collections.OrderedDict; `attributes` holds what PyTorch sets on it (a state_dict's `_metadata`). */
+export class OrderedDict<K = PickleValue, V = PickleValue> extends Map<K, V> {
+  attributes: Map<string, PickleValue> | null = null;
+}
+
+/** Forces a number to pickle as a Python float (integral numbers otherwise pickle as int). */
+export class PyFloat {
+  constructor(readonly value: number) {}
+}
+
+export class PyComplex {
+  constructor(readonly real: number, readonly imag: number) {}
+}
+
+/** A class or function named by the pickle (torch.FloatStorage, torch.nn.parameter.Parameter, ...). */
+export class PyGlobal {
+  readonly kind = "global";
+  constructor(readonly module: string, readonly name: string) {}
+  get fullName(): string { return `${this.module}.${this.name}`; }
+}
+
+/** A torch.dtype as a value (e.g. in a config dict); `name` is PyTorch's ("float32", "uint16", ...). */
+export class DTypeRef {
+  readonly kind = "dtype";
+  constructor(readonly name: string) {}
+}
+
+export class DeviceRef {
+  readonly kind = "device";
+  constructor(readonly type: string, readonly index: number | null) {}
+}
+
+/** One storage of the checkpoint: its bytes are the record `data/<key>`. */
+export class StorageRef {
+  readonly kind = "storage";
+  constructor(
+    readonly key: string,
+    readonly dtype: StorageDType,
+    /** Number of elements (not bytes). */
+    readonly numel: number,
+    readonly location: string,
+  ) {}
+  get nbytes(): number { return this.numel * ITEM_SIZE[this.dtype]; }
+}
+
+/** A tensor as PyTorch rebuilds it: a view (offset, shape, stride in elements) of a storage. */
+export class TensorRef {
+  readonly kind = "tensor";
+  constructor(
+    readonly storage: StorageRef,
+    readonly offset: number,
+    readonly shape: readonly number[],
+    readonly stride: readonly number[],
+    readonly requiresGrad: boolean,
+    /** Saved as torch.nn.Parameter. */
+    readonly isParameter: boolean = false,
+  ) {}
+  get dtype(): StorageDType { return this.storage.dtype; }
+}
+
+export type PickleValue =
+  | null | boolean | number | bigint | string
+  | Uint8Array
+  | PyFloat | PyComplex
+  | PickleValue[]
+  | PyTuple<PickleValue>
+  | Map<PickleValue, PickleValue>
+  | Set<PickleValue>
+  | PyGlobal | DTypeRef | DeviceRef | StorageRef | TensorRef;

@@ -1,0 +1,136 @@
+// The translation rule for arguments (API.md rule 2): positional parameters keep PyTorch's order,
+// and any of them may instead come in one trailing options object under its camelCase name;
+// keyword-only parameters come only there.
+
+import { Tensor } from "../core/tensor.js";
+import { DType } from "../core/dtype.js";
+
+/**
+ * The rest parameters of an op after its first argument: each positional slot of `P` may also be
+ * the options object `O`, which may also come last.
+ * `sum(x, 1, true)`, `sum(x, 1, { keepdim: true })`, `sum(x, { dim: 1, keepdim: true })`.
+ */
+export type Args<P extends unknown[], O> = [...{ [K in keyof P]: P[K] | O }, O?];
+
+/** A function's type as a method: the first parameter (the tensor) becomes `this`. */
+export type Method<F> = F extends (self: Tensor, ...a: infer A) => infer R ? (...a: A) => R : never;
+
+export function isOptionsObject(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== "object") return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Binds positional `args` and a trailing options object to `names` (positional-or-keyword, in
+ * PyTorch's order) and `kwOnly`. Unknown or duplicated names are errors, as in Python.
+ */
+export function bindArgs(op: string, args: readonly unknown[], names: readonly string[], kwOnly: readonly string[] = []): Record<string, unknown> {
+  let positional = args;
+  let opts: Record<string, unknown> | null = null;
+  const last = args[args.length - 1];
+  if (args.length > 0 && isOptionsObject(last)) {
+    opts = last;
+    positional = args.slice(0, -1);
+  }
+  // Trailing undefined positional arguments are "not given".
+  let n = positional.length;
+  while (n > 0 && positional[n - 1] === undefined) n--;
+  if (n > names.length) {
+    throw new Error(`${op}() takes ${names.length} positional argument${names.length === 1 ? "" : "s"} but ${n} were given`);
+  }
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < n; i++) {
+    const v = positional[i];
+    if (isOptionsObject(v)) throw new Error(`${op}(): an options object must be the last argument`);
+    if (v !== undefined) out[names[i]!] = v;
+  }
+  if (opts) {
+    for (const [k, v] of Object.entries(opts)) {
+      if (!names.includes(k) && !kwOnly.includes(k)) {
+        throw new Error(`${op}() got an unexpected keyword argument '${k}'`);
+      }
+      if (k in out) throw new Error(`${op}() got multiple values for argument '${k}'`);
+      if (v !== undefined) out[k] = v;
+    }
+  }
+  return out;
+}
+
+/**
+ * Sizes given as `f(2, 3)`, `f([2, 3])` or `f(2, 3, { dtype })` (API.md rule 4): returns the size
+ * and the trailing options object, if any.
+ */
+export function bindSize(op: string, args: readonly unknown[]): { size: number[]; opts: Record<string, unknown> } {
+  let rest = args;
+  let opts: Record<string, unknown> = {};
+  if (rest.length && isOptionsObject(rest[rest.length - 1])) {
+    opts = rest[rest.length - 1] as Record<string, unknown>;
+    rest = rest.slice(0, -1);
+  }
+  let size: unknown[];
+  if (rest.length === 1 && Array.isArray(rest[0])) size = rest[0] as unknown[];
+  else if (rest.length === 1 && rest[0] instanceof Tensor) size = (rest[0] as Tensor).tolist() as unknown[];
+  else size = rest as unknown[];
+  if ("size" in opts) {
+    if (size.length) throw new Error(`${op}() got multiple values for argument 'size'`);
+    size = opts.size as unknown[];
+    opts = { ...opts };
+    delete opts.size;
+  }
+  for (const s of size) {
+    if (typeof s !== "number" || !Number.isInteger(s)) {
+      throw new Error(`${op}(): argument 'size' must be a sequence of ints, but found element ${String(s)} of type ${typeof s}`);
+    }
+  }
+  return { size: size as number[], opts };
+}
+
+/** Installs functions as Tensor methods: `x.f(...a)` calls `f(x, ...a)`. */
+export function installMethods(fns: Record<string, (self: Tensor, ...a: never[]) => unknown>): void {
+  const proto = Tensor.prototype as unknown as Record<string, unknown>;
+  for (const [name, f] of Object.entries(fns)) {
+    const fn = f as (self: Tensor, ...a: unknown[]) => unknown;
+    proto[name] = function (this: Tensor, ...a: unknown[]) { return fn(this, ...a); };
+  }
+}
+
+export function checkTensor(op: string, name: string, v: unknown): Tensor {
+  if (!(v instanceof Tensor)) {
+    throw new Error(`${op}(): argument '${name}' must be Tensor, not ${describe(v)}`);
+  }
+  return v;
+}
+
+export function describe(v: unknown): string {
+  if (v === null) return "None";
+  if (v instanceof Tensor) return "Tensor";
+  if (v instanceof DType) return "torch.dtype";
+  if (Array.isArray(v)) return "list";
+  return typeof v;
+}
+
+export function checkInt(op: string, name: string, v: unknown): number {
+  if (typeof v !== "number" || !Number.isInteger(v)) {
+    throw new Error(`${op}(): argument '${name}' must be int, not ${describe(v)}`);
+  }
+  return v;
+}
+
+export function checkNumber(op: string, name: string, v: unknown): number {
+  if (typeof v !== "number") throw new Error(`${op}(): argument '${name}' must be a number, not ${describe(v)}`);
+  return v;
+}
+
+export function checkBool(op: string, name: string, v: unknown): boolean {
+  if (typeof v !== "boolean") throw new Error(`${op}(): argument '${name}' must be bool, not ${describe(v)}`);
+  return v;
+}
+
+/** An int or a list of ints (dims), or null. */
+export function checkDims(op: string, name: string, v: unknown): number[] | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === "number") return [checkInt(op, name, v)];
+  if (Array.isArray(v)) return v.map((x) => checkInt(op, name, x));
+  throw new Error(`${op}(): argument '${name}' must be int or tuple of ints, not ${describe(v)}`);
+}

@@ -1,0 +1,194 @@
+// Arithmetic: add, sub, mul, div (+ in-place forms), with broadcasting, PyTorch's type promotion
+// and scalar operands. The template for every binary pointwise op.
+
+import { Tensor } from "../core/tensor.js";
+import { type DType, getDefaultDtype, int64 } from "../core/dtype.js";
+import { type Args, bindArgs, installMethods, type Method, checkTensor } from "./args.js";
+import { type TensorOrScalar, resultType } from "./promotion.js";
+import { binaryOp, binaryInPlace, gradFor, type BinarySpec } from "./pointwise-engine.js";
+
+// ---- add / sub ------------------------------------------------------------------------------
+
+interface AlphaOpts { alpha?: number }
+
+function scaled(op: string, other: TensorOrScalar, alpha: number): TensorOrScalar {
+  if (alpha === 1) return other;
+  if (other instanceof Tensor) {
+    if (!other.dtype.isFloatingPoint && !Number.isInteger(alpha)) {
+      throw new Error(`${op}: For integral input tensors, argument alpha must not be a floating point number.`);
+    }
+    return mul(other, alpha);
+  }
+  return typeof other === "boolean" ? Number(other) * alpha : typeof other === "bigint" ? other * BigInt(alpha) : other * alpha;
+}
+
+const ADD: BinarySpec = {
+  name: "add", node: "AddBackward0",
+  f: (a, b) => a + b, fBig: (a, b) => a + b,
+  vjp: (g, a, b) => [gradFor(g, a), gradFor(g, b)],
+};
+const SUB: BinarySpec = {
+  name: "sub", node: "SubBackward0",
+  f: (a, b) => a - b, fBig: (a, b) => a - b,
+  vjp: (g, a, b) => [gradFor(g, a), gradFor(g.neg(), b)],
+};
+
+function alphaOf(op: string, args: readonly unknown[]): number {
+  const a = bindArgs(op, args, ["alpha"]);
+  return (a.alpha as number | undefined) ?? 1;
+}
+
+export function add(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts>): Tensor {
+  const alpha = alphaOf("add", args);
+  if (!(input instanceof Tensor) && !(other instanceof Tensor)) checkTensor("add", "input", input);
+  if (typeof input === "boolean" || (input instanceof Tensor && input.dtype.name === "bool" && other instanceof Tensor && other.dtype.name === "bool")) {
+    // bool + bool is logical or in PyTorch.
+    if (input instanceof Tensor && other instanceof Tensor) return binaryOp({ ...ADD, f: (x, y) => (x || y ? 1 : 0) }, input, other);
+  }
+  return binaryOp(ADD, input, scaled("add", other, alpha));
+}
+
+export function sub(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts>): Tensor {
+  const alpha = alphaOf("sub", args);
+  if ((input instanceof Tensor && input.dtype.name === "bool") || (other instanceof Tensor && other.dtype.name === "bool")) {
+    throw new Error("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+  }
+  return binaryOp(SUB, input, scaled("sub", other, alpha));
+}
+export const subtract = sub;
+
+export function rsub(input: Tensor, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts>): Tensor {
+  const alpha = alphaOf("rsub", args);
+  return sub(other, alpha === 1 ? input : mul(input, alpha));
+}
+
+export function add_(self: Tensor, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts>): Tensor {
+  const alpha = alphaOf("add_", args);
+  const o = scaled("add_", other, alpha);
+  return binaryInPlace(ADD, self, o, (s) => add(s, o));
+}
+
+export function sub_(self: Tensor, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts>): Tensor {
+  const alpha = alphaOf("sub_", args);
+  const o = scaled("sub_", other, alpha);
+  return binaryInPlace(SUB, self, o, (s) => sub(s, o));
+}
+
+// ---- mul / div ------------------------------------------------------------------------------
+
+const MUL: BinarySpec = {
+  name: "mul", node: "MulBackward0",
+  f: (a, b) => a * b, fBig: (a, b) => a * b,
+  vjp: (g, a, b) => [a._requiresGrad ? gradFor(g.mul(b), a) : null, b._requiresGrad ? gradFor(g.mul(a), b) : null],
+};
+
+export function mul(input: TensorOrScalar, other: TensorOrScalar): Tensor {
+  if (input instanceof Tensor && other instanceof Tensor && input.dtype.name === "bool" && other.dtype.name === "bool") {
+    return binaryOp({ ...MUL, f: (x, y) => (x && y ? 1 : 0) }, input, other);
+  }
+  return binaryOp(MUL, input, other);
+}
+export const multiply = mul;
+
+export function mul_(self: Tensor, other: TensorOrScalar): Tensor {
+  return binaryInPlace(MUL, self, other, (s) => mul(s, other));
+}
+
+export type RoundingMode = "trunc" | "floor" | null;
+
+const trueDivDtype = (d: DType): DType => (d.isFloatingPoint ? d : getDefaultDtype());
+
+const DIV: BinarySpec = {
+  name: "div", node: "DivBackward0",
+  f: (a, b) => a / b,
+  outDtype: trueDivDtype,
+  vjp: (g, a, b, out) => [
+    a._requiresGrad ? gradFor(g.div(b), a) : null,
+    b._requiresGrad ? gradFor(g.neg().mul(out).div(b), b) : null,
+  ],
+};
+
+function floorDivNumber(a: number, b: number): number {
+  if (b === 0) return a === 0 || Number.isNaN(a) ? NaN : a > 0 === (1 / b > 0) ? Infinity : -Infinity;
+  // Python's floor division: floor of the exact quotient, computed as PyTorch's div_floor.
+  const mod = a % b;
+  let div = (a - mod) / b;
+  if (mod !== 0 && (b < 0) !== (mod < 0)) div -= 1;
+  if (div === 0) return (a / b < 0 ? -0 : 0);
+  const floorDiv = Math.floor(div);
+  return div - floorDiv > 0.5 ? floorDiv + 1 : floorDiv;
+}
+
+function intDivError(): never {
+  throw new Error("ZeroDivisionError: integer division by zero");
+}
+
+function divSpec(mode: RoundingMode): BinarySpec {
+  if (mode === null) return DIV;
+  const trunc = mode === "trunc";
+  return {
+    name: "div", node: "DivBackward1",
+    f: trunc ? (a, b) => Math.trunc(a / b) : floorDivNumber,
+    fBig: trunc
+      ? (a, b) => (b === 0n ? intDivError() : a / b)
+      : (a, b) => { if (b === 0n) intDivError(); const q = a / b; return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q; },
+    // The gradient of a rounded quotient is zero almost everywhere.
+    vjp: (g, a, b) => [a._requiresGrad ? gradFor(g.mul(0), a) : null, b._requiresGrad ? gradFor(g.mul(0), b) : null],
+  };
+}
+
+function checkIntDivByZero(op: string, a: TensorOrScalar, b: TensorOrScalar, mode: RoundingMode): void {
+  if (mode === null) return;
+  const promoted = resultType(a, b);
+  if (promoted.isFloatingPoint) return;
+  const hasZero = b instanceof Tensor ? b.eq(0).any().item() : Number(b) === 0;
+  if (hasZero) throw new Error(`${op}: ZeroDivisionError`);
+}
+
+interface DivOpts { roundingMode?: RoundingMode }
+
+export function div(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[], DivOpts>): Tensor {
+  const a = bindArgs("div", args, [], ["roundingMode"]);
+  const mode = (a.roundingMode as RoundingMode | undefined) ?? null;
+  if (mode !== null && mode !== "trunc" && mode !== "floor") {
+    throw new Error(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(mode)}'`);
+  }
+  checkIntDivByZero("div", input, other, mode);
+  return binaryOp(divSpec(mode), input, other);
+}
+export const divide = div, trueDivide = (a: TensorOrScalar, b: TensorOrScalar) => div(a, b);
+
+export function div_(self: Tensor, other: TensorOrScalar, ...args: Args<[], DivOpts>): Tensor {
+  const a = bindArgs("div_", args, [], ["roundingMode"]);
+  const mode = (a.roundingMode as RoundingMode | undefined) ?? null;
+  checkIntDivByZero("div_", self, other, mode);
+  return binaryInPlace(divSpec(mode), self, other, (s) => div(s, other, { roundingMode: mode }));
+}
+
+export function floorDivide(input: TensorOrScalar, other: TensorOrScalar): Tensor {
+  return div(input, other, { roundingMode: "floor" });
+}
+
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    add: Method<typeof add>;
+    sub: Method<typeof sub>;
+    subtract: Method<typeof sub>;
+    rsub: Method<typeof rsub>;
+    mul: Method<typeof mul>;
+    multiply: Method<typeof mul>;
+    div: Method<typeof div>;
+    divide: Method<typeof div>;
+    trueDivide: Method<typeof trueDivide>;
+    floorDivide: Method<typeof floorDivide>;
+    add_: Method<typeof add_>;
+    sub_: Method<typeof sub_>;
+    mul_: Method<typeof mul_>;
+    div_: Method<typeof div_>;
+  }
+}
+
+installMethods({
+  add, sub, subtract: sub, rsub, mul, multiply: mul, div, divide: div, trueDivide, floorDivide, add_, sub_, mul_, div_,
+});

@@ -1,0 +1,129 @@
+// dtype and device conversion (to, type, float(), ...), copy_, fill_, zero_.
+
+import { Tensor } from "../core/tensor.js";
+import { type DType, type DTypeLike, DType as DTypeClass, toDType, bfloat16, bool, float16, float32, float64, int16, int32, int64, int8, uint8 } from "../core/dtype.js";
+import { type DeviceLike, Device, toDevice } from "../core/storage.js";
+import { record } from "../autograd/record.js";
+import { installMethods, type Method, isOptionsObject, checkTensor } from "./args.js";
+import { copyInto, emptyTensor, fillTensor } from "./engine.js";
+import { applyInPlace } from "./inplace.js";
+import { toDeviceHook } from "./device-hooks.js";
+import { shapeStr } from "../core/shape.js";
+import { broadcastShapes } from "../core/shape.js";
+
+export interface ToOptions { dtype?: DTypeLike | null; device?: DeviceLike | null; copy?: boolean; nonBlocking?: boolean }
+
+/** A copy of `input` converted to `dtype` (autograd: ToCopyBackward0). */
+export function castTo(input: Tensor, dtype: DType, forceCopy = false): Tensor {
+  if (input.dtype === dtype && !forceCopy) return input;
+  const out = emptyTensor(input.shape, dtype);
+  copyInto(out, input);
+  if (!dtype.isFloatingPoint || !input.dtype.isFloatingPoint) return out;
+  const from = input.dtype;
+  return record("ToCopyBackward0", [input], out, ([g]) => [g!.to(from)]);
+}
+
+/**
+ * x.to(dtype), x.to(device), x.to(other), x.to(device, dtype), x.to({ dtype, device, copy }).
+ * Returns `x` itself when nothing changes (as PyTorch does), unless copy is set.
+ */
+export function to(input: Tensor, ...args: (DTypeLike | DeviceLike | Tensor | ToOptions | boolean | null)[]): Tensor {
+  let dtype: DType | null = null;
+  let device: Device | null = null;
+  let copy = false;
+  for (const a of args) {
+    if (a === null || a === undefined || typeof a === "boolean") continue;
+    if (a instanceof Tensor) { dtype = a.dtype; device = a.device; }
+    else if (a instanceof DTypeClass) dtype = a;
+    else if (a instanceof Device) device = a;
+    else if (typeof a === "string") {
+      if (/^(cpu|webgpu)(:\d+)?$/.test(a)) device = toDevice(a as DeviceLike);
+      else dtype = toDType(a as DTypeLike);
+    } else if (isOptionsObject(a)) {
+      const o = a as ToOptions;
+      for (const k of Object.keys(o)) if (!["dtype", "device", "copy", "nonBlocking", "memoryFormat"].includes(k)) throw new Error(`to() got an unexpected keyword argument '${k}'`);
+      if (o.dtype) dtype = toDType(o.dtype);
+      if (o.device) device = toDevice(o.device);
+      if (o.copy) copy = true;
+    } else throw new Error(`to() received an invalid combination of arguments`);
+  }
+  let r = input;
+  if (dtype) r = castTo(r, dtype, copy);
+  else if (copy) r = r.clone();
+  if (device && device.type !== r.device.type) r = toDeviceHook(r, device);
+  return r;
+}
+
+export function type(input: Tensor, dtype?: DTypeLike): Tensor | string {
+  if (dtype === undefined) return `torch.${({ float32: "FloatTensor", float64: "DoubleTensor", float16: "HalfTensor", bfloat16: "BFloat16Tensor", int8: "CharTensor", uint8: "ByteTensor", int16: "ShortTensor", int32: "IntTensor", int64: "LongTensor", bool: "BoolTensor" } as Record<string, string>)[input.dtype.name]}`;
+  return castTo(input, toDType(dtype));
+}
+
+export function typeAs(input: Tensor, other: Tensor): Tensor { return castTo(input, other.dtype); }
+export function cpu(input: Tensor): Tensor { return to(input, "cpu"); }
+export const float = (x: Tensor): Tensor => castTo(x, float32);
+export const double = (x: Tensor): Tensor => castTo(x, float64);
+export const half = (x: Tensor): Tensor => castTo(x, float16);
+export const bfloat16_ = (x: Tensor): Tensor => castTo(x, bfloat16);
+export const int = (x: Tensor): Tensor => castTo(x, int32);
+export const long = (x: Tensor): Tensor => castTo(x, int64);
+export const short = (x: Tensor): Tensor => castTo(x, int16);
+export const char = (x: Tensor): Tensor => castTo(x, int8);
+export const byte = (x: Tensor): Tensor => castTo(x, uint8);
+export const bool_ = (x: Tensor): Tensor => castTo(x, bool);
+
+/** self.copy_(src): broadcasting src into self, converting dtype. */
+export function copy_(self: Tensor, src: Tensor, _nonBlocking = false): Tensor {
+  checkTensor("copy_", "src", src);
+  const shape = broadcastShapes(self.shape, src.shape);
+  if (shape.join() !== self.shape.join()) {
+    throw new Error(`copy_: output with shape ${shapeStr(self.shape)} doesn't match the broadcast shape ${shapeStr(shape)}`);
+  }
+  return applyInPlace("copy_", self, [src], () => copyInto(self, src), (snap) => {
+    // The gradient flows to src only; self's old value is overwritten.
+    const out = emptyTensor(self.shape, self.dtype);
+    copyInto(out, src);
+    const srcDtype = src.dtype, srcShape = src.shape;
+    return record("CopyBackwards", [snap, src], out, ([g]) => [g!.mul(0), g!.sumToSize(srcShape).to(srcDtype)]);
+  });
+}
+
+export function fill_(self: Tensor, value: number | bigint | boolean | Tensor): Tensor {
+  if (value instanceof Tensor && value.dim() !== 0) {
+    throw new Error(`fill_ only supports 0-dimension value tensor but got tensor with ${value.dim()} dimensions.`);
+  }
+  const v = value instanceof Tensor ? value.item() : value;
+  return applyInPlace("fill_", self, [value instanceof Tensor ? value : null], () => fillTensor(self, v), (snap) => {
+    const out = emptyTensor(self.shape, self.dtype);
+    fillTensor(out, v);
+    return record("FillBackward0", [snap], out, ([g]) => [g!.mul(0)]);
+  });
+}
+
+export function zero_(self: Tensor): Tensor { return fill_(self, 0); }
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    to: Method<typeof to>;
+    type: Method<typeof type>;
+    typeAs: Method<typeof typeAs>;
+    cpu: Method<typeof cpu>;
+    float: Method<typeof float>;
+    double: Method<typeof double>;
+    half: Method<typeof half>;
+    bfloat16: Method<typeof bfloat16_>;
+    int: Method<typeof int>;
+    long: Method<typeof long>;
+    short: Method<typeof short>;
+    char: Method<typeof char>;
+    byte: Method<typeof byte>;
+    bool: Method<typeof bool_>;
+    copy_: Method<typeof copy_>;
+    fill_: Method<typeof fill_>;
+    zero_: Method<typeof zero_>;
+  }
+}
+
+installMethods({
+  to, type, typeAs, cpu, float, double, half, bfloat16: bfloat16_, int, long, short, char, byte, bool: bool_, copy_, fill_, zero_,
+});

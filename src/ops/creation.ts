@@ -1,0 +1,291 @@
+// Factories: torch.tensor, zeros/ones/full/empty (+ _like, new_*), arange, linspace, logspace,
+// eye, frombuffer.
+
+import { Tensor, type NestedArray } from "../core/tensor.js";
+import {
+  type DType, type DTypeLike, type StorageArray, bool, dtypeOfArray, float16, bfloat16, float32, float64,
+  getDefaultDtype, int64, toDType, int8, uint8, int16, int32,
+} from "../core/dtype.js";
+import { Storage, type DeviceLike, toDevice } from "../core/storage.js";
+import { numel } from "../core/shape.js";
+import { bindArgs, bindSize, installMethods, type Method, checkTensor } from "./args.js";
+import { emptyTensor, encoder, fillTensor, copyInto } from "./engine.js";
+import { finishFactory } from "./factory-utils.js";
+
+export interface FactoryOptions {
+  dtype?: DTypeLike | null;
+  device?: DeviceLike | null;
+  requiresGrad?: boolean;
+  /** Accepted for PyTorch compatibility; CPU memory is always pageable. */
+  pinMemory?: boolean;
+  layout?: null;
+  memoryFormat?: null;
+}
+
+const FACTORY_KW = ["dtype", "device", "requiresGrad", "pinMemory", "layout", "memoryFormat", "out", "generator"];
+
+export type TensorData = NestedArray<number | bigint | boolean> | StorageArray | Tensor | NestedArray<Tensor>;
+
+function dtypeOpt(opts: Record<string, unknown>, fallback: DType): DType {
+  return opts.dtype === undefined || opts.dtype === null ? fallback : toDType(opts.dtype as DTypeLike);
+}
+
+/** Infers PyTorch's dtype for Python data: bool < int (int64) < float (default dtype). */
+function inferDType(flat: readonly (number | bigint | boolean)[]): DType {
+  let kind = 0;
+  for (const v of flat) {
+    if (typeof v === "boolean") continue;
+    if (typeof v === "bigint") kind = Math.max(kind, 1);
+    else if (Number.isInteger(v)) kind = Math.max(kind, 1);
+    else { kind = 2; break; }
+  }
+  if (flat.length === 0) return getDefaultDtype();
+  return kind === 2 ? getDefaultDtype() : kind === 1 ? int64 : flat.every((v) => typeof v === "boolean") ? bool : int64;
+}
+
+function flatten(data: unknown, shape: number[], flat: (number | bigint | boolean)[], depth: number, tensorDtypes: DType[]): void {
+  if (data instanceof Tensor) {
+    if (depth === shape.length) shape.push(...data.shape);
+    tensorDtypes.push(data.dtype);
+    for (const v of data.flatten().tolist() as (number | bigint | boolean)[]) flat.push(v);
+    return;
+  }
+  if (Array.isArray(data)) {
+    if (depth === shape.length) shape.push(data.length);
+    else if (shape[depth] !== data.length) {
+      throw new Error(`tensor: expected sequence of length ${shape[depth]} at dim ${depth} (got ${data.length})`);
+    }
+    for (const d of data) flatten(d, shape, flat, depth + 1, tensorDtypes);
+    return;
+  }
+  if (typeof data === "number" || typeof data === "bigint" || typeof data === "boolean") {
+    if (depth < shape.length) throw new Error(`tensor: expected a sequence at dim ${depth}, got a scalar`);
+    flat.push(data);
+    return;
+  }
+  throw new Error(`tensor: could not infer dtype of ${data === null ? "None" : typeof data}`);
+}
+
+/** torch.tensor(data, { dtype, device, requiresGrad }): always copies. */
+export function tensor(data: TensorData, options: FactoryOptions = {}): Tensor {
+  const opts = bindArgs("tensor", [options], [], FACTORY_KW);
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
+    const arr = data as StorageArray;
+    const dt = dtypeOpt(opts, dtypeOfArray(arr));
+    const src = new Tensor(new Storage(arr, dtypeOfArray(arr)), [arr.length]);
+    const out = emptyTensor([arr.length], dt);
+    copyInto(out, src);
+    return finishFactory(out, opts);
+  }
+  if (data instanceof Tensor) {
+    const out = emptyTensor(data.shape, dtypeOpt(opts, data.dtype));
+    copyInto(out, data);
+    return finishFactory(out, opts);
+  }
+  const shape: number[] = [];
+  const flat: (number | bigint | boolean)[] = [];
+  const tensorDtypes: DType[] = [];
+  flatten(data, shape, flat, 0, tensorDtypes);
+  const inferred = tensorDtypes.length && flat.every((v) => typeof v !== "boolean" || tensorDtypes.every((d) => d === bool))
+    ? tensorDtypes.reduce((a, b) => (a.category === b.category ? (a.rank >= b.rank ? a : b) : a.isFloatingPoint ? a : b))
+    : inferDType(flat);
+  const dt = dtypeOpt(opts, inferred);
+  const out = emptyTensor(shape, dt);
+  const enc = encoder(dt);
+  const d = out.storage.data as unknown as (number | bigint)[];
+  for (let i = 0; i < flat.length; i++) d[i] = enc(flat[i]!);
+  return finishFactory(out, opts);
+}
+
+/** torch.as_tensor: no copy when data is already a tensor of the requested dtype. */
+export function asTensor(data: TensorData, options: FactoryOptions = {}): Tensor {
+  if (data instanceof Tensor && (options.dtype === undefined || options.dtype === null || toDType(options.dtype) === data.dtype)) return data;
+  return tensor(data, options);
+}
+
+/**
+ * torch.frombuffer-style zero-copy wrapping: the tensor uses `data` itself as its storage.
+ * Float16/bfloat16 take a Uint16Array of raw bits with `dtype` given.
+ */
+export function fromBuffer(data: StorageArray, options: { dtype?: DTypeLike; shape?: number[]; requiresGrad?: boolean } = {}): Tensor {
+  const dt = options.dtype ? toDType(options.dtype) : dtypeOfArray(data);
+  const expected = dtypeOfArray(data);
+  const ok = dt === expected || (data instanceof Uint16Array && (dt === float16 || dt === bfloat16)) || (data instanceof Uint8Array && (dt === bool || dt === uint8));
+  if (!ok) throw new Error(`frombuffer: a ${data.constructor.name} cannot hold ${dt}`);
+  const shape = options.shape ?? [data.length];
+  if (numel(shape) !== data.length) throw new Error(`frombuffer: shape [${shape.join(", ")}] does not match ${data.length} elements`);
+  const t = new Tensor(new Storage(data, dt), shape.slice());
+  if (options.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
+/** torch.from_numpy's analogue for typed arrays (no copy). */
+export const fromArray = fromBuffer;
+
+type SizeArgs = (number | number[] | FactoryOptions)[];
+
+function sized(op: string, args: readonly unknown[], fill: number | null, defaultDtype?: DType): Tensor {
+  const { size, opts } = bindSize(op, args);
+  bindArgs(op, [opts], [], FACTORY_KW);
+  const t = emptyTensor(size, dtypeOpt(opts, defaultDtype ?? getDefaultDtype()));
+  if (fill !== null && fill !== 0) fillTensor(t, fill);
+  return finishFactory(t, opts);
+}
+
+export function zeros(...size: SizeArgs): Tensor { return sized("zeros", size, 0); }
+export function ones(...size: SizeArgs): Tensor { return sized("ones", size, 1); }
+/** Zero-filled, as every fresh typed array is (no uninitialised memory in JS). */
+export function empty(...size: SizeArgs): Tensor { return sized("empty", size, null); }
+
+function scalarDType(v: number | bigint | boolean): DType {
+  if (typeof v === "boolean") return bool;
+  if (typeof v === "bigint" || Number.isInteger(v)) return int64;
+  return getDefaultDtype();
+}
+
+/** torch.full(size, fillValue, { dtype }): the dtype follows the fill value as in PyTorch. */
+export function full(size: number[], fillValue: number | bigint | boolean, options: FactoryOptions = {}): Tensor {
+  const opts = bindArgs("full", [options], [], FACTORY_KW);
+  if (!Array.isArray(size)) throw new Error("full(): argument 'size' must be tuple of ints");
+  const t = emptyTensor(size, dtypeOpt(opts, scalarDType(fillValue)));
+  fillTensor(t, fillValue);
+  return finishFactory(t, opts);
+}
+
+function likeDType(input: Tensor, opts: Record<string, unknown>): DType {
+  return dtypeOpt(opts, input.dtype);
+}
+
+export function zerosLike(input: Tensor, options: FactoryOptions = {}): Tensor {
+  checkTensor("zeros_like", "input", input);
+  const opts = bindArgs("zeros_like", [options], [], FACTORY_KW);
+  return finishFactory(emptyTensor(input.shape, likeDType(input, opts)), { device: input.device, ...opts });
+}
+export function onesLike(input: Tensor, options: FactoryOptions = {}): Tensor {
+  checkTensor("ones_like", "input", input);
+  const opts = bindArgs("ones_like", [options], [], FACTORY_KW);
+  const t = emptyTensor(input.shape, likeDType(input, opts));
+  fillTensor(t, 1);
+  return finishFactory(t, { device: input.device, ...opts });
+}
+export function emptyLike(input: Tensor, options: FactoryOptions = {}): Tensor { return zerosLike(input, options); }
+export function fullLike(input: Tensor, fillValue: number | bigint | boolean, options: FactoryOptions = {}): Tensor {
+  checkTensor("full_like", "input", input);
+  const opts = bindArgs("full_like", [options], [], FACTORY_KW);
+  const t = emptyTensor(input.shape, likeDType(input, opts));
+  fillTensor(t, fillValue);
+  return finishFactory(t, { device: input.device, ...opts });
+}
+
+// Tensor.new_* keep the tensor's dtype and device.
+function newSized(self: Tensor, op: string, args: readonly unknown[], fill: number | null): Tensor {
+  const { size, opts } = bindSize(op, args);
+  bindArgs(op, [opts], [], FACTORY_KW);
+  const t = emptyTensor(size, dtypeOpt(opts, self.dtype));
+  if (fill) fillTensor(t, fill);
+  return finishFactory(t, { device: self.device, ...opts });
+}
+export function newZeros(self: Tensor, ...size: SizeArgs): Tensor { return newSized(self, "new_zeros", size, 0); }
+export function newOnes(self: Tensor, ...size: SizeArgs): Tensor { return newSized(self, "new_ones", size, 1); }
+export function newEmpty(self: Tensor, ...size: SizeArgs): Tensor { return newSized(self, "new_empty", size, null); }
+export function newFull(self: Tensor, size: number[], fillValue: number | bigint | boolean, options: FactoryOptions = {}): Tensor {
+  const opts = bindArgs("new_full", [options], [], FACTORY_KW);
+  const t = emptyTensor(size, dtypeOpt(opts, self.dtype));
+  fillTensor(t, fillValue);
+  return finishFactory(t, { device: self.device, ...opts });
+}
+export function newTensor(self: Tensor, data: TensorData, options: FactoryOptions = {}): Tensor {
+  return tensor(data, { dtype: self.dtype, ...options });
+}
+
+export interface ArangeOptions extends FactoryOptions { start?: number; end?: number; step?: number }
+
+/** torch.arange(end) / arange(start, end, step?): int64 when all bounds are integers. */
+export function arange(...args: (number | bigint | ArangeOptions)[]): Tensor {
+  const a = bindArgs("arange", args, ["start", "end", "step"], FACTORY_KW);
+  let start = Number(a.start ?? 0), end = a.end === undefined ? undefined : Number(a.end);
+  const step = Number(a.step ?? 1);
+  if (end === undefined) { end = start; start = 0; }
+  if (step === 0) throw new Error("arange: step must be nonzero");
+  if ((step > 0 && start > end) || (step < 0 && start < end)) {
+    throw new Error("arange: upper bound and larger bound inconsistent with step sign");
+  }
+  const allInt = [start, end, step].every((v) => Number.isInteger(v)) && [a.start, a.end, a.step].every((v) => typeof v !== "number" || Number.isInteger(v));
+  const dt = dtypeOpt(a, allInt ? int64 : getDefaultDtype());
+  const n = Math.max(0, Math.ceil((end - start) / step));
+  const t = emptyTensor([n], dt);
+  const enc = encoder(dt);
+  const d = t.storage.data as unknown as (number | bigint)[];
+  // Float arange in PyTorch computes start + i * step in double, then casts.
+  for (let i = 0; i < n; i++) d[i] = enc(start + i * step);
+  return finishFactory(t, a);
+}
+
+/** torch.linspace(start, end, steps): PyTorch's symmetric formula (from both ends). */
+export function linspace(start: number, end: number, steps: number, options: FactoryOptions = {}): Tensor {
+  const opts = bindArgs("linspace", [options], [], FACTORY_KW);
+  if (!Number.isInteger(steps) || steps < 0) throw new Error("linspace: number of steps must be non-negative");
+  const dt = dtypeOpt(opts, getDefaultDtype());
+  const t = emptyTensor([steps], dt);
+  const d = t.storage.data as unknown as (number | bigint)[];
+  const enc = encoder(dt);
+  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  const half = Math.floor(steps / 2);
+  for (let i = 0; i < steps; i++) d[i] = enc(i < half ? start + step * i : end - step * (steps - i - 1));
+  return finishFactory(t, opts);
+}
+
+export function logspace(start: number, end: number, steps: number, base: number | FactoryOptions & { base?: number } = 10, options: FactoryOptions = {}): Tensor {
+  let b = 10;
+  let opts: FactoryOptions & { base?: number } = options;
+  if (typeof base === "number") b = base;
+  else { opts = base; b = base.base ?? 10; }
+  const { base: _ignored, ...rest } = opts as FactoryOptions & { base?: number };
+  void _ignored;
+  const dt = rest.dtype ? toDType(rest.dtype) : getDefaultDtype();
+  const lin = linspace(start, end, steps, { dtype: float64 });
+  const vals = (lin.tolist() as number[]).map((v) => Math.pow(b, v));
+  return tensor(vals, { ...rest, dtype: dt });
+}
+
+/** torch.eye(n, m?). */
+export function eye(n: number, m?: number | FactoryOptions, options: FactoryOptions = {}): Tensor {
+  let cols = n;
+  let opts = options;
+  if (typeof m === "number") cols = m;
+  else if (m) opts = m;
+  const t = zeros([n, cols], opts.dtype ? { dtype: opts.dtype } : {});
+  const d = t.storage.data as unknown as (number | bigint)[];
+  const one = encoder(t.dtype)(1);
+  for (let i = 0; i < Math.min(n, cols); i++) d[i * cols + i] = one;
+  return finishFactory(t, opts as Record<string, unknown>);
+}
+
+/** torch.tril_indices(row, col, offset = 0): int64 [2, N]. */
+export function trilIndices(row: number, col: number, offset: number | FactoryOptions = 0, options: FactoryOptions = {}): Tensor {
+  const off = typeof offset === "number" ? offset : 0;
+  const opts = typeof offset === "number" ? options : offset;
+  const rows: number[] = [], cols: number[] = [];
+  for (let i = 0; i < row; i++) for (let j = 0; j < col; j++) if (j - i <= off) { rows.push(i); cols.push(j); }
+  return tensor([rows, cols], { dtype: opts.dtype ?? int64 });
+}
+
+export function triuIndices(row: number, col: number, offset: number | FactoryOptions = 0, options: FactoryOptions = {}): Tensor {
+  const off = typeof offset === "number" ? offset : 0;
+  const opts = typeof offset === "number" ? options : offset;
+  const rows: number[] = [], cols: number[] = [];
+  for (let i = 0; i < row; i++) for (let j = 0; j < col; j++) if (j - i >= off) { rows.push(i); cols.push(j); }
+  return tensor([rows, cols], { dtype: opts.dtype ?? int64 });
+}
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    newZeros: Method<typeof newZeros>;
+    newOnes: Method<typeof newOnes>;
+    newEmpty: Method<typeof newEmpty>;
+    newFull: Method<typeof newFull>;
+    newTensor: Method<typeof newTensor>;
+  }
+}
+installMethods({ newZeros, newOnes, newEmpty, newFull, newTensor });
+

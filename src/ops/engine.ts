@@ -1,0 +1,258 @@
+// Building blocks of elementwise ops: dtype-aware reading and writing of strided tensors,
+// broadcasting, and the map loops. Ops decide dtypes; this file only moves numbers.
+
+import { Tensor } from "../core/tensor.js";
+import { type DType, bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, int64 } from "../core/dtype.js";
+import { Storage } from "../core/storage.js";
+import { broadcastShapes, broadcastStrides, contiguousStrides, numel, shapeStr, shapesEqual } from "../core/shape.js";
+import { forEachRow } from "../backends/js/strided.js";
+
+export type NumArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array;
+export type UnaryFn = (x: number) => number;
+export type BinaryFn = (a: number, b: number) => number;
+export type TernaryFn = (a: number, b: number, c: number) => number;
+
+/** A tensor's layout as a strided operand. */
+export function lay(t: Tensor): { strides: readonly number[]; offset: number } {
+  return { strides: t._strides, offset: t._offset };
+}
+
+/** A fresh contiguous tensor. */
+export function emptyTensor(shape: readonly number[], dtype: DType): Tensor {
+  return new Tensor(Storage.alloc(dtype, numel(shape)), shape.slice());
+}
+
+/** Wraps a typed array (no copy) as a contiguous tensor of `dtype`. */
+export function fromArray(data: Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array | Uint16Array, shape: readonly number[], dtype: DType): Tensor {
+  return new Tensor(new Storage(data, dtype), shape.slice());
+}
+
+function isNumberBacked(d: DType): boolean {
+  return d.name !== "float16" && d.name !== "bfloat16" && d.name !== "int64";
+}
+
+/**
+ * A tensor's values as a number array the kernels can index with the tensor's own strides: the
+ * storage itself for number-backed dtypes, a decoded contiguous copy for float16/bfloat16/int64.
+ */
+export function numericView(t: Tensor): { data: NumArray; strides: number[]; offset: number } {
+  if (isNumberBacked(t.dtype)) return { data: t.storage.data as NumArray, strides: t._strides, offset: t._offset };
+  return { data: toNumbers(t), strides: contiguousStrides(t._shape), offset: 0 };
+}
+
+/** Contiguous values as JS numbers: Float32Array for 16-bit floats, Float64Array for int64. */
+export function toNumbers(t: Tensor): NumArray {
+  const n = t.numel();
+  const src = t.storage.data;
+  if (t.dtype.name === "int64") {
+    const out = new Float64Array(n);
+    let k = 0;
+    forEachRow(t._shape, [lay(t)], (o, len, inner) => {
+      const s = inner[0]!;
+      for (let i = 0, p = o[0]!; i < len; i++, p += s) out[k++] = Number((src as BigInt64Array)[p]!);
+    });
+    return out;
+  }
+  if (t.dtype.name === "float16" || t.dtype.name === "bfloat16") {
+    const dec = t.dtype.name === "float16" ? f16ToF32 : bf16ToF32;
+    const out = new Float32Array(n);
+    let k = 0;
+    forEachRow(t._shape, [lay(t)], (o, len, inner) => {
+      const s = inner[0]!;
+      for (let i = 0, p = o[0]!; i < len; i++, p += s) out[k++] = dec((src as Uint16Array)[p]!);
+    });
+    return out;
+  }
+  const data = src as NumArray;
+  if (t.isContiguous()) return data.subarray(t._offset, t._offset + n) as NumArray;
+  const out = new (data.constructor as new (n: number) => NumArray)(n);
+  let k = 0;
+  forEachRow(t._shape, [lay(t)], (o, len, inner) => {
+    const s = inner[0]!;
+    for (let i = 0, p = o[0]!; i < len; i++, p += s) out[k++] = data[p]!;
+  });
+  return out;
+}
+
+/** Where results are computed: straight into `out`'s storage, or a float scratch encoded at the end. */
+function target(out: Tensor): { data: NumArray; strides: number[]; offset: number; finish: () => void } {
+  if (isNumberBacked(out.dtype)) return { data: out.storage.data as NumArray, strides: out._strides, offset: out._offset, finish: () => {} };
+  const scratch = out.dtype.name === "int64" ? new Float64Array(out.numel()) : new Float32Array(out.numel());
+  return {
+    data: scratch, strides: contiguousStrides(out._shape), offset: 0,
+    finish: () => writeNumbers(out, scratch),
+  };
+}
+
+/** Writes contiguous numbers into a (possibly strided) tensor of any dtype, converting. */
+export function writeNumbers(out: Tensor, values: ArrayLike<number>): void {
+  const dst = out.storage.data;
+  const enc = encoder(out.dtype);
+  let k = 0;
+  forEachRow(out._shape, [lay(out)], (o, len, inner) => {
+    const s = inner[0]!;
+    for (let i = 0, p = o[0]!; i < len; i++, p += s) (dst as unknown as (number | bigint)[])[p] = enc(values[k++]!);
+  });
+}
+
+/** JS value → raw storage element of `dtype`. */
+export function encoder(dtype: DType): (v: number | bigint | boolean) => number | bigint {
+  switch (dtype.name) {
+    case "float32": case "float64": return (v) => Number(v);
+    case "float16": return (v) => f32ToF16(Number(v));
+    case "bfloat16": return (v) => f32ToBf16(Number(v));
+    case "bool": return (v) => (typeof v === "bigint" ? (v !== 0n ? 1 : 0) : v ? 1 : 0);
+    case "int64": return (v) => {
+      if (typeof v === "bigint") return BigInt.asIntN(64, v);
+      const n = Number(v);
+      if (!Number.isFinite(n)) return -(2n ** 63n);
+      return BigInt.asIntN(64, BigInt(Math.trunc(n)));
+    };
+    default: return (v) => {
+      if (typeof v === "bigint") return Number(BigInt.asIntN(32, v));
+      const n = Number(v);
+      return Number.isFinite(n) ? Math.trunc(n) : 0;
+    };
+  }
+}
+
+/** Raw storage element → JS value (int64 stays bigint). */
+export function decoder(dtype: DType): (raw: number | bigint) => number | bigint {
+  switch (dtype.name) {
+    case "float16": return (r) => f16ToF32(r as number);
+    case "bfloat16": return (r) => bf16ToF32(r as number);
+    default: return (r) => r;
+  }
+}
+
+/** Copies src into dst (broadcasting src to dst's shape), converting dtypes like PyTorch's copy_. */
+export function copyInto(dst: Tensor, src: Tensor): void {
+  const shape = dst._shape;
+  const sStr = broadcastStrides(src._shape, src._strides, shape);
+  const a = dst.storage.data as unknown as (number | bigint)[];
+  const b = src.storage.data as unknown as (number | bigint)[];
+  const srcOp = { strides: sStr, offset: src._offset };
+  if (dst.dtype === src.dtype) {
+    forEachRow(shape, [lay(dst), srcOp], (o, len, inner) => {
+      const sa = inner[0]!, sb = inner[1]!;
+      for (let i = 0, p = o[0]!, q = o[1]!; i < len; i++, p += sa, q += sb) a[p] = b[q]!;
+    });
+    return;
+  }
+  // Number-backed to number-backed (not bool): typed-array assignment converts as C casts do.
+  if (isNumberBacked(dst.dtype) && isNumberBacked(src.dtype) && dst.dtype.name !== "bool") {
+    forEachRow(shape, [lay(dst), srcOp], (o, len, inner) => {
+      const sa = inner[0]!, sb = inner[1]!;
+      for (let i = 0, p = o[0]!, q = o[1]!; i < len; i++, p += sa, q += sb) a[p] = b[q]!;
+    });
+    return;
+  }
+  const dec = decoder(src.dtype), enc = encoder(dst.dtype);
+  forEachRow(shape, [lay(dst), srcOp], (o, len, inner) => {
+    const sa = inner[0]!, sb = inner[1]!;
+    for (let i = 0, p = o[0]!, q = o[1]!; i < len; i++, p += sa, q += sb) a[p] = enc(dec(b[q]!));
+  });
+}
+
+/** Fills a strided tensor with one value. */
+export function fillTensor(t: Tensor, value: number | bigint | boolean): void {
+  const raw = encoder(t.dtype)(value);
+  const d = t.storage.data as unknown as (number | bigint)[];
+  if (t.isContiguous()) {
+    (t.storage.data as unknown as { fill(v: number | bigint, s: number, e: number): void }).fill(raw, t._offset, t._offset + t.numel());
+    return;
+  }
+  forEachRow(t._shape, [lay(t)], (o, len, inner) => {
+    const s = inner[0]!;
+    for (let i = 0, p = o[0]!; i < len; i++, p += s) d[p] = raw;
+  });
+}
+
+function checkOut(op: string, out: Tensor, shape: readonly number[]): void {
+  if (!shapesEqual(out._shape, shape)) {
+    throw new Error(`${op}: output with shape ${shapeStr(out._shape)} doesn't match the broadcast shape ${shapeStr(shape)}`);
+  }
+}
+
+export function unaryMap(x: Tensor, outDtype: DType, f: UnaryFn, out?: Tensor): Tensor {
+  const res = out ?? emptyTensor(x._shape, outDtype);
+  const src = numericView(x);
+  const dst = target(res);
+  const a = dst.data, b = src.data;
+  forEachRow(x._shape, [dst, src], (o, len, inner) => {
+    const sa = inner[0]!, sb = inner[1]!;
+    for (let i = 0, p = o[0]!, q = o[1]!; i < len; i++, p += sa, q += sb) a[p] = f(b[q]!);
+  });
+  dst.finish();
+  return res;
+}
+
+export function binaryMap(
+  x: Tensor, y: Tensor, outDtype: DType, f: BinaryFn,
+  out?: Tensor, fBig?: (a: bigint, b: bigint) => bigint, op = "binary op",
+): Tensor {
+  const shape = shapesEqual(x._shape, y._shape) ? x._shape : broadcastShapes(x._shape, y._shape);
+  if (out) checkOut(op, out, shape);
+  const res = out ?? emptyTensor(shape, outDtype);
+  if (fBig && res.dtype === int64 && !x.dtype.isFloatingPoint && !y.dtype.isFloatingPoint) {
+    bigBinary(x, y, res, shape, fBig);
+    return res;
+  }
+  const xa = numericView(x), ya = numericView(y);
+  const xs = { data: xa.data, offset: xa.offset, strides: broadcastStrides(x._shape, xa.strides, shape) };
+  const ys = { data: ya.data, offset: ya.offset, strides: broadcastStrides(y._shape, ya.strides, shape) };
+  const dst = target(res);
+  const a = dst.data, b = xs.data, c = ys.data;
+  forEachRow(shape, [dst, xs, ys], (o, len, inner) => {
+    const sa = inner[0]!, sb = inner[1]!, sc = inner[2]!;
+    let p = o[0]!, q = o[1]!, r = o[2]!;
+    if (sa === 1 && sb === 1 && sc === 1) {
+      for (let i = 0; i < len; i++) a[p + i] = f(b[q + i]!, c[r + i]!);
+    } else if (sa === 1 && sb === 1 && sc === 0) {
+      const cv = c[r]!;
+      for (let i = 0; i < len; i++) a[p + i] = f(b[q + i]!, cv);
+    } else {
+      for (let i = 0; i < len; i++, p += sa, q += sb, r += sc) a[p] = f(b[q]!, c[r]!);
+    }
+  });
+  dst.finish();
+  return res;
+}
+
+function bigBinary(x: Tensor, y: Tensor, res: Tensor, shape: readonly number[], f: (a: bigint, b: bigint) => bigint): void {
+  const a = res.storage.data as BigInt64Array;
+  const b = x.storage.data as unknown as (number | bigint)[], c = y.storage.data as unknown as (number | bigint)[];
+  const xs = { strides: broadcastStrides(x._shape, x._strides, shape), offset: x._offset };
+  const ys = { strides: broadcastStrides(y._shape, y._strides, shape), offset: y._offset };
+  forEachRow(shape, [lay(res), xs, ys], (o, len, inner) => {
+    const sa = inner[0]!, sb = inner[1]!, sc = inner[2]!;
+    for (let i = 0, p = o[0]!, q = o[1]!, r = o[2]!; i < len; i++, p += sa, q += sb, r += sc) {
+      a[p] = BigInt.asIntN(64, f(BigInt(b[q]!), BigInt(c[r]!)));
+    }
+  });
+}
+
+export function ternaryMap(x: Tensor, y: Tensor, z: Tensor, outDtype: DType, f: TernaryFn, out?: Tensor, op = "ternary op"): Tensor {
+  const shape = broadcastShapes(x._shape, y._shape, z._shape);
+  if (out) checkOut(op, out, shape);
+  const res = out ?? emptyTensor(shape, outDtype);
+  const views = [x, y, z].map((t) => {
+    const v = numericView(t);
+    return { data: v.data, offset: v.offset, strides: broadcastStrides(t._shape, v.strides, shape) };
+  });
+  const dst = target(res);
+  const a = dst.data, b = views[0]!.data, c = views[1]!.data, d = views[2]!.data;
+  forEachRow(shape, [dst, ...views], (o, len, inner) => {
+    const sa = inner[0]!, sb = inner[1]!, sc = inner[2]!, sd = inner[3]!;
+    for (let i = 0, p = o[0]!, q = o[1]!, r = o[2]!, s = o[3]!; i < len; i++, p += sa, q += sb, r += sc, s += sd) a[p] = f(b[q]!, c[r]!, d[s]!);
+  });
+  dst.finish();
+  return res;
+}
+
+/** A 0-d tensor holding a Python scalar in `dtype`. */
+export function scalarOf(v: number | bigint | boolean, dtype: DType): Tensor {
+  const t = emptyTensor([], dtype);
+  (t.storage.data as unknown as (number | bigint)[])[0] = encoder(dtype)(v);
+  return t;
+}

@@ -1,0 +1,54 @@
+// In-place ops (add_, mul_, clamp_, ...): without autograd they write straight into the tensor's
+// storage; with autograd they compute the out-of-place result on a snapshot of the tensor and
+// take its graph node, so saved values stay valid (PyTorch's rebase_history).
+
+import type { Tensor } from "../core/tensor.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
+import { needsGrad } from "../autograd/record.js";
+import { copyInto } from "./engine.js";
+import { canCast } from "./promotion.js";
+import type { DType } from "../core/dtype.js";
+
+export function checkInplaceLeaf(op: string, self: Tensor): void {
+  if (isGradEnabled() && self.isLeaf && self._requiresGrad) {
+    throw new Error(`${op}: a leaf Variable that requires grad is being used in an in-place operation.`);
+  }
+}
+
+export function checkInplaceCast(op: string, result: DType, self: Tensor): void {
+  if (!canCast(result, self.dtype)) {
+    throw new Error(`${op}: result type ${typeName(result)} can't be cast to the desired output type ${typeName(self.dtype)}`);
+  }
+}
+
+function typeName(d: DType): string {
+  const n: Record<string, string> = { float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int8: "Char", uint8: "Byte", int16: "Short", int32: "Int", int64: "Long", bool: "Bool" };
+  return n[d.name]!;
+}
+
+/**
+ * Runs an in-place op on `self`. `direct()` writes the result into self (no autograd);
+ * `outOfPlace(snapshot)` computes it with autograd from a snapshot of self.
+ */
+export function applyInPlace(
+  op: string, self: Tensor, others: readonly (Tensor | null | undefined)[],
+  direct: () => void, outOfPlace: (snapshot: Tensor) => Tensor,
+): Tensor {
+  checkInplaceLeaf(op, self);
+  if (needsGrad(self, ...others)) {
+    if (self._base && (self._base._requiresGrad || self._requiresGrad)) {
+      throw new Error(`${op}: in-place operations on views of tensors that require grad are not supported; use the out-of-place op`);
+    }
+    const snapshot = self._requiresGrad ? self.clone() : self.detach();
+    const r = outOfPlace(snapshot);
+    copyInto(self, r.detach());
+    self.storage.version++;
+    self._gradFn = r._gradFn;
+    self._outputNr = r._outputNr;
+    self._requiresGrad = r._requiresGrad;
+    return self;
+  }
+  direct();
+  self.storage.version++;
+  return self;
+}

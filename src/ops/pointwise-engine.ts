@@ -1,0 +1,95 @@
+// The machinery of pointwise ops: a spec per op (kernel, dtype rule, vjp) run through one path
+// for promotion, broadcasting, scalars, in-place forms and autograd recording.
+
+import { Tensor } from "../core/tensor.js";
+import { type DType, getDefaultDtype } from "../core/dtype.js";
+import { record, sumToShape } from "../autograd/record.js";
+import { checkTensor, describe } from "./args.js";
+import { binaryMap, type BinaryFn, scalarOf, unaryMap, type UnaryFn } from "./engine.js";
+import { resultType, type TensorOrScalar } from "./promotion.js";
+import { applyInPlace, checkInplaceCast } from "./inplace.js";
+
+/** A scalar operand as a 0-d tensor of the op's compute dtype. */
+export function asOperand(op: string, v: TensorOrScalar, dtype: DType): Tensor {
+  if (v instanceof Tensor) return v;
+  if (typeof v !== "number" && typeof v !== "bigint" && typeof v !== "boolean") {
+    throw new Error(`${op}(): argument 'other' must be Tensor or Number, not ${describe(v)}`);
+  }
+  return scalarOf(v, dtype);
+}
+
+/** The gradient of a broadcast input: summed to its shape, cast to its dtype. */
+export function gradFor(g: Tensor, input: Tensor): Tensor {
+  const r = sumToShape(g, input.shape);
+  return r.dtype === input.dtype ? r : r.to(input.dtype);
+}
+
+function checkSameDevice(op: string, a: Tensor, b: TensorOrScalar): void {
+  if (b instanceof Tensor && b.device.type !== a.device.type && b.dim() > 0 && a.dim() > 0) {
+    throw new Error(`${op}: Expected all tensors to be on the same device, but found at least two devices, ${a.device} and ${b.device}!`);
+  }
+}
+
+export interface BinarySpec {
+  name: string;
+  node: string;
+  f: BinaryFn;
+  fBig?: (a: bigint, b: bigint) => bigint;
+  /** Result dtype from the promoted dtype (true division makes ints float). */
+  outDtype?: (promoted: DType) => DType;
+  vjp?: (g: Tensor, a: Tensor, b: Tensor, out: Tensor) => [Tensor | null, Tensor | null];
+}
+
+/** Runs a binary pointwise op: promotion, broadcasting, recording. `out` for in-place writes. */
+export function binaryOp(spec: BinarySpec, a: TensorOrScalar, b: TensorOrScalar, out?: Tensor): Tensor {
+  const first = a instanceof Tensor ? a : b instanceof Tensor ? b : null;
+  if (!first) throw new Error(`${spec.name}(): at least one argument must be a Tensor`);
+  checkSameDevice(spec.name, first, first === a ? b : a);
+  const promoted = resultType(a, b);
+  const outDtype = spec.outDtype ? spec.outDtype(promoted) : promoted;
+  const x = asOperand(spec.name, a, promoted), y = asOperand(spec.name, b, promoted);
+  const res = binaryMap(x, y, outDtype, spec.f, out, spec.fBig, spec.name);
+  if (!spec.vjp || out) return res;
+  const vjp = spec.vjp;
+  return record(spec.node, [x, y], res, ([g]) => vjp(g!, x, y, res), [x, y]);
+}
+
+/** In-place form of a binary op: self op= other, keeping self's dtype. */
+export function binaryInPlace(spec: BinarySpec, self: Tensor, other: TensorOrScalar, outOfPlace: (s: Tensor) => Tensor): Tensor {
+  const promoted = resultType(self, other);
+  checkInplaceCast(spec.name + "_", spec.outDtype ? spec.outDtype(promoted) : promoted, self);
+  return applyInPlace(spec.name + "_", self, [other instanceof Tensor ? other : null],
+    () => { binaryOp({ ...spec, vjp: undefined }, self, other, self); },
+    outOfPlace);
+}
+
+export interface UnarySpec {
+  name: string;
+  node: string;
+  f: UnaryFn;
+  /** Result dtype from the input dtype; default: same dtype, ints promoted to the default float for float math. */
+  outDtype?: (d: DType) => DType;
+  /** g, input, output → grad of input (public ops only). */
+  vjp?: (g: Tensor, x: Tensor, out: Tensor) => Tensor;
+  /** Whether the vjp reads the output (saved for the version check). */
+  savesOutput?: boolean;
+}
+
+/** Float math on ints computes in the default float dtype (torch.exp(int tensor) is float32). */
+export const floatOut = (d: DType): DType => (d.isFloatingPoint ? d : getDefaultDtype());
+export const sameOut = (d: DType): DType => d;
+
+export function unaryOp(spec: UnarySpec, input: Tensor, out?: Tensor): Tensor {
+  checkTensor(spec.name, "input", input);
+  const dtype = (spec.outDtype ?? floatOut)(input.dtype);
+  const res = unaryMap(input, dtype, spec.f, out);
+  if (!spec.vjp || out || !dtype.isFloatingPoint) return res;
+  const vjp = spec.vjp;
+  return record(spec.node, [input], res, ([g]) => [vjp(g!, input, res)], spec.savesOutput ? [input, res] : [input]);
+}
+
+export function unaryInPlace(spec: UnarySpec, self: Tensor): Tensor {
+  checkInplaceCast(spec.name + "_", (spec.outDtype ?? floatOut)(self.dtype), self);
+  return applyInPlace(spec.name + "_", self, [], () => { unaryMap(self, self.dtype, spec.f, self); }, (s) => unaryOp(spec, s));
+}
+

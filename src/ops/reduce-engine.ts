@@ -1,0 +1,80 @@
+// Reductions over a set of dims: the reduced dims are moved last and made contiguous, so a
+// kernel sees each output's inputs as one contiguous block.
+
+import type { Tensor } from "../core/tensor.js";
+import { type DType } from "../core/dtype.js";
+import { normalizeDims, numel } from "../core/shape.js";
+import { emptyTensor, toNumbers, type NumArray, writeNumbers } from "./engine.js";
+
+export interface ReducePlan {
+  /** Dims reduced, normalized and sorted. */
+  dims: number[];
+  /** Output shape (with 1s where keepdim). */
+  outShape: number[];
+  /** Number of outputs and of inputs reduced into each. */
+  outer: number;
+  inner: number;
+}
+
+/** Resolves `dim` (null/[] = all dims) for a reduction of `x`. */
+export function planReduce(op: string, x: Tensor, dim: number | readonly number[] | null | undefined, keepdim: boolean): ReducePlan {
+  const nd = x.dim();
+  let dims: number[];
+  if (dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0)) dims = [...Array(nd).keys()];
+  else dims = normalizeDims(typeof dim === "number" ? [dim] : (dim as number[]), nd, op).sort((a, b) => a - b);
+  const outShape: number[] = [];
+  x._shape.forEach((s, i) => { if (!dims.includes(i)) outShape.push(s); else if (keepdim) outShape.push(1); });
+  const inner = numel(dims.map((d) => x._shape[d]!));
+  return { dims, outShape, outer: numel(x._shape) / Math.max(inner, 1) || numel(outShape), inner };
+}
+
+/** The input's values with reduced dims last, contiguous (a copy only when needed). */
+export function reducedLast(x: Tensor, dims: readonly number[]): NumArray {
+  const nd = x.dim();
+  const kept = [...Array(nd).keys()].filter((i) => !dims.includes(i));
+  const perm = [...kept, ...dims];
+  const isIdentity = perm.every((p, i) => p === i);
+  const src = isIdentity ? x : x.detach().permute(perm);
+  return toNumbers(src);
+}
+
+/**
+ * Reduces each block with `kernel(data, start, len) → value` and returns a tensor of `dtype`.
+ * Empty blocks get kernel(data, start, 0): the op decides (0 for sum, error for max).
+ */
+export function reduceWith(x: Tensor, plan: ReducePlan, dtype: DType, kernel: (data: NumArray, start: number, len: number) => number): Tensor {
+  const data = reducedLast(x, plan.dims);
+  const n = numel(plan.outShape);
+  const vals = new Float64Array(n);
+  for (let o = 0; o < n; o++) vals[o] = kernel(data, o * plan.inner, plan.inner);
+  const out = emptyTensor(plan.outShape, dtype);
+  writeNumbers(out, vals);
+  return out;
+}
+
+/** Exact int64 reduction with BigInt (sums and products of int64 stay exact). */
+export function reduceBig(x: Tensor, plan: ReducePlan, kernel: (vals: bigint[]) => bigint, out: Tensor): Tensor {
+  const nd = x.dim();
+  const kept = [...Array(nd).keys()].filter((i) => !plan.dims.includes(i));
+  const src = x.detach().permute([...kept, ...plan.dims]);
+  const idx = src._storageIndices();
+  const d = x.storage.data as unknown as (number | bigint)[];
+  const o = out.storage.data as BigInt64Array;
+  const n = numel(plan.outShape);
+  for (let i = 0; i < n; i++) {
+    const vals: bigint[] = [];
+    for (let j = 0; j < plan.inner; j++) vals.push(BigInt(d[idx[i * plan.inner + j]!]!));
+    o[i] = BigInt.asIntN(64, kernel(vals));
+  }
+  return out;
+}
+
+/** The gradient of a reduction output, reshaped/expanded back over the input (keepdim aware). */
+export function expandReducedGrad(g: Tensor, inputShape: readonly number[], dims: readonly number[], keepdim: boolean): Tensor {
+  let r = g;
+  if (!keepdim) {
+    const shape = inputShape.map((s, i) => (dims.includes(i) ? 1 : s));
+    r = r.reshape(shape);
+  }
+  return r.expand(inputShape as number[]);
+}

@@ -1,0 +1,85 @@
+// Reductions: sum, mean (the template for the others).
+
+import { Tensor } from "../core/tensor.js";
+import { type DType, type DTypeLike, int64, toDType } from "../core/dtype.js";
+import { record } from "../autograd/record.js";
+import { type Args, bindArgs, installMethods, type Method, checkDims } from "./args.js";
+import { expandReducedGrad, planReduce, reduceBig, reduceWith } from "./reduce-engine.js";
+import { emptyTensor } from "./engine.js";
+import { castTo } from "./conversion.js";
+
+export type Dims = number | number[] | null;
+
+interface SumOptions { dim?: Dims; keepdim?: boolean; dtype?: DTypeLike | null }
+
+function sumKernel(d: ArrayLike<number>, s: number, n: number): number {
+  let acc = 0;
+  for (let i = s; i < s + n; i++) acc += d[i]!;
+  return acc;
+}
+
+/** torch.sum(input, dim?, keepdim?, { dtype }): integer inputs sum to int64. */
+export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions>): Tensor {
+  const a = bindArgs("sum", args, ["dim", "keepdim"], ["dtype"]);
+  const dims = checkDims("sum", "dim", a.dim);
+  const keepdim = (a.keepdim as boolean | undefined) ?? false;
+  let x = input;
+  let outDtype: DType = input.dtype.isFloatingPoint ? input.dtype : int64;
+  if (a.dtype !== undefined && a.dtype !== null) { outDtype = toDType(a.dtype as DTypeLike); x = castTo(input, outDtype); }
+  const plan = planReduce("sum", x, dims, keepdim);
+  const out = outDtype === int64 && !x.dtype.isFloatingPoint
+    ? reduceBig(x, plan, (v) => v.reduce((p, c) => p + c, 0n), emptyTensor(plan.outShape, int64))
+    : reduceWith(x, plan, outDtype, sumKernel);
+  const inShape = x.shape;
+  return record("SumBackward" + (dims === null ? "0" : "1"), [x], out, ([g]) => [expandReducedGrad(g!, inShape, plan.dims, keepdim)]);
+}
+
+export function nansum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions>): Tensor {
+  if (!input.dtype.isFloatingPoint) return sum(input, ...args);
+  return sum(input.where(input.isnan().logicalNot(), 0), ...args);
+}
+
+/** torch.mean: floating inputs only (PyTorch's rule), or with dtype. */
+export function mean(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions>): Tensor {
+  const a = bindArgs("mean", args, ["dim", "keepdim"], ["dtype"]);
+  let x = input;
+  if (a.dtype !== undefined && a.dtype !== null) x = castTo(input, toDType(a.dtype as DTypeLike));
+  if (!x.dtype.isFloatingPoint) {
+    throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype.name.replace(/^./, (c) => c.toUpperCase())}`);
+  }
+  const dims = checkDims("mean", "dim", a.dim);
+  const keepdim = (a.keepdim as boolean | undefined) ?? false;
+  const plan = planReduce("mean", x, dims, keepdim);
+  const n = plan.inner;
+  const out = reduceWith(x, plan, x.dtype, (d, s, len) => sumKernel(d, s, len) / len);
+  const inShape = x.shape;
+  return record("MeanBackward" + (dims === null ? "0" : "1"), [x], out, ([g]) => [expandReducedGrad(g!, inShape, plan.dims, keepdim).div(n)]);
+}
+
+/** Tensor.sum_to_size: sums broadcast dims so the result has `size`. */
+export function sumToSize(input: Tensor, ...size: (number | number[])[]): Tensor {
+  const shape = (size.length === 1 && Array.isArray(size[0]) ? size[0] : size) as number[];
+  const lead = input.dim() - shape.length;
+  if (lead < 0) throw new Error(`size {${shape.join(", ")}} is not expandable to size {${input.shape.join(", ")}}.`);
+  const dims: number[] = [];
+  input.shape.forEach((s, i) => {
+    if (i < lead) dims.push(i);
+    else if (shape[i - lead] === 1 && s !== 1) dims.push(i);
+    else if (shape[i - lead] !== s) throw new Error(`size {${shape.join(", ")}} is not expandable to size {${input.shape.join(", ")}}.`);
+  });
+  let r = dims.length ? sum(input, dims, true) : input;
+  if (lead > 0) r = r.reshape(shape);
+  return r;
+}
+
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    sum: Method<typeof sum>;
+    nansum: Method<typeof nansum>;
+    mean: Method<typeof mean>;
+    sumToSize: Method<typeof sumToSize>;
+  }
+}
+
+installMethods({ sum, nansum, mean, sumToSize });

@@ -1,0 +1,424 @@
+// View ops: new shape/strides/offset over the same storage, no copy. Each records its vjp.
+
+import { Tensor } from "../core/tensor.js";
+import { inferSize, normalizeDim, normalizeDims, numel, shapeStr, viewStrides } from "../core/shape.js";
+import { record, sumToShape } from "../autograd/record.js";
+import { type Args, bindArgs, bindSize, checkInt, installMethods, type Method, checkDims } from "./args.js";
+import { copyInto, emptyTensor } from "./engine.js";
+
+/** A view of `base` with new geometry; keeps the chain to the storage's owner for in-place ops. */
+export function makeView(base: Tensor, shape: number[], strides: number[], offset: number): Tensor {
+  const v = new Tensor(base.storage, shape, strides, offset);
+  v._base = base._base ?? base;
+  return v;
+}
+
+// ---- view / reshape -------------------------------------------------------------------------
+
+export function view(input: Tensor, ...size: (number | number[])[]): Tensor {
+  const { size: s } = bindSize("view", size);
+  const shape = inferSize(s, input.numel());
+  const strides = viewStrides(input._shape, input._strides, shape);
+  if (!strides) {
+    throw new Error("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
+  }
+  const out = makeView(input, shape, strides, input._offset);
+  const inShape = input.shape;
+  return record("ViewBackward0", [input], out, ([g]) => [g!.reshape(inShape)]);
+}
+
+export function reshape(input: Tensor, ...size: (number | number[])[]): Tensor {
+  const { size: s } = bindSize("reshape", size);
+  const shape = inferSize(s, input.numel());
+  const strides = viewStrides(input._shape, input._strides, shape);
+  if (strides) return view(input, shape);
+  return view(contiguous(input), shape);
+}
+
+export function viewAs(input: Tensor, other: Tensor): Tensor { return view(input, other.shape); }
+export function reshapeAs(input: Tensor, other: Tensor): Tensor { return reshape(input, other.shape); }
+
+export function contiguous(input: Tensor): Tensor {
+  return input.isContiguous() ? input : clone(input);
+}
+
+/** A copy with its own storage (autograd: CloneBackward0). */
+export function clone(input: Tensor, _options: { memoryFormat?: null } = {}): Tensor {
+  const out = emptyTensor(input._shape, input.dtype);
+  copyInto(out, input);
+  return record("CloneBackward0", [input], out, ([g]) => [g]);
+}
+
+// ---- transpose / permute --------------------------------------------------------------------
+
+export function transpose(input: Tensor, dim0: number, dim1: number): Tensor {
+  const nd = input.dim();
+  const a = normalizeDim(checkInt("transpose", "dim0", dim0), nd, "transpose");
+  const b = normalizeDim(checkInt("transpose", "dim1", dim1), nd, "transpose");
+  const shape = input.shape, strides = input.stride();
+  if (nd > 0) {
+    [shape[a], shape[b]] = [shape[b]!, shape[a]!];
+    [strides[a], strides[b]] = [strides[b]!, strides[a]!];
+  }
+  const out = makeView(input, shape, strides, input._offset);
+  return record("TransposeBackward0", [input], out, ([g]) => [g!.transpose(a, b)]);
+}
+export const swapaxes = transpose, swapdims = transpose;
+
+export function permute(input: Tensor, ...dims: (number | number[])[]): Tensor {
+  const { size: d } = bindSize("permute", dims);
+  if (d.length !== input.dim()) {
+    throw new Error(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${input.dim()} is not equal to len(dims) = ${d.length}`);
+  }
+  const nd = normalizeDims(d, input.dim(), "permute");
+  const out = makeView(input, nd.map((i) => input._shape[i]!), nd.map((i) => input._strides[i]!), input._offset);
+  const inverse = new Array<number>(nd.length);
+  nd.forEach((p, i) => { inverse[p] = i; });
+  return record("PermuteBackward0", [input], out, ([g]) => [g!.permute(inverse)]);
+}
+
+export function t(input: Tensor): Tensor {
+  if (input.dim() > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${input.dim()}D`);
+  return input.dim() < 2 ? view(input, input.shape) : transpose(input, 0, 1);
+}
+
+export function adjoint(input: Tensor): Tensor { return transpose(input, -2, -1); }
+
+export function movedim(input: Tensor, source: number | number[], destination: number | number[]): Tensor {
+  const nd = input.dim();
+  const src = normalizeDims(Array.isArray(source) ? source : [source], nd, "movedim");
+  const dst = normalizeDims(Array.isArray(destination) ? destination : [destination], nd, "movedim");
+  if (src.length !== dst.length) {
+    throw new Error(`movedim: Invalid source or destination dims: source (${JSON.stringify(source)} dims) should contain the same number of dims as destination (${JSON.stringify(destination)} dims)`);
+  }
+  const order = new Array<number>(nd).fill(-1);
+  dst.forEach((d, i) => { order[d] = src[i]!; });
+  const rest = [...Array(nd).keys()].filter((i) => !src.includes(i));
+  let k = 0;
+  for (let i = 0; i < nd; i++) if (order[i] === -1) order[i] = rest[k++]!;
+  return permute(input, order);
+}
+export const moveaxis = movedim;
+
+// ---- expand ---------------------------------------------------------------------------------
+
+export function expand(input: Tensor, ...sizes: (number | number[])[]): Tensor {
+  const { size } = bindSize("expand", sizes);
+  const nd = size.length, ind = input.dim();
+  if (nd < ind) {
+    throw new Error(`expand: the number of sizes provided (${nd}) must be greater or equal to the number of dimensions in the tensor (${ind})`);
+  }
+  const shape = new Array<number>(nd), strides = new Array<number>(nd);
+  for (let i = nd - 1; i >= 0; i--) {
+    const j = i - (nd - ind);
+    const want = size[i]!;
+    if (j < 0) {
+      if (want < 0) throw new Error(`expand: The expanded size of the tensor (${want}) isn't allowed in a leading, non-existing dimension ${i}`);
+      shape[i] = want; strides[i] = 0;
+      continue;
+    }
+    const have = input._shape[j]!;
+    if (want === -1 || want === have) { shape[i] = have; strides[i] = input._strides[j]!; }
+    else if (have === 1) { shape[i] = want; strides[i] = 0; }
+    else {
+      throw new Error(`The expanded size of the tensor (${want}) must match the existing size (${have}) at non-singleton dimension ${i}.  Target sizes: ${shapeStr(size)}.  Tensor sizes: ${shapeStr(input._shape)}`);
+    }
+  }
+  const out = makeView(input, shape, strides, input._offset);
+  const inShape = input.shape;
+  return record("ExpandBackward0", [input], out, ([g]) => [sumToShape(g!, inShape)]);
+}
+
+export function expandAs(input: Tensor, other: Tensor): Tensor { return expand(input, other.shape); }
+export function broadcastTo(input: Tensor, size: number[]): Tensor { return expand(input, size); }
+
+// ---- squeeze / unsqueeze / flatten ----------------------------------------------------------
+
+export function squeeze(input: Tensor, dim?: number | number[] | null): Tensor {
+  const dims = checkDims("squeeze", "dim", dim ?? null);
+  const nd = input.dim();
+  const drop = dims === null
+    ? input._shape.map((s, i) => (s === 1 ? i : -1)).filter((i) => i >= 0)
+    : normalizeDims(dims, nd, "squeeze").filter((d) => input._shape[d] === 1);
+  const shape: number[] = [], strides: number[] = [];
+  input._shape.forEach((s, i) => { if (!drop.includes(i)) { shape.push(s); strides.push(input._strides[i]!); } });
+  const out = makeView(input, shape, strides, input._offset);
+  const inShape = input.shape;
+  return record(dims === null ? "SqueezeBackward0" : "SqueezeBackward1", [input], out, ([g]) => [g!.reshape(inShape)]);
+}
+
+export function unsqueeze(input: Tensor, dim: number): Tensor {
+  const d = normalizeDim(checkInt("unsqueeze", "dim", dim), input.dim() + 1, "unsqueeze");
+  const shape = input.shape, strides = input.stride();
+  const st = d < input.dim() ? input._shape[d]! * input._strides[d]! : 1;
+  shape.splice(d, 0, 1);
+  strides.splice(d, 0, st);
+  const out = makeView(input, shape, strides, input._offset);
+  return record("UnsqueezeBackward0", [input], out, ([g]) => [g!.squeeze(d)]);
+}
+
+export function flatten(input: Tensor, ...args: Args<[startDim?: number, endDim?: number], { startDim?: number; endDim?: number }>): Tensor {
+  const a = bindArgs("flatten", args, ["startDim", "endDim"]);
+  const nd = input.dim();
+  if (nd === 0) return reshape(input, [1]);
+  const s = normalizeDim((a.startDim as number) ?? 0, nd, "flatten");
+  const e = normalizeDim((a.endDim as number) ?? -1, nd, "flatten");
+  if (s > e) throw new Error("flatten() has invalid args: start_dim cannot come after end_dim");
+  if (s === e) return input;
+  const shape = [...input._shape.slice(0, s), numel(input._shape.slice(s, e + 1)), ...input._shape.slice(e + 1)];
+  return reshape(input, shape);
+}
+
+export function ravel(input: Tensor): Tensor { return reshape(input, [-1]); }
+
+export function unflatten(input: Tensor, dim: number, sizes: number[]): Tensor {
+  const d = normalizeDim(dim, input.dim(), "unflatten");
+  const inferred = inferSize(sizes, input._shape[d]!);
+  return view(input, [...input._shape.slice(0, d), ...inferred, ...input._shape.slice(d + 1)]);
+}
+
+// ---- narrow / select / diagonal / slicing ---------------------------------------------------
+
+/** x[..., start:end:step, ...] along one dim, as a view. */
+export function slice(input: Tensor, dim: number, start: number, end: number, step = 1): Tensor {
+  const d = normalizeDim(dim, input.dim(), "slice");
+  const size = input._shape[d]!;
+  if (step <= 0) throw new Error("slice step must be positive");
+  let s = start < 0 ? start + size : start, e = end < 0 ? end + size : end;
+  s = Math.min(Math.max(s, 0), size);
+  e = Math.min(Math.max(e, s), size);
+  const len = Math.ceil((e - s) / step);
+  const shape = input.shape, strides = input.stride();
+  shape[d] = len;
+  strides[d] = input._strides[d]! * step;
+  const out = makeView(input, shape, strides, input._offset + s * input._strides[d]!);
+  const inShape = input.shape;
+  return record("SliceBackward0", [input], out, ([g]) => [sliceScatter(g!.newZeros(inShape), g!, d, s, e, step)]);
+}
+
+export function narrow(input: Tensor, dim: number, start: number | Tensor, length: number): Tensor {
+  const d = normalizeDim(dim, input.dim(), "narrow");
+  const size = input._shape[d]!;
+  let s = start instanceof Tensor ? Number(start.item()) : start;
+  if (s < 0) s += size;
+  if (s < 0 || s > size || length < 0 || s + length > size) {
+    throw new Error(`start (${start instanceof Tensor ? s : start}) + length (${length}) exceeds dimension size (${size}).`);
+  }
+  return slice(input, d, s, s + length, 1);
+}
+
+export function select(input: Tensor, dim: number, index: number): Tensor {
+  if (input.dim() === 0) throw new Error("select() cannot be applied to a 0-dim tensor.");
+  const d = normalizeDim(dim, input.dim(), "select");
+  const size = input._shape[d]!;
+  if (index < -size || index >= size) {
+    throw new Error(`select(): index ${index} out of range for tensor of size ${shapeStr(input._shape)} at dimension ${d}`);
+  }
+  const i = index < 0 ? index + size : index;
+  const shape = input.shape, strides = input.stride();
+  shape.splice(d, 1);
+  strides.splice(d, 1);
+  const out = makeView(input, shape, strides, input._offset + i * input._strides[d]!);
+  const inShape = input.shape;
+  return record("SelectBackward0", [input], out, ([g]) => [selectScatter(g!.newZeros(inShape), g!, d, i)]);
+}
+
+export function diagonal(input: Tensor, ...args: Args<[offset?: number, dim1?: number, dim2?: number], { offset?: number; dim1?: number; dim2?: number }>): Tensor {
+  const a = bindArgs("diagonal", args, ["offset", "dim1", "dim2"]);
+  const offset = (a.offset as number) ?? 0;
+  const nd = input.dim();
+  const d1 = normalizeDim((a.dim1 as number) ?? 0, nd, "diagonal"), d2 = normalizeDim((a.dim2 as number) ?? 1, nd, "diagonal");
+  if (d1 === d2) throw new Error(`diagonal dimensions cannot be identical ${a.dim1 ?? 0}, ${a.dim2 ?? 1}`);
+  const n1 = input._shape[d1]!, n2 = input._shape[d2]!;
+  const len = Math.max(0, offset >= 0 ? Math.min(n1, n2 - offset) : Math.min(n1 + offset, n2));
+  let off = input._offset;
+  if (len > 0) off += offset >= 0 ? offset * input._strides[d2]! : -offset * input._strides[d1]!;
+  const shape: number[] = [], strides: number[] = [];
+  input._shape.forEach((s, i) => { if (i !== d1 && i !== d2) { shape.push(s); strides.push(input._strides[i]!); } });
+  shape.push(len);
+  strides.push(input._strides[d1]! + input._strides[d2]!);
+  const out = makeView(input, shape, strides, off);
+  const inShape = input.shape;
+  return record("DiagonalBackward0", [input], out, ([g]) => [diagonalScatter(g!.newZeros(inShape), g!, offset, d1, d2)]);
+}
+
+export function asStrided(input: Tensor, size: number[], stride: number[], storageOffset?: number): Tensor {
+  if (size.length !== stride.length) throw new Error(`as_strided: mismatch in length of strides and shape`);
+  const off = storageOffset ?? input._offset;
+  let maxIdx = off;
+  size.forEach((s, i) => { if (s > 0) maxIdx += (s - 1) * stride[i]!; });
+  if (size.some((s) => s === 0)) maxIdx = off - 1;
+  if (maxIdx >= input.storage.length || off < 0) {
+    throw new Error(`setStorage: sizes ${shapeStr(size)}, strides ${shapeStr(stride)}, storage offset ${off} require a storage of at least ${maxIdx + 1} elements, but the storage has ${input.storage.length}`);
+  }
+  const out = makeView(input, size.slice(), stride.slice(), off);
+  const inShape = input.shape, inStrides = input.stride(), inOff = input._offset;
+  return record("AsStridedBackward0", [input], out, ([g]) => [asStridedScatterGrad(g!, inShape, inStrides, inOff, size, stride, off)]);
+}
+
+/** Gradient of as_strided: scatter-add g into the input's storage positions (via index ops). */
+function asStridedScatterGrad(g: Tensor, inShape: number[], inStrides: number[], inOff: number, size: number[], stride: number[], off: number): Tensor {
+  // Storage positions of every input element and every output element.
+  const posOf = (shape: number[], strides: number[], base: number): number[] => {
+    const t = new Tensor(emptyTensor([1], g.dtype).storage, shape, strides, base);
+    return Array.from(t._storageIndices());
+  };
+  const inPos = posOf(inShape, inStrides, inOff), outPos = posOf(size, stride, off);
+  const where = new Map<number, number>();
+  inPos.forEach((p, i) => where.set(p, i));
+  const idx = outPos.map((p) => where.get(p) ?? -1);
+  if (idx.some((i) => i < 0)) throw new Error("as_strided backward: output reads storage outside the input");
+  const flatIdx = g.newTensor(idx, { dtype: "int64" });
+  return g.newZeros([numel(inShape)]).indexAdd(0, flatIdx, g.reshape([-1])).reshape(inShape);
+}
+
+// ---- scatters of views (their vjps are views again) -----------------------------------------
+
+function scatterInto(op: string, input: Tensor, src: Tensor, viewOf: (t: Tensor) => Tensor, name: string, srcGrad: (g: Tensor) => Tensor): Tensor {
+  const out = clone(input.detach());
+  const target = viewOf(out);
+  if (target.shape.join() !== src.shape.join()) {
+    throw new Error(`${op}: expected src to have a size equal to the slice of self. src size = ${shapeStr(src._shape)}, slice size = ${shapeStr(target._shape)}`);
+  }
+  copyInto(target, src);
+  return record(name, [input, src], out, ([g]) => {
+    const gIn = clone(g!.detach());
+    const z = viewOf(gIn);
+    copyInto(z, z.newZeros(z.shape));
+    return [input._requiresGrad ? scatterInto(op, g!, src.newZeros(src.shape), viewOf, name, srcGrad) : gIn, srcGrad(g!)];
+  });
+}
+
+export function sliceScatter(input: Tensor, src: Tensor, dim = 0, start: number | null = null, end: number | null = null, step = 1): Tensor {
+  const d = normalizeDim(dim, input.dim(), "slice_scatter");
+  const s = start ?? 0, e = end ?? input._shape[d]!;
+  const v = (t: Tensor) => slice(t, d, s, e, step);
+  return scatterInto("slice_scatter", input, src, v, "SliceScatterBackward0", (g) => v(g));
+}
+
+export function selectScatter(input: Tensor, src: Tensor, dim: number, index: number): Tensor {
+  const v = (t: Tensor) => select(t, dim, index);
+  return scatterInto("select_scatter", input, src, v, "SelectScatterBackward0", (g) => v(g));
+}
+
+export function diagonalScatter(input: Tensor, src: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor {
+  const v = (t: Tensor) => diagonal(t, offset, dim1, dim2);
+  return scatterInto("diagonal_scatter", input, src, v, "DiagonalScatterBackward0", (g) => v(g));
+}
+
+// ---- splitting ------------------------------------------------------------------------------
+
+export function split(input: Tensor, splitSizeOrSections: number | number[], dim = 0): Tensor[] {
+  const d = normalizeDim(dim, input.dim(), "split");
+  const size = input._shape[d]!;
+  const sizes: number[] = [];
+  if (typeof splitSizeOrSections === "number") {
+    const step = splitSizeOrSections;
+    if (step <= 0 && size > 0) throw new Error(`split_size can only be 0 if dimension size is 0, but got dimension size of ${size}`);
+    for (let s = 0; s < size; s += step) sizes.push(Math.min(step, size - s));
+    if (size === 0) sizes.push(0);
+  } else {
+    const total = splitSizeOrSections.reduce((a, b) => a + b, 0);
+    if (total !== size) {
+      throw new Error(`split_with_sizes expects split_sizes to sum exactly to ${size} (input tensor's size at dimension ${d}), but got split_sizes=${shapeStr(splitSizeOrSections)}`);
+    }
+    sizes.push(...splitSizeOrSections);
+  }
+  const out: Tensor[] = [];
+  let s = 0;
+  for (const n of sizes) { out.push(narrow(input, d, s, n)); s += n; }
+  return out;
+}
+
+export function chunk(input: Tensor, chunks: number, dim = 0): Tensor[] {
+  if (!Number.isInteger(chunks) || chunks <= 0) throw new Error("chunk expects `chunks` to be greater than 0, got: " + chunks);
+  const d = normalizeDim(dim, input.dim(), "chunk");
+  const size = input._shape[d]!;
+  const step = Math.ceil(size / chunks);
+  return split(input, Math.max(step, 1), d).filter((_, i) => i < chunks);
+}
+
+export function tensorSplit(input: Tensor, indicesOrSections: number | number[], dim = 0): Tensor[] {
+  const d = normalizeDim(dim, input.dim(), "tensor_split");
+  const size = input._shape[d]!;
+  const bounds: number[] = [];
+  if (typeof indicesOrSections === "number") {
+    const n = indicesOrSections;
+    const base = Math.floor(size / n), extra = size % n;
+    let s = 0;
+    for (let i = 0; i < n; i++) { bounds.push(s); s += base + (i < extra ? 1 : 0); }
+    bounds.push(size);
+  } else {
+    bounds.push(0, ...indicesOrSections.map((i) => Math.min(Math.max(i < 0 ? i + size : i, 0), size)), size);
+  }
+  const out: Tensor[] = [];
+  for (let i = 0; i + 1 < bounds.length; i++) out.push(slice(input, d, bounds[i]!, Math.max(bounds[i]!, bounds[i + 1]!)));
+  return out;
+}
+
+export function unbind(input: Tensor, dim = 0): Tensor[] {
+  const d = normalizeDim(dim, input.dim(), "unbind");
+  const out: Tensor[] = [];
+  for (let i = 0; i < input._shape[d]!; i++) out.push(select(input, d, i));
+  return out;
+}
+
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    view: Method<typeof view>;
+    reshape: Method<typeof reshape>;
+    viewAs: Method<typeof viewAs>;
+    reshapeAs: Method<typeof reshapeAs>;
+    contiguous: Method<typeof contiguous>;
+    clone: Method<typeof clone>;
+    transpose: Method<typeof transpose>;
+    swapaxes: Method<typeof transpose>;
+    swapdims: Method<typeof transpose>;
+    permute: Method<typeof permute>;
+    t: Method<typeof t>;
+    adjoint: Method<typeof adjoint>;
+    movedim: Method<typeof movedim>;
+    moveaxis: Method<typeof movedim>;
+    expand: Method<typeof expand>;
+    expandAs: Method<typeof expandAs>;
+    broadcastTo: Method<typeof broadcastTo>;
+    squeeze: Method<typeof squeeze>;
+    unsqueeze: Method<typeof unsqueeze>;
+    flatten: Method<typeof flatten>;
+    ravel: Method<typeof ravel>;
+    unflatten: Method<typeof unflatten>;
+    narrow: Method<typeof narrow>;
+    select: Method<typeof select>;
+    diagonal: Method<typeof diagonal>;
+    asStrided: Method<typeof asStrided>;
+    sliceScatter: Method<typeof sliceScatter>;
+    selectScatter: Method<typeof selectScatter>;
+    diagonalScatter: Method<typeof diagonalScatter>;
+    split: Method<typeof split>;
+    chunk: Method<typeof chunk>;
+    tensorSplit: Method<typeof tensorSplit>;
+    unbind: Method<typeof unbind>;
+    /** Transpose of a 2-d tensor (reversed dims otherwise), as PyTorch's .T. */
+    readonly T: Tensor;
+    /** Transpose of the last two dims. */
+    readonly mT: Tensor;
+    readonly H: Tensor;
+    readonly mH: Tensor;
+  }
+}
+
+installMethods({
+  view, reshape, viewAs, reshapeAs, contiguous, clone, transpose, swapaxes: transpose, swapdims: transpose, permute, t, adjoint,
+  movedim, moveaxis: movedim, expand, expandAs, broadcastTo, squeeze, unsqueeze, flatten, ravel, unflatten, narrow, select,
+  diagonal, asStrided, sliceScatter, selectScatter, diagonalScatter, split, chunk, tensorSplit, unbind,
+});
+
+const reversedDims = (x: Tensor) => permute(x, [...Array(x.dim()).keys()].reverse());
+Object.defineProperty(Tensor.prototype, "T", { get(this: Tensor) { return reversedDims(this); } });
+Object.defineProperty(Tensor.prototype, "H", { get(this: Tensor) { return reversedDims(this); } });
+Object.defineProperty(Tensor.prototype, "mT", { get(this: Tensor) {
+  if (this.dim() < 2) throw new Error("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.");
+  return transpose(this, -2, -1);
+} });
+Object.defineProperty(Tensor.prototype, "mH", { get(this: Tensor) { return transpose(this, -2, -1); } });
