@@ -145,8 +145,8 @@ export function uniformFill(gen: Generator, out: FloatOut, from = 0, to = 1, dty
   dtype = checkFloatDType("uniform_", dtype);
   checkOut("uniform_", out, dtype);
   const max = -LOWEST[dtype];
-  if (!(from >= -max && from <= max)) throw new Error(`from is out of bounds for ${torchName(dtype)}`);
-  if (!(to >= -max && to <= max)) throw new Error(`to is out of bounds for ${torchName(dtype)}`);
+  if (!(from >= -max && from <= max)) throw new Error(`from is out of bounds for ${cppTypeName(dtype)}`);
+  if (!(to >= -max && to <= max)) throw new Error(`to is out of bounds for ${cppTypeName(dtype)}`);
   if (!(from <= to)) throw new Error(`uniform_ expects to return a [from, to) range, but found from=${fmtDouble(from)} > to=${fmtDouble(to)}`);
   if (!(to - from <= max)) {
     throw new Error(`uniform_ expects to-from <= std::numeric_limits<${cppTypeName(dtype)}>::max(), but found to=${fmtDouble(to)} and from=${fmtDouble(from)} which result in to-from to exceed the limit`);
@@ -215,12 +215,12 @@ export function fma64(a: number, b: number, c: number): number {
   return th + addRoundOdd(tl, pl);
 }
 
-function torchName(dtype: RandomDType): string {
-  return `torch.${dtype === "float16" ? "float16" : dtype}`;
-}
-
-function cppTypeName(dtype: RandomFloatDType): string {
-  return { float64: "double", float32: "float", float16: "c10::Half", bfloat16: "c10::BFloat16" }[dtype];
+/** How caffe2::TypeMeta prints a dtype in PyTorch's "out of bounds" messages. */
+function cppTypeName(dtype: RandomDType): string {
+  return {
+    float64: "double", float32: "float", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char",
+    uint8: "unsigned char", int16: "short int", int32: "int", int64: "long int", bool: "bool",
+  }[dtype];
 }
 
 /** How PyTorch's error messages print a double (C++ ostream, 6 significant digits). */
@@ -326,10 +326,11 @@ function normalFill16Double(data: Float64Array, off: number, mean: number, std: 
   for (let j = 0; j < 8; j++) {
     const u1 = 1 - data[off + j]!;
     const u2 = data[off + j + 8]!;
-    const radius = Math.sqrt(-2 * Math.log(u1));
+    const radius = Math.sqrt(-2 * crLog(u1));
     const theta = 2 * Math.PI * u2;
-    data[off + j] = fma64(radius * Math.cos(theta), std, mean);
-    data[off + j + 8] = fma64(radius * Math.sin(theta), std, mean);
+    const [sinT, cosT] = crSinCos(theta);
+    data[off + j] = fma64(radius * cosT, std, mean);
+    data[off + j + 8] = fma64(radius * sinT, std, mean);
   }
 }
 
@@ -343,21 +344,28 @@ export function normalSample(gen: Generator, mean: number, std: number): number 
   const u1 = gen.randomDouble53();
   const u2 = gen.randomDouble53();
   // PyTorch 2.x: log1p(-u2); 1.13 wrote log(1 - u2), the same number since 1 - u2 is exact.
+  // glibc's log1p is fdlibm's, which V8's Math.log1p ports too.
   const r = Math.sqrt(-2 * Math.log1p(-u2));
   const theta = 2 * Math.PI * u1;
-  gen.nextDoubleNormalSample = r * Math.sin(theta);
-  return fma64(r * Math.cos(theta), std, mean);
+  const [sinT, cosT] = crSinCos(theta);
+  gen.nextDoubleNormalSample = r * sinT;
+  return fma64(r * cosT, std, mean);
 }
 
-/** normal_fill_16<c10::Half / c10::BFloat16>: float libm calls, 16-bit intermediates where C++ stores them. */
+/**
+ * normal_fill_16<c10::Half / c10::BFloat16>. c10/util/BFloat16-math.h gives std::log, sqrt, cos and sin
+ * overloads that return the 16-bit type (for BFloat16 since 1.x, for Half too in 2.x), and the 16-bit
+ * operators round every product and sum, so each step below is rounded to 16 bits.
+ */
 function normalFill16Reduced(data: Float64Array, off: number, mean: number, std: number, round16: (v: number) => number): void {
   for (let j = 0; j < 8; j++) {
     const u1 = round16(1 - data[off + j]!);
     const u2 = data[off + j + 8]!;
-    const radius = round16(fround(Math.sqrt(fround(-2 * fround(Math.log(u1))))));
+    const radius = round16(fround(Math.sqrt(round16(-2 * round16(fround(crLog(u1)))))));
     const theta = round16(2 * Math.PI * u2);
-    data[off + j] = round16(fmaf(fround(radius * fround(Math.cos(theta))), std, mean));
-    data[off + j + 8] = round16(fmaf(fround(radius * fround(Math.sin(theta))), std, mean));
+    const [sinT, cosT] = crSinCos(theta);
+    data[off + j] = round16(round16(round16(radius * round16(fround(cosT))) * std) + mean);
+    data[off + j + 8] = round16(round16(round16(radius * round16(fround(sinT))) * std) + mean);
   }
 }
 
@@ -631,9 +639,354 @@ export function crCos(x: number): number {
   return sinCosOut[2]! + sinCosOut[3]!;
 }
 
+/** [sin(x), cos(x)] correctly rounded, sharing one reduction. */
+export function crSinCos(x: number): [number, number] {
+  if (!ddSinCos(x)) return [Math.sin(x), Math.cos(x)];
+  return [x === 0 ? x : sinCosOut[0]! + sinCosOut[1]!, sinCosOut[2]! + sinCosOut[3]!];
+}
+
 /** tan(x) correctly rounded. */
 export function crTan(x: number): number {
   if (x === 0 || !ddSinCos(x)) return x === 0 ? x : Math.tan(x);
   ddDiv(sinCosOut[0]!, sinCosOut[1]!, sinCosOut[2]!, sinCosOut[3]!);
   return dH + dL;
+}
+
+type FloatValues = Float32Array | Float64Array | number;
+
+function valueAt(v: FloatValues, i: number): number {
+  return typeof v === "number" ? v : v[i]!;
+}
+
+function roundTo(dtype: RandomFloatDType): (v: number) => number {
+  return dtype === "float64" ? (v) => v : dtype === "float32" ? fround : dtype === "float16" ? toHalfValue : toBFloat16Value;
+}
+
+/**
+ * torch.normal(mean, std) with a tensor mean and/or std (normal_out_impl): the output is first filled
+ * by normal_(0, 1) (or normal_(0, std) when only mean is a tensor), then `output.mul_(std).add_(mean)`,
+ * each step rounded to the output dtype. `mean`/`std` arrays must already be broadcast to out's length;
+ * with two plain numbers this is normalFill.
+ */
+export function normalTensorFill(gen: Generator, out: FloatOut, mean: FloatValues, std: FloatValues, dtype: RandomFloatDType = defaultDTypeOf(out) as RandomFloatDType): FloatOut {
+  dtype = checkFloatDType("normal", dtype);
+  checkOut("normal", out, dtype);
+  const n = out.length;
+  for (const [name, v] of [["mean", mean], ["std", std]] as const) {
+    if (typeof v !== "number" && v.length !== n) throw new Error(`normal: ${name} has ${v.length} elements but the output has ${n}; broadcast it first`);
+  }
+  if (typeof std === "number") {
+    if (!(std >= 0)) throw new Error(`normal expects std >= 0.0, but found std ${fmtDouble(std)}`);
+  } else {
+    for (let i = 0; i < n; i++) if (!(std[i]! >= 0)) throw new Error("normal expects all elements of std >= 0.0");
+  }
+  if (typeof mean === "number" && typeof std === "number") return normalFill(gen, out, mean, std, dtype);
+  const round = roundTo(dtype);
+  const t = dtype === "float32" ? new Float32Array(n) : new Float64Array(n);
+  if (typeof std === "number") {
+    // normal_out_impl(Tensor mean, double std): normal_(0, std), then add_(mean).
+    normalFill(gen, t, 0, std, dtype);
+    for (let i = 0; i < n; i++) storeFloat(out, i, round(t[i]! + round(valueAt(mean, i))), dtype);
+    return out;
+  }
+  normalFill(gen, t, 0, 1, dtype);
+  // A scalar mean becomes a 0-dim tensor of the output dtype (at::full({}, mean, output.options())).
+  for (let i = 0; i < n; i++) storeFloat(out, i, round(round(t[i]! * round(std[i]!)) + round(valueAt(mean, i))), dtype);
+  return out;
+}
+
+// ---- random_ / randint ------------------------------------------------------------------------
+
+const INT_BOUNDS: Record<string, [bigint, bigint]> = {
+  int8: [-128n, 127n], uint8: [0n, 255n], int16: [-32768n, 32767n], int32: [-(2n ** 31n), 2n ** 31n - 1n],
+  int64: [-(2n ** 63n), 2n ** 63n - 1n], bool: [0n, 1n],
+};
+
+/** update_from / update_to (native/DistributionTemplates.h): keep [from, to) valid after a cast to a float dtype. */
+function updateFromTo(from: bigint, to: bigint, dtype: RandomFloatDType): [bigint, bigint] {
+  const digits = BigInt(DIGITS[dtype]);
+  const cast = (v: bigint): bigint => {
+    const x = castDouble(Number(v), dtype);
+    return Number.isFinite(x) ? BigInt(x) : x > 0 ? 2n ** 63n : -(2n ** 63n);
+  };
+  const log2 = (v: bigint): bigint => { let n = 0n; v = v < 0n ? -v : v; while ((v >>= 1n) > 0n) n++; return n; };
+  const fromPlus1 = cast(from + 1n);
+  if (fromPlus1 < from) from = fromPlus1 + (1n << (log2(from + 1n) - digits + 1n));
+  const toMinus1 = cast(to - 1n);
+  if (toMinus1 >= to) to = toMinus1 - (1n << (log2(to - 1n) - digits + 1n));
+  return [from, to];
+}
+
+/**
+ * torch.randint(low, high) / tensor.random_(low, high) on CPU (random_from_to_impl + random_from_to_kernel):
+ * range = high - low as uint64; each element is (draw % range) + low, drawing random64() when the range
+ * is at least 2^32 (for int64, float64, float32 and bfloat16 outputs) and random() otherwise.
+ */
+export function randintFill(gen: Generator, out: AnyOut, low: number | bigint, high: number | bigint, dtype: RandomDType = defaultDTypeOf(out)): AnyOut {
+  checkOut("random_", out, dtype);
+  if (typeof low === "number" && !Number.isInteger(low)) throw new Error(`random_: low must be an integer, got ${low}`);
+  if (typeof high === "number" && !Number.isInteger(high)) throw new Error(`random_: high must be an integer, got ${high}`);
+  let from = BigInt(low), to = BigInt(high);
+  if (from >= to) throw new Error(`random_ expects 'from' to be less than 'to', but got from=${from} >= to=${to}`);
+  const isFloat = dtype === "float32" || dtype === "float64" || dtype === "float16" || dtype === "bfloat16";
+  if (isFloat) {
+    [from, to] = updateFromTo(from, to, dtype);
+    if (from >= to) throw new Error(`random_ expects 'from' casted to dtype to be less than 'to' casted to dtype, but got from=${from} >= to=${to}`);
+    const max = -LOWEST[dtype];
+    if (!(Number(from) >= -max && Number(from) <= max)) throw new Error(`from is out of bounds for ${cppTypeName(dtype)}`);
+    if (!(Number(to - 1n) >= -max && Number(to - 1n) <= max)) throw new Error(`to - 1 is out of bounds for ${cppTypeName(dtype)}`);
+  } else {
+    const [min, max] = INT_BOUNDS[dtype]!;
+    if (from < min || from > max) throw new Error(`from is out of bounds for ${cppTypeName(dtype)}`);
+    if (to - 1n < min || to - 1n > max) throw new Error(`to - 1 is out of bounds for ${cppTypeName(dtype)}`);
+  }
+  const range = BigInt.asUintN(64, to - from);
+  const n = out.length;
+  const wide = range >= 2n ** 32n && (dtype === "int64" || dtype === "float64" || dtype === "float32" || dtype === "bfloat16");
+  if (!wide && from >= -(2n ** 52n) && from <= 2n ** 52n) {
+    // Everything fits a double: (uint32 % range) + from.
+    const r = Number(range), f = Number(from);
+    if (out instanceof BigInt64Array) for (let i = 0; i < n; i++) out[i] = BigInt((gen.random() % r) + f);
+    else for (let i = 0; i < n; i++) writeCast(out, i, (gen.random() % r) + f, dtype);
+    return out;
+  }
+  for (let i = 0; i < n; i++) {
+    const draw = wide ? gen.random64() : BigInt(gen.random());
+    // static_cast<int64_t>((val % range) + base): uint64 arithmetic, read back as int64.
+    const v = BigInt.asIntN(64, (draw % range) + BigInt.asUintN(64, from));
+    if (out instanceof BigInt64Array) out[i] = v;
+    else writeCast(out, i, Number(v), dtype);
+  }
+  return out;
+}
+
+// ---- randperm ---------------------------------------------------------------------------------
+
+/** randperm_cpu switches to a 64-bit "inside-out" Fisher-Yates from n >= UINT32_MAX / 20 (PyTorch 2.x). */
+const RANDPERM_SMALL_LIMIT = Math.floor(0xffffffff / 20);
+
+/**
+ * torch.randperm(n) on CPU (randperm_cpu in native/TensorFactories.cpp), written into `out` (length n):
+ * below n = 214748364 it is the identity shuffled by swapping r[i] with r[i + random() % (n - i)] for
+ * i = 0 .. n-2; from there on each i takes z = random64() % (i + 1), r[i] = r[z], r[z] = i.
+ */
+export function randpermFill(gen: Generator, out: AnyOut, dtype: RandomDType = defaultDTypeOf(out)): AnyOut {
+  checkOut("randperm", out, dtype);
+  const n = out.length;
+  // check_supported_max_int_with_precision
+  if (dtype === "float16" && n > 2049) throw new Error("n cannot be greater than 2049 for Half type.");
+  if (dtype === "float32" && n > 2 ** 24 + 1) throw new Error("n cannot be greater than 2^24+1 for Float type.");
+  const bounds = INT_BOUNDS[dtype];
+  if (bounds && BigInt(Math.max(n - 1, 0)) > bounds[1]) throw new Error(`randperm: n is too large for result tensor type ${dtype} (n = ${n})`);
+  const perm = n < RANDPERM_SMALL_LIMIT ? randpermSmall(gen, n) : randpermLarge(gen, n);
+  if (out instanceof BigInt64Array) for (let i = 0; i < n; i++) out[i] = BigInt(perm[i]!);
+  else for (let i = 0; i < n; i++) writeCast(out, i, perm[i]!, dtype);
+  return out;
+}
+
+/** torch.randperm(n) (int64). */
+export function randperm(gen: Generator, n: number): BigInt64Array {
+  if (!Number.isInteger(n) || n < 0) throw new Error(`randperm: n must be non-negative, got ${n}`);
+  return randpermFill(gen, new BigInt64Array(n), "int64") as BigInt64Array;
+}
+
+function randpermSmall(gen: Generator, n: number): Float64Array {
+  const r = new Float64Array(n);
+  for (let i = 0; i < n; i++) r[i] = i;
+  for (let i = 0; i < n - 1; i++) {
+    const z = gen.random() % (n - i);
+    const save = r[i]!;
+    r[i] = r[z + i]!;
+    r[z + i] = save;
+  }
+  return r;
+}
+
+function randpermLarge(gen: Generator, n: number): Float64Array {
+  const r = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const z = Number(gen.random64() % BigInt(i + 1));
+    r[i] = r[z]!;
+    r[z] = i;
+  }
+  return r;
+}
+
+// ---- bernoulli --------------------------------------------------------------------------------
+
+/**
+ * tensor.bernoulli_(p) with a float p on CPU: one uniform double (random64, 53 bits) per element, in
+ * order, and 1 where it is < p. This is the dropout mask: F.dropout on CPU computes
+ * input * (empty_like(input).bernoulli_(1 - p) / (1 - p)) (native/Dropout.cpp, _dropout). PyTorch's MKL
+ * variant of this kernel is compiled out of release builds (pytorch#132395), so this is the path they use.
+ */
+export function bernoulliScalarFill(gen: Generator, out: AnyOut, p = 0.5, dtype: RandomDType = defaultDTypeOf(out)): AnyOut {
+  checkOut("bernoulli_", out, dtype);
+  if (!(p >= 0 && p <= 1)) throw new Error(`bernoulli_ expects p to be in [0, 1], but got p=${fmtDouble(p)}`);
+  const n = out.length;
+  if (out instanceof BigInt64Array) for (let i = 0; i < n; i++) out[i] = gen.randomDouble53() < p ? 1n : 0n;
+  else if (out instanceof Uint16Array) { const one = dtype === "bfloat16" ? 0x3f80 : 0x3c00; for (let i = 0; i < n; i++) out[i] = gen.randomDouble53() < p ? one : 0; }
+  else for (let i = 0; i < n; i++) out[i] = gen.randomDouble53() < p ? 1 : 0;
+  return out;
+}
+
+/**
+ * torch.bernoulli(probs) / tensor.bernoulli_(probs) on CPU (bernoulli_tensor_cpu_self_): for float64
+ * probabilities a uniform double (random64) per element, for float32/float16/bfloat16 a uniform float
+ * (random(), 24 bits); 1 where the uniform is < p. `probs` must already be broadcast to out's length.
+ */
+export function bernoulliTensorFill(gen: Generator, out: AnyOut, probs: Float32Array | Float64Array, probsDtype: RandomFloatDType = probs instanceof Float64Array ? "float64" : "float32", dtype: RandomDType = defaultDTypeOf(out)): AnyOut {
+  checkOut("bernoulli", out, dtype);
+  checkFloatDType("bernoulli", probsDtype);
+  const n = out.length;
+  if (probs.length !== n) throw new Error(`bernoulli: probs has ${probs.length} elements but the output has ${n}; broadcast it first`);
+  const one = out instanceof Uint16Array ? (dtype === "bfloat16" ? 0x3f80 : 0x3c00) : 1;
+  for (let i = 0; i < n; i++) {
+    const p = probs[i]!;
+    const hit = probsDtype === "float64" ? gen.randomDouble53() < p : (gen.random() & 0xffffff) * TWO_NEG_24 < fround(p);
+    if (out instanceof BigInt64Array) out[i] = hit ? 1n : 0n;
+    else out[i] = hit ? one : 0;
+  }
+  return out;
+}
+
+// ---- exponential, geometric, cauchy, log-normal --------------------------------------------------
+
+/** tensor.exponential_(lambd) on CPU: -1/lambd * log(1 - u), u a uniform double, cast to the dtype. */
+export function exponentialFill(gen: Generator, out: FloatOut, lambd = 1, dtype: RandomFloatDType = defaultDTypeOf(out) as RandomFloatDType): FloatOut {
+  dtype = checkFloatDType("exponential_", dtype);
+  checkOut("exponential_", out, dtype);
+  if (!(lambd > 0)) throw new Error(`exponential_ expects lambda > 0.0, but found lambda=${fmtDouble(lambd)}`);
+  const scale = -1 / lambd;
+  for (let i = 0; i < out.length; i++) writeCast(out, i, scale * crLog(1 - gen.randomDouble53()), dtype);
+  return out;
+}
+
+/** tensor.geometric_(p) on CPU: ceil(log(u) / log(1 - p)), u a uniform double; any dtype. */
+export function geometricFill(gen: Generator, out: AnyOut, p: number, dtype: RandomDType = defaultDTypeOf(out)): AnyOut {
+  checkOut("geometric_", out, dtype);
+  if (!(p > 0 && p < 1)) throw new Error(`geometric_ expects p to be in (0, 1), but got p=${fmtDouble(p)}`);
+  const denom = crLog(1 - p);
+  for (let i = 0; i < out.length; i++) writeCast(out, i, Math.ceil(crLog(gen.randomDouble53()) / denom), dtype);
+  return out;
+}
+
+/** tensor.cauchy_(median, sigma) on CPU: median + sigma * tan(pi * (u - 0.5)), fused multiply-add. */
+export function cauchyFill(gen: Generator, out: FloatOut, median = 0, sigma = 1, dtype: RandomFloatDType = defaultDTypeOf(out) as RandomFloatDType): FloatOut {
+  dtype = checkFloatDType("cauchy_", dtype);
+  checkOut("cauchy_", out, dtype);
+  if (!(sigma > 0)) throw new Error(`cauchy_ expects sigma > 0.0, but found sigma=${fmtDouble(sigma)}`);
+  for (let i = 0; i < out.length; i++) writeCast(out, i, fma64(sigma, crTan(Math.PI * (gen.randomDouble53() - 0.5)), median), dtype);
+  return out;
+}
+
+/** tensor.log_normal_(mean, std) on CPU: exp of normal_distribution<double>(mean, std), cached sample included. */
+export function logNormalFill(gen: Generator, out: FloatOut, mean = 1, std = 2, dtype: RandomFloatDType = defaultDTypeOf(out) as RandomFloatDType): FloatOut {
+  dtype = checkFloatDType("log_normal_", dtype);
+  checkOut("log_normal_", out, dtype);
+  if (!(std > 0)) throw new Error(`log_normal_ expects std > 0.0, but found std=${fmtDouble(std)}`);
+  for (let i = 0; i < out.length; i++) writeCast(out, i, crExp(normalSample(gen, mean, std)), dtype);
+  return out;
+}
+
+// ---- multinomial ----------------------------------------------------------------------------------
+
+/**
+ * torch.multinomial(probs, numSamples, replacement) on CPU for `rows` distributions of `n` categories
+ * (row-major `probs`, returned indices row-major, rows * numSamples of them).
+ * Without replacement, or for a single sample, PyTorch draws q = exponential_(1) over the whole tensor
+ * (in the probs dtype), divides probs / q and takes argmax / topk (Distributions.cpp, multinomial_out).
+ * With replacement (MultinomialKernel.cpp) each row's cumulative sum is built and normalised in the
+ * probs dtype (float for float16/bfloat16), then every sample is a uniform double (random64) located by
+ * binary search. `dtype` is the probs dtype (default: float64 for a Float64Array, else float32).
+ */
+export function multinomial(gen: Generator, probs: Float32Array | Float64Array, rows: number, n: number, numSamples: number, replacement = false, dtype: RandomFloatDType = probs instanceof Float64Array ? "float64" : "float32"): BigInt64Array {
+  dtype = checkFloatDType("multinomial", dtype);
+  if (!Number.isInteger(rows) || rows < 0 || !Number.isInteger(n) || n < 0 || probs.length !== rows * n) {
+    throw new Error(`multinomial: probs has ${probs.length} elements, expected rows * n = ${rows} * ${n}`);
+  }
+  if (!Number.isInteger(numSamples) || numSamples <= 0) throw new Error("cannot sample n_sample <= 0 samples");
+  if (!replacement && numSamples > n) throw new Error("cannot sample n_sample > prob_dist.size(-1) samples without replacement");
+  if (n > 2 ** 24) throw new Error("number of categories cannot exceed 2^24");
+  const result = new BigInt64Array(rows * numSamples);
+  if (result.length === 0) return result;
+  const round = roundTo(dtype);
+  if (!replacement || numSamples === 1) {
+    let max = -Infinity, min = Infinity;
+    for (let i = 0; i < probs.length; i++) {
+      const v = probs[i]!;
+      if (Number.isNaN(v) || v > max) max = Number.isNaN(v) ? NaN : v;
+      if (Number.isNaN(max)) break;
+      if (v < min) min = v;
+    }
+    if (!(max < Infinity && min >= 0)) throw new Error("probability tensor contains either `inf`, `nan` or element < 0");
+    for (let r = 0; r < rows; r++) {
+      let any = false;
+      for (let j = 0; j < n; j++) if (probs[r * n + j] !== 0) { any = true; break; }
+      if (!any) throw new Error("invalid multinomial distribution (sum of probabilities <= 0)");
+    }
+    // s = argmax(p / q), q ~ Exp(1): the Gumbel-max trick in its exponential form.
+    const q = new Float64Array(probs.length);
+    exponentialFill(gen, q, 1, dtype);
+    for (let i = 0; i < q.length; i++) q[i] = round(round(probs[i]!) / q[i]!);
+    for (let r = 0; r < rows; r++) {
+      const order = topIndices(q, r * n, n, numSamples);
+      for (let k = 0; k < numSamples; k++) result[r * numSamples + k] = BigInt(order[k]!);
+    }
+    return result;
+  }
+  // The kernel checks each row as it reaches it; here every row is checked before anything is drawn.
+  const acc = dtype === "float64" ? (v: number) => v : fround;
+  const cums: Float64Array[] = [];
+  for (let r = 0; r < rows; r++) {
+    const cum = new Float64Array(n);
+    let sum = 0;
+    for (let j = 0; j < n; j++) {
+      const v = acc(probs[r * n + j]!);
+      // NaN fails this first check too, as in the kernel.
+      if (!(v >= 0)) throw new Error("invalid multinomial distribution (encountering probability entry < 0)");
+      if (!Number.isFinite(v)) throw new Error("invalid multinomial distribution (encountering probability entry = infinity or NaN)");
+      sum = acc(sum + v);
+      cum[j] = sum;
+    }
+    if (!(sum > 0)) throw new Error("invalid multinomial distribution (sum of probabilities <= 0)");
+    for (let j = 0; j < n; j++) cum[j] = acc(cum[j]! / sum);
+    cum[n - 1] = 1;
+    cums.push(cum);
+  }
+  for (let r = 0; r < rows; r++) {
+    const cum = cums[r]!;
+    for (let k = 0; k < numSamples; k++) {
+      const u = gen.randomDouble53();
+      let left = 0, right = n;
+      while (right - left > 0) {
+        const mid = left + Math.floor((right - left) / 2);
+        if (cum[mid]! < u) left = mid + 1;
+        else right = mid;
+      }
+      result[r * numSamples + k] = BigInt(left);
+    }
+  }
+  return result;
+}
+
+/** Indices of the k largest of v[off .. off+n), largest first, NaN above everything (topk / argmax). */
+function topIndices(v: Float64Array, off: number, n: number, k: number): number[] {
+  if (k === 1) {
+    let best = 0;
+    for (let j = 1; j < n; j++) {
+      const a = v[off + j]!, b = v[off + best]!;
+      if (Number.isNaN(b)) break;
+      if (Number.isNaN(a) || a > b) best = j;
+    }
+    return [best];
+  }
+  const idx = Array.from({ length: n }, (_, j) => j);
+  // Ties (only zero-probability categories in practice) keep index order; PyTorch's are unspecified.
+  idx.sort((a, b) => {
+    const x = v[off + a]!, y = v[off + b]!;
+    if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) ? (Number.isNaN(y) ? a - b : -1) : 1;
+    return x > y ? -1 : x < y ? 1 : a - b;
+  });
+  return idx.slice(0, k);
 }

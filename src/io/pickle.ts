@@ -290,8 +290,9 @@ class ByteBuilder {
     this.length += n;
     return at;
   }
-  byte(b: number): void { this.buf[this.room(1)] = b; }
-  bytes(b: Uint8Array): void { this.buf.set(b, this.room(b.length)); }
+  // room() may replace buf: call it before reading this.buf.
+  byte(b: number): void { const p = this.room(1); this.buf[p] = b; }
+  bytes(b: Uint8Array): void { const p = this.room(b.length); this.buf.set(b, p); }
   u16(v: number): void { const p = this.room(2); this.buf[p] = v & 0xff; this.buf[p + 1] = v >>> 8; }
   u32(v: number): void { const p = this.room(4); new DataView(this.buf.buffer).setUint32(p, v, true); }
   i32(v: number): void { const p = this.room(4); new DataView(this.buf.buffer).setInt32(p, v, true); }
@@ -322,7 +323,11 @@ function encodeUtf8(s: string): Uint8Array {
 const BATCH = 1000;
 
 /** Values the pickler accepts: the PickleValue model, plus plain objects (as dicts) and undefined (as None). */
-export type PicklableValue = PickleValue | undefined | { readonly [key: string]: PicklableValue };
+export type PicklableValue =
+  | PickleValue | undefined
+  | readonly PicklableValue[] | PyTuple<PicklableValue>
+  | ReadonlyMap<PicklableValue, PicklableValue> | ReadonlySet<PicklableValue>
+  | { readonly [key: string]: PicklableValue };
 
 /** Writes `value` as a protocol-2 pickle, as Python's pickler (and so torch.save) does. */
 export function pickle(value: PicklableValue): Uint8Array {

@@ -1,2 +1,433 @@
-// (to be written)
-export {};
+// Matrix products: mm, bmm, matmul (batch broadcasting), mv, dot, outer, addmm & co, einsum,
+// tensordot, kron, trace, cross, cdist.
+
+import { Tensor } from "../core/tensor.js";
+import { broadcastShapes, numel, normalizeDim, shapeStr } from "../core/shape.js";
+import { record } from "../autograd/record.js";
+import { type Args, bindArgs, installMethods, type Method, checkTensor } from "./args.js";
+import { emptyTensor, toNumbers, writeNumbers } from "./engine.js";
+import { kernels, type FloatArray } from "../backends/kernels.js";
+import { tensor } from "./creation.js";
+
+const TYPE_NAMES: Record<string, string> = {
+  float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char",
+  uint8: "unsigned char", int16: "short", int32: "int", int64: "long int", bool: "bool",
+};
+
+function checkSameDtype(op: string, a: Tensor, b: Tensor): void {
+  if (a.dtype !== b.dtype) {
+    throw new Error(`${op}: expected m1 and m2 to have the same dtype, but got: ${TYPE_NAMES[a.dtype.name]} != ${TYPE_NAMES[b.dtype.name]}`);
+  }
+}
+
+/**
+ * out[b] = a[b] @ b[b] for 3-d operands with equal batch (no autograd). Reads strided operands
+ * directly (transposes cost nothing); float32/float64 through the GEMM kernel.
+ */
+export function bmmKernel(a: Tensor, b: Tensor): Tensor {
+  const [B, M, K] = a._shape as [number, number, number];
+  const N = b._shape[2]!;
+  const out = emptyTensor([B, M, N], a.dtype);
+  if (M === 0 || N === 0 || B === 0) return out;
+  const name = a.dtype.name;
+  if (name === "float32" || name === "float64") {
+    const A = a.storage.data as FloatArray, Bd = b.storage.data as FloatArray, C = out.storage.data as FloatArray;
+    const [as0, as1, as2] = a._strides as [number, number, number];
+    const [bs0, bs1, bs2] = b._strides as [number, number, number];
+    for (let i = 0; i < B; i++) {
+      kernels.gemm(M, N, K, 1, A, a._offset + i * as0, as1, as2, Bd, b._offset + i * bs0, bs1, bs2, 0, C, i * M * N, N);
+    }
+    return out;
+  }
+  // Other dtypes: through float64 numbers (exact for values below 2^53).
+  const A = toNumbers(a.contiguous()), Bd = toNumbers(b.contiguous());
+  const C = new Float64Array(B * M * N);
+  for (let i = 0; i < B; i++) {
+    for (let r = 0; r < M; r++) for (let k = 0; k < K; k++) {
+      const av = A[i * M * K + r * K + k]!;
+      for (let c = 0; c < N; c++) C[i * M * N + r * N + c]! += av * Bd[i * K * N + k * N + c]!;
+    }
+  }
+  if (a.dtype.name === "bool") for (let i = 0; i < C.length; i++) C[i] = C[i] ? 1 : 0;
+  writeNumbers(out, C);
+  return out;
+}
+
+export function mm(input: Tensor, mat2: Tensor): Tensor {
+  checkTensor("mm", "input", input);
+  checkTensor("mm", "mat2", mat2);
+  if (input.dim() !== 2) throw new Error(`mm: self must be a matrix`);
+  if (mat2.dim() !== 2) throw new Error(`mm: mat2 must be a matrix`);
+  if (input._shape[1] !== mat2._shape[0]) {
+    throw new Error(`mat1 and mat2 shapes cannot be multiplied (${input._shape[0]}x${input._shape[1]} and ${mat2._shape[0]}x${mat2._shape[1]})`);
+  }
+  checkSameDtype("mm", input, mat2);
+  const a3 = input.detach().unsqueeze(0), b3 = mat2.detach().unsqueeze(0);
+  const out = bmmKernel(a3, b3).squeeze(0).detach();
+  return record("MmBackward0", [input, mat2], out, ([g]) => [
+    input._requiresGrad ? g!.mm(mat2.t()) : null,
+    mat2._requiresGrad ? input.t().mm(g!) : null,
+  ], [input, mat2]);
+}
+
+export function bmm(input: Tensor, mat2: Tensor): Tensor {
+  checkTensor("bmm", "input", input);
+  checkTensor("bmm", "mat2", mat2);
+  if (input.dim() !== 3) throw new Error(`batch1 must be a 3D tensor`);
+  if (mat2.dim() !== 3) throw new Error(`batch2 must be a 3D tensor`);
+  const [B, M, K] = input._shape as [number, number, number];
+  if (mat2._shape[0] !== B || mat2._shape[1] !== K) {
+    throw new Error(`Expected size for first two dimensions of batch2 tensor to be: [${B}, ${K}] but got: [${mat2._shape[0]}, ${mat2._shape[1]}].`);
+  }
+  void M;
+  checkSameDtype("bmm", input, mat2);
+  const out = bmmKernel(input.detach(), mat2.detach());
+  return record("BmmBackward0", [input, mat2], out, ([g]) => [
+    input._requiresGrad ? g!.bmm(mat2.transpose(1, 2)) : null,
+    mat2._requiresGrad ? input.transpose(1, 2).bmm(g!) : null,
+  ], [input, mat2]);
+}
+
+export function dot(input: Tensor, other: Tensor): Tensor {
+  if (input.dim() !== 1 || other.dim() !== 1) {
+    throw new Error(`1D tensors expected, but got ${input.dim()}D and ${other.dim()}D tensors`);
+  }
+  if (input.numel() !== other.numel()) {
+    throw new Error(`inconsistent tensor size, expected tensor [${input.numel()}] and src [${other.numel()}] to have the same number of elements, but got ${input.numel()} and ${other.numel()} elements respectively`);
+  }
+  checkSameDtype("dot", input, other);
+  const out = bmmKernel(input.detach().view(1, 1, -1), other.detach().view(1, -1, 1)).reshape([]).detach();
+  return record("DotBackward0", [input, other], out, ([g]) => [
+    input._requiresGrad ? other.mul(g!) : null,
+    other._requiresGrad ? input.mul(g!) : null,
+  ], [input, other]);
+}
+export const inner1d = dot;
+
+export function vdot(input: Tensor, other: Tensor): Tensor { return dot(input, other); }
+
+export function mv(input: Tensor, vec: Tensor): Tensor {
+  if (input.dim() !== 2 || vec.dim() !== 1) {
+    throw new Error(`vector + matrix @ vector expected, got ${input.dim()}, ${vec.dim()}, ${vec.dim()}`);
+  }
+  if (input._shape[1] !== vec._shape[0]) {
+    throw new Error(`size mismatch, got input (${input._shape[0]}), mat (${input._shape[0]}x${input._shape[1]}), vec (${vec._shape[0]})`);
+  }
+  return mm(input, vec.unsqueeze(1)).squeeze(1);
+}
+
+/** torch.matmul: NumPy-style, with broadcast batch dims. */
+export function matmul(input: Tensor, other: Tensor): Tensor {
+  checkTensor("matmul", "input", input);
+  checkTensor("matmul", "other", other);
+  const da = input.dim(), db = other.dim();
+  if (da === 0 || db === 0) throw new Error(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
+  if (da === 1 && db === 1) return dot(input, other);
+  if (da === 2 && db === 1) return mv(input, other);
+  if (da === 1 && db === 2) return mm(input.unsqueeze(0), other).squeeze(0);
+  if (da === 2 && db === 2) return mm(input, other);
+  // Batched: fold batch dims, broadcast them, one bmm.
+  const a = da === 1 ? input.unsqueeze(0) : input;
+  const b = db === 1 ? other.unsqueeze(1) : other;
+  const n = a._shape[a.dim() - 2]!, k = a._shape[a.dim() - 1]!;
+  const k2 = b._shape[b.dim() - 2]!, p = b._shape[b.dim() - 1]!;
+  if (k !== k2) {
+    throw new Error(`mat1 and mat2 shapes cannot be multiplied (${numel(a._shape.slice(0, -1))}x${k} and ${k2}x${p})`);
+  }
+  // A 2-d right operand with a batched left one is a single mm on the folded rows.
+  if (b.dim() === 2 && a.dim() > 2) {
+    const rows = a.reshape(-1, k).mm(b);
+    let out = rows.reshape([...a._shape.slice(0, -1), p]);
+    if (db === 1) out = out.squeeze(-1);
+    return out;
+  }
+  const batchA = a._shape.slice(0, -2), batchB = b._shape.slice(0, -2);
+  const batch = broadcastShapes(batchA, batchB);
+  const B = numel(batch);
+  const a3 = a.expand([...batch, n, k]).reshape(B, n, k);
+  const b3 = b.expand([...batch, k, p]).reshape(B, k, p);
+  let out = bmm(a3, b3).reshape([...batch, n, p]);
+  if (da === 1) out = out.squeeze(-2);
+  if (db === 1) out = out.squeeze(-1);
+  return out;
+}
+
+export function outer(input: Tensor, vec2: Tensor): Tensor {
+  if (input.dim() !== 1 || vec2.dim() !== 1) throw new Error(`outer: expected 1D tensors, got ${input.dim()}D and ${vec2.dim()}D`);
+  return input.unsqueeze(1).mul(vec2.unsqueeze(0));
+}
+export const ger = outer;
+
+interface BetaAlpha { beta?: number; alpha?: number }
+
+/** beta * input + alpha * prod; with beta = 0 the input is ignored (its NaNs do not propagate). */
+function scaleAdd(op: string, input: Tensor, prod: Tensor, beta: number, alpha: number): Tensor {
+  const shape = broadcastShapes(input.shape, prod.shape);
+  if (shape.join() !== prod.shape.join()) {
+    throw new Error(`${op}: input of shape ${shapeStr(input.shape)} cannot be broadcast to ${shapeStr(prod.shape)}`);
+  }
+  const p = alpha === 1 ? prod : prod.mul(alpha);
+  if (beta === 0) return p;
+  return (beta === 1 ? input : input.mul(beta)).add(p);
+}
+
+export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: BetaAlpha = {}): Tensor {
+  const a = bindArgs("addmm", [options], [], ["beta", "alpha"]);
+  return scaleAdd("addmm", input, mm(mat1, mat2), (a.beta as number) ?? 1, (a.alpha as number) ?? 1);
+}
+
+export function addmv(input: Tensor, mat: Tensor, vec: Tensor, options: BetaAlpha = {}): Tensor {
+  const a = bindArgs("addmv", [options], [], ["beta", "alpha"]);
+  return scaleAdd("addmv", input, mv(mat, vec), (a.beta as number) ?? 1, (a.alpha as number) ?? 1);
+}
+
+export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, options: BetaAlpha = {}): Tensor {
+  const a = bindArgs("addr", [options], [], ["beta", "alpha"]);
+  return scaleAdd("addr", input, outer(vec1, vec2), (a.beta as number) ?? 1, (a.alpha as number) ?? 1);
+}
+
+export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha = {}): Tensor {
+  const a = bindArgs("baddbmm", [options], [], ["beta", "alpha"]);
+  return scaleAdd("baddbmm", input, bmm(batch1, batch2), (a.beta as number) ?? 1, (a.alpha as number) ?? 1);
+}
+
+export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha = {}): Tensor {
+  const a = bindArgs("addbmm", [options], [], ["beta", "alpha"]);
+  return scaleAdd("addbmm", input, bmm(batch1, batch2).sum(0), (a.beta as number) ?? 1, (a.alpha as number) ?? 1);
+}
+
+export function chainMatmul(...matrices: Tensor[]): Tensor {
+  if (matrices.length === 0) throw new Error("chain_matmul(): Expected one or more matrices");
+  return matrices.reduce((acc, m) => mm(acc, m));
+}
+
+// ---- einsum / tensordot / kron --------------------------------------------------------------
+
+interface Term { letters: string[] }
+
+function parseEinsum(equation: string, operands: Tensor[]): { inputs: Term[]; output: string[] } {
+  const eq = equation.replace(/\s+/g, "");
+  const [lhs, rhs] = eq.split("->") as [string, string | undefined];
+  const terms = lhs.split(",");
+  if (terms.length !== operands.length) {
+    throw new Error(`einsum(): more operands were provided than specified in the equation`);
+  }
+  // "..." becomes as many fresh letters as the operand's extra dims (aligned from the right).
+  let maxEll = 0;
+  const ellLetters = (n: number): string[] => [...Array(n).keys()].map((i) => String.fromCharCode(0x100 + i));
+  const inputs: Term[] = terms.map((t, i) => {
+    const op = operands[i]!;
+    const named = t.replace("...", "").length;
+    let letters: string[];
+    if (t.includes("...")) {
+      const nEll = op.dim() - named;
+      if (nEll < 0) throw new Error(`einsum(): the number of subscripts in the equation (${named}) is more than the number of dimensions (${op.dim()}) for operand ${i}`);
+      maxEll = Math.max(maxEll, nEll);
+      const [before, after] = t.split("...") as [string, string];
+      letters = [...before, ...ellLetters(maxEll).slice(maxEll - nEll), ...after];
+    } else {
+      letters = [...t];
+      if (letters.length !== op.dim()) {
+        throw new Error(`einsum(): the number of subscripts in the equation (${letters.length}) does not match the number of dimensions (${op.dim()}) for operand ${i}${letters.length < op.dim() ? " and no ellipsis was given" : ""}`);
+      }
+    }
+    for (const l of letters) if (!/[a-zA-Z\u0100-\u01ff]/.test(l)) throw new Error(`einsum(): invalid subscript given at index ${t.indexOf(l)} in the equation string, subscripts must be in [a-zA-Z]`);
+    return { letters };
+  });
+  // Ellipsis letters are aligned from the right: re-derive per operand with the global count.
+  inputs.forEach((term, i) => {
+    const t = terms[i]!;
+    if (!t.includes("...")) return;
+    const op = operands[i]!;
+    const [before, after] = t.split("...") as [string, string];
+    const nEll = op.dim() - before.length - after.length;
+    term.letters = [...before, ...ellLetters(maxEll).slice(maxEll - nEll), ...after];
+  });
+  let output: string[];
+  if (rhs !== undefined) {
+    const [before, after] = rhs.includes("...") ? (rhs.split("...") as [string, string]) : [rhs, ""];
+    output = rhs.includes("...") ? [...before, ...ellLetters(maxEll), ...after] : [...rhs];
+  } else {
+    const counts = new Map<string, number>();
+    for (const term of inputs) for (const l of term.letters) counts.set(l, (counts.get(l) ?? 0) + 1);
+    output = [...ellLetters(maxEll), ...[...counts.keys()].filter((l) => counts.get(l) === 1 && l.charCodeAt(0) < 0x100).sort()];
+  }
+  return { inputs, output };
+}
+
+/** Removes repeated letters of one operand by taking diagonals ("ii->i"). */
+function takeDiagonals(t: Tensor, letters: string[]): [Tensor, string[]] {
+  let x = t, ls = [...letters];
+  for (;;) {
+    const dup = ls.findIndex((l, i) => ls.indexOf(l) !== i);
+    if (dup < 0) return [x, ls];
+    const first = ls.indexOf(ls[dup]!);
+    x = x.diagonal(0, first, dup);
+    const l = ls[first]!;
+    ls = ls.filter((_, i) => i !== first && i !== dup);
+    ls.push(l);
+  }
+}
+
+/** Sums out letters that appear nowhere else. */
+function sumOut(t: Tensor, letters: string[], keep: Set<string>): [Tensor, string[]] {
+  const dims = letters.map((l, i) => (keep.has(l) ? -1 : i)).filter((i) => i >= 0);
+  if (!dims.length) return [t, letters];
+  return [t.sum(dims), letters.filter((l) => keep.has(l))];
+}
+
+function contractPair(a: Tensor, la: string[], b: Tensor, lb: string[], keep: Set<string>): [Tensor, string[]] {
+  const batch = la.filter((l) => lb.includes(l) && keep.has(l));
+  const contracted = la.filter((l) => lb.includes(l) && !keep.has(l));
+  const aOnly = la.filter((l) => !lb.includes(l));
+  const bOnly = lb.filter((l) => !la.includes(l));
+  const size = (t: Tensor, ls: string[], l: string) => t._shape[ls.indexOf(l)]!;
+  const dimOf = (l: string) => Math.max(la.includes(l) ? size(a, la, l) : 1, lb.includes(l) ? size(b, lb, l) : 1);
+  const pa = a.permute([...batch, ...aOnly, ...contracted].map((l) => la.indexOf(l)));
+  const pb = b.permute([...batch, ...contracted, ...bOnly].map((l) => lb.indexOf(l)));
+  const Bs = batch.map(dimOf), Ms = aOnly.map((l) => size(a, la, l)), Ks = contracted.map(dimOf), Ns = bOnly.map((l) => size(b, lb, l));
+  const ea = pa.expand([...Bs, ...Ms, ...Ks]).reshape(numel(Bs), numel(Ms), numel(Ks));
+  const eb = pb.expand([...Bs, ...Ks, ...Ns]).reshape(numel(Bs), numel(Ks), numel(Ns));
+  const out = bmm(ea, eb).reshape([...Bs, ...Ms, ...Ns]);
+  return [out, [...batch, ...aOnly, ...bOnly]];
+}
+
+/** torch.einsum(equation, ...operands) (operands also as one array). */
+export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Tensor {
+  const ops = (operands.length === 1 && Array.isArray(operands[0]) ? operands[0] : operands) as Tensor[];
+  const { inputs, output } = parseEinsum(equation, ops);
+  // Sizes must agree per letter (1 broadcasts).
+  const sizes = new Map<string, number>();
+  inputs.forEach((term, i) => term.letters.forEach((l, d) => {
+    const s = ops[i]!._shape[d]!;
+    const prev = sizes.get(l);
+    if (prev !== undefined && prev !== s && prev !== 1 && s !== 1) {
+      throw new Error(`einsum(): operands do not broadcast with remapped shapes (original->remapped): subscript '${l}' has size ${prev} for one operand and ${s} for another`);
+    }
+    if (prev === undefined || prev === 1) sizes.set(l, s);
+  }));
+  let terms = inputs.map((term, i) => takeDiagonals(ops[i]!, term.letters));
+  const needed = (from: number): Set<string> => {
+    const s = new Set(output);
+    for (let j = from; j < terms.length; j++) for (const l of terms[j]![1]) s.add(l);
+    return s;
+  };
+  let [acc, accL] = sumOut(terms[0]![0], terms[0]![1], needed(1));
+  for (let i = 1; i < terms.length; i++) {
+    const keep = needed(i + 1);
+    const [b, lb] = sumOut(terms[i]![0], terms[i]![1], new Set([...keep, ...accL]));
+    [acc, accL] = contractPair(acc, accL, b, lb, keep);
+  }
+  terms = [];
+  [acc, accL] = sumOut(acc, accL, new Set(output));
+  const perm = output.map((l) => {
+    const i = accL.indexOf(l);
+    if (i < 0) throw new Error(`einsum(): output subscript ${l} does not appear in the equation for any input operand`);
+    return i;
+  });
+  const out = acc.permute(perm);
+  return out.shape.join() === output.map((l) => sizes.get(l)).join() ? out : out.expand(output.map((l) => sizes.get(l)!));
+}
+
+type TensordotDims = number | [number[] | number, number[] | number];
+
+export function tensordot(a: Tensor, b: Tensor, ...args: Args<[dims?: TensordotDims], { dims?: TensordotDims }>): Tensor {
+  const o = bindArgs("tensordot", args, ["dims"]);
+  const dims = (o.dims as TensordotDims | undefined) ?? 2;
+  let da: number[], db: number[];
+  if (typeof dims === "number") {
+    if (dims < 0) throw new Error(`tensordot expects dims >= 0, but got dims=${dims}`);
+    da = [...Array(dims).keys()].map((i) => a.dim() - dims + i);
+    db = [...Array(dims).keys()];
+  } else {
+    da = (Array.isArray(dims[0]) ? dims[0] : [dims[0]]).map((d) => normalizeDim(d, a.dim()));
+    db = (Array.isArray(dims[1]) ? dims[1] : [dims[1]]).map((d) => normalizeDim(d, b.dim()));
+  }
+  if (da.length !== db.length) throw new Error(`both dimension lists should have same length`);
+  da.forEach((d, i) => {
+    if (a._shape[d] !== b._shape[db[i]!]) throw new Error(`contracted dimensions need to match, but first has size ${a._shape[d]} in dim ${d} and second has size ${b._shape[db[i]!]} in dim ${db[i]}`);
+  });
+  const freeA = [...Array(a.dim()).keys()].filter((d) => !da.includes(d));
+  const freeB = [...Array(b.dim()).keys()].filter((d) => !db.includes(d));
+  const K = numel(da.map((d) => a._shape[d]!));
+  const am = a.permute([...freeA, ...da]).reshape(-1, K);
+  const bm = b.permute([...db, ...freeB]).reshape(K, -1);
+  return am.mm(bm).reshape([...freeA.map((d) => a._shape[d]!), ...freeB.map((d) => b._shape[d]!)]);
+}
+
+export function kron(input: Tensor, other: Tensor): Tensor {
+  const nd = Math.max(input.dim(), other.dim());
+  const a = input.reshape([...Array(nd - input.dim()).fill(1), ...input._shape]);
+  const b = other.reshape([...Array(nd - other.dim()).fill(1), ...other._shape]);
+  const aShape: number[] = [], bShape: number[] = [], outShape: number[] = [];
+  for (let i = 0; i < nd; i++) {
+    aShape.push(a._shape[i]!, 1);
+    bShape.push(1, b._shape[i]!);
+    outShape.push(a._shape[i]! * b._shape[i]!);
+  }
+  return a.reshape(aShape).mul(b.reshape(bShape)).reshape(outShape);
+}
+
+export function trace(input: Tensor): Tensor {
+  if (input.dim() !== 2) throw new Error(`trace: expected a matrix, but got tensor with dim ${input.dim()}`);
+  return input.diagonal().sum();
+}
+
+export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number | null], { dim?: number | null }>): Tensor {
+  const o = bindArgs("cross", args, ["dim"]);
+  const shape = broadcastShapes(input.shape, other.shape);
+  let d: number;
+  if (o.dim === undefined || o.dim === null) {
+    d = shape.findIndex((s) => s === 3);
+    if (d < 0) throw new Error(`no dimension of size 3 in input`);
+  } else d = normalizeDim(o.dim as number, shape.length, "cross");
+  if (shape[d] !== 3) throw new Error(`linalg.cross: inputs dimension ${d} must have length 3. Got ${input._shape[d]} and ${other._shape[d]}`);
+  // With the vector dim last, a cyclic shift of components is a product with a permutation matrix.
+  const a = input.expand(shape).movedim(d, -1), b = other.expand(shape).movedim(d, -1);
+  const shift = (k: number) => {
+    const m = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+    for (let j = 0; j < 3; j++) m[(j + k) % 3]![j] = 1;
+    return tensor(m, { dtype: a.dtype });
+  };
+  const s1 = shift(1), s2 = shift(2);
+  return a.matmul(s1).mul(b.matmul(s2)).sub(a.matmul(s2).mul(b.matmul(s1))).movedim(-1, d);
+}
+
+/** torch.cdist(x1, x2, p=2): pairwise p-norm distances between row sets (batched). */
+export function cdist(x1: Tensor, x2: Tensor, ...args: Args<[p?: number], { p?: number; computeMode?: string | null }>): Tensor {
+  const o = bindArgs("cdist", args, ["p"], ["computeMode"]);
+  const p = (o.p as number | undefined) ?? 2;
+  if (x1.dim() < 2 || x2.dim() < 2) throw new Error(`cdist only supports at least 2D tensors, X1 got: ${x1.dim()}D`);
+  if (x1._shape[x1.dim() - 1] !== x2._shape[x2.dim() - 1]) {
+    throw new Error(`X1 and X2 must have the same number of columns. X1: ${x1._shape[x1.dim() - 1]} X2: ${x2._shape[x2.dim() - 1]}`);
+  }
+  const diff = x1.unsqueeze(-2).sub(x2.unsqueeze(-3)).abs();
+  if (p === 0) return diff.ne(0).to(x1.dtype).sum(-1);
+  if (p === Infinity) return diff.amax(-1);
+  if (p === 1) return diff.sum(-1);
+  if (p === 2) return diff.mul(diff).sum(-1).sqrt();
+  return diff.pow(p).sum(-1).pow(1 / p);
+}
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    mm: Method<typeof mm>;
+    bmm: Method<typeof bmm>;
+    matmul: Method<typeof matmul>;
+    mv: Method<typeof mv>;
+    dot: Method<typeof dot>;
+    vdot: Method<typeof vdot>;
+    outer: Method<typeof outer>;
+    ger: Method<typeof outer>;
+    addmm: Method<typeof addmm>;
+    addmv: Method<typeof addmv>;
+    addr: Method<typeof addr>;
+    baddbmm: Method<typeof baddbmm>;
+    addbmm: Method<typeof addbmm>;
+    kron: Method<typeof kron>;
+    trace: Method<typeof trace>;
+    cross: Method<typeof cross>;
+  }
+}
+
+installMethods({ mm, bmm, matmul, mv, dot, vdot, outer, ger: outer, addmm, addmv, addr, baddbmm, addbmm, kron, trace, cross });

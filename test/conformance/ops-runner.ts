@@ -1,7 +1,7 @@
 // Runs one ops.jsonl case through the translation rule: forward values, gradients, errors.
 
 import * as torch from "../../src/index.js";
-import { type Json, camel, compare, decode, decodeKwargs, floatOutputs, readJsonl, type Tol } from "./values.js";
+import { type Json, leafOf, camel, compare, decode, decodeKwargs, floatOutputs, readJsonl, type Tol } from "./values.js";
 
 export interface OpCase {
   id: string;
@@ -98,7 +98,7 @@ export function runOpCase(c: OpCase): OpResult {
       const a = args[idx];
       const k = perArgCount.get(idx) ?? 0;
       perArgCount.set(idx, k + 1);
-      inputs.push((Array.isArray(a) ? a[k] : a) as torch.Tensor);
+      inputs.push(leafOf((Array.isArray(a) ? a[k] : a) as torch.Tensor));
       expected.push(exp);
     }
     const used = outs.filter((o) => o.requiresGrad);

@@ -32,19 +32,18 @@ function num(v: number | string | boolean): number | boolean {
   return v as number | boolean;
 }
 
+/** The leaf tensor behind a decoded view (gradients are taken with respect to it). */
+export const LEAVES = new WeakMap<torch.Tensor, torch.Tensor>();
+export function leafOf(t: torch.Tensor): torch.Tensor { return LEAVES.get(t) ?? t; }
+
 export function decodeTensor(e: EncodedTensor, withGrad = true): torch.Tensor {
-  let shape = e.shape;
-  if (e.transpose) {
-    // Built with the transposed shape, then viewed back: a non-contiguous tensor of `shape`.
-    shape = [...e.shape];
-    const [a, b] = e.transpose;
-    [shape[a], shape[b]] = [shape[b]!, shape[a]!];
-  }
-  let t = torch.tensor(e.data.map(num) as number[], { dtype: e.T as torch.DTypeName }).reshape(shape);
-  if (e.transpose) t = t.transpose(e.transpose[0], e.transpose[1]);
-  if (withGrad && e.requires_grad) {
-    t = e.transpose ? t.detach().requiresGrad_(true) : t.requiresGrad_(true);
-  }
+  // "transpose": built with `shape` (the leaf that gradients refer to), then passed as a
+  // transposed, non-contiguous view.
+  const leaf = torch.tensor(e.data.map(num) as number[], { dtype: e.T as torch.DTypeName }).reshape(e.shape);
+  if (withGrad && e.requires_grad) leaf.requiresGrad_(true);
+  if (!e.transpose) return leaf;
+  const t = leaf.transpose(e.transpose[0], e.transpose[1]);
+  LEAVES.set(t, leaf);
   return t;
 }
 

@@ -39,16 +39,35 @@ export function areaPixelComputeSourceIndex(scale: number, dst: number, alignCor
   return !cubic && src < 0 ? 0 : src;
 }
 
-/** Legacy 'nearest': floor(dst * scale) in float32, with ATen's exact shortcuts for 1x and 2x. */
-export function nearestSourceIndex(dst: number, inSize: number, outSize: number, scale?: ScaleFactor): number {
+// ATen computes the nearest modes' indices twice, in two ways that disagree at some sizes: the
+// forward kernel in the input's precision without shortcuts, the backward kernel in float32 with
+// exact shortcuts for 1x and 2x. Both are reproduced, so that values and gradients match PyTorch.
+
+/** Legacy 'nearest', forward: floor(dst * scale), the product rounded to float32 (floorf). */
+export function nearestSourceIndex(dst: number, inSize: number, outSize: number, scale?: ScaleFactor, float32 = false): number {
+  const s = computeScalesValue(scale, inSize, outSize, float32);
+  return Math.min(Math.floor(Math.fround(dst * s)), inSize - 1);
+}
+
+/** 'nearest-exact', forward: floor(max((dst + 0.5) * scale - 0.5, 0) + 0.5), rounded to float32 before the floor. */
+export function nearestExactSourceIndex(dst: number, inSize: number, outSize: number, scale?: ScaleFactor, float32 = false): number {
+  const s = computeScalesValue(scale, inSize, outSize, float32);
+  let real = s * (dst + 0.5) - 0.5;
+  if (float32) real = Math.fround(real);
+  if (real < 0) real = 0;
+  return Math.min(Math.floor(Math.fround(real + 0.5)), inSize - 1);
+}
+
+/** Legacy 'nearest', backward (nearest_idx): float32 floor(dst * scale), exact for 1x and 2x. */
+export function nearestSourceIndexBackward(dst: number, inSize: number, outSize: number, scale?: ScaleFactor): number {
   if (outSize === inSize) return dst;
   if (outSize === 2 * inSize) return dst >> 1;
   const s = computeScalesValue(scale, inSize, outSize, true);
   return Math.min(Math.floor(Math.fround(dst * s)), inSize - 1);
 }
 
-/** 'nearest-exact': floor((dst + 0.5) * scale), rounded to float32 before the floor as ATen does. */
-export function nearestExactSourceIndex(dst: number, inSize: number, outSize: number, scale?: ScaleFactor): number {
+/** 'nearest-exact', backward (nearest_exact_idx): float32 floor((dst + 0.5) * scale). */
+export function nearestExactSourceIndexBackward(dst: number, inSize: number, outSize: number, scale?: ScaleFactor): number {
   const s = computeScalesValue(scale, inSize, outSize, true);
   return Math.min(Math.floor(Math.fround((dst + 0.5) * s)), inSize - 1);
 }
@@ -86,19 +105,30 @@ function indexAndLambda(real: number, inSize: number): [number, number] {
   return [i0, Math.min(Math.max(real - i0, 0), 1)];
 }
 
-export function nearestTaps(inSize: number, outSize: number, scale: ScaleFactor, exact: boolean): Taps {
+/** How a taps table will be used: ATen's forward and backward kernels differ for the nearest modes. */
+export interface TapsUse {
+  readonly backward?: boolean;
+  /** The input is float32 (the nearest forward kernels compute indices in the input's precision). */
+  readonly float32?: boolean;
+}
+
+export function nearestTaps(inSize: number, outSize: number, scale: ScaleFactor, exact: boolean, use: TapsUse = {}): Taps {
   const index = new Int32Array(outSize), weight = new Float64Array(outSize).fill(1);
+  const f32 = use.float32 ?? false;
   for (let o = 0; o < outSize; o++) {
-    index[o] = exact ? nearestExactSourceIndex(o, inSize, outSize, scale) : nearestSourceIndex(o, inSize, outSize, scale);
+    index[o] = use.backward
+      ? exact ? nearestExactSourceIndexBackward(o, inSize, outSize, scale) : nearestSourceIndexBackward(o, inSize, outSize, scale)
+      : exact ? nearestExactSourceIndex(o, inSize, outSize, scale, f32) : nearestSourceIndex(o, inSize, outSize, scale, f32);
   }
   return { inSize, outSize, taps: 1, index, weight };
 }
 
+/** Linear taps; an unchanged size is copied whatever the scale, as ATen does (weights 1 and 0). */
 export function linearTaps(inSize: number, outSize: number, alignCorners: boolean, scale: ScaleFactor): Taps {
   const index = new Int32Array(2 * outSize), weight = new Float64Array(2 * outSize);
   const s = areaPixelComputeScale(inSize, outSize, alignCorners, scale);
   for (let o = 0; o < outSize; o++) {
-    const [i0, lambda] = indexAndLambda(areaPixelComputeSourceIndex(s, o, alignCorners, false), inSize);
+    const [i0, lambda] = inSize === outSize ? [o, 0] : indexAndLambda(areaPixelComputeSourceIndex(s, o, alignCorners, false), inSize);
     index[2 * o] = i0;
     index[2 * o + 1] = i0 < inSize - 1 ? i0 + 1 : i0;
     weight[2 * o] = 1 - lambda;

@@ -9,7 +9,7 @@
 
 import type { FloatArray } from "./pool.js";
 import {
-  type ScaleFactor, type Taps, antialiasTaps, cubicTaps, linearTaps, nearestTaps,
+  type ScaleFactor, type Taps, type TapsUse, antialiasTaps, cubicTaps, linearTaps, nearestTaps,
 } from "./interp-taps.js";
 
 export * from "./interp-taps.js";
@@ -26,18 +26,24 @@ export interface InterpolateParams {
    * The user's scale factors (output/input) per spatial dim, when F.interpolate passes them to the
    * kernel (a scale_factor given and recompute_scale_factor not true); they set the source step.
    */
-  readonly scales?: readonly ScaleFactor[];
+  readonly scales?: readonly ScaleFactor[] | null;
   /** bilinear and bicubic only. */
   readonly antialias?: boolean;
 }
 
-/** The 1-d resamplings of `params` for an input whose spatial sizes are `inSpatial`. */
-export function interpolateTaps(inSpatial: readonly number[], params: InterpolateParams): Taps[] {
+/**
+ * The 1-d resamplings of `params` for an input whose spatial sizes are `inSpatial`, for ATen's
+ * forward kernel or (use.backward) its backward kernel, which differ in a few corner cases.
+ */
+export function interpolateTaps(inSpatial: readonly number[], params: InterpolateParams, use: TapsUse = {}): Taps[] {
   const k = params.outputSize.length;
   if (inSpatial.length !== k) {
     throw new Error(`interpolate kernels: ${inSpatial.length} input spatial dims but ${k} output sizes`);
   }
   const ac = params.alignCorners ?? false;
+  // ATen's bicubic backward copies the gradient when no size changes, even with a scale factor.
+  const bicubicCopy = use.backward && params.mode === "bicubic" && !params.antialias &&
+    inSpatial.every((s, i) => s === params.outputSize[i]);
   const taps: Taps[] = [];
   for (let i = 0; i < k; i++) {
     const inSize = inSpatial[i]!, outSize = params.outputSize[i]!, scale = params.scales?.[i];
@@ -45,13 +51,17 @@ export function interpolateTaps(inSpatial: readonly number[], params: Interpolat
       throw new Error(`interpolate kernels: Input and output sizes should be greater than 0, but got input ${inSize} and output ${outSize}`);
     }
     switch (params.mode) {
-      case "nearest": taps.push(nearestTaps(inSize, outSize, scale, false)); break;
-      case "nearest-exact": taps.push(nearestTaps(inSize, outSize, scale, true)); break;
+      case "nearest": taps.push(nearestTaps(inSize, outSize, scale, false, use)); break;
+      case "nearest-exact": taps.push(nearestTaps(inSize, outSize, scale, true, use)); break;
       case "linear": case "bilinear": case "trilinear":
         taps.push(params.antialias ? antialiasTaps(inSize, outSize, ac, scale, "bilinear") : linearTaps(inSize, outSize, ac, scale));
         break;
       case "bicubic":
-        taps.push(params.antialias ? antialiasTaps(inSize, outSize, ac, scale, "bicubic") : cubicTaps(inSize, outSize, ac, scale));
+        taps.push(
+          params.antialias ? antialiasTaps(inSize, outSize, ac, scale, "bicubic")
+          : bicubicCopy ? nearestTaps(inSize, outSize, null, false, use)
+          : cubicTaps(inSize, outSize, ac, scale),
+        );
         break;
     }
   }
@@ -79,7 +89,8 @@ export function interpolateForward(
   input: FloatArray, inputShape: readonly number[], output: FloatArray, params: InterpolateParams,
 ): void {
   const k = params.outputSize.length;
-  resampleForward(input, inputShape, output, interpolateTaps(inputShape.slice(inputShape.length - k), params));
+  const use = { float32: input instanceof Float32Array };
+  resampleForward(input, inputShape, output, interpolateTaps(inputShape.slice(inputShape.length - k), params, use));
 }
 
 /** Backward of interpolateForward: `gradInput` (overwritten) has the input's shape. */
@@ -87,7 +98,7 @@ export function interpolateBackward(
   gradOutput: FloatArray, gradInput: FloatArray, inputShape: readonly number[], params: InterpolateParams,
 ): void {
   const k = params.outputSize.length;
-  resampleBackward(gradOutput, gradInput, inputShape, interpolateTaps(inputShape.slice(inputShape.length - k), params));
+  resampleBackward(gradOutput, gradInput, inputShape, interpolateTaps(inputShape.slice(inputShape.length - k), params, { backward: true }));
 }
 
 function isIdentity(t: Taps): boolean {

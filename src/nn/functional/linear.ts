@@ -1,2 +1,70 @@
-// (to be written)
-export {};
+// F.linear and F.bilinear.
+
+import type { Tensor } from "../../core/tensor.js";
+import { record } from "../../autograd/record.js";
+import { checkTensor } from "../../ops/args.js";
+import { emptyTensor } from "../../ops/engine.js";
+import { kernels, type FloatArray } from "../../backends/kernels.js";
+import { einsum } from "../../ops/blas.js";
+
+/**
+ * y = x W^T + b, one GEMM over all leading dims (W read transposed through its strides, the bias
+ * preloaded into the output). Its vjp: gx = g W, gW = g^T x, gb = sum of g over rows.
+ */
+export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  checkTensor("linear", "input", input);
+  checkTensor("linear", "weight", weight);
+  if (weight.dim() !== 2 && weight.dim() !== 1) throw new Error(`linear(): weight must be 1-D or 2-D, got ${weight.dim()}-D`);
+  const inF = input.dim() ? input._shape[input.dim() - 1]! : 1;
+  const wIn = weight._shape[weight.dim() - 1]!;
+  if (input.dim() === 0 || inF !== wIn) {
+    const rows = input.dim() ? input.numel() / inF : 1;
+    throw new Error(`mat1 and mat2 shapes cannot be multiplied (${rows}x${inF} and ${wIn}x${weight.dim() === 2 ? weight._shape[0] : 1})`);
+  }
+  const float = input.dtype.name === "float32" || input.dtype.name === "float64";
+  if (weight.dim() === 1 || !float || weight.dtype !== input.dtype || (bias && (bias.dtype !== input.dtype || bias.dim() !== 1))) {
+    if (weight.dtype !== input.dtype) {
+      throw new Error(`mat1 and mat2 must have the same dtype, but got ${input.dtype.name === "float32" ? "Float" : input.dtype.name} and ${weight.dtype.name === "float32" ? "Float" : weight.dtype.name}`);
+    }
+    const y = input.matmul(weight.dim() === 1 ? weight : weight.t());
+    return bias ? y.add(bias) : y;
+  }
+  const outF = weight._shape[0]!;
+  if (bias && bias._shape[0] !== outF) throw new Error(`linear(): bias of shape [${bias.shape}] does not match weight's ${outF} outputs`);
+  const x = input.detach().contiguous();
+  const rows = x.numel() / inF;
+  const outShape = [...input._shape.slice(0, -1), outF];
+  const out = emptyTensor(outShape, input.dtype);
+  const C = out.storage.data as FloatArray;
+  let beta = 0;
+  if (bias) {
+    const b = bias.detach().contiguous();
+    const bd = b.storage.data as FloatArray;
+    for (let r = 0; r < rows; r++) C.set(bd.subarray(b._offset, b._offset + outF), r * outF);
+    beta = 1;
+  }
+  kernels.gemm(rows, outF, inF, 1, x.storage.data as FloatArray, x._offset, inF, 1,
+    weight.storage.data as FloatArray, weight._offset, weight._strides[1]!, weight._strides[0]!, beta, C, 0, outF);
+  const lead = input._shape.slice(0, -1);
+  return record("AddmmBackward0", [input, weight, bias], out, ([g]) => {
+    const g2 = g!.reshape(-1, outF);
+    return [
+      input._requiresGrad ? g2.mm(weight).reshape([...lead, inF]) : null,
+      weight._requiresGrad ? g2.t().mm(input.reshape(-1, inF)) : null,
+      bias && bias._requiresGrad ? g2.sum(0) : null,
+    ];
+  }, [input, weight]);
+}
+
+/** y = x1^T A x2 + b per output feature: weight [out, in1, in2]. */
+export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  if (weight.dim() !== 3) throw new Error(`bilinear(): weight must be 3-dimensional, got ${weight.dim()}`);
+  if (input1._shape[input1.dim() - 1] !== weight._shape[1]) {
+    throw new Error(`bilinear(): input1 size does not match weight size: got ${input1._shape[input1.dim() - 1]} but expected ${weight._shape[1]}`);
+  }
+  if (input2._shape[input2.dim() - 1] !== weight._shape[2]) {
+    throw new Error(`bilinear(): input2 size does not match weight size: got ${input2._shape[input2.dim() - 1]} but expected ${weight._shape[2]}`);
+  }
+  const y = einsum("...i,oij,...j->...o", input1, weight, input2);
+  return bias ? y.add(bias) : y;
+}
