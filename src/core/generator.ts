@@ -44,7 +44,7 @@ function toSeed64(seed: number | bigint, op: string): bigint {
     s = BigInt(seed);
   }
   // THPGenerator_manualSeed reads the seed as uint64, and a negative int64 wraps around.
-  if (s < -(1n << 63n) || s > UINT64_MAX) throw new Error(`${op}: Overflow when unpacking long (seed ${s} is outside [-2^63, 2^64))`);
+  if (s < -(1n << 63n) || s > UINT64_MAX) throw new Error(`Overflow when unpacking long long (${op}: seed ${s} is outside [-2^63, 2^64))`);
   return BigInt.asUintN(64, s);
 }
 

@@ -149,7 +149,8 @@ export function uniformFill(gen: Generator, out: FloatOut, from = 0, to = 1, dty
   if (!(to >= -max && to <= max)) throw new Error(`to is out of bounds for ${cppTypeName(dtype)}`);
   if (!(from <= to)) throw new Error(`uniform_ expects to return a [from, to) range, but found from=${fmtDouble(from)} > to=${fmtDouble(to)}`);
   if (!(to - from <= max)) {
-    throw new Error(`uniform_ expects to-from <= std::numeric_limits<${cppTypeName(dtype)}>::max(), but found to=${fmtDouble(to)} and from=${fmtDouble(from)} which result in to-from to exceed the limit`);
+    const scalarType = { float64: "Double", float32: "Float", float16: "Half", bfloat16: "BFloat16" }[dtype];
+    throw new Error(`uniform_ expects to-from <= std::numeric_limits<${scalarType}>::max(), but found to=${fmtDouble(to)} and from=${fmtDouble(from)} which result in to-from to exceed the limit`);
   }
   const n = out.length;
   if (dtype === "float64") {
@@ -720,7 +721,8 @@ function updateFromTo(from: bigint, to: bigint, dtype: RandomFloatDType): [bigin
 /**
  * torch.randint(low, high) / tensor.random_(low, high) on CPU (random_from_to_impl + random_from_to_kernel):
  * range = high - low as uint64; each element is (draw % range) + low, drawing random64() when the range
- * is at least 2^32 (for int64, float64, float32 and bfloat16 outputs) and random() otherwise.
+ * is at least 2^32 and random() otherwise (PyTorch 2.x takes random64() for every dtype there, int32 too;
+ * 1.13 did so only for int64, float64, float32 and bfloat16).
  */
 export function randintFill(gen: Generator, out: AnyOut, low: number | bigint, high: number | bigint, dtype: RandomDType = defaultDTypeOf(out)): AnyOut {
   checkOut("random_", out, dtype);
@@ -742,7 +744,7 @@ export function randintFill(gen: Generator, out: AnyOut, low: number | bigint, h
   }
   const range = BigInt.asUintN(64, to - from);
   const n = out.length;
-  const wide = range >= 2n ** 32n && (dtype === "int64" || dtype === "float64" || dtype === "float32" || dtype === "bfloat16");
+  const wide = range >= 2n ** 32n;
   if (!wide && from >= -(2n ** 52n) && from <= 2n ** 52n) {
     // Everything fits a double: (uint32 % range) + from.
     const r = Number(range), f = Number(from);
@@ -852,13 +854,16 @@ export function bernoulliTensorFill(gen: Generator, out: AnyOut, probs: Float32A
 
 // ---- exponential, geometric, cauchy, log-normal --------------------------------------------------
 
-/** tensor.exponential_(lambd) on CPU: -1/lambd * log(1 - u), u a uniform double, cast to the dtype. */
+/**
+ * tensor.exponential_(lambd) on CPU: -1/lambd * log1p(-u), u a uniform double, cast to the dtype.
+ * PyTorch 2.x evaluates log1p(-u) (glibc's fdlibm log1p, which Math.log1p also is); 1.13 had log(1 - u).
+ */
 export function exponentialFill(gen: Generator, out: FloatOut, lambd = 1, dtype: RandomFloatDType = defaultDTypeOf(out) as RandomFloatDType): FloatOut {
   dtype = checkFloatDType("exponential_", dtype);
   checkOut("exponential_", out, dtype);
   if (!(lambd > 0)) throw new Error(`exponential_ expects lambda > 0.0, but found lambda=${fmtDouble(lambd)}`);
   const scale = -1 / lambd;
-  for (let i = 0; i < out.length; i++) writeCast(out, i, scale * crLog(1 - gen.randomDouble53()), dtype);
+  for (let i = 0; i < out.length; i++) writeCast(out, i, scale * Math.log1p(-gen.randomDouble53()), dtype);
   return out;
 }
 

@@ -31,10 +31,11 @@ const OTHER_OPCODES: Readonly<Record<number, string>> = {
   0x94: "MEMOIZE", 0x95: "FRAME", 0x96: "BYTEARRAY8", 0x97: "NEXT_BUFFER", 0x98: "READONLY_BUFFER",
 };
 
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const TWO_53 = 2n ** 53n;
 
+/** Python ints within ±2^53 (exact as doubles) become numbers, larger ones bigints, as Tensor.item() does. */
 function intValue(v: bigint): number | bigint {
-  return v <= MAX_SAFE && v >= -MAX_SAFE ? Number(v) : v;
+  return v <= TWO_53 && v >= -TWO_53 ? Number(v) : v;
 }
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
@@ -491,7 +492,8 @@ class Pickler {
     switch (typeof v) {
       case "boolean": this.out.byte(v ? OP.NEWTRUE : OP.NEWFALSE); return;
       case "number":
-        if (Number.isSafeInteger(v) && !Object.is(v, -0)) this.int(v); else this.float(v);
+        // Integral numbers within ±2^53 are ints (wrap in PyFloat to force a float).
+        if (Number.isInteger(v) && Math.abs(v) <= 2 ** 53 && !Object.is(v, -0)) this.int(v); else this.float(v);
         return;
       case "bigint": this.int(v); return;
       case "string": this.str(v); return;

@@ -1,2 +1,280 @@
-// (to be written)
-export {};
+// Random tensors and in-place random fills, drawing from PyTorch-identical CPU generators
+// (src/core/generator.ts): the same seed gives the same numbers as PyTorch.
+
+import { Tensor } from "../core/tensor.js";
+import { type DType, type DTypeLike, getDefaultDtype, int64, toDType, float32, float64 } from "../core/dtype.js";
+import { Generator, defaultGenerator } from "../core/generator.js";
+import {
+  type AnyOut, type FloatOut, type RandomDType, type RandomFloatDType, bernoulliScalarFill, bernoulliTensorFill,
+  cauchyFill, exponentialFill, geometricFill, logNormalFill, multinomial as multinomialDraw, normalFill,
+  normalTensorFill, randintFill, randperm as randpermDraw, uniformFill,
+} from "../core/random-transforms.js";
+import { bindArgs, bindSize, installMethods, type Method, checkTensor } from "./args.js";
+import { copyInto, emptyTensor, toNumbers } from "./engine.js";
+import { finishFactory } from "./factory-utils.js";
+import { applyInPlace } from "./inplace.js";
+import { broadcastShapes } from "../core/shape.js";
+import { noGrad } from "../autograd/grad-mode.js";
+
+export { Generator };
+export { manualSeed, seed, initialSeed, getRngState, setRngState } from "../core/generator.js";
+
+const FACTORY_KW = ["dtype", "device", "requiresGrad", "generator", "pinMemory", "layout", "out", "memoryFormat"];
+
+function genOf(opts: Record<string, unknown>): Generator {
+  const g = opts.generator;
+  if (g === undefined || g === null) return defaultGenerator;
+  if (!(g instanceof Generator)) throw new Error(`generator must be a torch.Generator`);
+  return g;
+}
+
+/**
+ * Runs `fill` on a contiguous scratch array of t's dtype (its storage array when t is contiguous),
+ * then writes the values into t. Fills follow PyTorch's element order (row-major).
+ */
+function fillInto(t: Tensor, fill: (out: AnyOut, dtype: RandomDType) => void): void {
+  if (t.isContiguous()) {
+    const n = t.numel();
+    const data = t.storage.data;
+    fill(data.subarray(t._offset, t._offset + n) as AnyOut, t.dtype.name as RandomDType);
+    return;
+  }
+  const tmp = emptyTensor(t.shape, t.dtype);
+  fill(tmp.storage.data as AnyOut, t.dtype.name as RandomDType);
+  copyInto(t, tmp);
+}
+
+function floatDtype(op: string, t: Tensor): RandomFloatDType {
+  if (!t.dtype.isFloatingPoint) throw new Error(`${op} expects a floating point tensor, got ${t.dtype}`);
+  return t.dtype.name as RandomFloatDType;
+}
+
+// ---- factories --------------------------------------------------------------------------------
+
+type SizeArgs = (number | number[] | Record<string, unknown>)[];
+
+function sizedRandom(op: string, args: readonly unknown[], fill: (t: Tensor, g: Generator) => void, defaultDtype?: DType): Tensor {
+  const { size, opts } = bindSize(op, args);
+  bindArgs(op, [opts], [], FACTORY_KW);
+  const dt = opts.dtype ? toDType(opts.dtype as DTypeLike) : defaultDtype ?? getDefaultDtype();
+  const t = emptyTensor(size, dt);
+  fill(t, genOf(opts));
+  return finishFactory(t, opts);
+}
+
+/** torch.rand(*size, { generator, dtype }): uniform on [0, 1). */
+export function rand(...size: SizeArgs): Tensor {
+  return sizedRandom("rand", size, (t, g) => fillInto(t, (o) => uniformFill(g, o as FloatOut, 0, 1, floatDtype("rand", t))));
+}
+
+/** torch.randn(*size, { generator, dtype }): standard normal. */
+export function randn(...size: SizeArgs): Tensor {
+  return sizedRandom("randn", size, (t, g) => fillInto(t, (o) => normalFill(g, o as FloatOut, 0, 1, floatDtype("randn", t))));
+}
+
+export interface RandintOptions { generator?: Generator; dtype?: DTypeLike; requiresGrad?: boolean; device?: string }
+
+/** torch.randint(high, size) or randint(low, high, size): int64 by default. */
+export function randint(...args: (number | bigint | number[] | RandintOptions)[]): Tensor {
+  let opts: Record<string, unknown> = {};
+  let rest = args;
+  const last = rest[rest.length - 1];
+  if (last !== undefined && typeof last === "object" && !Array.isArray(last)) { opts = last as Record<string, unknown>; rest = rest.slice(0, -1); }
+  bindArgs("randint", [opts], [], ["low", "high", "size", ...FACTORY_KW]);
+  let low: number | bigint = (opts.low as number | undefined) ?? 0, high: number | bigint, size: number[];
+  if (rest.length === 3) [low, high, size] = rest as [number, number, number[]];
+  else if (rest.length === 2) [high, size] = rest as [number, number[]];
+  else if (rest.length === 1 && opts.size) { high = rest[0] as number; size = opts.size as number[]; }
+  else if (rest.length === 0 && opts.high !== undefined && opts.size) { high = opts.high as number; size = opts.size as number[]; }
+  else throw new Error("randint() received an invalid combination of arguments: expected (high, size) or (low, high, size)");
+  if (!Array.isArray(size)) throw new Error("randint(): argument 'size' must be tuple of ints");
+  const dt = opts.dtype ? toDType(opts.dtype as DTypeLike) : int64;
+  const t = emptyTensor(size, dt);
+  const g = genOf(opts);
+  fillInto(t, (o, d) => randintFill(g, o, low, high, d));
+  return finishFactory(t, opts);
+}
+
+/** torch.randperm(n, { generator, dtype }). */
+export function randperm(n: number, options: { generator?: Generator; dtype?: DTypeLike; requiresGrad?: boolean } = {}): Tensor {
+  const opts = bindArgs("randperm", [options], [], FACTORY_KW);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`randperm: n must be non-negative, got ${n}`);
+  const perm = randpermDraw(genOf(opts), n);
+  const t = emptyTensor([n], int64);
+  (t.storage.data as BigInt64Array).set(perm);
+  const dt = opts.dtype ? toDType(opts.dtype as DTypeLike) : int64;
+  return finishFactory(dt === int64 ? t : t.to(dt), opts);
+}
+
+export function randLike(input: Tensor, options: { dtype?: DTypeLike; generator?: Generator } = {}): Tensor {
+  return rand(input.shape, { dtype: options.dtype ?? input.dtype, ...(options.generator ? { generator: options.generator } : {}) });
+}
+export function randnLike(input: Tensor, options: { dtype?: DTypeLike; generator?: Generator } = {}): Tensor {
+  return randn(input.shape, { dtype: options.dtype ?? input.dtype, ...(options.generator ? { generator: options.generator } : {}) });
+}
+export function randintLike(input: Tensor, low: number, high?: number | RandintOptions, options: RandintOptions = {}): Tensor {
+  let lo = 0, hi: number, o = options;
+  if (typeof high === "number") { lo = low; hi = high; } else { hi = low; if (high) o = high; }
+  return randint(lo, hi, input.shape, { dtype: o.dtype ?? input.dtype, ...(o.generator ? { generator: o.generator } : {}) });
+}
+
+interface NormalOptions { generator?: Generator; dtype?: DTypeLike; size?: number[]; requiresGrad?: boolean }
+
+/**
+ * torch.normal(mean, std, size?) with numbers, or with tensor mean and/or std (broadcast together).
+ */
+export function normal(mean: number | Tensor, std: number | Tensor = 1, size?: number[] | NormalOptions, options: NormalOptions = {}): Tensor {
+  let opts: NormalOptions = options;
+  let shape: number[] | undefined;
+  if (Array.isArray(size)) shape = size; else if (size) opts = size;
+  shape = shape ?? opts.size;
+  const g = genOf(opts as Record<string, unknown>);
+  if (!(mean instanceof Tensor) && !(std instanceof Tensor)) {
+    if (!shape) throw new Error("normal(): with float mean and std, a size is required");
+    const dt = opts.dtype ? toDType(opts.dtype) : getDefaultDtype();
+    const t = emptyTensor(shape, dt);
+    fillInto(t, (o) => normalFill(g, o as FloatOut, mean, std, floatDtype("normal", t)));
+    return finishFactory(t, opts as Record<string, unknown>);
+  }
+  const shapes = [mean, std].filter((v): v is Tensor => v instanceof Tensor).map((v) => v.shape);
+  const outShape = broadcastShapes(...shapes);
+  const dt = mean instanceof Tensor ? mean.dtype : (std as Tensor).dtype;
+  if (std instanceof Tensor && (std.lt(0).any().item() as boolean)) throw new Error("normal expects all elements of std >= 0.0");
+  const t = emptyTensor(outShape, dt);
+  const vals = (v: number | Tensor): number | Float32Array | Float64Array =>
+    typeof v === "number" ? v : (toNumbers(v.expand(outShape).contiguous().to(dt === float64 ? float64 : float32)) as Float32Array | Float64Array);
+  fillInto(t, (o) => normalTensorFill(g, o as FloatOut, vals(mean), vals(std), floatDtype("normal", t)));
+  return t;
+}
+
+/** torch.bernoulli(input, p?, { generator }): draws 1 with probability input (or p). */
+export function bernoulli(input: Tensor, p?: number | { generator?: Generator; p?: number }, options: { generator?: Generator } = {}): Tensor {
+  checkTensor("bernoulli", "input", input);
+  let prob: number | undefined, opts: { generator?: Generator; p?: number } = options;
+  if (typeof p === "number") prob = p; else if (p) { opts = p; prob = p.p; }
+  const g = genOf(opts as Record<string, unknown>);
+  const out = emptyTensor(input.shape, input.dtype);
+  if (prob !== undefined) {
+    fillInto(out, (o, d) => bernoulliScalarFill(g, o, prob, d));
+    return out;
+  }
+  if (!input.dtype.isFloatingPoint) throw new Error(`bernoulli expects a floating point probability tensor, got ${input.dtype}`);
+  const probs = toNumbers(input.contiguous()) as Float32Array | Float64Array;
+  const pd = input.dtype.name as RandomFloatDType;
+  if (probs.some((v) => !(v >= 0 && v <= 1))) throw new Error("bernoulli_: all elements of p must be in [0, 1]");
+  fillInto(out, (o, d) => bernoulliTensorFill(g, o, probs, pd, d));
+  return out;
+}
+
+/** torch.multinomial(input, numSamples, replacement?, { generator }). */
+export function multinomial(input: Tensor, numSamples: number, replacement: boolean | { replacement?: boolean; generator?: Generator } = false, options: { generator?: Generator } = {}): Tensor {
+  let rep = false, opts = options;
+  if (typeof replacement === "boolean") rep = replacement; else { rep = replacement.replacement ?? false; opts = replacement; }
+  if (input.dim() !== 1 && input.dim() !== 2) throw new Error(`prob_dist must be 1 or 2 dim`);
+  if (!input.dtype.isFloatingPoint) throw new Error(`multinomial only supports floating-point dtypes for input, got: ${input.dtype}`);
+  const rows = input.dim() === 1 ? 1 : input._shape[0]!;
+  const n = input._shape[input.dim() - 1]!;
+  const probs = toNumbers(input.contiguous()) as Float32Array | Float64Array;
+  for (const v of probs) {
+    if (!Number.isFinite(v) || v < 0) throw new Error("probability tensor contains either `inf`, `nan` or element < 0");
+  }
+  const draws = multinomialDraw(genOf(opts as Record<string, unknown>), probs, rows, n, numSamples, rep, input.dtype.name as RandomFloatDType);
+  const t = emptyTensor(input.dim() === 1 ? [numSamples] : [rows, numSamples], int64);
+  (t.storage.data as BigInt64Array).set(draws);
+  return t;
+}
+
+// ---- in-place fills -------------------------------------------------------------------------
+
+interface GenOpt { generator?: Generator | null }
+
+function randomInPlace(op: string, self: Tensor, fill: (o: AnyOut, d: RandomDType) => void): Tensor {
+  return applyInPlace(op, self, [], () => fillInto(self, fill), (snap) => {
+    // A fill replaces the values: the gradient to the old values is zero.
+    const out = noGrad(() => snap.detach().clone());
+    fillInto(out, fill);
+    return out.add(snap.mul(0));
+  });
+}
+
+function twoNumbers(op: string, a: unknown[], names: [string, string], defaults: [number, number]): { x: number; y: number; g: Generator } {
+  const o = bindArgs(op, a, names, ["generator"]);
+  return { x: (o[names[0]] as number | undefined) ?? defaults[0], y: (o[names[1]] as number | undefined) ?? defaults[1], g: genOf(o) };
+}
+
+export function uniform_(self: Tensor, ...args: (number | GenOpt & { from?: number; to?: number })[]): Tensor {
+  const { x, y, g } = twoNumbers("uniform_", args, ["from", "to"], [0, 1]);
+  const d = floatDtype("uniform_", self);
+  return randomInPlace("uniform_", self, (o) => uniformFill(g, o as FloatOut, x, y, d));
+}
+
+export function normal_(self: Tensor, ...args: (number | GenOpt & { mean?: number; std?: number })[]): Tensor {
+  const { x, y, g } = twoNumbers("normal_", args, ["mean", "std"], [0, 1]);
+  const d = floatDtype("normal_", self);
+  const contiguous = self.isContiguous();
+  return randomInPlace("normal_", self, (o) => normalFill(g, o as FloatOut, x, y, d, { contiguous }));
+}
+
+/** tensor.random_(from?, to?): integers in [from, to) (to defaults to the dtype's range). */
+export function random_(self: Tensor, ...args: (number | bigint | GenOpt & { from?: number; to?: number })[]): Tensor {
+  const o = bindArgs("random_", args, ["from", "to"], ["generator"]);
+  let from = (o.from as number | undefined) ?? 0, to = o.to as number | undefined;
+  if (o.to === undefined && o.from !== undefined) { to = from; from = 0; }
+  const limits: Record<string, number> = { float32: 2 ** 24 + 1, float64: 2 ** 53 + 1, float16: 2 ** 11 + 1, bfloat16: 2 ** 8 + 1, int8: 128, uint8: 256, int16: 32768, int32: 2 ** 31, int64: Number.MAX_SAFE_INTEGER, bool: 2 };
+  const hi = to ?? limits[self.dtype.name]!;
+  const g = genOf(o);
+  return randomInPlace("random_", self, (out, d) => randintFill(g, out, from, hi, d));
+}
+
+export function bernoulli_(self: Tensor, p: number | Tensor | GenOpt & { p?: number } = 0.5, options: GenOpt = {}): Tensor {
+  let opts = options, prob: number | Tensor = 0.5;
+  if (typeof p === "number" || p instanceof Tensor) prob = p; else { opts = p; prob = p.p ?? 0.5; }
+  const g = genOf(opts as Record<string, unknown>);
+  if (prob instanceof Tensor) {
+    const probs = toNumbers(prob.expand(self.shape).contiguous()) as Float32Array | Float64Array;
+    const pd = (prob.dtype.isFloatingPoint ? prob.dtype.name : "float32") as RandomFloatDType;
+    return randomInPlace("bernoulli_", self, (o, d) => bernoulliTensorFill(g, o, probs, pd, d));
+  }
+  return randomInPlace("bernoulli_", self, (o, d) => bernoulliScalarFill(g, o, prob as number, d));
+}
+
+export function exponential_(self: Tensor, lambd: number | GenOpt & { lambd?: number } = 1, options: GenOpt = {}): Tensor {
+  const l = typeof lambd === "number" ? lambd : lambd.lambd ?? 1;
+  const g = genOf((typeof lambd === "number" ? options : lambd) as Record<string, unknown>);
+  const d = floatDtype("exponential_", self);
+  return randomInPlace("exponential_", self, (o) => exponentialFill(g, o as FloatOut, l, d));
+}
+
+export function geometric_(self: Tensor, p: number, options: GenOpt = {}): Tensor {
+  const g = genOf(options as Record<string, unknown>);
+  return randomInPlace("geometric_", self, (o, d) => geometricFill(g, o, p, d));
+}
+
+export function cauchy_(self: Tensor, ...args: (number | GenOpt & { median?: number; sigma?: number })[]): Tensor {
+  const { x, y, g } = twoNumbers("cauchy_", args, ["median", "sigma"], [0, 1]);
+  const d = floatDtype("cauchy_", self);
+  return randomInPlace("cauchy_", self, (o) => cauchyFill(g, o as FloatOut, x, y, d));
+}
+
+export function logNormal_(self: Tensor, ...args: (number | GenOpt & { mean?: number; std?: number })[]): Tensor {
+  const { x, y, g } = twoNumbers("log_normal_", args, ["mean", "std"], [1, 2]);
+  const d = floatDtype("log_normal_", self);
+  return randomInPlace("log_normal_", self, (o) => logNormalFill(g, o as FloatOut, x, y, d));
+}
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    uniform_: Method<typeof uniform_>;
+    normal_: Method<typeof normal_>;
+    random_: Method<typeof random_>;
+    bernoulli_: Method<typeof bernoulli_>;
+    bernoulli: Method<typeof bernoulli>;
+    multinomial: Method<typeof multinomial>;
+    exponential_: Method<typeof exponential_>;
+    geometric_: Method<typeof geometric_>;
+    cauchy_: Method<typeof cauchy_>;
+    logNormal_: Method<typeof logNormal_>;
+  }
+}
+
+installMethods({ uniform_, normal_, random_, bernoulli_, bernoulli, multinomial, exponential_, geometric_, cauchy_, logNormal_ });

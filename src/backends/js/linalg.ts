@@ -11,7 +11,7 @@ export {
   checkLinalgErrors,
   linalgErrorMessage,
 } from "./linalg-common.js";
-export { luFactor, luSolve, det, slogdet, inv, solve, triangularSolve, type TriangularSolveOptions } from "./linalg-lu.js";
+export { luFactor, luInfo, luSolve, det, slogdet, inv, solve, triangularSolve, type TriangularSolveOptions } from "./linalg-lu.js";
 export { cholesky, choleskySolve } from "./linalg-cholesky.js";
 export { qr, qrShapes, type QrMode } from "./linalg-qr.js";
 export { eigh, eigvalsh, type Uplo, type RotationConvention } from "./linalg-eigh.js";

@@ -158,6 +158,55 @@ export function maxPoolBackward(
   }
 }
 
+/**
+ * The adjoint of maxPoolBackward (max pooling's double backward, and max_unpool's backward):
+ * output[o] = input[plane, indices[o]], reading the input plane at each saved index.
+ */
+export function gatherByIndices(
+  input: FloatArray, inputShape: readonly number[], indices: IndexArray,
+  output: FloatArray, outputShape: readonly number[], spatial: number,
+): void {
+  const g = dims3(inputShape, outputShape, spatial);
+  const inPlane = g.iD * g.iH * g.iW, outPlane = g.oD * g.oH * g.oW;
+  checkLength("input", input, g.planes * inPlane);
+  checkLength("indices", indices, g.planes * outPlane);
+  checkLength("output", output, g.planes * outPlane);
+  const idx = loadIndices(indices);
+  for (let p = 0; p < g.planes; p++) {
+    const ib = p * inPlane, ob = p * outPlane;
+    for (let i = 0; i < outPlane; i++) {
+      const m = idx[ob + i]!;
+      output[ob + i] = m >= 0 && m < inPlane ? input[ib + m]! : 0;
+    }
+  }
+}
+
+/**
+ * max_unpool: output (zeroed here) receives input[o] at indices[o] of its plane; when indices
+ * repeat, the last write wins. Returns the first index outside the output plane, or -1.
+ */
+export function maxUnpoolForward(
+  input: FloatArray, inputShape: readonly number[], indices: IndexArray,
+  output: FloatArray, outputShape: readonly number[], spatial: number,
+): number {
+  const g = dims3(inputShape, outputShape, spatial);
+  const inPlane = g.iD * g.iH * g.iW, outPlane = g.oD * g.oH * g.oW;
+  checkLength("input", input, g.planes * inPlane);
+  checkLength("indices", indices, g.planes * inPlane);
+  checkLength("output", output, g.planes * outPlane);
+  const idx = loadIndices(indices);
+  for (let i = 0; i < idx.length && i < g.planes * inPlane; i++) {
+    const m = idx[i]!;
+    if (m < 0 || m >= outPlane) return m;
+  }
+  output.fill(0, 0, g.planes * outPlane);
+  for (let p = 0; p < g.planes; p++) {
+    const ib = p * inPlane, ob = p * outPlane;
+    for (let i = 0; i < inPlane; i++) output[ob + idx[ib + i]!] = input[ib + i]!;
+  }
+  return -1;
+}
+
 // ---- average pooling -------------------------------------------------------------------------
 
 export interface AvgPoolParams extends PoolParamsBase {

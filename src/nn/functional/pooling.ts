@@ -1,2 +1,587 @@
-// (to be written)
-export {};
+// F.* pooling: max, average, adaptive average/max, Lp pooling and max unpooling, over 1 to 3
+// spatial dims, with PyTorch's argument checks and autograd. Kernels: src/backends/js/pool.ts.
+//
+// As in ATen, the 1d forms run the 2d ops on x.unsqueeze(-2). Every backward kernel is itself an
+// op with a vjp (the forward kernel, or the gather/scatter pair for max pooling), so double
+// backward works like PyTorch's.
+
+import { Tensor } from "../../core/tensor.js";
+import { type DType, bfloat16, float16, float32, float64, int64 } from "../../core/dtype.js";
+import { record } from "../../autograd/record.js";
+import { type Args, bindArgs, describe } from "../../ops/args.js";
+import { emptyTensor } from "../../ops/engine.js";
+import { castTo } from "../../ops/conversion.js";
+import { contiguous, squeeze, unsqueeze } from "../../ops/view.js";
+import { mean } from "../../ops/reduction.js";
+import {
+  type FloatArray, adaptiveAvgPoolBackward, adaptiveAvgPoolForward, adaptiveMaxPoolForward, avgPoolBackward,
+  avgPoolForward, gatherByIndices, maxPoolBackward, maxPoolForward, maxUnpoolForward, pool2dShapeCheck,
+  pool3dShapeCheck, poolingOutputSize,
+} from "../../backends/js/pool.js";
+
+export type IntOrTuple = number | number[];
+
+// ---- tensors ↔ kernels ------------------------------------------------------------------------
+
+const SCALAR_NAMES: Record<string, string> = {
+  float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int8: "Char", uint8: "Byte",
+  int16: "Short", int32: "Int", int64: "Long", bool: "Bool",
+};
+
+function sizesStr(shape: readonly number[]): string {
+  return `[${shape.join(", ")}]`;
+}
+
+function requireTensor(op: string, name: string, v: unknown): Tensor {
+  if (!(v instanceof Tensor)) throw new Error(`${op}(): argument '${name}' (position 1) must be Tensor, not ${describe(v)}`);
+  return v;
+}
+
+/** Floating inputs only, as ATen's kernels dispatch (`"max_pool2d" not implemented for 'Long'`). */
+function requireFloat(kernel: string, t: Tensor): void {
+  if (!t.dtype.isFloatingPoint) throw new Error(`"${kernel}" not implemented for '${SCALAR_NAMES[t.dtype.name]}'`);
+}
+
+/** The dtype kernels compute in: float32/float64 as is, 16-bit floats (and ints) in float32 or float64. */
+function computeDtype(d: DType): DType {
+  return d === float64 ? float64 : d === float32 || d === float16 || d === bfloat16 ? float32 : float64;
+}
+
+/** A tensor's values as a contiguous array of the compute dtype, outside autograd. */
+function floatData(t: Tensor): FloatArray {
+  let x = contiguous(t.detach());
+  const cd = computeDtype(x.dtype);
+  if (x.dtype !== cd) x = castTo(x, cd);
+  return (x.storage.data as FloatArray).subarray(x._offset, x._offset + x.numel());
+}
+
+/** A fresh tensor of the compute dtype of `dtype`, and a way back to `dtype` itself. */
+function scratch(shape: readonly number[], dtype: DType): { t: Tensor; data: FloatArray; finish: () => Tensor } {
+  const cd = computeDtype(dtype);
+  const t = emptyTensor(shape, cd);
+  const data = t.storage.data as FloatArray;
+  return { t, data, finish: () => (cd === dtype ? t : castTo(t, dtype)) };
+}
+
+function int64Data(t: Tensor): BigInt64Array {
+  const c = contiguous(t.detach());
+  return (c.storage.data as BigInt64Array).subarray(c._offset, c._offset + c.numel());
+}
+
+// ---- arguments --------------------------------------------------------------------------------
+
+const WORDS = ["", "one", "two", "three"];
+
+/** An int or a tuple of 1 or k ints, expanded to k; `message` is PyTorch's error for any other length. */
+function tupleArg(op: string, name: string, v: unknown, k: number, message: string): number[] {
+  const a = typeof v === "number" ? [v] : v;
+  if (!Array.isArray(a)) throw new Error(`${op}(): argument '${name}' must be tuple of ints, not ${describe(v)}`);
+  for (const x of a) {
+    if (typeof x !== "number" || !Number.isInteger(x)) {
+      throw new Error(`${op}(): argument '${name}' must be tuple of ints, but found element of type ${describe(x)}`);
+    }
+  }
+  if (a.length !== 1 && a.length !== k) throw new Error(message);
+  return a.length === 1 ? new Array<number>(k).fill(a[0] as number) : (a as number[]);
+}
+
+/** stride=None (or []) means the kernel size. */
+function strideArg(op: string, v: unknown, kernel: number[], message: string): number[] {
+  if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) return kernel;
+  return tupleArg(op, "stride", v, kernel.length, message);
+}
+
+/** ATen's check1d: the 1d pooling ops take exactly one int per parameter. */
+function oneInt(op: string, name: string, v: unknown): number {
+  if (typeof v === "number") return v;
+  if (Array.isArray(v) && v.length === 1 && typeof v[0] === "number") return v[0];
+  if (Array.isArray(v)) throw new Error(`${op}() argument '${name}' should contain one int (got ${v.length})`);
+  throw new Error(`${op}(): argument '${name}' must be tuple of ints, not ${describe(v)}`);
+}
+
+/** ATen's checkDimRange for the 1d ops: a 2D or 3D input. */
+function check1dInput(op: string, x: Tensor): void {
+  if (x.dim() < 2 || x.dim() > 3) {
+    throw new Error(`Expected 2 to 3 dimensions, but got ${x.dim()}-dimensional tensor for argument #1 'self' (while checking arguments for ${op})`);
+  }
+}
+
+// ---- max pooling ------------------------------------------------------------------------------
+
+interface MaxPoolOptions {
+  kernelSize?: IntOrTuple;
+  stride?: IntOrTuple | null;
+  padding?: IntOrTuple;
+  dilation?: IntOrTuple;
+  ceilMode?: boolean;
+  returnIndices?: boolean;
+}
+type MaxPoolPositional = [kernelSize?: IntOrTuple, stride?: IntOrTuple | null, padding?: IntOrTuple, dilation?: IntOrTuple, ceilMode?: boolean, returnIndices?: boolean];
+type MaxPoolArgs = Args<MaxPoolPositional, MaxPoolOptions>;
+/** The argument lists that ask for indices: returnIndices true, positionally or in the options. */
+type MaxPoolIndexArgs =
+  | [options: MaxPoolOptions & { kernelSize: IntOrTuple; returnIndices: true }]
+  | [kernelSize: IntOrTuple, options: MaxPoolOptions & { returnIndices: true }]
+  | [kernelSize: IntOrTuple, stride: IntOrTuple | null, options: MaxPoolOptions & { returnIndices: true }]
+  | [kernelSize: IntOrTuple, stride: IntOrTuple | null, padding: IntOrTuple, options: MaxPoolOptions & { returnIndices: true }]
+  | [kernelSize: IntOrTuple, stride: IntOrTuple | null, padding: IntOrTuple, dilation: IntOrTuple, options: MaxPoolOptions & { returnIndices: true }]
+  | [kernelSize: IntOrTuple, stride: IntOrTuple | null, padding: IntOrTuple, dilation: IntOrTuple, ceilMode: boolean, options: MaxPoolOptions & { returnIndices: true }]
+  | [kernelSize: IntOrTuple, stride: IntOrTuple | null, padding: IntOrTuple, dilation: IntOrTuple, ceilMode: boolean, returnIndices: true];
+
+const MAX_POOL_NAMES = ["kernelSize", "stride", "padding", "dilation", "ceilMode", "returnIndices"];
+
+interface Window { kernel: number[]; stride: number[]; padding: number[]; dilation: number[]; ceilMode: boolean }
+
+function bindMaxPool(op: string, args: readonly unknown[]): Record<string, unknown> {
+  const a = bindArgs(op, args, MAX_POOL_NAMES);
+  if (a.kernelSize === undefined) throw new Error(`${op}() missing 1 required positional argument: 'kernel_size'`);
+  return a;
+}
+
+/** max_pool2d/3d_with_indices on a 3D/4D (or 4D/5D) input. */
+function maxPoolNd(op: string, k: 2 | 3, x: Tensor, w: Window): [Tensor, Tensor] {
+  const [kD, kH, kW] = k === 3 ? w.kernel : [1, ...w.kernel];
+  const nd = x.dim();
+  if (k === 2 && nd !== 3 && nd !== 4) throw new Error("non-empty 3D or 4D (batch mode) tensor expected for input");
+  if (k === 3 && nd !== 4 && nd !== 5) throw new Error("non-empty 4D or 5D (batch mode) tensor expected for input");
+  const inSpatial = x.shape.slice(nd - k);
+  const outSpatial = inSpatial.map((s, i) => poolingOutputSize(s, w.kernel[i]!, w.padding[i]!, w.stride[i]!, w.dilation[i]!, w.ceilMode));
+  if (k === 2) {
+    pool2dShapeCheck(x.shape, kH!, kW!, w.stride[0]!, w.stride[1]!, w.padding[0]!, w.padding[1]!, w.dilation[0]!, w.dilation[1]!, outSpatial[0]!, outSpatial[1]!);
+  } else {
+    pool3dShapeCheck(x.shape, kD!, kH!, kW!, w.stride[0]!, w.stride[1]!, w.stride[2]!, w.padding[0]!, w.padding[1]!, w.padding[2]!,
+      w.dilation[0]!, w.dilation[1]!, w.dilation[2]!, outSpatial[0]!, outSpatial[1]!, outSpatial[2]!, "max_pool3d_with_indices_out_cpu_template()");
+  }
+  requireFloat(k === 2 ? "max_pool2d" : "max_pool3d", x);
+  const outShape = [...x.shape.slice(0, nd - k), ...outSpatial];
+  const out = scratch(outShape, x.dtype);
+  const indices = emptyTensor(outShape, int64);
+  maxPoolForward(floatData(x), x.shape, out.data, outShape, indices.storage.data as BigInt64Array,
+    { kernelSize: w.kernel, stride: w.stride, padding: w.padding, dilation: w.dilation });
+  const res = out.finish();
+  const inShape = x.shape;
+  const node = k === 2 ? "MaxPool2DWithIndicesBackward0" : "MaxPool3DWithIndicesBackward0";
+  record(node, [x], res, ([g]) => [scatterByIndices(g!, indices, inShape, k, node.replace("0", "Backward0"))]);
+  return [res, indices];
+}
+
+/** max pooling's backward as an op: the gradient lands at the saved indices. */
+function scatterByIndices(g: Tensor, indices: Tensor, inputShape: number[], k: number, node: string): Tensor {
+  const out = scratch(inputShape, g.dtype);
+  maxPoolBackward(floatData(g), int64Data(indices), g.shape, out.data, inputShape, k);
+  const res = out.finish();
+  const outShape = g.shape;
+  return record(node, [g], res, ([gg]) => [gatherByIndices_(gg!, indices, outShape, k)]);
+}
+
+/** The adjoint of scatterByIndices (max pooling's double backward; max_unpool's backward). */
+function gatherByIndices_(x: Tensor, indices: Tensor, outShape: number[], k: number): Tensor {
+  const out = scratch(outShape, x.dtype);
+  gatherByIndices(floatData(x), x.shape, int64Data(indices), out.data, outShape, k);
+  const res = out.finish();
+  const inShape = x.shape;
+  return record("GatherBackward0", [x], res, ([g]) => [scatterByIndices(g!, indices, inShape, k, "ScatterAddBackward0")]);
+}
+
+function maxPoolWindow(op: string, k: number, a: Record<string, unknown>, what: { kernel: string; stride: string; padding: string; dilation: string }): Window {
+  const kernel = tupleArg(op, "kernel_size", a.kernelSize, k, what.kernel);
+  return {
+    kernel,
+    stride: strideArg(op, a.stride, kernel, what.stride),
+    padding: tupleArg(op, "padding", a.padding ?? 0, k, what.padding),
+    dilation: tupleArg(op, "dilation", a.dilation ?? 1, k, what.dilation),
+    ceilMode: (a.ceilMode as boolean | undefined) ?? false,
+  };
+}
+
+function tupleMessages(op: string, k: 2 | 3, avg: boolean): { kernel: string; stride: string; padding: string; dilation: string } {
+  const n = WORDS[k];
+  if (avg && k === 3) {
+    return {
+      kernel: `${op}: kernel_size must be a single int, or a tuple of three ints`,
+      stride: `${op}: stride must be omitted, a single int, or a tuple of three ints`,
+      padding: `${op}: padding must be a single int, or a tuple of three ints`,
+      dilation: "",
+    };
+  }
+  return {
+    kernel: `${op}: kernel_size must either be a single int, or a tuple of ${n} ints`,
+    stride: `${op}: stride must either be omitted, a single int, or a tuple of ${n} ints`,
+    padding: `${op}: padding must either be a single int, or a tuple of ${n} ints`,
+    dilation: `${op}: dilation must be either a single int, or a tuple of ${n} ints`,
+  };
+}
+
+function maxPoolPublic(op: string, k: 1 | 2 | 3, input: unknown, args: readonly unknown[]): Tensor | [Tensor, Tensor] {
+  const x = requireTensor(op, "input", input);
+  const a = bindMaxPool(op, args);
+  const returnIndices = (a.returnIndices as boolean | undefined) ?? false;
+  let out: Tensor, indices: Tensor;
+  if (k === 1) {
+    check1dInput(op, x);
+    const kernel = oneInt(op, "kernel_size", a.kernelSize);
+    const stride = a.stride === null || a.stride === undefined || (Array.isArray(a.stride) && a.stride.length === 0) ? kernel : oneInt(op, "stride", a.stride);
+    const w: Window = {
+      kernel: [1, kernel], stride: [1, stride], padding: [0, oneInt(op, "padding", a.padding ?? 0)],
+      dilation: [1, oneInt(op, "dilation", a.dilation ?? 1)], ceilMode: (a.ceilMode as boolean | undefined) ?? false,
+    };
+    [out, indices] = maxPoolNd(op, 2, unsqueeze(x, -2), w);
+    out = squeeze(out, -2);
+    indices = squeeze(indices, -2);
+  } else {
+    const w = maxPoolWindow(op, k, a, tupleMessages(op, k, false));
+    [out, indices] = maxPoolNd(op, k, x, w);
+  }
+  return returnIndices ? [out, indices] : out;
+}
+
+/** F.max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False). */
+export function maxPool1d(input: Tensor, ...args: MaxPoolIndexArgs): [Tensor, Tensor];
+export function maxPool1d(input: Tensor, ...args: MaxPoolArgs): Tensor;
+export function maxPool1d(input: Tensor, ...args: MaxPoolArgs): Tensor | [Tensor, Tensor] {
+  return maxPoolPublic("max_pool1d", 1, input, args);
+}
+
+/** F.max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False). */
+export function maxPool2d(input: Tensor, ...args: MaxPoolIndexArgs): [Tensor, Tensor];
+export function maxPool2d(input: Tensor, ...args: MaxPoolArgs): Tensor;
+export function maxPool2d(input: Tensor, ...args: MaxPoolArgs): Tensor | [Tensor, Tensor] {
+  return maxPoolPublic("max_pool2d", 2, input, args);
+}
+
+/** F.max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False). */
+export function maxPool3d(input: Tensor, ...args: MaxPoolIndexArgs): [Tensor, Tensor];
+export function maxPool3d(input: Tensor, ...args: MaxPoolArgs): Tensor;
+export function maxPool3d(input: Tensor, ...args: MaxPoolArgs): Tensor | [Tensor, Tensor] {
+  return maxPoolPublic("max_pool3d", 3, input, args);
+}
+
+/** F.max_pool*d_with_indices: always [output, indices]. */
+export function maxPool1dWithIndices(input: Tensor, ...args: MaxPoolArgs): [Tensor, Tensor] {
+  return maxPoolPublic("max_pool1d", 1, input, [...withIndices(args)]) as [Tensor, Tensor];
+}
+export function maxPool2dWithIndices(input: Tensor, ...args: MaxPoolArgs): [Tensor, Tensor] {
+  return maxPoolPublic("max_pool2d", 2, input, [...withIndices(args)]) as [Tensor, Tensor];
+}
+export function maxPool3dWithIndices(input: Tensor, ...args: MaxPoolArgs): [Tensor, Tensor] {
+  return maxPoolPublic("max_pool3d", 3, input, [...withIndices(args)]) as [Tensor, Tensor];
+}
+
+function withIndices(args: readonly unknown[]): unknown[] {
+  const last = args[args.length - 1];
+  if (last !== null && typeof last === "object" && !Array.isArray(last)) {
+    return [...args.slice(0, -1), { ...(last as object), returnIndices: true }];
+  }
+  return [...args, { returnIndices: true }];
+}
+
+// ---- average pooling --------------------------------------------------------------------------
+
+interface AvgPoolOptions {
+  kernelSize?: IntOrTuple;
+  stride?: IntOrTuple | null;
+  padding?: IntOrTuple;
+  ceilMode?: boolean;
+  countIncludePad?: boolean;
+  divisorOverride?: number | null;
+}
+type AvgPool1dArgs = Args<[kernelSize?: IntOrTuple, stride?: IntOrTuple | null, padding?: IntOrTuple, ceilMode?: boolean, countIncludePad?: boolean], Omit<AvgPoolOptions, "divisorOverride">>;
+type AvgPoolArgs = Args<[kernelSize?: IntOrTuple, stride?: IntOrTuple | null, padding?: IntOrTuple, ceilMode?: boolean, countIncludePad?: boolean, divisorOverride?: number | null], AvgPoolOptions>;
+
+interface AvgWindow { kernel: number[]; stride: number[]; padding: number[]; ceilMode: boolean; countIncludePad: boolean; divisorOverride: number | null }
+
+/** avg_pool2d/3d on a 3D/4D (or 4D/5D) input; integer inputs divide with truncation, as ATen does. */
+function avgPoolNd(op: string, k: 2 | 3, x: Tensor, w: AvgWindow): Tensor {
+  const nd = x.dim();
+  if (k === 3 && nd !== 4 && nd !== 5) throw new Error("non-empty 4D or 5D (batch mode) tensor expected for input");
+  if (w.divisorOverride !== null && w.divisorOverride === 0) throw new Error("divisor must be not zero");
+  if (k === 2 && nd < 3) throw new Error(`Dimension out of range (expected to be in range of [${-nd}, ${nd - 1}], but got -3)`);
+  const inSpatial = x.shape.slice(nd - k);
+  const outSpatial = inSpatial.map((s, i) => poolingOutputSize(s, w.kernel[i]!, w.padding[i]!, w.stride[i]!, 1, w.ceilMode));
+  if (k === 2) {
+    pool2dShapeCheck(x.shape, w.kernel[0]!, w.kernel[1]!, w.stride[0]!, w.stride[1]!, w.padding[0]!, w.padding[1]!, 1, 1, outSpatial[0]!, outSpatial[1]!);
+  } else {
+    pool3dShapeCheck(x.shape, w.kernel[0]!, w.kernel[1]!, w.kernel[2]!, w.stride[0]!, w.stride[1]!, w.stride[2]!,
+      w.padding[0]!, w.padding[1]!, w.padding[2]!, 1, 1, 1, outSpatial[0]!, outSpatial[1]!, outSpatial[2]!, "avg_pool3d()", true);
+  }
+  if (x.dtype.name === "bool") throw new Error(`"${op}" not implemented for 'Bool'`);
+  const outShape = [...x.shape.slice(0, nd - k), ...outSpatial];
+  const params = {
+    kernelSize: w.kernel, stride: w.stride, padding: w.padding,
+    countIncludePad: w.countIncludePad, divisorOverride: w.divisorOverride,
+  };
+  if (!x.dtype.isFloatingPoint) {
+    const tmp = scratch(outShape, float64);
+    avgPoolForward(floatData(x), x.shape, tmp.data, outShape, params);
+    for (let i = 0; i < tmp.data.length; i++) tmp.data[i] = Math.trunc(tmp.data[i]!);
+    return castTo(tmp.t, x.dtype);
+  }
+  return avgPoolOp(x, outShape, params, k);
+}
+
+type AvgParams = Parameters<typeof avgPoolForward>[4];
+
+function avgPoolOp(x: Tensor, outShape: number[], params: AvgParams, k: number): Tensor {
+  const out = scratch(outShape, x.dtype);
+  avgPoolForward(floatData(x), x.shape, out.data, outShape, params);
+  const res = out.finish();
+  const inShape = x.shape;
+  return record(`AvgPool${k}DBackward0`, [x], res, ([g]) => [avgPoolBackwardOp(g!, inShape, params, k)]);
+}
+
+function avgPoolBackwardOp(g: Tensor, inShape: number[], params: AvgParams, k: number): Tensor {
+  const out = scratch(inShape, g.dtype);
+  avgPoolBackward(floatData(g), g.shape, out.data, inShape, params);
+  const res = out.finish();
+  const outShape = g.shape;
+  return record(`AvgPool${k}DBackwardBackward0`, [g], res, ([gg]) => [avgPoolOp(gg!, outShape, params, k)]);
+}
+
+function avgPoolPublic(op: string, k: 1 | 2 | 3, input: unknown, args: readonly unknown[]): Tensor {
+  const x = requireTensor(op, "input", input);
+  const names = ["kernelSize", "stride", "padding", "ceilMode", "countIncludePad"];
+  const a = k === 1 ? bindArgs(op, args, names) : bindArgs(op, args, [...names, "divisorOverride"]);
+  if (a.kernelSize === undefined) throw new Error(`${op}() missing 1 required positional argument: 'kernel_size'`);
+  const ceilMode = (a.ceilMode as boolean | undefined) ?? false;
+  const countIncludePad = (a.countIncludePad as boolean | undefined) ?? true;
+  const divisorOverride = (a.divisorOverride as number | null | undefined) ?? null;
+  if (k === 1) {
+    check1dInput(op, x);
+    const kernel = oneInt(op, "kernel_size", a.kernelSize);
+    const stride = a.stride === null || a.stride === undefined || (Array.isArray(a.stride) && a.stride.length === 0) ? kernel : oneInt(op, "stride", a.stride);
+    const w: AvgWindow = {
+      kernel: [1, kernel], stride: [1, stride], padding: [0, oneInt(op, "padding", a.padding ?? 0)],
+      ceilMode, countIncludePad, divisorOverride: null,
+    };
+    return squeeze(avgPoolNd("avg_pool2d", 2, unsqueeze(x, -2), w), -2);
+  }
+  const m = tupleMessages(op, k, true);
+  const kernel = tupleArg(op, "kernel_size", a.kernelSize, k, m.kernel);
+  const w: AvgWindow = {
+    kernel, stride: strideArg(op, a.stride, kernel, m.stride), padding: tupleArg(op, "padding", a.padding ?? 0, k, m.padding),
+    ceilMode, countIncludePad, divisorOverride,
+  };
+  return avgPoolNd(op, k, x, w);
+}
+
+/** F.avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True). */
+export function avgPool1d(input: Tensor, ...args: AvgPool1dArgs): Tensor {
+  return avgPoolPublic("avg_pool1d", 1, input, args);
+}
+/** F.avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None). */
+export function avgPool2d(input: Tensor, ...args: AvgPoolArgs): Tensor {
+  return avgPoolPublic("avg_pool2d", 2, input, args);
+}
+/** F.avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None). */
+export function avgPool3d(input: Tensor, ...args: AvgPoolArgs): Tensor {
+  return avgPoolPublic("avg_pool3d", 3, input, args);
+}
+
+// ---- adaptive pooling -------------------------------------------------------------------------
+
+/** Python's _list_with_default: an int for every dim, or a list whose None entries keep the input size. */
+function adaptiveSize(op: string, v: unknown, k: number, x: Tensor): number[] {
+  if (typeof v === "number") return new Array<number>(k).fill(v);
+  if (!Array.isArray(v)) throw new Error(`${op}(): argument 'output_size' must be tuple of ints, not ${describe(v)}`);
+  if (v.length > x.dim()) throw new Error(`Input dimension should be at least ${v.length + 1}`);
+  const lead = x.dim() - v.length;
+  return v.map((s, i) => (s === null || s === undefined ? x.size(lead + i) : (s as number)));
+}
+
+function checkAdaptive(op: string, k: 2 | 3, x: Tensor, size: number[], max: boolean): void {
+  const nd = x.dim();
+  const lo = k + 1;
+  if (nd !== lo && nd !== lo + 1) {
+    throw new Error(`${op}(): Expected ${lo}D or ${lo + 1}D tensor, but got${max ? ":" : ""} ${sizesStr(x.shape)}`);
+  }
+  if (!max && size.length !== k) throw new Error(`${op}: output_size must be ${k}`);
+  if (size.some((s) => s < 0)) {
+    throw new Error(`${op}: elements of output_size must be greater than or equal to 0 but received {${size.join(", ")}}`);
+  }
+  const first = max ? 1 : nd - k;
+  for (let i = first; i < nd; i++) {
+    if (x.size(i) <= 0) {
+      throw new Error(`${op}(): Expected input to have non-zero size for non-batch dimensions, but input has sizes ${sizesStr(x.shape)} with dimension ${i} being empty`);
+    }
+  }
+  requireFloat(op.replace(/^(adaptive_\w+?_pool\dd).*/, "$1"), x);
+}
+
+function adaptiveAvgOp(x: Tensor, outShape: number[], k: number): Tensor {
+  const out = scratch(outShape, x.dtype);
+  adaptiveAvgPoolForward(floatData(x), x.shape, out.data, outShape, k);
+  const res = out.finish();
+  const inShape = x.shape;
+  return record(`AdaptiveAvgPool${k}DBackward0`, [x], res, ([g]) => [adaptiveAvgBackwardOp(g!, inShape, k)]);
+}
+
+function adaptiveAvgBackwardOp(g: Tensor, inShape: number[], k: number): Tensor {
+  const out = scratch(inShape, g.dtype);
+  adaptiveAvgPoolBackward(floatData(g), g.shape, out.data, inShape, k);
+  const res = out.finish();
+  const outShape = g.shape;
+  return record(`AdaptiveAvgPool${k}DBackwardBackward0`, [g], res, ([gg]) => [adaptiveAvgOp(gg!, outShape, k)]);
+}
+
+function adaptiveAvgNd(op: string, k: 2 | 3, x: Tensor, size: number[]): Tensor {
+  checkAdaptive(op, k, x, size, false);
+  // ATen takes the mean for a 1x1 (1x1x1) output.
+  if (size.every((s) => s === 1)) return mean(x, k === 2 ? [-1, -2] : [-1, -2, -3], true);
+  return adaptiveAvgOp(x, [...x.shape.slice(0, x.dim() - k), ...size], k);
+}
+
+function adaptiveMaxNd(op: string, k: 2 | 3, x: Tensor, size: number[]): [Tensor, Tensor] {
+  checkAdaptive(op, k, x, size, true);
+  const outShape = [...x.shape.slice(0, x.dim() - k), ...size];
+  const out = scratch(outShape, x.dtype);
+  const indices = emptyTensor(outShape, int64);
+  adaptiveMaxPoolForward(floatData(x), x.shape, out.data, outShape, indices.storage.data as BigInt64Array, k);
+  const res = out.finish();
+  const inShape = x.shape;
+  const node = `AdaptiveMaxPool${k}DBackward0`;
+  record(node, [x], res, ([g]) => [scatterByIndices(g!, indices, inShape, k, `AdaptiveMaxPool${k}DBackwardBackward0`)]);
+  return [res, indices];
+}
+
+type AdaptiveSize = number | (number | null)[];
+type AdaptiveArgs = Args<[outputSize?: AdaptiveSize], { outputSize?: AdaptiveSize }>;
+type AdaptiveMaxArgs = Args<[outputSize?: AdaptiveSize, returnIndices?: boolean], { outputSize?: AdaptiveSize; returnIndices?: boolean }>;
+type AdaptiveMaxIndexArgs =
+  | [outputSize: AdaptiveSize, returnIndices: true]
+  | [outputSize: AdaptiveSize, options: { returnIndices: true }]
+  | [options: { outputSize: AdaptiveSize; returnIndices: true }];
+
+function bindAdaptive(op: string, args: readonly unknown[], max: boolean): Record<string, unknown> {
+  const a = bindArgs(op, args, max ? ["outputSize", "returnIndices"] : ["outputSize"]);
+  if (a.outputSize === undefined) throw new Error(`${op}() missing 1 required positional argument: 'output_size'`);
+  return a;
+}
+
+/** F.adaptive_avg_pool1d(input, output_size). */
+export function adaptiveAvgPool1d(input: Tensor, ...args: AdaptiveArgs): Tensor {
+  const op = "adaptive_avg_pool1d";
+  const x = requireTensor(op, "input", input);
+  const a = bindAdaptive(op, args, false);
+  check1dInput(op, x);
+  const size = oneInt(op, "output_size", a.outputSize);
+  return squeeze(adaptiveAvgNd("adaptive_avg_pool2d", 2, unsqueeze(x, -2), [1, size]), -2);
+}
+/** F.adaptive_avg_pool2d(input, output_size): an int, or a pair whose None entries keep the input size. */
+export function adaptiveAvgPool2d(input: Tensor, ...args: AdaptiveArgs): Tensor {
+  const op = "adaptive_avg_pool2d";
+  const x = requireTensor(op, "input", input);
+  const a = bindAdaptive(op, args, false);
+  return adaptiveAvgNd(op, 2, x, adaptiveSize(op, a.outputSize, 2, x));
+}
+/** F.adaptive_avg_pool3d(input, output_size). */
+export function adaptiveAvgPool3d(input: Tensor, ...args: AdaptiveArgs): Tensor {
+  const op = "adaptive_avg_pool3d";
+  const x = requireTensor(op, "input", input);
+  const a = bindAdaptive(op, args, false);
+  return adaptiveAvgNd(op, 3, x, adaptiveSize(op, a.outputSize, 3, x));
+}
+
+function adaptiveMaxPublic(op: string, k: 1 | 2 | 3, input: unknown, args: readonly unknown[]): Tensor | [Tensor, Tensor] {
+  const x = requireTensor(op, "input", input);
+  const a = bindAdaptive(op, args, true);
+  const returnIndices = (a.returnIndices as boolean | undefined) ?? false;
+  let out: Tensor, indices: Tensor;
+  if (k === 1) {
+    check1dInput(op, x);
+    const size = oneInt(op, "output_size", a.outputSize);
+    for (let i = 1; i < x.dim(); i++) {
+      if (x.size(i) <= 0) {
+        throw new Error(`${op}(): Expected input to have non-zero size for non-batch dimensions, but input has sizes ${sizesStr(x.shape)} with dimension ${i} being empty`);
+      }
+    }
+    [out, indices] = adaptiveMaxNd("adaptive_max_pool2d", 2, unsqueeze(x, -2), [1, size]);
+    out = squeeze(out, -2);
+    indices = squeeze(indices, -2);
+  } else {
+    [out, indices] = adaptiveMaxNd(op, k, x, adaptiveSize(op, a.outputSize, k, x));
+  }
+  return returnIndices ? [out, indices] : out;
+}
+
+/** F.adaptive_max_pool1d(input, output_size, return_indices=False). */
+export function adaptiveMaxPool1d(input: Tensor, ...args: AdaptiveMaxIndexArgs): [Tensor, Tensor];
+export function adaptiveMaxPool1d(input: Tensor, ...args: AdaptiveMaxArgs): Tensor;
+export function adaptiveMaxPool1d(input: Tensor, ...args: AdaptiveMaxArgs): Tensor | [Tensor, Tensor] {
+  return adaptiveMaxPublic("adaptive_max_pool1d", 1, input, args);
+}
+/** F.adaptive_max_pool2d(input, output_size, return_indices=False). */
+export function adaptiveMaxPool2d(input: Tensor, ...args: AdaptiveMaxIndexArgs): [Tensor, Tensor];
+export function adaptiveMaxPool2d(input: Tensor, ...args: AdaptiveMaxArgs): Tensor;
+export function adaptiveMaxPool2d(input: Tensor, ...args: AdaptiveMaxArgs): Tensor | [Tensor, Tensor] {
+  return adaptiveMaxPublic("adaptive_max_pool2d", 2, input, args);
+}
+/** F.adaptive_max_pool3d(input, output_size, return_indices=False). */
+export function adaptiveMaxPool3d(input: Tensor, ...args: AdaptiveMaxIndexArgs): [Tensor, Tensor];
+export function adaptiveMaxPool3d(input: Tensor, ...args: AdaptiveMaxArgs): Tensor;
+export function adaptiveMaxPool3d(input: Tensor, ...args: AdaptiveMaxArgs): Tensor | [Tensor, Tensor] {
+  return adaptiveMaxPublic("adaptive_max_pool3d", 3, input, args);
+}
+
+// ---- max unpooling ----------------------------------------------------------------------------
+
+interface UnpoolOptions { kernelSize?: IntOrTuple; stride?: IntOrTuple | null; padding?: IntOrTuple; outputSize?: number[] | null }
+type UnpoolArgs = Args<[kernelSize?: IntOrTuple, stride?: IntOrTuple | null, padding?: IntOrTuple, outputSize?: number[] | null], UnpoolOptions>;
+
+/** Python's _unpool_output_size: the default size, or a checked explicit one. */
+function unpoolOutputSize(x: Tensor, kernel: number[], stride: number[], padding: number[], outputSize: number[] | null): number[] {
+  const k = kernel.length;
+  const dflt = kernel.map((ks, d) => (x.size(x.dim() - k + d) - 1) * stride[d]! + ks - 2 * padding[d]!);
+  if (outputSize === null) return dflt;
+  let size = outputSize;
+  if (size.length === k + 2) size = size.slice(2);
+  if (size.length !== k) {
+    throw new Error(`output_size should be a sequence containing ${k} or ${k + 2} elements, but it has a length of '${size.length}'`);
+  }
+  for (let d = 0; d < k; d++) {
+    const min = dflt[d]! - stride[d]!, max = dflt[d]! + stride[d]!;
+    if (!(min < size[d]! && size[d]! < max)) {
+      throw new Error(`invalid output_size "(${outputSize.join(", ")})" (dim ${d} must be between ${min} and ${max})`);
+    }
+  }
+  return size;
+}
+
+function maxUnpoolPublic(op: string, k: 1 | 2 | 3, input: unknown, indices: unknown, args: readonly unknown[]): Tensor {
+  const x = requireTensor(op, "input", input);
+  const idx = requireTensor(op, "indices", indices);
+  const a = bindArgs(op, args, ["kernelSize", "stride", "padding", "outputSize"]);
+  if (a.kernelSize === undefined) throw new Error(`${op}() missing 1 required positional argument: 'kernel_size'`);
+  const msg = `${op}: expected an int or a tuple of ${WORDS[k]} ints`;
+  const kernel = tupleArg(op, "kernel_size", a.kernelSize, k, msg);
+  const stride = strideArg(op, a.stride, kernel, msg);
+  const padding = tupleArg(op, "padding", a.padding ?? 0, k, msg);
+  const size = unpoolOutputSize(x, kernel, stride, padding, (a.outputSize as number[] | null | undefined) ?? null);
+  if (idx.dtype !== int64) throw new Error(`elements in indices should be type int64 but got: ${SCALAR_NAMES[idx.dtype.name]}`);
+  if (idx.shape.join() !== x.shape.join()) {
+    throw new Error(`Expected shape of indices to be same as that of the input tensor (${sizesStr(x.shape)}) but got indices tensor with shape: ${sizesStr(idx.shape)}`);
+  }
+  const nd = x.dim(), lo = k === 1 ? 2 : k + 1;
+  if (nd !== lo && nd !== lo + 1) {
+    throw new Error(`${op}(): Expected ${lo}d or ${lo + 1}d tensor, but got ${sizesStr(x.shape)}`);
+  }
+  requireFloat(op, x);
+  const outShape = [...x.shape.slice(0, nd - k), ...size];
+  const out = scratch(outShape, x.dtype);
+  const bad = maxUnpoolForward(floatData(x), x.shape, int64Data(idx), out.data, outShape, k);
+  if (bad !== -1) throw new Error(`Found an invalid max index: ${bad} (output volumes are of size ${size.join("x")}`);
+  const res = out.finish();
+  return record(`MaxUnpool${k === 1 ? 2 : k}DBackward0`, [x], res, ([g]) => [gatherByIndices_(g!, idx.detach(), x.shape, k)]);
+}
+
+/** F.max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None). */
+export function maxUnpool1d(input: Tensor, indices: Tensor, ...args: UnpoolArgs): Tensor {
+  return maxUnpoolPublic("max_unpool1d", 1, input, indices, args);
+}
+/** F.max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None). */
+export function maxUnpool2d(input: Tensor, indices: Tensor, ...args: UnpoolArgs): Tensor {
+  return maxUnpoolPublic("max_unpool2d", 2, input, indices, args);
+}
+/** F.max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None). */
+export function maxUnpool3d(input: Tensor, indices: Tensor, ...args: UnpoolArgs): Tensor {
+  return maxUnpoolPublic("max_unpool3d", 3, input, indices, args);
+}

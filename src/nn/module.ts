@@ -1,0 +1,335 @@
+// nn.Module. Submodules and Parameters assigned to fields are found in the object's own property
+// order, which is declaration/assignment order: stateDict() keys come out in the same order as
+// the same PyTorch class. Buffers are named explicitly (registerBuffer) since a plain tensor field
+// is not a buffer in PyTorch either.
+
+import { Tensor } from "../core/tensor.js";
+import type { DType } from "../core/dtype.js";
+import { noGrad } from "../autograd/grad-mode.js";
+import { Parameter, isParameter } from "./parameter.js";
+
+export type ForwardPreHook = (module: Module, args: unknown[]) => unknown[] | void | undefined;
+export type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
+export interface HookHandle { remove(): void }
+
+export interface StateDictOptions { prefix?: string; keepVars?: boolean }
+export interface LoadResult { missingKeys: string[]; unexpectedKeys: string[] }
+
+interface ModuleInternals {
+  bufferNames: string[];
+  nonPersistent: Set<string>;
+  paramNames: Set<string>;
+  moduleNames: Set<string>;
+  preHooks: ForwardPreHook[];
+  hooks: ForwardHook[];
+}
+
+const INTERNALS = Symbol("torch-ts.module");
+
+function handle<T>(list: T[], item: T): HookHandle {
+  list.push(item);
+  return { remove: () => { const i = list.indexOf(item); if (i >= 0) list.splice(i, 1); } };
+}
+
+export class Module {
+  /** Training mode (train()/eval()). */
+  declare training: boolean;
+  declare [INTERNALS]: ModuleInternals;
+
+  constructor() {
+    Object.defineProperty(this, INTERNALS, {
+      value: { bufferNames: [], nonPersistent: new Set(), paramNames: new Set(), moduleNames: new Set(), preHooks: [], hooks: [] },
+      enumerable: false,
+    });
+    Object.defineProperty(this, "training", { value: true, writable: true, enumerable: false });
+  }
+
+  /** The computation; subclasses override it. Call the module with call(), which runs hooks. */
+  forward(..._args: never[]): unknown {
+    throw new Error(`Module [${this.constructor.name}] is missing the required "forward" function`);
+  }
+
+  /** model(x) in Python: forward pre-hooks, forward, forward hooks. */
+  call<T extends Module>(this: T, ...args: Parameters<T["forward"]>): ReturnType<T["forward"]> {
+    const inner = this[INTERNALS];
+    let a: unknown[] = args;
+    for (const h of inner.preHooks) {
+      const r = h(this, a);
+      if (r !== undefined && r !== null) a = Array.isArray(r) ? r : [r];
+    }
+    let out = (this.forward as (...x: unknown[]) => unknown)(...a);
+    for (const h of inner.hooks) {
+      const r = h(this, a, out);
+      if (r !== undefined) out = r;
+    }
+    return out as ReturnType<T["forward"]>;
+  }
+
+  registerForwardPreHook(hook: ForwardPreHook): HookHandle { return handle(this[INTERNALS].preHooks, hook); }
+  registerForwardHook(hook: ForwardHook): HookHandle { return handle(this[INTERNALS].hooks, hook); }
+
+  // ---- registration ------------------------------------------------------------------------
+
+  private checkName(kind: string, name: string): void {
+    if (typeof name !== "string") throw new Error(`${kind} name should be a string. Got ${typeof name}`);
+    if (name.includes(".")) throw new Error(`${kind} name can't contain ".", got: ${name}`);
+    if (name === "") throw new Error(`${kind} name can't be empty string ""`);
+  }
+
+  registerParameter(name: string, param: Parameter | null): void {
+    this.checkName("parameter", name);
+    const value: unknown = param;
+    if (value !== null && !isParameter(value)) {
+      throw new Error(`cannot assign '${value instanceof Tensor ? "torch.FloatTensor" : typeof value}' object to parameter '${name}' (torch.nn.Parameter or None required)`);
+    }
+    this[INTERNALS].paramNames.add(name);
+    (this as unknown as Record<string, unknown>)[name] = param;
+  }
+
+  registerBuffer(name: string, tensor: Tensor | null, persistent = true): void {
+    this.checkName("buffer", name);
+    if (tensor !== null && !(tensor instanceof Tensor)) throw new Error(`cannot assign '${typeof tensor}' object to buffer '${name}' (torch Tensor or None required)`);
+    const inner = this[INTERNALS];
+    if (!inner.bufferNames.includes(name)) inner.bufferNames.push(name);
+    if (persistent) inner.nonPersistent.delete(name); else inner.nonPersistent.add(name);
+    (this as unknown as Record<string, unknown>)[name] = tensor;
+  }
+
+  addModule(name: string, module: Module | null): void {
+    this.checkName("module", name);
+    if (module !== null && !(module instanceof Module)) throw new Error(`${typeof module} is not a Module subclass`);
+    this[INTERNALS].moduleNames.add(name);
+    (this as unknown as Record<string, unknown>)[name] = module;
+  }
+  registerModule(name: string, module: Module | null): void { this.addModule(name, module); }
+
+  /** @internal Own entries in property order: [name, value] of parameters (incl. registered nulls). */
+  _ownParameters(): [string, Parameter | null][] {
+    const inner = this[INTERNALS];
+    const out: [string, Parameter | null][] = [];
+    for (const k of Object.keys(this)) {
+      const v = (this as unknown as Record<string, unknown>)[k];
+      if (isParameter(v)) out.push([k, v]);
+      else if (v === null && inner.paramNames.has(k)) out.push([k, null]);
+    }
+    return out;
+  }
+
+  /** @internal */
+  _ownBuffers(): [string, Tensor | null, boolean][] {
+    const inner = this[INTERNALS];
+    return inner.bufferNames
+      .filter((k) => k in this)
+      .map((k) => [k, (this as unknown as Record<string, Tensor | null>)[k] ?? null, !inner.nonPersistent.has(k)]);
+  }
+
+  /** @internal */
+  _ownModules(): [string, Module | null][] {
+    const inner = this[INTERNALS];
+    const out: [string, Module | null][] = [];
+    for (const k of Object.keys(this)) {
+      const v = (this as unknown as Record<string, unknown>)[k];
+      if (v instanceof Module) out.push([k, v]);
+      else if (v === null && inner.moduleNames.has(k)) out.push([k, null]);
+    }
+    return out;
+  }
+
+  // ---- traversal ---------------------------------------------------------------------------
+
+  *namedModules(memo: Set<Module> = new Set(), prefix = "", removeDuplicate = true): Generator<[string, Module]> {
+    if (removeDuplicate && memo.has(this)) return;
+    if (removeDuplicate) memo.add(this);
+    yield [prefix, this];
+    for (const [name, m] of this._ownModules()) {
+      if (!m) continue;
+      yield* m.namedModules(memo, prefix ? `${prefix}.${name}` : name, removeDuplicate);
+    }
+  }
+  *modules(): Generator<Module> { for (const [, m] of this.namedModules()) yield m; }
+  *namedChildren(): Generator<[string, Module]> {
+    const seen = new Set<Module>();
+    for (const [n, m] of this._ownModules()) if (m && !seen.has(m)) { seen.add(m); yield [n, m]; }
+  }
+  *children(): Generator<Module> { for (const [, m] of this.namedChildren()) yield m; }
+
+  *namedParameters(prefix = "", recurse = true, removeDuplicate = true): Generator<[string, Parameter]> {
+    const seen = new Set<Tensor>();
+    const mods: Iterable<[string, Module]> = recurse ? this.namedModules(new Set(), prefix, removeDuplicate) : [[prefix, this]];
+    for (const [mp, m] of mods) {
+      for (const [n, p] of m._ownParameters()) {
+        if (!p || (removeDuplicate && seen.has(p))) continue;
+        seen.add(p);
+        yield [mp ? `${mp}.${n}` : n, p];
+      }
+    }
+  }
+  *parameters(recurse = true): Generator<Parameter> { for (const [, p] of this.namedParameters("", recurse)) yield p; }
+
+  *namedBuffers(prefix = "", recurse = true, removeDuplicate = true): Generator<[string, Tensor]> {
+    const seen = new Set<Tensor>();
+    const mods: Iterable<[string, Module]> = recurse ? this.namedModules(new Set(), prefix, removeDuplicate) : [[prefix, this]];
+    for (const [mp, m] of mods) {
+      for (const [n, b] of m._ownBuffers()) {
+        if (!b || (removeDuplicate && seen.has(b))) continue;
+        seen.add(b);
+        yield [mp ? `${mp}.${n}` : n, b];
+      }
+    }
+  }
+  *buffers(recurse = true): Generator<Tensor> { for (const [, b] of this.namedBuffers("", recurse)) yield b; }
+
+  getSubmodule(target: string): Module {
+    if (target === "") return this;
+    let m: Module = this;
+    for (const part of target.split(".")) {
+      const next = (m as unknown as Record<string, unknown>)[part];
+      if (!(next instanceof Module)) throw new Error(`${m.constructor.name} has no attribute \`${part}\``);
+      m = next;
+    }
+    return m;
+  }
+  getParameter(target: string): Parameter {
+    const i = target.lastIndexOf(".");
+    const mod = this.getSubmodule(i < 0 ? "" : target.slice(0, i));
+    const p = (mod as unknown as Record<string, unknown>)[target.slice(i + 1)];
+    if (!isParameter(p)) throw new Error(`\`${target.slice(i + 1)}\` is not an nn.Parameter`);
+    return p;
+  }
+
+  // ---- modes and bulk operations -----------------------------------------------------------
+
+  train(mode = true): this {
+    if (typeof mode !== "boolean") throw new Error("training mode is expected to be boolean");
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+  eval(): this { return this.train(false); }
+
+  requiresGrad_(requiresGrad = true): this {
+    for (const p of this.parameters()) p.requiresGrad_(requiresGrad);
+    return this;
+  }
+
+  /** Sets every parameter's gradient to null (setToNone, the default) or zero. */
+  zeroGrad(setToNone: boolean | { setToNone?: boolean } = true): void {
+    const none = typeof setToNone === "boolean" ? setToNone : setToNone.setToNone ?? true;
+    for (const p of this.parameters()) {
+      if (!p.grad) continue;
+      if (none) p.grad = null;
+      else noGrad(() => p.grad!.detach().zero_());
+    }
+  }
+
+  apply(fn: (m: Module) => void): this {
+    for (const m of [...this.children()]) m.apply(fn);
+    fn(this);
+    return this;
+  }
+
+  /** Replaces every parameter's and buffer's data through fn (keeping Parameter identity). */
+  protected _applyToTensors(fn: (t: Tensor) => Tensor, floatOnly: boolean): this {
+    noGrad(() => {
+      for (const m of this.modules()) {
+        const rec = m as unknown as Record<string, unknown>;
+        for (const [n, p] of m._ownParameters()) {
+          if (!p || (floatOnly && !p.dtype.isFloatingPoint)) continue;
+          const data = fn(p.detach());
+          if (data.storage === p.storage && data.dtype === p.dtype) continue;
+          const np = new Parameter(data, p.requiresGrad);
+          if (p.grad) np.grad = fn(p.grad);
+          rec[n] = np;
+        }
+        for (const [n, b] of m._ownBuffers()) {
+          if (!b || (floatOnly && !b.dtype.isFloatingPoint)) continue;
+          rec[n] = fn(b);
+        }
+      }
+    });
+    return this;
+  }
+
+  /** module.to(dtype) / to(device) / to({ dtype, device }): floating parameters and buffers. */
+  to(...args: (DType | string | { dtype?: DType | string; device?: string } | Tensor)[]): this {
+    return this._applyToTensors((t) => (t.to as (...a: unknown[]) => Tensor)(...args), true);
+  }
+  float(): this { return this._applyToTensors((t) => t.float(), true); }
+  double(): this { return this._applyToTensors((t) => t.double(), true); }
+  half(): this { return this._applyToTensors((t) => t.half(), true); }
+  bfloat16(): this { return this._applyToTensors((t) => t.bfloat16(), true); }
+  cpu(): this { return this._applyToTensors((t) => t.cpu(), false); }
+
+  // ---- state dict --------------------------------------------------------------------------
+
+  /** Parameters and persistent buffers by PyTorch's keys, in PyTorch's order. */
+  stateDict(options: StateDictOptions = {}): Map<string, Tensor> {
+    const out = new Map<string, Tensor>();
+    const visit = (m: Module, prefix: string): void => {
+      for (const [n, p] of m._ownParameters()) if (p) out.set(prefix + n, options.keepVars ? p : p.detach());
+      for (const [n, b, persistent] of m._ownBuffers()) if (b && persistent) out.set(prefix + n, options.keepVars ? b : b.detach());
+      for (const [n, c] of m._ownModules()) if (c) visit(c, `${prefix}${n}.`);
+    };
+    visit(this, options.prefix ?? "");
+    return out;
+  }
+
+  /**
+   * Copies tensors into the parameters and buffers. Every key and shape is checked first: on any
+   * error nothing is changed. Returns the missing and unexpected keys (strict mode throws).
+   */
+  loadStateDict(stateDict: Map<string, Tensor> | Record<string, Tensor>, options: { strict?: boolean; assign?: boolean } | boolean = {}): LoadResult {
+    const strict = typeof options === "boolean" ? options : options.strict ?? true;
+    const entries = stateDict instanceof Map ? stateDict : new Map(Object.entries(stateDict));
+    const own = new Map<string, Tensor>();
+    const visit = (m: Module, prefix: string): void => {
+      for (const [n, p] of m._ownParameters()) if (p) own.set(prefix + n, p);
+      for (const [n, b, persistent] of m._ownBuffers()) if (b && persistent) own.set(prefix + n, b);
+      for (const [n, c] of m._ownModules()) if (c) visit(c, `${prefix}${n}.`);
+    };
+    visit(this, "");
+    const errors: string[] = [];
+    const missing = [...own.keys()].filter((k) => !entries.has(k));
+    const unexpected = [...entries.keys()].filter((k) => !own.has(k));
+    for (const [k, t] of own) {
+      const src = entries.get(k);
+      if (!src) continue;
+      if (!(src instanceof Tensor)) { errors.push(`While copying the parameter named "${k}", expected torch.Tensor or Tensor-like object from checkpoint but received ${typeof src}`); continue; }
+      if (src.shape.join() !== t.shape.join()) {
+        errors.push(`size mismatch for ${k}: copying a param with shape torch.Size([${src.shape.join(", ")}]) from checkpoint, the shape in current model is torch.Size([${t.shape.join(", ")}]).`);
+      }
+    }
+    if (strict) {
+      if (unexpected.length) errors.unshift(`Unexpected key(s) in state_dict: ${unexpected.map((k) => `"${k}"`).join(", ")}. `);
+      if (missing.length) errors.unshift(`Missing key(s) in state_dict: ${missing.map((k) => `"${k}"`).join(", ")}. `);
+    }
+    if (errors.length) {
+      throw new Error(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join("\n\t")}`);
+    }
+    noGrad(() => {
+      for (const [k, t] of own) {
+        const src = entries.get(k);
+        if (src) t.copy_(src);
+      }
+    });
+    return { missingKeys: missing, unexpectedKeys: unexpected };
+  }
+
+  // ---- printing ----------------------------------------------------------------------------
+
+  /** The text inside the parentheses of this module's repr (PyTorch's extra_repr). */
+  extraRepr(): string { return ""; }
+
+  toString(): string {
+    const extra = this.extraRepr();
+    const children = this._ownModules().filter(([, m]) => m !== null) as [string, Module][];
+    const name = this.constructor.name;
+    if (!children.length) return `${name}(${extra})`;
+    const lines: string[] = extra ? extra.split("\n") : [];
+    for (const [n, m] of children) {
+      const body = m.toString().split("\n").map((l, i) => (i === 0 ? l : "  " + l)).join("\n");
+      lines.push(`(${n}): ${body}`);
+    }
+    return `${name}(\n  ${lines.join("\n  ")}\n)`;
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string { return this.toString(); }
+}

@@ -1,0 +1,3 @@
+// The nn module classes.
+export * from "./container.js";
+export * from "./linear.js";

@@ -1,0 +1,174 @@
+// Advanced indexing, PyTorch's index / index_put: integer index tensors (and masks, expanded to
+// the positions of their true elements) are broadcast together; the result's indexed dims take
+// the place of the first indexed dim, or come first when the indexed dims are not adjacent.
+
+import { Tensor } from "../core/tensor.js";
+import { broadcastShapes, numel, shapeStr } from "../core/shape.js";
+import { record, sumToShape } from "../autograd/record.js";
+import { emptyTensor } from "./engine.js";
+import {
+  accessOf, broadcastContiguousStrides, checkIndexRange, combineFor, contiguousCopy, expandableTo, indexValues,
+  int64Tensor, nonzeroColumns, offsetsOf, rawOf, scalarTypeName,
+} from "./indexing-kernels.js";
+
+/** One entry per leading dim of the indexed tensor: an index tensor, or null for "all of it". */
+export type IndexList = readonly (Tensor | null | undefined)[];
+
+export interface AdvancedPlan {
+  /** The result's shape. */
+  shape: number[];
+  /** Storage offsets of the dims before the indexed ones, of the indexed positions, of the dims after. */
+  pre: Float64Array;
+  mid: Float64Array;
+  post: Float64Array;
+  /** The indices with masks expanded to int64 positions (what the backward reuses). */
+  indices: (Tensor | null)[];
+}
+
+const INDEX_DTYPES = new Set(["int64", "int32", "uint8", "bool"]);
+
+/** Checks the indices against `src` (all of them, before anything is written) and plans the loops. */
+export function planAdvanced(src: Tensor, indices: IndexList): AdvancedPlan {
+  for (const t of indices) {
+    if (t && !(t instanceof Tensor)) throw new Error("index: expected a Tensor or None as each index");
+    if (t && !INDEX_DTYPES.has(t.dtype.name)) throw new Error("tensors used as indices must be long, int, byte or bool tensors");
+  }
+  const expanded: (Tensor | null)[] = [];
+  for (const t of indices) {
+    if (!t) { expanded.push(null); continue; }
+    if (t.dtype.name !== "bool" && t.dtype.name !== "uint8") { expanded.push(t); continue; }
+    for (let j = 0; j < t.dim(); j++) {
+      const srcIdx = expanded.length + j;
+      if (srcIdx >= src.dim() || t._shape[j] !== src._shape[srcIdx]) {
+        throw new Error(`The shape of the mask ${shapeStr(t._shape)} at index ${j} does not match the shape of the indexed tensor ${shapeStr(src._shape)} at index ${srcIdx}`);
+      }
+    }
+    for (const col of nonzeroColumns(t)) expanded.push(int64Tensor(col, [col.length]));
+  }
+  if (expanded.length > src.dim()) {
+    throw new Error(`too many indices for tensor of dimension ${src.dim()} (got ${expanded.length})`);
+  }
+  const dims: number[] = [], idx: Tensor[] = [];
+  expanded.forEach((t, d) => { if (t) { dims.push(d); idx.push(t); } });
+  let bshape: number[];
+  try {
+    bshape = broadcastShapes(...idx.map((t) => t._shape));
+  } catch {
+    throw new Error(`shape mismatch: indexing tensors could not be broadcast together with shapes ${idx.map((t) => shapeStr(t._shape)).join(", ")}`);
+  }
+  if (dims.some((d) => src._shape[d] === 0) && !bshape.includes(0)) {
+    throw new Error("index is out of bounds for dimension with size 0");
+  }
+  const nb = numel(bshape);
+  const mid = new Float64Array(nb);
+  idx.forEach((t, j) => {
+    const d = dims[j]!;
+    const size = src._shape[d]!, stride = src._strides[d]!;
+    const vals = indexValues(t);
+    checkIndexRange(vals, size, true, (v) => `index ${v} is out of bounds for dimension ${j} with size ${size}`);
+    const at = offsetsOf(bshape, broadcastContiguousStrides(t._shape, bshape));
+    for (let b = 0; b < nb; b++) {
+      const v = vals[at[b]!]!;
+      mid[b]! += (v < 0 ? v + size : v) * stride;
+    }
+  });
+  const adjacent = dims.length === 0 || dims[dims.length - 1]! - dims[0]! === dims.length - 1;
+  const rest: number[] = [];
+  for (let d = 0; d < src.dim(); d++) if (!expanded[d]) rest.push(d);
+  const preDims = adjacent && dims.length ? rest.filter((d) => d < dims[0]!) : [];
+  const postDims = rest.filter((d) => !preDims.includes(d));
+  const sizes = (ds: number[]) => ds.map((d) => src._shape[d]!);
+  const strides = (ds: number[]) => ds.map((d) => src._strides[d]!);
+  return {
+    shape: [...sizes(preDims), ...bshape, ...sizes(postDims)],
+    pre: offsetsOf(sizes(preDims), strides(preDims), src._offset),
+    mid,
+    post: offsetsOf(sizes(postDims), strides(postDims)),
+    indices: expanded,
+  };
+}
+
+/** out (contiguous, plan.shape) ← src at the planned positions. */
+export function gatherPlanned(plan: AdvancedPlan, src: Tensor, out: Tensor): void {
+  const a = rawOf(out), b = rawOf(src);
+  const { pre, mid, post } = plan;
+  const np = post.length;
+  let k = 0;
+  for (let i = 0; i < pre.length; i++) {
+    for (let j = 0; j < mid.length; j++) {
+      const o = pre[i]! + mid[j]!;
+      for (let l = 0; l < np; l++) a[k++] = b[o + post[l]!]!;
+    }
+  }
+}
+
+/** dst at the planned positions ← values (contiguous, plan.shape, dst's dtype); += when accumulating. */
+export function putPlanned(plan: AdvancedPlan, dst: Tensor, values: Tensor, accumulate: boolean): void {
+  const { pre, mid, post } = plan;
+  const np = post.length;
+  let k = 0;
+  if (!accumulate) {
+    const a = rawOf(dst), v = rawOf(values);
+    for (let i = 0; i < pre.length; i++) {
+      for (let j = 0; j < mid.length; j++) {
+        const o = pre[i]! + mid[j]!;
+        for (let l = 0; l < np; l++) a[o + post[l]!] = v[k++]!;
+      }
+    }
+    return;
+  }
+  const d = accessOf(dst), v = accessOf(values);
+  const add = combineFor("add", dst.dtype);
+  for (let i = 0; i < pre.length; i++) {
+    for (let j = 0; j < mid.length; j++) {
+      const o = pre[i]! + mid[j]!;
+      for (let l = 0; l < np; l++) {
+        const p = o + post[l]!;
+        d.store(p, add(d.load(p), v.load(k++)));
+      }
+    }
+  }
+}
+
+/** self[indices] as a new tensor (autograd: IndexBackward0). */
+export function indexWith(src: Tensor, indices: IndexList): Tensor {
+  const plan = planAdvanced(src, indices);
+  const out = emptyTensor(plan.shape, src.dtype);
+  gatherPlanned(plan, src, out);
+  const inShape = src.shape, expanded = plan.indices;
+  return record("IndexBackward0", [src], out, ([g]) => [indexPutWith(g!.newZeros(inShape), expanded, g!, true)]);
+}
+
+/**
+ * Checks `values` for index_put into `plan` and returns them contiguous in the result's shape.
+ * `castValues` converts (Python scalars, masked_fill's fast path); otherwise dtypes must match.
+ */
+export function valuesForPut(plan: AdvancedPlan, dst: Tensor, values: Tensor, castValues = false): Tensor {
+  if (!expandableTo(values._shape, plan.shape)) {
+    throw new Error(`shape mismatch: value tensor of shape ${shapeStr(values._shape)} cannot be broadcast to indexing result of shape ${shapeStr(plan.shape)}`);
+  }
+  if (!castValues && values.dtype !== dst.dtype) {
+    throw new Error(`Index put requires the source and destination dtypes match, got ${scalarTypeName(dst.dtype)} for the destination and ${scalarTypeName(values.dtype)} for the source.`);
+  }
+  return contiguousCopy(values, dst.dtype, plan.shape);
+}
+
+/** index_put without autograd: checks everything, then writes into `dst`. */
+export function indexPutInto(dst: Tensor, indices: IndexList, values: Tensor, accumulate: boolean, castValues = false): void {
+  const plan = planAdvanced(dst, indices);
+  const vals = valuesForPut(plan, dst, values, castValues);
+  putPlanned(plan, dst, vals, accumulate);
+}
+
+/** Out-of-place index_put (autograd: IndexPutBackward0). */
+export function indexPutWith(input: Tensor, indices: IndexList, values: Tensor, accumulate: boolean): Tensor {
+  const out = contiguousCopy(input);
+  const plan = planAdvanced(out, indices);
+  const vals = valuesForPut(plan, out, values);
+  putPlanned(plan, out, vals, accumulate);
+  const expanded = plan.indices, vShape = values.shape;
+  return record("IndexPutBackward0", [input, values], out, ([g]) => [
+    input._requiresGrad ? (accumulate ? g! : indexPutWith(g!, expanded, g!.newZeros(vShape), false)) : null,
+    values._requiresGrad ? sumToShape(indexWith(g!, expanded), vShape) : null,
+  ]);
+}

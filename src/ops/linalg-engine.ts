@@ -1,0 +1,152 @@
+// Plumbing shared by the linalg ops (not public API): PyTorch's argument checks, batches of
+// matrices as typed arrays for the kernels in backends/js/linalg.ts, result wrapping, named
+// tuples, and the few tensor helpers their backward formulas need.
+
+import { Tensor } from "../core/tensor.js";
+import { type DType, float32, float64, int32 } from "../core/dtype.js";
+import { broadcastShapes, numel, shapeStr } from "../core/shape.js";
+import { fromArray, toNumbers } from "./engine.js";
+import type { FloatArray } from "../backends/js/linalg.js";
+
+const TYPE_NAMES: Record<string, string> = {
+  float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int8: "Char", uint8: "Byte",
+  int16: "Short", int32: "Int", int64: "Long", bool: "Bool",
+};
+
+/** PyTorch's C++ scalar type name (Long, Double, Half, ...). */
+export function scalarTypeName(d: DType): string {
+  return TYPE_NAMES[d.name] ?? d.name;
+}
+
+/** checkIsMatrix: at least 2 dimensions. */
+export function checkIsMatrix(api: string, A: Tensor, name = "A"): void {
+  if (A.dim() < 2) throw new Error(`${api}: The input tensor ${name} must have at least 2 dimensions.`);
+}
+
+/** squareCheckInputs: a batch of square matrices. */
+export function checkSquare(api: string, A: Tensor, name = "A"): void {
+  checkIsMatrix(api, A, name);
+  const s = A.shape;
+  const m = s[s.length - 2]!;
+  const n = s[s.length - 1]!;
+  if (m !== n) throw new Error(`${api}: ${name} must be batches of square matrices, but they are ${m} by ${n} matrices`);
+}
+
+/** checkFloatingOrComplex: float32/float64 only (PyTorch's CPU linalg has no half kernels). */
+export function checkFloat(api: string, A: Tensor, lowPrecisionMessage = true): void {
+  const d = A.dtype;
+  if (!d.isFloatingPoint) throw new Error(`${api}: Expected a floating point or complex tensor as input. Got ${scalarTypeName(d)}`);
+  if (d !== float32 && d !== float64) {
+    throw new Error(lowPrecisionMessage ? `${api}: Low precision dtypes not supported. Got ${scalarTypeName(d)}` : `"${api}" not implemented for '${scalarTypeName(d)}'`);
+  }
+}
+
+/** Checks for a square float matrix input, in PyTorch's order (dims, square, dtype). */
+export function checkSquareFloat(api: string, A: Tensor): void {
+  checkSquare(api, A);
+  checkFloat(api, A);
+}
+
+export function checkSameDtype(api: string, A: Tensor, B: Tensor): void {
+  if (A.dtype !== B.dtype) {
+    throw new Error(`${api}: Expected A and B to have the same dtype, but found A of type ${scalarTypeName(A.dtype)} and B of type ${scalarTypeName(B.dtype)} instead`);
+  }
+}
+
+export interface Matrices {
+  /** The values, contiguous row-major, batch after batch (may alias the tensor's storage: read only). */
+  data: FloatArray;
+  batchShape: number[];
+  batch: number;
+  rows: number;
+  cols: number;
+}
+
+/** The batch of matrices held by A (float32/float64) as one contiguous typed array. */
+export function matricesOf(A: Tensor): Matrices {
+  const s = A.shape;
+  const rows = s[s.length - 2]!;
+  const cols = s[s.length - 1]!;
+  const batchShape = s.slice(0, -2);
+  return { data: toNumbers(A) as FloatArray, batchShape, batch: numel(batchShape), rows, cols };
+}
+
+/** A fresh typed array of A's float dtype. */
+export function allocLike(dtype: DType, n: number): FloatArray {
+  return dtype === float32 ? new Float32Array(n) : new Float64Array(n);
+}
+
+export function wrap(data: FloatArray, shape: readonly number[], dtype: DType): Tensor {
+  return fromArray(data, shape, dtype);
+}
+
+export function wrapInt32(data: Int32Array, shape: readonly number[]): Tensor {
+  return fromArray(data, shape, int32);
+}
+
+/** A PyTorch named tuple: an array whose elements are also reachable by name. */
+export type NamedTuple<K extends string> = Tensor[] & { readonly [P in K]: Tensor };
+
+export function namedTuple<K extends string>(names: readonly K[], values: Tensor[]): NamedTuple<K> {
+  const out = values.slice() as Tensor[] & Record<string, Tensor>;
+  names.forEach((n, i) => Object.defineProperty(out, n, { value: values[i], enumerable: false }));
+  return out as unknown as NamedTuple<K>;
+}
+
+/** Broadcasts the batch dims of two batches of matrices; returns both expanded views. */
+export function broadcastBatch(A: Tensor, B: Tensor): [Tensor, Tensor] {
+  const a = A.shape;
+  const b = B.shape;
+  const batch = broadcastShapes(a.slice(0, -2), b.slice(0, -2));
+  const ea = [...batch, ...a.slice(-2)];
+  const eb = [...batch, ...b.slice(-2)];
+  return [sameShape(a, ea) ? A : A.expand(ea), sameShape(b, eb) ? B : B.expand(eb)];
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/** Describes a shape the way PyTorch's linalg messages do ("3x3"). */
+export function matrixShapeStr(t: Tensor): string {
+  const s = t.shape;
+  return s.length >= 2 ? `${s[s.length - 2]}x${s[s.length - 1]}` : shapeStr(s);
+}
+
+/** The n×n identity as a tensor of `dtype`. */
+export function identity(n: number, dtype: DType): Tensor {
+  const data = allocLike(dtype, n * n);
+  for (let i = 0; i < n; i++) data[i * n + i] = 1;
+  return wrap(data, [n, n], dtype);
+}
+
+/** A constant 0/1 mask selecting the lower (or upper) triangle of an n×m matrix, with `diagonal` offset as tril/triu. */
+export function triangleMask(rows: number, cols: number, lower: boolean, diagonal: number, dtype: DType): Tensor {
+  const data = allocLike(dtype, rows * cols);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const keep = lower ? j - i <= diagonal : j - i >= diagonal;
+      if (keep) data[i * cols + j] = 1;
+    }
+  }
+  return wrap(data, [rows, cols], dtype);
+}
+
+/** tril/triu through a constant mask (differentiable through mul). */
+export function tril(x: Tensor, diagonal = 0): Tensor {
+  const s = x.shape;
+  return x.mul(triangleMask(s[s.length - 2]!, s[s.length - 1]!, true, diagonal, x.dtype));
+}
+
+export function triu(x: Tensor, diagonal = 0): Tensor {
+  const s = x.shape;
+  return x.mul(triangleMask(s[s.length - 2]!, s[s.length - 1]!, false, diagonal, x.dtype));
+}
+
+/** diag_embed over the last dim: v[..., n] → [..., n, n] (differentiable through mul). */
+export function diagEmbed(v: Tensor): Tensor {
+  const n = v.shape[v.dim() - 1]!;
+  return v.unsqueeze(-1).mul(identity(n, v.dtype));
+}
+
+export { float32, float64 };

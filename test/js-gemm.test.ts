@@ -1,0 +1,150 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { gemm, gemmBatched, gemmStrided, type FloatArray, type MatrixView } from "../src/backends/js/gemm.js";
+
+type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 4294967296 - 0.5;
+  };
+}
+
+function filled(ctor: Ctor, n: number, rand: () => number): FloatArray {
+  const a = new ctor(n);
+  for (let i = 0; i < n; i++) a[i] = rand();
+  return a;
+}
+
+function at(v: MatrixView, i: number, j: number): number {
+  return v.data[v.offset + i * v.rowStride + j * v.colStride]!;
+}
+
+/** C = alpha*A*B + beta*C by the definition, in float64. */
+function reference(M: number, N: number, K: number, alpha: number, a: MatrixView, b: MatrixView, beta: number, c: MatrixView): Float64Array {
+  const out = new Float64Array(M * N);
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let s = 0;
+      for (let p = 0; p < K; p++) s += at(a, i, p) * at(b, p, j);
+      out[i * N + j] = alpha * s + (beta === 0 ? 0 : beta * at(c, i, j));
+    }
+  }
+  return out;
+}
+
+function assertClose(c: MatrixView, expected: Float64Array, M: number, N: number, K: number, what: string): void {
+  const tol = c.data instanceof Float32Array ? 2e-6 * Math.max(1, K) : 1e-12 * Math.max(1, K);
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      const got = at(c, i, j), want = expected[i * N + j]!;
+      if (!(Math.abs(got - want) <= tol * (1 + Math.abs(want)))) {
+        assert.fail(`${what}: C[${i}][${j}] = ${got}, expected ${want}`);
+      }
+    }
+  }
+}
+
+const shapes: [number, number, number][] = [
+  [1, 1, 1], [1, 7, 5], [7, 1, 5], [5, 6, 1], [3, 3, 0], [4, 4, 4], [5, 7, 9], [8, 8, 8],
+  [13, 17, 19], [31, 33, 29], [64, 64, 64], [97, 5, 300], [5, 97, 300], [130, 67, 260], [2, 1030, 3],
+];
+
+for (const ctor of [Float32Array, Float64Array] as const) {
+  test(`gemm ${ctor.name}: every transpose combination and shape matches the definition`, () => {
+    const rand = rng(1);
+    for (const [M, N, K] of shapes) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          // Leading dimensions larger than needed, and offsets, as for sliced matrices.
+          const lda = (transA ? M : K) + 3, ldb = (transB ? K : N) + 1, ldc = N + 2;
+          const A = filled(ctor, 2 + (transA ? K : M) * lda, rand);
+          const B = filled(ctor, 5 + (transB ? N : K) * ldb, rand);
+          const C = filled(ctor, 1 + M * ldc, rand);
+          const a: MatrixView = { data: A, offset: 2, rowStride: transA ? 1 : lda, colStride: transA ? lda : 1 };
+          const b: MatrixView = { data: B, offset: 5, rowStride: transB ? 1 : ldb, colStride: transB ? ldb : 1 };
+          const c: MatrixView = { data: C, offset: 1, rowStride: ldc, colStride: 1 };
+          for (const [alpha, beta] of [[1, 0], [0.5, 1], [-2, 0.25]] as const) {
+            const expected = reference(M, N, K, alpha, a, b, beta, c);
+            gemm(transA, transB, M, N, K, alpha, A, 2, lda, B, 5, ldb, beta, C, 1, ldc);
+            assertClose(c, expected, M, N, K, `${M}x${N}x${K} tA=${transA} tB=${transB} alpha=${alpha} beta=${beta}`);
+          }
+        }
+      }
+    }
+  });
+}
+
+test("gemmStrided: column-major C, negative and zero strides, mixed dtypes", () => {
+  const rand = rng(2);
+  for (const [M, N, K] of [[6, 5, 7], [33, 21, 45], [70, 70, 70]] as const) {
+    const A = filled(Float32Array, M * K, rand), B = filled(Float64Array, K * N, rand);
+    // A read backwards along rows; B's rows all equal its first row (stride 0, as broadcasting makes).
+    const a: MatrixView = { data: A, offset: (M - 1) * K, rowStride: -K, colStride: 1 };
+    const b: MatrixView = { data: B, offset: 0, rowStride: 0, colStride: 1 };
+    const C = new Float64Array(M * N);
+    const c: MatrixView = { data: C, offset: 0, rowStride: 1, colStride: M };
+    const expected = reference(M, N, K, 1, a, b, 0, c);
+    gemmStrided(M, N, K, 1, a, b, 0, c);
+    assertClose(c, expected, M, N, K, `${M}x${N}x${K} strided`);
+  }
+});
+
+test("gemm: beta = 0 ignores NaN in C; alpha = 0 or K = 0 only scales C", () => {
+  const A = new Float64Array(20 * 20).fill(1), B = new Float64Array(20 * 20).fill(1);
+  const C = new Float64Array(20 * 20).fill(NaN);
+  gemm(false, false, 20, 20, 20, 1, A, 0, 20, B, 0, 20, 0, C, 0, 20);
+  assert.ok(C.every((v) => v === 20));
+  gemm(false, false, 20, 20, 20, 0, A, 0, 20, B, 0, 20, 0.5, C, 0, 20);
+  assert.ok(C.every((v) => v === 10));
+  gemm(false, false, 20, 20, 0, 1, A, 0, 20, B, 0, 20, 2, C, 0, 20);
+  assert.ok(C.every((v) => v === 20));
+  const D = new Float32Array(4).fill(NaN);
+  gemm(false, false, 2, 2, 0, 1, A, 0, 1, B, 0, 2, 0, D, 0, 2);
+  assert.deepEqual([...D], [0, 0, 0, 0]);
+});
+
+test("gemm: NaN and Inf in A or B propagate", () => {
+  for (const n of [3, 40]) {
+    const A = new Float64Array(n * n).fill(1), B = new Float64Array(n * n).fill(1), C = new Float64Array(n * n);
+    A[0] = NaN;
+    B[n * n - 1] = Infinity;
+    gemm(false, false, n, n, n, 1, A, 0, n, B, 0, n, 0, C, 0, n);
+    assert.ok(Number.isNaN(C[0]));
+    assert.equal(C[n * n - 1], Infinity);
+    assert.equal(C[n], n);
+  }
+});
+
+test("gemmBatched: batch strides, broadcast operand (stride 0), empty batch", () => {
+  const rand = rng(3);
+  const batch = 3, M = 9, N = 11, K = 13;
+  const A = filled(Float32Array, batch * M * K, rand), B = filled(Float32Array, K * N, rand);
+  const C = new Float32Array(batch * M * N);
+  gemmBatched(batch, M, N, K, 1,
+    { data: A, offset: 0, batchStride: M * K, rowStride: K, colStride: 1 },
+    { data: B, offset: 0, batchStride: 0, rowStride: N, colStride: 1 },
+    0, { data: C, offset: 0, batchStride: M * N, rowStride: N, colStride: 1 });
+  for (let i = 0; i < batch; i++) {
+    const a: MatrixView = { data: A, offset: i * M * K, rowStride: K, colStride: 1 };
+    const b: MatrixView = { data: B, offset: 0, rowStride: N, colStride: 1 };
+    const c: MatrixView = { data: C, offset: i * M * N, rowStride: N, colStride: 1 };
+    assertClose(c, reference(M, N, K, 1, a, b, 0, c), M, N, K, `batch ${i}`);
+  }
+  const empty = new Float32Array(0);
+  gemmBatched(0, M, N, K, 1,
+    { data: empty, offset: 0, batchStride: 0, rowStride: K, colStride: 1 },
+    { data: empty, offset: 0, batchStride: 0, rowStride: N, colStride: 1 },
+    0, { data: empty, offset: 0, batchStride: 0, rowStride: N, colStride: 1 });
+});
+
+test("gemm: rejects views that reach outside their arrays and bad sizes", () => {
+  const A = new Float32Array(6), B = new Float32Array(6), C = new Float32Array(4);
+  assert.throws(() => gemm(false, false, 2, 2, 3, 1, A, 0, 3, B, 0, 2, 0, C, 1, 2), /gemm: C \(2 x 2, offset 1, strides \[2, 1\]\) reaches outside its array of 4 elements/);
+  assert.throws(() => gemm(false, false, 2, 2, 4, 1, A, 0, 4, B, 0, 2, 0, C, 0, 2), /gemm: A .* reaches outside/);
+  assert.throws(() => gemm(false, false, -1, 2, 3, 1, A, 0, 3, B, 0, 2, 0, C, 0, 2), /gemm: M must be a non-negative integer, got -1/);
+  assert.throws(() => gemmStrided(2, 2, 3, 1, { data: A, offset: 0.5, rowStride: 3, colStride: 1 },
+    { data: B, offset: 0, rowStride: 2, colStride: 1 }, 0, { data: C, offset: 0, rowStride: 2, colStride: 1 }), /integers/);
+});
