@@ -30,3 +30,4 @@ export * from "./ops/random.js";
 export * as autograd from "./autograd/index.js";
 export * as linalg from "./ops/linalg.js";
 export * as nn from "./nn/index.js";
+export * as optim from "./optim/index.js";

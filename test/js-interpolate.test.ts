@@ -593,3 +593,182 @@ test("grid_sample's nearest mode rounds half to even and gives the grid a zero g
   assert.deepEqual(Array.from(r.gradInput), [0, 0, 3, 0]);
   assert.deepEqual(Array.from(r.gradGrid), [0, 0, 0, 0, 0, 0]);
 });
+
+// ---- public ops (F.*), through the torch namespace -------------------------------------------
+
+// Loaded lazily so that the kernel tests above run even while other parts of the tree are in flux.
+type Torch = typeof import("../src/index.js");
+type T = import("../src/index.js").Tensor;
+async function api(): Promise<{ torch: Torch; F: Torch["nn"]["functional"] }> {
+  const torch = await import("../src/index.js");
+  return { torch, F: torch.nn.functional };
+}
+function t64(torch: Torch, data: ArrayLike<number>, shape: number[], requiresGrad = true): T {
+  const t = torch.tensor(Float64Array.from(data), { dtype: "float64" }).reshape(shape);
+  return requiresGrad ? t.requiresGrad_() : t;
+}
+function values(t: T): number[] {
+  return t.detach().reshape(-1).tolist() as number[];
+}
+const camelKeys = (kw: Record<string, Json>): Record<string, Json> =>
+  Object.fromEntries(Object.entries(kw).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
+
+/** d<w, f(x)>/dx along two directions, by central differences, against autograd. */
+function checkGrad(torch: Torch, f: (x: T) => T, x0: Float64Array, shape: number[], what: string): void {
+  const x = t64(torch, x0, shape);
+  const out = f(x);
+  const w = det(out.numel(), 1.1);
+  const [gx] = torch.autograd.grad([out], [x], { gradOutputs: [t64(torch, w, out.shape, false)] });
+  const g = values(gx!);
+  const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!; return s; };
+  for (const s of [2.3, 4.1]) {
+    const v = det(x0.length, s), eps = 1e-6;
+    const at = (e: number): number => dot(w, values(f(t64(torch, x0.map((xi, i) => xi + e * v[i]!), shape, false))));
+    const numeric = (at(eps) - at(-eps)) / (2 * eps), analytic = dot(g, v);
+    assert.ok(Math.abs(numeric - analytic) <= 1e-6 + 1e-6 * Math.abs(analytic), `${what}: directional derivative ${numeric} vs autograd ${analytic}`);
+  }
+}
+
+/**
+ * Double backward: the input gradient is linear in grad_output (gx = J^T go), so differentiating
+ * <u, gx> with respect to go must give J u, the directional derivative of f along u.
+ */
+function checkDoubleBackward(torch: Torch, f: (x: T) => T, x0: Float64Array, shape: number[], what: string): void {
+  const x = t64(torch, x0, shape);
+  const out = f(x);
+  const go = t64(torch, det(out.numel(), 1.1), out.shape);
+  const [gx] = torch.autograd.grad([out], [x], { gradOutputs: [go], createGraph: true });
+  const u = det(x0.length, 3.3);
+  const [ggo] = torch.autograd.grad([gx!], [go], { gradOutputs: [t64(torch, u, shape, false)] });
+  const eps = 1e-6;
+  const fp = values(f(t64(torch, x0.map((xi, i) => xi + eps * u[i]!), shape, false)));
+  const fm = values(f(t64(torch, x0.map((xi, i) => xi - eps * u[i]!), shape, false)));
+  assertClose(values(ggo!), fp.map((p, i) => (p - fm[i]!) / (2 * eps)), `${what} double backward`, 1e-6, 1e-6);
+}
+
+function throwsWith(fn: () => unknown, message: string): void {
+  assert.throws(fn, (e: Error) => { assert.equal(e.message, message); return true; });
+}
+
+for (const c of RECORDED) {
+  test(`F.interpolate ${JSON.stringify(c.shape)} ${JSON.stringify(c.kwargs)} (PyTorch 1.13 values, autograd)`, async () => {
+    const { torch, F } = await api();
+    const x = t64(torch, det(numel(c.shape), 0.3), c.shape);
+    const out = F.interpolate(x, camelKeys(c.kwargs));
+    assert.deepEqual(out.shape, c.outShape);
+    assertClose(values(out), c.out, "out");
+    const [gx] = torch.autograd.grad([out], [x], { gradOutputs: [t64(torch, gout(out.numel()), out.shape, false)] });
+    assertClose(values(gx!), c.grad, "grad");
+  });
+}
+
+for (const c of GRID_RECORDED) {
+  test(`F.gridSample ${c.mode} ${c.padding} alignCorners=${c.alignCorners} (PyTorch 1.13 values, autograd)`, async () => {
+    const { torch, F } = await api();
+    const x = t64(torch, det(48, 0.3), [2, 2, 3, 4]);
+    const grid = t64(torch, Array.from({ length: 24 }, (_, i) => 1.25 * Math.sin(0.9 * i + 0.5)), [2, 2, 3, 2]);
+    const out = F.gridSample(x, grid, c.mode, c.padding, c.alignCorners);
+    assertClose(values(out), c.out, "out");
+    const [gx, gg] = torch.autograd.grad([out], [x, grid], { gradOutputs: [t64(torch, gout(out.numel()), out.shape, false)] });
+    assertClose(values(gx!), c.gradInput, "gradInput");
+    assertClose(values(gg!), c.gradGrid, "gradGrid");
+  });
+}
+
+for (const c of AFFINE_RECORDED) {
+  test(`F.affineGrid ${JSON.stringify(c.size)} alignCorners=${c.alignCorners} (PyTorch 1.13 values, autograd)`, async () => {
+    const { torch, F } = await api();
+    const d = c.size.length - 2;
+    const theta = t64(torch, Array.from({ length: c.size[0]! * d * (d + 1) }, (_, i) => Math.sin(1.1 * i + 0.2)), [c.size[0]!, d, d + 1]);
+    const grid = F.affineGrid(theta, c.size, { alignCorners: c.alignCorners });
+    assert.deepEqual(grid.shape, [...c.size.slice(0, 1), ...c.size.slice(2), d]);
+    assertClose(values(grid), c.grid, "grid");
+    const [gt] = torch.autograd.grad([grid], [theta], { gradOutputs: [t64(torch, gout(grid.numel()), grid.shape, false)] });
+    assertClose(values(gt!), c.gradTheta, "gradTheta");
+  });
+}
+
+test("F sampling ops: gradients and double backward", async () => {
+  const { torch, F } = await api();
+  const x0 = det(2 * 3 * 5 * 6, 0.9), shape = [2, 3, 5, 6];
+  const cases: [string, (t: T) => T, boolean][] = [
+    ["nearest", (t) => F.interpolate(t, { size: [7, 4] }), true],
+    ["nearest-exact", (t) => F.interpolate(t, { scaleFactor: 1.7, mode: "nearest-exact" }), true],
+    ["bilinear", (t) => F.interpolate(t, { size: [7, 4], mode: "bilinear" }), true],
+    ["bilinear alignCorners", (t) => F.interpolate(t, [7, 4], null, "bilinear", true), true],
+    ["bicubic", (t) => F.interpolate(t, { size: [7, 9], mode: "bicubic" }), true],
+    ["bilinear antialias", (t) => F.interpolate(t, { size: [3, 2], mode: "bilinear", antialias: true }), true],
+    ["bicubic antialias", (t) => F.interpolate(t, { size: [3, 4], mode: "bicubic", antialias: true }), true],
+    ["linear", (t) => F.interpolate(t.reshape(2, 3, 30), { scaleFactor: 0.7, mode: "linear" }), true],
+    ["trilinear", (t) => F.interpolate(t.reshape(2, 1, 3, 5, 6), { size: [2, 7, 4], mode: "trilinear" }), true],
+    ["area", (t) => F.interpolate(t, { size: [3, 4], mode: "area" }), true],
+    ["upsampleBilinear", (t) => F.upsampleBilinear(t, { scaleFactor: 2 }), true],
+    ["pixelShuffle", (t) => F.pixelShuffle(t.reshape(1, 12, 5, 3), 2), true],
+    ["pixelUnshuffle", (t) => F.pixelUnshuffle(t.reshape(1, 3, 10, 6), 2), true],
+    ["gridSample input", (t) => F.gridSample(t, t64(torch, det(2 * 4 * 3 * 2, 0.1), [2, 4, 3, 2], false), { mode: "bicubic", paddingMode: "reflection" }), false],
+    ["gridSample grid", (t) => F.gridSample(t64(torch, det(2 * 3 * 5 * 6, 0.2), [2, 3, 5, 6], false), t.reshape(2, 5, 9, 2).mul(0.4), { paddingMode: "border" }), false],
+  ];
+  for (const [name, f, linear] of cases) {
+    checkGrad(torch, f, x0, shape, name);
+    if (linear) checkDoubleBackward(torch, f, x0, shape, name);
+  }
+  // As in PyTorch, grid_sample has no double backward.
+  const x = t64(torch, x0, shape), grid = t64(torch, det(2 * 4 * 3 * 2, 0.1), [2, 4, 3, 2], false);
+  const out = F.gridSample(x, grid);
+  const go = t64(torch, det(out.numel(), 1.1), out.shape);
+  const [gx] = torch.autograd.grad([out], [x], { gradOutputs: [go], createGraph: true });
+  throwsWith(() => torch.autograd.grad([gx!], [go], { gradOutputs: [t64(torch, x0, shape, false)] }), "derivative for aten::grid_sampler_2d_backward is not implemented");
+});
+
+test("F.pixelShuffle and F.pixelUnshuffle are inverse permutations", async () => {
+  const { torch, F } = await api();
+  const x = t64(torch, Array.from({ length: 2 * 8 * 2 * 3 }, (_, i) => i), [2, 8, 2, 3], false);
+  const y = F.pixelShuffle(x, 2);
+  assert.deepEqual(y.shape, [2, 2, 4, 6]);
+  // PyTorch: pixel_shuffle(arange(96).reshape(2, 8, 2, 3), 2)[0, 0, 0] = [0, 6, 1, 7, 2, 8]
+  assert.deepEqual(values(y).slice(0, 6), [0, 6, 1, 7, 2, 8]);
+  assert.deepEqual(values(F.pixelUnshuffle(y, 2)), values(x));
+});
+
+test("F sampling ops: PyTorch's argument errors", async () => {
+  const { torch, F } = await api();
+  const x = torch.zeros([1, 2, 4, 5]);
+  throwsWith(() => F.interpolate(x, { size: 3, scaleFactor: 2 }), "only one of size or scale_factor should be defined");
+  throwsWith(() => F.interpolate(x), "either size or scale_factor should be defined");
+  throwsWith(() => F.interpolate(x, { size: 3, alignCorners: true }), "align_corners option can only be set with the interpolating modes: linear | bilinear | bicubic | trilinear");
+  throwsWith(() => F.interpolate(x, { size: [3, 3, 3] }), "Input and output must have the same number of spatial dimensions, but got input with spatial dimensions of [4, 5] and output size of [3, 3, 3]. Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in (o1, o2, ...,oK) format.");
+  throwsWith(() => F.interpolate(x, { size: 3, recomputeScaleFactor: true }), "recompute_scale_factor is not meaningful with an explicit size.");
+  throwsWith(() => F.interpolate(x, { size: 3, antialias: true }), "Anti-alias option is restricted to bilinear and bicubic modes and requires a 4-D tensor as input");
+  throwsWith(() => F.interpolate(torch.zeros([1, 2, 4]), { size: 3, mode: "bilinear" }), "Got 3D input, but bilinear mode needs 4D input");
+  throwsWith(() => F.interpolate(torch.zeros([1, 2, 4]), { size: 3, mode: "bicubic" }), "Input Error: Only 3D, 4D and 5D input Tensors supported (got 3D) for the modes: nearest | linear | bilinear | bicubic | trilinear | area | nearest-exact (got bicubic)");
+  throwsWith(() => F.interpolate(x, { size: 0 }), "Input and output sizes should be greater than 0, but got input (H: 4, W: 5) output (H: 0, W: 0)");
+  throwsWith(() => F.interpolate(torch.zeros([1, 2, 4]), { size: 0 }), "Input and output sizes should be greater than 0, but got input (W: 4) and output (W: 0)");
+  throwsWith(() => F.interpolate(torch.zeros([1, 0, 4, 4]), { size: 3 }), "Non-empty 4D data tensor expected but got a tensor with sizes [1, 0, 4, 4]");
+  const g = torch.zeros([1, 3, 3, 2]);
+  throwsWith(() => F.gridSample(x, g, "foo" as "nearest"), "nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but got: 'foo'");
+  throwsWith(() => F.gridSample(x, g, { paddingMode: "foo" as "zeros" }), "nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or 'reflection', but got: 'foo'");
+  throwsWith(() => F.gridSample(x, torch.zeros([2, 3, 3, 2])), "grid_sampler(): expected grid and input to have same batch size, but got input with sizes [1, 2, 4, 5] and grid with sizes [2, 3, 3, 2]");
+  throwsWith(() => F.gridSample(x, torch.zeros([1, 3, 3, 3])), "grid_sampler(): expected grid to have size 2 in last dimension, but got grid with sizes [1, 3, 3, 3]");
+  throwsWith(() => F.gridSample(torch.zeros([1, 2, 0, 4]), g), "grid_sampler(): expected input to have non-empty spatial dimensions, but input has sizes [1, 2, 0, 4] with dimension 2 being empty");
+  const th = torch.zeros([2, 2, 3]);
+  throwsWith(() => F.affineGrid(torch.zeros([2, 3, 3]), [2, 1, 3, 4]), "Expected a batch of 2D affine matrices of shape Nx2x3 for size [2, 1, 3, 4]. Got torch.Size([2, 3, 3]).");
+  throwsWith(() => F.affineGrid(th, [2, 1, 4]), "affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, respectively. Got size [2, 1, 4].");
+  throwsWith(() => F.affineGrid(th, [2, 1, 0, 4]), "Expected non-zero, positive output size. Got [2, 1, 0, 4]");
+  throwsWith(() => F.affineGrid(th.to("int64"), [2, 1, 3, 4]), "Expected theta to have floating point type, but got torch.int64");
+  throwsWith(() => F.affineGrid(th, [3, 1, 3, 4]), "Expected size for first two dimensions of batch2 tensor to be: [3, 3] but got: [2, 3].");
+  throwsWith(() => F.pixelShuffle(torch.zeros([4, 4]), 2), "pixel_shuffle expects input to have at least 3 dimensions, but got input with 2 dimension(s)");
+  throwsWith(() => F.pixelShuffle(torch.zeros([1, 6, 4, 4]), 2), "pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of upscale_factor, but input.size(-3)=6 is not divisible by 4");
+  throwsWith(() => F.pixelUnshuffle(torch.zeros([1, 2, 5, 4]), 2), "pixel_unshuffle expects height to be divisible by downscale_factor, but input.size(-2)=5 is not divisible by 2");
+});
+
+test("F.interpolate keeps uint8 for the nearest modes and float16 for the others", async () => {
+  const { torch, F } = await api();
+  const xb = torch.tensor([[[[1, 2], [3, 4]]]], { dtype: "uint8" });
+  const yb = F.interpolate(xb, { scaleFactor: 2 });
+  assert.equal(yb.dtype, torch.uint8);
+  assert.deepEqual(values(yb).slice(0, 4), [1, 1, 2, 2]);
+  const xh = torch.tensor([[[[1, 2], [3, 4]]]], { dtype: "float16" });
+  const yh = F.interpolate(xh, { size: [3, 3], mode: "bilinear", alignCorners: true });
+  assert.equal(yh.dtype, torch.float16);
+  assert.deepEqual(values(yh), [1, 1.5, 2, 2, 2.5, 3, 3, 3.5, 4]);
+});

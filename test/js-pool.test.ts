@@ -335,3 +335,176 @@ test("pooling argument checks use PyTorch's messages", () => {
   });
   pool2dShapeCheck([0, 2, 8, 8], 2, 2, 2, 2, 0, 0, 1, 1, 4, 4); // an empty batch is allowed
 });
+
+// ---- public ops (F.*), through the torch namespace -------------------------------------------
+
+// Loaded lazily so that the kernel tests above run even while other parts of the tree are in flux.
+type Torch = typeof import("../src/index.js");
+type T = import("../src/index.js").Tensor;
+async function api(): Promise<{ torch: Torch; F: Torch["nn"]["functional"] }> {
+  const torch = await import("../src/index.js");
+  return { torch, F: torch.nn.functional };
+}
+function t64(torch: Torch, data: ArrayLike<number>, shape: number[], requiresGrad = true): T {
+  const t = torch.tensor(Float64Array.from(data), { dtype: "float64" }).reshape(shape);
+  return requiresGrad ? t.requiresGrad_() : t;
+}
+function values(t: T): number[] {
+  return t.detach().reshape(-1).tolist() as number[];
+}
+const camelKeys = (kw: Record<string, Json>): Record<string, Json> =>
+  Object.fromEntries(Object.entries(kw).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
+
+/** d<w, f(x)>/dx along two directions, by central differences, against autograd. */
+function checkGrad(torch: Torch, f: (x: T) => T, x0: Float64Array, shape: number[], what: string): void {
+  const x = t64(torch, x0, shape);
+  const out = f(x);
+  const w = det(out.numel(), 1.1);
+  const [gx] = torch.autograd.grad([out], [x], { gradOutputs: [t64(torch, w, out.shape, false)] });
+  const g = values(gx!);
+  const dot = (a: ArrayLike<number>, b: ArrayLike<number>): number => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!; return s; };
+  for (const s of [2.3, 4.1]) {
+    const v = det(x0.length, s), eps = 1e-6;
+    const at = (e: number): number => dot(w, values(f(t64(torch, x0.map((xi, i) => xi + e * v[i]!), shape, false))));
+    const numeric = (at(eps) - at(-eps)) / (2 * eps), analytic = dot(g, v);
+    assert.ok(Math.abs(numeric - analytic) <= 1e-6 + 1e-6 * Math.abs(analytic), `${what}: directional derivative ${numeric} vs autograd ${analytic}`);
+  }
+}
+
+/**
+ * Double backward: the input gradient is linear in grad_output (gx = J^T go), so differentiating
+ * <u, gx> with respect to go must give J u, the directional derivative of f along u.
+ */
+function checkDoubleBackward(torch: Torch, f: (x: T) => T, x0: Float64Array, shape: number[], what: string): void {
+  const x = t64(torch, x0, shape);
+  const out = f(x);
+  const go = t64(torch, det(out.numel(), 1.1), out.shape);
+  const [gx] = torch.autograd.grad([out], [x], { gradOutputs: [go], createGraph: true });
+  const u = det(x0.length, 3.3);
+  const [ggo] = torch.autograd.grad([gx!], [go], { gradOutputs: [t64(torch, u, shape, false)] });
+  const eps = 1e-6;
+  const fp = values(f(t64(torch, x0.map((xi, i) => xi + eps * u[i]!), shape, false)));
+  const fm = values(f(t64(torch, x0.map((xi, i) => xi - eps * u[i]!), shape, false)));
+  assertClose(values(ggo!), fp.map((p, i) => (p - fm[i]!) / (2 * eps)), `${what} double backward`, 1e-6, 1e-6);
+}
+
+function throwsWith(fn: () => unknown, message: string): void {
+  assert.throws(fn, (e: Error) => { assert.equal(e.message, message); return true; });
+}
+
+const UNPOOL_OUT = [0, 1.70969185248, 1.89764074557, 0, 0, 0, 0, 0, 0, 0, 0, 1.9625050496, 1.22652069765, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1.76212365267, 0, 1.30150948554, 0, 0, 0, 0, 0, 0.623316244272, 0, 2.0263537799, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+const UNPOOL_GRAD = [0, 0.841900975162, 0.589788025031, 0, 0, 0, 0, 0, 0, 0, 0, -0.42809968152, -0.0723257752533, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -0.421931136034, 0, 0.299745343277, 0, 0, 0, 0, 0, 0.578727066303, 0, -0.122524408396, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+
+const F_NAMES: Record<string, string> = {
+  max_pool1d: "maxPool1d", max_pool2d: "maxPool2d", max_pool3d: "maxPool3d",
+  avg_pool1d: "avgPool1d", avg_pool2d: "avgPool2d", avg_pool3d: "avgPool3d",
+  adaptive_avg_pool1d: "adaptiveAvgPool1d", adaptive_avg_pool2d: "adaptiveAvgPool2d", adaptive_avg_pool3d: "adaptiveAvgPool3d",
+  adaptive_max_pool1d: "adaptiveMaxPool1d", adaptive_max_pool2d: "adaptiveMaxPool2d", adaptive_max_pool3d: "adaptiveMaxPool3d",
+  lp_pool1d: "lpPool1d", lp_pool2d: "lpPool2d",
+};
+
+for (const c of RECORDED) {
+  test(`F.${F_NAMES[c.fn]} ${JSON.stringify(c.shape)} ${JSON.stringify(c.kwargs)} (PyTorch 1.13 values, autograd)`, async () => {
+    const { torch, F } = await api();
+    const fn = (F as unknown as Record<string, (...a: unknown[]) => unknown>)[F_NAMES[c.fn]!]!;
+    let x0 = det(numel(c.shape), 0.3);
+    if (c.fn.startsWith("lp_pool")) x0 = x0.map((v) => Math.abs(v) + 0.1);
+    const x = t64(torch, x0, c.shape);
+    const indexed = c.indices !== undefined;
+    const r = fn(x, { ...camelKeys(c.kwargs), ...(indexed ? { returnIndices: true } : {}) });
+    const [out, idx] = indexed ? (r as [T, T]) : [r as T, null];
+    assertClose(values(out), c.out, "out");
+    if (idx) assert.deepEqual(values(idx), c.indices);
+    const [gx] = torch.autograd.grad([out], [x], { gradOutputs: [t64(torch, gout(out.numel()), out.shape, false)] });
+    assertClose(values(gx!), c.grad, "grad");
+  });
+}
+
+test("F pooling ops: gradients and double backward", async () => {
+  const { torch, F } = await api();
+  const x0 = det(2 * 3 * 5 * 6, 0.9), shape = [2, 3, 5, 6];
+  const cases: [string, (t: T) => T][] = [
+    ["maxPool2d", (t) => F.maxPool2d(t, 3, 2, 1, 1, true)],
+    ["maxPool1d", (t) => F.maxPool1d(t.reshape(2, 3, 30), 4, 3, 2)],
+    ["maxPool3d", (t) => F.maxPool3d(t, 2, { stride: 1 })],
+    ["avgPool2d", (t) => F.avgPool2d(t, 3, 2, 1, true, false)],
+    ["avgPool1d", (t) => F.avgPool1d(t.reshape(2, 3, 30), 4, 3, 2)],
+    ["avgPool3d", (t) => F.avgPool3d(t, 2, 1, 1, false, true, 3)],
+    ["adaptiveAvgPool1d", (t) => F.adaptiveAvgPool1d(t.reshape(2, 3, 30), 7)],
+    ["adaptiveAvgPool2d", (t) => F.adaptiveAvgPool2d(t, [3, 4])],
+    ["adaptiveAvgPool2d 1x1", (t) => F.adaptiveAvgPool2d(t, 1)],
+    ["adaptiveAvgPool3d", (t) => F.adaptiveAvgPool3d(t, [2, 2, 3])],
+    ["adaptiveMaxPool1d", (t) => F.adaptiveMaxPool1d(t.reshape(2, 3, 30), 7)],
+    ["adaptiveMaxPool2d", (t) => F.adaptiveMaxPool2d(t, [3, null])],
+    ["adaptiveMaxPool3d", (t) => F.adaptiveMaxPool3d(t, [2, 2, 3])],
+  ];
+  for (const [name, f] of cases) {
+    checkGrad(torch, f, x0, shape, name);
+    checkDoubleBackward(torch, f, x0, shape, name);
+  }
+});
+
+test("F pooling ops: node names, indices, unbatched and float32/float16 inputs", async () => {
+  const { torch, F } = await api();
+  const x = t64(torch, det(2 * 7 * 7, 0.3), [2, 7, 7]);
+  const [out, idx] = F.maxPool2d(x, 3, { stride: 2, returnIndices: true });
+  assert.deepEqual(out.shape, [2, 3, 3]);
+  assert.equal(idx.dtype, torch.int64);
+  assert.equal(out.gradFn!.name(), "MaxPool2DWithIndicesBackward0");
+  assert.equal(F.avgPool2d(x, 2).gradFn!.name(), "AvgPool2DBackward0");
+  assert.equal(F.adaptiveAvgPool2d(x, [2, 3]).gradFn!.name(), "AdaptiveAvgPool2DBackward0");
+  assert.equal(F.adaptiveMaxPool2d(x, 2).gradFn!.name(), "AdaptiveMaxPool2DBackward0");
+  const [o2, i2] = F.maxPool2dWithIndices(x, 3, 2);
+  assert.deepEqual(values(o2), values(out));
+  assert.deepEqual(values(i2), values(idx));
+  const x32 = x.detach().to("float32");
+  assertClose(values(F.maxPool2d(x32, 3, 2)), values(out), "float32", 1e-6, 1e-6);
+  const x16 = x.detach().to("float16");
+  const o16 = F.avgPool2d(x16, 2);
+  assert.equal(o16.dtype, torch.float16);
+  assertClose(values(o16), values(F.avgPool2d(x16.to("float64"), 2)), "float16", 2e-3, 2e-3);
+  // Integer average pooling divides with truncation, as ATen does (PyTorch 1.13 gives these).
+  const xi = torch.tensor([[[[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11], [12, 13, 14, 15]]]]);
+  assert.deepEqual(values(F.avgPool2d(xi, 2)), [2, 4, 10, 12]);
+  assert.equal(F.avgPool2d(xi, 2).dtype, torch.int64);
+});
+
+test("F.maxUnpool2d inverts maxPool2d (PyTorch 1.13 values)", async () => {
+  const { torch, F } = await api();
+  const x = t64(torch, det(2 * 5 * 5, 0.3), [1, 2, 5, 5]);
+  const [out, idx] = F.maxPool2d(x, 2, { returnIndices: true });
+  const un = F.maxUnpool2d(out, idx, 2, { outputSize: [5, 5] });
+  assert.deepEqual(un.shape, [1, 2, 5, 5]);
+  assertClose(values(un), UNPOOL_OUT, "unpool");
+  const [gx] = torch.autograd.grad([un], [x], { gradOutputs: [t64(torch, gout(50), [1, 2, 5, 5], false)] });
+  assertClose(values(gx!), UNPOOL_GRAD, "unpool grad");
+  throwsWith(() => F.maxUnpool2d(out, idx, 2, { outputSize: [9, 9] }), 'invalid output_size "(9, 9)" (dim 0 must be between 2 and 6)');
+  throwsWith(() => F.maxUnpool2d(out, idx.to("float64"), 2), "elements in indices should be type int64 but got: Double");
+});
+
+test("F pooling ops: PyTorch's argument errors", async () => {
+  const { torch, F } = await api();
+  const x = torch.zeros([1, 2, 8, 8]);
+  throwsWith(() => F.maxPool2d(x, [2, 2, 2]), "max_pool2d: kernel_size must either be a single int, or a tuple of two ints");
+  throwsWith(() => F.maxPool2d(x, 2, [2, 2, 2]), "max_pool2d: stride must either be omitted, a single int, or a tuple of two ints");
+  throwsWith(() => F.maxPool2d(x, 2, 2, 0, [1, 1, 1]), "max_pool2d: dilation must be either a single int, or a tuple of two ints");
+  throwsWith(() => F.maxPool2d(x, 3, { padding: 2 }), "pad should be at most half of effective kernel size, but got pad=2, kernel_size=3 and dilation=1");
+  throwsWith(() => F.maxPool2d(x, 2, { stride: 0 }), "stride should not be zero");
+  throwsWith(() => F.maxPool2d(torch.zeros([1, 1, 1, 8, 8]), 2), "non-empty 3D or 4D (batch mode) tensor expected for input");
+  throwsWith(() => F.maxPool2d(torch.zeros([1, 2, 2, 2]), 3), "Given input size: (2x2x2). Calculated output size: (2x0x0). Output size is too small");
+  throwsWith(() => F.maxPool2d(torch.zeros([1, 1, 4, 4], { dtype: "int64" }), 2), "\"max_pool2d\" not implemented for 'Long'");
+  throwsWith(() => F.maxPool1d(torch.zeros([1, 2, 8]), [2, 2]), "max_pool1d() argument 'kernel_size' should contain one int (got 2)");
+  throwsWith(() => F.maxPool1d(x, 2), "Expected 2 to 3 dimensions, but got 4-dimensional tensor for argument #1 'self' (while checking arguments for max_pool1d)");
+  throwsWith(() => F.avgPool1d(torch.zeros([1, 2, 8]), [2, 2]), "avg_pool1d() argument 'kernel_size' should contain one int (got 2)");
+  throwsWith(() => F.avgPool2d(x, 2, { divisorOverride: 0 }), "divisor must be not zero");
+  throwsWith(() => F.avgPool3d(torch.zeros([4, 8, 8]), 2), "non-empty 4D or 5D (batch mode) tensor expected for input");
+  throwsWith(() => F.avgPool3d(torch.zeros([1, 2, 2, 8, 8]), 3, { padding: 1 }), "input image (T: 2 H: 8 W: 8) smaller than kernel size (kT: 3 kH: 3 kW: 3)");
+  throwsWith(() => F.maxPool3d(torch.zeros([1, 1, 4, 8, 8]), [2, 2]), "max_pool3d: kernel_size must either be a single int, or a tuple of three ints");
+  throwsWith(() => F.adaptiveAvgPool2d(torch.zeros([1, 1, 2, 8, 8]), 2), "adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got [1, 1, 2, 8, 8]");
+  throwsWith(() => F.adaptiveMaxPool2d(torch.zeros([2, 8]), 2), "adaptive_max_pool2d(): Expected 3D or 4D tensor, but got: [2, 8]");
+  throwsWith(() => F.adaptiveAvgPool2d(torch.zeros([1, 2, 0, 8]), 2), "adaptive_avg_pool2d(): Expected input to have non-zero size for non-batch dimensions, but input has sizes [1, 2, 0, 8] with dimension 2 being empty");
+  throwsWith(() => F.adaptiveAvgPool2d(x, -1), "adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but received {-1, -1}");
+  throwsWith(() => F.adaptiveAvgPool1d(torch.zeros([1, 2, 8]), [2, 2]), "adaptive_avg_pool1d() argument 'output_size' should contain one int (got 2)");
+  throwsWith(() => F.adaptiveMaxPool3d(torch.zeros([8, 8, 8]), 2), "adaptive_max_pool3d(): Expected 4D or 5D tensor, but got: [8, 8, 8]");
+  assert.deepEqual(F.maxPool2d(torch.zeros([0, 2, 8, 8]), 2).shape, [0, 2, 4, 4]); // an empty batch is fine
+});

@@ -177,18 +177,6 @@ export function uniformFill(gen: Generator, out: FloatOut, from = 0, to = 1, dty
 const f64Box = new Float64Array(1);
 const i64Box = new BigInt64Array(f64Box.buffer);
 
-/** Splits a double into high and low halves whose products are exact (Veltkamp). */
-function twoProduct(a: number, b: number): [number, number] {
-  const p = a * b;
-  const SPLIT = 134217729; // 2^27 + 1
-  let t = SPLIT * a;
-  const ah = t - (t - a), al = a - ah;
-  t = SPLIT * b;
-  const bh = t - (t - b), bl = b - bh;
-  const e = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
-  return [p, e];
-}
-
 /** x + y rounded to odd (sticky last bit), as in Boldo & Melquiond's exact FMA emulation. */
 function addRoundOdd(x: number, y: number): number {
   const s = x + y;
@@ -208,7 +196,8 @@ function addRoundOdd(x: number, y: number): number {
  * kernels. Boldo & Melquiond's emulation: exact product, exact sum with c, low parts rounded to odd.
  */
 export function fma64(a: number, b: number, c: number): number {
-  const [ph, pl] = twoProduct(a, b);
+  twoProd(a, b);
+  const ph = dH, pl = dL;
   if (pl === 0 || !Number.isFinite(ph) || !Number.isFinite(c)) return ph + c;
   const th = c + ph;
   const bb = th - c;
@@ -344,8 +333,8 @@ export function normalSample(gen: Generator, mean: number, std: number): number 
   }
   const u1 = gen.randomDouble53();
   const u2 = gen.randomDouble53();
-  // PyTorch 2.x: log1p(-u2); 1.13 wrote log(1 - u2), the same number since 1 - u2 is exact.
-  // glibc's log1p is fdlibm's, which V8's Math.log1p ports too.
+  // PyTorch 2.x takes log1p(-u2) (1.13: log(1 - u2), mathematically equal as 1 - u2 is exact, but glibc's
+  // log and log1p round differently). glibc's log1p is fdlibm's, as is V8's Math.log1p.
   const r = Math.sqrt(-2 * Math.log1p(-u2));
   const theta = 2 * Math.PI * u1;
   const [sinT, cosT] = crSinCos(theta);
@@ -435,9 +424,10 @@ export function normalFill(gen: Generator, out: FloatOut, mean = 0, std = 1, dty
 
 // ---- correctly rounded libm in double ---------------------------------------------------------
 //
-// glibc's log, exp, sin, cos and tan are correctly rounded in all but very rare cases, while V8's
-// Math.log/sin/cos (fdlibm) are off by one ulp in a few percent of cases. The double-precision kernels
-// therefore evaluate these functions in double-double arithmetic (about 104 bits) and round once.
+// glibc's log, exp, sin, cos and tan (what PyTorch's double kernels call) agree with the correctly
+// rounded result for about 99.85% of arguments, V8's Math.log/exp/sin/cos (fdlibm) for 90-97%. So the
+// double-precision kernels evaluate these in double-double arithmetic (about 104 bits) and round once;
+// what remains are glibc's own last-bit misroundings, which cannot be predicted without its tables.
 
 // Result registers of the double-double helpers (avoids allocating a pair per operation).
 let dH = 0, dL = 0;
@@ -496,7 +486,7 @@ function ddDiv(ah: number, al: number, bh: number, bl: number): void {
   ddAdd(s, e, q3, 0);
 }
 
-/** Double-double constants: 1/n! and 1/(2j+1), built by exact-ish double-double division. */
+/** Double-double constant tables (1/n!, 1/(2j+1)), each entry accurate to about 2^-104. */
 function ddTable(len: number, next: (k: number, h: number, l: number) => [number, number]): Float64Array {
   const t = new Float64Array(2 * len);
   let h = 1, l = 0;
@@ -517,7 +507,42 @@ const PIO2_1 = 1.57079632673412561417e+00, PIO2_2 = 6.07710050630396597660e-11;
 const PIO2_3 = 2.02226624871116645580e-21, PIO2_3T = 8.47842766036889956997e-32;
 const INV_PIO2 = 6.36619772367581382433e-01;
 
-/** log(x) correctly rounded (glibc's log is within 0.52 ulp and agrees except in rare cases). */
+/** 2 atanh(s) = log((1 + s) / (1 - s)) for a double-double s, summing terms up to s^(2 terms - 1). */
+function ddAtanh2(sH: number, sL: number, terms: number): void {
+  ddMul(sH, sL, sH, sL);
+  const s2H = dH, s2L = dL;
+  let aH = INV_ODD[2 * (terms - 1)]!, aL = INV_ODD[2 * (terms - 1) + 1]!;
+  for (let j = terms - 2; j >= 0; j--) {
+    ddMul(aH, aL, s2H, s2L);
+    ddAdd(dH, dL, INV_ODD[2 * j]!, INV_ODD[2 * j + 1]!);
+    aH = dH; aL = dL;
+  }
+  ddMul(aH, aL, sH, sL);
+  dH *= 2; dL *= 2;
+}
+
+/** (m - c) / (m + c) as a pair, for doubles m and c within a factor of two (m - c exact). */
+function ddRatio(m: number, c: number): void {
+  const num = m - c;
+  const den = m + c;
+  const bb = den - m;
+  const denL = (m - (den - bb)) + (c - bb);
+  ddDiv(num, 0, den, denL);
+}
+
+/** log(i/64) for i = 45 .. 91 (the table points covering [sqrt(1/2), sqrt(2))), as pairs. */
+const LOG_TABLE = (() => {
+  const t = new Float64Array(2 * 92);
+  for (let i = 45; i <= 91; i++) {
+    // log(c) = 2 atanh((c - 1) / (c + 1)), |s| < 0.18: 24 terms reach 2^-110.
+    ddRatio(i / 64, 1);
+    ddAtanh2(dH, dL, 24);
+    t[2 * i] = dH; t[2 * i + 1] = dL;
+  }
+  return t;
+})();
+
+/** log(x) correctly rounded. */
 export function crLog(x: number): number {
   if (!(x > 0) || x === Infinity) return x === 0 ? -Infinity : x === Infinity ? Infinity : NaN;
   if (x === 1) return 0;
@@ -530,22 +555,13 @@ export function crLog(x: number): number {
   k += expField - 1023;
   m = m * 2 ** -(expField - 1023);
   if (m > Math.SQRT2) { m *= 0.5; k += 1; }
-  // log(m) = 2 atanh(s), s = (m - 1) / (m + 1); m - 1 is exact, m + 1 is kept exactly as a pair.
-  const num = m - 1;
-  const den = m + 1;
-  const denL = (m - (den - 1)); // m + 1 = den + denL exactly (den - 1 is exact)
-  ddDiv(num, 0, den, denL);
-  const sH = dH, sL = dL;
-  ddMul(sH, sL, sH, sL);
-  const s2H = dH, s2L = dL;
-  let aH = INV_ODD[2 * 22]!, aL = INV_ODD[2 * 22 + 1]!;
-  for (let j = 21; j >= 0; j--) {
-    ddMul(aH, aL, s2H, s2L);
-    ddAdd(dH, dL, INV_ODD[2 * j]!, INV_ODD[2 * j + 1]!);
-    aH = dH; aL = dL;
-  }
-  ddMul(aH, aL, sH, sL);
-  const lmH = 2 * dH, lmL = 2 * dL;
+  // log(m) = log(c) + 2 atanh((m - c) / (m + c)) with c = i/64 the nearest table point: |s| < 2^-7.4,
+  // so 8 terms of the series reach 2^-110.
+  const i = Math.round(m * 64);
+  ddRatio(m, i / 64);
+  ddAtanh2(dH, dL, 8);
+  ddAdd(LOG_TABLE[2 * i]!, LOG_TABLE[2 * i + 1]!, dH, dL);
+  const lmH = dH, lmL = dL;
   if (k === 0) return lmH + lmL;
   twoProd(k, LN2_HI);
   const kH = dH, kL = dL + k * LN2_LO;
@@ -594,24 +610,54 @@ function reducePio2(x: number): number {
   return k;
 }
 
-/** sin and cos of r = (rH, rL), |r| <= pi/4, as pairs: [sinH, sinL, cosH, cosL]. */
+/** sin and cos of a pair r by their Taylor series in z = r^2, Horner from the term of r^(2 terms). */
 const sinCosOut = new Float64Array(4);
-function sinCosKernel(rH: number, rL: number): void {
+function sinCosSeries(rH: number, rL: number, terms: number): void {
   ddMul(rH, rL, rH, rL);
-  const zH = dH, zL = dL;
-  // sin r = r * sum (-1)^j z^j / (2j+1)!, cos r = sum (-1)^j z^j / (2j)!, Horner in z.
-  let sH = INV_FACT[2 * 31]!, sL = INV_FACT[2 * 31 + 1]!;
-  let cH = INV_FACT[2 * 30]!, cL = INV_FACT[2 * 30 + 1]!;
-  for (let j = 14; j >= 0; j--) {
-    ddMul(sH, sL, -zH, -zL);
+  const zH = -dH, zL = -dL;
+  // sin r = r * sum (-1)^j z^j / (2j+1)!, cos r = sum (-1)^j z^j / (2j)!.
+  let sH = INV_FACT[2 * (2 * terms - 1)]!, sL = INV_FACT[2 * (2 * terms - 1) + 1]!;
+  let cH = INV_FACT[2 * (2 * terms - 2)]!, cL = INV_FACT[2 * (2 * terms - 2) + 1]!;
+  for (let j = terms - 2; j >= 0; j--) {
+    ddMul(sH, sL, zH, zL);
     ddAdd(dH, dL, INV_FACT[2 * (2 * j + 1)]!, INV_FACT[2 * (2 * j + 1) + 1]!);
     sH = dH; sL = dL;
-    ddMul(cH, cL, -zH, -zL);
+    ddMul(cH, cL, zH, zL);
     ddAdd(dH, dL, INV_FACT[2 * (2 * j)]!, INV_FACT[2 * (2 * j) + 1]!);
     cH = dH; cL = dL;
   }
   ddMul(sH, sL, rH, rL);
   sinCosOut[0] = dH; sinCosOut[1] = dL; sinCosOut[2] = cH; sinCosOut[3] = cL;
+}
+
+/** sin(i/64) and cos(i/64) for i = 0 .. 51 (covering [0, pi/4]), as pairs. */
+const SINCOS_TABLE = (() => {
+  const t = new Float64Array(4 * 52);
+  for (let i = 0; i < 52; i++) {
+    sinCosSeries(i / 64, 0, 16); // |r| < 0.8: terms up to r^31 / 31! reach 2^-110
+    t.set(sinCosOut, 4 * i);
+  }
+  return t;
+})();
+
+/** sin and cos of a reduced pair r, |r| <= pi/4, into sinCosOut: table point i/64 plus a short series. */
+function sinCosKernel(rH: number, rL: number): void {
+  const neg = rH < 0;
+  if (neg) { rH = -rH; rL = -rL; }
+  const i = Math.round(rH * 64);
+  // t = r - i/64 (exact in the high part), |t| <= 2^-7: the series to t^11 and t^10 reach 2^-110.
+  const tH0 = rH - i / 64;
+  const tH = tH0 + rL, tL = rL - (tH - tH0);
+  sinCosSeries(tH, tL, 6);
+  const stH = sinCosOut[0]!, stL = sinCosOut[1]!, ctH = sinCosOut[2]!, ctL = sinCosOut[3]!;
+  const saH = SINCOS_TABLE[4 * i]!, saL = SINCOS_TABLE[4 * i + 1]!, caH = SINCOS_TABLE[4 * i + 2]!, caL = SINCOS_TABLE[4 * i + 3]!;
+  // sin(a + t) = sin a cos t + cos a sin t, cos(a + t) = cos a cos t - sin a sin t.
+  ddMul(saH, saL, ctH, ctL); const p1H = dH, p1L = dL;
+  ddMul(caH, caL, stH, stL); ddAdd(p1H, p1L, dH, dL);
+  const sH = dH, sL = dL;
+  ddMul(caH, caL, ctH, ctL); const p3H = dH, p3L = dL;
+  ddMul(saH, saL, stH, stL); ddAdd(p3H, p3L, -dH, -dL);
+  sinCosOut[0] = neg ? -sH : sH; sinCosOut[1] = neg ? -sL : sL; sinCosOut[2] = dH; sinCosOut[3] = dL;
 }
 
 /** Fills sinCosOut with sin(x) and cos(x) as pairs; false where x is too large for the reduction. */

@@ -22,6 +22,9 @@ import { newStorage, storageBytes } from "./tensor-bytes.js";
 /** Python's own recursion limit: deeper data cannot come from PyTorch, only from a hostile file. */
 const MAX_DEPTH = 1000;
 
+/** Plain dicts made by load: saved back as plain dicts even when they hold only tensors. */
+const LOADED_DICTS = new WeakSet<Map<LoadedValue, LoadedValue>>();
+
 /** What torch.save accepts. */
 export type SaveValue =
   | Tensor | null | undefined | boolean | number | bigint | string | Uint8Array | DType | Device
@@ -112,7 +115,7 @@ class SaveContext {
     }
     if (v instanceof Map) {
       const m = v as ReadonlyMap<SaveValue, SaveValue>;
-      const ordered = v instanceof OrderedDict || isStateDict(m);
+      const ordered = v instanceof OrderedDict || (!LOADED_DICTS.has(v as Map<LoadedValue, LoadedValue>) && isStateDict(m));
       const out = ordered ? new OrderedDict<PicklableValue, PicklableValue>() : new Map<PicklableValue, PicklableValue>();
       this.memo.set(v, out);
       for (const [k, x] of m) out.set(this.convert(k, depth + 1), this.convert(x, depth + 1));
@@ -140,7 +143,7 @@ class SaveContext {
   }
 }
 
-/** A Map of names to tensors: saved as an OrderedDict, as PyTorch's state_dict() is. */
+/** A Map of names to tensors (that load did not make from a plain dict): saved as an OrderedDict, as state_dict() is in PyTorch. */
 function isStateDict(m: ReadonlyMap<SaveValue, SaveValue>): boolean {
   if (m.size === 0) return false;
   for (const [k, v] of m) if (typeof k !== "string" || !(v instanceof Tensor)) return false;
@@ -227,6 +230,7 @@ class LoadContext {
     }
     if (v instanceof Map) {
       const out = v instanceof OrderedDict ? new OrderedDict<LoadedValue, LoadedValue>() : new Map<LoadedValue, LoadedValue>();
+      if (!(out instanceof OrderedDict)) LOADED_DICTS.add(out);
       this.memo.set(v, out);
       for (const [k, x] of v) out.set(this.convert(k, depth + 1), this.convert(x, depth + 1));
       if (v instanceof OrderedDict && v.attributes && out instanceof OrderedDict) {

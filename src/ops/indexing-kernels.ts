@@ -3,10 +3,10 @@
 // read once as numbers, and the reductions scatter/index_add/index_put accumulate with.
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, int64 } from "../core/dtype.js";
+import { type DType, bf16ToF32, bool, f16ToF32, f32ToBf16, f32ToF16, int64 } from "../core/dtype.js";
 import { Storage } from "../core/storage.js";
 import { broadcastStrides, contiguousStrides, numel } from "../core/shape.js";
-import { emptyTensor, toNumbers } from "./engine.js";
+import { binaryMap, emptyTensor, scalarOf, toNumbers, unaryMap } from "./engine.js";
 
 /** One element's value: a number, or a bigint for int64. */
 export type Val = number | bigint;
@@ -218,4 +218,20 @@ export function scalarTypeName(d: DType): string {
     uint8: "Byte", int16: "Short", int32: "Int", int64: "Long", bool: "Bool",
   };
   return names[d.name]!;
+}
+
+// ---- masks (bool tensors; never differentiable) -----------------------------------------------
+
+/** a == b as a bool tensor (broadcasting), without autograd. */
+export function eqMask(a: Tensor, b: Tensor | number): Tensor {
+  const y = b instanceof Tensor ? b : scalarOf(b, a.dtype);
+  return binaryMap(a, y, bool, (p, q) => (p === q ? 1 : 0));
+}
+
+export function notMask(m: Tensor): Tensor {
+  return unaryMap(m, bool, (x) => (x ? 0 : 1));
+}
+
+export function andMask(a: Tensor, b: Tensor): Tensor {
+  return binaryMap(a, b, bool, (p, q) => (p && q ? 1 : 0));
 }

@@ -1,2 +1,820 @@
-// (to be written)
-export {};
+// torch.linalg: factorizations, solvers, decompositions and norms, with PyTorch's argument checks,
+// error messages and backward formulas (derivatives.yaml / FunctionsManual.cpp), batched over
+// leading dims. Kernels: src/backends/js/linalg.ts (float64 internally).
+
+import { Tensor } from "../core/tensor.js";
+import { type DTypeLike, float32, int64, toDType } from "../core/dtype.js";
+import { normalizeDims } from "../core/shape.js";
+import { needsGrad, record, sumToShape } from "../autograd/record.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
+import * as K from "../backends/js/linalg.js";
+import { type Args, bindArgs, checkDims, checkTensor } from "./args.js";
+import { matmul } from "./blas.js";
+import { castTo } from "./conversion.js";
+import { fromArray, toNumbers } from "./engine.js";
+import { planReduce, reduceWith } from "./reduce-engine.js";
+import {
+  type NamedTuple, allocLike, broadcastBatch, checkFloat, checkIsMatrix, checkSameDtype, checkSquare, checkSquareFloat,
+  diagEmbed, identity, matricesOf, namedTuple, tril, triu, wrap, wrapInt32,
+} from "./linalg-engine.js";
+
+export { matmul };
+
+// ---- inverse ---------------------------------------------------------------------------------
+
+/** torch.linalg.inv(A): raises PyTorch's error for a singular matrix. */
+export function inv(A: Tensor): Tensor {
+  checkTensor("linalg.inv", "A", A);
+  const { X, infos } = invForward(A);
+  K.checkLinalgErrors(infos, "linalg.inv", "inv", A.dim() > 2);
+  return X;
+}
+
+/** torch.linalg.inv_ex(A, { checkErrors }): (inverse, info) with LAPACK's info per matrix. */
+export function invEx(A: Tensor, ...args: Args<[], { checkErrors?: boolean }>): NamedTuple<"inverse" | "info"> {
+  checkTensor("linalg.inv_ex", "A", A);
+  const a = bindArgs("linalg.inv_ex", args, [], ["checkErrors"]);
+  const { X, infos } = invForward(A);
+  if (a.checkErrors === true) K.checkLinalgErrors(infos, "linalg.inv_ex", "inv", A.dim() > 2);
+  return namedTuple(["inverse", "info"], [X, wrapInt32(infos, A.shape.slice(0, -2))]);
+}
+
+function invForward(A: Tensor): { X: Tensor; infos: Int32Array } {
+  checkSquareFloat("linalg.inv", A);
+  const M = matricesOf(A);
+  const n = M.rows;
+  const out = allocLike(A.dtype, M.batch * n * n);
+  // PyTorch solves A X = I, factoring Aᵀ when A is row-major contiguous.
+  const infos = K.inv(M.data, n, M.batch, out, A.isContiguous());
+  const X = wrap(out, A.shape, A.dtype);
+  record("LinalgInvExBackward0", [A], X, ([g]) => {
+    const Xt = X.mT;
+    return [matmul(matmul(Xt, g!), Xt).neg()];
+  }, [X]);
+  return { X, infos };
+}
+
+/** The inverse without the singularity check (inf/nan for singular input), differentiable. */
+function invUnchecked(A: Tensor): Tensor {
+  return invForward(A).X;
+}
+
+// ---- determinants ----------------------------------------------------------------------------
+
+/** torch.linalg.det(A). */
+export function det(A: Tensor): Tensor {
+  checkTensor("linalg.det", "A", A);
+  checkSquareFloat("linalg.det", A);
+  const M = matricesOf(A);
+  const out = allocLike(A.dtype, M.batch);
+  K.det(M.data, M.rows, M.batch, out);
+  const D = wrap(out, M.batchShape, A.dtype);
+  return record("LinalgDetBackward0", [A], D, ([g]) => [detBackward(g!, D, A)], [A, D]);
+}
+
+function detBackward(g: Tensor, D: Tensor, A: Tensor): Tensor {
+  const dets = toNumbers(D);
+  if (!isGradEnabled()) {
+    // PyTorch's first-order path: g · det · A^{-T} from a perturbed LU, so exactly 0 for an
+    // exactly singular matrix.
+    const M = matricesOf(A.detach());
+    const n = M.rows;
+    const size = n * n;
+    const out = allocLike(A.dtype, M.batch * size);
+    const x = new Float64Array(size);
+    for (let b = 0; b < M.batch; b++) {
+      const d = dets[b]!;
+      if (d === 0) continue;
+      K.inv(M.data.subarray(b * size, (b + 1) * size), n, 1, x, A.isContiguous());
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[b * size + i * n + j] = d * x[j * n + i]!;
+    }
+    return g.unsqueeze(-1).unsqueeze(-1).mul(wrap(out, A.shape, A.dtype));
+  }
+  // Higher-order gradients: det · A^{-T} in ops; near-singular matrices (|det| < 100 eps) get the
+  // cofactor matrix from the SVD instead (a constant here: no third derivative through it).
+  const eps = A.dtype === float32 ? 2 ** -23 : 2 ** -52;
+  let singular = false;
+  for (let i = 0; i < dets.length; i++) if (Math.abs(dets[i]!) < 100 * eps) singular = true;
+  if (!singular) return g.mul(D).unsqueeze(-1).unsqueeze(-1).mul(invUnchecked(A).mT);
+  return g.unsqueeze(-1).unsqueeze(-1).mul(cofactorMatrix(A));
+}
+
+/** adj(A)ᵀ for each matrix: det · A^{-T} when invertible, else det(U) det(V) U diag(∏_{j≠i} σ_j) Vᵀ. */
+function cofactorMatrix(A: Tensor): Tensor {
+  const M = matricesOf(A.detach());
+  const n = M.rows;
+  const out = allocLike(A.dtype, M.batch * n * n);
+  const size = n * n;
+  for (let b = 0; b < M.batch; b++) {
+    const a = new Float64Array(size);
+    for (let i = 0; i < size; i++) a[i] = M.data[b * size + i]!;
+    const d = new Float64Array(1);
+    K.det(a, n, 1, d);
+    if (d[0] !== 0) {
+      const x = new Float64Array(size);
+      K.inv(a, n, 1, x);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[b * size + i * n + j] = d[0]! * x[j * n + i]!;
+      continue;
+    }
+    const u = new Float64Array(size);
+    const s = new Float64Array(n);
+    const vh = new Float64Array(size);
+    K.svd(a, n, n, 1, false, u, s, vh);
+    const du = new Float64Array(1);
+    const dv = new Float64Array(1);
+    K.det(u, n, 1, du);
+    K.det(vh, n, 1, dv);
+    const sign = du[0]! * dv[0]!;
+    for (let k = 0; k < n; k++) {
+      let c = sign;
+      for (let j = 0; j < n; j++) if (j !== k) c *= s[j]!;
+      if (c === 0) continue;
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[b * size + i * n + j]! += u[i * n + k]! * c * vh[k * n + j]!;
+    }
+  }
+  return wrap(out, A.shape, A.dtype);
+}
+
+/** torch.linalg.slogdet(A): (sign, logabsdet). */
+export function slogdet(A: Tensor): NamedTuple<"sign" | "logabsdet"> {
+  checkTensor("linalg.slogdet", "A", A);
+  const [sign, logabsdet] = slogdetForward("linalg.slogdet", A);
+  return namedTuple(["sign", "logabsdet"], [sign, logabsdet]);
+}
+
+/** The (sign, logabsdet) pair with its backward (the sign has none for real input). */
+export function slogdetForward(api: string, A: Tensor): [Tensor, Tensor] {
+  checkSquareFloat(api, A);
+  const M = matricesOf(A);
+  const s = allocLike(A.dtype, M.batch);
+  const l = allocLike(A.dtype, M.batch);
+  K.slogdet(M.data, M.rows, M.batch, s, l);
+  const sign = wrap(s, M.batchShape, A.dtype);
+  const logabsdet = wrap(l, M.batchShape, A.dtype);
+  record("LinalgSlogdetBackward0", [A], [sign, logabsdet], ([, gl]) => [gl!.unsqueeze(-1).unsqueeze(-1).mul(invUnchecked(A).mT)], [A]);
+  return [sign, logabsdet];
+}
+
+// ---- solve -----------------------------------------------------------------------------------
+
+interface LeftOption { left?: boolean }
+
+/** torch.linalg.solve(A, B, { left }): B a (batch of) matrix, or of vectors when B is A.shape[:-1] or 1-D. */
+export function solve(A: Tensor, B: Tensor, ...args: Args<[], LeftOption>): Tensor {
+  const a = bindArgs("linalg.solve", args, [], ["left"]);
+  const { X, infos } = solveForward(A, B, (a.left as boolean | undefined) ?? true);
+  K.checkLinalgErrors(infos, "torch.linalg.solve", "solve", A.dim() > 2);
+  return X;
+}
+
+/** torch.linalg.solve_ex(A, B, { left, checkErrors }): (result, info). */
+export function solveEx(A: Tensor, B: Tensor, ...args: Args<[], LeftOption & { checkErrors?: boolean }>): NamedTuple<"result" | "info"> {
+  const a = bindArgs("linalg.solve_ex", args, [], ["left", "checkErrors"]);
+  const { X, infos } = solveForward(A, B, (a.left as boolean | undefined) ?? true);
+  if (a.checkErrors === true) K.checkLinalgErrors(infos, "torch.linalg.solve_ex", "solve", A.dim() > 2);
+  return namedTuple(["result", "info"], [X, wrapInt32(infos, A.shape.slice(0, -2))]);
+}
+
+function solveForward(A: Tensor, B: Tensor, left: boolean): { X: Tensor; infos: Int32Array } {
+  const api = "linalg.solve";
+  checkTensor(api, "A", A);
+  checkTensor(api, "B", B);
+  checkSquare(api, A);
+  checkFloat(api, A);
+  checkSameDtype(api, A, B);
+  const as = A.shape;
+  const vector = B.dim() === 1 || (A.dim() - 1 === B.dim() && B.shape.every((v, i) => v === as[i]));
+  const Bm = vector ? B.unsqueeze(left ? -1 : -2) : B;
+  checkSolverShapes(api, A, Bm, left);
+  const M = matricesOf(A);
+  const infos = K.luInfo(M.data, M.rows, M.batch, A.isContiguous());
+  let X = left ? solveLeft(A, Bm) : solveLeft(A.mT, Bm.mT).mT;
+  if (vector) X = X.squeeze(left ? -1 : -2);
+  return { X, infos };
+}
+
+function checkSolverShapes(api: string, A: Tensor, B: Tensor, left: boolean): void {
+  checkIsMatrix(api, B, "B");
+  const a = A.shape;
+  const b = B.shape;
+  const [ar, ac] = [a[a.length - 2]!, a[a.length - 1]!];
+  const [br, bc] = [b[b.length - 2]!, b[b.length - 1]!];
+  if (left ? ar !== br : ac !== bc) {
+    throw new Error(`${api}: Incompatible shapes of A and B for the equation ${left ? "AX = B" : "XA = B"} (${ar}x${ac} and ${br}x${bc})`);
+  }
+}
+
+/** X = A⁻¹ B for matrices B, broadcasting batch dims; no singularity check. */
+function solveLeft(A: Tensor, B: Tensor): Tensor {
+  const [Ab, Bb] = broadcastBatch(A, B);
+  const MA = matricesOf(Ab);
+  const MB = matricesOf(Bb);
+  const n = MA.rows;
+  const k = MB.cols;
+  const out = allocLike(A.dtype, MB.batch * n * k);
+  K.solve(MA.data, MB.data, n, k, MA.batch, out, A.isContiguous());
+  const X = wrap(out, Bb.shape, A.dtype);
+  return record("LinalgSolveExBackward0", [A, B], X, ([g]) => {
+    const gB = solveLeft(A.mT, g!);
+    const gA = matmul(gB, X.mT).neg();
+    return [sumToShape(gA, A.shape), sumToShape(gB, B.shape)];
+  }, [A, X]);
+}
+
+/** torch.linalg.solve_triangular(A, B, { upper, left, unitriangular }). */
+export function solveTriangular(
+  A: Tensor,
+  B: Tensor,
+  ...args: Args<[], { upper?: boolean; left?: boolean; unitriangular?: boolean }>
+): Tensor {
+  const api = "linalg.solve_triangular";
+  checkTensor(api, "A", A);
+  checkTensor(api, "B", B);
+  const a = bindArgs(api, args, [], ["upper", "left", "unitriangular"]);
+  if (typeof a.upper !== "boolean") throw new Error(`${api}() missing 1 required keyword-only argument: 'upper'`);
+  const left = (a.left as boolean | undefined) ?? true;
+  checkFloat(api, A);
+  checkSameDtype(api, A, B);
+  checkSquare(api, A);
+  checkSolverShapes(api, A, B, left);
+  return solveTriangularCore(A, B, a.upper, left, (a.unitriangular as boolean | undefined) ?? false);
+}
+
+function solveTriangularCore(A: Tensor, B: Tensor, upper: boolean, left: boolean, unit: boolean): Tensor {
+  const [Ab, Bb] = broadcastBatch(A, B);
+  const MA = matricesOf(Ab);
+  const MB = matricesOf(Bb);
+  const out = allocLike(A.dtype, MB.batch * MB.rows * MB.cols);
+  K.triangularSolve(MA.data, MB.data, MA.rows, MB.rows, MB.cols, MA.batch, out, { upper, left, unitriangular: unit });
+  const X = wrap(out, Bb.shape, A.dtype);
+  return record("LinalgSolveTriangularBackward0", [A, B], X, ([g]) => {
+    // gB = A^{-T} g (left) or g A^{-T} (right); gA = -gB Xᵀ or -Xᵀ gB, kept on A's triangle.
+    const gB = solveTriangularCore(A.mT, g!, !upper, left, unit);
+    let gA = left ? matmul(gB, X.mT).neg() : matmul(X.mT, gB).neg();
+    gA = upper ? triu(gA, unit ? 1 : 0) : tril(gA, unit ? -1 : 0);
+    return [sumToShape(gA, A.shape), sumToShape(gB, B.shape)];
+  }, [A, X]);
+}
+
+// ---- Cholesky --------------------------------------------------------------------------------
+
+/** torch.linalg.cholesky(A, { upper }): L with A = L Lᵀ (or U with A = Uᵀ U). */
+export function cholesky(A: Tensor, ...args: Args<[], { upper?: boolean }>): Tensor {
+  checkTensor("linalg.cholesky", "A", A);
+  const a = bindArgs("linalg.cholesky", args, [], ["upper"]);
+  const { L, infos } = choleskyForward("linalg.cholesky", A, (a.upper as boolean | undefined) ?? false);
+  K.checkLinalgErrors(infos, "linalg.cholesky", "cholesky", A.dim() > 2);
+  return L;
+}
+
+/** torch.linalg.cholesky_ex(A, { upper, checkErrors }): (L, info). */
+export function choleskyEx(A: Tensor, ...args: Args<[], { upper?: boolean; checkErrors?: boolean }>): NamedTuple<"L" | "info"> {
+  checkTensor("linalg.cholesky_ex", "A", A);
+  const a = bindArgs("linalg.cholesky_ex", args, [], ["upper", "checkErrors"]);
+  const { L, infos } = choleskyForward("linalg.cholesky", A, (a.upper as boolean | undefined) ?? false);
+  if (a.checkErrors === true) K.checkLinalgErrors(infos, "linalg.cholesky_ex", "cholesky", A.dim() > 2);
+  return namedTuple(["L", "info"], [L, wrapInt32(infos, A.shape.slice(0, -2))]);
+}
+
+/** The factor and LAPACK's infos; `api` names the op in argument errors. */
+export function choleskyForward(api: string, A: Tensor, upper: boolean): { L: Tensor; infos: Int32Array } {
+  checkSquareFloat(api, A);
+  const M = matricesOf(A);
+  const n = M.rows;
+  const out = allocLike(A.dtype, M.batch * n * n);
+  const infos = K.cholesky(M.data, n, M.batch, out, upper);
+  const L = wrap(out, A.shape, A.dtype);
+  record("LinalgCholeskyExBackward0", [A], L, ([g]) => [choleskyBackward(g!, L, upper)], [L]);
+  return { L, infos };
+}
+
+function choleskyBackward(gFactor: Tensor, factor: Tensor, upper: boolean): Tensor {
+  // Murray (2016): gA = L^{-T} Φ(Lᵀ gL) L^{-1}, Φ = lower triangle with a halved diagonal, symmetrized.
+  const L = upper ? factor.mT : factor;
+  const gL = upper ? gFactor.mT : gFactor;
+  let gA = tril(matmul(L.mT, gL));
+  gA = gA.add(tril(gA, -1).mT).mul(0.5);
+  gA = solveTriangularCore(L.mT, gA, true, true, false);
+  return solveTriangularCore(L, gA, false, false, false);
+}
+
+// ---- QR --------------------------------------------------------------------------------------
+
+export type QrMode = "reduced" | "complete" | "r";
+
+/** torch.linalg.qr(A, mode = "reduced"): (Q, R); mode "r" gives an empty Q. */
+export function qr(A: Tensor, ...args: Args<[mode?: QrMode], { mode?: QrMode }>): NamedTuple<"Q" | "R"> {
+  const api = "linalg.qr";
+  checkTensor(api, "A", A);
+  const a = bindArgs(api, args, ["mode"]);
+  const mode = (a.mode as QrMode | undefined) ?? "reduced";
+  if (mode !== "reduced" && mode !== "complete" && mode !== "r") {
+    throw new Error(`qr received unrecognized mode '${String(mode)}' but expected one of 'reduced' (default), 'r', or 'complete'`);
+  }
+  checkIsMatrix(api, A);
+  checkFloat(api, A);
+  const M = matricesOf(A);
+  const m = M.rows;
+  const n = M.cols;
+  const shapes = K.qrShapes(m, n, mode);
+  const qData = mode === "r" ? null : allocLike(A.dtype, M.batch * shapes.q[0]! * shapes.q[1]!);
+  const rData = allocLike(A.dtype, M.batch * shapes.r[0] * shapes.r[1]);
+  K.qr(M.data, m, n, M.batch, mode, qData, rData);
+  const Q = qData ? wrap(qData, [...M.batchShape, ...shapes.q], A.dtype) : wrap(allocLike(A.dtype, 0), [0], A.dtype);
+  const R = wrap(rData, [...M.batchShape, ...shapes.r], A.dtype);
+  record("LinalgQrBackward0", [A], [Q, R], ([gQ, gR]) => [qrBackward(gQ!, gR!, Q, R, mode, m, n)], [Q, R]);
+  return namedTuple(["Q", "R"], [Q, R]);
+}
+
+function qrBackward(gQ: Tensor, gR: Tensor, Q: Tensor, R: Tensor, mode: QrMode, m: number, n: number): Tensor {
+  if (mode === "r") {
+    throw new Error("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please use linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr.");
+  }
+  if (mode === "complete" && m > n) throw new Error("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.");
+  if (m >= n) return qrBackwardTall(gQ, gR, Q, R);
+  // A = [X | Y] with X m×m: X = Q U, Y = Q V where R = [U | V].
+  const U = R.narrow(-1, 0, m);
+  const V = R.narrow(-1, m, n - m);
+  const gU = gR.narrow(-1, 0, m);
+  const gV = gR.narrow(-1, m, n - m);
+  const Y = matmul(Q, V);
+  const gX = qrBackwardTall(gQ.add(matmul(Y, gV.mT)), gU, Q, U);
+  const gY = matmul(Q, gV);
+  // [gX | gY] through selection matrices (differentiable, no concatenation needed).
+  const left = allocLike(Q.dtype, m * n);
+  const right = allocLike(Q.dtype, (n - m) * n);
+  for (let i = 0; i < m; i++) left[i * n + i] = 1;
+  for (let i = 0; i < n - m; i++) right[i * n + m + i] = 1;
+  return matmul(gX, wrap(left, [m, n], Q.dtype)).add(matmul(gY, wrap(right, [n - m, n], Q.dtype)));
+}
+
+/** m >= n: gA = (gQ + Q copyltu(M)) R^{-T}, M = R gRᵀ - gQᵀ Q, copyltu(M) = tril(M) + tril(M, -1)ᵀ. */
+function qrBackwardTall(gQ: Tensor, gR: Tensor, Q: Tensor, R: Tensor): Tensor {
+  const M = matmul(R, gR.mT).sub(matmul(gQ.mT, Q));
+  const sym = tril(M).add(tril(M, -1).mT);
+  const B = gQ.add(matmul(Q, sym));
+  return solveTriangularCore(R.mT, B, false, false, false);
+}
+
+// ---- symmetric eigendecomposition ------------------------------------------------------------
+
+type Uplo = "L" | "U";
+
+function uploOf(v: unknown): Uplo {
+  const s = typeof v === "string" ? v : String(v);
+  const u = s.toUpperCase();
+  if (s.length !== 1 || (u !== "L" && u !== "U")) throw new Error(`Expected UPLO argument to be 'L' or 'U', but got ${s}`);
+  return u;
+}
+
+function eighForward(api: string, A: Tensor, uplo: Uplo, wantVectors: boolean): { L: Tensor; V: Tensor | null } {
+  checkSquare(api, A);
+  checkFloat(api, A);
+  const M = matricesOf(A);
+  const n = M.rows;
+  const w = allocLike(A.dtype, M.batch * n);
+  const v = wantVectors ? allocLike(A.dtype, M.batch * n * n) : null;
+  const infos = K.eigh(M.data, n, M.batch, w, v, uplo);
+  K.checkLinalgErrors(infos, api, "eigh", A.dim() > 2);
+  return { L: wrap(w, [...M.batchShape, n], A.dtype), V: v ? wrap(v, A.shape, A.dtype) : null };
+}
+
+/**
+ * torch.linalg.eigh(A, UPLO = "L"): (eigenvalues ascending, eigenvectors as columns). Only the
+ * UPLO triangle is read. Eigenvector signs follow LAPACK's syevd (see backends/js/linalg-eigh.ts).
+ */
+export function eigh(A: Tensor, ...args: Args<[UPLO?: Uplo], { UPLO?: Uplo }>): NamedTuple<"eigenvalues" | "eigenvectors"> {
+  checkTensor("linalg.eigh", "A", A);
+  const a = bindArgs("linalg.eigh", args, ["UPLO"]);
+  const uplo = uploOf(a.UPLO ?? "L");
+  const { L, V } = eighForward("linalg.eigh", A, uplo, true);
+  const vectors = V as Tensor;
+  record("LinalgEighBackward0", [A], [L, vectors], ([gL, gV]) => [eighBackward(gL!, gV!, L, vectors)], [L, vectors]);
+  return namedTuple(["eigenvalues", "eigenvectors"], [L, vectors]);
+}
+
+/** torch.linalg.eigvalsh(A, UPLO = "L"): the eigenvalues, ascending. */
+export function eigvalsh(A: Tensor, ...args: Args<[UPLO?: Uplo], { UPLO?: Uplo }>): Tensor {
+  checkTensor("linalg.eigvalsh", "A", A);
+  const a = bindArgs("linalg.eigvalsh", args, ["UPLO"]);
+  const uplo = uploOf(a.UPLO ?? "L");
+  const grad = needsGrad(A);
+  const { L, V } = eighForward("linalg.eigh", A, uplo, grad);
+  if (!grad || !V) return L;
+  return record("LinalgEighBackward0", [A], L, ([gL]) => [matmul(V.mul(gL!.unsqueeze(-2)), V.mT)], [V]);
+}
+
+function isAllZero(t: Tensor): boolean {
+  const v = toNumbers(t);
+  for (let i = 0; i < v.length; i++) if (v[i] !== 0) return false;
+  return true;
+}
+
+/** gA = V (diag(gL) + skew(Vᵀ gV) / E) Vᵀ, E_ij = λ_j - λ_i. */
+function eighBackward(gL: Tensor, gV: Tensor, L: Tensor, V: Tensor): Tensor {
+  const n = L.shape[L.dim() - 1]!;
+  let inner = diagEmbed(gL);
+  if (!isAllZero(gV)) {
+    const VtgV = matmul(V.mT, gV);
+    const skew = VtgV.sub(VtgV.mT).mul(0.5);
+    const gaps = L.unsqueeze(-2).sub(L.unsqueeze(-1)).add(identity(n, L.dtype));
+    inner = inner.add(skew.div(gaps));
+  }
+  return matmul(matmul(V, inner), V.mT);
+}
+
+// ---- SVD -------------------------------------------------------------------------------------
+
+function checkDriver(driver: unknown): void {
+  if (driver !== undefined && driver !== null) {
+    throw new Error("torch.linalg.svd: keyword argument `driver=` is only supported on CUDA inputs with cuSOLVER backend.");
+  }
+}
+
+function svdForward(A: Tensor, full: boolean): [Tensor, Tensor, Tensor] {
+  const api = "linalg.svd";
+  checkIsMatrix(api, A);
+  checkFloat(api, A);
+  const M = matricesOf(A);
+  const m = M.rows;
+  const n = M.cols;
+  const sh = K.svdShapes(m, n, full);
+  const u = allocLike(A.dtype, M.batch * sh.u[0] * sh.u[1]);
+  const s = allocLike(A.dtype, M.batch * sh.s);
+  const vh = allocLike(A.dtype, M.batch * sh.vh[0] * sh.vh[1]);
+  K.svd(M.data, m, n, M.batch, full, u, s, vh);
+  return [
+    wrap(u, [...M.batchShape, ...sh.u], A.dtype),
+    wrap(s, [...M.batchShape, sh.s], A.dtype),
+    wrap(vh, [...M.batchShape, ...sh.vh], A.dtype),
+  ];
+}
+
+/**
+ * torch.linalg.svd(A, fullMatrices = true): (U, S, Vh), S descending. Signs: each column of U
+ * has its largest-magnitude entry positive (LAPACK's gesdd signs are not reproduced).
+ */
+export function svd(A: Tensor, ...args: Args<[fullMatrices?: boolean], { fullMatrices?: boolean; driver?: string | null }>): NamedTuple<"U" | "S" | "Vh"> {
+  checkTensor("linalg.svd", "A", A);
+  const a = bindArgs("linalg.svd", args, ["fullMatrices"], ["driver"]);
+  checkDriver(a.driver);
+  const full = (a.fullMatrices as boolean | undefined) ?? true;
+  const [U, S, Vh] = svdForward(A, full);
+  const s = A.shape;
+  const m = s[s.length - 2]!;
+  const n = s[s.length - 1]!;
+  record("LinalgSvdBackward0", [A], [U, S, Vh], ([gU, gS, gVh]) => [svdBackward(gU!, gS!, gVh!, U, S, Vh, full, m, n)], [U, S, Vh]);
+  return namedTuple(["U", "S", "Vh"], [U, S, Vh]);
+}
+
+/** torch.linalg.svdvals(A): the singular values, descending. */
+export function svdvals(A: Tensor, ...args: Args<[], { driver?: string | null }>): Tensor {
+  checkTensor("linalg.svdvals", "A", A);
+  const a = bindArgs("linalg.svdvals", args, [], ["driver"]);
+  checkDriver(a.driver);
+  if (!needsGrad(A)) {
+    const api = "linalg.svd";
+    checkIsMatrix(api, A);
+    checkFloat(api, A);
+    const M = matricesOf(A);
+    const k = Math.min(M.rows, M.cols);
+    const s = allocLike(A.dtype, M.batch * k);
+    K.svdvals(M.data, M.rows, M.cols, M.batch, s);
+    return wrap(s, [...M.batchShape, k], A.dtype);
+  }
+  const [U, S, Vh] = svdForward(A.detach(), false);
+  const s = A.shape;
+  const m = s[s.length - 2]!;
+  const n = s[s.length - 1]!;
+  return record("LinalgSvdBackward0", [A], S, ([gS]) => [svdBackward(null, gS!, null, U, S, Vh, false, m, n)], [U, Vh]);
+}
+
+function svdBackward(
+  gU0: Tensor | null, gS: Tensor, gVh0: Tensor | null,
+  U0: Tensor, S: Tensor, Vh0: Tensor, full: boolean, m: number, n: number,
+): Tensor {
+  const k = Math.min(m, n);
+  let U = U0;
+  let Vh = Vh0;
+  let gU = gU0 && !isAllZero(gU0) ? gU0 : null;
+  let gVh = gVh0 && !isAllZero(gVh0) ? gVh0 : null;
+  if (full) {
+    U = U.narrow(-1, 0, k);
+    Vh = Vh.narrow(-2, 0, k);
+    if (gU) gU = gU.narrow(-1, 0, k);
+    if (gVh) gVh = gVh.narrow(-2, 0, k);
+  }
+  if (!gU && !gVh) return m >= n ? matmul(U, gS.unsqueeze(-1).mul(Vh)) : matmul(U.mul(gS.unsqueeze(-2)), Vh);
+  const skew = (X: Tensor) => X.sub(X.mT);
+  const S2 = S.mul(S);
+  // E_ij = σ_j² - σ_i², with ones on the diagonal.
+  const E = S2.unsqueeze(-2).sub(S2.unsqueeze(-1)).add(identity(k, S.dtype));
+  let inner: Tensor;
+  if (gU && gVh) {
+    inner = skew(matmul(U.mT, gU)).mul(S.unsqueeze(-2)).add(S.unsqueeze(-1).mul(skew(matmul(Vh, gVh.mT)))).div(E);
+  } else if (gU) {
+    inner = skew(matmul(U.mT, gU)).mul(S.unsqueeze(-2).div(E));
+  } else {
+    inner = S.unsqueeze(-1).mul(skew(matmul(Vh, (gVh as Tensor).mT)).div(E));
+  }
+  inner = inner.add(diagEmbed(gS));
+  if (m > n && gU) {
+    // gA = [U inner + (I - U Uᵀ) gU S⁻¹] Vh
+    let gA = matmul(U, inner);
+    const gUSinv = gU.div(S.unsqueeze(-2));
+    gA = gA.add(gUSinv).sub(matmul(U, matmul(U.mT, gUSinv)));
+    return matmul(gA, Vh);
+  }
+  if (m < n && gVh) {
+    // gA = U [inner Vh + S⁻¹ gVh (I - Vᵀ V)]
+    let gA = matmul(inner, Vh);
+    const SinvgVh = gVh.div(S.unsqueeze(-1));
+    gA = gA.add(SinvgVh).sub(matmul(matmul(SinvgVh, Vh.mT), Vh));
+    return matmul(U, gA);
+  }
+  return matmul(matmul(U, inner), Vh);
+}
+
+// ---- pseudo-inverse and rank -----------------------------------------------------------------
+
+interface TolOptions { atol?: number | null; rtol?: number | null; hermitian?: boolean }
+
+function tolerances(A: Tensor, atol: number | null | undefined, rtol: number | null | undefined): [number, number] {
+  const s = A.shape;
+  const eps = A.dtype === float32 ? 2 ** -23 : 2 ** -52;
+  const a = atol ?? 0;
+  // PyTorch: rtol defaults to eps · max(m, n) unless atol is given (> 0).
+  const r = rtol ?? (atol !== null && atol !== undefined && atol > 0 ? 0 : eps * Math.max(s[s.length - 2]!, s[s.length - 1]!));
+  return [a, r];
+}
+
+/** The lower triangle mirrored (hermitian=True reads only that triangle, as PyTorch's eigh path). */
+function symmetrizeLower(A: Tensor): Tensor {
+  return tril(A).add(tril(A, -1).mT);
+}
+
+/** torch.linalg.pinv(A, { atol, rtol, hermitian }) (also the legacy rcond: pinv(A, rcond)). */
+export function pinv(A: Tensor, ...args: Args<[rcond?: number | null, hermitian?: boolean], TolOptions & { rcond?: number | null }>): Tensor {
+  const api = "linalg.pinv";
+  checkTensor(api, "A", A);
+  const a = bindArgs(api, args, ["rcond", "hermitian"], ["atol", "rtol"]);
+  checkIsMatrix(api, A);
+  checkFloat(api, A);
+  const rtolArg = (a.rtol as number | null | undefined) ?? (a.rcond as number | null | undefined);
+  const [atol, rtol] = tolerances(A, a.atol as number | null | undefined, rtolArg);
+  const hermitian = (a.hermitian as boolean | undefined) ?? false;
+  const src = hermitian ? symmetrizeLower(A.detach()) : A;
+  const M = matricesOf(src);
+  const out = allocLike(A.dtype, M.batch * M.rows * M.cols);
+  K.pinv(M.data, M.rows, M.cols, M.batch, atol, rtol, out);
+  const s = A.shape;
+  const P = wrap(out, [...s.slice(0, -2), s[s.length - 1]!, s[s.length - 2]!], A.dtype);
+  return record("LinalgPinvBackward0", [A], P, ([g]) => [pinvBackward(g!, P, A)], [A, P]);
+}
+
+function pinvBackward(grad: Tensor, pinvA: Tensor, A: Tensor): Tensor {
+  const s = A.shape;
+  const m = s[s.length - 2]!;
+  const n = s[s.length - 1]!;
+  const pinvAh = pinvA.mT;
+  const gradh = grad.mT;
+  if (m <= n) {
+    const K1 = matmul(gradh, pinvA);
+    const KpinvAh = matmul(K1, pinvAh);
+    return matmul(pinvA, K1).mT.neg().add(KpinvAh).sub(matmul(matmul(A, pinvA), KpinvAh))
+      .add(matmul(matmul(pinvAh, pinvA), gradh.sub(matmul(K1, A))));
+  }
+  const K1 = matmul(pinvA, gradh);
+  const pinvAhK = matmul(pinvAh, K1);
+  return matmul(K1, pinvA).mT.neg().add(matmul(matmul(gradh.sub(matmul(A, K1)), pinvA), pinvAh))
+    .add(pinvAhK).sub(matmul(matmul(pinvAhK, pinvA), A));
+}
+
+/** torch.linalg.matrix_rank(A, { atol, rtol, hermitian }): int64 counts of singular values above tolerance. */
+export function matrixRank(A: Tensor, ...args: Args<[tol?: number | null, hermitian?: boolean], TolOptions & { tol?: number | null }>): Tensor {
+  const api = "linalg.matrix_rank";
+  checkTensor(api, "A", A);
+  const a = bindArgs(api, args, ["tol", "hermitian"], ["atol", "rtol"]);
+  checkIsMatrix(api, A);
+  checkFloat(api, A);
+  const atolArg = (a.atol as number | null | undefined) ?? (a.tol as number | null | undefined);
+  const [atol, rtol] = tolerances(A, atolArg, a.rtol as number | null | undefined);
+  const src = (a.hermitian as boolean | undefined) ? symmetrizeLower(A.detach()) : A;
+  const M = matricesOf(src);
+  const out = new BigInt64Array(M.batch);
+  K.matrixRank(M.data, M.rows, M.cols, M.batch, atol, rtol, out);
+  return fromArray(out, M.batchShape, int64);
+}
+
+// ---- norms -----------------------------------------------------------------------------------
+
+type Ord = number | "inf" | "-inf";
+type NormDims = number | number[] | null;
+interface NormOptions { dtype?: DTypeLike | null }
+
+function ordValue(api: string, ord: unknown): number {
+  if (typeof ord === "number") return ord;
+  if (ord === "inf") return Infinity;
+  if (ord === "-inf") return -Infinity;
+  throw new Error(`${api}(): argument 'ord' must be Number, not ${typeof ord}`);
+}
+
+function withDtype(api: string, x: Tensor, dtype: unknown): Tensor {
+  if (dtype === undefined || dtype === null) {
+    if (!x.dtype.isFloatingPoint) {
+      throw new Error(`${api}: Expected a floating point or complex tensor as input. Got ${scalarName(x)}`);
+    }
+    return x;
+  }
+  const d = toDType(dtype as DTypeLike);
+  if (!x.dtype.isFloatingPoint) throw new Error(`${api}: Expected a floating point or complex tensor as input. Got ${scalarName(x)}`);
+  if (!d.isFloatingPoint) throw new Error(`${api}: dtype should be floating point or complex. Got ${scalarName(castTo(x.detach(), d))}`);
+  return castTo(x, d);
+}
+
+function scalarName(x: Tensor): string {
+  const names: Record<string, string> = {
+    float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int8: "Char", uint8: "Byte",
+    int16: "Short", int32: "Int", int64: "Long", bool: "Bool",
+  };
+  return names[x.dtype.name] ?? x.dtype.name;
+}
+
+function normKernel(p: number): (d: ArrayLike<number>, s: number, len: number) => number {
+  if (p === 2) {
+    return (d, s, len) => {
+      // Scaled sum of squares: no overflow for huge entries, no underflow for tiny ones.
+      let scale = 0;
+      let ssq = 1;
+      for (let i = s; i < s + len; i++) {
+        const v = Math.abs(d[i]!);
+        if (v === 0) continue;
+        if (Number.isNaN(v)) return NaN;
+        if (v === Infinity) return Infinity;
+        if (scale < v) {
+          ssq = 1 + ssq * (scale / v) * (scale / v);
+          scale = v;
+        } else ssq += (v / scale) * (v / scale);
+      }
+      return scale * Math.sqrt(ssq);
+    };
+  }
+  if (p === Infinity || p === -Infinity) {
+    return (d, s, len) => {
+      let acc = p > 0 ? 0 : Infinity;
+      for (let i = s; i < s + len; i++) {
+        const v = Math.abs(d[i]!);
+        if (Number.isNaN(v)) return NaN;
+        acc = p > 0 ? Math.max(acc, v) : Math.min(acc, v);
+      }
+      return acc;
+    };
+  }
+  if (p === 0) {
+    return (d, s, len) => {
+      let c = 0;
+      for (let i = s; i < s + len; i++) if (d[i] !== 0) c += Number.isNaN(d[i]!) ? NaN : 1;
+      return c;
+    };
+  }
+  if (p === 1) {
+    return (d, s, len) => {
+      let acc = 0;
+      for (let i = s; i < s + len; i++) acc += Math.abs(d[i]!);
+      return acc;
+    };
+  }
+  return (d, s, len) => {
+    let acc = 0;
+    for (let i = s; i < s + len; i++) acc += Math.abs(d[i]!) ** p;
+    return acc ** (1 / p);
+  };
+}
+
+/** torch.linalg.vector_norm(x, ord = 2, dim = null, keepdim = false, { dtype }). */
+export function vectorNorm(
+  x: Tensor,
+  ...args: Args<[ord?: Ord, dim?: NormDims, keepdim?: boolean], { ord?: Ord; dim?: NormDims; keepdim?: boolean } & NormOptions>
+): Tensor {
+  const api = "linalg.vector_norm";
+  checkTensor(api, "x", x);
+  const a = bindArgs(api, args, ["ord", "dim", "keepdim"], ["dtype"]);
+  const p = ordValue(api, a.ord ?? 2);
+  const dims = checkDims(api, "dim", a.dim);
+  const keepdim = (a.keepdim as boolean | undefined) ?? false;
+  const input = withDtype(api, x, a.dtype);
+  const plan = planReduce(api, input, dims, keepdim);
+  if (p < 0 || p === Infinity) {
+    const s = input.shape;
+    for (const d of plan.dims) {
+      if (s[d] === 0) {
+        throw new Error(`${api} cannot compute the ${p === Infinity ? "inf" : p === -Infinity ? "-inf" : String(p)} norm on an empty tensor because the operation does not have an identity`);
+      }
+    }
+  }
+  const out = reduceWith(input, plan, input.dtype, normKernel(p));
+  return record("LinalgVectorNormBackward0", [input], out, ([g]) => [vectorNormBackward(g!, input, out, p, plan.dims, keepdim)], [input, out]);
+}
+
+function vectorNormBackward(grad: Tensor, x: Tensor, norm: Tensor, p: number, dims: readonly number[], keepdim: boolean): Tensor {
+  let g = grad;
+  let nrm = norm;
+  if (!keepdim && x.dim() > 0) {
+    const shape = x.shape.map((s, i) => (dims.includes(i) ? 1 : s));
+    g = g.reshape(shape);
+    nrm = nrm.reshape(shape);
+  }
+  if (p === 0) return x.mul(0);
+  if (p === 1) return x.sign().mul(g);
+  if (p === 2) return x.mul(g.div(nrm).where(nrm.ne(0), 0));
+  if (p === Infinity || p === -Infinity) {
+    const absx = x.abs();
+    const mask = absx.eq(nrm).logicalOr(absx.isnan()).to(x.dtype);
+    const count = mask.sum(dims as number[], true);
+    return x.sign().mul(g.div(count).mul(mask));
+  }
+  if (p < 1) {
+    const scaled = x.sign().mul(x.abs().pow(p - 1).where(x.ne(0), 0));
+    return scaled.mul(g).mul(nrm.pow(1 - p));
+  }
+  const scale = g.div(nrm.pow(p - 1)).where(nrm.ne(0), 0);
+  const scaled = p < 2 ? x.sign().mul(x.abs().pow(p - 1)) : x.mul(x.abs().pow(p - 2));
+  return scaled.mul(scale);
+}
+
+/** torch.linalg.matrix_norm(A, ord = "fro", dim = [-2, -1], keepdim = false, { dtype }). */
+export function matrixNorm(
+  A: Tensor,
+  ...args: Args<[ord?: Ord | "fro" | "nuc", dim?: number[], keepdim?: boolean], { ord?: Ord | "fro" | "nuc"; dim?: number[]; keepdim?: boolean } & NormOptions>
+): Tensor {
+  const api = "linalg.matrix_norm";
+  checkTensor(api, "A", A);
+  const a = bindArgs(api, args, ["ord", "dim", "keepdim"], ["dtype"]);
+  const ord = (a.ord as Ord | "fro" | "nuc" | undefined) ?? "fro";
+  const dim = checkDims(api, "dim", a.dim ?? [-2, -1]) as number[];
+  const keepdim = (a.keepdim as boolean | undefined) ?? false;
+  return matrixNormImpl(api, A, ord, dim, keepdim, a.dtype as DTypeLike | null | undefined);
+}
+
+function matrixNormImpl(api: string, A: Tensor, ord: Ord | "fro" | "nuc", dim: number[], keepdim: boolean, dtype: DTypeLike | null | undefined): Tensor {
+  checkIsMatrix(api, A);
+  if (dim.length !== 2) throw new Error(`${api}: dim must be a 2-tuple. Got ${dim.join(" ")}`);
+  const [d0, d1] = normalizeDims(dim, A.dim(), api) as [number, number];
+  if (d0 === d1) throw new Error(`${api}: dims must be different. Got (${dim.join(", ")})`);
+  if (ord === "fro") return vectorNorm(A, 2, [d0, d1], keepdim, { dtype: dtype ?? null });
+  if (ord === "nuc" || ord === 2 || ord === -2) {
+    const x = withDtype(api, A, dtype);
+    const s = svdvals(x.movedim([d0, d1], [-2, -1]));
+    const k = s.shape[s.dim() - 1]!;
+    let r: Tensor;
+    if (ord === "nuc") r = s.sum(-1);
+    else {
+      if (k === 0) throw new Error(`${api}: The input tensor A must have at least one singular value.`);
+      r = s.select(-1, ord === 2 ? 0 : k - 1);
+    }
+    if (keepdim) r = r.reshape(A.shape.map((v, i) => (i === d0 || i === d1 ? 1 : v)));
+    return r;
+  }
+  if (typeof ord === "string" && ord !== "inf" && ord !== "-inf") throw new Error(`${api}: Order ${ord} not supported.`);
+  const p = ordValue(api, ord);
+  if (Math.abs(p) !== 1 && Math.abs(p) !== Infinity) throw new Error(`${api}: Order ${p} not supported.`);
+  // ±1: max/min over columns of the absolute column sums; ±inf: over rows of the row sums.
+  let sumDim = d0;
+  let pickDim = d1;
+  if (Math.abs(p) === Infinity) [sumDim, pickDim] = [d1, d0];
+  if (!keepdim && sumDim < pickDim) pickDim--;
+  const sums = vectorNorm(A, 1, sumDim, keepdim, { dtype: dtype ?? null });
+  return vectorNorm(sums, p > 0 ? Infinity : -Infinity, pickDim, keepdim);
+}
+
+/** torch.linalg.norm(A, ord = null, dim = null, keepdim = false, { dtype }). */
+export function norm(
+  A: Tensor,
+  ...args: Args<[ord?: Ord | "fro" | "nuc" | null, dim?: NormDims, keepdim?: boolean], { ord?: Ord | "fro" | "nuc" | null; dim?: NormDims; keepdim?: boolean } & NormOptions>
+): Tensor {
+  const api = "linalg.norm";
+  checkTensor(api, "A", A);
+  const a = bindArgs(api, args, ["ord", "dim", "keepdim"], ["dtype"]);
+  const ord = a.ord as Ord | "fro" | "nuc" | null | undefined;
+  const dim = checkDims(api, "dim", a.dim);
+  const keepdim = (a.keepdim as boolean | undefined) ?? false;
+  const dtype = (a.dtype as DTypeLike | null | undefined) ?? null;
+  if (dim !== null) {
+    if (dim.length !== 1 && dim.length !== 2) throw new Error(`${api}: If dim is specified, it must be of length 1 or 2. Got [${dim.join(", ")}]`);
+  } else if (ord !== null && ord !== undefined && A.dim() !== 1 && A.dim() !== 2) {
+    throw new Error(`${api}: If dim is not specified but ord is, the input must be 1D or 2D. Got ${A.dim()}D.`);
+  }
+  const isMatrixOrd = ord === "fro" || ord === "nuc";
+  if (ord !== null && ord !== undefined && ((dim !== null && dim.length === 2) || (dim === null && A.dim() === 2) || isMatrixOrd)) {
+    return matrixNormImpl("linalg.matrix_norm", A, ord, dim ?? [0, 1], keepdim, dtype);
+  }
+  return vectorNorm(A, ord ?? 2, dim, keepdim, { dtype });
+}
+
+/** torch.linalg.cross(input, other, dim = -1): torch.cross with the last dim as default. */
+export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number], { dim?: number }>): Tensor {
+  checkTensor("linalg.cross", "input", input);
+  checkTensor("linalg.cross", "other", other);
+  const a = bindArgs("linalg.cross", args, ["dim"]);
+  return input.cross(other, (a.dim as number | undefined) ?? -1);
+}

@@ -192,6 +192,11 @@ export function affineGridLinspace(steps: number, alignCorners: boolean): Float6
   return out;
 }
 
+/** affine_grid's base grid, row-major (H*W, 3) of (x, y, 1) or (D*H*W, 4) of (x, y, z, 1). */
+export function affineGridBase(size: readonly number[], alignCorners: boolean): Float64Array {
+  return baseGrid(size, alignCorners).base;
+}
+
 /** The base grid's rows: (x, y, 1) for 4-d sizes, (x, y, z, 1) for 5-d, in output order. */
 function baseGrid(size: readonly number[], alignCorners: boolean): { rows: number; cols: number; base: Float64Array } {
   if (size.length !== 4 && size.length !== 5) throw new Error(`affine_grid kernels: expected a 4-d or 5-d size, got [${size.join(", ")}]`);

@@ -246,6 +246,20 @@ export function solve(
 }
 
 /**
+ * LAPACK's getrf info for each matrix, factoring as `inv`/`solve` do (see `factorForSolve`):
+ * 0, or the 1-based index of the first zero pivot. Lets an op report singular inputs by their
+ * own batch index before solving broadcast copies.
+ */
+export function luInfo(a: FloatArray, n: number, batch: number, factorTransposed = true): Int32Array {
+  assertDims("lu_factor", { n, batch });
+  assertLength("lu_factor", "A", a, batch * n * n);
+  const infos = new Int32Array(batch);
+  const piv = new Int32Array(n);
+  for (let b = 0; b < batch; b++) infos[b] = factorForSolve(loadMatrix(a, b, n, n), n, piv, factorTransposed);
+  return infos;
+}
+
+/**
  * Solves with a packed LU and 1-based pivots from `luFactor` (torch.linalg.lu_solve with
  * left = true): A X = B, or Aᴴ X = B (= Aᵀ X = B here) when `adjoint`.
  */

@@ -1,0 +1,249 @@
+// Python's x[...] and x[...] = v (torch.Tensor.__getitem__ / __setitem__) as x.get(...) and
+// x.set([...], v). Integers, slices, "...", null and Python bools are applied first as views
+// (select / slice / unsqueeze); the index tensors that remain go to advanced indexing.
+
+import { Tensor, type NestedArray } from "../core/tensor.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
+import { record, sumToShape } from "../autograd/record.js";
+import { shapeStr } from "../core/shape.js";
+import { tensor } from "./creation.js";
+import { copyInto, scalarOf } from "./engine.js";
+import { makeView, select, slice, unsqueeze } from "./view.js";
+import { applyInPlace } from "./inplace.js";
+import { indexWith, planAdvanced, putPlanned, valuesForPut } from "./indexing-advanced.js";
+import { contiguousCopy, expandableTo, int64Tensor } from "./indexing-kernels.js";
+
+/** One entry of x.get(...): what Python accepts inside x[...], through API.md's translation rule. */
+export type Index = number | bigint | boolean | string | null | Tensor | NestedArray<number | bigint | boolean>[];
+
+type Item =
+  | { k: "int"; v: number }
+  | { k: "slice"; start: number | null; stop: number | null; step: number }
+  | { k: "ellipsis" }
+  | { k: "none" }
+  | { k: "bool"; v: boolean }
+  | { k: "tensor"; t: Tensor };
+
+const SLICE = /^\s*([+-]?\d+)?\s*:\s*([+-]?\d+)?\s*(?::\s*([+-]?\d+)?\s*)?$/;
+const VALID = "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices";
+
+function parseItem(v: unknown): Item {
+  if (typeof v === "number") {
+    if (!Number.isInteger(v)) throw new Error(`${VALID} (got float)`);
+    return { k: "int", v };
+  }
+  if (typeof v === "bigint") return { k: "int", v: Number(v) };
+  if (typeof v === "boolean") return { k: "bool", v };
+  if (v === null) return { k: "none" };
+  if (v instanceof Tensor) return { k: "tensor", t: v };
+  if (typeof v === "string") {
+    if (v.trim() === "...") return { k: "ellipsis" };
+    const m = SLICE.exec(v);
+    if (!m) throw new Error(`${VALID} (got the string "${v}"; a slice is written "start:stop:step", e.g. "1:3" or "::2")`);
+    const step = m[3] === undefined ? 1 : Number(m[3]);
+    if (step === 0) throw new Error("slice step cannot be zero");
+    if (step < 0) throw new Error("step must be greater than zero");
+    return { k: "slice", start: m[1] === undefined ? null : Number(m[1]), stop: m[2] === undefined ? null : Number(m[2]), step };
+  }
+  if (Array.isArray(v)) return { k: "tensor", t: arrayIndex(v) };
+  throw new Error(`${VALID} (got ${v === undefined ? "undefined" : typeof v})`);
+}
+
+/** A JS array index as a tensor: booleans make a mask, integers an int64 index (empty: int64). */
+function arrayIndex(v: unknown[]): Tensor {
+  const flat: unknown[] = [];
+  const walk = (a: unknown): void => { if (Array.isArray(a)) a.forEach(walk); else flat.push(a); };
+  walk(v);
+  for (const x of flat) {
+    const ok = typeof x === "boolean" || typeof x === "bigint" || (typeof x === "number" && Number.isInteger(x));
+    if (!ok) {
+      if (typeof x === "number") throw new Error("tensors used as indices must be long, int, byte or bool tensors");
+      throw new Error(`${VALID} (got an array holding ${x instanceof Tensor ? "a Tensor" : typeof x})`);
+    }
+  }
+  const allBool = flat.length > 0 && flat.every((x) => typeof x === "boolean");
+  return tensor(v as NestedArray<number | bigint | boolean>, { dtype: allBool ? "bool" : "int64" });
+}
+
+function isMask(t: Tensor): boolean { return t.dtype.name === "bool" || t.dtype.name === "uint8"; }
+
+/** Python's bool index: a new dim of size 1, taken whole (true) or not at all (false). */
+function boolIndex(v: boolean): Tensor { return v ? int64Tensor([0], [1]) : int64Tensor([], [0]); }
+
+function applySelect(x: Tensor, dim: number, index: number, realDim: number): Tensor {
+  if (x.dim() === 0) {
+    throw new Error("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in C++ to convert a 0-dim tensor to a number");
+  }
+  const size = x._shape[dim]!;
+  if (!(size >= -index && size > index)) throw new Error(`index ${index} is out of bounds for dimension ${realDim} with size ${size}`);
+  return select(x, dim, index);
+}
+
+function applySlice(x: Tensor, dim: number, s: Extract<Item, { k: "slice" }>, optimize: boolean): Tensor {
+  if (x.dim() === 0) throw new Error("slice() cannot be applied to a 0-dim tensor.");
+  const size = x._shape[dim]!;
+  // PyTorch skips an explicit whole-dim slice (x[0:n, i]); ":" itself is still recorded.
+  if (optimize && (s.start ?? 0) === 0 && s.stop === size && s.step === 1) return x;
+  return slice(x, dim, s.start ?? 0, s.stop ?? size, s.step);
+}
+
+interface Resolved { result: Tensor; indices: (Tensor | null)[] }
+
+/** PyTorch's applySlicing: views for the basic entries, and the index tensors left over. */
+function applySlicing(self: Tensor, items: readonly Item[]): Resolved {
+  let specified = 0, ellipses = 0;
+  for (const it of items) {
+    if (it.k === "tensor") specified += isMask(it.t) ? it.t.dim() : 1;
+    else if (it.k === "int" || it.k === "slice") specified++;
+    else if (it.k === "ellipsis") ellipses++;
+  }
+  if (ellipses > 1) throw new Error("an index can only have a single ellipsis");
+  if (specified > self.dim()) throw new Error(`too many indices for tensor of dimension ${self.dim()}`);
+  let result = self, dim = 0;
+  const indices: (Tensor | null)[] = [];
+  const recordIndex = (t: Tensor): void => {
+    while (indices.length < dim) indices.push(null);
+    indices[dim] = t;
+    dim++;
+  };
+  items.forEach((it, realDim) => {
+    switch (it.k) {
+      case "int": result = applySelect(result, dim, it.v, realDim); break;
+      case "slice": result = applySlice(result, dim, it, true); dim++; break;
+      case "ellipsis": dim += self.dim() - specified; break;
+      case "none": result = unsqueeze(result, dim); dim++; break;
+      case "bool": result = unsqueeze(result, dim); recordIndex(boolIndex(it.v)); break;
+      case "tensor": {
+        const t = it.t;
+        if (t.dim() === 0 && !t.dtype.isFloatingPoint) {
+          if (!isMask(t)) result = applySelect(result, dim, Number(t.item()), realDim);
+          else { result = unsqueeze(result, dim); recordIndex(boolIndex(Boolean(t.item()))); }
+        } else recordIndex(t);
+        break;
+      }
+    }
+  });
+  return { result, indices };
+}
+
+/** Resolves x[items]: the single-entry shortcuts of PyTorch's get_item/set_item, else applySlicing. */
+function resolve(self: Tensor, items: readonly Item[], forSet: boolean): Resolved {
+  if (items.length === 1) {
+    const it = items[0]!;
+    switch (it.k) {
+      case "int": return { result: applySelect(self, 0, it.v, 0), indices: [] };
+      case "slice": return { result: applySlice(self, 0, it, forSet), indices: [] };
+      case "none": return { result: unsqueeze(self, 0), indices: [] };
+      case "ellipsis": return { result: self, indices: [] };
+      case "bool":
+        if (forSet) return { result: unsqueeze(self, 0), indices: [] };
+        return { result: unsqueeze(self, 0), indices: [boolIndex(it.v)] };
+      default: break;
+    }
+  }
+  return applySlicing(self, items);
+}
+
+/** at::alias: the same view, as its own tensor (AliasBackward0). */
+function alias(x: Tensor): Tensor {
+  const out = makeView(x, x.shape, x.stride(), x._offset);
+  return record("AliasBackward0", [x], out, ([g]) => [g]);
+}
+
+function getParsed(self: Tensor, items: readonly Item[]): Tensor {
+  const { result, indices } = resolve(self, items, false);
+  if (indices.length === 0) return result === self ? alias(self) : result;
+  return indexWith(result, indices);
+}
+
+/** x.get(...): Python's x[...]. Basic indexing returns a view; index tensors copy. */
+export function getItem(self: Tensor, ...index: Index[]): Tensor {
+  return getParsed(self, index.map(parseItem));
+}
+
+// ---- x[...] = value -------------------------------------------------------------------------
+
+function dropLeadingOnes(shape: readonly number[]): number[] {
+  let i = 0;
+  while (i < shape.length && shape[i] === 1) i++;
+  return shape.slice(i);
+}
+
+const TENSOR_TYPE: Record<string, string> = {
+  float32: "FloatTensor", float64: "DoubleTensor", float16: "HalfTensor", bfloat16: "BFloat16Tensor", int8: "CharTensor",
+  uint8: "ByteTensor", int16: "ShortTensor", int32: "IntTensor", int64: "LongTensor", bool: "BoolTensor",
+};
+
+/** PyTorch's copy_to check: value (leading 1s dropped) must broadcast to the target. */
+function checkCopyShape(target: readonly number[], value: Tensor): void {
+  if (value.dim() === 0) return;
+  const v = dropLeadingOnes(value._shape);
+  if (v.length > target.length) {
+    throw new Error(`expand(torch.${TENSOR_TYPE[value.dtype.name]}{${shapeStr(v)}}, size=${shapeStr(target)}): the number of sizes provided (${target.length}) must be greater or equal to the number of dimensions in the tensor (${v.length})`);
+  }
+  const off = target.length - v.length;
+  for (let i = v.length - 1; i >= 0; i--) {
+    if (v[i] !== 1 && v[i] !== target[i + off]) {
+      throw new Error(`The expanded size of the tensor (${target[i + off]}) must match the existing size (${v[i]}) at non-singleton dimension ${i + off}.  Target sizes: ${shapeStr(target)}.  Tensor sizes: ${shapeStr(v)}`);
+    }
+  }
+}
+
+interface Write { advanced: boolean; viewed: boolean; run(): void }
+
+/**
+ * Checks x[items] = value against `base` and returns the write (nothing is written yet).
+ * `cast`: the value may be converted to base's dtype (a Python scalar).
+ */
+function planWrite(base: Tensor, items: readonly Item[], value: Tensor, cast: boolean): Write {
+  const { result: target, indices } = resolve(base, items, true);
+  const viewed = target !== base;
+  // Read the value before writing when it shares memory with the target (x[1:] = x[:-1]).
+  const src = value.storage === base.storage ? contiguousCopy(value) : value.detach();
+  if (indices.length === 0) {
+    checkCopyShape(target._shape, value);
+    const v = src.dim() === 0 ? src : src.view(dropLeadingOnes(src._shape));
+    return { advanced: false, viewed, run: () => copyInto(target, v) };
+  }
+  const plan = planAdvanced(target, indices);
+  const defined = indices.filter((t) => t !== null);
+  const maskFill = defined.length === 1 && isMask(defined[0]!) && value.numel() === 1;
+  const v = src.dim() === 0 ? src : src.reshape(dropLeadingOnes(src._shape));
+  const vals = valuesForPut(plan, target, v, cast || maskFill);
+  return { advanced: true, viewed, run: () => putPlanned(plan, target, vals, false) };
+}
+
+function setParsed(x: Tensor, items: readonly Item[], value: Tensor, cast: boolean): Tensor {
+  const out = contiguousCopy(x);
+  const w = planWrite(out, items, value, cast);
+  w.run();
+  const vShape = value.shape, vDtype = value.dtype;
+  return record(w.advanced ? "IndexPutBackward0" : "CopySlices", [x, value], out, ([g]) => [
+    x._requiresGrad ? setParsed(g!, items, scalarOf(0, g!.dtype), true) : null,
+    value._requiresGrad ? valueGrad(getParsed(g!, items), vShape, vDtype) : null,
+  ]);
+}
+
+function valueGrad(region: Tensor, shape: number[], dtype: Tensor["dtype"]): Tensor {
+  const r = sumToShape(region, dropLeadingOnes(shape)).reshape(shape);
+  return r.dtype === dtype ? r : r.to(dtype);
+}
+
+/** x.set(indices, value): Python's x[indices] = value, in place (version bump, autograd). */
+export function setItem(self: Tensor, indices: Index | Index[], value: Tensor | number | bigint | boolean): Tensor {
+  const items = (Array.isArray(indices) ? indices : [indices]).map(parseItem);
+  if (!(value instanceof Tensor) && typeof value !== "number" && typeof value !== "bigint" && typeof value !== "boolean") {
+    throw new Error(`can't assign a ${value === null ? "None" : typeof value} to a ${TENSOR_TYPE[self.dtype.name]!.replace("Tensor", "")} tensor`);
+  }
+  // x[False] = v does nothing at all.
+  if (items.length === 1 && items[0]!.k === "bool" && !items[0]!.v) return self;
+  const isScalar = !(value instanceof Tensor);
+  const v = value instanceof Tensor ? value : scalarOf(value, self.dtype);
+  const write = planWrite(self.detach(), items, v, isScalar);
+  if (isGradEnabled() && self.isLeaf && self._requiresGrad) {
+    throw new Error(write.viewed
+      ? "a view of a leaf Variable that requires grad is being used in an in-place operation."
+      : "a leaf Variable that requires grad is being used in an in-place operation.");
+  }
+  return applyInPlace("setitem", self, [v], () => write.run(), (s) => setParsed(s, items, v, isScalar));
+}

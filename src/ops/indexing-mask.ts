@@ -1,0 +1,194 @@
+// Masked ops (masked_fill, masked_scatter, masked_select) and nonzero / argwhere.
+
+import { Tensor } from "../core/tensor.js";
+import { bool } from "../core/dtype.js";
+import { broadcastShapes, broadcastStrides, numel, shapeStr, shapesEqual } from "../core/shape.js";
+import { record, sumToShape } from "../autograd/record.js";
+import { type Args, bindArgs, checkTensor, describe, installMethods, type Method } from "./args.js";
+import { emptyTensor } from "./engine.js";
+import { applyInPlace } from "./inplace.js";
+import {
+  accessOf, contiguousCopy, elementOffsets, int64Tensor, nonzeroColumns, notMask, offsetsOf, rawOf, scalarTypeName,
+  type Val, valueIn,
+} from "./indexing-kernels.js";
+import { cat } from "./shape.js";
+
+type Fill = number | bigint | boolean | Tensor;
+
+function checkMask(op: string, mask: unknown): Tensor {
+  const m = checkTensor(op, "mask", mask);
+  if (m.dtype !== bool) throw new Error(`${op} only supports boolean masks, but got mask with dtype ${scalarTypeName(m.dtype)}`);
+  return m;
+}
+
+/** Offsets of `mask` read at every position of `shape` (broadcast). */
+function maskOffsets(mask: Tensor, shape: readonly number[]): Float64Array {
+  return offsetsOf(shape, broadcastStrides(mask._shape, mask._strides, shape), mask._offset);
+}
+
+/** The shape of an in-place masked op: the mask must broadcast to self without changing it. */
+function checkInplaceShape(op: string, self: Tensor, mask: Tensor): void {
+  const shape = broadcastShapes(self._shape, mask._shape);
+  if (!shapesEqual(shape, self._shape)) {
+    throw new Error(`${op}: mask of shape ${shapeStr(mask._shape)} cannot be broadcast to self of shape ${shapeStr(self._shape)}`);
+  }
+}
+
+// ---- masked_fill ----------------------------------------------------------------------------
+
+function fillValue(op: string, dtype: Tensor["dtype"], value: unknown): Val {
+  if (value instanceof Tensor) {
+    if (value.dim() !== 0) throw new Error(`${op} only supports a 0-dimensional value tensor, but got tensor with ${value.dim()} dimension(s).`);
+    return valueIn(dtype, value.item());
+  }
+  if (typeof value !== "number" && typeof value !== "bigint" && typeof value !== "boolean") {
+    throw new Error(`${op}(): argument 'value' must be Number or Tensor, not ${describe(value)}`);
+  }
+  return valueIn(dtype, value);
+}
+
+/** target[mask] = v (mask broadcast to target). */
+function fillWhere(target: Tensor, mask: Tensor, v: Val): void {
+  const to = elementOffsets(target), mo = maskOffsets(mask, target._shape);
+  const m = rawOf(mask), t = accessOf(target);
+  for (let i = 0; i < to.length; i++) if (m[mo[i]!]) t.store(to[i]!, v);
+}
+
+export function maskedFill(input: Tensor, ...args: Args<[mask: Tensor, value: Fill], { mask?: Tensor; value?: Fill }>): Tensor {
+  const a = bindArgs("masked_fill", args, ["mask", "value"]);
+  checkTensor("masked_fill", "input", input);
+  const mask = checkMask("masked_fill_", a.mask);
+  const v = fillValue("masked_fill_", input.dtype, a.value);
+  const shape = broadcastShapes(input._shape, mask._shape);
+  const out = contiguousCopy(input, input.dtype, shape);
+  fillWhere(out, mask, v);
+  const valueT = a.value instanceof Tensor ? a.value : null;
+  const inShape = input.shape;
+  return record(valueT ? "MaskedFillBackward1" : "MaskedFillBackward0", [input, valueT], out, ([g]) => [
+    input._requiresGrad ? sumToShape(maskedFill(g!, mask, 0), inShape) : null,
+    valueT && valueT._requiresGrad ? maskedFill(g!, notMask(mask), 0).sum().to(valueT.dtype) : null,
+  ], [mask]);
+}
+
+export function maskedFill_(self: Tensor, ...args: Args<[mask: Tensor, value: Fill], { mask?: Tensor; value?: Fill }>): Tensor {
+  const a = bindArgs("masked_fill_", args, ["mask", "value"]);
+  const mask = checkMask("masked_fill_", a.mask);
+  const v = fillValue("masked_fill_", self.dtype, a.value);
+  checkInplaceShape("masked_fill_", self, mask);
+  const valueT = a.value instanceof Tensor ? a.value : null;
+  return applyInPlace("masked_fill_", self, [valueT], () => fillWhere(self, mask, v), (x) => maskedFill(x, mask, a.value as Fill));
+}
+
+// ---- masked_scatter -------------------------------------------------------------------------
+
+function checkScatterArgs(self: Tensor, mask: unknown, source: unknown): [Tensor, Tensor] {
+  const src = checkTensor("masked_scatter_", "source", source);
+  if (src.dtype !== self.dtype) {
+    throw new Error(`masked_scatter_: expected self and source to have same dtypes but got ${scalarTypeName(self.dtype)} and ${scalarTypeName(src.dtype)}`);
+  }
+  return [checkMask("masked_scatter_", mask), src];
+}
+
+/** Checks the mask's count against source, then returns the write (target in row-major order). */
+function planMaskedScatter(target: Tensor, mask: Tensor, source: Tensor): () => void {
+  const to = elementOffsets(target), mo = maskOffsets(mask, target._shape);
+  const m = rawOf(mask);
+  let count = 0;
+  for (let i = 0; i < mo.length; i++) if (m[mo[i]!]) count++;
+  if (count > source.numel()) throw new Error("Number of elements of source < number of ones in mask");
+  return () => {
+    const so = elementOffsets(source);
+    const t = rawOf(target), s = rawOf(source);
+    let k = 0;
+    for (let i = 0; i < to.length; i++) if (m[mo[i]!]) t[to[i]!] = s[so[k++]!]!;
+  };
+}
+
+export function maskedScatter(input: Tensor, ...args: Args<[mask: Tensor, source: Tensor], { mask?: Tensor; source?: Tensor }>): Tensor {
+  const a = bindArgs("masked_scatter", args, ["mask", "source"]);
+  checkTensor("masked_scatter", "input", input);
+  const [mask, source] = checkScatterArgs(input, a.mask, a.source);
+  const shape = broadcastShapes(input._shape, mask._shape);
+  const out = contiguousCopy(input, input.dtype, shape);
+  planMaskedScatter(out, mask, source)();
+  const inShape = input.shape, srcShape = source.shape;
+  return record("MaskedScatterBackward0", [input, source], out, ([g]) => [
+    input._requiresGrad ? sumToShape(maskedFill(g!, mask, 0), inShape) : null,
+    source._requiresGrad ? sourceGrad(g!, mask, srcShape) : null,
+  ], [mask]);
+}
+
+/** The gradient of masked_scatter's source: the masked gradient, zero-padded to source's size. */
+function sourceGrad(g: Tensor, mask: Tensor, shape: number[]): Tensor {
+  const selected = maskedSelect(g, mask);
+  const pad = numel(shape) - selected.numel();
+  return (pad > 0 ? cat([selected, g.newZeros([pad])]) : selected).view(shape);
+}
+
+export function maskedScatter_(self: Tensor, ...args: Args<[mask: Tensor, source: Tensor], { mask?: Tensor; source?: Tensor }>): Tensor {
+  const a = bindArgs("masked_scatter_", args, ["mask", "source"]);
+  const [mask, source] = checkScatterArgs(self, a.mask, a.source);
+  checkInplaceShape("masked_scatter_", self, mask);
+  const write = planMaskedScatter(self, mask, source);
+  return applyInPlace("masked_scatter_", self, [source], write, (x) => maskedScatter(x, mask, source));
+}
+
+// ---- masked_select --------------------------------------------------------------------------
+
+export function maskedSelect(input: Tensor, ...args: Args<[mask: Tensor], { mask?: Tensor }>): Tensor {
+  const a = bindArgs("masked_select", args, ["mask"]);
+  checkTensor("masked_select", "input", input);
+  const mask = checkTensor("masked_select", "mask", a.mask);
+  if (mask.dtype !== bool) throw new Error("masked_select: expected BoolTensor for mask");
+  const shape = broadcastShapes(input._shape, mask._shape);
+  const io = offsetsOf(shape, broadcastStrides(input._shape, input._strides, shape), input._offset);
+  const mo = maskOffsets(mask, shape);
+  const m = rawOf(mask);
+  let count = 0;
+  for (let i = 0; i < mo.length; i++) if (m[mo[i]!]) count++;
+  const out = emptyTensor([count], input.dtype);
+  const o = rawOf(out), s = rawOf(input);
+  let k = 0;
+  for (let i = 0; i < mo.length; i++) if (m[mo[i]!]) o[k++] = s[io[i]!]!;
+  const inShape = input.shape;
+  return record("MaskedSelectBackward0", [input], out, ([g]) => {
+    const full = maskedScatter(g!.newZeros(shape), mask, g!);
+    return [sumToShape(full, inShape)];
+  }, [mask]);
+}
+
+// ---- nonzero / argwhere ---------------------------------------------------------------------
+
+/** torch.nonzero(input, { asTuple }): [n, ndim] int64 positions, or one 1-d tensor per dim. */
+export function nonzero(input: Tensor, ...args: Args<[], { asTuple?: boolean }>): Tensor | Tensor[] {
+  const a = bindArgs("nonzero", args, [], ["asTuple"]);
+  checkTensor("nonzero", "input", input);
+  const cols = nonzeroColumns(input);
+  if (a.asTuple) {
+    if (input.dim() === 0) return [int64Tensor(input.item() ? [0] : [], [input.item() ? 1 : 0])];
+    return cols.map((c) => int64Tensor(c, [c.length]));
+  }
+  const n = input.dim() === 0 ? (input.item() ? 1 : 0) : cols[0]!.length;
+  const nd = input.dim();
+  const flat = new Float64Array(n * nd);
+  for (let i = 0; i < n; i++) for (let d = 0; d < nd; d++) flat[i * nd + d] = cols[d]![i]!;
+  return int64Tensor(flat, [n, nd]);
+}
+
+export function argwhere(input: Tensor): Tensor {
+  return nonzero(input) as Tensor;
+}
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    maskedFill: Method<typeof maskedFill>;
+    maskedFill_: Method<typeof maskedFill_>;
+    maskedScatter: Method<typeof maskedScatter>;
+    maskedScatter_: Method<typeof maskedScatter_>;
+    maskedSelect: Method<typeof maskedSelect>;
+    nonzero: Method<typeof nonzero>;
+    argwhere: Method<typeof argwhere>;
+  }
+}
+
+installMethods({ maskedFill, maskedFill_, maskedScatter, maskedScatter_, maskedSelect, nonzero, argwhere });

@@ -1,0 +1,339 @@
+// gather / scatter / scatter_add / scatter_reduce / take_along_dim: element-wise indexing along
+// one dim, where the index tensor names, for each of its positions, the coordinate along `dim`.
+
+import { Tensor } from "../core/tensor.js";
+import { type DType, int64 } from "../core/dtype.js";
+import { broadcastShapes, normalizeDim, shapeStr } from "../core/shape.js";
+import { record } from "../autograd/record.js";
+import { type Args, bindArgs, checkTensor, describe, installMethods, type Method } from "./args.js";
+import { emptyTensor } from "./engine.js";
+import { applyInPlace } from "./inplace.js";
+import {
+  accessOf, andMask, combineFor, contiguousCopy, eqMask, notMask, indexValues, offsetsOf, rawOf, scalarTypeName, type Val, valueIn,
+} from "./indexing-kernels.js";
+import { maskedFill } from "./indexing-mask.js";
+
+const size1 = (t: Tensor, d: number): number => (t.dim() === 0 ? 1 : t._shape[d]!);
+const ndim1 = (t: Tensor): number => Math.max(t.dim(), 1);
+
+/** Offsets of `t`'s elements at `shape` positions, with `dim` held at 0. */
+function offsetsAlong(t: Tensor, shape: readonly number[], dim: number): Float64Array {
+  const strides = t.dim() === 0 ? [] : t._strides.map((s, i) => (i === dim ? 0 : s));
+  return offsetsOf(shape, strides, t._offset);
+}
+
+function checkIndexDtype(op: string, index: Tensor): void {
+  if (index.dtype !== int64) throw new Error(`${op}(): Expected dtype int64 for index`);
+}
+
+function checkBounds(index: ArrayLike<number>, size: number, dim: number): void {
+  for (let i = 0; i < index.length; i++) {
+    const v = index[i]!;
+    if (v < 0 || v >= size) throw new Error(`index ${v} is out of bounds for dimension ${dim} with size ${size}`);
+  }
+}
+
+// ---- gather ---------------------------------------------------------------------------------
+
+function checkGather(input: Tensor, dim: number, index: Tensor): number {
+  checkTensor("gather", "index", index);
+  const d = normalizeDim(dim, ndim1(input));
+  checkIndexDtype("gather", index);
+  if (ndim1(index) !== ndim1(input)) throw new Error("Index tensor must have the same number of dimensions as input tensor");
+  if (index.numel() === 0) return d;
+  for (let i = 0; i < ndim1(index); i++) {
+    if (i !== d && size1(index, i) > size1(input, i)) {
+      throw new Error(`Size does not match at dimension ${i} expected index ${shapeStr(index._shape)} to be smaller than self ${shapeStr(input._shape)} apart from dimension ${d}`);
+    }
+  }
+  return d;
+}
+
+/** out[p] = input[p with p[dim] = index[p]]; no checks. */
+function gatherKernel(input: Tensor, d: number, index: Tensor, idx: ArrayLike<number>): Tensor {
+  const out = emptyTensor(index._shape, input.dtype);
+  const a = rawOf(out), b = rawOf(input);
+  const base = offsetsAlong(input, index._shape, d);
+  const stride = input.dim() === 0 ? 0 : input._strides[d]!;
+  for (let i = 0; i < base.length; i++) a[i] = b[base[i]! + idx[i]! * stride]!;
+  return out;
+}
+
+export function gather(input: Tensor, ...args: Args<[dim: number, index: Tensor], { dim?: number; index?: Tensor; sparseGrad?: boolean }>): Tensor {
+  const a = bindArgs("gather", args, ["dim", "index"], ["sparseGrad"]);
+  checkTensor("gather", "input", input);
+  const index = a.index as Tensor;
+  const d = checkGather(input, a.dim as number, index);
+  const idx = indexValues(index);
+  checkBounds(idx, size1(input, d), d);
+  const out = gatherKernel(input, d, index, idx);
+  const inShape = input.shape;
+  return record("GatherBackward0", [input], out, ([g]) => [scatterAdd(g!.newZeros(inShape), d, index, g!)], [index]);
+}
+
+// ---- scatter family -------------------------------------------------------------------------
+
+type Reduce = "sum" | "prod" | "mean" | "amax" | "amin";
+
+function checkScatter(op: string, self: Tensor, dim: number, index: Tensor, src: Tensor | null): number {
+  checkTensor(op, "index", index);
+  const d = normalizeDim(dim, ndim1(self));
+  checkIndexDtype(op, index);
+  if (src && src.dtype !== self.dtype) throw new Error(`${op}(): Expected self.dtype to be equal to src.dtype`);
+  if (ndim1(index) !== ndim1(self)) throw new Error("Index tensor must have the same number of dimensions as self tensor");
+  if (src && ndim1(index) !== ndim1(src)) throw new Error("Index tensor must have the same number of dimensions as src tensor");
+  if (index.numel() === 0) return d;
+  for (let i = 0; i < ndim1(index); i++) {
+    const n = size1(index, i);
+    if ((i !== d && n > size1(self, i)) || (src && n > size1(src, i))) {
+      throw new Error(src
+        ? `Expected index ${shapeStr(index._shape)} to be smaller than self ${shapeStr(self._shape)} apart from dimension ${d} and to be smaller size than src ${shapeStr(src._shape)}`
+        : `Expected index ${shapeStr(index._shape)} to be smaller than self ${shapeStr(self._shape)} apart from dimension ${d}`);
+    }
+  }
+  checkBounds(indexValues(index), size1(self, d), d);
+  return d;
+}
+
+/** Identity of a reduction in `dtype`'s domain. */
+function identity(reduce: Reduce, dtype: DType): Val {
+  const big = dtype === int64;
+  switch (reduce) {
+    case "sum": case "mean": return big ? 0n : 0;
+    case "prod": return big ? 1n : 1;
+    case "amax": return big ? -(2n ** 63n) : dtype.isFloatingPoint ? -Infinity : dtype.name === "bool" ? 0 : intRange(dtype)[0];
+    case "amin": return big ? 2n ** 63n - 1n : dtype.isFloatingPoint ? Infinity : dtype.name === "bool" ? 1 : intRange(dtype)[1];
+  }
+}
+
+function intRange(d: DType): [number, number] {
+  switch (d.name) {
+    case "uint8": return [0, 255];
+    case "int8": return [-128, 127];
+    case "int16": return [-32768, 32767];
+    default: return [-(2 ** 31), 2 ** 31 - 1];
+  }
+}
+
+/**
+ * Writes src (or `value`) into `out` at the index positions along `d`: plain, or reduced with
+ * what is there (include_self) or with the other values only.
+ */
+function scatterKernel(out: Tensor, d: number, index: Tensor, src: Tensor | null, value: Val | null, reduce: Reduce | null, includeSelf = true): void {
+  const idx = indexValues(index);
+  const base = offsetsAlong(out, index._shape, d);
+  const stride = out.dim() === 0 ? 0 : out._strides[d]!;
+  const so = src ? offsetsOf(index._shape, src._strides, src._offset) : null;
+  const n = base.length;
+  if (reduce === null) {
+    const a = rawOf(out);
+    if (so) { const b = rawOf(src!); for (let i = 0; i < n; i++) a[base[i]! + idx[i]! * stride] = b[so[i]!]!; }
+    else { const v = accessOf(out); for (let i = 0; i < n; i++) v.store(base[i]! + idx[i]! * stride, value!); }
+    return;
+  }
+  const o = accessOf(out), s = src ? accessOf(src) : null;
+  const kind = reduce === "sum" || reduce === "mean" ? "add" : reduce === "prod" ? "mul" : reduce === "amax" ? "max" : "min";
+  const f = combineFor(kind, out.dtype);
+  if (!includeSelf) {
+    const id = identity(reduce, out.dtype);
+    for (let i = 0; i < n; i++) o.store(base[i]! + idx[i]! * stride, id);
+  }
+  const counts = reduce === "mean" ? new Float64Array(out.storage.length).fill(includeSelf ? 1 : 0) : null;
+  for (let i = 0; i < n; i++) {
+    const p = base[i]! + idx[i]! * stride;
+    o.store(p, f(o.load(p), s ? s.load(so![i]!) : value!));
+    if (counts) counts[p]!++;
+  }
+  if (counts) {
+    const isFloat = out.dtype.isFloatingPoint, big = out.dtype === int64;
+    const seen = new Set<number>();
+    for (let i = 0; i < n; i++) {
+      const p = base[i]! + idx[i]! * stride;
+      if (seen.has(p)) continue;
+      seen.add(p);
+      const c = Math.max(counts[p]!, 1), v = o.load(p);
+      if (isFloat) o.store(p, (v as number) / c);
+      else if (big) { const q = (v as bigint) / BigInt(c); o.store(p, (v as bigint) % BigInt(c) !== 0n && (v as bigint) < 0n ? q - 1n : q); }
+      else o.store(p, Math.floor((v as number) / c));
+    }
+  }
+}
+
+interface ScatterOpts { dim?: number; index?: Tensor; src?: Tensor | number; value?: number; reduce?: "add" | "multiply" }
+
+function bindScatter(op: string, args: readonly unknown[]): { dim: number; index: Tensor; src: Tensor | null; value: number | bigint | boolean | null; reduce: Reduce | null } {
+  const a = bindArgs(op, args, ["dim", "index", "src"], ["value", "reduce"]);
+  let src = a.src as Tensor | number | bigint | boolean | undefined;
+  if (a.value !== undefined) {
+    if (src !== undefined) throw new Error(`${op}() got multiple values for argument 'src'`);
+    src = a.value as number;
+  }
+  if (src === undefined) throw new Error(`${op}() missing required argument 'src' (or 'value')`);
+  if (!(src instanceof Tensor) && typeof src !== "number" && typeof src !== "bigint" && typeof src !== "boolean") {
+    throw new Error(`${op}(): argument 'src' must be Tensor or Number, not ${describe(src)}`);
+  }
+  let reduce: Reduce | null = null;
+  if (a.reduce !== undefined && a.reduce !== null) {
+    if (a.reduce === "add") reduce = "sum";
+    else if (a.reduce === "multiply") reduce = "prod";
+    else throw new Error("reduce argument must be either add or multiply.");
+  }
+  return {
+    dim: a.dim as number, index: a.index as Tensor,
+    src: src instanceof Tensor ? src : null, value: src instanceof Tensor ? null : src, reduce,
+  };
+}
+
+/** torch.scatter(input, dim, index, src | value, { reduce }). */
+export function scatter(input: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor | number], ScatterOpts>): Tensor {
+  checkTensor("scatter", "input", input);
+  const s = bindScatter("scatter", args);
+  const d = checkScatter("scatter", input, s.dim, s.index, s.src);
+  const out = contiguousCopy(input);
+  scatterKernel(out, d, s.index, s.src, s.src ? null : valueIn(input.dtype, s.value!), s.reduce);
+  const index = s.index, src = s.src;
+  if (s.reduce !== null) {
+    // PyTorch's derivative of scatter with reduce= covers add only (multiply is not differentiable).
+    return record(src ? "ScatterBackward0" : "ScatterBackward1", [input, src], out, ([g]) => {
+      if (s.reduce === "prod") throw new Error("scatter(): the derivative for reduce='multiply' is not implemented");
+      return [g!, src ? gather(g!, d, index) : null];
+    }, [index]);
+  }
+  return record(src ? "ScatterBackward0" : "ScatterBackward1", [input, src], out, ([g]) => [
+    input._requiresGrad ? scatter(g!, d, index, 0) : null,
+    src && src._requiresGrad ? gather(g!, d, index) : null,
+  ], [index]);
+}
+
+export function scatter_(self: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor | number], ScatterOpts>): Tensor {
+  const s = bindScatter("scatter_", args);
+  const d = checkScatter("scatter", self, s.dim, s.index, s.src);
+  const value = s.src ? null : valueIn(self.dtype, s.value!);
+  return applyInPlace("scatter_", self, [s.src], () => scatterKernel(self, d, s.index, s.src, value, s.reduce),
+    (x) => scatter(x, d, s.index, s.src ?? s.value!, s.reduce ? { reduce: s.reduce === "sum" ? "add" : "multiply" } : {}));
+}
+
+export function scatterAdd(input: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor], { dim?: number; index?: Tensor; src?: Tensor }>): Tensor {
+  const a = bindArgs("scatter_add", args, ["dim", "index", "src"]);
+  checkTensor("scatter_add", "input", input);
+  const src = checkTensor("scatter_add", "src", a.src), index = a.index as Tensor;
+  const d = checkScatter("scatter_add", input, a.dim as number, index, src);
+  const out = contiguousCopy(input);
+  scatterKernel(out, d, index, src, null, "sum");
+  return record("ScatterAddBackward0", [input, src], out, ([g]) => [
+    g!, src._requiresGrad ? gather(g!, d, index) : null,
+  ], [index]);
+}
+
+export function scatterAdd_(self: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor], { dim?: number; index?: Tensor; src?: Tensor }>): Tensor {
+  const a = bindArgs("scatter_add_", args, ["dim", "index", "src"]);
+  const src = checkTensor("scatter_add_", "src", a.src), index = a.index as Tensor;
+  const d = checkScatter("scatter_add", self, a.dim as number, index, src);
+  return applyInPlace("scatter_add_", self, [src], () => scatterKernel(self, d, index, src, null, "sum"), (x) => scatterAdd(x, d, index, src));
+}
+
+interface ReduceOpts { dim?: number; index?: Tensor; src?: Tensor; reduce?: Reduce; includeSelf?: boolean }
+
+function bindReduce(op: string, args: readonly unknown[]): { dim: number; index: Tensor; src: Tensor; reduce: Reduce; includeSelf: boolean } {
+  const a = bindArgs(op, args, ["dim", "index", "src", "reduce"], ["includeSelf"]);
+  const src = checkTensor(op, "src", a.src);
+  const reduce = a.reduce as Reduce;
+  if (!["sum", "prod", "mean", "amax", "amin"].includes(reduce)) throw new Error("reduce argument must be either sum, prod, mean, amax or amin, got " + String(reduce));
+  return { dim: a.dim as number, index: a.index as Tensor, src, reduce, includeSelf: (a.includeSelf as boolean | undefined) ?? true };
+}
+
+/** torch.scatter_reduce(input, dim, index, src, reduce, { includeSelf = true }). */
+export function scatterReduce(input: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor, reduce: Reduce], ReduceOpts>): Tensor {
+  checkTensor("scatter_reduce", "input", input);
+  const s = bindReduce("scatter_reduce", args);
+  const d = checkScatter("scatter_reduce", input, s.dim, s.index, s.src);
+  const out = contiguousCopy(input);
+  scatterKernel(out, d, s.index, s.src, null, s.reduce, s.includeSelf);
+  return record("ScatterReduceBackward0", [input, s.src], out, ([g]) => scatterReduceGrad(g!, input, d, s.index, s.src, s.reduce, s.includeSelf, out), [input, s.index, s.src, out]);
+}
+
+export function scatterReduce_(self: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor, reduce: Reduce], ReduceOpts>): Tensor {
+  const s = bindReduce("scatter_reduce_", args);
+  const d = checkScatter("scatter_reduce", self, s.dim, s.index, s.src);
+  return applyInPlace("scatter_reduce_", self, [s.src], () => scatterKernel(self, d, s.index, s.src, null, s.reduce, s.includeSelf),
+    (x) => scatterReduce(x, d, s.index, s.src, s.reduce, { includeSelf: s.includeSelf }));
+}
+
+/** A differentiable where(cond, a, b) from masked_fill (cond is a bool tensor, no gradient). */
+function choose(cond: Tensor, a: Tensor, b: Tensor): Tensor {
+  return maskedFill(a, notMask(cond), 0).add(maskedFill(b, cond, 0));
+}
+
+/** PyTorch's scatter_reduce_backward, in public ops. */
+function scatterReduceGrad(g: Tensor, self: Tensor, d: number, index: Tensor, src: Tensor, reduce: Reduce, includeSelf: boolean, result: Tensor): [Tensor | null, Tensor | null] {
+  let gSelf: Tensor, gSrc: Tensor;
+  if (reduce === "sum") {
+    gSelf = g;
+    gSrc = gather(g, d, index);
+  } else if (reduce === "mean") {
+    const n0 = includeSelf ? g.newOnes(g.shape) : g.newZeros(g.shape);
+    const nRaw = scatterAdd(n0, d, index, src.detach().newOnes(src.shape).to(g.dtype));
+    const n = maskedFill(nRaw, eqMask(nRaw, 0), 1);
+    gSelf = g.div(n);
+    gSrc = gather(g, d, index).div(gather(n, d, index));
+  } else if (reduce === "prod") {
+    const selfZero = eqMask(self, 0);
+    const maskedSelf = maskedFill(self, selfZero, 1);
+    const maskedSelfResult = scatterReduce(maskedSelf, d, index, src, reduce, { includeSelf });
+    gSelf = g.mul(maskedSelfResult).div(maskedSelf);
+    const srcZero = eqMask(src, 0);
+    const srcNumZeros = gather(scatterAdd(self.detach().newZeros(self.shape), d, index, srcZero.to(self.dtype)), d, index);
+    const srcSingleZero = andMask(srcZero, eqMask(srcNumZeros, 1));
+    const maskedSrc = maskedFill(src, srcSingleZero, 1);
+    const maskedSrcResult = scatterReduce(self, d, index, maskedSrc, reduce, { includeSelf });
+    gSrc = choose(srcSingleZero, gather(g.mul(maskedSrcResult), d, index), gather(g.mul(result), d, index).div(maskedFill(src, srcZero, 1)));
+  } else {
+    const value = gather(result, d, index);
+    const selfIsResult = eqMask(self, result).to(self.dtype);
+    const srcIsResult = eqMask(src, value).to(self.dtype);
+    const toDistribute = scatterAdd(selfIsResult, d, index, srcIsResult);
+    const distributed = g.div(toDistribute);
+    gSelf = selfIsResult.mul(distributed);
+    gSrc = srcIsResult.mul(gather(distributed, d, index));
+  }
+  if (!includeSelf) gSelf = scatter(gSelf, d, index, 0);
+  return [self._requiresGrad ? gSelf : null, src._requiresGrad ? gSrc : null];
+}
+
+// ---- take_along_dim -------------------------------------------------------------------------
+
+/** torch.take_along_dim(input, indices, dim?): gather with input and indices broadcast. */
+export function takeAlongDim(input: Tensor, ...args: Args<[indices: Tensor, dim?: number | null], { indices?: Tensor; dim?: number | null }>): Tensor {
+  const a = bindArgs("take_along_dim", args, ["indices", "dim"]);
+  checkTensor("take_along_dim", "input", input);
+  const indices = checkTensor("take_along_dim", "indices", a.indices);
+  if (indices.dtype !== int64) {
+    throw new Error(`torch.take_along_dim(): dtype of indices should be Long but got ${scalarTypeName(indices.dtype)}`);
+  }
+  if (a.dim === undefined || a.dim === null) return gather(input.reshape(-1), 0, indices.reshape(-1));
+  if (input.dim() !== indices.dim()) {
+    throw new Error(`torch.take_along_dim(): input and indices should have the same number of dimensions, but got ${input.dim()} dimensions for input, and ${indices.dim()} dimensions for indices`);
+  }
+  const d = normalizeDim(a.dim as number, ndim1(input), "take_along_dim");
+  const selfSizes = input.shape;
+  if (input.dim() > 0) selfSizes[d] = indices._shape[d]!;
+  const bshape = broadcastShapes(selfSizes, indices._shape);
+  const inSizes = bshape.slice();
+  if (input.dim() > 0) inSizes[d] = input._shape[d]!;
+  return gather(input.broadcastTo(inSizes), d, indices.broadcastTo(bshape));
+}
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    gather: Method<typeof gather>;
+    scatter: Method<typeof scatter>;
+    scatter_: Method<typeof scatter_>;
+    scatterAdd: Method<typeof scatterAdd>;
+    scatterAdd_: Method<typeof scatterAdd_>;
+    scatterReduce: Method<typeof scatterReduce>;
+    scatterReduce_: Method<typeof scatterReduce_>;
+    takeAlongDim: Method<typeof takeAlongDim>;
+  }
+}
+
+installMethods({ gather, scatter, scatter_, scatterAdd, scatterAdd_, scatterReduce, scatterReduce_, takeAlongDim });

@@ -1,0 +1,194 @@
+// The torch.* spellings of linear-algebra ops (torch.det, torch.inverse, torch.svd, torch.norm,
+// ...) and their Tensor methods. Most forward to torch.linalg (src/ops/linalg.ts); the legacy
+// ones keep their own argument conventions (torch.svd returns V, not Vh; some=True; ...).
+
+import { Tensor } from "../core/tensor.js";
+import { type DTypeLike } from "../core/dtype.js";
+import { record, sumToShape } from "../autograd/record.js";
+import * as K from "../backends/js/linalg.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method } from "./args.js";
+import { matmul } from "./blas.js";
+import * as linalg from "./linalg.js";
+import {
+  type NamedTuple, allocLike, broadcastBatch, checkFloat, checkIsMatrix, checkSquare, identity, matricesOf, namedTuple, wrap,
+} from "./linalg-engine.js";
+import { toNumbers } from "./engine.js";
+import { zeros } from "./creation.js";
+
+/** torch.det = torch.linalg.det. */
+export function det(input: Tensor): Tensor {
+  return linalg.det(input);
+}
+
+/** torch.slogdet = torch.linalg.slogdet. */
+export function slogdet(input: Tensor): NamedTuple<"sign" | "logabsdet"> {
+  return linalg.slogdet(input);
+}
+
+/** torch.logdet: log(det(A)); nan for a negative determinant, -inf for a singular matrix. */
+export function logdet(input: Tensor): Tensor {
+  checkTensor("logdet", "input", input);
+  // Computed from slogdet without recording it: logdet has its own backward (g · A^{-T}).
+  const [sign, logabs] = linalg.slogdet(input.detach());
+  const s = toNumbers(sign);
+  const l = toNumbers(logabs);
+  const out = allocLike(input.dtype, s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s[i]! < 0 ? Number.NaN : s[i] === 0 ? -Infinity : l[i]!;
+  const result = wrap(out, sign.shape, input.dtype);
+  return record("LogdetBackward0", [input], result, ([g]) => [g!.unsqueeze(-1).unsqueeze(-1).mul(linalg.invEx(input).inverse.mT)], [input]);
+}
+
+/** torch.inverse = torch.linalg.inv (same messages, "linalg.inv"). */
+export function inverse(input: Tensor): Tensor {
+  return linalg.inv(input);
+}
+
+/** torch.cholesky(input, upper = false): the deprecated spelling, with "cholesky" in its messages. */
+export function cholesky(input: Tensor, ...args: Args<[upper?: boolean], { upper?: boolean }>): Tensor {
+  checkTensor("cholesky", "input", input);
+  const a = bindArgs("cholesky", args, ["upper"]);
+  const { L, infos } = linalg.choleskyForward("cholesky", input, (a.upper as boolean | undefined) ?? false);
+  K.checkLinalgErrors(infos, "cholesky", "cholesky", input.dim() > 2);
+  return L;
+}
+
+/** torch.cholesky_solve(B, L, upper = false): solves A X = B given A's Cholesky factor L (A = L Lᵀ). */
+export function choleskySolve(input: Tensor, input2: Tensor, ...args: Args<[upper?: boolean], { upper?: boolean }>): Tensor {
+  const api = "cholesky_solve";
+  checkTensor(api, "input", input);
+  checkTensor(api, "input2", input2);
+  const a = bindArgs(api, args, ["upper"]);
+  const upper = (a.upper as boolean | undefined) ?? false;
+  if (input.dim() < 2) throw new Error(`b should have at least 2 dimensions, but has ${input.dim()} dimensions instead`);
+  if (input2.dim() < 2) throw new Error(`u should have at least 2 dimensions, but has ${input2.dim()} dimensions instead`);
+  if (input.dtype !== input2.dtype) {
+    throw new Error(`Expected b and A to have the same dtype, but found b of type ${input.dtype.name} and A of type ${input2.dtype.name} instead.`);
+  }
+  checkSquare(api, input2, "A");
+  checkFloat(api, input2);
+  const n = input2.shape[input2.dim() - 1]!;
+  if (input.shape[input.dim() - 2] !== n) {
+    throw new Error(`Incompatible matrix sizes for cholesky_solve: each A matrix is ${n} by ${n} but each b matrix is ${input.shape[input.dim() - 2]} by ${input.shape[input.dim() - 1]}`);
+  }
+  const [Bb, Lb] = broadcastBatch(input, input2);
+  const MB = matricesOf(Bb);
+  const ML = matricesOf(Lb);
+  const out = allocLike(input.dtype, MB.batch * MB.rows * MB.cols);
+  K.choleskySolve(ML.data, MB.data, n, MB.cols, MB.batch, out, upper);
+  const X = wrap(out, Bb.shape, input.dtype);
+  return record("CholeskySolveBackward0", [input, input2], X, ([g]) => {
+    // gB = A⁻¹ g; gL = -(gB Xᵀ + X gBᵀ) L (or -U (…) for upper), as PyTorch.
+    const gB = choleskySolve(g!, input2, upper);
+    let common = matmul(gB, X.mT);
+    common = common.add(common.mT);
+    const gL = upper ? matmul(input2, common).neg() : matmul(common, input2).neg();
+    return [sumToShape(gB, input.shape), sumToShape(gL, input2.shape)];
+  }, [input2, X]);
+}
+
+/** torch.cholesky_inverse(L, upper = false): A⁻¹ from A's Cholesky factor. */
+export function choleskyInverse(input: Tensor, ...args: Args<[upper?: boolean], { upper?: boolean }>): Tensor {
+  checkTensor("cholesky_inverse", "input", input);
+  const a = bindArgs("cholesky_inverse", args, ["upper"]);
+  checkIsMatrix("cholesky_inverse", input, "input");
+  const n = input.shape[input.dim() - 1]!;
+  return choleskySolve(identity(n, input.dtype), input, (a.upper as boolean | undefined) ?? false);
+}
+
+/** torch.pinverse(input, rcond = 1e-15) = torch.linalg.pinv(input, rtol = rcond). */
+export function pinverse(input: Tensor, ...args: Args<[rcond?: number], { rcond?: number }>): Tensor {
+  const a = bindArgs("pinverse", args, ["rcond"]);
+  return linalg.pinv(input, { rtol: (a.rcond as number | undefined) ?? 1e-15 });
+}
+
+/**
+ * torch.svd(input, some = true, computeUv = true): (U, S, V) with V (not Vh); without U and V
+ * they come back zero-filled, m×m and n×n, as in PyTorch.
+ */
+export function svd(input: Tensor, ...args: Args<[some?: boolean, computeUv?: boolean], { some?: boolean; computeUv?: boolean }>): NamedTuple<"U" | "S" | "V"> {
+  checkTensor("svd", "input", input);
+  const a = bindArgs("svd", args, ["some", "computeUv"]);
+  const some = (a.some as boolean | undefined) ?? true;
+  const computeUv = (a.computeUv as boolean | undefined) ?? true;
+  if (!computeUv) {
+    const S = linalg.svdvals(input);
+    const s = input.shape;
+    const batch = s.slice(0, -2);
+    const m = s[s.length - 2]!;
+    const n = s[s.length - 1]!;
+    return namedTuple(["U", "S", "V"], [zeros([...batch, m, m], { dtype: input.dtype }), S, zeros([...batch, n, n], { dtype: input.dtype })]);
+  }
+  const [U, S, Vh] = linalg.svd(input, !some);
+  return namedTuple(["U", "S", "V"], [U!, S!, Vh!.mT]);
+}
+
+/** torch.qr(input, some = true) = torch.linalg.qr(input, some ? "reduced" : "complete"). */
+export function qr(input: Tensor, ...args: Args<[some?: boolean], { some?: boolean }>): NamedTuple<"Q" | "R"> {
+  checkTensor("qr", "input", input);
+  const a = bindArgs("qr", args, ["some"]);
+  return linalg.qr(input, ((a.some as boolean | undefined) ?? true) ? "reduced" : "complete");
+}
+
+type NormP = number | "fro" | "nuc" | "inf" | "-inf" | null;
+
+/**
+ * torch.norm(input, p = "fro", dim = null, keepdim = false, { dtype }): "fro" over at most two
+ * dims is the vector 2-norm; "nuc" (or "fro" over more dims) goes to matrix_norm; numbers to
+ * vector_norm.
+ */
+export function norm(
+  input: Tensor,
+  ...args: Args<[p?: NormP, dim?: number | number[] | null, keepdim?: boolean], { p?: NormP; dim?: number | number[] | null; keepdim?: boolean; dtype?: DTypeLike | null }>
+): Tensor {
+  checkTensor("norm", "input", input);
+  const a = bindArgs("norm", args, ["p", "dim", "keepdim"], ["dtype"]);
+  const p = a.p === undefined ? "fro" : (a.p as NormP);
+  const dimArg = a.dim as number | number[] | null | undefined;
+  const dims = dimArg === null || dimArg === undefined ? null : typeof dimArg === "number" ? [dimArg] : dimArg;
+  const keepdim = (a.keepdim as boolean | undefined) ?? false;
+  const dtype = (a.dtype as DTypeLike | null | undefined) ?? null;
+  if (p === "fro" || p === "nuc") {
+    if (p === "fro" && (dims === null || dims.length <= 2)) return linalg.vectorNorm(input, 2, dims, keepdim, { dtype });
+    return linalg.matrixNorm(input, p, dims ?? [...Array(input.dim()).keys()], keepdim, { dtype });
+  }
+  return linalg.vectorNorm(input, p ?? 2, dims, keepdim, { dtype });
+}
+
+/** torch.matrix_power(input, n): repeated squaring; negative n inverts first. */
+export function matrixPower(input: Tensor, n: number): Tensor {
+  checkTensor("matrix_power", "input", input);
+  const s = input.shape;
+  if (input.dim() < 2 || s[s.length - 1] !== s[s.length - 2]) {
+    throw new Error(`linalg.matrix_power: A must be batches of square matrices, but they are ${s[s.length - 2] ?? 1} by ${s[s.length - 1]} matrices`);
+  }
+  if (!Number.isInteger(n)) throw new Error(`matrix_power(): argument 'n' must be int, not number`);
+  if (n === 0) return identity(s[s.length - 1]!, input.dtype).expand(s).clone();
+  let base = n < 0 ? linalg.inv(input) : input;
+  let k = Math.abs(n);
+  let result: Tensor | null = null;
+  while (k > 0) {
+    if (k & 1) result = result ? matmul(result, base) : base;
+    k >>= 1;
+    if (k > 0) base = matmul(base, base);
+  }
+  return result as Tensor;
+}
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    det: Method<typeof det>;
+    slogdet: Method<typeof slogdet>;
+    logdet: Method<typeof logdet>;
+    inverse: Method<typeof inverse>;
+    cholesky: Method<typeof cholesky>;
+    choleskySolve: Method<typeof choleskySolve>;
+    choleskyInverse: Method<typeof choleskyInverse>;
+    pinverse: Method<typeof pinverse>;
+    svd: Method<typeof svd>;
+    qr: Method<typeof qr>;
+    norm: Method<typeof norm>;
+    matrixPower: Method<typeof matrixPower>;
+  }
+}
+
+installMethods({ det, slogdet, logdet, inverse, cholesky, choleskySolve, choleskyInverse, pinverse, svd, qr, norm, matrixPower });

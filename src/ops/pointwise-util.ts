@@ -1,0 +1,153 @@
+// Helpers shared by the pointwise, comparison and activation families: argument checks in
+// PyTorch's words, exact int64 maps, ternary ops, dtype-exact operand casts, and fused gradients.
+
+import { Tensor } from "../core/tensor.js";
+import { type DType, bool, int64 } from "../core/dtype.js";
+import { needsGrad, record } from "../autograd/record.js";
+import { broadcastShapes, broadcastStrides } from "../core/shape.js";
+import { forEachRow } from "../backends/js/strided.js";
+import { binaryMap, emptyTensor, lay, ternaryMap, copyInto, type BinaryFn, type TernaryFn } from "./engine.js";
+import { asOperand } from "./pointwise-engine.js";
+import { resultTypeMany, type TensorOrScalar } from "./promotion.js";
+
+/** Python's type name of an argument, as PyTorch's argument errors print it. */
+export function pyType(v: unknown): string {
+  if (v === null || v === undefined) return "NoneType";
+  if (v instanceof Tensor) return "Tensor";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "bigint") return "int";
+  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
+  if (typeof v === "string") return "str";
+  if (Array.isArray(v)) return "list";
+  return typeof v;
+}
+
+/** `op(): argument 'name' (position n) must be Tensor, not int`. */
+export function requireTensor(op: string, name: string, position: number, v: unknown): Tensor {
+  if (!(v instanceof Tensor)) throw new Error(`${op}(): argument '${name}' (position ${position}) must be Tensor, not ${pyType(v)}`);
+  return v;
+}
+
+/** A number (or bool) argument. */
+export function requireNumber(op: string, name: string, v: unknown): number {
+  if (typeof v === "boolean") return Number(v);
+  if (typeof v !== "number") throw new Error(`${op}(): argument '${name}' must be Number, not ${pyType(v)}`);
+  return v;
+}
+
+const KERNEL_TYPE: Record<string, string> = {
+  float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int8: "Char", uint8: "Byte",
+  int16: "Short", int32: "Int", int64: "Long", bool: "Bool",
+};
+/** PyTorch's C++ type name of a dtype ('Float', 'Long', ...). */
+export function kernelTypeName(d: DType): string { return KERNEL_TYPE[d.name]!; }
+
+/** PyTorch's dispatch error: `"abs_cpu" not implemented for 'Bool'`. */
+export function notImplementedFor(kernel: string, d: DType): Error {
+  return new Error(`"${kernel}" not implemented for '${kernelTypeName(d)}'`);
+}
+
+/** Whether every value of `from` is exactly a value of `to` (no rounding on the way). */
+export function losslessCast(from: DType, to: DType): boolean {
+  if (from === to) return true;
+  if (from.category === "bool") return true;
+  if (to.category === "bool") return false;
+  if (to.category === "int") {
+    if (from.category !== "int") return false;
+    if (to === int64) return true;
+    if (from === int64) return false;
+    if (from.name === "uint8") return to.name === "int16" || to.name === "int32";
+    return to.isSigned && to.itemsize > from.itemsize;
+  }
+  // to is floating: mantissa bits 11 (f16), 8 (bf16), 24 (f32), 53 (f64).
+  const mant: Record<string, number> = { float16: 11, bfloat16: 8, float32: 24, float64: 53 };
+  const intBits: Record<string, number> = { uint8: 8, int8: 7, int16: 15, int32: 31, int64: 63 };
+  if (from.category === "int") return intBits[from.name]! <= mant[to.name]!;
+  if (from.name === "float16") return to.name === "float32" || to.name === "float64";
+  if (from.name === "bfloat16") return to.name === "float32" || to.name === "float64";
+  if (from.name === "float32") return to.name === "float64";
+  return false;
+}
+
+/** The tensor's values in `dtype` (a detached copy when a cast could change a value). */
+export function exactOperand(t: Tensor, dtype: DType): Tensor {
+  if (losslessCast(t.dtype, dtype)) return t;
+  const out = emptyTensor(t.shape, dtype);
+  copyInto(out, t);
+  return out;
+}
+
+/**
+ * g ⊙ f'(x) as one kernel when the gradient itself needs no graph (the usual backward), else the
+ * same formula in public ops (createGraph: double backward).
+ */
+export function fusedGrad(g: Tensor, x: Tensor, df: BinaryFn, composite: () => Tensor): Tensor {
+  if (needsGrad(g, x)) return composite();
+  return binaryMap(g, x, g.dtype, df);
+}
+
+/** Like fusedGrad with two saved tensors (input and output, say). */
+export function fusedGrad3(g: Tensor, x: Tensor, y: Tensor, df: TernaryFn, composite: () => Tensor): Tensor {
+  if (needsGrad(g, x, y)) return composite();
+  return ternaryMap(g, x, y, g.dtype, df);
+}
+
+// ---- exact int64 maps -----------------------------------------------------------------------
+
+/** x (any integer dtype) → int64 through a BigInt function, exactly. */
+export function bigUnary(x: Tensor, f: (v: bigint) => bigint, out?: Tensor): Tensor {
+  const res = out ?? emptyTensor(x.shape, int64);
+  const a = res.storage.data as BigInt64Array;
+  const b = x.storage.data as unknown as ArrayLike<number | bigint>;
+  forEachRow(x._shape, [lay(res), lay(x)], (o, len, inner) => {
+    const sa = inner[0]!, sb = inner[1]!;
+    for (let i = 0, p = o[0]!, q = o[1]!; i < len; i++, p += sa, q += sb) a[p] = BigInt.asIntN(64, f(BigInt(b[q]!)));
+  });
+  return res;
+}
+
+/** Integer operands compared or combined exactly as BigInt; results written through `outDtype`. */
+export function bigBinary(x: Tensor, y: Tensor, outDtype: DType, f: (a: bigint, b: bigint) => number | bigint, out?: Tensor): Tensor {
+  const shape = broadcastShapes(x._shape, y._shape);
+  const res = out ?? emptyTensor(shape, outDtype);
+  const a = res.storage.data as unknown as (number | bigint)[];
+  const b = x.storage.data as unknown as ArrayLike<number | bigint>, c = y.storage.data as unknown as ArrayLike<number | bigint>;
+  const xs = { strides: broadcastStrides(x._shape, x._strides, shape), offset: x._offset };
+  const ys = { strides: broadcastStrides(y._shape, y._strides, shape), offset: y._offset };
+  const big = res.dtype === int64;
+  forEachRow(shape, [lay(res), xs, ys], (o, len, inner) => {
+    const sa = inner[0]!, sb = inner[1]!, sc = inner[2]!;
+    for (let i = 0, p = o[0]!, q = o[1]!, r = o[2]!; i < len; i++, p += sa, q += sb, r += sc) {
+      const v = f(BigInt(b[q]!), BigInt(c[r]!));
+      a[p] = big ? BigInt.asIntN(64, BigInt(v)) : Number(v);
+    }
+  });
+  return res;
+}
+
+/** Whether an op on these operands must run exactly in int64 (an int64 tensor or a bigint scalar, no floats). */
+export function needsBigInt(promoted: DType, ...vals: TensorOrScalar[]): boolean {
+  if (promoted !== int64) return false;
+  return vals.some((v) => (v instanceof Tensor ? v.dtype === int64 : typeof v === "bigint"));
+}
+
+// ---- ternary ops ----------------------------------------------------------------------------
+
+export interface TernarySpec {
+  name: string;
+  node: string;
+  f: TernaryFn;
+  outDtype?: (promoted: DType) => DType;
+  vjp?: (g: Tensor, a: Tensor, b: Tensor, c: Tensor, out: Tensor) => [Tensor | null, Tensor | null, Tensor | null];
+}
+
+/** A ternary pointwise op: promotion over the three operands, broadcasting, recording. */
+export function ternaryOp(spec: TernarySpec, a: TensorOrScalar, b: TensorOrScalar, c: TensorOrScalar, out?: Tensor): Tensor {
+  const promoted = resultTypeMany(a, b, c);
+  const outDtype = spec.outDtype ? spec.outDtype(promoted) : promoted;
+  const x = asOperand(spec.name, a, promoted), y = asOperand(spec.name, b, promoted), z = asOperand(spec.name, c, promoted);
+  const res = ternaryMap(exactOperand(x, promoted), exactOperand(y, promoted), exactOperand(z, promoted), outDtype, spec.f, out, spec.name);
+  if (!spec.vjp || out) return res;
+  const vjp = spec.vjp;
+  return record(spec.node, [x, y, z], res, ([g]) => vjp(g!, x, y, z, res), [x, y, z]);
+}

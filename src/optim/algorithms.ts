@@ -1,0 +1,367 @@
+// The optimizers of torch.optim, as PyTorch's single-tensor (CPU) implementations: one loop per
+// parameter over its contiguous values, state kept as tensors in PyTorch's state layout.
+
+import type { Tensor } from "../core/tensor.js";
+import { type FloatArray, Optimizer, type ParamGroup, type ParamsInput, type State, bumpStep, floatView, stepTensor, zerosState } from "./optimizer.js";
+
+function arr(t: Tensor): FloatArray { return floatView(t).data; }
+
+function check(cond: boolean, msg: string): void { if (!cond) throw new Error(msg); }
+
+function checkCommon(g: ParamGroup): void {
+  const lr = g.lr as number;
+  check(typeof lr === "number" && lr >= 0, `Invalid learning rate: ${lr}`);
+  if (g.eps !== undefined) check((g.eps as number) >= 0, `Invalid epsilon value: ${g.eps}`);
+  if (g.weight_decay !== undefined) check((g.weight_decay as number) >= 0, `Invalid weight_decay value: ${g.weight_decay}`);
+  if (g.betas !== undefined) {
+    const [b1, b2] = g.betas as [number, number];
+    check(b1 >= 0 && b1 < 1, `Invalid beta parameter at index 0: ${b1}`);
+    check(b2 >= 0 && b2 < 1, `Invalid beta parameter at index 1: ${b2}`);
+  }
+}
+
+/** Options given in camelCase (the translation rule) are stored under PyTorch's group keys. */
+function snake(opts: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(opts)) out[k.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase())] = v;
+  return out;
+}
+
+function withDefaults(name: string, opts: Record<string, unknown>, defaults: Record<string, unknown>): Record<string, unknown> {
+  const o = snake(opts);
+  for (const k of Object.keys(o)) if (!(k in defaults)) throw new Error(`${name}.__init__() got an unexpected keyword argument '${k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())}'`);
+  return { ...defaults, ...o };
+}
+
+/** Runs fn over each parameter with a gradient: values, grad values (maybe negated), state. */
+function eachParam(group: ParamGroup, self: Optimizer & { stateOfParam(p: Tensor): State }, fn: (p: FloatArray, g: FloatArray, s: State, param: Tensor) => void): void {
+  for (const param of group.params) {
+    if (!param.grad) continue;
+    const view = floatView(param);
+    const g = floatView(param.grad).data;
+    fn(view.data, g, self.stateOfParam(param), param);
+    view.commit();
+  }
+}
+
+abstract class Base extends Optimizer {
+  stateOfParam(p: Tensor): State { return this.stateOf(p); }
+  protected override validateGroup(g: ParamGroup): void { checkCommon(g); }
+}
+
+/** grad + weight_decay * param, negated first when maximizing: a fresh array. */
+function effectiveGrad(g: FloatArray, p: FloatArray, wd: number, maximize: boolean): FloatArray {
+  const out = new (g.constructor as new (n: number) => FloatArray)(g.length);
+  for (let i = 0; i < g.length; i++) out[i] = (maximize ? -g[i]! : g[i]!) + wd * p[i]!;
+  return out;
+}
+
+export interface SGDOptions { lr?: number; momentum?: number; dampening?: number; weightDecay?: number; nesterov?: boolean; maximize?: boolean; foreach?: boolean | null; differentiable?: boolean; fused?: boolean | null }
+
+export class SGD extends Base {
+  constructor(params: ParamsInput, options: SGDOptions = {}) {
+    super(params, withDefaults("SGD", options as Record<string, unknown>, { lr: 0.001, momentum: 0, dampening: 0, weight_decay: 0, nesterov: false, maximize: false, foreach: null, differentiable: false, fused: null }));
+  }
+  protected override validateGroup(g: ParamGroup): void {
+    checkCommon(g);
+    check((g.momentum as number) >= 0, `Invalid momentum value: ${g.momentum}`);
+    if (g.nesterov) check((g.momentum as number) > 0 && g.dampening === 0, "Nesterov momentum requires a momentum and zero dampening");
+  }
+  protected updateGroup(group: ParamGroup): void {
+    const lr = group.lr as number, mom = group.momentum as number, damp = group.dampening as number;
+    const wd = group.weight_decay as number, nesterov = group.nesterov as boolean, maximize = group.maximize as boolean;
+    eachParam(group, this, (p, g0, s, param) => {
+      const d = effectiveGrad(g0, p, wd, maximize);
+      if (mom !== 0) {
+        const first = !s.momentum_buffer;
+        if (first) s.momentum_buffer = zerosState(param);
+        const buf = arr(s.momentum_buffer as Tensor);
+        for (let i = 0; i < d.length; i++) {
+          buf[i] = first ? d[i]! : mom * buf[i]! + (1 - damp) * d[i]!;
+          d[i] = nesterov ? d[i]! + mom * buf[i]! : buf[i]!;
+        }
+      }
+      for (let i = 0; i < p.length; i++) p[i] = p[i]! - lr * d[i]!;
+    });
+  }
+}
+
+export interface AdamOptions { lr?: number; betas?: [number, number]; eps?: number; weightDecay?: number; amsgrad?: boolean; maximize?: boolean; foreach?: boolean | null; capturable?: boolean; differentiable?: boolean; fused?: boolean | null; decoupledWeightDecay?: boolean }
+
+function adamUpdate(group: ParamGroup, self: Base, decoupled: boolean): void {
+  const lr = group.lr as number, [b1, b2] = group.betas as [number, number], eps = group.eps as number;
+  const wd = group.weight_decay as number, amsgrad = group.amsgrad as boolean, maximize = group.maximize as boolean;
+  eachParam(group, self, (p, g0, s, param) => {
+    if (!s.exp_avg) {
+      s.step = stepTensor(0);
+      s.exp_avg = zerosState(param);
+      s.exp_avg_sq = zerosState(param);
+      if (amsgrad) s.max_exp_avg_sq = zerosState(param);
+    }
+    const step = bumpStep(s);
+    if (decoupled && wd !== 0) for (let i = 0; i < p.length; i++) p[i] = p[i]! * (1 - lr * wd);
+    const g = effectiveGrad(g0, p, decoupled ? 0 : wd, maximize);
+    const m = arr(s.exp_avg as Tensor), v = arr(s.exp_avg_sq as Tensor);
+    const vmax = amsgrad ? arr(s.max_exp_avg_sq as Tensor) : null;
+    const bc1 = 1 - b1 ** step, bc2Sqrt = Math.sqrt(1 - b2 ** step);
+    const stepSize = lr / bc1;
+    for (let i = 0; i < p.length; i++) {
+      const gi = g[i]!;
+      m[i] = m[i]! + (gi - m[i]!) * (1 - b1);
+      v[i] = v[i]! * b2 + (1 - b2) * gi * gi;
+      let vv = v[i]!;
+      if (vmax) { vmax[i] = Math.max(vmax[i]!, vv); vv = vmax[i]!; }
+      const denom = Math.sqrt(vv) / bc2Sqrt + eps;
+      p[i] = p[i]! - stepSize * (m[i]! / denom);
+    }
+  });
+}
+
+export class Adam extends Base {
+  constructor(params: ParamsInput, options: AdamOptions = {}) {
+    super(params, withDefaults("Adam", options as Record<string, unknown>, { lr: 0.001, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, amsgrad: false, maximize: false, foreach: null, capturable: false, differentiable: false, fused: null, decoupled_weight_decay: false }));
+  }
+  protected updateGroup(group: ParamGroup): void { adamUpdate(group, this, group.decoupled_weight_decay as boolean); }
+}
+
+export class AdamW extends Base {
+  constructor(params: ParamsInput, options: AdamOptions = {}) {
+    super(params, withDefaults("AdamW", options as Record<string, unknown>, { lr: 0.001, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0.01, amsgrad: false, maximize: false, foreach: null, capturable: false, differentiable: false, fused: null }));
+  }
+  protected updateGroup(group: ParamGroup): void { adamUpdate(group, this, true); }
+}
+
+export interface RMSpropOptions { lr?: number; alpha?: number; eps?: number; weightDecay?: number; momentum?: number; centered?: boolean; maximize?: boolean; capturable?: boolean; foreach?: boolean | null; differentiable?: boolean }
+
+export class RMSprop extends Base {
+  constructor(params: ParamsInput, options: RMSpropOptions = {}) {
+    super(params, withDefaults("RMSprop", options as Record<string, unknown>, { lr: 0.01, alpha: 0.99, eps: 1e-8, weight_decay: 0, momentum: 0, centered: false, maximize: false, capturable: false, foreach: null, differentiable: false }));
+  }
+  protected override validateGroup(g: ParamGroup): void {
+    checkCommon(g);
+    check((g.momentum as number) >= 0, `Invalid momentum value: ${g.momentum}`);
+    check((g.alpha as number) >= 0, `Invalid alpha value: ${g.alpha}`);
+  }
+  protected updateGroup(group: ParamGroup): void {
+    const lr = group.lr as number, alpha = group.alpha as number, eps = group.eps as number, wd = group.weight_decay as number;
+    const mom = group.momentum as number, centered = group.centered as boolean, maximize = group.maximize as boolean;
+    eachParam(group, this, (p, g0, s, param) => {
+      if (!s.square_avg) {
+        s.step = stepTensor(0);
+        s.square_avg = zerosState(param);
+        if (mom > 0) s.momentum_buffer = zerosState(param);
+        if (centered) s.grad_avg = zerosState(param);
+      }
+      bumpStep(s);
+      const g = effectiveGrad(g0, p, wd, maximize);
+      const sq = arr(s.square_avg as Tensor);
+      const ga = centered ? arr(s.grad_avg as Tensor) : null;
+      const buf = mom > 0 ? arr(s.momentum_buffer as Tensor) : null;
+      for (let i = 0; i < p.length; i++) {
+        const gi = g[i]!;
+        sq[i] = sq[i]! * alpha + (1 - alpha) * gi * gi;
+        let avg: number;
+        if (ga) {
+          ga[i] = ga[i]! + (gi - ga[i]!) * (1 - alpha);
+          avg = Math.sqrt(sq[i]! - ga[i]! * ga[i]!) + eps;
+        } else avg = Math.sqrt(sq[i]!) + eps;
+        if (buf) { buf[i] = buf[i]! * mom + gi / avg; p[i] = p[i]! - lr * buf[i]!; }
+        else p[i] = p[i]! - lr * (gi / avg);
+      }
+    });
+  }
+}
+
+export interface AdagradOptions { lr?: number; lrDecay?: number; weightDecay?: number; initialAccumulatorValue?: number; eps?: number; maximize?: boolean; foreach?: boolean | null; differentiable?: boolean; fused?: boolean | null }
+
+export class Adagrad extends Base {
+  constructor(params: ParamsInput, options: AdagradOptions = {}) {
+    super(params, withDefaults("Adagrad", options as Record<string, unknown>, { lr: 0.01, lr_decay: 0, weight_decay: 0, initial_accumulator_value: 0, eps: 1e-10, maximize: false, foreach: null, differentiable: false, fused: null }));
+    // Adagrad creates its state eagerly, as PyTorch does.
+    for (const g of this.paramGroups) for (const p of g.params) {
+      const s = this.stateOf(p);
+      s.step = stepTensor(0);
+      s.sum = p.detach().newFull(p.shape, g.initial_accumulator_value as number);
+    }
+  }
+  protected override validateGroup(g: ParamGroup): void {
+    checkCommon(g);
+    check((g.lr_decay as number) >= 0, `Invalid lr_decay value: ${g.lr_decay}`);
+    check((g.initial_accumulator_value as number) >= 0, `Invalid initial_accumulator_value value: ${g.initial_accumulator_value}`);
+  }
+  protected updateGroup(group: ParamGroup): void {
+    const lr = group.lr as number, decay = group.lr_decay as number, wd = group.weight_decay as number, eps = group.eps as number;
+    const maximize = group.maximize as boolean;
+    eachParam(group, this, (p, g0, s) => {
+      const step = bumpStep(s);
+      const g = effectiveGrad(g0, p, wd, maximize);
+      const clr = lr / (1 + (step - 1) * decay);
+      const sum = arr(s.sum as Tensor);
+      for (let i = 0; i < p.length; i++) {
+        sum[i] = sum[i]! + g[i]! * g[i]!;
+        p[i] = p[i]! - clr * (g[i]! / (Math.sqrt(sum[i]!) + eps));
+      }
+    });
+  }
+}
+
+export interface AdadeltaOptions { lr?: number; rho?: number; eps?: number; weightDecay?: number; maximize?: boolean; foreach?: boolean | null; capturable?: boolean; differentiable?: boolean }
+
+export class Adadelta extends Base {
+  constructor(params: ParamsInput, options: AdadeltaOptions = {}) {
+    super(params, withDefaults("Adadelta", options as Record<string, unknown>, { lr: 1.0, rho: 0.9, eps: 1e-6, weight_decay: 0, maximize: false, foreach: null, capturable: false, differentiable: false }));
+  }
+  protected override validateGroup(g: ParamGroup): void {
+    checkCommon(g);
+    check((g.rho as number) >= 0 && (g.rho as number) <= 1, `Invalid rho value: ${g.rho}`);
+  }
+  protected updateGroup(group: ParamGroup): void {
+    const lr = group.lr as number, rho = group.rho as number, eps = group.eps as number, wd = group.weight_decay as number;
+    const maximize = group.maximize as boolean;
+    eachParam(group, this, (p, g0, s, param) => {
+      if (!s.square_avg) { s.step = stepTensor(0); s.square_avg = zerosState(param); s.acc_delta = zerosState(param); }
+      bumpStep(s);
+      const g = effectiveGrad(g0, p, wd, maximize);
+      const sq = arr(s.square_avg as Tensor), acc = arr(s.acc_delta as Tensor);
+      for (let i = 0; i < p.length; i++) {
+        sq[i] = sq[i]! * rho + (1 - rho) * g[i]! * g[i]!;
+        const std = Math.sqrt(sq[i]! + eps);
+        const delta = (Math.sqrt(acc[i]! + eps) / std) * g[i]!;
+        acc[i] = acc[i]! * rho + (1 - rho) * delta * delta;
+        p[i] = p[i]! - lr * delta;
+      }
+    });
+  }
+}
+
+export interface AdamaxOptions { lr?: number; betas?: [number, number]; eps?: number; weightDecay?: number; maximize?: boolean; foreach?: boolean | null; capturable?: boolean; differentiable?: boolean }
+
+export class Adamax extends Base {
+  constructor(params: ParamsInput, options: AdamaxOptions = {}) {
+    super(params, withDefaults("Adamax", options as Record<string, unknown>, { lr: 0.002, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, maximize: false, foreach: null, capturable: false, differentiable: false }));
+  }
+  protected updateGroup(group: ParamGroup): void {
+    const lr = group.lr as number, [b1, b2] = group.betas as [number, number], eps = group.eps as number;
+    const wd = group.weight_decay as number, maximize = group.maximize as boolean;
+    eachParam(group, this, (p, g0, s, param) => {
+      if (!s.exp_avg) { s.step = stepTensor(0); s.exp_avg = zerosState(param); s.exp_inf = zerosState(param); }
+      const step = bumpStep(s);
+      const g = effectiveGrad(g0, p, wd, maximize);
+      const m = arr(s.exp_avg as Tensor), u = arr(s.exp_inf as Tensor);
+      const clr = lr / (1 - b1 ** step);
+      for (let i = 0; i < p.length; i++) {
+        m[i] = m[i]! + (g[i]! - m[i]!) * (1 - b1);
+        u[i] = Math.max(u[i]! * b2, Math.abs(g[i]!) + eps);
+        p[i] = p[i]! - clr * (m[i]! / u[i]!);
+      }
+    });
+  }
+}
+
+export interface NAdamOptions { lr?: number; betas?: [number, number]; eps?: number; weightDecay?: number; momentumDecay?: number; decoupledWeightDecay?: boolean; maximize?: boolean; foreach?: boolean | null; capturable?: boolean; differentiable?: boolean }
+
+export class NAdam extends Base {
+  constructor(params: ParamsInput, options: NAdamOptions = {}) {
+    super(params, withDefaults("NAdam", options as Record<string, unknown>, { lr: 0.002, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, momentum_decay: 0.004, decoupled_weight_decay: false, maximize: false, foreach: null, capturable: false, differentiable: false }));
+  }
+  protected override validateGroup(g: ParamGroup): void {
+    checkCommon(g);
+    check((g.momentum_decay as number) >= 0, `Invalid momentum_decay value: ${g.momentum_decay}`);
+  }
+  protected updateGroup(group: ParamGroup): void {
+    const lr = group.lr as number, [b1, b2] = group.betas as [number, number], eps = group.eps as number;
+    const wd = group.weight_decay as number, md = group.momentum_decay as number;
+    const decoupled = group.decoupled_weight_decay as boolean, maximize = group.maximize as boolean;
+    eachParam(group, this, (p, g0, s, param) => {
+      if (!s.exp_avg) {
+        s.step = stepTensor(0);
+        s.mu_product = stepTensor(1);
+        s.exp_avg = zerosState(param);
+        s.exp_avg_sq = zerosState(param);
+      }
+      const step = bumpStep(s);
+      if (decoupled && wd !== 0) for (let i = 0; i < p.length; i++) p[i] = p[i]! * (1 - lr * wd);
+      const g = effectiveGrad(g0, p, decoupled ? 0 : wd, maximize);
+      const bc2 = 1 - b2 ** step;
+      const mu = b1 * (1 - 0.5 * 0.96 ** (step * md));
+      const muNext = b1 * (1 - 0.5 * 0.96 ** ((step + 1) * md));
+      const muT = s.mu_product as Tensor;
+      const muData = muT.storage.data as Float32Array;
+      muData[muT._offset] = muData[muT._offset]! * mu;
+      const muProduct = muData[muT._offset]!;
+      const muProductNext = muProduct * muNext;
+      const m = arr(s.exp_avg as Tensor), v = arr(s.exp_avg_sq as Tensor);
+      const c1 = (-lr * (1 - mu)) / (1 - muProduct), c2 = (-lr * muNext) / (1 - muProductNext);
+      for (let i = 0; i < p.length; i++) {
+        m[i] = m[i]! + (g[i]! - m[i]!) * (1 - b1);
+        v[i] = v[i]! * b2 + (1 - b2) * g[i]! * g[i]!;
+        const denom = Math.sqrt(v[i]! / bc2) + eps;
+        p[i] = p[i]! + c1 * (g[i]! / denom);
+        p[i] = p[i]! + c2 * (m[i]! / denom);
+      }
+    });
+  }
+}
+
+export interface RAdamOptions { lr?: number; betas?: [number, number]; eps?: number; weightDecay?: number; decoupledWeightDecay?: boolean; maximize?: boolean; foreach?: boolean | null; capturable?: boolean; differentiable?: boolean }
+
+export class RAdam extends Base {
+  constructor(params: ParamsInput, options: RAdamOptions = {}) {
+    super(params, withDefaults("RAdam", options as Record<string, unknown>, { lr: 0.001, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, decoupled_weight_decay: false, maximize: false, foreach: null, capturable: false, differentiable: false }));
+  }
+  protected updateGroup(group: ParamGroup): void {
+    const lr = group.lr as number, [b1, b2] = group.betas as [number, number], eps = group.eps as number;
+    const wd = group.weight_decay as number, decoupled = group.decoupled_weight_decay as boolean, maximize = group.maximize as boolean;
+    eachParam(group, this, (p, g0, s, param) => {
+      if (!s.exp_avg) { s.step = stepTensor(0); s.exp_avg = zerosState(param); s.exp_avg_sq = zerosState(param); }
+      const step = bumpStep(s);
+      if (decoupled && wd !== 0) for (let i = 0; i < p.length; i++) p[i] = p[i]! * (1 - lr * wd);
+      const g = effectiveGrad(g0, p, decoupled ? 0 : wd, maximize);
+      const m = arr(s.exp_avg as Tensor), v = arr(s.exp_avg_sq as Tensor);
+      const bc1 = 1 - b1 ** step, bc2 = 1 - b2 ** step;
+      const rhoInf = 2 / (1 - b2) - 1;
+      const rhoT = rhoInf - (2 * step * b2 ** step) / bc2;
+      const rect = rhoT > 5 ? Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT)) : 0;
+      for (let i = 0; i < p.length; i++) {
+        m[i] = m[i]! + (g[i]! - m[i]!) * (1 - b1);
+        v[i] = v[i]! * b2 + (1 - b2) * g[i]! * g[i]!;
+        const corrected = m[i]! / bc1;
+        if (rhoT > 5) {
+          const adaptive = Math.sqrt(bc2) / (Math.sqrt(v[i]!) + eps);
+          p[i] = p[i]! - corrected * lr * adaptive * rect;
+        } else p[i] = p[i]! - corrected * lr;
+      }
+    });
+  }
+}
+
+export interface RpropOptions { lr?: number; etas?: [number, number]; stepSizes?: [number, number]; maximize?: boolean; foreach?: boolean | null; capturable?: boolean; differentiable?: boolean }
+
+export class Rprop extends Base {
+  constructor(params: ParamsInput, options: RpropOptions = {}) {
+    super(params, withDefaults("Rprop", options as Record<string, unknown>, { lr: 0.01, etas: [0.5, 1.2], step_sizes: [1e-6, 50], maximize: false, foreach: null, capturable: false, differentiable: false }));
+  }
+  protected override validateGroup(g: ParamGroup): void {
+    checkCommon(g);
+    const [em, ep] = g.etas as [number, number];
+    check(0 < em && em < 1 && 1 < ep, `Invalid eta values: ${em}, ${ep}`);
+  }
+  protected updateGroup(group: ParamGroup): void {
+    const [etaminus, etaplus] = group.etas as [number, number], [lo, hi] = group.step_sizes as [number, number];
+    const maximize = group.maximize as boolean, lr = group.lr as number;
+    eachParam(group, this, (p, g0, s, param) => {
+      if (!s.prev) { s.step = stepTensor(0); s.prev = zerosState(param); s.step_size = param.detach().newFull(param.shape, lr); }
+      bumpStep(s);
+      const prev = arr(s.prev as Tensor), size = arr(s.step_size as Tensor);
+      for (let i = 0; i < p.length; i++) {
+        let gi = maximize ? -g0[i]! : g0[i]!;
+        const prod = gi * prev[i]!;
+        const factor = prod > 0 ? etaplus : prod < 0 ? etaminus : 1;
+        size[i] = Math.min(Math.max(size[i]! * factor, lo), hi);
+        if (factor === etaminus) gi = 0;
+        p[i] = p[i]! - Math.sign(gi) * size[i]!;
+        prev[i] = gi;
+      }
+    });
+  }
+}

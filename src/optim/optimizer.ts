@@ -1,0 +1,169 @@
+// The Optimizer base: parameter groups with defaults, per-parameter state, zeroGrad, and
+// stateDict/loadStateDict in PyTorch's layout ({ state: {index: {...}}, param_groups: [...] }).
+
+import { Tensor } from "../core/tensor.js";
+import { noGrad } from "../autograd/grad-mode.js";
+import { float32 } from "../core/dtype.js";
+import { Storage } from "../core/storage.js";
+
+export type ParamGroupOptions = Record<string, unknown>;
+export interface ParamGroup { params: Tensor[]; [option: string]: unknown }
+export type ParamsInput = Iterable<Tensor> | Iterable<{ params: Iterable<Tensor> | Tensor } & ParamGroupOptions>;
+export type State = Record<string, Tensor | number | boolean | null>;
+
+export interface OptimizerStateDict {
+  state: Map<number, State>;
+  param_groups: (Record<string, unknown> & { params: number[] })[];
+}
+
+/** Float arrays a parameter's values live in (contiguous float32/float64 storage). */
+export type FloatArray = Float32Array | Float64Array;
+
+export abstract class Optimizer {
+  paramGroups: ParamGroup[] = [];
+  state: Map<Tensor, State> = new Map();
+  readonly defaults: ParamGroupOptions;
+
+  constructor(params: ParamsInput, defaults: ParamGroupOptions) {
+    this.defaults = defaults;
+    const list = [...(params as Iterable<unknown>)];
+    if (list.length === 0) throw new Error("optimizer got an empty parameter list");
+    const isGroup = (v: unknown): v is { params: Iterable<Tensor> | Tensor } => typeof v === "object" && v !== null && !(v instanceof Tensor) && "params" in v;
+    if (list.every(isGroup)) for (const g of list) this.addParamGroup(g as { params: Iterable<Tensor> | Tensor } & ParamGroupOptions);
+    else this.addParamGroup({ params: list as Tensor[] });
+  }
+
+  /** Adds a group; options it leaves out take the optimizer's defaults. */
+  addParamGroup(group: { params: Iterable<Tensor> | Tensor } & ParamGroupOptions): void {
+    const params = group.params instanceof Tensor ? [group.params] : [...group.params];
+    for (const p of params) {
+      if (!(p instanceof Tensor)) throw new Error(`optimizer can only optimize Tensors, but one of the params is ${typeof p}`);
+      if (!p.isLeaf) throw new Error("can't optimize a non-leaf Tensor");
+    }
+    const seen = new Set(this.paramGroups.flatMap((g) => g.params));
+    if (params.some((p) => seen.has(p))) throw new Error("some parameters appear in more than one parameter group");
+    if (new Set(params).size !== params.length) {
+      console.warn("optimizer contains a parameter group with duplicate parameters; in future, this will cause an error");
+    }
+    const g: ParamGroup = { ...this.defaults, ...group, params };
+    for (const [k, v] of Object.entries(g)) {
+      if (v === REQUIRED) throw new Error(`parameter group didn't specify a value of required optimization parameter ${k}`);
+    }
+    this.validateGroup(g);
+    this.paramGroups.push(g);
+  }
+
+  /** Checks a group's options (ranges), with PyTorch's messages. */
+  protected validateGroup(_group: ParamGroup): void {}
+
+  /** Sets gradients to null (setToNone, the default) or to zero. */
+  zeroGrad(setToNone: boolean | { setToNone?: boolean } = true): void {
+    const none = typeof setToNone === "boolean" ? setToNone : setToNone.setToNone ?? true;
+    for (const g of this.paramGroups) for (const p of g.params) {
+      if (!p.grad) continue;
+      if (none) p.grad = null;
+      else noGrad(() => p.grad!.detach().zero_());
+    }
+  }
+
+  /** One optimization step. The closure, if given, re-evaluates the loss (it runs with grad on). */
+  step(closure?: () => Tensor | number): Tensor | number | null {
+    let loss: Tensor | number | null = null;
+    if (closure) loss = closure();
+    noGrad(() => { for (const g of this.paramGroups) this.updateGroup(g); });
+    return loss;
+  }
+
+  protected abstract updateGroup(group: ParamGroup): void;
+
+  /** The state of p, created on first use. */
+  protected stateOf(p: Tensor): State {
+    let s = this.state.get(p);
+    if (!s) { s = {}; this.state.set(p, s); }
+    return s;
+  }
+
+  stateDict(): OptimizerStateDict {
+    const index = new Map<Tensor, number>();
+    let i = 0;
+    const groups = this.paramGroups.map((g) => {
+      const { params, ...opts } = g;
+      return { ...opts, params: params.map((p) => { if (!index.has(p)) index.set(p, i++); return index.get(p)!; }) };
+    });
+    const state = new Map<number, State>();
+    for (const [p, s] of this.state) {
+      const k = index.get(p);
+      if (k !== undefined) state.set(k, { ...s });
+    }
+    return { state, param_groups: groups };
+  }
+
+  loadStateDict(sd: OptimizerStateDict | { state: Record<string, State> | Map<number, State>; param_groups: (Record<string, unknown> & { params: number[] })[] }): void {
+    const groups = sd.param_groups;
+    if (groups.length !== this.paramGroups.length) throw new Error("loaded state dict has a different number of parameter groups");
+    groups.forEach((g, i) => {
+      if (g.params.length !== this.paramGroups[i]!.params.length) {
+        throw new Error("loaded state dict contains a parameter group that doesn't match the size of optimizer's group");
+      }
+    });
+    const byIndex = new Map<number, Tensor>();
+    groups.forEach((g, i) => g.params.forEach((id, j) => byIndex.set(id, this.paramGroups[i]!.params[j]!)));
+    const entries: [number, State][] = sd.state instanceof Map ? [...sd.state] : Object.entries(sd.state).map(([k, v]) => [Number(k), v]);
+    const newState = new Map<Tensor, State>();
+    for (const [id, s] of entries) {
+      const p = byIndex.get(id);
+      if (!p) continue;
+      const copy: State = {};
+      for (const [k, v] of Object.entries(s)) {
+        // Tensors follow the parameter's dtype, except the step counter (kept as PyTorch keeps it).
+        copy[k] = v instanceof Tensor ? (k === "step" ? v.clone() : v.to(p.dtype).clone()) : v;
+      }
+      newState.set(p, copy);
+    }
+    this.state = newState;
+    groups.forEach((g, i) => {
+      const { params: _params, ...opts } = g;
+      void _params;
+      Object.assign(this.paramGroups[i]!, opts);
+    });
+  }
+}
+
+/** Marks an option with no default (PyTorch's `required`). */
+export const REQUIRED = Symbol("required");
+
+/** A parameter's values as a contiguous float array, and a way to write them back if copied. */
+export function floatView(t: Tensor): { data: FloatArray; commit: () => void } {
+  if (t.dtype.name !== "float32" && t.dtype.name !== "float64") {
+    throw new Error(`optimizer: parameters of dtype ${t.dtype} are not supported (float32/float64 only)`);
+  }
+  if (t.isContiguous()) {
+    const d = t.storage.data as FloatArray;
+    return { data: d.subarray(t._offset, t._offset + t.numel()) as FloatArray, commit: () => {} };
+  }
+  const c = t.contiguous();
+  return { data: c.storage.data as FloatArray, commit: () => { t.copy_(c); } };
+}
+
+/** A zero state tensor like p (contiguous). */
+export function zerosState(p: Tensor): Tensor {
+  return p.detach().newZeros(p.shape);
+}
+
+/** The step counter as PyTorch stores it: a 0-d float32 tensor. */
+export function stepTensor(v: number): Tensor {
+  return new Tensor(new Storage(new Float32Array([v]), float32), []);
+}
+
+/** Increments state.step and returns the new count. */
+export function bumpStep(state: State): number {
+  const s = state.step;
+  if (s instanceof Tensor) {
+    const d = s.storage.data as Float32Array;
+    d[s._offset] = d[s._offset]! + 1;
+    return d[s._offset]!;
+  }
+  const n = (typeof s === "number" ? s : 0) + 1;
+  state.step = stepTensor(n);
+  return n;
+}

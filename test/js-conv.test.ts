@@ -1,0 +1,370 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import {
+  convBackwardBias, convBackwardInput, convBackwardWeight, convForward, convGeometry,
+  convTransposeBackwardBias, convTransposeBackwardInput, convTransposeBackwardWeight, convTransposeForward,
+  convTransposeGeometry, type ConvGeometry, type ConvParams, type FloatArray,
+} from "../src/backends/js/conv.js";
+import { col2im, colSize, fold2d, foldShape, im2col, unfold2d, unfoldShape, type WindowParams } from "../src/backends/js/im2col.js";
+
+type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 4294967296 - 0.5;
+  };
+}
+
+function randomArray(ctor: Ctor, n: number, rand: () => number): FloatArray {
+  const a = new ctor(n);
+  for (let i = 0; i < n; i++) a[i] = rand();
+  return a;
+}
+
+const prod = (v: readonly number[]): number => v.reduce((a, b) => a * b, 1);
+
+/** Row-major strides of a shape. */
+function stridesOf(shape: readonly number[]): number[] {
+  const st = new Array<number>(shape.length).fill(1);
+  for (let d = shape.length - 2; d >= 0; d--) st[d] = st[d + 1]! * shape[d + 1]!;
+  return st;
+}
+
+/** Every multi-index of a shape, in row-major order. */
+function* indices(shape: readonly number[]): Generator<number[]> {
+  if (shape.some((s) => s === 0)) return;
+  const idx = new Array<number>(shape.length).fill(0);
+  for (;;) {
+    yield idx;
+    let d = shape.length - 1;
+    while (d >= 0 && ++idx[d]! === shape[d]) idx[d--] = 0;
+    if (d < 0) return;
+  }
+}
+
+/**
+ * The definition, by direct loops in float64: y[n, o, out] += x[n, g*cinG + c, out*s - p + k*d] *
+ * w[o, c, k] over c, k. Returns y and, for a given gY, the exact gradients of sum(y * gY).
+ */
+function naiveConv(g: ConvGeometry, x: FloatArray, w: FloatArray, bias: FloatArray | null, gy: FloatArray | null) {
+  const y = new Float64Array(prod(g.outputShape));
+  const gx = new Float64Array(x.length), gw = new Float64Array(w.length), gb = new Float64Array(g.outChannels);
+  const xs = stridesOf(g.inputShape), ws = stridesOf(g.weightShape), ys = stridesOf(g.outputShape);
+  const k = g.kernelSize.length;
+  const cinG = g.inChannels / g.groups, coutG = g.outChannels / g.groups;
+  for (const [n, o, ...out] of indices(g.outputShape)) {
+    const yi = n! * ys[0]! + o! * ys[1]! + out.reduce((a, v, d) => a + v * ys[d + 2]!, 0);
+    const grp = Math.floor(o! / coutG);
+    let s = bias ? bias[o!]! : 0;
+    const gyv = gy ? gy[yi]! : 0;
+    for (let c = 0; c < cinG; c++) {
+      for (const kidx of indices(g.kernelSize)) {
+        let xi = n! * xs[0]! + (grp * cinG + c) * xs[1]!;
+        let inside = true;
+        for (let d = 0; d < k; d++) {
+          const pos = out[d]! * g.stride[d]! - g.padding[d]! + kidx[d]! * g.dilation[d]!;
+          if (pos < 0 || pos >= g.inputSize[d]!) inside = false;
+          xi += pos * xs[d + 2]!;
+        }
+        if (!inside) continue;
+        const wi = o! * ws[0]! + c * ws[1]! + kidx.reduce((a, v, d) => a + v * ws[d + 2]!, 0);
+        s += x[xi]! * w[wi]!;
+        gx[xi] += gyv * w[wi]!;
+        gw[wi] += gyv * x[xi]!;
+      }
+    }
+    y[yi] = s;
+    gb[o!] += gyv;
+  }
+  return { y, gx, gw, gb };
+}
+
+function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string, atol: number, rtol = atol): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i]!, e = expected[i]!;
+    if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) assert.fail(`${what}: [${i}] = ${a}, expected ${e}`);
+  }
+}
+
+interface Case {
+  x: number[]; w: number[]; stride?: number[]; padding?: number[]; dilation?: number[]; groups?: number; bias?: boolean;
+}
+
+function params(c: Case, k: number): ConvParams {
+  return {
+    stride: c.stride ?? new Array<number>(k).fill(1),
+    padding: c.padding ?? new Array<number>(k).fill(0),
+    dilation: c.dilation ?? new Array<number>(k).fill(1),
+    groups: c.groups ?? 1,
+  };
+}
+
+const cases: Case[] = [
+  // 1-d
+  { x: [2, 3, 10], w: [4, 3, 3], bias: true },
+  { x: [1, 4, 11], w: [6, 2, 3], stride: [2], padding: [1], dilation: [2], groups: 2 },
+  { x: [3, 2, 7], w: [2, 2, 1] },
+  { x: [1, 3, 9], w: [3, 1, 4], padding: [2], groups: 3, bias: true },
+  // 2-d
+  { x: [2, 3, 8, 8], w: [4, 3, 3, 3], bias: true },
+  { x: [2, 3, 9, 7], w: [4, 3, 3, 2], stride: [2, 1], padding: [1, 2] },
+  { x: [1, 4, 7, 7], w: [4, 1, 3, 3], padding: [1, 1], groups: 4, bias: true },
+  { x: [2, 4, 9, 9], w: [8, 1, 3, 3], stride: [2, 2], padding: [1, 1], groups: 4 },
+  { x: [1, 2, 9, 9], w: [3, 2, 3, 3], dilation: [2, 2], padding: [2, 2] },
+  { x: [1, 6, 11, 13], w: [4, 3, 5, 3], stride: [2, 3], padding: [2, 1], dilation: [1, 2], groups: 2, bias: true },
+  { x: [2, 5, 6, 6], w: [7, 5, 1, 1], bias: true },
+  { x: [1, 5, 7, 6], w: [3, 5, 1, 1], stride: [2, 2] },
+  { x: [1, 1, 1, 1], w: [1, 1, 1, 1] },
+  { x: [1, 3, 4, 4], w: [2, 3, 4, 4], padding: [3, 3], stride: [3, 3] },
+  { x: [1, 16, 12, 12], w: [24, 16, 3, 3], padding: [1, 1], bias: true },
+  // 3-d
+  { x: [1, 2, 4, 5, 5], w: [3, 2, 2, 3, 3], padding: [1, 1, 1] },
+  { x: [2, 4, 5, 6, 4], w: [4, 2, 3, 2, 3], stride: [2, 1, 2], padding: [1, 0, 2], dilation: [1, 2, 1], groups: 2, bias: true },
+  { x: [1, 3, 4, 4, 4], w: [3, 1, 3, 3, 3], padding: [1, 1, 1], groups: 3 },
+  // empty batch
+  { x: [0, 3, 5, 5], w: [2, 3, 3, 3], bias: true },
+];
+
+for (const ctor of [Float32Array, Float64Array] as const) {
+  const tol = ctor === Float32Array ? 2e-5 : 1e-12;
+  test(`conv ${ctor.name}: forward and backward match the definition (1d, 2d, 3d; stride, padding, dilation, groups)`, () => {
+    const rand = rng(7);
+    for (const c of cases) {
+      const k = c.x.length - 2;
+      const g = convGeometry(c.x, c.w, params(c, k));
+      const x = randomArray(ctor, prod(c.x), rand), w = randomArray(ctor, prod(c.w), rand);
+      const b = c.bias ? randomArray(ctor, c.w[0]!, rand) : null;
+      const gy = randomArray(ctor, prod(g.outputShape), rand);
+      const ref = naiveConv(g, x, w, b, gy);
+      const what = `x ${c.x} w ${c.w} ${JSON.stringify(params(c, k))}`;
+      const y = new ctor(prod(g.outputShape)).fill(NaN);
+      convForward(g, x, w, b, y);
+      assertClose(y, ref.y, `forward ${what}`, tol);
+      const gx = new ctor(x.length).fill(NaN), gw = new ctor(w.length).fill(NaN), gb = new ctor(c.w[0]!).fill(NaN);
+      convBackwardInput(g, gy, w, gx);
+      assertClose(gx, ref.gx, `grad_input ${what}`, tol);
+      convBackwardWeight(g, x, gy, gw);
+      assertClose(gw, ref.gw, `grad_weight ${what}`, tol * 4);
+      convBackwardBias(g, gy, gb);
+      assertClose(gb, ref.gb, `grad_bias ${what}`, tol * 4);
+    }
+  });
+
+  test(`conv_transpose ${ctor.name}: forward is the adjoint of conv, backward matches`, () => {
+    const rand = rng(11);
+    const tcases: (Case & { outputPadding?: number[] })[] = [
+      { x: [2, 3, 5], w: [3, 4, 3], stride: [2], bias: true },
+      { x: [2, 3, 4, 4], w: [3, 2, 3, 3], stride: [2, 2], padding: [1, 1], outputPadding: [1, 1], bias: true },
+      { x: [1, 4, 3, 3], w: [4, 1, 3, 3], groups: 2 },
+      { x: [1, 4, 3, 5], w: [4, 1, 3, 3], groups: 4, stride: [2, 1], outputPadding: [1, 0] },
+      { x: [1, 2, 4, 4], w: [2, 3, 3, 3], dilation: [2, 3], stride: [1, 1], outputPadding: [1, 2] },
+      { x: [1, 2, 3, 3, 3], w: [2, 2, 2, 3, 2], stride: [2, 1, 2], padding: [0, 1, 1], outputPadding: [1, 0, 0], bias: true },
+    ];
+    for (const c of tcases) {
+      const k = c.x.length - 2;
+      const p = { ...params(c, k), outputPadding: c.outputPadding ?? new Array<number>(k).fill(0) };
+      const g = convTransposeGeometry(c.x, c.w, p);
+      const what = `x ${c.x} w ${c.w} ${JSON.stringify(p)}`;
+      // PyTorch's output size formula.
+      assert.deepEqual(g.inputShape.slice(2), c.x.slice(2).map((s, d) =>
+        (s - 1) * p.stride[d]! - 2 * p.padding[d]! + p.dilation[d]! * (c.w[d + 2]! - 1) + p.outputPadding[d]! + 1), what);
+      const x = randomArray(ctor, prod(c.x), rand), w = randomArray(ctor, prod(c.w), rand);
+      const b = c.bias ? randomArray(ctor, g.inChannels, rand) : null;
+      const gy = randomArray(ctor, prod(g.inputShape), rand);
+      // conv_transpose(x) = grad_input of conv at gY = x; its grads come from the conv run at gY.
+      const asGrad = naiveConv(g, gy, w, null, x);
+      const expectedY = Float64Array.from(asGrad.gx, (v, i) => v + (b ? b[Math.floor(i / prod(g.inputSize)) % g.inChannels]! : 0));
+      const y = new ctor(prod(g.inputShape)).fill(NaN);
+      convTransposeForward(g, x, w, b, y);
+      assertClose(y, expectedY, `forward ${what}`, tol);
+      const gx = new ctor(x.length).fill(NaN), gw = new ctor(w.length).fill(NaN), gb = new ctor(g.inChannels).fill(NaN);
+      convTransposeBackwardInput(g, gy, w, gx);
+      assertClose(gx, asGrad.y, `grad_input ${what}`, tol);
+      convTransposeBackwardWeight(g, x, gy, gw);
+      assertClose(gw, asGrad.gw, `grad_weight ${what}`, tol * 4);
+      convTransposeBackwardBias(g, gy, gb);
+      const sums = new Float64Array(g.inChannels);
+      gy.forEach((v, i) => { sums[Math.floor(i / prod(g.inputSize)) % g.inChannels] += v; });
+      assertClose(gb, sums, `grad_bias ${what}`, tol * 4);
+    }
+  });
+}
+
+test("im2col / col2im: layout of F.unfold, and col2im is im2col's adjoint", () => {
+  const rand = rng(5);
+  const windows: (WindowParams & { C: number })[] = [
+    { C: 2, inputSize: [5, 6], kernelSize: [2, 3], dilation: [1, 2], padding: [1, 0], stride: [2, 1], outputSize: [0, 0] },
+    { C: 1, inputSize: [7], kernelSize: [3], dilation: [2], padding: [3], stride: [3], outputSize: [0] },
+    { C: 2, inputSize: [3, 4, 5], kernelSize: [2, 2, 3], dilation: [1, 1, 1], padding: [1, 0, 1], stride: [1, 2, 2], outputSize: [0, 0, 0] },
+  ].map((w) => ({ ...w, outputSize: w.inputSize.map((s, d) => Math.floor((s + 2 * w.padding[d]! - w.dilation[d]! * (w.kernelSize[d]! - 1) - 1) / w.stride[d]!) + 1) }));
+  for (const w of windows) {
+    const x = randomArray(Float64Array, w.C * prod(w.inputSize), rand);
+    const col = new Float64Array(colSize(w.C, w)).fill(NaN);
+    im2col(x, 0, w.C, w, col, 0);
+    const L = prod(w.outputSize);
+    const xs = stridesOf(w.inputSize);
+    let r = 0;
+    for (let c = 0; c < w.C; c++) {
+      for (const kidx of indices(w.kernelSize)) {
+        let l = 0;
+        for (const out of indices(w.outputSize)) {
+          const pos = out.map((o, d) => o * w.stride[d]! - w.padding[d]! + kidx[d]! * w.dilation[d]!);
+          const inside = pos.every((p, d) => p >= 0 && p < w.inputSize[d]!);
+          const expected = inside ? x[c * prod(w.inputSize) + pos.reduce((a, p, d) => a + p * xs[d]!, 0)]! : 0;
+          assert.equal(col[r * L + l], expected);
+          l++;
+        }
+        r++;
+      }
+    }
+    // <im2col(x), v> = <x, col2im(v)>
+    const v = randomArray(Float64Array, col.length, rand);
+    const back = new Float64Array(x.length);
+    col2im(v, 0, w.C, w, back, 0);
+    let lhs = 0, rhs = 0;
+    col.forEach((c, i) => { lhs += c * v[i]!; });
+    back.forEach((b, i) => { rhs += b * x[i]!; });
+    assert.ok(Math.abs(lhs - rhs) < 1e-9, `adjoint ${lhs} vs ${rhs}`);
+  }
+});
+
+test("unfold2d / fold2d: shapes, batched and unbatched, and PyTorch's errors", () => {
+  const p = { kernelSize: [2, 3] as const, dilation: [1, 1] as const, padding: [1, 1] as const, stride: [2, 1] as const };
+  assert.deepEqual(unfoldShape([2, 3, 5, 5], p).outputShape, [2, 18, 15]);
+  assert.deepEqual(unfoldShape([3, 5, 5], p).outputShape, [18, 15]);
+  assert.deepEqual(unfoldShape([0, 3, 5, 5], p).outputShape, [0, 18, 15]);
+  assert.deepEqual(foldShape([2, 18, 15], [5, 5], p).outputShape, [2, 3, 5, 5]);
+  assert.throws(() => unfoldShape([1, 1, 3, 5, 5], p), { message: "Expected 3D or 4D (batch mode) tensor with possibly 0 batch size and other non-zero dimensions for input, but got: [1, 1, 3, 5, 5]" });
+  assert.throws(() => unfoldShape([1, 3, 5, 5], { ...p, kernelSize: [8, 8] }), /Given input with spatial size \(5, 5\), kernel_size=\(8, 8\), dilation=\(1, 1\), padding=\(1, 1\), calculated shape of the array of sliding blocks as \(0, 0\), but its components must be at least one\./);
+  assert.throws(() => unfoldShape([1, 3, 5, 5], { ...p, stride: [0, 0] }), { message: "stride should be greater than zero, but got stride_height: 0 stride_width: 0" });
+  assert.throws(() => unfoldShape([1, 3, 5, 5], { ...p, padding: [-1, -1] }), { message: "padding should be non-negative, but got pad_height: -1 pad_width: -1" });
+  assert.throws(() => foldShape([1, 13, 9], [4, 4], { ...p, kernelSize: [2, 2], padding: [0, 0], stride: [1, 1] }),
+    { message: "Expected size of input's dimension 1 to be divisible by the product of kernel_size, but got input.size(1)=13 and kernel_size=(2, 2)." });
+  assert.throws(() => foldShape([1, 12, 10], [4, 4], { ...p, kernelSize: [2, 2], padding: [0, 0], stride: [1, 1] }),
+    { message: "Given output_size=(4, 4), kernel_size=(2, 2), dilation=(1, 1), padding=(0, 0), stride=(1, 1), expected size of input's dimension 2 to match the calculated number of sliding blocks 3 * 3 = 9, but got input.size(2)=10." });
+  assert.throws(() => foldShape([2, 2, 12, 9], [4, 4], p), { message: "Expected 2D or 3D (batch mode) tensor for input with possibly 0 batch size and non-zero dimensions for input, but got: [2, 2, 12, 9]" });
+  // fold(unfold(ones)) counts how many blocks cover each pixel.
+  const x = new Float32Array(2 * 3 * 5 * 5).fill(1);
+  const cols = new Float32Array(2 * 18 * 15);
+  unfold2d(x, [2, 3, 5, 5], p, cols);
+  const back = new Float32Array(x.length).fill(NaN);
+  fold2d(cols, [2, 18, 15], [5, 5], p, back);
+  assert.deepEqual([...back.slice(0, 5)], [2, 3, 3, 3, 2]);
+});
+
+test("convGeometry / convTransposeGeometry: PyTorch's argument errors", () => {
+  const p2 = (o: Partial<ConvParams> = {}): ConvParams => ({ stride: [1, 1], padding: [0, 0], dilation: [1, 1], groups: 1, ...o });
+  const cases: [() => unknown, string][] = [
+    [() => convGeometry([1, 3, 5, 5], [4, 2, 3, 3], p2()), "Given groups=1, weight of size [4, 2, 3, 3], expected input[1, 3, 5, 5] to have 2 channels, but got 3 channels instead"],
+    [() => convGeometry([1, 3, 5, 5], [4, 3, 7, 7], p2()), "Calculated padded input size per channel: (5 x 5). Kernel size: (7 x 7). Kernel size can't be greater than actual input size"],
+    [() => convGeometry([1, 3, 5, 5], [4, 3, 3, 3], p2({ dilation: [1, 3] })), "Calculated padded input size per channel: (5 x 5). Kernel size: (3 x 7). Kernel size can't be greater than actual input size"],
+    [() => convGeometry([1, 4, 5, 5], [3, 2, 3, 3], p2({ groups: 2 })), "Given groups=2, expected weight to be divisible by 2 at dimension 0, but got weight of size [[3, 2, 3, 3]] instead"],
+    [() => convGeometry([1, 3, 5, 5], [4, 3, 3, 3], p2({ stride: [0, 1] })), "non-positive stride is not supported"],
+    [() => convGeometry([1, 3, 5, 5], [4, 3, 3, 3], p2({ padding: [-1, 0] })), "negative padding is not supported"],
+    [() => convGeometry([1, 3, 5, 5], [4, 3, 3, 3], p2({ dilation: [0, 0] })), "dilation should be greater than zero, but got [0, 0]"],
+    [() => convGeometry([1, 3, 5, 5], [4, 3, 3, 3], p2({ groups: 0 })), "non-positive groups is not supported"],
+    [() => convGeometry([1, 3, 5], [4, 3, 3, 3], p2()), "Expected 4-dimensional input for 4-dimensional weight [4, 3, 3, 3], but got 3-dimensional input of size [1, 3, 5] instead"],
+    [() => convGeometry([1, 3, 5, 5], [4, 3, 1, 0], p2()), "kernel size should be greater than zero, but got kernel_height: 1 kernel_width: 0"],
+    [() => convGeometry([1, 3, 5, 5], [0, 3, 3, 3], p2()), "Given groups=1, expected weight to be at least 1 at dimension 0, but got weight of size [0, 3, 3, 3] instead"],
+    [() => convTransposeGeometry([1, 3, 5, 5], [4, 2, 3, 3], { ...p2(), outputPadding: [0, 0] }), "Given transposed=1, weight of size [4, 2, 3, 3], expected input[1, 3, 5, 5] to have 4 channels, but got 3 channels instead"],
+    [() => convTransposeGeometry([1, 3, 5, 5], [3, 2, 3, 3], { ...p2({ stride: [1, 2] }), outputPadding: [0, 2] }), "output padding must be smaller than either stride or dilation, but got output_padding_height: 0 output_padding_width: 2 stride_height: 1 stride_width: 2 dilation_height: 1 dilation_width: 1"],
+    [() => convTransposeGeometry([1, 3, 5, 5], [3, 2, 3, 3], { ...p2({ padding: [5, 5] }), outputPadding: [0, 0] }), "Given input size per channel: (5 x 5). Calculated output size per channel: (-3 x -3). Output size is too small"],
+    [() => convTransposeGeometry([1, 3, 5, 5], [3, 2, 3, 3], { ...p2(), outputPadding: [-1, 0] }), "negative output_padding is not supported"],
+  ];
+  for (const [f, message] of cases) assert.throws(f, { message });
+});
+
+// ---------------------------------------------------------------------------------------------
+// PyTorch's recorded values: the F.conv*, F.unfold and F.fold cases of the conformance file.
+
+interface Encoded { T: string; shape: number[]; data: (number | string)[] }
+interface OpCase {
+  id: string; fn: string; args: unknown[]; kwargs: Record<string, unknown>; out?: Encoded; error?: string;
+  grad?: { grad_outputs: Encoded[]; inputs: [number, Encoded][] }; atol?: number; rtol?: number;
+}
+
+const decode = (t: Encoded): Float64Array => Float64Array.from(t.data, (v) => (typeof v === "string" ? Number(v.replace("inf", "Infinity")) : v));
+const listOf = (v: unknown, k: number, fill: number): number[] => (v === undefined ? new Array<number>(k).fill(fill) : typeof v === "number" ? new Array<number>(k).fill(v) : (v as number[]));
+
+const fixture = readFileSync(new URL("./fixtures/conformance/ops.jsonl", import.meta.url), "utf8")
+  .split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l) as OpCase)
+  .filter((c) => /^F\.(conv\dd|conv_transpose\dd|unfold|fold)$/.test(c.fn) && !c.error);
+
+test("conformance: F.conv*d / F.conv_transpose*d forward and gradients as recorded from PyTorch", () => {
+  const convs = fixture.filter((c) => c.fn.startsWith("F.conv"));
+  assert.ok(convs.length >= 10, "conv cases present");
+  for (const c of convs) {
+    const [xe, we, be] = c.args as [Encoded, Encoded, Encoded | null | undefined];
+    const k = xe.shape.length - 2;
+    const x = decode(xe), w = decode(we), b = be ? decode(be) : null;
+    const kw = c.kwargs;
+    const stride = listOf(kw.stride, k, 1), dilation = listOf(kw.dilation, k, 1), groups = (kw.groups as number | undefined) ?? 1;
+    let padding: number[];
+    if (kw.padding === "same") {
+      // Symmetric here (odd dilated kernels); the F layer handles the asymmetric case.
+      padding = we.shape.slice(2).map((s, d) => (dilation[d]! * (s - 1)) / 2);
+      assert.ok(padding.every(Number.isInteger), c.id);
+    } else {
+      padding = listOf(kw.padding, k, 0);
+    }
+    const atol = c.atol ?? 1e-5, rtol = c.rtol ?? 1e-4;
+    const transposed = c.fn.includes("transpose");
+    const g = transposed
+      ? convTransposeGeometry(xe.shape, we.shape, { stride, padding, dilation, groups, outputPadding: listOf(kw.output_padding, k, 0) })
+      : convGeometry(xe.shape, we.shape, { stride, padding, dilation, groups });
+    const yShape = transposed ? g.inputShape : g.outputShape;
+    assert.deepEqual(yShape, c.out!.shape, `${c.id} shape`);
+    const y = new Float64Array(prod(yShape));
+    (transposed ? convTransposeForward : convForward)(g, x, w, b, y);
+    assertClose(y, decode(c.out!), `${c.id} out`, atol, rtol);
+    const gy = decode(c.grad!.grad_outputs[0]!);
+    for (const [arg, expected] of c.grad!.inputs) {
+      const got = new Float64Array(prod(expected.shape));
+      if (arg === 0) (transposed ? convTransposeBackwardInput : convBackwardInput)(g, gy, w, got);
+      else if (arg === 1) (transposed ? convTransposeBackwardWeight : convBackwardWeight)(g, x, gy, got);
+      else (transposed ? convTransposeBackwardBias : convBackwardBias)(g, gy, got);
+      assertClose(got, decode(expected), `${c.id} grad of arg ${arg}`, atol, rtol);
+    }
+  }
+});
+
+test("conformance: F.unfold / F.fold forward and gradients as recorded from PyTorch", () => {
+  const folds = fixture.filter((c) => c.fn === "F.unfold" || c.fn === "F.fold");
+  assert.equal(folds.length, 2);
+  for (const c of folds) {
+    const isFold = c.fn === "F.fold";
+    const xe = c.args[0] as Encoded;
+    const kernelSize = listOf(c.args[isFold ? 2 : 1], 2, 1) as [number, number];
+    const p = {
+      kernelSize,
+      dilation: listOf(c.kwargs.dilation, 2, 1) as [number, number],
+      padding: listOf(c.kwargs.padding, 2, 0) as [number, number],
+      stride: listOf(c.kwargs.stride, 2, 1) as [number, number],
+    };
+    const x = decode(xe), gy = decode(c.grad!.grad_outputs[0]!);
+    const expectedGrad = decode(c.grad!.inputs[0]![1]);
+    if (isFold) {
+      const outputSize = listOf(c.args[1], 2, 1) as [number, number];
+      const y = new Float64Array(prod(c.out!.shape));
+      fold2d(x, xe.shape, outputSize, p, y);
+      assertClose(y, decode(c.out!), `${c.id} out`, 1e-5, 1e-4);
+      // fold's gradient is unfold.
+      const gx = new Float64Array(x.length);
+      unfold2d(gy, c.out!.shape, p, gx);
+      assertClose(gx, expectedGrad, `${c.id} grad`, 1e-5, 1e-4);
+    } else {
+      const { outputShape } = unfoldShape(xe.shape, p);
+      assert.deepEqual(outputShape, c.out!.shape);
+      const y = new Float64Array(prod(outputShape));
+      unfold2d(x, xe.shape, p, y);
+      assertClose(y, decode(c.out!), `${c.id} out`, 1e-5, 1e-4);
+      const gx = new Float64Array(x.length);
+      fold2d(gy, outputShape, [xe.shape[2]!, xe.shape[3]!], p, gx);
+      assertClose(gx, expectedGrad, `${c.id} grad`, 1e-5, 1e-4);
+    }
+  }
+});
