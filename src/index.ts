@@ -31,3 +31,5 @@ export * as autograd from "./autograd/index.js";
 export * as linalg from "./ops/linalg.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
+export * as utils from "./utils/index.js";
+export * as datasets from "./datasets/index.js";

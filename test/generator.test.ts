@@ -448,7 +448,7 @@ describe("exponential, geometric, cauchy, log-normal", () => {
 
 describe("argument checks (PyTorch's messages)", () => {
   const g = new Generator();
-  const e = REC.errors;
+  const e = { ...REC.errors, e_bernoulli_p: "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.)" };
   const cases: [string, () => unknown][] = [
     ["e_randint_i8", () => randintFill(g, new Int8Array(3), -200, 5, "int8")],
     ["e_randint_i16", () => randintFill(g, new Int16Array(3), 0, 2 ** 20, "int16")],
@@ -472,6 +472,7 @@ describe("argument checks (PyTorch's messages)", () => {
     ["e_mn_zero", () => multinomial(g, new Float32Array([1, 1]), 1, 2, 0)],
     ["e_mn_norepl_neg", () => multinomial(g, new Float32Array([1, -1]), 1, 2, 1)],
     ["e_randperm_f16", () => randpermFill(g, new Uint16Array(3000), "float16")],
+    ["e_bernoulli_p", () => bernoulliTensorFill(g, new Float32Array(2), new Float32Array([0.5, 1.5]))],
   ];
   for (const [key, fn] of cases) {
     test(key, () => {

@@ -175,7 +175,9 @@ export function uniformFill(gen: Generator, out: FloatOut, from = 0, to = 1, dty
 // ---- exact double fma -------------------------------------------------------------------------
 
 const f64Box = new Float64Array(1);
-const i64Box = new BigInt64Array(f64Box.buffer);
+const u32Pair = new Uint32Array(f64Box.buffer); // [low word, high word] on little-endian hosts
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const HI = LITTLE_ENDIAN ? 1 : 0, LO = 1 - HI;
 
 /** x + y rounded to odd (sticky last bit), as in Boldo & Melquiond's exact FMA emulation. */
 function addRoundOdd(x: number, y: number): number {
@@ -184,10 +186,16 @@ function addRoundOdd(x: number, y: number): number {
   const e = (x - (s - bb)) + (y - bb);
   if (e === 0 || !Number.isFinite(s)) return s;
   f64Box[0] = s;
-  if ((i64Box[0]! & 1n) === 1n) return s;
-  // Make the last bit odd by moving toward the exact value.
-  const towardLarger = (e > 0) === (s > 0);
-  i64Box[0] = towardLarger ? i64Box[0]! + 1n : i64Box[0]! - 1n;
+  if ((u32Pair[LO]! & 1) === 1) return s;
+  // Make the last bit odd by moving one ulp toward the exact value (|s| is normal and finite here).
+  if ((e > 0) === (s > 0)) {
+    u32Pair[LO] = u32Pair[LO]! + 1; // even, so no carry
+  } else if (u32Pair[LO] === 0) {
+    u32Pair[LO] = 0xffffffff;
+    u32Pair[HI] = u32Pair[HI]! - 1;
+  } else {
+    u32Pair[LO] = u32Pair[LO]! - 1;
+  }
   return f64Box[0]!;
 }
 
@@ -551,7 +559,7 @@ export function crLog(x: number): number {
   let m = x;
   if (m < 2 ** -1000) { m *= 2 ** 60; k -= 60; }
   f64Box[0] = m;
-  const expField = Number((i64Box[0]! >> 52n) & 0x7ffn);
+  const expField = (u32Pair[HI]! >>> 20) & 0x7ff;
   k += expField - 1023;
   m = m * 2 ** -(expField - 1023);
   if (m > Math.SQRT2) { m *= 0.5; k += 1; }
@@ -888,6 +896,12 @@ export function bernoulliTensorFill(gen: Generator, out: AnyOut, probs: Float32A
   checkFloatDType("bernoulli", probsDtype);
   const n = out.length;
   if (probs.length !== n) throw new Error(`bernoulli: probs has ${probs.length} elements but the output has ${n}; broadcast it first`);
+  // bernoulli_distribution checks every p (TORCH_CHECK_IF_NOT_ON_CUDA); here before anything is drawn.
+  for (let i = 0; i < n; i++) {
+    if (!(probs[i]! >= 0 && probs[i]! <= 1)) {
+      throw new Error("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.)");
+    }
+  }
   const one = out instanceof Uint16Array ? (dtype === "bfloat16" ? 0x3f80 : 0x3c00) : 1;
   for (let i = 0; i < n; i++) {
     const p = probs[i]!;

@@ -1,2 +1,393 @@
-// (to be written)
-export {};
+// Comparisons and logic: eq/ne/lt/le/gt/ge (bool results, exact on int64), equal, isclose,
+// allclose, isnan/isinf/isfinite/..., logical_*, bitwise_* and shifts, where, heaviside.
+
+import { Tensor } from "../core/tensor.js";
+import { type DType, bool, getDefaultDtype, int64, roundToDType } from "../core/dtype.js";
+import { record } from "../autograd/record.js";
+import { broadcastShapes, broadcastStrides, shapesEqual } from "../core/shape.js";
+import { forEachRow } from "../backends/js/strided.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method } from "./args.js";
+import { binaryMap, emptyTensor, fillTensor, lay, unaryMap, copyInto, toNumbers } from "./engine.js";
+import { applyInPlace, checkInplaceCast } from "./inplace.js";
+import { asOperand, type BinarySpec, binaryInPlace, binaryOp, gradFor } from "./pointwise-engine.js";
+import { resultType, type TensorOrScalar } from "./promotion.js";
+import { bigBinary, bigUnary, exactOperand, kernelTypeName, needsBigInt, notImplementedFor, pyType } from "./pointwise-util.js";
+
+// ---- eq / ne / lt / le / gt / ge --------------------------------------------------------------
+
+type Cmp = (a: number, b: number) => number;
+type CmpBig = (a: bigint, b: bigint) => number;
+
+interface CompareSpec { name: string; f: Cmp; big: CmpBig }
+
+const EQ: CompareSpec = { name: "eq", f: (a, b) => (a === b ? 1 : 0), big: (a, b) => (a === b ? 1 : 0) };
+const NE: CompareSpec = { name: "ne", f: (a, b) => (a !== b ? 1 : 0), big: (a, b) => (a !== b ? 1 : 0) };
+const LT: CompareSpec = { name: "lt", f: (a, b) => (a < b ? 1 : 0), big: (a, b) => (a < b ? 1 : 0) };
+const LE: CompareSpec = { name: "le", f: (a, b) => (a <= b ? 1 : 0), big: (a, b) => (a <= b ? 1 : 0) };
+const GT: CompareSpec = { name: "gt", f: (a, b) => (a > b ? 1 : 0), big: (a, b) => (a > b ? 1 : 0) };
+const GE: CompareSpec = { name: "ge", f: (a, b) => (a >= b ? 1 : 0), big: (a, b) => (a >= b ? 1 : 0) };
+
+function checkOther(op: string, input: unknown, other: unknown): void {
+  if (!(input instanceof Tensor)) {
+    throw new Error(`${op}() received an invalid combination of arguments - got (${pyType(input)}, ${pyType(other)})`);
+  }
+  if (!(other instanceof Tensor) && typeof other !== "number" && typeof other !== "bigint" && typeof other !== "boolean") {
+    throw new Error(`${op}(): argument 'other' (position 2) must be Tensor or Number, not ${pyType(other)}`);
+  }
+}
+
+/**
+ * Compares in the promoted dtype, as PyTorch does: operands are rounded to it first (an int64 vs
+ * float32 comparison sees float32 values), and int64 compares exactly.
+ */
+function compare(spec: CompareSpec, input: Tensor, other: TensorOrScalar, out?: Tensor): Tensor {
+  checkOther(spec.name, input, other);
+  const promoted = resultType(input, other);
+  const y = asOperand(spec.name, other, promoted);
+  if (needsBigInt(promoted, input, other)) return bigBinary(input, y, bool, spec.big, out);
+  return binaryMap(exactOperand(input, promoted), exactOperand(y, promoted), bool, spec.f, out, undefined, spec.name);
+}
+
+function compareInPlace(spec: CompareSpec, self: Tensor, other: TensorOrScalar): Tensor {
+  checkOther(spec.name + "_", self, other);
+  return applyInPlace(spec.name + "_", self, [other instanceof Tensor ? other : null],
+    () => { copyInto(self, compare(spec, self, other)); },
+    (s) => compare(spec, s, other).to(s.dtype));
+}
+
+export function eq(input: Tensor, other: TensorOrScalar): Tensor { return compare(EQ, input, other); }
+export function ne(input: Tensor, other: TensorOrScalar): Tensor { return compare(NE, input, other); }
+export function lt(input: Tensor, other: TensorOrScalar): Tensor { return compare(LT, input, other); }
+export function le(input: Tensor, other: TensorOrScalar): Tensor { return compare(LE, input, other); }
+export function gt(input: Tensor, other: TensorOrScalar): Tensor { return compare(GT, input, other); }
+export function ge(input: Tensor, other: TensorOrScalar): Tensor { return compare(GE, input, other); }
+export const notEqual = ne, less = lt, lessEqual = le, greater = gt, greaterEqual = ge;
+export function eq_(self: Tensor, other: TensorOrScalar): Tensor { return compareInPlace(EQ, self, other); }
+export function ne_(self: Tensor, other: TensorOrScalar): Tensor { return compareInPlace(NE, self, other); }
+export function lt_(self: Tensor, other: TensorOrScalar): Tensor { return compareInPlace(LT, self, other); }
+export function le_(self: Tensor, other: TensorOrScalar): Tensor { return compareInPlace(LE, self, other); }
+export function gt_(self: Tensor, other: TensorOrScalar): Tensor { return compareInPlace(GT, self, other); }
+export function ge_(self: Tensor, other: TensorOrScalar): Tensor { return compareInPlace(GE, self, other); }
+
+/** Whether a bool tensor is all true (a direct scan: no reduction op needed). */
+function allTrue(t: Tensor): boolean {
+  const d = toNumbers(t);
+  for (let i = 0; i < d.length; i++) if (d[i] === 0) return false;
+  return true;
+}
+
+/** torch.equal: same size and the same values (NaN is never equal). */
+export function equal(input: Tensor, other: Tensor): boolean {
+  checkTensor("equal", "input", input);
+  checkTensor("equal", "other", other);
+  if (!shapesEqual(input.shape, other.shape)) return false;
+  return allTrue(eq(input, other));
+}
+
+// ---- isclose / allclose ---------------------------------------------------------------------
+
+interface CloseOpts { rtol?: number; atol?: number; equalNan?: boolean }
+
+function closeArgs(op: string, args: readonly unknown[]): { rtol: number; atol: number; equalNan: boolean } {
+  const a = bindArgs(op, args, ["rtol", "atol", "equalNan"]);
+  const rtol = (a.rtol as number | undefined) ?? 1e-5, atol = (a.atol as number | undefined) ?? 1e-8;
+  const equalNan = (a.equalNan as boolean | undefined) ?? false;
+  if (rtol < 0) throw new Error(`rtol must be greater than or equal to zero, but got ${rtol}`);
+  if (atol < 0) throw new Error(`atol must be greater than or equal to zero, but got ${atol}`);
+  return { rtol, atol, equalNan };
+}
+
+/** |a - b| <= atol + |rtol * b|, with infinities equal only to themselves (PyTorch's isclose). */
+function closeTensor(op: string, input: Tensor, other: Tensor, o: { rtol: number; atol: number; equalNan: boolean }): Tensor {
+  checkTensor(op, "input", input);
+  checkTensor(op, "other", other);
+  if (input.dtype !== other.dtype) throw new Error(`${kernelTypeName(input.dtype)} did not match ${kernelTypeName(other.dtype)}`);
+  const d = input.dtype;
+  const isFloat = d.isFloatingPoint;
+  // Allowed error in the tensor's dtype (the default float dtype for integers and bool).
+  const errDtype: DType = isFloat ? d : getDefaultDtype();
+  const q = (v: number): number => roundToDType(v, errDtype);
+  const { rtol, atol, equalNan } = o;
+  const zeroTol = rtol === 0 && atol === 0;
+  const qAtol = q(atol), qRtol = q(rtol);
+  return binaryMap(input, other, bool, (a, b) => {
+    if (a === b) return 1;
+    if (equalNan && isFloat && a !== a && b !== b) return 1;
+    if (zeroTol) return 0;
+    const actual = isFloat ? q(Math.abs(a - b)) : Math.abs(a - b);
+    if (!Number.isFinite(actual)) return 0;
+    return actual <= q(qAtol + Math.abs(q(qRtol * b))) ? 1 : 0;
+  }, undefined, undefined, op);
+}
+
+export function isclose(input: Tensor, other: Tensor, ...args: Args<[rtol?: number, atol?: number, equalNan?: boolean], CloseOpts>): Tensor {
+  return closeTensor("isclose", input, other, closeArgs("isclose", args));
+}
+
+export function allclose(input: Tensor, other: Tensor, ...args: Args<[rtol?: number, atol?: number, equalNan?: boolean], CloseOpts>): boolean {
+  return allTrue(closeTensor("allclose", input, other, closeArgs("allclose", args)));
+}
+
+// ---- value tests ----------------------------------------------------------------------------
+
+function test(op: string, input: Tensor, f: (v: number) => number, intValue: 0 | 1 | null): Tensor {
+  checkTensor(op, "input", input);
+  if (!input.dtype.isFloatingPoint && intValue !== null) {
+    const out = emptyTensor(input.shape, bool);
+    fillTensor(out, intValue);
+    return out;
+  }
+  return unaryMap(input, bool, f);
+}
+
+export function isnan(input: Tensor): Tensor { return test("isnan", input, (v) => (v !== v ? 1 : 0), 0); }
+export function isinf(input: Tensor): Tensor { return test("isinf", input, (v) => (v === Infinity || v === -Infinity ? 1 : 0), 0); }
+export function isposinf(input: Tensor): Tensor { return test("isposinf", input, (v) => (v === Infinity ? 1 : 0), 0); }
+export function isneginf(input: Tensor): Tensor { return test("isneginf", input, (v) => (v === -Infinity ? 1 : 0), 0); }
+export function isfinite(input: Tensor): Tensor { return test("isfinite", input, (v) => (Number.isFinite(v) ? 1 : 0), 1); }
+/** Real dtypes only: every element is real. */
+export function isreal(input: Tensor): Tensor { return test("isreal", input, () => 1, 1); }
+export function signbit(input: Tensor): Tensor {
+  return test("signbit", input, (v) => (v < 0 || Object.is(v, -0) ? 1 : 0), input.dtype.isSigned ? null : 0);
+}
+
+// ---- logical ----------------------------------------------------------------------------------
+
+type Logic = (a: boolean, b: boolean) => boolean;
+
+function logical(op: string, fn: Logic, input: Tensor, other: Tensor, out?: Tensor): Tensor {
+  checkTensor(op, "input", input);
+  if (!(other instanceof Tensor)) throw new Error(`${op}(): argument 'other' (position 2) must be Tensor, not ${pyType(other)}`);
+  // NaN is true (nonzero), as in C.
+  return binaryMap(input, other, out ? out.dtype : bool, (a, b) => (fn(a !== 0, b !== 0) ? 1 : 0), out, undefined, op);
+}
+
+function logicalInPlace(op: string, fn: Logic, self: Tensor, other: Tensor): Tensor {
+  if (!(other instanceof Tensor)) throw new Error(`${op}(): argument 'other' (position 1) must be Tensor, not ${pyType(other)}`);
+  const shape = broadcastShapes(self.shape, other.shape);
+  if (!shapesEqual(shape, self.shape)) throw new Error(`${op}: output with shape [${self.shape.join(", ")}] doesn't match the broadcast shape [${shape.join(", ")}]`);
+  return applyInPlace(op, self, [other], () => { logical(op, fn, self, other, self); },
+    (s) => logical(op, fn, s, other).to(s.dtype));
+}
+
+const AND: Logic = (a, b) => a && b, OR: Logic = (a, b) => a || b, XOR: Logic = (a, b) => a !== b;
+export function logicalAnd(input: Tensor, other: Tensor): Tensor { return logical("logical_and", AND, input, other); }
+export function logicalOr(input: Tensor, other: Tensor): Tensor { return logical("logical_or", OR, input, other); }
+export function logicalXor(input: Tensor, other: Tensor): Tensor { return logical("logical_xor", XOR, input, other); }
+export function logicalAnd_(self: Tensor, other: Tensor): Tensor { return logicalInPlace("logical_and_", AND, self, other); }
+export function logicalOr_(self: Tensor, other: Tensor): Tensor { return logicalInPlace("logical_or_", OR, self, other); }
+export function logicalXor_(self: Tensor, other: Tensor): Tensor { return logicalInPlace("logical_xor_", XOR, self, other); }
+
+export function logicalNot(input: Tensor): Tensor {
+  checkTensor("logical_not", "input", input);
+  return unaryMap(input, bool, (v) => (v === 0 ? 1 : 0));
+}
+export function logicalNot_(self: Tensor): Tensor {
+  return applyInPlace("logical_not_", self, [], () => { unaryMap(self, self.dtype, (v) => (v === 0 ? 1 : 0), self); },
+    (s) => logicalNot(s).to(s.dtype));
+}
+
+// ---- bitwise ----------------------------------------------------------------------------------
+
+function bitwiseDtype(kernel: string, promoted: DType): void {
+  if (promoted.isFloatingPoint) throw notImplementedFor(kernel, promoted);
+}
+
+function bitSpec(name: string, f: (a: number, b: number) => number, fBig: (a: bigint, b: bigint) => bigint): BinarySpec {
+  return { name, node: "NotImplemented", f, fBig };
+}
+const BIT_AND = bitSpec("bitwise_and", (a, b) => a & b, (a, b) => a & b);
+const BIT_OR = bitSpec("bitwise_or", (a, b) => a | b, (a, b) => a | b);
+const BIT_XOR = bitSpec("bitwise_xor", (a, b) => a ^ b, (a, b) => a ^ b);
+
+function bitwise(spec: BinarySpec, input: TensorOrScalar, other: TensorOrScalar): Tensor {
+  if (!(input instanceof Tensor) && !(other instanceof Tensor)) {
+    throw new Error(`${spec.name}() received an invalid combination of arguments - got (${pyType(input)}, ${pyType(other)})`);
+  }
+  bitwiseDtype(`${spec.name}_cpu`, resultType(input, other));
+  return binaryOp(spec, input, other);
+}
+function bitwiseInPlace(spec: BinarySpec, self: Tensor, other: TensorOrScalar): Tensor {
+  bitwiseDtype(`${spec.name}_cpu`, resultType(self, other));
+  return binaryInPlace(spec, self, other, (s) => bitwise(spec, s, other));
+}
+
+export function bitwiseAnd(input: TensorOrScalar, other: TensorOrScalar): Tensor { return bitwise(BIT_AND, input, other); }
+export function bitwiseOr(input: TensorOrScalar, other: TensorOrScalar): Tensor { return bitwise(BIT_OR, input, other); }
+export function bitwiseXor(input: TensorOrScalar, other: TensorOrScalar): Tensor { return bitwise(BIT_XOR, input, other); }
+export function bitwiseAnd_(self: Tensor, other: TensorOrScalar): Tensor { return bitwiseInPlace(BIT_AND, self, other); }
+export function bitwiseOr_(self: Tensor, other: TensorOrScalar): Tensor { return bitwiseInPlace(BIT_OR, self, other); }
+export function bitwiseXor_(self: Tensor, other: TensorOrScalar): Tensor { return bitwiseInPlace(BIT_XOR, self, other); }
+
+export function bitwiseNot(input: Tensor): Tensor {
+  checkTensor("bitwise_not", "input", input);
+  const d = input.dtype;
+  if (d.isFloatingPoint) throw notImplementedFor("bitwise_not_cpu", d);
+  if (d === bool) return unaryMap(input, bool, (v) => (v === 0 ? 1 : 0));
+  if (d === int64) return bigUnary(input, (a) => ~a);
+  return unaryMap(input, d, (v) => ~v);
+}
+export function bitwiseNot_(self: Tensor): Tensor {
+  if (self.dtype.isFloatingPoint) throw notImplementedFor("bitwise_not_cpu", self.dtype);
+  return applyInPlace("bitwise_not_", self, [], () => { copyInto(self, bitwiseNot(self)); }, bitwiseNot);
+}
+
+/** Shift kernels by width: out-of-range shifts give 0 (left) or the sign fill (right), as PyTorch. */
+function shiftSpec(left: boolean, promoted: DType): BinarySpec {
+  const bits = promoted.itemsize * 8;
+  const name = left ? "bitwise_left_shift" : "bitwise_right_shift";
+  if (left) {
+    return {
+      name, node: "NotImplemented",
+      f: (a, b) => (b < 0 || b >= bits ? 0 : bits === 32 ? a << b : a * 2 ** b % 2 ** bits),
+      fBig: (a, b) => (b < 0n || b >= 64n ? 0n : a << b),
+    };
+  }
+  const max = bits - (promoted.isSigned ? 1 : 0);
+  return {
+    name, node: "NotImplemented",
+    f: (a, b) => (b < 0 || b >= max ? (a < 0 ? -1 : 0) : a >> b),
+    fBig: (a, b) => (b < 0n || b >= 63n ? (a < 0n ? -1n : 0n) : a >> b),
+  };
+}
+
+function shift(left: boolean, input: TensorOrScalar, other: TensorOrScalar): Tensor {
+  const name = left ? "bitwise_left_shift" : "bitwise_right_shift";
+  if (!(input instanceof Tensor) && !(other instanceof Tensor)) {
+    throw new Error(`${name}() received an invalid combination of arguments - got (${pyType(input)}, ${pyType(other)})`);
+  }
+  const promoted = resultType(input, other);
+  if (promoted.isFloatingPoint || promoted === bool) throw notImplementedFor(left ? "lshift_cpu" : "rshift_cpu", promoted);
+  return binaryOp(shiftSpec(left, promoted), input, other);
+}
+export function bitwiseLeftShift(input: TensorOrScalar, other: TensorOrScalar): Tensor { return shift(true, input, other); }
+export function bitwiseRightShift(input: TensorOrScalar, other: TensorOrScalar): Tensor { return shift(false, input, other); }
+export function bitwiseLeftShift_(self: Tensor, other: TensorOrScalar): Tensor {
+  const promoted = resultType(self, other);
+  if (promoted.isFloatingPoint || promoted === bool) throw notImplementedFor("lshift_cpu", promoted);
+  return binaryInPlace(shiftSpec(true, promoted), self, other, (s) => shift(true, s, other));
+}
+export function bitwiseRightShift_(self: Tensor, other: TensorOrScalar): Tensor {
+  const promoted = resultType(self, other);
+  if (promoted.isFloatingPoint || promoted === bool) throw notImplementedFor("rshift_cpu", promoted);
+  return binaryInPlace(shiftSpec(false, promoted), self, other, (s) => shift(false, s, other));
+}
+
+// ---- where ----------------------------------------------------------------------------------
+
+/** out[i] = cond[i] ? x[i] : y[i] on raw storage values (exact for every dtype). */
+function selectInto(out: Tensor, cond: Tensor, x: Tensor, y: Tensor): void {
+  const shape = out._shape;
+  const op = (t: Tensor) => ({ strides: broadcastStrides(t._shape, t._strides, shape), offset: t._offset });
+  const a = out.storage.data as unknown as (number | bigint)[];
+  const c = cond.storage.data as Uint8Array;
+  const b = x.storage.data as unknown as ArrayLike<number | bigint>, d = y.storage.data as unknown as ArrayLike<number | bigint>;
+  forEachRow(shape, [lay(out), op(cond), op(x), op(y)], (o, len, inner) => {
+    const sa = inner[0]!, sc = inner[1]!, sb = inner[2]!, sd = inner[3]!;
+    for (let i = 0, p = o[0]!, q = o[1]!, r = o[2]!, s = o[3]!; i < len; i++, p += sa, q += sc, r += sb, s += sd) {
+      a[p] = c[q] ? b[r]! : d[s]!;
+    }
+  });
+}
+
+function castExact(t: Tensor, dtype: DType): Tensor {
+  if (t.dtype === dtype) return t;
+  const out = emptyTensor(t.shape, dtype);
+  copyInto(out, t);
+  return out;
+}
+
+/**
+ * torch.where(condition, input, other): input where condition, else other (tensors or numbers,
+ * promoted together). torch.where(condition) is torch.nonzero(condition, as_tuple=True).
+ */
+export function where(condition: Tensor): Tensor[];
+export function where(condition: Tensor, input: TensorOrScalar, other: TensorOrScalar): Tensor;
+export function where(condition: Tensor, input?: TensorOrScalar, other?: TensorOrScalar): Tensor | Tensor[] {
+  checkTensor("where", "condition", condition);
+  if (input === undefined && other === undefined) {
+    const nz = (condition as unknown as { nonzero?: (o: { asTuple: boolean }) => Tensor[] }).nonzero;
+    if (typeof nz !== "function") throw new Error("where(condition): torch.nonzero is not available");
+    return nz.call(condition, { asTuple: true });
+  }
+  if (input === undefined || other === undefined) throw new Error("where() missing required argument 'other'");
+  if (condition.dtype !== bool && condition.dtype.name !== "uint8") {
+    throw new Error(`where expected condition to be a boolean tensor, but got a tensor with dtype ${kernelTypeName(condition.dtype)}`);
+  }
+  for (const [n, v] of [["input", input], ["other", other]] as const) {
+    if (!(v instanceof Tensor) && typeof v !== "number" && typeof v !== "bigint" && typeof v !== "boolean") {
+      throw new Error(`where(): argument '${n}' must be Tensor or Number, not ${pyType(v)}`);
+    }
+  }
+  const dtype = resultType(input, other);
+  const x = asOperand("where", input, dtype), y = asOperand("where", other, dtype);
+  const out = emptyTensor(broadcastShapes(condition.shape, x.shape, y.shape), dtype);
+  selectInto(out, condition, castExact(x, dtype), castExact(y, dtype));
+  return record("WhereBackward0", [x, y], out, ([g]) => [
+    x._requiresGrad ? gradFor(where(condition, g!, 0), x) : null,
+    y._requiresGrad ? gradFor(where(condition, 0, g!), y) : null,
+  ], [condition]);
+}
+
+/** Tensor.where(condition, other) = torch.where(condition, self, other). */
+function whereMethod(self: Tensor, condition: Tensor, other: TensorOrScalar): Tensor {
+  return where(condition, self, other);
+}
+
+// ---- heaviside --------------------------------------------------------------------------------
+
+const HEAVISIDE: BinarySpec = {
+  name: "heaviside", node: "torch::autograd::NotImplemented",
+  f: (a, b) => (a === 0 ? b : a > 0 ? 1 : 0),
+  fBig: (a, b) => (a === 0n ? b : a > 0n ? 1n : 0n),
+  vjp: () => { throw new Error("the derivative for 'heaviside' is not implemented."); },
+};
+function checkHeaviside(op: string, input: Tensor, values: Tensor): void {
+  checkTensor(op, "input", input);
+  if (!(values instanceof Tensor)) throw new Error(`${op}(): argument 'values' (position 2) must be Tensor, not ${pyType(values)}`);
+  if (input.dtype !== values.dtype) throw new Error("heaviside is not yet implemented for tensors with different dtypes.");
+}
+export function heaviside(input: Tensor, values: Tensor): Tensor {
+  checkHeaviside("heaviside", input, values);
+  return binaryOp(HEAVISIDE, input, values);
+}
+export function heaviside_(self: Tensor, values: Tensor): Tensor {
+  checkHeaviside("heaviside_", self, values);
+  checkInplaceCast("heaviside_", self.dtype, self);
+  return binaryInPlace(HEAVISIDE, self, values, (s) => heaviside(s, values));
+}
+
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    eq: Method<typeof eq>; ne: Method<typeof ne>; lt: Method<typeof lt>; le: Method<typeof le>; gt: Method<typeof gt>; ge: Method<typeof ge>;
+    notEqual: Method<typeof ne>; less: Method<typeof lt>; lessEqual: Method<typeof le>; greater: Method<typeof gt>; greaterEqual: Method<typeof ge>;
+    eq_: Method<typeof eq_>; ne_: Method<typeof ne_>; lt_: Method<typeof lt_>; le_: Method<typeof le_>; gt_: Method<typeof gt_>; ge_: Method<typeof ge_>;
+    notEqual_: Method<typeof ne_>; less_: Method<typeof lt_>; lessEqual_: Method<typeof le_>; greater_: Method<typeof gt_>; greaterEqual_: Method<typeof ge_>;
+    equal: Method<typeof equal>; isclose: Method<typeof isclose>; allclose: Method<typeof allclose>;
+    isnan: Method<typeof isnan>; isinf: Method<typeof isinf>; isposinf: Method<typeof isposinf>; isneginf: Method<typeof isneginf>;
+    isfinite: Method<typeof isfinite>; isreal: Method<typeof isreal>; signbit: Method<typeof signbit>;
+    logicalAnd: Method<typeof logicalAnd>; logicalOr: Method<typeof logicalOr>; logicalXor: Method<typeof logicalXor>; logicalNot: Method<typeof logicalNot>;
+    logicalAnd_: Method<typeof logicalAnd_>; logicalOr_: Method<typeof logicalOr_>; logicalXor_: Method<typeof logicalXor_>; logicalNot_: Method<typeof logicalNot_>;
+    bitwiseAnd: Method<(self: Tensor, other: TensorOrScalar) => Tensor>; bitwiseOr: Method<(self: Tensor, other: TensorOrScalar) => Tensor>;
+    bitwiseXor: Method<(self: Tensor, other: TensorOrScalar) => Tensor>; bitwiseNot: Method<typeof bitwiseNot>;
+    bitwiseAnd_: Method<typeof bitwiseAnd_>; bitwiseOr_: Method<typeof bitwiseOr_>; bitwiseXor_: Method<typeof bitwiseXor_>; bitwiseNot_: Method<typeof bitwiseNot_>;
+    bitwiseLeftShift: Method<(self: Tensor, other: TensorOrScalar) => Tensor>; bitwiseRightShift: Method<(self: Tensor, other: TensorOrScalar) => Tensor>;
+    bitwiseLeftShift_: Method<typeof bitwiseLeftShift_>; bitwiseRightShift_: Method<typeof bitwiseRightShift_>;
+    where: Method<typeof whereMethod>;
+    heaviside: Method<typeof heaviside>; heaviside_: Method<typeof heaviside_>;
+  }
+}
+
+const asMethod2 = (f: (a: TensorOrScalar, b: TensorOrScalar) => Tensor) => (s: Tensor, o: TensorOrScalar) => f(s, o);
+
+installMethods({
+  eq, ne, lt, le, gt, ge, notEqual: ne, less: lt, lessEqual: le, greater: gt, greaterEqual: ge,
+  eq_, ne_, lt_, le_, gt_, ge_, notEqual_: ne_, less_: lt_, lessEqual_: le_, greater_: gt_, greaterEqual_: ge_,
+  equal, isclose, allclose, isnan, isinf, isposinf, isneginf, isfinite, isreal, signbit,
+  logicalAnd, logicalOr, logicalXor, logicalNot, logicalAnd_, logicalOr_, logicalXor_, logicalNot_,
+  bitwiseAnd: asMethod2(bitwiseAnd), bitwiseOr: asMethod2(bitwiseOr), bitwiseXor: asMethod2(bitwiseXor), bitwiseNot,
+  bitwiseAnd_, bitwiseOr_, bitwiseXor_, bitwiseNot_,
+  bitwiseLeftShift: asMethod2(bitwiseLeftShift), bitwiseRightShift: asMethod2(bitwiseRightShift), bitwiseLeftShift_, bitwiseRightShift_,
+  where: whereMethod, heaviside, heaviside_,
+});

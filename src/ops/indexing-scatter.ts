@@ -159,7 +159,7 @@ function scatterKernel(out: Tensor, d: number, index: Tensor, src: Tensor | null
   }
 }
 
-interface ScatterOpts { dim?: number; index?: Tensor; src?: Tensor | number; value?: number; reduce?: "add" | "multiply" }
+interface ScatterOpts { dim?: number; index?: Tensor; src?: Tensor | number | bigint | boolean; value?: number | bigint | boolean; reduce?: "add" | "multiply" }
 
 function bindScatter(op: string, args: readonly unknown[]): { dim: number; index: Tensor; src: Tensor | null; value: number | bigint | boolean | null; reduce: Reduce | null } {
   const a = bindArgs(op, args, ["dim", "index", "src"], ["value", "reduce"]);
@@ -185,7 +185,7 @@ function bindScatter(op: string, args: readonly unknown[]): { dim: number; index
 }
 
 /** torch.scatter(input, dim, index, src | value, { reduce }). */
-export function scatter(input: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor | number], ScatterOpts>): Tensor {
+export function scatter(input: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor | number | bigint | boolean], ScatterOpts>): Tensor {
   checkTensor("scatter", "input", input);
   const s = bindScatter("scatter", args);
   const d = checkScatter("scatter", input, s.dim, s.index, s.src);
@@ -205,7 +205,7 @@ export function scatter(input: Tensor, ...args: Args<[dim: number, index: Tensor
   ], [index]);
 }
 
-export function scatter_(self: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor | number], ScatterOpts>): Tensor {
+export function scatter_(self: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor | number | bigint | boolean], ScatterOpts>): Tensor {
   const s = bindScatter("scatter_", args);
   const d = checkScatter("scatter", self, s.dim, s.index, s.src);
   const value = s.src ? null : valueIn(self.dtype, s.value!);

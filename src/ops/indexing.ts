@@ -1,2 +1,28 @@
-// (to be written)
-export {};
+// Indexing: x.get(...) / x.set([...], v) (Python's x[...] and x[...] = v), gather/scatter,
+// index_* ops, masked ops, take/put, nonzero. The ops live in indexing-*.ts by kind; this
+// family file re-exports the public ones and installs get/set.
+
+import { Tensor } from "../core/tensor.js";
+import { installMethods } from "./args.js";
+import { type Index, getItem, setItem } from "./indexing-getitem.js";
+
+export { gather, scatter, scatter_, scatterAdd, scatterAdd_, scatterReduce, scatterReduce_, takeAlongDim } from "./indexing-scatter.js";
+export { indexSelect, indexAdd, indexAdd_, indexCopy, indexCopy_, indexFill, indexFill_, indexPut, indexPut_, take, put, put_ } from "./indexing-index.js";
+export { maskedFill, maskedFill_, maskedScatter, maskedScatter_, maskedSelect, nonzero, argwhere } from "./indexing-mask.js";
+export type { Index } from "./indexing-getitem.js";
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    /**
+     * Python's `x[...]`: integers, slice strings (`":"`, `"1:3"`, `"::2"`, `"-1:"`), `"..."`, `null`
+     * (new axis), booleans, integer arrays / int64 tensors and bool masks. Basic indexing returns a view.
+     */
+    get(...index: Index[]): Tensor;
+    /** Python's `x[index] = value` (in place): `x.set([":", 0], 1.5)`; a single index may be given bare. */
+    set(index: Index | Index[], value: Tensor | number | bigint | boolean): Tensor;
+  }
+}
+
+installMethods({ get: getItem, set: setItem });
+
+void Tensor;

@@ -398,10 +398,9 @@ export function eigvalsh(A: Tensor, ...args: Args<[UPLO?: Uplo], { UPLO?: Uplo }
   checkTensor("linalg.eigvalsh", "A", A);
   const a = bindArgs("linalg.eigvalsh", args, ["UPLO"]);
   const uplo = uploOf(a.UPLO ?? "L");
-  const grad = needsGrad(A);
-  const { L, V } = eighForward("linalg.eigh", A, uplo, grad);
-  if (!grad || !V) return L;
-  return record("LinalgEighBackward0", [A], L, ([gL]) => [matmul(V.mul(gL!.unsqueeze(-2)), V.mT)], [V]);
+  // With autograd, through eigh itself so that higher-order gradients see the eigenvectors.
+  if (needsGrad(A)) return eigh(A, uplo)[0]!;
+  return eighForward("linalg.eigh", A, uplo, false).L;
 }
 
 function isAllZero(t: Tensor): boolean {
@@ -482,11 +481,8 @@ export function svdvals(A: Tensor, ...args: Args<[], { driver?: string | null }>
     K.svdvals(M.data, M.rows, M.cols, M.batch, s);
     return wrap(s, [...M.batchShape, k], A.dtype);
   }
-  const [U, S, Vh] = svdForward(A.detach(), false);
-  const s = A.shape;
-  const m = s[s.length - 2]!;
-  const n = s[s.length - 1]!;
-  return record("LinalgSvdBackward0", [A], S, ([gS]) => [svdBackward(null, gS!, null, U, S, Vh, false, m, n)], [U, Vh]);
+  // With autograd, through svd itself so that higher-order gradients see U and Vh.
+  return svd(A, false)[1]!;
 }
 
 function svdBackward(

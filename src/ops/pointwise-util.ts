@@ -7,7 +7,7 @@ import { needsGrad, record } from "../autograd/record.js";
 import { broadcastShapes, broadcastStrides } from "../core/shape.js";
 import { forEachRow } from "../backends/js/strided.js";
 import { binaryMap, emptyTensor, lay, ternaryMap, copyInto, type BinaryFn, type TernaryFn } from "./engine.js";
-import { asOperand } from "./pointwise-engine.js";
+import { asOperand, type UnarySpec } from "./pointwise-engine.js";
 import { resultTypeMany, type TensorOrScalar } from "./promotion.js";
 
 /** Python's type name of an argument, as PyTorch's argument errors print it. */
@@ -150,4 +150,28 @@ export function ternaryOp(spec: TernarySpec, a: TensorOrScalar, b: TensorOrScala
   if (!spec.vjp || out) return res;
   const vjp = spec.vjp;
   return record(spec.node, [x, y, z], res, ([g]) => vjp(g!, x, y, z, res), [x, y, z]);
+}
+
+// ---- shared activation kernels ----------------------------------------------------------------
+
+/**
+ * ELU family (elu, selu, celu): x > 0 ? scale*x : alpha*scale*(exp(x*inputScale) - 1), with
+ * PyTorch's node name per op.
+ */
+export function eluSpec(node: string, alpha: number, scale: number, inputScale: number): UnarySpec {
+  const negcoef = alpha * scale;
+  return {
+    name: "elu", node, outDtype: floatOnlyOut("elu_cpu"),
+    f: (x) => (x <= 0 ? Math.expm1(x * inputScale) * negcoef : x * scale),
+    vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv <= 0 ? gv * inputScale * negcoef * Math.exp(xv * inputScale) : gv * scale),
+      () => g.mul(x.le(0).where(x.mul(inputScale).exp().mul(inputScale * negcoef), scale))),
+  };
+}
+
+/** An output-dtype rule that accepts floating dtypes only (integer inputs are dispatch errors). */
+export function floatOnlyOut(kernel: string): (d: DType) => DType {
+  return (d) => {
+    if (!d.isFloatingPoint) throw notImplementedFor(kernel, d);
+    return d;
+  };
 }

@@ -1,30 +1,1035 @@
-// Unary pointwise math (the template for every unary op): neg, exp, ...
+// Pointwise math: unary (abs, exp, log, trig, rounding, clamp, ...) and binary (pow, atan2, hypot,
+// fmod, remainder, maximum, lerp, addcmul, ...) ops with PyTorch's dtype rules, int64 exactness,
+// in-place forms and vjps. Special functions (erf, lgamma, ...) live in special.ts.
 
 import { Tensor } from "../core/tensor.js";
-import { installMethods, type Method } from "./args.js";
-import { type UnarySpec, unaryOp, unaryInPlace, sameOut } from "./pointwise-engine.js";
+import { type DType, bool, float64, int64, roundToDType } from "../core/dtype.js";
+import { record } from "../autograd/record.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method } from "./args.js";
+import { binaryMap, copyInto, emptyTensor, scalarOf, ternaryMap } from "./engine.js";
+import { applyInPlace, checkInplaceCast } from "./inplace.js";
+import { type BinarySpec, binaryInPlace, binaryOp, floatOut, gradFor, sameOut, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
+import { resultType, resultTypeMany, type TensorOrScalar } from "./promotion.js";
+import { castTo } from "./conversion.js";
+import {
+  bigUnary, exactOperand, fusedGrad, kernelTypeName, needsBigInt, notImplementedFor, pyType, requireTensor, ternaryOp,
+  type TernarySpec,
+} from "./pointwise-util.js";
+import { roundHalfEven } from "./special-math.js";
+import { where } from "./comparison.js";
 
+// ---- helpers --------------------------------------------------------------------------------
+
+const sgnOf = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : 0);
+
+function noBool(kernel: string, x: Tensor): void {
+  if (x.dtype === bool) throw notImplementedFor(kernel, bool);
+}
+
+/** A copy of an integer tensor (rounding ops leave integers unchanged). */
+function intCopy(x: Tensor): Tensor {
+  const out = emptyTensor(x.shape, x.dtype);
+  copyInto(out, x);
+  return out;
+}
+
+/** The vjp of ops whose derivative is zero almost everywhere (floor, sign, ...). */
+const zeroGrad = (g: Tensor): Tensor => g.mul(0);
+
+/** In-place form through the out-of-place op: checks the cast, then writes the result into self. */
+function inPlaceVia(op: string, self: Tensor, resultDtype: DType, others: readonly (Tensor | null)[], outOfPlace: (s: Tensor) => Tensor): Tensor {
+  checkInplaceCast(op, resultDtype, self);
+  return applyInPlace(op, self, others, () => { copyInto(self, outOfPlace(self.detach())); }, outOfPlace);
+}
+
+// ---- sign family ----------------------------------------------------------------------------
+
+const ABS: UnarySpec = {
+  name: "abs", node: "AbsBackward0", f: Math.abs, outDtype: sameOut,
+  vjp: (g, x) => fusedGrad(g, x, (gv, xv) => gv * sgnOf(xv), () => g.mul(x.sgn())),
+};
 const NEG: UnarySpec = { name: "neg", node: "NegBackward0", f: (x) => -x, outDtype: sameOut, vjp: (g) => g.neg() };
-const EXP: UnarySpec = { name: "exp", node: "ExpBackward0", f: Math.exp, vjp: (g, _x, out) => g.mul(out), savesOutput: true };
+const SIGN: UnarySpec = { name: "sign", node: "SignBackward0", f: sgnOf, outDtype: sameOut, vjp: zeroGrad };
+const SGN: UnarySpec = { ...SIGN, name: "sgn", node: "SgnBackward0" };
 
+const bigAbs = (v: bigint): bigint => (v < 0n ? -v : v);
+const bigSign = (v: bigint): bigint => (v > 0n ? 1n : v < 0n ? -1n : 0n);
+
+export function abs(input: Tensor): Tensor {
+  checkTensor("abs", "input", input);
+  noBool("abs_cpu", input);
+  return input.dtype === int64 ? bigUnary(input, bigAbs) : unaryOp(ABS, input);
+}
+export const absolute = abs;
+export function abs_(self: Tensor): Tensor {
+  noBool("abs_cpu", self);
+  if (self.dtype === int64) return applyInPlace("abs_", self, [], () => { bigUnary(self, bigAbs, self); }, abs);
+  return unaryInPlace(ABS, self);
+}
+
+function checkNegBool(x: Tensor): void {
+  if (x.dtype === bool) throw new Error("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+}
 export function neg(input: Tensor): Tensor {
-  if (input.dtype.name === "bool") throw new Error("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
-  return unaryOp(NEG, input);
+  checkTensor("neg", "input", input);
+  checkNegBool(input);
+  return input.dtype === int64 ? bigUnary(input, (v) => -v) : unaryOp(NEG, input);
 }
 export const negative = neg;
-export function neg_(self: Tensor): Tensor { return unaryInPlace(NEG, self); }
+export function neg_(self: Tensor): Tensor {
+  checkNegBool(self);
+  if (self.dtype === int64) return applyInPlace("neg_", self, [], () => { bigUnary(self, (v) => -v, self); }, neg);
+  return unaryInPlace(NEG, self);
+}
+
+/** torch.positive: the input itself (bool is an error, as for unary +). */
+export function positive(input: Tensor): Tensor {
+  checkTensor("positive", "input", input);
+  if (input.dtype === bool) throw new Error("The `+` operator, on a bool tensor is not supported.");
+  return input;
+}
+
+export function sign(input: Tensor): Tensor {
+  checkTensor("sign", "input", input);
+  if (input.dtype === bool) return intCopy(input);
+  return input.dtype === int64 ? bigUnary(input, bigSign) : unaryOp(SIGN, input);
+}
+export function sign_(self: Tensor): Tensor {
+  if (self.dtype === bool) return self;
+  return inPlaceVia("sign_", self, self.dtype, [], sign);
+}
+export function sgn(input: Tensor): Tensor {
+  checkTensor("sgn", "input", input);
+  if (input.dtype === bool) return intCopy(input);
+  return input.dtype === int64 ? bigUnary(input, bigSign) : unaryOp(SGN, input);
+}
+export function sgn_(self: Tensor): Tensor {
+  if (self.dtype === bool) return self;
+  return inPlaceVia("sgn_", self, self.dtype, [], sgn);
+}
+
+// ---- exp / log / roots ------------------------------------------------------------------------
+
+const EXP: UnarySpec = {
+  name: "exp", node: "ExpBackward0", f: Math.exp, savesOutput: true,
+  vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => gv * ov, () => g.mul(out)),
+};
+const EXP2: UnarySpec = {
+  name: "exp2", node: "Exp2Backward0", f: (x) => Math.pow(2, x), savesOutput: true,
+  vjp: (g, _x, out) => g.mul(out).mul(Math.LN2),
+};
+const EXPM1: UnarySpec = {
+  name: "expm1", node: "Expm1Backward0", f: Math.expm1, savesOutput: true,
+  vjp: (g, _x, out) => g.mul(out.add(1)),
+};
+const LOG: UnarySpec = {
+  name: "log", node: "LogBackward0", f: Math.log,
+  vjp: (g, x) => fusedGrad(g, x, (gv, xv) => gv / xv, () => g.div(x)),
+};
+const LOG2: UnarySpec = { name: "log2", node: "Log2Backward0", f: Math.log2, vjp: (g, x) => g.div(x.mul(Math.LN2)) };
+const LOG10: UnarySpec = { name: "log10", node: "Log10Backward0", f: Math.log10, vjp: (g, x) => g.div(x.mul(Math.LN10)) };
+const LOG1P: UnarySpec = { name: "log1p", node: "Log1PBackward0", f: Math.log1p, vjp: (g, x) => g.div(x.add(1)) };
+const SQRT: UnarySpec = {
+  name: "sqrt", node: "SqrtBackward0", f: Math.sqrt, savesOutput: true,
+  vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => gv / (2 * ov), () => g.div(out.mul(2))),
+};
+const RSQRT: UnarySpec = {
+  name: "rsqrt", node: "RsqrtBackward0", f: (x) => 1 / Math.sqrt(x), savesOutput: true,
+  vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => -0.5 * gv * ov * ov * ov, () => g.mul(out.pow(3)).mul(-0.5)),
+};
+const RECIPROCAL: UnarySpec = {
+  name: "reciprocal", node: "ReciprocalBackward0", f: (x) => 1 / x, savesOutput: true,
+  vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => -gv * ov * ov, () => g.neg().mul(out.mul(out))),
+};
+
 export function exp(input: Tensor): Tensor { return unaryOp(EXP, input); }
 export function exp_(self: Tensor): Tensor { return unaryInPlace(EXP, self); }
+export function exp2(input: Tensor): Tensor { return unaryOp(EXP2, input); }
+export function exp2_(self: Tensor): Tensor { return unaryInPlace(EXP2, self); }
+export function expm1(input: Tensor): Tensor { return unaryOp(EXPM1, input); }
+export function expm1_(self: Tensor): Tensor { return unaryInPlace(EXPM1, self); }
+export function log(input: Tensor): Tensor { return unaryOp(LOG, input); }
+export function log_(self: Tensor): Tensor { return unaryInPlace(LOG, self); }
+export function log2(input: Tensor): Tensor { return unaryOp(LOG2, input); }
+export function log2_(self: Tensor): Tensor { return unaryInPlace(LOG2, self); }
+export function log10(input: Tensor): Tensor { return unaryOp(LOG10, input); }
+export function log10_(self: Tensor): Tensor { return unaryInPlace(LOG10, self); }
+export function log1p(input: Tensor): Tensor { return unaryOp(LOG1P, input); }
+export function log1p_(self: Tensor): Tensor { return unaryInPlace(LOG1P, self); }
+export function sqrt(input: Tensor): Tensor { return unaryOp(SQRT, input); }
+export function sqrt_(self: Tensor): Tensor { return unaryInPlace(SQRT, self); }
+export function rsqrt(input: Tensor): Tensor { return unaryOp(RSQRT, input); }
+export function rsqrt_(self: Tensor): Tensor { return unaryInPlace(RSQRT, self); }
+export function reciprocal(input: Tensor): Tensor { return unaryOp(RECIPROCAL, input); }
+export function reciprocal_(self: Tensor): Tensor { return unaryInPlace(RECIPROCAL, self); }
 
+/** torch.square: pow(input, 2) (bool squares to int64, as in PyTorch). */
+export function square(input: Tensor): Tensor {
+  checkTensor("square", "input", input);
+  return pow(input, 2);
+}
+export function square_(self: Tensor): Tensor { return pow_(self, 2); }
 
-declare module "../core/tensor.js" {
-  interface Tensor {
-    neg: Method<typeof neg>;
-    negative: Method<typeof neg>;
-    neg_: Method<typeof neg_>;
-    exp: Method<typeof exp>;
-    exp_: Method<typeof exp_>;
+// ---- trigonometric / hyperbolic -------------------------------------------------------------
+
+const SIN: UnarySpec = { name: "sin", node: "SinBackward0", f: Math.sin, vjp: (g, x) => fusedGrad(g, x, (gv, xv) => gv * Math.cos(xv), () => g.mul(x.cos())) };
+const COS: UnarySpec = { name: "cos", node: "CosBackward0", f: Math.cos, vjp: (g, x) => fusedGrad(g, x, (gv, xv) => -gv * Math.sin(xv), () => g.mul(x.sin().neg())) };
+const TAN: UnarySpec = { name: "tan", node: "TanBackward0", f: Math.tan, savesOutput: true, vjp: (g, _x, out) => g.mul(out.pow(2).add(1)) };
+const ASIN: UnarySpec = { name: "asin", node: "AsinBackward0", f: Math.asin, vjp: (g, x) => g.mul(x.mul(x).neg().add(1).rsqrt()) };
+const ACOS: UnarySpec = { name: "acos", node: "AcosBackward0", f: Math.acos, vjp: (g, x) => g.mul(x.mul(x).neg().add(1).rsqrt().neg()) };
+const ATAN: UnarySpec = { name: "atan", node: "AtanBackward0", f: Math.atan, vjp: (g, x) => g.div(x.mul(x).add(1)) };
+const SINH: UnarySpec = { name: "sinh", node: "SinhBackward0", f: Math.sinh, vjp: (g, x) => g.mul(x.cosh()) };
+const COSH: UnarySpec = { name: "cosh", node: "CoshBackward0", f: Math.cosh, vjp: (g, x) => g.mul(x.sinh()) };
+const TANH: UnarySpec = {
+  name: "tanh", node: "TanhBackward0", f: Math.tanh, savesOutput: true,
+  vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => gv * (1 - ov * ov), () => g.mul(out.mul(out).neg().add(1))),
+};
+const ASINH: UnarySpec = { name: "asinh", node: "AsinhBackward0", f: Math.asinh, vjp: (g, x) => g.mul(x.pow(2).add(1).rsqrt()) };
+const ACOSH: UnarySpec = { name: "acosh", node: "AcoshBackward0", f: Math.acosh, vjp: (g, x) => g.mul(x.pow(2).sub(1).rsqrt()) };
+const ATANH: UnarySpec = { name: "atanh", node: "AtanhBackward0", f: Math.atanh, vjp: (g, x) => g.div(x.pow(2).neg().add(1)) };
+const SIGMOID: UnarySpec = {
+  name: "sigmoid", node: "SigmoidBackward0", f: (x) => 1 / (1 + Math.exp(-x)), savesOutput: true,
+  vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => gv * (1 - ov) * ov, () => g.mul(out.neg().add(1)).mul(out)),
+};
+const DEG2RAD: UnarySpec = { name: "deg2rad", node: "Deg2RadBackward0", f: (x) => x * (Math.PI / 180), vjp: (g) => g.mul(Math.PI / 180) };
+const RAD2DEG: UnarySpec = { name: "rad2deg", node: "Rad2DegBackward0", f: (x) => x * (180 / Math.PI), vjp: (g) => g.mul(180 / Math.PI) };
+
+export function sin(input: Tensor): Tensor { return unaryOp(SIN, input); }
+export function sin_(self: Tensor): Tensor { return unaryInPlace(SIN, self); }
+export function cos(input: Tensor): Tensor { return unaryOp(COS, input); }
+export function cos_(self: Tensor): Tensor { return unaryInPlace(COS, self); }
+export function tan(input: Tensor): Tensor { return unaryOp(TAN, input); }
+export function tan_(self: Tensor): Tensor { return unaryInPlace(TAN, self); }
+export function asin(input: Tensor): Tensor { return unaryOp(ASIN, input); }
+export function asin_(self: Tensor): Tensor { return unaryInPlace(ASIN, self); }
+export function acos(input: Tensor): Tensor { return unaryOp(ACOS, input); }
+export function acos_(self: Tensor): Tensor { return unaryInPlace(ACOS, self); }
+export function atan(input: Tensor): Tensor { return unaryOp(ATAN, input); }
+export function atan_(self: Tensor): Tensor { return unaryInPlace(ATAN, self); }
+export function sinh(input: Tensor): Tensor { return unaryOp(SINH, input); }
+export function sinh_(self: Tensor): Tensor { return unaryInPlace(SINH, self); }
+export function cosh(input: Tensor): Tensor { return unaryOp(COSH, input); }
+export function cosh_(self: Tensor): Tensor { return unaryInPlace(COSH, self); }
+export function tanh(input: Tensor): Tensor { return unaryOp(TANH, input); }
+export function tanh_(self: Tensor): Tensor { return unaryInPlace(TANH, self); }
+export function asinh(input: Tensor): Tensor { return unaryOp(ASINH, input); }
+export function asinh_(self: Tensor): Tensor { return unaryInPlace(ASINH, self); }
+export function acosh(input: Tensor): Tensor { return unaryOp(ACOSH, input); }
+export function acosh_(self: Tensor): Tensor { return unaryInPlace(ACOSH, self); }
+export function atanh(input: Tensor): Tensor { return unaryOp(ATANH, input); }
+export function atanh_(self: Tensor): Tensor { return unaryInPlace(ATANH, self); }
+export function sigmoid(input: Tensor): Tensor { return unaryOp(SIGMOID, input); }
+export function sigmoid_(self: Tensor): Tensor { return unaryInPlace(SIGMOID, self); }
+export function deg2rad(input: Tensor): Tensor { noBool("deg2rad", input); return unaryOp(DEG2RAD, input); }
+export function deg2rad_(self: Tensor): Tensor { return unaryInPlace(DEG2RAD, self); }
+export function rad2deg(input: Tensor): Tensor { noBool("rad2deg", input); return unaryOp(RAD2DEG, input); }
+export function rad2deg_(self: Tensor): Tensor { return unaryInPlace(RAD2DEG, self); }
+export const arcsin = asin, arccos = acos, arctan = atan, arcsinh = asinh, arccosh = acosh, arctanh = atanh;
+export const arcsin_ = asin_, arccos_ = acos_, arctan_ = atan_, arcsinh_ = asinh_, arccosh_ = acosh_, arctanh_ = atanh_;
+
+// ---- rounding -------------------------------------------------------------------------------
+
+const FLOOR: UnarySpec = { name: "floor", node: "FloorBackward0", f: Math.floor, outDtype: sameOut, vjp: zeroGrad };
+const CEIL: UnarySpec = { name: "ceil", node: "CeilBackward0", f: Math.ceil, outDtype: sameOut, vjp: zeroGrad };
+const TRUNC: UnarySpec = { name: "trunc", node: "TruncBackward0", f: Math.trunc, outDtype: sameOut, vjp: zeroGrad };
+const ROUND: UnarySpec = { name: "round", node: "RoundBackward0", f: roundHalfEven, outDtype: sameOut, vjp: zeroGrad };
+const FRAC: UnarySpec = { name: "frac", node: "FracBackward0", f: (x) => x - Math.trunc(x), outDtype: sameOut, vjp: (g) => g };
+
+/** Integers are unchanged by floor/ceil/round/trunc; bool is an error. */
+function rounding(spec: UnarySpec, kernel: string, input: Tensor): Tensor {
+  checkTensor(spec.name, "input", input);
+  noBool(kernel, input);
+  if (!input.dtype.isFloatingPoint) return intCopy(input);
+  return unaryOp(spec, input);
+}
+function roundingInPlace(spec: UnarySpec, kernel: string, self: Tensor): Tensor {
+  noBool(kernel, self);
+  if (!self.dtype.isFloatingPoint) return applyInPlace(spec.name + "_", self, [], () => {}, (s) => s);
+  return unaryInPlace(spec, self);
+}
+
+export function floor(input: Tensor): Tensor { return rounding(FLOOR, "floor_cpu", input); }
+export function floor_(self: Tensor): Tensor { return roundingInPlace(FLOOR, "floor_cpu", self); }
+export function ceil(input: Tensor): Tensor { return rounding(CEIL, "ceil_cpu", input); }
+export function ceil_(self: Tensor): Tensor { return roundingInPlace(CEIL, "ceil_cpu", self); }
+export function trunc(input: Tensor): Tensor { return rounding(TRUNC, "trunc_cpu", input); }
+export function trunc_(self: Tensor): Tensor { return roundingInPlace(TRUNC, "trunc_cpu", self); }
+export const fix = trunc, fix_ = trunc_;
+
+/** The round-with-decimals kernel in the dtype's opmath precision (float32 below double). */
+function roundDecimalsSpec(dtype: DType, decimals: number): UnarySpec {
+  const q = dtype === float64 ? (v: number) => v : Math.fround;
+  const tenPow = q(Math.pow(10, Math.abs(decimals)));
+  const f = decimals < 0
+    ? (x: number) => q(roundHalfEven(q(q(x) / tenPow)) * tenPow)
+    : (x: number) => q(roundHalfEven(q(q(x) * tenPow)) / tenPow);
+  return { name: "round", node: "RoundBackward1", f, outDtype: sameOut, vjp: zeroGrad };
+}
+
+interface RoundOpts { decimals?: number }
+function decimalsOf(op: string, args: readonly unknown[]): number {
+  const a = bindArgs(op, args, [], ["decimals"]);
+  const d = (a.decimals as number | undefined) ?? 0;
+  if (!Number.isInteger(d)) throw new Error(`${op}(): argument 'decimals' must be int, not ${pyType(d)}`);
+  return d;
+}
+
+/** torch.round(input, *, decimals=0): round half to even. */
+export function round(input: Tensor, ...args: Args<[], RoundOpts>): Tensor {
+  const decimals = decimalsOf("round", args);
+  if (decimals === 0) return rounding(ROUND, "round_cpu", input);
+  checkTensor("round", "input", input);
+  if (!input.dtype.isFloatingPoint) throw notImplementedFor("round_cpu", input.dtype);
+  return unaryOp(roundDecimalsSpec(input.dtype, decimals), input);
+}
+export function round_(self: Tensor, ...args: Args<[], RoundOpts>): Tensor {
+  const decimals = decimalsOf("round_", args);
+  if (decimals === 0) return roundingInPlace(ROUND, "round_cpu", self);
+  if (!self.dtype.isFloatingPoint) throw notImplementedFor("round_cpu", self.dtype);
+  return unaryInPlace(roundDecimalsSpec(self.dtype, decimals), self);
+}
+
+export function frac(input: Tensor): Tensor {
+  checkTensor("frac", "input", input);
+  if (!input.dtype.isFloatingPoint) throw notImplementedFor("frac_cpu", input.dtype);
+  return unaryOp(FRAC, input);
+}
+export function frac_(self: Tensor): Tensor {
+  if (!self.dtype.isFloatingPoint) throw notImplementedFor("frac_cpu", self.dtype);
+  return unaryInPlace(FRAC, self);
+}
+
+// ---- nan_to_num -----------------------------------------------------------------------------
+
+const FLOAT_MAX: Record<string, number> = {
+  float16: 65504, bfloat16: 3.3895313892515355e38, float32: 3.4028234663852886e38, float64: Number.MAX_VALUE,
+};
+
+interface NanToNumOpts { nan?: number; posinf?: number | null; neginf?: number | null }
+
+function nanToNumSpec(op: string, dtype: DType, args: readonly unknown[]): UnarySpec {
+  const a = bindArgs(op, args, ["nan", "posinf", "neginf"]);
+  const max = FLOAT_MAX[dtype.name] ?? Number.MAX_VALUE;
+  const nan = roundToDType((a.nan as number | undefined) ?? 0, dtype);
+  const pos = roundToDType((a.posinf as number | null | undefined) ?? max, dtype);
+  const negv = roundToDType((a.neginf as number | null | undefined) ?? -max, dtype);
+  return {
+    name: "nan_to_num", node: "NanToNumBackward0", outDtype: sameOut,
+    f: (x) => (x !== x ? nan : x === Infinity ? pos : x === -Infinity ? negv : x),
+    vjp: (g, x) => where(x.isfinite(), g, 0),
+  };
+}
+
+/** torch.nan_to_num(input, nan=0.0, posinf=None, neginf=None). */
+export function nanToNum(input: Tensor, ...args: Args<[nan?: number, posinf?: number | null, neginf?: number | null], NanToNumOpts>): Tensor {
+  checkTensor("nan_to_num", "input", input);
+  const spec = nanToNumSpec("nan_to_num", input.dtype, args);
+  if (!input.dtype.isFloatingPoint) return intCopy(input);
+  return unaryOp(spec, input);
+}
+export function nanToNum_(self: Tensor, ...args: Args<[nan?: number, posinf?: number | null, neginf?: number | null], NanToNumOpts>): Tensor {
+  const spec = nanToNumSpec("nan_to_num_", self.dtype, args);
+  if (!self.dtype.isFloatingPoint) return self;
+  return unaryInPlace(spec, self);
+}
+
+// ---- clamp ----------------------------------------------------------------------------------
+
+type Bound = Tensor | number | bigint | boolean | null;
+interface ClampOpts { min?: Bound; max?: Bound }
+
+function checkBound(op: string, name: string, v: unknown): Bound {
+  if (v === undefined || v === null) return null;
+  if (v instanceof Tensor || typeof v === "number" || typeof v === "bigint" || typeof v === "boolean") return v;
+  throw new Error(`${op}(): argument '${name}' must be Number or Tensor, not ${pyType(v)}`);
+}
+
+/** Bounds in the compute dtype (a float32 clamp compares against float32(min)). */
+function boundValue(v: number | bigint | boolean, dtype: DType): number {
+  return roundToDType(Number(v), dtype);
+}
+
+/**
+ * The clamp family (clamp, clamp_min, clamp_max): promotion over input and bounds, NaN
+ * propagation, and PyTorch's node per form.
+ */
+function clampImpl(op: string, input: Tensor, lo: Bound, hi: Bound, nodes: { scalar: string; tensor: string }): Tensor {
+  checkTensor(op, "input", input);
+  if (lo === null && hi === null) throw new Error(`torch.${op}: At least one of 'min' or 'max' must not be None`);
+  const vals = [input, ...(lo === null ? [] : [lo]), ...(hi === null ? [] : [hi])];
+  const promoted = resultTypeMany(...vals);
+  if (promoted === bool) throw notImplementedFor(`${op}_cpu`, bool);
+  if (needsBigInt(promoted, ...vals)) return clampBig(input, lo, hi);
+  if (lo instanceof Tensor || hi instanceof Tensor) return clampTensor(input, lo, hi, promoted, nodes.tensor);
+  const loV = lo === null ? -Infinity : boundValue(lo, promoted);
+  const hiV = hi === null ? Infinity : boundValue(hi, promoted);
+  const boundNaN = loV !== loV || hiV !== hiV;
+  const spec: UnarySpec = {
+    name: op, node: nodes.scalar, outDtype: () => promoted,
+    f: boundNaN ? () => NaN : (x) => Math.min(Math.max(x, loV), hiV),
+    vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv >= loV && xv <= hiV ? gv : 0), () => {
+      const inRange = lo === null ? x.le(hiV) : hi === null ? x.ge(loV) : x.ge(loV).logicalAnd(x.le(hiV));
+      return where(inRange, g, 0);
+    }),
+  };
+  return unaryOp(spec, input);
+}
+
+function clampBig(input: Tensor, lo: Bound, hi: Bound): Tensor {
+  let r = input;
+  if (lo !== null) r = lo instanceof Tensor ? maximum(r, lo) : maximum(r, scalarLike(lo));
+  if (hi !== null) r = hi instanceof Tensor ? minimum(r, hi) : minimum(r, scalarLike(hi));
+  return r === input ? intCopy(input) : r;
+}
+
+function scalarLike(v: number | bigint | boolean): Tensor {
+  const t = emptyTensor([], int64);
+  (t.storage.data as BigInt64Array)[0] = BigInt(typeof v === "boolean" ? Number(v) : v);
+  return t;
+}
+
+function clampTensor(input: Tensor, lo: Bound, hi: Bound, promoted: DType, node: string): Tensor {
+  const bound = (v: Bound): Tensor | null => (v === null ? null : v instanceof Tensor ? v : scalarOf(v, promoted));
+  const a = bound(lo), b = bound(hi);
+  const x = exactOperand(input, promoted);
+  const out = a && b
+    ? ternaryMap(x, exactOperand(a, promoted), exactOperand(b, promoted), promoted, (v, l, h) => Math.min(Math.max(v, l), h), undefined, "clamp")
+    : a ? binaryMap(x, exactOperand(a, promoted), promoted, Math.max, undefined, undefined, "clamp")
+    : binaryMap(x, exactOperand(b!, promoted), promoted, Math.min, undefined, undefined, "clamp");
+  return record(node, [input, a, b], out, ([g]) => {
+    // The gradient goes to self where it survives, to min where min won (below max), to max where max won.
+    if (!a) return [gradFor(where(input.le(b!), g!, 0), input), null, b!._requiresGrad ? gradFor(where(input.gt(b!), g!, 0), b!) : null];
+    if (!b) return [gradFor(where(input.ge(a), g!, 0), input), a._requiresGrad ? gradFor(where(input.lt(a), g!, 0), a) : null, null];
+    return [
+      gradFor(where(input.ge(a).logicalAnd(input.le(b)), g!, 0), input),
+      a._requiresGrad ? gradFor(where(a.gt(input).logicalAnd(a.lt(b)), g!, 0), a) : null,
+      b._requiresGrad ? gradFor(where(b.lt(input).logicalOr(b.lt(a)), g!, 0), b) : null,
+    ];
+  }, [input, ...(a ? [a] : []), ...(b ? [b] : [])]);
+}
+
+/** torch.clamp(input, min=None, max=None): numbers or tensors. */
+export function clamp(input: Tensor, ...args: Args<[min?: Bound, max?: Bound], ClampOpts>): Tensor {
+  const a = bindArgs("clamp", args, ["min", "max"]);
+  return clampImpl("clamp", input, checkBound("clamp", "min", a.min), checkBound("clamp", "max", a.max), { scalar: "ClampBackward1", tensor: "ClampBackward0" });
+}
+export const clip = clamp;
+
+export function clamp_(self: Tensor, ...args: Args<[min?: Bound, max?: Bound], ClampOpts>): Tensor {
+  const a = bindArgs("clamp_", args, ["min", "max"]);
+  const lo = checkBound("clamp_", "min", a.min), hi = checkBound("clamp_", "max", a.max);
+  const fn = (s: Tensor) => clampImpl("clamp", s, lo, hi, { scalar: "ClampBackward1", tensor: "ClampBackward0" });
+  return clampInPlace("clamp_", self, lo, hi, fn);
+}
+export const clip_ = clamp_;
+
+function clampInPlace(op: string, self: Tensor, lo: Bound, hi: Bound, fn: (s: Tensor) => Tensor): Tensor {
+  if (lo === null && hi === null) throw new Error(`torch.clamp: At least one of 'min' or 'max' must not be None`);
+  const vals = [self, ...(lo === null ? [] : [lo]), ...(hi === null ? [] : [hi])];
+  return inPlaceVia(op, self, resultTypeMany(...vals), [lo instanceof Tensor ? lo : null, hi instanceof Tensor ? hi : null], fn);
+}
+
+export function clampMin(input: Tensor, min: Tensor | number | bigint | boolean): Tensor {
+  return clampImpl("clamp_min", input, checkBound("clamp_min", "min", min), null, { scalar: "ClampMinBackward0", tensor: "ClampMinBackward1" });
+}
+export function clampMax(input: Tensor, max: Tensor | number | bigint | boolean): Tensor {
+  return clampImpl("clamp_max", input, null, checkBound("clamp_max", "max", max), { scalar: "ClampMaxBackward0", tensor: "ClampMaxBackward1" });
+}
+export function clampMin_(self: Tensor, min: Tensor | number | bigint | boolean): Tensor {
+  const lo = checkBound("clamp_min_", "min", min);
+  return clampInPlace("clamp_min_", self, lo, null, (s) => clampMin(s, min));
+}
+export function clampMax_(self: Tensor, max: Tensor | number | bigint | boolean): Tensor {
+  const hi = checkBound("clamp_max_", "max", max);
+  return clampInPlace("clamp_max_", self, null, hi, (s) => clampMax(s, max));
+}
+
+// ---- pow / float_power ----------------------------------------------------------------------
+
+/** C's pow: pow(1, y) = 1 and pow(-1, ±inf) = 1 (JS gives NaN for both). */
+function cpow(a: number, b: number): number {
+  if (a === 1 || b === 0) return 1;
+  if (a === -1 && (b === Infinity || b === -Infinity)) return 1;
+  return Math.pow(a, b);
+}
+
+/** Integer power with C's wrap-around, 32-bit; negative exponents as PyTorch's powi. */
+function powi32(a: number, b: number): number {
+  if (b < 0) {
+    if (a === 1) return 1;
+    if (a === -1) return (-b) % 2 !== 0 ? -1 : 1;
+    return 0;
+  }
+  let r = 1, base = a | 0, e = b;
+  while (e > 0) {
+    if (e % 2 === 1) r = Math.imul(r, base);
+    e = Math.floor(e / 2);
+    base = Math.imul(base, base);
+  }
+  return r;
+}
+
+function powiBig(a: bigint, b: bigint): bigint {
+  if (b < 0n) {
+    if (a === 1n) return 1n;
+    if (a === -1n) return (-b) % 2n !== 0n ? -1n : 1n;
+    return 0n;
+  }
+  let r = 1n, base = a, e = b;
+  while (e > 0n) {
+    if (e & 1n) r = BigInt.asIntN(64, r * base);
+    e >>= 1n;
+    base = BigInt.asIntN(64, base * base);
+  }
+  return r;
+}
+
+/** PyTorch's fast paths for common scalar exponents (sqrt for 0.5 keeps sqrt's -0 and inf rules). */
+function scalarPowFn(e: number): (x: number) => number {
+  switch (e) {
+    case 2: return (x) => x * x;
+    case 3: return (x) => x * x * x;
+    case 0.5: return Math.sqrt;
+    case -0.5: return (x) => 1 / Math.sqrt(x);
+    case -1: return (x) => 1 / x;
+    case -2: return (x) => 1 / (x * x);
+    default: return (x) => cpow(x, e);
   }
 }
 
-installMethods({ neg, negative: neg, neg_, exp, exp_ });
+function powSelfGrad(g: Tensor, x: Tensor, e: Tensor): Tensor {
+  return where(e.eq(0), 0, g.mul(e.mul(x.pow(e.sub(1)))));
+}
+function powExponentGrad(g: Tensor, x: Tensor, e: Tensor, out: Tensor): Tensor {
+  return g.mul(where(x.eq(0).logicalAnd(e.ge(0)), 0, out.mul(x.log())));
+}
+
+function powTensorScalar(input: Tensor, e: number | bigint | boolean): Tensor {
+  const promoted = resultType(input, e);
+  if (promoted === bool) throw notImplementedFor("pow", bool);
+  const en = Number(e);
+  if (!promoted.isFloatingPoint) {
+    if (en < 0) throw new Error("Integers to negative integer powers are not allowed.");
+    return binaryOp({ name: "pow", node: "PowBackward0", f: powi32, fBig: powiBig }, input, typeof e === "bigint" ? e : en);
+  }
+  const f = en === 0 ? () => 1 : en === 1 ? (x: number) => x : scalarPowFn(en);
+  const spec: UnarySpec = {
+    name: "pow", node: "PowBackward0", f, outDtype: () => promoted,
+    vjp: (g, x) => {
+      if (en === 0) return g.mul(0);
+      return fusedGrad(g, x, (gv, xv) => gv * en * cpow(xv, en - 1), () => g.mul(x.pow(en - 1).mul(en)));
+    },
+  };
+  return unaryOp(spec, input);
+}
+
+const POW_INT: BinarySpec = { name: "pow", node: "PowBackward1", f: powi32, fBig: powiBig };
+const POW_FLOAT: BinarySpec = {
+  name: "pow", node: "PowBackward1", f: cpow,
+  vjp: (g, a, b, out) => [
+    a._requiresGrad ? gradFor(powSelfGrad(g, a, b), a) : null,
+    b._requiresGrad ? gradFor(powExponentGrad(g, a, b, out), b) : null,
+  ],
+};
+
+function powScalarTensor(base: number | bigint | boolean, exponent: Tensor): Tensor {
+  const promoted = resultType(base, exponent);
+  if (promoted === bool) throw notImplementedFor("pow", bool);
+  if (!promoted.isFloatingPoint) return binaryOp(POW_INT, base, exponent);
+  const b = Number(base);
+  return binaryOp({
+    name: "pow", node: "PowBackward2", f: b === 1 ? () => 1 : cpow,
+    vjp: (g, _a, e, out) => [null, e._requiresGrad
+      ? gradFor(b === 0 ? g.mul(where(e.ge(0), 0, out.mul(Math.log(b)))) : g.mul(out).mul(Math.log(b)), e)
+      : null],
+  }, b, exponent);
+}
+
+/** torch.pow(input, exponent): tensor or number on either side; integer powers are exact. */
+export function pow(input: TensorOrScalar, exponent: TensorOrScalar): Tensor {
+  if (!(input instanceof Tensor)) {
+    if (!(exponent instanceof Tensor)) throw new Error(`pow() received an invalid combination of arguments - got (${pyType(input)}, ${pyType(exponent)})`);
+    return powScalarTensor(input, exponent);
+  }
+  if (!(exponent instanceof Tensor)) {
+    if (typeof exponent !== "number" && typeof exponent !== "bigint" && typeof exponent !== "boolean") {
+      throw new Error(`pow(): argument 'exponent' must be Tensor or Number, not ${pyType(exponent)}`);
+    }
+    return powTensorScalar(input, exponent);
+  }
+  const promoted = resultType(input, exponent);
+  if (promoted === bool) throw notImplementedFor("pow", bool);
+  return binaryOp(promoted.isFloatingPoint ? POW_FLOAT : POW_INT, input, exponent);
+}
+
+export function pow_(self: Tensor, exponent: TensorOrScalar): Tensor {
+  const promoted = resultType(self, exponent);
+  return inPlaceVia("pow_", self, promoted, [exponent instanceof Tensor ? exponent : null], (s) => pow(s, exponent));
+}
+
+/** torch.float_power: pow in double precision (the result is always float64). */
+export function floatPower(input: TensorOrScalar, exponent: TensorOrScalar): Tensor {
+  const a = input instanceof Tensor ? castTo(input, float64) : input;
+  const b = exponent instanceof Tensor ? castTo(exponent, float64) : exponent;
+  if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new Error(`float_power() received an invalid combination of arguments - got (${pyType(input)}, ${pyType(exponent)})`);
+  if (a instanceof Tensor && !(b instanceof Tensor)) return pow(a, Number(b));
+  return pow(a instanceof Tensor ? a : Number(a), b);
+}
+
+export function floatPower_(self: Tensor, exponent: TensorOrScalar): Tensor {
+  if (self.dtype !== float64) {
+    throw new Error(`the base given to float_power_ has dtype ${kernelTypeName(self.dtype)} but the operation's result requires dtype Double`);
+  }
+  return inPlaceVia("float_power_", self, float64, [exponent instanceof Tensor ? exponent : null], (s) => floatPower(s, exponent));
+}
+
+// ---- binary float math ----------------------------------------------------------------------
+
+/** A binary op that PyTorch only defines for two tensors. */
+function tensors2(op: string, a: unknown, b: unknown): [Tensor, Tensor] {
+  return [requireTensor(op, "input", 1, a), requireTensor(op, "other", 2, b)];
+}
+
+/** Floating-only kernels (hypot, logaddexp): integers are a dispatch error. */
+function floatOnly(kernel: string, promoted: DType): void {
+  if (!promoted.isFloatingPoint) throw notImplementedFor(kernel, promoted);
+}
+
+const ATAN2: BinarySpec = {
+  name: "atan2", node: "Atan2Backward0", f: Math.atan2, outDtype: floatOut,
+  vjp: (g, a, b) => {
+    const r = a.mul(a).add(b.mul(b)).reciprocal();
+    return [a._requiresGrad ? gradFor(g.mul(b).mul(r), a) : null, b._requiresGrad ? gradFor(g.mul(a.neg()).mul(r), b) : null];
+  },
+};
+export function atan2(input: Tensor, other: Tensor): Tensor {
+  const [a, b] = tensors2("atan2", input, other);
+  return binaryOp(ATAN2, a, b);
+}
+export const arctan2 = atan2;
+export function atan2_(self: Tensor, other: Tensor): Tensor {
+  requireTensor("atan2_", "other", 1, other);
+  return binaryInPlace(ATAN2, self, other, (s) => atan2(s, other));
+}
+export const arctan2_ = atan2_;
+
+const HYPOT: BinarySpec = {
+  name: "hypot", node: "HypotBackward0", f: Math.hypot,
+  vjp: (g, a, b, out) => [a._requiresGrad ? gradFor(g.mul(a).div(out), a) : null, b._requiresGrad ? gradFor(g.mul(b).div(out), b) : null],
+};
+export function hypot(input: Tensor, other: Tensor): Tensor {
+  const [a, b] = tensors2("hypot", input, other);
+  floatOnly("hypot_cpu", resultType(a, b));
+  return binaryOp(HYPOT, a, b);
+}
+export function hypot_(self: Tensor, other: Tensor): Tensor {
+  requireTensor("hypot_", "other", 1, other);
+  floatOnly("hypot_cpu", resultType(self, other));
+  return binaryInPlace(HYPOT, self, other, (s) => hypot(s, other));
+}
+
+const signbitOf = (v: number): boolean => v < 0 || Object.is(v, -0);
+
+function copysignSpec(scalarOther: boolean): BinarySpec {
+  return {
+    name: "copysign", node: scalarOther ? "CopysignBackward1" : "CopysignBackward0", outDtype: floatOut,
+    f: (a, b) => (signbitOf(b) ? -Math.abs(a) : Math.abs(a)),
+    vjp: (g, a, _b, out) => [a._requiresGrad ? gradFor(where(a.eq(0), 0, g.mul(out.div(a))), a) : null, null],
+  };
+}
+export function copysign(input: Tensor, other: TensorOrScalar): Tensor {
+  const a = requireTensor("copysign", "input", 1, input);
+  return binaryOp(copysignSpec(!(other instanceof Tensor)), a, other);
+}
+export function copysign_(self: Tensor, other: TensorOrScalar): Tensor {
+  return binaryInPlace(copysignSpec(!(other instanceof Tensor)), self, other, (s) => copysign(s, other));
+}
+
+function zeroDivision(): never { throw new Error("ZeroDivisionError"); }
+
+function fmodSpec(promoted: DType, scalarOther: boolean): BinarySpec {
+  if (promoted === bool) throw notImplementedFor("fmod_cpu", bool);
+  const node = scalarOther ? "FmodBackward0" : "FmodBackward1";
+  if (!promoted.isFloatingPoint) {
+    return { name: "fmod", node, f: (a, b) => (b === 0 ? zeroDivision() : a % b), fBig: (a, b) => (b === 0n ? zeroDivision() : a % b) };
+  }
+  return {
+    name: "fmod", node, f: (a, b) => a % b,
+    vjp: (g, a, b) => [
+      a._requiresGrad ? gradFor(g, a) : null,
+      b._requiresGrad ? gradFor(g.neg().mul(a.div(b, { roundingMode: "trunc" })), b) : null,
+    ],
+  };
+}
+export function fmod(input: Tensor, other: TensorOrScalar): Tensor {
+  const a = requireTensor("fmod", "input", 1, input);
+  return binaryOp(fmodSpec(resultType(a, other), !(other instanceof Tensor)), a, other);
+}
+export function fmod_(self: Tensor, other: TensorOrScalar): Tensor {
+  const spec = fmodSpec(resultType(self, other), !(other instanceof Tensor));
+  return binaryInPlace(spec, self, other, (s) => fmod(s, other));
+}
+
+function remainderFloat(a: number, b: number): number {
+  let m = a % b;
+  if (m !== 0 && (b < 0) !== (m < 0)) m += b;
+  return m;
+}
+function remainderInt(a: number, b: number): number {
+  if (b === 0) zeroDivision();
+  let r = a % b;
+  if (r !== 0 && (r < 0) !== (b < 0)) r += b;
+  return r;
+}
+function remainderBig(a: bigint, b: bigint): bigint {
+  if (b === 0n) zeroDivision();
+  let r = a % b;
+  if (r !== 0n && (r < 0n) !== (b < 0n)) r += b;
+  return r;
+}
+
+function remainderSpec(promoted: DType, form: "tensor" | "scalarOther" | "scalarSelf"): BinarySpec {
+  if (promoted === bool) throw notImplementedFor("remainder_cpu", bool);
+  const node = form === "scalarOther" ? "RemainderBackward0" : "RemainderBackward1";
+  if (!promoted.isFloatingPoint) return { name: "remainder", node, f: remainderInt, fBig: remainderBig };
+  if (form === "scalarSelf") {
+    return { name: "remainder", node: "torch::autograd::NotImplemented", f: remainderFloat, vjp: notImplementedVjp("remainder") };
+  }
+  return {
+    name: "remainder", node, f: remainderFloat,
+    vjp: (g, a, b) => [
+      a._requiresGrad ? gradFor(g, a) : null,
+      b._requiresGrad ? gradFor(g.neg().mul(a.div(b, { roundingMode: "floor" })), b) : null,
+    ],
+  };
+}
+
+function notImplementedVjp(op: string): () => never {
+  return () => { throw new Error(`the derivative for '${op}' is not implemented.`); };
+}
+
+/** torch.remainder: Python's modulus (the result has the divisor's sign). */
+export function remainder(input: TensorOrScalar, other: TensorOrScalar): Tensor {
+  if (!(input instanceof Tensor)) {
+    const b = requireTensor("remainder", "other", 2, other);
+    return binaryOp(remainderSpec(resultType(input, b), "scalarSelf"), input, b);
+  }
+  return binaryOp(remainderSpec(resultType(input, other), other instanceof Tensor ? "tensor" : "scalarOther"), input, other);
+}
+export function remainder_(self: Tensor, other: TensorOrScalar): Tensor {
+  const spec = remainderSpec(resultType(self, other), other instanceof Tensor ? "tensor" : "scalarOther");
+  return binaryInPlace(spec, self, other, (s) => remainder(s, other));
+}
+
+// maximum / minimum propagate NaN; fmax / fmin ignore it.
+function maxMinSpec(name: "maximum" | "minimum"): BinarySpec {
+  const isMax = name === "maximum";
+  return {
+    name, node: isMax ? "MaximumBackward0" : "MinimumBackward0",
+    f: isMax ? Math.max : Math.min,
+    fBig: isMax ? (a, b) => (a > b ? a : b) : (a, b) => (a < b ? a : b),
+    vjp: (g, a, b) => {
+      // Ties split the gradient; the losing side gets zero.
+      const share = (self: Tensor, other: Tensor): Tensor => {
+        const loses = isMax ? self.lt(other) : self.gt(other);
+        return where(loses, 0, where(self.eq(other), g.div(2), g));
+      };
+      return [a._requiresGrad ? gradFor(share(a, b), a) : null, b._requiresGrad ? gradFor(share(b, a), b) : null];
+    },
+  };
+}
+const MAXIMUM = maxMinSpec("maximum"), MINIMUM = maxMinSpec("minimum");
+
+export function maximum(input: Tensor, other: Tensor): Tensor {
+  const [a, b] = tensors2("maximum", input, other);
+  return binaryOp(MAXIMUM, a, b);
+}
+export function minimum(input: Tensor, other: Tensor): Tensor {
+  const [a, b] = tensors2("minimum", input, other);
+  return binaryOp(MINIMUM, a, b);
+}
+
+function fmaxMinSpec(name: "fmax" | "fmin"): BinarySpec {
+  const isMax = name === "fmax";
+  const pick = isMax
+    ? (a: number, b: number) => (a !== a ? b : b !== b ? a : Math.max(a, b))
+    : (a: number, b: number) => (a !== a ? b : b !== b ? a : Math.min(a, b));
+  return {
+    name, node: isMax ? "FmaxBackward0" : "FminBackward0", f: pick,
+    fBig: isMax ? (a, b) => (a > b ? a : b) : (a, b) => (a < b ? a : b),
+    vjp: (g, a, b) => {
+      const selfWins = (isMax ? a.ge(b) : a.le(b)).logicalOr(b.isnan());
+      return [a._requiresGrad ? gradFor(where(selfWins, g, 0), a) : null, b._requiresGrad ? gradFor(where(selfWins, 0, g), b) : null];
+    },
+  };
+}
+const FMAX = fmaxMinSpec("fmax"), FMIN = fmaxMinSpec("fmin");
+export function fmax(input: Tensor, other: Tensor): Tensor {
+  const [a, b] = tensors2("fmax", input, other);
+  return binaryOp(FMAX, a, b);
+}
+export function fmin(input: Tensor, other: Tensor): Tensor {
+  const [a, b] = tensors2("fmin", input, other);
+  return binaryOp(FMIN, a, b);
+}
+
+function logaddexpKernel(a: number, b: number): number {
+  if ((a === Infinity || a === -Infinity) && a === b) return a;
+  const m = Math.max(a, b);
+  return m + Math.log1p(Math.exp(-Math.abs(a - b)));
+}
+function logaddexp2Kernel(a: number, b: number): number {
+  if ((a === Infinity || a === -Infinity) && a === b) return a;
+  const m = Math.max(a, b);
+  return m + Math.log1p(Math.pow(2, -Math.abs(a - b))) / Math.LN2;
+}
+const LOGADDEXP: BinarySpec = {
+  name: "logaddexp", node: "LogaddexpBackward0", f: logaddexpKernel,
+  vjp: (g, a, b) => [
+    a._requiresGrad ? gradFor(g.div(b.sub(a).exp().add(1)), a) : null,
+    b._requiresGrad ? gradFor(g.div(a.sub(b).exp().add(1)), b) : null,
+  ],
+};
+const LOGADDEXP2: BinarySpec = {
+  name: "logaddexp2", node: "Logaddexp2Backward0", f: logaddexp2Kernel,
+  vjp: (g, a, b) => [
+    a._requiresGrad ? gradFor(g.div(pow(2, b.sub(a)).add(1)), a) : null,
+    b._requiresGrad ? gradFor(g.div(pow(2, a.sub(b)).add(1)), b) : null,
+  ],
+};
+export function logaddexp(input: Tensor, other: Tensor): Tensor {
+  const [a, b] = tensors2("logaddexp", input, other);
+  floatOnly("logaddexp_cpu", resultType(a, b));
+  return binaryOp(LOGADDEXP, a, b);
+}
+export function logaddexp2(input: Tensor, other: Tensor): Tensor {
+  const [a, b] = tensors2("logaddexp2", input, other);
+  floatOnly("logaddexp2_cpu", resultType(a, b));
+  return binaryOp(LOGADDEXP2, a, b);
+}
+
+/** torch.ldexp(input, other) = input * 2**other (composite, as in PyTorch). */
+export function ldexp(input: Tensor, other: Tensor): Tensor {
+  const [a, b] = tensors2("ldexp", input, other);
+  return a.mul(pow(2.0, b));
+}
+export function ldexp_(self: Tensor, other: Tensor): Tensor {
+  requireTensor("ldexp_", "other", 1, other);
+  return self.mul_(pow(2.0, other));
+}
+
+// ---- gcd / lcm ------------------------------------------------------------------------------
+
+function gcdNum(a: number, b: number): number {
+  a = Math.abs(a); b = Math.abs(b);
+  while (b !== 0) { const t = a % b; a = b; b = t; }
+  return a;
+}
+function gcdBig(a: bigint, b: bigint): bigint {
+  a = a < 0n ? -a : a; b = b < 0n ? -b : b;
+  while (b !== 0n) { const t = a % b; a = b; b = t; }
+  return a;
+}
+function intOnly(kernel: string, promoted: DType): void {
+  if (promoted.category !== "int") throw notImplementedFor(kernel, promoted);
+}
+export function gcd(input: Tensor, other: Tensor): Tensor {
+  const [a, b] = tensors2("gcd", input, other);
+  intOnly("gcd_cpu", resultType(a, b));
+  return binaryOp({ name: "gcd", node: "GcdBackward0", f: gcdNum, fBig: gcdBig }, a, b);
+}
+export function lcm(input: Tensor, other: Tensor): Tensor {
+  const [a, b] = tensors2("lcm", input, other);
+  intOnly("lcm_cpu", resultType(a, b));
+  const f = (x: number, y: number): number => { const g = gcdNum(x, y); return g === 0 ? 0 : Math.abs((x / g) * y); };
+  const fBig = (x: bigint, y: bigint): bigint => { const g = gcdBig(x, y); if (g === 0n) return 0n; const r = (x / g) * y; return r < 0n ? -r : r; };
+  return binaryOp({ name: "lcm", node: "LcmBackward0", f, fBig }, a, b);
+}
+export function gcd_(self: Tensor, other: Tensor): Tensor { return inPlaceVia("gcd_", self, resultType(self, other), [], (s) => gcd(s, other)); }
+export function lcm_(self: Tensor, other: Tensor): Tensor { return inPlaceVia("lcm_", self, resultType(self, other), [], (s) => lcm(s, other)); }
+
+// ---- lerp / addcmul / addcdiv ---------------------------------------------------------------
+
+function lerpKernel(a: number, b: number, w: number): number {
+  return Math.abs(w) < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w);
+}
+
+function checkLerp(op: string, input: Tensor, end: Tensor, weight: TensorOrScalar): void {
+  checkTensor(op, "input", input);
+  requireTensor(op, "end", 2, end);
+  if (end.dtype !== input.dtype) throw new Error(`expected dtype ${input.dtype.name.replace("float32", "float").replace("float64", "double")} for \`end\` but got dtype ${end.dtype.name.replace("float32", "float").replace("float64", "double")}`);
+  if (weight instanceof Tensor && weight.dtype !== input.dtype) {
+    throw new Error(`expected dtype ${input.dtype.name.replace("float32", "float").replace("float64", "double")} for \`weight\` but got dtype ${weight.dtype.name.replace("float32", "float").replace("float64", "double")}`);
+  }
+  if (!(weight instanceof Tensor) && typeof weight !== "number") throw new Error(`${op}(): argument 'weight' must be Number or Tensor, not ${pyType(weight)}`);
+  if (!input.dtype.isFloatingPoint) throw notImplementedFor("lerp_kernel_scalar", input.dtype);
+}
+
+const LERP: TernarySpec = {
+  name: "lerp", node: "LerpBackward1", f: lerpKernel,
+  vjp: (g, a, b, w) => [
+    a._requiresGrad ? gradFor(g.mul(w.neg().add(1)), a) : null,
+    b._requiresGrad ? gradFor(g.mul(w), b) : null,
+    w._requiresGrad ? gradFor(g.mul(b.sub(a)), w) : null,
+  ],
+};
+
+/** torch.lerp(input, end, weight): input + weight * (end - input). */
+export function lerp(input: Tensor, end: Tensor, weight: TensorOrScalar): Tensor {
+  checkLerp("lerp", input, end, weight);
+  if (weight instanceof Tensor) return ternaryOp(LERP, input, end, weight);
+  const w = roundToDType(weight as number, input.dtype);
+  return binaryOp({
+    name: "lerp", node: "LerpBackward0", f: (a, b) => lerpKernel(a, b, w),
+    vjp: (g, a, b) => [a._requiresGrad ? gradFor(g.mul(1 - w), a) : null, b._requiresGrad ? gradFor(g.mul(w), b) : null],
+  }, input, end);
+}
+export function lerp_(self: Tensor, end: Tensor, weight: TensorOrScalar): Tensor {
+  checkLerp("lerp_", self, end, weight);
+  if (weight instanceof Tensor) {
+    return inPlaceVia("lerp_", self, self.dtype, [end, weight], (s) => lerp(s, end, weight));
+  }
+  const w = roundToDType(weight as number, self.dtype);
+  return binaryInPlace({ name: "lerp", node: "LerpBackward0", f: (a, b) => lerpKernel(a, b, w) }, self, end, (s) => lerp(s, end, weight));
+}
+
+interface ValueOpts { value?: number }
+
+function valueOf(op: string, args: readonly unknown[]): number {
+  const a = bindArgs(op, args, [], ["value"]);
+  const v = (a.value as number | boolean | undefined) ?? 1;
+  if (typeof v !== "number" && typeof v !== "boolean") throw new Error(`${op}(): argument 'value' must be Number, not ${pyType(v)}`);
+  return Number(v);
+}
+
+function addcmulSpec(op: string, value: number, promoted: DType): TernarySpec {
+  if (!promoted.isFloatingPoint && !Number.isInteger(value)) {
+    throw new Error(`${op}: For integral input tensors, argument value must not be a floating point number.`);
+  }
+  return {
+    name: "addcmul", node: "AddcmulBackward0",
+    f: promoted.isFloatingPoint ? (s, a, b) => s + value * a * b : (s, a, b) => s + value * a * b,
+    vjp: (g, s, a, b) => [
+      s._requiresGrad ? gradFor(g, s) : null,
+      a._requiresGrad ? gradFor(g.mul(b).mul(value), a) : null,
+      b._requiresGrad ? gradFor(g.mul(a).mul(value), b) : null,
+    ],
+  };
+}
+
+function addcdivSpec(op: string, value: number, t1: Tensor, t2: Tensor): TernarySpec {
+  if (!t1.dtype.isFloatingPoint && !t2.dtype.isFloatingPoint) {
+    throw new Error("Integer division with addcdiv is no longer supported, and in a future release addcdiv will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), for all dtypes.");
+  }
+  void op;
+  return {
+    name: "addcdiv", node: "AddcdivBackward0",
+    f: (s, a, b) => s + value * (a / b),
+    vjp: (g, s, a, b) => [
+      s._requiresGrad ? gradFor(g, s) : null,
+      a._requiresGrad ? gradFor(g.mul(value).div(b), a) : null,
+      b._requiresGrad ? gradFor(g.neg().mul(value).mul(a).div(b.mul(b)), b) : null,
+    ],
+  };
+}
+
+function checkAddc(op: string, input: Tensor, t1: unknown, t2: unknown): [Tensor, Tensor] {
+  checkTensor(op, "input", input);
+  return [requireTensor(op, "tensor1", 2, t1), requireTensor(op, "tensor2", 3, t2)];
+}
+
+/** torch.addcmul(input, tensor1, tensor2, *, value=1): input + value * tensor1 * tensor2. */
+export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts>): Tensor {
+  const value = valueOf("addcmul", args);
+  const [a, b] = checkAddc("addcmul", input, tensor1, tensor2);
+  return ternaryOp(addcmulSpec("addcmul", value, resultTypeMany(input, a, b)), input, a, b);
+}
+export function addcmul_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts>): Tensor {
+  const value = valueOf("addcmul_", args);
+  const [a, b] = checkAddc("addcmul_", self, tensor1, tensor2);
+  const promoted = resultTypeMany(self, a, b);
+  const spec = addcmulSpec("addcmul_", value, promoted);
+  return ternaryInPlace("addcmul_", spec, self, a, b, promoted, (s) => addcmul(s, a, b, { value }));
+}
+
+/** torch.addcdiv(input, tensor1, tensor2, *, value=1): input + value * tensor1 / tensor2. */
+export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts>): Tensor {
+  const value = valueOf("addcdiv", args);
+  const [a, b] = checkAddc("addcdiv", input, tensor1, tensor2);
+  return ternaryOp(addcdivSpec("addcdiv", value, a, b), input, a, b);
+}
+export function addcdiv_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts>): Tensor {
+  const value = valueOf("addcdiv_", args);
+  const [a, b] = checkAddc("addcdiv_", self, tensor1, tensor2);
+  const spec = addcdivSpec("addcdiv_", value, a, b);
+  return ternaryInPlace("addcdiv_", spec, self, a, b, resultTypeMany(self, a, b), (s) => addcdiv(s, a, b, { value }));
+}
+
+/** In-place ternary op: the kernel writes straight into self when no graph is recorded. */
+function ternaryInPlace(op: string, spec: TernarySpec, self: Tensor, a: Tensor, b: Tensor, promoted: DType, outOfPlace: (s: Tensor) => Tensor): Tensor {
+  checkInplaceCast(op, promoted, self);
+  return applyInPlace(op, self, [a, b], () => { ternaryOp({ ...spec, vjp: undefined }, self, a, b, self); }, outOfPlace);
+}
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    abs: Method<typeof abs>; abs_: Method<typeof abs_>; absolute: Method<typeof abs>; absolute_: Method<typeof abs_>;
+    neg: Method<typeof neg>; neg_: Method<typeof neg_>; negative: Method<typeof neg>; negative_: Method<typeof neg_>;
+    positive: Method<typeof positive>;
+    sign: Method<typeof sign>; sign_: Method<typeof sign_>; sgn: Method<typeof sgn>; sgn_: Method<typeof sgn_>;
+    exp: Method<typeof exp>; exp_: Method<typeof exp_>; exp2: Method<typeof exp2>; exp2_: Method<typeof exp2_>;
+    expm1: Method<typeof expm1>; expm1_: Method<typeof expm1_>;
+    log: Method<typeof log>; log_: Method<typeof log_>; log2: Method<typeof log2>; log2_: Method<typeof log2_>;
+    log10: Method<typeof log10>; log10_: Method<typeof log10_>; log1p: Method<typeof log1p>; log1p_: Method<typeof log1p_>;
+    sqrt: Method<typeof sqrt>; sqrt_: Method<typeof sqrt_>; rsqrt: Method<typeof rsqrt>; rsqrt_: Method<typeof rsqrt_>;
+    square: Method<typeof square>; square_: Method<typeof square_>;
+    reciprocal: Method<typeof reciprocal>; reciprocal_: Method<typeof reciprocal_>;
+    sin: Method<typeof sin>; sin_: Method<typeof sin_>; cos: Method<typeof cos>; cos_: Method<typeof cos_>;
+    tan: Method<typeof tan>; tan_: Method<typeof tan_>; asin: Method<typeof asin>; asin_: Method<typeof asin_>;
+    acos: Method<typeof acos>; acos_: Method<typeof acos_>; atan: Method<typeof atan>; atan_: Method<typeof atan_>;
+    sinh: Method<typeof sinh>; sinh_: Method<typeof sinh_>; cosh: Method<typeof cosh>; cosh_: Method<typeof cosh_>;
+    tanh: Method<typeof tanh>; tanh_: Method<typeof tanh_>; asinh: Method<typeof asinh>; asinh_: Method<typeof asinh_>;
+    acosh: Method<typeof acosh>; acosh_: Method<typeof acosh_>; atanh: Method<typeof atanh>; atanh_: Method<typeof atanh_>;
+    arcsin: Method<typeof asin>; arcsin_: Method<typeof asin_>; arccos: Method<typeof acos>; arccos_: Method<typeof acos_>;
+    arctan: Method<typeof atan>; arctan_: Method<typeof atan_>; arcsinh: Method<typeof asinh>; arcsinh_: Method<typeof asinh_>;
+    arccosh: Method<typeof acosh>; arccosh_: Method<typeof acosh_>; arctanh: Method<typeof atanh>; arctanh_: Method<typeof atanh_>;
+    sigmoid: Method<typeof sigmoid>; sigmoid_: Method<typeof sigmoid_>;
+    deg2rad: Method<typeof deg2rad>; deg2rad_: Method<typeof deg2rad_>; rad2deg: Method<typeof rad2deg>; rad2deg_: Method<typeof rad2deg_>;
+    floor: Method<typeof floor>; floor_: Method<typeof floor_>; ceil: Method<typeof ceil>; ceil_: Method<typeof ceil_>;
+    trunc: Method<typeof trunc>; trunc_: Method<typeof trunc_>; fix: Method<typeof trunc>; fix_: Method<typeof trunc_>;
+    round: Method<typeof round>; round_: Method<typeof round_>; frac: Method<typeof frac>; frac_: Method<typeof frac_>;
+    nanToNum: Method<typeof nanToNum>; nanToNum_: Method<typeof nanToNum_>;
+    clamp: Method<typeof clamp>; clamp_: Method<typeof clamp_>; clip: Method<typeof clamp>; clip_: Method<typeof clamp_>;
+    clampMin: Method<typeof clampMin>; clampMin_: Method<typeof clampMin_>; clampMax: Method<typeof clampMax>; clampMax_: Method<typeof clampMax_>;
+    pow: Method<(self: Tensor, exponent: TensorOrScalar) => Tensor>; pow_: Method<typeof pow_>;
+    floatPower: Method<(self: Tensor, exponent: TensorOrScalar) => Tensor>; floatPower_: Method<typeof floatPower_>;
+    atan2: Method<typeof atan2>; atan2_: Method<typeof atan2_>; arctan2: Method<typeof atan2>; arctan2_: Method<typeof atan2_>;
+    hypot: Method<typeof hypot>; hypot_: Method<typeof hypot_>;
+    copysign: Method<typeof copysign>; copysign_: Method<typeof copysign_>;
+    fmod: Method<typeof fmod>; fmod_: Method<typeof fmod_>;
+    remainder: Method<(self: Tensor, other: TensorOrScalar) => Tensor>; remainder_: Method<typeof remainder_>;
+    maximum: Method<typeof maximum>; minimum: Method<typeof minimum>; fmax: Method<typeof fmax>; fmin: Method<typeof fmin>;
+    logaddexp: Method<typeof logaddexp>; logaddexp2: Method<typeof logaddexp2>;
+    ldexp: Method<typeof ldexp>; ldexp_: Method<typeof ldexp_>;
+    gcd: Method<typeof gcd>; gcd_: Method<typeof gcd_>; lcm: Method<typeof lcm>; lcm_: Method<typeof lcm_>;
+    lerp: Method<typeof lerp>; lerp_: Method<typeof lerp_>;
+    addcmul: Method<typeof addcmul>; addcmul_: Method<typeof addcmul_>;
+    addcdiv: Method<typeof addcdiv>; addcdiv_: Method<typeof addcdiv_>;
+  }
+}
+
+installMethods({
+  abs, abs_, absolute: abs, absolute_: abs_, neg, neg_, negative: neg, negative_: neg_, positive,
+  sign, sign_, sgn, sgn_, exp, exp_, exp2, exp2_, expm1, expm1_, log, log_, log2, log2_, log10, log10_, log1p, log1p_,
+  sqrt, sqrt_, rsqrt, rsqrt_, square, square_, reciprocal, reciprocal_,
+  sin, sin_, cos, cos_, tan, tan_, asin, asin_, acos, acos_, atan, atan_, sinh, sinh_, cosh, cosh_, tanh, tanh_,
+  asinh, asinh_, acosh, acosh_, atanh, atanh_, arcsin: asin, arcsin_: asin_, arccos: acos, arccos_: acos_,
+  arctan: atan, arctan_: atan_, arcsinh: asinh, arcsinh_: asinh_, arccosh: acosh, arccosh_: acosh_, arctanh: atanh, arctanh_: atanh_,
+  sigmoid, sigmoid_, deg2rad, deg2rad_, rad2deg, rad2deg_,
+  floor, floor_, ceil, ceil_, trunc, trunc_, fix: trunc, fix_: trunc_, round, round_, frac, frac_, nanToNum, nanToNum_,
+  clamp, clamp_, clip: clamp, clip_: clamp_, clampMin, clampMin_, clampMax, clampMax_,
+  pow: (s: Tensor, e: TensorOrScalar) => pow(s, e), pow_, floatPower: (s: Tensor, e: TensorOrScalar) => floatPower(s, e), floatPower_,
+  atan2, atan2_, arctan2: atan2, arctan2_: atan2_, hypot, hypot_, copysign, copysign_, fmod, fmod_,
+  remainder: (s: Tensor, o: TensorOrScalar) => remainder(s, o), remainder_, maximum, minimum, fmax, fmin, logaddexp, logaddexp2, ldexp, ldexp_,
+  gcd, gcd_, lcm, lcm_, lerp, lerp_, addcmul, addcmul_, addcdiv, addcdiv_,
+});

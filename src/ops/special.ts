@@ -1,2 +1,194 @@
-// (to be written)
-export {};
+// Special functions: erf, erfc, erfinv, lgamma, digamma, polygamma, mvlgamma, i0, sinc, logit,
+// xlogy (+ in-place forms), computed in double precision by ./special-math.ts.
+
+import { Tensor } from "../core/tensor.js";
+import { roundToDType } from "../core/dtype.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method } from "./args.js";
+import { type BinarySpec, binaryInPlace, binaryOp, floatOut, gradFor, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
+import { type TensorOrScalar } from "./promotion.js";
+import { fusedGrad, pyType } from "./pointwise-util.js";
+import * as M from "./special-math.js";
+import { where } from "./comparison.js";
+import { toNumbers } from "./engine.js";
+
+const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+const HALF_SQRT_PI = 0.5 * Math.sqrt(Math.PI);
+
+const ERF: UnarySpec = {
+  name: "erf", node: "ErfBackward0", f: M.erf,
+  vjp: (g, x) => fusedGrad(g, x, (gv, xv) => gv * TWO_OVER_SQRT_PI * Math.exp(-xv * xv), () => g.mul(x.pow(2).neg().exp().mul(TWO_OVER_SQRT_PI))),
+};
+const ERFC: UnarySpec = {
+  name: "erfc", node: "ErfcBackward0", f: M.erfc,
+  vjp: (g, x) => fusedGrad(g, x, (gv, xv) => -gv * TWO_OVER_SQRT_PI * Math.exp(-xv * xv), () => g.mul(x.pow(2).neg().exp().mul(-TWO_OVER_SQRT_PI))),
+};
+const ERFINV: UnarySpec = {
+  name: "erfinv", node: "ErfinvBackward0", f: M.erfinv, savesOutput: true,
+  vjp: (g, _x, out) => g.mul(out.pow(2).exp().mul(HALF_SQRT_PI)),
+};
+const LGAMMA: UnarySpec = { name: "lgamma", node: "LgammaBackward0", f: M.lgamma, vjp: (g, x) => g.mul(digamma(x)) };
+const DIGAMMA: UnarySpec = { name: "digamma", node: "DigammaBackward0", f: M.digamma, vjp: (g, x) => g.mul(polygamma(1, x)) };
+const I0: UnarySpec = { name: "i0", node: "I0Backward0", f: M.i0, vjp: (g, x) => g.mul(besselI1(x)) };
+// I1 is the derivative of I0; its own derivative is I0(x) - I1(x)/x (1/2 at 0).
+const I1: UnarySpec = {
+  name: "special_i1", node: "SpecialI1Backward0", f: M.i1, savesOutput: true,
+  vjp: (g, x, out) => g.mul(where(x.eq(0), 0.5, i0(x).sub(out.div(x)))),
+};
+function besselI1(x: Tensor): Tensor { return unaryOp(I1, x); }
+
+const SINC: UnarySpec = {
+  name: "sinc", node: "SincBackward0", f: M.sinc,
+  vjp: (g, x) => {
+    const px = x.mul(Math.PI);
+    const d = px.mul(px.cos()).sub(px.sin()).div(px.mul(x));
+    return where(x.eq(0), 0, g.mul(d));
+  },
+};
+
+export function erf(input: Tensor): Tensor { return unaryOp(ERF, input); }
+export function erf_(self: Tensor): Tensor { return unaryInPlace(ERF, self); }
+export function erfc(input: Tensor): Tensor { return unaryOp(ERFC, input); }
+export function erfc_(self: Tensor): Tensor { return unaryInPlace(ERFC, self); }
+export function erfinv(input: Tensor): Tensor { return unaryOp(ERFINV, input); }
+export function erfinv_(self: Tensor): Tensor { return unaryInPlace(ERFINV, self); }
+export function lgamma(input: Tensor): Tensor { return unaryOp(LGAMMA, input); }
+export function lgamma_(self: Tensor): Tensor { return unaryInPlace(LGAMMA, self); }
+export function digamma(input: Tensor): Tensor { return unaryOp(DIGAMMA, input); }
+export function digamma_(self: Tensor): Tensor { return unaryInPlace(DIGAMMA, self); }
+export function i0(input: Tensor): Tensor { return unaryOp(I0, input); }
+export function i0_(self: Tensor): Tensor { return unaryInPlace(I0, self); }
+export function sinc(input: Tensor): Tensor { return unaryOp(SINC, input); }
+export function sinc_(self: Tensor): Tensor { return unaryInPlace(SINC, self); }
+
+// ---- polygamma / mvlgamma -------------------------------------------------------------------
+
+function polygammaSpec(n: number): UnarySpec {
+  if (typeof n !== "number" || !Number.isInteger(n)) throw new Error(`polygamma(): argument 'n' must be int, not ${pyType(n)}`);
+  if (n < 0) throw new Error("polygamma(n, x) does not support negative n.");
+  return { name: "polygamma", node: "PolygammaBackward0", f: (x) => M.polygamma(n, x), vjp: (g, x) => g.mul(polygamma(n + 1, x)) };
+}
+
+/** torch.polygamma(n, input): the n-th derivative of digamma. */
+export function polygamma(n: number, input: Tensor): Tensor {
+  checkTensor("polygamma", "input", input);
+  return unaryOp(polygammaSpec(n), input);
+}
+export function polygamma_(self: Tensor, n: number): Tensor { return unaryInPlace(polygammaSpec(n), self); }
+
+function mvlgammaSpec(input: Tensor, p: number): UnarySpec {
+  if (typeof p !== "number" || !Number.isInteger(p)) throw new Error(`mvlgamma(): argument 'p' must be int, not ${pyType(p)}`);
+  if (p < 1) throw new Error("p has to be greater than or equal to 1");
+  const lim = (p - 1) / 2;
+  const vals = toNumbers(input);
+  for (let i = 0; i < vals.length; i++) {
+    if (!(vals[i]! > lim)) throw new Error(`All elements must be greater than (p-1)/2`);
+  }
+  const c = (p * (p - 1) / 4) * Math.log(Math.PI);
+  return {
+    name: "mvlgamma", node: "MvlgammaBackward0",
+    f: (x) => { let s = c; for (let j = 0; j < p; j++) s += M.lgamma(x - j / 2); return s; },
+    vjp: (g, x) => {
+      let d = digamma(x);
+      for (let j = 1; j < p; j++) d = d.add(digamma(x.sub(j / 2)));
+      return g.mul(d);
+    },
+  };
+}
+
+/** torch.mvlgamma(input, p): the multivariate log-gamma function. */
+export function mvlgamma(input: Tensor, p: number): Tensor {
+  checkTensor("mvlgamma", "input", input);
+  return unaryOp(mvlgammaSpec(input, p), input);
+}
+export function mvlgamma_(self: Tensor, p: number): Tensor { return unaryInPlace(mvlgammaSpec(self, p), self); }
+
+// ---- logit ----------------------------------------------------------------------------------
+
+interface LogitOpts { eps?: number | null }
+
+function logitSpec(op: string, args: readonly unknown[], dtype: Tensor["dtype"]): UnarySpec {
+  const a = bindArgs(op, args, ["eps"]);
+  const eps = (a.eps as number | null | undefined) ?? null;
+  if (eps !== null && typeof eps !== "number") throw new Error(`${op}(): argument 'eps' must be float, not ${pyType(eps)}`);
+  const outDtype = floatOut(dtype);
+  if (eps === null || eps < 0) {
+    return {
+      name: "logit", node: "LogitBackward0", f: (x) => Math.log(x / (1 - x)),
+      vjp: (g, x) => fusedGrad(g, x, (gv, xv) => gv / (xv * (1 - xv)), () => g.div(x.mul(x.neg().add(1)))),
+    };
+  }
+  const lo = roundToDType(eps, outDtype), hi = roundToDType(1 - eps, outDtype);
+  return {
+    name: "logit", node: "LogitBackward0",
+    f: (x) => { const z = x < lo ? lo : x > hi ? hi : x; return Math.log(z / (1 - z)); },
+    vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv < lo || xv > hi ? 0 : gv / (xv * (1 - xv))),
+      () => where(x.lt(lo).logicalOr(x.gt(hi)), 0, g.div(x.mul(x.neg().add(1))))),
+  };
+}
+
+/** torch.logit(input, eps=None): log(p / (1 - p)), with p clamped to [eps, 1 - eps] when eps is given. */
+export function logit(input: Tensor, ...args: Args<[eps?: number | null], LogitOpts>): Tensor {
+  checkTensor("logit", "input", input);
+  return unaryOp(logitSpec("logit", args, input.dtype), input);
+}
+export function logit_(self: Tensor, ...args: Args<[eps?: number | null], LogitOpts>): Tensor {
+  return unaryInPlace(logitSpec("logit_", args, self.dtype), self);
+}
+
+// ---- xlogy ----------------------------------------------------------------------------------
+
+function xlogyKernel(x: number, y: number): number {
+  if (y !== y) return NaN;
+  if (x === 0) return 0;
+  return x * Math.log(y);
+}
+
+function xlogySpec(form: "tensor" | "scalarSelf" | "scalarOther", other: TensorOrScalar): BinarySpec {
+  const node = form === "tensor" ? "XlogyBackward0" : form === "scalarSelf" ? "XlogyBackward1" : "XlogyBackward2";
+  return {
+    name: "xlogy", node, f: xlogyKernel, outDtype: floatOut,
+    vjp: (g, a, b) => {
+      let ga: Tensor | null = null;
+      if (a._requiresGrad) {
+        const base = xlogy(g, b);
+        ga = form === "scalarOther"
+          ? (Number(other) > 0 ? base : where(a.eq(0), 0, base))
+          : where(a.eq(0).logicalAnd(b.le(0)), 0, base);
+        ga = gradFor(ga, a);
+      }
+      const gb = b._requiresGrad ? gradFor(g.mul(a).div(b), b) : null;
+      return [ga, gb];
+    },
+  };
+}
+
+/** torch.xlogy(input, other): input * log(other), 0 where input is 0 (NaN where other is NaN). */
+export function xlogy(input: TensorOrScalar, other: TensorOrScalar): Tensor {
+  if (!(input instanceof Tensor) && !(other instanceof Tensor)) {
+    throw new Error(`xlogy() received an invalid combination of arguments - got (${pyType(input)}, ${pyType(other)})`);
+  }
+  const form = !(input instanceof Tensor) ? "scalarSelf" : other instanceof Tensor ? "tensor" : "scalarOther";
+  return binaryOp(xlogySpec(form, other), input, other);
+}
+export function xlogy_(self: Tensor, other: TensorOrScalar): Tensor {
+  return binaryInPlace(xlogySpec(other instanceof Tensor ? "tensor" : "scalarOther", other), self, other, (s) => xlogy(s, other));
+}
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    erf: Method<typeof erf>; erf_: Method<typeof erf_>; erfc: Method<typeof erfc>; erfc_: Method<typeof erfc_>;
+    erfinv: Method<typeof erfinv>; erfinv_: Method<typeof erfinv_>;
+    lgamma: Method<typeof lgamma>; lgamma_: Method<typeof lgamma_>; digamma: Method<typeof digamma>; digamma_: Method<typeof digamma_>;
+    polygamma: (n: number) => Tensor; polygamma_: Method<typeof polygamma_>;
+    mvlgamma: Method<typeof mvlgamma>; mvlgamma_: Method<typeof mvlgamma_>;
+    i0: Method<typeof i0>; i0_: Method<typeof i0_>; sinc: Method<typeof sinc>; sinc_: Method<typeof sinc_>;
+    logit: Method<typeof logit>; logit_: Method<typeof logit_>;
+    xlogy: Method<(self: Tensor, other: TensorOrScalar) => Tensor>; xlogy_: Method<typeof xlogy_>;
+  }
+}
+
+installMethods({
+  erf, erf_, erfc, erfc_, erfinv, erfinv_, lgamma, lgamma_, digamma, digamma_,
+  polygamma: (self: Tensor, n: number) => polygamma(n, self), polygamma_, mvlgamma, mvlgamma_,
+  i0, i0_, sinc, sinc_, logit, logit_, xlogy: (s: Tensor, o: TensorOrScalar) => xlogy(s, o), xlogy_,
+});

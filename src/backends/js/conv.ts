@@ -177,9 +177,10 @@ function colIsInput(g: ConvGeometry): boolean {
   return g.kernelSize.every((s) => s === 1) && g.stride.every((s) => s === 1) && g.padding.every((s) => s === 0);
 }
 
-/** One input channel per group: the direct loops beat im2col + many one-row gemms. */
+/** One input channel per group (groups > 1): the direct loops beat im2col + one-row gemms (0.58 vs
+ * 0.40 GFLOPS forward, 2x on backward, measured on 8x128x28x28 3x3). */
 function isDepthwise(g: ConvGeometry): boolean {
-  return false && g.inChannels === g.groups && !colIsInput(g);
+  return g.groups > 1 && g.inChannels === g.groups && !colIsInput(g);
 }
 
 interface Sizes {

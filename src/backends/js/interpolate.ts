@@ -119,9 +119,36 @@ function splitShape(shape: readonly number[], k: number): [number, number[]] {
   return [product(shape, 0, shape.length - k), shape.slice(shape.length - k)];
 }
 
+/** Whether a pass is a plain gather (nearest modes): one tap of weight 1 per output. */
+function isGather(t: Taps): boolean {
+  if (t.taps !== 1) return false;
+  for (let o = 0; o < t.outSize; o++) if (t.weight[o] !== 1 || t.index[o]! < 0) return false;
+  return true;
+}
+
 /** Applies one resampling along a dim: src is (outer, taps.inSize, inner), dst (outer, taps.outSize, inner). */
-function passForward(src: FloatArray, dst: Float64Array, outer: number, inner: number, t: Taps): void {
+function passForward(src: Float64Array, dst: Float64Array, outer: number, inner: number, t: Taps): void {
   const { taps: T, index, weight, inSize, outSize } = t;
+  if (isGather(t)) {
+    for (let b = 0; b < outer; b++) {
+      for (let o = 0; o < outSize; o++) {
+        const s = (b * inSize + index[o]!) * inner, d = (b * outSize + o) * inner;
+        if (inner === 1) dst[d] = src[s]!;
+        else dst.set(src.subarray(s, s + inner), d);
+      }
+    }
+    return;
+  }
+  if (inner === 1 && T === 2 && !index.includes(-1)) {
+    // The linear modes along the last dim: the hot loop of bilinear and trilinear.
+    for (let b = 0; b < outer; b++) {
+      const sb = b * inSize, db = b * outSize;
+      for (let o = 0; o < outSize; o++) {
+        dst[db + o] = weight[2 * o]! * src[sb + index[2 * o]!]! + weight[2 * o + 1]! * src[sb + index[2 * o + 1]!]!;
+      }
+    }
+    return;
+  }
   if (inner === 1) {
     for (let b = 0; b < outer; b++) {
       const sb = b * inSize, db = b * outSize;
@@ -161,7 +188,7 @@ function passForward(src: FloatArray, dst: Float64Array, outer: number, inner: n
 }
 
 /** Transpose of passForward: src is (outer, taps.outSize, inner), dst (outer, taps.inSize, inner), overwritten. */
-function passBackward(src: FloatArray, dst: Float64Array, outer: number, inner: number, t: Taps): void {
+function passBackward(src: Float64Array, dst: Float64Array, outer: number, inner: number, t: Taps): void {
   const { taps: T, index, weight, inSize, outSize } = t;
   dst.fill(0, 0, outer * inSize * inner);
   for (let b = 0; b < outer; b++) {
@@ -178,6 +205,11 @@ function passBackward(src: FloatArray, dst: Float64Array, outer: number, inner: 
   }
 }
 
+/** The passes' working copy: float64 throughout keeps the loops monomorphic and the sums exact-ish. */
+function asFloat64(a: FloatArray, n: number): Float64Array {
+  return a instanceof Float64Array ? a.subarray(0, n) : Float64Array.from(a.subarray(0, n));
+}
+
 /**
  * Resamples the last `taps.length` dims of `input` with one Taps per dim (outermost first).
  * `output` has the leading dims of the input and sizes taps[i].outSize.
@@ -190,17 +222,20 @@ export function resampleForward(input: FloatArray, inputShape: readonly number[]
   }
   const inN = planes * product(cur, 0, k), outN = planes * taps.reduce((p, t) => p * t.outSize, 1);
   if (input.length < inN || output.length < outN) throw new Error("interpolate kernels: input or output buffer too small");
-  let src: FloatArray = input;
-  for (let a = k - 1; a >= 0; a--) {
+  const active = taps.map((t, a) => (isIdentity(t) ? -1 : a)).filter((a) => a >= 0).reverse();
+  if (active.length === 0) { output.set(input.subarray(0, inN)); return; }
+  let src = asFloat64(input, inN);
+  for (const a of active) {
     const t = taps[a]!;
-    if (isIdentity(t)) continue;
     const outer = planes * product(cur, 0, a), inner = product(cur, a + 1, k);
-    const dst = new Float64Array(outer * t.outSize * inner);
+    const n = outer * t.outSize * inner;
+    // The last pass writes straight into a float64 output.
+    const dst = a === active[active.length - 1] && output instanceof Float64Array ? output.subarray(0, n) : new Float64Array(n);
     passForward(src, dst, outer, inner, t);
     src = dst;
     cur[a] = t.outSize;
   }
-  output.set(src === input ? input.subarray(0, inN) : src);
+  if (src.buffer !== output.buffer) output.set(src);
 }
 
 /** Backward of resampleForward: `gradInput` (overwritten) has the input's shape. */
@@ -210,15 +245,17 @@ export function resampleBackward(gradOutput: FloatArray, gradInput: FloatArray, 
   const cur = taps.map((t) => t.outSize);
   const inN = planes * product(inSpatial, 0, k), outN = planes * product(cur, 0, k);
   if (gradInput.length < inN || gradOutput.length < outN) throw new Error("interpolate kernels: gradient buffer too small");
-  let src: FloatArray = gradOutput;
-  for (let a = 0; a < k; a++) {
+  const active = taps.map((t, a) => (isIdentity(t) ? -1 : a)).filter((a) => a >= 0);
+  if (active.length === 0) { gradInput.set(gradOutput.subarray(0, inN)); return; }
+  let src = asFloat64(gradOutput, outN);
+  for (const a of active) {
     const t = taps[a]!;
-    if (isIdentity(t)) continue;
     const outer = planes * product(cur, 0, a), inner = product(cur, a + 1, k);
-    const dst = new Float64Array(outer * t.inSize * inner);
+    const n = outer * t.inSize * inner;
+    const dst = a === active[active.length - 1] && gradInput instanceof Float64Array ? gradInput.subarray(0, n) : new Float64Array(n);
     passBackward(src, dst, outer, inner, t);
     src = dst;
     cur[a] = t.inSize;
   }
-  gradInput.set(src === gradOutput ? gradOutput.subarray(0, inN) : src);
+  if (src.buffer !== gradInput.buffer) gradInput.set(src);
 }

@@ -1,0 +1,166 @@
+// DataLoader: batches from a dataset through a (batch) sampler and a collate function, iterable
+// with for...of and for await...of. The async form prepares the next batch while the caller
+// works on the current one.
+
+import { Tensor } from "../../core/tensor.js";
+import { type Generator, defaultGenerator } from "../../core/generator.js";
+import { float64, int64, bool } from "../../core/dtype.js";
+import { Dataset, IterableDataset, TensorDataset } from "./dataset.js";
+import { BatchSampler, RandomSampler, Sampler, SequentialSampler } from "./sampler.js";
+import { copyInto, emptyTensor } from "../../ops/engine.js";
+import { tensor } from "../../ops/creation.js";
+import { isOptionsObject } from "../../ops/args.js";
+
+export type CollateFn<T, B> = (batch: T[]) => B;
+
+/** Stacks same-shaped tensors along a new first dim (one allocation, no autograd). */
+function stackTensors(ts: Tensor[]): Tensor {
+  const first = ts[0]!;
+  for (const t of ts) {
+    if (t.shape.join() !== first.shape.join()) {
+      throw new Error(`default_collate: stack expects each tensor to be equal size, but got [${first.shape.join(", ")}] at entry 0 and [${t.shape.join(", ")}] at entry ${ts.indexOf(t)}`);
+    }
+    if (t.dtype !== first.dtype) throw new Error(`default_collate: tensors of different dtypes (${first.dtype} and ${t.dtype}) in one batch`);
+  }
+  const out = emptyTensor([ts.length, ...first.shape], first.dtype);
+  const per = first.numel();
+  ts.forEach((t, i) => copyInto(new Tensor(out.storage, first.shape, undefined, i * per), t));
+  return out;
+}
+
+/**
+ * PyTorch's default_collate: tensors are stacked, numbers become a tensor (float64 for floats,
+ * int64 for integers, bool), strings stay a list, arrays and objects/Maps are collated per field.
+ */
+export function defaultCollate(batch: unknown[]): unknown {
+  const elem = batch[0];
+  if (elem instanceof Tensor) return stackTensors(batch as Tensor[]);
+  if (typeof elem === "number") {
+    const ints = (batch as number[]).every((v) => Number.isInteger(v));
+    return tensor(batch as number[], { dtype: ints ? int64 : float64 });
+  }
+  if (typeof elem === "bigint") return tensor(batch as bigint[], { dtype: int64 });
+  if (typeof elem === "boolean") return tensor(batch as boolean[], { dtype: bool });
+  if (typeof elem === "string") return batch;
+  if (elem instanceof Map) {
+    const out = new Map<unknown, unknown>();
+    for (const k of elem.keys()) out.set(k, defaultCollate(batch.map((b) => (b as Map<unknown, unknown>).get(k))));
+    return out;
+  }
+  if (Array.isArray(elem)) {
+    const n = elem.length;
+    if (!batch.every((b) => Array.isArray(b) && b.length === n)) throw new Error("each element in list of batch should be of equal size");
+    return elem.map((_, i) => defaultCollate(batch.map((b) => (b as unknown[])[i])));
+  }
+  if (elem !== null && typeof elem === "object") {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(elem)) out[k] = defaultCollate(batch.map((b) => (b as Record<string, unknown>)[k]));
+    return out;
+  }
+  throw new Error(`default_collate: batch must contain tensors, numbers, strings, objects or arrays; found ${elem === null ? "null" : typeof elem}`);
+}
+
+export interface DataLoaderOptions<T, B> {
+  batchSize?: number | null;
+  shuffle?: boolean;
+  sampler?: Sampler<number> | null;
+  batchSampler?: Sampler<number[]> | null;
+  numWorkers?: number;
+  collateFn?: CollateFn<T, B> | null;
+  pinMemory?: boolean;
+  dropLast?: boolean;
+  timeout?: number;
+  generator?: Generator | null;
+  prefetchFactor?: number | null;
+  persistentWorkers?: boolean;
+}
+
+const KNOWN = ["batchSize", "shuffle", "sampler", "batchSampler", "numWorkers", "collateFn", "pinMemory", "dropLast", "timeout", "generator", "prefetchFactor", "persistentWorkers", "workerInitFn"];
+
+export class DataLoader<T = unknown, B = unknown> {
+  readonly dataset: Dataset<T> | IterableDataset<T>;
+  readonly batchSize: number | null;
+  readonly dropLast: boolean;
+  readonly sampler: Sampler<number> | null;
+  readonly batchSampler: Sampler<number[]> | null;
+  readonly collateFn: CollateFn<T, B>;
+  private readonly usesDefaultCollate: boolean;
+  private readonly generator: Generator | null;
+
+  constructor(dataset: Dataset<T> | IterableDataset<T>, batchSize: number | null | DataLoaderOptions<T, B> = 1, options: DataLoaderOptions<T, B> = {}) {
+    const o: DataLoaderOptions<T, B> = isOptionsObject(batchSize) ? (batchSize as DataLoaderOptions<T, B>) : { ...options, batchSize: batchSize as number | null };
+    for (const k of Object.keys(o)) if (!KNOWN.includes(k)) throw new Error(`DataLoader.__init__() got an unexpected keyword argument '${k}'`);
+    this.dataset = dataset;
+    const bs = o.batchSize === undefined ? 1 : o.batchSize;
+    const iterable = dataset instanceof IterableDataset;
+    if (iterable && (o.shuffle || o.sampler || o.batchSampler)) {
+      throw new Error("DataLoader with IterableDataset: expected unspecified shuffle, sampler and batch_sampler options");
+    }
+    if (o.sampler && o.shuffle) throw new Error("sampler option is mutually exclusive with shuffle");
+    if (o.batchSampler && (bs !== 1 || o.shuffle || o.sampler || o.dropLast)) {
+      throw new Error("batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last");
+    }
+    if (bs !== null && (!Number.isInteger(bs) || bs <= 0)) throw new Error(`batch_size should be a positive integer value, but got batch_size=${bs}`);
+    this.dropLast = o.dropLast ?? false;
+    if (iterable) { this.sampler = null; this.batchSampler = null; }
+    else {
+      const ds = dataset as Dataset<T>;
+      this.sampler = o.sampler ?? (o.shuffle ? new RandomSampler(ds, { generator: o.generator ?? null }) : new SequentialSampler(ds));
+      this.batchSampler = o.batchSampler ?? (bs === null ? null : new BatchSampler(this.sampler, bs, this.dropLast));
+    }
+    this.batchSize = o.batchSampler ? null : bs;
+    this.usesDefaultCollate = !o.collateFn;
+    this.generator = o.generator ?? null;
+    this.collateFn = o.collateFn ?? (defaultCollate as CollateFn<T, B>);
+  }
+
+  /** len(loader): the number of batches. */
+  get length(): number {
+    if (this.batchSampler) return this.batchSampler.length;
+    if (this.sampler) return this.sampler.length;
+    throw new Error("DataLoader over an IterableDataset has no length");
+  }
+
+  private fetch(indices: number[]): B {
+    const ds = this.dataset as Dataset<T>;
+    // A TensorDataset batch is one gather per tensor instead of a stack of rows (same result).
+    if (this.usesDefaultCollate && ds instanceof TensorDataset) {
+      const idx = tensor(indices, { dtype: int64 });
+      return ds.tensors.map((t) => t.indexSelect(0, idx)) as unknown as B;
+    }
+    return this.collateFn(indices.map((i) => ds.getItem(i)));
+  }
+
+  *[Symbol.iterator](): Iterator<B> {
+    // PyTorch's iterator draws a base seed for workers first (from the loader's generator or the
+    // default one), then the sampler draws its own: keep the same stream order.
+    (this.generator ?? defaultGenerator).random64();
+    if (this.dataset instanceof IterableDataset) {
+      if (this.batchSize === null) { for (const x of this.dataset) yield x as unknown as B; return; }
+      let batch: T[] = [];
+      for (const x of this.dataset) {
+        batch.push(x);
+        if (batch.length === this.batchSize) { yield this.collateFn(batch); batch = []; }
+      }
+      if (batch.length && !this.dropLast) yield this.collateFn(batch);
+      return;
+    }
+    if (this.batchSampler) { for (const idx of this.batchSampler) yield this.fetch(idx); return; }
+    const ds = this.dataset as Dataset<T>;
+    for (const i of this.sampler!) yield ds.getItem(i) as unknown as B;
+  }
+
+  /** for await...of: the next batch is fetched while the caller awaits on the current one. */
+  async *[Symbol.asyncIterator](): AsyncIterator<B> {
+    const it = this[Symbol.iterator]();
+    let next = it.next();
+    while (!next.done) {
+      const current = next.value;
+      const pending = new Promise<IteratorResult<B>>((resolve, reject) => defer(() => { try { resolve(it.next()); } catch (e) { reject(e); } }));
+      yield current;
+      next = await pending;
+    }
+  }
+}
+
+const defer: (f: () => void) => void = (globalThis as { setImmediate?: (f: () => void) => void }).setImmediate ?? ((f) => setTimeout(f, 0));
