@@ -47,7 +47,10 @@ void ThreadPool::set_size(int n) {
 
 void ThreadPool::start_workers(int n) {
   stop_.store(false);
-  for (int i = 0; i < n; ++i) workers_.emplace_back([this, i] { worker_loop(i); });
+  // The worker starts from the generation of now, not of when its thread happens to run, so a
+  // stop or job issued before it runs is still seen.
+  uint64_t gen = generation_.load();
+  for (int i = 0; i < n; ++i) workers_.emplace_back([this, gen] { worker_loop(gen); });
 }
 
 void ThreadPool::stop_workers() {
@@ -86,8 +89,7 @@ void ThreadPool::drain(uint64_t seq) {
   }
 }
 
-void ThreadPool::worker_loop(int) {
-  uint64_t seen = generation_.load();
+void ThreadPool::worker_loop(uint64_t seen) {
   for (;;) {
     // Spin a little, then sleep until the generation changes.
     auto until = std::chrono::steady_clock::now() + kSpin;

@@ -33,7 +33,7 @@ class ThreadPool {
   ThreadPool();
   void start_workers(int n);
   void stop_workers();
-  void worker_loop(int id);
+  void worker_loop(uint64_t seen);
   void drain(uint64_t seq);
 
   std::atomic<int> size_{1};

@@ -33,3 +33,4 @@ export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export * as utils from "./utils/index.js";
 export * as datasets from "./datasets/index.js";
+export * from "./ops/reduction-more.js";

@@ -145,6 +145,8 @@ test("restricts REDUCE, NEWOBJ, BUILD, APPEND, SETITEM and persistent ids as PyT
   refuses(ascii("\x80\x02]NNs."), /can only SETITEM for dict/);
   refuses(ascii("\x80\x02(X\x06\x00\x00\x00moduleNNNNtQ."), /only persistent_load of storage/);
   refuses(ascii("\x80\x02NQ."), /persistent id must be a tuple/);
+  const hugeName = pickle(tuple([new Uint8Array(200_000).fill(0x41), null]));
+  refuses(Uint8Array.from([...hugeName.subarray(0, hugeName.length - 1), 0x51, 0x2e]), /only persistent_load of storage/);
   refuses(ascii("\x80\x02(X\x07\x00\x00\x00storagecbuiltins\nset\nX\x01\x00\x00\x000X\x03\x00\x00\x00cpuK\x01tQ."), /not a storage class/);
   refuses(ascii("\x80\x02(X\x07\x00\x00\x00storagectorch\nComplexFloatStorage\nX\x01\x00\x00\x000X\x03\x00\x00\x00cpuK\x01tQ."), /not supported by torch-ts/);
   refuses(ascii("\x80\x02ctorch\ndevice\nX\x03\x00\x00\x00c p\x85R."), /invalid device string/);

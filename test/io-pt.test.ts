@@ -13,7 +13,13 @@ import { OrderedDict, PyFloat, PyTuple, StorageRef, TensorRef, tuple, type Pickl
 import { writeCheckpoint } from "../src/io/pt-format.js";
 import { load, save, type LoadedValue, type SaveValue } from "../src/io/pt.js";
 import { ZipReader, ZipWriter } from "../src/io/zip.js";
+import { Parameter } from "../src/nn/parameter.js";
 import { describe, normalize } from "./fixtures/io/describe.js";
+
+/** load's result type follows its use, e.g. as Module.loadStateDict's argument. */
+function takesStateDict(sd: Map<string, Tensor> | Record<string, Tensor>): number {
+  return sd instanceof Map ? sd.size : Object.keys(sd).length;
+}
 
 const CONF = "test/fixtures/conformance/fixtures";
 const IO = "test/fixtures/io";
@@ -77,6 +83,7 @@ test("loads PyTorch 2.x's state_dict.pt: every dtype, int64 beyond 2^53, views s
 });
 
 test("loads PyTorch 2.x's cnn.pt: an OrderedDict state_dict with its _metadata", () => {
+  assert.equal(takesStateDict(load(`${CONF}/cnn.pt`)), 9);
   const sd = load<OrderedDict<string, Tensor>>(`${CONF}/cnn.pt`);
   assert.ok(sd instanceof OrderedDict);
   assert.deepEqual([...sd.keys()], MANIFEST["cnn.pt"].keys);
@@ -91,6 +98,8 @@ test("loads what PyTorch 1.13 wrote: zip, legacy and re-deflated files", () => {
     assert.deepStrictEqual(describe(load(`${IO}/${file}`)), normalize(want), file);
   }
   const params = load<Map<string, Tensor>>(`${IO}/params_113.pt`);
+  assert.ok(params.get("p") instanceof Parameter);
+  assert.ok(params.get("frozen") instanceof Parameter);
   assert.equal(params.get("p")!._isParameter, true);
   assert.equal(params.get("p")!.requiresGrad, true);
   assert.equal(params.get("frozen")!.requiresGrad, false);

@@ -99,6 +99,14 @@ function safetensorsValue(): Map<string, Tensor> {
   ]);
 }
 
+const LINEAR_W = [0.5, -1.25, 2, 0.125, 3, -0.5, 1, 1, -2, 0.25, 0.75, -1];
+const LINEAR_B = [0.1, -0.2, 0.3];
+
+/** What nn.Linear(4, 3).stateDict() holds: a Map of names to tensors. */
+function linearStateDict(): Map<string, Tensor> {
+  return new Map([["weight", tensorOf("float32", [3, 4], LINEAR_W)], ["bias", tensorOf("float32", [3], LINEAR_B)]]);
+}
+
 // One Python process reads everything torch-ts wrote and writes what torch-ts will read.
 let dir = "";
 let py: Record<string, unknown> = {};
@@ -114,13 +122,14 @@ before(() => {
   const bad = save({ x: tensorOf("float32", [4], [1, 2, 3, 4]) });
   bad[100] ^= 0xff; // inside data.pkl: the CRC no longer matches
   writeFileSync(at("bad.pt"), bad);
+  save(linearStateDict(), at("linear.pt"));
   mkdirSync(at("py"));
   const commands: Record<string, Command> = {
     ckpt: ["describe", at("ckpt.pt"), "weights-only"], ckptZip: ["zipcheck", at("ckpt.pt")],
     extras: ["describe", at("extras.pt"), "full"], extrasOps: ["pickle-ops", at("extras.pt")],
     z64: ["describe", at("z64.pt"), "weights-only"], z64Zip: ["zipcheck", at("z64.pt")],
     written: ["write", at("py")], stRead: ["st-read", at("ours.safetensors")], stWrite: ["st-write", at("theirs.safetensors")],
-    bad: ["describe", at("bad.pt"), "weights-only"],
+    bad: ["describe", at("bad.pt"), "weights-only"], linear: ["linear", at("linear.pt")],
   };
   const results = python(Object.values(commands));
   py = Object.fromEntries(Object.keys(commands).map((k, i) => [k, results[i]]));
@@ -139,6 +148,18 @@ test("PyTorch reads torch-ts checkpoints with weights_only=True", { skip }, () =
   assert.equal(zip.names[0], "ckpt/data.pkl");
   assert.ok(zip.data_offsets.every((o) => o % 64 === 0), "64-byte aligned records");
   assert.deepEqual(zip.methods, [0]);
+});
+
+test("a state dict saved by torch-ts loads strictly into PyTorch's nn.Linear and computes the same", { skip }, () => {
+  const out = ok(py["linear"]) as number[][];
+  const w = LINEAR_W.map(Math.fround), b = LINEAR_B.map(Math.fround);
+  for (let n = 0; n < 2; n++) {
+    for (let o = 0; o < 3; o++) {
+      let y = b[o]!;
+      for (let i = 0; i < 4; i++) y += w[o * 4 + i]! * Math.fround((n * 4 + i) / 10);
+      assert.ok(Math.abs(out[n]![o]! - y) < 1e-5, `output [${n}, ${o}]: ${out[n]![o]} vs ${y}`);
+    }
+  }
 });
 
 test("PyTorch reads floats, sets, bytes, complex, dtypes and devices; the pickle stays in the weights-only set", { skip }, () => {

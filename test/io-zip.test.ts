@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { deflateRawSync } from "node:zlib";
 import { BytesSink, BytesSource } from "../src/io/bytes.js";
-import { crc32 } from "../src/io/crc32.js";
+import { crc32, crc32Js } from "../src/io/crc32.js";
 import { FormatError } from "../src/io/errors.js";
 import { ZipReader, ZipWriter, type ZipWriterOptions } from "../src/io/zip.js";
 
@@ -45,6 +45,11 @@ test("crc32 matches the standard check values", () => {
   assert.equal(crc32(bytesOf("The quick brown fox jumps over the lazy dog")), 0x414fa339);
   const data = Uint8Array.from({ length: 1000 }, (_, i) => (i * 7) & 0xff);
   assert.equal(crc32(data.subarray(300), crc32(data.subarray(0, 300))), crc32(data));
+  for (const n of [0, 1, 7, 8, 9, 255, 256, 1000, 4099]) {
+    const d = data.length >= n ? data.subarray(0, n) : new Uint8Array(n).fill(0xa5);
+    assert.equal(crc32Js(d, 0x1234), crc32(d, 0x1234), `length ${n}`);
+  }
+  assert.equal(crc32Js(bytesOf("123456789")), 0xcbf43926);
 });
 
 test("writer and reader round-trip records of every size, data 64-byte aligned", () => {

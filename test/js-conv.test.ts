@@ -368,3 +368,105 @@ test("conformance: F.unfold / F.fold forward and gradients as recorded from PyTo
     }
   }
 });
+
+// ---------------------------------------------------------------------------------------------
+// The public ops (src/nn/functional/conv.ts): autograd to second order, argument handling, errors.
+
+const torch = await import("../src/index.js");
+const F = torch.nn.functional;
+type T = InstanceType<typeof torch.Tensor>;
+
+const f64 = (shape: number[], seed: number): T => {
+  const rand = rng(seed);
+  return torch.tensor(Float64Array.from({ length: prod(shape) }, rand)).reshape(shape).requiresGrad_();
+};
+
+/**
+ * gradcheck of the vector-Jacobian product (what PyTorch's gradgradcheck checks). The vjp runs
+ * under enableGrad because gradcheck evaluates it under noGrad for the numerical side.
+ */
+function gradgradcheck(fn: (...a: T[]) => T, inputs: T[]): boolean {
+  const n = inputs.length;
+  const rand = rng(99);
+  const out = fn(...inputs);
+  const go = torch.tensor(Float64Array.from({ length: out.numel() }, rand)).reshape(out.shape).requiresGrad_();
+  // One check per input's gradient: gradcheck reuses the first graph it builds across outputs.
+  for (let i = 0; i < n; i++) {
+    const vjp = (...xs: T[]): T => torch.enableGrad(() => torch.autograd.grad([fn(...xs.slice(0, n))], [xs[i]!],
+      { gradOutputs: [xs[n]!], createGraph: true })[0]!);
+    if (!torch.autograd.gradcheck(vjp, [...inputs, go])) return false;
+  }
+  return true;
+}
+
+test("F.conv*d / F.convTranspose*d: gradcheck and gradgradcheck (stride, padding, dilation, groups, bias)", () => {
+  const { gradcheck } = torch.autograd;
+  const checks: [string, T[], (...a: T[]) => T][] = [
+    ["conv1d", [f64([2, 4, 9], 1), f64([6, 2, 3], 2), f64([6], 3)], (x, w, b) => F.conv1d(x!, w!, b!, { stride: 2, padding: 1, dilation: 2, groups: 2 })],
+    ["conv2d", [f64([1, 3, 6, 5], 4), f64([2, 3, 3, 2], 5), f64([2], 6)], (x, w, b) => F.conv2d(x!, w!, b!, [2, 1], [1, 0])],
+    ["conv2d same", [f64([1, 2, 5, 6], 7), f64([3, 2, 2, 3], 8)], (x, w) => F.conv2d(x!, w!, null, { padding: "same", dilation: [1, 2] })],
+    ["conv2d depthwise", [f64([1, 3, 5, 5], 9), f64([6, 1, 3, 3], 10)], (x, w) => F.conv2d(x!, w!, null, 1, 1, 1, 3)],
+    ["conv3d", [f64([1, 2, 3, 4, 3], 11), f64([2, 2, 2, 2, 2], 12), f64([2], 13)], (x, w, b) => F.conv3d(x!, w!, b!, { padding: [1, 0, 1] })],
+    ["convTranspose1d", [f64([2, 3, 4], 14), f64([3, 2, 3], 15), f64([2], 16)], (x, w, b) => F.convTranspose1d(x!, w!, b!, { stride: 2, outputPadding: 1 })],
+    ["convTranspose2d", [f64([1, 4, 3, 3], 17), f64([4, 1, 3, 2], 18)], (x, w) => F.convTranspose2d(x!, w!, null, { stride: [2, 1], padding: 1, groups: 2, dilation: [1, 2] })],
+    ["convTranspose3d", [f64([1, 2, 2, 3, 2], 19), f64([2, 2, 2, 2, 2], 20)], (x, w) => F.convTranspose3d(x!, w!, null, 2, 0, [1, 0, 1])],
+    ["unfold", [f64([2, 2, 4, 5], 21)], (x) => F.unfold(x!, [2, 3], { padding: 1, stride: [1, 2] })],
+    ["fold", [f64([1, 8, 6], 22)], (x) => F.fold(x!, [3, 4], 2, { stride: 1 })],
+  ];
+  for (const [name, inputs, fn] of checks) {
+    assert.ok(gradcheck(fn, inputs), `${name} gradcheck`);
+    assert.ok(gradgradcheck(fn, inputs), `${name} gradgradcheck`);
+  }
+});
+
+test("F.conv*d: padding strings, unbatched inputs, node names, integer and float16 inputs", () => {
+  // padding="same" with an even kernel pads one more on the right, as PyTorch does.
+  const x = torch.tensor([1, 2, 3, 4, 5, 6], { dtype: torch.float64 }).reshape([1, 1, 6]);
+  const w = torch.tensor([1, 10, 100, 1000], { dtype: torch.float64 }).reshape([1, 1, 4]);
+  const xs = [0, 1, 2, 3, 4, 5, 6, 0, 0];
+  const expected = [0, 1, 2, 3, 4, 5].map((i) => [0, 1, 2, 3].reduce((s, k) => s + xs[i + k]! * 10 ** k, 0));
+  assert.deepEqual(F.conv1d(x, w, null, 1, "same").reshape([-1]).tolist(), expected);
+  assert.deepEqual(F.conv1d(x, w, { padding: "valid" }).shape, [1, 1, 3]);
+  // Unbatched (C, H, W) runs as a batch of one.
+  const xu = f64([3, 5, 5], 30), wu = f64([4, 3, 3, 3], 31);
+  const yu = F.conv2d(xu, wu);
+  assert.deepEqual(yu.shape, [4, 3, 3]);
+  assert.deepEqual(yu.tolist(), F.conv2d(xu.unsqueeze(0), wu).squeeze(0).tolist());
+  assert.deepEqual(F.convTranspose2d(xu, f64([3, 2, 3, 3], 32)).shape, [2, 7, 7]);
+  assert.equal(F.conv2d(f64([1, 3, 5, 5], 33), wu).gradFn!.name(), "ConvolutionBackward0");
+  assert.equal(F.convTranspose2d(xu.unsqueeze(0), f64([3, 2, 3, 3], 34)).gradFn!.name(), "ConvolutionBackward0");
+  assert.equal(F.unfold(f64([1, 3, 5, 5], 35), 2).gradFn!.name(), "Im2ColBackward0");
+  assert.equal(F.fold(f64([1, 12, 9], 36), 4, 2).gradFn!.name(), "Col2ImBackward0");
+  // Integers compute exactly; float16 computes in float32 and rounds.
+  const xi = torch.arange(2 * 4 * 4).reshape([1, 2, 4, 4]), wi = torch.ones([1, 2, 2, 2], { dtype: torch.int64 });
+  const yi = F.conv2d(xi, wi);
+  assert.equal(yi.dtype, torch.int64);
+  assert.equal(Number(yi.reshape([-1]).get(0).item()), 0 + 1 + 4 + 5 + 16 + 17 + 20 + 21);
+  const yh = F.conv2d(xi.to(torch.float16), wi.to(torch.float16));
+  assert.equal(yh.dtype, torch.float16);
+  assert.deepEqual(yh.to(torch.int64).tolist(), yi.tolist());
+});
+
+test("F.conv*d / F.convTranspose*d / F.unfold / F.fold: PyTorch's argument errors", () => {
+  const x = torch.zeros([1, 3, 5, 5]);
+  const errors: [() => unknown, string][] = [
+    [() => F.conv2d(x, torch.zeros([4, 2, 3, 3])), "Given groups=1, weight of size [4, 2, 3, 3], expected input[1, 3, 5, 5] to have 2 channels, but got 3 channels instead"],
+    [() => F.conv2d(torch.zeros([2, 1, 3, 5, 5]), torch.zeros([4, 3, 3, 3])), "Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: [2, 1, 3, 5, 5]"],
+    [() => F.conv1d(torch.zeros([1, 3, 5]), torch.zeros([4, 3, 3, 3])), "Expected 4-dimensional input for 4-dimensional weight [4, 3, 3, 3], but got 3-dimensional input of size [1, 3, 5] instead"],
+    [() => F.conv2d(x, torch.zeros([4, 3, 3, 3]), torch.zeros([5])), "Given weight of size [4, 3, 3, 3], expected bias to be 1-dimensional with 4 elements, but got bias of size [5] instead"],
+    [() => F.conv2d(x, torch.zeros([4, 3, 3, 3]), null, 2, "same"), "padding='same' is not supported for strided convolutions"],
+    [() => F.conv2d(x, torch.zeros([4, 3, 3, 3]), { padding: "foo" as "same" }), "Invalid padding string: 'foo'"],
+    [() => F.conv2d(x, torch.zeros([4, 3, 3, 3]), { stride: [1, 1, 1] }), "expected stride to be a single integer value or a list of 2 values to match the convolution dimensions, but got stride=[1, 1, 1]"],
+    [() => F.conv2d(x, torch.zeros([4, 3, 3, 3]), { groups: 0 }), "non-positive groups is not supported"],
+    [() => F.conv2d(x, torch.zeros([4, 3, 3, 3], { dtype: torch.float64 })), "expected scalar type Float but found Double"],
+    [() => F.conv2d(x, torch.zeros([4, 3, 3, 3]), torch.zeros([4], { dtype: torch.float64 })), "Input type (float) and bias type (double) should be the same"],
+    [() => F.convTranspose2d(x, torch.zeros([4, 2, 3, 3])), "Given transposed=1, weight of size [4, 2, 3, 3], expected input[1, 3, 5, 5] to have 4 channels, but got 3 channels instead"],
+    [() => F.convTranspose2d(x, torch.zeros([3, 2, 3, 3]), null, 1, 0, 1), "output padding must be smaller than either stride or dilation, but got output_padding_height: 1 output_padding_width: 1 stride_height: 1 stride_width: 1 dilation_height: 1 dilation_width: 1"],
+    [() => F.convTranspose2d(x, torch.zeros([3, 2, 3, 3]), torch.zeros([3])), "Given transposed=1, weight of size [3, 2, 3, 3], expected bias to be 1-dimensional with 2 elements, but got bias of size [3] instead"],
+    [() => F.convTranspose2d(x, torch.zeros([3, 2, 3, 3]), { padding: "same" as unknown as number }), "conv_transpose2d(): argument 'padding' must be tuple of ints, not str"],
+    [() => F.unfold(x, [2, 2, 2]), "It is expected kernel_size equals to 2, but got size 3"],
+    [() => F.unfold(x, 7), "Given input with spatial size (5, 5), kernel_size=(7, 7), dilation=(1, 1), padding=(0, 0), calculated shape of the array of sliding blocks as (-1, -1), but its components must be at least one."],
+    [() => F.fold(torch.zeros([1, 12, 10]), [4, 4], 2), "Given output_size=(4, 4), kernel_size=(2, 2), dilation=(1, 1), padding=(0, 0), stride=(1, 1), expected size of input's dimension 2 to match the calculated number of sliding blocks 3 * 3 = 9, but got input.size(2)=10."],
+  ];
+  for (const [f, message] of errors) assert.throws(f, { message });
+});

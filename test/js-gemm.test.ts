@@ -148,3 +148,16 @@ test("gemm: rejects views that reach outside their arrays and bad sizes", () => 
   assert.throws(() => gemmStrided(2, 2, 3, 1, { data: A, offset: 0.5, rowStride: 3, colStride: 1 },
     { data: B, offset: 0, rowStride: 2, colStride: 1 }, 0, { data: C, offset: 0, rowStride: 2, colStride: 1 }), /integers/);
 });
+
+test("gemmKernel: the kernel table's signature (strided A and B, row-major C)", async () => {
+  const { gemmKernel } = await import("../src/backends/js/gemm.js");
+  const { referenceGemm } = await import("../src/backends/kernels.js");
+  const rand = rng(4);
+  const M = 37, N = 29, K = 41;
+  const A = filled(Float64Array, M * K, rand), B = filled(Float64Array, K * N, rand);
+  const C1 = filled(Float64Array, M * (N + 3), rand), C2 = Float64Array.from(C1);
+  // A read transposed, B with a row stride larger than N.
+  gemmKernel(M, N, K, 0.5, A, 0, 1, M, B, 0, N, 1, 2, C1, 0, N + 3);
+  referenceGemm(M, N, K, 0.5, A, 0, 1, M, B, 0, N, 1, 2, C2, 0, N + 3);
+  for (let i = 0; i < C1.length; i++) assert.ok(Math.abs(C1[i]! - C2[i]!) < 1e-10);
+});

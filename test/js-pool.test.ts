@@ -442,6 +442,10 @@ test("F pooling ops: gradients and double backward", async () => {
     checkGrad(torch, f, x0, shape, name);
     checkDoubleBackward(torch, f, x0, shape, name);
   }
+  const positive = x0.map((v) => Math.abs(v) + 0.1);
+  checkGrad(torch, (t) => F.lpPool2d(t, 2, [2, 3], { ceilMode: true }), positive, shape, "lpPool2d");
+  checkGrad(torch, (t) => F.lpPool1d(t.reshape(2, 3, 30), 1.5, 4), positive, shape, "lpPool1d");
+  checkGrad(torch, (t) => F.lpPool3d(t, 3, 2), positive, shape, "lpPool3d");
 });
 
 test("F pooling ops: node names, indices, unbatched and float32/float16 inputs", async () => {

@@ -280,7 +280,58 @@ test("gradients equal PyTorch 1.13's (recorded cases)", () => {
   }
 });
 
-  checkGrad((b, p) => lf.choleskySolve(b, linalg.cholesky(p)).sum(), [B, P], "cholesky_solve");
+test("gradients match finite differences", () => {
+  const A = randn([3, 3], true);
+  const Ab = randn([2, 3, 3], true);
+  const B = randn([3, 2], true);
+  const W3 = randn([3, 3]);
+  const W32 = randn([3, 2]);
+  const W23 = randn([2, 3]);
+  checkGrad((a) => weighted(linalg.inv(a), W3), [A], "inv");
+  checkGrad((a) => linalg.det(a).mul(t64([0.5, -2], [2])).sum(), [Ab], "det");
+  checkGrad((a) => linalg.slogdet(a).logabsdet.sum(), [Ab], "slogdet");
+  checkGrad((a, b) => weighted(linalg.solve(a, b), W32), [A, B], "solve");
+  checkGrad((a, b) => weighted(linalg.solve(a, b), W23), [Ab, randn([3], true)], "solve vector broadcast");
+  checkGrad((a, b) => weighted(linalg.solve(a, b, { left: false }), W23), [A, randn([2, 3], true)], "solve left=false");
+  const G = randn([3, 3]);
+  const P = G.matmul(G.mT).add(torch.eye(3, { dtype: "float64" })).requiresGrad_(true);
+  // Only one triangle is read and the gradient is the symmetric one (as PyTorch's), so the
+  // finite differences perturb symmetrically.
+  const sym = (p: Tensor) => p.add(p.mT).mul(0.5);
+  checkGrad((p) => weighted(linalg.cholesky(sym(p)), W3), [P], "cholesky");
+  checkGrad((p) => weighted(linalg.cholesky(sym(p), { upper: true }), W3), [P], "cholesky upper");
+  checkGrad((a, b) => weighted(linalg.solveTriangular(a, b, { upper: true }), W32), [A, B], "solve_triangular");
+  checkGrad((a, b) => weighted(linalg.solveTriangular(a, b, { upper: false, left: false, unitriangular: true }), W23), [A, randn([2, 3], true)], "solve_triangular right unit");
+  const WQ = randn([4, 3]);
+  const WR = randn([3, 3]);
+  checkGrad((a) => { const { Q, R } = linalg.qr(a); return weighted(Q, WQ).add(weighted(R, WR)); }, [randn([4, 3], true)], "qr tall");
+  const WQ2 = randn([2, 2]);
+  const WR2 = randn([2, 4]);
+  checkGrad((a) => { const { Q, R } = linalg.qr(a); return weighted(Q, WQ2).add(weighted(R, WR2)); }, [randn([2, 4], true)], "qr wide");
+  const S = randn([4, 4]);
+  const Sym = S.add(S.mT).requiresGrad_(true);
+  const WL = randn([4]);
+  const WV = randn([4, 4]);
+  checkGrad((a) => { const e = linalg.eigh(sym(a)); return weighted(e.eigenvalues, WL).add(weighted(squares(e.eigenvectors), WV)); }, [Sym], "eigh");
+  checkGrad((a) => weighted(linalg.eigvalsh(sym(a)), WL), [Sym], "eigvalsh");
+  for (const shape of [[4, 3], [3, 3], [3, 4]]) {
+    const [m, n] = shape as [number, number];
+    const k = Math.min(m, n);
+    const X = randn(shape, true);
+    const [wu, ws, wv, wp] = [randn([m, k]), randn([k]), randn([k, n]), randn([n, m])];
+    checkGrad((a) => { const s = linalg.svd(a, false); return weighted(squares(s.U), wu).add(weighted(s.S, ws)).add(weighted(squares(s.Vh), wv)); }, [X], `svd ${m}x${n}`);
+    checkGrad((a) => weighted(linalg.svdvals(a), ws), [X], `svdvals ${m}x${n}`);
+    checkGrad((a) => weighted(linalg.pinv(a), wp), [X], `pinv ${m}x${n}`);
+  }
+  const V = randn([3, 4], true);
+  checkGrad((v) => linalg.vectorNorm(v), [V], "vector_norm 2");
+  checkGrad((v) => linalg.vectorNorm(v, 3, 1).sum(), [V], "vector_norm 3");
+  checkGrad((v) => linalg.vectorNorm(v, 0.5, 0).sum(), [V], "vector_norm 0.5");
+  checkGrad((v) => linalg.vectorNorm(v, Infinity, 1).sum(), [V], "vector_norm inf");
+  checkGrad((v) => linalg.matrixNorm(v, "nuc"), [V], "nuclear norm");
+  checkGrad((v) => linalg.matrixNorm(v, -2), [V], "matrix_norm -2");
+  checkGrad((v) => linalg.matrixNorm(v, Infinity), [V], "matrix_norm inf");
+  checkGrad((b, p) => lf.choleskySolve(b, linalg.cholesky(sym(p))).sum(), [B, P], "cholesky_solve");
 });
 
 test("double backward (createGraph) matches finite differences of the gradient", () => {
@@ -292,11 +343,30 @@ test("double backward (createGraph) matches finite differences of the gradient",
     ["cholesky", (a: Tensor) => weighted(linalg.cholesky(a.matmul(a.mT)), W)],
     ["svdvals", (a: Tensor) => linalg.svdvals(a).sum()],
   ] as const) {
-    const secondOrder = (a: Tensor) => {
+    // enableGrad: the finite differences evaluate this under noGrad.
+    const secondOrder = (a: Tensor) => torch.enableGrad(() => {
       const [g] = torch.autograd.grad([f(a)], [a], { createGraph: true });
       return weighted(g!, W);
-    };
+    });
     checkGrad(secondOrder, [A], `${name}: second derivative`, 1e-5);
+  }
+});
+
+test("float32 inputs give float32 results (computed in float64, rounded once)", () => {
+  const A32 = torch.tensor([[4, 1, 0], [1, 3, 1], [0, 1, 5]], { dtype: "float32" });
+  const A64 = A32.to("float64");
+  for (const [name, f] of [
+    ["inv", (a: Tensor) => linalg.inv(a)],
+    ["det", (a: Tensor) => linalg.det(a)],
+    ["cholesky", (a: Tensor) => linalg.cholesky(a)],
+    ["eigvalsh", (a: Tensor) => linalg.eigvalsh(a)],
+    ["svdvals", (a: Tensor) => linalg.svdvals(a)],
+    ["qr.R", (a: Tensor) => linalg.qr(a).R],
+    ["vector_norm", (a: Tensor) => linalg.vectorNorm(a)],
+  ] as const) {
+    const r32 = f(A32);
+    assert.equal(r32.dtype.name, "float32", name);
+    close(r32, values(f(A64)).map(Math.fround), 0, `${name} float32`);
   }
 });
 

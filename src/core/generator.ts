@@ -208,7 +208,10 @@ export class Generator {
   }
 }
 
-/** torch.default_generator. */
+/**
+ * torch.default_generator. It starts from DEFAULT_RNG_SEED so that runs are reproducible; PyTorch seeds
+ * its default generator from /dev/urandom at startup (torch.initial_seed() differs per process).
+ */
 export const defaultGenerator = new Generator();
 
 /** torch.manual_seed: seeds the default generator and returns it. Like Python's int(seed), a float is truncated. */

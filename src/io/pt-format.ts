@@ -13,7 +13,7 @@ import { FormatError } from "./errors.js";
 import { type PicklableValue, pickle, unpickle, unpickleAt } from "./pickle.js";
 import { ITEM_SIZE, StorageRef, type PickleValue } from "./pickle-values.js";
 import { storageFromPersistentId } from "./weights-only.js";
-import { ZipReader, ZipWriter, type ZipReadOptions } from "./zip.js";
+import { ZipReader, ZipWriter, type ZipEntry, type ZipReadOptions } from "./zip.js";
 
 export interface Checkpoint {
   /** "zip" (PyTorch ≥ 1.6) or "legacy". */
@@ -70,7 +70,7 @@ function readZipCheckpoint(source: ByteSource, options: ZipReadOptions): Checkpo
 
   const storages = new Map<string, StorageRef>();
   const value = unpickle(zip.read(pkl), { persistentLoad: (pid) => storageFromPersistentId(pid, storages) });
-  const entries = new Map<StorageRef, ReturnType<ZipReader["entry"]> & object>();
+  const entries = new Map<StorageRef, ZipEntry>();
   for (const ref of storages.values()) {
     const e = zip.entry(`${prefix}data/${ref.key}`);
     if (!e) throw new FormatError(`torch.load: storage '${ref.key}' has no record '${prefix}data/${ref.key}'`);

@@ -8,6 +8,7 @@
 import { DType, toDType } from "../core/dtype.js";
 import { Device, Storage, cpu } from "../core/storage.js";
 import { Tensor } from "../core/tensor.js";
+import { Parameter } from "../nn/parameter.js";
 import { BytesSink, BytesSource, type ByteSource } from "./bytes.js";
 import { FormatError } from "./errors.js";
 import { withFileSource, writeFileFromSink } from "./file.js";
@@ -186,14 +187,12 @@ class LoadContext {
   }
 
   private tensor(ref: TensorRef): Tensor {
-    const t = new Tensor(this.storage(ref.storage), ref.shape.slice(), ref.stride.slice(), ref.offset);
-    if (ref.requiresGrad) {
-      if (!toDType(ref.dtype).isFloatingPoint) {
-        throw new FormatError(`torch.load: a ${ref.dtype} tensor is marked requires_grad, which only floating-point tensors can be`);
-      }
-      t.requiresGrad_(true);
+    if (ref.requiresGrad && !toDType(ref.dtype).isFloatingPoint) {
+      throw new FormatError(`torch.load: a ${ref.dtype} tensor is marked requires_grad, which only floating-point tensors can be`);
     }
-    if (ref.isParameter) t._isParameter = true;
+    const t = new Tensor(this.storage(ref.storage), ref.shape.slice(), ref.stride.slice(), ref.offset);
+    if (ref.isParameter) return new Parameter(t, ref.requiresGrad);
+    if (ref.requiresGrad) t.requiresGrad_(true);
     return t;
   }
 

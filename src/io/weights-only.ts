@@ -342,7 +342,8 @@ export function newObject(cls: PickleValue, args: PickleValue): PickleValue {
 /** The storage a persistent id ('storage', StorageClass, key, location, numel[, view]) names. */
 export function storageFromPersistentId(pid: PickleValue, known: Map<string, StorageRef>): StorageRef {
   if (!(pid instanceof PyTuple)) throw new FormatError(`weights-only unpickler: a persistent id must be a tuple, got ${describe(pid)}`);
-  const typename = pid[0] instanceof Uint8Array ? String.fromCharCode(...pid[0]) : pid[0];
+  // Python 2 pickles may name it with bytes.
+  const typename = pid[0] instanceof Uint8Array && pid[0].length === 7 ? String.fromCharCode(...pid[0]) : pid[0];
   if (typename !== "storage") throw new FormatError(`weights-only unpickler: only persistent_load of storage is allowed, got ${describe(pid[0])}`);
   if (pid.length !== 5 && pid.length !== 6) throw new FormatError(`weights-only unpickler: a storage persistent id has 5 entries, got ${pid.length}`);
   const dtype = storageClassDType(pid[1]!);

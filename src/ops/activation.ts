@@ -1,2 +1,333 @@
-// (to be written)
-export {};
+// Activations in the torch namespace: relu, selu, celu, rrelu, threshold, prelu, hardshrink,
+// softmax, log_softmax (+ in-place forms). The F.* activations build on these.
+
+import { Tensor } from "../core/tensor.js";
+import { type DTypeLike, bool, roundToDType, toDType } from "../core/dtype.js";
+import { needsGrad, record } from "../autograd/record.js";
+import { normalizeDim } from "../core/shape.js";
+import { defaultGenerator, type Generator } from "../core/generator.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method } from "./args.js";
+import { copyInto, emptyTensor, toNumbers, writeNumbers } from "./engine.js";
+import { applyInPlace } from "./inplace.js";
+import { sameOut, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
+import { castTo } from "./conversion.js";
+import { eluSpec, floatOnlyOut, fusedGrad, kernelTypeName, notImplementedFor, pyType } from "./pointwise-util.js";
+import { where } from "./comparison.js";
+
+// ---- relu / threshold -----------------------------------------------------------------------
+
+const RELU: UnarySpec = {
+  name: "relu", node: "ReluBackward0", outDtype: sameOut, savesOutput: true,
+  // NaN passes through (relu is clamp_min(x, 0)).
+  f: (x) => (x <= 0 ? 0 : x),
+  vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => (ov <= 0 ? 0 : gv), () => where(out.le(0), 0, g)),
+};
+
+function checkReluBool(x: Tensor): void {
+  if (x.dtype === bool) throw new Error("Boolean inputs not supported for relu");
+}
+export function relu(input: Tensor): Tensor {
+  checkTensor("relu", "input", input);
+  checkReluBool(input);
+  return unaryOp(RELU, input);
+}
+export function relu_(self: Tensor): Tensor {
+  checkReluBool(self);
+  return unaryInPlace(RELU, self);
+}
+
+function thresholdSpec(input: Tensor, threshold: number, value: number): UnarySpec {
+  if (input.dtype === bool) throw notImplementedFor("threshold_cpu", bool);
+  const th = roundToDType(threshold, input.dtype), v = roundToDType(value, input.dtype);
+  return {
+    name: "threshold", node: "ThresholdBackward0", outDtype: sameOut,
+    f: (x) => (x <= th ? v : x),
+    vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv <= th ? 0 : gv), () => where(x.le(th), 0, g)),
+  };
+}
+
+/** torch.threshold(input, threshold, value): value where input <= threshold. */
+export function threshold(input: Tensor, threshold: number, value: number): Tensor {
+  checkTensor("threshold", "input", input);
+  if (typeof threshold !== "number") throw new Error(`threshold(): argument 'threshold' must be Number, not ${pyType(threshold)}`);
+  if (typeof value !== "number") throw new Error(`threshold(): argument 'value' must be Number, not ${pyType(value)}`);
+  return unaryOp(thresholdSpec(input, threshold, value), input);
+}
+export function threshold_(self: Tensor, threshold: number, value: number): Tensor {
+  return unaryInPlace(thresholdSpec(self, threshold, value), self);
+}
+
+// ---- selu / celu ----------------------------------------------------------------------------
+
+const SELU_ALPHA = 1.6732632423543772848170429916717;
+const SELU_SCALE = 1.0507009873554804934193349852946;
+const SELU = eluSpec("EluBackward0", SELU_ALPHA, SELU_SCALE, 1);
+
+export function selu(input: Tensor): Tensor { checkTensor("selu", "input", input); return unaryOp(SELU, input); }
+export function selu_(self: Tensor): Tensor { return unaryInPlace(SELU, self); }
+
+function celuSpec(alpha: number): UnarySpec {
+  if (typeof alpha !== "number") throw new Error(`celu(): argument 'alpha' must be Number, not ${pyType(alpha)}`);
+  if (alpha === 0) throw new Error("ZeroDivisionError: alpha cannot be 0 for CELU");
+  return eluSpec("CeluBackward0", alpha, 1, 1 / alpha);
+}
+export function celu(input: Tensor, alpha = 1.0): Tensor { checkTensor("celu", "input", input); return unaryOp(celuSpec(alpha), input); }
+export function celu_(self: Tensor, alpha = 1.0): Tensor { return unaryInPlace(celuSpec(alpha), self); }
+
+// ---- rrelu ----------------------------------------------------------------------------------
+
+interface RreluOpts { lower?: number; upper?: number; training?: boolean; generator?: Generator | null }
+
+function rreluArgs(op: string, args: readonly unknown[]): { lower: number; upper: number; training: boolean; gen: Generator } {
+  const a = bindArgs(op, args, ["lower", "upper", "training", "generator"]);
+  const lower = (a.lower as number | undefined) ?? 1 / 8, upper = (a.upper as number | undefined) ?? 1 / 3;
+  if (!(lower <= upper)) throw new Error("Lower bound should be less than or equal to the upper bound");
+  return { lower, upper, training: (a.training as boolean | undefined) ?? false, gen: (a.generator as Generator | null | undefined) ?? defaultGenerator };
+}
+
+/**
+ * RReLU: in training, each non-positive element gets a slope drawn from U(lower, upper) with
+ * PyTorch's generator stream (one double per such element, in order); in eval, the mean slope.
+ */
+function rreluCompute(input: Tensor, lower: number, upper: number, training: boolean, gen: Generator): Tensor {
+  const dtype = floatOnlyOut("rrelu_with_noise_out_cpu")(input.dtype);
+  if (!training) {
+    const slope = (lower + upper) / 2;
+    const spec: UnarySpec = {
+      name: "rrelu", node: "RreluWithNoiseBackward0", outDtype: sameOut,
+      f: (x) => (x > 0 ? x : x * slope),
+      vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv > 0 ? gv : gv * slope), () => where(x.gt(0), g, g.mul(slope))),
+    };
+    return unaryOp(spec, input);
+  }
+  const x = toNumbers(input);
+  const n = x.length;
+  const q = (v: number) => roundToDType(v, dtype.name === "float64" ? dtype : toDType("float32"));
+  const noiseVals = new Float64Array(n), outVals = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = x[i]!;
+    if (v <= 0) {
+      const r = q(gen.randomDouble53() * (upper - lower) + lower);
+      noiseVals[i] = r;
+      outVals[i] = v * r;
+    } else {
+      noiseVals[i] = 1;
+      outVals[i] = v;
+    }
+  }
+  const out = emptyTensor(input.shape, dtype), noise = emptyTensor(input.shape, dtype);
+  writeNumbers(out, outVals);
+  writeNumbers(noise, noiseVals);
+  return record("RreluWithNoiseBackward0", [input], out, ([g]) => [g!.mul(noise)]);
+}
+
+/** torch.rrelu(input, lower=1/8, upper=1/3, training=False, generator=None). */
+export function rrelu(input: Tensor, ...args: Args<[lower?: number, upper?: number, training?: boolean, generator?: Generator | null], RreluOpts>): Tensor {
+  checkTensor("rrelu", "input", input);
+  const a = rreluArgs("rrelu", args);
+  return rreluCompute(input, a.lower, a.upper, a.training, a.gen);
+}
+export function rrelu_(self: Tensor, ...args: Args<[lower?: number, upper?: number, training?: boolean, generator?: Generator | null], RreluOpts>): Tensor {
+  const a = rreluArgs("rrelu_", args);
+  floatOnlyOut("rrelu_with_noise_out_cpu")(self.dtype);
+  // Draw once: the same values serve the direct write and the recorded history.
+  let computed: Tensor | null = null;
+  const get = (s: Tensor) => (computed ??= rreluCompute(s, a.lower, a.upper, a.training, a.gen));
+  return applyInPlace("rrelu_", self, [], () => { copyInto(self, get(self.detach())); }, get);
+}
+
+// ---- hardshrink / prelu ---------------------------------------------------------------------
+
+function hardshrinkSpec(lambd: number): UnarySpec {
+  if (typeof lambd !== "number") throw new Error(`hardshrink(): argument 'lambd' must be Number, not ${pyType(lambd)}`);
+  return {
+    name: "hardshrink", node: "HardshrinkBackward0", outDtype: floatOnlyOut("hardshrink_cpu"),
+    f: (x) => (x >= -lambd && x <= lambd ? 0 : x),
+    vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv >= -lambd && xv <= lambd ? 0 : gv), () => where(x.ge(-lambd).logicalAnd(x.le(lambd)), 0, g)),
+  };
+}
+/** torch.hardshrink(input, lambd=0.5). */
+export function hardshrink(input: Tensor, lambd = 0.5): Tensor {
+  checkTensor("hardshrink", "input", input);
+  return unaryOp(hardshrinkSpec(lambd), input);
+}
+
+/** torch.prelu(input, weight): max(0, x) + weight * min(0, x), weight per channel (dim 1) or shared. */
+export function prelu(input: Tensor, weight: Tensor): Tensor {
+  checkTensor("prelu", "input", input);
+  checkTensor("prelu", "weight", weight);
+  if (input.dtype !== weight.dtype) {
+    throw new Error(`prelu: Type promoting not supported. Got ${kernelTypeName(input.dtype)} and ${kernelTypeName(weight.dtype)}`);
+  }
+  const nd = input.dim();
+  if (weight.numel() !== 1) {
+    if (nd === 0) throw new Error("Not allow zero-dim input tensor.");
+    const channels = nd > 1 ? input.shape[1]! : 1;
+    if (channels !== weight.numel()) {
+      throw new Error(`Mismatch of parameter numbers and input channel size. Found parameter numbers = ${weight.numel()} and channel size = ${channels}.`);
+    }
+  }
+  if (weight.dim() > 1) throw new Error(`prelu: Expected \`weight\` to be a scalar or 1D tensor, but got: ndim = ${weight.dim()}`);
+  floatOnlyOut("prelu_cpu")(input.dtype);
+  let w = weight;
+  if (nd !== weight.dim()) {
+    const dims = new Array<number>(nd).fill(1);
+    if (nd > 1) dims[1] = weight.numel();
+    w = weight.reshape(dims);
+  }
+  const out = input.detach().where(input.detach().gt(0), w.detach().mul(input.detach()));
+  return record("PreluKernelBackward0", [input, w], out, ([g]) => {
+    const pos = input.gt(0);
+    return [
+      input._requiresGrad ? where(pos, g!, w.mul(g!)) : null,
+      w._requiresGrad ? where(pos, 0, input.mul(g!)).sumToSize(w.shape) : null,
+    ];
+  }, [input, w]);
+}
+
+// ---- softmax / log_softmax ------------------------------------------------------------------
+
+/** outer × size × inner view of a softmax over `dim`. */
+function softmaxGeometry(shape: readonly number[], d: number): { outer: number; size: number; inner: number } {
+  let outer = 1, inner = 1;
+  for (let i = 0; i < d; i++) outer *= shape[i]!;
+  for (let i = d + 1; i < shape.length; i++) inner *= shape[i]!;
+  return { outer, size: shape.length === 0 ? 1 : shape[d]!, inner };
+}
+
+type Floats = Float32Array | Float64Array;
+
+/** A contiguous float buffer the kernel can write: the output's own storage, or a scratch for 16-bit floats. */
+function outputBuffer(out: Tensor): { data: Floats; finish: () => void } {
+  const d = out.storage.data;
+  if (d instanceof Float32Array || d instanceof Float64Array) return { data: d, finish: () => {} };
+  const scratch = new Float32Array(out.numel());
+  return { data: scratch, finish: () => writeNumbers(out, scratch) };
+}
+
+/** Numerically stable (max-subtracted) softmax / log-softmax over one dim of contiguous data. */
+function softmaxKernel(src: ArrayLike<number>, dst: Floats, outer: number, size: number, inner: number, log: boolean): void {
+  if (inner === 1) {
+    for (let o = 0, base = 0; o < outer; o++, base += size) {
+      let m = -Infinity;
+      for (let j = 0; j < size; j++) { const v = src[base + j]!; if (v > m || v !== v) m = v; }
+      let sum = 0;
+      if (log) {
+        for (let j = 0; j < size; j++) sum += Math.exp(src[base + j]! - m);
+        const lse = m + Math.log(sum);
+        for (let j = 0; j < size; j++) dst[base + j] = src[base + j]! - lse;
+      } else {
+        for (let j = 0; j < size; j++) { const e = Math.exp(src[base + j]! - m); dst[base + j] = e; sum += e; }
+        const inv = 1 / sum;
+        for (let j = 0; j < size; j++) dst[base + j] = dst[base + j]! * inv;
+      }
+    }
+    return;
+  }
+  // Reduced dim is strided: sweep it row by row so that every access stays contiguous.
+  const mx = new Float64Array(inner), sum = new Float64Array(inner), tmp = new Float64Array(size * inner);
+  for (let o = 0; o < outer; o++) {
+    const base = o * size * inner;
+    mx.fill(-Infinity);
+    sum.fill(0);
+    for (let j = 0; j < size; j++) {
+      const row = base + j * inner;
+      for (let i = 0; i < inner; i++) { const v = src[row + i]!; if (v > mx[i]! || v !== v) mx[i] = v; }
+    }
+    for (let j = 0; j < size; j++) {
+      const row = base + j * inner;
+      for (let i = 0; i < inner; i++) { const e = Math.exp(src[row + i]! - mx[i]!); tmp[j * inner + i] = e; sum[i]! += e; }
+    }
+    if (log) {
+      for (let i = 0; i < inner; i++) sum[i] = mx[i]! + Math.log(sum[i]!);
+      for (let j = 0; j < size; j++) {
+        const row = base + j * inner;
+        for (let i = 0; i < inner; i++) dst[row + i] = src[row + i]! - sum[i]!;
+      }
+    } else {
+      for (let i = 0; i < inner; i++) sum[i] = 1 / sum[i]!;
+      for (let j = 0; j < size; j++) {
+        const row = base + j * inner;
+        for (let i = 0; i < inner; i++) dst[row + i] = tmp[j * inner + i]! * sum[i]!;
+      }
+    }
+  }
+}
+
+/** dx from dy and y: softmax y*(dy - Σ dy*y); log_softmax dy - exp(y) Σ dy. */
+function softmaxBackwardKernel(g: ArrayLike<number>, y: ArrayLike<number>, dst: Floats, outer: number, size: number, inner: number, log: boolean): void {
+  const acc = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    const base = o * size * inner;
+    acc.fill(0);
+    for (let j = 0; j < size; j++) {
+      const row = base + j * inner;
+      if (log) for (let i = 0; i < inner; i++) acc[i]! += g[row + i]!;
+      else for (let i = 0; i < inner; i++) acc[i]! += g[row + i]! * y[row + i]!;
+    }
+    for (let j = 0; j < size; j++) {
+      const row = base + j * inner;
+      if (log) for (let i = 0; i < inner; i++) dst[row + i] = g[row + i]! - Math.exp(y[row + i]!) * acc[i]!;
+      else for (let i = 0; i < inner; i++) dst[row + i] = y[row + i]! * (g[row + i]! - acc[i]!);
+    }
+  }
+}
+
+interface SoftmaxOpts { dim?: number; dtype?: DTypeLike | null }
+
+function softmaxImpl(op: "softmax" | "log_softmax", input: Tensor, dim: unknown, dtype: DTypeLike | null | undefined): Tensor {
+  checkTensor(op, "input", input);
+  if (typeof dim !== "number" || !Number.isInteger(dim)) throw new Error(`${op}(): argument 'dim' must be int, not ${pyType(dim)}`);
+  const x = dtype === undefined || dtype === null ? input : castTo(input, toDType(dtype));
+  const nd = x.dim();
+  const d = normalizeDim(dim, Math.max(nd, 1), op);
+  if (!x.dtype.isFloatingPoint) {
+    const last = nd === 0 || d === nd - 1;
+    throw notImplementedFor(`${op}_${last ? "lastdim_" : ""}kernel_impl`, x.dtype);
+  }
+  const shape = x.shape;
+  const { outer, size, inner } = softmaxGeometry(shape, d);
+  const log = op === "log_softmax";
+  const out = emptyTensor(shape, x.dtype);
+  const buf = outputBuffer(out);
+  softmaxKernel(toNumbers(x), buf.data, outer, size, inner, log);
+  buf.finish();
+  const node = log ? "LogSoftmaxBackward0" : "SoftmaxBackward0";
+  return record(node, [x], out, ([g]) => [softmaxBackward(g!, out, d, outer, size, inner, log)], [out]);
+}
+
+function softmaxBackward(g: Tensor, y: Tensor, d: number, outer: number, size: number, inner: number, log: boolean): Tensor {
+  if (needsGrad(g, y)) {
+    // Double backward: the same formula in differentiable ops.
+    const keep = y.dim() === 0 ? g : null;
+    if (keep) return log ? g.sub(y.exp().mul(g)) : y.mul(g.sub(g.mul(y)));
+    return log ? g.sub(y.exp().mul(g.sum(d, true))) : y.mul(g.sub(g.mul(y).sum(d, true)));
+  }
+  const gi = emptyTensor(y.shape, y.dtype);
+  const buf = outputBuffer(gi);
+  softmaxBackwardKernel(toNumbers(g.dtype === y.dtype ? g : g.to(y.dtype)), toNumbers(y), buf.data, outer, size, inner, log);
+  buf.finish();
+  return gi;
+}
+
+/** torch.softmax(input, dim, dtype=None). */
+export function softmax(input: Tensor, ...args: Args<[dim?: number, dtype?: DTypeLike | null], SoftmaxOpts>): Tensor {
+  const a = bindArgs("softmax", args, ["dim", "dtype"]);
+  return softmaxImpl("softmax", input, a.dim, a.dtype as DTypeLike | null | undefined);
+}
+
+/** torch.log_softmax(input, dim, dtype=None). */
+export function logSoftmax(input: Tensor, ...args: Args<[dim?: number, dtype?: DTypeLike | null], SoftmaxOpts>): Tensor {
+  const a = bindArgs("log_softmax", args, ["dim", "dtype"]);
+  return softmaxImpl("log_softmax", input, a.dim, a.dtype as DTypeLike | null | undefined);
+}
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    relu: Method<typeof relu>; relu_: Method<typeof relu_>;
+    prelu: Method<typeof prelu>; hardshrink: Method<typeof hardshrink>;
+    softmax: Method<typeof softmax>; logSoftmax: Method<typeof logSoftmax>;
+  }
+}
+
+installMethods({ relu, relu_, prelu, hardshrink, softmax, logSoftmax });

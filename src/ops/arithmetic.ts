@@ -6,6 +6,7 @@ import { type DType, getDefaultDtype, int64 } from "../core/dtype.js";
 import { type Args, bindArgs, installMethods, type Method, checkTensor } from "./args.js";
 import { type TensorOrScalar, resultType } from "./promotion.js";
 import { binaryOp, binaryInPlace, gradFor, type BinarySpec } from "./pointwise-engine.js";
+import { toNumbers } from "./engine.js";
 
 // ---- add / sub ------------------------------------------------------------------------------
 
@@ -137,11 +138,18 @@ function divSpec(mode: RoundingMode): BinarySpec {
   };
 }
 
+/** Whether a tensor holds a zero (a direct scan, no reduction op needed). */
+function hasZeroValue(t: Tensor): boolean {
+  const v = toNumbers(t);
+  for (let i = 0; i < v.length; i++) if (v[i] === 0) return true;
+  return false;
+}
+
 function checkIntDivByZero(op: string, a: TensorOrScalar, b: TensorOrScalar, mode: RoundingMode): void {
   if (mode === null) return;
   const promoted = resultType(a, b);
   if (promoted.isFloatingPoint) return;
-  const hasZero = b instanceof Tensor ? b.eq(0).any().item() : Number(b) === 0;
+  const hasZero = b instanceof Tensor ? hasZeroValue(b) : Number(b) === 0;
   if (hasZero) throw new Error(`${op}: ZeroDivisionError`);
 }
 
@@ -168,6 +176,11 @@ export function div_(self: Tensor, other: TensorOrScalar, ...args: Args<[], DivO
 export function floorDivide(input: TensorOrScalar, other: TensorOrScalar): Tensor {
   return div(input, other, { roundingMode: "floor" });
 }
+export function floorDivide_(self: Tensor, other: TensorOrScalar): Tensor {
+  return div_(self, other, { roundingMode: "floor" });
+}
+export function trueDivide_(self: Tensor, other: TensorOrScalar): Tensor { return div_(self, other); }
+export const subtract_ = sub_, multiply_ = mul_, divide_ = div_;
 
 
 declare module "../core/tensor.js" {
@@ -186,9 +199,15 @@ declare module "../core/tensor.js" {
     sub_: Method<typeof sub_>;
     mul_: Method<typeof mul_>;
     div_: Method<typeof div_>;
+    subtract_: Method<typeof sub_>;
+    multiply_: Method<typeof mul_>;
+    divide_: Method<typeof div_>;
+    trueDivide_: Method<typeof trueDivide_>;
+    floorDivide_: Method<typeof floorDivide_>;
   }
 }
 
 installMethods({
   add, sub, subtract: sub, rsub, mul, multiply: mul, div, divide: div, trueDivide, floorDivide, add_, sub_, mul_, div_,
+  subtract_: sub_, multiply_: mul_, divide_: div_, trueDivide_, floorDivide_,
 });

@@ -11,7 +11,7 @@ import {
   accessOf, contiguousCopy, elementOffsets, int64Tensor, nonzeroColumns, notMask, offsetsOf, rawOf, scalarTypeName,
   type Val, valueIn,
 } from "./indexing-kernels.js";
-import { cat } from "./shape.js";
+import { cat } from "./shape-join.js";
 
 type Fill = number | bigint | boolean | Tensor;
 

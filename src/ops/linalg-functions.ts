@@ -10,7 +10,7 @@ import { type Args, bindArgs, checkTensor, installMethods, type Method } from ".
 import { matmul } from "./blas.js";
 import * as linalg from "./linalg.js";
 import {
-  type NamedTuple, allocLike, broadcastBatch, checkFloat, checkIsMatrix, checkSquare, identity, matricesOf, namedTuple, wrap,
+  type NamedTuple, allocLike, broadcastBatch, checkFloat, checkIsMatrix, checkSquare, checkSquareFloat, identity, matricesOf, namedTuple, wrap,
 } from "./linalg-engine.js";
 import { toNumbers } from "./engine.js";
 import { zeros } from "./creation.js";
@@ -47,8 +47,9 @@ export function inverse(input: Tensor): Tensor {
 export function cholesky(input: Tensor, ...args: Args<[upper?: boolean], { upper?: boolean }>): Tensor {
   checkTensor("cholesky", "input", input);
   const a = bindArgs("cholesky", args, ["upper"]);
-  const { L, infos } = linalg.choleskyForward("cholesky", input, (a.upper as boolean | undefined) ?? false);
-  K.checkLinalgErrors(infos, "cholesky", "cholesky", input.dim() > 2);
+  checkSquareFloat("cholesky", input);
+  const { L, info } = linalg.choleskyEx(input, { upper: (a.upper as boolean | undefined) ?? false });
+  K.checkLinalgErrors(toNumbers(info) as Int32Array, "cholesky", "cholesky", input.dim() > 2);
   return L;
 }
 

@@ -143,7 +143,7 @@ export function slogdet(A: Tensor): NamedTuple<"sign" | "logabsdet"> {
 }
 
 /** The (sign, logabsdet) pair with its backward (the sign has none for real input). */
-export function slogdetForward(api: string, A: Tensor): [Tensor, Tensor] {
+function slogdetForward(api: string, A: Tensor): [Tensor, Tensor] {
   checkSquareFloat(api, A);
   const M = matricesOf(A);
   const s = allocLike(A.dtype, M.batch);
@@ -277,7 +277,7 @@ export function choleskyEx(A: Tensor, ...args: Args<[], { upper?: boolean; check
 }
 
 /** The factor and LAPACK's infos; `api` names the op in argument errors. */
-export function choleskyForward(api: string, A: Tensor, upper: boolean): { L: Tensor; infos: Int32Array } {
+function choleskyForward(api: string, A: Tensor, upper: boolean): { L: Tensor; infos: Int32Array } {
   checkSquareFloat(api, A);
   const M = matricesOf(A);
   const n = M.rows;

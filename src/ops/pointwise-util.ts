@@ -164,7 +164,7 @@ export function eluSpec(node: string, alpha: number, scale: number, inputScale: 
     name: "elu", node, outDtype: floatOnlyOut("elu_cpu"),
     f: (x) => (x <= 0 ? Math.expm1(x * inputScale) * negcoef : x * scale),
     vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv <= 0 ? gv * inputScale * negcoef * Math.exp(xv * inputScale) : gv * scale),
-      () => g.mul(x.le(0).where(x.mul(inputScale).exp().mul(inputScale * negcoef), scale))),
+      () => g.mul(x.mul(inputScale).exp().mul(inputScale * negcoef).where(x.le(0), scale))),
   };
 }
 

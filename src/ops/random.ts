@@ -218,9 +218,10 @@ export function normal_(self: Tensor, ...args: (number | GenOpt & { mean?: numbe
 /** tensor.random_(from?, to?): integers in [from, to) (to defaults to the dtype's range). */
 export function random_(self: Tensor, ...args: (number | bigint | GenOpt & { from?: number; to?: number })[]): Tensor {
   const o = bindArgs("random_", args, ["from", "to"], ["generator"]);
-  let from = (o.from as number | undefined) ?? 0, to = o.to as number | undefined;
+  let from: number | bigint = (o.from as number | bigint | undefined) ?? 0, to = o.to as number | bigint | undefined;
   if (o.to === undefined && o.from !== undefined) { to = from; from = 0; }
-  const limits: Record<string, number> = { float32: 2 ** 24 + 1, float64: 2 ** 53 + 1, float16: 2 ** 11 + 1, bfloat16: 2 ** 8 + 1, int8: 128, uint8: 256, int16: 32768, int32: 2 ** 31, int64: Number.MAX_SAFE_INTEGER, bool: 2 };
+  // random_() with no bounds draws from [0, 2^digits] for floats and the dtype's range for ints.
+  const limits: Record<string, bigint> = { float32: 2n ** 24n + 1n, float64: 2n ** 53n + 1n, float16: 2n ** 11n + 1n, bfloat16: 2n ** 8n + 1n, int8: 128n, uint8: 256n, int16: 32768n, int32: 2n ** 31n, int64: 2n ** 63n, bool: 2n };
   const hi = to ?? limits[self.dtype.name]!;
   const g = genOf(o);
   return randomInPlace("random_", self, (out, d) => randintFill(g, out, from, hi, d));

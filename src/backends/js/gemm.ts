@@ -141,6 +141,19 @@ function checkView(op: string, name: string, v: MatrixView | BatchedMatrixView, 
   }
 }
 
+/**
+ * The kernel-table form (src/backends/kernels.ts `Gemm`): strided A and B, row-major C with row
+ * stride `ldc`. Arguments are trusted, as the table's callers check shapes first.
+ */
+export function gemmKernel(
+  M: number, N: number, K: number, alpha: number,
+  A: FloatArray, aOff: number, aRs: number, aCs: number,
+  B: FloatArray, bOff: number, bRs: number, bCs: number,
+  beta: number, C: FloatArray, cOff: number, ldc: number,
+): void {
+  gemmUnchecked(M, N, K, alpha, A, aOff, aRs, aCs, B, bOff, bRs, bCs, beta, C, cOff, ldc, 1);
+}
+
 /** The worker behind every entry point; arguments are trusted. */
 export function gemmUnchecked(
   M: number, N: number, K: number, alpha: number,

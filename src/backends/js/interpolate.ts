@@ -210,6 +210,51 @@ function asFloat64(a: FloatArray, n: number): Float64Array {
   return a instanceof Float64Array ? a.subarray(0, n) : Float64Array.from(a.subarray(0, n));
 }
 
+/** Index tables of a pure gather (nearest modes) over at most three dims, lifted to (D, H, W). */
+function gatherTables(taps: readonly Taps[]): Int32Array[] | null {
+  if (taps.length > 3 || !taps.every((t) => isGather(t))) return null;
+  const lifted: Int32Array[] = [];
+  for (let i = 0; i < 3 - taps.length; i++) lifted.push(new Int32Array(1));
+  for (const t of taps) lifted.push(t.index);
+  return lifted;
+}
+
+/** The nearest modes in one sweep: every output element reads its source directly. */
+function gatherForward(input: FloatArray, output: FloatArray, planes: number, inSpatial: readonly number[], tables: Int32Array[]): void {
+  const [tD, tH, tW] = tables as [Int32Array, Int32Array, Int32Array];
+  const iW = inSpatial[inSpatial.length - 1] ?? 1, iH = inSpatial.length >= 2 ? inSpatial[inSpatial.length - 2]! : 1;
+  const iD = inSpatial.length >= 3 ? inSpatial[0]! : 1;
+  const inPlane = iD * iH * iW;
+  let o = 0;
+  for (let p = 0; p < planes; p++) {
+    for (let od = 0; od < tD.length; od++) {
+      for (let oh = 0; oh < tH.length; oh++) {
+        const row = p * inPlane + (tD[od]! * iH + tH[oh]!) * iW;
+        for (let ow = 0; ow < tW.length; ow++) output[o++] = input[row + tW[ow]!]!;
+      }
+    }
+  }
+}
+
+/** Transpose of gatherForward, accumulated in float64. */
+function gatherBackward(gradOutput: FloatArray, gradInput: FloatArray, planes: number, inSpatial: readonly number[], tables: Int32Array[]): void {
+  const [tD, tH, tW] = tables as [Int32Array, Int32Array, Int32Array];
+  const iW = inSpatial[inSpatial.length - 1] ?? 1, iH = inSpatial.length >= 2 ? inSpatial[inSpatial.length - 2]! : 1;
+  const iD = inSpatial.length >= 3 ? inSpatial[0]! : 1;
+  const inPlane = iD * iH * iW;
+  const acc = new Float64Array(planes * inPlane);
+  let o = 0;
+  for (let p = 0; p < planes; p++) {
+    for (let od = 0; od < tD.length; od++) {
+      for (let oh = 0; oh < tH.length; oh++) {
+        const row = p * inPlane + (tD[od]! * iH + tH[oh]!) * iW;
+        for (let ow = 0; ow < tW.length; ow++) acc[row + tW[ow]!]! += gradOutput[o++]!;
+      }
+    }
+  }
+  gradInput.set(acc);
+}
+
 /**
  * Resamples the last `taps.length` dims of `input` with one Taps per dim (outermost first).
  * `output` has the leading dims of the input and sizes taps[i].outSize.
@@ -224,6 +269,8 @@ export function resampleForward(input: FloatArray, inputShape: readonly number[]
   if (input.length < inN || output.length < outN) throw new Error("interpolate kernels: input or output buffer too small");
   const active = taps.map((t, a) => (isIdentity(t) ? -1 : a)).filter((a) => a >= 0).reverse();
   if (active.length === 0) { output.set(input.subarray(0, inN)); return; }
+  const tables = gatherTables(taps);
+  if (tables) { gatherForward(input, output, planes, cur, tables); return; }
   let src = asFloat64(input, inN);
   for (const a of active) {
     const t = taps[a]!;
@@ -247,6 +294,8 @@ export function resampleBackward(gradOutput: FloatArray, gradInput: FloatArray, 
   if (gradInput.length < inN || gradOutput.length < outN) throw new Error("interpolate kernels: gradient buffer too small");
   const active = taps.map((t, a) => (isIdentity(t) ? -1 : a)).filter((a) => a >= 0);
   if (active.length === 0) { gradInput.set(gradOutput.subarray(0, inN)); return; }
+  const tables = gatherTables(taps);
+  if (tables) { gatherBackward(gradOutput, gradInput, planes, inSpatial, tables); return; }
   let src = asFloat64(gradOutput, outN);
   for (const a of active) {
     const t = taps[a]!;

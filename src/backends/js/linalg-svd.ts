@@ -1,15 +1,22 @@
-// Singular value decomposition by one-sided (Hestenes) Jacobi, after a Householder QR when
-// the matrix is not square; singular values descending, accurate to high relative precision.
+// Singular value decomposition. `svd` follows LAPACK gesdd's steps for min(m, n) <= 25
+// (linalg-gesdd.ts), so U and Vh carry LAPACK's signs there; larger matrices, and the rare
+// bidiagonal QR that fails to converge, go through one-sided (Hestenes) Jacobi after a
+// Householder QR. `svdvals` always uses Jacobi (singular values to high relative accuracy).
 //
-// Sign convention (LAPACK gesdd's signs come out of its bidiagonal QR/divide-and-conquer
-// sweeps and cannot be reproduced cheaply): each column of U has its largest-magnitude entry
-// positive (the first such on a tie), and the matching row of Vh is flipped with it; the extra
-// columns of a full U and rows of a full Vh follow the same rule on their own. Singular vectors
-// are only defined up to sign (and up to rotation for repeated singular values).
+// Jacobi's sign convention (LAPACK's divide and conquer, used by gesdd beyond 25, cannot be
+// reproduced cheaply): each column of U has its largest-magnitude entry positive (the first
+// such on a tie), and the matching row of Vh is flipped with it; the extra columns of a full U
+// and rows of a full Vh follow the same rule on their own. Singular vectors are only defined
+// up to sign (and up to rotation for repeated singular values).
 
 import { EPS, SAFMIN, assertDims, assertLength, loadMatrix, storeMatrix, type FloatArray } from "./linalg-common.js";
 import { formQ, householderQrInPlace } from "./linalg-qr.js";
 import { transpose } from "./linalg-lu.js";
+import { gesdd } from "./linalg-gesdd.js";
+import type { RotationConvention } from "./linalg-eigh.js";
+
+/** Up to this min(m, n), gesdd solves the bidiagonal problem by QR (bdsqr), whose signs we follow. */
+const GESDD_QR_LIMIT = 25;
 
 const MAX_SWEEPS = 80;
 
@@ -186,8 +193,9 @@ export function svdShapes(m: number, n: number, fullMatrices: boolean): SvdShape
 
 /**
  * Batched torch.linalg.svd: A = U diag(S) Vh with S descending. Reduced (fullMatrices false):
- * U m×k, Vh k×n; full: U m×m, Vh n×n; k = min(m, n). Returns the info of each batch element
- * (always 0: Jacobi stops after a bounded number of sweeps with what it has).
+ * U m×k, Vh k×n; full: U m×m, Vh n×n; k = min(m, n). `rotations` picks the dlartg whose signs
+ * to follow (see linalg-eigh.ts). Returns the info of each batch element (always 0: the Jacobi
+ * fallback stops after a bounded number of sweeps with what it has).
  */
 export function svd(
   a: FloatArray,
@@ -198,6 +206,7 @@ export function svd(
   u: FloatArray,
   s: FloatArray,
   vh: FloatArray,
+  rotations: RotationConvention = "classic",
 ): Int32Array {
   const api = "linalg.svd";
   assertDims(api, { m, n, batch });
@@ -211,6 +220,15 @@ export function svd(
   const vhRows = shapes.vh[0];
   for (let b = 0; b < batch; b++) {
     const mat = loadMatrix(a, b, m, n);
+    if (k <= GESDD_QR_LIMIT) {
+      const res = gesdd(mat, m, n, fullMatrices, rotations);
+      if (res) {
+        storeMatrix(u, b, res.u);
+        storeMatrix(vh, b, res.vh);
+        for (let j = 0; j < k; j++) s[b * k + j] = res.s[j]!;
+        continue;
+      }
+    }
     const uOut = new Float64Array(m * uCols);
     const vhOut = new Float64Array(vhRows * n);
     if (m >= n) {

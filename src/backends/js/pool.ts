@@ -50,15 +50,29 @@ function checkLength(name: string, a: { length: number }, n: number): void {
   if (a.length < n) throw new Error(`pooling kernels: ${name} holds ${a.length} elements, expected ${n}`);
 }
 
-/** Stores plane-local indices, converting to bigint only for int64 storage. */
+// int64 indices are written and read through the low/high 32-bit halves on little-endian
+// machines: BigInt conversions per element would dominate the pooling kernels.
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Stores plane-local indices, converting to int64 only for BigInt64Array storage. */
 function storeIndices(dst: IndexArray, src: Int32Array | Float64Array): void {
-  if (dst instanceof BigInt64Array) for (let i = 0; i < src.length; i++) dst[i] = BigInt(src[i]!);
-  else dst.set(src);
+  if (!(dst instanceof BigInt64Array)) { dst.set(src); return; }
+  if (LITTLE_ENDIAN && src instanceof Int32Array) {
+    const words = new Int32Array(dst.buffer, dst.byteOffset, 2 * src.length);
+    for (let i = 0; i < src.length; i++) { const v = src[i]!; words[2 * i] = v; words[2 * i + 1] = v < 0 ? -1 : 0; }
+    return;
+  }
+  for (let i = 0; i < src.length; i++) dst[i] = BigInt(src[i]!);
 }
 
 function loadIndices(src: IndexArray): Int32Array | Float64Array {
   if (src instanceof Int32Array) return src;
   const out = new Float64Array(src.length);
+  if (LITTLE_ENDIAN) {
+    const words = new Int32Array(src.buffer, src.byteOffset, 2 * src.length);
+    for (let i = 0; i < src.length; i++) out[i] = words[2 * i + 1]! * 4294967296 + (words[2 * i]! >>> 0);
+    return out;
+  }
   for (let i = 0; i < src.length; i++) out[i] = Number(src[i]!);
   return out;
 }

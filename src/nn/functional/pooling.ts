@@ -13,6 +13,8 @@ import { emptyTensor } from "../../ops/engine.js";
 import { castTo } from "../../ops/conversion.js";
 import { contiguous, squeeze, unsqueeze } from "../../ops/view.js";
 import { mean } from "../../ops/reduction.js";
+import { mul } from "../../ops/arithmetic.js";
+import { abs, pow, sign } from "../../ops/pointwise.js";
 import {
   type FloatArray, adaptiveAvgPoolBackward, adaptiveAvgPoolForward, adaptiveMaxPoolForward, avgPoolBackward,
   avgPoolForward, gatherByIndices, maxPoolBackward, maxPoolForward, maxUnpoolForward, pool2dShapeCheck,
@@ -33,7 +35,7 @@ function sizesStr(shape: readonly number[]): string {
 }
 
 function requireTensor(op: string, name: string, v: unknown): Tensor {
-  if (!(v instanceof Tensor)) throw new Error(`${op}(): argument '${name}' (position 1) must be Tensor, not ${describe(v)}`);
+  if (!(v instanceof Tensor)) throw new Error(`${op}(): argument '${name}' must be Tensor, not ${describe(v)}`);
   return v;
 }
 
@@ -584,4 +586,42 @@ export function maxUnpool2d(input: Tensor, indices: Tensor, ...args: UnpoolArgs)
 /** F.max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None). */
 export function maxUnpool3d(input: Tensor, indices: Tensor, ...args: UnpoolArgs): Tensor {
   return maxUnpoolPublic("max_unpool3d", 3, input, indices, args);
+}
+
+// ---- Lp pooling -------------------------------------------------------------------------------
+
+interface LpPoolOptions { normType?: number; kernelSize?: IntOrTuple; stride?: IntOrTuple | null; ceilMode?: boolean }
+type LpPoolArgs = Args<[normType?: number, kernelSize?: IntOrTuple, stride?: IntOrTuple | null, ceilMode?: boolean], LpPoolOptions>;
+
+/**
+ * PyTorch's composition: (sign(a) * relu(|a|) * kernel area)^(1/p) with a = avg_pool(x^p).
+ * relu(|a|) is |a| (same values, same gradient), so it is left out.
+ */
+function lpPoolPublic(op: string, k: 1 | 2 | 3, input: unknown, args: readonly unknown[]): Tensor {
+  const x = requireTensor(op, "input", input);
+  const a = bindArgs(op, args, ["normType", "kernelSize", "stride", "ceilMode"]);
+  if (a.normType === undefined) throw new Error(`${op}() missing 2 required positional arguments: 'norm_type' and 'kernel_size'`);
+  if (a.kernelSize === undefined) throw new Error(`${op}() missing 1 required positional argument: 'kernel_size'`);
+  const p = a.normType as number;
+  const ks = a.kernelSize as IntOrTuple;
+  const area = typeof ks === "number" ? ks ** k : ks.length === 1 ? ks[0]! ** k : ks.reduce((s, v) => s * v, 1);
+  const stride = (a.stride as IntOrTuple | null | undefined) ?? null;
+  const ceilMode = (a.ceilMode as boolean | undefined) ?? false;
+  const xp = pow(x, p);
+  const pooled = k === 1 ? avgPool1d(xp, ks, stride, 0, ceilMode)
+    : k === 2 ? avgPool2d(xp, ks, stride, 0, ceilMode) : avgPool3d(xp, ks, stride, 0, ceilMode);
+  return pow(mul(mul(sign(pooled), abs(pooled)), area), 1 / p);
+}
+
+/** F.lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False). */
+export function lpPool1d(input: Tensor, ...args: LpPoolArgs): Tensor {
+  return lpPoolPublic("lp_pool1d", 1, input, args);
+}
+/** F.lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False). */
+export function lpPool2d(input: Tensor, ...args: LpPoolArgs): Tensor {
+  return lpPoolPublic("lp_pool2d", 2, input, args);
+}
+/** F.lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False). */
+export function lpPool3d(input: Tensor, ...args: LpPoolArgs): Tensor {
+  return lpPoolPublic("lp_pool3d", 3, input, args);
 }

@@ -1,0 +1,81 @@
+// Elementwise ops, reductions, softmax and fused optimizer steps on contiguous float/double
+// buffers. The enums' numeric values are part of the JS interface (src/backends/native/index.ts).
+#pragma once
+
+#include "common.h"
+
+namespace tts {
+
+enum class UnaryOp : int {
+  neg = 0, abs, sqrt, rsqrt, reciprocal, square, exp, log, tanh, sigmoid, relu, silu,
+  floor, ceil, trunc, round, sign, expm1, log1p, sin, cos, erf, gelu, log2, exp2,
+  count
+};
+enum class BinaryOp : int { add = 0, sub, mul, div, maximum, minimum, count };
+enum class ReduceOp : int { sum = 0, mean, max, min, count };
+
+struct AdamParams {
+  double lr, beta1, beta2, eps, weight_decay;
+  double bias_correction1, bias_correction2;  // 1 - beta^step, computed by the caller
+  bool amsgrad, maximize, decoupled;          // decoupled: AdamW's weight decay
+};
+
+struct SgdParams {
+  double lr, momentum, dampening, weight_decay;
+  bool nesterov, maximize, first_step;  // first_step: the momentum buffer starts as the gradient
+};
+
+// Kernels over contiguous memory for one ISA; the drivers in elementwise.cc add threading,
+// broadcasting and the choice of ISA.
+template <typename T>
+struct ElementwiseKernels {
+  // y[i] = op(x[i]); y may equal x.
+  void (*unary)(UnaryOp op, index_t n, const T* x, T* y);
+  // out[i] = op(a[i * sa], b[i * sb]); out may equal a (sa == 1) or b (sb == 1).
+  void (*binary)(BinaryOp op, index_t n, const T* a, index_t sa, const T* b, index_t sb, T* out);
+  // Partial reduction of x[0:n] in double (sum, or max/min with NaN propagating).
+  double (*reduce_row)(ReduceOp op, index_t n, const T* x);
+  // acc[j] (+)= x[r * ld + j] for r in [0, rows), j in [0, cols): sums in double, max/min
+  // propagate NaN. `first` starts acc from row 0 instead of combining with it.
+  void (*reduce_cols)(ReduceOp op, index_t rows, index_t cols, index_t ld, const T* x,
+                      double* acc, bool first);
+  // Softmax or log-softmax of each of `rows` rows of `cols` values; y may equal x.
+  void (*softmax)(bool log, index_t rows, index_t cols, const T* x, T* y);
+  void (*adam)(const AdamParams& p, index_t n, T* param, const T* grad, T* exp_avg,
+               T* exp_avg_sq, T* max_exp_avg_sq);
+  void (*sgd)(const SgdParams& p, index_t n, T* param, const T* grad, T* momentum_buf);
+};
+
+template <typename T>
+ElementwiseKernels<T> elementwise_kernels_generic();
+template <typename T>
+ElementwiseKernels<T> elementwise_kernels_avx2();
+template <typename T>
+ElementwiseKernels<T> elementwise_kernels_avx512();
+
+// Drivers: choose the ISA, split the work over the thread pool.
+template <typename T>
+void unary(UnaryOp op, index_t n, const T* x, T* y);
+
+// out (contiguous, row-major over shape) = op(a, b), where a and b are read with per-dim strides
+// (a stride of 0 broadcasts). ndim <= kMaxDims.
+constexpr int kMaxDims = 16;
+template <typename T>
+void binary(BinaryOp op, int ndim, const index_t* shape, const T* a, const index_t* a_strides,
+            const T* b, const index_t* b_strides, T* out);
+
+// x viewed as [outer, size, inner] (contiguous); out[o * inner + i] = op over the middle dim.
+template <typename T>
+void reduce(ReduceOp op, index_t outer, index_t size, index_t inner, const T* x, T* out);
+
+template <typename T>
+void softmax(bool log, index_t rows, index_t cols, const T* x, T* y);
+
+template <typename T>
+void adam(const AdamParams& p, index_t n, T* param, const T* grad, T* exp_avg, T* exp_avg_sq,
+          T* max_exp_avg_sq);
+
+template <typename T>
+void sgd(const SgdParams& p, index_t n, T* param, const T* grad, T* momentum_buf);
+
+}  // namespace tts

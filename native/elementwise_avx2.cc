@@ -1,0 +1,37 @@
+// Elementwise kernels for AVX2 + FMA: the portable loops, vectorised by the compiler for AVX2.
+#include <cmath>
+
+#include "elementwise.h"
+
+#if defined(__x86_64__)
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+namespace tts {
+namespace avx2 {
+#include "elementwise_impl.h"
+}  // namespace avx2
+}  // namespace tts
+#pragma GCC pop_options
+
+namespace tts {
+template <typename T>
+ElementwiseKernels<T> elementwise_kernels_avx2() {
+  return {&avx2::unary_generic<T>,      &avx2::binary_generic<T>,
+          &avx2::reduce_row_generic<T>, &avx2::reduce_cols_generic<T>,
+          &avx2::softmax_generic<T>,    &avx2::adam_generic<T>,
+          &avx2::sgd_generic<T>};
+}
+}  // namespace tts
+#else
+namespace tts {
+template <typename T>
+ElementwiseKernels<T> elementwise_kernels_avx2() {
+  return elementwise_kernels_generic<T>();
+}
+}  // namespace tts
+#endif
+
+namespace tts {
+template ElementwiseKernels<float> elementwise_kernels_avx2<float>();
+template ElementwiseKernels<double> elementwise_kernels_avx2<double>();
+}  // namespace tts

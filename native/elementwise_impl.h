@@ -1,0 +1,220 @@
+// Portable elementwise kernels, written as plain loops that the compiler vectorises for the ISA
+// of the including file (which includes this inside its own namespace, after its target
+// pragma). `#pragma GCC ivdep`: outputs may equal an input exactly (never partially overlap),
+// which is safe to vectorise, so no runtime alias checks (which would fail for x == y and fall
+// back to scalar code) are wanted.
+//
+// float results follow the plain double-precision formula rounded to float, like the JS kernels.
+
+#define TTS_LOOP(n) _Pragma("GCC ivdep") for (index_t i = 0; i < (n); ++i)
+
+template <typename T>
+inline T nan_max(T a, T b) {
+  return (a != a || b != b) ? a + b : (a > b ? a : b);
+}
+template <typename T>
+inline T nan_min(T a, T b) {
+  return (a != a || b != b) ? a + b : (a < b ? a : b);
+}
+
+template <typename T>
+void unary_generic(UnaryOp op, index_t n, const T* x, T* y) {
+  using D = double;
+  switch (op) {
+#define TTS_UNARY(name, expr)  \
+  case UnaryOp::name:          \
+    TTS_LOOP(n) {              \
+      T v = x[i];              \
+      D d = static_cast<D>(v); \
+      (void)d;                 \
+      y[i] = static_cast<T>(expr); \
+    }                          \
+    return;
+    TTS_UNARY(neg, -v)
+    TTS_UNARY(abs, std::fabs(v))
+    TTS_UNARY(sqrt, std::sqrt(v))
+    TTS_UNARY(rsqrt, D(1) / std::sqrt(d))
+    TTS_UNARY(reciprocal, T(1) / v)
+    TTS_UNARY(square, v * v)
+    TTS_UNARY(exp, std::exp(d))
+    TTS_UNARY(log, std::log(d))
+    TTS_UNARY(tanh, std::tanh(d))
+    TTS_UNARY(sigmoid, D(1) / (D(1) + std::exp(-d)))
+    TTS_UNARY(relu, v < 0 ? T(0) : v)
+    TTS_UNARY(silu, d / (D(1) + std::exp(-d)))
+    TTS_UNARY(floor, std::floor(v))
+    TTS_UNARY(ceil, std::ceil(v))
+    TTS_UNARY(trunc, std::trunc(v))
+    TTS_UNARY(round, std::nearbyint(v))  // half to even, as torch.round
+    TTS_UNARY(sign, v > 0 ? T(1) : (v < 0 ? T(-1) : v))
+    TTS_UNARY(expm1, std::expm1(d))
+    TTS_UNARY(log1p, std::log1p(d))
+    TTS_UNARY(sin, std::sin(d))
+    TTS_UNARY(cos, std::cos(d))
+    TTS_UNARY(erf, std::erf(d))
+    TTS_UNARY(gelu, D(0.5) * d * (D(1) + std::erf(d * D(0.70710678118654752440))))
+    TTS_UNARY(log2, std::log2(d))
+    TTS_UNARY(exp2, std::exp2(d))
+#undef TTS_UNARY
+    default:
+      return;
+  }
+}
+
+template <typename T, class F>
+inline void binary_loop(index_t n, const T* a, index_t sa, const T* b, index_t sb, T* out, F f) {
+  if (sa == 1 && sb == 1) {
+    TTS_LOOP(n) out[i] = f(a[i], b[i]);
+  } else if (sa == 1 && sb == 0) {
+    const T bv = *b;
+    TTS_LOOP(n) out[i] = f(a[i], bv);
+  } else if (sa == 0 && sb == 1) {
+    const T av = *a;
+    TTS_LOOP(n) out[i] = f(av, b[i]);
+  } else {
+    TTS_LOOP(n) out[i] = f(a[i * sa], b[i * sb]);
+  }
+}
+
+template <typename T>
+void binary_generic(BinaryOp op, index_t n, const T* a, index_t sa, const T* b, index_t sb,
+                    T* out) {
+  switch (op) {
+    case BinaryOp::add:
+      return binary_loop(n, a, sa, b, sb, out, [](T u, T v) { return u + v; });
+    case BinaryOp::sub:
+      return binary_loop(n, a, sa, b, sb, out, [](T u, T v) { return u - v; });
+    case BinaryOp::mul:
+      return binary_loop(n, a, sa, b, sb, out, [](T u, T v) { return u * v; });
+    case BinaryOp::div:
+      return binary_loop(n, a, sa, b, sb, out, [](T u, T v) { return u / v; });
+    case BinaryOp::maximum:
+      return binary_loop(n, a, sa, b, sb, out, [](T u, T v) { return nan_max(u, v); });
+    case BinaryOp::minimum:
+      return binary_loop(n, a, sa, b, sb, out, [](T u, T v) { return nan_min(u, v); });
+    default:
+      return;
+  }
+}
+
+template <typename T>
+double reduce_row_generic(ReduceOp op, index_t n, const T* x) {
+  constexpr int L = 8;  // independent partial results, so the loop can vectorise
+  index_t i = 0;
+  if (op == ReduceOp::sum || op == ReduceOp::mean) {
+    double acc[L] = {};
+    for (; i + L <= n; i += L)
+      for (int j = 0; j < L; ++j) acc[j] += static_cast<double>(x[i + j]);
+    double s = 0;
+    for (; i < n; ++i) s += static_cast<double>(x[i]);
+    for (int j = 0; j < L; ++j) s += acc[j];
+    return s;
+  }
+  const bool is_max = op == ReduceOp::max;
+  if (n == 0) return is_max ? -HUGE_VAL : HUGE_VAL;
+  T acc[L];
+  for (int j = 0; j < L; ++j) acc[j] = x[0];
+  for (; i + L <= n; i += L)
+    for (int j = 0; j < L; ++j)
+      acc[j] = is_max ? nan_max(acc[j], x[i + j]) : nan_min(acc[j], x[i + j]);
+  T r = x[0];
+  for (; i < n; ++i) r = is_max ? nan_max(r, x[i]) : nan_min(r, x[i]);
+  for (int j = 0; j < L; ++j) r = is_max ? nan_max(r, acc[j]) : nan_min(r, acc[j]);
+  return static_cast<double>(r);
+}
+
+template <typename T>
+void reduce_cols_generic(ReduceOp op, index_t rows, index_t cols, index_t ld, const T* x,
+                         double* acc, bool first) {
+  index_t r = 0;
+  if (first && rows > 0) {
+    TTS_LOOP(cols) acc[i] = static_cast<double>(x[i]);
+    r = 1;
+  }
+  for (; r < rows; ++r) {
+    const T* row = x + r * ld;
+    switch (op) {
+      case ReduceOp::max:
+        TTS_LOOP(cols) acc[i] = nan_max(acc[i], static_cast<double>(row[i]));
+        break;
+      case ReduceOp::min:
+        TTS_LOOP(cols) acc[i] = nan_min(acc[i], static_cast<double>(row[i]));
+        break;
+      default:
+        TTS_LOOP(cols) acc[i] += static_cast<double>(row[i]);
+        break;
+    }
+  }
+}
+
+template <typename T>
+void softmax_generic(bool log, index_t rows, index_t cols, const T* x, T* y) {
+  for (index_t r = 0; r < rows; ++r, x += cols, y += cols) {
+    const double m = reduce_row_generic(ReduceOp::max, cols, x);
+    double sum = 0;
+    if (log) {
+      for (index_t i = 0; i < cols; ++i) sum += std::exp(static_cast<double>(x[i]) - m);
+      const double lse = m + std::log(sum);
+      TTS_LOOP(cols) y[i] = static_cast<T>(static_cast<double>(x[i]) - lse);
+    } else {
+      for (index_t i = 0; i < cols; ++i) {
+        double e = std::exp(static_cast<double>(x[i]) - m);
+        sum += e;
+        y[i] = static_cast<T>(e);
+      }
+      const double inv = 1.0 / sum;
+      TTS_LOOP(cols) y[i] = static_cast<T>(static_cast<double>(y[i]) * inv);
+    }
+  }
+}
+
+// PyTorch's Adam/AdamW (torch.optim, single-tensor path), evaluated in double per element.
+template <typename T>
+void adam_generic(const AdamParams& p, index_t n, T* param, const T* grad, T* exp_avg,
+                  T* exp_avg_sq, T* max_exp_avg_sq) {
+  const double step_size = p.lr / p.bias_correction1;
+  const double bc2_sqrt = std::sqrt(p.bias_correction2);
+  const double decay = p.decoupled ? 1.0 - p.lr * p.weight_decay : 1.0;
+  const double l2 = p.decoupled ? 0.0 : p.weight_decay;
+  const double w1 = 1.0 - p.beta1, w2 = 1.0 - p.beta2;
+  const double sign = p.maximize ? -1.0 : 1.0;
+  TTS_LOOP(n) {
+    double w = static_cast<double>(param[i]) * decay;
+    double g = sign * static_cast<double>(grad[i]) + l2 * w;
+    double m = static_cast<double>(exp_avg[i]);
+    m += (g - m) * w1;
+    double v = static_cast<double>(exp_avg_sq[i]) * p.beta2 + w2 * g * g;
+    T m_t = static_cast<T>(m), v_t = static_cast<T>(v);
+    exp_avg[i] = m_t;
+    exp_avg_sq[i] = v_t;
+    double vv = static_cast<double>(v_t);
+    if (p.amsgrad) {
+      T mx = max_exp_avg_sq[i] > v_t ? max_exp_avg_sq[i] : v_t;
+      max_exp_avg_sq[i] = mx;
+      vv = static_cast<double>(mx);
+    }
+    double denom = std::sqrt(vv) / bc2_sqrt + p.eps;
+    param[i] = static_cast<T>(w - step_size * static_cast<double>(m_t) / denom);
+  }
+}
+
+// PyTorch's SGD with momentum, dampening, Nesterov and weight decay, in double per element.
+template <typename T>
+void sgd_generic(const SgdParams& p, index_t n, T* param, const T* grad, T* buf) {
+  const double sign = p.maximize ? -1.0 : 1.0;
+  const bool use_buf = p.momentum != 0 && buf != nullptr;
+  TTS_LOOP(n) {
+    double w = static_cast<double>(param[i]);
+    double g = sign * static_cast<double>(grad[i]) + p.weight_decay * w;
+    if (use_buf) {
+      double b = p.first_step ? g
+                              : p.momentum * static_cast<double>(buf[i]) + (1.0 - p.dampening) * g;
+      T b_t = static_cast<T>(b);
+      buf[i] = b_t;
+      g = p.nesterov ? g + p.momentum * static_cast<double>(b_t) : static_cast<double>(b_t);
+    }
+    param[i] = static_cast<T>(w - p.lr * g);
+  }
+}
+
+#undef TTS_LOOP

@@ -1,0 +1,513 @@
+// Reductions beyond sum/mean: prod, max/min (+ dim forms), amax/amin, argmax/argmin, aminmax,
+// var/std (+ _mean), logsumexp, norm, all/any, count_nonzero, nanmean, median, mode, kthvalue.
+
+import { Tensor } from "../core/tensor.js";
+import { type DTypeLike, bool, int64, toDType, getDefaultDtype } from "../core/dtype.js";
+import { normalizeDim, numel } from "../core/shape.js";
+import { record } from "../autograd/record.js";
+import { type Args, bindArgs, checkDims, installMethods, type Method, checkTensor } from "./args.js";
+import { expandReducedGrad, planReduce, reduceBig, reduceWith, reducedLast } from "./reduce-engine.js";
+import { emptyTensor, writeNumbers, type NumArray } from "./engine.js";
+import { castTo } from "./conversion.js";
+import { valuesIndices, type ValuesIndices, namedTuple } from "./named-tuple.js";
+import type { Dims } from "./reduction.js";
+
+interface DimKeep { dim?: Dims; keepdim?: boolean; dtype?: DTypeLike | null }
+
+function dimKeep(op: string, args: readonly unknown[], kw: string[] = []): { dims: number[] | null; keepdim: boolean; o: Record<string, unknown> } {
+  const o = bindArgs(op, args, ["dim", "keepdim"], kw);
+  return { dims: checkDims(op, "dim", o.dim), keepdim: (o.keepdim as boolean | undefined) ?? false, o };
+}
+
+function requireFloat(op: string, x: Tensor): void {
+  if (!x.dtype.isFloatingPoint) {
+    throw new Error(`${op}(): input dtype should be either floating point or complex dtypes. Got ${x.dtype.name.replace(/^./, (c) => c.toUpperCase())} instead.`);
+  }
+}
+
+function nonEmpty(op: string, x: Tensor, dims: number[] | null): void {
+  if (x.numel() === 0) {
+    throw new Error(`${op}(): Expected reduction dim${dims ? ` ${dims[0]}` : ""} to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+  }
+}
+
+// ---- prod -----------------------------------------------------------------------------------
+
+function prodKernel(d: ArrayLike<number>, s: number, n: number): number {
+  let acc = 1;
+  for (let i = s; i < s + n; i++) acc *= d[i]!;
+  return acc;
+}
+
+/** d prod / d x_i = product of the other elements, computed exactly even with zeros. */
+function prodOthers(x: Tensor, dims: number[]): Tensor {
+  const plan = planReduce("prod", x, dims, true);
+  const data = reducedLast(x.detach(), plan.dims);
+  const vals = new Float64Array(data.length);
+  for (let o = 0; o < plan.outer; o++) {
+    const s = o * plan.inner, n = plan.inner;
+    let left = 1;
+    for (let i = 0; i < n; i++) { vals[s + i] = left; left *= data[s + i]!; }
+    let right = 1;
+    for (let i = n - 1; i >= 0; i--) { vals[s + i]! *= right; right *= data[s + i]!; }
+  }
+  // vals is laid out with the reduced dims last: permute back.
+  const kept = [...Array(x.dim()).keys()].filter((i) => !plan.dims.includes(i));
+  const perm = [...kept, ...plan.dims];
+  const permShape = perm.map((i) => x.shape[i]!);
+  const t = emptyTensor(permShape, x.dtype);
+  writeNumbers(t, vals);
+  const inverse = new Array<number>(perm.length);
+  perm.forEach((p, i) => { inverse[p] = i; });
+  return t.permute(inverse);
+}
+
+export function prod(input: Tensor, ...args: Args<[dim?: number, keepdim?: boolean], DimKeep>): Tensor {
+  const { dims, keepdim, o } = dimKeep("prod", args, ["dtype"]);
+  if (dims && dims.length > 1) throw new Error("prod(): argument 'dim' must be int, not list");
+  let x = input;
+  let outDtype = input.dtype.isFloatingPoint ? input.dtype : int64;
+  if (o.dtype !== undefined && o.dtype !== null) { outDtype = toDType(o.dtype as DTypeLike); x = castTo(input, outDtype); }
+  const plan = planReduce("prod", x, dims, keepdim);
+  const out = outDtype === int64 && !x.dtype.isFloatingPoint
+    ? reduceBig(x, plan, (v) => v.reduce((p, c) => p * c, 1n), emptyTensor(plan.outShape, int64))
+    : reduceWith(x, plan, outDtype, prodKernel);
+  const inShape = x.shape;
+  return record(dims === null ? "ProdBackward0" : "ProdBackward1", [x], out, ([g]) => {
+    const ge = expandReducedGrad(g!, inShape, plan.dims, keepdim);
+    // Without zeros the product rule is out / x (differentiable again); with zeros, exact others-product.
+    const hasZero = x.eq(0).any().item() as boolean;
+    if (!hasZero) return [ge.mul(expandReducedGrad(out, inShape, plan.dims, keepdim)).div(x)];
+    return [ge.mul(prodOthers(x, plan.dims))];
+  }, [x]);
+}
+
+// ---- max / min / amax / amin / argmax / argmin ----------------------------------------------
+
+type Pick = (d: NumArray, s: number, n: number) => number;
+
+/** Index (within the block) of the max, first occurrence; NaN wins (propagates) at its first index. */
+const pickMax: Pick = (d, s, n) => {
+  let best = 0, bv = d[s]!;
+  if (bv !== bv) return 0;
+  for (let i = 1; i < n; i++) {
+    const v = d[s + i]!;
+    if (v !== v) return i;
+    if (v > bv) { bv = v; best = i; }
+  }
+  return best;
+};
+const pickMin: Pick = (d, s, n) => {
+  let best = 0, bv = d[s]!;
+  if (bv !== bv) return 0;
+  for (let i = 1; i < n; i++) {
+    const v = d[s + i]!;
+    if (v !== v) return i;
+    if (v < bv) { bv = v; best = i; }
+  }
+  return best;
+};
+
+/** Values and int64 indices of a selecting reduction along one dim (or all, flattened). */
+function selectAlong(op: string, x: Tensor, dim: number | null, keepdim: boolean, pick: Pick): { values: Tensor; indices: Tensor; d: number | null } {
+  const d = dim === null ? null : normalizeDim(dim, x.dim(), op);
+  if (d !== null && x.dim() > 0 && x.shape[d] === 0) {
+    throw new Error(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
+  }
+  if (x.numel() === 0 && d === null) throw new Error(`${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
+  const plan = planReduce(op, x, d === null ? null : [d], keepdim);
+  const data = reducedLast(x.detach(), plan.dims);
+  const n = numel(plan.outShape);
+  const idx = new Float64Array(n), vals = new Float64Array(n);
+  for (let o = 0; o < n; o++) {
+    const i = plan.inner ? pick(data, o * plan.inner, plan.inner) : 0;
+    idx[o] = i;
+    vals[o] = data[o * plan.inner + i]!;
+  }
+  const values = emptyTensor(plan.outShape, x.dtype);
+  writeNumbers(values, vals);
+  const indices = emptyTensor(plan.outShape, int64);
+  writeNumbers(indices, idx);
+  return { values, indices, d };
+}
+
+/** Gradient of value-selecting reductions: g placed at the selected index (scatter). */
+function scatterToIndex(g: Tensor, indices: Tensor, inShape: number[], d: number, keepdim: boolean): Tensor {
+  const gk = keepdim ? g : g.unsqueeze(d);
+  const ik = keepdim ? indices : indices.unsqueeze(d);
+  return g.newZeros(inShape).scatter(d, ik, gk);
+}
+
+/** Gradient of full max/min/amax/amin: shared evenly among the tied elements. */
+function evenlyDistributed(g: Tensor, x: Tensor, value: Tensor, dims: number[], keepdim: boolean): Tensor {
+  const v = expandReducedGrad(value, x.shape, dims, keepdim);
+  const mask = x.eq(v).to(g.dtype);
+  const count = mask.sum(dims, true);
+  return expandReducedGrad(g, x.shape, dims, keepdim).mul(mask).div(count);
+}
+
+type MaxResult = Tensor | ValuesIndices;
+
+function maxMin(op: "max" | "min", input: Tensor, args: unknown[]): MaxResult {
+  checkTensor(op, "input", input);
+  const first = args[0];
+  if (first instanceof Tensor) {
+    return op === "max" ? (input as unknown as { maximum(o: Tensor): Tensor }).maximum(first) : (input as unknown as { minimum(o: Tensor): Tensor }).minimum(first);
+  }
+  const o = bindArgs(op, args, ["dim", "keepdim"]);
+  const pick = op === "max" ? pickMax : pickMin;
+  if (o.dim === undefined || o.dim === null) {
+    if (input.numel() === 0) throw new Error(`${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
+    const { values } = selectAlong(op, input, null, false, pick);
+    const dims = [...Array(input.dim()).keys()];
+    return record(op === "max" ? "MaxBackward1" : "MinBackward1", [input], values, ([g]) => [evenlyDistributed(g!, input, values, dims, false)], [input]);
+  }
+  const keepdim = (o.keepdim as boolean | undefined) ?? false;
+  const { values, indices, d } = selectAlong(op, input, o.dim as number, keepdim, pick);
+  const inShape = input.shape;
+  record(op === "max" ? "MaxBackward0" : "MinBackward0", [input], [values, indices], ([g]) => [scatterToIndex(g!, indices, inShape, d!, keepdim)], [input]);
+  return valuesIndices(values, indices);
+}
+
+/** torch.max(input) → 0-d; max(input, dim, keepdim?) → (values, indices); max(input, other) → maximum. */
+export function max(input: Tensor): Tensor;
+export function max(input: Tensor, other: Tensor): Tensor;
+export function max(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean }>): ValuesIndices;
+export function max(input: Tensor, ...args: unknown[]): MaxResult { return maxMin("max", input, args); }
+
+export function min(input: Tensor): Tensor;
+export function min(input: Tensor, other: Tensor): Tensor;
+export function min(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean }>): ValuesIndices;
+export function min(input: Tensor, ...args: unknown[]): MaxResult { return maxMin("min", input, args); }
+
+function amaxAmin(op: "amax" | "amin", input: Tensor, args: unknown[]): Tensor {
+  const { dims, keepdim } = dimKeep(op, args);
+  const plan = planReduce(op, input, dims, keepdim);
+  if (input.numel() === 0) nonEmpty(op, input, dims);
+  const pick = op === "amax" ? pickMax : pickMin;
+  const out = reduceWith(input, plan, input.dtype, (d, s, n) => d[s + pick(d, s, n)]!);
+  return record(op === "amax" ? "AmaxBackward0" : "AminBackward0", [input], out, ([g]) => [evenlyDistributed(g!, input, out, plan.dims, keepdim)], [input]);
+}
+
+export function amax(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean }>): Tensor { return amaxAmin("amax", input, args); }
+export function amin(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean }>): Tensor { return amaxAmin("amin", input, args); }
+
+export function aminmax(input: Tensor, options: { dim?: number | null; keepdim?: boolean } = {}): Tensor[] & { min: Tensor; max: Tensor } {
+  const o = bindArgs("aminmax", [options], [], ["dim", "keepdim"]);
+  const a = { dim: o.dim as number | undefined ?? null, keepdim: (o.keepdim as boolean | undefined) ?? false };
+  return namedTuple(["min", "max"], [amin(input, a), amax(input, a)]);
+}
+
+function argPick(op: string, input: Tensor, args: unknown[], pick: Pick): Tensor {
+  const o = bindArgs(op, args, ["dim", "keepdim"]);
+  const keepdim = (o.keepdim as boolean | undefined) ?? false;
+  if (o.dim === undefined || o.dim === null) {
+    const { indices } = selectAlong(op, input.reshape(-1), 0, false, pick);
+    return keepdim ? indices.reshape(input.shape.map(() => 1)) : indices;
+  }
+  return selectAlong(op, input, o.dim as number, keepdim, pick).indices;
+}
+
+export function argmax(input: Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], { dim?: number | null; keepdim?: boolean }>): Tensor { return argPick("argmax", input, args, pickMax); }
+export function argmin(input: Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], { dim?: number | null; keepdim?: boolean }>): Tensor { return argPick("argmin", input, args, pickMin); }
+
+// ---- var / std --------------------------------------------------------------------------------
+
+interface VarOptions { dim?: Dims; correction?: number | null; unbiased?: boolean; keepdim?: boolean }
+
+/** Binds var/std's forms: (x), (x, unbiased), (x, dim, unbiased?, keepdim?), (x, dim, { correction, keepdim }). */
+function varArgs(op: string, args: unknown[]): { dims: number[] | null; correction: number; keepdim: boolean } {
+  let rest = args;
+  if (typeof rest[0] === "boolean") rest = [null, rest[0], ...rest.slice(1)];
+  const o = bindArgs(op, rest, ["dim", "unbiased", "keepdim"], ["correction"]);
+  if (o.unbiased !== undefined && o.correction !== undefined && o.correction !== null) {
+    throw new Error(`${op}(): cannot specify both unbiased and correction`);
+  }
+  const correction = o.correction !== undefined && o.correction !== null ? (o.correction as number) : o.unbiased === false ? 0 : 1;
+  return { dims: checkDims(op, "dim", o.dim), correction, keepdim: (o.keepdim as boolean | undefined) ?? false };
+}
+
+function varCore(op: string, input: Tensor, dims: number[] | null, correction: number, keepdim: boolean): { v: Tensor; mean: Tensor; n: number; plan: ReturnType<typeof planReduce> } {
+  requireFloat(op, input);
+  const plan = planReduce(op, input, dims, keepdim);
+  const n = plan.inner;
+  const means = reduceWith(input, plan, input.dtype, (d, s, len) => { let a = 0; for (let i = s; i < s + len; i++) a += d[i]!; return a / len; });
+  const v = reduceWith(input, plan, input.dtype, (d, s, len) => {
+    let m = 0;
+    for (let i = s; i < s + len; i++) m += d[i]!;
+    m /= len;
+    let a = 0;
+    for (let i = s; i < s + len; i++) { const e = d[i]! - m; a += e * e; }
+    return a / Math.max(0, len - correction);
+  });
+  return { v, mean: means, n, plan };
+}
+
+export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions>): Tensor {
+  const { dims, correction, keepdim } = varArgs("var", args);
+  const { v, plan } = varCore("var", input, dims, correction, keepdim);
+  const inShape = input.shape;
+  return record("VarBackward0", [input], v, ([g]) => {
+    const m = input.mean(plan.dims, true);
+    return [expandReducedGrad(g!, inShape, plan.dims, keepdim).mul(input.sub(m)).mul(2 / (plan.inner - correction))];
+  }, [input]);
+}
+
+export function std(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions>): Tensor {
+  const { dims, correction, keepdim } = varArgs("std", args);
+  const { v, plan } = varCore("std", input, dims, correction, keepdim);
+  const out = v.detach().sqrt();
+  const inShape = input.shape;
+  return record("StdBackward0", [input], out, ([g]) => {
+    const m = input.mean(plan.dims, true);
+    const o = expandReducedGrad(out, inShape, plan.dims, keepdim);
+    return [expandReducedGrad(g!, inShape, plan.dims, keepdim).mul(input.sub(m)).div(o.mul(plan.inner - correction))];
+  }, [input, out]);
+}
+
+export function varMean(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions>): Tensor[] {
+  const { dims, correction, keepdim } = varArgs("var_mean", args);
+  const o = { dim: dims, correction, keepdim };
+  return [var_(input, o), input.mean({ dim: dims, keepdim })];
+}
+
+export function stdMean(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions>): Tensor[] {
+  const { dims, correction, keepdim } = varArgs("std_mean", args);
+  const o = { dim: dims, correction, keepdim };
+  return [std(input, o), input.mean({ dim: dims, keepdim })];
+}
+
+// ---- logsumexp / nanmean / norm ---------------------------------------------------------------
+
+export function logsumexp(input: Tensor, ...args: Args<[dim: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean }>): Tensor {
+  const { dims, keepdim } = dimKeep("logsumexp", args);
+  const x = input.dtype.isFloatingPoint ? input : castTo(input, getDefaultDtype());
+  const plan = planReduce("logsumexp", x, dims, keepdim);
+  const out = reduceWith(x, plan, x.dtype, (d, s, n) => {
+    let m = -Infinity;
+    for (let i = s; i < s + n; i++) if (d[i]! > m) m = d[i]!;
+    if (m === -Infinity || m === Infinity) return m;
+    let a = 0;
+    for (let i = s; i < s + n; i++) a += Math.exp(d[i]! - m);
+    return m + Math.log(a);
+  });
+  const inShape = x.shape;
+  return record("LogsumexpBackward0", [x], out, ([g]) => [
+    expandReducedGrad(g!, inShape, plan.dims, keepdim).mul(x.sub(expandReducedGrad(out, inShape, plan.dims, keepdim)).exp()),
+  ], [x, out]);
+}
+
+export function nanmean(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], DimKeep>): Tensor {
+  const { dims, keepdim, o } = dimKeep("nanmean", args, ["dtype"]);
+  requireFloat("nanmean", input);
+  const notNan = input.isnan().logicalNot();
+  const kw = { dim: dims, keepdim, ...(o.dtype ? { dtype: o.dtype as DTypeLike } : {}) };
+  return input.nansum(kw).div(notNan.sum({ dim: dims, keepdim }));
+}
+
+export type NormOrd = number | "fro" | "nuc" | null;
+
+/** p-norm over dims with PyTorch's gradient (zero where the norm is zero). */
+export function vectorNormImpl(x: Tensor, p: number, dims: number[] | null, keepdim: boolean): Tensor {
+  requireFloat("linalg.vector_norm", x);
+  const plan = planReduce("norm", x, dims, keepdim);
+  const out = reduceWith(x, plan, x.dtype, (d, s, n) => {
+    if (p === Infinity) { let m = 0; for (let i = s; i < s + n; i++) m = Math.max(m, Math.abs(d[i]!)); return n ? m : 0; }
+    if (p === -Infinity) { let m = Infinity; for (let i = s; i < s + n; i++) m = Math.min(m, Math.abs(d[i]!)); return m; }
+    if (p === 0) { let c = 0; for (let i = s; i < s + n; i++) if (d[i] !== 0) c++; return c; }
+    if (p === 1) { let a = 0; for (let i = s; i < s + n; i++) a += Math.abs(d[i]!); return a; }
+    if (p === 2) {
+      let scale = 0;
+      for (let i = s; i < s + n; i++) scale = Math.max(scale, Math.abs(d[i]!));
+      if (scale === 0 || !Number.isFinite(scale)) { let a = 0; for (let i = s; i < s + n; i++) a += d[i]! * d[i]!; return Math.sqrt(a); }
+      let a = 0;
+      for (let i = s; i < s + n; i++) { const v = d[i]! / scale; a += v * v; }
+      return scale * Math.sqrt(a);
+    }
+    let a = 0;
+    for (let i = s; i < s + n; i++) a += Math.abs(d[i]!) ** p;
+    return a ** (1 / p);
+  });
+  const inShape = x.shape;
+  return record("LinalgVectorNormBackward0", [x], out, ([g]) => {
+    const ge = expandReducedGrad(g!, inShape, plan.dims, keepdim);
+    const ne = expandReducedGrad(out, inShape, plan.dims, keepdim);
+    if (p === 0) return [x.mul(0)];
+    if (p === 1) return [ge.mul(x.sign())];
+    if (p === Infinity || p === -Infinity) {
+      const mask = x.abs().eq(ne).to(x.dtype);
+      return [ge.mul(x.sign()).mul(mask).div(mask.sum(plan.dims, true))];
+    }
+    const safe = ne.where(ne.ne(0), 1);
+    const scaled = p === 2 ? x.div(safe) : x.mul(x.abs().pow(p - 2)).div(safe.pow(p - 1));
+    return [ge.mul(scaled).mul(ne.ne(0).to(x.dtype))];
+  }, [x, out]);
+}
+
+function ordValue(v: unknown): number {
+  if (v === "inf" || v === Infinity) return Infinity;
+  if (v === "-inf" || v === -Infinity) return -Infinity;
+  if (typeof v !== "number") throw new Error(`norm: order must be a number, got ${String(v)}`);
+  return v;
+}
+
+/** torch.norm(input, p = "fro", dim?, keepdim?, { dtype }). */
+export function norm(input: Tensor, ...args: Args<[p?: NormOrd | "inf" | "-inf", dim?: Dims, keepdim?: boolean], { p?: NormOrd | "inf" | "-inf"; dim?: Dims; keepdim?: boolean; dtype?: DTypeLike | null }>): Tensor {
+  const o = bindArgs("norm", args, ["p", "dim", "keepdim"], ["dtype"]);
+  const dims = checkDims("norm", "dim", o.dim);
+  const keepdim = (o.keepdim as boolean | undefined) ?? false;
+  const x = o.dtype ? castTo(input, toDType(o.dtype as DTypeLike)) : input;
+  const p = o.p === undefined || o.p === null || o.p === "fro" ? 2 : o.p === "nuc" ? NaN : ordValue(o.p);
+  if (Number.isNaN(p)) throw new Error("norm: 'nuc' norm is computed by torch.linalg.matrix_norm(x, 'nuc')");
+  return vectorNormImpl(x, p, dims, keepdim);
+}
+
+// ---- all / any / count_nonzero ----------------------------------------------------------------
+
+function logicalReduce(op: string, input: Tensor, args: unknown[], isAll: boolean): Tensor {
+  const { dims, keepdim } = dimKeep(op, args);
+  const plan = planReduce(op, input, dims, keepdim);
+  const outDtype = input.dtype === bool ? bool : input.dtype.name === "uint8" ? input.dtype : bool;
+  return reduceWith(input, plan, outDtype, isAll
+    ? (d, s, n) => { for (let i = s; i < s + n; i++) if (d[i] === 0) return 0; return 1; }
+    : (d, s, n) => { for (let i = s; i < s + n; i++) if (d[i] !== 0) return 1; return 0; });
+}
+
+export function all(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean }>): Tensor { return logicalReduce("all", input, args, true); }
+export function any(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean }>): Tensor { return logicalReduce("any", input, args, false); }
+
+export function countNonzero(input: Tensor, ...args: Args<[dim?: Dims], { dim?: Dims }>): Tensor {
+  const o = bindArgs("count_nonzero", args, ["dim"]);
+  const plan = planReduce("count_nonzero", input, checkDims("count_nonzero", "dim", o.dim), false);
+  return reduceWith(input, plan, int64, (d, s, n) => { let c = 0; for (let i = s; i < s + n; i++) if (d[i] !== 0) c++; return c; });
+}
+
+// ---- median / mode / kthvalue -----------------------------------------------------------------
+
+/** Sorted (value, index) pairs of a block, NaN last, stable. */
+function sortedBlock(d: NumArray, s: number, n: number): number[] {
+  const idx = [...Array(n).keys()];
+  idx.sort((a, b) => {
+    const x = d[s + a]!, y = d[s + b]!;
+    if (x !== x) return y !== y ? a - b : 1;
+    if (y !== y) return -1;
+    return x < y ? -1 : x > y ? 1 : a - b;
+  });
+  return idx;
+}
+
+function kthPick(k: (n: number) => number): Pick {
+  return (d, s, n) => {
+    for (let i = s; i < s + n; i++) if (d[i] !== d[i]) return i - s;
+    return sortedBlock(d, s, n)[k(n)]!;
+  };
+}
+
+export function median(input: Tensor): Tensor;
+export function median(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean }>): ValuesIndices;
+export function median(input: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
+  const o = bindArgs("median", args, ["dim", "keepdim"]);
+  const pick = kthPick((n) => Math.floor((n - 1) / 2));
+  if (o.dim === undefined || o.dim === null) {
+    if (input.numel() === 0) return input.newFull([], NaN);
+    const { values } = selectAlong("median", input.reshape(-1), 0, false, pick);
+    const dims = [...Array(input.dim()).keys()];
+    return record("MedianBackward0", [input], values, ([g]) => [evenlyDistributed(g!, input, values, dims, false)], [input]);
+  }
+  const keepdim = (o.keepdim as boolean | undefined) ?? false;
+  const { values, indices, d } = selectAlong("median", input, o.dim as number, keepdim, pick);
+  const inShape = input.shape;
+  record("MedianBackward1", [input], [values, indices], ([g]) => [scatterToIndex(g!, indices, inShape, d!, keepdim)], [input]);
+  return valuesIndices(values, indices);
+}
+
+export function nanmedian(input: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
+  const o = bindArgs("nanmedian", args, ["dim", "keepdim"]);
+  const pick: Pick = (d, s, n) => {
+    const order = sortedBlock(d, s, n);
+    const valid = order.filter((i) => d[s + i] === d[s + i]);
+    if (!valid.length) return order[0]!;
+    return valid[Math.floor((valid.length - 1) / 2)]!;
+  };
+  if (o.dim === undefined || o.dim === null) return selectAlong("nanmedian", input.reshape(-1), 0, false, pick).values;
+  const keepdim = (o.keepdim as boolean | undefined) ?? false;
+  const { values, indices } = selectAlong("nanmedian", input, o.dim as number, keepdim, pick);
+  return valuesIndices(values, indices);
+}
+
+export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number, keepdim?: boolean], { dim?: number; keepdim?: boolean }>): ValuesIndices {
+  const o = bindArgs("kthvalue", args, ["dim", "keepdim"]);
+  const dim = (o.dim as number | undefined) ?? -1;
+  const keepdim = (o.keepdim as boolean | undefined) ?? false;
+  const d0 = normalizeDim(dim, input.dim(), "kthvalue");
+  const size = input.dim() ? input.shape[d0]! : 1;
+  if (!Number.isInteger(k) || k < 1 || k > size) throw new Error(`kthvalue(): selected number k out of range for dimension ${d0}`);
+  const { values, indices, d } = selectAlong("kthvalue", input, dim, keepdim, kthPick(() => k - 1));
+  const inShape = input.shape;
+  record("KthvalueBackward0", [input], [values, indices], ([g]) => [scatterToIndex(g!, indices, inShape, d!, keepdim)], [input]);
+  return valuesIndices(values, indices);
+}
+
+/** torch.mode: the most frequent value (smallest on ties) and the last index where it occurs. */
+export function mode(input: Tensor, ...args: Args<[dim?: number, keepdim?: boolean], { dim?: number; keepdim?: boolean }>): ValuesIndices {
+  const o = bindArgs("mode", args, ["dim", "keepdim"]);
+  const dim = (o.dim as number | undefined) ?? -1;
+  const keepdim = (o.keepdim as boolean | undefined) ?? false;
+  const pick: Pick = (d, s, n) => {
+    const order = sortedBlock(d, s, n);
+    let bestVal = NaN, bestCount = 0, bestIdx = 0;
+    for (let i = 0; i < n;) {
+      let j = i;
+      const v = d[s + order[i]!]!;
+      let lastIdx = order[i]!;
+      while (j < n && (d[s + order[j]!] === v || (v !== v && d[s + order[j]!] !== d[s + order[j]!]))) { lastIdx = Math.max(lastIdx, order[j]!); j++; }
+      if (j - i > bestCount) { bestCount = j - i; bestVal = v; bestIdx = lastIdx; }
+      i = j;
+    }
+    void bestVal;
+    return bestIdx;
+  };
+  const { values, indices, d } = selectAlong("mode", input, dim, keepdim, pick);
+  const inShape = input.shape;
+  record("ModeBackward0", [input], [values, indices], ([g]) => [scatterToIndex(g!, indices, inShape, d!, keepdim)], [input]);
+  return valuesIndices(values, indices);
+}
+
+export { var_ as var };
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    prod: Method<typeof prod>;
+    max: typeof maxMethod;
+    min: typeof maxMethod;
+    amax: Method<typeof amax>;
+    amin: Method<typeof amin>;
+    aminmax: Method<typeof aminmax>;
+    argmax: Method<typeof argmax>;
+    argmin: Method<typeof argmin>;
+    var: Method<typeof var_>;
+    std: Method<typeof std>;
+    logsumexp: Method<typeof logsumexp>;
+    nanmean: Method<typeof nanmean>;
+    norm: Method<typeof norm>;
+    all: Method<typeof all>;
+    any: Method<typeof any>;
+    countNonzero: Method<typeof countNonzero>;
+    median: typeof medianMethod;
+    nanmedian: Method<typeof nanmedian>;
+    kthvalue: Method<typeof kthvalue>;
+    mode: Method<typeof mode>;
+  }
+}
+
+// Overloaded methods keep their overloads.
+declare function maxMethod(): Tensor;
+declare function maxMethod(other: Tensor): Tensor;
+declare function maxMethod(...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean }>): ValuesIndices;
+declare function medianMethod(): Tensor;
+declare function medianMethod(...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean }>): ValuesIndices;
+
+installMethods({
+  prod, max: max as (s: Tensor, ...a: never[]) => unknown, min: min as (s: Tensor, ...a: never[]) => unknown, amax, amin, aminmax, argmax, argmin,
+  var: var_, std, logsumexp, nanmean, norm, all, any, countNonzero, median: median as (s: Tensor, ...a: never[]) => unknown, nanmedian, kthvalue, mode,
+});

@@ -1,0 +1,329 @@
+// Ops that copy a tensor's elements into a new arrangement: flip, roll, rot90, repeat, tile,
+// repeat_interleave, tril/triu, diag, diag_embed, diagflat, narrow_copy; and Tensor.unfold (a view).
+
+import { Tensor } from "../core/tensor.js";
+import { int64 } from "../core/dtype.js";
+import { normalizeDim, normalizeDims, numel, shapeStr } from "../core/shape.js";
+import { record } from "../autograd/record.js";
+import { type Args, bindArgs, bindSize, checkInt, checkTensor, describe, installMethods, type Method } from "./args.js";
+import { copyInto, emptyTensor, encoder } from "./engine.js";
+import { applyInPlace } from "./inplace.js";
+import { makeView } from "./view.js";
+import { contiguousCopy, indexValues, int64Tensor, rawOf } from "./indexing-kernels.js";
+import { indexSelect } from "./indexing-index.js";
+import { rawNarrow, rawView } from "./shape-join.js";
+
+// ---- flip / roll / rot90 --------------------------------------------------------------------
+
+/** A copy of `input` read through negated strides on `dims`. */
+function flipped(input: Tensor, dims: readonly number[]): Tensor {
+  const strides = input.stride();
+  let off = input._offset;
+  for (const d of dims) {
+    if (input._shape[d]! > 0) off += (input._shape[d]! - 1) * strides[d]!;
+    strides[d] = -strides[d]!;
+  }
+  const out = emptyTensor(input._shape, input.dtype);
+  copyInto(out, rawView(input, input.shape, strides, off));
+  return out;
+}
+
+/** torch.flip(input, dims); the method also takes x.flip(0, 1). */
+export function flip(input: Tensor, ...dims: (number | number[])[]): Tensor {
+  checkTensor("flip", "input", input);
+  const d = normalizeDims(bindSize("flip", dims).size, input.dim(), "flip");
+  const out = flipped(input, d);
+  return record("FlipBackward0", [input], out, ([g]) => [flip(g!, d)]);
+}
+
+export function fliplr(input: Tensor): Tensor {
+  if (input.dim() < 2) throw new Error("Input must be >= 2-d.");
+  return flip(input, [1]);
+}
+
+export function flipud(input: Tensor): Tensor {
+  if (input.dim() < 1) throw new Error("Input must be >= 1-d.");
+  return flip(input, [0]);
+}
+
+function listOf(op: string, name: string, v: unknown): number[] {
+  if (typeof v === "number") return [checkInt(op, name, v)];
+  if (Array.isArray(v)) return v.map((x) => checkInt(op, name, x));
+  throw new Error(`${op}(): argument '${name}' must be tuple of ints, not ${describe(v)}`);
+}
+
+/** Rolls along one dim into a fresh tensor. */
+function rollOnce(x: Tensor, d: number, shift: number): Tensor {
+  const n = x._shape[d]!;
+  const out = emptyTensor(x._shape, x.dtype);
+  if (n === 0) return out;
+  const s = ((shift % n) + n) % n;
+  copyInto(rawNarrow(out, d, s, n - s), rawNarrow(x, d, 0, n - s));
+  if (s > 0) copyInto(rawNarrow(out, d, 0, s), rawNarrow(x, d, n - s, s));
+  return out;
+}
+
+/** torch.roll(input, shifts, dims?): without dims the tensor is rolled flattened. */
+export function roll(input: Tensor, ...args: Args<[shifts: number | number[], dims?: number | number[] | null], { shifts?: number | number[]; dims?: number | number[] | null }>): Tensor {
+  const a = bindArgs("roll", args, ["shifts", "dims"]);
+  checkTensor("roll", "input", input);
+  const shifts = listOf("roll", "shifts", a.shifts);
+  const dims = a.dims === undefined || a.dims === null ? [] : listOf("roll", "dims", a.dims);
+  if (dims.length === 0 && shifts.length !== 1) throw new Error(`shifts and dimensions must align. shifts: ${shifts.length}, dims:0`);
+  if (dims.length > 0 && dims.length !== shifts.length) {
+    throw new Error(`shifts and dimensions must align. shifts: ${shifts.length}, dims:${dims.length}`);
+  }
+  let out: Tensor;
+  if (dims.length === 0) {
+    out = rollOnce(contiguousCopy(input).view([input.numel()]), 0, shifts[0]!).view(input.shape);
+  } else {
+    const nd = dims.map((d) => normalizeDim(d, Math.max(input.dim(), 1), "roll"));
+    out = input.dim() === 0 ? contiguousCopy(input) : input;
+    nd.forEach((d, i) => { out = rollOnce(out, d, shifts[i]!); });
+  }
+  const back = shifts.map((s) => -s);
+  return record("RollBackward0", [input], out, ([g]) => [roll(g!, back, dims.length ? dims : null)]);
+}
+
+/** torch.rot90(input, k = 1, dims = [0, 1]). */
+export function rot90(input: Tensor, ...args: Args<[k?: number, dims?: number[]], { k?: number; dims?: number[] }>): Tensor {
+  const a = bindArgs("rot90", args, ["k", "dims"]);
+  const k = (a.k as number | undefined) ?? 1;
+  const dims = (a.dims as number[] | undefined) ?? [0, 1];
+  if (dims.length !== 2) throw new Error(`expected total rotation dims == 2, but got dims = ${dims.length}`);
+  if (input.dim() < 2) throw new Error(`expected total dims >= 2, but got total dims = ${input.dim()}`);
+  const d0 = normalizeDim(dims[0]!, input.dim(), "rot90"), d1 = normalizeDim(dims[1]!, input.dim(), "rot90");
+  if (d0 === d1) throw new Error(`expected rotation dims to be different, but got dim0 = ${d0} and dim1 = ${d1}`);
+  switch (((k % 4) + 4) % 4) {
+    case 1: return flip(input, [d1]).transpose(d0, d1);
+    case 2: return flip(input, [d0, d1]);
+    case 3: return flip(input, [d0]).transpose(d0, d1);
+    default: return input.clone();
+  }
+}
+
+// ---- repeat / tile / repeat_interleave ------------------------------------------------------
+
+/** Tensor.repeat(*sizes): the tensor tiled `sizes[i]` times along each dim. */
+function repeat(input: Tensor, ...sizes: (number | number[])[]): Tensor {
+  const { size: reps } = bindSize("repeat", sizes);
+  if (reps.length < input.dim()) throw new Error("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
+  const lead = reps.length - input.dim();
+  const xs = [...new Array<number>(lead).fill(1), ...input._shape];
+  const xst = [...new Array<number>(lead).fill(0), ...input._strides];
+  const outShape = reps.map((r, i) => r * xs[i]!);
+  outShape.forEach((s) => {
+    if (s < 0) throw new Error(`Trying to create tensor with negative dimension ${s}: ${shapeStr(outShape)}`);
+  });
+  const out = emptyTensor(outShape, input.dtype);
+  const pairs = reps.flatMap((r, i) => [r, xs[i]!]);
+  if (numel(outShape) > 0) {
+    const src = rawView(input, reps.flatMap((_, i) => [1, xs[i]!]), reps.flatMap((_, i) => [0, xst[i]!]), input._offset);
+    copyInto(out.view(pairs), src);
+  }
+  const inShape = input.shape;
+  const repDims = reps.map((_, i) => 2 * i);
+  return record("RepeatBackward0", [input], out, ([g]) => [g!.reshape(pairs).sum(repDims).reshape(inShape)]);
+}
+
+/** torch.tile(input, dims): repeat, with dims padded by leading 1s. */
+export function tile(input: Tensor, ...dims: (number | number[])[]): Tensor {
+  const { size } = bindSize("tile", dims);
+  const reps = size.length < input.dim() ? [...new Array<number>(input.dim() - size.length).fill(1), ...size] : size;
+  return repeat(input, reps);
+}
+
+/** The int64 index [0, 0, 1, 2, 2, 2] of repeats [2, 1, 3]. */
+function repeatIndex(counts: ArrayLike<number>, outputSize?: number): Tensor {
+  let total = 0;
+  for (let i = 0; i < counts.length; i++) {
+    if (counts[i]! < 0) throw new Error("repeats can not be negative");
+    total += counts[i]!;
+  }
+  if (outputSize !== undefined && outputSize !== total) {
+    throw new Error(`repeat_interleave: Vals of output_size (${outputSize}) does not match the sum of repeats (${total})`);
+  }
+  const idx = new Float64Array(total);
+  let k = 0;
+  for (let i = 0; i < counts.length; i++) for (let j = 0; j < counts[i]!; j++) idx[k++] = i;
+  return int64Tensor(idx, [total]);
+}
+
+interface RepeatOpts { repeats?: number | Tensor; dim?: number | null; outputSize?: number }
+
+/**
+ * torch.repeat_interleave(input, repeats, dim?, { outputSize }): each element (or slice along
+ * dim) repeated; without dim the input is flattened. repeat_interleave(repeats) gives the index.
+ */
+export function repeatInterleave(input: Tensor, ...args: Args<[repeats?: number | Tensor, dim?: number | null], RepeatOpts>): Tensor {
+  const a = bindArgs("repeat_interleave", args, ["repeats", "dim"], ["outputSize"]);
+  checkTensor("repeat_interleave", "input", input);
+  const outputSize = a.outputSize as number | undefined;
+  if (a.repeats === undefined) {
+    if (input.dim() > 1) throw new Error("repeats must be 0-dim or 1-dim tensor");
+    if (input.dtype !== int64 && input.dtype.name !== "int32") throw new Error("repeats has to be Long or Int tensor");
+    return repeatIndex(indexValues(input.reshape(-1)), outputSize);
+  }
+  let x = input;
+  let dim = a.dim as number | null | undefined;
+  if (dim === undefined || dim === null) { x = input.reshape(-1); dim = 0; }
+  const d = normalizeDim(dim, Math.max(x.dim(), 1), "repeat_interleave");
+  const n = x.dim() === 0 ? 1 : x._shape[d]!;
+  let counts: ArrayLike<number>;
+  const reps = a.repeats;
+  if (typeof reps === "number") {
+    if (reps < 0) throw new Error("repeats can not be negative");
+    counts = new Float64Array(n).fill(reps);
+  } else if (reps instanceof Tensor) {
+    if (reps.dim() > 1) throw new Error("repeats must be 0-dim or 1-dim tensor");
+    const vals = indexValues(reps);
+    if (reps.numel() === 1) counts = new Float64Array(n).fill(vals[0]!);
+    else if (reps._shape[0] !== n) {
+      throw new Error(`repeats must have the same size as input along dim, but got repeats.size(0) = ${reps._shape[0]} and input.size(${d}) = ${n}`);
+    } else counts = vals;
+  } else throw new Error(`repeat_interleave(): argument 'repeats' must be int or Tensor, not ${describe(reps)}`);
+  return indexSelect(x, d, repeatIndex(counts, outputSize));
+}
+
+// ---- unfold ---------------------------------------------------------------------------------
+
+/** Tensor.unfold(dimension, size, step): every window of `size` along the dim, as a view. */
+function unfold(input: Tensor, ...args: Args<[dimension: number, size: number, step: number], { dimension?: number; size?: number; step?: number }>): Tensor {
+  const a = bindArgs("unfold", args, ["dimension", "size", "step"]);
+  const size = checkInt("unfold", "size", a.size), step = checkInt("unfold", "step", a.step);
+  const d = normalizeDim(checkInt("unfold", "dimension", a.dimension), Math.max(input.dim(), 1), "unfold");
+  const len = input.dim() === 0 ? 1 : input._shape[d]!;
+  if (size > len) throw new Error(`maximum size for tensor at dimension ${d} is ${len} but size is ${size}`);
+  if (size < 0) throw new Error(`size is ${size} but must be >= 0`);
+  if (step <= 0) throw new Error(`step is ${step} but must be > 0`);
+  if (input.dim() === 0) return input.reshape([1]).narrow(0, 0, size);
+  const windows = Math.floor((len - size) / step) + 1;
+  const shape = input.shape, strides = input.stride();
+  shape[d] = windows;
+  strides[d] = input._strides[d]! * step;
+  shape.push(size);
+  strides.push(input._strides[d]!);
+  const out = makeView(input, shape, strides, input._offset);
+  const inShape = input.shape;
+  return record("UnfoldBackward0", [input], out, ([g]) => {
+    const pos = new Float64Array(windows * size);
+    for (let w = 0; w < windows; w++) for (let j = 0; j < size; j++) pos[w * size + j] = w * step + j;
+    const merged = g!.movedim(-1, d + 1).reshape([...inShape.slice(0, d), windows * size, ...inShape.slice(d + 1)]);
+    return [g!.newZeros(inShape).indexAdd(d, int64Tensor(pos, [pos.length]), merged)];
+  });
+}
+
+export function narrowCopy(input: Tensor, ...args: Args<[dim: number, start: number, length: number], { dim?: number; start?: number; length?: number }>): Tensor {
+  const a = bindArgs("narrow_copy", args, ["dim", "start", "length"]);
+  return input.narrow(a.dim as number, a.start as number, a.length as number).clone();
+}
+
+// ---- tril / triu ----------------------------------------------------------------------------
+
+/** Zeroes the elements above (tril) or below (triu) diagonal k of every matrix of `out`. */
+function triangle(input: Tensor, k: number, lower: boolean): Tensor {
+  const out = contiguousCopy(input);
+  const rows = out._shape[out.dim() - 2]!, cols = out._shape[out.dim() - 1]!;
+  const d = rawOf(out);
+  const zero = encoder(out.dtype)(0);
+  const mats = rows * cols === 0 ? 0 : out.numel() / (rows * cols);
+  for (let m = 0; m < mats; m++) {
+    for (let i = 0; i < rows; i++) {
+      const base = m * rows * cols + i * cols;
+      if (lower) for (let j = Math.max(0, i + k + 1); j < cols; j++) d[base + j] = zero;
+      else for (let j = 0; j < Math.min(cols, i + k); j++) d[base + j] = zero;
+    }
+  }
+  return out;
+}
+
+function checkTri(op: string, input: Tensor, args: readonly unknown[]): number {
+  checkTensor(op, "input", input);
+  const a = bindArgs(op, args, ["diagonal"]);
+  if (input.dim() < 2) throw new Error(`${op}: input tensor must have at least 2 dimensions`);
+  return checkInt(op, "diagonal", a.diagonal ?? 0);
+}
+
+export function tril(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number }>): Tensor {
+  const k = checkTri("tril", input, args);
+  return record("TrilBackward0", [input], triangle(input, k, true), ([g]) => [tril(g!, k)]);
+}
+
+export function triu(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number }>): Tensor {
+  const k = checkTri("triu", input, args);
+  return record("TriuBackward0", [input], triangle(input, k, false), ([g]) => [triu(g!, k)]);
+}
+
+export function tril_(self: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number }>): Tensor {
+  const k = checkTri("tril_", self, args);
+  return applyInPlace("tril_", self, [], () => copyInto(self, triangle(self, k, true)), (x) => tril(x, k));
+}
+
+export function triu_(self: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number }>): Tensor {
+  const k = checkTri("triu_", self, args);
+  return applyInPlace("triu_", self, [], () => copyInto(self, triangle(self, k, false)), (x) => triu(x, k));
+}
+
+// ---- diag / diag_embed / diagflat -----------------------------------------------------------
+
+/** torch.diag_embed(input, offset = 0, dim1 = -2, dim2 = -1): input's last dim on a diagonal. */
+export function diagEmbed(input: Tensor, ...args: Args<[offset?: number, dim1?: number, dim2?: number], { offset?: number; dim1?: number; dim2?: number }>): Tensor {
+  const a = bindArgs("diag_embed", args, ["offset", "dim1", "dim2"]);
+  checkTensor("diag_embed", "input", input);
+  const offset = (a.offset as number | undefined) ?? 0;
+  const nd = input.dim() + 1;
+  const d1 = normalizeDim((a.dim1 as number | undefined) ?? -2, nd, "diag_embed");
+  const d2 = normalizeDim((a.dim2 as number | undefined) ?? -1, nd, "diag_embed");
+  if (d1 === d2) throw new Error(`diagonal dimensions cannot be identical ${a.dim1 ?? -2}, ${a.dim2 ?? -1}`);
+  const last = input.dim() === 0 ? 1 : input._shape[input.dim() - 1]!;
+  const n = last + Math.abs(offset);
+  const shape = input._shape.slice(0, Math.max(input.dim() - 1, 0));
+  const [lo, hi] = d1 < d2 ? [d1, d2] : [d2, d1];
+  shape.splice(lo, 0, n);
+  shape.splice(hi, 0, n);
+  const out = emptyTensor(shape, input.dtype);
+  copyInto(out.diagonal(offset, d1, d2), input.dim() === 0 ? input.reshape([1]) : input);
+  return record("DiagEmbedBackward0", [input], out, ([g]) => [g!.diagonal(offset, d1, d2).reshape(input.shape)]);
+}
+
+/** torch.diag: a 1-d input becomes a matrix with it on diagonal `diagonal`, a 2-d one gives that diagonal. */
+export function diag(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number }>): Tensor {
+  const a = bindArgs("diag", args, ["diagonal"]);
+  checkTensor("diag", "input", input);
+  const k = (a.diagonal as number | undefined) ?? 0;
+  if (input.dim() === 1) return diagEmbed(input, k, 0, 1);
+  if (input.dim() === 2) return input.diagonal(k).clone();
+  throw new Error("diag(): Supports 1D or 2D tensors. Got " + input.dim() + "D");
+}
+
+export function diagflat(input: Tensor, ...args: Args<[offset?: number], { offset?: number }>): Tensor {
+  const a = bindArgs("diagflat", args, ["offset"]);
+  return diagEmbed(input.reshape(-1), (a.offset as number | undefined) ?? 0, 0, 1);
+}
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    flip: Method<typeof flip>;
+    fliplr: Method<typeof fliplr>;
+    flipud: Method<typeof flipud>;
+    roll: Method<typeof roll>;
+    rot90: Method<typeof rot90>;
+    repeat: Method<typeof repeat>;
+    tile: Method<typeof tile>;
+    repeatInterleave: Method<typeof repeatInterleave>;
+    unfold: Method<typeof unfold>;
+    narrowCopy: Method<typeof narrowCopy>;
+    tril: Method<typeof tril>;
+    triu: Method<typeof triu>;
+    tril_: Method<typeof tril_>;
+    triu_: Method<typeof triu_>;
+    diag: Method<typeof diag>;
+    diagEmbed: Method<typeof diagEmbed>;
+    diagflat: Method<typeof diagflat>;
+  }
+}
+
+installMethods({
+  flip, fliplr, flipud, roll, rot90, repeat, tile, repeatInterleave, unfold, narrowCopy, tril, triu, tril_, triu_,
+  diag, diagEmbed, diagflat,
+});
