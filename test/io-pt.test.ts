@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, existsSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Tensor } from "../src/core/tensor.js";
@@ -168,10 +168,10 @@ test("save → load keeps values, dtypes, views, sharing and containers", () => 
 test("re-saving a loaded PyTorch checkpoint keeps everything PyTorch wrote", () => {
   for (const file of ["checkpoint_113.pt", "dtypes_113.pt", "views_113.pt", "params_113.pt", "legacy_113.pt"]) {
     const once = load(`${IO}/${file}`);
-    assert.deepStrictEqual(describe(load(save(once as SaveValue))), describe(once), file);
+    assert.deepStrictEqual(describe(load(save(once))), describe(once), file);
   }
   const cnn = load(`${CONF}/cnn.pt`);
-  assert.deepStrictEqual(describe(load(save(cnn as SaveValue))), describe(cnn));
+  assert.deepStrictEqual(describe(load(save(cnn))), describe(cnn));
 });
 
 test("the file is laid out as torch.save lays it out", () => {
@@ -199,6 +199,25 @@ test("the file is laid out as torch.save lays it out", () => {
     const ab = save(x);
     assert.deepEqual(flat(load<Tensor>(ab.slice().buffer)), [1, 2, 3]);
     assert.deepEqual(flat(load<Tensor>(save(x, undefined, { zip64: "always" }))), [1, 2, 3]);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
+test("loading from a path reads each storage straight into its tensor: no second copy of the file", () => {
+  const dir = tmp();
+  try {
+    const path = join(dir, "big.pt");
+    const n = 1 << 20;
+    const tensors = new Map<string, Tensor>();
+    for (let k = 0; k < 4; k++) tensors.set(`t${k}`, new Tensor(new Storage(new Float32Array(n).fill(k), toDType("float32")), [n]));
+    save(tensors, path);
+    tensors.clear();
+    const size = statSync(path).size;
+    const before = process.memoryUsage().arrayBuffers;
+    const loaded = load<Map<string, Tensor>>(path);
+    const grew = process.memoryUsage().arrayBuffers - before;
+    assert.equal(loaded.size, 4);
+    assert.ok(grew < size * 1.25, `loading a ${size}-byte file grew ArrayBuffer memory by ${grew}`);
+    assert.equal(loaded.get("t3")!.storage.data[n - 1], 3);
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
@@ -233,6 +252,8 @@ test("refuses files that are not torch.save checkpoints, with clear errors", () 
   rejects(handmade([["data.pkl", tensor], ["data/0", new Uint8Array(12)], ["byteorder", text("middle")]]), /invalid byteorder/);
   rejects(handmade([["data.pkl", tensor], ["data/0", new Uint8Array(12)], ["version", text("x".repeat(100))]]), /too long/);
   rejects(handmade([["data.pkl", text("cos\nsystem\n(S'rm -rf /'\ntR.")]]), /'os\.system'/);
+  // torch.save(model) pickles the module's class: refused, naming it.
+  assert.throws(() => load(`${IO}/module_113.pt`), /'torch\.nn\.modules\.linear\.Linear'/);
   const iStorage = new StorageRef("0", "int32", 1, "cpu");
   rejects(handmade([["data.pkl", pickle(new TensorRef(iStorage, 0, [1], [1], true))], ["data/0", new Uint8Array(4)]]), /requires_grad/);
   const deep = new Uint8Array(2 + 3000 + 2999 + 1);
@@ -267,6 +288,11 @@ test("save refuses what it cannot write", () => {
   const back = load<LoadedValue[]>(save(loop));
   assert.equal(back[0], back);
   assert.equal(load<Tensor>(save(tensorOf("float16", [1], [0.5]))).dtype, float16);
+  // A bare storage (torch.save(t.untyped_storage()) in PyTorch) comes back as a Storage.
+  const storage = tensorOf("int16", [3], [1, -2, 3]).storage;
+  const s2 = load<Storage>(save(storage));
+  assert.ok(s2 instanceof Storage);
+  assert.deepEqual([...s2.data], [1, -2, 3]);
 });
 
 test("writeCheckpoint checks storage sizes", () => {

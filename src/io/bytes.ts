@@ -36,14 +36,16 @@ export class BytesSource implements ByteSource {
   }
 }
 
-/** Collects chunks; `bytes()` joins them once at the end. */
+/**
+ * Collects chunks; `bytes()` joins them once at the end. Chunks are kept by reference (views of
+ * tensor memory are not copied twice): they must not change before `bytes()` is called.
+ */
 export class BytesSink implements ByteSink {
   private chunks: Uint8Array[] = [];
   private length = 0;
   write(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    // Copy: callers may hand out views of live tensor memory or reuse their buffers.
-    this.chunks.push(chunk.slice());
+    this.chunks.push(chunk);
     this.length += chunk.length;
   }
   bytes(): Uint8Array {

@@ -28,7 +28,7 @@ const LOADED_DICTS = new WeakSet<Map<LoadedValue, LoadedValue>>();
 
 /** What torch.save accepts. */
 export type SaveValue =
-  | Tensor | null | undefined | boolean | number | bigint | string | Uint8Array | DType | Device
+  | Tensor | Storage | null | undefined | boolean | number | bigint | string | Uint8Array | DType | Device
   | PyFloat | PyComplex | DTypeRef | DeviceRef | PyGlobal
   | readonly SaveValue[]
   | ReadonlyMap<SaveValue, SaveValue>
@@ -94,6 +94,7 @@ class SaveContext {
       return v ?? null;
     }
     if (v instanceof Tensor) return this.tensorRef(v);
+    if (v instanceof Storage) return this.storageRef(v);
     if (v instanceof DType) return new DTypeRef(v.name);
     if (v instanceof Device) return new DeviceRef(v.type, v.index);
     if (v instanceof Uint8Array || v instanceof PyFloat || v instanceof PyComplex || v instanceof DTypeRef ||

@@ -46,15 +46,26 @@ function thresholdSpec(input: Tensor, threshold: number, value: number): UnarySp
   };
 }
 
-/** torch.threshold(input, threshold, value): value where input <= threshold. */
-export function threshold(input: Tensor, threshold: number, value: number): Tensor {
-  checkTensor("threshold", "input", input);
-  if (typeof threshold !== "number") throw new Error(`threshold(): argument 'threshold' must be Number, not ${pyType(threshold)}`);
-  if (typeof value !== "number") throw new Error(`threshold(): argument 'value' must be Number, not ${pyType(value)}`);
-  return unaryOp(thresholdSpec(input, threshold, value), input);
+interface ThresholdOpts { threshold?: number; value?: number }
+
+function thresholdArgs(op: string, args: readonly unknown[]): [number, number] {
+  const a = bindArgs(op, args, ["threshold", "value"]);
+  for (const k of ["threshold", "value"]) {
+    if (a[k] === undefined) throw new Error(`${op}() missing required argument '${k}'`);
+    if (typeof a[k] !== "number") throw new Error(`${op}(): argument '${k}' must be Number, not ${pyType(a[k])}`);
+  }
+  return [a.threshold as number, a.value as number];
 }
-export function threshold_(self: Tensor, threshold: number, value: number): Tensor {
-  return unaryInPlace(thresholdSpec(self, threshold, value), self);
+
+/** torch.threshold(input, threshold, value): value where input <= threshold. */
+export function threshold(input: Tensor, ...args: Args<[threshold?: number, value?: number], ThresholdOpts>): Tensor {
+  checkTensor("threshold", "input", input);
+  const [th, v] = thresholdArgs("threshold", args);
+  return unaryOp(thresholdSpec(input, th, v), input);
+}
+export function threshold_(self: Tensor, ...args: Args<[threshold?: number, value?: number], ThresholdOpts>): Tensor {
+  const [th, v] = thresholdArgs("threshold_", args);
+  return unaryInPlace(thresholdSpec(self, th, v), self);
 }
 
 // ---- selu / celu ----------------------------------------------------------------------------
@@ -66,13 +77,20 @@ const SELU = eluSpec("EluBackward0", SELU_ALPHA, SELU_SCALE, 1);
 export function selu(input: Tensor): Tensor { checkTensor("selu", "input", input); return unaryOp(SELU, input); }
 export function selu_(self: Tensor): Tensor { return unaryInPlace(SELU, self); }
 
-function celuSpec(alpha: number): UnarySpec {
+function celuSpec(op: string, args: readonly unknown[]): UnarySpec {
+  const alpha = (bindArgs(op, args, ["alpha"]).alpha as number | undefined) ?? 1;
   if (typeof alpha !== "number") throw new Error(`celu(): argument 'alpha' must be Number, not ${pyType(alpha)}`);
   if (alpha === 0) throw new Error("ZeroDivisionError: alpha cannot be 0 for CELU");
   return eluSpec("CeluBackward0", alpha, 1, 1 / alpha);
 }
-export function celu(input: Tensor, alpha = 1.0): Tensor { checkTensor("celu", "input", input); return unaryOp(celuSpec(alpha), input); }
-export function celu_(self: Tensor, alpha = 1.0): Tensor { return unaryInPlace(celuSpec(alpha), self); }
+/** torch.celu(input, alpha=1.0) = max(0, x) + min(0, alpha * (exp(x / alpha) - 1)). */
+export function celu(input: Tensor, ...args: Args<[alpha?: number], { alpha?: number }>): Tensor {
+  checkTensor("celu", "input", input);
+  return unaryOp(celuSpec("celu", args), input);
+}
+export function celu_(self: Tensor, ...args: Args<[alpha?: number], { alpha?: number }>): Tensor {
+  return unaryInPlace(celuSpec("celu_", args), self);
+}
 
 // ---- rrelu ----------------------------------------------------------------------------------
 
@@ -138,7 +156,8 @@ export function rrelu_(self: Tensor, ...args: Args<[lower?: number, upper?: numb
 
 // ---- hardshrink / prelu ---------------------------------------------------------------------
 
-function hardshrinkSpec(lambd: number): UnarySpec {
+function hardshrinkSpec(args: readonly unknown[]): UnarySpec {
+  const lambd = (bindArgs("hardshrink", args, ["lambd"]).lambd as number | undefined) ?? 0.5;
   if (typeof lambd !== "number") throw new Error(`hardshrink(): argument 'lambd' must be Number, not ${pyType(lambd)}`);
   return {
     name: "hardshrink", node: "HardshrinkBackward0", outDtype: floatOnlyOut("hardshrink_cpu"),
@@ -147,9 +166,9 @@ function hardshrinkSpec(lambd: number): UnarySpec {
   };
 }
 /** torch.hardshrink(input, lambd=0.5). */
-export function hardshrink(input: Tensor, lambd = 0.5): Tensor {
+export function hardshrink(input: Tensor, ...args: Args<[lambd?: number], { lambd?: number }>): Tensor {
   checkTensor("hardshrink", "input", input);
-  return unaryOp(hardshrinkSpec(lambd), input);
+  return unaryOp(hardshrinkSpec(args), input);
 }
 
 /** torch.prelu(input, weight): max(0, x) + weight * min(0, x), weight per channel (dim 1) or shared. */

@@ -12,6 +12,7 @@ import {
   accessOf, andMask, combineFor, contiguousCopy, eqMask, notMask, indexValues, offsetsOf, rawOf, scalarTypeName, type Val, valueIn,
 } from "./indexing-kernels.js";
 import { maskedFill } from "./indexing-mask.js";
+import { cat } from "./shape-join.js";
 
 const size1 = (t: Tensor, d: number): number => (t.dim() === 0 ? 1 : t._shape[d]!);
 const ndim1 = (t: Tensor): number => Math.max(t.dim(), 1);
@@ -193,16 +194,33 @@ export function scatter(input: Tensor, ...args: Args<[dim: number, index: Tensor
   scatterKernel(out, d, s.index, s.src, s.src ? null : valueIn(input.dtype, s.value!), s.reduce);
   const index = s.index, src = s.src;
   if (s.reduce !== null) {
-    // PyTorch's derivative of scatter with reduce= covers add only (multiply is not differentiable).
-    return record(src ? "ScatterBackward0" : "ScatterBackward1", [input, src], out, ([g]) => {
-      if (s.reduce === "prod") throw new Error("scatter(): the derivative for reduce='multiply' is not implemented");
-      return [g!, src ? gather(g!, d, index) : null];
-    }, [index]);
+    return record(src ? "ScatterBackward0" : "ScatterBackward1", [input, src], out, () => {
+      throw new Error("the derivative for 'scatter' with a reduce argument is not implemented; use scatter_add or scatter_reduce");
+    });
   }
   return record(src ? "ScatterBackward0" : "ScatterBackward1", [input, src], out, ([g]) => [
     input._requiresGrad ? scatter(g!, d, index, 0) : null,
-    src && src._requiresGrad ? gather(g!, d, index) : null,
+    src && src._requiresGrad ? srcGrad(g!, d, index, src) : null,
   ], [index]);
+}
+
+/** The gradient of a scatter source: gathered where the index reads it, zero where src is larger. */
+function srcGrad(g: Tensor, d: number, index: Tensor, src: Tensor): Tensor {
+  return padTo(gather(g, d, index), src._shape);
+}
+
+/** `r` zero-padded at the end of each dim up to `shape`. */
+function padTo(t: Tensor, shape: readonly number[]): Tensor {
+  let r = t;
+  for (let i = 0; i < shape.length; i++) {
+    const pad = shape[i]! - r._shape[i]!;
+    if (pad > 0) {
+      const zshape = r.shape;
+      zshape[i] = pad;
+      r = cat([r, r.newZeros(zshape)], i);
+    }
+  }
+  return r;
 }
 
 export function scatter_(self: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor | number | bigint | boolean], ScatterOpts>): Tensor {
@@ -221,7 +239,7 @@ export function scatterAdd(input: Tensor, ...args: Args<[dim: number, index: Ten
   const out = contiguousCopy(input);
   scatterKernel(out, d, index, src, null, "sum");
   return record("ScatterAddBackward0", [input, src], out, ([g]) => [
-    g!, src._requiresGrad ? gather(g!, d, index) : null,
+    g!, src._requiresGrad ? srcGrad(g!, d, index, src) : null,
   ], [index]);
 }
 
@@ -265,7 +283,10 @@ function choose(cond: Tensor, a: Tensor, b: Tensor): Tensor {
 }
 
 /** PyTorch's scatter_reduce_backward, in public ops. */
-function scatterReduceGrad(g: Tensor, self: Tensor, d: number, index: Tensor, src: Tensor, reduce: Reduce, includeSelf: boolean, result: Tensor): [Tensor | null, Tensor | null] {
+function scatterReduceGrad(g: Tensor, self: Tensor, d: number, index: Tensor, srcFull: Tensor, reduce: Reduce, includeSelf: boolean, result: Tensor): [Tensor | null, Tensor | null] {
+  // Only the part of src the index reads takes part.
+  let src = srcFull;
+  for (let i = 0; i < index.dim(); i++) if (src._shape[i]! > index._shape[i]!) src = src.narrow(i, 0, index._shape[i]!);
   let gSelf: Tensor, gSrc: Tensor;
   if (reduce === "sum") {
     gSelf = g;
@@ -297,7 +318,7 @@ function scatterReduceGrad(g: Tensor, self: Tensor, d: number, index: Tensor, sr
     gSrc = srcIsResult.mul(gather(distributed, d, index));
   }
   if (!includeSelf) gSelf = scatter(gSelf, d, index, 0);
-  return [self._requiresGrad ? gSelf : null, src._requiresGrad ? gSrc : null];
+  return [self._requiresGrad ? gSelf : null, srcFull._requiresGrad ? padTo(gSrc, srcFull._shape) : null];
 }
 
 // ---- take_along_dim -------------------------------------------------------------------------

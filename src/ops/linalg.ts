@@ -450,8 +450,8 @@ function svdForward(A: Tensor, full: boolean): [Tensor, Tensor, Tensor] {
 }
 
 /**
- * torch.linalg.svd(A, fullMatrices = true): (U, S, Vh), S descending. Signs: each column of U
- * has its largest-magnitude entry positive (LAPACK's gesdd signs are not reproduced).
+ * torch.linalg.svd(A, fullMatrices = true): (U, S, Vh), S descending. For min(m, n) <= 25 the
+ * signs of U and Vh are LAPACK gesdd's; beyond, Jacobi's (see backends/js/linalg-svd.ts).
  */
 export function svd(A: Tensor, ...args: Args<[fullMatrices?: boolean], { fullMatrices?: boolean; driver?: string | null }>): NamedTuple<"U" | "S" | "Vh"> {
   checkTensor("linalg.svd", "A", A);

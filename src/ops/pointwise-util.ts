@@ -82,14 +82,17 @@ export function exactOperand(t: Tensor, dtype: DType): Tensor {
  * same formula in public ops (createGraph: double backward).
  */
 export function fusedGrad(g: Tensor, x: Tensor, df: BinaryFn, composite: () => Tensor): Tensor {
-  if (needsGrad(g, x)) return composite();
-  return binaryMap(g, x, g.dtype, df);
+  if (!needsGrad(g, x)) return binaryMap(g, x, g.dtype, df);
+  const r = composite();
+  // A piecewise-constant derivative (relu's mask) still depends on x, with a zero second
+  // derivative: keep it in the graph, as PyTorch's backward node does.
+  if (!r._requiresGrad && x._requiresGrad) return r.add(where0(x));
+  return r;
 }
 
-/** Like fusedGrad with two saved tensors (input and output, say). */
-export function fusedGrad3(g: Tensor, x: Tensor, y: Tensor, df: TernaryFn, composite: () => Tensor): Tensor {
-  if (needsGrad(g, x, y)) return composite();
-  return ternaryMap(g, x, y, g.dtype, df);
+/** where(false, x, 0): zeros that carry x's graph (zero gradient, and no NaN from 0 * inf). */
+function where0(x: Tensor): Tensor {
+  return x.where(emptyTensor(x.shape, bool), 0);
 }
 
 // ---- exact int64 maps -----------------------------------------------------------------------
@@ -164,7 +167,11 @@ export function eluSpec(node: string, alpha: number, scale: number, inputScale: 
     name: "elu", node, outDtype: floatOnlyOut("elu_cpu"),
     f: (x) => (x <= 0 ? Math.expm1(x * inputScale) * negcoef : x * scale),
     vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv <= 0 ? gv * inputScale * negcoef * Math.exp(xv * inputScale) : gv * scale),
-      () => g.mul(x.mul(inputScale).exp().mul(inputScale * negcoef).where(x.le(0), scale))),
+      // At x = 0 the value is the constant negcoef*inputScale, so the second derivative there is 0 as in PyTorch.
+      () => {
+        const atZero = x.mul(0).add(inputScale * negcoef).where(x.le(0), scale);
+        return g.mul(x.mul(inputScale).exp().mul(inputScale * negcoef).where(x.lt(0), atZero));
+      }),
   };
 }
 

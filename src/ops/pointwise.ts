@@ -3,7 +3,7 @@
 // in-place forms and vjps. Special functions (erf, lgamma, ...) live in special.ts.
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, bool, float64, int64, roundToDType } from "../core/dtype.js";
+import { type DType, bool, float64, getDefaultDtype, int64, roundToDType } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
 import { type Args, bindArgs, checkTensor, installMethods, type Method } from "./args.js";
 import { binaryMap, copyInto, emptyTensor, scalarOf, ternaryMap } from "./engine.js";
@@ -220,9 +220,9 @@ export function atanh(input: Tensor): Tensor { return unaryOp(ATANH, input); }
 export function atanh_(self: Tensor): Tensor { return unaryInPlace(ATANH, self); }
 export function sigmoid(input: Tensor): Tensor { return unaryOp(SIGMOID, input); }
 export function sigmoid_(self: Tensor): Tensor { return unaryInPlace(SIGMOID, self); }
-export function deg2rad(input: Tensor): Tensor { noBool("deg2rad", input); return unaryOp(DEG2RAD, input); }
+export function deg2rad(input: Tensor): Tensor { return unaryOp(DEG2RAD, input); }
 export function deg2rad_(self: Tensor): Tensor { return unaryInPlace(DEG2RAD, self); }
-export function rad2deg(input: Tensor): Tensor { noBool("rad2deg", input); return unaryOp(RAD2DEG, input); }
+export function rad2deg(input: Tensor): Tensor { return unaryOp(RAD2DEG, input); }
 export function rad2deg_(self: Tensor): Tensor { return unaryInPlace(RAD2DEG, self); }
 export const arcsin = asin, arccos = acos, arctan = atan, arcsinh = asinh, arccosh = acosh, arctanh = atanh;
 export const arcsin_ = asin_, arccos_ = acos_, arctan_ = atan_, arcsinh_ = asinh_, arccosh_ = acosh_, arctanh_ = atanh_;
@@ -811,11 +811,16 @@ export function logaddexp2(input: Tensor, other: Tensor): Tensor {
 /** torch.ldexp(input, other) = input * 2**other (composite, as in PyTorch). */
 export function ldexp(input: Tensor, other: Tensor): Tensor {
   const [a, b] = tensors2("ldexp", input, other);
-  return a.mul(pow(2.0, b));
+  return a.mul(pow(2, floatExponent(b)));
+}
+
+/** 2.0 ** other is float even for integer `other` (a JS 2.0 would promote as an int). */
+function floatExponent(e: Tensor): Tensor {
+  return e.dtype.isFloatingPoint ? e : castTo(e, getDefaultDtype());
 }
 export function ldexp_(self: Tensor, other: Tensor): Tensor {
   requireTensor("ldexp_", "other", 1, other);
-  return self.mul_(pow(2.0, other));
+  return self.mul_(pow(2, floatExponent(other)));
 }
 
 // ---- gcd / lcm ------------------------------------------------------------------------------
@@ -902,13 +907,12 @@ function valueOf(op: string, args: readonly unknown[]): number {
   return Number(v);
 }
 
-function addcmulSpec(op: string, value: number, promoted: DType): TernarySpec {
-  if (!promoted.isFloatingPoint && !Number.isInteger(value)) {
-    throw new Error(`${op}: For integral input tensors, argument value must not be a floating point number.`);
-  }
+function addcmulSpec(value: number, promoted: DType): TernarySpec {
+  // The value is converted to the compute dtype (truncated for integers), as PyTorch's kernel does.
+  const v = promoted.isFloatingPoint ? value : Math.trunc(value);
   return {
     name: "addcmul", node: "AddcmulBackward0",
-    f: promoted.isFloatingPoint ? (s, a, b) => s + value * a * b : (s, a, b) => s + value * a * b,
+    f: (s, a, b) => s + v * a * b,
     vjp: (g, s, a, b) => [
       s._requiresGrad ? gradFor(g, s) : null,
       a._requiresGrad ? gradFor(g.mul(b).mul(value), a) : null,
@@ -942,13 +946,13 @@ function checkAddc(op: string, input: Tensor, t1: unknown, t2: unknown): [Tensor
 export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts>): Tensor {
   const value = valueOf("addcmul", args);
   const [a, b] = checkAddc("addcmul", input, tensor1, tensor2);
-  return ternaryOp(addcmulSpec("addcmul", value, resultTypeMany(input, a, b)), input, a, b);
+  return ternaryOp(addcmulSpec(value, resultTypeMany(input, a, b)), input, a, b);
 }
 export function addcmul_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts>): Tensor {
   const value = valueOf("addcmul_", args);
   const [a, b] = checkAddc("addcmul_", self, tensor1, tensor2);
   const promoted = resultTypeMany(self, a, b);
-  const spec = addcmulSpec("addcmul_", value, promoted);
+  const spec = addcmulSpec(value, promoted);
   return ternaryInPlace("addcmul_", spec, self, a, b, promoted, (s) => addcmul(s, a, b, { value }));
 }
 

@@ -1,2 +1,185 @@
-// (to be written)
-export {};
+// Cumulative ops along a dim: cumsum, cumprod, cummax, cummin, logcumsumexp; and diff.
+
+import { Tensor } from "../core/tensor.js";
+import { type DTypeLike, int64, toDType } from "../core/dtype.js";
+import { normalizeDim } from "../core/shape.js";
+import { record } from "../autograd/record.js";
+import { type Args, bindArgs, checkInt, installMethods, type Method } from "./args.js";
+import { emptyTensor, toNumbers, writeNumbers, type NumArray } from "./engine.js";
+import { castTo } from "./conversion.js";
+import { valuesIndices, type ValuesIndices } from "./named-tuple.js";
+import { applyInPlace } from "./inplace.js";
+import * as shapeOps from "./shape.js";
+
+/** Runs `scan(src, dst, start, n)` over each line along `dim`; src/dst hold the line contiguously. */
+function scanLines(x: Tensor, dim: number, scan: (src: NumArray, out: Float64Array, s: number, n: number, idx: Float64Array | null) => void, withIndices: boolean): { values: Float64Array; indices: Float64Array | null; perm: number[] } {
+  const nd = x.dim();
+  const perm = [...Array(nd).keys()].filter((i) => i !== dim).concat(nd ? [dim] : []);
+  const src = toNumbers(nd ? x.detach().permute(perm) : x.detach());
+  const n = nd ? x.shape[dim]! : 1;
+  const lines = n ? src.length / n : 0;
+  const values = new Float64Array(src.length);
+  const indices = withIndices ? new Float64Array(src.length) : null;
+  for (let l = 0; l < lines; l++) scan(src, values, l * n, n, indices);
+  return { values, indices, perm };
+}
+
+/** Writes line-ordered values back into a tensor of x's shape and `dtype`. */
+function fromLines(x: Tensor, perm: number[], vals: Float64Array, dtype: Tensor["dtype"]): Tensor {
+  const permShape = perm.map((i) => x.shape[i]!);
+  const t = emptyTensor(permShape, dtype);
+  writeNumbers(t, vals);
+  if (!perm.length) return t;
+  const inverse = new Array<number>(perm.length);
+  perm.forEach((p, i) => { inverse[p] = i; });
+  return t.permute(inverse).contiguous();
+}
+
+/** sum_{k >= i} g_k along dim, written in public ops. */
+function reverseCumsum(g: Tensor, d: number): Tensor {
+  return g.sum(d, true).sub(g.cumsum(d)).add(g);
+}
+
+interface CumOptions { dim?: number; dtype?: DTypeLike | null }
+
+function cumDtype(x: Tensor, o: Record<string, unknown>): Tensor {
+  if (o.dtype !== undefined && o.dtype !== null) return castTo(x, toDType(o.dtype as DTypeLike));
+  return x.dtype.isFloatingPoint ? x : castTo(x, int64);
+}
+
+export function cumsum(input: Tensor, ...args: Args<[dim: number], CumOptions>): Tensor {
+  const o = bindArgs("cumsum", args, ["dim"], ["dtype"]);
+  if (o.dim === undefined) throw new Error("cumsum() missing required argument 'dim'");
+  const x = cumDtype(input, o);
+  const d = x.dim() ? normalizeDim(checkInt("cumsum", "dim", o.dim), x.dim(), "cumsum") : 0;
+  const { values, perm } = scanLines(x, d, (src, out, s, n) => { let a = 0; for (let i = s; i < s + n; i++) { a += src[i]!; out[i] = a; } }, false);
+  const out = fromLines(x, perm, values, x.dtype);
+  return record("CumsumBackward0", [x], out, ([g]) => [x.dim() ? reverseCumsum(g!, d) : g!]);
+}
+
+export function cumsum_(self: Tensor, ...args: Args<[dim: number], CumOptions>): Tensor {
+  return applyInPlace("cumsum_", self, [], () => { self.copy_(cumsum(self.detach(), ...args)); }, (s) => cumsum(s, ...args));
+}
+
+export function cumprod(input: Tensor, ...args: Args<[dim: number], CumOptions>): Tensor {
+  const o = bindArgs("cumprod", args, ["dim"], ["dtype"]);
+  if (o.dim === undefined) throw new Error("cumprod() missing required argument 'dim'");
+  const x = cumDtype(input, o);
+  const d = x.dim() ? normalizeDim(checkInt("cumprod", "dim", o.dim), x.dim(), "cumprod") : 0;
+  const { values, perm } = scanLines(x, d, (src, out, s, n) => { let a = 1; for (let i = s; i < s + n; i++) { a *= src[i]!; out[i] = a; } }, false);
+  const out = fromLines(x, perm, values, x.dtype);
+  return record("CumprodBackward0", [x], out, ([g]) => {
+    if (!x.dim()) return [g!];
+    if (!(x.eq(0).any().item() as boolean)) return [reverseCumsum(g!.mul(out), d).div(x)];
+    return [cumprodGradWithZeros(x, g!, d)];
+  }, [x, out]);
+}
+
+/** d cumprod: sum_{k >= i} g_k * prod_{j <= k, j != i} x_j, computed directly (inputs with zeros). */
+function cumprodGradWithZeros(x: Tensor, g: Tensor, d: number): Tensor {
+  const nd = x.dim();
+  const perm = [...Array(nd).keys()].filter((i) => i !== d).concat([d]);
+  const xs = toNumbers(x.detach().permute(perm)), gs = toNumbers(g.detach().permute(perm));
+  const n = x.shape[d]!;
+  const out = new Float64Array(xs.length);
+  for (let s = 0; s < xs.length; s += n) {
+    for (let i = 0; i < n; i++) {
+      let acc = 0, prefix = 1;
+      for (let j = 0; j < i; j++) prefix *= xs[s + j]!;
+      let p = prefix;
+      for (let k = i; k < n; k++) {
+        if (k > i) p *= xs[s + k]!;
+        acc += gs[s + k]! * p;
+      }
+      out[s + i] = acc;
+    }
+  }
+  return fromLines(x, perm, out, x.dtype);
+}
+
+function cumExtreme(op: "cummax" | "cummin", input: Tensor, dim: number): ValuesIndices {
+  const d = input.dim() ? normalizeDim(checkInt(op, "dim", dim), input.dim(), op) : 0;
+  const better = op === "cummax" ? (a: number, b: number) => a >= b : (a: number, b: number) => a <= b;
+  const { values, indices, perm } = scanLines(input, d, (src, out, s, n, idx) => {
+    let best = src[s]!, bi = 0;
+    for (let i = 0; i < n; i++) {
+      const v = src[s + i]!;
+      // NaN propagates; ties move the index forward, as PyTorch's CPU kernel does.
+      if (v !== v || (best === best && better(v, best))) { best = v; bi = i; }
+      out[s + i] = best;
+      idx![s + i] = bi;
+    }
+  }, true);
+  const vals = fromLines(input, perm, values, input.dtype);
+  const inds = fromLines(input, perm, indices!, int64);
+  record(op === "cummax" ? "CummaxBackward0" : "CumminBackward0", [input], [vals, inds], ([g]) => [
+    input.dim() ? g!.newZeros(input.shape).scatterAdd(d, inds, g!) : g!,
+  ]);
+  return valuesIndices(vals, inds);
+}
+
+export function cummax(input: Tensor, dim: number | { dim: number }): ValuesIndices {
+  return cumExtreme("cummax", input, typeof dim === "number" ? dim : dim.dim);
+}
+export function cummin(input: Tensor, dim: number | { dim: number }): ValuesIndices {
+  return cumExtreme("cummin", input, typeof dim === "number" ? dim : dim.dim);
+}
+
+export function logcumsumexp(input: Tensor, dim: number | { dim: number }): Tensor {
+  const dd = typeof dim === "number" ? dim : dim.dim;
+  const d = input.dim() ? normalizeDim(checkInt("logcumsumexp", "dim", dd), input.dim(), "logcumsumexp") : 0;
+  const { values, perm } = scanLines(input, d, (src, out, s, n) => {
+    let acc = -Infinity;
+    for (let i = s; i < s + n; i++) {
+      const v = src[i]!;
+      const m = Math.max(acc, v);
+      acc = m === -Infinity ? -Infinity : m + Math.log(Math.exp(acc - m) + Math.exp(v - m));
+      out[i] = acc;
+    }
+  }, false);
+  const out = fromLines(input, perm, values, input.dtype);
+  return record("LogcumsumexpBackward0", [input], out, ([g]) => {
+    if (!input.dim()) return [g!];
+    // sum_{k >= i} g_k exp(x_i - out_k), shifted by the line max for stability.
+    const m = input.amax(d, true).detach();
+    const w = reverseCumsum(g!.mul(m.sub(out).exp()), d);
+    return [w.mul(input.sub(m).exp())];
+  }, [input, out]);
+}
+
+/** torch.diff(input, n=1, dim=-1, prepend?, append?). */
+export function diff(input: Tensor, ...args: Args<[n?: number, dim?: number, prepend?: Tensor | null, append?: Tensor | null], { n?: number; dim?: number; prepend?: Tensor | null; append?: Tensor | null }>): Tensor {
+  const o = bindArgs("diff", args, ["n", "dim", "prepend", "append"]);
+  const n = (o.n as number | undefined) ?? 1;
+  if (input.dim() === 0) throw new Error("diff expects input to be at least one-dimensional");
+  const d = normalizeDim((o.dim as number | undefined) ?? -1, input.dim(), "diff");
+  let x = input;
+  const parts = [o.prepend as Tensor | null | undefined, x, o.append as Tensor | null | undefined].filter((t): t is Tensor => t instanceof Tensor);
+  if (parts.length > 1) x = catDim(parts, d);
+  for (let i = 0; i < n; i++) {
+    const len = x.shape[d]!;
+    if (len === 0) break;
+    x = x.narrow(d, 1, len - 1).sub(x.narrow(d, 0, len - 1));
+  }
+  return x;
+}
+
+function catDim(parts: Tensor[], d: number): Tensor {
+  const cat = (shapeOps as unknown as { cat?: (ts: Tensor[], d: number) => Tensor }).cat;
+  if (!cat) throw new Error("diff: prepend/append need torch.cat");
+  return cat(parts, d);
+}
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    cumsum: Method<typeof cumsum>;
+    cumsum_: Method<typeof cumsum_>;
+    cumprod: Method<typeof cumprod>;
+    cummax: Method<typeof cummax>;
+    cummin: Method<typeof cummin>;
+    logcumsumexp: Method<typeof logcumsumexp>;
+    diff: Method<typeof diff>;
+  }
+}
+
+installMethods({ cumsum, cumsum_, cumprod, cummax, cummin, logcumsumexp, diff });

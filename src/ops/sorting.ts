@@ -1,2 +1,269 @@
-// (to be written)
-export {};
+// Sorting and searching: sort, argsort, msort, topk, unique (+ consecutive), searchsorted,
+// bucketize, histc, bincount.
+
+import { Tensor } from "../core/tensor.js";
+import { type DType, float32, int32, int64, getDefaultDtype } from "../core/dtype.js";
+import { normalizeDim } from "../core/shape.js";
+import { record } from "../autograd/record.js";
+import { type Args, bindArgs, checkInt, installMethods, type Method, checkTensor } from "./args.js";
+import { emptyTensor, toNumbers, writeNumbers, type NumArray } from "./engine.js";
+import { valuesIndices, type ValuesIndices } from "./named-tuple.js";
+import { tensor } from "./creation.js";
+
+/** Ascending order with NaN last; stable (ties keep input order). */
+function ascending(d: NumArray, s: number) {
+  return (a: number, b: number): number => {
+    const x = d[s + a]!, y = d[s + b]!;
+    if (x !== x) return y !== y ? a - b : 1;
+    if (y !== y) return -1;
+    return x < y ? -1 : x > y ? 1 : a - b;
+  };
+}
+function descending(d: NumArray, s: number) {
+  return (a: number, b: number): number => {
+    const x = d[s + a]!, y = d[s + b]!;
+    if (x !== x) return y !== y ? a - b : -1;
+    if (y !== y) return 1;
+    return x > y ? -1 : x < y ? 1 : a - b;
+  };
+}
+
+/** Per line along `dim`: an index order of length k; returns values and indices tensors. */
+function orderAlong(op: string, x: Tensor, dim: number, k: number, order: (d: NumArray, s: number, n: number) => number[]): { values: Tensor; indices: Tensor; d: number } {
+  const nd = x.dim();
+  const d = nd ? normalizeDim(dim, nd, op) : 0;
+  const perm = [...Array(nd).keys()].filter((i) => i !== d).concat(nd ? [d] : []);
+  const src = toNumbers(nd ? x.detach().permute(perm) : x.detach());
+  const n = nd ? x.shape[d]! : 1;
+  const lines = n ? src.length / n : nd ? x.numel() : 0;
+  const outShapePerm = perm.map((i) => (i === d ? k : x.shape[i]!));
+  const vals = new Float64Array(lines * k), idx = new Float64Array(lines * k);
+  for (let l = 0; l < lines; l++) {
+    const o = order(src, l * n, n);
+    for (let j = 0; j < k; j++) { idx[l * k + j] = o[j]!; vals[l * k + j] = src[l * n + o[j]!]!; }
+  }
+  const inverse = new Array<number>(perm.length);
+  perm.forEach((p, i) => { inverse[p] = i; });
+  const values = emptyTensor(outShapePerm, x.dtype), indices = emptyTensor(outShapePerm, int64);
+  writeNumbers(values, vals);
+  writeNumbers(indices, idx);
+  if (!nd) return { values: values.reshape([]), indices: indices.reshape([]), d };
+  return { values: values.permute(inverse).contiguous(), indices: indices.permute(inverse).contiguous(), d };
+}
+
+function gradByIndices(g: Tensor, indices: Tensor, inShape: number[], d: number): Tensor {
+  if (!inShape.length) return g;
+  return g.newZeros(inShape).scatter(d, indices, g);
+}
+
+interface SortOptions { dim?: number; descending?: boolean; stable?: boolean | null }
+
+export function sort(input: Tensor, ...args: Args<[dim?: number, descending?: boolean], SortOptions>): ValuesIndices {
+  checkTensor("sort", "input", input);
+  const o = bindArgs("sort", args, ["dim", "descending"], ["stable"]);
+  const desc = (o.descending as boolean | undefined) ?? false;
+  const { values, indices, d } = orderAlong("sort", input, (o.dim as number | undefined) ?? -1, input.dim() ? input.shape[normalizeDim((o.dim as number | undefined) ?? -1, input.dim())]! : 1,
+    (src, s, n) => [...Array(n).keys()].sort(desc ? descending(src, s) : ascending(src, s)));
+  const inShape = input.shape;
+  record("SortBackward0", [input], [values, indices], ([g]) => [gradByIndices(g!, indices, inShape, d)]);
+  return valuesIndices(values, indices);
+}
+
+export function argsort(input: Tensor, ...args: Args<[dim?: number, descending?: boolean], SortOptions>): Tensor {
+  return sort(input.detach(), ...args).indices;
+}
+
+export function msort(input: Tensor): Tensor { return sort(input, 0).values; }
+
+interface TopkOptions { dim?: number; largest?: boolean; sorted?: boolean }
+
+export function topk(input: Tensor, k: number, ...args: Args<[dim?: number, largest?: boolean, sorted?: boolean], TopkOptions>): ValuesIndices {
+  checkTensor("topk", "input", input);
+  const o = bindArgs("topk", args, ["dim", "largest", "sorted"]);
+  const dim = (o.dim as number | undefined) ?? -1;
+  const largest = (o.largest as boolean | undefined) ?? true;
+  const nd = input.dim();
+  const size = nd ? input.shape[normalizeDim(dim, nd, "topk")]! : 1;
+  checkInt("topk", "k", k);
+  if (k < 0 || k > size) throw new Error(`selected index k out of range`);
+  const { values, indices, d } = orderAlong("topk", input, dim, k,
+    (src, s, n) => [...Array(n).keys()].sort(largest ? descending(src, s) : ascending(src, s)).slice(0, k));
+  const inShape = input.shape;
+  record("TopkBackward0", [input], [values, indices], ([g]) => [gradByIndices(g!, indices, inShape, d)]);
+  return valuesIndices(values, indices);
+}
+
+interface UniqueOptions { sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }
+
+/** torch.unique: sorted unique values (of the flattened input, or of slices along dim), with inverse and counts. */
+export function unique(input: Tensor, ...args: Args<[sorted?: boolean, returnInverse?: boolean, returnCounts?: boolean, dim?: number | null], UniqueOptions>): Tensor | Tensor[] {
+  const o = bindArgs("unique", args, ["sorted", "returnInverse", "returnCounts", "dim"]);
+  const inv = (o.returnInverse as boolean | undefined) ?? false, counts = (o.returnCounts as boolean | undefined) ?? false;
+  if (o.dim !== undefined && o.dim !== null) return uniqueDim(input, o.dim as number, inv, counts, false);
+  const vals = input.dtype.name === "int64" ? (input.reshape(-1).tolist() as (number | bigint)[]) : Array.from(toNumbers(input.contiguous()));
+  const keys = vals.map((v) => (typeof v === "bigint" ? v : v));
+  const order = [...keys.keys()].sort((a, b) => {
+    const x = keys[a]!, y = keys[b]!;
+    if (typeof x === "number" && x !== x) return 1;
+    if (typeof y === "number" && y !== y) return -1;
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
+  const uniq: (number | bigint)[] = [];
+  const inverse = new Array<number>(keys.length);
+  const cnt: number[] = [];
+  for (const i of order) {
+    const v = keys[i]!;
+    if (!uniq.length || uniq[uniq.length - 1] !== v) { uniq.push(v); cnt.push(0); }
+    inverse[i] = uniq.length - 1;
+    cnt[cnt.length - 1]!++;
+  }
+  const out = tensor(uniq as number[], { dtype: input.dtype });
+  if (!inv && !counts) return out;
+  const res: Tensor[] = [out];
+  if (inv) res.push(tensor(inverse, { dtype: int64 }).reshape(input.shape));
+  if (counts) res.push(tensor(cnt, { dtype: int64 }));
+  return res;
+}
+
+function uniqueDim(input: Tensor, dim: number, inv: boolean, counts: boolean, consecutive: boolean): Tensor | Tensor[] {
+  const d = normalizeDim(dim, input.dim(), "unique");
+  const slices = input.unbind(d).map((t) => Array.from(toNumbers(t.contiguous())));
+  const cmp = (a: number, b: number): number => {
+    const x = slices[a]!, y = slices[b]!;
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+    return 0;
+  };
+  const order = consecutive ? [...slices.keys()] : [...slices.keys()].sort((a, b) => cmp(a, b) || a - b);
+  const keep: number[] = [];
+  const inverse = new Array<number>(slices.length);
+  const cnt: number[] = [];
+  for (const i of order) {
+    if (!keep.length || cmp(keep[keep.length - 1]!, i) !== 0) { keep.push(i); cnt.push(0); }
+    inverse[i] = keep.length - 1;
+    cnt[cnt.length - 1]!++;
+  }
+  const out = input.indexSelect(d, tensor(keep, { dtype: int64 }));
+  if (!inv && !counts) return out;
+  const res: Tensor[] = [out];
+  if (inv) res.push(tensor(inverse, { dtype: int64 }));
+  if (counts) res.push(tensor(cnt, { dtype: int64 }));
+  return res;
+}
+
+export function uniqueConsecutive(input: Tensor, ...args: Args<[returnInverse?: boolean, returnCounts?: boolean, dim?: number | null], Omit<UniqueOptions, "sorted">>): Tensor | Tensor[] {
+  const o = bindArgs("unique_consecutive", args, ["returnInverse", "returnCounts", "dim"]);
+  const inv = (o.returnInverse as boolean | undefined) ?? false, counts = (o.returnCounts as boolean | undefined) ?? false;
+  if (o.dim !== undefined && o.dim !== null) return uniqueDim(input, o.dim as number, inv, counts, true);
+  const vals = Array.from(toNumbers(input.contiguous()));
+  const uniq: number[] = [], cnt: number[] = [], inverse: number[] = [];
+  for (const v of vals) {
+    if (!uniq.length || uniq[uniq.length - 1] !== v) { uniq.push(v); cnt.push(0); }
+    cnt[cnt.length - 1]!++;
+    inverse.push(uniq.length - 1);
+  }
+  const out = tensor(uniq, { dtype: input.dtype });
+  if (!inv && !counts) return out;
+  const res: Tensor[] = [out];
+  if (inv) res.push(tensor(inverse, { dtype: int64 }).reshape(input.shape));
+  if (counts) res.push(tensor(cnt, { dtype: int64 }));
+  return res;
+}
+
+interface SearchOptions { outInt32?: boolean; right?: boolean; side?: "left" | "right" | null; sorter?: Tensor | null }
+
+function lowerBound(seq: NumArray, s: number, n: number, v: number, right: boolean, sorter: NumArray | null): number {
+  let lo = 0, hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const x = seq[s + (sorter ? sorter[s + mid]! : mid)]!;
+    if (right ? x <= v : x < v) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/** torch.searchsorted(sortedSequence, values, { right, side, outInt32, sorter }). */
+export function searchsorted(sortedSequence: Tensor, input: Tensor | number, ...args: Args<[], SearchOptions>): Tensor {
+  const o = bindArgs("searchsorted", args, [], ["outInt32", "right", "side", "sorter", "out"]);
+  if (o.side === "left" && o.right) throw new Error("torch.searchsorted(): side and right can't be set to opposites, got side of left while right was True");
+  const right = o.side === "right" || (o.right as boolean | undefined) === true;
+  const values = input instanceof Tensor ? input : tensor([input], { dtype: sortedSequence.dtype }).reshape([]);
+  const outDtype: DType = o.outInt32 ? int32 : int64;
+  const seq = toNumbers(sortedSequence.contiguous());
+  const sorter = o.sorter ? toNumbers((o.sorter as Tensor).contiguous()) : null;
+  const n = sortedSequence.shape[sortedSequence.dim() - 1] ?? 1;
+  const vals = toNumbers(values.contiguous());
+  const out = new Float64Array(vals.length);
+  if (sortedSequence.dim() <= 1) {
+    for (let i = 0; i < vals.length; i++) out[i] = lowerBound(seq, 0, n, vals[i]!, right, sorter);
+  } else {
+    if (sortedSequence.shape.slice(0, -1).join() !== values.shape.slice(0, -1).join()) {
+      throw new Error(`torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 dimensions of boundaries tensor and input value tensor must match, but we got boundaries tensor [${sortedSequence.shape}] and input value tensor [${values.shape}]`);
+    }
+    const m = values.shape[values.dim() - 1]!;
+    for (let i = 0; i < vals.length; i++) out[i] = lowerBound(seq, Math.floor(i / m) * n, n, vals[i]!, right, sorter);
+  }
+  const t = emptyTensor(values.shape, outDtype);
+  writeNumbers(t, out);
+  return t;
+}
+
+export function bucketize(input: Tensor | number, boundaries: Tensor, ...args: Args<[], { outInt32?: boolean; right?: boolean }>): Tensor {
+  const o = bindArgs("bucketize", args, [], ["outInt32", "right", "out"]);
+  if (boundaries.dim() !== 1) throw new Error(`bucketize: boundaries tensor must be 1 dimension, but got dim(${boundaries.dim()})`);
+  return searchsorted(boundaries, input, { right: (o.right as boolean | undefined) ?? false, outInt32: (o.outInt32 as boolean | undefined) ?? false });
+}
+
+export function histc(input: Tensor, ...args: Args<[bins?: number, min?: number, max?: number], { bins?: number; min?: number; max?: number }>): Tensor {
+  const o = bindArgs("histc", args, ["bins", "min", "max"]);
+  const bins = (o.bins as number | undefined) ?? 100;
+  let lo = (o.min as number | undefined) ?? 0, hi = (o.max as number | undefined) ?? 0;
+  if (!input.dtype.isFloatingPoint) throw new Error(`"histogram_cpu" not implemented for '${input.dtype.name}'`);
+  if (bins <= 0) throw new Error("torch.histc(): bins must be > 0");
+  const vals = toNumbers(input.contiguous());
+  if (lo === hi && vals.length) { lo = Math.min(...vals); hi = Math.max(...vals); }
+  if (lo === hi) { lo -= 1; hi += 1; }
+  if (lo > hi) throw new Error("torch.histc(): max must be larger than min");
+  const counts = new Float64Array(bins);
+  for (const v of vals) {
+    if (v < lo || v > hi || v !== v) continue;
+    let b = Math.floor(((v - lo) * bins) / (hi - lo));
+    if (b === bins) b--;
+    counts[b]!++;
+  }
+  const t = emptyTensor([bins], input.dtype);
+  writeNumbers(t, counts);
+  return t;
+}
+
+export function bincount(input: Tensor, ...args: Args<[weights?: Tensor | null, minlength?: number], { weights?: Tensor | null; minlength?: number }>): Tensor {
+  const o = bindArgs("bincount", args, ["weights", "minlength"]);
+  if (input.dim() !== 1 || input.dtype.isFloatingPoint || input.dtype.name === "bool") throw new Error("bincount only supports 1-d non-negative integral inputs.");
+  const vals = toNumbers(input.contiguous());
+  if (vals.some((v) => v < 0)) throw new Error("bincount only supports 1-d non-negative integral inputs.");
+  const minlength = (o.minlength as number | undefined) ?? 0;
+  const n = Math.max(minlength, vals.length ? Math.max(...vals) + 1 : 0);
+  const w = o.weights as Tensor | null | undefined;
+  const out = new Float64Array(n);
+  const wv = w ? toNumbers(w.contiguous()) : null;
+  if (w && w.numel() !== vals.length) throw new Error("weights should be 1-d and have the same length as input");
+  vals.forEach((v, i) => { out[v]! += wv ? wv[i]! : 1; });
+  const dtype = w ? (w.dtype.isFloatingPoint ? (w.dtype === float32 ? float32 : w.dtype) : getDefaultDtype()) : int64;
+  const t = emptyTensor([n], w && w.dtype.name === "float64" ? w.dtype : dtype);
+  writeNumbers(t, out);
+  return t;
+}
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    sort: Method<typeof sort>;
+    argsort: Method<typeof argsort>;
+    msort: Method<typeof msort>;
+    topk: Method<typeof topk>;
+    unique: Method<typeof unique>;
+    uniqueConsecutive: Method<typeof uniqueConsecutive>;
+    histc: Method<typeof histc>;
+    bincount: Method<typeof bincount>;
+  }
+}
+
+installMethods({ sort, argsort, msort, topk, unique, uniqueConsecutive, histc, bincount });

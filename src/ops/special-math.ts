@@ -255,7 +255,8 @@ export function polygamma(n: number, x: number): number {
 
 export function i0(x: number): number {
   const ax = Math.abs(x);
-  if (Number.isNaN(x)) return NaN;
+  // ±inf gives NaN in PyTorch (exp(x) / sqrt(x) in its tail formula).
+  if (Number.isNaN(x) || ax === Infinity) return NaN;
   if (ax > 30) return besselAsymptotic(ax, 0);
   const q = (ax * ax) / 4;
   let term = 1, sum = 1;
@@ -269,7 +270,7 @@ export function i0(x: number): number {
 
 export function i1(x: number): number {
   const ax = Math.abs(x);
-  if (Number.isNaN(x)) return NaN;
+  if (Number.isNaN(x) || ax === Infinity) return NaN;
   let r: number;
   if (ax > 30) r = besselAsymptotic(ax, 1);
   else {
@@ -316,7 +317,7 @@ export function roundHalfEven(x: number): number {
 /** sin(πx)/(πx), 1 at 0. */
 export function sinc(x: number): number {
   if (x === 0) return 1;
-  if (!Number.isFinite(x)) return Number.isNaN(x) ? NaN : 0;
+  if (!Number.isFinite(x)) return NaN;
   const px = Math.PI * x;
   return Math.sin(px) / px;
 }

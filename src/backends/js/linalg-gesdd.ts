@@ -603,7 +603,7 @@ function bidiagonalSvd(b: Bidiagonal, k: number, rotate: Rotate): { s: Float64Ar
   if (bidiagonalQr(k, d, e, vtb, k, ub, k, rotate) !== 0) return null;
   if (b.lower) {
     // dlasr('L', 'V', 'F'): undo the lower-to-upper rotations on the rows of Ub.
-    for (let j = 1; j <= k - 1; j++) {
+    for (let j = k - 1; j >= 1; j--) {
       const ct = cs[j]!;
       const st = sn[j]!;
       if (ct === 1 && st === 0) continue;

@@ -151,7 +151,9 @@ export function threshold(input: Tensor, ...args: Args<[threshold?: number, valu
   const th = a.threshold as number, v = a.value as number;
   return inplaceOf("threshold", a) ? act.threshold_(input, th, v) : act.threshold(input, th, v);
 }
-export function threshold_(input: Tensor, threshold: number, value: number): Tensor { return act.threshold_(input, threshold, value); }
+export function threshold_(input: Tensor, ...args: Args<[threshold?: number, value?: number], ThresholdOpts>): Tensor {
+  return act.threshold_(input, ...args);
+}
 
 // ---- smooth activations ---------------------------------------------------------------------
 
@@ -281,7 +283,8 @@ const HARDSWISH: UnarySpec = {
   name: "hardswish", node: "HardswishBackward0", outDtype: floatOnlyOut("hardswish_cpu"),
   f: (x) => (x * Math.min(Math.max(x + 3, 0), 6)) / 6,
   vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv < -3 ? 0 : xv >= 3 ? gv : gv * (xv / 3 + 0.5)),
-    () => where(x.lt(-3), 0, where(x.ge(3), g, g.mul(x.div(3).add(0.5))))),
+    // Only the open interval (-3, 3) depends on x, so the second derivative vanishes at ±3 as in PyTorch.
+    () => where(x.gt(-3).logicalAnd(x.lt(3)), g.mul(x.div(3).add(0.5)), where(x.lt(-3), 0, where(x.ge(3), g, g.mul(-0.5))))),
 };
 /** F.hardswish(input, inplace=False) = x * relu6(x + 3) / 6. */
 export function hardswish(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOpt>): Tensor {
@@ -312,7 +315,7 @@ export function softshrink(input: Tensor, ...args: Args<[lambd?: number], { lamb
 
 /** F.hardshrink(input, lambd=0.5). */
 export function hardshrink(input: Tensor, ...args: Args<[lambd?: number], { lambd?: number }>): Tensor {
-  return act.hardshrink(input, lambdOf("hardshrink", args));
+  return act.hardshrink(input, ...args);
 }
 
 /** F.tanhshrink(input) = x - tanh(x). */

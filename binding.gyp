@@ -1,0 +1,29 @@
+{
+  "targets": [
+    {
+      "target_name": "torch_ts_native",
+      "sources": [
+        "native/addon.cc",
+        "native/isa.cc",
+        "native/threadpool.cc",
+        "native/gemm.cc",
+        "native/gemm_kernels_scalar.cc",
+        "native/gemm_kernels_avx2.cc",
+        "native/gemm_kernels_avx512.cc",
+        "native/elementwise.cc",
+        "native/elementwise_generic.cc",
+        "native/elementwise_avx2.cc",
+        "native/elementwise_avx512.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],
+      "cflags!": ["-O2", "-O0"],
+      "cflags_cc!": ["-O2", "-O0", "-std=gnu++17"],
+      "cflags": ["-O3", "-fvisibility=hidden"],
+      "cflags_cc": ["-O3", "-std=c++17", "-fvisibility=hidden", "-fno-math-errno"],
+      "xcode_settings": {
+        "OTHER_CPLUSPLUSFLAGS": ["-O3", "-std=c++17", "-fvisibility=hidden", "-fno-math-errno"]
+      }
+    }
+  ]
+}

@@ -1,0 +1,229 @@
+// Node-API bindings of the torch-ts native kernels.
+//
+// Every kernel computes in place on the memory of the JS typed arrays it is given (no copies).
+// Nothing is validated here beyond what memory safety of this file itself needs: the TypeScript
+// wrapper (src/backends/native/index.ts) checks dtypes, shapes, strides, offsets and bounds
+// before every call. Scalar arguments come packed in one Float64Array (`args`), which is much
+// cheaper to read than many separate JS numbers.
+#include <napi.h>
+
+#include "elementwise.h"
+#include "gemm.h"
+#include "threadpool.h"
+
+namespace {
+
+using tts::index_t;
+
+// The data pointer of a typed array (already advanced by its byteOffset) and its element type.
+struct View {
+  void* data = nullptr;
+  napi_typedarray_type type = napi_float32_array;
+  size_t length = 0;
+};
+
+View view(napi_env env, napi_value v) {
+  View out;
+  napi_get_typedarray_info(env, v, &out.type, &out.length, &out.data, nullptr, nullptr);
+  return out;
+}
+
+const double* args_of(const Napi::CallbackInfo& info, size_t i) {
+  return static_cast<const double*>(view(info.Env(), info[i]).data);
+}
+
+inline index_t I(double v) { return static_cast<index_t>(v); }
+
+template <typename T>
+T* at(const View& v, double offset) {
+  return static_cast<T*>(v.data) + I(offset);
+}
+
+// gemm(a, b, c, args): args = [m, n, k, alpha, beta, aOff, aRs, aCs, bOff, bRs, bCs, cOff, ldc,
+//                              batch, aBs, bBs, cBs]
+template <typename T>
+void run_gemm(const View& a, const View& b, const View& c, const double* p) {
+  tts::GemmArgs<T> g;
+  g.m = I(p[0]);
+  g.n = I(p[1]);
+  g.k = I(p[2]);
+  g.alpha = static_cast<T>(p[3]);
+  g.beta = static_cast<T>(p[4]);
+  g.a = at<T>(a, p[5]);
+  g.a_rs = I(p[6]);
+  g.a_cs = I(p[7]);
+  g.b = at<T>(b, p[8]);
+  g.b_rs = I(p[9]);
+  g.b_cs = I(p[10]);
+  g.c = at<T>(c, p[11]);
+  g.ldc = I(p[12]);
+  g.batch = I(p[13]);
+  g.a_bs = I(p[14]);
+  g.b_bs = I(p[15]);
+  g.c_bs = I(p[16]);
+  tts::gemm(g);
+}
+
+Napi::Value Gemm(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  View a = view(env, info[0]), b = view(env, info[1]), c = view(env, info[2]);
+  const double* p = args_of(info, 3);
+  if (c.type == napi_float64_array) run_gemm<double>(a, b, c, p);
+  else run_gemm<float>(a, b, c, p);
+  return info.Env().Undefined();
+}
+
+// unary(op, x, y, args): args = [n, xOff, yOff]
+Napi::Value Unary(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  auto op = static_cast<tts::UnaryOp>(info[0].As<Napi::Number>().Int32Value());
+  View x = view(env, info[1]), y = view(env, info[2]);
+  const double* p = args_of(info, 3);
+  if (y.type == napi_float64_array) tts::unary(op, I(p[0]), at<double>(x, p[1]), at<double>(y, p[2]));
+  else tts::unary(op, I(p[0]), at<float>(x, p[1]), at<float>(y, p[2]));
+  return info.Env().Undefined();
+}
+
+// binary(op, a, b, out, args): args = [ndim, aOff, bOff, outOff, shape[ndim], aStrides[ndim],
+//                                      bStrides[ndim]]
+template <typename T>
+void run_binary(tts::BinaryOp op, const View& a, const View& b, const View& out, const double* p) {
+  int nd = static_cast<int>(p[0]);
+  if (nd > tts::kMaxDims) nd = tts::kMaxDims;  // the wrapper never sends more
+  index_t shape[tts::kMaxDims], sa[tts::kMaxDims], sb[tts::kMaxDims];
+  for (int d = 0; d < nd; ++d) {
+    shape[d] = I(p[4 + d]);
+    sa[d] = I(p[4 + nd + d]);
+    sb[d] = I(p[4 + 2 * nd + d]);
+  }
+  tts::binary(op, nd, shape, at<T>(a, p[1]), sa, at<T>(b, p[2]), sb, at<T>(out, p[3]));
+}
+
+Napi::Value Binary(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  auto op = static_cast<tts::BinaryOp>(info[0].As<Napi::Number>().Int32Value());
+  View a = view(env, info[1]), b = view(env, info[2]), out = view(env, info[3]);
+  const double* p = args_of(info, 4);
+  if (out.type == napi_float64_array) run_binary<double>(op, a, b, out, p);
+  else run_binary<float>(op, a, b, out, p);
+  return info.Env().Undefined();
+}
+
+// reduce(op, x, out, args): args = [outer, size, inner, xOff, outOff]
+Napi::Value Reduce(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  auto op = static_cast<tts::ReduceOp>(info[0].As<Napi::Number>().Int32Value());
+  View x = view(env, info[1]), out = view(env, info[2]);
+  const double* p = args_of(info, 3);
+  if (out.type == napi_float64_array)
+    tts::reduce(op, I(p[0]), I(p[1]), I(p[2]), at<double>(x, p[3]), at<double>(out, p[4]));
+  else
+    tts::reduce(op, I(p[0]), I(p[1]), I(p[2]), at<float>(x, p[3]), at<float>(out, p[4]));
+  return info.Env().Undefined();
+}
+
+// softmax(log, x, y, args): args = [rows, cols, xOff, yOff]
+Napi::Value Softmax(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  bool log = info[0].As<Napi::Boolean>().Value();
+  View x = view(env, info[1]), y = view(env, info[2]);
+  const double* p = args_of(info, 3);
+  if (y.type == napi_float64_array)
+    tts::softmax(log, I(p[0]), I(p[1]), at<double>(x, p[2]), at<double>(y, p[3]));
+  else
+    tts::softmax(log, I(p[0]), I(p[1]), at<float>(x, p[2]), at<float>(y, p[3]));
+  return info.Env().Undefined();
+}
+
+// adam(param, grad, expAvg, expAvgSq, maxExpAvgSq | null, args): args = [n, offParam, offGrad,
+//   offExpAvg, offExpAvgSq, offMax, lr, beta1, beta2, eps, weightDecay, biasCorrection1,
+//   biasCorrection2, amsgrad, maximize, decoupled]
+template <typename T>
+void run_adam(const Napi::CallbackInfo& info, const double* p) {
+  napi_env env = info.Env();
+  tts::AdamParams a{p[6], p[7], p[8], p[9], p[10], p[11], p[12], p[13] != 0, p[14] != 0, p[15] != 0};
+  T* vmax = nullptr;
+  if (a.amsgrad && info[4].IsTypedArray()) vmax = at<T>(view(env, info[4]), p[5]);
+  if (vmax == nullptr) a.amsgrad = false;
+  tts::adam(a, I(p[0]), at<T>(view(env, info[0]), p[1]), at<T>(view(env, info[1]), p[2]),
+            at<T>(view(env, info[2]), p[3]), at<T>(view(env, info[3]), p[4]), vmax);
+}
+
+Napi::Value Adam(const Napi::CallbackInfo& info) {
+  const double* p = args_of(info, 5);
+  if (view(info.Env(), info[0]).type == napi_float64_array) run_adam<double>(info, p);
+  else run_adam<float>(info, p);
+  return info.Env().Undefined();
+}
+
+// sgd(param, grad, momentumBuffer | null, args): args = [n, offParam, offGrad, offBuf, lr,
+//   momentum, dampening, weightDecay, nesterov, maximize, firstStep]
+template <typename T>
+void run_sgd(const Napi::CallbackInfo& info, const double* p) {
+  napi_env env = info.Env();
+  tts::SgdParams s{p[4], p[5], p[6], p[7], p[8] != 0, p[9] != 0, p[10] != 0};
+  T* buf = info[2].IsTypedArray() ? at<T>(view(env, info[2]), p[3]) : nullptr;
+  tts::sgd(s, I(p[0]), at<T>(view(env, info[0]), p[1]), at<T>(view(env, info[1]), p[2]), buf);
+}
+
+Napi::Value Sgd(const Napi::CallbackInfo& info) {
+  const double* p = args_of(info, 3);
+  if (view(info.Env(), info[0]).type == napi_float64_array) run_sgd<double>(info, p);
+  else run_sgd<float>(info, p);
+  return info.Env().Undefined();
+}
+
+Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), tts::ThreadPool::instance().size());
+}
+
+Napi::Value SetNumThreads(const Napi::CallbackInfo& info) {
+  tts::ThreadPool::instance().set_size(info[0].As<Napi::Number>().Int32Value());
+  return info.Env().Undefined();
+}
+
+const char* isa_name(tts::Isa isa) {
+  switch (isa) {
+    case tts::Isa::avx512:
+      return "avx512";
+    case tts::Isa::avx2:
+      return "avx2";
+    default:
+      return "scalar";
+  }
+}
+
+Napi::Value GetIsa(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), isa_name(tts::active_isa()));
+}
+
+Napi::Value BestIsa(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), isa_name(tts::detected_isa()));
+}
+
+// setIsa(name): lowers the kernels' ISA (for tests); returns the one applied.
+Napi::Value SetIsa(const Napi::CallbackInfo& info) {
+  std::string name = info[0].As<Napi::String>().Utf8Value();
+  tts::Isa want = name == "avx512" ? tts::Isa::avx512 : name == "avx2" ? tts::Isa::avx2 : tts::Isa::scalar;
+  return Napi::String::New(info.Env(), isa_name(tts::set_active_isa(want)));
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("gemm", Napi::Function::New(env, Gemm, "gemm"));
+  exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
+  exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
+  exports.Set("reduce", Napi::Function::New(env, Reduce, "reduce"));
+  exports.Set("softmax", Napi::Function::New(env, Softmax, "softmax"));
+  exports.Set("adam", Napi::Function::New(env, Adam, "adam"));
+  exports.Set("sgd", Napi::Function::New(env, Sgd, "sgd"));
+  exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
+  exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
+  exports.Set("getIsa", Napi::Function::New(env, GetIsa, "getIsa"));
+  exports.Set("bestIsa", Napi::Function::New(env, BestIsa, "bestIsa"));
+  exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(torch_ts_native, Init)

@@ -1,0 +1,213 @@
+// Drivers of the elementwise kernels: pick the ISA, coalesce and walk broadcast shapes, and split
+// work over the thread pool above a size threshold.
+#include "elementwise.h"
+
+#include <cmath>
+
+#include "threadpool.h"
+
+namespace tts {
+namespace {
+
+// Elements per thread below which splitting costs more than it saves: memory-bound ops need
+// large chunks, transcendental ones pay off sooner.
+constexpr index_t kGrainCheap = 32768;
+constexpr index_t kGrainCostly = 4096;
+
+template <typename T>
+const ElementwiseKernels<T>& kernels() {
+  static const ElementwiseKernels<T> k512 = elementwise_kernels_avx512<T>();
+  static const ElementwiseKernels<T> k2 = elementwise_kernels_avx2<T>();
+  static const ElementwiseKernels<T> kg = elementwise_kernels_generic<T>();
+  switch (active_isa()) {
+    case Isa::avx512:
+      return k512;
+    case Isa::avx2:
+      return k2;
+    default:
+      return kg;
+  }
+}
+
+bool is_cheap(UnaryOp op) {
+  switch (op) {
+    case UnaryOp::neg: case UnaryOp::abs: case UnaryOp::square: case UnaryOp::relu:
+    case UnaryOp::floor: case UnaryOp::ceil: case UnaryOp::trunc: case UnaryOp::round:
+    case UnaryOp::sign:
+      return true;
+    default:
+      return false;
+  }
+}
+
+inline double combine(ReduceOp op, double a, double b) {
+  if (op == ReduceOp::max) return (a != a || b != b) ? a + b : (a > b ? a : b);
+  if (op == ReduceOp::min) return (a != a || b != b) ? a + b : (a < b ? a : b);
+  return a + b;
+}
+
+}  // namespace
+
+template <typename T>
+void unary(UnaryOp op, index_t n, const T* x, T* y) {
+  const auto& k = kernels<T>();
+  parallel_for(0, n, is_cheap(op) ? kGrainCheap : kGrainCostly,
+               [&](index_t lo, index_t hi) { k.unary(op, hi - lo, x + lo, y + lo); });
+}
+
+template <typename T>
+void binary(BinaryOp op, int ndim, const index_t* shape_in, const T* a, const index_t* sa_in,
+            const T* b, const index_t* sb_in, T* out) {
+  // Drop size-1 dims and merge dims that are contiguous in both operands (out is contiguous).
+  index_t shape[kMaxDims], sa[kMaxDims], sb[kMaxDims];
+  int nd = 0;
+  for (int d = 0; d < ndim; ++d) {
+    if (shape_in[d] == 0) return;
+    if (shape_in[d] == 1) continue;
+    if (nd > 0 && sa[nd - 1] == sa_in[d] * shape_in[d] && sb[nd - 1] == sb_in[d] * shape_in[d]) {
+      shape[nd - 1] *= shape_in[d];
+      sa[nd - 1] = sa_in[d];
+      sb[nd - 1] = sb_in[d];
+      continue;
+    }
+    shape[nd] = shape_in[d];
+    sa[nd] = sa_in[d];
+    sb[nd] = sb_in[d];
+    ++nd;
+  }
+  const auto& k = kernels<T>();
+  if (nd == 0) {
+    k.binary(op, 1, a, 0, b, 0, out);
+    return;
+  }
+  const index_t inner = shape[nd - 1], isa = sa[nd - 1], isb = sb[nd - 1];
+  index_t outer = 1;
+  for (int d = 0; d < nd - 1; ++d) outer *= shape[d];
+  if (outer == 1) {
+    parallel_for(0, inner, kGrainCheap, [&](index_t lo, index_t hi) {
+      k.binary(op, hi - lo, a + lo * isa, isa, b + lo * isb, isb, out + lo);
+    });
+    return;
+  }
+  const index_t grain = max_i(1, kGrainCheap / inner);
+  parallel_for(0, outer, grain, [&](index_t lo, index_t hi) {
+    // Odometer over the outer dims, started at row `lo`.
+    index_t idx[kMaxDims];
+    index_t rem = lo, off_a = 0, off_b = 0;
+    for (int d = nd - 2; d >= 0; --d) {
+      idx[d] = rem % shape[d];
+      rem /= shape[d];
+      off_a += idx[d] * sa[d];
+      off_b += idx[d] * sb[d];
+    }
+    for (index_t row = lo; row < hi; ++row) {
+      k.binary(op, inner, a + off_a, isa, b + off_b, isb, out + row * inner);
+      for (int d = nd - 2; d >= 0; --d) {
+        off_a += sa[d];
+        off_b += sb[d];
+        if (++idx[d] < shape[d]) break;
+        off_a -= sa[d] * shape[d];
+        off_b -= sb[d] * shape[d];
+        idx[d] = 0;
+      }
+    }
+  });
+}
+
+template <typename T>
+void reduce(ReduceOp op, index_t outer, index_t size, index_t inner, const T* x, T* out) {
+  const auto& k = kernels<T>();
+  const index_t threads = ThreadPool::instance().size();
+  auto finish = [&](double v) {
+    if (op == ReduceOp::mean) v = size > 0 ? v / static_cast<double>(size) : NAN;
+    return static_cast<T>(v);
+  };
+  if (size == 0) {
+    // Sum of nothing is 0 (the caller rejects max/min of nothing, as PyTorch does).
+    for (index_t i = 0; i < outer * inner; ++i) out[i] = finish(0);
+    return;
+  }
+  if (inner == 1) {
+    if (outer >= threads || outer * size < 2 * kGrainCheap) {
+      parallel_for(0, outer, max_i(1, kGrainCheap / size), [&](index_t lo, index_t hi) {
+        for (index_t o = lo; o < hi; ++o) out[o] = finish(k.reduce_row(op, size, x + o * size));
+      });
+      return;
+    }
+    // Few long rows: split each row over the threads and combine the partial results.
+    for (index_t o = 0; o < outer; ++o) {
+      const T* row = x + o * size;
+      double partial[256];
+      const index_t chunks = min_i(threads, 256);
+      parallel_tasks(chunks, [&](index_t t) {
+        index_t lo = size * t / chunks, hi = size * (t + 1) / chunks;
+        partial[t] = k.reduce_row(op, hi - lo, row + lo);
+      });
+      double v = partial[0];
+      for (index_t t = 1; t < chunks; ++t) v = combine(op, v, partial[t]);
+      out[o] = finish(v);
+    }
+    return;
+  }
+  // inner > 1: accumulate whole rows of `inner` values; threads take outer slices, or column
+  // ranges of each slice when there are few slices.
+  constexpr index_t kCols = 1024;  // accumulator block, kept in L1
+  auto slice = [&](index_t o, index_t c0, index_t c1) {
+    const T* base = x + o * size * inner;
+    double acc[kCols];
+    for (index_t c = c0; c < c1; c += kCols) {
+      index_t w = min_i(kCols, c1 - c);
+      k.reduce_cols(op, size, w, inner, base + c, acc, true);
+      for (index_t j = 0; j < w; ++j) out[o * inner + c + j] = finish(acc[j]);
+    }
+  };
+  if (outer >= threads) {
+    parallel_for(0, outer, max_i(1, kGrainCheap / (size * inner)), [&](index_t lo, index_t hi) {
+      for (index_t o = lo; o < hi; ++o) slice(o, 0, inner);
+    });
+  } else {
+    for (index_t o = 0; o < outer; ++o)
+      parallel_for(0, inner, max_i(16, kGrainCheap / size),
+                   [&](index_t lo, index_t hi) { slice(o, lo, hi); });
+  }
+}
+
+template <typename T>
+void softmax(bool log, index_t rows, index_t cols, const T* x, T* y) {
+  const auto& k = kernels<T>();
+  parallel_for(0, rows, max_i(1, kGrainCostly / max_i(cols, 1)), [&](index_t lo, index_t hi) {
+    k.softmax(log, hi - lo, cols, x + lo * cols, y + lo * cols);
+  });
+}
+
+template <typename T>
+void adam(const AdamParams& p, index_t n, T* param, const T* grad, T* exp_avg, T* exp_avg_sq,
+          T* max_exp_avg_sq) {
+  const auto& k = kernels<T>();
+  parallel_for(0, n, kGrainCostly, [&](index_t lo, index_t hi) {
+    k.adam(p, hi - lo, param + lo, grad + lo, exp_avg + lo, exp_avg_sq + lo,
+           max_exp_avg_sq ? max_exp_avg_sq + lo : nullptr);
+  });
+}
+
+template <typename T>
+void sgd(const SgdParams& p, index_t n, T* param, const T* grad, T* momentum_buf) {
+  const auto& k = kernels<T>();
+  parallel_for(0, n, kGrainCheap, [&](index_t lo, index_t hi) {
+    k.sgd(p, hi - lo, param + lo, grad + lo, momentum_buf ? momentum_buf + lo : nullptr);
+  });
+}
+
+#define TTS_INSTANTIATE(T)                                                                      \
+  template void unary<T>(UnaryOp, index_t, const T*, T*);                                       \
+  template void binary<T>(BinaryOp, int, const index_t*, const T*, const index_t*, const T*,    \
+                          const index_t*, T*);                                                  \
+  template void reduce<T>(ReduceOp, index_t, index_t, index_t, const T*, T*);                   \
+  template void softmax<T>(bool, index_t, index_t, const T*, T*);                               \
+  template void adam<T>(const AdamParams&, index_t, T*, const T*, T*, T*, T*);                  \
+  template void sgd<T>(const SgdParams&, index_t, T*, const T*, T*);
+TTS_INSTANTIATE(float)
+TTS_INSTANTIATE(double)
+#undef TTS_INSTANTIATE
+
+}  // namespace tts

@@ -1,0 +1,254 @@
+// Elementwise kernels for AVX-512: the portable loops vectorised by the compiler, plus explicit
+// float kernels for exp, log, tanh, sigmoid, silu, softmax and sums (16 lanes, masked tail).
+#include <cmath>
+
+#include "elementwise.h"
+
+// GCC 12's AVX-512 intrinsics start from a self-initialised "undefined" register, which
+// -Wmaybe-uninitialized reports after inlining (GCC bug 105593); nothing is uninitialised.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")
+namespace tts {
+namespace avx512 {
+#include "elementwise_impl.h"
+
+// exp(x) for float, Cephes' polynomial on [-ln2/2, ln2/2] after a Cody-Waite reduction: within
+// about 1 ulp. scalef handles overflow to inf and gradual underflow to denormals and 0.
+inline __m512 exp_ps(__m512 x) {
+  // min/max with x second keep a NaN in x (they return the second operand on NaN).
+  x = _mm512_max_ps(_mm512_set1_ps(-104.0f), _mm512_min_ps(_mm512_set1_ps(89.0f), x));
+  __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
+                                  _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
+  r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+  __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+  p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r);
+  p = _mm512_add_ps(p, _mm512_set1_ps(1.0f));
+  return _mm512_scalef_ps(p, n);
+}
+
+// log(x) for float, Cephes' logf: x = f * 2^e with f in [sqrt(1/2), sqrt(2)), a degree-9
+// polynomial in f - 1. getexp/getmant also normalise denormals.
+inline __m512 log_ps(__m512 x) {
+  __m512 f = _mm512_getmant_ps(x, _MM_MANT_NORM_1_2, _MM_MANT_SIGN_zero);
+  __m512 e = _mm512_getexp_ps(x);
+  __mmask16 big = _mm512_cmp_ps_mask(f, _mm512_set1_ps(1.41421356237f), _CMP_GT_OQ);
+  f = _mm512_mask_mul_ps(f, big, f, _mm512_set1_ps(0.5f));
+  e = _mm512_mask_add_ps(e, big, e, _mm512_set1_ps(1.0f));
+  __m512 t = _mm512_sub_ps(f, _mm512_set1_ps(1.0f));
+  __m512 z = _mm512_mul_ps(t, t);
+  __m512 p = _mm512_set1_ps(7.0376836292e-2f);
+  p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(-1.1514610310e-1f));
+  p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(1.1676998740e-1f));
+  p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(-1.2420140846e-1f));
+  p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(1.4249322787e-1f));
+  p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(-1.6668057665e-1f));
+  p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(2.0000714765e-1f));
+  p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(-2.4999993993e-1f));
+  p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(3.3333331174e-1f));
+  __m512 y = _mm512_mul_ps(_mm512_mul_ps(p, z), t);
+  y = _mm512_fmadd_ps(e, _mm512_set1_ps(-2.12194440e-4f), y);
+  y = _mm512_fnmadd_ps(z, _mm512_set1_ps(0.5f), y);
+  __m512 r = _mm512_add_ps(t, y);
+  r = _mm512_fmadd_ps(e, _mm512_set1_ps(0.693359375f), r);
+  // Special cases: log(0) = -inf, log(x < 0) = NaN, log(inf) = inf, log(NaN) = NaN.
+  const __m512 zero = _mm512_setzero_ps();
+  r = _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(x, zero, _CMP_EQ_OQ), _mm512_set1_ps(-INFINITY));
+  r = _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(x, _mm512_set1_ps(INFINITY), _CMP_EQ_OQ), x);
+  r = _mm512_mask_mov_ps(r, _mm512_cmp_ps_mask(x, zero, _CMP_NGE_UQ), _mm512_set1_ps(NAN));
+  return r;
+}
+
+// tanh(x) for float: Cephes' odd polynomial for |x| < 0.625, else 1 - 2 / (exp(2|x|) + 1).
+inline __m512 tanh_ps(__m512 x) {
+  __m512 ax = _mm512_abs_ps(x);
+  __m512 z = _mm512_mul_ps(x, x);
+  __m512 p = _mm512_set1_ps(-5.70498872745e-3f);
+  p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(2.06390887954e-2f));
+  p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(-5.37397155531e-2f));
+  p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(1.33314422036e-1f));
+  p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(-3.33332819422e-1f));
+  __m512 small = _mm512_fmadd_ps(_mm512_mul_ps(p, z), x, x);
+  __m512 e = exp_ps(_mm512_add_ps(ax, ax));
+  __m512 big = _mm512_sub_ps(_mm512_set1_ps(1.0f),
+                             _mm512_div_ps(_mm512_set1_ps(2.0f), _mm512_add_ps(e, _mm512_set1_ps(1.0f))));
+  // Copy the sign of x onto the large-|x| result (tanh is odd).
+  big = _mm512_castsi512_ps(_mm512_ternarylogic_epi32(
+      _mm512_castps_si512(big), _mm512_castps_si512(x), _mm512_set1_epi32(0x7fffffff), 0xe4));
+  __mmask16 is_small = _mm512_cmp_ps_mask(ax, _mm512_set1_ps(0.625f), _CMP_LT_OQ);
+  return _mm512_mask_mov_ps(big, is_small, small);
+}
+
+inline __m512 sigmoid_ps(__m512 x) {
+  const __m512 one = _mm512_set1_ps(1.0f);
+  return _mm512_div_ps(one, _mm512_add_ps(one, exp_ps(_mm512_sub_ps(_mm512_setzero_ps(), x))));
+}
+
+inline __m512 silu_ps(__m512 x) {
+  const __m512 one = _mm512_set1_ps(1.0f);
+  return _mm512_div_ps(x, _mm512_add_ps(one, exp_ps(_mm512_sub_ps(_mm512_setzero_ps(), x))));
+}
+
+template <__m512 (*F)(__m512)>
+void map_ps(index_t n, const float* x, float* y) {
+  index_t i = 0;
+  for (; i + 16 <= n; i += 16) _mm512_storeu_ps(y + i, F(_mm512_loadu_ps(x + i)));
+  if (i < n) {
+    __mmask16 m = static_cast<__mmask16>((1u << (n - i)) - 1);
+    _mm512_mask_storeu_ps(y + i, m, F(_mm512_maskz_loadu_ps(m, x + i)));
+  }
+}
+
+void unary_f32(UnaryOp op, index_t n, const float* x, float* y) {
+  switch (op) {
+    case UnaryOp::exp:
+      return map_ps<exp_ps>(n, x, y);
+    case UnaryOp::log:
+      return map_ps<log_ps>(n, x, y);
+    case UnaryOp::tanh:
+      return map_ps<tanh_ps>(n, x, y);
+    case UnaryOp::sigmoid:
+      return map_ps<sigmoid_ps>(n, x, y);
+    case UnaryOp::silu:
+      return map_ps<silu_ps>(n, x, y);
+    default:
+      return unary_generic<float>(op, n, x, y);
+  }
+}
+
+// Sum of x[0:n] in double: float inputs are widened, so the result is that of a double loop.
+inline double sum_f32(index_t n, const float* x) {
+  __m512d a0 = _mm512_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;
+  index_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    __m512 u = _mm512_loadu_ps(x + i), v = _mm512_loadu_ps(x + i + 16);
+    a0 = _mm512_add_pd(a0, _mm512_cvtps_pd(_mm512_castps512_ps256(u)));
+    a1 = _mm512_add_pd(a1, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(u), 1))));
+    a2 = _mm512_add_pd(a2, _mm512_cvtps_pd(_mm512_castps512_ps256(v)));
+    a3 = _mm512_add_pd(a3, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))));
+  }
+  double s = _mm512_reduce_add_pd(_mm512_add_pd(_mm512_add_pd(a0, a1), _mm512_add_pd(a2, a3)));
+  for (; i < n; ++i) s += static_cast<double>(x[i]);
+  return s;
+}
+
+// Max of x[0:n] (n >= 1), NaN if any element is NaN.
+inline float max_f32(index_t n, const float* x) {
+  __m512 m = _mm512_set1_ps(-INFINITY);
+  __mmask16 nan = 0;
+  index_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m512 v = _mm512_loadu_ps(x + i);
+    nan |= _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+    m = _mm512_max_ps(m, v);
+  }
+  float r = _mm512_reduce_max_ps(m);
+  for (; i < n; ++i) {
+    if (x[i] != x[i]) return x[i];
+    r = x[i] > r ? x[i] : r;
+  }
+  return nan ? NAN : r;
+}
+
+double reduce_row_f32(ReduceOp op, index_t n, const float* x) {
+  if (op == ReduceOp::sum || op == ReduceOp::mean) return sum_f32(n, x);
+  if (op == ReduceOp::max && n > 0) return static_cast<double>(max_f32(n, x));
+  return reduce_row_generic<float>(op, n, x);
+}
+
+// exp(x - m) for float, with x - m carried exactly (TwoSum) so that the rounding of the
+// difference does not cost accuracy when |x - m| is large.
+inline __m512 exp_diff_ps(__m512 x, __m512 m) {
+  __m512 s = _mm512_sub_ps(x, m);
+  __m512 bb = _mm512_sub_ps(s, x);
+  __m512 err = _mm512_sub_ps(_mm512_sub_ps(x, _mm512_sub_ps(s, bb)), _mm512_add_ps(m, bb));
+  __m512 e = exp_ps(s);
+  return _mm512_fmadd_ps(e, err, e);
+}
+
+void softmax_f32(bool log, index_t rows, index_t cols, const float* x, float* y) {
+  for (index_t r = 0; r < rows; ++r, x += cols, y += cols) {
+    const float mf = max_f32(cols, x);
+    const __m512 m = _mm512_set1_ps(mf);
+    __m512d s0 = _mm512_setzero_pd(), s1 = s0;
+    index_t i = 0;
+    for (; i + 16 <= cols; i += 16) {
+      __m512 e = exp_diff_ps(_mm512_loadu_ps(x + i), m);
+      if (!log) _mm512_storeu_ps(y + i, e);
+      s0 = _mm512_add_pd(s0, _mm512_cvtps_pd(_mm512_castps512_ps256(e)));
+      s1 = _mm512_add_pd(s1, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(e), 1))));
+    }
+    double sum = _mm512_reduce_add_pd(_mm512_add_pd(s0, s1));
+    __mmask16 tail = static_cast<__mmask16>((1u << (cols - i)) - 1);
+    if (i < cols) {
+      __m512 e = exp_diff_ps(_mm512_maskz_loadu_ps(tail, x + i), m);
+      e = _mm512_maskz_mov_ps(tail, e);
+      if (!log) _mm512_mask_storeu_ps(y + i, tail, e);
+      sum += _mm512_reduce_add_pd(_mm512_add_pd(
+          _mm512_cvtps_pd(_mm512_castps512_ps256(e)),
+          _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(e), 1)))));
+    }
+    if (log) {
+      // y = x - (m + log(sum)), subtracted in double: the result may be near 0.
+      const __m512d lse = _mm512_set1_pd(static_cast<double>(mf) + std::log(sum));
+      auto apply = [&](__m512 v) {
+        __m256 lo = _mm512_cvtpd_ps(_mm512_sub_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(v)), lse));
+        __m256 hi = _mm512_cvtpd_ps(_mm512_sub_pd(
+            _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))), lse));
+        return _mm512_insertf32x8(_mm512_castps256_ps512(lo), hi, 1);
+      };
+      index_t j = 0;
+      for (; j + 16 <= cols; j += 16) _mm512_storeu_ps(y + j, apply(_mm512_loadu_ps(x + j)));
+      if (j < cols) _mm512_mask_storeu_ps(y + j, tail, apply(_mm512_maskz_loadu_ps(tail, x + j)));
+    } else {
+      const __m512 inv = _mm512_set1_ps(static_cast<float>(1.0 / sum));
+      index_t j = 0;
+      for (; j + 16 <= cols; j += 16) _mm512_storeu_ps(y + j, _mm512_mul_ps(_mm512_loadu_ps(y + j), inv));
+      if (j < cols) _mm512_mask_storeu_ps(y + j, tail, _mm512_mul_ps(_mm512_maskz_loadu_ps(tail, y + j), inv));
+    }
+  }
+}
+
+}  // namespace avx512
+}  // namespace tts
+#pragma GCC pop_options
+
+namespace tts {
+template <>
+ElementwiseKernels<float> elementwise_kernels_avx512<float>() {
+  return {&avx512::unary_f32,          &avx512::binary_generic<float>,
+          &avx512::reduce_row_f32,     &avx512::reduce_cols_generic<float>,
+          &avx512::softmax_f32,        &avx512::adam_generic<float>,
+          &avx512::sgd_generic<float>};
+}
+template <>
+ElementwiseKernels<double> elementwise_kernels_avx512<double>() {
+  return {&avx512::unary_generic<double>,      &avx512::binary_generic<double>,
+          &avx512::reduce_row_generic<double>, &avx512::reduce_cols_generic<double>,
+          &avx512::softmax_generic<double>,    &avx512::adam_generic<double>,
+          &avx512::sgd_generic<double>};
+}
+}  // namespace tts
+
+#else
+namespace tts {
+template <>
+ElementwiseKernels<float> elementwise_kernels_avx512<float>() {
+  return elementwise_kernels_generic<float>();
+}
+template <>
+ElementwiseKernels<double> elementwise_kernels_avx512<double>() {
+  return elementwise_kernels_generic<double>();
+}
+}  // namespace tts
+#endif
