@@ -34,3 +34,6 @@ export * as optim from "./optim/index.js";
 export * as utils from "./utils/index.js";
 export * as datasets from "./datasets/index.js";
 export * from "./ops/reduction-more.js";
+export { save, load } from "./io/pt.js";
+export * as safetensors from "./io/safetensors.js";
+export * as serialization from "./io/serialization.js";

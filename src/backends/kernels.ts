@@ -1,6 +1,8 @@
 // The kernel table: the heavy kernels ops call. JS kernels fill it; the native addon, when it
 // loads, replaces entries with its own (same signatures, same results within float tolerance).
 
+import { gemmKernel } from "./js/gemm.js";
+
 export type FloatArray = Float32Array | Float64Array;
 
 /**
@@ -22,7 +24,6 @@ export const referenceGemm: Gemm = (M, N, K, alpha, A, aOff, aRs, aCs, B, bOff, 
     row.fill(0);
     for (let k = 0; k < K; k++) {
       const a = A[aOff + i * aRs + k * aCs]!;
-      if (a === 0) continue;
       const bBase = bOff + k * bRs;
       for (let j = 0; j < N; j++) row[j]! += a * B[bBase + j * bCs]!;
     }
@@ -38,6 +39,6 @@ export interface KernelTable {
 }
 
 export const kernels: KernelTable = {
-  gemm: referenceGemm,
+  gemm: gemmKernel,
   backend: "js",
 };

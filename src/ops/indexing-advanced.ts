@@ -7,8 +7,8 @@ import { broadcastShapes, numel, shapeStr } from "../core/shape.js";
 import { record, sumToShape } from "../autograd/record.js";
 import { emptyTensor } from "./engine.js";
 import {
-  accessOf, broadcastContiguousStrides, checkIndexRange, combineFor, contiguousCopy, expandableTo, indexValues,
-  int64Tensor, nonzeroColumns, offsetsOf, rawOf, scalarTypeName,
+  accessOf, broadcastContiguousStrides, checkIndexRange, combineFor, contiguousCopy, expandableTo, indexValues, isPlainNumeric,
+  nonzeroColumns, offsetsOf, rawOf, scalarTypeName,
 } from "./indexing-kernels.js";
 
 /** One entry per leading dim of the indexed tensor: an index tensor, or null for "all of it". */
@@ -21,7 +21,7 @@ export interface AdvancedPlan {
   pre: Float64Array;
   mid: Float64Array;
   post: Float64Array;
-  /** The indices with masks expanded to int64 positions (what the backward reuses). */
+  /** The indices, null for whole dims (what the backward reuses). */
   indices: (Tensor | null)[];
 }
 
@@ -33,28 +33,30 @@ export function planAdvanced(src: Tensor, indices: IndexList): AdvancedPlan {
     if (t && !(t instanceof Tensor)) throw new Error("index: expected a Tensor or None as each index");
     if (t && !INDEX_DTYPES.has(t.dtype.name)) throw new Error("tensors used as indices must be long, int, byte or bool tensors");
   }
-  const expanded: (Tensor | null)[] = [];
+  // Masks become one index per mask dim: the positions of its true elements.
+  const expanded: ({ values: ArrayLike<number>; shape: number[] } | null)[] = [];
   for (const t of indices) {
     if (!t) { expanded.push(null); continue; }
-    if (t.dtype.name !== "bool" && t.dtype.name !== "uint8") { expanded.push(t); continue; }
+    if (t.dtype.name !== "bool" && t.dtype.name !== "uint8") { expanded.push({ values: indexValues(t), shape: t._shape }); continue; }
     for (let j = 0; j < t.dim(); j++) {
       const srcIdx = expanded.length + j;
       if (srcIdx >= src.dim() || t._shape[j] !== src._shape[srcIdx]) {
         throw new Error(`The shape of the mask ${shapeStr(t._shape)} at index ${j} does not match the shape of the indexed tensor ${shapeStr(src._shape)} at index ${srcIdx}`);
       }
     }
-    for (const col of nonzeroColumns(t)) expanded.push(int64Tensor(col, [col.length]));
+    for (const col of nonzeroColumns(t)) expanded.push({ values: col, shape: [col.length] });
   }
   if (expanded.length > src.dim()) {
     throw new Error(`too many indices for tensor of dimension ${src.dim()} (got ${expanded.length})`);
   }
-  const dims: number[] = [], idx: Tensor[] = [];
+  const dims: number[] = [];
+  const idx: { values: ArrayLike<number>; shape: number[] }[] = [];
   expanded.forEach((t, d) => { if (t) { dims.push(d); idx.push(t); } });
   let bshape: number[];
   try {
-    bshape = broadcastShapes(...idx.map((t) => t._shape));
+    bshape = broadcastShapes(...idx.map((t) => t.shape));
   } catch {
-    throw new Error(`shape mismatch: indexing tensors could not be broadcast together with shapes ${idx.map((t) => shapeStr(t._shape)).join(", ")}`);
+    throw new Error(`shape mismatch: indexing tensors could not be broadcast together with shapes ${idx.map((t) => shapeStr(t.shape)).join(", ")}`);
   }
   if (dims.some((d) => src._shape[d] === 0) && !bshape.includes(0)) {
     throw new Error("index is out of bounds for dimension with size 0");
@@ -64,11 +66,12 @@ export function planAdvanced(src: Tensor, indices: IndexList): AdvancedPlan {
   idx.forEach((t, j) => {
     const d = dims[j]!;
     const size = src._shape[d]!, stride = src._strides[d]!;
-    const vals = indexValues(t);
+    const vals = t.values;
     checkIndexRange(vals, size, true, (v) => `index ${v} is out of bounds for dimension ${j} with size ${size}`);
-    const at = offsetsOf(bshape, broadcastContiguousStrides(t._shape, bshape));
+    const same = t.shape.length === bshape.length && t.shape.every((s, i) => s === bshape[i]);
+    const at = same ? null : offsetsOf(bshape, broadcastContiguousStrides(t.shape, bshape));
     for (let b = 0; b < nb; b++) {
-      const v = vals[at[b]!]!;
+      const v = vals[at ? at[b]! : b]!;
       mid[b]! += (v < 0 ? v + size : v) * stride;
     }
   });
@@ -84,7 +87,7 @@ export function planAdvanced(src: Tensor, indices: IndexList): AdvancedPlan {
     pre: offsetsOf(sizes(preDims), strides(preDims), src._offset),
     mid,
     post: offsetsOf(sizes(postDims), strides(postDims)),
-    indices: expanded,
+    indices: indices.map((t) => t ?? null),
   };
 }
 
@@ -113,6 +116,16 @@ export function putPlanned(plan: AdvancedPlan, dst: Tensor, values: Tensor, accu
       for (let j = 0; j < mid.length; j++) {
         const o = pre[i]! + mid[j]!;
         for (let l = 0; l < np; l++) a[o + post[l]!] = v[k++]!;
+      }
+    }
+    return;
+  }
+  if (isPlainNumeric(dst.dtype)) {
+    const a = rawOf(dst) as unknown as Float64Array, v = rawOf(values) as unknown as Float64Array;
+    for (let i = 0; i < pre.length; i++) {
+      for (let j = 0; j < mid.length; j++) {
+        const o = pre[i]! + mid[j]!;
+        for (let l = 0; l < np; l++) a[o + post[l]!]! += v[k++]!;
       }
     }
     return;

@@ -9,7 +9,7 @@ import { type Args, bindArgs, checkTensor, describe, installMethods, type Method
 import { emptyTensor } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
 import {
-  accessOf, andMask, combineFor, contiguousCopy, eqMask, notMask, indexValues, offsetsOf, rawOf, scalarTypeName, type Val, valueIn,
+  accessOf, andMask, combineFor, contiguousCopy, eqMask, isPlainNumeric, notMask, indexValues, offsetsOf, rawOf, scalarTypeName, type Val, valueIn,
 } from "./indexing-kernels.js";
 import { maskedFill } from "./indexing-mask.js";
 import { cat } from "./shape-join.js";
@@ -130,6 +130,11 @@ function scatterKernel(out: Tensor, d: number, index: Tensor, src: Tensor | null
     const a = rawOf(out);
     if (so) { const b = rawOf(src!); for (let i = 0; i < n; i++) a[base[i]! + idx[i]! * stride] = b[so[i]!]!; }
     else { const v = accessOf(out); for (let i = 0; i < n; i++) v.store(base[i]! + idx[i]! * stride, value!); }
+    return;
+  }
+  if (reduce === "sum" && includeSelf && so && isPlainNumeric(out.dtype)) {
+    const a = rawOf(out) as unknown as Float64Array, b = rawOf(src!) as unknown as Float64Array;
+    for (let i = 0; i < n; i++) a[base[i]! + idx[i]! * stride]! += b[so[i]!]!;
     return;
   }
   const o = accessOf(out), s = src ? accessOf(src) : null;

@@ -1,9 +1,9 @@
-// The torch.* spellings of linear-algebra ops (torch.det, torch.inverse, torch.svd, torch.norm,
-// ...) and their Tensor methods. Most forward to torch.linalg (src/ops/linalg.ts); the legacy
-// ones keep their own argument conventions (torch.svd returns V, not Vh; some=True; ...).
+// The torch.* spellings of linear-algebra ops (torch.det, torch.inverse, torch.svd, ...) and
+// their Tensor methods; torch.norm lives with the reductions (reduction-more.ts). Most forward
+// to torch.linalg (src/ops/linalg.ts); the legacy ones keep their own argument conventions
+// (torch.svd returns V, not Vh, and takes some=True; torch.qr takes some; ...).
 
 import { Tensor } from "../core/tensor.js";
-import { type DTypeLike } from "../core/dtype.js";
 import { record, sumToShape } from "../autograd/record.js";
 import * as K from "../backends/js/linalg.js";
 import { type Args, bindArgs, checkTensor, installMethods, type Method } from "./args.js";
@@ -130,31 +130,6 @@ export function qr(input: Tensor, ...args: Args<[some?: boolean], { some?: boole
   return linalg.qr(input, ((a.some as boolean | undefined) ?? true) ? "reduced" : "complete");
 }
 
-type NormP = number | "fro" | "nuc" | "inf" | "-inf" | null;
-
-/**
- * torch.norm(input, p = "fro", dim = null, keepdim = false, { dtype }): "fro" over at most two
- * dims is the vector 2-norm; "nuc" (or "fro" over more dims) goes to matrix_norm; numbers to
- * vector_norm.
- */
-export function norm(
-  input: Tensor,
-  ...args: Args<[p?: NormP, dim?: number | number[] | null, keepdim?: boolean], { p?: NormP; dim?: number | number[] | null; keepdim?: boolean; dtype?: DTypeLike | null }>
-): Tensor {
-  checkTensor("norm", "input", input);
-  const a = bindArgs("norm", args, ["p", "dim", "keepdim"], ["dtype"]);
-  const p = a.p === undefined ? "fro" : (a.p as NormP);
-  const dimArg = a.dim as number | number[] | null | undefined;
-  const dims = dimArg === null || dimArg === undefined ? null : typeof dimArg === "number" ? [dimArg] : dimArg;
-  const keepdim = (a.keepdim as boolean | undefined) ?? false;
-  const dtype = (a.dtype as DTypeLike | null | undefined) ?? null;
-  if (p === "fro" || p === "nuc") {
-    if (p === "fro" && (dims === null || dims.length <= 2)) return linalg.vectorNorm(input, 2, dims, keepdim, { dtype });
-    return linalg.matrixNorm(input, p, dims ?? [...Array(input.dim()).keys()], keepdim, { dtype });
-  }
-  return linalg.vectorNorm(input, p ?? 2, dims, keepdim, { dtype });
-}
-
 /** torch.matrix_power(input, n): repeated squaring; negative n inverts first. */
 export function matrixPower(input: Tensor, n: number): Tensor {
   checkTensor("matrix_power", "input", input);
@@ -187,9 +162,8 @@ declare module "../core/tensor.js" {
     pinverse: Method<typeof pinverse>;
     svd: Method<typeof svd>;
     qr: Method<typeof qr>;
-    norm: Method<typeof norm>;
     matrixPower: Method<typeof matrixPower>;
   }
 }
 
-installMethods({ det, slogdet, logdet, inverse, cholesky, choleskySolve, choleskyInverse, pinverse, svd, qr, norm, matrixPower });
+installMethods({ det, slogdet, logdet, inverse, cholesky, choleskySolve, choleskyInverse, pinverse, svd, qr, matrixPower });

@@ -84,7 +84,7 @@ export function checkReduction(reduction: unknown): Reduction {
     warnOnce("reduction='elementwise_mean' is deprecated. Please use reduction='mean' instead.");
     return "mean";
   }
-  throw new Error(`ValueError: ${String(reduction)} is not a valid value for reduction`);
+  throw new Error(`${String(reduction)} is not a valid value for reduction`);
 }
 
 /** _Reduction.legacy_get_string: the deprecated size_average / reduce pair as a reduction. */

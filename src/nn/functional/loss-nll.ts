@@ -1,0 +1,321 @@
+// F.nll_loss and F.cross_entropy. Cross-entropy with class indices runs every training step, so
+// it is one fused op (log_softmax + nll, label smoothing included) whose vjp is
+// (softmax - onehot) scaled per sample: a direct kernel normally, public ops under createGraph.
+// Class probabilities are composed from log_softmax, as in ATen.
+
+import { Tensor } from "../../core/tensor.js";
+import { type DType, float64, int64, uint8 } from "../../core/dtype.js";
+import { needsGrad, record } from "../../autograd/record.js";
+import { type Args, bindArgs } from "../../ops/args.js";
+import { emptyTensor, fromArray, writeNumbers } from "../../ops/engine.js";
+import { logSoftmax, softmax } from "../../ops/activation.js";
+import {
+  type Floats, type Reduction, floatOut, floatValues, intArg, intValues, numberArg, optTensorArg, reductionOf,
+  scalarName, sizesStr, tensorArg,
+} from "./loss-util.js";
+
+// ---- geometry and checks --------------------------------------------------------------------------
+
+/** Input viewed as (outer, C, inner); the target holds outer*inner class indices. */
+interface NllGeom { outer: number; C: number; inner: number; classDim: number; noBatch: boolean }
+
+/** nll_loss_nd's checks, in ATen's words, and the (outer, C, inner) geometry. */
+function nllGeometry(input: Tensor, target: Tensor): NllGeom {
+  const nd = input.dim();
+  if (nd < 1) throw new Error(`Expected 1 or more dimensions (got ${nd})`);
+  if (nd !== 1 && (target.dim() < 1 || input.size(0) !== target.size(0))) {
+    throw new Error(`Expected input batch_size (${input.size(0)}) to match target batch_size (${target.dim() < 1 ? 0 : target.size(0)}).`);
+  }
+  if (nd <= 2) {
+    if (target.dim() > 1) throw new Error("0D or 1D target tensor expected, multi-target not supported");
+    const noBatch = nd === 1 && target.dim() === 0;
+    if (!noBatch && input.size(0) !== target.size(0)) {
+      throw new Error(`size mismatch (got input: ${sizesStr(input.shape)}, target: ${sizesStr(target.shape)})`);
+    }
+    if (nd === 1) return { outer: 1, C: input.size(0), inner: 1, classDim: 0, noBatch: true };
+    return { outer: input.size(0), C: input.size(1), inner: 1, classDim: 1, noBatch: false };
+  }
+  if (nd === 4) {
+    if (target.dim() !== 3) throw new Error(`only batches of spatial targets supported (3D tensors) but got targets of dimension: ${target.dim()}`);
+    const s = input.shape, t = target.shape;
+    if (s[0] !== t[0] || s[2] !== t[1] || s[3] !== t[2]) {
+      throw new Error(`input and target batch or spatial sizes don't match: target ${sizesStr(t)}, input ${sizesStr(s)}`);
+    }
+  } else {
+    const want = [input.size(0), ...input.shape.slice(2)];
+    const t = target.shape;
+    if (t.length !== want.length || t.some((v, i) => v !== want[i])) {
+      throw new Error(`Expected target size ${sizesStr(want)}, got ${sizesStr(t)}`);
+    }
+  }
+  const inner = input.shape.slice(2).reduce((p, c) => p * c, 1);
+  return { outer: input.size(0), C: input.size(1), inner, classDim: 1, noBatch: false };
+}
+
+function checkTargetDtype(target: Tensor): void {
+  if (target.dtype !== int64 && target.dtype !== uint8) throw new Error(`expected scalar type Long but found ${scalarName(target.dtype)}`);
+}
+
+function checkWeight(prefix: string, weight: Tensor | null, C: number): void {
+  if (weight && (weight.dim() !== 1 || weight.numel() !== C)) {
+    throw new Error(`${prefix}weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: ${sizesStr(weight.shape)}`);
+  }
+}
+
+/** Target values with ATen's bounds check; ignored entries stay as they are. */
+function targetValues(target: Tensor, C: number, ignoreIndex: number): ArrayLike<number> {
+  const t = intValues(target);
+  for (let i = 0; i < t.length; i++) {
+    const v = t[i]!;
+    if (v !== ignoreIndex && (v < 0 || v >= C)) throw new Error(`Target ${v} is out of bounds.`);
+  }
+  return t;
+}
+
+/** A constant (non-differentiable) tensor from doubles. */
+function constant(values: Float64Array, shape: readonly number[], dtype: DType): Tensor {
+  if (dtype === float64) return fromArray(values, shape, float64);
+  const t = emptyTensor(shape, dtype);
+  writeNumbers(t, values);
+  return t;
+}
+
+/** Target indices as int64 with ignored entries set to 0 (safe for scatter/gather). */
+function safeIndex(t: ArrayLike<number>, shape: readonly number[], ignoreIndex: number): Tensor {
+  const out = new BigInt64Array(t.length);
+  for (let i = 0; i < t.length; i++) out[i] = t[i] === ignoreIndex ? 0n : BigInt(t[i]!);
+  return fromArray(out, shape, int64);
+}
+
+/** Per-sample target weight w[t] (0 where ignored) and the total weight of the valid samples. */
+function sampleWeights(t: ArrayLike<number>, w: Floats | null, ignoreIndex: number): { wt: Float64Array; total: number } {
+  const wt = new Float64Array(t.length);
+  let total = 0;
+  for (let i = 0; i < t.length; i++) {
+    if (t[i] === ignoreIndex) continue;
+    const v = w ? w[t[i]!]! : 1;
+    wt[i] = v;
+    total += v;
+  }
+  return { wt, total };
+}
+
+/** The per-sample output gradient (shape of the target), scaled for the reduction. */
+function sampleGrad(g: Tensor, reduction: Reduction, targetShape: readonly number[], total: number): Tensor {
+  if (reduction === "none") return g;
+  const e = g.expand(targetShape as number[]);
+  return reduction === "mean" ? e.div(total) : e;
+}
+
+function classView(t: Tensor, geom: NllGeom): Tensor {
+  return geom.noBatch ? t.unsqueeze(0) : t.unsqueeze(1);
+}
+
+// ---- nll_loss -------------------------------------------------------------------------------------
+
+interface NllOptions {
+  weight?: Tensor | null; sizeAverage?: boolean | null; ignoreIndex?: number; reduce?: boolean | null; reduction?: Reduction;
+}
+
+/** F.nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean'). */
+export function nllLoss(
+  input: Tensor, target: Tensor,
+  ...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, ignoreIndex?: number, reduce?: boolean | null, reduction?: Reduction], NllOptions>
+): Tensor {
+  const op = "nll_loss";
+  const a = bindArgs(op, args, ["weight", "sizeAverage", "ignoreIndex", "reduce", "reduction"]);
+  const x = tensorArg(op, "input", 1, input), tg = tensorArg(op, "target", 2, target);
+  const weight = optTensorArg(op, "weight", 3, a.weight);
+  const ignoreIndex = intArg(op, "ignore_index", a.ignoreIndex, -100);
+  const reduction = reductionOf(a);
+  return nllLossImpl(x, tg, weight, ignoreIndex, reduction);
+}
+
+function nllLossImpl(x: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number, reduction: Reduction): Tensor {
+  const geom = nllGeometry(x, target);
+  checkTargetDtype(target);
+  checkWeight("", weight, geom.C);
+  if (!x.dtype.isFloatingPoint) throw new Error(`"nll_loss_out_frame" not implemented for '${scalarName(x.dtype)}'`);
+  const { outer, C, inner } = geom;
+  const t = targetValues(target, C, ignoreIndex);
+  const w = weight ? floatValues(weight) : null;
+  const xv = floatValues(x);
+  const { wt, total } = sampleWeights(t, w, ignoreIndex);
+  const n = outer * inner;
+  const elems = new Float64Array(n);
+  let sum = 0;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const k = o * inner + i;
+      if (t[k] === ignoreIndex) continue;
+      const v = -wt[k]! * xv[(o * C + t[k]!) * inner + i]!;
+      elems[k] = v;
+      sum += v;
+    }
+  }
+  const out = reduction === "none" ? constant(elems, target.shape, x.dtype)
+    : constant(Float64Array.of(reduction === "mean" ? sum / total : sum), [], x.dtype);
+  const tShape = target.shape;
+  return record("NllLossBackward0", [x], out, ([g]) => {
+    const coef = sampleGrad(g!, reduction, tShape, total).mul(constant(wt, tShape, x.dtype)).neg();
+    const idx = safeIndex(t, tShape, ignoreIndex);
+    return [x.newZeros(x.shape).scatter(geom.classDim, classView(idx, geom), classView(coef, geom))];
+  }, [x]);
+}
+
+// ---- cross_entropy --------------------------------------------------------------------------------
+
+interface CrossEntropyOptions extends NllOptions { labelSmoothing?: number }
+
+/**
+ * F.cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+ * reduction='mean', label_smoothing=0.0): class indices (N), (N, d1, ...) or class probabilities
+ * (the target has the input's shape).
+ */
+export function crossEntropy(
+  input: Tensor, target: Tensor,
+  ...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, ignoreIndex?: number, reduce?: boolean | null, reduction?: Reduction, labelSmoothing?: number], CrossEntropyOptions>
+): Tensor {
+  const op = "cross_entropy";
+  const a = bindArgs(op, args, ["weight", "sizeAverage", "ignoreIndex", "reduce", "reduction", "labelSmoothing"]);
+  const x = tensorArg(op, "input", 1, input), tg = tensorArg(op, "target", 2, target);
+  const weight = optTensorArg(op, "weight", 3, a.weight);
+  const ignoreIndex = intArg(op, "ignore_index", a.ignoreIndex, -100);
+  const reduction = reductionOf(a);
+  const eps = numberArg(op, "label_smoothing", a.labelSmoothing, 0);
+  const sameShape = x.dim() === tg.dim() && x.shape.every((s, i) => s === tg.size(i));
+  if (sameShape) return crossEntropyProbs(x, tg, weight, ignoreIndex, reduction, eps);
+  if (!(eps >= 0 && eps <= 1)) throw new Error(`label_smoothing must be between 0.0 and 1.0. Got: ${eps}`);
+  return crossEntropyIndices(x, tg, weight, ignoreIndex, reduction, eps);
+}
+
+function crossEntropyProbs(x: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number, reduction: Reduction, eps: number): Tensor {
+  if (!target.dtype.isFloatingPoint) throw new Error(`Expected floating point type for target with class probabilities, got ${scalarName(target.dtype)}`);
+  if (ignoreIndex >= 0) throw new Error("ignore_index is not supported for floating point target");
+  const classDim = x.dim() === 1 ? 0 : 1;
+  const C = x.dim() === 0 ? 1 : x.size(classDim);
+  if (weight && (weight.dim() !== 1 || weight.numel() !== C)) {
+    throw new Error(`cross_entropy: weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: ${sizesStr(weight.shape)}`);
+  }
+  const lsm = logSoftmax(x, classDim);
+  let t = target;
+  if (eps > 0) {
+    if (eps > 1) throw new Error(`label_smoothing must be between 0.0 and 1.0. Got: ${eps}`);
+    t = t.mul(1 - eps).add(eps / C);
+  }
+  let prod = lsm.mul(t);
+  if (weight) {
+    const shape = new Array<number>(x.dim()).fill(1);
+    shape[classDim] = C;
+    prod = prod.mul(weight.view(shape));
+  }
+  if (reduction === "none") return prod.sum(classDim).neg();
+  if (reduction === "sum") return prod.sum().neg();
+  if (x.numel() === 0) return prod.sum().neg().fill_(NaN);
+  return prod.sum().neg().div(x.numel() / C);
+}
+
+/** Per-sample loss terms of the fused op, and the log-sum-exp of every sample (for backward). */
+function crossEntropyForward(xv: Floats, t: ArrayLike<number>, w: Floats | null, geom: NllGeom, ignoreIndex: number, eps: number):
+  { elems: Float64Array; lse: Float64Array } {
+  const { outer, C, inner } = geom;
+  const n = outer * inner;
+  const elems = new Float64Array(n), lse = new Float64Array(n);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const k = o * inner + i, base = o * C * inner + i;
+      if (t[k] === ignoreIndex) { lse[k] = NaN; continue; }
+      let m = -Infinity;
+      for (let c = 0, p = base; c < C; c++, p += inner) { const v = xv[p]!; if (v > m || v !== v) m = v; }
+      let s = 0;
+      for (let c = 0, p = base; c < C; c++, p += inner) s += Math.exp(xv[p]! - m);
+      const l = m === Infinity || m === -Infinity ? m : m + Math.log(s);
+      lse[k] = l;
+      const tk = t[k]!;
+      let v = -(w ? w[tk]! : 1) * (xv[base + tk * inner]! - l);
+      if (eps > 0) {
+        let smooth = 0;
+        for (let c = 0, p = base; c < C; c++, p += inner) smooth -= (w ? w[c]! : 1) * (xv[p]! - l);
+        v = (1 - eps) * v + (eps / C) * smooth;
+      }
+      elems[k] = v;
+    }
+  }
+  return { elems, lse };
+}
+
+function crossEntropyIndices(x: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number, reduction: Reduction, eps: number): Tensor {
+  const geom = nllGeometry(x, target);
+  checkTargetDtype(target);
+  checkWeight("", weight, geom.C);
+  if (!x.dtype.isFloatingPoint) throw new Error(`"log_softmax_lastdim_kernel_impl" not implemented for '${scalarName(x.dtype)}'`);
+  const { C } = geom;
+  const t = targetValues(target, C, ignoreIndex);
+  const w = weight ? floatValues(weight) : null;
+  const xv = floatValues(x);
+  const { wt, total } = sampleWeights(t, w, ignoreIndex);
+  const { elems, lse } = crossEntropyForward(xv, t, w, geom, ignoreIndex, eps);
+  let sum = 0;
+  for (let k = 0; k < elems.length; k++) sum += elems[k]!;
+  const out = reduction === "none" ? constant(elems, target.shape, x.dtype)
+    : constant(Float64Array.of(reduction === "mean" ? sum / total : sum), [], x.dtype);
+  let sumU = C;
+  if (w) { sumU = 0; for (let c = 0; c < C; c++) sumU += w[c]!; }
+  const tShape = target.shape;
+  const node = eps > 0 ? "AddBackward0" : "NllLossBackward0";
+  return record(node, [x], out, ([g]) => {
+    if (needsGrad(g, x)) return [crossEntropyGradComposite(g!, x, t, wt, w, weight, geom, ignoreIndex, eps, sumU, reduction, total, tShape)];
+    return [crossEntropyGradKernel(g!, x, t, wt, w, lse, geom, ignoreIndex, eps, sumU, reduction, total)];
+  }, [x]);
+}
+
+/** grad = coef * ((a p - b onehot(t)) - eps/C u), a = (1-eps) w_t + eps/C Σu, b = (1-eps) w_t. */
+function crossEntropyGradKernel(g: Tensor, x: Tensor, t: ArrayLike<number>, wt: Float64Array, w: Floats | null, lse: Float64Array,
+  geom: NllGeom, ignoreIndex: number, eps: number, sumU: number, reduction: Reduction, total: number): Tensor {
+  const { outer, C, inner } = geom;
+  const xv = floatValues(x);
+  const gv = floatValues(g);
+  const out = floatOut(x.shape, x.dtype);
+  const d = out.data;
+  d.fill(0);
+  const scale = reduction === "mean" ? 1 / total : 1;
+  const epsC = eps / C;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const k = o * inner + i, base = o * C * inner + i;
+      if (t[k] === ignoreIndex) continue;
+      const coef = (reduction === "none" ? gv[k]! : gv[0]!) * scale;
+      const b = (1 - eps) * wt[k]!;
+      const a = b + epsC * sumU;
+      const l = lse[k]!;
+      for (let c = 0, p = base; c < C; c++, p += inner) {
+        let v = a * Math.exp(xv[p]! - l);
+        if (eps > 0) v -= epsC * (w ? w[c]! : 1);
+        d[p] = coef * v;
+      }
+      d[base + t[k]! * inner] -= coef * b;
+    }
+  }
+  return out.done();
+}
+
+/** The same gradient in public ops, so that createGraph differentiates it again. */
+function crossEntropyGradComposite(g: Tensor, x: Tensor, t: ArrayLike<number>, wt: Float64Array, w: Floats | null, weight: Tensor | null,
+  geom: NllGeom, ignoreIndex: number, eps: number, sumU: number, reduction: Reduction, total: number, tShape: readonly number[]): Tensor {
+  const valid = new Float64Array(t.length);
+  for (let k = 0; k < t.length; k++) valid[k] = t[k] === ignoreIndex ? 0 : 1;
+  const coef = sampleGrad(g, reduction, tShape, total).mul(constant(valid, tShape, x.dtype));
+  const wtT = constant(wt, tShape, x.dtype);
+  const b = coef.mul(wtT).mul(1 - eps);
+  const a = eps > 0 ? b.add(coef.mul((eps / geom.C) * sumU)) : b;
+  const p = softmax(x, geom.classDim);
+  const idx = safeIndex(t, tShape, ignoreIndex);
+  let grad = p.mul(classView(a, geom)).sub(x.newZeros(x.shape).scatter(geom.classDim, classView(idx, geom), classView(b, geom)));
+  if (eps > 0) {
+    const shape = new Array<number>(x.dim()).fill(1);
+    shape[geom.classDim] = geom.C;
+    const u = w && weight ? weight.detach().to(x.dtype).view(shape) : x.newOnes(shape);
+    grad = grad.sub(classView(coef, geom).mul(u).mul(eps / geom.C));
+  }
+  return grad;
+}
