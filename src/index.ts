@@ -37,3 +37,4 @@ export * from "./ops/reduction-more.js";
 export { save, load } from "./io/pt.js";
 export * as safetensors from "./io/safetensors.js";
 export * as serialization from "./io/serialization.js";
+export * from "./ops/linalg-functions.js";

@@ -121,11 +121,13 @@ function rreluCompute(input: Tensor, lower: number, upper: number, training: boo
   const x = toNumbers(input);
   const n = x.length;
   const q = (v: number) => roundToDType(v, dtype.name === "float64" ? dtype : toDType("float32"));
+  // The bounds are in opmath precision (float32 below double), as PyTorch converts them.
+  const lo = q(lower), hi = q(upper);
   const noiseVals = new Float64Array(n), outVals = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const v = x[i]!;
     if (v <= 0) {
-      const r = q(gen.randomDouble53() * (upper - lower) + lower);
+      const r = q(gen.randomDouble53() * (hi - lo) + lo);
       noiseVals[i] = r;
       outVals[i] = v * r;
     } else {

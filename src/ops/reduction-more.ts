@@ -11,6 +11,7 @@ import { emptyTensor, writeNumbers, type NumArray } from "./engine.js";
 import { castTo } from "./conversion.js";
 import { valuesIndices, type ValuesIndices, namedTuple } from "./named-tuple.js";
 import type { Dims } from "./reduction.js";
+import * as linalg from "./linalg.js";
 
 interface DimKeep { dim?: Dims; keepdim?: boolean; dtype?: DTypeLike | null }
 
@@ -357,8 +358,11 @@ export function norm(input: Tensor, ...args: Args<[p?: NormOrd | "inf" | "-inf",
   const dims = checkDims("norm", "dim", o.dim);
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
   const x = o.dtype ? castTo(input, toDType(o.dtype as DTypeLike)) : input;
-  const p = o.p === undefined || o.p === null || o.p === "fro" ? 2 : o.p === "nuc" ? NaN : ordValue(o.p);
-  if (Number.isNaN(p)) throw new Error("norm: 'nuc' norm is computed by torch.linalg.matrix_norm(x, 'nuc')");
+  // PyTorch sends the nuclear norm, and "fro" over two dims, to linalg.matrix_norm.
+  if (o.p === "nuc" || (o.p === "fro" && dims && dims.length === 2)) {
+    return linalg.matrixNorm(x, o.p, { dim: dims ?? [-2, -1], keepdim });
+  }
+  const p = o.p === undefined || o.p === null || o.p === "fro" ? 2 : ordValue(o.p);
   return vectorNormImpl(x, p, dims, keepdim);
 }
 

@@ -10,3 +10,4 @@ export {
   hingeEmbeddingLoss, marginRankingLoss, softMarginLoss, multilabelSoftMarginLoss, multiMarginLoss, multilabelMarginLoss,
   cosineEmbeddingLoss, tripletMarginLoss, tripletMarginWithDistanceLoss, type DistanceFunction,
 } from "./loss-margin.js";
+export { ctcLoss } from "./loss-ctc.js";

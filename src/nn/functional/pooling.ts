@@ -21,7 +21,7 @@ import {
   pool3dShapeCheck, poolingOutputSize,
 } from "../../backends/js/pool.js";
 
-export type IntOrTuple = number | number[];
+type IntOrTuple = number | number[];
 
 // ---- tensors ↔ kernels ------------------------------------------------------------------------
 
