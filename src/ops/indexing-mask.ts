@@ -160,8 +160,11 @@ export function maskedSelect(input: Tensor, ...args: Args<[mask: Tensor], { mask
 // ---- nonzero / argwhere ---------------------------------------------------------------------
 
 /** torch.nonzero(input, { asTuple }): [n, ndim] int64 positions, or one 1-d tensor per dim. */
-export function nonzero(input: Tensor, ...args: Args<[], { asTuple?: boolean }>): Tensor | Tensor[] {
-  const a = bindArgs("nonzero", args, [], ["asTuple"]);
+export function nonzero(input: Tensor, options: { asTuple: true }): Tensor[];
+export function nonzero(input: Tensor, options?: { asTuple?: false }): Tensor;
+export function nonzero(input: Tensor, options?: { asTuple?: boolean }): Tensor | Tensor[];
+export function nonzero(input: Tensor, options: { asTuple?: boolean } = {}): Tensor | Tensor[] {
+  const a = bindArgs("nonzero", [options], [], ["asTuple"]);
   checkTensor("nonzero", "input", input);
   const cols = nonzeroColumns(input);
   if (a.asTuple) {
@@ -176,7 +179,7 @@ export function nonzero(input: Tensor, ...args: Args<[], { asTuple?: boolean }>)
 }
 
 export function argwhere(input: Tensor): Tensor {
-  return nonzero(input) as Tensor;
+  return nonzero(input);
 }
 
 declare module "../core/tensor.js" {
@@ -186,7 +189,8 @@ declare module "../core/tensor.js" {
     maskedScatter: Method<typeof maskedScatter>;
     maskedScatter_: Method<typeof maskedScatter_>;
     maskedSelect: Method<typeof maskedSelect>;
-    nonzero: Method<typeof nonzero>;
+    nonzero(options: { asTuple: true }): Tensor[];
+    nonzero(options?: { asTuple?: false }): Tensor;
     argwhere: Method<typeof argwhere>;
   }
 }

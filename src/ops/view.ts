@@ -308,7 +308,8 @@ export function diagonalScatter(input: Tensor, src: Tensor, offset = 0, dim1 = 0
 
 // ---- splitting ------------------------------------------------------------------------------
 
-export function split(input: Tensor, splitSizeOrSections: number | number[], dim = 0): Tensor[] {
+export function split(input: Tensor, splitSizeOrSections: number | number[], ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
+  const dim = (bindArgs("split", args, ["dim"]).dim as number | undefined) ?? 0;
   const d = normalizeDim(dim, input.dim(), "split");
   const size = input._shape[d]!;
   const sizes: number[] = [];
@@ -330,7 +331,8 @@ export function split(input: Tensor, splitSizeOrSections: number | number[], dim
   return out;
 }
 
-export function chunk(input: Tensor, chunks: number, dim = 0): Tensor[] {
+export function chunk(input: Tensor, chunks: number, ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
+  const dim = (bindArgs("chunk", args, ["dim"]).dim as number | undefined) ?? 0;
   if (!Number.isInteger(chunks) || chunks <= 0) throw new Error("chunk expects `chunks` to be greater than 0, got: " + chunks);
   const d = normalizeDim(dim, input.dim(), "chunk");
   const size = input._shape[d]!;
@@ -338,7 +340,8 @@ export function chunk(input: Tensor, chunks: number, dim = 0): Tensor[] {
   return split(input, Math.max(step, 1), d).filter((_, i) => i < chunks);
 }
 
-export function tensorSplit(input: Tensor, indicesOrSections: number | number[], dim = 0): Tensor[] {
+export function tensorSplit(input: Tensor, indicesOrSections: number | number[], ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
+  const dim = (bindArgs("tensor_split", args, ["dim"]).dim as number | undefined) ?? 0;
   const d = normalizeDim(dim, input.dim(), "tensor_split");
   const size = input._shape[d]!;
   const bounds: number[] = [];
@@ -356,7 +359,8 @@ export function tensorSplit(input: Tensor, indicesOrSections: number | number[],
   return out;
 }
 
-export function unbind(input: Tensor, dim = 0): Tensor[] {
+export function unbind(input: Tensor, ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
+  const dim = (bindArgs("unbind", args, ["dim"]).dim as number | undefined) ?? 0;
   const d = normalizeDim(dim, input.dim(), "unbind");
   const out: Tensor[] = [];
   for (let i = 0; i < input._shape[d]!; i++) out.push(select(input, d, i));

@@ -1,0 +1,229 @@
+// F.layer_norm (a dedicated op: row statistics and the standard backward in direct kernels, public
+// ops under createGraph), and F.group_norm / rms_norm / local_response_norm / normalize, composed.
+
+import { Tensor } from "../../core/tensor.js";
+import { float64 } from "../../core/dtype.js";
+import { needsGrad, record } from "../../autograd/record.js";
+import { type Args, bindArgs } from "../../ops/args.js";
+import { emptyTensor, writeNumbers } from "../../ops/engine.js";
+import { constantPad } from "./padding-ops.js";
+import { floatOut, floatValues, intArg, numberArg, optTensorArg, sizesStr, tensorArg } from "./loss-util.js";
+
+function checkShapeArg(op: string, v: unknown): number[] {
+  const s = typeof v === "number" ? [v] : v;
+  if (!Array.isArray(s) || s.some((d) => typeof d !== "number" || !Number.isInteger(d))) {
+    throw new Error(`${op}(): argument 'normalized_shape' must be tuple of ints`);
+  }
+  return s as number[];
+}
+
+/** _check_layer_norm_inputs: returns the number of rows M and the row length D. */
+function checkNormInputs(x: Tensor, normalizedShape: number[], weight: Tensor | null, bias: Tensor | null): { M: number; D: number } {
+  const ns = normalizedShape;
+  const same = (t: Tensor): boolean => t.dim() === ns.length && t.shape.every((s, i) => s === ns[i]);
+  if (ns.length < 1) {
+    throw new Error(`Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one element, but got normalized_shape = ${sizesStr(ns)}`);
+  }
+  if (weight && !same(weight)) {
+    throw new Error(`Expected weight to be of same shape as normalized_shape, but got weight of shape ${sizesStr(weight.shape)} and normalized_shape = ${sizesStr(ns)}`);
+  }
+  if (bias && !same(bias)) {
+    throw new Error(`Expected bias to be of same shape as normalized_shape, but got bias of shape ${sizesStr(bias.shape)} and normalized_shape = ${sizesStr(ns)}`);
+  }
+  const xs = x.shape, nd = xs.length;
+  if (nd < ns.length || !xs.slice(nd - ns.length).every((s, i) => s === ns[i])) {
+    throw new Error(`Given normalized_shape=${sizesStr(ns)}, expected input with shape [*${ns.map((s) => `, ${s}`).join("")}], but got input of size${sizesStr(xs)}`);
+  }
+  const D = ns.reduce((p, c) => p * c, 1);
+  return { M: D === 0 ? 0 : x.numel() / D, D };
+}
+
+/**
+ * F.layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5): normalizes over the
+ * trailing dims given by normalized_shape.
+ */
+export function layerNorm(input: Tensor, normalizedShape: number[] | number,
+  ...args: Args<[weight?: Tensor | null, bias?: Tensor | null, eps?: number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>): Tensor {
+  const op = "layer_norm";
+  const a = bindArgs(op, args, ["weight", "bias", "eps"]);
+  const x = tensorArg(op, "input", 1, input);
+  const ns = checkShapeArg(op, normalizedShape);
+  const weight = optTensorArg(op, "weight", 3, a.weight), bias = optTensorArg(op, "bias", 4, a.bias);
+  const eps = numberArg(op, "eps", a.eps, 1e-5);
+  const { M, D } = checkNormInputs(x, ns, weight, bias);
+  if (!x.dtype.isFloatingPoint) throw new Error(`"LayerNormKernelImpl" not implemented for '${x.dtype.name}'`);
+  return layerNormOp(x, ns.length, M, D, weight, bias, eps);
+}
+
+/** y = (x - mean) rstd w + b over rows of length D (the last k dims). */
+function layerNormOp(x: Tensor, k: number, M: number, D: number, weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
+  const xv = floatValues(x);
+  const wv = weight ? floatValues(weight) : null, bv = bias ? floatValues(bias) : null;
+  const mean = new Float64Array(M), rstd = new Float64Array(M);
+  const out = floatOut(x.shape, x.dtype);
+  const y = out.data;
+  for (let r = 0; r < M; r++) {
+    const base = r * D;
+    let s = 0;
+    for (let j = 0; j < D; j++) s += xv[base + j]!;
+    const m = s / D;
+    let q = 0;
+    for (let j = 0; j < D; j++) { const d = xv[base + j]! - m; q += d * d; }
+    const rs = 1 / Math.sqrt(q / D + eps);
+    mean[r] = m;
+    rstd[r] = rs;
+    for (let j = 0; j < D; j++) {
+      let v = (xv[base + j]! - m) * rs;
+      if (wv) v *= wv[j]!;
+      if (bv) v += bv[j]!;
+      y[base + j] = v;
+    }
+  }
+  const res = out.done();
+  const dims = Array.from({ length: k }, (_, i) => x.dim() - k + i);
+  return record("NativeLayerNormBackward0", [x, weight, bias], res, ([g]) => {
+    if (needsGrad(g, x, weight, bias)) return layerNormGradComposite(g!, x, dims, weight, bias, eps);
+    return layerNormGradKernel(g!, x, M, D, weight, bias, mean, rstd);
+  }, [x]);
+}
+
+function layerNormGradKernel(g: Tensor, x: Tensor, M: number, D: number, weight: Tensor | null, bias: Tensor | null,
+  mean: Float64Array, rstd: Float64Array): (Tensor | null)[] {
+  const xv = floatValues(x), gv = floatValues(g), wv = weight ? floatValues(weight) : null;
+  const needW = !!weight && weight._requiresGrad, needB = !!bias && bias._requiresGrad;
+  const gw = needW ? new Float64Array(D) : null, gb = needB ? new Float64Array(D) : null;
+  const out = x._requiresGrad ? floatOut(x.shape, x.dtype) : null;
+  const d = out?.data;
+  for (let r = 0; r < M; r++) {
+    const base = r * D, m = mean[r]!, rs = rstd[r]!;
+    let a = 0, b = 0;
+    for (let j = 0; j < D; j++) {
+      const gj = gv[base + j]!, xh = (xv[base + j]! - m) * rs;
+      if (gw) gw[j] += gj * xh;
+      if (gb) gb[j] += gj;
+      const dxh = wv ? gj * wv[j]! : gj;
+      a += dxh;
+      b += dxh * xh;
+    }
+    if (d) {
+      a /= D; b /= D;
+      for (let j = 0; j < D; j++) {
+        const xh = (xv[base + j]! - m) * rs;
+        const dxh = wv ? gv[base + j]! * wv[j]! : gv[base + j]!;
+        d[base + j] = rs * (dxh - a - xh * b);
+      }
+    }
+  }
+  const vec = (v: Float64Array, like: Tensor): Tensor => {
+    const t = emptyTensor(like.shape, like.dtype);
+    writeNumbers(t, v);
+    return t;
+  };
+  return [out ? out.done() : null, gw ? vec(gw, weight!) : null, gb ? vec(gb, bias!) : null];
+}
+
+function layerNormGradComposite(g: Tensor, x: Tensor, dims: number[], weight: Tensor | null, bias: Tensor | null, eps: number): (Tensor | null)[] {
+  const xc = x.sub(x.mean(dims, true));
+  const rs = xc.mul(xc).mean(dims, true).add(eps).rsqrt();
+  const xhat = xc.mul(rs);
+  const dxhat = weight ? g.mul(weight) : g;
+  const lead = Array.from({ length: x.dim() - dims.length }, (_, i) => i);
+  const gx = x._requiresGrad ? dxhat.sub(dxhat.mean(dims, true)).sub(xhat.mul(dxhat.mul(xhat).mean(dims, true))).mul(rs) : null;
+  const gw = weight && weight._requiresGrad ? (lead.length ? g.mul(xhat).sum(lead) : g.mul(xhat)) : null;
+  const gb = bias && bias._requiresGrad ? (lead.length ? g.sum(lead) : g) : null;
+  return [gx, gw, gb];
+}
+
+/**
+ * F.group_norm(input, num_groups, weight=None, bias=None, eps=1e-5): layer norm of each group of
+ * channels (input viewed as (N, G, -1)), then the per-channel affine.
+ */
+export function groupNorm(input: Tensor, numGroups: number,
+  ...args: Args<[weight?: Tensor | null, bias?: Tensor | null, eps?: number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>): Tensor {
+  const op = "group_norm";
+  const a = bindArgs(op, args, ["weight", "bias", "eps"]);
+  const x = tensorArg(op, "input", 1, input);
+  const G = intArg(op, "num_groups", numGroups, 1);
+  const weight = optTensorArg(op, "weight", 3, a.weight), bias = optTensorArg(op, "bias", 4, a.bias);
+  const eps = numberArg(op, "eps", a.eps, 1e-5);
+  if (x.dim() < 2) throw new Error(`Expected at least 2 dimensions for input tensor but received ${x.dim()}`);
+  const N = x.size(0), C = x.size(1);
+  const verify = [Math.floor((N * C) / G), G, ...x.shape.slice(2)];
+  let prod = verify[0]!;
+  for (let i = 2; i < verify.length; i++) prod *= verify[i]!;
+  if (prod === 1) throw new Error(`Expected more than 1 value per channel when training, got input size ${sizesStr(verify)}`);
+  if (C % G !== 0) {
+    throw new Error(`Expected number of channels in input to be divisible by num_groups, but got input of shape ${sizesStr(x.shape)} and num_groups=${G}`);
+  }
+  for (const [name, t] of [["weight", weight], ["bias", bias]] as const) {
+    if (t && !(t.dim() === 1 && t.numel() === C)) {
+      throw new Error(`Expected ${name} to be a vector of size equal to the number of channels in input, but got ${name} of shape ${sizesStr(t.shape)} and input of shape ${sizesStr(x.shape)}`);
+    }
+  }
+  if (!x.dtype.isFloatingPoint) throw new Error(`"GroupNormKernelImpl" not implemented for '${x.dtype.name}'`);
+  const grouped = x.reshape(N, G, -1);
+  const D = grouped.size(2);
+  let y = layerNormOp(grouped, 1, N * G, D, null, null, eps).reshape(x.shape);
+  const view = x.shape.map((s, i) => (i === 1 ? s : 1));
+  if (weight) y = y.mul(weight.view(view));
+  if (bias) y = y.add(bias.view(view));
+  return y;
+}
+
+/**
+ * F.rms_norm(input, normalized_shape, weight=None, eps=None): x / sqrt(mean(x²) + eps) over the
+ * trailing dims (eps defaults to the machine epsilon of the compute dtype), times weight.
+ */
+export function rmsNorm(input: Tensor, normalizedShape: number[] | number,
+  ...args: Args<[weight?: Tensor | null, eps?: number | null], { weight?: Tensor | null; eps?: number | null }>): Tensor {
+  const op = "rms_norm";
+  const a = bindArgs(op, args, ["weight", "eps"]);
+  const x = tensorArg(op, "input", 1, input);
+  const ns = checkShapeArg(op, normalizedShape);
+  const weight = optTensorArg(op, "weight", 3, a.weight);
+  checkNormInputs(x, ns, weight, null);
+  if (!x.dtype.isFloatingPoint) throw new Error(`"rms_norm" not implemented for '${x.dtype.name}'`);
+  const eps = a.eps === undefined || a.eps === null ? (x.dtype === float64 ? 2 ** -52 : 2 ** -23) : numberArg(op, "eps", a.eps, 0);
+  const dims = ns.map((_, i) => x.dim() - ns.length + i);
+  const up = x.dtype.name === "float16" || x.dtype.name === "bfloat16" ? x.float() : x;
+  const r = up.pow(2).mean(dims, true).add(eps).rsqrt();
+  let y = up.mul(r).to(x.dtype);
+  if (weight) y = y.mul(weight).to(x.dtype);
+  return y;
+}
+
+/**
+ * F.local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0): x / (k + alpha * avg of x² over
+ * a window of `size` channels)^beta, the window zero-padded as PyTorch's average pooling does.
+ */
+export function localResponseNorm(input: Tensor, size: number,
+  ...args: Args<[alpha?: number, beta?: number, k?: number], { alpha?: number; beta?: number; k?: number }>): Tensor {
+  const op = "local_response_norm";
+  const a = bindArgs(op, args, ["alpha", "beta", "k"]);
+  const x = tensorArg(op, "input", 1, input);
+  const n = intArg(op, "size", size, 1);
+  const alpha = numberArg(op, "alpha", a.alpha, 1e-4), beta = numberArg(op, "beta", a.beta, 0.75), k = numberArg(op, "k", a.k, 1);
+  const dim = x.dim();
+  if (dim < 3) throw new Error(`Expected 3D or higher dimensionality input (got ${dim} dimensions)`);
+  if (x.numel() === 0) return x;
+  const sizes = x.shape;
+  const C = sizes[1]!;
+  const sq = x.mul(x).reshape(sizes[0]!, C, -1);
+  const padded = constantPad(sq, [0, 0, Math.floor(n / 2), Math.floor((n - 1) / 2)], 0);
+  let acc = padded.narrow(1, 0, C);
+  for (let i = 1; i < n; i++) acc = acc.add(padded.narrow(1, i, C));
+  const div = acc.div(n).reshape(sizes).mul(alpha).add(k).pow(beta);
+  return x.div(div);
+}
+
+/** F.normalize(input, p=2.0, dim=1, eps=1e-12): input / max(‖input‖_p over dim, eps). */
+export function normalize(input: Tensor,
+  ...args: Args<[p?: number, dim?: number, eps?: number, out?: Tensor | null], { p?: number; dim?: number; eps?: number; out?: Tensor | null }>): Tensor {
+  const op = "normalize";
+  const a = bindArgs(op, args, ["p", "dim", "eps", "out"]);
+  const x = tensorArg(op, "input", 1, input);
+  const p = numberArg(op, "p", a.p, 2), dim = intArg(op, "dim", a.dim, 1), eps = numberArg(op, "eps", a.eps, 1e-12);
+  const denom = x.norm(p, dim, true).clampMin(eps).expandAs(x);
+  if (a.out instanceof Tensor) return a.out.copy_(x.div(denom));
+  return x.div(denom);
+}
