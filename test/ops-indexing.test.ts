@@ -105,7 +105,7 @@ describe("x.get: views share storage, advanced indexing copies", () => {
     assert.equal(x.sum().item(), 0);
     const m = x.get(torch.tensor([true, false, true]));
     assert.notEqual(m.storage, x.storage);
-    assert.ok(a.isContiguous() && x.get([0, 1], ":", [0, 1]).isContiguous());
+    assert.ok(a.isContiguous() && torch.zeros(2, 3, 4).get([0, 1], ":", [0, 1]).isContiguous());
   });
 });
 
@@ -138,9 +138,9 @@ describe("x.set: Python's x[...] = v", () => {
     const x = torch.zeros(3, 4);
     x.set([":", 0], 1.5);
     x.set(1, torch.tensor([1, 2, 3, 4]));
-    x.set("2", torch.ones(1, 1, 4).mul(3));
+    x.set(2, torch.ones(1, 1, 4).mul(3));
     x.set(["1:", "2:"], torch.tensor([[8], [9]]));
-    assert.deepEqual(vals(x), [[1.5, 0, 0, 0], [1.5, 2, 8, 8], [1.5, 3, 9, 9]]);
+    assert.deepEqual(vals(x), [[1.5, 0, 0, 0], [1, 2, 8, 8], [3, 3, 9, 9]]);
     const y = torch.zeros([3], { dtype: "int64" });
     y.set(0, 1.7);
     y.set([[1]], 2.7);
@@ -281,7 +281,7 @@ describe("gather / scatter family", () => {
   test("gradients", () => {
     const idx = torch.tensor([[0, 2, 1], [2, 2, 0]]);
     gradcheck((t) => torch.gather(t, 1, idx), [f64([2, 3])]);
-    gradcheck((t, s) => torch.scatter(t, 1, idx, s), [f64([2, 3]), f64([2, 3])]);
+    gradcheck((t, s) => torch.scatter(t, 1, torch.tensor([[0, 2], [1, 0]]), s), [f64([2, 3]), f64([2, 3])]);
     gradcheck((t, s) => torch.scatterAdd(t, 0, torch.tensor([[1, 0, 1]]), s), [f64([2, 3]), f64([1, 3])]);
     gradcheck((t, s) => torch.takeAlongDim(t, torch.tensor([[0], [2]]), 1).add(s), [f64([2, 3]), f64([2, 1])]);
     for (const reduce of ["sum", "mean", "amax", "amin", "prod"] as const) {

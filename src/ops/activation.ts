@@ -51,7 +51,7 @@ interface ThresholdOpts { threshold?: number; value?: number }
 function thresholdArgs(op: string, args: readonly unknown[]): [number, number] {
   const a = bindArgs(op, args, ["threshold", "value"]);
   for (const k of ["threshold", "value"]) {
-    if (a[k] === undefined) throw new Error(`${op}() missing required argument '${k}'`);
+    if (a[k] === undefined) throw new Error(`${op}() missing 1 required positional argument: '${k}'`);
     if (typeof a[k] !== "number") throw new Error(`${op}(): argument '${k}' must be Number, not ${pyType(a[k])}`);
   }
   return [a.threshold as number, a.value as number];

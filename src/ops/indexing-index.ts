@@ -9,7 +9,7 @@ import { type Args, bindArgs, checkTensor, describe, installMethods, type Method
 import { emptyTensor } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
 import {
-  accessOf, checkIndexRange, combineFor, contiguousCopy, elementOffsets, indexValues, rawOf, scalarTypeName, type Val,
+  accessOf, checkIndexRange, combineFor, contiguousCopy, elementOffsets, indexValues, int64Tensor, rawOf, scalarTypeName, type Val,
   valueIn,
 } from "./indexing-kernels.js";
 import { type IndexList, gatherPlanned, indexPutInto, indexPutWith, planAdvanced, putPlanned } from "./indexing-advanced.js";
@@ -194,6 +194,14 @@ function bindIndexFill(op: string, self: Tensor, args: readonly unknown[]): { d:
   return { d, index, value, v };
 }
 
+/** The distinct positions of an index (negatives wrapped): a filled slot counts once. */
+function uniqueIndex(index: Tensor, size: number): Tensor {
+  const seen = new Set<number>();
+  const vals = indexValues(index);
+  for (let i = 0; i < vals.length; i++) seen.add(vals[i]! < 0 ? vals[i]! + size : vals[i]!);
+  return int64Tensor([...seen], [seen.size]);
+}
+
 function fillAlong(target: Tensor, d: number, index: Tensor, v: Val): void {
   const x = atLeast1(target);
   const plan = planAdvanced(x, alongDim(d, index));
@@ -211,7 +219,7 @@ export function indexFill(input: Tensor, ...args: Args<[dim: number, index: Tens
   const valueT = value instanceof Tensor ? value : null;
   return record(valueT ? "IndexFillBackward1" : "IndexFillBackward0", [input, valueT], out, ([g]) => [
     input._requiresGrad ? indexFill(g!, d, index, 0) : null,
-    valueT && valueT._requiresGrad ? indexSelect(g!, d, index).sum().to(valueT.dtype) : null,
+    valueT && valueT._requiresGrad ? indexSelect(g!, d, uniqueIndex(index, input.dim() === 0 ? 1 : input._shape[d]!)).sum().to(valueT.dtype) : null,
   ], [index]);
 }
 

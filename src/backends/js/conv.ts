@@ -14,7 +14,7 @@
 // Depthwise convolutions (one input channel per group) run a direct loop: im2col + a gemm with
 // one row would copy the input k times over to do the same work.
 
-import { gemmUnchecked } from "./gemm.js";
+import { kernels } from "../kernels.js";
 import { col2im, im2col, slidingOutputSize, type FloatArray, type WindowParams } from "./im2col.js";
 
 export type { FloatArray } from "./im2col.js";
@@ -209,10 +209,10 @@ export function convForward(g: ConvGeometry, input: FloatArray, weight: FloatArr
       if (!direct) im2col(input, xOff, Cin, g, col, 0);
       const colBase = direct ? xOff : 0;
       for (let gi = 0; gi < G; gi++) {
-        gemmUnchecked(coutG, L, rows, 1,
+        kernels.gemm(coutG, L, rows, 1,
           weight, gi * coutG * rows, rows, 1,
           col, colBase + gi * rows * L, L, 1,
-          0, output, (n * Cout + gi * coutG) * L, L, 1);
+          0, output, (n * Cout + gi * coutG) * L, L);
       }
     }
   }
@@ -245,10 +245,10 @@ export function convBackwardInput(g: ConvGeometry, gradOutput: FloatArray, weigh
     const xOff = n * Cin * inPlane;
     const colBase = direct ? xOff : 0;
     for (let gi = 0; gi < G; gi++) {
-      gemmUnchecked(rows, L, coutG, 1,
+      kernels.gemm(rows, L, coutG, 1,
         weight, gi * coutG * rows, 1, rows,
         gradOutput, (n * Cout + gi * coutG) * L, L, 1,
-        0, col, colBase + gi * rows * L, L, 1);
+        0, col, colBase + gi * rows * L, L);
     }
     if (!direct) col2im(col, 0, Cin, g, gradInput, xOff);
   }
@@ -271,10 +271,10 @@ export function convBackwardWeight(g: ConvGeometry, input: FloatArray, gradOutpu
     if (!direct) im2col(input, xOff, Cin, g, col, 0);
     const colBase = direct ? xOff : 0;
     for (let gi = 0; gi < G; gi++) {
-      gemmUnchecked(coutG, rows, L, 1,
+      kernels.gemm(coutG, rows, L, 1,
         gradOutput, (n * Cout + gi * coutG) * L, L, 1,
         col, colBase + gi * rows * L, 1, L,
-        1, gradWeight, gi * coutG * rows, rows, 1);
+        1, gradWeight, gi * coutG * rows, rows);
     }
   }
 }

@@ -147,9 +147,8 @@ interface ThresholdOpts { threshold?: number; value?: number; inplace?: boolean 
 /** F.threshold(input, threshold, value, inplace=False). */
 export function threshold(input: Tensor, ...args: Args<[threshold?: number, value?: number, inplace?: boolean], ThresholdOpts>): Tensor {
   const a = bindArgs("threshold", args, ["threshold", "value", "inplace"]);
-  if (a.threshold === undefined || a.value === undefined) throw new Error("threshold() missing required arguments: 'threshold' and 'value'");
-  const th = a.threshold as number, v = a.value as number;
-  return inplaceOf("threshold", a) ? act.threshold_(input, th, v) : act.threshold(input, th, v);
+  const rest = { threshold: a.threshold as number | undefined, value: a.value as number | undefined };
+  return inplaceOf("threshold", a) ? act.threshold_(input, rest) : act.threshold(input, rest);
 }
 export function threshold_(input: Tensor, ...args: Args<[threshold?: number, value?: number], ThresholdOpts>): Tensor {
   return act.threshold_(input, ...args);

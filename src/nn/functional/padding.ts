@@ -1,2 +1,36 @@
-// (to be written)
-export {};
+// F.pad: constant (negative padding crops), reflect, replicate and circular modes over 1 to 3
+// trailing dims, with ATen's checks and gradients. The ops live in padding-ops.ts.
+
+import { Tensor } from "../../core/tensor.js";
+import { type Args, bindArgs } from "../../ops/args.js";
+import { constantPad, indexPad } from "./padding-ops.js";
+import { tensorArg } from "./loss-util.js";
+
+export type PadMode = "constant" | "reflect" | "replicate" | "circular";
+
+/** F.pad(input, pad, mode='constant', value=None): pad = (left, right) for the last dim, then the one before, ... */
+export function pad(input: Tensor, pad: number[],
+  ...args: Args<[mode?: PadMode, value?: number | null], { mode?: PadMode; value?: number | null }>): Tensor {
+  const a = bindArgs("pad", args, ["mode", "value"]);
+  const x = tensorArg("pad", "input", 1, input);
+  if (!Array.isArray(pad) || pad.some((v) => typeof v !== "number" || !Number.isInteger(v))) {
+    throw new Error("pad(): argument 'pad' (position 2) must be tuple of ints");
+  }
+  const mode = (a.mode as string | undefined) ?? "constant";
+  const value = (a.value as number | null | undefined) ?? null;
+  if (mode !== "constant" && mode !== "reflect" && mode !== "replicate" && mode !== "circular") {
+    throw new Error(`Unrecognised padding mode ${mode}`);
+  }
+  const nd = x.dim();
+  if (pad.length % 2 !== 0) throw new Error("Padding length must be divisible by 2");
+  if (pad.length > nd * 2) {
+    throw new Error(`Padding length should be less than or equal to two times the input dimension but got padding length ${pad.length} and input of dimension ${nd}`);
+  }
+  if (mode === "constant") return constantPad(x, pad, value ?? 0);
+  if (value !== null && value !== 0) throw new Error(`Padding mode "${mode}" doesn't take in value argument`);
+  const k = pad.length / 2;
+  if (!(k >= 1 && k <= 3 && (nd === k + 1 || nd === k + 2))) {
+    throw new Error("Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now");
+  }
+  return indexPad(x, pad, mode);
+}

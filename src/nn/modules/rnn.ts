@@ -347,7 +347,9 @@ export class RNN extends RNNBase {
     if (nl !== "tanh" && nl !== "relu") throw new Error(`Unknown nonlinearity '${nl}'. Select from 'tanh' or 'relu'.`);
     const rest: Record<string, unknown> = { ...a };
     delete rest.nonlinearity;
-    super(nl === "tanh" ? "RNN_TANH" : "RNN_RELU", rest as RNNOptions);
+    delete rest.inputSize;
+    delete rest.hiddenSize;
+    super(nl === "tanh" ? "RNN_TANH" : "RNN_RELU", a.inputSize as number, a.hiddenSize as number, rest as RNNOptions);
     this.nonlinearity = nl;
   }
   override forward(input: Tensor | PackedSequence, hx: Tensor | null = null): [Tensor | PackedSequence, Tensor] {

@@ -1,0 +1,4 @@
+// torch.nn.utils
+export { clipGradNorm_, clipGradValue_, getTotalNorm, type ParametersArg } from "./clip-grad.js";
+export { parametersToVector, vectorToParameters } from "./convert-parameters.js";
+export * as rnn from "./rnn.js";
