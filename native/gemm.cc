@@ -29,61 +29,30 @@ MicroKernel<T> select_kernel() {
   }
 }
 
-// ap <- MR-row panels of the mc x kc block at a: ap[panel][p * mr + i] = a[i * rs + p * cs],
-// zero-padded to a whole number of panels.
+// Packs panels of width w (MR rows of A, or NR columns of B) of an n x kc block whose element
+// (i, p) is at src[i * sw + p * sk]: out[panel][p * w + i], zero-padded to whole panels.
 template <typename T>
-void pack_a(index_t mr, index_t mc, index_t kc, const T* a, index_t rs, index_t cs, T* ap) {
-  for (index_t i0 = 0; i0 < mc; i0 += mr) {
-    index_t ib = min_i(mr, mc - i0);
-    const T* src = a + i0 * rs;
-    if (cs == 1) {
-      for (index_t i = 0; i < ib; ++i) {
-        const T* row = src + i * rs;
-        for (index_t p = 0; p < kc; ++p) ap[p * mr + i] = row[p];
+void pack_panels(const MicroKernel<T>& mk, index_t w, index_t n, index_t kc, const T* src,
+                 index_t sw, index_t sk, T* out) {
+  for (index_t i0 = 0; i0 < n; i0 += w, out += w * kc) {
+    const index_t valid = min_i(w, n - i0);
+    const T* s = src + i0 * sw;
+    if (sk == 1 && sw != 1) {
+      // k contiguous (row-major A, transposed B): transpose through registers.
+      mk.pack_transposed(w, valid, kc, s, sw, out);
+    } else if (sw == 1) {
+      for (index_t p = 0; p < kc; ++p) {
+        T* dst = out + p * w;
+        std::memcpy(dst, s + p * sk, sizeof(T) * valid);
+        for (index_t i = valid; i < w; ++i) dst[i] = T(0);
       }
     } else {
       for (index_t p = 0; p < kc; ++p) {
-        const T* col = src + p * cs;
-        T* dst = ap + p * mr;
-        if (rs == 1) {
-          for (index_t i = 0; i < ib; ++i) dst[i] = col[i];
-        } else {
-          for (index_t i = 0; i < ib; ++i) dst[i] = col[i * rs];
-        }
+        T* dst = out + p * w;
+        for (index_t i = 0; i < valid; ++i) dst[i] = s[i * sw + p * sk];
+        for (index_t i = valid; i < w; ++i) dst[i] = T(0);
       }
     }
-    if (ib < mr)
-      for (index_t p = 0; p < kc; ++p)
-        for (index_t i = ib; i < mr; ++i) ap[p * mr + i] = T(0);
-    ap += mr * kc;
-  }
-}
-
-// bp <- NR-col panels of the kc x nc block at b: bp[panel][p * nr + j] = b[p * rs + j * cs].
-template <typename T>
-void pack_b(index_t nr, index_t kc, index_t nc, const T* b, index_t rs, index_t cs, T* bp) {
-  for (index_t j0 = 0; j0 < nc; j0 += nr) {
-    index_t jb = min_i(nr, nc - j0);
-    const T* src = b + j0 * cs;
-    if (cs == 1 && jb == nr) {
-      for (index_t p = 0; p < kc; ++p) std::memcpy(bp + p * nr, src + p * rs, sizeof(T) * nr);
-    } else if (rs == 1) {
-      // B^T stored row-major (x @ W^T): read each column of B contiguously.
-      for (index_t j = 0; j < jb; ++j) {
-        const T* col = src + j * cs;
-        for (index_t p = 0; p < kc; ++p) bp[p * nr + j] = col[p];
-      }
-      for (index_t p = 0; p < kc; ++p)
-        for (index_t j = jb; j < nr; ++j) bp[p * nr + j] = T(0);
-    } else {
-      for (index_t p = 0; p < kc; ++p) {
-        const T* row = src + p * rs;
-        T* dst = bp + p * nr;
-        for (index_t j = 0; j < jb; ++j) dst[j] = row[j * cs];
-        for (index_t j = jb; j < nr; ++j) dst[j] = T(0);
-      }
-    }
-    bp += nr * kc;
   }
 }
 
@@ -124,10 +93,10 @@ void gemm_block(const MicroKernel<T>& mk, const GemmArgs<T>& g, const T* a, cons
     const T beta = pc == 0 ? g.beta : T(1);
     for (index_t ic = m0; ic < m1; ic += mc_max) {
       const index_t mc = min_i(mc_max, m1 - ic);
-      pack_a(mr, mc, kc, a + ic * g.a_rs + pc * g.a_cs, g.a_rs, g.a_cs, ap);
+      pack_panels(mk, mr, mc, kc, a + ic * g.a_rs + pc * g.a_cs, g.a_rs, g.a_cs, ap);
       for (index_t jc = n0; jc < n1; jc += nc_max) {
         const index_t nc = min_i(nc_max, n1 - jc);
-        pack_b(nr, kc, nc, b + pc * g.b_rs + jc * g.b_cs, g.b_rs, g.b_cs, bp);
+        pack_panels(mk, nr, nc, kc, b + pc * g.b_rs + jc * g.b_cs, g.b_cs, g.b_rs, bp);
         for (index_t ir = 0; ir < mc; ir += mr) {
           const index_t ib = min_i(mr, mc - ir);
           const T* a_panel = ap + ir * kc;

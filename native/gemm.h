@@ -33,12 +33,23 @@ template <typename T>
 using MicroKernelFn = void (*)(index_t kc, const T* ap, const T* bp, T* c, index_t ldc, T alpha,
                                T beta);
 
+// Packs a panel whose k index is contiguous in memory (a row-major A, or a transposed B):
+// out[p * w + i] = src[i * ld + p] for i < valid, 0 for valid <= i < w, and p < kc.
+template <typename T>
+using PackTransposedFn = void (*)(index_t w, index_t valid, index_t kc, const T* src, index_t ld,
+                                  T* out);
+
 template <typename T>
 struct MicroKernel {
   MicroKernelFn<T> fn;
   int mr, nr;   // register tile
   int kc, nc;   // cache blocking: a kc x nc block of packed B stays in L2
+  PackTransposedFn<T> pack_transposed;
 };
+
+// The portable pack_transposed (gemm_kernels_scalar.cc).
+template <typename T>
+void pack_transposed_scalar(index_t w, index_t valid, index_t kc, const T* src, index_t ld, T* out);
 
 // The kernels available on this machine for each ISA (defined in gemm_kernels_*.cc).
 template <typename T>

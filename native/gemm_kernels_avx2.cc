@@ -46,11 +46,11 @@ struct F64x4 {
 namespace tts {
 template <>
 MicroKernel<float> micro_kernel_avx2<float>() {
-  return {&avx2::micro_kernel<F32x8, 6>, 6, 16, 256, 512};
+  return {&avx2::micro_kernel<F32x8, 6>, 6, 16, 256, 512, &pack_transposed_scalar<float>};
 }
 template <>
 MicroKernel<double> micro_kernel_avx2<double>() {
-  return {&avx2::micro_kernel<F64x4, 6>, 6, 8, 256, 256};
+  return {&avx2::micro_kernel<F64x4, 6>, 6, 8, 256, 256, &pack_transposed_scalar<double>};
 }
 }  // namespace tts
 

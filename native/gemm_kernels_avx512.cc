@@ -41,16 +41,108 @@ struct F64x8 {
 #define KERNEL_NS avx512
 #include "gemm_kernels_x86.h"
 #undef KERNEL_NS
+
+namespace tts {
+namespace avx512 {
+
+// In-register transpose of 16 rows of 16 floats (r[i] = row i on entry, column i on exit).
+inline void transpose16(__m512 r[16]) {
+  __m512 t[16];
+  for (int i = 0; i < 16; i += 2) {
+    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+  }
+  for (int i = 0; i < 16; i += 4) {
+    r[i] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+  // r[4q + j] now holds, in each 128-bit lane L, column (4L + j)'s values for rows 4q..4q+3.
+  for (int i = 0; i < 4; ++i) {
+    t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], _MM_SHUFFLE(2, 0, 2, 0));
+    t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], _MM_SHUFFLE(3, 1, 3, 1));
+    t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], _MM_SHUFFLE(2, 0, 2, 0));
+    t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], _MM_SHUFFLE(3, 1, 3, 1));
+  }
+  for (int i = 0; i < 4; ++i) {
+    r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], _MM_SHUFFLE(2, 0, 2, 0));
+    r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], _MM_SHUFFLE(3, 1, 3, 1));
+    r[i + 4] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], _MM_SHUFFLE(2, 0, 2, 0));
+    r[i + 12] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], _MM_SHUFFLE(3, 1, 3, 1));
+  }
+}
+
+// In-register transpose of 8 rows of 8 doubles.
+inline void transpose8(__m512d r[8]) {
+  __m512d t[8];
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = _mm512_unpacklo_pd(r[i], r[i + 1]);
+    t[i + 1] = _mm512_unpackhi_pd(r[i], r[i + 1]);
+  }
+  // t[2q + j], lane L: column 2L + j for rows 2q, 2q+1.
+  for (int i = 0; i < 2; ++i) {
+    r[i] = _mm512_shuffle_f64x2(t[i], t[i + 2], _MM_SHUFFLE(2, 0, 2, 0));
+    r[i + 2] = _mm512_shuffle_f64x2(t[i], t[i + 2], _MM_SHUFFLE(3, 1, 3, 1));
+    r[i + 4] = _mm512_shuffle_f64x2(t[i + 4], t[i + 6], _MM_SHUFFLE(2, 0, 2, 0));
+    r[i + 6] = _mm512_shuffle_f64x2(t[i + 4], t[i + 6], _MM_SHUFFLE(3, 1, 3, 1));
+  }
+  for (int i = 0; i < 2; ++i) {
+    t[i] = _mm512_shuffle_f64x2(r[i], r[i + 4], _MM_SHUFFLE(2, 0, 2, 0));
+    t[i + 4] = _mm512_shuffle_f64x2(r[i], r[i + 4], _MM_SHUFFLE(3, 1, 3, 1));
+    t[i + 2] = _mm512_shuffle_f64x2(r[i + 2], r[i + 6], _MM_SHUFFLE(2, 0, 2, 0));
+    t[i + 6] = _mm512_shuffle_f64x2(r[i + 2], r[i + 6], _MM_SHUFFLE(3, 1, 3, 1));
+  }
+  for (int i = 0; i < 8; ++i) r[i] = t[i];
+}
+
+// pack_transposed for float: 16 x 16 blocks through registers, masked at the panel's edge.
+void pack_transposed_f32(index_t w, index_t valid, index_t kc, const float* src, index_t ld,
+                         float* out) {
+  index_t p = 0;
+  for (; p + 16 <= kc; p += 16) {
+    for (index_t i0 = 0; i0 < w; i0 += 16) {
+      __m512 r[16];
+      for (int i = 0; i < 16; ++i)
+        r[i] = i0 + i < valid ? _mm512_loadu_ps(src + (i0 + i) * ld + p) : _mm512_setzero_ps();
+      transpose16(r);
+      const index_t width = w - i0 < 16 ? w - i0 : 16;
+      const __mmask16 m = static_cast<__mmask16>((1u << width) - 1);
+      for (int q = 0; q < 16; ++q) _mm512_mask_storeu_ps(out + (p + q) * w + i0, m, r[q]);
+    }
+  }
+  if (p < kc) pack_transposed_scalar<float>(w, valid, kc - p, src + p, ld, out + p * w);
+}
+
+void pack_transposed_f64(index_t w, index_t valid, index_t kc, const double* src, index_t ld,
+                         double* out) {
+  index_t p = 0;
+  for (; p + 8 <= kc; p += 8) {
+    for (index_t i0 = 0; i0 < w; i0 += 8) {
+      __m512d r[8];
+      for (int i = 0; i < 8; ++i)
+        r[i] = i0 + i < valid ? _mm512_loadu_pd(src + (i0 + i) * ld + p) : _mm512_setzero_pd();
+      transpose8(r);
+      const index_t width = w - i0 < 8 ? w - i0 : 8;
+      const __mmask8 m = static_cast<__mmask8>((1u << width) - 1);
+      for (int q = 0; q < 8; ++q) _mm512_mask_storeu_pd(out + (p + q) * w + i0, m, r[q]);
+    }
+  }
+  if (p < kc) pack_transposed_scalar<double>(w, valid, kc - p, src + p, ld, out + p * w);
+}
+
+}  // namespace avx512
+}  // namespace tts
 #pragma GCC pop_options
 
 namespace tts {
 template <>
 MicroKernel<float> micro_kernel_avx512<float>() {
-  return {&avx512::micro_kernel<F32x16, 12>, 12, 32, 256, 512};
+  return {&avx512::micro_kernel<F32x16, 12>, 12, 32, 256, 512, &avx512::pack_transposed_f32};
 }
 template <>
 MicroKernel<double> micro_kernel_avx512<double>() {
-  return {&avx512::micro_kernel<F64x8, 12>, 12, 16, 256, 256};
+  return {&avx512::micro_kernel<F64x8, 12>, 12, 16, 256, 256, &avx512::pack_transposed_f64};
 }
 }  // namespace tts
 

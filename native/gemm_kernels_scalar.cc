@@ -27,12 +27,27 @@ void micro_kernel_portable(index_t kc, const T* ap, const T* bp, T* c, index_t l
 }
 }  // namespace
 
+template <typename T>
+void pack_transposed_scalar(index_t w, index_t valid, index_t kc, const T* src, index_t ld,
+                            T* out) {
+  // p outer: the `valid` source rows are read as parallel streams, the output written in order.
+  for (index_t p = 0; p < kc; ++p) {
+    T* dst = out + p * w;
+    for (index_t i = 0; i < valid; ++i) dst[i] = src[i * ld + p];
+    for (index_t i = valid; i < w; ++i) dst[i] = T(0);
+  }
+}
+template void pack_transposed_scalar<float>(index_t, index_t, index_t, const float*, index_t,
+                                            float*);
+template void pack_transposed_scalar<double>(index_t, index_t, index_t, const double*, index_t,
+                                             double*);
+
 template <>
 MicroKernel<float> micro_kernel_scalar<float>() {
-  return {&micro_kernel_portable<float, 4, 8>, 4, 8, 256, 512};
+  return {&micro_kernel_portable<float, 4, 8>, 4, 8, 256, 512, &pack_transposed_scalar<float>};
 }
 template <>
 MicroKernel<double> micro_kernel_scalar<double>() {
-  return {&micro_kernel_portable<double, 4, 4>, 4, 4, 256, 256};
+  return {&micro_kernel_portable<double, 4, 4>, 4, 4, 256, 256, &pack_transposed_scalar<double>};
 }
 }  // namespace tts

@@ -346,8 +346,7 @@ describe("in-place forms", () => {
     const big = torch.tensor([2n ** 60n + 1n]);
     big.neg_();
     assert.deepEqual(big.tolist(), [-(2n ** 60n) - 1n]);
-    const s = torch.tensor([1, 2, 3]).transpose(0, 0);
-    s.sqrt_ === undefined || assert.throws(() => s.sqrt_(), /result type Float can't be cast to the desired output type Long/);
+    assert.throws(() => torch.tensor([1, 2, 3]).sqrt_(), /result type Float can't be cast to the desired output type Long/);
   });
 
   test("casting a float result into an integer tensor is an error", () => {
@@ -568,7 +567,6 @@ test("rrelu in training draws PyTorch's noise", () => {
 
 test("bad inputs are errors in PyTorch's words", () => {
   const x = torch.tensor([1.5, 2]);
-  const bad = torch.tensor([1.5, 2]) as unknown as number;
   assert.throws(() => torch.atan2(x, 2 as unknown as Tensor), /atan2\(\): argument 'other' \(position 2\) must be Tensor, not int/);
   assert.throws(() => torch.maximum(x, 2.5 as unknown as Tensor), /maximum\(\): argument 'other' \(position 2\) must be Tensor, not float/);
   assert.throws(() => torch.add(x, torch.tensor([1, 2, 3])), /The size of tensor a \(2\) must match the size of tensor b \(3\) at non-singleton dimension 0/);
@@ -595,7 +593,7 @@ test("bad inputs are errors in PyTorch's words", () => {
   assert.throws(() => F.prelu(torch.zeros(2, 3, 4), torch.zeros(4)), /Mismatch of parameter numbers and input channel size. Found parameter numbers = 4 and channel size = 3\./);
   assert.throws(() => F.prelu(torch.zeros(2, 3), torch.zeros(3, { dtype: "float64" })), /prelu: Type promoting not supported. Got Float and Double/);
   assert.throws(() => F.threshold(x, 0.5), /threshold\(\) missing 1 required positional argument: 'value'/);
-  assert.throws(() => torch.pow(x, bad as unknown as string as never), /pow\(\): argument 'exponent' must be Tensor or Number/);
+  assert.throws(() => torch.pow(x, "a" as never), /pow\(\): argument 'exponent' must be Tensor or Number, not str/);
   assert.throws(() => torch.addcmul(x, x, 2 as unknown as Tensor), /addcmul\(\): argument 'tensor2' \(position 3\) must be Tensor, not int/);
   assert.throws(() => torch.lerp(torch.tensor([1]), torch.tensor([2]), 0.5), /"lerp_kernel_scalar" not implemented for 'Long'/);
 });

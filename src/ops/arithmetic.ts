@@ -2,7 +2,7 @@
 // and scalar operands. The template for every binary pointwise op.
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, getDefaultDtype, int64 } from "../core/dtype.js";
+import { type DType, getDefaultDtype } from "../core/dtype.js";
 import { type Args, bindArgs, installMethods, type Method, checkTensor } from "./args.js";
 import { type TensorOrScalar, resultType } from "./promotion.js";
 import { binaryOp, binaryInPlace, gradFor, type BinarySpec } from "./pointwise-engine.js";

@@ -129,17 +129,17 @@ export function stack(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: n
 }
 
 export function hstack(tensors: Tensor[]): Tensor {
-  const ts = atleast1d(tensorList("hstack", tensors)) as Tensor[];
+  const ts = atleast1d(tensorList("hstack", tensors));
   return cat(ts, ts.length && ts[0]!.dim() === 1 ? 0 : 1);
 }
 
 export function vstack(tensors: Tensor[]): Tensor {
-  return cat(atleast2d(tensorList("vstack", tensors)) as Tensor[], 0);
+  return cat(atleast2d(tensorList("vstack", tensors)), 0);
 }
 export const rowStack = vstack;
 
 export function dstack(tensors: Tensor[]): Tensor {
-  return cat(atleast3d(tensorList("dstack", tensors)) as Tensor[], 2);
+  return cat(atleast3d(tensorList("dstack", tensors)), 2);
 }
 
 export function columnStack(tensors: Tensor[]): Tensor {
@@ -159,14 +159,23 @@ function atleast(op: string, args: readonly unknown[], f: (t: Tensor) => Tensor)
 type AtleastArgs = (Tensor | Tensor[])[];
 
 /** torch.atleast_1d(x) → a tensor; atleast_1d(x, y) or atleast_1d([x, y]) → a list. */
+export function atleast1d(tensor: Tensor): Tensor;
+export function atleast1d(tensors: Tensor[]): Tensor[];
+export function atleast1d(...tensors: Tensor[]): Tensor[];
 export function atleast1d(...tensors: AtleastArgs): Tensor | Tensor[] {
   return atleast("atleast_1d", tensors, (t) => (t.dim() === 0 ? t.reshape([1]) : t));
 }
 
+export function atleast2d(tensor: Tensor): Tensor;
+export function atleast2d(tensors: Tensor[]): Tensor[];
+export function atleast2d(...tensors: Tensor[]): Tensor[];
 export function atleast2d(...tensors: AtleastArgs): Tensor | Tensor[] {
   return atleast("atleast_2d", tensors, (t) => (t.dim() === 0 ? t.reshape([1, 1]) : t.dim() === 1 ? t.unsqueeze(0) : t));
 }
 
+export function atleast3d(tensor: Tensor): Tensor;
+export function atleast3d(tensors: Tensor[]): Tensor[];
+export function atleast3d(...tensors: Tensor[]): Tensor[];
 export function atleast3d(...tensors: AtleastArgs): Tensor | Tensor[] {
   return atleast("atleast_3d", tensors, (t) => {
     if (t.dim() === 0) return t.reshape([1, 1, 1]);

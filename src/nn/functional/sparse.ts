@@ -1,2 +1,272 @@
-// (to be written)
-export {};
+// F.embedding, F.embedding_bag, F.one_hot. Embedding lookups are dedicated ops (a row-copy kernel
+// forward) whose vjps accumulate rows with index_add in public ops: no gradient reaches padding_idx,
+// scale_grad_by_freq divides by the index counts, and double backward works. Gradients are dense
+// (sparse=True is accepted and gives the same dense gradient).
+
+import { Tensor } from "../../core/tensor.js";
+import { float64, int32, int64 } from "../../core/dtype.js";
+import { record } from "../../autograd/record.js";
+import { noGrad } from "../../autograd/grad-mode.js";
+import { type Args, bindArgs } from "../../ops/args.js";
+import { emptyTensor, fromArray, writeNumbers } from "../../ops/engine.js";
+import { boolArg, floatOut, floatValues, intArg, intValues, numberArg, optTensorArg, scalarName, tensorArg, torchSize } from "./loss-util.js";
+
+function checkIndices(op: string, name: string, position: number, t: Tensor): void {
+  if (t.dtype !== int64 && t.dtype !== int32) {
+    const n: Record<string, string> = { float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int8: "Char", uint8: "Byte", int16: "Short", bool: "Bool" };
+    throw new Error(`Expected tensor for argument #${position} '${name}' to have one of the following scalar types: Long, Int; but got torch.${n[t.dtype.name]}Tensor instead (while checking arguments for ${op})`);
+  }
+}
+
+/** PyTorch's padding_idx normalization (negative counts from the end); -1 when None. */
+function paddingIndex(paddingIdx: unknown, num: number, message: string): number {
+  if (paddingIdx === undefined || paddingIdx === null) return -1;
+  const p = intArg("embedding", "padding_idx", paddingIdx, -1);
+  if (p > 0 && !(p < num)) throw new Error(message);
+  if (p < 0) {
+    if (!(p >= -num)) throw new Error(message);
+    return num + p;
+  }
+  return p;
+}
+
+/** embedding_renorm_: rows of `weight` used by `indices` whose norm exceeds maxNorm are scaled down, in place. */
+function embeddingRenorm(weight: Tensor, indices: ArrayLike<number>, maxNorm: number, normType: number): void {
+  noGrad(() => {
+    const D = weight.size(1);
+    const seen = new Set<number>();
+    let changed = false;
+    for (let i = 0; i < indices.length; i++) {
+      const r = indices[i]!;
+      if (seen.has(r)) continue;
+      seen.add(r);
+      const row = weight.select(0, r);
+      const v = floatValues(row);
+      let norm: number;
+      if (normType === Infinity) norm = v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+      else { let s = 0; for (let j = 0; j < D; j++) s += Math.abs(v[j]!) ** normType; norm = s ** (1 / normType); }
+      if (norm > maxNorm) {
+        const scale = maxNorm / (norm + 1e-7);
+        writeNumbers(row, Float64Array.from(v, (x) => x * scale));
+        changed = true;
+      }
+    }
+    if (changed) weight.storage.version++;
+  });
+}
+
+interface EmbeddingOptions {
+  paddingIdx?: number | null; maxNorm?: number | null; normType?: number; scaleGradByFreq?: boolean; sparse?: boolean;
+}
+
+/**
+ * F.embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
+ * sparse=False): rows of weight (num_embeddings, embedding_dim) picked by the indices in input.
+ */
+export function embedding(input: Tensor, weight: Tensor,
+  ...args: Args<[paddingIdx?: number | null, maxNorm?: number | null, normType?: number, scaleGradByFreq?: boolean, sparse?: boolean], EmbeddingOptions>): Tensor {
+  const op = "embedding";
+  const a = bindArgs(op, args, ["paddingIdx", "maxNorm", "normType", "scaleGradByFreq", "sparse"]);
+  const idx = tensorArg(op, "input", 1, input), w = tensorArg(op, "weight", 2, weight);
+  const padding = paddingIndex(a.paddingIdx, w.dim() ? w.size(0) : 0, "Padding_idx must be within num_embeddings");
+  const maxNorm = a.maxNorm === undefined || a.maxNorm === null ? null : numberArg(op, "max_norm", a.maxNorm, 0);
+  const normType = numberArg(op, "norm_type", a.normType, 2);
+  const byFreq = boolArg(op, "scale_grad_by_freq", a.scaleGradByFreq, false);
+  boolArg(op, "sparse", a.sparse, false);
+  if (w.dim() !== 2) throw new Error("'weight' must be 2-D");
+  checkIndices(op, "indices", 1, idx);
+  const V = w.size(0), D = w.size(1);
+  const iv = intValues(idx);
+  for (let i = 0; i < iv.length; i++) if (!(iv[i]! >= 0 && iv[i]! < V)) throw new Error("index out of range in self");
+  if (maxNorm !== null) embeddingRenorm(w, iv, maxNorm, normType);
+  const outShape = [...idx.shape, D];
+  if (!w.dtype.isFloatingPoint) return w.indexSelect(0, idx.reshape(-1)).reshape(outShape);
+  const wv = floatValues(w);
+  const out = floatOut(outShape, w.dtype);
+  for (let i = 0; i < iv.length; i++) out.data.set(wv.subarray(iv[i]! * D, iv[i]! * D + D), i * D);
+  const res = out.done();
+  const n = iv.length;
+  return record("EmbeddingBackward0", [w], res, ([g]) => {
+    const flat = fromArray(BigInt64Array.from(iv as ArrayLike<number>, (v) => BigInt(v)), [n], int64);
+    let rows = g!.reshape(n, D);
+    if (padding >= 0 || byFreq) {
+      const counts = new Map<number, number>();
+      if (byFreq) for (let i = 0; i < n; i++) counts.set(iv[i]!, (counts.get(iv[i]!) ?? 0) + 1);
+      const scale = new Float64Array(n);
+      for (let i = 0; i < n; i++) scale[i] = iv[i] === padding ? 0 : byFreq ? 1 / counts.get(iv[i]!)! : 1;
+      rows = rows.mul(fromArray(scale, [n, 1], float64).to(g!.dtype));
+    }
+    return [w.newZeros([V, D]).indexAdd(0, flat, rows)];
+  }, [w]);
+}
+
+type BagMode = "sum" | "mean" | "max";
+
+interface EmbeddingBagOptions {
+  offsets?: Tensor | null; maxNorm?: number | null; normType?: number; scaleGradByFreq?: boolean; mode?: BagMode; sparse?: boolean;
+  perSampleWeights?: Tensor | null; includeLastOffset?: boolean; paddingIdx?: number | null;
+}
+
+/**
+ * F.embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False,
+ * mode='mean', sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
+ * sums, means or maxima of bags of embeddings, without the intermediate (bag, index, dim) tensor.
+ */
+export function embeddingBag(input: Tensor, weight: Tensor,
+  ...args: Args<[offsets?: Tensor | null, maxNorm?: number | null, normType?: number, scaleGradByFreq?: boolean, mode?: BagMode, sparse?: boolean,
+    perSampleWeights?: Tensor | null, includeLastOffset?: boolean, paddingIdx?: number | null], EmbeddingBagOptions>): Tensor {
+  const op = "embedding_bag";
+  const a = bindArgs(op, args, ["offsets", "maxNorm", "normType", "scaleGradByFreq", "mode", "sparse", "perSampleWeights", "includeLastOffset", "paddingIdx"]);
+  let idx = tensorArg(op, "input", 1, input), w = tensorArg(op, "weight", 2, weight);
+  let offsets = optTensorArg(op, "offsets", 3, a.offsets);
+  const maxNorm = a.maxNorm === undefined || a.maxNorm === null ? null : numberArg(op, "max_norm", a.maxNorm, 0);
+  const normType = numberArg(op, "norm_type", a.normType, 2);
+  const byFreq = boolArg(op, "scale_grad_by_freq", a.scaleGradByFreq, false);
+  const mode = (a.mode as string | undefined) ?? "mean";
+  const sparse = boolArg(op, "sparse", a.sparse, false);
+  let psw = optTensorArg(op, "per_sample_weights", 9, a.perSampleWeights);
+  const includeLast = boolArg(op, "include_last_offset", a.includeLastOffset, false);
+  if (w.dtype === int64 && idx.dtype.isFloatingPoint) {
+    console.warn("UserWarning: Argument order of nn.functional.embedding_bag was changed. Usage `embedding_bag(weight, input, ...)` is deprecated, and should now be `embedding_bag(input, weight, ...)`.");
+    [w, idx] = [idx, w];
+  }
+  if (psw && (psw.dim() !== idx.dim() || psw.shape.some((s, i) => s !== idx.size(i)))) {
+    throw new Error(`embedding_bag: If per_sample_weights (${torchSize(psw.shape)}) is not None, then it must have the same shape as the input (${torchSize(idx.shape)})`);
+  }
+  if (w.dim() !== 2) throw new Error(`weight has to be a 2D Tensor, but got Tensor of dimension ${w.dim()}`);
+  if (idx.dim() === 2) {
+    if (offsets) {
+      throw new Error("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed length sequences. However, found offsets of type <class 'torch.Tensor'>");
+    }
+    const B = idx.size(0), L = idx.size(1);
+    offsets = fromArray(BigInt64Array.from({ length: B }, (_, i) => BigInt(i * L)), [B], int64).to(idx.dtype);
+    idx = idx.reshape(-1);
+    if (psw) psw = psw.reshape(-1);
+  } else if (idx.dim() === 1) {
+    if (!offsets) throw new Error("offsets has to be a 1D Tensor but got None");
+    if (offsets.dim() !== 1) throw new Error("offsets has to be a 1D Tensor");
+  } else {
+    throw new Error(`input has to be 1D or 2D Tensor, but got Tensor of dimension ${idx.dim()}`);
+  }
+  if (mode === "max") {
+    if (byFreq) throw new Error("max mode does not support scaling the gradient by the frequency");
+    if (sparse) throw new Error("max mode does not support sparse weights");
+  } else if (mode !== "sum" && mode !== "mean") throw new Error("mode has to be one of sum, mean or max");
+  const V = w.size(0), D = w.size(1);
+  const padding = paddingIndex(a.paddingIdx, V, "padding_idx must be within the number of embeddings");
+  checkIndices(op, "indices", 1, idx);
+  checkIndices(op, "offsets", 1, offsets);
+  if (idx.dtype !== offsets.dtype) {
+    throw new Error(`Expected tensor for argument #1 'indices' to have the same type as tensor for argument #1 'offsets'; but type torch.${scalarName(idx.dtype)}Tensor does not equal torch.${scalarName(offsets.dtype)}Tensor (while checking arguments for embedding_bag)`);
+  }
+  if (!w.dtype.isFloatingPoint) {
+    throw new Error(`Expected tensor for argument #1 'weight' to have one of the following scalar types: Half, BFloat16, Float, Double; but got torch.${scalarName(w.dtype)}Tensor instead (while checking arguments for embedding_bag)`);
+  }
+  const iv = intValues(idx), ov = intValues(offsets);
+  const n = iv.length;
+  if (ov.length > 0) {
+    if (ov[0] !== 0) throw new Error(`offsets[0] has to be 0, i.e., the first sequence in the mini-batch has to start from position 0. However, got ${ov[0]}`);
+    if (ov[ov.length - 1]! > n) throw new Error(`offsets[-1] can not be greater than input's length ${n}, but got offsets[-1] of ${ov[ov.length - 1]}`);
+  }
+  if (psw) {
+    if (mode !== "sum") {
+      throw new Error(`embedding_bag: per_sample_weights was not None. per_sample_weights is only supported for mode='sum' (got mode='${mode}'). Please open a feature request on GitHub.`);
+    }
+    if (psw.dtype !== w.dtype) throw new Error(`expected scalar type ${scalarName(w.dtype)} but found ${scalarName(psw.dtype)}`);
+  }
+  if (includeLast && ov.length < 1) throw new Error("include_last_offset: number of offset should be at least 1");
+  for (let i = 0; i < n; i++) {
+    if (!(iv[i]! >= 0 && iv[i]! < V)) throw new Error(`embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be ${iv[i]}`);
+  }
+  if (maxNorm !== null) embeddingRenorm(w, iv, maxNorm, normType);
+  return embeddingBagOp(w, iv, ov, mode as BagMode, psw, includeLast, padding, byFreq);
+}
+
+function embeddingBagOp(w: Tensor, iv: ArrayLike<number>, ov: ArrayLike<number>, mode: BagMode, psw: Tensor | null,
+  includeLast: boolean, padding: number, byFreq: boolean): Tensor {
+  const V = w.size(0), D = w.size(1), n = iv.length;
+  const B = includeLast ? ov.length - 1 : ov.length;
+  const wv = floatValues(w), pv = psw ? floatValues(psw) : null;
+  const out = floatOut([B, D], w.dtype);
+  const y = out.data;
+  y.fill(0);
+  const bagOf = new Int32Array(n).fill(-1);
+  const counts = new Int32Array(B);
+  const argmax = mode === "max" ? new Int32Array(B * D).fill(-1) : null;
+  for (let b = 0; b < B; b++) {
+    const start = ov[b]!, end = b + 1 < ov.length ? ov[b + 1]! : n;
+    for (let e = start; e < end; e++) {
+      const r = iv[e]!;
+      if (r === padding) continue;
+      bagOf[e] = b;
+      counts[b]++;
+      const row = r * D, o = b * D;
+      if (argmax) {
+        for (let d = 0; d < D; d++) {
+          const v = wv[row + d]!;
+          if (argmax[o + d] === -1 || v > y[o + d]!) { y[o + d] = v; argmax[o + d] = r; }
+        }
+      } else {
+        const s = pv ? pv[e]! : 1;
+        for (let d = 0; d < D; d++) y[o + d] += s * wv[row + d]!;
+      }
+    }
+    if (mode === "mean" && counts[b]! > 0) for (let d = 0; d < D; d++) y[b * D + d] /= counts[b]!;
+  }
+  const res = out.done();
+  return record("EmbeddingBagBackward0", [w, psw], res, ([g]) => {
+    const go = g!;
+    let gw: Tensor | null = null, gp: Tensor | null = null;
+    if (w._requiresGrad) {
+      if (argmax) {
+        const pos: bigint[] = [], dst: bigint[] = [];
+        for (let k = 0; k < B * D; k++) if (argmax[k]! >= 0) { pos.push(BigInt(k)); dst.push(BigInt(argmax[k]! * D + (k % D))); }
+        const src = go.reshape(-1).indexSelect(0, fromArray(BigInt64Array.from(pos), [pos.length], int64));
+        gw = w.newZeros([V * D]).indexAdd(0, fromArray(BigInt64Array.from(dst), [dst.length], int64), src).view(V, D);
+      } else {
+        const elems: number[] = [];
+        for (let e = 0; e < n; e++) if (bagOf[e]! >= 0) elems.push(e);
+        const freq = new Map<number, number>();
+        if (byFreq) for (let e = 0; e < n; e++) freq.set(iv[e]!, (freq.get(iv[e]!) ?? 0) + 1);
+        const scale = Float64Array.from(elems, (e) => (mode === "mean" ? 1 / counts[bagOf[e]!]! : 1) / (byFreq ? freq.get(iv[e]!)! : 1));
+        const m = elems.length;
+        let rows = go.indexSelect(0, fromArray(BigInt64Array.from(elems, (e) => BigInt(bagOf[e]!)), [m], int64))
+          .mul(fromArray(scale, [m, 1], float64).to(go.dtype));
+        const eIdx = fromArray(BigInt64Array.from(elems, (e) => BigInt(e)), [m], int64);
+        if (psw) rows = rows.mul(psw.indexSelect(0, eIdx).unsqueeze(1));
+        const dst = fromArray(BigInt64Array.from(elems, (e) => BigInt(iv[e]!)), [m], int64);
+        gw = w.newZeros([V, D]).indexAdd(0, dst, rows);
+      }
+    }
+    if (psw && psw._requiresGrad) {
+      const safeBag = fromArray(BigInt64Array.from({ length: n }, (_, e) => BigInt(Math.max(bagOf[e]!, 0))), [n], int64);
+      const rowIdx = fromArray(BigInt64Array.from({ length: n }, (_, e) => BigInt(iv[e]!)), [n], int64);
+      const valid = fromArray(Float64Array.from({ length: n }, (_, e) => (bagOf[e]! >= 0 ? 1 : 0)), [n], float64).to(go.dtype);
+      gp = go.indexSelect(0, safeBag).mul(w.indexSelect(0, rowIdx)).sum(1).mul(valid);
+    }
+    return [gw, gp];
+  }, [w]);
+}
+
+/** F.one_hot(tensor, num_classes=-1): int64 (..., num_classes); -1 infers max + 1. */
+export function oneHot(input: Tensor, ...args: Args<[numClasses?: number], { numClasses?: number }>): Tensor {
+  const op = "one_hot";
+  const a = bindArgs(op, args, ["numClasses"]);
+  const x = tensorArg(op, "input", 1, input);
+  let C = intArg(op, "num_classes", a.numClasses, -1);
+  if (x.dtype !== int64) throw new Error("one_hot is only applicable to index tensor of type LongTensor.");
+  const shape = x.shape;
+  if (x.numel() === 0) {
+    if (C <= 0) throw new Error("Can not infer total number of classes from empty tensor.");
+    return emptyTensor([...shape, C], int64);
+  }
+  const v = intValues(x);
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < v.length; i++) { lo = Math.min(lo, v[i]!); hi = Math.max(hi, v[i]!); }
+  if (lo < 0) throw new Error("Class values must be non-negative.");
+  if (C === -1) C = hi + 1;
+  else if (!(C > hi)) throw new Error("Class values must be smaller than num_classes.");
+  const out = new BigInt64Array(v.length * C);
+  for (let i = 0; i < v.length; i++) out[i * C + v[i]!] = 1n;
+  return fromArray(out, [...shape, C], int64);
+}
