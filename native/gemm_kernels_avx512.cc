@@ -138,7 +138,7 @@ void pack_transposed_f64(index_t w, index_t valid, index_t kc, const double* src
 namespace tts {
 template <>
 MicroKernel<float> micro_kernel_avx512<float>() {
-  return {&avx512::micro_kernel<F32x16, 12>, 12, 32, 256, 512, &avx512::pack_transposed_f32};
+  return {&avx512::micro_kernel<F32x16, 12>, 12, 32, 512, 256, &avx512::pack_transposed_f32};
 }
 template <>
 MicroKernel<double> micro_kernel_avx512<double>() {

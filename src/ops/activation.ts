@@ -11,7 +11,7 @@ import { copyInto, emptyTensor, toNumbers, writeNumbers } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
 import { sameOut, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
 import { castTo } from "./conversion.js";
-import { eluSpec, floatOnlyOut, fusedGrad, kernelTypeName, notImplementedFor, pyType } from "./pointwise-util.js";
+import { eluSpec, floatOnlyOut, fusedGrad, kernelTypeName, type Loop1, notImplementedFor, pyType, unaryFast, unaryFastInPlace } from "./pointwise-util.js";
 import { where } from "./comparison.js";
 
 // ---- relu / threshold -----------------------------------------------------------------------
@@ -20,8 +20,10 @@ const RELU: UnarySpec = {
   name: "relu", node: "ReluBackward0", outDtype: sameOut, savesOutput: true,
   // NaN passes through (relu is clamp_min(x, 0)).
   f: (x) => (x <= 0 ? 0 : x),
-  vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => (ov <= 0 ? 0 : gv), () => where(out.le(0), 0, g)),
+  vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => (ov <= 0 ? 0 : gv), () => where(out.le(0), 0, g),
+    (gs, os, d, n) => { for (let i = 0; i < n; i++) d[i] = os[i]! <= 0 ? 0 : gs[i]!; }),
 };
+const reluLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) { const v = s[i]!; d[i] = v <= 0 ? 0 : v; } };
 
 function checkReluBool(x: Tensor): void {
   if (x.dtype === bool) throw new Error("Boolean inputs not supported for relu");
@@ -29,11 +31,11 @@ function checkReluBool(x: Tensor): void {
 export function relu(input: Tensor): Tensor {
   checkTensor("relu", "input", input);
   checkReluBool(input);
-  return unaryOp(RELU, input);
+  return unaryFast(RELU, reluLoop, input);
 }
 export function relu_(self: Tensor): Tensor {
   checkReluBool(self);
-  return unaryInPlace(RELU, self);
+  return unaryFastInPlace(RELU, reluLoop, self);
 }
 
 function thresholdSpec(input: Tensor, threshold: number, value: number): UnarySpec {

@@ -149,7 +149,8 @@ export function indexWith(src: Tensor, indices: IndexList): Tensor {
   const out = emptyTensor(plan.shape, src.dtype);
   gatherPlanned(plan, src, out);
   const inShape = src.shape, expanded = plan.indices;
-  return record("IndexBackward0", [src], out, ([g]) => [indexPutWith(g!.newZeros(inShape), expanded, g!, true)]);
+  const saved = expanded.filter((t): t is Tensor => t !== null);
+  return record("IndexBackward0", [src], out, ([g]) => [indexPutWith(g!.newZeros(inShape), expanded, g!, true)], saved);
 }
 
 /**
@@ -183,5 +184,5 @@ export function indexPutWith(input: Tensor, indices: IndexList, values: Tensor, 
   return record("IndexPutBackward0", [input, values], out, ([g]) => [
     input._requiresGrad ? (accumulate ? g! : indexPutWith(g!, expanded, g!.newZeros(vShape), false)) : null,
     values._requiresGrad ? sumToShape(indexWith(g!, expanded), vShape) : null,
-  ]);
+  ], expanded.filter((t): t is Tensor => t !== null));
 }

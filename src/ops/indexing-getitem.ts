@@ -11,7 +11,7 @@ import { copyInto, scalarOf } from "./engine.js";
 import { makeView, select, slice, unsqueeze } from "./view.js";
 import { applyInPlace } from "./inplace.js";
 import { indexWith, planAdvanced, putPlanned, valuesForPut } from "./indexing-advanced.js";
-import { contiguousCopy, expandableTo, int64Tensor } from "./indexing-kernels.js";
+import { contiguousCopy, int64Tensor } from "./indexing-kernels.js";
 
 /** One entry of x.get(...): what Python accepts inside x[...], through API.md's translation rule. */
 export type Index = number | bigint | boolean | string | null | Tensor | NestedArray<number | bigint | boolean>[];

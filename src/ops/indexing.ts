@@ -2,7 +2,6 @@
 // index_* ops, masked ops, take/put, nonzero. The ops live in indexing-*.ts by kind; this
 // family file re-exports the public ones and installs get/set.
 
-import { Tensor } from "../core/tensor.js";
 import { installMethods } from "./args.js";
 import { type Index, getItem, setItem } from "./indexing-getitem.js";
 
@@ -18,11 +17,13 @@ declare module "../core/tensor.js" {
      * (new axis), booleans, integer arrays / int64 tensors and bool masks. Basic indexing returns a view.
      */
     get(...index: Index[]): Tensor;
-    /** Python's `x[index] = value` (in place): `x.set([":", 0], 1.5)`; a single index may be given bare. */
+    /**
+     * Python's `x[index] = value`, in place. An array is the index tuple: `x.set([":", 0], 1.5)` is
+     * `x[:, 0] = 1.5` and `x.set([[0, 2]], v)` is `x[[0, 2]] = v`; a single non-array index may be given
+     * bare (`x.set(0, v)`, `x.set(mask, 0)`).
+     */
     set(index: Index | Index[], value: Tensor | number | bigint | boolean): Tensor;
   }
 }
 
 installMethods({ get: getItem, set: setItem });
-
-void Tensor;

@@ -2,12 +2,13 @@
 // PyTorch's words, exact int64 maps, ternary ops, dtype-exact operand casts, and fused gradients.
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, bool, int64 } from "../core/dtype.js";
+import { type DType, bool, getDefaultDtype, int64 } from "../core/dtype.js";
 import { needsGrad, record } from "../autograd/record.js";
-import { broadcastShapes, broadcastStrides } from "../core/shape.js";
+import { broadcastShapes, broadcastStrides, shapesEqual } from "../core/shape.js";
 import { forEachRow } from "../backends/js/strided.js";
 import { binaryMap, emptyTensor, lay, ternaryMap, copyInto, type BinaryFn, type TernaryFn } from "./engine.js";
-import { asOperand, type UnarySpec } from "./pointwise-engine.js";
+import { asOperand, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
+import { applyInPlace } from "./inplace.js";
 import { resultTypeMany, type TensorOrScalar } from "./promotion.js";
 
 /** Python's type name of an argument, as PyTorch's argument errors print it. */
@@ -81,8 +82,15 @@ export function exactOperand(t: Tensor, dtype: DType): Tensor {
  * g ⊙ f'(x) as one kernel when the gradient itself needs no graph (the usual backward), else the
  * same formula in public ops (createGraph: double backward).
  */
-export function fusedGrad(g: Tensor, x: Tensor, df: BinaryFn, composite: () => Tensor): Tensor {
-  if (!needsGrad(g, x)) return binaryMap(g, x, g.dtype, df);
+export function fusedGrad(g: Tensor, x: Tensor, df: BinaryFn, composite: () => Tensor, loop?: Loop2): Tensor {
+  if (!needsGrad(g, x)) {
+    if (loop && denseFloat(g) && denseFloat(x) && g.dtype === x.dtype && shapesEqual(g._shape, x._shape)) {
+      const out = emptyTensor(g._shape, g.dtype);
+      loop(dense(g), dense(x), out.storage.data as Floats, out.numel());
+      return out;
+    }
+    return binaryMap(g, x, g.dtype, df);
+  }
   const r = composite();
   // A piecewise-constant derivative (relu's mask) still depends on x, with a zero second
   // derivative: keep it in the graph, as PyTorch's backward node does.
@@ -94,6 +102,44 @@ export function fusedGrad(g: Tensor, x: Tensor, df: BinaryFn, composite: () => T
 function where0(x: Tensor): Tensor {
   return x.where(emptyTensor(x.shape, bool), 0);
 }
+
+// ---- dedicated loops for hot ops -------------------------------------------------------------
+// The engine's maps call the op's kernel through one shared call site, which V8 cannot inline once
+// many ops have used it. Hot ops (relu, gelu, sigmoid, ...) also get a loop of their own, written
+// as a separate function literal so that the math is inlined; it runs on contiguous float32/64.
+
+export type Floats = Float32Array | Float64Array;
+/** dst[i] = f(src[i]) for i < n. */
+export type Loop1 = (src: Floats, dst: Floats, n: number) => void;
+/** dst[i] = df(g[i], x[i]) for i < n. */
+export type Loop2 = (g: Floats, x: Floats, dst: Floats, n: number) => void;
+
+function denseFloat(t: Tensor): boolean {
+  const d = t.storage.data;
+  return (d instanceof Float32Array || d instanceof Float64Array) && t.isContiguous();
+}
+function dense(t: Tensor): Floats {
+  const d = t.storage.data as Floats;
+  return t._offset === 0 && d.length === t.numel() ? d : d.subarray(t._offset, t._offset + t.numel());
+}
+
+/** unaryOp with a dedicated loop when the input is a contiguous float32/float64 tensor. */
+export function unaryFast(spec: UnarySpec, loop: Loop1, input: Tensor): Tensor {
+  if (!denseFloat(input) || (spec.outDtype ?? floatOutOf)(input.dtype) !== input.dtype) return unaryOp(spec, input);
+  const out = emptyTensor(input._shape, input.dtype);
+  loop(dense(input), out.storage.data as Floats, out.numel());
+  if (!spec.vjp) return out;
+  const vjp = spec.vjp;
+  return record(spec.node, [input], out, ([g]) => [vjp(g!, input, out)], spec.savesOutput ? [input, out] : [input]);
+}
+
+/** unaryInPlace with the dedicated loop (in place: src and dst are the same buffer). */
+export function unaryFastInPlace(spec: UnarySpec, loop: Loop1, self: Tensor): Tensor {
+  if (!denseFloat(self)) return unaryInPlace(spec, self);
+  return applyInPlace(spec.name + "_", self, [], () => { const d = dense(self); loop(d, d, d.length); }, (s) => unaryFast(spec, loop, s));
+}
+
+const floatOutOf = (d: DType): DType => (d.isFloatingPoint ? d : getDefaultDtype());
 
 // ---- exact int64 maps -----------------------------------------------------------------------
 

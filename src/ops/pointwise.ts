@@ -12,7 +12,7 @@ import { type BinarySpec, binaryInPlace, binaryOp, floatOut, gradFor, sameOut, t
 import { resultType, resultTypeMany, type TensorOrScalar } from "./promotion.js";
 import { castTo } from "./conversion.js";
 import {
-  bigUnary, exactOperand, fusedGrad, kernelTypeName, needsBigInt, notImplementedFor, pyType, requireTensor, ternaryOp,
+  bigUnary, exactOperand, fusedGrad, kernelTypeName, type Loop1, unaryFast, unaryFastInPlace, needsBigInt, notImplementedFor, pyType, requireTensor, ternaryOp,
   type TernarySpec,
 } from "./pointwise-util.js";
 import { roundHalfEven } from "./special-math.js";
@@ -112,8 +112,10 @@ export function sgn_(self: Tensor): Tensor {
 
 const EXP: UnarySpec = {
   name: "exp", node: "ExpBackward0", f: Math.exp, savesOutput: true,
-  vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => gv * ov, () => g.mul(out)),
+  vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => gv * ov, () => g.mul(out),
+    (gs, os, d, n) => { for (let i = 0; i < n; i++) d[i] = gs[i]! * os[i]!; }),
 };
+const expLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) d[i] = Math.exp(s[i]!); };
 const EXP2: UnarySpec = {
   name: "exp2", node: "Exp2Backward0", f: (x) => Math.pow(2, x), savesOutput: true,
   vjp: (g, _x, out) => g.mul(out).mul(Math.LN2),
@@ -124,15 +126,19 @@ const EXPM1: UnarySpec = {
 };
 const LOG: UnarySpec = {
   name: "log", node: "LogBackward0", f: Math.log,
-  vjp: (g, x) => fusedGrad(g, x, (gv, xv) => gv / xv, () => g.div(x)),
+  vjp: (g, x) => fusedGrad(g, x, (gv, xv) => gv / xv, () => g.div(x),
+    (gs, xs, d, n) => { for (let i = 0; i < n; i++) d[i] = gs[i]! / xs[i]!; }),
 };
+const logLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) d[i] = Math.log(s[i]!); };
 const LOG2: UnarySpec = { name: "log2", node: "Log2Backward0", f: Math.log2, vjp: (g, x) => g.div(x.mul(Math.LN2)) };
 const LOG10: UnarySpec = { name: "log10", node: "Log10Backward0", f: Math.log10, vjp: (g, x) => g.div(x.mul(Math.LN10)) };
 const LOG1P: UnarySpec = { name: "log1p", node: "Log1PBackward0", f: Math.log1p, vjp: (g, x) => g.div(x.add(1)) };
 const SQRT: UnarySpec = {
   name: "sqrt", node: "SqrtBackward0", f: Math.sqrt, savesOutput: true,
-  vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => gv / (2 * ov), () => g.div(out.mul(2))),
+  vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => gv / (2 * ov), () => g.div(out.mul(2)),
+    (gs, os, d, n) => { for (let i = 0; i < n; i++) d[i] = gs[i]! / (2 * os[i]!); }),
 };
+const sqrtLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) d[i] = Math.sqrt(s[i]!); };
 const RSQRT: UnarySpec = {
   name: "rsqrt", node: "RsqrtBackward0", f: (x) => 1 / Math.sqrt(x), savesOutput: true,
   vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => -0.5 * gv * ov * ov * ov, () => g.mul(out.pow(3)).mul(-0.5)),
@@ -142,22 +148,22 @@ const RECIPROCAL: UnarySpec = {
   vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => -gv * ov * ov, () => g.neg().mul(out.mul(out))),
 };
 
-export function exp(input: Tensor): Tensor { return unaryOp(EXP, input); }
-export function exp_(self: Tensor): Tensor { return unaryInPlace(EXP, self); }
+export function exp(input: Tensor): Tensor { return unaryFast(EXP, expLoop, input); }
+export function exp_(self: Tensor): Tensor { return unaryFastInPlace(EXP, expLoop, self); }
 export function exp2(input: Tensor): Tensor { return unaryOp(EXP2, input); }
 export function exp2_(self: Tensor): Tensor { return unaryInPlace(EXP2, self); }
 export function expm1(input: Tensor): Tensor { return unaryOp(EXPM1, input); }
 export function expm1_(self: Tensor): Tensor { return unaryInPlace(EXPM1, self); }
-export function log(input: Tensor): Tensor { return unaryOp(LOG, input); }
-export function log_(self: Tensor): Tensor { return unaryInPlace(LOG, self); }
+export function log(input: Tensor): Tensor { return unaryFast(LOG, logLoop, input); }
+export function log_(self: Tensor): Tensor { return unaryFastInPlace(LOG, logLoop, self); }
 export function log2(input: Tensor): Tensor { return unaryOp(LOG2, input); }
 export function log2_(self: Tensor): Tensor { return unaryInPlace(LOG2, self); }
 export function log10(input: Tensor): Tensor { return unaryOp(LOG10, input); }
 export function log10_(self: Tensor): Tensor { return unaryInPlace(LOG10, self); }
 export function log1p(input: Tensor): Tensor { return unaryOp(LOG1P, input); }
 export function log1p_(self: Tensor): Tensor { return unaryInPlace(LOG1P, self); }
-export function sqrt(input: Tensor): Tensor { return unaryOp(SQRT, input); }
-export function sqrt_(self: Tensor): Tensor { return unaryInPlace(SQRT, self); }
+export function sqrt(input: Tensor): Tensor { return unaryFast(SQRT, sqrtLoop, input); }
+export function sqrt_(self: Tensor): Tensor { return unaryFastInPlace(SQRT, sqrtLoop, self); }
 export function rsqrt(input: Tensor): Tensor { return unaryOp(RSQRT, input); }
 export function rsqrt_(self: Tensor): Tensor { return unaryInPlace(RSQRT, self); }
 export function reciprocal(input: Tensor): Tensor { return unaryOp(RECIPROCAL, input); }
@@ -182,15 +188,19 @@ const SINH: UnarySpec = { name: "sinh", node: "SinhBackward0", f: Math.sinh, vjp
 const COSH: UnarySpec = { name: "cosh", node: "CoshBackward0", f: Math.cosh, vjp: (g, x) => g.mul(x.sinh()) };
 const TANH: UnarySpec = {
   name: "tanh", node: "TanhBackward0", f: Math.tanh, savesOutput: true,
-  vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => gv * (1 - ov * ov), () => g.mul(out.mul(out).neg().add(1))),
+  vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => gv * (1 - ov * ov), () => g.mul(out.mul(out).neg().add(1)),
+    (gs, os, d, n) => { for (let i = 0; i < n; i++) { const o = os[i]!; d[i] = gs[i]! * (1 - o * o); } }),
 };
+const tanhLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) d[i] = Math.tanh(s[i]!); };
 const ASINH: UnarySpec = { name: "asinh", node: "AsinhBackward0", f: Math.asinh, vjp: (g, x) => g.mul(x.pow(2).add(1).rsqrt()) };
 const ACOSH: UnarySpec = { name: "acosh", node: "AcoshBackward0", f: Math.acosh, vjp: (g, x) => g.mul(x.pow(2).sub(1).rsqrt()) };
 const ATANH: UnarySpec = { name: "atanh", node: "AtanhBackward0", f: Math.atanh, vjp: (g, x) => g.div(x.pow(2).neg().add(1)) };
 const SIGMOID: UnarySpec = {
   name: "sigmoid", node: "SigmoidBackward0", f: (x) => 1 / (1 + Math.exp(-x)), savesOutput: true,
-  vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => gv * (1 - ov) * ov, () => g.mul(out.neg().add(1)).mul(out)),
+  vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => gv * (1 - ov) * ov, () => g.mul(out.neg().add(1)).mul(out),
+    (gs, os, d, n) => { for (let i = 0; i < n; i++) { const o = os[i]!; d[i] = gs[i]! * (1 - o) * o; } }),
 };
+const sigmoidLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) d[i] = 1 / (1 + Math.exp(-s[i]!)); };
 const DEG2RAD: UnarySpec = { name: "deg2rad", node: "Deg2RadBackward0", f: (x) => x * (Math.PI / 180), vjp: (g) => g.mul(Math.PI / 180) };
 const RAD2DEG: UnarySpec = { name: "rad2deg", node: "Rad2DegBackward0", f: (x) => x * (180 / Math.PI), vjp: (g) => g.mul(180 / Math.PI) };
 
@@ -210,16 +220,16 @@ export function sinh(input: Tensor): Tensor { return unaryOp(SINH, input); }
 export function sinh_(self: Tensor): Tensor { return unaryInPlace(SINH, self); }
 export function cosh(input: Tensor): Tensor { return unaryOp(COSH, input); }
 export function cosh_(self: Tensor): Tensor { return unaryInPlace(COSH, self); }
-export function tanh(input: Tensor): Tensor { return unaryOp(TANH, input); }
-export function tanh_(self: Tensor): Tensor { return unaryInPlace(TANH, self); }
+export function tanh(input: Tensor): Tensor { return unaryFast(TANH, tanhLoop, input); }
+export function tanh_(self: Tensor): Tensor { return unaryFastInPlace(TANH, tanhLoop, self); }
 export function asinh(input: Tensor): Tensor { return unaryOp(ASINH, input); }
 export function asinh_(self: Tensor): Tensor { return unaryInPlace(ASINH, self); }
 export function acosh(input: Tensor): Tensor { return unaryOp(ACOSH, input); }
 export function acosh_(self: Tensor): Tensor { return unaryInPlace(ACOSH, self); }
 export function atanh(input: Tensor): Tensor { return unaryOp(ATANH, input); }
 export function atanh_(self: Tensor): Tensor { return unaryInPlace(ATANH, self); }
-export function sigmoid(input: Tensor): Tensor { return unaryOp(SIGMOID, input); }
-export function sigmoid_(self: Tensor): Tensor { return unaryInPlace(SIGMOID, self); }
+export function sigmoid(input: Tensor): Tensor { return unaryFast(SIGMOID, sigmoidLoop, input); }
+export function sigmoid_(self: Tensor): Tensor { return unaryFastInPlace(SIGMOID, sigmoidLoop, self); }
 export function deg2rad(input: Tensor): Tensor { return unaryOp(DEG2RAD, input); }
 export function deg2rad_(self: Tensor): Tensor { return unaryInPlace(DEG2RAD, self); }
 export function rad2deg(input: Tensor): Tensor { return unaryOp(RAD2DEG, input); }

@@ -10,7 +10,7 @@ import { defaultGenerator, exponentialFill, type Generator } from "../../core/ge
 import { type Args, bindArgs, checkTensor } from "../../ops/args.js";
 import { binaryMap, emptyTensor, toNumbers, writeNumbers } from "../../ops/engine.js";
 import { sameOut, type UnarySpec, unaryInPlace, unaryOp } from "../../ops/pointwise-engine.js";
-import { eluSpec, floatOnlyOut, fusedGrad, notImplementedFor, pyType } from "../../ops/pointwise-util.js";
+import { eluSpec, floatOnlyOut, fusedGrad, type Loop1, notImplementedFor, pyType, unaryFast, unaryFastInPlace } from "../../ops/pointwise-util.js";
 import * as M from "../../ops/special-math.js";
 import * as act from "../../ops/activation.js";
 import { sigmoid as torchSigmoid, tanh as torchTanh } from "../../ops/pointwise.js";
@@ -81,8 +81,12 @@ function leakySpec(slope: number): UnarySpec {
   return {
     name: "leaky_relu", node: "LeakyReluBackward0", outDtype: floatOnlyOut("leaky_relu_cpu"),
     f: (x) => (x > 0 ? x : x * slope),
-    vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv > 0 ? gv : gv * slope), () => where(x.gt(0), g, g.mul(slope))),
+    vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv > 0 ? gv : gv * slope), () => where(x.gt(0), g, g.mul(slope)),
+      (gs, xs, d, n) => { for (let i = 0; i < n; i++) d[i] = xs[i]! > 0 ? gs[i]! : gs[i]! * slope; }),
   };
+}
+function leakyLoop(slope: number): Loop1 {
+  return (s, d, n) => { for (let i = 0; i < n; i++) { const v = s[i]!; d[i] = v > 0 ? v : v * slope; } };
 }
 
 interface LeakyOpts { negativeSlope?: number; inplace?: boolean }
@@ -91,7 +95,9 @@ interface LeakyOpts { negativeSlope?: number; inplace?: boolean }
 export function leakyRelu(input: Tensor, ...args: Args<[negativeSlope?: number, inplace?: boolean], LeakyOpts>): Tensor {
   checkTensor("leaky_relu", "input", input);
   const a = bindArgs("leaky_relu", args, ["negativeSlope", "inplace"]);
-  return apply(leakySpec((a.negativeSlope as number | undefined) ?? 0.01), input, inplaceOf("leaky_relu", a));
+  const slope = (a.negativeSlope as number | undefined) ?? 0.01;
+  const spec = leakySpec(slope);
+  return inplaceOf("leaky_relu", a) ? unaryFastInPlace(spec, leakyLoop(slope), input) : unaryFast(spec, leakyLoop(slope), input);
 }
 export function leakyRelu_(input: Tensor, ...args: Args<[negativeSlope?: number], LeakyOpts>): Tensor {
   const a = bindArgs("leaky_relu_", args, ["negativeSlope"]);
@@ -178,8 +184,9 @@ const GELU_NONE: UnarySpec = {
     const cdf = erf(x.mul(SQRT1_2)).add(1).mul(0.5);
     const pdf = x.mul(x).mul(-0.5).exp().mul(INV_SQRT_2PI);
     return g.mul(cdf.add(x.mul(pdf)));
-  }),
+  }, (gs, xs, d, n) => { for (let i = 0; i < n; i++) d[i] = gs[i]! * geluExactGrad(xs[i]!); }),
 };
+const geluLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) { const x = s[i]!; d[i] = 0.5 * x * (1 + M.erf(x * SQRT1_2)); } };
 const GELU_TANH: UnarySpec = {
   name: "gelu", node: "GeluBackward0", outDtype: floatOnlyOut("GeluKernelImpl"),
   f: (x) => 0.5 * x * (1 + Math.tanh(GELU_BETA * (x + GELU_KAPPA * x * x * x))),
@@ -189,7 +196,10 @@ const GELU_TANH: UnarySpec = {
     const left = x.mul(0.5), right = t.add(1);
     const dInner = x2.mul(3 * GELU_KAPPA).add(1).mul(GELU_BETA);
     return g.mul(right.mul(0.5).add(left.mul(t.mul(t).neg().add(1)).mul(dInner)));
-  }),
+  }, (gs, xs, d, n) => { for (let i = 0; i < n; i++) d[i] = gs[i]! * geluTanhGrad(xs[i]!); }),
+};
+const geluTanhLoop: Loop1 = (s, d, n) => {
+  for (let i = 0; i < n; i++) { const x = s[i]!; d[i] = 0.5 * x * (1 + Math.tanh(GELU_BETA * (x + GELU_KAPPA * x * x * x))); }
 };
 
 /** F.gelu(input, approximate='none'): x Φ(x) with erf, or the tanh approximation. */
@@ -198,7 +208,7 @@ export function gelu(input: Tensor, ...args: Args<[], { approximate?: "none" | "
   const a = bindArgs("gelu", args, [], ["approximate"]);
   const mode = (a.approximate as string | undefined) ?? "none";
   if (mode !== "none" && mode !== "tanh") throw new Error("approximate argument must be either none or tanh.");
-  return unaryOp(mode === "tanh" ? GELU_TANH : GELU_NONE, input);
+  return mode === "tanh" ? unaryFast(GELU_TANH, geluTanhLoop, input) : unaryFast(GELU_NONE, geluLoop, input);
 }
 
 const sig = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -209,12 +219,13 @@ const SILU: UnarySpec = {
   vjp: (g, x) => fusedGrad(g, x, (gv, xv) => { const s = sig(xv); return gv * s * (1 + xv * (1 - s)); }, () => {
     const s = torchSigmoid(x);
     return g.mul(s.mul(x.mul(s.neg().add(1)).add(1)));
-  }),
+  }, (gs, xs, d, n) => { for (let i = 0; i < n; i++) { const x = xs[i]!, s = 1 / (1 + Math.exp(-x)); d[i] = gs[i]! * s * (1 + x * (1 - s)); } }),
 };
+const siluLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) { const x = s[i]!; d[i] = x / (1 + Math.exp(-x)); } };
 /** F.silu(input, inplace=False) = x * sigmoid(x). */
 export function silu(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOpt>): Tensor {
   checkTensor("silu", "input", input);
-  return apply(SILU, input, inplaceOf("silu", bindArgs("silu", args, ["inplace"])));
+  return inplaceOf("silu", bindArgs("silu", args, ["inplace"])) ? unaryFastInPlace(SILU, siluLoop, input) : unaryFast(SILU, siluLoop, input);
 }
 
 const MISH: UnarySpec = {

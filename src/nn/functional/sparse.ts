@@ -43,7 +43,7 @@ function embeddingRenorm(weight: Tensor, indices: ArrayLike<number>, maxNorm: nu
       const row = weight.select(0, r);
       const v = floatValues(row);
       let norm: number;
-      if (normType === Infinity) norm = v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+      if (normType === Infinity) { norm = 0; for (let j = 0; j < D; j++) norm = Math.max(norm, Math.abs(v[j]!)); }
       else { let s = 0; for (let j = 0; j < D; j++) s += Math.abs(v[j]!) ** normType; norm = s ** (1 / normType); }
       if (norm > maxNorm) {
         const scale = maxNorm / (norm + 1e-7);

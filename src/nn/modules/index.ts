@@ -13,3 +13,6 @@ export * from "./distance.js";
 export * from "./flatten.js";
 export * from "./pixelshuffle.js";
 export * from "./upsampling.js";
+export * from "./loss.js";
+export * from "./attention.js";
+export * from "./transformer.js";

@@ -249,7 +249,7 @@ export class TripletMarginWithDistanceLoss extends Loss {
   readonly swap: boolean;
   /** Keyword-only in PyTorch: distanceFunction, margin, swap, reduction. */
   constructor(options: { distanceFunction?: DistanceFunction | null; margin?: number; swap?: boolean; reduction?: Reduction } = {}) {
-    const a = bindCtor("TripletMarginWithDistanceLoss", [options], [], ["distanceFunction", "margin", "swap", "reduction"]);
+    const a = bindCtor("TripletMarginWithDistanceLoss", [options], [], 0, ["distanceFunction", "margin", "swap", "reduction"]);
     super(a);
     const margin = (a.margin as number | undefined) ?? 1;
     if (margin <= 0) throw new Error(`TripletMarginWithDistanceLoss: expected margin to be greater than 0, got ${margin} instead`);
@@ -283,7 +283,7 @@ export class GaussianNLLLoss extends Loss {
   readonly eps: number;
   /** Keyword-only in PyTorch: full, eps, reduction. */
   constructor(options: { full?: boolean; eps?: number; reduction?: Reduction } = {}) {
-    const a = bindCtor("GaussianNLLLoss", [options], [], ["full", "eps", "reduction"]);
+    const a = bindCtor("GaussianNLLLoss", [options], [], 0, ["full", "eps", "reduction"]);
     super(a);
     this.full = (a.full as boolean | undefined) ?? false;
     this.eps = (a.eps as number | undefined) ?? 1e-6;

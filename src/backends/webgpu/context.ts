@@ -1,0 +1,209 @@
+// One WebGPU device and what the kernels share on it: the buffer pool, compiled pipelines, and the
+// command encoder that batches dispatches until something must reach the GPU (a readback, an
+// upload, or enough queued work).
+
+import "./gpu-types.js";
+import { BufferPool, type GpuBuffer } from "./pool.js";
+import type { ParamStruct } from "./wgsl.js";
+
+/** Dispatches recorded before the batch is submitted on its own. */
+const AUTO_FLUSH_DISPATCHES = 64;
+/** The uniform arena: every dispatch of a batch gets its parameters from one buffer. */
+const ARENA_BYTES = 1 << 18;
+
+export interface AdapterDescription {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** "dawn default", "dawn opengles", "navigator.gpu", ... */
+  source: string;
+}
+
+/** One compute dispatch: a pipeline, its parameters and its storage buffers in binding order. */
+export interface Dispatch {
+  /** Identifies the WGSL source in the pipeline cache. */
+  readonly key: string;
+  /** Builds the WGSL source; called once per key. */
+  readonly wgsl: () => string;
+  /** Uniform parameters (binding 0), absent for kernels without any. */
+  readonly params?: { readonly layout: ParamStruct; readonly values: Readonly<Record<string, number | readonly number[]>> };
+  /** Storage buffers at bindings 1, 2, ... in the order the WGSL declares them. */
+  readonly buffers: readonly GpuBuffer[];
+  /** Workgroup counts (x, y, z). */
+  readonly workgroups: readonly [number, number?, number?];
+}
+
+export class GpuContext {
+  readonly pool: BufferPool;
+  readonly adapter: AdapterDescription;
+  readonly limits: GPUSupportedLimits;
+  readonly features: ReadonlySet<string>;
+  /** The largest workgroup the kernels use here (256, or less where the device allows less). */
+  readonly maxWorkgroupSize: number;
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  private queued = 0;
+  private readonly arena: GPUBuffer;
+  private readonly arenaData = new ArrayBuffer(ARENA_BYTES);
+  private readonly arenaView = new DataView(this.arenaData);
+  private arenaUsed = 0;
+  private readonly uniformAlign: number;
+  private readonly afterSubmit: (() => void)[] = [];
+  private lostReason: string | null = null;
+  private readonly errors: string[] = [];
+  /** Dispatches and submits so far (for tests and benchmarks). */
+  readonly counters = { dispatches: 0, submits: 0, pipelines: 0 };
+
+  constructor(readonly device: GPUDevice, info: GPUAdapterInfo, source: string) {
+    this.adapter = {
+      vendor: info.vendor, architecture: info.architecture, device: info.device,
+      description: info.description, source,
+    };
+    this.limits = device.limits;
+    this.features = new Set(device.features);
+    this.maxWorkgroupSize = Math.min(256, device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX);
+    this.uniformAlign = Math.max(16, device.limits.minUniformBufferOffsetAlignment);
+    this.pool = new BufferPool(device, () => this.flush());
+    this.arena = device.createBuffer({ size: ARENA_BYTES, usage: 0x0040 | 0x0008 /* UNIFORM | COPY_DST */ });
+    void device.lost.then((info) => { this.lostReason = info.message || String(info.reason); });
+    const onError = (ev: { error?: { message?: string } }): void => {
+      this.errors.push(ev.error?.message ?? "unknown WebGPU error");
+    };
+    const target = device as unknown as { addEventListener?: (t: string, f: (ev: { error?: { message?: string } }) => void) => void; onuncapturederror?: unknown };
+    if (typeof target.addEventListener === "function") target.addEventListener("uncapturederror", onError);
+    else target.onuncapturederror = onError;
+  }
+
+  /** A one-line description: "NVIDIA / hopper (vulkan)". */
+  describe(): string {
+    const a = this.adapter;
+    return [a.vendor, a.architecture, a.device, a.description].filter((s) => s).join(" / ") + ` [${a.source}]`;
+  }
+
+  private check(): void {
+    if (this.lostReason !== null) throw new Error(`webgpu: the device was lost (${this.lostReason})`);
+    if (this.errors.length > 0) {
+      const msg = this.errors.splice(0).join("; ");
+      throw new Error(`webgpu: ${msg}`);
+    }
+  }
+
+  /** The compiled pipeline of a kernel (compiled on first use). */
+  pipeline(key: string, wgsl: () => string): GPUComputePipeline {
+    let p = this.pipelines.get(key);
+    if (!p) {
+      const code = wgsl();
+      const module = this.device.createShaderModule({ code, label: key });
+      p = this.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" }, label: key });
+      this.pipelines.set(key, p);
+      this.counters.pipelines++;
+    }
+    return p;
+  }
+
+  /** Records one dispatch into the current batch. */
+  dispatch(d: Dispatch): void {
+    this.check();
+    const [x, y = 1, z = 1] = d.workgroups;
+    if (x === 0 || y === 0 || z === 0) return;
+    const maxDim = this.limits.maxComputeWorkgroupsPerDimension;
+    if (x > maxDim || y > maxDim || z > maxDim) {
+      throw new Error(`webgpu: dispatch ${d.key} of ${x}x${y}x${z} workgroups exceeds the device's ${maxDim} per dimension`);
+    }
+    const pipeline = this.pipeline(d.key, d.wgsl);
+    const entries: GPUBindGroupEntry[] = [];
+    if (d.params) {
+      const size = d.params.layout.byteSize;
+      if (this.arenaUsed + size > ARENA_BYTES) this.flush();
+      const offset = this.arenaUsed;
+      d.params.layout.pack(d.params.values, this.arenaView, offset);
+      this.arenaUsed = Math.ceil((offset + size) / this.uniformAlign) * this.uniformAlign;
+      entries.push({ binding: 0, resource: { buffer: this.arena, offset, size } });
+    }
+    d.buffers.forEach((b, i) => entries.push({ binding: i + 1, resource: { buffer: b.raw } }));
+    const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    const pass = this.computePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(x, y, z);
+    this.counters.dispatches++;
+    if (++this.queued >= AUTO_FLUSH_DISPATCHES) this.flush();
+  }
+
+  /** Splits `n` workgroups over x and y so neither exceeds the per-dimension limit. */
+  grid(n: number): [number, number] {
+    const maxDim = this.limits.maxComputeWorkgroupsPerDimension;
+    if (n <= maxDim) return [n, 1];
+    const y = Math.ceil(n / maxDim);
+    return [Math.ceil(n / y), y];
+  }
+
+  private commandEncoder(): GPUCommandEncoder {
+    if (!this.encoder) this.encoder = this.device.createCommandEncoder();
+    return this.encoder;
+  }
+
+  private computePass(): GPUComputePassEncoder {
+    if (!this.pass) this.pass = this.commandEncoder().beginComputePass();
+    return this.pass;
+  }
+
+  private endPass(): void {
+    if (this.pass) {
+      this.pass.end();
+      this.pass = null;
+    }
+  }
+
+  /** Records a buffer-to-buffer copy in order with the dispatches. */
+  copyBuffer(src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number): void {
+    this.check();
+    if (bytes === 0) return;
+    this.endPass();
+    this.commandEncoder().copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
+  }
+
+  /** Runs `f` once the current batch has been submitted (to recycle what it used). */
+  onSubmit(f: () => void): void { this.afterSubmit.push(f); }
+
+  /** Submits the recorded work. Cheap when nothing is recorded. */
+  flush(): void {
+    this.endPass();
+    if (this.encoder) {
+      if (this.arenaUsed > 0) this.device.queue.writeBuffer(this.arena, 0, this.arenaData, 0, this.arenaUsed);
+      this.device.queue.submit([this.encoder.finish()]);
+      this.counters.submits++;
+      this.encoder = null;
+    }
+    this.arenaUsed = 0;
+    this.queued = 0;
+    for (const f of this.afterSubmit.splice(0)) f();
+  }
+
+  /** Writes host data into a buffer, after the work recorded so far (which may still read it). */
+  writeBuffer(dst: GpuBuffer, byteOffset: number, data: ArrayBufferView): void {
+    this.check();
+    this.flush();
+    this.device.queue.writeBuffer(dst.raw, byteOffset, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  /** Resolves when the GPU has finished everything submitted so far (recorded work is submitted). */
+  async sync(): Promise<void> {
+    this.flush();
+    await this.device.queue.onSubmittedWorkDone();
+    this.check();
+  }
+
+  memoryAllocated(): number { return this.pool.memoryAllocated(); }
+  memoryReserved(): number { return this.pool.memoryReserved(); }
+  emptyCache(): void { this.pool.emptyCache(); }
+
+  /** Submits pending work and destroys the device; the context is unusable afterwards. */
+  destroy(): void {
+    this.flush();
+    this.pool.emptyCache();
+    this.device.destroy();
+  }
+}

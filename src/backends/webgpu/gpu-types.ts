@@ -1,0 +1,43 @@
+/// <reference types="@webgpu/types" />
+// The dtypes the WebGPU backend stores, and the WebGPU constants it needs. The constants are
+// spelled out because Node's `webgpu` package does not install GPUBufferUsage & co. as globals.
+
+/** dtypes a GPU buffer can hold: float32 as f32, int32 as i32, bool as u32 (0 or 1). */
+export type GpuDType = "float32" | "int32" | "bool";
+
+export const GPU_DTYPES: readonly GpuDType[] = ["float32", "int32", "bool"];
+
+/** Every GPU dtype takes 4 bytes (bool is widened to u32: WGSL has no 8-bit storage type). */
+export const GPU_ITEMSIZE = 4;
+
+/** The WGSL type that stores a dtype. */
+export type WgslScalar = "f32" | "i32" | "u32";
+
+export function storageType(d: GpuDType): WgslScalar {
+  return d === "float32" ? "f32" : d === "int32" ? "i32" : "u32";
+}
+
+export function isGpuDType(d: string): d is GpuDType {
+  return d === "float32" || d === "int32" || d === "bool";
+}
+
+/** GPUBufferUsage flags (WebGPU spec values). */
+export const BufferUsage = {
+  MAP_READ: 0x0001,
+  MAP_WRITE: 0x0002,
+  COPY_SRC: 0x0004,
+  COPY_DST: 0x0008,
+  UNIFORM: 0x0040,
+  STORAGE: 0x0080,
+} as const;
+
+/** GPUMapMode.READ. */
+export const MAP_MODE_READ = 0x0001;
+
+/** Host arrays that upload() takes and download() returns for each dtype. */
+export interface HostArrayOf {
+  float32: Float32Array;
+  int32: Int32Array;
+  bool: Uint8Array;
+}
+export type HostArray = HostArrayOf[GpuDType];

@@ -1,0 +1,148 @@
+// WGSL building blocks shared by the kernels: the uniform parameter struct, value conversions
+// between storage types, and small numeric helpers WGSL lacks (NaN test, erf, float atomics).
+
+import { type GpuDType, type WgslScalar, storageType } from "./gpu-types.js";
+
+export type ParamType = WgslScalar;
+
+/** One field of a kernel's uniform block: a scalar, or a u32 array (packed four to a vec4). */
+export type ParamField =
+  | { readonly name: string; readonly type: ParamType }
+  | { readonly name: string; readonly type: "u32[]"; readonly length: number };
+
+/**
+ * The layout of a kernel's uniform block: arrays first (16-byte aligned as WGSL requires for
+ * array<vec4<u32>> in uniform space), then 4-byte scalars. `wgsl()` declares the struct; `pack()`
+ * writes values at the same offsets.
+ */
+export class ParamStruct {
+  readonly byteSize: number;
+  private readonly offsets = new Map<string, number>();
+
+  constructor(readonly fields: readonly ParamField[]) {
+    let off = 0;
+    const arrays = fields.filter((f) => f.type === "u32[]");
+    const scalars = fields.filter((f) => f.type !== "u32[]");
+    for (const f of arrays) {
+      this.offsets.set(f.name, off);
+      off += 16 * Math.max(1, Math.ceil((f as { length: number }).length / 4));
+    }
+    for (const f of scalars) {
+      this.offsets.set(f.name, off);
+      off += 4;
+    }
+    this.byteSize = Math.max(16, Math.ceil(off / 16) * 16);
+  }
+
+  /** `struct Params { ... }` with fields in layout order. */
+  wgsl(name = "Params"): string {
+    const arrays = this.fields.filter((f) => f.type === "u32[]");
+    const scalars = this.fields.filter((f) => f.type !== "u32[]");
+    const lines = [
+      ...arrays.map((f) => `  ${f.name}: array<vec4<u32>, ${Math.max(1, Math.ceil((f as { length: number }).length / 4))}>,`),
+      ...scalars.map((f) => `  ${f.name}: ${f.type},`),
+    ];
+    if (lines.length === 0) lines.push("  _unused: u32,");
+    return `struct ${name} {\n${lines.join("\n")}\n}`;
+  }
+
+  /** Writes the values into `view` at byte `base`. Arrays shorter than declared are zero-padded. */
+  pack(values: Readonly<Record<string, number | readonly number[]>>, view: DataView, base: number): void {
+    for (const f of this.fields) {
+      const off = base + this.offsets.get(f.name)!;
+      const v = values[f.name];
+      if (v === undefined) throw new Error(`webgpu: kernel parameter '${f.name}' is missing`);
+      if (f.type === "u32[]") {
+        if (typeof v === "number") throw new Error(`webgpu: kernel parameter '${f.name}' must be an array`);
+        for (let i = 0; i < f.length; i++) view.setUint32(off + 4 * i, v[i] ?? 0, true);
+      } else {
+        if (typeof v !== "number") throw new Error(`webgpu: kernel parameter '${f.name}' must be a number`);
+        if (f.type === "f32") view.setFloat32(off, v, true);
+        else if (f.type === "i32") view.setInt32(off, v, true);
+        else view.setUint32(off, v >>> 0, true);
+      }
+    }
+  }
+}
+
+/** WGSL expression reading element `i` of a u32[] parameter: `P.shape[i / 4u][i % 4u]`. */
+export function paramAt(field: string, i: number): string {
+  return `P.${field}[${i >> 2}u][${i & 3}u]`;
+}
+
+/** The WGSL scalar type arithmetic runs in for a compute dtype (bool computes as u32). */
+export function computeType(d: GpuDType): WgslScalar {
+  return storageType(d);
+}
+
+/** Converts a WGSL expression of storage dtype `from` to compute dtype `to`. */
+export function convert(expr: string, from: GpuDType, to: GpuDType): string {
+  if (from === to) return expr;
+  if (to === "bool") return `select(0u, 1u, ${expr} != ${zero(from)})`;
+  if (from === "bool") return `${storageType(to)}(${expr})`;
+  return `${storageType(to)}(${expr})`;
+}
+
+/** Converts a WGSL bool expression to storage dtype `to`. */
+export function fromBool(expr: string, to: GpuDType): string {
+  return `select(${zero(to)}, ${one(to)}, ${expr})`;
+}
+
+/** Converts a storage-typed expression to a WGSL bool (nonzero is true). */
+export function toBool(expr: string, from: GpuDType): string {
+  return `(${expr} != ${zero(from)})`;
+}
+
+export function zero(d: GpuDType): string {
+  return d === "float32" ? "0.0" : d === "int32" ? "0i" : "0u";
+}
+export function one(d: GpuDType): string {
+  return d === "float32" ? "1.0" : d === "int32" ? "1i" : "1u";
+}
+
+/** WGSL helpers, each included only by the kernels that use it. */
+export const WGSL_HELPERS = {
+  /** NaN test by bits: compilers may fold `x != x` away under fast-math. */
+  isnan: `fn isnan_f(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }`,
+  isinf: `fn isinf_f(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }`,
+  /** erf as 1 - erfc, with erfc by the Chebyshev fit of Numerical Recipes (relative error < 1.2e-7). */
+  erf: `fn erf_f(x: f32) -> f32 {
+  let a = abs(x);
+  let t = 1.0 / (1.0 + 0.5 * a);
+  let y = 1.0 - t * exp(-a * a - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 +
+    t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 +
+    t * (-0.82215223 + t * 0.17087277)))))))));
+  return select(-y, y, x >= 0.0);
+}`,
+} as const;
+
+/** Infinities and NaN by their bits (WGSL has no literals for them). */
+export const POS_INF = "bitcast<f32>(0x7f800000u)";
+export const NEG_INF = "bitcast<f32>(0xff800000u)";
+export const NAN = "bitcast<f32>(0x7fc00000u)";
+export const I32_MIN = "i32(-2147483647 - 1)";
+export const I32_MAX = "2147483647i";
+
+/**
+ * A float atomic add by compare-and-swap on the bits, for scatter-adds (WGSL has only integer
+ * atomics). `buf` must be declared `array<atomic<u32>>`.
+ */
+export function atomicAddF32(buf: string): string {
+  return `fn atomic_add_f32(i: u32, v: f32) {
+  var old = atomicLoad(&${buf}[i]);
+  loop {
+    let next = bitcast<u32>(bitcast<f32>(old) + v);
+    let r = atomicCompareExchangeWeak(&${buf}[i], old, next);
+    if (r.exchanged) { break; }
+    old = r.old_value;
+  }
+}`;
+}
+
+/** Linear invocation index over a 2-D dispatch grid (WebGPU caps each grid dim at 65535). */
+export function linearIndex(workgroupSize: number): string {
+  return `(gid.x + gid.y * nwg.x * ${workgroupSize}u)`;
+}
+
+/** The builtins a linearIndex() kernel's entry point takes. */
+export const LINEAR_BUILTINS = "@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>";
