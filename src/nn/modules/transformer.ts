@@ -63,8 +63,8 @@ function deepCopy<T>(value: T, memo: Map<unknown, unknown> = new Map()): T {
   if (memo.has(value)) return memo.get(value) as T;
   if (value instanceof Tensor) {
     const data = value.detach().clone();
-    const t: Tensor = value;
-    const copy = isParameter(t) ? new Parameter(data, t.requiresGrad) : t.requiresGrad ? data.requiresGrad_(true) : data;
+    const rg = value.requiresGrad;
+    const copy = isParameter(value) ? new Parameter(data, rg) : rg ? data.requiresGrad_(true) : data;
     memo.set(value, copy);
     return copy as T;
   }
