@@ -69,6 +69,7 @@ test("every op gives the same result on non-contiguous inputs", () => {
     if (!close(flatValues(actual), flatValues(expected))) failures.push(`${c.id}: non-contiguous result differs`);
   }
   console.log(`non-contiguous: ${checked - failures.length}/${checked} samples agree`);
+  for (const f of failures) console.log(`  ${KNOWN_GENERIC_FAILURES.has(f.split(":")[0]!) ? "known" : "NEW  "} ${f}`);
   assert.deepEqual(failures.filter((f) => !KNOWN_GENERIC_FAILURES.has(f.split(":")[0]!)), []);
 });
 
@@ -100,5 +101,6 @@ test("gradients agree with finite differences (gradcheck) on float64 samples", (
     }
   }
   console.log(`gradcheck: ${checked - failures.length}/${checked} samples agree`);
+  for (const f of failures) console.log(`  ${KNOWN_GENERIC_FAILURES.has(f.split(":")[0]!) ? "known" : "NEW  "} ${f}`);
   assert.deepEqual(failures.filter((f) => !KNOWN_GENERIC_FAILURES.has(f.split(":")[0]!)), []);
 });

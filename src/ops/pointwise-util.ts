@@ -89,7 +89,7 @@ export function fusedGrad(g: Tensor, x: Tensor, df: BinaryFn, composite: () => T
       loop(dense(g), dense(x), out.storage.data as Floats, out.numel());
       return out;
     }
-    return binaryMap(g, x, g.dtype, df);
+    return binaryMap(g, x, x.dtype, df);
   }
   const r = composite();
   // A piecewise-constant derivative (relu's mask) still depends on x, with a zero second

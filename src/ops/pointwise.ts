@@ -34,7 +34,7 @@ function intCopy(x: Tensor): Tensor {
 }
 
 /** The vjp of ops whose derivative is zero almost everywhere (floor, sign, ...). */
-const zeroGrad = (g: Tensor): Tensor => g.mul(0);
+const zeroGrad = (g: Tensor): Tensor => g.newZeros(g.shape);
 
 /** In-place form through the out-of-place op: checks the cast, then writes the result into self. */
 function inPlaceVia(op: string, self: Tensor, resultDtype: DType, others: readonly (Tensor | null)[], outOfPlace: (s: Tensor) => Tensor): Tensor {

@@ -52,7 +52,6 @@ export function pdist(input: Tensor, ...args: Args<[p?: number], { p?: number }>
   if (!(p >= 0)) throw new Error("pdist only supports non-negative p values");
   const n = x.size(0);
   const idx = triuIndices(n, n, 1);
-  if (idx.size(1) === 0) return x.newZeros([0]);
   const d = x.indexSelect(0, idx.get(0)).sub(x.indexSelect(0, idx.get(1)));
   return d.norm(p, 1);
 }

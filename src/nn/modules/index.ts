@@ -16,3 +16,4 @@ export * from "./upsampling.js";
 export * from "./loss.js";
 export * from "./attention.js";
 export * from "./transformer.js";
+export * from "./fold.js";

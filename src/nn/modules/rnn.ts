@@ -356,10 +356,6 @@ export class RNN extends RNNBase {
     const [out, [h]] = this.forwardImpl(input, hx === null ? null : [hx], 1);
     return [out, h!];
   }
-  override extraRepr(): string {
-    const s = super.extraRepr();
-    return this.nonlinearity !== "tanh" ? `${s}, nonlinearity=${this.nonlinearity}` : s;
-  }
 }
 
 /** LSTM, with optional projections (projSize). forward → [output, [h_n, c_n]]. */

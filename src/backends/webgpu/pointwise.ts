@@ -1,0 +1,213 @@
+// Pointwise kernels: any op of pointwise-ops.ts over strided, broadcasting inputs of any GPU dtype,
+// into a new contiguous tensor or into `out` (any strides, in place allowed). Dims are coalesced
+// first, so contiguous operands run as one flat loop (vectorised to vec4 where the op allows).
+
+import { type GpuDType, storageType } from "./gpu-types.js";
+import { type ComputeDType, POINTWISE_HELPERS, POINTWISE_OPS, type PointwiseOp, type PointwiseOpName } from "./pointwise-ops.js";
+import {
+  type GpuTensor, MAX_DIMS, broadcastShapes, coalesce, empty, expandStrides, numel, sameContext, shapeStr,
+} from "./tensor.js";
+import { LINEAR_BUILTINS, ParamStruct, WGSL_HELPERS, convert, fromBool, linearIndex, paramAt, toBool } from "./wgsl.js";
+
+export interface PointwiseOptions {
+  /** Write here instead of a new tensor: shape must be the broadcast shape; any strides. */
+  out?: GpuTensor;
+  /** The dtype the expression computes in. Default: float32 if any input is, else int32. */
+  computeDtype?: ComputeDType;
+  /** The result's dtype. Default: bool for comparisons, else the compute dtype. */
+  outDtype?: GpuDType;
+  /** Scalar parameters p0, p1 (alpha, slope, clamp bounds, fill value...). */
+  params?: readonly [number, number?];
+  /** Shape of the result of a fill (arity 0) without `out`. */
+  shape?: readonly number[];
+}
+
+function resolveOp(op: PointwiseOp | PointwiseOpName): PointwiseOp {
+  return typeof op === "string" ? POINTWISE_OPS[op] : op;
+}
+
+function defaultCompute(op: PointwiseOp, inputs: readonly GpuTensor[], out: GpuTensor | undefined): ComputeDType {
+  const ds = inputs.length > 0 ? inputs.map((t) => t.dtype) : out ? [out.dtype] : [];
+  const d: ComputeDType = ds.includes("float32") ? "float32" : "int32";
+  return op.dtypes.includes(d) ? d : op.dtypes[0]!;
+}
+
+interface Plan {
+  key: string;
+  wgsl: () => string;
+  params: ParamStruct;
+  values: Record<string, number | readonly number[]>;
+  buffers: GpuTensor["buffer"][];
+  groups: number;
+}
+
+const WG = 256;
+
+/**
+ * Runs a pointwise op. Inputs broadcast against each other (PyTorch's rules); each is loaded with
+ * its own dtype and converted to the compute dtype; the result is converted to the output dtype.
+ */
+export function pointwise(
+  opOrName: PointwiseOp | PointwiseOpName, inputs: readonly GpuTensor[], options: PointwiseOptions = {},
+): GpuTensor {
+  const op = resolveOp(opOrName);
+  const name = `webgpu ${op.name}`;
+  if (inputs.length !== op.arity) throw new Error(`${name}: expected ${op.arity} inputs, got ${inputs.length}`);
+  const ctx = sameContext(name, ...inputs, options.out);
+  const compute = options.computeDtype ?? defaultCompute(op, inputs, options.out);
+  if (!op.dtypes.includes(compute)) {
+    throw new Error(`${name}: not implemented for compute dtype ${compute} (supported: ${op.dtypes.join(", ")})`);
+  }
+  const outDtype = options.outDtype ?? options.out?.dtype ?? (op.result === "bool" ? "bool" : compute);
+  let shape: number[];
+  if (op.arity === 0) {
+    const s = options.out?.shape ?? options.shape;
+    if (!s) throw new Error(`${name}: a fill needs a shape or an out tensor`);
+    shape = s.slice();
+  } else {
+    shape = broadcastShapes(name, ...inputs.map((t) => t.shape));
+  }
+  const out = options.out;
+  if (out) {
+    if (out.dtype !== outDtype) throw new Error(`${name}: out has dtype ${out.dtype}, expected ${outDtype}`);
+    if (out.shape.length !== shape.length || out.shape.some((s, i) => s !== shape[i])) {
+      throw new Error(`${name}: out has shape ${shapeStr(out.shape)}, but the result has shape ${shapeStr(shape)}`);
+    }
+    if (out.shape.some((s, i) => s > 1 && out.strides[i] === 0)) {
+      throw new Error(`${name}: out ${shapeStr(out.shape)} has a broadcast (zero-stride) dim: unsupported operation: more than one element of the written-to tensor refers to a single memory location`);
+    }
+    for (const t of inputs) {
+      if (t.buffer.raw === out.buffer.raw && t.dtype !== out.dtype) {
+        throw new Error(`${name}: an input of dtype ${t.dtype} shares its buffer with out of dtype ${out.dtype}`);
+      }
+    }
+  }
+  const result = out ?? empty(ctx, shape, outDtype);
+  const n = numel(shape);
+  if (n === 0) return result;
+  const p = [options.params?.[0] ?? op.params?.[0] ?? 0, options.params?.[1] ?? op.params?.[1] ?? 0] as const;
+  const plan = makePlan(op, compute, inputs, result, shape, n, p, ctx.maxWorkgroupSize);
+  ctx.dispatch({
+    key: plan.key, wgsl: plan.wgsl, params: { layout: plan.params, values: plan.values },
+    buffers: plan.buffers, workgroups: ctx.grid(plan.groups),
+  });
+  return result;
+}
+
+function makePlan(
+  op: PointwiseOp, compute: ComputeDType, inputs: readonly GpuTensor[], out: GpuTensor,
+  shape: readonly number[], n: number, p: readonly [number, number], maxWg: number,
+): Plan {
+  const wg = Math.min(WG, maxWg);
+  const strides = [out.strides.slice(), ...inputs.map((t) => expandStrides(t, shape))];
+  const co = coalesce(shape, strides);
+  if (co.shape.length > MAX_DIMS) {
+    throw new Error(`webgpu ${op.name}: more than ${MAX_DIMS} dims that cannot be merged (shape ${shapeStr(shape)})`);
+  }
+  const nd = co.shape.length;
+  // Inputs that alias the output are read through the output's (read-write) binding.
+  const aliased = inputs.map((t) => t.buffer.raw === out.buffer.raw);
+  const kinds = op.inputs ?? inputs.map(() => "T" as const);
+  const offsets = [out.offset, ...inputs.map((t) => t.offset)];
+  const allFlat = nd <= 1 && co.strides.every((s) => (s[0] ?? 1) === 1);
+  const vec4 = !!op.vec4 && allFlat && n % 4 === 0 && offsets.every((o) => o % 4 === 0) &&
+    out.dtype === compute && inputs.every((t) => t.dtype === compute) && op.result !== "bool";
+  const expr = typeof op.expr === "string" ? op.expr : op.expr[compute];
+  if (expr === undefined) throw new Error(`webgpu ${op.name}: no expression for ${compute}`);
+  const key = [
+    "pw", op.name, expr, compute, out.dtype, inputs.map((t) => t.dtype).join(","), nd,
+    vec4 ? "v4" : "s", aliased.map((a) => (a ? 1 : 0)).join(""), wg,
+  ].join("|");
+  const fields = [
+    { name: "shape", type: "u32[]" as const, length: Math.max(1, nd) },
+    ...strides.map((_, j) => ({ name: `st${j}`, type: "u32[]" as const, length: Math.max(1, nd) })),
+    ...offsets.map((_, j) => ({ name: `off${j}`, type: "u32" as const })),
+    { name: "n", type: "u32" as const },
+    { name: "p0", type: storageType(compute) },
+    { name: "p1", type: storageType(compute) },
+  ];
+  const params = new ParamStruct(fields);
+  const values: Record<string, number | readonly number[]> = {
+    shape: co.shape, n: vec4 ? n / 4 : n, p0: p[0], p1: p[1],
+  };
+  co.strides.forEach((s, j) => { values[`st${j}`] = s; });
+  offsets.forEach((o, j) => { values[`off${j}`] = vec4 ? o / 4 : o; });
+  const buffers = [out.buffer, ...inputs.filter((_, j) => !aliased[j]).map((t) => t.buffer)];
+  const groups = Math.ceil((vec4 ? n / 4 : n) / wg);
+
+  const wgsl = (): string => {
+    const cT = storageType(compute);
+    const T = vec4 ? `vec4<${cT}>` : cT;
+    const arr = (d: GpuDType): string => (vec4 ? `array<vec4<${storageType(d)}>>` : `array<${storageType(d)}>`);
+    const names = ["a", "b", "c"];
+    const decls = [`@group(0) @binding(1) var<storage, read_write> out: ${arr(out.dtype)};`];
+    let binding = 2;
+    const srcName = inputs.map((t, j) => {
+      if (aliased[j]) return "out";
+      decls.push(`@group(0) @binding(${binding++}) var<storage, read> in${j}: ${arr(t.dtype)};`);
+      return `in${j}`;
+    });
+    const idx: string[] = [];
+    if (vec4) {
+      for (let j = 0; j <= inputs.length; j++) idx.push(`  let o${j} = P.off${j} + i;`);
+    } else {
+      for (let j = 0; j <= inputs.length; j++) idx.push(`  var o${j} = P.off${j};`);
+      if (nd > 0) idx.push("  var rem = i;");
+      for (let d = nd - 1; d >= 0; d--) {
+        const c = d === 0 ? "rem" : `(rem % ${paramAt("shape", d)})`;
+        idx.push(`  { let c = ${c};`);
+        for (let j = 0; j <= inputs.length; j++) idx.push(`    o${j} += c * ${paramAt(`st${j}`, d)};`);
+        if (d > 0) idx.push(`    rem = rem / ${paramAt("shape", d)};`);
+        idx.push("  }");
+      }
+    }
+    const loads = inputs.map((t, j) => {
+      const raw = `${srcName[j]}[o${j + 1}]`;
+      const v = kinds[j] === "bool" ? toBool(raw, t.dtype) : vec4 ? raw : convert(raw, t.dtype, compute);
+      return `  let ${names[j]} = ${v};`;
+    });
+    const value = op.result === "bool" ? fromBool(`(${expr})`, out.dtype) : vec4 ? `(${expr})` : convert(`(${expr})`, compute, out.dtype);
+    const helpers = (op.helpers ?? []).map((h) =>
+      h in WGSL_HELPERS ? WGSL_HELPERS[h as keyof typeof WGSL_HELPERS] : POINTWISE_HELPERS[h as keyof typeof POINTWISE_HELPERS]);
+    if (op.helpers?.includes("pow") || op.helpers?.includes("ipow")) helpers.push(WGSL_HELPERS.isnan);
+    return `alias T = ${T};
+${params.wgsl()}
+@group(0) @binding(0) var<uniform> P: Params;
+${decls.join("\n")}
+${[...new Set(helpers)].join("\n")}
+@compute @workgroup_size(${wg})
+fn main(${LINEAR_BUILTINS}) {
+  let i = ${linearIndex(wg)};
+  if (i >= P.n) { return; }
+  let p0 = T(P.p0);
+  let p1 = T(P.p1);
+${idx.join("\n")}
+${loads.join("\n")}
+  out[o0] = ${value};
+}
+`;
+  };
+  return { key, wgsl, params, values, buffers, groups };
+}
+
+/** A contiguous copy of `t`, optionally cast (always a new tensor, which the caller owns). */
+export function contiguous(t: GpuTensor, dtype: GpuDType = t.dtype): GpuTensor {
+  return pointwise("identity", [t], { computeDtype: dtype === "float32" || t.dtype === "float32" ? "float32" : "int32", outDtype: dtype });
+}
+
+/** Copies `src` into `dst` (broadcasting src, converting dtype), like Tensor.copy_. */
+export function copyInto(dst: GpuTensor, src: GpuTensor): GpuTensor {
+  return pointwise("identity", [src], { out: dst, computeDtype: dst.dtype === "float32" || src.dtype === "float32" ? "float32" : "int32" });
+}
+
+/** A new tensor of `shape` filled with `value`. */
+export function full(ctx: GpuTensor["ctx"], shape: readonly number[], value: number, dtype: GpuDType = "float32"): GpuTensor {
+  const t = empty(ctx, shape, dtype);
+  return fillInto(t, value);
+}
+
+/** Fills `t` (any strides) with `value`. */
+export function fillInto(t: GpuTensor, value: number): GpuTensor {
+  const compute: ComputeDType = t.dtype === "float32" ? "float32" : "int32";
+  return pointwise("fill", [], { out: t, computeDtype: compute, params: [value] });
+}
