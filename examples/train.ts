@@ -32,7 +32,7 @@ class Net extends nn.Module {
     super();
     this.fc = new nn.Linear(64 * Math.floor(size / 4) ** 2, 10);
   }
-  forward(x: torch.Tensor): torch.Tensor {
+  override forward(x: torch.Tensor): torch.Tensor {
     x = F.maxPool2d(F.relu(this.conv1.call(x)), 2);
     x = F.maxPool2d(F.relu(this.conv2.call(x)), 2);
     return this.fc.call(x.flatten(1));
@@ -75,7 +75,7 @@ function evaluate(model: Net, images: torch.Tensor, labels: torch.Tensor): numbe
   let correct = 0;
   torch.noGrad(() => {
     for (const [x, y] of new DataLoader(new TensorDataset(images, labels), { batchSize: 1000 })) {
-      correct += Number(model.call(x as torch.Tensor).argmax(1).eq(y as torch.Tensor).sum().item());
+      correct += Number(model.call(x).argmax(1).eq(y).sum().item());
     }
   });
   model.train();
@@ -99,7 +99,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
   const total = trainX.shape[0]!;
   let lastPrint = 0;
   for (const [x, y] of loader) {
-    const xb = x as torch.Tensor, yb = y as torch.Tensor;
+    const xb = x, yb = y;
     optimizer.zeroGrad();
     const logits = model.call(xb);
     const loss = F.crossEntropy(logits, yb);

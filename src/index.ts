@@ -38,3 +38,4 @@ export { save, load } from "./io/pt.js";
 export * as safetensors from "./io/safetensors.js";
 export * as serialization from "./io/serialization.js";
 export * from "./ops/linalg-functions.js";
+export * as backends from "./backends/index.js";

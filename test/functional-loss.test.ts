@@ -23,6 +23,7 @@ function close(actual: Tensor, expected: number[], what: string, tol = 1e-7): vo
   a.forEach((v, i) => {
     const e = expected[i]!;
     if (Number.isNaN(e)) { assert.ok(Number.isNaN(v), `${what}[${i}]: ${v} vs NaN`); return; }
+    if (!Number.isFinite(e)) { assert.equal(v, e, `${what}[${i}]`); return; }
     assert.ok(Math.abs(v - e) <= tol + tol * Math.abs(e), `${what}[${i}]: ${v} vs ${e}`);
   });
 }

@@ -249,6 +249,14 @@ describe("gather / scatter family", () => {
     assert.deepEqual(vals(torch.takeAlongDim(x, torch.tensor([[0], [1], [2]]))), [0, 1, 2]);
   });
 
+  test("0-d inputs", () => {
+    const s = torch.tensor(5.5);
+    assert.deepEqual(vals(torch.gather(s, 0, torch.tensor([0, 0]))), [5.5, 5.5]);
+    assert.equal(torch.scatter(s, 0, torch.tensor([0, 0]), torch.tensor([1.5, 2])).item(), 2);
+    assert.deepEqual(torch.indexSelect(s, 0, torch.tensor([0])).shape, []);
+    assert.equal(torch.indexAdd(s, 0, torch.tensor([0]), torch.tensor(1.5)).item(), 7);
+  });
+
   test("int64 accumulation is exact", () => {
     const big = 2n ** 60n;
     const t = torch.tensor([big, 0n]);

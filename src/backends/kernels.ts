@@ -42,3 +42,10 @@ export const kernels: KernelTable = {
   gemm: gemmKernel,
   backend: "js",
 };
+
+// The native addon, where it loaded, replaces the JS kernels.
+import * as native from "./native/index.js";
+if (native.isAvailable()) {
+  kernels.gemm = native.gemm;
+  kernels.backend = "native";
+}

@@ -19,7 +19,7 @@ const ndim1 = (t: Tensor): number => Math.max(t.dim(), 1);
 
 /** Offsets of `t`'s elements at `shape` positions, with `dim` held at 0. */
 function offsetsAlong(t: Tensor, shape: readonly number[], dim: number): Float64Array {
-  const strides = t.dim() === 0 ? [] : t._strides.map((s, i) => (i === dim ? 0 : s));
+  const strides = t.dim() === 0 ? shape.map(() => 0) : t._strides.map((s, i) => (i === dim ? 0 : s));
   return offsetsOf(shape, strides, t._offset);
 }
 
@@ -124,7 +124,7 @@ function scatterKernel(out: Tensor, d: number, index: Tensor, src: Tensor | null
   const idx = indexValues(index);
   const base = offsetsAlong(out, index._shape, d);
   const stride = out.dim() === 0 ? 0 : out._strides[d]!;
-  const so = src ? offsetsOf(index._shape, src._strides, src._offset) : null;
+  const so = src ? offsetsOf(index._shape, src.dim() === 0 ? index._shape.map(() => 0) : src._strides, src._offset) : null;
   const n = base.length;
   if (reduce === null) {
     const a = rawOf(out);

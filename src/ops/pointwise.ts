@@ -3,10 +3,10 @@
 // in-place forms and vjps. Special functions (erf, lgamma, ...) live in special.ts.
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, bool, float64, getDefaultDtype, int64, roundToDType } from "../core/dtype.js";
+import { type DType, bool, float64, getDefaultDtype, int32, int64, roundToDType } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
 import { type Args, bindArgs, checkTensor, installMethods, type Method } from "./args.js";
-import { binaryMap, copyInto, emptyTensor, scalarOf, ternaryMap } from "./engine.js";
+import { binaryMap, copyInto, emptyTensor, scalarOf, ternaryMap, unaryMap } from "./engine.js";
 import { applyInPlace, checkInplaceCast } from "./inplace.js";
 import { type BinarySpec, binaryInPlace, binaryOp, floatOut, gradFor, sameOut, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
 import { resultType, resultTypeMany, type TensorOrScalar } from "./promotion.js";
@@ -833,6 +833,74 @@ export function ldexp_(self: Tensor, other: Tensor): Tensor {
   return self.mul_(pow(2, floatExponent(other)));
 }
 
+// ---- frexp / nextafter / angle --------------------------------------------------------------
+
+/** x = m * 2**e with 0.5 <= |m| < 1 (C's frexp; 0, inf and NaN give (x, 0)). */
+function frexpNum(x: number): [number, number] {
+  if (x === 0 || !Number.isFinite(x)) return [x, 0];
+  const a = Math.abs(x);
+  let e = Math.floor(Math.log2(a)) + 1;
+  // Scaled in two steps so that 2**-e cannot overflow for subnormal inputs.
+  const h = Math.trunc(e / 2);
+  let m = a * Math.pow(2, -h) * Math.pow(2, -(e - h));
+  while (m < 0.5) { m *= 2; e -= 1; }
+  while (m >= 1) { m /= 2; e += 1; }
+  return [x < 0 ? -m : m, e];
+}
+
+/** torch.frexp(input): the named tuple (mantissa, exponent), exponent as int32. */
+export function frexp(input: Tensor): Tensor[] & { mantissa: Tensor; exponent: Tensor } {
+  checkTensor("frexp", "input", input);
+  if (!input.dtype.isFloatingPoint) throw new Error("torch.frexp() only supports floating-point dtypes");
+  const mantissa = unaryMap(input, input.dtype, (v) => frexpNum(v)[0]);
+  const exponent = unaryMap(input, int32, (v) => frexpNum(v)[1]);
+  const out = [mantissa, exponent] as Tensor[] & { mantissa: Tensor; exponent: Tensor };
+  out.mantissa = mantissa;
+  out.exponent = exponent;
+  return out;
+}
+
+const f32buf = new Float32Array(1), i32buf = new Int32Array(f32buf.buffer);
+const f64buf = new Float64Array(1), i64buf = new BigInt64Array(f64buf.buffer);
+
+/** The next float32 after a toward b. */
+function nextafter32(a: number, b: number): number {
+  if (a !== a || b !== b) return NaN;
+  if (a === b) return b;
+  if (a === 0) { i32buf[0] = 1; return b > 0 ? f32buf[0]! : -f32buf[0]!; }
+  f32buf[0] = a;
+  i32buf[0] = i32buf[0]! + ((a < b) === (a > 0) ? 1 : -1);
+  return f32buf[0]!;
+}
+function nextafter64(a: number, b: number): number {
+  if (a !== a || b !== b) return NaN;
+  if (a === b) return b;
+  if (a === 0) return b > 0 ? Number.MIN_VALUE : -Number.MIN_VALUE;
+  f64buf[0] = a;
+  i64buf[0] = i64buf[0]! + ((a < b) === (a > 0) ? 1n : -1n);
+  return f64buf[0]!;
+}
+
+/** torch.nextafter(input, other): the next representable value after input toward other. */
+export function nextafter(input: Tensor, other: Tensor): Tensor {
+  const [a, b] = tensors2("nextafter", input, other);
+  const promoted = resultType(a, b);
+  if (promoted !== float64 && promoted.name !== "float32") throw notImplementedFor("nextafter_cpu", promoted);
+  return binaryOp({ name: "nextafter", node: "NextafterBackward0", f: promoted === float64 ? nextafter64 : nextafter32 }, a, b);
+}
+export function nextafter_(self: Tensor, other: Tensor): Tensor {
+  return inPlaceVia("nextafter_", self, resultType(self, other), [other], (s) => nextafter(s, other));
+}
+
+const ANGLE: UnarySpec = {
+  name: "angle", node: "AngleBackward0", f: (x) => (x !== x ? x : x < 0 ? Math.PI : 0), vjp: zeroGrad,
+};
+/** torch.angle for real inputs: pi for negative values, 0 otherwise (NaN stays NaN). */
+export function angle(input: Tensor): Tensor {
+  checkTensor("angle", "input", input);
+  return unaryOp(ANGLE, input);
+}
+
 // ---- gcd / lcm ------------------------------------------------------------------------------
 
 function gcdNum(a: number, b: number): number {
@@ -1025,6 +1093,7 @@ declare module "../core/tensor.js" {
     maximum: Method<typeof maximum>; minimum: Method<typeof minimum>; fmax: Method<typeof fmax>; fmin: Method<typeof fmin>;
     logaddexp: Method<typeof logaddexp>; logaddexp2: Method<typeof logaddexp2>;
     ldexp: Method<typeof ldexp>; ldexp_: Method<typeof ldexp_>;
+    frexp: Method<typeof frexp>; nextafter: Method<typeof nextafter>; nextafter_: Method<typeof nextafter_>; angle: Method<typeof angle>;
     gcd: Method<typeof gcd>; gcd_: Method<typeof gcd_>; lcm: Method<typeof lcm>; lcm_: Method<typeof lcm_>;
     lerp: Method<typeof lerp>; lerp_: Method<typeof lerp_>;
     addcmul: Method<typeof addcmul>; addcmul_: Method<typeof addcmul_>;
@@ -1045,5 +1114,5 @@ installMethods({
   pow: (s: Tensor, e: TensorOrScalar) => pow(s, e), pow_, floatPower: (s: Tensor, e: TensorOrScalar) => floatPower(s, e), floatPower_,
   atan2, atan2_, arctan2: atan2, arctan2_: atan2_, hypot, hypot_, copysign, copysign_, fmod, fmod_,
   remainder: (s: Tensor, o: TensorOrScalar) => remainder(s, o), remainder_, maximum, minimum, fmax, fmin, logaddexp, logaddexp2, ldexp, ldexp_,
-  gcd, gcd_, lcm, lcm_, lerp, lerp_, addcmul, addcmul_, addcdiv, addcdiv_,
+  frexp, nextafter, nextafter_, angle, gcd, gcd_, lcm, lcm_, lerp, lerp_, addcmul, addcmul_, addcdiv, addcdiv_,
 });

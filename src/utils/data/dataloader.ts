@@ -13,6 +13,15 @@ import { isOptionsObject } from "../../ops/args.js";
 
 export type CollateFn<T, B> = (batch: T[]) => B;
 
+/** The type defaultCollate makes of a batch of T: tensors and numbers become tensors, structure is kept. */
+export type DefaultCollated<T> =
+  T extends Tensor | number | bigint | boolean ? Tensor
+  : T extends string ? string[]
+  : T extends readonly unknown[] ? { -readonly [K in keyof T]: DefaultCollated<T[K]> }
+  : T extends Map<infer K, infer V> ? Map<K, DefaultCollated<V>>
+  : T extends object ? { [K in keyof T]: DefaultCollated<T[K]> }
+  : unknown;
+
 /** Stacks same-shaped tensors along a new first dim (one allocation, no autograd). */
 function stackTensors(ts: Tensor[]): Tensor {
   const first = ts[0]!;
@@ -77,7 +86,7 @@ export interface DataLoaderOptions<T, B> {
 
 const KNOWN = ["batchSize", "shuffle", "sampler", "batchSampler", "numWorkers", "collateFn", "pinMemory", "dropLast", "timeout", "generator", "prefetchFactor", "persistentWorkers", "workerInitFn"];
 
-export class DataLoader<T = unknown, B = unknown> {
+export class DataLoader<T = unknown, B = DefaultCollated<T>> {
   readonly dataset: Dataset<T> | IterableDataset<T>;
   readonly batchSize: number | null;
   readonly dropLast: boolean;

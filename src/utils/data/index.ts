@@ -1,4 +1,4 @@
 // torch.utils.data
 export { Dataset, IterableDataset, TensorDataset, Subset, ConcatDataset, randomSplit } from "./dataset.js";
 export { Sampler, SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler, BatchSampler } from "./sampler.js";
-export { DataLoader, defaultCollate, type DataLoaderOptions, type CollateFn } from "./dataloader.js";
+export { DataLoader, defaultCollate, type DataLoaderOptions, type CollateFn, type DefaultCollated } from "./dataloader.js";

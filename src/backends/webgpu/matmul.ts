@@ -1,0 +1,468 @@
+// float32 GEMM: C = alpha * sum_kb A_kb @ B_kb (+ bias) (+ C), over two batch dims, any operand
+// strides. Workgroup tiles of BM x BN, a BK-deep slice of A and B staged in workgroup memory
+// (register-prefetched while the previous slice is multiplied), TM x TN outputs per thread held in
+// vec4 registers; vec4 global loads where an operand is contiguous along a dim (row-major,
+// transposed, or Linear's x @ W^T alike). Full tiles skip the bounds checks.
+
+import { type GpuContext } from "./context.js";
+import type { GpuBuffer } from "./pool.js";
+import {
+  type GpuTensor, broadcastShapes, checkDType, coalesce, contiguousStrides, empty, numel, restride, sameContext, shapeStr,
+} from "./tensor.js";
+import { contiguous } from "./pointwise.js";
+import { ParamStruct } from "./wgsl.js";
+
+export interface MatmulConfig {
+  /** Tile rows / columns per workgroup and the depth of a staged K slice. */
+  readonly BM: number;
+  readonly BN: number;
+  readonly BK: number;
+  /** Outputs per thread (multiples of 4). */
+  readonly TM: number;
+  readonly TN: number;
+}
+
+export const MATMUL_CONFIGS = {
+  large: { BM: 128, BN: 128, BK: 16, TM: 8, TN: 8 },
+  largeBK8: { BM: 128, BN: 128, BK: 8, TM: 8, TN: 8 },
+  wide: { BM: 64, BN: 128, BK: 16, TM: 4, TN: 8 },
+  medium: { BM: 64, BN: 64, BK: 16, TM: 4, TN: 4 },
+  /** For devices whose workgroups are capped below 256 invocations (GLES). */
+  small: { BM: 64, BN: 64, BK: 16, TM: 8, TN: 8 },
+} as const satisfies Record<string, MatmulConfig>;
+
+/** A(i, k) = buffer[offset + i*rowStride + k*colStride] (B likewise with (k, j)). */
+export interface GemmOperand {
+  readonly buffer: GpuBuffer;
+  readonly offset: number;
+  readonly rowStride: number;
+  readonly colStride: number;
+  /** Strides of the two batch dims (default 0: the same matrix for every batch). */
+  readonly batchStrides?: readonly [number, number];
+  /** Stride between the summed pairs of a batch-reduce GEMM (see GemmArgs.reduceBatch). */
+  readonly reduceStride?: number;
+}
+
+/** C(i, j) = buffer[offset + i*rowStride + j] (rows of C are contiguous). */
+export interface GemmOutput {
+  readonly buffer: GpuBuffer;
+  readonly offset: number;
+  readonly rowStride: number;
+  readonly batchStrides?: readonly [number, number];
+}
+
+export interface GemmArgs {
+  readonly M: number;
+  readonly N: number;
+  readonly K: number;
+  readonly a: GemmOperand;
+  readonly b: GemmOperand;
+  readonly c: GemmOutput;
+  /** Sizes of the two batch dims (default [1, 1]). */
+  readonly batch?: readonly [number, number];
+  /** Sum this many products A_kb @ B_kb into one C (conv weight gradients over the batch). */
+  readonly reduceBatch?: number;
+  readonly alpha?: number;
+  /** Adds bias(i, j) = bias.buffer[offset + i*rowStride + j*colStride] (+ batch strides). */
+  readonly bias?: GemmOperand;
+  /** C += result instead of C = result. */
+  readonly accumulate?: boolean;
+  /** A tile configuration other than the automatic choice. */
+  readonly config?: MatmulConfig;
+}
+
+type AMode = "k4" | "m4" | "sk" | "sm";
+type BMode = "n4" | "k4" | "sk" | "sn";
+
+const aligned4 = (...xs: number[]): boolean => xs.every((x) => x % 4 === 0);
+
+function chooseConfig(ctx: GpuContext, M: number, N: number, batch: number): MatmulConfig {
+  if (ctx.maxWorkgroupSize < 256) return MATMUL_CONFIGS.small;
+  const tiles = Math.ceil(M / 128) * Math.ceil(N / 128) * batch;
+  return tiles >= 192 ? MATMUL_CONFIGS.large : MATMUL_CONFIGS.medium;
+}
+
+function validateConfig(c: MatmulConfig, maxWg: number): number {
+  const tx = c.BN / c.TN, ty = c.BM / c.TM, nt = tx * ty;
+  const ok = Number.isInteger(tx) && Number.isInteger(ty) && c.TM % 4 === 0 && c.TN % 4 === 0 && c.BK % 4 === 0 &&
+    nt <= maxWg && (c.BM * c.BK) % nt === 0 && (c.BN * c.BK) % nt === 0 &&
+    ((c.BM * c.BK) / 4) % nt === 0 && ((c.BN * c.BK) / 4) % nt === 0;
+  if (!ok) throw new Error(`webgpu matmul: invalid tile configuration ${JSON.stringify(c)}`);
+  return nt;
+}
+
+/** The GEMM kernel: every argument is checked, then one dispatch (per 65535 batches). */
+export function gemm(ctx: GpuContext, args: GemmArgs): void {
+  const { M, N, K, a, b, c } = args;
+  const [B1, B2] = args.batch ?? [1, 1];
+  const KB = args.reduceBatch ?? 1;
+  for (const [name, v] of [["M", M], ["N", N], ["K", K], ["batch", B1], ["batch", B2], ["reduceBatch", KB]] as const) {
+    if (!Number.isInteger(v) || v < 0) throw new Error(`webgpu gemm: ${name} must be a non-negative integer, got ${v}`);
+  }
+  if (M === 0 || N === 0 || B1 === 0 || B2 === 0) return;
+  const cfg = args.config ?? chooseConfig(ctx, M, N, B1 * B2);
+  const nt = validateConfig(cfg, ctx.maxWorkgroupSize);
+  const aB = a.batchStrides ?? [0, 0], bB = b.batchStrides ?? [0, 0], cB = c.batchStrides ?? [0, 0];
+  const aR = a.reduceStride ?? 0, bR = b.reduceStride ?? 0;
+  const aMode: AMode = a.colStride === 1 && aligned4(a.offset, a.rowStride, K, ...aB, aR) ? "k4"
+    : a.rowStride === 1 && aligned4(a.offset, a.colStride, M, ...aB, aR) ? "m4"
+      : a.colStride <= a.rowStride ? "sk" : "sm";
+  const bMode: BMode = b.colStride === 1 && aligned4(b.offset, b.rowStride, N, ...bB, bR) ? "n4"
+    : b.rowStride === 1 && aligned4(b.offset, b.colStride, K, ...bB, bR) ? "k4"
+      : b.rowStride <= b.colStride ? "sk" : "sn";
+  const cVec = aligned4(c.offset, c.rowStride, N, ...cB);
+  const check = M % cfg.BM !== 0 || N % cfg.BN !== 0 || K % cfg.BK !== 0;
+  const accumulate = !!args.accumulate;
+  const bias = args.bias;
+  const names = [
+    "M", "N", "K", "aOff", "aRs", "aCs", "aB1", "aB2", "aKb", "bOff", "bRs", "bCs", "bB1", "bB2", "bKb",
+    "cOff", "cRs", "cB1", "cB2", "B2", "KB", "nkt", "zBase",
+    ...(bias ? ["biasOff", "biasRs", "biasCs", "biasB1", "biasB2"] : []),
+  ];
+  const layout = new ParamStruct([
+    ...names.map((name) => ({ name, type: "u32" as const })),
+    { name: "alpha", type: "f32" as const },
+  ]);
+  const key = ["gemm", cfg.BM, cfg.BN, cfg.BK, cfg.TM, cfg.TN, aMode, bMode, cVec ? "cv" : "cs", check ? "chk" : "full",
+    accumulate ? "acc" : "", bias ? "bias" : ""].join("|");
+  const biasB = bias?.batchStrides ?? [0, 0];
+  const maxZ = ctx.limits.maxComputeWorkgroupsPerDimension;
+  const total = B1 * B2;
+  const buffers = [c.buffer, a.buffer, b.buffer, ...(bias ? [bias.buffer] : [])];
+  for (let z0 = 0; z0 < total; z0 += maxZ) {
+    const values: Record<string, number> = {
+      M, N, K, aOff: a.offset, aRs: a.rowStride, aCs: a.colStride, aB1: aB[0], aB2: aB[1], aKb: aR,
+      bOff: b.offset, bRs: b.rowStride, bCs: b.colStride, bB1: bB[0], bB2: bB[1], bKb: bR,
+      cOff: c.offset, cRs: c.rowStride, cB1: cB[0], cB2: cB[1], B2, KB, nkt: Math.ceil(K / cfg.BK), zBase: z0,
+      alpha: args.alpha ?? 1,
+    };
+    if (bias) Object.assign(values, { biasOff: bias.offset, biasRs: bias.rowStride, biasCs: bias.colStride, biasB1: biasB[0], biasB2: biasB[1] });
+    ctx.dispatch({
+      key, params: { layout, values }, buffers,
+      workgroups: [Math.ceil(N / cfg.BN), Math.ceil(M / cfg.BM), Math.min(maxZ, total - z0)],
+      wgsl: () => gemmWgsl(cfg, nt, aMode, bMode, cVec, check, accumulate, !!bias, layout),
+    });
+  }
+}
+
+function gemmWgsl(
+  cfg: MatmulConfig, nt: number, aMode: AMode, bMode: BMode, cVec: boolean, check: boolean,
+  accumulate: boolean, bias: boolean, layout: ParamStruct,
+): string {
+  const { BM, BN, BK, TM, TN } = cfg;
+  const TX = BN / TN, TY = BM / TM, RG = TM / 4, CG = TN / 4;
+  const aVec = aMode === "k4" || aMode === "m4", bVec = bMode === "n4" || bMode === "k4";
+  const LA = aVec ? (BM * BK) / 4 / nt : (BM * BK) / nt;
+  const LB = bVec ? (BN * BK) / 4 / nt : (BN * BK) / nt;
+  const lines: string[] = [];
+  const L = (s: string): void => { lines.push(s); };
+
+  // Global -> registers for K slice `t` (kb, k0).
+  const loadA = (): string[] => {
+    const out: string[] = [];
+    for (let l = 0; l < LA; l++) {
+      const idx = `(tid + ${l * nt}u)`;
+      let gm: string, gk: string, addr: string;
+      if (aMode === "k4") { gm = `m0 + ${idx} / ${BK / 4}u`; gk = `k0 + (${idx} % ${BK / 4}u) * 4u`; addr = `(aBase + gm * P.aRs + gk) / 4u`; }
+      else if (aMode === "m4") { gm = `m0 + (${idx} % ${BM / 4}u) * 4u`; gk = `k0 + ${idx} / ${BM / 4}u`; addr = `(aBase + gm + gk * P.aCs) / 4u`; }
+      else if (aMode === "sk") { gm = `m0 + ${idx} / ${BK}u`; gk = `k0 + ${idx} % ${BK}u`; addr = `aBase + gm * P.aRs + gk * P.aCs`; }
+      else { gm = `m0 + ${idx} % ${BM}u`; gk = `k0 + ${idx} / ${BM}u`; addr = `aBase + gm * P.aRs + gk * P.aCs`; }
+      const zero = aVec ? "vec4<f32>(0.0)" : "0.0";
+      out.push(`    { let gm = ${gm}; let gk = ${gk};`);
+      if (check) out.push(`      let ok = gm < P.M && gk < P.K; ra${l} = select(${zero}, A[select(0u, ${addr}, ok)], ok); }`);
+      else out.push(`      ra${l} = A[${addr}]; }`);
+    }
+    return out;
+  };
+  const loadB = (): string[] => {
+    const out: string[] = [];
+    for (let l = 0; l < LB; l++) {
+      const idx = `(tid + ${l * nt}u)`;
+      let gn: string, gk: string, addr: string;
+      if (bMode === "n4") { gn = `n0 + (${idx} % ${BN / 4}u) * 4u`; gk = `k0 + ${idx} / ${BN / 4}u`; addr = `(bBase + gk * P.bRs + gn) / 4u`; }
+      else if (bMode === "k4") { gn = `n0 + ${idx} / ${BK / 4}u`; gk = `k0 + (${idx} % ${BK / 4}u) * 4u`; addr = `(bBase + gn * P.bCs + gk) / 4u`; }
+      else if (bMode === "sk") { gn = `n0 + ${idx} / ${BK}u`; gk = `k0 + ${idx} % ${BK}u`; addr = `bBase + gk * P.bRs + gn * P.bCs`; }
+      else { gn = `n0 + ${idx} % ${BN}u`; gk = `k0 + ${idx} / ${BN}u`; addr = `bBase + gk * P.bRs + gn * P.bCs`; }
+      const zero = bVec ? "vec4<f32>(0.0)" : "0.0";
+      out.push(`    { let gn = ${gn}; let gk = ${gk};`);
+      if (check) out.push(`      let ok = gn < P.N && gk < P.K; rb${l} = select(${zero}, B[select(0u, ${addr}, ok)], ok); }`);
+      else out.push(`      rb${l} = B[${addr}]; }`);
+    }
+    return out;
+  };
+  // Registers -> workgroup memory (As[k][m], Bs[k][n], four to a vec4).
+  const storeA = (): string[] => {
+    const out: string[] = [];
+    for (let l = 0; l < LA; l++) {
+      const idx = `(tid + ${l * nt}u)`;
+      if (aMode === "k4") {
+        out.push(`  { let mm = ${idx} / ${BK / 4}u; let kk = (${idx} % ${BK / 4}u) * 4u;`);
+        for (let j = 0; j < 4; j++) out.push(`    As[(kk + ${j}u) * ${BM / 4}u + mm / 4u][mm % 4u] = ra${l}[${j}];`);
+        out.push("  }");
+      } else if (aMode === "m4") {
+        out.push(`  As[(${idx} / ${BM / 4}u) * ${BM / 4}u + ${idx} % ${BM / 4}u] = ra${l};`);
+      } else if (aMode === "sk") {
+        out.push(`  { let mm = ${idx} / ${BK}u; let kk = ${idx} % ${BK}u; As[kk * ${BM / 4}u + mm / 4u][mm % 4u] = ra${l}; }`);
+      } else {
+        out.push(`  { let mm = ${idx} % ${BM}u; let kk = ${idx} / ${BM}u; As[kk * ${BM / 4}u + mm / 4u][mm % 4u] = ra${l}; }`);
+      }
+    }
+    return out;
+  };
+  const storeB = (): string[] => {
+    const out: string[] = [];
+    for (let l = 0; l < LB; l++) {
+      const idx = `(tid + ${l * nt}u)`;
+      if (bMode === "n4") {
+        out.push(`  Bs[(${idx} / ${BN / 4}u) * ${BN / 4}u + ${idx} % ${BN / 4}u] = rb${l};`);
+      } else if (bMode === "k4") {
+        out.push(`  { let nn = ${idx} / ${BK / 4}u; let kk = (${idx} % ${BK / 4}u) * 4u;`);
+        for (let j = 0; j < 4; j++) out.push(`    Bs[(kk + ${j}u) * ${BN / 4}u + nn / 4u][nn % 4u] = rb${l}[${j}];`);
+        out.push("  }");
+      } else if (bMode === "sk") {
+        out.push(`  { let nn = ${idx} / ${BK}u; let kk = ${idx} % ${BK}u; Bs[kk * ${BN / 4}u + nn / 4u][nn % 4u] = rb${l}; }`);
+      } else {
+        out.push(`  { let nn = ${idx} % ${BN}u; let kk = ${idx} / ${BN}u; Bs[kk * ${BN / 4}u + nn / 4u][nn % 4u] = rb${l}; }`);
+      }
+    }
+    return out;
+  };
+  const slice = (t: string): string[] => [
+    `    let kb = ${t} / P.nkt;`,
+    `    let k0 = (${t} % P.nkt) * ${BK}u;`,
+    "    let aBase = aBatch + kb * P.aKb;",
+    "    let bBase = bBatch + kb * P.bKb;",
+  ];
+
+  L(layout.wgsl());
+  L("@group(0) @binding(0) var<uniform> P: Params;");
+  L(`@group(0) @binding(1) var<storage, read_write> C: array<${cVec ? "vec4<f32>" : "f32"}>;`);
+  L(`@group(0) @binding(2) var<storage, read> A: array<${aVec ? "vec4<f32>" : "f32"}>;`);
+  L(`@group(0) @binding(3) var<storage, read> B: array<${bVec ? "vec4<f32>" : "f32"}>;`);
+  if (bias) L("@group(0) @binding(4) var<storage, read> bias: array<f32>;");
+  L(`var<workgroup> As: array<vec4<f32>, ${(BK * BM) / 4}>;`);
+  L(`var<workgroup> Bs: array<vec4<f32>, ${(BK * BN) / 4}>;`);
+  L(`@compute @workgroup_size(${nt})`);
+  L("fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) tid: u32) {");
+  L(`  let tx = tid % ${TX}u;`);
+  L(`  let ty = tid / ${TX}u;`);
+  L(`  let m0 = wid.y * ${BM}u;`);
+  L(`  let n0 = wid.x * ${BN}u;`);
+  L("  let z = wid.z + P.zBase;");
+  L("  let z1 = z / P.B2;");
+  L("  let z2 = z % P.B2;");
+  L("  let aBatch = P.aOff + z1 * P.aB1 + z2 * P.aB2;");
+  L("  let bBatch = P.bOff + z1 * P.bB1 + z2 * P.bB2;");
+  for (let r = 0; r < TM; r++) for (let cg = 0; cg < CG; cg++) L(`  var acc${r}_${cg} = vec4<f32>(0.0);`);
+  for (let l = 0; l < LA; l++) L(`  var ra${l}: ${aVec ? "vec4<f32>" : "f32"};`);
+  for (let l = 0; l < LB; l++) L(`  var rb${l}: ${bVec ? "vec4<f32>" : "f32"};`);
+  L("  let nt = P.KB * P.nkt;");
+  L("  if (nt > 0u) {");
+  lines.push(...slice("0u"), ...loadA(), ...loadB());
+  L("  }");
+  lines.push(...storeA(), ...storeB());
+  L("  workgroupBarrier();");
+  L("  for (var t = 0u; t < nt; t++) {");
+  L("    let more = t + 1u < nt;");
+  L("    if (more) {");
+  lines.push(...slice("t + 1u").map((s) => "  " + s), ...loadA().map((s) => "  " + s), ...loadB().map((s) => "  " + s));
+  L("    }");
+  L(`    for (var k = 0u; k < ${BK}u; k++) {`);
+  for (let rg = 0; rg < RG; rg++) L(`      let a${rg} = As[k * ${BM / 4}u + ${rg * TY}u + ty];`);
+  for (let cg = 0; cg < CG; cg++) L(`      let b${cg} = Bs[k * ${BN / 4}u + ${cg * TX}u + tx];`);
+  for (let rg = 0; rg < RG; rg++) {
+    for (let i = 0; i < 4; i++) {
+      for (let cg = 0; cg < CG; cg++) {
+        const r = rg * 4 + i;
+        L(`      acc${r}_${cg} = fma(vec4<f32>(a${rg}[${i}]), b${cg}, acc${r}_${cg});`);
+      }
+    }
+  }
+  L("    }");
+  L("    workgroupBarrier();");
+  L("    if (more) {");
+  lines.push(...storeA().map((s) => "    " + s), ...storeB().map((s) => "    " + s));
+  L("    }");
+  L("    workgroupBarrier();");
+  L("  }");
+  // Epilogue.
+  L("  let cBase = P.cOff + z1 * P.cB1 + z2 * P.cB2;");
+  if (bias) L("  let biasBase = P.biasOff + z1 * P.biasB1 + z2 * P.biasB2;");
+  for (let rg = 0; rg < RG; rg++) {
+    for (let i = 0; i < 4; i++) {
+      const r = rg * 4 + i;
+      L(`  { let row = m0 + ${rg * TY * 4}u + ty * 4u + ${i}u;`);
+      for (let cg = 0; cg < CG; cg++) {
+        L(`    { let col = n0 + ${cg * TX * 4}u + tx * 4u;`);
+        L(`      var v = acc${r}_${cg} * P.alpha;`);
+        if (bias) {
+          L("      let bb = biasBase + row * P.biasRs + col * P.biasCs;");
+          if (check) {
+            L("      if (row < P.M) {");
+            for (let j = 0; j < 4; j++) L(`        if (col + ${j}u < P.N) { v[${j}] += bias[bb + ${j}u * P.biasCs]; }`);
+            L("      }");
+          } else {
+            L("      v += vec4<f32>(bias[bb], bias[bb + P.biasCs], bias[bb + 2u * P.biasCs], bias[bb + 3u * P.biasCs]);");
+          }
+        }
+        if (cVec) {
+          L("      let ci = (cBase + row * P.cRs + col) / 4u;");
+          const st = accumulate ? "C[ci] = C[ci] + v;" : "C[ci] = v;";
+          L(check ? `      if (row < P.M && col < P.N) { ${st} }` : `      ${st}`);
+        } else {
+          L("      let ci = cBase + row * P.cRs + col;");
+          for (let j = 0; j < 4; j++) {
+            const st = accumulate ? `C[ci + ${j}u] = C[ci + ${j}u] + v[${j}];` : `C[ci + ${j}u] = v[${j}];`;
+            L(check ? `      if (row < P.M && col + ${j}u < P.N) { ${st} }` : `      ${st}`);
+          }
+        }
+        L("    }");
+      }
+      L("  }");
+    }
+  }
+  L("}");
+  return lines.join("\n");
+}
+
+// ---- tensor-level wrappers ------------------------------------------------------------------
+
+function mmError(a: readonly number[], b: readonly number[]): Error {
+  return new Error(`mat1 and mat2 shapes cannot be multiplied (${a.join("x")} and ${b.join("x")})`);
+}
+
+export interface MatmulOptions {
+  /** Contiguous output of the result's shape (else a new tensor). */
+  out?: GpuTensor;
+  alpha?: number;
+  /** Add into `out` instead of overwriting it. */
+  accumulate?: boolean;
+  config?: MatmulConfig;
+}
+
+/**
+ * torch.matmul for float32 tensors of 1 or more dims: batch dims broadcast, 1-D operands get a
+ * dim of 1 prepended (a) or appended (b) which the result drops. Operands may have any strides.
+ */
+export function matmul(a: GpuTensor, b: GpuTensor, options: MatmulOptions = {}): GpuTensor {
+  const op = "webgpu matmul";
+  const ctx = sameContext(op, a, b, options.out);
+  checkDType(op, "mat1", a, ["float32"]);
+  checkDType(op, "mat2", b, ["float32"]);
+  if (a.shape.length === 0 || b.shape.length === 0) {
+    throw new Error(`both arguments to matmul need to be at least 1D, but they are ${a.shape.length}D and ${b.shape.length}D`);
+  }
+  const a2 = a.shape.length === 1 ? restride(a, [1, a.shape[0]!], [0, a.strides[0]!]) : a;
+  const b2 = b.shape.length === 1 ? restride(b, [b.shape[0]!, 1], [b.strides[0]!, 0]) : b;
+  const M = a2.shape[a2.shape.length - 2]!, K = a2.shape[a2.shape.length - 1]!;
+  const K2 = b2.shape[b2.shape.length - 2]!, N = b2.shape[b2.shape.length - 1]!;
+  if (K !== K2) throw mmError(a.shape.length === 1 ? [1, K] : [M, K], [K2, N]);
+  const batchA = a2.shape.slice(0, -2), batchB = b2.shape.slice(0, -2);
+  const batch = broadcastShapes(op, batchA, batchB);
+  const fullShape = [...batch, M, N];
+  const resultShape = [...batch, ...(a.shape.length === 1 ? [] : [M]), ...(b.shape.length === 1 ? [] : [N])];
+  let out = options.out;
+  if (out) {
+    if (out.shape.length !== resultShape.length || out.shape.some((s, i) => s !== resultShape[i])) {
+      throw new Error(`${op}: out has shape ${shapeStr(out.shape)}, expected ${shapeStr(resultShape)}`);
+    }
+    checkDType(op, "out", out, ["float32"]);
+    const st = contiguousStrides(out.shape);
+    if (out.shape.some((s, i) => s > 1 && out!.strides[i] !== st[i])) throw new Error(`${op}: out must be contiguous`);
+  } else {
+    out = empty(ctx, resultShape, "float32");
+  }
+  if (numel(fullShape) === 0) return out;
+  const nb = batch.length;
+  const bStr = (t: GpuTensor, own: readonly number[]): number[] => {
+    const st = new Array<number>(nb).fill(0);
+    const off = nb - own.length;
+    own.forEach((s, i) => { st[off + i] = s === 1 ? 0 : t.strides[i]!; });
+    return st;
+  };
+  const cStr = contiguousStrides(fullShape).slice(0, nb);
+  const co = coalesce(batch, [bStr(a2, batchA), bStr(b2, batchB), cStr]);
+  // Two batch dims go to the kernel; more are looped over here.
+  const inner = co.shape.slice(-2);
+  while (inner.length < 2) inner.unshift(1);
+  const innerStr = co.strides.map((s) => { const x = s.slice(-2); while (x.length < 2) x.unshift(0); return x as [number, number]; });
+  const outer = co.shape.slice(0, Math.max(0, co.shape.length - 2));
+  const nOuter = numel(outer);
+  const aRs = a2.strides[a2.shape.length - 2]!, aCs = a2.strides[a2.shape.length - 1]!;
+  const bRs = b2.strides[b2.shape.length - 2]!, bCs = b2.strides[b2.shape.length - 1]!;
+  for (let o = 0; o < nOuter; o++) {
+    let rem = o, offA = a2.offset, offB = b2.offset, offC = out.offset;
+    for (let d = outer.length - 1; d >= 0; d--) {
+      const c = rem % outer[d]!;
+      rem = Math.floor(rem / outer[d]!);
+      offA += c * co.strides[0]![d]!; offB += c * co.strides[1]![d]!; offC += c * co.strides[2]![d]!;
+    }
+    gemm(ctx, {
+      M, N, K,
+      // Strides of a dim of size 1 never move: zero keeps them from blocking vector loads.
+      a: { buffer: a2.buffer, offset: offA, rowStride: M === 1 ? 0 : aRs, colStride: K === 1 ? 0 : aCs, batchStrides: innerStr[0] },
+      b: { buffer: b2.buffer, offset: offB, rowStride: K === 1 ? 0 : bRs, colStride: N === 1 ? 0 : bCs, batchStrides: innerStr[1] },
+      c: { buffer: out.buffer, offset: offC, rowStride: N, batchStrides: innerStr[2] },
+      batch: [inner[0]!, inner[1]!],
+      alpha: options.alpha, accumulate: options.accumulate, config: options.config,
+    });
+  }
+  return out;
+}
+
+/** torch.mm: 2-D @ 2-D. */
+export function mm(a: GpuTensor, b: GpuTensor, options: MatmulOptions = {}): GpuTensor {
+  if (a.shape.length !== 2) throw new Error(`self must be a matrix`);
+  if (b.shape.length !== 2) throw new Error(`mat2 must be a matrix`);
+  return matmul(a, b, options);
+}
+
+/** torch.bmm: 3-D @ 3-D with equal batch. */
+export function bmm(a: GpuTensor, b: GpuTensor, options: MatmulOptions = {}): GpuTensor {
+  if (a.shape.length !== 3) throw new Error(`batch1 must be a 3D tensor`);
+  if (b.shape.length !== 3) throw new Error(`batch2 must be a 3D tensor`);
+  if (a.shape[0] !== b.shape[0]) {
+    throw new Error(`batch1 and batch2 must have same number of batches, got ${a.shape[0]} and ${b.shape[0]}`);
+  }
+  if (a.shape[2] !== b.shape[1]) {
+    throw new Error(`Expected size for first two dimensions of batch2 tensor to be: [${a.shape[0]}, ${a.shape[2]}] but got: [${b.shape[0]}, ${b.shape[1]}].`);
+  }
+  return matmul(a, b, options);
+}
+
+/** F.linear: x @ w^T + bias, with x [..., in], w [out, in], bias [out]. */
+export function linear(x: GpuTensor, w: GpuTensor, bias?: GpuTensor): GpuTensor {
+  const op = "webgpu linear";
+  const ctx = sameContext(op, x, w, bias);
+  checkDType(op, "input", x, ["float32"]);
+  checkDType(op, "weight", w, ["float32"]);
+  if (w.shape.length !== 2) throw new Error(`${op}: weight must be 2-D, got ${shapeStr(w.shape)}`);
+  const [O, I] = w.shape as [number, number];
+  if (x.shape.length < 1 || x.shape[x.shape.length - 1] !== I) {
+    throw mmError([numel(x.shape.slice(0, -1)), x.shape[x.shape.length - 1] ?? 0], [I, O]);
+  }
+  if (bias && (bias.shape.length !== 1 || bias.shape[0] !== O)) {
+    throw new Error(`${op}: bias must have shape [${O}], got ${shapeStr(bias.shape)}`);
+  }
+  const lead = x.shape.slice(0, -1);
+  const rows = numel(lead);
+  const out = empty(ctx, [...lead, O], "float32");
+  if (rows === 0 || O === 0) return out;
+  // The rows of x must form one strided dim for a single GEMM; else they are gathered first.
+  const co = coalesce(lead, [x.strides.slice(0, -1)]);
+  let src = x, rowStride = co.shape.length === 1 ? co.strides[0]![0]! : 0, temp: GpuTensor | null = null;
+  if (co.shape.length > 1) {
+    temp = contiguous(x);
+    src = temp;
+    rowStride = I;
+  }
+  gemm(ctx, {
+    M: rows, N: O, K: I,
+    a: { buffer: src.buffer, offset: src.offset, rowStride, colStride: I === 1 ? 0 : src.strides[src.shape.length - 1]! },
+    b: { buffer: w.buffer, offset: w.offset, rowStride: I === 1 ? 0 : w.strides[1]!, colStride: O === 1 ? 0 : w.strides[0]! },
+    c: { buffer: out.buffer, offset: 0, rowStride: O },
+    bias: bias ? { buffer: bias.buffer, offset: bias.offset, rowStride: 0, colStride: bias.strides[0]! } : undefined,
+  });
+  temp?.buffer.release();
+  return out;
+}
