@@ -285,6 +285,16 @@ describe("float kernels", () => {
     close(values(torch.heaviside(torch.tensor([NaN, 0, -1, 2]), torch.tensor([5], { dtype: "float32" }))), [0, 5, 0, 1]);
   });
 
+  test("frexp, nextafter, angle", () => {
+    const [m, e] = torch.frexp(torch.tensor([0, 1, -3.5, 1e-40, 5e-324, Infinity, 0.75], { dtype: "float64" }));
+    close(values(m), [0, 0.5, -0.875, 0.5444517870735015, 0.5, Infinity, 0.75], 0);
+    assert.deepEqual(e!.tolist(), [0, 1, 2, -132, -1073, 0, 0]);
+    assert.equal(dtypeOf(e!), "int32");
+    assert.deepEqual(torch.nextafter(torch.tensor([1, 0, -1], { dtype: "float32" }), torch.tensor([2, -1, 0], { dtype: "float32" })).tolist(),
+      [1.0000001192092896, -1.401298464324817e-45, -0.9999999403953552]);
+    close(values(torch.angle(torch.tensor([-1, 0, 2, NaN]))), [3.1415927410125732, 0, 0, NaN], 0);
+  });
+
   test("isclose / allclose / equal", () => {
     assert.deepEqual(torch.isclose(torch.tensor([1, 2]), torch.tensor([1, 3])).tolist(), [true, false]);
     assert.deepEqual(torch.isclose(torch.tensor([Infinity, NaN, 1, 1]), torch.tensor([Infinity, NaN, 1.0000001, 1.1]), { equalNan: true }).tolist(), [true, true, true, false]);

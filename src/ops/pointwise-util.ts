@@ -29,13 +29,6 @@ export function requireTensor(op: string, name: string, position: number, v: unk
   return v;
 }
 
-/** A number (or bool) argument. */
-export function requireNumber(op: string, name: string, v: unknown): number {
-  if (typeof v === "boolean") return Number(v);
-  if (typeof v !== "number") throw new Error(`${op}(): argument '${name}' must be Number, not ${pyType(v)}`);
-  return v;
-}
-
 const KERNEL_TYPE: Record<string, string> = {
   float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int8: "Char", uint8: "Byte",
   int16: "Short", int32: "Int", int64: "Long", bool: "Bool",

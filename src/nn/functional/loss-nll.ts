@@ -56,15 +56,19 @@ function checkTargetDtype(target: Tensor): void {
   if (target.dtype !== int64 && target.dtype !== uint8) throw new Error(`expected scalar type Long but found ${scalarName(target.dtype)}`);
 }
 
-function checkWeight(prefix: string, weight: Tensor | null, C: number): void {
+function checkWeight(weight: Tensor | null, C: number, input: Tensor): void {
   if (weight && (weight.dim() !== 1 || weight.numel() !== C)) {
-    throw new Error(`${prefix}weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: ${sizesStr(weight.shape)}`);
+    throw new Error(`weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: ${sizesStr(weight.shape)}`);
+  }
+  if (weight && weight.dtype !== input.dtype && input.dtype.isFloatingPoint) {
+    throw new Error(`expected scalar type ${scalarName(input.dtype)} but found ${scalarName(weight.dtype)}`);
   }
 }
 
-/** Target values with ATen's bounds check; ignored entries stay as they are. */
-function targetValues(target: Tensor, C: number, ignoreIndex: number): ArrayLike<number> {
-  const t = intValues(target);
+/** Target values (one per sample) with ATen's bounds check; ignored entries stay as they are. */
+function targetValues(target: Tensor, geom: NllGeom, ignoreIndex: number): ArrayLike<number> {
+  const C = geom.C;
+  const t = intValues(target).subarray(0, geom.outer * geom.inner);
   for (let i = 0; i < t.length; i++) {
     const v = t[i]!;
     if (v !== ignoreIndex && (v < 0 || v >= C)) throw new Error(`Target ${v} is out of bounds.`);
@@ -134,10 +138,10 @@ export function nllLoss(
 function nllLossImpl(x: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number, reduction: Reduction): Tensor {
   const geom = nllGeometry(x, target);
   checkTargetDtype(target);
-  checkWeight("", weight, geom.C);
+  checkWeight(weight, geom.C, x);
   if (!x.dtype.isFloatingPoint) throw new Error(`"nll_loss_out_frame" not implemented for '${scalarName(x.dtype)}'`);
   const { outer, C, inner } = geom;
-  const t = targetValues(target, C, ignoreIndex);
+  const t = targetValues(target, geom, ignoreIndex);
   const w = weight ? floatValues(weight) : null;
   const xv = floatValues(x);
   const { wt, total } = sampleWeights(t, w, ignoreIndex);
@@ -153,9 +157,9 @@ function nllLossImpl(x: Tensor, target: Tensor, weight: Tensor | null, ignoreInd
       sum += v;
     }
   }
-  const out = reduction === "none" ? constant(elems, target.shape, x.dtype)
+  const tShape = geom.noBatch ? [] : target.shape;
+  const out = reduction === "none" ? constant(elems, tShape, x.dtype)
     : constant(Float64Array.of(reduction === "mean" ? sum / total : sum), [], x.dtype);
-  const tShape = target.shape;
   return record("NllLossBackward0", [x], out, ([g]) => {
     const coef = sampleGrad(g!, reduction, tShape, total).mul(constant(wt, tShape, x.dtype)).neg();
     const idx = safeIndex(t, tShape, ignoreIndex);
@@ -247,21 +251,21 @@ function crossEntropyForward(xv: Floats, t: ArrayLike<number>, w: Floats | null,
 function crossEntropyIndices(x: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number, reduction: Reduction, eps: number): Tensor {
   const geom = nllGeometry(x, target);
   checkTargetDtype(target);
-  checkWeight("", weight, geom.C);
+  checkWeight(weight, geom.C, x);
   if (!x.dtype.isFloatingPoint) throw new Error(`"log_softmax_lastdim_kernel_impl" not implemented for '${scalarName(x.dtype)}'`);
   const { C } = geom;
-  const t = targetValues(target, C, ignoreIndex);
+  const t = targetValues(target, geom, ignoreIndex);
   const w = weight ? floatValues(weight) : null;
   const xv = floatValues(x);
   const { wt, total } = sampleWeights(t, w, ignoreIndex);
   const { elems, lse } = crossEntropyForward(xv, t, w, geom, ignoreIndex, eps);
   let sum = 0;
   for (let k = 0; k < elems.length; k++) sum += elems[k]!;
-  const out = reduction === "none" ? constant(elems, target.shape, x.dtype)
+  const tShape = geom.noBatch ? [] : target.shape;
+  const out = reduction === "none" ? constant(elems, tShape, x.dtype)
     : constant(Float64Array.of(reduction === "mean" ? sum / total : sum), [], x.dtype);
   let sumU = C;
   if (w) { sumU = 0; for (let c = 0; c < C; c++) sumU += w[c]!; }
-  const tShape = target.shape;
   const node = eps > 0 ? "AddBackward0" : "NllLossBackward0";
   return record(node, [x], out, ([g]) => {
     if (needsGrad(g, x)) return [crossEntropyGradComposite(g!, x, t, wt, w, weight, geom, ignoreIndex, eps, sumU, reduction, total, tShape)];

@@ -121,7 +121,7 @@ function batchNormImpl(x: Tensor, rm: Tensor | null, rv: Tensor | null, weight: 
   return record("NativeBatchNormBackward0", [x, weight, bias], res, ([g]) => {
     if (needsGrad(g, x, weight, bias)) return batchNormGradComposite(g!, x, weight, bias, training, mean, invstd, eps, geom);
     return batchNormGradKernel(g!, x, weight, bias, training, mean, invstd, geom);
-  }, [x]);
+  }, weight ? [x, weight] : [x]);
 }
 
 function batchNormGradKernel(g: Tensor, x: Tensor, weight: Tensor | null, bias: Tensor | null, training: boolean,

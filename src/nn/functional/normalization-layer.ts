@@ -84,7 +84,7 @@ function layerNormOp(x: Tensor, k: number, M: number, D: number, weight: Tensor 
   return record("NativeLayerNormBackward0", [x, weight, bias], res, ([g]) => {
     if (needsGrad(g, x, weight, bias)) return layerNormGradComposite(g!, x, dims, weight, bias, eps);
     return layerNormGradKernel(g!, x, M, D, weight, bias, mean, rstd);
-  }, [x]);
+  }, weight ? [x, weight] : [x]);
 }
 
 function layerNormGradKernel(g: Tensor, x: Tensor, M: number, D: number, weight: Tensor | null, bias: Tensor | null,

@@ -97,7 +97,7 @@ export function embedding(input: Tensor, weight: Tensor,
       rows = rows.mul(fromArray(scale, [n, 1], float64).to(g!.dtype));
     }
     return [w.newZeros([V, D]).indexAdd(0, flat, rows)];
-  }, [w]);
+  });
 }
 
 type BagMode = "sum" | "mean" | "max";
@@ -245,7 +245,7 @@ function embeddingBagOp(w: Tensor, iv: ArrayLike<number>, ov: ArrayLike<number>,
       gp = go.indexSelect(0, safeBag).mul(w.indexSelect(0, rowIdx)).sum(1).mul(valid);
     }
     return [gw, gp];
-  }, [w]);
+  }, psw ? [w] : []);
 }
 
 /** F.one_hot(tensor, num_classes=-1): int64 (..., num_classes); -1 infers max + 1. */

@@ -50,7 +50,7 @@ type ConvFn = (input: Tensor, weight: Tensor, bias: Tensor | null, stride: numbe
 type ConvTFn = (input: Tensor, weight: Tensor, bias: Tensor | null, stride: number[], padding: number[], outputPadding: number[], groups: number, dilation: number[]) => Tensor;
 
 /** PyTorch's _ConvNd: the parameters and attributes shared by convolutions and their transposes. */
-export abstract class ConvNd extends Module {
+export abstract class _ConvNd extends Module {
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: number[];
@@ -155,7 +155,7 @@ function checkInputDim(op: string, k: number, input: Tensor): void {
   }
 }
 
-abstract class Conv extends ConvNd {
+abstract class Conv extends _ConvNd {
   protected abstract readonly k: number;
   protected abstract readonly fn: ConvFn;
 
@@ -191,7 +191,7 @@ export class Conv3d extends Conv {
   constructor(...args: ConvArgs) { super("Conv3d", 3, false, bindCtor("Conv3d", args, CONV_NAMES, 3)); }
 }
 
-abstract class ConvTranspose extends ConvNd {
+abstract class ConvTranspose extends _ConvNd {
   protected abstract readonly k: number;
   protected abstract readonly fn: ConvTFn;
 

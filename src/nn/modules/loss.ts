@@ -38,7 +38,7 @@ type LegacyArgs = Args<[sizeAverage?: boolean | null, reduce?: boolean | null, r
 const LEGACY = ["sizeAverage", "reduce", "reduction"];
 
 /** PyTorch's _Loss: the reduction. */
-export abstract class Loss extends Module {
+export abstract class _Loss extends Module {
   readonly reduction: Reduction;
   protected constructor(a: Record<string, unknown>) {
     super();
@@ -47,7 +47,7 @@ export abstract class Loss extends Module {
 }
 
 /** PyTorch's _WeightedLoss: a `weight` buffer (absent from state_dict when None). */
-export abstract class WeightedLoss extends Loss {
+export abstract class _WeightedLoss extends _Loss {
   declare weight: Tensor | null;
   protected constructor(cls: string, a: Record<string, unknown>) {
     super(a);
@@ -55,19 +55,19 @@ export abstract class WeightedLoss extends Loss {
   }
 }
 
-export class L1Loss extends Loss {
+export class L1Loss extends _Loss {
   constructor(...args: LegacyArgs) { super(bindCtor("L1Loss", args, LEGACY)); }
   override forward(input: Tensor, target: Tensor): Tensor { return F.l1Loss(input, target, { reduction: this.reduction }); }
 }
 
-export class MSELoss extends Loss {
+export class MSELoss extends _Loss {
   constructor(...args: LegacyArgs) { super(bindCtor("MSELoss", args, LEGACY)); }
   override forward(input: Tensor, target: Tensor): Tensor { return F.mseLoss(input, target, { reduction: this.reduction }); }
 }
 
 interface NLLOptions extends LegacyOptions { weight?: Tensor | null; ignoreIndex?: number }
 
-export class NLLLoss extends WeightedLoss {
+export class NLLLoss extends _WeightedLoss {
   readonly ignoreIndex: number;
   constructor(...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, ignoreIndex?: number, reduce?: boolean | null, reduction?: Reduction], NLLOptions>) {
     const a = bindCtor("NLLLoss", args, ["weight", "sizeAverage", "ignoreIndex", "reduce", "reduction"]);
@@ -81,7 +81,7 @@ export class NLLLoss extends WeightedLoss {
 
 interface CrossEntropyOptions extends NLLOptions { labelSmoothing?: number }
 
-export class CrossEntropyLoss extends WeightedLoss {
+export class CrossEntropyLoss extends _WeightedLoss {
   readonly ignoreIndex: number;
   readonly labelSmoothing: number;
   constructor(...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, ignoreIndex?: number, reduce?: boolean | null, reduction?: Reduction, labelSmoothing?: number], CrossEntropyOptions>) {
@@ -95,7 +95,7 @@ export class CrossEntropyLoss extends WeightedLoss {
   }
 }
 
-export class BCELoss extends WeightedLoss {
+export class BCELoss extends _WeightedLoss {
   constructor(...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction], LegacyOptions & { weight?: Tensor | null }>) {
     super("BCELoss", bindCtor("BCELoss", args, ["weight", ...LEGACY]));
   }
@@ -104,7 +104,7 @@ export class BCELoss extends WeightedLoss {
   }
 }
 
-export class BCEWithLogitsLoss extends Loss {
+export class BCEWithLogitsLoss extends _Loss {
   declare weight: Tensor | null;
   declare pos_weight: Tensor | null;
   constructor(...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction, posWeight?: Tensor | null], LegacyOptions & { weight?: Tensor | null; posWeight?: Tensor | null }>) {
@@ -119,7 +119,7 @@ export class BCEWithLogitsLoss extends Loss {
   }
 }
 
-export class KLDivLoss extends Loss {
+export class KLDivLoss extends _Loss {
   readonly logTarget: boolean;
   constructor(...args: Args<[sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction, logTarget?: boolean], LegacyOptions & { logTarget?: boolean }>) {
     const a = bindCtor("KLDivLoss", args, [...LEGACY, "logTarget"]);
@@ -131,7 +131,7 @@ export class KLDivLoss extends Loss {
   }
 }
 
-export class HuberLoss extends Loss {
+export class HuberLoss extends _Loss {
   readonly delta: number;
   constructor(...args: Args<[reduction?: Reduction, delta?: number], { reduction?: Reduction; delta?: number }>) {
     const a = bindCtor("HuberLoss", args, ["reduction", "delta"]);
@@ -141,7 +141,7 @@ export class HuberLoss extends Loss {
   override forward(input: Tensor, target: Tensor): Tensor { return F.huberLoss(input, target, { reduction: this.reduction, delta: this.delta }); }
 }
 
-export class SmoothL1Loss extends Loss {
+export class SmoothL1Loss extends _Loss {
   readonly beta: number;
   constructor(...args: Args<[sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction, beta?: number], LegacyOptions & { beta?: number }>) {
     const a = bindCtor("SmoothL1Loss", args, [...LEGACY, "beta"]);
@@ -151,12 +151,12 @@ export class SmoothL1Loss extends Loss {
   override forward(input: Tensor, target: Tensor): Tensor { return F.smoothL1Loss(input, target, { reduction: this.reduction, beta: this.beta }); }
 }
 
-export class SoftMarginLoss extends Loss {
+export class SoftMarginLoss extends _Loss {
   constructor(...args: LegacyArgs) { super(bindCtor("SoftMarginLoss", args, LEGACY)); }
   override forward(input: Tensor, target: Tensor): Tensor { return F.softMarginLoss(input, target, { reduction: this.reduction }); }
 }
 
-export class MultiLabelSoftMarginLoss extends WeightedLoss {
+export class MultiLabelSoftMarginLoss extends _WeightedLoss {
   constructor(...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction], LegacyOptions & { weight?: Tensor | null }>) {
     super("MultiLabelSoftMarginLoss", bindCtor("MultiLabelSoftMarginLoss", args, ["weight", ...LEGACY]));
   }
@@ -165,12 +165,12 @@ export class MultiLabelSoftMarginLoss extends WeightedLoss {
   }
 }
 
-export class MultiLabelMarginLoss extends Loss {
+export class MultiLabelMarginLoss extends _Loss {
   constructor(...args: LegacyArgs) { super(bindCtor("MultiLabelMarginLoss", args, LEGACY)); }
   override forward(input: Tensor, target: Tensor): Tensor { return F.multilabelMarginLoss(input, target, { reduction: this.reduction }); }
 }
 
-export class MultiMarginLoss extends WeightedLoss {
+export class MultiMarginLoss extends _WeightedLoss {
   readonly p: number;
   readonly margin: number;
   constructor(...args: Args<[p?: number, margin?: number, weight?: Tensor | null, sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction], LegacyOptions & { p?: number; margin?: number; weight?: Tensor | null }>) {
@@ -187,7 +187,7 @@ export class MultiMarginLoss extends WeightedLoss {
   }
 }
 
-export class HingeEmbeddingLoss extends Loss {
+export class HingeEmbeddingLoss extends _Loss {
   readonly margin: number;
   constructor(...args: Args<[margin?: number, sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction], LegacyOptions & { margin?: number }>) {
     const a = bindCtor("HingeEmbeddingLoss", args, ["margin", ...LEGACY]);
@@ -197,7 +197,7 @@ export class HingeEmbeddingLoss extends Loss {
   override forward(input: Tensor, target: Tensor): Tensor { return F.hingeEmbeddingLoss(input, target, { margin: this.margin, reduction: this.reduction }); }
 }
 
-export class MarginRankingLoss extends Loss {
+export class MarginRankingLoss extends _Loss {
   readonly margin: number;
   constructor(...args: Args<[margin?: number, sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction], LegacyOptions & { margin?: number }>) {
     const a = bindCtor("MarginRankingLoss", args, ["margin", ...LEGACY]);
@@ -209,7 +209,7 @@ export class MarginRankingLoss extends Loss {
   }
 }
 
-export class CosineEmbeddingLoss extends Loss {
+export class CosineEmbeddingLoss extends _Loss {
   readonly margin: number;
   constructor(...args: Args<[margin?: number, sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction], LegacyOptions & { margin?: number }>) {
     const a = bindCtor("CosineEmbeddingLoss", args, ["margin", ...LEGACY]);
@@ -223,7 +223,7 @@ export class CosineEmbeddingLoss extends Loss {
 
 interface TripletOptions extends LegacyOptions { margin?: number; p?: number; eps?: number; swap?: boolean }
 
-export class TripletMarginLoss extends Loss {
+export class TripletMarginLoss extends _Loss {
   readonly margin: number;
   readonly p: number;
   readonly eps: number;
@@ -243,7 +243,7 @@ export class TripletMarginLoss extends Loss {
   }
 }
 
-export class TripletMarginWithDistanceLoss extends Loss {
+export class TripletMarginWithDistanceLoss extends _Loss {
   readonly distanceFunction: DistanceFunction | null;
   readonly margin: number;
   readonly swap: boolean;
@@ -262,7 +262,7 @@ export class TripletMarginWithDistanceLoss extends Loss {
   }
 }
 
-export class PoissonNLLLoss extends Loss {
+export class PoissonNLLLoss extends _Loss {
   readonly logInput: boolean;
   readonly full: boolean;
   readonly eps: number;
@@ -278,7 +278,7 @@ export class PoissonNLLLoss extends Loss {
   }
 }
 
-export class GaussianNLLLoss extends Loss {
+export class GaussianNLLLoss extends _Loss {
   readonly full: boolean;
   readonly eps: number;
   /** Keyword-only in PyTorch: full, eps, reduction. */
@@ -295,7 +295,7 @@ export class GaussianNLLLoss extends Loss {
 
 type Lengths = Tensor | number[];
 
-export class CTCLoss extends Loss {
+export class CTCLoss extends _Loss {
   readonly blank: number;
   readonly zeroInfinity: boolean;
   constructor(...args: Args<[blank?: number, reduction?: Reduction, zeroInfinity?: boolean], { blank?: number; reduction?: Reduction; zeroInfinity?: boolean }>) {

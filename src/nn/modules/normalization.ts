@@ -24,7 +24,7 @@ type NormArgs = Args<[numFeatures: number, eps?: number, momentum?: number | nul
 const NORM_NAMES = ["numFeatures", "eps", "momentum", "affine", "trackRunningStats", "device", "dtype"];
 
 /** PyTorch's _NormBase: affine parameters and running statistics. */
-export abstract class NormBase extends Module {
+export abstract class _NormBase extends Module {
   readonly numFeatures: number;
   readonly eps: number;
   readonly momentum: number | null;
@@ -95,7 +95,7 @@ export abstract class NormBase extends Module {
   }
 }
 
-abstract class BatchNorm extends NormBase {
+abstract class BatchNorm extends _NormBase {
   constructor(cls: string, args: readonly unknown[]) {
     super(cls, args, { affine: true, trackRunningStats: true });
   }
@@ -132,7 +132,7 @@ export class BatchNorm3d extends BatchNorm {
   protected checkInputDim(input: Tensor): void { if (input.dim() !== 5) throw dimError("5D", input); }
 }
 
-abstract class InstanceNorm extends NormBase {
+abstract class InstanceNorm extends _NormBase {
   /** Dims of an unbatched input (PyTorch's _get_no_batch_dim). */
   protected abstract readonly noBatchDim: number;
   constructor(cls: string, args: readonly unknown[]) {
