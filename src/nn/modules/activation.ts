@@ -237,7 +237,7 @@ interface PReLUOptions extends FactoryOptions { numParameters?: number; init?: n
 
 export class PReLU extends Module {
   readonly numParameters: number;
-  readonly initValue: number;
+  readonly init: number;
   weight: Parameter;
   constructor(...args: Args<[numParameters?: number, init?: number], PReLUOptions>) {
     super();
@@ -245,11 +245,11 @@ export class PReLU extends Module {
     const n = (a.numParameters as number | undefined) ?? 1;
     if (!Number.isInteger(n) || n < 1) throw new Error(`PReLU: num_parameters must be a positive integer, got ${pyRepr(n)}`);
     this.numParameters = n;
-    this.initValue = num("PReLU", "init", a.init, 0.25);
+    this.init = num("PReLU", "init", a.init, 0.25);
     this.weight = new Parameter(empty([n], factory(a)));
     this.resetParameters();
   }
-  resetParameters(): void { init.constant_(this.weight, this.initValue); }
+  resetParameters(): void { init.constant_(this.weight, this.init); }
   override forward(input: Tensor): Tensor { return F.prelu(input, this.weight); }
   override extraRepr(): string { return `num_parameters=${this.numParameters}`; }
 }
