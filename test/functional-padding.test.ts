@@ -14,7 +14,6 @@ function det(shape: number[], seed = 0, scale = 1.5): Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
   return torch.arange(n, { dtype: "float64" }).mul(0.7).add(seed).sin().mul(scale).reshape(shape);
 }
-const long = (v: number[] | number[][]): Tensor => torch.tensor(v, { dtype: "int64" });
 
 function close(actual: Tensor, expected: number[], what: string, tol = 1e-7): void {
   const a = actual.reshape(-1).tolist() as number[];

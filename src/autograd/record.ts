@@ -11,8 +11,8 @@ export type Vjp = (grads: Tensor[]) => (Tensor | null | undefined)[];
 export function needsGrad(...inputs: readonly (Tensor | null | undefined | readonly (Tensor | null | undefined)[])[]): boolean {
   if (!isGradEnabled()) return false;
   for (const t of inputs) {
-    if (Array.isArray(t)) { for (const u of t) if (u && (u as Tensor)._requiresGrad) return true; }
-    else if (t && (t as Tensor)._requiresGrad) return true;
+    if (Array.isArray(t)) { for (const u of t) if (u && (u as Tensor).requiresGrad) return true; }
+    else if (t && (t as Tensor).requiresGrad) return true;
   }
   return false;
 }
@@ -32,7 +32,7 @@ export function record<T extends Tensor | Tensor[]>(
 ): T {
   if (!needsGrad(inputs)) return outputs;
   const outs = (Array.isArray(outputs) ? outputs : [outputs]) as Tensor[];
-  const next: Edge[] = inputs.map((t) => (t && t._requiresGrad ? t._gradEdge() : [null, 0]));
+  const next: Edge[] = inputs.map((t) => (t && t.requiresGrad ? t._gradEdge() : [null, 0]));
   const metas: OutputMeta[] = outs.map((o) => ({ shape: o.shape, dtype: o.dtype }));
   const node = new OpNode(name, metas, vjp, saved.map((t) => ({ tensor: t, version: t._version })), (m) => zerosFor(outs[0]!, m));
   node.nextFunctions = next;

@@ -24,6 +24,8 @@ export class Tensor {
   /** @internal */ _retainsGrad = false;
   /** @internal The tensor this one is a view of (for in-place ops on views). */ _base: Tensor | null = null;
   /** @internal Set by nn.Parameter. */ _isParameter = false;
+  /** @internal Bumped when an in-place op rebases this (root) tensor's autograd history. */ _historyVersion = 0;
+  /** @internal For a view: the base's history version its gradFn was made for. */ _viewHistory = 0;
 
   constructor(readonly storage: Storage, shape: number[], strides?: number[], offset = 0) {
     this._shape = shape;
@@ -131,7 +133,7 @@ export class Tensor {
 
   // ---- autograd --------------------------------------------------------------------------
 
-  get requiresGrad(): boolean { return this._requiresGrad; }
+  get requiresGrad(): boolean { this._refreshView(); return this._requiresGrad; }
   set requiresGrad(v: boolean) { this.requiresGrad_(v); }
 
   requiresGrad_(requiresGrad = true): this {
@@ -146,8 +148,23 @@ export class Tensor {
     return this;
   }
 
-  get gradFn(): Node | null { return this._gradFn; }
-  get isLeaf(): boolean { return this._gradFn === null; }
+  get gradFn(): Node | null { this._refreshView(); return this._gradFn; }
+  get isLeaf(): boolean { this._refreshView(); return this._gradFn === null; }
+
+  /**
+   * @internal A view made before its base's history was rebased by an in-place op gets its
+   * gradFn regenerated from the base (as PyTorch regenerates view grad_fns).
+   */
+  _refreshView(): void {
+    const base = this._base;
+    if (!base || this._viewHistory === base._historyVersion) return;
+    this._viewHistory = base._historyVersion;
+    if (!base._requiresGrad) return;
+    const v = (base as unknown as { asStrided(size: number[], stride: number[], offset: number): Tensor }).asStrided(this._shape, this._strides, this._offset);
+    this._gradFn = v._gradFn;
+    this._outputNr = v._outputNr;
+    this._requiresGrad = v._requiresGrad;
+  }
 
   get grad(): Tensor | null { return this._grad; }
   set grad(g: Tensor | null) {
@@ -185,6 +202,7 @@ export class Tensor {
 
   /** @internal The node a gradient for this tensor flows into. */
   _gradEdge(): readonly [Node, number] {
+    this._refreshView();
     if (this._gradFn) return [this._gradFn, this._outputNr];
     if (!this._accumulator) this._accumulator = new AccumulateGrad(this);
     return [this._accumulator, 0];

@@ -36,9 +36,7 @@ export function applyInPlace(
 ): Tensor {
   checkInplaceLeaf(op, self);
   if (needsGrad(self, ...others)) {
-    if (self._base && (self._base._requiresGrad || self._requiresGrad)) {
-      throw new Error(`${op}: in-place operations on views of tensors that require grad are not supported; use the out-of-place op`);
-    }
+    if (self._base) return inPlaceOnView(op, self, self._base, outOfPlace);
     const snapshot = self._requiresGrad ? self.clone() : self.detach();
     const r = outOfPlace(snapshot);
     copyInto(self, r.detach());
@@ -46,9 +44,38 @@ export function applyInPlace(
     self._gradFn = r._gradFn;
     self._outputNr = r._outputNr;
     self._requiresGrad = r._requiresGrad;
+    self._historyVersion++;
     return self;
   }
   direct();
   self.storage.version++;
+  return self;
+}
+
+/**
+ * An in-place op on a view with autograd (PyTorch's CopySlices): the base's history becomes
+ * "the old base with the view's region replaced by op(old region)", and the view becomes a view
+ * of that new base.
+ */
+function inPlaceOnView(op: string, self: Tensor, base: Tensor, outOfPlace: (snapshot: Tensor) => Tensor): Tensor {
+  if (isGradEnabled() && base.isLeaf && base._requiresGrad) {
+    throw new Error(`${op}: a view of a leaf Variable that requires grad is being used in an in-place operation.`);
+  }
+  if (!base.isContiguous()) {
+    throw new Error(`${op}: in-place operations with autograd on views of a non-contiguous tensor are not supported; call .contiguous() on the base first`);
+  }
+  const size = self.shape, stride = self.stride(), offset = self._offset - base._offset;
+  const baseSnap = base._requiresGrad ? base.clone() : base.detach();
+  const region = baseSnap.asStrided(size, stride, offset);
+  const r = outOfPlace(region);
+  const newBase = baseSnap.asStridedScatter(r, size, stride, offset);
+  copyInto(self, r.detach());
+  self.storage.version++;
+  base._gradFn = newBase._gradFn;
+  base._outputNr = newBase._outputNr;
+  base._requiresGrad = newBase._requiresGrad;
+  base._historyVersion++;
+  // Every view of base, this one included, now regenerates its gradFn from the new history.
+  self._refreshView();
   return self;
 }

@@ -10,6 +10,7 @@ import { copyInto, emptyTensor } from "./engine.js";
 export function makeView(base: Tensor, shape: number[], strides: number[], offset: number): Tensor {
   const v = new Tensor(base.storage, shape, strides, offset);
   v._base = base._base ?? base;
+  v._viewHistory = v._base._historyVersion;
   return v;
 }
 
@@ -306,6 +307,15 @@ export function diagonalScatter(input: Tensor, src: Tensor, offset = 0, dim1 = 0
   return scatterInto("diagonal_scatter", input, src, v, "DiagonalScatterBackward0", (g) => v(g));
 }
 
+/**
+ * torch.as_strided_scatter: input with the elements that the view (size, stride, storageOffset)
+ * of a contiguous copy of input would show replaced by src. Differentiable in both.
+ */
+export function asStridedScatter(input: Tensor, src: Tensor, size: number[], stride: number[], storageOffset = 0): Tensor {
+  const v = (t: Tensor) => asStrided(t.isContiguous() && t._offset === 0 ? t : clone(t), size, stride, storageOffset);
+  return scatterInto("as_strided_scatter", input, src, v, "AsStridedScatterBackward0", (g) => v(g));
+}
+
 // ---- splitting ------------------------------------------------------------------------------
 
 export function split(input: Tensor, splitSizeOrSections: number | number[], ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
@@ -397,6 +407,7 @@ declare module "../core/tensor.js" {
     diagonal: Method<typeof diagonal>;
     asStrided: Method<typeof asStrided>;
     sliceScatter: Method<typeof sliceScatter>;
+    asStridedScatter: Method<typeof asStridedScatter>;
     selectScatter: Method<typeof selectScatter>;
     diagonalScatter: Method<typeof diagonalScatter>;
     split: Method<typeof split>;
@@ -415,7 +426,7 @@ declare module "../core/tensor.js" {
 installMethods({
   view, reshape, viewAs, reshapeAs, contiguous, clone, transpose, swapaxes: transpose, swapdims: transpose, permute, t, adjoint,
   movedim, moveaxis: movedim, expand, expandAs, broadcastTo, squeeze, unsqueeze, flatten, ravel, unflatten, narrow, select,
-  diagonal, asStrided, sliceScatter, selectScatter, diagonalScatter, split, chunk, tensorSplit, unbind,
+  diagonal, asStrided, asStridedScatter, sliceScatter, selectScatter, diagonalScatter, split, chunk, tensorSplit, unbind,
 });
 
 const reversedDims = (x: Tensor) => permute(x, [...Array(x.dim()).keys()].reverse());

@@ -152,7 +152,7 @@ export function embeddingBag(input: Tensor, weight: Tensor,
     if (byFreq) throw new Error("max mode does not support scaling the gradient by the frequency");
     if (sparse) throw new Error("max mode does not support sparse weights");
   } else if (mode !== "sum" && mode !== "mean") throw new Error("mode has to be one of sum, mean or max");
-  const V = w.size(0), D = w.size(1);
+  const V = w.size(0);
   const padding = paddingIndex(a.paddingIdx, V, "padding_idx must be within the number of embeddings");
   checkIndices(op, "indices", 1, idx);
   checkIndices(op, "offsets", 1, offsets);
