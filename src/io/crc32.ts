@@ -1,9 +1,11 @@
 // CRC-32 (ISO-HDLC, the zip one): Node's zlib.crc32 where it exists (Node ≥ 20.15), else slicing
 // by 8 bytes at a time in JS.
 
-import * as zlib from "node:zlib";
-
-const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+// zlib is reached lazily (no static import) so the core bundles for the web, where the JS runs.
+type Crc32Fn = (data: Uint8Array, value?: number) => number;
+const zlib = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
+  ?.getBuiltinModule?.("node:zlib") as { crc32?: Crc32Fn } | undefined;
+const nativeCrc32 = zlib?.crc32;
 
 const TABLES: Uint32Array[] = (() => {
   const t0 = new Uint32Array(256);

@@ -1,24 +1,51 @@
 // Files as byte sources and sinks: readers take the header and then one record at a time straight
 // into its destination, so loading never holds a second copy of the file.
 
-import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
 import { type ByteSink, type ByteSource, checkRange } from "./bytes.js";
 import { FormatError } from "./errors.js";
 
 const MAX_IO = 1 << 30;
 
+type NodeFs = typeof import("node:fs");
+type NodePath = typeof import("node:path");
+
+// Node's fs and path are reached lazily (no static import) so the core bundles for the web. In a
+// browser only the path forms fail, with this error; the byte forms work everywhere.
+function builtin<T>(id: string, what: string): T {
+  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  const m = get?.(id) as T | undefined;
+  if (!m) {
+    throw new Error(`${what} needs Node.js (20.16 or newer); in a browser use bytes instead: ` +
+      "torch.save(obj) returns a Uint8Array, torch.load(bytes), safetensors.save(tensors), safetensors.load(bytes)");
+  }
+  return m;
+}
+
+/** node:fs; where there is none (a browser) an Error that starts with `what`. */
+export function nodeFs(what: string): NodeFs {
+  return builtin<NodeFs>("node:fs", what);
+}
+
+/** node:path; where there is none (a browser) an Error that starts with `what`. */
+export function nodePath(what: string): NodePath {
+  return builtin<NodePath>("node:path", what);
+}
+
 export class FileSource implements ByteSource {
   readonly size: number;
   private fd: number | null;
 
+  private readonly fs: NodeFs;
+
   constructor(readonly path: string) {
-    this.fd = openSync(path, "r");
+    this.fs = nodeFs(`reading the file ${path}`);
+    this.fd = this.fs.openSync(path, "r");
     try {
-      const st = fstatSync(this.fd);
+      const st = this.fs.fstatSync(this.fd);
       if (!st.isFile()) throw new Error(`${path} is not a regular file`);
       this.size = st.size;
     } catch (e) {
-      closeSync(this.fd);
+      this.fs.closeSync(this.fd);
       throw e;
     }
   }
@@ -28,7 +55,7 @@ export class FileSource implements ByteSource {
     if (this.fd === null) throw new Error(`${this.path} is closed`);
     let done = 0;
     while (done < target.length) {
-      const n = readSync(this.fd, target, done, Math.min(MAX_IO, target.length - done), offset + done);
+      const n = this.fs.readSync(this.fd, target, done, Math.min(MAX_IO, target.length - done), offset + done);
       if (n === 0) throw new FormatError(`${this.path}: the file ended early (it changed while being read?)`);
       done += n;
     }
@@ -42,7 +69,7 @@ export class FileSource implements ByteSource {
   }
 
   close(): void {
-    if (this.fd !== null) { closeSync(this.fd); this.fd = null; }
+    if (this.fd !== null) { this.fs.closeSync(this.fd); this.fd = null; }
   }
 }
 
@@ -53,10 +80,10 @@ export function withFileSource<T>(path: string, fn: (source: FileSource) => T): 
 }
 
 class FileSink implements ByteSink {
-  constructor(private readonly fd: number) {}
+  constructor(private readonly fs: NodeFs, private readonly fd: number) {}
   write(chunk: Uint8Array): void {
     let done = 0;
-    while (done < chunk.length) done += writeSync(this.fd, chunk, done, Math.min(MAX_IO, chunk.length - done));
+    while (done < chunk.length) done += this.fs.writeSync(this.fd, chunk, done, Math.min(MAX_IO, chunk.length - done));
   }
 }
 
@@ -65,15 +92,16 @@ class FileSink implements ByteSink {
  * place at the end, so a failed save never leaves a truncated file under the target name.
  */
 export function writeFileFromSink(path: string, fn: (sink: ByteSink) => void): void {
+  const fs = nodeFs(`writing the file ${path}`);
   const tmp = `${path}.${process.pid}.${Date.now().toString(36)}.tmp`;
-  const fd = openSync(tmp, "w");
+  const fd = fs.openSync(tmp, "w");
   let ok = false;
   try {
-    fn(new FileSink(fd));
+    fn(new FileSink(fs, fd));
     ok = true;
   } finally {
-    closeSync(fd);
-    if (!ok) rmSync(tmp, { force: true });
+    fs.closeSync(fd);
+    if (!ok) fs.rmSync(tmp, { force: true });
   }
-  renameSync(tmp, path);
+  fs.renameSync(tmp, path);
 }

@@ -2,12 +2,10 @@
 // save_file/load_file/save/load), and sharded checkpoints through model.safetensors.index.json.
 // Loading reads the header, then each tensor's bytes straight into its own storage.
 
-import { statSync, readFileSync, writeFileSync } from "node:fs";
-import { join, dirname } from "node:path";
 import { Tensor } from "../core/tensor.js";
 import { type ByteSource, BytesSink, BytesSource } from "./bytes.js";
 import { FormatError } from "./errors.js";
-import { withFileSource, writeFileFromSink } from "./file.js";
+import { nodeFs, nodePath, withFileSource, writeFileFromSink } from "./file.js";
 import type { StorageDType } from "./pickle-values.js";
 import {
   DTYPE_SIZE, SAFETENSORS_DTYPES, parseShardIndex, readHeader, safetensorsDType, writeSafetensors, type TensorToWrite,
@@ -100,6 +98,7 @@ export function loadMetadata(pathOrBytes: string | Uint8Array): Metadata | null 
  */
 export function loadSharded(dirOrIndexPath: string): Map<string, Tensor> {
   if (typeof dirOrIndexPath !== "string" || dirOrIndexPath === "") throw new Error("safetensors.loadSharded: expected a folder or an index path");
+  const { statSync, readFileSync } = nodeFs("safetensors.loadSharded"), { join, dirname } = nodePath("safetensors.loadSharded");
   const indexPath = statSync(dirOrIndexPath).isDirectory() ? join(dirOrIndexPath, INDEX_FILE) : dirOrIndexPath;
   const index = parseShardIndex(readFileSync(indexPath));
   const byShard = new Map<string, string[]>();
@@ -137,6 +136,7 @@ export function saveSharded(tensors: TensorDict, dir: string, options: SaveShard
   const max = options.maxShardSize ?? 5_000_000_000;
   if (!(max > 0)) throw new Error(`safetensors.saveSharded: maxShardSize must be positive, got ${max}`);
   const md = checkMetadata("saveSharded", options.metadata);
+  const { statSync, writeFileSync } = nodeFs("safetensors.saveSharded"), { join } = nodePath("safetensors.saveSharded");
   if (!statSync(dir).isDirectory()) throw new Error(`safetensors.saveSharded: ${dir} is not a folder`);
   const list = toWrite("saveSharded", tensors);
   const shards: TensorToWrite[][] = [];

@@ -3,7 +3,6 @@
 // zip64 when sizes or offsets need it. The reader also takes deflated records (archives re-zipped by
 // other tools) and checks every offset, size and count against the input before allocating.
 
-import { inflateRawSync } from "node:zlib";
 import { type ByteSink, type ByteSource, CountingSink, checkRange } from "./bytes.js";
 import { crc32 } from "./crc32.js";
 import { FormatError } from "./errors.js";
@@ -28,6 +27,17 @@ const METHOD_STORED = 0;
 const METHOD_DEFLATE = 8;
 /** Deflate cannot expand more than about 1032:1; a record claiming more is lying (a zip bomb). */
 const MAX_DEFLATE_RATIO = 1032;
+
+type InflateRawSync = (data: Uint8Array, options: { maxOutputLength: number }) => Uint8Array;
+
+// Node's zlib, reached lazily (no static import) so the core bundles for the web. PyTorch writes
+// stored records, so a browser needs it only for archives re-zipped with deflate.
+function inflateRawSync(record: string): InflateRawSync {
+  const zlib = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
+    ?.getBuiltinModule?.("node:zlib") as { inflateRawSync: InflateRawSync } | undefined;
+  if (!zlib) throw new Error(`zip: record '${record}' is deflate-compressed, and inflating it needs Node.js (20.16 or newer)`);
+  return zlib.inflateRawSync;
+}
 
 export interface ZipEntry {
   readonly name: string;
@@ -114,11 +124,12 @@ export class ZipReader {
     if (e.method === METHOD_STORED) {
       this.source.readInto(e.dataOffset, target);
     } else {
+      const inflate = inflateRawSync(e.name);
       const compressed = this.source.read(e.dataOffset, e.compressedSize);
       let out: Uint8Array;
       try {
         // Never let a record inflate past what it declared (and deflate can produce from its size).
-        out = inflateRawSync(compressed, { maxOutputLength: Math.max(1, e.size) });
+        out = inflate(compressed, { maxOutputLength: Math.max(1, e.size) });
       } catch (err) {
         throw new FormatError(`zip: record '${e.name}' does not inflate to its declared ${e.size} bytes (${(err as Error).message})`);
       }

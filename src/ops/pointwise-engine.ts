@@ -73,6 +73,8 @@ export interface UnarySpec {
   vjp?: (g: Tensor, x: Tensor, out: Tensor) => Tensor;
   /** Whether the vjp reads the output (saved for the version check). */
   savesOutput?: boolean;
+  /** With savesOutput: whether the vjp also reads the input (otherwise only the output is saved, as PyTorch does). */
+  savesInput?: boolean;
 }
 
 /** Float math on ints computes in the default float dtype (torch.exp(int tensor) is float32). */
@@ -85,7 +87,7 @@ export function unaryOp(spec: UnarySpec, input: Tensor, out?: Tensor): Tensor {
   const res = unaryMap(input, dtype, spec.f, out);
   if (!spec.vjp || out || !dtype.isFloatingPoint) return res;
   const vjp = spec.vjp;
-  return record(spec.node, [input], res, ([g]) => [vjp(g!, input, res)], spec.savesOutput ? [input, res] : [input]);
+  return record(spec.node, [input], res, ([g]) => [vjp(g!, input, res)], spec.savesOutput ? (spec.savesInput ? [input, res] : [res]) : [input]);
 }
 
 export function unaryInPlace(spec: UnarySpec, self: Tensor): Tensor {

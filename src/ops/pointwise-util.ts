@@ -123,7 +123,7 @@ export function unaryFast(spec: UnarySpec, loop: Loop1, input: Tensor): Tensor {
   loop(dense(input), out.storage.data as Floats, out.numel());
   if (!spec.vjp) return out;
   const vjp = spec.vjp;
-  return record(spec.node, [input], out, ([g]) => [vjp(g!, input, out)], spec.savesOutput ? [input, out] : [input]);
+  return record(spec.node, [input], out, ([g]) => [vjp(g!, input, out)], spec.savesOutput ? (spec.savesInput ? [input, out] : [out]) : [input]);
 }
 
 /** unaryInPlace with the dedicated loop (in place: src and dst are the same buffer). */

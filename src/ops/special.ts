@@ -30,7 +30,7 @@ const DIGAMMA: UnarySpec = { name: "digamma", node: "DigammaBackward0", f: M.dig
 const I0: UnarySpec = { name: "i0", node: "I0Backward0", f: M.i0, vjp: (g, x) => g.mul(besselI1(x)) };
 // I1 is the derivative of I0; its own derivative is I0(x) - I1(x)/x (1/2 at 0).
 const I1: UnarySpec = {
-  name: "special_i1", node: "SpecialI1Backward0", f: M.i1, savesOutput: true,
+  name: "special_i1", node: "SpecialI1Backward0", f: M.i1, savesOutput: true, savesInput: true,
   vjp: (g, x, out) => g.mul(where(x.eq(0), 0.5, i0(x).sub(out.div(x)))),
 };
 function besselI1(x: Tensor): Tensor { return unaryOp(I1, x); }

@@ -8,8 +8,6 @@
 // Offsets count elements from the start of the typed array as given (a subarray view's own
 // byteOffset is honoured too).
 
-import { createRequire } from "node:module";
-
 import type { Gemm } from "../kernels.js";
 
 export type FloatArray = Float32Array | Float64Array;
@@ -55,11 +53,16 @@ interface Addon {
   setIsa(isa: Isa): Isa;
 }
 
+type NodeModule = typeof import("node:module");
+
 function load(): Addon | null {
   if (typeof process === "undefined" || process.env["TORCH_TS_BACKEND"] === "js") return null;
   try {
+    // node:module is reached lazily (no static import) so the core bundles for the web.
+    const nodeModule = process.getBuiltinModule?.("node:module") as NodeModule | undefined;
+    if (!nodeModule) return null;
     // src/backends/native/ and dist/backends/native/ both sit three levels below the package root.
-    const require = createRequire(import.meta.url);
+    const require = nodeModule.createRequire(import.meta.url);
     return require("../../../build/Release/torch_ts_native.node") as Addon;
   } catch {
     return null;
@@ -74,7 +77,10 @@ export function isAvailable(): boolean {
 }
 
 function lib(op: string): Addon {
-  if (addon === null) throw new Error(`native.${op}: the native addon is not available`);
+  if (addon === null) {
+    const where = typeof process === "undefined" ? " (it is a Node.js addon; in a browser the JS kernels run)" : "";
+    throw new Error(`native.${op}: the native addon is not available${where}`);
+  }
   return addon;
 }
 
