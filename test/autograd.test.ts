@@ -27,7 +27,7 @@ test("backward twice needs retainGraph; PyTorch's error otherwise", () => {
   const y = x.exp().sum();
   y.backward(null, { retainGraph: true });
   y.backward();
-  assert.deepEqual(x.grad!.tolist().map((v) => Number((v as number).toFixed(6))), [5.436564, 14.778112]);
+  assert.deepEqual((x.grad!.tolist() as number[]).map((v) => Number(v.toFixed(6))), [5.436564, 14.778112]);
   assert.throws(() => y.backward(), /Trying to backward through the graph a second time/);
 });
 
