@@ -48,11 +48,11 @@ export const POINTWISE_HELPERS = {
   if (y == 1.0) { return x; }
   if (y == 2.0) { return x * x; }
   let ax = abs(x);
-  if (ax == 0.0) { return select(bitcast<f32>(0x7f800000u), 0.0, y > 0.0); }
+  if (ax == 0.0) { return select(f32_bits(0x7f800000u), 0.0, y > 0.0); }
   var r = pow(ax, y);
   if (x < 0.0) {
     // WGSL's pow is undefined for a negative base: integral powers take the sign, others are NaN.
-    if (fract(y) != 0.0) { return bitcast<f32>(0x7fc00000u); }
+    if (fract(y) != 0.0) { return f32_bits(0x7fc00000u); }
     if (fract(y * 0.5) != 0.0) { r = -r; }
   }
   return r;

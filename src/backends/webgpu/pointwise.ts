@@ -7,7 +7,7 @@ import { type ComputeDType, POINTWISE_HELPERS, POINTWISE_OPS, type PointwiseOp, 
 import {
   type GpuTensor, MAX_DIMS, broadcastShapes, coalesce, empty, expandStrides, numel, sameContext, shapeStr,
 } from "./tensor.js";
-import { LINEAR_BUILTINS, ParamStruct, WGSL_HELPERS, convert, fromBool, linearIndex, paramAt, toBool } from "./wgsl.js";
+import { F32_BITS, LINEAR_BUILTINS, ParamStruct, WGSL_HELPERS, convert, fromBool, linearIndex, paramAt, toBool } from "./wgsl.js";
 
 export interface PointwiseOptions {
   /** Write here instead of a new tensor: shape must be the broadcast shape; any strides. */
@@ -169,7 +169,7 @@ function makePlan(
     const value = op.result === "bool" ? fromBool(`(${expr})`, out.dtype) : vec4 ? `(${expr})` : convert(`(${expr})`, compute, out.dtype);
     const helpers = (op.helpers ?? []).map((h) =>
       h in WGSL_HELPERS ? WGSL_HELPERS[h as keyof typeof WGSL_HELPERS] : POINTWISE_HELPERS[h as keyof typeof POINTWISE_HELPERS]);
-    if (op.helpers?.includes("pow") || op.helpers?.includes("ipow")) helpers.push(WGSL_HELPERS.isnan);
+    helpers.push(F32_BITS);
     return `alias T = ${T};
 ${params.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;

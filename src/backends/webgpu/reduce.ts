@@ -6,7 +6,7 @@ import { type GpuDType, storageType } from "./gpu-types.js";
 import {
   type GpuTensor, MAX_DIMS, coalesce, contiguousStrides, empty, numel, restride, sameContext, shapeStr,
 } from "./tensor.js";
-import { LINEAR_BUILTINS, NEG_INF, POS_INF, I32_MAX, I32_MIN, ParamStruct, WGSL_HELPERS, convert, linearIndex, paramAt } from "./wgsl.js";
+import { F32_BITS, LINEAR_BUILTINS, NEG_INF, POS_INF, I32_MAX, I32_MIN, ParamStruct, WGSL_HELPERS, convert, linearIndex, paramAt } from "./wgsl.js";
 
 export type ReduceKind = "sum" | "mean" | "prod" | "max" | "min";
 
@@ -203,7 +203,7 @@ function reduceWgsl(a: RunArgs, layout: ParamStruct, wg: number, nk: number, nr:
     const scaled = final && a.kind === "mean" ? `(${v}) * P.scale` : v;
     return convert(scaled, a.compute, final ? a.outDtype : a.compute);
   };
-  const helpers = [isF ? WGSL_HELPERS.isnan : "", isExt && a.withIndices ? better : ""].join("\n");
+  const helpers = [F32_BITS, isF ? WGSL_HELPERS.isnan : "", isExt && a.withIndices ? better : ""].join("\n");
   if (!a.perGroup) {
     return `alias T = ${T};
 ${layout.wgsl()}

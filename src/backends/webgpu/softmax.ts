@@ -5,7 +5,7 @@
 import {
   type GpuTensor, MAX_DIMS, checkDType, coalesce, contiguousStrides, empty, numel, sameContext, shapeStr,
 } from "./tensor.js";
-import { LINEAR_BUILTINS, NEG_INF, ParamStruct, linearIndex, paramAt } from "./wgsl.js";
+import { F32_BITS, LINEAR_BUILTINS, NEG_INF, ParamStruct, linearIndex, paramAt } from "./wgsl.js";
 
 function normDim(op: string, dim: number, nd: number): number {
   const n = Math.max(nd, 1);
@@ -116,7 +116,8 @@ function rowsWgsl(kind: RowKind, layout: ParamStruct, nt: number, nrd: number, p
         : `${at(0, "c")} = ${at(1, "c")} - exp(${at(2, "c")}) * s;`;
   const after = fwd ? "  let inv = 1.0 / s;\n  let lse = m + log(s);" : "";
   if (perThread) {
-    return `${layout.wgsl()}
+    return `${F32_BITS}
+${layout.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 ${decl.join("\n")}
 @compute @workgroup_size(${wg})
@@ -143,7 +144,8 @@ ${after}
   }
   acc = red[0];
   workgroupBarrier();`;
-  return `${layout.wgsl()}
+  return `${F32_BITS}
+${layout.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 ${decl.join("\n")}
 var<workgroup> red: array<f32, ${wg}>;

@@ -116,10 +116,15 @@ export const WGSL_HELPERS = {
 }`,
 } as const;
 
-/** Infinities and NaN by their bits (WGSL has no literals for them). */
-export const POS_INF = "bitcast<f32>(0x7f800000u)";
-export const NEG_INF = "bitcast<f32>(0xff800000u)";
-export const NAN = "bitcast<f32>(0x7fc00000u)";
+/**
+ * Infinities and NaN by their bits. WGSL has no literals for them and rejects a constant
+ * expression that evaluates to one, so they go through a user function (never const-evaluated):
+ * every kernel that uses them includes F32_BITS.
+ */
+export const F32_BITS = "fn f32_bits(b: u32) -> f32 { return bitcast<f32>(b); }";
+export const POS_INF = "f32_bits(0x7f800000u)";
+export const NEG_INF = "f32_bits(0xff800000u)";
+export const NAN = "f32_bits(0x7fc00000u)";
 export const I32_MIN = "i32(-2147483647 - 1)";
 export const I32_MAX = "2147483647i";
 
