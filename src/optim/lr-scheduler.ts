@@ -84,28 +84,30 @@ export abstract class LRScheduler {
   }
 }
 
-export class LambdaLR extends LRScheduler {
-  private readonly lambdas: ((epoch: number) => number)[];
-  constructor(optimizer: Optimizer, lrLambda: ((e: number) => number) | ((e: number) => number)[] | Opts, lastEpoch: number | Opts = -1) {
+type LrLambda = (epoch: number) => number;
+
+/** Schedulers driven by user functions of the epoch, one per parameter group (or one for all). */
+abstract class LambdaScheduler extends LRScheduler {
+  protected readonly lambdas: LrLambda[];
+  constructor(optimizer: Optimizer, lrLambda: LrLambda | LrLambda[] | Opts, lastEpoch: number | Opts) {
     const o = typeof lrLambda === "object" && !Array.isArray(lrLambda) ? lrLambda : { lrLambda, lastEpoch: typeof lastEpoch === "number" ? lastEpoch : -1 };
     super(optimizer, (o.lastEpoch as number | undefined) ?? -1);
-    const f = o.lrLambda as ((e: number) => number) | ((e: number) => number)[];
+    const f = o.lrLambda as LrLambda | LrLambda[];
     this.lambdas = Array.isArray(f) ? f : optimizer.paramGroups.map(() => f);
     if (this.lambdas.length !== optimizer.paramGroups.length) throw new Error(`Expected ${optimizer.paramGroups.length} lr_lambdas, but got ${this.lambdas.length}`);
     this.initialStep();
   }
+}
+
+/** lr = base_lr * lambda(epoch). */
+export class LambdaLR extends LambdaScheduler {
+  constructor(optimizer: Optimizer, lrLambda: LrLambda | LrLambda[] | Opts, lastEpoch: number | Opts = -1) { super(optimizer, lrLambda, lastEpoch); }
   getLr(): number[] { return this.baseLrs.map((b, i) => b * this.lambdas[i]!(this.lastEpoch)); }
 }
 
-export class MultiplicativeLR extends LRScheduler {
-  private readonly lambdas: ((epoch: number) => number)[];
-  constructor(optimizer: Optimizer, lrLambda: ((e: number) => number) | ((e: number) => number)[] | Opts, lastEpoch: number | Opts = -1) {
-    const o = typeof lrLambda === "object" && !Array.isArray(lrLambda) ? lrLambda : { lrLambda, lastEpoch: typeof lastEpoch === "number" ? lastEpoch : -1 };
-    super(optimizer, (o.lastEpoch as number | undefined) ?? -1);
-    const f = o.lrLambda as ((e: number) => number) | ((e: number) => number)[];
-    this.lambdas = Array.isArray(f) ? f : optimizer.paramGroups.map(() => f);
-    this.initialStep();
-  }
+/** lr = previous lr * lambda(epoch). */
+export class MultiplicativeLR extends LambdaScheduler {
+  constructor(optimizer: Optimizer, lrLambda: LrLambda | LrLambda[] | Opts, lastEpoch: number | Opts = -1) { super(optimizer, lrLambda, lastEpoch); }
   getLr(): number[] {
     return this.groups.map((g, i) => (this.lastEpoch > 0 ? (g.lr as number) * this.lambdas[i]!(this.lastEpoch) : (g.lr as number)));
   }
