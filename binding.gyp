@@ -20,9 +20,9 @@
       "cflags!": ["-O2", "-O0"],
       "cflags_cc!": ["-O2", "-O0", "-std=gnu++17"],
       "cflags": ["-O3", "-fvisibility=hidden"],
-      "cflags_cc": ["-O3", "-std=c++17", "-fvisibility=hidden", "-fno-math-errno"],
+      "cflags_cc": ["-O3", "-std=c++17", "-fvisibility=hidden", "-fno-math-errno", "-ffp-contract=off"],
       "xcode_settings": {
-        "OTHER_CPLUSPLUSFLAGS": ["-O3", "-std=c++17", "-fvisibility=hidden", "-fno-math-errno"]
+        "OTHER_CPLUSPLUSFLAGS": ["-O3", "-std=c++17", "-fvisibility=hidden", "-fno-math-errno", "-ffp-contract=off"]
       }
     }
   ]

@@ -4,10 +4,10 @@
 //
 //   node --import tsx bench/native-gemm.ts [--rounds R] [--threads T] [--sizes 128,512,...]
 //
-// PyTorch runs as `/usr/bin/python3` with torch.set_num_threads(T) and the environment below;
-// the rounds alternate torch-ts and PyTorch so both see the same background load, and each side
-// keeps its best round.
-import { spawnSync } from "node:child_process";
+// PyTorch runs as `/usr/bin/python3` with torch.set_num_threads(T), without OPENBLAS_CORETYPE and
+// OPENBLAS_L2_SIZE and with GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=
+// 17179869184, in one process that stays up; the two sides alternate case by case.
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 
 import * as native from "../src/backends/native/index.js";
 
@@ -54,18 +54,22 @@ function timeNative(c: Case): number {
   return flops / best / 1e9;
 }
 
+// A persistent PyTorch process: reads "n dtype" lines, answers each with the GFLOPS of that case.
 const TORCH_SCRIPT = `
-import json, sys, time
+import sys, time
 import torch
 torch.set_num_threads(int(sys.argv[1]))
-out = {}
-for spec in sys.argv[2].split(","):
-    n, dt = spec.split(":")
+cache = {}
+print("ready", flush=True)
+for line in sys.stdin:
+    n, dt = line.split()
     n = int(n)
-    dtype = torch.float32 if dt == "float32" else torch.float64
-    a = torch.rand(n, n, dtype=dtype) * 2 - 1
-    b = torch.rand(n, n, dtype=dtype) * 2 - 1
-    c = torch.empty(n, n, dtype=dtype)
+    if (n, dt) not in cache:
+        dtype = torch.float32 if dt == "float32" else torch.float64
+        a = torch.rand(n, n, dtype=dtype) * 2 - 1
+        b = torch.rand(n, n, dtype=dtype) * 2 - 1
+        cache[(n, dt)] = (a, b, torch.empty(n, n, dtype=dtype))
+    a, b, c = cache[(n, dt)]
     torch.mm(a, b, out=c)
     flops = 2 * n ** 3
     reps = max(1, round(${BUDGET_S} / 5 * 100e9 / flops))
@@ -75,45 +79,102 @@ for spec in sys.argv[2].split(","):
         for _ in range(reps):
             torch.mm(a, b, out=c)
         best = min(best, (time.perf_counter() - t0) / reps)
-    out[spec] = flops / best / 1e9
-print(json.dumps(out))
+    print(flops / best / 1e9, flush=True)
 `;
 
-function timeTorch(cs: readonly Case[]): Map<string, number> | string {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    GLIBC_TUNABLES: "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184",
-  };
-  delete env["OPENBLAS_CORETYPE"];
-  delete env["OPENBLAS_L2_SIZE"];
-  const specs = cs.map((c) => `${c.n}:${c.dtype}`).join(",");
-  const r = spawnSync("/usr/bin/python3", ["-c", TORCH_SCRIPT, String(threads), specs], { env, encoding: "utf8" });
-  if (r.status !== 0) return (r.stderr || String(r.error)).trim().split("\n").pop() ?? "failed";
-  const parsed = JSON.parse(r.stdout) as Record<string, number>;
-  return new Map(Object.entries(parsed));
+/** Runs PyTorch in a child process that stays up for the whole benchmark. */
+class TorchWorker {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private buffered = "";
+  private readonly waiting: ((line: string | null) => void)[] = [];
+  private closed = false;
+  stderr = "";
+
+  constructor() {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      GLIBC_TUNABLES: "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184",
+    };
+    delete env["OPENBLAS_CORETYPE"];
+    delete env["OPENBLAS_L2_SIZE"];
+    this.child = spawn("/usr/bin/python3", ["-c", TORCH_SCRIPT, String(threads)], { env });
+    this.child.stdout.setEncoding("utf8");
+    this.child.stdout.on("data", (chunk: string) => {
+      this.buffered += chunk;
+      let nl: number;
+      while ((nl = this.buffered.indexOf("\n")) >= 0) {
+        const line = this.buffered.slice(0, nl);
+        this.buffered = this.buffered.slice(nl + 1);
+        this.waiting.shift()?.(line);
+      }
+    });
+    this.child.stderr.setEncoding("utf8");
+    this.child.stderr.on("data", (chunk: string) => (this.stderr += chunk));
+    const close = (): void => {
+      this.closed = true;
+      for (const w of this.waiting.splice(0)) w(null);
+    };
+    this.child.on("close", close);
+    this.child.on("error", (e) => {
+      this.stderr += String(e);
+      close();
+    });
+  }
+
+  /** The next line the child prints, or null once it has exited. */
+  private next(): Promise<string | null> {
+    if (this.closed) return Promise.resolve(null);
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  ready(): Promise<string | null> {
+    return this.next();
+  }
+
+  async measure(c: Case): Promise<number | null> {
+    if (this.closed) return null;
+    const line = this.next();
+    this.child.stdin.write(`${c.n} ${c.dtype}\n`);
+    const got = await line;
+    return got === null ? null : Number(got);
+  }
+
+  stop(): void {
+    this.child.stdin.end();
+  }
 }
 
-function main(): void {
+/** Lets the other side's threads go idle (OpenBLAS and our pool both spin a while after a call). */
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function main(): Promise<void> {
   if (!native.isAvailable()) {
     console.log("native addon not built (npm install builds it); nothing to measure");
     return;
   }
   native.setNumThreads(threads);
+  const torch = new TorchWorker();
+  const torchReady = (await torch.ready()) === "ready";
   const ours = new Map<string, number>();
   const theirs = new Map<string, number>();
-  let torchError: string | undefined;
+  // Rounds alternate the two sides case by case, so both see the same background load; each side
+  // keeps its best round.
   for (let r = 0; r < rounds; r++) {
     for (const c of cases) {
       const key = `${c.n}:${c.dtype}`;
       ours.set(key, Math.max(ours.get(key) ?? 0, timeNative(c)));
+      if (!torchReady) continue;
+      await pause(300);
+      const t = await torch.measure(c);
+      if (t !== null) theirs.set(key, Math.max(theirs.get(key) ?? 0, t));
+      await pause(300);
     }
-    if (torchError !== undefined) continue;
-    const t = timeTorch(cases);
-    if (typeof t === "string") torchError = t;
-    else for (const [k, v] of t) theirs.set(k, Math.max(theirs.get(k) ?? 0, v));
   }
+  torch.stop();
   console.log(`GEMM C = A·B, square, ${threads} thread(s), ISA ${native.getIsa()}, best of ${rounds} round(s)`);
-  if (torchError !== undefined) console.log(`PyTorch not measured: ${torchError}`);
+  if (!torchReady) console.log(`PyTorch not measured: ${torch.stderr.trim().split("\n").pop() ?? "no output"}`);
   const rows = [["n", "dtype", "torch-ts GFLOPS", "PyTorch GFLOPS", "ratio"]];
   for (const c of cases) {
     const key = `${c.n}:${c.dtype}`;
@@ -124,4 +185,4 @@ function main(): void {
   for (const row of rows) console.log(row.map((cell, j) => cell.padStart(widths[j]!)).join("  "));
 }
 
-main();
+await main();

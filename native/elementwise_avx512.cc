@@ -18,15 +18,16 @@ namespace avx512 {
 #include "elementwise_impl.h"
 
 // exp(x) for float, Cephes' polynomial on [-ln2/2, ln2/2] after a Cody-Waite reduction: within
-// about 1 ulp. scalef handles overflow to inf and gradual underflow to denormals and 0.
-inline __m512 exp_ps(__m512 x) {
+// about 1 ulp. exp(x) = p * 2^n; scalef applies 2^n with overflow to inf and gradual underflow to
+// denormals and 0 in one rounding, so callers may fold a factor into p first (silu does).
+inline void exp_parts(__m512 x, __m512& p, __m512& n) {
   // min/max with x second keep a NaN in x (they return the second operand on NaN).
   x = _mm512_max_ps(_mm512_set1_ps(-104.0f), _mm512_min_ps(_mm512_set1_ps(89.0f), x));
-  __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
-                                  _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
+                           _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
   __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
   r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
-  __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+  p = _mm512_set1_ps(1.9875691500e-4f);
   p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
   p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
   p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
@@ -34,6 +35,11 @@ inline __m512 exp_ps(__m512 x) {
   p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
   p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), r);
   p = _mm512_add_ps(p, _mm512_set1_ps(1.0f));
+}
+
+inline __m512 exp_ps(__m512 x) {
+  __m512 p, n;
+  exp_parts(x, p, n);
   return _mm512_scalef_ps(p, n);
 }
 
@@ -89,14 +95,29 @@ inline __m512 tanh_ps(__m512 x) {
   return _mm512_mask_mov_ps(big, is_small, small);
 }
 
+// sigmoid(x) = 1 / (1 + e) for x >= 0 and e / (1 + e) for x < 0, with e = exp(-|x|): no
+// overflow, and tiny results for very negative x keep their (denormal) value.
 inline __m512 sigmoid_ps(__m512 x) {
   const __m512 one = _mm512_set1_ps(1.0f);
-  return _mm512_div_ps(one, _mm512_add_ps(one, exp_ps(_mm512_sub_ps(_mm512_setzero_ps(), x))));
+  __m512 e = exp_ps(_mm512_sub_ps(_mm512_setzero_ps(), _mm512_abs_ps(x)));
+  __m512 num = _mm512_mask_mov_ps(one, _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ), e);
+  return _mm512_div_ps(num, _mm512_add_ps(one, e));
 }
 
+// silu(x) = x * sigmoid(x); for x < 0 the numerator x * exp(x) is scaled in one step, so that
+// tiny (denormal) results keep their precision.
 inline __m512 silu_ps(__m512 x) {
   const __m512 one = _mm512_set1_ps(1.0f);
-  return _mm512_div_ps(x, _mm512_add_ps(one, exp_ps(_mm512_sub_ps(_mm512_setzero_ps(), x))));
+  __m512 p, n;
+  exp_parts(_mm512_sub_ps(_mm512_setzero_ps(), _mm512_abs_ps(x)), p, n);
+  __m512 e = _mm512_scalef_ps(p, n);
+  __m512 num = _mm512_mask_mov_ps(x, _mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ),
+                                  _mm512_scalef_ps(_mm512_mul_ps(x, p), n));
+  // Below -110 the result rounds to -0 (exp_parts clamps its argument, so p * 2^n no longer
+  // matches exp(x) there); 0 * x also gives silu(-inf) = NaN as the formula does.
+  num = _mm512_mask_mul_ps(num, _mm512_cmp_ps_mask(x, _mm512_set1_ps(-110.0f), _CMP_LT_OQ), x,
+                           _mm512_setzero_ps());
+  return _mm512_div_ps(num, _mm512_add_ps(one, e));
 }
 
 template <__m512 (*F)(__m512)>

@@ -4,6 +4,7 @@
 import type { Tensor } from "../core/tensor.js";
 import { isGradEnabled } from "./grad-mode.js";
 import { type Edge, OpNode, type OutputMeta } from "./node.js";
+import { traceOp, tracing } from "../onnx/hook.js";
 
 export type Vjp = (grads: Tensor[]) => (Tensor | null | undefined)[];
 
@@ -30,6 +31,8 @@ export function record<T extends Tensor | Tensor[]>(
   vjp: Vjp,
   saved: readonly Tensor[] = [],
 ): T {
+  // torch.onnx.export sees every differentiable op here, under its autograd node name.
+  if (tracing.on) traceOp(name, inputs, outputs);
   if (!needsGrad(inputs)) return outputs;
   const outs = (Array.isArray(outputs) ? outputs : [outputs]) as Tensor[];
   const next: Edge[] = inputs.map((t) => (t && t.requiresGrad ? t._gradEdge() : [null, 0]));

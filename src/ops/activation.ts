@@ -13,6 +13,7 @@ import { sameOut, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engi
 import { castTo } from "./conversion.js";
 import { eluSpec, floatOnlyOut, fusedGrad, kernelTypeName, type Loop1, notImplementedFor, pyType, unaryFast, unaryFastInPlace } from "./pointwise-util.js";
 import { where } from "./comparison.js";
+import { traceOp, tracing } from "../onnx/hook.js";
 
 // ---- relu / threshold -----------------------------------------------------------------------
 
@@ -43,6 +44,7 @@ function thresholdSpec(input: Tensor, threshold: number, value: number): UnarySp
   const th = roundToDType(threshold, input.dtype), v = roundToDType(value, input.dtype);
   return {
     name: "threshold", node: "ThresholdBackward0", outDtype: sameOut,
+    onnx: { kind: "threshold", attrs: { threshold: th, value: v } },
     f: (x) => (x <= th ? v : x),
     vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv <= th ? 0 : gv), () => where(x.le(th), 0, g)),
   };
@@ -165,6 +167,7 @@ function hardshrinkSpec(args: readonly unknown[]): UnarySpec {
   if (typeof lambd !== "number") throw new Error(`hardshrink(): argument 'lambd' must be Number, not ${pyType(lambd)}`);
   return {
     name: "hardshrink", node: "HardshrinkBackward0", outDtype: floatOnlyOut("hardshrink_cpu"),
+    onnx: { kind: "shrink", attrs: { lambd, bias: 0 } },
     f: (x) => (x >= -lambd && x <= lambd ? 0 : x),
     vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv >= -lambd && xv <= lambd ? 0 : gv), () => where(x.ge(-lambd).logicalAnd(x.le(lambd)), 0, g)),
   };
@@ -316,7 +319,9 @@ function softmaxImpl(op: "softmax" | "log_softmax", input: Tensor, dim: unknown,
   softmaxKernel(toNumbers(x), buf.data, outer, size, inner, log);
   buf.finish();
   const node = log ? "LogSoftmaxBackward0" : "SoftmaxBackward0";
-  return record(node, [x], out, ([g]) => [softmaxBackward(g!, out, d, outer, size, inner, log)], [out]);
+  const r = record(node, [x], out, ([g]) => [softmaxBackward(g!, out, d, outer, size, inner, log)], [out]);
+  if (tracing.on) traceOp(log ? "log_softmax" : "softmax", [x], r, { dim: d });
+  return r;
 }
 
 function softmaxBackward(g: Tensor, y: Tensor, d: number, outer: number, size: number, inner: number, log: boolean): Tensor {

@@ -4,6 +4,7 @@
 import { Tensor } from "../core/tensor.js";
 import { broadcastShapes, numel, normalizeDim, shapeStr } from "../core/shape.js";
 import { record } from "../autograd/record.js";
+import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, installMethods, type Method, checkTensor } from "./args.js";
 import { emptyTensor, toNumbers, writeNumbers } from "./engine.js";
 import { kernels, type FloatArray } from "../backends/kernels.js";
@@ -118,6 +119,12 @@ export function mv(input: Tensor, vec: Tensor): Tensor {
 
 /** torch.matmul: NumPy-style, with broadcast batch dims. */
 export function matmul(input: Tensor, other: Tensor): Tensor {
+  const out = matmulImpl(input, other);
+  if (tracing.on) traceOp("matmul", [input, other], out);
+  return out;
+}
+
+function matmulImpl(input: Tensor, other: Tensor): Tensor {
   checkTensor("matmul", "input", input);
   checkTensor("matmul", "other", other);
   const da = input.dim(), db = other.dim();

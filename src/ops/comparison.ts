@@ -4,6 +4,7 @@
 import { Tensor } from "../core/tensor.js";
 import { type DType, bool, getDefaultDtype, int64, roundToDType } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
+import { traceOp, tracing } from "../onnx/hook.js";
 import { broadcastShapes, broadcastStrides, shapesEqual } from "../core/shape.js";
 import { forEachRow } from "../backends/js/strided.js";
 import { type Args, bindArgs, checkTensor, installMethods, type Method } from "./args.js";
@@ -41,6 +42,12 @@ function checkOther(op: string, input: unknown, other: unknown): void {
  * float32 comparison sees float32 values), and int64 compares exactly.
  */
 function compare(spec: CompareSpec, input: Tensor, other: TensorOrScalar, out?: Tensor): Tensor {
+  const r = compareKernel(spec, input, other, out);
+  if (tracing.on && !out) traceOp(spec.name, [input, other], r);
+  return r;
+}
+
+function compareKernel(spec: CompareSpec, input: Tensor, other: TensorOrScalar, out?: Tensor): Tensor {
   checkOther(spec.name, input, other);
   const promoted = resultType(input, other);
   const y = asOperand(spec.name, other, promoted);
@@ -159,7 +166,9 @@ function logical(op: string, fn: Logic, input: Tensor, other: Tensor, out?: Tens
   checkTensor(op, "input", input);
   if (!(other instanceof Tensor)) throw new Error(`${op}(): argument 'other' (position 2) must be Tensor, not ${pyType(other)}`);
   // NaN is true (nonzero), as in C.
-  return binaryMap(input, other, out ? out.dtype : bool, (a, b) => (fn(a !== 0, b !== 0) ? 1 : 0), out, undefined, op);
+  const r = binaryMap(input, other, out ? out.dtype : bool, (a, b) => (fn(a !== 0, b !== 0) ? 1 : 0), out, undefined, op);
+  if (tracing.on && !out) traceOp(op, [input, other], r);
+  return r;
 }
 
 function logicalInPlace(op: string, fn: Logic, self: Tensor, other: Tensor): Tensor {
@@ -180,7 +189,9 @@ export function logicalXor_(self: Tensor, other: Tensor): Tensor { return logica
 
 export function logicalNot(input: Tensor): Tensor {
   checkTensor("logical_not", "input", input);
-  return unaryMap(input, bool, (v) => (v === 0 ? 1 : 0));
+  const r = unaryMap(input, bool, (v) => (v === 0 ? 1 : 0));
+  if (tracing.on) traceOp("logical_not", [input], r);
+  return r;
 }
 export function logicalNot_(self: Tensor): Tensor {
   return applyInPlace("logical_not_", self, [], () => { unaryMap(self, self.dtype, (v) => (v === 0 ? 1 : 0), self); },
@@ -323,10 +334,12 @@ export function where(condition: Tensor, input?: TensorOrScalar, other?: TensorO
   const x = asOperand("where", input, dtype), y = asOperand("where", other, dtype);
   const out = emptyTensor(broadcastShapes(condition.shape, x.shape, y.shape), dtype);
   selectInto(out, condition, castExact(x, dtype), castExact(y, dtype));
-  return record("WhereBackward0", [x, y], out, ([g]) => [
+  const r = record("WhereBackward0", [x, y], out, ([g]) => [
     x._requiresGrad ? gradFor(where(condition, g!, 0), x) : null,
     y._requiresGrad ? gradFor(where(condition, 0, g!), y) : null,
   ], [condition]);
+  if (tracing.on) traceOp("where", [condition, input, other], r);
+  return r;
 }
 
 /** Tensor.where(condition, other) = torch.where(condition, self, other). */

@@ -5,6 +5,7 @@ import { Tensor } from "../core/tensor.js";
 import { int32, int64 } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
 import { record } from "../autograd/record.js";
+import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, checkTensor, describe, installMethods, type Method } from "./args.js";
 import { emptyTensor } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
@@ -50,9 +51,11 @@ export function indexSelect(input: Tensor, ...args: Args<[dim: number, index: Te
   // A 0-d input gives a 0-d result, as in PyTorch.
   const res = input.dim() === 0 && out.numel() === 1 ? out.reshape([]) : out;
   const inShape = input.shape;
-  return record("IndexSelectBackward0", [input], res, ([g]) => [
+  const r = record("IndexSelectBackward0", [input], res, ([g]) => [
     indexAdd(g!.newZeros(inShape), d, index, g!),
   ], [index]);
+  if (tracing.on) traceOp("index_select", [input, index], r, { dim: d });
+  return r;
 }
 
 // ---- index_add / index_copy -----------------------------------------------------------------

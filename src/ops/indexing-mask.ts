@@ -4,6 +4,7 @@ import { Tensor } from "../core/tensor.js";
 import { bool } from "../core/dtype.js";
 import { broadcastShapes, broadcastStrides, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { record, sumToShape } from "../autograd/record.js";
+import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, checkTensor, describe, installMethods, type Method } from "./args.js";
 import { emptyTensor } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
@@ -64,10 +65,12 @@ export function maskedFill(input: Tensor, ...args: Args<[mask: Tensor, value: Fi
   fillWhere(out, mask, v);
   const valueT = a.value instanceof Tensor ? a.value : null;
   const inShape = input.shape;
-  return record(valueT ? "MaskedFillBackward1" : "MaskedFillBackward0", [input, valueT], out, ([g]) => [
+  const r = record(valueT ? "MaskedFillBackward1" : "MaskedFillBackward0", [input, valueT], out, ([g]) => [
     input._requiresGrad ? sumToShape(maskedFill(g!, mask, 0), inShape) : null,
     valueT && valueT._requiresGrad ? maskedFill(g!, notMask(mask), 0).sum().to(valueT.dtype) : null,
   ], [mask]);
+  if (tracing.on) traceOp("masked_fill", [input, mask, a.value as Tensor | number | bigint | boolean], r);
+  return r;
 }
 
 export function maskedFill_(self: Tensor, ...args: Args<[mask: Tensor, value: Fill], { mask?: Tensor; value?: Fill }>): Tensor {
@@ -76,7 +79,9 @@ export function maskedFill_(self: Tensor, ...args: Args<[mask: Tensor, value: Fi
   const v = fillValue("masked_fill_", self.dtype, a.value);
   checkInplaceShape("masked_fill_", self, mask);
   const valueT = a.value instanceof Tensor ? a.value : null;
-  return applyInPlace("masked_fill_", self, [valueT], () => fillWhere(self, mask, v), (x) => maskedFill(x, mask, a.value as Fill));
+  const r = applyInPlace("masked_fill_", self, [valueT], () => fillWhere(self, mask, v), (x) => maskedFill(x, mask, a.value as Fill));
+  if (tracing.on) traceOp("masked_fill", [self, mask, a.value as Tensor | number | bigint | boolean], self);
+  return r;
 }
 
 // ---- masked_scatter -------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import { Tensor } from "../core/tensor.js";
 import { type DType, int64 } from "../core/dtype.js";
 import { broadcastShapes, normalizeDim, shapeStr } from "../core/shape.js";
 import { record } from "../autograd/record.js";
+import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, checkTensor, describe, installMethods, type Method } from "./args.js";
 import { emptyTensor } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
@@ -69,7 +70,9 @@ export function gather(input: Tensor, ...args: Args<[dim: number, index: Tensor]
   checkBounds(idx, size1(input, d), d);
   const out = gatherKernel(input, d, index, idx);
   const inShape = input.shape;
-  return record("GatherBackward0", [input], out, ([g]) => [scatterAdd(g!.newZeros(inShape), d, index, g!)], [index]);
+  const r = record("GatherBackward0", [input], out, ([g]) => [scatterAdd(g!.newZeros(inShape), d, index, g!)], [index]);
+  if (tracing.on) traceOp("gather", [input, index], r, { dim: d });
+  return r;
 }
 
 // ---- scatter family -------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { needsGrad } from "../autograd/record.js";
 import { copyInto } from "./engine.js";
 import { canCast } from "./promotion.js";
 import type { DType } from "../core/dtype.js";
+import { traceInPlace, tracing } from "../onnx/hook.js";
 
 export function checkInplaceLeaf(op: string, self: Tensor): void {
   if (isGradEnabled() && self.isLeaf && self._requiresGrad) {
@@ -35,6 +36,7 @@ export function applyInPlace(
   direct: () => void, outOfPlace: (snapshot: Tensor) => Tensor,
 ): Tensor {
   checkInplaceLeaf(op, self);
+  if (tracing.on) traceInPlace(op, self);
   if (needsGrad(self, ...others)) {
     if (self._base) return inPlaceOnView(op, self, self._base, outOfPlace);
     const snapshot = self._requiresGrad ? self.clone() : self.detach();

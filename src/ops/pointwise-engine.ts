@@ -8,6 +8,7 @@ import { checkTensor, describe } from "./args.js";
 import { binaryMap, type BinaryFn, scalarOf, unaryMap, type UnaryFn } from "./engine.js";
 import { resultType, type TensorOrScalar } from "./promotion.js";
 import { applyInPlace, checkInplaceCast } from "./inplace.js";
+import { type TraceAttrs, traceOp, tracing } from "../onnx/hook.js";
 
 /** A scalar operand as a 0-d tensor of the op's compute dtype. */
 export function asOperand(op: string, v: TensorOrScalar, dtype: DType): Tensor {
@@ -58,9 +59,11 @@ export function binaryOp(spec: BinarySpec, a: TensorOrScalar, b: TensorOrScalar,
 export function binaryInPlace(spec: BinarySpec, self: Tensor, other: TensorOrScalar, outOfPlace: (s: Tensor) => Tensor): Tensor {
   const promoted = resultType(self, other);
   checkInplaceCast(spec.name + "_", spec.outDtype ? spec.outDtype(promoted) : promoted, self);
-  return applyInPlace(spec.name + "_", self, [other instanceof Tensor ? other : null],
+  const r = applyInPlace(spec.name + "_", self, [other instanceof Tensor ? other : null],
     () => { binaryOp({ ...spec, vjp: undefined }, self, other, self); },
     outOfPlace);
+  if (tracing.on) traceOp(spec.node, [self, other], self);
+  return r;
 }
 
 export interface UnarySpec {
@@ -75,6 +78,8 @@ export interface UnarySpec {
   savesOutput?: boolean;
   /** With savesOutput: whether the vjp also reads the input (otherwise only the output is saved, as PyTorch does). */
   savesInput?: boolean;
+  /** How torch.onnx.export records the op when its node name does not say everything (its arguments). */
+  onnx?: { kind: string; attrs: TraceAttrs };
 }
 
 /** Float math on ints computes in the default float dtype (torch.exp(int tensor) is float32). */
@@ -85,13 +90,20 @@ export function unaryOp(spec: UnarySpec, input: Tensor, out?: Tensor): Tensor {
   checkTensor(spec.name, "input", input);
   const dtype = (spec.outDtype ?? floatOut)(input.dtype);
   const res = unaryMap(input, dtype, spec.f, out);
-  if (!spec.vjp || out || !dtype.isFloatingPoint) return res;
+  if (!spec.vjp || out || !dtype.isFloatingPoint) {
+    if (tracing.on && !out) traceOp(spec.onnx?.kind ?? spec.node, [input], res, spec.onnx?.attrs);
+    return res;
+  }
   const vjp = spec.vjp;
-  return record(spec.node, [input], res, ([g]) => [vjp(g!, input, res)], spec.savesOutput ? (spec.savesInput ? [input, res] : [res]) : [input]);
+  const r = record(spec.node, [input], res, ([g]) => [vjp(g!, input, res)], spec.savesOutput ? (spec.savesInput ? [input, res] : [res]) : [input]);
+  if (tracing.on && spec.onnx) traceOp(spec.onnx.kind, [input], r, spec.onnx.attrs);
+  return r;
 }
 
 export function unaryInPlace(spec: UnarySpec, self: Tensor): Tensor {
   checkInplaceCast(spec.name + "_", (spec.outDtype ?? floatOut)(self.dtype), self);
-  return applyInPlace(spec.name + "_", self, [], () => { unaryMap(self, self.dtype, spec.f, self); }, (s) => unaryOp(spec, s));
+  const r = applyInPlace(spec.name + "_", self, [], () => { unaryMap(self, self.dtype, spec.f, self); }, (s) => unaryOp(spec, s));
+  if (tracing.on) traceOp(spec.onnx?.kind ?? spec.node, [self], self, spec.onnx?.attrs);
+  return r;
 }
 

@@ -10,6 +10,7 @@ import { binaryMap, emptyTensor, lay, ternaryMap, copyInto, type BinaryFn, type 
 import { asOperand, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
 import { applyInPlace } from "./inplace.js";
 import { resultTypeMany, type TensorOrScalar } from "./promotion.js";
+import { traceOp, tracing } from "../onnx/hook.js";
 
 /** Python's type name of an argument, as PyTorch's argument errors print it. */
 export function pyType(v: unknown): string {
@@ -121,15 +122,22 @@ export function unaryFast(spec: UnarySpec, loop: Loop1, input: Tensor): Tensor {
   if (!denseFloat(input) || (spec.outDtype ?? floatOutOf)(input.dtype) !== input.dtype) return unaryOp(spec, input);
   const out = emptyTensor(input._shape, input.dtype);
   loop(dense(input), out.storage.data as Floats, out.numel());
-  if (!spec.vjp) return out;
+  if (!spec.vjp) {
+    if (tracing.on) traceOp(spec.onnx?.kind ?? spec.node, [input], out, spec.onnx?.attrs);
+    return out;
+  }
   const vjp = spec.vjp;
-  return record(spec.node, [input], out, ([g]) => [vjp(g!, input, out)], spec.savesOutput ? (spec.savesInput ? [input, out] : [out]) : [input]);
+  const r = record(spec.node, [input], out, ([g]) => [vjp(g!, input, out)], spec.savesOutput ? (spec.savesInput ? [input, out] : [out]) : [input]);
+  if (tracing.on && spec.onnx) traceOp(spec.onnx.kind, [input], r, spec.onnx.attrs);
+  return r;
 }
 
 /** unaryInPlace with the dedicated loop (in place: src and dst are the same buffer). */
 export function unaryFastInPlace(spec: UnarySpec, loop: Loop1, self: Tensor): Tensor {
   if (!denseFloat(self)) return unaryInPlace(spec, self);
-  return applyInPlace(spec.name + "_", self, [], () => { const d = dense(self); loop(d, d, d.length); }, (s) => unaryFast(spec, loop, s));
+  const r = applyInPlace(spec.name + "_", self, [], () => { const d = dense(self); loop(d, d, d.length); }, (s) => unaryFast(spec, loop, s));
+  if (tracing.on) traceOp(spec.onnx?.kind ?? spec.node, [self], self, spec.onnx?.attrs);
+  return r;
 }
 
 const floatOutOf = (d: DType): DType => (d.isFloatingPoint ? d : getDefaultDtype());
@@ -204,6 +212,7 @@ export function eluSpec(node: string, alpha: number, scale: number, inputScale: 
   const negcoef = alpha * scale;
   return {
     name: "elu", node, outDtype: floatOnlyOut("elu_cpu"),
+    onnx: { kind: "elu", attrs: { alpha, scale, inputScale } },
     f: (x) => (x <= 0 ? Math.expm1(x * inputScale) * negcoef : x * scale),
     vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv <= 0 ? gv * inputScale * negcoef * Math.exp(xv * inputScale) : gv * scale),
       // At x = 0 the value is the constant negcoef*inputScale, so the second derivative there is 0 as in PyTorch.

@@ -3,6 +3,7 @@
 import { Tensor } from "../core/tensor.js";
 import { type DType, type DTypeLike, int64, toDType } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
+import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, installMethods, type Method, checkDims } from "./args.js";
 import { expandReducedGrad, planReduce, reduceBig, reduceWith } from "./reduce-engine.js";
 import { emptyTensor } from "./engine.js";
@@ -31,7 +32,9 @@ export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean]
     ? reduceBig(x, plan, (v) => v.reduce((p, c) => p + c, 0n), emptyTensor(plan.outShape, int64))
     : reduceWith(x, plan, outDtype, sumKernel);
   const inShape = x.shape;
-  return record("SumBackward" + (dims === null ? "0" : "1"), [x], out, ([g]) => [expandReducedGrad(g!, inShape, plan.dims, keepdim)]);
+  const r = record("SumBackward" + (dims === null ? "0" : "1"), [x], out, ([g]) => [expandReducedGrad(g!, inShape, plan.dims, keepdim)]);
+  if (tracing.on) traceOp("sum", [x], r, { dims: plan.dims, keepdim });
+  return r;
 }
 
 export function nansum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions>): Tensor {
@@ -53,7 +56,9 @@ export function mean(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean
   const n = plan.inner;
   const out = reduceWith(x, plan, x.dtype, (d, s, len) => sumKernel(d, s, len) / len);
   const inShape = x.shape;
-  return record("MeanBackward" + (dims === null ? "0" : "1"), [x], out, ([g]) => [expandReducedGrad(g!, inShape, plan.dims, keepdim).div(n)]);
+  const r = record("MeanBackward" + (dims === null ? "0" : "1"), [x], out, ([g]) => [expandReducedGrad(g!, inShape, plan.dims, keepdim).div(n)]);
+  if (tracing.on) traceOp("mean", [x], r, { dims: plan.dims, keepdim });
+  return r;
 }
 
 /** Tensor.sum_to_size: sums broadcast dims so the result has `size`. */

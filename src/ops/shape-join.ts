@@ -5,6 +5,7 @@ import { Tensor } from "../core/tensor.js";
 import { type DType, float32, promoteTypes } from "../core/dtype.js";
 import { broadcastShapes as broadcastCore, normalizeDim, shapeStr } from "../core/shape.js";
 import { record } from "../autograd/record.js";
+import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, describe } from "./args.js";
 import { copyInto, emptyTensor } from "./engine.js";
 import { int64Tensor } from "./indexing-kernels.js";
@@ -85,11 +86,13 @@ function catImpl(op: string, tensors: Tensor[], dim: number): Tensor {
     copyInto(rawNarrow(out, d, off, t._shape[d]!), t);
     off += t._shape[d]!;
   });
-  return record("CatBackward0", tensors, out, ([g]) => tensors.map((t, i) => {
+  const r = record("CatBackward0", tensors, out, ([g]) => tensors.map((t, i) => {
     if (!t._requiresGrad) return null;
     if (skip[i]) return g!.newZeros([0], { dtype: t.dtype });
     return asInputGrad(g!.narrow(d, starts[i]!, t._shape[d]!), t);
   }));
+  if (tracing.on) traceOp("cat", used, r, { dim: d });
+  return r;
 }
 
 /** torch.cat(tensors, dim = 0): inputs promoted to a common dtype. */
@@ -125,7 +128,9 @@ export function stack(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: n
   const step = strides[d]!;
   strides.splice(d, 1);
   ts.forEach((t, i) => copyInto(rawView(out, ref.shape, strides, i * step), t));
-  return record("StackBackward0", ts, out, ([g]) => ts.map((t, i) => (t._requiresGrad ? asInputGrad(g!.select(d, i), t) : null)));
+  const r = record("StackBackward0", ts, out, ([g]) => ts.map((t, i) => (t._requiresGrad ? asInputGrad(g!.select(d, i), t) : null)));
+  if (tracing.on) traceOp("stack", ts, r, { dim: d });
+  return r;
 }
 
 export function hstack(tensors: Tensor[]): Tensor {

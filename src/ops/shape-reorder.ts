@@ -5,6 +5,7 @@ import { Tensor } from "../core/tensor.js";
 import { int64 } from "../core/dtype.js";
 import { normalizeDim, normalizeDims, numel, shapeStr } from "../core/shape.js";
 import { record } from "../autograd/record.js";
+import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, bindSize, checkInt, checkTensor, describe, installMethods, type Method } from "./args.js";
 import { copyInto, emptyTensor, encoder } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
@@ -246,12 +247,16 @@ function checkTri(op: string, input: Tensor, args: readonly unknown[]): number {
 
 export function tril(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number }>): Tensor {
   const k = checkTri("tril", input, args);
-  return record("TrilBackward0", [input], triangle(input, k, true), ([g]) => [tril(g!, k)]);
+  const r = record("TrilBackward0", [input], triangle(input, k, true), ([g]) => [tril(g!, k)]);
+  if (tracing.on) traceOp("tril", [input], r, { diagonal: k });
+  return r;
 }
 
 export function triu(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number }>): Tensor {
   const k = checkTri("triu", input, args);
-  return record("TriuBackward0", [input], triangle(input, k, false), ([g]) => [triu(g!, k)]);
+  const r = record("TriuBackward0", [input], triangle(input, k, false), ([g]) => [triu(g!, k)]);
+  if (tracing.on) traceOp("triu", [input], r, { diagonal: k });
+  return r;
 }
 
 export function tril_(self: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number }>): Tensor {

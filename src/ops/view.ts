@@ -5,6 +5,7 @@ import { inferSize, normalizeDim, normalizeDims, numel, shapeStr, viewStrides } 
 import { record, sumToShape } from "../autograd/record.js";
 import { type Args, bindArgs, bindSize, checkInt, installMethods, type Method, checkDims } from "./args.js";
 import { copyInto, emptyTensor } from "./engine.js";
+import { traceOp, tracing } from "../onnx/hook.js";
 
 /** A view of `base` with new geometry; keeps the chain to the storage's owner for in-place ops. */
 export function makeView(base: Tensor, shape: number[], strides: number[], offset: number): Tensor {
@@ -62,7 +63,9 @@ export function transpose(input: Tensor, dim0: number, dim1: number): Tensor {
     [strides[a], strides[b]] = [strides[b]!, strides[a]!];
   }
   const out = makeView(input, shape, strides, input._offset);
-  return record("TransposeBackward0", [input], out, ([g]) => [g!.transpose(a, b)]);
+  const r = record("TransposeBackward0", [input], out, ([g]) => [g!.transpose(a, b)]);
+  if (tracing.on) traceOp("transpose", [input], r, { dim0: a, dim1: b });
+  return r;
 }
 export const swapaxes = transpose, swapdims = transpose;
 
@@ -75,7 +78,9 @@ export function permute(input: Tensor, ...dims: (number | number[])[]): Tensor {
   const out = makeView(input, nd.map((i) => input._shape[i]!), nd.map((i) => input._strides[i]!), input._offset);
   const inverse = new Array<number>(nd.length);
   nd.forEach((p, i) => { inverse[p] = i; });
-  return record("PermuteBackward0", [input], out, ([g]) => [g!.permute(inverse)]);
+  const r = record("PermuteBackward0", [input], out, ([g]) => [g!.permute(inverse)]);
+  if (tracing.on) traceOp("permute", [input], r, { dims: nd });
+  return r;
 }
 
 export function t(input: Tensor): Tensor {
@@ -145,7 +150,9 @@ export function squeeze(input: Tensor, dim?: number | number[] | null): Tensor {
   input._shape.forEach((s, i) => { if (!drop.includes(i)) { shape.push(s); strides.push(input._strides[i]!); } });
   const out = makeView(input, shape, strides, input._offset);
   const inShape = input.shape;
-  return record(dims === null ? "SqueezeBackward0" : "SqueezeBackward1", [input], out, ([g]) => [g!.reshape(inShape)]);
+  const r = record(dims === null ? "SqueezeBackward0" : "SqueezeBackward1", [input], out, ([g]) => [g!.reshape(inShape)]);
+  if (tracing.on) traceOp("squeeze", [input], r, { dims: drop });
+  return r;
 }
 
 export function unsqueeze(input: Tensor, dim: number): Tensor {
@@ -155,7 +162,9 @@ export function unsqueeze(input: Tensor, dim: number): Tensor {
   shape.splice(d, 0, 1);
   strides.splice(d, 0, st);
   const out = makeView(input, shape, strides, input._offset);
-  return record("UnsqueezeBackward0", [input], out, ([g]) => [g!.squeeze(d)]);
+  const r = record("UnsqueezeBackward0", [input], out, ([g]) => [g!.squeeze(d)]);
+  if (tracing.on) traceOp("unsqueeze", [input], r, { dim: d });
+  return r;
 }
 
 export function flatten(input: Tensor, ...args: Args<[startDim?: number, endDim?: number], { startDim?: number; endDim?: number }>): Tensor {
@@ -194,7 +203,9 @@ export function slice(input: Tensor, dim: number, start: number, end: number, st
   strides[d] = input._strides[d]! * step;
   const out = makeView(input, shape, strides, input._offset + s * input._strides[d]!);
   const inShape = input.shape;
-  return record("SliceBackward0", [input], out, ([g]) => [sliceScatter(g!.newZeros(inShape), g!, d, s, e, step)]);
+  const r = record("SliceBackward0", [input], out, ([g]) => [sliceScatter(g!.newZeros(inShape), g!, d, s, e, step)]);
+  if (tracing.on) traceOp("slice", [input], r, { dim: d, start: s, end: e, step });
+  return r;
 }
 
 export function narrow(input: Tensor, dim: number, start: number | Tensor, length: number): Tensor {
@@ -221,7 +232,9 @@ export function select(input: Tensor, dim: number, index: number): Tensor {
   strides.splice(d, 1);
   const out = makeView(input, shape, strides, input._offset + i * input._strides[d]!);
   const inShape = input.shape;
-  return record("SelectBackward0", [input], out, ([g]) => [selectScatter(g!.newZeros(inShape), g!, d, i)]);
+  const r = record("SelectBackward0", [input], out, ([g]) => [selectScatter(g!.newZeros(inShape), g!, d, i)]);
+  if (tracing.on) traceOp("select", [input], r, { dim: d, index: i });
+  return r;
 }
 
 export function diagonal(input: Tensor, ...args: Args<[offset?: number, dim1?: number, dim2?: number], { offset?: number; dim1?: number; dim2?: number }>): Tensor {

@@ -2,8 +2,8 @@
 // command encoder that batches dispatches until something must reach the GPU (a readback, an
 // upload, or enough queued work).
 
-import "./gpu-types.js";
-import { BufferPool, type GpuBuffer } from "./pool.js";
+import { BufferUsage } from "./gpu-types.js";
+import { BufferPool, GpuBuffer } from "./pool.js";
 import type { ParamStruct } from "./wgsl.js";
 
 /** Dispatches recorded before the batch is submitted on its own. */
@@ -29,7 +29,7 @@ export interface Dispatch {
   /** Uniform parameters (binding 0), absent for kernels without any. */
   readonly params?: { readonly layout: ParamStruct; readonly values: Readonly<Record<string, number | readonly number[]>> };
   /** Storage buffers at bindings 1, 2, ... in the order the WGSL declares them. */
-  readonly buffers: readonly GpuBuffer[];
+  readonly buffers: readonly (GpuBuffer | GPUBuffer)[];
   /** Workgroup counts (x, y, z). */
   readonly workgroups: readonly [number, number?, number?];
 }
@@ -46,6 +46,8 @@ export class GpuContext {
   private pass: GPUComputePassEncoder | null = null;
   private queued = 0;
   private readonly arena: GPUBuffer;
+  /** A small storage buffer to bind where a kernel's optional operand is absent (never read). */
+  readonly scratch: GPUBuffer;
   private readonly arenaData = new ArrayBuffer(ARENA_BYTES);
   private readonly arenaView = new DataView(this.arenaData);
   private arenaUsed = 0;
@@ -66,7 +68,8 @@ export class GpuContext {
     this.maxWorkgroupSize = Math.min(256, device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX);
     this.uniformAlign = Math.max(16, device.limits.minUniformBufferOffsetAlignment);
     this.pool = new BufferPool(device, () => this.flush());
-    this.arena = device.createBuffer({ size: ARENA_BYTES, usage: 0x0040 | 0x0008 /* UNIFORM | COPY_DST */ });
+    this.arena = device.createBuffer({ size: ARENA_BYTES, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST });
+    this.scratch = device.createBuffer({ size: 256, usage: BufferUsage.STORAGE });
     void device.lost.then((info) => { this.lostReason = info.message || String(info.reason); });
     const onError = (ev: { error?: { message?: string } }): void => {
       this.errors.push(ev.error?.message ?? "unknown WebGPU error");
@@ -122,7 +125,7 @@ export class GpuContext {
       this.arenaUsed = Math.ceil((offset + size) / this.uniformAlign) * this.uniformAlign;
       entries.push({ binding: 0, resource: { buffer: this.arena, offset, size } });
     }
-    d.buffers.forEach((b, i) => entries.push({ binding: i + 1, resource: { buffer: b.raw } }));
+    d.buffers.forEach((b, i) => entries.push({ binding: i + 1, resource: { buffer: b instanceof GpuBuffer ? b.raw : b } }));
     const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
     const pass = this.computePass();
     pass.setPipeline(pipeline);

@@ -228,8 +228,8 @@ function gemmWgsl(
     return out;
   };
   const slice = (t: string): string[] => [
-    `    let kb = ${t} / P.nkt;`,
-    `    let k0 = (${t} % P.nkt) * ${BK}u;`,
+    `    let kb = (${t}) / P.nkt;`,
+    `    let k0 = ((${t}) % P.nkt) * ${BK}u;`,
     "    let aBase = aBatch + kb * P.aKb;",
     "    let bBase = bBatch + kb * P.bKb;",
   ];

@@ -167,7 +167,7 @@ function makePlan(
       return `  let ${names[j]} = ${v};`;
     });
     const value = op.result === "bool" ? fromBool(`(${expr})`, out.dtype) : vec4 ? `(${expr})` : convert(`(${expr})`, compute, out.dtype);
-    const helpers = (op.helpers ?? []).map((h) =>
+    const helpers: string[] = (op.helpers ?? []).map((h) =>
       h in WGSL_HELPERS ? WGSL_HELPERS[h as keyof typeof WGSL_HELPERS] : POINTWISE_HELPERS[h as keyof typeof POINTWISE_HELPERS]);
     helpers.push(F32_BITS);
     return `alias T = ${T};

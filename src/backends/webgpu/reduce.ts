@@ -94,12 +94,11 @@ function reduceImpl(kind: ReduceKind, x: GpuTensor, dimsIn: readonly number[] | 
   // Two passes: partial results of `parts` slices per output, then a reduction of the partials.
   const partial = empty(ctx, [nOut * parts], compute);
   run({ ...common, out: partial, outDtype: compute, final: false, perGroup: true, parts });
-  const second: ReduceKind = kind === "mean" ? "sum" : kind;
   const pView = restride(partial, [nOut, parts], [parts, 1], 0);
   const k2 = coalesce([nOut], [[parts], [1]]);
   const r2 = coalesce([parts], [[1]]);
   run({
-    x: pView, kind: second, compute, withIndices: false, kept: k2, red: r2, R: parts, nOut,
+    x: pView, kind, compute, withIndices: false, kept: k2, red: r2, R: parts, nOut,
     out: values, outDtype, final: true, perGroup: true, parts: 1, scale: kind === "mean" ? 1 / R : 1,
   });
   partial.buffer.release();

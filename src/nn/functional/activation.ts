@@ -16,6 +16,7 @@ import * as act from "../../ops/activation.js";
 import { sigmoid as torchSigmoid, tanh as torchTanh } from "../../ops/pointwise.js";
 import { erf } from "../../ops/special.js";
 import { where } from "../../ops/comparison.js";
+import { traceOp, tracing } from "../../onnx/hook.js";
 
 interface InplaceOpt { inplace?: boolean }
 
@@ -50,6 +51,7 @@ function hardtanhSpec(input: Tensor, minVal: number, maxVal: number): UnarySpec 
   }
   return {
     name: "hardtanh", node: "HardtanhBackward0", outDtype: sameOut,
+    onnx: { kind: "hardtanh", attrs: { minVal: lo, maxVal: hi } },
     f: (x) => Math.min(Math.max(x, lo), hi),
     vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv <= lo || xv >= hi ? 0 : gv), () => where(x.le(lo).logicalOr(x.ge(hi)), 0, g)),
   };
@@ -80,6 +82,7 @@ function leakySpec(slope: number): UnarySpec {
   if (typeof slope !== "number") throw new Error(`leaky_relu(): argument 'negative_slope' must be Number, not ${pyType(slope)}`);
   return {
     name: "leaky_relu", node: "LeakyReluBackward0", outDtype: floatOnlyOut("leaky_relu_cpu"),
+    onnx: { kind: "leaky_relu", attrs: { negativeSlope: slope } },
     f: (x) => (x > 0 ? x : x * slope),
     vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv > 0 ? gv : gv * slope), () => where(x.gt(0), g, g.mul(slope)),
       (gs, xs, d, n) => { for (let i = 0; i < n; i++) d[i] = xs[i]! > 0 ? gs[i]! : gs[i]! * slope; }),
@@ -179,6 +182,7 @@ function geluTanhGrad(x: number): number {
 
 const GELU_NONE: UnarySpec = {
   name: "gelu", node: "GeluBackward0", outDtype: floatOnlyOut("GeluKernelImpl"),
+  onnx: { kind: "gelu", attrs: { approximate: "none" } },
   f: (x) => 0.5 * x * (1 + M.erf(x * SQRT1_2)),
   vjp: (g, x) => fusedGrad(g, x, (gv, xv) => gv * geluExactGrad(xv), () => {
     const cdf = erf(x.mul(SQRT1_2)).add(1).mul(0.5);
@@ -189,6 +193,7 @@ const GELU_NONE: UnarySpec = {
 const geluLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) { const x = s[i]!; d[i] = 0.5 * x * (1 + M.erf(x * SQRT1_2)); } };
 const GELU_TANH: UnarySpec = {
   name: "gelu", node: "GeluBackward0", outDtype: floatOnlyOut("GeluKernelImpl"),
+  onnx: { kind: "gelu", attrs: { approximate: "tanh" } },
   f: (x) => 0.5 * x * (1 + Math.tanh(GELU_BETA * (x + GELU_KAPPA * x * x * x))),
   vjp: (g, x) => fusedGrad(g, x, (gv, xv) => gv * geluTanhGrad(xv), () => {
     const x2 = x.mul(x);
@@ -254,6 +259,7 @@ export function softplus(input: Tensor, ...args: Args<[beta?: number, threshold?
   const beta = (a.beta as number | undefined) ?? 1, th = (a.threshold as number | undefined) ?? 20;
   return unaryOp({
     name: "softplus", node: "SoftplusBackward0", outDtype: floatOnlyOut("softplus_cpu"),
+    onnx: { kind: "softplus", attrs: { beta, threshold: th } },
     f: (x) => (x * beta > th ? x : Math.log1p(Math.exp(x * beta)) / beta),
     vjp: (g, x) => fusedGrad(g, x, (gv, xv) => {
       const z = Math.exp(xv * beta);
@@ -318,6 +324,7 @@ export function softshrink(input: Tensor, ...args: Args<[lambd?: number], { lamb
   if (l < 0) throw new Error(`lambda must be greater or equal to 0, but found to be ${l}.`);
   return unaryOp({
     name: "softshrink", node: "SoftshrinkBackward0", outDtype: floatOnlyOut("softshrink_cpu"),
+    onnx: { kind: "shrink", attrs: { lambd: l, bias: l } },
     f: (x) => (x > l ? x - l : x < -l ? x + l : 0),
     vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv >= -l && xv <= l ? 0 : gv), () => where(x.ge(-l).logicalAnd(x.le(l)), 0, g)),
   }, input);
@@ -337,7 +344,9 @@ export function tanhshrink(input: Tensor): Tensor {
 /** F.softsign(input) = x / (1 + |x|). */
 export function softsign(input: Tensor): Tensor {
   checkTensor("softsign", "input", input);
-  return input.div(input.abs().add(1));
+  const out = input.div(input.abs().add(1));
+  if (tracing.on) traceOp("softsign", [input], out);
+  return out;
 }
 
 /** F.sigmoid / F.tanh: the torch ops. */
@@ -359,13 +368,15 @@ export function glu(input: Tensor, ...args: Args<[dim?: number], { dim?: number 
   const half = n / 2;
   const first = input.detach().narrow(d, 0, half), second = input.detach().narrow(d, half, half);
   const out = binaryMap(first, second, input.dtype, (x, y) => x / (1 + Math.exp(-y)));
-  return record("GluBackward0", [input], out, ([g]) => {
+  const r = record("GluBackward0", [input], out, ([g]) => {
     const x = needsGrad(g!, input) ? input : input.detach();
     const fa = x.narrow(d, 0, half), fb = x.narrow(d, half, half);
     const s = torchSigmoid(fb);
     const ga = g!.mul(s), gb = g!.mul(fa).mul(s).mul(s.neg().add(1));
     return [x.newZeros(x.shape).sliceScatter(ga, d, 0, half).sliceScatter(gb, d, half, n)];
   }, [input]);
+  if (tracing.on) traceOp("glu", [input], r, { dim: d });
+  return r;
 }
 
 /** F.prelu(input, weight). */

@@ -13,6 +13,7 @@
 import { Tensor } from "../../core/tensor.js";
 import { type DType, bfloat16, float16, float32, float64 } from "../../core/dtype.js";
 import { record } from "../../autograd/record.js";
+import { traceOp, tracing } from "../../onnx/hook.js";
 import { type Args, bindArgs, describe } from "../../ops/args.js";
 import { emptyTensor } from "../../ops/engine.js";
 import { castTo } from "../../ops/conversion.js";
@@ -211,6 +212,7 @@ function convPublic(op: string, k: number, input: unknown, weight: unknown, args
   checkBias(w, bias, g.outChannels, false);
   let y = convPrimitive("forward", x, w, bias, g, FORWARD_NODE);
   trim.forEach((t, d) => { if (t) y = narrow(y, d + 2, 1, y._shape[d + 2]! - 1); });
+  if (tracing.on) traceOp("conv", [x, w, bias], y, { stride, dilation, groups, padsBegin: padding.map((p, d) => p - (trim[d] ?? 0)), padsEnd: padding });
   return unbatched ? squeeze(y, 0) : y;
 }
 

@@ -2,6 +2,7 @@
 
 import type { Tensor } from "../../core/tensor.js";
 import { record } from "../../autograd/record.js";
+import { traceOp, tracing } from "../../onnx/hook.js";
 import { checkTensor } from "../../ops/args.js";
 import { emptyTensor } from "../../ops/engine.js";
 import { kernels, type FloatArray } from "../../backends/kernels.js";
@@ -12,6 +13,12 @@ import { einsum } from "../../ops/blas.js";
  * preloaded into the output). Its vjp: gx = g W, gW = g^T x, gb = sum of g over rows.
  */
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  const out = linearImpl(input, weight, bias);
+  if (tracing.on) traceOp("linear", [input, weight, bias], out);
+  return out;
+}
+
+function linearImpl(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   checkTensor("linear", "input", input);
   checkTensor("linear", "weight", weight);
   if (weight.dim() !== 2 && weight.dim() !== 1) throw new Error(`linear(): weight must be 1-D or 2-D, got ${weight.dim()}-D`);

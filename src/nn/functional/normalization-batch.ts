@@ -6,6 +6,7 @@ import { Tensor } from "../../core/tensor.js";
 import { float64 } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
 import { noGrad } from "../../autograd/grad-mode.js";
+import { traceOp, tracing } from "../../onnx/hook.js";
 import { type Args, bindArgs } from "../../ops/args.js";
 import { emptyTensor, fromArray, writeNumbers } from "../../ops/engine.js";
 import { type Floats, boolArg, floatOut, floatValues, numberArg, optTensorArg, tensorArg, torchSize } from "./loss-util.js";
@@ -118,10 +119,12 @@ function batchNormImpl(x: Tensor, rm: Tensor | null, rv: Tensor | null, weight: 
     }
   }
   const res = out.done();
-  return record("NativeBatchNormBackward0", [x, weight, bias], res, ([g]) => {
+  const r = record("NativeBatchNormBackward0", [x, weight, bias], res, ([g]) => {
     if (needsGrad(g, x, weight, bias)) return batchNormGradComposite(g!, x, weight, bias, training, mean, invstd, eps, geom);
     return batchNormGradKernel(g!, x, weight, bias, training, mean, invstd, geom);
   }, weight ? [x, weight] : [x]);
+  if (tracing.on) traceOp("batch_norm", [x, rm, rv, weight, bias], r, { training, eps });
+  return r;
 }
 
 function batchNormGradKernel(g: Tensor, x: Tensor, weight: Tensor | null, bias: Tensor | null, training: boolean,

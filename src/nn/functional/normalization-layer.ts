@@ -7,6 +7,7 @@ import { needsGrad, record } from "../../autograd/record.js";
 import { type Args, bindArgs } from "../../ops/args.js";
 import { emptyTensor, writeNumbers } from "../../ops/engine.js";
 import { constantPad } from "./padding-ops.js";
+import { traceOp, tracing } from "../../onnx/hook.js";
 import { floatOut, floatValues, intArg, numberArg, optTensorArg, sizesStr, tensorArg } from "./loss-util.js";
 
 function checkShapeArg(op: string, v: unknown): number[] {
@@ -52,7 +53,9 @@ export function layerNorm(input: Tensor, normalizedShape: number[] | number,
   const eps = numberArg(op, "eps", a.eps, 1e-5);
   const { M, D } = checkNormInputs(x, ns, weight, bias);
   if (!x.dtype.isFloatingPoint) throw new Error(`"LayerNormKernelImpl" not implemented for '${x.dtype.name}'`);
-  return layerNormOp(x, ns.length, M, D, weight, bias, eps);
+  const r = layerNormOp(x, ns.length, M, D, weight, bias, eps);
+  if (tracing.on) traceOp("layer_norm", [x, weight, bias], r, { normalizedDims: ns.length, eps });
+  return r;
 }
 
 /** y = (x - mean) rstd w + b over rows of length D (the last k dims). */
@@ -167,6 +170,7 @@ export function groupNorm(input: Tensor, numGroups: number,
   const view = x.shape.map((s, i) => (i === 1 ? s : 1));
   if (weight) y = y.mul(weight.view(view));
   if (bias) y = y.add(bias.view(view));
+  if (tracing.on) traceOp("group_norm", [x, weight, bias], y, { numGroups: G, eps });
   return y;
 }
 

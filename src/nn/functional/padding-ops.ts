@@ -5,6 +5,7 @@
 import { Tensor } from "../../core/tensor.js";
 import { int64 } from "../../core/dtype.js";
 import { record } from "../../autograd/record.js";
+import { traceOp, tracing } from "../../onnx/hook.js";
 import { copyInto, emptyTensor, fillTensor, fromArray } from "../../ops/engine.js";
 import { sizesStr } from "./loss-util.js";
 
@@ -41,7 +42,9 @@ export function constantPad(x: Tensor, pad: readonly number[], value: number): T
   }
   if (!empty && src.numel() > 0) copyInto(dst, src);
   const neg = pad.map((v) => -v);
-  return record("ConstantPadNdBackward0", [x], out, ([g]) => [constantPad(g!, neg, 0)]);
+  const r = record("ConstantPadNdBackward0", [x], out, ([g]) => [constantPad(g!, neg, 0)]);
+  if (tracing.on) traceOp("constant_pad", [x], r, { pad: pad.slice(), value });
+  return r;
 }
 
 export type IndexPadMode = "reflect" | "replicate" | "circular";

@@ -8,6 +8,7 @@
 import { Tensor } from "../../core/tensor.js";
 import { type DType, bfloat16, float16, float32, float64, int64 } from "../../core/dtype.js";
 import { record } from "../../autograd/record.js";
+import { traceOp, tracing } from "../../onnx/hook.js";
 import { type Args, bindArgs, describe } from "../../ops/args.js";
 import { emptyTensor } from "../../ops/engine.js";
 import { castTo } from "../../ops/conversion.js";
@@ -142,6 +143,12 @@ function bindMaxPool(op: string, args: readonly unknown[]): Record<string, unkno
 
 /** max_pool2d/3d_with_indices on a 3D/4D (or 4D/5D) input. */
 function maxPoolNd(op: string, k: 2 | 3, x: Tensor, w: Window): [Tensor, Tensor] {
+  const r = maxPoolNdImpl(op, k, x, w);
+  if (tracing.on) traceOp("max_pool", [x], r, { k, kernel: w.kernel, stride: w.stride, padding: w.padding, dilation: w.dilation, ceilMode: w.ceilMode });
+  return r;
+}
+
+function maxPoolNdImpl(op: string, k: 2 | 3, x: Tensor, w: Window): [Tensor, Tensor] {
   const [kD, kH, kW] = k === 3 ? w.kernel : [1, ...w.kernel];
   const nd = x.dim();
   if (k === 2 && nd !== 3 && nd !== 4) throw new Error("non-empty 3D or 4D (batch mode) tensor expected for input");
@@ -294,6 +301,14 @@ interface AvgWindow { kernel: number[]; stride: number[]; padding: number[]; cei
 
 /** avg_pool2d/3d on a 3D/4D (or 4D/5D) input; integer inputs divide with truncation, as ATen does. */
 function avgPoolNd(op: string, k: 2 | 3, x: Tensor, w: AvgWindow): Tensor {
+  const r = avgPoolNdImpl(op, k, x, w);
+  if (tracing.on) {
+    traceOp("avg_pool", [x], r, { k, kernel: w.kernel, stride: w.stride, padding: w.padding, ceilMode: w.ceilMode, countIncludePad: w.countIncludePad, divisorOverride: w.divisorOverride });
+  }
+  return r;
+}
+
+function avgPoolNdImpl(op: string, k: 2 | 3, x: Tensor, w: AvgWindow): Tensor {
   const nd = x.dim();
   if (k === 3 && nd !== 4 && nd !== 5) throw new Error("non-empty 4D or 5D (batch mode) tensor expected for input");
   if (w.divisorOverride !== null && w.divisorOverride === 0) throw new Error("divisor must be not zero");

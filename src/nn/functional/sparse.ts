@@ -7,6 +7,7 @@ import { Tensor } from "../../core/tensor.js";
 import { float64, int32, int64 } from "../../core/dtype.js";
 import { record } from "../../autograd/record.js";
 import { noGrad } from "../../autograd/grad-mode.js";
+import { traceOp, tracing } from "../../onnx/hook.js";
 import { type Args, bindArgs } from "../../ops/args.js";
 import { emptyTensor, fromArray, writeNumbers } from "../../ops/engine.js";
 import { boolArg, floatOut, floatValues, intArg, intValues, numberArg, optTensorArg, scalarName, tensorArg, torchSize } from "./loss-util.js";
@@ -86,7 +87,7 @@ export function embedding(input: Tensor, weight: Tensor,
   for (let i = 0; i < iv.length; i++) out.data.set(wv.subarray(iv[i]! * D, iv[i]! * D + D), i * D);
   const res = out.done();
   const n = iv.length;
-  return record("EmbeddingBackward0", [w], res, ([g]) => {
+  const r = record("EmbeddingBackward0", [w], res, ([g]) => {
     const flat = fromArray(BigInt64Array.from(iv as ArrayLike<number>, (v) => BigInt(v)), [n], int64);
     let rows = g!.reshape(n, D);
     if (padding >= 0 || byFreq) {
@@ -98,6 +99,8 @@ export function embedding(input: Tensor, weight: Tensor,
     }
     return [w.newZeros([V, D]).indexAdd(0, flat, rows)];
   });
+  if (tracing.on) traceOp("embedding", [idx, w], r);
+  return r;
 }
 
 type BagMode = "sum" | "mean" | "max";

@@ -1,0 +1,77 @@
+// The workloads of `npm run bench`, timed as bench/pytorch_bench.py times PyTorch's: median of
+// repeated runs after two warm-up runs, in milliseconds.
+
+import * as torch from "../src/index.js";
+
+const { nn } = torch;
+const F = torch.nn.functional;
+
+export function timeit(fn: () => unknown, reps: number): number {
+  for (let i = 0; i < 2; i++) fn();
+  const ts: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t = performance.now();
+    fn();
+    ts.push(performance.now() - t);
+  }
+  ts.sort((a, b) => a - b);
+  return ts[Math.floor(ts.length / 2)]!;
+}
+
+export function runWorkloads(quick: boolean): Record<string, number> {
+  torch.manualSeed(0);
+  const R = quick ? 3 : 10;
+  const out: Record<string, number> = {};
+  for (const n of [128, 512, 1024, 2048]) {
+    const a = torch.randn(n, n), b = torch.randn(n, n);
+    out[`matmul ${n}`] = timeit(() => a.matmul(b), n < 2048 ? R : Math.max(3, R >> 1));
+  }
+  for (const [n, label] of [[1_000_000, "1M"], [10_000_000, "10M"]] as const) {
+    const x = torch.randn(n), y = torch.randn(n);
+    out[`add ${label}`] = timeit(() => x.add(y), R);
+    out[`exp ${label}`] = timeit(() => x.exp(), R);
+  }
+  const big = torch.randn(10_000_000);
+  out["sum 10M"] = timeit(() => big.sum(), R);
+  const s = torch.randn(4096, 1024);
+  out["softmax 4096x1024"] = timeit(() => torch.softmax(s, -1), R);
+  for (const cin of [3, 64]) {
+    const inp = torch.randn(32, cin, 32, 32), w = torch.randn(64, cin, 3, 3), bias = torch.randn(64);
+    out[`conv2d 32x${cin}x32x32->64`] = timeit(() => F.conv2d(inp, w, bias, { padding: 1 }), R);
+  }
+
+  const mlp = new nn.Sequential(new nn.Linear(784, 512), new nn.ReLU(), new nn.Linear(512, 256), new nn.ReLU(), new nn.Linear(256, 10));
+  const opt = new torch.optim.SGD(mlp.parameters(), { lr: 0.01 });
+  const xm = torch.randn(128, 784), ym = torch.randint(0, 10, [128]);
+  out["MLP step"] = timeit(() => {
+    opt.zeroGrad();
+    F.crossEntropy(mlp.call(xm) as torch.Tensor, ym).backward();
+    opt.step();
+  }, R * 3);
+
+  class CNN extends nn.Module {
+    c1 = new nn.Conv2d(1, 32, 3, { padding: 1 });
+    c2 = new nn.Conv2d(32, 64, 3, { padding: 1 });
+    fc = new nn.Linear(64 * 7 * 7, 10);
+    override forward(x: torch.Tensor): torch.Tensor {
+      x = F.maxPool2d(F.relu(this.c1.call(x)), 2);
+      x = F.maxPool2d(F.relu(this.c2.call(x)), 2);
+      return this.fc.call(x.flatten(1));
+    }
+  }
+  const cnn = new CNN();
+  const copt = new torch.optim.Adam(cnn.parameters(), { lr: 1e-3 });
+  const xc = torch.randn(64, 1, 28, 28), yc = torch.randint(0, 10, [64]);
+  out["CNN step"] = timeit(() => {
+    copt.zeroGrad();
+    F.crossEntropy(cnn.call(xc), yc).backward();
+    copt.step();
+  }, R * 2);
+  return out;
+}
+
+/** FLOPs of the matmul workloads, for GFLOPS. */
+export function matmulFlops(name: string): number | null {
+  const m = /^matmul (\d+)$/.exec(name);
+  return m ? 2 * Number(m[1]) ** 3 : null;
+}

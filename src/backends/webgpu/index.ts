@@ -1,0 +1,26 @@
+// The WebGPU backend: device acquisition, the buffer pool, host transfers, and WGSL kernels over
+// strided GPU tensors. Standalone for now; the "webgpu" device of Tensor builds on these.
+
+export type { GpuDType, HostArray, HostArrayOf } from "./gpu-types.js";
+export { GPU_DTYPES, isGpuDType } from "./gpu-types.js";
+export { type DawnBackend, type RequestDeviceOptions, getContext, isAvailable, requestDevice } from "./device.js";
+export { type AdapterDescription, type Dispatch, GpuContext } from "./context.js";
+export { BufferPool, GpuBuffer, type PoolStats, sizeClass } from "./pool.js";
+export {
+  type GpuTensor, MAX_DIMS, broadcastShapes, contiguousStrides, empty, isContiguous, numel, release, reshapeContiguous,
+  restride, view,
+} from "./tensor.js";
+export { type UploadSource, download, fromArray, item, upload } from "./transfer.js";
+export { type ComputeDType, type InputKind, POINTWISE_OPS, type PointwiseOp, type PointwiseOpName } from "./pointwise-ops.js";
+export { type PointwiseOptions, contiguous, copyInto, fillInto, full, pointwise } from "./pointwise.js";
+export { type ReduceKind, type ReduceOptions, amax, amin, mean, reduce, reduceWithIndices, sum } from "./reduce.js";
+export { logSoftmax, softmax, softmaxBackward } from "./softmax.js";
+export {
+  type GemmArgs, type GemmOperand, type GemmOutput, MATMUL_CONFIGS, type MatmulConfig, type MatmulOptions, bmm, gemm, linear,
+  matmul, mm,
+} from "./matmul.js";
+export { type Conv2dGrads, type Conv2dOptions, conv2d, conv2dBackward } from "./conv.js";
+export { type Pool2dOptions, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from "./pool2d.js";
+export { type CrossEntropyOptions, type CrossEntropySaved, type Reduction, crossEntropy, crossEntropyBackward } from "./loss.js";
+export { embedding, embeddingBackward, gatherRows, scatterAddRows } from "./embedding.js";
+export { type AdamOptions, type SgdOptions, adamStep, sgdStep } from "./optim.js";

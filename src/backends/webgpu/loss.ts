@@ -1,0 +1,196 @@
+// cross_entropy over [N, C] float32 logits and int32 class targets, with class weights,
+// ignore_index and the three reductions; the forward saves each row's logsumexp for the backward.
+// (Probability targets and label smoothing are left to a composition of other kernels.)
+
+import { pointwise } from "./pointwise.js";
+import { reduce } from "./reduce.js";
+import { type GpuTensor, checkDType, empty, restride, sameContext, shapeStr } from "./tensor.js";
+import { F32_BITS, LINEAR_BUILTINS, NEG_INF, ParamStruct, linearIndex } from "./wgsl.js";
+
+export type Reduction = "none" | "mean" | "sum";
+
+export interface CrossEntropyOptions {
+  weight?: GpuTensor | null;
+  ignoreIndex?: number;
+  reduction?: Reduction;
+}
+
+/** What the backward needs from the forward. */
+export interface CrossEntropySaved {
+  /** logsumexp of each row, [N]. */
+  lse: GpuTensor;
+  /** The mean's divisor (sum of the weights of the counted targets), [1]; null for other reductions. */
+  totalWeight: GpuTensor | null;
+  reduction: Reduction;
+  ignoreIndex: number;
+}
+
+const FWD = new ParamStruct([
+  ...["N", "C", "xoff", "xrs", "xcs", "toff", "ts", "woff", "ws", "hasWeight"].map((name) => ({ name, type: "u32" as const })),
+  { name: "ignore", type: "i32" as const },
+]);
+
+function check(op: string, logits: GpuTensor, target: GpuTensor, weight: GpuTensor | null | undefined): [number, number] {
+  checkDType(op, "input", logits, ["float32"]);
+  checkDType(op, "target", target, ["int32"]);
+  if (logits.shape.length !== 2) throw new Error(`${op}: expected input of shape [N, C], got ${shapeStr(logits.shape)}`);
+  const [N, C] = logits.shape as [number, number];
+  if (target.shape.length !== 1 || target.shape[0] !== N) {
+    throw new Error(`Expected input batch_size (${N}) to match target batch_size (${target.shape[0] ?? 1}).`);
+  }
+  if (weight) {
+    checkDType(op, "weight", weight, ["float32"]);
+    if (weight.shape.length !== 1 || weight.shape[0] !== C) {
+      throw new Error(`weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: ${shapeStr(weight.shape)}`);
+    }
+  }
+  return [N, C];
+}
+
+/**
+ * F.cross_entropy(logits, target). Targets outside [0, C) other than ignore_index give NaN
+ * (the kernel cannot throw; check targets on the host where they come from).
+ */
+export function crossEntropy(logits: GpuTensor, target: GpuTensor, options: CrossEntropyOptions = {}): { loss: GpuTensor; saved: CrossEntropySaved } {
+  const op = "webgpu cross_entropy";
+  const ctx = sameContext(op, logits, target, options.weight);
+  const [N, C] = check(op, logits, target, options.weight);
+  const reduction = options.reduction ?? "mean";
+  const ignoreIndex = options.ignoreIndex ?? -100;
+  const w = options.weight ?? null;
+  // rows[i] = loss of row i, rows[N + i] = its weight (0 when ignored).
+  const rows = empty(ctx, [2, N], "float32");
+  const lse = empty(ctx, [N], "float32");
+  const wg = Math.min(64, ctx.maxWorkgroupSize);
+  if (N > 0) {
+    ctx.dispatch({
+      key: `ce_fwd|${wg}`,
+      params: {
+        layout: FWD,
+        values: {
+          N, C, xoff: logits.offset, xrs: logits.strides[0]!, xcs: logits.strides[1]!, toff: target.offset, ts: target.strides[0]!,
+          woff: w?.offset ?? 0, ws: w?.strides[0] ?? 0, hasWeight: w ? 1 : 0, ignore: ignoreIndex,
+        },
+      },
+      buffers: [rows.buffer, lse.buffer, logits.buffer, target.buffer, (w ?? logits).buffer],
+      workgroups: ctx.grid(Math.ceil(N / wg)),
+      wgsl: () => `${F32_BITS}
+${FWD.wgsl()}
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read_write> rows: array<f32>;
+@group(0) @binding(2) var<storage, read_write> lse: array<f32>;
+@group(0) @binding(3) var<storage, read> x: array<f32>;
+@group(0) @binding(4) var<storage, read> tgt: array<i32>;
+@group(0) @binding(5) var<storage, read> wt: array<f32>;
+@compute @workgroup_size(${wg})
+fn main(${LINEAR_BUILTINS}) {
+  let i = ${linearIndex(wg)};
+  if (i >= P.N) { return; }
+  let base = P.xoff + i * P.xrs;
+  var m = ${NEG_INF};
+  for (var c = 0u; c < P.C; c++) { m = max(m, x[base + c * P.xcs]); }
+  var s = 0.0;
+  for (var c = 0u; c < P.C; c++) { s += exp(x[base + c * P.xcs] - m); }
+  let l = m + log(s);
+  lse[i] = l;
+  let t = tgt[P.toff + i * P.ts];
+  var loss = 0.0;
+  var w = 0.0;
+  if (t != P.ignore) {
+    if (t < 0 || t >= i32(P.C)) {
+      loss = f32_bits(0x7fc00000u);
+      w = 1.0;
+    } else {
+      w = select(1.0, wt[P.woff + u32(t) * P.ws], P.hasWeight != 0u);
+      loss = (l - x[base + u32(t) * P.xcs]) * w;
+    }
+  }
+  rows[i] = loss;
+  rows[P.N + i] = w;
+}
+`,
+    });
+  }
+  const losses = restride(rows, [N], [1], 0);
+  if (reduction === "none") {
+    const loss = pointwise("identity", [losses]);
+    rows.buffer.release();
+    return { loss, saved: { lse, totalWeight: null, reduction, ignoreIndex } };
+  }
+  if (reduction === "sum") {
+    const loss = reduce("sum", losses);
+    rows.buffer.release();
+    return { loss, saved: { lse, totalWeight: null, reduction, ignoreIndex } };
+  }
+  const sums = reduce("sum", rows, [1]);
+  const loss = pointwise("div", [restride(sums, [], [], 0), restride(sums, [], [], 1)]);
+  rows.buffer.release();
+  return { loss, saved: { lse, totalWeight: restride(sums, [1], [1], 1), reduction, ignoreIndex } };
+}
+
+const BWD = new ParamStruct([
+  ...["N", "C", "xoff", "xrs", "xcs", "toff", "ts", "woff", "ws", "hasWeight", "goff", "gs", "hasTotal", "totOff"]
+    .map((name) => ({ name, type: "u32" as const })),
+  { name: "ignore", type: "i32" as const },
+]);
+
+/**
+ * The gradient of cross_entropy w.r.t. the logits: grad * w[t] * (softmax - onehot(t)) / divisor.
+ * `gradOutput` is a scalar for "mean"/"sum", [N] for "none".
+ */
+export function crossEntropyBackward(
+  gradOutput: GpuTensor, logits: GpuTensor, target: GpuTensor, saved: CrossEntropySaved, weight?: GpuTensor | null,
+): GpuTensor {
+  const op = "webgpu cross_entropy_backward";
+  const ctx = sameContext(op, gradOutput, logits, target, weight, saved.lse);
+  const [N, C] = check(op, logits, target, weight);
+  checkDType(op, "grad_output", gradOutput, ["float32"]);
+  const perRow = saved.reduction === "none";
+  if (perRow ? gradOutput.shape.length !== 1 || gradOutput.shape[0] !== N : gradOutput.shape.length !== 0 && !(gradOutput.shape.length === 1 && gradOutput.shape[0] === 1)) {
+    throw new Error(`${op}: grad_output has shape ${shapeStr(gradOutput.shape)}, expected ${perRow ? `[${N}]` : "[]"}`);
+  }
+  const gx = empty(ctx, [N, C], "float32");
+  const total = N * C;
+  if (total === 0) return gx;
+  const wg = Math.min(256, ctx.maxWorkgroupSize);
+  const tot = saved.totalWeight;
+  ctx.dispatch({
+    key: `ce_bwd|${wg}`,
+    params: {
+      layout: BWD,
+      values: {
+        N, C, xoff: logits.offset, xrs: logits.strides[0]!, xcs: logits.strides[1]!, toff: target.offset, ts: target.strides[0]!,
+        woff: weight?.offset ?? 0, ws: weight?.strides[0] ?? 0, hasWeight: weight ? 1 : 0,
+        goff: gradOutput.offset, gs: perRow ? gradOutput.strides[0]! : 0, hasTotal: tot ? 1 : 0, totOff: tot?.offset ?? 0,
+        ignore: saved.ignoreIndex,
+      },
+    },
+    buffers: [gx.buffer, logits.buffer, target.buffer, (weight ?? logits).buffer, saved.lse.buffer, gradOutput.buffer, (tot ?? saved.lse).buffer],
+    workgroups: ctx.grid(Math.ceil(total / wg)),
+    wgsl: () => `${BWD.wgsl()}
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read_write> gx: array<f32>;
+@group(0) @binding(2) var<storage, read> x: array<f32>;
+@group(0) @binding(3) var<storage, read> tgt: array<i32>;
+@group(0) @binding(4) var<storage, read> wt: array<f32>;
+@group(0) @binding(5) var<storage, read> lse: array<f32>;
+@group(0) @binding(6) var<storage, read> go: array<f32>;
+@group(0) @binding(7) var<storage, read> tot: array<f32>;
+@compute @workgroup_size(${wg})
+fn main(${LINEAR_BUILTINS}) {
+  let e = ${linearIndex(wg)};
+  if (e >= P.N * P.C) { return; }
+  let i = e / P.C;
+  let c = e % P.C;
+  let t = tgt[P.toff + i * P.ts];
+  if (t == P.ignore) { gx[e] = 0.0; return; }
+  let w = select(1.0, wt[P.woff + u32(max(t, 0)) * P.ws], P.hasWeight != 0u);
+  var g = go[P.goff + i * P.gs] * w;
+  if (P.hasTotal != 0u) { g = g / tot[P.totOff]; }
+  let p = exp(x[P.xoff + i * P.xrs + c * P.xcs] - lse[i]);
+  gx[e] = g * (p - select(0.0, 1.0, i32(c) == t));
+}
+`,
+  });
+  return gx;
+}

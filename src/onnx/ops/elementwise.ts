@@ -1,0 +1,206 @@
+// Elementwise ops: arithmetic, comparisons, logic, unary math and every activation.
+
+import { type DType, bool, getDefaultDtype, promoteTypes } from "../../core/dtype.js";
+import type { ConvertContext, Converter } from "../context.js";
+import { attr } from "../graph.js";
+
+/** A binary op computed in the output dtype (bool add/mul are or/and, as in PyTorch). */
+function binary(opType: string): Converter {
+  return (c) => {
+    const d = c.outDtype();
+    const t = d === bool && opType === "Add" ? "Or" : d === bool && opType === "Mul" ? "And" : opType;
+    return c.op(t, [c.inputAs(0, d), c.inputAs(1, d)]);
+  };
+}
+
+/** The dtype two operands are compared in (PyTorch's promotion, numbers adapting to the tensor). */
+function comparedIn(c: ConvertContext): DType {
+  const a = c.dtypeOf(0)!, b = c.dtypeOf(1);
+  if (b === null) {
+    const s = c.value(1).scalar;
+    return typeof s === "number" && !Number.isInteger(s) && !a.isFloatingPoint ? getDefaultDtype() : a;
+  }
+  return promoteTypes(a, b);
+}
+
+function compare(opType: string, negate = false): Converter {
+  return (c) => {
+    const d = comparedIn(c);
+    const r = c.op(opType, [c.inputAs(0, d), c.inputAs(1, d)]);
+    return negate ? c.op("Not", [r]) : r;
+  };
+}
+
+function logical(opType: string): Converter {
+  return (c) => c.op(opType, [c.inputAs(0, bool), c.inputAs(1, bool)]);
+}
+
+/** A unary op on the input cast to the output dtype (int → float math). */
+function unary(opType: string, attrs: Parameters<ConvertContext["op"]>[2] = {}): Converter {
+  return (c) => c.op(opType, [c.inputAs(0, c.outDtype())], attrs);
+}
+
+function scalarOf(c: ConvertContext, v: number): string { return c.g.scalar(v, c.outDtype()); }
+
+const silu: Converter = (c) => {
+  const x = c.inputAs(0, c.outDtype());
+  return c.op("Mul", [x, c.op("Sigmoid", [x])]);
+};
+
+const mish: Converter = (c) => {
+  const x = c.inputAs(0, c.outDtype());
+  if (c.opset >= 18) return c.op("Mish", [x]);
+  return c.op("Mul", [x, c.op("Tanh", [c.op("Softplus", [x])])]);
+};
+
+/** erf form of GELU (ONNX has Gelu only from opset 20). */
+const gelu: Converter = (c) => {
+  const x = c.input(0);
+  const half = scalarOf(c, 0.5), one = scalarOf(c, 1);
+  if (c.attr<string>("approximate") === "tanh") {
+    const cube = c.op("Mul", [c.op("Mul", [x, x]), x]);
+    const inner = c.op("Mul", [c.op("Add", [x, c.op("Mul", [cube, scalarOf(c, 0.044715)])]), scalarOf(c, Math.sqrt(2 / Math.PI))]);
+    return c.op("Mul", [c.op("Mul", [x, half]), c.op("Add", [c.op("Tanh", [inner]), one])]);
+  }
+  const erf = c.op("Erf", [c.op("Div", [x, scalarOf(c, Math.SQRT2)])]);
+  return c.op("Mul", [c.op("Mul", [x, half]), c.op("Add", [erf, one])]);
+};
+
+/** PyTorch's softplus: log(1 + exp(βx)) / β, and x itself where βx > threshold. */
+const softplus: Converter = (c) => {
+  const x = c.input(0);
+  const beta = c.attr<number>("beta"), th = c.attr<number>("threshold");
+  const bx = beta === 1 ? x : c.op("Mul", [x, scalarOf(c, beta)]);
+  let sp = c.op("Softplus", [bx]);
+  if (beta !== 1) sp = c.op("Div", [sp, scalarOf(c, beta)]);
+  return c.op("Where", [c.op("Greater", [bx, scalarOf(c, th)]), x, sp]);
+};
+
+/** eluSpec's (alpha, scale, inputScale): Elu, Selu or Celu. */
+const elu: Converter = (c) => {
+  const x = c.input(0);
+  const alpha = c.attr<number>("alpha"), scale = c.attr<number>("scale"), inputScale = c.attr<number>("inputScale");
+  if (inputScale === 1 && scale === 1) return c.op("Elu", [x], { alpha: attr.f(alpha) });
+  if (inputScale === 1) return c.op("Selu", [x], { alpha: attr.f(alpha), gamma: attr.f(scale) });
+  if (scale === 1 && Math.abs(inputScale * alpha - 1) < 1e-12) return c.op("Celu", [x], { alpha: attr.f(alpha) });
+  const neg = c.op("Mul", [c.op("Sub", [c.op("Exp", [c.op("Mul", [x, scalarOf(c, inputScale)])]), scalarOf(c, 1)]), scalarOf(c, alpha * scale)]);
+  return c.op("Where", [c.op("Greater", [x, scalarOf(c, 0)]), c.op("Mul", [x, scalarOf(c, scale)]), neg]);
+};
+
+const hardtanh: Converter = (c) => {
+  const d = c.outDtype();
+  return c.op("Clip", [c.input(0), c.g.scalar(c.attr<number>("minVal"), d), c.g.scalar(c.attr<number>("maxVal"), d)]);
+};
+
+const threshold: Converter = (c) => {
+  const d = c.outDtype();
+  const x = c.input(0);
+  return c.op("Where", [c.op("Greater", [x, c.g.scalar(c.attr<number>("threshold"), d)]), x, c.g.scalar(c.attr<number>("value"), d)]);
+};
+
+const shrink: Converter = (c) => c.op("Shrink", [c.input(0)], { lambd: attr.f(c.attr<number>("lambd")), bias: attr.f(c.attr<number>("bias")) });
+
+/** clamp(x, min, max) with number or tensor bounds (ClampBackward0/1 record [x, min|null, max|null]). */
+const clamp: Converter = (c) => {
+  const d = c.outDtype();
+  let x = c.inputAs(0, d);
+  const scalarBounds = [1, 2].every((i) => !c.has(i) || c.value(i).shape.length === 0);
+  if (scalarBounds) return c.op("Clip", [x, c.has(1) ? c.inputAs(1, d) : "", c.has(2) ? c.inputAs(2, d) : ""]);
+  if (c.has(1)) x = c.op("Max", [x, c.inputAs(1, d)]);
+  if (c.has(2)) x = c.op("Min", [x, c.inputAs(2, d)]);
+  return x;
+};
+
+const softsign: Converter = (c) => c.op("Softsign", [c.inputAs(0, c.outDtype())]);
+
+const logSigmoid: Converter = (c) => c.op("Neg", [c.op("Softplus", [c.op("Neg", [c.inputAs(0, c.outDtype())])])]);
+
+const rsqrt: Converter = (c) => c.op("Reciprocal", [c.op("Sqrt", [c.inputAs(0, c.outDtype())])]);
+
+const log1p: Converter = (c) => c.op("Log", [c.op("Add", [c.inputAs(0, c.outDtype()), scalarOf(c, 1)])]);
+
+const expm1: Converter = (c) => c.op("Sub", [c.op("Exp", [c.inputAs(0, c.outDtype())]), scalarOf(c, 1)]);
+
+const glu: Converter = (c) => {
+  const dim = c.attr<number>("dim");
+  const half = c.value(0).shape[dim]! / 2;
+  const [a, b] = c.g.node("Split", [c.input(0), c.g.ints([half, half])], { axis: attr.i(dim) }, 2) as [string, string];
+  return c.op("Mul", [a, c.op("Sigmoid", [b])]);
+};
+
+const where: Converter = (c) => {
+  const d = c.outDtype();
+  return c.op("Where", [c.inputAs(0, bool), c.inputAs(1, d), c.inputAs(2, d)]);
+};
+
+/** masked_fill(input, mask, value) = where(mask, value, input). */
+const maskedFill: Converter = (c) => {
+  const d = c.outDtype();
+  return c.op("Where", [c.inputAs(1, bool), c.inputAs(2, d), c.inputAs(0, d)]);
+};
+
+const hardSigmoid: Converter = (c) => c.op("HardSigmoid", [c.inputAs(0, c.outDtype())], { alpha: attr.f(1 / 6), beta: attr.f(0.5) });
+
+export const ELEMENTWISE: Record<string, Converter> = {
+  // arithmetic, by autograd node (the number operands arrive as 0-d constants)
+  AddBackward0: binary("Add"),
+  SubBackward0: binary("Sub"),
+  MulBackward0: binary("Mul"),
+  DivBackward0: binary("Div"),
+  PowBackward0: binary("Pow"),
+  PowBackward1: binary("Pow"),
+  PowBackward2: binary("Pow"),
+  MaximumBackward0: binary("Max"),
+  MinimumBackward0: binary("Min"),
+  ClampBackward0: clamp,
+  ClampBackward1: clamp,
+  NegBackward0: unary("Neg"),
+  AbsBackward0: unary("Abs"),
+  ExpBackward0: unary("Exp"),
+  LogBackward0: unary("Log"),
+  Log1PBackward0: log1p,
+  Expm1Backward0: expm1,
+  SqrtBackward0: unary("Sqrt"),
+  RsqrtBackward0: rsqrt,
+  ReciprocalBackward0: unary("Reciprocal"),
+  SinBackward0: unary("Sin"),
+  CosBackward0: unary("Cos"),
+  TanBackward0: unary("Tan"),
+  ErfBackward0: unary("Erf"),
+  FloorBackward0: unary("Floor"),
+  CeilBackward0: unary("Ceil"),
+  SignBackward0: unary("Sign"),
+  // activations
+  ReluBackward0: unary("Relu"),
+  SigmoidBackward0: unary("Sigmoid"),
+  TanhBackward0: unary("Tanh"),
+  SiluBackward0: silu,
+  MishBackward0: mish,
+  HardsigmoidBackward0: hardSigmoid,
+  HardswishBackward0: unary("HardSwish"),
+  LogSigmoidBackward0: logSigmoid,
+  PreluKernelBackward0: (c) => c.op("PRelu", [c.input(0), c.input(1)]),
+  leaky_relu: (c) => c.op("LeakyRelu", [c.input(0)], { alpha: attr.f(c.attr<number>("negativeSlope")) }),
+  elu,
+  hardtanh,
+  gelu,
+  softplus,
+  softsign,
+  threshold,
+  shrink,
+  glu,
+  // comparisons and logic
+  eq: compare("Equal"),
+  ne: compare("Equal", true),
+  lt: compare("Less"),
+  le: compare("LessOrEqual"),
+  gt: compare("Greater"),
+  ge: compare("GreaterOrEqual"),
+  logical_and: logical("And"),
+  logical_or: logical("Or"),
+  logical_xor: logical("Xor"),
+  logical_not: (c) => c.op("Not", [c.inputAs(0, bool)]),
+  where,
+  masked_fill: maskedFill,
+};
+

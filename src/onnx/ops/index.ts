@@ -1,0 +1,13 @@
+// Every traced op kind that has an ONNX mapping. Kinds are autograd node names
+// ("AddBackward0": the op's inputs and outputs say everything), op names traced with their
+// arguments ("transpose", "conv"), or "module:<Class>" for modules exported whole.
+
+import type { Converter } from "../context.js";
+import { ELEMENTWISE } from "./elementwise.js";
+import { NN } from "./nn.js";
+import { RNN } from "./rnn.js";
+import { SHAPE } from "./shape.js";
+
+export const CONVERTERS: ReadonlyMap<string, Converter> = new Map(Object.entries({ ...ELEMENTWISE, ...SHAPE, ...NN, ...RNN }));
+
+export { wrapRecurrentModules } from "./rnn.js";

@@ -1,0 +1,159 @@
+// Shape and data-movement ops: views, reshapes, transposes, slicing, joining, gathering, casts,
+// matmul and reductions.
+
+import { bool, int64 } from "../../core/dtype.js";
+import type { ConvertContext, Converter } from "../context.js";
+import { attr, onnxType } from "../graph.js";
+
+/** The input itself (views, copies and detach have no ONNX node). */
+const identity: Converter = (c) => c.input(0);
+
+const reshape: Converter = (c) => {
+  const inShape = c.value(0).shape, outShape = c.out().shape;
+  if (inShape.length === outShape.length && inShape.every((s, i) => s === outShape[i]) && c.out().b?.shape.join() === c.value(0).b?.shape.join()) {
+    return c.input(0);
+  }
+  return c.op("Reshape", [c.input(0), c.reshapeTarget(0)]);
+};
+
+const expand: Converter = (c) => c.op("Expand", [c.input(0), c.expandTarget(0)]);
+
+const cast: Converter = (c) => c.cast(c.input(0), c.dtypeOf(0)!, c.outDtype());
+
+const transpose: Converter = (c) => {
+  const n = c.value(0).shape.length;
+  const a = c.attr<number>("dim0"), b = c.attr<number>("dim1");
+  if (n < 2 || a === b) return c.input(0);
+  const perm = Array.from({ length: n }, (_, i) => i);
+  [perm[a], perm[b]] = [perm[b]!, perm[a]!];
+  return c.op("Transpose", [c.input(0)], { perm: attr.ints(perm) });
+};
+
+const permute: Converter = (c) => {
+  const perm = c.attr<number[]>("dims");
+  if (perm.every((p, i) => p === i)) return c.input(0);
+  return c.op("Transpose", [c.input(0)], { perm: attr.ints(perm) });
+};
+
+const squeeze: Converter = (c) => {
+  const dims = c.attr<number[]>("dims");
+  if (dims.length === 0) return c.input(0);
+  return c.op("Squeeze", [c.input(0), c.g.ints(dims)]);
+};
+
+const unsqueeze: Converter = (c) => c.op("Unsqueeze", [c.input(0), c.g.ints([c.attr<number>("dim")])]);
+
+const slice: Converter = (c) => {
+  const dim = c.attr<number>("dim"), step = c.attr<number>("step");
+  const v = c.value(0);
+  const sizeA = v.shape[dim]!, sizeB = v.b ? v.b.shape[dim]! : sizeA;
+  const start = c.index("start", sizeA, sizeB);
+  const end = c.index("end", sizeA, sizeB, true);
+  if (start === 0 && end === sizeA && step === 1 && sizeA === sizeB) return c.input(0);
+  return c.op("Slice", [c.input(0), c.g.ints([start]), c.g.ints([end]), c.g.ints([dim]), c.g.ints([step])]);
+};
+
+/** x.select(dim, i): Gather with a 0-d index (drops the dim). */
+const select: Converter = (c) => {
+  const dim = c.attr<number>("dim");
+  const v = c.value(0);
+  const sizeA = v.shape[dim]!, sizeB = v.b ? v.b.shape[dim]! : sizeA;
+  const index = c.index("index", sizeA, sizeB);
+  return c.op("Gather", [c.input(0), c.g.scalar(index, int64)], { axis: attr.i(dim) });
+};
+
+/** The op's tensor inputs cast to its output dtype. */
+function inputsAs(c: ConvertContext): string[] {
+  const d = c.outDtype();
+  return c.rec.inputs.map((_, i) => c.inputAs(i, d));
+}
+
+const cat: Converter = (c) => {
+  const xs = inputsAs(c);
+  return xs.length === 1 ? xs[0]! : c.op("Concat", xs, { axis: attr.i(c.attr<number>("dim")) });
+};
+
+const stack: Converter = (c) => {
+  const dim = c.attr<number>("dim");
+  const axes = c.g.ints([dim]);
+  const xs = inputsAs(c).map((x) => c.op("Unsqueeze", [x, axes]));
+  return xs.length === 1 ? xs[0]! : c.op("Concat", xs, { axis: attr.i(dim) });
+};
+
+function triangle(upper: boolean): Converter {
+  return (c) => {
+    const d = c.dtypeOf(0)!;
+    // Trilu has no bool kernel in every runtime: run it on int64 and cast back.
+    const x = d === bool ? c.op("Cast", [c.input(0)], { to: attr.i(onnxType(int64)) }) : c.input(0);
+    const r = c.op("Trilu", [x, c.g.scalar(c.attr<number>("diagonal"), int64)], { upper: attr.i(upper ? 1 : 0) });
+    return d === bool ? c.cast(r, int64, bool) : r;
+  };
+}
+
+const gather: Converter = (c) => c.op("GatherElements", [c.input(0), c.inputAs(1, int64)], { axis: attr.i(c.attr<number>("dim")) });
+
+const indexSelect: Converter = (c) => {
+  let index = c.inputAs(1, int64);
+  if (c.value(1).shape.length === 0) index = c.op("Reshape", [index, c.g.ints([1])]);
+  const x = c.value(0).shape.length === 0 ? c.op("Reshape", [c.input(0), c.g.ints([1])]) : c.input(0);
+  const r = c.op("Gather", [x, index], { axis: attr.i(c.attr<number>("dim")) });
+  return c.out().shape.length === 0 ? c.op("Reshape", [r, c.g.ints([])]) : r;
+};
+
+const matmul: Converter = (c) => {
+  const d = c.outDtype();
+  return c.op("MatMul", [c.inputAs(0, d), c.inputAs(1, d)]);
+};
+
+/** F.pad's constant mode: PyTorch's (last-left, last-right, ...) becomes ONNX's begins then ends. */
+const constantPad: Converter = (c) => {
+  const pad = c.attr<number[]>("pad");
+  const n = c.value(0).shape.length;
+  const begins = new Array<number>(n).fill(0), ends = new Array<number>(n).fill(0);
+  for (let i = 0; i < pad.length / 2; i++) {
+    begins[n - 1 - i] = pad[2 * i]!;
+    ends[n - 1 - i] = pad[2 * i + 1]!;
+  }
+  return c.op("Pad", [c.input(0), c.g.ints([...begins, ...ends]), c.g.scalar(c.attr<number>("value"), c.outDtype())], { mode: attr.s("constant") });
+};
+
+function reduce(opType: "ReduceSum" | "ReduceMean"): Converter {
+  return (c) => {
+    const dims = c.attr<number[]>("dims");
+    const keepdims = attr.i(c.attr<boolean>("keepdim") ? 1 : 0);
+    const x = c.inputAs(0, c.outDtype());
+    if (dims.length === 0) return x;
+    // ReduceSum takes its axes as an input from opset 13, ReduceMean from opset 18.
+    if (opType === "ReduceSum" || c.opset >= 18) return c.op(opType, [x, c.g.ints(dims)], { keepdims });
+    return c.op(opType, [x], { axes: attr.ints(dims), keepdims });
+  };
+}
+
+export const SHAPE: Record<string, Converter> = {
+  ViewBackward0: reshape,
+  ExpandBackward0: expand,
+  CloneBackward0: identity,
+  AliasBackward0: identity,
+  detach: identity,
+  ToCopyBackward0: cast,
+  transpose,
+  permute,
+  squeeze,
+  unsqueeze,
+  slice,
+  select,
+  cat,
+  stack,
+  tril: triangle(false),
+  triu: triangle(true),
+  gather,
+  index_select: indexSelect,
+  embedding: (c) => c.op("Gather", [c.input(1), c.inputAs(0, int64)]),
+  constant_pad: constantPad,
+  MmBackward0: matmul,
+  BmmBackward0: matmul,
+  DotBackward0: matmul,
+  matmul,
+  sum: reduce("ReduceSum"),
+  mean: reduce("ReduceMean"),
+};

@@ -1,0 +1,318 @@
+// Native elementwise ops, reductions and softmax against the plain double-precision formula
+// rounded to the dtype (float32: within 1e-6 relative), on every ISA the CPU runs, with lengths
+// around the vector width, special values, broadcasting, in-place outputs and threaded sizes.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+
+import * as native from "../src/backends/native/index.js";
+import { DTYPES, filled, forEachIsa, mismatch, rng, skipReason, type Ctor } from "../src/backends/native/test-support.js";
+
+// erf for the reference: Taylor series near 0, erfc's continued fraction further out.
+const erf = (x: number): number => {
+  if (Number.isNaN(x)) return x;
+  const ax = Math.abs(x);
+  if (ax > 10) return Math.sign(x);
+  if (ax < 2.5) {
+    let term = ax, sum = ax;
+    for (let n = 1; n < 200; n++) {
+      term *= (-ax * ax) / n;
+      const add = term / (2 * n + 1);
+      sum += add;
+      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+    }
+    return Math.sign(x) * (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  // erfc continued fraction (Lentz) for |x| >= 2.5.
+  let f = ax, c = ax, d = 0;
+  for (let n = 1; n < 300; n++) {
+    const an = n / 2;
+    d = ax + an * d;
+    d = 1 / d;
+    c = ax + an / c;
+    const delta = c * d;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  const erfc = Math.exp(-ax * ax) / (f * Math.sqrt(Math.PI));
+  return Math.sign(x) * (1 - erfc);
+};
+
+const UNARY: Record<native.UnaryOp, (x: number) => number> = {
+  neg: (x) => -x,
+  abs: Math.abs,
+  sqrt: Math.sqrt,
+  rsqrt: (x) => 1 / Math.sqrt(x),
+  reciprocal: (x) => 1 / x,
+  square: (x) => x * x,
+  exp: Math.exp,
+  log: Math.log,
+  tanh: Math.tanh,
+  sigmoid: (x) => 1 / (1 + Math.exp(-x)),
+  relu: (x) => (x < 0 ? 0 : x),
+  silu: (x) => x / (1 + Math.exp(-x)),
+  floor: Math.floor,
+  ceil: Math.ceil,
+  trunc: Math.trunc,
+  round: (x) => {
+    const r = Math.round(x);
+    return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r; // half to even
+  },
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x),
+  expm1: Math.expm1,
+  log1p: Math.log1p,
+  sin: Math.sin,
+  cos: Math.cos,
+  erf,
+  gelu: (x) => 0.5 * x * (1 + erf(x / Math.SQRT2)),
+  log2: Math.log2,
+  exp2: (x) => 2 ** x,
+};
+
+const SPECIAL = [0, -0, 1, -1, 0.5, -0.5, 2.5, 3.5, -2.5, 1e-3, -1e-3, 1e-8, 0.625, -0.625, 9, -9, 20, -20,
+  87, 88.5, 89, -87, -100, -103, -104, -150, 1e30, -1e30, 1e-40, Infinity, -Infinity, NaN];
+const LENGTHS = [1, 15, 16, 17, 33, 100_003];
+
+function roundTo(ctor: Ctor, v: number): number {
+  return ctor === Float32Array ? Math.fround(v) : v;
+}
+
+test("native unary: every op vs the double formula, special values, odd lengths, in place", { skip: skipReason }, () => {
+  forEachIsa((isa) => {
+    for (const ctor of DTYPES) {
+      const f32 = ctor === Float32Array;
+      const rtol = f32 ? 1e-6 : 1e-14;
+      const atol = f32 ? 1e-44 : 1e-300;
+      for (const op of Object.keys(UNARY) as native.UnaryOp[]) {
+        const ref = UNARY[op];
+        // The reference erf here is itself approximate, and gelu's 1 + erf(x/√2) cancels for
+        // x << 0 in both implementations: slack for float64 only.
+        const tol = op === "erf" ? Math.max(rtol, 1e-12) : op === "gelu" ? Math.max(rtol, 1e-9) : rtol;
+        for (const n of LENGTHS) {
+          const rand = rng(n);
+          const x = filled(ctor, n + 2, rand, 24);
+          for (let i = 0; i < SPECIAL.length && i < n; i++) x[i + 1] = SPECIAL[i]!;
+          const want = new Float64Array(n);
+          for (let i = 0; i < n; i++) want[i] = roundTo(ctor, ref(x[i + 1]!));
+          const y = new ctor(n + 3);
+          native.unary(op, x, y, n, 1, 2);
+          const m = mismatch(y.subarray(2, 2 + n), want, tol, atol, `${isa} ${ctor.name} ${op} n=${n}`);
+          if (m !== null) assert.fail(m);
+          assert.equal(y[0], 0);
+          assert.equal(y[n + 2], 0);
+          // In place: out is x itself.
+          const z = x.slice(1, n + 1);
+          native.unary(op, z, z);
+          const m2 = mismatch(z, want, tol, atol, `${isa} ${ctor.name} ${op} in place n=${n}`);
+          if (m2 !== null) assert.fail(m2);
+        }
+      }
+    }
+  });
+});
+
+const BINARY: Record<native.BinaryOp, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  maximum: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b)),
+  minimum: (a, b) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b)),
+};
+
+/** Row-major strides of a contiguous tensor of `shape`, with 0 where `shape` broadcasts to `full`. */
+function broadcastStrides(shape: readonly number[], full: readonly number[]): number[] {
+  const strides = new Array<number>(full.length).fill(0);
+  let s = 1;
+  for (let d = full.length - 1, e = shape.length - 1; d >= 0; d--, e--) {
+    const size = e >= 0 ? shape[e]! : 1;
+    strides[d] = size === 1 ? 0 : s;
+    s *= size;
+  }
+  return strides;
+}
+
+function numel(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+function binaryReference(
+  op: native.BinaryOp, ctor: Ctor, shape: readonly number[],
+  a: ArrayLike<number>, aOff: number, as: readonly number[], b: ArrayLike<number>, bOff: number, bs: readonly number[],
+): Float64Array {
+  const n = numel(shape), out = new Float64Array(n), idx = new Array<number>(shape.length).fill(0);
+  for (let i = 0; i < n; i++) {
+    let oa = aOff, ob = bOff;
+    for (let d = 0; d < shape.length; d++) {
+      oa += idx[d]! * as[d]!;
+      ob += idx[d]! * bs[d]!;
+    }
+    out[i] = roundTo(ctor, BINARY[op](a[oa]!, b[ob]!));
+    for (let d = shape.length - 1; d >= 0; d--) {
+      if (++idx[d]! < shape[d]!) break;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+test("native binary: broadcasting, strided and transposed operands, in place, exact results", { skip: skipReason }, () => {
+  const cases: [number[], number[], number[]][] = [
+    [[1], [1], [1]],
+    [[17], [17], [17]],
+    [[17], [17], [1]],
+    [[17], [1], [17]],
+    [[3, 1], [1, 4], [3, 4]],
+    [[2, 3, 33], [33], [2, 3, 33]],
+    [[2, 1, 33], [3, 1], [2, 3, 33]],
+    [[5, 7, 1, 3], [7, 9, 1], [5, 7, 9, 3]],
+    [[300, 257], [257], [300, 257]],
+    [[300, 1], [1, 257], [300, 257]],
+    [[100_003], [1], [100_003]],
+  ];
+  forEachIsa((isa) => {
+    for (const ctor of DTYPES) {
+      for (const op of Object.keys(BINARY) as native.BinaryOp[]) {
+        let seed = 5;
+        for (const [sa, sb, full] of cases) {
+          const rand = rng(seed++);
+          const a = filled(ctor, numel(sa) + 1, rand, 8), b = filled(ctor, numel(sb) + 2, rand, 8);
+          a[1] = NaN;
+          b[2] = 0;
+          const as = broadcastStrides(sa, full), bs = broadcastStrides(sb, full);
+          const want = binaryReference(op, ctor, full, a, 1, as, b, 2, bs);
+          const out = new ctor(numel(full) + 1);
+          native.binary(op, full, { data: a, offset: 1, strides: as }, { data: b, offset: 2, strides: bs }, out, 1);
+          const m = mismatch(out.subarray(1), want, 0, 0, `${isa} ${ctor.name} ${op} [${sa}] x [${sb}]`);
+          if (m !== null) assert.fail(m);
+        }
+        // A transposed operand: a is stored as [cols, rows].
+        const rand = rng(99);
+        const [R, C] = [37, 45];
+        const at = filled(ctor, R * C, rand), b = filled(ctor, R * C, rand);
+        const want = binaryReference(op, ctor, [R, C], at, 0, [1, R], b, 0, [C, 1]);
+        const out = new ctor(R * C);
+        native.binary(op, [R, C], { data: at, strides: [1, R] }, { data: b, strides: [C, 1] }, out);
+        assert.equal(mismatch(out, want, 0, 0, `${isa} ${op} transposed`), null);
+        // In place into b (out is b itself).
+        native.binary(op, [R, C], { data: at, strides: [1, R] }, { data: b, strides: [C, 1] }, b);
+        assert.equal(mismatch(b, want, 0, 0, `${isa} ${op} in place`), null);
+      }
+    }
+  });
+});
+
+test("native binary: bad arguments throw", { skip: skipReason }, () => {
+  const a = new Float32Array(6), b = new Float32Array(3), out = new Float32Array(6);
+  assert.throws(() => native.binary("add", [2, 3], { data: a, strides: [3, 1] }, { data: b, strides: [1, 1] }, out), /past its length/);
+  assert.throws(() => native.binary("add", [2, 3], { data: a, strides: [3] }, { data: b, strides: [0, 1] }, out), /strides per operand/);
+  assert.throws(() => native.binary("add", [2, 3], { data: a, strides: [3, 1] }, { data: new Float64Array(3) as unknown as Float32Array, strides: [0, 1] }, out), /Float32Array/);
+  assert.throws(() => native.binary("add", [2, 3], { data: a, offset: 1, strides: [2, 1] }, { data: b, strides: [0, 1] }, a), /overlaps a/);
+  assert.throws(() => native.binary("pow" as native.BinaryOp, [1], { data: a, strides: [1] }, { data: b, strides: [1] }, out), /unknown op/);
+});
+
+function reduceReference(op: native.ReduceOp, x: ArrayLike<number>, outer: number, size: number, inner: number): Float64Array {
+  const out = new Float64Array(outer * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      let acc = op === "max" ? -Infinity : op === "min" ? Infinity : 0;
+      let nan = false;
+      for (let r = 0; r < size; r++) {
+        const v = x[(o * size + r) * inner + i]!;
+        if (Number.isNaN(v)) nan = true;
+        if (op === "max") acc = Math.max(acc, v);
+        else if (op === "min") acc = Math.min(acc, v);
+        else acc += v;
+      }
+      if (op === "mean") acc = size > 0 ? acc / size : NaN;
+      out[o * inner + i] = nan ? NaN : acc;
+    }
+  }
+  return out;
+}
+
+test("native reduce: sum/mean/max/min over the last dim, a middle dim and everything", { skip: skipReason }, () => {
+  const shapes: [number, number, number][] = [
+    [1, 1, 1], [3, 7, 1], [5, 33, 1], [2, 1000, 1], [1000, 17, 1], [1, 200_003, 1],
+    [4, 5, 3], [2, 33, 17], [1, 100, 2049], [7, 1, 5], [3, 0, 2], [64, 40, 70],
+  ];
+  forEachIsa((isa) => {
+    for (const ctor of DTYPES) {
+      for (const op of ["sum", "mean", "max", "min"] as const) {
+        let seed = 40;
+        for (const [outer, size, inner] of shapes) {
+          if (size === 0 && (op === "max" || op === "min")) continue;
+          const rand = rng(seed++);
+          const x = filled(ctor, outer * size * inner, rand, 10);
+          if (x.length > 50) x[37] = NaN; // propagates to one output
+          const ref = reduceReference(op, x, outer, size, inner);
+          const out = new ctor(outer * inner);
+          native.reduce(op, x, out, outer, size, inner);
+          // Sums accumulate in double: only the final rounding (and the summation order) differ.
+          const absSum = op === "sum" || op === "mean" ? reduceReference("sum", x.map(Math.abs), outer, size, inner) : ref;
+          for (let i = 0; i < ref.length; i++) {
+            const want = roundTo(ctor, ref[i]!);
+            const scale = op === "mean" ? absSum[i]! / size : absSum[i]!;
+            const tol = op === "sum" || op === "mean" ? (ctor === Float32Array ? 1.2e-7 : 2.3e-16) * Math.abs(want) + 1e-13 * scale : 0;
+            const got = out[i]!;
+            if (Number.isNaN(want) ? !Number.isNaN(got) : !(Math.abs(got - want) <= tol)) {
+              assert.fail(`${isa} ${ctor.name} ${op} [${outer}, ${size}, ${inner}] at ${i}: got ${got}, want ${want}`);
+            }
+          }
+        }
+      }
+      assert.equal(native.reduceAll("sum", ctor.from([1, 2, 3.5])), 6.5);
+      assert.equal(native.reduceAll("max", ctor.from([1, -2, 3.5, 0])), 3.5);
+      assert.equal(native.reduceAll("min", ctor.from([1, -2, 3.5, 0])), -2);
+      assert.ok(Number.isNaN(native.reduceAll("mean", new ctor(0))));
+      assert.equal(native.reduceAll("sum", new ctor(0)), 0);
+    }
+  });
+  assert.throws(() => native.reduce("max", new Float32Array(0), new Float32Array(2), 2, 0, 1), /empty dim/);
+});
+
+function softmaxReference(log: boolean, x: ArrayLike<number>, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    let m = -Infinity, nan = false;
+    for (let c = 0; c < cols; c++) {
+      const v = x[r * cols + c]!;
+      if (Number.isNaN(v)) nan = true;
+      m = Math.max(m, v);
+    }
+    let s = 0;
+    for (let c = 0; c < cols; c++) s += Math.exp(x[r * cols + c]! - m);
+    for (let c = 0; c < cols; c++) {
+      const d = x[r * cols + c]! - m;
+      out[r * cols + c] = nan ? NaN : log ? d - Math.log(s) : Math.exp(d) / s;
+    }
+  }
+  return out;
+}
+
+test("native softmax and log_softmax over the last dim", { skip: skipReason }, () => {
+  const shapes: [number, number][] = [[1, 1], [3, 7], [5, 16], [5, 33], [2, 1000], [1000, 17], [4, 100_000]];
+  forEachIsa((isa) => {
+    for (const ctor of DTYPES) {
+      const f32 = ctor === Float32Array;
+      for (const log of [false, true]) {
+        let seed = 70;
+        for (const [rows, cols] of shapes) {
+          const rand = rng(seed++);
+          const x = filled(ctor, rows * cols, rand, 30);
+          if (cols > 10) x[cols + 3] = 80; // one dominant entry in row 1
+          if (rows > 2 && cols > 3) x[2 * cols + 1] = NaN; // row 2 is all NaN
+          const want = softmaxReference(log, x, rows, cols);
+          for (let i = 0; i < want.length; i++) want[i] = roundTo(ctor, want[i]!);
+          const out = new ctor(rows * cols);
+          const what = `${isa} ${ctor.name} ${log ? "log_softmax" : "softmax"} [${rows}, ${cols}]`;
+          (log ? native.logSoftmax : native.softmax)(x, out, rows, cols);
+          const m = mismatch(out, want, f32 ? 1e-6 : 1e-13, log ? (f32 ? 1e-6 : 1e-13) : 1e-44, what);
+          if (m !== null) assert.fail(m);
+          (log ? native.logSoftmax : native.softmax)(x, x, rows, cols); // in place
+          const m2 = mismatch(x, want, f32 ? 1e-6 : 1e-13, log ? (f32 ? 1e-6 : 1e-13) : 1e-44, `${what} in place`);
+          if (m2 !== null) assert.fail(m2);
+        }
+      }
+    }
+  });
+});
