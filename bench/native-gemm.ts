@@ -37,7 +37,17 @@ function randn(len: number, ctor: Float32ArrayConstructor | Float64ArrayConstruc
   return a;
 }
 
-function timeNative(c: Case): number {
+/** A measurement: GFLOPS by wall-clock time, and by CPU time spread over the threads used. */
+interface Rate {
+  wall: number;
+  cpu: number;
+}
+
+function best(a: Rate | undefined, b: Rate): Rate {
+  return a === undefined ? b : { wall: Math.max(a.wall, b.wall), cpu: Math.max(a.cpu, b.cpu) };
+}
+
+function timeNative(c: Case): Rate {
   const ctor = c.dtype === "float32" ? Float32Array : Float64Array;
   const n = c.n;
   const a = randn(n * n, ctor), b = randn(n * n, ctor), out = new ctor(n * n);
@@ -45,16 +55,19 @@ function timeNative(c: Case): number {
   run();
   const flops = 2 * n ** 3;
   const reps = Math.max(1, Math.round((BUDGET_S / 5) * 100e9 / flops));
-  let best = Infinity;
+  let wall = Infinity, cpu = Infinity;
   for (let r = 0; r < 5; r++) {
+    const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < reps; i++) run();
-    best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9 / reps);
+    wall = Math.min(wall, Number(process.hrtime.bigint() - t0) / 1e9 / reps);
+    const used = process.cpuUsage(c0);
+    cpu = Math.min(cpu, (used.user + used.system) / 1e6 / reps);
   }
-  return flops / best / 1e9;
+  return { wall: flops / wall / 1e9, cpu: (flops / (cpu / threads)) / 1e9 };
 }
 
-// A persistent PyTorch process: reads "n dtype" lines, answers each with the GFLOPS of that case.
+// A persistent PyTorch process: reads "n dtype" lines, answers each with "wall cpu" GFLOPS.
 const TORCH_SCRIPT = `
 import sys, time
 import torch
@@ -73,13 +86,15 @@ for line in sys.stdin:
     torch.mm(a, b, out=c)
     flops = 2 * n ** 3
     reps = max(1, round(${BUDGET_S} / 5 * 100e9 / flops))
-    best = float("inf")
+    wall = cpu = float("inf")
     for _ in range(5):
+        c0 = time.process_time()
         t0 = time.perf_counter()
         for _ in range(reps):
             torch.mm(a, b, out=c)
-        best = min(best, (time.perf_counter() - t0) / reps)
-    print(flops / best / 1e9, flush=True)
+        wall = min(wall, (time.perf_counter() - t0) / reps)
+        cpu = min(cpu, (time.process_time() - c0) / reps)
+    print(flops / wall / 1e9, flops / (cpu / int(sys.argv[1])) / 1e9, flush=True)
 `;
 
 /** Runs PyTorch in a child process that stays up for the whole benchmark. */
@@ -131,12 +146,14 @@ class TorchWorker {
     return this.next();
   }
 
-  async measure(c: Case): Promise<number | null> {
+  async measure(c: Case): Promise<Rate | null> {
     if (this.closed) return null;
     const line = this.next();
     this.child.stdin.write(`${c.n} ${c.dtype}\n`);
     const got = await line;
-    return got === null ? null : Number(got);
+    if (got === null) return null;
+    const [wall, cpu] = got.split(" ").map(Number);
+    return { wall: wall!, cpu: cpu! };
   }
 
   stop(): void {
@@ -157,29 +174,33 @@ async function main(): Promise<void> {
   native.setNumThreads(threads);
   const torch = new TorchWorker();
   const torchReady = (await torch.ready()) === "ready";
-  const ours = new Map<string, number>();
-  const theirs = new Map<string, number>();
+  const ours = new Map<string, Rate>();
+  const theirs = new Map<string, Rate>();
   // Rounds alternate the two sides case by case, so both see the same background load; each side
   // keeps its best round.
   for (let r = 0; r < rounds; r++) {
     for (const c of cases) {
       const key = `${c.n}:${c.dtype}`;
-      ours.set(key, Math.max(ours.get(key) ?? 0, timeNative(c)));
+      ours.set(key, best(ours.get(key), timeNative(c)));
       if (!torchReady) continue;
       await pause(300);
       const t = await torch.measure(c);
-      if (t !== null) theirs.set(key, Math.max(theirs.get(key) ?? 0, t));
+      if (t !== null) theirs.set(key, best(theirs.get(key), t));
       await pause(300);
     }
   }
   torch.stop();
   console.log(`GEMM C = A·B, square, ${threads} thread(s), ISA ${native.getIsa()}, best of ${rounds} round(s)`);
+  console.log(`wall: GFLOPS by elapsed time. cpu: GFLOPS by CPU time / ${threads} threads, what ${threads} unshared cores`);
+  console.log("would give (steadier than wall on a busy machine; threads that spin while waiting count against it).");
   if (!torchReady) console.log(`PyTorch not measured: ${torch.stderr.trim().split("\n").pop() ?? "no output"}`);
-  const rows = [["n", "dtype", "torch-ts GFLOPS", "PyTorch GFLOPS", "ratio"]];
+  const f = (v: number | undefined): string => (v === undefined ? "n/a" : v.toFixed(1));
+  const ratio = (o: number, t: number | undefined): string => (t === undefined ? "" : (o / t).toFixed(2));
+  const rows = [["n", "dtype", "torch-ts wall", "PyTorch wall", "ratio", "torch-ts cpu", "PyTorch cpu", "ratio"]];
   for (const c of cases) {
     const key = `${c.n}:${c.dtype}`;
     const o = ours.get(key)!, t = theirs.get(key);
-    rows.push([String(c.n), c.dtype, o.toFixed(1), t === undefined ? "n/a" : t.toFixed(1), t === undefined ? "" : (o / t).toFixed(2)]);
+    rows.push([String(c.n), c.dtype, f(o.wall), f(t?.wall), ratio(o.wall, t?.wall), f(o.cpu), f(t?.cpu), ratio(o.cpu, t?.cpu)]);
   }
   const widths = rows[0]!.map((_, j) => Math.max(...rows.map((row) => row[j]!.length)));
   for (const row of rows) console.log(row.map((cell, j) => cell.padStart(widths[j]!)).join("  "));

@@ -6,6 +6,14 @@
 #include <cstdlib>
 #include <cstring>
 
+// x86-64 gets the ISA-specific kernels; elsewhere (or with -DTTS_PORTABLE_ONLY) only the
+// portable ones are built.
+#if defined(__x86_64__) && !defined(TTS_PORTABLE_ONLY)
+#define TTS_X86_64 1
+#else
+#define TTS_X86_64 0
+#endif
+
 namespace tts {
 
 using index_t = int64_t;

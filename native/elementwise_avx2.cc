@@ -3,7 +3,7 @@
 
 #include "elementwise.h"
 
-#if defined(__x86_64__)
+#if TTS_X86_64
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 namespace tts {

@@ -8,7 +8,7 @@
 // -Wmaybe-uninitialized reports after inlining (GCC bug 105593); nothing is uninitialised.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
-#if defined(__x86_64__)
+#if TTS_X86_64
 #include <immintrin.h>
 
 #pragma GCC push_options

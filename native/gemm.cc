@@ -1,10 +1,13 @@
 // GEMM driver in the BLIS style, for row-major C:
-//   for pc (kc slice of K):  for ic (mc rows):  pack A[ic, pc] into MR-row panels
-//     for jc (nc cols):  pack B[pc, jc] into NR-col panels (the block stays in L2)
-//       for each MR-row panel of A (stays in L1 across the jr loop):
-//         for each NR-col panel of B:  micro-kernel on an MR x NR tile of C
+//   for jc (nc columns), for pc (kc slice of K):
+//     pack B[pc, jc] into NR-column panels, once, into a buffer all threads read (in L3);
+//     for each row chunk of C (a task): pack its rows of A into MR-row panels, then
+//       for each L2-sized group of B panels, for each A panel (kept in L1 across the group),
+//         for each B panel: the MR x NR micro-kernel.
+// Both steps are split into tasks that the pool's threads claim as they come free (no static
+// split, no barrier between threads): when another process slows one core down, the other takes
+// more of the work instead of waiting. Sharing packed B also halves the packing of two threads.
 // Transposed and strided operands are read by the packing routines, never copied beforehand.
-// Threads each take a disjoint rectangle of C (or whole batch items), so they never synchronise.
 #include "gemm.h"
 
 #include "threadpool.h"
@@ -12,8 +15,6 @@
 namespace tts {
 namespace {
 
-// Rows of A packed at once: the packed block lives in L2/L3 and is read once per nc slice.
-constexpr index_t kMaxMc = 1152;
 // Below this many multiply-adds a call stays on one thread (waking workers costs more).
 constexpr double kParallelFlops = 64.0 * 64.0 * 64.0;
 
@@ -69,55 +70,45 @@ void scale_c(index_t m, index_t n, T beta, T* c, index_t ldc) {
   }
 }
 
-// One thread's share: the rows [m0, m1) and cols [n0, n1) of C of one batch item.
-template <typename T>
-void gemm_block(const MicroKernel<T>& mk, const GemmArgs<T>& g, const T* a, const T* b, T* c,
-                index_t m0, index_t m1, index_t n0, index_t n1) {
-  const index_t mr = mk.mr, nr = mk.nr;
-  const index_t m = m1 - m0, n = n1 - n0;
-  if (m <= 0 || n <= 0) return;
-  if (g.k == 0 || g.alpha == T(0)) {
-    scale_c(m, n, g.beta, c + m0 * g.ldc + n0, g.ldc);
-    return;
-  }
-  const index_t kc_max = min_i(mk.kc, g.k);
-  const index_t mc_max = min_i(round_up(m, mr), round_up(kMaxMc, mr));
-  const index_t nc_max = min_i(round_up(n, nr), mk.nc);
-  thread_local ScratchBuffer a_buf, b_buf;
-  T* ap = static_cast<T*>(a_buf.get(sizeof(T) * mc_max * kc_max));
-  T* bp = static_cast<T*>(b_buf.get(sizeof(T) * nc_max * kc_max));
-  alignas(64) T tile[32 * 32];  // an edge tile computed in full, then the valid part copied
+// Columns of B packed at once (the shared packed block lives in L3).
+constexpr index_t kMaxNcShared = 4096;
+// B panels packed per task in the packing phase.
+constexpr index_t kPackChunk = 4;
 
-  for (index_t pc = 0; pc < g.k; pc += kc_max) {
-    const index_t kc = min_i(kc_max, g.k - pc);
-    const T beta = pc == 0 ? g.beta : T(1);
-    for (index_t ic = m0; ic < m1; ic += mc_max) {
-      const index_t mc = min_i(mc_max, m1 - ic);
-      pack_panels(mk, mr, mc, kc, a + ic * g.a_rs + pc * g.a_cs, g.a_rs, g.a_cs, ap);
-      for (index_t jc = n0; jc < n1; jc += nc_max) {
-        const index_t nc = min_i(nc_max, n1 - jc);
-        pack_panels(mk, nr, nc, kc, b + pc * g.b_rs + jc * g.b_cs, g.b_cs, g.b_rs, bp);
-        for (index_t ir = 0; ir < mc; ir += mr) {
-          const index_t ib = min_i(mr, mc - ir);
-          const T* a_panel = ap + ir * kc;
-          for (index_t jr = 0; jr < nc; jr += nr) {
-            const index_t jb = min_i(nr, nc - jr);
-            const T* b_panel = bp + jr * kc;
-            T* ct = c + (ic + ir) * g.ldc + jc + jr;
-            if (ib == mr && jb == nr) {
-              mk.fn(kc, a_panel, b_panel, ct, g.ldc, g.alpha, beta);
-            } else {
-              mk.fn(kc, a_panel, b_panel, tile, nr, T(1), T(0));
-              for (index_t i = 0; i < ib; ++i) {
-                T* row = ct + i * g.ldc;
-                const T* t = tile + i * nr;
-                if (beta == T(0)) {
-                  for (index_t j = 0; j < jb; ++j) row[j] = g.alpha * t[j];
-                } else {
-                  for (index_t j = 0; j < jb; ++j) row[j] = g.alpha * t[j] + beta * row[j];
-                }
-              }
-            }
+// Rows [i0, i0 + mc) of C (batch item pointers a, c) against the packed block bp of nc columns:
+// packs the rows of A, then runs the micro-kernels.
+template <typename T>
+void compute_chunk(const MicroKernel<T>& mk, const GemmArgs<T>& g, const T* a, T* c,
+                   const T* bp, index_t i0, index_t mc, index_t pc, index_t kc, index_t jc,
+                   index_t nc, T beta) {
+  const index_t mr = mk.mr, nr = mk.nr;
+  thread_local ScratchBuffer a_buf;
+  T* ap = static_cast<T*>(a_buf.get(sizeof(T) * round_up(mc, mr) * kc));
+  pack_panels(mk, mr, mc, kc, a + i0 * g.a_rs + pc * g.a_cs, g.a_rs, g.a_cs, ap);
+  alignas(64) T tile[32 * 32];  // an edge tile computed in full, then its valid part copied
+  // A group of B panels small enough to stay in L2 while every A panel of the chunk passes.
+  const index_t group = max_i(nr, mk.nc / nr * nr);
+  for (index_t j0 = 0; j0 < nc; j0 += group) {
+    const index_t j1 = min_i(nc, j0 + group);
+    for (index_t ir = 0; ir < mc; ir += mr) {
+      const index_t ib = min_i(mr, mc - ir);
+      const T* a_panel = ap + ir * kc;
+      for (index_t jr = j0; jr < j1; jr += nr) {
+        const index_t jb = min_i(nr, nc - jr);
+        const T* b_panel = bp + jr * kc;
+        T* ct = c + (i0 + ir) * g.ldc + jc + jr;
+        if (ib == mr && jb == nr) {
+          mk.fn(kc, a_panel, b_panel, ct, g.ldc, g.alpha, beta);
+          continue;
+        }
+        mk.fn(kc, a_panel, b_panel, tile, nr, T(1), T(0));
+        for (index_t i = 0; i < ib; ++i) {
+          T* row = ct + i * g.ldc;
+          const T* t = tile + i * nr;
+          if (beta == T(0)) {
+            for (index_t j = 0; j < jb; ++j) row[j] = g.alpha * t[j];
+          } else {
+            for (index_t j = 0; j < jb; ++j) row[j] = g.alpha * t[j] + beta * row[j];
           }
         }
       }
@@ -125,29 +116,113 @@ void gemm_block(const MicroKernel<T>& mk, const GemmArgs<T>& g, const T* a, cons
   }
 }
 
-// Splits C into tm x tn rectangles for `threads` threads, preferring near-square shares.
-void split_grid(index_t mblocks, index_t nblocks, index_t threads, index_t& tm, index_t& tn) {
-  tm = 1;
-  tn = 1;
-  double best = -1;
-  for (index_t a = 1; a <= threads; ++a) {
-    if (threads % a) continue;
-    index_t b = threads / a;
-    if (a > mblocks || b > nblocks) continue;
-    // Shares of a x b: the larger the smaller side of a share, the less packing per flop.
-    double sm = static_cast<double>(mblocks) / a, sn = static_cast<double>(nblocks) / b;
-    double score = sm < sn ? sm : sn;
-    if (score > best) {
-      best = score;
-      tm = a;
-      tn = b;
+// Rows of C per task: several tasks per thread for balance, at least two A panels.
+index_t chunk_rows(index_t m, index_t mr, index_t threads) {
+  index_t want = (m + 4 * threads - 1) / (4 * threads);
+  return min_i(max_i(round_up(want, mr), 2 * mr), 8 * mr);
+}
+
+// Runs body(t) for t < n on the pool when `parallel`, else in order on this thread.
+template <class Body>
+void run_tasks(bool parallel, index_t n, const Body& body) {
+  if (parallel && n > 1) {
+    parallel_tasks(n, body);
+  } else {
+    for (index_t t = 0; t < n; ++t) body(t);
+  }
+}
+
+// One GEMM (all its batch items). Each block of B is packed once into a buffer that every
+// thread reads, then the row chunks of C are computed; both steps are split into tasks that the
+// threads claim as they come free.
+template <typename T>
+void gemm_blocks(const MicroKernel<T>& mk, const GemmArgs<T>& g, bool parallel) {
+  const index_t nr = mk.nr;
+  const index_t kc_max = min_i(mk.kc, g.k);
+  const index_t nc_max = min_i(round_up(g.n, nr), kMaxNcShared);
+  const index_t mt = chunk_rows(g.m, mk.mr, parallel ? ThreadPool::instance().size() : 1);
+  thread_local ScratchBuffer b_buf;
+  T* bp = static_cast<T*>(b_buf.get(sizeof(T) * kc_max * nc_max));
+  const index_t nchunks = (g.m + mt - 1) / mt;
+  for (index_t t = 0; t < g.batch; ++t) {
+    const T* a = g.a + t * g.a_bs;
+    const T* b = g.b + t * g.b_bs;
+    T* c = g.c + t * g.c_bs;
+    for (index_t jc = 0; jc < g.n; jc += nc_max) {
+      const index_t nc = min_i(nc_max, g.n - jc);
+      const index_t npacks = ((nc + nr - 1) / nr + kPackChunk - 1) / kPackChunk;
+      for (index_t pc = 0; pc < g.k; pc += kc_max) {
+        const index_t kc = min_i(kc_max, g.k - pc);
+        const T beta = pc == 0 ? g.beta : T(1);
+        run_tasks(parallel, npacks, [&](index_t q) {
+          const index_t j0 = q * kPackChunk * nr;
+          pack_panels(mk, nr, min_i(kPackChunk * nr, nc - j0), kc,
+                      b + pc * g.b_rs + (jc + j0) * g.b_cs, g.b_cs, g.b_rs, bp + j0 * kc);
+        });
+        run_tasks(parallel, nchunks, [&](index_t q) {
+          const index_t i0 = q * mt;
+          compute_chunk(mk, g, a, c, bp, i0, min_i(mt, g.m - i0), pc, kc, jc, nc, beta);
+        });
+      }
     }
   }
-  if (best < 0) {
-    // Too few blocks for every thread: use as many as there are blocks along the longer side.
-    if (mblocks >= nblocks) tm = min_i(threads, mblocks);
-    else tn = min_i(threads, nblocks);
+}
+
+// Matrix-vector products (M == 1 or N == 1: a Linear layer on one sample, say) skip packing,
+// which would cost as much as the product itself: y[o * sy] = alpha * sum_p
+// mat[o * so + p * sk] * vec[p * sv] + beta * y[o * sy], split over the outputs. Returns false
+// when neither matrix stride is 1 (the blocked path handles that).
+template <typename T>
+bool gemv(index_t n_out, index_t k, T alpha, const T* mat, index_t so, index_t sk, const T* vec,
+          index_t sv, T beta, T* y, index_t sy, bool parallel) {
+  if (sk != 1 && so != 1) return false;
+  auto finish = [&](T acc, T* out) { *out = beta == T(0) ? alpha * acc : alpha * acc + beta * *out; };
+  auto body = [&](index_t lo, index_t hi) {
+    if (sk == 1) {
+      // Each output is a dot product of two contiguous-ish rows; 8 partial sums vectorise.
+      for (index_t o = lo; o < hi; ++o) {
+        const T* row = mat + o * so;
+        T acc[8] = {};
+        index_t p = 0;
+        if (sv == 1) {
+          for (; p + 8 <= k; p += 8)
+            for (int j = 0; j < 8; ++j) acc[j] += row[p + j] * vec[p + j];
+        }
+        T sum = 0;
+        for (; p < k; ++p) sum += row[p] * vec[p * sv];
+        for (int j = 0; j < 8; ++j) sum += acc[j];
+        finish(sum, y + o * sy);
+      }
+    } else {
+      // Outputs are contiguous in each column: accumulate whole columns (axpy), in blocks.
+      constexpr index_t kBlock = 512;
+      T acc[kBlock];
+      for (index_t o0 = lo; o0 < hi; o0 += kBlock) {
+        const index_t w = min_i(kBlock, hi - o0);
+        for (index_t j = 0; j < w; ++j) acc[j] = T(0);
+        for (index_t p = 0; p < k; ++p) {
+          const T v = vec[p * sv];
+          const T* col = mat + p * sk + o0;
+          for (index_t j = 0; j < w; ++j) acc[j] += v * col[j];
+        }
+        for (index_t j = 0; j < w; ++j) finish(acc[j], y + (o0 + j) * sy);
+      }
+    }
+  };
+  if (parallel) {
+    parallel_for(0, n_out, max_i(16, 65536 / max_i(k, 1)), body);
+  } else {
+    body(0, n_out);
   }
+  return true;
+}
+
+// One batch item as a matrix-vector product when M or N is 1; false if it is not one.
+template <typename T>
+bool gemv_item(const GemmArgs<T>& g, const T* a, const T* b, T* c, bool parallel) {
+  if (g.m == 1) return gemv(g.n, g.k, g.alpha, b, g.b_cs, g.b_rs, a, g.a_cs, g.beta, c, 1, parallel);
+  if (g.n == 1) return gemv(g.m, g.k, g.alpha, a, g.a_rs, g.a_cs, b, g.b_rs, g.beta, c, g.ldc, parallel);
+  return false;
 }
 
 }  // namespace
@@ -155,35 +230,41 @@ void split_grid(index_t mblocks, index_t nblocks, index_t threads, index_t& tm, 
 template <typename T>
 void gemm(const GemmArgs<T>& g) {
   if (g.m <= 0 || g.n <= 0 || g.batch <= 0) return;
+  if (g.k == 0 || g.alpha == T(0)) {
+    for (index_t t = 0; t < g.batch; ++t) scale_c(g.m, g.n, g.beta, g.c + t * g.c_bs, g.ldc);
+    return;
+  }
   const MicroKernel<T> mk = select_kernel<T>();
   const index_t threads = ThreadPool::instance().size();
-  const double flops = static_cast<double>(g.m) * g.n * (g.k > 0 ? g.k : 1) * g.batch;
-
-  auto item = [&](index_t t, index_t m0, index_t m1, index_t n0, index_t n1) {
-    gemm_block(mk, g, g.a + t * g.a_bs, g.b + t * g.b_bs, g.c + t * g.c_bs, m0, m1, n0, n1);
-  };
-
+  const double flops = static_cast<double>(g.m) * g.n * g.k * g.batch;
+  if ((g.m == 1 || g.n == 1) && (g.m == 1 ? (g.b_rs == 1 || g.b_cs == 1) : (g.a_rs == 1 || g.a_cs == 1))) {
+    const bool parallel_items = threads > 1 && g.batch >= threads && flops >= kParallelFlops;
+    const bool parallel_inner = threads > 1 && !parallel_items && flops >= kParallelFlops;
+    auto items = [&](index_t lo, index_t hi) {
+      for (index_t t = lo; t < hi; ++t)
+        gemv_item(g, g.a + t * g.a_bs, g.b + t * g.b_bs, g.c + t * g.c_bs, parallel_inner);
+    };
+    if (parallel_items) parallel_for(0, g.batch, 1, items);
+    else items(0, g.batch);
+    return;
+  }
   if (threads <= 1 || flops < kParallelFlops) {
-    for (index_t t = 0; t < g.batch; ++t) item(t, 0, g.m, 0, g.n);
+    gemm_blocks(mk, g, false);
     return;
   }
-  if (g.batch >= threads) {
+  if (g.batch >= 2 * threads || (g.batch >= threads && g.m * g.n * g.k < 256 * 256 * 256)) {
+    // Many items: each thread takes whole items, alone.
     parallel_for(0, g.batch, 1, [&](index_t lo, index_t hi) {
-      for (index_t t = lo; t < hi; ++t) item(t, 0, g.m, 0, g.n);
+      GemmArgs<T> part = g;
+      part.batch = hi - lo;
+      part.a = g.a + lo * g.a_bs;
+      part.b = g.b + lo * g.b_bs;
+      part.c = g.c + lo * g.c_bs;
+      gemm_blocks(mk, part, false);
     });
     return;
   }
-  const index_t mblocks = (g.m + mk.mr - 1) / mk.mr, nblocks = (g.n + mk.nr - 1) / mk.nr;
-  index_t tm, tn;
-  split_grid(mblocks, nblocks, threads, tm, tn);
-  for (index_t t = 0; t < g.batch; ++t) {
-    parallel_tasks(tm * tn, [&](index_t task) {
-      index_t i = task / tn, j = task % tn;
-      index_t m0 = min_i(g.m, mblocks * i / tm * mk.mr), m1 = min_i(g.m, mblocks * (i + 1) / tm * mk.mr);
-      index_t n0 = min_i(g.n, nblocks * j / tn * mk.nr), n1 = min_i(g.n, nblocks * (j + 1) / tn * mk.nr);
-      item(t, m0, m1, n0, n1);
-    });
-  }
+  gemm_blocks(mk, g, true);
 }
 
 template void gemm<float>(const GemmArgs<float>&);

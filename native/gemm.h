@@ -43,7 +43,7 @@ template <typename T>
 struct MicroKernel {
   MicroKernelFn<T> fn;
   int mr, nr;   // register tile
-  int kc, nc;   // cache blocking: a kc x nc block of packed B stays in L2
+  int kc, nc;   // cache blocking: kc of K per pass; a kc x nc group of packed B stays in L2
   PackTransposedFn<T> pack_transposed;
 };
 

@@ -2,7 +2,7 @@
 // as accumulators.
 #include "gemm.h"
 
-#if defined(__x86_64__)
+#if TTS_X86_64
 #include <immintrin.h>
 
 #pragma GCC push_options

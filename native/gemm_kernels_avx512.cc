@@ -2,8 +2,12 @@
 // as accumulators.
 #include "gemm.h"
 
-#if defined(__x86_64__)
+#if TTS_X86_64
 #include <immintrin.h>
+
+// GCC 12's AVX-512 intrinsics start from a self-initialised "undefined" register, which
+// -Wmaybe-uninitialized reports after inlining (GCC bug 105593); nothing is uninitialised.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")

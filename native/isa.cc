@@ -6,7 +6,7 @@ namespace tts {
 
 Isa detected_isa() {
   static const Isa isa = [] {
-#if defined(__x86_64__) || defined(__i386__)
+#if TTS_X86_64
     __builtin_cpu_init();
     // libgcc also checks that the OS saves the wide registers (XCR0), so these are safe to use.
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&

@@ -116,7 +116,13 @@ void ThreadPool::worker_loop(uint64_t seen) {
 void ThreadPool::run(index_t ntasks, TaskFn fn, void* ctx) {
   if (ntasks <= 0) return;
   bool expected = false;
-  if (workers_.empty() || ntasks == 1 || !busy_.compare_exchange_strong(expected, true)) {
+  // busy_ first: it also keeps set_size() from changing workers_ under us.
+  if (ntasks == 1 || !busy_.compare_exchange_strong(expected, true)) {
+    for (index_t t = 0; t < ntasks; ++t) fn(ctx, t);
+    return;
+  }
+  if (workers_.empty()) {
+    busy_.store(false, std::memory_order_release);
     for (index_t t = 0; t < ntasks; ++t) fn(ctx, t);
     return;
   }
@@ -154,7 +160,8 @@ void ThreadPool::run_job(index_t ntasks, TaskFn fn, void* ctx) {
   }
   if (sleeping_.load() > 0) wake_.notify_all();
   drain(seq_);
-  while (done_.load(std::memory_order_acquire) < ntasks) cpu_relax();
+  SpinWait pause;
+  while (done_.load(std::memory_order_acquire) < ntasks) pause();
 }
 
 }  // namespace tts

@@ -55,6 +55,21 @@ class ThreadPool {
   std::atomic<index_t> done_{0};
 };
 
+// Waits politely: spins briefly, then yields the core (a busy machine may have descheduled the
+// thread being waited for, and spinning would only delay it).
+struct SpinWait {
+  int spins = 0;
+  void operator()() {
+    if (++spins < 2048) {
+#if defined(__x86_64__) || defined(__i386__)
+      __builtin_ia32_pause();
+#endif
+    } else {
+      std::this_thread::yield();
+    }
+  }
+};
+
 // Calls body(lo, hi) over [begin, end) split into at most pool-size chunks, or on the calling
 // thread alone when the range is shorter than `grain` elements.
 template <class Body>

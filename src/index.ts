@@ -39,3 +39,4 @@ export * as safetensors from "./io/safetensors.js";
 export * as serialization from "./io/serialization.js";
 export * from "./ops/linalg-functions.js";
 export * as backends from "./backends/index.js";
+export * as onnx from "./onnx/index.js";

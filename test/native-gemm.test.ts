@@ -105,10 +105,29 @@ test("native gemm: transposed and strided operands, alpha and beta", { skip: ski
           for (const [alpha, beta] of [[1, 0], [0.5, 2], [-1.5, 1], [2, -0.25]] as const) {
             check(ctor, 1, 37, 45, 70, alpha, beta, la, lb, seed++);
           }
+
         }
       }
     }
   });
+});
+
+test("native gemm: matrix-vector shapes (M or N = 1), every layout, threaded and batched", { skip: skipReason }, () => {
+  // Their own path, the same on every ISA.
+  const layouts: Layout[] = ["rowmajor", "transposed", "strided"];
+  for (const ctor of DTYPES) {
+    let seed = 300;
+    for (const la of layouts) {
+      for (const lb of layouts) {
+        for (const [M, N, K] of [[1, 45, 70], [37, 1, 70], [1, 1, 70]] as const) {
+          check(ctor, 1, M, N, K, 0.5, 2, la, lb, seed++);
+          check(ctor, 3, M, N, K, 1, 0, la, lb, seed++);
+        }
+        check(ctor, 1, 1, 700, 600, 1, 0, la, lb, seed++);
+        check(ctor, 1, 700, 1, 600, -1, 0.5, la, lb, seed++);
+      }
+    }
+  }
 });
 
 test("native gemm: K = 0 and alpha = 0 scale C by beta", { skip: skipReason }, () => {

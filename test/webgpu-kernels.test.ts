@@ -78,7 +78,7 @@ const f32 = (x: number): number => Math.fround(x);
 
 // ---- tests -------------------------------------------------------------------------------------
 
-describe("webgpu kernels", { skip, timeout: 120_000 }, () => {
+describe("webgpu kernels", { skip, timeout: process.env["TORCH_TS_WEBGPU_FULL_TESTS"] === "1" ? 1_800_000 : 120_000 }, () => {
   test("buffer pool: size classes, reuse, stats, release", () => {
     assert.equal(wg.sizeClass(1), 256);
     assert.equal(wg.sizeClass(300), 512);
@@ -322,27 +322,72 @@ describe("webgpu kernels", { skip, timeout: 120_000 }, () => {
     return C;
   }
 
-  test("matmul: shapes, transposed operands, every tile configuration", async () => {
-    const cases: [number, number, number][] = [[1, 1, 1], [5, 7, 3], [64, 64, 64], [130, 70, 36], [33, 129, 17], [256, 128, 64]];
+  /** A transposed (ta/tb) or plain operand holding the row-major values `X` of [r, c]. */
+  function operand(X: Float32Array, r: number, c: number, transposed: boolean): GpuTensor {
+    if (!transposed) return up(X, [r, c]);
+    return wg.restride(up(Float32Array.from(strided(X, [c, r], [1, c])), [c, r]), [r, c], [1, r]);
+  }
+
+  test("matmul: shapes and transposed operands (default kernel)", async () => {
+    const cases: [number, number, number][] = [[1, 1, 1], [5, 7, 3], [64, 64, 64], [130, 70, 36], [33, 129, 17]];
     for (const [M, N, K] of cases) {
       const A = randn(M * K), B = randn(K * N);
       const ref = refMatmul(A, B, M, N, K);
       for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]]) {
-        const a = ta ? wg.restride(up(Float32Array.from(strided(A, [K, M], [1, K])), [K, M]), [M, K], [1, M]) : up(A, [M, K]);
-        const b = tb ? wg.restride(up(Float32Array.from(strided(B, [N, K], [1, N])), [N, K]), [K, N], [1, K]) : up(B, [K, N]);
-        close(await get(wg.matmul(a, b)), ref, 1e-4, `matmul ${M}x${K}x${N} ta=${ta} tb=${tb}`);
+        close(await get(wg.matmul(operand(A, M, K, ta), operand(B, K, N, tb))), ref, 1e-4, `matmul ${M}x${K}x${N} ta=${ta} tb=${tb}`);
       }
     }
-    const [M, N, K] = [72, 136, 40];
-    const A = randn(M * K), B = randn(K * N), ref = refMatmul(A, B, M, N, K);
-    for (const [name, cfg] of Object.entries(wg.MATMUL_CONFIGS)) {
-      if (cfg.BM / cfg.TM * (cfg.BN / cfg.TN) > ctx!.maxWorkgroupSize) continue;
-      close(await get(wg.matmul(up(A, [M, K]), up(B, [K, N]), { config: cfg })), ref, 1e-4, `config ${name}`);
-    }
-    assert.throws(() => wg.matmul(up(A, [M, K]), up(B, [N, K])), /mat1 and mat2 shapes cannot be multiplied \(72x40 and 136x40\)/);
+    const A = randn(72 * 40), B = randn(40 * 136);
+    assert.throws(() => wg.matmul(up(A, [72, 40]), up(B, [136, 40])), /mat1 and mat2 shapes cannot be multiplied \(72x40 and 136x40\)/);
   });
 
-  test("matmul: batched with broadcasting, 1-D operands, linear with bias, gemm accumulate and batch-reduce", async () => {
+  // The tiled kernel's compile time on a CPU adapter is seconds per variant: there, a small tile
+  // covers its code paths (vector and scalar loads of every layout, edges, bias, batch-reduce);
+  // on a GPU, or with TORCH_TS_WEBGPU_FULL_TESTS=1, every shipped configuration runs every case.
+  test("matmul: the tiled kernel's load modes, edges, bias, accumulate and batch-reduce", async () => {
+    const full = !ctx!.isCpuAdapter || process.env["TORCH_TS_WEBGPU_FULL_TESTS"] === "1";
+    const tiny: wg.MatmulConfig = { BM: 16, BN: 16, BK: 4, TM: 4, TN: 4 };
+    const fits = (c: wg.MatmulConfig): boolean => (c.BM / c.TM) * (c.BN / c.TN) <= ctx!.maxWorkgroupSize &&
+      ("DB" in c && c.DB ? 2 : 1) * (c.BM + c.BN) * c.BK * 4 <= ctx!.limits.maxComputeWorkgroupStorageSize;
+    const configs: [string, wg.MatmulConfig][] = full
+      ? [...Object.entries(wg.MATMUL_CONFIGS).filter(([, c]) => fits(c)), ["tiny", tiny], ["tinyDB", { ...tiny, DB: true }]]
+      : [["tiny", tiny], ["tinyDB", { ...tiny, DB: true }]];
+    const cases: [number, number, number, boolean, boolean][] = full
+      ? [[5, 7, 3], [64, 64, 64], [128, 128, 32], [130, 70, 36], [33, 129, 17], [256, 256, 64]].flatMap(([M, N, K]) =>
+        [[false, false], [true, false], [false, true], [true, true]].map(([ta, tb]) => [M!, N!, K!, ta!, tb!] as [number, number, number, boolean, boolean]))
+      : [[32, 32, 16, false, false], [13, 18, 7, true, true], [20, 24, 12, true, true]];
+    for (const [name, config] of configs) {
+      for (const [M, N, K, ta, tb] of cases) {
+        const A = randn(M * K), B = randn(K * N);
+        close(await get(wg.matmul(operand(A, M, K, ta), operand(B, K, N, tb), { config })), refMatmul(A, B, M, N, K), 1e-4,
+          `${name}: ${M}x${K}x${N} ta=${ta} tb=${tb}`);
+      }
+      await gemmBatchReduce(config);
+    }
+    await gemmBatchReduce("simple");
+  });
+
+  /** C += 0.5 * sum over 3 pairs of A_kb @ B_kb + bias. */
+  async function gemmBatchReduce(config: wg.MatmulConfig | "simple"): Promise<void> {
+    const M = 9, N = 10, K = 11, KB = 3;
+    const As = randn(KB * M * K), Bs = randn(KB * K * N), C0 = randn(M * N), bias = randn(N);
+    const cT = up(C0, [M, N]);
+    wg.gemm(ctx!, {
+      M, N, K, reduceBatch: KB, accumulate: true, alpha: 0.5, config,
+      a: { buffer: up(As, [KB * M * K]).buffer, offset: 0, rowStride: K, colStride: 1, reduceStride: M * K },
+      b: { buffer: up(Bs, [KB * K * N]).buffer, offset: 0, rowStride: N, colStride: 1, reduceStride: K * N },
+      c: { buffer: cT.buffer, offset: 0, rowStride: N },
+      bias: { buffer: up(bias, [N]).buffer, offset: 0, rowStride: 0, colStride: 1 },
+    });
+    const ref = Array.from(C0, (v, i) => v + bias[i % N]!);
+    for (let kb = 0; kb < KB; kb++) {
+      const r = refMatmul(As.subarray(kb * M * K), Bs.subarray(kb * K * N), M, N, K);
+      r.forEach((x, i) => { ref[i]! += 0.5 * x; });
+    }
+    close(await get(cT), ref, 1e-4, `gemm accumulate batch-reduce bias (${JSON.stringify(config)})`);
+  }
+
+  test("matmul: batched with broadcasting, 1-D operands, bmm, linear with bias", async () => {
     const A = randn(2 * 3 * 4 * 5), B = randn(3 * 5 * 6);
     const c = wg.matmul(up(A, [2, 3, 4, 5]), up(B, [3, 5, 6]));
     assert.deepEqual(c.shape, [2, 3, 4, 6]);
@@ -367,22 +412,6 @@ describe("webgpu kernels", { skip, timeout: 120_000 }, () => {
     assert.deepEqual(y.shape, [2, 3, 7]);
     const Wt = strided(W, [5, 7], [1, 5]);
     close(await get(y), Array.from(refMatmul(X, Wt, 6, 7, 5), (v, i) => v + bias[i % 7]!), 1e-5, "linear");
-    // gemm: C += sum over 3 pairs of A_kb @ B_kb
-    const M = 9, N = 10, K = 11, KB = 3;
-    const As = randn(KB * M * K), Bs = randn(KB * K * N), C0 = randn(M * N);
-    const cT = up(C0, [M, N]);
-    wg.gemm(ctx!, {
-      M, N, K, reduceBatch: KB, accumulate: true, alpha: 0.5,
-      a: { buffer: up(As, [KB * M * K]).buffer, offset: 0, rowStride: K, colStride: 1, reduceStride: M * K },
-      b: { buffer: up(Bs, [KB * K * N]).buffer, offset: 0, rowStride: N, colStride: 1, reduceStride: K * N },
-      c: { buffer: cT.buffer, offset: 0, rowStride: N },
-    });
-    const ref = Array.from(C0);
-    for (let kb = 0; kb < KB; kb++) {
-      const r = refMatmul(As.subarray(kb * M * K), Bs.subarray(kb * K * N), M, N, K);
-      r.forEach((x, i) => { ref[i]! += 0.5 * x; });
-    }
-    close(await get(cT), ref, 1e-4, "gemm accumulate batch-reduce");
   });
 
   type ConvCase = { N: number; C: number; H: number; W: number; O: number; k: [number, number]; stride: [number, number]; pad: [number, number]; dil: [number, number]; groups: number };

@@ -45,6 +45,17 @@ function sameBytes(x: Uint8Array, y: Uint8Array): boolean {
   return true;
 }
 
+/** A tensor's values in row-major order. */
+function flatValues(t: Tensor): (number | bigint | boolean)[] {
+  const out: (number | bigint | boolean)[] = [];
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) for (const x of v) walk(x);
+    else out.push(v as number | bigint | boolean);
+  };
+  walk(t.tolist());
+  return out;
+}
+
 /** The export-wide state converters share: the graph, the graph inputs, the dim sources. */
 export class ExportEnv {
   private readonly dimCache = new Map<string, string | null>();
@@ -69,7 +80,7 @@ export class ExportEnv {
         throw new Error(`${WHO}: the number given to ${user} depends on the values of the model's inputs (${String(s)} in one trace, ${String(v.b.scalar)} in another); a value read with item() or tolist() is a constant in the exported graph`);
       }
       const dtype = typeof s === "boolean" ? bool : typeof s === "bigint" || Number.isInteger(s) ? int64 : float32;
-      v.name = this.g.scalar(typeof s === "boolean" ? s : s, dtype);
+      v.name = this.g.scalar(s, dtype);
       return v.name;
     }
     if (v.kind === "const" || v.folded) {
@@ -88,7 +99,7 @@ export class ExportEnv {
         const from = v.folded ? ` (computed by ${opLabel(v.producer!.kind)}, which has no ONNX mapping)` : " (computed by an op the exporter does not trace: a non-differentiable op, an in-place op or a value read with item())";
         throw new Error(`${WHO}: a tensor used by ${user} depends on the values of the model's inputs but is a constant in the trace${from}`);
       }
-      if (a.numel() <= 64) return this.g.constant(a.dtype, (a.tolist() as unknown[]).flat(Infinity) as (number | bigint | boolean)[], a.shape);
+      if (a.numel() <= 64) return this.g.constant(a.dtype, flatValues(a), a.shape);
       return this.g.initializer(this.g.fresh("const"), a);
     }
     const ua = uniformBytes(a), ub = uniformBytes(b);

@@ -63,7 +63,8 @@ export function exportModel(model: Module, args: ExportArgs, f?: string | null |
   if (!OPSETS.includes(opset)) throw new Error(`${WHO}(): opset_version ${String(opset)} is not supported; use 17 or 18`);
 
   const argList: unknown[] = args instanceof Tensor ? [args] : Array.isArray(args) ? [...args] : badArgs(args);
-  const inputs = collectTensors(argList);
+  // A tensor given twice (query = key = value) is one graph input.
+  const inputs = [...new Set(collectTensors(argList))];
   if (inputs.length === 0) throw new Error(`${WHO}(): args must contain at least one tensor`);
   for (const t of inputs) {
     if (t.device.type !== "cpu") throw new Error(`${WHO}(): inputs must be on the CPU, got one on ${t.device}; call model.cpu() and move the inputs`);
@@ -74,6 +75,9 @@ export function exportModel(model: Module, args: ExportArgs, f?: string | null |
   const params = new Map<Tensor, string>();
   for (const [k, p] of model.namedParameters()) if (!params.has(p)) params.set(p, k);
   for (const [k, b] of model.namedBuffers()) if (!params.has(b)) params.set(b, k);
+  for (const [t, k] of params) {
+    if (t.device.type !== "cpu") throw new Error(`${WHO}(): the model must be on the CPU, but '${k}' is on ${t.device}; call model.cpu()`);
+  }
 
   const modes = [...model.modules()].map((m) => [m, m.training] as const);
   model.eval();
@@ -171,8 +175,8 @@ function badAxes(key: string): never {
 
 /**
  * The inputs of the second trace: every dynamic axis grown (by 1 for the first dim name, 2 for the
- * second, ..., so that different names never look alike), values changed (floats scaled and
- * shifted, integers and booleans rotated, so that they stay valid indices and masks).
+ * second, ..., so that different names never look alike), values moved one place along the
+ * flattened tensor (integers and booleans stay valid indices and masks), floats also rescaled.
  */
 function resizeInputs(inputs: readonly Tensor[], inputNames: readonly string[], axes: AxisNames): Tensor[] {
   const delta = new Map<string, number>();
@@ -186,8 +190,8 @@ function resizeInputs(inputs: readonly Tensor[], inputNames: readonly string[], 
       const idx = Array.from({ length: n + delta.get(name)! }, (_, k) => k % n);
       x = x.indexSelect(axis, tensor(idx, { dtype: int64 }));
     }
+    if (x.numel() > 1) x = x.reshape(-1).roll(1).reshape(x.shape);
     if (x.dtype.isFloatingPoint) return x.mul(0.75).add(0.125);
-    if (x.numel() > 1) return x.reshape(-1).roll(1).reshape(x.shape);
     return x === t ? x.clone() : x;
   })));
 }
@@ -221,7 +225,10 @@ function traceDetach(): () => void {
   return () => { proto.detach = original; };
 }
 
-/** Pairs every value and record of the first trace with the second's. */
+/**
+ * Pairs the records the outputs depend on, and their values, with the second trace's. (Dead
+ * records, such as the steps inside an op that is recorded whole, need not match.)
+ */
 function align(a: TraceRun, b: TraceRun): void {
   const diverged = (where: string): never => {
     throw new Error(`${WHO}: the model's forward ran differently when the dynamic axes were resized or the input values changed (${where}); control flow that depends on the inputs cannot be exported`);
@@ -231,14 +238,16 @@ function align(a: TraceRun, b: TraceRun): void {
       if (x !== y) diverged(where);
       return;
     }
-    if (x.kind !== y.kind || x.shape.length !== y.shape.length) diverged(where);
+    if (x.kind !== y.kind) diverged(where);
+    if (x.shape.length !== y.shape.length) diverged(`${where}: a result of shape [${x.shape.join(", ")}], then [${y.shape.join(", ")}]`);
     if (x.b === null) x.b = y;
   };
-  const ra = a.trace.records, rb = b.trace.records;
+  const byIndex = (x: TRecord, y: TRecord): number => x.index - y.index;
+  const ra = [...liveRecords(a.outputs)].sort(byIndex), rb = [...liveRecords(b.outputs)].sort(byIndex);
   if (ra.length !== rb.length) diverged(`${ra.length} ops vs ${rb.length}`);
   ra.forEach((r, i) => {
     const s = rb[i]!;
-    const where = `op ${i}: ${opLabel(r.kind)} vs ${opLabel(s.kind)}`;
+    const where = r.kind === s.kind ? `op ${i}, ${opLabel(r.kind)}` : `op ${i}: ${opLabel(r.kind)} vs ${opLabel(s.kind)}`;
     if (r.kind !== s.kind || r.inputs.length !== s.inputs.length || r.outputs.length !== s.outputs.length) diverged(where);
     r.b = s;
     r.inputs.forEach((v, k) => pair(v, s.inputs[k]!, where));

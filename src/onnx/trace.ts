@@ -79,7 +79,13 @@ export class Trace implements TraceSink {
   }
 
   /** The value a tensor holds now (for the graph outputs). */
-  valueOf(t: Tensor): TValue { return this.resolve(t, null, false); }
+  valueOf(t: Tensor): TValue {
+    const v = this.resolve(t, null, false);
+    if ((v.kind === "op" || v.kind === "input") && t.storage.version !== v.version) {
+      throw new Error(`torch.onnx.export: an output of the model was modified in place by ${this.writers.get(t.storage) ?? "an in-place op"} after it was computed; the exporter cannot follow that write (use the out-of-place op)`);
+    }
+    return v;
+  }
 
   op(kind: string, inputs: readonly TraceInput[], outputs: Tensor | readonly Tensor[], attrs: TraceAttrs): void {
     const outs: readonly Tensor[] = outputs instanceof Tensor ? [outputs] : outputs;

@@ -4,6 +4,7 @@ import { Tensor } from "../core/tensor.js";
 import { type DType, type DTypeLike, DType as DTypeClass, toDType, bfloat16, bool, float16, float32, float64, int16, int32, int64, int8, uint8 } from "../core/dtype.js";
 import { type DeviceLike, Device, toDevice } from "../core/storage.js";
 import { record } from "../autograd/record.js";
+import { traceOp, tracing } from "../onnx/hook.js";
 import { installMethods, type Method, isOptionsObject, checkTensor } from "./args.js";
 import { copyInto, emptyTensor, fillTensor } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
@@ -18,7 +19,10 @@ export function castTo(input: Tensor, dtype: DType, forceCopy = false): Tensor {
   if (input.dtype === dtype && !forceCopy) return input;
   const out = emptyTensor(input.shape, dtype);
   copyInto(out, input);
-  if (!dtype.isFloatingPoint || !input.dtype.isFloatingPoint) return out;
+  if (!dtype.isFloatingPoint || !input.dtype.isFloatingPoint) {
+    if (tracing.on) traceOp("cast", [input], out);
+    return out;
+  }
   const from = input.dtype;
   return record("ToCopyBackward0", [input], out, ([g]) => [g!.to(from)]);
 }
@@ -79,13 +83,15 @@ export function copy_(self: Tensor, src: Tensor, _nonBlocking = false): Tensor {
   if (shape.join() !== self.shape.join()) {
     throw new Error(`copy_: output with shape ${shapeStr(self.shape)} doesn't match the broadcast shape ${shapeStr(shape)}`);
   }
-  return applyInPlace("copy_", self, [src], () => copyInto(self, src), (snap) => {
+  const r = applyInPlace("copy_", self, [src], () => copyInto(self, src), (snap) => {
     // The gradient flows to src only; self's old value is overwritten.
     const out = emptyTensor(self.shape, self.dtype);
     copyInto(out, src);
     const srcDtype = src.dtype, srcShape = src.shape;
     return record("CopyBackwards", [snap, src], out, ([g]) => [g!.mul(0), g!.sumToSize(srcShape).to(srcDtype)]);
   });
+  if (tracing.on) traceOp("copy_", [self, src], self);
+  return r;
 }
 
 export function fill_(self: Tensor, value: number | bigint | boolean | Tensor): Tensor {

@@ -41,6 +41,11 @@ export interface BinarySpec {
   vjp?: (g: Tensor, a: Tensor, b: Tensor, out: Tensor) => [Tensor | null, Tensor | null];
 }
 
+/** The op kind torch.onnx.export records for a spec: its own, else its autograd node (its name when it has none). */
+export function traceKind(spec: { name: string; node: string; onnx?: { kind: string } }): string {
+  return spec.onnx?.kind ?? (spec.node === "NotImplemented" ? spec.name : spec.node);
+}
+
 /** Runs a binary pointwise op: promotion, broadcasting, recording. `out` for in-place writes. */
 export function binaryOp(spec: BinarySpec, a: TensorOrScalar, b: TensorOrScalar, out?: Tensor): Tensor {
   const first = a instanceof Tensor ? a : b instanceof Tensor ? b : null;
@@ -50,7 +55,10 @@ export function binaryOp(spec: BinarySpec, a: TensorOrScalar, b: TensorOrScalar,
   const outDtype = spec.outDtype ? spec.outDtype(promoted) : promoted;
   const x = asOperand(spec.name, a, promoted), y = asOperand(spec.name, b, promoted);
   const res = binaryMap(x, y, outDtype, spec.f, out, spec.fBig, spec.name);
-  if (!spec.vjp || out) return res;
+  if (!spec.vjp || out) {
+    if (tracing.on && !out) traceOp(traceKind(spec), [x, y], res);
+    return res;
+  }
   const vjp = spec.vjp;
   return record(spec.node, [x, y], res, ([g]) => vjp(g!, x, y, res), [x, y]);
 }
@@ -62,7 +70,7 @@ export function binaryInPlace(spec: BinarySpec, self: Tensor, other: TensorOrSca
   const r = applyInPlace(spec.name + "_", self, [other instanceof Tensor ? other : null],
     () => { binaryOp({ ...spec, vjp: undefined }, self, other, self); },
     outOfPlace);
-  if (tracing.on) traceOp(spec.node, [self, other], self);
+  if (tracing.on) traceOp(traceKind(spec), [self, other], self);
   return r;
 }
 
@@ -91,7 +99,7 @@ export function unaryOp(spec: UnarySpec, input: Tensor, out?: Tensor): Tensor {
   const dtype = (spec.outDtype ?? floatOut)(input.dtype);
   const res = unaryMap(input, dtype, spec.f, out);
   if (!spec.vjp || out || !dtype.isFloatingPoint) {
-    if (tracing.on && !out) traceOp(spec.onnx?.kind ?? spec.node, [input], res, spec.onnx?.attrs);
+    if (tracing.on && !out) traceOp(traceKind(spec), [input], res, spec.onnx?.attrs);
     return res;
   }
   const vjp = spec.vjp;
@@ -103,7 +111,7 @@ export function unaryOp(spec: UnarySpec, input: Tensor, out?: Tensor): Tensor {
 export function unaryInPlace(spec: UnarySpec, self: Tensor): Tensor {
   checkInplaceCast(spec.name + "_", (spec.outDtype ?? floatOut)(self.dtype), self);
   const r = applyInPlace(spec.name + "_", self, [], () => { unaryMap(self, self.dtype, spec.f, self); }, (s) => unaryOp(spec, s));
-  if (tracing.on) traceOp(spec.onnx?.kind ?? spec.node, [self], self, spec.onnx?.attrs);
+  if (tracing.on) traceOp(traceKind(spec), [self], self, spec.onnx?.attrs);
   return r;
 }
 

@@ -7,7 +7,7 @@ import { needsGrad, record } from "../autograd/record.js";
 import { broadcastShapes, broadcastStrides, shapesEqual } from "../core/shape.js";
 import { forEachRow } from "../backends/js/strided.js";
 import { binaryMap, emptyTensor, lay, ternaryMap, copyInto, type BinaryFn, type TernaryFn } from "./engine.js";
-import { asOperand, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
+import { asOperand, traceKind, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
 import { applyInPlace } from "./inplace.js";
 import { resultTypeMany, type TensorOrScalar } from "./promotion.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -123,7 +123,7 @@ export function unaryFast(spec: UnarySpec, loop: Loop1, input: Tensor): Tensor {
   const out = emptyTensor(input._shape, input.dtype);
   loop(dense(input), out.storage.data as Floats, out.numel());
   if (!spec.vjp) {
-    if (tracing.on) traceOp(spec.onnx?.kind ?? spec.node, [input], out, spec.onnx?.attrs);
+    if (tracing.on) traceOp(traceKind(spec), [input], out, spec.onnx?.attrs);
     return out;
   }
   const vjp = spec.vjp;
@@ -136,7 +136,7 @@ export function unaryFast(spec: UnarySpec, loop: Loop1, input: Tensor): Tensor {
 export function unaryFastInPlace(spec: UnarySpec, loop: Loop1, self: Tensor): Tensor {
   if (!denseFloat(self)) return unaryInPlace(spec, self);
   const r = applyInPlace(spec.name + "_", self, [], () => { const d = dense(self); loop(d, d, d.length); }, (s) => unaryFast(spec, loop, s));
-  if (tracing.on) traceOp(spec.onnx?.kind ?? spec.node, [self], self, spec.onnx?.attrs);
+  if (tracing.on) traceOp(traceKind(spec), [self], self, spec.onnx?.attrs);
   return r;
 }
 

@@ -5,6 +5,7 @@
 import { Tensor } from "../core/tensor.js";
 import { type DType, bool, float64, getDefaultDtype, int32, int64, roundToDType } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
+import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, checkTensor, installMethods, type Method } from "./args.js";
 import { binaryMap, copyInto, emptyTensor, scalarOf, ternaryMap, unaryMap } from "./engine.js";
 import { applyInPlace, checkInplaceCast } from "./inplace.js";
@@ -39,7 +40,10 @@ const zeroGrad = (g: Tensor): Tensor => g.newZeros(g.shape);
 /** In-place form through the out-of-place op: checks the cast, then writes the result into self. */
 function inPlaceVia(op: string, self: Tensor, resultDtype: DType, others: readonly (Tensor | null)[], outOfPlace: (s: Tensor) => Tensor): Tensor {
   checkInplaceCast(op, resultDtype, self);
-  return applyInPlace(op, self, others, () => { copyInto(self, outOfPlace(self.detach())); }, outOfPlace);
+  let computed: Tensor | null = null;
+  const r = applyInPlace(op, self, others, () => { computed = outOfPlace(self.detach()); copyInto(self, computed); }, outOfPlace);
+  if (tracing.on && computed) traceOp("copy_", [self, computed], self);
+  return r;
 }
 
 // ---- sign family ----------------------------------------------------------------------------
@@ -376,6 +380,7 @@ function clampImpl(op: string, input: Tensor, lo: Bound, hi: Bound, nodes: { sca
   const boundNaN = loV !== loV || hiV !== hiV;
   const spec: UnarySpec = {
     name: op, node: nodes.scalar, outDtype: () => promoted,
+    onnx: { kind: "clamp", attrs: { min: lo === null ? null : loV, max: hi === null ? null : hiV } },
     f: boundNaN ? () => NaN : (x) => Math.min(Math.max(x, loV), hiV),
     vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv >= loV && xv <= hiV ? gv : 0), () => {
       const inRange = lo === null ? x.le(hiV) : hi === null ? x.ge(loV) : x.ge(loV).logicalAnd(x.le(hiV));
@@ -525,6 +530,7 @@ function powTensorScalar(input: Tensor, e: number | bigint | boolean): Tensor {
   const f = en === 0 ? () => 1 : en === 1 ? (x: number) => x : scalarPowFn(en);
   const spec: UnarySpec = {
     name: "pow", node: "PowBackward0", f, outDtype: () => promoted,
+    onnx: { kind: "pow_scalar", attrs: { exponent: en } },
     vjp: (g, x) => {
       if (en === 0) return g.mul(0);
       return fusedGrad(g, x, (gv, xv) => gv * en * cpow(xv, en - 1), () => g.mul(x.pow(en - 1).mul(en)));

@@ -5,6 +5,7 @@ import { Tensor } from "../core/tensor.js";
 import { type DTypeLike, bool, int64, toDType, getDefaultDtype } from "../core/dtype.js";
 import { normalizeDim, numel } from "../core/shape.js";
 import { record } from "../autograd/record.js";
+import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, checkDims, installMethods, type Method, checkTensor } from "./args.js";
 import { expandReducedGrad, planReduce, reduceBig, reduceWith, reducedLast } from "./reduce-engine.js";
 import { emptyTensor, writeNumbers, type NumArray } from "./engine.js";
@@ -187,7 +188,9 @@ function amaxAmin(op: "amax" | "amin", input: Tensor, args: unknown[]): Tensor {
   if (input.numel() === 0) nonEmpty(op, input, dims);
   const pick = op === "amax" ? pickMax : pickMin;
   const out = reduceWith(input, plan, input.dtype, (d, s, n) => d[s + pick(d, s, n)]!);
-  return record(op === "amax" ? "AmaxBackward0" : "AminBackward0", [input], out, ([g]) => [evenlyDistributed(g!, input, out, plan.dims, keepdim)], [input]);
+  const r = record(op === "amax" ? "AmaxBackward0" : "AminBackward0", [input], out, ([g]) => [evenlyDistributed(g!, input, out, plan.dims, keepdim)], [input]);
+  if (tracing.on) traceOp(op, [input], r, { dims: plan.dims, keepdim });
+  return r;
 }
 
 export function amax(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean }>): Tensor { return amaxAmin("amax", input, args); }
@@ -202,11 +205,15 @@ export function aminmax(input: Tensor, options: { dim?: number | null; keepdim?:
 function argPick(op: string, input: Tensor, args: unknown[], pick: Pick): Tensor {
   const o = bindArgs(op, args, ["dim", "keepdim"]);
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
+  let r: Tensor;
   if (o.dim === undefined || o.dim === null) {
     const { indices } = selectAlong(op, input.reshape(-1), 0, false, pick);
-    return keepdim ? indices.reshape(input.shape.map(() => 1)) : indices;
+    r = keepdim ? indices.reshape(input.shape.map(() => 1)) : indices;
+  } else {
+    r = selectAlong(op, input, o.dim as number, keepdim, pick).indices;
   }
-  return selectAlong(op, input, o.dim as number, keepdim, pick).indices;
+  if (tracing.on) traceOp(op, [input], r, { dim: o.dim ?? null, keepdim });
+  return r;
 }
 
 export function argmax(input: Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], { dim?: number | null; keepdim?: boolean }>): Tensor { return argPick("argmax", input, args, pickMax); }

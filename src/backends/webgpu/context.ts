@@ -39,6 +39,11 @@ export class GpuContext {
   readonly adapter: AdapterDescription;
   readonly limits: GPUSupportedLimits;
   readonly features: ReadonlySet<string>;
+  /**
+   * A software adapter (Mesa's lavapipe/llvmpipe, SwiftShader): kernels pick variants that compile
+   * fast there (its shader compiler is slow on large unrolled kernels), speed being moot.
+   */
+  readonly isCpuAdapter: boolean;
   /** The largest workgroup the kernels use here (256, or less where the device allows less). */
   readonly maxWorkgroupSize: number;
   private readonly pipelines = new Map<string, GPUComputePipeline>();
@@ -64,6 +69,8 @@ export class GpuContext {
       description: info.description, source,
     };
     this.limits = device.limits;
+    const fallback = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+    this.isCpuAdapter = fallback || /llvmpipe|lavapipe|softpipe|swiftshader/i.test(`${info.device} ${info.description} ${info.architecture}`);
     this.features = new Set(device.features);
     this.maxWorkgroupSize = Math.min(256, device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX);
     this.uniformAlign = Math.max(16, device.limits.minUniformBufferOffsetAlignment);

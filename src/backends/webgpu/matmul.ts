@@ -20,11 +20,15 @@ export interface MatmulConfig {
   /** Outputs per thread (multiples of 4). */
   readonly TM: number;
   readonly TN: number;
+  /** Double-buffered workgroup memory: one barrier per K slice instead of two (twice the memory). */
+  readonly DB?: boolean;
 }
 
 export const MATMUL_CONFIGS = {
   large: { BM: 128, BN: 128, BK: 16, TM: 8, TN: 8 },
+  largeDB: { BM: 128, BN: 128, BK: 16, TM: 8, TN: 8, DB: true },
   largeBK8: { BM: 128, BN: 128, BK: 8, TM: 8, TN: 8 },
+  largeBK8DB: { BM: 128, BN: 128, BK: 8, TM: 8, TN: 8, DB: true },
   wide: { BM: 64, BN: 128, BK: 16, TM: 4, TN: 8 },
   medium: { BM: 64, BN: 64, BK: 16, TM: 4, TN: 4 },
   /** For devices whose workgroups are capped below 256 invocations (GLES). */
@@ -67,8 +71,11 @@ export interface GemmArgs {
   readonly bias?: GemmOperand;
   /** C += result instead of C = result. */
   readonly accumulate?: boolean;
-  /** A tile configuration other than the automatic choice. */
-  readonly config?: MatmulConfig;
+  /**
+   * A tile configuration other than the automatic choice, or "simple": one thread per output, no
+   * workgroup memory (the default on CPU adapters, whose shader compilers are slow on tiled kernels).
+   */
+  readonly config?: MatmulConfig | "simple";
 }
 
 type AMode = "k4" | "m4" | "sk" | "sm";
@@ -82,11 +89,12 @@ function chooseConfig(ctx: GpuContext, M: number, N: number, batch: number): Mat
   return tiles >= 192 ? MATMUL_CONFIGS.large : MATMUL_CONFIGS.medium;
 }
 
-function validateConfig(c: MatmulConfig, maxWg: number): number {
+function validateConfig(c: MatmulConfig, maxWg: number, maxShared: number): number {
   const tx = c.BN / c.TN, ty = c.BM / c.TM, nt = tx * ty;
   const ok = Number.isInteger(tx) && Number.isInteger(ty) && c.TM % 4 === 0 && c.TN % 4 === 0 && c.BK % 4 === 0 &&
     nt <= maxWg && (c.BM * c.BK) % nt === 0 && (c.BN * c.BK) % nt === 0 &&
-    ((c.BM * c.BK) / 4) % nt === 0 && ((c.BN * c.BK) / 4) % nt === 0;
+    ((c.BM * c.BK) / 4) % nt === 0 && ((c.BN * c.BK) / 4) % nt === 0 &&
+    (c.DB ? 2 : 1) * (c.BM + c.BN) * c.BK * 4 <= maxShared;
   if (!ok) throw new Error(`webgpu matmul: invalid tile configuration ${JSON.stringify(c)}`);
   return nt;
 }
@@ -100,8 +108,12 @@ export function gemm(ctx: GpuContext, args: GemmArgs): void {
     if (!Number.isInteger(v) || v < 0) throw new Error(`webgpu gemm: ${name} must be a non-negative integer, got ${v}`);
   }
   if (M === 0 || N === 0 || B1 === 0 || B2 === 0) return;
+  if (args.config === "simple" || (args.config === undefined && ctx.isCpuAdapter)) {
+    simpleGemm(ctx, args, B1, B2, KB);
+    return;
+  }
   const cfg = args.config ?? chooseConfig(ctx, M, N, B1 * B2);
-  const nt = validateConfig(cfg, ctx.maxWorkgroupSize);
+  const nt = validateConfig(cfg, ctx.maxWorkgroupSize, ctx.limits.maxComputeWorkgroupStorageSize);
   const aB = a.batchStrides ?? [0, 0], bB = b.batchStrides ?? [0, 0], cB = c.batchStrides ?? [0, 0];
   const aR = a.reduceStride ?? 0, bR = b.reduceStride ?? 0;
   const aMode: AMode = a.colStride === 1 && aligned4(a.offset, a.rowStride, K, ...aB, aR) ? "k4"
@@ -123,7 +135,7 @@ export function gemm(ctx: GpuContext, args: GemmArgs): void {
     ...names.map((name) => ({ name, type: "u32" as const })),
     { name: "alpha", type: "f32" as const },
   ]);
-  const key = ["gemm", cfg.BM, cfg.BN, cfg.BK, cfg.TM, cfg.TN, aMode, bMode, cVec ? "cv" : "cs", check ? "chk" : "full",
+  const key = ["gemm", cfg.BM, cfg.BN, cfg.BK, cfg.TM, cfg.TN, cfg.DB ? "db" : "sb", aMode, bMode, cVec ? "cv" : "cs", check ? "chk" : "full",
     accumulate ? "acc" : "", bias ? "bias" : ""].join("|");
   const biasB = bias?.batchStrides ?? [0, 0];
   const maxZ = ctx.limits.maxComputeWorkgroupsPerDimension;
@@ -141,6 +153,66 @@ export function gemm(ctx: GpuContext, args: GemmArgs): void {
       key, params: { layout, values }, buffers,
       workgroups: [Math.ceil(N / cfg.BN), Math.ceil(M / cfg.BM), Math.min(maxZ, total - z0)],
       wgsl: () => gemmWgsl(cfg, nt, aMode, bMode, cVec, check, accumulate, !!bias, layout),
+    });
+  }
+}
+
+const SIMPLE_PARAMS = new ParamStruct([
+  ...["M", "N", "K", "aOff", "aRs", "aCs", "aB1", "aB2", "aKb", "bOff", "bRs", "bCs", "bB1", "bB2", "bKb",
+    "cOff", "cRs", "cB1", "cB2", "B2", "KB", "zBase", "hasBias", "biasOff", "biasRs", "biasCs", "biasB1", "biasB2", "accumulate"]
+    .map((name) => ({ name, type: "u32" as const })),
+  { name: "alpha", type: "f32" as const },
+]);
+
+/** One thread per output, every option a uniform: a single pipeline serves every GEMM. */
+function simpleGemm(ctx: GpuContext, args: GemmArgs, B1: number, B2: number, KB: number): void {
+  const { M, N, K, a, b, c, bias } = args;
+  const aB = a.batchStrides ?? [0, 0], bB = b.batchStrides ?? [0, 0], cB = c.batchStrides ?? [0, 0];
+  const biasB = bias?.batchStrides ?? [0, 0];
+  const maxZ = ctx.limits.maxComputeWorkgroupsPerDimension;
+  const total = B1 * B2;
+  for (let z0 = 0; z0 < total; z0 += maxZ) {
+    ctx.dispatch({
+      key: "gemm_simple",
+      params: {
+        layout: SIMPLE_PARAMS,
+        values: {
+          M, N, K, aOff: a.offset, aRs: a.rowStride, aCs: a.colStride, aB1: aB[0], aB2: aB[1], aKb: a.reduceStride ?? 0,
+          bOff: b.offset, bRs: b.rowStride, bCs: b.colStride, bB1: bB[0], bB2: bB[1], bKb: b.reduceStride ?? 0,
+          cOff: c.offset, cRs: c.rowStride, cB1: cB[0], cB2: cB[1], B2, KB, zBase: z0,
+          hasBias: bias ? 1 : 0, biasOff: bias?.offset ?? 0, biasRs: bias?.rowStride ?? 0, biasCs: bias?.colStride ?? 0,
+          biasB1: biasB[0], biasB2: biasB[1], accumulate: args.accumulate ? 1 : 0, alpha: args.alpha ?? 1,
+        },
+      },
+      buffers: [c.buffer, a.buffer, b.buffer, bias ? bias.buffer : ctx.scratch],
+      workgroups: [Math.ceil(N / 8), Math.ceil(M / 8), Math.min(maxZ, total - z0)],
+      wgsl: () => `${SIMPLE_PARAMS.wgsl()}
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read_write> C: array<f32>;
+@group(0) @binding(2) var<storage, read> A: array<f32>;
+@group(0) @binding(3) var<storage, read> B: array<f32>;
+@group(0) @binding(4) var<storage, read> bias: array<f32>;
+@compute @workgroup_size(8, 8)
+fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let j = gid.x;
+  let i = gid.y;
+  if (i >= P.M || j >= P.N) { return; }
+  let z = gid.z + P.zBase;
+  let z1 = z / P.B2;
+  let z2 = z % P.B2;
+  var acc = 0.0;
+  for (var kb = 0u; kb < P.KB; kb++) {
+    let ai = P.aOff + z1 * P.aB1 + z2 * P.aB2 + kb * P.aKb + i * P.aRs;
+    let bj = P.bOff + z1 * P.bB1 + z2 * P.bB2 + kb * P.bKb + j * P.bCs;
+    for (var k = 0u; k < P.K; k++) { acc = fma(A[ai + k * P.aCs], B[bj + k * P.bRs], acc); }
+  }
+  var v = acc * P.alpha;
+  if (P.hasBias != 0u) { v += bias[P.biasOff + z1 * P.biasB1 + z2 * P.biasB2 + i * P.biasRs + j * P.biasCs]; }
+  let ci = P.cOff + z1 * P.cB1 + z2 * P.cB2 + i * P.cRs + j;
+  if (P.accumulate != 0u) { v += C[ci]; }
+  C[ci] = v;
+}
+`,
     });
   }
 }
@@ -191,38 +263,38 @@ function gemmWgsl(
     return out;
   };
   // Registers -> workgroup memory (As[k][m], Bs[k][n], four to a vec4).
-  const storeA = (): string[] => {
+  const storeA = (base: string): string[] => {
     const out: string[] = [];
     for (let l = 0; l < LA; l++) {
       const idx = `(tid + ${l * nt}u)`;
       if (aMode === "k4") {
         out.push(`  { let mm = ${idx} / ${BK / 4}u; let kk = (${idx} % ${BK / 4}u) * 4u;`);
-        for (let j = 0; j < 4; j++) out.push(`    As[(kk + ${j}u) * ${BM / 4}u + mm / 4u][mm % 4u] = ra${l}[${j}];`);
+        for (let j = 0; j < 4; j++) out.push(`    As[${base} + (kk + ${j}u) * ${BM / 4}u + mm / 4u][mm % 4u] = ra${l}[${j}];`);
         out.push("  }");
       } else if (aMode === "m4") {
-        out.push(`  As[(${idx} / ${BM / 4}u) * ${BM / 4}u + ${idx} % ${BM / 4}u] = ra${l};`);
+        out.push(`  As[${base} + ${idx}] = ra${l};`);
       } else if (aMode === "sk") {
-        out.push(`  { let mm = ${idx} / ${BK}u; let kk = ${idx} % ${BK}u; As[kk * ${BM / 4}u + mm / 4u][mm % 4u] = ra${l}; }`);
+        out.push(`  { let mm = ${idx} / ${BK}u; let kk = ${idx} % ${BK}u; As[${base} + kk * ${BM / 4}u + mm / 4u][mm % 4u] = ra${l}; }`);
       } else {
-        out.push(`  { let mm = ${idx} % ${BM}u; let kk = ${idx} / ${BM}u; As[kk * ${BM / 4}u + mm / 4u][mm % 4u] = ra${l}; }`);
+        out.push(`  { let mm = ${idx} % ${BM}u; let kk = ${idx} / ${BM}u; As[${base} + kk * ${BM / 4}u + mm / 4u][mm % 4u] = ra${l}; }`);
       }
     }
     return out;
   };
-  const storeB = (): string[] => {
+  const storeB = (base: string): string[] => {
     const out: string[] = [];
     for (let l = 0; l < LB; l++) {
       const idx = `(tid + ${l * nt}u)`;
       if (bMode === "n4") {
-        out.push(`  Bs[(${idx} / ${BN / 4}u) * ${BN / 4}u + ${idx} % ${BN / 4}u] = rb${l};`);
+        out.push(`  Bs[${base} + ${idx}] = rb${l};`);
       } else if (bMode === "k4") {
         out.push(`  { let nn = ${idx} / ${BK / 4}u; let kk = (${idx} % ${BK / 4}u) * 4u;`);
-        for (let j = 0; j < 4; j++) out.push(`    Bs[(kk + ${j}u) * ${BN / 4}u + nn / 4u][nn % 4u] = rb${l}[${j}];`);
+        for (let j = 0; j < 4; j++) out.push(`    Bs[${base} + (kk + ${j}u) * ${BN / 4}u + nn / 4u][nn % 4u] = rb${l}[${j}];`);
         out.push("  }");
       } else if (bMode === "sk") {
-        out.push(`  { let nn = ${idx} / ${BK}u; let kk = ${idx} % ${BK}u; Bs[kk * ${BN / 4}u + nn / 4u][nn % 4u] = rb${l}; }`);
+        out.push(`  { let nn = ${idx} / ${BK}u; let kk = ${idx} % ${BK}u; Bs[${base} + kk * ${BN / 4}u + nn / 4u][nn % 4u] = rb${l}; }`);
       } else {
-        out.push(`  { let nn = ${idx} % ${BN}u; let kk = ${idx} / ${BN}u; Bs[kk * ${BN / 4}u + nn / 4u][nn % 4u] = rb${l}; }`);
+        out.push(`  { let nn = ${idx} % ${BN}u; let kk = ${idx} / ${BN}u; Bs[${base} + kk * ${BN / 4}u + nn / 4u][nn % 4u] = rb${l}; }`);
       }
     }
     return out;
@@ -240,8 +312,9 @@ function gemmWgsl(
   L(`@group(0) @binding(2) var<storage, read> A: array<${aVec ? "vec4<f32>" : "f32"}>;`);
   L(`@group(0) @binding(3) var<storage, read> B: array<${bVec ? "vec4<f32>" : "f32"}>;`);
   if (bias) L("@group(0) @binding(4) var<storage, read> bias: array<f32>;");
-  L(`var<workgroup> As: array<vec4<f32>, ${(BK * BM) / 4}>;`);
-  L(`var<workgroup> Bs: array<vec4<f32>, ${(BK * BN) / 4}>;`);
+  const nbuf = cfg.DB ? 2 : 1, SA = (BK * BM) / 4, SB = (BK * BN) / 4;
+  L(`var<workgroup> As: array<vec4<f32>, ${nbuf * SA}>;`);
+  L(`var<workgroup> Bs: array<vec4<f32>, ${nbuf * SB}>;`);
   L(`@compute @workgroup_size(${nt})`);
   L("fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) tid: u32) {");
   L(`  let tx = tid % ${TX}u;`);
@@ -260,16 +333,18 @@ function gemmWgsl(
   L("  if (nt > 0u) {");
   lines.push(...slice("0u"), ...loadA(), ...loadB());
   L("  }");
-  lines.push(...storeA(), ...storeB());
+  lines.push(...storeA("0u"), ...storeB("0u"));
   L("  workgroupBarrier();");
   L("  for (var t = 0u; t < nt; t++) {");
   L("    let more = t + 1u < nt;");
+  L(cfg.DB ? `    let ca = (t % 2u) * ${SA}u;` : "    let ca = 0u;");
+  L(cfg.DB ? `    let cb = (t % 2u) * ${SB}u;` : "    let cb = 0u;");
   L("    if (more) {");
   lines.push(...slice("t + 1u").map((s) => "  " + s), ...loadA().map((s) => "  " + s), ...loadB().map((s) => "  " + s));
   L("    }");
   L(`    for (var k = 0u; k < ${BK}u; k++) {`);
-  for (let rg = 0; rg < RG; rg++) L(`      let a${rg} = As[k * ${BM / 4}u + ${rg * TY}u + ty];`);
-  for (let cg = 0; cg < CG; cg++) L(`      let b${cg} = Bs[k * ${BN / 4}u + ${cg * TX}u + tx];`);
+  for (let rg = 0; rg < RG; rg++) L(`      let a${rg} = As[ca + k * ${BM / 4}u + ${rg * TY}u + ty];`);
+  for (let cg = 0; cg < CG; cg++) L(`      let b${cg} = Bs[cb + k * ${BN / 4}u + ${cg * TX}u + tx];`);
   for (let rg = 0; rg < RG; rg++) {
     for (let i = 0; i < 4; i++) {
       for (let cg = 0; cg < CG; cg++) {
@@ -279,11 +354,22 @@ function gemmWgsl(
     }
   }
   L("    }");
-  L("    workgroupBarrier();");
-  L("    if (more) {");
-  lines.push(...storeA().map((s) => "    " + s), ...storeB().map((s) => "    " + s));
-  L("    }");
-  L("    workgroupBarrier();");
+  if (cfg.DB) {
+    // The other buffer was last read in slice t - 1, which every thread finished before the
+    // barrier that ended it: filling it now needs no barrier of its own.
+    L("    if (more) {");
+    L(`      let na = ((t + 1u) % 2u) * ${SA}u;`);
+    L(`      let nb = ((t + 1u) % 2u) * ${SB}u;`);
+    lines.push(...storeA("na").map((s) => "    " + s), ...storeB("nb").map((s) => "    " + s));
+    L("    }");
+    L("    workgroupBarrier();");
+  } else {
+    L("    workgroupBarrier();");
+    L("    if (more) {");
+    lines.push(...storeA("0u").map((s) => "    " + s), ...storeB("0u").map((s) => "    " + s));
+    L("    }");
+    L("    workgroupBarrier();");
+  }
   L("  }");
   // Epilogue.
   L("  let cBase = P.cOff + z1 * P.cB1 + z2 * P.cB2;");
@@ -337,7 +423,7 @@ export interface MatmulOptions {
   alpha?: number;
   /** Add into `out` instead of overwriting it. */
   accumulate?: boolean;
-  config?: MatmulConfig;
+  config?: MatmulConfig | "simple";
 }
 
 /**

@@ -249,6 +249,7 @@ function convTransposePublic(op: string, k: number, input: unknown, weight: unkn
   const g = convTransposeGeometry(x.shape, w.shape, { stride, padding, dilation, groups, outputPadding });
   checkBias(w, bias, g.inChannels, true);
   const y = convPrimitive("input", x, w, bias, g, FORWARD_NODE);
+  if (tracing.on) traceOp("conv_transpose", [x, w, bias], y, { stride, padding, outputPadding, dilation, groups });
   return unbatched ? squeeze(y, 0) : y;
 }
 

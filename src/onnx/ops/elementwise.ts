@@ -7,6 +7,7 @@ import { attr } from "../graph.js";
 /** A binary op computed in the output dtype (bool add/mul are or/and, as in PyTorch). */
 function binary(opType: string): Converter {
   return (c) => {
+    if (c.arity !== 2) c.fail("has no ONNX mapping in this form (it does not record both operands)");
     const d = c.outDtype();
     const t = d === bool && opType === "Add" ? "Or" : d === bool && opType === "Mul" ? "And" : opType;
     return c.op(t, [c.inputAs(0, d), c.inputAs(1, d)]);
@@ -100,8 +101,18 @@ const threshold: Converter = (c) => {
 
 const shrink: Converter = (c) => c.op("Shrink", [c.input(0)], { lambd: attr.f(c.attr<number>("lambd")), bias: attr.f(c.attr<number>("bias")) });
 
-/** clamp(x, min, max) with number or tensor bounds (ClampBackward0/1 record [x, min|null, max|null]). */
-const clamp: Converter = (c) => {
+/** clamp(x, min, max) with numbers: Clip. */
+const clampScalar: Converter = (c) => {
+  const d = c.outDtype();
+  const bound = (key: string): string => {
+    const v = c.attr<number | null>(key);
+    return v === null ? "" : c.g.scalar(v, d);
+  };
+  return c.op("Clip", [c.inputAs(0, d), bound("min"), bound("max")]);
+};
+
+/** clamp(x, min, max) with tensor bounds (ClampBackward0 records [x, min|null, max|null]). */
+const clampTensor: Converter = (c) => {
   const d = c.outDtype();
   let x = c.inputAs(0, d);
   const scalarBounds = [1, 2].every((i) => !c.has(i) || c.value(i).shape.length === 0);
@@ -150,10 +161,11 @@ export const ELEMENTWISE: Record<string, Converter> = {
   PowBackward0: binary("Pow"),
   PowBackward1: binary("Pow"),
   PowBackward2: binary("Pow"),
+  pow_scalar: (c) => c.op("Pow", [c.inputAs(0, c.outDtype()), c.g.scalar(c.attr<number>("exponent"), c.outDtype())]),
   MaximumBackward0: binary("Max"),
   MinimumBackward0: binary("Min"),
-  ClampBackward0: clamp,
-  ClampBackward1: clamp,
+  ClampBackward0: clampTensor,
+  clamp: clampScalar,
   NegBackward0: unary("Neg"),
   AbsBackward0: unary("Abs"),
   ExpBackward0: unary("Exp"),

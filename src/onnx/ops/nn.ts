@@ -24,6 +24,18 @@ const conv: Converter = (c) => {
   });
 };
 
+const convTranspose: Converter = (c) => {
+  const padding = c.attr<number[]>("padding");
+  return c.op("ConvTranspose", [c.input(0), c.input(1), c.optional(2)], {
+    kernel_shape: attr.ints(c.value(1).shape.slice(2)),
+    strides: attr.ints(c.attr<number[]>("stride")),
+    pads: attr.ints([...padding, ...padding]),
+    output_padding: attr.ints(c.attr<number[]>("outputPadding")),
+    dilations: attr.ints(c.attr<number[]>("dilation")),
+    group: attr.i(c.attr<number>("groups")),
+  });
+};
+
 /** Runs a pooling node on a batched view of the input (ONNX pools need N and C). */
 function batched(c: ConvertContext, k: number, run: (x: string) => string): string {
   if (c.value(0).shape.length === k + 2) return run(c.input(0));
@@ -129,6 +141,7 @@ function softmax(opType: string): Converter {
 export const NN: Record<string, Converter> = {
   linear,
   conv,
+  conv_transpose: convTranspose,
   max_pool: maxPool,
   avg_pool: avgPool,
   AdaptiveAvgPool2DBackward0: adaptiveAvgPool(2),

@@ -1,6 +1,6 @@
 // nn.RNN / nn.LSTM / nn.GRU as ONNX's RNN, LSTM and GRU ops (one node per layer), so the exported
 // graph runs any sequence length. The module's forward is wrapped for the duration of the export
-// to report one record per call; the step-by-step ops it runs inside become dead code.
+// to report one record per call, with the step-by-step ops it runs inside left untraced.
 
 import type { Tensor } from "../../core/tensor.js";
 import type { Module } from "../../nn/module.js";
@@ -8,7 +8,7 @@ import { RNNBase, type RNNMode } from "../../nn/modules/rnn.js";
 import { PackedSequence } from "../../nn/utils/rnn.js";
 import { type ConvertContext, type Converter, WHO } from "../context.js";
 import { attr } from "../graph.js";
-import { traceOp, tracing } from "../hook.js";
+import { traceOp, tracing, untraced } from "../hook.js";
 
 interface RnnAttrs {
   mode: RNNMode; numLayers: number; bidirectional: boolean; batchFirst: boolean; hiddenSize: number; bias: boolean; projSize: number;
@@ -32,8 +32,10 @@ export function wrapRecurrentModules(model: Module): () => void {
     const wrapped = function (this: RNNBase, input: Tensor | PackedSequence, hx: Tensor | [Tensor, Tensor] | null = null): unknown {
       const kind = rnn.mode === "LSTM" ? "LSTM" : rnn.mode === "GRU" ? "GRU" : "RNN";
       if (input instanceof PackedSequence) throw new Error(`${WHO}: nn.${kind} with a PackedSequence input has no ONNX mapping; pass a padded tensor`);
-      const out = previous.call(this, input, hx) as [Tensor, Tensor | [Tensor, Tensor]];
-      if (tracing.on) {
+      if (!tracing.on) return previous.call(this, input, hx);
+      // The step-by-step ops inside are not recorded: the module is one op of the trace.
+      const out = untraced(() => previous.call(this, input, hx)) as [Tensor, Tensor | [Tensor, Tensor]];
+      {
         const states = Array.isArray(out[1]) ? out[1] : [out[1]];
         const given = hx === null ? [] : Array.isArray(hx) ? hx : [hx];
         const attrs: RnnAttrs = {

@@ -100,6 +100,13 @@ const indexSelect: Converter = (c) => {
   return c.out().shape.length === 0 ? c.op("Reshape", [r, c.g.ints([])]) : r;
 };
 
+/** self.copy_(src): src cast to self's dtype and broadcast to self's shape. */
+const copy: Converter = (c) => {
+  const src = c.inputAs(1, c.outDtype());
+  const same = c.value(1).shape.join() === c.out().shape.join() && c.value(1).b?.shape.join() === c.out().b?.shape.join();
+  return same ? src : c.op("Expand", [src, c.op("Shape", [c.input(0)])]);
+};
+
 const matmul: Converter = (c) => {
   const d = c.outDtype();
   return c.op("MatMul", [c.inputAs(0, d), c.inputAs(1, d)]);
@@ -117,15 +124,25 @@ const constantPad: Converter = (c) => {
   return c.op("Pad", [c.input(0), c.g.ints([...begins, ...ends]), c.g.scalar(c.attr<number>("value"), c.outDtype())], { mode: attr.s("constant") });
 };
 
-function reduce(opType: "ReduceSum" | "ReduceMean"): Converter {
+function reduce(opType: "ReduceSum" | "ReduceMean" | "ReduceMax" | "ReduceMin"): Converter {
   return (c) => {
     const dims = c.attr<number[]>("dims");
     const keepdims = attr.i(c.attr<boolean>("keepdim") ? 1 : 0);
     const x = c.inputAs(0, c.outDtype());
     if (dims.length === 0) return x;
-    // ReduceSum takes its axes as an input from opset 13, ReduceMean from opset 18.
+    // ReduceSum takes its axes as an input from opset 13, the others from opset 18.
     if (opType === "ReduceSum" || c.opset >= 18) return c.op(opType, [x, c.g.ints(dims)], { keepdims });
     return c.op(opType, [x], { axes: attr.ints(dims), keepdims });
+  };
+}
+
+/** argmax/argmin: the first extreme, over one dim or the flattened input. */
+function argExtreme(opType: "ArgMax" | "ArgMin"): Converter {
+  return (c) => {
+    const dim = c.attr<number | null>("dim"), keepdim = c.attr<boolean>("keepdim");
+    if (dim !== null) return c.op(opType, [c.input(0)], { axis: attr.i(dim), keepdims: attr.i(keepdim ? 1 : 0) });
+    const flat = c.op(opType, [c.op("Reshape", [c.input(0), c.g.ints([-1])])], { axis: attr.i(0), keepdims: attr.i(0) });
+    return keepdim ? c.op("Reshape", [flat, c.g.ints(c.value(0).shape.map(() => 1))]) : flat;
   };
 }
 
@@ -136,6 +153,8 @@ export const SHAPE: Record<string, Converter> = {
   AliasBackward0: identity,
   detach: identity,
   ToCopyBackward0: cast,
+  cast,
+  copy_: copy,
   transpose,
   permute,
   squeeze,
@@ -156,4 +175,8 @@ export const SHAPE: Record<string, Converter> = {
   matmul,
   sum: reduce("ReduceSum"),
   mean: reduce("ReduceMean"),
+  amax: reduce("ReduceMax"),
+  amin: reduce("ReduceMin"),
+  argmax: argExtreme("ArgMax"),
+  argmin: argExtreme("ArgMin"),
 };

@@ -1,0 +1,401 @@
+// torch.onnx.export checked by onnxruntime-node: every model is exported, loaded (so the file is a
+// valid ONNX model), run on the export inputs and on another batch size through the dynamic axes,
+// and compared with torch-ts's own outputs (float32, within 1e-5).
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as ort from "onnxruntime-node";
+import * as torch from "../src/index.js";
+import * as onnx from "../src/onnx/index.js";
+import { tracing } from "../src/onnx/hook.js";
+
+const nn = torch.nn;
+const F = torch.nn.functional;
+type Tensor = torch.Tensor;
+
+// ---- helpers ------------------------------------------------------------------------------------
+
+const ORT_TYPE: Record<string, ort.Tensor.Type> = { float32: "float32", float64: "float64", int64: "int64", int32: "int32", bool: "bool" };
+
+function toOrt(t: Tensor): ort.Tensor {
+  const c = t.contiguous();
+  const n = c.numel();
+  const data = c.storage.data.subarray(c._offset, c._offset + n);
+  const type = ORT_TYPE[t.dtype.name];
+  if (!type) throw new Error(`no onnxruntime type for ${t.dtype.name}`);
+  return new ort.Tensor(type, type === "bool" ? Uint8Array.from(data as Uint8Array) : data.slice() as Float32Array, t.shape);
+}
+
+function flatTensors(v: unknown, out: Tensor[] = []): Tensor[] {
+  if (v instanceof torch.Tensor) out.push(v);
+  else if (Array.isArray(v)) for (const x of v) flatTensors(x, out);
+  return out;
+}
+
+function assertClose(got: ort.Tensor, want: Tensor, what: string, tol = 1e-5): void {
+  assert.deepEqual([...got.dims], want.shape, `${what}: shape`);
+  const w = (want.reshape(-1).tolist() as (number | boolean | bigint)[]).map(Number);
+  const g = Array.from(got.data as ArrayLike<number | bigint>, Number);
+  let worst = 0, at = -1;
+  for (let i = 0; i < w.length; i++) {
+    const err = Math.abs(g[i]! - w[i]!) / (1 + Math.abs(w[i]!));
+    if (!(err <= worst)) { worst = err; at = i; }
+  }
+  assert.ok(worst <= tol, `${what}: element ${at} is ${g[at]} in onnxruntime, ${w[at]} in torch-ts`);
+}
+
+interface Case {
+  /** Other inputs to run (another batch size, another sequence length). */
+  more?: unknown[][];
+  options?: onnx.ExportOptions;
+  tol?: number;
+}
+
+type Session = Awaited<ReturnType<typeof ort.InferenceSession.create>>;
+
+/** The declared shapes of a session's inputs and outputs (dim names where dynamic). */
+function shapesOf(session: Session): Record<string, (number | string)[]> {
+  const meta = [...session.inputMetadata, ...session.outputMetadata] as { name: string; shape?: (number | string)[] }[];
+  return Object.fromEntries(meta.map((m) => [m.name, m.shape ?? []]));
+}
+
+/** Exports, loads in onnxruntime, runs every input set and compares all outputs. */
+async function check(model: torch.nn.Module, args: unknown[], c: Case = {}): Promise<Session> {
+  const bytes = onnx.export(model, args, null, c.options ?? {});
+  const session = await ort.InferenceSession.create(bytes);
+  model.eval();
+  for (const set of [args, ...(c.more ?? [])]) {
+    const inputs = flatTensors(set);
+    const feeds: Record<string, ort.Tensor> = {};
+    session.inputNames.forEach((name, i) => { feeds[name] = toOrt(inputs[i]!); });
+    const want = flatTensors(torch.noGrad(() => (model.call as (...a: unknown[]) => unknown).call(model, ...set)));
+    const got = await session.run(feeds);
+    assert.equal(session.outputNames.length, want.length, "number of outputs");
+    session.outputNames.forEach((name, i) => assertClose(got[name]!, want[i]!, `${model.constructor.name} output '${name}' (input ${inputs[0]!.shape.join("x")})`, c.tol));
+  }
+  return session;
+}
+
+const batchAxes = (inputs: string[], outputs: string[], axis = 0): onnx.DynamicAxes =>
+  Object.fromEntries([...inputs, ...outputs].map((n) => [n, { [axis]: "batch" }]));
+
+// ---- models -------------------------------------------------------------------------------------
+
+class MLP extends nn.Module {
+  fc1 = new nn.Linear(6, 16);
+  act: torch.nn.Module;
+  fc2 = new nn.Linear(16, 4);
+  constructor(act: torch.nn.Module) { super(); this.act = act; }
+  override forward(x: Tensor): Tensor { return this.fc2.call((this.act.call as (x: Tensor) => Tensor).call(this.act, this.fc1.call(x))); }
+}
+
+class FashionCNN extends nn.Module {
+  conv1 = new nn.Conv2d(1, 8, 3, { padding: 1 });
+  pool = new nn.MaxPool2d(2);
+  conv2 = new nn.Conv2d(8, 16, 3);
+  bn = new nn.BatchNorm2d(16);
+  drop = new nn.Dropout(0.25);
+  fc1 = new nn.Linear(16 * 6 * 6, 32);
+  fc2 = new nn.Linear(32, 10);
+  override forward(x: Tensor): Tensor {
+    let y = this.pool.call(F.relu(this.conv1.call(x))) as Tensor;
+    y = this.pool.call(F.relu(this.bn.call(this.conv2.call(y)))) as Tensor;
+    y = y.view(y.size(0), -1);
+    y = this.drop.call(F.relu(this.fc1.call(y)));
+    return F.logSoftmax(this.fc2.call(y), 1);
+  }
+}
+
+class ConvZoo extends nn.Module {
+  c1 = new nn.Conv1d(3, 4, 3, { padding: "same" });
+  mp1 = new nn.MaxPool1d(2);
+  c2 = new nn.Conv2d(3, 4, 4, { padding: "same", bias: false, groups: 1, dilation: 1 });
+  dw = new nn.Conv2d(4, 8, 3, { groups: 4, stride: 2, dilation: 2, padding: 2 });
+  ap = new nn.AvgPool2d(2, { stride: 1, padding: 1 });
+  gap = new nn.AdaptiveAvgPool2d([1, 1]);
+  aap = new nn.AdaptiveAvgPool2d([2, 3]);
+  up = new nn.ConvTranspose2d(4, 3, 3, { stride: 2, padding: 1, outputPadding: 1 });
+  override forward(x: Tensor, s: Tensor): Tensor[] {
+    const y = this.c2.call(x);
+    return [this.mp1.call(this.c1.call(s)) as Tensor, this.ap.call(y), this.dw.call(y), this.gap.call(x).flatten(1), this.aap.call(x), this.up.call(y)];
+  }
+}
+
+class Norms extends nn.Module {
+  bn1 = new nn.BatchNorm1d(6);
+  ln = new nn.LayerNorm([5, 6]);
+  gn = new nn.GroupNorm(3, 6);
+  ln2 = new nn.LayerNorm(6, { elementwiseAffine: false });
+  override forward(x: Tensor): Tensor[] {
+    // x: (N, 6, 5)
+    const a = this.bn1.call(x);
+    const b = this.ln.call(x.transpose(1, 2));
+    const c = this.gn.call(x.unsqueeze(-1).expand(-1, -1, -1, 2));
+    const d = this.ln2.call(x.permute(0, 2, 1));
+    return [a, b, c, d];
+  }
+}
+
+class Bag extends nn.Module {
+  emb = new nn.Embedding(20, 8);
+  drop = new nn.Dropout(0.5);
+  fc = new nn.Linear(8, 3);
+  override forward(tokens: Tensor): Tensor {
+    return this.fc.call(this.drop.call(this.emb.call(tokens)).mean(1));
+  }
+}
+
+class SelfAttention extends nn.Module {
+  attn: torch.nn.MultiheadAttention;
+  constructor(batchFirst: boolean) { super(); this.attn = new nn.MultiheadAttention(16, 4, { batchFirst }); }
+  override forward(x: Tensor, mask: Tensor): [Tensor, Tensor | null] {
+    return this.attn.call(x, x, x, { attnMask: mask });
+  }
+}
+
+class Encoder extends nn.Module {
+  layer: torch.nn.TransformerEncoderLayer;
+  constructor(normFirst: boolean, activation: "relu" | "gelu") {
+    super();
+    this.layer = new nn.TransformerEncoderLayer(16, 4, { dimFeedforward: 32, dropout: 0.1, batchFirst: true, normFirst, activation });
+  }
+  override forward(x: Tensor, mask: Tensor): Tensor { return this.layer.call(x, { srcMask: mask }); }
+}
+
+class Recurrent extends nn.Module {
+  lstm = new nn.LSTM(5, 8, { numLayers: 2, batchFirst: true });
+  gru = new nn.GRU(8, 6, { bidirectional: true });
+  override forward(x: Tensor): Tensor[] {
+    const [y, [h, c]] = this.lstm.call(x) as [Tensor, [Tensor, Tensor]];
+    const [z, hz] = this.gru.call(y.transpose(0, 1)) as [Tensor, Tensor];
+    return [z, h, c, hz];
+  }
+}
+
+class RecurrentWithState extends nn.Module {
+  lstm = new nn.LSTM(4, 6, { bidirectional: true });
+  rnn = new nn.RNN(12, 3, { nonlinearity: "relu" });
+  override forward(x: Tensor, h0: Tensor, c0: Tensor): Tensor[] {
+    const [y, [h, c]] = this.lstm.call(x, [h0, c0]) as [Tensor, [Tensor, Tensor]];
+    const [z] = this.rnn.call(y) as [Tensor, Tensor];
+    return [z, h, c];
+  }
+}
+
+/** reshape / permute / cat / slice / select / gather / index_select / matmul broadcasting / softmax / reductions. */
+class Shapes extends nn.Module {
+  w = new nn.Parameter(torch.randn(6, 5));
+  w3 = new nn.Parameter(torch.randn(3, 6));
+  override forward(x: Tensor, idx: Tensor): Tensor[] {
+    // x: (N, 4, 6), idx: (N, 4, 3) int64
+    const a = torch.matmul(x, this.w); // (N, 4, 5)
+    const b = torch.matmul(this.w3, x.permute(0, 2, 1)); // (3, 6) @ (N, 6, 4) → (N, 3, 4)
+    const cat = torch.cat([a, x.get(":", ":", "1:6")], 2); // (N, 4, 10)
+    const flat = cat.reshape(cat.size(0), -1);
+    const g = torch.gather(x, 2, idx);
+    const row = x.get(":", -1); // (N, 6)
+    const picked = x.indexSelect(2, torch.tensor([5, 0, 2], { dtype: "int64" }));
+    const st = torch.stack([row, row.mul(2)], 1).flatten(1);
+    const sq = x.get(":", ":", 0).unsqueeze(-1).squeeze(-1).mul(x.narrow(2, 2, 1).squeeze(2));
+    const extremes = [x.argmax(2, true), x.argmin(), x.amax([1, 2]), x.amin(1, true)];
+    return [F.softmax(flat, -1), F.logSoftmax(b, 1), g, picked, st.add(1).div(3).sub(torch.cat([x.sum(1), x.mean(1, true).squeeze(1)], 1)),
+      sq.t().contiguous().t(), torch.bmm(x, x.transpose(1, 2)), ...extremes];
+  }
+}
+
+class Cumsum extends nn.Module {
+  fc = new nn.Linear(3, 3);
+  override forward(x: Tensor): Tensor { return torch.cumsum(this.fc.call(x), 1); }
+}
+
+// ---- tests --------------------------------------------------------------------------------------
+
+describe("torch.onnx.export", () => {
+  test("MLPs with every activation (and a second batch size through the dynamic axis)", async () => {
+    torch.manualSeed(1);
+    const activations: [string, torch.nn.Module][] = [
+      ["ReLU", new nn.ReLU()], ["LeakyReLU", new nn.LeakyReLU(0.1)], ["ELU", new nn.ELU(0.7)], ["SELU", new nn.SELU()],
+      ["CELU", new nn.CELU(1.3)], ["GELU", new nn.GELU()], ["GELU tanh", new nn.GELU("tanh")], ["Sigmoid", new nn.Sigmoid()],
+      ["Tanh", new nn.Tanh()], ["Softplus", new nn.Softplus()], ["Softplus beta", new nn.Softplus(2, 5)], ["Softsign", new nn.Softsign()],
+      ["Hardsigmoid", new nn.Hardsigmoid()], ["Hardswish", new nn.Hardswish()], ["Mish", new nn.Mish()], ["SiLU", new nn.SiLU()],
+      ["PReLU", new nn.PReLU(16)], ["Hardtanh", new nn.Hardtanh(-0.5, 0.8)], ["ReLU6", new nn.ReLU6()], ["ReLU inplace", new nn.ReLU(true)],
+      ["LogSigmoid", new nn.LogSigmoid()], ["Tanhshrink", new nn.Tanhshrink()], ["Softshrink", new nn.Softshrink(0.3)],
+      ["Hardshrink", new nn.Hardshrink(0.3)], ["Threshold", new nn.Threshold(0.1, -2)], ["GLU", new nn.Sequential(new nn.GLU(), new nn.Linear(8, 16))],
+    ];
+    const options = { inputNames: ["x"], outputNames: ["y"], dynamicAxes: batchAxes(["x"], ["y"]) };
+    for (const [name, act] of activations) {
+      const model = new MLP(act);
+      for (const opsetVersion of name === "Mish" || name === "ReLU" ? [17, 18] : [17]) {
+        await check(model, [torch.randn(3, 6).mul(3)], { more: [[torch.randn(7, 6).mul(3)]], options: { ...options, opsetVersion } })
+          .catch((e: Error) => { throw new Error(`${name} (opset ${opsetVersion}): ${e.message}`); });
+      }
+    }
+  });
+
+  test("the Fashion-MNIST CNN: Conv, BatchNorm, MaxPool, view(N, -1), Dropout, Gemm, log_softmax", async () => {
+    torch.manualSeed(2);
+    const model = new FashionCNN();
+    torch.noGrad(() => {
+      model.bn.running_mean!.copy_(torch.randn(16).mul(0.1));
+      model.bn.running_var!.copy_(torch.rand(16).add(0.5));
+    });
+    const options: onnx.ExportOptions = { inputNames: ["image"], outputNames: ["logits"], dynamicAxes: batchAxes(["image"], ["logits"]) };
+    const session = await check(model, [torch.randn(2, 1, 28, 28)], { more: [[torch.randn(5, 1, 28, 28)], [torch.randn(1, 1, 28, 28)]], options });
+    assert.deepEqual(shapesOf(session), { image: ["batch", 1, 28, 28], logits: ["batch", 10] });
+    const bytes = onnx.export(model, [torch.randn(2, 1, 28, 28)], null, options);
+    const text = new TextDecoder("latin1").decode(bytes);
+    for (const key of ["conv1.weight", "conv2.bias", "bn.running_mean", "bn.running_var", "fc1.weight", "fc2.bias"]) assert.ok(text.includes(key), `initializer ${key}`);
+    // ModelProto.ir_version = 8, then the opset import of the default domain at 17.
+    assert.deepEqual([bytes[0], bytes[1]], [0x08, 8]);
+  });
+
+  test("Conv1d/Conv2d (same padding, groups, dilation), ConvTranspose2d, MaxPool1d, AvgPool2d, AdaptiveAvgPool2d", async () => {
+    torch.manualSeed(11);
+    await check(new ConvZoo(), [torch.randn(2, 3, 8, 6), torch.randn(2, 3, 10)], {
+      more: [[torch.randn(3, 3, 8, 6), torch.randn(3, 3, 10)]],
+      options: { dynamicAxes: { input_0: [0], input_1: [0] } },
+    });
+  });
+
+  test("BatchNorm1d, LayerNorm (LayerNormalization), GroupNorm at opsets 17 and 18", async () => {
+    torch.manualSeed(3);
+    const model = new Norms();
+    torch.noGrad(() => {
+      model.bn1.running_mean!.copy_(torch.randn(6));
+      model.bn1.running_var!.copy_(torch.rand(6).add(0.5));
+      for (const p of model.parameters()) p.add_(torch.randn(p.shape).mul(0.1));
+    });
+    for (const opsetVersion of [17, 18]) {
+      await check(model, [torch.randn(4, 6, 5)], {
+        more: [[torch.randn(2, 6, 5)]],
+        options: { opsetVersion, inputNames: ["x"], dynamicAxes: { x: { 0: "n" } } },
+      });
+    }
+  });
+
+  test("Embedding (Gather) with Dropout, dynamic batch and sequence length", async () => {
+    torch.manualSeed(4);
+    for (const opsetVersion of [17, 18]) {
+      const session = await check(new Bag(), [torch.randint(0, 20, [3, 7])], {
+        more: [[torch.randint(0, 20, [5, 2])]],
+        options: { opsetVersion, inputNames: ["tokens"], dynamicAxes: { tokens: { 0: "batch", 1: "seq" }, output: { 0: "batch" } } },
+      });
+      assert.deepEqual(shapesOf(session), { tokens: ["batch", "seq"], output: ["batch", 3] });
+    }
+  });
+
+  test("MultiheadAttention with a mask, sequence-first and batch-first", async () => {
+    torch.manualSeed(5);
+    const mask = (L: number): Tensor => torch.triu(torch.full([L, L], -1e9, { dtype: "float32" }), 1);
+    await check(new SelfAttention(false), [torch.randn(5, 3, 16), mask(5)], {
+      more: [[torch.randn(5, 6, 16), mask(5)]],
+      options: { inputNames: ["x", "mask"], outputNames: ["y", "weights"], dynamicAxes: { x: { 1: "batch" }, y: { 1: "batch" }, weights: { 0: "batch" } } },
+    });
+    await check(new SelfAttention(true), [torch.randn(3, 5, 16), mask(5)], {
+      more: [[torch.randn(2, 7, 16), mask(7)]],
+      options: { inputNames: ["x", "mask"], dynamicAxes: { x: { 0: "batch", 1: "seq" }, mask: { 0: "seq", 1: "seq" } } },
+    });
+  });
+
+  test("TransformerEncoderLayer (post-norm relu, pre-norm gelu)", async () => {
+    torch.manualSeed(6);
+    const mask = torch.triu(torch.full([6, 6], -Infinity), 1);
+    for (const [normFirst, act] of [[false, "relu"], [true, "gelu"]] as const) {
+      await check(new Encoder(normFirst, act), [torch.randn(2, 6, 16), mask], {
+        more: [[torch.randn(5, 6, 16), mask]],
+        options: { inputNames: ["src", "mask"], dynamicAxes: batchAxes(["src"], ["output"]) },
+      });
+    }
+  });
+
+  test("LSTM (2 layers, batch-first) and bidirectional GRU as ONNX LSTM/GRU: dynamic batch and sequence length", async () => {
+    torch.manualSeed(7);
+    const recurrent = new Recurrent();
+    const options: onnx.ExportOptions = { inputNames: ["x"], dynamicAxes: { x: { 0: "batch", 1: "seq" } } };
+    const session = await check(recurrent, [torch.randn(3, 4, 5)], { more: [[torch.randn(2, 9, 5)], [torch.randn(1, 1, 5)]], options });
+    // Output dims that follow a dynamic input axis carry its name.
+    assert.deepEqual(shapesOf(session), {
+      x: ["batch", "seq", 5], output_0: ["seq", "batch", 12], output_1: [2, "batch", 8], output_2: [2, "batch", 8], output_3: [2, "batch", 6],
+    });
+    const text = new TextDecoder("latin1").decode(onnx.export(recurrent, [torch.randn(3, 4, 5)], null, options));
+    assert.ok(text.includes("LSTM") && text.includes("GRU"), "ONNX LSTM and GRU nodes");
+    torch.manualSeed(8);
+    const withState = new RecurrentWithState();
+    const args = (T: number, N: number): Tensor[] => [torch.randn(T, N, 4), torch.randn(2, N, 6), torch.randn(2, N, 6)];
+    await check(withState, args(5, 2), {
+      more: [args(3, 4)],
+      options: { inputNames: ["x", "h0", "c0"], dynamicAxes: { x: { 0: "seq", 1: "batch" }, h0: { 1: "batch" }, c0: { 1: "batch" } } },
+    });
+  });
+
+  test("reshape, permute, cat, slice, select, gather, index_select, stack, matmul broadcasting, softmax", async () => {
+    torch.manualSeed(9);
+    const idx = (n: number): Tensor => torch.randint(0, 6, [n, 4, 3]);
+    for (const opsetVersion of [17, 18]) {
+      await check(new Shapes(), [torch.randn(2, 4, 6), idx(2)], {
+        more: [[torch.randn(5, 4, 6), idx(5)]],
+        options: { opsetVersion, inputNames: ["x", "idx"], dynamicAxes: { x: { 0: "batch" }, idx: { 0: "batch" } } },
+      });
+    }
+  });
+
+  test("an op with no ONNX mapping fails the export naming the op", () => {
+    assert.throws(() => onnx.export(new Cumsum(), [torch.randn(2, 3)]), /op 'cumsum' has no ONNX mapping/);
+  });
+
+  test("writes the file, and returns the bytes without a path", async () => {
+    torch.manualSeed(10);
+    const dir = mkdtempSync(join(tmpdir(), "torch-ts-onnx-"));
+    try {
+      const path = join(dir, "mlp.onnx");
+      const model = new MLP(new nn.Tanh());
+      const bytes = onnx.export(model, torch.randn(2, 6), path, { opsetVersion: 18 });
+      assert.deepEqual(readFileSync(path), Buffer.from(bytes));
+      const session = await ort.InferenceSession.create(path);
+      assert.deepEqual(session.inputNames, ["input"]);
+      assert.deepEqual(session.outputNames, ["output"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("argument errors", () => {
+    const model = new MLP(new nn.ReLU());
+    const x = torch.randn(2, 6);
+    assert.throws(() => onnx.export(model, [x], null, { opsetVersion: 16 }), /opset_version 16 is not supported; use 17 or 18/);
+    assert.throws(() => onnx.export(model, [x], null, { inputNames: ["a", "b"] }), /inputNames has 2 names but there are only 1 inputs/);
+    assert.throws(() => onnx.export(model, [x], null, { dynamicAxes: { nope: [0] } }), /dynamicAxes names 'nope'/);
+    assert.throws(() => onnx.export(model, [x], null, { dynamicAxes: { input: [2] } }), /axis 2 is out of range/);
+    assert.throws(() => onnx.export(model, [x], null, { verbose: true } as onnx.ExportOptions), /unexpected keyword argument 'verbose'/);
+    assert.throws(() => onnx.export(model, [], null), /at least one tensor/);
+  });
+
+  test("what a trace cannot represent is refused, not baked in; the trace is always cleaned up", () => {
+    class Untraced extends nn.Module {
+      fc = new nn.Linear(3, 3);
+      override forward(x: Tensor): Tensor { return this.fc.call(x).mul(Number(x.abs().sum().item())); }
+    }
+    class SetItem extends nn.Module {
+      fc = new nn.Linear(3, 3);
+      override forward(x: Tensor): Tensor { const y = this.fc.call(x); y.set([":", 0], 0); return y; }
+    }
+    class Aliased extends nn.Module {
+      fc = new nn.Linear(3, 3);
+      override forward(x: Tensor): Tensor { const y = this.fc.call(x); const v = y.view(-1); y.relu_(); return v.add(1); }
+    }
+    class Loop extends nn.Module {
+      override forward(x: Tensor): Tensor { return torch.stack(x.unbind(0).map((r) => r.mul(2)), 0); }
+    }
+    const model = new Untraced();
+    model.train();
+    assert.throws(() => onnx.export(model, [torch.randn(4, 3)]), /a tensor used by mul depends on the values of the model's inputs but is a constant in the trace/);
+    assert.equal(model.training, true, "training mode restored");
+    assert.equal(tracing.on, false, "trace removed after a failed export");
+    assert.throws(() => onnx.export(new SetItem(), [torch.randn(4, 3)]), /an output of the model was modified in place by setitem/);
+    assert.throws(() => onnx.export(new Aliased(), [torch.randn(4, 3)]), /add reads a tensor that relu_ modified in place/);
+    assert.throws(() => onnx.export(new Loop(), [torch.randn(4, 3)], null, { dynamicAxes: { input: [0] } }), /ran differently when the dynamic axes were resized/);
+    assert.ok(onnx.export(new Loop(), [torch.randn(4, 3)]).length > 0, "the same loop over a fixed size exports");
+  });
+});
