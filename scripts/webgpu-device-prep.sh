@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds tmp/webgpu-run/, what scripts/webgpu-device-bench.sh needs on a GPU machine without Node:
+# an xz-compressed copy of this machine's node, the `webgpu` package (dawn.node compressed), the
+# test and benchmark bundled to plain ESM by esbuild, and (in .gl/) the Vulkan/GL loader packages.
+# Both folders are git-ignored; pass them to the device tool's `carry`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+R=tmp/webgpu-run
+mkdir -p "$R/node_modules/webgpu/dist/linux-x64"
+cp node_modules/webgpu/package.json node_modules/webgpu/index.js "$R/node_modules/webgpu/"
+[ -s "$R/dawn.node.xz" ] || xz -T0 -6 -c node_modules/webgpu/dist/linux-x64/dawn.node > "$R/dawn.node.xz"
+[ -s "$R/node.xz" ] || xz -T0 -6 -c "$(command -v node)" > "$R/node.xz"
+ESB=node_modules/.bin/esbuild
+[ -x "$ESB" ] || ESB="$(dirname "$(node -p 'require.resolve("esbuild/package.json")')")/bin/esbuild"
+"$ESB" bench/webgpu-matmul.ts --bundle --platform=node --format=esm --target=node20 --outfile="$R/bench.mjs" --log-level=warning
+"$ESB" test/webgpu-kernels.test.ts --bundle --platform=node --format=esm --target=node20 --outfile="$R/kernels.test.mjs" --log-level=warning
+if ! ls .gl/*.deb >/dev/null 2>&1; then
+  mkdir -p .gl /tmp/amd64/partial
+  o=(-oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64)
+  apt-get "${o[@]}" update >/dev/null
+  (cd .gl && apt-get "${o[@]}" download libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2)
+fi
+du -sh "$R" .gl
