@@ -7,8 +7,9 @@
 #include <cstring>
 
 // x86-64 gets the ISA-specific kernels; elsewhere (or with -DTTS_PORTABLE_ONLY) only the
-// portable ones are built.
-#if defined(__x86_64__) && !defined(TTS_PORTABLE_ONLY)
+// portable ones are built. They rely on GCC's `#pragma GCC target`, which clang ignores, so a
+// clang build takes the portable kernels rather than fail.
+#if defined(__x86_64__) && !defined(TTS_PORTABLE_ONLY) && !defined(__clang__)
 #define TTS_X86_64 1
 #else
 #define TTS_X86_64 0

@@ -138,7 +138,7 @@ void reduce(ReduceOp op, index_t outer, index_t size, index_t inner, const T* x,
     for (index_t o = 0; o < outer; ++o) {
       const T* row = x + o * size;
       double partial[256];
-      const index_t chunks = min_i(threads, 256);
+      const index_t chunks = max_i(1, min_i(min_i(4 * threads, size / kGrainCheap), 256));
       parallel_tasks(chunks, [&](index_t t) {
         index_t lo = size * t / chunks, hi = size * (t + 1) / chunks;
         partial[t] = k.reduce_row(op, hi - lo, row + lo);

@@ -169,6 +169,8 @@ void softmax_generic(bool log, index_t rows, index_t cols, const T* x, T* y) {
 }
 
 // PyTorch's Adam/AdamW (torch.optim, single-tensor path), evaluated in double per element.
+// Every parameter is copied to a local first: the compiler cannot otherwise tell that stores to
+// the buffers leave them unchanged, and would reload them (and not vectorise) in the loop.
 template <typename T>
 void adam_generic(const AdamParams& p, index_t n, T* param, const T* grad, T* exp_avg,
                   T* exp_avg_sq, T* max_exp_avg_sq) {
@@ -176,25 +178,40 @@ void adam_generic(const AdamParams& p, index_t n, T* param, const T* grad, T* ex
   const double bc2_sqrt = std::sqrt(p.bias_correction2);
   const double decay = p.decoupled ? 1.0 - p.lr * p.weight_decay : 1.0;
   const double l2 = p.decoupled ? 0.0 : p.weight_decay;
-  const double w1 = 1.0 - p.beta1, w2 = 1.0 - p.beta2;
+  const bool has_l2 = l2 != 0;  // as PyTorch, no 0 * param term (it would turn inf into NaN)
+  const double w1 = 1.0 - p.beta1, beta2 = p.beta2, w2 = 1.0 - p.beta2, eps = p.eps;
   const double sign = p.maximize ? -1.0 : 1.0;
-  TTS_LOOP(n) {
-    double w = static_cast<double>(param[i]) * decay;
-    double g = sign * static_cast<double>(grad[i]) + l2 * w;
+  auto step = [&](index_t i, double& w, T& m_t, T& v_t) {
+    w = static_cast<double>(param[i]) * decay;
+    double g = sign * static_cast<double>(grad[i]);
+    if (has_l2) g += l2 * w;
     double m = static_cast<double>(exp_avg[i]);
     m += (g - m) * w1;
-    double v = static_cast<double>(exp_avg_sq[i]) * p.beta2 + w2 * g * g;
-    T m_t = static_cast<T>(m), v_t = static_cast<T>(v);
+    m_t = static_cast<T>(m);
+    v_t = static_cast<T>(static_cast<double>(exp_avg_sq[i]) * beta2 + w2 * g * g);
     exp_avg[i] = m_t;
     exp_avg_sq[i] = v_t;
-    double vv = static_cast<double>(v_t);
-    if (p.amsgrad) {
+  };
+  auto update = [&](index_t i, double w, T m_t, T v) {
+    double denom = std::sqrt(static_cast<double>(v)) / bc2_sqrt + eps;
+    param[i] = static_cast<T>(w - step_size * static_cast<double>(m_t) / denom);
+  };
+  if (p.amsgrad) {
+    TTS_LOOP(n) {
+      double w;
+      T m_t, v_t;
+      step(i, w, m_t, v_t);
       T mx = max_exp_avg_sq[i] > v_t ? max_exp_avg_sq[i] : v_t;
       max_exp_avg_sq[i] = mx;
-      vv = static_cast<double>(mx);
+      update(i, w, m_t, mx);
     }
-    double denom = std::sqrt(vv) / bc2_sqrt + p.eps;
-    param[i] = static_cast<T>(w - step_size * static_cast<double>(m_t) / denom);
+  } else {
+    TTS_LOOP(n) {
+      double w;
+      T m_t, v_t;
+      step(i, w, m_t, v_t);
+      update(i, w, m_t, v_t);
+    }
   }
 }
 
@@ -202,18 +219,23 @@ void adam_generic(const AdamParams& p, index_t n, T* param, const T* grad, T* ex
 template <typename T>
 void sgd_generic(const SgdParams& p, index_t n, T* param, const T* grad, T* buf) {
   const double sign = p.maximize ? -1.0 : 1.0;
-  const bool use_buf = p.momentum != 0 && buf != nullptr;
+  const double lr = p.lr, wd = p.weight_decay, momentum = p.momentum, damp = 1.0 - p.dampening;
+  const bool has_wd = wd != 0;  // as PyTorch, no 0 * param term (it would turn inf into NaN)
+  auto grad_at = [&](index_t i) {
+    double g = sign * static_cast<double>(grad[i]);
+    return has_wd ? g + wd * static_cast<double>(param[i]) : g;
+  };
+  if (momentum == 0 || buf == nullptr) {
+    TTS_LOOP(n) param[i] = static_cast<T>(static_cast<double>(param[i]) - lr * grad_at(i));
+    return;
+  }
+  const bool first = p.first_step, nesterov = p.nesterov;
   TTS_LOOP(n) {
-    double w = static_cast<double>(param[i]);
-    double g = sign * static_cast<double>(grad[i]) + p.weight_decay * w;
-    if (use_buf) {
-      double b = p.first_step ? g
-                              : p.momentum * static_cast<double>(buf[i]) + (1.0 - p.dampening) * g;
-      T b_t = static_cast<T>(b);
-      buf[i] = b_t;
-      g = p.nesterov ? g + p.momentum * static_cast<double>(b_t) : static_cast<double>(b_t);
-    }
-    param[i] = static_cast<T>(w - p.lr * g);
+    double g = grad_at(i);
+    T b_t = static_cast<T>(first ? g : momentum * static_cast<double>(buf[i]) + damp * g);
+    buf[i] = b_t;
+    double d = nesterov ? g + momentum * static_cast<double>(b_t) : static_cast<double>(b_t);
+    param[i] = static_cast<T>(static_cast<double>(param[i]) - lr * d);
   }
 }
 

@@ -72,7 +72,7 @@ void scale_c(index_t m, index_t n, T beta, T* c, index_t ldc) {
 
 // Columns of B packed at once (the shared packed block lives in L3).
 constexpr index_t kMaxNcShared = 4096;
-// B panels packed per task in the packing phase.
+// Most B panels packed per task.
 constexpr index_t kPackChunk = 4;
 
 // Rows [i0, i0 + mc) of C (batch item pointers a, c) against the packed block bp of nc columns:
@@ -116,10 +116,13 @@ void compute_chunk(const MicroKernel<T>& mk, const GemmArgs<T>& g, const T* a, T
   }
 }
 
-// Rows of C per task: several tasks per thread for balance, at least two A panels.
-index_t chunk_rows(index_t m, index_t mr, index_t threads) {
-  index_t want = (m + 4 * threads - 1) / (4 * threads);
-  return min_i(max_i(round_up(want, mr), 2 * mr), 8 * mr);
+// Row chunks of C, one per task: the MR-row panels shared out evenly (a short last chunk would
+// leave one thread idle at the end), several chunks per thread so a slowed thread hands work to
+// the others, at most 8 panels (96 rows of float) per chunk so the packed rows stay in L2.
+index_t chunk_count(index_t panels, index_t threads) {
+  index_t n = max_i((panels + 7) / 8, min_i(panels, 4 * threads));
+  if (threads > 1 && n > threads && n < panels) n = min_i(panels, round_up(n, threads));
+  return n;
 }
 
 // Runs body(t) for t < n on the pool when `parallel`, else in order on this thread.
@@ -140,28 +143,41 @@ void gemm_blocks(const MicroKernel<T>& mk, const GemmArgs<T>& g, bool parallel) 
   const index_t nr = mk.nr;
   const index_t kc_max = min_i(mk.kc, g.k);
   const index_t nc_max = min_i(round_up(g.n, nr), kMaxNcShared);
-  const index_t mt = chunk_rows(g.m, mk.mr, parallel ? ThreadPool::instance().size() : 1);
+  const index_t threads = parallel ? ThreadPool::instance().size() : 1;
+  const index_t mr = mk.mr, panels = (g.m + mr - 1) / mr;
+  const index_t nchunks = chunk_count(panels, threads);
   thread_local ScratchBuffer b_buf;
   T* bp = static_cast<T*>(b_buf.get(sizeof(T) * kc_max * nc_max));
-  const index_t nchunks = (g.m + mt - 1) / mt;
   for (index_t t = 0; t < g.batch; ++t) {
     const T* a = g.a + t * g.a_bs;
     const T* b = g.b + t * g.b_bs;
     T* c = g.c + t * g.c_bs;
     for (index_t jc = 0; jc < g.n; jc += nc_max) {
       const index_t nc = min_i(nc_max, g.n - jc);
-      const index_t npacks = ((nc + nr - 1) / nr + kPackChunk - 1) / kPackChunk;
+      // Packing tasks of up to kPackChunk panels, at least two per thread when there are enough.
+      const index_t bpanels = (nc + nr - 1) / nr;
+      const index_t per_pack = max_i(1, min_i(kPackChunk, bpanels / (2 * threads)));
+      const index_t npacks = (bpanels + per_pack - 1) / per_pack;
       for (index_t pc = 0; pc < g.k; pc += kc_max) {
         const index_t kc = min_i(kc_max, g.k - pc);
         const T beta = pc == 0 ? g.beta : T(1);
-        run_tasks(parallel, npacks, [&](index_t q) {
-          const index_t j0 = q * kPackChunk * nr;
-          pack_panels(mk, nr, min_i(kPackChunk * nr, nc - j0), kc,
-                      b + pc * g.b_rs + (jc + j0) * g.b_cs, g.b_cs, g.b_rs, bp + j0 * kc);
-        });
-        run_tasks(parallel, nchunks, [&](index_t q) {
-          const index_t i0 = q * mt;
-          compute_chunk(mk, g, a, c, bp, i0, min_i(mt, g.m - i0), pc, kc, jc, nc, beta);
+        // One job: the packing tasks come first in claim order, and a compute task waits until
+        // every packing task is done (it only ever waits on tasks already claimed and running).
+        std::atomic<index_t> packed{0};
+        run_tasks(parallel, npacks + nchunks, [&](index_t q) {
+          if (q < npacks) {
+            const index_t j0 = q * per_pack * nr;
+            pack_panels(mk, nr, min_i(per_pack * nr, nc - j0), kc,
+                        b + pc * g.b_rs + (jc + j0) * g.b_cs, g.b_cs, g.b_rs, bp + j0 * kc);
+            packed.fetch_add(1, std::memory_order_release);
+            return;
+          }
+          SpinWait pause;
+          while (packed.load(std::memory_order_acquire) < npacks) pause();
+          const index_t chunk = q - npacks;
+          const index_t i0 = panels * chunk / nchunks * mr;
+          const index_t i1 = min_i(g.m, panels * (chunk + 1) / nchunks * mr);
+          compute_chunk(mk, g, a, c, bp, i0, i1 - i0, pc, kc, jc, nc, beta);
         });
       }
     }

@@ -70,8 +70,10 @@ struct SpinWait {
   }
 };
 
-// Calls body(lo, hi) over [begin, end) split into at most pool-size chunks, or on the calling
-// thread alone when the range is shorter than `grain` elements.
+// Calls body(lo, hi) over [begin, end) split into chunks of at least `grain` elements (the
+// whole range on the calling thread when it is shorter than two grains). Up to 4 chunks per
+// thread, claimed as threads come free: a worker that starts late (its core busy with another
+// process) still takes a share instead of leaving it all to the caller or holding it up.
 template <class Body>
 void parallel_for(index_t begin, index_t end, index_t grain, const Body& body) {
   index_t n = end - begin;
@@ -79,7 +81,7 @@ void parallel_for(index_t begin, index_t end, index_t grain, const Body& body) {
   ThreadPool& pool = ThreadPool::instance();
   index_t threads = pool.size();
   if (grain < 1) grain = 1;
-  index_t chunks = min_i(threads, n / grain);
+  index_t chunks = threads <= 1 ? 1 : min_i(4 * threads, n / grain);
   if (chunks <= 1) {
     body(begin, end);
     return;

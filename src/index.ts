@@ -40,3 +40,4 @@ export * as serialization from "./io/serialization.js";
 export * from "./ops/linalg-functions.js";
 export * as backends from "./backends/index.js";
 export * as onnx from "./onnx/index.js";
+export * as webgpu from "./webgpu/index.js";

@@ -31,4 +31,6 @@ export class Storage {
     return new Storage(allocArray(dtype, n), dtype);
   }
   get length(): number { return this.data.length; }
+  /** @internal Device storages count the tensors over them (a tensor calls this once, when made). */
+  _attach?(tensor: object): void;
 }

@@ -31,6 +31,7 @@ export class Tensor {
     this._shape = shape;
     this._strides = strides ?? contiguousStrides(shape);
     this._offset = offset;
+    storage._attach?.(this);
   }
 
   get dtype(): DType { return this.storage.dtype; }
@@ -230,9 +231,7 @@ export class Tensor {
   // ---- printing --------------------------------------------------------------------------
 
   toString(): string {
-    if (this.device.type !== "cpu") {
-      return `tensor(<on ${this.device}: use await x.cpuAsync() to read>, size=(${this._shape.join(", ")}), dtype=${this.dtype})`;
-    }
+    this._requireCpu("toString", "cpuAsync");
     const idx = this._storageIndices();
     return formatTensor({
       shape: this._shape,
@@ -244,7 +243,11 @@ export class Tensor {
       isParameter: this._isParameter,
     });
   }
-  [Symbol.for("nodejs.util.inspect.custom")](): string { return this.toString(); }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    // console.log of a GPU tensor shows what it is instead of throwing (its values need an await).
+    if (this.device.type !== "cpu") return `tensor(<on ${this.device}: await x.cpuAsync() to read>, size=(${this._shape.join(", ")}), dtype=${this.dtype})`;
+    return this.toString();
+  }
 }
 
 function bigintToNumberIfSafe(v: bigint): number | bigint {

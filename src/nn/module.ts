@@ -4,7 +4,7 @@
 // is not a buffer in PyTorch either.
 
 import { Tensor } from "../core/tensor.js";
-import type { DType } from "../core/dtype.js";
+import { DType } from "../core/dtype.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { Parameter, isParameter } from "./parameter.js";
 
@@ -251,7 +251,10 @@ export class Module {
 
   /** module.to(dtype) / to(device) / to({ dtype, device }): floating parameters and buffers. */
   to(...args: (DType | string | { dtype?: DType | string; device?: string } | Tensor)[]): this {
-    return this._applyToTensors((t) => (t.to as (...a: unknown[]) => Tensor)(...args), true);
+    // Non-floating tensors (num_batches_tracked, ...) change device but never dtype, as in PyTorch.
+    const device = args.map((a) => (a instanceof Tensor ? a.device.toString() : typeof a === "string" && /^(cpu|webgpu)(:\d+)?$/.test(a) ? a
+      : a && typeof a === "object" && !(a instanceof DType) && "device" in a ? a.device : undefined)).find((d) => d !== undefined);
+    return this._applyToTensors((t) => (t.dtype.isFloatingPoint ? (t.to as (...a: unknown[]) => Tensor)(...args) : device ? t.to(device as "cpu") : t), false);
   }
   float(): this { return this._applyToTensors((t) => t.float(), true); }
   double(): this { return this._applyToTensors((t) => t.double(), true); }

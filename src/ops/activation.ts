@@ -14,6 +14,7 @@ import { castTo } from "./conversion.js";
 import { eluSpec, floatOnlyOut, fusedGrad, kernelTypeName, type Loop1, notImplementedFor, pyType, unaryFast, unaryFastInPlace } from "./pointwise-util.js";
 import { where } from "./comparison.js";
 import { traceOp, tracing } from "../onnx/hook.js";
+import { deviceOp, onDevice } from "./device-hooks.js";
 
 // ---- relu / threshold -----------------------------------------------------------------------
 
@@ -311,6 +312,7 @@ function softmaxImpl(op: "softmax" | "log_softmax", input: Tensor, dim: unknown,
     const last = nd === 0 || d === nd - 1;
     throw notImplementedFor(`${op}_${last ? "lastdim_" : ""}kernel_impl`, x.dtype);
   }
+  if (onDevice(x)) return deviceOp("softmax", op)(x, d, op === "log_softmax");
   const shape = x.shape;
   const { outer, size, inner } = softmaxGeometry(shape, d);
   const log = op === "log_softmax";

@@ -3,10 +3,12 @@
 
 import { Tensor } from "../core/tensor.js";
 import { type DType, getDefaultDtype } from "../core/dtype.js";
+import { nativeBinary } from "./native-fast.js";
 import { type Args, bindArgs, installMethods, type Method, checkTensor } from "./args.js";
 import { type TensorOrScalar, resultType } from "./promotion.js";
 import { binaryOp, binaryInPlace, gradFor, type BinarySpec } from "./pointwise-engine.js";
 import { toNumbers } from "./engine.js";
+import { onDevice } from "./device-hooks.js";
 
 // ---- add / sub ------------------------------------------------------------------------------
 
@@ -25,12 +27,12 @@ function scaled(op: string, other: TensorOrScalar, alpha: number): TensorOrScala
 
 const ADD: BinarySpec = {
   name: "add", node: "AddBackward0",
-  f: (a, b) => a + b, fBig: (a, b) => a + b,
+  f: nativeBinary((a, b) => a + b, "add"), fBig: (a, b) => a + b,
   vjp: (g, a, b) => [gradFor(g, a), gradFor(g, b)],
 };
 const SUB: BinarySpec = {
   name: "sub", node: "SubBackward0",
-  f: (a, b) => a - b, fBig: (a, b) => a - b,
+  f: nativeBinary((a, b) => a - b, "sub"), fBig: (a, b) => a - b,
   vjp: (g, a, b) => [gradFor(g, a), gradFor(g.neg(), b)],
 };
 
@@ -79,7 +81,7 @@ export function sub_(self: Tensor, other: TensorOrScalar, ...args: Args<[alpha?:
 
 const MUL: BinarySpec = {
   name: "mul", node: "MulBackward0",
-  f: (a, b) => a * b, fBig: (a, b) => a * b,
+  f: nativeBinary((a, b) => a * b, "mul"), fBig: (a, b) => a * b,
   vjp: (g, a, b) => [a._requiresGrad ? gradFor(g.mul(b), a) : null, b._requiresGrad ? gradFor(g.mul(a), b) : null],
 };
 
@@ -101,7 +103,7 @@ const trueDivDtype = (d: DType): DType => (d.isFloatingPoint ? d : getDefaultDty
 
 const DIV: BinarySpec = {
   name: "div", node: "DivBackward0",
-  f: (a, b) => a / b,
+  f: nativeBinary((a, b) => a / b, "div"),
   outDtype: trueDivDtype,
   vjp: (g, a, b, out) => [
     a._requiresGrad ? gradFor(g.div(b), a) : null,
@@ -146,7 +148,8 @@ function hasZeroValue(t: Tensor): boolean {
 }
 
 function checkIntDivByZero(op: string, a: TensorOrScalar, b: TensorOrScalar, mode: RoundingMode): void {
-  if (mode === null) return;
+  // Device tensors are not read back for the check (as on CUDA, a zero divisor gives no error).
+  if (mode === null || onDevice(a, b)) return;
   const promoted = resultType(a, b);
   if (promoted.isFloatingPoint) return;
   const hasZero = b instanceof Tensor ? hasZeroValue(b) : Number(b) === 0;

@@ -9,6 +9,7 @@ import { type Args, bindArgs, installMethods, type Method, checkTensor } from ".
 import { emptyTensor, toNumbers, writeNumbers } from "./engine.js";
 import { kernels, type FloatArray } from "../backends/kernels.js";
 import { tensor } from "./creation.js";
+import { deviceOp, onDevice } from "./device-hooks.js";
 
 const TYPE_NAMES: Record<string, string> = {
   float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char",
@@ -26,6 +27,7 @@ function checkSameDtype(op: string, a: Tensor, b: Tensor): void {
  * directly (transposes cost nothing); float32/float64 through the GEMM kernel.
  */
 export function bmmKernel(a: Tensor, b: Tensor): Tensor {
+  if (onDevice(a, b)) return deviceOp("bmm", "matmul")(a, b);
   const [B, M, K] = a._shape as [number, number, number];
   const N = b._shape[2]!;
   const out = emptyTensor([B, M, N], a.dtype);

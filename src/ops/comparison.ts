@@ -13,6 +13,7 @@ import { applyInPlace, checkInplaceCast } from "./inplace.js";
 import { asOperand, type BinarySpec, binaryInPlace, binaryOp, gradFor } from "./pointwise-engine.js";
 import { resultType, type TensorOrScalar } from "./promotion.js";
 import { bigBinary, bigUnary, exactOperand, kernelTypeName, needsBigInt, notImplementedFor, pyType } from "./pointwise-util.js";
+import { deviceOp, onDevice } from "./device-hooks.js";
 
 // ---- eq / ne / lt / le / gt / ge --------------------------------------------------------------
 
@@ -51,6 +52,7 @@ function compareKernel(spec: CompareSpec, input: Tensor, other: TensorOrScalar, 
   checkOther(spec.name, input, other);
   const promoted = resultType(input, other);
   const y = asOperand(spec.name, other, promoted);
+  if (onDevice(input, y, out)) return deviceOp("compare", spec.name)(spec.name, input, y, promoted, out);
   if (needsBigInt(promoted, input, other)) return bigBinary(input, y, bool, spec.big, out);
   return binaryMap(exactOperand(input, promoted), exactOperand(y, promoted), bool, spec.f, out, undefined, spec.name);
 }
@@ -139,6 +141,7 @@ export function allclose(input: Tensor, other: Tensor, ...args: Args<[rtol?: num
 
 function test(op: string, input: Tensor, f: (v: number) => number, intValue: 0 | 1 | null): Tensor {
   checkTensor(op, "input", input);
+  if (onDevice(input)) return deviceOp("test", op)(op, input);
   if (!input.dtype.isFloatingPoint && intValue !== null) {
     const out = emptyTensor(input.shape, bool);
     fillTensor(out, intValue);
@@ -165,6 +168,7 @@ type Logic = (a: boolean, b: boolean) => boolean;
 function logical(op: string, fn: Logic, input: Tensor, other: Tensor, out?: Tensor): Tensor {
   checkTensor(op, "input", input);
   if (!(other instanceof Tensor)) throw new Error(`${op}(): argument 'other' (position 2) must be Tensor, not ${pyType(other)}`);
+  if (onDevice(input, other, out)) return deviceOp("logical", op)(op, input, other, out);
   // NaN is true (nonzero), as in C.
   const r = binaryMap(input, other, out ? out.dtype : bool, (a, b) => (fn(a !== 0, b !== 0) ? 1 : 0), out, undefined, op);
   if (tracing.on && !out) traceOp(op, [input, other], r);
@@ -189,6 +193,7 @@ export function logicalXor_(self: Tensor, other: Tensor): Tensor { return logica
 
 export function logicalNot(input: Tensor): Tensor {
   checkTensor("logical_not", "input", input);
+  if (onDevice(input)) return deviceOp("test", "logical_not")("logical_not", input);
   const r = unaryMap(input, bool, (v) => (v === 0 ? 1 : 0));
   if (tracing.on) traceOp("logical_not", [input], r);
   return r;
@@ -332,8 +337,12 @@ export function where(condition: Tensor, input?: TensorOrScalar, other?: TensorO
   }
   const dtype = resultType(input, other);
   const x = asOperand("where", input, dtype), y = asOperand("where", other, dtype);
-  const out = emptyTensor(broadcastShapes(condition.shape, x.shape, y.shape), dtype);
-  selectInto(out, condition, castExact(x, dtype), castExact(y, dtype));
+  let out: Tensor;
+  if (onDevice(condition, x, y)) out = deviceOp("where")(condition, x, y, dtype);
+  else {
+    out = emptyTensor(broadcastShapes(condition.shape, x.shape, y.shape), dtype);
+    selectInto(out, condition, castExact(x, dtype), castExact(y, dtype));
+  }
   const r = record("WhereBackward0", [x, y], out, ([g]) => [
     x._requiresGrad ? gradFor(where(condition, g!, 0), x) : null,
     y._requiresGrad ? gradFor(where(condition, 0, g!), y) : null,

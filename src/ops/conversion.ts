@@ -8,7 +8,7 @@ import { traceOp, tracing } from "../onnx/hook.js";
 import { installMethods, type Method, isOptionsObject, checkTensor } from "./args.js";
 import { copyInto, emptyTensor, fillTensor } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
-import { toDeviceHook } from "./device-hooks.js";
+import { deviceOp, onDevice, toDeviceHook } from "./device-hooks.js";
 import { shapeStr } from "../core/shape.js";
 import { broadcastShapes } from "../core/shape.js";
 
@@ -17,7 +17,7 @@ export interface ToOptions { dtype?: DTypeLike | null; device?: DeviceLike | nul
 /** A copy of `input` converted to `dtype` (autograd: ToCopyBackward0). */
 export function castTo(input: Tensor, dtype: DType, forceCopy = false): Tensor {
   if (input.dtype === dtype && !forceCopy) return input;
-  const out = emptyTensor(input.shape, dtype);
+  const out = onDevice(input) ? deviceOp("empty", "to")(input.shape, dtype) : emptyTensor(input.shape, dtype);
   copyInto(out, input);
   if (!dtype.isFloatingPoint || !input.dtype.isFloatingPoint) {
     if (tracing.on) traceOp("cast", [input], out);

@@ -6,6 +6,8 @@ import { type DType, bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, int64 } from "../
 import { Storage } from "../core/storage.js";
 import { broadcastShapes, broadcastStrides, contiguousStrides, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { forEachRow } from "../backends/js/strided.js";
+import { tryNativeBinary } from "./native-fast.js";
+import { deviceOp, onDevice } from "./device-hooks.js";
 
 export type NumArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array;
 export type UnaryFn = (x: number) => number;
@@ -127,6 +129,7 @@ export function decoder(dtype: DType): (raw: number | bigint) => number | bigint
 
 /** Copies src into dst (broadcasting src to dst's shape), converting dtypes like PyTorch's copy_. */
 export function copyInto(dst: Tensor, src: Tensor): void {
+  if (onDevice(dst, src)) return deviceOp("copy")(dst, src);
   const shape = dst._shape;
   const sStr = broadcastStrides(src._shape, src._strides, shape);
   const a = dst.storage.data as unknown as (number | bigint)[];
@@ -156,6 +159,7 @@ export function copyInto(dst: Tensor, src: Tensor): void {
 
 /** Fills a strided tensor with one value. */
 export function fillTensor(t: Tensor, value: number | bigint | boolean): void {
+  if (onDevice(t)) return deviceOp("fill")(t, value);
   const raw = encoder(t.dtype)(value);
   const d = t.storage.data as unknown as (number | bigint)[];
   if (t.isContiguous()) {
@@ -198,6 +202,7 @@ export function binaryMap(
     bigBinary(x, y, res, shape, fBig);
     return res;
   }
+  if (tryNativeBinary(f, x, broadcastStrides(x._shape, x._strides, shape), y, broadcastStrides(y._shape, y._strides, shape), res, shape)) return res;
   const xa = numericView(x), ya = numericView(y);
   const xs = { data: xa.data, offset: xa.offset, strides: broadcastStrides(x._shape, xa.strides, shape) };
   const ys = { data: ya.data, offset: ya.offset, strides: broadcastStrides(y._shape, ya.strides, shape) };

@@ -12,6 +12,7 @@ import { makeView, select, slice, unsqueeze } from "./view.js";
 import { applyInPlace } from "./inplace.js";
 import { indexWith, planAdvanced, putPlanned, valuesForPut } from "./indexing-advanced.js";
 import { contiguousCopy, int64Tensor } from "./indexing-kernels.js";
+import { deviceOp, onDevice } from "./device-hooks.js";
 
 /** One entry of x.get(...): what Python accepts inside x[...], through API.md's translation rule. */
 export type Index = number | bigint | boolean | string | null | Tensor | NestedArray<number | bigint | boolean>[];
@@ -153,6 +154,7 @@ function alias(x: Tensor): Tensor {
 function getParsed(self: Tensor, items: readonly Item[]): Tensor {
   const { result, indices } = resolve(self, items, false);
   if (indices.length === 0) return result === self ? alias(self) : result;
+  if (onDevice(result, indices)) return deviceOp("index", "index")(result, indices);
   return indexWith(result, indices);
 }
 

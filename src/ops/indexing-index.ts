@@ -14,6 +14,7 @@ import {
   valueIn,
 } from "./indexing-kernels.js";
 import { type IndexList, gatherPlanned, indexPutInto, indexPutWith, planAdvanced, putPlanned } from "./indexing-advanced.js";
+import { deviceOp, onDevice } from "./device-hooks.js";
 
 const ndim1 = (t: Tensor): number => Math.max(t.dim(), 1);
 
@@ -43,6 +44,7 @@ export function indexSelect(input: Tensor, ...args: Args<[dim: number, index: Te
   checkTensor("index_select", "input", input);
   const index = checkVectorIndex("index_select", a.index, true);
   const d = normalizeDim(a.dim as number, ndim1(input), "index_select");
+  if (onDevice(input, index)) return deviceOp("indexSelect", "index_select")(input, d, index);
   const x = atLeast1(input);
   checkIndexRange(indexValues(index), x._shape[d]!, false, () => "index out of range in self");
   const plan = planAdvanced(x, alongDim(d, index));
@@ -100,7 +102,8 @@ function bindIndexAdd(op: string, self: Tensor, args: readonly unknown[]): { d: 
     throw new Error(`${op}: For integral input tensors, argument alpha must not be a floating point number.`);
   }
   const d = checkIndexSource("index_add_", self, a.dim as number, index, source);
-  checkIndexRange(indexValues(index), ndim1(self) === 1 && self.dim() === 0 ? 1 : self._shape[d]!, false, () => "index out of range in self");
+  // Device indices are not read back (out-of-range rows are skipped by the kernel).
+  if (!onDevice(self, index, source)) checkIndexRange(indexValues(index), ndim1(self) === 1 && self.dim() === 0 ? 1 : self._shape[d]!, false, () => "index out of range in self");
   return { d, index, source, alpha };
 }
 
@@ -119,6 +122,7 @@ function writeAlong(target: Tensor, d: number, index: Tensor, source: Tensor, ac
 export function indexAdd(input: Tensor, ...args: Args<[dim: number, index: Tensor, source: Tensor], AddOpts>): Tensor {
   checkTensor("index_add", "input", input);
   const { d, index, source, alpha } = bindIndexAdd("index_add", input, args);
+  if (onDevice(input, index, source)) return deviceOp("indexAdd", "index_add")(input, d, index, source, alpha);
   const out = contiguousCopy(input);
   writeAlong(out, d, index, source, true, alpha);
   const srcShape = source.shape;

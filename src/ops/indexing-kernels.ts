@@ -6,7 +6,8 @@ import { Tensor } from "../core/tensor.js";
 import { type DType, bf16ToF32, bool, f16ToF32, f32ToBf16, f32ToF16, int64 } from "../core/dtype.js";
 import { Storage } from "../core/storage.js";
 import { broadcastStrides, contiguousStrides, numel } from "../core/shape.js";
-import { binaryMap, emptyTensor, scalarOf, toNumbers, unaryMap } from "./engine.js";
+import { binaryMap, copyInto, emptyTensor, scalarOf, toNumbers, unaryMap } from "./engine.js";
+import { deviceOp, onDevice } from "./device-hooks.js";
 
 /** One element's value: a number, or a bigint for int64. */
 export type Val = number | bigint;
@@ -193,6 +194,11 @@ export function int64Tensor(values: ArrayLike<number>, shape: readonly number[])
 
 /** A contiguous copy of `t` (no autograd) broadcast to `shape` and converted to `dtype`. */
 export function contiguousCopy(t: Tensor, dtype: DType = t.dtype, shape: readonly number[] = t._shape): Tensor {
+  if (onDevice(t)) {
+    const out = deviceOp("empty", "copy")(shape, dtype);
+    copyInto(out, t);
+    return out;
+  }
   const out = emptyTensor(shape, dtype);
   const src = accessOf(t), dst = accessOf(out);
   const offs = offsetsOf(shape, broadcastStrides(t._shape, t._strides, shape), t._offset);

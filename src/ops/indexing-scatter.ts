@@ -14,6 +14,7 @@ import {
 } from "./indexing-kernels.js";
 import { maskedFill } from "./indexing-mask.js";
 import { cat } from "./shape-join.js";
+import { deviceOp, onDevice } from "./device-hooks.js";
 
 const size1 = (t: Tensor, d: number): number => (t.dim() === 0 ? 1 : t._shape[d]!);
 const ndim1 = (t: Tensor): number => Math.max(t.dim(), 1);
@@ -66,9 +67,13 @@ export function gather(input: Tensor, ...args: Args<[dim: number, index: Tensor]
   checkTensor("gather", "input", input);
   const index = a.index as Tensor;
   const d = checkGather(input, a.dim as number, index);
-  const idx = indexValues(index);
-  checkBounds(idx, size1(input, d), d);
-  const out = gatherKernel(input, d, index, idx);
+  let out: Tensor;
+  if (onDevice(input, index)) out = deviceOp("gather")(input, d, index);
+  else {
+    const idx = indexValues(index);
+    checkBounds(idx, size1(input, d), d);
+    out = gatherKernel(input, d, index, idx);
+  }
   const inShape = input.shape;
   const r = record("GatherBackward0", [input], out, ([g]) => [scatterAdd(g!.newZeros(inShape), d, index, g!)], [index]);
   if (tracing.on) traceOp("gather", [input, index], r, { dim: d });
@@ -95,7 +100,8 @@ function checkScatter(op: string, self: Tensor, dim: number, index: Tensor, src:
         : `Expected index ${shapeStr(index._shape)} to be smaller than self ${shapeStr(self._shape)} apart from dimension ${d}`);
     }
   }
-  checkBounds(indexValues(index), size1(self, d), d);
+  // Device indices are not read back (out-of-range ones are skipped by the kernel).
+  if (!onDevice(self, index)) checkBounds(indexValues(index), size1(self, d), d);
   return d;
 }
 
@@ -124,6 +130,7 @@ function intRange(d: DType): [number, number] {
  * what is there (include_self) or with the other values only.
  */
 function scatterKernel(out: Tensor, d: number, index: Tensor, src: Tensor | null, value: Val | null, reduce: Reduce | null, includeSelf = true): void {
+  if (onDevice(out, index, src)) return deviceOp("scatterInto", "scatter")(out, d, index, src, value, reduce, includeSelf);
   const idx = indexValues(index);
   const base = offsetsAlong(out, index._shape, d);
   const stride = out.dim() === 0 ? 0 : out._strides[d]!;

@@ -17,6 +17,7 @@ import {
   type NamedTuple, allocLike, broadcastBatch, checkFloat, checkIsMatrix, checkSameDtype, checkSquare, checkSquareFloat,
   diagEmbed, identity, matricesOf, namedTuple, tril, triu, wrap, wrapInt32,
 } from "./linalg-engine.js";
+import { deviceOp, onDevice } from "./device-hooks.js";
 
 export { matmul };
 
@@ -708,7 +709,7 @@ export function vectorNorm(
       }
     }
   }
-  const out = reduceWith(input, plan, input.dtype, normKernel(p));
+  const out = onDevice(input) ? deviceOp("vectorNorm", api)(input, p, plan.dims, keepdim) : reduceWith(input, plan, input.dtype, normKernel(p));
   return record("LinalgVectorNormBackward0", [input], out, ([g]) => [vectorNormBackward(g!, input, out, p, plan.dims, keepdim)], [input, out]);
 }
 

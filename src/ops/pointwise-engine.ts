@@ -9,6 +9,7 @@ import { binaryMap, type BinaryFn, scalarOf, unaryMap, type UnaryFn } from "./en
 import { resultType, type TensorOrScalar } from "./promotion.js";
 import { applyInPlace, checkInplaceCast } from "./inplace.js";
 import { type TraceAttrs, traceOp, tracing } from "../onnx/hook.js";
+import { deviceOp, onDevice } from "./device-hooks.js";
 
 /** A scalar operand as a 0-d tensor of the op's compute dtype. */
 export function asOperand(op: string, v: TensorOrScalar, dtype: DType): Tensor {
@@ -54,7 +55,7 @@ export function binaryOp(spec: BinarySpec, a: TensorOrScalar, b: TensorOrScalar,
   const promoted = resultType(a, b);
   const outDtype = spec.outDtype ? spec.outDtype(promoted) : promoted;
   const x = asOperand(spec.name, a, promoted), y = asOperand(spec.name, b, promoted);
-  const res = binaryMap(x, y, outDtype, spec.f, out, spec.fBig, spec.name);
+  const res = onDevice(x, y, out) ? deviceOp("binary", spec.name)(spec, x, y, outDtype, out) : binaryMap(x, y, outDtype, spec.f, out, spec.fBig, spec.name);
   if (!spec.vjp || out) {
     if (tracing.on && !out) traceOp(traceKind(spec), [x, y], res);
     return res;
@@ -97,7 +98,7 @@ export const sameOut = (d: DType): DType => d;
 export function unaryOp(spec: UnarySpec, input: Tensor, out?: Tensor): Tensor {
   checkTensor(spec.name, "input", input);
   const dtype = (spec.outDtype ?? floatOut)(input.dtype);
-  const res = unaryMap(input, dtype, spec.f, out);
+  const res = onDevice(input, out) ? deviceOp("unary", spec.name)(spec, input, dtype, out) : unaryMap(input, dtype, spec.f, out);
   if (!spec.vjp || out || !dtype.isFloatingPoint) {
     if (tracing.on && !out) traceOp(traceKind(spec), [input], res, spec.onnx?.attrs);
     return res;
@@ -110,7 +111,8 @@ export function unaryOp(spec: UnarySpec, input: Tensor, out?: Tensor): Tensor {
 
 export function unaryInPlace(spec: UnarySpec, self: Tensor): Tensor {
   checkInplaceCast(spec.name + "_", (spec.outDtype ?? floatOut)(self.dtype), self);
-  const r = applyInPlace(spec.name + "_", self, [], () => { unaryMap(self, self.dtype, spec.f, self); }, (s) => unaryOp(spec, s));
+  const direct = (): void => { if (onDevice(self)) deviceOp("unary", spec.name)(spec, self, self.dtype, self); else unaryMap(self, self.dtype, spec.f, self); };
+  const r = applyInPlace(spec.name + "_", self, [], direct, (s) => unaryOp(spec, s));
   if (tracing.on) traceOp(traceKind(spec), [self], self, spec.onnx?.attrs);
   return r;
 }

@@ -1,6 +1,7 @@
 // Helpers shared by the pointwise, comparison and activation families: argument checks in
 // PyTorch's words, exact int64 maps, ternary ops, dtype-exact operand casts, and fused gradients.
 
+import { tryNativeUnary } from "./native-fast.js";
 import { Tensor } from "../core/tensor.js";
 import { type DType, bool, getDefaultDtype, int64 } from "../core/dtype.js";
 import { needsGrad, record } from "../autograd/record.js";
@@ -11,6 +12,7 @@ import { asOperand, traceKind, type UnarySpec, unaryInPlace, unaryOp } from "./p
 import { applyInPlace } from "./inplace.js";
 import { resultTypeMany, type TensorOrScalar } from "./promotion.js";
 import { traceOp, tracing } from "../onnx/hook.js";
+import { deviceOp, onDevice } from "./device-hooks.js";
 
 /** Python's type name of an argument, as PyTorch's argument errors print it. */
 export function pyType(v: unknown): string {
@@ -77,6 +79,7 @@ export function exactOperand(t: Tensor, dtype: DType): Tensor {
  * same formula in public ops (createGraph: double backward).
  */
 export function fusedGrad(g: Tensor, x: Tensor, df: BinaryFn, composite: () => Tensor, loop?: Loop2): Tensor {
+  if (onDevice(g, x)) return composite();
   if (!needsGrad(g, x)) {
     if (loop && denseFloat(g) && denseFloat(x) && g.dtype === x.dtype && shapesEqual(g._shape, x._shape)) {
       const out = emptyTensor(g._shape, g.dtype);
@@ -119,9 +122,10 @@ function dense(t: Tensor): Floats {
 
 /** unaryOp with a dedicated loop when the input is a contiguous float32/float64 tensor. */
 export function unaryFast(spec: UnarySpec, loop: Loop1, input: Tensor): Tensor {
+  if (onDevice(input)) return unaryOp(spec, input);
   if (!denseFloat(input) || (spec.outDtype ?? floatOutOf)(input.dtype) !== input.dtype) return unaryOp(spec, input);
   const out = emptyTensor(input._shape, input.dtype);
-  loop(dense(input), out.storage.data as Floats, out.numel());
+  if (!tryNativeUnary(spec.name, dense(input), out.storage.data as Floats, out.numel())) loop(dense(input), out.storage.data as Floats, out.numel());
   if (!spec.vjp) {
     if (tracing.on) traceOp(traceKind(spec), [input], out, spec.onnx?.attrs);
     return out;
@@ -134,8 +138,9 @@ export function unaryFast(spec: UnarySpec, loop: Loop1, input: Tensor): Tensor {
 
 /** unaryInPlace with the dedicated loop (in place: src and dst are the same buffer). */
 export function unaryFastInPlace(spec: UnarySpec, loop: Loop1, self: Tensor): Tensor {
+  if (onDevice(self)) return unaryInPlace(spec, self);
   if (!denseFloat(self)) return unaryInPlace(spec, self);
-  const r = applyInPlace(spec.name + "_", self, [], () => { const d = dense(self); loop(d, d, d.length); }, (s) => unaryFast(spec, loop, s));
+  const r = applyInPlace(spec.name + "_", self, [], () => { const d = dense(self); if (!tryNativeUnary(spec.name, d, d, d.length)) loop(d, d, d.length); }, (s) => unaryFast(spec, loop, s));
   if (tracing.on) traceOp(traceKind(spec), [self], self, spec.onnx?.attrs);
   return r;
 }
@@ -196,7 +201,7 @@ export function ternaryOp(spec: TernarySpec, a: TensorOrScalar, b: TensorOrScala
   const promoted = resultTypeMany(a, b, c);
   const outDtype = spec.outDtype ? spec.outDtype(promoted) : promoted;
   const x = asOperand(spec.name, a, promoted), y = asOperand(spec.name, b, promoted), z = asOperand(spec.name, c, promoted);
-  const res = ternaryMap(exactOperand(x, promoted), exactOperand(y, promoted), exactOperand(z, promoted), outDtype, spec.f, out, spec.name);
+  const res = onDevice(x, y, z, out) ? deviceOp("ternary", spec.name)(spec, x, y, z, outDtype, out) : ternaryMap(exactOperand(x, promoted), exactOperand(y, promoted), exactOperand(z, promoted), outDtype, spec.f, out, spec.name);
   if (!spec.vjp || out) return res;
   const vjp = spec.vjp;
   return record(spec.node, [x, y, z], res, ([g]) => vjp(g!, x, y, z, res), [x, y, z]);

@@ -18,6 +18,7 @@ import {
 } from "./pointwise-util.js";
 import { roundHalfEven } from "./special-math.js";
 import { where } from "./comparison.js";
+import { deviceOp, onDevice } from "./device-hooks.js";
 
 // ---- helpers --------------------------------------------------------------------------------
 
@@ -407,7 +408,7 @@ function clampTensor(input: Tensor, lo: Bound, hi: Bound, promoted: DType, node:
   const bound = (v: Bound): Tensor | null => (v === null ? null : v instanceof Tensor ? v : scalarOf(v, promoted));
   const a = bound(lo), b = bound(hi);
   const x = exactOperand(input, promoted);
-  const out = a && b
+  const out = onDevice(x, a, b) ? deviceOp("clampTensor", "clamp")(x, a, b) : a && b
     ? ternaryMap(x, exactOperand(a, promoted), exactOperand(b, promoted), promoted, (v, l, h) => Math.min(Math.max(v, l), h), undefined, "clamp")
     : a ? binaryMap(x, exactOperand(a, promoted), promoted, Math.max, undefined, undefined, "clamp")
     : binaryMap(x, exactOperand(b!, promoted), promoted, Math.min, undefined, undefined, "clamp");

@@ -5,6 +5,7 @@ import type { Tensor } from "../core/tensor.js";
 import { type DType } from "../core/dtype.js";
 import { normalizeDims, numel } from "../core/shape.js";
 import { emptyTensor, toNumbers, type NumArray, writeNumbers } from "./engine.js";
+import { tryNativeReduce } from "./native-fast.js";
 
 export interface ReducePlan {
   /** Dims reduced, normalized and sorted. */
@@ -77,4 +78,13 @@ export function expandReducedGrad(g: Tensor, inputShape: readonly number[], dims
     r = r.reshape(shape);
   }
   return r.expand(inputShape as number[]);
+}
+
+/** reduceWith, through the native reduction when the input allows it (contiguous float, consecutive dims). */
+export function reduceFast(op: "sum" | "mean" | "max" | "min", x: Tensor, plan: ReducePlan, dtype: DType, kernel: (data: NumArray, start: number, len: number) => number): Tensor {
+  if (dtype === x.dtype) {
+    const out = emptyTensor(plan.outShape, dtype);
+    if (tryNativeReduce(op, x, plan.dims, out)) return out;
+  }
+  return reduceWith(x, plan, dtype, kernel);
 }

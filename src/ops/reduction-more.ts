@@ -13,6 +13,7 @@ import { castTo } from "./conversion.js";
 import { valuesIndices, type ValuesIndices, namedTuple } from "./named-tuple.js";
 import type { Dims } from "./reduction.js";
 import * as linalg from "./linalg.js";
+import { deviceOp, onDevice } from "./device-hooks.js";
 
 interface DimKeep { dim?: Dims; keepdim?: boolean; dtype?: DTypeLike | null }
 
@@ -112,6 +113,7 @@ const pickMin: Pick = (d, s, n) => {
 
 /** Values and int64 indices of a selecting reduction along one dim (or all, flattened). */
 function selectAlong(op: string, x: Tensor, dim: number | null, keepdim: boolean, pick: Pick): { values: Tensor; indices: Tensor; d: number | null } {
+  if (onDevice(x)) return deviceOp("selectAlong", op)(op, x, dim, keepdim, pick === pickMax ? "max" : pick === pickMin ? "min" : null);
   const d = dim === null ? null : normalizeDim(dim, x.dim(), op);
   if (d !== null && x.dim() > 0 && x.shape[d] === 0) {
     throw new Error(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
@@ -187,7 +189,8 @@ function amaxAmin(op: "amax" | "amin", input: Tensor, args: unknown[]): Tensor {
   const plan = planReduce(op, input, dims, keepdim);
   if (input.numel() === 0) nonEmpty(op, input, dims);
   const pick = op === "amax" ? pickMax : pickMin;
-  const out = reduceWith(input, plan, input.dtype, (d, s, n) => d[s + pick(d, s, n)]!);
+  const out = onDevice(input) ? deviceOp("reduce", op)(op === "amax" ? "max" : "min", input, plan.dims, keepdim, input.dtype)
+    : reduceWith(input, plan, input.dtype, (d, s, n) => d[s + pick(d, s, n)]!);
   const r = record(op === "amax" ? "AmaxBackward0" : "AminBackward0", [input], out, ([g]) => [evenlyDistributed(g!, input, out, plan.dims, keepdim)], [input]);
   if (tracing.on) traceOp(op, [input], r, { dims: plan.dims, keepdim });
   return r;
@@ -239,6 +242,7 @@ function varCore(op: string, input: Tensor, dims: number[] | null, correction: n
   requireFloat(op, input);
   const plan = planReduce(op, input, dims, keepdim);
   const n = plan.inner;
+  if (onDevice(input)) return { ...deviceOp("varMean", op)(input, plan.dims, keepdim, correction, n), n, plan };
   const means = reduceWith(input, plan, input.dtype, (d, s, len) => { let a = 0; for (let i = s; i < s + len; i++) a += d[i]!; return a / len; });
   const v = reduceWith(input, plan, input.dtype, (d, s, len) => {
     let m = 0;
@@ -291,7 +295,7 @@ export function logsumexp(input: Tensor, ...args: Args<[dim: Dims, keepdim?: boo
   const { dims, keepdim } = dimKeep("logsumexp", args);
   const x = input.dtype.isFloatingPoint ? input : castTo(input, getDefaultDtype());
   const plan = planReduce("logsumexp", x, dims, keepdim);
-  const out = reduceWith(x, plan, x.dtype, (d, s, n) => {
+  const out = onDevice(x) ? deviceOp("logsumexp")(x, plan.dims, keepdim) : reduceWith(x, plan, x.dtype, (d, s, n) => {
     let m = -Infinity;
     for (let i = s; i < s + n; i++) if (d[i]! > m) m = d[i]!;
     if (m === -Infinity || m === Infinity) return m;
@@ -319,7 +323,7 @@ export type NormOrd = number | "fro" | "nuc" | null;
 export function vectorNormImpl(x: Tensor, p: number, dims: number[] | null, keepdim: boolean): Tensor {
   requireFloat("linalg.vector_norm", x);
   const plan = planReduce("norm", x, dims, keepdim);
-  const out = reduceWith(x, plan, x.dtype, (d, s, n) => {
+  const out = onDevice(x) ? deviceOp("vectorNorm", "norm")(x, p, plan.dims, keepdim) : reduceWith(x, plan, x.dtype, (d, s, n) => {
     if (p === Infinity) { let m = 0; for (let i = s; i < s + n; i++) m = Math.max(m, Math.abs(d[i]!)); return n ? m : 0; }
     if (p === -Infinity) { let m = Infinity; for (let i = s; i < s + n; i++) m = Math.min(m, Math.abs(d[i]!)); return m; }
     if (p === 0) { let c = 0; for (let i = s; i < s + n; i++) if (d[i] !== 0) c++; return c; }

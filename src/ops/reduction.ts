@@ -5,9 +5,10 @@ import { type DType, type DTypeLike, int64, toDType } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, installMethods, type Method, checkDims } from "./args.js";
-import { expandReducedGrad, planReduce, reduceBig, reduceWith } from "./reduce-engine.js";
+import { expandReducedGrad, planReduce, reduceBig, reduceFast } from "./reduce-engine.js";
 import { emptyTensor } from "./engine.js";
 import { castTo } from "./conversion.js";
+import { deviceOp, onDevice } from "./device-hooks.js";
 
 export type Dims = number | number[] | null;
 
@@ -28,9 +29,10 @@ export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean]
   let outDtype: DType = input.dtype.isFloatingPoint ? input.dtype : int64;
   if (a.dtype !== undefined && a.dtype !== null) { outDtype = toDType(a.dtype as DTypeLike); x = castTo(input, outDtype); }
   const plan = planReduce("sum", x, dims, keepdim);
-  const out = outDtype === int64 && !x.dtype.isFloatingPoint
+  const out = onDevice(x) ? deviceOp("reduce", "sum")("sum", x, plan.dims, keepdim, outDtype)
+    : outDtype === int64 && !x.dtype.isFloatingPoint
     ? reduceBig(x, plan, (v) => v.reduce((p, c) => p + c, 0n), emptyTensor(plan.outShape, int64))
-    : reduceWith(x, plan, outDtype, sumKernel);
+    : reduceFast("sum", x, plan, outDtype, sumKernel);
   const inShape = x.shape;
   const r = record("SumBackward" + (dims === null ? "0" : "1"), [x], out, ([g]) => [expandReducedGrad(g!, inShape, plan.dims, keepdim)]);
   if (tracing.on) traceOp("sum", [x], r, { dims: plan.dims, keepdim });
@@ -54,7 +56,8 @@ export function mean(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean
   const keepdim = (a.keepdim as boolean | undefined) ?? false;
   const plan = planReduce("mean", x, dims, keepdim);
   const n = plan.inner;
-  const out = reduceWith(x, plan, x.dtype, (d, s, len) => sumKernel(d, s, len) / len);
+  const out = onDevice(x) ? deviceOp("reduce", "mean")("mean", x, plan.dims, keepdim, x.dtype)
+    : reduceFast("mean", x, plan, x.dtype, (d, s, len) => sumKernel(d, s, len) / len);
   const inShape = x.shape;
   const r = record("MeanBackward" + (dims === null ? "0" : "1"), [x], out, ([g]) => [expandReducedGrad(g!, inShape, plan.dims, keepdim).div(n)]);
   if (tracing.on) traceOp("mean", [x], r, { dims: plan.dims, keepdim });

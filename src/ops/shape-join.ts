@@ -10,6 +10,7 @@ import { type Args, bindArgs, describe } from "./args.js";
 import { copyInto, emptyTensor } from "./engine.js";
 import { int64Tensor } from "./indexing-kernels.js";
 import { indexSelect } from "./indexing-index.js";
+import { deviceOp, onDevice } from "./device-hooks.js";
 
 /** A view of `t`'s storage with new geometry, outside autograd (for kernels writing into `t`). */
 export function rawView(t: Tensor, shape: number[], strides: number[], offset: number): Tensor {
@@ -77,7 +78,9 @@ function catImpl(op: string, tensors: Tensor[], dim: number): Tensor {
   });
   const shape = ref.shape;
   shape[d] = total;
-  const out = emptyTensor(shape, dtype);
+  const gpu = onDevice(tensors);
+  if (gpu) deviceOp("sameDevice", op)(op, tensors);
+  const out = gpu ? deviceOp("empty", op)(shape, dtype) : emptyTensor(shape, dtype);
   const starts: number[] = [];
   let off = 0;
   tensors.forEach((t, i) => {
@@ -123,7 +126,9 @@ export function stack(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: n
   const d = normalizeDim((a.dim as number | undefined) ?? 0, ref.dim() + 1, "stack");
   const shape = ref.shape;
   shape.splice(d, 0, ts.length);
-  const out = emptyTensor(shape, promoteAll(ts));
+  const gpu = onDevice(ts);
+  if (gpu) deviceOp("sameDevice", "stack")("stack", ts);
+  const out = gpu ? deviceOp("empty", "stack")(shape, promoteAll(ts)) : emptyTensor(shape, promoteAll(ts));
   const strides = out.stride();
   const step = strides[d]!;
   strides.splice(d, 1);

@@ -6,6 +6,7 @@ import { record, sumToShape } from "../autograd/record.js";
 import { type Args, bindArgs, bindSize, checkInt, installMethods, type Method, checkDims } from "./args.js";
 import { copyInto, emptyTensor } from "./engine.js";
 import { traceOp, tracing } from "../onnx/hook.js";
+import { deviceOp, onDevice } from "./device-hooks.js";
 
 /** A view of `base` with new geometry; keeps the chain to the storage's owner for in-place ops. */
 export function makeView(base: Tensor, shape: number[], strides: number[], offset: number): Tensor {
@@ -46,7 +47,7 @@ export function contiguous(input: Tensor): Tensor {
 
 /** A copy with its own storage (autograd: CloneBackward0). */
 export function clone(input: Tensor, _options: { memoryFormat?: null } = {}): Tensor {
-  const out = emptyTensor(input._shape, input.dtype);
+  const out = onDevice(input) ? deviceOp("empty", "clone")(input._shape, input.dtype) : emptyTensor(input._shape, input.dtype);
   copyInto(out, input);
   return record("CloneBackward0", [input], out, ([g]) => [g]);
 }

@@ -3,6 +3,7 @@
 
 import type { Tensor } from "../core/tensor.js";
 import { type FloatArray, Optimizer, type ParamGroup, type ParamsInput, type State, bumpStep, floatView, stepTensor, zerosState } from "./optimizer.js";
+import { deviceOp, notImplementedOnDevice, onDevice } from "../ops/device-hooks.js";
 
 function arr(t: Tensor): FloatArray { return floatView(t).data; }
 
@@ -37,6 +38,7 @@ function withDefaults(name: string, opts: Record<string, unknown>, defaults: Rec
 function eachParam(group: ParamGroup, self: Optimizer & { stateOfParam(p: Tensor): State }, fn: (p: FloatArray, g: FloatArray, s: State, param: Tensor) => void): void {
   for (const param of group.params) {
     if (!param.grad) continue;
+    if (onDevice(param, param.grad)) throw notImplementedOnDevice(`${self.constructor.name}.step`);
     const view = floatView(param);
     const g = floatView(param.grad).data;
     fn(view.data, g, self.stateOfParam(param), param);
@@ -68,6 +70,7 @@ export class SGD extends Base {
     if (g.nesterov) check((g.momentum as number) > 0 && g.dampening === 0, "Nesterov momentum requires a momentum and zero dampening");
   }
   protected updateGroup(group: ParamGroup): void {
+    if (onDevice(group.params)) return deviceOp("sgdStep", "SGD.step")(group, this);
     const lr = group.lr as number, mom = group.momentum as number, damp = group.dampening as number;
     const wd = group.weight_decay as number, nesterov = group.nesterov as boolean, maximize = group.maximize as boolean;
     eachParam(group, this, (p, g0, s, param) => {
@@ -89,6 +92,7 @@ export class SGD extends Base {
 export interface AdamOptions { lr?: number; betas?: [number, number]; eps?: number; weightDecay?: number; amsgrad?: boolean; maximize?: boolean; foreach?: boolean | null; capturable?: boolean; differentiable?: boolean; fused?: boolean | null; decoupledWeightDecay?: boolean }
 
 function adamUpdate(group: ParamGroup, self: Base, decoupled: boolean): void {
+  if (onDevice(group.params)) return deviceOp("adamStep", decoupled ? "AdamW.step" : "Adam.step")(group, self, decoupled);
   const lr = group.lr as number, [b1, b2] = group.betas as [number, number], eps = group.eps as number;
   const wd = group.weight_decay as number, amsgrad = group.amsgrad as boolean, maximize = group.maximize as boolean;
   eachParam(group, self, (p, g0, s, param) => {

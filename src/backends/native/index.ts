@@ -130,48 +130,74 @@ function checkArray(op: string, name: string, a: unknown): asserts a is FloatArr
   }
 }
 
-function checkSameDtype(op: string, ref: FloatArray, others: Record<string, FloatArray>): void {
-  for (const [name, a] of Object.entries(others)) {
-    checkArray(op, name, a);
-    if (a.constructor !== ref.constructor) {
-      throw new Error(`native.${op}: expected ${name} to be a ${ref.constructor.name} like the other operands, got ${a.constructor.name}`);
-    }
+function checkSameDtype(op: string, ref: FloatArray, name: string, a: FloatArray): void {
+  checkArray(op, name, a);
+  if (a.constructor !== ref.constructor) {
+    throw new Error(`native.${op}: expected ${name} to be a ${ref.constructor.name} like the other operands, got ${a.constructor.name}`);
   }
+}
+
+/** Elements [first, last] of an array that a call touches; null when it touches none. */
+type Span = readonly [number, number] | null;
+
+function spanError(op: string, name: string, a: FloatArray, offset: number, sizes: readonly number[], strides: readonly number[], last: number): Error {
+  return new Error(
+    `native.${op}: ${name} of sizes [${sizes.join(", ")}] with strides [${strides.join(", ")}] and offset ${offset} ` +
+      `reaches element ${last}, past its length ${a.length}`,
+  );
 }
 
 /**
  * Checks that every index offset + sum_d i_d * strides[d] (0 <= i_d < sizes[d]) lies inside `a`
- * and returns the [first, last] element touched, or null when nothing is.
+ * and returns the span touched.
  */
 function checkSpan(
   op: string, name: string, a: FloatArray, offset: number, sizes: readonly number[], strides: readonly number[],
-): [number, number] | null {
+): Span {
   checkCount(op, `${name} offset`, offset);
-  let last = offset;
+  let last = offset, empty = false;
   for (let d = 0; d < sizes.length; d++) {
     const size = sizes[d]!, stride = strides[d]!;
     checkCount(op, `${name} stride`, stride);
-    if (size === 0) return null;
+    if (size === 0) empty = true;
     last += (size - 1) * stride;
   }
+  if (empty) return null;
+  if (!Number.isSafeInteger(last) || last >= a.length) throw spanError(op, name, a, offset, sizes, strides, last);
+  return [offset, last];
+}
+
+/** checkSpan for `n` contiguous elements. */
+function checkRange(op: string, name: string, a: FloatArray, offset: number, n: number): Span {
+  checkCount(op, `${name} offset`, offset);
+  if (n === 0) return null;
+  if (offset + n > a.length) throw spanError(op, name, a, offset, [n], [1], offset + n - 1);
+  return [offset, offset + n - 1];
+}
+
+/** checkSpan for a (batch x rows x cols) strided matrix stack. */
+function checkMatrices(
+  op: string, name: string, a: FloatArray, offset: number,
+  batch: number, rows: number, cols: number, batchStride: number, rowStride: number, colStride: number,
+): Span {
+  checkCount(op, `${name} offset`, offset);
+  checkCount(op, `${name} batch stride`, batchStride);
+  checkCount(op, `${name} row stride`, rowStride);
+  checkCount(op, `${name} column stride`, colStride);
+  if (batch === 0 || rows === 0 || cols === 0) return null;
+  const last = offset + (batch - 1) * batchStride + (rows - 1) * rowStride + (cols - 1) * colStride;
   if (!Number.isSafeInteger(last) || last >= a.length) {
-    throw new Error(
-      `native.${op}: ${name} of sizes [${sizes.join(", ")}] with strides [${strides.join(", ")}] and offset ${offset} ` +
-        `reaches element ${last}, past its length ${a.length}`,
-    );
+    throw spanError(op, name, a, offset, [batch, rows, cols], [batchStride, rowStride, colStride], last);
   }
   return [offset, last];
 }
 
-/** Byte range of elements [first, last] of `a` within its ArrayBuffer. */
-function byteRange(a: FloatArray, span: [number, number]): [number, number] {
-  const w = a.BYTES_PER_ELEMENT;
-  return [a.byteOffset + span[0] * w, a.byteOffset + (span[1] + 1) * w];
-}
-
-function overlaps(a: FloatArray, sa: [number, number] | null, b: FloatArray, sb: [number, number] | null): boolean {
+/** Whether the elements spanned in a and in b share memory. */
+function overlaps(a: FloatArray, sa: Span, b: FloatArray, sb: Span): boolean {
   if (sa === null || sb === null || a.buffer !== b.buffer) return false;
-  const [a0, a1] = byteRange(a, sa), [b0, b1] = byteRange(b, sb);
+  const wa = a.BYTES_PER_ELEMENT, wb = b.BYTES_PER_ELEMENT;
+  const a0 = a.byteOffset + sa[0] * wa, a1 = a.byteOffset + (sa[1] + 1) * wa;
+  const b0 = b.byteOffset + sb[0] * wb, b1 = b.byteOffset + (sb[1] + 1) * wb;
   return a0 < b1 && b0 < a1;
 }
 
@@ -210,21 +236,22 @@ export function gemmBatched(
   const op = "gemm";
   const native = lib(op);
   checkArray(op, "C", C);
-  checkSameDtype(op, C, { A, B });
+  checkSameDtype(op, C, "A", A);
+  checkSameDtype(op, C, "B", B);
   checkCount(op, "batch", batch);
   checkCount(op, "M", M);
   checkCount(op, "N", N);
   checkCount(op, "K", K);
   checkNumber(op, "alpha", alpha);
   checkNumber(op, "beta", beta);
-  const spanC = checkSpan(op, "C", C, cOff, [batch, M, N], [cBs, ldc, 1]);
+  const spanC = checkMatrices(op, "C", C, cOff, batch, M, N, cBs, ldc, 1);
   if (spanC === null) return;
   // Threads write disjoint parts of C, so no two (t, i, j) may share an element.
   if ((M > 1 && ldc < N) || (batch > 1 && cBs < (M - 1) * ldc + N)) {
     throw new Error(`native.${op}: C's strides (ldc ${ldc}, batch stride ${cBs}) make its ${batch}x${M}x${N} elements overlap`);
   }
-  const spanA = checkSpan(op, "A", A, aOff, [batch, M, K], [aBs, aRs, aCs]);
-  const spanB = checkSpan(op, "B", B, bOff, [batch, K, N], [bBs, bRs, bCs]);
+  const spanA = checkMatrices(op, "A", A, aOff, batch, M, K, aBs, aRs, aCs);
+  const spanB = checkMatrices(op, "B", B, bOff, batch, K, N, bBs, bRs, bCs);
   if (overlaps(C, spanC, A, spanA) || overlaps(C, spanC, B, spanB)) {
     throw new Error(`native.${op}: the output C overlaps an input (A or B)`);
   }
@@ -250,10 +277,10 @@ export function unary<T extends FloatArray>(op: UnaryOp, x: T, out: T, n: number
   const code = UNARY_CODES[op];
   if (code === undefined) throw new Error(`native.${name}: unknown op ${String(op)}`);
   checkArray(name, "out", out);
-  checkSameDtype(name, out, { x });
+  checkSameDtype(name, out, "x", x);
   checkCount(name, "n", n);
-  const so = checkSpan(name, "out", out, outOff, [n], [1]);
-  const sx = checkSpan(name, "x", x, xOff, [n], [1]);
+  const so = checkRange(name, "out", out, outOff, n);
+  const sx = checkRange(name, "x", x, xOff, n);
   if (!sameStart(out, outOff, x, xOff) && overlaps(out, so, x, sx)) {
     throw new Error(`native.${name}: out partially overlaps x`);
   }
@@ -288,7 +315,8 @@ export function binary<T extends FloatArray>(
     throw new Error(`native.${name}: expected ${nd} strides per operand for shape [${shape.join(", ")}], got ${a.strides.length} and ${b.strides.length}`);
   }
   checkArray(name, "out", out);
-  checkSameDtype(name, out, { a: a.data, b: b.data });
+  checkSameDtype(name, out, "a", a.data);
+  checkSameDtype(name, out, "b", b.data);
   for (const s of shape) checkCount(name, "shape", s);
   const aOff = a.offset ?? 0, bOff = b.offset ?? 0;
   const contiguous: number[] = new Array<number>(nd);
@@ -332,15 +360,15 @@ export function reduce<T extends FloatArray>(
   const code = REDUCE_CODES[op];
   if (code === undefined) throw new Error(`native.${name}: unknown op ${String(op)}`);
   checkArray(name, "out", out);
-  checkSameDtype(name, out, { x });
+  checkSameDtype(name, out, "x", x);
   checkCount(name, "outer", outer);
   checkCount(name, "size", size);
   checkCount(name, "inner", inner);
   if (size === 0 && (op === "max" || op === "min") && outer * inner > 0) {
     throw new Error(`native.${name}: ${op} of an empty dim (size 0) is not defined`);
   }
-  const so = checkSpan(name, "out", out, outOff, [outer * inner], [1]);
-  const sx = checkSpan(name, "x", x, xOff, [outer * size * inner], [1]);
+  const so = checkRange(name, "out", out, outOff, outer * inner);
+  const sx = checkRange(name, "x", x, xOff, outer * size * inner);
   if (overlaps(out, so, x, sx)) throw new Error(`native.${name}: out overlaps x`);
   if (so === null) return;
   ARGS[0] = outer; ARGS[1] = size; ARGS[2] = inner; ARGS[3] = xOff; ARGS[4] = outOff;
@@ -358,11 +386,11 @@ function softmaxImpl<T extends FloatArray>(log: boolean, x: T, out: T, rows: num
   const name = log ? "logSoftmax" : "softmax";
   const native = lib(name);
   checkArray(name, "out", out);
-  checkSameDtype(name, out, { x });
+  checkSameDtype(name, out, "x", x);
   checkCount(name, "rows", rows);
   checkCount(name, "cols", cols);
-  const so = checkSpan(name, "out", out, outOff, [rows * cols], [1]);
-  const sx = checkSpan(name, "x", x, xOff, [rows * cols], [1]);
+  const so = checkRange(name, "out", out, outOff, rows * cols);
+  const sx = checkRange(name, "x", x, xOff, rows * cols);
   if (!sameStart(out, outOff, x, xOff) && overlaps(out, so, x, sx)) throw new Error(`native.${name}: out partially overlaps x`);
   if (so === null) return;
   ARGS[0] = rows; ARGS[1] = cols; ARGS[2] = xOff; ARGS[3] = outOff;
@@ -431,7 +459,7 @@ export function adamStep<T extends FloatArray>(buffers: AdamBuffers<T>, hyper: A
     if (maxExpAvgSq === undefined) throw new Error(`native.${op}: amsgrad needs maxExpAvgSq`);
     arrays["maxExpAvgSq"] = maxExpAvgSq;
   }
-  checkSameDtype(op, param, arrays);
+  for (const [name, a] of Object.entries(arrays)) checkSameDtype(op, param, name, a);
   const n = param.length;
   for (const [name, a] of Object.entries(arrays)) {
     if (a.length < n) throw new Error(`native.${op}: ${name} has ${a.length} elements, fewer than param's ${n}`);
@@ -481,7 +509,7 @@ export function sgdStep<T extends FloatArray>(buffers: SgdBuffers<T>, hyper: Sgd
     if (momentumBuffer === undefined) throw new Error(`native.${op}: momentum ${momentum} needs momentumBuffer`);
     arrays["momentumBuffer"] = momentumBuffer;
   }
-  checkSameDtype(op, param, arrays);
+  for (const [name, a] of Object.entries(arrays)) checkSameDtype(op, param, name, a);
   const n = param.length;
   for (const [name, a] of Object.entries(arrays)) {
     if (a.length < n) throw new Error(`native.${op}: ${name} has ${a.length} elements, fewer than param's ${n}`);

@@ -82,7 +82,7 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
   if (isCausal) {
     if (mask) throw new Error("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True");
     const L = qs.size(-2), S = k.size(-2);
-    mask = boolToAdditive(ones([L, S], { dtype: bool }).tril(), qs);
+    mask = boolToAdditive(ones([L, S], { dtype: bool }).tril().to(qs.device), qs);
   }
   let kx = k, vx = v;
   if (enableGqa) {

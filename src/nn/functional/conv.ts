@@ -24,6 +24,7 @@ import {
   convTransposeGeometry,
 } from "../../backends/js/conv.js";
 import { type Fold2dParams, fold2d, foldShape, unfold2d, unfoldShape } from "../../backends/js/im2col.js";
+import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 
 export type IntOrTuple = number | number[];
 
@@ -70,7 +71,7 @@ function shapeOf(g: ConvGeometry, kind: Kind): readonly number[] {
  * forward(a = x, b = w), input(a = gy, b = w), weight(a = x, b = gy).
  */
 function convPrimitive(kind: Kind, a: Tensor, b: Tensor, bias: Tensor | null, g: ConvGeometry, node: string): Tensor {
-  const out = runKernel(shapeOf(g, kind), a.dtype, (o, cd) => {
+  const out = onDevice(a, b, bias) ? deviceOp("conv", `conv${g.kernelSize.length}d`)(kind, a, b, bias, g) : runKernel(shapeOf(g, kind), a.dtype, (o, cd) => {
     const ad = floatData(a, cd), bd = floatData(b, cd);
     if (kind === "forward") convForward(g, ad, bd, null, o);
     else if (kind === "input") convBackwardInput(g, ad, bd, o);

@@ -8,6 +8,7 @@ import { float32 } from "../../core/dtype.js";
 import { type Args, bindArgs } from "../../ops/args.js";
 import { emptyTensor } from "../../ops/engine.js";
 import { boolArg, numberArg, tensorArg, warnOnce } from "./loss-util.js";
+import { onDevice } from "../../ops/device-hooks.js";
 
 interface DropoutOptions { p?: number; training?: boolean; inplace?: boolean }
 type DropoutArgs = Args<[p?: number, training?: boolean, inplace?: boolean], DropoutOptions>;
@@ -33,7 +34,8 @@ function noiseFor(x: Tensor, shape: number[], p: number): Tensor {
   const reduced = x.dtype.name === "float16" || x.dtype.name === "bfloat16";
   const noise = emptyTensor(shape, reduced ? float32 : x.dtype);
   noise.bernoulli_(1 - p);
-  return noise;
+  // The mask comes from the CPU generator (the same stream as on the CPU), then moves to the device.
+  return onDevice(x) ? noise.to(x.device) : noise;
 }
 
 /** ATen's _dropout_impl; `noiseShape` null means elementwise noise. */

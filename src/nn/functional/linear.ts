@@ -7,6 +7,7 @@ import { checkTensor } from "../../ops/args.js";
 import { emptyTensor } from "../../ops/engine.js";
 import { kernels, type FloatArray } from "../../backends/kernels.js";
 import { einsum } from "../../ops/blas.js";
+import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 
 /**
  * y = x W^T + b, one GEMM over all leading dims (W read transposed through its strides, the bias
@@ -38,6 +39,7 @@ function linearImpl(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor 
   }
   const outF = weight._shape[0]!;
   if (bias && bias._shape[0] !== outF) throw new Error(`linear(): bias of shape [${bias.shape}] does not match weight's ${outF} outputs`);
+  if (onDevice(input, weight, bias)) return deviceOp("linear")(input, weight, bias);
   const x = input.detach().contiguous();
   const rows = x.numel() / inF;
   const outShape = [...input._shape.slice(0, -1), outF];

@@ -13,6 +13,7 @@ import {
   type Floats, type Reduction, floatOut, floatValues, intArg, intValues, numberArg, optTensorArg, reductionOf,
   scalarName, sizesStr, tensorArg,
 } from "./loss-util.js";
+import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 
 // ---- geometry and checks --------------------------------------------------------------------------
 
@@ -140,6 +141,7 @@ function nllLossImpl(x: Tensor, target: Tensor, weight: Tensor | null, ignoreInd
   checkTargetDtype(target);
   checkWeight(weight, geom.C, x);
   if (!x.dtype.isFloatingPoint) throw new Error(`"nll_loss_out_frame" not implemented for '${scalarName(x.dtype)}'`);
+  if (onDevice(x, target, weight)) return deviceOp("nllLoss", "nll_loss")(x, target, weight, ignoreIndex, reduction);
   const { outer, C, inner } = geom;
   const t = targetValues(target, geom, ignoreIndex);
   const w = weight ? floatValues(weight) : null;
@@ -253,6 +255,7 @@ function crossEntropyIndices(x: Tensor, target: Tensor, weight: Tensor | null, i
   checkTargetDtype(target);
   checkWeight(weight, geom.C, x);
   if (!x.dtype.isFloatingPoint) throw new Error(`"log_softmax_lastdim_kernel_impl" not implemented for '${scalarName(x.dtype)}'`);
+  if (onDevice(x, target, weight)) return deviceOp("crossEntropy", "cross_entropy")(x, target, weight, ignoreIndex, reduction, eps);
   const { C } = geom;
   const t = targetValues(target, geom, ignoreIndex);
   const w = weight ? floatValues(weight) : null;

@@ -16,6 +16,7 @@ import {
   type Reduction, boolArg, checkReduction, floatValues, numberArg, optTensorArg, reduceLoss, reductionOf, scalarName,
   sizesStr, tensorArg, torchSize, warnOnce, warnSizeMismatch,
 } from "./loss-util.js";
+import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 
 interface LegacyOptions { sizeAverage?: boolean | null; reduce?: boolean | null; reduction?: Reduction }
 
@@ -46,9 +47,11 @@ function diffLoss(spec: DiffLoss, x: Tensor, y: Tensor, reduction: Reduction): T
   const dtype = resultType(x, y);
   if (!dtype.isFloatingPoint) throw new Error(`"${spec.kernel}" not implemented for '${scalarName(dtype)}'`);
   const f = spec.f;
-  const elems = binaryMap(x, y, dtype, (a, b) => f(a - b), undefined, undefined, spec.kernel);
+  const gpu = onDevice(x, y);
+  const elems = gpu ? deviceOp("diffLoss", spec.kernel)(spec.kernel, x, y) : binaryMap(x, y, dtype, (a, b) => f(a - b), undefined, undefined, spec.kernel);
   const n = elems.numel();
-  const out = reduction === "none" ? elems : scalarTensor(reduction === "sum" ? sumValues(elems) : sumValues(elems) / n, elems);
+  const out = reduction === "none" ? elems : gpu ? (reduction === "sum" ? elems.sum() : elems.mean())
+    : scalarTensor(reduction === "sum" ? sumValues(elems) : sumValues(elems) / n, elems);
   const shape = elems.shape;
   return record(spec.node, [x, y], out, ([g]) => {
     let ge = reduction === "none" ? g! : g!.expand(shape);

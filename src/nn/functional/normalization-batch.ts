@@ -10,6 +10,7 @@ import { traceOp, tracing } from "../../onnx/hook.js";
 import { type Args, bindArgs } from "../../ops/args.js";
 import { emptyTensor, fromArray, writeNumbers } from "../../ops/engine.js";
 import { type Floats, boolArg, floatOut, floatValues, numberArg, optTensorArg, tensorArg, torchSize } from "./loss-util.js";
+import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 
 /** Input viewed as (N, C, S): S is the product of the spatial dims. */
 interface BnGeom { N: number; C: number; S: number; dims: number[]; view: number[] }
@@ -85,6 +86,7 @@ function batchNormImpl(x: Tensor, rm: Tensor | null, rv: Tensor | null, weight: 
   checkFeatures("weight", C, weight);
   checkFeatures("bias", C, bias);
   if (!x.dtype.isFloatingPoint) throw new Error(`"batch_norm" not implemented for '${x.dtype.name}'`);
+  if (onDevice(x, rm, rv, weight, bias)) return deviceOp("batchNorm", "batch_norm")(x, rm, rv, weight, bias, training, momentum, eps);
   const geom = bnGeometry(x);
   const { N, S } = geom;
   const M = N * S;

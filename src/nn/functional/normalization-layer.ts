@@ -9,6 +9,7 @@ import { emptyTensor, writeNumbers } from "../../ops/engine.js";
 import { constantPad } from "./padding-ops.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { floatOut, floatValues, intArg, numberArg, optTensorArg, sizesStr, tensorArg } from "./loss-util.js";
+import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 
 function checkShapeArg(op: string, v: unknown): number[] {
   const s = typeof v === "number" ? [v] : v;
@@ -60,6 +61,7 @@ export function layerNorm(input: Tensor, normalizedShape: number[] | number,
 
 /** y = (x - mean) rstd w + b over rows of length D (the last k dims). */
 function layerNormOp(x: Tensor, k: number, M: number, D: number, weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
+  if (onDevice(x, weight, bias)) return deviceOp("layerNorm", "layer_norm")(x, k, weight, bias, eps);
   const xv = floatValues(x);
   const wv = weight ? floatValues(weight) : null, bv = bias ? floatValues(bias) : null;
   const mean = new Float64Array(M), rstd = new Float64Array(M);

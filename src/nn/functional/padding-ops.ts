@@ -8,6 +8,7 @@ import { record } from "../../autograd/record.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { copyInto, emptyTensor, fillTensor, fromArray } from "../../ops/engine.js";
 import { sizesStr } from "./loss-util.js";
+import { onDevice } from "../../ops/device-hooks.js";
 
 /** constant_pad_nd: pads the last pad.length/2 dims (last dim first) with `value`. */
 export function constantPad(x: Tensor, pad: readonly number[], value: number): Tensor {
@@ -109,7 +110,7 @@ export function indexPad(x: Tensor, pad: readonly number[], mode: IndexPadMode):
   for (const e of dims) {
     if (e.before === 0 && e.after === 0) continue;
     const idx = fromArray(padIndex(mode, e.n, e.before, e.after), [e.n + e.before + e.after], int64);
-    y = y.indexSelect(e.d, idx);
+    y = y.indexSelect(e.d, onDevice(y) ? idx.to(y.device) : idx);
   }
   return y === x ? x.clone() : y;
 }

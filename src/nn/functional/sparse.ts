@@ -11,6 +11,7 @@ import { traceOp, tracing } from "../../onnx/hook.js";
 import { type Args, bindArgs } from "../../ops/args.js";
 import { emptyTensor, fromArray, writeNumbers } from "../../ops/engine.js";
 import { boolArg, floatOut, floatValues, intArg, intValues, numberArg, optTensorArg, scalarName, tensorArg, torchSize } from "./loss-util.js";
+import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 
 function checkIndices(op: string, name: string, position: number, t: Tensor): void {
   if (t.dtype !== int64 && t.dtype !== int32) {
@@ -76,6 +77,7 @@ export function embedding(input: Tensor, weight: Tensor,
   boolArg(op, "sparse", a.sparse, false);
   if (w.dim() !== 2) throw new Error("'weight' must be 2-D");
   checkIndices(op, "indices", 1, idx);
+  if (onDevice(idx, w)) return deviceOp("embedding")(idx, w, padding, maxNorm, byFreq);
   const V = w.size(0), D = w.size(1);
   const iv = intValues(idx);
   for (let i = 0; i < iv.length; i++) if (!(iv[i]! >= 0 && iv[i]! < V)) throw new Error("index out of range in self");

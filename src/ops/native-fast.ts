@@ -1,0 +1,64 @@
+// CPU fast paths through the native addon: elementwise kernels for contiguous float32/float64
+// operands. Ops mark their kernel functions as native-capable here; the engine asks before
+// running its JS loop. Where the addon is absent, every call answers false and JS runs.
+
+import type { Tensor } from "../core/tensor.js";
+import { kernels, type FloatArray } from "../backends/kernels.js";
+import * as native from "../backends/native/index.js";
+
+const BINARY = new WeakMap<object, native.BinaryOp>();
+
+/** Declares that `f` is the native binary op `op` (same results within float rounding). */
+export function nativeBinary<F extends (a: number, b: number) => number>(f: F, op: native.BinaryOp): F {
+  BINARY.set(f, op);
+  return f;
+}
+
+const UNARY: Readonly<Record<string, native.UnaryOp>> = {
+  neg: "neg", abs: "abs", sqrt: "sqrt", rsqrt: "rsqrt", reciprocal: "reciprocal", square: "square", exp: "exp",
+  log: "log", tanh: "tanh", sigmoid: "sigmoid", relu: "relu", silu: "silu", floor: "floor", ceil: "ceil",
+  trunc: "trunc", sign: "sign", expm1: "expm1", log1p: "log1p", sin: "sin", cos: "cos", erf: "erf",
+  log2: "log2", exp2: "exp2",
+};
+
+function isFloat(t: Tensor): boolean {
+  const d = t.storage.data;
+  return d instanceof Float32Array || d instanceof Float64Array;
+}
+
+/** out = f(x, y) with broadcasting strides, when f is native-capable and the operands allow it. */
+export function tryNativeBinary(f: object, x: Tensor, xs: readonly number[], y: Tensor, ys: readonly number[], out: Tensor, shape: readonly number[]): boolean {
+  if (kernels.backend !== "native") return false;
+  const op = BINARY.get(f);
+  if (!op || !isFloat(out) || x.dtype !== out.dtype || y.dtype !== out.dtype || !out.isContiguous() || shape.length > native.MAX_DIMS) return false;
+  // The output may be an input only as the very same elements (in-place ops).
+  const aliases = (t: Tensor, s: readonly number[]) => t.storage === out.storage && !(t._offset === out._offset && t.isContiguous() && s.every((v, i) => shape[i] === 1 || v === out._strides[i]));
+  if (aliases(x, xs) || aliases(y, ys)) return false;
+  native.binary(op, shape, { data: x.storage.data as FloatArray, offset: x._offset, strides: xs }, { data: y.storage.data as FloatArray, offset: y._offset, strides: ys }, out.storage.data as FloatArray, out._offset);
+  return true;
+}
+
+/** dst[0..n) = op(src[0..n)) for a native-capable unary op name; false when not applicable. */
+export function tryNativeUnary(name: string, src: FloatArray, dst: FloatArray, n: number): boolean {
+  if (kernels.backend !== "native") return false;
+  const op = UNARY[name];
+  if (!op || src.constructor !== dst.constructor) return false;
+  native.unary(op, src, dst, n);
+  return true;
+}
+
+/**
+ * Sum/mean/max/min of a contiguous float tensor over consecutive dims, as [outer, size, inner]
+ * through the native reduction; null when not applicable.
+ */
+export function tryNativeReduce(op: native.ReduceOp, x: Tensor, dims: readonly number[], out: Tensor): boolean {
+  if (kernels.backend !== "native" || !isFloat(x) || x.dtype !== out.dtype || !x.isContiguous() || !out.isContiguous()) return false;
+  if (dims.length === 0) return false;
+  for (let i = 1; i < dims.length; i++) if (dims[i] !== dims[i - 1]! + 1) return false;
+  const shape = x._shape;
+  let outer = 1, size = 1, inner = 1;
+  shape.forEach((s, i) => { if (i < dims[0]!) outer *= s; else if (i <= dims[dims.length - 1]!) size *= s; else inner *= s; });
+  if (size === 0 && (op === "max" || op === "min")) return false;
+  native.reduce(op, x.storage.data as FloatArray, out.storage.data as FloatArray, outer, size, inner, x._offset, out._offset);
+  return true;
+}

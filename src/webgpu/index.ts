@@ -1,0 +1,73 @@
+// The "webgpu" device: registers its kernels with the op front end, its transfer with x.to(), the
+// async readback methods on Tensor, and exports torch.webgpu.
+//
+//   await torch.webgpu.init();                       // once: device creation is asynchronous
+//   const x = torch.randn(64, 784).to("webgpu");     // or torch.zeros(3, { device: "webgpu" })
+//   model.to("webgpu");
+//   const loss = F.crossEntropy(model.call(x), y);   // ops queue GPU work synchronously
+//   loss.backward(); optimizer.step();
+//   console.log(await loss.itemAsync());             // readback is asynchronous
+
+import { Tensor } from "../core/tensor.js";
+import { type DeviceOps, registerDeviceOps, registerDeviceTransfer } from "../ops/device-hooks.js";
+import { installMethods } from "../ops/args.js";
+import {
+  gpuBinary, gpuCompare, gpuCopy, gpuEmpty, gpuFill, gpuLogical, gpuTernary, gpuTest, gpuUnary, gpuWhere,
+} from "./pointwise.js";
+import {
+  gpuAvgPool2d, gpuBmm, gpuConv, gpuCrossEntropy, gpuEmbedding, gpuIndex, gpuIndexAdd, gpuIndexSelect, gpuLinear, gpuLogsumexp,
+  gpuMaxPool2d, gpuReduce, gpuSelectAlong, gpuSoftmax, gpuVarMean, sameDeviceOrThrow, gpuGather, gpuScatterInto, gpuLayerNorm,
+  gpuBatchNorm, gpuVectorNorm, gpuDiffLoss, gpuClampTensor, gpuNllLoss,
+} from "./ops.js";
+import { gpuAdamStep, gpuSgdStep } from "./optim.js";
+import { addPublicNames } from "./storage.js";
+import * as functional from "../nn/functional/index.js";
+import * as linalg from "../ops/linalg.js";
+import { cpuAsync, dispose, itemAsync, toAsync, toDevice, tolistAsync } from "./transfer.js";
+
+const OPS = {
+  unary: gpuUnary, binary: gpuBinary, ternary: gpuTernary, compare: gpuCompare, logical: gpuLogical, test: gpuTest,
+  where: gpuWhere, empty: gpuEmpty, copy: gpuCopy, fill: gpuFill,
+  reduce: gpuReduce, selectAlong: gpuSelectAlong, varMean: gpuVarMean, logsumexp: gpuLogsumexp, softmax: gpuSoftmax,
+  bmm: gpuBmm, linear: gpuLinear, conv: gpuConv, maxPool2d: gpuMaxPool2d, avgPool2d: gpuAvgPool2d,
+  crossEntropy: gpuCrossEntropy, embedding: gpuEmbedding, indexSelect: gpuIndexSelect, indexAdd: gpuIndexAdd, index: gpuIndex,
+  sameDevice: sameDeviceOrThrow, sgdStep: gpuSgdStep, adamStep: gpuAdamStep,
+  gather: gpuGather, scatterInto: gpuScatterInto, layerNorm: gpuLayerNorm, batchNorm: gpuBatchNorm, vectorNorm: gpuVectorNorm,
+  diffLoss: gpuDiffLoss, clampTensor: gpuClampTensor, nllLoss: gpuNllLoss,
+};
+
+type WebgpuOps = typeof OPS;
+
+declare module "../ops/device-hooks.js" {
+  // The entries the front end may call (typed by this backend's implementations).
+  interface DeviceOps extends WebgpuOps {}
+}
+
+registerDeviceOps(OPS satisfies Partial<DeviceOps>);
+registerDeviceTransfer(toDevice);
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    /** A CPU copy of a GPU tensor (the tensor itself on the CPU): PyTorch's x.cpu(), asynchronously. */
+    cpuAsync(): Promise<Tensor>;
+    /** x.item(), asynchronously (works on any device). */
+    itemAsync(): Promise<number | boolean | bigint>;
+    /** x.tolist(), asynchronously (works on any device). */
+    tolistAsync(): Promise<ReturnType<Tensor["tolist"]>>;
+    /** x.to(device) for any pair of devices, GPU → CPU included. */
+    toAsync(device: string): Promise<Tensor>;
+    /** `using x = ...`: releases this tensor's hold on its GPU memory at the end of the scope. */
+    [Symbol.dispose](): void;
+  }
+}
+
+// Errors for ops without a GPU kernel name the op; F.* names are known as well as Tensor methods.
+addPublicNames(() => [...Object.keys(functional), ...Object.keys(linalg)]);
+
+installMethods({ cpuAsync, itemAsync, tolistAsync, toAsync });
+(Tensor.prototype as unknown as Record<symbol, unknown>)[Symbol.dispose] = function (this: Tensor) { dispose(this); };
+
+export {
+  init, isAvailable, isInitialized, deviceName, memoryAllocated, memoryReserved, maxMemoryAllocated, resetPeakMemoryStats,
+  emptyCache, synchronize, shutdown,
+} from "./runtime.js";

@@ -1,0 +1,473 @@
+// The "webgpu" kernels of the non-pointwise ops: reductions, softmax, matmul, linear, conv2d,
+// pooling, cross_entropy, embedding, index_select/index_add. Each either computes a forward result
+// that the front end records (the hook sits where the CPU kernel was called), or, where the CPU op
+// interleaves its kernel with recording, computes and records itself with the same node name and a
+// vjp written in public ops (so double backward works where the CPU's does, or says it does not).
+
+import { Tensor } from "../core/tensor.js";
+import { type DType, float32, int64 } from "../core/dtype.js";
+import { normalizeDim } from "../core/shape.js";
+import { needsGrad, record } from "../autograd/record.js";
+import { notImplementedOnDevice } from "../ops/device-hooks.js";
+import type { ConvGeometry } from "../backends/js/conv.js";
+import { type ReduceKind, reduce, reduceWithIndices } from "../backends/webgpu/reduce.js";
+import { softmax as gpuSoftmaxKernel, softmaxBackward as gpuSoftmaxBackward } from "../backends/webgpu/softmax.js";
+import { linear as gpuLinearKernel, matmul } from "../backends/webgpu/matmul.js";
+import { conv2d, conv2dBackward } from "../backends/webgpu/conv.js";
+import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward, type Pool2dOptions } from "../backends/webgpu/pool2d.js";
+import { crossEntropy as ceKernel, crossEntropyBackward } from "../backends/webgpu/loss.js";
+import { gatherRows, scatterAddRows } from "../backends/webgpu/embedding.js";
+import { contiguous as gpuContiguous, fillInto } from "../backends/webgpu/pointwise.js";
+import { type GpuTensor, empty, isContiguous, reshapeContiguous } from "../backends/webgpu/tensor.js";
+import { gpuOf, isGpuTensor, wrap } from "./storage.js";
+import { gatherGpu, scatterGpu } from "./index-kernels.js";
+import { noGrad } from "../autograd/grad-mode.js";
+
+function noGradDo(f: () => void): void { noGrad(f); }
+import { checkDevices } from "./pointwise.js";
+import { context } from "./runtime.js";
+
+function requireFloat32(op: string, ...ts: (Tensor | null | undefined)[]): void {
+  for (const t of ts) if (t && t.dtype !== float32) throw notImplementedOnDevice(`${op} (dtype ${t.dtype.name})`);
+}
+
+// ---- reductions ---------------------------------------------------------------------------------
+
+/** sum / mean / amax / amin over `dims` (all when empty), the result of dtype `outDtype`. */
+export function gpuReduce(kind: "sum" | "mean" | "max" | "min", x: Tensor, dims: readonly number[], keepdim: boolean, outDtype: DType): Tensor {
+  checkDevices(kind, x);
+  const g = gpuOf(x);
+  const k: ReduceKind = kind;
+  const all = dims.length === 0 ? undefined : dims;
+  const outGpu = outDtype.isFloatingPoint ? "float32" : "int32";
+  const r = reduce(k, g, all, { keepdim, dtype: kind === "sum" ? outGpu : undefined });
+  return wrap(r, kind === "max" || kind === "min" ? x.dtype : outDtype);
+}
+
+/** max/min (or argmax/argmin) along one dim (null: the flattened tensor) with int64 indices. */
+export function gpuSelectAlong(op: string, x: Tensor, dim: number | null, keepdim: boolean, kind: "max" | "min" | null): { values: Tensor; indices: Tensor; d: number | null } {
+  checkDevices(op, x);
+  if (kind === null) throw notImplementedOnDevice(op);
+  const d = dim === null ? null : normalizeDim(dim, x.dim(), op);
+  if (d !== null && x.dim() > 0 && x.shape[d] === 0) throw new Error(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
+  if (x.numel() === 0 && d === null) throw new Error(`${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
+  const src = d === null ? x.detach().reshape(-1) : x;
+  const g = gpuOf(src);
+  const dd = d === null || x.dim() === 0 ? 0 : d;
+  const gg = g.shape.length === 0 ? { ...g, shape: [1], strides: [1] } : g;
+  const r = reduceWithIndices(kind, gg, dd, d === null ? false : keepdim);
+  let values = wrap(r.values, x.dtype), indices = wrap(r.indices, int64);
+  if (x.dim() === 0 || d === null) {
+    const shape = d === null ? [] : keepdim ? x.shape : [];
+    values = values.reshape(shape);
+    indices = indices.reshape(shape);
+  }
+  return { values, indices, d };
+}
+
+/** var and the mean over `dims` (composed of GPU kernels on detached input, as varCore expects). */
+export function gpuVarMean(input: Tensor, dims: readonly number[], keepdim: boolean, correction: number, n: number): { v: Tensor; mean: Tensor } {
+  checkDevices("var", input);
+  requireFloat32("var", input);
+  const x = input.detach();
+  const dd = dims.length ? [...dims] : [...Array(x.dim()).keys()];
+  const m = x.mean(dd, true);
+  const v = x.sub(m).square().sum(dd, keepdim).div(Math.max(0, n - correction));
+  return { v, mean: keepdim ? m : m.squeeze(dd) };
+}
+
+/** logsumexp over `dims` of a float tensor (no recording: the caller records). */
+export function gpuLogsumexp(x: Tensor, dims: readonly number[], keepdim: boolean): Tensor {
+  checkDevices("logsumexp", x);
+  requireFloat32("logsumexp", x);
+  const xd = x.detach();
+  const dd = dims.length ? [...dims] : [...Array(x.dim()).keys()];
+  const m = xd.amax(dd, true);
+  // Rows of infinities keep their max (exp(inf - inf) would be NaN).
+  const safe = m.where(m.isfinite(), 0);
+  const out = xd.sub(safe).exp().sum(dd, true).log().add(safe);
+  return keepdim ? out : out.squeeze(dd);
+}
+
+// ---- softmax ------------------------------------------------------------------------------------
+
+export function gpuSoftmax(x: Tensor, d: number, log: boolean): Tensor {
+  checkDevices(log ? "log_softmax" : "softmax", x);
+  requireFloat32(log ? "log_softmax" : "softmax", x);
+  const out = wrap(gpuSoftmaxKernel(gpuOf(x), d, { log }));
+  const node = log ? "LogSoftmaxBackward0" : "SoftmaxBackward0";
+  return record(node, [x], out, ([g]) => [softmaxGrad(g!, out, d, log)], [out]);
+}
+
+function softmaxGrad(g: Tensor, y: Tensor, d: number, log: boolean): Tensor {
+  if (needsGrad(g, y)) {
+    if (y.dim() === 0) return log ? g.sub(y.exp().mul(g)) : y.mul(g.sub(g.mul(y)));
+    return log ? g.sub(y.exp().mul(g.sum(d, true))) : y.mul(g.sub(g.mul(y).sum(d, true)));
+  }
+  return wrap(gpuSoftmaxBackward(gpuOf(g), gpuOf(y), d, { log }));
+}
+
+// ---- matmul -------------------------------------------------------------------------------------
+
+/** blas.ts's bmmKernel on the GPU: [B, M, K] @ [B, K, N], no recording. */
+export function gpuBmm(a: Tensor, b: Tensor): Tensor {
+  checkDevices("matmul", a, b);
+  if (a.dtype !== float32 || b.dtype !== float32) throw notImplementedOnDevice(`matmul (dtype ${a.dtype === float32 ? b.dtype.name : a.dtype.name})`);
+  return wrap(matmul(gpuOf(a), gpuOf(b)));
+}
+
+/** F.linear with a 2-D float32 weight: one GEMM with the bias, recorded as AddmmBackward0 (as the CPU does). */
+export function gpuLinear(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+  checkDevices("linear", input, weight, bias);
+  requireFloat32("linear", input, weight, bias);
+  const out = wrap(gpuLinearKernel(gpuOf(input), gpuOf(weight), bias ? gpuOf(bias) : undefined));
+  const inF = weight._shape[1]!, outF = weight._shape[0]!;
+  const lead = input._shape.slice(0, -1);
+  return record("AddmmBackward0", [input, weight, bias], out, ([g]) => {
+    const g2 = g!.reshape(-1, outF);
+    return [
+      input._requiresGrad ? g2.mm(weight).reshape([...lead, inF]) : null,
+      weight._requiresGrad ? g2.t().mm(input.reshape(-1, inF)) : null,
+      bias && bias._requiresGrad ? g2.sum(0) : null,
+    ];
+  }, [input, weight]);
+}
+
+// ---- conv2d -------------------------------------------------------------------------------------
+
+/**
+ * One of conv.ts's three convolution primitives (forward, input grad, weight grad) on the GPU, plus
+ * the bias over the result's channels; no recording (convPrimitive records).
+ */
+export function gpuConv(kind: "forward" | "input" | "weight", a: Tensor, b: Tensor, bias: Tensor | null, g: ConvGeometry): Tensor {
+  const op = "conv2d";
+  checkDevices(op, a, b, bias);
+  if (g.kernelSize.length !== 2) throw notImplementedOnDevice(`conv${g.kernelSize.length}d`);
+  requireFloat32(op, a, b, bias);
+  const ctx = context(op);
+  const o = { stride: g.stride as [number, number], padding: g.padding as [number, number], dilation: g.dilation as [number, number], groups: g.groups };
+  const ga = gpuOf(a), gb = gpuOf(b);
+  /** A stand-in with the right shape for an operand the kernel only measures. */
+  const shaped = (shape: readonly number[]): GpuTensor => ({ ...ga, shape: shape.slice(), strides: contiguousStridesOf(shape), offset: 0 });
+  let res: GpuTensor;
+  if (kind === "forward") {
+    res = conv2d(ga, gb, bias ? gpuOf(bias) : null, o);
+  } else if (kind === "input") {
+    res = conv2dBackward(ga, shaped(g.inputShape), gb, o, { input: true }).gradInput!;
+  } else {
+    res = conv2dBackward(gb, ga, shaped(g.weightShape), o, { weight: true }).gradWeight!;
+  }
+  void ctx;
+  const out = wrap(res);
+  if (bias && kind !== "forward") {
+    const view = new Array<number>(out.dim()).fill(1);
+    view[1] = bias.numel();
+    return out.add(bias.detach().reshape(view));
+  }
+  return out;
+}
+
+function contiguousStridesOf(shape: readonly number[]): number[] {
+  const st = new Array<number>(shape.length);
+  let s = 1;
+  for (let i = shape.length - 1; i >= 0; i--) { st[i] = s; s *= Math.max(1, shape[i]!); }
+  return st;
+}
+
+// ---- pooling ------------------------------------------------------------------------------------
+
+export interface PoolWindow { kernel: number[]; stride: number[]; padding: number[]; dilation?: number[]; ceilMode: boolean; countIncludePad?: boolean; divisorOverride?: number | null }
+
+function poolOptions(w: PoolWindow): Pool2dOptions {
+  return {
+    kernelSize: w.kernel as [number, number], stride: w.stride as [number, number], padding: w.padding as [number, number],
+    dilation: (w.dilation ?? [1, 1]) as [number, number], ceilMode: w.ceilMode, countIncludePad: w.countIncludePad,
+    divisorOverride: w.divisorOverride ?? null,
+  };
+}
+
+/** max_pool2d with indices (flat h*W+w per plane, int64), recorded as MaxPool2DWithIndicesBackward0. */
+export function gpuMaxPool2d(x: Tensor, w: PoolWindow): [Tensor, Tensor] {
+  checkDevices("max_pool2d", x);
+  requireFloat32("max_pool2d", x);
+  const o = poolOptions(w);
+  const r = maxPool2d(gpuOf(x), o);
+  const values = wrap(r.values), indices = wrap(r.indices, int64);
+  record("MaxPool2DWithIndicesBackward0", [x], values, ([g]) => [maxPoolGrad(g!, x, indices, o)]);
+  return [values, indices];
+}
+
+function maxPoolGrad(g: Tensor, x: Tensor, indices: Tensor, o: Pool2dOptions): Tensor {
+  const gx = wrap(maxPool2dBackward(gpuOf(g), gpuOf(x.detach()), gpuOf(indices), o));
+  return record("MaxPool2DWithIndicesBackwardBackward0", [g], gx, () => {
+    throw notImplementedOnDevice("double backward of max_pool2d");
+  });
+}
+
+/** avg_pool2d, recorded as AvgPool2DBackward0. */
+export function gpuAvgPool2d(x: Tensor, w: PoolWindow): Tensor {
+  checkDevices("avg_pool2d", x);
+  requireFloat32("avg_pool2d", x);
+  const o = poolOptions(w);
+  const out = wrap(avgPool2d(gpuOf(x), o));
+  const xd = x.detach();
+  return record("AvgPool2DBackward0", [x], out, ([g]) => {
+    const gx = wrap(avgPool2dBackward(gpuOf(g!), gpuOf(xd), o));
+    return [record("AvgPool2DBackwardBackward0", [g!], gx, ([gg]) => [gpuAvgPool2d(gg!, w)])];
+  });
+}
+
+// ---- cross_entropy --------------------------------------------------------------------------------
+
+/**
+ * F.cross_entropy with class indices on [N, C] (or [C]) logits: the fused kernel saves each row's
+ * logsumexp for the backward. Targets outside [0, C) give NaN (a GPU kernel cannot throw).
+ */
+export function gpuCrossEntropy(x: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number, reduction: "none" | "mean" | "sum", eps: number): Tensor {
+  checkDevices("cross_entropy", x, target, weight);
+  requireFloat32("cross_entropy", x, weight);
+  if (target.dtype.isFloatingPoint || target.dtype.name === "bool") {
+    throw new Error(`expected scalar type Long but found ${target.dtype.name === "bool" ? "Bool" : "Float"}`);
+  }
+  // [C] → [1, C]; [N, C, d1, ...] → [N·d1·..., C] (views and copies that autograd differentiates).
+  const C = x.dim() === 1 ? x._shape[0]! : x._shape[1]!;
+  const x2 = x.dim() === 1 ? x.unsqueeze(0) : x.dim() === 2 ? x : x.movedim(1, -1).reshape(-1, C);
+  const t1 = target.dim() === 0 ? target.reshape([1]) : target.reshape(-1);
+  if (t1._shape[0] !== x2._shape[0]) {
+    throw new Error(`Expected input batch_size (${x._shape[0]}) to match target batch_size (${target.dim() ? target._shape[0] : 1}).`);
+  }
+  const outShape = reduction === "none" ? target.shape : [];
+  if (eps === 0) {
+    const loss = crossEntropy2d(x2, t1, weight, ignoreIndex, reduction);
+    return reduction === "none" ? loss.reshape(outShape) : loss;
+  }
+  // Label smoothing: (1 - eps) * nll + eps / C * (-Σ_c w_c log p_c), over the same denominator.
+  const lsm = x2.logSoftmax(1);
+  const nll = gpuNllLoss(lsm, t1, weight, ignoreIndex, "none");
+  const valid = t1.ne(ignoreIndex).to(x.dtype);
+  const perClass = weight ? lsm.mul(weight) : lsm;
+  const smooth = perClass.sum(1).neg().mul(valid);
+  const elems = nll.mul(1 - eps).add(smooth.mul(eps / C));
+  if (reduction === "none") return elems.reshape(outShape);
+  if (reduction === "sum") return elems.sum();
+  const denom = weight ? weight.gather(0, t1.where(t1.ne(ignoreIndex), 0)).mul(valid).sum() : valid.sum();
+  return elems.sum().div(denom);
+}
+
+function crossEntropy2d(x2: Tensor, t1: Tensor, weight: Tensor | null, ignoreIndex: number, reduction: "none" | "mean" | "sum"): Tensor {
+  const gx = gpuOf(x2), gt = gpuOf(t1), gw = weight ? gpuOf(weight) : null;
+  const { loss, saved } = ceKernel(gx, gt, { weight: gw, ignoreIndex, reduction });
+  let out = wrap(loss);
+  const shape = reduction === "none" ? [t1._shape[0]!] : [];
+  if (out.shape.join() !== shape.join()) out = out.reshape(shape).detach();
+  const xd = x2.detach(), td = t1.detach(), wd = weight?.detach() ?? null;
+  return record("NllLossBackward0", [x2], out, ([g]) => {
+    if (needsGrad(g!, x2)) throw notImplementedOnDevice("double backward of cross_entropy");
+    const gg = reduction === "none" ? g!.reshape([t1._shape[0]!]) : g!.reshape([]);
+    return [wrap(crossEntropyBackward(gpuOf(gg), gpuOf(xd), gpuOf(td), saved, wd ? gpuOf(wd) : null))];
+  }, [x2]);
+}
+
+// ---- embedding and index ops --------------------------------------------------------------------
+
+/** F.embedding: rows of weight [V, D] (recorded as EmbeddingBackward0). Out-of-range indices give zero rows. */
+export function gpuEmbedding(idx: Tensor, w: Tensor, padding: number, maxNorm: number | null, byFreq: boolean): Tensor {
+  checkDevices("embedding", idx, w);
+  requireFloat32("embedding", w);
+  if (maxNorm !== null) throw notImplementedOnDevice("embedding with max_norm");
+  if (byFreq) throw notImplementedOnDevice("embedding with scale_grad_by_freq");
+  const ii = gpuIndices(idx);
+  const out = wrap(gatherRows(gpuOf(w), ii));
+  const V = w._shape[0]!, D = w._shape[1]!;
+  const id = idx.detach();
+  return record("EmbeddingBackward0", [w], out, ([g]) => {
+    if (needsGrad(g!)) throw notImplementedOnDevice("double backward of embedding");
+    const target = empty(context("embedding"), [V, D], "float32");
+    fillInto(target, 0);
+    const gg = gpuOf(g!);
+    scatterAddRows(target, gpuIndices(id), gg, { paddingIdx: padding >= 0 ? padding : null });
+    return [wrap(target)];
+  });
+}
+
+function gpuIndices(idx: Tensor): GpuTensor {
+  if (idx.dtype.isFloatingPoint || idx.dtype.name === "bool") throw new Error(`Expected tensor for argument #1 'indices' to have one of the following scalar types: Long, Int; but got ${idx.dtype.name} instead`);
+  return gpuOf(idx);
+}
+
+/** x moved so that dim d comes first, as a contiguous [size_d, rest] matrix (a copy when needed). */
+function rowsAlong(x: Tensor, d: number): { m: GpuTensor; rest: number[]; owned: boolean } {
+  const moved = d === 0 ? x : x.detach().movedim(d, 0);
+  const g = gpuOf(moved);
+  const rest = moved._shape.slice(1);
+  const restN = rest.reduce((a, b) => a * b, 1);
+  const c = isContiguous(g) ? g : gpuContiguous(g);
+  return { m: reshapeContiguous(c, [moved._shape[0]!, restN]), rest, owned: c !== g };
+}
+
+/** index_select(input, d, index) (recorded as IndexSelectBackward0). */
+export function gpuIndexSelect(input: Tensor, d: number, index: Tensor): Tensor {
+  checkDevices("index_select", input, index);
+  requireFloat32("index_select", input);
+  const x = input.dim() === 0 ? input.reshape([1]) : input;
+  const { m, rest, owned } = rowsAlong(x, d);
+  const idx1 = index.reshape([-1]);
+  const rows = gatherRows(m, gpuIndices(idx1));
+  if (owned) m.buffer.release();
+  let out = wrap(rows).reshape([idx1._shape[0]!, ...rest]);
+  if (d !== 0) out = out.movedim(0, d);
+  if (input.dim() === 0 && out.numel() === 1) out = out.reshape([]);
+  const inShape = input.shape;
+  const id = index.detach();
+  return record("IndexSelectBackward0", [input], out.detach(), ([g]) => [gpuIndexAdd(g!.newZeros(inShape), d, id, g!, 1)], [index]);
+}
+
+/** input.index_add(d, index, source, alpha) out of place (recorded as IndexAddBackward0). */
+export function gpuIndexAdd(input: Tensor, d: number, index: Tensor, source: Tensor, alpha: number): Tensor {
+  checkDevices("index_add", input, index, source);
+  requireFloat32("index_add", input, source);
+  const base = input.dim() === 0 ? input.reshape([1]) : input;
+  // The result, dim d first and contiguous, receives the rows; then it is moved back.
+  const moved = d === 0 ? base.detach() : base.detach().movedim(d, 0);
+  const out = moved.clone();
+  const V = out._shape[0]!;
+  const restN = out.numel() / Math.max(1, V);
+  const target = reshapeContiguous(gpuOf(out), [V, restN]);
+  const src = source.dim() === 0 ? source.reshape([1]) : source;
+  const sm = (d === 0 ? src.detach() : src.detach().movedim(d, 0)).contiguous();
+  const n = sm._shape[0] ?? 1;
+  scatterAddRows(target, gpuIndices(index.reshape([-1])), reshapeContiguous(gpuOf(sm), [n, restN]), { alpha });
+  let res = d === 0 ? out : out.movedim(0, d);
+  if (input.dim() === 0) res = res.reshape([]);
+  const id = index.detach();
+  const srcShape = source.shape;
+  return record("IndexAddBackward0", [input, source], res.detach(), ([g]) => [
+    input._requiresGrad ? g! : null,
+    source._requiresGrad ? gpuIndexSelect(g!, d, id).mul(alpha).reshape(srcShape) : null,
+  ]);
+}
+
+/** x.get(...) with index tensors: one integer index tensor over leading full dims (index_select). */
+export function gpuIndex(x: Tensor, indices: readonly (Tensor | null)[]): Tensor {
+  const set = indices.map((t, i) => [t, i] as const).filter(([t]) => t !== null);
+  if (set.length !== 1) throw notImplementedOnDevice("indexing with several index tensors");
+  const [t, d] = set[0]! as readonly [Tensor, number];
+  if (t.dtype.name === "bool") throw notImplementedOnDevice("indexing with a bool mask");
+  if (t.dtype.isFloatingPoint) throw new Error("tensors used as indices must be long, int, byte or bool tensors");
+  const r = gpuIndexSelect(x, d, t.reshape([-1]));
+  if (t.dim() === 1) return r;
+  const shape = [...x._shape.slice(0, d), ...t._shape, ...x._shape.slice(d + 1)];
+  return r.reshape(shape);
+}
+
+export function sameDeviceOrThrow(op: string, tensors: readonly Tensor[]): void {
+  checkDevices(op, ...tensors);
+  for (const t of tensors) if (!isGpuTensor(t) && t.dim() === 0) checkDevices(op, tensors[0]!, t.reshape([1]));
+}
+
+// ---- gather / scatter ---------------------------------------------------------------------------
+
+/** gather's kernel (no recording): out[p] = input[p with p[d] = index[p]]. */
+export function gpuGather(input: Tensor, d: number, index: Tensor): Tensor {
+  checkDevices("gather", input, index);
+  return wrap(gatherGpu(context("gather"), gpuOf(input), d, gpuIndices(index)), input.dtype);
+}
+
+/** scatter's kernel (no recording): writes src or value into `out` at the index positions. */
+export function gpuScatterInto(out: Tensor, d: number, index: Tensor, src: Tensor | null, value: number | bigint | boolean | null,
+  reduce: string | null, includeSelf = true): void {
+  checkDevices("scatter", out, index, src);
+  if (reduce !== null && !(reduce === "sum" && includeSelf)) throw notImplementedOnDevice(`scatter_reduce (reduce='${reduce}')`);
+  scatterGpu(context("scatter"), gpuOf(out), d, gpuIndices(index), src ? gpuOf(src) : null, Number(value ?? 0), reduce === "sum");
+}
+
+// ---- normalization (composites of GPU ops: autograd differentiates them) -------------------------
+
+export function gpuLayerNorm(x: Tensor, k: number, weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
+  checkDevices("layer_norm", x, weight, bias);
+  requireFloat32("layer_norm", x, weight, bias);
+  const dims = Array.from({ length: k }, (_, i) => x.dim() - k + i);
+  const xc = x.sub(x.mean(dims, true));
+  let y = xc.mul(xc.square().mean(dims, true).add(eps).rsqrt());
+  if (weight) y = y.mul(weight);
+  if (bias) y = y.add(bias);
+  return y;
+}
+
+export function gpuBatchNorm(x: Tensor, rm: Tensor | null, rv: Tensor | null, weight: Tensor | null, bias: Tensor | null,
+  training: boolean, momentum: number, eps: number): Tensor {
+  checkDevices("batch_norm", x, rm, rv, weight, bias);
+  requireFloat32("batch_norm", x, rm, rv, weight, bias);
+  const C = x.size(1);
+  const dims = [0, ...Array.from({ length: x.dim() - 2 }, (_, i) => i + 2)];
+  const view = x.shape.map((_, i) => (i === 1 ? C : 1));
+  let mean: Tensor, variance: Tensor;
+  if (training) {
+    mean = x.mean(dims, true);
+    variance = x.sub(mean).square().mean(dims, true);
+    const M = x.numel() / C;
+    noGradDo(() => {
+      if (rm) rm.mul_(1 - momentum).add_(mean.detach().reshape([C]).mul(momentum));
+      if (rv) rv.mul_(1 - momentum).add_(variance.detach().reshape([C]).mul(momentum * M / (M - 1)));
+    });
+  } else {
+    mean = rm!.reshape(view);
+    variance = rv!.reshape(view);
+  }
+  let y = x.sub(mean).mul(variance.add(eps).rsqrt());
+  if (weight) y = y.mul(weight.reshape(view));
+  if (bias) y = y.add(bias.reshape(view));
+  return y;
+}
+
+/** p-norm over dims (no recording: the caller records). */
+export function gpuVectorNorm(x: Tensor, p: number, dims: readonly number[], keepdim: boolean): Tensor {
+  checkDevices("norm", x);
+  requireFloat32("norm", x);
+  const xd = x.detach().abs();
+  const dd = dims.length ? [...dims] : [...Array(x.dim()).keys()];
+  if (p === Infinity) return xd.amax(dd, keepdim);
+  if (p === -Infinity) return xd.amin(dd, keepdim);
+  if (p === 0) return xd.ne(0).to(x.dtype).sum(dd, keepdim);
+  if (p === 1) return xd.sum(dd, keepdim);
+  if (p === 2) return xd.square().sum(dd, keepdim).sqrt();
+  return xd.pow(p).sum(dd, keepdim).pow(1 / p);
+}
+
+/** The elementwise terms of mse_loss (other difference losses have no GPU expression yet). */
+export function gpuDiffLoss(kernel: string, x: Tensor, y: Tensor): Tensor {
+  checkDevices(kernel, x, y);
+  if (kernel !== "mse_cpu") throw notImplementedOnDevice(kernel.replace(/_cpu$/, "_loss"));
+  return x.detach().sub(y.detach()).square();
+}
+
+/** clamp with tensor bounds (no recording). */
+export function gpuClampTensor(x: Tensor, lo: Tensor | null, hi: Tensor | null): Tensor {
+  checkDevices("clamp", x, lo, hi);
+  let r = x.detach();
+  if (lo) r = r.maximum(lo.detach());
+  if (hi) r = r.minimum(hi.detach());
+  return r === x.detach() ? r.clone() : r;
+}
+
+/**
+ * F.nll_loss on [N, C] (or [C]) log-probabilities: a gather of the target column (composed of GPU
+ * ops, so autograd differentiates it). Targets equal to ignore_index count zero.
+ */
+export function gpuNllLoss(x: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number, reduction: "none" | "mean" | "sum"): Tensor {
+  checkDevices("nll_loss", x, target, weight);
+  requireFloat32("nll_loss", x, weight);
+  if (x.dim() !== 2 && x.dim() !== 1) throw notImplementedOnDevice(`nll_loss on ${x.dim()}-d input`);
+  const noBatch = x.dim() === 1;
+  const x2 = noBatch ? x.unsqueeze(0) : x;
+  const t = (noBatch ? target.reshape([1]) : target).detach();
+  const valid = t.ne(ignoreIndex);
+  const safe = t.where(valid, 0);
+  let w = valid.to(x.dtype);
+  if (weight) w = w.mul(weight.detach().gather(0, safe));
+  const picked = x2.gather(1, safe.unsqueeze(1)).squeeze(1);
+  const elems = picked.mul(w).neg();
+  if (reduction === "none") return noBatch ? elems.reshape([]) : elems;
+  if (reduction === "sum") return elems.sum();
+  return elems.sum().div(w.sum());
+}

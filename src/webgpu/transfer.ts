@@ -1,0 +1,68 @@
+// Moving tensors between the CPU and the "webgpu" device. Uploads are synchronous (queued after the
+// work recorded so far); readbacks are asynchronous, so the synchronous forms on a GPU tensor
+// (item, tolist, toString, cpu(), to("cpu")) throw an error that names the async form.
+
+import { Tensor } from "../core/tensor.js";
+import { type DType, int64 } from "../core/dtype.js";
+import { type Device, Storage } from "../core/storage.js";
+import { record } from "../autograd/record.js";
+import { download } from "../backends/webgpu/transfer.js";
+import { upload } from "../backends/webgpu/transfer.js";
+import { GpuStorage, gpuOf, isGpuTensor, supportedOrThrow, wrap } from "./storage.js";
+import { hostValues } from "./pointwise.js";
+import { context } from "./runtime.js";
+
+/** CPU → GPU (the device transfer hook of x.to / factories' device option). */
+export function toDevice(t: Tensor, device: Device): Tensor {
+  if (device.type === "cpu") {
+    throw new Error(`to(): copying a tensor from ${t.device} to the CPU is asynchronous; use await x.cpuAsync()`);
+  }
+  if (device.index !== null && device.index !== 0) throw new Error(`to(): webgpu:${device.index} does not exist (the only WebGPU device is webgpu:0)`);
+  if (isGpuTensor(t)) return t;
+  const ctx = context("to");
+  const g = supportedOrThrow("to", t.dtype);
+  const out = wrap(upload(ctx, hostValues(t, g), t._shape, g), t.dtype);
+  if (!t.requiresGrad) return out;
+  return record("ToCopyBackward0", [t], out, () => {
+    throw new Error("backward through x.to('webgpu') needs a synchronous readback, which WebGPU does not have: move leaf tensors (and modules) to the device before computing with them");
+  });
+}
+
+/** The values of a GPU tensor as a new CPU tensor (autograd: the gradient goes back to the GPU). */
+export async function cpuAsync(t: Tensor): Promise<Tensor> {
+  if (!isGpuTensor(t)) return t;
+  const g = gpuOf(t);
+  const host = await download(g);
+  const out = new Tensor(new Storage(hostArray(host, t.dtype), t.dtype), t.shape);
+  if (!t.requiresGrad) return out;
+  const device = t.device;
+  return record("ToCopyBackward0", [t], out, ([gr]) => [gr!.to(device)]);
+}
+
+function hostArray(host: Float32Array | Int32Array | Uint8Array, dtype: DType): Float32Array | Int32Array | Uint8Array | BigInt64Array {
+  if (dtype === int64) return BigInt64Array.from(host as Int32Array, (v) => BigInt(v));
+  return host;
+}
+
+/** Python's item(), asynchronously. */
+export async function itemAsync(t: Tensor): Promise<number | boolean | bigint> {
+  if (t.numel() !== 1) throw new Error(`a Tensor with ${t.numel()} elements cannot be converted to Scalar`);
+  return (await cpuAsync(t.detach())).item();
+}
+
+/** tolist(), asynchronously. */
+export async function tolistAsync(t: Tensor): Promise<ReturnType<Tensor["tolist"]>> {
+  return (await cpuAsync(t.detach())).tolist();
+}
+
+/** x.to(device) that also moves GPU tensors back: `await x.toAsync("cpu")`. */
+export async function toAsync(t: Tensor, device: string | Device): Promise<Tensor> {
+  const target = typeof device === "string" ? device.split(":")[0] : device.type;
+  if (target === "cpu") return cpuAsync(t);
+  return t.to(device as "webgpu");
+}
+
+/** Drops this tensor's reference to its GPU memory (`using x = ...`); a no-op on the CPU. */
+export function dispose(t: Tensor): void {
+  if (t.storage instanceof GpuStorage) t.storage._dispose(t);
+}
