@@ -7,6 +7,10 @@
 // cheaper to read than many separate JS numbers.
 #include <napi.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "elementwise.h"
 #include "gemm.h"
 #include "threadpool.h"
@@ -208,7 +212,22 @@ Napi::Value SetIsa(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), isa_name(tts::set_active_isa(want)));
 }
 
+// Tensor storages are large typed arrays that V8 allocates with calloc. By default glibc serves
+// big blocks with fresh mmap()s and returns freed ones to the kernel, so every new tensor pays a
+// page fault per 4 KiB (about 13 us each here). Keeping freed memory in the heap lets the next
+// tensor reuse faulted-in pages, as PyTorch's tuned setup does (mmap_max=0, high trim threshold).
+// The JS side calls this unless TORCH_TS_MALLOC_TUNING=0.
+Napi::Value TuneMalloc(const Napi::CallbackInfo& info) {
+#if defined(__GLIBC__)
+  const bool ok = mallopt(M_MMAP_MAX, 0) == 1 && mallopt(M_TRIM_THRESHOLD, 1 << 30) == 1;
+  return Napi::Boolean::New(info.Env(), ok);
+#else
+  return Napi::Boolean::New(info.Env(), false);
+#endif
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("tuneMalloc", Napi::Function::New(env, TuneMalloc, "tuneMalloc"));
   exports.Set("gemm", Napi::Function::New(env, Gemm, "gemm"));
   exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
   exports.Set("binary", Napi::Function::New(env, Binary, "binary"));

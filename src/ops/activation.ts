@@ -1,6 +1,7 @@
 // Activations in the torch namespace: relu, selu, celu, rrelu, threshold, prelu, hardshrink,
 // softmax, log_softmax (+ in-place forms). The F.* activations build on these.
 
+import { tryNativeSoftmax } from "./native-fast.js";
 import { Tensor } from "../core/tensor.js";
 import { type DTypeLike, bool, roundToDType, toDType } from "../core/dtype.js";
 import { needsGrad, record } from "../autograd/record.js";
@@ -317,9 +318,11 @@ function softmaxImpl(op: "softmax" | "log_softmax", input: Tensor, dim: unknown,
   const { outer, size, inner } = softmaxGeometry(shape, d);
   const log = op === "log_softmax";
   const out = emptyTensor(shape, x.dtype);
-  const buf = outputBuffer(out);
-  softmaxKernel(toNumbers(x), buf.data, outer, size, inner, log);
-  buf.finish();
+  if (!(inner === 1 && tryNativeSoftmax(x, out, outer, size, log))) {
+    const buf = outputBuffer(out);
+    softmaxKernel(toNumbers(x), buf.data, outer, size, inner, log);
+    buf.finish();
+  }
   const node = log ? "LogSoftmaxBackward0" : "SoftmaxBackward0";
   const r = record(node, [x], out, ([g]) => [softmaxBackward(g!, out, d, outer, size, inner, log)], [out]);
   if (tracing.on) traceOp(log ? "log_softmax" : "softmax", [x], r, { dim: d });

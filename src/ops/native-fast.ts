@@ -62,3 +62,11 @@ export function tryNativeReduce(op: native.ReduceOp, x: Tensor, dims: readonly n
   native.reduce(op, x.storage.data as FloatArray, out.storage.data as FloatArray, outer, size, inner, x._offset, out._offset);
   return true;
 }
+
+/** softmax/log_softmax over the last dim of a contiguous float tensor ([rows, cols]). */
+export function tryNativeSoftmax(x: Tensor, out: Tensor, rows: number, cols: number, log: boolean): boolean {
+  if (kernels.backend !== "native" || !isFloat(x) || x.dtype !== out.dtype || !x.isContiguous() || rows * cols === 0) return false;
+  const f = log ? native.logSoftmax : native.softmax;
+  f(x.storage.data as FloatArray, out.storage.data as FloatArray, rows, cols, x._offset, out._offset);
+  return true;
+}

@@ -2,10 +2,15 @@
 // parameter over its contiguous values, state kept as tensors in PyTorch's state layout.
 
 import type { Tensor } from "../core/tensor.js";
+import { kernels } from "../backends/kernels.js";
+import * as native from "../backends/native/index.js";
 import { type FloatArray, Optimizer, type ParamGroup, type ParamsInput, type State, bumpStep, floatView, stepTensor, zerosState } from "./optimizer.js";
 import { deviceOp, notImplementedOnDevice, onDevice } from "../ops/device-hooks.js";
 
 function arr(t: Tensor): FloatArray { return floatView(t).data; }
+
+/** The fused native SGD/Adam steps (same per-element formulas, evaluated in double). */
+function nativeSteps(): boolean { return kernels.backend === "native"; }
 
 function check(cond: boolean, msg: string): void { if (!cond) throw new Error(msg); }
 
@@ -74,6 +79,13 @@ export class SGD extends Base {
     const lr = group.lr as number, mom = group.momentum as number, damp = group.dampening as number;
     const wd = group.weight_decay as number, nesterov = group.nesterov as boolean, maximize = group.maximize as boolean;
     eachParam(group, this, (p, g0, s, param) => {
+      if (nativeSteps()) {
+        const first = mom !== 0 && !s.momentum_buffer;
+        if (first) s.momentum_buffer = zerosState(param);
+        native.sgdStep({ param: p, grad: g0, ...(mom !== 0 ? { momentumBuffer: arr(s.momentum_buffer as Tensor) } : {}) },
+          { lr, momentum: mom, dampening: damp, weightDecay: wd, nesterov, maximize, firstStep: first });
+        return;
+      }
       const d = effectiveGrad(g0, p, wd, maximize);
       if (mom !== 0) {
         const first = !s.momentum_buffer;
@@ -103,10 +115,15 @@ function adamUpdate(group: ParamGroup, self: Base, decoupled: boolean): void {
       if (amsgrad) s.max_exp_avg_sq = zerosState(param);
     }
     const step = bumpStep(s);
-    if (decoupled && wd !== 0) for (let i = 0; i < p.length; i++) p[i] = p[i]! * (1 - lr * wd);
-    const g = effectiveGrad(g0, p, decoupled ? 0 : wd, maximize);
     const m = arr(s.exp_avg as Tensor), v = arr(s.exp_avg_sq as Tensor);
     const vmax = amsgrad ? arr(s.max_exp_avg_sq as Tensor) : null;
+    if (nativeSteps()) {
+      native.adamStep({ param: p, grad: g0, expAvg: m, expAvgSq: v, ...(vmax ? { maxExpAvgSq: vmax } : {}) },
+        { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, step, amsgrad, maximize, decoupled });
+      return;
+    }
+    if (decoupled && wd !== 0) for (let i = 0; i < p.length; i++) p[i] = p[i]! * (1 - lr * wd);
+    const g = effectiveGrad(g0, p, decoupled ? 0 : wd, maximize);
     const bc1 = 1 - b1 ** step, bc2Sqrt = Math.sqrt(1 - b2 ** step);
     const stepSize = lr / bc1;
     for (let i = 0; i < p.length; i++) {

@@ -46,6 +46,7 @@ interface Addon {
   softmax(log: boolean, x: FloatArray, y: FloatArray, args: Float64Array): void;
   adam(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, args: Float64Array): void;
   sgd(p: FloatArray, g: FloatArray, buf: FloatArray | null, args: Float64Array): void;
+  tuneMalloc(): boolean;
   getNumThreads(): number;
   setNumThreads(n: number): void;
   getIsa(): Isa;
@@ -70,6 +71,9 @@ function load(): Addon | null {
 }
 
 const addon: Addon | null = load();
+
+/** Whether glibc's malloc was told to keep freed tensor memory for reuse (see native/addon.cc). */
+export const mallocTuned: boolean = addon !== null && process.env["TORCH_TS_MALLOC_TUNING"] !== "0" && addon.tuneMalloc();
 
 /** Whether the native addon is built and loaded (false under TORCH_TS_BACKEND=js). */
 export function isAvailable(): boolean {
