@@ -44,7 +44,7 @@ function flatValues(v: unknown): number[] {
 
 function close(a: number[], b: number[]): boolean {
   if (a.length !== b.length) return false;
-  return a.every((x, i) => x === b[i] || (Number.isNaN(x) && Number.isNaN(b[i]!)) || Math.abs(x - b[i]!) <= 1e-9 + 1e-7 * Math.abs(b[i]!));
+  return a.every((x, i) => x === b[i] || (Number.isNaN(x) && Number.isNaN(b[i]!)) || Math.abs(x - b[i]!) <= 1e-9 + 1e-6 * Math.abs(b[i]!));
 }
 
 const cases = loadOpCases().filter((c) => !c.error && !RANDOM.has(c.fn));
