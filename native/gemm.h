@@ -27,6 +27,15 @@ struct GemmArgs {
 template <typename T>
 void gemm(const GemmArgs<T>& args);
 
+// gemm on the calling thread only, for callers that spread their own tasks over the pool
+// (convolution runs one image per task).
+template <typename T>
+void gemm_serial(const GemmArgs<T>& args);
+
+// The register tile (MR x NR) of the micro-kernel in use, to choose a GEMM's orientation.
+template <typename T>
+void gemm_tile(int* mr, int* nr);
+
 // A register-blocked micro-kernel: C[0:MR, 0:NR] (row-major, ldc) = alpha * Ap * Bp + beta * C,
 // where Ap holds kc columns of MR values of A and Bp kc rows of NR values of B (both packed).
 template <typename T>
