@@ -283,7 +283,34 @@ void gemm(const GemmArgs<T>& g) {
   gemm_blocks(mk, g, true);
 }
 
+template <typename T>
+void gemm_serial(const GemmArgs<T>& g) {
+  if (g.m <= 0 || g.n <= 0 || g.batch <= 0) return;
+  if (g.k == 0 || g.alpha == T(0)) {
+    for (index_t t = 0; t < g.batch; ++t) scale_c(g.m, g.n, g.beta, g.c + t * g.c_bs, g.ldc);
+    return;
+  }
+  if (g.m == 1 || g.n == 1) {
+    bool done = true;
+    for (index_t t = 0; t < g.batch && done; ++t)
+      done = gemv_item(g, g.a + t * g.a_bs, g.b + t * g.b_bs, g.c + t * g.c_bs, false);
+    if (done) return;
+  }
+  gemm_blocks(select_kernel<T>(), g, false);
+}
+
+template <typename T>
+void gemm_tile(int* mr, int* nr) {
+  const MicroKernel<T> mk = select_kernel<T>();
+  *mr = mk.mr;
+  *nr = mk.nr;
+}
+
 template void gemm<float>(const GemmArgs<float>&);
 template void gemm<double>(const GemmArgs<double>&);
+template void gemm_serial<float>(const GemmArgs<float>&);
+template void gemm_serial<double>(const GemmArgs<double>&);
+template void gemm_tile<float>(int*, int*);
+template void gemm_tile<double>(int*, int*);
 
 }  // namespace tts

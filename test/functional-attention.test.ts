@@ -5,25 +5,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
+import { det, long, close } from "./support/reference.js";
 
 const F = torch.nn.functional;
 type Tensor = torch.Tensor;
 
-/** sin(0.7 i + seed) * scale, float64: the same inputs the reference script used. */
-function det(shape: number[], seed = 0, scale = 1.5): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return torch.arange(n, { dtype: "float64" }).mul(0.7).add(seed).sin().mul(scale).reshape(shape);
-}
-const long = (v: number[] | number[][]): Tensor => torch.tensor(v, { dtype: "int64" });
 
-function close(actual: Tensor, expected: number[], what: string, tol = 1e-7): void {
-  const a = actual.reshape(-1).tolist() as number[];
-  assert.equal(a.length, expected.length, `${what}: length ${a.length} vs ${expected.length}`);
-  a.forEach((v, i) => {
-    const e = expected[i]!;
-    assert.ok(Math.abs(v - e) <= tol + tol * Math.abs(e), `${what}[${i}]: ${v} vs ${e}`);
-  });
-}
 
 const REF: Record<string, number[]> = {
   "pdist_p1": [5.001069104, 4.435448664, 4.86903037],

@@ -5,28 +5,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
+import { det, long, close } from "./support/reference.js";
 
 const F = torch.nn.functional;
 type Tensor = torch.Tensor;
 
-/** sin(0.7 i + seed) * scale, float64: the same inputs the reference script used. */
-function det(shape: number[], seed = 0, scale = 1.5): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return torch.arange(n, { dtype: "float64" }).mul(0.7).add(seed).sin().mul(scale).reshape(shape);
-}
-const long = (v: number[] | number[][] | number[][][]): Tensor => torch.tensor(v, { dtype: "int64" });
 const f64 = (v: number[] | number[][]): Tensor => torch.tensor(v, { dtype: "float64" });
 
-function close(actual: Tensor, expected: number[], what: string, tol = 1e-7): void {
-  const a = actual.reshape(-1).tolist() as number[];
-  assert.equal(a.length, expected.length, `${what}: length ${a.length} vs ${expected.length}`);
-  a.forEach((v, i) => {
-    const e = expected[i]!;
-    if (Number.isNaN(e)) { assert.ok(Number.isNaN(v), `${what}[${i}]: ${v} vs NaN`); return; }
-    if (!Number.isFinite(e)) { assert.equal(v, e, `${what}[${i}]`); return; }
-    assert.ok(Math.abs(v - e) <= tol + tol * Math.abs(e), `${what}[${i}]: ${v} vs ${e}`);
-  });
-}
 
 function gradOf(f: (x: Tensor) => Tensor, x: Tensor): Tensor {
   const xg = x.detach().clone().requiresGrad_(true);

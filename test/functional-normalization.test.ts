@@ -6,23 +6,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
+import { det, close } from "./support/reference.js";
 
 const F = torch.nn.functional;
 type Tensor = torch.Tensor;
 
-function det(shape: number[], seed = 0, scale = 1.5): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return torch.arange(n, { dtype: "float64" }).mul(0.7).add(seed).sin().mul(scale).reshape(shape);
-}
 
-function close(actual: Tensor, expected: number[], what: string, tol = 1e-7): void {
-  const a = actual.reshape(-1).tolist() as number[];
-  assert.equal(a.length, expected.length, `${what}: length ${a.length} vs ${expected.length}`);
-  a.forEach((v, i) => {
-    const e = expected[i]!;
-    assert.ok(Math.abs(v - e) <= tol + tol * Math.abs(e), `${what}[${i}]: ${v} vs ${e}`);
-  });
-}
 
 const REF: Record<string, number[]> = {
   bn_step0_out: [1.107966101, 2.297749589, 2.927959312, 2.702197789, 1.726644194, 0.1746320816, -0.9568313067, -1.197720096, -0.4347405234, 0.9732661949, 0.4065784004, 0.8903868234, 0.6952613756, -0.08702739602, -1.088556859, -0.516713739, -0.7004435661, -0.03365006927, 1.170063351, 2.344571464, 3.088910233, 2.774189176, 1.595285487, 0.1066559916, -0.9915735985, -1.978432257, -1.436757097, -0.4795236597, 0.4430662126, 0.8971040869, 2.653156622, 1.63811377, 0.3737341849, -0.5453246567, -0.6868150214, -0.3480347996, 1.082751558, 2.444864824, 3.097681846, 2.734172579, -0.1574297697, -1.156411276, -1.871685524, -1.96684786, -1.397141949, 1.263055635, 2.412166182, 2.947891052, 2.618270469, 1.578330142, 0.006475613958, -1.039586827, -1.156153455, -0.2884011617, 1.155552589, 0.4956730303, 0.9041030634, 0.6271482637, -0.204935199, -1.20080547],

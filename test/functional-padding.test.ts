@@ -5,24 +5,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
+import { det, close } from "./support/reference.js";
 
 const F = torch.nn.functional;
 type Tensor = torch.Tensor;
 
-/** sin(0.7 i + seed) * scale, float64: the same inputs the reference script used. */
-function det(shape: number[], seed = 0, scale = 1.5): Tensor {
-  const n = shape.reduce((a, b) => a * b, 1);
-  return torch.arange(n, { dtype: "float64" }).mul(0.7).add(seed).sin().mul(scale).reshape(shape);
-}
 
-function close(actual: Tensor, expected: number[], what: string, tol = 1e-7): void {
-  const a = actual.reshape(-1).tolist() as number[];
-  assert.equal(a.length, expected.length, `${what}: length ${a.length} vs ${expected.length}`);
-  a.forEach((v, i) => {
-    const e = expected[i]!;
-    assert.ok(Math.abs(v - e) <= tol + tol * Math.abs(e), `${what}[${i}]: ${v} vs ${e}`);
-  });
-}
 
 const REF: Record<string, number[]> = {
   "pad_reflect_2d": [-1.307363659, -0.5261748415, 0.5024822252, -0.5261748415, -1.307363659, -1.473678919, -1.307363659, 1.478174595, 0.9663265309, 0.0, 0.9663265309, 1.478174595, 1.29481405, 1.478174595, -1.307363659, -0.5261748415, 0.5024822252, -0.5261748415, -1.307363659, -1.473678919, -1.307363659, 0.9854798981, 0.02522085073, -0.9468999568, 0.02522085073, 0.9854798981, 1.482252351, 0.9854798981, -1.307363659, -0.5261748415, 0.5024822252, -0.5261748415, -1.307363659, -1.473678919, -1.307363659, 1.478174595, 0.9663265309, 0.0, 0.9663265309, 1.478174595, 1.29481405, 1.478174595, 0.05043457083, -0.9272056684, -1.468766594, -0.9272056684, 0.05043457083, 1.004354643, 0.05043457083, -0.5497186939, 0.4786475435, 1.281898362, 0.4786475435, -0.5497186939, -1.31954364, -0.5497186939, 0.05043457083, -0.9272056684, -1.468766594, -0.9272056684, 0.05043457083, 1.004354643, 0.05043457083, 0.4546775351, 1.268620247, 1.485911034, 1.268620247, 0.4546775351, -0.5731071258, 0.4546775351, 0.05043457083, -0.9272056684, -1.468766594, -0.9272056684, 0.05043457083, 1.004354643, 0.05043457083, -0.5497186939, 0.4786475435, 1.281898362, 0.4786475435, -0.5497186939, -1.31954364, -0.5497186939],

@@ -1,0 +1,474 @@
+// Convolution kernels: im2col + GEMM per image, one image (or a chunk of images) per task so
+// that both cores work on small GEMMs without a barrier per image; depthwise convolutions run
+// direct loops. Everything is lifted to three spatial dims (size-1 leading dims for 1d/2d).
+#include "conv.h"
+
+#include <vector>
+
+#include "gemm.h"
+#include "threadpool.h"
+
+namespace tts {
+namespace {
+
+index_t ceil_div(index_t a, index_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
+index_t floor_div(index_t a, index_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+// Output positions [lo, hi) along one dim whose input index o*s - p + k*d lies in [0, size).
+inline void valid_range(index_t k, index_t d, index_t p, index_t s, index_t size, index_t out,
+                        index_t* lo, index_t* hi) {
+  const index_t shift = k * d - p;
+  *lo = min_i(out, max_i(0, ceil_div(-shift, s)));
+  *hi = max_i(*lo, min_i(out, floor_div(size - 1 - shift, s) + 1));
+}
+
+struct Sizes {
+  index_t in_plane, out_plane, kk, cin_g, cout_g, rows;
+};
+
+Sizes sizes_of(const ConvGeometry& g) {
+  Sizes s;
+  s.in_plane = g.id * g.ih * g.iw;
+  s.out_plane = g.od * g.oh * g.ow;
+  s.kk = g.kd * g.kh * g.kw;
+  s.cin_g = g.cin / g.groups;
+  s.cout_g = g.cout / g.groups;
+  s.rows = s.cin_g * s.kk;
+  return s;
+}
+
+// 1x1 kernel, stride 1, no padding: the column matrix is the input itself.
+bool col_is_input(const ConvGeometry& g) {
+  return g.kd == 1 && g.kh == 1 && g.kw == 1 && g.sd == 1 && g.sh == 1 && g.sw == 1 &&
+         g.pd == 0 && g.ph == 0 && g.pw == 0;
+}
+
+bool is_depthwise(const ConvGeometry& g) {
+  return g.groups > 1 && g.cin == g.groups && !col_is_input(g);
+}
+
+// The column matrix of one image: a row per (channel, kernel offset), a column per output
+// position, zeros where the window reads padding (the layout of F.unfold).
+template <typename T>
+void im2col(const ConvGeometry& g, const T* x, index_t channels, T* col) {
+  const index_t in_plane = g.id * g.ih * g.iw, ohw = g.oh * g.ow;
+  T* o = col;
+  for (index_t c = 0; c < channels; ++c) {
+    const T* xc = x + c * in_plane;
+    for (index_t kd = 0; kd < g.kd; ++kd) {
+      for (index_t kh = 0; kh < g.kh; ++kh) {
+        for (index_t kw = 0; kw < g.kw; ++kw) {
+          index_t lo, hi;
+          valid_range(kw, g.dw, g.pw, g.sw, g.iw, g.ow, &lo, &hi);
+          const index_t shift = kw * g.dw - g.pw;
+          for (index_t od = 0; od < g.od; ++od) {
+            const index_t id = od * g.sd - g.pd + kd * g.dd;
+            if (id < 0 || id >= g.id) {
+              std::memset(o, 0, sizeof(T) * ohw);
+              o += ohw;
+              continue;
+            }
+            for (index_t oh = 0; oh < g.oh; ++oh, o += g.ow) {
+              const index_t ih = oh * g.sh - g.ph + kh * g.dh;
+              if (ih < 0 || ih >= g.ih) {
+                std::memset(o, 0, sizeof(T) * g.ow);
+                continue;
+              }
+              const T* row = xc + (id * g.ih + ih) * g.iw + shift;
+              for (index_t j = 0; j < lo; ++j) o[j] = T(0);
+              if (g.sw == 1) {
+                std::memcpy(o + lo, row + lo, sizeof(T) * (hi - lo));
+              } else {
+                for (index_t j = lo; j < hi; ++j) o[j] = row[j * g.sw];
+              }
+              for (index_t j = hi; j < g.ow; ++j) o[j] = T(0);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// The adjoint of im2col: adds each column entry into the input position it was read from.
+template <typename T>
+void col2im(const ConvGeometry& g, const T* col, index_t channels, T* x) {
+  const index_t in_plane = g.id * g.ih * g.iw, ohw = g.oh * g.ow;
+  const T* o = col;
+  for (index_t c = 0; c < channels; ++c) {
+    T* xc = x + c * in_plane;
+    for (index_t kd = 0; kd < g.kd; ++kd) {
+      for (index_t kh = 0; kh < g.kh; ++kh) {
+        for (index_t kw = 0; kw < g.kw; ++kw) {
+          index_t lo, hi;
+          valid_range(kw, g.dw, g.pw, g.sw, g.iw, g.ow, &lo, &hi);
+          const index_t shift = kw * g.dw - g.pw;
+          for (index_t od = 0; od < g.od; ++od) {
+            const index_t id = od * g.sd - g.pd + kd * g.dd;
+            if (id < 0 || id >= g.id) {
+              o += ohw;
+              continue;
+            }
+            for (index_t oh = 0; oh < g.oh; ++oh, o += g.ow) {
+              const index_t ih = oh * g.sh - g.ph + kh * g.dh;
+              if (ih < 0 || ih >= g.ih) continue;
+              T* row = xc + (id * g.ih + ih) * g.iw + shift;
+              if (g.sw == 1) {
+                for (index_t j = lo; j < hi; ++j) row[j] += o[j];
+              } else {
+                for (index_t j = lo; j < hi; ++j) row[j * g.sw] += o[j];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// Per-thread column scratch (grow-only, reused across calls).
+template <typename T>
+T* col_scratch(index_t n) {
+  thread_local ScratchBuffer buf;
+  return static_cast<T*>(buf.get(sizeof(T) * static_cast<size_t>(max_i(n, 1))));
+}
+
+// Runs image(n, parallel_gemm) for every image: one image per task when there are at least two
+// images and two threads (each GEMM then runs on its own thread), else in order with threaded GEMMs.
+template <class Body>
+void for_images(index_t n, const Body& image) {
+  if (ThreadPool::instance().size() > 1 && n >= 2) {
+    parallel_tasks(n, [&](index_t t) { image(t, false); });
+  } else {
+    for (index_t t = 0; t < n; ++t) image(t, true);
+  }
+}
+
+template <typename T>
+void run_gemm(const GemmArgs<T>& a, bool parallel) {
+  if (parallel) gemm(a);
+  else gemm_serial(a);
+}
+
+// ---- depthwise: one input channel per group, any channel multiplier ---------------------------
+
+template <typename T>
+void depthwise_plane_forward(const ConvGeometry& g, const T* x, const T* w, T* y) {
+  for (index_t kd = 0; kd < g.kd; ++kd) {
+    index_t d_lo, d_hi;
+    valid_range(kd, g.dd, g.pd, g.sd, g.id, g.od, &d_lo, &d_hi);
+    for (index_t kh = 0; kh < g.kh; ++kh) {
+      index_t h_lo, h_hi;
+      valid_range(kh, g.dh, g.ph, g.sh, g.ih, g.oh, &h_lo, &h_hi);
+      for (index_t kw = 0; kw < g.kw; ++kw) {
+        index_t w_lo, w_hi;
+        valid_range(kw, g.dw, g.pw, g.sw, g.iw, g.ow, &w_lo, &w_hi);
+        const T wv = *w++;
+        for (index_t od = d_lo; od < d_hi; ++od) {
+          const index_t id = od * g.sd - g.pd + kd * g.dd;
+          for (index_t oh = h_lo; oh < h_hi; ++oh) {
+            const index_t ih = oh * g.sh - g.ph + kh * g.dh;
+            const T* s = x + (id * g.ih + ih) * g.iw + w_lo * g.sw - g.pw + kw * g.dw;
+            T* o = y + (od * g.oh + oh) * g.ow;
+            for (index_t ow = w_lo; ow < w_hi; ++ow, s += g.sw) o[ow] += wv * *s;
+          }
+        }
+      }
+    }
+  }
+}
+
+template <typename T>
+void depthwise_plane_backward_input(const ConvGeometry& g, const T* gy, const T* w, T* gx) {
+  for (index_t kd = 0; kd < g.kd; ++kd) {
+    index_t d_lo, d_hi;
+    valid_range(kd, g.dd, g.pd, g.sd, g.id, g.od, &d_lo, &d_hi);
+    for (index_t kh = 0; kh < g.kh; ++kh) {
+      index_t h_lo, h_hi;
+      valid_range(kh, g.dh, g.ph, g.sh, g.ih, g.oh, &h_lo, &h_hi);
+      for (index_t kw = 0; kw < g.kw; ++kw) {
+        index_t w_lo, w_hi;
+        valid_range(kw, g.dw, g.pw, g.sw, g.iw, g.ow, &w_lo, &w_hi);
+        const T wv = *w++;
+        for (index_t od = d_lo; od < d_hi; ++od) {
+          const index_t id = od * g.sd - g.pd + kd * g.dd;
+          for (index_t oh = h_lo; oh < h_hi; ++oh) {
+            const index_t ih = oh * g.sh - g.ph + kh * g.dh;
+            T* s = gx + (id * g.ih + ih) * g.iw + w_lo * g.sw - g.pw + kw * g.dw;
+            const T* o = gy + (od * g.oh + oh) * g.ow;
+            for (index_t ow = w_lo; ow < w_hi; ++ow, s += g.sw) *s += wv * o[ow];
+          }
+        }
+      }
+    }
+  }
+}
+
+template <typename T>
+void depthwise_plane_backward_weight(const ConvGeometry& g, const T* x, const T* gy, T* gw) {
+  for (index_t kd = 0; kd < g.kd; ++kd) {
+    index_t d_lo, d_hi;
+    valid_range(kd, g.dd, g.pd, g.sd, g.id, g.od, &d_lo, &d_hi);
+    for (index_t kh = 0; kh < g.kh; ++kh) {
+      index_t h_lo, h_hi;
+      valid_range(kh, g.dh, g.ph, g.sh, g.ih, g.oh, &h_lo, &h_hi);
+      for (index_t kw = 0; kw < g.kw; ++kw, ++gw) {
+        index_t w_lo, w_hi;
+        valid_range(kw, g.dw, g.pw, g.sw, g.iw, g.ow, &w_lo, &w_hi);
+        double sum = 0;
+        for (index_t od = d_lo; od < d_hi; ++od) {
+          const index_t id = od * g.sd - g.pd + kd * g.dd;
+          for (index_t oh = h_lo; oh < h_hi; ++oh) {
+            const index_t ih = oh * g.sh - g.ph + kh * g.dh;
+            const T* s = x + (id * g.ih + ih) * g.iw + w_lo * g.sw - g.pw + kw * g.dw;
+            const T* o = gy + (od * g.oh + oh) * g.ow;
+            for (index_t ow = w_lo; ow < w_hi; ++ow, s += g.sw)
+              sum += static_cast<double>(*s) * static_cast<double>(o[ow]);
+          }
+        }
+        *gw = static_cast<T>(static_cast<double>(*gw) + sum);
+      }
+    }
+  }
+}
+
+// Grain for plane loops: enough multiply-adds per task to pay for the hand-off.
+index_t plane_grain(const Sizes& s) { return max_i(1, 16384 / max_i(1, s.out_plane * s.kk)); }
+
+template <typename T>
+void depthwise_forward(const ConvGeometry& g, const Sizes& s, const T* x, const T* w, T* y) {
+  const index_t mult = g.cout / g.groups;
+  parallel_for(0, g.n * g.cout, plane_grain(s), [&](index_t lo, index_t hi) {
+    for (index_t p = lo; p < hi; ++p) {
+      const index_t n = p / g.cout, c = p % g.cout;
+      T* yp = y + p * s.out_plane;
+      for (index_t i = 0; i < s.out_plane; ++i) yp[i] = T(0);
+      depthwise_plane_forward(g, x + (n * g.cin + c / mult) * s.in_plane, w + c * s.kk, yp);
+    }
+  });
+}
+
+template <typename T>
+void depthwise_backward_input(const ConvGeometry& g, const Sizes& s, const T* gy, const T* w,
+                              T* gx) {
+  const index_t mult = g.cout / g.groups;
+  // One task per input plane: the output channels that read it all add into it.
+  parallel_for(0, g.n * g.cin, plane_grain(s), [&](index_t lo, index_t hi) {
+    for (index_t p = lo; p < hi; ++p) {
+      const index_t n = p / g.cin, ci = p % g.cin;
+      T* gxp = gx + p * s.in_plane;
+      for (index_t i = 0; i < s.in_plane; ++i) gxp[i] = T(0);
+      for (index_t m = 0; m < mult; ++m) {
+        const index_t c = ci * mult + m;
+        depthwise_plane_backward_input(g, gy + (n * g.cout + c) * s.out_plane, w + c * s.kk, gxp);
+      }
+    }
+  });
+}
+
+template <typename T>
+void depthwise_backward_weight(const ConvGeometry& g, const Sizes& s, const T* x, const T* gy,
+                               T* gw) {
+  const index_t mult = g.cout / g.groups;
+  parallel_for(0, g.cout, max_i(1, plane_grain(s) / max_i(1, g.n)), [&](index_t lo, index_t hi) {
+    for (index_t c = lo; c < hi; ++c) {
+      T* gwc = gw + c * s.kk;
+      for (index_t i = 0; i < s.kk; ++i) gwc[i] = T(0);
+      for (index_t n = 0; n < g.n; ++n)
+        depthwise_plane_backward_weight(g, x + (n * g.cin + c / mult) * s.in_plane,
+                                        gy + (n * g.cout + c) * s.out_plane, gwc);
+    }
+  });
+}
+
+}  // namespace
+
+template <typename T>
+void conv_forward(const ConvGeometry& g, const T* x, const T* w, const T* bias, T* y) {
+  const Sizes s = sizes_of(g);
+  const index_t L = s.out_plane;
+  if (is_depthwise(g)) {
+    depthwise_forward(g, s, x, w, y);
+    if (bias != nullptr) {
+      parallel_for(0, g.n * g.cout, max_i(1, 32768 / max_i(L, 1)), [&](index_t lo, index_t hi) {
+        for (index_t p = lo; p < hi; ++p) {
+          const T b = bias[p % g.cout];
+          T* yp = y + p * L;
+          for (index_t l = 0; l < L; ++l) yp[l] += b;
+        }
+      });
+    }
+    return;
+  }
+  const bool direct = col_is_input(g);
+  for_images(g.n, [&](index_t n, bool par) {
+    const T* xn = x + n * g.cin * s.in_plane;
+    T* yn = y + n * g.cout * L;
+    if (s.rows == 0) {
+      for (index_t i = 0; i < g.cout * L; ++i) yn[i] = T(0);
+    } else {
+      const T* col = xn;
+      if (!direct) {
+        T* c = col_scratch<T>(g.groups * s.rows * L);
+        im2col(g, xn, g.cin, c);
+        col = c;
+      }
+      for (index_t gi = 0; gi < g.groups; ++gi) {
+        GemmArgs<T> a;
+        a.m = s.cout_g; a.n = L; a.k = s.rows;
+        a.a = w + gi * s.cout_g * s.rows; a.a_rs = s.rows; a.a_cs = 1;
+        a.b = col + gi * s.rows * L; a.b_rs = L; a.b_cs = 1;
+        a.c = yn + gi * s.cout_g * L; a.ldc = L;
+        run_gemm(a, par);
+      }
+    }
+    if (bias != nullptr) {
+      for (index_t c = 0; c < g.cout; ++c) {
+        const T b = bias[c];
+        T* yc = yn + c * L;
+        for (index_t l = 0; l < L; ++l) yc[l] += b;
+      }
+    }
+  });
+}
+
+template <typename T>
+void conv_backward_input(const ConvGeometry& g, const T* gy, const T* w, T* gx) {
+  const Sizes s = sizes_of(g);
+  const index_t L = s.out_plane;
+  if (is_depthwise(g)) {
+    depthwise_backward_input(g, s, gy, w, gx);
+    return;
+  }
+  const bool direct = col_is_input(g);
+  for_images(g.n, [&](index_t n, bool par) {
+    T* gxn = gx + n * g.cin * s.in_plane;
+    if (s.rows == 0 || s.cout_g == 0) {
+      for (index_t i = 0; i < g.cin * s.in_plane; ++i) gxn[i] = T(0);
+      return;
+    }
+    T* col = direct ? gxn : col_scratch<T>(g.groups * s.rows * L);
+    for (index_t gi = 0; gi < g.groups; ++gi) {
+      GemmArgs<T> a;
+      a.m = s.rows; a.n = L; a.k = s.cout_g;
+      a.a = w + gi * s.cout_g * s.rows; a.a_rs = 1; a.a_cs = s.rows;
+      a.b = gy + (n * g.cout + gi * s.cout_g) * L; a.b_rs = L; a.b_cs = 1;
+      a.c = col + gi * s.rows * L; a.ldc = L;
+      run_gemm(a, par);
+    }
+    if (!direct) {
+      for (index_t i = 0; i < g.cin * s.in_plane; ++i) gxn[i] = T(0);
+      col2im(g, col, g.cin, gxn);
+    }
+  });
+}
+
+template <typename T>
+void conv_backward_weight(const ConvGeometry& g, const T* x, const T* gy, T* gw) {
+  const Sizes s = sizes_of(g);
+  const index_t L = s.out_plane, wsize = g.cout * s.rows;
+  if (is_depthwise(g)) {
+    depthwise_backward_weight(g, s, x, gy, gw);
+    return;
+  }
+  if (s.rows == 0 || L == 0 || g.n == 0 || s.cout_g == 0) {
+    for (index_t i = 0; i < wsize; ++i) gw[i] = T(0);
+    return;
+  }
+  // Per group, gW_g (cout_g x rows) = sum over images of gY_g (cout_g x L) * col_g^T, or its
+  // transpose col_g * gY_g^T when that fills the micro-kernel's tile better (few rows: Cin = 1).
+  int mr, nr;
+  gemm_tile<T>(&mr, &nr);
+  auto fill = [](index_t m, index_t n, int tm, int tn) {
+    return static_cast<double>(m * n) / static_cast<double>(round_up(m, tm) * round_up(n, tn));
+  };
+  const bool transposed = fill(s.rows, s.cout_g, mr, nr) > fill(s.cout_g, s.rows, mr, nr);
+  const bool direct = col_is_input(g);
+  // Images are split into fixed chunks (not claimed dynamically) so that the summation order,
+  // hence the result, does not depend on thread timing; each chunk sums into its own buffer.
+  const index_t threads = ThreadPool::instance().size();
+  index_t chunks = threads > 1 ? min_i(g.n, 2 * threads) : 1;
+  while (chunks > 1 && chunks * wsize > (index_t{1} << 24)) --chunks;
+  const bool own_buffer = transposed || chunks > 1;
+  std::vector<T> acc(own_buffer ? static_cast<size_t>(chunks * wsize) : 0);
+  auto chunk = [&](index_t c, bool par) {
+    T* out = own_buffer ? acc.data() + c * wsize : gw;
+    const index_t n0 = g.n * c / chunks, n1 = g.n * (c + 1) / chunks;
+    for (index_t n = n0; n < n1; ++n) {
+      const T* xn = x + n * g.cin * s.in_plane;
+      const T* col = xn;
+      if (!direct) {
+        T* cbuf = col_scratch<T>(g.groups * s.rows * L);
+        im2col(g, xn, g.cin, cbuf);
+        col = cbuf;
+      }
+      for (index_t gi = 0; gi < g.groups; ++gi) {
+        const T* col_g = col + gi * s.rows * L;
+        const T* gy_g = gy + (n * g.cout + gi * s.cout_g) * L;
+        GemmArgs<T> a;
+        a.k = L;
+        a.beta = n == n0 ? T(0) : T(1);
+        if (transposed) {
+          a.m = s.rows; a.n = s.cout_g;
+          a.a = col_g; a.a_rs = L; a.a_cs = 1;
+          a.b = gy_g; a.b_rs = 1; a.b_cs = L;
+          a.c = out + gi * s.rows * s.cout_g; a.ldc = s.cout_g;
+        } else {
+          a.m = s.cout_g; a.n = s.rows;
+          a.a = gy_g; a.a_rs = L; a.a_cs = 1;
+          a.b = col_g; a.b_rs = 1; a.b_cs = L;
+          a.c = out + gi * s.cout_g * s.rows; a.ldc = s.rows;
+        }
+        run_gemm(a, par);
+      }
+    }
+  };
+  if (chunks > 1) {
+    parallel_tasks(chunks, [&](index_t c) { chunk(c, false); });
+  } else {
+    chunk(0, true);
+  }
+  if (!own_buffer) return;
+  // gw = the chunks' sums in chunk order, transposed back per group when needed.
+  parallel_for(0, wsize, 4096, [&](index_t lo, index_t hi) {
+    for (index_t i = lo; i < hi; ++i) {
+      T v = acc[i];
+      for (index_t c = 1; c < chunks; ++c) v += acc[c * wsize + i];
+      if (transposed) {
+        const index_t gi = i / (s.rows * s.cout_g), rem = i % (s.rows * s.cout_g);
+        const index_t r = rem / s.cout_g, co = rem % s.cout_g;
+        gw[(gi * s.cout_g + co) * s.rows + r] = v;
+      } else {
+        gw[i] = v;
+      }
+    }
+  });
+}
+
+template <typename T>
+void channel_sum(index_t n, index_t c, index_t l, const T* x, T* out) {
+  parallel_for(0, c, max_i(1, 32768 / max_i(1, n * l)), [&](index_t lo, index_t hi) {
+    for (index_t ch = lo; ch < hi; ++ch) {
+      double acc[4] = {0, 0, 0, 0};
+      for (index_t i = 0; i < n; ++i) {
+        const T* row = x + (i * c + ch) * l;
+        index_t j = 0;
+        for (; j + 4 <= l; j += 4)
+          for (int k = 0; k < 4; ++k) acc[k] += static_cast<double>(row[j + k]);
+        for (; j < l; ++j) acc[0] += static_cast<double>(row[j]);
+      }
+      out[ch] = static_cast<T>((acc[0] + acc[1]) + (acc[2] + acc[3]));
+    }
+  });
+}
+
+#define TTS_INSTANTIATE(T)                                                                    \
+  template void conv_forward<T>(const ConvGeometry&, const T*, const T*, const T*, T*);       \
+  template void conv_backward_input<T>(const ConvGeometry&, const T*, const T*, T*);          \
+  template void conv_backward_weight<T>(const ConvGeometry&, const T*, const T*, T*);         \
+  template void channel_sum<T>(index_t, index_t, index_t, const T*, T*);
+TTS_INSTANTIATE(float)
+TTS_INSTANTIATE(double)
+#undef TTS_INSTANTIATE
+
+}  // namespace tts
