@@ -8,7 +8,6 @@ import * as torch from "../src/index.js";
 import { det, close } from "./support/reference.js";
 
 const F = torch.nn.functional;
-type Tensor = torch.Tensor;
 
 
 

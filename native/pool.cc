@@ -1,0 +1,193 @@
+// Pooling kernels; every plane is independent, so planes are the unit of parallel work.
+#include "pool.h"
+
+#include "threadpool.h"
+
+namespace tts {
+namespace {
+
+index_t grain_for(index_t work_per_plane) { return max_i(1, 32768 / max_i(1, work_per_plane)); }
+
+// Visits every average-pooling window of one plane as ATen computes it: the padded window size
+// counts only up to input + padding, and a window wholly in the padding is skipped.
+template <class Visit>
+void for_each_avg_window(const PoolGeometry& g, bool count_include_pad, double divisor_override,
+                         const Visit& visit) {
+  index_t o = 0;
+  for (index_t od = 0; od < g.od; ++od) {
+    index_t d0 = od * g.sd - g.pd, d1 = min_i(d0 + g.kd, g.id + g.pd);
+    const index_t size_d = d1 - d0;
+    d0 = max_i(d0, 0);
+    d1 = min_i(d1, g.id);
+    for (index_t oh = 0; oh < g.oh; ++oh) {
+      index_t h0 = oh * g.sh - g.ph, h1 = min_i(h0 + g.kh, g.ih + g.ph);
+      const index_t size_h = h1 - h0;
+      h0 = max_i(h0, 0);
+      h1 = min_i(h1, g.ih);
+      for (index_t ow = 0; ow < g.ow; ++ow, ++o) {
+        index_t w0 = ow * g.sw - g.pw, w1 = min_i(w0 + g.kw, g.iw + g.pw);
+        const index_t size_w = w1 - w0;
+        w0 = max_i(w0, 0);
+        w1 = min_i(w1, g.iw);
+        if (d0 >= d1 || h0 >= h1 || w0 >= w1) continue;
+        const double divisor = divisor_override > 0 ? divisor_override
+                               : count_include_pad
+                                   ? static_cast<double>(size_d * size_h * size_w)
+                                   : static_cast<double>((d1 - d0) * (h1 - h0) * (w1 - w0));
+        visit(o, d0, d1, h0, h1, w0, w1, divisor);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+template <typename T>
+void max_pool_forward(const PoolGeometry& g, const T* x, T* y, int64_t* idx) {
+  const index_t in_plane = g.id * g.ih * g.iw, out_plane = g.od * g.oh * g.ow;
+  const index_t hw = g.ih * g.iw;
+  const bool simple2x2 = g.od == 1 && g.id == 1 && g.kh == 2 && g.kw == 2 && g.sh == 2 &&
+                         g.sw == 2 && g.ph == 0 && g.pw == 0 && g.dh == 1 && g.dw == 1 &&
+                         2 * g.oh <= g.ih && 2 * g.ow <= g.iw;
+  parallel_for(0, g.planes, grain_for(out_plane * g.kd * g.kh * g.kw), [&](index_t lo, index_t hi) {
+    for (index_t p = lo; p < hi; ++p) {
+      const T* xp = x + p * in_plane;
+      T* yp = y + p * out_plane;
+      int64_t* ip = idx ? idx + p * out_plane : nullptr;
+      if (simple2x2) {
+        // The common 2x2/2 window: four candidates, in the order of the general loop.
+        for (index_t oh = 0; oh < g.oh; ++oh) {
+          const T* r0 = xp + 2 * oh * g.iw;
+          const T* r1 = r0 + g.iw;
+          for (index_t ow = 0; ow < g.ow; ++ow) {
+            const index_t w = 2 * ow;
+            T m = r0[w];
+            index_t mi = 2 * oh * g.iw + w;
+            // NaN wins: `v != v` replaces the running maximum.
+            if (!(m == m)) {
+            } else {
+              T v = r0[w + 1];
+              if (v > m || v != v) { m = v; mi = 2 * oh * g.iw + w + 1; }
+            }
+            {
+              T v = r1[w];
+              if (v > m || v != v) { m = v; mi = (2 * oh + 1) * g.iw + w; }
+              v = r1[w + 1];
+              if (v > m || v != v) { m = v; mi = (2 * oh + 1) * g.iw + w + 1; }
+            }
+            yp[oh * g.ow + ow] = m;
+            if (ip) ip[oh * g.ow + ow] = mi;
+          }
+        }
+        continue;
+      }
+      index_t o = 0;
+      for (index_t od = 0; od < g.od; ++od) {
+        index_t d0 = od * g.sd - g.pd;
+        const index_t d1 = min_i(d0 + (g.kd - 1) * g.dd + 1, g.id);
+        while (d0 < 0) d0 += g.dd;
+        for (index_t oh = 0; oh < g.oh; ++oh) {
+          index_t h0 = oh * g.sh - g.ph;
+          const index_t h1 = min_i(h0 + (g.kh - 1) * g.dh + 1, g.ih);
+          while (h0 < 0) h0 += g.dh;
+          for (index_t ow = 0; ow < g.ow; ++ow, ++o) {
+            index_t w0 = ow * g.sw - g.pw;
+            const index_t w1 = min_i(w0 + (g.kw - 1) * g.dw + 1, g.iw);
+            while (w0 < 0) w0 += g.dw;
+            index_t mi = d0 * hw + h0 * g.iw + w0;
+            T m = -std::numeric_limits<T>::infinity();
+            for (index_t d = d0; d < d1; d += g.dd) {
+              for (index_t h = h0; h < h1; h += g.dh) {
+                const index_t row = d * hw + h * g.iw;
+                for (index_t w = w0; w < w1; w += g.dw) {
+                  const T v = xp[row + w];
+                  if (v > m || v != v) { m = v; mi = row + w; }
+                }
+              }
+            }
+            yp[o] = m;
+            if (ip) ip[o] = mi;
+          }
+        }
+      }
+    }
+  });
+}
+
+template <typename T>
+void max_pool_backward(index_t planes, index_t in_plane, index_t out_plane, const T* gy,
+                       const int64_t* idx, T* gx) {
+  parallel_for(0, planes, grain_for(in_plane + out_plane), [&](index_t lo, index_t hi) {
+    for (index_t p = lo; p < hi; ++p) {
+      T* gp = gx + p * in_plane;
+      for (index_t i = 0; i < in_plane; ++i) gp[i] = T(0);
+      const T* gyp = gy + p * out_plane;
+      const int64_t* ip = idx + p * out_plane;
+      for (index_t i = 0; i < out_plane; ++i) {
+        const int64_t m = ip[i];
+        if (m >= 0 && m < in_plane) gp[m] += gyp[i];
+      }
+    }
+  });
+}
+
+template <typename T>
+void avg_pool_forward(const PoolGeometry& g, bool count_include_pad, double divisor_override,
+                      const T* x, T* y) {
+  const index_t in_plane = g.id * g.ih * g.iw, out_plane = g.od * g.oh * g.ow;
+  const index_t hw = g.ih * g.iw;
+  parallel_for(0, g.planes, grain_for(out_plane * g.kd * g.kh * g.kw), [&](index_t lo, index_t hi) {
+    for (index_t p = lo; p < hi; ++p) {
+      const T* xp = x + p * in_plane;
+      T* yp = y + p * out_plane;
+      for (index_t i = 0; i < out_plane; ++i) yp[i] = T(0);
+      for_each_avg_window(g, count_include_pad, divisor_override,
+                          [&](index_t o, index_t d0, index_t d1, index_t h0, index_t h1, index_t w0,
+                              index_t w1, double divisor) {
+                            double sum = 0;
+                            for (index_t d = d0; d < d1; ++d)
+                              for (index_t h = h0; h < h1; ++h) {
+                                const T* row = xp + d * hw + h * g.iw;
+                                for (index_t w = w0; w < w1; ++w) sum += static_cast<double>(row[w]);
+                              }
+                            yp[o] = static_cast<T>(sum / divisor);
+                          });
+    }
+  });
+}
+
+template <typename T>
+void avg_pool_backward(const PoolGeometry& g, bool count_include_pad, double divisor_override,
+                       const T* gy, T* gx) {
+  const index_t in_plane = g.id * g.ih * g.iw, out_plane = g.od * g.oh * g.ow;
+  const index_t hw = g.ih * g.iw;
+  parallel_for(0, g.planes, grain_for(out_plane * g.kd * g.kh * g.kw), [&](index_t lo, index_t hi) {
+    for (index_t p = lo; p < hi; ++p) {
+      const T* gyp = gy + p * out_plane;
+      T* gp = gx + p * in_plane;
+      for (index_t i = 0; i < in_plane; ++i) gp[i] = T(0);
+      for_each_avg_window(g, count_include_pad, divisor_override,
+                          [&](index_t o, index_t d0, index_t d1, index_t h0, index_t h1, index_t w0,
+                              index_t w1, double divisor) {
+                            const double z = static_cast<double>(gyp[o]) / divisor;
+                            for (index_t d = d0; d < d1; ++d)
+                              for (index_t h = h0; h < h1; ++h) {
+                                T* row = gp + d * hw + h * g.iw;
+                                for (index_t w = w0; w < w1; ++w)
+                                  row[w] = static_cast<T>(static_cast<double>(row[w]) + z);
+                              }
+                          });
+    }
+  });
+}
+
+#define TTS_INSTANTIATE(T)                                                                      \
+  template void max_pool_forward<T>(const PoolGeometry&, const T*, T*, int64_t*);               \
+  template void max_pool_backward<T>(index_t, index_t, index_t, const T*, const int64_t*, T*);  \
+  template void avg_pool_forward<T>(const PoolGeometry&, bool, double, const T*, T*);           \
+  template void avg_pool_backward<T>(const PoolGeometry&, bool, double, const T*, T*);
+TTS_INSTANTIATE(float)
+TTS_INSTANTIATE(double)
+#undef TTS_INSTANTIATE
+
+}  // namespace tts
