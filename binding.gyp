@@ -13,7 +13,12 @@
         "native/elementwise.cc",
         "native/elementwise_generic.cc",
         "native/elementwise_avx2.cc",
-        "native/elementwise_avx512.cc"
+        "native/elementwise_avx512.cc",
+        "native/conv.cc",
+        "native/pool.cc",
+        "native/nn_kernels_generic.cc",
+        "native/nn_kernels_avx2.cc",
+        "native/nn_kernels_avx512.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],

@@ -11,8 +11,11 @@
 #include <malloc.h>
 #endif
 
+#include "conv.h"
 #include "elementwise.h"
 #include "gemm.h"
+#include "nn_kernels.h"
+#include "pool.h"
 #include "threadpool.h"
 
 namespace {
@@ -177,6 +180,102 @@ Napi::Value Sgd(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// conv(kind, a, b, bias | null, out, args): kind 0 forward (a = x, b = w), 1 backward input
+// (a = gy, b = w), 2 backward weight (a = x, b = gy), 3 channel sums of a ([n, c, l] in args[0..3)).
+// args = [n, cin, cout, groups, id, ih, iw, kd, kh, kw, od, oh, ow, sd, sh, sw, pd, ph, pw, dd, dh, dw]
+tts::ConvGeometry conv_geometry(const double* p) {
+  tts::ConvGeometry g;
+  index_t* f[] = {&g.n,  &g.cin, &g.cout, &g.groups, &g.id, &g.ih, &g.iw, &g.kd,
+                  &g.kh, &g.kw,  &g.od,   &g.oh,     &g.ow, &g.sd, &g.sh, &g.sw,
+                  &g.pd, &g.ph,  &g.pw,   &g.dd,     &g.dh, &g.dw};
+  for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); ++i) *f[i] = I(p[i]);
+  return g;
+}
+
+template <typename T>
+void run_conv(int kind, const View& a, const View& b, const T* bias, const View& out,
+              const double* p) {
+  const T* pa = static_cast<const T*>(a.data);
+  const T* pb = static_cast<const T*>(b.data);
+  T* po = static_cast<T*>(out.data);
+  if (kind == 3) {
+    tts::channel_sum(I(p[0]), I(p[1]), I(p[2]), pa, po);
+    return;
+  }
+  const tts::ConvGeometry g = conv_geometry(p);
+  if (kind == 0) tts::conv_forward(g, pa, pb, bias, po);
+  else if (kind == 1) tts::conv_backward_input(g, pa, pb, po);
+  else tts::conv_backward_weight(g, pa, pb, po);
+}
+
+Napi::Value Conv(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  const int kind = info[0].As<Napi::Number>().Int32Value();
+  View a = view(env, info[1]), b = view(env, info[2]), out = view(env, info[4]);
+  const bool has_bias = info[3].IsTypedArray();
+  const View bias = has_bias ? view(env, info[3]) : View{};
+  const double* p = args_of(info, 5);
+  if (out.type == napi_float64_array)
+    run_conv<double>(kind, a, b, has_bias ? static_cast<const double*>(bias.data) : nullptr, out, p);
+  else
+    run_conv<float>(kind, a, b, has_bias ? static_cast<const float*>(bias.data) : nullptr, out, p);
+  return info.Env().Undefined();
+}
+
+// pool(kind, a, out, indices | null, args): kind 0 max forward (a = x), 1 max backward (a = gy,
+// out = gx), 2 average forward, 3 average backward (a = gy). args = [planes, id, ih, iw, od, oh,
+// ow, kd, kh, kw, sd, sh, sw, pd, ph, pw, dd, dh, dw, countIncludePad, hasDivisorOverride,
+// divisorOverride]
+template <typename T>
+void run_pool(int kind, const View& a, const View& out, int64_t* idx, const double* p) {
+  tts::PoolGeometry g;
+  index_t* f[] = {&g.planes, &g.id, &g.ih, &g.iw, &g.od, &g.oh, &g.ow, &g.kd, &g.kh, &g.kw,
+                  &g.sd,     &g.sh, &g.sw, &g.pd, &g.ph, &g.pw, &g.dd, &g.dh, &g.dw};
+  for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); ++i) *f[i] = I(p[i]);
+  const bool include_pad = p[19] != 0;
+  const double* divisor = p[20] != 0 ? p + 21 : nullptr;
+  const T* pa = static_cast<const T*>(a.data);
+  T* po = static_cast<T*>(out.data);
+  switch (kind) {
+    case 0:
+      tts::max_pool_forward(g, pa, po, idx);
+      break;
+    case 1:
+      tts::max_pool_backward(g.planes, g.id * g.ih * g.iw, g.od * g.oh * g.ow, pa, idx, po);
+      break;
+    case 2:
+      tts::avg_pool_forward(g, include_pad, divisor, pa, po);
+      break;
+    default:
+      tts::avg_pool_backward(g, include_pad, divisor, pa, po);
+      break;
+  }
+}
+
+Napi::Value Pool(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  const int kind = info[0].As<Napi::Number>().Int32Value();
+  View a = view(env, info[1]), out = view(env, info[2]);
+  int64_t* idx = info[3].IsTypedArray() ? static_cast<int64_t*>(view(env, info[3]).data) : nullptr;
+  const double* p = args_of(info, 4);
+  if (out.type == napi_float64_array) run_pool<double>(kind, a, out, idx, p);
+  else run_pool<float>(kind, a, out, idx, p);
+  return info.Env().Undefined();
+}
+
+// actGrad(op, g, x, out, args): args = [n, gOff, xOff, outOff, alpha]
+Napi::Value ActGrad(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  auto op = static_cast<tts::ActGradOp>(info[0].As<Napi::Number>().Int32Value());
+  View g = view(env, info[1]), x = view(env, info[2]), out = view(env, info[3]);
+  const double* p = args_of(info, 4);
+  if (out.type == napi_float64_array)
+    tts::act_grad(op, I(p[0]), at<double>(g, p[1]), at<double>(x, p[2]), at<double>(out, p[3]), p[4]);
+  else
+    tts::act_grad(op, I(p[0]), at<float>(g, p[1]), at<float>(x, p[2]), at<float>(out, p[3]), p[4]);
+  return info.Env().Undefined();
+}
+
 Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), tts::ThreadPool::instance().size());
 }
@@ -235,6 +334,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("softmax", Napi::Function::New(env, Softmax, "softmax"));
   exports.Set("adam", Napi::Function::New(env, Adam, "adam"));
   exports.Set("sgd", Napi::Function::New(env, Sgd, "sgd"));
+  exports.Set("conv", Napi::Function::New(env, Conv, "conv"));
+  exports.Set("pool", Napi::Function::New(env, Pool, "pool"));
+  exports.Set("actGrad", Napi::Function::New(env, ActGrad, "actGrad"));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("getIsa", Napi::Function::New(env, GetIsa, "getIsa"));

@@ -1,6 +1,9 @@
 // Pooling kernels; every plane is independent, so planes are the unit of parallel work.
 #include "pool.h"
 
+#include <limits>
+
+#include "nn_kernels.h"
 #include "threadpool.h"
 
 namespace tts {
@@ -11,7 +14,7 @@ index_t grain_for(index_t work_per_plane) { return max_i(1, 32768 / max_i(1, wor
 // Visits every average-pooling window of one plane as ATen computes it: the padded window size
 // counts only up to input + padding, and a window wholly in the padding is skipped.
 template <class Visit>
-void for_each_avg_window(const PoolGeometry& g, bool count_include_pad, double divisor_override,
+void for_each_avg_window(const PoolGeometry& g, bool count_include_pad, const double* divisor_override,
                          const Visit& visit) {
   index_t o = 0;
   for (index_t od = 0; od < g.od; ++od) {
@@ -30,7 +33,7 @@ void for_each_avg_window(const PoolGeometry& g, bool count_include_pad, double d
         w0 = max_i(w0, 0);
         w1 = min_i(w1, g.iw);
         if (d0 >= d1 || h0 >= h1 || w0 >= w1) continue;
-        const double divisor = divisor_override > 0 ? divisor_override
+        const double divisor = divisor_override != nullptr ? *divisor_override
                                : count_include_pad
                                    ? static_cast<double>(size_d * size_h * size_w)
                                    : static_cast<double>((d1 - d0) * (h1 - h0) * (w1 - w0));
@@ -46,7 +49,7 @@ template <typename T>
 void max_pool_forward(const PoolGeometry& g, const T* x, T* y, int64_t* idx) {
   const index_t in_plane = g.id * g.ih * g.iw, out_plane = g.od * g.oh * g.ow;
   const index_t hw = g.ih * g.iw;
-  const bool simple2x2 = g.od == 1 && g.id == 1 && g.kh == 2 && g.kw == 2 && g.sh == 2 &&
+  const bool simple2x2 = g.od == 1 && g.id == 1 && g.kd == 1 && g.pd == 0 && g.kh == 2 && g.kw == 2 && g.sh == 2 &&
                          g.sw == 2 && g.ph == 0 && g.pw == 0 && g.dh == 1 && g.dw == 1 &&
                          2 * g.oh <= g.ih && 2 * g.ow <= g.iw;
   parallel_for(0, g.planes, grain_for(out_plane * g.kd * g.kh * g.kw), [&](index_t lo, index_t hi) {
@@ -55,29 +58,12 @@ void max_pool_forward(const PoolGeometry& g, const T* x, T* y, int64_t* idx) {
       T* yp = y + p * out_plane;
       int64_t* ip = idx ? idx + p * out_plane : nullptr;
       if (simple2x2) {
-        // The common 2x2/2 window: four candidates, in the order of the general loop.
+        // The common 2x2/2 window: a vectorised row kernel.
+        const auto& k = nn_kernels<T>();
         for (index_t oh = 0; oh < g.oh; ++oh) {
           const T* r0 = xp + 2 * oh * g.iw;
-          const T* r1 = r0 + g.iw;
-          for (index_t ow = 0; ow < g.ow; ++ow) {
-            const index_t w = 2 * ow;
-            T m = r0[w];
-            index_t mi = 2 * oh * g.iw + w;
-            // NaN wins: `v != v` replaces the running maximum.
-            if (!(m == m)) {
-            } else {
-              T v = r0[w + 1];
-              if (v > m || v != v) { m = v; mi = 2 * oh * g.iw + w + 1; }
-            }
-            {
-              T v = r1[w];
-              if (v > m || v != v) { m = v; mi = (2 * oh + 1) * g.iw + w; }
-              v = r1[w + 1];
-              if (v > m || v != v) { m = v; mi = (2 * oh + 1) * g.iw + w + 1; }
-            }
-            yp[oh * g.ow + ow] = m;
-            if (ip) ip[oh * g.ow + ow] = mi;
-          }
+          k.max_pool_2x2_row(g.ow, r0, r0 + g.iw, yp + oh * g.ow, ip ? ip + oh * g.ow : nullptr,
+                             2 * oh * g.iw, g.iw);
         }
         continue;
       }
@@ -85,15 +71,15 @@ void max_pool_forward(const PoolGeometry& g, const T* x, T* y, int64_t* idx) {
       for (index_t od = 0; od < g.od; ++od) {
         index_t d0 = od * g.sd - g.pd;
         const index_t d1 = min_i(d0 + (g.kd - 1) * g.dd + 1, g.id);
-        while (d0 < 0) d0 += g.dd;
+        if (d0 < 0) d0 += (-d0 + g.dd - 1) / g.dd * g.dd;
         for (index_t oh = 0; oh < g.oh; ++oh) {
           index_t h0 = oh * g.sh - g.ph;
           const index_t h1 = min_i(h0 + (g.kh - 1) * g.dh + 1, g.ih);
-          while (h0 < 0) h0 += g.dh;
+          if (h0 < 0) h0 += (-h0 + g.dh - 1) / g.dh * g.dh;
           for (index_t ow = 0; ow < g.ow; ++ow, ++o) {
             index_t w0 = ow * g.sw - g.pw;
             const index_t w1 = min_i(w0 + (g.kw - 1) * g.dw + 1, g.iw);
-            while (w0 < 0) w0 += g.dw;
+            if (w0 < 0) w0 += (-w0 + g.dw - 1) / g.dw * g.dw;
             index_t mi = d0 * hw + h0 * g.iw + w0;
             T m = -std::numeric_limits<T>::infinity();
             for (index_t d = d0; d < d1; d += g.dd) {
@@ -132,7 +118,7 @@ void max_pool_backward(index_t planes, index_t in_plane, index_t out_plane, cons
 }
 
 template <typename T>
-void avg_pool_forward(const PoolGeometry& g, bool count_include_pad, double divisor_override,
+void avg_pool_forward(const PoolGeometry& g, bool count_include_pad, const double* divisor_override,
                       const T* x, T* y) {
   const index_t in_plane = g.id * g.ih * g.iw, out_plane = g.od * g.oh * g.ow;
   const index_t hw = g.ih * g.iw;
@@ -157,7 +143,7 @@ void avg_pool_forward(const PoolGeometry& g, bool count_include_pad, double divi
 }
 
 template <typename T>
-void avg_pool_backward(const PoolGeometry& g, bool count_include_pad, double divisor_override,
+void avg_pool_backward(const PoolGeometry& g, bool count_include_pad, const double* divisor_override,
                        const T* gy, T* gx) {
   const index_t in_plane = g.id * g.ih * g.iw, out_plane = g.od * g.oh * g.ow;
   const index_t hw = g.ih * g.iw;
@@ -184,8 +170,8 @@ void avg_pool_backward(const PoolGeometry& g, bool count_include_pad, double div
 #define TTS_INSTANTIATE(T)                                                                      \
   template void max_pool_forward<T>(const PoolGeometry&, const T*, T*, int64_t*);               \
   template void max_pool_backward<T>(index_t, index_t, index_t, const T*, const int64_t*, T*);  \
-  template void avg_pool_forward<T>(const PoolGeometry&, bool, double, const T*, T*);           \
-  template void avg_pool_backward<T>(const PoolGeometry&, bool, double, const T*, T*);
+  template void avg_pool_forward<T>(const PoolGeometry&, bool, const double*, const T*, T*);           \
+  template void avg_pool_backward<T>(const PoolGeometry&, bool, const double*, const T*, T*);
 TTS_INSTANTIATE(float)
 TTS_INSTANTIATE(double)
 #undef TTS_INSTANTIATE

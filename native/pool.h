@@ -28,14 +28,14 @@ template <typename T>
 void max_pool_backward(index_t planes, index_t in_plane, index_t out_plane, const T* gy,
                        const int64_t* idx, T* gx);
 
-// Average pooling with ATen's divisor rules; divisor_override <= 0 means none.
+// Average pooling with ATen's divisor rules; divisor_override null means none.
 template <typename T>
-void avg_pool_forward(const PoolGeometry& g, bool count_include_pad, double divisor_override,
+void avg_pool_forward(const PoolGeometry& g, bool count_include_pad, const double* divisor_override,
                       const T* x, T* y);
 
 // gx (overwritten) = each gy / divisor spread over its window.
 template <typename T>
-void avg_pool_backward(const PoolGeometry& g, bool count_include_pad, double divisor_override,
+void avg_pool_backward(const PoolGeometry& g, bool count_include_pad, const double* divisor_override,
                        const T* gy, T* gx);
 
 }  // namespace tts

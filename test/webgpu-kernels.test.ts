@@ -633,13 +633,16 @@ describe("webgpu kernels", { skip, timeout: process.env["TORCH_TS_WEBGPU_FULL_TE
   });
 
   test("memory is returned to the pool", async () => {
-    const before = ctx!.memoryAllocated();
+    // Other buffers may be reclaimed by the FinalizationRegistry at any time, so compare the
+    // change these three buffers make rather than absolute figures.
     const a = up(randn(1000), [1000]);
     const b = wg.pointwise("exp", [a]);
     const s = wg.sum(b);
     await get(s);
+    const held = ctx!.memoryAllocated();
+    assert.ok(held >= 2 * 4000, `three live buffers, ${held} bytes allocated`);
     wg.release(a, b, s);
-    assert.equal(ctx!.memoryAllocated(), before);
+    assert.ok(ctx!.memoryAllocated() <= held - 2 * 4000, `released: ${ctx!.memoryAllocated()} of ${held} bytes still allocated`);
   });
 });
 

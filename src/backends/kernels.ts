@@ -2,6 +2,8 @@
 // loads, replaces entries with its own (same signatures, same results within float tolerance).
 
 import { gemmKernel } from "./js/gemm.js";
+import * as jsConv from "./js/conv.js";
+import * as jsPool from "./js/pool.js";
 
 export type FloatArray = Float32Array | Float64Array;
 
@@ -34,12 +36,31 @@ export const referenceGemm: Gemm = (M, N, K, alpha, A, aOff, aRs, aCs, B, bOff, 
 
 export interface KernelTable {
   gemm: Gemm;
+  /** Convolution over a geometry from convGeometry (src/backends/js/conv.ts); outputs are overwritten. */
+  convForward: typeof jsConv.convForward;
+  convBackwardInput: typeof jsConv.convBackwardInput;
+  convBackwardWeight: typeof jsConv.convBackwardWeight;
+  /** out[c] = sum of x[n, c, l] over n and l, for contiguous x of [batch, channels, inner] (a conv's bias grad). */
+  channelSum: typeof jsConv.channelSum;
+  /** Pooling (src/backends/js/pool.ts); indices are int64 (BigInt64Array) or int32 scratch. */
+  maxPoolForward: typeof jsPool.maxPoolForward;
+  maxPoolBackward: typeof jsPool.maxPoolBackward;
+  avgPoolForward: typeof jsPool.avgPoolForward;
+  avgPoolBackward: typeof jsPool.avgPoolBackward;
   /** Which implementation filled the table: "js" or "native". */
   backend: "js" | "native";
 }
 
 export const kernels: KernelTable = {
   gemm: gemmKernel,
+  convForward: jsConv.convForward,
+  convBackwardInput: jsConv.convBackwardInput,
+  convBackwardWeight: jsConv.convBackwardWeight,
+  channelSum: jsConv.channelSum,
+  maxPoolForward: jsPool.maxPoolForward,
+  maxPoolBackward: jsPool.maxPoolBackward,
+  avgPoolForward: jsPool.avgPoolForward,
+  avgPoolBackward: jsPool.avgPoolBackward,
   backend: "js",
 };
 
@@ -47,5 +68,20 @@ export const kernels: KernelTable = {
 import * as native from "./native/index.js";
 if (native.isAvailable()) {
   kernels.gemm = native.gemm;
+  kernels.convForward = native.convForward;
+  kernels.convBackwardInput = native.convBackwardInput;
+  kernels.convBackwardWeight = native.convBackwardWeight;
+  kernels.channelSum = native.channelSum;
+  // int32 index scratch stays on the JS kernels; tensors' int64 indices go native.
+  kernels.maxPoolForward = (input, inputShape, output, outputShape, indices, params) =>
+    indices instanceof Int32Array
+      ? jsPool.maxPoolForward(input, inputShape, output, outputShape, indices, params)
+      : native.maxPoolForward(input, inputShape, output, outputShape, indices, params);
+  kernels.maxPoolBackward = (gradOutput, indices, outputShape, gradInput, inputShape, spatial) =>
+    indices instanceof Int32Array
+      ? jsPool.maxPoolBackward(gradOutput, indices, outputShape, gradInput, inputShape, spatial)
+      : native.maxPoolBackward(gradOutput, indices, outputShape, gradInput, inputShape, spatial);
+  kernels.avgPoolForward = native.avgPoolForward;
+  kernels.avgPoolBackward = native.avgPoolBackward;
   kernels.backend = "native";
 }

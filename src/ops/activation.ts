@@ -1,7 +1,7 @@
 // Activations in the torch namespace: relu, selu, celu, rrelu, threshold, prelu, hardshrink,
 // softmax, log_softmax (+ in-place forms). The F.* activations build on these.
 
-import { tryNativeSoftmax } from "./native-fast.js";
+import { nativeGradLoop, tryNativeSoftmax } from "./native-fast.js";
 import { Tensor } from "../core/tensor.js";
 import { type DTypeLike, bool, roundToDType, toDType } from "../core/dtype.js";
 import { needsGrad, record } from "../autograd/record.js";
@@ -24,7 +24,7 @@ const RELU: UnarySpec = {
   // NaN passes through (relu is clamp_min(x, 0)).
   f: (x) => (x <= 0 ? 0 : x),
   vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => (ov <= 0 ? 0 : gv), () => where(out.le(0), 0, g),
-    (gs, os, d, n) => { for (let i = 0; i < n; i++) d[i] = os[i]! <= 0 ? 0 : gs[i]!; }),
+    nativeGradLoop("relu", (gs, os, d, n) => { for (let i = 0; i < n; i++) d[i] = os[i]! <= 0 ? 0 : gs[i]!; })),
 };
 const reluLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) { const v = s[i]!; d[i] = v <= 0 ? 0 : v; } };
 

@@ -5,6 +5,7 @@
 import type { Tensor } from "../core/tensor.js";
 import { kernels, type FloatArray } from "../backends/kernels.js";
 import * as native from "../backends/native/index.js";
+import type { Loop2 } from "./pointwise-util.js";
 
 const BINARY = new WeakMap<object, native.BinaryOp>();
 
@@ -69,4 +70,15 @@ export function tryNativeSoftmax(x: Tensor, out: Tensor, rows: number, cols: num
   const f = log ? native.logSoftmax : native.softmax;
   f(x.storage.data as FloatArray, out.storage.data as FloatArray, rows, cols, x._offset, out._offset);
   return true;
+}
+
+/**
+ * A fused-gradient loop (dst = g * f'(x)) that runs the native activation gradient `op` when the
+ * addon is loaded and the JS `loop` otherwise (same results within float rounding).
+ */
+export function nativeGradLoop(op: native.ActGradOp, loop: Loop2, alpha = 0): Loop2 {
+  return (g, x, dst, n) => {
+    if (kernels.backend === "native" && g.constructor === x.constructor && g.constructor === dst.constructor) native.activationGrad(op, g, x, dst, n, alpha);
+    else loop(g, x, dst, n);
+  };
 }

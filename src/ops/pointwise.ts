@@ -19,6 +19,7 @@ import {
 import { roundHalfEven } from "./special-math.js";
 import { where } from "./comparison.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
+import { nativeGradLoop } from "./native-fast.js";
 
 // ---- helpers --------------------------------------------------------------------------------
 
@@ -118,7 +119,7 @@ export function sgn_(self: Tensor): Tensor {
 const EXP: UnarySpec = {
   name: "exp", node: "ExpBackward0", f: Math.exp, savesOutput: true,
   vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => gv * ov, () => g.mul(out),
-    (gs, os, d, n) => { for (let i = 0; i < n; i++) d[i] = gs[i]! * os[i]!; }),
+    nativeGradLoop("mul", (gs, os, d, n) => { for (let i = 0; i < n; i++) d[i] = gs[i]! * os[i]!; })),
 };
 const expLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) d[i] = Math.exp(s[i]!); };
 const EXP2: UnarySpec = {
@@ -194,7 +195,7 @@ const COSH: UnarySpec = { name: "cosh", node: "CoshBackward0", f: Math.cosh, vjp
 const TANH: UnarySpec = {
   name: "tanh", node: "TanhBackward0", f: Math.tanh, savesOutput: true,
   vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => gv * (1 - ov * ov), () => g.mul(out.mul(out).neg().add(1)),
-    (gs, os, d, n) => { for (let i = 0; i < n; i++) { const o = os[i]!; d[i] = gs[i]! * (1 - o * o); } }),
+    nativeGradLoop("tanh", (gs, os, d, n) => { for (let i = 0; i < n; i++) { const o = os[i]!; d[i] = gs[i]! * (1 - o * o); } })),
 };
 const tanhLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) d[i] = Math.tanh(s[i]!); };
 const ASINH: UnarySpec = { name: "asinh", node: "AsinhBackward0", f: Math.asinh, vjp: (g, x) => g.mul(x.pow(2).add(1).rsqrt()) };
@@ -203,7 +204,7 @@ const ATANH: UnarySpec = { name: "atanh", node: "AtanhBackward0", f: Math.atanh,
 const SIGMOID: UnarySpec = {
   name: "sigmoid", node: "SigmoidBackward0", f: (x) => 1 / (1 + Math.exp(-x)), savesOutput: true,
   vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => gv * (1 - ov) * ov, () => g.mul(out.neg().add(1)).mul(out),
-    (gs, os, d, n) => { for (let i = 0; i < n; i++) { const o = os[i]!; d[i] = gs[i]! * (1 - o) * o; } }),
+    nativeGradLoop("sigmoid", (gs, os, d, n) => { for (let i = 0; i < n; i++) { const o = os[i]!; d[i] = gs[i]! * (1 - o) * o; } })),
 };
 const sigmoidLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) d[i] = 1 / (1 + Math.exp(-s[i]!)); };
 const DEG2RAD: UnarySpec = { name: "deg2rad", node: "Deg2RadBackward0", f: (x) => x * (Math.PI / 180), vjp: (g) => g.mul(Math.PI / 180) };

@@ -284,6 +284,11 @@ export function convBackwardBias(g: ConvGeometry, gradOutput: FloatArray, gradBi
   sumChannels(gradOutput, g.batch, g.outChannels, prod(g.outputSize), gradBias);
 }
 
+/** out[c] = sum of x[n, c, l] over n and l, for contiguous x of [N, C, L]. */
+export function channelSum(x: FloatArray, N: number, C: number, L: number, out: FloatArray): void {
+  sumChannels(x, N, C, L, out);
+}
+
 function sumChannels(x: FloatArray, N: number, C: number, L: number, out: FloatArray): void {
   for (let c = 0; c < C; c++) {
     let s = 0;

@@ -9,6 +9,8 @@
 // byteOffset is honoured too).
 
 import type { Gemm } from "../kernels.js";
+import type { ConvGeometry } from "../js/conv.js";
+import type { AvgPoolParams, MaxPoolParams } from "../js/pool.js";
 
 export type FloatArray = Float32Array | Float64Array;
 
@@ -35,6 +37,15 @@ const BINARY_CODES: Readonly<Record<BinaryOp, number>> = {
 };
 const REDUCE_CODES: Readonly<Record<ReduceOp, number>> = { sum: 0, mean: 1, max: 2, min: 3 };
 
+/**
+ * Activation gradients g * f'(x) (native/nn_kernels.h ActGradOp): relu, sigmoid, tanh and mul
+ * read the op's saved output, the others its input; threshold and leakyRelu take `alpha`.
+ */
+export type ActGradOp = "relu" | "threshold" | "leakyRelu" | "sigmoid" | "tanh" | "gelu" | "geluTanh" | "silu" | "mul";
+const ACT_GRAD_CODES: Readonly<Record<ActGradOp, number>> = {
+  relu: 0, threshold: 1, leakyRelu: 2, sigmoid: 3, tanh: 4, gelu: 5, geluTanh: 6, silu: 7, mul: 8,
+};
+
 /** Most dims binary() takes (native/elementwise.h kMaxDims). */
 export const MAX_DIMS = 16;
 
@@ -46,6 +57,9 @@ interface Addon {
   softmax(log: boolean, x: FloatArray, y: FloatArray, args: Float64Array): void;
   adam(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, args: Float64Array): void;
   sgd(p: FloatArray, g: FloatArray, buf: FloatArray | null, args: Float64Array): void;
+  conv(kind: number, a: FloatArray, b: FloatArray, bias: FloatArray | null, out: FloatArray, args: Float64Array): void;
+  pool(kind: number, a: FloatArray, out: FloatArray, indices: BigInt64Array | null, args: Float64Array): void;
+  actGrad(op: number, g: FloatArray, x: FloatArray, out: FloatArray, args: Float64Array): void;
   tuneMalloc(): boolean;
   getNumThreads(): number;
   setNumThreads(n: number): void;
@@ -525,4 +539,275 @@ export function sgdStep<T extends FloatArray>(buffers: SgdBuffers<T>, hyper: Sgd
   p[4] = hyper.lr; p[5] = momentum; p[6] = dampening; p[7] = weightDecay;
   p[8] = hyper.nesterov ? 1 : 0; p[9] = hyper.maximize ? 1 : 0; p[10] = hyper.firstStep ? 1 : 0;
   native.sgd(param, grad, momentum !== 0 ? momentumBuffer! : null, p);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Convolution (the geometry of src/backends/js/conv.ts) and pooling
+
+/** Largest window parameter or size the kernels take (their index arithmetic stays in int64). */
+const MAX_DIM = 2 ** 31 - 1;
+
+function checkDimValue(op: string, name: string, v: number, min: number): void {
+  if (!Number.isInteger(v) || v < min || v > MAX_DIM) throw new Error(`native.${op}: ${name} must be an integer in [${min}, ${MAX_DIM}], got ${v}`);
+}
+
+/** Checks a per-dim list of 1 to 3 values and lifts it to three (leading `fill`s). */
+function lift3(op: string, name: string, v: readonly number[], k: number, min: number, fill: number): number[] {
+  if (!Array.isArray(v) || v.length !== k) throw new Error(`native.${op}: expected ${k} values of ${name}, got ${Array.isArray(v) ? v.length : typeof v}`);
+  for (const x of v) checkDimValue(op, name, x, min);
+  return [...new Array<number>(3 - k).fill(fill), ...v];
+}
+
+function product(op: string, what: string, values: readonly number[]): number {
+  let n = 1;
+  for (const v of values) n *= v;
+  if (!Number.isSafeInteger(n)) throw new Error(`native.${op}: ${what} has too many elements (${n})`);
+  return n;
+}
+
+interface ConvSizes { x: number; w: number; y: number; cout: number }
+
+/** Checks a convolution geometry and writes it into ARGS as conv() reads it; returns the array sizes. */
+function convArgs(op: string, g: ConvGeometry): ConvSizes {
+  const k = g.inputSize?.length;
+  if (k !== 1 && k !== 2 && k !== 3) throw new Error(`native.${op}: expected 1 to 3 spatial dims, got ${String(k)}`);
+  checkDimValue(op, "batch", g.batch, 0);
+  checkDimValue(op, "inChannels", g.inChannels, 0);
+  checkDimValue(op, "outChannels", g.outChannels, 0);
+  checkDimValue(op, "groups", g.groups, 1);
+  if (g.inChannels % g.groups !== 0 || g.outChannels % g.groups !== 0) {
+    throw new Error(`native.${op}: groups ${g.groups} must divide inChannels ${g.inChannels} and outChannels ${g.outChannels}`);
+  }
+  const inSize = lift3(op, "inputSize", g.inputSize, k, 0, 1);
+  const kernel = lift3(op, "kernelSize", g.kernelSize, k, 1, 1);
+  const outSize = lift3(op, "outputSize", g.outputSize, k, 0, 1);
+  const stride = lift3(op, "stride", g.stride, k, 1, 1);
+  const padding = lift3(op, "padding", g.padding, k, 0, 0);
+  const dilation = lift3(op, "dilation", g.dilation, k, 1, 1);
+  const values = [g.batch, g.inChannels, g.outChannels, g.groups, ...inSize, ...kernel, ...outSize, ...stride, ...padding, ...dilation];
+  for (let i = 0; i < values.length; i++) ARGS[i] = values[i]!;
+  return {
+    x: product(op, "the input", [g.batch, g.inChannels, ...inSize]),
+    w: product(op, "the weight", [g.outChannels, g.inChannels / g.groups, ...kernel]),
+    y: product(op, "the output", [g.batch, g.outChannels, ...outSize]),
+    cout: g.outChannels,
+  };
+}
+
+function checkLength(op: string, name: string, a: FloatArray, n: number): void {
+  if (a.length < n) throw new Error(`native.${op}: ${name} holds ${a.length} elements, expected at least ${n}`);
+}
+
+function checkNoOverlap(op: string, out: FloatArray, nOut: number, inputs: Record<string, [FloatArray, number]>): void {
+  for (const [name, [a, n]] of Object.entries(inputs)) {
+    if (overlaps(out, n > 0 && nOut > 0 ? [0, nOut - 1] : null, a, n > 0 ? [0, n - 1] : null)) {
+      throw new Error(`native.${op}: the output overlaps ${name}`);
+    }
+  }
+}
+
+/** y = conv(x, w) + bias (as src/backends/js/conv.ts convForward): x, w, bias and y from index 0. */
+export function convForward(g: ConvGeometry, input: FloatArray, weight: FloatArray, bias: FloatArray | null, output: FloatArray): void {
+  const op = "convForward";
+  const native = lib(op);
+  checkArray(op, "output", output);
+  checkSameDtype(op, output, "input", input);
+  checkSameDtype(op, output, "weight", weight);
+  if (bias !== null) checkSameDtype(op, output, "bias", bias);
+  const n = convArgs(op, g);
+  checkLength(op, "input", input, n.x);
+  checkLength(op, "weight", weight, n.w);
+  checkLength(op, "output", output, n.y);
+  if (bias !== null) checkLength(op, "bias", bias, n.cout);
+  checkNoOverlap(op, output, n.y, { input: [input, n.x], weight: [weight, n.w], ...(bias ? { bias: [bias, n.cout] as [FloatArray, number] } : {}) });
+  if (n.y === 0) return;
+  native.conv(0, input, weight, bias, output, ARGS);
+}
+
+/** grad_x of conv from gY and w (as convBackwardInput in src/backends/js/conv.ts); gradInput is overwritten. */
+export function convBackwardInput(g: ConvGeometry, gradOutput: FloatArray, weight: FloatArray, gradInput: FloatArray): void {
+  const op = "convBackwardInput";
+  const native = lib(op);
+  checkArray(op, "gradInput", gradInput);
+  checkSameDtype(op, gradInput, "gradOutput", gradOutput);
+  checkSameDtype(op, gradInput, "weight", weight);
+  const n = convArgs(op, g);
+  checkLength(op, "gradOutput", gradOutput, n.y);
+  checkLength(op, "weight", weight, n.w);
+  checkLength(op, "gradInput", gradInput, n.x);
+  checkNoOverlap(op, gradInput, n.x, { gradOutput: [gradOutput, n.y], weight: [weight, n.w] });
+  if (n.x === 0) return;
+  native.conv(1, gradOutput, weight, null, gradInput, ARGS);
+}
+
+/** grad_w of conv from x and gY (as convBackwardWeight in src/backends/js/conv.ts); gradWeight is overwritten. */
+export function convBackwardWeight(g: ConvGeometry, input: FloatArray, gradOutput: FloatArray, gradWeight: FloatArray): void {
+  const op = "convBackwardWeight";
+  const native = lib(op);
+  checkArray(op, "gradWeight", gradWeight);
+  checkSameDtype(op, gradWeight, "input", input);
+  checkSameDtype(op, gradWeight, "gradOutput", gradOutput);
+  const n = convArgs(op, g);
+  checkLength(op, "input", input, n.x);
+  checkLength(op, "gradOutput", gradOutput, n.y);
+  checkLength(op, "gradWeight", gradWeight, n.w);
+  checkNoOverlap(op, gradWeight, n.w, { input: [input, n.x], gradOutput: [gradOutput, n.y] });
+  if (n.w === 0) return;
+  native.conv(2, input, gradOutput, null, gradWeight, ARGS);
+}
+
+/** out[c] = sum over n and l of x[n, c, l] for contiguous x of [batch, channels, inner] (a conv's bias grad). */
+export function channelSum<T extends FloatArray>(x: T, batch: number, channels: number, inner: number, out: T): void {
+  const op = "channelSum";
+  const native = lib(op);
+  checkArray(op, "out", out);
+  checkSameDtype(op, out, "x", x);
+  checkCount(op, "batch", batch);
+  checkCount(op, "channels", channels);
+  checkCount(op, "inner", inner);
+  const nx = product(op, "x", [batch, channels, inner]);
+  checkLength(op, "x", x, nx);
+  checkLength(op, "out", out, channels);
+  checkNoOverlap(op, out, channels, { x: [x, nx] });
+  if (channels === 0) return;
+  ARGS[0] = batch; ARGS[1] = channels; ARGS[2] = inner;
+  native.conv(3, x, x, null, out, ARGS);
+}
+
+interface PoolSizes { planes: number; inPlane: number; outPlane: number }
+
+/**
+ * Checks pooling shapes (planes..., spatial...) and a window, and writes them into ARGS as pool()
+ * reads them; returns the plane count and sizes.
+ */
+function poolArgs(
+  op: string, inputShape: readonly number[], outputShape: readonly number[], spatial: number,
+  window: { kernelSize: readonly number[]; stride: readonly number[]; padding: readonly number[]; dilation?: readonly number[] } | null,
+  countIncludePad = false, divisorOverride: number | null = null,
+): PoolSizes {
+  if (spatial !== 1 && spatial !== 2 && spatial !== 3) throw new Error(`native.${op}: expected 1 to 3 spatial dims, got ${spatial}`);
+  if (inputShape.length !== outputShape.length || inputShape.length < spatial) {
+    throw new Error(`native.${op}: input shape [${inputShape.join(", ")}] and output shape [${outputShape.join(", ")}] do not match`);
+  }
+  const lead = inputShape.length - spatial;
+  for (let i = 0; i < lead; i++) {
+    if (inputShape[i] !== outputShape[i]) throw new Error(`native.${op}: input shape [${inputShape.join(", ")}] and output shape [${outputShape.join(", ")}] differ outside the pooled dims`);
+  }
+  for (const v of [...inputShape, ...outputShape]) checkDimValue(op, "a size", v, 0);
+  const planes = product(op, "the planes", inputShape.slice(0, lead));
+  const inSize = lift3(op, "input size", inputShape.slice(lead), spatial, 0, 1);
+  const outSize = lift3(op, "output size", outputShape.slice(lead), spatial, 0, 1);
+  const w = window ?? { kernelSize: new Array<number>(spatial).fill(1), stride: new Array<number>(spatial).fill(1), padding: new Array<number>(spatial).fill(0) };
+  const kernel = lift3(op, "kernelSize", w.kernelSize, spatial, 1, 1);
+  const stride = lift3(op, "stride", w.stride, spatial, 1, 1);
+  const padding = lift3(op, "padding", w.padding, spatial, 0, 0);
+  const dilation = lift3(op, "dilation", w.dilation ?? new Array<number>(spatial).fill(1), spatial, 1, 1);
+  if (divisorOverride !== null && typeof divisorOverride !== "number") throw new Error(`native.${op}: divisorOverride must be a number or null`);
+  const values = [planes, ...inSize, ...outSize, ...kernel, ...stride, ...padding, ...dilation, countIncludePad ? 1 : 0, divisorOverride === null ? 0 : 1, divisorOverride ?? 0];
+  for (let i = 0; i < values.length; i++) ARGS[i] = values[i]!;
+  const inPlane = product(op, "an input plane", inSize), outPlane = product(op, "an output plane", outSize);
+  product(op, "the input", [planes, inPlane]);
+  product(op, "the output", [planes, outPlane]);
+  return { planes, inPlane, outPlane };
+}
+
+function checkIndices(op: string, indices: unknown, n: number): asserts indices is BigInt64Array {
+  if (!(indices instanceof BigInt64Array)) throw new Error(`native.${op}: indices must be a BigInt64Array`);
+  if (indices.length < n) throw new Error(`native.${op}: indices hold ${indices.length} elements, expected at least ${n}`);
+}
+
+/** Max pooling with int64 plane-local indices (as maxPoolForward in src/backends/js/pool.ts). */
+export function maxPoolForward(
+  input: FloatArray, inputShape: readonly number[], output: FloatArray, outputShape: readonly number[],
+  indices: BigInt64Array | null, params: MaxPoolParams,
+): void {
+  const op = "maxPoolForward";
+  const native = lib(op);
+  checkArray(op, "output", output);
+  checkSameDtype(op, output, "input", input);
+  const s = poolArgs(op, inputShape, outputShape, params.kernelSize.length, params);
+  const nIn = s.planes * s.inPlane, nOut = s.planes * s.outPlane;
+  checkLength(op, "input", input, nIn);
+  checkLength(op, "output", output, nOut);
+  if (indices !== null) checkIndices(op, indices, nOut);
+  checkNoOverlap(op, output, nOut, { input: [input, nIn] });
+  if (nOut === 0) return;
+  native.pool(0, input, output, indices, ARGS);
+}
+
+/** gradInput (overwritten) = gradOutput scattered to the saved indices (as maxPoolBackward in pool.ts). */
+export function maxPoolBackward(
+  gradOutput: FloatArray, indices: BigInt64Array, outputShape: readonly number[],
+  gradInput: FloatArray, inputShape: readonly number[], spatial: number,
+): void {
+  const op = "maxPoolBackward";
+  const native = lib(op);
+  checkArray(op, "gradInput", gradInput);
+  checkSameDtype(op, gradInput, "gradOutput", gradOutput);
+  const s = poolArgs(op, inputShape, outputShape, spatial, null);
+  const nIn = s.planes * s.inPlane, nOut = s.planes * s.outPlane;
+  checkLength(op, "gradOutput", gradOutput, nOut);
+  checkIndices(op, indices, nOut);
+  checkLength(op, "gradInput", gradInput, nIn);
+  checkNoOverlap(op, gradInput, nIn, { gradOutput: [gradOutput, nOut] });
+  if (nIn === 0) return;
+  native.pool(1, gradOutput, gradInput, indices, ARGS);
+}
+
+/** Average pooling (as avgPoolForward in src/backends/js/pool.ts). */
+export function avgPoolForward(input: FloatArray, inputShape: readonly number[], output: FloatArray, outputShape: readonly number[], params: AvgPoolParams): void {
+  const op = "avgPoolForward";
+  const native = lib(op);
+  checkArray(op, "output", output);
+  checkSameDtype(op, output, "input", input);
+  const s = poolArgs(op, inputShape, outputShape, params.kernelSize.length, params, params.countIncludePad, params.divisorOverride ?? null);
+  const nIn = s.planes * s.inPlane, nOut = s.planes * s.outPlane;
+  checkLength(op, "input", input, nIn);
+  checkLength(op, "output", output, nOut);
+  checkNoOverlap(op, output, nOut, { input: [input, nIn] });
+  if (nOut === 0) return;
+  native.pool(2, input, output, null, ARGS);
+}
+
+/** Backward of average pooling (as avgPoolBackward in src/backends/js/pool.ts); gradInput is overwritten. */
+export function avgPoolBackward(gradOutput: FloatArray, outputShape: readonly number[], gradInput: FloatArray, inputShape: readonly number[], params: AvgPoolParams): void {
+  const op = "avgPoolBackward";
+  const native = lib(op);
+  checkArray(op, "gradInput", gradInput);
+  checkSameDtype(op, gradInput, "gradOutput", gradOutput);
+  const s = poolArgs(op, inputShape, outputShape, params.kernelSize.length, params, params.countIncludePad, params.divisorOverride ?? null);
+  const nIn = s.planes * s.inPlane, nOut = s.planes * s.outPlane;
+  checkLength(op, "gradOutput", gradOutput, nOut);
+  checkLength(op, "gradInput", gradInput, nIn);
+  checkNoOverlap(op, gradInput, nIn, { gradOutput: [gradOutput, nOut] });
+  if (nIn === 0) return;
+  native.pool(3, gradOutput, gradInput, null, ARGS);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Activation gradients
+
+/**
+ * out[i] = g[i] * f'(x[i]) for i < n (all contiguous from index 0, one dtype), evaluated in
+ * double as the JS loops do. out may be g or x itself but must not otherwise overlap them.
+ */
+export function activationGrad<T extends FloatArray>(op: ActGradOp, g: T, x: T, out: T, n: number, alpha = 0): void {
+  const name = "activationGrad";
+  const native = lib(name);
+  const code = ACT_GRAD_CODES[op];
+  if (code === undefined) throw new Error(`native.${name}: unknown op ${String(op)}`);
+  checkArray(name, "out", out);
+  checkSameDtype(name, out, "g", g);
+  checkSameDtype(name, out, "x", x);
+  checkCount(name, "n", n);
+  checkNumber(name, "alpha", alpha);
+  const so = checkRange(name, "out", out, 0, n);
+  const sg = checkRange(name, "g", g, 0, n);
+  const sx = checkRange(name, "x", x, 0, n);
+  if ((!sameStart(out, 0, g, 0) && overlaps(out, so, g, sg)) || (!sameStart(out, 0, x, 0) && overlaps(out, so, x, sx))) {
+    throw new Error(`native.${name}: out partially overlaps an input`);
+  }
+  if (n === 0) return;
+  ARGS[0] = n; ARGS[1] = 0; ARGS[2] = 0; ARGS[3] = 0; ARGS[4] = alpha;
+  native.actGrad(code, g, x, out, ARGS);
 }

@@ -17,6 +17,7 @@ import { sigmoid as torchSigmoid, tanh as torchTanh } from "../../ops/pointwise.
 import { erf } from "../../ops/special.js";
 import { where } from "../../ops/comparison.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
+import { nativeGradLoop } from "../../ops/native-fast.js";
 
 interface InplaceOpt { inplace?: boolean }
 
@@ -85,7 +86,7 @@ function leakySpec(slope: number): UnarySpec {
     onnx: { kind: "leaky_relu", attrs: { negativeSlope: slope } },
     f: (x) => (x > 0 ? x : x * slope),
     vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv > 0 ? gv : gv * slope), () => where(x.gt(0), g, g.mul(slope)),
-      (gs, xs, d, n) => { for (let i = 0; i < n; i++) d[i] = xs[i]! > 0 ? gs[i]! : gs[i]! * slope; }),
+      nativeGradLoop("leakyRelu", (gs, xs, d, n) => { for (let i = 0; i < n; i++) d[i] = xs[i]! > 0 ? gs[i]! : gs[i]! * slope; }, slope)),
   };
 }
 function leakyLoop(slope: number): Loop1 {
@@ -188,7 +189,7 @@ const GELU_NONE: UnarySpec = {
     const cdf = erf(x.mul(SQRT1_2)).add(1).mul(0.5);
     const pdf = x.mul(x).mul(-0.5).exp().mul(INV_SQRT_2PI);
     return g.mul(cdf.add(x.mul(pdf)));
-  }, (gs, xs, d, n) => { for (let i = 0; i < n; i++) d[i] = gs[i]! * geluExactGrad(xs[i]!); }),
+  }, nativeGradLoop("gelu", (gs, xs, d, n) => { for (let i = 0; i < n; i++) d[i] = gs[i]! * geluExactGrad(xs[i]!); })),
 };
 const geluLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) { const x = s[i]!; d[i] = 0.5 * x * (1 + M.erf(x * SQRT1_2)); } };
 const GELU_TANH: UnarySpec = {
@@ -201,7 +202,7 @@ const GELU_TANH: UnarySpec = {
     const left = x.mul(0.5), right = t.add(1);
     const dInner = x2.mul(3 * GELU_KAPPA).add(1).mul(GELU_BETA);
     return g.mul(right.mul(0.5).add(left.mul(t.mul(t).neg().add(1)).mul(dInner)));
-  }, (gs, xs, d, n) => { for (let i = 0; i < n; i++) d[i] = gs[i]! * geluTanhGrad(xs[i]!); }),
+  }, nativeGradLoop("geluTanh", (gs, xs, d, n) => { for (let i = 0; i < n; i++) d[i] = gs[i]! * geluTanhGrad(xs[i]!); })),
 };
 const geluTanhLoop: Loop1 = (s, d, n) => {
   for (let i = 0; i < n; i++) { const x = s[i]!; d[i] = 0.5 * x * (1 + Math.tanh(GELU_BETA * (x + GELU_KAPPA * x * x * x))); }
@@ -224,7 +225,7 @@ const SILU: UnarySpec = {
   vjp: (g, x) => fusedGrad(g, x, (gv, xv) => { const s = sig(xv); return gv * s * (1 + xv * (1 - s)); }, () => {
     const s = torchSigmoid(x);
     return g.mul(s.mul(x.mul(s.neg().add(1)).add(1)));
-  }, (gs, xs, d, n) => { for (let i = 0; i < n; i++) { const x = xs[i]!, s = 1 / (1 + Math.exp(-x)); d[i] = gs[i]! * s * (1 + x * (1 - s)); } }),
+  }, nativeGradLoop("silu", (gs, xs, d, n) => { for (let i = 0; i < n; i++) { const x = xs[i]!, s = 1 / (1 + Math.exp(-x)); d[i] = gs[i]! * s * (1 + x * (1 - s)); } })),
 };
 const siluLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) { const x = s[i]!; d[i] = x / (1 + Math.exp(-x)); } };
 /** F.silu(input, inplace=False) = x * sigmoid(x). */

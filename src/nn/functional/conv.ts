@@ -19,10 +19,8 @@ import { emptyTensor } from "../../ops/engine.js";
 import { castTo } from "../../ops/conversion.js";
 import { contiguous, narrow, squeeze, unsqueeze } from "../../ops/view.js";
 import { sum } from "../../ops/reduction.js";
-import {
-  type ConvGeometry, type FloatArray, convBackwardInput, convBackwardWeight, convForward, convGeometry,
-  convTransposeGeometry,
-} from "../../backends/js/conv.js";
+import { type ConvGeometry, type FloatArray, convGeometry, convTransposeGeometry } from "../../backends/js/conv.js";
+import { kernels } from "../../backends/kernels.js";
 import { type Fold2dParams, fold2d, foldShape, unfold2d, unfoldShape } from "../../backends/js/im2col.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 
@@ -73,10 +71,11 @@ function shapeOf(g: ConvGeometry, kind: Kind): readonly number[] {
 function convPrimitive(kind: Kind, a: Tensor, b: Tensor, bias: Tensor | null, g: ConvGeometry, node: string): Tensor {
   const out = onDevice(a, b, bias) ? deviceOp("conv", `conv${g.kernelSize.length}d`)(kind, a, b, bias, g) : runKernel(shapeOf(g, kind), a.dtype, (o, cd) => {
     const ad = floatData(a, cd), bd = floatData(b, cd);
-    if (kind === "forward") convForward(g, ad, bd, null, o);
-    else if (kind === "input") convBackwardInput(g, ad, bd, o);
-    else convBackwardWeight(g, ad, bd, o);
-    if (bias) {
+    // The forward kernel adds the bias itself.
+    if (kind === "forward") kernels.convForward(g, ad, bd, bias ? floatData(bias, cd) : null, o);
+    else if (kind === "input") kernels.convBackwardInput(g, ad, bd, o);
+    else kernels.convBackwardWeight(g, ad, bd, o);
+    if (bias && kind !== "forward") {
       const bv = floatData(bias, cd);
       const shape = shapeOf(g, kind);
       const N = shape[0]!, C = shape[1]!;
@@ -92,7 +91,7 @@ function convPrimitive(kind: Kind, a: Tensor, b: Tensor, bias: Tensor | null, g:
   return record(node, [a, b, bias], out, ([gOut]) => {
     const go = gOut!;
     const need = (t: Tensor | null): boolean => t !== null && t._requiresGrad;
-    const gb = need(bias) ? sum(go, biasDims) : null;
+    const gb = need(bias) ? biasGrad(go, biasDims) : null;
     if (kind === "forward") {
       return [need(a) ? convPrimitive("input", go, b, null, g, BACKWARD_NODE) : null,
         need(b) ? convPrimitive("weight", a, go, null, g, BACKWARD_NODE) : null, gb];
@@ -104,6 +103,17 @@ function convPrimitive(kind: Kind, a: Tensor, b: Tensor, bias: Tensor | null, g:
     return [need(a) ? convPrimitive("input", b, go, null, g, BACKWARD_NODE) : null,
       need(b) ? convPrimitive("forward", a, go, null, g, BACKWARD_NODE) : null, gb];
   }, [a, b]);
+}
+
+/** The bias gradient: gY summed over every dim but the channels, without a permuted copy. */
+function biasGrad(go: Tensor, dims: number[]): Tensor {
+  if (go._requiresGrad || onDevice(go) || !(go.dtype === float32 || go.dtype === float64) || !go.isContiguous()) return sum(go, dims);
+  const shape = go._shape, C = shape[1]!;
+  const L = shape.slice(2).reduce((m, v) => m * v, 1);
+  const out = emptyTensor([C], go.dtype);
+  const data = go.storage.data as FloatArray;
+  kernels.channelSum(data.subarray(go._offset, go._offset + go.numel()), shape[0]!, C, L, out.storage.data as FloatArray);
+  return out;
 }
 
 const FORWARD_NODE = "ConvolutionBackward0";

@@ -17,11 +17,12 @@ import { mean } from "../../ops/reduction.js";
 import { mul } from "../../ops/arithmetic.js";
 import { abs, pow, sign } from "../../ops/pointwise.js";
 import {
-  type FloatArray, adaptiveAvgPoolBackward, adaptiveAvgPoolForward, adaptiveMaxPoolForward, avgPoolBackward,
-  avgPoolForward, gatherByIndices, maxPoolBackward, maxPoolForward, maxUnpoolForward, pool2dShapeCheck,
+  type FloatArray, adaptiveAvgPoolBackward, adaptiveAvgPoolForward, adaptiveMaxPoolForward, avgPoolForward,
+  gatherByIndices, maxUnpoolForward, pool2dShapeCheck,
   pool3dShapeCheck, poolingOutputSize,
 } from "../../backends/js/pool.js";
 import { deviceOp, notImplementedOnDevice, onDevice } from "../../ops/device-hooks.js";
+import { kernels } from "../../backends/kernels.js";
 
 type IntOrTuple = number | number[];
 
@@ -170,7 +171,7 @@ function maxPoolNdImpl(op: string, k: 2 | 3, x: Tensor, w: Window): [Tensor, Ten
   const outShape = [...x.shape.slice(0, nd - k), ...outSpatial];
   const out = scratch(outShape, x.dtype);
   const indices = emptyTensor(outShape, int64);
-  maxPoolForward(floatData(x), x.shape, out.data, outShape, indices.storage.data as BigInt64Array,
+  kernels.maxPoolForward(floatData(x), x.shape, out.data, outShape, indices.storage.data as BigInt64Array,
     { kernelSize: w.kernel, stride: w.stride, padding: w.padding, dilation: w.dilation });
   const res = out.finish();
   const inShape = x.shape;
@@ -182,7 +183,7 @@ function maxPoolNdImpl(op: string, k: 2 | 3, x: Tensor, w: Window): [Tensor, Ten
 /** max pooling's backward as an op: the gradient lands at the saved indices. */
 function scatterByIndices(g: Tensor, indices: Tensor, inputShape: number[], k: number, node: string): Tensor {
   const out = scratch(inputShape, g.dtype);
-  maxPoolBackward(floatData(g), int64Data(indices), g.shape, out.data, inputShape, k);
+  kernels.maxPoolBackward(floatData(g), int64Data(indices), g.shape, out.data, inputShape, k);
   const res = out.finish();
   const outShape = g.shape;
   return record(node, [g], res, ([gg]) => [gatherByIndices_(gg!, indices, outShape, k)]);
@@ -338,7 +339,7 @@ function avgPoolNdImpl(op: string, k: 2 | 3, x: Tensor, w: AvgWindow): Tensor {
   };
   if (!x.dtype.isFloatingPoint) {
     const tmp = scratch(outShape, float64);
-    avgPoolForward(floatData(x), x.shape, tmp.data, outShape, params);
+    kernels.avgPoolForward(floatData(x), x.shape, tmp.data, outShape, params);
     for (let i = 0; i < tmp.data.length; i++) tmp.data[i] = Math.trunc(tmp.data[i]!);
     return castTo(tmp.t, x.dtype);
   }
@@ -349,7 +350,7 @@ type AvgParams = Parameters<typeof avgPoolForward>[4];
 
 function avgPoolOp(x: Tensor, outShape: number[], params: AvgParams, k: number): Tensor {
   const out = scratch(outShape, x.dtype);
-  avgPoolForward(floatData(x), x.shape, out.data, outShape, params);
+  kernels.avgPoolForward(floatData(x), x.shape, out.data, outShape, params);
   const res = out.finish();
   const inShape = x.shape;
   return record(`AvgPool${k}DBackward0`, [x], res, ([g]) => [avgPoolBackwardOp(g!, inShape, params, k)]);
@@ -357,7 +358,7 @@ function avgPoolOp(x: Tensor, outShape: number[], params: AvgParams, k: number):
 
 function avgPoolBackwardOp(g: Tensor, inShape: number[], params: AvgParams, k: number): Tensor {
   const out = scratch(inShape, g.dtype);
-  avgPoolBackward(floatData(g), g.shape, out.data, inShape, params);
+  kernels.avgPoolBackward(floatData(g), g.shape, out.data, inShape, params);
   const res = out.finish();
   const outShape = g.shape;
   return record(`AvgPool${k}DBackwardBackward0`, [g], res, ([gg]) => [avgPoolOp(gg!, outShape, params, k)]);
