@@ -21,7 +21,6 @@ export function toDeviceHook(t: Tensor, device: Device): Tensor {
 // CPU never reach the CPU kernels: their storage refuses to give host data.
 
 /** Entries a device backend registers; declared empty here and augmented by the backend. */
-// eslint-disable-next-line @typescript-eslint/no-empty-interface
 export interface DeviceOps {}
 
 const deviceOps: Partial<DeviceOps> = {};
