@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# On a GPU machine (the device tool's, which has no Node): the WebGPU kernel tests with every tile
-# configuration, the matmul / add benchmark, and PyTorch CUDA's figures on the same GPU.
-# Needs tmp/webgpu-run/ and .gl/ from scripts/webgpu-device-prep.sh. Logs go to $OUT.
-#   WEBGPU_BENCH_ARGS  arguments for bench/webgpu-matmul.ts (default: its own)
-#   WEBGPU_FULL_TESTS=0  test only the CPU-adapter subset of tile configurations
-#   WEBGPU_SKIP_GL=1   do not unpack .gl/ (a machine that has the loaders, or a local dry run)
+# On a GPU machine (the device tool's, which has no Node): `npm run bench -- --device webgpu`
+# (bench/webgpu-run.ts, bundled: matmul 1024-8192, the MLP / CNN training steps and a
+# TransformerEncoderLayer forward+backward on the "webgpu" device, and the same in PyTorch CUDA
+# through bench/cuda_bench.py), then the backend's matmul / add benchmark.
+# Needs tmp/webgpu-run/ and .gl/ from scripts/webgpu-device-prep.sh (carry both). Logs go to $OUT.
+#   WEBGPU_BENCH_ARGS    arguments for bench/webgpu-run.ts (default: its own)
+#   WEBGPU_MATMUL_ARGS   arguments for bench/webgpu-matmul.ts (default: --sizes 4096 --sweep 0)
+#   WEBGPU_GC_RERUN=MIB  also rerun the webgpu side with TORCH_TS_WEBGPU_GC_MIB=MIB (the pool's
+#                        collection threshold; WEBGPU_GC_ARGS its arguments, default --sizes 4096)
+#   WEBGPU_KERNEL_TESTS=1  first run the WebGPU kernel tests with every tile configuration
+#   WEBGPU_DEVICE_TESTS=1  first run test/webgpu-device.test.ts (the "webgpu" device against the CPU)
+#   WEBGPU_SKIP_GL=1     do not unpack .gl/ (a machine that has the loaders, or a local dry run)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 R=tmp/webgpu-run
@@ -23,42 +29,29 @@ mkdir -p "$BIN"
 export PATH="$BIN:$PATH"
 { nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv 2>&1 || true; node --version; } | tee "$OUT/gpu.txt"
 
-echo "== kernel tests (every tile configuration)"
-TORCH_TS_WEBGPU_FULL_TESTS="${WEBGPU_FULL_TESTS:-1}" timeout 240 node --test --test-reporter=spec "$R/kernels.test.mjs" > "$OUT/tests.log" 2>&1
-echo "tests exit $?"
-grep -E "^\s*(✔|✖|ℹ (tests|pass|fail))|webgpu adapter" "$OUT/tests.log" | tail -30
+if [ "${WEBGPU_KERNEL_TESTS:-0}" = "1" ]; then
+  echo "== kernel tests (every tile configuration)"
+  TORCH_TS_WEBGPU_FULL_TESTS=1 timeout 240 node --test --test-reporter=spec "$R/kernels.test.mjs" > "$OUT/tests.log" 2>&1
+  echo "tests exit $?"
+  grep -E "^\s*(✔|✖|ℹ (tests|pass|fail))|webgpu adapter" "$OUT/tests.log" | tail -30
+fi
 
-echo "== webgpu benchmark"
+if [ "${WEBGPU_DEVICE_TESTS:-0}" = "1" ]; then
+  echo "== webgpu device tests"
+  (cd "$R" && timeout 120 node --test conformance/device.test.mjs > "$OUT/device-tests.log" 2>&1); echo "tests exit $?"
+  grep -E "^# (pass|fail)|^not ok|webgpu adapter" "$OUT/device-tests.log" | head -20
+fi
+
+echo "== npm run bench -- --device webgpu"
 # shellcheck disable=SC2086
-timeout 300 node "$R/bench.mjs" ${WEBGPU_BENCH_ARGS:-} --json "$OUT/bench.json" 2>&1 | grep -v "artificially reduced" | tee "$OUT/bench.log"
+timeout 200 node "$R/gpubench.mjs" ${WEBGPU_BENCH_ARGS:-} --json "$OUT/steps.json" 2>&1 | grep -v "artificially reduced" | tee "$OUT/steps.log"
 
-echo "== pytorch benchmark"
-timeout 200 python3 - <<'PY' 2>&1 | tee "$OUT/torch.log"
-import os, time, torch
-if not torch.cuda.is_available():
-    print("torch: no CUDA device"); raise SystemExit
-torch.backends.cuda.matmul.allow_tf32 = False
-torch.backends.cudnn.allow_tf32 = False
-print(f"torch {torch.__version__} on {torch.cuda.get_device_name()}")
-sizes = [int(s) for s in os.environ.get("TORCH_SIZES", "1024,2048,4096,8192").split(",")]
-def bench(f, flop_or_bytes, reps):
-    for _ in range(3): f()
-    torch.cuda.synchronize()
-    t = time.perf_counter()
-    for _ in range(reps): f()
-    torch.cuda.synchronize()
-    return (time.perf_counter() - t) / reps
-for n in sizes:
-    a = torch.rand(n, n, device="cuda") * 2 - 1
-    b = torch.rand(n, n, device="cuda") * 2 - 1
-    reps = max(3, min(20, int(2e12 / (2 * n ** 3))))
-    dt = bench(lambda: a @ b, 0, reps)
-    torch.backends.cuda.matmul.allow_tf32 = True
-    dt32 = bench(lambda: a @ b, 0, reps)
-    torch.backends.cuda.matmul.allow_tf32 = False
-    print(f"torch matmul {n}x{n}x{n} float32: {dt*1e3:.3f} ms  {2*n**3/dt/1e12:.2f} TFLOPS   (tf32: {2*n**3/dt32/1e12:.1f} TFLOPS)")
-n = 64 * 1024 * 1024
-x = torch.rand(n, device="cuda"); y = torch.rand(n, device="cuda"); out = torch.empty_like(x)
-dt = bench(lambda: torch.add(x, y, out=out), 0, 20)
-print(f"torch add 256 MiB float32: {dt*1e3:.3f} ms  {3*n*4/dt/1e9:.0f} GB/s")
-PY
+if [ -n "${WEBGPU_GC_RERUN:-}" ]; then
+  echo "== webgpu side again, TORCH_TS_WEBGPU_GC_MIB=$WEBGPU_GC_RERUN"
+  # shellcheck disable=SC2086
+  TORCH_TS_WEBGPU_GC_MIB="$WEBGPU_GC_RERUN" timeout 100 node "$R/gpubench.mjs" --no-pytorch ${WEBGPU_GC_ARGS:---sizes 4096} 2>&1 | grep -v "artificially reduced" | tee "$OUT/steps-gc.log"
+fi
+
+echo "== backend matmul / add benchmark"
+# shellcheck disable=SC2086
+timeout 60 node "$R/bench.mjs" ${WEBGPU_MATMUL_ARGS:---sizes 4096 --sweep 0} --json "$OUT/matmul.json" 2>&1 | grep -v "artificially reduced" | tee "$OUT/matmul.log"

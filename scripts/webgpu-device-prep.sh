@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds tmp/webgpu-run/, what scripts/webgpu-device-bench.sh needs on a GPU machine without Node:
 # an xz-compressed copy of this machine's node, the `webgpu` package (dawn.node compressed), the
-# test and benchmark bundled to plain ESM by esbuild, and (in .gl/) the Vulkan/GL loader packages;
+# tests and benchmarks bundled to plain ESM by esbuild (with bench/cuda_bench.py), and (in .gl/) the Vulkan/GL loader packages;
 # for scripts/webgpu-device-train.sh also the device test, examples/train.ts and tmp/fmnist/.
 # These folders are git-ignored; pass them to the device tool's `carry`.
 set -euo pipefail
@@ -13,6 +13,9 @@ cp node_modules/webgpu/package.json node_modules/webgpu/index.js "$R/node_module
 [ -s "$R/node.xz" ] || xz -T0 -6 -c "$(command -v node)" > "$R/node.xz"
 ESB=node_modules/.bin/esbuild
 [ -x "$ESB" ] || ESB="$(dirname "$(node -p 'require.resolve("esbuild/package.json")')")/bin/esbuild"
+# `npm run bench -- --device webgpu` (it runs cuda_bench.py from its own folder) and the matmul bench.
+"$ESB" bench/webgpu-run.ts --bundle --platform=node --format=esm --target=node20 --outfile="$R/gpubench.mjs" --log-level=warning
+cp bench/cuda_bench.py "$R/"
 "$ESB" bench/webgpu-matmul.ts --bundle --platform=node --format=esm --target=node20 --outfile="$R/bench.mjs" --log-level=warning
 "$ESB" test/webgpu-kernels.test.ts --bundle --platform=node --format=esm --target=node20 --outfile="$R/kernels.test.mjs" --log-level=warning
 # The "webgpu" device: its test (which reads ../fixtures/conformance/ops.jsonl from its own folder)

@@ -1,5 +1,6 @@
 // The web bundle in headless Chromium: the example page (web/) trains the digits CNN and its
-// per-step losses equal Node's for the same seed (both run the JS kernels: 1e-6 relative), and the
+// per-step losses equal Node's for the same seed (both run the JS kernels: 1e-6 relative), on
+// WebGPU (Chromium's SwiftShader adapter here) within float32's 1e-4 of Node's CPU run, and the
 // bundle's Node-only parts (file paths, the native addon, the embedded dataset's file) fail with
 // clear errors while the byte forms work. Needs Debian's Chromium (apt-get install -y chromium);
 // skipped, saying so, where /usr/bin/chromium is missing. Never downloads a browser.
@@ -20,8 +21,8 @@ const CHROMIUM = "/usr/bin/chromium";
 const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing; install Debian's Chromium: apt-get install -y chromium`;
 
 // Headless Chromium as root on a closed network: no sandbox, no background connections (they are
-// refused, many at a time). --enable-unsafe-webgpu gives ?device=auto a WebGPU adapter
-// (SwiftShader on CPU-only machines) for when torch-ts has a WebGPU backend.
+// refused, many at a time). --enable-unsafe-webgpu gives the page a WebGPU adapter (SwiftShader
+// on CPU-only machines, where --disable-gpu leaves no other).
 const CHROMIUM_ARGS = [
   "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -29,6 +30,7 @@ const CHROMIUM_ARGS = [
 ];
 
 const RTOL_CPU = 1e-6;
+const RTOL_WEBGPU = 1e-4;
 
 interface PageRun {
   device: { device: string; note: string } | null;
@@ -149,6 +151,22 @@ describe("the web bundle in headless Chromium", { skip }, () => {
       assertClose(r.epochLosses, ref.epochLosses, 0.1, "epoch loss");
       assert.ok(Math.abs(r.accuracy - ref.accuracy) <= 0.03, `accuracy ${r.accuracy} on WebGPU, ${ref.accuracy} in Node`);
     }
+    assert.deepEqual(run.errors, []);
+  });
+
+  test("trains on WebGPU (SwiftShader here) with Node's CPU losses, step for step", async (t) => {
+    const run = await runPage("?device=webgpu");
+    const r = done(run), ref = reference!;
+    assert.equal(r.device, "webgpu");
+    assert.equal(r.losses.length, 72, "3 epochs of 24 steps");
+    // float32 on the GPU sums in another order than the CPU: each loss within RTOL_WEBGPU.
+    const worst = assertClose(r.losses, ref.losses, RTOL_WEBGPU, "loss");
+    t.diagnostic(`on ${run.device?.note}: ${r.losses.length} losses, largest relative difference from Node's CPU run ` +
+      `${worst.toExponential(1)}; held-out accuracy ${(100 * r.accuracy).toFixed(1)}% (Node ${(100 * ref.accuracy).toFixed(1)}%); ` +
+      `${Math.round(r.millis)} ms in Chromium`);
+    assertClose(run.losses, ref.losses, RTOL_WEBGPU, "window.trainLosses");
+    assertClose(r.epochLosses, ref.epochLosses, RTOL_WEBGPU, "epoch loss");
+    assert.ok(Math.abs(r.accuracy - ref.accuracy) <= 0.01, `accuracy ${r.accuracy} on WebGPU, ${ref.accuracy} in Node`);
     assert.deepEqual(run.errors, []);
   });
 

@@ -23,7 +23,7 @@ async function webgpuTensorsFail() {
     const two = await torch.ones(1).to("webgpu").add(1).itemAsync();
     return Number(two) === 2 ? null : `a WebGPU tensor computed 1 + 1 = ${two}`;
   } catch (e) {
-    return `this torch-ts build cannot compute on WebGPU tensors yet (${e instanceof Error ? e.message : e})`;
+    return `WebGPU tensors fail here (${e instanceof Error ? e.message : e})`;
   }
 }
 
@@ -36,10 +36,17 @@ async function pickDevice(requested) {
   const webgpu = torch.webgpu;
   let why = null;
   if (!("gpu" in navigator)) why = "this browser does not expose WebGPU";
-  else if (!webgpu || typeof webgpu.isAvailable !== "function") why = "this torch-ts build has no WebGPU backend yet";
+  else if (!webgpu || typeof webgpu.init !== "function") why = "this torch-ts build has no WebGPU backend";
   else if (!(await webgpu.isAvailable())) why = "the browser gives no WebGPU adapter";
-  else why = await webgpuTensorsFail();
-  if (why === null) return { device: "webgpu", note: "WebGPU" };
+  else {
+    try {
+      await webgpu.init(); // once: creating the WebGPU device is asynchronous
+      why = await webgpuTensorsFail();
+    } catch (e) {
+      why = `the WebGPU device could not be created (${e instanceof Error ? e.message : e})`;
+    }
+  }
+  if (why === null) return { device: "webgpu", note: `WebGPU: ${webgpu.deviceName()}` };
   if (requested === "webgpu") throw new Error(`?device=webgpu: ${why}`);
   return { device: "cpu", note: `CPU: ${why}` };
 }

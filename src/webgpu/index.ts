@@ -24,6 +24,7 @@ import { addPublicNames } from "./storage.js";
 import * as functional from "../nn/functional/index.js";
 import * as linalg from "../ops/linalg.js";
 import { cpuAsync, dispose, itemAsync, toAsync, toDevice, tolistAsync } from "./transfer.js";
+import { installGpuFactories } from "./factories.js";
 
 const OPS = {
   unary: gpuUnary, binary: gpuBinary, ternary: gpuTernary, compare: gpuCompare, logical: gpuLogical, test: gpuTest,
@@ -65,6 +66,7 @@ declare module "../core/tensor.js" {
 addPublicNames(() => [...Object.keys(functional), ...Object.keys(linalg)]);
 
 installMethods({ cpuAsync, itemAsync, tolistAsync, toAsync });
+installGpuFactories(Tensor.prototype as unknown as Record<string, unknown>);
 (Tensor.prototype as unknown as Record<symbol, unknown>)[Symbol.dispose] = function (this: Tensor) { dispose(this); };
 
 export {

@@ -46,7 +46,8 @@ export class GpuContext {
   readonly isCpuAdapter: boolean;
   /** The largest workgroup the kernels use here (256, or less where the device allows less). */
   readonly maxWorkgroupSize: number;
-  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  /** Compiled pipelines and their bind group layouts (asked once: each call makes a new object). */
+  private readonly pipelines = new Map<string, { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }>();
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private queued = 0;
@@ -102,11 +103,16 @@ export class GpuContext {
 
   /** The compiled pipeline of a kernel (compiled on first use). */
   pipeline(key: string, wgsl: () => string): GPUComputePipeline {
+    return this.compiled(key, wgsl).pipeline;
+  }
+
+  private compiled(key: string, wgsl: () => string): { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout } {
     let p = this.pipelines.get(key);
     if (!p) {
       const code = wgsl();
       const module = this.device.createShaderModule({ code, label: key });
-      p = this.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" }, label: key });
+      const pipeline = this.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" }, label: key });
+      p = { pipeline, layout: pipeline.getBindGroupLayout(0) };
       this.pipelines.set(key, p);
       this.counters.pipelines++;
     }
@@ -122,7 +128,7 @@ export class GpuContext {
     if (x > maxDim || y > maxDim || z > maxDim) {
       throw new Error(`webgpu: dispatch ${d.key} of ${x}x${y}x${z} workgroups exceeds the device's ${maxDim} per dimension`);
     }
-    const pipeline = this.pipeline(d.key, d.wgsl);
+    const { pipeline, layout } = this.compiled(d.key, d.wgsl);
     const entries: GPUBindGroupEntry[] = [];
     if (d.params) {
       const size = d.params.layout.byteSize;
@@ -133,7 +139,7 @@ export class GpuContext {
       entries.push({ binding: 0, resource: { buffer: this.arena, offset, size } });
     }
     d.buffers.forEach((b, i) => entries.push({ binding: i + 1, resource: { buffer: b instanceof GpuBuffer ? b.raw : b } }));
-    const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    const bindGroup = this.device.createBindGroup({ layout, entries });
     const pass = this.computePass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);

@@ -1,7 +1,8 @@
 // conv2d forward and backward as im2col + GEMM. The columns of a chunk of images are laid out
 // [n][c*kh*kw][oh*ow], so one batched GEMM (batch dims: image, group) writes the NCHW output
 // directly, the input gradient is a transposed GEMM then a gather (col2im, no atomics), and the
-// weight gradient is one batch-reduce GEMM summing over the images.
+// weight gradient is one batch-reduce GEMM summing over the images (split over groups of images,
+// then summed, where the weight is too small to keep the GPU busy).
 
 import type { GpuContext } from "./context.js";
 import { gemm } from "./matmul.js";
@@ -71,6 +72,18 @@ function chunkImages(ctx: GpuContext, g: Geometry): number {
     throw new Error(`webgpu conv2d: the columns of one image need ${perImage} bytes, above this device's ${budget}-byte limit`);
   }
   return Math.max(1, Math.min(g.N, Math.floor(budget / perImage)));
+}
+
+/**
+ * Into how many parts the weight gradient's reduction over the images is split: a divisor of N
+ * that gives the GPU about 256 output tiles (64 x 64) in all, 1 where the output alone has enough.
+ */
+function weightGradSplits(g: Geometry): number {
+  const tiles = Math.ceil(g.Og / 64) * Math.ceil(g.Ckk / 64) * g.G;
+  if (g.N < 2 || tiles >= 128) return 1;
+  let s = Math.min(g.N, Math.ceil(256 / tiles));
+  while (g.N % s !== 0) s--;
+  return s;
 }
 
 /** 4-D strides of x (an unbatched input gets a batch stride of 0). */
@@ -275,21 +288,39 @@ export function conv2dBackward(
     grads.gradInput = gx;
   }
   if (needs.weight) {
-    const gw = empty(ctx, weight.shape, "float32");
     const cols = empty(ctx, colsShape, "float32");
-    for (let n0 = 0; n0 < g.N; n0 += chunk) {
-      const nc = Math.min(chunk, g.N - n0);
-      im2col(x, g, n0, nc, cols);
+    const splits = chunk >= g.N ? weightGradSplits(g) : 1;
+    if (splits > 1) {
+      // Few output tiles over a long reduction (nc x L): `splits` GEMMs side by side, each over
+      // its share of the images, then a sum over the splits.
+      im2col(x, g, 0, g.N, cols);
+      const per = g.N / splits, wNumel = numel(weight.shape);
+      const partial = empty(ctx, [splits, ...weight.shape], "float32");
       gemm(ctx, {
         M: g.Og, N: g.Ckk, K: g.L,
-        a: { buffer: gO.buffer, offset: gOoff + n0 * g.O * g.L, rowStride: g.L, colStride: 1, batchStrides: [0, g.Og * g.L], reduceStride: g.O * g.L },
-        b: { buffer: cols.buffer, offset: 0, rowStride: 1, colStride: g.L, batchStrides: [0, g.Ckk * g.L], reduceStride: g.C * g.kh * g.kw * g.L },
-        c: { buffer: gw.buffer, offset: 0, rowStride: g.Ckk, batchStrides: [0, g.Og * g.Ckk] },
-        batch: [1, g.G], reduceBatch: nc, accumulate: n0 > 0,
+        a: { buffer: gO.buffer, offset: gOoff, rowStride: g.L, colStride: 1, batchStrides: [per * g.O * g.L, g.Og * g.L], reduceStride: g.O * g.L },
+        b: { buffer: cols.buffer, offset: 0, rowStride: 1, colStride: g.L, batchStrides: [per * g.C * g.kh * g.kw * g.L, g.Ckk * g.L], reduceStride: g.C * g.kh * g.kw * g.L },
+        c: { buffer: partial.buffer, offset: 0, rowStride: g.Ckk, batchStrides: [wNumel, g.Og * g.Ckk] },
+        batch: [splits, g.G], reduceBatch: per,
       });
+      grads.gradWeight = reduce("sum", partial, [0]);
+      partial.buffer.release();
+    } else {
+      const gw = empty(ctx, weight.shape, "float32");
+      for (let n0 = 0; n0 < g.N; n0 += chunk) {
+        const nc = Math.min(chunk, g.N - n0);
+        im2col(x, g, n0, nc, cols);
+        gemm(ctx, {
+          M: g.Og, N: g.Ckk, K: g.L,
+          a: { buffer: gO.buffer, offset: gOoff + n0 * g.O * g.L, rowStride: g.L, colStride: 1, batchStrides: [0, g.Og * g.L], reduceStride: g.O * g.L },
+          b: { buffer: cols.buffer, offset: 0, rowStride: 1, colStride: g.L, batchStrides: [0, g.Ckk * g.L], reduceStride: g.C * g.kh * g.kw * g.L },
+          c: { buffer: gw.buffer, offset: 0, rowStride: g.Ckk, batchStrides: [0, g.Og * g.Ckk] },
+          batch: [1, g.G], reduceBatch: nc, accumulate: n0 > 0,
+        });
+      }
+      grads.gradWeight = gw;
     }
     cols.buffer.release();
-    grads.gradWeight = gw;
   }
   if (gO !== gradOutput) gO.buffer.release();
   if (w !== weight) w.buffer.release();

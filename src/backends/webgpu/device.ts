@@ -94,6 +94,8 @@ function envOptions(): RequestDeviceOptions {
   const fl = e["TORCH_TS_WEBGPU_FEATURE_LEVEL"];
   if (fl === "core" || fl === "compatibility") o.featureLevel = fl;
   if (e["TORCH_TS_WEBGPU_ROBUSTNESS"] === "0") o.robustness = false;
+  const flags = e["TORCH_TS_WEBGPU_DAWN_FLAGS"]?.trim();
+  if (flags) o.dawnFlags = flags.split(/\s+/);
   return o;
 }
 

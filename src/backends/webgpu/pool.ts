@@ -2,6 +2,11 @@
 // so a training step reuses the previous step's buffers instead of asking the driver again.
 // Handles are reference counted; a FinalizationRegistry returns the buffer of a handle that was
 // dropped without release() (the backstop: user code never has to free anything).
+// JavaScript's collector does not see GPU memory: a step that drops 1 GB of activations may leave
+// them uncollected for many steps, and a pool that keeps creating buffers is slow (and grows). So
+// the pool asks for full collections (where the runtime offers them: Node) by the memory held
+// beyond the live set's estimate, TORCH_TS_WEBGPU_GC_MIB (1024; 0 never collects) and what
+// collections cost (collectIfPressed); buffers come back when the finalizers run, at the next await.
 
 import { BufferUsage } from "./gpu-types.js";
 
@@ -79,6 +84,33 @@ export interface PoolStats {
   reused: number;
   /** Buffers returned by the FinalizationRegistry (dropped without release()). */
   collected: number;
+  /** Full collections the pool asked for under memory pressure, and the milliseconds they took. */
+  gcs: number;
+  gcMillis: number;
+}
+
+/** How much memory may be held beyond the live set before a collection is asked for (bytes). */
+function gcThresholdBytes(): number {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const mib = Number(env?.["TORCH_TS_WEBGPU_GC_MIB"] ?? 1024);
+  return (Number.isFinite(mib) && mib >= 0 ? mib : 1024) * 2 ** 20;
+}
+
+/** A synchronous full garbage collection where the runtime lets a program ask for one, else null. */
+function runtimeGc(): (() => void) | null {
+  const g = (globalThis as { gc?: unknown }).gc;
+  if (typeof g === "function") return g as () => void;
+  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  if (!get) return null;
+  try {
+    const v8 = get("node:v8") as { setFlagsFromString(flags: string): void };
+    const vm = get("node:vm") as { runInNewContext(code: string): unknown };
+    v8.setFlagsFromString("--expose-gc");
+    const fn = vm.runInNewContext("gc");
+    return typeof fn === "function" ? (fn as () => void) : null;
+  } catch {
+    return null;
+  }
 }
 
 export class BufferPool {
@@ -89,6 +121,16 @@ export class BufferPool {
   private created = 0;
   private reused = 0;
   private collected = 0;
+  private gcs = 0;
+  private gcMillis = 0;
+  /** The lowest `allocated` since the last collection: what is surely live. */
+  private low = 0;
+  private gcBlocked = false;
+  private lastGcEnd = -Infinity;
+  private lastGcMillis = 0;
+  private gc: (() => void) | null | undefined = undefined;
+  /** Bytes that may be held beyond the live set before a collection (0: never collect). */
+  gcThreshold = gcThresholdBytes();
   private readonly registry = new FinalizationRegistry<Backing>((b) => {
     if (b.returned) return;
     this.collected++;
@@ -106,6 +148,7 @@ export class BufferPool {
   acquire(byteLength: number): GpuBuffer {
     const cap = sizeClass(byteLength);
     const list = this.free.get(cap);
+    this.collectIfPressed(!list?.length);
     let raw = list?.pop();
     if (raw) this.reused++;
     else {
@@ -124,6 +167,38 @@ export class BufferPool {
     return handle;
   }
 
+  /**
+   * A full collection (its finalizers return the dead tensors' buffers at the next await), at most
+   * once per event-loop turn, when the memory held beyond the live set's estimate passes
+   * - 1/32 of the threshold, on a miss (the pool would grow), if the last collection ended at
+   *   least 10 times its duration ago (collections then cost at most about a tenth of the time);
+   * - max(threshold, estimate), if the last one ended at least twice its duration ago;
+   * - four times that, always.
+   */
+  private collectIfPressed(miss: boolean): void {
+    if (this.gcBlocked || this.gcThreshold === 0) return;
+    const held = this.allocated - this.low;
+    const hard = Math.max(this.gcThreshold, this.low);
+    let spacing: number;
+    if (held > 4 * hard) spacing = 0;
+    else if (held > hard) spacing = 2;
+    else if (miss && held > this.gcThreshold / 32) spacing = 10;
+    else return;
+    const start = performance.now();
+    if (start - this.lastGcEnd < spacing * this.lastGcMillis) return;
+    if (this.gc === undefined) this.gc = runtimeGc();
+    if (!this.gc) return;
+    this.gc();
+    this.lastGcEnd = performance.now();
+    this.lastGcMillis = this.lastGcEnd - start;
+    this.gcMillis += this.lastGcMillis;
+    this.gcs++;
+    this.low = this.allocated;
+    this.gcBlocked = true;
+    const timer = setTimeout(() => { this.gcBlocked = false; }, 0) as { unref?: () => void };
+    timer.unref?.();
+  }
+
   /** @internal Called by GpuBuffer.release() for the last reference. */
   _return(handle: GpuBuffer): void {
     this.registry.unregister(handle.backing);
@@ -134,6 +209,7 @@ export class BufferPool {
     if (b.returned) return;
     b.returned = true;
     this.allocated -= b.capacity;
+    if (this.allocated < this.low) this.low = this.allocated;
     let list = this.free.get(b.capacity);
     if (!list) this.free.set(b.capacity, (list = []));
     list.push(b.raw);
@@ -161,6 +237,7 @@ export class BufferPool {
     return {
       allocated: this.allocated, reserved: this.reserved, peakAllocated: this.peak,
       created: this.created, reused: this.reused, collected: this.collected,
+      gcs: this.gcs, gcMillis: this.gcMillis,
     };
   }
 }
