@@ -15,6 +15,7 @@
         "native/elementwise_avx2.cc",
         "native/elementwise_avx512.cc",
         "native/conv.cc",
+        "native/conv_direct_avx512.cc",
         "native/pool.cc",
         "native/nn_kernels_generic.cc",
         "native/nn_kernels_avx2.cc",

@@ -1,5 +1,5 @@
 # The PyTorch side of `npm run bench`: the same workloads as bench/workloads.ts, timed the same way
-# (median of repeated runs after warm-up), printed as JSON {name: milliseconds}.
+# (median of repeated runs after warm-up), printed as JSON {name: [milliseconds, CPU ms per run]}.
 # Run by bench/run.ts with Debian's python3-torch, 2 threads, OpenBLAS and malloc tuned for reuse.
 import json, sys, time
 import torch
@@ -11,15 +11,20 @@ torch.manual_seed(0)
 quick = "--quick" in sys.argv
 
 def timeit(fn, reps):
-    for _ in range(2):
+    # Warm-up as bench/workloads.ts: at least two runs and 100 ms.
+    start, i = time.perf_counter(), 0
+    while i < 2 or (time.perf_counter() - start < 0.1 and i < 100):
         fn()
+        i += 1
     ts = []
+    cpu0 = time.process_time()
     for _ in range(reps):
         t = time.perf_counter()
         fn()
         ts.append((time.perf_counter() - t) * 1000)
+    cpu = (time.process_time() - cpu0) * 1000 / reps
     ts.sort()
-    return ts[len(ts) // 2]
+    return [ts[len(ts) // 2], cpu]
 
 R = 3 if quick else 10
 out = {}

@@ -1,27 +1,38 @@
-// The workloads of `npm run bench`, timed as bench/pytorch_bench.py times PyTorch's: median of
-// repeated runs after two warm-up runs, in milliseconds.
+// The workloads of `npm run bench`, timed as bench/pytorch_bench.py times PyTorch's: warm-up (at
+// least two runs and 100 ms: JIT, thread pool, allocator), then the median of repeated runs in
+// milliseconds, with the process CPU time per run (all threads) beside it.
 
 import * as torch from "../src/index.js";
 
 const { nn } = torch;
 const F = torch.nn.functional;
 
-export function timeit(fn: () => unknown, reps: number): number {
-  for (let i = 0; i < 2; i++) fn();
+export interface Timing {
+  /** Median wall time of one run, ms. */
+  ms: number;
+  /** Process CPU time (user + system, every thread) per run, ms. */
+  cpuMs: number;
+}
+
+export function timeit(fn: () => unknown, reps: number): Timing {
+  const start = performance.now();
+  for (let i = 0; i < 2 || (performance.now() - start < 100 && i < 100); i++) fn();
   const ts: number[] = [];
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < reps; i++) {
     const t = performance.now();
     fn();
     ts.push(performance.now() - t);
   }
+  const cpu = process.cpuUsage(cpu0);
   ts.sort((a, b) => a - b);
-  return ts[Math.floor(ts.length / 2)]!;
+  return { ms: ts[Math.floor(ts.length / 2)]!, cpuMs: (cpu.user + cpu.system) / 1000 / reps };
 }
 
-export function runWorkloads(quick: boolean): Record<string, number> {
+export function runWorkloads(quick: boolean): Record<string, Timing> {
   torch.manualSeed(0);
   const R = quick ? 3 : 10;
-  const out: Record<string, number> = {};
+  const out: Record<string, Timing> = {};
   for (const n of [128, 512, 1024, 2048]) {
     const a = torch.randn(n, n), b = torch.randn(n, n);
     out[`matmul ${n}`] = timeit(() => a.matmul(b), n < 2048 ? R : Math.max(3, R >> 1));

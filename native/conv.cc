@@ -3,8 +3,10 @@
 // direct loops. Everything is lifted to three spatial dims (size-1 leading dims for 1d/2d).
 #include "conv.h"
 
+#include <type_traits>
 #include <vector>
 
+#include "conv_direct.h"
 #include "gemm.h"
 #include "threadpool.h"
 
@@ -131,6 +133,11 @@ template <typename T>
 T* col_scratch(index_t n) {
   thread_local ScratchBuffer buf;
   return static_cast<T*>(buf.get(sizeof(T) * static_cast<size_t>(max_i(n, 1))));
+}
+
+// How much of the micro-kernel's register tiles an m x n product fills.
+double tile_fill(index_t m, index_t n, int mr, int nr) {
+  return static_cast<double>(m * n) / static_cast<double>(round_up(m, mr) * round_up(n, nr));
 }
 
 // Runs image(n, parallel_gemm) for every image: one image per task when there are at least two
@@ -281,6 +288,66 @@ void depthwise_backward_weight(const ConvGeometry& g, const Sizes& s, const T* x
   });
 }
 
+
+// ---- direct float32 kernel for stride 1, dilation 1 (conv_direct.h) ---------------------------
+
+// Whether the direct kernel computes this 2-d convolution (forward, or backward-input as the
+// forward convolution of gY with the flipped kernel).
+template <typename T>
+bool use_direct(const ConvGeometry& g) {
+  if (!std::is_same<T, float>::value || !conv_direct_available()) return false;
+  if (g.id != 1 || g.kd != 1 || g.od != 1 || g.pd != 0 || g.sh != 1 || g.sw != 1 || g.dh != 1 ||
+      g.dw != 1 || g.ph >= g.kh || g.pw >= g.kw || col_is_input(g) || is_depthwise(g))
+    return false;
+  if (g.oh != g.ih + 2 * g.ph - g.kh + 1 || g.ow != g.iw + 2 * g.pw - g.kw + 1) return false;
+  if (g.oh <= 0 || g.ow <= 0 || g.cin == 0 || g.cout == 0) return false;
+  const index_t cin = max_i(g.cin, g.cout) / g.groups;  // either direction
+  const index_t plane = (max_i(g.ih, g.oh) + 2 * g.kh) * (max_i(g.iw, g.ow) + 2 * g.kw);
+  return cin * plane < (index_t{1} << 30);
+}
+
+// Packs weights for the direct kernel: for each group, blocks of kDirectMR output channels of
+// `outs` channels, each [k][kDirectMR] over k = (in channel, kh, kw) of `ins` channels;
+// at(o, i, a, b) reads the weight of output channel o, input channel i, tap (a, b) (group-local).
+template <class At>
+std::vector<float> pack_direct(index_t groups, index_t outs, index_t ins, index_t kh, index_t kw,
+                               const At& at) {
+  const index_t blocks = (outs + kDirectMR - 1) / kDirectMR, K = ins * kh * kw;
+  std::vector<float> wp(static_cast<size_t>(groups * blocks * K * kDirectMR), 0.0f);
+  for (index_t gi = 0; gi < groups; ++gi)
+    for (index_t o = 0; o < outs; ++o) {
+      float* dst = wp.data() + ((gi * blocks + o / kDirectMR) * K) * kDirectMR + o % kDirectMR;
+      index_t k = 0;
+      for (index_t i = 0; i < ins; ++i)
+        for (index_t a = 0; a < kh; ++a)
+          for (index_t b = 0; b < kw; ++b, ++k) dst[k * kDirectMR] = at(gi, o, i, a, b);
+    }
+  return wp;
+}
+
+// Runs the direct kernel over every image and group: one image per task when there are images
+// for every thread, else the tiles of each image split over the pool.
+void run_direct(const ConvGeometry& g, const DirectConv& d, const float* x, index_t x_image,
+                const std::vector<float>& wp, const float* bias, float* y, index_t y_image) {
+  const index_t K = d.cin * d.kh * d.kw, blocks = (d.cout + kDirectMR - 1) / kDirectMR;
+  const index_t x_group = d.cin * d.ih * d.iw, y_group = d.cout * d.oh * d.ow;
+  const index_t need = conv_direct_scratch(d);
+  auto image = [&](index_t n, bool par) {
+    thread_local ScratchBuffer buf;
+    float* scratch = static_cast<float*>(buf.get(sizeof(float) * need));
+    for (index_t gi = 0; gi < g.groups; ++gi) {
+      conv_direct_image(d, x + n * x_image + gi * x_group, wp.data() + gi * blocks * K * kDirectMR,
+                        bias != nullptr ? bias + gi * d.cout : nullptr, y + n * y_image + gi * y_group,
+                        scratch, par);
+    }
+  };
+  if (ThreadPool::instance().size() > 1 && g.n >= ThreadPool::instance().size()) {
+    parallel_tasks(g.n, [&](index_t t) { image(t, false); });
+  } else {
+    for (index_t n = 0; n < g.n; ++n) image(n, true);
+  }
+}
+
 }  // namespace
 
 template <typename T>
@@ -299,6 +366,17 @@ void conv_forward(const ConvGeometry& g, const T* x, const T* w, const T* bias, 
       });
     }
     return;
+  }
+  if constexpr (std::is_same<T, float>::value) {
+    if (use_direct<T>(g)) {
+      const DirectConv d{s.cin_g, s.cout_g, g.ih, g.iw, g.oh, g.ow, g.kh, g.kw, g.ph, g.pw};
+      const auto wp = pack_direct(g.groups, s.cout_g, s.cin_g, g.kh, g.kw,
+                                  [&](index_t gi, index_t o, index_t i, index_t a, index_t b) {
+                                    return w[(((gi * s.cout_g + o) * s.cin_g + i) * g.kh + a) * g.kw + b];
+                                  });
+      run_direct(g, d, x, g.cin * s.in_plane, wp, bias, y, g.cout * L);
+      return;
+    }
   }
   const bool direct = col_is_input(g);
   for_images(g.n, [&](index_t n, bool par) {
@@ -340,6 +418,18 @@ void conv_backward_input(const ConvGeometry& g, const T* gy, const T* w, T* gx) 
     depthwise_backward_input(g, s, gy, w, gx);
     return;
   }
+  if constexpr (std::is_same<T, float>::value) {
+    if (use_direct<T>(g)) {
+      // gX is the stride-1 convolution of gY with the kernel flipped and in/out channels swapped.
+      const DirectConv d{s.cout_g, s.cin_g, g.oh, g.ow, g.ih, g.iw, g.kh, g.kw, g.kh - 1 - g.ph, g.kw - 1 - g.pw};
+      const auto wp = pack_direct(g.groups, s.cin_g, s.cout_g, g.kh, g.kw,
+                                  [&](index_t gi, index_t ci, index_t co, index_t a, index_t b) {
+                                    return w[(((gi * s.cout_g + co) * s.cin_g + ci) * g.kh + (g.kh - 1 - a)) * g.kw + (g.kw - 1 - b)];
+                                  });
+      run_direct(g, d, gy, g.cout * L, wp, nullptr, gx, g.cin * s.in_plane);
+      return;
+    }
+  }
   const bool direct = col_is_input(g);
   for_images(g.n, [&](index_t n, bool par) {
     T* gxn = gx + n * g.cin * s.in_plane;
@@ -379,10 +469,7 @@ void conv_backward_weight(const ConvGeometry& g, const T* x, const T* gy, T* gw)
   // transpose col_g * gY_g^T when that fills the micro-kernel's tile better (few rows: Cin = 1).
   int mr, nr;
   gemm_tile<T>(&mr, &nr);
-  auto fill = [](index_t m, index_t n, int tm, int tn) {
-    return static_cast<double>(m * n) / static_cast<double>(round_up(m, tm) * round_up(n, tn));
-  };
-  const bool transposed = fill(s.rows, s.cout_g, mr, nr) > fill(s.cout_g, s.rows, mr, nr);
+  const bool transposed = tile_fill(s.rows, s.cout_g, mr, nr) > tile_fill(s.cout_g, s.rows, mr, nr);
   const bool direct = col_is_input(g);
   // Images are split into fixed chunks (not claimed dynamically) so that the summation order,
   // hence the result, does not depend on thread timing; each chunk sums into its own buffer.

@@ -23,10 +23,11 @@ enum class ActGradOp : int {
 
 template <typename T>
 struct NnKernels {
-  // One row of 2x2/stride-2 max pooling: y[j] and idx[j] (idx may be null) from rows r0 and r1
-  // (the input row below r0) for j < n; indices are base + offset within the plane, row width iw.
-  void (*max_pool_2x2_row)(index_t n, const T* r0, const T* r1, T* y, int64_t* idx, int64_t base,
-                           int64_t iw);
+  // 2x2/stride-2 max pooling of `rows` output rows of width ow from the 2*rows input rows of
+  // width 2*ow at x; idx (may be null) = base + the offset from x of each maximum. h, v, hi and vi
+  // are scratch of 2*rows*ow elements each (hi, vi only with idx).
+  void (*max_pool_2x2_rows)(index_t rows, index_t ow, const T* x, T* y, int64_t* idx, int64_t base,
+                            T* h, int32_t* hi, T* v, int32_t* vi);
   // out[i] = g[i] * f'(x[i]) for i < n, evaluated in double; out may equal g.
   void (*act_grad)(ActGradOp op, index_t n, const T* g, const T* x, T* out, double alpha);
 };

@@ -16,7 +16,7 @@ namespace avx2 {
 namespace tts {
 template <typename T>
 NnKernels<T> nn_kernels_avx2() {
-  return {&avx2::max_pool_2x2_row_generic<T>, &avx2::act_grad_generic<T>};
+  return {&avx2::max_pool_2x2_rows_generic<T>, &avx2::act_grad_generic<T>};
 }
 }  // namespace tts
 #else

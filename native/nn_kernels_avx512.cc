@@ -16,7 +16,7 @@ namespace avx512 {
 namespace tts {
 template <typename T>
 NnKernels<T> nn_kernels_avx512() {
-  return {&avx512::max_pool_2x2_row_generic<T>, &avx512::act_grad_generic<T>};
+  return {&avx512::max_pool_2x2_rows_generic<T>, &avx512::act_grad_generic<T>};
 }
 }  // namespace tts
 #else

@@ -11,7 +11,7 @@ namespace generic {
 
 template <typename T>
 NnKernels<T> nn_kernels_generic() {
-  return {&generic::max_pool_2x2_row_generic<T>, &generic::act_grad_generic<T>};
+  return {&generic::max_pool_2x2_rows_generic<T>, &generic::act_grad_generic<T>};
 }
 
 template <typename T>

@@ -1,53 +1,48 @@
 // Portable loops of nn_kernels.h, vectorised by the compiler for the ISA of the including file
 // (which includes this inside its own namespace, after its target pragma).
 
+// 2x2/stride-2 max pooling of `rows` output rows of width ow from 2*rows input rows of width
+// 2*ow (contiguous), as flat passes that vectorise whatever the row width: horizontal pairs over
+// the whole block, then vertical pairs (computed for every pair row, the odd ones unused), then a
+// copy of the even rows. Pairing (a, b), (c, d) and then the two results gives the same winner as
+// the sequential a, b, c, d of the general loop: the last NaN, else the first maximum.
+// h and v need 2*rows*ow elements, hi and vi too (when idx is not null).
 template <typename T>
-inline void max_pool_2x2_row_generic_idx(index_t n, const T* __restrict r0, const T* __restrict r1,
-                                         T* __restrict y, int64_t* __restrict idx, int64_t base,
-                                         int64_t iw) {
-  // The four candidates in the order of the general loop; a NaN wins (the last one seen).
-  for (index_t j = 0; j < n; ++j) {
-    const index_t w = 2 * j;
-    T m = r0[w];
-    int64_t mi = base + w;
-    T v = r0[w + 1];
-    bool c = v > m || v != v;
-    m = c ? v : m;
-    mi = c ? base + w + 1 : mi;
-    v = r1[w];
-    c = v > m || v != v;
-    m = c ? v : m;
-    mi = c ? base + iw + w : mi;
-    v = r1[w + 1];
-    c = v > m || v != v;
-    m = c ? v : m;
-    mi = c ? base + iw + w + 1 : mi;
-    y[j] = m;
-    idx[j] = mi;
+void max_pool_2x2_rows_generic(index_t rows, index_t ow, const T* __restrict x, T* __restrict y,
+                               int64_t* __restrict idx, int64_t base, T* __restrict h,
+                               int32_t* __restrict hi, T* __restrict v, int32_t* __restrict vi) {
+  const index_t nh = 2 * rows * ow, nv = nh - ow;
+  if (idx == nullptr) {
+    for (index_t k = 0; k < nh; ++k) {
+      const T a = x[2 * k], b = x[2 * k + 1];
+      h[k] = (b > a || b != b) ? b : a;
+    }
+    for (index_t k = 0; k < nv; ++k) {
+      const T a = h[k], b = h[k + ow];
+      v[k] = (b > a || b != b) ? b : a;
+    }
+    for (index_t r = 0; r < rows; ++r)
+      for (index_t j = 0; j < ow; ++j) y[r * ow + j] = v[2 * r * ow + j];
+    return;
   }
-}
-
-template <typename T>
-inline void max_pool_2x2_row_generic_noidx(index_t n, const T* __restrict r0,
-                                           const T* __restrict r1, T* __restrict y) {
-  for (index_t j = 0; j < n; ++j) {
-    const index_t w = 2 * j;
-    T m = r0[w];
-    T v = r0[w + 1];
-    m = (v > m || v != v) ? v : m;
-    v = r1[w];
-    m = (v > m || v != v) ? v : m;
-    v = r1[w + 1];
-    m = (v > m || v != v) ? v : m;
-    y[j] = m;
+  for (index_t k = 0; k < nh; ++k) {
+    const T a = x[2 * k], b = x[2 * k + 1];
+    const bool c = b > a || b != b;
+    h[k] = c ? b : a;
+    hi[k] = static_cast<int32_t>(2 * k) + (c ? 1 : 0);
   }
-}
-
-template <typename T>
-void max_pool_2x2_row_generic(index_t n, const T* r0, const T* r1, T* y, int64_t* idx,
-                              int64_t base, int64_t iw) {
-  if (idx != nullptr) max_pool_2x2_row_generic_idx(n, r0, r1, y, idx, base, iw);
-  else max_pool_2x2_row_generic_noidx(n, r0, r1, y);
+  for (index_t k = 0; k < nv; ++k) {
+    const T a = h[k], b = h[k + ow];
+    const bool c = b > a || b != b;
+    v[k] = c ? b : a;
+    vi[k] = c ? hi[k + ow] : hi[k];
+  }
+  for (index_t r = 0; r < rows; ++r) {
+    for (index_t j = 0; j < ow; ++j) {
+      y[r * ow + j] = v[2 * r * ow + j];
+      idx[r * ow + j] = base + vi[2 * r * ow + j];
+    }
+  }
 }
 
 template <typename T, class F>

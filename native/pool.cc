@@ -51,19 +51,32 @@ void max_pool_forward(const PoolGeometry& g, const T* x, T* y, int64_t* idx) {
   const index_t hw = g.ih * g.iw;
   const bool simple2x2 = g.od == 1 && g.id == 1 && g.kd == 1 && g.pd == 0 && g.kh == 2 && g.kw == 2 && g.sh == 2 &&
                          g.sw == 2 && g.ph == 0 && g.pw == 0 && g.dh == 1 && g.dw == 1 &&
-                         2 * g.oh <= g.ih && 2 * g.ow <= g.iw;
-  parallel_for(0, g.planes, grain_for(out_plane * g.kd * g.kh * g.kw), [&](index_t lo, index_t hi) {
-    for (index_t p = lo; p < hi; ++p) {
+                         2 * g.oh <= g.ih && 2 * g.ow == g.iw && in_plane < (index_t{1} << 31);
+  // Output rows per block of the 2x2 kernel: its scratch stays in L1.
+  const index_t block = max_i(1, 1024 / max_i(1, 2 * g.ow));
+  parallel_for(0, g.planes, grain_for(out_plane * g.kd * g.kh * g.kw), [&](index_t lo, index_t hi_p) {
+    T *h = nullptr, *v = nullptr;
+    int32_t *hi = nullptr, *vi = nullptr;
+    if (simple2x2) {
+      const index_t n = 2 * block * g.ow;
+      thread_local ScratchBuffer scratch;
+      char* base = static_cast<char*>(scratch.get((2 * sizeof(T) + 2 * sizeof(int32_t)) * n));
+      h = reinterpret_cast<T*>(base);
+      v = h + n;
+      hi = reinterpret_cast<int32_t*>(v + n);
+      vi = hi + n;
+    }
+    for (index_t p = lo; p < hi_p; ++p) {
       const T* xp = x + p * in_plane;
       T* yp = y + p * out_plane;
       int64_t* ip = idx ? idx + p * out_plane : nullptr;
       if (simple2x2) {
-        // The common 2x2/2 window: a vectorised row kernel.
+        // The common 2x2/2 window over an even-width input: vectorised blocks of rows.
         const auto& k = nn_kernels<T>();
-        for (index_t oh = 0; oh < g.oh; ++oh) {
-          const T* r0 = xp + 2 * oh * g.iw;
-          k.max_pool_2x2_row(g.ow, r0, r0 + g.iw, yp + oh * g.ow, ip ? ip + oh * g.ow : nullptr,
-                             2 * oh * g.iw, g.iw);
+        for (index_t oh0 = 0; oh0 < g.oh; oh0 += block) {
+          const index_t rows = min_i(block, g.oh - oh0);
+          k.max_pool_2x2_rows(rows, g.ow, xp + 2 * oh0 * g.iw, yp + oh0 * g.ow,
+                              ip ? ip + oh0 * g.ow : nullptr, 2 * oh0 * g.iw, h, hi, v, vi);
         }
         continue;
       }

@@ -3,6 +3,7 @@
 // gradients of requested inputs (torch.autograd.grad).
 
 import type { Tensor } from "../core/tensor.js";
+import { Storage } from "../core/storage.js";
 import { AccumulateGrad, type Node, OpNode } from "./node.js";
 import { isGradEnabled, setGradEnabled } from "./grad-mode.js";
 import { anomalyCheck, isAnomalyEnabled } from "./anomaly.js";
@@ -130,7 +131,20 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
   }
   if (opt.captures) needed = nodesLeadingTo(seen, new Set(captureByNode.keys()));
 
+  // A leaf's first gradient is stored without a copy when nothing else can hold its memory:
+  // made during this backward, not a root gradient, hooked, retained or captured, and in no
+  // pending buffer (PyTorch's AccumulateGrad steals a gradient nobody else references).
+  const firstSerial = Storage.created;
+  const shared = new Set<Storage>();
+  for (const g of rootGrads) shared.add(g.storage);
   const buffers = new Map<Node, (Tensor | null)[]>();
+  const exclusive = (t: Tensor, g: Tensor): boolean => {
+    const st = g.storage;
+    if (opt.createGraph || st.serial < firstSerial || shared.has(st) || t._leafHooks.length > 0) return false;
+    if (g.dtype !== t.dtype || g._offset !== 0 || g.numel() !== st.length || !g.isContiguous() || g._shape.join() !== t._shape.join()) return false;
+    for (const buf of buffers.values()) for (const o of buf) if (o && o.storage === st) return false;
+    return true;
+  };
   const addGrad = (node: Node, nr: number, g: Tensor): void => {
     let buf = buffers.get(node);
     if (!buf) { buf = []; buffers.set(node, buf); }
@@ -150,16 +164,24 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
       const node = ready.pop()!;
       const buf = buffers.get(node) ?? [];
       buffers.delete(node);
+      if (node.outputHooks.size || node.retainedOutputs.size) for (const g of buf) if (g) shared.add(g.storage);
       runOutputHooks(node, buf);
+      if (node.outputHooks.size || node.retainedOutputs.size) for (const g of buf) if (g) shared.add(g.storage);
       const caps = captureByNode.get(node);
       if (caps) for (const c of caps) {
         const g = buf[c.outputNr] ?? null;
+        if (g) shared.add(g.storage);
         if (g) c.grad = c.grad ? addForGrad(c.grad, g) : g;
       }
       let results: (Tensor | null)[] = [];
       if (node instanceof AccumulateGrad) {
         // backward(inputs=...) accumulates only into the given tensors, after the run.
-        if (opt.accumulate && !opt.captures) accumulateInto(node.variable, buf[0] ?? null, opt.createGraph);
+        if (opt.accumulate && !opt.captures) {
+          const g = buf[0] ?? null;
+          const steal = g !== null && node.variable._grad === null && exclusive(node.variable, g);
+          if (g) shared.add(g.storage);
+          accumulateInto(node.variable, g, opt.createGraph, true, steal);
+        }
       } else if (!needed || needed.has(node)) {
         if (buf.some((g) => g)) {
           results = node.apply(buf);
@@ -224,15 +246,16 @@ function runOutputHooks(node: Node, buf: (Tensor | null)[]): void {
   }
 }
 
-function accumulateInto(t: Tensor, g: Tensor | null, createGraph: boolean, runHooks = true): void {
+function accumulateInto(t: Tensor, g: Tensor | null, createGraph: boolean, runHooks = true, steal = false): void {
   if (!g) return;
   if (runHooks) for (const h of t._leafHooks) {
     const r = h(g);
     if (r) g = r;
   }
   if (t._grad === null) {
-    // A detached copy unless building a graph of the gradient (then the graph is kept).
-    t._grad = createGraph ? g : g.detach().clone();
+    // A detached copy unless building a graph of the gradient (then the graph is kept), or the
+    // gradient itself when the engine holds its only reference.
+    t._grad = createGraph ? g : steal ? g.detach() : g.detach().clone();
   } else if (createGraph) {
     t._grad = addForGrad(t._grad, g);
   } else {

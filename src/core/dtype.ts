@@ -75,6 +75,30 @@ export function allocArray(dtype: DType, n: number): StorageArray {
   }
 }
 
+// Node's Buffer can allocate memory without zero-filling it; reached through globalThis so that
+// web bundles (no Buffer) take the zeroed path.
+type UnsafeAlloc = (size: number) => { buffer: ArrayBuffer; byteOffset: number };
+const unsafeAlloc: UnsafeAlloc | null =
+  (globalThis as { Buffer?: { allocUnsafeSlow?: UnsafeAlloc } }).Buffer?.allocUnsafeSlow ?? null;
+/** Below this many bytes zeroing is cheap and a plain typed array is allocated. */
+const UNINIT_MIN_BYTES = 1 << 16;
+
+/**
+ * A typed array for `n` elements of `dtype` whose contents are unspecified: only for outputs a
+ * kernel overwrites in full. Large float32/float64/int64 arrays skip the zero-fill (which costs as
+ * much as a pass of the kernel itself); everything else is allocArray.
+ */
+export function allocArrayUninit(dtype: DType, n: number): StorageArray {
+  const bytes = n * dtype.itemsize;
+  if (unsafeAlloc === null || bytes < UNINIT_MIN_BYTES) return allocArray(dtype, n);
+  switch (dtype.name) {
+    case "float32": { const b = unsafeAlloc(bytes); return new Float32Array(b.buffer, b.byteOffset, n); }
+    case "float64": { const b = unsafeAlloc(bytes); return new Float64Array(b.buffer, b.byteOffset, n); }
+    case "int64": { const b = unsafeAlloc(bytes); return new BigInt64Array(b.buffer, b.byteOffset, n); }
+    default: return allocArray(dtype, n);
+  }
+}
+
 /** Whether a typed array can back a tensor of `dtype` without copying. */
 export function arrayMatchesDType(a: StorageArray, dtype: DType): boolean {
   switch (dtype.name) {

@@ -1,7 +1,7 @@
 // A storage is one typed array shared by every view of it, with the version counter that
 // autograd uses to detect in-place changes of saved tensors.
 
-import { type DType, type StorageArray, allocArray } from "./dtype.js";
+import { type DType, type StorageArray, allocArray, allocArrayUninit } from "./dtype.js";
 
 export type DeviceType = "cpu" | "webgpu";
 
@@ -24,11 +24,19 @@ export function toDevice(d: DeviceLike): Device {
 }
 
 export class Storage {
+  /** How many storages were made so far: the next one's serial. */
+  static created = 0;
   /** Bumped by every in-place write through any view (PyTorch's version counter). */
   version = 0;
+  /** Creation order: autograd tells the gradients it made itself from older buffers. */
+  readonly serial = Storage.created++;
   constructor(readonly data: StorageArray, readonly dtype: DType, readonly device: Device = cpu) {}
   static alloc(dtype: DType, n: number): Storage {
     return new Storage(allocArray(dtype, n), dtype);
+  }
+  /** A storage whose contents are unspecified (not zeroed): for outputs a kernel overwrites in full. */
+  static allocUninit(dtype: DType, n: number): Storage {
+    return new Storage(allocArrayUninit(dtype, n), dtype);
   }
   get length(): number { return this.data.length; }
   /** @internal Device storages count the tensors over them (a tensor calls this once, when made). */

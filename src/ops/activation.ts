@@ -8,7 +8,7 @@ import { needsGrad, record } from "../autograd/record.js";
 import { normalizeDim } from "../core/shape.js";
 import { defaultGenerator, type Generator } from "../core/generator.js";
 import { type Args, bindArgs, checkTensor, installMethods, type Method } from "./args.js";
-import { copyInto, emptyTensor, toNumbers, writeNumbers } from "./engine.js";
+import { copyInto, emptyTensor, toNumbers, uninitTensor, writeNumbers } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
 import { sameOut, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
 import { castTo } from "./conversion.js";
@@ -317,7 +317,7 @@ function softmaxImpl(op: "softmax" | "log_softmax", input: Tensor, dim: unknown,
   const shape = x.shape;
   const { outer, size, inner } = softmaxGeometry(shape, d);
   const log = op === "log_softmax";
-  const out = emptyTensor(shape, x.dtype);
+  const out = uninitTensor(shape, x.dtype);
   if (!(inner === 1 && tryNativeSoftmax(x, out, outer, size, log))) {
     const buf = outputBuffer(out);
     softmaxKernel(toNumbers(x), buf.data, outer, size, inner, log);

@@ -6,7 +6,7 @@ import { broadcastShapes, numel, normalizeDim, shapeStr } from "../core/shape.js
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, installMethods, type Method, checkTensor } from "./args.js";
-import { emptyTensor, toNumbers, writeNumbers } from "./engine.js";
+import { emptyTensor, uninitTensor, toNumbers, writeNumbers } from "./engine.js";
 import { kernels, type FloatArray } from "../backends/kernels.js";
 import { tensor } from "./creation.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
@@ -30,10 +30,12 @@ export function bmmKernel(a: Tensor, b: Tensor): Tensor {
   if (onDevice(a, b)) return deviceOp("bmm", "matmul")(a, b);
   const [B, M, K] = a._shape as [number, number, number];
   const N = b._shape[2]!;
-  const out = emptyTensor([B, M, N], a.dtype);
-  if (M === 0 || N === 0 || B === 0) return out;
   const name = a.dtype.name;
-  if (name === "float32" || name === "float64") {
+  const float = name === "float32" || name === "float64";
+  // Written in full by the GEMM (beta = 0) or writeNumbers.
+  const out = float ? uninitTensor([B, M, N], a.dtype) : emptyTensor([B, M, N], a.dtype);
+  if (M === 0 || N === 0 || B === 0) return out;
+  if (float) {
     const A = a.storage.data as FloatArray, Bd = b.storage.data as FloatArray, C = out.storage.data as FloatArray;
     const [as0, as1, as2] = a._strides as [number, number, number];
     const [bs0, bs1, bs2] = b._strides as [number, number, number];

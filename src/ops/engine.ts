@@ -24,6 +24,14 @@ export function emptyTensor(shape: readonly number[], dtype: DType): Tensor {
   return new Tensor(Storage.alloc(dtype, numel(shape)), shape.slice());
 }
 
+/**
+ * A contiguous tensor whose values are unspecified (large float buffers are not zeroed): only for
+ * outputs that the kernel filling them writes in full.
+ */
+export function uninitTensor(shape: readonly number[], dtype: DType): Tensor {
+  return new Tensor(Storage.allocUninit(dtype, numel(shape)), shape.slice());
+}
+
 /** Wraps a typed array (no copy) as a contiguous tensor of `dtype`. */
 export function fromArray(data: Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array | Uint16Array, shape: readonly number[], dtype: DType): Tensor {
   return new Tensor(new Storage(data, dtype), shape.slice());
@@ -131,6 +139,13 @@ export function decoder(dtype: DType): (raw: number | bigint) => number | bigint
 export function copyInto(dst: Tensor, src: Tensor): void {
   if (onDevice(dst, src)) return deviceOp("copy")(dst, src);
   const shape = dst._shape;
+  if (dst.dtype === src.dtype && shapesEqual(src._shape, shape) && dst.isContiguous() && src.isContiguous()) {
+    // The common clone/contiguous copy: one memmove instead of an element loop.
+    const n = dst.numel(), from = src._offset;
+    const d = dst.storage.data as Float32Array, s = src.storage.data as Float32Array;
+    d.set(from === 0 && s.length === n ? s : s.subarray(from, from + n), dst._offset);
+    return;
+  }
   const sStr = broadcastStrides(src._shape, src._strides, shape);
   const a = dst.storage.data as unknown as (number | bigint)[];
   const b = src.storage.data as unknown as (number | bigint)[];
@@ -179,7 +194,7 @@ function checkOut(op: string, out: Tensor, shape: readonly number[]): void {
 }
 
 export function unaryMap(x: Tensor, outDtype: DType, f: UnaryFn, out?: Tensor): Tensor {
-  const res = out ?? emptyTensor(x._shape, outDtype);
+  const res = out ?? uninitTensor(x._shape, outDtype);
   const src = numericView(x);
   const dst = target(res);
   const a = dst.data, b = src.data;
@@ -197,7 +212,7 @@ export function binaryMap(
 ): Tensor {
   const shape = shapesEqual(x._shape, y._shape) ? x._shape : broadcastShapes(x._shape, y._shape);
   if (out) checkOut(op, out, shape);
-  const res = out ?? emptyTensor(shape, outDtype);
+  const res = out ?? uninitTensor(shape, outDtype);
   if (fBig && res.dtype === int64 && !x.dtype.isFloatingPoint && !y.dtype.isFloatingPoint) {
     bigBinary(x, y, res, shape, fBig);
     return res;

@@ -7,7 +7,7 @@ import { type DType, bool, getDefaultDtype, int64 } from "../core/dtype.js";
 import { needsGrad, record } from "../autograd/record.js";
 import { broadcastShapes, broadcastStrides, shapesEqual } from "../core/shape.js";
 import { forEachRow } from "../backends/js/strided.js";
-import { binaryMap, emptyTensor, lay, ternaryMap, copyInto, type BinaryFn, type TernaryFn } from "./engine.js";
+import { binaryMap, emptyTensor, lay, ternaryMap, copyInto, uninitTensor, type BinaryFn, type TernaryFn } from "./engine.js";
 import { asOperand, traceKind, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
 import { applyInPlace } from "./inplace.js";
 import { resultTypeMany, type TensorOrScalar } from "./promotion.js";
@@ -82,7 +82,7 @@ export function fusedGrad(g: Tensor, x: Tensor, df: BinaryFn, composite: () => T
   if (onDevice(g, x)) return composite();
   if (!needsGrad(g, x)) {
     if (loop && denseFloat(g) && denseFloat(x) && g.dtype === x.dtype && shapesEqual(g._shape, x._shape)) {
-      const out = emptyTensor(g._shape, g.dtype);
+      const out = uninitTensor(g._shape, g.dtype);
       loop(dense(g), dense(x), out.storage.data as Floats, out.numel());
       return out;
     }
@@ -124,7 +124,7 @@ function dense(t: Tensor): Floats {
 export function unaryFast(spec: UnarySpec, loop: Loop1, input: Tensor): Tensor {
   if (onDevice(input)) return unaryOp(spec, input);
   if (!denseFloat(input) || (spec.outDtype ?? floatOutOf)(input.dtype) !== input.dtype) return unaryOp(spec, input);
-  const out = emptyTensor(input._shape, input.dtype);
+  const out = uninitTensor(input._shape, input.dtype);
   if (!tryNativeUnary(spec.name, dense(input), out.storage.data as Floats, out.numel())) loop(dense(input), out.storage.data as Floats, out.numel());
   if (!spec.vjp) {
     if (tracing.on) traceOp(traceKind(spec), [input], out, spec.onnx?.attrs);

@@ -4,7 +4,7 @@ import { Tensor } from "../core/tensor.js";
 import { inferSize, normalizeDim, normalizeDims, numel, shapeStr, viewStrides } from "../core/shape.js";
 import { record, sumToShape } from "../autograd/record.js";
 import { type Args, bindArgs, bindSize, checkInt, installMethods, type Method, checkDims } from "./args.js";
-import { copyInto, emptyTensor } from "./engine.js";
+import { copyInto, emptyTensor, uninitTensor } from "./engine.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 
@@ -47,7 +47,7 @@ export function contiguous(input: Tensor): Tensor {
 
 /** A copy with its own storage (autograd: CloneBackward0). */
 export function clone(input: Tensor, _options: { memoryFormat?: null } = {}): Tensor {
-  const out = onDevice(input) ? deviceOp("empty", "clone")(input._shape, input.dtype) : emptyTensor(input._shape, input.dtype);
+  const out = onDevice(input) ? deviceOp("empty", "clone")(input._shape, input.dtype) : uninitTensor(input._shape, input.dtype);
   copyInto(out, input);
   return record("CloneBackward0", [input], out, ([g]) => [g]);
 }

@@ -15,7 +15,7 @@ import { type DType, bfloat16, float16, float32, float64 } from "../../core/dtyp
 import { record } from "../../autograd/record.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { type Args, bindArgs, describe } from "../../ops/args.js";
-import { emptyTensor } from "../../ops/engine.js";
+import { emptyTensor, uninitTensor } from "../../ops/engine.js";
 import { castTo } from "../../ops/conversion.js";
 import { contiguous, narrow, squeeze, unsqueeze } from "../../ops/view.js";
 import { sum } from "../../ops/reduction.js";
@@ -51,7 +51,8 @@ function floatData(t: Tensor, cd: DType): FloatArray {
 
 function runKernel(shape: readonly number[], dtype: DType, fill: (out: FloatArray, cd: DType) => void): Tensor {
   const cd = computeDtype(dtype);
-  const t = emptyTensor(shape, cd);
+  // Every kernel writes its whole output.
+  const t = uninitTensor(shape, cd);
   fill(t.storage.data as FloatArray, cd);
   return cd === dtype ? t : castTo(t, dtype);
 }

@@ -4,7 +4,7 @@ import type { Tensor } from "../../core/tensor.js";
 import { record } from "../../autograd/record.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { checkTensor } from "../../ops/args.js";
-import { emptyTensor } from "../../ops/engine.js";
+import { uninitTensor } from "../../ops/engine.js";
 import { kernels, type FloatArray } from "../../backends/kernels.js";
 import { einsum } from "../../ops/blas.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
@@ -43,7 +43,8 @@ function linearImpl(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor 
   const x = input.detach().contiguous();
   const rows = x.numel() / inF;
   const outShape = [...input._shape.slice(0, -1), outF];
-  const out = emptyTensor(outShape, input.dtype);
+  // Written in full: the bias rows, or the GEMM with beta = 0.
+  const out = uninitTensor(outShape, input.dtype);
   const C = out.storage.data as FloatArray;
   let beta = 0;
   if (bias) {

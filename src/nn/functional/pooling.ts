@@ -10,7 +10,7 @@ import { type DType, bfloat16, float16, float32, float64, int64 } from "../../co
 import { record } from "../../autograd/record.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { type Args, bindArgs, describe } from "../../ops/args.js";
-import { emptyTensor } from "../../ops/engine.js";
+import { emptyTensor, uninitTensor } from "../../ops/engine.js";
 import { castTo } from "../../ops/conversion.js";
 import { contiguous, squeeze, unsqueeze } from "../../ops/view.js";
 import { mean } from "../../ops/reduction.js";
@@ -63,7 +63,8 @@ function floatData(t: Tensor): FloatArray {
 /** A fresh tensor of the compute dtype of `dtype`, and a way back to `dtype` itself. */
 function scratch(shape: readonly number[], dtype: DType): { t: Tensor; data: FloatArray; finish: () => Tensor } {
   const cd = computeDtype(dtype);
-  const t = emptyTensor(shape, cd);
+  // Every pooling kernel writes its whole output.
+  const t = uninitTensor(shape, cd);
   const data = t.storage.data as FloatArray;
   return { t, data, finish: () => (cd === dtype ? t : castTo(t, dtype)) };
 }
@@ -170,7 +171,7 @@ function maxPoolNdImpl(op: string, k: 2 | 3, x: Tensor, w: Window): [Tensor, Ten
   }
   const outShape = [...x.shape.slice(0, nd - k), ...outSpatial];
   const out = scratch(outShape, x.dtype);
-  const indices = emptyTensor(outShape, int64);
+  const indices = uninitTensor(outShape, int64);
   kernels.maxPoolForward(floatData(x), x.shape, out.data, outShape, indices.storage.data as BigInt64Array,
     { kernelSize: w.kernel, stride: w.stride, padding: w.padding, dilation: w.dilation });
   const res = out.finish();

@@ -1,0 +1,247 @@
+// Native convolution, pooling and activation-gradient kernels against the JS kernels
+// (src/backends/js/conv.ts, pool.ts and the fused-gradient loops), on every ISA the CPU runs:
+// 1d/2d/3d, stride, padding, dilation, groups, depthwise, 1x1, transposed geometries, both dtypes,
+// and the argument checks that keep bad input out of C++.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+
+import * as native from "../src/backends/native/index.js";
+import * as jsConv from "../src/backends/js/conv.js";
+import * as jsPool from "../src/backends/js/pool.js";
+import { DTYPES, filled, forEachIsa, mismatch, rng, skipReason, type Ctor } from "../src/backends/native/test-support.js";
+
+const prod = (v: readonly number[]): number => v.reduce((a, b) => a * b, 1);
+
+interface Case {
+  input: number[];
+  weight: number[];
+  stride?: number[];
+  padding?: number[];
+  dilation?: number[];
+  groups?: number;
+}
+
+const CASES: Case[] = [
+  { input: [2, 1, 7, 9], weight: [4, 1, 3, 3], padding: [1, 1] },                     // Cin = 1 (the CNN's first layer)
+  { input: [3, 3, 8, 8], weight: [5, 3, 3, 3], padding: [1, 1] },                     // Cin = 3
+  { input: [2, 6, 9, 7], weight: [4, 3, 3, 2], stride: [2, 1], padding: [1, 0], dilation: [1, 2], groups: 2 },
+  { input: [2, 4, 6, 6], weight: [8, 1, 3, 3], padding: [1, 1], groups: 4 },          // depthwise, multiplier 2
+  { input: [1, 4, 5, 5], weight: [4, 1, 3, 3], stride: [2, 2], padding: [1, 1], dilation: [2, 1], groups: 4 },
+  { input: [3, 5, 4, 6], weight: [7, 5, 1, 1] },                                      // 1x1: the column matrix is the input
+  { input: [2, 4, 5, 5], weight: [6, 2, 1, 1], groups: 2 },
+  { input: [2, 3, 11], weight: [4, 3, 4], stride: [3], padding: [2], dilation: [2] }, // 1d
+  { input: [1, 2, 4, 5, 6], weight: [3, 2, 2, 3, 2], stride: [1, 2, 1], padding: [1, 0, 1] }, // 3d
+  { input: [5, 8, 10, 10], weight: [16, 8, 3, 3], padding: [1, 1] },                  // enough images for every thread
+  // Stride 1, dilation 1: the direct AVX-512 kernel (forward and backward input) where available.
+  { input: [2, 6, 7, 7], weight: [4, 3, 3, 3], padding: [1, 1], groups: 2 },
+  { input: [2, 5, 9, 11], weight: [7, 5, 2, 3], padding: [0, 2] },                   // partial channel block
+  { input: [1, 2, 3, 40], weight: [9, 2, 3, 3], padding: [1, 1] },                    // wide rows, one image
+  { input: [3, 4, 6, 5], weight: [17, 4, 3, 1] },                                     // no padding
+  { input: [0, 3, 4, 4], weight: [2, 3, 3, 3] },                                      // empty batch
+  { input: [2, 0, 4, 4], weight: [2, 0, 3, 3] },                                      // no input channels
+];
+
+function geometry(c: Case): jsConv.ConvGeometry {
+  const k = c.input.length - 2;
+  const ones = new Array<number>(k).fill(1), zeros = new Array<number>(k).fill(0);
+  return jsConv.convGeometry(c.input, c.weight, {
+    stride: c.stride ?? ones, padding: c.padding ?? zeros, dilation: c.dilation ?? ones, groups: c.groups ?? 1,
+  });
+}
+
+function tolerance(ctor: Ctor, reduce: number): [number, number] {
+  // GEMM sums in a different order (and with FMA): error grows with the length of each sum.
+  return ctor === Float32Array ? [2e-5, 2e-6 * Math.sqrt(reduce + 1)] : [1e-12, 1e-13 * Math.sqrt(reduce + 1)];
+}
+
+test("native conv forward/backward match the JS kernels", { skip: skipReason }, () => {
+  forEachIsa((isa) => {
+    for (const ctor of DTYPES) {
+      CASES.forEach((c, ci) => {
+        const g = geometry(c);
+        const rand = rng(100 + ci);
+        const x = filled(ctor, prod(g.inputShape), rand), w = filled(ctor, prod(g.weightShape), rand);
+        const gy = filled(ctor, prod(g.outputShape), rand), bias = filled(ctor, g.outChannels, rand);
+        const what = `${isa} ${ctor.name} case ${ci}`;
+        const perOut = g.inChannels / g.groups * prod(g.kernelSize);
+        const [r1, a1] = tolerance(ctor, perOut);
+        for (const b of [null, bias]) {
+          const want = new ctor(prod(g.outputShape)), got = new ctor(prod(g.outputShape)).fill(NaN);
+          jsConv.convForward(g, x, w, b, want);
+          native.convForward(g, x, w, b, got);
+          assert.equal(mismatch(got, want, r1, a1, `${what} forward${b ? " + bias" : ""}`), null);
+        }
+        const [r2, a2] = tolerance(ctor, g.outChannels / g.groups * prod(g.kernelSize));
+        const wantX = new ctor(prod(g.inputShape)), gotX = new ctor(prod(g.inputShape)).fill(NaN);
+        jsConv.convBackwardInput(g, gy, w, wantX);
+        native.convBackwardInput(g, gy, w, gotX);
+        assert.equal(mismatch(gotX, wantX, r2, a2, `${what} backward input`), null);
+        const [r3, a3] = tolerance(ctor, g.batch * prod(g.outputSize));
+        const wantW = new ctor(prod(g.weightShape)), gotW = new ctor(prod(g.weightShape)).fill(NaN);
+        jsConv.convBackwardWeight(g, x, gy, wantW);
+        native.convBackwardWeight(g, x, gy, gotW);
+        assert.equal(mismatch(gotW, wantW, r3, a3, `${what} backward weight`), null);
+        const L = prod(g.outputSize);
+        const wantB = new ctor(g.outChannels), gotB = new ctor(g.outChannels).fill(NaN);
+        jsConv.channelSum(gy, g.batch, g.outChannels, L, wantB);
+        native.channelSum(gy, g.batch, g.outChannels, L, gotB);
+        assert.equal(mismatch(gotB, wantB, r3, a3, `${what} bias grad`), null);
+      });
+    }
+  });
+});
+
+test("native conv runs the transposed-convolution geometry and single-threaded", { skip: skipReason }, () => {
+  const threads = native.getNumThreads();
+  try {
+    for (const n of [1, threads]) {
+      native.setNumThreads(n);
+      const g = jsConv.convTransposeGeometry([2, 4, 5, 5], [4, 3, 3, 3], {
+        stride: [2, 2], padding: [1, 1], dilation: [1, 1], groups: 1, outputPadding: [1, 1],
+      });
+      const rand = rng(7);
+      // conv_transpose forward is convBackwardInput of this geometry: gY has g.outputShape.
+      const xt = filled(Float64Array, prod(g.outputShape), rand), w = filled(Float64Array, prod(g.weightShape), rand);
+      const want = new Float64Array(prod(g.inputShape)), got = new Float64Array(prod(g.inputShape));
+      jsConv.convBackwardInput(g, xt, w, want);
+      native.convBackwardInput(g, xt, w, got);
+      assert.equal(mismatch(got, want, 1e-12, 1e-13, `transposed, ${n} threads`), null);
+      const gw = new Float64Array(prod(g.weightShape)), gwJs = new Float64Array(prod(g.weightShape));
+      const y = filled(Float64Array, prod(g.inputShape), rand);
+      jsConv.convBackwardWeight(g, y, xt, gwJs);
+      native.convBackwardWeight(g, y, xt, gw);
+      assert.equal(mismatch(gw, gwJs, 1e-12, 1e-12, `transposed weight grad, ${n} threads`), null);
+    }
+  } finally {
+    native.setNumThreads(threads);
+  }
+});
+
+test("native conv rejects bad geometry, lengths, dtypes and overlaps before the call", { skip: skipReason }, () => {
+  const g = geometry({ input: [2, 3, 6, 6], weight: [4, 3, 3, 3], padding: [1, 1] });
+  const x = new Float32Array(2 * 3 * 36), w = new Float32Array(4 * 27), y = new Float32Array(2 * 4 * 36);
+  assert.throws(() => native.convForward(g, x.subarray(1), w, null, y), /input holds 215 elements/);
+  assert.throws(() => native.convForward(g, x, w, new Float32Array(3), y), /bias holds 3 elements/);
+  assert.throws(() => native.convForward(g, x, new Float64Array(108), null, y), /Float32Array like the other operands/);
+  assert.throws(() => native.convForward({ ...g, groups: 2 }, x, w, null, y), /groups 2 must divide/);
+  assert.throws(() => native.convForward({ ...g, stride: [0, 1] }, x, w, null, y), /stride must be an integer/);
+  assert.throws(() => native.convForward({ ...g, padding: [1] }, x, w, null, y), /expected 2 values of padding/);
+  assert.throws(() => native.convForward({ ...g, inputSize: [6, 2 ** 40] }, x, w, null, y), /inputSize must be an integer/);
+  const shared = new Float32Array(y.length + x.length);
+  assert.throws(() => native.convForward(g, shared.subarray(y.length - 5), w, null, shared.subarray(0, y.length)), /overlaps input/);
+  assert.throws(() => native.convBackwardWeight(g, x, y, new Float32Array(10)), /gradWeight holds 10 elements/);
+  assert.throws(() => native.channelSum(y, 2, 4, 37, new Float32Array(4)), /x holds 288 elements/);
+});
+
+test("native max/avg pooling match the JS kernels (indices, NaN, padding, dilation, ceil shapes)", { skip: skipReason }, () => {
+  const cases: { input: number[]; kernel: number[]; stride: number[]; padding: number[]; dilation: number[] }[] = [
+    { input: [2, 3, 8, 8], kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1] },   // the 2x2 fast path
+    { input: [2, 3, 28, 28], kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1] },
+    { input: [1, 2, 7, 9], kernel: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1] },   // odd sizes: general loop
+    { input: [2, 2, 9, 8], kernel: [3, 3], stride: [2, 2], padding: [1, 1], dilation: [1, 1] },
+    { input: [1, 3, 10, 10], kernel: [3, 2], stride: [1, 3], padding: [1, 1], dilation: [2, 3] },
+    { input: [2, 2, 12], kernel: [3], stride: [2], padding: [1], dilation: [1] },
+    { input: [1, 2, 5, 6, 7], kernel: [2, 3, 2], stride: [2, 1, 2], padding: [1, 1, 0], dilation: [1, 1, 2] },
+  ];
+  forEachIsa((isa) => {
+    for (const ctor of DTYPES) {
+      cases.forEach((c, ci) => {
+        const k = c.kernel.length;
+        const spatialOut = c.input.slice(-k).map((s, d) => jsPool.poolingOutputSize(s, c.kernel[d]!, c.padding[d]!, c.stride[d]!, c.dilation[d]!, ci % 2 === 1));
+        const outShape = [...c.input.slice(0, -k), ...spatialOut];
+        const rand = rng(50 + ci);
+        const x = filled(ctor, prod(c.input), rand);
+        // Ties and NaNs: the first maximum wins, a NaN wins (the last one seen).
+        for (let i = 0; i < x.length; i += 7) x[i + 1] = x[i]!;
+        x[3] = NaN; x[4] = NaN; x[x.length - 2] = NaN;
+        const params = { kernelSize: c.kernel, stride: c.stride, padding: c.padding, dilation: c.dilation };
+        const n = prod(outShape);
+        const want = new ctor(n), got = new ctor(n).fill(7);
+        const wantI = new BigInt64Array(n), gotI = new BigInt64Array(n).fill(-5n);
+        jsPool.maxPoolForward(x, c.input, want, outShape, wantI, params);
+        native.maxPoolForward(x, c.input, got, outShape, gotI, params);
+        const what = `${isa} ${ctor.name} pool case ${ci}`;
+        assert.equal(mismatch(got, want, 0, 0, `${what} max`), null);
+        assert.deepEqual(gotI, wantI, `${what} indices`);
+        native.maxPoolForward(x, c.input, got.fill(7), outShape, null, params);
+        assert.equal(mismatch(got, want, 0, 0, `${what} max without indices`), null);
+        const gy = filled(ctor, n, rand);
+        const wantG = new ctor(prod(c.input)), gotG = new ctor(prod(c.input)).fill(NaN);
+        jsPool.maxPoolBackward(gy, wantI, outShape, wantG, c.input, k);
+        native.maxPoolBackward(gy, gotI, outShape, gotG, c.input, k);
+        assert.equal(mismatch(gotG, wantG, 1e-6, 0, `${what} max backward`), null);
+        if (c.dilation.every((d) => d === 1)) {
+          for (const [countIncludePad, divisorOverride] of [[true, null], [false, null], [false, -3]] as const) {
+            const ap = { kernelSize: c.kernel, stride: c.stride, padding: c.padding, countIncludePad, divisorOverride };
+            const clean = x.map((v) => (Number.isNaN(v) ? 0.25 : v));
+            const wa = new ctor(n), ga = new ctor(n).fill(NaN);
+            jsPool.avgPoolForward(clean, c.input, wa, outShape, ap);
+            native.avgPoolForward(clean, c.input, ga, outShape, ap);
+            assert.equal(mismatch(ga, wa, 0, 0, `${what} avg ${countIncludePad} ${divisorOverride}`), null);
+            const wb = new ctor(prod(c.input)), gb = new ctor(prod(c.input)).fill(NaN);
+            jsPool.avgPoolBackward(gy, outShape, wb, c.input, ap);
+            native.avgPoolBackward(gy, outShape, gb, c.input, ap);
+            assert.equal(mismatch(gb, wb, 0, 0, `${what} avg backward`), null);
+          }
+        }
+      });
+    }
+  });
+});
+
+test("native max pooling backward skips indices outside the plane; bad shapes throw", { skip: skipReason }, () => {
+  const gy = new Float32Array([1, 2, 3, 4]), gx = new Float32Array(8).fill(NaN);
+  native.maxPoolBackward(gy, new BigInt64Array([0n, -1n, 99n, 3n]), [1, 4], gx, [1, 8], 1);
+  assert.deepEqual([...gx], [1, 0, 0, 4, 0, 0, 0, 0]);
+  const p = { kernelSize: [2, 2], stride: [2, 2], padding: [0, 0], dilation: [1, 1] };
+  assert.throws(() => native.maxPoolForward(new Float32Array(15), [1, 4, 4], new Float32Array(4), [1, 2, 2], null, p), /input holds 15 elements/);
+  assert.throws(() => native.maxPoolForward(new Float32Array(16), [1, 4, 4], new Float32Array(4), [2, 2, 2], null, p), /differ outside the pooled dims/);
+  assert.throws(() => native.maxPoolForward(new Float32Array(16), [1, 4, 4], new Float32Array(4), [1, 2, 2], new BigInt64Array(3), p), /indices hold 3 elements/);
+  assert.throws(() => native.maxPoolBackward(gy, new BigInt64Array(4), [1, 4], new Float64Array(8), [1, 8], 1), /Float64Array like the other operands/);
+});
+
+test("native activation gradients match the JS loops", { skip: skipReason }, () => {
+  const SQRT1_2 = Math.SQRT1_2, INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI), BETA = Math.sqrt(2 / Math.PI), KAPPA = 0.044715;
+  const erfApprox = (x: number): number => {
+    // erf through a high-order series is enough for a 1e-6 comparison at |x| < 3.
+    let term = x, sum = x;
+    for (let n = 1; n < 80; n++) { term *= (-x * x) / n; sum += term / (2 * n + 1); }
+    return (2 / Math.sqrt(Math.PI)) * sum;
+  };
+  const ref: Record<native.ActGradOp, (g: number, x: number, a: number) => number> = {
+    relu: (g, x) => (x <= 0 ? 0 : g),
+    threshold: (g, x, a) => (x <= a ? 0 : g),
+    leakyRelu: (g, x, a) => (x > 0 ? g : g * a),
+    sigmoid: (g, y) => g * (1 - y) * y,
+    tanh: (g, y) => g * (1 - y * y),
+    gelu: (g, x) => g * (0.5 * (1 + erfApprox(x * SQRT1_2)) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x)),
+    geluTanh: (g, x) => {
+      const t = Math.tanh(BETA * (x + KAPPA * x * x * x));
+      return g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * BETA * (1 + 3 * KAPPA * x * x));
+    },
+    silu: (g, x) => { const s = 1 / (1 + Math.exp(-x)); return g * s * (1 + x * (1 - s)); },
+    mul: (g, y) => g * y,
+  };
+  forEachIsa((isa) => {
+    for (const ctor of DTYPES) {
+      for (const n of [1, 17, 70_001]) {
+        const rand = rng(n);
+        const g = filled(ctor, n, rand, 4), x = filled(ctor, n, rand, 5);
+        if (n > 3) { x[0] = 0; x[1] = NaN; x[2] = -0; }
+        for (const op of Object.keys(ref) as native.ActGradOp[]) {
+          const alpha = op === "threshold" ? 0.25 : op === "leakyRelu" ? 0.01 : 0;
+          const want = new ctor(n);
+          for (let i = 0; i < n; i++) want[i] = ref[op](g[i]!, x[i]!, alpha);
+          const got = new ctor(n);
+          native.activationGrad(op, g, x, got, n, alpha);
+          const tol = ctor === Float32Array ? 1e-6 : 1e-13;
+          assert.equal(mismatch(got, want, tol, tol, `${isa} ${ctor.name} ${op} n=${n}`), null);
+          const inPlace = g.slice();
+          native.activationGrad(op, inPlace, x, inPlace, n, alpha);
+          assert.equal(mismatch(inPlace, got, 0, 0, `${isa} ${ctor.name} ${op} in place`), null);
+        }
+      }
+    }
+  });
+  assert.throws(() => native.activationGrad("relu", new Float32Array(4), new Float32Array(3), new Float32Array(4), 4), /x of sizes \[4\]/);
+});
