@@ -52,6 +52,7 @@ export class Function {
       }
       return list.map((g) => g ?? null);
     }, ctx.savedTensors);
+    for (const o of differentiable) if (o._gradFn instanceof OpNode) o._gradFn.userCode = true;
     return Array.isArray(result) ? outs : outs[0]!;
   }
 }

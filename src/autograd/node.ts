@@ -30,6 +30,11 @@ export interface SavedTensor { tensor: Tensor; version: number }
 /** A node made by an op: its vjp closure gets the output grads (zeros filled in for unused ones). */
 export class OpNode extends Node {
   released = false;
+  /**
+   * The vjp runs user code (a custom autograd.Function's backward), which may keep the gradients
+   * it gets or returns: the engine then never gives their buffers back to the caching allocator.
+   */
+  userCode = false;
   constructor(
     private readonly opName: string,
     readonly outputs: OutputMeta[],

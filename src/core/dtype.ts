@@ -75,6 +75,20 @@ export function allocArray(dtype: DType, n: number): StorageArray {
   }
 }
 
+/** A typed array of `dtype` over the first `n` elements of `buffer` (no copy, contents kept). */
+export function arrayOver(dtype: DType, buffer: ArrayBuffer, n: number): StorageArray {
+  switch (dtype.name) {
+    case "float32": return new Float32Array(buffer, 0, n);
+    case "float64": return new Float64Array(buffer, 0, n);
+    case "float16": case "bfloat16": return new Uint16Array(buffer, 0, n);
+    case "int8": return new Int8Array(buffer, 0, n);
+    case "uint8": case "bool": return new Uint8Array(buffer, 0, n);
+    case "int16": return new Int16Array(buffer, 0, n);
+    case "int32": return new Int32Array(buffer, 0, n);
+    case "int64": return new BigInt64Array(buffer, 0, n);
+  }
+}
+
 // Node's Buffer can allocate memory without zero-filling it; reached through globalThis so that
 // web bundles (no Buffer) take the zeroed path.
 type UnsafeAlloc = (size: number) => { buffer: ArrayBuffer; byteOffset: number };

@@ -1,7 +1,8 @@
 // A storage is one typed array shared by every view of it, with the version counter that
 // autograd uses to detect in-place changes of saved tensors.
 
-import { type DType, type StorageArray, allocArray, allocArrayUninit } from "./dtype.js";
+import { type DType, type StorageArray, allocArray, allocArrayUninit, arrayOver } from "./dtype.js";
+import { POOL_MIN_BYTES, releaseBuffer, takeBuffer, trackAllocation } from "./caching-allocator.js";
 
 export type DeviceType = "cpu" | "webgpu";
 
@@ -23,6 +24,11 @@ export function toDevice(d: DeviceLike): Device {
   return new Device(m[1] as DeviceType, m[2] === undefined ? null : Number(m[2]));
 }
 
+function zeroed(a: StorageArray): StorageArray {
+  if (a instanceof BigInt64Array) a.fill(0n); else a.fill(0);
+  return a;
+}
+
 export class Storage {
   /** How many storages were made so far: the next one's serial. */
   static created = 0;
@@ -30,13 +36,42 @@ export class Storage {
   version = 0;
   /** Creation order: autograd tells the gradients it made itself from older buffers. */
   readonly serial = Storage.created++;
+  /**
+   * @internal The caching allocator made this storage's buffer and no other storage was made over
+   * it: only such a storage can give its buffer back (releaseToCache).
+   */
+  _pooled = false;
   constructor(readonly data: StorageArray, readonly dtype: DType, readonly device: Device = cpu) {}
   static alloc(dtype: DType, n: number): Storage {
-    return new Storage(allocArray(dtype, n), dtype);
+    const bytes = n * dtype.itemsize;
+    if (bytes < POOL_MIN_BYTES) return new Storage(allocArray(dtype, n), dtype);
+    const cached = takeBuffer(bytes);
+    const data = cached ? zeroed(arrayOver(dtype, cached.buffer, n)) : allocArray(dtype, n);
+    return Storage.tracked(data, dtype, bytes);
   }
   /** A storage whose contents are unspecified (not zeroed): for outputs a kernel overwrites in full. */
   static allocUninit(dtype: DType, n: number): Storage {
-    return new Storage(allocArrayUninit(dtype, n), dtype);
+    const bytes = n * dtype.itemsize;
+    if (bytes < POOL_MIN_BYTES) return new Storage(allocArrayUninit(dtype, n), dtype);
+    const cached = takeBuffer(bytes);
+    return Storage.tracked(cached ? arrayOver(dtype, cached.buffer, n) : allocArrayUninit(dtype, n), dtype, bytes);
+  }
+  private static tracked(data: StorageArray, dtype: DType, bytes: number): Storage {
+    const s = new Storage(data, dtype);
+    // Only a buffer that is exactly this storage's can be handed out again.
+    s._pooled = data.byteOffset === 0 && data.buffer.byteLength === bytes && data.buffer instanceof ArrayBuffer;
+    if (s._pooled) trackAllocation(s, bytes);
+    return s;
+  }
+  /**
+   * @internal Gives the buffer back to the caching allocator. The caller guarantees that no tensor,
+   * view or typed array over this buffer can be reached any more. Returns whether it was taken.
+   */
+  _releaseToCache(): boolean {
+    if (!this._pooled) return false;
+    this._pooled = false;
+    releaseBuffer(this, this.data.buffer as ArrayBuffer);
+    return true;
   }
   get length(): number { return this.data.length; }
   /** @internal Device storages count the tensors over them (a tensor calls this once, when made). */

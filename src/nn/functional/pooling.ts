@@ -6,8 +6,9 @@
 // backward works like PyTorch's.
 
 import { Tensor } from "../../core/tensor.js";
-import { type DType, bfloat16, float16, float32, float64, int64 } from "../../core/dtype.js";
+import { type DType, float64, int64 } from "../../core/dtype.js";
 import { record } from "../../autograd/record.js";
+import { floatData, scratch as floatScratch } from "./float-scratch.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { type Args, bindArgs, describe } from "../../ops/args.js";
 import { emptyTensor, uninitTensor } from "../../ops/engine.js";
@@ -17,7 +18,7 @@ import { mean } from "../../ops/reduction.js";
 import { mul } from "../../ops/arithmetic.js";
 import { abs, pow, sign } from "../../ops/pointwise.js";
 import {
-  type FloatArray, adaptiveAvgPoolBackward, adaptiveAvgPoolForward, adaptiveMaxPoolForward, avgPoolForward,
+  adaptiveAvgPoolBackward, adaptiveAvgPoolForward, adaptiveMaxPoolForward, avgPoolForward,
   gatherByIndices, maxUnpoolForward, pool2dShapeCheck,
   pool3dShapeCheck, poolingOutputSize,
 } from "../../backends/js/pool.js";
@@ -48,25 +49,9 @@ function requireFloat(kernel: string, t: Tensor): void {
 }
 
 /** The dtype kernels compute in: float32/float64 as is, 16-bit floats (and ints) in float32 or float64. */
-function computeDtype(d: DType): DType {
-  return d === float64 ? float64 : d === float32 || d === float16 || d === bfloat16 ? float32 : float64;
-}
-
-/** A tensor's values as a contiguous array of the compute dtype, outside autograd. */
-function floatData(t: Tensor): FloatArray {
-  let x = contiguous(t.detach());
-  const cd = computeDtype(x.dtype);
-  if (x.dtype !== cd) x = castTo(x, cd);
-  return (x.storage.data as FloatArray).subarray(x._offset, x._offset + x.numel());
-}
-
-/** A fresh tensor of the compute dtype of `dtype`, and a way back to `dtype` itself. */
-function scratch(shape: readonly number[], dtype: DType): { t: Tensor; data: FloatArray; finish: () => Tensor } {
-  const cd = computeDtype(dtype);
-  // Every pooling kernel writes its whole output.
-  const t = uninitTensor(shape, cd);
-  const data = t.storage.data as FloatArray;
-  return { t, data, finish: () => (cd === dtype ? t : castTo(t, dtype)) };
+/** Every pooling kernel writes its whole output. */
+function scratch(shape: readonly number[], dtype: DType) {
+  return floatScratch(shape, dtype, true);
 }
 
 function int64Data(t: Tensor): BigInt64Array {

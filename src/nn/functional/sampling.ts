@@ -3,15 +3,15 @@
 // src/backends/js/interpolate.ts and grid-sample.ts; 'area' mode is adaptive average pooling.
 
 import { Tensor } from "../../core/tensor.js";
-import { type DType, bfloat16, float16, float32, float64, uint8 } from "../../core/dtype.js";
+import { float32, float64, uint8 } from "../../core/dtype.js";
 import { record } from "../../autograd/record.js";
+import { floatData, scratch } from "./float-scratch.js";
 import { type Args, bindArgs, describe } from "../../ops/args.js";
-import { emptyTensor, fromArray } from "../../ops/engine.js";
+import { fromArray } from "../../ops/engine.js";
 import { castTo } from "../../ops/conversion.js";
-import { contiguous, permute, reshape, transpose } from "../../ops/view.js";
+import { permute, reshape, transpose } from "../../ops/view.js";
 import { matmul } from "../../ops/blas.js";
 import { adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveAvgPool3d } from "./pooling.js";
-import type { FloatArray } from "../../backends/js/pool.js";
 import { type InterpolateMode, type InterpolateParams, interpolateBackward, interpolateForward } from "../../backends/js/interpolate.js";
 import {
   type GridSampleMode, type GridSamplePadding, type GridSampleParams, affineGridBase, gridSample2dBackward, gridSample2dForward,
@@ -34,23 +34,6 @@ function requireTensor(op: string, name: string, v: unknown): Tensor {
 }
 
 /** float32/float64 compute as is; 16-bit floats in float32; integer inputs (nearest modes) in float64. */
-function computeDtype(d: DType): DType {
-  return d === float64 ? float64 : d === float32 || d === float16 || d === bfloat16 ? float32 : float64;
-}
-
-function floatData(t: Tensor): FloatArray {
-  let x = contiguous(t.detach());
-  const cd = computeDtype(x.dtype);
-  if (x.dtype !== cd) x = castTo(x, cd);
-  return (x.storage.data as FloatArray).subarray(x._offset, x._offset + x.numel());
-}
-
-function scratch(shape: readonly number[], dtype: DType): { t: Tensor; data: FloatArray; finish: () => Tensor } {
-  const cd = computeDtype(dtype);
-  const t = emptyTensor(shape, cd);
-  return { t, data: t.storage.data as FloatArray, finish: () => (cd === dtype ? t : castTo(t, dtype)) };
-}
-
 // ---- interpolate ------------------------------------------------------------------------------
 
 export type InterpolateModeName = InterpolateMode | "area";

@@ -1,0 +1,138 @@
+// The caching allocator for CPU storages (PyTorch's CUDA caching allocator, on typed arrays).
+// The first write to a fresh page costs far more than refilling a warm buffer, so large buffers
+// that are certainly dead go back to a pool keyed by byte size and are handed out again.
+// JS has no destructors: buffers come back only through explicit release points where ownership
+// is certain (the autograd engine's intermediate gradients). A FinalizationRegistry only keeps the
+// statistics honest for storages the garbage collector takes; their memory is not reused, since a
+// view of the buffer may still be alive elsewhere.
+
+/** Buffers below this many bytes are plain allocations (zeroing them is cheap), never pooled. */
+export const POOL_MIN_BYTES = 1 << 16;
+
+type Proc = { env?: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown };
+const proc = (globalThis as { process?: Proc }).process;
+
+function envBytes(): number | null {
+  const raw = proc?.env?.TORCH_TS_CACHING_ALLOCATOR_MAX_BYTES;
+  if (raw === undefined || raw === "") return null;
+  const n = Number(raw);
+  return Number.isFinite(n) && n >= 0 ? n : null;
+}
+
+function defaultCap(): number {
+  const os = proc?.getBuiltinModule?.("node:os") as { totalmem?: () => number } | undefined;
+  const total = os?.totalmem?.();
+  return total ? Math.floor(total / 4) : 1 << 30;
+}
+
+let enabled = proc?.env?.TORCH_TS_CACHING_ALLOCATOR !== "0";
+let capBytes = envBytes() ?? defaultCap();
+
+/** Free buffers by byte length. */
+const pool = new Map<number, ArrayBuffer[]>();
+let cachedBytes = 0;
+let allocatedBytes = 0;
+let peakAllocatedBytes = 0;
+const counts = { allocations: 0, frees: 0, cacheHits: 0, releases: 0, collected: 0, cacheDrops: 0 };
+
+/** Pooled storages the garbage collector takes stop counting as allocated. */
+const collected = typeof FinalizationRegistry === "function"
+  ? new FinalizationRegistry<number>((bytes) => { allocatedBytes -= bytes; counts.collected++; counts.frees++; })
+  : null;
+
+/** A buffer of exactly `bytes` bytes: a cached one when there is one (contents unspecified). */
+export function takeBuffer(bytes: number): { buffer: ArrayBuffer; recycled: boolean } | null {
+  if (!enabled || bytes < POOL_MIN_BYTES) return null;
+  const list = pool.get(bytes);
+  const hit = list?.pop();
+  if (hit) {
+    cachedBytes -= bytes;
+    counts.cacheHits++;
+    return { buffer: hit, recycled: true };
+  }
+  return null;
+}
+
+/** Counts a storage of `bytes` as allocated from now on (its buffer pooled-size). */
+export function trackAllocation(owner: object, bytes: number): void {
+  allocatedBytes += bytes;
+  if (allocatedBytes > peakAllocatedBytes) peakAllocatedBytes = allocatedBytes;
+  counts.allocations++;
+  collected?.register(owner, bytes, owner);
+}
+
+/**
+ * Takes back the buffer of a storage that nothing can reach any more (the caller guarantees it):
+ * cached for reuse while the cache is under its cap, dropped otherwise.
+ */
+export function releaseBuffer(owner: object, buffer: ArrayBuffer): void {
+  const bytes = buffer.byteLength;
+  collected?.unregister(owner);
+  allocatedBytes -= bytes;
+  counts.frees++;
+  counts.releases++;
+  if (!enabled || cachedBytes + bytes > capBytes) { counts.cacheDrops++; return; }
+  let list = pool.get(bytes);
+  if (!list) { list = []; pool.set(bytes, list); }
+  list.push(buffer);
+  cachedBytes += bytes;
+}
+
+/** Whether storages are pooled (TORCH_TS_CACHING_ALLOCATOR=0 turns it off). */
+export function isEnabled(): boolean { return enabled; }
+
+/** @internal Turns pooling on or off (tests compare both); turning it off empties the cache. */
+export function setEnabled(on: boolean): void {
+  enabled = on;
+  if (!on) emptyCache();
+}
+
+/** The most bytes the cache keeps (TORCH_TS_CACHING_ALLOCATOR_MAX_BYTES; default a quarter of RAM). */
+export function setCacheLimit(bytes: number): void {
+  if (!Number.isFinite(bytes) || bytes < 0) throw new Error(`setCacheLimit: expected a non-negative number of bytes, got ${bytes}`);
+  capBytes = bytes;
+  trimTo(capBytes);
+}
+export function getCacheLimit(): number { return capBytes; }
+
+function trimTo(limit: number): void {
+  for (const [bytes, list] of pool) {
+    while (list.length && cachedBytes > limit) { list.pop(); cachedBytes -= bytes; }
+    if (!list.length) pool.delete(bytes);
+  }
+}
+
+/** torch.cuda.empty_cache: frees every cached buffer (live storages are untouched). */
+export function emptyCache(): void {
+  pool.clear();
+  cachedBytes = 0;
+}
+
+/** torch.cuda.memory_allocated: bytes held by live pooled-size storages (buffers of 64 KiB or more). */
+export function memoryAllocated(): number { return allocatedBytes; }
+/** torch.cuda.max_memory_allocated: the peak of memoryAllocated since the start or the last reset. */
+export function maxMemoryAllocated(): number { return peakAllocatedBytes; }
+/** torch.cuda.memory_reserved: allocated plus cached bytes. */
+export function memoryReserved(): number { return allocatedBytes + cachedBytes; }
+/** Bytes of free buffers the cache holds (memory_reserved - memory_allocated). */
+export function memoryCached(): number { return cachedBytes; }
+/** torch.cuda.reset_peak_memory_stats: the peak restarts from the current allocation. */
+export function resetPeakMemoryStats(): void { peakAllocatedBytes = allocatedBytes; }
+
+/** torch.cuda.memory_stats, with PyTorch's keys where they apply. */
+export function memoryStats(): Record<string, number> {
+  return {
+    "allocated_bytes.all.current": allocatedBytes,
+    "allocated_bytes.all.peak": peakAllocatedBytes,
+    "reserved_bytes.all.current": allocatedBytes + cachedBytes,
+    "inactive_split_bytes.all.current": cachedBytes,
+    "cached_bytes.all.current": cachedBytes,
+    "num_alloc": counts.allocations,
+    "num_free": counts.frees,
+    "num_cache_hits": counts.cacheHits,
+    "num_released": counts.releases,
+    "num_collected": counts.collected,
+    "num_cache_drops": counts.cacheDrops,
+    "cache_limit_bytes": capBytes,
+  };
+}
