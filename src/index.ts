@@ -39,5 +39,6 @@ export * as safetensors from "./io/safetensors.js";
 export * as serialization from "./io/serialization.js";
 export * from "./ops/linalg-functions.js";
 export * as backends from "./backends/index.js";
+export * as memory from "./core/memory.js";
 export * as onnx from "./onnx/index.js";
 export * as webgpu from "./webgpu/index.js";

@@ -136,8 +136,17 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
   // pending buffer (PyTorch's AccumulateGrad steals a gradient nobody else references).
   const firstSerial = Storage.created;
   const shared = new Set<Storage>();
-  for (const g of rootGrads) shared.add(g.storage);
+  // Buffers that something outside the engine may reach: never given back to the allocator.
+  const sharedBuffers = new Set<ArrayBufferLike>();
+  const share = (g: Tensor): void => {
+    shared.add(g.storage);
+    if (g.storage.device.type === "cpu") sharedBuffers.add(g.storage.data.buffer);
+  };
+  for (const g of rootGrads) share(g);
   const buffers = new Map<Node, (Tensor | null)[]>();
+  // Gradients the engine dropped in this step (consumed by a node, or summed into a new tensor).
+  const dropped: Tensor[] = [];
+  const recycle = !opt.createGraph;
   const exclusive = (t: Tensor, g: Tensor): boolean => {
     const st = g.storage;
     if (opt.createGraph || st.serial < firstSerial || shared.has(st) || t._leafHooks.length > 0) return false;
@@ -150,6 +159,7 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
     if (!buf) { buf = []; buffers.set(node, buf); }
     const prev = buf[nr];
     buf[nr] = prev ? addForGrad(prev, g) : g;
+    if (prev && recycle) dropped.push(prev, g);
   };
   rootEdges.forEach(([n, nr], i) => addGrad(n, nr, rootGrads[i]!));
 
@@ -164,13 +174,14 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
       const node = ready.pop()!;
       const buf = buffers.get(node) ?? [];
       buffers.delete(node);
-      if (node.outputHooks.size || node.retainedOutputs.size) for (const g of buf) if (g) shared.add(g.storage);
+      const userCode = node instanceof OpNode && node.userCode;
+      if (node.outputHooks.size || node.retainedOutputs.size || userCode) for (const g of buf) if (g) share(g);
       runOutputHooks(node, buf);
-      if (node.outputHooks.size || node.retainedOutputs.size) for (const g of buf) if (g) shared.add(g.storage);
+      if (node.outputHooks.size || node.retainedOutputs.size) for (const g of buf) if (g) share(g);
       const caps = captureByNode.get(node);
       if (caps) for (const c of caps) {
         const g = buf[c.outputNr] ?? null;
-        if (g) shared.add(g.storage);
+        if (g) share(g);
         if (g) c.grad = c.grad ? addForGrad(c.grad, g) : g;
       }
       let results: (Tensor | null)[] = [];
@@ -179,7 +190,7 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
         if (opt.accumulate && !opt.captures) {
           const g = buf[0] ?? null;
           const steal = g !== null && node.variable._grad === null && exclusive(node.variable, g);
-          if (g) shared.add(g.storage);
+          if (g && (steal || node.variable._leafHooks.length > 0)) share(g);
           accumulateInto(node.variable, g, opt.createGraph, true, steal);
         }
       } else if (!needed || needed.has(node)) {
@@ -187,8 +198,10 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
           results = node.apply(buf);
           if (isAnomalyEnabled()) anomalyCheck(node, results);
           if (!opt.retainGraph && node instanceof OpNode) node.release();
+          if (userCode) for (const g of results) if (g) share(g);
         }
       }
+      if (recycle) for (const g of buf) if (g) dropped.push(g);
       node.nextFunctions.forEach(([next, nr], i) => {
         if (!next) return;
         const g = results[i];
@@ -197,6 +210,7 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
         deps.set(next, left);
         if (left === 0) ready.push(next);
       });
+      if (dropped.length) releaseDropped(dropped, buffers, sharedBuffers, firstSerial);
     }
   } finally {
     setGradEnabled(prevMode);
@@ -209,6 +223,27 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
       if (t) accumulateInto(t, c.grad, opt.createGraph, c.node instanceof AccumulateGrad);
     }
   }
+}
+
+/**
+ * Gives the buffers of dropped gradients back to the caching allocator when the engine owned them:
+ * allocated during this backward, never seen outside the engine (hooks, captures, .grad, custom
+ * functions) and referenced by no gradient still pending, through any view of the buffer.
+ */
+function releaseDropped(dropped: Tensor[], buffers: Map<Node, (Tensor | null)[]>, sharedBuffers: Set<ArrayBufferLike>, firstSerial: number): void {
+  for (const g of dropped) {
+    const st = g.storage;
+    if (!st._pooled || st.serial < firstSerial) continue;
+    const buffer = st.data.buffer;
+    if (sharedBuffers.has(buffer)) continue;
+    let pending = false;
+    for (const buf of buffers.values()) {
+      for (const o of buf) if (o && o.storage.device.type === "cpu" && o.storage.data.buffer === buffer) { pending = true; break; }
+      if (pending) break;
+    }
+    if (!pending) st._releaseToCache();
+  }
+  dropped.length = 0;
 }
 
 function nodesLeadingTo(all: Set<Node>, targets: Set<Node>): Set<Node> {

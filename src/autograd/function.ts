@@ -4,6 +4,7 @@
 import { Tensor } from "../core/tensor.js";
 import { noGrad } from "./grad-mode.js";
 import { record } from "./record.js";
+import { OpNode } from "./node.js";
 
 export class FunctionCtx {
   savedTensors: Tensor[] = [];
