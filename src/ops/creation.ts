@@ -194,8 +194,9 @@ export function newFull(self: Tensor, size: number[], fillValue: number | bigint
   fillTensor(t, fillValue);
   return finishFactory(t, { device: self.device, ...opts });
 }
+/** Tensor.new_tensor: the data as a tensor of self's dtype on self's device (unless given). */
 export function newTensor(self: Tensor, data: TensorData, options: FactoryOptions = {}): Tensor {
-  return tensor(data, { dtype: self.dtype, ...options });
+  return tensor(data, { dtype: self.dtype, device: self.device, ...options });
 }
 
 export interface ArangeOptions extends FactoryOptions { start?: number; end?: number; step?: number }
