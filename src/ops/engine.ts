@@ -6,7 +6,8 @@ import { type DType, bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, int64 } from "../
 import { Storage } from "../core/storage.js";
 import { broadcastShapes, broadcastStrides, contiguousStrides, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { forEachRow } from "../backends/js/strided.js";
-import { tryNativeBinary } from "./native-fast.js";
+import { NATIVE_MIN_BINARY, tryNativeBinary } from "./native-fast.js";
+import { kernels } from "../backends/kernels.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 
 export type NumArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array;
@@ -217,6 +218,7 @@ export function binaryMap(
     bigBinary(x, y, res, shape, fBig);
     return res;
   }
+  if (flatBinary(x, y, res, f)) return res;
   if (tryNativeBinary(f, x, broadcastStrides(x._shape, x._strides, shape), y, broadcastStrides(y._shape, y._strides, shape), res, shape)) return res;
   const xa = numericView(x), ya = numericView(y);
   const xs = { data: xa.data, offset: xa.offset, strides: broadcastStrides(x._shape, xa.strides, shape) };
@@ -237,6 +239,27 @@ export function binaryMap(
   });
   dst.finish();
   return res;
+}
+
+/**
+ * The common small case in one flat loop: x and the result contiguous over the same shape, y the
+ * same or a single element, all of the result's number-backed dtype. Large ones go native.
+ */
+function flatBinary(x: Tensor, y: Tensor, res: Tensor, f: BinaryFn): boolean {
+  const n = res.numel();
+  if ((n >= NATIVE_MIN_BINARY && kernels.backend === "native") || x.dtype !== res.dtype || y.dtype !== res.dtype || !isNumberBacked(res.dtype)) return false;
+  if (!shapesEqual(x._shape, res._shape) || !x.isContiguous() || !res.isContiguous()) return false;
+  const scalar = y.numel() === 1;
+  if (!scalar && !(shapesEqual(y._shape, res._shape) && y.isContiguous())) return false;
+  const a = res.storage.data as NumArray, b = x.storage.data as NumArray, c = y.storage.data as NumArray;
+  const p = res._offset, q = x._offset, r = y._offset;
+  if (scalar) {
+    const cv = c[r]!;
+    for (let i = 0; i < n; i++) a[p + i] = f(b[q + i]!, cv);
+  } else {
+    for (let i = 0; i < n; i++) a[p + i] = f(b[q + i]!, c[r + i]!);
+  }
+  return true;
 }
 
 function bigBinary(x: Tensor, y: Tensor, res: Tensor, shape: readonly number[], f: (a: bigint, b: bigint) => bigint): void {

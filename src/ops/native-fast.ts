@@ -9,6 +9,15 @@ import type { Loop2 } from "./pointwise-util.js";
 
 const BINARY = new WeakMap<object, native.BinaryOp>();
 
+/**
+ * Below these sizes the JS loops win: a native call's fixed cost (argument checks, the addon call,
+ * V8 moving a small on-heap typed array's data off the heap to hand out its pointer) is a few
+ * microseconds, more than a few hundred elements of arithmetic.
+ */
+export const NATIVE_MIN_BINARY = 512;
+const NATIVE_MIN_UNARY = 128;
+const NATIVE_MIN_REDUCE = 512;
+
 /** Declares that `f` is the native binary op `op` (same results within float rounding). */
 export function nativeBinary<F extends (a: number, b: number) => number>(f: F, op: native.BinaryOp): F {
   BINARY.set(f, op);
@@ -29,7 +38,7 @@ function isFloat(t: Tensor): boolean {
 
 /** out = f(x, y) with broadcasting strides, when f is native-capable and the operands allow it. */
 export function tryNativeBinary(f: object, x: Tensor, xs: readonly number[], y: Tensor, ys: readonly number[], out: Tensor, shape: readonly number[]): boolean {
-  if (kernels.backend !== "native") return false;
+  if (kernels.backend !== "native" || out.numel() < NATIVE_MIN_BINARY) return false;
   const op = BINARY.get(f);
   if (!op || !isFloat(out) || x.dtype !== out.dtype || y.dtype !== out.dtype || !out.isContiguous() || shape.length > native.MAX_DIMS) return false;
   // The output may be an input only as the very same elements (in-place ops).
@@ -41,7 +50,7 @@ export function tryNativeBinary(f: object, x: Tensor, xs: readonly number[], y: 
 
 /** dst[0..n) = op(src[0..n)) for a native-capable unary op name; false when not applicable. */
 export function tryNativeUnary(name: string, src: FloatArray, dst: FloatArray, n: number): boolean {
-  if (kernels.backend !== "native") return false;
+  if (kernels.backend !== "native" || n < NATIVE_MIN_UNARY) return false;
   const op = UNARY[name];
   if (!op || src.constructor !== dst.constructor) return false;
   native.unary(op, src, dst, n);
@@ -53,7 +62,7 @@ export function tryNativeUnary(name: string, src: FloatArray, dst: FloatArray, n
  * through the native reduction; null when not applicable.
  */
 export function tryNativeReduce(op: native.ReduceOp, x: Tensor, dims: readonly number[], out: Tensor): boolean {
-  if (kernels.backend !== "native" || !isFloat(x) || x.dtype !== out.dtype || !x.isContiguous() || !out.isContiguous()) return false;
+  if (kernels.backend !== "native" || x.numel() < NATIVE_MIN_REDUCE || !isFloat(x) || x.dtype !== out.dtype || !x.isContiguous() || !out.isContiguous()) return false;
   if (dims.length === 0) return false;
   for (let i = 1; i < dims.length; i++) if (dims[i] !== dims[i - 1]! + 1) return false;
   const shape = x._shape;
