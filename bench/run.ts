@@ -6,7 +6,8 @@
 // ...) and each workload keeps its best median over the rounds; CPU time per run (all threads)
 // is shown beside the wall time. --epoch adds one Fashion-MNIST epoch of examples/train.ts against
 // bench/pytorch_train.py, with each process's peak resident memory. `--device webgpu` runs the GPU
-// workloads instead (bench/webgpu-run.ts).
+// workloads instead (bench/webgpu-run.ts). The torch-ts side runs compiled, as the package ships
+// (bench/compiled.ts).
 
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -14,8 +15,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import * as torch from "../src/index.js";
-import * as native from "../src/backends/native/index.js";
-import { matmulFlops, runWorkloads, type Timing } from "./workloads.js";
+import { matmulFlops, type Timing } from "./workloads.js";
+import { compiledScript } from "./compiled.js";
 
 // --device webgpu: the GPU workloads against PyTorch CUDA (bench/webgpu-run.ts).
 if (process.argv[process.argv.indexOf("--device") + 1] === "webgpu") { await import("./webgpu-run.js"); process.exit(0); }
@@ -62,26 +63,36 @@ if (deviceArg >= 0 && argv[deviceArg + 1] === "webgpu") {
   // The GPU workloads have their own harness.
   await import("./webgpu-run.js");
 } else {
-  cpuBench();
+  await cpuBench();
 }
 
-function cpuBench(): void {
+/** One round of bench/workloads.ts, compiled, in a fresh Node process. */
+function torchTs(script: string): { kernels: string; timings: Record<string, Timing> } {
+  const r = spawnSync(process.execPath, [script, ...(quick ? ["--quick"] : [])], { encoding: "utf8", timeout: 600_000, stdio: ["ignore", "pipe", "inherit"] });
+  if (r.status !== 0) throw new Error(`bench: the torch-ts workloads failed (${r.error?.message ?? `exit ${r.status}`})`);
+  return JSON.parse(lastLine(r.stdout)) as { kernels: string; timings: Record<string, Timing> };
+}
+
+async function cpuBench(): Promise<void> {
+  const script = await compiledScript(here("./workloads-main.ts"));
   const ours: Record<string, Timing> = {};
   const ref: Record<string, Timing> = {};
   let refOk = withPytorch;
+  let kernelsUsed = "";
   for (let r = 0; r < rounds; r++) {
     if (refOk) {
       const p = pytorch();
       if (!p) refOk = false;
       keepBest(ref, p);
     }
-    keepBest(ours, runWorkloads(quick));
+    const run = torchTs(script);
+    kernelsUsed = run.kernels;
+    keepBest(ours, run.timings);
   }
 
   const cpu = readCpuModel();
   const date = new Date().toISOString().slice(0, 10);
-  const kernelsUsed = native.isAvailable() ? `native addon (${native.getIsa()}, ${native.getNumThreads()} threads)` : "JavaScript";
-  console.log(`machine: ${cpu}, ${os.cpus().length} cores; torch-ts kernels: ${kernelsUsed}; PyTorch ${withPytorch ? "2 threads" : "not run"}; ${date}`);
+  console.log(`machine: ${cpu}, ${os.cpus().length} cores; torch-ts (compiled, dist/) kernels: ${kernelsUsed}; PyTorch ${withPytorch ? "2 threads" : "not run"}; ${date}`);
   console.log(`best median of ${rounds} alternating round${rounds > 1 ? "s" : ""} per side; CPU = process CPU time per run, all threads\n`);
   console.log("| workload | torch-ts ms | PyTorch ms | ratio | torch-ts CPU ms | PyTorch CPU ms | torch-ts GFLOPS | PyTorch GFLOPS |");
   console.log("|---|---:|---:|---:|---:|---:|---:|---:|");

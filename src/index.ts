@@ -39,6 +39,7 @@ export * as safetensors from "./io/safetensors.js";
 export * as serialization from "./io/serialization.js";
 export * from "./ops/linalg-functions.js";
 export * as backends from "./backends/index.js";
+export { getNumThreads, setNumThreads } from "./backends/threads.js";
 export * as memory from "./core/memory.js";
 export * as onnx from "./onnx/index.js";
 export * as webgpu from "./webgpu/index.js";

@@ -110,3 +110,17 @@ test("bad input throws clear errors before changing anything", () => {
   assert.deepEqual(i.tolist(), [1, 2]);
   assert.throws(() => a.get(5), /index 5 is out of bounds for dimension 0 with size 3/);
 });
+
+test("torch.setNumThreads / getNumThreads", () => {
+  const before = torch.getNumThreads();
+  assert.ok(Number.isInteger(before) && before >= 1);
+  assert.throws(() => torch.setNumThreads(0), /set_num_threads expects a positive integer/);
+  assert.throws(() => torch.setNumThreads(1.5), /set_num_threads expects an int, but got float/);
+  torch.setNumThreads(1);
+  assert.equal(torch.getNumThreads(), 1);
+  const a = torch.randn(300, 200), b = torch.randn(200, 100);
+  const one = a.matmul(b);
+  torch.setNumThreads(before);
+  assert.equal(torch.getNumThreads(), torch.backends.native.isAvailable() ? before : 1);
+  assert.ok(a.matmul(b).allclose(one, 1e-5, 1e-5));
+});
