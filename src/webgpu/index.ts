@@ -20,6 +20,7 @@ import {
   gpuBatchNorm, gpuVectorNorm, gpuDiffLoss, gpuClampTensor, gpuNllLoss,
 } from "./ops.js";
 import { gpuAdamStep, gpuSgdStep } from "./optim.js";
+import { gpuComposedOptimStep } from "./optim-composite.js";
 import { addPublicNames } from "./storage.js";
 import * as functional from "../nn/functional/index.js";
 import * as linalg from "../ops/linalg.js";
@@ -32,7 +33,7 @@ const OPS = {
   reduce: gpuReduce, selectAlong: gpuSelectAlong, varMean: gpuVarMean, logsumexp: gpuLogsumexp, softmax: gpuSoftmax,
   bmm: gpuBmm, linear: gpuLinear, conv: gpuConv, maxPool2d: gpuMaxPool2d, avgPool2d: gpuAvgPool2d,
   crossEntropy: gpuCrossEntropy, embedding: gpuEmbedding, indexSelect: gpuIndexSelect, indexAdd: gpuIndexAdd, index: gpuIndex,
-  sameDevice: sameDeviceOrThrow, sgdStep: gpuSgdStep, adamStep: gpuAdamStep,
+  sameDevice: sameDeviceOrThrow, sgdStep: gpuSgdStep, adamStep: gpuAdamStep, composedOptimStep: gpuComposedOptimStep,
   gather: gpuGather, scatterInto: gpuScatterInto, layerNorm: gpuLayerNorm, batchNorm: gpuBatchNorm, vectorNorm: gpuVectorNorm,
   diffLoss: gpuDiffLoss, clampTensor: gpuClampTensor, nllLoss: gpuNllLoss,
 };
