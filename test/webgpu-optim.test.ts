@@ -6,6 +6,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
+import { type OptimCase, loadOptimCases } from "./conformance/optim-runner.js";
+import { type EncodedTensor, camel } from "./conformance/values.js";
 
 const { optim } = torch;
 type DeviceName = "cpu" | "webgpu";
@@ -64,6 +66,28 @@ function closeValues(a: number[], e: number[], what: string, tol = 1e-5): void {
   for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - e[i]!) <= tol * (1 + Math.abs(e[i]!)), `${what}[${i}]: webgpu ${a[i]} vs cpu ${e[i]}`);
 }
 
+function decodeF32(v: unknown): torch.Tensor {
+  const e = v as EncodedTensor;
+  return torch.tensor(e.data as number[], { dtype: "float32" }).reshape(e.shape).to("webgpu");
+}
+
+/** PyTorch's recorded steps (float64 there) replayed on webgpu parameters with the recorded gradients. */
+async function replayOnDevice(c: OptimCase): Promise<void> {
+  const params = c.init.map((t) => decodeF32(t).requiresGrad_(true));
+  const Opt = (optim as unknown as Record<string, new (p: torch.Tensor[], o: Record<string, unknown>) => torch.optim.Optimizer>)[c.ctor.replace("torch.optim.", "")]!;
+  const opts: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c.kwargs)) opts[camel(k)] = v;
+  const opt = new Opt(params, opts);
+  for (let step = 0; step < c.grads.length; step++) {
+    c.grads[step]!.forEach((g, i) => { params[i]!.grad = decodeF32(g); });
+    opt.step();
+    for (let i = 0; i < params.length; i++) {
+      const got = (await params[i]!.detach().reshape(-1).tolistAsync()) as number[];
+      closeValues(got, (c.after[step]![i] as unknown as EncodedTensor).data as number[], `${c.id} step ${step} param ${i}`, 2e-5);
+    }
+  }
+}
+
 describe("optimizers on webgpu parameters", { skip }, () => {
   for (const [name, make] of CASES) {
     test(`${name}: 8 steps give the CPU's parameters and state layout`, async () => {
@@ -81,6 +105,12 @@ describe("optimizers on webgpu parameters", { skip }, () => {
       }
     });
   }
+
+  test("optim.jsonl's PyTorch trajectories (no scheduler) on webgpu, in float32", async () => {
+    const cases = loadOptimCases().filter((c) => c.sched === null);
+    assert.ok(cases.length >= 14);
+    for (const c of cases) await replayOnDevice(c);
+  });
 
   test("a CPU state dict loads into a webgpu optimizer, which continues as the CPU one does", async () => {
     const make: MakeOpt = (p) => new optim.RMSprop(p, { lr: 0.01, centered: true, momentum: 0.5 });
