@@ -39,7 +39,10 @@ const CONFORMANCE_FNS = [
   "torch.mm", "torch.bmm", "torch.matmul", "F.linear", "torch.addmm", "torch.baddbmm", "torch.einsum", "torch.outer",
   "torch.dot", "torch.mv",
   // conv, pooling, normalization
-  "F.conv2d", "F.conv_transpose2d", "F.max_pool2d", "F.avg_pool2d", "F.layer_norm", "F.batch_norm",
+  "F.conv2d", "F.conv_transpose2d", "F.max_pool2d", "F.avg_pool2d", "F.layer_norm", "F.batch_norm", "F.group_norm",
+  "F.instance_norm",
+  // padding and resampling
+  "F.pad", "F.interpolate",
   // softmax and losses
   "F.softmax", "F.log_softmax", "F.cross_entropy", "F.nll_loss", "F.mse_loss", "F.l1_loss", "F.binary_cross_entropy_with_logits",
   // shape and index ops

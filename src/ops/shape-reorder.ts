@@ -13,6 +13,7 @@ import { makeView } from "./view.js";
 import { contiguousCopy, indexValues, int64Tensor, rawOf } from "./indexing-kernels.js";
 import { indexSelect } from "./indexing-index.js";
 import { rawNarrow, rawView } from "./shape-join.js";
+import { deviceOp, onDevice } from "./device-hooks.js";
 
 // ---- flip / roll / rot90 --------------------------------------------------------------------
 
@@ -116,7 +117,7 @@ function repeat(input: Tensor, ...sizes: (number | number[])[]): Tensor {
   outShape.forEach((s) => {
     if (s < 0) throw new Error(`Trying to create tensor with negative dimension ${s}: ${shapeStr(outShape)}`);
   });
-  const out = emptyTensor(outShape, input.dtype);
+  const out = onDevice(input) ? deviceOp("empty", "repeat")(outShape, input.dtype) : emptyTensor(outShape, input.dtype);
   const pairs = reps.flatMap((r, i) => [r, xs[i]!]);
   if (numel(outShape) > 0) {
     const src = rawView(input, reps.flatMap((_, i) => [1, xs[i]!]), reps.flatMap((_, i) => [0, xst[i]!]), input._offset);

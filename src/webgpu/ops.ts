@@ -21,9 +21,7 @@ import { contiguous as gpuContiguous, fillInto } from "../backends/webgpu/pointw
 import { type GpuTensor, empty, isContiguous, reshapeContiguous } from "../backends/webgpu/tensor.js";
 import { gpuOf, isGpuTensor, wrap } from "./storage.js";
 import { gatherGpu, scatterGpu } from "./index-kernels.js";
-import { noGrad } from "../autograd/grad-mode.js";
 
-function noGradDo(f: () => void): void { noGrad(f); }
 import { checkDevices } from "./pointwise.js";
 import { context } from "./runtime.js";
 
@@ -379,45 +377,6 @@ export function gpuScatterInto(out: Tensor, d: number, index: Tensor, src: Tenso
   checkDevices("scatter", out, index, src);
   if (reduce !== null && !(reduce === "sum" && includeSelf)) throw notImplementedOnDevice(`scatter_reduce (reduce='${reduce}')`);
   scatterGpu(context("scatter"), gpuOf(out), d, gpuIndices(index), src ? gpuOf(src) : null, Number(value ?? 0), reduce === "sum");
-}
-
-// ---- normalization (composites of GPU ops: autograd differentiates them) -------------------------
-
-export function gpuLayerNorm(x: Tensor, k: number, weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
-  checkDevices("layer_norm", x, weight, bias);
-  requireFloat32("layer_norm", x, weight, bias);
-  const dims = Array.from({ length: k }, (_, i) => x.dim() - k + i);
-  const xc = x.sub(x.mean(dims, true));
-  let y = xc.mul(xc.square().mean(dims, true).add(eps).rsqrt());
-  if (weight) y = y.mul(weight);
-  if (bias) y = y.add(bias);
-  return y;
-}
-
-export function gpuBatchNorm(x: Tensor, rm: Tensor | null, rv: Tensor | null, weight: Tensor | null, bias: Tensor | null,
-  training: boolean, momentum: number, eps: number): Tensor {
-  checkDevices("batch_norm", x, rm, rv, weight, bias);
-  requireFloat32("batch_norm", x, rm, rv, weight, bias);
-  const C = x.size(1);
-  const dims = [0, ...Array.from({ length: x.dim() - 2 }, (_, i) => i + 2)];
-  const view = x.shape.map((_, i) => (i === 1 ? C : 1));
-  let mean: Tensor, variance: Tensor;
-  if (training) {
-    mean = x.mean(dims, true);
-    variance = x.sub(mean).square().mean(dims, true);
-    const M = x.numel() / C;
-    noGradDo(() => {
-      if (rm) rm.mul_(1 - momentum).add_(mean.detach().reshape([C]).mul(momentum));
-      if (rv) rv.mul_(1 - momentum).add_(variance.detach().reshape([C]).mul(momentum * M / (M - 1)));
-    });
-  } else {
-    mean = rm!.reshape(view);
-    variance = rv!.reshape(view);
-  }
-  let y = x.sub(mean).mul(variance.add(eps).rsqrt());
-  if (weight) y = y.mul(weight.reshape(view));
-  if (bias) y = y.add(bias.reshape(view));
-  return y;
 }
 
 /** p-norm over dims (no recording: the caller records). */

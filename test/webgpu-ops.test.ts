@@ -1,0 +1,137 @@
+// Ops added to the "webgpu" device beyond what the conformance cases cover: each body runs on the
+// CPU and on webgpu with the same inputs; values, input gradients (and the gradients' gradients
+// where the CPU op is twice differentiable) and autograd node names must agree.
+// Skipped without a WebGPU adapter (scripts/webgpu-setup.sh installs lavapipe).
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as torch from "../src/index.js";
+
+const F = torch.nn.functional;
+const available = await torch.webgpu.isAvailable();
+const skip = available ? false : "no WebGPU adapter here; run scripts/webgpu-setup.sh to install a CPU adapter";
+
+before(async () => { if (available) await torch.webgpu.init(); });
+after(() => torch.webgpu.shutdown());
+
+type Body = (...inputs: torch.Tensor[]) => torch.Tensor;
+
+async function values(t: torch.Tensor): Promise<number[]> {
+  return (await t.detach().reshape(-1).tolistAsync()) as number[];
+}
+
+function assertClose(a: number[], e: number[], what: string, tol = 1e-4): void {
+  assert.equal(a.length, e.length, `${what}: ${a.length} values vs ${e.length}`);
+  for (let i = 0; i < a.length; i++) {
+    if (Number.isNaN(e[i]!) && Number.isNaN(a[i]!)) continue;
+    assert.ok(Math.abs(a[i]! - e[i]!) <= tol * (1 + Math.abs(e[i]!)), `${what}[${i}]: webgpu ${a[i]} vs cpu ${e[i]}`);
+  }
+}
+
+/**
+ * body(inputs) on both devices: same output shape, values, grad_fn name, input gradients for a
+ * random output gradient, and (doubleBackward) the gradient of Σ grad² w.r.t. the output gradient.
+ */
+async function sameOnDevices(body: Body, shapes: number[][], opts: { doubleBackward?: boolean; tol?: number; seed?: number } = {}): Promise<void> {
+  torch.manualSeed(opts.seed ?? 0);
+  const cpuInputs = shapes.map((s) => torch.randn(s));
+  const results: Record<string, { out: number[]; shape: number[]; node: string | undefined; grads: number[][]; gg: number[] }> = {};
+  for (const device of ["cpu", "webgpu"] as const) {
+    const inputs = cpuInputs.map((x) => x.detach().to(device).requiresGrad_(true));
+    const out = body(...inputs);
+    torch.manualSeed(1);
+    const go = torch.randn(out.shape).to(device).requiresGrad_(Boolean(opts.doubleBackward));
+    const grads = torch.autograd.grad([out], inputs, { gradOutputs: [go], createGraph: Boolean(opts.doubleBackward), allowUnused: true });
+    let gg: number[] = [];
+    if (opts.doubleBackward) {
+      const s = grads.filter((g): g is torch.Tensor => g !== null).map((g) => g.square().sum()).reduce((a, b) => a.add(b));
+      gg = await values(torch.autograd.grad([s], [go])[0]!);
+    }
+    results[device] = {
+      out: await values(out), shape: out.shape, node: out.gradFn?.name(), gg,
+      grads: await Promise.all(grads.map((g, i) => (g ? values(g) : values(inputs[i]!.detach().mul(0))))),
+    };
+  }
+  const c = results.cpu!, g = results.webgpu!;
+  const tol = opts.tol ?? 1e-4;
+  assert.deepEqual(g.shape, c.shape);
+  assert.equal(g.node, c.node, "autograd node names");
+  assertClose(g.out, c.out, "forward", tol);
+  c.grads.forEach((e, i) => assertClose(g.grads[i]!, e, `grad[${i}]`, tol));
+  assertClose(g.gg, c.gg, "double backward", tol);
+}
+
+describe("webgpu: F.pad", { skip }, () => {
+  for (const mode of ["constant", "reflect", "replicate", "circular"] as const) {
+    test(`${mode} over 1, 2 and 3 dims, with gradients`, async () => {
+      await sameOnDevices((x) => F.pad(x, [2, 1], mode), [[2, 3, 5]], { doubleBackward: true });
+      await sameOnDevices((x) => F.pad(x, [1, 2, 2, 1], mode), [[2, 3, 4, 5]], { doubleBackward: true });
+      await sameOnDevices((x) => F.pad(x, [1, 0, 0, 2, 1, 1], mode), [[1, 2, 3, 4, 3]]);
+    });
+  }
+  test("constant with a value and negative pads (cropping)", async () => {
+    await sameOnDevices((x) => F.pad(x, [-1, 2, 1, -2], "constant", 0.5), [[2, 3, 4, 5]], { doubleBackward: true });
+  });
+  test("bad arguments give the CPU's errors", () => {
+    const x = torch.randn(1, 2, 3, 3).to("webgpu");
+    assert.throws(() => F.pad(x, [4, 0, 0, 0], "reflect"), /Padding size should be less than the corresponding input dimension/);
+    assert.throws(() => F.pad(x, [1]), /Padding length must be divisible by 2/);
+  });
+});
+
+describe("webgpu: F.interpolate", { skip }, () => {
+  const cases: [string, Body, number[]][] = [
+    ["nearest 1d", (x) => F.interpolate(x, { scaleFactor: 2.5 }), [2, 3, 5]],
+    ["nearest 2d size", (x) => F.interpolate(x, { size: [7, 3] }), [2, 3, 4, 5]],
+    ["nearest 3d", (x) => F.interpolate(x, { scaleFactor: [2, 1, 0.5] }), [1, 2, 3, 4, 4]],
+    ["nearest-exact 2d", (x) => F.interpolate(x, { size: [5, 9], mode: "nearest-exact" }), [2, 2, 4, 6]],
+    ["linear", (x) => F.interpolate(x, { size: 9, mode: "linear" }), [2, 3, 5]],
+    ["linear align_corners", (x) => F.interpolate(x, { scaleFactor: 1.7, mode: "linear", alignCorners: true }), [2, 3, 5]],
+    ["bilinear downsample", (x) => F.interpolate(x, { size: [3, 2], mode: "bilinear" }), [2, 3, 6, 7]],
+    ["bilinear align_corners", (x) => F.interpolate(x, { scaleFactor: 2, mode: "bilinear", alignCorners: true }), [2, 3, 4, 5]],
+    ["bilinear scale, recompute", (x) => F.interpolate(x, { scaleFactor: 1.3, mode: "bilinear", recomputeScaleFactor: true }), [1, 2, 5, 5]],
+    ["bicubic", (x) => F.interpolate(x, { size: [6, 7], mode: "bicubic", alignCorners: false }), [1, 2, 4, 5]],
+    ["bicubic align_corners", (x) => F.interpolate(x, { size: [6, 7], mode: "bicubic", alignCorners: true }), [1, 2, 4, 5]],
+    ["trilinear", (x) => F.interpolate(x, { size: [3, 5, 4], mode: "trilinear" }), [1, 2, 2, 3, 3]],
+    ["bilinear antialias", (x) => F.interpolate(x, { size: [3, 4], mode: "bilinear", antialias: true }), [1, 2, 7, 9]],
+    ["bicubic antialias", (x) => F.interpolate(x, { size: [4, 3], mode: "bicubic", antialias: true }), [1, 2, 7, 9]],
+  ];
+  for (const [name, body, shape] of cases) {
+    test(`${name}: values, gradients, double backward`, async () => {
+      await sameOnDevices(body, [shape], { doubleBackward: true });
+    });
+  }
+  test("bad arguments give the CPU's errors", () => {
+    const x = torch.randn(1, 2, 3, 3).to("webgpu");
+    assert.throws(() => F.interpolate(x, { size: [2, 2], mode: "linear" }), /Got 4D input, but linear mode needs 3D input/);
+    assert.throws(() => F.interpolate(x, { size: [0, 2] }), /Input and output sizes should be greater than 0/);
+  });
+});
+
+describe("webgpu: normalization", { skip }, () => {
+  test("group_norm, with and without affine parameters", async () => {
+    await sameOnDevices((x) => F.groupNorm(x, 2), [[3, 4, 5, 2]]);
+    await sameOnDevices((x, w, b) => F.groupNorm(x, 2, w, b, 1e-3), [[3, 4, 5], [4], [4]]);
+  });
+  test("instance_norm, with affine parameters and running stats", async () => {
+    await sameOnDevices((x) => F.instanceNorm(x), [[3, 4, 5, 2]]);
+    await sameOnDevices((x, w, b) => F.instanceNorm(x, null, null, w, b), [[2, 3, 6], [3], [3]]);
+    const run = async (device: "cpu" | "webgpu"): Promise<number[]> => {
+      torch.manualSeed(0);
+      const x = torch.randn(2, 3, 4).to(device);
+      const rm = torch.zeros(3).to(device), rv = torch.ones(3).to(device);
+      F.instanceNorm(x, rm, rv, null, null, true, 0.2);
+      return [...(await values(rm)), ...(await values(rv))];
+    };
+    assertClose(await run("webgpu"), await run("cpu"), "running stats");
+  });
+  test("layer_norm: values, gradients, double backward, node name", async () => {
+    await sameOnDevices((x, w, b) => F.layerNorm(x, [5], w, b), [[3, 4, 5], [5], [5]], { doubleBackward: true });
+    await sameOnDevices((x) => F.layerNorm(x, [4, 5]), [[3, 4, 5]], { doubleBackward: true });
+  });
+  test("batch_norm in training and eval mode: values, gradients, double backward, node name", async () => {
+    await sameOnDevices((x, w, b) => F.batchNorm(x, null, null, w, b, true), [[4, 3, 5], [3], [3]], { doubleBackward: true });
+    await sameOnDevices((x) => F.batchNorm(x, null, null, null, null, true), [[4, 3, 2, 2]], { doubleBackward: true });
+    await sameOnDevices((x, rm, rv, w, b) => F.batchNorm(x, rm!.detach(), rv!.detach().abs(), w, b, false), [[4, 3, 5], [3], [3], [3], [3]], { doubleBackward: true });
+  });
+});
