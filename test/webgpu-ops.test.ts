@@ -135,3 +135,22 @@ describe("webgpu: normalization", { skip }, () => {
     await sameOnDevices((x, rm, rv, w, b) => F.batchNorm(x, rm!.detach(), rv!.detach().abs(), w, b, false), [[4, 3, 5], [3], [3], [3], [3]], { doubleBackward: true });
   });
 });
+
+describe("webgpu: conv1d and conv_transpose1d", { skip }, () => {
+  test("conv1d with bias, stride, padding, dilation, groups; double backward", async () => {
+    await sameOnDevices((x, w, b) => F.conv1d(x, w, b), [[2, 3, 10], [4, 3, 3], [4]], { doubleBackward: true });
+    await sameOnDevices((x, w) => F.conv1d(x, w, null, 2, 1, 2, 2), [[2, 4, 11], [6, 2, 3]], { doubleBackward: true });
+    await sameOnDevices((x, w) => F.conv1d(x, w, null, 1, "same"), [[1, 2, 7], [3, 2, 4]]);
+  });
+  test("unbatched conv1d and conv_transpose1d with output_padding", async () => {
+    await sameOnDevices((x, w, b) => F.conv1d(x, w, b), [[3, 9], [2, 3, 2], [2]]);
+    await sameOnDevices((x, w, b) => F.convTranspose1d(x, w, b, 2, 1, 1), [[2, 3, 5], [3, 4, 3], [4]], { doubleBackward: true });
+  });
+  test("bad shapes give the CPU's error", () => {
+    const x = torch.randn(2, 3, 10).to("webgpu"), w = torch.randn(4, 2, 3).to("webgpu");
+    let cpuMessage = "";
+    try { F.conv1d(torch.randn(2, 3, 10), torch.randn(4, 2, 3)); } catch (e) { cpuMessage = (e as Error).message; }
+    assert.ok(cpuMessage.length > 0);
+    assert.throws(() => F.conv1d(x, w), (e: Error) => e.message === cpuMessage);
+  });
+});

@@ -138,9 +138,15 @@ export function gpuLinear(input: Tensor, weight: Tensor, bias: Tensor | null): T
  * the bias over the result's channels; no recording (convPrimitive records).
  */
 export function gpuConv(kind: "forward" | "input" | "weight", a: Tensor, b: Tensor, bias: Tensor | null, g: ConvGeometry): Tensor {
+  const k = g.kernelSize.length;
+  checkDevices(`conv${k}d`, a, b, bias);
+  if (k === 1) {
+    // conv1d is conv2d over a unit height: every operand of every primitive is [*, *, L] → [*, *, 1, L].
+    requireFloat32("conv1d", a, b, bias);
+    return gpuConv(kind, a.detach().unsqueeze(2), b.detach().unsqueeze(2), bias?.detach() ?? null, liftConv1d(g)).squeeze(2);
+  }
   const op = "conv2d";
-  checkDevices(op, a, b, bias);
-  if (g.kernelSize.length !== 2) throw notImplementedOnDevice(`conv${g.kernelSize.length}d`);
+  if (k !== 2) throw notImplementedOnDevice(`conv${k}d`);
   requireFloat32(op, a, b, bias);
   const ctx = context(op);
   const o = { stride: g.stride as [number, number], padding: g.padding as [number, number], dilation: g.dilation as [number, number], groups: g.groups };
@@ -163,6 +169,17 @@ export function gpuConv(kind: "forward" | "input" | "weight", a: Tensor, b: Tens
     return out.add(bias.detach().reshape(view));
   }
   return out;
+}
+
+/** A 1-d convolution's geometry as the 2-d one over a unit height. */
+function liftConv1d(g: ConvGeometry): ConvGeometry {
+  const lift = (shape: readonly number[]): number[] => [shape[0]!, shape[1]!, 1, shape[2]!];
+  return {
+    ...g,
+    kernelSize: [1, g.kernelSize[0]!], stride: [1, g.stride[0]!], padding: [0, g.padding[0]!], dilation: [1, g.dilation[0]!],
+    inputSize: [1, g.inputSize[0]!], outputSize: [1, g.outputSize[0]!],
+    inputShape: lift(g.inputShape), weightShape: lift(g.weightShape), outputShape: lift(g.outputShape),
+  };
 }
 
 function contiguousStridesOf(shape: readonly number[]): number[] {
