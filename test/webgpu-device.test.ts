@@ -43,6 +43,9 @@ const CONFORMANCE_FNS = [
   "F.instance_norm",
   // padding and resampling
   "F.pad", "F.interpolate",
+  // scans and sorting
+  "torch.cumsum", "torch.cumprod", "torch.cummax", "torch.cummin", "torch.logcumsumexp", "torch.sort", "torch.argsort",
+  "torch.topk", "torch.kthvalue", "torch.median",
   // softmax and losses
   "F.softmax", "F.log_softmax", "F.cross_entropy", "F.nll_loss", "F.mse_loss", "F.l1_loss", "F.binary_cross_entropy_with_logits",
   // shape and index ops

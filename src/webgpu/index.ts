@@ -23,6 +23,7 @@ import { gpuAdamStep, gpuSgdStep } from "./optim.js";
 import { gpuComposedOptimStep } from "./optim-composite.js";
 import { gpuInterpolate } from "./interpolate.js";
 import { gpuBatchNorm, gpuLayerNorm } from "./normalization.js";
+import { gpuKthAlong, gpuScan, gpuScanWithIndices, gpuSortAlong } from "./scan-sort.js";
 import { addPublicNames } from "./storage.js";
 import * as functional from "../nn/functional/index.js";
 import * as linalg from "../ops/linalg.js";
@@ -36,7 +37,7 @@ const OPS = {
   bmm: gpuBmm, linear: gpuLinear, conv: gpuConv, maxPool2d: gpuMaxPool2d, avgPool2d: gpuAvgPool2d,
   crossEntropy: gpuCrossEntropy, embedding: gpuEmbedding, indexSelect: gpuIndexSelect, indexAdd: gpuIndexAdd, index: gpuIndex,
   sameDevice: sameDeviceOrThrow, sgdStep: gpuSgdStep, adamStep: gpuAdamStep, composedOptimStep: gpuComposedOptimStep,
-  interpolate: gpuInterpolate,
+  interpolate: gpuInterpolate, scan: gpuScan, scanWithIndices: gpuScanWithIndices, sortAlong: gpuSortAlong, kthAlong: gpuKthAlong,
   gather: gpuGather, scatterInto: gpuScatterInto, layerNorm: gpuLayerNorm, batchNorm: gpuBatchNorm, vectorNorm: gpuVectorNorm,
   diffLoss: gpuDiffLoss, clampTensor: gpuClampTensor, nllLoss: gpuNllLoss,
 };
