@@ -42,7 +42,7 @@ const CONFORMANCE_FNS = [
   "F.conv1d", "F.conv2d", "F.conv_transpose1d", "F.conv_transpose2d", "F.max_pool2d", "F.avg_pool2d", "F.layer_norm", "F.batch_norm", "F.group_norm",
   "F.instance_norm",
   // padding and resampling
-  "F.pad", "F.interpolate",
+  "F.pad", "F.interpolate", "F.adaptive_avg_pool1d", "F.adaptive_avg_pool2d",
   // scans and sorting
   "torch.cumsum", "torch.cumprod", "torch.cummax", "torch.cummin", "torch.logcumsumexp", "torch.sort", "torch.argsort",
   "torch.topk", "torch.kthvalue", "torch.median",
@@ -50,6 +50,7 @@ const CONFORMANCE_FNS = [
   "F.softmax", "F.log_softmax", "F.cross_entropy", "F.nll_loss", "F.mse_loss", "F.l1_loss", "F.binary_cross_entropy_with_logits",
   // shape and index ops
   "torch.cat", "torch.stack", "torch.flatten", "torch.transpose", "torch.permute", "torch.reshape", "torch.t",
+  "repeat", "torch.tile", "torch.flip", "torch.roll", "torch.repeat_interleave",
   "F.embedding", "torch.index_select", "torch.gather", "torch.scatter", "torch.scatter_add",
 ];
 

@@ -79,7 +79,7 @@ describe("webgpu: F.pad", { skip }, () => {
   });
 });
 
-describe("webgpu: F.interpolate", { skip }, () => {
+describe("webgpu: F.interpolate and adaptive average pooling", { skip }, () => {
   const cases: [string, Body, number[]][] = [
     ["nearest 1d", (x) => F.interpolate(x, { scaleFactor: 2.5 }), [2, 3, 5]],
     ["nearest 2d size", (x) => F.interpolate(x, { size: [7, 3] }), [2, 3, 4, 5]],
@@ -95,6 +95,12 @@ describe("webgpu: F.interpolate", { skip }, () => {
     ["trilinear", (x) => F.interpolate(x, { size: [3, 5, 4], mode: "trilinear" }), [1, 2, 2, 3, 3]],
     ["bilinear antialias", (x) => F.interpolate(x, { size: [3, 4], mode: "bilinear", antialias: true }), [1, 2, 7, 9]],
     ["bicubic antialias", (x) => F.interpolate(x, { size: [4, 3], mode: "bicubic", antialias: true }), [1, 2, 7, 9]],
+    ["area 2d", (x) => F.interpolate(x, { size: [3, 4], mode: "area" }), [2, 3, 7, 9]],
+    ["area 1d scale", (x) => F.interpolate(x, { scaleFactor: 0.6, mode: "area" }), [2, 3, 10]],
+    ["adaptive_avg_pool1d", (x) => F.adaptiveAvgPool1d(x, 4), [2, 3, 11]],
+    ["adaptive_avg_pool2d", (x) => F.adaptiveAvgPool2d(x, [3, 5]), [2, 3, 7, 6]],
+    ["adaptive_avg_pool2d upsampling, unbatched", (x) => F.adaptiveAvgPool2d(x, [5, 4]), [3, 3, 2]],
+    ["adaptive_avg_pool3d", (x) => F.adaptiveAvgPool3d(x, [2, 3, 2]), [1, 2, 5, 4, 3]],
   ];
   for (const [name, body, shape] of cases) {
     test(`${name}: values, gradients, double backward`, async () => {
@@ -267,5 +273,16 @@ describe("webgpu: sort, argsort, topk, kthvalue, median", { skip }, () => {
     assert.throws(() => x.topk(4), /selected index k out of range/);
     assert.throws(() => x.kthvalue(0, 1), /kthvalue\(\): selected number k out of range for dimension 1/);
     assert.throws(() => x.sort(3), /Dimension out of range/);
+  });
+});
+
+describe("webgpu: flip, roll, repeat, repeat_interleave", { skip }, () => {
+  test("values, gradients and node names as on the CPU", async () => {
+    await sameOnDevices((x) => x.flip(0, 2), [[3, 4, 5]], { doubleBackward: true });
+    await sameOnDevices((x) => x.flip(0), [[]]);
+    await sameOnDevices((x) => x.roll([2, -1], [1, 0]), [[3, 4, 5]], { doubleBackward: true });
+    await sameOnDevices((x) => x.roll(3), [[3, 4]]);
+    await sameOnDevices((x) => x.repeat(2, 1, 3), [[3, 4]], { doubleBackward: true });
+    await sameOnDevices((x) => x.repeatInterleave(3, 1), [[3, 4]], { doubleBackward: true });
   });
 });

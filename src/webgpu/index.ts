@@ -21,7 +21,7 @@ import {
 } from "./ops.js";
 import { gpuAdamStep, gpuSgdStep } from "./optim.js";
 import { gpuComposedOptimStep } from "./optim-composite.js";
-import { gpuInterpolate } from "./interpolate.js";
+import { gpuAdaptiveAvgPool, gpuInterpolate } from "./resample.js";
 import { gpuBatchNorm, gpuLayerNorm } from "./normalization.js";
 import { gpuKthAlong, gpuScan, gpuScanWithIndices, gpuSortAlong } from "./scan-sort.js";
 import { addPublicNames } from "./storage.js";
@@ -37,7 +37,7 @@ const OPS = {
   bmm: gpuBmm, linear: gpuLinear, conv: gpuConv, maxPool2d: gpuMaxPool2d, avgPool2d: gpuAvgPool2d,
   crossEntropy: gpuCrossEntropy, embedding: gpuEmbedding, indexSelect: gpuIndexSelect, indexAdd: gpuIndexAdd, index: gpuIndex,
   sameDevice: sameDeviceOrThrow, sgdStep: gpuSgdStep, adamStep: gpuAdamStep, composedOptimStep: gpuComposedOptimStep,
-  interpolate: gpuInterpolate, scan: gpuScan, scanWithIndices: gpuScanWithIndices, sortAlong: gpuSortAlong, kthAlong: gpuKthAlong,
+  interpolate: gpuInterpolate, adaptiveAvgPool: gpuAdaptiveAvgPool, scan: gpuScan, scanWithIndices: gpuScanWithIndices, sortAlong: gpuSortAlong, kthAlong: gpuKthAlong,
   gather: gpuGather, scatterInto: gpuScatterInto, layerNorm: gpuLayerNorm, batchNorm: gpuBatchNorm, vectorNorm: gpuVectorNorm,
   diffLoss: gpuDiffLoss, clampTensor: gpuClampTensor, nllLoss: gpuNllLoss,
 };
