@@ -286,3 +286,16 @@ describe("webgpu: flip, roll, repeat, repeat_interleave", { skip }, () => {
     await sameOnDevices((x) => x.repeatInterleave(3, 1), [[3, 4]], { doubleBackward: true });
   });
 });
+
+describe("webgpu: scans and sorts of views", { skip }, () => {
+  test("rows that start at an offset, transposed and expanded inputs", async () => {
+    torch.manualSeed(9);
+    const base = torch.randn(5, 40);
+    const views: [string, (t: torch.Tensor) => torch.Tensor][] = [
+      ["narrow", (t) => t.narrow(0, 2, 3)], ["transpose", (t) => t.t()], ["expand", (t) => t.narrow(0, 1, 1).expand(3, 40)],
+    ];
+    for (const [name, view] of views) {
+      await sameOutputs(base, (t) => { const v = view(t); const s = v.sort(1, true); return [v.cumsum(1), v.cummax(1).values, v.cummax(1).indices, s.values, s.indices]; }, name);
+    }
+  });
+});
