@@ -4,7 +4,7 @@
 // recording: the front end records the CPU op's node with its vjp in public ops.
 
 import type { Tensor } from "../core/tensor.js";
-import { float32, int64 } from "../core/dtype.js";
+import { float32, int32, int64 } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
 import { type ScanKind, scanRows } from "../backends/webgpu/scan.js";
@@ -14,6 +14,11 @@ import { checkDevices } from "./pointwise.js";
 
 function requireFloat32(op: string, x: Tensor): void {
   if (x.dtype !== float32) throw notImplementedOnDevice(`${op} (dtype ${x.dtype.name})`);
+}
+
+/** float32, or the integers the device stores as int32 (int64's arithmetic then wraps at 32 bits, as all its device ops do). */
+function requireNumeric(op: string, x: Tensor): void {
+  if (x.dtype !== float32 && x.dtype !== int32 && x.dtype !== int64) throw notImplementedOnDevice(`${op} (dtype ${x.dtype.name})`);
 }
 
 /** x with dim d last, as contiguous rows: the [rows, n] matrix and the moved shape. */
@@ -36,31 +41,31 @@ function unrows(r: Tensor, x: Tensor, moved: number[], d: number, k: number): Te
 /** The inclusive scan of float32 x along dim d (already normalized; 0 for a 0-d x). */
 export function gpuScan(op: string, kind: Exclude<ScanKind, "max" | "min">, x: Tensor, d: number): Tensor {
   checkDevices(op, x);
-  requireFloat32(op, x);
+  if (kind === "logsumexp") requireFloat32(op, x); else requireNumeric(op, x);
   const { m, moved } = rowsOf(x, d);
   const r = scanRows(kind, gpuOf(m));
-  return unrows(wrap(r.values), x, moved, d, moved[moved.length - 1]!);
+  return unrows(wrap(r.values, x.dtype), x, moved, d, moved[moved.length - 1]!);
 }
 
 /** cummax / cummin along d: values and int64 indices. */
 export function gpuScanWithIndices(op: "cummax" | "cummin", x: Tensor, d: number): { values: Tensor; indices: Tensor } {
   checkDevices(op, x);
-  requireFloat32(op, x);
+  requireNumeric(op, x);
   const { m, moved } = rowsOf(x, d);
   const r = scanRows(op === "cummax" ? "max" : "min", gpuOf(m));
   const n = moved[moved.length - 1]!;
-  return { values: unrows(wrap(r.values), x, moved, d, n), indices: unrows(wrap(r.indices!, int64), x, moved, d, n) };
+  return { values: unrows(wrap(r.values, x.dtype), x, moved, d, n), indices: unrows(wrap(r.indices!, int64), x, moved, d, n) };
 }
 
 /** The first k of each line along `dim` in stable sorted order (sort, topk): values, int64 indices, the dim. */
 export function gpuSortAlong(op: string, x: Tensor, dim: number, k: number, descending: boolean): { values: Tensor; indices: Tensor; d: number } {
   checkDevices(op, x);
-  requireFloat32(op, x);
+  requireNumeric(op, x);
   const d = x.dim() ? normalizeDim(dim, x.dim(), op) : 0;
   const { m, moved } = rowsOf(x, d);
   const n = moved[moved.length - 1]!;
   const r = sortRows(gpuOf(m), descending);
-  let values = wrap(r.values), indices = wrap(r.indices, int64);
+  let values = wrap(r.values, x.dtype), indices = wrap(r.indices, int64);
   if (k < n) { values = values.narrow(1, 0, k); indices = indices.narrow(1, 0, k); }
   return { values: unrows(values, x, moved, d, k), indices: unrows(indices, x, moved, d, k), d };
 }
@@ -71,19 +76,24 @@ export function gpuSortAlong(op: string, x: Tensor, dim: number, k: number, desc
  */
 export function gpuKthAlong(op: string, x: Tensor, dim: number | null, keepdim: boolean, kOf: (n: number) => number): { values: Tensor; indices: Tensor; d: number | null } {
   checkDevices(op, x);
-  requireFloat32(op, x);
+  requireNumeric(op, x);
   const d = dim === null ? null : x.dim() ? normalizeDim(dim, x.dim(), op) : 0;
   if (d !== null && x.dim() > 0 && x.shape[d] === 0) throw new Error(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
   const src = d === null ? x.detach().reshape([-1]) : x.detach();
   const dd = d ?? 0;
   const n = src.dim() ? src.shape[dd]! : 1;
   const sorted = gpuSortAlong(op, src, dd, n, false);
-  // Lines with NaN pick their first NaN: it sorts right after the line's numbers.
-  const nans = src.isnan().to(float32).sum(dd, true);
-  const pos = nans.gt(0).to(float32).mul(nans.neg().add(n - kOf(n))).add(kOf(n)).to(int64);
+  const k = kOf(n);
+  let pos: Tensor | null = null;
+  if (x.dtype === float32 && src.dim()) {
+    // Lines with NaN pick their first NaN: it sorts right after the line's numbers.
+    const nans = src.isnan().to(float32).sum(dd, true);
+    pos = nans.gt(0).to(float32).mul(nans.neg().add(n - k)).add(k).to(int64);
+  }
   const pick = (t: Tensor): Tensor => {
-    const p = src.dim() ? t.gather(dd, pos) : t;
-    return keepdim && d !== null ? p : src.dim() ? p.squeeze(dd) : p;
+    if (!src.dim()) return t;
+    const p = pos ? t.gather(dd, pos) : t.narrow(dd, k, 1);
+    return keepdim && d !== null ? p : p.squeeze(dd);
   };
   return { values: pick(sorted.values), indices: pick(sorted.indices), d };
 }

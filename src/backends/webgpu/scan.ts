@@ -1,53 +1,59 @@
-// Inclusive scans along the rows of a contiguous float32 [rows, n] tensor: cumsum, cumprod,
-// logcumsumexp, and cummax/cummin with indices. A workgroup scans a row in chunks of its size
+// Inclusive scans along the rows of a contiguous float32 or int32 [rows, n] tensor: cumsum,
+// cumprod, logcumsumexp (float32), and cummax/cummin with indices. A workgroup scans a row in chunks of its size
 // (Hillis-Steele in workgroup memory, plus the carry of the previous chunks); rows of at most 32
 // elements run a thread per row instead. Every combine is associative, so the results equal the
 // sequential scan's up to float rounding; cummax/cummin pick indices exactly as the CPU's loop
 // (a NaN takes over and propagates, ties move the index forward).
 
 import { type GpuTensor, checkDType, empty, isContiguous, numel, sameContext, shapeStr } from "./tensor.js";
-import { F32_BITS, LINEAR_BUILTINS, NEG_INF, POS_INF, ParamStruct, WGSL_HELPERS, linearIndex } from "./wgsl.js";
+import { F32_BITS, I32_MAX, I32_MIN, LINEAR_BUILTINS, NEG_INF, POS_INF, ParamStruct, WGSL_HELPERS, linearIndex } from "./wgsl.js";
 
 export type ScanKind = "sum" | "prod" | "logsumexp" | "max" | "min";
 
 const PARAMS = new ParamStruct(["rows", "n", "xoff"].map((name) => ({ name, type: "u32" as const })));
 
-/** The scan's identity and its combine of an earlier (a, ai) with a later (b, bi) partial result. */
-function combineWgsl(kind: ScanKind): { identity: string; fn: string } {
-  const pick = (better: string): string => `fn combine(a: f32, ai: i32, b: f32, bi: i32) -> Pair {
-  if (isnan_f(b)) { return Pair(b, bi); }
+const NAN_FIRST = `  if (isnan_f(b)) { return Pair(b, bi); }
   if (isnan_f(a)) { return Pair(a, ai); }
-  if (${better}) { return Pair(b, bi); }
+`;
+
+/** The scan's identity and its combine of an earlier (a, ai) with a later (b, bi) partial result, in T (f32 or i32). */
+function combineWgsl(kind: ScanKind, T: "f32" | "i32"): { identity: string; fn: string } {
+  const float = T === "f32";
+  const sig = `fn combine(a: ${T}, ai: i32, b: ${T}, bi: i32) -> Pair`;
+  // A NaN takes over and propagates (floats only); otherwise the later value wins ties.
+  const pick = (better: string): string => `${sig} {
+${float ? NAN_FIRST : ""}  if (${better}) { return Pair(b, bi); }
   return Pair(a, ai);
 }`;
   switch (kind) {
-    case "sum": return { identity: "0.0", fn: "fn combine(a: f32, ai: i32, b: f32, bi: i32) -> Pair { return Pair(a + b, 0i); }" };
-    case "prod": return { identity: "1.0", fn: "fn combine(a: f32, ai: i32, b: f32, bi: i32) -> Pair { return Pair(a * b, 0i); }" };
+    case "sum": return { identity: float ? "0.0" : "0i", fn: `${sig} { return Pair(a + b, 0i); }` };
+    case "prod": return { identity: float ? "1.0" : "1i", fn: `${sig} { return Pair(a * b, 0i); }` };
     case "logsumexp": return {
       identity: NEG_INF,
-      fn: `fn combine(a: f32, ai: i32, b: f32, bi: i32) -> Pair {
+      fn: `${sig} {
   let m = max(a, b);
   if (isnan_f(a) || isnan_f(b)) { return Pair(a + b, 0i); }
   if (m == ${NEG_INF}) { return Pair(m, 0i); }
   return Pair(m + log(exp(a - m) + exp(b - m)), 0i);
 }`,
     };
-    case "max": return { identity: NEG_INF, fn: pick("b >= a") };
-    case "min": return { identity: POS_INF, fn: pick("b <= a") };
+    case "max": return { identity: float ? NEG_INF : I32_MIN, fn: pick("b >= a") };
+    case "min": return { identity: float ? POS_INF : I32_MAX, fn: pick("b <= a") };
   }
 }
 
 /**
- * The inclusive scan of every row of `x` ([rows, n], contiguous float32). Returns the values and,
+ * The inclusive scan of every row of `x` ([rows, n], contiguous float32 or int32; logsumexp float32
+ * only; int32 arithmetic wraps). Returns the values (x's dtype) and,
  * for max/min, the int32 index (within the row) of each prefix's pick.
  */
 export function scanRows(kind: ScanKind, x: GpuTensor): { values: GpuTensor; indices: GpuTensor | null } {
   const op = `webgpu scan (${kind})`;
   const ctx = sameContext(op, x);
-  checkDType(op, "input", x, ["float32"]);
+  checkDType(op, "input", x, kind === "logsumexp" ? ["float32"] : ["float32", "int32"]);
   if (x.shape.length !== 2 || !isContiguous(x)) throw new Error(`${op}: expected a contiguous [rows, n] tensor, got ${shapeStr(x.shape)}`);
   const [rows, n] = x.shape as [number, number];
-  const values = empty(ctx, x.shape, "float32");
+  const values = empty(ctx, x.shape, x.dtype);
   const withIndices = kind === "max" || kind === "min";
   const indices = withIndices ? empty(ctx, x.shape, "int32") : null;
   if (numel(x.shape) === 0) return { values, indices };
@@ -55,25 +61,25 @@ export function scanRows(kind: ScanKind, x: GpuTensor): { values: GpuTensor; ind
   const wg = perThread ? Math.min(64, ctx.maxWorkgroupSize) : Math.min(256, ctx.maxWorkgroupSize);
   const buffers = [x.buffer, values.buffer, ...(indices ? [indices.buffer] : [])];
   ctx.dispatch({
-    key: `scan_rows|${kind}|${perThread ? "t" : "g"}|${wg}`,
+    key: `scan_rows|${kind}|${x.dtype}|${perThread ? "t" : "g"}|${wg}`,
     params: { layout: PARAMS, values: { rows, n, xoff: x.offset } },
     buffers,
     workgroups: ctx.grid(perThread ? Math.ceil(rows / wg) : rows),
-    wgsl: () => scanWgsl(kind, withIndices, perThread, wg),
+    wgsl: () => scanWgsl(kind, x.dtype === "float32" ? "f32" : "i32", withIndices, perThread, wg),
   });
   return { values, indices };
 }
 
-function scanWgsl(kind: ScanKind, withIndices: boolean, perThread: boolean, wg: number): string {
-  const { identity, fn } = combineWgsl(kind);
+function scanWgsl(kind: ScanKind, T: "f32" | "i32", withIndices: boolean, perThread: boolean, wg: number): string {
+  const { identity, fn } = combineWgsl(kind, T);
   const head = `${F32_BITS}
 ${WGSL_HELPERS.isnan}
 ${PARAMS.wgsl()}
-struct Pair { v: f32, i: i32 }
+struct Pair { v: ${T}, i: i32 }
 ${fn}
 @group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> outv: array<f32>;
+@group(0) @binding(1) var<storage, read> x: array<${T}>;
+@group(0) @binding(2) var<storage, read_write> outv: array<${T}>;
 ${withIndices ? "@group(0) @binding(3) var<storage, read_write> outi: array<i32>;" : ""}`;
   const store = (at: string, p: string): string => `outv[${at}] = ${p}.v;${withIndices ? ` outi[${at}] = ${p}.i;` : ""}`;
   if (perThread) {
@@ -92,7 +98,7 @@ fn main(${LINEAR_BUILTINS}) {
 `;
   }
   return `${head}
-var<workgroup> sv: array<f32, ${wg}>;
+var<workgroup> sv: array<${T}, ${wg}>;
 var<workgroup> si: array<i32, ${wg}>;
 @compute @workgroup_size(${wg})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) l: u32) {
