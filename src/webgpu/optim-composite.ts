@@ -7,6 +7,7 @@ import type { Tensor } from "../core/tensor.js";
 import type { ParamGroup, State } from "../optim/optimizer.js";
 import { bumpStep, stepTensor, zerosState } from "../optim/optimizer.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
+import { where } from "../ops/comparison.js";
 import { isGpuTensor } from "./storage.js";
 
 interface WithState { stateOfParam(p: Tensor): State }
@@ -32,21 +33,23 @@ function eachGpuParam(name: string, group: ParamGroup, opt: WithState, update: U
 /** grad (negated first when maximizing) + weight_decay * param, as the CPU's effectiveGrad. */
 function effectiveGrad(g: Tensor, p: Tensor, wd: number, maximize: boolean): Tensor {
   const signed = maximize ? g.neg() : g;
-  return wd !== 0 ? signed.add(p.mul(wd)) : signed;
+  return wd !== 0 ? signed.add(p, { alpha: wd }) : signed;
 }
 
 function decoupledDecay(p: Tensor, lr: number, wd: number): void {
   if (wd !== 0) p.mul_(1 - lr * wd);
 }
 
+// In-place ternary ops (lerp_, addcmul_, addcdiv_) keep each update to a few kernels.
+
 /** avg + (x - avg) * (1 - beta), in place: PyTorch's lerp_ of the running averages. */
 function towards(avg: Tensor, x: Tensor, beta: number): void {
-  avg.add_(x.sub(avg).mul(1 - beta));
+  avg.lerp_(x, 1 - beta);
 }
 
 /** sq * beta + (1 - beta) * g², in place. */
 function decaySquare(sq: Tensor, g: Tensor, beta: number): void {
-  sq.mul_(beta).add_(g.square().mul(1 - beta));
+  sq.mul_(beta).addcmul_(g, g, { value: 1 - beta });
 }
 
 const rmsprop: Update = (p, g0, s, group) => {
@@ -66,13 +69,13 @@ const rmsprop: Update = (p, g0, s, group) => {
   if (centered) {
     const ga = s.grad_avg as Tensor;
     towards(ga, g, alpha);
-    avg = sq.sub(ga.square()).sqrt().add(eps);
-  } else avg = sq.sqrt().add(eps);
+    avg = sq.addcmul(ga, ga, { value: -1 }).sqrt_().add_(eps);
+  } else avg = sq.sqrt().add_(eps);
   if (mom > 0) {
     const buf = s.momentum_buffer as Tensor;
-    buf.mul_(mom).add_(g.div(avg));
-    p.sub_(buf.mul(lr));
-  } else p.sub_(g.div(avg).mul(lr));
+    buf.mul_(mom).addcdiv_(g, avg);
+    p.add_(buf, { alpha: -lr });
+  } else p.addcdiv_(g, avg, { value: -lr });
 };
 
 const adagrad: Update = (p, g0, s, group) => {
@@ -81,8 +84,8 @@ const adagrad: Update = (p, g0, s, group) => {
   const g = effectiveGrad(g0, p, wd, group.maximize as boolean);
   const clr = lr / (1 + (step - 1) * decay);
   const sum = s.sum as Tensor;
-  sum.add_(g.square());
-  p.sub_(g.div(sum.sqrt().add(eps)).mul(clr));
+  sum.addcmul_(g, g);
+  p.addcdiv_(g, sum.sqrt().add_(eps), { value: -clr });
 };
 
 const adadelta: Update = (p, g0, s, group) => {
@@ -92,9 +95,9 @@ const adadelta: Update = (p, g0, s, group) => {
   const g = effectiveGrad(g0, p, wd, group.maximize as boolean);
   const sq = s.square_avg as Tensor, acc = s.acc_delta as Tensor;
   decaySquare(sq, g, rho);
-  const delta = acc.add(eps).sqrt().div(sq.add(eps).sqrt()).mul(g);
+  const delta = acc.add(eps).sqrt_().div_(sq.add(eps).sqrt_()).mul_(g);
   decaySquare(acc, delta, rho);
-  p.sub_(delta.mul(lr));
+  p.add_(delta, { alpha: -lr });
 };
 
 const adamax: Update = (p, g0, s, group) => {
@@ -104,8 +107,8 @@ const adamax: Update = (p, g0, s, group) => {
   const g = effectiveGrad(g0, p, group.weight_decay as number, group.maximize as boolean);
   const m = s.exp_avg as Tensor, u = s.exp_inf as Tensor;
   towards(m, g, b1);
-  u.copy_(u.mul(b2).maximum(g.abs().add(eps)));
-  p.sub_(m.div(u).mul(lr / (1 - b1 ** step)));
+  u.copy_(u.mul(b2).maximum(g.abs().add_(eps)));
+  p.addcdiv_(m, u, { value: -lr / (1 - b1 ** step) });
 };
 
 const nadam: Update = (p, g0, s, group) => {
@@ -133,9 +136,9 @@ const nadam: Update = (p, g0, s, group) => {
   const m = s.exp_avg as Tensor, v = s.exp_avg_sq as Tensor;
   towards(m, g, b1);
   decaySquare(v, g, b2);
-  const denom = v.div(bc2).sqrt().add(eps);
-  p.add_(g.div(denom).mul(c1));
-  p.add_(m.div(denom).mul(c2));
+  const denom = v.div(bc2).sqrt_().add_(eps);
+  p.addcdiv_(g, denom, { value: c1 });
+  p.addcdiv_(m, denom, { value: c2 });
 };
 
 const radam: Update = (p, g0, s, group) => {
@@ -151,12 +154,11 @@ const radam: Update = (p, g0, s, group) => {
   const bc1 = 1 - b1 ** step, bc2 = 1 - b2 ** step;
   const rhoInf = 2 / (1 - b2) - 1;
   const rhoT = rhoInf - (2 * step * b2 ** step) / bc2;
-  const corrected = m.div(bc1);
   if (rhoT > 5) {
+    // p -= (m / bc1) · lr · rect · sqrt(bc2) / (sqrt(v) + eps)
     const rect = Math.sqrt(((rhoT - 4) * (rhoT - 2) * rhoInf) / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
-    const adaptive = v.sqrt().add(eps).reciprocal().mul(Math.sqrt(bc2));
-    p.sub_(corrected.mul(adaptive).mul(lr * rect));
-  } else p.sub_(corrected.mul(lr));
+    p.addcdiv_(m, v.sqrt().add_(eps), { value: (-lr * rect * Math.sqrt(bc2)) / bc1 });
+  } else p.add_(m, { alpha: -lr / bc1 });
 };
 
 const rprop: Update = (p, g0, s, group) => {
@@ -166,12 +168,11 @@ const rprop: Update = (p, g0, s, group) => {
   const prev = s.prev as Tensor, size = s.step_size as Tensor;
   const g = (group.maximize as boolean) ? g0.neg() : g0;
   const prod = g.mul(prev);
-  const same = prod.gt(0), flipped = prod.lt(0);
-  const factor = size.newFull(size.shape, 1).where(same.logicalNot(), etaplus).where(flipped.logicalNot(), etaminus);
-  size.copy_(size.mul(factor).clamp(lo, hi));
+  const flipped = prod.lt(0);
+  size.mul_(where(prod.gt(0), etaplus, where(flipped, etaminus, 1))).clamp_(lo, hi);
   // After a sign flip the step is skipped and the flip forgotten (prev = 0).
-  const gKept = g.where(flipped.logicalNot(), 0);
-  p.sub_(gKept.sign().mul(size));
+  const gKept = where(flipped, 0, g);
+  p.addcmul_(gKept.sign(), size, { value: -1 });
   prev.copy_(gKept);
 };
 
