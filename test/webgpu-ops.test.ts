@@ -15,6 +15,7 @@ before(async () => { if (available) await torch.webgpu.init(); });
 after(() => torch.webgpu.shutdown());
 
 type Body = (...inputs: torch.Tensor[]) => torch.Tensor;
+type VI = { values: torch.Tensor; indices: torch.Tensor };
 
 async function values(t: torch.Tensor): Promise<number[]> {
   return (await t.detach().reshape(-1).tolistAsync()) as number[];
@@ -229,7 +230,7 @@ describe("webgpu: scans", { skip }, () => {
   });
 });
 
-describe("webgpu: sort, argsort, topk, kthvalue, median", { skip }, () => {
+describe("webgpu: sort, argsort, topk, kthvalue, median, nanmedian", { skip }, () => {
   const shapes: [number[], number][] = [[[3, 5], 1], [[4, 37], 0], [[6, 300], 1], [[2, 1000], -1], [[5, 3, 6], 1], [[], 0], [[1], 0]];
   for (const [shape, dim] of shapes) {
     test(`[${shape}] dim ${dim}: stable, NaN ordered as on the CPU, both directions`, async () => {
@@ -248,8 +249,15 @@ describe("webgpu: sort, argsort, topk, kthvalue, median", { skip }, () => {
       }
       if (shape.length) await sameOutputs(x, (t) => { const r = t.median(dim); return [r.values, r.indices]; }, "median(dim)");
       await sameOutputs(x, (t) => [t.median()], "median()");
+      if (shape.length) await sameOutputs(x, (t) => { const r = t.nanmedian(dim, true) as VI; return [r.values, r.indices]; }, "nanmedian(dim)");
+      await sameOutputs(x, (t) => [t.nanmedian() as torch.Tensor], "nanmedian()");
     });
   }
+  test("nanmedian of lines with only NaN, some NaN, none", async () => {
+    const x = torch.tensor([[NaN, NaN, NaN, NaN], [1, NaN, 3, 2], [4, 1, 2, 3], [NaN, 5, NaN, 5]]);
+    await sameOutputs(x, (t) => { const r = t.nanmedian(1) as VI; return [r.values, r.indices]; }, "nanmedian");
+    await sameOutputs(x, (t) => { const r = t.median(1); return [r.values, r.indices]; }, "median");
+  });
   test("kthvalue and median of a 0-d tensor: the value and index 0, as PyTorch's", async () => {
     const x = torch.tensor(-2).to("float32").to("webgpu");
     for (const r of [x.kthvalue(1, 0, true), x.kthvalue(1, 0), x.median(0)]) {

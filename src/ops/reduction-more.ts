@@ -446,9 +446,14 @@ export function nanmedian(input: Tensor, ...args: unknown[]): Tensor | ValuesInd
     if (!valid.length) return order[0]!;
     return valid[Math.floor((valid.length - 1) / 2)]!;
   };
-  if (o.dim === undefined || o.dim === null) return selectAlong("nanmedian", input.reshape(-1), 0, false, pick).values;
+  const lowerMedian = (n: number): number => Math.floor((n - 1) / 2);
+  if (o.dim === undefined || o.dim === null) {
+    return onDevice(input) ? deviceOp("kthAlong", "nanmedian")("nanmedian", input, null, false, lowerMedian, true).values
+      : selectAlong("nanmedian", input.reshape(-1), 0, false, pick).values;
+  }
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
-  const { values, indices } = selectAlong("nanmedian", input, o.dim as number, keepdim, pick);
+  const { values, indices } = onDevice(input) ? deviceOp("kthAlong", "nanmedian")("nanmedian", input, o.dim as number, keepdim, lowerMedian, true)
+    : selectAlong("nanmedian", input, o.dim as number, keepdim, pick);
   return valuesIndices(values, indices);
 }
 

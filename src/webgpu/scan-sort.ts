@@ -72,9 +72,10 @@ export function gpuSortAlong(op: string, x: Tensor, dim: number, k: number, desc
 
 /**
  * The element of rank kOf(n) (0-based, ascending, stable) along `dim` (null: of the flattened x),
- * or the first NaN of lines that have one, as the CPU's kthvalue/median pick.
+ * or the first NaN of lines that have one, as the CPU's kthvalue/median pick. With `ignoreNaN`
+ * (nanmedian) the rank is the lower median of each line's numbers (0 for lines of NaN only).
  */
-export function gpuKthAlong(op: string, x: Tensor, dim: number | null, keepdim: boolean, kOf: (n: number) => number): { values: Tensor; indices: Tensor; d: number | null } {
+export function gpuKthAlong(op: string, x: Tensor, dim: number | null, keepdim: boolean, kOf: (n: number) => number, ignoreNaN = false): { values: Tensor; indices: Tensor; d: number | null } {
   checkDevices(op, x);
   requireNumeric(op, x);
   const d = dim === null ? null : x.dim() ? normalizeDim(dim, x.dim(), op) : 0;
@@ -86,9 +87,11 @@ export function gpuKthAlong(op: string, x: Tensor, dim: number | null, keepdim: 
   const k = kOf(n);
   let pos: Tensor | null = null;
   if (x.dtype === float32 && src.dim()) {
-    // Lines with NaN pick their first NaN: it sorts right after the line's numbers.
+    // NaN sorts after a line's numbers: its first NaN is at rank n - nans.
     const nans = src.isnan().to(float32).sum(dd, true);
-    pos = nans.gt(0).to(float32).mul(nans.neg().add(n - k)).add(k).to(int64);
+    pos = ignoreNaN
+      ? nans.neg().add(n - 1).div(2).floor().clamp(0).to(int64)
+      : nans.gt(0).to(float32).mul(nans.neg().add(n - k)).add(k).to(int64);
   }
   const pick = (t: Tensor): Tensor => {
     if (!src.dim()) return t;
