@@ -632,6 +632,67 @@ describe("webgpu kernels", { skip, timeout: process.env["TORCH_TS_WEBGPU_FULL_TE
     assert.throws(() => wg.sgdStep(up(P0, [n]), up(randn(3), [3]), null, { lr: 1 }), /grad has shape \[3\], but param has shape \[37\]/);
   });
 
+  test("row scans: sum, prod, logsumexp, max/min with indices (thread and workgroup paths, int32)", async () => {
+    for (const [rows, n] of [[5, 7], [3, 600]] as const) {
+      const X = randn(rows * n, 2);
+      X[3] = NaN;
+      const x = up(X, [rows, n]);
+      for (const kind of ["sum", "prod", "logsumexp", "max", "min"] as const) {
+        const r = wg.scanRows(kind, x);
+        const refV: number[] = [], refI: number[] = [];
+        for (let row = 0; row < rows; row++) {
+          let acc = kind === "sum" ? 0 : kind === "prod" ? 1 : kind === "min" ? Infinity : -Infinity, at = 0;
+          for (let c = 0; c < n; c++) {
+            const v = X[row * n + c]!;
+            if (kind === "sum") acc += v;
+            else if (kind === "prod") acc *= v;
+            else if (kind === "logsumexp") { const m = Math.max(acc, v); acc = m === -Infinity ? m : m + Math.log(Math.exp(acc - m) + Math.exp(v - m)); }
+            else if (v !== v || (acc === acc && (kind === "max" ? v >= acc : v <= acc))) { acc = v; at = c; }
+            refV.push(acc); refI.push(at);
+          }
+        }
+        close(await get(r.values), refV, kind === "prod" ? 1e-3 : 1e-4, `scan ${kind} [${rows}, ${n}]`);
+        if (r.indices) assert.deepEqual(await get(r.indices), refI, `scan ${kind} indices`);
+        wg.release(r.values, r.indices);
+      }
+      const I = randint(rows * n, -50, 50);
+      const s = wg.scanRows("sum", up(I, [rows, n]));
+      const refS: number[] = [];
+      for (let row = 0; row < rows; row++) { let a = 0; for (let c = 0; c < n; c++) { a += I[row * n + c]!; refS.push(a); } }
+      assert.deepEqual(await get(s.values), refS, "int32 cumsum");
+    }
+    assert.throws(() => wg.scanRows("sum", wg.restride(up(randn(6), [2, 3]), [3, 2], [1, 3])), /expected a contiguous \[rows, n\] tensor/);
+    assert.throws(() => wg.scanRows("logsumexp", up(randint(4, 0, 3), [2, 2])), /int32/);
+  });
+
+  test("row sort: stable both ways, NaN last ascending and first descending, int32", async () => {
+    for (const [rows, n] of [[4, 5], [3, 513]] as const) {
+      const X = new Float32Array(rows * n);
+      for (let i = 0; i < X.length; i++) X[i] = Math.floor(rand() * 7) - 3;
+      X[1] = NaN; X[2] = -Infinity;
+      for (const descending of [false, true]) {
+        const r = wg.sortRows(up(X, [rows, n]), descending);
+        const refV: number[] = [], refI: number[] = [];
+        for (let row = 0; row < rows; row++) {
+          const key = (i: number): number => X[row * n + i]!;
+          const order = [...Array(n).keys()].sort((a, b) => {
+            const x = key(a), y = key(b);
+            if (x !== x || y !== y) return x !== x && y !== y ? a - b : (x !== x) === descending ? -1 : 1;
+            return x === y ? a - b : (x < y) !== descending ? -1 : 1;
+          });
+          for (const i of order) { refV.push(key(i)); refI.push(i); }
+        }
+        close(await get(r.values), refV, 0, `sort values desc=${descending}`);
+        assert.deepEqual(await get(r.indices), refI, `sort indices desc=${descending}`);
+      }
+      const I = randint(rows * n, -5, 5);
+      const ri = wg.sortRows(up(I, [rows, n]), false);
+      const refI: number[] = [];
+      for (let row = 0; row < rows; row++) refI.push(...[...Array(n).keys()].sort((a, b) => I[row * n + a]! - I[row * n + b]! || a - b));
+      assert.deepEqual(await get(ri.indices), refI, "int32 sort indices");
+    }
+  });
+
   test("memory is returned to the pool", async () => {
     // Other buffers may be reclaimed by the FinalizationRegistry at any time, so compare the
     // change these three buffers make rather than absolute figures.

@@ -425,12 +425,14 @@ export function median(input: Tensor, ...args: unknown[]): Tensor | ValuesIndice
   const pick = kthPick((n) => Math.floor((n - 1) / 2));
   if (o.dim === undefined || o.dim === null) {
     if (input.numel() === 0) return input.newFull([], NaN);
-    const { values } = selectAlong("median", input.reshape(-1), 0, false, pick);
+    const { values } = onDevice(input) ? deviceOp("kthAlong", "median")("median", input, null, false, (n) => Math.floor((n - 1) / 2))
+      : selectAlong("median", input.reshape(-1), 0, false, pick);
     const dims = [...Array(input.dim()).keys()];
     return record("MedianBackward0", [input], values, ([g]) => [evenlyDistributed(g!, input, values, dims, false)], [input]);
   }
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
-  const { values, indices, d } = selectAlong("median", input, o.dim as number, keepdim, pick);
+  const { values, indices, d } = onDevice(input) ? deviceOp("kthAlong", "median")("median", input, o.dim as number, keepdim, (n) => Math.floor((n - 1) / 2))
+    : selectAlong("median", input, o.dim as number, keepdim, pick);
   const inShape = input.shape;
   record("MedianBackward1", [input], [values, indices], ([g]) => [scatterToIndex(g!, indices, inShape, d!, keepdim)], [input]);
   return valuesIndices(values, indices);
@@ -444,9 +446,14 @@ export function nanmedian(input: Tensor, ...args: unknown[]): Tensor | ValuesInd
     if (!valid.length) return order[0]!;
     return valid[Math.floor((valid.length - 1) / 2)]!;
   };
-  if (o.dim === undefined || o.dim === null) return selectAlong("nanmedian", input.reshape(-1), 0, false, pick).values;
+  const lowerMedian = (n: number): number => Math.floor((n - 1) / 2);
+  if (o.dim === undefined || o.dim === null) {
+    return onDevice(input) ? deviceOp("kthAlong", "nanmedian")("nanmedian", input, null, false, lowerMedian, true).values
+      : selectAlong("nanmedian", input.reshape(-1), 0, false, pick).values;
+  }
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
-  const { values, indices } = selectAlong("nanmedian", input, o.dim as number, keepdim, pick);
+  const { values, indices } = onDevice(input) ? deviceOp("kthAlong", "nanmedian")("nanmedian", input, o.dim as number, keepdim, lowerMedian, true)
+    : selectAlong("nanmedian", input, o.dim as number, keepdim, pick);
   return valuesIndices(values, indices);
 }
 
@@ -457,7 +464,8 @@ export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number, 
   const d0 = normalizeDim(dim, input.dim(), "kthvalue");
   const size = input.dim() ? input.shape[d0]! : 1;
   if (!Number.isInteger(k) || k < 1 || k > size) throw new Error(`kthvalue(): selected number k out of range for dimension ${d0}`);
-  const { values, indices, d } = selectAlong("kthvalue", input, dim, keepdim, kthPick(() => k - 1));
+  const { values, indices, d } = onDevice(input) ? deviceOp("kthAlong", "kthvalue")("kthvalue", input, dim, keepdim, () => k - 1)
+    : selectAlong("kthvalue", input, dim, keepdim, kthPick(() => k - 1));
   const inShape = input.shape;
   record("KthvalueBackward0", [input], [values, indices], ([g]) => [scatterToIndex(g!, indices, inShape, d!, keepdim)], [input]);
   return valuesIndices(values, indices);

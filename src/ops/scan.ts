@@ -10,6 +10,7 @@ import { castTo } from "./conversion.js";
 import { valuesIndices, type ValuesIndices } from "./named-tuple.js";
 import { applyInPlace } from "./inplace.js";
 import * as shapeOps from "./shape.js";
+import { deviceOp, onDevice } from "./device-hooks.js";
 
 /** Runs `scan(src, dst, start, n)` over each line along `dim`; src/dst hold the line contiguously. */
 function scanLines(x: Tensor, dim: number, scan: (src: NumArray, out: Float64Array, s: number, n: number, idx: Float64Array | null) => void, withIndices: boolean): { values: Float64Array; indices: Float64Array | null; perm: number[] } {
@@ -52,9 +53,13 @@ export function cumsum(input: Tensor, ...args: Args<[dim: number], CumOptions>):
   if (o.dim === undefined) throw new Error("cumsum() missing required argument 'dim'");
   const x = cumDtype(input, o);
   const d = x.dim() ? normalizeDim(checkInt("cumsum", "dim", o.dim), x.dim(), "cumsum") : 0;
-  const { values, perm } = scanLines(x, d, (src, out, s, n) => { let a = 0; for (let i = s; i < s + n; i++) { a += src[i]!; out[i] = a; } }, false);
-  const out = fromLines(x, perm, values, x.dtype);
+  const out = onDevice(x) ? deviceOp("scan", "cumsum")("cumsum", "sum", x, d) : sumLines(x, d);
   return record("CumsumBackward0", [x], out, ([g]) => [x.dim() ? reverseCumsum(g!, d) : g!]);
+}
+
+function sumLines(x: Tensor, d: number): Tensor {
+  const { values, perm } = scanLines(x, d, (src, out, s, n) => { let a = 0; for (let i = s; i < s + n; i++) { a += src[i]!; out[i] = a; } }, false);
+  return fromLines(x, perm, values, x.dtype);
 }
 
 export function cumsum_(self: Tensor, ...args: Args<[dim: number], CumOptions>): Tensor {
@@ -66,13 +71,34 @@ export function cumprod(input: Tensor, ...args: Args<[dim: number], CumOptions>)
   if (o.dim === undefined) throw new Error("cumprod() missing required argument 'dim'");
   const x = cumDtype(input, o);
   const d = x.dim() ? normalizeDim(checkInt("cumprod", "dim", o.dim), x.dim(), "cumprod") : 0;
-  const { values, perm } = scanLines(x, d, (src, out, s, n) => { let a = 1; for (let i = s; i < s + n; i++) { a *= src[i]!; out[i] = a; } }, false);
-  const out = fromLines(x, perm, values, x.dtype);
+  const out = onDevice(x) ? deviceOp("scan", "cumprod")("cumprod", "prod", x, d) : prodLines(x, d);
   return record("CumprodBackward0", [x], out, ([g]) => {
     if (!x.dim()) return [g!];
+    // Device values cannot be inspected synchronously: one formula for inputs with or without zeros.
+    if (onDevice(x)) return [cumprodGradMasked(x, g!, out, d)];
     if (!(x.eq(0).any().item() as boolean)) return [reverseCumsum(g!.mul(out), d).div(x)];
     return [cumprodGradWithZeros(x, g!, d)];
   }, [x, out]);
+}
+
+function prodLines(x: Tensor, d: number): Tensor {
+  const { values, perm } = scanLines(x, d, (src, out, s, n) => { let a = 1; for (let i = s; i < s + n; i++) { a *= src[i]!; out[i] = a; } }, false);
+  return fromLines(x, perm, values, x.dtype);
+}
+
+/**
+ * d cumprod in public ops, without branching on the values. Before a line's first zero the
+ * gradient is reverse_cumsum(g * out) / x; at the first zero z it is reverse_cumsum(g * out')
+ * with out' the cumprod of x with x_z replaced by 1; after it, 0 (every product has x_z).
+ */
+function cumprodGradMasked(x: Tensor, g: Tensor, out: Tensor, d: number): Tensor {
+  const zero = x.eq(0);
+  const zerosSoFar = zero.to(x.dtype).cumsum(d);
+  const before = zerosSoFar.eq(0);
+  const first = zero.logicalAnd(zerosSoFar.eq(1));
+  const beforeGrad = reverseCumsum(g.mul(out), d).div(x.where(before, 1)).where(before, 0);
+  const atZeroGrad = reverseCumsum(g.mul(x.where(first.logicalNot(), 1).cumprod(d)), d).where(first, 0);
+  return beforeGrad.add(atZeroGrad);
 }
 
 /** d cumprod: sum_{k >= i} g_k * prod_{j <= k, j != i} x_j, computed directly (inputs with zeros). */
@@ -100,6 +126,10 @@ function cumprodGradWithZeros(x: Tensor, g: Tensor, d: number): Tensor {
 function cumExtreme(op: "cummax" | "cummin", input: Tensor, dim: number): ValuesIndices {
   const d = input.dim() ? normalizeDim(checkInt(op, "dim", dim), input.dim(), op) : 0;
   const better = op === "cummax" ? (a: number, b: number) => a >= b : (a: number, b: number) => a <= b;
+  if (onDevice(input)) {
+    const r = deviceOp("scanWithIndices", op)(op, input, d);
+    return recordCumExtreme(op, input, d, r.values, r.indices);
+  }
   const { values, indices, perm } = scanLines(input, d, (src, out, s, n, idx) => {
     let best = src[s]!, bi = 0;
     for (let i = 0; i < n; i++) {
@@ -110,8 +140,10 @@ function cumExtreme(op: "cummax" | "cummin", input: Tensor, dim: number): Values
       idx![s + i] = bi;
     }
   }, true);
-  const vals = fromLines(input, perm, values, input.dtype);
-  const inds = fromLines(input, perm, indices!, int64);
+  return recordCumExtreme(op, input, d, fromLines(input, perm, values, input.dtype), fromLines(input, perm, indices!, int64));
+}
+
+function recordCumExtreme(op: "cummax" | "cummin", input: Tensor, d: number, vals: Tensor, inds: Tensor): ValuesIndices {
   record(op === "cummax" ? "CummaxBackward0" : "CumminBackward0", [input], [vals, inds], ([g]) => [
     input.dim() ? g!.newZeros(input.shape).scatterAdd(d, inds, g!) : g!,
   ]);
@@ -128,6 +160,17 @@ export function cummin(input: Tensor, dim: number | { dim: number }): ValuesIndi
 export function logcumsumexp(input: Tensor, dim: number | { dim: number }): Tensor {
   const dd = typeof dim === "number" ? dim : dim.dim;
   const d = input.dim() ? normalizeDim(checkInt("logcumsumexp", "dim", dd), input.dim(), "logcumsumexp") : 0;
+  const out = onDevice(input) ? deviceOp("scan", "logcumsumexp")("logcumsumexp", "logsumexp", input, d) : logSumExpLines(input, d);
+  return record("LogcumsumexpBackward0", [input], out, ([g]) => {
+    if (!input.dim()) return [g!];
+    // sum_{k >= i} g_k exp(x_i - out_k), shifted by the line max for stability.
+    const m = input.amax(d, true).detach();
+    const w = reverseCumsum(g!.mul(m.sub(out).exp()), d);
+    return [w.mul(input.sub(m).exp())];
+  }, [input, out]);
+}
+
+function logSumExpLines(input: Tensor, d: number): Tensor {
   const { values, perm } = scanLines(input, d, (src, out, s, n) => {
     let acc = -Infinity;
     for (let i = s; i < s + n; i++) {
@@ -137,14 +180,7 @@ export function logcumsumexp(input: Tensor, dim: number | { dim: number }): Tens
       out[i] = acc;
     }
   }, false);
-  const out = fromLines(input, perm, values, input.dtype);
-  return record("LogcumsumexpBackward0", [input], out, ([g]) => {
-    if (!input.dim()) return [g!];
-    // sum_{k >= i} g_k exp(x_i - out_k), shifted by the line max for stability.
-    const m = input.amax(d, true).detach();
-    const w = reverseCumsum(g!.mul(m.sub(out).exp()), d);
-    return [w.mul(input.sub(m).exp())];
-  }, [input, out]);
+  return fromLines(input, perm, values, input.dtype);
 }
 
 /** torch.diff(input, n=1, dim=-1, prepend?, append?). */

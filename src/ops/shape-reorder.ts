@@ -13,11 +13,13 @@ import { makeView } from "./view.js";
 import { contiguousCopy, indexValues, int64Tensor, rawOf } from "./indexing-kernels.js";
 import { indexSelect } from "./indexing-index.js";
 import { rawNarrow, rawView } from "./shape-join.js";
+import { deviceOp, onDevice } from "./device-hooks.js";
 
 // ---- flip / roll / rot90 --------------------------------------------------------------------
 
 /** A copy of `input` read through negated strides on `dims`. */
 function flipped(input: Tensor, dims: readonly number[]): Tensor {
+  if (onDevice(input)) return flippedByIndex(input, dims);
   const strides = input.stride();
   let off = input._offset;
   for (const d of dims) {
@@ -26,6 +28,17 @@ function flipped(input: Tensor, dims: readonly number[]): Tensor {
   }
   const out = emptyTensor(input._shape, input.dtype);
   copyInto(out, rawView(input, input.shape, strides, off));
+  return out;
+}
+
+/** flipped() for device tensors (their views take no negative strides): an index_select per dim. */
+function flippedByIndex(input: Tensor, dims: readonly number[]): Tensor {
+  if (dims.length === 0 || input.dim() === 0) return contiguousCopy(input.detach());
+  let out = input.detach();
+  for (const d of dims) {
+    const n = out._shape[d]!;
+    out = out.indexSelect(d, int64Tensor(Array.from({ length: n }, (_, i) => n - 1 - i), [n]).to(input.device));
+  }
   return out;
 }
 
@@ -56,7 +69,7 @@ function listOf(op: string, name: string, v: unknown): number[] {
 /** Rolls along one dim into a fresh tensor. */
 function rollOnce(x: Tensor, d: number, shift: number): Tensor {
   const n = x._shape[d]!;
-  const out = emptyTensor(x._shape, x.dtype);
+  const out = onDevice(x) ? deviceOp("empty", "roll")(x._shape, x.dtype) : emptyTensor(x._shape, x.dtype);
   if (n === 0) return out;
   const s = ((shift % n) + n) % n;
   copyInto(rawNarrow(out, d, s, n - s), rawNarrow(x, d, 0, n - s));
@@ -116,7 +129,7 @@ function repeat(input: Tensor, ...sizes: (number | number[])[]): Tensor {
   outShape.forEach((s) => {
     if (s < 0) throw new Error(`Trying to create tensor with negative dimension ${s}: ${shapeStr(outShape)}`);
   });
-  const out = emptyTensor(outShape, input.dtype);
+  const out = onDevice(input) ? deviceOp("empty", "repeat")(outShape, input.dtype) : emptyTensor(outShape, input.dtype);
   const pairs = reps.flatMap((r, i) => [r, xs[i]!]);
   if (numel(outShape) > 0) {
     const src = rawView(input, reps.flatMap((_, i) => [1, xs[i]!]), reps.flatMap((_, i) => [0, xst[i]!]), input._offset);
@@ -183,7 +196,8 @@ export function repeatInterleave(input: Tensor, ...args: Args<[repeats?: number 
       throw new Error(`repeats must have the same size as input along dim, but got repeats.size(0) = ${reps._shape[0]} and input.size(${d}) = ${n}`);
     } else counts = vals;
   } else throw new Error(`repeat_interleave(): argument 'repeats' must be int or Tensor, not ${describe(reps)}`);
-  return indexSelect(x, d, repeatIndex(counts, outputSize));
+  const index = repeatIndex(counts, outputSize);
+  return indexSelect(x, d, onDevice(x) ? index.to(x.device) : index);
 }
 
 // ---- unfold ---------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { type Args, bindArgs, checkInt, installMethods, type Method, checkTensor
 import { emptyTensor, toNumbers, writeNumbers, type NumArray } from "./engine.js";
 import { valuesIndices, type ValuesIndices } from "./named-tuple.js";
 import { tensor } from "./creation.js";
+import { deviceOp, onDevice } from "./device-hooks.js";
 
 /** Ascending order with NaN last; stable (ties keep input order). */
 function ascending(d: NumArray, s: number) {
@@ -62,8 +63,10 @@ export function sort(input: Tensor, ...args: Args<[dim?: number, descending?: bo
   checkTensor("sort", "input", input);
   const o = bindArgs("sort", args, ["dim", "descending"], ["stable"]);
   const desc = (o.descending as boolean | undefined) ?? false;
-  const { values, indices, d } = orderAlong("sort", input, (o.dim as number | undefined) ?? -1, input.dim() ? input.shape[normalizeDim((o.dim as number | undefined) ?? -1, input.dim())]! : 1,
-    (src, s, n) => [...Array(n).keys()].sort(desc ? descending(src, s) : ascending(src, s)));
+  const dim = (o.dim as number | undefined) ?? -1;
+  const n = input.dim() ? input.shape[normalizeDim(dim, input.dim())]! : 1;
+  const { values, indices, d } = onDevice(input) ? deviceOp("sortAlong", "sort")("sort", input, dim, n, desc)
+    : orderAlong("sort", input, dim, n, (src, s, len) => [...Array(len).keys()].sort(desc ? descending(src, s) : ascending(src, s)));
   const inShape = input.shape;
   record("SortBackward0", [input], [values, indices], ([g]) => [gradByIndices(g!, indices, inShape, d)]);
   return valuesIndices(values, indices);
@@ -86,8 +89,8 @@ export function topk(input: Tensor, k: number, ...args: Args<[dim?: number, larg
   const size = nd ? input.shape[normalizeDim(dim, nd, "topk")]! : 1;
   checkInt("topk", "k", k);
   if (k < 0 || k > size) throw new Error(`selected index k out of range`);
-  const { values, indices, d } = orderAlong("topk", input, dim, k,
-    (src, s, n) => [...Array(n).keys()].sort(largest ? descending(src, s) : ascending(src, s)).slice(0, k));
+  const { values, indices, d } = onDevice(input) ? deviceOp("sortAlong", "topk")("topk", input, dim, k, largest)
+    : orderAlong("topk", input, dim, k, (src, s, n) => [...Array(n).keys()].sort(largest ? descending(src, s) : ascending(src, s)).slice(0, k));
   const inShape = input.shape;
   record("TopkBackward0", [input], [values, indices], ([g]) => [gradByIndices(g!, indices, inShape, d)]);
   return valuesIndices(values, indices);

@@ -164,6 +164,7 @@ export class RMSprop extends Base {
     check((g.alpha as number) >= 0, `Invalid alpha value: ${g.alpha}`);
   }
   protected updateGroup(group: ParamGroup): void {
+    if (onDevice(group.params)) return deviceOp("composedOptimStep", "RMSprop.step")("RMSprop", group, this);
     const lr = group.lr as number, alpha = group.alpha as number, eps = group.eps as number, wd = group.weight_decay as number;
     const mom = group.momentum as number, centered = group.centered as boolean, maximize = group.maximize as boolean;
     eachParam(group, this, (p, g0, s, param) => {
@@ -211,6 +212,7 @@ export class Adagrad extends Base {
     check((g.initial_accumulator_value as number) >= 0, `Invalid initial_accumulator_value value: ${g.initial_accumulator_value}`);
   }
   protected updateGroup(group: ParamGroup): void {
+    if (onDevice(group.params)) return deviceOp("composedOptimStep", "Adagrad.step")("Adagrad", group, this);
     const lr = group.lr as number, decay = group.lr_decay as number, wd = group.weight_decay as number, eps = group.eps as number;
     const maximize = group.maximize as boolean;
     eachParam(group, this, (p, g0, s) => {
@@ -237,6 +239,7 @@ export class Adadelta extends Base {
     check((g.rho as number) >= 0 && (g.rho as number) <= 1, `Invalid rho value: ${g.rho}`);
   }
   protected updateGroup(group: ParamGroup): void {
+    if (onDevice(group.params)) return deviceOp("composedOptimStep", "Adadelta.step")("Adadelta", group, this);
     const lr = group.lr as number, rho = group.rho as number, eps = group.eps as number, wd = group.weight_decay as number;
     const maximize = group.maximize as boolean;
     eachParam(group, this, (p, g0, s, param) => {
@@ -262,6 +265,7 @@ export class Adamax extends Base {
     super(params, withDefaults("Adamax", options as Record<string, unknown>, { lr: 0.002, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, maximize: false, foreach: null, capturable: false, differentiable: false }));
   }
   protected updateGroup(group: ParamGroup): void {
+    if (onDevice(group.params)) return deviceOp("composedOptimStep", "Adamax.step")("Adamax", group, this);
     const lr = group.lr as number, [b1, b2] = group.betas as [number, number], eps = group.eps as number;
     const wd = group.weight_decay as number, maximize = group.maximize as boolean;
     eachParam(group, this, (p, g0, s, param) => {
@@ -290,6 +294,7 @@ export class NAdam extends Base {
     check((g.momentum_decay as number) >= 0, `Invalid momentum_decay value: ${g.momentum_decay}`);
   }
   protected updateGroup(group: ParamGroup): void {
+    if (onDevice(group.params)) return deviceOp("composedOptimStep", "NAdam.step")("NAdam", group, this);
     const lr = group.lr as number, [b1, b2] = group.betas as [number, number], eps = group.eps as number;
     const wd = group.weight_decay as number, md = group.momentum_decay as number;
     const decoupled = group.decoupled_weight_decay as boolean, maximize = group.maximize as boolean;
@@ -331,6 +336,7 @@ export class RAdam extends Base {
     super(params, withDefaults("RAdam", options as Record<string, unknown>, { lr: 0.001, betas: [0.9, 0.999], eps: 1e-8, weight_decay: 0, decoupled_weight_decay: false, maximize: false, foreach: null, capturable: false, differentiable: false }));
   }
   protected updateGroup(group: ParamGroup): void {
+    if (onDevice(group.params)) return deviceOp("composedOptimStep", "RAdam.step")("RAdam", group, this);
     const lr = group.lr as number, [b1, b2] = group.betas as [number, number], eps = group.eps as number;
     const wd = group.weight_decay as number, decoupled = group.decoupled_weight_decay as boolean, maximize = group.maximize as boolean;
     eachParam(group, this, (p, g0, s, param) => {
@@ -368,6 +374,7 @@ export class Rprop extends Base {
     check(0 < em && em < 1 && 1 < ep, `Invalid eta values: ${em}, ${ep}`);
   }
   protected updateGroup(group: ParamGroup): void {
+    if (onDevice(group.params)) return deviceOp("composedOptimStep", "Rprop.step")("Rprop", group, this);
     const [etaminus, etaplus] = group.etas as [number, number], [lo, hi] = group.step_sizes as [number, number];
     const maximize = group.maximize as boolean, lr = group.lr as number;
     eachParam(group, this, (p, g0, s, param) => {

@@ -4,6 +4,7 @@
 import type { Tensor } from "../core/tensor.js";
 import { enableGrad, noGrad } from "../autograd/grad-mode.js";
 import { Optimizer, type ParamGroup, type ParamsInput, floatView } from "./optimizer.js";
+import { notImplementedOnDevice, onDevice } from "../ops/device-hooks.js";
 
 export interface LBFGSOptions {
   lr?: number;
@@ -161,6 +162,8 @@ export class LBFGS extends Optimizer {
 
   override step(closure?: () => Tensor | number): Tensor | number | null {
     if (!closure) throw new Error("LBFGS.step() requires a closure that re-evaluates the model and returns the loss");
+    // Its line search branches on values read back every iteration: that needs synchronous reads.
+    if (onDevice(this.params)) throw notImplementedOnDevice("LBFGS.step");
     const evaluate = (): number => { const l = enableGrad(closure); return typeof l === "number" ? l : Number(l.item()); };
     const g = this.paramGroups[0]!;
     const lr = g.lr as number, maxIter = g.max_iter as number, maxEval = g.max_eval as number;

@@ -115,8 +115,9 @@ export abstract class Optimizer {
       if (!p) continue;
       const copy: State = {};
       for (const [k, v] of Object.entries(s)) {
-        // Tensors follow the parameter's dtype, except the step counter (kept as PyTorch keeps it).
-        copy[k] = v instanceof Tensor ? (k === "step" ? v.clone() : v.to(p.dtype).clone()) : v;
+        // Tensors follow the parameter's dtype and device, except the step counter (kept as PyTorch
+        // keeps it) and NAdam's mu_product, which the device step reads on the host.
+        copy[k] = v instanceof Tensor ? (k === "step" ? v.clone() : k === "mu_product" ? v.to(p.dtype).clone() : v.to(p).clone()) : v;
       }
       newState.set(p, copy);
     }

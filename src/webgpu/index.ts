@@ -16,10 +16,14 @@ import {
 } from "./pointwise.js";
 import {
   gpuAvgPool2d, gpuBmm, gpuConv, gpuCrossEntropy, gpuEmbedding, gpuIndex, gpuIndexAdd, gpuIndexSelect, gpuLinear, gpuLogsumexp,
-  gpuMaxPool2d, gpuReduce, gpuSelectAlong, gpuSoftmax, gpuVarMean, sameDeviceOrThrow, gpuGather, gpuScatterInto, gpuLayerNorm,
-  gpuBatchNorm, gpuVectorNorm, gpuDiffLoss, gpuClampTensor, gpuNllLoss,
+  gpuMaxPool2d, gpuReduce, gpuSelectAlong, gpuSoftmax, gpuVarMean, sameDeviceOrThrow, gpuGather, gpuScatterInto,
+  gpuVectorNorm, gpuDiffLoss, gpuClampTensor, gpuNllLoss,
 } from "./ops.js";
 import { gpuAdamStep, gpuSgdStep } from "./optim.js";
+import { gpuComposedOptimStep } from "./optim-composite.js";
+import { gpuAdaptiveAvgPool, gpuInterpolate } from "./resample.js";
+import { gpuBatchNorm, gpuLayerNorm } from "./normalization.js";
+import { gpuKthAlong, gpuScan, gpuScanWithIndices, gpuSortAlong } from "./scan-sort.js";
 import { addPublicNames } from "./storage.js";
 import * as functional from "../nn/functional/index.js";
 import * as linalg from "../ops/linalg.js";
@@ -32,7 +36,8 @@ const OPS = {
   reduce: gpuReduce, selectAlong: gpuSelectAlong, varMean: gpuVarMean, logsumexp: gpuLogsumexp, softmax: gpuSoftmax,
   bmm: gpuBmm, linear: gpuLinear, conv: gpuConv, maxPool2d: gpuMaxPool2d, avgPool2d: gpuAvgPool2d,
   crossEntropy: gpuCrossEntropy, embedding: gpuEmbedding, indexSelect: gpuIndexSelect, indexAdd: gpuIndexAdd, index: gpuIndex,
-  sameDevice: sameDeviceOrThrow, sgdStep: gpuSgdStep, adamStep: gpuAdamStep,
+  sameDevice: sameDeviceOrThrow, sgdStep: gpuSgdStep, adamStep: gpuAdamStep, composedOptimStep: gpuComposedOptimStep,
+  interpolate: gpuInterpolate, adaptiveAvgPool: gpuAdaptiveAvgPool, scan: gpuScan, scanWithIndices: gpuScanWithIndices, sortAlong: gpuSortAlong, kthAlong: gpuKthAlong,
   gather: gpuGather, scatterInto: gpuScatterInto, layerNorm: gpuLayerNorm, batchNorm: gpuBatchNorm, vectorNorm: gpuVectorNorm,
   diffLoss: gpuDiffLoss, clampTensor: gpuClampTensor, nllLoss: gpuNllLoss,
 };

@@ -21,9 +21,7 @@ import { contiguous as gpuContiguous, fillInto } from "../backends/webgpu/pointw
 import { type GpuTensor, empty, isContiguous, reshapeContiguous } from "../backends/webgpu/tensor.js";
 import { gpuOf, isGpuTensor, wrap } from "./storage.js";
 import { gatherGpu, scatterGpu } from "./index-kernels.js";
-import { noGrad } from "../autograd/grad-mode.js";
 
-function noGradDo(f: () => void): void { noGrad(f); }
 import { checkDevices } from "./pointwise.js";
 import { context } from "./runtime.js";
 
@@ -140,9 +138,15 @@ export function gpuLinear(input: Tensor, weight: Tensor, bias: Tensor | null): T
  * the bias over the result's channels; no recording (convPrimitive records).
  */
 export function gpuConv(kind: "forward" | "input" | "weight", a: Tensor, b: Tensor, bias: Tensor | null, g: ConvGeometry): Tensor {
+  const k = g.kernelSize.length;
+  checkDevices(`conv${k}d`, a, b, bias);
+  if (k === 1) {
+    // conv1d is conv2d over a unit height: every operand of every primitive is [*, *, L] → [*, *, 1, L].
+    requireFloat32("conv1d", a, b, bias);
+    return gpuConv(kind, a.detach().unsqueeze(2), b.detach().unsqueeze(2), bias?.detach() ?? null, liftConv1d(g)).squeeze(2);
+  }
   const op = "conv2d";
-  checkDevices(op, a, b, bias);
-  if (g.kernelSize.length !== 2) throw notImplementedOnDevice(`conv${g.kernelSize.length}d`);
+  if (k !== 2) throw notImplementedOnDevice(`conv${k}d`);
   requireFloat32(op, a, b, bias);
   const ctx = context(op);
   const o = { stride: g.stride as [number, number], padding: g.padding as [number, number], dilation: g.dilation as [number, number], groups: g.groups };
@@ -165,6 +169,17 @@ export function gpuConv(kind: "forward" | "input" | "weight", a: Tensor, b: Tens
     return out.add(bias.detach().reshape(view));
   }
   return out;
+}
+
+/** A 1-d convolution's geometry as the 2-d one over a unit height. */
+function liftConv1d(g: ConvGeometry): ConvGeometry {
+  const lift = (shape: readonly number[]): number[] => [shape[0]!, shape[1]!, 1, shape[2]!];
+  return {
+    ...g,
+    kernelSize: [1, g.kernelSize[0]!], stride: [1, g.stride[0]!], padding: [0, g.padding[0]!], dilation: [1, g.dilation[0]!],
+    inputSize: [1, g.inputSize[0]!], outputSize: [1, g.outputSize[0]!],
+    inputShape: lift(g.inputShape), weightShape: lift(g.weightShape), outputShape: lift(g.outputShape),
+  };
 }
 
 function contiguousStridesOf(shape: readonly number[]): number[] {
@@ -379,45 +394,6 @@ export function gpuScatterInto(out: Tensor, d: number, index: Tensor, src: Tenso
   checkDevices("scatter", out, index, src);
   if (reduce !== null && !(reduce === "sum" && includeSelf)) throw notImplementedOnDevice(`scatter_reduce (reduce='${reduce}')`);
   scatterGpu(context("scatter"), gpuOf(out), d, gpuIndices(index), src ? gpuOf(src) : null, Number(value ?? 0), reduce === "sum");
-}
-
-// ---- normalization (composites of GPU ops: autograd differentiates them) -------------------------
-
-export function gpuLayerNorm(x: Tensor, k: number, weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
-  checkDevices("layer_norm", x, weight, bias);
-  requireFloat32("layer_norm", x, weight, bias);
-  const dims = Array.from({ length: k }, (_, i) => x.dim() - k + i);
-  const xc = x.sub(x.mean(dims, true));
-  let y = xc.mul(xc.square().mean(dims, true).add(eps).rsqrt());
-  if (weight) y = y.mul(weight);
-  if (bias) y = y.add(bias);
-  return y;
-}
-
-export function gpuBatchNorm(x: Tensor, rm: Tensor | null, rv: Tensor | null, weight: Tensor | null, bias: Tensor | null,
-  training: boolean, momentum: number, eps: number): Tensor {
-  checkDevices("batch_norm", x, rm, rv, weight, bias);
-  requireFloat32("batch_norm", x, rm, rv, weight, bias);
-  const C = x.size(1);
-  const dims = [0, ...Array.from({ length: x.dim() - 2 }, (_, i) => i + 2)];
-  const view = x.shape.map((_, i) => (i === 1 ? C : 1));
-  let mean: Tensor, variance: Tensor;
-  if (training) {
-    mean = x.mean(dims, true);
-    variance = x.sub(mean).square().mean(dims, true);
-    const M = x.numel() / C;
-    noGradDo(() => {
-      if (rm) rm.mul_(1 - momentum).add_(mean.detach().reshape([C]).mul(momentum));
-      if (rv) rv.mul_(1 - momentum).add_(variance.detach().reshape([C]).mul(momentum * M / (M - 1)));
-    });
-  } else {
-    mean = rm!.reshape(view);
-    variance = rv!.reshape(view);
-  }
-  let y = x.sub(mean).mul(variance.add(eps).rsqrt());
-  if (weight) y = y.mul(weight.reshape(view));
-  if (bias) y = y.add(bias.reshape(view));
-  return y;
 }
 
 /** p-norm over dims (no recording: the caller records). */

@@ -9,7 +9,7 @@ import type { BinarySpec, UnarySpec } from "../ops/pointwise-engine.js";
 import type { TernarySpec } from "../ops/pointwise-util.js";
 import { POINTWISE_OPS, type ComputeDType, type PointwiseOp } from "../backends/webgpu/pointwise-ops.js";
 import { fillInto, full, pointwise } from "../backends/webgpu/pointwise.js";
-import { type GpuTensor, empty } from "../backends/webgpu/tensor.js";
+import { type GpuTensor, broadcastShapes, empty, expandStrides, restride } from "../backends/webgpu/tensor.js";
 import { upload } from "../backends/webgpu/transfer.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
 import { GpuStorage, gpuOf, isGpuTensor, supportedOrThrow, wrap } from "./storage.js";
@@ -338,6 +338,12 @@ export function gpuCopy(dst: Tensor, src: Tensor): void {
   else {
     temp = uploadCpu(dst.storage as GpuStorage, src, dst.dtype);
     s = temp;
+  }
+  // copy_ broadcasts the source to the destination's shape, as the CPU copy does.
+  if (s.shape.join() !== d.shape.join()) {
+    const shape = broadcastShapes("copy_", s.shape, d.shape);
+    if (shape.join() !== d.shape.join()) throw new Error(`output with shape [${d.shape.join(", ")}] doesn't match the broadcast shape [${shape.join(", ")}]`);
+    s = restride(s, d.shape, expandStrides(s, d.shape));
   }
   const compute: ComputeDType = dst.dtype.isFloatingPoint || src.dtype.isFloatingPoint ? "float32" : "int32";
   pointwise("identity", [s], { out: d, computeDtype: compute });

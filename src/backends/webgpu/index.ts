@@ -24,3 +24,5 @@ export { type Pool2dOptions, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dB
 export { type CrossEntropyOptions, type CrossEntropySaved, type Reduction, crossEntropy, crossEntropyBackward } from "./loss.js";
 export { embedding, embeddingBackward, gatherRows, scatterAddRows } from "./embedding.js";
 export { type AdamOptions, type SgdOptions, adamStep, sgdStep } from "./optim.js";
+export { type ScanKind, scanRows } from "./scan.js";
+export { sortRows } from "./sort.js";

@@ -8,7 +8,7 @@ import { record } from "../../autograd/record.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { copyInto, emptyTensor, fillTensor, fromArray } from "../../ops/engine.js";
 import { sizesStr } from "./loss-util.js";
-import { onDevice } from "../../ops/device-hooks.js";
+import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 
 /** constant_pad_nd: pads the last pad.length/2 dims (last dim first) with `value`. */
 export function constantPad(x: Tensor, pad: readonly number[], value: number): Tensor {
@@ -28,7 +28,7 @@ export function constantPad(x: Tensor, pad: readonly number[], value: number): T
     }
     shape[d] = size;
   }
-  const out = emptyTensor(shape, x.dtype);
+  const out = onDevice(x) ? deviceOp("empty", "pad")(shape, x.dtype) : emptyTensor(shape, x.dtype);
   fillTensor(out, value);
   let src = x.detach(), dst = out;
   let empty = false;

@@ -421,6 +421,7 @@ function checkAdaptive(op: string, k: 2 | 3, x: Tensor, size: number[], max: boo
 }
 
 function adaptiveAvgOp(x: Tensor, outShape: number[], k: number): Tensor {
+  if (onDevice(x)) return deviceOp("adaptiveAvgPool", `adaptive_avg_pool${k}d`)(x, outShape, k);
   const out = scratch(outShape, x.dtype);
   adaptiveAvgPoolForward(floatData(x), x.shape, out.data, outShape, k);
   const res = out.finish();

@@ -9,6 +9,7 @@ import { floatData, scratch } from "./float-scratch.js";
 import { type Args, bindArgs, describe } from "../../ops/args.js";
 import { fromArray } from "../../ops/engine.js";
 import { castTo } from "../../ops/conversion.js";
+import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 import { permute, reshape, transpose } from "../../ops/view.js";
 import { matmul } from "../../ops/blas.js";
 import { adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveAvgPool3d } from "./pooling.js";
@@ -83,6 +84,7 @@ function upsampleShapeCheck(x: Tensor, outSize: readonly number[]): void {
 }
 
 function interpolateOp(x: Tensor, params: InterpolateParams, kernel: string): Tensor {
+  if (onDevice(x)) return deviceOp("interpolate")(x, params, NODE_NAMES[kernel]!);
   const outShape = [...x.shape.slice(0, 2), ...params.outputSize];
   const out = scratch(outShape, x.dtype);
   interpolateForward(floatData(x), x.shape, out.data, params);

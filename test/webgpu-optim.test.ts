@@ -1,0 +1,140 @@
+// torch.optim on "webgpu" parameters against the same optimizer on the CPU: a few steps from the
+// same start give the same parameters (within 1e-5) and the same state layout, state dicts round
+// trip (CPU state loads into a webgpu optimizer), and LBFGS refuses the device by name.
+// Skipped without a WebGPU adapter (scripts/webgpu-setup.sh installs lavapipe).
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as torch from "../src/index.js";
+import { type OptimCase, loadOptimCases } from "./conformance/optim-runner.js";
+import { type EncodedTensor, camel } from "./conformance/values.js";
+
+const { optim } = torch;
+type DeviceName = "cpu" | "webgpu";
+type MakeOpt = (p: torch.Tensor[]) => torch.optim.Optimizer;
+
+const available = await torch.webgpu.isAvailable();
+const skip = available ? false : "no WebGPU adapter here; run scripts/webgpu-setup.sh to install a CPU adapter";
+
+before(async () => { if (available) await torch.webgpu.init(); });
+after(() => torch.webgpu.shutdown());
+
+const CASES: [string, MakeOpt][] = [
+  ["RMSprop", (p) => new optim.RMSprop(p, { lr: 0.01 })],
+  ["RMSprop centered momentum weight_decay", (p) => new optim.RMSprop(p, { lr: 0.01, centered: true, momentum: 0.9, weightDecay: 0.1 })],
+  ["RMSprop maximize", (p) => new optim.RMSprop(p, { lr: 0.01, maximize: true })],
+  ["Adagrad", (p) => new optim.Adagrad(p, { lr: 0.1 })],
+  ["Adagrad lr_decay initial_accumulator_value weight_decay", (p) => new optim.Adagrad(p, { lr: 0.1, lrDecay: 0.1, initialAccumulatorValue: 0.5, weightDecay: 0.1 })],
+  ["Adadelta", (p) => new optim.Adadelta(p)],
+  ["Adadelta weight_decay maximize", (p) => new optim.Adadelta(p, { lr: 0.5, weightDecay: 0.1, maximize: true })],
+  ["Adamax", (p) => new optim.Adamax(p, { lr: 0.01 })],
+  ["Adamax weight_decay", (p) => new optim.Adamax(p, { lr: 0.01, weightDecay: 0.1 })],
+  ["NAdam", (p) => new optim.NAdam(p, { lr: 0.01 })],
+  ["NAdam decoupled_weight_decay", (p) => new optim.NAdam(p, { lr: 0.01, weightDecay: 0.1, decoupledWeightDecay: true })],
+  ["NAdam weight_decay", (p) => new optim.NAdam(p, { lr: 0.01, weightDecay: 0.1 })],
+  // Few steps keep RAdam in its un-rectified branch; betas (0.9, 0.9) reach rho_t > 5 at step 7.
+  ["RAdam", (p) => new optim.RAdam(p, { lr: 0.01 })],
+  ["RAdam rectified, decoupled_weight_decay", (p) => new optim.RAdam(p, { lr: 0.01, betas: [0.9, 0.9], weightDecay: 0.1, decoupledWeightDecay: true })],
+  ["RAdam weight_decay", (p) => new optim.RAdam(p, { lr: 0.01, betas: [0.9, 0.9], weightDecay: 0.1 })],
+  ["Rprop", (p) => new optim.Rprop(p, { lr: 0.01 })],
+  ["Rprop maximize step_sizes", (p) => new optim.Rprop(p, { lr: 0.05, stepSizes: [1e-3, 0.08], maximize: true })],
+];
+
+/** A loss whose gradients change sign between steps (Rprop's and momentum's branches all run). */
+function lossOf(w: torch.Tensor, b: torch.Tensor, x: torch.Tensor): torch.Tensor {
+  return x.matmul(w).add(b).sin().sum().add(w.square().sum().mul(0.3));
+}
+
+/** `steps` steps from seed 0; the parameters (read back) and the optimizer. */
+async function run(device: DeviceName, make: MakeOpt, steps: number): Promise<{ values: number[]; opt: torch.optim.Optimizer; params: torch.Tensor[] }> {
+  torch.manualSeed(0);
+  const w = torch.randn(6, 4).to(device).requiresGrad_(true);
+  const b = torch.randn(4).to(device).requiresGrad_(true);
+  const x = torch.randn(5, 6).to(device);
+  const opt = make([w, b]);
+  for (let i = 0; i < steps; i++) {
+    opt.zeroGrad();
+    lossOf(w, b, x).backward();
+    opt.step();
+  }
+  const values = [...((await w.detach().reshape(-1).tolistAsync()) as number[]), ...((await b.detach().tolistAsync()) as number[])];
+  return { values, opt, params: [w, b] };
+}
+
+function closeValues(a: number[], e: number[], what: string, tol = 1e-5): void {
+  assert.equal(a.length, e.length);
+  for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - e[i]!) <= tol * (1 + Math.abs(e[i]!)), `${what}[${i}]: webgpu ${a[i]} vs cpu ${e[i]}`);
+}
+
+function decodeF32(v: unknown): torch.Tensor {
+  const e = v as EncodedTensor;
+  return torch.tensor(e.data as number[], { dtype: "float32" }).reshape(e.shape).to("webgpu");
+}
+
+/** PyTorch's recorded steps (float64 there) replayed on webgpu parameters with the recorded gradients. */
+async function replayOnDevice(c: OptimCase): Promise<void> {
+  const params = c.init.map((t) => decodeF32(t).requiresGrad_(true));
+  const Opt = (optim as unknown as Record<string, new (p: torch.Tensor[], o: Record<string, unknown>) => torch.optim.Optimizer>)[c.ctor.replace("torch.optim.", "")]!;
+  const opts: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c.kwargs)) opts[camel(k)] = v;
+  const opt = new Opt(params, opts);
+  for (let step = 0; step < c.grads.length; step++) {
+    c.grads[step]!.forEach((g, i) => { params[i]!.grad = decodeF32(g); });
+    opt.step();
+    for (let i = 0; i < params.length; i++) {
+      const got = (await params[i]!.detach().reshape(-1).tolistAsync()) as number[];
+      closeValues(got, (c.after[step]![i] as unknown as EncodedTensor).data as number[], `${c.id} step ${step} param ${i}`, 2e-5);
+    }
+  }
+}
+
+describe("optimizers on webgpu parameters", { skip }, () => {
+  for (const [name, make] of CASES) {
+    test(`${name}: 8 steps give the CPU's parameters and state layout`, async () => {
+      const cpu = await run("cpu", make, 8);
+      const gpu = await run("webgpu", make, 8);
+      closeValues(gpu.values, cpu.values, name);
+      const cs = cpu.opt.stateDict().state.get(0)!, gs = gpu.opt.stateDict().state.get(0)!;
+      assert.deepEqual(Object.keys(gs).sort(), Object.keys(cs).sort());
+      for (const [k, v] of Object.entries(cs)) {
+        const g = gs[k] as torch.Tensor;
+        assert.ok(v instanceof torch.Tensor && g instanceof torch.Tensor, k);
+        const onCpu = k === "step" || k === "mu_product";
+        assert.equal(g.device.type, onCpu ? "cpu" : "webgpu", `${k} lives where PyTorch keeps it`);
+        closeValues((await g.reshape(-1).tolistAsync()) as number[], v.reshape(-1).tolist() as number[], `${name} state ${k}`);
+      }
+    });
+  }
+
+  test("optim.jsonl's PyTorch trajectories (no scheduler) on webgpu, in float32", async () => {
+    const cases = loadOptimCases().filter((c) => c.sched === null);
+    assert.ok(cases.length >= 14);
+    for (const c of cases) await replayOnDevice(c);
+  });
+
+  test("a CPU state dict loads into a webgpu optimizer, which continues as the CPU one does", async () => {
+    const make: MakeOpt = (p) => new optim.RMSprop(p, { lr: 0.01, centered: true, momentum: 0.5 });
+    const cpu = await run("cpu", make, 4);
+    torch.manualSeed(0);
+    torch.randn(6, 4); torch.randn(4);
+    const x = torch.randn(5, 6);
+    const gw = cpu.params[0]!.detach().clone().to("webgpu").requiresGrad_(true);
+    const gb = cpu.params[1]!.detach().clone().to("webgpu").requiresGrad_(true);
+    const gopt = make([gw, gb]);
+    gopt.loadStateDict(cpu.opt.stateDict());
+    assert.equal((gopt.stateDict().state.get(0)!.square_avg as torch.Tensor).device.type, "webgpu");
+    const xg = x.to("webgpu");
+    for (let i = 0; i < 3; i++) {
+      cpu.opt.zeroGrad(); lossOf(cpu.params[0]!, cpu.params[1]!, x).backward(); cpu.opt.step();
+      gopt.zeroGrad(); lossOf(gw, gb, xg).backward(); gopt.step();
+    }
+    closeValues((await gw.detach().reshape(-1).tolistAsync()) as number[], cpu.params[0]!.detach().reshape(-1).tolist() as number[], "w");
+  });
+
+  test("LBFGS refuses webgpu parameters by name", () => {
+    const p = torch.randn(3).to("webgpu").requiresGrad_(true);
+    const opt = new optim.LBFGS([p]);
+    assert.throws(() => opt.step(() => { opt.zeroGrad(); const l = p.square().sum(); l.backward(); return l; }),
+      /LBFGS\.step is not implemented for the 'webgpu' device/);
+  });
+});
