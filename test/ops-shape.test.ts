@@ -228,3 +228,15 @@ describe("in-place shape changes and iteration", () => {
     assert.throws(() => [...torch.tensor(3)], /iteration over a 0-d tensor/);
   });
 });
+
+test("value-selecting reductions of a 0-d tensor along dim 0 return the value and index 0", () => {
+  const x = torch.tensor(3.5, { requiresGrad: true });
+  for (const [name, r] of [["kthvalue", torch.kthvalue(x, 1)], ["median", x.median(0)], ["max", x.max(0)], ["mode", x.mode(0)]] as const) {
+    assert.equal(r[0].item(), 3.5, name);
+    assert.equal(Number(r[1].item()), 0, name);
+    assert.deepEqual(r[0].shape, [], name);
+  }
+  assert.equal(x.sum(0).item(), 3.5);
+  torch.kthvalue(x, 1)[0].backward();
+  assert.equal(x.grad!.item(), 1);
+});

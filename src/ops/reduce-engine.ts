@@ -23,6 +23,8 @@ export function planReduce(op: string, x: Tensor, dim: number | readonly number[
   let dims: number[];
   if (dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0)) dims = [...Array(nd).keys()];
   else dims = normalizeDims(typeof dim === "number" ? [dim] : (dim as number[]), nd, op).sort((a, b) => a - b);
+  // A 0-d tensor reduces over its single implicit size-1 dim: nothing to move.
+  if (nd === 0) dims = [];
   const outShape: number[] = [];
   x._shape.forEach((s, i) => { if (!dims.includes(i)) outShape.push(s); else if (keepdim) outShape.push(1); });
   const inner = numel(dims.map((d) => x._shape[d]!));
