@@ -348,6 +348,91 @@ void run_direct(const ConvGeometry& g, const DirectConv& d, const float* x, inde
   }
 }
 
+// ---- channel-vector float32 kernels (conv_direct.h): vectors of 16 output channels --------------
+
+// Whether the channel-vector kernels compute a pass of this convolution whose result has `outs`
+// channels per group (forward: Cout; input gradient: Cin; weight gradient: Cout). They need
+// the geometry of use_direct and enough channels to fill vectors: at most 1/8 of the lanes
+// padding (16, 32, 48, 64, ... channels; 60 or 120 too, not 20 or 40).
+template <typename T>
+bool use_channel_vectors(const ConvGeometry& g, index_t outs) {
+  if (!use_direct<T>(g) || outs < kCvLanes) return false;
+  return 7 * cv_channels(outs) <= 8 * outs;
+}
+
+// Packs weights for the channel-vector kernels: per group, [k = (in channel, kh, kw)][channels
+// rounded up to 16] of `outs` output channels, zero past them; at(gi, o, i, a, b) as pack_direct.
+template <class At>
+std::vector<float> pack_channel_vectors(index_t groups, index_t outs, index_t ins, index_t kh,
+                                        index_t kw, const At& at) {
+  const index_t cp = cv_channels(outs), K = ins * kh * kw;
+  std::vector<float> wt(static_cast<size_t>(groups * K * cp), 0.0f);
+  for (index_t gi = 0; gi < groups; ++gi)
+    for (index_t i = 0, k = 0; i < ins; ++i)
+      for (index_t a = 0; a < kh; ++a)
+        for (index_t b = 0; b < kw; ++b, ++k) {
+          float* dst = wt.data() + (gi * K + k) * cp;
+          for (index_t o = 0; o < outs; ++o) dst[o] = at(gi, o, i, a, b);
+        }
+  return wt;
+}
+
+// Runs the channel-vector forward kernel over every image and group, split as run_direct.
+void run_channel_vectors(const ConvGeometry& g, const DirectConv& d, const float* x, index_t x_image,
+                         const std::vector<float>& wt, const float* bias, float* y, index_t y_image) {
+  const index_t K = d.cin * d.kh * d.kw, cp = cv_channels(d.cout);
+  const index_t x_group = d.cin * d.ih * d.iw, y_group = d.cout * d.oh * d.ow;
+  const index_t need = conv_cv_forward_scratch(d);
+  auto image = [&](index_t n, bool par) {
+    thread_local ScratchBuffer buf;
+    float* scratch = static_cast<float*>(buf.get(sizeof(float) * need));
+    for (index_t gi = 0; gi < g.groups; ++gi) {
+      conv_cv_forward_image(d, x + n * x_image + gi * x_group, wt.data() + gi * K * cp,
+                            bias != nullptr ? bias + gi * d.cout : nullptr,
+                            y + n * y_image + gi * y_group, scratch, par);
+    }
+  };
+  if (ThreadPool::instance().size() > 1 && g.n >= ThreadPool::instance().size()) {
+    parallel_tasks(g.n, [&](index_t t) { image(t, false); });
+  } else {
+    for (index_t n = 0; n < g.n; ++n) image(n, true);
+  }
+}
+
+// gw by the channel-vector weight kernel: images in fixed chunks (a deterministic sum), each
+// chunk summing into its own [group][k][channels rounded up] buffer; then the chunks are added
+// in order and transposed into gw's [cout][cin/g][kh][kw].
+void channel_vector_weight_grad(const ConvGeometry& g, const Sizes& s, const float* x,
+                                const float* gy, float* gw) {
+  const DirectConv d{s.cin_g, s.cout_g, g.ih, g.iw, g.oh, g.ow, g.kh, g.kw, g.ph, g.pw};
+  const index_t K = s.rows, cp = cv_channels(s.cout_g), part = g.groups * K * cp;
+  const index_t threads = ThreadPool::instance().size();
+  const index_t chunks = threads > 1 ? min_i(g.n, 2 * threads) : 1;
+  std::vector<float> acc(static_cast<size_t>(chunks * part), 0.0f);
+  const index_t need = conv_cv_weight_scratch(d);
+  auto chunk = [&](index_t c) {
+    thread_local ScratchBuffer buf;
+    float* scratch = static_cast<float*>(buf.get(sizeof(float) * need));
+    for (index_t n = g.n * c / chunks; n < g.n * (c + 1) / chunks; ++n)
+      for (index_t gi = 0; gi < g.groups; ++gi)
+        conv_cv_weight_image(d, x + (n * g.cin + gi * s.cin_g) * s.in_plane,
+                             gy + (n * g.cout + gi * s.cout_g) * s.out_plane,
+                             acc.data() + c * part + gi * K * cp, scratch);
+  };
+  parallel_tasks(chunks, chunk);
+  parallel_for(0, g.cout, max_i(1, 4096 / max_i(1, K * chunks)), [&](index_t lo, index_t hi) {
+    for (index_t o = lo; o < hi; ++o) {
+      const index_t gi = o / s.cout_g, co = o % s.cout_g;
+      for (index_t k = 0; k < K; ++k) {
+        const float* src = acc.data() + (gi * K + k) * cp + co;
+        float v = src[0];
+        for (index_t c = 1; c < chunks; ++c) v += src[c * part];
+        gw[o * K + k] = v;
+      }
+    }
+  });
+}
+
 }  // namespace
 
 template <typename T>
@@ -368,6 +453,15 @@ void conv_forward(const ConvGeometry& g, const T* x, const T* w, const T* bias, 
     return;
   }
   if constexpr (std::is_same<T, float>::value) {
+    if (use_channel_vectors<T>(g, s.cout_g)) {
+      const DirectConv d{s.cin_g, s.cout_g, g.ih, g.iw, g.oh, g.ow, g.kh, g.kw, g.ph, g.pw};
+      const auto wt = pack_channel_vectors(g.groups, s.cout_g, s.cin_g, g.kh, g.kw,
+                                           [&](index_t gi, index_t o, index_t i, index_t a, index_t b) {
+                                             return w[(((gi * s.cout_g + o) * s.cin_g + i) * g.kh + a) * g.kw + b];
+                                           });
+      run_channel_vectors(g, d, x, g.cin * s.in_plane, wt, bias, y, g.cout * L);
+      return;
+    }
     if (use_direct<T>(g)) {
       const DirectConv d{s.cin_g, s.cout_g, g.ih, g.iw, g.oh, g.ow, g.kh, g.kw, g.ph, g.pw};
       const auto wp = pack_direct(g.groups, s.cout_g, s.cin_g, g.kh, g.kw,
@@ -419,6 +513,16 @@ void conv_backward_input(const ConvGeometry& g, const T* gy, const T* w, T* gx) 
     return;
   }
   if constexpr (std::is_same<T, float>::value) {
+    if (use_channel_vectors<T>(g, s.cin_g)) {
+      // As below, with the kernel packed for the channel-vector forward.
+      const DirectConv d{s.cout_g, s.cin_g, g.oh, g.ow, g.ih, g.iw, g.kh, g.kw, g.kh - 1 - g.ph, g.kw - 1 - g.pw};
+      const auto wt = pack_channel_vectors(g.groups, s.cin_g, s.cout_g, g.kh, g.kw,
+                                           [&](index_t gi, index_t ci, index_t co, index_t a, index_t b) {
+                                             return w[(((gi * s.cout_g + co) * s.cin_g + ci) * g.kh + (g.kh - 1 - a)) * g.kw + (g.kw - 1 - b)];
+                                           });
+      run_channel_vectors(g, d, gy, g.cout * L, wt, nullptr, gx, g.cin * s.in_plane);
+      return;
+    }
     if (use_direct<T>(g)) {
       // gX is the stride-1 convolution of gY with the kernel flipped and in/out channels swapped.
       const DirectConv d{s.cout_g, s.cin_g, g.oh, g.ow, g.ih, g.iw, g.kh, g.kw, g.kh - 1 - g.ph, g.kw - 1 - g.pw};
@@ -464,6 +568,12 @@ void conv_backward_weight(const ConvGeometry& g, const T* x, const T* gy, T* gw)
   if (s.rows == 0 || L == 0 || g.n == 0 || s.cout_g == 0) {
     for (index_t i = 0; i < wsize; ++i) gw[i] = T(0);
     return;
+  }
+  if constexpr (std::is_same<T, float>::value) {
+    if (use_channel_vectors<T>(g, s.cout_g)) {
+      channel_vector_weight_grad(g, s, x, gy, gw);
+      return;
+    }
   }
   // Per group, gW_g (cout_g x rows) = sum over images of gY_g (cout_g x L) * col_g^T, or its
   // transpose col_g * gY_g^T when that fills the micro-kernel's tile better (few rows: Cin = 1).

@@ -30,4 +30,29 @@ index_t conv_direct_scratch(const DirectConv& d);
 void conv_direct_image(const DirectConv& d, const float* x, const float* wp, const float* bias,
                        float* y, float* scratch, bool parallel);
 
+// ---- channel-vector kernels: a vector holds 16 output channels at one output position -------
+// Each input value is broadcast from a zero-padded copy of the image, so no lane is spent on
+// padding or on junk columns (the kernel above computes Wp - ow of those per row); the price is
+// a 16 x 16 transpose of every output (or output gradient) block, about 2% of the work when a
+// sum runs over 32 channels x 9 taps. Output channels are padded to whole vectors (kCvLanes).
+constexpr index_t kCvLanes = 16;
+
+// Output channels rounded up to whole vectors.
+inline index_t cv_channels(index_t cout) { return (cout + kCvLanes - 1) / kCvLanes * kCvLanes; }
+
+// Floats of per-thread scratch that conv_cv_forward_image / conv_cv_weight_image need.
+index_t conv_cv_forward_scratch(const DirectConv& d);
+index_t conv_cv_weight_scratch(const DirectConv& d);
+
+// y as conv_direct_image computes it, for one image and group, with wt the weights packed as
+// [ci][kh][kw][cv_channels(cout)] (zero past cout). Rows of the image are split over the pool
+// when `parallel`.
+void conv_cv_forward_image(const DirectConv& d, const float* x, const float* wt, const float* bias,
+                           float* y, float* scratch, bool parallel);
+
+// gwt[k][co] += sum over output positions l of gy[co][l] * x_padded[k-th tap at l] for one image
+// and group, k = (ci, kh, kw) and gwt of [cin*kh*kw][cv_channels(cout)] (lanes past cout get 0).
+void conv_cv_weight_image(const DirectConv& d, const float* x, const float* gy, float* gwt,
+                          float* scratch);
+
 }  // namespace tts

@@ -2,6 +2,9 @@
 // check). Off x86-64 it is never available and the GEMM path runs.
 #include "conv_direct.h"
 
+#include <array>
+#include <utility>
+
 #include "threadpool.h"
 
 #if TTS_X86_64
@@ -119,6 +122,283 @@ void direct_image(const DirectConv& d, const float* x, const float* wpk, const f
   }
 }
 }  // namespace avx512
+
+// ---- channel-vector kernels ------------------------------------------------------------------
+
+namespace avx512 {
+
+constexpr int kLanes = static_cast<int>(kCvLanes);
+
+// Most positions per forward tile and taps per weight tile for NV vectors of channels: NV*N
+// accumulators, NV loaded vectors and one broadcast stay within the 32 registers; N <= 8 keeps
+// the weight tile's tap pointers in general registers.
+constexpr int cv_positions(int nv) { return nv == 4 ? 7 : nv == 3 ? 8 : 12; }
+constexpr int cv_taps(int nv) { return nv == 4 ? 6 : 8; }
+
+// The image, zero-padded by (ph, pw) on each side: cin planes of hp x wp.
+void pad_image(const DirectConv& d, const float* x, float* xp) {
+  const index_t hp = d.ih + 2 * d.ph, wp = d.iw + 2 * d.pw;
+  for (index_t c = 0; c < d.cin; ++c) {
+    float* dst = xp + c * hp * wp;
+    for (index_t r = 0; r < hp; ++r) {
+      float* row = dst + r * wp;
+      const index_t sr = r - d.ph;
+      if (sr < 0 || sr >= d.ih) {
+        for (index_t j = 0; j < wp; ++j) row[j] = 0.0f;
+        continue;
+      }
+      for (index_t j = 0; j < d.pw; ++j) row[j] = 0.0f;
+      std::memcpy(row + d.pw, x + (c * d.ih + sr) * d.iw, sizeof(float) * d.iw);
+      for (index_t j = d.pw + d.iw; j < wp; ++j) row[j] = 0.0f;
+    }
+  }
+}
+
+// off[k] = where tap k = (ci, a, b) starts in the padded image (planes of hp x wp); returns K.
+index_t tap_offsets(const DirectConv& d, index_t wp, int32_t* off) {
+  const index_t plane = (d.ih + 2 * d.ph) * wp;
+  index_t k = 0;
+  for (index_t c = 0; c < d.cin; ++c)
+    for (index_t a = 0; a < d.kh; ++a)
+      for (index_t b = 0; b < d.kw; ++b) off[k++] = static_cast<int32_t>(c * plane + a * wp + b);
+  return k;
+}
+
+// In-register transpose of 16 rows of 16 floats (r[i] = row i on entry, column i on exit).
+inline void transpose16x16(__m512 r[16]) {
+  __m512 t[16];
+  for (int i = 0; i < 16; i += 2) {
+    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+  }
+  for (int i = 0; i < 16; i += 4) {
+    r[i] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+  for (int i = 0; i < 4; ++i) {
+    t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], _MM_SHUFFLE(2, 0, 2, 0));
+    t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], _MM_SHUFFLE(3, 1, 3, 1));
+    t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], _MM_SHUFFLE(2, 0, 2, 0));
+    t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], _MM_SHUFFLE(3, 1, 3, 1));
+  }
+  for (int i = 0; i < 4; ++i) {
+    r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], _MM_SHUFFLE(2, 0, 2, 0));
+    r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], _MM_SHUFFLE(3, 1, 3, 1));
+    r[i + 4] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], _MM_SHUFFLE(2, 0, 2, 0));
+    r[i + 12] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], _MM_SHUFFLE(3, 1, 3, 1));
+  }
+}
+
+inline __mmask16 lanes_mask(index_t n) {
+  return static_cast<__mmask16>(n >= 16 ? 0xFFFF : (1u << n) - 1);
+}
+
+// out[l][c] = in[c][l] for c < channels (rows of `ld_in`), l < positions; lanes of out from
+// `channels` up to cp (a multiple of 16) are zero.
+void to_channel_vectors(const float* in, index_t channels, index_t positions, index_t ld_in,
+                        float* out, index_t cp) {
+  for (index_t c0 = 0; c0 < cp; c0 += 16) {
+    for (index_t l0 = 0; l0 < positions; l0 += 16) {
+      const __mmask16 m = lanes_mask(positions - l0);
+      __m512 r[16];
+      for (int i = 0; i < 16; ++i)
+        r[i] = c0 + i < channels ? _mm512_maskz_loadu_ps(m, in + (c0 + i) * ld_in + l0) : _mm512_setzero_ps();
+      transpose16x16(r);
+      const index_t n = min_i(16, positions - l0);
+      for (index_t q = 0; q < n; ++q) _mm512_storeu_ps(out + (l0 + q) * cp + c0, r[q]);
+    }
+  }
+}
+
+// out[c][l] = in[l][c] + bias[c] for c in [c_lo, c_hi) (a multiple of 16 apart from the end),
+// l < positions; in has rows of cp.
+void from_channel_vectors(const float* in, index_t cp, index_t positions, index_t c_lo,
+                          index_t c_hi, const float* bias, float* out, index_t ld_out) {
+  for (index_t c0 = c_lo; c0 < c_hi; c0 += 16) {
+    for (index_t l0 = 0; l0 < positions; l0 += 16) {
+      const index_t n = min_i(16, positions - l0);
+      __m512 r[16];
+      for (index_t q = 0; q < 16; ++q) r[q] = q < n ? _mm512_loadu_ps(in + (l0 + q) * cp + c0) : _mm512_setzero_ps();
+      transpose16x16(r);
+      const __mmask16 m = lanes_mask(n);
+      const index_t rows = min_i(16, c_hi - c0);
+      for (index_t i = 0; i < rows; ++i) {
+        const __m512 v = bias != nullptr ? _mm512_add_ps(r[i], _mm512_set1_ps(bias[c0 + i])) : r[i];
+        _mm512_mask_storeu_ps(out + (c0 + i) * ld_out + l0, m, v);
+      }
+    }
+  }
+}
+
+// out[p][16v + lane] = sum over taps k of wt[k][16v + lane] * x[off[k] + p] for NP positions p
+// of one output row; wt advances by ldw per tap.
+template <int NV, int NP>
+void cv_forward_tile(index_t K, const int32_t* off, const float* x, const float* wt, index_t ldw,
+                     float* out, index_t ldo) {
+  __m512 acc[NV][NP];
+#pragma GCC unroll 16
+  for (int p = 0; p < NP; ++p)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) acc[v][p] = _mm512_setzero_ps();
+  for (index_t k = 0; k < K; ++k, wt += ldw) {
+    const float* xk = x + off[k];
+    __m512 w[NV];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) w[v] = _mm512_loadu_ps(wt + 16 * v);
+#pragma GCC unroll 16
+    for (int p = 0; p < NP; ++p) {
+      const __m512 xv = _mm512_set1_ps(xk[p]);
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) acc[v][p] = _mm512_fmadd_ps(w[v], xv, acc[v][p]);
+    }
+  }
+#pragma GCC unroll 16
+  for (int p = 0; p < NP; ++p)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) _mm512_storeu_ps(out + p * ldo + 16 * v, acc[v][p]);
+}
+
+using CvForwardTile = void (*)(index_t, const int32_t*, const float*, const float*, index_t, float*,
+                               index_t);
+
+template <int NV, int... P>
+constexpr std::array<CvForwardTile, sizeof...(P)> forward_tiles(std::integer_sequence<int, P...>) {
+  return {&cv_forward_tile<NV, P + 1>...};
+}
+
+// The forward tile for nv vectors of channels and np positions (np <= cv_positions(nv)).
+CvForwardTile forward_tile(int nv, index_t np) {
+  static const auto t1 = forward_tiles<1>(std::make_integer_sequence<int, cv_positions(1)>());
+  static const auto t2 = forward_tiles<2>(std::make_integer_sequence<int, cv_positions(2)>());
+  static const auto t3 = forward_tiles<3>(std::make_integer_sequence<int, cv_positions(3)>());
+  static const auto t4 = forward_tiles<4>(std::make_integer_sequence<int, cv_positions(4)>());
+  switch (nv) {
+    case 1: return t1[np - 1];
+    case 2: return t2[np - 1];
+    case 3: return t3[np - 1];
+    default: return t4[np - 1];
+  }
+}
+
+void cv_forward_image(const DirectConv& d, const float* x, const float* wt, const float* bias,
+                      float* y, float* scratch, bool parallel) {
+  const index_t hp = d.ih + 2 * d.ph, wp = d.iw + 2 * d.pw, plane = hp * wp;
+  const index_t cp = cv_channels(d.cout), nvec = cp / kLanes, L = d.oh * d.ow;
+  float* xp = scratch;
+  float* yt = scratch + round_up(d.cin * plane, 16);  // [L][cp]
+  int32_t* off = reinterpret_cast<int32_t*>(yt + L * cp);
+  pad_image(d, x, xp);
+  const index_t K = tap_offsets(d, wp, off);
+  // Tasks: one output row of one block of up to 4 channel vectors.
+  const index_t blocks = (nvec + 3) / 4;
+  auto rows = [&](index_t lo, index_t hi) {
+    for (index_t q = lo; q < hi; ++q) {
+      const index_t blk = q / d.oh, r = q % d.oh;
+      const int nv = static_cast<int>(min_i(4, nvec - 4 * blk));
+      const index_t most = cv_positions(nv);
+      // Positions split evenly (7 + 7 rather than 8 + 6 + ...): no short tile where avoidable.
+      const index_t tiles = (d.ow + most - 1) / most;
+      for (index_t t = 0; t < tiles; ++t) {
+        const index_t c0 = d.ow * t / tiles, c1 = d.ow * (t + 1) / tiles;
+        forward_tile(nv, c1 - c0)(K, off, xp + r * wp + c0, wt + blk * 4 * kLanes, cp,
+                                  yt + (r * d.ow + c0) * cp + blk * 4 * kLanes, cp);
+      }
+    }
+  };
+  auto store = [&](index_t lo, index_t hi) {
+    from_channel_vectors(yt, cp, L, lo * kLanes, min_i(hi * kLanes, d.cout), bias, y, L);
+  };
+  if (parallel) {
+    parallel_for(0, blocks * d.oh, 1, rows);
+    parallel_for(0, nvec, 1, store);
+  } else {
+    rows(0, blocks * d.oh);
+    store(0, nvec);
+  }
+}
+
+// acc[j][16v + lane] += sum over output positions (r, c) of gy[(r*ow + c)*ldg + 16v + lane] *
+// x[off[j] + r*wp + c], for NK taps j; acc rows of lda.
+template <int NV, int NK>
+void cv_weight_tile(index_t oh, index_t ow, index_t wp, const float* x, const int32_t* off,
+                    const float* gy, index_t ldg, float* acc_out, index_t lda) {
+  __m512 acc[NV][NK];
+  const float* xk[NK];
+#pragma GCC unroll 8
+  for (int j = 0; j < NK; ++j) {
+    xk[j] = x + off[j];
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) acc[v][j] = _mm512_loadu_ps(acc_out + j * lda + 16 * v);
+  }
+  for (index_t r = 0; r < oh; ++r) {
+    const float* g = gy + r * ow * ldg;
+    for (index_t c = 0; c < ow; ++c, g += ldg) {
+      __m512 gv[NV];
+#pragma GCC unroll 4
+      for (int v = 0; v < NV; ++v) gv[v] = _mm512_loadu_ps(g + 16 * v);
+#pragma GCC unroll 8
+      for (int j = 0; j < NK; ++j) {
+        const __m512 xv = _mm512_set1_ps(xk[j][c]);
+#pragma GCC unroll 4
+        for (int v = 0; v < NV; ++v) acc[v][j] = _mm512_fmadd_ps(gv[v], xv, acc[v][j]);
+      }
+    }
+#pragma GCC unroll 8
+    for (int j = 0; j < NK; ++j) xk[j] += wp;
+  }
+#pragma GCC unroll 8
+  for (int j = 0; j < NK; ++j)
+#pragma GCC unroll 4
+    for (int v = 0; v < NV; ++v) _mm512_storeu_ps(acc_out + j * lda + 16 * v, acc[v][j]);
+}
+
+using CvWeightTile = void (*)(index_t, index_t, index_t, const float*, const int32_t*,
+                              const float*, index_t, float*, index_t);
+
+template <int NV, int... J>
+constexpr std::array<CvWeightTile, sizeof...(J)> weight_tiles(std::integer_sequence<int, J...>) {
+  return {&cv_weight_tile<NV, J + 1>...};
+}
+
+CvWeightTile weight_tile(int nv, index_t nk) {
+  static const auto t1 = weight_tiles<1>(std::make_integer_sequence<int, cv_taps(1)>());
+  static const auto t2 = weight_tiles<2>(std::make_integer_sequence<int, cv_taps(2)>());
+  static const auto t3 = weight_tiles<3>(std::make_integer_sequence<int, cv_taps(3)>());
+  static const auto t4 = weight_tiles<4>(std::make_integer_sequence<int, cv_taps(4)>());
+  switch (nv) {
+    case 1: return t1[nk - 1];
+    case 2: return t2[nk - 1];
+    case 3: return t3[nk - 1];
+    default: return t4[nk - 1];
+  }
+}
+
+void cv_weight_image(const DirectConv& d, const float* x, const float* gy, float* gwt,
+                     float* scratch) {
+  const index_t hp = d.ih + 2 * d.ph, wp = d.iw + 2 * d.pw, plane = hp * wp;
+  const index_t cp = cv_channels(d.cout), nvec = cp / kLanes, L = d.oh * d.ow;
+  const index_t K = d.cin * d.kh * d.kw;
+  float* xp = scratch;
+  float* gyt = xp + round_up(d.cin * plane, 16);  // [L][cp]
+  int32_t* off = reinterpret_cast<int32_t*>(gyt + L * cp);
+  pad_image(d, x, xp);
+  to_channel_vectors(gy, d.cout, L, L, gyt, cp);
+  tap_offsets(d, wp, off);
+  for (index_t blk = 0; blk * 4 < nvec; ++blk) {
+    const int nv = static_cast<int>(min_i(4, nvec - 4 * blk));
+    const index_t most = cv_taps(nv);
+    const index_t tiles = (K + most - 1) / most;
+    for (index_t t = 0; t < tiles; ++t) {
+      const index_t k0 = K * t / tiles, k1 = K * (t + 1) / tiles;
+      weight_tile(nv, k1 - k0)(d.oh, d.ow, wp, xp, off + k0, gyt + blk * 4 * kLanes, cp,
+                               gwt + k0 * cp + blk * 4 * kLanes, cp);
+    }
+  }
+}
+
+}  // namespace avx512
 #pragma GCC pop_options
 
 bool conv_direct_available() { return active_isa() == Isa::avx512; }
@@ -137,6 +417,27 @@ void conv_direct_image(const DirectConv& d, const float* x, const float* wpk, co
   avx512::direct_image(d, x, wpk, bias, y, scratch, parallel);
 }
 
+index_t conv_cv_forward_scratch(const DirectConv& d) {
+  const index_t plane = (d.ih + 2 * d.ph) * (d.iw + 2 * d.pw);
+  // the padded image, the output in channel vectors, the tap offsets (int32, counted as floats)
+  return round_up(d.cin * plane, 16) + d.oh * d.ow * cv_channels(d.cout) + d.cin * d.kh * d.kw;
+}
+
+index_t conv_cv_weight_scratch(const DirectConv& d) {
+  // the padded image, gY in channel vectors, the tap offsets
+  return conv_cv_forward_scratch(d);
+}
+
+void conv_cv_forward_image(const DirectConv& d, const float* x, const float* wt, const float* bias,
+                           float* y, float* scratch, bool parallel) {
+  avx512::cv_forward_image(d, x, wt, bias, y, scratch, parallel);
+}
+
+void conv_cv_weight_image(const DirectConv& d, const float* x, const float* gy, float* gwt,
+                          float* scratch) {
+  avx512::cv_weight_image(d, x, gy, gwt, scratch);
+}
+
 }  // namespace tts
 
 #else
@@ -146,6 +447,11 @@ bool conv_direct_available() { return false; }
 index_t conv_direct_scratch(const DirectConv&) { return 0; }
 void conv_direct_image(const DirectConv&, const float*, const float*, const float*, float*, float*,
                        bool) {}
+index_t conv_cv_forward_scratch(const DirectConv&) { return 0; }
+index_t conv_cv_weight_scratch(const DirectConv&) { return 0; }
+void conv_cv_forward_image(const DirectConv&, const float*, const float*, const float*, float*,
+                           float*, bool) {}
+void conv_cv_weight_image(const DirectConv&, const float*, const float*, float*, float*) {}
 }  // namespace tts
 
 #endif
