@@ -291,10 +291,11 @@ void depthwise_backward_weight(const ConvGeometry& g, const Sizes& s, const T* x
 
 // ---- direct float32 kernel for stride 1, dilation 1 (conv_direct.h) ---------------------------
 
-// Whether the direct kernel computes this 2-d convolution (forward, or backward-input as the
-// forward convolution of gY with the flipped kernel).
+// Whether the direct kernels take this convolution: float32 on AVX-512, 2-d (or 1-d), stride 1,
+// dilation 1, padding below the kernel size (so the input gradient is a convolution of gY with
+// the flipped kernel as well), and int32 offsets into the copies of the input.
 template <typename T>
-bool use_direct(const ConvGeometry& g) {
+bool direct_geometry(const ConvGeometry& g) {
   if (!std::is_same<T, float>::value || !conv_direct_available()) return false;
   if (g.id != 1 || g.kd != 1 || g.od != 1 || g.pd != 0 || g.sh != 1 || g.sw != 1 || g.dh != 1 ||
       g.dw != 1 || g.ph >= g.kh || g.pw >= g.kw || col_is_input(g) || is_depthwise(g))
@@ -302,8 +303,29 @@ bool use_direct(const ConvGeometry& g) {
   if (g.oh != g.ih + 2 * g.ph - g.kh + 1 || g.ow != g.iw + 2 * g.pw - g.kw + 1) return false;
   if (g.oh <= 0 || g.ow <= 0 || g.cin == 0 || g.cout == 0) return false;
   const index_t cin = max_i(g.cin, g.cout) / g.groups;  // either direction
-  const index_t plane = (max_i(g.ih, g.oh) + 2 * g.kh) * (max_i(g.iw, g.ow) + 2 * g.kw);
-  return cin * plane < (index_t{1} << 30);
+  const index_t plane = (max_i(g.ih, g.oh) + 2 * g.kh) * (max_i(g.iw, g.ow) + 2 * g.kw) + 64;
+  return cin * g.kw * plane < (index_t{1} << 30);
+}
+
+enum class ConvPath { gemm, direct, channel_vectors };
+
+// The kernel for a pass that sums over d.cin channels x the kernel into d.cout channels per
+// group (forward; or the input gradient as a forward convolution), chosen by measurement on the
+// CNN shapes (bench/native-conv.ts):
+//   channel vectors when d.cout fills 16-lane vectors (at most 1/8 of the lanes padding) and the
+//     sum is long (K = cin*kh*kw >= 64; below that the output transposes cost more than they
+//     save: K = 9 or 27 runs 15-25% faster on the direct kernel);
+//   the direct kernel when d.cout fills blocks of 8 channels to at least 3/4 and the shifted
+//     copies of the input stay within half the L2 (512 KB);
+//   im2col + GEMM otherwise: with few output channels the direct kernels waste most of their
+//     lanes (the input gradient of a 1- or 3-channel input runs 2-4x faster as GEMM + col2im).
+template <typename T>
+ConvPath choose_path(const ConvGeometry& g, const DirectConv& d) {
+  if (!direct_geometry<T>(g)) return ConvPath::gemm;
+  if (d.cin * d.kh * d.kw >= 64 && 7 * cv_channels(d.cout) <= 8 * d.cout) return ConvPath::channel_vectors;
+  if (3 * round_up(d.cout, kDirectMR) <= 4 * d.cout && conv_direct_scratch(d) <= (index_t{1} << 17))
+    return ConvPath::direct;
+  return ConvPath::gemm;
 }
 
 // Packs weights for the direct kernel: for each group, blocks of kDirectMR output channels of
@@ -349,16 +371,6 @@ void run_direct(const ConvGeometry& g, const DirectConv& d, const float* x, inde
 }
 
 // ---- channel-vector float32 kernels (conv_direct.h): vectors of 16 output channels --------------
-
-// Whether the channel-vector kernels compute a pass of this convolution whose result has `outs`
-// channels per group (forward: Cout; input gradient: Cin; weight gradient: Cout). They need
-// the geometry of use_direct and enough channels to fill vectors: at most 1/8 of the lanes
-// padding (16, 32, 48, 64, ... channels; 60 or 120 too, not 20 or 40).
-template <typename T>
-bool use_channel_vectors(const ConvGeometry& g, index_t outs) {
-  if (!use_direct<T>(g) || outs < kCvLanes) return false;
-  return 7 * cv_channels(outs) <= 8 * outs;
-}
 
 // Packs weights for the channel-vector kernels: per group, [k = (in channel, kh, kw)][channels
 // rounded up to 16] of `outs` output channels, zero past them; at(gi, o, i, a, b) as pack_direct.
@@ -453,23 +465,21 @@ void conv_forward(const ConvGeometry& g, const T* x, const T* w, const T* bias, 
     return;
   }
   if constexpr (std::is_same<T, float>::value) {
-    if (use_channel_vectors<T>(g, s.cout_g)) {
-      const DirectConv d{s.cin_g, s.cout_g, g.ih, g.iw, g.oh, g.ow, g.kh, g.kw, g.ph, g.pw};
-      const auto wt = pack_channel_vectors(g.groups, s.cout_g, s.cin_g, g.kh, g.kw,
-                                           [&](index_t gi, index_t o, index_t i, index_t a, index_t b) {
-                                             return w[(((gi * s.cout_g + o) * s.cin_g + i) * g.kh + a) * g.kw + b];
-                                           });
-      run_channel_vectors(g, d, x, g.cin * s.in_plane, wt, bias, y, g.cout * L);
-      return;
-    }
-    if (use_direct<T>(g)) {
-      const DirectConv d{s.cin_g, s.cout_g, g.ih, g.iw, g.oh, g.ow, g.kh, g.kw, g.ph, g.pw};
-      const auto wp = pack_direct(g.groups, s.cout_g, s.cin_g, g.kh, g.kw,
-                                  [&](index_t gi, index_t o, index_t i, index_t a, index_t b) {
-                                    return w[(((gi * s.cout_g + o) * s.cin_g + i) * g.kh + a) * g.kw + b];
-                                  });
-      run_direct(g, d, x, g.cin * s.in_plane, wp, bias, y, g.cout * L);
-      return;
+    const DirectConv d{s.cin_g, s.cout_g, g.ih, g.iw, g.oh, g.ow, g.kh, g.kw, g.ph, g.pw};
+    const auto at = [&](index_t gi, index_t o, index_t i, index_t a, index_t b) {
+      return w[(((gi * s.cout_g + o) * s.cin_g + i) * g.kh + a) * g.kw + b];
+    };
+    switch (choose_path<T>(g, d)) {
+      case ConvPath::channel_vectors:
+        run_channel_vectors(g, d, x, g.cin * s.in_plane, pack_channel_vectors(g.groups, s.cout_g, s.cin_g, g.kh, g.kw, at),
+                            bias, y, g.cout * L);
+        return;
+      case ConvPath::direct:
+        run_direct(g, d, x, g.cin * s.in_plane, pack_direct(g.groups, s.cout_g, s.cin_g, g.kh, g.kw, at), bias, y,
+                   g.cout * L);
+        return;
+      case ConvPath::gemm:
+        break;
     }
   }
   const bool direct = col_is_input(g);
@@ -513,25 +523,22 @@ void conv_backward_input(const ConvGeometry& g, const T* gy, const T* w, T* gx) 
     return;
   }
   if constexpr (std::is_same<T, float>::value) {
-    if (use_channel_vectors<T>(g, s.cin_g)) {
-      // As below, with the kernel packed for the channel-vector forward.
-      const DirectConv d{s.cout_g, s.cin_g, g.oh, g.ow, g.ih, g.iw, g.kh, g.kw, g.kh - 1 - g.ph, g.kw - 1 - g.pw};
-      const auto wt = pack_channel_vectors(g.groups, s.cin_g, s.cout_g, g.kh, g.kw,
-                                           [&](index_t gi, index_t ci, index_t co, index_t a, index_t b) {
-                                             return w[(((gi * s.cout_g + co) * s.cin_g + ci) * g.kh + (g.kh - 1 - a)) * g.kw + (g.kw - 1 - b)];
-                                           });
-      run_channel_vectors(g, d, gy, g.cout * L, wt, nullptr, gx, g.cin * s.in_plane);
-      return;
-    }
-    if (use_direct<T>(g)) {
-      // gX is the stride-1 convolution of gY with the kernel flipped and in/out channels swapped.
-      const DirectConv d{s.cout_g, s.cin_g, g.oh, g.ow, g.ih, g.iw, g.kh, g.kw, g.kh - 1 - g.ph, g.kw - 1 - g.pw};
-      const auto wp = pack_direct(g.groups, s.cin_g, s.cout_g, g.kh, g.kw,
-                                  [&](index_t gi, index_t ci, index_t co, index_t a, index_t b) {
-                                    return w[(((gi * s.cout_g + co) * s.cin_g + ci) * g.kh + (g.kh - 1 - a)) * g.kw + (g.kw - 1 - b)];
-                                  });
-      run_direct(g, d, gy, g.cout * L, wp, nullptr, gx, g.cin * s.in_plane);
-      return;
+    // gX is the stride-1 convolution of gY with the kernel flipped and in/out channels swapped.
+    const DirectConv d{s.cout_g, s.cin_g, g.oh, g.ow, g.ih, g.iw, g.kh, g.kw, g.kh - 1 - g.ph, g.kw - 1 - g.pw};
+    const auto at = [&](index_t gi, index_t ci, index_t co, index_t a, index_t b) {
+      return w[(((gi * s.cout_g + co) * s.cin_g + ci) * g.kh + (g.kh - 1 - a)) * g.kw + (g.kw - 1 - b)];
+    };
+    switch (choose_path<T>(g, d)) {
+      case ConvPath::channel_vectors:
+        run_channel_vectors(g, d, gy, g.cout * L, pack_channel_vectors(g.groups, s.cin_g, s.cout_g, g.kh, g.kw, at),
+                            nullptr, gx, g.cin * s.in_plane);
+        return;
+      case ConvPath::direct:
+        run_direct(g, d, gy, g.cout * L, pack_direct(g.groups, s.cin_g, s.cout_g, g.kh, g.kw, at), nullptr, gx,
+                   g.cin * s.in_plane);
+        return;
+      case ConvPath::gemm:
+        break;
     }
   }
   const bool direct = col_is_input(g);
@@ -570,7 +577,8 @@ void conv_backward_weight(const ConvGeometry& g, const T* x, const T* gy, T* gw)
     return;
   }
   if constexpr (std::is_same<T, float>::value) {
-    if (use_channel_vectors<T>(g, s.cout_g)) {
+    // Any number of taps: the weight gradient sums over positions, not taps.
+    if (direct_geometry<T>(g) && 7 * cv_channels(s.cout_g) <= 8 * s.cout_g) {
       channel_vector_weight_grad(g, s, x, gy, gw);
       return;
     }

@@ -1,9 +1,9 @@
 // Direct 2-d convolution with stride 1 and dilation 1 for float32 on AVX-512: the GEMM micro-kernel
-// idea without im2col or packing of the input. The image is copied once into a zero-padded
-// buffer of row width Wp = iw + 2*pw; output positions are then taken on that wide grid
-// (l = oh*Wp + ow, Wp - ow junk columns per row), where every kernel tap (ci, kh, kw) reads the
-// padded input at l + ci*Hp*Wp + kh*Wp + kw: contiguous in l, so three unaligned vector loads
-// feed 8 output channels x 48 positions of accumulators per tap.
+// idea without im2col or packing of the input. For each kernel column, every input plane is
+// copied once shifted by that column's offset (zero-filled, with the padding rows); output
+// positions are then taken flat (l = oh*ow + c, no junk), and tap (ci, kh, kw) reads its copy at
+// l + kh*ow: contiguous in l, so three unaligned vector loads feed 8 output channels x 48
+// positions of accumulators per tap, and the tile is stored straight into y.
 #pragma once
 
 #include "common.h"

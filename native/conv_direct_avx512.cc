@@ -19,7 +19,11 @@ constexpr int kMR = static_cast<int>(kDirectMR);
 constexpr int kNV = 3;             // vectors of positions per tile
 constexpr int kNW = 16 * kNV;      // positions per tile
 
-index_t tiles_of(const DirectConv& d, index_t wp) { return (d.oh * wp + kNW - 1) / kNW; }
+// Floats of one shifted copy of an input plane: hp rows of ow, then zeros that the last tile
+// may read past the end (those lanes are never stored).
+index_t shifted_plane(const DirectConv& d) {
+  return round_up((d.ih + 2 * d.ph) * d.ow + kNW, 16);
+}
 
 }  // namespace
 
@@ -27,15 +31,20 @@ index_t tiles_of(const DirectConv& d, index_t wp) { return (d.oh * wp + kNW - 1)
 #pragma GCC target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")
 namespace avx512 {
 
-// acc[i][v] = sum over k of wp[k*8 + i] * xp[off[k] + 16v + lane]; written to out[i*ldo + 16v].
-inline void direct_tile(index_t K, const float* xp, const int32_t* off, const float* wp, float* out,
-                        index_t ldo) {
+inline __mmask16 lanes_mask(index_t n) {
+  return static_cast<__mmask16>(n >= 16 ? 0xFFFF : n <= 0 ? 0 : (1u << n) - 1);
+}
+
+// y[i][p] = bias[i] + sum over k of wp[k*8 + i] * src[off[k] + p] for the channels i < rows of
+// one block and the positions p < n (<= 48) of one tile; y rows of ldy.
+inline void direct_tile(index_t K, const float* src, const int32_t* off, const float* wp,
+                        const float* bias, index_t rows, float* y, index_t ldy, index_t n) {
   __m512 acc0[kMR], acc1[kMR], acc2[kMR];
 #pragma GCC unroll 8
   for (int i = 0; i < kMR; ++i) acc0[i] = acc1[i] = acc2[i] = _mm512_setzero_ps();
 #pragma GCC unroll 2
   for (index_t k = 0; k < K; ++k) {
-    const float* b = xp + off[k];
+    const float* b = src + off[k];
     const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16), b2 = _mm512_loadu_ps(b + 32);
     const float* a = wp + k * kMR;
 #pragma GCC unroll 8
@@ -46,79 +55,64 @@ inline void direct_tile(index_t K, const float* xp, const int32_t* off, const fl
       acc2[i] = _mm512_fmadd_ps(av, b2, acc2[i]);
     }
   }
+  const __mmask16 m0 = lanes_mask(n), m1 = lanes_mask(n - 16), m2 = lanes_mask(n - 32);
 #pragma GCC unroll 8
   for (int i = 0; i < kMR; ++i) {
-    _mm512_storeu_ps(out + i * ldo, acc0[i]);
-    _mm512_storeu_ps(out + i * ldo + 16, acc1[i]);
-    _mm512_storeu_ps(out + i * ldo + 32, acc2[i]);
+    if (i >= rows) break;
+    const __m512 bv = _mm512_set1_ps(bias != nullptr ? bias[i] : 0.0f);
+    float* out = y + i * ldy;
+    _mm512_mask_storeu_ps(out, m0, _mm512_add_ps(acc0[i], bv));
+    _mm512_mask_storeu_ps(out + 16, m1, _mm512_add_ps(acc1[i], bv));
+    _mm512_mask_storeu_ps(out + 32, m2, _mm512_add_ps(acc2[i], bv));
   }
 }
 
-
-}  // namespace avx512
-
-namespace avx512 {
-// The whole image pass sits in the AVX-512 region so that its copies vectorise too.
+// Output positions are taken flat (l = oh*ow + c, no junk columns): for each kernel column b,
+// a copy of every input plane shifted by b - pw columns, zero-filled, with ph zero rows above,
+// so that tap (ci, a, b) at position l reads copy[b][ci][l + a*ow] (contiguous in l).
 void direct_image(const DirectConv& d, const float* x, const float* wpk, const float* bias,
                   float* y, float* scratch, bool parallel) {
-  const index_t hp = d.ih + 2 * d.ph, wp = d.iw + 2 * d.pw;
-  const index_t plane = hp * wp, K = d.cin * d.kh * d.kw;
-  const index_t reach = tiles_of(d, wp) * kNW + (d.cin - 1) * plane + (d.kh - 1) * wp + d.kw;
-  const index_t xp_len = max_i(reach, d.cin * plane);
-  float* xp = scratch;
-  int32_t* off = reinterpret_cast<int32_t*>(xp + xp_len);
-  // The zero-padded input.
-  for (index_t c = 0; c < d.cin; ++c) {
-    float* dst = xp + c * plane;
-    for (index_t r = 0; r < hp; ++r) {
-      float* row = dst + r * wp;
-      const index_t sr = r - d.ph;
-      if (sr < 0 || sr >= d.ih) {
-        for (index_t j = 0; j < wp; ++j) row[j] = 0.0f;
-        continue;
+  const index_t hp = d.ih + 2 * d.ph, K = d.cin * d.kh * d.kw, planes = d.kw * d.cin;
+  const index_t plane = shifted_plane(d), L = d.oh * d.ow;
+  float* xs = scratch;
+  int32_t* off = reinterpret_cast<int32_t*>(xs + planes * plane);
+  for (index_t b = 0; b < d.kw; ++b) {
+    const index_t shift = b - d.pw;
+    for (index_t c = 0; c < d.cin; ++c) {
+      float* dst = xs + (b * d.cin + c) * plane;
+      for (index_t r = 0; r < hp; ++r) {
+        float* row = dst + r * d.ow;
+        const index_t sr = r - d.ph;
+        const float* src = x + (c * d.ih + sr) * d.iw + shift;
+        const bool inside = sr >= 0 && sr < d.ih;
+        for (index_t j = 0; j < d.ow; j += 16) {
+          // Lane i: output column j + i reads input column j + i + shift.
+          const index_t lo = min_i(16, max_i(0, -shift - j)), hi = min_i(16, d.iw - shift - j);
+          const __mmask16 valid = inside && hi > lo ? static_cast<__mmask16>(lanes_mask(hi) & ~lanes_mask(lo)) : 0;
+          _mm512_mask_storeu_ps(row + j, lanes_mask(d.ow - j), _mm512_maskz_loadu_ps(valid, src + j));
+        }
       }
-      for (index_t j = 0; j < d.pw; ++j) row[j] = 0.0f;
-      std::memcpy(row + d.pw, x + (c * d.ih + sr) * d.iw, sizeof(float) * d.iw);
-      for (index_t j = d.pw + d.iw; j < wp; ++j) row[j] = 0.0f;
+      for (index_t i = hp * d.ow; i < plane; i += 16) _mm512_mask_storeu_ps(dst + i, lanes_mask(plane - i), _mm512_setzero_ps());
     }
   }
-  for (index_t i = d.cin * plane; i < xp_len; ++i) xp[i] = 0.0f;
   index_t k = 0;
   for (index_t c = 0; c < d.cin; ++c)
     for (index_t a = 0; a < d.kh; ++a)
-      for (index_t b = 0; b < d.kw; ++b) off[k++] = static_cast<int32_t>(c * plane + a * wp + b);
+      for (index_t b = 0; b < d.kw; ++b) off[k++] = static_cast<int32_t>((b * d.cin + c) * plane + a * d.ow);
 
-  const index_t tiles = tiles_of(d, wp), blocks = (d.cout + kMR - 1) / kMR;
-  const index_t L = d.oh * d.ow, ldo = tiles * kNW;
-  // The output on the wide grid, every block of channels, then compacted into y.
-  float* wide = reinterpret_cast<float*>(off + round_up(K, 16));
+  const index_t tiles = (L + kNW - 1) / kNW, blocks = (d.cout + kMR - 1) / kMR;
   auto run = [&](index_t lo, index_t hi) {
     for (index_t q = lo; q < hi; ++q) {
       // Tile-major: the channel blocks of one tile reuse its input rows from cache.
       const index_t tile = q / blocks, blk = q % blocks;
-      direct_tile(K, xp + tile * kNW, off, wpk + blk * K * kMR, wide + blk * kMR * ldo + tile * kNW, ldo);
-    }
-  };
-  auto compact = [&](index_t lo, index_t hi) {
-    for (index_t co = lo; co < hi; ++co) {
-      const __m512 b = _mm512_set1_ps(bias != nullptr ? bias[co] : 0.0f);
-      for (index_t r = 0; r < d.oh; ++r) {
-        const float* src = wide + co * ldo + r * wp;
-        float* dst = y + co * L + r * d.ow;
-        for (index_t c = 0; c < d.ow; c += 16) {
-          const index_t n = min_i(16, d.ow - c);
-          const __mmask16 m = static_cast<__mmask16>(n == 16 ? 0xFFFF : (1u << n) - 1);
-          _mm512_mask_storeu_ps(dst + c, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, src + c), b));
-        }
-      }
+      direct_tile(K, xs + tile * kNW, off, wpk + blk * K * kMR, bias != nullptr ? bias + blk * kMR : nullptr,
+                  min_i(kMR, d.cout - blk * kMR), y + blk * kMR * L + tile * kNW, L, min_i(kNW, L - tile * kNW));
     }
   };
   if (parallel) {
     parallel_for(0, blocks * tiles, 1, run);
-    parallel_for(0, d.cout, 1, compact);
   } else {
     run(0, blocks * tiles);
-    compact(0, d.cout);
   }
 }
 }  // namespace avx512
@@ -134,10 +128,6 @@ constexpr int kLanes = static_cast<int>(kCvLanes);
 // the weight tile's tap pointers in general registers.
 constexpr int cv_positions(int nv) { return nv == 4 ? 6 : nv == 3 ? 8 : 14; }
 constexpr int cv_taps(int nv) { return nv == 4 ? 6 : 8; }
-
-inline __mmask16 lanes_mask(index_t n) {
-  return static_cast<__mmask16>(n >= 16 ? 0xFFFF : (1u << n) - 1);
-}
 
 // The image, zero-padded by (ph, pw) on each side: cin planes of hp x wp. Rows are written
 // 16 floats at a time with masked loads (lanes outside the row neither read nor fault), which
@@ -411,12 +401,8 @@ void cv_weight_image(const DirectConv& d, const float* x, const float* gy, float
 bool conv_direct_available() { return active_isa() == Isa::avx512; }
 
 index_t conv_direct_scratch(const DirectConv& d) {
-  const index_t hp = d.ih + 2 * d.ph, wp = d.iw + 2 * d.pw;
-  const index_t plane = hp * wp, k = d.cin * d.kh * d.kw;
-  const index_t reach = tiles_of(d, wp) * kNW + (d.cin - 1) * plane + (d.kh - 1) * wp + d.kw;
-  // padded input (with the slack that the last tiles read), the tap offsets, the wide output
-  const index_t blocks = (d.cout + kMR - 1) / kMR;
-  return max_i(reach, d.cin * plane) + round_up(k, 16) + blocks * kMR * tiles_of(d, wp) * kNW;
+  // the shifted copies of the input, the tap offsets (int32, counted as floats)
+  return d.kw * d.cin * shifted_plane(d) + round_up(d.cin * d.kh * d.kw, 16);
 }
 
 void conv_direct_image(const DirectConv& d, const float* x, const float* wpk, const float* bias,

@@ -91,28 +91,35 @@ test("native conv forward/backward match the JS kernels", { skip: skipReason }, 
   });
 });
 
-// Stride 1, dilation 1 with enough output channels for the channel-vector kernels (float32 on
-// AVX-512): 16 output channels per vector, blocks of up to 4 vectors, positions per tile and
-// taps per weight tile split evenly, so these cover 1 to 4 vectors per block, a partial last
-// vector, short last tiles, a position count that is no multiple of 16 (the transposes' tails)
-// and the split over the pool both across images and inside one image.
-const CHANNEL_VECTOR_CASES: Case[] = [
-  { input: [3, 1, 7, 9], weight: [32, 1, 3, 3], padding: [1, 1] },                    // the CNN's conv1: 2 vectors, 9 taps
+// Stride 1, dilation 1: the direct float32 kernels on AVX-512 (native/conv.cc choose_path).
+// Channel vectors (16 output channels per vector, blocks of up to 4 vectors, positions per tile
+// and taps per weight tile split evenly): 1 to 4 vectors per block, a partial last vector,
+// short last tiles, position counts that are no multiple of 16 (the transposes' tails). The
+// flat direct kernel (8 channels x 48 positions per tile, shifted copies of the input): partial
+// channel blocks, partial last tiles, shifts across 16-column chunks, output narrower than the
+// input. Each runs split over the pool across images and inside one image, and on one thread.
+const DIRECT_CASES: Case[] = [
+  { input: [3, 1, 7, 9], weight: [32, 1, 3, 3], padding: [1, 1] },                    // the CNN's conv1: direct forward, vector weight grad
   { input: [2, 32, 6, 13], weight: [64, 32, 3, 3], padding: [1, 1] },                 // conv2: 4 vectors; input grad 2 vectors
   { input: [1, 16, 5, 5], weight: [48, 16, 3, 3], padding: [1, 1] },                  // 3 vectors, 1 vector back; one image
-  { input: [2, 20, 4, 31], weight: [80, 20, 3, 3], padding: [1, 1] },                 // 4 + 1 vectors; 31 wide
+  { input: [2, 20, 4, 31], weight: [80, 20, 3, 3], padding: [1, 1] },                 // 4 + 1 vectors; input grad direct, K = 720
   { input: [3, 60, 3, 17], weight: [60, 60, 1, 3], padding: [0, 1] },                 // 60 channels: a partial vector
   { input: [2, 32, 9, 8], weight: [64, 16, 3, 3], padding: [1, 1], groups: 2 },       // groups: 32 channels each
   { input: [2, 16, 6, 7], weight: [32, 16, 2, 5], padding: [1, 2] },                  // even kernel height, wide kernel
   { input: [1, 16, 6, 7], weight: [16, 16, 3, 3] },                                   // no padding (output smaller)
   { input: [4, 48, 37], weight: [32, 48, 3], padding: [1] },                          // 1-d
+  { input: [2, 3, 7, 9], weight: [8, 3, 3, 3], padding: [1, 1] },                     // direct: 63 positions = 48 + 15
+  { input: [3, 2, 5, 6], weight: [12, 2, 3, 3], padding: [1, 1] },                    // direct: 8 + 4 channels, one short tile
+  { input: [1, 8, 4, 50], weight: [24, 8, 1, 5], padding: [0, 2] },                   // direct: 3 blocks, shifts of 2 across 16-column chunks
+  { input: [2, 6, 6, 9], weight: [8, 6, 2, 3] },                                      // direct both ways, output narrower; 6 channels back
+  { input: [3, 4, 70], weight: [8, 4, 5], padding: [2] },                             // direct 1-d
 ];
 
-test("native channel-vector conv kernels match the JS kernels, on one thread and on the pool", { skip: skipReason }, () => {
+test("native direct conv kernels match the JS kernels, on one thread and on the pool", { skip: skipReason }, () => {
   const threads = native.getNumThreads();
   try {
     for (const ctor of DTYPES) {
-      CHANNEL_VECTOR_CASES.forEach((c, ci) => {
+      DIRECT_CASES.forEach((c, ci) => {
         const g = geometry(c);
         const rand = rng(300 + ci);
         const x = filled(ctor, prod(g.inputShape), rand), w = filled(ctor, prod(g.weightShape), rand);
