@@ -389,25 +389,37 @@ std::vector<float> pack_channel_vectors(index_t groups, index_t outs, index_t in
   return wt;
 }
 
-// Runs the channel-vector forward kernel over every image and group, split as run_direct.
+// Runs the channel-vector forward kernel over every image and group. With images for every
+// thread: contiguous runs of images, claimed as threads come free (a few per thread, so a
+// thread slowed by another process hands work over), each image fetching the next one's data.
+// Else the rows of each image are split over the pool.
 void run_channel_vectors(const ConvGeometry& g, const DirectConv& d, const float* x, index_t x_image,
                          const std::vector<float>& wt, const float* bias, float* y, index_t y_image) {
   const index_t K = d.cin * d.kh * d.kw, cp = cv_channels(d.cout);
   const index_t x_group = d.cin * d.ih * d.iw, y_group = d.cout * d.oh * d.ow;
   const index_t need = conv_cv_forward_scratch(d);
-  auto image = [&](index_t n, bool par) {
+  const index_t threads = ThreadPool::instance().size();
+  auto images = [&](index_t n0, index_t n1, bool par) {
     thread_local ScratchBuffer buf;
     float* scratch = static_cast<float*>(buf.get(sizeof(float) * need));
-    for (index_t gi = 0; gi < g.groups; ++gi) {
-      conv_cv_forward_image(d, x + n * x_image + gi * x_group, wt.data() + gi * K * cp,
-                            bias != nullptr ? bias + gi * d.cout : nullptr,
-                            y + n * y_image + gi * y_group, scratch, par);
+    for (index_t n = n0; n < n1; ++n) {
+      for (index_t gi = 0; gi < g.groups; ++gi) {
+        // The next piece of work of this thread: the next group, else the next image's first.
+        const bool last = gi + 1 == g.groups;
+        const bool more = !last || n + 1 < n1;
+        const index_t nn = last ? n + 1 : n, ng = last ? 0 : gi + 1;
+        conv_cv_forward_image(d, x + n * x_image + gi * x_group, wt.data() + gi * K * cp,
+                              bias != nullptr ? bias + gi * d.cout : nullptr,
+                              y + n * y_image + gi * y_group, scratch, par,
+                              more ? x + nn * x_image + ng * x_group : nullptr);
+      }
     }
   };
-  if (ThreadPool::instance().size() > 1 && g.n >= ThreadPool::instance().size()) {
-    parallel_tasks(g.n, [&](index_t t) { image(t, false); });
+  if (threads > 1 && g.n >= threads) {
+    const index_t runs = min_i(g.n, 4 * threads);
+    parallel_tasks(runs, [&](index_t t) { images(g.n * t / runs, g.n * (t + 1) / runs, false); });
   } else {
-    for (index_t n = 0; n < g.n; ++n) image(n, true);
+    images(0, g.n, true);
   }
 }
 

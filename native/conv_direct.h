@@ -46,9 +46,10 @@ index_t conv_cv_weight_scratch(const DirectConv& d);
 
 // y as conv_direct_image computes it, for one image and group, with wt the weights packed as
 // [ci][kh][kw][cv_channels(cout)] (zero past cout). Rows of the image are split over the pool
-// when `parallel`.
+// when `parallel`. next_x (or null): the input of the image this thread computes next, fetched
+// into cache meanwhile.
 void conv_cv_forward_image(const DirectConv& d, const float* x, const float* wt, const float* bias,
-                           float* y, float* scratch, bool parallel);
+                           float* y, float* scratch, bool parallel, const float* next_x);
 
 // gwt[k][co] += sum over output positions l of gy[co][l] * x_padded[k-th tap at l] for one image
 // and group, k = (ci, kh, kw) and gwt of [cin*kh*kw][cv_channels(cout)] (lanes past cout get 0).

@@ -280,7 +280,7 @@ CvForwardTile forward_tile(int nv, index_t np) {
 }
 
 void cv_forward_image(const DirectConv& d, const float* x, const float* wt, const float* bias,
-                      float* y, float* scratch, bool parallel) {
+                      float* y, float* scratch, bool parallel, const float* next_x) {
   const index_t hp = d.ih + 2 * d.ph, wp = d.iw + 2 * d.pw, plane = hp * wp;
   const index_t cp = cv_channels(d.cout), nvec = cp / kLanes, L = d.oh * d.ow;
   float* xp = scratch;
@@ -290,12 +290,18 @@ void cv_forward_image(const DirectConv& d, const float* x, const float* wt, cons
   const index_t K = tap_offsets(d, wp, off);
   // Tasks: one output row of one block of up to 4 channel vectors.
   const index_t blocks = (nvec + 3) / 4;
+  // The next image's input is fetched into L2 a slice per row while this one computes: on its
+  // own, the copy into the padded buffer would wait on memory with nothing to overlap.
+  const index_t tasks = blocks * d.oh;
+  const index_t x_lines = next_x != nullptr ? (d.cin * d.ih * d.iw * 4 + 63) / 64 : 0;
   auto rows = [&](index_t lo, index_t hi) {
     for (index_t q = lo; q < hi; ++q) {
+      for (index_t i = x_lines * q / tasks; i < x_lines * (q + 1) / tasks; ++i)
+        _mm_prefetch(reinterpret_cast<const char*>(next_x) + 64 * i, _MM_HINT_T1);
       const index_t blk = q / d.oh, r = q % d.oh;
       const int nv = static_cast<int>(min_i(4, nvec - 4 * blk));
       const index_t most = cv_positions(nv);
-      // Positions split evenly (7 + 7 rather than 8 + 6 + ...): no short tile where avoidable.
+      // Positions split evenly (5 + 5 + 4 rather than 6 + 6 + 2): no short tile where avoidable.
       const index_t tiles = (d.ow + most - 1) / most;
       for (index_t t = 0; t < tiles; ++t) {
         const index_t c0 = d.ow * t / tiles, c1 = d.ow * (t + 1) / tiles;
@@ -422,8 +428,8 @@ index_t conv_cv_weight_scratch(const DirectConv& d) {
 }
 
 void conv_cv_forward_image(const DirectConv& d, const float* x, const float* wt, const float* bias,
-                           float* y, float* scratch, bool parallel) {
-  avx512::cv_forward_image(d, x, wt, bias, y, scratch, parallel);
+                           float* y, float* scratch, bool parallel, const float* next_x) {
+  avx512::cv_forward_image(d, x, wt, bias, y, scratch, parallel, next_x);
 }
 
 void conv_cv_weight_image(const DirectConv& d, const float* x, const float* gy, float* gwt,
@@ -443,7 +449,7 @@ void conv_direct_image(const DirectConv&, const float*, const float*, const floa
 index_t conv_cv_forward_scratch(const DirectConv&) { return 0; }
 index_t conv_cv_weight_scratch(const DirectConv&) { return 0; }
 void conv_cv_forward_image(const DirectConv&, const float*, const float*, const float*, float*,
-                           float*, bool) {}
+                           float*, bool, const float*) {}
 void conv_cv_weight_image(const DirectConv&, const float*, const float*, float*, float*) {}
 }  // namespace tts
 
