@@ -391,7 +391,7 @@ std::vector<float> pack_channel_vectors(index_t groups, index_t outs, index_t in
 
 // Runs the channel-vector forward kernel over every image and group. With images for every
 // thread: contiguous runs of images, claimed as threads come free (a few per thread, so a
-// thread slowed by another process hands work over), each image fetching the next one's data.
+// thread slowed by another process hands work over), each image fetching the next one's input.
 // Else the rows of each image are split over the pool.
 void run_channel_vectors(const ConvGeometry& g, const DirectConv& d, const float* x, index_t x_image,
                          const std::vector<float>& wt, const float* bias, float* y, index_t y_image) {
@@ -399,6 +399,8 @@ void run_channel_vectors(const ConvGeometry& g, const DirectConv& d, const float
   const index_t x_group = d.cin * d.ih * d.iw, y_group = d.cout * d.oh * d.ow;
   const index_t need = conv_cv_forward_scratch(d);
   const index_t threads = ThreadPool::instance().size();
+  // Prefetching the next input pays where it is small beside L2 (not for 256 KB images).
+  const bool prefetch = x_group * 4 <= 128 * 1024;
   auto images = [&](index_t n0, index_t n1, bool par) {
     thread_local ScratchBuffer buf;
     float* scratch = static_cast<float*>(buf.get(sizeof(float) * need));
@@ -406,7 +408,7 @@ void run_channel_vectors(const ConvGeometry& g, const DirectConv& d, const float
       for (index_t gi = 0; gi < g.groups; ++gi) {
         // The next piece of work of this thread: the next group, else the next image's first.
         const bool last = gi + 1 == g.groups;
-        const bool more = !last || n + 1 < n1;
+        const bool more = prefetch && (!last || n + 1 < n1);
         const index_t nn = last ? n + 1 : n, ng = last ? 0 : gi + 1;
         conv_cv_forward_image(d, x + n * x_image + gi * x_group, wt.data() + gi * K * cp,
                               bias != nullptr ? bias + gi * d.cout : nullptr,
@@ -434,14 +436,24 @@ void channel_vector_weight_grad(const ConvGeometry& g, const Sizes& s, const flo
   const index_t chunks = threads > 1 ? min_i(g.n, 2 * threads) : 1;
   std::vector<float> acc(static_cast<size_t>(chunks * part), 0.0f);
   const index_t need = conv_cv_weight_scratch(d);
+  const bool prefetch = K >= 64 && (s.cin_g * s.in_plane + s.cout_g * s.out_plane) * 4 <= 256 * 1024;
   auto chunk = [&](index_t c) {
     thread_local ScratchBuffer buf;
     float* scratch = static_cast<float*>(buf.get(sizeof(float) * need));
-    for (index_t n = g.n * c / chunks; n < g.n * (c + 1) / chunks; ++n)
-      for (index_t gi = 0; gi < g.groups; ++gi)
+    const index_t n1 = g.n * (c + 1) / chunks;
+    for (index_t n = g.n * c / chunks; n < n1; ++n)
+      for (index_t gi = 0; gi < g.groups; ++gi) {
+        // The next piece of work of this chunk: the next group, else the next image's first;
+        // prefetched only where an image has long sums (few taps: the prefetches cost more) and
+        // its data fits in a quarter of L2 beside the current one.
+        const bool last = gi + 1 == g.groups, more = prefetch && (!last || n + 1 < n1);
+        const index_t nn = last ? n + 1 : n, ng = last ? 0 : gi + 1;
         conv_cv_weight_image(d, x + (n * g.cin + gi * s.cin_g) * s.in_plane,
                              gy + (n * g.cout + gi * s.cout_g) * s.out_plane,
-                             acc.data() + c * part + gi * K * cp, scratch);
+                             acc.data() + c * part + gi * K * cp, scratch,
+                             more ? x + (nn * g.cin + ng * s.cin_g) * s.in_plane : nullptr,
+                             more ? gy + (nn * g.cout + ng * s.cout_g) * s.out_plane : nullptr);
+      }
   };
   parallel_tasks(chunks, chunk);
   parallel_for(0, g.cout, max_i(1, 4096 / max_i(1, K * chunks)), [&](index_t lo, index_t hi) {

@@ -53,7 +53,8 @@ void conv_cv_forward_image(const DirectConv& d, const float* x, const float* wt,
 
 // gwt[k][co] += sum over output positions l of gy[co][l] * x_padded[k-th tap at l] for one image
 // and group, k = (ci, kh, kw) and gwt of [cin*kh*kw][cv_channels(cout)] (lanes past cout get 0).
+// next_x, next_gy (or null): the next image's, fetched into cache meanwhile.
 void conv_cv_weight_image(const DirectConv& d, const float* x, const float* gy, float* gwt,
-                          float* scratch);
+                          float* scratch, const float* next_x, const float* next_gy);
 
 }  // namespace tts

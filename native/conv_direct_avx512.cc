@@ -379,7 +379,7 @@ CvWeightTile weight_tile(int nv, index_t nk) {
 }
 
 void cv_weight_image(const DirectConv& d, const float* x, const float* gy, float* gwt,
-                     float* scratch) {
+                     float* scratch, const float* next_x, const float* next_gy) {
   const index_t hp = d.ih + 2 * d.ph, wp = d.iw + 2 * d.pw, plane = hp * wp;
   const index_t cp = cv_channels(d.cout), nvec = cp / kLanes, L = d.oh * d.ow;
   const index_t K = d.cin * d.kh * d.kw;
@@ -389,11 +389,21 @@ void cv_weight_image(const DirectConv& d, const float* x, const float* gy, float
   pad_image(d, x, xp);
   to_channel_vectors(gy, d.cout, L, L, gyt, cp);
   tap_offsets(d, wp, off);
+  // As in cv_forward_image: the next image's x and gY are fetched a slice per tile.
+  const index_t x_lines = next_x != nullptr ? (d.cin * d.ih * d.iw * 4 + 63) / 64 : 0;
+  const index_t gy_lines = next_gy != nullptr ? (d.cout * L * 4 + 63) / 64 : 0;
+  index_t all = 0;
+  for (index_t blk = 0; blk * 4 < nvec; ++blk) all += (K + cv_taps(static_cast<int>(min_i(4, nvec - 4 * blk))) - 1) / cv_taps(static_cast<int>(min_i(4, nvec - 4 * blk)));
+  index_t done = 0;
   for (index_t blk = 0; blk * 4 < nvec; ++blk) {
     const int nv = static_cast<int>(min_i(4, nvec - 4 * blk));
     const index_t most = cv_taps(nv);
     const index_t tiles = (K + most - 1) / most;
-    for (index_t t = 0; t < tiles; ++t) {
+    for (index_t t = 0; t < tiles; ++t, ++done) {
+      for (index_t i = x_lines * done / all; i < x_lines * (done + 1) / all; ++i)
+        _mm_prefetch(reinterpret_cast<const char*>(next_x) + 64 * i, _MM_HINT_T1);
+      for (index_t i = gy_lines * done / all; i < gy_lines * (done + 1) / all; ++i)
+        _mm_prefetch(reinterpret_cast<const char*>(next_gy) + 64 * i, _MM_HINT_T1);
       const index_t k0 = K * t / tiles, k1 = K * (t + 1) / tiles;
       weight_tile(nv, k1 - k0)(d.oh, d.ow, wp, xp, off + k0, gyt + blk * 4 * kLanes, cp,
                                gwt + k0 * cp + blk * 4 * kLanes, cp);
@@ -433,8 +443,8 @@ void conv_cv_forward_image(const DirectConv& d, const float* x, const float* wt,
 }
 
 void conv_cv_weight_image(const DirectConv& d, const float* x, const float* gy, float* gwt,
-                          float* scratch) {
-  avx512::cv_weight_image(d, x, gy, gwt, scratch);
+                          float* scratch, const float* next_x, const float* next_gy) {
+  avx512::cv_weight_image(d, x, gy, gwt, scratch, next_x, next_gy);
 }
 
 }  // namespace tts
@@ -450,7 +460,8 @@ index_t conv_cv_forward_scratch(const DirectConv&) { return 0; }
 index_t conv_cv_weight_scratch(const DirectConv&) { return 0; }
 void conv_cv_forward_image(const DirectConv&, const float*, const float*, const float*, float*,
                            float*, bool, const float*) {}
-void conv_cv_weight_image(const DirectConv&, const float*, const float*, float*, float*) {}
+void conv_cv_weight_image(const DirectConv&, const float*, const float*, float*, float*,
+                          const float*, const float*) {}
 }  // namespace tts
 
 #endif
