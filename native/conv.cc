@@ -469,6 +469,44 @@ void channel_vector_weight_grad(const ConvGeometry& g, const Sizes& s, const flo
   });
 }
 
+// gw by the direct weight kernel (few taps): images in fixed chunks as above, each chunk
+// summing 16 lanes per (channel, tap) into its own buffer; the chunks' lanes are then added in
+// order (lane by lane, then across lanes), so the result does not depend on thread timing.
+void direct_weight_grad(const ConvGeometry& g, const Sizes& s, const float* x, const float* gy,
+                        float* gw) {
+  const DirectConv d{s.cin_g, s.cout_g, g.ih, g.iw, g.oh, g.ow, g.kh, g.kw, g.ph, g.pw};
+  const index_t K = s.rows, part = g.groups * s.cout_g * K * 16;
+  const index_t threads = ThreadPool::instance().size();
+  const index_t chunks = threads > 1 ? min_i(g.n, 2 * threads) : 1;
+  std::vector<float> acc(static_cast<size_t>(chunks * part), 0.0f);
+  const index_t need = conv_direct_scratch(d);
+  parallel_tasks(chunks, [&](index_t c) {
+    thread_local ScratchBuffer buf;
+    float* scratch = static_cast<float*>(buf.get(sizeof(float) * need));
+    for (index_t n = g.n * c / chunks; n < g.n * (c + 1) / chunks; ++n)
+      for (index_t gi = 0; gi < g.groups; ++gi)
+        conv_direct_weight_image(d, x + (n * g.cin + gi * s.cin_g) * s.in_plane,
+                                 gy + (n * g.cout + gi * s.cout_g) * s.out_plane,
+                                 acc.data() + c * part + gi * s.cout_g * K * 16, scratch);
+  });
+  parallel_for(0, g.cout, max_i(1, 4096 / max_i(1, K * chunks * 16)), [&](index_t lo, index_t hi) {
+    for (index_t o = lo; o < hi; ++o) {
+      const index_t gi = o / s.cout_g, co = o % s.cout_g;
+      for (index_t k = 0; k < K; ++k) {
+        const float* src = acc.data() + gi * s.cout_g * K * 16 + conv_direct_weight_slot(co, k, s.cout_g, K);
+        float lanes[16];
+        for (int l = 0; l < 16; ++l) lanes[l] = src[l];
+        for (index_t c = 1; c < chunks; ++c)
+          for (int l = 0; l < 16; ++l) lanes[l] += src[c * part + l];
+        // Pairwise across the lanes.
+        for (int w = 8; w >= 1; w /= 2)
+          for (int l = 0; l < w; ++l) lanes[l] += lanes[l + w];
+        gw[o * K + k] = lanes[0];
+      }
+    }
+  });
+}
+
 }  // namespace
 
 template <typename T>
@@ -601,7 +639,14 @@ void conv_backward_weight(const ConvGeometry& g, const T* x, const T* gy, T* gw)
     return;
   }
   if constexpr (std::is_same<T, float>::value) {
-    // Any number of taps: the weight gradient sums over positions, not taps.
+    // Few taps (K < 64: 1 or 3 input channels of a 3x3 kernel): positions in the lanes, no
+    // transpose of gY, which would cost more than the products (2 of them per (channel, tap)
+    // and position in the CNN's first layer). More taps: channel vectors where the output
+    // channels fill them. Either way the sums run over positions: their count does not matter.
+    if (direct_geometry<T>(g) && s.rows < 64 && conv_direct_scratch(DirectConv{s.cin_g, s.cout_g, g.ih, g.iw, g.oh, g.ow, g.kh, g.kw, g.ph, g.pw}) <= (index_t{1} << 17)) {
+      direct_weight_grad(g, s, x, gy, gw);
+      return;
+    }
     if (direct_geometry<T>(g) && 7 * cv_channels(s.cout_g) <= 8 * s.cout_g) {
       channel_vector_weight_grad(g, s, x, gy, gw);
       return;

@@ -30,6 +30,29 @@ index_t conv_direct_scratch(const DirectConv& d);
 void conv_direct_image(const DirectConv& d, const float* x, const float* wp, const float* bias,
                        float* y, float* scratch, bool parallel);
 
+// The weight gradient on the same shifted copies, for one image and group: gwv += the products
+// of gy and x, kept as 16 lanes of partial sums per (output channel, tap k = (ci, kh, kw)):
+// the channel block of c0 (3 channels, fewer at the end) holds its rows x K taps from
+// gwv[c0 * K * 16], tap tile by tap tile (of up to 9 taps), each [rows][taps][16].
+// conv_direct_weight_sum turns them into gw[co][k]. Scratch: conv_direct_scratch.
+void conv_direct_weight_image(const DirectConv& d, const float* x, const float* gy, float* gwv,
+                              float* scratch);
+
+constexpr index_t kDirectWeightRows = 3;  // channels per weight tile
+constexpr index_t kDirectWeightTaps = 9;  // most taps per weight tile (split evenly over K)
+
+// Where in gwv the 16 lanes of (co, k) start, for cout channels and K taps.
+inline index_t conv_direct_weight_slot(index_t co, index_t k, index_t cout, index_t K) {
+  const index_t c0 = co / kDirectWeightRows * kDirectWeightRows;
+  const index_t rows = min_i(kDirectWeightRows, cout - c0);
+  const index_t tiles = (K + kDirectWeightTaps - 1) / kDirectWeightTaps;
+  index_t t = k * tiles / K;
+  while (K * (t + 1) / tiles <= k) ++t;
+  while (K * t / tiles > k) --t;
+  const index_t k0 = K * t / tiles, k1 = K * (t + 1) / tiles;
+  return (c0 * K + rows * k0 + (co - c0) * (k1 - k0) + (k - k0)) * 16;
+}
+
 // ---- channel-vector kernels: a vector holds 16 output channels at one output position -------
 // Each input value is broadcast from a zero-padded copy of the image, so no lane is spent on
 // padding or on junk columns (the kernel above computes Wp - ow of those per row); the price is

@@ -70,12 +70,9 @@ inline void direct_tile(index_t K, const float* src, const int32_t* off, const f
 // Output positions are taken flat (l = oh*ow + c, no junk columns): for each kernel column b,
 // a copy of every input plane shifted by b - pw columns, zero-filled, with ph zero rows above,
 // so that tap (ci, a, b) at position l reads copy[b][ci][l + a*ow] (contiguous in l).
-void direct_image(const DirectConv& d, const float* x, const float* wpk, const float* bias,
-                  float* y, float* scratch, bool parallel) {
-  const index_t hp = d.ih + 2 * d.ph, K = d.cin * d.kh * d.kw, planes = d.kw * d.cin;
-  const index_t plane = shifted_plane(d), L = d.oh * d.ow;
-  float* xs = scratch;
-  int32_t* off = reinterpret_cast<int32_t*>(xs + planes * plane);
+// Writes the shifted copies into xs and the tap offsets into off (see direct_image).
+void shifted_copies(const DirectConv& d, const float* x, float* xs, int32_t* off) {
+  const index_t hp = d.ih + 2 * d.ph, plane = shifted_plane(d);
   for (index_t b = 0; b < d.kw; ++b) {
     const index_t shift = b - d.pw;
     for (index_t c = 0; c < d.cin; ++c) {
@@ -99,7 +96,17 @@ void direct_image(const DirectConv& d, const float* x, const float* wpk, const f
   for (index_t c = 0; c < d.cin; ++c)
     for (index_t a = 0; a < d.kh; ++a)
       for (index_t b = 0; b < d.kw; ++b) off[k++] = static_cast<int32_t>((b * d.cin + c) * plane + a * d.ow);
+}
 
+// Output positions are taken flat (l = oh*ow + c, no junk columns): for each kernel column b,
+// a copy of every input plane shifted by b - pw columns, zero-filled, with ph zero rows above,
+// so that tap (ci, a, b) at position l reads copy[b][ci][l + a*ow] (contiguous in l).
+void direct_image(const DirectConv& d, const float* x, const float* wpk, const float* bias,
+                  float* y, float* scratch, bool parallel) {
+  const index_t K = d.cin * d.kh * d.kw, L = d.oh * d.ow;
+  float* xs = scratch;
+  int32_t* off = reinterpret_cast<int32_t*>(xs + d.kw * d.cin * shifted_plane(d));
+  shifted_copies(d, x, xs, off);
   const index_t tiles = (L + kNW - 1) / kNW, blocks = (d.cout + kMR - 1) / kMR;
   auto run = [&](index_t lo, index_t hi) {
     for (index_t q = lo; q < hi; ++q) {
@@ -115,6 +122,78 @@ void direct_image(const DirectConv& d, const float* x, const float* wpk, const f
     run(0, blocks * tiles);
   }
 }
+
+// acc[i][j] (16 lanes of partial sums, rows of NK*16 floats, i < MR channels, j < NK taps) +=
+// gy[i*L + l] * xs[off[j] + l] over the positions l < L, 16 at a time; gY's lanes past L are
+// masked to zero (the copies' slack is zero too).
+template <int MR, int NK>
+void direct_weight_tile(index_t L, const float* gy, const float* xs, const int32_t* off,
+                        float* acc_out) {
+  __m512 acc[MR][NK];
+  const float* xk[NK];
+#pragma GCC unroll 9
+  for (int j = 0; j < NK; ++j) {
+    xk[j] = xs + off[j];
+#pragma GCC unroll 3
+    for (int i = 0; i < MR; ++i) acc[i][j] = _mm512_loadu_ps(acc_out + (i * NK + j) * 16);
+  }
+  for (index_t l = 0; l < L; l += 16) {
+    const __mmask16 m = lanes_mask(L - l);
+    __m512 g[MR];
+#pragma GCC unroll 3
+    for (int i = 0; i < MR; ++i) g[i] = _mm512_maskz_loadu_ps(m, gy + i * L + l);
+#pragma GCC unroll 9
+    for (int j = 0; j < NK; ++j) {
+      __m512 xv = _mm512_loadu_ps(xk[j] + l);
+      asm("" : "+v"(xv));  // one load per tap, not one folded into each FMA
+#pragma GCC unroll 3
+      for (int i = 0; i < MR; ++i) acc[i][j] = _mm512_fmadd_ps(g[i], xv, acc[i][j]);
+    }
+  }
+#pragma GCC unroll 9
+  for (int j = 0; j < NK; ++j)
+#pragma GCC unroll 3
+    for (int i = 0; i < MR; ++i) _mm512_storeu_ps(acc_out + (i * NK + j) * 16, acc[i][j]);
+}
+
+// 27 accumulators, 3 + 1 loaded vectors.
+constexpr int kWeightRows = static_cast<int>(kDirectWeightRows);
+constexpr int kWeightTaps = static_cast<int>(kDirectWeightTaps);
+
+using DirectWeightTile = void (*)(index_t, const float*, const float*, const int32_t*, float*);
+
+template <int MR, int... J>
+constexpr std::array<DirectWeightTile, sizeof...(J)> direct_weight_tiles(std::integer_sequence<int, J...>) {
+  return {&direct_weight_tile<MR, J + 1>...};
+}
+
+DirectWeightTile direct_weight_tile_for(index_t rows, index_t taps) {
+  static const auto t1 = direct_weight_tiles<1>(std::make_integer_sequence<int, kWeightTaps>());
+  static const auto t2 = direct_weight_tiles<2>(std::make_integer_sequence<int, kWeightTaps>());
+  static const auto t3 = direct_weight_tiles<3>(std::make_integer_sequence<int, kWeightTaps>());
+  static_assert(kWeightRows <= 3, "tables for 1 to 3 rows");
+  return rows == 1 ? t1[taps - 1] : rows == 2 ? t2[taps - 1] : t3[taps - 1];
+}
+
+// The weight gradient on the shifted copies of direct_image, for one image and group: gwv
+// (cout x K tap sums, each 16 lanes of partial sums, in tiles as direct_weight_tile keeps them)
+// += gy . x. No transpose of gY: positions stay in the lanes, sums are reduced at the end.
+void direct_weight_image(const DirectConv& d, const float* x, const float* gy, float* gwv,
+                         float* scratch) {
+  const index_t K = d.cin * d.kh * d.kw, L = d.oh * d.ow;
+  float* xs = scratch;
+  int32_t* off = reinterpret_cast<int32_t*>(xs + d.kw * d.cin * shifted_plane(d));
+  shifted_copies(d, x, xs, off);
+  const index_t tap_tiles = (K + kWeightTaps - 1) / kWeightTaps;
+  for (index_t c0 = 0; c0 < d.cout; c0 += kWeightRows) {
+    const index_t rows = min_i(kWeightRows, d.cout - c0);
+    for (index_t t = 0; t < tap_tiles; ++t) {
+      const index_t k0 = K * t / tap_tiles, k1 = K * (t + 1) / tap_tiles;
+      direct_weight_tile_for(rows, k1 - k0)(L, gy + c0 * L, xs, off + k0, gwv + (c0 * K + rows * k0) * 16);
+    }
+  }
+}
+
 }  // namespace avx512
 
 // ---- channel-vector kernels ------------------------------------------------------------------
@@ -426,6 +505,11 @@ void conv_direct_image(const DirectConv& d, const float* x, const float* wpk, co
   avx512::direct_image(d, x, wpk, bias, y, scratch, parallel);
 }
 
+void conv_direct_weight_image(const DirectConv& d, const float* x, const float* gy, float* gwv,
+                              float* scratch) {
+  avx512::direct_weight_image(d, x, gy, gwv, scratch);
+}
+
 index_t conv_cv_forward_scratch(const DirectConv& d) {
   const index_t plane = (d.ih + 2 * d.ph) * (d.iw + 2 * d.pw);
   // the padded image, the output in channel vectors, the tap offsets (int32, counted as floats)
@@ -456,6 +540,7 @@ bool conv_direct_available() { return false; }
 index_t conv_direct_scratch(const DirectConv&) { return 0; }
 void conv_direct_image(const DirectConv&, const float*, const float*, const float*, float*, float*,
                        bool) {}
+void conv_direct_weight_image(const DirectConv&, const float*, const float*, float*, float*) {}
 index_t conv_cv_forward_scratch(const DirectConv&) { return 0; }
 index_t conv_cv_weight_scratch(const DirectConv&) { return 0; }
 void conv_cv_forward_image(const DirectConv&, const float*, const float*, const float*, float*,

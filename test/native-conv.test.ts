@@ -97,7 +97,9 @@ test("native conv forward/backward match the JS kernels", { skip: skipReason }, 
 // short last tiles, position counts that are no multiple of 16 (the transposes' tails). The
 // flat direct kernel (8 channels x 48 positions per tile, shifted copies of the input): partial
 // channel blocks, partial last tiles, shifts across 16-column chunks, output narrower than the
-// input. Each runs split over the pool across images and inside one image, and on one thread.
+// input. The direct weight gradient (few taps: 3 channels x up to 9 taps per tile, positions
+// in the lanes): 1 or 2 channels in the last tile, taps split 6 + 7 + 7, position tails (63).
+// Each runs split over the pool across images and inside one image, and on one thread.
 const DIRECT_CASES: Case[] = [
   { input: [3, 1, 7, 9], weight: [32, 1, 3, 3], padding: [1, 1] },                    // the CNN's conv1: direct forward, vector weight grad
   { input: [2, 32, 6, 13], weight: [64, 32, 3, 3], padding: [1, 1] },                 // conv2: 4 vectors; input grad 2 vectors
