@@ -1,6 +1,8 @@
 // Convolution kernels: im2col + GEMM per image, one image (or a chunk of images) per task so
 // that both cores work on small GEMMs without a barrier per image; depthwise convolutions run
-// direct loops. Everything is lifted to three spatial dims (size-1 leading dims for 1d/2d).
+// direct loops; float32 stride-1 2-d/1-d convolutions on AVX-512 run the direct kernels of
+// conv_direct.h where choose_path (forward, input gradient) or conv_backward_weight says so.
+// Everything is lifted to three spatial dims (size-1 leading dims for 1d/2d).
 #include "conv.h"
 
 #include <type_traits>
