@@ -1,6 +1,8 @@
 // Convolution kernels: im2col + GEMM per image, one image (or a chunk of images) per task so
 // that both cores work on small GEMMs without a barrier per image; depthwise convolutions run
-// direct loops. Everything is lifted to three spatial dims (size-1 leading dims for 1d/2d).
+// direct loops; float32 stride-1 2-d/1-d convolutions on AVX-512 run the direct kernels of
+// conv_direct.h where choose_path (forward, input gradient) or conv_backward_weight says so.
+// Everything is lifted to three spatial dims (size-1 leading dims for 1d/2d).
 #include "conv.h"
 
 #include <type_traits>
@@ -291,10 +293,11 @@ void depthwise_backward_weight(const ConvGeometry& g, const Sizes& s, const T* x
 
 // ---- direct float32 kernel for stride 1, dilation 1 (conv_direct.h) ---------------------------
 
-// Whether the direct kernel computes this 2-d convolution (forward, or backward-input as the
-// forward convolution of gY with the flipped kernel).
+// Whether the direct kernels take this convolution: float32 on AVX-512, 2-d (or 1-d), stride 1,
+// dilation 1, padding below the kernel size (so the input gradient is a convolution of gY with
+// the flipped kernel as well), and int32 offsets into the copies of the input.
 template <typename T>
-bool use_direct(const ConvGeometry& g) {
+bool direct_geometry(const ConvGeometry& g) {
   if (!std::is_same<T, float>::value || !conv_direct_available()) return false;
   if (g.id != 1 || g.kd != 1 || g.od != 1 || g.pd != 0 || g.sh != 1 || g.sw != 1 || g.dh != 1 ||
       g.dw != 1 || g.ph >= g.kh || g.pw >= g.kw || col_is_input(g) || is_depthwise(g))
@@ -302,8 +305,29 @@ bool use_direct(const ConvGeometry& g) {
   if (g.oh != g.ih + 2 * g.ph - g.kh + 1 || g.ow != g.iw + 2 * g.pw - g.kw + 1) return false;
   if (g.oh <= 0 || g.ow <= 0 || g.cin == 0 || g.cout == 0) return false;
   const index_t cin = max_i(g.cin, g.cout) / g.groups;  // either direction
-  const index_t plane = (max_i(g.ih, g.oh) + 2 * g.kh) * (max_i(g.iw, g.ow) + 2 * g.kw);
-  return cin * plane < (index_t{1} << 30);
+  const index_t plane = (max_i(g.ih, g.oh) + 2 * g.kh) * (max_i(g.iw, g.ow) + 2 * g.kw) + 64;
+  return cin * g.kw * plane < (index_t{1} << 30);
+}
+
+enum class ConvPath { gemm, direct, channel_vectors };
+
+// The kernel for a pass that sums over d.cin channels x the kernel into d.cout channels per
+// group (forward; or the input gradient as a forward convolution), chosen by measurement on the
+// CNN shapes (bench/native-conv.ts):
+//   channel vectors when d.cout fills 16-lane vectors (at most 1/8 of the lanes padding) and the
+//     sum is long (K = cin*kh*kw >= 64; below that the output transposes cost more than they
+//     save: K = 9 or 27 runs 15-25% faster on the direct kernel);
+//   the direct kernel when d.cout fills blocks of 8 channels to at least 3/4 and the shifted
+//     copies of the input stay within half the L2 (512 KB);
+//   im2col + GEMM otherwise: with few output channels the direct kernels waste most of their
+//     lanes (the input gradient of a 1- or 3-channel input runs 2-4x faster as GEMM + col2im).
+template <typename T>
+ConvPath choose_path(const ConvGeometry& g, const DirectConv& d) {
+  if (!direct_geometry<T>(g)) return ConvPath::gemm;
+  if (d.cin * d.kh * d.kw >= 64 && 7 * cv_channels(d.cout) <= 8 * d.cout) return ConvPath::channel_vectors;
+  if (3 * round_up(d.cout, kDirectMR) <= 4 * d.cout && conv_direct_scratch(d) <= (index_t{1} << 17))
+    return ConvPath::direct;
+  return ConvPath::gemm;
 }
 
 // Packs weights for the direct kernel: for each group, blocks of kDirectMR output channels of
@@ -348,6 +372,143 @@ void run_direct(const ConvGeometry& g, const DirectConv& d, const float* x, inde
   }
 }
 
+// ---- channel-vector float32 kernels (conv_direct.h): vectors of 16 output channels --------------
+
+// Packs weights for the channel-vector kernels: per group, [k = (in channel, kh, kw)][channels
+// rounded up to 16] of `outs` output channels, zero past them; at(gi, o, i, a, b) as pack_direct.
+template <class At>
+std::vector<float> pack_channel_vectors(index_t groups, index_t outs, index_t ins, index_t kh,
+                                        index_t kw, const At& at) {
+  const index_t cp = cv_channels(outs), K = ins * kh * kw;
+  std::vector<float> wt(static_cast<size_t>(groups * K * cp), 0.0f);
+  for (index_t gi = 0; gi < groups; ++gi)
+    for (index_t i = 0, k = 0; i < ins; ++i)
+      for (index_t a = 0; a < kh; ++a)
+        for (index_t b = 0; b < kw; ++b, ++k) {
+          float* dst = wt.data() + (gi * K + k) * cp;
+          for (index_t o = 0; o < outs; ++o) dst[o] = at(gi, o, i, a, b);
+        }
+  return wt;
+}
+
+// Runs the channel-vector forward kernel over every image and group. With images for every
+// thread: contiguous runs of images, claimed as threads come free (a few per thread, so a
+// thread slowed by another process hands work over), each image fetching the next one's input.
+// Else the rows of each image are split over the pool.
+void run_channel_vectors(const ConvGeometry& g, const DirectConv& d, const float* x, index_t x_image,
+                         const std::vector<float>& wt, const float* bias, float* y, index_t y_image) {
+  const index_t K = d.cin * d.kh * d.kw, cp = cv_channels(d.cout);
+  const index_t x_group = d.cin * d.ih * d.iw, y_group = d.cout * d.oh * d.ow;
+  const index_t need = conv_cv_forward_scratch(d);
+  const index_t threads = ThreadPool::instance().size();
+  // Prefetching the next input pays where it is small beside L2 (not for 256 KB images).
+  const bool prefetch = x_group * 4 <= 128 * 1024;
+  auto images = [&](index_t n0, index_t n1, bool par) {
+    thread_local ScratchBuffer buf;
+    float* scratch = static_cast<float*>(buf.get(sizeof(float) * need));
+    for (index_t n = n0; n < n1; ++n) {
+      for (index_t gi = 0; gi < g.groups; ++gi) {
+        // The next piece of work of this thread: the next group, else the next image's first.
+        const bool last = gi + 1 == g.groups;
+        const bool more = prefetch && (!last || n + 1 < n1);
+        const index_t nn = last ? n + 1 : n, ng = last ? 0 : gi + 1;
+        conv_cv_forward_image(d, x + n * x_image + gi * x_group, wt.data() + gi * K * cp,
+                              bias != nullptr ? bias + gi * d.cout : nullptr,
+                              y + n * y_image + gi * y_group, scratch, par,
+                              more ? x + nn * x_image + ng * x_group : nullptr);
+      }
+    }
+  };
+  if (threads > 1 && g.n >= threads) {
+    const index_t runs = min_i(g.n, 4 * threads);
+    parallel_tasks(runs, [&](index_t t) { images(g.n * t / runs, g.n * (t + 1) / runs, false); });
+  } else {
+    images(0, g.n, true);
+  }
+}
+
+// gw by the channel-vector weight kernel: images in fixed chunks (a deterministic sum), each
+// chunk summing into its own [group][k][channels rounded up] buffer; then the chunks are added
+// in order and transposed into gw's [cout][cin/g][kh][kw].
+void channel_vector_weight_grad(const ConvGeometry& g, const Sizes& s, const float* x,
+                                const float* gy, float* gw) {
+  const DirectConv d{s.cin_g, s.cout_g, g.ih, g.iw, g.oh, g.ow, g.kh, g.kw, g.ph, g.pw};
+  const index_t K = s.rows, cp = cv_channels(s.cout_g), part = g.groups * K * cp;
+  const index_t threads = ThreadPool::instance().size();
+  const index_t chunks = threads > 1 ? min_i(g.n, 2 * threads) : 1;
+  std::vector<float> acc(static_cast<size_t>(chunks * part), 0.0f);
+  const index_t need = conv_cv_weight_scratch(d);
+  const bool prefetch = K >= 64 && (s.cin_g * s.in_plane + s.cout_g * s.out_plane) * 4 <= 256 * 1024;
+  auto chunk = [&](index_t c) {
+    thread_local ScratchBuffer buf;
+    float* scratch = static_cast<float*>(buf.get(sizeof(float) * need));
+    const index_t n1 = g.n * (c + 1) / chunks;
+    for (index_t n = g.n * c / chunks; n < n1; ++n)
+      for (index_t gi = 0; gi < g.groups; ++gi) {
+        // The next piece of work of this chunk: the next group, else the next image's first;
+        // prefetched only where an image has long sums (few taps: the prefetches cost more) and
+        // its data fits in a quarter of L2 beside the current one.
+        const bool last = gi + 1 == g.groups, more = prefetch && (!last || n + 1 < n1);
+        const index_t nn = last ? n + 1 : n, ng = last ? 0 : gi + 1;
+        conv_cv_weight_image(d, x + (n * g.cin + gi * s.cin_g) * s.in_plane,
+                             gy + (n * g.cout + gi * s.cout_g) * s.out_plane,
+                             acc.data() + c * part + gi * K * cp, scratch,
+                             more ? x + (nn * g.cin + ng * s.cin_g) * s.in_plane : nullptr,
+                             more ? gy + (nn * g.cout + ng * s.cout_g) * s.out_plane : nullptr);
+      }
+  };
+  parallel_tasks(chunks, chunk);
+  parallel_for(0, g.cout, max_i(1, 4096 / max_i(1, K * chunks)), [&](index_t lo, index_t hi) {
+    for (index_t o = lo; o < hi; ++o) {
+      const index_t gi = o / s.cout_g, co = o % s.cout_g;
+      for (index_t k = 0; k < K; ++k) {
+        const float* src = acc.data() + (gi * K + k) * cp + co;
+        float v = src[0];
+        for (index_t c = 1; c < chunks; ++c) v += src[c * part];
+        gw[o * K + k] = v;
+      }
+    }
+  });
+}
+
+// gw by the direct weight kernel (few taps): images in fixed chunks as above, each chunk
+// summing 16 lanes per (channel, tap) into its own buffer; the chunks' lanes are then added in
+// order (lane by lane, then across lanes), so the result does not depend on thread timing.
+void direct_weight_grad(const ConvGeometry& g, const Sizes& s, const float* x, const float* gy,
+                        float* gw) {
+  const DirectConv d{s.cin_g, s.cout_g, g.ih, g.iw, g.oh, g.ow, g.kh, g.kw, g.ph, g.pw};
+  const index_t K = s.rows, part = g.groups * s.cout_g * K * 16;
+  const index_t threads = ThreadPool::instance().size();
+  const index_t chunks = threads > 1 ? min_i(g.n, 2 * threads) : 1;
+  std::vector<float> acc(static_cast<size_t>(chunks * part), 0.0f);
+  const index_t need = conv_direct_scratch(d);
+  parallel_tasks(chunks, [&](index_t c) {
+    thread_local ScratchBuffer buf;
+    float* scratch = static_cast<float*>(buf.get(sizeof(float) * need));
+    for (index_t n = g.n * c / chunks; n < g.n * (c + 1) / chunks; ++n)
+      for (index_t gi = 0; gi < g.groups; ++gi)
+        conv_direct_weight_image(d, x + (n * g.cin + gi * s.cin_g) * s.in_plane,
+                                 gy + (n * g.cout + gi * s.cout_g) * s.out_plane,
+                                 acc.data() + c * part + gi * s.cout_g * K * 16, scratch);
+  });
+  parallel_for(0, g.cout, max_i(1, 4096 / max_i(1, K * chunks * 16)), [&](index_t lo, index_t hi) {
+    for (index_t o = lo; o < hi; ++o) {
+      const index_t gi = o / s.cout_g, co = o % s.cout_g;
+      for (index_t k = 0; k < K; ++k) {
+        const float* src = acc.data() + gi * s.cout_g * K * 16 + conv_direct_weight_slot(co, k, s.cout_g, K);
+        float lanes[16];
+        for (int l = 0; l < 16; ++l) lanes[l] = src[l];
+        for (index_t c = 1; c < chunks; ++c)
+          for (int l = 0; l < 16; ++l) lanes[l] += src[c * part + l];
+        // Pairwise across the lanes.
+        for (int w = 8; w >= 1; w /= 2)
+          for (int l = 0; l < w; ++l) lanes[l] += lanes[l + w];
+        gw[o * K + k] = lanes[0];
+      }
+    }
+  });
+}
+
 }  // namespace
 
 template <typename T>
@@ -368,14 +529,21 @@ void conv_forward(const ConvGeometry& g, const T* x, const T* w, const T* bias, 
     return;
   }
   if constexpr (std::is_same<T, float>::value) {
-    if (use_direct<T>(g)) {
-      const DirectConv d{s.cin_g, s.cout_g, g.ih, g.iw, g.oh, g.ow, g.kh, g.kw, g.ph, g.pw};
-      const auto wp = pack_direct(g.groups, s.cout_g, s.cin_g, g.kh, g.kw,
-                                  [&](index_t gi, index_t o, index_t i, index_t a, index_t b) {
-                                    return w[(((gi * s.cout_g + o) * s.cin_g + i) * g.kh + a) * g.kw + b];
-                                  });
-      run_direct(g, d, x, g.cin * s.in_plane, wp, bias, y, g.cout * L);
-      return;
+    const DirectConv d{s.cin_g, s.cout_g, g.ih, g.iw, g.oh, g.ow, g.kh, g.kw, g.ph, g.pw};
+    const auto at = [&](index_t gi, index_t o, index_t i, index_t a, index_t b) {
+      return w[(((gi * s.cout_g + o) * s.cin_g + i) * g.kh + a) * g.kw + b];
+    };
+    switch (choose_path<T>(g, d)) {
+      case ConvPath::channel_vectors:
+        run_channel_vectors(g, d, x, g.cin * s.in_plane, pack_channel_vectors(g.groups, s.cout_g, s.cin_g, g.kh, g.kw, at),
+                            bias, y, g.cout * L);
+        return;
+      case ConvPath::direct:
+        run_direct(g, d, x, g.cin * s.in_plane, pack_direct(g.groups, s.cout_g, s.cin_g, g.kh, g.kw, at), bias, y,
+                   g.cout * L);
+        return;
+      case ConvPath::gemm:
+        break;
     }
   }
   const bool direct = col_is_input(g);
@@ -419,15 +587,22 @@ void conv_backward_input(const ConvGeometry& g, const T* gy, const T* w, T* gx) 
     return;
   }
   if constexpr (std::is_same<T, float>::value) {
-    if (use_direct<T>(g)) {
-      // gX is the stride-1 convolution of gY with the kernel flipped and in/out channels swapped.
-      const DirectConv d{s.cout_g, s.cin_g, g.oh, g.ow, g.ih, g.iw, g.kh, g.kw, g.kh - 1 - g.ph, g.kw - 1 - g.pw};
-      const auto wp = pack_direct(g.groups, s.cin_g, s.cout_g, g.kh, g.kw,
-                                  [&](index_t gi, index_t ci, index_t co, index_t a, index_t b) {
-                                    return w[(((gi * s.cout_g + co) * s.cin_g + ci) * g.kh + (g.kh - 1 - a)) * g.kw + (g.kw - 1 - b)];
-                                  });
-      run_direct(g, d, gy, g.cout * L, wp, nullptr, gx, g.cin * s.in_plane);
-      return;
+    // gX is the stride-1 convolution of gY with the kernel flipped and in/out channels swapped.
+    const DirectConv d{s.cout_g, s.cin_g, g.oh, g.ow, g.ih, g.iw, g.kh, g.kw, g.kh - 1 - g.ph, g.kw - 1 - g.pw};
+    const auto at = [&](index_t gi, index_t ci, index_t co, index_t a, index_t b) {
+      return w[(((gi * s.cout_g + co) * s.cin_g + ci) * g.kh + (g.kh - 1 - a)) * g.kw + (g.kw - 1 - b)];
+    };
+    switch (choose_path<T>(g, d)) {
+      case ConvPath::channel_vectors:
+        run_channel_vectors(g, d, gy, g.cout * L, pack_channel_vectors(g.groups, s.cin_g, s.cout_g, g.kh, g.kw, at),
+                            nullptr, gx, g.cin * s.in_plane);
+        return;
+      case ConvPath::direct:
+        run_direct(g, d, gy, g.cout * L, pack_direct(g.groups, s.cin_g, s.cout_g, g.kh, g.kw, at), nullptr, gx,
+                   g.cin * s.in_plane);
+        return;
+      case ConvPath::gemm:
+        break;
     }
   }
   const bool direct = col_is_input(g);
@@ -464,6 +639,20 @@ void conv_backward_weight(const ConvGeometry& g, const T* x, const T* gy, T* gw)
   if (s.rows == 0 || L == 0 || g.n == 0 || s.cout_g == 0) {
     for (index_t i = 0; i < wsize; ++i) gw[i] = T(0);
     return;
+  }
+  if constexpr (std::is_same<T, float>::value) {
+    // Few taps (K < 64: 1 or 3 input channels of a 3x3 kernel): positions in the lanes, no
+    // transpose of gY, which would cost more than the products (2 of them per (channel, tap)
+    // and position in the CNN's first layer). More taps: channel vectors where the output
+    // channels fill them. Either way the sums run over positions: their count does not matter.
+    if (direct_geometry<T>(g) && s.rows < 64 && conv_direct_scratch(DirectConv{s.cin_g, s.cout_g, g.ih, g.iw, g.oh, g.ow, g.kh, g.kw, g.ph, g.pw}) <= (index_t{1} << 17)) {
+      direct_weight_grad(g, s, x, gy, gw);
+      return;
+    }
+    if (direct_geometry<T>(g) && 7 * cv_channels(s.cout_g) <= 8 * s.cout_g) {
+      channel_vector_weight_grad(g, s, x, gy, gw);
+      return;
+    }
   }
   // Per group, gW_g (cout_g x rows) = sum over images of gY_g (cout_g x L) * col_g^T, or its
   // transpose col_g * gY_g^T when that fills the micro-kernel's tile better (few rows: Cin = 1).

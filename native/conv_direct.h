@@ -1,9 +1,9 @@
 // Direct 2-d convolution with stride 1 and dilation 1 for float32 on AVX-512: the GEMM micro-kernel
-// idea without im2col or packing of the input. The image is copied once into a zero-padded
-// buffer of row width Wp = iw + 2*pw; output positions are then taken on that wide grid
-// (l = oh*Wp + ow, Wp - ow junk columns per row), where every kernel tap (ci, kh, kw) reads the
-// padded input at l + ci*Hp*Wp + kh*Wp + kw: contiguous in l, so three unaligned vector loads
-// feed 8 output channels x 48 positions of accumulators per tap.
+// idea without im2col or packing of the input. For each kernel column, every input plane is
+// copied once shifted by that column's offset (zero-filled, with the padding rows); output
+// positions are then taken flat (l = oh*ow + c, no junk), and tap (ci, kh, kw) reads its copy at
+// l + kh*ow: contiguous in l, so three unaligned vector loads feed 8 output channels x 48
+// positions of accumulators per tap, and the tile is stored straight into y.
 #pragma once
 
 #include "common.h"
@@ -29,5 +29,55 @@ index_t conv_direct_scratch(const DirectConv& d);
 // rows past cout). bias may be null. Tiles of the image are split over the pool when `parallel`.
 void conv_direct_image(const DirectConv& d, const float* x, const float* wp, const float* bias,
                        float* y, float* scratch, bool parallel);
+
+// The weight gradient on the same shifted copies, for one image and group: gwv += the products
+// of gy and x, kept as 16 lanes of partial sums per (output channel, tap k = (ci, kh, kw)):
+// the channel block of c0 (3 channels, fewer at the end) holds its rows x K taps from
+// gwv[c0 * K * 16], tap tile by tap tile (of up to 9 taps), each [rows][taps][16].
+// conv_direct_weight_sum turns them into gw[co][k]. Scratch: conv_direct_scratch.
+void conv_direct_weight_image(const DirectConv& d, const float* x, const float* gy, float* gwv,
+                              float* scratch);
+
+constexpr index_t kDirectWeightRows = 3;  // channels per weight tile
+constexpr index_t kDirectWeightTaps = 9;  // most taps per weight tile (split evenly over K)
+
+// Where in gwv the 16 lanes of (co, k) start, for cout channels and K taps.
+inline index_t conv_direct_weight_slot(index_t co, index_t k, index_t cout, index_t K) {
+  const index_t c0 = co / kDirectWeightRows * kDirectWeightRows;
+  const index_t rows = min_i(kDirectWeightRows, cout - c0);
+  const index_t tiles = (K + kDirectWeightTaps - 1) / kDirectWeightTaps;
+  index_t t = k * tiles / K;
+  while (K * (t + 1) / tiles <= k) ++t;
+  while (K * t / tiles > k) --t;
+  const index_t k0 = K * t / tiles, k1 = K * (t + 1) / tiles;
+  return (c0 * K + rows * k0 + (co - c0) * (k1 - k0) + (k - k0)) * 16;
+}
+
+// ---- channel-vector kernels: a vector holds 16 output channels at one output position -------
+// Each input value is broadcast from a zero-padded copy of the image, so no lane is spent on
+// padding or on junk columns (the kernel above computes Wp - ow of those per row); the price is
+// a 16 x 16 transpose of every output (or output gradient) block, about 2% of the work when a
+// sum runs over 32 channels x 9 taps. Output channels are padded to whole vectors (kCvLanes).
+constexpr index_t kCvLanes = 16;
+
+// Output channels rounded up to whole vectors.
+inline index_t cv_channels(index_t cout) { return (cout + kCvLanes - 1) / kCvLanes * kCvLanes; }
+
+// Floats of per-thread scratch that conv_cv_forward_image / conv_cv_weight_image need.
+index_t conv_cv_forward_scratch(const DirectConv& d);
+index_t conv_cv_weight_scratch(const DirectConv& d);
+
+// y as conv_direct_image computes it, for one image and group, with wt the weights packed as
+// [ci][kh][kw][cv_channels(cout)] (zero past cout). Rows of the image are split over the pool
+// when `parallel`. next_x (or null): the input of the image this thread computes next, fetched
+// into cache meanwhile.
+void conv_cv_forward_image(const DirectConv& d, const float* x, const float* wt, const float* bias,
+                           float* y, float* scratch, bool parallel, const float* next_x);
+
+// gwt[k][co] += sum over output positions l of gy[co][l] * x_padded[k-th tap at l] for one image
+// and group, k = (ci, kh, kw) and gwt of [cin*kh*kw][cv_channels(cout)] (lanes past cout get 0).
+// next_x, next_gy (or null): the next image's, fetched into cache meanwhile.
+void conv_cv_weight_image(const DirectConv& d, const float* x, const float* gy, float* gwt,
+                          float* scratch, const float* next_x, const float* next_gy);
 
 }  // namespace tts

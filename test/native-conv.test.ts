@@ -91,6 +91,68 @@ test("native conv forward/backward match the JS kernels", { skip: skipReason }, 
   });
 });
 
+// Stride 1, dilation 1: the direct float32 kernels on AVX-512 (native/conv.cc choose_path).
+// Channel vectors (16 output channels per vector, blocks of up to 4 vectors, positions per tile
+// and taps per weight tile split evenly): 1 to 4 vectors per block, a partial last vector,
+// short last tiles, position counts that are no multiple of 16 (the transposes' tails). The
+// flat direct kernel (8 channels x 48 positions per tile, shifted copies of the input): partial
+// channel blocks, partial last tiles, shifts across 16-column chunks, output narrower than the
+// input. The direct weight gradient (few taps: 3 channels x up to 9 taps per tile, positions
+// in the lanes): 1 or 2 channels in the last tile, taps split 6 + 7 + 7, position tails (63).
+// Each runs split over the pool across images and inside one image, and on one thread.
+const DIRECT_CASES: Case[] = [
+  { input: [3, 1, 7, 9], weight: [32, 1, 3, 3], padding: [1, 1] },                    // the CNN's conv1: direct forward, vector weight grad
+  { input: [2, 32, 6, 13], weight: [64, 32, 3, 3], padding: [1, 1] },                 // conv2: 4 vectors; input grad 2 vectors
+  { input: [1, 16, 5, 5], weight: [48, 16, 3, 3], padding: [1, 1] },                  // 3 vectors, 1 vector back; one image
+  { input: [2, 20, 4, 31], weight: [80, 20, 3, 3], padding: [1, 1] },                 // 4 + 1 vectors; input grad direct, K = 720
+  { input: [3, 60, 3, 17], weight: [60, 60, 1, 3], padding: [0, 1] },                 // 60 channels: a partial vector
+  { input: [2, 32, 9, 8], weight: [64, 16, 3, 3], padding: [1, 1], groups: 2 },       // groups: 32 channels each
+  { input: [2, 16, 6, 7], weight: [32, 16, 2, 5], padding: [1, 2] },                  // even kernel height, wide kernel
+  { input: [1, 16, 6, 7], weight: [16, 16, 3, 3] },                                   // no padding (output smaller)
+  { input: [4, 48, 37], weight: [32, 48, 3], padding: [1] },                          // 1-d
+  { input: [2, 3, 7, 9], weight: [8, 3, 3, 3], padding: [1, 1] },                     // direct: 63 positions = 48 + 15
+  { input: [3, 2, 5, 6], weight: [12, 2, 3, 3], padding: [1, 1] },                    // direct: 8 + 4 channels, one short tile
+  { input: [1, 8, 4, 50], weight: [24, 8, 1, 5], padding: [0, 2] },                   // direct: 3 blocks, shifts of 2 across 16-column chunks
+  { input: [2, 6, 6, 9], weight: [8, 6, 2, 3] },                                      // direct both ways, output narrower; 6 channels back
+  { input: [3, 4, 70], weight: [8, 4, 5], padding: [2] },                             // direct 1-d
+];
+
+test("native direct conv kernels match the JS kernels, on one thread and on the pool", { skip: skipReason }, () => {
+  const threads = native.getNumThreads();
+  try {
+    for (const ctor of DTYPES) {
+      DIRECT_CASES.forEach((c, ci) => {
+        const g = geometry(c);
+        const rand = rng(300 + ci);
+        const x = filled(ctor, prod(g.inputShape), rand), w = filled(ctor, prod(g.weightShape), rand);
+        const gy = filled(ctor, prod(g.outputShape), rand), bias = filled(ctor, g.outChannels, rand);
+        const want = new ctor(prod(g.outputShape)), wantX = new ctor(prod(g.inputShape)), wantW = new ctor(prod(g.weightShape));
+        jsConv.convForward(g, x, w, bias, want);
+        jsConv.convBackwardInput(g, gy, w, wantX);
+        jsConv.convBackwardWeight(g, x, gy, wantW);
+        const [r1, a1] = tolerance(ctor, g.inChannels / g.groups * prod(g.kernelSize));
+        const [r2, a2] = tolerance(ctor, g.outChannels / g.groups * prod(g.kernelSize));
+        const [r3, a3] = tolerance(ctor, g.batch * prod(g.outputSize));
+        forEachIsa((isa) => {
+          for (const n of [1, threads]) {
+            native.setNumThreads(n);
+            const what = `${isa} ${ctor.name} case ${ci}, ${n} thread(s)`;
+            const got = new ctor(want.length).fill(NaN), gotX = new ctor(wantX.length).fill(NaN), gotW = new ctor(wantW.length).fill(NaN);
+            native.convForward(g, x, w, bias, got);
+            assert.equal(mismatch(got, want, r1, a1, `${what} forward`), null);
+            native.convBackwardInput(g, gy, w, gotX);
+            assert.equal(mismatch(gotX, wantX, r2, a2, `${what} backward input`), null);
+            native.convBackwardWeight(g, x, gy, gotW);
+            assert.equal(mismatch(gotW, wantW, r3, a3, `${what} backward weight`), null);
+          }
+        });
+      });
+    }
+  } finally {
+    native.setNumThreads(threads);
+  }
+});
+
 test("native conv runs the transposed-convolution geometry and single-threaded", { skip: skipReason }, () => {
   const threads = native.getNumThreads();
   try {
