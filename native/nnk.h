@@ -17,7 +17,7 @@ struct NnkKernels {
   void (*layer_norm_rows)(index_t rows, index_t d, const T* x, const T* w, const T* b, double eps,
                           T* y, double* mean, double* rstd);
   // Backward of `rows` rows: gx (may be null) = rstd (dxh - mean(dxh) - xh mean(dxh xh)),
-  // dxh = g w; gw_acc[j] += g xh and gb_acc[j] += g (either may be null).
+  // dxh = g w; gw_acc[j] += g xh and gb_acc[j] += g (both set, or both null).
   void (*layer_norm_backward_rows)(index_t rows, index_t d, const T* g, const T* x, const T* w,
                                    const double* mean, const double* rstd, T* gx, double* gw_acc,
                                    double* gb_acc);

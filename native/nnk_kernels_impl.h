@@ -138,50 +138,96 @@ void layer_norm_rows_impl(index_t rows, index_t d, const T* __restrict x, const 
   }
 }
 
-template <typename T>
-void layer_norm_backward_rows_impl(index_t rows, index_t d, const T* __restrict g,
-                                   const T* __restrict x, const T* __restrict w,
-                                   const double* mean, const double* rstd, T* __restrict gx,
-                                   double* __restrict gw_acc, double* __restrict gb_acc) {
+// One row's sums of dxh and dxh xh (dxh = g w, xh = (x - m) rs), and when acc is set the
+// weight/bias gradient terms g xh and g added to gw_acc/gb_acc, in one pass.
+template <typename T, bool kAcc, bool kWeight>
+void layer_norm_row_sums(index_t d, const T* __restrict g, const T* __restrict x,
+                         const T* __restrict w, double m, double rs, double* __restrict gw_acc,
+                         double* __restrict gb_acc, double* a_out, double* b_out) {
+  double sa[kLanes] = {}, sb[kLanes] = {};
+  index_t i = 0;
+  for (; i + kLanes <= d; i += kLanes) {
+    for (int l = 0; l < kLanes; ++l) {
+      const double gv = static_cast<double>(g[i + l]);
+      const double xh = (static_cast<double>(x[i + l]) - m) * rs;
+      const double dxh = kWeight ? gv * static_cast<double>(w[i + l]) : gv;
+      sa[l] += dxh;
+      sb[l] += dxh * xh;
+    }
+    if (kAcc) {
+      for (int l = 0; l < kLanes; ++l) {
+        const double gv = static_cast<double>(g[i + l]);
+        gw_acc[i + l] += gv * ((static_cast<double>(x[i + l]) - m) * rs);
+        gb_acc[i + l] += gv;
+      }
+    }
+  }
+  double a = 0, b = 0;
+  for (int l = 0; l < kLanes; ++l) {
+    a += sa[l];
+    b += sb[l];
+  }
+  for (; i < d; ++i) {
+    const double gv = static_cast<double>(g[i]);
+    const double xh = (static_cast<double>(x[i]) - m) * rs;
+    if (kAcc) {
+      gw_acc[i] += gv * xh;
+      gb_acc[i] += gv;
+    }
+    const double dxh = kWeight ? gv * static_cast<double>(w[i]) : gv;
+    a += dxh;
+    b += dxh * xh;
+  }
+  *a_out = a;
+  *b_out = b;
+}
+
+template <typename T, bool kWeight>
+void layer_norm_row_grad(index_t d, const T* __restrict g, const T* __restrict x,
+                         const T* __restrict w, double m, double rs, double a, double b,
+                         T* __restrict out) {
+  for (index_t j = 0; j < d; ++j) {
+    const double gv = static_cast<double>(g[j]);
+    const double dxh = kWeight ? gv * static_cast<double>(w[j]) : gv;
+    const double xh = (static_cast<double>(x[j]) - m) * rs;
+    out[j] = static_cast<T>(rs * (dxh - a - xh * b));
+  }
+}
+
+template <typename T, bool kWeight>
+void layer_norm_backward_rows_w(index_t rows, index_t d, const T* g, const T* x, const T* w,
+                                const double* mean, const double* rstd, T* gx, double* gw_acc,
+                                double* gb_acc) {
   const double inv_d = 1.0 / static_cast<double>(d);
   for (index_t r = 0; r < rows; ++r, g += d, x += d) {
     const double m = mean[r], rs = rstd[r];
-    if (gw_acc != nullptr)
-      for (index_t j = 0; j < d; ++j)
-        gw_acc[j] += static_cast<double>(g[j]) * ((static_cast<double>(x[j]) - m) * rs);
-    if (gb_acc != nullptr)
-      for (index_t j = 0; j < d; ++j) gb_acc[j] += static_cast<double>(g[j]);
-    if (gx == nullptr) continue;
-    double sa[kLanes] = {}, sb[kLanes] = {};
-    index_t i = 0;
-    auto dxh_at = [&](index_t j) {
-      return w != nullptr ? static_cast<double>(g[j]) * static_cast<double>(w[j])
-                          : static_cast<double>(g[j]);
-    };
-    for (; i + kLanes <= d; i += kLanes)
-      for (int l = 0; l < kLanes; ++l) {
-        const double dxh = dxh_at(i + l);
-        sa[l] += dxh;
-        sb[l] += dxh * ((static_cast<double>(x[i + l]) - m) * rs);
+    if (gx == nullptr) {
+      // Only the weight/bias terms.
+      for (index_t j = 0; j < d; ++j) {
+        const double gv = static_cast<double>(g[j]);
+        gw_acc[j] += gv * ((static_cast<double>(x[j]) - m) * rs);
+        gb_acc[j] += gv;
       }
-    double a = 0, bsum = 0;
-    for (int l = 0; l < kLanes; ++l) {
-      a += sa[l];
-      bsum += sb[l];
+      continue;
     }
-    for (; i < d; ++i) {
-      const double dxh = dxh_at(i);
-      a += dxh;
-      bsum += dxh * ((static_cast<double>(x[i]) - m) * rs);
-    }
-    a *= inv_d;
-    bsum *= inv_d;
-    T* __restrict out = gx + r * d;
-    for (index_t j = 0; j < d; ++j) {
-      const double xh = (static_cast<double>(x[j]) - m) * rs;
-      out[j] = static_cast<T>(rs * (dxh_at(j) - a - xh * bsum));
-    }
+    double a, b;
+    if (gw_acc != nullptr)
+      layer_norm_row_sums<T, true, kWeight>(d, g, x, w, m, rs, gw_acc, gb_acc, &a, &b);
+    else
+      layer_norm_row_sums<T, false, kWeight>(d, g, x, w, m, rs, nullptr, nullptr, &a, &b);
+    layer_norm_row_grad<T, kWeight>(d, g, x, w, m, rs, a * inv_d, b * inv_d, gx + r * d);
   }
+}
+
+// gw_acc and gb_acc are both set or both null (the driver gives both partial buffers).
+template <typename T>
+void layer_norm_backward_rows_impl(index_t rows, index_t d, const T* g, const T* x, const T* w,
+                                   const double* mean, const double* rstd, T* gx,
+                                   double* gw_acc, double* gb_acc) {
+  if (w != nullptr)
+    layer_norm_backward_rows_w<T, true>(rows, d, g, x, w, mean, rstd, gx, gw_acc, gb_acc);
+  else
+    layer_norm_backward_rows_w<T, false>(rows, d, g, x, w, mean, rstd, gx, gw_acc, gb_acc);
 }
 
 template <typename T>

@@ -44,8 +44,8 @@ void layer_norm_backward(index_t m, index_t d, const T* g, const T* x, const T* 
   std::vector<double> part(static_cast<size_t>(tasks * d * 2), 0.0);
   parallel_tasks(tasks, [&](index_t t) {
     const index_t lo = m * t / tasks, hi = m * (t + 1) / tasks;
-    double* pw = gw == nullptr ? nullptr : part.data() + t * d * 2;
-    double* pb = gb == nullptr ? nullptr : part.data() + t * d * 2 + d;
+    double* pw = part.data() + t * d * 2;
+    double* pb = pw + d;
     k.layer_norm_backward_rows(hi - lo, d, g + lo * d, x + lo * d, w, mean + lo, rstd + lo,
                                gx == nullptr ? nullptr : gx + lo * d, pw, pb);
   });

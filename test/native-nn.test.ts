@@ -247,6 +247,8 @@ test("native nn wrappers check lengths, dtypes, overlaps and indices before the 
   assert.throws(() => native.layerNormForward(x, null, null, y, new Float32Array(8) as unknown as Float64Array, s, 8, 8, 1e-5), /Float64Array/);
   assert.throws(() => native.batchNormStats(x, 2, 4, 9, m, s), /expected at least 72/);
   assert.throws(() => native.batchNormApply(x, x, 2, 4, 8, m, s, s), /overlap/);
+  // Inputs may alias each other (they are only read): scale and shift are the same array here.
+  native.batchNormApply(x, y, 2, 4, 8, m, s, s);
   const idx = new BigInt64Array([0n, 3n, 8n]);
   assert.throws(() => native.embeddingForward(x, idx, y, 3, 8, 8), /index 8 at position 2 is out of range \[0, 8\)/);
   assert.throws(() => native.embeddingForward(x, new BigInt64Array([-1n]), y, 1, 8, 8), /out of range/);

@@ -847,12 +847,19 @@ function checkOptional(op: string, ref: FloatArray, name: string, a: FloatArray 
   checkLength(op, name, a, n);
 }
 
-/** Throws when any two of the named arrays (each with the element count it is used for) overlap. */
-function checkAllDisjoint(op: string, arrays: Record<string, [FloatArray | BigInt64Array | Int32Array | Uint16Array | null, number]>): void {
-  const list = Object.entries(arrays).filter((e): e is [string, [FloatArray | BigInt64Array | Int32Array | Uint16Array, number]] => e[1][0] !== null && e[1][1] > 0);
-  for (let i = 0; i < list.length; i++) {
-    for (let j = i + 1; j < list.length; j++) {
-      const [na, [a, ca]] = list[i]!, [nb, [b, cb]] = list[j]!;
+type AnyArray = FloatArray | BigInt64Array | Int32Array | Uint16Array;
+
+/**
+ * Throws when an output shares memory with another output or an input (inputs may alias each
+ * other: they are only read). Each array comes with the element count the call uses.
+ */
+function checkOutputsDisjoint(op: string, outputs: Record<string, [AnyArray | null, number]>, inputs: Record<string, [AnyArray | null, number]>): void {
+  const used = (r: Record<string, [AnyArray | null, number]>) =>
+    Object.entries(r).filter((e): e is [string, [AnyArray, number]] => e[1][0] !== null && e[1][1] > 0);
+  const outs = used(outputs), all = [...outs, ...used(inputs)];
+  for (let i = 0; i < outs.length; i++) {
+    for (let j = i + 1; j < all.length; j++) {
+      const [na, [a, ca]] = outs[i]!, [nb, [b, cb]] = all[j]!;
       if (a.buffer !== b.buffer) continue;
       const a0 = a.byteOffset, a1 = a0 + ca * a.BYTES_PER_ELEMENT, b0 = b.byteOffset, b1 = b0 + cb * b.BYTES_PER_ELEMENT;
       if (a0 < b1 && b0 < a1) throw new Error(`native.${op}: ${na} and ${nb} overlap`);
@@ -885,7 +892,7 @@ export function layerNormForward<T extends FloatArray>(
   checkF64(op, "mean", mean, m);
   checkF64(op, "rstd", rstd, m);
   checkNumber(op, "eps", eps);
-  checkAllDisjoint(op, { y: [y, n], x: [x, n], weight: [weight, d], bias: [bias, d], mean: [mean, m], rstd: [rstd, m] });
+  checkOutputsDisjoint(op, { y: [y, n], mean: [mean, m], rstd: [rstd, m] }, { x: [x, n], weight: [weight, d], bias: [bias, d] });
   if (n === 0) return;
   ARGS[0] = m; ARGS[1] = d; ARGS[2] = eps;
   native.layerNorm(x, weight, bias, y, mean, rstd, ARGS);
@@ -913,10 +920,7 @@ export function layerNormBackward<T extends FloatArray>(
   checkF64(op, "rstd", rstd, m);
   if (gradWeight !== null) checkF64(op, "gradWeight", gradWeight, d);
   if (gradBias !== null) checkF64(op, "gradBias", gradBias, d);
-  checkAllDisjoint(op, {
-    gradInput: [gradInput, n], gradWeight: [gradWeight, d], gradBias: [gradBias, d],
-    g: [g, n], x: [x, n], weight: [weight, d], mean: [mean, m], rstd: [rstd, m],
-  });
+  checkOutputsDisjoint(op, { gradInput: [gradInput, n], gradWeight: [gradWeight, d], gradBias: [gradBias, d] }, { g: [g, n], x: [x, n], weight: [weight, d], mean: [mean, m], rstd: [rstd, m] });
   if (n === 0) {
     gradWeight?.fill(0, 0, d);
     gradBias?.fill(0, 0, d);
@@ -945,7 +949,7 @@ export function batchNormStats(x: FloatArray, n: number, c: number, s: number, m
   checkLength(op, "x", x, total);
   checkF64(op, "mean", mean, c);
   checkF64(op, "variance", variance, c);
-  checkAllDisjoint(op, { x: [x, total], mean: [mean, c], variance: [variance, c] });
+  checkOutputsDisjoint(op, { mean: [mean, c], variance: [variance, c] }, { x: [x, total] });
   if (c === 0) return;
   if (n * s === 0) throw new Error(`native.${op}: no values per channel`);
   native.batchNorm(0, x, mean, variance, null, null, null, null, null, ARGS);
@@ -965,7 +969,7 @@ export function batchNormApply<T extends FloatArray>(
   checkF64(op, "mean", mean, c);
   checkF64(op, "scale", scale, c);
   checkF64(op, "shift", shift, c);
-  checkAllDisjoint(op, { y: [y, total], x: [x, total], mean: [mean, c], scale: [scale, c], shift: [shift, c] });
+  checkOutputsDisjoint(op, { y: [y, total] }, { x: [x, total], mean: [mean, c], scale: [scale, c], shift: [shift, c] });
   if (total === 0) return;
   native.batchNorm(1, x, y, mean, scale, shift, null, null, null, ARGS);
 }
@@ -985,7 +989,7 @@ export function batchNormBackwardReduce<T extends FloatArray>(
   checkF64(op, "invstd", invstd, c);
   checkF64(op, "sumG", sumG, c);
   checkF64(op, "sumGX", sumGX, c);
-  checkAllDisjoint(op, { sumG: [sumG, c], sumGX: [sumGX, c], g: [g, total], x: [x, total], mean: [mean, c], invstd: [invstd, c] });
+  checkOutputsDisjoint(op, { sumG: [sumG, c], sumGX: [sumGX, c] }, { g: [g, total], mean: [mean, c], x: [x, total], invstd: [invstd, c] });
   if (c === 0) return;
   native.batchNorm(2, g, x, mean, invstd, sumG, sumGX, null, null, ARGS);
 }
@@ -1003,9 +1007,7 @@ export function batchNormBackwardInput<T extends FloatArray>(
   const total = bnArgs(op, n, c, s);
   for (const [name, a] of [["g", g], ["x", x], ["gradInput", gradInput]] as const) checkLength(op, name, a, total);
   for (const [name, a] of [["mean", mean], ["invstd", invstd], ["k1", k1], ["mg", mg], ["mgx", mgx]] as const) checkF64(op, name, a, c);
-  checkAllDisjoint(op, {
-    gradInput: [gradInput, total], g: [g, total], x: [x, total], mean: [mean, c], invstd: [invstd, c], k1: [k1, c], mg: [mg, c], mgx: [mgx, c],
-  });
+  checkOutputsDisjoint(op, { gradInput: [gradInput, total] }, { g: [g, total], mean: [mean, c], x: [x, total], invstd: [invstd, c], k1: [k1, c], mg: [mg, c], mgx: [mgx, c] });
   if (total === 0) return;
   native.batchNorm(3, g, x, gradInput, mean, invstd, k1, mg, mgx, ARGS);
 }
@@ -1043,7 +1045,7 @@ export function embeddingForward<T extends FloatArray>(weight: T, indices: BigIn
   checkEmbedding(op, indices, n, v, d);
   checkLength(op, "weight", weight, v * d);
   checkLength(op, "out", out, n * d);
-  checkAllDisjoint(op, { out: [out, n * d], weight: [weight, v * d], indices: [indices, n] });
+  checkOutputsDisjoint(op, { out: [out, n * d] }, { weight: [weight, v * d], indices: [indices, n] });
   if (n * d === 0) return;
   ARGS[0] = n; ARGS[1] = v; ARGS[2] = d; ARGS[3] = -1;
   native.embedding(false, indices, weight, out, ARGS);
@@ -1066,7 +1068,7 @@ export function embeddingBackward<T extends FloatArray>(
   }
   checkLength(op, "gradOutput", gradOutput, n * d);
   checkLength(op, "gradWeight", gradWeight, v * d);
-  checkAllDisjoint(op, { gradWeight: [gradWeight, v * d], gradOutput: [gradOutput, n * d], indices: [indices, n] });
+  checkOutputsDisjoint(op, { gradWeight: [gradWeight, v * d] }, { gradOutput: [gradOutput, n * d], indices: [indices, n] });
   if (v * d === 0) return;
   ARGS[0] = n; ARGS[1] = v; ARGS[2] = d; ARGS[3] = paddingIdx;
   native.embedding(true, indices, gradOutput, gradWeight, ARGS);
@@ -1098,7 +1100,7 @@ export function crossEntropyForward<T extends FloatArray>(
   checkNumber(op, "labelSmoothing", labelSmoothing);
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new Error(`native.${op}: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
   checkTargets(op, targets, rows, c);
-  checkAllDisjoint(op, { loss: [loss, rows], x: [x, n], weight: [weight, c], targets: [targets, rows] });
+  checkOutputsDisjoint(op, { loss: [loss, rows] }, { x: [x, n], weight: [weight, c], targets: [targets, rows] });
   if (rows === 0) return;
   if (c === 0) throw new Error(`native.${op}: no classes`);
   ARGS[0] = rows; ARGS[1] = c; ARGS[2] = labelSmoothing;
@@ -1124,7 +1126,7 @@ export function crossEntropyBackward<T extends FloatArray>(
   checkF64(op, "cb", cb, rows);
   checkF64(op, "ce", ce, rows);
   checkTargets(op, targets, rows, c);
-  checkAllDisjoint(op, { grad: [grad, n], x: [x, n], weight: [weight, c], targets: [targets, rows], ca: [ca, rows], cb: [cb, rows], ce: [ce, rows] });
+  checkOutputsDisjoint(op, { grad: [grad, n] }, { x: [x, n], weight: [weight, c], targets: [targets, rows], ca: [ca, rows], cb: [cb, rows], ce: [ce, rows] });
   if (n === 0) return;
   ARGS[0] = rows; ARGS[1] = c;
   native.crossEntropy(true, x, targets, weight, grad, ca, cb, ce, ARGS);
@@ -1146,7 +1148,7 @@ export function encode16(format: Half, src: FloatArray, dst: Uint16Array, n: num
   checkCount(op, "n", n);
   checkLength(op, "src", src, n);
   if (dst.length < n) throw new Error(`native.${op}: dst holds ${dst.length} elements, expected at least ${n}`);
-  checkAllDisjoint(op, { dst: [dst, n], src: [src, n] });
+  checkOutputsDisjoint(op, { dst: [dst, n] }, { src: [src, n] });
   if (n === 0) return;
   const f64 = src instanceof Float64Array;
   native.convert16(format === "float16" ? (f64 ? 4 : 0) : (f64 ? 5 : 2), src, dst, n);
@@ -1162,7 +1164,7 @@ export function decode16(format: Half, src: Uint16Array, dst: Float32Array, n: n
   checkCount(op, "n", n);
   if (src.length < n) throw new Error(`native.${op}: src holds ${src.length} elements, expected at least ${n}`);
   checkLength(op, "dst", dst, n);
-  checkAllDisjoint(op, { dst: [dst, n], src: [src, n] });
+  checkOutputsDisjoint(op, { dst: [dst, n] }, { src: [src, n] });
   if (n === 0) return;
   native.convert16(format === "float16" ? 1 : 3, src, dst, n);
 }
