@@ -88,6 +88,15 @@ test("layer norm: node name, double backward and a 16-bit input keep working on 
     return torch.autograd.grad([gx!.sum()], [w])[0]!;
   });
   close(ggx!, ref!, "float64", "double backward");
+  // The weight/bias gradients do not depend on the thread count (fixed task split).
+  const wg = [1, 2].map((threads) => {
+    native.setNumThreads(threads);
+    const xl = randn([3000, 40], "float32", 9, true), wl = randn([40], "float32", 10, true);
+    F.layerNorm(xl, [40], wl).mul(randn([3000, 40], "float32", 11)).sum().backward();
+    return values(wl.grad);
+  });
+  native.setNumThreads(0);
+  assert.deepEqual(wg[0], wg[1]);
   const h = randn([64, 48], "float32", 8).half();
   const [a, b] = both(() => F.layerNorm(h, [48]));
   assert.equal(a.dtype.name, "float16");
