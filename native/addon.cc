@@ -336,19 +336,20 @@ Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// embedding(backward, indices, a, b, args = [n, v, d, padding]): forward a = weight, b = out;
-// backward a = grad output, b = grad weight.
+// embedding(backward, indices, a, b, args = [n, v, d, padding, zeroed]): forward a = weight,
+// b = out; backward a = grad output, b = grad weight (zeroed: it holds zeros already).
 Napi::Value Embedding(const Napi::CallbackInfo& info) {
   const bool backward = info[0].As<Napi::Boolean>().Value();
   const int64_t* idx = opt<int64_t>(info, 1);
   const double* p = args_of(info, 4);
   const index_t n = I(p[0]), v = I(p[1]), d = I(p[2]);
   const int64_t padding = static_cast<int64_t>(p[3]);
+  const bool zeroed = p[4] != 0;
   if (is_f64(info, 2)) {
-    if (backward) tts::embedding_backward(n, v, d, idx, padding, opt<double>(info, 2), opt<double>(info, 3));
+    if (backward) tts::embedding_backward(n, v, d, idx, padding, opt<double>(info, 2), opt<double>(info, 3), zeroed);
     else tts::embedding_forward(n, d, idx, opt<double>(info, 2), opt<double>(info, 3));
   } else {
-    if (backward) tts::embedding_backward(n, v, d, idx, padding, opt<float>(info, 2), opt<float>(info, 3));
+    if (backward) tts::embedding_backward(n, v, d, idx, padding, opt<float>(info, 2), opt<float>(info, 3), zeroed);
     else tts::embedding_forward(n, d, idx, opt<float>(info, 2), opt<float>(info, 3));
   }
   return info.Env().Undefined();

@@ -18,12 +18,12 @@ void embedding_forward(index_t n, index_t d, const int64_t* idx, const T* weight
 
 template <typename T>
 void embedding_backward(index_t n, index_t v, index_t d, const int64_t* idx, int64_t padding,
-                        const T* g, T* gw) {
+                        const T* g, T* gw, bool zeroed) {
   // A chunk zeroes its rows and scans every index: keep chunks large enough that the scan
   // (n reads) stays small next to the rows zeroed.
   const index_t grain = max_i(1, max_i(n, 65536 / max_i(d, 1)));
   parallel_for(0, v, grain, [&](index_t lo, index_t hi) {
-    std::memset(gw + lo * d, 0, static_cast<size_t>((hi - lo) * d) * sizeof(T));
+    if (!zeroed) std::memset(gw + lo * d, 0, static_cast<size_t>((hi - lo) * d) * sizeof(T));
     for (index_t i = 0; i < n; ++i) {
       const int64_t r = idx[i];
       if (r < lo || r >= hi || r == padding) continue;
@@ -36,7 +36,7 @@ void embedding_backward(index_t n, index_t v, index_t d, const int64_t* idx, int
 
 template void embedding_forward<float>(index_t, index_t, const int64_t*, const float*, float*);
 template void embedding_forward<double>(index_t, index_t, const int64_t*, const double*, double*);
-template void embedding_backward<float>(index_t, index_t, index_t, const int64_t*, int64_t, const float*, float*);
-template void embedding_backward<double>(index_t, index_t, index_t, const int64_t*, int64_t, const double*, double*);
+template void embedding_backward<float>(index_t, index_t, index_t, const int64_t*, int64_t, const float*, float*, bool);
+template void embedding_backward<double>(index_t, index_t, index_t, const int64_t*, int64_t, const double*, double*, bool);
 
 }  // namespace tts

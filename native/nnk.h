@@ -99,9 +99,10 @@ template <typename T>
 void embedding_forward(index_t n, index_t d, const int64_t* idx, const T* weight, T* out);
 // gw (v x d, overwritten) = sum over i with idx[i] == row (and row != padding) of g[i, :],
 // in index order; threads own disjoint row ranges, so the result does not depend on them.
+// zeroed: gw holds zeros already (a fresh zeroed allocation: its untouched pages never fault in).
 template <typename T>
 void embedding_backward(index_t n, index_t v, index_t d, const int64_t* idx, int64_t padding,
-                        const T* g, T* gw);
+                        const T* g, T* gw, bool zeroed);
 
 // Cross-entropy of `rows` rows of c logits with class targets t (-1: ignored): loss[r] =
 // -(1 - eps) u[t] lsm[t] - eps / c sum_j u[j] lsm[j] (0 when ignored), u = weight or 1.

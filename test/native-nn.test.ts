@@ -263,6 +263,13 @@ test("native nn wrappers check lengths, dtypes, overlaps and indices before the 
   assert.throws(() => native.embeddingForward(x, new BigInt64Array([-1n]), y, 1, 8, 8), /out of range/);
   assert.throws(() => native.embeddingForward(x, new BigInt64Array([2n ** 40n]), y, 1, 8, 8), /out of range/);
   assert.throws(() => native.embeddingBackward(x, new BigInt64Array([1n]), y, 1, 8, 8, 8), /paddingIdx/);
+  // Without `zeroed` the old contents are cleared; with it they are accumulated into.
+  const gw = new Float32Array(64).fill(7);
+  native.embeddingBackward(x.subarray(0, 16), new BigInt64Array([2n, 2n]), gw, 2, 8, 8, -1);
+  assert.deepEqual(Array.from(gw.subarray(16, 24)), Array.from(x.subarray(0, 8), (v, j) => Math.fround(v + x[8 + j]!)));
+  assert.ok(gw.subarray(0, 16).every((v) => v === 0) && gw.subarray(24).every((v) => v === 0));
+  native.embeddingBackward(x.subarray(0, 8), new BigInt64Array([0n]), gw, 1, 8, 8, -1, true);
+  assert.deepEqual(Array.from(gw.subarray(0, 8)), Array.from(x.subarray(0, 8)));
   assert.throws(() => native.crossEntropyForward(x, new Int32Array([0, 9]), null, new Float64Array(2), 2, 8), /target 9 of row 1/);
   assert.throws(() => native.crossEntropyForward(x, new Int32Array([0]), null, new Float64Array(2), 2, 8), /targets hold 1/);
   assert.throws(() => native.encode16("float16", x, new Uint16Array(10)), /dst holds 10/);

@@ -1047,16 +1047,18 @@ export function embeddingForward<T extends FloatArray>(weight: T, indices: BigIn
   checkLength(op, "out", out, n * d);
   checkOutputsDisjoint(op, { out: [out, n * d] }, { weight: [weight, v * d], indices: [indices, n] });
   if (n * d === 0) return;
-  ARGS[0] = n; ARGS[1] = v; ARGS[2] = d; ARGS[3] = -1;
+  ARGS[0] = n; ARGS[1] = v; ARGS[2] = d; ARGS[3] = -1; ARGS[4] = 0;
   native.embedding(false, indices, weight, out, ARGS);
 }
 
 /**
  * gradWeight (v x d, overwritten) = the rows of gradOutput (n x d) summed into the rows their
- * indices name, in index order, skipping paddingIdx (-1 for none); deterministic.
+ * indices name, in index order, skipping paddingIdx (-1 for none); deterministic. `zeroed`
+ * promises that gradWeight holds zeros already (a fresh zeroed tensor), so that it is not
+ * cleared again and the pages of rows no index names are never touched.
  */
 export function embeddingBackward<T extends FloatArray>(
-  gradOutput: T, indices: BigInt64Array, gradWeight: T, n: number, v: number, d: number, paddingIdx: number,
+  gradOutput: T, indices: BigInt64Array, gradWeight: T, n: number, v: number, d: number, paddingIdx: number, zeroed = false,
 ): void {
   const op = "embeddingBackward";
   const native = nnk(op);
@@ -1070,7 +1072,8 @@ export function embeddingBackward<T extends FloatArray>(
   checkLength(op, "gradWeight", gradWeight, v * d);
   checkOutputsDisjoint(op, { gradWeight: [gradWeight, v * d] }, { gradOutput: [gradOutput, n * d], indices: [indices, n] });
   if (v * d === 0) return;
-  ARGS[0] = n; ARGS[1] = v; ARGS[2] = d; ARGS[3] = paddingIdx;
+  if (typeof zeroed !== "boolean") throw new Error(`native.${op}: zeroed must be a boolean`);
+  ARGS[0] = n; ARGS[1] = v; ARGS[2] = d; ARGS[3] = paddingIdx; ARGS[4] = zeroed ? 1 : 0;
   native.embedding(true, indices, gradOutput, gradWeight, ARGS);
 }
 

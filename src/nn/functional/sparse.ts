@@ -138,8 +138,8 @@ function nativeEmbedding(idx: Tensor, w: Tensor, padding: number, byFreq: boolea
   const r = record("EmbeddingBackward0", [w], res, ([g]) => {
     const gv = floatValues(g!);
     if (!byFreq && !needsGrad(g) && gv.constructor === wv.constructor) {
-      const gw = uninitTensor([V, D], w.dtype);
-      native.embeddingBackward(gv, iv, gw.storage.data as Floats, n, V, D, padding);
+      const gw = emptyTensor([V, D], w.dtype);
+      native.embeddingBackward(gv, iv, gw.storage.data as Floats, n, V, D, padding, true);
       return [gw];
     }
     const flat = fromArray(iv.slice(), [n], int64);
