@@ -15,7 +15,7 @@ import {
 } from "./loss-util.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 import * as native from "../../backends/native/index.js";
-import { nativeNn, sameFloats } from "./native-nn.js";
+import { nativeFloatOut, nativeNn, sameFloats } from "./native-nn.js";
 
 // ---- geometry and checks --------------------------------------------------------------------------
 
@@ -302,11 +302,10 @@ function crossEntropyNative(x: Tensor, xv: Floats, target: Tensor, t: ArrayLike<
   if (w) { sumU = 0; for (let c = 0; c < C; c++) sumU += w[c]!; }
   const node = eps > 0 ? "AddBackward0" : "NllLossBackward0";
   return record(node, [x], out, ([g]) => {
+    if (needsGrad(g, x)) return [crossEntropyGradComposite(g!, x, t, wt, w, weight, geom, ignoreIndex, eps, sumU, reduction, total, tShape)];
     const gv = floatValues(g!);
-    const res = floatOut(x.shape, x.dtype);
-    if (needsGrad(g, x) || !sameFloats(xv, res.data)) {
-      return [crossEntropyGradComposite(g!, x, t, wt, w, weight, geom, ignoreIndex, eps, sumU, reduction, total, tShape)];
-    }
+    // xv has the type of res's buffer (Float64Array for float64, else Float32Array).
+    const res = nativeFloatOut(x.shape, x.dtype);
     const scale = reduction === "mean" ? 1 / total : 1, epsC = eps / C;
     const ca = new Float64Array(rows), cb = new Float64Array(rows), ce = new Float64Array(rows);
     for (let k = 0; k < rows; k++) {

@@ -12,7 +12,7 @@ import { emptyTensor, fromArray, writeNumbers } from "../../ops/engine.js";
 import { type Floats, boolArg, floatOut, floatValues, numberArg, optTensorArg, tensorArg, torchSize } from "./loss-util.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 import * as native from "../../backends/native/index.js";
-import { nativeNn, sameFloats } from "./native-nn.js";
+import { nativeFloatOut, nativeNn, sameFloats } from "./native-nn.js";
 
 /** Input viewed as (N, C, S): S is the product of the spatial dims. */
 interface BnGeom { N: number; C: number; S: number; dims: number[]; view: number[] }
@@ -101,9 +101,10 @@ function batchNormImpl(x: Tensor, rm: Tensor | null, rv: Tensor | null, weight: 
   const M = N * S;
   const xv = floatValues(x);
   const wv = weight ? floatValues(weight) : null, bv = bias ? floatValues(bias) : null;
-  const out = floatOut(x.shape, x.dtype);
+  // xv has the type of y's buffer (Float64Array for float64, else Float32Array).
+  const fast = nativeNn(x.numel()) && sameFloats(xv, wv, bv);
+  const out = fast ? nativeFloatOut(x.shape, x.dtype) : floatOut(x.shape, x.dtype);
   const y = out.data;
-  const fast = nativeNn(x.numel()) && sameFloats(y, xv, wv, bv);
   let mean: Float64Array, invstd: Float64Array;
   if (training) {
     const st = fast ? nativeChannelStats(xv, geom) : channelStats(xv, geom);
@@ -165,9 +166,9 @@ function batchNormGradKernel(g: Tensor, x: Tensor, weight: Tensor | null, bias: 
   }
   let gx: Tensor | null = null;
   if (x._requiresGrad) {
-    const out = floatOut(x.shape, x.dtype);
+    const out = fast ? nativeFloatOut(x.shape, x.dtype) : floatOut(x.shape, x.dtype);
     const d = out.data;
-    if (fast && sameFloats(xv, d)) {
+    if (fast) {
       const k1 = Float64Array.from(invstd, (is, c) => (wv ? wv[c]! : 1) * is);
       const mg = training ? Float64Array.from(sumG, (v) => v / M) : new Float64Array(C);
       const mgx = training ? Float64Array.from(sumGX, (v) => v / M) : new Float64Array(C);

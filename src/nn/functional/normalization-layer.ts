@@ -11,7 +11,7 @@ import { traceOp, tracing } from "../../onnx/hook.js";
 import { type Floats, floatOut, floatValues, intArg, numberArg, optTensorArg, sizesStr, tensorArg } from "./loss-util.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 import * as native from "../../backends/native/index.js";
-import { nativeNn, sameFloats } from "./native-nn.js";
+import { nativeFloatOut, nativeNn, sameFloats } from "./native-nn.js";
 
 function checkShapeArg(op: string, v: unknown): number[] {
   const s = typeof v === "number" ? [v] : v;
@@ -67,9 +67,10 @@ function layerNormOp(x: Tensor, k: number, M: number, D: number, weight: Tensor 
   const xv = floatValues(x);
   const wv = weight ? floatValues(weight) : null, bv = bias ? floatValues(bias) : null;
   const mean = new Float64Array(M), rstd = new Float64Array(M);
-  const out = floatOut(x.shape, x.dtype);
+  // xv has the type of y's buffer (Float64Array for float64, else Float32Array).
+  const fast = nativeNn(M * D) && sameFloats(xv, wv, bv);
+  const out = fast ? nativeFloatOut(x.shape, x.dtype) : floatOut(x.shape, x.dtype);
   const y = out.data;
-  const fast = nativeNn(M * D) && sameFloats(y, xv, wv, bv);
   if (fast) native.layerNormForward(xv, wv, bv, y, mean, rstd, M, D, eps);
   else layerNormRows(xv, wv, bv, y, mean, rstd, M, D, eps);
   const res = out.done();
@@ -107,9 +108,10 @@ function layerNormGradKernel(g: Tensor, x: Tensor, M: number, D: number, weight:
   const xv = floatValues(x), gv = floatValues(g), wv = weight ? floatValues(weight) : null;
   const needW = !!weight && weight._requiresGrad, needB = !!bias && bias._requiresGrad;
   const gw = needW ? new Float64Array(D) : null, gb = needB ? new Float64Array(D) : null;
-  const out = x._requiresGrad ? floatOut(x.shape, x.dtype) : null;
+  const fast = nativeNn(M * D) && sameFloats(xv, gv, wv);
+  const out = x._requiresGrad ? (fast ? nativeFloatOut : floatOut)(x.shape, x.dtype) : null;
   const d = out?.data;
-  if (nativeNn(M * D) && sameFloats(xv, gv, wv, d ?? null)) {
+  if (fast) {
     native.layerNormBackward(gv, xv, wv, mean, rstd, d ?? null, gw, gb, M, D);
   } else {
     layerNormGradRows(xv, gv, wv, mean, rstd, d ?? null, gw, gb, M, D);
