@@ -3,10 +3,11 @@
 // milliseconds per call of the public op, forward alone (no grad) and forward + backward, with
 // torch-ts on its native kernels and on its JS kernels (the "before").
 //
-//   node --import tsx bench/native-nn.ts [--rounds R] [--threads T] [--only NAME] [--no-js]
+//   node --import tsx bench/native-nn.ts [--rounds R] [--threads T] [--only NAME] [--no-js] [--cpu]
 //
 // Same method as bench/native-elementwise.ts: one PyTorch process that stays up, the sides
-// alternate case by case, each keeps its best elapsed time.
+// alternate case by case, each keeps its best elapsed time (--cpu: its best CPU time over all
+// threads instead, steadier on a busy machine; --threads 1 --cpu compares the work done).
 import * as torch from "../src/index.js";
 import type { Tensor } from "../src/core/tensor.js";
 import { kernels } from "../src/backends/kernels.js";
@@ -17,6 +18,7 @@ const rounds = Number(arg("rounds") ?? 3);
 const threads = Number(arg("threads") ?? 2);
 const only = arg("only");
 const withJs = !process.argv.includes("--no-js");
+const measure: keyof Timing = process.argv.includes("--cpu") ? "cpu" : "wall";
 const F = torch.nn.functional;
 
 interface Case {
@@ -165,7 +167,7 @@ async function main(): Promise<void> {
     }
   }
   py.stop();
-  console.log(`float32, ${threads} thread(s), ISA ${native.getIsa()}, best of ${rounds} round(s) (JS kernels: one round), milliseconds per call`);
+  console.log(`float32, ${threads} thread(s), ISA ${native.getIsa()}, best of ${rounds} round(s) (JS kernels: one round), milliseconds of ${measure === "cpu" ? "CPU time" : "elapsed time"} per call`);
   console.log("ratio = PyTorch time / torch-ts native time (above 1: torch-ts is faster)");
   if (!torchReady) console.log(`PyTorch not measured: ${py.failure()}`);
   const ms = (s: number | undefined): string => (s === undefined ? "n/a" : (s * 1e3).toFixed(2));
@@ -174,7 +176,7 @@ async function main(): Promise<void> {
   const table = [["op", "torch-ts JS", "torch-ts native", "kernel only", "PyTorch", "ratio"]];
   for (const c of cases) {
     const o = ours.get(c.name)!, t = theirs.get(c.name);
-    table.push([c.name, ms(js.get(c.name)?.wall), ms(o.wall), ms(kern.get(c.name)?.wall), ms(t?.wall), t === undefined ? "" : (t.wall / o.wall).toFixed(2)]);
+    table.push([c.name, ms(js.get(c.name)?.[measure]), ms(o[measure]), ms(kern.get(c.name)?.[measure]), ms(t?.[measure]), t === undefined ? "" : (t[measure] / o[measure]).toFixed(2)]);
   }
   printTable(table);
 }
