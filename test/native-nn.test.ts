@@ -140,6 +140,16 @@ test("embedding: native gather and deterministic scatter-add match the JS kernel
       }
     }
   }
+  // scale_grad_by_freq and createGraph take the composite gradient on the native forward.
+  const fi = torch.randint(0, 30, [200], { dtype: "int64" });
+  const rf = both(() => run(() => [randn([30, 64], "float64", 23, true)], (w) => F.embedding(fi, w!, { scaleGradByFreq: true, paddingIdx: 2 })));
+  compareRuns("float64", "embedding scale_grad_by_freq", rf);
+  const [gg1, gg2] = both(() => {
+    const wl = randn([30, 64], "float64", 24, true);
+    const [gw] = torch.autograd.grad([F.embedding(fi, wl).pow(2).sum()], [wl], { createGraph: true });
+    return torch.autograd.grad([gw!.pow(2).sum()], [wl])[0]!;
+  });
+  close(gg1, gg2, "float64", "embedding double backward");
   const w = randn([100, 40], "float32", 22, true);
   assert.throws(() => F.embedding(torch.tensor([[1, 100, 2], [3, 4, 5]], { dtype: "int64" }).repeat(10, 10), w), /index out of range in self/);
   assert.throws(() => F.embedding(torch.tensor([-1, 2], { dtype: "int64" }).repeat(100), w), /index out of range in self/);

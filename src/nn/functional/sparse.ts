@@ -94,20 +94,28 @@ export function embedding(input: Tensor, weight: Tensor,
   for (let i = 0; i < iv.length; i++) out.data.set(wv.subarray(iv[i]! * D, iv[i]! * D + D), i * D);
   const res = out.done();
   const n = iv.length;
-  const r = record("EmbeddingBackward0", [w], res, ([g]) => {
-    const flat = fromArray(BigInt64Array.from(iv as ArrayLike<number>, (v) => BigInt(v)), [n], int64);
-    let rows = g!.reshape(n, D);
-    if (padding >= 0 || byFreq) {
-      const counts = new Map<number, number>();
-      if (byFreq) for (let i = 0; i < n; i++) counts.set(iv[i]!, (counts.get(iv[i]!) ?? 0) + 1);
-      const scale = new Float64Array(n);
-      for (let i = 0; i < n; i++) scale[i] = iv[i] === padding ? 0 : byFreq ? 1 / counts.get(iv[i]!)! : 1;
-      rows = rows.mul(fromArray(scale, [n, 1], float64).to(g!.dtype));
-    }
-    return [w.newZeros([V, D]).indexAdd(0, flat, rows)];
-  });
+  const r = record("EmbeddingBackward0", [w], res, ([g]) => [embeddingGradComposite(g!, w, iv, padding, byFreq)]);
   if (tracing.on) traceOp("embedding", [idx, w], r);
   return r;
+}
+
+/**
+ * The vjp of embedding in public ops (so createGraph differentiates it again): the output rows
+ * accumulated with index_add, none for padding_idx, divided by the index counts for
+ * scale_grad_by_freq.
+ */
+function embeddingGradComposite(g: Tensor, w: Tensor, iv: ArrayLike<number>, padding: number, byFreq: boolean): Tensor {
+  const V = w.size(0), D = w.size(1), n = iv.length;
+  const flat = fromArray(BigInt64Array.from(iv, (v) => BigInt(v)), [n], int64);
+  let rows = g.reshape(n, D);
+  if (padding >= 0 || byFreq) {
+    const counts = new Map<number, number>();
+    if (byFreq) for (let i = 0; i < n; i++) counts.set(iv[i]!, (counts.get(iv[i]!) ?? 0) + 1);
+    const scale = new Float64Array(n);
+    for (let i = 0; i < n; i++) scale[i] = iv[i] === padding ? 0 : byFreq ? 1 / counts.get(iv[i]!)! : 1;
+    rows = rows.mul(fromArray(scale, [n, 1], float64).to(g.dtype));
+  }
+  return w.newZeros([V, D]).indexAdd(0, flat, rows);
 }
 
 /** int64 indices (contiguous copy) checked against [0, V) through their 32-bit halves (little-endian). */
@@ -136,22 +144,15 @@ function nativeEmbedding(idx: Tensor, w: Tensor, padding: number, byFreq: boolea
   const res = uninitTensor([...idx.shape, D], w.dtype);
   native.embeddingForward(wv, iv, res.storage.data as Floats, n, V, D);
   const r = record("EmbeddingBackward0", [w], res, ([g]) => {
-    const gv = floatValues(g!);
-    if (!byFreq && !needsGrad(g) && gv.constructor === wv.constructor) {
-      const gw = emptyTensor([V, D], w.dtype);
-      native.embeddingBackward(gv, iv, gw.storage.data as Floats, n, V, D, padding, true);
-      return [gw];
+    if (!byFreq && !needsGrad(g)) {
+      const gv = floatValues(g!);
+      if (gv.constructor === wv.constructor) {
+        const gw = emptyTensor([V, D], w.dtype);
+        native.embeddingBackward(gv, iv, gw.storage.data as Floats, n, V, D, padding, true);
+        return [gw];
+      }
     }
-    const flat = fromArray(iv.slice(), [n], int64);
-    let rows = g!.reshape(n, D);
-    if (padding >= 0 || byFreq) {
-      const counts = new Map<bigint, number>();
-      if (byFreq) for (let i = 0; i < n; i++) counts.set(iv[i]!, (counts.get(iv[i]!) ?? 0) + 1);
-      const scale = new Float64Array(n);
-      for (let i = 0; i < n; i++) scale[i] = Number(iv[i]) === padding ? 0 : byFreq ? 1 / counts.get(iv[i]!)! : 1;
-      rows = rows.mul(fromArray(scale, [n, 1], float64).to(g!.dtype));
-    }
-    return [w.newZeros([V, D]).indexAdd(0, flat, rows)];
+    return [embeddingGradComposite(g!, w, Float64Array.from(iv, Number), padding, byFreq)];
   });
   if (tracing.on) traceOp("embedding", [idx, w], r);
   return r;
