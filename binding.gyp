@@ -19,7 +19,14 @@
         "native/pool.cc",
         "native/nn_kernels_generic.cc",
         "native/nn_kernels_avx2.cc",
-        "native/nn_kernels_avx512.cc"
+        "native/nn_kernels_avx512.cc",
+        "native/nnk_kernels_generic.cc",
+        "native/nnk_kernels_avx2.cc",
+        "native/nnk_kernels_avx512.cc",
+        "native/norm.cc",
+        "native/embedding.cc",
+        "native/loss.cc",
+        "native/convert.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],

@@ -15,6 +15,7 @@
 #include "elementwise.h"
 #include "gemm.h"
 #include "nn_kernels.h"
+#include "nnk.h"
 #include "pool.h"
 #include "threadpool.h"
 
@@ -276,6 +277,112 @@ Napi::Value ActGrad(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// ---- nn kernels of nnk.h (layer/batch norm, embedding, cross-entropy, 16-bit floats) ----------
+// Every array starts at index 0 (the wrapper passes subarrays); null where optional.
+
+template <typename T>
+T* opt(const Napi::CallbackInfo& info, size_t i) {
+  return info[i].IsTypedArray() ? static_cast<T*>(view(info.Env(), info[i]).data) : nullptr;
+}
+
+bool is_f64(const Napi::CallbackInfo& info, size_t i) { return view(info.Env(), info[i]).type == napi_float64_array; }
+
+// layerNorm(x, w, b, y, mean, rstd, args = [m, d, eps])
+template <typename T>
+void run_layer_norm(const Napi::CallbackInfo& info, const double* p) {
+  tts::layer_norm_forward(I(p[0]), I(p[1]), opt<T>(info, 0), opt<T>(info, 1), opt<T>(info, 2), p[2],
+                          opt<T>(info, 3), opt<double>(info, 4), opt<double>(info, 5));
+}
+Napi::Value LayerNorm(const Napi::CallbackInfo& info) {
+  const double* p = args_of(info, 6);
+  if (is_f64(info, 3)) run_layer_norm<double>(info, p); else run_layer_norm<float>(info, p);
+  return info.Env().Undefined();
+}
+
+// layerNormBackward(g, x, w, mean, rstd, gx, gw, gb, args = [m, d])
+template <typename T>
+void run_layer_norm_backward(const Napi::CallbackInfo& info, const double* p) {
+  tts::layer_norm_backward(I(p[0]), I(p[1]), opt<T>(info, 0), opt<T>(info, 1), opt<T>(info, 2),
+                           opt<double>(info, 3), opt<double>(info, 4), opt<T>(info, 5),
+                           opt<double>(info, 6), opt<double>(info, 7));
+}
+Napi::Value LayerNormBackward(const Napi::CallbackInfo& info) {
+  const double* p = args_of(info, 8);
+  if (is_f64(info, 0)) run_layer_norm_backward<double>(info, p); else run_layer_norm_backward<float>(info, p);
+  return info.Env().Undefined();
+}
+
+// batchNorm(kind, x, a, b, c, d, e, f, g, args = [n, c, s]): kind 0 stats (x; mean, var),
+// 1 apply (x, y; mean, scale, shift), 2 backward reduce (g, x; mean, invstd, sumG, sumGX),
+// 3 backward input (g, x, gx; mean, invstd, k1, mg, mgx). Float arrays of the input's dtype
+// first, then the per-channel Float64Arrays.
+template <typename T>
+void run_batch_norm(int kind, const Napi::CallbackInfo& info, const double* p) {
+  const index_t n = I(p[0]), c = I(p[1]), s = I(p[2]);
+  auto d = [&](size_t i) { return opt<double>(info, i); };
+  switch (kind) {
+    case 0: return tts::batch_norm_stats(n, c, s, opt<T>(info, 1), d(2), d(3));
+    case 1: return tts::batch_norm_apply(n, c, s, opt<T>(info, 1), opt<T>(info, 2), d(3), d(4), d(5));
+    case 2: return tts::batch_norm_backward_reduce(n, c, s, opt<T>(info, 1), opt<T>(info, 2), d(3), d(4), d(5), d(6));
+    default:
+      return tts::batch_norm_backward_input(n, c, s, opt<T>(info, 1), opt<T>(info, 2), opt<T>(info, 3),
+                                            d(4), d(5), d(6), d(7), d(8));
+  }
+}
+Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
+  const int kind = info[0].As<Napi::Number>().Int32Value();
+  const double* p = args_of(info, 9);
+  if (is_f64(info, 1)) run_batch_norm<double>(kind, info, p); else run_batch_norm<float>(kind, info, p);
+  return info.Env().Undefined();
+}
+
+// embedding(backward, indices, a, b, args = [n, v, d, padding, zeroed]): forward a = weight,
+// b = out; backward a = grad output, b = grad weight (zeroed: it holds zeros already).
+Napi::Value Embedding(const Napi::CallbackInfo& info) {
+  const bool backward = info[0].As<Napi::Boolean>().Value();
+  const int64_t* idx = opt<int64_t>(info, 1);
+  const double* p = args_of(info, 4);
+  const index_t n = I(p[0]), v = I(p[1]), d = I(p[2]);
+  const int64_t padding = static_cast<int64_t>(p[3]);
+  const bool zeroed = p[4] != 0;
+  if (is_f64(info, 2)) {
+    if (backward) tts::embedding_backward(n, v, d, idx, padding, opt<double>(info, 2), opt<double>(info, 3), zeroed);
+    else tts::embedding_forward(n, d, idx, opt<double>(info, 2), opt<double>(info, 3));
+  } else {
+    if (backward) tts::embedding_backward(n, v, d, idx, padding, opt<float>(info, 2), opt<float>(info, 3), zeroed);
+    else tts::embedding_forward(n, d, idx, opt<float>(info, 2), opt<float>(info, 3));
+  }
+  return info.Env().Undefined();
+}
+
+// crossEntropy(backward, x, t, u, out, ca, cb, ce, args = [rows, c, eps]): forward out = loss
+// (Float64Array); backward out = grad input, ca/cb/ce per-row coefficients.
+template <typename T>
+void run_cross_entropy(bool backward, const Napi::CallbackInfo& info, const double* p) {
+  const index_t rows = I(p[0]), c = I(p[1]);
+  const int32_t* t = opt<int32_t>(info, 2);
+  if (backward)
+    tts::cross_entropy_backward(rows, c, opt<T>(info, 1), t, opt<T>(info, 3), opt<double>(info, 5),
+                                opt<double>(info, 6), opt<double>(info, 7), opt<T>(info, 4));
+  else
+    tts::cross_entropy_forward(rows, c, opt<T>(info, 1), t, opt<T>(info, 3), p[2], opt<double>(info, 4));
+}
+Napi::Value CrossEntropy(const Napi::CallbackInfo& info) {
+  const bool backward = info[0].As<Napi::Boolean>().Value();
+  const double* p = args_of(info, 8);
+  if (is_f64(info, 1)) run_cross_entropy<double>(backward, info, p); else run_cross_entropy<float>(backward, info, p);
+  return info.Env().Undefined();
+}
+
+// convert16(kind, src, dst, n): see tts::convert_16bit.
+Napi::Value Convert16(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  tts::convert_16bit(info[0].As<Napi::Number>().Int32Value(), static_cast<index_t>(info[3].As<Napi::Number>().DoubleValue()),
+                     view(env, info[1]).data, view(env, info[2]).data);
+  return info.Env().Undefined();
+}
+// ---- end of the nnk bindings ------------------------------------------------------------------
+
 Napi::Value GetNumThreads(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), tts::ThreadPool::instance().size());
 }
@@ -337,6 +444,13 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("conv", Napi::Function::New(env, Conv, "conv"));
   exports.Set("pool", Napi::Function::New(env, Pool, "pool"));
   exports.Set("actGrad", Napi::Function::New(env, ActGrad, "actGrad"));
+  // nnk.h
+  exports.Set("layerNorm", Napi::Function::New(env, LayerNorm, "layerNorm"));
+  exports.Set("layerNormBackward", Napi::Function::New(env, LayerNormBackward, "layerNormBackward"));
+  exports.Set("batchNorm", Napi::Function::New(env, BatchNorm, "batchNorm"));
+  exports.Set("embedding", Napi::Function::New(env, Embedding, "embedding"));
+  exports.Set("crossEntropy", Napi::Function::New(env, CrossEntropy, "crossEntropy"));
+  exports.Set("convert16", Napi::Function::New(env, Convert16, "convert16"));
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("getIsa", Napi::Function::New(env, GetIsa, "getIsa"));

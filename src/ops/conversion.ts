@@ -6,7 +6,7 @@ import { type DeviceLike, Device, toDevice } from "../core/storage.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { installMethods, type Method, isOptionsObject, checkTensor } from "./args.js";
-import { copyInto, emptyTensor, fillTensor } from "./engine.js";
+import { copyInto, emptyTensor, fillTensor, uninitTensor } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
 import { deviceOp, onDevice, toDeviceHook } from "./device-hooks.js";
 import { shapeStr } from "../core/shape.js";
@@ -17,7 +17,8 @@ export interface ToOptions { dtype?: DTypeLike | null; device?: DeviceLike | nul
 /** A copy of `input` converted to `dtype` (autograd: ToCopyBackward0). */
 export function castTo(input: Tensor, dtype: DType, forceCopy = false): Tensor {
   if (input.dtype === dtype && !forceCopy) return input;
-  const out = onDevice(input) ? deviceOp("empty", "to")(input.shape, dtype) : emptyTensor(input.shape, dtype);
+  // copyInto writes every element: the CPU output need not be zeroed first.
+  const out = onDevice(input) ? deviceOp("empty", "to")(input.shape, dtype) : uninitTensor(input.shape, dtype);
   copyInto(out, input);
   if (!dtype.isFloatingPoint || !input.dtype.isFloatingPoint) {
     if (tracing.on) traceOp("cast", [input], out);

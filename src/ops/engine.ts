@@ -9,6 +9,7 @@ import { forEachRow } from "../backends/js/strided.js";
 import { NATIVE_MIN_BINARY, tryNativeBinary } from "./native-fast.js";
 import { kernels } from "../backends/kernels.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
+import { tryCopy16, tryDecode16, tryEncode16 } from "./native-convert.js";
 
 export type NumArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array;
 export type UnaryFn = (x: number) => number;
@@ -67,6 +68,7 @@ export function toNumbers(t: Tensor): NumArray {
   if (t.dtype.name === "float16" || t.dtype.name === "bfloat16") {
     const dec = t.dtype.name === "float16" ? f16ToF32 : bf16ToF32;
     const out = new Float32Array(n);
+    if (tryDecode16(t, out)) return out;
     let k = 0;
     forEachRow(t._shape, [lay(t)], (o, len, inner) => {
       const s = inner[0]!;
@@ -97,6 +99,7 @@ function target(out: Tensor): { data: NumArray; strides: number[]; offset: numbe
 
 /** Writes contiguous numbers into a (possibly strided) tensor of any dtype, converting. */
 export function writeNumbers(out: Tensor, values: ArrayLike<number>): void {
+  if (tryEncode16(out, values)) return;
   const dst = out.storage.data;
   const enc = encoder(out.dtype);
   let k = 0;
@@ -147,6 +150,7 @@ export function copyInto(dst: Tensor, src: Tensor): void {
     d.set(from === 0 && s.length === n ? s : s.subarray(from, from + n), dst._offset);
     return;
   }
+  if (shapesEqual(src._shape, shape) && tryCopy16(dst, src)) return;
   const sStr = broadcastStrides(src._shape, src._strides, shape);
   const a = dst.storage.data as unknown as (number | bigint)[];
   const b = src.storage.data as unknown as (number | bigint)[];

@@ -811,3 +811,363 @@ export function activationGrad<T extends FloatArray>(op: ActGradOp, g: T, x: T, 
   ARGS[0] = n; ARGS[1] = 0; ARGS[2] = 0; ARGS[3] = 0; ARGS[4] = alpha;
   native.actGrad(code, g, x, out, ARGS);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Layer norm, batch norm, embedding, cross-entropy and 16-bit float conversions (native/nnk.h).
+// Every array starts at index 0 (pass a subarray for an offset); per-row and per-channel
+// statistics and coefficients are Float64Arrays whatever the dtype.
+
+interface NnkAddon {
+  layerNorm(x: FloatArray, w: FloatArray | null, b: FloatArray | null, y: FloatArray, mean: Float64Array, rstd: Float64Array, args: Float64Array): void;
+  layerNormBackward(
+    g: FloatArray, x: FloatArray, w: FloatArray | null, mean: Float64Array, rstd: Float64Array,
+    gx: FloatArray | null, gw: Float64Array | null, gb: Float64Array | null, args: Float64Array,
+  ): void;
+  batchNorm(kind: number, a: FloatArray, b: FloatArray | null, c: FloatArray | null, d: FloatArray | null,
+    e: FloatArray | null, f: FloatArray | null, g: FloatArray | null, h: FloatArray | null, args: Float64Array): void;
+  embedding(backward: boolean, indices: BigInt64Array, a: FloatArray, b: FloatArray, args: Float64Array): void;
+  crossEntropy(backward: boolean, x: FloatArray, t: Int32Array, u: FloatArray | null, out: FloatArray,
+    ca: Float64Array | null, cb: Float64Array | null, ce: Float64Array | null, args: Float64Array): void;
+  convert16(kind: number, src: FloatArray | Uint16Array, dst: FloatArray | Uint16Array, n: number): void;
+}
+
+function nnk(op: string): NnkAddon {
+  return lib(op) as unknown as NnkAddon;
+}
+
+function checkF64(op: string, name: string, a: unknown, n: number): asserts a is Float64Array {
+  if (!(a instanceof Float64Array)) throw new Error(`native.${op}: ${name} must be a Float64Array`);
+  checkLength(op, name, a, n);
+}
+
+/** Checks an optional operand of out's dtype holding at least n elements. */
+function checkOptional(op: string, ref: FloatArray, name: string, a: FloatArray | null, n: number): void {
+  if (a === null) return;
+  checkSameDtype(op, ref, name, a);
+  checkLength(op, name, a, n);
+}
+
+type AnyArray = FloatArray | BigInt64Array | Int32Array | Uint16Array;
+
+/**
+ * Throws when an output shares memory with another output or an input (inputs may alias each
+ * other: they are only read). Each array comes with the element count the call uses.
+ */
+function checkOutputsDisjoint(op: string, outputs: Record<string, [AnyArray | null, number]>, inputs: Record<string, [AnyArray | null, number]>): void {
+  const used = (r: Record<string, [AnyArray | null, number]>) =>
+    Object.entries(r).filter((e): e is [string, [AnyArray, number]] => e[1][0] !== null && e[1][1] > 0);
+  const outs = used(outputs), all = [...outs, ...used(inputs)];
+  for (let i = 0; i < outs.length; i++) {
+    for (let j = i + 1; j < all.length; j++) {
+      const [na, [a, ca]] = outs[i]!, [nb, [b, cb]] = all[j]!;
+      if (a.buffer !== b.buffer) continue;
+      const a0 = a.byteOffset, a1 = a0 + ca * a.BYTES_PER_ELEMENT, b0 = b.byteOffset, b1 = b0 + cb * b.BYTES_PER_ELEMENT;
+      if (a0 < b1 && b0 < a1) throw new Error(`native.${op}: ${na} and ${nb} overlap`);
+    }
+  }
+}
+
+function checkRows(op: string, m: number, d: number): number {
+  checkDimValue(op, "rows", m, 0);
+  checkDimValue(op, "row length", d, 0);
+  return product(op, "the input", [m, d]);
+}
+
+/**
+ * Layer norm of m rows of length d (as layerNormOp in src/nn/functional/normalization-layer.ts):
+ * y = (x - mean) rstd w + b, with each row's mean and rstd = 1/sqrt(var + eps) written out.
+ */
+export function layerNormForward<T extends FloatArray>(
+  x: T, weight: T | null, bias: T | null, y: T, mean: Float64Array, rstd: Float64Array, m: number, d: number, eps: number,
+): void {
+  const op = "layerNormForward";
+  const native = nnk(op);
+  checkArray(op, "y", y);
+  checkSameDtype(op, y, "x", x);
+  const n = checkRows(op, m, d);
+  checkLength(op, "x", x, n);
+  checkLength(op, "y", y, n);
+  checkOptional(op, y, "weight", weight, d);
+  checkOptional(op, y, "bias", bias, d);
+  checkF64(op, "mean", mean, m);
+  checkF64(op, "rstd", rstd, m);
+  checkNumber(op, "eps", eps);
+  checkOutputsDisjoint(op, { y: [y, n], mean: [mean, m], rstd: [rstd, m] }, { x: [x, n], weight: [weight, d], bias: [bias, d] });
+  if (n === 0) return;
+  ARGS[0] = m; ARGS[1] = d; ARGS[2] = eps;
+  native.layerNorm(x, weight, bias, y, mean, rstd, ARGS);
+}
+
+/**
+ * Backward of layerNormForward: gradInput (or null) = rstd (dxh - mean(dxh) - xh mean(dxh xh)),
+ * dxh = g w; gradWeight = sum over rows of g xh and gradBias = sum of g (Float64Arrays of d, or
+ * null), summed in a fixed order whatever the thread count.
+ */
+export function layerNormBackward<T extends FloatArray>(
+  g: T, x: T, weight: T | null, mean: Float64Array, rstd: Float64Array,
+  gradInput: T | null, gradWeight: Float64Array | null, gradBias: Float64Array | null, m: number, d: number,
+): void {
+  const op = "layerNormBackward";
+  const native = nnk(op);
+  checkArray(op, "g", g);
+  checkSameDtype(op, g, "x", x);
+  const n = checkRows(op, m, d);
+  checkLength(op, "g", g, n);
+  checkLength(op, "x", x, n);
+  checkOptional(op, g, "weight", weight, d);
+  checkOptional(op, g, "gradInput", gradInput, n);
+  checkF64(op, "mean", mean, m);
+  checkF64(op, "rstd", rstd, m);
+  if (gradWeight !== null) checkF64(op, "gradWeight", gradWeight, d);
+  if (gradBias !== null) checkF64(op, "gradBias", gradBias, d);
+  checkOutputsDisjoint(op, { gradInput: [gradInput, n], gradWeight: [gradWeight, d], gradBias: [gradBias, d] }, { g: [g, n], x: [x, n], weight: [weight, d], mean: [mean, m], rstd: [rstd, m] });
+  if (n === 0) {
+    gradWeight?.fill(0, 0, d);
+    gradBias?.fill(0, 0, d);
+    return;
+  }
+  ARGS[0] = m; ARGS[1] = d;
+  native.layerNormBackward(g, x, weight, mean, rstd, gradInput, gradWeight, gradBias, ARGS);
+}
+
+/** Checks a batch-norm geometry (x viewed as (n, c, s)) and writes it into ARGS; returns n*c*s. */
+function bnArgs(op: string, n: number, c: number, s: number): number {
+  checkDimValue(op, "batch", n, 0);
+  checkDimValue(op, "channels", c, 0);
+  checkDimValue(op, "spatial size", s, 0);
+  const total = product(op, "the input", [n, c, s]);
+  ARGS[0] = n; ARGS[1] = c; ARGS[2] = s;
+  return total;
+}
+
+/** Per-channel mean and biased variance of x viewed as (n, c, s) (two passes, in double). */
+export function batchNormStats(x: FloatArray, n: number, c: number, s: number, mean: Float64Array, variance: Float64Array): void {
+  const op = "batchNormStats";
+  const native = nnk(op);
+  checkArray(op, "x", x);
+  const total = bnArgs(op, n, c, s);
+  checkLength(op, "x", x, total);
+  checkF64(op, "mean", mean, c);
+  checkF64(op, "variance", variance, c);
+  checkOutputsDisjoint(op, { mean: [mean, c], variance: [variance, c] }, { x: [x, total] });
+  if (c === 0) return;
+  if (n * s === 0) throw new Error(`native.${op}: no values per channel`);
+  native.batchNorm(0, x, mean, variance, null, null, null, null, null, ARGS);
+}
+
+/** y = (x - mean[c]) scale[c] + shift[c] over x viewed as (n, c, s). */
+export function batchNormApply<T extends FloatArray>(
+  x: T, y: T, n: number, c: number, s: number, mean: Float64Array, scale: Float64Array, shift: Float64Array,
+): void {
+  const op = "batchNormApply";
+  const native = nnk(op);
+  checkArray(op, "y", y);
+  checkSameDtype(op, y, "x", x);
+  const total = bnArgs(op, n, c, s);
+  checkLength(op, "x", x, total);
+  checkLength(op, "y", y, total);
+  checkF64(op, "mean", mean, c);
+  checkF64(op, "scale", scale, c);
+  checkF64(op, "shift", shift, c);
+  checkOutputsDisjoint(op, { y: [y, total] }, { x: [x, total], mean: [mean, c], scale: [scale, c], shift: [shift, c] });
+  if (total === 0) return;
+  native.batchNorm(1, x, y, mean, scale, shift, null, null, null, ARGS);
+}
+
+/** sumG[c] = sum of g, sumGX[c] = sum of g (x - mean[c]) invstd[c], over (n, c, s). */
+export function batchNormBackwardReduce<T extends FloatArray>(
+  g: T, x: T, n: number, c: number, s: number, mean: Float64Array, invstd: Float64Array, sumG: Float64Array, sumGX: Float64Array,
+): void {
+  const op = "batchNormBackwardReduce";
+  const native = nnk(op);
+  checkArray(op, "g", g);
+  checkSameDtype(op, g, "x", x);
+  const total = bnArgs(op, n, c, s);
+  checkLength(op, "g", g, total);
+  checkLength(op, "x", x, total);
+  checkF64(op, "mean", mean, c);
+  checkF64(op, "invstd", invstd, c);
+  checkF64(op, "sumG", sumG, c);
+  checkF64(op, "sumGX", sumGX, c);
+  checkOutputsDisjoint(op, { sumG: [sumG, c], sumGX: [sumGX, c] }, { g: [g, total], mean: [mean, c], x: [x, total], invstd: [invstd, c] });
+  if (c === 0) return;
+  native.batchNorm(2, g, x, mean, invstd, sumG, sumGX, null, null, ARGS);
+}
+
+/** gradInput = k1[c] (g - mg[c] - (x - mean[c]) invstd[c] mgx[c]) over (n, c, s). */
+export function batchNormBackwardInput<T extends FloatArray>(
+  g: T, x: T, gradInput: T, n: number, c: number, s: number,
+  mean: Float64Array, invstd: Float64Array, k1: Float64Array, mg: Float64Array, mgx: Float64Array,
+): void {
+  const op = "batchNormBackwardInput";
+  const native = nnk(op);
+  checkArray(op, "gradInput", gradInput);
+  checkSameDtype(op, gradInput, "g", g);
+  checkSameDtype(op, gradInput, "x", x);
+  const total = bnArgs(op, n, c, s);
+  for (const [name, a] of [["g", g], ["x", x], ["gradInput", gradInput]] as const) checkLength(op, name, a, total);
+  for (const [name, a] of [["mean", mean], ["invstd", invstd], ["k1", k1], ["mg", mg], ["mgx", mgx]] as const) checkF64(op, name, a, c);
+  checkOutputsDisjoint(op, { gradInput: [gradInput, total] }, { g: [g, total], mean: [mean, c], x: [x, total], invstd: [invstd, c], k1: [k1, c], mg: [mg, c], mgx: [mgx, c] });
+  if (total === 0) return;
+  native.batchNorm(3, g, x, gradInput, mean, invstd, k1, mg, mgx, ARGS);
+}
+
+/**
+ * Checks n int64 indices against [0, v) in JS: the low and high 32-bit halves of each (a
+ * little-endian view of the same memory), far cheaper than reading them as BigInts.
+ */
+function checkIndexRange(op: string, indices: BigInt64Array, n: number, v: number): void {
+  const words = new Int32Array(indices.buffer, indices.byteOffset, 2 * n);
+  for (let i = 0; i < n; i++) {
+    const lo = words[2 * i]!, hi = words[2 * i + 1]!;
+    if (hi !== 0 || lo < 0 || lo >= v) throw new Error(`native.${op}: index ${indices[i]} at position ${i} is out of range [0, ${v})`);
+  }
+}
+
+function checkEmbedding(op: string, indices: BigInt64Array, n: number, v: number, d: number): void {
+  if (!(indices instanceof BigInt64Array)) throw new Error(`native.${op}: indices must be a BigInt64Array`);
+  checkDimValue(op, "index count", n, 0);
+  checkDimValue(op, "num_embeddings", v, 0);
+  checkDimValue(op, "embedding_dim", d, 0);
+  if (indices.length < n) throw new Error(`native.${op}: indices hold ${indices.length} elements, expected at least ${n}`);
+  product(op, "the weight", [v, d]);
+  product(op, "the output", [n, d]);
+  if (!new Uint8Array(new Uint16Array([1]).buffer)[0]) throw new Error(`native.${op}: needs a little-endian platform`);
+  checkIndexRange(op, indices, n, v);
+}
+
+/** out[i, :] = weight[indices[i], :] for i < n (weight v x d, out n x d, row-major). */
+export function embeddingForward<T extends FloatArray>(weight: T, indices: BigInt64Array, out: T, n: number, v: number, d: number): void {
+  const op = "embeddingForward";
+  const native = nnk(op);
+  checkArray(op, "out", out);
+  checkSameDtype(op, out, "weight", weight);
+  checkEmbedding(op, indices, n, v, d);
+  checkLength(op, "weight", weight, v * d);
+  checkLength(op, "out", out, n * d);
+  checkOutputsDisjoint(op, { out: [out, n * d] }, { weight: [weight, v * d], indices: [indices, n] });
+  if (n * d === 0) return;
+  ARGS[0] = n; ARGS[1] = v; ARGS[2] = d; ARGS[3] = -1; ARGS[4] = 0;
+  native.embedding(false, indices, weight, out, ARGS);
+}
+
+/**
+ * gradWeight (v x d, overwritten) = the rows of gradOutput (n x d) summed into the rows their
+ * indices name, in index order, skipping paddingIdx (-1 for none); deterministic. `zeroed`
+ * promises that gradWeight holds zeros already (a fresh zeroed tensor), so that it is not
+ * cleared again and the pages of rows no index names are never touched.
+ */
+export function embeddingBackward<T extends FloatArray>(
+  gradOutput: T, indices: BigInt64Array, gradWeight: T, n: number, v: number, d: number, paddingIdx: number, zeroed = false,
+): void {
+  const op = "embeddingBackward";
+  const native = nnk(op);
+  checkArray(op, "gradWeight", gradWeight);
+  checkSameDtype(op, gradWeight, "gradOutput", gradOutput);
+  checkEmbedding(op, indices, n, v, d);
+  if (!Number.isInteger(paddingIdx) || paddingIdx < -1 || paddingIdx >= Math.max(v, 1)) {
+    throw new Error(`native.${op}: paddingIdx must be -1 or a row in [0, ${v}), got ${paddingIdx}`);
+  }
+  checkLength(op, "gradOutput", gradOutput, n * d);
+  checkLength(op, "gradWeight", gradWeight, v * d);
+  checkOutputsDisjoint(op, { gradWeight: [gradWeight, v * d] }, { gradOutput: [gradOutput, n * d], indices: [indices, n] });
+  if (v * d === 0) return;
+  if (typeof zeroed !== "boolean") throw new Error(`native.${op}: zeroed must be a boolean`);
+  ARGS[0] = n; ARGS[1] = v; ARGS[2] = d; ARGS[3] = paddingIdx; ARGS[4] = zeroed ? 1 : 0;
+  native.embedding(true, indices, gradOutput, gradWeight, ARGS);
+}
+
+function checkTargets(op: string, targets: Int32Array, rows: number, c: number): void {
+  if (!(targets instanceof Int32Array)) throw new Error(`native.${op}: targets must be an Int32Array`);
+  if (targets.length < rows) throw new Error(`native.${op}: targets hold ${targets.length} elements, expected at least ${rows}`);
+  for (let r = 0; r < rows; r++) {
+    const t = targets[r]!;
+    if (t < -1 || t >= c) throw new Error(`native.${op}: target ${t} of row ${r} is out of range [-1, ${c})`);
+  }
+}
+
+/**
+ * Cross-entropy of rows x c logits (row-major) with class targets (-1: ignored, loss 0): loss[r]
+ * = -(1 - eps) u[t] lsm[t] - eps/c sum_j u[j] lsm[j], lsm = log_softmax of the row, u = weight or 1.
+ */
+export function crossEntropyForward<T extends FloatArray>(
+  x: T, targets: Int32Array, weight: T | null, loss: Float64Array, rows: number, c: number, labelSmoothing = 0,
+): void {
+  const op = "crossEntropyForward";
+  const native = nnk(op);
+  checkArray(op, "x", x);
+  const n = checkRows(op, rows, c);
+  checkLength(op, "x", x, n);
+  checkOptional(op, x, "weight", weight, c);
+  checkF64(op, "loss", loss, rows);
+  checkNumber(op, "labelSmoothing", labelSmoothing);
+  if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new Error(`native.${op}: labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
+  checkTargets(op, targets, rows, c);
+  checkOutputsDisjoint(op, { loss: [loss, rows] }, { x: [x, n], weight: [weight, c], targets: [targets, rows] });
+  if (rows === 0) return;
+  if (c === 0) throw new Error(`native.${op}: no classes`);
+  ARGS[0] = rows; ARGS[1] = c; ARGS[2] = labelSmoothing;
+  native.crossEntropy(false, x, targets, weight, loss, null, null, null, ARGS);
+}
+
+/**
+ * Backward of crossEntropyForward: grad[r, :] = ca[r] softmax(x[r, :]) - ce[r] u, then
+ * grad[r, t] -= cb[r]; rows whose target is -1 are 0.
+ */
+export function crossEntropyBackward<T extends FloatArray>(
+  x: T, targets: Int32Array, weight: T | null, ca: Float64Array, cb: Float64Array, ce: Float64Array, grad: T, rows: number, c: number,
+): void {
+  const op = "crossEntropyBackward";
+  const native = nnk(op);
+  checkArray(op, "grad", grad);
+  checkSameDtype(op, grad, "x", x);
+  const n = checkRows(op, rows, c);
+  checkLength(op, "x", x, n);
+  checkLength(op, "grad", grad, n);
+  checkOptional(op, grad, "weight", weight, c);
+  checkF64(op, "ca", ca, rows);
+  checkF64(op, "cb", cb, rows);
+  checkF64(op, "ce", ce, rows);
+  checkTargets(op, targets, rows, c);
+  checkOutputsDisjoint(op, { grad: [grad, n] }, { x: [x, n], weight: [weight, c], targets: [targets, rows], ca: [ca, rows], cb: [cb, rows], ce: [ce, rows] });
+  if (n === 0) return;
+  ARGS[0] = rows; ARGS[1] = c;
+  native.crossEntropy(true, x, targets, weight, grad, ca, cb, ce, ARGS);
+}
+
+/** The 16-bit float formats. */
+export type Half = "float16" | "bfloat16";
+
+/**
+ * n values to float16/bfloat16 bits, rounded to nearest even as f32ToF16/f32ToBf16 of
+ * src/core/dtype.ts (float64 sources are rounded to float32 first, as those functions do).
+ */
+export function encode16(format: Half, src: FloatArray, dst: Uint16Array, n: number = src.length): void {
+  const op = "encode16";
+  const native = nnk(op);
+  if (format !== "float16" && format !== "bfloat16") throw new Error(`native.${op}: unknown format ${String(format)}`);
+  checkArray(op, "src", src);
+  if (!(dst instanceof Uint16Array)) throw new Error(`native.${op}: dst must be a Uint16Array`);
+  checkCount(op, "n", n);
+  checkLength(op, "src", src, n);
+  if (dst.length < n) throw new Error(`native.${op}: dst holds ${dst.length} elements, expected at least ${n}`);
+  checkOutputsDisjoint(op, { dst: [dst, n] }, { src: [src, n] });
+  if (n === 0) return;
+  const f64 = src instanceof Float64Array;
+  native.convert16(format === "float16" ? (f64 ? 4 : 0) : (f64 ? 5 : 2), src, dst, n);
+}
+
+/** n float16/bfloat16 bit patterns to float32 values (exact; a NaN becomes the canonical NaN). */
+export function decode16(format: Half, src: Uint16Array, dst: Float32Array, n: number = src.length): void {
+  const op = "decode16";
+  const native = nnk(op);
+  if (format !== "float16" && format !== "bfloat16") throw new Error(`native.${op}: unknown format ${String(format)}`);
+  if (!(src instanceof Uint16Array)) throw new Error(`native.${op}: src must be a Uint16Array`);
+  if (!(dst instanceof Float32Array)) throw new Error(`native.${op}: dst must be a Float32Array`);
+  checkCount(op, "n", n);
+  if (src.length < n) throw new Error(`native.${op}: src holds ${src.length} elements, expected at least ${n}`);
+  checkLength(op, "dst", dst, n);
+  checkOutputsDisjoint(op, { dst: [dst, n] }, { src: [src, n] });
+  if (n === 0) return;
+  native.convert16(format === "float16" ? 1 : 3, src, dst, n);
+}

@@ -14,6 +14,8 @@ import {
   scalarName, sizesStr, tensorArg,
 } from "./loss-util.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
+import * as native from "../../backends/native/index.js";
+import { nativeFloatOut, nativeNn, sameFloats } from "./native-nn.js";
 
 // ---- geometry and checks --------------------------------------------------------------------------
 
@@ -261,6 +263,9 @@ function crossEntropyIndices(x: Tensor, target: Tensor, weight: Tensor | null, i
   const w = weight ? floatValues(weight) : null;
   const xv = floatValues(x);
   const { wt, total } = sampleWeights(t, w, ignoreIndex);
+  if (geom.inner === 1 && nativeNn(x.numel()) && sameFloats(xv, w)) {
+    return crossEntropyNative(x, xv, target, t, w, weight, wt, total, geom, ignoreIndex, reduction, eps);
+  }
   const { elems, lse } = crossEntropyForward(xv, t, w, geom, ignoreIndex, eps);
   let sum = 0;
   for (let k = 0; k < elems.length; k++) sum += elems[k]!;
@@ -273,6 +278,46 @@ function crossEntropyIndices(x: Tensor, target: Tensor, weight: Tensor | null, i
   return record(node, [x], out, ([g]) => {
     if (needsGrad(g, x)) return [crossEntropyGradComposite(g!, x, t, wt, w, weight, geom, ignoreIndex, eps, sumU, reduction, total, tShape)];
     return [crossEntropyGradKernel(g!, x, t, wt, w, lse, geom, ignoreIndex, eps, sumU, reduction, total)];
+  }, [x]);
+}
+
+/**
+ * The fused op through the native kernels (rows of logits, inner === 1): the forward pass keeps
+ * no log-softmax, the first-order backward recomputes softmax in place in the gradient; the
+ * composite gradient serves createGraph.
+ */
+function crossEntropyNative(x: Tensor, xv: Floats, target: Tensor, t: ArrayLike<number>, w: Floats | null, weight: Tensor | null,
+  wt: Float64Array, total: number, geom: NllGeom, ignoreIndex: number, reduction: Reduction, eps: number): Tensor {
+  const { outer: rows, C } = geom;
+  const rowTarget = new Int32Array(rows);
+  for (let k = 0; k < rows; k++) rowTarget[k] = t[k] === ignoreIndex ? -1 : t[k]!;
+  const elems = new Float64Array(rows);
+  native.crossEntropyForward(xv, rowTarget, w, elems, rows, C, eps);
+  let sum = 0;
+  for (let k = 0; k < rows; k++) sum += elems[k]!;
+  const tShape = geom.noBatch ? [] : target.shape;
+  const out = reduction === "none" ? constant(elems, tShape, x.dtype)
+    : constant(Float64Array.of(reduction === "mean" ? sum / total : sum), [], x.dtype);
+  let sumU = C;
+  if (w) { sumU = 0; for (let c = 0; c < C; c++) sumU += w[c]!; }
+  const node = eps > 0 ? "AddBackward0" : "NllLossBackward0";
+  return record(node, [x], out, ([g]) => {
+    if (needsGrad(g, x)) return [crossEntropyGradComposite(g!, x, t, wt, w, weight, geom, ignoreIndex, eps, sumU, reduction, total, tShape)];
+    const gv = floatValues(g!);
+    // xv has the type of res's buffer (Float64Array for float64, else Float32Array).
+    const res = nativeFloatOut(x.shape, x.dtype);
+    const scale = reduction === "mean" ? 1 / total : 1, epsC = eps / C;
+    const ca = new Float64Array(rows), cb = new Float64Array(rows), ce = new Float64Array(rows);
+    for (let k = 0; k < rows; k++) {
+      if (rowTarget[k]! < 0) continue;
+      const coef = (reduction === "none" ? gv[k]! : gv[0]!) * scale;
+      const b = (1 - eps) * wt[k]!;
+      ca[k] = coef * (b + epsC * sumU);
+      cb[k] = coef * b;
+      ce[k] = coef * epsC;
+    }
+    native.crossEntropyBackward(xv, rowTarget, w, ca, cb, ce, res.data, rows, C);
+    return [res.done()];
   }, [x]);
 }
 

@@ -11,6 +11,8 @@ import { type Args, bindArgs } from "../../ops/args.js";
 import { emptyTensor, fromArray, writeNumbers } from "../../ops/engine.js";
 import { type Floats, boolArg, floatOut, floatValues, numberArg, optTensorArg, tensorArg, torchSize } from "./loss-util.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
+import * as native from "../../backends/native/index.js";
+import { nativeFloatOut, nativeNn, sameFloats } from "./native-nn.js";
 
 /** Input viewed as (N, C, S): S is the product of the spatial dims. */
 interface BnGeom { N: number; C: number; S: number; dims: number[]; view: number[] }
@@ -31,6 +33,13 @@ function checkFeatures(name: string, expected: number, t: Tensor | null): void {
 function assignBuffer(t: Tensor, values: Float64Array): void {
   writeNumbers(t, values);
   t.storage.version++;
+}
+
+/** channelStats through the native kernel. */
+function nativeChannelStats(xv: Floats, g: BnGeom): { mean: Float64Array; varBiased: Float64Array } {
+  const mean = new Float64Array(g.C), varBiased = new Float64Array(g.C);
+  native.batchNormStats(xv, g.N, g.C, g.S, mean, varBiased);
+  return { mean, varBiased };
 }
 
 /** Per-channel batch mean and biased variance (two passes, in doubles). */
@@ -91,9 +100,14 @@ function batchNormImpl(x: Tensor, rm: Tensor | null, rv: Tensor | null, weight: 
   const { N, S } = geom;
   const M = N * S;
   const xv = floatValues(x);
+  const wv = weight ? floatValues(weight) : null, bv = bias ? floatValues(bias) : null;
+  // xv has the type of y's buffer (Float64Array for float64, else Float32Array).
+  const fast = nativeNn(x.numel()) && sameFloats(xv, wv, bv);
+  const out = fast ? nativeFloatOut(x.shape, x.dtype) : floatOut(x.shape, x.dtype);
+  const y = out.data;
   let mean: Float64Array, invstd: Float64Array;
   if (training) {
-    const st = channelStats(xv, geom);
+    const st = fast ? nativeChannelStats(xv, geom) : channelStats(xv, geom);
     mean = st.mean;
     invstd = st.varBiased.map((v) => 1 / Math.sqrt(v + eps));
     noGrad(() => {
@@ -110,14 +124,17 @@ function batchNormImpl(x: Tensor, rm: Tensor | null, rv: Tensor | null, weight: 
     mean = Float64Array.from(floatValues(rm!));
     invstd = Float64Array.from(floatValues(rv!), (v) => 1 / Math.sqrt(v + eps));
   }
-  const wv = weight ? floatValues(weight) : null, bv = bias ? floatValues(bias) : null;
-  const out = floatOut(x.shape, x.dtype);
-  const y = out.data;
-  for (let n = 0; n < N; n++) {
-    for (let c = 0; c < C; c++) {
-      const sc = invstd[c]! * (wv ? wv[c]! : 1), sh = bv ? bv[c]! : 0, m = mean[c]!;
-      const base = (n * C + c) * S;
-      for (let k = 0; k < S; k++) y[base + k] = (xv[base + k]! - m) * sc + sh;
+  if (fast) {
+    const scale = Float64Array.from(invstd, (is, c) => is * (wv ? wv[c]! : 1));
+    const shift = Float64Array.from(invstd, (_, c) => (bv ? bv[c]! : 0));
+    native.batchNormApply(xv, y, N, C, S, mean, scale, shift);
+  } else {
+    for (let n = 0; n < N; n++) {
+      for (let c = 0; c < C; c++) {
+        const sc = invstd[c]! * (wv ? wv[c]! : 1), sh = bv ? bv[c]! : 0, m = mean[c]!;
+        const base = (n * C + c) * S;
+        for (let k = 0; k < S; k++) y[base + k] = (xv[base + k]! - m) * sc + sh;
+      }
     }
   }
   const res = out.done();
@@ -135,7 +152,9 @@ function batchNormGradKernel(g: Tensor, x: Tensor, weight: Tensor | null, bias: 
   const M = N * S;
   const xv = floatValues(x), gv = floatValues(g), wv = weight ? floatValues(weight) : null;
   const sumG = new Float64Array(C), sumGX = new Float64Array(C);
-  for (let c = 0; c < C; c++) {
+  const fast = nativeNn(x.numel()) && sameFloats(xv, gv, wv);
+  if (fast) native.batchNormBackwardReduce(gv, xv, N, C, S, mean, invstd, sumG, sumGX);
+  else for (let c = 0; c < C; c++) {
     let sg = 0, sgx = 0;
     const m = mean[c]!, is = invstd[c]!;
     for (let n = 0; n < N; n++) {
@@ -147,9 +166,14 @@ function batchNormGradKernel(g: Tensor, x: Tensor, weight: Tensor | null, bias: 
   }
   let gx: Tensor | null = null;
   if (x._requiresGrad) {
-    const out = floatOut(x.shape, x.dtype);
+    const out = fast ? nativeFloatOut(x.shape, x.dtype) : floatOut(x.shape, x.dtype);
     const d = out.data;
-    for (let c = 0; c < C; c++) {
+    if (fast) {
+      const k1 = Float64Array.from(invstd, (is, c) => (wv ? wv[c]! : 1) * is);
+      const mg = training ? Float64Array.from(sumG, (v) => v / M) : new Float64Array(C);
+      const mgx = training ? Float64Array.from(sumGX, (v) => v / M) : new Float64Array(C);
+      native.batchNormBackwardInput(gv, xv, d, N, C, S, mean, invstd, k1, mg, mgx);
+    } else for (let c = 0; c < C; c++) {
       const m = mean[c]!, is = invstd[c]!, w = wv ? wv[c]! : 1;
       const k1 = w * is;
       const mg = training ? sumG[c]! / M : 0, mgx = training ? sumGX[c]! / M : 0;

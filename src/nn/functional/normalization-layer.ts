@@ -8,8 +8,10 @@ import { type Args, bindArgs } from "../../ops/args.js";
 import { emptyTensor, writeNumbers } from "../../ops/engine.js";
 import { constantPad } from "./padding-ops.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
-import { floatOut, floatValues, intArg, numberArg, optTensorArg, sizesStr, tensorArg } from "./loss-util.js";
+import { type Floats, floatOut, floatValues, intArg, numberArg, optTensorArg, sizesStr, tensorArg } from "./loss-util.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
+import * as native from "../../backends/native/index.js";
+import { nativeFloatOut, nativeNn, sameFloats } from "./native-nn.js";
 
 function checkShapeArg(op: string, v: unknown): number[] {
   const s = typeof v === "number" ? [v] : v;
@@ -65,8 +67,23 @@ function layerNormOp(x: Tensor, k: number, M: number, D: number, weight: Tensor 
   const xv = floatValues(x);
   const wv = weight ? floatValues(weight) : null, bv = bias ? floatValues(bias) : null;
   const mean = new Float64Array(M), rstd = new Float64Array(M);
-  const out = floatOut(x.shape, x.dtype);
+  // xv has the type of y's buffer (Float64Array for float64, else Float32Array).
+  const fast = nativeNn(M * D) && sameFloats(xv, wv, bv);
+  const out = fast ? nativeFloatOut(x.shape, x.dtype) : floatOut(x.shape, x.dtype);
   const y = out.data;
+  if (fast) native.layerNormForward(xv, wv, bv, y, mean, rstd, M, D, eps);
+  else layerNormRows(xv, wv, bv, y, mean, rstd, M, D, eps);
+  const res = out.done();
+  const dims = Array.from({ length: k }, (_, i) => x.dim() - k + i);
+  return record("NativeLayerNormBackward0", [x, weight, bias], res, ([g]) => {
+    if (needsGrad(g, x, weight, bias)) return layerNormGradComposite(g!, x, dims, weight, bias, eps);
+    return layerNormGradKernel(g!, x, M, D, weight, bias, mean, rstd);
+  }, weight ? [x, weight] : [x]);
+}
+
+/** The JS kernel of the forward pass (the reference of the native one). */
+function layerNormRows(xv: Floats, wv: Floats | null, bv: Floats | null, y: Floats, mean: Float64Array, rstd: Float64Array,
+  M: number, D: number, eps: number): void {
   for (let r = 0; r < M; r++) {
     const base = r * D;
     let s = 0;
@@ -84,12 +101,6 @@ function layerNormOp(x: Tensor, k: number, M: number, D: number, weight: Tensor 
       y[base + j] = v;
     }
   }
-  const res = out.done();
-  const dims = Array.from({ length: k }, (_, i) => x.dim() - k + i);
-  return record("NativeLayerNormBackward0", [x, weight, bias], res, ([g]) => {
-    if (needsGrad(g, x, weight, bias)) return layerNormGradComposite(g!, x, dims, weight, bias, eps);
-    return layerNormGradKernel(g!, x, M, D, weight, bias, mean, rstd);
-  }, weight ? [x, weight] : [x]);
 }
 
 function layerNormGradKernel(g: Tensor, x: Tensor, M: number, D: number, weight: Tensor | null, bias: Tensor | null,
@@ -97,8 +108,25 @@ function layerNormGradKernel(g: Tensor, x: Tensor, M: number, D: number, weight:
   const xv = floatValues(x), gv = floatValues(g), wv = weight ? floatValues(weight) : null;
   const needW = !!weight && weight._requiresGrad, needB = !!bias && bias._requiresGrad;
   const gw = needW ? new Float64Array(D) : null, gb = needB ? new Float64Array(D) : null;
-  const out = x._requiresGrad ? floatOut(x.shape, x.dtype) : null;
+  const fast = nativeNn(M * D) && sameFloats(xv, gv, wv);
+  const out = x._requiresGrad ? (fast ? nativeFloatOut : floatOut)(x.shape, x.dtype) : null;
   const d = out?.data;
+  if (fast) {
+    native.layerNormBackward(gv, xv, wv, mean, rstd, d ?? null, gw, gb, M, D);
+  } else {
+    layerNormGradRows(xv, gv, wv, mean, rstd, d ?? null, gw, gb, M, D);
+  }
+  const vec = (v: Float64Array, like: Tensor): Tensor => {
+    const t = emptyTensor(like.shape, like.dtype);
+    writeNumbers(t, v);
+    return t;
+  };
+  return [out ? out.done() : null, gw ? vec(gw, weight!) : null, gb ? vec(gb, bias!) : null];
+}
+
+/** The JS kernel of the backward pass (the reference of the native one). */
+function layerNormGradRows(xv: Floats, gv: Floats, wv: Floats | null, mean: Float64Array, rstd: Float64Array,
+  d: Floats | null, gw: Float64Array | null, gb: Float64Array | null, M: number, D: number): void {
   for (let r = 0; r < M; r++) {
     const base = r * D, m = mean[r]!, rs = rstd[r]!;
     let a = 0, b = 0;
@@ -119,12 +147,6 @@ function layerNormGradKernel(g: Tensor, x: Tensor, M: number, D: number, weight:
       }
     }
   }
-  const vec = (v: Float64Array, like: Tensor): Tensor => {
-    const t = emptyTensor(like.shape, like.dtype);
-    writeNumbers(t, v);
-    return t;
-  };
-  return [out ? out.done() : null, gw ? vec(gw, weight!) : null, gb ? vec(gb, bias!) : null];
 }
 
 function layerNormGradComposite(g: Tensor, x: Tensor, dims: number[], weight: Tensor | null, bias: Tensor | null, eps: number): (Tensor | null)[] {

@@ -5,13 +5,15 @@
 
 import { Tensor } from "../../core/tensor.js";
 import { float64, int32, int64 } from "../../core/dtype.js";
-import { record } from "../../autograd/record.js";
+import { needsGrad, record } from "../../autograd/record.js";
 import { noGrad } from "../../autograd/grad-mode.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { type Args, bindArgs } from "../../ops/args.js";
-import { emptyTensor, fromArray, writeNumbers } from "../../ops/engine.js";
-import { boolArg, floatOut, floatValues, intArg, intValues, numberArg, optTensorArg, scalarName, tensorArg, torchSize } from "./loss-util.js";
+import { emptyTensor, fromArray, uninitTensor, writeNumbers } from "../../ops/engine.js";
+import { type Floats, boolArg, floatOut, floatValues, intArg, intValues, numberArg, optTensorArg, scalarName, tensorArg, torchSize } from "./loss-util.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
+import * as native from "../../backends/native/index.js";
+import { nativeNn } from "./native-nn.js";
 
 function checkIndices(op: string, name: string, position: number, t: Tensor): void {
   if (t.dtype !== int64 && t.dtype !== int32) {
@@ -79,6 +81,9 @@ export function embedding(input: Tensor, weight: Tensor,
   checkIndices(op, "indices", 1, idx);
   if (onDevice(idx, w)) return deviceOp("embedding")(idx, w, padding, maxNorm, byFreq);
   const V = w.size(0), D = w.size(1);
+  if (maxNorm === null && nativeNn(idx.numel() * D) && idx.dtype === int64 && (w.dtype.name === "float32" || w.dtype.name === "float64")) {
+    return nativeEmbedding(idx, w, padding, byFreq);
+  }
   const iv = intValues(idx);
   for (let i = 0; i < iv.length; i++) if (!(iv[i]! >= 0 && iv[i]! < V)) throw new Error("index out of range in self");
   if (maxNorm !== null) embeddingRenorm(w, iv, maxNorm, normType);
@@ -89,17 +94,65 @@ export function embedding(input: Tensor, weight: Tensor,
   for (let i = 0; i < iv.length; i++) out.data.set(wv.subarray(iv[i]! * D, iv[i]! * D + D), i * D);
   const res = out.done();
   const n = iv.length;
+  const r = record("EmbeddingBackward0", [w], res, ([g]) => [embeddingGradComposite(g!, w, iv, padding, byFreq)]);
+  if (tracing.on) traceOp("embedding", [idx, w], r);
+  return r;
+}
+
+/**
+ * The vjp of embedding in public ops (so createGraph differentiates it again): the output rows
+ * accumulated with index_add, none for padding_idx, divided by the index counts for
+ * scale_grad_by_freq.
+ */
+function embeddingGradComposite(g: Tensor, w: Tensor, iv: ArrayLike<number>, padding: number, byFreq: boolean): Tensor {
+  const V = w.size(0), D = w.size(1), n = iv.length;
+  const flat = fromArray(BigInt64Array.from(iv, (v) => BigInt(v)), [n], int64);
+  let rows = g.reshape(n, D);
+  if (padding >= 0 || byFreq) {
+    const counts = new Map<number, number>();
+    if (byFreq) for (let i = 0; i < n; i++) counts.set(iv[i]!, (counts.get(iv[i]!) ?? 0) + 1);
+    const scale = new Float64Array(n);
+    for (let i = 0; i < n; i++) scale[i] = iv[i] === padding ? 0 : byFreq ? 1 / counts.get(iv[i]!)! : 1;
+    rows = rows.mul(fromArray(scale, [n, 1], float64).to(g.dtype));
+  }
+  return w.newZeros([V, D]).indexAdd(0, flat, rows);
+}
+
+/** int64 indices (contiguous copy) checked against [0, V) through their 32-bit halves (little-endian). */
+function int64Indices(idx: Tensor, V: number): BigInt64Array {
+  const src = idx.contiguous();
+  const n = src.numel();
+  const iv = (src.storage.data as BigInt64Array).slice(src._offset, src._offset + n);
+  const words = new Int32Array(iv.buffer, 0, 2 * n);
+  for (let i = 0; i < n; i++) {
+    const lo = words[2 * i]!, hi = words[2 * i + 1]!;
+    if (hi !== 0 || lo < 0 || lo >= V) throw new Error("index out of range in self");
+  }
+  return iv;
+}
+
+/**
+ * F.embedding of float32/float64 weights through the native row gather; the first-order vjp is
+ * the native deterministic row scatter-add, the composite index_add serves createGraph (and
+ * scale_grad_by_freq).
+ */
+function nativeEmbedding(idx: Tensor, w: Tensor, padding: number, byFreq: boolean): Tensor {
+  const V = w.size(0), D = w.size(1);
+  const iv = int64Indices(idx, V);
+  const n = iv.length;
+  const wv = floatValues(w);
+  const res = uninitTensor([...idx.shape, D], w.dtype);
+  native.embeddingForward(wv, iv, res.storage.data as Floats, n, V, D);
   const r = record("EmbeddingBackward0", [w], res, ([g]) => {
-    const flat = fromArray(BigInt64Array.from(iv as ArrayLike<number>, (v) => BigInt(v)), [n], int64);
-    let rows = g!.reshape(n, D);
-    if (padding >= 0 || byFreq) {
-      const counts = new Map<number, number>();
-      if (byFreq) for (let i = 0; i < n; i++) counts.set(iv[i]!, (counts.get(iv[i]!) ?? 0) + 1);
-      const scale = new Float64Array(n);
-      for (let i = 0; i < n; i++) scale[i] = iv[i] === padding ? 0 : byFreq ? 1 / counts.get(iv[i]!)! : 1;
-      rows = rows.mul(fromArray(scale, [n, 1], float64).to(g!.dtype));
+    if (!byFreq && !needsGrad(g)) {
+      const gv = floatValues(g!);
+      if (gv.constructor === wv.constructor) {
+        const gw = emptyTensor([V, D], w.dtype);
+        native.embeddingBackward(gv, iv, gw.storage.data as Floats, n, V, D, padding, true);
+        return [gw];
+      }
     }
-    return [w.newZeros([V, D]).indexAdd(0, flat, rows)];
+    return [embeddingGradComposite(g!, w, Float64Array.from(iv, Number), padding, byFreq)];
   });
   if (tracing.on) traceOp("embedding", [idx, w], r);
   return r;

@@ -1,0 +1,41 @@
+// Portable nnk loops (any CPU), and the choice of ISA.
+#include <cmath>
+#include <cstring>
+
+#include "nnk.h"
+
+namespace tts {
+namespace generic {
+#include "nnk_kernels_impl.h"
+}  // namespace generic
+
+template <typename T>
+NnkKernels<T> nnk_kernels_generic() {
+  return generic::make_nnk_kernels<T>();
+}
+
+ConvertKernels convert_kernels_generic() {
+  return {&generic::f32_to_f16_generic, &generic::f64_to_f16_generic, &generic::f16_to_f32_generic,
+          &generic::f32_to_bf16_generic, &generic::f64_to_bf16_generic, &generic::bf16_to_f32_generic};
+}
+
+template <typename T>
+const NnkKernels<T>& nnk_kernels() {
+  static const NnkKernels<T> k512 = nnk_kernels_avx512<T>();
+  static const NnkKernels<T> k2 = nnk_kernels_avx2<T>();
+  static const NnkKernels<T> kg = nnk_kernels_generic<T>();
+  switch (active_isa()) {
+    case Isa::avx512:
+      return k512;
+    case Isa::avx2:
+      return k2;
+    default:
+      return kg;
+  }
+}
+
+template NnkKernels<float> nnk_kernels_generic<float>();
+template NnkKernels<double> nnk_kernels_generic<double>();
+template const NnkKernels<float>& nnk_kernels<float>();
+template const NnkKernels<double>& nnk_kernels<double>();
+}  // namespace tts
