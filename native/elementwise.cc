@@ -3,6 +3,7 @@
 #include "elementwise.h"
 
 #include <cmath>
+#include <vector>
 
 #include "threadpool.h"
 
@@ -135,6 +136,33 @@ void reduce(ReduceOp op, index_t outer, index_t size, index_t inner, const T* x,
       return;
     }
     // Few long rows: split each row over the threads and combine the partial results.
+    if (op == ReduceOp::sum || op == ReduceOp::mean) {
+      // Chunks of a fixed size, whatever the thread count: the same bits as one thread.
+      const index_t chunks = (size + kSumChunk - 1) / kSumChunk;
+      std::vector<double> lanes(static_cast<size_t>(chunks) * kSumLanes);
+      for (index_t o = 0; o < outer; ++o) {
+        const T* row = x + o * size;
+        parallel_tasks(chunks, [&](index_t t) {
+          const index_t lo = t * kSumChunk;
+          k.sum_lanes(min_i(kSumChunk, size - lo), row + lo, lanes.data() + t * kSumLanes);
+        });
+        // Whole chunks hold one level each (exact in T); the partial last one starts the flush.
+        const index_t whole = size / kSumChunk;
+        SumCounter<T> counter;
+        for (index_t t = 0; t < whole; ++t) {
+          T v[kSumLanes];
+          for (int j = 0; j < kSumLanes; ++j) v[j] = static_cast<T>(lanes[t * kSumLanes + j]);
+          counter.push(v);
+        }
+        double total[kSumLanes];
+        const bool partial = whole < chunks;
+        if (partial)
+          for (int j = 0; j < kSumLanes; ++j) total[j] = lanes[whole * kSumLanes + j];
+        counter.flush(total, partial);
+        out[o] = finish(static_cast<double>(static_cast<T>(fold_lanes(total))));
+      }
+      return;
+    }
     for (index_t o = 0; o < outer; ++o) {
       const T* row = x + o * size;
       double partial[256];

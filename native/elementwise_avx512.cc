@@ -147,20 +147,61 @@ void unary_f32(UnaryOp op, index_t n, const float* x, float* y) {
   }
 }
 
-// Sum of x[0:n] in double: float inputs are widened, so the result is that of a double loop.
-inline double sum_f32(index_t n, const float* x) {
-  __m512d a0 = _mm512_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;
+// The cascade sum's leaf (elementwise_cascade.h) on len <= kSumLeaf floats: four 16-lane
+// accumulators are the 64 lanes; a masked load adds +0 to lanes past the end, which leaves them
+// as the portable loop does (a lane that started at +0 can never hold -0).
+inline __m512 sum_leaf_ps(index_t len, const float* p) {
+  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
   index_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    __m512 u = _mm512_loadu_ps(x + i), v = _mm512_loadu_ps(x + i + 16);
-    a0 = _mm512_add_pd(a0, _mm512_cvtps_pd(_mm512_castps512_ps256(u)));
-    a1 = _mm512_add_pd(a1, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(u), 1))));
-    a2 = _mm512_add_pd(a2, _mm512_cvtps_pd(_mm512_castps512_ps256(v)));
-    a3 = _mm512_add_pd(a3, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))));
+  for (; i + 64 <= len; i += 64) {
+    a0 = _mm512_add_ps(a0, _mm512_loadu_ps(p + i));
+    a1 = _mm512_add_ps(a1, _mm512_loadu_ps(p + i + 16));
+    a2 = _mm512_add_ps(a2, _mm512_loadu_ps(p + i + 32));
+    a3 = _mm512_add_ps(a3, _mm512_loadu_ps(p + i + 48));
   }
-  double s = _mm512_reduce_add_pd(_mm512_add_pd(_mm512_add_pd(a0, a1), _mm512_add_pd(a2, a3)));
-  for (; i < n; ++i) s += static_cast<double>(x[i]);
-  return s;
+  if (i < len) {
+    auto part = [&](index_t at) {
+      const index_t rest = len - at;
+      const __mmask16 m = rest >= 16 ? __mmask16(0xffff) : rest <= 0 ? __mmask16(0) : __mmask16((1u << rest) - 1);
+      return _mm512_maskz_loadu_ps(m, p + at);
+    };
+    a0 = _mm512_add_ps(a0, part(i));
+    a1 = _mm512_add_ps(a1, part(i + 16));
+    a2 = _mm512_add_ps(a2, part(i + 32));
+    a3 = _mm512_add_ps(a3, part(i + 48));
+  }
+  return _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3));
+}
+
+// SumCounter on registers: level k holds the sum of 2^k leaves; the flush is in double.
+void sum_lanes_f32(index_t n, const float* x, double* out) {
+  __m512 level[64];
+  uint64_t count = 0;
+  for (index_t base = 0; base < n; base += kSumLeaf) {
+    __m512 carry = sum_leaf_ps(min_i(kSumLeaf, n - base), x + base);
+    int k = 0;
+    for (; (count >> k) & 1; ++k) carry = _mm512_add_ps(level[k], carry);
+    level[k] = carry;
+    ++count;
+  }
+  __m512d lo = _mm512_setzero_pd(), hi = lo;
+  bool started = false;
+  for (int k = 0; k < 64; ++k) {
+    if (!((count >> k) & 1)) continue;
+    const __m512d l = _mm512_cvtps_pd(_mm512_castps512_ps256(level[k]));
+    const __m512d h = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(level[k]), 1)));
+    lo = started ? _mm512_add_pd(l, lo) : l;
+    hi = started ? _mm512_add_pd(h, hi) : h;
+    started = true;
+  }
+  _mm512_storeu_pd(out, lo);
+  _mm512_storeu_pd(out + 8, hi);
+}
+
+inline float sum_f32(index_t n, const float* x) {
+  double lanes[kSumLanes];
+  sum_lanes_f32(n, x, lanes);
+  return static_cast<float>(fold_lanes(lanes));
 }
 
 // Max of x[0:n] (n >= 1), NaN if any element is NaN.
@@ -182,7 +223,7 @@ inline float max_f32(index_t n, const float* x) {
 }
 
 double reduce_row_f32(ReduceOp op, index_t n, const float* x) {
-  if (op == ReduceOp::sum || op == ReduceOp::mean) return sum_f32(n, x);
+  if (op == ReduceOp::sum || op == ReduceOp::mean) return static_cast<double>(sum_f32(n, x));
   if (op == ReduceOp::max && n > 0) return static_cast<double>(max_f32(n, x));
   return reduce_row_generic<float>(op, n, x);
 }
@@ -248,14 +289,16 @@ namespace tts {
 template <>
 ElementwiseKernels<float> elementwise_kernels_avx512<float>() {
   return {&avx512::unary_f32,          &avx512::binary_generic<float>,
-          &avx512::reduce_row_f32,     &avx512::reduce_cols_generic<float>,
+          &avx512::reduce_row_f32,     &avx512::sum_lanes_f32,
+          &avx512::reduce_cols_generic<float>,
           &avx512::softmax_f32,        &avx512::adam_generic<float>,
           &avx512::sgd_generic<float>};
 }
 template <>
 ElementwiseKernels<double> elementwise_kernels_avx512<double>() {
   return {&avx512::unary_generic<double>,      &avx512::binary_generic<double>,
-          &avx512::reduce_row_generic<double>, &avx512::reduce_cols_generic<double>,
+          &avx512::reduce_row_generic<double>, &avx512::sum_lanes_generic<double>,
+          &avx512::reduce_cols_generic<double>,
           &avx512::softmax_generic<double>,    &avx512::adam_generic<double>,
           &avx512::sgd_generic<double>};
 }
