@@ -186,8 +186,8 @@ void sum_lanes_f32(index_t n, const float* x, double* out) {
   }
   __m512d lo = _mm512_setzero_pd(), hi = lo;
   bool started = false;
-  for (int k = 0; k < 64; ++k) {
-    if (!((count >> k) & 1)) continue;
+  for (uint64_t rest = count; rest != 0; rest &= rest - 1) {
+    const int k = __builtin_ctzll(rest);
     const __m512d l = _mm512_cvtps_pd(_mm512_castps512_ps256(level[k]));
     const __m512d h = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(level[k]), 1)));
     lo = started ? _mm512_add_pd(l, lo) : l;

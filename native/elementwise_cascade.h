@@ -48,8 +48,8 @@ struct SumCounter {
   void flush(double* acc, bool started) const {
     if (!started)
       for (int j = 0; j < kSumLanes; ++j) acc[j] = 0;
-    for (int k = 0; k < 64; ++k) {
-      if (!((count >> k) & 1)) continue;
+    for (uint64_t rest = count; rest != 0; rest &= rest - 1) {
+      const int k = __builtin_ctzll(rest);
       for (int j = 0; j < kSumLanes; ++j)
         acc[j] = started ? static_cast<double>(level[k][j]) + acc[j] : static_cast<double>(level[k][j]);
       started = true;
