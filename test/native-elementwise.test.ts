@@ -389,6 +389,8 @@ test("native softmax and log_softmax over the last dim", { skip: skipReason }, (
           const x = filled(ctor, rows * cols, rand, 30);
           if (cols > 10) x[cols + 3] = 80; // one dominant entry in row 1
           if (rows > 2 && cols > 3) x[2 * cols + 1] = NaN; // row 2 is all NaN
+          if (cols > 2) x[cols - 1] = x[cols - 2] = -Infinity; // masked-out scores in row 0
+          if (rows > 3) x.fill(-Infinity, 3 * cols, 4 * cols); // row 3 is all -inf: NaN, as PyTorch
           const want = softmaxReference(log, x, rows, cols);
           for (let i = 0; i < want.length; i++) want[i] = roundTo(ctor, want[i]!);
           const out = new ctor(rows * cols);
