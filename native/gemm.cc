@@ -101,7 +101,22 @@ void compute_chunk(const MicroKernel<T>& mk, const GemmArgs<T>& g, const T* a, T
           mk.fn(kc, a_panel, b_panel, ct, g.ldc, g.alpha, beta);
           continue;
         }
-        mk.fn(kc, a_panel, b_panel, tile, nr, T(1), T(0));
+        // A short panel: the kernel with the fewest rows that covers it, straight into C when
+        // its rows and columns match, else into the tile.
+        MicroKernelFn<T> fn = mk.fn;
+        index_t rows = mr;
+        for (int e = 0; e < 2; ++e) {
+          if (mk.edge[e] != nullptr && mk.edge_rows[e] >= ib) {
+            fn = mk.edge[e];
+            rows = mk.edge_rows[e];
+            break;
+          }
+        }
+        if (rows == ib && jb == nr) {
+          fn(kc, a_panel, b_panel, ct, g.ldc, g.alpha, beta);
+          continue;
+        }
+        fn(kc, a_panel, b_panel, tile, nr, T(1), T(0));
         for (index_t i = 0; i < ib; ++i) {
           T* row = ct + i * g.ldc;
           const T* t = tile + i * nr;

@@ -112,6 +112,31 @@ test("native gemm: transposed and strided operands, alpha and beta", { skip: ski
   });
 });
 
+test("native gemm: every row count of the last row panel (the short-panel kernels), full and partial column panels", { skip: skipReason }, () => {
+  // M = 1..25 meets every remainder of the 12-, 6- and 4-row tiles; N = 64 gives whole 32-column
+  // panels (a 4- or 8-row kernel then writes C directly, with alpha and beta), N = 45 a partial one.
+  const threads = native.getNumThreads();
+  try {
+    forEachIsa(() => {
+      for (const ctor of DTYPES) {
+        let seed = 500;
+        for (let M = 1; M <= 25; M++) {
+          for (const N of [64, 45]) {
+            const [alpha, beta] = M % 2 === 0 ? [1, 0] : [-0.5, 1.5];
+            const layoutA: Layout = M % 3 === 0 ? "transposed" : M % 3 === 1 ? "rowmajor" : "strided";
+            native.setNumThreads(1 + (M % 2));
+            check(ctor, 1, M, N, 19, alpha, beta, layoutA, N === 64 ? "rowmajor" : "transposed", seed++);
+          }
+        }
+        native.setNumThreads(2);
+        for (const M of [64, 128]) check(ctor, 1, M, M, M, 1, 0, "rowmajor", "rowmajor", seed++);
+      }
+    });
+  } finally {
+    native.setNumThreads(threads);
+  }
+});
+
 test("native gemm: matrix-vector shapes (M or N = 1), every layout, threaded and batched", { skip: skipReason }, () => {
   // Their own path, the same on every ISA.
   const layouts: Layout[] = ["rowmajor", "transposed", "strided"];
