@@ -8,10 +8,10 @@
 //  - the 64 lanes fold to 16: v[j] = (a[j] + a[16 + j]) + (a[32 + j] + a[48 + j]);
 //  - leaves combine pairwise through a binary counter, in order (SumCounter);
 //  - at the end the occupied levels are added from the lowest up and the 16 lanes fold to one
-//    value (halves 8, 4, 2, 1), both in double: cheap, and it halves the error of a float sum
-//    whose leaves are alike (a constant tensor, say).
+//    value (halves 8, 4, 2, 1), both in double: cheap (once per sum), and these last few
+//    additions of large partial sums then add no rounding of their own.
 // A range split at multiples of kSumChunk (a power-of-two number of leaves) gives exactly the sum
-// of the whole range when each whole chunk's sum (one occupied level: exact in float) is pushed
+// of the whole range when each whole chunk's sum (one occupied level: exact in T) is pushed
 // into a fresh counter and the last, partial chunk's flushed lanes start the final flush: at a
 // chunk boundary the counter's levels below the chunk's are all empty, and a + b == b + a in IEEE
 // arithmetic. Threads therefore take chunks without changing the result.
@@ -48,8 +48,8 @@ struct SumCounter {
   void flush(double* acc, bool started) const {
     if (!started)
       for (int j = 0; j < kSumLanes; ++j) acc[j] = 0;
-    for (uint64_t rest = count; rest != 0; rest &= rest - 1) {
-      const int k = __builtin_ctzll(rest);
+    for (int k = 0; (count >> k) != 0; ++k) {
+      if (!((count >> k) & 1)) continue;
       for (int j = 0; j < kSumLanes; ++j)
         acc[j] = started ? static_cast<double>(level[k][j]) + acc[j] : static_cast<double>(level[k][j]);
       started = true;
