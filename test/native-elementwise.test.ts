@@ -336,6 +336,41 @@ test("native sum over the last dim: the cascade's exact bits on every ISA and th
   }
 });
 
+test("native sum of rows read from memory (2^21 values or more): chunked in double, the same bits on any thread count", { skip: skipReason }, () => {
+  const threads = native.getNumThreads();
+  const shapes: [number, number][] = [[1, (1 << 21) + 4099], [2, 1 << 21], [3, (1 << 21) + 1]];
+  try {
+    for (const ctor of DTYPES) {
+      let seed = 300;
+      for (const [outer, size] of shapes) {
+        const rand = rng(seed++);
+        const x = filled(ctor, outer * size, rand, 100);
+        const exact = reduceReference("sum", x, outer, size, 1);
+        const absSum = reduceReference("sum", x.map(Math.abs), outer, size, 1);
+        forEachIsa((isa) => {
+          let first: number[] | null = null;
+          for (const t of [1, 2, 3]) {
+            native.setNumThreads(t);
+            const out = new ctor(outer);
+            native.reduce("sum", x, out, outer, size, 1);
+            const got = Array.from(out);
+            const what = `${isa} ${ctor.name} [${outer}, ${size}], ${t} thread(s)`;
+            if (first === null) first = got;
+            else assert.deepEqual(got, first, `${what}: differs from 1 thread`);
+            const eps = ctor === Float32Array ? 2 ** -24 : 2 ** -53;
+            for (let o = 0; o < outer; o++) {
+              const tol = eps * Math.abs(exact[o]!) + eps * (16 + Math.log2(size)) * absSum[o]!;
+              assert.ok(Math.abs(got[o]! - exact[o]!) <= tol, `${what} row ${o}: got ${got[o]}, exact ${exact[o]}`);
+            }
+          }
+        });
+      }
+    }
+  } finally {
+    native.setNumThreads(threads);
+  }
+});
+
 test("native float32 sum: at least as accurate as PyTorch's cascade on adversarial inputs", { skip: skipReason }, () => {
   const n = 1_000_000;
   // PyTorch 1.13's absolute errors on the same float32 inputs (2 threads), against the exact sum.
