@@ -1,7 +1,9 @@
 // Elementwise ops, reductions, softmax and optimizer steps of the native addon against PyTorch
 // (Debian's python3-torch) on this machine, float32, in one run: microseconds per call.
 //
-//   node --import tsx bench/native-elementwise.ts [--rounds R] [--threads T] [--n N]
+//   node --import tsx bench/native-elementwise.ts [--rounds R] [--threads T] [--n N] [--only a,b]
+//
+// --only keeps the cases whose name contains one of the comma-separated words.
 //
 // Same method as bench/native-gemm.ts: one PyTorch process that stays up, the sides alternate
 // case by case, each keeps its best (elapsed time only: CPU time of calls this short is not
@@ -16,6 +18,7 @@ const N = Number(arg("n") ?? 1 << 20);
 const cols = 1024;
 const rows = Math.max(1, Math.floor(N / cols));
 const REPS = 20;
+const only = arg("only")?.split(",");
 
 interface Case {
   readonly name: string;
@@ -35,7 +38,7 @@ const x = rand(N), b = rand(N), y = new Float32Array(N), row = rand(cols), out =
 const p = rand(N), g = rand(N, 0.1), m = new Float32Array(N), v = new Float32Array(N), buf = new Float32Array(N);
 let step = 0;
 
-const cases: Case[] = [
+const allCases: Case[] = [
   ...(["exp", "log", "tanh", "sigmoid", "relu", "sqrt", "abs"] as const).map((op) => ({
     name: op,
     run: () => native.unary(op, x, y),
@@ -64,6 +67,8 @@ const cases: Case[] = [
     torch: "sgd.step()",
   },
 ];
+
+const cases = only ? allCases.filter((c) => only.some((w) => c.name.includes(w))) : allCases;
 
 const TORCH_SCRIPT = `${PY_TIMING}
 import torch

@@ -19,7 +19,7 @@ interface Case {
 
 const rounds = Number(arg("rounds") ?? 3);
 const threads = Number(arg("threads") ?? 2);
-const sizes = (arg("sizes") ?? "128,512,1024,2048").split(",").map(Number);
+const sizes = (arg("sizes") ?? "64,128,256,512,1024,2048").split(",").map(Number);
 const cases: Case[] = [
   ...sizes.map((n) => ({ n, dtype: "float32" as const })),
   ...(sizes.includes(1024) ? [{ n: 1024, dtype: "float64" as const }] : []),

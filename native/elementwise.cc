@@ -3,6 +3,7 @@
 #include "elementwise.h"
 
 #include <cmath>
+#include <vector>
 
 #include "threadpool.h"
 
@@ -127,14 +128,53 @@ void reduce(ReduceOp op, index_t outer, index_t size, index_t inner, const T* x,
     for (index_t i = 0; i < outer * inner; ++i) out[i] = finish(0);
     return;
   }
+  const bool is_sum = op == ReduceOp::sum || op == ReduceOp::mean;
   if (inner == 1) {
-    if (outer >= threads || outer * size < 2 * kGrainCheap) {
+    if ((outer >= threads || outer * size < 2 * kGrainCheap) && !(is_sum && size >= kSumFromMemory)) {
       parallel_for(0, outer, max_i(1, kGrainCheap / size), [&](index_t lo, index_t hi) {
         for (index_t o = lo; o < hi; ++o) out[o] = finish(k.reduce_row(op, size, x + o * size));
       });
       return;
     }
-    // Few long rows: split each row over the threads and combine the partial results.
+    // Few long rows (or rows summed from memory): split each row over the threads and combine
+    // the partial results.
+    if (is_sum) {
+      // Chunks of a fixed size, whatever the thread count: the same bits as one thread.
+      const bool from_memory = size >= kSumFromMemory;
+      const index_t chunks = (size + kSumChunk - 1) / kSumChunk;
+      std::vector<double> lanes(static_cast<size_t>(chunks) * kSumLanes);
+      for (index_t o = 0; o < outer; ++o) {
+        const T* row = x + o * size;
+        parallel_tasks(chunks, [&](index_t t) {
+          const index_t lo = t * kSumChunk;
+          k.sum_lanes(min_i(kSumChunk, size - lo), row + lo, lanes.data() + t * kSumLanes, from_memory);
+        });
+        if (from_memory) {
+          // Chunk sums in double lanes, combined pairwise in double.
+          SumCounter<double> counter;
+          for (index_t t = 0; t < chunks; ++t) counter.push(lanes.data() + t * kSumLanes);
+          double total[kSumLanes];
+          counter.flush(total, false);
+          out[o] = finish(static_cast<double>(static_cast<T>(fold_lanes(total))));
+          continue;
+        }
+        // Whole chunks hold one level each (exact in T); the partial last one starts the flush.
+        const index_t whole = size / kSumChunk;
+        SumCounter<T> counter;
+        for (index_t t = 0; t < whole; ++t) {
+          T v[kSumLanes];
+          for (int j = 0; j < kSumLanes; ++j) v[j] = static_cast<T>(lanes[t * kSumLanes + j]);
+          counter.push(v);
+        }
+        double total[kSumLanes];
+        const bool partial = whole < chunks;
+        if (partial)
+          for (int j = 0; j < kSumLanes; ++j) total[j] = lanes[whole * kSumLanes + j];
+        counter.flush(total, partial);
+        out[o] = finish(static_cast<double>(static_cast<T>(fold_lanes(total))));
+      }
+      return;
+    }
     for (index_t o = 0; o < outer; ++o) {
       const T* row = x + o * size;
       double partial[256];

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "common.h"
+#include "elementwise_cascade.h"
 
 namespace tts {
 
@@ -33,8 +34,13 @@ struct ElementwiseKernels {
   void (*unary)(UnaryOp op, index_t n, const T* x, T* y);
   // out[i] = op(a[i * sa], b[i * sb]); out may equal a (sa == 1) or b (sb == 1).
   void (*binary)(BinaryOp op, index_t n, const T* a, index_t sa, const T* b, index_t sb, T* out);
-  // Partial reduction of x[0:n] in double (sum, or max/min with NaN propagating).
+  // Reduction of x[0:n]: the cascade sum in T (elementwise_cascade.h), or max/min with NaN
+  // propagating; returned as double.
   double (*reduce_row)(ReduceOp op, index_t n, const T* x);
+  // The 16 lanes of the cascade sum of x[0:n] before their final fold (flushed in double).
+  // `from_memory`: x is a chunk of a row of at least kSumFromMemory values; the AVX-512 float
+  // kernel then sums it in double lanes instead (see elementwise_cascade.h).
+  void (*sum_lanes)(index_t n, const T* x, double* lanes, bool from_memory);
   // acc[j] (+)= x[r * ld + j] for r in [0, rows), j in [0, cols): sums in double, max/min
   // propagate NaN. `first` starts acc from row 0 instead of combining with it.
   void (*reduce_cols)(ReduceOp op, index_t rows, index_t cols, index_t ld, const T* x,

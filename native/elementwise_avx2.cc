@@ -17,7 +17,7 @@ namespace tts {
 template <typename T>
 ElementwiseKernels<T> elementwise_kernels_avx2() {
   return {&avx2::unary_generic<T>,      &avx2::binary_generic<T>,
-          &avx2::reduce_row_generic<T>, &avx2::reduce_cols_generic<T>,
+          &avx2::reduce_row_generic<T>, &avx2::sum_lanes_generic<T>, &avx2::reduce_cols_generic<T>,
           &avx2::softmax_generic<T>,    &avx2::adam_generic<T>,
           &avx2::sgd_generic<T>};
 }

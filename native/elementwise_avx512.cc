@@ -147,20 +147,98 @@ void unary_f32(UnaryOp op, index_t n, const float* x, float* y) {
   }
 }
 
-// Sum of x[0:n] in double: float inputs are widened, so the result is that of a double loop.
-inline double sum_f32(index_t n, const float* x) {
-  __m512d a0 = _mm512_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;
+// The cascade sum (elementwise_cascade.h) of n values given by `value`: value.full(i) is the
+// vector of values i .. i + 15, value.part(i, m) the same with the lanes outside m set to +0
+// (adding +0 leaves a lane as the portable loop leaves it: a lane that started at +0 never holds
+// -0). Four 16-lane accumulators are the 64 lanes of a leaf; level k of the counter holds the sum
+// of 2^k leaves; the occupied levels are added in double into out[0:16].
+template <class Value>
+inline __m512 leaf_ps(index_t base, index_t len, const Value& value) {
+  __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
   index_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    __m512 u = _mm512_loadu_ps(x + i), v = _mm512_loadu_ps(x + i + 16);
+  for (; i + 64 <= len; i += 64) {
+    a0 = _mm512_add_ps(a0, value.full(base + i));
+    a1 = _mm512_add_ps(a1, value.full(base + i + 16));
+    a2 = _mm512_add_ps(a2, value.full(base + i + 32));
+    a3 = _mm512_add_ps(a3, value.full(base + i + 48));
+  }
+  if (i < len) {
+    auto part = [&](index_t at) {
+      const index_t rest = len - at;
+      if (rest <= 0) return _mm512_setzero_ps();
+      return value.part(base + at, rest >= 16 ? __mmask16(0xffff) : __mmask16((1u << rest) - 1));
+    };
+    a0 = _mm512_add_ps(a0, part(i));
+    a1 = _mm512_add_ps(a1, part(i + 16));
+    a2 = _mm512_add_ps(a2, part(i + 32));
+    a3 = _mm512_add_ps(a3, part(i + 48));
+  }
+  return _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3));
+}
+
+template <class Value>
+void cascade_lanes_ps(index_t n, const Value& value, double* out) {
+  __m512 level[64];
+  uint64_t count = 0;
+  for (index_t base = 0; base < n; base += kSumLeaf) {
+    __m512 carry = leaf_ps(base, min_i(kSumLeaf, n - base), value);
+    int k = 0;
+    for (; (count >> k) & 1; ++k) carry = _mm512_add_ps(level[k], carry);
+    level[k] = carry;
+    ++count;
+  }
+  __m512d lo = _mm512_setzero_pd(), hi = lo;
+  bool started = false;
+  for (uint64_t rest = count; rest != 0; rest &= rest - 1) {
+    const int k = __builtin_ctzll(rest);
+    const __m512d l = _mm512_cvtps_pd(_mm512_castps512_ps256(level[k]));
+    const __m512d h = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(level[k]), 1)));
+    lo = started ? _mm512_add_pd(l, lo) : l;
+    hi = started ? _mm512_add_pd(h, hi) : h;
+    started = true;
+  }
+  _mm512_storeu_pd(out, lo);
+  _mm512_storeu_pd(out + 8, hi);
+}
+
+struct LoadValues {
+  const float* x;
+  __m512 full(index_t i) const { return _mm512_loadu_ps(x + i); }
+  __m512 part(index_t i, __mmask16 m) const { return _mm512_maskz_loadu_ps(m, x + i); }
+};
+
+// x[0:n] in 16 double lanes: lane j < 8 adds x[i] for i = j and j + 16 (mod 32), lane 8 + j
+// those for i = 8 + j and 24 + j.
+void sum_wide_f32(index_t n, const float* x, double* out) {
+  __m512d a0 = _mm512_setzero_pd(), a1 = a0, a2 = a0, a3 = a0;
+  auto add = [&](__m512 u, __m512 v) {
     a0 = _mm512_add_pd(a0, _mm512_cvtps_pd(_mm512_castps512_ps256(u)));
     a1 = _mm512_add_pd(a1, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(u), 1))));
     a2 = _mm512_add_pd(a2, _mm512_cvtps_pd(_mm512_castps512_ps256(v)));
     a3 = _mm512_add_pd(a3, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))));
+  };
+  index_t i = 0;
+  for (; i + 32 <= n; i += 32) add(_mm512_loadu_ps(x + i), _mm512_loadu_ps(x + i + 16));
+  if (i < n) {
+    auto mask = [&](index_t rest) {
+      return rest >= 16 ? __mmask16(0xffff) : rest <= 0 ? __mmask16(0) : __mmask16((1u << rest) - 1);
+    };
+    const __mmask16 mu = mask(n - i), mv = mask(n - i - 16);
+    add(_mm512_maskz_loadu_ps(mu, x + i), _mm512_maskz_loadu_ps(mv, x + i + 16));
   }
-  double s = _mm512_reduce_add_pd(_mm512_add_pd(_mm512_add_pd(a0, a1), _mm512_add_pd(a2, a3)));
-  for (; i < n; ++i) s += static_cast<double>(x[i]);
-  return s;
+  _mm512_storeu_pd(out, _mm512_add_pd(a0, a2));
+  _mm512_storeu_pd(out + 8, _mm512_add_pd(a1, a3));
+}
+
+void sum_lanes_f32(index_t n, const float* x, double* out, bool from_memory) {
+  if (from_memory) sum_wide_f32(n, x, out);
+  else cascade_lanes_ps(n, LoadValues{x}, out);
+}
+
+inline float sum_f32(index_t n, const float* x) {
+  double lanes[kSumLanes];
+  sum_lanes_f32(n, x, lanes, false);
+  return static_cast<float>(fold_lanes(lanes));
 }
 
 // Max of x[0:n] (n >= 1), NaN if any element is NaN.
@@ -182,60 +260,69 @@ inline float max_f32(index_t n, const float* x) {
 }
 
 double reduce_row_f32(ReduceOp op, index_t n, const float* x) {
-  if (op == ReduceOp::sum || op == ReduceOp::mean) return sum_f32(n, x);
+  if (op == ReduceOp::sum || op == ReduceOp::mean) return static_cast<double>(sum_f32(n, x));
   if (op == ReduceOp::max && n > 0) return static_cast<double>(max_f32(n, x));
   return reduce_row_generic<float>(op, n, x);
 }
 
 // exp(x - m) for float, with x - m carried exactly (TwoSum) so that the rounding of the
-// difference does not cost accuracy when |x - m| is large.
+// difference does not cost accuracy when |x - m| is large. An infinite x (a masked-out score,
+// -inf) makes the error term NaN, which must not reach exp(-inf) = 0: it is dropped there.
 inline __m512 exp_diff_ps(__m512 x, __m512 m) {
   __m512 s = _mm512_sub_ps(x, m);
   __m512 bb = _mm512_sub_ps(s, x);
   __m512 err = _mm512_sub_ps(_mm512_sub_ps(x, _mm512_sub_ps(s, bb)), _mm512_add_ps(m, bb));
+  err = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(err, err, _CMP_ORD_Q), err);
   __m512 e = exp_ps(s);
   return _mm512_fmadd_ps(e, err, e);
 }
 
+// exp(x - m) of a row for the softmax sum, each value also stored to y when `store` (softmax
+// keeps them; log_softmax only needs their sum).
+template <bool store>
+struct ExpDiffValues {
+  const float* x;
+  float* y;
+  __m512 m;
+  __m512 full(index_t i) const {
+    __m512 e = exp_diff_ps(_mm512_loadu_ps(x + i), m);
+    if (store) _mm512_storeu_ps(y + i, e);
+    return e;
+  }
+  __m512 part(index_t i, __mmask16 k) const {
+    __m512 e = _mm512_maskz_mov_ps(k, exp_diff_ps(_mm512_maskz_loadu_ps(k, x + i), m));
+    if (store) _mm512_mask_storeu_ps(y + i, k, e);
+    return e;
+  }
+};
+
+// Per row: the max, the cascade sum of exp(x - max) in float (the softmax values stored on the
+// way), then y = e / sum, or y = x - (max + log(sum)) with max + log(sum) carried as two floats
+// hi + lo: x - hi is exact where the result is small (Sterbenz), so the result keeps its
+// accuracy near 0 without a pass in double.
 void softmax_f32(bool log, index_t rows, index_t cols, const float* x, float* y) {
+  const index_t whole = cols / 16 * 16;
+  const __mmask16 tail = static_cast<__mmask16>((1u << (cols - whole)) - 1);
   for (index_t r = 0; r < rows; ++r, x += cols, y += cols) {
     const float mf = max_f32(cols, x);
     const __m512 m = _mm512_set1_ps(mf);
-    __m512d s0 = _mm512_setzero_pd(), s1 = s0;
-    index_t i = 0;
-    for (; i + 16 <= cols; i += 16) {
-      __m512 e = exp_diff_ps(_mm512_loadu_ps(x + i), m);
-      if (!log) _mm512_storeu_ps(y + i, e);
-      s0 = _mm512_add_pd(s0, _mm512_cvtps_pd(_mm512_castps512_ps256(e)));
-      s1 = _mm512_add_pd(s1, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(e), 1))));
-    }
-    double sum = _mm512_reduce_add_pd(_mm512_add_pd(s0, s1));
-    __mmask16 tail = static_cast<__mmask16>((1u << (cols - i)) - 1);
-    if (i < cols) {
-      __m512 e = exp_diff_ps(_mm512_maskz_loadu_ps(tail, x + i), m);
-      e = _mm512_maskz_mov_ps(tail, e);
-      if (!log) _mm512_mask_storeu_ps(y + i, tail, e);
-      sum += _mm512_reduce_add_pd(_mm512_add_pd(
-          _mm512_cvtps_pd(_mm512_castps512_ps256(e)),
-          _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(e), 1)))));
-    }
+    double lanes[kSumLanes];
+    if (log) cascade_lanes_ps(cols, ExpDiffValues<false>{x, y, m}, lanes);
+    else cascade_lanes_ps(cols, ExpDiffValues<true>{x, y, m}, lanes);
+    const double sum = fold_lanes(lanes);
     if (log) {
-      // y = x - (m + log(sum)), subtracted in double: the result may be near 0.
-      const __m512d lse = _mm512_set1_pd(static_cast<double>(mf) + std::log(sum));
-      auto apply = [&](__m512 v) {
-        __m256 lo = _mm512_cvtpd_ps(_mm512_sub_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(v)), lse));
-        __m256 hi = _mm512_cvtpd_ps(_mm512_sub_pd(
-            _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))), lse));
-        return _mm512_insertf32x8(_mm512_castps256_ps512(lo), hi, 1);
-      };
-      index_t j = 0;
-      for (; j + 16 <= cols; j += 16) _mm512_storeu_ps(y + j, apply(_mm512_loadu_ps(x + j)));
-      if (j < cols) _mm512_mask_storeu_ps(y + j, tail, apply(_mm512_maskz_loadu_ps(tail, x + j)));
+      const double lse = static_cast<double>(mf) + std::log(sum);
+      const float hi_f = static_cast<float>(lse);
+      const __m512 hi = _mm512_set1_ps(hi_f), lo = _mm512_set1_ps(static_cast<float>(lse - hi_f));
+      for (index_t j = 0; j < whole; j += 16)
+        _mm512_storeu_ps(y + j, _mm512_sub_ps(_mm512_sub_ps(_mm512_loadu_ps(x + j), hi), lo));
+      if (whole < cols)
+        _mm512_mask_storeu_ps(y + whole, tail, _mm512_sub_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(tail, x + whole), hi), lo));
     } else {
       const __m512 inv = _mm512_set1_ps(static_cast<float>(1.0 / sum));
-      index_t j = 0;
-      for (; j + 16 <= cols; j += 16) _mm512_storeu_ps(y + j, _mm512_mul_ps(_mm512_loadu_ps(y + j), inv));
-      if (j < cols) _mm512_mask_storeu_ps(y + j, tail, _mm512_mul_ps(_mm512_maskz_loadu_ps(tail, y + j), inv));
+      for (index_t j = 0; j < whole; j += 16) _mm512_storeu_ps(y + j, _mm512_mul_ps(_mm512_loadu_ps(y + j), inv));
+      if (whole < cols)
+        _mm512_mask_storeu_ps(y + whole, tail, _mm512_mul_ps(_mm512_maskz_loadu_ps(tail, y + whole), inv));
     }
   }
 }
@@ -248,14 +335,16 @@ namespace tts {
 template <>
 ElementwiseKernels<float> elementwise_kernels_avx512<float>() {
   return {&avx512::unary_f32,          &avx512::binary_generic<float>,
-          &avx512::reduce_row_f32,     &avx512::reduce_cols_generic<float>,
+          &avx512::reduce_row_f32,     &avx512::sum_lanes_f32,
+          &avx512::reduce_cols_generic<float>,
           &avx512::softmax_f32,        &avx512::adam_generic<float>,
           &avx512::sgd_generic<float>};
 }
 template <>
 ElementwiseKernels<double> elementwise_kernels_avx512<double>() {
   return {&avx512::unary_generic<double>,      &avx512::binary_generic<double>,
-          &avx512::reduce_row_generic<double>, &avx512::reduce_cols_generic<double>,
+          &avx512::reduce_row_generic<double>, &avx512::sum_lanes_generic<double>,
+          &avx512::reduce_cols_generic<double>,
           &avx512::softmax_generic<double>,    &avx512::adam_generic<double>,
           &avx512::sgd_generic<double>};
 }

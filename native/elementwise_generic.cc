@@ -11,7 +11,7 @@ namespace generic {
 template <typename T>
 ElementwiseKernels<T> elementwise_kernels_generic() {
   return {&generic::unary_generic<T>,       &generic::binary_generic<T>,
-          &generic::reduce_row_generic<T>,  &generic::reduce_cols_generic<T>,
+          &generic::reduce_row_generic<T>, &generic::sum_lanes_generic<T>,  &generic::reduce_cols_generic<T>,
           &generic::softmax_generic<T>,     &generic::adam_generic<T>,
           &generic::sgd_generic<T>};
 }

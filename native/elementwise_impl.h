@@ -97,18 +97,36 @@ void binary_generic(BinaryOp op, index_t n, const T* a, index_t sa, const T* b, 
   }
 }
 
+// The 16 lanes of the cascade sum of x[0:n] (elementwise_cascade.h), in plain loops that the
+// compiler vectorises for the including file's ISA.
+template <typename T>
+void sum_lanes_generic(index_t n, const T* x, double* out, bool /*from_memory*/) {
+  constexpr int W = kSumWays * kSumLanes;
+  SumCounter<T> counter;
+  for (index_t base = 0; base < n; base += kSumLeaf) {
+    const index_t len = min_i(kSumLeaf, n - base);
+    const T* p = x + base;
+    T acc[W] = {};
+    index_t i = 0;
+    for (; i + W <= len; i += W)
+      for (int j = 0; j < W; ++j) acc[j] += p[i + j];
+    for (int j = 0; i + j < len; ++j) acc[j] += p[i + j];
+    T leaf[kSumLanes];
+    for (int j = 0; j < kSumLanes; ++j)
+      leaf[j] = (acc[j] + acc[kSumLanes + j]) + (acc[2 * kSumLanes + j] + acc[3 * kSumLanes + j]);
+    counter.push(leaf);
+  }
+  counter.flush(out, false);
+}
+
 template <typename T>
 double reduce_row_generic(ReduceOp op, index_t n, const T* x) {
   constexpr int L = 8;  // independent partial results, so the loop can vectorise
   index_t i = 0;
   if (op == ReduceOp::sum || op == ReduceOp::mean) {
-    double acc[L] = {};
-    for (; i + L <= n; i += L)
-      for (int j = 0; j < L; ++j) acc[j] += static_cast<double>(x[i + j]);
-    double s = 0;
-    for (; i < n; ++i) s += static_cast<double>(x[i]);
-    for (int j = 0; j < L; ++j) s += acc[j];
-    return s;
+    double lanes[kSumLanes];
+    sum_lanes_generic(n, x, lanes, false);
+    return static_cast<double>(static_cast<T>(fold_lanes(lanes)));
   }
   const bool is_max = op == ReduceOp::max;
   if (n == 0) return is_max ? -HUGE_VAL : HUGE_VAL;

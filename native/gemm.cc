@@ -15,8 +15,10 @@
 namespace tts {
 namespace {
 
-// Below this many multiply-adds a call stays on one thread (waking workers costs more).
-constexpr double kParallelFlops = 64.0 * 64.0 * 64.0;
+// Up to this many multiply-adds a call stays on one thread, as OpenBLAS does (m*n*k <= 2^18):
+// a 64^3 product takes about 6 us on one core, so a second thread could save at most 3 us, and
+// on a busy machine a worker that is late or preempted mid-task costs far more than that.
+constexpr double kSerialFlops = 64.0 * 64.0 * 64.0;
 
 template <typename T>
 MicroKernel<T> select_kernel() {
@@ -101,7 +103,22 @@ void compute_chunk(const MicroKernel<T>& mk, const GemmArgs<T>& g, const T* a, T
           mk.fn(kc, a_panel, b_panel, ct, g.ldc, g.alpha, beta);
           continue;
         }
-        mk.fn(kc, a_panel, b_panel, tile, nr, T(1), T(0));
+        // A short panel: the kernel with the fewest rows that covers it, straight into C when
+        // its rows and columns match, else into the tile.
+        MicroKernelFn<T> fn = mk.fn;
+        index_t rows = mr;
+        for (int e = 0; e < 2; ++e) {
+          if (mk.edge[e] != nullptr && mk.edge_rows[e] >= ib) {
+            fn = mk.edge[e];
+            rows = mk.edge_rows[e];
+            break;
+          }
+        }
+        if (rows == ib && jb == nr) {
+          fn(kc, a_panel, b_panel, ct, g.ldc, g.alpha, beta);
+          continue;
+        }
+        fn(kc, a_panel, b_panel, tile, nr, T(1), T(0));
         for (index_t i = 0; i < ib; ++i) {
           T* row = ct + i * g.ldc;
           const T* t = tile + i * nr;
@@ -254,8 +271,8 @@ void gemm(const GemmArgs<T>& g) {
   const index_t threads = ThreadPool::instance().size();
   const double flops = static_cast<double>(g.m) * g.n * g.k * g.batch;
   if ((g.m == 1 || g.n == 1) && (g.m == 1 ? (g.b_rs == 1 || g.b_cs == 1) : (g.a_rs == 1 || g.a_cs == 1))) {
-    const bool parallel_items = threads > 1 && g.batch >= threads && flops >= kParallelFlops;
-    const bool parallel_inner = threads > 1 && !parallel_items && flops >= kParallelFlops;
+    const bool parallel_items = threads > 1 && g.batch >= threads && flops > kSerialFlops;
+    const bool parallel_inner = threads > 1 && !parallel_items && flops > kSerialFlops;
     auto items = [&](index_t lo, index_t hi) {
       for (index_t t = lo; t < hi; ++t)
         gemv_item(g, g.a + t * g.a_bs, g.b + t * g.b_bs, g.c + t * g.c_bs, parallel_inner);
@@ -264,7 +281,7 @@ void gemm(const GemmArgs<T>& g) {
     else items(0, g.batch);
     return;
   }
-  if (threads <= 1 || flops < kParallelFlops) {
+  if (threads <= 1 || flops <= kSerialFlops) {
     gemm_blocks(mk, g, false);
     return;
   }

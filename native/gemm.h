@@ -54,6 +54,11 @@ struct MicroKernel {
   int mr, nr;   // register tile
   int kc, nc;   // cache blocking: kc of K per pass; a kc x nc group of packed B stays in L2
   PackTransposedFn<T> pack_transposed;
+  // Kernels for a short last row panel, fewest rows first: edge[e] computes the first
+  // edge_rows[e] rows of an MR-row packed panel, so that 128 rows (10 * 12 + 8) do not pay for
+  // a 12-row tile and a copy on the last 8. Null where the ISA has none.
+  MicroKernelFn<T> edge[2] = {nullptr, nullptr};
+  int edge_rows[2] = {0, 0};
 };
 
 // The portable pack_transposed (gemm_kernels_scalar.cc).

@@ -142,11 +142,21 @@ void pack_transposed_f64(index_t w, index_t valid, index_t kc, const double* src
 namespace tts {
 template <>
 MicroKernel<float> micro_kernel_avx512<float>() {
-  return {&avx512::micro_kernel<F32x16, 12>, 12, 32, 512, 256, &avx512::pack_transposed_f32};
+  MicroKernel<float> mk{&avx512::micro_kernel<F32x16, 12>, 12, 32, 512, 256, &avx512::pack_transposed_f32};
+  mk.edge[0] = &avx512::micro_kernel<F32x16, 4, 12>;
+  mk.edge[1] = &avx512::micro_kernel<F32x16, 8, 12>;
+  mk.edge_rows[0] = 4;
+  mk.edge_rows[1] = 8;
+  return mk;
 }
 template <>
 MicroKernel<double> micro_kernel_avx512<double>() {
-  return {&avx512::micro_kernel<F64x8, 12>, 12, 16, 256, 256, &avx512::pack_transposed_f64};
+  MicroKernel<double> mk{&avx512::micro_kernel<F64x8, 12>, 12, 16, 256, 256, &avx512::pack_transposed_f64};
+  mk.edge[0] = &avx512::micro_kernel<F64x8, 4, 12>;
+  mk.edge[1] = &avx512::micro_kernel<F64x8, 8, 12>;
+  mk.edge_rows[0] = 4;
+  mk.edge_rows[1] = 8;
+  return mk;
 }
 }  // namespace tts
 

@@ -12,7 +12,9 @@
 namespace tts {
 namespace KERNEL_NS {
 
-template <class V, int MR>
+// A_STRIDE: values of packed A per k step (MR, or more when an edge kernel computes the first MR
+// rows of a wider panel).
+template <class V, int MR, int A_STRIDE = MR>
 void micro_kernel(index_t kc, const typename V::T* ap, const typename V::T* bp,
                   typename V::T* c, index_t ldc, typename V::T alpha, typename V::T beta) {
   using T = typename V::T;
@@ -41,7 +43,7 @@ void micro_kernel(index_t kc, const typename V::T* ap, const typename V::T* bp,
       acc0[i] = V::fmadd(a, b0, acc0[i]);
       acc1[i] = V::fmadd(a, b1, acc1[i]);
     }
-    ap += MR;
+    ap += A_STRIDE;
     bp += 2 * W;
   }
 

@@ -247,12 +247,14 @@ test("native reduce: sum/mean/max/min over the last dim, a middle dim and everyt
           const ref = reduceReference(op, x, outer, size, inner);
           const out = new ctor(outer * inner);
           native.reduce(op, x, out, outer, size, inner);
-          // Sums accumulate in double: only the final rounding (and the summation order) differ.
+          // Sums over the last dim cascade in the dtype (error ~ eps * log2(n) * sum|x|), sums over
+          // other dims accumulate in double: both within the cascade's bound.
           const absSum = op === "sum" || op === "mean" ? reduceReference("sum", x.map(Math.abs), outer, size, inner) : ref;
+          const eps = ctor === Float32Array ? 2 ** -24 : 2 ** -53;
           for (let i = 0; i < ref.length; i++) {
             const want = roundTo(ctor, ref[i]!);
             const scale = op === "mean" ? absSum[i]! / size : absSum[i]!;
-            const tol = op === "sum" || op === "mean" ? (ctor === Float32Array ? 1.2e-7 : 2.3e-16) * Math.abs(want) + 1e-13 * scale : 0;
+            const tol = op === "sum" || op === "mean" ? 2 * eps * Math.abs(want) + eps * (16 + Math.log2(Math.max(size, 2))) * scale : 0;
             const got = out[i]!;
             if (Number.isNaN(want) ? !Number.isNaN(got) : !(Math.abs(got - want) <= tol)) {
               assert.fail(`${isa} ${ctor.name} ${op} [${outer}, ${size}, ${inner}] at ${i}: got ${got}, want ${want}`);
@@ -268,6 +270,127 @@ test("native reduce: sum/mean/max/min over the last dim, a middle dim and everyt
     }
   });
   assert.throws(() => native.reduce("max", new Float32Array(0), new Float32Array(2), 2, 0, 1), /empty dim/);
+});
+
+/**
+ * The native sum of x[off, off + n) bit for bit (native/elementwise_cascade.h): 64 lanes over
+ * leaves of 512 values, leaves folded to 16 lanes and combined pairwise by a binary counter, all
+ * in the dtype (`round`); the counter's levels and the 16 lanes summed in double at the end.
+ */
+function cascadeSum(x: ArrayLike<number>, off: number, n: number, round: (v: number) => number): number {
+  const LEAF = 512, WAYS = 64, LANES = 16;
+  const levels: number[][] = [];
+  let count = 0;
+  for (let base = 0; base < n; base += LEAF) {
+    const acc = new Array<number>(WAYS).fill(0);
+    for (let i = 0; i < Math.min(LEAF, n - base); i++) acc[i % WAYS] = round(acc[i % WAYS]! + x[off + base + i]!);
+    let carry = acc.slice(0, LANES).map((_, j) => round(round(acc[j]! + acc[16 + j]!) + round(acc[32 + j]! + acc[48 + j]!)));
+    let k = 0;
+    for (; Math.floor(count / 2 ** k) % 2 === 1; k++) carry = carry.map((c, j) => round(levels[k]![j]! + c));
+    levels[k] = carry;
+    count++;
+  }
+  let total: number[] | null = null;
+  for (let k = 0; k < levels.length; k++) {
+    if (Math.floor(count / 2 ** k) % 2 === 1) total = total === null ? levels[k]!.slice() : levels[k]!.map((v, j) => v + total![j]!);
+  }
+  const t = total ?? new Array<number>(LANES).fill(0);
+  const h8 = t.slice(0, 8).map((v, j) => v + t[j + 8]!);
+  const h4 = h8.slice(0, 4).map((v, j) => v + h8[j + 4]!);
+  return round((h4[0]! + h4[2]!) + (h4[1]! + h4[3]!));
+}
+
+test("native sum over the last dim: the cascade's exact bits on every ISA and thread count, tails, chunks", { skip: skipReason }, () => {
+  const threads = native.getNumThreads();
+  // Lengths around the vector (16), lane (64), leaf (512) and chunk (65536) sizes; rows long
+  // enough to be split over threads, and many rows (one per thread).
+  const shapes: [number, number][] = [
+    [1, 1], [1, 15], [1, 16], [1, 17], [1, 63], [1, 64], [1, 65], [1, 511], [1, 512], [1, 513], [1, 1000],
+    [1, 65535], [1, 65536], [1, 65537], [1, 2 * 65536 + 513], [2, 300_001], [5, 70_001], [1, 4 * 65536],
+  ];
+  try {
+    for (const ctor of DTYPES) {
+      const round = ctor === Float32Array ? Math.fround : (v: number) => v;
+      let seed = 90;
+      for (const [outer, size] of shapes) {
+        const rand = rng(seed++);
+        const x = filled(ctor, outer * size, rand, 100);
+        const want = Array.from({ length: outer }, (_, o) => cascadeSum(x, o * size, size, round));
+        forEachIsa((isa) => {
+          for (const t of [1, 2, 3]) {
+            native.setNumThreads(t);
+            const out = new ctor(outer), mean = new ctor(outer);
+            native.reduce("sum", x, out, outer, size, 1);
+            native.reduce("mean", x, mean, outer, size, 1);
+            for (let o = 0; o < outer; o++) {
+              const what = `${isa} ${ctor.name} [${outer}, ${size}] row ${o}, ${t} thread(s)`;
+              assert.equal(out[o], want[o], `sum ${what}`);
+              assert.equal(mean[o], round(want[o]! / size), `mean ${what}`);
+            }
+          }
+        });
+      }
+    }
+  } finally {
+    native.setNumThreads(threads);
+  }
+});
+
+test("native sum of rows read from memory (2^21 values or more): chunked in double, the same bits on any thread count", { skip: skipReason }, () => {
+  const threads = native.getNumThreads();
+  const shapes: [number, number][] = [[1, (1 << 21) + 4099], [2, 1 << 21], [3, (1 << 21) + 1]];
+  try {
+    for (const ctor of DTYPES) {
+      let seed = 300;
+      for (const [outer, size] of shapes) {
+        const rand = rng(seed++);
+        const x = filled(ctor, outer * size, rand, 100);
+        const exact = reduceReference("sum", x, outer, size, 1);
+        const absSum = reduceReference("sum", x.map(Math.abs), outer, size, 1);
+        forEachIsa((isa) => {
+          let first: number[] | null = null;
+          for (const t of [1, 2, 3]) {
+            native.setNumThreads(t);
+            const out = new ctor(outer);
+            native.reduce("sum", x, out, outer, size, 1);
+            const got = Array.from(out);
+            const what = `${isa} ${ctor.name} [${outer}, ${size}], ${t} thread(s)`;
+            if (first === null) first = got;
+            else assert.deepEqual(got, first, `${what}: differs from 1 thread`);
+            const eps = ctor === Float32Array ? 2 ** -24 : 2 ** -53;
+            for (let o = 0; o < outer; o++) {
+              const tol = eps * Math.abs(exact[o]!) + eps * (16 + Math.log2(size)) * absSum[o]!;
+              assert.ok(Math.abs(got[o]! - exact[o]!) <= tol, `${what} row ${o}: got ${got[o]}, exact ${exact[o]}`);
+            }
+          }
+        });
+      }
+    }
+  } finally {
+    native.setNumThreads(threads);
+  }
+});
+
+test("native float32 sum: at least as accurate as PyTorch's cascade on adversarial inputs", { skip: skipReason }, () => {
+  const n = 1_000_000;
+  // PyTorch 1.13's absolute errors on the same float32 inputs (2 threads), against the exact sum.
+  const cases: [string, (i: number) => number, number][] = [
+    ["a constant 0.1", () => 0.1, 0.0063224],
+    ["1e8 then ones", (i) => (i === 0 ? 1e8 : 1), 47],
+    ["a ramp i * 1e-3", (i) => i * 1e-3, 20],
+  ];
+  forEachIsa((isa) => {
+    for (const [name, f, torchError] of cases) {
+      const x = new Float32Array(n);
+      for (let i = 0; i < n; i++) x[i] = f(i);
+      let exact = 0;
+      for (let i = 0; i < n; i++) exact += x[i]!;
+      const got = native.reduceAll("sum", x);
+      assert.ok(Math.abs(got - exact) <= torchError, `${isa} ${name}: got ${got}, exact ${exact}, PyTorch's error ${torchError}`);
+    }
+    // Sequential float accumulation would stop at 2^24; the cascade is exact here.
+    assert.equal(native.reduceAll("sum", new Float32Array(20_000_000).fill(1)), 20_000_000, `${isa} 2e7 ones`);
+  });
 });
 
 function softmaxReference(log: boolean, x: ArrayLike<number>, rows: number, cols: number): Float64Array {
@@ -301,6 +424,8 @@ test("native softmax and log_softmax over the last dim", { skip: skipReason }, (
           const x = filled(ctor, rows * cols, rand, 30);
           if (cols > 10) x[cols + 3] = 80; // one dominant entry in row 1
           if (rows > 2 && cols > 3) x[2 * cols + 1] = NaN; // row 2 is all NaN
+          if (cols > 2) x[cols - 1] = x[cols - 2] = -Infinity; // masked-out scores in row 0
+          if (rows > 3) x.fill(-Infinity, 3 * cols, 4 * cols); // row 3 is all -inf: NaN, as PyTorch
           const want = softmaxReference(log, x, rows, cols);
           for (let i = 0; i < want.length; i++) want[i] = roundTo(ctor, want[i]!);
           const out = new ctor(rows * cols);

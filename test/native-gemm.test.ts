@@ -112,6 +112,31 @@ test("native gemm: transposed and strided operands, alpha and beta", { skip: ski
   });
 });
 
+test("native gemm: every row count of the last row panel (the short-panel kernels), full and partial column panels", { skip: skipReason }, () => {
+  // M = 1..25 meets every remainder of the 12-, 6- and 4-row tiles; N = 64 gives whole 32-column
+  // panels (a 4- or 8-row kernel then writes C directly, with alpha and beta), N = 45 a partial one.
+  const threads = native.getNumThreads();
+  try {
+    forEachIsa(() => {
+      for (const ctor of DTYPES) {
+        let seed = 500;
+        for (let M = 1; M <= 25; M++) {
+          for (const N of [64, 45]) {
+            const [alpha, beta] = M % 2 === 0 ? [1, 0] : [-0.5, 1.5];
+            const layoutA: Layout = M % 3 === 0 ? "transposed" : M % 3 === 1 ? "rowmajor" : "strided";
+            native.setNumThreads(1 + (M % 2));
+            check(ctor, 1, M, N, 19, alpha, beta, layoutA, N === 64 ? "rowmajor" : "transposed", seed++);
+          }
+        }
+        native.setNumThreads(2);
+        for (const M of [64, 128]) check(ctor, 1, M, M, M, 1, 0, "rowmajor", "rowmajor", seed++);
+      }
+    });
+  } finally {
+    native.setNumThreads(threads);
+  }
+});
+
 test("native gemm: matrix-vector shapes (M or N = 1), every layout, threaded and batched", { skip: skipReason }, () => {
   // Their own path, the same on every ISA.
   const layouts: Layout[] = ["rowmajor", "transposed", "strided"];
@@ -194,4 +219,41 @@ test("native gemm: fits the kernel table's Gemm signature and matches a small pr
   const c = new Float64Array(4);
   native.gemm(2, 2, 3, 1, a, 0, 3, 1, b, 0, 2, 1, 0, c, 0, 2);
   assert.deepEqual(Array.from(c), [58, 64, 139, 154]);
+});
+
+test("torch.mm of float tensors: transposed, strided, offset, empty and K = 0 operands, as the float64 definition", { skip: skipReason }, async () => {
+  const torch = await import("../src/index.js");
+  const eps = { float32: 2 ** -24, float64: 2 ** -53 } as const;
+  const rowsOf = (t: InstanceType<typeof torch.Tensor>): number[][] => t.tolist() as number[][];
+  for (const dtype of ["float32", "float64"] as const) {
+    torch.manualSeed(3);
+    const big = torch.randn([31, 40], { dtype });
+    const cases: [string, InstanceType<typeof torch.Tensor>, InstanceType<typeof torch.Tensor>][] = [
+      ["contiguous 13x7 @ 7x29", torch.randn([13, 7], { dtype }), torch.randn([7, 29], { dtype })],
+      ["transposed @ transposed", big.narrow(0, 0, 9).t(), big.narrow(1, 3, 9).t().narrow(1, 0, 20)],
+      ["offset, column-strided", big.narrow(0, 5, 20).asStrided([20, 12], [40, 3], 5 * 40 + 1), torch.randn([12, 33], { dtype })],
+      ["128 rows (short last panel)", torch.randn([128, 40], { dtype }), big.t().narrow(1, 0, 31)],
+      ["K = 0", torch.randn([6, 0], { dtype }), torch.randn([0, 5], { dtype })],
+      ["M = 0", torch.randn([0, 4], { dtype }), torch.randn([4, 5], { dtype })],
+    ];
+    for (const [name, a, b] of cases) {
+      const c = torch.mm(a, b);
+      const [M, K] = a.shape as [number, number];
+      const N = b.shape[1]!;
+      assert.deepEqual(c.shape, [M, N], `${dtype} ${name}: shape`);
+      assert.equal(c.dtype.name, dtype);
+      const A = rowsOf(a), B = rowsOf(b), C = rowsOf(c);
+      for (let i = 0; i < M; i++) {
+        for (let j = 0; j < N; j++) {
+          let s = 0, abs = 0;
+          for (let p = 0; p < K; p++) {
+            s += A[i]![p]! * B[p]![j]!;
+            abs += Math.abs(A[i]![p]! * B[p]![j]!);
+          }
+          const tol = 2 * (K + 2) * eps[dtype] * abs;
+          assert.ok(Math.abs(C[i]![j]! - s) <= tol, `${dtype} ${name}: C[${i}][${j}] = ${C[i]![j]}, want ${s}`);
+        }
+      }
+    }
+  }
 });

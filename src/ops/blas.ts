@@ -58,6 +58,27 @@ export function bmmKernel(a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
+/**
+ * a @ b for checked 2-d operands (no autograd). float32/float64 CPU tensors go straight to the
+ * GEMM kernel with their own strides: no views are made, which is most of a small product's
+ * cost outside the kernel.
+ */
+function mmKernel(a: Tensor, b: Tensor): Tensor {
+  const name = a.dtype.name;
+  if ((name !== "float32" && name !== "float64") || onDevice(a, b)) {
+    return bmmKernel(a.detach().unsqueeze(0), b.detach().unsqueeze(0)).squeeze(0).detach();
+  }
+  const [M, K] = a._shape as [number, number];
+  const N = b._shape[1]!;
+  // Written in full by the GEMM (beta = 0, also when K = 0).
+  const out = uninitTensor([M, N], a.dtype);
+  if (M > 0 && N > 0) {
+    kernels.gemm(M, N, K, 1, a.storage.data as FloatArray, a._offset, a._strides[0]!, a._strides[1]!,
+      b.storage.data as FloatArray, b._offset, b._strides[0]!, b._strides[1]!, 0, out.storage.data as FloatArray, 0, N);
+  }
+  return out;
+}
+
 export function mm(input: Tensor, mat2: Tensor): Tensor {
   checkTensor("mm", "input", input);
   checkTensor("mm", "mat2", mat2);
@@ -67,8 +88,7 @@ export function mm(input: Tensor, mat2: Tensor): Tensor {
     throw new Error(`mat1 and mat2 shapes cannot be multiplied (${input._shape[0]}x${input._shape[1]} and ${mat2._shape[0]}x${mat2._shape[1]})`);
   }
   checkSameDtype("mm", input, mat2);
-  const a3 = input.detach().unsqueeze(0), b3 = mat2.detach().unsqueeze(0);
-  const out = bmmKernel(a3, b3).squeeze(0).detach();
+  const out = mmKernel(input, mat2);
   return record("MmBackward0", [input, mat2], out, ([g]) => [
     input._requiresGrad ? g!.mm(mat2.t()) : null,
     mat2._requiresGrad ? input.t().mm(g!) : null,

@@ -367,7 +367,9 @@ export function binary<T extends FloatArray>(
 
 /**
  * Reduces x, viewed as contiguous [outer, size, inner] from xOff, over its middle dim into out
- * (contiguous [outer, inner] from outOff). Sums accumulate in double; max/min propagate NaN.
+ * (contiguous [outer, inner] from outOff). Sums over the last dim (inner = 1) are cascade sums
+ * in x's dtype, as PyTorch's (the same bits on every ISA and thread count); sums over other dims
+ * accumulate in double. max/min propagate NaN.
  * The last dim is inner = 1; everything is outer = inner = 1. max/min of size 0 throw.
  */
 export function reduce<T extends FloatArray>(
