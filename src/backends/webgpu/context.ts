@@ -34,6 +34,18 @@ export interface Dispatch {
   readonly workgroups: readonly [number, number?, number?];
 }
 
+/** Counters of host-side work (see GpuContext.counters). */
+export interface GpuStats {
+  dispatches: number;
+  submits: number;
+  pipelines: number;
+  bindGroupsCreated: number;
+  uniformBytes: number;
+  uploads: number;
+  uploadBytes: number;
+  buffersCreated: number;
+}
+
 export class GpuContext {
   readonly pool: BufferPool;
   readonly adapter: AdapterDescription;
@@ -61,8 +73,12 @@ export class GpuContext {
   private readonly afterSubmit: (() => void)[] = [];
   private lostReason: string | null = null;
   private readonly errors: string[] = [];
-  /** Dispatches and submits so far (for tests and benchmarks). */
-  readonly counters = { dispatches: 0, submits: 0, pipelines: 0 };
+  /**
+   * What the host asked of the device so far (tests and benchmarks read differences): dispatches,
+   * submits, compiled pipelines, bind groups created, bytes of kernel parameters written, uploads
+   * (host-to-GPU writes) and their bytes. `stats()` adds the pool's buffer creations.
+   */
+  readonly counters = { dispatches: 0, submits: 0, pipelines: 0, bindGroupsCreated: 0, uniformBytes: 0, uploads: 0, uploadBytes: 0 };
 
   constructor(readonly device: GPUDevice, info: GPUAdapterInfo, source: string) {
     this.adapter = {
@@ -136,10 +152,12 @@ export class GpuContext {
       const offset = this.arenaUsed;
       d.params.layout.pack(d.params.values, this.arenaView, offset);
       this.arenaUsed = Math.ceil((offset + size) / this.uniformAlign) * this.uniformAlign;
+      this.counters.uniformBytes += size;
       entries.push({ binding: 0, resource: { buffer: this.arena, offset, size } });
     }
     d.buffers.forEach((b, i) => entries.push({ binding: i + 1, resource: { buffer: b instanceof GpuBuffer ? b.raw : b } }));
     const bindGroup = this.device.createBindGroup({ layout, entries });
+    this.counters.bindGroupsCreated++;
     const pass = this.computePass();
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
@@ -203,6 +221,8 @@ export class GpuContext {
     this.check();
     this.flush();
     this.device.queue.writeBuffer(dst.raw, byteOffset, data.buffer, data.byteOffset, data.byteLength);
+    this.counters.uploads++;
+    this.counters.uploadBytes += data.byteLength;
   }
 
   /** Resolves when the GPU has finished everything submitted so far (recorded work is submitted). */
@@ -210,6 +230,11 @@ export class GpuContext {
     this.flush();
     await this.device.queue.onSubmittedWorkDone();
     this.check();
+  }
+
+  /** A snapshot of the counters plus the buffers the pool created from the device. */
+  stats(): GpuStats {
+    return { ...this.counters, buffersCreated: this.pool.stats().created };
   }
 
   memoryAllocated(): number { return this.pool.memoryAllocated(); }
