@@ -157,6 +157,13 @@ export function runPendingFinalizers(): boolean {
   return syncRegistries.length > 0;
 }
 
+/**
+ * A miss after this many buffer creations since the last collection asks for one even when the
+ * dead tensors hold little memory: each creation (and the bind groups of a new buffer) costs the
+ * host tens of microseconds, and small tensors' buffers would otherwise pile up for many steps.
+ */
+const GC_AFTER_CREATED = 256;
+
 export class BufferPool {
   private readonly free = new Map<number, GPUBuffer[]>();
   private allocated = 0;
@@ -170,6 +177,8 @@ export class BufferPool {
   /** The lowest `allocated` since the last collection: what is surely live. */
   private low = 0;
   private gcBlocked = false;
+  /** Buffers created since the last collection (small dead tensors hold little memory but many buffers). */
+  private createdSinceGc = 0;
   /** Whether the event loop ran microtasks since the last safePoint (the program awaited). */
   private yielded = true;
   private lastGcEnd = -Infinity;
@@ -202,6 +211,7 @@ export class BufferPool {
         usage: BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST,
       });
       this.created++;
+      this.createdSinceGc++;
       this.reserved += cap;
     }
     this.allocated += cap;
@@ -265,7 +275,7 @@ export class BufferPool {
     let spacing: number;
     if (held > 4 * hard) spacing = 0;
     else if (held > hard) spacing = 2;
-    else if (miss && held > this.gcThreshold / 32) spacing = unyielding ? 2 : 10;
+    else if (miss && (held > this.gcThreshold / 32 || this.createdSinceGc >= GC_AFTER_CREATED)) spacing = unyielding ? 2 : 10;
     else return false;
     return performance.now() - this.lastGcEnd >= spacing * this.lastGcMillis;
   }
@@ -281,6 +291,7 @@ export class BufferPool {
     this.gcMillis += this.lastGcMillis;
     this.gcs++;
     this.low = this.allocated;
+    this.createdSinceGc = 0;
     return true;
   }
 
