@@ -136,11 +136,12 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
   // pending buffer (PyTorch's AccumulateGrad steals a gradient nobody else references).
   const firstSerial = Storage.created;
   const shared = new Set<Storage>();
-  // Buffers that something outside the engine may reach: never given back to the allocator.
-  const sharedBuffers = new Set<ArrayBufferLike>();
+  // Memory that something outside the engine may reach (CPU buffers, GPU buffer handles): never
+  // given back to the allocator or the GPU pool.
+  const sharedBuffers = new Set<object>();
   const share = (g: Tensor): void => {
     shared.add(g.storage);
-    if (g.storage.device.type === "cpu") sharedBuffers.add(g.storage.data.buffer);
+    sharedBuffers.add(g.storage._memory);
   };
   for (const g of rootGrads) share(g);
   const buffers = new Map<Node, (Tensor | null)[]>();
@@ -226,19 +227,20 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
 }
 
 /**
- * Gives the buffers of dropped gradients back to the caching allocator when the engine owned them:
- * allocated during this backward, never seen outside the engine (hooks, captures, .grad, custom
- * functions) and referenced by no gradient still pending, through any view of the buffer.
+ * Gives the buffers of dropped gradients back to the caching allocator (CPU) or the GPU buffer
+ * pool when the engine owned them: allocated during this backward, never seen outside the engine
+ * (hooks, captures, .grad, custom functions) and referenced by no gradient still pending, through
+ * any view of the buffer.
  */
-function releaseDropped(dropped: Tensor[], buffers: Map<Node, (Tensor | null)[]>, sharedBuffers: Set<ArrayBufferLike>, firstSerial: number): void {
+function releaseDropped(dropped: Tensor[], buffers: Map<Node, (Tensor | null)[]>, sharedBuffers: Set<object>, firstSerial: number): void {
   for (const g of dropped) {
     const st = g.storage;
     if (!st._pooled || st.serial < firstSerial) continue;
-    const buffer = st.data.buffer;
-    if (sharedBuffers.has(buffer)) continue;
+    const memory = st._memory;
+    if (sharedBuffers.has(memory)) continue;
     let pending = false;
     for (const buf of buffers.values()) {
-      for (const o of buf) if (o && o.storage.device.type === "cpu" && o.storage.data.buffer === buffer) { pending = true; break; }
+      for (const o of buf) if (o && o.storage._memory === memory) { pending = true; break; }
       if (pending) break;
     }
     if (!pending) st._releaseToCache();

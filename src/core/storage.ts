@@ -74,6 +74,11 @@ export class Storage {
     return true;
   }
   get length(): number { return this.data.length; }
+  /**
+   * @internal The memory every view of this storage reads (the typed array's ArrayBuffer; a device
+   * storage's buffer handle): autograd's release points compare it to know nothing pending shares it.
+   */
+  get _memory(): object { return this.data.buffer; }
   /** @internal Device storages count the tensors over them (a tensor calls this once, when made). */
   _attach?(tensor: object): void;
 }

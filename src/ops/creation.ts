@@ -10,7 +10,7 @@ import { Storage, type DeviceLike, toDevice } from "../core/storage.js";
 import { numel } from "../core/shape.js";
 import { bindArgs, bindSize, installMethods, type Method, checkTensor } from "./args.js";
 import { emptyTensor, encoder, fillTensor, copyInto } from "./engine.js";
-import { finishFactory } from "./factory-utils.js";
+import { deviceFactory, finishFactory } from "./factory-utils.js";
 
 export interface FactoryOptions {
   dtype?: DTypeLike | null;
@@ -127,7 +127,10 @@ type SizeArgs = (number | number[] | FactoryOptions)[];
 function sized(op: string, args: readonly unknown[], fill: number | null, defaultDtype?: DType): Tensor {
   const { size, opts } = bindSize(op, args);
   bindArgs(op, [opts], [], FACTORY_KW);
-  const t = emptyTensor(size, dtypeOpt(opts, defaultDtype ?? getDefaultDtype()));
+  const dtype = dtypeOpt(opts, defaultDtype ?? getDefaultDtype());
+  const onDevice = deviceFactory(op, size, dtype, { fill: op === "empty" ? null : fill ?? 0 }, opts.device, opts.requiresGrad);
+  if (onDevice) return onDevice;
+  const t = emptyTensor(size, dtype);
   if (fill !== null && fill !== 0) fillTensor(t, fill);
   return finishFactory(t, opts);
 }
@@ -147,7 +150,10 @@ function scalarDType(v: number | bigint | boolean): DType {
 export function full(size: number[], fillValue: number | bigint | boolean, options: FactoryOptions = {}): Tensor {
   const opts = bindArgs("full", [options], [], FACTORY_KW);
   if (!Array.isArray(size)) throw new Error("full(): argument 'size' must be tuple of ints");
-  const t = emptyTensor(size, dtypeOpt(opts, scalarDType(fillValue)));
+  const dtype = dtypeOpt(opts, scalarDType(fillValue));
+  const onDevice = deviceFactory("full", size, dtype, { fill: fillValue }, opts.device, opts.requiresGrad);
+  if (onDevice) return onDevice;
+  const t = emptyTensor(size, dtype);
   fillTensor(t, fillValue);
   return finishFactory(t, opts);
 }
@@ -159,11 +165,15 @@ function likeDType(input: Tensor, opts: Record<string, unknown>): DType {
 export function zerosLike(input: Tensor, options: FactoryOptions = {}): Tensor {
   checkTensor("zeros_like", "input", input);
   const opts = bindArgs("zeros_like", [options], [], FACTORY_KW);
+  const onDevice = deviceFactory("zeros_like", input.shape, likeDType(input, opts), { fill: 0 }, opts.device ?? input.device, opts.requiresGrad);
+  if (onDevice) return onDevice;
   return finishFactory(emptyTensor(input.shape, likeDType(input, opts)), { device: input.device, ...opts });
 }
 export function onesLike(input: Tensor, options: FactoryOptions = {}): Tensor {
   checkTensor("ones_like", "input", input);
   const opts = bindArgs("ones_like", [options], [], FACTORY_KW);
+  const onDevice = deviceFactory("ones_like", input.shape, likeDType(input, opts), { fill: 1 }, opts.device ?? input.device, opts.requiresGrad);
+  if (onDevice) return onDevice;
   const t = emptyTensor(input.shape, likeDType(input, opts));
   fillTensor(t, 1);
   return finishFactory(t, { device: input.device, ...opts });
@@ -172,6 +182,8 @@ export function emptyLike(input: Tensor, options: FactoryOptions = {}): Tensor {
 export function fullLike(input: Tensor, fillValue: number | bigint | boolean, options: FactoryOptions = {}): Tensor {
   checkTensor("full_like", "input", input);
   const opts = bindArgs("full_like", [options], [], FACTORY_KW);
+  const onDevice = deviceFactory("full_like", input.shape, likeDType(input, opts), { fill: fillValue }, opts.device ?? input.device, opts.requiresGrad);
+  if (onDevice) return onDevice;
   const t = emptyTensor(input.shape, likeDType(input, opts));
   fillTensor(t, fillValue);
   return finishFactory(t, { device: input.device, ...opts });
@@ -214,6 +226,11 @@ export function arange(...args: (number | bigint | ArangeOptions)[]): Tensor {
   const allInt = [start, end, step].every((v) => Number.isInteger(v)) && [a.start, a.end, a.step].every((v) => typeof v !== "number" || Number.isInteger(v));
   const dt = dtypeOpt(a, allInt ? int64 : getDefaultDtype());
   const n = Math.max(0, Math.ceil((end - start) / step));
+  // On a device: exact where the device computes exactly (integers; float32 values that are
+  // integers below 2^24), else computed here in double as PyTorch does, and uploaded.
+  const exactOnDevice = !dt.isFloatingPoint || (Number.isInteger(start) && Number.isInteger(step) && Math.abs(start) + Math.abs(step) * n < 2 ** 24);
+  const onDevice = exactOnDevice ? deviceFactory("arange", [n], dt, { arange: [start, step] }, a.device, a.requiresGrad) : null;
+  if (onDevice) return onDevice;
   const t = emptyTensor([n], dt);
   const enc = encoder(dt);
   const d = t.storage.data as unknown as (number | bigint)[];
@@ -255,6 +272,8 @@ export function eye(n: number, m?: number | FactoryOptions, options: FactoryOpti
   let opts = options;
   if (typeof m === "number") cols = m;
   else if (m) opts = m;
+  const onDevice = deviceFactory("eye", [n, cols], opts.dtype ? toDType(opts.dtype) : getDefaultDtype(), { eye: true }, opts.device, opts.requiresGrad);
+  if (onDevice) return onDevice;
   const t = zeros([n, cols], opts.dtype ? { dtype: opts.dtype } : {});
   const d = t.storage.data as unknown as (number | bigint)[];
   const one = encoder(t.dtype)(1);

@@ -1,8 +1,32 @@
 // Options shared by every factory: device and requires_grad.
 
 import type { Tensor } from "../core/tensor.js";
+import type { DType } from "../core/dtype.js";
 import { type DeviceLike, toDevice } from "../core/storage.js";
 import { toDeviceHook } from "./device-hooks.js";
+
+/** How a device factory fills its tensor: a value (null: unspecified), arange's start + i * step, or eye's identity. */
+export type DeviceInit = { fill: number | bigint | boolean | null } | { arange: readonly [start: number, step: number] } | { eye: true };
+
+/** The device backend's factory entry, when one is loaded. */
+let deviceFactoryHook: ((op: string, shape: readonly number[], dtype: DType, init: DeviceInit) => Tensor) | null = null;
+
+export function registerDeviceFactory(f: NonNullable<typeof deviceFactoryHook>): void { deviceFactoryHook = f; }
+
+/**
+ * The factory's tensor made directly on `device` (allocated and filled there: no host buffer, no
+ * upload), with requires_grad applied; null when the device is the CPU or no backend serves it.
+ */
+export function deviceFactory(op: string, shape: readonly number[], dtype: DType, init: DeviceInit, device: unknown, requiresGrad: unknown): Tensor | null {
+  if (device === undefined || device === null || !deviceFactoryHook) return null;
+  if (toDevice(device as DeviceLike).type === "cpu") return null;
+  for (const s of shape) {
+    if (!Number.isInteger(s) || s < 0) throw new Error(`${op}: Trying to create tensor with negative dimension ${s}: [${shape.join(", ")}]`);
+  }
+  const t = deviceFactoryHook(op, shape, dtype, init);
+  if (requiresGrad) t.requiresGrad_(true);
+  return t;
+}
 
 /** Applies dtype-independent factory options: device and requires_grad. */
 export function finishFactory(t: Tensor, opts: Record<string, unknown>): Tensor {

@@ -1,14 +1,23 @@
-// x.newZeros / newOnes / newFull / newEmpty on a GPU tensor: allocated and filled on the GPU. The
-// CPU versions build the tensor on the CPU and upload it, which costs a host allocation and a copy
-// of every byte, and a submit, each time: backward passes call newZeros for every slice, select,
-// gather and index (a TransformerEncoderLayer step uploaded 75 MB of zeros that way).
+// Factories on the GPU: x.newZeros / newOnes / newFull / newEmpty on a GPU tensor, and torch.zeros /
+// ones / full / empty / arange / eye and zerosLike / onesLike / fullLike / emptyLike with device
+// "webgpu", allocate and fill on the GPU. The CPU versions build the tensor on the CPU and upload it,
+// which costs a host allocation and a copy of every byte, and a submit, each time: backward passes
+// call newZeros for every slice, select, gather and index (a TransformerEncoderLayer step uploaded
+// 75 MB of zeros that way). Random factories (randn, rand, randint...) still draw from the CPU
+// generator and upload, so that a seed gives the same numbers on both devices.
 
 import type { Tensor } from "../core/tensor.js";
 import { type DTypeLike, toDType } from "../core/dtype.js";
 import { type DeviceLike, toDevice } from "../core/storage.js";
 import { bindArgs, bindSize } from "../ops/args.js";
+import type { DType } from "../core/dtype.js";
+import { type DeviceInit, registerDeviceFactory } from "../ops/factory-utils.js";
+import type { PointwiseOp } from "../backends/webgpu/pointwise-ops.js";
+import { fillInto, pointwise } from "../backends/webgpu/pointwise.js";
+import { empty, restride } from "../backends/webgpu/tensor.js";
 import { gpuEmpty, gpuFill } from "./pointwise.js";
-import { isGpuTensor } from "./storage.js";
+import { isGpuTensor, supportedOrThrow, wrap } from "./storage.js";
+import { context } from "./runtime.js";
 // The CPU methods this file wraps must be installed first.
 import "../ops/creation.js";
 
@@ -27,8 +36,40 @@ function gpuNew(self: Tensor, op: string, size: readonly number[], opts: Record<
   return t;
 }
 
+/** start + i * step (p0, p1) at flat index i: torch.arange on the GPU. */
+const ARANGE: PointwiseOp = { name: "arange", arity: 0, expr: "p0 + T(i) * p1", dtypes: ["float32", "int32"] };
+
+/** A factory's tensor allocated and filled on the GPU (the front end checked shape and options). */
+function gpuFactory(op: string, shape: readonly number[], dtype: DType, init: DeviceInit): Tensor {
+  const g = supportedOrThrow(op, dtype);
+  const ctx = context(op);
+  const t = empty(ctx, shape, g);
+  const compute = g === "float32" ? "float32" : "int32";
+  if ("fill" in init) {
+    if (init.fill !== null) fillInto(t, fillValue(op, init.fill, dtype));
+  } else if ("arange" in init) {
+    pointwise(ARANGE, [], { out: t, computeDtype: compute, params: [init.arange[0], init.arange[1]] });
+  } else {
+    fillInto(t, 0);
+    const [rows, cols] = [shape[0]!, shape[1]!];
+    const diagonal = Math.min(rows, cols);
+    if (diagonal > 0) fillInto(restride(t, [diagonal], [cols + 1], 0), 1);
+  }
+  return wrap(t, dtype);
+}
+
+/** A fill value as the number the GPU stores (int64 values must fit the int32 it keeps them in). */
+function fillValue(op: string, v: number | bigint | boolean, dtype: DType): number {
+  const n = typeof v === "boolean" ? (v ? 1 : 0) : Number(v);
+  if (!dtype.isFloatingPoint && dtype.name !== "bool" && !(n >= -2147483648 && n <= 2147483647)) {
+    throw new Error(`${op}: the value ${String(v)} does not fit the int32 the 'webgpu' device stores ${dtype.name} in`);
+  }
+  return dtype.name === "bool" ? (n !== 0 ? 1 : 0) : dtype.isFloatingPoint ? n : Math.trunc(n);
+}
+
 /** Replaces the new_* methods installed by ops/creation.ts with ones that stay on the GPU for GPU tensors. */
 export function installGpuFactories(proto: Record<string, unknown>): void {
+  registerDeviceFactory(gpuFactory);
   const sized = (name: string, op: string, fill: number | null): void => {
     const cpu = proto[name] as Method;
     proto[name] = function (this: Tensor, ...args: unknown[]): Tensor {

@@ -7,7 +7,7 @@ import type { ParamGroup, State } from "../optim/optimizer.js";
 import { bumpStep, stepTensor, zerosState } from "../optim/optimizer.js";
 import { adamStep, sgdStep } from "../backends/webgpu/optim.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
-import { gpuOf, isGpuTensor } from "./storage.js";
+import { type GpuStorage, gpuOf, isGpuTensor } from "./storage.js";
 
 interface WithState { stateOfParam(p: Tensor): State }
 
@@ -30,7 +30,14 @@ function contiguousGrad(p: Tensor): Tensor {
   return g.isContiguous() ? g : g.contiguous();
 }
 
+/** The step starts between ops: a safe point to take back the buffers of dead tensors. */
+function safePoint(group: ParamGroup): void {
+  const p = group.params.find((t) => isGpuTensor(t));
+  if (p) (p.storage as GpuStorage).ctx.pool.safePoint();
+}
+
 export function gpuSgdStep(group: ParamGroup, opt: WithState): void {
+  safePoint(group);
   const lr = group.lr as number, momentum = group.momentum as number, dampening = group.dampening as number;
   const weightDecay = group.weight_decay as number, nesterov = group.nesterov as boolean, maximize = group.maximize as boolean;
   for (const p of paramsWithGrad("SGD.step", group)) {
@@ -47,6 +54,7 @@ export function gpuSgdStep(group: ParamGroup, opt: WithState): void {
 }
 
 export function gpuAdamStep(group: ParamGroup, opt: WithState, decoupled: boolean): void {
+  safePoint(group);
   const lr = group.lr as number, [beta1, beta2] = group.betas as [number, number], eps = group.eps as number;
   const weightDecay = group.weight_decay as number, amsgrad = group.amsgrad as boolean, maximize = group.maximize as boolean;
   const name = decoupled ? "AdamW.step" : "Adam.step";

@@ -9,7 +9,7 @@ import { type DType, bool, float32, int32, int64 } from "../core/dtype.js";
 import { Device, Storage } from "../core/storage.js";
 import { deviceState, notImplementedOnDevice } from "../ops/device-hooks.js";
 import type { GpuContext } from "../backends/webgpu/context.js";
-import type { GpuBuffer } from "../backends/webgpu/pool.js";
+import { type GpuBuffer, syncRegistry } from "../backends/webgpu/pool.js";
 import { GPU_ITEMSIZE, type GpuDType } from "../backends/webgpu/gpu-types.js";
 import type { GpuTensor } from "../backends/webgpu/tensor.js";
 
@@ -38,13 +38,18 @@ export function dtypeOfGpu(g: GpuDType): DType {
   return g === "float32" ? float32 : g === "int32" ? int32 : bool;
 }
 
-const released = new FinalizationRegistry<GpuStorage>((s) => s._detach());
+// Its callbacks run at the next await, or at once when the pool collects under memory pressure.
+const released = syncRegistry<GpuStorage>((s) => s._detach());
 const disposed = new WeakSet<object>();
 
 export class GpuStorage extends Storage {
   private refs = 0;
+  /** The buffer went back to the pool through _releaseToCache (the tensors over it are unreachable). */
+  private freed = false;
   constructor(readonly ctx: GpuContext, readonly buffer: GpuBuffer, dtype: DType, readonly numel: number) {
     super(new Float32Array(0), dtype, WEBGPU_DEVICE);
+    // Autograd may give this storage's reference back early (Storage._releaseToCache).
+    this._pooled = true;
     // Any CPU kernel that reaches for the values of a GPU tensor stops here.
     Object.defineProperty(this, "data", { get: () => { throw notImplementedOnDevice(currentOpName()); } });
     deviceState.active = true;
@@ -57,9 +62,27 @@ export class GpuStorage extends Storage {
     released.register(tensor, this, tensor);
   }
 
+  override get _memory(): object { return this.buffer; }
+
+  /** Whether the buffer was given back early (autograd's release points). */
+  get isFreed(): boolean { return this.freed; }
+
+  /**
+   * @internal Drops this storage's reference to its buffer now, the caller guaranteeing that no
+   * tensor over it can be reached any more (the autograd engine's dead gradients): the buffer
+   * returns to the pool without waiting for the collector. Later finalizers do nothing.
+   */
+  override _releaseToCache(): boolean {
+    if (!this._pooled || this.freed) return false;
+    this._pooled = false;
+    this.freed = true;
+    if (!this.buffer.isReleased) this.buffer.release();
+    return true;
+  }
+
   /** @internal One tensor over this storage is gone. */
   _detach(): void {
-    if (--this.refs === 0 && !this.buffer.isReleased) this.buffer.release();
+    if (--this.refs === 0 && !this.freed && !this.buffer.isReleased) this.buffer.release();
   }
 
   /** @internal `using` / [Symbol.dispose] of one tensor. */
@@ -82,7 +105,7 @@ export function gpuOf(t: Tensor): GpuTensor {
   const s = t.storage;
   if (!(s instanceof GpuStorage)) throw new Error(`webgpu: internal error: a tensor on ${t.device} reached a GPU kernel`);
   if (disposed.has(t)) throw new Error("webgpu: use of a tensor after it was disposed");
-  if (s.buffer.isReleased) throw new Error("webgpu: use of a tensor whose GPU memory was released");
+  if (s.isFreed || s.buffer.isReleased) throw new Error("webgpu: use of a tensor whose GPU memory was released");
   return { ctx: s.ctx, buffer: s.buffer, dtype: s.gpuDType, shape: t._shape, strides: t._strides, offset: t._offset };
 }
 

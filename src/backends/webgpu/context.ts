@@ -34,6 +34,49 @@ export interface Dispatch {
   readonly workgroups: readonly [number, number?, number?];
 }
 
+/** More bind groups than this are dropped at once (buffers churn through the pool's size classes). */
+const MAX_CACHED_BIND_GROUPS = 4096;
+/** GPUShaderStage.COMPUTE (the global is absent in Node). */
+const SHADER_STAGE_COMPUTE = 4;
+
+interface Compiled {
+  pipeline: GPUComputePipeline;
+  layout: GPUBindGroupLayout;
+  /** Identifies the (shared) bind group layout in bind group cache keys. */
+  id: number;
+  /** Whether binding 0 is the uniform parameter block. */
+  hasParams: boolean;
+}
+
+type BindingKind = "uniform" | "storage" | "read-only-storage";
+
+/** The buffer binding types of a kernel's group 0, by binding number, read from its WGSL. */
+function bindingKinds(code: string): BindingKind[] {
+  const kinds: BindingKind[] = [];
+  const re = /@group\(0\)\s*@binding\((\d+)\)\s*var<\s*(uniform|storage)\s*(?:,\s*(read_write|read))?\s*>/g;
+  for (let m = re.exec(code); m !== null; m = re.exec(code)) {
+    const binding = Number(m[1]);
+    kinds[binding] = m[2] === "uniform" ? "uniform" : m[3] === "read_write" ? "storage" : "read-only-storage";
+  }
+  for (let i = 0; i < kinds.length; i++) {
+    if (kinds[i] === undefined) throw new Error(`webgpu: internal error: a kernel's bindings skip binding ${i}`);
+    if (i > 0 && kinds[i] === "uniform") throw new Error(`webgpu: internal error: a kernel has a uniform at binding ${i} (only binding 0 may be)`);
+  }
+  return kinds;
+}
+
+/** Counters of host-side work (see GpuContext.counters). */
+export interface GpuStats {
+  dispatches: number;
+  submits: number;
+  pipelines: number;
+  bindGroupsCreated: number;
+  uniformBytes: number;
+  uploads: number;
+  uploadBytes: number;
+  buffersCreated: number;
+}
+
 export class GpuContext {
   readonly pool: BufferPool;
   readonly adapter: AdapterDescription;
@@ -47,7 +90,15 @@ export class GpuContext {
   /** The largest workgroup the kernels use here (256, or less where the device allows less). */
   readonly maxWorkgroupSize: number;
   /** Compiled pipelines and their bind group layouts (asked once: each call makes a new object). */
-  private readonly pipelines = new Map<string, { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout }>();
+  private readonly pipelines = new Map<string, Compiled>();
+  private readonly layouts = new Map<string, { layout: GPUBindGroupLayout; id: number }>();
+  private readonly bindGroups = new Map<string, GPUBindGroup>();
+  private readonly bufferIds = new WeakMap<GPUBuffer, number>();
+  private nextBufferId = 0;
+  private readonly rawScratch: GPUBuffer[] = [];
+  private readonly dynamicOffset = new Uint32Array(1);
+  /** The pipeline last set in the open compute pass (set again only when it changes). */
+  private passPipeline: GPUComputePipeline | null = null;
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private queued = 0;
@@ -61,8 +112,12 @@ export class GpuContext {
   private readonly afterSubmit: (() => void)[] = [];
   private lostReason: string | null = null;
   private readonly errors: string[] = [];
-  /** Dispatches and submits so far (for tests and benchmarks). */
-  readonly counters = { dispatches: 0, submits: 0, pipelines: 0 };
+  /**
+   * What the host asked of the device so far (tests and benchmarks read differences): dispatches,
+   * submits, compiled pipelines, bind groups created, bytes of kernel parameters written, uploads
+   * (host-to-GPU writes) and their bytes. `stats()` adds the pool's buffer creations.
+   */
+  readonly counters = { dispatches: 0, submits: 0, pipelines: 0, bindGroupsCreated: 0, uniformBytes: 0, uploads: 0, uploadBytes: 0 };
 
   constructor(readonly device: GPUDevice, info: GPUAdapterInfo, source: string) {
     this.adapter = {
@@ -75,7 +130,8 @@ export class GpuContext {
     this.features = new Set(device.features);
     this.maxWorkgroupSize = Math.min(256, device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX);
     this.uniformAlign = Math.max(16, device.limits.minUniformBufferOffsetAlignment);
-    this.pool = new BufferPool(device, () => this.flush());
+    // Buffers about to be destroyed: submit the work that uses them, and forget their bind groups.
+    this.pool = new BufferPool(device, () => { this.flush(); this.bindGroups.clear(); });
     this.arena = device.createBuffer({ size: ARENA_BYTES, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST });
     this.scratch = device.createBuffer({ size: 256, usage: BufferUsage.STORAGE });
     void device.lost.then((info) => { this.lostReason = info.message || String(info.reason); });
@@ -106,17 +162,76 @@ export class GpuContext {
     return this.compiled(key, wgsl).pipeline;
   }
 
-  private compiled(key: string, wgsl: () => string): { pipeline: GPUComputePipeline; layout: GPUBindGroupLayout } {
+  private compiled(key: string, wgsl: () => string): Compiled {
     let p = this.pipelines.get(key);
     if (!p) {
       const code = wgsl();
       const module = this.device.createShaderModule({ code, label: key });
-      const pipeline = this.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" }, label: key });
-      p = { pipeline, layout: pipeline.getBindGroupLayout(0) };
+      // An explicit layout, so that the parameters (binding 0) take a dynamic offset into the
+      // arena: a bind group then depends only on the buffers, and is cached (see dispatch).
+      const kinds = bindingKinds(code);
+      const { layout, id } = this.sharedLayout(kinds);
+      const pipelineLayout = this.device.createPipelineLayout({ bindGroupLayouts: [layout], label: key });
+      const pipeline = this.device.createComputePipeline({ layout: pipelineLayout, compute: { module, entryPoint: "main" }, label: key });
+      p = { pipeline, layout, id, hasParams: kinds[0] === "uniform" };
       this.pipelines.set(key, p);
       this.counters.pipelines++;
     }
     return p;
+  }
+
+  /**
+   * One bind group layout per sequence of binding types, shared by every kernel with that
+   * sequence: a bind group made for one of them serves them all (add, mul, sub... over the same
+   * buffers hit the same cache entry).
+   */
+  private sharedLayout(kinds: readonly BindingKind[]): { layout: GPUBindGroupLayout; id: number } {
+    const signature = kinds.join(",");
+    let shared = this.layouts.get(signature);
+    if (!shared) {
+      const entries: GPUBindGroupLayoutEntry[] = kinds.map((kind, binding) => ({
+        binding, visibility: SHADER_STAGE_COMPUTE,
+        buffer: kind === "uniform" ? { type: "uniform", hasDynamicOffset: true } : { type: kind },
+      }));
+      shared = { layout: this.device.createBindGroupLayout({ entries, label: signature }), id: this.layouts.size };
+      this.layouts.set(signature, shared);
+    }
+    return shared;
+  }
+
+  /** A numeric identity per WebGPU buffer, for bind group cache keys (never reused). */
+  private bufferId(b: GPUBuffer): number {
+    let id = this.bufferIds.get(b);
+    if (id === undefined) this.bufferIds.set(b, (id = this.nextBufferId++));
+    return id;
+  }
+
+  /**
+   * The bind group of a pipeline over whole buffers (parameters at a dynamic offset), made once per
+   * (bind group layout, parameter size, buffers). Buffers are bound whole, so a pooled buffer that now holds
+   * another tensor binds the same way; only destroyed buffers invalidate entries (emptyCache).
+   */
+  private bindGroup(p: Compiled, paramBytes: number, buffers: readonly (GpuBuffer | GPUBuffer)[]): GPUBindGroup {
+    const raws = this.rawScratch;
+    raws.length = buffers.length;
+    let key = `${p.id}:${paramBytes}`;
+    for (let i = 0; i < buffers.length; i++) {
+      const b = buffers[i]!;
+      const raw = b instanceof GpuBuffer ? b.raw : b;
+      raws[i] = raw;
+      key += `,${this.bufferId(raw)}`;
+    }
+    let bg = this.bindGroups.get(key);
+    if (bg === undefined) {
+      const entries: GPUBindGroupEntry[] = [];
+      if (p.hasParams) entries.push({ binding: 0, resource: { buffer: this.arena, offset: 0, size: paramBytes } });
+      for (let i = 0; i < raws.length; i++) entries.push({ binding: i + 1, resource: { buffer: raws[i]! } });
+      bg = this.device.createBindGroup({ layout: p.layout, entries });
+      this.counters.bindGroupsCreated++;
+      if (this.bindGroups.size >= MAX_CACHED_BIND_GROUPS) this.bindGroups.clear();
+      this.bindGroups.set(key, bg);
+    }
+    return bg;
   }
 
   /** Records one dispatch into the current batch. */
@@ -128,21 +243,31 @@ export class GpuContext {
     if (x > maxDim || y > maxDim || z > maxDim) {
       throw new Error(`webgpu: dispatch ${d.key} of ${x}x${y}x${z} workgroups exceeds the device's ${maxDim} per dimension`);
     }
-    const { pipeline, layout } = this.compiled(d.key, d.wgsl);
-    const entries: GPUBindGroupEntry[] = [];
+    const p = this.compiled(d.key, d.wgsl);
+    let offset = 0, size = 0;
     if (d.params) {
-      const size = d.params.layout.byteSize;
+      size = d.params.layout.byteSize;
       if (this.arenaUsed + size > ARENA_BYTES) this.flush();
-      const offset = this.arenaUsed;
+      offset = this.arenaUsed;
       d.params.layout.pack(d.params.values, this.arenaView, offset);
       this.arenaUsed = Math.ceil((offset + size) / this.uniformAlign) * this.uniformAlign;
-      entries.push({ binding: 0, resource: { buffer: this.arena, offset, size } });
+      this.counters.uniformBytes += size;
     }
-    d.buffers.forEach((b, i) => entries.push({ binding: i + 1, resource: { buffer: b instanceof GpuBuffer ? b.raw : b } }));
-    const bindGroup = this.device.createBindGroup({ layout, entries });
+    if (p.hasParams !== (d.params !== undefined)) {
+      throw new Error(`webgpu: internal error: kernel ${d.key} ${p.hasParams ? "declares parameters but got none" : "got parameters it does not declare"}`);
+    }
+    const bindGroup = this.bindGroup(p, size, d.buffers);
     const pass = this.computePass();
-    pass.setPipeline(pipeline);
-    pass.setBindGroup(0, bindGroup);
+    if (this.passPipeline !== p.pipeline) {
+      pass.setPipeline(p.pipeline);
+      this.passPipeline = p.pipeline;
+    }
+    if (p.hasParams) {
+      this.dynamicOffset[0] = offset;
+      pass.setBindGroup(0, bindGroup, this.dynamicOffset, 0, 1);
+    } else {
+      pass.setBindGroup(0, bindGroup);
+    }
     pass.dispatchWorkgroups(x, y, z);
     this.counters.dispatches++;
     if (++this.queued >= AUTO_FLUSH_DISPATCHES) this.flush();
@@ -162,7 +287,10 @@ export class GpuContext {
   }
 
   private computePass(): GPUComputePassEncoder {
-    if (!this.pass) this.pass = this.commandEncoder().beginComputePass();
+    if (!this.pass) {
+      this.pass = this.commandEncoder().beginComputePass();
+      this.passPipeline = null;
+    }
     return this.pass;
   }
 
@@ -203,6 +331,8 @@ export class GpuContext {
     this.check();
     this.flush();
     this.device.queue.writeBuffer(dst.raw, byteOffset, data.buffer, data.byteOffset, data.byteLength);
+    this.counters.uploads++;
+    this.counters.uploadBytes += data.byteLength;
   }
 
   /** Resolves when the GPU has finished everything submitted so far (recorded work is submitted). */
@@ -212,9 +342,18 @@ export class GpuContext {
     this.check();
   }
 
+  /** A snapshot of the counters plus the buffers the pool created from the device. */
+  stats(): GpuStats {
+    return { ...this.counters, buffersCreated: this.pool.stats().created };
+  }
+
   memoryAllocated(): number { return this.pool.memoryAllocated(); }
   memoryReserved(): number { return this.pool.memoryReserved(); }
-  emptyCache(): void { this.pool.emptyCache(); }
+  emptyCache(): void {
+    this.pool.emptyCache();
+    // Destroyed buffers must not stay bound (their ids are never reused, but their memory is held).
+    this.bindGroups.clear();
+  }
 
   /** Submits pending work and destroys the device; the context is unusable afterwards. */
   destroy(): void {

@@ -114,27 +114,58 @@ function makePlan(
     out.dtype === compute && inputs.every((t) => t.dtype === compute) && op.result !== "bool";
   const expr = typeof op.expr === "string" ? op.expr : op.expr[compute];
   if (expr === undefined) throw new Error(`webgpu ${op.name}: no expression for ${compute}`);
+  const signature = `${compute}|${out.dtype}|${inputs.map((t) => t.dtype).join(",")}|${nd}|${vec4 ? "v4" : "s"}|${aliased.map((a) => (a ? 1 : 0)).join("")}|${wg}`;
+  let perOp = compiledPlans.get(op);
+  if (!perOp) compiledPlans.set(op, (perOp = new Map()));
+  let cached = perOp.get(signature);
+  if (!cached) {
+    cached = compilePlan(op, compute, inputs.map((t) => t.dtype), out.dtype, nd, vec4, aliased, wg, kinds, expr);
+    perOp.set(signature, cached);
+  }
+  const values: Record<string, number | readonly number[]> = {
+    shape: co.shape, n: vec4 ? n / 4 : n, p0: p[0], p1: p[1],
+  };
+  for (let j = 0; j < co.strides.length; j++) values[cached.strideNames[j]!] = co.strides[j]!;
+  for (let j = 0; j < offsets.length; j++) values[cached.offsetNames[j]!] = vec4 ? offsets[j]! / 4 : offsets[j]!;
+  const buffers = [out.buffer];
+  for (let j = 0; j < inputs.length; j++) if (!aliased[j]) buffers.push(inputs[j]!.buffer);
+  const groups = Math.ceil((vec4 ? n / 4 : n) / wg);
+  return { key: cached.key, wgsl: cached.wgsl, params: cached.params, values, buffers, groups };
+}
+
+/** What a pointwise kernel's shape of call compiles to (reused by every call of that shape). */
+interface CompiledPlan {
+  key: string;
+  wgsl: () => string;
+  params: ParamStruct;
+  strideNames: string[];
+  offsetNames: string[];
+}
+
+/** Compiled plans by op and call signature: building keys, structs and closures costs per call otherwise. */
+const compiledPlans = new WeakMap<PointwiseOp, Map<string, CompiledPlan>>();
+
+function compilePlan(
+  op: PointwiseOp, compute: ComputeDType, inputDtypes: readonly GpuDType[], outDtype: GpuDType, nd: number,
+  vec4: boolean, aliased: readonly boolean[], wg: number, kinds: readonly ("T" | "bool")[], expr: string,
+): CompiledPlan {
+  const inputs = inputDtypes.map((dtype) => ({ dtype }));
+  const out = { dtype: outDtype };
   const key = [
-    "pw", op.name, expr, compute, out.dtype, inputs.map((t) => t.dtype).join(","), nd,
+    "pw", op.name, expr, compute, out.dtype, inputDtypes.join(","), nd,
     vec4 ? "v4" : "s", aliased.map((a) => (a ? 1 : 0)).join(""), wg,
   ].join("|");
+  const strideNames = [out, ...inputs].map((_, j) => `st${j}`);
+  const offsetNames = [out, ...inputs].map((_, j) => `off${j}`);
   const fields = [
     { name: "shape", type: "u32[]" as const, length: Math.max(1, nd) },
-    ...strides.map((_, j) => ({ name: `st${j}`, type: "u32[]" as const, length: Math.max(1, nd) })),
-    ...offsets.map((_, j) => ({ name: `off${j}`, type: "u32" as const })),
+    ...strideNames.map((name) => ({ name, type: "u32[]" as const, length: Math.max(1, nd) })),
+    ...offsetNames.map((name) => ({ name, type: "u32" as const })),
     { name: "n", type: "u32" as const },
     { name: "p0", type: storageType(compute) },
     { name: "p1", type: storageType(compute) },
   ];
   const params = new ParamStruct(fields);
-  const values: Record<string, number | readonly number[]> = {
-    shape: co.shape, n: vec4 ? n / 4 : n, p0: p[0], p1: p[1],
-  };
-  co.strides.forEach((s, j) => { values[`st${j}`] = s; });
-  offsets.forEach((o, j) => { values[`off${j}`] = vec4 ? o / 4 : o; });
-  const buffers = [out.buffer, ...inputs.filter((_, j) => !aliased[j]).map((t) => t.buffer)];
-  const groups = Math.ceil((vec4 ? n / 4 : n) / wg);
-
   const wgsl = (): string => {
     const cT = storageType(compute);
     const T = vec4 ? `vec4<${cT}>` : cT;
@@ -187,7 +218,7 @@ ${loads.join("\n")}
 }
 `;
   };
-  return { key, wgsl, params, values, buffers, groups };
+  return { key, wgsl, params, strideNames, offsetNames };
 }
 
 /** A contiguous copy of `t`, optionally cast (always a new tensor, which the caller owns). */

@@ -6,7 +6,9 @@
 // them uncollected for many steps, and a pool that keeps creating buffers is slow (and grows). So
 // the pool asks for full collections (where the runtime offers them: Node) by the memory held
 // beyond the live set's estimate, TORCH_TS_WEBGPU_GC_MIB (1024; 0 never collects) and what
-// collections cost (collectIfPressed); buffers come back when the finalizers run, at the next await.
+// collections cost (collectIfPressed); buffers come back when the finalizers run: at the next
+// await, or at a safe point (safePoint, the optimizers' step) where V8 offers
+// FinalizationRegistry.cleanupSome (Node: syncRegistry).
 
 import { BufferUsage } from "./gpu-types.js";
 
@@ -113,6 +115,55 @@ function runtimeGc(): (() => void) | null {
   }
 }
 
+/** Registries made by syncRegistry whose callbacks runPendingFinalizers can run at once. */
+const syncRegistries: { cleanupSome(): void }[] = [];
+let syncRegistryCtor: FinalizationRegistryConstructor | null | undefined;
+
+/**
+ * V8's FinalizationRegistry with cleanupSome() (behind --harmony-weak-refs-with-cleanup-some, which
+ * applies to contexts made after it is set: hence the new vm context), or null. With it, the
+ * buffers of tensors a full collection found dead come back within the same event-loop turn, so a
+ * loop that never awaits still reuses them.
+ */
+function cleanupSomeRegistry(): FinalizationRegistryConstructor | null {
+  if (syncRegistryCtor !== undefined) return syncRegistryCtor;
+  syncRegistryCtor = null;
+  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  if (!get) return null;
+  try {
+    const v8 = get("node:v8") as { setFlagsFromString(flags: string): void };
+    const vm = get("node:vm") as { runInNewContext(code: string): unknown };
+    v8.setFlagsFromString("--harmony-weak-refs-with-cleanup-some");
+    const ctor = vm.runInNewContext("FinalizationRegistry") as FinalizationRegistryConstructor;
+    if (typeof (ctor.prototype as { cleanupSome?: unknown }).cleanupSome === "function") syncRegistryCtor = ctor;
+  } catch {
+    // Not V8, or flags cannot be set: finalizers run between event-loop turns.
+  }
+  return syncRegistryCtor;
+}
+
+/** A FinalizationRegistry whose pending callbacks runPendingFinalizers() runs (where V8 allows). */
+export function syncRegistry<T>(callback: (held: T) => void): FinalizationRegistry<T> {
+  const Ctor = cleanupSomeRegistry();
+  if (!Ctor) return new FinalizationRegistry<T>(callback);
+  const r = new Ctor<T>(callback);
+  syncRegistries.push(r as unknown as { cleanupSome(): void });
+  return r;
+}
+
+/** Runs the callbacks of dead registered objects now; whether the runtime could. */
+export function runPendingFinalizers(): boolean {
+  for (const r of syncRegistries) r.cleanupSome();
+  return syncRegistries.length > 0;
+}
+
+/**
+ * A miss after this many buffer creations since the last collection asks for one even when the
+ * dead tensors hold little memory: each creation (and the bind groups of a new buffer) costs the
+ * host tens of microseconds, and small tensors' buffers would otherwise pile up for many steps.
+ */
+const GC_AFTER_CREATED = 256;
+
 export class BufferPool {
   private readonly free = new Map<number, GPUBuffer[]>();
   private allocated = 0;
@@ -126,12 +177,16 @@ export class BufferPool {
   /** The lowest `allocated` since the last collection: what is surely live. */
   private low = 0;
   private gcBlocked = false;
+  /** Buffers created since the last collection (small dead tensors hold little memory but many buffers). */
+  private createdSinceGc = 0;
+  /** Whether the event loop ran microtasks since the last safePoint (the program awaited). */
+  private yielded = true;
   private lastGcEnd = -Infinity;
   private lastGcMillis = 0;
   private gc: (() => void) | null | undefined = undefined;
   /** Bytes that may be held beyond the live set before a collection (0: never collect). */
   gcThreshold = gcThresholdBytes();
-  private readonly registry = new FinalizationRegistry<Backing>((b) => {
+  private readonly registry = syncRegistry<Backing>((b) => {
     if (b.returned) return;
     this.collected++;
     this.recycle(b);
@@ -147,9 +202,8 @@ export class BufferPool {
   /** A buffer of at least `byteLength` bytes (usable as storage, copy source and destination). */
   acquire(byteLength: number): GpuBuffer {
     const cap = sizeClass(byteLength);
-    const list = this.free.get(cap);
-    this.collectIfPressed(!list?.length);
-    let raw = list?.pop();
+    this.collectIfPressed(!this.free.get(cap)?.length);
+    let raw = this.free.get(cap)?.pop();
     if (raw) this.reused++;
     else {
       raw = this.device.createBuffer({
@@ -157,6 +211,7 @@ export class BufferPool {
         usage: BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST,
       });
       this.created++;
+      this.createdSinceGc++;
       this.reserved += cap;
     }
     this.allocated += cap;
@@ -176,27 +231,68 @@ export class BufferPool {
    * - four times that, always.
    */
   private collectIfPressed(miss: boolean): void {
-    if (this.gcBlocked || this.gcThreshold === 0) return;
+    if (this.gcBlocked || !this.pressed(miss)) return;
+    if (!this.collect()) return;
+    // The finalizers run at the next await (never here: a kernel may still hold the buffer of a
+    // tensor it made and dropped); collecting again before then would find nothing new.
+    this.gcBlocked = true;
+    const timer = setTimeout(() => { this.gcBlocked = false; }, 0) as { unref?: () => void };
+    timer.unref?.();
+  }
+
+  /**
+   * Where no kernel holds a buffer that no tensor references (the optimizers' step: between ops):
+   * runs the finalizers of tensors the collector already found dead, and collects first under the
+   * same pressure rules as acquire. So a training loop that never awaits keeps its memory bounded
+   * where the runtime can run finalizers synchronously (V8's cleanupSome; see syncRegistry).
+   */
+  safePoint(): void {
+    if (!runPendingFinalizers()) return;
+    // A loop that awaits gets its buffers back at the awaits (and collects in acquire under
+    // pressure); only one that has not yielded since the last safe point collects here.
+    const yielded = this.yielded;
+    if (yielded) {
+      this.yielded = false;
+      queueMicrotask(() => { this.yielded = true; });
+      return;
+    }
+    if (!this.pressed(true, true)) return;
+    if (this.collect()) {
+      runPendingFinalizers();
+      this.low = this.allocated;
+    }
+  }
+
+  /**
+   * Whether to collect now. `unyielding`: a loop that never awaits, whose garbage nothing else
+   * returns, collects past 1/32 of the threshold as long as collections take under a third of the
+   * time (a tenth otherwise).
+   */
+  private pressed(miss: boolean, unyielding = false): boolean {
+    if (this.gcThreshold === 0) return false;
     const held = this.allocated - this.low;
     const hard = Math.max(this.gcThreshold, this.low);
     let spacing: number;
     if (held > 4 * hard) spacing = 0;
     else if (held > hard) spacing = 2;
-    else if (miss && held > this.gcThreshold / 32) spacing = 10;
-    else return;
-    const start = performance.now();
-    if (start - this.lastGcEnd < spacing * this.lastGcMillis) return;
+    else if (miss && (held > this.gcThreshold / 32 || this.createdSinceGc >= GC_AFTER_CREATED)) spacing = unyielding ? 2 : 10;
+    else return false;
+    return performance.now() - this.lastGcEnd >= spacing * this.lastGcMillis;
+  }
+
+  /** A full collection where the runtime offers one; whether it ran. */
+  private collect(): boolean {
     if (this.gc === undefined) this.gc = runtimeGc();
-    if (!this.gc) return;
+    if (!this.gc) return false;
+    const start = performance.now();
     this.gc();
     this.lastGcEnd = performance.now();
     this.lastGcMillis = this.lastGcEnd - start;
     this.gcMillis += this.lastGcMillis;
     this.gcs++;
     this.low = this.allocated;
-    this.gcBlocked = true;
-    const timer = setTimeout(() => { this.gcBlocked = false; }, 0) as { unref?: () => void };
-    timer.unref?.();
+    this.createdSinceGc = 0;
+    return true;
   }
 
   /** @internal Called by GpuBuffer.release() for the last reference. */

@@ -18,6 +18,8 @@ export type ParamField =
 export class ParamStruct {
   readonly byteSize: number;
   private readonly offsets = new Map<string, number>();
+  /** Byte offsets in `fields` order (pack runs per dispatch: no map lookups there). */
+  private readonly fieldOffsets: number[];
 
   constructor(readonly fields: readonly ParamField[]) {
     let off = 0;
@@ -32,6 +34,7 @@ export class ParamStruct {
       off += 4;
     }
     this.byteSize = Math.max(16, Math.ceil(off / 16) * 16);
+    this.fieldOffsets = fields.map((f) => this.offsets.get(f.name)!);
   }
 
   /** `struct Params { ... }` with fields in layout order. */
@@ -48,8 +51,10 @@ export class ParamStruct {
 
   /** Writes the values into `view` at byte `base`. Arrays shorter than declared are zero-padded. */
   pack(values: Readonly<Record<string, number | readonly number[]>>, view: DataView, base: number): void {
-    for (const f of this.fields) {
-      const off = base + this.offsets.get(f.name)!;
+    const fields = this.fields;
+    for (let k = 0; k < fields.length; k++) {
+      const f = fields[k]!;
+      const off = base + this.fieldOffsets[k]!;
       const v = values[f.name];
       if (v === undefined) throw new Error(`webgpu: kernel parameter '${f.name}' is missing`);
       if (f.type === "u32[]") {

@@ -1,0 +1,167 @@
+// The host side of the "webgpu" device: bind groups cached per buffers (and never stale when a
+// pooled buffer holds another tensor), gradients the autograd engine drops going back to the GPU
+// pool at once, memory bounded in a training loop that never awaits, and factories that allocate
+// and fill on the GPU (no upload). Skipped without a WebGPU adapter (scripts/webgpu-setup.sh).
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as torch from "../src/index.js";
+
+const { nn } = torch;
+const F = torch.nn.functional;
+
+const available = await torch.webgpu.isAvailable();
+const skip = available ? false : "no WebGPU adapter here; run scripts/webgpu-setup.sh to install a CPU adapter";
+type Context = Awaited<ReturnType<typeof torch.webgpu.init>>;
+let ctx: Context;
+
+before(async () => {
+  if (!available) return;
+  ctx = await torch.webgpu.init();
+});
+after(() => torch.webgpu.shutdown());
+
+async function values(t: torch.Tensor): Promise<number[]> {
+  return (await t.reshape(-1).tolistAsync()) as number[];
+}
+
+describe("webgpu host side", { skip }, () => {
+  test("a bind group is reused for the same buffers, and a recycled buffer reads its new tensor's values", async () => {
+    const b = torch.tensor([10, 20, 30, 40]).float().to("webgpu");
+    const a = torch.tensor([1, 2, 3, 4]).float().to("webgpu");
+    assert.deepEqual(await values(a.add(b)), [11, 22, 33, 44]);
+    const out = torch.zeros(4, { device: "webgpu" });
+    const before = ctx.stats().bindGroupsCreated;
+    out.copy_(a);
+    out.copy_(a);
+    assert.equal(ctx.stats().bindGroupsCreated - before, 1, "the second call over the same buffers reuses the bind group");
+    assert.deepEqual(await values(out), [1, 2, 3, 4]);
+    // a's buffer goes back to the pool and is handed to the next tensor of its size class.
+    a[Symbol.dispose]();
+    const c = torch.tensor([5, 6, 7, 8]).float().to("webgpu");
+    const created = ctx.stats().bindGroupsCreated;
+    out.copy_(c);
+    assert.equal(ctx.stats().bindGroupsCreated, created, "c lies in a's recycled buffer: the cached bind group serves it");
+    assert.deepEqual(await values(out), [5, 6, 7, 8]);
+    // Destroyed buffers (emptyCache) drop their bind groups; new buffers bind afresh.
+    c[Symbol.dispose]();
+    torch.webgpu.emptyCache();
+    const d = torch.tensor([1, 1, 1, 1]).float().to("webgpu");
+    assert.deepEqual(await values(d.add(b)), [11, 21, 31, 41]);
+    // Views at other offsets of the same buffers bind the same way (offsets are parameters).
+    const e = torch.arange(8, { device: "webgpu", dtype: torch.float32 });
+    assert.deepEqual(await values(e.narrow(0, 4, 4).add(e.narrow(0, 0, 4))), [4, 6, 8, 10]);
+  });
+
+  test("the gradients the engine drops return to the GPU pool during backward", async () => {
+    const x = torch.randn(65536).to("webgpu").requiresGrad_(true);
+    let y = x;
+    for (let i = 0; i < 12; i++) y = y.mul(1.5).add(0.25);
+    const loss = y.sum();
+    const bytes = 65536 * 4;
+    const beforeBackward = torch.webgpu.memoryAllocated();
+    loss.backward();
+    const grown = torch.webgpu.memoryAllocated() - beforeBackward;
+    // 24 backward nodes each make a gradient of x's size; without the release points every one
+    // stays allocated until the collector finds it (no await happened).
+    assert.ok(grown <= 4 * bytes, `backward kept ${grown / bytes} gradients of x's size allocated`);
+    const g = await values(x.grad!);
+    assert.ok(Math.abs(g[0]! - 1.5 ** 12) < 1e-2, `x.grad[0] = ${g[0]}`);
+  });
+
+  test("gradients seen outside the engine are not released: retain_grad, hooks", async () => {
+    const x = torch.tensor([1, 2, 3]).float().to("webgpu").requiresGrad_(true);
+    const y = x.mul(2);
+    y.retainGrad();
+    const z = y.mul(3);
+    let hooked: torch.Tensor | null = null;
+    z.registerHook((g) => { hooked = g; });
+    z.mul(z).sum().backward();
+    assert.deepEqual(await values(y.grad!), [36, 72, 108]);
+    assert.deepEqual(await values(hooked!), [12, 24, 36]);
+    assert.deepEqual(await values(x.grad!), [72, 144, 216]);
+  });
+
+  test("a training loop that never awaits keeps GPU memory bounded", async () => {
+    torch.manualSeed(0);
+    const model = new nn.Sequential(new nn.Linear(256, 256), new nn.ReLU(), new nn.Linear(256, 10)).to("webgpu");
+    const opt = new torch.optim.Adam(model.parameters(), { lr: 1e-3 });
+    const x = torch.randn(64, 256).to("webgpu"), y = torch.randint(0, 10, [64]).to("webgpu");
+    const step = (): void => {
+      opt.zeroGrad();
+      F.crossEntropy(model.call(x) as torch.Tensor, y).backward();
+      opt.step();
+    };
+    step();
+    await torch.webgpu.synchronize();
+    const threshold = ctx.pool.gcThreshold;
+    ctx.pool.gcThreshold = 2 * 2 ** 20;
+    try {
+      const base = torch.webgpu.memoryAllocated();
+      const seen: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        step();
+        seen.push(torch.webgpu.memoryAllocated() - base);
+      }
+      // Without collections at the optimizer's safe point the memory grows by a step's garbage
+      // each step (about 0.5 MiB here) until the loop awaits.
+      const peak = Math.max(...seen.slice(10));
+      assert.ok(peak < 12 * 2 ** 20, `memory grew to ${(peak / 2 ** 20).toFixed(1)} MiB: ${seen.map((s) => (s / 2 ** 20).toFixed(1)).join(" ")}`);
+      assert.ok(seen[29]! < seen[9]! + 8 * 2 ** 20, "memory keeps growing");
+    } finally {
+      ctx.pool.gcThreshold = threshold;
+    }
+    await torch.webgpu.synchronize();
+  });
+
+  test("factories with device 'webgpu' allocate and fill on the GPU (no upload)", async () => {
+    const uploads = ctx.stats().uploads;
+    const base = torch.ones(2, 3).to("webgpu");
+    const afterBase = ctx.stats().uploads;
+    assert.equal(afterBase, uploads + 1);
+    const made = {
+      zeros: torch.zeros(2, 3, { device: "webgpu" }),
+      ones: torch.ones([2, 2], { device: "webgpu", dtype: torch.int64 }),
+      full: torch.full([3], 2.5, { device: "webgpu" }),
+      fullBool: torch.full([2], true, { device: "webgpu" }),
+      empty: torch.empty(4, { device: "webgpu" }),
+      arange: torch.arange(5, { device: "webgpu" }),
+      arangeStep: torch.arange(1, 10, 3, { device: "webgpu", dtype: torch.float32 }),
+      eye: torch.eye(2, 3, { device: "webgpu" }),
+      eyeInt: torch.eye(2, { device: "webgpu", dtype: torch.int32 }),
+      zerosLike: torch.zerosLike(base),
+      onesLike: torch.onesLike(base, { dtype: torch.int32 }),
+      fullLike: torch.fullLike(base, 7),
+      emptyLike: torch.emptyLike(base),
+    };
+    assert.equal(ctx.stats().uploads, afterBase, "no factory uploaded");
+    for (const [name, t] of Object.entries(made)) assert.equal(t.device.type, "webgpu", name);
+    assert.deepEqual(await made.zeros.tolistAsync(), [[0, 0, 0], [0, 0, 0]]);
+    assert.equal(made.ones.dtype, torch.int64);
+    assert.deepEqual((await values(made.ones)).map(Number), [1, 1, 1, 1]);
+    assert.deepEqual(await made.full.tolistAsync(), [2.5, 2.5, 2.5]);
+    assert.equal(made.fullBool.dtype, torch.bool);
+    assert.deepEqual(await made.fullBool.tolistAsync(), [true, true]);
+    assert.deepEqual(made.empty.shape, [4]);
+    assert.equal(made.arange.dtype, torch.int64);
+    assert.deepEqual((await values(made.arange)).map(Number), [0, 1, 2, 3, 4]);
+    assert.deepEqual(await made.arangeStep.tolistAsync(), [1, 4, 7]);
+    assert.deepEqual(await made.eye.tolistAsync(), [[1, 0, 0], [0, 1, 0]]);
+    assert.equal(made.eyeInt.dtype, torch.int32);
+    assert.deepEqual(await made.eyeInt.tolistAsync(), [[1, 0], [0, 1]]);
+    assert.deepEqual(await made.zerosLike.tolistAsync(), [[0, 0, 0], [0, 0, 0]]);
+    assert.equal(made.onesLike.dtype, torch.int32);
+    assert.deepEqual(await made.onesLike.tolistAsync(), [[1, 1, 1], [1, 1, 1]]);
+    assert.deepEqual(await made.fullLike.tolistAsync(), [[7, 7, 7], [7, 7, 7]]);
+    assert.equal(made.emptyLike.device.type, "webgpu");
+    // Values a float32 kernel cannot reproduce exactly are computed on the host and uploaded.
+    assert.deepEqual(await torch.arange(0, 1, 0.25, { device: "webgpu" }).tolistAsync(), [0, 0.25, 0.5, 0.75]);
+    const g = torch.zeros(3, { device: "webgpu", requiresGrad: true });
+    assert.equal(g.requiresGrad, true);
+    assert.equal(torch.zerosLike(torch.ones(2), { device: "webgpu" }).device.type, "webgpu");
+    assert.throws(() => torch.zeros(2, -1, { device: "webgpu" }), /zeros: Trying to create tensor with negative dimension -1: \[2, -1\]/);
+    assert.throws(() => torch.full([2], 2 ** 40, { device: "webgpu", dtype: torch.int64 }), /full: the value 1099511627776 does not fit the int32/);
+    assert.throws(() => torch.zeros(2, { device: "webgpu", dtype: torch.float64 }), /zeros: dtype float64 is not supported on the 'webgpu' device/);
+    assert.throws(() => torch.ones(2, { device: "webgpu", dtype: torch.int64, requiresGrad: true }), /only Tensors of floating point and complex dtype can require gradients/);
+  });
+});
