@@ -244,32 +244,7 @@ index_t tap_offsets(const DirectConv& d, index_t wp, int32_t* off) {
   return k;
 }
 
-// In-register transpose of 16 rows of 16 floats (r[i] = row i on entry, column i on exit).
-inline void transpose16x16(__m512 r[16]) {
-  __m512 t[16];
-  for (int i = 0; i < 16; i += 2) {
-    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
-    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
-  }
-  for (int i = 0; i < 16; i += 4) {
-    r[i] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
-    r[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
-    r[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
-    r[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
-  }
-  for (int i = 0; i < 4; ++i) {
-    t[i] = _mm512_shuffle_f32x4(r[i], r[i + 4], _MM_SHUFFLE(2, 0, 2, 0));
-    t[i + 4] = _mm512_shuffle_f32x4(r[i], r[i + 4], _MM_SHUFFLE(3, 1, 3, 1));
-    t[i + 8] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], _MM_SHUFFLE(2, 0, 2, 0));
-    t[i + 12] = _mm512_shuffle_f32x4(r[i + 8], r[i + 12], _MM_SHUFFLE(3, 1, 3, 1));
-  }
-  for (int i = 0; i < 4; ++i) {
-    r[i] = _mm512_shuffle_f32x4(t[i], t[i + 8], _MM_SHUFFLE(2, 0, 2, 0));
-    r[i + 8] = _mm512_shuffle_f32x4(t[i], t[i + 8], _MM_SHUFFLE(3, 1, 3, 1));
-    r[i + 4] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], _MM_SHUFFLE(2, 0, 2, 0));
-    r[i + 12] = _mm512_shuffle_f32x4(t[i + 4], t[i + 12], _MM_SHUFFLE(3, 1, 3, 1));
-  }
-}
+#include "avx512_transpose.h"
 
 // out[l][c] = in[c][l] for c < channels (rows of `ld_in`), l < positions; lanes of out from
 // `channels` up to cp (a multiple of 16) are zero.
@@ -281,7 +256,7 @@ void to_channel_vectors(const float* in, index_t channels, index_t positions, in
       __m512 r[16];
       for (int i = 0; i < 16; ++i)
         r[i] = c0 + i < channels ? _mm512_maskz_loadu_ps(m, in + (c0 + i) * ld_in + l0) : _mm512_setzero_ps();
-      transpose16x16(r);
+      transpose16(r);
       const index_t n = min_i(16, positions - l0);
       for (index_t q = 0; q < n; ++q) _mm512_storeu_ps(out + (l0 + q) * cp + c0, r[q]);
     }
@@ -297,7 +272,7 @@ void from_channel_vectors(const float* in, index_t cp, index_t positions, index_
       const index_t n = min_i(16, positions - l0);
       __m512 r[16];
       for (index_t q = 0; q < 16; ++q) r[q] = q < n ? _mm512_loadu_ps(in + (l0 + q) * cp + c0) : _mm512_setzero_ps();
-      transpose16x16(r);
+      transpose16(r);
       const __mmask16 m = lanes_mask(n);
       const index_t rows = min_i(16, c_hi - c0);
       for (index_t i = 0; i < rows; ++i) {
