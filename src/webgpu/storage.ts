@@ -39,7 +39,11 @@ export function dtypeOfGpu(g: GpuDType): DType {
 }
 
 // Its callbacks run at the next await, or at once when the pool collects under memory pressure.
-const released = syncRegistry<GpuStorage>((s) => s._detach());
+// Made with the first GPU tensor: a program that never uses the device sets no V8 flags.
+let releasedRegistry: FinalizationRegistry<GpuStorage> | null = null;
+function released(): FinalizationRegistry<GpuStorage> {
+  return (releasedRegistry ??= syncRegistry<GpuStorage>((s) => s._detach()));
+}
 const disposed = new WeakSet<object>();
 
 export class GpuStorage extends Storage {
@@ -59,7 +63,7 @@ export class GpuStorage extends Storage {
 
   override _attach(tensor: object): void {
     this.refs++;
-    released.register(tensor, this, tensor);
+    released().register(tensor, this, tensor);
   }
 
   override get _memory(): object { return this.buffer; }
@@ -89,7 +93,7 @@ export class GpuStorage extends Storage {
   _dispose(tensor: object): void {
     if (disposed.has(tensor)) return;
     disposed.add(tensor);
-    released.unregister(tensor);
+    released().unregister(tensor);
     this._detach();
   }
 }
