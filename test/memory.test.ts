@@ -4,6 +4,8 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import v8 from "node:v8";
+import vm from "node:vm";
 import * as torch from "../src/index.js";
 import { setEnabled } from "../src/core/caching-allocator.js";
 
@@ -87,4 +89,19 @@ test("training is bit-identical with the cache on and off", () => {
     assert.equal(on.length, off.length);
     on.forEach((p, i) => assert.deepEqual(p, off[i], `parameter ${i} (setToNone=${setToNone})`));
   }
+});
+
+test("a pooled-size storage the collector takes stops counting as allocated", async () => {
+  v8.setFlagsFromString("--expose-gc");
+  const gc = vm.runInNewContext("gc") as () => void;
+  const settle = async () => { for (let i = 0; i < 3; i++) { gc(); await new Promise((r) => setTimeout(r, 5)); } };
+  await settle(); // earlier tests' garbage
+  const before = torch.memory.memoryStats();
+  let t: torch.Tensor | null = torch.empty(1 << 20); // 4 MiB
+  assert.equal(torch.memory.memoryAllocated(), before["allocated_bytes.all.current"]! + 4 * (1 << 20));
+  assert.equal(t.numel(), 1 << 20);
+  t = null;
+  await settle();
+  assert.equal(torch.memory.memoryAllocated(), before["allocated_bytes.all.current"]);
+  assert.equal(torch.memory.memoryStats()["num_collected"], before["num_collected"]! + 1);
 });

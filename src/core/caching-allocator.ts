@@ -53,7 +53,10 @@ export function takeBuffer(bytes: number): { buffer: ArrayBuffer; recycled: bool
   return null;
 }
 
-/** Counts a storage of `bytes` as allocated from now on (its buffer pooled-size). */
+/**
+ * Counts a storage of `bytes` as allocated from now on (its buffer pooled-size); `owner` is an
+ * object that lives exactly as long as the storage (Storage._token), watched for collection.
+ */
 export function trackAllocation(owner: object, bytes: number): void {
   allocatedBytes += bytes;
   if (allocatedBytes > peakAllocatedBytes) peakAllocatedBytes = allocatedBytes;
