@@ -267,18 +267,24 @@ function crossEntropyIndices(x: Tensor, target: Tensor, weight: Tensor | null, i
     return crossEntropyNative(x, xv, target, t, w, weight, wt, total, geom, ignoreIndex, reduction, eps);
   }
   const { elems, lse } = crossEntropyForward(xv, t, w, geom, ignoreIndex, eps);
+  const { out, tShape, sumU, node } = crossEntropyOutput(elems, x, target, w, geom, reduction, total, eps);
+  return record(node, [x], out, ([g]) => {
+    if (needsGrad(g, x)) return [crossEntropyGradComposite(g!, x, t, wt, w, weight, geom, ignoreIndex, eps, sumU, reduction, total, tShape)];
+    return [crossEntropyGradKernel(g!, x, t, wt, w, lse, geom, ignoreIndex, eps, sumU, reduction, total)];
+  }, [x]);
+}
+
+/** The loss tensor from per-element losses (reduced as asked), and what both backward paths need. */
+function crossEntropyOutput(elems: Float64Array, x: Tensor, target: Tensor, w: Floats | null, geom: NllGeom,
+  reduction: Reduction, total: number, eps: number): { out: Tensor; tShape: readonly number[]; sumU: number; node: string } {
   let sum = 0;
   for (let k = 0; k < elems.length; k++) sum += elems[k]!;
   const tShape = geom.noBatch ? [] : target.shape;
   const out = reduction === "none" ? constant(elems, tShape, x.dtype)
     : constant(Float64Array.of(reduction === "mean" ? sum / total : sum), [], x.dtype);
-  let sumU = C;
-  if (w) { sumU = 0; for (let c = 0; c < C; c++) sumU += w[c]!; }
-  const node = eps > 0 ? "AddBackward0" : "NllLossBackward0";
-  return record(node, [x], out, ([g]) => {
-    if (needsGrad(g, x)) return [crossEntropyGradComposite(g!, x, t, wt, w, weight, geom, ignoreIndex, eps, sumU, reduction, total, tShape)];
-    return [crossEntropyGradKernel(g!, x, t, wt, w, lse, geom, ignoreIndex, eps, sumU, reduction, total)];
-  }, [x]);
+  let sumU = geom.C;
+  if (w) { sumU = 0; for (let c = 0; c < geom.C; c++) sumU += w[c]!; }
+  return { out, tShape, sumU, node: eps > 0 ? "AddBackward0" : "NllLossBackward0" };
 }
 
 /**
@@ -293,14 +299,7 @@ function crossEntropyNative(x: Tensor, xv: Floats, target: Tensor, t: ArrayLike<
   for (let k = 0; k < rows; k++) rowTarget[k] = t[k] === ignoreIndex ? -1 : t[k]!;
   const elems = new Float64Array(rows);
   native.crossEntropyForward(xv, rowTarget, w, elems, rows, C, eps);
-  let sum = 0;
-  for (let k = 0; k < rows; k++) sum += elems[k]!;
-  const tShape = geom.noBatch ? [] : target.shape;
-  const out = reduction === "none" ? constant(elems, tShape, x.dtype)
-    : constant(Float64Array.of(reduction === "mean" ? sum / total : sum), [], x.dtype);
-  let sumU = C;
-  if (w) { sumU = 0; for (let c = 0; c < C; c++) sumU += w[c]!; }
-  const node = eps > 0 ? "AddBackward0" : "NllLossBackward0";
+  const { out, tShape, sumU, node } = crossEntropyOutput(elems, x, target, w, geom, reduction, total, eps);
   return record(node, [x], out, ([g]) => {
     if (needsGrad(g, x)) return [crossEntropyGradComposite(g!, x, t, wt, w, weight, geom, ignoreIndex, eps, sumU, reduction, total, tShape)];
     const gv = floatValues(g!);
