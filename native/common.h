@@ -29,6 +29,19 @@ Isa active_isa();
 // Returns the ISA applied: `want` clamped to what the CPU supports.
 Isa set_active_isa(Isa want);
 
+// The kernel table of the active ISA, out of one built per ISA (tests lower the ISA at run time).
+template <class Table>
+const Table& for_active_isa(const Table& avx512, const Table& avx2, const Table& portable) {
+  switch (active_isa()) {
+    case Isa::avx512:
+      return avx512;
+    case Isa::avx2:
+      return avx2;
+    default:
+      return portable;
+  }
+}
+
 inline index_t min_i(index_t a, index_t b) { return a < b ? a : b; }
 inline index_t max_i(index_t a, index_t b) { return a > b ? a : b; }
 inline index_t round_up(index_t x, index_t m) { return (x + m - 1) / m * m; }

@@ -20,14 +20,7 @@ const ElementwiseKernels<T>& kernels() {
   static const ElementwiseKernels<T> k512 = elementwise_kernels_avx512<T>();
   static const ElementwiseKernels<T> k2 = elementwise_kernels_avx2<T>();
   static const ElementwiseKernels<T> kg = elementwise_kernels_generic<T>();
-  switch (active_isa()) {
-    case Isa::avx512:
-      return k512;
-    case Isa::avx2:
-      return k2;
-    default:
-      return kg;
-  }
+  return for_active_isa(k512, k2, kg);
 }
 
 bool is_cheap(UnaryOp op) {

@@ -19,14 +19,7 @@ const NnKernels<T>& nn_kernels() {
   static const NnKernels<T> k512 = nn_kernels_avx512<T>();
   static const NnKernels<T> k2 = nn_kernels_avx2<T>();
   static const NnKernels<T> kg = nn_kernels_generic<T>();
-  switch (active_isa()) {
-    case Isa::avx512:
-      return k512;
-    case Isa::avx2:
-      return k2;
-    default:
-      return kg;
-  }
+  return for_active_isa(k512, k2, kg);
 }
 
 template <typename T>

@@ -24,14 +24,7 @@ const NnkKernels<T>& nnk_kernels() {
   static const NnkKernels<T> k512 = nnk_kernels_avx512<T>();
   static const NnkKernels<T> k2 = nnk_kernels_avx2<T>();
   static const NnkKernels<T> kg = nnk_kernels_generic<T>();
-  switch (active_isa()) {
-    case Isa::avx512:
-      return k512;
-    case Isa::avx2:
-      return k2;
-    default:
-      return kg;
-  }
+  return for_active_isa(k512, k2, kg);
 }
 
 template NnkKernels<float> nnk_kernels_generic<float>();
