@@ -12,6 +12,7 @@
 
 import { readFileSync, writeFileSync } from "node:fs";
 import * as torch from "../src/index.js";
+import { CNN, mlpModel } from "./models.js";
 
 const { nn } = torch;
 const F = torch.nn.functional;
@@ -79,22 +80,11 @@ function fmt(name: string, r: StepResult): string {
     `host CPU ${((r.cpuMs * 1000) / Math.max(1, p.dispatches)).toFixed(1)} us/dispatch`;
 }
 
-class CNN extends nn.Module {
-  conv1 = new nn.Conv2d(1, 32, 3, { padding: 1 });
-  conv2 = new nn.Conv2d(32, 64, 3, { padding: 1 });
-  fc = new nn.Linear(64 * 7 * 7, 10);
-  override forward(x: Tensor): Tensor {
-    x = F.maxPool2d(F.relu(this.conv1.call(x)), 2);
-    x = F.maxPool2d(F.relu(this.conv2.call(x)), 2);
-    return this.fc.call(x.flatten(1));
-  }
-}
-
 interface Workloads { mlp: () => void; cnn: () => void; transformer: () => void }
 
 function makeWorkloads(): Workloads {
   torch.manualSeed(0);
-  const mlp = new nn.Sequential(new nn.Linear(784, 512), new nn.ReLU(), new nn.Linear(512, 256), new nn.ReLU(), new nn.Linear(256, 10)).to("webgpu");
+  const mlp = mlpModel().to("webgpu");
   const sgd = new torch.optim.SGD(mlp.parameters(), { lr: 0.01 });
   const xm = torch.randn(128, 784).to("webgpu"), ym = torch.randint(0, 10, [128]).to("webgpu");
   const cnn = new CNN().to("webgpu");

@@ -12,6 +12,7 @@ import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import * as torch from "../src/index.js";
+import { CNN, mlpModel } from "./models.js";
 
 const { nn } = torch;
 const F = torch.nn.functional;
@@ -97,21 +98,10 @@ async function matmuls(ctx: Context, out: Record<string, Result>): Promise<void>
 }
 
 /** Fashion-MNIST's CNN of examples/train.ts (28x28 inputs). */
-class CNN extends nn.Module {
-  conv1 = new nn.Conv2d(1, 32, 3, { padding: 1 });
-  conv2 = new nn.Conv2d(32, 64, 3, { padding: 1 });
-  fc = new nn.Linear(64 * 7 * 7, 10);
-  override forward(x: Tensor): Tensor {
-    x = F.maxPool2d(F.relu(this.conv1.call(x)), 2);
-    x = F.maxPool2d(F.relu(this.conv2.call(x)), 2);
-    return this.fc.call(x.flatten(1));
-  }
-}
-
 async function trainingSteps(ctx: Context, out: Record<string, Result>): Promise<void> {
   const R = quick ? 3 : 20;
   torch.manualSeed(0);
-  const mlp = new nn.Sequential(new nn.Linear(784, 512), new nn.ReLU(), new nn.Linear(512, 256), new nn.ReLU(), new nn.Linear(256, 10)).to("webgpu");
+  const mlp = mlpModel().to("webgpu");
   const sgd = new torch.optim.SGD(mlp.parameters(), { lr: 0.01 });
   const xm = torch.randn(128, 784).to("webgpu"), ym = torch.randint(0, 10, [128]).to("webgpu");
   await workload(out, "MLP step", () => timeGpu(ctx, () => {

@@ -3,6 +3,7 @@
 // milliseconds, with the process CPU time per run (all threads) beside it.
 
 import * as torch from "../src/index.js";
+import { CNN, mlpModel } from "./models.js";
 
 const { nn } = torch;
 const F = torch.nn.functional;
@@ -51,7 +52,7 @@ export function runWorkloads(quick: boolean): Record<string, Timing> {
     out[`conv2d 32x${cin}x32x32->64`] = timeit(() => F.conv2d(inp, w, bias, { padding: 1 }), R);
   }
 
-  const mlp = new nn.Sequential(new nn.Linear(784, 512), new nn.ReLU(), new nn.Linear(512, 256), new nn.ReLU(), new nn.Linear(256, 10));
+  const mlp = mlpModel();
   const opt = new torch.optim.SGD(mlp.parameters(), { lr: 0.01 });
   const xm = torch.randn(128, 784), ym = torch.randint(0, 10, [128]);
   out["MLP step"] = timeit(() => {
@@ -60,16 +61,6 @@ export function runWorkloads(quick: boolean): Record<string, Timing> {
     opt.step();
   }, R * 3);
 
-  class CNN extends nn.Module {
-    c1 = new nn.Conv2d(1, 32, 3, { padding: 1 });
-    c2 = new nn.Conv2d(32, 64, 3, { padding: 1 });
-    fc = new nn.Linear(64 * 7 * 7, 10);
-    override forward(x: torch.Tensor): torch.Tensor {
-      x = F.maxPool2d(F.relu(this.c1.call(x)), 2);
-      x = F.maxPool2d(F.relu(this.c2.call(x)), 2);
-      return this.fc.call(x.flatten(1));
-    }
-  }
   const cnn = new CNN();
   const copt = new torch.optim.Adam(cnn.parameters(), { lr: 1e-3 });
   const xc = torch.randn(64, 1, 28, 28), yc = torch.randint(0, 10, [64]);
