@@ -6,6 +6,10 @@
 // before every call. Scalar arguments come packed in one Float64Array (`args`), which is much
 // cheaper to read than many separate JS numbers.
 #include <napi.h>
+#include <v8.h>
+
+#include <cstring>
+#include <memory>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -17,6 +21,7 @@
 #include "nn_kernels.h"
 #include "nnk.h"
 #include "pool.h"
+#include "tensor_memory.h"
 #include "threadpool.h"
 
 namespace {
@@ -432,7 +437,57 @@ Napi::Value TuneMalloc(const Napi::CallbackInfo& info) {
 #endif
 }
 
+// A SharedArrayBuffer of `bytes` bytes over a recycled block (native/tensor_memory.cc), zeroed when
+// info[1] is true; null when the OS refuses the memory. Node-API has no way to make a buffer whose
+// memory V8 does not count as external, so this one function uses V8's API: napi_value is a
+// v8::Local's slot, and Node builds the addon against the running Node's own headers.
+Napi::Value AllocTensorMemory(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const double requested = info[0].As<Napi::Number>().DoubleValue();
+  const bool zero = info[1].As<Napi::Boolean>().Value();
+  if (!(requested >= 0) || requested > 9007199254740991.0) return env.Null();
+  const size_t bytes = static_cast<size_t>(requested);
+  tts::TensorBlock block = tts::tensor_memory_take(bytes);
+  if (block.data == nullptr) return env.Null();
+  if (zero && block.recycled) std::memset(block.data, 0, bytes);
+  std::unique_ptr<v8::BackingStore> store = v8::SharedArrayBuffer::NewBackingStore(
+      block.data, bytes,
+      [](void* data, size_t, void* capacity) {
+        tts::tensor_memory_give_back(data, reinterpret_cast<size_t>(capacity));
+      },
+      reinterpret_cast<void*>(block.capacity));
+  v8::Local<v8::SharedArrayBuffer> buffer =
+      v8::SharedArrayBuffer::New(v8::Isolate::GetCurrent(), std::move(store));
+  return Napi::Value(env, reinterpret_cast<napi_value>(*buffer));
+}
+
+// [outstanding, cached, mapped, cacheLimit, fresh, reused, returned]
+Napi::Value TensorMemoryStats(const Napi::CallbackInfo& info) {
+  const tts::TensorMemoryStats s = tts::tensor_memory_stats();
+  Napi::Float64Array out = Napi::Float64Array::New(info.Env(), 7);
+  const double v[7] = {double(s.outstanding), double(s.cached), double(s.mapped), double(s.cache_limit),
+                       double(s.fresh), double(s.reused), double(s.returned)};
+  for (int i = 0; i < 7; ++i) out[i] = v[i];
+  return out;
+}
+
+Napi::Value SetTensorMemoryCacheLimit(const Napi::CallbackInfo& info) {
+  const double bytes = info[0].As<Napi::Number>().DoubleValue();
+  tts::tensor_memory_set_cache_limit(bytes >= 0 ? static_cast<size_t>(bytes) : 0);
+  return info.Env().Undefined();
+}
+
+Napi::Value TrimTensorMemory(const Napi::CallbackInfo& info) {
+  const double bytes = info[0].As<Napi::Number>().DoubleValue();
+  tts::tensor_memory_trim(bytes >= 0 ? static_cast<size_t>(bytes) : 0);
+  return info.Env().Undefined();
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("allocTensorMemory", Napi::Function::New(env, AllocTensorMemory, "allocTensorMemory"));
+  exports.Set("tensorMemoryStats", Napi::Function::New(env, TensorMemoryStats, "tensorMemoryStats"));
+  exports.Set("setTensorMemoryCacheLimit", Napi::Function::New(env, SetTensorMemoryCacheLimit, "setTensorMemoryCacheLimit"));
+  exports.Set("trimTensorMemory", Napi::Function::New(env, TrimTensorMemory, "trimTensorMemory"));
   exports.Set("tuneMalloc", Napi::Function::New(env, TuneMalloc, "tuneMalloc"));
   exports.Set("gemm", Napi::Function::New(env, Gemm, "gemm"));
   exports.Set("unary", Napi::Function::New(env, Unary, "unary"));

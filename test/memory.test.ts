@@ -21,7 +21,7 @@ test("allocated, reserved and peak move with large storages", () => {
   const big = torch.zeros(MiB / 4); // 1 MiB of float32
   assert.equal(torch.memory.memoryAllocated(), before + MiB);
   assert.ok(torch.memory.maxMemoryAllocated() >= before + MiB);
-  assert.equal(torch.memory.memoryReserved(), torch.memory.memoryAllocated(), "nothing cached after emptyCache");
+  assert.equal(torch.memory.memoryStats()["pool_cached_bytes"], 0, "nothing pooled after emptyCache");
   const small = torch.zeros(100); // below the pooling threshold: not counted
   assert.equal(torch.memory.memoryAllocated(), before + MiB);
   const stats = torch.memory.memoryStats();
@@ -44,8 +44,8 @@ test("intermediate gradients go back to the cache; emptyCache frees them; reuse 
   assert.equal(torch.memory.memoryStats()["num_cache_hits"], hits + 1, "a cached buffer of the same size is reused");
   assert.ok((z.storage.data as Float32Array).every((v) => v === 0), "a recycled buffer is zeroed for zeros()");
   torch.memory.emptyCache();
-  assert.equal(torch.memory.memoryCached(), 0);
-  assert.equal(torch.memory.memoryReserved(), torch.memory.memoryAllocated());
+  // The native source's free blocks may refill as the collector frees storages; the pool's may not.
+  assert.equal(torch.memory.memoryStats()["pool_cached_bytes"], 0);
 });
 
 test("gradients seen outside the engine are never recycled", () => {

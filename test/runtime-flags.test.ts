@@ -1,10 +1,12 @@
 // Importing torch-ts and computing on the CPU must leave the process's V8 flags alone (the
-// webgpu device sets some when a GPU tensor first needs them).
+// webgpu device sets some when a GPU tensor first needs them). The native memory of large storages
+// fetches V8's gc function once, through --expose-gc, and turns the flag off again at once.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import v8 from "node:v8";
+import vm from "node:vm";
 
-test("a CPU-only program sets no V8 flags", async () => {
+test("a CPU-only program sets no V8 flags, and large storages leave none set", async () => {
   const calls: string[] = [];
   const original = v8.setFlagsFromString;
   v8.setFlagsFromString = (flags: string) => { calls.push(flags); original(flags); };
@@ -15,6 +17,13 @@ test("a CPU-only program sets no V8 flags", async () => {
     (m.call(torch.randn(4, 10)) as InstanceType<typeof torch.Tensor>).sum().backward();
     opt.step();
     assert.deepEqual(calls, []);
+
+    const big = torch.randn(1 << 20).add(1);
+    assert.equal(big.shape[0], 1 << 20);
+    const native = torch.backends.native.isAvailable() && process.env["TORCH_TS_NATIVE_MEMORY"] !== "0";
+    assert.deepEqual(calls, native ? ["--expose-gc", "--no-expose-gc"] : []);
+    assert.equal(typeof (globalThis as { gc?: unknown }).gc, "undefined");
+    assert.equal(vm.runInNewContext("typeof gc"), "undefined");
   } finally {
     v8.setFlagsFromString = original;
   }

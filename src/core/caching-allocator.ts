@@ -4,7 +4,11 @@
 // JS has no destructors: buffers come back only through explicit release points where ownership
 // is certain (the autograd engine's intermediate gradients). A FinalizationRegistry only keeps the
 // statistics honest for storages the garbage collector takes; their memory is not reused, since a
-// view of the buffer may still be alive elsewhere.
+// view of the buffer may still be alive elsewhere. In Node with the native addon, the buffers of
+// storages the collector takes are recycled by the addon (src/core/buffer-source.ts); its free
+// memory counts as cached here, and emptyCache/setCacheLimit apply to it too.
+
+import { bufferSource } from "./buffer-source.js";
 
 /** Buffers below this many bytes are plain allocations (zeroing them is cheap), never pooled. */
 export const POOL_MIN_BYTES = 1 << 16;
@@ -29,7 +33,7 @@ let enabled = proc?.env?.TORCH_TS_CACHING_ALLOCATOR !== "0";
 let capBytes = envBytes() ?? defaultCap();
 
 /** Free buffers by byte length. */
-const pool = new Map<number, ArrayBuffer[]>();
+const pool = new Map<number, ArrayBufferLike[]>();
 let cachedBytes = 0;
 let allocatedBytes = 0;
 let peakAllocatedBytes = 0;
@@ -41,7 +45,7 @@ const collected = typeof FinalizationRegistry === "function"
   : null;
 
 /** A buffer of exactly `bytes` bytes: a cached one when there is one (contents unspecified). */
-export function takeBuffer(bytes: number): { buffer: ArrayBuffer; recycled: boolean } | null {
+export function takeBuffer(bytes: number): { buffer: ArrayBufferLike; recycled: boolean } | null {
   if (!enabled || bytes < POOL_MIN_BYTES) return null;
   const list = pool.get(bytes);
   const hit = list?.pop();
@@ -68,7 +72,7 @@ export function trackAllocation(owner: object, bytes: number): void {
  * Takes back the buffer of a storage that nothing can reach any more (the caller guarantees it):
  * cached for reuse while the cache is under its cap, dropped otherwise.
  */
-export function releaseBuffer(owner: object, buffer: ArrayBuffer): void {
+export function releaseBuffer(owner: object, buffer: ArrayBufferLike): void {
   const bytes = buffer.byteLength;
   collected?.unregister(owner);
   allocatedBytes -= bytes;
@@ -95,6 +99,7 @@ export function setCacheLimit(bytes: number): void {
   if (!Number.isFinite(bytes) || bytes < 0) throw new Error(`setCacheLimit: expected a non-negative number of bytes, got ${bytes}`);
   capBytes = bytes;
   trimTo(capBytes);
+  bufferSource()?.setCacheLimit(bytes);
 }
 export function getCacheLimit(): number { return capBytes; }
 
@@ -109,6 +114,7 @@ function trimTo(limit: number): void {
 export function emptyCache(): void {
   pool.clear();
   cachedBytes = 0;
+  bufferSource()?.emptyCache();
 }
 
 /** torch.cuda.memory_allocated: bytes held by live pooled-size storages (buffers of 64 KiB or more). */
@@ -116,20 +122,24 @@ export function memoryAllocated(): number { return allocatedBytes; }
 /** torch.cuda.max_memory_allocated: the peak of memoryAllocated since the start or the last reset. */
 export function maxMemoryAllocated(): number { return peakAllocatedBytes; }
 /** torch.cuda.memory_reserved: allocated plus cached bytes. */
-export function memoryReserved(): number { return allocatedBytes + cachedBytes; }
+export function memoryReserved(): number { return allocatedBytes + memoryCached(); }
 /** Bytes of free buffers the cache holds (memory_reserved - memory_allocated). */
-export function memoryCached(): number { return cachedBytes; }
+export function memoryCached(): number { return cachedBytes + (bufferSource()?.cachedBytes() ?? 0); }
 /** torch.cuda.reset_peak_memory_stats: the peak restarts from the current allocation. */
 export function resetPeakMemoryStats(): void { peakAllocatedBytes = allocatedBytes; }
 
 /** torch.cuda.memory_stats, with PyTorch's keys where they apply. */
 export function memoryStats(): Record<string, number> {
+  const cached = memoryCached();
   return {
     "allocated_bytes.all.current": allocatedBytes,
     "allocated_bytes.all.peak": peakAllocatedBytes,
-    "reserved_bytes.all.current": allocatedBytes + cachedBytes,
-    "inactive_split_bytes.all.current": cachedBytes,
-    "cached_bytes.all.current": cachedBytes,
+    "reserved_bytes.all.current": allocatedBytes + cached,
+    "inactive_split_bytes.all.current": cached,
+    "cached_bytes.all.current": cached,
+    // The pool's own free buffers; the native source's (native_cached_bytes) come back as the
+    // collector frees storages, at any moment.
+    "pool_cached_bytes": cachedBytes,
     "num_alloc": counts.allocations,
     "num_free": counts.frees,
     "num_cache_hits": counts.cacheHits,
@@ -137,5 +147,6 @@ export function memoryStats(): Record<string, number> {
     "num_collected": counts.collected,
     "num_cache_drops": counts.cacheDrops,
     "cache_limit_bytes": capBytes,
+    ...bufferSource()?.stats(),
   };
 }

@@ -76,7 +76,7 @@ export function allocArray(dtype: DType, n: number): StorageArray {
 }
 
 /** A typed array of `dtype` over the first `n` elements of `buffer` (no copy, contents kept). */
-export function arrayOver(dtype: DType, buffer: ArrayBuffer, n: number): StorageArray {
+export function arrayOver(dtype: DType, buffer: ArrayBufferLike, n: number): StorageArray {
   switch (dtype.name) {
     case "float32": return new Float32Array(buffer, 0, n);
     case "float64": return new Float64Array(buffer, 0, n);

@@ -3,6 +3,7 @@
 
 import { type DType, type StorageArray, allocArray, allocArrayUninit, arrayOver } from "./dtype.js";
 import { POOL_MIN_BYTES, releaseBuffer, takeBuffer, trackAllocation } from "./caching-allocator.js";
+import { sourceBuffer } from "./buffer-source.js";
 
 export type DeviceType = "cpu" | "webgpu";
 
@@ -53,20 +54,21 @@ export class Storage {
     const bytes = n * dtype.itemsize;
     if (bytes < POOL_MIN_BYTES) return new Storage(allocArray(dtype, n), dtype);
     const cached = takeBuffer(bytes);
-    const data = cached ? zeroed(arrayOver(dtype, cached.buffer, n)) : allocArray(dtype, n);
-    return Storage.tracked(data, dtype, bytes);
+    if (cached) return Storage.tracked(zeroed(arrayOver(dtype, cached.buffer, n)), dtype, bytes);
+    const sourced = sourceBuffer(bytes, true);
+    return Storage.tracked(sourced ? arrayOver(dtype, sourced, n) : allocArray(dtype, n), dtype, bytes);
   }
   /** A storage whose contents are unspecified (not zeroed): for outputs a kernel overwrites in full. */
   static allocUninit(dtype: DType, n: number): Storage {
     const bytes = n * dtype.itemsize;
     if (bytes < POOL_MIN_BYTES) return new Storage(allocArrayUninit(dtype, n), dtype);
-    const cached = takeBuffer(bytes);
-    return Storage.tracked(cached ? arrayOver(dtype, cached.buffer, n) : allocArrayUninit(dtype, n), dtype, bytes);
+    const buffer = takeBuffer(bytes)?.buffer ?? sourceBuffer(bytes, false);
+    return Storage.tracked(buffer ? arrayOver(dtype, buffer, n) : allocArrayUninit(dtype, n), dtype, bytes);
   }
   private static tracked(data: StorageArray, dtype: DType, bytes: number): Storage {
     const s = new Storage(data, dtype);
     // Only a buffer that is exactly this storage's can be handed out again.
-    s._pooled = data.byteOffset === 0 && data.buffer.byteLength === bytes && data.buffer instanceof ArrayBuffer;
+    s._pooled = data.byteOffset === 0 && data.buffer.byteLength === bytes;
     if (s._pooled) trackAllocation(s._token = {}, bytes);
     return s;
   }
@@ -77,7 +79,7 @@ export class Storage {
   _releaseToCache(): boolean {
     if (!this._pooled) return false;
     this._pooled = false;
-    releaseBuffer(this._token!, this.data.buffer as ArrayBuffer);
+    releaseBuffer(this._token!, this.data.buffer);
     return true;
   }
   get length(): number { return this.data.length; }

@@ -8,6 +8,7 @@
 // Offsets count elements from the start of the typed array as given (a subarray view's own
 // byteOffset is honoured too).
 
+import { installTensorMemory } from "./tensor-memory.js";
 import type { Gemm } from "../kernels.js";
 import type { ConvGeometry } from "../js/conv.js";
 import type { AvgPoolParams, MaxPoolParams } from "../js/pool.js";
@@ -61,6 +62,10 @@ interface Addon {
   pool(kind: number, a: FloatArray, out: FloatArray, indices: BigInt64Array | null, args: Float64Array): void;
   actGrad(op: number, g: FloatArray, x: FloatArray, out: FloatArray, args: Float64Array): void;
   tuneMalloc(): boolean;
+  allocTensorMemory(bytes: number, zero: boolean): SharedArrayBuffer | null;
+  tensorMemoryStats(): Float64Array;
+  setTensorMemoryCacheLimit(bytes: number): void;
+  trimTensorMemory(keepBytes: number): void;
   getNumThreads(): number;
   setNumThreads(n: number): void;
   getIsa(): Isa;
@@ -88,6 +93,9 @@ const addon: Addon | null = load();
 
 /** Whether glibc's malloc was told to keep freed tensor memory for reuse (see native/addon.cc). */
 export const mallocTuned: boolean = addon !== null && process.env["TORCH_TS_MALLOC_TUNING"] !== "0" && addon.tuneMalloc();
+
+/** Whether large storages live on the addon's recycled blocks (./tensor-memory.ts). */
+export const tensorMemoryInstalled: boolean = addon !== null && installTensorMemory(addon);
 
 /** Whether the native addon is built and loaded (false under TORCH_TS_BACKEND=js). */
 export function isAvailable(): boolean {

@@ -330,7 +330,10 @@ export class GpuContext {
   writeBuffer(dst: GpuBuffer, byteOffset: number, data: ArrayBufferView): void {
     this.check();
     this.flush();
-    this.device.queue.writeBuffer(dst.raw, byteOffset, data.buffer, data.byteOffset, data.byteLength);
+    // WebGPU takes no shared memory, and large CPU storages are SharedArrayBuffers in Node
+    // (src/backends/native/tensor-memory.ts): those are copied first.
+    const bytes = data.buffer instanceof ArrayBuffer ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+    this.device.queue.writeBuffer(dst.raw, byteOffset, bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.counters.uploads++;
     this.counters.uploadBytes += data.byteLength;
   }

@@ -1,0 +1,33 @@
+// Recycled memory blocks for large tensor storages (see tensor_memory.cc).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace tts {
+
+struct TensorBlock {
+  void* data;
+  size_t capacity;  // the block's size class, >= the bytes asked for
+  bool recycled;    // false: fresh zeroed pages; true: contents of a dead storage
+};
+
+struct TensorMemoryStats {
+  size_t outstanding = 0;  // bytes in blocks that buffers still use (live or not yet collected)
+  size_t cached = 0;       // bytes in free blocks
+  size_t mapped = 0;       // bytes mapped from the OS
+  size_t cache_limit = size_t{1} << 30;
+  uint64_t fresh = 0, reused = 0, returned = 0;
+};
+
+// A block of at least `bytes` bytes: a free one of the same size class, or freshly mapped.
+// data is null when the OS refuses the memory.
+TensorBlock tensor_memory_take(size_t bytes);
+// Called by V8 (any thread) when the buffer over a block is freed.
+void tensor_memory_give_back(void* data, size_t capacity);
+// Frees cached blocks until at most keep_bytes stay cached.
+void tensor_memory_trim(size_t keep_bytes);
+void tensor_memory_set_cache_limit(size_t bytes);
+TensorMemoryStats tensor_memory_stats();
+
+}  // namespace tts

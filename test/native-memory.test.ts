@@ -1,0 +1,92 @@
+// Large storages on the native addon's recycled blocks (native/tensor_memory.cc,
+// src/backends/native/tensor-memory.ts): dead outputs' blocks come back through young-generation
+// collections and are reused, recycled blocks are zeroed where zeros are asked for, storages that
+// outlive young collections are reclaimed by full ones, and torch.memory reports and trims the
+// blocks. Only with the addon (the JS backend keeps ordinary ArrayBuffers).
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as torch from "../src/index.js";
+import { tensorMemoryCounters } from "../src/backends/native/tensor-memory.js";
+
+const native = torch.backends.native.isAvailable() && process.env["TORCH_TS_NATIVE_MEMORY"] !== "0";
+const skip = native ? false : "needs the native addon";
+const MiB = 1 << 20;
+
+function counters() {
+  const c = tensorMemoryCounters();
+  assert.ok(c, "the native memory is installed");
+  return c;
+}
+
+test("large storages are shared memory of the addon; small ones are plain arrays", { skip }, () => {
+  const big = torch.randn(MiB / 4), small = torch.randn(100);
+  assert.ok(big.storage.data.buffer instanceof SharedArrayBuffer);
+  assert.equal(big.storage.data.buffer.byteLength, MiB);
+  assert.ok(small.storage.data.buffer instanceof ArrayBuffer);
+});
+
+test("outputs dropped in a loop come back and are reused, with memory bounded", { skip }, () => {
+  const x = torch.randn(MiB), y = torch.randn(MiB); // 4 MiB each
+  for (let i = 0; i < 20; i++) x.add(y);
+  const before = counters();
+  for (let i = 0; i < 200; i++) x.add(y);
+  const after = counters();
+  const reused = after.reusedBlocks - before.reusedBlocks, fresh = after.freshBlocks - before.freshBlocks;
+  assert.ok(reused >= 150, `reused ${reused} of 200 blocks (fresh ${fresh})`);
+  assert.ok(after.minorCollections > before.minorCollections, "young collections were requested");
+  assert.ok(after.outstanding < 256 * MiB, `outstanding ${after.outstanding / MiB} MiB`);
+  const s = x.add(y).storage.data as Float32Array, a = x.storage.data as Float32Array, b = y.storage.data as Float32Array;
+  for (let i = 0; i < s.length; i++) if (s[i] !== Math.fround(a[i]! + b[i]!)) assert.fail(`sum differs at ${i}`);
+});
+
+test("a recycled block is zeroed for zeros()", { skip }, () => {
+  const n = MiB / 2; // 2 MiB of float32
+  const before = counters();
+  let zerosChecked = 0;
+  for (let i = 0; i < 64; i++) {
+    torch.full([n], 7); // garbage at once
+    const z = torch.zeros(n);
+    if ((z.storage.data as Float32Array).some((v) => v !== 0)) assert.fail(`zeros() at round ${i} holds stale values`);
+    zerosChecked++;
+  }
+  const after = counters();
+  assert.equal(zerosChecked, 64);
+  assert.ok(after.reusedBlocks - before.reusedBlocks >= 32, `reused ${after.reusedBlocks - before.reusedBlocks}`);
+});
+
+test("storages that outlive young collections are reclaimed by full ones", { skip }, () => {
+  const before = counters();
+  let kept: torch.Tensor[] = [];
+  for (let round = 0; round < 6; round++) {
+    // 64 MiB that survives many young collections, then dies in old space.
+    for (let i = 0; i < 16; i++) kept.push(torch.randn(MiB));
+    for (let i = 0; i < 40; i++) torch.randn(MiB);
+    kept = [];
+  }
+  for (let i = 0; i < 200; i++) torch.randn(MiB);
+  const after = counters();
+  assert.ok(after.majorCollections > before.majorCollections, "a full collection was requested");
+  assert.ok(after.outstanding < 512 * MiB, `outstanding ${after.outstanding / MiB} MiB`);
+});
+
+test("torch.memory counts the free blocks as cached and emptyCache frees them", { skip }, () => {
+  for (let i = 0; i < 40; i++) torch.randn(MiB);
+  const stats = torch.memory.memoryStats();
+  assert.ok(stats["native_reused_blocks"]! > 0);
+  assert.equal(typeof stats["native_cached_bytes"], "number");
+  assert.ok(torch.memory.memoryCached() >= stats["pool_cached_bytes"]!);
+  torch.memory.emptyCache();
+  // Blocks freed by the collector from now on may refill it; right after, it is (nearly) empty.
+  assert.ok(counters().cached <= 8 * MiB, `cached ${counters().cached / MiB} MiB after emptyCache`);
+  const limit = torch.memory.getCacheLimit();
+  try {
+    torch.memory.setCacheLimit(0);
+    for (let i = 0; i < 40; i++) torch.randn(MiB);
+    assert.equal(counters().cached, 0, "no block is kept over a zero limit");
+    assert.equal(counters().cacheLimit, 0);
+  } finally {
+    torch.memory.setCacheLimit(limit);
+  }
+  assert.equal(counters().cacheLimit, limit);
+});
