@@ -8,6 +8,7 @@
 #include <napi.h>
 #include <v8.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 
@@ -477,6 +478,33 @@ Napi::Value SetTensorMemoryCacheLimit(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// fill(array, start, count, value): array[start .. start+count) = value (already encoded for the
+// element type: 16-bit floats come as their bit patterns). For SharedArrayBuffer-backed arrays,
+// whose TypedArray.prototype.fill stores element by element. Returns false for other types.
+template <typename T>
+void fill_span(const View& v, index_t start, index_t count, double value) {
+  std::fill_n(static_cast<T*>(v.data) + start, count, static_cast<T>(value));
+}
+
+Napi::Value Fill(const Napi::CallbackInfo& info) {
+  const View v = view(info.Env(), info[0]);
+  const index_t start = I(info[1].As<Napi::Number>().DoubleValue());
+  const index_t count = I(info[2].As<Napi::Number>().DoubleValue());
+  const double value = info[3].As<Napi::Number>().DoubleValue();
+  switch (v.type) {
+    case napi_float32_array: fill_span<float>(v, start, count, value); break;
+    case napi_float64_array: fill_span<double>(v, start, count, value); break;
+    case napi_int8_array: fill_span<int8_t>(v, start, count, value); break;
+    case napi_uint8_array: case napi_uint8_clamped_array: fill_span<uint8_t>(v, start, count, value); break;
+    case napi_int16_array: fill_span<int16_t>(v, start, count, value); break;
+    case napi_uint16_array: fill_span<uint16_t>(v, start, count, value); break;
+    case napi_int32_array: fill_span<int32_t>(v, start, count, value); break;
+    case napi_uint32_array: fill_span<uint32_t>(v, start, count, value); break;
+    default: return Napi::Boolean::New(info.Env(), false);
+  }
+  return Napi::Boolean::New(info.Env(), true);
+}
+
 Napi::Value TrimTensorMemory(const Napi::CallbackInfo& info) {
   const double bytes = info[0].As<Napi::Number>().DoubleValue();
   tts::tensor_memory_trim(bytes >= 0 ? static_cast<size_t>(bytes) : 0);
@@ -487,6 +515,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("allocTensorMemory", Napi::Function::New(env, AllocTensorMemory, "allocTensorMemory"));
   exports.Set("tensorMemoryStats", Napi::Function::New(env, TensorMemoryStats, "tensorMemoryStats"));
   exports.Set("setTensorMemoryCacheLimit", Napi::Function::New(env, SetTensorMemoryCacheLimit, "setTensorMemoryCacheLimit"));
+  exports.Set("fill", Napi::Function::New(env, Fill, "fill"));
   exports.Set("trimTensorMemory", Napi::Function::New(env, TrimTensorMemory, "trimTensorMemory"));
   exports.Set("tuneMalloc", Napi::Function::New(env, TuneMalloc, "tuneMalloc"));
   exports.Set("gemm", Napi::Function::New(env, Gemm, "gemm"));

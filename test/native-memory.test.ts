@@ -90,3 +90,20 @@ test("torch.memory counts the free blocks as cached and emptyCache frees them", 
   }
   assert.equal(counters().cacheLimit, limit);
 });
+
+test("fill_ of large shared storages writes exactly the view's elements, in every dtype", { skip }, () => {
+  const n = 1 << 18;
+  for (const dtype of [torch.float32, torch.float64, torch.int32, torch.int16, torch.uint8, torch.float16, torch.bfloat16, torch.int64]) {
+    const t = torch.zeros(n, { dtype });
+    assert.ok(t.storage.data.buffer instanceof SharedArrayBuffer, `${dtype.name} is shared`);
+    const middle = t.narrow(0, 1000, n - 2000);
+    middle.fill_(3);
+    const v = t.to(torch.float64).storage.data as Float64Array;
+    for (let i = 0; i < n; i++) {
+      const want = i >= 1000 && i < n - 1000 ? 3 : 0;
+      if (v[i] !== want) assert.fail(`${dtype.name}[${i}] = ${v[i]}, expected ${want}`);
+    }
+  }
+  const f = torch.empty(n).fill_(0.1);
+  assert.equal((f.storage.data as Float32Array)[n - 1], Math.fround(0.1));
+});

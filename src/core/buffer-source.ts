@@ -11,6 +11,8 @@ export interface BufferSource {
   setCacheLimit(bytes: number): void;
   /** Frees the memory kept for reuse. */
   emptyCache(): void;
+  /** Zeroes an array over one of the source's buffers (faster than its own fill); false if not one. */
+  zero(a: ArrayBufferView): boolean;
   /** Counters for torch.memory.memoryStats(), keyed as they appear there. */
   stats(): Record<string, number>;
 }
@@ -26,4 +28,9 @@ export function bufferSource(): BufferSource | null { return source; }
 /** A buffer from the installed source, or null when there is none or it declines. */
 export function sourceBuffer(bytes: number, zero: boolean): ArrayBufferLike | null {
   return source === null ? null : source.take(bytes, zero);
+}
+
+/** Zeroes `a` through the source when its buffer is one of the source's; false otherwise. */
+export function zeroThroughSource(a: ArrayBufferView): boolean {
+  return source !== null && source.zero(a);
 }

@@ -3,7 +3,7 @@
 
 import { type DType, type StorageArray, allocArray, allocArrayUninit, arrayOver } from "./dtype.js";
 import { POOL_MIN_BYTES, releaseBuffer, takeBuffer, trackAllocation } from "./caching-allocator.js";
-import { sourceBuffer } from "./buffer-source.js";
+import { sourceBuffer, zeroThroughSource } from "./buffer-source.js";
 
 export type DeviceType = "cpu" | "webgpu";
 
@@ -26,6 +26,7 @@ export function toDevice(d: DeviceLike): Device {
 }
 
 function zeroed(a: StorageArray): StorageArray {
+  if (zeroThroughSource(a)) return a;
   if (a instanceof BigInt64Array) a.fill(0n); else a.fill(0);
   return a;
 }

@@ -6,7 +6,7 @@ import { type DType, bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, int64 } from "../
 import { Storage } from "../core/storage.js";
 import { broadcastShapes, broadcastStrides, contiguousStrides, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { forEachRow } from "../backends/js/strided.js";
-import { NATIVE_MIN_BINARY, tryNativeBinary } from "./native-fast.js";
+import { NATIVE_MIN_BINARY, tryNativeBinary, tryNativeFill } from "./native-fast.js";
 import { kernels } from "../backends/kernels.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryCopy16, tryDecode16, tryEncode16 } from "./native-convert.js";
@@ -183,6 +183,7 @@ export function fillTensor(t: Tensor, value: number | bigint | boolean): void {
   const raw = encoder(t.dtype)(value);
   const d = t.storage.data as unknown as (number | bigint)[];
   if (t.isContiguous()) {
+    if (tryNativeFill(t.storage.data, t._offset, t.numel(), raw)) return;
     (t.storage.data as unknown as { fill(v: number | bigint, s: number, e: number): void }).fill(raw, t._offset, t._offset + t.numel());
     return;
   }

@@ -66,6 +66,7 @@ interface Addon {
   tensorMemoryStats(): Float64Array;
   setTensorMemoryCacheLimit(bytes: number): void;
   trimTensorMemory(keepBytes: number): void;
+  fill(a: NumberArray, start: number, count: number, value: number): boolean;
   getNumThreads(): number;
   setNumThreads(n: number): void;
   getIsa(): Isa;
@@ -108,6 +109,26 @@ function lib(op: string): Addon {
     throw new Error(`native.${op}: the native addon is not available${where}`);
   }
   return addon;
+}
+
+/** Typed arrays of numbers (not bigint) that `fill` takes. */
+export type NumberArray = Float32Array | Float64Array | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array;
+
+/**
+ * a[start .. start + count) = value, with `value` already encoded for the element type (16-bit
+ * floats as their bits). For arrays over SharedArrayBuffers (large storages, ./tensor-memory.ts),
+ * whose own fill() stores one element at a time. Returns false for an element type it lacks.
+ */
+export function fill(a: NumberArray, start: number, count: number, value: number): boolean {
+  const native = lib("fill");
+  if (!ArrayBuffer.isView(a) || a instanceof BigInt64Array || a instanceof BigUint64Array || a instanceof DataView) {
+    throw new Error("native.fill: expected a typed array of numbers");
+  }
+  checkCount("fill", "start", start);
+  checkCount("fill", "count", count);
+  if (start + count > a.length) throw new Error(`native.fill: elements ${start}..${start + count - 1} are past the array's length ${a.length}`);
+  if (typeof value !== "number") throw new Error(`native.fill: value must be a number, got ${typeof value}`);
+  return count === 0 || native.fill(a, start, count, value);
 }
 
 /** Threads the native kernels use (the caller's included); 1 without the addon. */

@@ -4,12 +4,12 @@
 // V8 counts an ArrayBuffer's bytes as external memory and answers every ~64 MB of fresh outputs
 // with a full, concurrently marked collection: the second core leaves the kernels, and a dead
 // output's memory comes back late and cold. The addon's buffers are SharedArrayBuffers, which V8
-// does not count, so this module counts them: after every `minorBudget` bytes handed out it asks
-// for a young-generation collection (cheap when little survives, as in a training step where an
-// op's output dies within the step), whose freed buffers return their blocks to the addon's free
-// lists for the next storages of their size. Storages that outlive young collections die in old
-// space: when the addon's outstanding bytes pass twice what they were after the last full
-// collection, one runs. Without a way to request collections (no node:v8/node:vm), or with
+// does not count, so this module counts them: after a budget of bytes handed out (as many as
+// survived the last collection, 16-64 MiB) it asks for a young-generation collection (cheap when
+// little survives, as in a training step where an op's output dies within the step), whose freed
+// buffers return their blocks to the addon's free lists for the next storages of their size.
+// Storages that outlive young collections die in old space: when the survivors pass twice what
+// survived the last full collection (256 MiB at least), a full one runs. Without a way to request collections (no node:v8/node:vm), or with
 // TORCH_TS_NATIVE_MEMORY=0, storages keep V8's ordinary ArrayBuffers.
 // WebGPU refuses shared memory: uploads copy such storages first (src/backends/webgpu/context.ts).
 
@@ -23,13 +23,16 @@ export interface TensorMemoryAddon {
   setTensorMemoryCacheLimit(bytes: number): void;
   /** Frees cached blocks until at most `keepBytes` stay cached. */
   trimTensorMemory(keepBytes: number): void;
+  fill(a: Uint8Array, start: number, count: number, value: number): boolean;
 }
 
 type GcFunction = (options?: { type?: "major" | "minor"; execution?: "sync" | "async" }) => void;
 
 const MiB = 1 << 20;
-/** Bytes handed out between young-generation collections: about half the last-level cache. */
-const MINOR_BUDGET = 16 * MiB;
+/** The least bytes handed out between young-generation collections: about half the L3 cache. */
+const MINOR_BUDGET_MIN = 16 * MiB;
+/** The most: past this, waiting longer saves little collection time. */
+const MINOR_BUDGET_MAX = 64 * MiB;
 /** Outstanding bytes below which no full collection is requested. */
 const MAJOR_FLOOR = 256 * MiB;
 
@@ -72,32 +75,49 @@ let addon: TensorMemoryAddon | null = null;
 /** Fetched on the first large storage, so programs of small tensors never touch V8's flags. */
 let gc: GcFunction | null | undefined;
 let sinceMinor = 0;
+let minorBudget = MINOR_BUDGET_MIN;
 let majorAt = MAJOR_FLOOR;
+/** A full collection ran at the last check: its survivors set the next threshold. */
+let afterMajor = false;
 let minorCollections = 0;
 let majorCollections = 0;
 
-function outstandingBytes(): number {
-  return addon!.tensorMemoryStats()[0]!;
-}
-
-function collectIfDue(bytes: number): void {
-  sinceMinor += bytes;
-  if (sinceMinor < MINOR_BUDGET) return;
+/**
+ * Runs when `minorBudget` bytes were handed out since the last collection. V8 frees dead buffers
+ * after a collection on a background thread, so what the last one kept is read now, not right
+ * after it: the outstanding bytes less those handed out since. As V8 sizes its own young
+ * generation, the next collection comes after as many new bytes as survived (within bounds):
+ * a training step's activations then rarely live through two young collections, which would move
+ * them to old space, where only full collections free them.
+ */
+function collect(): void {
+  const stats = addon!.tensorMemoryStats();
+  const survivors = Math.max(0, stats[0]! - sinceMinor);
+  if (afterMajor) {
+    majorAt = Math.max(MAJOR_FLOOR, 2 * survivors);
+    afterMajor = false;
+  }
+  minorBudget = Math.min(MINOR_BUDGET_MAX, Math.max(MINOR_BUDGET_MIN, survivors));
   sinceMinor = 0;
-  gc!({ type: "minor" });
-  minorCollections++;
-  if (outstandingBytes() > majorAt) {
+  if (survivors > majorAt) {
     gc!();
     majorCollections++;
-    majorAt = Math.max(MAJOR_FLOOR, 2 * outstandingBytes());
+    afterMajor = true;
+  } else {
+    gc!({ type: "minor" });
+    minorCollections++;
   }
+  // Free blocks the last interval left unused (those this collection frees come back later, on
+  // V8's sweeper thread) are mostly sizes no longer asked for: keep half a budget of them.
+  if (stats[1]! > minorBudget / 2) addon!.trimTensorMemory(minorBudget / 2);
 }
 
 function allocate(bytes: number, zero: boolean): SharedArrayBuffer | null {
   if (gc === undefined) gc = gcFunction();
   // Without a way to collect, recycled blocks would never come back: ordinary buffers then.
   if (gc === null) return null;
-  collectIfDue(bytes);
+  sinceMinor += bytes;
+  if (sinceMinor >= minorBudget) collect();
   return addon!.allocTensorMemory(bytes, zero);
 }
 
@@ -111,6 +131,7 @@ export function installTensorMemory(a: TensorMemoryAddon): boolean {
     cachedBytes: () => a.tensorMemoryStats()[1]!,
     setCacheLimit: (bytes) => a.setTensorMemoryCacheLimit(bytes),
     emptyCache: () => a.trimTensorMemory(0),
+    zero: (view) => view.buffer instanceof SharedArrayBuffer && a.fill(new Uint8Array(view.buffer, view.byteOffset, view.byteLength), 0, view.byteLength, 0),
     stats: () => {
       const c = tensorMemoryCounters()!;
       return {
