@@ -462,13 +462,13 @@ Napi::Value AllocTensorMemory(const Napi::CallbackInfo& info) {
   return Napi::Value(env, reinterpret_cast<napi_value>(*buffer));
 }
 
-// [outstanding, cached, mapped, cacheLimit, fresh, reused, returned]
+// [outstanding, cached, mapped, cacheLimit, fresh, reused, returned, peakMapped]
 Napi::Value TensorMemoryStats(const Napi::CallbackInfo& info) {
   const tts::TensorMemoryStats s = tts::tensor_memory_stats();
-  Napi::Float64Array out = Napi::Float64Array::New(info.Env(), 7);
-  const double v[7] = {double(s.outstanding), double(s.cached), double(s.mapped), double(s.cache_limit),
-                       double(s.fresh), double(s.reused), double(s.returned)};
-  for (int i = 0; i < 7; ++i) out[i] = v[i];
+  Napi::Float64Array out = Napi::Float64Array::New(info.Env(), 8);
+  const double v[8] = {double(s.outstanding), double(s.cached), double(s.mapped), double(s.cache_limit),
+                       double(s.fresh), double(s.reused), double(s.returned), double(s.peak_mapped)};
+  for (int i = 0; i < 8; ++i) out[i] = v[i];
   return out;
 }
 
@@ -505,6 +505,11 @@ Napi::Value Fill(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), true);
 }
 
+Napi::Value AgeTensorMemory(const Napi::CallbackInfo& info) {
+  tts::tensor_memory_age();
+  return info.Env().Undefined();
+}
+
 Napi::Value TrimTensorMemory(const Napi::CallbackInfo& info) {
   const double bytes = info[0].As<Napi::Number>().DoubleValue();
   tts::tensor_memory_trim(bytes >= 0 ? static_cast<size_t>(bytes) : 0);
@@ -516,6 +521,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("tensorMemoryStats", Napi::Function::New(env, TensorMemoryStats, "tensorMemoryStats"));
   exports.Set("setTensorMemoryCacheLimit", Napi::Function::New(env, SetTensorMemoryCacheLimit, "setTensorMemoryCacheLimit"));
   exports.Set("fill", Napi::Function::New(env, Fill, "fill"));
+  exports.Set("ageTensorMemory", Napi::Function::New(env, AgeTensorMemory, "ageTensorMemory"));
   exports.Set("trimTensorMemory", Napi::Function::New(env, TrimTensorMemory, "trimTensorMemory"));
   exports.Set("tuneMalloc", Napi::Function::New(env, TuneMalloc, "tuneMalloc"));
   exports.Set("gemm", Napi::Function::New(env, Gemm, "gemm"));

@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstring>
 #include <mutex>
 #include <unordered_map>
@@ -29,7 +30,12 @@ constexpr size_t kLargeGranule = size_t{2} << 20;
 constexpr size_t kSmallGranule = size_t{64} << 10;
 
 std::mutex mu;
-std::unordered_map<size_t, std::vector<void*>> free_blocks;  // size class -> blocks
+struct FreeBlock {
+  void* data;
+  uint64_t age;  // the value of `age` when it came back
+};
+std::unordered_map<size_t, std::vector<FreeBlock>> free_blocks;  // size class -> blocks, newest last
+uint64_t age = 0;
 TensorMemoryStats stats;
 
 // Size classes: multiples of 64 KiB up to 2 MiB; above, four classes per power of two rounded
@@ -54,14 +60,19 @@ TensorBlock tensor_memory_take(size_t bytes) {
   const size_t capacity = size_class(bytes == 0 ? 1 : bytes);
   {
     std::lock_guard<std::mutex> lock(mu);
-    auto it = free_blocks.find(capacity);
-    if (it != free_blocks.end() && !it->second.empty()) {
-      void* p = it->second.back();
+    // The newest free block of this size class, else of one of the next three classes up to twice
+    // the size (as malloc splits a larger free chunk: a pass's big dead output serves the next,
+    // smaller one instead of new memory).
+    size_t c = capacity;
+    for (int step = 0; step < 4 && c <= 2 * capacity; ++step, c = size_class(c + 1)) {
+      auto it = free_blocks.find(c);
+      if (it == free_blocks.end() || it->second.empty()) continue;
+      void* p = it->second.back().data;
       it->second.pop_back();
-      stats.cached -= capacity;
-      stats.outstanding += capacity;
+      stats.cached -= c;
+      stats.outstanding += c;
       ++stats.reused;
-      return {p, capacity, true};
+      return {p, c, true};
     }
   }
   void* p = map_block(capacity);
@@ -69,6 +80,7 @@ TensorBlock tensor_memory_take(size_t bytes) {
   std::lock_guard<std::mutex> lock(mu);
   stats.outstanding += capacity;
   stats.mapped += capacity;
+  if (stats.mapped > stats.peak_mapped) stats.peak_mapped = stats.mapped;
   ++stats.fresh;
   return {p, capacity, false};
 }
@@ -78,7 +90,7 @@ void tensor_memory_give_back(void* data, size_t capacity) {
   stats.outstanding -= capacity;
   ++stats.returned;
   if (stats.cached + capacity <= stats.cache_limit) {
-    free_blocks[capacity].push_back(data);
+    free_blocks[capacity].push_back({data, age});
     stats.cached += capacity;
     return;
   }
@@ -86,20 +98,48 @@ void tensor_memory_give_back(void* data, size_t capacity) {
   stats.mapped -= capacity;
 }
 
-void tensor_memory_trim(size_t keep_bytes) {
+// Unmaps free blocks (oldest first within a class) while more than keep_bytes are cached, and
+// every free block that came back before age `min_age`.
+void trim(size_t keep_bytes, uint64_t min_age) {
   std::vector<std::pair<void*, size_t>> to_unmap;
   {
     std::lock_guard<std::mutex> lock(mu);
     for (auto& [capacity, blocks] : free_blocks) {
-      while (!blocks.empty() && stats.cached > keep_bytes) {
-        to_unmap.emplace_back(blocks.back(), capacity);
-        blocks.pop_back();
+      size_t kept = 0;
+      for (const FreeBlock& b : blocks) {
+        if (b.age < min_age) {
+          to_unmap.emplace_back(b.data, capacity);
+        } else {
+          blocks[kept++] = b;
+        }
+      }
+      const size_t dropped = blocks.size() - kept;
+      blocks.resize(kept);
+      stats.cached -= dropped * capacity;
+      stats.mapped -= dropped * capacity;
+      // Over the limit: the oldest go first.
+      size_t first = 0;
+      while (first < blocks.size() && stats.cached > keep_bytes) {
+        to_unmap.emplace_back(blocks[first++].data, capacity);
         stats.cached -= capacity;
         stats.mapped -= capacity;
       }
+      blocks.erase(blocks.begin(), blocks.begin() + first);
     }
   }
   for (auto& [p, capacity] : to_unmap) munmap(p, capacity);
+}
+
+void tensor_memory_trim(size_t keep_bytes) { trim(keep_bytes, 0); }
+
+void tensor_memory_age() {
+  uint64_t min_age;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    min_age = age > 0 ? age - 1 : 0;
+    ++age;
+  }
+  trim(SIZE_MAX, min_age);
 }
 
 void tensor_memory_set_cache_limit(size_t bytes) {

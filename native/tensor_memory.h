@@ -16,6 +16,7 @@ struct TensorMemoryStats {
   size_t outstanding = 0;  // bytes in blocks that buffers still use (live or not yet collected)
   size_t cached = 0;       // bytes in free blocks
   size_t mapped = 0;       // bytes mapped from the OS
+  size_t peak_mapped = 0;
   size_t cache_limit = size_t{1} << 30;
   uint64_t fresh = 0, reused = 0, returned = 0;
 };
@@ -28,6 +29,9 @@ void tensor_memory_give_back(void* data, size_t capacity);
 // Frees cached blocks until at most keep_bytes stay cached.
 void tensor_memory_trim(size_t keep_bytes);
 void tensor_memory_set_cache_limit(size_t bytes);
+// Called after each collection the JS side requests: free blocks that came back before the
+// previous call and were not reused since (sizes no longer asked for) go back to the OS.
+void tensor_memory_age();
 TensorMemoryStats tensor_memory_stats();
 
 }  // namespace tts

@@ -66,6 +66,7 @@ interface Addon {
   tensorMemoryStats(): Float64Array;
   setTensorMemoryCacheLimit(bytes: number): void;
   trimTensorMemory(keepBytes: number): void;
+  ageTensorMemory(): void;
   fill(a: NumberArray, start: number, count: number, value: number): boolean;
   getNumThreads(): number;
   setNumThreads(n: number): void;

@@ -8,8 +8,9 @@
 // survived the last collection, 16-64 MiB) it asks for a young-generation collection (cheap when
 // little survives, as in a training step where an op's output dies within the step), whose freed
 // buffers return their blocks to the addon's free lists for the next storages of their size.
-// Storages that outlive young collections die in old space: when the survivors pass twice what
-// survived the last full collection (256 MiB at least), a full one runs. Without a way to request collections (no node:v8/node:vm), or with
+// Storages that outlive young collections die in old space: when the survivors grow by a quarter
+// over what survived the last full collection (64 MiB at least; 256 MiB in all at least), a full
+// one runs. Without a way to request collections (no node:v8/node:vm), or with
 // TORCH_TS_NATIVE_MEMORY=0, storages keep V8's ordinary ArrayBuffers.
 // WebGPU refuses shared memory: uploads copy such storages first (src/backends/webgpu/context.ts).
 
@@ -18,11 +19,13 @@ import { getCacheLimit } from "../../core/caching-allocator.js";
 
 export interface TensorMemoryAddon {
   allocTensorMemory(bytes: number, zero: boolean): SharedArrayBuffer | null;
-  /** [outstanding, cached, mapped, cacheLimit, fresh, reused, returned] */
+  /** [outstanding, cached, mapped, cacheLimit, fresh, reused, returned, peakMapped] */
   tensorMemoryStats(): Float64Array;
   setTensorMemoryCacheLimit(bytes: number): void;
   /** Frees cached blocks until at most `keepBytes` stay cached. */
   trimTensorMemory(keepBytes: number): void;
+  /** After each requested collection: frees blocks unused since the one before. */
+  ageTensorMemory(): void;
   fill(a: Uint8Array, start: number, count: number, value: number): boolean;
 }
 
@@ -35,6 +38,9 @@ const MINOR_BUDGET_MIN = 16 * MiB;
 const MINOR_BUDGET_MAX = 64 * MiB;
 /** Outstanding bytes below which no full collection is requested. */
 const MAJOR_FLOOR = 256 * MiB;
+/** Growth of the survivors over the last full collection's that requests the next one. */
+const MAJOR_GROWTH_MIN = 64 * MiB;
+const MAJOR_GROWTH_FACTOR = 1.25;
 
 /**
  * V8's `gc` function. `--expose-gc` is set only while one new context is made to fetch it, so
@@ -45,6 +51,10 @@ function gcFunction(): GcFunction | null {
   const vm = process.getBuiltinModule?.("node:vm") as typeof import("node:vm") | undefined;
   if (!v8 || !vm) return null;
   try {
+    // V8 frees dead buffers after a collection on a background thread unless told otherwise; then
+    // the next storage would find no free block yet and map a fresh one (page faults) while the
+    // dead one's block arrives a moment later. Sweeping inside the collection returns them first.
+    v8.setFlagsFromString("--no-concurrent-array-buffer-sweeping");
     const exposed = (globalThis as { gc?: unknown }).gc;
     if (typeof exposed === "function") return exposed as GcFunction;
     v8.setFlagsFromString("--expose-gc");
@@ -63,6 +73,8 @@ export interface TensorMemoryCounters {
   cached: number;
   /** Bytes mapped from the OS (outstanding + cached). */
   mapped: number;
+  /** The most bytes mapped at once. */
+  peakMapped: number;
   cacheLimit: number;
   freshBlocks: number;
   reusedBlocks: number;
@@ -83,18 +95,17 @@ let minorCollections = 0;
 let majorCollections = 0;
 
 /**
- * Runs when `minorBudget` bytes were handed out since the last collection. V8 frees dead buffers
- * after a collection on a background thread, so what the last one kept is read now, not right
- * after it: the outstanding bytes less those handed out since. As V8 sizes its own young
- * generation, the next collection comes after as many new bytes as survived (within bounds):
- * a training step's activations then rarely live through two young collections, which would move
- * them to old space, where only full collections free them.
+ * Runs when `minorBudget` bytes were handed out since the last collection. What the last one
+ * kept is the outstanding bytes less those handed out since. As V8 sizes its own young generation,
+ * the next collection comes after as many new bytes as survived (within bounds): a training step's
+ * activations then rarely live through two young collections, which would move them to old space,
+ * where only full collections free them. Dead buffers are swept inside the collection (V8 flag set
+ * in gcFunction), so their blocks are free for the very next storage.
  */
 function collect(): void {
-  const stats = addon!.tensorMemoryStats();
-  const survivors = Math.max(0, stats[0]! - sinceMinor);
+  const survivors = Math.max(0, addon!.tensorMemoryStats()[0]! - sinceMinor);
   if (afterMajor) {
-    majorAt = Math.max(MAJOR_FLOOR, 2 * survivors);
+    majorAt = Math.max(MAJOR_FLOOR, survivors + MAJOR_GROWTH_MIN, MAJOR_GROWTH_FACTOR * survivors);
     afterMajor = false;
   }
   minorBudget = Math.min(MINOR_BUDGET_MAX, Math.max(MINOR_BUDGET_MIN, survivors));
@@ -107,9 +118,9 @@ function collect(): void {
     gc!({ type: "minor" });
     minorCollections++;
   }
-  // Free blocks the last interval left unused (those this collection frees come back later, on
-  // V8's sweeper thread) are mostly sizes no longer asked for: keep half a budget of them.
-  if (stats[1]! > minorBudget / 2) addon!.trimTensorMemory(minorBudget / 2);
+  // Free blocks that no storage took since the collection before this one are of sizes no longer
+  // asked for (an evaluation pass's, once training resumes): back to the OS.
+  addon!.ageTensorMemory();
 }
 
 function allocate(bytes: number, zero: boolean): SharedArrayBuffer | null {
@@ -135,7 +146,7 @@ export function installTensorMemory(a: TensorMemoryAddon): boolean {
     stats: () => {
       const c = tensorMemoryCounters()!;
       return {
-        "native_outstanding_bytes": c.outstanding, "native_cached_bytes": c.cached, "native_mapped_bytes": c.mapped,
+        "native_outstanding_bytes": c.outstanding, "native_cached_bytes": c.cached, "native_mapped_bytes": c.mapped, "native_peak_mapped_bytes": c.peakMapped,
         "native_fresh_blocks": c.freshBlocks, "native_reused_blocks": c.reusedBlocks, "native_returned_blocks": c.returnedBlocks,
         "native_minor_collections": c.minorCollections, "native_major_collections": c.majorCollections,
       };
@@ -149,7 +160,7 @@ export function tensorMemoryCounters(): TensorMemoryCounters | null {
   if (addon === null) return null;
   const s = addon.tensorMemoryStats();
   return {
-    outstanding: s[0]!, cached: s[1]!, mapped: s[2]!, cacheLimit: s[3]!,
+    outstanding: s[0]!, cached: s[1]!, mapped: s[2]!, peakMapped: s[7]!, cacheLimit: s[3]!,
     freshBlocks: s[4]!, reusedBlocks: s[5]!, returnedBlocks: s[6]!,
     minorCollections, majorCollections,
   };
