@@ -11,9 +11,9 @@ torch.manual_seed(0)
 quick = "--quick" in sys.argv
 
 def timeit(fn, reps):
-    # Warm-up as bench/workloads.ts: at least two runs and 100 ms.
+    # Warm-up as bench/workloads.ts: at least two runs and 300 ms.
     start, i = time.perf_counter(), 0
-    while i < 2 or (time.perf_counter() - start < 0.1 and i < 100):
+    while i < 2 or time.perf_counter() - start < 0.3:
         fn()
         i += 1
     ts = []

@@ -18,8 +18,6 @@ import * as torch from "../src/index.js";
 import { matmulFlops, type Timing } from "./workloads.js";
 import { compiledScript } from "./compiled.js";
 
-// --device webgpu: the GPU workloads against PyTorch CUDA (bench/webgpu-run.ts).
-if (process.argv[process.argv.indexOf("--device") + 1] === "webgpu") { await import("./webgpu-run.js"); process.exit(0); }
 const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
 const withPytorch = !argv.includes("--no-pytorch");
