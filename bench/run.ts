@@ -60,6 +60,7 @@ const deviceArg = argv.indexOf("--device");
 if (deviceArg >= 0 && argv[deviceArg + 1] === "webgpu") {
   // The GPU workloads have their own harness.
   await import("./webgpu-run.js");
+  process.exit(0); // Dawn's handles would keep the process alive
 } else {
   await cpuBench();
 }
