@@ -607,3 +607,18 @@ test("bad inputs are errors in PyTorch's words", () => {
   assert.throws(() => torch.addcmul(x, x, 2 as unknown as Tensor), /addcmul\(\): argument 'tensor2' \(position 3\) must be Tensor, not int/);
   assert.throws(() => torch.lerp(torch.tensor([1]), torch.tensor([2]), 0.5), /"lerp_kernel_scalar" not implemented for 'Long'/);
 });
+
+test("comparisons of contiguous operands (the dense loops) agree with the strided path, NaN included", () => {
+  for (const dtype of [torch.float32, torch.float64, torch.int32]) {
+    const values = [3, -1, 2, 2, dtype === torch.int32 ? 0 : NaN, 7, -5, 2, 1, 4, 6];
+    const x = torch.tensor(values, { dtype }).narrow(0, 1, 10); // contiguous, offset 1
+    const y = torch.tensor([2, 2, 1, 1, 7, 0, 2, 2, 4, 6], { dtype });
+    const xs = x.unsqueeze(0).expand(2, 10).select(0, 1); // the same values through the strided path
+    for (const op of ["eq", "ne", "lt", "le", "gt", "ge"] as const) {
+      assert.deepEqual(torch[op](x, y).tolist(), torch[op](xs, y.unsqueeze(0).expand(2, 10).select(0, 0)).tolist(), `${op} ${dtype.name}`);
+      assert.deepEqual(torch[op](x, 2).tolist(), torch[op](xs, torch.tensor(2, { dtype }).expand(10)).tolist(), `${op} scalar ${dtype.name}`);
+    }
+  }
+  assert.deepEqual(torch.gt(torch.tensor([[1, 5]]), torch.tensor([[2]])).shape, [1, 2]);
+  assert.deepEqual(torch.gt(torch.tensor([1, 5]), torch.tensor([[2]])).shape, [1, 2]);
+});

@@ -54,7 +54,49 @@ function compareKernel(spec: CompareSpec, input: Tensor, other: TensorOrScalar, 
   const y = asOperand(spec.name, other, promoted);
   if (onDevice(input, y, out)) return deviceOp("compare", spec.name)(spec.name, input, y, promoted, out);
   if (needsBigInt(promoted, input, other)) return bigBinary(input, y, bool, spec.big, out);
-  return binaryMap(exactOperand(input, promoted), exactOperand(y, promoted), bool, spec.f, out, undefined, spec.name);
+  const a = exactOperand(input, promoted), b = exactOperand(y, promoted);
+  return (out ? null : denseCompare(spec.name, a, b)) ?? binaryMap(a, b, bool, spec.f, out, undefined, spec.name);
+}
+
+type DenseArray = Float32Array | Float64Array | Int32Array;
+
+/**
+ * x and y contiguous in one dtype, y of x's shape or a single element: one loop per comparison.
+ * The generic loop calls the comparison through a function value, and `c ? 1 : 0` compiles to a
+ * branch that random data mispredicts; Number(c) does not (4M float32 gt: 45 -> 5 ms).
+ */
+function denseCompare(name: string, x: Tensor, y: Tensor): Tensor | null {
+  const xd = x.storage.data, yd = y.storage.data;
+  if (!(xd instanceof Float32Array || xd instanceof Float64Array || xd instanceof Int32Array) || yd.constructor !== xd.constructor) return null;
+  const n = x.numel();
+  const scalar = y.numel() === 1;
+  if (!x.isContiguous() || !(scalar || (shapesEqual(x._shape, y._shape) && y.isContiguous()))) return null;
+  const shape = scalar ? broadcastShapes(x._shape, y._shape) : x._shape;
+  const res = emptyTensor(shape, bool);
+  const o = res.storage.data as Uint8Array, a = xd as DenseArray, b = yd as DenseArray, p = x._offset, q = y._offset;
+  if (scalar) {
+    const v = b[q]!;
+    switch (name) {
+      case "eq": for (let i = 0; i < n; i++) o[i] = Number(a[p + i]! === v); break;
+      case "ne": for (let i = 0; i < n; i++) o[i] = Number(a[p + i]! !== v); break;
+      case "lt": for (let i = 0; i < n; i++) o[i] = Number(a[p + i]! < v); break;
+      case "le": for (let i = 0; i < n; i++) o[i] = Number(a[p + i]! <= v); break;
+      case "gt": for (let i = 0; i < n; i++) o[i] = Number(a[p + i]! > v); break;
+      case "ge": for (let i = 0; i < n; i++) o[i] = Number(a[p + i]! >= v); break;
+      default: return null;
+    }
+  } else {
+    switch (name) {
+      case "eq": for (let i = 0; i < n; i++) o[i] = Number(a[p + i]! === b[q + i]!); break;
+      case "ne": for (let i = 0; i < n; i++) o[i] = Number(a[p + i]! !== b[q + i]!); break;
+      case "lt": for (let i = 0; i < n; i++) o[i] = Number(a[p + i]! < b[q + i]!); break;
+      case "le": for (let i = 0; i < n; i++) o[i] = Number(a[p + i]! <= b[q + i]!); break;
+      case "gt": for (let i = 0; i < n; i++) o[i] = Number(a[p + i]! > b[q + i]!); break;
+      case "ge": for (let i = 0; i < n; i++) o[i] = Number(a[p + i]! >= b[q + i]!); break;
+      default: return null;
+    }
+  }
+  return res;
 }
 
 function compareInPlace(spec: CompareSpec, self: Tensor, other: TensorOrScalar): Tensor {
