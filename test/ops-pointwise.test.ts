@@ -622,3 +622,36 @@ test("comparisons of contiguous operands (the dense loops) agree with the stride
   assert.deepEqual(torch.gt(torch.tensor([[1, 5]]), torch.tensor([[2]])).shape, [1, 2]);
   assert.deepEqual(torch.gt(torch.tensor([1, 5]), torch.tensor([[2]])).shape, [1, 2]);
 });
+
+test("large clamp, maximum, minimum and x ** 2 (native kernels) agree with the formulas, NaN included", () => {
+  for (const dtype of [torch.float32, torch.float64]) {
+    const x = torch.randn(5000, { dtype }).mul(2);
+    (x.storage.data as Float32Array)[17] = NaN;
+    const y = torch.randn(5000, { dtype });
+    const xs = x.storage.data as Float32Array, ys = y.storage.data as Float32Array;
+    const round = dtype === torch.float32 ? Math.fround : (v: number) => v;
+    const check = (t: torch.Tensor, f: (i: number) => number, what: string) => {
+      const d = t.storage.data as Float32Array;
+      for (let i = 0; i < d.length; i++) if (!Object.is(d[i], round(f(i))) && !(d[i] === 0 && f(i) === 0)) assert.fail(`${what} ${dtype.name}[${i}]: ${d[i]} vs ${f(i)}`);
+    };
+    check(x.clamp(-0.5, 0.75), (i) => Math.min(Math.max(xs[i]!, -0.5), 0.75), "clamp");
+    check(x.clampMin(0.1), (i) => Math.max(xs[i]!, round(0.1)), "clampMin");
+    check(torch.maximum(x, y), (i) => Math.max(xs[i]!, ys[i]!), "maximum");
+    check(torch.minimum(x, y), (i) => Math.min(xs[i]!, ys[i]!), "minimum");
+    check(x.pow(2), (i) => xs[i]! * xs[i]!, "pow 2");
+    const z = x.clone();
+    z.clamp_(-0.5, 0.75);
+    check(z, (i) => Math.min(Math.max(xs[i]!, -0.5), 0.75), "clamp_");
+    assert.ok(Number.isNaN(z.get(17).item()));
+  }
+});
+
+test("sums of bool and small integer tensors are exact int64, on every path", () => {
+  const m = torch.arange(0, 100000).remainder(3).eq(0);
+  assert.equal(m.sum().item(), 33334);
+  assert.equal(m.sum().dtype, torch.int64);
+  assert.deepEqual(m.reshape(4, 25000).sum(1).tolist(), [8334, 8333, 8333, 8334]);
+  const big = torch.full([3], 2 ** 31 - 1, { dtype: torch.int32 });
+  assert.equal(big.sum().item(), 3 * (2 ** 31 - 1));
+  assert.equal(torch.full([1 << 22 + 1], -1, { dtype: torch.int8 }).sum().item(), -(1 << 23));
+});

@@ -5,7 +5,7 @@ import { type DType, type DTypeLike, int64, toDType } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, installMethods, type Method, checkDims } from "./args.js";
-import { expandReducedGrad, planReduce, reduceBig, reduceFast } from "./reduce-engine.js";
+import { expandReducedGrad, planReduce, reduceBig, reduceFast, sumSmallInts } from "./reduce-engine.js";
 import { emptyTensor } from "./engine.js";
 import { castTo } from "./conversion.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
@@ -31,7 +31,7 @@ export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean]
   const plan = planReduce("sum", x, dims, keepdim);
   const out = onDevice(x) ? deviceOp("reduce", "sum")("sum", x, plan.dims, keepdim, outDtype)
     : outDtype === int64 && !x.dtype.isFloatingPoint
-    ? reduceBig(x, plan, (v) => v.reduce((p, c) => p + c, 0n), emptyTensor(plan.outShape, int64))
+    ? sumSmallInts(x, plan, emptyTensor(plan.outShape, int64)) ?? reduceBig(x, plan, (v) => v.reduce((p, c) => p + c, 0n), emptyTensor(plan.outShape, int64))
     : reduceFast("sum", x, plan, outDtype, sumKernel);
   const inShape = x.shape;
   const r = record("SumBackward" + (dims === null ? "0" : "1"), [x], out, ([g]) => [expandReducedGrad(g!, inShape, plan.dims, keepdim)]);
