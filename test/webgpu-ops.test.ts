@@ -162,6 +162,42 @@ describe("webgpu: conv1d and conv_transpose1d", { skip }, () => {
   });
 });
 
+describe("webgpu: conv3d and conv_transpose3d", { skip }, () => {
+  test("conv3d with bias, stride, padding, dilation, groups: values, gradients, double backward, node name", async () => {
+    await sameOnDevices((x, w, b) => F.conv3d(x, w, b, 1, 1), [[2, 3, 4, 5, 4], [4, 3, 3, 3, 2], [4]], { doubleBackward: true });
+    await sameOnDevices((x, w) => F.conv3d(x, w, null, [2, 1, 2], [1, 0, 1], [1, 2, 1], 2), [[2, 4, 6, 7, 5], [6, 2, 3, 2, 3]], { doubleBackward: true });
+    await sameOnDevices((x, w, b) => F.conv3d(x, w, b), [[2, 4, 3, 4, 5], [5, 4, 1, 1, 1], [5]]);
+  });
+  test("unbatched conv3d, padding='same', and a strided input", async () => {
+    await sameOnDevices((x, w, b) => F.conv3d(x, w, b, 1, "same"), [[3, 4, 5, 4], [2, 3, 2, 3, 2], [2]]);
+    await sameOnDevices((x, w) => F.conv3d(x.transpose(2, 4), w, null, 1, [0, 1, 0]), [[2, 3, 4, 3, 5], [4, 3, 2, 2, 2]]);
+  });
+  test("conv_transpose3d with output_padding, groups, dilation: values, gradients, double backward", async () => {
+    await sameOnDevices((x, w, b) => F.convTranspose3d(x, w, b, 2, 1, 1), [[2, 3, 3, 4, 3], [3, 2, 3, 3, 3], [2]], { doubleBackward: true });
+    await sameOnDevices((x, w) => F.convTranspose3d(x, w, null, [2, 1, 2], [1, 0, 1], [1, 0, 0], 2, [1, 2, 1]), [[2, 4, 4, 5, 3], [4, 3, 3, 2, 3]]);
+    await sameOnDevices((x, w, b) => F.convTranspose3d(x, w, b), [[2, 3, 4, 4], [2, 3, 2, 2, 2], [3]]);
+  });
+  test("nn.Conv3d and nn.ConvTranspose3d on the device", async () => {
+    torch.manualSeed(3);
+    const conv = new torch.nn.Conv3d(2, 4, 3, { padding: 1, stride: 2 }), deconv = new torch.nn.ConvTranspose3d(4, 2, 2, { stride: 2 });
+    const x = torch.randn(2, 2, 6, 5, 4);
+    const cpu = deconv.call(conv.call(x));
+    conv.to("webgpu"); deconv.to("webgpu");
+    const gpu = deconv.call(conv.call(x.to("webgpu")));
+    assert.deepEqual(gpu.shape, cpu.shape);
+    assertClose(await values(gpu), await values(cpu), "Conv3d -> ConvTranspose3d");
+  });
+  test("bad shapes give the CPU's error", () => {
+    const shapes: [number[], number[]][] = [[[2, 3, 4, 4, 4], [4, 2, 3, 3, 3]], [[2, 3, 2, 2, 2], [4, 3, 3, 3, 3]], [[3, 4, 4, 4], [4, 3, 3, 3]]];
+    for (const [xs, ws] of shapes) {
+      let cpuMessage = "";
+      try { F.conv3d(torch.randn(xs), torch.randn(ws)); } catch (e) { cpuMessage = (e as Error).message; }
+      assert.ok(cpuMessage.length > 0);
+      assert.throws(() => F.conv3d(torch.randn(xs).to("webgpu"), torch.randn(ws).to("webgpu")), (e: Error) => e.message === cpuMessage);
+    }
+  });
+});
+
 /** The same CPU input on both devices through `body`; every output (values, int64 indices) must agree. */
 async function sameOutputs(x: torch.Tensor, body: (x: torch.Tensor) => torch.Tensor[], what: string): Promise<void> {
   const cpu = body(x);

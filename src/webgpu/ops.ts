@@ -13,7 +13,7 @@ import type { ConvGeometry } from "../backends/js/conv.js";
 import { type ReduceKind, reduce, reduceWithIndices } from "../backends/webgpu/reduce.js";
 import { softmax as gpuSoftmaxKernel, softmaxBackward as gpuSoftmaxBackward } from "../backends/webgpu/softmax.js";
 import { linear as gpuLinearKernel, matmul } from "../backends/webgpu/matmul.js";
-import { conv2d, conv2dBackward } from "../backends/webgpu/conv.js";
+import { conv, convBackward } from "../backends/webgpu/conv.js";
 import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward, type Pool2dOptions } from "../backends/webgpu/pool2d.js";
 import { crossEntropy as ceKernel, crossEntropyBackward } from "../backends/webgpu/loss.js";
 import { gatherRows, scatterAddRows } from "../backends/webgpu/embedding.js";
@@ -131,37 +131,29 @@ export function gpuLinear(input: Tensor, weight: Tensor, bias: Tensor | null): T
   }, [input, weight]);
 }
 
-// ---- conv2d -------------------------------------------------------------------------------------
+// ---- convolution --------------------------------------------------------------------------------
 
 /**
- * One of conv.ts's three convolution primitives (forward, input grad, weight grad) on the GPU, plus
- * the bias over the result's channels; no recording (convPrimitive records).
+ * One of conv.ts's three convolution primitives (forward, input grad, weight grad) over 1, 2 or 3
+ * spatial dims on the GPU, plus the bias over the result's channels; no recording (convPrimitive
+ * records). A transposed convolution is the input-grad primitive, so it runs here too.
  */
 export function gpuConv(kind: "forward" | "input" | "weight", a: Tensor, b: Tensor, bias: Tensor | null, g: ConvGeometry): Tensor {
-  const k = g.kernelSize.length;
-  checkDevices(`conv${k}d`, a, b, bias);
-  if (k === 1) {
-    // conv1d is conv2d over a unit height: every operand of every primitive is [*, *, L] → [*, *, 1, L].
-    requireFloat32("conv1d", a, b, bias);
-    return gpuConv(kind, a.detach().unsqueeze(2), b.detach().unsqueeze(2), bias?.detach() ?? null, liftConv1d(g)).squeeze(2);
-  }
-  const op = "conv2d";
-  if (k !== 2) throw notImplementedOnDevice(`conv${k}d`);
+  const op = `conv${g.kernelSize.length}d`;
+  checkDevices(op, a, b, bias);
   requireFloat32(op, a, b, bias);
-  const ctx = context(op);
-  const o = { stride: g.stride as [number, number], padding: g.padding as [number, number], dilation: g.dilation as [number, number], groups: g.groups };
+  const o = { stride: g.stride, padding: g.padding, dilation: g.dilation, groups: g.groups };
   const ga = gpuOf(a), gb = gpuOf(b);
   /** A stand-in with the right shape for an operand the kernel only measures. */
   const shaped = (shape: readonly number[]): GpuTensor => ({ ...ga, shape: shape.slice(), strides: contiguousStridesOf(shape), offset: 0 });
   let res: GpuTensor;
   if (kind === "forward") {
-    res = conv2d(ga, gb, bias ? gpuOf(bias) : null, o);
+    res = conv(ga, gb, bias ? gpuOf(bias) : null, o);
   } else if (kind === "input") {
-    res = conv2dBackward(ga, shaped(g.inputShape), gb, o, { input: true }).gradInput!;
+    res = convBackward(ga, shaped(g.inputShape), gb, o, { input: true }).gradInput!;
   } else {
-    res = conv2dBackward(gb, ga, shaped(g.weightShape), o, { weight: true }).gradWeight!;
+    res = convBackward(gb, ga, shaped(g.weightShape), o, { weight: true }).gradWeight!;
   }
-  void ctx;
   const out = wrap(res);
   if (bias && kind !== "forward") {
     const view = new Array<number>(out.dim()).fill(1);
@@ -169,17 +161,6 @@ export function gpuConv(kind: "forward" | "input" | "weight", a: Tensor, b: Tens
     return out.add(bias.detach().reshape(view));
   }
   return out;
-}
-
-/** A 1-d convolution's geometry as the 2-d one over a unit height. */
-function liftConv1d(g: ConvGeometry): ConvGeometry {
-  const lift = (shape: readonly number[]): number[] => [shape[0]!, shape[1]!, 1, shape[2]!];
-  return {
-    ...g,
-    kernelSize: [1, g.kernelSize[0]!], stride: [1, g.stride[0]!], padding: [0, g.padding[0]!], dilation: [1, g.dilation[0]!],
-    inputSize: [1, g.inputSize[0]!], outputSize: [1, g.outputSize[0]!],
-    inputShape: lift(g.inputShape), weightShape: lift(g.weightShape), outputShape: lift(g.outputShape),
-  };
 }
 
 function contiguousStridesOf(shape: readonly number[]): number[] {
