@@ -198,6 +198,50 @@ describe("webgpu: conv3d and conv_transpose3d", { skip }, () => {
   });
 });
 
+describe("webgpu: 3-d and adaptive max pooling", { skip }, () => {
+  const cases: [string, Body, number[], boolean][] = [
+    ["max_pool3d", (x) => F.maxPool3d(x, 2), [2, 3, 4, 6, 5], true],
+    ["max_pool3d stride, padding, dilation", (x) => F.maxPool3d(x, [3, 2, 3], [2, 1, 2], [1, 1, 0], [1, 2, 1]), [2, 2, 7, 6, 8], true],
+    ["max_pool3d ceil_mode, unbatched", (x) => F.maxPool3d(x, 3, 2, 1, 1, true), [3, 6, 5, 7], true],
+    ["avg_pool3d", (x) => F.avgPool3d(x, 2), [2, 3, 4, 6, 5], true],
+    ["avg_pool3d padding, count_include_pad=false", (x) => F.avgPool3d(x, [3, 2, 3], [2, 1, 2], [1, 1, 1], false, false), [2, 2, 7, 6, 8], true],
+    ["avg_pool3d ceil_mode", (x) => F.avgPool3d(x, 3, 2, 1, true), [1, 2, 6, 5, 7], true],
+    ["avg_pool3d divisor_override, unbatched", (x) => F.avgPool3d(x, [2, 3, 2], 1, 0, false, true, 5), [3, 4, 5, 4], true],
+    ["adaptive_max_pool1d", (x) => F.adaptiveMaxPool1d(x, 4), [2, 3, 11], true],
+    ["adaptive_max_pool2d", (x) => F.adaptiveMaxPool2d(x, [3, 5]), [2, 3, 7, 6], true],
+    ["adaptive_max_pool2d upsampling, unbatched", (x) => F.adaptiveMaxPool2d(x, [5, 4]), [3, 3, 2], true],
+    ["adaptive_max_pool3d", (x) => F.adaptiveMaxPool3d(x, [2, 3, 2]), [1, 2, 5, 4, 3], true],
+    ["max_pool1d", (x) => F.maxPool1d(x, 3, 2, 1), [2, 3, 10], true],
+    ["max_pool2d", (x) => F.maxPool2d(x, 3, 2, 1, 2, true), [2, 3, 9, 10], true],
+  ];
+  for (const [name, body, shape, doubleBackward] of cases) {
+    test(`${name}: values, gradients, double backward, node name`, async () => {
+      await sameOnDevices(body, [shape], { doubleBackward });
+    });
+  }
+  test("indices of max_pool3d and adaptive_max_pool3d (ties, NaN, infinities) as on the CPU", async () => {
+    const x = awkward([2, 3, 6, 5, 7], 11);
+    await sameOutputs(x, (t) => F.maxPool3d(t, 3, 2, 1, 1, false, true), "max_pool3d");
+    await sameOutputs(x, (t) => F.adaptiveMaxPool3d(t, [4, 2, 3], true), "adaptive_max_pool3d");
+    await sameOutputs(x, (t) => F.adaptiveMaxPool2d(t.flatten(0, 1), [4, 2], true), "adaptive_max_pool2d");
+    await sameOutputs(x.flatten(0, 1), (t) => F.maxPool2d(t, 3, 2, 1, 1, false, true), "max_pool2d (the last NaN of a window wins, as in PyTorch)");
+    await sameOutputs(x, (t) => F.maxPool3d(t, 2, { returnIndices: true, ceilMode: true }), "max_pool3d, options");
+  });
+  test("bad arguments give the CPU's errors", () => {
+    const bad: ((x: torch.Tensor) => unknown)[] = [
+      (x) => F.maxPool3d(x, 2, 1, 2), (x) => F.avgPool3d(x, 7), (x) => F.avgPool3d(x, 2, 1, 0, false, true, 0),
+      (x) => F.maxPool3d(x.flatten(0, 1).flatten(0, 1), 2), (x) => F.adaptiveMaxPool3d(x, [2, -1, 2]),
+    ];
+    for (const f of bad) {
+      const x = torch.randn(2, 3, 4, 5, 6);
+      let cpuMessage = "";
+      try { f(x); } catch (e) { cpuMessage = (e as Error).message; }
+      assert.ok(cpuMessage.length > 0, String(f));
+      assert.throws(() => f(x.to("webgpu")), (e: Error) => e.message === cpuMessage, String(f));
+    }
+  });
+});
+
 /** The same CPU input on both devices through `body`; every output (values, int64 indices) must agree. */
 async function sameOutputs(x: torch.Tensor, body: (x: torch.Tensor) => torch.Tensor[], what: string): Promise<void> {
   const cpu = body(x);

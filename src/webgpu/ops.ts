@@ -14,7 +14,9 @@ import { type ReduceKind, reduce, reduceWithIndices } from "../backends/webgpu/r
 import { softmax as gpuSoftmaxKernel, softmaxBackward as gpuSoftmaxBackward } from "../backends/webgpu/softmax.js";
 import { linear as gpuLinearKernel, matmul } from "../backends/webgpu/matmul.js";
 import { conv, convBackward } from "../backends/webgpu/conv.js";
-import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward, type Pool2dOptions } from "../backends/webgpu/pool2d.js";
+import {
+  type PoolOptions, adaptiveMaxPool, adaptiveMaxPoolBackward, avgPool, avgPoolBackward, maxPool, maxPoolBackward,
+} from "../backends/webgpu/pooling.js";
 import { crossEntropy as ceKernel, crossEntropyBackward } from "../backends/webgpu/loss.js";
 import { gatherRows, scatterAddRows } from "../backends/webgpu/embedding.js";
 import { contiguous as gpuContiguous, fillInto } from "../backends/webgpu/pointwise.js";
@@ -174,42 +176,70 @@ function contiguousStridesOf(shape: readonly number[]): number[] {
 
 export interface PoolWindow { kernel: number[]; stride: number[]; padding: number[]; dilation?: number[]; ceilMode: boolean; countIncludePad?: boolean; divisorOverride?: number | null }
 
-function poolOptions(w: PoolWindow): Pool2dOptions {
+function poolOptions(w: PoolWindow): PoolOptions {
   return {
-    kernelSize: w.kernel as [number, number], stride: w.stride as [number, number], padding: w.padding as [number, number],
-    dilation: (w.dilation ?? [1, 1]) as [number, number], ceilMode: w.ceilMode, countIncludePad: w.countIncludePad,
-    divisorOverride: w.divisorOverride ?? null,
+    kernelSize: w.kernel, stride: w.stride, padding: w.padding, dilation: w.dilation ?? w.kernel.map(() => 1), ceilMode: w.ceilMode,
+    countIncludePad: w.countIncludePad, divisorOverride: w.divisorOverride ?? null,
   };
 }
 
-/** max_pool2d with indices (flat h*W+w per plane, int64), recorded as MaxPool2DWithIndicesBackward0. */
-export function gpuMaxPool2d(x: Tensor, w: PoolWindow): [Tensor, Tensor] {
-  checkDevices("max_pool2d", x);
-  requireFloat32("max_pool2d", x);
+/** max_pool{k}d (k = 2, 3) with indices (flat per plane, int64), recorded as MaxPool{k}DWithIndicesBackward0. */
+export function gpuMaxPool(x: Tensor, w: PoolWindow, k: number): [Tensor, Tensor] {
+  const op = `max_pool${k}d`;
+  checkDevices(op, x);
+  requireFloat32(op, x);
   const o = poolOptions(w);
-  const r = maxPool2d(gpuOf(x), o);
+  const r = maxPool(gpuOf(x), o, k);
   const values = wrap(r.values), indices = wrap(r.indices, int64);
-  record("MaxPool2DWithIndicesBackward0", [x], values, ([g]) => [maxPoolGrad(g!, x, indices, o)]);
+  const node = `MaxPool${k}DWithIndicesBackward0`;
+  const xd = x.detach();
+  record(node, [x], values, ([g]) => [maxPoolGrad(g!, indices, k, node.replace("0", "Backward0"),
+    (gg) => wrap(maxPoolBackward(gpuOf(gg), gpuOf(xd), gpuOf(indices), o, k)))]);
   return [values, indices];
 }
 
-function maxPoolGrad(g: Tensor, x: Tensor, indices: Tensor, o: Pool2dOptions): Tensor {
-  const gx = wrap(maxPool2dBackward(gpuOf(g), gpuOf(x.detach()), gpuOf(indices), o));
-  return record("MaxPool2DWithIndicesBackwardBackward0", [g], gx, () => {
-    throw notImplementedOnDevice("double backward of max_pool2d");
-  });
+/** adaptive_max_pool{k}d to `outShape` with indices, recorded as AdaptiveMaxPool{k}DBackward0. */
+export function gpuAdaptiveMaxPool(x: Tensor, outShape: readonly number[], k: number): [Tensor, Tensor] {
+  const op = `adaptive_max_pool${k}d`;
+  checkDevices(op, x);
+  requireFloat32(op, x);
+  const size = outShape.slice(outShape.length - k);
+  const r = adaptiveMaxPool(gpuOf(x), size);
+  const values = wrap(r.values), indices = wrap(r.indices, int64);
+  const xd = x.detach();
+  record(`AdaptiveMaxPool${k}DBackward0`, [x], values, ([g]) => [maxPoolGrad(g!, indices, k, `AdaptiveMaxPool${k}DBackwardBackward0`,
+    (gg) => wrap(adaptiveMaxPoolBackward(gpuOf(gg), gpuOf(xd), gpuOf(indices), size)))]);
+  return [values, indices];
 }
 
-/** avg_pool2d, recorded as AvgPool2DBackward0. */
-export function gpuAvgPool2d(x: Tensor, w: PoolWindow): Tensor {
-  checkDevices("avg_pool2d", x);
-  requireFloat32("avg_pool2d", x);
+/**
+ * Max pooling's backward as an op (the gradient lands at the saved indices); its own gradient
+ * gathers at the indices, as the CPU's does.
+ */
+function maxPoolGrad(g: Tensor, indices: Tensor, k: number, node: string, scatter: (g: Tensor) => Tensor): Tensor {
+  const gx = scatter(g);
+  return record(node, [g], gx, ([gg]) => [gatherAtIndices(gg!, indices, k)]);
+}
+
+/** out[..., o] = x[..., indices[..., o]] with flat per-plane indices over the last k dims: x [...lead, spatial] → indices' shape. */
+function gatherAtIndices(x: Tensor, indices: Tensor, k: number): Tensor {
+  const n = x.dim() - k;
+  const flatX = x.reshape([...x._shape.slice(0, n), -1]);
+  const flatI = indices.reshape([...indices._shape.slice(0, n), -1]);
+  return flatX.gather(n, flatI).reshape(indices.shape);
+}
+
+/** avg_pool{k}d (k = 2, 3), recorded as AvgPool{k}DBackward0. */
+export function gpuAvgPool(x: Tensor, w: PoolWindow, k: number): Tensor {
+  const op = `avg_pool${k}d`;
+  checkDevices(op, x);
+  requireFloat32(op, x);
   const o = poolOptions(w);
-  const out = wrap(avgPool2d(gpuOf(x), o));
+  const out = wrap(avgPool(gpuOf(x), o, k));
   const xd = x.detach();
-  return record("AvgPool2DBackward0", [x], out, ([g]) => {
-    const gx = wrap(avgPool2dBackward(gpuOf(g!), gpuOf(xd), o));
-    return [record("AvgPool2DBackwardBackward0", [g!], gx, ([gg]) => [gpuAvgPool2d(gg!, w)])];
+  return record(`AvgPool${k}DBackward0`, [x], out, ([g]) => {
+    const gx = wrap(avgPoolBackward(gpuOf(g!), gpuOf(xd), o, k));
+    return [record(`AvgPool${k}DBackwardBackward0`, [g!], gx, ([gg]) => [gpuAvgPool(gg!, w, k)])];
   });
 }
 
