@@ -404,3 +404,32 @@ describe("webgpu: scans and sorts of integer tensors", { skip }, () => {
     assert.throws(() => torch.tensor([1, 2], { dtype: "int32" }).to("webgpu").logcumsumexp(0), /is not implemented for the 'webgpu' device/);
   });
 });
+
+describe("webgpu: integer matmul, mm, bmm, mv, dot", { skip }, () => {
+  test("int32 and int64 as on the CPU (batch broadcasting, 1-D operands, transposed views)", async () => {
+    torch.manualSeed(6);
+    for (const dtype of ["int32", "int64"] as const) {
+      const a = torch.randint(-50, 50, [3, 5, 7], { dtype }), b = torch.randint(-50, 50, [3, 7, 4], { dtype });
+      const v = torch.randint(-9, 9, [7], { dtype }), m = torch.randint(-9, 9, [2, 1, 4, 5], { dtype });
+      await sameOutputs(a, (t) => [t.bmm(b.to(t.device)), t.matmul(b.to(t.device)), m.to(t.device).matmul(t)], `${dtype} bmm/matmul`);
+      await sameOutputs(a.select(0, 1), (t) => [t.mm(b.select(0, 2).to(t.device)), t.mv(v.to(t.device)), t.t().t().mm(t.t()), v.to(t.device).matmul(t.t())], `${dtype} mm/mv`);
+      await sameOutputs(v, (t) => [t.dot(t.add(3)), torch.matmul(t, t), torch.outer(t, t), torch.einsum("i,j->ij", t, t)], `${dtype} dot/outer`);
+    }
+  });
+  test("int32 products wrap at 32 bits, as PyTorch's", async () => {
+    const big = torch.full([2, 3], 2000000000, { dtype: "int32" }).to("webgpu"), one = torch.ones([3, 2], { dtype: "int32" }).to("webgpu");
+    // torch.full((2, 3), 2000000000, dtype=torch.int32).mm(torch.ones(3, 2, dtype=torch.int32)) in PyTorch
+    assert.deepEqual(await big.mm(one).tolistAsync(), [[1705032704, 1705032704], [1705032704, 1705032704]]);
+  });
+  test("mixed dtypes give the CPU's errors; bool is refused by name", () => {
+    const check = (f: (device: "cpu" | "webgpu") => unknown): void => {
+      let cpuMessage = "";
+      try { f("cpu"); } catch (e) { cpuMessage = (e as Error).message; }
+      assert.ok(cpuMessage.length > 0);
+      assert.throws(() => f("webgpu"), (e: Error) => e.message === cpuMessage);
+    };
+    check((d) => torch.ones([2, 3], { dtype: "int32" }).to(d).mm(torch.ones([3, 2]).to(d)));
+    check((d) => torch.ones([2, 2, 3], { dtype: "int64" }).to(d).bmm(torch.ones([2, 3, 2], { dtype: "int32" }).to(d)));
+    assert.throws(() => torch.ones([2, 3], { dtype: "bool" }).to("webgpu").mm(torch.ones([3, 2], { dtype: "bool" }).to("webgpu")), /is not implemented for the 'webgpu' device/);
+  });
+});

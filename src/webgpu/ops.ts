@@ -5,7 +5,7 @@
 // vjp written in public ops (so double backward works where the CPU's does, or says it does not).
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, float32, int64 } from "../core/dtype.js";
+import { type DType, float32, int32, int64 } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
 import { needsGrad, record } from "../autograd/record.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
@@ -109,11 +109,16 @@ function softmaxGrad(g: Tensor, y: Tensor, d: number, log: boolean): Tensor {
 
 // ---- matmul -------------------------------------------------------------------------------------
 
-/** blas.ts's bmmKernel on the GPU: [B, M, K] @ [B, K, N], no recording. */
+/**
+ * blas.ts's bmmKernel on the GPU: [B, M, K] @ [B, K, N], no recording. float32, and int32/int64
+ * computed exactly in wrapping i32 arithmetic (int64 lives in 32 bits on the device, as in every op).
+ */
 export function gpuBmm(a: Tensor, b: Tensor): Tensor {
   checkDevices("matmul", a, b);
-  if (a.dtype !== float32 || b.dtype !== float32) throw notImplementedOnDevice(`matmul (dtype ${a.dtype === float32 ? b.dtype.name : a.dtype.name})`);
-  return wrap(matmul(gpuOf(a), gpuOf(b)));
+  const d = a.dtype;
+  if (!(d === float32 || d === int32 || d === int64)) throw notImplementedOnDevice(`matmul (dtype ${d.name})`);
+  if (b.dtype !== d) throw notImplementedOnDevice(`matmul (dtype ${b.dtype.name})`);
+  return wrap(matmul(gpuOf(a), gpuOf(b)), d);
 }
 
 /** F.linear with a 2-D float32 weight: one GEMM with the bias, recorded as AddmmBackward0 (as the CPU does). */
