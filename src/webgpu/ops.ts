@@ -197,9 +197,8 @@ export function gpuMaxPool(x: Tensor, w: PoolWindow, k: number): [Tensor, Tensor
   const r = maxPool(gpuOf(x), o, k);
   const values = wrap(r.values), indices = wrap(r.indices, int64);
   const node = `MaxPool${k}DWithIndicesBackward0`;
-  const xd = x.detach();
   record(node, [x], values, ([g]) => [maxPoolGrad(g!, indices, k, node.replace("0", "Backward0"),
-    (gg) => wrap(maxPoolBackward(gpuOf(gg), gpuOf(xd), gpuOf(indices), o, k)))]);
+    (gg) => wrap(maxPoolBackward(gpuOf(gg), gpuOf(x.detach()), gpuOf(indices), o, k)))]);
   return [values, indices];
 }
 
@@ -211,9 +210,8 @@ export function gpuAdaptiveMaxPool(x: Tensor, outShape: readonly number[], k: nu
   const size = outShape.slice(outShape.length - k);
   const r = adaptiveMaxPool(gpuOf(x), size);
   const values = wrap(r.values), indices = wrap(r.indices, int64);
-  const xd = x.detach();
   record(`AdaptiveMaxPool${k}DBackward0`, [x], values, ([g]) => [maxPoolGrad(g!, indices, k, `AdaptiveMaxPool${k}DBackwardBackward0`,
-    (gg) => wrap(adaptiveMaxPoolBackward(gpuOf(gg), gpuOf(xd), gpuOf(indices), size)))]);
+    (gg) => wrap(adaptiveMaxPoolBackward(gpuOf(gg), gpuOf(x.detach()), gpuOf(indices), size)))]);
   return [values, indices];
 }
 

@@ -11,7 +11,7 @@ import { gemm } from "./matmul.js";
 import { contiguous } from "./pointwise.js";
 import { reduce } from "./reduce.js";
 import { type GpuTensor, checkDType, empty, isContiguous, numel, sameContext, shapeStr } from "./tensor.js";
-import { LINEAR_BUILTINS, ParamStruct, linearIndex } from "./wgsl.js";
+import { LINEAR_BUILTINS, ParamStruct, linearIndex, paramAt } from "./wgsl.js";
 
 /** One value for every spatial dim, or one per dim (outermost first). */
 export type Spatial = number | readonly number[];
@@ -109,39 +109,40 @@ function batchedStrides(x: GpuTensor, g: Geometry): number[] {
   return g.batched ? x.strides.slice() : [0, ...x.strides];
 }
 
-/** The parameters of im2col and col2im for `nd` spatial dims (per dim d: in, k, st, pad, dil, out, xs). */
-const COL_PARAMS = [1, 2, 3].map((nd) => new ParamStruct([
-  ...["total", "C", "K", "L", "xoff", "sN", "sC", "n0", "outOff"],
-  ...Array.from({ length: nd }, (_, d) => ["in", "k", "st", "pad", "dil", "out", "xs"].map((f) => `${f}${d}`)).flat(),
-].map((name) => ({ name, type: "u32" as const }))));
+/** The per-dim parameters of im2col and col2im: u32 arrays indexed by spatial dim (outermost first). */
+const DIM_FIELDS = ["inSize", "kernel", "stride", "padding", "dilation", "outSize", "xStrides"] as const;
+type DimField = (typeof DIM_FIELDS)[number];
 
-function colParams(g: Geometry): ParamStruct {
-  return COL_PARAMS[g.nd - 1]!;
+/** One parameter layout for every rank: the per-dim values are arrays, so a record is built without generated keys. */
+const COL_PARAMS = new ParamStruct([
+  ...["total", "C", "K", "L", "xoff", "sN", "sC", "n0", "outOff"].map((name) => ({ name, type: "u32" as const })),
+  ...DIM_FIELDS.map((name) => ({ name, type: "u32[]" as const, length: 3 })),
+]);
+
+/** WGSL reading the value of spatial dim d of a per-dim parameter. */
+function dimParam(field: DimField, d: number): string {
+  return paramAt(field, d);
 }
 
-function colValues(g: Geometry, extra: Record<string, number>, xStrides: readonly number[] = []): Record<string, number> {
-  const v: Record<string, number> = { total: 0, C: g.C, K: g.K, L: g.L, xoff: 0, sN: 0, sC: 0, n0: 0, outOff: 0, ...extra };
-  for (let d = 0; d < g.nd; d++) {
-    Object.assign(v, {
-      [`in${d}`]: g.inSize[d]!, [`k${d}`]: g.kernel[d]!, [`st${d}`]: g.stride[d]!, [`pad${d}`]: g.padding[d]!,
-      [`dil${d}`]: g.dilation[d]!, [`out${d}`]: g.outSize[d]!, [`xs${d}`]: xStrides[d + 2] ?? 0,
-    });
-  }
-  return v;
+function colValues(g: Geometry, v: { total: number; xoff?: number; sN?: number; sC?: number; n0?: number; outOff?: number }, xStrides: readonly number[] = []) {
+  return {
+    total: v.total, C: g.C, K: g.K, L: g.L, xoff: v.xoff ?? 0, sN: v.sN ?? 0, sC: v.sC ?? 0, n0: v.n0 ?? 0, outOff: v.outOff ?? 0,
+    inSize: g.inSize, kernel: g.kernel, stride: g.stride, padding: g.padding, dilation: g.dilation, outSize: g.outSize, xStrides,
+  };
 }
 
 const dims = (nd: number): number[] => Array.from({ length: nd }, (_, d) => d);
 
 /** WGSL of im2col for nd spatial dims: the kernel offset and output position peeled innermost first. */
 function im2colWgsl(nd: number, wg: number): string {
-  const peel = dims(nd).reverse().map((d) => `  let j${d} = kr % P.k${d};
-  kr = kr / P.k${d};
-  let o${d} = lr % P.out${d};
-  lr = lr / P.out${d};
-  let q${d} = i32(o${d} * P.st${d} + j${d} * P.dil${d}) - i32(P.pad${d});`).join("\n");
-  const inside = dims(nd).map((d) => `q${d} >= 0 && q${d} < i32(P.in${d})`).join(" && ");
-  const src = dims(nd).map((d) => ` + u32(q${d}) * P.xs${d}`).join("");
-  return `${COL_PARAMS[nd - 1]!.wgsl()}
+  const peel = dims(nd).reverse().map((d) => `  let j${d} = kr % ${dimParam("kernel", d)};
+  kr = kr / ${dimParam("kernel", d)};
+  let o${d} = lr % ${dimParam("outSize", d)};
+  lr = lr / ${dimParam("outSize", d)};
+  let q${d} = i32(o${d} * ${dimParam("stride", d)} + j${d} * ${dimParam("dilation", d)}) - i32(${dimParam("padding", d)});`).join("\n");
+  const inside = dims(nd).map((d) => `q${d} >= 0 && q${d} < i32(${dimParam("inSize", d)})`).join(" && ");
+  const src = dims(nd).map((d) => ` + u32(q${d}) * ${dimParam("xStrides", d)}`).join("");
+  return `${COL_PARAMS.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read_write> cols: array<f32>;
 @group(0) @binding(2) var<storage, read> x: array<f32>;
@@ -174,7 +175,7 @@ function im2col(x: GpuTensor, g: Geometry, n0: number, nc: number, cols: GpuTens
   const st = batchedStrides(x, g);
   ctx.dispatch({
     key: `im2col|${g.nd}|${wg}`,
-    params: { layout: colParams(g), values: colValues(g, { total, xoff: x.offset, sN: st[0]!, sC: st[1]!, n0 }, st) },
+    params: { layout: COL_PARAMS, values: colValues(g, { total, xoff: x.offset, sN: st[0]!, sC: st[1]!, n0 }, st.slice(2)) },
     buffers: [cols.buffer, x.buffer],
     workgroups: ctx.grid(Math.ceil(total / wg)),
     wgsl: () => im2colWgsl(g.nd, wg),
@@ -183,22 +184,22 @@ function im2col(x: GpuTensor, g: Geometry, n0: number, nc: number, cols: GpuTens
 
 /** WGSL of col2im for nd spatial dims: nested loops over the kernel offsets, outermost dim first. */
 function col2imWgsl(nd: number, wg: number): string {
-  const peel = dims(nd).reverse().map((d) => `  let i${d} = rem % P.in${d};
-  rem = rem / P.in${d};`).join("\n");
+  const peel = dims(nd).reverse().map((d) => `  let i${d} = rem % ${dimParam("inSize", d)};
+  rem = rem / ${dimParam("inSize", d)};`).join("\n");
   // Row-major flat offsets: ((j0) * k1 + j1) * k2 + j2 and likewise for the output position.
-  const kidx = dims(nd).slice(1).reduce((e, d) => `(${e}) * P.k${d} + j${d}`, "j0");
-  const lidx = dims(nd).slice(1).reduce((e, d) => `(${e}) * P.out${d} + o${d}`, "o0");
+  const kidx = dims(nd).slice(1).reduce((e, d) => `(${e}) * ${dimParam("kernel", d)} + j${d}`, "j0");
+  const lidx = dims(nd).slice(1).reduce((e, d) => `(${e}) * ${dimParam("outSize", d)} + o${d}`, "o0");
   let body = `acc += cols[(n * P.C * P.K + c * P.K + ${kidx}) * P.L + ${lidx}];`;
   for (const d of dims(nd).reverse()) {
-    body = `for (var j${d} = 0u; j${d} < P.k${d}; j${d}++) {
-  let t${d} = i32(i${d} + P.pad${d}) - i32(j${d} * P.dil${d});
-  if (t${d} < 0 || t${d} % i32(P.st${d}) != 0) { continue; }
-  let o${d} = u32(t${d}) / P.st${d};
-  if (o${d} >= P.out${d}) { continue; }
+    body = `for (var j${d} = 0u; j${d} < ${dimParam("kernel", d)}; j${d}++) {
+  let t${d} = i32(i${d} + ${dimParam("padding", d)}) - i32(j${d} * ${dimParam("dilation", d)});
+  if (t${d} < 0 || t${d} % i32(${dimParam("stride", d)}) != 0) { continue; }
+  let o${d} = u32(t${d}) / ${dimParam("stride", d)};
+  if (o${d} >= ${dimParam("outSize", d)}) { continue; }
 ${body.split("\n").map((s) => "  " + s).join("\n")}
 }`;
   }
-  return `${COL_PARAMS[nd - 1]!.wgsl()}
+  return `${COL_PARAMS.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read_write> gx: array<f32>;
 @group(0) @binding(2) var<storage, read> cols: array<f32>;
@@ -224,7 +225,7 @@ function col2im(cols: GpuTensor, g: Geometry, nc: number, gx: GpuTensor, outOff:
   const total = nc * g.C * prod(g.inSize);
   ctx.dispatch({
     key: `col2im|${g.nd}|${wg}`,
-    params: { layout: colParams(g), values: colValues(g, { total, outOff }) },
+    params: { layout: COL_PARAMS, values: colValues(g, { total, outOff }) },
     buffers: [gx.buffer, cols.buffer],
     workgroups: ctx.grid(Math.ceil(total / wg)),
     wgsl: () => col2imWgsl(g.nd, wg),

@@ -7,7 +7,7 @@
 import { pool2dShapeCheck, pool3dShapeCheck, poolOutputShape } from "../js/pool-shape.js";
 import { contiguous } from "./pointwise.js";
 import { type GpuTensor, checkDType, empty, isContiguous, numel, sameContext, shapeStr } from "./tensor.js";
-import { F32_BITS, LINEAR_BUILTINS, NEG_INF, ParamStruct, WGSL_HELPERS, linearIndex } from "./wgsl.js";
+import { F32_BITS, LINEAR_BUILTINS, NEG_INF, ParamStruct, WGSL_HELPERS, linearIndex, paramAt } from "./wgsl.js";
 
 /** One value for every spatial dim, or one per dim (outermost first). */
 type Spatial = number | readonly number[];
@@ -87,11 +87,20 @@ function adaptiveGeo(op: string, x: GpuTensor, outSize: readonly number[]): Geo 
   };
 }
 
-/** Per spatial dim d: in, out, k, st, pad, dil, and the input's stride xs. */
-const PARAMS = [1, 2, 3].map((nd) => new ParamStruct([
-  ...["total", "xoff", "sP", "countPad", "divisor"],
-  ...Array.from({ length: nd }, (_, d) => ["in", "out", "k", "st", "pad", "dil", "xs"].map((f) => `${f}${d}`)).flat(),
-].map((name) => ({ name, type: "u32" as const }))));
+/** The per-dim parameters: u32 arrays indexed by spatial dim (outermost first). */
+const DIM_FIELDS = ["inSize", "outSize", "kernel", "stride", "padding", "dilation", "xStrides"] as const;
+type DimField = (typeof DIM_FIELDS)[number];
+
+/** One parameter layout for every rank: the per-dim values are arrays, so a record is built without generated keys. */
+const PARAMS = new ParamStruct([
+  ...["total", "xoff", "sP", "countPad", "divisor"].map((name) => ({ name, type: "u32" as const })),
+  ...DIM_FIELDS.map((name) => ({ name, type: "u32[]" as const, length: 3 })),
+]);
+
+/** WGSL reading the value of spatial dim d of a per-dim parameter. */
+function dimParam(field: DimField, d: number): string {
+  return paramAt(field, d);
+}
 
 const dims = (nd: number): number[] => Array.from({ length: nd }, (_, d) => d);
 
@@ -113,28 +122,25 @@ function planeStride(x: GpuTensor, nd: number): number {
   return 0;
 }
 
-function values(g: Geo, total: number, o: Partial<PoolOptions>, extra: Record<string, number>, xStrides: readonly number[] = []): Record<string, number> {
-  const v: Record<string, number> = {
-    total, xoff: 0, sP: 0, countPad: o.countIncludePad === false ? 0 : 1, divisor: o.divisorOverride ?? 0, ...extra,
+function values(g: Geo, total: number, o: Partial<PoolOptions>, offsets: { xoff: number; sP?: number }, xStrides: readonly number[] = []) {
+  return {
+    total, xoff: offsets.xoff, sP: offsets.sP ?? 0, countPad: o.countIncludePad === false ? 0 : 1, divisor: o.divisorOverride ?? 0,
+    inSize: g.inSize, outSize: g.outSize, kernel: g.kernel, stride: g.stride, padding: g.padding, dilation: g.dilation,
+    xStrides: xStrides.slice(xStrides.length - g.nd),
   };
-  const off = xStrides.length - g.nd;
-  for (let d = 0; d < g.nd; d++) {
-    Object.assign(v, {
-      [`in${d}`]: g.inSize[d]!, [`out${d}`]: g.outSize[d]!, [`k${d}`]: g.kernel[d]!, [`st${d}`]: g.stride[d]!,
-      [`pad${d}`]: g.padding[d]!, [`dil${d}`]: g.dilation[d]!, [`xs${d}`]: xStrides[off + d] ?? 0,
-    });
-  }
-  return v;
 }
 
-/** WGSL: peel a flat index `v` into coordinates `${name}${d}` over sizes P.${size}d, innermost first; what is left stays in `v`. */
-function peel(v: string, name: string, size: string, nd: number): string {
-  return dims(nd).reverse().map((d) => `  let ${name}${d} = ${v} % P.${size}${d};\n  ${v} = ${v} / P.${size}${d};`).join("\n");
+/** WGSL: peel a flat index `v` into coordinates `${name}${d}` over the sizes `size`, innermost first; what is left stays in `v`. */
+function peel(v: string, name: string, size: DimField, nd: number): string {
+  return dims(nd).reverse().map((d) => `  let ${name}${d} = ${v} % ${dimParam(size, d)};\n  ${v} = ${v} / ${dimParam(size, d)};`).join("\n");
 }
 
-/** WGSL: the row-major flat offset of coordinates `${name}d` over sizes P.${size}d. */
-function flat(name: string, size: string, nd: number): string {
-  return dims(nd).slice(1).reduce((e, d) => `(${e}) * P.${size}${d} + ${name}${d}`, `${name}0`);
+/**
+ * WGSL: the row-major flat offset of coordinates `${name}d` over the sizes `size` (`first` in place
+ * of coordinate 0, e.g. to prepend the plane; `cast` wraps each size, e.g. i32(...)).
+ */
+function flat(name: string, size: DimField, nd: number, first = `${name}0`, cast = (e: string): string => e): string {
+  return dims(nd).slice(1).reduce((e, d) => `(${e}) * ${cast(dimParam(size, d))} + ${name}${d}`, first);
 }
 
 /** WGSL: nested loops over the window positions `q${d}` of output (o0, ...), around `body`. */
@@ -143,12 +149,12 @@ function windowLoops(nd: number, mode: WindowMode, body: string): string {
   for (const d of dims(nd).reverse()) {
     const inner = s.split("\n").map((l) => "  " + l).join("\n");
     s = mode === "adaptive"
-      ? `for (var q${d} = i32((o${d} * P.in${d}) / P.out${d}); q${d} < i32(((o${d} + 1u) * P.in${d} + P.out${d} - 1u) / P.out${d}); q${d}++) {
+      ? `for (var q${d} = i32((o${d} * ${dimParam("inSize", d)}) / ${dimParam("outSize", d)}); q${d} < i32(((o${d} + 1u) * ${dimParam("inSize", d)} + ${dimParam("outSize", d)} - 1u) / ${dimParam("outSize", d)}); q${d}++) {
 ${inner}
 }`
-      : `for (var j${d} = 0u; j${d} < P.k${d}; j${d}++) {
-  let q${d} = i32(o${d} * P.st${d}) - i32(P.pad${d}) + i32(j${d} * P.dil${d});
-  if (q${d} < 0 || q${d} >= i32(P.in${d})) { continue; }
+      : `for (var j${d} = 0u; j${d} < ${dimParam("kernel", d)}; j${d}++) {
+  let q${d} = i32(o${d} * ${dimParam("stride", d)}) - i32(${dimParam("padding", d)}) + i32(j${d} * ${dimParam("dilation", d)});
+  if (q${d} < 0 || q${d} >= i32(${dimParam("inSize", d)})) { continue; }
 ${inner}
 }`;
   }
@@ -161,14 +167,14 @@ function coverLoops(nd: number, mode: WindowMode, body: string): string {
   for (const d of dims(nd).reverse()) {
     const inner = s.split("\n").map((l) => "  " + l).join("\n");
     s = mode === "adaptive"
-      ? `for (var o${d} = (i${d} * P.out${d}) / P.in${d}; o${d} < ((i${d} + 1u) * P.out${d} + P.in${d} - 1u) / P.in${d}; o${d}++) {
+      ? `for (var o${d} = (i${d} * ${dimParam("outSize", d)}) / ${dimParam("inSize", d)}; o${d} < ((i${d} + 1u) * ${dimParam("outSize", d)} + ${dimParam("inSize", d)} - 1u) / ${dimParam("inSize", d)}; o${d}++) {
 ${inner}
 }`
-      : `for (var j${d} = 0u; j${d} < P.k${d}; j${d}++) {
-  let t${d} = i32(i${d} + P.pad${d}) - i32(j${d} * P.dil${d});
-  if (t${d} < 0 || t${d} % i32(P.st${d}) != 0) { continue; }
-  let o${d} = u32(t${d}) / P.st${d};
-  if (o${d} >= P.out${d}) { continue; }
+      : `for (var j${d} = 0u; j${d} < ${dimParam("kernel", d)}; j${d}++) {
+  let t${d} = i32(i${d} + ${dimParam("padding", d)}) - i32(j${d} * ${dimParam("dilation", d)});
+  if (t${d} < 0 || t${d} % i32(${dimParam("stride", d)}) != 0) { continue; }
+  let o${d} = u32(t${d}) / ${dimParam("stride", d)};
+  if (o${d} >= ${dimParam("outSize", d)}) { continue; }
 ${inner}
 }`;
   }
@@ -190,14 +196,13 @@ function maxPoolWith(op: string, input: GpuTensor, g: Geo, mode: WindowMode): { 
   if (total === 0) return { values: out, indices: idx };
   const { x, owned } = planar(input, g.nd);
   const wg = Math.min(256, ctx.maxWorkgroupSize);
-  const nd = g.nd, P = PARAMS[nd - 1]!;
-  const addr = `P.xoff + p * P.sP${dims(nd).map((d) => ` + u32(q${d}) * P.xs${d}`).join("")}`;
+  const nd = g.nd;
   ctx.dispatch({
-    key: `maxpool|${nd}|${mode}|${wg}`, params: { layout: P, values: values(g, total, {}, { xoff: x.offset, sP: planeStride(x, nd) }, x.strides) },
+    key: `maxpool|${nd}|${mode}|${wg}`, params: { layout: PARAMS, values: values(g, total, {}, { xoff: x.offset, sP: planeStride(x, nd) }, x.strides) },
     buffers: [out.buffer, idx.buffer, x.buffer], workgroups: ctx.grid(Math.ceil(total / wg)),
     wgsl: () => `${F32_BITS}
 ${WGSL_HELPERS.isnan}
-${P.wgsl()}
+${PARAMS.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 @group(0) @binding(2) var<storage, read_write> oidx: array<i32>;
@@ -207,12 +212,12 @@ fn main(${LINEAR_BUILTINS}) {
   let o = ${linearIndex(wg)};
   if (o >= P.total) { return; }
   var rem = o;
-${peel("rem", "o", "out", nd)}
+${peel("rem", "o", "outSize", nd)}
   let p = rem;
   var best = ${NEG_INF};
   var bi = -1;
-${indent(windowLoops(nd, mode, `let v = x[${addr}];
-if (bi < 0 || v > best || isnan_f(v)) { best = v; bi = ${flat("q", "in", nd).replace(/P\.in(\d)/g, "i32(P.in$1)")}; }`))}
+${indent(windowLoops(nd, mode, `let v = x[${inputAddress(nd)}];
+if (bi < 0 || v > best || isnan_f(v)) { best = v; bi = ${flat("q", "inSize", nd, "q0", (e) => `i32(${e})`)}; }`))}
   out[o] = best;
   oidx[o] = bi;
 }
@@ -238,13 +243,13 @@ function maxPoolBackwardWith(op: string, gradOutput: GpuTensor, input: GpuTensor
   const gO = isContiguous(gradOutput) ? gradOutput : contiguous(gradOutput);
   const ix = isContiguous(indices) ? indices : contiguous(indices);
   const wg = Math.min(256, ctx.maxWorkgroupSize);
-  const nd = g.nd, P = PARAMS[nd - 1]!;
+  const nd = g.nd;
   // xoff / sP carry the offsets of grad_output / indices here.
   const v = values(g, total, {}, { xoff: gO.offset, sP: ix.offset });
   ctx.dispatch({
-    key: `maxpool_bwd|${nd}|${mode}|${wg}`, params: { layout: P, values: v },
+    key: `maxpool_bwd|${nd}|${mode}|${wg}`, params: { layout: PARAMS, values: v },
     buffers: [gx.buffer, gO.buffer, ix.buffer], workgroups: ctx.grid(Math.ceil(total / wg)),
-    wgsl: () => `${P.wgsl()}
+    wgsl: () => `${PARAMS.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read_write> gx: array<f32>;
 @group(0) @binding(2) var<storage, read> go: array<f32>;
@@ -254,11 +259,11 @@ fn main(${LINEAR_BUILTINS}) {
   let e = ${linearIndex(wg)};
   if (e >= P.total) { return; }
   var rem = e;
-${peel("rem", "i", "in", nd)}
+${peel("rem", "i", "inSize", nd)}
   let p = rem;
-  let me = i32(${flat("i", "in", nd)});
+  let me = i32(${flat("i", "inSize", nd)});
   var acc = 0.0;
-${indent(coverLoops(nd, mode, `let o = ${flat("o", "out", nd).replace("o0", "(p * P.out0 + o0)")};
+${indent(coverLoops(nd, mode, `let o = ${flat("o", "outSize", nd, `(p * ${dimParam("outSize", 0)} + o0)`)};
 if (ix[P.sP + o] == me) { acc += go[P.xoff + o]; }`))}
   gx[e] = acc;
 }
@@ -269,14 +274,29 @@ if (ix[P.sP + o] == me) { acc += go[P.xoff + o]; }`))}
   return gx;
 }
 
+/** WGSL: the address of input position (q0, ...) in plane p. */
+function inputAddress(nd: number): string {
+  return `P.xoff + p * P.sP${dims(nd).map((d) => ` + u32(q${d}) * ${dimParam("xStrides", d)}`).join("")}`;
+}
+
+/** WGSL: the first position (maybe in the padding) of output o_d's window along dim d. */
+function windowStart(d: number): string {
+  return `i32(o${d} * ${dimParam("stride", d)}) - i32(${dimParam("padding", d)})`;
+}
+
+/** WGSL: the end of a window starting at s_d, clipped to the padded and then to the real input (ATen's avg_pool). */
+function clippedEnd(d: number): string {
+  return `min(min(s${d} + i32(${dimParam("kernel", d)}), i32(${dimParam("inSize", d)} + ${dimParam("padding", d)})), i32(${dimParam("inSize", d)}))`;
+}
+
 /** WGSL: avg pooling's divisor of output (o0, ...), as ATen computes it (clipped or padded window, or the override). */
 function avgDivisor(nd: number): string {
   const ds = dims(nd);
   const args = ds.map((d) => `o${d}: u32`).join(", ");
-  const starts = ds.map((d) => `  let s${d} = i32(o${d} * P.st${d}) - i32(P.pad${d});
-  let e${d} = min(s${d} + i32(P.k${d}), i32(P.in${d} + P.pad${d}));`).join("\n");
+  const starts = ds.map((d) => `  let s${d} = ${windowStart(d)};
+  let e${d} = min(s${d} + i32(${dimParam("kernel", d)}), i32(${dimParam("inSize", d)} + ${dimParam("padding", d)}));`).join("\n");
   const padded = ds.map((d) => `(e${d} - s${d})`).join(" * ");
-  const clipped = ds.map((d) => `(min(e${d}, i32(P.in${d})) - max(s${d}, 0))`).join(" * ");
+  const clipped = ds.map((d) => `(min(e${d}, i32(${dimParam("inSize", d)})) - max(s${d}, 0))`).join(" * ");
   return `fn divisor(${args}) -> f32 {
   if (P.divisor != 0u) { return f32(P.divisor); }
 ${starts}
@@ -294,19 +314,26 @@ function avgPoolWith(op: string, input: GpuTensor, g: Geo, o: PoolOptions): GpuT
   if (total === 0) return out;
   const { x, owned } = planar(input, g.nd);
   const wg = Math.min(256, ctx.maxWorkgroupSize);
-  const nd = g.nd, P = PARAMS[nd - 1]!;
+  const nd = g.nd;
+  ctx.dispatch({
+    key: `avgpool|${nd}|${wg}`, params: { layout: PARAMS, values: values(g, total, o, { xoff: x.offset, sP: planeStride(x, nd) }, x.strides) },
+    buffers: [out.buffer, x.buffer], workgroups: ctx.grid(Math.ceil(total / wg)),
+    wgsl: () => avgPoolWgsl(nd, wg),
+  });
+  if (owned) x.buffer.release();
+  return out;
+}
+
+/** WGSL of average pooling: the sum over the clipped window [max(s, 0), min(s + k, in + pad, in)) per dim. */
+function avgPoolWgsl(nd: number, wg: number): string {
   const ds = dims(nd);
-  // The clipped window: [max(s, 0), min(s + k, in + pad, in)) per dim.
-  let body = `acc += x[P.xoff + p * P.sP${ds.map((d) => ` + u32(q${d}) * P.xs${d}`).join("")}];`;
+  let body = `acc += x[${inputAddress(nd)}];`;
   for (const d of ds.slice().reverse()) {
-    body = `for (var q${d} = max(s${d}, 0); q${d} < min(min(s${d} + i32(P.k${d}), i32(P.in${d} + P.pad${d})), i32(P.in${d})); q${d}++) {
-${body.split("\n").map((l) => "  " + l).join("\n")}
+    body = `for (var q${d} = max(s${d}, 0); q${d} < ${clippedEnd(d)}; q${d}++) {
+${indent(body)}
 }`;
   }
-  ctx.dispatch({
-    key: `avgpool|${nd}|${wg}`, params: { layout: P, values: values(g, total, o, { xoff: x.offset, sP: planeStride(x, nd) }, x.strides) },
-    buffers: [out.buffer, x.buffer], workgroups: ctx.grid(Math.ceil(total / wg)),
-    wgsl: () => `${P.wgsl()}
+  return `${PARAMS.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 @group(0) @binding(2) var<storage, read> x: array<f32>;
@@ -316,17 +343,14 @@ fn main(${LINEAR_BUILTINS}) {
   let o = ${linearIndex(wg)};
   if (o >= P.total) { return; }
   var rem = o;
-${peel("rem", "o", "out", nd)}
+${peel("rem", "o", "outSize", nd)}
   let p = rem;
-${ds.map((d) => `  let s${d} = i32(o${d} * P.st${d}) - i32(P.pad${d});`).join("\n")}
+${ds.map((d) => `  let s${d} = ${windowStart(d)};`).join("\n")}
   var acc = 0.0;
 ${indent(body)}
   out[o] = acc / divisor(${ds.map((d) => `o${d}`).join(", ")});
 }
-`,
-  });
-  if (owned) x.buffer.release();
-  return out;
+`;
 }
 
 /** The gradient of average pooling w.r.t. its input. */
@@ -341,17 +365,25 @@ function avgPoolBackwardWith(op: string, gradOutput: GpuTensor, input: GpuTensor
   if (total === 0) return gx;
   const gO = isContiguous(gradOutput) ? gradOutput : contiguous(gradOutput);
   const wg = Math.min(256, ctx.maxWorkgroupSize);
-  const nd = g.nd, P = PARAMS[nd - 1]!;
+  const nd = g.nd;
+  ctx.dispatch({
+    key: `avgpool_bwd|${nd}|${wg}`, params: { layout: PARAMS, values: values(g, total, o, { xoff: gO.offset }) },
+    buffers: [gx.buffer, gO.buffer], workgroups: ctx.grid(Math.ceil(total / wg)),
+    wgsl: () => avgPoolBackwardWgsl(nd, wg),
+  });
+  if (gO !== gradOutput) gO.buffer.release();
+  return gx;
+}
+
+/** WGSL of average pooling's backward: each input element sums its windows' gradients over their divisors. */
+function avgPoolBackwardWgsl(nd: number, wg: number): string {
   const ds = dims(nd);
   // A window may be clipped (ceil mode): count only the windows that hold (i0, ...).
-  const holds = ds.map((d) => `i32(i${d}) < max(s${d}, 0) || i32(i${d}) >= min(min(s${d} + i32(P.k${d}), i32(P.in${d} + P.pad${d})), i32(P.in${d}))`).join(" || ");
-  const body = `${ds.map((d) => `let s${d} = i32(o${d} * P.st${d}) - i32(P.pad${d});`).join("\n")}
+  const holds = ds.map((d) => `i32(i${d}) < max(s${d}, 0) || i32(i${d}) >= ${clippedEnd(d)}`).join(" || ");
+  const body = `${ds.map((d) => `let s${d} = ${windowStart(d)};`).join("\n")}
 if (${holds}) { continue; }
-acc += go[P.xoff + ${flat("o", "out", nd).replace("o0", "(p * P.out0 + o0)")}] / divisor(${ds.map((d) => `o${d}`).join(", ")});`;
-  ctx.dispatch({
-    key: `avgpool_bwd|${nd}|${wg}`, params: { layout: P, values: values(g, total, o, { xoff: gO.offset }) },
-    buffers: [gx.buffer, gO.buffer], workgroups: ctx.grid(Math.ceil(total / wg)),
-    wgsl: () => `${P.wgsl()}
+acc += go[P.xoff + ${flat("o", "outSize", nd, `(p * ${dimParam("outSize", 0)} + o0)`)}] / divisor(${ds.map((d) => `o${d}`).join(", ")});`;
+  return `${PARAMS.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read_write> gx: array<f32>;
 @group(0) @binding(2) var<storage, read> go: array<f32>;
@@ -361,16 +393,13 @@ fn main(${LINEAR_BUILTINS}) {
   let e = ${linearIndex(wg)};
   if (e >= P.total) { return; }
   var rem = e;
-${peel("rem", "i", "in", nd)}
+${peel("rem", "i", "inSize", nd)}
   let p = rem;
   var acc = 0.0;
 ${indent(coverLoops(nd, "strided", body))}
   gx[e] = acc;
 }
-`,
-  });
-  if (gO !== gradOutput) gO.buffer.release();
-  return gx;
+`;
 }
 
 // ---- entry points -------------------------------------------------------------------------------
