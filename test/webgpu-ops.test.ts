@@ -433,3 +433,15 @@ describe("webgpu: integer matmul, mm, bmm, mv, dot", { skip }, () => {
     assert.throws(() => torch.ones([2, 3], { dtype: "bool" }).to("webgpu").mm(torch.ones([3, 2], { dtype: "bool" }).to("webgpu")), /is not implemented for the 'webgpu' device/);
   });
 });
+
+describe("webgpu: integer abs, neg, sign, index_select, flip", { skip }, () => {
+  test("int32, int64 and bool as on the CPU", async () => {
+    torch.manualSeed(7);
+    for (const dtype of ["int32", "int64"] as const) {
+      const x = torch.randint(-20, 20, [4, 6], { dtype });
+      await sameOutputs(x, (t) => [t.abs(), t.neg(), t.sign(), t.sgn(), t.clone().neg_(), t.clone().abs_()], `${dtype} abs/neg/sign`);
+      await sameOutputs(x, (t) => [t.indexSelect(1, torch.tensor([5, 0, 2, 2]).to(t.device)), t.flip(0), t.flip([0, 1]), t.get(torch.tensor([3, 1]).to(t.device))], `${dtype} index_select/flip`);
+    }
+    await sameOutputs(torch.rand([3, 4]).gt(0.5), (t) => [t.indexSelect(0, torch.tensor([2, 0]).to(t.device)), t.flip(1)], "bool index_select/flip");
+  });
+});

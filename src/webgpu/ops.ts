@@ -337,13 +337,13 @@ function rowsAlong(x: Tensor, d: number): { m: GpuTensor; rest: number[]; owned:
 /** index_select(input, d, index) (recorded as IndexSelectBackward0). */
 export function gpuIndexSelect(input: Tensor, d: number, index: Tensor): Tensor {
   checkDevices("index_select", input, index);
-  requireFloat32("index_select", input);
+  // Rows are copied as bits, so every device dtype works (only float32 has a gradient).
   const x = input.dim() === 0 ? input.reshape([1]) : input;
   const { m, rest, owned } = rowsAlong(x, d);
   const idx1 = index.reshape([-1]);
   const rows = gatherRows(m, gpuIndices(idx1));
   if (owned) m.buffer.release();
-  let out = wrap(rows).reshape([idx1._shape[0]!, ...rest]);
+  let out = wrap(rows, input.dtype).reshape([idx1._shape[0]!, ...rest]);
   if (d !== 0) out = out.movedim(0, d);
   if (input.dim() === 0 && out.numel() === 1) out = out.reshape([]);
   const inShape = input.shape;
