@@ -32,7 +32,7 @@ export type Pool2dOptions = PoolOptions;
 type WindowMode = "strided" | "adaptive";
 
 interface Geo {
-  nd: number; planes: number;
+  nd: number;
   inSize: number[]; outSize: number[]; kernel: number[]; stride: number[]; padding: number[]; dilation: number[];
   outShape: number[];
 }
@@ -68,7 +68,7 @@ function geo(op: string, x: GpuTensor, o: PoolOptions, isMax: boolean, nd: numbe
     throw new Error(`${op}: kernel_size, stride and dilation must be positive and the output non-empty, got ${JSON.stringify({ k, s, d, os })}`);
   }
   const inSize = x.shape.slice(-nd);
-  return { nd, planes: numel(x.shape.slice(0, -nd)), inSize, outSize, kernel, stride, padding, dilation, outShape };
+  return { nd, inSize, outSize, kernel, stride, padding, dilation, outShape };
 }
 
 /** Adaptive pooling to `outSize` (the last outSize.length dims); every window is non-empty. */
@@ -82,7 +82,7 @@ function adaptiveGeo(op: string, x: GpuTensor, outSize: readonly number[]): Geo 
   }
   const ones = new Array<number>(nd).fill(1);
   return {
-    nd, planes: numel(x.shape.slice(0, -nd)), inSize, outSize: outSize.slice(), kernel: ones, stride: ones, padding: ones.map(() => 0),
+    nd, inSize, outSize: outSize.slice(), kernel: ones, stride: ones, padding: ones.map(() => 0),
     dilation: ones, outShape: [...x.shape.slice(0, -nd), ...outSize],
   };
 }
