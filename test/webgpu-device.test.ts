@@ -39,7 +39,8 @@ const CONFORMANCE_FNS = [
   "torch.mm", "torch.bmm", "torch.matmul", "F.linear", "torch.addmm", "torch.baddbmm", "torch.einsum", "torch.outer",
   "torch.dot", "torch.mv",
   // conv, pooling, normalization
-  "F.conv1d", "F.conv2d", "F.conv_transpose1d", "F.conv_transpose2d", "F.max_pool2d", "F.avg_pool2d", "F.layer_norm", "F.batch_norm", "F.group_norm",
+  "F.conv1d", "F.conv2d", "F.conv3d", "F.conv_transpose1d", "F.conv_transpose2d", "F.max_pool1d", "F.max_pool2d", "F.avg_pool1d",
+  "F.avg_pool2d", "F.adaptive_max_pool2d", "F.lp_pool2d", "F.layer_norm", "F.batch_norm", "F.group_norm",
   "F.instance_norm",
   // padding and resampling
   "F.pad", "F.interpolate", "F.adaptive_avg_pool1d", "F.adaptive_avg_pool2d",

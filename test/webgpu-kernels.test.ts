@@ -387,6 +387,54 @@ describe("webgpu kernels", { skip, timeout: process.env["TORCH_TS_WEBGPU_FULL_TE
     close(await get(cT), ref, 1e-4, `gemm accumulate batch-reduce bias (${JSON.stringify(config)})`);
   }
 
+  test("matmul of int32: exact and wrapping at 32 bits, on the simple and tiled kernels (vector and scalar loads, edges, bias, batch-reduce)", async () => {
+    /** Row-major int32 products, wrapping as the device does. */
+    const refInt = (A: Int32Array, B: Int32Array, M: number, N: number, K: number): number[] => {
+      const C = new Int32Array(M * N);
+      for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) {
+        let acc = 0;
+        for (let k = 0; k < K; k++) acc = (acc + Math.imul(A[i * K + k]!, B[k * N + j]!)) | 0;
+        C[i * N + j] = acc;
+      }
+      return Array.from(C);
+    };
+    const ints = (n: number, big: boolean): Int32Array => Int32Array.from(randn(n), (v) => (big ? Math.round(v * 2 ** 29) : Math.round(v * 50)));
+    const tiny: wg.MatmulConfig = { BM: 16, BN: 16, BK: 4, TM: 4, TN: 4 };
+    for (const config of ["simple", tiny, { ...tiny, DB: true }] as const) {
+      for (const [M, N, K, big] of [[32, 32, 16, false], [13, 18, 7, true], [20, 24, 12, false]] as const) {
+        const A = ints(M * K, big), B = ints(K * N, big);
+        const c = wg.matmul(up(A, [M, K]), up(B, [K, N]), { config });
+        assert.equal(c.dtype, "int32");
+        assert.deepEqual(await get(c), refInt(A, B, M, N, K), `int32 ${M}x${K}x${N} ${JSON.stringify(config)}`);
+        const at = wg.restride(up(Int32Array.from(strided(A, [K, M], [1, K])), [K, M]), [M, K], [1, M]);
+        assert.deepEqual(await get(wg.matmul(at, up(B, [K, N]), { config })), refInt(A, B, M, N, K), `int32 transposed A ${JSON.stringify(config)}`);
+      }
+      // C += sum over 2 pairs of A_kb @ B_kb + bias
+      const M = 5, N = 6, K = 7, KB = 2;
+      const As = ints(KB * M * K, true), Bs = ints(KB * K * N, true), C0 = ints(M * N, true), bias = ints(N, true);
+      const cT = up(C0, [M, N]);
+      wg.gemm(ctx!, {
+        M, N, K, reduceBatch: KB, accumulate: true, config, dtype: "int32",
+        a: { buffer: up(As, [KB * M * K]).buffer, offset: 0, rowStride: K, colStride: 1, reduceStride: M * K },
+        b: { buffer: up(Bs, [KB * K * N]).buffer, offset: 0, rowStride: N, colStride: 1, reduceStride: K * N },
+        c: { buffer: cT.buffer, offset: 0, rowStride: N },
+        bias: { buffer: up(bias, [N]).buffer, offset: 0, rowStride: 0, colStride: 1 },
+      });
+      const ref = Array.from(C0, (v, i) => (v + bias[i % N]!) | 0);
+      for (let kb = 0; kb < KB; kb++) {
+        refInt(As.subarray(kb * M * K), Bs.subarray(kb * K * N), M, N, K).forEach((x, i) => { ref[i] = (ref[i]! + x) | 0; });
+      }
+      assert.deepEqual(await get(cT), ref, `int32 gemm accumulate batch-reduce bias ${JSON.stringify(config)}`);
+    }
+    assert.throws(() => wg.matmul(up(ints(6, false), [2, 3]), up(randn(6), [3, 2])), /expected m1 and m2 to have the same dtype/);
+    assert.throws(() => wg.gemm(ctx!, {
+      M: 1, N: 1, K: 1, alpha: 2, dtype: "int32",
+      a: { buffer: up(ints(1, false), [1]).buffer, offset: 0, rowStride: 1, colStride: 1 },
+      b: { buffer: up(ints(1, false), [1]).buffer, offset: 0, rowStride: 1, colStride: 1 },
+      c: { buffer: up(ints(1, false), [1]).buffer, offset: 0, rowStride: 1 },
+    }), /an int32 GEMM takes no alpha/);
+  });
+
   test("matmul: batched with broadcasting, 1-D operands, bmm, linear with bias", async () => {
     const A = randn(2 * 3 * 4 * 5), B = randn(3 * 5 * 6);
     const c = wg.matmul(up(A, [2, 3, 4, 5]), up(B, [3, 5, 6]));

@@ -162,6 +162,86 @@ describe("webgpu: conv1d and conv_transpose1d", { skip }, () => {
   });
 });
 
+describe("webgpu: conv3d and conv_transpose3d", { skip }, () => {
+  test("conv3d with bias, stride, padding, dilation, groups: values, gradients, double backward, node name", async () => {
+    await sameOnDevices((x, w, b) => F.conv3d(x, w, b, 1, 1), [[2, 3, 4, 5, 4], [4, 3, 3, 3, 2], [4]], { doubleBackward: true });
+    await sameOnDevices((x, w) => F.conv3d(x, w, null, [2, 1, 2], [1, 0, 1], [1, 2, 1], 2), [[2, 4, 6, 7, 5], [6, 2, 3, 2, 3]], { doubleBackward: true });
+    await sameOnDevices((x, w, b) => F.conv3d(x, w, b), [[2, 4, 3, 4, 5], [5, 4, 1, 1, 1], [5]]);
+  });
+  test("unbatched conv3d, padding='same', and a strided input", async () => {
+    await sameOnDevices((x, w, b) => F.conv3d(x, w, b, 1, "same"), [[3, 4, 5, 4], [2, 3, 2, 3, 2], [2]]);
+    await sameOnDevices((x, w) => F.conv3d(x.transpose(2, 4), w, null, 1, [0, 1, 0]), [[2, 3, 4, 3, 5], [4, 3, 2, 2, 2]]);
+  });
+  test("conv_transpose3d with output_padding, groups, dilation: values, gradients, double backward", async () => {
+    await sameOnDevices((x, w, b) => F.convTranspose3d(x, w, b, 2, 1, 1), [[2, 3, 3, 4, 3], [3, 2, 3, 3, 3], [2]], { doubleBackward: true });
+    await sameOnDevices((x, w) => F.convTranspose3d(x, w, null, [2, 1, 2], [1, 0, 1], [1, 0, 0], 2, [1, 2, 1]), [[2, 4, 4, 5, 3], [4, 3, 3, 2, 3]]);
+    await sameOnDevices((x, w, b) => F.convTranspose3d(x, w, b), [[2, 3, 4, 4], [2, 3, 2, 2, 2], [3]]);
+  });
+  test("nn.Conv3d and nn.ConvTranspose3d on the device", async () => {
+    torch.manualSeed(3);
+    const conv = new torch.nn.Conv3d(2, 4, 3, { padding: 1, stride: 2 }), deconv = new torch.nn.ConvTranspose3d(4, 2, 2, { stride: 2 });
+    const x = torch.randn(2, 2, 6, 5, 4);
+    const cpu = deconv.call(conv.call(x));
+    conv.to("webgpu"); deconv.to("webgpu");
+    const gpu = deconv.call(conv.call(x.to("webgpu")));
+    assert.deepEqual(gpu.shape, cpu.shape);
+    assertClose(await values(gpu), await values(cpu), "Conv3d -> ConvTranspose3d");
+  });
+  test("bad shapes give the CPU's error", () => {
+    const shapes: [number[], number[]][] = [[[2, 3, 4, 4, 4], [4, 2, 3, 3, 3]], [[2, 3, 2, 2, 2], [4, 3, 3, 3, 3]], [[3, 4, 4, 4], [4, 3, 3, 3]]];
+    for (const [xs, ws] of shapes) {
+      let cpuMessage = "";
+      try { F.conv3d(torch.randn(xs), torch.randn(ws)); } catch (e) { cpuMessage = (e as Error).message; }
+      assert.ok(cpuMessage.length > 0);
+      assert.throws(() => F.conv3d(torch.randn(xs).to("webgpu"), torch.randn(ws).to("webgpu")), (e: Error) => e.message === cpuMessage);
+    }
+  });
+});
+
+describe("webgpu: 3-d and adaptive max pooling", { skip }, () => {
+  const cases: [string, Body, number[], boolean][] = [
+    ["max_pool3d", (x) => F.maxPool3d(x, 2), [2, 3, 4, 6, 5], true],
+    ["max_pool3d stride, padding, dilation", (x) => F.maxPool3d(x, [3, 2, 3], [2, 1, 2], [1, 1, 0], [1, 2, 1]), [2, 2, 7, 6, 8], true],
+    ["max_pool3d ceil_mode, unbatched", (x) => F.maxPool3d(x, 3, 2, 1, 1, true), [3, 6, 5, 7], true],
+    ["avg_pool3d", (x) => F.avgPool3d(x, 2), [2, 3, 4, 6, 5], true],
+    ["avg_pool3d padding, count_include_pad=false", (x) => F.avgPool3d(x, [3, 2, 3], [2, 1, 2], [1, 1, 1], false, false), [2, 2, 7, 6, 8], true],
+    ["avg_pool3d ceil_mode", (x) => F.avgPool3d(x, 3, 2, 1, true), [1, 2, 6, 5, 7], true],
+    ["avg_pool3d divisor_override, unbatched", (x) => F.avgPool3d(x, [2, 3, 2], 1, 0, false, true, 5), [3, 4, 5, 4], true],
+    ["adaptive_max_pool1d", (x) => F.adaptiveMaxPool1d(x, 4), [2, 3, 11], true],
+    ["adaptive_max_pool2d", (x) => F.adaptiveMaxPool2d(x, [3, 5]), [2, 3, 7, 6], true],
+    ["adaptive_max_pool2d upsampling, unbatched", (x) => F.adaptiveMaxPool2d(x, [5, 4]), [3, 3, 2], true],
+    ["adaptive_max_pool3d", (x) => F.adaptiveMaxPool3d(x, [2, 3, 2]), [1, 2, 5, 4, 3], true],
+    ["max_pool1d", (x) => F.maxPool1d(x, 3, 2, 1), [2, 3, 10], true],
+    ["max_pool2d", (x) => F.maxPool2d(x, 3, 2, 1, 2, true), [2, 3, 9, 10], true],
+  ];
+  for (const [name, body, shape, doubleBackward] of cases) {
+    test(`${name}: values, gradients, double backward, node name`, async () => {
+      await sameOnDevices(body, [shape], { doubleBackward });
+    });
+  }
+  test("indices of max_pool3d and adaptive_max_pool3d (ties, NaN, infinities) as on the CPU", async () => {
+    const x = awkward([2, 3, 6, 5, 7], 11);
+    await sameOutputs(x, (t) => F.maxPool3d(t, 3, 2, 1, 1, false, true), "max_pool3d");
+    await sameOutputs(x, (t) => F.adaptiveMaxPool3d(t, [4, 2, 3], true), "adaptive_max_pool3d");
+    await sameOutputs(x, (t) => F.adaptiveMaxPool2d(t.flatten(0, 1), [4, 2], true), "adaptive_max_pool2d");
+    await sameOutputs(x.flatten(0, 1), (t) => F.maxPool2d(t, 3, 2, 1, 1, false, true), "max_pool2d (the last NaN of a window wins, as in PyTorch)");
+    await sameOutputs(x, (t) => F.maxPool3d(t, 2, { returnIndices: true, ceilMode: true }), "max_pool3d, options");
+  });
+  test("bad arguments give the CPU's errors", () => {
+    const bad: ((x: torch.Tensor) => unknown)[] = [
+      (x) => F.maxPool3d(x, 2, 1, 2), (x) => F.avgPool3d(x, 7), (x) => F.avgPool3d(x, 2, 1, 0, false, true, 0),
+      (x) => F.maxPool3d(x.flatten(0, 1).flatten(0, 1), 2), (x) => F.adaptiveMaxPool3d(x, [2, -1, 2]),
+    ];
+    for (const f of bad) {
+      const x = torch.randn(2, 3, 4, 5, 6);
+      let cpuMessage = "";
+      try { f(x); } catch (e) { cpuMessage = (e as Error).message; }
+      assert.ok(cpuMessage.length > 0, String(f));
+      assert.throws(() => f(x.to("webgpu")), (e: Error) => e.message === cpuMessage, String(f));
+    }
+  });
+});
+
 /** The same CPU input on both devices through `body`; every output (values, int64 indices) must agree. */
 async function sameOutputs(x: torch.Tensor, body: (x: torch.Tensor) => torch.Tensor[], what: string): Promise<void> {
   const cpu = body(x);
@@ -322,5 +402,46 @@ describe("webgpu: scans and sorts of integer tensors", { skip }, () => {
   });
   test("logcumsumexp of integers is refused by name", () => {
     assert.throws(() => torch.tensor([1, 2], { dtype: "int32" }).to("webgpu").logcumsumexp(0), /is not implemented for the 'webgpu' device/);
+  });
+});
+
+describe("webgpu: integer matmul, mm, bmm, mv, dot", { skip }, () => {
+  test("int32 and int64 as on the CPU (batch broadcasting, 1-D operands, transposed views)", async () => {
+    torch.manualSeed(6);
+    for (const dtype of ["int32", "int64"] as const) {
+      const a = torch.randint(-50, 50, [3, 5, 7], { dtype }), b = torch.randint(-50, 50, [3, 7, 4], { dtype });
+      const v = torch.randint(-9, 9, [7], { dtype }), m = torch.randint(-9, 9, [2, 1, 4, 5], { dtype });
+      await sameOutputs(a, (t) => [t.bmm(b.to(t.device)), t.matmul(b.to(t.device)), m.to(t.device).matmul(t)], `${dtype} bmm/matmul`);
+      await sameOutputs(a.select(0, 1), (t) => [t.mm(b.select(0, 2).to(t.device)), t.mv(v.to(t.device)), t.t().t().mm(t.t()), v.to(t.device).matmul(t.t())], `${dtype} mm/mv`);
+      await sameOutputs(v, (t) => [t.dot(t.add(3)), torch.matmul(t, t), torch.outer(t, t), torch.einsum("i,j->ij", t, t)], `${dtype} dot/outer`);
+    }
+  });
+  test("int32 products wrap at 32 bits, as PyTorch's", async () => {
+    const big = torch.full([2, 3], 2000000000, { dtype: "int32" }).to("webgpu"), one = torch.ones([3, 2], { dtype: "int32" }).to("webgpu");
+    // torch.full((2, 3), 2000000000, dtype=torch.int32).mm(torch.ones(3, 2, dtype=torch.int32)) in PyTorch
+    assert.deepEqual(await big.mm(one).tolistAsync(), [[1705032704, 1705032704], [1705032704, 1705032704]]);
+  });
+  test("mixed dtypes give the CPU's errors; bool is refused by name", () => {
+    const check = (f: (device: "cpu" | "webgpu") => unknown): void => {
+      let cpuMessage = "";
+      try { f("cpu"); } catch (e) { cpuMessage = (e as Error).message; }
+      assert.ok(cpuMessage.length > 0);
+      assert.throws(() => f("webgpu"), (e: Error) => e.message === cpuMessage);
+    };
+    check((d) => torch.ones([2, 3], { dtype: "int32" }).to(d).mm(torch.ones([3, 2]).to(d)));
+    check((d) => torch.ones([2, 2, 3], { dtype: "int64" }).to(d).bmm(torch.ones([2, 3, 2], { dtype: "int32" }).to(d)));
+    assert.throws(() => torch.ones([2, 3], { dtype: "bool" }).to("webgpu").mm(torch.ones([3, 2], { dtype: "bool" }).to("webgpu")), /is not implemented for the 'webgpu' device/);
+  });
+});
+
+describe("webgpu: integer abs, neg, sign, index_select, flip", { skip }, () => {
+  test("int32, int64 and bool as on the CPU", async () => {
+    torch.manualSeed(7);
+    for (const dtype of ["int32", "int64"] as const) {
+      const x = torch.randint(-20, 20, [4, 6], { dtype });
+      await sameOutputs(x, (t) => [t.abs(), t.neg(), t.sign(), t.sgn(), t.clone().neg_(), t.clone().abs_()], `${dtype} abs/neg/sign`);
+      await sameOutputs(x, (t) => [t.indexSelect(1, torch.tensor([5, 0, 2, 2]).to(t.device)), t.flip(0), t.flip([0, 1]), t.get(torch.tensor([3, 1]).to(t.device))], `${dtype} index_select/flip`);
+    }
+    await sameOutputs(torch.rand([3, 4]).gt(0.5), (t) => [t.indexSelect(0, torch.tensor([2, 0]).to(t.device)), t.flip(1)], "bool index_select/flip");
   });
 });

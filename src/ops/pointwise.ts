@@ -64,12 +64,12 @@ const bigSign = (v: bigint): bigint => (v > 0n ? 1n : v < 0n ? -1n : 0n);
 export function abs(input: Tensor): Tensor {
   checkTensor("abs", "input", input);
   noBool("abs_cpu", input);
-  return input.dtype === int64 ? bigUnary(input, bigAbs) : unaryOp(ABS, input);
+  return input.dtype === int64 && !onDevice(input) ? bigUnary(input, bigAbs) : unaryOp(ABS, input);
 }
 export const absolute = abs;
 export function abs_(self: Tensor): Tensor {
   noBool("abs_cpu", self);
-  if (self.dtype === int64) return applyInPlace("abs_", self, [], () => { bigUnary(self, bigAbs, self); }, abs);
+  if (self.dtype === int64 && !onDevice(self)) return applyInPlace("abs_", self, [], () => { bigUnary(self, bigAbs, self); }, abs);
   return unaryInPlace(ABS, self);
 }
 
@@ -79,12 +79,12 @@ function checkNegBool(x: Tensor): void {
 export function neg(input: Tensor): Tensor {
   checkTensor("neg", "input", input);
   checkNegBool(input);
-  return input.dtype === int64 ? bigUnary(input, (v) => -v) : unaryOp(NEG, input);
+  return input.dtype === int64 && !onDevice(input) ? bigUnary(input, (v) => -v) : unaryOp(NEG, input);
 }
 export const negative = neg;
 export function neg_(self: Tensor): Tensor {
   checkNegBool(self);
-  if (self.dtype === int64) return applyInPlace("neg_", self, [], () => { bigUnary(self, (v) => -v, self); }, neg);
+  if (self.dtype === int64 && !onDevice(self)) return applyInPlace("neg_", self, [], () => { bigUnary(self, (v) => -v, self); }, neg);
   return unaryInPlace(NEG, self);
 }
 
@@ -98,7 +98,7 @@ export function positive(input: Tensor): Tensor {
 export function sign(input: Tensor): Tensor {
   checkTensor("sign", "input", input);
   if (input.dtype === bool) return intCopy(input);
-  return input.dtype === int64 ? bigUnary(input, bigSign) : unaryOp(SIGN, input);
+  return input.dtype === int64 && !onDevice(input) ? bigUnary(input, bigSign) : unaryOp(SIGN, input);
 }
 export function sign_(self: Tensor): Tensor {
   if (self.dtype === bool) return self;
@@ -107,7 +107,7 @@ export function sign_(self: Tensor): Tensor {
 export function sgn(input: Tensor): Tensor {
   checkTensor("sgn", "input", input);
   if (input.dtype === bool) return intCopy(input);
-  return input.dtype === int64 ? bigUnary(input, bigSign) : unaryOp(SGN, input);
+  return input.dtype === int64 && !onDevice(input) ? bigUnary(input, bigSign) : unaryOp(SGN, input);
 }
 export function sgn_(self: Tensor): Tensor {
   if (self.dtype === bool) return self;

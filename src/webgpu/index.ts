@@ -15,8 +15,8 @@ import {
   gpuBinary, gpuCompare, gpuCopy, gpuEmpty, gpuFill, gpuLogical, gpuTernary, gpuTest, gpuUnary, gpuWhere,
 } from "./pointwise.js";
 import {
-  gpuAvgPool2d, gpuBmm, gpuConv, gpuCrossEntropy, gpuEmbedding, gpuIndex, gpuIndexAdd, gpuIndexSelect, gpuLinear, gpuLogsumexp,
-  gpuMaxPool2d, gpuReduce, gpuSelectAlong, gpuSoftmax, gpuVarMean, sameDeviceOrThrow, gpuGather, gpuScatterInto,
+  gpuAdaptiveMaxPool, gpuAvgPool, gpuBmm, gpuConv, gpuCrossEntropy, gpuEmbedding, gpuIndex, gpuIndexAdd, gpuIndexSelect, gpuLinear, gpuLogsumexp,
+  gpuMaxPool, gpuReduce, gpuSelectAlong, gpuSoftmax, gpuVarMean, sameDeviceOrThrow, gpuGather, gpuScatterInto,
   gpuVectorNorm, gpuDiffLoss, gpuClampTensor, gpuNllLoss,
 } from "./ops.js";
 import { gpuAdamStep, gpuSgdStep } from "./optim.js";
@@ -34,7 +34,7 @@ const OPS = {
   unary: gpuUnary, binary: gpuBinary, ternary: gpuTernary, compare: gpuCompare, logical: gpuLogical, test: gpuTest,
   where: gpuWhere, empty: gpuEmpty, copy: gpuCopy, fill: gpuFill,
   reduce: gpuReduce, selectAlong: gpuSelectAlong, varMean: gpuVarMean, logsumexp: gpuLogsumexp, softmax: gpuSoftmax,
-  bmm: gpuBmm, linear: gpuLinear, conv: gpuConv, maxPool2d: gpuMaxPool2d, avgPool2d: gpuAvgPool2d,
+  bmm: gpuBmm, linear: gpuLinear, conv: gpuConv, maxPool: gpuMaxPool, avgPool: gpuAvgPool, adaptiveMaxPool: gpuAdaptiveMaxPool,
   crossEntropy: gpuCrossEntropy, embedding: gpuEmbedding, indexSelect: gpuIndexSelect, indexAdd: gpuIndexAdd, index: gpuIndex,
   sameDevice: sameDeviceOrThrow, sgdStep: gpuSgdStep, adamStep: gpuAdamStep, composedOptimStep: gpuComposedOptimStep,
   interpolate: gpuInterpolate, adaptiveAvgPool: gpuAdaptiveAvgPool, scan: gpuScan, scanWithIndices: gpuScanWithIndices, sortAlong: gpuSortAlong, kthAlong: gpuKthAlong,

@@ -5,7 +5,7 @@
 // vjp written in public ops (so double backward works where the CPU's does, or says it does not).
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, float32, int64 } from "../core/dtype.js";
+import { type DType, float32, int32, int64 } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
 import { needsGrad, record } from "../autograd/record.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
@@ -13,8 +13,10 @@ import type { ConvGeometry } from "../backends/js/conv.js";
 import { type ReduceKind, reduce, reduceWithIndices } from "../backends/webgpu/reduce.js";
 import { softmax as gpuSoftmaxKernel, softmaxBackward as gpuSoftmaxBackward } from "../backends/webgpu/softmax.js";
 import { linear as gpuLinearKernel, matmul } from "../backends/webgpu/matmul.js";
-import { conv2d, conv2dBackward } from "../backends/webgpu/conv.js";
-import { avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward, type Pool2dOptions } from "../backends/webgpu/pool2d.js";
+import { conv, convBackward } from "../backends/webgpu/conv.js";
+import {
+  type PoolOptions, adaptiveMaxPool, adaptiveMaxPoolBackward, avgPool, avgPoolBackward, maxPool, maxPoolBackward,
+} from "../backends/webgpu/pooling.js";
 import { crossEntropy as ceKernel, crossEntropyBackward } from "../backends/webgpu/loss.js";
 import { gatherRows, scatterAddRows } from "../backends/webgpu/embedding.js";
 import { contiguous as gpuContiguous, fillInto } from "../backends/webgpu/pointwise.js";
@@ -107,11 +109,16 @@ function softmaxGrad(g: Tensor, y: Tensor, d: number, log: boolean): Tensor {
 
 // ---- matmul -------------------------------------------------------------------------------------
 
-/** blas.ts's bmmKernel on the GPU: [B, M, K] @ [B, K, N], no recording. */
+/**
+ * blas.ts's bmmKernel on the GPU: [B, M, K] @ [B, K, N], no recording. float32, and int32/int64
+ * computed exactly in wrapping i32 arithmetic (int64 lives in 32 bits on the device, as in every op).
+ */
 export function gpuBmm(a: Tensor, b: Tensor): Tensor {
   checkDevices("matmul", a, b);
-  if (a.dtype !== float32 || b.dtype !== float32) throw notImplementedOnDevice(`matmul (dtype ${a.dtype === float32 ? b.dtype.name : a.dtype.name})`);
-  return wrap(matmul(gpuOf(a), gpuOf(b)));
+  const d = a.dtype;
+  if (!(d === float32 || d === int32 || d === int64)) throw notImplementedOnDevice(`matmul (dtype ${d.name})`);
+  if (b.dtype !== d) throw notImplementedOnDevice(`matmul (dtype ${b.dtype.name})`);
+  return wrap(matmul(gpuOf(a), gpuOf(b)), d);
 }
 
 /** F.linear with a 2-D float32 weight: one GEMM with the bias, recorded as AddmmBackward0 (as the CPU does). */
@@ -131,37 +138,29 @@ export function gpuLinear(input: Tensor, weight: Tensor, bias: Tensor | null): T
   }, [input, weight]);
 }
 
-// ---- conv2d -------------------------------------------------------------------------------------
+// ---- convolution --------------------------------------------------------------------------------
 
 /**
- * One of conv.ts's three convolution primitives (forward, input grad, weight grad) on the GPU, plus
- * the bias over the result's channels; no recording (convPrimitive records).
+ * One of conv.ts's three convolution primitives (forward, input grad, weight grad) over 1, 2 or 3
+ * spatial dims on the GPU, plus the bias over the result's channels; no recording (convPrimitive
+ * records). A transposed convolution is the input-grad primitive, so it runs here too.
  */
 export function gpuConv(kind: "forward" | "input" | "weight", a: Tensor, b: Tensor, bias: Tensor | null, g: ConvGeometry): Tensor {
-  const k = g.kernelSize.length;
-  checkDevices(`conv${k}d`, a, b, bias);
-  if (k === 1) {
-    // conv1d is conv2d over a unit height: every operand of every primitive is [*, *, L] → [*, *, 1, L].
-    requireFloat32("conv1d", a, b, bias);
-    return gpuConv(kind, a.detach().unsqueeze(2), b.detach().unsqueeze(2), bias?.detach() ?? null, liftConv1d(g)).squeeze(2);
-  }
-  const op = "conv2d";
-  if (k !== 2) throw notImplementedOnDevice(`conv${k}d`);
+  const op = `conv${g.kernelSize.length}d`;
+  checkDevices(op, a, b, bias);
   requireFloat32(op, a, b, bias);
-  const ctx = context(op);
-  const o = { stride: g.stride as [number, number], padding: g.padding as [number, number], dilation: g.dilation as [number, number], groups: g.groups };
+  const o = { stride: g.stride, padding: g.padding, dilation: g.dilation, groups: g.groups };
   const ga = gpuOf(a), gb = gpuOf(b);
   /** A stand-in with the right shape for an operand the kernel only measures. */
   const shaped = (shape: readonly number[]): GpuTensor => ({ ...ga, shape: shape.slice(), strides: contiguousStridesOf(shape), offset: 0 });
   let res: GpuTensor;
   if (kind === "forward") {
-    res = conv2d(ga, gb, bias ? gpuOf(bias) : null, o);
+    res = conv(ga, gb, bias ? gpuOf(bias) : null, o);
   } else if (kind === "input") {
-    res = conv2dBackward(ga, shaped(g.inputShape), gb, o, { input: true }).gradInput!;
+    res = convBackward(ga, shaped(g.inputShape), gb, o, { input: true }).gradInput!;
   } else {
-    res = conv2dBackward(gb, ga, shaped(g.weightShape), o, { weight: true }).gradWeight!;
+    res = convBackward(gb, ga, shaped(g.weightShape), o, { weight: true }).gradWeight!;
   }
-  void ctx;
   const out = wrap(res);
   if (bias && kind !== "forward") {
     const view = new Array<number>(out.dim()).fill(1);
@@ -169,17 +168,6 @@ export function gpuConv(kind: "forward" | "input" | "weight", a: Tensor, b: Tens
     return out.add(bias.detach().reshape(view));
   }
   return out;
-}
-
-/** A 1-d convolution's geometry as the 2-d one over a unit height. */
-function liftConv1d(g: ConvGeometry): ConvGeometry {
-  const lift = (shape: readonly number[]): number[] => [shape[0]!, shape[1]!, 1, shape[2]!];
-  return {
-    ...g,
-    kernelSize: [1, g.kernelSize[0]!], stride: [1, g.stride[0]!], padding: [0, g.padding[0]!], dilation: [1, g.dilation[0]!],
-    inputSize: [1, g.inputSize[0]!], outputSize: [1, g.outputSize[0]!],
-    inputShape: lift(g.inputShape), weightShape: lift(g.weightShape), outputShape: lift(g.outputShape),
-  };
 }
 
 function contiguousStridesOf(shape: readonly number[]): number[] {
@@ -193,42 +181,68 @@ function contiguousStridesOf(shape: readonly number[]): number[] {
 
 export interface PoolWindow { kernel: number[]; stride: number[]; padding: number[]; dilation?: number[]; ceilMode: boolean; countIncludePad?: boolean; divisorOverride?: number | null }
 
-function poolOptions(w: PoolWindow): Pool2dOptions {
+function poolOptions(w: PoolWindow): PoolOptions {
   return {
-    kernelSize: w.kernel as [number, number], stride: w.stride as [number, number], padding: w.padding as [number, number],
-    dilation: (w.dilation ?? [1, 1]) as [number, number], ceilMode: w.ceilMode, countIncludePad: w.countIncludePad,
-    divisorOverride: w.divisorOverride ?? null,
+    kernelSize: w.kernel, stride: w.stride, padding: w.padding, dilation: w.dilation ?? w.kernel.map(() => 1), ceilMode: w.ceilMode,
+    countIncludePad: w.countIncludePad, divisorOverride: w.divisorOverride ?? null,
   };
 }
 
-/** max_pool2d with indices (flat h*W+w per plane, int64), recorded as MaxPool2DWithIndicesBackward0. */
-export function gpuMaxPool2d(x: Tensor, w: PoolWindow): [Tensor, Tensor] {
-  checkDevices("max_pool2d", x);
-  requireFloat32("max_pool2d", x);
+/** max_pool{k}d (k = 2, 3) with indices (flat per plane, int64), recorded as MaxPool{k}DWithIndicesBackward0. */
+export function gpuMaxPool(x: Tensor, w: PoolWindow, k: number): [Tensor, Tensor] {
+  const op = `max_pool${k}d`;
+  checkDevices(op, x);
+  requireFloat32(op, x);
   const o = poolOptions(w);
-  const r = maxPool2d(gpuOf(x), o);
+  const r = maxPool(gpuOf(x), o, k);
   const values = wrap(r.values), indices = wrap(r.indices, int64);
-  record("MaxPool2DWithIndicesBackward0", [x], values, ([g]) => [maxPoolGrad(g!, x, indices, o)]);
+  const node = `MaxPool${k}DWithIndicesBackward0`;
+  record(node, [x], values, ([g]) => [maxPoolGrad(g!, indices, k, node.replace("0", "Backward0"),
+    (gg) => wrap(maxPoolBackward(gpuOf(gg), gpuOf(x.detach()), gpuOf(indices), o, k)))]);
   return [values, indices];
 }
 
-function maxPoolGrad(g: Tensor, x: Tensor, indices: Tensor, o: Pool2dOptions): Tensor {
-  const gx = wrap(maxPool2dBackward(gpuOf(g), gpuOf(x.detach()), gpuOf(indices), o));
-  return record("MaxPool2DWithIndicesBackwardBackward0", [g], gx, () => {
-    throw notImplementedOnDevice("double backward of max_pool2d");
-  });
+/** adaptive_max_pool{k}d to `outShape` with indices, recorded as AdaptiveMaxPool{k}DBackward0. */
+export function gpuAdaptiveMaxPool(x: Tensor, outShape: readonly number[], k: number): [Tensor, Tensor] {
+  const op = `adaptive_max_pool${k}d`;
+  checkDevices(op, x);
+  requireFloat32(op, x);
+  const size = outShape.slice(outShape.length - k);
+  const r = adaptiveMaxPool(gpuOf(x), size);
+  const values = wrap(r.values), indices = wrap(r.indices, int64);
+  record(`AdaptiveMaxPool${k}DBackward0`, [x], values, ([g]) => [maxPoolGrad(g!, indices, k, `AdaptiveMaxPool${k}DBackwardBackward0`,
+    (gg) => wrap(adaptiveMaxPoolBackward(gpuOf(gg), gpuOf(x.detach()), gpuOf(indices), size)))]);
+  return [values, indices];
 }
 
-/** avg_pool2d, recorded as AvgPool2DBackward0. */
-export function gpuAvgPool2d(x: Tensor, w: PoolWindow): Tensor {
-  checkDevices("avg_pool2d", x);
-  requireFloat32("avg_pool2d", x);
+/**
+ * Max pooling's backward as an op (the gradient lands at the saved indices); its own gradient
+ * gathers at the indices, as the CPU's does.
+ */
+function maxPoolGrad(g: Tensor, indices: Tensor, k: number, node: string, scatter: (g: Tensor) => Tensor): Tensor {
+  const gx = scatter(g);
+  return record(node, [g], gx, ([gg]) => [gatherAtIndices(gg!, indices, k)]);
+}
+
+/** out[..., o] = x[..., indices[..., o]] with flat per-plane indices over the last k dims: x [...lead, spatial] → indices' shape. */
+function gatherAtIndices(x: Tensor, indices: Tensor, k: number): Tensor {
+  const n = x.dim() - k;
+  const flatX = x.reshape([...x._shape.slice(0, n), -1]);
+  const flatI = indices.reshape([...indices._shape.slice(0, n), -1]);
+  return flatX.gather(n, flatI).reshape(indices.shape);
+}
+
+/** avg_pool{k}d (k = 2, 3), recorded as AvgPool{k}DBackward0. */
+export function gpuAvgPool(x: Tensor, w: PoolWindow, k: number): Tensor {
+  const op = `avg_pool${k}d`;
+  checkDevices(op, x);
+  requireFloat32(op, x);
   const o = poolOptions(w);
-  const out = wrap(avgPool2d(gpuOf(x), o));
+  const out = wrap(avgPool(gpuOf(x), o, k));
   const xd = x.detach();
-  return record("AvgPool2DBackward0", [x], out, ([g]) => {
-    const gx = wrap(avgPool2dBackward(gpuOf(g!), gpuOf(xd), o));
-    return [record("AvgPool2DBackwardBackward0", [g!], gx, ([gg]) => [gpuAvgPool2d(gg!, w)])];
+  return record(`AvgPool${k}DBackward0`, [x], out, ([g]) => {
+    const gx = wrap(avgPoolBackward(gpuOf(g!), gpuOf(xd), o, k));
+    return [record(`AvgPool${k}DBackwardBackward0`, [g!], gx, ([gg]) => [gpuAvgPool(gg!, w, k)])];
   });
 }
 
@@ -323,13 +337,13 @@ function rowsAlong(x: Tensor, d: number): { m: GpuTensor; rest: number[]; owned:
 /** index_select(input, d, index) (recorded as IndexSelectBackward0). */
 export function gpuIndexSelect(input: Tensor, d: number, index: Tensor): Tensor {
   checkDevices("index_select", input, index);
-  requireFloat32("index_select", input);
+  // Rows are copied as bits, so every device dtype works (only float32 has a gradient).
   const x = input.dim() === 0 ? input.reshape([1]) : input;
   const { m, rest, owned } = rowsAlong(x, d);
   const idx1 = index.reshape([-1]);
   const rows = gatherRows(m, gpuIndices(idx1));
   if (owned) m.buffer.release();
-  let out = wrap(rows).reshape([idx1._shape[0]!, ...rest]);
+  let out = wrap(rows, input.dtype).reshape([idx1._shape[0]!, ...rest]);
   if (d !== 0) out = out.movedim(0, d);
   if (input.dim() === 0 && out.numel() === 1) out = out.reshape([]);
   const inShape = input.shape;

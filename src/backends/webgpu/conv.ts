@@ -1,75 +1,93 @@
-// conv2d forward and backward as im2col + GEMM. The columns of a chunk of images are laid out
-// [n][c*kh*kw][oh*ow], so one batched GEMM (batch dims: image, group) writes the NCHW output
-// directly, the input gradient is a transposed GEMM then a gather (col2im, no atomics), and the
-// weight gradient is one batch-reduce GEMM summing over the images (split over groups of images,
-// then summed, where the weight is too small to keep the GPU busy).
+// Convolutions over 1, 2 or 3 spatial dims, forward and backward, as im2col + GEMM: one kernel
+// family whose WGSL is generated for the number of spatial dims (no 1-d/2-d/3-d copies). The
+// columns of a chunk of images are laid out [n][c*K][L] (K: the kernel's volume, L: the output's),
+// so one batched GEMM (batch dims: image, group) writes the NC... output directly, the input
+// gradient is a transposed GEMM then a gather (col2im, no atomics), and the weight gradient is one
+// batch-reduce GEMM summing over the images (split over groups of images, then summed, where the
+// weight is too small to keep the GPU busy).
 
 import type { GpuContext } from "./context.js";
 import { gemm } from "./matmul.js";
 import { contiguous } from "./pointwise.js";
 import { reduce } from "./reduce.js";
-import { type GpuTensor, checkDType, empty, isContiguous, numel, restride, sameContext, shapeStr } from "./tensor.js";
-import { LINEAR_BUILTINS, ParamStruct, linearIndex } from "./wgsl.js";
+import { type GpuTensor, checkDType, empty, isContiguous, numel, sameContext, shapeStr } from "./tensor.js";
+import { LINEAR_BUILTINS, ParamStruct, linearIndex, paramAt } from "./wgsl.js";
 
-export type Pair = number | readonly [number, number];
+/** One value for every spatial dim, or one per dim (outermost first). */
+export type Spatial = number | readonly number[];
 
-export interface Conv2dOptions {
-  stride?: Pair;
-  padding?: Pair;
-  dilation?: Pair;
+export interface ConvOptions {
+  stride?: Spatial;
+  padding?: Spatial;
+  dilation?: Spatial;
   groups?: number;
 }
+/** The options of conv2d (any ConvOptions; kept as the 2-d name). */
+export type Conv2dOptions = ConvOptions;
 
 /** Columns of at most this many bytes per chunk of images (and never above the binding limit). */
 const COLS_BYTES = 256 << 20;
 
-function pair(op: string, name: string, v: Pair | undefined, dflt: number, min: number): [number, number] {
-  const p: [number, number] = v === undefined ? [dflt, dflt] : typeof v === "number" ? [v, v] : [v[0], v[1]];
-  if (p.some((x) => !Number.isInteger(x) || x < min)) {
-    throw new Error(`${op}: ${name} must be ${min > 0 ? "positive" : "non-negative"} integers, got ${JSON.stringify(v)}`);
+function perDim(op: string, name: string, v: Spatial | undefined, nd: number, dflt: number, min: number): number[] {
+  const p = v === undefined ? new Array<number>(nd).fill(dflt) : typeof v === "number" ? new Array<number>(nd).fill(v) : v.slice();
+  if (p.length !== nd || p.some((x) => !Number.isInteger(x) || x < min)) {
+    throw new Error(`${op}: ${name} must be ${nd} ${min > 0 ? "positive" : "non-negative"} integers, got ${JSON.stringify(v)}`);
   }
   return p;
 }
 
+const prod = (v: readonly number[]): number => v.reduce((a, b) => a * b, 1);
+
 interface Geometry {
-  N: number; C: number; H: number; W: number; O: number; G: number; Cg: number; Og: number;
-  kh: number; kw: number; sh: number; sw: number; ph: number; pw: number; dh: number; dw: number;
-  Ho: number; Wo: number; L: number; Ckk: number; batched: boolean;
+  /** Spatial dims (1, 2 or 3). */
+  nd: number;
+  N: number; C: number; O: number; G: number; Cg: number; Og: number;
+  inSize: number[]; kernel: number[]; stride: number[]; padding: number[]; dilation: number[]; outSize: number[];
+  /** Output volume per channel, kernel volume, and the GEMM depth Cg * K. */
+  L: number; K: number; Ckk: number;
+  batched: boolean;
 }
 
-function geometry(op: string, xShape: readonly number[], wShape: readonly number[], o: Conv2dOptions): Geometry {
-  const [sh, sw] = pair(op, "stride", o.stride, 1, 1);
-  const [ph, pw] = pair(op, "padding", o.padding, 0, 0);
-  const [dh, dw] = pair(op, "dilation", o.dilation, 1, 1);
+/** The geometry of a convolution with an (nd+2)-d weight; nd is the weight's spatial rank. */
+function geometry(op: string, xShape: readonly number[], wShape: readonly number[], o: ConvOptions): Geometry {
+  const nd = wShape.length - 2;
+  if (nd < 1 || nd > 3) throw new Error(`${op}: expected a 3-, 4- or 5-dimensional weight, but got weight of size ${shapeStr(wShape)}`);
+  if (xShape.length !== nd + 1 && xShape.length !== nd + 2) {
+    throw new Error(`Expected ${nd + 1}D (unbatched) or ${nd + 2}D (batched) input to conv${nd}d, but got input of size: ${shapeStr(xShape)}`);
+  }
+  const stride = perDim(op, "stride", o.stride, nd, 1, 1);
+  const padding = perDim(op, "padding", o.padding, nd, 0, 0);
+  const dilation = perDim(op, "dilation", o.dilation, nd, 1, 1);
   const G = o.groups ?? 1;
   if (!Number.isInteger(G) || G < 1) throw new Error(`${op}: non-positive groups is not supported`);
-  if (wShape.length !== 4) {
-    throw new Error(`${op}: Expected 4-dimensional weight for 4-dimensional input, but got weight of size ${shapeStr(wShape)} instead`);
-  }
-  if (xShape.length !== 3 && xShape.length !== 4) {
-    throw new Error(`Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: ${shapeStr(xShape)}`);
-  }
-  const batched = xShape.length === 4;
-  const [N, C, H, W] = batched ? (xShape as [number, number, number, number]) : [1, ...(xShape as [number, number, number])];
-  const [O, Cg, kh, kw] = wShape as [number, number, number, number];
+  const batched = xShape.length === nd + 2;
+  const full = batched ? xShape : [1, ...xShape];
+  const N = full[0]!, C = full[1]!, inSize = full.slice(2);
+  const O = wShape[0]!, Cg = wShape[1]!, kernel = wShape.slice(2);
   if (O % G !== 0) throw new Error(`Given groups=${G}, expected weight to be divisible by ${G} at dimension 0, but got weight of size ${shapeStr(wShape)} instead`);
   if (Cg * G !== C) {
     throw new Error(`Given groups=${G}, weight of size ${shapeStr(wShape)}, expected input${shapeStr(xShape)} to have ${Cg * G} channels, but got ${C} channels instead`);
   }
-  const ekh = dh * (kh - 1) + 1, ekw = dw * (kw - 1) + 1;
-  if (H + 2 * ph < ekh || W + 2 * pw < ekw) {
-    throw new Error(`Calculated padded input size per channel: (${H + 2 * ph} x ${W + 2 * pw}). Kernel size: (${ekh} x ${ekw}). Kernel size can't be greater than actual input size`);
+  const padded = inSize.map((s, d) => s + 2 * padding[d]!);
+  const effective = kernel.map((k, d) => dilation[d]! * (k - 1) + 1);
+  if (padded.some((s, d) => s < effective[d]!)) {
+    throw new Error(`Calculated padded input size per channel: (${padded.join(" x ")}). Kernel size: (${effective.join(" x ")}). Kernel size can't be greater than actual input size`);
   }
-  const Ho = Math.floor((H + 2 * ph - ekh) / sh) + 1, Wo = Math.floor((W + 2 * pw - ekw) / sw) + 1;
-  return { N, C, H, W, O, G, Cg, Og: O / G, kh, kw, sh, sw, ph, pw, dh, dw, Ho, Wo, L: Ho * Wo, Ckk: Cg * kh * kw, batched };
+  const outSize = padded.map((s, d) => Math.floor((s - effective[d]!) / stride[d]!) + 1);
+  const K = prod(kernel);
+  return { nd, N, C, O, G, Cg, Og: O / G, inSize, kernel, stride, padding, dilation, outSize, L: prod(outSize), K, Ckk: Cg * K, batched };
+}
+
+function outputShape(g: Geometry): number[] {
+  return g.batched ? [g.N, g.O, ...g.outSize] : [g.O, ...g.outSize];
 }
 
 /** Images per chunk so that a chunk's columns stay within the memory budget. */
 function chunkImages(ctx: GpuContext, g: Geometry): number {
-  const perImage = g.C * g.kh * g.kw * g.L * 4;
+  const perImage = g.C * g.K * g.L * 4;
   const budget = Math.min(COLS_BYTES, ctx.limits.maxStorageBufferBindingSize, ctx.limits.maxBufferSize);
   if (perImage > budget) {
-    throw new Error(`webgpu conv2d: the columns of one image need ${perImage} bytes, above this device's ${budget}-byte limit`);
+    throw new Error(`webgpu conv${g.nd}d: the columns of one image need ${perImage} bytes, above this device's ${budget}-byte limit`);
   }
   return Math.max(1, Math.min(g.N, Math.floor(budget / perImage)));
 }
@@ -86,31 +104,45 @@ function weightGradSplits(g: Geometry): number {
   return s;
 }
 
-/** 4-D strides of x (an unbatched input gets a batch stride of 0). */
-function strides4(x: GpuTensor): number[] {
-  return x.shape.length === 4 ? x.strides.slice() : [0, ...x.strides];
+/** Strides of x as [N, C, spatial...] (an unbatched input gets a batch stride of 0). */
+function batchedStrides(x: GpuTensor, g: Geometry): number[] {
+  return g.batched ? x.strides.slice() : [0, ...x.strides];
 }
 
-const IM2COL_PARAMS = new ParamStruct([
-  ...["total", "C", "H", "W", "kh", "kw", "sh", "sw", "ph", "pw", "dh", "dw", "Wo", "L", "xoff", "sN", "sC", "sH", "sW", "n0"]
-    .map((name) => ({ name, type: "u32" as const })),
+/** The per-dim parameters of im2col and col2im: u32 arrays indexed by spatial dim (outermost first). */
+const DIM_FIELDS = ["inSize", "kernel", "stride", "padding", "dilation", "outSize", "xStrides"] as const;
+type DimField = (typeof DIM_FIELDS)[number];
+
+/** One parameter layout for every rank: the per-dim values are arrays, so a record is built without generated keys. */
+const COL_PARAMS = new ParamStruct([
+  ...["total", "C", "K", "L", "xoff", "sN", "sC", "n0", "outOff"].map((name) => ({ name, type: "u32" as const })),
+  ...DIM_FIELDS.map((name) => ({ name, type: "u32[]" as const, length: 3 })),
 ]);
 
-/** cols[n][c*kh*kw + i*kw + j][oh*Wo + ow] = x[n0 + n, c, oh*sh - ph + i*dh, ow*sw - pw + j*dw] (0 outside). */
-function im2col(x: GpuTensor, g: Geometry, n0: number, nc: number, cols: GpuTensor): void {
-  const ctx = x.ctx;
-  const wg = Math.min(256, ctx.maxWorkgroupSize);
-  const total = nc * g.C * g.kh * g.kw * g.L;
-  const [sN, sC, sH, sW] = strides4(x) as [number, number, number, number];
-  ctx.dispatch({
-    key: `im2col|${wg}`,
-    params: {
-      layout: IM2COL_PARAMS,
-      values: { total, C: g.C, H: g.H, W: g.W, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, ph: g.ph, pw: g.pw, dh: g.dh, dw: g.dw, Wo: g.Wo, L: g.L, xoff: x.offset, sN, sC, sH, sW, n0 },
-    },
-    buffers: [cols.buffer, x.buffer],
-    workgroups: ctx.grid(Math.ceil(total / wg)),
-    wgsl: () => `${IM2COL_PARAMS.wgsl()}
+/** WGSL reading the value of spatial dim d of a per-dim parameter. */
+function dimParam(field: DimField, d: number): string {
+  return paramAt(field, d);
+}
+
+function colValues(g: Geometry, v: { total: number; xoff?: number; sN?: number; sC?: number; n0?: number; outOff?: number }, xStrides: readonly number[] = []) {
+  return {
+    total: v.total, C: g.C, K: g.K, L: g.L, xoff: v.xoff ?? 0, sN: v.sN ?? 0, sC: v.sC ?? 0, n0: v.n0 ?? 0, outOff: v.outOff ?? 0,
+    inSize: g.inSize, kernel: g.kernel, stride: g.stride, padding: g.padding, dilation: g.dilation, outSize: g.outSize, xStrides,
+  };
+}
+
+const dims = (nd: number): number[] => Array.from({ length: nd }, (_, d) => d);
+
+/** WGSL of im2col for nd spatial dims: the kernel offset and output position peeled innermost first. */
+function im2colWgsl(nd: number, wg: number): string {
+  const peel = dims(nd).reverse().map((d) => `  let j${d} = kr % ${dimParam("kernel", d)};
+  kr = kr / ${dimParam("kernel", d)};
+  let o${d} = lr % ${dimParam("outSize", d)};
+  lr = lr / ${dimParam("outSize", d)};
+  let q${d} = i32(o${d} * ${dimParam("stride", d)} + j${d} * ${dimParam("dilation", d)}) - i32(${dimParam("padding", d)});`).join("\n");
+  const inside = dims(nd).map((d) => `q${d} >= 0 && q${d} < i32(${dimParam("inSize", d)})`).join(" && ");
+  const src = dims(nd).map((d) => ` + u32(q${d}) * ${dimParam("xStrides", d)}`).join("");
+  return `${COL_PARAMS.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read_write> cols: array<f32>;
 @group(0) @binding(2) var<storage, read> x: array<f32>;
@@ -120,43 +152,54 @@ fn main(${LINEAR_BUILTINS}) {
   if (idx >= P.total) { return; }
   let l = idx % P.L;
   let r = idx / P.L;
-  let kk = P.kh * P.kw;
-  let ckk = r % (P.C * kk);
-  let n = r / (P.C * kk);
-  let c = ckk / kk;
-  let i = (ckk % kk) / P.kw;
-  let j = ckk % P.kw;
-  let h = i32((l / P.Wo) * P.sh + i * P.dh) - i32(P.ph);
-  let w = i32((l % P.Wo) * P.sw + j * P.dw) - i32(P.pw);
+  let ckk = r % (P.C * P.K);
+  let n = r / (P.C * P.K);
+  let c = ckk / P.K;
+  var kr = ckk % P.K;
+  var lr = l;
+${peel}
   var v = 0.0;
-  if (h >= 0 && h < i32(P.H) && w >= 0 && w < i32(P.W)) {
-    v = x[P.xoff + (P.n0 + n) * P.sN + c * P.sC + u32(h) * P.sH + u32(w) * P.sW];
+  if (${inside}) {
+    v = x[P.xoff + (P.n0 + n) * P.sN + c * P.sC${src}];
   }
   cols[idx] = v;
 }
-`,
+`;
+}
+
+/** cols[n][c*K + kernel offset][output position] = x[n0 + n, c, input position] (0 in the padding). */
+function im2col(x: GpuTensor, g: Geometry, n0: number, nc: number, cols: GpuTensor): void {
+  const ctx = x.ctx;
+  const wg = Math.min(256, ctx.maxWorkgroupSize);
+  const total = nc * g.C * g.K * g.L;
+  const st = batchedStrides(x, g);
+  ctx.dispatch({
+    key: `im2col|${g.nd}|${wg}`,
+    params: { layout: COL_PARAMS, values: colValues(g, { total, xoff: x.offset, sN: st[0]!, sC: st[1]!, n0 }, st.slice(2)) },
+    buffers: [cols.buffer, x.buffer],
+    workgroups: ctx.grid(Math.ceil(total / wg)),
+    wgsl: () => im2colWgsl(g.nd, wg),
   });
 }
 
-const COL2IM_PARAMS = new ParamStruct([
-  ...["total", "C", "H", "W", "kh", "kw", "sh", "sw", "ph", "pw", "dh", "dw", "Ho", "Wo", "L", "outOff"]
-    .map((name) => ({ name, type: "u32" as const })),
-]);
-
-/** gx[n, c, h, w] = the sum of the columns that im2col copied from (n, c, h, w). */
-function col2im(cols: GpuTensor, g: Geometry, nc: number, gx: GpuTensor, outOff: number): void {
-  const ctx = cols.ctx;
-  const wg = Math.min(256, ctx.maxWorkgroupSize);
-  const total = nc * g.C * g.H * g.W;
-  ctx.dispatch({
-    key: `col2im|${wg}`,
-    params: {
-      layout: COL2IM_PARAMS,
-      values: { total, C: g.C, H: g.H, W: g.W, kh: g.kh, kw: g.kw, sh: g.sh, sw: g.sw, ph: g.ph, pw: g.pw, dh: g.dh, dw: g.dw, Ho: g.Ho, Wo: g.Wo, L: g.L, outOff },
-    },
-    buffers: [gx.buffer, cols.buffer],
-    workgroups: ctx.grid(Math.ceil(total / wg)),
-    wgsl: () => `${COL2IM_PARAMS.wgsl()}
+/** WGSL of col2im for nd spatial dims: nested loops over the kernel offsets, outermost dim first. */
+function col2imWgsl(nd: number, wg: number): string {
+  const peel = dims(nd).reverse().map((d) => `  let i${d} = rem % ${dimParam("inSize", d)};
+  rem = rem / ${dimParam("inSize", d)};`).join("\n");
+  // Row-major flat offsets: ((j0) * k1 + j1) * k2 + j2 and likewise for the output position.
+  const kidx = dims(nd).slice(1).reduce((e, d) => `(${e}) * ${dimParam("kernel", d)} + j${d}`, "j0");
+  const lidx = dims(nd).slice(1).reduce((e, d) => `(${e}) * ${dimParam("outSize", d)} + o${d}`, "o0");
+  let body = `acc += cols[(n * P.C * P.K + c * P.K + ${kidx}) * P.L + ${lidx}];`;
+  for (const d of dims(nd).reverse()) {
+    body = `for (var j${d} = 0u; j${d} < ${dimParam("kernel", d)}; j${d}++) {
+  let t${d} = i32(i${d} + ${dimParam("padding", d)}) - i32(j${d} * ${dimParam("dilation", d)});
+  if (t${d} < 0 || t${d} % i32(${dimParam("stride", d)}) != 0) { continue; }
+  let o${d} = u32(t${d}) / ${dimParam("stride", d)};
+  if (o${d} >= ${dimParam("outSize", d)}) { continue; }
+${body.split("\n").map((s) => "  " + s).join("\n")}
+}`;
+  }
+  return `${COL_PARAMS.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read_write> gx: array<f32>;
 @group(0) @binding(2) var<storage, read> cols: array<f32>;
@@ -164,37 +207,38 @@ function col2im(cols: GpuTensor, g: Geometry, nc: number, gx: GpuTensor, outOff:
 fn main(${LINEAR_BUILTINS}) {
   let idx = ${linearIndex(wg)};
   if (idx >= P.total) { return; }
-  let w = idx % P.W;
-  let h = (idx / P.W) % P.H;
-  let c = (idx / (P.W * P.H)) % P.C;
-  let n = idx / (P.W * P.H * P.C);
-  let kk = P.kh * P.kw;
+  var rem = idx;
+${peel}
+  let c = rem % P.C;
+  let n = rem / P.C;
   var acc = 0.0;
-  for (var i = 0u; i < P.kh; i++) {
-    let hn = i32(h + P.ph) - i32(i * P.dh);
-    if (hn < 0 || hn % i32(P.sh) != 0) { continue; }
-    let oh = u32(hn) / P.sh;
-    if (oh >= P.Ho) { continue; }
-    for (var j = 0u; j < P.kw; j++) {
-      let wn = i32(w + P.pw) - i32(j * P.dw);
-      if (wn < 0 || wn % i32(P.sw) != 0) { continue; }
-      let ow = u32(wn) / P.sw;
-      if (ow >= P.Wo) { continue; }
-      acc += cols[(n * P.C * kk + c * kk + i * P.kw + j) * P.L + oh * P.Wo + ow];
-    }
-  }
+${body.split("\n").map((s) => "  " + s).join("\n")}
   gx[P.outOff + idx] = acc;
 }
-`,
+`;
+}
+
+/** gx[n, c, position] = the sum of the columns that im2col copied from (n, c, position). */
+function col2im(cols: GpuTensor, g: Geometry, nc: number, gx: GpuTensor, outOff: number): void {
+  const ctx = cols.ctx;
+  const wg = Math.min(256, ctx.maxWorkgroupSize);
+  const total = nc * g.C * prod(g.inSize);
+  ctx.dispatch({
+    key: `col2im|${g.nd}|${wg}`,
+    params: { layout: COL_PARAMS, values: colValues(g, { total, outOff }) },
+    buffers: [gx.buffer, cols.buffer],
+    workgroups: ctx.grid(Math.ceil(total / wg)),
+    wgsl: () => col2imWgsl(g.nd, wg),
   });
 }
 
 /**
- * F.conv2d: x [N, C, H, W] (or [C, H, W]), weight [O, C/groups, kh, kw], bias [O].
- * Inputs may be strided (x directly; the weight is made contiguous if it is not).
+ * A convolution over 1, 2 or 3 spatial dims (the weight's rank says which): x [N, C, ...spatial]
+ * (or unbatched [C, ...spatial]), weight [O, C/groups, ...kernel], bias [O]. Inputs may be strided
+ * (x directly; the weight is made contiguous if it is not).
  */
-export function conv2d(x: GpuTensor, weight: GpuTensor, bias?: GpuTensor | null, options: Conv2dOptions = {}): GpuTensor {
-  const op = "webgpu conv2d";
+export function conv(x: GpuTensor, weight: GpuTensor, bias?: GpuTensor | null, options: ConvOptions = {}): GpuTensor {
+  const op = `webgpu conv${weight.shape.length - 2}d`;
   const ctx = sameContext(op, x, weight, bias);
   checkDType(op, "input", x, ["float32"]);
   checkDType(op, "weight", weight, ["float32"]);
@@ -205,20 +249,20 @@ export function conv2d(x: GpuTensor, weight: GpuTensor, bias?: GpuTensor | null,
       throw new Error(`Given weight of size ${shapeStr(weight.shape)}, expected bias to be 1-dimensional with ${g.O} elements, but got bias of size ${shapeStr(bias.shape)} instead`);
     }
   }
-  const out = empty(ctx, g.batched ? [g.N, g.O, g.Ho, g.Wo] : [g.O, g.Ho, g.Wo], "float32");
+  const out = empty(ctx, outputShape(g), "float32");
   if (numel(out.shape) === 0) return out;
   const w = isContiguous(weight) ? weight : contiguous(weight);
-  const pointwise1x1 = g.kh === 1 && g.kw === 1 && g.sh === 1 && g.sw === 1 && g.ph === 0 && g.pw === 0 && isContiguous(x);
+  const pointwise1x1 = g.K === 1 && g.stride.every((s) => s === 1) && g.padding.every((p) => p === 0) && isContiguous(x);
   const chunk = pointwise1x1 ? g.N : chunkImages(ctx, g);
-  const cols = pointwise1x1 ? null : empty(ctx, [chunk, g.C * g.kh * g.kw, g.L], "float32");
+  const cols = pointwise1x1 ? null : empty(ctx, [chunk, g.C * g.K, g.L], "float32");
   for (let n0 = 0; n0 < g.N; n0 += chunk) {
     const nc = Math.min(chunk, g.N - n0);
     let B;
     if (cols) {
       im2col(x, g, n0, nc, cols);
-      B = { buffer: cols.buffer, offset: 0, rowStride: g.L, colStride: 1, batchStrides: [g.C * g.kh * g.kw * g.L, g.Ckk * g.L] as [number, number] };
+      B = { buffer: cols.buffer, offset: 0, rowStride: g.L, colStride: 1, batchStrides: [g.C * g.K * g.L, g.Ckk * g.L] as [number, number] };
     } else {
-      // A 1x1 convolution reads the input as is: B(c, hw) = x[n, g*Cg + c, hw].
+      // A 1x1 convolution reads the input as is: B(c, l) = x[n, g*Cg + c, l].
       B = { buffer: x.buffer, offset: x.offset + n0 * g.C * g.L, rowStride: g.L, colStride: 1, batchStrides: [g.C * g.L, g.Cg * g.L] as [number, number] };
     }
     gemm(ctx, {
@@ -235,38 +279,40 @@ export function conv2d(x: GpuTensor, weight: GpuTensor, bias?: GpuTensor | null,
   return out;
 }
 
-export interface Conv2dGrads {
+export interface ConvGrads {
   gradInput?: GpuTensor;
   gradWeight?: GpuTensor;
   gradBias?: GpuTensor;
 }
+export type Conv2dGrads = ConvGrads;
 
 /**
- * The gradients of conv2d w.r.t. the input, weight and bias (those asked for in `needs`), from
- * the output's gradient.
+ * The gradients of conv w.r.t. the input, weight and bias (those asked for in `needs`), from the
+ * output's gradient.
  */
-export function conv2dBackward(
-  gradOutput: GpuTensor, x: GpuTensor, weight: GpuTensor, options: Conv2dOptions = {},
+export function convBackward(
+  gradOutput: GpuTensor, x: GpuTensor, weight: GpuTensor, options: ConvOptions = {},
   needs: { input?: boolean; weight?: boolean; bias?: boolean } = { input: true, weight: true, bias: true },
-): Conv2dGrads {
-  const op = "webgpu conv2d_backward";
+): ConvGrads {
+  const op = `webgpu conv${weight.shape.length - 2}d_backward`;
   const ctx = sameContext(op, gradOutput, x, weight);
   checkDType(op, "grad_output", gradOutput, ["float32"]);
   checkDType(op, "input", x, ["float32"]);
   checkDType(op, "weight", weight, ["float32"]);
   const g = geometry(op, x.shape, weight.shape, options);
-  const expected = g.batched ? [g.N, g.O, g.Ho, g.Wo] : [g.O, g.Ho, g.Wo];
+  const expected = outputShape(g);
   if (gradOutput.shape.length !== expected.length || gradOutput.shape.some((s, i) => s !== expected[i])) {
     throw new Error(`${op}: grad_output has shape ${shapeStr(gradOutput.shape)}, expected ${shapeStr(expected)}`);
   }
-  const grads: Conv2dGrads = {};
+  const grads: ConvGrads = {};
   const gO = isContiguous(gradOutput) ? gradOutput : contiguous(gradOutput);
   const w = isContiguous(weight) ? weight : contiguous(weight);
   if (needs.bias) {
-    grads.gradBias = reduce("sum", gO, g.batched ? [0, 2, 3] : [1, 2]);
+    const spatialDims = dims(g.nd).map((d) => d + (g.batched ? 2 : 1));
+    grads.gradBias = reduce("sum", gO, g.batched ? [0, ...spatialDims] : spatialDims);
   }
   const chunk = chunkImages(ctx, g);
-  const colsShape = [chunk, g.C * g.kh * g.kw, g.L];
+  const colsShape = [chunk, g.C * g.K, g.L];
   const gOoff = gO.offset;
   if (needs.input) {
     const gx = empty(ctx, x.shape, "float32");
@@ -278,10 +324,10 @@ export function conv2dBackward(
           M: g.Ckk, N: g.L, K: g.Og,
           a: { buffer: w.buffer, offset: w.offset, rowStride: 1, colStride: g.Ckk, batchStrides: [0, g.Og * g.Ckk] },
           b: { buffer: gO.buffer, offset: gOoff + n0 * g.O * g.L, rowStride: g.L, colStride: 1, batchStrides: [g.O * g.L, g.Og * g.L] },
-          c: { buffer: gcols.buffer, offset: 0, rowStride: g.L, batchStrides: [g.C * g.kh * g.kw * g.L, g.Ckk * g.L] },
+          c: { buffer: gcols.buffer, offset: 0, rowStride: g.L, batchStrides: [g.C * g.K * g.L, g.Ckk * g.L] },
           batch: [nc, g.G],
         });
-        col2im(gcols, g, nc, gx, n0 * g.C * g.H * g.W);
+        col2im(gcols, g, nc, gx, n0 * g.C * prod(g.inSize));
       }
       gcols.buffer.release();
     }
@@ -299,7 +345,7 @@ export function conv2dBackward(
       gemm(ctx, {
         M: g.Og, N: g.Ckk, K: g.L,
         a: { buffer: gO.buffer, offset: gOoff, rowStride: g.L, colStride: 1, batchStrides: [per * g.O * g.L, g.Og * g.L], reduceStride: g.O * g.L },
-        b: { buffer: cols.buffer, offset: 0, rowStride: 1, colStride: g.L, batchStrides: [per * g.C * g.kh * g.kw * g.L, g.Ckk * g.L], reduceStride: g.C * g.kh * g.kw * g.L },
+        b: { buffer: cols.buffer, offset: 0, rowStride: 1, colStride: g.L, batchStrides: [per * g.C * g.K * g.L, g.Ckk * g.L], reduceStride: g.C * g.K * g.L },
         c: { buffer: partial.buffer, offset: 0, rowStride: g.Ckk, batchStrides: [wNumel, g.Og * g.Ckk] },
         batch: [splits, g.G], reduceBatch: per,
       });
@@ -313,7 +359,7 @@ export function conv2dBackward(
         gemm(ctx, {
           M: g.Og, N: g.Ckk, K: g.L,
           a: { buffer: gO.buffer, offset: gOoff + n0 * g.O * g.L, rowStride: g.L, colStride: 1, batchStrides: [0, g.Og * g.L], reduceStride: g.O * g.L },
-          b: { buffer: cols.buffer, offset: 0, rowStride: 1, colStride: g.L, batchStrides: [0, g.Ckk * g.L], reduceStride: g.C * g.kh * g.kw * g.L },
+          b: { buffer: cols.buffer, offset: 0, rowStride: 1, colStride: g.L, batchStrides: [0, g.Ckk * g.L], reduceStride: g.C * g.K * g.L },
           c: { buffer: gw.buffer, offset: 0, rowStride: g.Ckk, batchStrides: [0, g.Og * g.Ckk] },
           batch: [1, g.G], reduceBatch: nc, accumulate: n0 > 0,
         });
@@ -327,7 +373,23 @@ export function conv2dBackward(
   return grads;
 }
 
-/** A view of `t` as 4-D (unbatched 3-D inputs get a leading dim of 1). */
-export function as4d(t: GpuTensor): GpuTensor {
-  return t.shape.length === 4 ? t : restride(t, [1, ...t.shape], [0, ...t.strides]);
+function require4dWeight(op: string, weight: GpuTensor): void {
+  if (weight.shape.length !== 4) {
+    throw new Error(`${op}: Expected 4-dimensional weight for 4-dimensional input, but got weight of size ${shapeStr(weight.shape)} instead`);
+  }
+}
+
+/** F.conv2d: conv with a 4-d weight [O, C/groups, kh, kw]. */
+export function conv2d(x: GpuTensor, weight: GpuTensor, bias?: GpuTensor | null, options: ConvOptions = {}): GpuTensor {
+  require4dWeight("webgpu conv2d", weight);
+  return conv(x, weight, bias, options);
+}
+
+/** convBackward with a 4-d weight. */
+export function conv2dBackward(
+  gradOutput: GpuTensor, x: GpuTensor, weight: GpuTensor, options: ConvOptions = {},
+  needs: { input?: boolean; weight?: boolean; bias?: boolean } = { input: true, weight: true, bias: true },
+): ConvGrads {
+  require4dWeight("webgpu conv2d_backward", weight);
+  return convBackward(gradOutput, x, weight, options, needs);
 }

@@ -19,8 +19,13 @@ export {
   type GemmArgs, type GemmOperand, type GemmOutput, MATMUL_CONFIGS, type MatmulConfig, type MatmulOptions, bmm, gemm, linear,
   matmul, mm,
 } from "./matmul.js";
-export { type Conv2dGrads, type Conv2dOptions, conv2d, conv2dBackward } from "./conv.js";
-export { type Pool2dOptions, avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward } from "./pool2d.js";
+export {
+  type Conv2dGrads, type Conv2dOptions, type ConvGrads, type ConvOptions, type Spatial, conv, conv2d, conv2dBackward, convBackward,
+} from "./conv.js";
+export {
+  type Pool2dOptions, type PoolOptions, adaptiveMaxPool, adaptiveMaxPoolBackward, avgPool, avgPool2d, avgPool2dBackward, avgPoolBackward,
+  maxPool, maxPool2d, maxPool2dBackward, maxPoolBackward,
+} from "./pooling.js";
 export { type CrossEntropyOptions, type CrossEntropySaved, type Reduction, crossEntropy, crossEntropyBackward } from "./loss.js";
 export { embedding, embeddingBackward, gatherRows, scatterAddRows } from "./embedding.js";
 export { type AdamOptions, type SgdOptions, adamStep, sgdStep } from "./optim.js";

@@ -1,8 +1,9 @@
-// float32 GEMM: C = alpha * sum_kb A_kb @ B_kb (+ bias) (+ C), over two batch dims, any operand
+// GEMM: C = alpha * sum_kb A_kb @ B_kb (+ bias) (+ C), over two batch dims, any operand
 // strides. Workgroup tiles of BM x BN, a BK-deep slice of A and B staged in workgroup memory
 // (register-prefetched while the previous slice is multiplied), TM x TN outputs per thread held in
 // vec4 registers; vec4 global loads where an operand is contiguous along a dim (row-major,
-// transposed, or Linear's x @ W^T alike). Full tiles skip the bounds checks.
+// transposed, or Linear's x @ W^T alike). Full tiles skip the bounds checks. float32, or int32 with
+// wrapping i32 arithmetic (exact, as PyTorch's integer matmul; alpha must be 1).
 
 import { type GpuContext } from "./context.js";
 import type { GpuBuffer } from "./pool.js";
@@ -76,7 +77,11 @@ export interface GemmArgs {
    * workgroup memory (the default on CPU adapters, whose shader compilers are slow on tiled kernels).
    */
   readonly config?: MatmulConfig | "simple";
+  /** The element type of A, B, C and the bias (default float32). */
+  readonly dtype?: GemmDType;
 }
+
+export type GemmDType = "float32" | "int32";
 
 type AMode = "k4" | "m4" | "sk" | "sm";
 type BMode = "n4" | "k4" | "sk" | "sn";
@@ -108,9 +113,12 @@ export function gemm(ctx: GpuContext, args: GemmArgs): void {
   for (const [name, v] of [["M", M], ["N", N], ["K", K], ["batch", B1], ["batch", B2], ["reduceBatch", KB]] as const) {
     if (!Number.isInteger(v) || v < 0) throw new Error(`webgpu gemm: ${name} must be a non-negative integer, got ${v}`);
   }
+  const dtype = args.dtype ?? "float32";
+  if (dtype !== "float32" && dtype !== "int32") throw new Error(`webgpu gemm: dtype must be float32 or int32, got ${String(dtype)}`);
+  if (dtype === "int32" && (args.alpha ?? 1) !== 1) throw new Error(`webgpu gemm: an int32 GEMM takes no alpha (got ${args.alpha})`);
   if (M === 0 || N === 0 || B1 === 0 || B2 === 0) return;
   if (args.config === "simple" || (args.config === undefined && ctx.isCpuAdapter)) {
-    simpleGemm(ctx, args, B1, B2, KB);
+    simpleGemm(ctx, args, B1, B2, KB, dtype);
     return;
   }
   const cfg = args.config ?? chooseConfig(ctx);
@@ -137,7 +145,7 @@ export function gemm(ctx: GpuContext, args: GemmArgs): void {
     { name: "alpha", type: "f32" as const },
   ]);
   const key = ["gemm", cfg.BM, cfg.BN, cfg.BK, cfg.TM, cfg.TN, cfg.DB ? "db" : "sb", aMode, bMode, cVec ? "cv" : "cs", check ? "chk" : "full",
-    accumulate ? "acc" : "", bias ? "bias" : ""].join("|");
+    accumulate ? "acc" : "", bias ? "bias" : "", ...(dtype === "int32" ? ["i32"] : [])].join("|");
   const biasB = bias?.batchStrides ?? [0, 0];
   const maxZ = ctx.limits.maxComputeWorkgroupsPerDimension;
   const total = B1 * B2;
@@ -153,7 +161,7 @@ export function gemm(ctx: GpuContext, args: GemmArgs): void {
     ctx.dispatch({
       key, params: { layout, values }, buffers,
       workgroups: [Math.ceil(N / cfg.BN), Math.ceil(M / cfg.BM), Math.min(maxZ, total - z0)],
-      wgsl: () => gemmWgsl(cfg, nt, aMode, bMode, cVec, check, accumulate, !!bias, layout),
+      wgsl: () => gemmWgsl(cfg, nt, aMode, bMode, cVec, check, accumulate, !!bias, layout, dtype === "int32" ? "i32" : "f32"),
     });
   }
 }
@@ -166,7 +174,8 @@ const SIMPLE_PARAMS = new ParamStruct([
 ]);
 
 /** One thread per output, every option a uniform: a single pipeline serves every GEMM. */
-function simpleGemm(ctx: GpuContext, args: GemmArgs, B1: number, B2: number, KB: number): void {
+function simpleGemm(ctx: GpuContext, args: GemmArgs, B1: number, B2: number, KB: number, dtype: GemmDType): void {
+  const T = dtype === "int32" ? "i32" : "f32";
   const { M, N, K, a, b, c, bias } = args;
   const aB = a.batchStrides ?? [0, 0], bB = b.batchStrides ?? [0, 0], cB = c.batchStrides ?? [0, 0];
   const biasB = bias?.batchStrides ?? [0, 0];
@@ -174,7 +183,7 @@ function simpleGemm(ctx: GpuContext, args: GemmArgs, B1: number, B2: number, KB:
   const total = B1 * B2;
   for (let z0 = 0; z0 < total; z0 += maxZ) {
     ctx.dispatch({
-      key: "gemm_simple",
+      key: T === "f32" ? "gemm_simple" : "gemm_simple|i32",
       params: {
         layout: SIMPLE_PARAMS,
         values: {
@@ -189,10 +198,10 @@ function simpleGemm(ctx: GpuContext, args: GemmArgs, B1: number, B2: number, KB:
       workgroups: [Math.ceil(N / 8), Math.ceil(M / 8), Math.min(maxZ, total - z0)],
       wgsl: () => `${SIMPLE_PARAMS.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read_write> C: array<f32>;
-@group(0) @binding(2) var<storage, read> A: array<f32>;
-@group(0) @binding(3) var<storage, read> B: array<f32>;
-@group(0) @binding(4) var<storage, read> bias: array<f32>;
+@group(0) @binding(1) var<storage, read_write> C: array<${T}>;
+@group(0) @binding(2) var<storage, read> A: array<${T}>;
+@group(0) @binding(3) var<storage, read> B: array<${T}>;
+@group(0) @binding(4) var<storage, read> bias: array<${T}>;
 @compute @workgroup_size(8, 8)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let j = gid.x;
@@ -201,13 +210,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let z = gid.z + P.zBase;
   let z1 = z / P.B2;
   let z2 = z % P.B2;
-  var acc = 0.0;
+  var acc = ${T === "f32" ? "0.0" : "0i"};
   for (var kb = 0u; kb < P.KB; kb++) {
     let ai = P.aOff + z1 * P.aB1 + z2 * P.aB2 + kb * P.aKb + i * P.aRs;
     let bj = P.bOff + z1 * P.bB1 + z2 * P.bB2 + kb * P.bKb + j * P.bCs;
-    for (var k = 0u; k < P.K; k++) { acc = fma(A[ai + k * P.aCs], B[bj + k * P.bRs], acc); }
+    for (var k = 0u; k < P.K; k++) { acc = ${T === "f32" ? "fma(A[ai + k * P.aCs], B[bj + k * P.bRs], acc)" : "acc + A[ai + k * P.aCs] * B[bj + k * P.bRs]"}; }
   }
-  var v = acc * P.alpha;
+  var v = acc${T === "f32" ? " * P.alpha" : ""};
   if (P.hasBias != 0u) { v += bias[P.biasOff + z1 * P.biasB1 + z2 * P.biasB2 + i * P.biasRs + j * P.biasCs]; }
   let ci = P.cOff + z1 * P.cB1 + z2 * P.cB2 + i * P.cRs + j;
   if (P.accumulate != 0u) { v += C[ci]; }
@@ -220,8 +229,9 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 
 function gemmWgsl(
   cfg: MatmulConfig, nt: number, aMode: AMode, bMode: BMode, cVec: boolean, check: boolean,
-  accumulate: boolean, bias: boolean, layout: ParamStruct,
+  accumulate: boolean, bias: boolean, layout: ParamStruct, T: "f32" | "i32",
 ): string {
+  const vT = `vec4<${T}>`, zeroS = T === "f32" ? "0.0" : "0i", zeroV = `${vT}(${zeroS})`;
   const { BM, BN, BK, TM, TN } = cfg;
   const TX = BN / TN, TY = BM / TM, RG = TM / 4, CG = TN / 4;
   const aVec = aMode === "k4" || aMode === "m4", bVec = bMode === "n4" || bMode === "k4";
@@ -240,7 +250,7 @@ function gemmWgsl(
       else if (aMode === "m4") { gm = `m0 + (${idx} % ${BM / 4}u) * 4u`; gk = `k0 + ${idx} / ${BM / 4}u`; addr = `(aBase + gm + gk * P.aCs) / 4u`; }
       else if (aMode === "sk") { gm = `m0 + ${idx} / ${BK}u`; gk = `k0 + ${idx} % ${BK}u`; addr = `aBase + gm * P.aRs + gk * P.aCs`; }
       else { gm = `m0 + ${idx} % ${BM}u`; gk = `k0 + ${idx} / ${BM}u`; addr = `aBase + gm * P.aRs + gk * P.aCs`; }
-      const zero = aVec ? "vec4<f32>(0.0)" : "0.0";
+      const zero = aVec ? zeroV : zeroS;
       out.push(`    { let gm = ${gm}; let gk = ${gk};`);
       if (check) out.push(`      let ok = gm < P.M && gk < P.K; ra${l} = select(${zero}, A[select(0u, ${addr}, ok)], ok); }`);
       else out.push(`      ra${l} = A[${addr}]; }`);
@@ -256,7 +266,7 @@ function gemmWgsl(
       else if (bMode === "k4") { gn = `n0 + ${idx} / ${BK / 4}u`; gk = `k0 + (${idx} % ${BK / 4}u) * 4u`; addr = `(bBase + gn * P.bCs + gk) / 4u`; }
       else if (bMode === "sk") { gn = `n0 + ${idx} / ${BK}u`; gk = `k0 + ${idx} % ${BK}u`; addr = `bBase + gk * P.bRs + gn * P.bCs`; }
       else { gn = `n0 + ${idx} % ${BN}u`; gk = `k0 + ${idx} / ${BN}u`; addr = `bBase + gk * P.bRs + gn * P.bCs`; }
-      const zero = bVec ? "vec4<f32>(0.0)" : "0.0";
+      const zero = bVec ? zeroV : zeroS;
       out.push(`    { let gn = ${gn}; let gk = ${gk};`);
       if (check) out.push(`      let ok = gn < P.N && gk < P.K; rb${l} = select(${zero}, B[select(0u, ${addr}, ok)], ok); }`);
       else out.push(`      rb${l} = B[${addr}]; }`);
@@ -309,13 +319,13 @@ function gemmWgsl(
 
   L(layout.wgsl());
   L("@group(0) @binding(0) var<uniform> P: Params;");
-  L(`@group(0) @binding(1) var<storage, read_write> C: array<${cVec ? "vec4<f32>" : "f32"}>;`);
-  L(`@group(0) @binding(2) var<storage, read> A: array<${aVec ? "vec4<f32>" : "f32"}>;`);
-  L(`@group(0) @binding(3) var<storage, read> B: array<${bVec ? "vec4<f32>" : "f32"}>;`);
-  if (bias) L("@group(0) @binding(4) var<storage, read> bias: array<f32>;");
+  L(`@group(0) @binding(1) var<storage, read_write> C: array<${cVec ? vT : T}>;`);
+  L(`@group(0) @binding(2) var<storage, read> A: array<${aVec ? vT : T}>;`);
+  L(`@group(0) @binding(3) var<storage, read> B: array<${bVec ? vT : T}>;`);
+  if (bias) L(`@group(0) @binding(4) var<storage, read> bias: array<${T}>;`);
   const nbuf = cfg.DB ? 2 : 1, SA = (BK * BM) / 4, SB = (BK * BN) / 4;
-  L(`var<workgroup> As: array<vec4<f32>, ${nbuf * SA}>;`);
-  L(`var<workgroup> Bs: array<vec4<f32>, ${nbuf * SB}>;`);
+  L(`var<workgroup> As: array<${vT}, ${nbuf * SA}>;`);
+  L(`var<workgroup> Bs: array<${vT}, ${nbuf * SB}>;`);
   L(`@compute @workgroup_size(${nt})`);
   L("fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) tid: u32) {");
   L(`  let tx = tid % ${TX}u;`);
@@ -327,9 +337,9 @@ function gemmWgsl(
   L("  let z2 = z % P.B2;");
   L("  let aBatch = P.aOff + z1 * P.aB1 + z2 * P.aB2;");
   L("  let bBatch = P.bOff + z1 * P.bB1 + z2 * P.bB2;");
-  for (let r = 0; r < TM; r++) for (let cg = 0; cg < CG; cg++) L(`  var acc${r}_${cg} = vec4<f32>(0.0);`);
-  for (let l = 0; l < LA; l++) L(`  var ra${l}: ${aVec ? "vec4<f32>" : "f32"};`);
-  for (let l = 0; l < LB; l++) L(`  var rb${l}: ${bVec ? "vec4<f32>" : "f32"};`);
+  for (let r = 0; r < TM; r++) for (let cg = 0; cg < CG; cg++) L(`  var acc${r}_${cg} = ${zeroV};`);
+  for (let l = 0; l < LA; l++) L(`  var ra${l}: ${aVec ? vT : T};`);
+  for (let l = 0; l < LB; l++) L(`  var rb${l}: ${bVec ? vT : T};`);
   L("  let nt = P.KB * P.nkt;");
   L("  if (nt > 0u) {");
   lines.push(...slice("0u"), ...loadA(), ...loadB());
@@ -350,7 +360,8 @@ function gemmWgsl(
     for (let i = 0; i < 4; i++) {
       for (let cg = 0; cg < CG; cg++) {
         const r = rg * 4 + i;
-        L(`      acc${r}_${cg} = fma(vec4<f32>(a${rg}[${i}]), b${cg}, acc${r}_${cg});`);
+        L(T === "f32" ? `      acc${r}_${cg} = fma(vec4<f32>(a${rg}[${i}]), b${cg}, acc${r}_${cg});`
+          : `      acc${r}_${cg} = acc${r}_${cg} + ${vT}(a${rg}[${i}]) * b${cg};`);
       }
     }
   }
@@ -381,7 +392,7 @@ function gemmWgsl(
       L(`  { let row = m0 + ${rg * TY * 4}u + ty * 4u + ${i}u;`);
       for (let cg = 0; cg < CG; cg++) {
         L(`    { let col = n0 + ${cg * TX * 4}u + tx * 4u;`);
-        L(`      var v = acc${r}_${cg} * P.alpha;`);
+        L(T === "f32" ? `      var v = acc${r}_${cg} * P.alpha;` : `      var v = acc${r}_${cg};`);
         if (bias) {
           L("      let bb = biasBase + row * P.biasRs + col * P.biasCs;");
           if (check) {
@@ -389,7 +400,7 @@ function gemmWgsl(
             for (let j = 0; j < 4; j++) L(`        if (col + ${j}u < P.N) { v[${j}] += bias[bb + ${j}u * P.biasCs]; }`);
             L("      }");
           } else {
-            L("      v += vec4<f32>(bias[bb], bias[bb + P.biasCs], bias[bb + 2u * P.biasCs], bias[bb + 3u * P.biasCs]);");
+            L(`      v += ${vT}(bias[bb], bias[bb + P.biasCs], bias[bb + 2u * P.biasCs], bias[bb + 3u * P.biasCs]);`);
           }
         }
         if (cVec) {
@@ -428,14 +439,17 @@ export interface MatmulOptions {
 }
 
 /**
- * torch.matmul for float32 tensors of 1 or more dims: batch dims broadcast, 1-D operands get a
- * dim of 1 prepended (a) or appended (b) which the result drops. Operands may have any strides.
+ * torch.matmul for float32 or int32 tensors (both the same) of 1 or more dims: batch dims
+ * broadcast, 1-D operands get a dim of 1 prepended (a) or appended (b) which the result drops.
+ * Operands may have any strides. int32 products wrap at 32 bits.
  */
 export function matmul(a: GpuTensor, b: GpuTensor, options: MatmulOptions = {}): GpuTensor {
   const op = "webgpu matmul";
   const ctx = sameContext(op, a, b, options.out);
-  checkDType(op, "mat1", a, ["float32"]);
-  checkDType(op, "mat2", b, ["float32"]);
+  checkDType(op, "mat1", a, ["float32", "int32"]);
+  checkDType(op, "mat2", b, ["float32", "int32"]);
+  const dtype = a.dtype as GemmDType;
+  if (b.dtype !== dtype) throw new Error(`${op}: expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);
   if (a.shape.length === 0 || b.shape.length === 0) {
     throw new Error(`both arguments to matmul need to be at least 1D, but they are ${a.shape.length}D and ${b.shape.length}D`);
   }
@@ -453,11 +467,11 @@ export function matmul(a: GpuTensor, b: GpuTensor, options: MatmulOptions = {}):
     if (out.shape.length !== resultShape.length || out.shape.some((s, i) => s !== resultShape[i])) {
       throw new Error(`${op}: out has shape ${shapeStr(out.shape)}, expected ${shapeStr(resultShape)}`);
     }
-    checkDType(op, "out", out, ["float32"]);
+    checkDType(op, "out", out, [dtype]);
     const st = contiguousStrides(out.shape);
     if (out.shape.some((s, i) => s > 1 && out!.strides[i] !== st[i])) throw new Error(`${op}: out must be contiguous`);
   } else {
-    out = empty(ctx, resultShape, "float32");
+    out = empty(ctx, resultShape, dtype);
   }
   if (numel(fullShape) === 0) return out;
   const nb = batch.length;
@@ -491,7 +505,7 @@ export function matmul(a: GpuTensor, b: GpuTensor, options: MatmulOptions = {}):
       b: { buffer: b2.buffer, offset: offB, rowStride: K === 1 ? 0 : bRs, colStride: N === 1 ? 0 : bCs, batchStrides: innerStr[1] },
       c: { buffer: out.buffer, offset: offC, rowStride: N, batchStrides: innerStr[2] },
       batch: [inner[0]!, inner[1]!],
-      alpha: options.alpha, accumulate: options.accumulate, config: options.config,
+      alpha: options.alpha, accumulate: options.accumulate, config: options.config, dtype,
     });
   }
   return out;

@@ -22,7 +22,7 @@ import {
   gatherByIndices, maxUnpoolForward, pool2dShapeCheck,
   pool3dShapeCheck, poolingOutputSize,
 } from "../../backends/js/pool.js";
-import { deviceOp, notImplementedOnDevice, onDevice } from "../../ops/device-hooks.js";
+import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 import { kernels } from "../../backends/kernels.js";
 
 type IntOrTuple = number | number[];
@@ -150,10 +150,7 @@ function maxPoolNdImpl(op: string, k: 2 | 3, x: Tensor, w: Window): [Tensor, Ten
       w.dilation[0]!, w.dilation[1]!, w.dilation[2]!, outSpatial[0]!, outSpatial[1]!, outSpatial[2]!, "max_pool3d_with_indices_out_cpu_template()");
   }
   requireFloat(k === 2 ? "max_pool2d" : "max_pool3d", x);
-  if (onDevice(x)) {
-    if (k !== 2) throw notImplementedOnDevice("max_pool3d");
-    return deviceOp("maxPool2d")(x, w);
-  }
+  if (onDevice(x)) return deviceOp("maxPool", op)(x, w, k);
   const outShape = [...x.shape.slice(0, nd - k), ...outSpatial];
   const out = scratch(outShape, x.dtype);
   const indices = uninitTensor(outShape, int64);
@@ -314,10 +311,7 @@ function avgPoolNdImpl(op: string, k: 2 | 3, x: Tensor, w: AvgWindow): Tensor {
       w.padding[0]!, w.padding[1]!, w.padding[2]!, 1, 1, 1, outSpatial[0]!, outSpatial[1]!, outSpatial[2]!, "avg_pool3d()", true);
   }
   if (x.dtype.name === "bool") throw new Error(`"${op}" not implemented for 'Bool'`);
-  if (onDevice(x)) {
-    if (k !== 2) throw notImplementedOnDevice("avg_pool3d");
-    return deviceOp("avgPool2d")(x, w);
-  }
+  if (onDevice(x)) return deviceOp("avgPool", op)(x, w, k);
   const outShape = [...x.shape.slice(0, nd - k), ...outSpatial];
   const params = {
     kernelSize: w.kernel, stride: w.stride, padding: w.padding,
@@ -447,6 +441,7 @@ function adaptiveAvgNd(op: string, k: 2 | 3, x: Tensor, size: number[]): Tensor 
 function adaptiveMaxNd(op: string, k: 2 | 3, x: Tensor, size: number[]): [Tensor, Tensor] {
   checkAdaptive(op, k, x, size, true);
   const outShape = [...x.shape.slice(0, x.dim() - k), ...size];
+  if (onDevice(x)) return deviceOp("adaptiveMaxPool", op)(x, outShape, k);
   const out = scratch(outShape, x.dtype);
   const indices = emptyTensor(outShape, int64);
   adaptiveMaxPoolForward(floatData(x), x.shape, out.data, outShape, indices.storage.data as BigInt64Array, k);
