@@ -155,17 +155,13 @@ export function copyInto(dst: Tensor, src: Tensor): void {
   const a = dst.storage.data as unknown as (number | bigint)[];
   const b = src.storage.data as unknown as (number | bigint)[];
   const srcOp = { strides: sStr, offset: src._offset };
-  if (dst.dtype === src.dtype) {
+  // Same dtype, or number-backed to number-backed (not bool): typed-array assignment converts as
+  // C casts do, and so does set(), which copies a contiguous row in one call.
+  if (dst.dtype === src.dtype || (isNumberBacked(dst.dtype) && isNumberBacked(src.dtype) && dst.dtype.name !== "bool")) {
+    const da = dst.storage.data as Float32Array, sb0 = src.storage.data as Float32Array;
     forEachRow(shape, [lay(dst), srcOp], (o, len, inner) => {
       const sa = inner[0]!, sb = inner[1]!;
-      for (let i = 0, p = o[0]!, q = o[1]!; i < len; i++, p += sa, q += sb) a[p] = b[q]!;
-    });
-    return;
-  }
-  // Number-backed to number-backed (not bool): typed-array assignment converts as C casts do.
-  if (isNumberBacked(dst.dtype) && isNumberBacked(src.dtype) && dst.dtype.name !== "bool") {
-    forEachRow(shape, [lay(dst), srcOp], (o, len, inner) => {
-      const sa = inner[0]!, sb = inner[1]!;
+      if (sa === 1 && sb === 1 && len >= 16) { da.set(sb0.subarray(o[1]!, o[1]! + len), o[0]!); return; }
       for (let i = 0, p = o[0]!, q = o[1]!; i < len; i++, p += sa, q += sb) a[p] = b[q]!;
     });
     return;

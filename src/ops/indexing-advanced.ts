@@ -92,11 +92,28 @@ export function planAdvanced(src: Tensor, indices: IndexList): AdvancedPlan {
 }
 
 /** out (contiguous, plan.shape) ← src at the planned positions. */
+/** Whether offsets are consecutive: post[l] = post[0] + l. */
+function isRun(post: ArrayLike<number>): boolean {
+  for (let l = 1; l < post.length; l++) if (post[l] !== post[0]! + l) return false;
+  return true;
+}
+
 export function gatherPlanned(plan: AdvancedPlan, src: Tensor, out: Tensor): void {
   const a = rawOf(out), b = rawOf(src);
   const { pre, mid, post } = plan;
   const np = post.length;
   let k = 0;
+  if (np >= 16 && isRun(post) && a.constructor === b.constructor) {
+    // Each gathered block is a contiguous run (rows of index_select along dim 0): one set() each.
+    const da = a as unknown as Float32Array, db = b as unknown as Float32Array, p0 = post[0]!;
+    for (let i = 0; i < pre.length; i++) {
+      for (let j = 0; j < mid.length; j++, k += np) {
+        const o = pre[i]! + mid[j]! + p0;
+        da.set(db.subarray(o, o + np), k);
+      }
+    }
+    return;
+  }
   for (let i = 0; i < pre.length; i++) {
     for (let j = 0; j < mid.length; j++) {
       const o = pre[i]! + mid[j]!;

@@ -7,7 +7,7 @@ import { normalizeDim } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, checkTensor, describe, installMethods, type Method } from "./args.js";
-import { emptyTensor } from "./engine.js";
+import { emptyTensor, uninitTensor } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
 import {
   accessOf, checkIndexRange, combineFor, contiguousCopy, elementOffsets, indexValues, int64Tensor, rawOf, scalarTypeName, type Val,
@@ -48,7 +48,7 @@ export function indexSelect(input: Tensor, ...args: Args<[dim: number, index: Te
   const x = atLeast1(input);
   checkIndexRange(indexValues(index), x._shape[d]!, false, () => "index out of range in self");
   const plan = planAdvanced(x, alongDim(d, index));
-  const out = emptyTensor(plan.shape, input.dtype);
+  const out = uninitTensor(plan.shape, input.dtype); // gatherPlanned writes every element
   gatherPlanned(plan, x, out);
   // A 0-d input gives a 0-d result, as in PyTorch.
   const res = input.dim() === 0 && out.numel() === 1 ? out.reshape([]) : out;

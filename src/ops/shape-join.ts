@@ -7,7 +7,7 @@ import { broadcastShapes as broadcastCore, normalizeDim, shapeStr } from "../cor
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, describe } from "./args.js";
-import { copyInto, emptyTensor } from "./engine.js";
+import { copyInto, emptyTensor, uninitTensor } from "./engine.js";
 import { int64Tensor } from "./indexing-kernels.js";
 import { indexSelect } from "./indexing-index.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
@@ -80,7 +80,8 @@ function catImpl(op: string, tensors: Tensor[], dim: number): Tensor {
   shape[d] = total;
   const gpu = onDevice(tensors);
   if (gpu) deviceOp("sameDevice", op)(op, tensors);
-  const out = gpu ? deviceOp("empty", op)(shape, dtype) : emptyTensor(shape, dtype);
+  // Every element is copied in: no need to zero the output first.
+  const out = gpu ? deviceOp("empty", op)(shape, dtype) : uninitTensor(shape, dtype);
   const starts: number[] = [];
   let off = 0;
   tensors.forEach((t, i) => {
@@ -128,7 +129,7 @@ export function stack(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: n
   shape.splice(d, 0, ts.length);
   const gpu = onDevice(ts);
   if (gpu) deviceOp("sameDevice", "stack")("stack", ts);
-  const out = gpu ? deviceOp("empty", "stack")(shape, promoteAll(ts)) : emptyTensor(shape, promoteAll(ts));
+  const out = gpu ? deviceOp("empty", "stack")(shape, promoteAll(ts)) : uninitTensor(shape, promoteAll(ts));
   const strides = out.stride();
   const step = strides[d]!;
   strides.splice(d, 1);

@@ -1,0 +1,80 @@
+// Large tensors take other paths than the small ones of the conformance cases: native passes for
+// logsumexp and the 1-/2-norms, row copies (TypedArray.set) in copies, cat and index_select. Each
+// is checked here against the plain definition computed in double precision.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as torch from "../src/index.js";
+
+function close(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i]!, e = expected[i]!;
+    if (Number.isNaN(e) ? !Number.isNaN(a) : !(a === e || Math.abs(a - e) <= rtol * Math.max(1, Math.abs(e)))) {
+      assert.fail(`${what}[${i}]: ${a}, expected ${e}`);
+    }
+  }
+}
+
+const values = (t: torch.Tensor): number[] => Array.from(t.contiguous().to(torch.float64).storage.data as Float64Array);
+
+test("logsumexp of large tensors: rows with -inf, +inf and NaN, any dims, and the gradient", () => {
+  torch.manualSeed(1);
+  const rows = 64, cols = 512;
+  const x = torch.randn(rows, cols).mul(20);
+  const d = x.storage.data as Float32Array;
+  d.fill(-Infinity, 0, cols); // row 0 all -inf
+  d[cols + 3] = Infinity; // row 1 has +inf
+  d[2 * cols + 5] = NaN; // row 2 has NaN
+  const ref = (r: number): number => {
+    let m = -Infinity;
+    for (let j = 0; j < cols; j++) if (d[r * cols + j]! > m) m = d[r * cols + j]!;
+    if (!Number.isFinite(m)) return m;
+    let s = 0;
+    for (let j = 0; j < cols; j++) s += Math.exp(d[r * cols + j]! - m);
+    return m + Math.log(s);
+  };
+  const expected = Array.from({ length: rows }, (_, r) => ref(r));
+  close(values(x.logsumexp(1)), expected, 1e-6, "logsumexp(1)");
+  assert.deepEqual(x.logsumexp(1, true).shape, [rows, 1]);
+  const y = torch.randn(cols, rows).mul(3);
+  const all = values(y).reduce((a, v) => a + Math.exp(v), 0);
+  close(values(y.logsumexp([0, 1])), [Math.log(all)], 1e-6, "logsumexp all dims");
+  const w = torch.randn(rows, cols, { requiresGrad: true });
+  w.logsumexp(1).sum().backward();
+  close(values(w.grad!.sum(1)), new Array(rows).fill(1), 1e-5, "softmax rows of the gradient");
+});
+
+test("1- and 2-norms of large tensors, over all or some dims, and their gradients", () => {
+  torch.manualSeed(2);
+  const x = torch.randn(200, 300, { dtype: torch.float64 });
+  const v = values(x);
+  const l2 = Math.sqrt(v.reduce((a, b) => a + b * b, 0)), l1 = v.reduce((a, b) => a + Math.abs(b), 0);
+  close(values(x.norm()), [l2], 1e-12, "norm 2");
+  close(values(torch.linalg.vectorNorm(x, 1)), [l1], 1e-12, "norm 1");
+  const rowsL2 = Array.from({ length: 200 }, (_, r) => Math.sqrt(v.slice(r * 300, r * 300 + 300).reduce((a, b) => a + b * b, 0)));
+  close(values(x.norm(2, 1)), rowsL2, 1e-12, "norm 2 over dim 1");
+  const f = torch.randn(128, 256);
+  close(values(f.norm()), [Math.sqrt(values(f).reduce((a, b) => a + b * b, 0))], 1e-5, "float32 norm 2");
+  const g = torch.randn(128, 256, { requiresGrad: true });
+  g.norm().backward();
+  close(values(g.grad!), values(g.detach().div(g.detach().norm())), 1e-5, "gradient of the 2-norm");
+});
+
+test("cat, index_select and strided copies of large tensors copy the right rows", () => {
+  const a = torch.arange(0, 40 * 64).reshape(40, 64), b = torch.arange(10000, 10000 + 40 * 32).reshape(40, 32);
+  const c = torch.cat([a, b], 1); // rows of 64 then 32 per output row
+  const cv = values(c);
+  for (let r = 0; r < 40; r++) for (let j = 0; j < 96; j++) {
+    const want = j < 64 ? r * 64 + j : 10000 + r * 32 + (j - 64);
+    if (cv[r * 96 + j] !== want) assert.fail(`cat[${r}, ${j}] = ${cv[r * 96 + j]}, expected ${want}`);
+  }
+  const idx = torch.tensor([39, 0, 7, 7, 20]);
+  const s = a.indexSelect(0, idx);
+  assert.deepEqual(values(s), [39, 0, 7, 7, 20].flatMap((r) => Array.from({ length: 64 }, (_, j) => r * 64 + j)));
+  const f = torch.arange(0, 40 * 64, { dtype: torch.float32 }).reshape(40, 64);
+  const narrowed = f.narrow(1, 8, 48); // rows of 48 contiguous values, stride 64
+  assert.deepEqual(values(narrowed.contiguous()), Array.from({ length: 40 * 48 }, (_, i) => Math.floor(i / 48) * 64 + 8 + (i % 48)));
+  const asInt = narrowed.to(torch.int32); // a converting copy of the same rows
+  assert.deepEqual(values(asInt), values(narrowed.contiguous()));
+});
