@@ -78,3 +78,35 @@ test("cat, index_select and strided copies of large tensors copy the right rows"
   const asInt = narrowed.to(torch.int32); // a converting copy of the same rows
   assert.deepEqual(values(asInt), values(narrowed.contiguous()));
 });
+
+test("where and masked_fill over dense operands keep every value's bits (NaN, -0, inf)", () => {
+  torch.manualSeed(3);
+  const n = 4096;
+  for (const dtype of [torch.float32, torch.float64, torch.int32]) {
+    const x = dtype === torch.int32 ? torch.randint(-1000, 1000, [n], { dtype }) : torch.randn(n, { dtype });
+    const y = dtype === torch.int32 ? torch.randint(-1000, 1000, [n], { dtype }) : torch.randn(n, { dtype });
+    if (dtype !== torch.int32) {
+      const xd = x.storage.data as Float32Array;
+      xd[0] = NaN; xd[1] = -0; xd[2] = -Infinity;
+    }
+    const c = torch.rand(n).lt(0.5);
+    const cd = c.storage.data as Uint8Array, xd = x.storage.data as Float32Array, yd = y.storage.data as Float32Array;
+    const want = (pick: (i: number) => number) => Array.from({ length: n }, (_, i) => pick(i));
+    const got = (t: torch.Tensor) => Array.from(t.storage.data as Float32Array);
+    assert.deepEqual(got(torch.where(c, x, y)), want((i) => (cd[i] ? xd[i]! : yd[i]!)), `where ${dtype.name}`);
+    assert.deepEqual(got(torch.where(c, x, 5)), want((i) => (cd[i] ? xd[i]! : 5)), `where scalar other ${dtype.name}`);
+    assert.deepEqual(got(torch.where(c, -3, y)), want((i) => (cd[i] ? -3 : yd[i]!)), `where scalar input ${dtype.name}`);
+    if (dtype !== torch.int32) {
+      assert.ok(Object.is(torch.where(torch.ones(n, { dtype: torch.bool }), x, y).storage.data[1], -0));
+      assert.deepEqual(got(x.maskedFill(c, -Infinity)), want((i) => (cd[i] ? -Infinity : xd[i]!)), `masked_fill ${dtype.name}`);
+    }
+  }
+  // A mask over the trailing dims, as an attention mask over a batch of score matrices.
+  const scores = torch.zeros(3, 2, 4, 4);
+  const causal = torch.ones(4, 4, { dtype: torch.bool }).triu(1);
+  const masked = scores.maskedFill(causal, -Infinity).storage.data as Float32Array;
+  for (let i = 0; i < masked.length; i++) {
+    const r = Math.floor(i / 4) % 4, col = i % 4;
+    assert.equal(masked[i], col > r ? -Infinity : 0, `attention mask at ${i}`);
+  }
+});

@@ -50,9 +50,38 @@ function fillValue(op: string, dtype: Tensor["dtype"], value: unknown): Val {
 
 /** target[mask] = v (mask broadcast to target). */
 function fillWhere(target: Tensor, mask: Tensor, v: Val): void {
+  if (fillWhereDense(target, mask, v)) return;
   const to = elementOffsets(target), mo = maskOffsets(mask, target._shape);
   const m = rawOf(mask), t = accessOf(target);
   for (let i = 0; i < to.length; i++) if (m[mo[i]!]) t.store(to[i]!, v);
+}
+
+/**
+ * The common case in one loop: a contiguous float target and a contiguous mask of its shape or of
+ * its trailing dims (an attention mask over a batch of score matrices). The general path builds
+ * offset arrays for both and stores through an accessor per element (1M: 17 ms).
+ */
+function fillWhereDense(target: Tensor, mask: Tensor, v: Val): boolean {
+  const d = target.storage.data;
+  if (!(d instanceof Float32Array || d instanceof Float64Array) || typeof v !== "number" || mask.dtype !== bool || !target.isContiguous() || !mask.isContiguous()) return false;
+  const ms = mask._shape.slice(), ts = target._shape;
+  while (ms.length > 0 && ms[0] === 1) ms.shift();
+  if (ms.length > ts.length || !shapesEqual(ms, ts.slice(ts.length - ms.length))) return false;
+  const m = mask.storage.data as Uint8Array, mo = mask._offset, to = target._offset;
+  const period = numel(ms), n = target.numel();
+  if (period === 0) return true;
+  if (d instanceof Float32Array) {
+    // Branch-free on the bits: random masks would mispredict a branch (~7 ns per element).
+    const di = new Int32Array(d.buffer, d.byteOffset, d.length), vb = new Int32Array(Float32Array.of(v).buffer)[0]!;
+    for (let base = to; base < to + n; base += period) {
+      for (let j = 0; j < period; j++) { const k = -m[mo + j]!; di[base + j] = (vb & k) | (di[base + j]! & ~k); }
+    }
+    return true;
+  }
+  for (let base = to; base < to + n; base += period) {
+    for (let j = 0; j < period; j++) if (m[mo + j] !== 0) d[base + j] = v;
+  }
+  return true;
 }
 
 export function maskedFill(input: Tensor, ...args: Args<[mask: Tensor, value: Fill], { mask?: Tensor; value?: Fill }>): Tensor {
