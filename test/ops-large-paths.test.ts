@@ -110,3 +110,25 @@ test("where and masked_fill over dense operands keep every value's bits (NaN, -0
     assert.equal(masked[i], col > r ? -Infinity : 0, `attention mask at ${i}`);
   }
 });
+
+test("sort and topk of float32 and int32 lines: NaN, -0, infinities, ties kept in input order", () => {
+  const f = [3, NaN, -0, 0, -Infinity, 2, Infinity, 2, -1.5, NaN, 0, -0, 1e-40, -1e-40];
+  const ref = (vals: number[], desc: boolean): number[] => [...vals.keys()].sort((a, b) => {
+    const x = vals[a]!, y = vals[b]!;
+    if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) && Number.isNaN(y) ? a - b : (Number.isNaN(x) ? 1 : -1) * (desc ? -1 : 1);
+    return x === y ? a - b : (x < y ? -1 : 1) * (desc ? -1 : 1);
+  });
+  const x = torch.tensor(f);
+  const fv = Array.from(x.storage.data as Float32Array);
+  for (const desc of [false, true]) {
+    const { values, indices } = x.sort(0, desc);
+    assert.deepEqual(indices.tolist(), ref(fv, desc), `float32 indices, descending=${desc}`);
+    assert.deepEqual(values.tolist(), ref(fv, desc).map((i) => fv[i]), `float32 values, descending=${desc}`);
+  }
+  assert.deepEqual(x.topk(3).indices.tolist(), ref(fv, true).slice(0, 3));
+  const ints = [5, -2147483648, 2147483647, 0, -1, 5, 7, -2147483648, 0];
+  const xi = torch.tensor(ints, { dtype: torch.int32 });
+  for (const desc of [false, true]) assert.deepEqual(xi.sort(0, desc).indices.tolist(), ref(ints, desc), `int32, descending=${desc}`);
+  const b = torch.tensor([true, false, true, false]);
+  assert.deepEqual(b.sort().indices.tolist(), [1, 3, 0, 2]);
+});
