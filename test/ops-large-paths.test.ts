@@ -132,3 +132,17 @@ test("sort and topk of float32 and int32 lines: NaN, -0, infinities, ties kept i
   const b = torch.tensor([true, false, true, false]);
   assert.deepEqual(b.sort().indices.tolist(), [1, 3, 0, 2]);
 });
+
+test("large permuted copies (native strided kernel) keep every value, -0, NaN and infinities", () => {
+  for (const dtype of [torch.float32, torch.float64]) {
+    const x = torch.randn(24, 40, 16, { dtype });
+    const d = x.storage.data as Float32Array;
+    d[5] = -0; d[77] = NaN; d[300] = Infinity; d[1000] = -Infinity;
+    const p = x.permute(2, 0, 1).contiguous();
+    const pd = p.storage.data as Float32Array;
+    for (let k = 0; k < 16; k++) for (let i = 0; i < 24; i++) for (let j = 0; j < 40; j++) {
+      const got = pd[(k * 24 + i) * 40 + j]!, want = d[(i * 40 + j) * 16 + k]!;
+      if (!Object.is(got, want)) assert.fail(`${dtype.name} permuted[${k}, ${i}, ${j}] = ${got}, expected ${want}`);
+    }
+  }
+});

@@ -6,7 +6,7 @@ import { type DType, bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, int64 } from "../
 import { Storage } from "../core/storage.js";
 import { broadcastShapes, broadcastStrides, contiguousStrides, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { forEachRow } from "../backends/js/strided.js";
-import { NATIVE_MIN_BINARY, tryNativeBinary, tryNativeFill } from "./native-fast.js";
+import { NATIVE_MIN_BINARY, nativeBinary, tryNativeBinary, tryNativeFill } from "./native-fast.js";
 import { kernels } from "../backends/kernels.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryCopy16, tryDecode16, tryEncode16 } from "./native-convert.js";
@@ -140,6 +140,10 @@ export function decoder(dtype: DType): (raw: number | bigint) => number | bigint
 }
 
 /** Copies src into dst (broadcasting src to dst's shape), converting dtypes like PyTorch's copy_. */
+/** Strided copies of at least this many elements go native. */
+const NATIVE_MIN_COPY = 4096;
+const COPY_BY_MUL = nativeBinary((a: number, b: number) => a * b, "mul");
+
 export function copyInto(dst: Tensor, src: Tensor): void {
   if (onDevice(dst, src)) return deviceOp("copy")(dst, src);
   const shape = dst._shape;
@@ -152,6 +156,9 @@ export function copyInto(dst: Tensor, src: Tensor): void {
   }
   if (shapesEqual(src._shape, shape) && tryCopy16(dst, src)) return;
   const sStr = broadcastStrides(src._shape, src._strides, shape);
+  // Float copies that gather (transposes, permutes) as the native strided kernel: x * 1 keeps every
+  // value, -0 and infinities included.
+  if (dst.dtype === src.dtype && dst.numel() >= NATIVE_MIN_COPY && tryNativeBinary(COPY_BY_MUL, src, sStr, scalarOf(1, src.dtype), shape.map(() => 0), dst, shape)) return;
   const a = dst.storage.data as unknown as (number | bigint)[];
   const b = src.storage.data as unknown as (number | bigint)[];
   const srcOp = { strides: sStr, offset: src._offset };
