@@ -16,7 +16,7 @@ function close(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: num
   }
 }
 
-const values = (t: torch.Tensor): number[] => Array.from(t.contiguous().to(torch.float64).storage.data as Float64Array);
+const values = (t: torch.Tensor): number[] => Array.from(t.to(torch.float64).clone().storage.data as Float64Array);
 
 test("logsumexp of large tensors: rows with -inf, +inf and NaN, any dims, and the gradient", () => {
   torch.manualSeed(1);
@@ -143,6 +143,28 @@ test("large permuted copies (native strided kernel) keep every value, -0, NaN an
     for (let k = 0; k < 16; k++) for (let i = 0; i < 24; i++) for (let j = 0; j < 40; j++) {
       const got = pd[(k * 24 + i) * 40 + j]!, want = d[(i * 40 + j) * 16 + k]!;
       if (!Object.is(got, want)) assert.fail(`${dtype.name} permuted[${k}, ${i}, ${j}] = ${got}, expected ${want}`);
+    }
+  }
+});
+
+test("cumsum of contiguous float tensors along every dim accumulates in double, as PyTorch", () => {
+  for (const dtype of [torch.float32, torch.float64]) {
+    const base = torch.randn(7, 50, 40, { dtype });
+    const x = base.narrow(0, 1, 6); // contiguous, with an offset
+    const xd = values(x);
+    const round = dtype === torch.float32 ? Math.fround : (v: number) => v;
+    const shape = [6, 50, 40];
+    for (let d = 0; d < 3; d++) {
+      const got = values(x.cumsum(d));
+      const stride = d === 0 ? 2000 : d === 1 ? 40 : 1;
+      const want = new Array<number>(xd.length);
+      for (let i = 0; i < xd.length; i++) {
+        const k = Math.floor(i / stride) % shape[d]!;
+        let a = 0;
+        for (let t = 0; t <= k; t++) a += xd[i - (k - t) * stride]!;
+        want[i] = round(a);
+      }
+      close(got, want, dtype === torch.float32 ? 0 : 1e-15, `cumsum ${dtype.name} dim ${d}`);
     }
   }
 });

@@ -5,7 +5,7 @@ import { type DTypeLike, int64, toDType } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { type Args, bindArgs, checkInt, installMethods, type Method } from "./args.js";
-import { emptyTensor, toNumbers, writeNumbers, type NumArray } from "./engine.js";
+import { emptyTensor, uninitTensor, toNumbers, writeNumbers, type NumArray } from "./engine.js";
 import { castTo } from "./conversion.js";
 import { valuesIndices, type ValuesIndices } from "./named-tuple.js";
 import { applyInPlace } from "./inplace.js";
@@ -58,8 +58,40 @@ export function cumsum(input: Tensor, ...args: Args<[dim: number], CumOptions>):
 }
 
 function sumLines(x: Tensor, d: number): Tensor {
+  const dense = denseCumsum(x, d);
+  if (dense) return dense;
   const { values, perm } = scanLines(x, d, (src, out, s, n) => { let a = 0; for (let i = s; i < s + n; i++) { a += src[i]!; out[i] = a; } }, false);
   return fromLines(x, perm, values, x.dtype);
+}
+
+/**
+ * cumsum of a contiguous float32/float64 tensor straight over its storage, accumulating in double
+ * as PyTorch's CPU kernel does: per (outer, inner) line, or a row of inner accumulators when the
+ * dim is not the last. The general path copies through line order and back (1M: 15 ms).
+ */
+function denseCumsum(x: Tensor, d: number): Tensor | null {
+  const src = x.storage.data;
+  if (!(src instanceof Float32Array || src instanceof Float64Array) || !x.isContiguous() || x.dim() === 0) return null;
+  const shape = x._shape, n = shape[d]!;
+  const outer = shape.slice(0, d).reduce((a, b) => a * b, 1), inner = shape.slice(d + 1).reduce((a, b) => a * b, 1);
+  const out = uninitTensor(x._shape, x.dtype);
+  const dst = out.storage.data as Float32Array | Float64Array, off = x._offset;
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) {
+      let a = 0;
+      for (let i = o * n, end = i + n; i < end; i++) { a += src[off + i]!; dst[i] = a; }
+    }
+    return out;
+  }
+  const acc = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    acc.fill(0);
+    for (let k = 0; k < n; k++) {
+      const base = (o * n + k) * inner;
+      for (let j = 0; j < inner; j++) { const a = acc[j]! + src[off + base + j]!; acc[j] = a; dst[base + j] = a; }
+    }
+  }
+  return out;
 }
 
 export function cumsum_(self: Tensor, ...args: Args<[dim: number], CumOptions>): Tensor {
