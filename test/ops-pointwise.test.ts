@@ -651,6 +651,8 @@ test("sums of bool and small integer tensors are exact int64, on every path", ()
   assert.equal(m.sum().item(), 33334);
   assert.equal(m.sum().dtype, torch.int64);
   assert.deepEqual(m.reshape(4, 25000).sum(1).tolist(), [8334, 8333, 8333, 8334]);
+  assert.deepEqual(m.reshape(25000, 4).sum(0).tolist(), [8334, 8333, 8333, 8334]);
+  assert.equal(m.narrow(0, 1, 99999).sum().item(), 33333);
   const big = torch.full([3], 2 ** 31 - 1, { dtype: torch.int32 });
   assert.equal(big.sum().item(), 3 * (2 ** 31 - 1));
   assert.equal(torch.full([1 << 22 + 1], -1, { dtype: torch.int8 }).sum().item(), -(1 << 23));

@@ -65,12 +65,16 @@ const SMALL_INT_BITS: Readonly<Record<string, number>> = { bool: 1, uint8: 8, in
 export function sumSmallInts(x: Tensor, plan: ReducePlan, out: Tensor): Tensor | null {
   const bits = SMALL_INT_BITS[x.dtype.name];
   if (bits === undefined || plan.inner * 2 ** bits > 2 ** 53) return null;
-  const data = reducedLast(x, plan.dims);
+  // A contiguous input reduced over its trailing dims is read in place (no copy in line order).
+  const nd = x.dim(), trailing = plan.dims.every((d, i) => d === nd - plan.dims.length + i);
+  const inPlace = x.isContiguous() && trailing;
+  const data = inPlace ? (x.storage.data as unknown as NumArray) : reducedLast(x, plan.dims);
+  const start = inPlace ? x._offset : 0;
   const o = out.storage.data as BigInt64Array;
   const n = numel(plan.outShape), len = plan.inner;
   for (let i = 0; i < n; i++) {
     let s = 0;
-    for (let j = i * len, end = j + len; j < end; j++) s += data[j]!;
+    for (let j = start + i * len, end = j + len; j < end; j++) s += data[j]!;
     o[i] = BigInt(s);
   }
   return out;
