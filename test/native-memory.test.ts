@@ -20,7 +20,7 @@ function counters() {
 }
 
 test("large storages are shared memory of the addon; small ones are plain arrays", { skip }, () => {
-  const big = torch.randn(MiB / 4), small = torch.randn(100);
+  const big = torch.empty(MiB / 4), small = torch.empty(100);
   assert.ok(big.storage.data.buffer instanceof SharedArrayBuffer);
   assert.equal(big.storage.data.buffer.byteLength, MiB);
   assert.ok(small.storage.data.buffer instanceof ArrayBuffer);
@@ -60,18 +60,18 @@ test("storages that outlive young collections are reclaimed by full ones", { ski
   let kept: torch.Tensor[] = [];
   for (let round = 0; round < 6; round++) {
     // 64 MiB that survives many young collections, then dies in old space.
-    for (let i = 0; i < 16; i++) kept.push(torch.randn(MiB));
-    for (let i = 0; i < 40; i++) torch.randn(MiB);
+    for (let i = 0; i < 16; i++) kept.push(torch.empty(MiB));
+    for (let i = 0; i < 40; i++) torch.empty(MiB);
     kept = [];
   }
-  for (let i = 0; i < 200; i++) torch.randn(MiB);
+  for (let i = 0; i < 200; i++) torch.empty(MiB);
   const after = counters();
   assert.ok(after.majorCollections > before.majorCollections, "a full collection was requested");
   assert.ok(after.outstanding < 512 * MiB, `outstanding ${after.outstanding / MiB} MiB`);
 });
 
 test("torch.memory counts the free blocks as cached and emptyCache frees them", { skip }, () => {
-  for (let i = 0; i < 40; i++) torch.randn(MiB);
+  for (let i = 0; i < 40; i++) torch.empty(MiB);
   const stats = torch.memory.memoryStats();
   assert.ok(stats["native_reused_blocks"]! > 0);
   assert.equal(typeof stats["native_cached_bytes"], "number");
@@ -82,7 +82,7 @@ test("torch.memory counts the free blocks as cached and emptyCache frees them", 
   const limit = torch.memory.getCacheLimit();
   try {
     torch.memory.setCacheLimit(0);
-    for (let i = 0; i < 40; i++) torch.randn(MiB);
+    for (let i = 0; i < 40; i++) torch.empty(MiB);
     assert.equal(counters().cached, 0, "no block is kept over a zero limit");
     assert.equal(counters().cacheLimit, 0);
   } finally {
