@@ -27,7 +27,8 @@
         "native/embedding.cc",
         "native/loss.cc",
         "native/convert.cc",
-        "native/tensor_memory.cc"
+        "native/tensor_memory.cc",
+        "native/random.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],

@@ -22,6 +22,7 @@
 #include "nn_kernels.h"
 #include "nnk.h"
 #include "pool.h"
+#include "random.h"
 #include "tensor_memory.h"
 #include "threadpool.h"
 
@@ -505,6 +506,18 @@ Napi::Value Fill(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), true);
 }
 
+// normalFill16(data: Float32Array, start, blocks, mean, std): PyTorch's normal_fill_16_AVX2 on
+// data[start .. start + 16 * blocks) (the wrapper checks the range).
+Napi::Value NormalFill16(const Napi::CallbackInfo& info) {
+  const View v = view(info.Env(), info[0]);
+  const index_t start = I(info[1].As<Napi::Number>().DoubleValue());
+  const index_t blocks = I(info[2].As<Napi::Number>().DoubleValue());
+  const float mean = static_cast<float>(info[3].As<Napi::Number>().DoubleValue());
+  const float std_ = static_cast<float>(info[4].As<Napi::Number>().DoubleValue());
+  tts::normal_fill_16_float(static_cast<float*>(v.data) + start, blocks, mean, std_);
+  return info.Env().Undefined();
+}
+
 Napi::Value AgeTensorMemory(const Napi::CallbackInfo& info) {
   tts::tensor_memory_age();
   return info.Env().Undefined();
@@ -521,6 +534,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("tensorMemoryStats", Napi::Function::New(env, TensorMemoryStats, "tensorMemoryStats"));
   exports.Set("setTensorMemoryCacheLimit", Napi::Function::New(env, SetTensorMemoryCacheLimit, "setTensorMemoryCacheLimit"));
   exports.Set("fill", Napi::Function::New(env, Fill, "fill"));
+  exports.Set("normalFill16", Napi::Function::New(env, NormalFill16, "normalFill16"));
   exports.Set("ageTensorMemory", Napi::Function::New(env, AgeTensorMemory, "ageTensorMemory"));
   exports.Set("trimTensorMemory", Napi::Function::New(env, TrimTensorMemory, "trimTensorMemory"));
   exports.Set("tuneMalloc", Napi::Function::New(env, TuneMalloc, "tuneMalloc"));

@@ -12,6 +12,7 @@
 // Values are written as JS numbers; float16/bfloat16 results go into a Uint16Array as their bits
 // (the storage of those dtypes) or into a Float32Array/Float64Array as their values.
 
+import { nativeNormalBlocks } from "./random-kernels.js";
 import type { Generator } from "./generator.js";
 import { f32ToF16, f16ToF32, f32ToBf16, bf16ToF32 } from "./dtype.js";
 
@@ -396,10 +397,11 @@ export function normalFill(gen: Generator, out: FloatOut, mean = 0, std = 1, dty
       const data = out instanceof Float32Array ? out : new Float32Array(n);
       for (let i = 0; i < n; i++) data[i] = (gen.random() & 0xffffff) * TWO_NEG_24;
       const m = fround(mean), s = fround(std);
-      for (let i = 0; i + 16 <= n; i += 16) normalFill16Avx2(data, i, m, s);
+      const blocks = Math.floor(n / 16);
+      if (!nativeNormalBlocks(data, 0, blocks, m, s)) for (let i = 0; i + 16 <= n; i += 16) normalFill16Avx2(data, i, m, s);
       if (n % 16 !== 0) {
         for (let i = n - 16; i < n; i++) data[i] = (gen.random() & 0xffffff) * TWO_NEG_24;
-        normalFill16Avx2(data, n - 16, m, s);
+        if (!nativeNormalBlocks(data, n - 16, 1, m, s)) normalFill16Avx2(data, n - 16, m, s);
       }
       if (data !== out) for (let i = 0; i < n; i++) out[i] = data[i]!;
       return out;

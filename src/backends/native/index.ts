@@ -8,6 +8,7 @@
 // Offsets count elements from the start of the typed array as given (a subarray view's own
 // byteOffset is honoured too).
 
+import { setNormalBlocks } from "../../core/random-kernels.js";
 import { installTensorMemory } from "./tensor-memory.js";
 import type { Gemm } from "../kernels.js";
 import type { ConvGeometry } from "../js/conv.js";
@@ -68,6 +69,7 @@ interface Addon {
   trimTensorMemory(keepBytes: number): void;
   ageTensorMemory(): void;
   fill(a: NumberArray, start: number, count: number, value: number): boolean;
+  normalFill16(data: Float32Array, start: number, blocks: number, mean: number, std: number): void;
   getNumThreads(): number;
   setNumThreads(n: number): void;
   getIsa(): Isa;
@@ -95,6 +97,17 @@ const addon: Addon | null = load();
 
 /** Whether glibc's malloc was told to keep freed tensor memory for reuse (see native/addon.cc). */
 export const mallocTuned: boolean = addon !== null && process.env["TORCH_TS_MALLOC_TUNING"] !== "0" && addon.tuneMalloc();
+
+if (addon !== null && typeof addon.normalFill16 === "function") {
+  const a = addon;
+  setNormalBlocks((data, start, blocks, mean, std) => {
+    if (!(data instanceof Float32Array) || !Number.isSafeInteger(start) || !Number.isSafeInteger(blocks) || start < 0 || blocks < 0 || start + 16 * blocks > data.length) {
+      throw new Error(`native.normalFill16: blocks ${start}..${start + 16 * blocks} do not fit a Float32Array of ${data.length}`);
+    }
+    a.normalFill16(data, start, blocks, mean, std);
+    return true;
+  });
+}
 
 /** Whether large storages live on the addon's recycled blocks (./tensor-memory.ts). */
 export const tensorMemoryInstalled: boolean = addon !== null && installTensorMemory(addon);
