@@ -518,6 +518,30 @@ Napi::Value NormalFill16(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// uniformFloats(words: Uint32Array, out: Float32Array, range, from): n = out.length (the wrapper
+// checks words.length >= n).
+Napi::Value UniformFloats(const Napi::CallbackInfo& info) {
+  const View words = view(info.Env(), info[0]);
+  const View out = view(info.Env(), info[1]);
+  const float range = static_cast<float>(info[2].As<Napi::Number>().DoubleValue());
+  const float from = static_cast<float>(info[3].As<Napi::Number>().DoubleValue());
+  tts::uniform_floats(static_cast<const uint32_t*>(words.data), static_cast<index_t>(out.length), range, from,
+                      static_cast<float*>(out.data));
+  return info.Env().Undefined();
+}
+
+// mtDraw(mt: Uint32Array(624), counters: Int32Array [left, next], out: Uint32Array, start, n)
+Napi::Value MtDraw(const Napi::CallbackInfo& info) {
+  const View mt = view(info.Env(), info[0]);
+  const View counters = view(info.Env(), info[1]);
+  const View out = view(info.Env(), info[2]);
+  const index_t start = I(info[3].As<Napi::Number>().DoubleValue());
+  const index_t n = I(info[4].As<Napi::Number>().DoubleValue());
+  int32_t* c = static_cast<int32_t*>(counters.data);
+  tts::mt19937_draw(static_cast<uint32_t*>(mt.data), c, c + 1, static_cast<uint32_t*>(out.data) + start, n);
+  return info.Env().Undefined();
+}
+
 Napi::Value AgeTensorMemory(const Napi::CallbackInfo& info) {
   tts::tensor_memory_age();
   return info.Env().Undefined();
@@ -535,6 +559,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setTensorMemoryCacheLimit", Napi::Function::New(env, SetTensorMemoryCacheLimit, "setTensorMemoryCacheLimit"));
   exports.Set("fill", Napi::Function::New(env, Fill, "fill"));
   exports.Set("normalFill16", Napi::Function::New(env, NormalFill16, "normalFill16"));
+  exports.Set("uniformFloats", Napi::Function::New(env, UniformFloats, "uniformFloats"));
+  exports.Set("mtDraw", Napi::Function::New(env, MtDraw, "mtDraw"));
   exports.Set("ageTensorMemory", Napi::Function::New(env, AgeTensorMemory, "ageTensorMemory"));
   exports.Set("trimTensorMemory", Napi::Function::New(env, TrimTensorMemory, "trimTensorMemory"));
   exports.Set("tuneMalloc", Napi::Function::New(env, TuneMalloc, "tuneMalloc"));

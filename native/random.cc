@@ -105,4 +105,43 @@ void normal_fill_16_float(float* data, index_t blocks, float mean, float std_) {
   }
 }
 
+namespace {
+constexpr int kMtN = 624, kMtM = 397;
+constexpr uint32_t kMatrixA = 0x9908b0dfu, kUpper = 0x80000000u, kLower = 0x7fffffffu;
+
+void mt_twist(uint32_t* mt) {
+  int p = 0;
+  for (; p < kMtN - kMtM; ++p) {
+    const uint32_t y = (mt[p] & kUpper) | (mt[p + 1] & kLower);
+    mt[p] = mt[p + kMtM] ^ (y >> 1) ^ ((mt[p + 1] & 1u) ? kMatrixA : 0u);
+  }
+  for (; p < kMtN - 1; ++p) {
+    const uint32_t y = (mt[p] & kUpper) | (mt[p + 1] & kLower);
+    mt[p] = mt[p + kMtM - kMtN] ^ (y >> 1) ^ ((mt[p + 1] & 1u) ? kMatrixA : 0u);
+  }
+  const uint32_t y = (mt[kMtN - 1] & kUpper) | (mt[0] & kLower);
+  mt[kMtN - 1] = mt[kMtM - 1] ^ (y >> 1) ^ ((mt[0] & 1u) ? kMatrixA : 0u);
+}
+}  // namespace
+
+void mt19937_draw(uint32_t* mt, int32_t* left, int32_t* next, uint32_t* out, index_t n) {
+  int32_t l = *left, x = *next;
+  for (index_t i = 0; i < n; ++i) {
+    if (--l == 0) { mt_twist(mt); l = kMtN; x = 0; }
+    uint32_t y = mt[x++];
+    y ^= y >> 11;
+    y ^= (y << 7) & 0x9d2c5680u;
+    y ^= (y << 15) & 0xefc60000u;
+    y ^= y >> 18;
+    out[i] = y;
+  }
+  *left = l;
+  *next = x;
+}
+
+void uniform_floats(const uint32_t* words, index_t n, float range, float from, float* out) {
+  const float scale = 5.9604644775390625e-08f;  // 2^-24
+  for (index_t i = 0; i < n; ++i) out[i] = std::fma(static_cast<float>(words[i] & 0xffffffu) * scale, range, from);
+}
+
 }  // namespace tts

@@ -5,7 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
-import { normalBlocksKernel, setNormalBlocks } from "../src/core/random-kernels.js";
+import { mtDrawKernel, normalBlocksKernel, setMtDraw, setNormalBlocks, setUniformFloats, uniformFloatsKernel } from "../src/core/random-kernels.js";
 
 const kernel = normalBlocksKernel();
 const skip = kernel === null ? "needs the native addon" : false;
@@ -30,4 +30,42 @@ test("native normal_ gives the JS transform's float32 values bit for bit", { ski
 test("native normal_ checks its range before writing", { skip }, () => {
   assert.throws(() => kernel!(new Float32Array(20), 8, 1, 0, 1), /do not fit/);
   assert.throws(() => kernel!(new Float32Array(32), 0, 3, 0, 1), /do not fit/);
+});
+
+test("native Mersenne Twister draws continue the JS stream exactly, across twists and seeds", { skip }, () => {
+  const draw = mtDrawKernel()!;
+  try {
+    for (const seed of [0, 1, 12345, 2 ** 32 + 7]) {
+      const a = new torch.Generator().manualSeed(seed), b = new torch.Generator().manualSeed(seed);
+      setMtDraw(draw);
+      const na = new Uint32Array(5000);
+      a.randomInto(na, 0, 300); // native (>= 256 draws)
+      for (let i = 300; i < 310; i++) na[i] = a.random(); // then single draws
+      a.randomInto(na, 310, 4690);
+      setMtDraw(null);
+      const nb = new Uint32Array(5000);
+      for (let i = 0; i < 5000; i++) nb[i] = b.random();
+      assert.deepEqual(na, nb, `seed ${seed}`);
+      assert.equal(a.random(), b.random(), "the states continue alike");
+    }
+  } finally {
+    setMtDraw(draw);
+  }
+});
+
+test("native float32 uniform_ gives the JS transform's values bit for bit", { skip }, () => {
+  const uniform = uniformFloatsKernel()!;
+  try {
+    for (const [from, to] of [[0, 1], [-3, 7.5], [1e-3, 1e-3 + 1e-6], [-1e30, 1e30]] as const) {
+      torch.manualSeed(7);
+      setUniformFloats(uniform);
+      const a = torch.empty(10007).uniform_(from, to).storage.data as Float32Array;
+      torch.manualSeed(7);
+      setUniformFloats(null);
+      const b = torch.empty(10007).uniform_(from, to).storage.data as Float32Array;
+      for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.fail(`[${from}, ${to}) at ${i}: native ${a[i]} vs JS ${b[i]}`);
+    }
+  } finally {
+    setUniformFloats(uniform);
+  }
 });

@@ -8,6 +8,7 @@
 // torch.get_rng_state() returns. The distribution transforms live in random-transforms.ts.
 
 export * from "./random-transforms.js";
+import { nativeMtDraw } from "./random-kernels.js";
 
 const N = 624;
 const M = 397;
@@ -142,6 +143,31 @@ export class Generator {
     y ^= (y << 15) & 0xefc60000;
     y ^= y >>> 18;
     return y >>> 0;
+  }
+
+  /** @internal n draws of random() into out[start .. start + n): the same stream without a call per draw. */
+  randomInto(out: Uint32Array, start: number, n: number): void {
+    const mt = this.mt;
+    if (n >= 256) {
+      const counters = Int32Array.of(this.left, this.next);
+      if (nativeMtDraw(mt, counters, out, start, n)) {
+        this.left = counters[0]!;
+        this.next = counters[1]!;
+        return;
+      }
+    }
+    let left = this.left, next = this.next;
+    for (let i = 0; i < n; i++) {
+      if (--left === 0) { this.twist(); left = N; next = 0; }
+      let y = mt[next++]!;
+      y ^= y >>> 11;
+      y ^= (y << 7) & 0x9d2c5680;
+      y ^= (y << 15) & 0xefc60000;
+      y ^= y >>> 18;
+      out[start + i] = y;
+    }
+    this.left = left;
+    this.next = next;
   }
 
   /** Two draws joined as (first << 32) | second (CPUGeneratorImpl::random64). */

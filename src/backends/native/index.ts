@@ -8,7 +8,7 @@
 // Offsets count elements from the start of the typed array as given (a subarray view's own
 // byteOffset is honoured too).
 
-import { setNormalBlocks } from "../../core/random-kernels.js";
+import { setMtDraw, setNormalBlocks, setUniformFloats } from "../../core/random-kernels.js";
 import { installTensorMemory } from "./tensor-memory.js";
 import type { Gemm } from "../kernels.js";
 import type { ConvGeometry } from "../js/conv.js";
@@ -70,6 +70,8 @@ interface Addon {
   ageTensorMemory(): void;
   fill(a: NumberArray, start: number, count: number, value: number): boolean;
   normalFill16(data: Float32Array, start: number, blocks: number, mean: number, std: number): void;
+  uniformFloats(words: Uint32Array, out: Float32Array, range: number, from: number): void;
+  mtDraw(mt: Uint32Array, counters: Int32Array, out: Uint32Array, start: number, n: number): void;
   getNumThreads(): number;
   setNumThreads(n: number): void;
   getIsa(): Isa;
@@ -105,6 +107,28 @@ if (addon !== null && typeof addon.normalFill16 === "function") {
       throw new Error(`native.normalFill16: blocks ${start}..${start + 16 * blocks} do not fit a Float32Array of ${data.length}`);
     }
     a.normalFill16(data, start, blocks, mean, std);
+    return true;
+  });
+}
+if (addon !== null && typeof addon.uniformFloats === "function") {
+  const a = addon;
+  setUniformFloats((words, out, range, from) => {
+    if (!(words instanceof Uint32Array) || !(out instanceof Float32Array) || words.length < out.length) {
+      throw new Error(`native.uniformFloats: expected a Uint32Array of at least ${out.length} words and a Float32Array`);
+    }
+    a.uniformFloats(words, out, range, from);
+    return true;
+  });
+}
+if (addon !== null && typeof addon.mtDraw === "function") {
+  const a = addon;
+  setMtDraw((mt, counters, out, start, n) => {
+    const left = counters[0]!, next = counters[1]!;
+    if (mt.length !== 624 || counters.length !== 2 || !(left >= 1 && left <= 624) || !(next >= 0 && next + left <= 625)
+      || !Number.isSafeInteger(start) || !Number.isSafeInteger(n) || start < 0 || n < 0 || start + n > out.length) {
+      throw new Error(`native.mtDraw: bad state or range (left ${left}, next ${next}, ${start}+${n} of ${out.length})`);
+    }
+    a.mtDraw(mt, counters, out, start, n);
     return true;
   });
 }
