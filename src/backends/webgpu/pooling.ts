@@ -333,22 +333,31 @@ function avgPoolWgsl(nd: number, wg: number): string {
 ${indent(body)}
 }`;
   }
+  return avgPoolShell(nd, wg, { out: "out", input: "x", index: "o", coords: "o", size: "outSize" }, `${ds.map((d) => `  let s${d} = ${windowStart(d)};`).join("\n")}
+  var acc = 0.0;
+${indent(body)}
+  out[o] = acc / divisor(${ds.map((d) => `o${d}`).join(", ")});`);
+}
+
+/**
+ * The shell both average-pooling kernels share: parameters, the output and input bindings, the
+ * divisor, and one invocation per element of `names.out`, whose index is peeled into coordinates.
+ */
+function avgPoolShell(nd: number, wg: number, names: { out: string; input: string; index: string; coords: string; size: "inSize" | "outSize" }, body: string): string {
+  const { out, input, index, coords, size } = names;
   return `${PARAMS.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read_write> out: array<f32>;
-@group(0) @binding(2) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> ${out}: array<f32>;
+@group(0) @binding(2) var<storage, read> ${input}: array<f32>;
 ${avgDivisor(nd)}
 @compute @workgroup_size(${wg})
 fn main(${LINEAR_BUILTINS}) {
-  let o = ${linearIndex(wg)};
-  if (o >= P.total) { return; }
-  var rem = o;
-${peel("rem", "o", "outSize", nd)}
+  let ${index} = ${linearIndex(wg)};
+  if (${index} >= P.total) { return; }
+  var rem = ${index};
+${peel("rem", coords, size, nd)}
   let p = rem;
-${ds.map((d) => `  let s${d} = ${windowStart(d)};`).join("\n")}
-  var acc = 0.0;
-${indent(body)}
-  out[o] = acc / divisor(${ds.map((d) => `o${d}`).join(", ")});
+${body}
 }
 `;
 }
@@ -383,23 +392,9 @@ function avgPoolBackwardWgsl(nd: number, wg: number): string {
   const body = `${ds.map((d) => `let s${d} = ${windowStart(d)};`).join("\n")}
 if (${holds}) { continue; }
 acc += go[P.xoff + ${flat("o", "outSize", nd, `(p * ${dimParam("outSize", 0)} + o0)`)}] / divisor(${ds.map((d) => `o${d}`).join(", ")});`;
-  return `${PARAMS.wgsl()}
-@group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read_write> gx: array<f32>;
-@group(0) @binding(2) var<storage, read> go: array<f32>;
-${avgDivisor(nd)}
-@compute @workgroup_size(${wg})
-fn main(${LINEAR_BUILTINS}) {
-  let e = ${linearIndex(wg)};
-  if (e >= P.total) { return; }
-  var rem = e;
-${peel("rem", "i", "inSize", nd)}
-  let p = rem;
-  var acc = 0.0;
+  return avgPoolShell(nd, wg, { out: "gx", input: "go", index: "e", coords: "i", size: "inSize" }, `  var acc = 0.0;
 ${indent(coverLoops(nd, "strided", body))}
-  gx[e] = acc;
-}
-`;
+  gx[e] = acc;`);
 }
 
 // ---- entry points -------------------------------------------------------------------------------
