@@ -69,3 +69,14 @@ test("native float32 uniform_ gives the JS transform's values bit for bit", { sk
     setUniformFloats(uniform);
   }
 });
+
+test("bernoulli_ with a float p draws in bulk the stream randomDouble53 draws one at a time", () => {
+  for (const [n, p] of [[1000, 0.3], [4097, 0.5], [300, 0]] as const) {
+    torch.manualSeed(n);
+    const mask = Array.from(torch.empty(n).bernoulli_(p).storage.data as Float32Array);
+    const g = new torch.Generator().manualSeed(n);
+    const want = Array.from({ length: n }, () => (g.randomDouble53() < p ? 1 : 0));
+    assert.deepEqual(mask, want, `n=${n} p=${p}`);
+    assert.equal(torch.rand(1).item(), Math.fround((g.random() & 0xffffff) * 2 ** -24), "the generator continues alike");
+  }
+});

@@ -891,6 +891,13 @@ export function bernoulliScalarFill(gen: Generator, out: AnyOut, p = 0.5, dtype:
   checkOut("bernoulli_", out, dtype);
   if (!(p >= 0 && p <= 1)) throw new Error(`bernoulli_ expects p to be in [0, 1], but got p=${fmtDouble(p)}`);
   const n = out.length;
+  if (n >= 256 && !(out instanceof BigInt64Array) && !(out instanceof Uint16Array)) {
+    // The draws in bulk: element i takes words 2i (high 21 bits) and 2i + 1, as randomDouble53.
+    const words = new Uint32Array(2 * n);
+    gen.randomInto(words, 0, 2 * n);
+    for (let i = 0; i < n; i++) out[i] = Number(((words[2 * i]! & 0x1fffff) * 4294967296 + words[2 * i + 1]!) * 2 ** -53 < p);
+    return out;
+  }
   if (out instanceof BigInt64Array) for (let i = 0; i < n; i++) out[i] = gen.randomDouble53() < p ? 1n : 0n;
   else if (out instanceof Uint16Array) { const one = dtype === "bfloat16" ? 0x3f80 : 0x3c00; for (let i = 0; i < n; i++) out[i] = gen.randomDouble53() < p ? one : 0; }
   else for (let i = 0; i < n; i++) out[i] = gen.randomDouble53() < p ? 1 : 0;
