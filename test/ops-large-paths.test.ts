@@ -168,3 +168,15 @@ test("cumsum of contiguous float tensors along every dim accumulates in double, 
     }
   }
 });
+
+test("int64 results written as 32-bit words keep every safe integer, and encode the rest as before", async () => {
+  const { writeNumbers } = await import("../src/ops/engine.js");
+  const vals = [0, -0, 1, -1, 2 ** 31, -(2 ** 31) - 1, 2 ** 32 + 5, -(2 ** 40) + 3, 2 ** 53 - 1, -(2 ** 53) + 1, 1.7, -2.5, NaN, Infinity, 2 ** 60];
+  const t = torch.empty([vals.length], { dtype: torch.int64 });
+  writeNumbers(t, vals);
+  const want = vals.map((v) => (Number.isFinite(v) ? BigInt.asIntN(64, BigInt(Math.trunc(v))) : -(2n ** 63n)));
+  assert.deepEqual(Array.from(t.storage.data as BigInt64Array), want);
+  const s = torch.zeros([3, 4], { dtype: torch.int64 });
+  writeNumbers(s.narrow(1, 1, 2), [1, 2, 3, 4, 5, 6]); // not contiguous: the strided path
+  assert.deepEqual(s.tolist(), [[0, 1, 2, 0], [0, 3, 4, 0], [0, 5, 6, 0]]);
+});

@@ -100,6 +100,7 @@ function target(out: Tensor): { data: NumArray; strides: number[]; offset: numbe
 /** Writes contiguous numbers into a (possibly strided) tensor of any dtype, converting. */
 export function writeNumbers(out: Tensor, values: ArrayLike<number>): void {
   if (tryEncode16(out, values)) return;
+  if (writeInt64Words(out, values)) return;
   const dst = out.storage.data;
   const enc = encoder(out.dtype);
   let k = 0;
@@ -107,6 +108,30 @@ export function writeNumbers(out: Tensor, values: ArrayLike<number>): void {
     const s = inner[0]!;
     for (let i = 0, p = o[0]!; i < len; i++, p += s) (dst as unknown as (number | bigint)[])[p] = enc(values[k++]!);
   });
+}
+
+const littleEndian = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/**
+ * Safe integers into a contiguous int64 tensor as the two 32-bit words of each element (where the
+ * platform is little-endian), instead of a BigInt per element (1M sort indices: ~50 ms); any other
+ * value goes through the encoder. False when the tensor is not such a target.
+ */
+function writeInt64Words(out: Tensor, values: ArrayLike<number>): boolean {
+  if (out.dtype !== int64 || !littleEndian || !out.isContiguous()) return false;
+  const d = out.storage.data as BigInt64Array, off = out._offset, n = out.numel();
+  const words = new Int32Array(d.buffer, d.byteOffset, 2 * d.length);
+  const enc = encoder(int64);
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (Number.isSafeInteger(v)) {
+      words[2 * (off + i)] = v; // ToInt32: the low word, as two's complement
+      words[2 * (off + i) + 1] = Math.floor(v / 4294967296);
+    } else {
+      d[off + i] = enc(v) as bigint;
+    }
+  }
+  return true;
 }
 
 /** JS value → raw storage element of `dtype`. */

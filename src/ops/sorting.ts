@@ -95,22 +95,9 @@ function orderAlong(op: string, x: Tensor, dim: number, k: number, order: (d: Nu
   perm.forEach((p, i) => { inverse[p] = i; });
   const values = emptyTensor(outShapePerm, x.dtype), indices = emptyTensor(outShapePerm, int64);
   writeNumbers(values, vals);
-  writeIndices(indices, idx);
+  writeNumbers(indices, idx);
   if (!nd) return { values: values.reshape([]), indices: indices.reshape([]), d };
   return { values: values.permute(inverse).contiguous(), indices: indices.permute(inverse).contiguous(), d };
-}
-
-const littleEndian = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
-
-/**
- * Non-negative indices (< 2^31) into a fresh contiguous int64 tensor: through the low 32-bit word
- * of each element where the platform is little-endian, instead of a BigInt per element.
- */
-function writeIndices(out: Tensor, idx: Float64Array): void {
-  const d = out.storage.data as BigInt64Array;
-  if (!littleEndian || out._offset !== 0 || d.length !== idx.length) { writeNumbers(out, idx); return; }
-  const words = new Int32Array(d.buffer, d.byteOffset, 2 * d.length);
-  for (let i = 0; i < idx.length; i++) { words[2 * i] = idx[i]!; words[2 * i + 1] = 0; }
 }
 
 function gradByIndices(g: Tensor, indices: Tensor, inShape: number[], d: number): Tensor {
