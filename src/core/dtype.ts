@@ -205,6 +205,11 @@ export function resultTypeOf(ops: readonly PromotionOperand[]): DType {
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);
 
+/** The bits of a value rounded to float32, as an unsigned 32-bit integer. */
+export function float32Bits(v: number): number { f32[0] = v; return u32[0]!; }
+/** The float32 with these bits. */
+export function float32FromBits(b: number): number { u32[0] = b; return f32[0]!; }
+
 /** float32 value → float16 bits, round to nearest even. */
 export function f32ToF16(v: number): number {
   f32[0] = v;

@@ -14,7 +14,7 @@
 
 import { nativeNormalBlocks, nativeUniformFloats } from "./random-kernels.js";
 import type { Generator } from "./generator.js";
-import { f32ToF16, f16ToF32, f32ToBf16, bf16ToF32 } from "./dtype.js";
+import { f32ToF16, f16ToF32, f32ToBf16, bf16ToF32, float32Bits, float32FromBits } from "./dtype.js";
 
 export type RandomFloatDType = "float32" | "float64" | "float16" | "bfloat16";
 export type RandomDType = RandomFloatDType | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool";
@@ -100,18 +100,13 @@ function writeCast(out: AnyOut, i: number, v: number, dtype: RandomDType): void 
 
 // ---- exact float32 arithmetic -----------------------------------------------------------------
 
-const f32Box = new Float32Array(1);
-const u32Box = new Uint32Array(f32Box.buffer);
-
-function floatBits(x: number): number { f32Box[0] = x; return u32Box[0]!; }
-function fromFloatBits(b: number): number { u32Box[0] = b; return f32Box[0]!; }
 
 /** The float adjacent to float r in the direction of s. */
 function floatToward(r: number, s: number): number {
   if (r === 0) return s > 0 ? 2 ** -149 : -(2 ** -149);
-  const b = floatBits(r);
+  const b = float32Bits(r);
   // Away from zero when |s| > |r|, else toward zero.
-  return fromFloatBits(Math.abs(s) > Math.abs(r) ? b + 1 : b - 1);
+  return float32FromBits(Math.abs(s) > Math.abs(r) ? b + 1 : b - 1);
 }
 
 /** fmaf(a, b, c) for float32 a, b, c with one rounding (_mm256_fmadd_ps and contracted a*b+c). */
@@ -259,10 +254,10 @@ const FOPI = fround(1.27323954473516);
 export function avxLogf(x0: number): number {
   const invalid = !(x0 > 0);
   const x1 = Math.max(x0, MIN_NORM_POS);
-  const bits = floatBits(x1);
+  const bits = float32Bits(x1);
   // The exponent field minus 127, plus one; the mantissa is put back into [0.5, 1).
   let e = fround(((bits >>> 23) - 127) + 1);
-  let x = fromFloatBits((bits & ~0x7f800000) | 0x3f000000);
+  let x = float32FromBits((bits & ~0x7f800000) | 0x3f000000);
   const below = x < SQRTHF;
   const tmp0 = below ? x : 0;
   x = fround(x - 1);

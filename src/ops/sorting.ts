@@ -2,7 +2,7 @@
 // bucketize, histc, bincount.
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, float32, int32, int64, getDefaultDtype } from "../core/dtype.js";
+import { type DType, float32, float32Bits, int32, int64, getDefaultDtype } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { type Args, bindArgs, checkInt, installMethods, type Method, checkTensor } from "./args.js";
@@ -30,7 +30,6 @@ function descending(d: NumArray, s: number) {
 }
 
 const INDEX_SPAN = 2 ** 21;
-const f32Box = new Float32Array(1), u32Box = new Uint32Array(f32Box.buffer);
 
 /**
  * The stable order of a line of float32 or small-integer values (NaN last ascending, first
@@ -48,8 +47,7 @@ function packedOrder(src: NumArray, s: number, n: number, desc: boolean, float32
       if (v !== v) k = 0xffffffff;
       else {
         if (v === 0) v = 0; // -0 ties with 0
-        f32Box[0] = v;
-        const b = u32Box[0]!;
+        const b = float32Bits(v);
         k = b >= 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
       }
     } else {
