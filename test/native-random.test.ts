@@ -1,72 +1,71 @@
-// The native normal_fill_16_AVX2 (native/random.cc) against its JS twin in
-// src/core/random-transforms.ts, which rng.jsonl checks against PyTorch: the same bits for a
-// million samples, several means and standard deviations, and sizes that are not multiples of 16.
+// The native random kernels (native/random.cc: Mersenne Twister draws, float32 uniform_ and
+// normal_fill_16_AVX2) against their JS twins in src/core/, which rng.jsonl checks against
+// PyTorch: the same bits for a million samples, several means and standard deviations, and sizes
+// that are not multiples of 16.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
-import { mtDrawKernel, normalBlocksKernel, setMtDraw, setNormalBlocks, setUniformFloats, uniformFloatsKernel } from "../src/core/random-kernels.js";
+import { randomKernels, setRandomKernels } from "../src/core/random-kernels.js";
 
-const kernel = normalBlocksKernel();
-const skip = kernel === null ? "needs the native addon" : false;
+const kernels = randomKernels();
+const skip = kernels === null ? "needs the native addon" : false;
 
 test("native normal_ gives the JS transform's float32 values bit for bit", { skip }, () => {
   const cases: [number, number, number][] = [[1 << 20, 0, 1], [4099, 0.5, 2.5], [100003, -3, 0.01], [17, 1e3, 1e-3], [16, 0, 0]];
   try {
     for (const [n, mean, std] of cases) {
       torch.manualSeed(n);
-      setNormalBlocks(kernel);
+      setRandomKernels(kernels);
       const a = torch.empty(n).normal_(mean, std).storage.data as Float32Array;
       torch.manualSeed(n);
-      setNormalBlocks(null);
+      setRandomKernels(null);
       const b = torch.empty(n).normal_(mean, std).storage.data as Float32Array;
       for (let i = 0; i < n; i++) if (!Object.is(a[i], b[i])) assert.fail(`n=${n} mean=${mean} std=${std}: [${i}] native ${a[i]} vs JS ${b[i]}`);
     }
   } finally {
-    setNormalBlocks(kernel);
+    setRandomKernels(kernels);
   }
 });
 
 test("native normal_ checks its range before writing", { skip }, () => {
-  assert.throws(() => kernel!(new Float32Array(20), 8, 1, 0, 1), /do not fit/);
-  assert.throws(() => kernel!(new Float32Array(32), 0, 3, 0, 1), /do not fit/);
+  assert.throws(() => kernels!.normalBlocks(new Float32Array(20), 8, 1, 0, 1), /do not fit/);
+  assert.throws(() => kernels!.normalBlocks(new Float32Array(32), 0, 3, 0, 1), /do not fit/);
 });
 
 test("native Mersenne Twister draws continue the JS stream exactly, across twists and seeds", { skip }, () => {
-  const draw = mtDrawKernel()!;
   try {
     for (const seed of [0, 1, 12345, 2 ** 32 + 7]) {
       const a = new torch.Generator().manualSeed(seed), b = new torch.Generator().manualSeed(seed);
-      setMtDraw(draw);
+      setRandomKernels(kernels);
       const na = new Uint32Array(5000);
       a.randomInto(na, 0, 300); // native (>= 256 draws)
       for (let i = 300; i < 310; i++) na[i] = a.random(); // then single draws
       a.randomInto(na, 310, 4690);
-      setMtDraw(null);
+      setRandomKernels(null);
       const nb = new Uint32Array(5000);
       for (let i = 0; i < 5000; i++) nb[i] = b.random();
       assert.deepEqual(na, nb, `seed ${seed}`);
       assert.equal(a.random(), b.random(), "the states continue alike");
     }
   } finally {
-    setMtDraw(draw);
+    setRandomKernels(kernels);
   }
 });
 
 test("native float32 uniform_ gives the JS transform's values bit for bit", { skip }, () => {
-  const uniform = uniformFloatsKernel()!;
   try {
     for (const [from, to] of [[0, 1], [-3, 7.5], [1e-3, 1e-3 + 1e-6], [-1e30, 1e30]] as const) {
       torch.manualSeed(7);
-      setUniformFloats(uniform);
+      setRandomKernels(kernels);
       const a = torch.empty(10007).uniform_(from, to).storage.data as Float32Array;
       torch.manualSeed(7);
-      setUniformFloats(null);
+      setRandomKernels(null);
       const b = torch.empty(10007).uniform_(from, to).storage.data as Float32Array;
       for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) assert.fail(`[${from}, ${to}) at ${i}: native ${a[i]} vs JS ${b[i]}`);
     }
   } finally {
-    setUniformFloats(uniform);
+    setRandomKernels(kernels);
   }
 });
 

@@ -8,7 +8,7 @@
 // torch.get_rng_state() returns. The distribution transforms live in random-transforms.ts.
 
 export * from "./random-transforms.js";
-import { nativeMtDraw } from "./random-kernels.js";
+import { randomKernels } from "./random-kernels.js";
 
 const N = 624;
 const M = 397;
@@ -148,13 +148,13 @@ export class Generator {
   /** @internal n draws of random() into out[start .. start + n): the same stream without a call per draw. */
   randomInto(out: Uint32Array, start: number, n: number): void {
     const mt = this.mt;
-    if (n >= 256) {
+    const native = n >= 256 ? randomKernels() : null;
+    if (native !== null) {
       const counters = Int32Array.of(this.left, this.next);
-      if (nativeMtDraw(mt, counters, out, start, n)) {
-        this.left = counters[0]!;
-        this.next = counters[1]!;
-        return;
-      }
+      native.mtDraw(mt, counters, out, start, n);
+      this.left = counters[0]!;
+      this.next = counters[1]!;
+      return;
     }
     let left = this.left, next = this.next;
     for (let i = 0; i < n; i++) {

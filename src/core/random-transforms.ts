@@ -12,7 +12,7 @@
 // Values are written as JS numbers; float16/bfloat16 results go into a Uint16Array as their bits
 // (the storage of those dtypes) or into a Float32Array/Float64Array as their values.
 
-import { nativeNormalBlocks, nativeUniformFloats } from "./random-kernels.js";
+import { randomKernels } from "./random-kernels.js";
 import type { Generator } from "./generator.js";
 import { f32ToF16, f16ToF32, f32ToBf16, bf16ToF32, float32Bits, float32FromBits } from "./dtype.js";
 
@@ -160,7 +160,9 @@ export function uniformFill(gen: Generator, out: FloatOut, from = 0, to = 1, dty
       // The draws in bulk, then u * range + from with one rounding (native where installed).
       const words = new Uint32Array(n);
       gen.randomInto(words, 0, n);
-      if (!nativeUniformFloats(words, out, range, f)) for (let i = 0; i < n; i++) out[i] = fmaf((words[i]! & 0xffffff) * TWO_NEG_24, range, f);
+      const native = randomKernels();
+      if (native !== null) native.uniformFloats(words, out, range, f);
+      else for (let i = 0; i < n; i++) out[i] = fmaf((words[i]! & 0xffffff) * TWO_NEG_24, range, f);
       return out;
     }
     for (let i = 0; i < n; i++) out[i] = fmaf((gen.random() & 0xffffff) * TWO_NEG_24, range, f);
@@ -401,11 +403,13 @@ export function normalFill(gen: Generator, out: FloatOut, mean = 0, std = 1, dty
       gen.randomInto(words, 0, n);
       for (let i = 0; i < n; i++) data[i] = (words[i]! & 0xffffff) * TWO_NEG_24;
       const m = fround(mean), s = fround(std);
-      const blocks = Math.floor(n / 16);
-      if (!nativeNormalBlocks(data, 0, blocks, m, s)) for (let i = 0; i + 16 <= n; i += 16) normalFill16Avx2(data, i, m, s);
+      const native = randomKernels();
+      if (native !== null) native.normalBlocks(data, 0, Math.floor(n / 16), m, s);
+      else for (let i = 0; i + 16 <= n; i += 16) normalFill16Avx2(data, i, m, s);
       if (n % 16 !== 0) {
         for (let i = n - 16; i < n; i++) data[i] = (gen.random() & 0xffffff) * TWO_NEG_24;
-        if (!nativeNormalBlocks(data, n - 16, 1, m, s)) normalFill16Avx2(data, n - 16, m, s);
+        if (native !== null) native.normalBlocks(data, n - 16, 1, m, s);
+        else normalFill16Avx2(data, n - 16, m, s);
       }
       if (data !== out) for (let i = 0; i < n; i++) out[i] = data[i]!;
       return out;

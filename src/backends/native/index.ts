@@ -8,7 +8,7 @@
 // Offsets count elements from the start of the typed array as given (a subarray view's own
 // byteOffset is honoured too).
 
-import { setMtDraw, setNormalBlocks, setUniformFloats } from "../../core/random-kernels.js";
+import { setRandomKernels } from "../../core/random-kernels.js";
 import { installTensorMemory } from "./tensor-memory.js";
 import type { Gemm } from "../kernels.js";
 import type { ConvGeometry } from "../js/conv.js";
@@ -100,36 +100,30 @@ const addon: Addon | null = load();
 /** Whether glibc's malloc was told to keep freed tensor memory for reuse (see native/addon.cc). */
 export const mallocTuned: boolean = addon !== null && process.env["TORCH_TS_MALLOC_TUNING"] !== "0" && addon.tuneMalloc();
 
-if (addon !== null && typeof addon.normalFill16 === "function") {
-  const a = addon;
-  setNormalBlocks((data, start, blocks, mean, std) => {
-    if (!(data instanceof Float32Array) || !Number.isSafeInteger(start) || !Number.isSafeInteger(blocks) || start < 0 || blocks < 0 || start + 16 * blocks > data.length) {
-      throw new Error(`native.normalFill16: blocks ${start}..${start + 16 * blocks} do not fit a Float32Array of ${data.length}`);
-    }
-    a.normalFill16(data, start, blocks, mean, std);
-    return true;
-  });
-}
-if (addon !== null && typeof addon.uniformFloats === "function") {
-  const a = addon;
-  setUniformFloats((words, out, range, from) => {
-    if (!(words instanceof Uint32Array) || !(out instanceof Float32Array) || words.length < out.length) {
-      throw new Error(`native.uniformFloats: expected a Uint32Array of at least ${out.length} words and a Float32Array`);
-    }
-    a.uniformFloats(words, out, range, from);
-    return true;
-  });
-}
 if (addon !== null && typeof addon.mtDraw === "function") {
+  // The random draws and transforms of src/core/random-kernels.ts, their ranges checked here.
   const a = addon;
-  setMtDraw((mt, counters, out, start, n) => {
-    const left = counters[0]!, next = counters[1]!;
-    if (mt.length !== 624 || counters.length !== 2 || !(left >= 1 && left <= 624) || !(next >= 0 && next + left <= 625)
-      || !Number.isSafeInteger(start) || !Number.isSafeInteger(n) || start < 0 || n < 0 || start + n > out.length) {
-      throw new Error(`native.mtDraw: bad state or range (left ${left}, next ${next}, ${start}+${n} of ${out.length})`);
-    }
-    a.mtDraw(mt, counters, out, start, n);
-    return true;
+  setRandomKernels({
+    mtDraw(mt, counters, out, start, n) {
+      const left = counters[0]!, next = counters[1]!;
+      if (mt.length !== 624 || counters.length !== 2 || !(left >= 1 && left <= 624) || !(next >= 0 && next + left <= 625)
+        || !Number.isSafeInteger(start) || !Number.isSafeInteger(n) || start < 0 || n < 0 || start + n > out.length) {
+        throw new Error(`native.mtDraw: bad state or range (left ${left}, next ${next}, ${start}+${n} of ${out.length})`);
+      }
+      a.mtDraw(mt, counters, out, start, n);
+    },
+    uniformFloats(words, out, range, from) {
+      if (!(words instanceof Uint32Array) || !(out instanceof Float32Array) || words.length < out.length) {
+        throw new Error(`native.uniformFloats: expected a Uint32Array of at least ${out.length} words and a Float32Array`);
+      }
+      a.uniformFloats(words, out, range, from);
+    },
+    normalBlocks(data, start, blocks, mean, std) {
+      if (!(data instanceof Float32Array) || !Number.isSafeInteger(start) || !Number.isSafeInteger(blocks) || start < 0 || blocks < 0 || start + 16 * blocks > data.length) {
+        throw new Error(`native.normalFill16: blocks ${start}..${start + 16 * blocks} do not fit a Float32Array of ${data.length}`);
+      }
+      a.normalFill16(data, start, blocks, mean, std);
+    },
   });
 }
 
