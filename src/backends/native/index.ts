@@ -9,7 +9,7 @@
 // byteOffset is honoured too).
 
 import { setRandomKernels } from "../../core/random-kernels.js";
-import { installTensorMemory } from "./tensor-memory.js";
+import { installTensorMemory, type TensorMemoryAddon } from "./tensor-memory.js";
 import type { Gemm } from "../kernels.js";
 import type { ConvGeometry } from "../js/conv.js";
 import type { AvgPoolParams, MaxPoolParams } from "../js/pool.js";
@@ -51,7 +51,8 @@ const ACT_GRAD_CODES: Readonly<Record<ActGradOp, number>> = {
 /** Most dims binary() takes (native/elementwise.h kMaxDims). */
 export const MAX_DIMS = 16;
 
-interface Addon {
+/** The addon's functions (native/addon.cc); those of the storage memory are ./tensor-memory.ts's. */
+interface Addon extends TensorMemoryAddon {
   gemm(a: FloatArray, b: FloatArray, c: FloatArray, args: Float64Array): void;
   unary(op: number, x: FloatArray, y: FloatArray, args: Float64Array): void;
   binary(op: number, a: FloatArray, b: FloatArray, out: FloatArray, args: Float64Array): void;
@@ -63,11 +64,6 @@ interface Addon {
   pool(kind: number, a: FloatArray, out: FloatArray, indices: BigInt64Array | null, args: Float64Array): void;
   actGrad(op: number, g: FloatArray, x: FloatArray, out: FloatArray, args: Float64Array): void;
   tuneMalloc(): boolean;
-  allocTensorMemory(bytes: number, zero: boolean): SharedArrayBuffer | null;
-  tensorMemoryStats(): Float64Array;
-  setTensorMemoryCacheLimit(bytes: number): void;
-  trimTensorMemory(keepBytes: number): void;
-  ageTensorMemory(): void;
   fill(a: NumberArray, start: number, count: number, value: number): boolean;
   normalFill16(data: Float32Array, start: number, blocks: number, mean: number, std: number): void;
   uniformFloats(words: Uint32Array, out: Float32Array, range: number, from: number): void;
