@@ -24,6 +24,8 @@ struct TensorMemoryStats {
 // A block of at least `bytes` bytes: a free one of the same size class, or freshly mapped.
 // data is null when the OS refuses the memory.
 TensorBlock tensor_memory_take(size_t bytes);
+// Whether a free block holds `bytes` (tensor_memory_take would map nothing new).
+bool tensor_memory_fits(size_t bytes);
 // Called by V8 (any thread) when the buffer over a block is freed.
 void tensor_memory_give_back(void* data, size_t capacity);
 // Frees cached blocks until at most keep_bytes stay cached.

@@ -107,3 +107,70 @@ test("fill_ of large shared storages writes exactly the view's elements, in ever
   const f = torch.empty(n).fill_(0.1);
   assert.equal((f.storage.data as Float32Array)[n - 1], Math.fround(0.1));
 });
+
+/** A full collection now, through V8's gc function (fetched as src/backends/native/tensor-memory.ts does). */
+function collectNow(): void {
+  const v8 = process.getBuiltinModule("node:v8") as typeof import("node:v8");
+  const vm = process.getBuiltinModule("node:vm") as typeof import("node:vm");
+  v8.setFlagsFromString("--expose-gc");
+  const gc = vm.runInNewContext("gc") as () => void;
+  v8.setFlagsFromString("--no-expose-gc");
+  gc();
+}
+
+function allZero(ts: readonly torch.Tensor[]): boolean {
+  return ts.every((t) => (t.storage.data as Float32Array).every((v) => v === 0));
+}
+
+function checkIdentity(c: ReturnType<typeof counters>): void {
+  assert.equal(c.mapped, c.outstanding + c.cached, `mapped ${c.mapped} = outstanding ${c.outstanding} + cached ${c.cached}`);
+}
+
+test("a dead large storage's memory serves smaller ones, and freed neighbours merge back", { skip }, () => {
+  collectNow();
+  torch.memory.emptyCache(); // no free memory but what this test frees
+  let big: torch.Tensor | null = torch.ones(16 * MiB); // 64 MiB, a segment of its own
+  assert.equal((big.storage.data as Float32Array)[16 * MiB - 1], 1);
+  big = null;
+  collectNow();
+  const before = counters();
+  checkIdentity(before);
+  assert.ok(before.cached >= 64 * MiB, `cached ${before.cached / MiB} MiB`);
+  // Twelve 5 MiB storages fit in the 64 MiB segment: no new memory is mapped, and zeros() finds
+  // zeros in memory the ones() above wrote.
+  let parts: torch.Tensor[] = [];
+  for (let i = 0; i < 12; i++) parts.push(torch.zeros(5 * MiB / 4));
+  const during = counters();
+  assert.equal(during.freshBlocks, before.freshBlocks, "no fresh segment for storages that fit in a free one");
+  assert.ok(during.mapped <= before.mapped, "nothing new is mapped");
+  // (Checked in a function of its own: a for-of iterator left in this frame would keep `parts` alive.)
+  assert.ok(allZero(parts), "zeros() over recycled memory holds stale values");
+  checkIdentity(during);
+  // Once they die, the pieces merge: the whole 64 MiB serves one storage again.
+  parts = [];
+  collectNow();
+  big = torch.empty(16 * MiB);
+  const after = counters();
+  assert.equal(after.freshBlocks, before.freshBlocks, "the merged pieces serve a storage of the original size");
+  assert.ok(after.mapped <= before.mapped, "nothing new is mapped");
+  checkIdentity(after);
+  big = null;
+});
+
+test("emptyCache gives back free memory inside segments still in use, and it reads as zeros after", { skip }, () => {
+  collectNow();
+  // One 20 MiB segment serves 2 MiB storages: keep one, drop the others.
+  const kept = torch.full([MiB / 2], 5.5);
+  let dropped: torch.Tensor[] = [];
+  for (let i = 0; i < 6; i++) dropped.push(torch.full([MiB / 2], 7.5));
+  dropped = [];
+  collectNow();
+  assert.ok(counters().cached > 0);
+  torch.memory.emptyCache();
+  const c = counters();
+  assert.equal(c.cached, 0, `cached ${c.cached / MiB} MiB after emptyCache`);
+  checkIdentity(c);
+  const again = torch.zeros(MiB / 2);
+  if ((again.storage.data as Float32Array).some((v) => v !== 0)) assert.fail("zeros() over released memory holds stale values");
+  assert.ok((kept.storage.data as Float32Array).every((v) => v === 5.5), "the live storage is untouched");
+});

@@ -63,7 +63,7 @@ interface Addon extends TensorMemoryAddon {
   conv(kind: number, a: FloatArray, b: FloatArray, bias: FloatArray | null, out: FloatArray, args: Float64Array): void;
   pool(kind: number, a: FloatArray, out: FloatArray, indices: BigInt64Array | null, args: Float64Array): void;
   actGrad(op: number, g: FloatArray, x: FloatArray, out: FloatArray, args: Float64Array): void;
-  tuneMalloc(): boolean;
+  tuneMalloc(storagesFromMalloc: boolean): boolean;
   fill(a: NumberArray, start: number, count: number, value: number): boolean;
   normalFill16(data: Float32Array, start: number, blocks: number, mean: number, std: number): void;
   uniformFloats(words: Uint32Array, out: Float32Array, range: number, from: number): void;
@@ -93,8 +93,6 @@ function load(): Addon | null {
 
 const addon: Addon | null = load();
 
-/** Whether glibc's malloc was told to keep freed tensor memory for reuse (see native/addon.cc). */
-export const mallocTuned: boolean = addon !== null && process.env["TORCH_TS_MALLOC_TUNING"] !== "0" && addon.tuneMalloc();
 
 if (addon !== null && typeof addon.mtDraw === "function") {
   // The random draws and transforms of src/core/random-kernels.ts, their ranges checked here.
@@ -125,6 +123,9 @@ if (addon !== null && typeof addon.mtDraw === "function") {
 
 /** Whether large storages live on the addon's recycled blocks (./tensor-memory.ts). */
 export const tensorMemoryInstalled: boolean = addon !== null && installTensorMemory(addon);
+
+/** Whether glibc's malloc was tuned for where storages come from (see TuneMalloc in native/addon.cc). */
+export const mallocTuned: boolean = addon !== null && process.env["TORCH_TS_MALLOC_TUNING"] !== "0" && addon.tuneMalloc(!tensorMemoryInstalled);
 
 /** Whether the native addon is built and loaded (false under TORCH_TS_BACKEND=js). */
 export function isAvailable(): boolean {

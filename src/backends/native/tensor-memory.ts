@@ -24,6 +24,8 @@ export interface TensorMemoryAddon {
   setTensorMemoryCacheLimit(bytes: number): void;
   /** Frees cached blocks until at most `keepBytes` stay cached. */
   trimTensorMemory(keepBytes: number): void;
+  /** Whether a free block holds `bytes` (a storage of that size would map no new memory). */
+  tensorMemoryFits(bytes: number): boolean;
   /** After each requested collection: frees blocks unused since the one before. */
   ageTensorMemory(): void;
   fill(a: Uint8Array, start: number, count: number, value: number): boolean;
@@ -41,6 +43,11 @@ const MAJOR_FLOOR = 256 * MiB;
 /** Growth of the survivors over the last full collection's that requests the next one. */
 const MAJOR_GROWTH_MIN = 64 * MiB;
 const MAJOR_GROWTH_FACTOR = 1.25;
+/**
+ * A storage at least this large that no free block holds would cost about 13 us per fresh 4 KiB page
+ * (50 ms for 16 MiB): a full collection (a few ms) that returns promoted dead storages is cheaper.
+ */
+const LARGE_STORAGE = 16 * MiB;
 
 /**
  * V8's `gc` function. `--expose-gc` is set only while one new context is made to fetch it, so
@@ -91,6 +98,7 @@ let minorBudget = MINOR_BUDGET_MIN;
 let majorAt = MAJOR_FLOOR;
 /** A full collection ran at the last check: its survivors set the next threshold. */
 let afterMajor = false;
+let majorSurvivors = 0;
 let minorCollections = 0;
 let majorCollections = 0;
 
@@ -102,21 +110,31 @@ let majorCollections = 0;
  * where only full collections free them. Dead buffers are swept inside the collection (V8 flag set
  * in gcFunction), so their blocks are free for the very next storage.
  */
-function collect(): void {
-  const survivors = Math.max(0, addon!.tensorMemoryStats()[0]! - sinceMinor);
+function fullCollection(): void {
+  gc!();
+  majorCollections++;
+  afterMajor = true;
+}
+
+function collect(pending: number): void {
+  const survivors = Math.max(0, addon!.tensorMemoryStats()[0]! - (sinceMinor - pending));
   if (afterMajor) {
+    majorSurvivors = survivors;
     majorAt = Math.max(MAJOR_FLOOR, survivors + MAJOR_GROWTH_MIN, MAJOR_GROWTH_FACTOR * survivors);
     afterMajor = false;
   }
   minorBudget = Math.min(MINOR_BUDGET_MAX, Math.max(MINOR_BUDGET_MIN, survivors));
   sinceMinor = 0;
   if (survivors > majorAt) {
-    gc!();
-    majorCollections++;
-    afterMajor = true;
+    fullCollection();
   } else {
     gc!({ type: "minor" });
     minorCollections++;
+    // Storages that lived through two young collections (an op's input that a caller's frame still
+    // held, say) sit in old space, where only a full collection frees them: run one at once when a
+    // large storage would otherwise need new memory and enough may be dead there to hold it.
+    const kept = addon!.tensorMemoryStats()[0]!;
+    if (pending >= LARGE_STORAGE && kept - majorSurvivors >= pending && !addon!.tensorMemoryFits(pending)) fullCollection();
   }
   // Free blocks that no storage took since the collection before this one are of sizes no longer
   // asked for (an evaluation pass's, once training resumes): back to the OS.
@@ -128,7 +146,7 @@ function allocate(bytes: number, zero: boolean): SharedArrayBuffer | null {
   // Without a way to collect, recycled blocks would never come back: ordinary buffers then.
   if (gc === null) return null;
   sinceMinor += bytes;
-  if (sinceMinor >= minorBudget) collect();
+  if (sinceMinor >= minorBudget) collect(bytes);
   return addon!.allocTensorMemory(bytes, zero);
 }
 
