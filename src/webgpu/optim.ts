@@ -1,13 +1,15 @@
 // torch.optim's SGD, Adam and AdamW on "webgpu" parameters: one fused kernel per parameter updates
 // it and its state in place, step for step as the CPU loops do. The state keeps PyTorch's layout
 // (momentum_buffer, exp_avg, exp_avg_sq, max_exp_avg_sq on the device; step a CPU float32 0-d tensor).
+// float16/bfloat16 parameters (held in float32 buffers) step in float32, as PyTorch's fused kernels
+// do, and the parameter and its state (of the parameter's dtype) are rounded after the step.
 
 import type { Tensor } from "../core/tensor.js";
 import type { ParamGroup, State } from "../optim/optimizer.js";
 import { bumpStep, stepTensor, zerosState } from "../optim/optimizer.js";
 import { adamStep, sgdStep } from "../backends/webgpu/optim.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
-import { type GpuStorage, gpuOf, isGpuTensor } from "./storage.js";
+import { type GpuStorage, gpuDTypeOf, gpuOf, isGpuTensor, roundToDTypeInPlace } from "./storage.js";
 
 interface WithState { stateOfParam(p: Tensor): State }
 
@@ -18,7 +20,9 @@ function paramsWithGrad(op: string, group: ParamGroup): Tensor[] {
     if (!isGpuTensor(p) || !isGpuTensor(p.grad)) {
       throw new Error(`${op}: Expected all tensors to be on the same device, but found at least two devices, ${p.device} and ${p.grad.device}!`);
     }
-    if (p.dtype.name !== "float32") throw notImplementedOnDevice(`${op} (parameters of dtype ${p.dtype.name})`);
+    if (gpuDTypeOf(p.dtype) !== "float32" || p.grad.dtype !== p.dtype) {
+      throw notImplementedOnDevice(`${op} (parameters of dtype ${p.dtype.name} with gradients of dtype ${p.grad.dtype.name})`);
+    }
     if (!p.isContiguous()) throw notImplementedOnDevice(`${op} (non-contiguous parameters)`);
     out.push(p);
   }
@@ -28,6 +32,11 @@ function paramsWithGrad(op: string, group: ParamGroup): Tensor[] {
 function contiguousGrad(p: Tensor): Tensor {
   const g = p.grad!;
   return g.isContiguous() ? g : g.contiguous();
+}
+
+/** After a fused step: float16/bfloat16 tensors hold float32 results until rounded (a pass each). */
+function roundAll(...ts: (Tensor | null)[]): void {
+  for (const t of ts) if (t) roundToDTypeInPlace(t);
 }
 
 /** The step starts between ops: a safe point to take back the buffers of dead tensors. */
@@ -49,6 +58,7 @@ export function gpuSgdStep(group: ParamGroup, opt: WithState): void {
       buf = s.momentum_buffer as Tensor;
     }
     sgdStep(gpuOf(p), gpuOf(contiguousGrad(p)), buf ? gpuOf(buf) : null, { lr, momentum, dampening, weightDecay, nesterov, maximize, firstStep: first });
+    roundAll(p, buf);
     p.storage.version++;
   }
 }
@@ -70,6 +80,7 @@ export function gpuAdamStep(group: ParamGroup, opt: WithState, decoupled: boolea
     adamStep(gpuOf(p), gpuOf(contiguousGrad(p)), gpuOf(s.exp_avg as Tensor), gpuOf(s.exp_avg_sq as Tensor),
       amsgrad ? gpuOf(s.max_exp_avg_sq as Tensor) : null,
       { lr, beta1, beta2, eps, weightDecay, step, amsgrad, maximize, decoupledWeightDecay: decoupled });
+    roundAll(p, s.exp_avg as Tensor, s.exp_avg_sq as Tensor, amsgrad ? s.max_exp_avg_sq as Tensor : null);
     p.storage.version++;
   }
 }
