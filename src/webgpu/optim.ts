@@ -2,14 +2,14 @@
 // it and its state in place, step for step as the CPU loops do. The state keeps PyTorch's layout
 // (momentum_buffer, exp_avg, exp_avg_sq, max_exp_avg_sq on the device; step a CPU float32 0-d tensor).
 // float16/bfloat16 parameters (held in float32 buffers) step in float32, as PyTorch's fused kernels
-// do, and the parameter and its state (of the parameter's dtype) are rounded after the step.
+// do; the kernels round the parameter and its state (of the parameter's dtype) as they store them.
 
 import type { Tensor } from "../core/tensor.js";
 import type { ParamGroup, State } from "../optim/optimizer.js";
 import { bumpStep, stepTensor, zerosState } from "../optim/optimizer.js";
 import { adamStep, sgdStep } from "../backends/webgpu/optim.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
-import { type GpuStorage, gpuDTypeOf, gpuOf, isGpuTensor, roundToDTypeInPlace } from "./storage.js";
+import { type GpuStorage, gpuDTypeOf, gpuOf, halfFormatOf, isGpuTensor } from "./storage.js";
 
 interface WithState { stateOfParam(p: Tensor): State }
 
@@ -34,11 +34,6 @@ function contiguousGrad(p: Tensor): Tensor {
   return g.isContiguous() ? g : g.contiguous();
 }
 
-/** After a fused step: float16/bfloat16 tensors hold float32 results until rounded (a pass each). */
-function roundAll(...ts: (Tensor | null)[]): void {
-  for (const t of ts) if (t) roundToDTypeInPlace(t);
-}
-
 /** The step starts between ops: a safe point to take back the buffers of dead tensors. */
 function safePoint(group: ParamGroup): void {
   const p = group.params.find((t) => isGpuTensor(t));
@@ -57,8 +52,8 @@ export function gpuSgdStep(group: ParamGroup, opt: WithState): void {
       if (first) s.momentum_buffer = zerosState(p);
       buf = s.momentum_buffer as Tensor;
     }
-    sgdStep(gpuOf(p), gpuOf(contiguousGrad(p)), buf ? gpuOf(buf) : null, { lr, momentum, dampening, weightDecay, nesterov, maximize, firstStep: first });
-    roundAll(p, buf);
+    sgdStep(gpuOf(p), gpuOf(contiguousGrad(p)), buf ? gpuOf(buf) : null,
+      { lr, momentum, dampening, weightDecay, nesterov, maximize, firstStep: first, round: halfFormatOf(p.dtype) ?? undefined });
     p.storage.version++;
   }
 }
@@ -79,8 +74,7 @@ export function gpuAdamStep(group: ParamGroup, opt: WithState, decoupled: boolea
     const step = bumpStep(s);
     adamStep(gpuOf(p), gpuOf(contiguousGrad(p)), gpuOf(s.exp_avg as Tensor), gpuOf(s.exp_avg_sq as Tensor),
       amsgrad ? gpuOf(s.max_exp_avg_sq as Tensor) : null,
-      { lr, beta1, beta2, eps, weightDecay, step, amsgrad, maximize, decoupledWeightDecay: decoupled });
-    roundAll(p, s.exp_avg as Tensor, s.exp_avg_sq as Tensor, amsgrad ? s.max_exp_avg_sq as Tensor : null);
+      { lr, beta1, beta2, eps, weightDecay, step, amsgrad, maximize, decoupledWeightDecay: decoupled, round: halfFormatOf(p.dtype) ?? undefined });
     p.storage.version++;
   }
 }
