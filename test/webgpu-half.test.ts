@@ -234,6 +234,9 @@ const TOLERANT: Case[] = [
   ["batch_norm", (x, w, b) => F.batchNorm(x, null, null, w, b, true), [[8, 5, 4], [5], [5]]],
   ["embedding", (w) => F.embedding(torch.tensor([1, 2, 1, 0]).to(w.device), w), [[5, 7]]],
   ["interpolate", (x) => F.interpolate(x, { scaleFactor: 2, mode: "bilinear" }), [[1, 2, 4, 4]]],
+  // Rows added into the same place accumulate in float32 and round once (the CPU rounds each add).
+  ["index_add", (x, s) => x.indexAdd(0, torch.tensor([0, 0, 2]).to(x.device), s), [[4, 5], [3, 5]]],
+  ["scatter_add", (x, s) => x.scatterAdd(0, torch.tensor([[0, 1, 2, 3], [0, 0, 0, 0]]).to(x.device), s), [[4, 5], [2, 4]]],
 ];
 
 describe("webgpu float16/bfloat16: reductions, matmul, conv, softmax, norms", { skip }, () => {
