@@ -7,7 +7,7 @@
 // generator and upload, so that a seed gives the same numbers on both devices.
 
 import type { Tensor } from "../core/tensor.js";
-import { type DTypeLike, toDType } from "../core/dtype.js";
+import { type DTypeLike, roundToDType, toDType } from "../core/dtype.js";
 import { type DeviceLike, toDevice } from "../core/storage.js";
 import { bindArgs, bindSize } from "../ops/args.js";
 import type { DType } from "../core/dtype.js";
@@ -16,7 +16,7 @@ import type { PointwiseOp } from "../backends/webgpu/pointwise-ops.js";
 import { fillInto, pointwise } from "../backends/webgpu/pointwise.js";
 import { empty, restride } from "../backends/webgpu/tensor.js";
 import { gpuEmpty, gpuFill } from "./pointwise.js";
-import { isGpuTensor, supportedOrThrow, wrap } from "./storage.js";
+import { halfFormatOf, isGpuTensor, supportedOrThrow, wrapExact } from "./storage.js";
 import { context } from "./runtime.js";
 // The CPU methods this file wraps must be installed first.
 import "../ops/creation.js";
@@ -48,14 +48,15 @@ function gpuFactory(op: string, shape: readonly number[], dtype: DType, init: De
   if ("fill" in init) {
     if (init.fill !== null) fillInto(t, fillValue(op, init.fill, dtype));
   } else if ("arange" in init) {
-    pointwise(ARANGE, [], { out: t, computeDtype: compute, params: [init.arange[0], init.arange[1]] });
+    pointwise(ARANGE, [], { out: t, computeDtype: compute, params: [init.arange[0], init.arange[1]], round: halfFormatOf(dtype) ?? undefined });
   } else {
     fillInto(t, 0);
     const [rows, cols] = [shape[0]!, shape[1]!];
     const diagonal = Math.min(rows, cols);
     if (diagonal > 0) fillInto(restride(t, [diagonal], [cols + 1], 0), 1);
   }
-  return wrap(t, dtype);
+  // Fill values are rounded on the host, arange in its kernel, eye's 0/1 are exact.
+  return wrapExact(t, dtype);
 }
 
 /** A fill value as the number the GPU stores (int64 values must fit the int32 it keeps them in). */
@@ -64,7 +65,7 @@ function fillValue(op: string, v: number | bigint | boolean, dtype: DType): numb
   if (!dtype.isFloatingPoint && dtype.name !== "bool" && !(n >= -2147483648 && n <= 2147483647)) {
     throw new Error(`${op}: the value ${String(v)} does not fit the int32 the 'webgpu' device stores ${dtype.name} in`);
   }
-  return dtype.name === "bool" ? (n !== 0 ? 1 : 0) : dtype.isFloatingPoint ? n : Math.trunc(n);
+  return dtype.name === "bool" ? (n !== 0 ? 1 : 0) : halfFormatOf(dtype) ? roundToDType(n, dtype) : dtype.isFloatingPoint ? n : Math.trunc(n);
 }
 
 /** Replaces the new_* methods installed by ops/creation.ts with ones that stay on the GPU for GPU tensors. */

@@ -3,17 +3,16 @@
 // whose vjp is the closed-form gradient. When the backward itself is differentiated (create_graph),
 // the vjp recomputes the statistics from x in public ops, as the CPU's composite gradient does, so
 // double backward reaches x, weight and bias; otherwise it reuses the saved x̂ and 1/σ.
+// float16/bfloat16 inputs normalize in float32 (differentiable casts around the float32 op), so the
+// statistics are not rounded at every step; the result and the gradients are rounded once.
 
 import type { Tensor } from "../core/tensor.js";
-import { float32 } from "../core/dtype.js";
 import { needsGrad, record } from "../autograd/record.js";
 import { noGrad } from "../autograd/grad-mode.js";
-import { notImplementedOnDevice } from "../ops/device-hooks.js";
 import { checkDevices } from "./pointwise.js";
+import { halfFormatOf, requireFloatOperands as requireFloat } from "./storage.js";
 
-function requireFloat32(op: string, ...ts: (Tensor | null | undefined)[]): void {
-  for (const t of ts) if (t && t.dtype !== float32) throw notImplementedOnDevice(`${op} (dtype ${t.dtype.name})`);
-}
+const float32Of = (t: Tensor | null): Tensor | null => (t ? t.float() : null);
 
 /** x̂ = (x - mean) / sqrt(var + eps) over `dims` (biased variance), and 1/sqrt(var + eps). */
 function standardize(x: Tensor, dims: number[], eps: number): { xhat: Tensor; rstd: Tensor } {
@@ -29,7 +28,8 @@ function normalizedGrad(dxhat: Tensor, xhat: Tensor, rstd: Tensor, dims: number[
 
 export function gpuLayerNorm(x: Tensor, k: number, weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
   checkDevices("layer_norm", x, weight, bias);
-  requireFloat32("layer_norm", x, weight, bias);
+  requireFloat("layer_norm", x, weight, bias);
+  if (halfFormatOf(x.dtype)) return gpuLayerNorm(x.float(), k, float32Of(weight), float32Of(bias), eps).to(x.dtype);
   const dims = Array.from({ length: k }, (_, i) => x.dim() - k + i);
   const lead = Array.from({ length: x.dim() - k }, (_, i) => i);
   const xd = x.detach(), wd = weight?.detach() ?? null;
@@ -55,7 +55,14 @@ export function gpuLayerNorm(x: Tensor, k: number, weight: Tensor | null, bias: 
 export function gpuBatchNorm(x: Tensor, rm: Tensor | null, rv: Tensor | null, weight: Tensor | null, bias: Tensor | null,
   training: boolean, momentum: number, eps: number): Tensor {
   checkDevices("batch_norm", x, rm, rv, weight, bias);
-  requireFloat32("batch_norm", x, rm, rv, weight, bias);
+  requireFloat("batch_norm", x, rm, rv, weight, bias);
+  if (halfFormatOf(x.dtype)) {
+    // The running stats update float32 copies, written back (rounded) after.
+    const rm32 = float32Of(rm), rv32 = float32Of(rv);
+    const y = gpuBatchNorm(x.float(), rm32, rv32, float32Of(weight), float32Of(bias), training, momentum, eps).to(x.dtype);
+    if (training) noGrad(() => { if (rm) rm.copy_(rm32!); if (rv) rv.copy_(rv32!); });
+    return y;
+  }
   const C = x.size(1);
   const dims = [0, ...Array.from({ length: x.dim() - 2 }, (_, i) => i + 2)];
   const view = x.shape.map((_, i) => (i === 1 ? C : 1));

@@ -5,7 +5,7 @@
 // vjp written in public ops (so double backward works where the CPU's does, or says it does not).
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, float32, int32, int64 } from "../core/dtype.js";
+import { type DType, bfloat16, float16, float32, int32, int64, roundToDType } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
 import { needsGrad, record } from "../autograd/record.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
@@ -21,15 +21,13 @@ import { crossEntropy as ceKernel, crossEntropyBackward } from "../backends/webg
 import { gatherRows, scatterAddRows } from "../backends/webgpu/embedding.js";
 import { contiguous as gpuContiguous, fillInto } from "../backends/webgpu/pointwise.js";
 import { type GpuTensor, empty, isContiguous, reshapeContiguous } from "../backends/webgpu/tensor.js";
-import { gpuOf, isGpuTensor, wrap } from "./storage.js";
+import {
+  gpuOf, halfFormatOf, inFloat32, isGpuTensor, requireFloatOperands as requireFloat, roundToDTypeInPlace, wrap, wrapExact,
+} from "./storage.js";
 import { gatherGpu, scatterGpu } from "./index-kernels.js";
 
 import { checkDevices } from "./pointwise.js";
 import { context } from "./runtime.js";
-
-function requireFloat32(op: string, ...ts: (Tensor | null | undefined)[]): void {
-  for (const t of ts) if (t && t.dtype !== float32) throw notImplementedOnDevice(`${op} (dtype ${t.dtype.name})`);
-}
 
 // ---- reductions ---------------------------------------------------------------------------------
 
@@ -41,7 +39,8 @@ export function gpuReduce(kind: "sum" | "mean" | "max" | "min", x: Tensor, dims:
   const all = dims.length === 0 ? undefined : dims;
   const outGpu = outDtype.isFloatingPoint ? "float32" : "int32";
   const r = reduce(k, g, all, { keepdim, dtype: kind === "sum" ? outGpu : undefined });
-  return wrap(r, kind === "max" || kind === "min" ? x.dtype : outDtype);
+  // max/min pick values of x; sum/mean of float16/bfloat16 accumulate in float32 and round once.
+  return kind === "max" || kind === "min" ? wrapExact(r, x.dtype) : wrap(r, outDtype);
 }
 
 /** max/min (or argmax/argmin) along one dim (null: the flattened tensor) with int64 indices. */
@@ -56,7 +55,7 @@ export function gpuSelectAlong(op: string, x: Tensor, dim: number | null, keepdi
   const dd = d === null || x.dim() === 0 ? 0 : d;
   const gg = g.shape.length === 0 ? { ...g, shape: [1], strides: [1] } : g;
   const r = reduceWithIndices(kind, gg, dd, d === null ? false : keepdim);
-  let values = wrap(r.values, x.dtype), indices = wrap(r.indices, int64);
+  let values = wrapExact(r.values, x.dtype), indices = wrap(r.indices, int64);
   if (x.dim() === 0 || d === null) {
     const shape = d === null ? [] : keepdim ? x.shape : [];
     values = values.reshape(shape);
@@ -68,33 +67,35 @@ export function gpuSelectAlong(op: string, x: Tensor, dim: number | null, keepdi
 /** var and the mean over `dims` (composed of GPU kernels on detached input, as varCore expects). */
 export function gpuVarMean(input: Tensor, dims: readonly number[], keepdim: boolean, correction: number, n: number): { v: Tensor; mean: Tensor } {
   checkDevices("var", input);
-  requireFloat32("var", input);
-  const x = input.detach();
+  requireFloat("var", input);
+  // float16/bfloat16 in float32, both results rounded once.
+  const x = input.detach().to(float32);
   const dd = dims.length ? [...dims] : [...Array(x.dim()).keys()];
   const m = x.mean(dd, true);
   const v = x.sub(m).square().sum(dd, keepdim).div(Math.max(0, n - correction));
-  return { v, mean: keepdim ? m : m.squeeze(dd) };
+  return { v: v.to(input.dtype), mean: (keepdim ? m : m.squeeze(dd)).to(input.dtype) };
 }
 
 /** logsumexp over `dims` of a float tensor (no recording: the caller records). */
 export function gpuLogsumexp(x: Tensor, dims: readonly number[], keepdim: boolean): Tensor {
   checkDevices("logsumexp", x);
-  requireFloat32("logsumexp", x);
-  const xd = x.detach();
-  const dd = dims.length ? [...dims] : [...Array(x.dim()).keys()];
-  const m = xd.amax(dd, true);
-  // Rows of infinities keep their max (exp(inf - inf) would be NaN).
-  const safe = m.where(m.isfinite(), 0);
-  const out = xd.sub(safe).exp().sum(dd, true).log().add(safe);
-  return keepdim ? out : out.squeeze(dd);
+  requireFloat("logsumexp", x);
+  return inFloat32(x.detach(), (xd) => {
+    const dd = dims.length ? [...dims] : [...Array(x.dim()).keys()];
+    const m = xd.amax(dd, true);
+    // Rows of infinities keep their max (exp(inf - inf) would be NaN).
+    const safe = m.where(m.isfinite(), 0);
+    const out = xd.sub(safe).exp().sum(dd, true).log().add(safe);
+    return keepdim ? out : out.squeeze(dd);
+  });
 }
 
 // ---- softmax ------------------------------------------------------------------------------------
 
 export function gpuSoftmax(x: Tensor, d: number, log: boolean): Tensor {
   checkDevices(log ? "log_softmax" : "softmax", x);
-  requireFloat32(log ? "log_softmax" : "softmax", x);
-  const out = wrap(gpuSoftmaxKernel(gpuOf(x), d, { log }));
+  requireFloat(log ? "log_softmax" : "softmax", x);
+  const out = wrap(gpuSoftmaxKernel(gpuOf(x), d, { log }), x.dtype);
   const node = log ? "LogSoftmaxBackward0" : "SoftmaxBackward0";
   return record(node, [x], out, ([g]) => [softmaxGrad(g!, out, d, log)], [out]);
 }
@@ -104,28 +105,30 @@ function softmaxGrad(g: Tensor, y: Tensor, d: number, log: boolean): Tensor {
     if (y.dim() === 0) return log ? g.sub(y.exp().mul(g)) : y.mul(g.sub(g.mul(y)));
     return log ? g.sub(y.exp().mul(g.sum(d, true))) : y.mul(g.sub(g.mul(y).sum(d, true)));
   }
-  return wrap(gpuSoftmaxBackward(gpuOf(g), gpuOf(y), d, { log }));
+  requireFloat(log ? "log_softmax_backward" : "softmax_backward", g, y);
+  return wrap(gpuSoftmaxBackward(gpuOf(g), gpuOf(y), d, { log }), y.dtype);
 }
 
 // ---- matmul -------------------------------------------------------------------------------------
 
 /**
- * blas.ts's bmmKernel on the GPU: [B, M, K] @ [B, K, N], no recording. float32, and int32/int64
- * computed exactly in wrapping i32 arithmetic (int64 lives in 32 bits on the device, as in every op).
+ * blas.ts's bmmKernel on the GPU: [B, M, K] @ [B, K, N], no recording. float32 (float16/bfloat16
+ * accumulate in float32, the result rounded), and int32/int64 computed exactly in wrapping i32
+ * arithmetic (int64 lives in 32 bits on the device, as in every op).
  */
 export function gpuBmm(a: Tensor, b: Tensor): Tensor {
   checkDevices("matmul", a, b);
   const d = a.dtype;
-  if (!(d === float32 || d === int32 || d === int64)) throw notImplementedOnDevice(`matmul (dtype ${d.name})`);
+  if (!(d === float32 || d === float16 || d === bfloat16 || d === int32 || d === int64)) throw notImplementedOnDevice(`matmul (dtype ${d.name})`);
   if (b.dtype !== d) throw notImplementedOnDevice(`matmul (dtype ${b.dtype.name})`);
   return wrap(matmul(gpuOf(a), gpuOf(b)), d);
 }
 
-/** F.linear with a 2-D float32 weight: one GEMM with the bias, recorded as AddmmBackward0 (as the CPU does). */
+/** F.linear with a 2-D float weight: one GEMM with the bias, recorded as AddmmBackward0 (as the CPU does). */
 export function gpuLinear(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   checkDevices("linear", input, weight, bias);
-  requireFloat32("linear", input, weight, bias);
-  const out = wrap(gpuLinearKernel(gpuOf(input), gpuOf(weight), bias ? gpuOf(bias) : undefined));
+  requireFloat("linear", input, weight, bias);
+  const out = wrap(gpuLinearKernel(gpuOf(input), gpuOf(weight), bias ? gpuOf(bias) : undefined), input.dtype);
   const inF = weight._shape[1]!, outF = weight._shape[0]!;
   const lead = input._shape.slice(0, -1);
   return record("AddmmBackward0", [input, weight, bias], out, ([g]) => {
@@ -148,7 +151,7 @@ export function gpuLinear(input: Tensor, weight: Tensor, bias: Tensor | null): T
 export function gpuConv(kind: "forward" | "input" | "weight", a: Tensor, b: Tensor, bias: Tensor | null, g: ConvGeometry): Tensor {
   const op = `conv${g.kernelSize.length}d`;
   checkDevices(op, a, b, bias);
-  requireFloat32(op, a, b, bias);
+  requireFloat(op, a, b, bias);
   const o = { stride: g.stride, padding: g.padding, dilation: g.dilation, groups: g.groups };
   const ga = gpuOf(a), gb = gpuOf(b);
   /** A stand-in with the right shape for an operand the kernel only measures. */
@@ -161,7 +164,7 @@ export function gpuConv(kind: "forward" | "input" | "weight", a: Tensor, b: Tens
   } else {
     res = convBackward(gb, ga, shaped(g.weightShape), o, { weight: true }).gradWeight!;
   }
-  const out = wrap(res);
+  const out = wrap(res, a.dtype);
   if (bias && kind !== "forward") {
     const view = new Array<number>(out.dim()).fill(1);
     view[1] = bias.numel();
@@ -192,13 +195,13 @@ function poolOptions(w: PoolWindow): PoolOptions {
 export function gpuMaxPool(x: Tensor, w: PoolWindow, k: number): [Tensor, Tensor] {
   const op = `max_pool${k}d`;
   checkDevices(op, x);
-  requireFloat32(op, x);
+  requireFloat(op, x);
   const o = poolOptions(w);
   const r = maxPool(gpuOf(x), o, k);
-  const values = wrap(r.values), indices = wrap(r.indices, int64);
+  const values = wrapExact(r.values, x.dtype), indices = wrap(r.indices, int64);
   const node = `MaxPool${k}DWithIndicesBackward0`;
   record(node, [x], values, ([g]) => [maxPoolGrad(g!, indices, k, node.replace("0", "Backward0"),
-    (gg) => wrap(maxPoolBackward(gpuOf(gg), gpuOf(x.detach()), gpuOf(indices), o, k)))]);
+    (gg) => wrap(maxPoolBackward(gpuOf(gg), gpuOf(x.detach()), gpuOf(indices), o, k), gg.dtype))]);
   return [values, indices];
 }
 
@@ -206,12 +209,12 @@ export function gpuMaxPool(x: Tensor, w: PoolWindow, k: number): [Tensor, Tensor
 export function gpuAdaptiveMaxPool(x: Tensor, outShape: readonly number[], k: number): [Tensor, Tensor] {
   const op = `adaptive_max_pool${k}d`;
   checkDevices(op, x);
-  requireFloat32(op, x);
+  requireFloat(op, x);
   const size = outShape.slice(outShape.length - k);
   const r = adaptiveMaxPool(gpuOf(x), size);
-  const values = wrap(r.values), indices = wrap(r.indices, int64);
+  const values = wrapExact(r.values, x.dtype), indices = wrap(r.indices, int64);
   record(`AdaptiveMaxPool${k}DBackward0`, [x], values, ([g]) => [maxPoolGrad(g!, indices, k, `AdaptiveMaxPool${k}DBackwardBackward0`,
-    (gg) => wrap(adaptiveMaxPoolBackward(gpuOf(gg), gpuOf(x.detach()), gpuOf(indices), size)))]);
+    (gg) => wrap(adaptiveMaxPoolBackward(gpuOf(gg), gpuOf(x.detach()), gpuOf(indices), size), gg.dtype))]);
   return [values, indices];
 }
 
@@ -236,12 +239,12 @@ function gatherAtIndices(x: Tensor, indices: Tensor, k: number): Tensor {
 export function gpuAvgPool(x: Tensor, w: PoolWindow, k: number): Tensor {
   const op = `avg_pool${k}d`;
   checkDevices(op, x);
-  requireFloat32(op, x);
+  requireFloat(op, x);
   const o = poolOptions(w);
-  const out = wrap(avgPool(gpuOf(x), o, k));
+  const out = wrap(avgPool(gpuOf(x), o, k), x.dtype);
   const xd = x.detach();
   return record(`AvgPool${k}DBackward0`, [x], out, ([g]) => {
-    const gx = wrap(avgPoolBackward(gpuOf(g!), gpuOf(xd), o, k));
+    const gx = wrap(avgPoolBackward(gpuOf(g!), gpuOf(xd), o, k), g!.dtype);
     return [record(`AvgPool${k}DBackwardBackward0`, [g!], gx, ([gg]) => [gpuAvgPool(gg!, w, k)])];
   });
 }
@@ -254,7 +257,7 @@ export function gpuAvgPool(x: Tensor, w: PoolWindow, k: number): Tensor {
  */
 export function gpuCrossEntropy(x: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number, reduction: "none" | "mean" | "sum", eps: number): Tensor {
   checkDevices("cross_entropy", x, target, weight);
-  requireFloat32("cross_entropy", x, weight);
+  requireFloat("cross_entropy", x, weight);
   if (target.dtype.isFloatingPoint || target.dtype.name === "bool") {
     throw new Error(`expected scalar type Long but found ${target.dtype.name === "bool" ? "Bool" : "Float"}`);
   }
@@ -286,14 +289,14 @@ export function gpuCrossEntropy(x: Tensor, target: Tensor, weight: Tensor | null
 function crossEntropy2d(x2: Tensor, t1: Tensor, weight: Tensor | null, ignoreIndex: number, reduction: "none" | "mean" | "sum"): Tensor {
   const gx = gpuOf(x2), gt = gpuOf(t1), gw = weight ? gpuOf(weight) : null;
   const { loss, saved } = ceKernel(gx, gt, { weight: gw, ignoreIndex, reduction });
-  let out = wrap(loss);
+  let out = wrap(loss, x2.dtype);
   const shape = reduction === "none" ? [t1._shape[0]!] : [];
   if (out.shape.join() !== shape.join()) out = out.reshape(shape).detach();
   const xd = x2.detach(), td = t1.detach(), wd = weight?.detach() ?? null;
   return record("NllLossBackward0", [x2], out, ([g]) => {
     if (needsGrad(g!, x2)) throw notImplementedOnDevice("double backward of cross_entropy");
     const gg = reduction === "none" ? g!.reshape([t1._shape[0]!]) : g!.reshape([]);
-    return [wrap(crossEntropyBackward(gpuOf(gg), gpuOf(xd), gpuOf(td), saved, wd ? gpuOf(wd) : null))];
+    return [wrap(crossEntropyBackward(gpuOf(gg), gpuOf(xd), gpuOf(td), saved, wd ? gpuOf(wd) : null), xd.dtype)];
   }, [x2]);
 }
 
@@ -302,11 +305,11 @@ function crossEntropy2d(x2: Tensor, t1: Tensor, weight: Tensor | null, ignoreInd
 /** F.embedding: rows of weight [V, D] (recorded as EmbeddingBackward0). Out-of-range indices give zero rows. */
 export function gpuEmbedding(idx: Tensor, w: Tensor, padding: number, maxNorm: number | null, byFreq: boolean): Tensor {
   checkDevices("embedding", idx, w);
-  requireFloat32("embedding", w);
+  requireFloat("embedding", w);
   if (maxNorm !== null) throw notImplementedOnDevice("embedding with max_norm");
   if (byFreq) throw notImplementedOnDevice("embedding with scale_grad_by_freq");
   const ii = gpuIndices(idx);
-  const out = wrap(gatherRows(gpuOf(w), ii));
+  const out = wrapExact(gatherRows(gpuOf(w), ii), w.dtype);
   const V = w._shape[0]!, D = w._shape[1]!;
   const id = idx.detach();
   return record("EmbeddingBackward0", [w], out, ([g]) => {
@@ -315,7 +318,7 @@ export function gpuEmbedding(idx: Tensor, w: Tensor, padding: number, maxNorm: n
     fillInto(target, 0);
     const gg = gpuOf(g!);
     scatterAddRows(target, gpuIndices(id), gg, { paddingIdx: padding >= 0 ? padding : null });
-    return [wrap(target)];
+    return [wrap(target, w.dtype)];
   });
 }
 
@@ -343,7 +346,7 @@ export function gpuIndexSelect(input: Tensor, d: number, index: Tensor): Tensor 
   const idx1 = index.reshape([-1]);
   const rows = gatherRows(m, gpuIndices(idx1));
   if (owned) m.buffer.release();
-  let out = wrap(rows, input.dtype).reshape([idx1._shape[0]!, ...rest]);
+  let out = wrapExact(rows, input.dtype).reshape([idx1._shape[0]!, ...rest]);
   if (d !== 0) out = out.movedim(0, d);
   if (input.dim() === 0 && out.numel() === 1) out = out.reshape([]);
   const inShape = input.shape;
@@ -354,7 +357,7 @@ export function gpuIndexSelect(input: Tensor, d: number, index: Tensor): Tensor 
 /** input.index_add(d, index, source, alpha) out of place (recorded as IndexAddBackward0). */
 export function gpuIndexAdd(input: Tensor, d: number, index: Tensor, source: Tensor, alpha: number): Tensor {
   checkDevices("index_add", input, index, source);
-  requireFloat32("index_add", input, source);
+  requireFloat("index_add", input, source);
   const base = input.dim() === 0 ? input.reshape([1]) : input;
   // The result, dim d first and contiguous, receives the rows; then it is moved back.
   const moved = d === 0 ? base.detach() : base.detach().movedim(d, 0);
@@ -366,6 +369,7 @@ export function gpuIndexAdd(input: Tensor, d: number, index: Tensor, source: Ten
   const sm = (d === 0 ? src.detach() : src.detach().movedim(d, 0)).contiguous();
   const n = sm._shape[0] ?? 1;
   scatterAddRows(target, gpuIndices(index.reshape([-1])), reshapeContiguous(gpuOf(sm), [n, restN]), { alpha });
+  roundToDTypeInPlace(out);
   let res = d === 0 ? out : out.movedim(0, d);
   if (input.dim() === 0) res = res.reshape([]);
   const id = index.detach();
@@ -399,7 +403,7 @@ export function sameDeviceOrThrow(op: string, tensors: readonly Tensor[]): void 
 /** gather's kernel (no recording): out[p] = input[p with p[d] = index[p]]. */
 export function gpuGather(input: Tensor, d: number, index: Tensor): Tensor {
   checkDevices("gather", input, index);
-  return wrap(gatherGpu(context("gather"), gpuOf(input), d, gpuIndices(index)), input.dtype);
+  return wrapExact(gatherGpu(context("gather"), gpuOf(input), d, gpuIndices(index)), input.dtype);
 }
 
 /** scatter's kernel (no recording): writes src or value into `out` at the index positions. */
@@ -407,21 +411,25 @@ export function gpuScatterInto(out: Tensor, d: number, index: Tensor, src: Tenso
   reduce: string | null, includeSelf = true): void {
   checkDevices("scatter", out, index, src);
   if (reduce !== null && !(reduce === "sum" && includeSelf)) throw notImplementedOnDevice(`scatter_reduce (reduce='${reduce}')`);
-  scatterGpu(context("scatter"), gpuOf(out), d, gpuIndices(index), src ? gpuOf(src) : null, Number(value ?? 0), reduce === "sum");
+  const v = Number(value ?? 0);
+  scatterGpu(context("scatter"), gpuOf(out), d, gpuIndices(index), src ? gpuOf(src) : null, halfFormatOf(out.dtype) ? roundToDType(v, out.dtype) : v, reduce === "sum");
+  if (reduce === "sum") roundToDTypeInPlace(out);
 }
 
 /** p-norm over dims (no recording: the caller records). */
 export function gpuVectorNorm(x: Tensor, p: number, dims: readonly number[], keepdim: boolean): Tensor {
   checkDevices("norm", x);
-  requireFloat32("norm", x);
-  const xd = x.detach().abs();
-  const dd = dims.length ? [...dims] : [...Array(x.dim()).keys()];
-  if (p === Infinity) return xd.amax(dd, keepdim);
-  if (p === -Infinity) return xd.amin(dd, keepdim);
-  if (p === 0) return xd.ne(0).to(x.dtype).sum(dd, keepdim);
-  if (p === 1) return xd.sum(dd, keepdim);
-  if (p === 2) return xd.square().sum(dd, keepdim).sqrt();
-  return xd.pow(p).sum(dd, keepdim).pow(1 / p);
+  requireFloat("norm", x);
+  return inFloat32(x.detach(), (x32) => {
+    const xd = x32.abs();
+    const dd = dims.length ? [...dims] : [...Array(x.dim()).keys()];
+    if (p === Infinity) return xd.amax(dd, keepdim);
+    if (p === -Infinity) return xd.amin(dd, keepdim);
+    if (p === 0) return xd.ne(0).to(x32.dtype).sum(dd, keepdim);
+    if (p === 1) return xd.sum(dd, keepdim);
+    if (p === 2) return xd.square().sum(dd, keepdim).sqrt();
+    return xd.pow(p).sum(dd, keepdim).pow(1 / p);
+  });
 }
 
 /** The elementwise terms of mse_loss (other difference losses have no GPU expression yet). */
@@ -446,7 +454,7 @@ export function gpuClampTensor(x: Tensor, lo: Tensor | null, hi: Tensor | null):
  */
 export function gpuNllLoss(x: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number, reduction: "none" | "mean" | "sum"): Tensor {
   checkDevices("nll_loss", x, target, weight);
-  requireFloat32("nll_loss", x, weight);
+  requireFloat("nll_loss", x, weight);
   if (x.dim() !== 2 && x.dim() !== 1) throw notImplementedOnDevice(`nll_loss on ${x.dim()}-d input`);
   const noBatch = x.dim() === 1;
   const x2 = noBatch ? x.unsqueeze(0) : x;

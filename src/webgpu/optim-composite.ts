@@ -8,7 +8,7 @@ import type { ParamGroup, State } from "../optim/optimizer.js";
 import { bumpStep, stepTensor, zerosState } from "../optim/optimizer.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
 import { where } from "../ops/comparison.js";
-import { isGpuTensor } from "./storage.js";
+import { gpuDTypeOf, isGpuTensor } from "./storage.js";
 
 interface WithState { stateOfParam(p: Tensor): State }
 
@@ -25,7 +25,8 @@ function eachGpuParam(name: string, group: ParamGroup, opt: WithState, update: U
     if (!isGpuTensor(param) || !isGpuTensor(param.grad)) {
       throw new Error(`${op}: Expected all tensors to be on the same device, but found at least two devices, ${param.device} and ${param.grad.device}!`);
     }
-    if (param.dtype.name !== "float32") throw notImplementedOnDevice(`${op} (parameters of dtype ${param.dtype.name})`);
+    // float16/bfloat16 parameters: every in-place op rounds, as PyTorch's single-tensor loops do.
+    if (gpuDTypeOf(param.dtype) !== "float32") throw notImplementedOnDevice(`${op} (parameters of dtype ${param.dtype.name})`);
     update(param.detach(), param.grad.detach(), opt.stateOfParam(param), group);
   }
 }

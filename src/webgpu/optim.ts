@@ -1,13 +1,15 @@
 // torch.optim's SGD, Adam and AdamW on "webgpu" parameters: one fused kernel per parameter updates
 // it and its state in place, step for step as the CPU loops do. The state keeps PyTorch's layout
 // (momentum_buffer, exp_avg, exp_avg_sq, max_exp_avg_sq on the device; step a CPU float32 0-d tensor).
+// float16/bfloat16 parameters (held in float32 buffers) step in float32, as PyTorch's fused kernels
+// do; the kernels round the parameter and its state (of the parameter's dtype) as they store them.
 
 import type { Tensor } from "../core/tensor.js";
 import type { ParamGroup, State } from "../optim/optimizer.js";
 import { bumpStep, stepTensor, zerosState } from "../optim/optimizer.js";
 import { adamStep, sgdStep } from "../backends/webgpu/optim.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
-import { type GpuStorage, gpuOf, isGpuTensor } from "./storage.js";
+import { type GpuStorage, gpuDTypeOf, gpuOf, halfFormatOf, isGpuTensor } from "./storage.js";
 
 interface WithState { stateOfParam(p: Tensor): State }
 
@@ -18,7 +20,9 @@ function paramsWithGrad(op: string, group: ParamGroup): Tensor[] {
     if (!isGpuTensor(p) || !isGpuTensor(p.grad)) {
       throw new Error(`${op}: Expected all tensors to be on the same device, but found at least two devices, ${p.device} and ${p.grad.device}!`);
     }
-    if (p.dtype.name !== "float32") throw notImplementedOnDevice(`${op} (parameters of dtype ${p.dtype.name})`);
+    if (gpuDTypeOf(p.dtype) !== "float32" || p.grad.dtype !== p.dtype) {
+      throw notImplementedOnDevice(`${op} (parameters of dtype ${p.dtype.name} with gradients of dtype ${p.grad.dtype.name})`);
+    }
     if (!p.isContiguous()) throw notImplementedOnDevice(`${op} (non-contiguous parameters)`);
     out.push(p);
   }
@@ -48,7 +52,8 @@ export function gpuSgdStep(group: ParamGroup, opt: WithState): void {
       if (first) s.momentum_buffer = zerosState(p);
       buf = s.momentum_buffer as Tensor;
     }
-    sgdStep(gpuOf(p), gpuOf(contiguousGrad(p)), buf ? gpuOf(buf) : null, { lr, momentum, dampening, weightDecay, nesterov, maximize, firstStep: first });
+    sgdStep(gpuOf(p), gpuOf(contiguousGrad(p)), buf ? gpuOf(buf) : null,
+      { lr, momentum, dampening, weightDecay, nesterov, maximize, firstStep: first, round: halfFormatOf(p.dtype) ?? undefined });
     p.storage.version++;
   }
 }
@@ -69,7 +74,7 @@ export function gpuAdamStep(group: ParamGroup, opt: WithState, decoupled: boolea
     const step = bumpStep(s);
     adamStep(gpuOf(p), gpuOf(contiguousGrad(p)), gpuOf(s.exp_avg as Tensor), gpuOf(s.exp_avg_sq as Tensor),
       amsgrad ? gpuOf(s.max_exp_avg_sq as Tensor) : null,
-      { lr, beta1, beta2, eps, weightDecay, step, amsgrad, maximize, decoupledWeightDecay: decoupled });
+      { lr, beta1, beta2, eps, weightDecay, step, amsgrad, maximize, decoupledWeightDecay: decoupled, round: halfFormatOf(p.dtype) ?? undefined });
     p.storage.version++;
   }
 }

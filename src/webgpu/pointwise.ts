@@ -4,7 +4,7 @@
 // Scalars (numbers, 0-d CPU tensors) become kernel parameters, never uploads.
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, bool } from "../core/dtype.js";
+import { type DType, bool, roundToDType } from "../core/dtype.js";
 import type { BinarySpec, UnarySpec } from "../ops/pointwise-engine.js";
 import type { TernarySpec } from "../ops/pointwise-util.js";
 import { POINTWISE_OPS, type ComputeDType, type PointwiseOp } from "../backends/webgpu/pointwise-ops.js";
@@ -12,7 +12,7 @@ import { fillInto, full, pointwise } from "../backends/webgpu/pointwise.js";
 import { type GpuTensor, broadcastShapes, empty, expandStrides, restride } from "../backends/webgpu/tensor.js";
 import { upload } from "../backends/webgpu/transfer.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
-import { GpuStorage, gpuOf, isGpuTensor, supportedOrThrow, wrap } from "./storage.js";
+import { GpuStorage, gpuOf, halfFormatOf, isGpuTensor, supportedOrThrow, wrap, wrapExact } from "./storage.js";
 import { context } from "./runtime.js";
 
 // ---- devices of an op's operands ----------------------------------------------------------------
@@ -230,9 +230,11 @@ function run(opName: string, r: Resolved, operands: (Tensor | number)[], compute
   if (!op.dtypes.includes(compute)) throw notImplementedOnDevice(`${opName} (${compute === "int32" ? "integer" : "float"} inputs)`);
   const gOut = outView(out);
   const outGpu = supportedOrThrow(opName, outDtype);
-  const res = pointwise(op, gpuInputs, { out: gOut, computeDtype: compute, outDtype: gOut ? gOut.dtype : outGpu, params });
+  // A float16/bfloat16 result is computed in float32 and rounded as it is stored (PyTorch's CPU rule).
+  const round = halfFormatOf(out ? out.dtype : outDtype) ?? undefined;
+  const res = pointwise(op, gpuInputs, { out: gOut, computeDtype: compute, outDtype: gOut ? gOut.dtype : outGpu, params, round });
   for (const t of temps) t.buffer.release();
-  return out ?? wrap(res, outDtype);
+  return out ?? wrapExact(res, outDtype);
 }
 
 // ---- the front end's hooks ------------------------------------------------------------------------
@@ -322,7 +324,8 @@ export function gpuWhere(cond: Tensor, x: Tensor, y: Tensor, dtype: DType): Tens
 /** A new uninitialised GPU tensor (the "webgpu" emptyTensor). */
 export function gpuEmpty(shape: readonly number[], dtype: DType): Tensor {
   const g = supportedOrThrow("empty", dtype);
-  return wrap(empty(context("empty"), shape, g), dtype);
+  // Uninitialised: whatever writes it rounds what it writes.
+  return wrapExact(empty(context("empty"), shape, g), dtype);
 }
 
 /** engine.copyInto for GPU tensors: dst GPU with src GPU or CPU (uploaded, as copy_ allows). */
@@ -346,7 +349,9 @@ export function gpuCopy(dst: Tensor, src: Tensor): void {
     s = restride(s, d.shape, expandStrides(s, d.shape));
   }
   const compute: ComputeDType = dst.dtype.isFloatingPoint || src.dtype.isFloatingPoint ? "float32" : "int32";
-  pointwise("identity", [s], { out: d, computeDtype: compute });
+  // float32 → float16 rounds (int → bfloat16 too); a copy between equal dtypes keeps values as they are.
+  const round = src.dtype === dst.dtype ? undefined : halfFormatOf(dst.dtype) ?? undefined;
+  pointwise("identity", [s], { out: d, computeDtype: compute, round });
   temp?.buffer.release();
 }
 
@@ -394,5 +399,6 @@ export function hostValues(src: Tensor, target: "float32" | "int32" | "bool"): F
 /** engine.fillTensor on the GPU. */
 export function gpuFill(t: Tensor, value: number | bigint | boolean): void {
   const g = gpuOf(t);
-  fillInto(g, typeof value === "boolean" ? (value ? 1 : 0) : Number(value));
+  const v = typeof value === "boolean" ? (value ? 1 : 0) : Number(value);
+  fillInto(g, halfFormatOf(t.dtype) ? roundToDType(v, t.dtype) : v);
 }

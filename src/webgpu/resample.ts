@@ -9,11 +9,11 @@ import type { Tensor } from "../core/tensor.js";
 import { float32, int64 } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
 import { noGrad } from "../autograd/grad-mode.js";
-import { notImplementedOnDevice } from "../ops/device-hooks.js";
 import { fromArray } from "../ops/engine.js";
 import { type InterpolateParams, type Taps, interpolateTaps } from "../backends/js/interpolate.js";
 import { adaptiveEnd, adaptiveStart } from "../backends/js/pool-shape.js";
 import { checkDevices } from "./pointwise.js";
+import { halfFormatOf, requireFloatOperands } from "./storage.js";
 
 /** One tap column of a pass, on the device: source indices (-1 → 0 with weight 0) and weights shaped to broadcast along dim d. */
 interface TapColumn { index: Tensor; weight: Tensor | null }
@@ -76,7 +76,9 @@ interface Resampling {
 
 function resample(x: Tensor, r: Resampling): Tensor {
   checkDevices(r.op, x);
-  if (x.dtype !== float32) throw notImplementedOnDevice(`${r.op} (dtype ${x.dtype.name})`);
+  requireFloatOperands(r.op, x);
+  // Taps weigh in float32: a float16/bfloat16 input resamples in float32, rounded once at the end.
+  if (halfFormatOf(x.dtype)) return resample(x.float(), r).to(x.dtype);
   const inShape = x.shape, lead = inShape.length - r.dims;
   const taps = r.forward(inShape.slice(lead));
   const xd = x.detach();

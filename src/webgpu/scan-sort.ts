@@ -4,21 +4,21 @@
 // recording: the front end records the CPU op's node with its vjp in public ops.
 
 import type { Tensor } from "../core/tensor.js";
-import { float32, int32, int64 } from "../core/dtype.js";
+import { bfloat16, float16, float32, int32, int64 } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
 import { type ScanKind, scanRows } from "../backends/webgpu/scan.js";
 import { sortRows } from "../backends/webgpu/sort.js";
-import { gpuOf, wrap } from "./storage.js";
+import { gpuOf, requireFloatOperands, wrap, wrapExact } from "./storage.js";
 import { checkDevices } from "./pointwise.js";
 
-function requireFloat32(op: string, x: Tensor): void {
-  if (x.dtype !== float32) throw notImplementedOnDevice(`${op} (dtype ${x.dtype.name})`);
-}
-
-/** float32, or the integers the device stores as int32 (int64's arithmetic then wraps at 32 bits, as all its device ops do). */
+/**
+ * float32 (float16/bfloat16 scan in float32, each result rounded), or the integers the device
+ * stores as int32 (int64's arithmetic then wraps at 32 bits, as all its device ops do).
+ */
 function requireNumeric(op: string, x: Tensor): void {
-  if (x.dtype !== float32 && x.dtype !== int32 && x.dtype !== int64) throw notImplementedOnDevice(`${op} (dtype ${x.dtype.name})`);
+  const d = x.dtype;
+  if (d !== float32 && d !== float16 && d !== bfloat16 && d !== int32 && d !== int64) throw notImplementedOnDevice(`${op} (dtype ${d.name})`);
 }
 
 /** x with dim d last, as contiguous rows: the [rows, n] matrix and the moved shape. */
@@ -41,7 +41,7 @@ function unrows(r: Tensor, x: Tensor, moved: number[], d: number, k: number): Te
 /** The inclusive scan of float32 x along dim d (already normalized; 0 for a 0-d x). */
 export function gpuScan(op: string, kind: Exclude<ScanKind, "max" | "min">, x: Tensor, d: number): Tensor {
   checkDevices(op, x);
-  if (kind === "logsumexp") requireFloat32(op, x); else requireNumeric(op, x);
+  if (kind === "logsumexp") requireFloatOperands(op, x); else requireNumeric(op, x);
   const { m, moved } = rowsOf(x, d);
   const r = scanRows(kind, gpuOf(m));
   return unrows(wrap(r.values, x.dtype), x, moved, d, moved[moved.length - 1]!);
@@ -54,7 +54,7 @@ export function gpuScanWithIndices(op: "cummax" | "cummin", x: Tensor, d: number
   const { m, moved } = rowsOf(x, d);
   const r = scanRows(op === "cummax" ? "max" : "min", gpuOf(m));
   const n = moved[moved.length - 1]!;
-  return { values: unrows(wrap(r.values, x.dtype), x, moved, d, n), indices: unrows(wrap(r.indices!, int64), x, moved, d, n) };
+  return { values: unrows(wrapExact(r.values, x.dtype), x, moved, d, n), indices: unrows(wrap(r.indices!, int64), x, moved, d, n) };
 }
 
 /** The first k of each line along `dim` in stable sorted order (sort, topk): values, int64 indices, the dim. */
@@ -65,7 +65,7 @@ export function gpuSortAlong(op: string, x: Tensor, dim: number, k: number, desc
   const { m, moved } = rowsOf(x, d);
   const n = moved[moved.length - 1]!;
   const r = sortRows(gpuOf(m), descending);
-  let values = wrap(r.values, x.dtype), indices = wrap(r.indices, int64);
+  let values = wrapExact(r.values, x.dtype), indices = wrap(r.indices, int64);
   if (k < n) { values = values.narrow(1, 0, k); indices = indices.narrow(1, 0, k); }
   return { values: unrows(values, x, moved, d, k), indices: unrows(indices, x, moved, d, k), d };
 }
@@ -86,7 +86,7 @@ export function gpuKthAlong(op: string, x: Tensor, dim: number | null, keepdim: 
   const sorted = gpuSortAlong(op, src, dd, n, false);
   const k = kOf(n);
   let pos: Tensor | null = null;
-  if (x.dtype === float32 && src.dim()) {
+  if (x.dtype.isFloatingPoint && src.dim()) {
     // NaN sorts after a line's numbers: its first NaN is at rank n - nans.
     const nans = src.isnan().to(float32).sum(dd, true);
     pos = ignoreNaN

@@ -10,27 +10,68 @@ import { Device, Storage } from "../core/storage.js";
 import { deviceState, notImplementedOnDevice } from "../ops/device-hooks.js";
 import type { GpuContext } from "../backends/webgpu/context.js";
 import { type GpuBuffer, syncRegistry } from "../backends/webgpu/pool.js";
-import { GPU_ITEMSIZE, type GpuDType } from "../backends/webgpu/gpu-types.js";
+import { GPU_ITEMSIZE, type GpuDType, type HalfFormat } from "../backends/webgpu/gpu-types.js";
 import type { GpuTensor } from "../backends/webgpu/tensor.js";
+import { roundInPlace } from "../backends/webgpu/pointwise.js";
 
 export const WEBGPU_DEVICE = new Device("webgpu", 0);
 
-/** The GPU type that holds each dtype the device supports; int64 is kept in int32 (range-checked on upload). */
+/**
+ * The GPU type that holds each dtype the device supports: int64 is kept in int32 (range-checked on
+ * upload), float16 and bfloat16 in float32 whose values are all rounded to the 16-bit format
+ * (halfFormatOf), so they compute in float32 and round each result as PyTorch's CPU does.
+ */
 export function gpuDTypeOf(d: DType): GpuDType | null {
   switch (d.name) {
-    case "float32": return "float32";
+    case "float32": case "float16": case "bfloat16": return "float32";
     case "int32": case "int64": return "int32";
     case "bool": return "bool";
     default: return null;
   }
 }
 
+/** The 16-bit format whose values a float32 buffer of logical dtype `d` holds, or null. */
+export function halfFormatOf(d: DType): HalfFormat | null {
+  return d.name === "float16" || d.name === "bfloat16" ? d.name : null;
+}
+
 export function supportedOrThrow(op: string, d: DType): GpuDType {
   const g = gpuDTypeOf(d);
   if (!g) {
-    throw new Error(`${op}: dtype ${d.name} is not supported on the 'webgpu' device (float32, int32, int64 stored as int32, and bool are)`);
+    const why = d.name === "float64" ? " (WebGPU has no 64-bit floats: WGSL has no f64 type; use float32)" : "";
+    throw new Error(`${op}: dtype ${d.name} is not supported on the 'webgpu' device${why}; float32, float16, bfloat16 (both held in float32), int32, int64 (held in int32) and bool are`);
   }
   return g;
+}
+
+/**
+ * The operands of a kernel that computes in float32 (matmul, conv, softmax, pooling, losses...):
+ * each float32, float16 or bfloat16, all of one dtype (the result takes it and is rounded to it).
+ */
+export function requireFloatOperands(op: string, ...ts: (Tensor | null | undefined)[]): void {
+  let first: Tensor | null = null;
+  for (const t of ts) {
+    if (!t) continue;
+    if (gpuDTypeOf(t.dtype) !== "float32") throw notImplementedOnDevice(`${op} (dtype ${t.dtype.name})`);
+    if (first && t.dtype !== first.dtype) {
+      throw new Error(`${op}: expected all tensors to have the same dtype, but found ${first.dtype.name} and ${t.dtype.name}`);
+    }
+    first ??= t;
+  }
+}
+
+/**
+ * A composition of GPU ops run in float32 for a float16/bfloat16 input and rounded once at the end
+ * (as the CPU computes such ops), instead of rounding every intermediate result.
+ */
+export function inFloat32(x: Tensor, f: (x32: Tensor) => Tensor): Tensor {
+  return halfFormatOf(x.dtype) ? f(x.float()).to(x.dtype) : f(x);
+}
+
+/** Rounds a GPU tensor's values in place when its dtype is float16/bfloat16 (after an in-place kernel wrote float32 values). */
+export function roundToDTypeInPlace(t: Tensor): void {
+  const format = halfFormatOf(t.dtype);
+  if (format) roundInPlace(gpuOf(t), format);
 }
 
 /** The logical dtype a GPU result of type `g` gets when the op does not say. */
@@ -115,9 +156,21 @@ export function gpuOf(t: Tensor): GpuTensor {
 
 /**
  * A tensor owning a kernel's result (the storage takes over the caller's reference to its buffer).
- * `dtype` is the logical dtype (int64 results live in int32 buffers).
+ * `dtype` is the logical dtype (int64 results live in int32 buffers). A float16/bfloat16 result is
+ * rounded here, in place (one extra pass over it): the one place where the kernels that compute in
+ * float32 (matmul, conv, reductions, softmax, losses, pooling...) get PyTorch's rounded half results.
  */
 export function wrap(g: GpuTensor, dtype: DType = dtypeOfGpu(g.dtype)): Tensor {
+  const format = halfFormatOf(dtype);
+  if (format && g.dtype === "float32") roundInPlace(g, format);
+  return wrapExact(g, dtype);
+}
+
+/**
+ * wrap() for a result whose values are already those of `dtype`: copied, gathered or sorted from a
+ * tensor of that dtype, or rounded by the kernel that wrote them (pointwise stores).
+ */
+export function wrapExact(g: GpuTensor, dtype: DType = dtypeOfGpu(g.dtype)): Tensor {
   const expected = gpuDTypeOf(dtype);
   if (expected !== g.dtype) throw new Error(`webgpu: internal error: a ${g.dtype} buffer cannot hold ${dtype.name}`);
   const n = Math.max(1, g.buffer.byteLength / GPU_ITEMSIZE);

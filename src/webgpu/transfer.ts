@@ -3,12 +3,12 @@
 // (item, tolist, toString, cpu(), to("cpu")) throw an error that names the async form.
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, int64 } from "../core/dtype.js";
+import { type DType, f32ToBf16, f32ToF16, int64 } from "../core/dtype.js";
 import { type Device, Storage } from "../core/storage.js";
 import { record } from "../autograd/record.js";
 import { download } from "../backends/webgpu/transfer.js";
 import { upload } from "../backends/webgpu/transfer.js";
-import { GpuStorage, gpuOf, isGpuTensor, supportedOrThrow, wrap } from "./storage.js";
+import { GpuStorage, gpuOf, isGpuTensor, supportedOrThrow, wrapExact } from "./storage.js";
 import { hostValues } from "./pointwise.js";
 import { context } from "./runtime.js";
 
@@ -21,7 +21,8 @@ export function toDevice(t: Tensor, device: Device): Tensor {
   if (isGpuTensor(t)) return t;
   const ctx = context("to");
   const g = supportedOrThrow("to", t.dtype);
-  const out = wrap(upload(ctx, hostValues(t, g), t._shape, g), t.dtype);
+  // float16/bfloat16 values are decoded to float32 exactly: nothing to round.
+  const out = wrapExact(upload(ctx, hostValues(t, g), t._shape, g), t.dtype);
   if (!t.requiresGrad) return out;
   return record("ToCopyBackward0", [t], out, () => {
     throw new Error("backward through x.to('webgpu') needs a synchronous readback, which WebGPU does not have: move leaf tensors (and modules) to the device before computing with them");
@@ -39,8 +40,11 @@ export async function cpuAsync(t: Tensor): Promise<Tensor> {
   return record("ToCopyBackward0", [t], out, ([gr]) => [gr!.to(device)]);
 }
 
-function hostArray(host: Float32Array | Int32Array | Uint8Array, dtype: DType): Float32Array | Int32Array | Uint8Array | BigInt64Array {
+function hostArray(host: Float32Array | Int32Array | Uint8Array, dtype: DType): Float32Array | Int32Array | Uint8Array | Uint16Array | BigInt64Array {
   if (dtype === int64) return BigInt64Array.from(host as Int32Array, (v) => BigInt(v));
+  // The device holds 16-bit floats as float32 values of the format: encoding them back is exact.
+  if (dtype.name === "float16") return Uint16Array.from(host as Float32Array, f32ToF16);
+  if (dtype.name === "bfloat16") return Uint16Array.from(host as Float32Array, f32ToBf16);
   return host;
 }
 

@@ -7,6 +7,12 @@ export type GpuDType = "float32" | "int32" | "bool";
 
 export const GPU_DTYPES: readonly GpuDType[] = ["float32", "int32", "bool"];
 
+/**
+ * The 16-bit float formats a float32 buffer can hold: every value rounded to the format (nearest
+ * even) by the kernel that writes it, so the buffer holds exactly what a 16-bit storage would.
+ */
+export type HalfFormat = "float16" | "bfloat16";
+
 /** Every GPU dtype takes 4 bytes (bool is widened to u32: WGSL has no 8-bit storage type). */
 export const GPU_ITEMSIZE = 4;
 

@@ -3,7 +3,19 @@
 // Scalars that depend on the step count (bias corrections) are computed here in float64.
 
 import { type GpuTensor, checkDType, isContiguous, numel, sameContext, shapeStr } from "./tensor.js";
-import { LINEAR_BUILTINS, ParamStruct, linearIndex } from "./wgsl.js";
+import type { HalfFormat } from "./gpu-types.js";
+import { LINEAR_BUILTINS, ParamStruct, ROUND_HALF, linearIndex } from "./wgsl.js";
+
+/**
+ * `fn q(x: f32) -> f32`: what the kernel stores. For float16/bfloat16 parameters (float32 buffers
+ * holding values of the format) each stored value is rounded to the format; within the step the
+ * update uses the float32 values, as PyTorch's fused (opmath) kernels do: rounding exp_avg_sq
+ * first would flush small squared gradients to zero and divide by eps alone.
+ */
+function storeFn(round: HalfFormat | undefined): string {
+  if (!round) return "fn q(x: f32) -> f32 { return x; }";
+  return `${ROUND_HALF[round]}\nfn q(x: f32) -> f32 { return ${round === "float16" ? "round_f16" : "round_bf16"}(x); }`;
+}
 
 function checkSame(op: string, param: GpuTensor, others: Record<string, GpuTensor | null | undefined>): void {
   checkDType(op, "param", param, ["float32"]);
@@ -30,6 +42,8 @@ export interface SgdOptions {
   maximize?: boolean;
   /** The momentum buffer holds nothing yet (torch.optim clones the gradient into it). */
   firstStep?: boolean;
+  /** The parameter and its buffer hold values of this 16-bit format: round what is stored. */
+  round?: HalfFormat;
 }
 
 const SGD = new ParamStruct([
@@ -50,7 +64,7 @@ export function sgdStep(param: GpuTensor, grad: GpuTensor, momentumBuffer: GpuTe
   const wg = Math.min(256, ctx.maxWorkgroupSize);
   const buf = momentum !== 0 ? momentumBuffer : null;
   ctx.dispatch({
-    key: `sgd|${wg}`,
+    key: `sgd|${wg}|${o.round ?? ""}`,
     params: {
       layout: SGD,
       values: {
@@ -67,6 +81,7 @@ export function sgdStep(param: GpuTensor, grad: GpuTensor, momentumBuffer: GpuTe
 @group(0) @binding(1) var<storage, read_write> p: array<f32>;
 @group(0) @binding(2) var<storage, read_write> buf: array<f32>;
 @group(0) @binding(3) var<storage, read> g: array<f32>;
+${storeFn(o.round)}
 @compute @workgroup_size(${wg})
 fn main(${LINEAR_BUILTINS}) {
   let i = ${linearIndex(wg)};
@@ -78,10 +93,10 @@ fn main(${LINEAR_BUILTINS}) {
   if (P.hasBuf != 0u) {
     var b = d;
     if (P.first == 0u) { b = buf[P.bOff + i] * P.momentum + (1.0 - P.dampening) * d; }
-    buf[P.bOff + i] = b;
+    buf[P.bOff + i] = q(b);
     if (P.nesterov != 0u) { d = d + P.momentum * b; } else { d = b; }
   }
-  p[P.pOff + i] = pv - P.lr * d;
+  p[P.pOff + i] = q(pv - P.lr * d);
 }
 `,
   });
@@ -99,6 +114,8 @@ export interface AdamOptions {
   maximize?: boolean;
   /** AdamW: decay the parameter directly instead of adding weight_decay * param to the gradient. */
   decoupledWeightDecay?: boolean;
+  /** The parameter and its state hold values of this 16-bit format: round what is stored. */
+  round?: HalfFormat;
 }
 
 const ADAM = new ParamStruct([
@@ -122,7 +139,7 @@ export function adamStep(
   const wg = Math.min(256, ctx.maxWorkgroupSize);
   const mx = o.amsgrad ? maxExpAvgSq : null;
   ctx.dispatch({
-    key: `adam|${wg}`,
+    key: `adam|${wg}|${o.round ?? ""}`,
     params: {
       layout: ADAM,
       values: {
@@ -140,6 +157,7 @@ export function adamStep(
 @group(0) @binding(3) var<storage, read_write> v: array<f32>;
 @group(0) @binding(4) var<storage, read_write> vmax: array<f32>;
 @group(0) @binding(5) var<storage, read> g: array<f32>;
+${storeFn(o.round)}
 @compute @workgroup_size(${wg})
 fn main(${LINEAR_BUILTINS}) {
   let i = ${linearIndex(wg)};
@@ -153,15 +171,15 @@ fn main(${LINEAR_BUILTINS}) {
   let mv = m[P.mOff + i];
   let m1 = mv + (gv - mv) * (1.0 - P.beta1);
   let v1 = v[P.vOff + i] * P.beta2 + (1.0 - P.beta2) * gv * gv;
-  m[P.mOff + i] = m1;
-  v[P.vOff + i] = v1;
+  m[P.mOff + i] = q(m1);
+  v[P.vOff + i] = q(v1);
   var vv = v1;
   if (P.amsgrad != 0u) {
     vv = max(vmax[P.maxOff + i], v1);
-    vmax[P.maxOff + i] = vv;
+    vmax[P.maxOff + i] = q(vv);
   }
   let denom = sqrt(vv) / P.bc2sqrt + P.eps;
-  p[P.pOff + i] = pv - P.stepSize * m1 / denom;
+  p[P.pOff + i] = q(pv - P.stepSize * m1 / denom);
 }
 `,
   });

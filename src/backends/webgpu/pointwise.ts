@@ -2,12 +2,14 @@
 // into a new contiguous tensor or into `out` (any strides, in place allowed). Dims are coalesced
 // first, so contiguous operands run as one flat loop (vectorised to vec4 where the op allows).
 
-import { type GpuDType, storageType } from "./gpu-types.js";
+import { type GpuDType, type HalfFormat, storageType } from "./gpu-types.js";
 import { type ComputeDType, POINTWISE_HELPERS, POINTWISE_OPS, type PointwiseOp, type PointwiseOpName } from "./pointwise-ops.js";
 import {
   type GpuTensor, MAX_DIMS, broadcastShapes, coalesce, empty, expandStrides, numel, sameContext, shapeStr,
 } from "./tensor.js";
-import { F32_BITS, LINEAR_BUILTINS, ParamStruct, WGSL_HELPERS, convert, fromBool, linearIndex, paramAt, toBool } from "./wgsl.js";
+import {
+  F32_BITS, LINEAR_BUILTINS, ParamStruct, ROUND_HALF, WGSL_HELPERS, convert, fromBool, linearIndex, paramAt, roundHalf, toBool,
+} from "./wgsl.js";
 
 export interface PointwiseOptions {
   /** Write here instead of a new tensor: shape must be the broadcast shape; any strides. */
@@ -20,6 +22,8 @@ export interface PointwiseOptions {
   params?: readonly [number, number?];
   /** Shape of the result of a fill (arity 0) without `out`. */
   shape?: readonly number[];
+  /** Round each stored value to this 16-bit format (a float32 output that holds float16/bfloat16). */
+  round?: HalfFormat;
 }
 
 function resolveOp(op: PointwiseOp | PointwiseOpName): PointwiseOp {
@@ -59,6 +63,7 @@ export function pointwise(
     throw new Error(`${name}: not implemented for compute dtype ${compute} (supported: ${op.dtypes.join(", ")})`);
   }
   const outDtype = options.outDtype ?? options.out?.dtype ?? (op.result === "bool" ? "bool" : compute);
+  if (options.round && outDtype !== "float32") throw new Error(`${name}: only a float32 output can hold ${options.round} values, not ${outDtype}`);
   let shape: number[];
   if (op.arity === 0) {
     const s = options.out?.shape ?? options.shape;
@@ -86,7 +91,7 @@ export function pointwise(
   const n = numel(shape);
   if (n === 0) return result;
   const p = [options.params?.[0] ?? op.params?.[0] ?? 0, options.params?.[1] ?? op.params?.[1] ?? 0] as const;
-  const plan = makePlan(op, compute, inputs, result, shape, n, p, ctx.maxWorkgroupSize);
+  const plan = makePlan(op, compute, inputs, result, shape, n, p, ctx.maxWorkgroupSize, options.round ?? null);
   ctx.dispatch({
     key: plan.key, wgsl: plan.wgsl, params: { layout: plan.params, values: plan.values },
     buffers: plan.buffers, workgroups: ctx.grid(plan.groups),
@@ -96,7 +101,7 @@ export function pointwise(
 
 function makePlan(
   op: PointwiseOp, compute: ComputeDType, inputs: readonly GpuTensor[], out: GpuTensor,
-  shape: readonly number[], n: number, p: readonly [number, number], maxWg: number,
+  shape: readonly number[], n: number, p: readonly [number, number], maxWg: number, round: HalfFormat | null,
 ): Plan {
   const wg = Math.min(WG, maxWg);
   const strides = [out.strides.slice(), ...inputs.map((t) => expandStrides(t, shape))];
@@ -114,12 +119,12 @@ function makePlan(
     out.dtype === compute && inputs.every((t) => t.dtype === compute) && op.result !== "bool";
   const expr = typeof op.expr === "string" ? op.expr : op.expr[compute];
   if (expr === undefined) throw new Error(`webgpu ${op.name}: no expression for ${compute}`);
-  const signature = `${compute}|${out.dtype}|${inputs.map((t) => t.dtype).join(",")}|${nd}|${vec4 ? "v4" : "s"}|${aliased.map((a) => (a ? 1 : 0)).join("")}|${wg}`;
+  const signature = `${compute}|${out.dtype}|${inputs.map((t) => t.dtype).join(",")}|${nd}|${vec4 ? "v4" : "s"}|${aliased.map((a) => (a ? 1 : 0)).join("")}|${wg}|${round ?? ""}`;
   let perOp = compiledPlans.get(op);
   if (!perOp) compiledPlans.set(op, (perOp = new Map()));
   let cached = perOp.get(signature);
   if (!cached) {
-    cached = compilePlan(op, compute, inputs.map((t) => t.dtype), out.dtype, nd, vec4, aliased, wg, kinds, expr);
+    cached = compilePlan(op, compute, inputs.map((t) => t.dtype), out.dtype, nd, vec4, aliased, wg, kinds, expr, round);
     perOp.set(signature, cached);
   }
   const values: Record<string, number | readonly number[]> = {
@@ -148,12 +153,13 @@ const compiledPlans = new WeakMap<PointwiseOp, Map<string, CompiledPlan>>();
 function compilePlan(
   op: PointwiseOp, compute: ComputeDType, inputDtypes: readonly GpuDType[], outDtype: GpuDType, nd: number,
   vec4: boolean, aliased: readonly boolean[], wg: number, kinds: readonly ("T" | "bool")[], expr: string,
+  round: HalfFormat | null,
 ): CompiledPlan {
   const inputs = inputDtypes.map((dtype) => ({ dtype }));
   const out = { dtype: outDtype };
   const key = [
     "pw", op.name, expr, compute, out.dtype, inputDtypes.join(","), nd,
-    vec4 ? "v4" : "s", aliased.map((a) => (a ? 1 : 0)).join(""), wg,
+    vec4 ? "v4" : "s", aliased.map((a) => (a ? 1 : 0)).join(""), wg, round ?? "",
   ].join("|");
   const strideNames = [out, ...inputs].map((_, j) => `st${j}`);
   const offsetNames = [out, ...inputs].map((_, j) => `off${j}`);
@@ -197,10 +203,12 @@ function compilePlan(
       const v = kinds[j] === "bool" ? toBool(raw, t.dtype) : vec4 ? raw : convert(raw, t.dtype, compute);
       return `  let ${names[j]} = ${v};`;
     });
-    const value = op.result === "bool" ? fromBool(`(${expr})`, out.dtype) : vec4 ? `(${expr})` : convert(`(${expr})`, compute, out.dtype);
+    const stored = op.result === "bool" ? fromBool(`(${expr})`, out.dtype) : vec4 ? `(${expr})` : convert(`(${expr})`, compute, out.dtype);
+    const value = round ? roundHalf(stored, round, vec4) : stored;
     const helpers: string[] = (op.helpers ?? []).map((h) =>
       h in WGSL_HELPERS ? WGSL_HELPERS[h as keyof typeof WGSL_HELPERS] : POINTWISE_HELPERS[h as keyof typeof POINTWISE_HELPERS]);
     helpers.push(F32_BITS);
+    if (round) helpers.push(ROUND_HALF[round]);
     return `alias T = ${T};
 ${params.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
@@ -222,13 +230,19 @@ ${loads.join("\n")}
 }
 
 /** A contiguous copy of `t`, optionally cast (always a new tensor, which the caller owns). */
-export function contiguous(t: GpuTensor, dtype: GpuDType = t.dtype): GpuTensor {
-  return pointwise("identity", [t], { computeDtype: dtype === "float32" || t.dtype === "float32" ? "float32" : "int32", outDtype: dtype });
+export function contiguous(t: GpuTensor, dtype: GpuDType = t.dtype, round?: HalfFormat): GpuTensor {
+  return pointwise("identity", [t], { computeDtype: dtype === "float32" || t.dtype === "float32" ? "float32" : "int32", outDtype: dtype, round });
 }
 
-/** Copies `src` into `dst` (broadcasting src, converting dtype), like Tensor.copy_. */
-export function copyInto(dst: GpuTensor, src: GpuTensor): GpuTensor {
-  return pointwise("identity", [src], { out: dst, computeDtype: dst.dtype === "float32" || src.dtype === "float32" ? "float32" : "int32" });
+/** Copies `src` into `dst` (broadcasting src, converting dtype), like Tensor.copy_; `round` when dst holds a 16-bit format. */
+export function copyInto(dst: GpuTensor, src: GpuTensor, round?: HalfFormat): GpuTensor {
+  return pointwise("identity", [src], { out: dst, computeDtype: dst.dtype === "float32" || src.dtype === "float32" ? "float32" : "int32", round });
+}
+
+/** Rounds every value of the float32 tensor `t` (any strides) to `format`, in place: one pass. */
+export function roundInPlace(t: GpuTensor, format: HalfFormat): GpuTensor {
+  if (t.dtype !== "float32") throw new Error(`webgpu round to ${format}: expected a float32 tensor, got ${t.dtype}`);
+  return pointwise("identity", [t], { out: t, computeDtype: "float32", round: format });
 }
 
 /** A new tensor of `shape` filled with `value`. */

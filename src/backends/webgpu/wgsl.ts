@@ -156,3 +156,44 @@ export function linearIndex(workgroupSize: number): string {
 
 /** The builtins a linearIndex() kernel's entry point takes. */
 export const LINEAR_BUILTINS = "@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>";
+
+/**
+ * Rounding a float32 to the nearest float16 / bfloat16 value (ties to even), kept in a float32:
+ * integer ops on the bits, as the CPU's f32ToF16 / f32ToBf16 do, so results agree bit for bit
+ * (pack2x16float's rounding is implementation-defined, and float tricks like (x + c) - c are
+ * folded away by fast-math compilers). float16 overflows to infinity past 65504, keeps its
+ * subnormals (multiples of 2^-24) and signed zeros; NaN stays NaN. `_4` forms take a vec4.
+ */
+export const ROUND_HALF: Readonly<Record<"float16" | "bfloat16", string>> = {
+  float16: `fn round_f16(x: f32) -> f32 {
+  let u = bitcast<u32>(x);
+  let sign = u & 0x80000000u;
+  let a = u & 0x7fffffffu;
+  if (a >= 0x7f800000u) { return x; }
+  if (a >= 0x38800000u) {
+    let r = (a + 0xfffu + ((a >> 13u) & 1u)) & 0xffffe000u;
+    if (r >= 0x47800000u) { return bitcast<f32>(sign | 0x7f800000u); }
+    return bitcast<f32>(sign | r);
+  }
+  let shift = 126u - (a >> 23u);
+  if (shift > 24u) { return bitcast<f32>(sign); }
+  let m = (a & 0x7fffffu) | 0x800000u;
+  var q = m >> shift;
+  let rem = m & ((1u << shift) - 1u);
+  let half = 1u << (shift - 1u);
+  if (rem > half || (rem == half && (q & 1u) == 1u)) { q = q + 1u; }
+  return bitcast<f32>(sign | bitcast<u32>(ldexp(f32(q), -24)));
+}
+fn round_f16_4(v: vec4<f32>) -> vec4<f32> { return vec4<f32>(round_f16(v.x), round_f16(v.y), round_f16(v.z), round_f16(v.w)); }`,
+  bfloat16: `fn round_bf16(x: f32) -> f32 {
+  let u = bitcast<u32>(x);
+  if ((u & 0x7fffffffu) > 0x7f800000u) { return bitcast<f32>((u | 0x00400000u) & 0xffff0000u); }
+  return bitcast<f32>((u + 0x7fffu + ((u >> 16u) & 1u)) & 0xffff0000u);
+}
+fn round_bf16_4(v: vec4<f32>) -> vec4<f32> { return vec4<f32>(round_bf16(v.x), round_bf16(v.y), round_bf16(v.z), round_bf16(v.w)); }`,
+};
+
+/** The WGSL call that rounds `expr` (an f32, or a vec4<f32> when `vec4`) to `format`. */
+export function roundHalf(expr: string, format: "float16" | "bfloat16", vec4 = false): string {
+  return `${format === "float16" ? "round_f16" : "round_bf16"}${vec4 ? "_4" : ""}(${expr})`;
+}
