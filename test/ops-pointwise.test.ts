@@ -657,3 +657,17 @@ test("sums of bool and small integer tensors are exact int64, on every path", ()
   assert.equal(big.sum().item(), 3 * (2 ** 31 - 1));
   assert.equal(torch.full([1 << 22 + 1], -1, { dtype: torch.int8 }).sum().item(), -(1 << 23));
 });
+
+test("a 16-bit float op rounds other-dtype operands to its dtype first, as PyTorch casts them", () => {
+  // Values from PyTorch 1.13: float16 1 + int 2049 computes 1 + 2048 (2049 is not a float16).
+  const one = torch.tensor([1], { dtype: torch.float16 });
+  assert.deepEqual(one.add(torch.tensor([2049])).tolist(), [2048]);
+  assert.deepEqual(torch.tensor([2049]).add(torch.tensor([0.5], { dtype: torch.bfloat16 })).tolist(), [2048]);
+  assert.deepEqual(one.mul(torch.tensor(1.0009765625 * 1.0004)).tolist(), [1.0009765625]);
+  // The 0-d float32 operand still gets its gradient in float32.
+  const s = torch.tensor(3, { dtype: torch.float32, requiresGrad: true });
+  const h = torch.tensor([2, 4], { dtype: torch.float16 });
+  h.mul(s).sum().backward();
+  assert.equal(s.grad!.dtype, torch.float32);
+  assert.equal(s.grad!.item(), 6);
+});

@@ -47,6 +47,11 @@ export function traceKind(spec: { name: string; node: string; onnx?: { kind: str
   return spec.onnx?.kind ?? (spec.node === "NotImplemented" ? spec.name : spec.node);
 }
 
+/** `t`'s values in `dtype` when that is a 16-bit float `t` does not have (only for computing: autograd sees `t`). */
+function castForHalf(t: Tensor, dtype: DType): Tensor {
+  return t.dtype === dtype || (dtype.name !== "float16" && dtype.name !== "bfloat16") ? t : t.detach().to(dtype);
+}
+
 /** Runs a binary pointwise op: promotion, broadcasting, recording. `out` for in-place writes. */
 export function binaryOp(spec: BinarySpec, a: TensorOrScalar, b: TensorOrScalar, out?: Tensor): Tensor {
   const first = a instanceof Tensor ? a : b instanceof Tensor ? b : null;
@@ -55,7 +60,10 @@ export function binaryOp(spec: BinarySpec, a: TensorOrScalar, b: TensorOrScalar,
   const promoted = resultType(a, b);
   const outDtype = spec.outDtype ? spec.outDtype(promoted) : promoted;
   const x = asOperand(spec.name, a, promoted), y = asOperand(spec.name, b, promoted);
-  const res = onDevice(x, y, out) ? deviceOp("binary", spec.name)(spec, x, y, outDtype, out) : binaryMap(x, y, outDtype, spec.f, out, spec.fBig, spec.name);
+  // PyTorch casts each operand to the common dtype before computing: for a 16-bit float that rounds
+  // an int tensor's or a 0-d float32 tensor's values first (float16 1 + int 2049 is 1 + 2048).
+  const cx = castForHalf(x, promoted), cy = castForHalf(y, promoted);
+  const res = onDevice(cx, cy, out) ? deviceOp("binary", spec.name)(spec, cx, cy, outDtype, out) : binaryMap(cx, cy, outDtype, spec.f, out, spec.fBig, spec.name);
   if (!spec.vjp || out) {
     if (tracing.on && !out) traceOp(traceKind(spec), [x, y], res);
     return res;
