@@ -99,8 +99,9 @@ export const POINTWISE_OPS = {
   sin: op({ name: "sin", arity: 1, expr: "sin(a)", dtypes: F, vec4: true }),
   cos: op({ name: "cos", arity: 1, expr: "cos(a)", dtypes: F, vec4: true }),
   tan: op({ name: "tan", arity: 1, expr: "tan(a)", dtypes: F, vec4: true }),
-  // Clamped: some drivers evaluate tanh as a ratio of exponentials that overflows to NaN.
-  tanh: op({ name: "tanh", arity: 1, expr: "tanh(clamp(a, T(-15), T(15)))", dtypes: F, vec4: true }),
+  // Clamped: some drivers evaluate tanh as a ratio of exponentials that overflows to NaN; clamp
+  // may turn NaN into a bound, so NaN is passed through by its bits.
+  tanh: op({ name: "tanh", arity: 1, expr: "select(tanh(clamp(a, T(-15), T(15))), a, isnan_f(a))", dtypes: F, helpers: ["isnan"] }),
   sigmoid: op({ name: "sigmoid", arity: 1, expr: "T(1) / (T(1) + exp(-a))", dtypes: F, vec4: true }),
   floor: op({ name: "floor", arity: 1, expr: "floor(a)", dtypes: F, vec4: true }),
   ceil: op({ name: "ceil", arity: 1, expr: "ceil(a)", dtypes: F, vec4: true }),
