@@ -551,7 +551,8 @@ Napi::Value MtDraw(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value AgeTensorMemory(const Napi::CallbackInfo& info) {
-  tts::tensor_memory_age();
+  const double reserve = info[0].As<Napi::Number>().DoubleValue();
+  tts::tensor_memory_age(reserve >= 0 ? static_cast<size_t>(reserve) : 0);
   return info.Env().Undefined();
 }
 

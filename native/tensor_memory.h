@@ -32,8 +32,9 @@ void tensor_memory_give_back(void* data, size_t capacity);
 void tensor_memory_trim(size_t keep_bytes);
 void tensor_memory_set_cache_limit(size_t bytes);
 // Called after each collection the JS side requests: free blocks that came back before the
-// previous call and were not reused since (sizes no longer asked for) go back to the OS.
-void tensor_memory_age();
+// previous call and were not reused since (sizes no longer asked for) go back to the OS, as far as
+// more than `reserve` bytes are cached.
+void tensor_memory_age(size_t reserve);
 TensorMemoryStats tensor_memory_stats();
 
 }  // namespace tts

@@ -26,8 +26,8 @@ export interface TensorMemoryAddon {
   trimTensorMemory(keepBytes: number): void;
   /** Whether a free block holds `bytes` (a storage of that size would map no new memory). */
   tensorMemoryFits(bytes: number): boolean;
-  /** After each requested collection: frees blocks unused since the one before. */
-  ageTensorMemory(): void;
+  /** After each requested collection: frees blocks unused since the one before, all but `reserveBytes`. */
+  ageTensorMemory(reserveBytes: number): void;
   fill(a: Uint8Array, start: number, count: number, value: number): boolean;
 }
 
@@ -38,6 +38,8 @@ const MiB = 1 << 20;
 const MINOR_BUDGET_MIN = 16 * MiB;
 /** The most: past this, waiting longer saves little collection time. */
 const MINOR_BUDGET_MAX = 64 * MiB;
+/** Free memory kept through ageing, in young-collection budgets. */
+const AGE_RESERVE_BUDGETS = 2;
 /** Outstanding bytes below which no full collection is requested. */
 const MAJOR_FLOOR = 256 * MiB;
 /** Growth of the survivors over the last full collection's that requests the next one. */
@@ -136,9 +138,10 @@ function collect(pending: number): void {
     const kept = addon!.tensorMemoryStats()[0]!;
     if (pending >= LARGE_STORAGE && kept - majorSurvivors >= pending && !addon!.tensorMemoryFits(pending)) fullCollection();
   }
-  // Free blocks that no storage took since the collection before this one are of sizes no longer
-  // asked for (an evaluation pass's, once training resumes): back to the OS.
-  addon!.ageTensorMemory();
+  // Free memory that no storage took since the collection before this one held sizes no longer
+  // asked for (an evaluation pass's, once training resumes): back to the OS, but for what the next
+  // two collections' budgets may ask for.
+  addon!.ageTensorMemory(AGE_RESERVE_BUDGETS * minorBudget);
 }
 
 function allocate(bytes: number, zero: boolean): SharedArrayBuffer | null {
