@@ -14,13 +14,15 @@ import { asOperand, type BinarySpec, binaryInPlace, binaryOp, gradFor } from "./
 import { resultType, type TensorOrScalar } from "./promotion.js";
 import { bigBinary, bigUnary, exactOperand, kernelTypeName, needsBigInt, notImplementedFor, pyType } from "./pointwise-util.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
+import type { CompareOp } from "../backends/native/masks.js";
+import { tryNativeCompare, tryNativeSelect } from "./native-masks.js";
 
 // ---- eq / ne / lt / le / gt / ge --------------------------------------------------------------
 
 type Cmp = (a: number, b: number) => number;
 type CmpBig = (a: bigint, b: bigint) => number;
 
-interface CompareSpec { name: string; f: Cmp; big: CmpBig }
+interface CompareSpec { name: CompareOp; f: Cmp; big: CmpBig }
 
 const EQ: CompareSpec = { name: "eq", f: (a, b) => (a === b ? 1 : 0), big: (a, b) => (a === b ? 1 : 0) };
 const NE: CompareSpec = { name: "ne", f: (a, b) => (a !== b ? 1 : 0), big: (a, b) => (a !== b ? 1 : 0) };
@@ -53,8 +55,11 @@ function compareKernel(spec: CompareSpec, input: Tensor, other: TensorOrScalar, 
   const promoted = resultType(input, other);
   const y = asOperand(spec.name, other, promoted);
   if (onDevice(input, y, out)) return deviceOp("compare", spec.name)(spec.name, input, y, promoted, out);
-  if (needsBigInt(promoted, input, other)) return bigBinary(input, y, bool, spec.big, out);
-  const a = exactOperand(input, promoted), b = exactOperand(y, promoted);
+  const big = needsBigInt(promoted, input, other);
+  const a = big ? input : exactOperand(input, promoted), b = big ? y : exactOperand(y, promoted);
+  const fast = out ? null : tryNativeCompare(spec.name, a, b);
+  if (fast) return fast;
+  if (big) return bigBinary(input, y, bool, spec.big, out);
   return (out ? null : denseCompare(spec.name, a, b)) ?? binaryMap(a, b, bool, spec.f, out, undefined, spec.name);
 }
 
@@ -414,8 +419,13 @@ export function where(condition: Tensor, input?: TensorOrScalar, other?: TensorO
   let out: Tensor;
   if (onDevice(condition, x, y)) out = deviceOp("where")(condition, x, y, dtype);
   else {
-    out = emptyTensor(broadcastShapes(condition.shape, x.shape, y.shape), dtype);
-    selectInto(out, condition, castExact(x, dtype), castExact(y, dtype));
+    const shape = broadcastShapes(condition.shape, x.shape, y.shape), xd = castExact(x, dtype), yd = castExact(y, dtype);
+    const fast = tryNativeSelect(shape, condition, xd, yd);
+    if (fast) out = fast;
+    else {
+      out = emptyTensor(shape, dtype);
+      selectInto(out, condition, xd, yd);
+    }
   }
   const r = record("WhereBackward0", [x, y], out, ([g]) => [
     x._requiresGrad ? gradFor(where(condition, g!, 0), x) : null,
