@@ -139,11 +139,30 @@ void byte_reduce(ByteReduceOp op, index_t outer, index_t size, index_t inner, co
     byte_totals(op == ByteReduceOp::count_nonzero, outer, size, inner, x, static_cast<uint64_t*>(out));
     return;
   }
-  // any / all: counts of nonzero bytes in a scratch, then 0/1 bytes.
-  std::vector<uint64_t> counts(static_cast<size_t>(n), 0);
-  if (size > 0) byte_totals(true, outer, size, inner, x, counts.data());
   uint8_t* o = static_cast<uint8_t*>(out);
   const bool any = op == ByteReduceOp::any;
+  if (inner == 1) {
+    // Blocks in order, stopping at the first that decides the row (a true for any, a false
+    // for all), as a scan would: a mask whose answer comes early costs a few microseconds.
+    const MaskKernels& k = kernels();
+    constexpr index_t kBlock = 1 << 14;
+    parallel_for(0, outer, max_i(1, kGrainBytes / max_i(size, 1)), [&](index_t lo, index_t hi) {
+      for (index_t r = lo; r < hi; ++r) {
+        const uint8_t* row = x + r * size;
+        bool decided = false;
+        for (index_t b = 0; b < size && !decided; b += kBlock) {
+          const index_t len = min_i(kBlock, size - b);
+          const uint64_t nonzero = k.byte_sum(true, len, row + b);
+          decided = any ? nonzero != 0 : nonzero != static_cast<uint64_t>(len);
+        }
+        o[r] = any ? decided : !decided;
+      }
+    });
+    return;
+  }
+  // Columns: counts of nonzero bytes in a scratch, then 0/1 bytes.
+  std::vector<uint64_t> counts(static_cast<size_t>(n), 0);
+  if (size > 0) byte_totals(true, outer, size, inner, x, counts.data());
   for (index_t i = 0; i < n; ++i) o[i] = any ? counts[i] != 0 : counts[i] == static_cast<uint64_t>(size);
 }
 

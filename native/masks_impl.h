@@ -94,13 +94,26 @@ inline uint64_t byte_sum_generic(bool count, index_t n, const uint8_t* x) {
   return count ? byte_sum_loop<true>(n, x) : byte_sum_loop<false>(n, x);
 }
 
+// 16-bit column totals over blocks of 257 rows (255 * 257 < 2^16): the compiler widens bytes to
+// 16-bit lanes, twice as many per instruction as 32-bit ones, and flushes them once per block.
 inline void byte_cols_generic(bool count, index_t rows, index_t cols, index_t ld, const uint8_t* x, uint64_t* acc) {
-  for (index_t r = 0; r < rows; ++r) {
-    const uint8_t* row = x + r * ld;
-    if (count) {
-      TTS_MASK_LOOP(cols) acc[i] += static_cast<uint64_t>(row[i] != 0);
-    } else {
-      TTS_MASK_LOOP(cols) acc[i] += static_cast<uint64_t>(row[i]);
+  constexpr index_t kBlockRows = 257, kBlockCols = 1024;
+  uint16_t part[kBlockCols];
+  for (index_t c0 = 0; c0 < cols; c0 += kBlockCols) {
+    const index_t w = min_i(kBlockCols, cols - c0);
+    for (index_t r0 = 0; r0 < rows; r0 += kBlockRows) {
+      const index_t r1 = min_i(rows, r0 + kBlockRows);
+      TTS_MASK_LOOP(w) part[i] = 0;
+      for (index_t r = r0; r < r1; ++r) {
+        const uint8_t* row = x + r * ld + c0;
+        if (count) {
+          TTS_MASK_LOOP(w) part[i] = static_cast<uint16_t>(part[i] + (row[i] != 0));
+        } else {
+          TTS_MASK_LOOP(w) part[i] = static_cast<uint16_t>(part[i] + row[i]);
+        }
+      }
+      uint64_t* a = acc + c0;
+      TTS_MASK_LOOP(w) a[i] += part[i];
     }
   }
 }

@@ -205,6 +205,29 @@ test("byteReduce: sums, counts, any and all over rows, columns and whole arrays"
   });
 });
 
+test("byteReduce: any / all decided by the last byte of long rows", { skip: skipReason }, () => {
+  forEachIsa((isa) => {
+    for (const size of [1, 16_383, 16_384, 16_385, 100_001]) {
+      for (const [outer, at] of [[1, size - 1], [3, 0], [3, size - 1]] as const) {
+        const ones = new Uint8Array(outer * size).fill(1), zeros = new Uint8Array(outer * size);
+        ones[(outer - 1) * size + at] = 0;
+        zeros[(outer - 1) * size + at] = 1;
+        const out = new Uint8Array(outer);
+        const expect = (op: "any" | "all", x: Uint8Array, last: number) => {
+          masks.byteReduce(op, x, out, outer, size, 1);
+          const others = x === ones ? 1 : 0;  // rows left whole: all ones or all zeros
+          const want = Array.from({ length: outer }, (_, r) => (r === outer - 1 ? last : others));
+          assert.deepEqual(Array.from(out), want, `${isa} ${op} [${outer}, ${size}] flipped at ${at}`);
+        };
+        expect("all", ones, 0);
+        expect("any", ones, size === 1 ? 0 : 1);
+        expect("any", zeros, 1);
+        expect("all", zeros, size === 1 ? 1 : 0);
+      }
+    }
+  });
+});
+
 test("the same results on one thread as on the pool", { skip: skipReason }, () => {
   const n = 300_001, rand = rng(5);
   const x = values(Float32Array, n, rand), m = randomBytes(n, rand);
