@@ -35,7 +35,7 @@ function rand(n: number): Float32Array {
 const x = rand(N), b = rand(N), y = new Float32Array(N), row = rand(cols), zero = Float32Array.of(0);
 const m = new Uint8Array(N), bo = new Uint8Array(N), sums = new BigInt64Array(cols), flag = new Uint8Array(1), total = new BigInt64Array(1);
 for (let i = 0; i < N; i++) m[i] = x[i]! > 0 ? 1 : 0;
-const flat = (d: Float32Array | Uint8Array) => ({ data: d, strides: [1] });
+const flat = <T>(d: T) => ({ data: d, strides: [1] });
 const scalar = { data: zero, strides: [0] };
 
 const allCases: Case[] = [

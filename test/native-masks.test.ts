@@ -328,6 +328,15 @@ test("ops: comparisons on the native path equal the JS path", { skip: skipReason
   sameTensor("int64 vs 2**40", both(() => data("int64", [40, 40], 5).mul(2n ** 40n).ge(2n ** 40n)));
   sameTensor("eq_ in place", both(() => data("float32", [40, 40], 7).eq_(data("float32", [40], 8))));
   assert.equal(torch.equal(data("float64", [50, 50], 9), data("float64", [50, 50], 9).clone()), false, "NaN is never equal");
+  for (const dtype of ["int64", "bool", "float32"] as const) {
+    const a = dtype === "float32" ? torch.randn([300, 400]) : data(dtype, [300, 400], 10), b = a.clone();
+    assert.equal(torch.equal(a, b), true, `${dtype} equal`);
+    const one = b.view(-1).narrow(0, 119_999, 1);
+    if (dtype === "bool") one.logicalNot_();
+    else one.add_(1);
+    assert.equal(torch.equal(a, b), false, `${dtype} one element differs`);
+    assert.equal(torch.equal(a, b.narrow(0, 0, 299)), false, `${dtype} shapes differ`);
+  }
 });
 
 test("ops: where and masked_fill on the native path equal the JS path", { skip: skipReason }, () => {

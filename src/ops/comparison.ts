@@ -15,7 +15,7 @@ import { resultType, type TensorOrScalar } from "./promotion.js";
 import { bigBinary, bigUnary, exactOperand, kernelTypeName, needsBigInt, notImplementedFor, pyType } from "./pointwise-util.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import type { CompareOp } from "../backends/native/masks.js";
-import { tryNativeCompare, tryNativeSelect } from "./native-masks.js";
+import { tryNativeByteReduce, tryNativeCompare, tryNativeSelect } from "./native-masks.js";
 
 // ---- eq / ne / lt / le / gt / ge --------------------------------------------------------------
 
@@ -127,6 +127,8 @@ export function ge_(self: Tensor, other: TensorOrScalar): Tensor { return compar
 
 /** Whether a bool tensor is all true (a direct scan: no reduction op needed). */
 function allTrue(t: Tensor): boolean {
+  const flag = emptyTensor([], bool);
+  if (tryNativeByteReduce("all", t, [...t._shape.keys()], flag)) return flag.storage.data[0] === 1;
   const d = toNumbers(t);
   for (let i = 0; i < d.length; i++) if (d[i] === 0) return false;
   return true;
