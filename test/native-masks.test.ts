@@ -319,6 +319,7 @@ test("ops: comparisons on the native path equal the JS path", { skip: skipReason
       ["tensor", () => x.gt(y)], ["scalar", () => x.le(1)], ["row", () => x.eq(row)], ["column", () => x.ne(row.narrow(0, 0, 67).reshape(67, 1))],
       ["transposed", () => x.t().lt(y.t())], ["strided", () => x.narrow(1, 1, 100).ge(y.narrow(1, 3, 100))],
       ["large", () => data(dtype, [300, 400], 4).ge(0)], ["method alias", () => torch.greaterEqual(x, y)],
+      ["logical_not", () => x.logicalNot()], ["logical_not transposed", () => x.t().logicalNot()],
     ];
     for (const [what, f] of cases) sameTensor(`${dtype} ${what}`, both(f));
   }

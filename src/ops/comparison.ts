@@ -243,7 +243,8 @@ export function logicalXor_(self: Tensor, other: Tensor): Tensor { return logica
 export function logicalNot(input: Tensor): Tensor {
   checkTensor("logical_not", "input", input);
   if (onDevice(input)) return deviceOp("test", "logical_not")("logical_not", input);
-  const r = unaryMap(input, bool, (v) => (v === 0 ? 1 : 0));
+  // not x is x == 0 in x's own dtype (NaN is true, -0 false): the native comparison with a zero.
+  const r = tryNativeCompare("eq", input, emptyTensor([], input.dtype)) ?? unaryMap(input, bool, (v) => (v === 0 ? 1 : 0));
   if (tracing.on) traceOp("logical_not", [input], r);
   return r;
 }
