@@ -361,7 +361,10 @@ test("ops: where and masked_fill on the native path equal the JS path", { skip: 
   sameTensor("where promotes", both(() => torch.where(m, data("int32", [67, 131], 1), data("float64", [67, 131], 2))));
   sameTensor("masked_fill NaN", both(() => data("float32", [67, 131], 1).maskedFill(m, NaN)));
   const self = data("bool", [67, 131], 3);
-  sameTensor("mask is self", both(() => self.clone().maskedFill_(self.clone(), false)));
+  sameTensor("mask is a copy of self", both(() => self.clone().maskedFill_(self.clone(), false)));
+  sameTensor("mask is self", both(() => { const c = self.clone(); return c.maskedFill_(c, false); }));
+  sameTensor("mask overlaps self", both(() => { const c = self.clone(); c.narrow(0, 0, 66).maskedFill_(c.narrow(0, 1, 66), true); return c; }));
+  sameTensor("value tensor overlaps self", both(() => { const c = data("float32", [67, 131], 3); return c.maskedFill_(m, c.view(-1).select(0, 0)); }));
   // Gradients still flow through the native forward.
   const x = data("float64", [67, 131], 4).requiresGrad_(true);
   torch.where(m, x, 0).sum().backward();

@@ -38,10 +38,15 @@ export function tryNativeCompare(op: masks.CompareOp, a: Tensor, b: Tensor): Ten
   return out;
 }
 
-/** Whether `out` shares memory with t other than as the very same elements in the same order. */
+/**
+ * Whether t's memory may meet out's other than as the very same elements in the same order
+ * (judged by buffer, so that tensors over one buffer through different storages count too).
+ */
 function aliasesOtherwise(out: Tensor, t: Tensor): boolean {
-  if (t.storage !== out.storage) return false;
-  if (t._offset !== out._offset || !t.isContiguous()) return true;
+  const od = out.storage.data, td = t.storage.data;
+  if (td.buffer !== od.buffer) return false;
+  const width = od.BYTES_PER_ELEMENT;
+  if (td.BYTES_PER_ELEMENT !== width || td.byteOffset + t._offset * width !== od.byteOffset + out._offset * width) return true;
   const ts = broadcastStrides(t._shape, t._strides, out._shape);
   return out._shape.some((s, d) => s !== 1 && ts[d] !== out._strides[d]);
 }
@@ -58,7 +63,7 @@ function selectable(out: Tensor, cond: Tensor, a: Tensor, b: Tensor): boolean {
  */
 export function tryNativeSelectInto(out: Tensor, cond: Tensor, a: Tensor, b: Tensor): boolean {
   if (kernels.backend !== "native" || !out.isContiguous() || !selectable(out, cond, a, b)) return false;
-  if (cond.storage === out.storage || aliasesOtherwise(out, a) || aliasesOtherwise(out, b)) return false;
+  if (cond.storage.data.buffer === out.storage.data.buffer || aliasesOtherwise(out, a) || aliasesOtherwise(out, b)) return false;
   type Data = masks.SelectableArray;
   masks.select(out._shape, operand<Uint8Array>(cond, out._shape), operand<Data>(a, out._shape), operand<Data>(b, out._shape),
     out.storage.data as Data, out._offset);
