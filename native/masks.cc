@@ -62,7 +62,7 @@ void byte_totals(bool count, index_t outer, index_t size, index_t inner, const u
       return;
     }
     // Few long rows: chunks of each row over the threads (integer sums: any order is exact).
-    const index_t chunks = min_i(4 * threads, size / kGrainBytes);
+    const index_t chunks = max_i(1, min_i(4 * threads, size / kGrainBytes));
     std::vector<uint64_t> partial(static_cast<size_t>(chunks));
     for (index_t o = 0; o < outer; ++o) {
       const uint8_t* row = x + o * size;

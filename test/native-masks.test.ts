@@ -248,6 +248,21 @@ test("the same results on one thread as on the pool", { skip: skipReason }, () =
   }
 });
 
+test("byteReduce on more threads than rows: rows shorter than a chunk", { skip: skipReason }, () => {
+  const threads = native.getNumThreads();
+  native.setNumThreads(8);
+  try {
+    const [outer, size] = [7, 40_000], x = randomBytes(outer * size, rng(9), 255);
+    for (const op of ["sum", "countNonzero"] as const) {
+      const out = new BigInt64Array(outer);
+      masks.byteReduce(op, x, out, outer, size, 1);
+      assert.deepEqual(Array.from(out), byteReference(op, x, outer, size, 1), op);
+    }
+  } finally {
+    native.setNumThreads(threads);
+  }
+});
+
 test("wrappers: bad arguments throw before the addon runs", { skip: skipReason }, () => {
   const f = new Float32Array(8), o = new Uint8Array(8);
   const s1 = { data: f, strides: [1] };
