@@ -335,6 +335,7 @@ test("ops: comparisons on the native path equal the JS path", { skip: skipReason
       ["transposed", () => x.t().lt(y.t())], ["strided", () => x.narrow(1, 1, 100).ge(y.narrow(1, 3, 100))],
       ["large", () => data(dtype, [300, 400], 4).ge(0)], ["method alias", () => torch.greaterEqual(x, y)],
       ["logical_not", () => x.logicalNot()], ["logical_not transposed", () => x.t().logicalNot()],
+      ["isnan", () => x.isnan()], ["isnan transposed", () => x.t().isnan()], ["isposinf", () => x.isposinf()], ["isneginf", () => x.mul(-1).isneginf()],
     ];
     for (const [what, f] of cases) sameTensor(`${dtype} ${what}`, both(f));
   }

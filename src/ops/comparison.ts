@@ -188,7 +188,10 @@ export function allclose(input: Tensor, other: Tensor, ...args: Args<[rtol?: num
 
 // ---- value tests ----------------------------------------------------------------------------
 
-function test(op: string, input: Tensor, f: (v: number) => number, intValue: 0 | 1 | null): Tensor {
+/** A value test that is one comparison of a float32/float64 tensor: with itself, or with a value. */
+interface NativeTest { op: CompareOp; with: "self" | number }
+
+function test(op: string, input: Tensor, f: (v: number) => number, intValue: 0 | 1 | null, native?: NativeTest): Tensor {
   checkTensor(op, "input", input);
   if (onDevice(input)) return deviceOp("test", op)(op, input);
   if (!input.dtype.isFloatingPoint && intValue !== null) {
@@ -196,13 +199,24 @@ function test(op: string, input: Tensor, f: (v: number) => number, intValue: 0 |
     fillTensor(out, intValue);
     return out;
   }
+  const d = input.storage.data;
+  if (native && (d instanceof Float32Array || d instanceof Float64Array)) {
+    let other = input;
+    if (native.with !== "self") {
+      other = emptyTensor([], input.dtype);
+      (other.storage.data as Float32Array | Float64Array)[0] = native.with;
+    }
+    const r = tryNativeCompare(native.op, input, other);
+    if (r) return r;
+  }
   return unaryMap(input, bool, f);
 }
 
-export function isnan(input: Tensor): Tensor { return test("isnan", input, (v) => (v !== v ? 1 : 0), 0); }
+// x != x is NaN's own test; +-inf compare equal only to themselves.
+export function isnan(input: Tensor): Tensor { return test("isnan", input, (v) => (v !== v ? 1 : 0), 0, { op: "ne", with: "self" }); }
 export function isinf(input: Tensor): Tensor { return test("isinf", input, (v) => (v === Infinity || v === -Infinity ? 1 : 0), 0); }
-export function isposinf(input: Tensor): Tensor { return test("isposinf", input, (v) => (v === Infinity ? 1 : 0), 0); }
-export function isneginf(input: Tensor): Tensor { return test("isneginf", input, (v) => (v === -Infinity ? 1 : 0), 0); }
+export function isposinf(input: Tensor): Tensor { return test("isposinf", input, (v) => (v === Infinity ? 1 : 0), 0, { op: "eq", with: Infinity }); }
+export function isneginf(input: Tensor): Tensor { return test("isneginf", input, (v) => (v === -Infinity ? 1 : 0), 0, { op: "eq", with: -Infinity }); }
 export function isfinite(input: Tensor): Tensor { return test("isfinite", input, (v) => (Number.isFinite(v) ? 1 : 0), 1); }
 /** Real dtypes only: every element is real. */
 export function isreal(input: Tensor): Tensor { return test("isreal", input, () => 1, 1); }
