@@ -28,7 +28,12 @@
         "native/loss.cc",
         "native/convert.cc",
         "native/tensor_memory.cc",
-        "native/random.cc"
+        "native/random.cc",
+        "native/masks.cc",
+        "native/masks_addon.cc",
+        "native/masks_generic.cc",
+        "native/masks_avx2.cc",
+        "native/masks_avx512.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],

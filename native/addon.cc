@@ -19,6 +19,7 @@
 #include "conv.h"
 #include "elementwise.h"
 #include "gemm.h"
+#include "masks_addon.h"
 #include "nn_kernels.h"
 #include "nnk.h"
 #include "pool.h"
@@ -602,6 +603,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("getIsa", Napi::Function::New(env, GetIsa, "getIsa"));
   exports.Set("bestIsa", Napi::Function::New(env, BestIsa, "bestIsa"));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
+  tts::register_mask_functions(env, exports);  // compare, select, byteReduce (masks_addon.cc)
   return exports;
 }
 

@@ -14,13 +14,15 @@ import { asOperand, type BinarySpec, binaryInPlace, binaryOp, gradFor } from "./
 import { resultType, type TensorOrScalar } from "./promotion.js";
 import { bigBinary, bigUnary, exactOperand, kernelTypeName, needsBigInt, notImplementedFor, pyType } from "./pointwise-util.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
+import type { CompareOp } from "../backends/native/masks.js";
+import { tryNativeByteReduce, tryNativeCompare, tryNativeSelect } from "./native-masks.js";
 
 // ---- eq / ne / lt / le / gt / ge --------------------------------------------------------------
 
 type Cmp = (a: number, b: number) => number;
 type CmpBig = (a: bigint, b: bigint) => number;
 
-interface CompareSpec { name: string; f: Cmp; big: CmpBig }
+interface CompareSpec { name: CompareOp; f: Cmp; big: CmpBig }
 
 const EQ: CompareSpec = { name: "eq", f: (a, b) => (a === b ? 1 : 0), big: (a, b) => (a === b ? 1 : 0) };
 const NE: CompareSpec = { name: "ne", f: (a, b) => (a !== b ? 1 : 0), big: (a, b) => (a !== b ? 1 : 0) };
@@ -53,8 +55,11 @@ function compareKernel(spec: CompareSpec, input: Tensor, other: TensorOrScalar, 
   const promoted = resultType(input, other);
   const y = asOperand(spec.name, other, promoted);
   if (onDevice(input, y, out)) return deviceOp("compare", spec.name)(spec.name, input, y, promoted, out);
-  if (needsBigInt(promoted, input, other)) return bigBinary(input, y, bool, spec.big, out);
-  const a = exactOperand(input, promoted), b = exactOperand(y, promoted);
+  const big = needsBigInt(promoted, input, other);
+  const a = big ? input : exactOperand(input, promoted), b = big ? y : exactOperand(y, promoted);
+  const fast = out ? null : tryNativeCompare(spec.name, a, b);
+  if (fast) return fast;
+  if (big) return bigBinary(input, y, bool, spec.big, out);
   return (out ? null : denseCompare(spec.name, a, b)) ?? binaryMap(a, b, bool, spec.f, out, undefined, spec.name);
 }
 
@@ -122,6 +127,8 @@ export function ge_(self: Tensor, other: TensorOrScalar): Tensor { return compar
 
 /** Whether a bool tensor is all true (a direct scan: no reduction op needed). */
 function allTrue(t: Tensor): boolean {
+  const flag = emptyTensor([], bool);
+  if (tryNativeByteReduce("all", t, [...t._shape.keys()], flag)) return flag.storage.data[0] === 1;
   const d = toNumbers(t);
   for (let i = 0; i < d.length; i++) if (d[i] === 0) return false;
   return true;
@@ -181,7 +188,10 @@ export function allclose(input: Tensor, other: Tensor, ...args: Args<[rtol?: num
 
 // ---- value tests ----------------------------------------------------------------------------
 
-function test(op: string, input: Tensor, f: (v: number) => number, intValue: 0 | 1 | null): Tensor {
+/** A value test that is one comparison of a float32/float64 tensor: with itself, or with a value. */
+interface NativeTest { op: CompareOp; with: "self" | number }
+
+function test(op: string, input: Tensor, f: (v: number) => number, intValue: 0 | 1 | null, native?: NativeTest): Tensor {
   checkTensor(op, "input", input);
   if (onDevice(input)) return deviceOp("test", op)(op, input);
   if (!input.dtype.isFloatingPoint && intValue !== null) {
@@ -189,13 +199,24 @@ function test(op: string, input: Tensor, f: (v: number) => number, intValue: 0 |
     fillTensor(out, intValue);
     return out;
   }
+  const d = input.storage.data;
+  if (native && (d instanceof Float32Array || d instanceof Float64Array)) {
+    let other = input;
+    if (native.with !== "self") {
+      other = emptyTensor([], input.dtype);
+      (other.storage.data as Float32Array | Float64Array)[0] = native.with;
+    }
+    const r = tryNativeCompare(native.op, input, other);
+    if (r) return r;
+  }
   return unaryMap(input, bool, f);
 }
 
-export function isnan(input: Tensor): Tensor { return test("isnan", input, (v) => (v !== v ? 1 : 0), 0); }
+// x != x is NaN's own test; +-inf compare equal only to themselves.
+export function isnan(input: Tensor): Tensor { return test("isnan", input, (v) => (v !== v ? 1 : 0), 0, { op: "ne", with: "self" }); }
 export function isinf(input: Tensor): Tensor { return test("isinf", input, (v) => (v === Infinity || v === -Infinity ? 1 : 0), 0); }
-export function isposinf(input: Tensor): Tensor { return test("isposinf", input, (v) => (v === Infinity ? 1 : 0), 0); }
-export function isneginf(input: Tensor): Tensor { return test("isneginf", input, (v) => (v === -Infinity ? 1 : 0), 0); }
+export function isposinf(input: Tensor): Tensor { return test("isposinf", input, (v) => (v === Infinity ? 1 : 0), 0, { op: "eq", with: Infinity }); }
+export function isneginf(input: Tensor): Tensor { return test("isneginf", input, (v) => (v === -Infinity ? 1 : 0), 0, { op: "eq", with: -Infinity }); }
 export function isfinite(input: Tensor): Tensor { return test("isfinite", input, (v) => (Number.isFinite(v) ? 1 : 0), 1); }
 /** Real dtypes only: every element is real. */
 export function isreal(input: Tensor): Tensor { return test("isreal", input, () => 1, 1); }
@@ -236,7 +257,8 @@ export function logicalXor_(self: Tensor, other: Tensor): Tensor { return logica
 export function logicalNot(input: Tensor): Tensor {
   checkTensor("logical_not", "input", input);
   if (onDevice(input)) return deviceOp("test", "logical_not")("logical_not", input);
-  const r = unaryMap(input, bool, (v) => (v === 0 ? 1 : 0));
+  // not x is x == 0 in x's own dtype (NaN is true, -0 false): the native comparison with a zero.
+  const r = tryNativeCompare("eq", input, emptyTensor([], input.dtype)) ?? unaryMap(input, bool, (v) => (v === 0 ? 1 : 0));
   if (tracing.on) traceOp("logical_not", [input], r);
   return r;
 }
@@ -414,8 +436,13 @@ export function where(condition: Tensor, input?: TensorOrScalar, other?: TensorO
   let out: Tensor;
   if (onDevice(condition, x, y)) out = deviceOp("where")(condition, x, y, dtype);
   else {
-    out = emptyTensor(broadcastShapes(condition.shape, x.shape, y.shape), dtype);
-    selectInto(out, condition, castExact(x, dtype), castExact(y, dtype));
+    const shape = broadcastShapes(condition.shape, x.shape, y.shape), xd = castExact(x, dtype), yd = castExact(y, dtype);
+    const fast = tryNativeSelect(shape, condition, xd, yd);
+    if (fast) out = fast;
+    else {
+      out = emptyTensor(shape, dtype);
+      selectInto(out, condition, xd, yd);
+    }
   }
   const r = record("WhereBackward0", [x, y], out, ([g]) => [
     x._requiresGrad ? gradFor(where(condition, g!, 0), x) : null,

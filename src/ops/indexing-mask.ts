@@ -13,6 +13,8 @@ import {
   type Val, valueIn,
 } from "./indexing-kernels.js";
 import { cat } from "./shape-join.js";
+import { onDevice } from "./device-hooks.js";
+import { tryNativeSelect, tryNativeSelectInto } from "./native-masks.js";
 
 type Fill = number | bigint | boolean | Tensor;
 
@@ -48,8 +50,16 @@ function fillValue(op: string, dtype: Tensor["dtype"], value: unknown): Val {
   return valueIn(dtype, value);
 }
 
+/** v as a 0-dim tensor of `dtype` (its storage holds v's bits for the native select). */
+function valueTensor(dtype: Tensor["dtype"], v: Val): Tensor {
+  const t = emptyTensor([], dtype);
+  accessOf(t).store(0, v);
+  return t;
+}
+
 /** target[mask] = v (mask broadcast to target). */
 function fillWhere(target: Tensor, mask: Tensor, v: Val): void {
+  if (tryNativeSelectInto(target, mask, valueTensor(target.dtype, v), target)) return;
   if (fillWhereDense(target, mask, v)) return;
   const to = elementOffsets(target), mo = maskOffsets(mask, target._shape);
   const m = rawOf(mask), t = accessOf(target);
@@ -90,8 +100,12 @@ export function maskedFill(input: Tensor, ...args: Args<[mask: Tensor, value: Fi
   const mask = checkMask("masked_fill_", a.mask);
   const v = fillValue("masked_fill_", input.dtype, a.value);
   const shape = broadcastShapes(input._shape, mask._shape);
-  const out = contiguousCopy(input, input.dtype, shape);
-  fillWhere(out, mask, v);
+  // One pass when native: out = mask ? v : input, instead of a copy and a fill.
+  let out = onDevice(input, mask) ? null : tryNativeSelect(shape, mask, valueTensor(input.dtype, v), input);
+  if (!out) {
+    out = contiguousCopy(input, input.dtype, shape);
+    fillWhere(out, mask, v);
+  }
   const valueT = a.value instanceof Tensor ? a.value : null;
   const inShape = input.shape;
   const r = record(valueT ? "MaskedFillBackward1" : "MaskedFillBackward0", [input, valueT], out, ([g]) => [

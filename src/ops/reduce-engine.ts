@@ -6,6 +6,7 @@ import { type DType } from "../core/dtype.js";
 import { normalizeDims, numel } from "../core/shape.js";
 import { emptyTensor, toNumbers, type NumArray, writeNumbers } from "./engine.js";
 import { tryNativeReduce } from "./native-fast.js";
+import { tryNativeByteReduce } from "./native-masks.js";
 
 export interface ReducePlan {
   /** Dims reduced, normalized and sorted. */
@@ -64,7 +65,9 @@ const SMALL_INT_BITS: Readonly<Record<string, number>> = { bool: 1, uint8: 8, in
  */
 export function sumSmallInts(x: Tensor, plan: ReducePlan, out: Tensor): Tensor | null {
   const bits = SMALL_INT_BITS[x.dtype.name];
-  if (bits === undefined || plan.inner * 2 ** bits > 2 ** 53) return null;
+  if (bits === undefined) return null;
+  if (tryNativeByteReduce("sum", x, plan.dims, out)) return out;
+  if (plan.inner * 2 ** bits > 2 ** 53) return null;
   // A contiguous input reduced over its trailing dims is read in place (no copy in line order).
   const nd = x.dim(), trailing = plan.dims.every((d, i) => d === nd - plan.dims.length + i);
   const inPlace = x.isContiguous() && trailing;

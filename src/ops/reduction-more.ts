@@ -16,6 +16,7 @@ import * as linalg from "./linalg.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { kernels } from "../backends/kernels.js";
+import { tryNativeByteReduce } from "./native-masks.js";
 
 /**
  * Large contiguous float tensors reduce faster as a few native passes (max, exp, sum...) than in
@@ -403,6 +404,8 @@ function logicalReduce(op: string, input: Tensor, args: unknown[], isAll: boolea
   const { dims, keepdim } = dimKeep(op, args);
   const plan = planReduce(op, input, dims, keepdim);
   const outDtype = input.dtype === bool ? bool : input.dtype.name === "uint8" ? input.dtype : bool;
+  const out = emptyTensor(plan.outShape, outDtype);
+  if (tryNativeByteReduce(isAll ? "all" : "any", input, plan.dims, out)) return out;
   return reduceWith(input, plan, outDtype, isAll
     ? (d, s, n) => { for (let i = s; i < s + n; i++) if (d[i] === 0) return 0; return 1; }
     : (d, s, n) => { for (let i = s; i < s + n; i++) if (d[i] !== 0) return 1; return 0; });
@@ -414,6 +417,8 @@ export function any(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean]
 export function countNonzero(input: Tensor, ...args: Args<[dim?: Dims], { dim?: Dims }>): Tensor {
   const o = bindArgs("count_nonzero", args, ["dim"]);
   const plan = planReduce("count_nonzero", input, checkDims("count_nonzero", "dim", o.dim), false);
+  const out = emptyTensor(plan.outShape, int64);
+  if (tryNativeByteReduce("countNonzero", input, plan.dims, out)) return out;
   return reduceWith(input, plan, int64, (d, s, n) => { let c = 0; for (let i = s; i < s + n; i++) if (d[i] !== 0) c++; return c; });
 }
 

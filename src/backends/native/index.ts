@@ -132,6 +132,14 @@ export function isAvailable(): boolean {
   return addon !== null;
 }
 
+/**
+ * The addon as the functions a sibling wrapper module declares (./masks.ts): that module checks
+ * every argument before calling them, as this one does. Throws without the addon.
+ */
+export function addonAs<T extends object>(op: string): T {
+  return lib(op) as unknown as T;
+}
+
 function lib(op: string): Addon {
   if (addon === null) {
     const where = typeof process === "undefined" ? " (it is a Node.js addon; in a browser the JS kernels run)" : "";
