@@ -174,3 +174,13 @@ test("emptyCache gives back free memory inside segments still in use, and it rea
   if ((again.storage.data as Float32Array).some((v) => v !== 0)) assert.fail("zeros() over released memory holds stale values");
   assert.ok((kept.storage.data as Float32Array).every((v) => v === 5.5), "the live storage is untouched");
 });
+
+test("a program that keeps large tensors does not get a full collection at every allocation", { skip }, () => {
+  collectNow();
+  const before = counters();
+  const kept: torch.Tensor[] = [];
+  for (let i = 0; i < 40; i++) kept.push(torch.empty(5 * MiB)); // 20 MiB each, all alive
+  const majors = counters().majorCollections - before.majorCollections;
+  assert.ok(majors <= 8, `${majors} full collections for 40 live storages`);
+  assert.equal(kept.length, 40);
+});

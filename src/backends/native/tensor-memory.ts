@@ -50,6 +50,7 @@ const MAJOR_GROWTH_FACTOR = 1.25;
  * (50 ms for 16 MiB): a full collection (a few ms) that returns promoted dead storages is cheaper.
  */
 const LARGE_STORAGE = 16 * MiB;
+const RECLAIM_BACKOFF_MAX = 64;
 
 /**
  * V8's `gc` function. `--expose-gc` is set only while one new context is made to fetch it, so
@@ -101,8 +102,16 @@ let majorAt = MAJOR_FLOOR;
 /** A full collection ran at the last check: its survivors set the next threshold. */
 let afterMajor = false;
 let majorSurvivors = 0;
+/** How many times `pending` the survivors must grow before the next early full collection. */
+let reclaimBackoff = 1;
 let minorCollections = 0;
 let majorCollections = 0;
+
+function fullCollection(): void {
+  gc!();
+  majorCollections++;
+  afterMajor = true;
+}
 
 /**
  * Runs when `minorBudget` bytes were handed out since the last collection. What the last one
@@ -112,12 +121,6 @@ let majorCollections = 0;
  * where only full collections free them. Dead buffers are swept inside the collection (V8 flag set
  * in gcFunction), so their blocks are free for the very next storage.
  */
-function fullCollection(): void {
-  gc!();
-  majorCollections++;
-  afterMajor = true;
-}
-
 function collect(pending: number): void {
   const survivors = Math.max(0, addon!.tensorMemoryStats()[0]! - (sinceMinor - pending));
   if (afterMajor) {
@@ -135,8 +138,14 @@ function collect(pending: number): void {
     // Storages that lived through two young collections (an op's input that a caller's frame still
     // held, say) sit in old space, where only a full collection frees them: run one at once when a
     // large storage would otherwise need new memory and enough may be dead there to hold it.
+    // When such a collection frees less than asked (the survivors were alive: a program keeping
+    // large tensors), the next one waits for twice the growth, so it never runs at every storage.
     const kept = addon!.tensorMemoryStats()[0]!;
-    if (pending >= LARGE_STORAGE && kept - majorSurvivors >= pending && !addon!.tensorMemoryFits(pending)) fullCollection();
+    if (pending >= LARGE_STORAGE && kept - majorSurvivors >= reclaimBackoff * pending && !addon!.tensorMemoryFits(pending)) {
+      fullCollection();
+      const freed = kept - addon!.tensorMemoryStats()[0]!;
+      reclaimBackoff = freed >= pending ? 1 : Math.min(RECLAIM_BACKOFF_MAX, 2 * reclaimBackoff);
+    }
   }
   // Free memory that no storage took since the collection before this one held sizes no longer
   // asked for (an evaluation pass's, once training resumes): back to the OS, but for what the next
