@@ -9,7 +9,8 @@
 //   console.log(await loss.itemAsync());             // readback is asynchronous
 //
 // dtypes: float32; float16 and bfloat16 (held in float32 buffers, every value rounded to the format,
-// so memory is not halved); int32; int64 (held in int32); bool. float64 is refused: WGSL has no f64.
+// so memory is not halved); int32; int8, uint8, int16 (held in int32, every value wrapped to the
+// type); int64 (held in int32); bool. float64 is refused: WGSL has no f64.
 
 import { Tensor } from "../core/tensor.js";
 import { type DeviceOps, registerDeviceOps, registerDeviceTransfer } from "../ops/device-hooks.js";

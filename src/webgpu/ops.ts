@@ -5,7 +5,7 @@
 // vjp written in public ops (so double backward works where the CPU's does, or says it does not).
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, bfloat16, float16, float32, int32, int64, roundToDType } from "../core/dtype.js";
+import { type DType, bool, float32, int64, roundToDType } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
 import { needsGrad, record } from "../autograd/record.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
@@ -22,7 +22,7 @@ import { gatherRows, scatterAddRows } from "../backends/webgpu/embedding.js";
 import { contiguous as gpuContiguous, fillInto } from "../backends/webgpu/pointwise.js";
 import { type GpuTensor, empty, isContiguous, reshapeContiguous } from "../backends/webgpu/tensor.js";
 import {
-  gpuOf, halfFormatOf, inFloat32, isGpuTensor, requireFloatOperands as requireFloat, roundToDTypeInPlace, wrap, wrapExact,
+  gpuDTypeOf, gpuOf, inFloat32, narrowFormatOf, isGpuTensor, requireFloatOperands as requireFloat, narrowToDTypeInPlace, wrap, wrapExact,
 } from "./storage.js";
 import { gatherGpu, scatterGpu } from "./index-kernels.js";
 
@@ -113,13 +113,14 @@ function softmaxGrad(g: Tensor, y: Tensor, d: number, log: boolean): Tensor {
 
 /**
  * blas.ts's bmmKernel on the GPU: [B, M, K] @ [B, K, N], no recording. float32 (float16/bfloat16
- * accumulate in float32, the result rounded), and int32/int64 computed exactly in wrapping i32
- * arithmetic (int64 lives in 32 bits on the device, as in every op).
+ * accumulate in float32, the result rounded), and the integer dtypes computed exactly in wrapping
+ * i32 arithmetic (int8/uint8/int16 results wrapped to the type by wrap(); int64 lives in 32 bits
+ * on the device, as in every op).
  */
 export function gpuBmm(a: Tensor, b: Tensor): Tensor {
   checkDevices("matmul", a, b);
   const d = a.dtype;
-  if (!(d === float32 || d === float16 || d === bfloat16 || d === int32 || d === int64)) throw notImplementedOnDevice(`matmul (dtype ${d.name})`);
+  if (d === bool || gpuDTypeOf(d) === null) throw notImplementedOnDevice(`matmul (dtype ${d.name})`);
   if (b.dtype !== d) throw notImplementedOnDevice(`matmul (dtype ${b.dtype.name})`);
   return wrap(matmul(gpuOf(a), gpuOf(b)), d);
 }
@@ -369,7 +370,7 @@ export function gpuIndexAdd(input: Tensor, d: number, index: Tensor, source: Ten
   const sm = (d === 0 ? src.detach() : src.detach().movedim(d, 0)).contiguous();
   const n = sm._shape[0] ?? 1;
   scatterAddRows(target, gpuIndices(index.reshape([-1])), reshapeContiguous(gpuOf(sm), [n, restN]), { alpha });
-  roundToDTypeInPlace(out);
+  narrowToDTypeInPlace(out);
   let res = d === 0 ? out : out.movedim(0, d);
   if (input.dim() === 0) res = res.reshape([]);
   const id = index.detach();
@@ -412,8 +413,8 @@ export function gpuScatterInto(out: Tensor, d: number, index: Tensor, src: Tenso
   checkDevices("scatter", out, index, src);
   if (reduce !== null && !(reduce === "sum" && includeSelf)) throw notImplementedOnDevice(`scatter_reduce (reduce='${reduce}')`);
   const v = Number(value ?? 0);
-  scatterGpu(context("scatter"), gpuOf(out), d, gpuIndices(index), src ? gpuOf(src) : null, halfFormatOf(out.dtype) ? roundToDType(v, out.dtype) : v, reduce === "sum");
-  if (reduce === "sum") roundToDTypeInPlace(out);
+  scatterGpu(context("scatter"), gpuOf(out), d, gpuIndices(index), src ? gpuOf(src) : null, narrowFormatOf(out.dtype) ? roundToDType(v, out.dtype) : v, reduce === "sum");
+  if (reduce === "sum") narrowToDTypeInPlace(out);
 }
 
 /** p-norm over dims (no recording: the caller records). */
