@@ -21,7 +21,7 @@ import {
 import {
   gpuAdaptiveMaxPool, gpuAvgPool, gpuBmm, gpuConv, gpuCrossEntropy, gpuEmbedding, gpuIndex, gpuIndexAdd, gpuIndexSelect, gpuLinear, gpuLogsumexp,
   gpuMaxPool, gpuReduce, gpuSelectAlong, gpuSoftmax, gpuVarMean, sameDeviceOrThrow, gpuGather, gpuScatterInto,
-  gpuVectorNorm, gpuDiffLoss, gpuClampTensor, gpuNllLoss,
+  gpuVectorNorm, gpuDiffLoss, gpuClampTensor, gpuNllLoss, gpuUnfold, gpuFold,
 } from "./ops.js";
 import { gpuAdamStep, gpuSgdStep } from "./optim.js";
 import { gpuComposedOptimStep } from "./optim-composite.js";
@@ -43,7 +43,7 @@ const OPS = {
   sameDevice: sameDeviceOrThrow, sgdStep: gpuSgdStep, adamStep: gpuAdamStep, composedOptimStep: gpuComposedOptimStep,
   interpolate: gpuInterpolate, adaptiveAvgPool: gpuAdaptiveAvgPool, scan: gpuScan, scanWithIndices: gpuScanWithIndices, sortAlong: gpuSortAlong, kthAlong: gpuKthAlong,
   gather: gpuGather, scatterInto: gpuScatterInto, layerNorm: gpuLayerNorm, batchNorm: gpuBatchNorm, vectorNorm: gpuVectorNorm,
-  diffLoss: gpuDiffLoss, clampTensor: gpuClampTensor, nllLoss: gpuNllLoss,
+  diffLoss: gpuDiffLoss, clampTensor: gpuClampTensor, nllLoss: gpuNllLoss, unfold: gpuUnfold, fold: gpuFold,
 };
 
 type WebgpuOps = typeof OPS;

@@ -10,10 +10,11 @@ import { normalizeDim } from "../core/shape.js";
 import { needsGrad, record } from "../autograd/record.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
 import type { ConvGeometry } from "../backends/js/conv.js";
+import type { Fold2dParams } from "../backends/js/im2col.js";
 import { type ReduceKind, reduce, reduceWithIndices } from "../backends/webgpu/reduce.js";
 import { softmax as gpuSoftmaxKernel, softmaxBackward as gpuSoftmaxBackward } from "../backends/webgpu/softmax.js";
 import { linear as gpuLinearKernel, matmul } from "../backends/webgpu/matmul.js";
-import { conv, convBackward } from "../backends/webgpu/conv.js";
+import { conv, convBackward, fold, unfold } from "../backends/webgpu/conv.js";
 import {
   type PoolOptions, adaptiveMaxPool, adaptiveMaxPoolBackward, avgPool, avgPoolBackward, maxPool, maxPoolBackward,
 } from "../backends/webgpu/pooling.js";
@@ -172,6 +173,20 @@ export function gpuConv(kind: "forward" | "input" | "weight", a: Tensor, b: Tens
     return out.add(bias.detach().reshape(view));
   }
   return out;
+}
+
+/** F.unfold's kernel (no recording: the front end records Im2ColBackward0): a copy, so every device dtype's values pass unchanged. */
+export function gpuUnfold(x: Tensor, p: Fold2dParams): Tensor {
+  checkDevices("unfold", x);
+  if (x.dtype === bool) throw new Error(`"im2col_out_cpu" not implemented for 'Bool'`);
+  return wrapExact(unfold(gpuOf(x), p), x.dtype);
+}
+
+/** F.fold's kernel (no recording): sums of columns in float32 or wrapping int32, narrowed to the dtype by wrap(). */
+export function gpuFold(x: Tensor, outputSize: readonly [number, number], p: Fold2dParams): Tensor {
+  checkDevices("fold", x);
+  if (x.dtype === bool) throw new Error(`"col2im_out_cpu" not implemented for 'Bool'`);
+  return wrap(fold(gpuOf(x), outputSize, p), x.dtype);
 }
 
 function contiguousStridesOf(shape: readonly number[]): number[] {

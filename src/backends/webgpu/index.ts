@@ -20,7 +20,8 @@ export {
   matmul, mm,
 } from "./matmul.js";
 export {
-  type Conv2dGrads, type Conv2dOptions, type ConvGrads, type ConvOptions, type Spatial, conv, conv2d, conv2dBackward, convBackward,
+  type Conv2dGrads, type Conv2dOptions, type ConvGrads, type ConvOptions, type Spatial, type UnfoldOptions, conv, conv2d, conv2dBackward,
+  convBackward, fold, unfold,
 } from "./conv.js";
 export {
   type Pool2dOptions, type PoolOptions, adaptiveMaxPool, adaptiveMaxPoolBackward, avgPool, avgPool2d, avgPool2dBackward, avgPoolBackward,
