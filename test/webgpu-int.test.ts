@@ -244,3 +244,55 @@ describe("webgpu bitwise ops and shifts", { skip }, () => {
     }
   });
 });
+
+describe("webgpu integer index_add, scatter_add and average pooling", { skip }, () => {
+  const INTS: Int[] = [torch.int8, torch.uint8, torch.int16, torch.int32, torch.int64];
+  for (const d of INTS) {
+    test(`${d.name}: index_add / index_add_ / scatter_add accumulate duplicates and wrap as the CPU`, async () => {
+      const x = d === torch.int32 || d === torch.int64 ? torch.randint(-1e6, 1e6, [6, 5], { dtype: d }) : wrapping(d as Int, 30, 10).reshape([6, 5]);
+      const src = d === torch.int32 || d === torch.int64 ? torch.randint(-1e6, 1e6, [8, 5], { dtype: d }) : wrapping(d as Int, 40, 11).reshape([8, 5]);
+      // Duplicate targets: rows 0 and 5 receive several source rows (the sums wrap for the 8/16-bit types).
+      const rows = torch.tensor([0, 5, 0, 2, 0, 5, 0, 0]);
+      await same("index_add dim 0", (t, i, s) => t.indexAdd(0, i, s), x, rows, src);
+      await same("index_add with alpha", (t, i, s) => t.indexAdd(0, i, s, { alpha: -3 }), x, rows, src);
+      await same("index_add dim 1", (t, i, s) => t.indexAdd(1, i, s), x.t().contiguous(), rows, src.t());
+      await same("index_add_ in place", (t, i, s) => t.clone().indexAdd_(0, i, s, { alpha: 2 }), x, rows, src);
+      const cols = torch.randint(0, 5, [8, 5]);
+      await same("scatter_add", (t, i, s) => t.scatterAdd(1, i, s), x.narrow(0, 0, 6).repeat([2, 1]).narrow(0, 0, 8), cols, src);
+      await same("scatter_add_ dim 0", (t, i, s) => t.clone().scatterAdd_(0, i, s), x, torch.randint(0, 6, [8, 5]), src);
+      await same("scatter_reduce sum", (t, i, s) => t.scatterReduce(0, i, s, "sum"), x, torch.randint(0, 6, [8, 5]), src);
+    });
+    test(`${d.name}: avg_pool1d/2d/3d truncate toward zero as the CPU`, async () => {
+      torch.manualSeed(12);
+      const lo = d === torch.uint8 ? 0 : -100;
+      const x = torch.randint(lo, 100, [2, 3, 7, 6], { dtype: d });
+      const x3 = torch.randint(lo, 100, [1, 2, 5, 4, 6], { dtype: d });
+      await same("avg_pool2d", (t) => torch.nn.functional.avgPool2d(t, 2), x);
+      await same("avg_pool2d padded, ceil_mode, count_include_pad=False", (t) =>
+        torch.nn.functional.avgPool2d(t, [3, 2], { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }), x);
+      await same("avg_pool2d divisor_override past the type", (t) => torch.nn.functional.avgPool2d(t, 3, { stride: 1, divisorOverride: 1 }), x);
+      await same("avg_pool1d", (t) => torch.nn.functional.avgPool1d(t, 3, { stride: 2, padding: 1 }), x.reshape([2, 3, 42]));
+      await same("avg_pool3d", (t) => torch.nn.functional.avgPool3d(t, 2, { padding: 1 }), x3);
+    });
+  }
+  test("bool index_add is a logical or, as on the CPU", async () => {
+    const x = torch.tensor([[true, false], [false, false], [false, true]]);
+    const src = torch.tensor([[true, false], [false, false], [true, true]]);
+    await same("index_add", (t, i, s) => t.indexAdd(0, i, s), x, torch.tensor([1, 1, 2]), src);
+    await same("index_add alpha 0", (t, i, s) => t.indexAdd(0, i, s, { alpha: 0 }), x, torch.tensor([1, 1, 2]), src);
+  });
+  test("bad arguments give the CPU's errors", () => {
+    const check = (f: (device: "cpu" | "webgpu") => unknown): void => {
+      let cpuMessage = "";
+      try { f("cpu"); } catch (e) { cpuMessage = (e as Error).message; }
+      assert.ok(cpuMessage.length > 0);
+      assert.throws(() => f("webgpu"), (e: Error) => e.message === cpuMessage);
+    };
+    const u8 = torch.ones([3, 2], { dtype: torch.uint8 });
+    check((dev) => u8.to(dev).indexAdd(0, torch.tensor([0]).to(dev), torch.ones([1, 2], { dtype: torch.int8 }).to(dev)));
+    check((dev) => u8.to(dev).indexAdd(0, torch.tensor([0]).to(dev), torch.ones([1, 2], { dtype: torch.uint8 }).to(dev), { alpha: 0.5 }));
+    check((dev) => torch.nn.functional.avgPool2d(torch.ones([1, 2, 2], { dtype: torch.bool }).to(dev), 2));
+    check((dev) => torch.nn.functional.adaptiveAvgPool2d(torch.ones([1, 4, 4], { dtype: torch.uint8 }).to(dev), 2));
+    check((dev) => torch.nn.functional.maxPool2d(torch.ones([1, 4, 4], { dtype: torch.int16 }).to(dev), 2));
+  });
+});

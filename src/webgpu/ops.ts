@@ -251,12 +251,15 @@ function gatherAtIndices(x: Tensor, indices: Tensor, k: number): Tensor {
   return flatX.gather(n, flatI).reshape(indices.shape);
 }
 
-/** avg_pool{k}d (k = 2, 3), recorded as AvgPool{k}DBackward0. */
+/** avg_pool{k}d (k = 2, 3), recorded as AvgPool{k}DBackward0 for float inputs. */
 export function gpuAvgPool(x: Tensor, w: PoolWindow, k: number): Tensor {
   const op = `avg_pool${k}d`;
   checkDevices(op, x);
-  requireFloat(op, x);
   const o = poolOptions(w);
+  // Integers (bool is refused by the front end) as the CPU: an int32 sum divided truncating toward
+  // zero, no gradient; int8/uint8/int16 wrap like the CPU's cast where divisor_override is small.
+  if (!x.dtype.isFloatingPoint) return wrap(avgPool(gpuOf(x), o, k), x.dtype);
+  requireFloat(op, x);
   const out = wrap(avgPool(gpuOf(x), o, k), x.dtype);
   const xd = x.detach();
   return record(`AvgPool${k}DBackward0`, [x], out, ([g]) => {
@@ -373,7 +376,10 @@ export function gpuIndexSelect(input: Tensor, d: number, index: Tensor): Tensor 
 /** input.index_add(d, index, source, alpha) out of place (recorded as IndexAddBackward0). */
 export function gpuIndexAdd(input: Tensor, d: number, index: Tensor, source: Tensor, alpha: number): Tensor {
   checkDevices("index_add", input, index, source);
-  requireFloat("index_add", input, source);
+  // Floats add by compare-and-swap in float32, integers by int32 atomics (wrapping); the result is
+  // narrowed to its dtype once (float16/bfloat16 rounded, int8/uint8/int16 wrapped).
+  // bool accumulates as logical or (the CPU stores source * alpha as bool, then ors it in).
+  if (input.dtype === bool) return gpuIndexAdd(input.int(), d, index, source.int(), alpha !== 0 ? 1 : 0).ne(0);
   const base = input.dim() === 0 ? input.reshape([1]) : input;
   // The result, dim d first and contiguous, receives the rows; then it is moved back.
   const moved = d === 0 ? base.detach() : base.detach().movedim(d, 0);
