@@ -192,6 +192,13 @@ describe("webgpu int8/uint8/int16: kernels beyond pointwise", { skip }, () => {
       await same("scatter a value past the type", (x, i) => x.clone().scatter_(1, i, 300), m.narrow(0, 0, 2), torch.tensor([[0], [1]]));
       await same("eq", (x, y) => x.eq(y), a, a.flip(0));
     });
+    test(`${d.name} index tensors: indexing as the CPU (uint8 is a mask there, so refused by name; int8/int16 the CPU's error)`, async () => {
+      const x = torch.arange(12).reshape([3, 4]).to("webgpu");
+      const idx = torch.tensor([1, 0, 1], { dtype: d }).to("webgpu");
+      if (d === torch.uint8) assert.throws(() => x.get(idx), /indexing with a uint8 mask is not implemented for the 'webgpu' device/);
+      else assert.throws(() => x.get(idx), /^Error: tensors used as indices must be long, int, byte or bool tensors$/);
+      if (d !== torch.uint8) assert.throws(() => torch.arange(12).reshape([3, 4]).get(torch.tensor([1, 0, 1], { dtype: d })), /tensors used as indices must be long, int, byte or bool tensors/);
+    });
   }
 });
 

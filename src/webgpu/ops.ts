@@ -5,7 +5,7 @@
 // vjp written in public ops (so double backward works where the CPU's does, or says it does not).
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, bool, float32, int64, roundToDType } from "../core/dtype.js";
+import { type DType, bool, float32, int32, int64, roundToDType } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
 import { needsGrad, record } from "../autograd/record.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
@@ -407,8 +407,9 @@ export function gpuIndex(x: Tensor, indices: readonly (Tensor | null)[]): Tensor
   const set = indices.map((t, i) => [t, i] as const).filter(([t]) => t !== null);
   if (set.length !== 1) throw notImplementedOnDevice("indexing with several index tensors");
   const [t, d] = set[0]! as readonly [Tensor, number];
-  if (t.dtype.name === "bool") throw notImplementedOnDevice("indexing with a bool mask");
-  if (t.dtype.isFloatingPoint) throw new Error("tensors used as indices must be long, int, byte or bool tensors");
+  // A uint8 index is a mask, as on the CPU (PyTorch's deprecated byte masks).
+  if (t.dtype.name === "bool" || t.dtype.name === "uint8") throw notImplementedOnDevice(`indexing with a ${t.dtype.name} mask`);
+  if (t.dtype !== int32 && t.dtype !== int64) throw new Error("tensors used as indices must be long, int, byte or bool tensors");
   const r = gpuIndexSelect(x, d, t.reshape([-1]));
   if (t.dim() === 1) return r;
   const shape = [...x._shape.slice(0, d), ...t._shape, ...x._shape.slice(d + 1)];
