@@ -445,3 +445,55 @@ describe("webgpu: integer abs, neg, sign, index_select, flip", { skip }, () => {
     await sameOutputs(torch.rand([3, 4]).gt(0.5), (t) => [t.indexSelect(0, torch.tensor([2, 0]).to(t.device)), t.flip(1)], "bool index_select/flip");
   });
 });
+
+describe("webgpu: F.unfold and F.fold", { skip }, () => {
+  const WINDOWS = [
+    { kernelSize: 3 },
+    { kernelSize: [3, 2], dilation: [1, 2], padding: [1, 0], stride: [2, 1] },
+    { kernelSize: [2, 3], padding: 2, stride: 3 },
+  ];
+  test("unfold: values, gradients (fold), double backward, node names", async () => {
+    for (const w of WINDOWS) {
+      await sameOnDevices((x) => F.unfold(x, w), [[2, 3, 7, 6]], { doubleBackward: true });
+      await sameOnDevices((x) => F.unfold(x, w), [[3, 7, 6]]);
+      // A strided (transposed) input.
+      await sameOnDevices((x) => F.unfold(x.transpose(2, 3), w), [[2, 3, 6, 7]]);
+    }
+  });
+  test("fold: values, gradients (unfold), double backward, node names", async () => {
+    for (const w of WINDOWS) {
+      const k = typeof w.kernelSize === "number" ? [w.kernelSize, w.kernelSize] : w.kernelSize;
+      const L = F.unfold(torch.zeros([1, 1, 7, 6]), w).shape[2]!;
+      await sameOnDevices((x) => F.fold(x, [7, 6], w), [[2, 2 * k[0]! * k[1]!, L]], { doubleBackward: true });
+      await sameOnDevices((x) => F.fold(x, [7, 6], w), [[2 * k[0]! * k[1]!, L]]);
+      await sameOnDevices((x) => F.fold(x.transpose(1, 2), [7, 6], w), [[2, L, 2 * k[0]! * k[1]!]]);
+    }
+  });
+  test("integer and half tensors: unfold copies exactly, fold sums wrap like the CPU's", async () => {
+    const w = { kernelSize: [3, 2], dilation: [1, 2], padding: [1, 0], stride: [2, 1] };
+    torch.manualSeed(8);
+    for (const dtype of ["int8", "uint8", "int16", "int32", "int64"] as const) {
+      const x = torch.randint(dtype === "uint8" ? 0 : -100, 120, [2, 3, 7, 6], { dtype });
+      await sameOutputs(x, (t) => [F.unfold(t, w), F.unfold(t, { kernelSize: 2 })], `${dtype} unfold`);
+      // Overlapping blocks (stride 1) sum up to 4 values: past the range of the 8-bit types.
+      const cols = torch.randint(dtype === "uint8" ? 0 : -100, 120, [2, 8, 20], { dtype });
+      await sameOutputs(cols, (t) => [F.fold(t, [5, 6], { kernelSize: 2 })], `${dtype} fold`);
+    }
+    const h = torch.randn([2, 8, 20]).half();
+    await sameOutputs(h, (t) => [F.fold(t, [5, 6], { kernelSize: 2 }), F.unfold(t.reshape([2, 2, 8, 10]), { kernelSize: 3 })], "float16");
+  });
+  test("bad arguments give the CPU's errors", () => {
+    const check = (f: (device: "cpu" | "webgpu") => unknown): void => {
+      let cpuMessage = "";
+      try { f("cpu"); } catch (e) { cpuMessage = (e as Error).message; }
+      assert.ok(cpuMessage.length > 0);
+      assert.throws(() => f("webgpu"), (e: Error) => e.message === cpuMessage);
+    };
+    check((d) => F.unfold(torch.ones([1, 2, 3, 3], { dtype: "bool" }).to(d), { kernelSize: 2 }));
+    check((d) => F.unfold(torch.ones([1, 2, 3, 3]).to(d), { kernelSize: 5 }));
+    check((d) => F.unfold(torch.ones([2, 3]).to(d), { kernelSize: 1 }));
+    check((d) => F.fold(torch.ones([1, 8, 7]).to(d), [5, 6], { kernelSize: 2 }));
+    check((d) => F.fold(torch.ones([1, 7, 20]).to(d), [5, 6], { kernelSize: 2 }));
+    check((d) => F.fold(torch.ones([1, 8, 20], { dtype: "bool" }).to(d), [5, 6], { kernelSize: 2 }));
+  });
+});

@@ -10,7 +10,7 @@ import { forEachRow } from "../backends/js/strided.js";
 import { type Args, bindArgs, checkTensor, installMethods, type Method } from "./args.js";
 import { binaryMap, emptyTensor, fillTensor, lay, unaryMap, copyInto, toNumbers } from "./engine.js";
 import { applyInPlace, checkInplaceCast } from "./inplace.js";
-import { asOperand, type BinarySpec, binaryInPlace, binaryOp, gradFor } from "./pointwise-engine.js";
+import { asOperand, type BinarySpec, binaryInPlace, binaryOp, gradFor, type UnarySpec } from "./pointwise-engine.js";
 import { resultType, type TensorOrScalar } from "./promotion.js";
 import { bigBinary, bigUnary, exactOperand, kernelTypeName, needsBigInt, notImplementedFor, pyType } from "./pointwise-util.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
@@ -299,10 +299,14 @@ export function bitwiseAnd_(self: Tensor, other: TensorOrScalar): Tensor { retur
 export function bitwiseOr_(self: Tensor, other: TensorOrScalar): Tensor { return bitwiseInPlace(BIT_OR, self, other); }
 export function bitwiseXor_(self: Tensor, other: TensorOrScalar): Tensor { return bitwiseInPlace(BIT_XOR, self, other); }
 
+/** bitwise_not as a unary spec, for devices (the CPU path below maps bool and int64 itself). */
+const BIT_NOT: UnarySpec = { name: "bitwise_not", node: "NotImplemented", f: (v) => ~v };
+
 export function bitwiseNot(input: Tensor): Tensor {
   checkTensor("bitwise_not", "input", input);
   const d = input.dtype;
   if (d.isFloatingPoint) throw notImplementedFor("bitwise_not_cpu", d);
+  if (onDevice(input)) return deviceOp("unary", "bitwise_not")(BIT_NOT, input, d);
   if (d === bool) return unaryMap(input, bool, (v) => (v === 0 ? 1 : 0));
   if (d === int64) return bigUnary(input, (a) => ~a);
   return unaryMap(input, d, (v) => ~v);

@@ -7,7 +7,7 @@ import { normalizeDim } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, checkTensor, describe, installMethods, type Method } from "./args.js";
-import { emptyTensor, uninitTensor } from "./engine.js";
+import { copyInto, emptyTensor, uninitTensor } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
 import {
   accessOf, checkIndexRange, combineFor, contiguousCopy, elementOffsets, indexValues, int64Tensor, rawOf, scalarTypeName, type Val,
@@ -139,7 +139,11 @@ export function indexAdd(input: Tensor, ...args: Args<[dim: number, index: Tenso
 
 export function indexAdd_(self: Tensor, ...args: Args<[dim: number, index: Tensor, source: Tensor], AddOpts>): Tensor {
   const { d, index, source, alpha } = bindIndexAdd("index_add_", self, args);
-  return applyInPlace("index_add_", self, [source], () => writeAlong(self, d, index, source, true, alpha),
+  // On a device the result is computed out of place by its kernel and copied back.
+  const direct = onDevice(self, index, source)
+    ? () => { copyInto(self, deviceOp("indexAdd", "index_add_")(self.detach(), d, index, source.detach(), alpha).detach()); }
+    : () => writeAlong(self, d, index, source, true, alpha);
+  return applyInPlace("index_add_", self, [source], direct,
     (x) => indexAdd(x, d, index, source, { alpha }));
 }
 

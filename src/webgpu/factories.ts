@@ -16,7 +16,7 @@ import type { PointwiseOp } from "../backends/webgpu/pointwise-ops.js";
 import { fillInto, pointwise } from "../backends/webgpu/pointwise.js";
 import { empty, restride } from "../backends/webgpu/tensor.js";
 import { gpuEmpty, gpuFill } from "./pointwise.js";
-import { halfFormatOf, isGpuTensor, supportedOrThrow, wrapExact } from "./storage.js";
+import { isGpuTensor, narrowFormatOf, supportedOrThrow, wrapExact } from "./storage.js";
 import { context } from "./runtime.js";
 // The CPU methods this file wraps must be installed first.
 import "../ops/creation.js";
@@ -48,7 +48,7 @@ function gpuFactory(op: string, shape: readonly number[], dtype: DType, init: De
   if ("fill" in init) {
     if (init.fill !== null) fillInto(t, fillValue(op, init.fill, dtype));
   } else if ("arange" in init) {
-    pointwise(ARANGE, [], { out: t, computeDtype: compute, params: [init.arange[0], init.arange[1]], round: halfFormatOf(dtype) ?? undefined });
+    pointwise(ARANGE, [], { out: t, computeDtype: compute, params: [init.arange[0], init.arange[1]], narrow: narrowFormatOf(dtype) ?? undefined });
   } else {
     fillInto(t, 0);
     const [rows, cols] = [shape[0]!, shape[1]!];
@@ -59,13 +59,15 @@ function gpuFactory(op: string, shape: readonly number[], dtype: DType, init: De
   return wrapExact(t, dtype);
 }
 
-/** A fill value as the number the GPU stores (int64 values must fit the int32 it keeps them in). */
+/** A fill value as the number the GPU stores (int32/int64 values must fit the int32 it keeps them in). */
 function fillValue(op: string, v: number | bigint | boolean, dtype: DType): number {
   const n = typeof v === "boolean" ? (v ? 1 : 0) : Number(v);
+  // Half values round and narrow integers wrap on the host, as the CPU stores them.
+  if (narrowFormatOf(dtype)) return roundToDType(n, dtype);
   if (!dtype.isFloatingPoint && dtype.name !== "bool" && !(n >= -2147483648 && n <= 2147483647)) {
     throw new Error(`${op}: the value ${String(v)} does not fit the int32 the 'webgpu' device stores ${dtype.name} in`);
   }
-  return dtype.name === "bool" ? (n !== 0 ? 1 : 0) : halfFormatOf(dtype) ? roundToDType(n, dtype) : dtype.isFloatingPoint ? n : Math.trunc(n);
+  return dtype.name === "bool" ? (n !== 0 ? 1 : 0) : dtype.isFloatingPoint ? n : Math.trunc(n);
 }
 
 /** Replaces the new_* methods installed by ops/creation.ts with ones that stay on the GPU for GPU tensors. */

@@ -9,7 +9,8 @@
 //   console.log(await loss.itemAsync());             // readback is asynchronous
 //
 // dtypes: float32; float16 and bfloat16 (held in float32 buffers, every value rounded to the format,
-// so memory is not halved); int32; int64 (held in int32); bool. float64 is refused: WGSL has no f64.
+// so memory is not halved); int32; int8, uint8, int16 (held in int32, every value wrapped to the
+// type); int64 (held in int32); bool. float64 is refused: WGSL has no f64.
 
 import { Tensor } from "../core/tensor.js";
 import { type DeviceOps, registerDeviceOps, registerDeviceTransfer } from "../ops/device-hooks.js";
@@ -20,7 +21,7 @@ import {
 import {
   gpuAdaptiveMaxPool, gpuAvgPool, gpuBmm, gpuConv, gpuCrossEntropy, gpuEmbedding, gpuIndex, gpuIndexAdd, gpuIndexSelect, gpuLinear, gpuLogsumexp,
   gpuMaxPool, gpuReduce, gpuSelectAlong, gpuSoftmax, gpuVarMean, sameDeviceOrThrow, gpuGather, gpuScatterInto,
-  gpuVectorNorm, gpuDiffLoss, gpuClampTensor, gpuNllLoss,
+  gpuVectorNorm, gpuDiffLoss, gpuClampTensor, gpuNllLoss, gpuUnfold, gpuFold,
 } from "./ops.js";
 import { gpuAdamStep, gpuSgdStep } from "./optim.js";
 import { gpuComposedOptimStep } from "./optim-composite.js";
@@ -42,7 +43,7 @@ const OPS = {
   sameDevice: sameDeviceOrThrow, sgdStep: gpuSgdStep, adamStep: gpuAdamStep, composedOptimStep: gpuComposedOptimStep,
   interpolate: gpuInterpolate, adaptiveAvgPool: gpuAdaptiveAvgPool, scan: gpuScan, scanWithIndices: gpuScanWithIndices, sortAlong: gpuSortAlong, kthAlong: gpuKthAlong,
   gather: gpuGather, scatterInto: gpuScatterInto, layerNorm: gpuLayerNorm, batchNorm: gpuBatchNorm, vectorNorm: gpuVectorNorm,
-  diffLoss: gpuDiffLoss, clampTensor: gpuClampTensor, nllLoss: gpuNllLoss,
+  diffLoss: gpuDiffLoss, clampTensor: gpuClampTensor, nllLoss: gpuNllLoss, unfold: gpuUnfold, fold: gpuFold,
 };
 
 type WebgpuOps = typeof OPS;

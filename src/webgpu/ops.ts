@@ -5,15 +5,16 @@
 // vjp written in public ops (so double backward works where the CPU's does, or says it does not).
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, bfloat16, float16, float32, int32, int64, roundToDType } from "../core/dtype.js";
+import { type DType, bool, float32, int32, int64, roundToDType } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
 import { needsGrad, record } from "../autograd/record.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
 import type { ConvGeometry } from "../backends/js/conv.js";
+import type { Fold2dParams } from "../backends/js/im2col.js";
 import { type ReduceKind, reduce, reduceWithIndices } from "../backends/webgpu/reduce.js";
 import { softmax as gpuSoftmaxKernel, softmaxBackward as gpuSoftmaxBackward } from "../backends/webgpu/softmax.js";
 import { linear as gpuLinearKernel, matmul } from "../backends/webgpu/matmul.js";
-import { conv, convBackward } from "../backends/webgpu/conv.js";
+import { conv, convBackward, fold, unfold } from "../backends/webgpu/conv.js";
 import {
   type PoolOptions, adaptiveMaxPool, adaptiveMaxPoolBackward, avgPool, avgPoolBackward, maxPool, maxPoolBackward,
 } from "../backends/webgpu/pooling.js";
@@ -22,7 +23,7 @@ import { gatherRows, scatterAddRows } from "../backends/webgpu/embedding.js";
 import { contiguous as gpuContiguous, fillInto } from "../backends/webgpu/pointwise.js";
 import { type GpuTensor, empty, isContiguous, reshapeContiguous } from "../backends/webgpu/tensor.js";
 import {
-  gpuOf, halfFormatOf, inFloat32, isGpuTensor, requireFloatOperands as requireFloat, roundToDTypeInPlace, wrap, wrapExact,
+  gpuDTypeOf, gpuOf, inFloat32, narrowFormatOf, isGpuTensor, requireFloatOperands as requireFloat, narrowToDTypeInPlace, wrap, wrapExact,
 } from "./storage.js";
 import { gatherGpu, scatterGpu } from "./index-kernels.js";
 
@@ -113,13 +114,14 @@ function softmaxGrad(g: Tensor, y: Tensor, d: number, log: boolean): Tensor {
 
 /**
  * blas.ts's bmmKernel on the GPU: [B, M, K] @ [B, K, N], no recording. float32 (float16/bfloat16
- * accumulate in float32, the result rounded), and int32/int64 computed exactly in wrapping i32
- * arithmetic (int64 lives in 32 bits on the device, as in every op).
+ * accumulate in float32, the result rounded), and the integer dtypes computed exactly in wrapping
+ * i32 arithmetic (int8/uint8/int16 results wrapped to the type by wrap(); int64 lives in 32 bits
+ * on the device, as in every op).
  */
 export function gpuBmm(a: Tensor, b: Tensor): Tensor {
   checkDevices("matmul", a, b);
   const d = a.dtype;
-  if (!(d === float32 || d === float16 || d === bfloat16 || d === int32 || d === int64)) throw notImplementedOnDevice(`matmul (dtype ${d.name})`);
+  if (d === bool || gpuDTypeOf(d) === null) throw notImplementedOnDevice(`matmul (dtype ${d.name})`);
   if (b.dtype !== d) throw notImplementedOnDevice(`matmul (dtype ${b.dtype.name})`);
   return wrap(matmul(gpuOf(a), gpuOf(b)), d);
 }
@@ -171,6 +173,20 @@ export function gpuConv(kind: "forward" | "input" | "weight", a: Tensor, b: Tens
     return out.add(bias.detach().reshape(view));
   }
   return out;
+}
+
+/** F.unfold's kernel (no recording: the front end records Im2ColBackward0): a copy, so every device dtype's values pass unchanged. */
+export function gpuUnfold(x: Tensor, p: Fold2dParams): Tensor {
+  checkDevices("unfold", x);
+  if (x.dtype === bool) throw new Error(`"im2col_out_cpu" not implemented for 'Bool'`);
+  return wrapExact(unfold(gpuOf(x), p), x.dtype);
+}
+
+/** F.fold's kernel (no recording): sums of columns in float32 or wrapping int32, narrowed to the dtype by wrap(). */
+export function gpuFold(x: Tensor, outputSize: readonly [number, number], p: Fold2dParams): Tensor {
+  checkDevices("fold", x);
+  if (x.dtype === bool) throw new Error(`"col2im_out_cpu" not implemented for 'Bool'`);
+  return wrap(fold(gpuOf(x), outputSize, p), x.dtype);
 }
 
 function contiguousStridesOf(shape: readonly number[]): number[] {
@@ -235,12 +251,15 @@ function gatherAtIndices(x: Tensor, indices: Tensor, k: number): Tensor {
   return flatX.gather(n, flatI).reshape(indices.shape);
 }
 
-/** avg_pool{k}d (k = 2, 3), recorded as AvgPool{k}DBackward0. */
+/** avg_pool{k}d (k = 2, 3), recorded as AvgPool{k}DBackward0 for float inputs. */
 export function gpuAvgPool(x: Tensor, w: PoolWindow, k: number): Tensor {
   const op = `avg_pool${k}d`;
   checkDevices(op, x);
-  requireFloat(op, x);
   const o = poolOptions(w);
+  // Integers (bool is refused by the front end) as the CPU: an int32 sum divided truncating toward
+  // zero, no gradient; int8/uint8/int16 wrap like the CPU's cast where divisor_override is small.
+  if (!x.dtype.isFloatingPoint) return wrap(avgPool(gpuOf(x), o, k), x.dtype);
+  requireFloat(op, x);
   const out = wrap(avgPool(gpuOf(x), o, k), x.dtype);
   const xd = x.detach();
   return record(`AvgPool${k}DBackward0`, [x], out, ([g]) => {
@@ -357,7 +376,10 @@ export function gpuIndexSelect(input: Tensor, d: number, index: Tensor): Tensor 
 /** input.index_add(d, index, source, alpha) out of place (recorded as IndexAddBackward0). */
 export function gpuIndexAdd(input: Tensor, d: number, index: Tensor, source: Tensor, alpha: number): Tensor {
   checkDevices("index_add", input, index, source);
-  requireFloat("index_add", input, source);
+  // Floats add by compare-and-swap in float32, integers by int32 atomics (wrapping); the result is
+  // narrowed to its dtype once (float16/bfloat16 rounded, int8/uint8/int16 wrapped).
+  // bool accumulates as logical or (the CPU stores source * alpha as bool, then ors it in).
+  if (input.dtype === bool) return gpuIndexAdd(input.int(), d, index, source.int(), alpha !== 0 ? 1 : 0).ne(0);
   const base = input.dim() === 0 ? input.reshape([1]) : input;
   // The result, dim d first and contiguous, receives the rows; then it is moved back.
   const moved = d === 0 ? base.detach() : base.detach().movedim(d, 0);
@@ -369,7 +391,7 @@ export function gpuIndexAdd(input: Tensor, d: number, index: Tensor, source: Ten
   const sm = (d === 0 ? src.detach() : src.detach().movedim(d, 0)).contiguous();
   const n = sm._shape[0] ?? 1;
   scatterAddRows(target, gpuIndices(index.reshape([-1])), reshapeContiguous(gpuOf(sm), [n, restN]), { alpha });
-  roundToDTypeInPlace(out);
+  narrowToDTypeInPlace(out);
   let res = d === 0 ? out : out.movedim(0, d);
   if (input.dim() === 0) res = res.reshape([]);
   const id = index.detach();
@@ -385,8 +407,9 @@ export function gpuIndex(x: Tensor, indices: readonly (Tensor | null)[]): Tensor
   const set = indices.map((t, i) => [t, i] as const).filter(([t]) => t !== null);
   if (set.length !== 1) throw notImplementedOnDevice("indexing with several index tensors");
   const [t, d] = set[0]! as readonly [Tensor, number];
-  if (t.dtype.name === "bool") throw notImplementedOnDevice("indexing with a bool mask");
-  if (t.dtype.isFloatingPoint) throw new Error("tensors used as indices must be long, int, byte or bool tensors");
+  // A uint8 index is a mask, as on the CPU (PyTorch's deprecated byte masks).
+  if (t.dtype.name === "bool" || t.dtype.name === "uint8") throw notImplementedOnDevice(`indexing with a ${t.dtype.name} mask`);
+  if (t.dtype !== int32 && t.dtype !== int64) throw new Error("tensors used as indices must be long, int, byte or bool tensors");
   const r = gpuIndexSelect(x, d, t.reshape([-1]));
   if (t.dim() === 1) return r;
   const shape = [...x._shape.slice(0, d), ...t._shape, ...x._shape.slice(d + 1)];
@@ -412,8 +435,8 @@ export function gpuScatterInto(out: Tensor, d: number, index: Tensor, src: Tenso
   checkDevices("scatter", out, index, src);
   if (reduce !== null && !(reduce === "sum" && includeSelf)) throw notImplementedOnDevice(`scatter_reduce (reduce='${reduce}')`);
   const v = Number(value ?? 0);
-  scatterGpu(context("scatter"), gpuOf(out), d, gpuIndices(index), src ? gpuOf(src) : null, halfFormatOf(out.dtype) ? roundToDType(v, out.dtype) : v, reduce === "sum");
-  if (reduce === "sum") roundToDTypeInPlace(out);
+  scatterGpu(context("scatter"), gpuOf(out), d, gpuIndices(index), src ? gpuOf(src) : null, narrowFormatOf(out.dtype) ? roundToDType(v, out.dtype) : v, reduce === "sum");
+  if (reduce === "sum") narrowToDTypeInPlace(out);
 }
 
 /** p-norm over dims (no recording: the caller records). */

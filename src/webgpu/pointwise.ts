@@ -12,7 +12,7 @@ import { fillInto, full, pointwise } from "../backends/webgpu/pointwise.js";
 import { type GpuTensor, broadcastShapes, empty, expandStrides, restride } from "../backends/webgpu/tensor.js";
 import { upload } from "../backends/webgpu/transfer.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
-import { GpuStorage, gpuOf, halfFormatOf, isGpuTensor, supportedOrThrow, wrap, wrapExact } from "./storage.js";
+import { GpuStorage, gpuOf, isGpuTensor, narrowFormatOf, supportedOrThrow, wrap, wrapExact } from "./storage.js";
 import { context } from "./runtime.js";
 
 // ---- devices of an op's operands ----------------------------------------------------------------
@@ -48,6 +48,7 @@ function isScalarOperand(v: unknown): boolean {
 
 const F: readonly ComputeDType[] = ["float32"];
 const FI: readonly ComputeDType[] = ["float32", "int32"];
+const I: readonly ComputeDType[] = ["int32"];
 
 type Expr = string | Readonly<Partial<Record<ComputeDType, string>>>;
 
@@ -82,6 +83,9 @@ const EXTRA = {
   threshold: op1("threshold", "select(a, p1, a <= p0)", { dtypes: FI }),
   /** torch.sign for ints (WGSL's sign is float-only on some drivers). */
   sign: op1("sign", { float32: "sign(a)", int32: "select(select(0i, -1i, a < 0i), 1i, a > 0i)" }, { dtypes: FI }),
+  /** Shifts in 32 bits (narrow results wrap as they are stored, which matches PyTorch's out-of-range rules for them). */
+  bitwise_left_shift: op2("bitwise_left_shift", "select(a << u32(b), 0i, b < 0i || b > 31i)", { dtypes: I }),
+  bitwise_right_shift: op2("bitwise_right_shift", "a >> u32(select(b, 31i, b < 0i || b > 31i))", { dtypes: I }),
   div_trunc: op2("div_trunc", { float32: "trunc(a / b)", int32: "select(a / b, 0i, b == 0i)" }, { dtypes: FI }),
   fmax: op2("fmax", "select(select(max(a, b), a, isnan_f(b)), b, isnan_f(a))", { helpers: ["isnan"] }),
   fmin: op2("fmin", "select(select(min(a, b), a, isnan_f(b)), b, isnan_f(a))", { helpers: ["isnan"] }),
@@ -116,6 +120,7 @@ function unaryOpFor(spec: UnarySpec, compute: ComputeDType): Resolved | null {
       return { op: P[spec.name]! };
     case "round": return spec.node === "RoundBackward0" ? { op: P.round! } : null;
     case "sign": case "sgn": return { op: EXTRA.sign };
+    case "bitwise_not": return { op: P.bitwise_not! };
     case "gelu": return { op: attrs.approximate === "tanh" ? P.gelu_tanh! : P.gelu! };
     case "leaky_relu": return { op: P.leaky_relu!, params: [num(attrs.negativeSlope, 0.01)] };
     case "hardtanh": return { op: P.clamp!, params: [num(attrs.minVal, -1), num(attrs.maxVal, 1)] };
@@ -157,7 +162,7 @@ function binaryOpFor(spec: BinarySpec, boolInputs: boolean): Resolved | null {
     case "bitwise_and": case "bitwise_or": case "bitwise_xor":
       if (boolInputs && spec.name.startsWith("bitwise_")) return { op: P[spec.name.replace("bitwise_", "logical_")]! };
       return { op: P[spec.name]! };
-    case "fmax": case "fmin": case "hypot": case "logaddexp": return { op: (EXTRA as Record<string, PointwiseOp>)[spec.name]! };
+    case "fmax": case "fmin": case "hypot": case "logaddexp": case "bitwise_left_shift": case "bitwise_right_shift": return { op: (EXTRA as Record<string, PointwiseOp>)[spec.name]! };
     // The scalar weight lives in the spec's kernel: lerp(0, 1, w) = w.
     case "lerp": return { op: EXTRA.lerp, params: [spec.f(0, 1)] };
     default: return null;
@@ -230,9 +235,10 @@ function run(opName: string, r: Resolved, operands: (Tensor | number)[], compute
   if (!op.dtypes.includes(compute)) throw notImplementedOnDevice(`${opName} (${compute === "int32" ? "integer" : "float"} inputs)`);
   const gOut = outView(out);
   const outGpu = supportedOrThrow(opName, outDtype);
-  // A float16/bfloat16 result is computed in float32 and rounded as it is stored (PyTorch's CPU rule).
-  const round = halfFormatOf(out ? out.dtype : outDtype) ?? undefined;
-  const res = pointwise(op, gpuInputs, { out: gOut, computeDtype: compute, outDtype: gOut ? gOut.dtype : outGpu, params, round });
+  // A float16/bfloat16 result is computed in float32 and rounded as it is stored, an int8/uint8/int16
+  // one in 32 bits and wrapped as it is stored (PyTorch's CPU rule).
+  const narrow = narrowFormatOf(out ? out.dtype : outDtype) ?? undefined;
+  const res = pointwise(op, gpuInputs, { out: gOut, computeDtype: compute, outDtype: gOut ? gOut.dtype : outGpu, params, narrow });
   for (const t of temps) t.buffer.release();
   return out ?? wrapExact(res, outDtype);
 }
@@ -243,7 +249,8 @@ function run(opName: string, r: Resolved, operands: (Tensor | number)[], compute
 export function gpuUnary(spec: UnarySpec, input: Tensor, outDtype: DType, out?: Tensor): Tensor {
   checkDevices(spec.name, input, out);
   const compute = outDtype.isFloatingPoint || input.dtype.isFloatingPoint ? "float32" : "int32";
-  const r = unaryOpFor(spec, compute);
+  // bool's bitwise_not is logical not (~1 would be -2, which is true).
+  const r = spec.name === "bitwise_not" && input.dtype === bool ? { op: POINTWISE_OPS.logical_not } : unaryOpFor(spec, compute);
   if (!r) throw notImplementedOnDevice(spec.name);
   return run(spec.name, r, [input], compute, outDtype, out);
 }
@@ -349,9 +356,10 @@ export function gpuCopy(dst: Tensor, src: Tensor): void {
     s = restride(s, d.shape, expandStrides(s, d.shape));
   }
   const compute: ComputeDType = dst.dtype.isFloatingPoint || src.dtype.isFloatingPoint ? "float32" : "int32";
-  // float32 → float16 rounds (int → bfloat16 too); a copy between equal dtypes keeps values as they are.
-  const round = src.dtype === dst.dtype ? undefined : halfFormatOf(dst.dtype) ?? undefined;
-  pointwise("identity", [s], { out: d, computeDtype: compute, round });
+  // float32 → float16 rounds (int → bfloat16 too), int32 → uint8 or float → int8 wraps; a copy
+  // between equal dtypes keeps values as they are.
+  const narrow = src.dtype === dst.dtype ? undefined : narrowFormatOf(dst.dtype) ?? undefined;
+  pointwise("identity", [s], { out: d, computeDtype: compute, narrow });
   temp?.buffer.release();
 }
 
@@ -385,6 +393,7 @@ export function hostValues(src: Tensor, target: "float32" | "int32" | "bool"): F
     return (data as Uint8Array).subarray(off, off + n);
   }
   if (data instanceof Int32Array) return data.subarray(off, off + n);
+  if (data instanceof Int8Array || data instanceof Uint8Array || data instanceof Int16Array) return Int32Array.from(data.subarray(off, off + n));
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     const v = Number(data[off + i]!);
@@ -400,5 +409,5 @@ export function hostValues(src: Tensor, target: "float32" | "int32" | "bool"): F
 export function gpuFill(t: Tensor, value: number | bigint | boolean): void {
   const g = gpuOf(t);
   const v = typeof value === "boolean" ? (value ? 1 : 0) : Number(value);
-  fillInto(g, halfFormatOf(t.dtype) ? roundToDType(v, t.dtype) : v);
+  fillInto(g, narrowFormatOf(t.dtype) ? roundToDType(v, t.dtype) : v);
 }

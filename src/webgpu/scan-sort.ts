@@ -4,21 +4,22 @@
 // recording: the front end records the CPU op's node with its vjp in public ops.
 
 import type { Tensor } from "../core/tensor.js";
-import { bfloat16, float16, float32, int32, int64 } from "../core/dtype.js";
+import { bool, float32, int64 } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
 import { type ScanKind, scanRows } from "../backends/webgpu/scan.js";
 import { sortRows } from "../backends/webgpu/sort.js";
-import { gpuOf, requireFloatOperands, wrap, wrapExact } from "./storage.js";
+import { gpuDTypeOf, gpuOf, requireFloatOperands, wrap, wrapExact } from "./storage.js";
 import { checkDevices } from "./pointwise.js";
 
 /**
  * float32 (float16/bfloat16 scan in float32, each result rounded), or the integers the device
- * stores as int32 (int64's arithmetic then wraps at 32 bits, as all its device ops do).
+ * stores as int32 (int64's arithmetic then wraps at 32 bits, as all its device ops do; int8/uint8/
+ * int16 results wrap to their type).
  */
 function requireNumeric(op: string, x: Tensor): void {
   const d = x.dtype;
-  if (d !== float32 && d !== float16 && d !== bfloat16 && d !== int32 && d !== int64) throw notImplementedOnDevice(`${op} (dtype ${d.name})`);
+  if (d === bool || gpuDTypeOf(d) === null) throw notImplementedOnDevice(`${op} (dtype ${d.name})`);
 }
 
 /** x with dim d last, as contiguous rows: the [rows, n] matrix and the moved shape. */

@@ -10,21 +10,22 @@ import { Device, Storage } from "../core/storage.js";
 import { deviceState, notImplementedOnDevice } from "../ops/device-hooks.js";
 import type { GpuContext } from "../backends/webgpu/context.js";
 import { type GpuBuffer, syncRegistry } from "../backends/webgpu/pool.js";
-import { GPU_ITEMSIZE, type GpuDType, type HalfFormat } from "../backends/webgpu/gpu-types.js";
+import { GPU_ITEMSIZE, type GpuDType, type HalfFormat, type NarrowFormat } from "../backends/webgpu/gpu-types.js";
 import type { GpuTensor } from "../backends/webgpu/tensor.js";
-import { roundInPlace } from "../backends/webgpu/pointwise.js";
+import { narrowInPlace } from "../backends/webgpu/pointwise.js";
 
 export const WEBGPU_DEVICE = new Device("webgpu", 0);
 
 /**
  * The GPU type that holds each dtype the device supports: int64 is kept in int32 (range-checked on
- * upload), float16 and bfloat16 in float32 whose values are all rounded to the 16-bit format
- * (halfFormatOf), so they compute in float32 and round each result as PyTorch's CPU does.
+ * upload), float16 and bfloat16 in float32 whose values are all rounded to the 16-bit format,
+ * int8, uint8 and int16 in int32 whose values are all wrapped to the narrow type (narrowFormatOf):
+ * they compute in 32 bits and narrow each result as PyTorch's CPU does.
  */
 export function gpuDTypeOf(d: DType): GpuDType | null {
   switch (d.name) {
     case "float32": case "float16": case "bfloat16": return "float32";
-    case "int32": case "int64": return "int32";
+    case "int8": case "uint8": case "int16": case "int32": case "int64": return "int32";
     case "bool": return "bool";
     default: return null;
   }
@@ -35,11 +36,22 @@ export function halfFormatOf(d: DType): HalfFormat | null {
   return d.name === "float16" || d.name === "bfloat16" ? d.name : null;
 }
 
+/**
+ * The format narrower than its buffer that dtype `d` is (float16/bfloat16 in float32, int8/uint8/
+ * int16 in int32), or null: whatever writes a tensor of `d` narrows each value to it.
+ */
+export function narrowFormatOf(d: DType): NarrowFormat | null {
+  switch (d.name) {
+    case "float16": case "bfloat16": case "int8": case "uint8": case "int16": return d.name;
+    default: return null;
+  }
+}
+
 export function supportedOrThrow(op: string, d: DType): GpuDType {
   const g = gpuDTypeOf(d);
   if (!g) {
     const why = d.name === "float64" ? " (WebGPU has no 64-bit floats: WGSL has no f64 type; use float32)" : "";
-    throw new Error(`${op}: dtype ${d.name} is not supported on the 'webgpu' device${why}; float32, float16, bfloat16 (both held in float32), int32, int64 (held in int32) and bool are`);
+    throw new Error(`${op}: dtype ${d.name} is not supported on the 'webgpu' device${why}; float32, float16, bfloat16 (both held in float32), int32, int8, uint8, int16, int64 (all held in int32) and bool are`);
   }
   return g;
 }
@@ -68,10 +80,13 @@ export function inFloat32(x: Tensor, f: (x32: Tensor) => Tensor): Tensor {
   return halfFormatOf(x.dtype) ? f(x.float()).to(x.dtype) : f(x);
 }
 
-/** Rounds a GPU tensor's values in place when its dtype is float16/bfloat16 (after an in-place kernel wrote float32 values). */
-export function roundToDTypeInPlace(t: Tensor): void {
-  const format = halfFormatOf(t.dtype);
-  if (format) roundInPlace(gpuOf(t), format);
+/**
+ * Narrows a GPU tensor's values in place to its dtype when that is narrower than its buffer
+ * (after an in-place kernel wrote 32-bit values): rounds float16/bfloat16, wraps int8/uint8/int16.
+ */
+export function narrowToDTypeInPlace(t: Tensor): void {
+  const format = narrowFormatOf(t.dtype);
+  if (format) narrowInPlace(gpuOf(t), format);
 }
 
 /** The logical dtype a GPU result of type `g` gets when the op does not say. */
@@ -156,13 +171,14 @@ export function gpuOf(t: Tensor): GpuTensor {
 
 /**
  * A tensor owning a kernel's result (the storage takes over the caller's reference to its buffer).
- * `dtype` is the logical dtype (int64 results live in int32 buffers). A float16/bfloat16 result is
- * rounded here, in place (one extra pass over it): the one place where the kernels that compute in
- * float32 (matmul, conv, reductions, softmax, losses, pooling...) get PyTorch's rounded half results.
+ * `dtype` is the logical dtype (int64 results live in int32 buffers). A result of a dtype narrower
+ * than its buffer is narrowed here, in place (one extra pass over it): float16/bfloat16 rounded,
+ * int8/uint8/int16 wrapped. The one place where the kernels that compute in 32 bits (matmul, conv,
+ * reductions, softmax, losses, pooling, scatter-adds...) get PyTorch's narrow results.
  */
 export function wrap(g: GpuTensor, dtype: DType = dtypeOfGpu(g.dtype)): Tensor {
-  const format = halfFormatOf(dtype);
-  if (format && g.dtype === "float32") roundInPlace(g, format);
+  const format = narrowFormatOf(dtype);
+  if (format && gpuDTypeOf(dtype) === g.dtype) narrowInPlace(g, format);
   return wrapExact(g, dtype);
 }
 

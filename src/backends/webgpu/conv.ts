@@ -133,8 +133,11 @@ function colValues(g: Geometry, v: { total: number; xoff?: number; sN?: number; 
 
 const dims = (nd: number): number[] => Array.from({ length: nd }, (_, d) => d);
 
+/** The element type of columns: convolutions run in f32; unfold/fold also move i32 values. */
+type ColScalar = "f32" | "i32";
+
 /** WGSL of im2col for nd spatial dims: the kernel offset and output position peeled innermost first. */
-function im2colWgsl(nd: number, wg: number): string {
+function im2colWgsl(nd: number, wg: number, T: ColScalar): string {
   const peel = dims(nd).reverse().map((d) => `  let j${d} = kr % ${dimParam("kernel", d)};
   kr = kr / ${dimParam("kernel", d)};
   let o${d} = lr % ${dimParam("outSize", d)};
@@ -144,8 +147,8 @@ function im2colWgsl(nd: number, wg: number): string {
   const src = dims(nd).map((d) => ` + u32(q${d}) * ${dimParam("xStrides", d)}`).join("");
   return `${COL_PARAMS.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read_write> cols: array<f32>;
-@group(0) @binding(2) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> cols: array<${T}>;
+@group(0) @binding(2) var<storage, read> x: array<${T}>;
 @compute @workgroup_size(${wg})
 fn main(${LINEAR_BUILTINS}) {
   let idx = ${linearIndex(wg)};
@@ -158,7 +161,7 @@ fn main(${LINEAR_BUILTINS}) {
   var kr = ckk % P.K;
   var lr = l;
 ${peel}
-  var v = 0.0;
+  var v = ${T}(0);
   if (${inside}) {
     v = x[P.xoff + (P.n0 + n) * P.sN + c * P.sC${src}];
   }
@@ -167,23 +170,28 @@ ${peel}
 `;
 }
 
+function colScalar(t: GpuTensor): ColScalar {
+  return t.dtype === "float32" ? "f32" : "i32";
+}
+
 /** cols[n][c*K + kernel offset][output position] = x[n0 + n, c, input position] (0 in the padding). */
 function im2col(x: GpuTensor, g: Geometry, n0: number, nc: number, cols: GpuTensor): void {
   const ctx = x.ctx;
   const wg = Math.min(256, ctx.maxWorkgroupSize);
   const total = nc * g.C * g.K * g.L;
   const st = batchedStrides(x, g);
+  const T = colScalar(x);
   ctx.dispatch({
-    key: `im2col|${g.nd}|${wg}`,
+    key: `im2col|${g.nd}|${wg}|${T}`,
     params: { layout: COL_PARAMS, values: colValues(g, { total, xoff: x.offset, sN: st[0]!, sC: st[1]!, n0 }, st.slice(2)) },
     buffers: [cols.buffer, x.buffer],
     workgroups: ctx.grid(Math.ceil(total / wg)),
-    wgsl: () => im2colWgsl(g.nd, wg),
+    wgsl: () => im2colWgsl(g.nd, wg, T),
   });
 }
 
 /** WGSL of col2im for nd spatial dims: nested loops over the kernel offsets, outermost dim first. */
-function col2imWgsl(nd: number, wg: number): string {
+function col2imWgsl(nd: number, wg: number, T: ColScalar): string {
   const peel = dims(nd).reverse().map((d) => `  let i${d} = rem % ${dimParam("inSize", d)};
   rem = rem / ${dimParam("inSize", d)};`).join("\n");
   // Row-major flat offsets: ((j0) * k1 + j1) * k2 + j2 and likewise for the output position.
@@ -201,8 +209,8 @@ ${body.split("\n").map((s) => "  " + s).join("\n")}
   }
   return `${COL_PARAMS.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read_write> gx: array<f32>;
-@group(0) @binding(2) var<storage, read> cols: array<f32>;
+@group(0) @binding(1) var<storage, read_write> gx: array<${T}>;
+@group(0) @binding(2) var<storage, read> cols: array<${T}>;
 @compute @workgroup_size(${wg})
 fn main(${LINEAR_BUILTINS}) {
   let idx = ${linearIndex(wg)};
@@ -211,7 +219,7 @@ fn main(${LINEAR_BUILTINS}) {
 ${peel}
   let c = rem % P.C;
   let n = rem / P.C;
-  var acc = 0.0;
+  var acc = ${T}(0);
 ${body.split("\n").map((s) => "  " + s).join("\n")}
   gx[P.outOff + idx] = acc;
 }
@@ -223,12 +231,13 @@ function col2im(cols: GpuTensor, g: Geometry, nc: number, gx: GpuTensor, outOff:
   const ctx = cols.ctx;
   const wg = Math.min(256, ctx.maxWorkgroupSize);
   const total = nc * g.C * prod(g.inSize);
+  const T = colScalar(cols);
   ctx.dispatch({
-    key: `col2im|${g.nd}|${wg}`,
+    key: `col2im|${g.nd}|${wg}|${T}`,
     params: { layout: COL_PARAMS, values: colValues(g, { total, outOff }) },
     buffers: [gx.buffer, cols.buffer],
     workgroups: ctx.grid(Math.ceil(total / wg)),
-    wgsl: () => col2imWgsl(g.nd, wg),
+    wgsl: () => col2imWgsl(g.nd, wg, T),
   });
 }
 
@@ -276,6 +285,57 @@ export function conv(x: GpuTensor, weight: GpuTensor, bias?: GpuTensor | null, o
   }
   cols?.buffer.release();
   if (w !== weight) w.buffer.release();
+  return out;
+}
+
+/** The sliding blocks of F.unfold / F.fold: the kernel's size per spatial dim, and the window options (no groups). */
+export interface UnfoldOptions {
+  kernelSize: readonly number[];
+  stride?: Spatial;
+  padding?: Spatial;
+  dilation?: Spatial;
+}
+
+/**
+ * F.unfold: x [N, C, ...spatial] (or unbatched [C, ...spatial]), float32 or int32, any strides →
+ * its columns [N, C*K, L] (or [C*K, L]), K the kernel's volume and L the number of blocks: the
+ * convolution's im2col over every image at once.
+ */
+export function unfold(x: GpuTensor, options: UnfoldOptions): GpuTensor {
+  const op = "webgpu unfold";
+  checkDType(op, "input", x, ["float32", "int32"]);
+  const nd = options.kernelSize.length;
+  const batched = x.shape.length === nd + 2;
+  const C = x.shape[batched ? 1 : 0] ?? 0;
+  const g = geometry(op, x.shape, [1, C, ...options.kernelSize], options);
+  const cols = empty(x.ctx, batched ? [g.N, g.C * g.K, g.L] : [g.C * g.K, g.L], x.dtype);
+  if (numel(cols.shape) > 0) im2col(x, g, 0, g.N, cols);
+  return cols;
+}
+
+/**
+ * F.fold, unfold's adjoint: columns [N, C*K, L] (or [C*K, L]) → [N, C, ...outputSize] (or
+ * unbatched), each position the sum of the column entries im2col would copy from it (col2im; int32
+ * sums wrap). float32 or int32, any strides.
+ */
+export function fold(cols: GpuTensor, outputSize: readonly number[], options: UnfoldOptions): GpuTensor {
+  const op = "webgpu fold";
+  checkDType(op, "input", cols, ["float32", "int32"]);
+  const batched = cols.shape.length === 3;
+  if (!batched && cols.shape.length !== 2) throw new Error(`${op}: expected 2-D or 3-D columns, got ${shapeStr(cols.shape)}`);
+  const K = prod(options.kernelSize);
+  const rows = cols.shape[batched ? 1 : 0]!, L = cols.shape[batched ? 2 : 1]!;
+  if (rows % K !== 0) throw new Error(`${op}: ${rows} rows are not a multiple of the kernel's volume ${K}`);
+  const C = rows / K, N = batched ? cols.shape[0]! : 1;
+  const outShape = batched ? [N, C, ...outputSize] : [C, ...outputSize];
+  const g = geometry(op, outShape, [1, C, ...options.kernelSize], options);
+  if (g.L !== L) throw new Error(`${op}: ${L} blocks given, but the output size and window give ${g.L}`);
+  const out = empty(cols.ctx, outShape, cols.dtype);
+  if (numel(out.shape) === 0) return out;
+  // col2im reads the columns packed from element 0.
+  const packed = isContiguous(cols) && cols.offset === 0 ? cols : contiguous(cols);
+  col2im(packed, g, N, out, 0);
+  if (packed !== cols) packed.buffer.release();
   return out;
 }
 

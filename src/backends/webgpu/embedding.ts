@@ -61,17 +61,22 @@ const SCATTER = new ParamStruct([
   ...["total", "D", "V", "toff", "goff", "ioff", "hasPad"].map((name) => ({ name, type: "u32" as const })),
   { name: "pad", type: "i32" as const },
   { name: "alpha", type: "f32" as const },
+  { name: "alphaInt", type: "i32" as const },
 ]);
 
 /**
- * target[indices[i], :] += alpha * src[i, :] in place, for float32 target [V, D] (contiguous),
- * src [..., D] and int32 indices of src's leading shape; rows equal to `paddingIdx` are skipped.
+ * target[indices[i], :] += alpha * src[i, :] in place, for a target [V, D] (contiguous), src
+ * [..., D] of its dtype and int32 indices of src's leading shape; rows equal to `paddingIdx` are
+ * skipped. float32 adds by compare-and-swap; int32 by atomicAdd, wrapping (alpha an integer).
  */
 export function scatterAddRows(target: GpuTensor, indices: GpuTensor, src: GpuTensor, options: { paddingIdx?: number | null; alpha?: number } = {}): GpuTensor {
   const op = "webgpu index_add";
   const ctx = sameContext(op, target, indices, src);
-  checkDType(op, "self", target, ["float32"]);
-  checkDType(op, "source", src, ["float32"]);
+  checkDType(op, "self", target, ["float32", "int32"]);
+  checkDType(op, "source", src, [target.dtype]);
+  const alpha = options.alpha ?? 1;
+  const int = target.dtype === "int32";
+  if (int && !Number.isInteger(alpha)) throw new Error(`${op}: For integral input tensors, argument alpha must not be a floating point number.`);
   if (target.shape.length !== 2 || !isContiguous(target)) throw new Error(`${op}: self must be a contiguous 2-D tensor, got ${shapeStr(target.shape)}`);
   const [V, D] = target.shape as [number, number];
   const lead = src.shape.slice(0, -1);
@@ -84,26 +89,27 @@ export function scatterAddRows(target: GpuTensor, indices: GpuTensor, src: GpuTe
   if (total > 0) {
     const wg = Math.min(256, ctx.maxWorkgroupSize);
     ctx.dispatch({
-      key: `scatter_add_rows|${wg}`,
+      key: `scatter_add_rows|${wg}|${target.dtype}`,
       params: {
         layout: SCATTER,
-        values: { total, D, V, toff: target.offset, goff: g.offset, ioff: idx.offset, hasPad: options.paddingIdx == null ? 0 : 1, pad: options.paddingIdx ?? 0, alpha: options.alpha ?? 1 },
+        values: { total, D, V, toff: target.offset, goff: g.offset, ioff: idx.offset, hasPad: options.paddingIdx == null ? 0 : 1, pad: options.paddingIdx ?? 0,
+          alpha: int ? 1 : alpha, alphaInt: int ? alpha | 0 : 1 },
       },
       buffers: [target.buffer, g.buffer, idx.buffer],
       workgroups: ctx.grid(Math.ceil(total / wg)),
       wgsl: () => `${SCATTER.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read_write> acc: array<atomic<u32>>;
-@group(0) @binding(2) var<storage, read> src: array<f32>;
+@group(0) @binding(1) var<storage, read_write> acc: array<atomic<${int ? "i32" : "u32"}>>;
+@group(0) @binding(2) var<storage, read> src: array<${int ? "i32" : "f32"}>;
 @group(0) @binding(3) var<storage, read> idx: array<i32>;
-${atomicAddF32("acc")}
+${int ? "" : atomicAddF32("acc")}
 @compute @workgroup_size(${wg})
 fn main(${LINEAR_BUILTINS}) {
   let e = ${linearIndex(wg)};
   if (e >= P.total) { return; }
   let r = idx[P.ioff + e / P.D];
   if (r < 0 || u32(r) >= P.V || (P.hasPad != 0u && r == P.pad)) { return; }
-  atomic_add_f32(P.toff + u32(r) * P.D + e % P.D, P.alpha * src[P.goff + e]);
+  ${int ? "atomicAdd(&acc[P.toff + u32(r) * P.D + e % P.D], P.alphaInt * src[P.goff + e]);" : "atomic_add_f32(P.toff + u32(r) * P.D + e % P.D, P.alpha * src[P.goff + e]);"}
 }
 `,
     });

@@ -13,6 +13,20 @@ export const GPU_DTYPES: readonly GpuDType[] = ["float32", "int32", "bool"];
  */
 export type HalfFormat = "float16" | "bfloat16";
 
+/** The narrow integer formats an int32 buffer can hold: every value wrapped (two's complement) to the format by its writer. */
+export type NarrowIntFormat = "int8" | "uint8" | "int16";
+
+/**
+ * A logical dtype narrower than the buffer that holds it: a 16-bit float in a float32 buffer
+ * (rounded) or a narrow integer in an int32 buffer (wrapped). Writers narrow every stored value.
+ */
+export type NarrowFormat = HalfFormat | NarrowIntFormat;
+
+/** The GPU dtype whose buffers hold values of `format`. */
+export function bufferDTypeOf(format: NarrowFormat): "float32" | "int32" {
+  return format === "float16" || format === "bfloat16" ? "float32" : "int32";
+}
+
 /** Every GPU dtype takes 4 bytes (bool is widened to u32: WGSL has no 8-bit storage type). */
 export const GPU_ITEMSIZE = 4;
 

@@ -1,7 +1,7 @@
 // The WebGPU backend: device acquisition, the buffer pool, host transfers, and WGSL kernels over
 // strided GPU tensors. Standalone for now; the "webgpu" device of Tensor builds on these.
 
-export type { GpuDType, HalfFormat, HostArray, HostArrayOf } from "./gpu-types.js";
+export type { GpuDType, HalfFormat, HostArray, HostArrayOf, NarrowFormat, NarrowIntFormat } from "./gpu-types.js";
 export { GPU_DTYPES, isGpuDType } from "./gpu-types.js";
 export { type DawnBackend, type RequestDeviceOptions, getContext, isAvailable, requestDevice } from "./device.js";
 export { type AdapterDescription, type Dispatch, GpuContext } from "./context.js";
@@ -12,7 +12,7 @@ export {
 } from "./tensor.js";
 export { type UploadSource, download, fromArray, item, upload } from "./transfer.js";
 export { type ComputeDType, type InputKind, POINTWISE_OPS, type PointwiseOp, type PointwiseOpName } from "./pointwise-ops.js";
-export { type PointwiseOptions, contiguous, copyInto, fillInto, full, pointwise, roundInPlace } from "./pointwise.js";
+export { type PointwiseOptions, contiguous, copyInto, fillInto, full, pointwise, narrowInPlace } from "./pointwise.js";
 export { type ReduceKind, type ReduceOptions, amax, amin, mean, reduce, reduceWithIndices, sum } from "./reduce.js";
 export { logSoftmax, softmax, softmaxBackward } from "./softmax.js";
 export {
@@ -20,7 +20,8 @@ export {
   matmul, mm,
 } from "./matmul.js";
 export {
-  type Conv2dGrads, type Conv2dOptions, type ConvGrads, type ConvOptions, type Spatial, conv, conv2d, conv2dBackward, convBackward,
+  type Conv2dGrads, type Conv2dOptions, type ConvGrads, type ConvOptions, type Spatial, type UnfoldOptions, conv, conv2d, conv2dBackward,
+  convBackward, fold, unfold,
 } from "./conv.js";
 export {
   type Pool2dOptions, type PoolOptions, adaptiveMaxPool, adaptiveMaxPoolBackward, avgPool, avgPool2d, avgPool2dBackward, avgPoolBackward,

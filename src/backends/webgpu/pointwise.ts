@@ -2,13 +2,13 @@
 // into a new contiguous tensor or into `out` (any strides, in place allowed). Dims are coalesced
 // first, so contiguous operands run as one flat loop (vectorised to vec4 where the op allows).
 
-import { type GpuDType, type HalfFormat, storageType } from "./gpu-types.js";
+import { type GpuDType, type NarrowFormat, bufferDTypeOf, storageType } from "./gpu-types.js";
 import { type ComputeDType, POINTWISE_HELPERS, POINTWISE_OPS, type PointwiseOp, type PointwiseOpName } from "./pointwise-ops.js";
 import {
   type GpuTensor, MAX_DIMS, broadcastShapes, coalesce, empty, expandStrides, numel, sameContext, shapeStr,
 } from "./tensor.js";
 import {
-  F32_BITS, LINEAR_BUILTINS, ParamStruct, ROUND_HALF, WGSL_HELPERS, convert, fromBool, linearIndex, paramAt, roundHalf, toBool,
+  F32_BITS, LINEAR_BUILTINS, ParamStruct, WGSL_HELPERS, convert, fromBool, linearIndex, narrowHelper, narrowStore, paramAt, toBool,
 } from "./wgsl.js";
 
 export interface PointwiseOptions {
@@ -22,8 +22,11 @@ export interface PointwiseOptions {
   params?: readonly [number, number?];
   /** Shape of the result of a fill (arity 0) without `out`. */
   shape?: readonly number[];
-  /** Round each stored value to this 16-bit format (a float32 output that holds float16/bfloat16). */
-  round?: HalfFormat;
+  /**
+   * The logical dtype the output holds when narrower than its buffer: each stored value is rounded
+   * to float16/bfloat16 (a float32 output) or wrapped to int8/uint8/int16 (an int32 output).
+   */
+  narrow?: NarrowFormat;
 }
 
 function resolveOp(op: PointwiseOp | PointwiseOpName): PointwiseOp {
@@ -63,7 +66,9 @@ export function pointwise(
     throw new Error(`${name}: not implemented for compute dtype ${compute} (supported: ${op.dtypes.join(", ")})`);
   }
   const outDtype = options.outDtype ?? options.out?.dtype ?? (op.result === "bool" ? "bool" : compute);
-  if (options.round && outDtype !== "float32") throw new Error(`${name}: only a float32 output can hold ${options.round} values, not ${outDtype}`);
+  if (options.narrow && outDtype !== bufferDTypeOf(options.narrow)) {
+    throw new Error(`${name}: only a ${bufferDTypeOf(options.narrow)} output can hold ${options.narrow} values, not ${outDtype}`);
+  }
   let shape: number[];
   if (op.arity === 0) {
     const s = options.out?.shape ?? options.shape;
@@ -91,7 +96,7 @@ export function pointwise(
   const n = numel(shape);
   if (n === 0) return result;
   const p = [options.params?.[0] ?? op.params?.[0] ?? 0, options.params?.[1] ?? op.params?.[1] ?? 0] as const;
-  const plan = makePlan(op, compute, inputs, result, shape, n, p, ctx.maxWorkgroupSize, options.round ?? null);
+  const plan = makePlan(op, compute, inputs, result, shape, n, p, ctx.maxWorkgroupSize, options.narrow ?? null);
   ctx.dispatch({
     key: plan.key, wgsl: plan.wgsl, params: { layout: plan.params, values: plan.values },
     buffers: plan.buffers, workgroups: ctx.grid(plan.groups),
@@ -101,7 +106,7 @@ export function pointwise(
 
 function makePlan(
   op: PointwiseOp, compute: ComputeDType, inputs: readonly GpuTensor[], out: GpuTensor,
-  shape: readonly number[], n: number, p: readonly [number, number], maxWg: number, round: HalfFormat | null,
+  shape: readonly number[], n: number, p: readonly [number, number], maxWg: number, narrow: NarrowFormat | null,
 ): Plan {
   const wg = Math.min(WG, maxWg);
   const strides = [out.strides.slice(), ...inputs.map((t) => expandStrides(t, shape))];
@@ -119,12 +124,12 @@ function makePlan(
     out.dtype === compute && inputs.every((t) => t.dtype === compute) && op.result !== "bool";
   const expr = typeof op.expr === "string" ? op.expr : op.expr[compute];
   if (expr === undefined) throw new Error(`webgpu ${op.name}: no expression for ${compute}`);
-  const signature = `${compute}|${out.dtype}|${inputs.map((t) => t.dtype).join(",")}|${nd}|${vec4 ? "v4" : "s"}|${aliased.map((a) => (a ? 1 : 0)).join("")}|${wg}|${round ?? ""}`;
+  const signature = `${compute}|${out.dtype}|${inputs.map((t) => t.dtype).join(",")}|${nd}|${vec4 ? "v4" : "s"}|${aliased.map((a) => (a ? 1 : 0)).join("")}|${wg}|${narrow ?? ""}`;
   let perOp = compiledPlans.get(op);
   if (!perOp) compiledPlans.set(op, (perOp = new Map()));
   let cached = perOp.get(signature);
   if (!cached) {
-    cached = compilePlan(op, compute, inputs.map((t) => t.dtype), out.dtype, nd, vec4, aliased, wg, kinds, expr, round);
+    cached = compilePlan(op, compute, inputs.map((t) => t.dtype), out.dtype, nd, vec4, aliased, wg, kinds, expr, narrow);
     perOp.set(signature, cached);
   }
   const values: Record<string, number | readonly number[]> = {
@@ -153,13 +158,13 @@ const compiledPlans = new WeakMap<PointwiseOp, Map<string, CompiledPlan>>();
 function compilePlan(
   op: PointwiseOp, compute: ComputeDType, inputDtypes: readonly GpuDType[], outDtype: GpuDType, nd: number,
   vec4: boolean, aliased: readonly boolean[], wg: number, kinds: readonly ("T" | "bool")[], expr: string,
-  round: HalfFormat | null,
+  narrow: NarrowFormat | null,
 ): CompiledPlan {
   const inputs = inputDtypes.map((dtype) => ({ dtype }));
   const out = { dtype: outDtype };
   const key = [
     "pw", op.name, expr, compute, out.dtype, inputDtypes.join(","), nd,
-    vec4 ? "v4" : "s", aliased.map((a) => (a ? 1 : 0)).join(""), wg, round ?? "",
+    vec4 ? "v4" : "s", aliased.map((a) => (a ? 1 : 0)).join(""), wg, narrow ?? "",
   ].join("|");
   const strideNames = [out, ...inputs].map((_, j) => `st${j}`);
   const offsetNames = [out, ...inputs].map((_, j) => `off${j}`);
@@ -204,11 +209,11 @@ function compilePlan(
       return `  let ${names[j]} = ${v};`;
     });
     const stored = op.result === "bool" ? fromBool(`(${expr})`, out.dtype) : vec4 ? `(${expr})` : convert(`(${expr})`, compute, out.dtype);
-    const value = round ? roundHalf(stored, round, vec4) : stored;
+    const value = narrow && op.result !== "bool" ? narrowStore(`(${expr})`, stored, narrow, compute, vec4) : stored;
     const helpers: string[] = (op.helpers ?? []).map((h) =>
       h in WGSL_HELPERS ? WGSL_HELPERS[h as keyof typeof WGSL_HELPERS] : POINTWISE_HELPERS[h as keyof typeof POINTWISE_HELPERS]);
     helpers.push(F32_BITS);
-    if (round) helpers.push(ROUND_HALF[round]);
+    if (narrow) helpers.push(narrowHelper(narrow));
     return `alias T = ${T};
 ${params.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
@@ -230,19 +235,23 @@ ${loads.join("\n")}
 }
 
 /** A contiguous copy of `t`, optionally cast (always a new tensor, which the caller owns). */
-export function contiguous(t: GpuTensor, dtype: GpuDType = t.dtype, round?: HalfFormat): GpuTensor {
-  return pointwise("identity", [t], { computeDtype: dtype === "float32" || t.dtype === "float32" ? "float32" : "int32", outDtype: dtype, round });
+export function contiguous(t: GpuTensor, dtype: GpuDType = t.dtype, narrow?: NarrowFormat): GpuTensor {
+  return pointwise("identity", [t], { computeDtype: dtype === "float32" || t.dtype === "float32" ? "float32" : "int32", outDtype: dtype, narrow });
 }
 
-/** Copies `src` into `dst` (broadcasting src, converting dtype), like Tensor.copy_; `round` when dst holds a 16-bit format. */
-export function copyInto(dst: GpuTensor, src: GpuTensor, round?: HalfFormat): GpuTensor {
-  return pointwise("identity", [src], { out: dst, computeDtype: dst.dtype === "float32" || src.dtype === "float32" ? "float32" : "int32", round });
+/** Copies `src` into `dst` (broadcasting src, converting dtype), like Tensor.copy_; `narrow` when dst holds a narrower format. */
+export function copyInto(dst: GpuTensor, src: GpuTensor, narrow?: NarrowFormat): GpuTensor {
+  return pointwise("identity", [src], { out: dst, computeDtype: dst.dtype === "float32" || src.dtype === "float32" ? "float32" : "int32", narrow });
 }
 
-/** Rounds every value of the float32 tensor `t` (any strides) to `format`, in place: one pass. */
-export function roundInPlace(t: GpuTensor, format: HalfFormat): GpuTensor {
-  if (t.dtype !== "float32") throw new Error(`webgpu round to ${format}: expected a float32 tensor, got ${t.dtype}`);
-  return pointwise("identity", [t], { out: t, computeDtype: "float32", round: format });
+/**
+ * Narrows every value of `t` (any strides) to `format` in place, one pass: rounds a float32 tensor
+ * to float16/bfloat16, wraps an int32 tensor to int8/uint8/int16.
+ */
+export function narrowInPlace(t: GpuTensor, format: NarrowFormat): GpuTensor {
+  const holder = bufferDTypeOf(format);
+  if (t.dtype !== holder) throw new Error(`webgpu narrow to ${format}: expected a ${holder} tensor, got ${t.dtype}`);
+  return pointwise("identity", [t], { out: t, computeDtype: holder, narrow: format });
 }
 
 /** A new tensor of `shape` filled with `value`. */

@@ -49,7 +49,8 @@ function checkRank(x: GpuTensor, nd: number): void {
 }
 
 function geo(op: string, x: GpuTensor, o: PoolOptions, isMax: boolean, nd: number): Geo {
-  checkDType(op, "input", x, ["float32"]);
+  // Average pooling also takes int32 (sums in wrapping int32, divides truncating toward zero).
+  checkDType(op, "input", x, isMax ? ["float32"] : ["float32", "int32"]);
   checkRank(x, nd);
   const kernel = perDim(o.kernelSize, nd);
   const stride = o.stride === undefined || o.stride === null || (Array.isArray(o.stride) && o.stride.length === 0) ? kernel : perDim(o.stride, nd);
@@ -309,23 +310,27 @@ ${starts}
 function avgPoolWith(op: string, input: GpuTensor, g: Geo, o: PoolOptions): GpuTensor {
   const ctx = sameContext(op, input);
   if (o.divisorOverride === 0) throw new Error("divisor must be not zero");
-  const out = empty(ctx, g.outShape, "float32");
+  const out = empty(ctx, g.outShape, input.dtype);
   const total = numel(g.outShape);
   if (total === 0) return out;
   const { x, owned } = planar(input, g.nd);
   const wg = Math.min(256, ctx.maxWorkgroupSize);
   const nd = g.nd;
+  const T = input.dtype === "int32" ? "i32" : "f32";
   ctx.dispatch({
-    key: `avgpool|${nd}|${wg}`, params: { layout: PARAMS, values: values(g, total, o, { xoff: x.offset, sP: planeStride(x, nd) }, x.strides) },
+    key: `avgpool|${nd}|${wg}|${T}`, params: { layout: PARAMS, values: values(g, total, o, { xoff: x.offset, sP: planeStride(x, nd) }, x.strides) },
     buffers: [out.buffer, x.buffer], workgroups: ctx.grid(Math.ceil(total / wg)),
-    wgsl: () => avgPoolWgsl(nd, wg),
+    wgsl: () => avgPoolWgsl(nd, wg, T),
   });
   if (owned) x.buffer.release();
   return out;
 }
 
-/** WGSL of average pooling: the sum over the clipped window [max(s, 0), min(s + k, in + pad, in)) per dim. */
-function avgPoolWgsl(nd: number, wg: number): string {
+/**
+ * WGSL of average pooling: the sum over the clipped window [max(s, 0), min(s + k, in + pad, in)) per
+ * dim, divided by the divisor (an i32 sum divides truncating toward zero, as ATen's integer pooling).
+ */
+function avgPoolWgsl(nd: number, wg: number, T: "f32" | "i32"): string {
   const ds = dims(nd);
   let body = `acc += x[${inputAddress(nd)}];`;
   for (const d of ds.slice().reverse()) {
@@ -333,22 +338,26 @@ function avgPoolWgsl(nd: number, wg: number): string {
 ${indent(body)}
 }`;
   }
+  const divisor = `divisor(${ds.map((d) => `o${d}`).join(", ")})`;
   return avgPoolShell(nd, wg, { out: "out", input: "x", index: "o", coords: "o", size: "outSize" }, `${ds.map((d) => `  let s${d} = ${windowStart(d)};`).join("\n")}
-  var acc = 0.0;
+  var acc = ${T}(0);
 ${indent(body)}
-  out[o] = acc / divisor(${ds.map((d) => `o${d}`).join(", ")});`);
+  out[o] = acc / ${T === "f32" ? divisor : `i32(${divisor})`};`, T);
 }
 
 /**
  * The shell both average-pooling kernels share: parameters, the output and input bindings, the
  * divisor, and one invocation per element of `names.out`, whose index is peeled into coordinates.
  */
-function avgPoolShell(nd: number, wg: number, names: { out: string; input: string; index: string; coords: string; size: "inSize" | "outSize" }, body: string): string {
+function avgPoolShell(
+  nd: number, wg: number, names: { out: string; input: string; index: string; coords: string; size: "inSize" | "outSize" }, body: string,
+  T: "f32" | "i32" = "f32",
+): string {
   const { out, input, index, coords, size } = names;
   return `${PARAMS.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read_write> ${out}: array<f32>;
-@group(0) @binding(2) var<storage, read> ${input}: array<f32>;
+@group(0) @binding(1) var<storage, read_write> ${out}: array<${T}>;
+@group(0) @binding(2) var<storage, read> ${input}: array<${T}>;
 ${avgDivisor(nd)}
 @compute @workgroup_size(${wg})
 fn main(${LINEAR_BUILTINS}) {

@@ -1,7 +1,7 @@
 // WGSL building blocks shared by the kernels: the uniform parameter struct, value conversions
 // between storage types, and small numeric helpers WGSL lacks (NaN test, erf, float atomics).
 
-import { type GpuDType, type WgslScalar, storageType } from "./gpu-types.js";
+import { type GpuDType, type HalfFormat, type NarrowFormat, type NarrowIntFormat, type WgslScalar, storageType } from "./gpu-types.js";
 
 export type ParamType = WgslScalar;
 
@@ -196,4 +196,49 @@ fn round_bf16_4(v: vec4<f32>) -> vec4<f32> { return vec4<f32>(round_bf16(v.x), r
 /** The WGSL call that rounds `expr` (an f32, or a vec4<f32> when `vec4`) to `format`. */
 export function roundHalf(expr: string, format: "float16" | "bfloat16", vec4 = false): string {
   return `${format === "float16" ? "round_f16" : "round_bf16"}${vec4 ? "_4" : ""}(${expr})`;
+}
+
+/** Bits kept by each narrow integer format, and whether it is signed. */
+const NARROW_INT: Readonly<Record<NarrowIntFormat, { bits: number; signed: boolean }>> = {
+  int8: { bits: 8, signed: true },
+  uint8: { bits: 8, signed: false },
+  int16: { bits: 16, signed: true },
+};
+
+/**
+ * Wrapping an i32 to a narrow integer format (two's complement, as the CPU's typed arrays store:
+ * int8 (x << 24) >> 24, uint8 x & 255, int16 (x << 16) >> 16), and an f32 to it as the CPU casts:
+ * truncated, taken modulo 2^bits (exactly, in f32: every step divides or multiplies by a power of
+ * two, and the difference is representable), non-finite values to 0. `_4` forms take a vec4<i32>.
+ */
+function narrowIntHelper(format: NarrowIntFormat): string {
+  const { bits, signed } = NARROW_INT[format];
+  const shift = 32 - bits;
+  const scalar = signed ? `(x << ${shift}u) >> ${shift}u` : `x & ${2 ** bits - 1}i`;
+  const vector = signed ? `(v << vec4<u32>(${shift}u)) >> vec4<u32>(${shift}u)` : `v & vec4<i32>(${2 ** bits - 1}i)`;
+  const m = `${2 ** bits}.0`;
+  return `fn narrow_${format}(x: i32) -> i32 { return ${scalar}; }
+fn narrow_${format}_4(v: vec4<i32>) -> vec4<i32> { return ${vector}; }
+fn narrow_${format}_f(x: f32) -> i32 {
+  if ((bitcast<u32>(x) & 0x7f800000u) == 0x7f800000u) { return 0i; }
+  let t = trunc(x);
+  return narrow_${format}(i32(t - ${m} * floor(t / ${m})));
+}`;
+}
+
+/** The WGSL helper functions narrowStore() calls for `format`. */
+export function narrowHelper(format: NarrowFormat): string {
+  return format === "float16" || format === "bfloat16" ? ROUND_HALF[format] : narrowIntHelper(format);
+}
+
+/**
+ * The value a kernel stores when its output holds `format` (see NarrowFormat): `computed` is the
+ * expression in the compute dtype, `stored` the same value already converted to the buffer's dtype.
+ * A float computed into a narrow integer is wrapped from the float (an i32 conversion first would
+ * saturate); everything else narrows the stored value.
+ */
+export function narrowStore(computed: string, stored: string, format: NarrowFormat, compute: GpuDType, vec4 = false): string {
+  if (format === "float16" || format === "bfloat16") return roundHalf(stored, format as HalfFormat, vec4);
+  if (compute === "float32" && !vec4) return `narrow_${format}_f(${computed})`;
+  return `narrow_${format}${vec4 ? "_4" : ""}(${stored})`;
 }

@@ -310,7 +310,7 @@ function foldParams(op: string, a: Record<string, unknown>): Fold2dParams {
 function unfoldOp(x: Tensor, p: Fold2dParams): Tensor {
   const { outputShape } = unfoldShape(x.shape, p);
   const inShape = x.shape;
-  const out = runKernel(outputShape, x.dtype, (o, cd) => unfold2d(floatData(x, cd), inShape, p, o));
+  const out = onDevice(x) ? deviceOp("unfold")(x, p) : runKernel(outputShape, x.dtype, (o, cd) => unfold2d(floatData(x, cd), inShape, p, o));
   if (!x.dtype.isFloatingPoint) return out;
   return record("Im2ColBackward0", [x], out, ([g]) => [foldOp(g!, [inShape[inShape.length - 2]!, inShape[inShape.length - 1]!], p)]);
 }
@@ -318,7 +318,7 @@ function unfoldOp(x: Tensor, p: Fold2dParams): Tensor {
 function foldOp(x: Tensor, outputSize: [number, number], p: Fold2dParams): Tensor {
   const { outputShape } = foldShape(x.shape, outputSize, p);
   const inShape = x.shape;
-  const out = runKernel(outputShape, x.dtype, (o, cd) => fold2d(floatData(x, cd), inShape, outputSize, p, o));
+  const out = onDevice(x) ? deviceOp("fold")(x, outputSize, p) : runKernel(outputShape, x.dtype, (o, cd) => fold2d(floatData(x, cd), inShape, outputSize, p, o));
   if (!x.dtype.isFloatingPoint) return out;
   return record("Col2ImBackward0", [x], out, ([g]) => [unfoldOp(g!, p)]);
 }
