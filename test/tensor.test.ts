@@ -66,6 +66,12 @@ test("views share storage: view, transpose, narrow, select, expand, get", () => 
 test("creation functions", () => {
   assert.deepEqual(torch.zeros(2, 3).shape, torch.zeros([2, 3]).shape);
   assert.deepEqual(torch.arange(1, 2, 0.25).tolist(), [1, 1.25, 1.5, 1.75]);
+  // An integer arange with fractional bounds or step (PyTorch 2's RangeFactories): the count from
+  // the given values, the elements from start and step cast to the integer type.
+  assert.deepEqual(torch.arange(0, 7, 1.5, { dtype: torch.int64 }).tolist(), [0, 1, 2, 3, 4]);
+  assert.deepEqual(torch.arange(-3.7, 4.2, 1.7, { dtype: torch.int32 }).tolist(), [-3, -2, -1, 0, 1]);
+  assert.deepEqual(torch.arange(-3.7, 4.2, 1.7, { dtype: torch.uint8 }).tolist(), [253, 254, 255, 0, 1]);
+  assert.deepEqual(torch.arange(5, 0, -1.5, { dtype: torch.int64 }).tolist(), [5, 4, 3, 2]);
   assert.deepEqual(torch.linspace(0, 1, 5).tolist(), [0, 0.25, 0.5, 0.75, 1]);
   assert.deepEqual(torch.logspace(0, 2, 3).tolist(), [1, 10, 100]);
   assert.deepEqual(torch.eye(2, 3).tolist(), [[1, 0, 0], [0, 1, 0]]);

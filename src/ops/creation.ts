@@ -226,16 +226,19 @@ export function arange(...args: (number | bigint | ArangeOptions)[]): Tensor {
   const allInt = [start, end, step].every((v) => Number.isInteger(v)) && [a.start, a.end, a.step].every((v) => typeof v !== "number" || Number.isInteger(v));
   const dt = dtypeOpt(a, allInt ? int64 : getDefaultDtype());
   const n = Math.max(0, Math.ceil((end - start) / step));
+  // An integer arange counts its elements from the given bounds but steps from start and step cast
+  // to integers first, as PyTorch 2 does: arange(0, 7, 1.5, dtype=int64) is [0, 1, 2, 3, 4].
+  const [first, stride] = dt.isFloatingPoint ? [start, step] : [Math.trunc(start), Math.trunc(step)];
   // On a device: exact where the device computes exactly (integers; float32 values that are
   // integers below 2^24), else computed here in double as PyTorch does, and uploaded.
   const exactOnDevice = !dt.isFloatingPoint || (Number.isInteger(start) && Number.isInteger(step) && Math.abs(start) + Math.abs(step) * n < 2 ** 24);
-  const onDevice = exactOnDevice ? deviceFactory("arange", [n], dt, { arange: [start, step] }, a.device, a.requiresGrad) : null;
+  const onDevice = exactOnDevice ? deviceFactory("arange", [n], dt, { arange: [first, stride] }, a.device, a.requiresGrad) : null;
   if (onDevice) return onDevice;
   const t = emptyTensor([n], dt);
   const enc = encoder(dt);
   const d = t.storage.data as unknown as (number | bigint)[];
   // Float arange in PyTorch computes start + i * step in double, then casts.
-  for (let i = 0; i < n; i++) d[i] = enc(start + i * step);
+  for (let i = 0; i < n; i++) d[i] = enc(first + i * stride);
   return finishFactory(t, a);
 }
 
