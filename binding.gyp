@@ -28,7 +28,11 @@
         "native/loss.cc",
         "native/convert.cc",
         "native/tensor_memory.cc",
-        "native/random.cc"
+        "native/random.cc",
+        "native/reduce_index.cc",
+        "native/reduce_index_kernels.cc",
+        "native/sort.cc",
+        "native/addon_index.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],

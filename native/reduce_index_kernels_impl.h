@@ -1,0 +1,158 @@
+// Portable loops of reduce_index.h, written so that the compiler vectorises them for the ISA of
+// the including file (which includes this inside its own namespace, after its target pragma).
+// Reductions keep kLanes independent partial results, so that they vectorise without reordering
+// what IEEE arithmetic forbids to reorder.
+
+#define TTS_LOOP(n) _Pragma("GCC ivdep") for (index_t i = 0; i < (n); ++i)
+
+constexpr int kLanes = 16;
+
+// Whether v replaces the candidate b: better, or the first NaN (a NaN candidate stays).
+template <typename T>
+inline bool takes(bool is_max, T v, T b) {
+  return (is_max ? v > b : v < b) | ((v != v) & (b == b));
+}
+
+// acc after seeing v: v when it is larger (kMax) or smaller, or NaN; a NaN acc stays NaN.
+template <typename T, bool kMax>
+inline T pick_nan(T acc, T v) {
+  return ((kMax ? v > acc : v < acc) | (v != v)) ? v : acc;
+}
+
+// 64-byte vectors of T (GCC vector extensions: one zmm register with AVX-512, two ymm with AVX2,
+// four xmm in the portable build), and integer vectors of the same lane width for indices.
+template <typename T>
+struct Simd {
+  static constexpr int kWidth = 64 / sizeof(T);
+  typedef T V __attribute__((vector_size(64)));
+  using Int = typename std::conditional<sizeof(T) == 8, int64_t, int32_t>::type;
+  typedef Int I __attribute__((vector_size(64)));
+  static V load(const T* p) {
+    V v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+  }
+};
+
+// The max (kMax) or min of x[0:n] (n >= 1), NaN if any element is NaN.
+template <typename T, bool kMax>
+T extreme_row(index_t n, const T* x) {
+  using S = Simd<T>;
+  using V = typename S::V;
+  constexpr int W = S::kWidth;
+  T r = x[0];
+  index_t i = 0;
+  if (n >= 2 * W) {
+    V a = S::load(x), b = S::load(x + W);
+    for (i = 2 * W; i + 2 * W <= n; i += 2 * W) {
+      const V u = S::load(x + i), v = S::load(x + i + W);
+      a = ((kMax ? u > a : u < a) | (u != u)) ? u : a;
+      b = ((kMax ? v > b : v < b) | (v != v)) ? v : b;
+    }
+    for (int j = 0; j < W; ++j) r = pick_nan<T, kMax>(pick_nan<T, kMax>(r, a[j]), b[j]);
+  }
+  for (; i < n; ++i) r = pick_nan<T, kMax>(r, x[i]);
+  return r;
+}
+
+// The best of x[0:n] (n >= 1) and its first index in one pass: lane j of the vectors keeps the
+// best of x[j], x[j + W], ... with its index, replaced only by a strictly better value or a first
+// NaN, so each lane holds its first best; the lanes are then merged by (value, index).
+template <typename T, bool kMax>
+void select_row_impl(index_t n, const T* x, T* value, index_t* index) {
+  using S = Simd<T>;
+  using V = typename S::V;
+  using I = typename S::I;
+  using Int = typename S::Int;
+  constexpr int W = S::kWidth;
+  T best = x[0];
+  index_t at = 0;
+  index_t i = 1;
+  if (n >= W) {
+    V bv = S::load(x);
+    I bi, cur;
+    for (int j = 0; j < W; ++j) bi[j] = static_cast<Int>(j);
+    cur = bi;
+    for (i = W; i + W <= n; i += W) {
+      const V v = S::load(x + i);
+      cur += static_cast<Int>(W);
+      const I take = (kMax ? v > bv : v < bv) | ((v != v) & (bv == bv));
+      bv = take ? v : bv;
+      bi = take ? cur : bi;
+    }
+    best = bv[0];
+    at = bi[0];
+    for (int j = 1; j < W; ++j) {
+      const T v = bv[j];
+      const index_t vi = bi[j];
+      const bool better = best != best ? (v != v && vi < at) : (v != v || (kMax ? v > best : v < best) || (v == best && vi < at));
+      if (better) { best = v; at = vi; }
+    }
+  }
+  // The tail comes after every lane's index.
+  for (; i < n; ++i) {
+    const T v = x[i];
+    if (takes(kMax, v, best)) { best = v; at = i; }
+  }
+  *value = best;
+  *index = at;
+}
+
+template <typename T>
+void select_row_generic(bool is_max, index_t n, const T* x, T* value, index_t* index) {
+  if (is_max) select_row_impl<T, true>(n, x, value, index);
+  else select_row_impl<T, false>(n, x, value, index);
+}
+
+template <typename T, bool kMax>
+void select_cols_impl(index_t rows, index_t cols, index_t ld, const T* x, T* value, int64_t* index) {
+  TTS_LOOP(cols) { value[i] = x[i]; index[i] = 0; }
+  for (index_t r = 1; r < rows; ++r) {
+    const T* row = x + r * ld;
+    TTS_LOOP(cols) {
+      const T v = row[i];
+      const bool t = takes(kMax, v, value[i]);
+      value[i] = t ? v : value[i];
+      index[i] = t ? r : index[i];
+    }
+  }
+}
+
+template <typename T>
+void select_cols_generic(bool is_max, index_t rows, index_t cols, index_t ld, const T* x, T* value, int64_t* index) {
+  if (is_max) select_cols_impl<T, true>(rows, cols, ld, x, value, index);
+  else select_cols_impl<T, false>(rows, cols, ld, x, value, index);
+}
+
+template <typename T>
+T max_row_generic(index_t n, const T* x) {
+  return extreme_row<T, true>(n, x);
+}
+
+template <typename T>
+double exp_sum_row_generic(index_t n, const T* x, T m) {
+  const double md = static_cast<double>(m);
+  double s = 0;
+  for (index_t i = 0; i < n; ++i) s += std::exp(static_cast<double>(x[i]) - md);
+  return s;
+}
+
+template <typename T>
+void max_cols_generic(index_t rows, index_t cols, index_t ld, const T* x, T* m) {
+  TTS_LOOP(cols) m[i] = x[i];
+  for (index_t r = 1; r < rows; ++r) {
+    const T* row = x + r * ld;
+    TTS_LOOP(cols) m[i] = pick_nan<T, true>(m[i], row[i]);
+  }
+}
+
+template <typename T>
+void exp_sum_cols_generic(index_t rows, index_t cols, index_t ld, const T* x, const T* m, double* s) {
+  TTS_LOOP(cols) s[i] = 0;
+  for (index_t r = 0; r < rows; ++r) {
+    const T* row = x + r * ld;
+    for (index_t i = 0; i < cols; ++i) s[i] += std::exp(static_cast<double>(row[i]) - static_cast<double>(m[i]));
+  }
+}
+
+#undef TTS_LOOP
