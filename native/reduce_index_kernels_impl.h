@@ -34,7 +34,8 @@ struct Simd {
   }
 };
 
-// The max (kMax) or min of x[0:n] (n >= 1), NaN if any element is NaN.
+// The max (kMax) or min of x[0:n] (n >= 1), NaN if any element is NaN. Four accumulators, so
+// that compare and blend of one do not wait for the other three.
 template <typename T, bool kMax>
 T extreme_row(index_t n, const T* x) {
   using S = Simd<T>;
@@ -42,49 +43,84 @@ T extreme_row(index_t n, const T* x) {
   constexpr int W = S::kWidth;
   T r = x[0];
   index_t i = 0;
-  if (n >= 2 * W) {
-    V a = S::load(x), b = S::load(x + W);
-    for (i = 2 * W; i + 2 * W <= n; i += 2 * W) {
-      const V u = S::load(x + i), v = S::load(x + i + W);
-      a = ((kMax ? u > a : u < a) | (u != u)) ? u : a;
-      b = ((kMax ? v > b : v < b) | (v != v)) ? v : b;
+  if (n >= 4 * W) {
+    V acc[4];
+    for (int u = 0; u < 4; ++u) acc[u] = S::load(x + u * W);
+    for (i = 4 * W; i + 4 * W <= n; i += 4 * W) {
+      for (int u = 0; u < 4; ++u) {
+        const V v = S::load(x + i + u * W);
+        acc[u] = ((kMax ? v > acc[u] : v < acc[u]) | (v != v)) ? v : acc[u];
+      }
     }
-    for (int j = 0; j < W; ++j) r = pick_nan<T, kMax>(pick_nan<T, kMax>(r, a[j]), b[j]);
+    for (int u = 0; u < 4; ++u)
+      for (int j = 0; j < W; ++j) r = pick_nan<T, kMax>(r, acc[u][j]);
   }
   for (; i < n; ++i) r = pick_nan<T, kMax>(r, x[i]);
   return r;
 }
 
-// The best of x[0:n] (n >= 1) and its first index in one pass: lane j of the vectors keeps the
-// best of x[j], x[j + W], ... with its index, replaced only by a strictly better value or a first
-// NaN, so each lane holds its first best; the lanes are then merged by (value, index).
+// Candidates (value, index) in vector lanes: each lane holds the first best of the values it saw.
+template <typename T, bool kMax>
+struct Candidates {
+  using S = Simd<T>;
+  using V = typename S::V;
+  using I = typename S::I;
+  V value;
+  I index;
+
+  // Takes v (at indices idx, all above the lane's current index) where strictly better, or the
+  // first NaN.
+  void see(V v, I idx) {
+    const I take = (kMax ? v > value : v < value) | ((v != v) & (value == value));
+    value = take ? v : value;
+    index = take ? idx : index;
+  }
+  // Takes o's candidate where better by (value, index): NaN first, then the value, then the
+  // smaller index.
+  void merge(const Candidates& o) {
+    const I nan = value != value, o_nan = o.value != o.value;
+    const I earlier = o.index < index;
+    const I better = (kMax ? o.value > value : o.value < value) | ((o.value == value) & earlier);
+    const I take = (nan & o_nan & earlier) | (~nan & (o_nan | better));
+    value = take ? o.value : value;
+    index = take ? o.index : index;
+  }
+};
+
+// The best of x[0:n] (n >= 1) and its first index in one pass. Four sets of candidates take
+// vectors in turn (set u sees x[i + u W .. i + (u + 1) W) of each step), so that their compare
+// and blend chains run side by side; a lane is only replaced by a strictly better value or a
+// first NaN, so each lane holds its first best, and the lanes are merged by (value, index).
 template <typename T, bool kMax>
 void select_row_impl(index_t n, const T* x, T* value, index_t* index) {
   using S = Simd<T>;
-  using V = typename S::V;
   using I = typename S::I;
   using Int = typename S::Int;
   constexpr int W = S::kWidth;
   T best = x[0];
   index_t at = 0;
   index_t i = 1;
-  if (n >= W) {
-    V bv = S::load(x);
-    I bi, cur;
-    for (int j = 0; j < W; ++j) bi[j] = static_cast<Int>(j);
-    cur = bi;
-    for (i = W; i + W <= n; i += W) {
-      const V v = S::load(x + i);
-      cur += static_cast<Int>(W);
-      const I take = (kMax ? v > bv : v < bv) | ((v != v) & (bv == bv));
-      bv = take ? v : bv;
-      bi = take ? cur : bi;
+  if (n >= 4 * W) {
+    Candidates<T, kMax> c[4];
+    I lane;
+    for (int j = 0; j < W; ++j) lane[j] = static_cast<Int>(j);
+    for (int u = 0; u < 4; ++u) {
+      c[u].value = S::load(x + u * W);
+      c[u].index = lane + static_cast<Int>(u * W);
     }
-    best = bv[0];
-    at = bi[0];
+    I step = lane;
+    for (i = 4 * W; i + 4 * W <= n; i += 4 * W) {
+      step += static_cast<Int>(4 * W);
+      for (int u = 0; u < 4; ++u) c[u].see(S::load(x + i + u * W), step + static_cast<Int>(u * W));
+    }
+    c[0].merge(c[1]);
+    c[2].merge(c[3]);
+    c[0].merge(c[2]);
+    best = c[0].value[0];
+    at = c[0].index[0];
     for (int j = 1; j < W; ++j) {
-      const T v = bv[j];
-      const index_t vi = bi[j];
+      const T v = c[0].value[j];
+      const index_t vi = c[0].index[j];
       const bool better = best != best ? (v != v && vi < at) : (v != v || (kMax ? v > best : v < best) || (v == best && vi < at));
       if (better) { best = v; at = vi; }
     }

@@ -26,8 +26,9 @@ function both<R>(f: () => R): [R, R] {
 }
 
 /**
- * Seeded values: "ties" draws from a few values (-0 and 0 among them), "special" adds +-inf and
- * a rare NaN, "nan" makes a fifth of the values NaN, "random" is plain uniform noise.
+ * Seeded values: "ties" draws from six values (-0 and 0 among them), "special" and "nan" mix
+ * such values with noise, +-inf and a rare NaN ("special") or a fifth NaN ("nan"); "random" is
+ * plain uniform noise.
  */
 type Kind = "ties" | "special" | "nan" | "random";
 
@@ -38,7 +39,7 @@ function make(shape: number[], dt: DT, kind: Kind, seed: number): Tensor {
   for (let i = 0; i < n; i++) {
     const u = r() + 0.5;
     let v = dt === "int32" ? Math.round(r() * 2e6) : r() * 8;
-    if (kind !== "random" && u < 0.3) v = [-2, -1, -0, 0, 1, 2][Math.floor(u * 20)]!;
+    if (kind === "ties" || (kind !== "random" && u < 0.3)) v = [-2, -1, -0, 0, 1, 2][Math.floor(u * 6)]!;
     if (dt !== "int32" && kind === "special" && u > 0.97) v = u > 0.985 ? Infinity : -Infinity;
     if (dt !== "int32" && kind === "special" && u > 0.9985) v = NaN;
     if (dt !== "int32" && kind === "nan" && u > 0.8) v = NaN;
