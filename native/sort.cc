@@ -159,23 +159,56 @@ void sort_along(index_t outer, index_t n, index_t inner, const T* x, index_t k, 
   using K = typename EntryKind<T>::type;
   using Entry = typename K::Entry;
   if (n == 0 || k == 0) return;
-  const index_t lines = outer * inner;
-  parallel_for(0, lines, max_i(1, kGrain / n), [&](index_t lo, index_t hi) {
-    std::vector<Entry> buf(2 * static_cast<size_t>(n));
-    for (index_t l = lo; l < hi; ++l) {
-      const index_t o = l / inner, i = l % inner;
-      const T* src = x + o * n * inner + i;
-      Entry* a = buf.data();
-      if (inner == 1)
+  if (inner == 1) {
+    parallel_for(0, outer, max_i(1, kGrain / n), [&](index_t lo, index_t hi) {
+      std::vector<Entry> buf(2 * static_cast<size_t>(n));
+      for (index_t o = lo; o < hi; ++o) {
+        const T* src = x + o * n;
+        Entry* a = buf.data();
         for (index_t j = 0; j < n; ++j) a[j] = K::make(src[j], static_cast<uint32_t>(j), descending);
-      else
-        for (index_t j = 0; j < n; ++j) a[j] = K::make(src[j * inner], static_cast<uint32_t>(j), descending);
-      const Entry* sorted = first_k<K>(a, a + n, n, k);
-      const index_t out = o * k * inner + i;
+        const Entry* sorted = first_k<K>(a, a + n, n, k);
+        for (index_t j = 0; j < k; ++j) {
+          const uint32_t at = K::index(sorted[j]);
+          if (values) values[o * k + j] = src[at];
+          indices[o * k + j] = at;
+        }
+      }
+    });
+    return;
+  }
+  // Lines along an inner dim: up to 64 neighbouring lines at a time (their buffers within about
+  // 2 MiB), so that each row of x is read, and each row of the outputs written, 256 bytes at once
+  // rather than one value per line: every row is another page, and a page walk per value costs
+  // more than the sort (1000 x 1000 float along dim 0: 13 ms with 16 lines, 9 ms with 64).
+  const index_t kLines = max_i(1, min_i(64, (index_t{2} << 20) / (n * index_t{2 * sizeof(Entry)})));
+  const index_t groups = (inner + kLines - 1) / kLines;
+  // The lines' buffers start 64 bytes past a multiple of 4 KiB apart, so that the kLines
+  // streams do not all fall into the same cache sets.
+  const size_t stride = (2 * static_cast<size_t>(n) * sizeof(Entry) + 4095) / 4096 * 4096 / sizeof(Entry) + 64 / sizeof(Entry);
+  parallel_for(0, outer * groups, max_i(1, kGrain / (n * kLines)), [&](index_t lo, index_t hi) {
+    std::vector<Entry> buf(kLines * stride);
+    // The group's values, row by row: the outputs are gathered from here, not from x's rows
+    // (random rows of a large x miss the caches).
+    std::vector<T> block(static_cast<size_t>(n) * kLines);
+    std::vector<const Entry*> sorted(kLines);
+    for (index_t g = lo; g < hi; ++g) {
+      const index_t o = g / groups, i0 = (g % groups) * kLines, w = min_i(kLines, inner - i0);
+      const T* src = x + o * n * inner + i0;
+      for (index_t j = 0; j < n; ++j) {
+        const T* row = src + j * inner;
+        for (index_t b = 0; b < w; ++b) {
+          block[j * kLines + b] = row[b];
+          buf[b * stride + j] = K::make(row[b], static_cast<uint32_t>(j), descending);
+        }
+      }
+      for (index_t b = 0; b < w; ++b) sorted[b] = first_k<K>(&buf[b * stride], &buf[b * stride + n], n, k);
+      const index_t out = o * k * inner + i0;
       for (index_t j = 0; j < k; ++j) {
-        const uint32_t at = K::index(sorted[j]);
-        if (values) values[out + j * inner] = src[static_cast<index_t>(at) * inner];
-        indices[out + j * inner] = at;
+        for (index_t b = 0; b < w; ++b) {
+          const uint32_t at = K::index(sorted[b][j]);
+          if (values) values[out + j * inner + b] = block[static_cast<index_t>(at) * kLines + b];
+          indices[out + j * inner + b] = at;
+        }
       }
     }
   });
