@@ -39,7 +39,7 @@ function aroundDims(shape: readonly number[], first: number, last: number): [num
  * checked that the reduced dim is not empty.
  */
 export function tryNativeSelect(x: Tensor, d: number | null, outShape: readonly number[], isMax: boolean): { values: Tensor; indices: Tensor } | null {
-  if (!qualifies(x, SELECT_DTYPES) || (d === null ? false : x.dim() === 0)) return null;
+  if (!qualifies(x, SELECT_DTYPES) || x.dim() === 0) return null;
   const src = contiguousValues(x);
   const [outer, size, inner] = d === null ? [1, x.numel(), 1] : aroundDims(x._shape, d, d);
   const values = uninitTensor(outShape, x.dtype), indices = uninitTensor(outShape, int64);
