@@ -82,7 +82,7 @@ const CASES: readonly Case[] = [
   { shape: [5, 17, 33], dims: [0, 1, 2] },
   { shape: [1, 301], dims: [0, 1] },
   { shape: [300, 700], dims: [0, 1] }, // rows and column blocks over the threads
-  { shape: [2, 70001], dims: [1] }, // few long rows: chunks combined in order
+  { shape: [1, 70001], dims: [0, 1] }, // one long row: chunks over the threads, combined in order
   { shape: [41, 29], dims: [0, 1], view: "t" },
   { shape: [23, 64], dims: [0, 1], view: "narrow" },
   { shape: [30, 40], dims: [0, 1], view: "step" },
