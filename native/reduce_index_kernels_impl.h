@@ -1,11 +1,9 @@
 // Portable loops of reduce_index.h, written so that the compiler vectorises them for the ISA of
-// the including file (which includes this inside its own namespace, after its target pragma).
-// Reductions keep kLanes independent partial results, so that they vectorise without reordering
-// what IEEE arithmetic forbids to reorder.
+// the including file (which includes this inside its own namespace, after its target pragma):
+// rows through GCC's vector types with independent partial results (which reorders nothing that
+// IEEE arithmetic forbids to reorder), columns as plain loops across the contiguous dim.
 
 #define TTS_LOOP(n) _Pragma("GCC ivdep") for (index_t i = 0; i < (n); ++i)
-
-constexpr int kLanes = 16;
 
 // Whether v replaces the candidate b: better, or the first NaN (a NaN candidate stays).
 template <typename T>
