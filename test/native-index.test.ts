@@ -1,8 +1,9 @@
-// The native reductions with indices (max/min/argmax/argmin), logsumexp and sort/argsort/topk
-// against their JS definitions: every op runs once on the native path and once with the kernel
-// table switched to "js", on every ISA the CPU runs, for the last dim, inner dims, size-1 dims,
-// non-contiguous inputs, NaN, -0, +-inf and ties, odd lengths, and sizes on both sides of the
-// thread split (rows over threads, one long row in chunks); then the wrappers' argument checks.
+// The native reductions with indices (max/min/argmax/argmin, and amax/amin through them),
+// logsumexp and sort/argsort/topk against their JS definitions: every op runs once on the native
+// path and once with the kernel table switched to "js", on every ISA the CPU runs, for the last
+// dim, inner dims, size-1 dims, non-contiguous inputs, NaN, -0, +-inf and ties, odd lengths, and
+// sizes on both sides of the thread split (rows over threads, one long row in chunks); then the
+// wrappers' argument checks.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
@@ -99,7 +100,7 @@ function input(c: Case, dt: DT, kind: Kind, seed: number): Tensor {
 const SELECT_DTYPES: readonly DT[] = ["float32", "float64", "int32"];
 const KINDS: readonly Kind[] = ["ties", "special", "nan", "random"];
 
-test("native max/min/argmax/argmin along a dim match the JS definitions", { skip: skipReason }, () => {
+test("native max/min/argmax/argmin/amax/amin along a dim match the JS definitions", { skip: skipReason }, () => {
   forEachIsa((isa) => {
     let seed = 1;
     for (const dt of SELECT_DTYPES) {
@@ -115,6 +116,10 @@ test("native max/min/argmax/argmin along a dim match the JS definitions", { skip
             }
             const [a, b] = both(() => x.argmin(d, true));
             same(a, b, `argmin keepdim ${what}`);
+            for (const op of ["amax", "amin"] as const) {
+              const [p, q] = both(() => x[op](d));
+              same(p, q, `${op} ${what}`);
+            }
           }
         }
       }
@@ -122,7 +127,7 @@ test("native max/min/argmax/argmin along a dim match the JS definitions", { skip
   });
 });
 
-test("native max/min/argmax/argmin over all elements match the JS definitions", { skip: skipReason }, () => {
+test("native max/min/argmax/argmin/amax/amin over all elements match the JS definitions", { skip: skipReason }, () => {
   forEachIsa((isa) => {
     let seed = 100;
     for (const dt of SELECT_DTYPES) {
@@ -130,7 +135,7 @@ test("native max/min/argmax/argmin over all elements match the JS definitions", 
         for (const kind of dt === "int32" ? (["ties"] as Kind[]) : (["ties", "special", "random"] as Kind[])) {
           const x = make(shape, dt, kind, seed++);
           const what = `${isa} ${dt} ${kind} [${shape}]`;
-          for (const op of ["max", "min", "argmax", "argmin"] as const) {
+          for (const op of ["max", "min", "argmax", "argmin", "amax", "amin"] as const) {
             const [a, b] = both(() => x[op]());
             same(a, b, `${op}() ${what}`);
           }

@@ -203,8 +203,12 @@ function amaxAmin(op: "amax" | "amin", input: Tensor, args: unknown[]): Tensor {
   const plan = planReduce(op, input, dims, keepdim);
   if (input.numel() === 0) nonEmpty(op, input, dims);
   const pick = op === "amax" ? pickMax : pickMin;
+  // One dim, or all of them, through the native selection (the value of the first of ties, as here).
+  const whole = plan.dims.length === input.dim();
+  const fast = onDevice(input) || (plan.dims.length !== 1 && !whole) || input.numel() === 0 ? null
+    : tryNativeSelect(input, whole ? null : plan.dims[0]!, plan.outShape, op === "amax");
   const out = onDevice(input) ? deviceOp("reduce", op)(op === "amax" ? "max" : "min", input, plan.dims, keepdim, input.dtype)
-    : reduceWith(input, plan, input.dtype, (d, s, n) => d[s + pick(d, s, n)]!);
+    : fast?.values ?? reduceWith(input, plan, input.dtype, (d, s, n) => d[s + pick(d, s, n)]!);
   const r = record(op === "amax" ? "AmaxBackward0" : "AminBackward0", [input], out, ([g]) => [evenlyDistributed(g!, input, out, plan.dims, keepdim)], [input]);
   if (tracing.on) traceOp(op, [input], r, { dims: plan.dims, keepdim });
   return r;
