@@ -33,7 +33,11 @@
         "native/masks_addon.cc",
         "native/masks_generic.cc",
         "native/masks_avx2.cc",
-        "native/masks_avx512.cc"
+        "native/masks_avx512.cc",
+        "native/reduce_index.cc",
+        "native/reduce_index_kernels.cc",
+        "native/sort.cc",
+        "native/addon_index.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],

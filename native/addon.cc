@@ -16,6 +16,7 @@
 #include <malloc.h>
 #endif
 
+#include "addon_index.h"
 #include "conv.h"
 #include "elementwise.h"
 #include "gemm.h"
@@ -598,6 +599,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("embedding", Napi::Function::New(env, Embedding, "embedding"));
   exports.Set("crossEntropy", Napi::Function::New(env, CrossEntropy, "crossEntropy"));
   exports.Set("convert16", Napi::Function::New(env, Convert16, "convert16"));
+  tts::register_index_ops(env, exports);
   exports.Set("getNumThreads", Napi::Function::New(env, GetNumThreads, "getNumThreads"));
   exports.Set("setNumThreads", Napi::Function::New(env, SetNumThreads, "setNumThreads"));
   exports.Set("getIsa", Napi::Function::New(env, GetIsa, "getIsa"));

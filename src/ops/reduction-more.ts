@@ -17,6 +17,7 @@ import { deviceOp, onDevice } from "./device-hooks.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { kernels } from "../backends/kernels.js";
 import { tryNativeByteReduce } from "./native-masks.js";
+import { tryNativeLogsumexp, tryNativeSelect } from "./native-index.js";
 
 /**
  * Large contiguous float tensors reduce faster as a few native passes (max, exp, sum...) than in
@@ -131,6 +132,9 @@ function selectAlong(op: string, x: Tensor, dim: number | null, keepdim: boolean
   }
   if (x.numel() === 0 && d === null) throw new Error(`${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
   const plan = planReduce(op, x, d === null ? null : [d], keepdim);
+  const isMax = pick === pickMax ? true : pick === pickMin ? false : null;
+  const fast = isMax === null ? null : tryNativeSelect(x, d, plan.outShape, isMax);
+  if (fast) return { ...fast, d };
   const data = reducedLast(x.detach(), plan.dims);
   const n = numel(plan.outShape);
   const idx = new Float64Array(n), vals = new Float64Array(n);
@@ -200,8 +204,12 @@ function amaxAmin(op: "amax" | "amin", input: Tensor, args: unknown[]): Tensor {
   const plan = planReduce(op, input, dims, keepdim);
   if (input.numel() === 0) nonEmpty(op, input, dims);
   const pick = op === "amax" ? pickMax : pickMin;
+  // One dim, or all of them, through the native selection (the value of the first of ties, as here).
+  const whole = plan.dims.length === input.dim();
+  const fast = onDevice(input) || (plan.dims.length !== 1 && !whole) || input.numel() === 0 ? null
+    : tryNativeSelect(input, whole ? null : plan.dims[0]!, plan.outShape, op === "amax");
   const out = onDevice(input) ? deviceOp("reduce", op)(op === "amax" ? "max" : "min", input, plan.dims, keepdim, input.dtype)
-    : reduceWith(input, plan, input.dtype, (d, s, n) => d[s + pick(d, s, n)]!);
+    : fast?.values ?? reduceWith(input, plan, input.dtype, (d, s, n) => d[s + pick(d, s, n)]!);
   const r = record(op === "amax" ? "AmaxBackward0" : "AminBackward0", [input], out, ([g]) => [evenlyDistributed(g!, input, out, plan.dims, keepdim)], [input]);
   if (tracing.on) traceOp(op, [input], r, { dims: plan.dims, keepdim });
   return r;
@@ -306,19 +314,20 @@ export function logsumexp(input: Tensor, ...args: Args<[dim: Dims, keepdim?: boo
   const { dims, keepdim } = dimKeep("logsumexp", args);
   const x = input.dtype.isFloatingPoint ? input : castTo(input, getDefaultDtype());
   const plan = planReduce("logsumexp", x, dims, keepdim);
-  const out = onDevice(x) ? deviceOp("logsumexp")(x, plan.dims, keepdim) : nativePasses(x) ? noGrad(() => {
+  const out = onDevice(x) ? deviceOp("logsumexp")(x, plan.dims, keepdim) : tryNativeLogsumexp(x, plan.dims, plan.outShape) ?? (nativePasses(x) ? noGrad(() => {
     // PyTorch's formula: an infinite max is replaced by 0 before subtracting it.
     const m = x.amax(plan.dims, true);
     const shift = m.where(m.isfinite(), 0);
     return x.sub(shift).exp().sum(plan.dims, true).log().add(shift).reshape(plan.outShape);
   }) : reduceWith(x, plan, x.dtype, (d, s, n) => {
+    // A NaN anywhere gives NaN, an infinite max gives itself (PyTorch's results).
     let m = -Infinity;
-    for (let i = s; i < s + n; i++) if (d[i]! > m) m = d[i]!;
+    for (let i = s; i < s + n; i++) { const v = d[i]!; if (v !== v) return NaN; if (v > m) m = v; }
     if (m === -Infinity || m === Infinity) return m;
     let a = 0;
     for (let i = s; i < s + n; i++) a += Math.exp(d[i]! - m);
     return m + Math.log(a);
-  });
+  }));
   const inShape = x.shape;
   return record("LogsumexpBackward0", [x], out, ([g]) => [
     expandReducedGrad(g!, inShape, plan.dims, keepdim).mul(x.sub(expandReducedGrad(out, inShape, plan.dims, keepdim)).exp()),

@@ -10,6 +10,7 @@ import { emptyTensor, toNumbers, writeNumbers, type NumArray } from "./engine.js
 import { valuesIndices, type ValuesIndices } from "./named-tuple.js";
 import { tensor } from "./creation.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
+import { tryNativeSort } from "./native-index.js";
 
 /** Ascending order with NaN last; stable (ties keep input order). */
 function ascending(d: NumArray, s: number) {
@@ -98,6 +99,14 @@ function orderAlong(op: string, x: Tensor, dim: number, k: number, order: (d: Nu
   return { values: values.permute(inverse).contiguous(), indices: indices.permute(inverse).contiguous(), d };
 }
 
+/** orderAlong's result through the native sort, or null when it does not apply. */
+function nativeOrderAlong(x: Tensor, dim: number, k: number, desc: boolean): { values: Tensor; indices: Tensor; d: number } | null {
+  if (x.dim() === 0) return null;
+  const d = normalizeDim(dim, x.dim(), "sort");
+  const r = tryNativeSort(x, d, k, desc);
+  return r && { ...r, d };
+}
+
 function gradByIndices(g: Tensor, indices: Tensor, inShape: number[], d: number): Tensor {
   if (!inShape.length) return g;
   return g.newZeros(inShape).scatter(d, indices, g);
@@ -112,7 +121,7 @@ export function sort(input: Tensor, ...args: Args<[dim?: number, descending?: bo
   const dim = (o.dim as number | undefined) ?? -1;
   const n = input.dim() ? input.shape[normalizeDim(dim, input.dim())]! : 1;
   const { values, indices, d } = onDevice(input) ? deviceOp("sortAlong", "sort")("sort", input, dim, n, desc)
-    : orderAlong("sort", input, dim, n, lineOrder(input, desc));
+    : nativeOrderAlong(input, dim, n, desc) ?? orderAlong("sort", input, dim, n, lineOrder(input, desc));
   const inShape = input.shape;
   record("SortBackward0", [input], [values, indices], ([g]) => [gradByIndices(g!, indices, inShape, d)]);
   return valuesIndices(values, indices);
@@ -136,7 +145,7 @@ export function topk(input: Tensor, k: number, ...args: Args<[dim?: number, larg
   checkInt("topk", "k", k);
   if (k < 0 || k > size) throw new Error(`selected index k out of range`);
   const { values, indices, d } = onDevice(input) ? deviceOp("sortAlong", "topk")("topk", input, dim, k, largest)
-    : orderAlong("topk", input, dim, k, (src, s, n) => lineOrder(input, largest)(src, s, n).slice(0, k));
+    : nativeOrderAlong(input, dim, k, largest) ?? orderAlong("topk", input, dim, k, (src, s, n) => lineOrder(input, largest)(src, s, n).slice(0, k));
   const inShape = input.shape;
   record("TopkBackward0", [input], [values, indices], ([g]) => [gradByIndices(g!, indices, inShape, d)]);
   return valuesIndices(values, indices);

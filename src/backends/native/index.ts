@@ -1239,3 +1239,130 @@ export function decode16(format: Half, src: Uint16Array, dst: Float32Array, n: n
   if (n === 0) return;
   native.convert16(format === "float16" ? 1 : 3, src, dst, n);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Reductions with indices, logsumexp and sort along one dim (native/reduce_index.h, sort.h).
+// The input is contiguous from xOff, viewed as [outer, size, inner]; outputs are contiguous.
+
+/** The element types of selectAlong and sortAlong (logsumexpAlong takes floats only). */
+export type SelectArray = Float32Array | Float64Array | Int32Array;
+
+interface IndexOpsAddon {
+  selectAlong(isMax: boolean, x: SelectArray, values: SelectArray | null, indices: BigInt64Array, args: Float64Array): void;
+  logsumexpAlong(x: FloatArray, out: FloatArray, args: Float64Array): void;
+  sortAlong(descending: boolean, x: SelectArray, values: SelectArray | null, indices: BigInt64Array, args: Float64Array): void;
+}
+
+function indexOps(op: string): IndexOpsAddon {
+  return lib(op) as unknown as IndexOpsAddon;
+}
+
+function checkSelectArray(op: string, name: string, a: unknown): asserts a is SelectArray {
+  if (!(a instanceof Float32Array) && !(a instanceof Float64Array) && !(a instanceof Int32Array)) {
+    throw new Error(`native.${op}: ${name} must be a Float32Array, Float64Array or Int32Array`);
+  }
+}
+
+/** Checks that elements [offset, offset + n) lie inside `a`; returns their byte range (null if n = 0). */
+function byteRange(op: string, name: string, a: ArrayBufferView & { length: number; BYTES_PER_ELEMENT: number }, offset: number, n: number): readonly [number, number] | null {
+  checkCount(op, `${name} offset`, offset);
+  if (n === 0) return null;
+  if (offset + n > a.length) throw new Error(`native.${op}: ${name} needs elements ${offset}..${offset + n - 1}, past its length ${a.length}`);
+  return [a.byteOffset + offset * a.BYTES_PER_ELEMENT, a.byteOffset + (offset + n) * a.BYTES_PER_ELEMENT];
+}
+
+/** Throws when an output's bytes share memory with another array's (inputs or other outputs). */
+function checkApart(op: string, arrays: readonly (readonly [string, ArrayBufferView, readonly [number, number] | null])[]): void {
+  for (let i = 0; i < arrays.length; i++) {
+    for (let j = i + 1; j < arrays.length; j++) {
+      const [na, a, ra] = arrays[i]!, [nb, b, rb] = arrays[j]!;
+      if (ra && rb && a.buffer === b.buffer && ra[0] < rb[1] && rb[0] < ra[1]) throw new Error(`native.${op}: ${na} and ${nb} overlap`);
+    }
+  }
+}
+
+/** Offsets of selectAlong/sortAlong's arrays (elements from the start of each array). */
+export interface AlongOffsets { x?: number; values?: number; indices?: number }
+
+/**
+ * indices[o, i] = the r < size where x[o, r, i] is largest (isMax) or smallest, the first of
+ * equal values, a NaN counting as larger and smaller than every number (its first index wins);
+ * values[o, i] = x[o, r, i] when values is given. size >= 1 unless outer * inner = 0.
+ */
+export function selectAlong<T extends SelectArray>(
+  isMax: boolean, x: T, values: T | null, indices: BigInt64Array, outer: number, size: number, inner: number, offsets: AlongOffsets = {},
+): void {
+  const op = "selectAlong";
+  const native = indexOps(op);
+  checkSelectArray(op, "x", x);
+  if (values !== null && values.constructor !== x.constructor) throw new Error(`native.${op}: values must be a ${x.constructor.name} like x, got ${values.constructor.name}`);
+  if (!(indices instanceof BigInt64Array)) throw new Error(`native.${op}: indices must be a BigInt64Array`);
+  checkCount(op, "outer", outer);
+  checkCount(op, "size", size);
+  checkCount(op, "inner", inner);
+  const n = outer * inner;
+  if (size === 0 && n > 0) throw new Error(`native.${op}: cannot reduce a dim of size 0`);
+  if (size > 2 ** 53 / Math.max(n, 1)) throw new Error(`native.${op}: [${outer}, ${size}, ${inner}] has too many elements`);
+  const xOff = offsets.x ?? 0, vOff = offsets.values ?? 0, iOff = offsets.indices ?? 0;
+  const rx = byteRange(op, "x", x, xOff, n * size);
+  const rv = values === null ? null : byteRange(op, "values", values, vOff, n);
+  const ri = byteRange(op, "indices", indices, iOff, n);
+  checkApart(op, [["x", x, rx], ["values", values ?? x, rv], ["indices", indices, ri]]);
+  if (n === 0) return;
+  ARGS[0] = outer; ARGS[1] = size; ARGS[2] = inner; ARGS[3] = xOff; ARGS[4] = vOff; ARGS[5] = iOff;
+  native.selectAlong(isMax, x, values, indices, ARGS);
+}
+
+/**
+ * out[o, i] = log(sum over r < size of exp(x[o, r, i])) as max + log(sum exp(x - max)) (sums in
+ * double): NaN if any value is NaN, else +inf if any is +inf, -inf when all are -inf (or size 0).
+ */
+export function logsumexpAlong<T extends FloatArray>(x: T, out: T, outer: number, size: number, inner: number, xOff = 0, outOff = 0): void {
+  const op = "logsumexpAlong";
+  const native = indexOps(op);
+  checkArray(op, "out", out);
+  checkSameDtype(op, out, "x", x);
+  checkCount(op, "outer", outer);
+  checkCount(op, "size", size);
+  checkCount(op, "inner", inner);
+  const n = outer * inner;
+  if (size > 2 ** 53 / Math.max(n, 1)) throw new Error(`native.${op}: [${outer}, ${size}, ${inner}] has too many elements`);
+  const rx = byteRange(op, "x", x, xOff, n * size);
+  const ro = byteRange(op, "out", out, outOff, n);
+  checkApart(op, [["x", x, rx], ["out", out, ro]]);
+  if (n === 0) return;
+  ARGS[0] = outer; ARGS[1] = size; ARGS[2] = inner; ARGS[3] = xOff; ARGS[4] = outOff;
+  native.logsumexpAlong(x, out, ARGS);
+}
+
+/**
+ * For each line (o, i) along the middle dim: the first k of its stable order into values[o, j, i]
+ * and indices[o, j, i] (j < k), outputs contiguous [outer, k, inner]. Ascending puts NaN last,
+ * descending first; -0 ties with 0; ties keep input order (torch.sort(stable=True)). values may
+ * be null (argsort). n < 2^32.
+ */
+export function sortAlong<T extends SelectArray>(
+  descending: boolean, x: T, values: T | null, indices: BigInt64Array, outer: number, n: number, inner: number, k: number, offsets: AlongOffsets = {},
+): void {
+  const op = "sortAlong";
+  const native = indexOps(op);
+  checkSelectArray(op, "x", x);
+  if (values !== null && values.constructor !== x.constructor) throw new Error(`native.${op}: values must be a ${x.constructor.name} like x, got ${values.constructor.name}`);
+  if (!(indices instanceof BigInt64Array)) throw new Error(`native.${op}: indices must be a BigInt64Array`);
+  checkCount(op, "outer", outer);
+  checkCount(op, "n", n);
+  checkCount(op, "inner", inner);
+  checkCount(op, "k", k);
+  if (k > n) throw new Error(`native.${op}: k (${k}) exceeds the line length ${n}`);
+  if (n >= 2 ** 32) throw new Error(`native.${op}: lines of ${n} elements are too long (at most 2^32 - 1)`);
+  const lines = outer * inner;
+  if (n > 2 ** 53 / Math.max(lines, 1)) throw new Error(`native.${op}: [${outer}, ${n}, ${inner}] has too many elements`);
+  const xOff = offsets.x ?? 0, vOff = offsets.values ?? 0, iOff = offsets.indices ?? 0;
+  const rx = byteRange(op, "x", x, xOff, lines * n);
+  const rv = values === null ? null : byteRange(op, "values", values, vOff, lines * k);
+  const ri = byteRange(op, "indices", indices, iOff, lines * k);
+  checkApart(op, [["x", x, rx], ["values", values ?? x, rv], ["indices", indices, ri]]);
+  if (lines * k === 0) return;
+  ARGS[0] = outer; ARGS[1] = n; ARGS[2] = inner; ARGS[3] = k; ARGS[4] = xOff; ARGS[5] = vOff; ARGS[6] = iOff;
+  native.sortAlong(descending, x, values, indices, ARGS);
+}
