@@ -11,20 +11,10 @@ import * as torch from "../src/index.js";
 import type { Tensor } from "../src/core/tensor.js";
 import { kernels } from "../src/backends/kernels.js";
 import * as native from "../src/backends/native/index.js";
-import { forEachIsa, rng, skipReason } from "../src/backends/native/test-support.js";
+import { forEachIsa, rng, skipReason, nativeAndJs } from "../src/backends/native/test-support.js";
 
 type DT = "float32" | "float64" | "int32";
 
-/** Runs f on the native path and on the JS kernels; returns both results. */
-function both<R>(f: () => R): [R, R] {
-  const a = f();
-  kernels.backend = "js";
-  try {
-    return [a, f()];
-  } finally {
-    kernels.backend = "native";
-  }
-}
 
 /**
  * Seeded values: "ties" draws from six values (-0 and 0 among them), "special" and "nan" mix
@@ -110,14 +100,14 @@ test("native max/min/argmax/argmin/amax/amin along a dim match the JS definition
           for (const d of c.dims) {
             const what = `${isa} ${dt} ${kind} [${c.shape}]${c.view ?? ""} dim ${d}`;
             for (const op of ["max", "min"] as const) {
-              const [a, b] = both(() => x[op](d));
+              const [a, b] = nativeAndJs(() => x[op](d));
               same(a.values, b.values, `${op} values ${what}`);
               same(a.indices, b.indices, `${op} indices ${what}`);
             }
-            const [a, b] = both(() => x.argmin(d, true));
+            const [a, b] = nativeAndJs(() => x.argmin(d, true));
             same(a, b, `argmin keepdim ${what}`);
             for (const op of ["amax", "amin"] as const) {
-              const [p, q] = both(() => x[op](d));
+              const [p, q] = nativeAndJs(() => x[op](d));
               same(p, q, `${op} ${what}`);
             }
           }
@@ -136,10 +126,10 @@ test("native max/min/argmax/argmin/amax/amin over all elements match the JS defi
           const x = make(shape, dt, kind, seed++);
           const what = `${isa} ${dt} ${kind} [${shape}]`;
           for (const op of ["max", "min", "argmax", "argmin", "amax", "amin"] as const) {
-            const [a, b] = both(() => x[op]());
+            const [a, b] = nativeAndJs(() => x[op]());
             same(a, b, `${op}() ${what}`);
           }
-          const [a, b] = both(() => x.argmax(null, true));
+          const [a, b] = nativeAndJs(() => x.argmax(null, true));
           same(a, b, `argmax(keepdim) ${what}`);
         }
       }
@@ -173,13 +163,13 @@ test("native logsumexp matches the JS definition, with PyTorch's infinities and 
         for (const c of CASES) {
           const x = input(c, dt, kind, seed++);
           for (const d of c.dims) {
-            const [a, b] = both(() => x.logsumexp(d, d === 0));
+            const [a, b] = nativeAndJs(() => x.logsumexp(d, d === 0));
             close(a, b, dt, `${isa} logsumexp ${dt} ${kind} [${c.shape}]${c.view ?? ""} dim ${d}`);
           }
         }
         const x = make([4, 6, 50], dt, kind, seed++);
         for (const dims of [[1, 2], [0, 1], [0, 1, 2]]) {
-          const [a, b] = both(() => x.logsumexp(dims));
+          const [a, b] = nativeAndJs(() => x.logsumexp(dims));
           close(a, b, dt, `${isa} logsumexp ${dt} ${kind} dims [${dims}]`);
         }
       }
@@ -199,7 +189,7 @@ test("native logsumexp matches the JS definition, with PyTorch's infinities and 
           if (Number.isFinite(want[i]!)) assert.ok(Math.abs(v - want[i]!) < 1e-4, `${isa} ${dt} ${what} ${i}: ${v}`);
           else assert.ok(Object.is(v, want[i]), `${isa} ${dt} ${what} ${i}: ${v}, expected ${want[i]}`);
         });
-        const [a, b] = both(() => t.logsumexp(1));
+        const [a, b] = nativeAndJs(() => t.logsumexp(1));
         close(a, b, dt, `${isa} special rows ${dt}`);
       }
     }
@@ -223,7 +213,7 @@ test("native sort/argsort/topk match the JS definitions (stable, NaN placement, 
           const what = `${dt} ${kind} [${c.shape}]${c.view ?? ""} dim ${d}`;
           const n = x.shape[d < 0 ? x.dim() + d : d]!;
           for (const descending of [false, true]) {
-            const [a, b] = both(() => x.sort(d, descending));
+            const [a, b] = nativeAndJs(() => x.sort(d, descending));
             same(a.values, b.values, `sort values ${what} desc ${descending}`);
             same(a.indices, b.indices, `sort indices ${what} desc ${descending}`);
             same(x.argsort(d, descending), b.indices, `argsort ${what} desc ${descending}`);
@@ -239,7 +229,7 @@ test("native sort/argsort/topk match the JS definitions (stable, NaN placement, 
   }
   // topk's own JS path agrees too.
   const x = make([20, 50], "float64", "special", 399);
-  const [a, b] = both(() => x.topk(7, 1, false));
+  const [a, b] = nativeAndJs(() => x.topk(7, 1, false));
   same(a.values, b.values, "topk values");
   same(a.indices, b.indices, "topk indices");
 });
@@ -247,11 +237,11 @@ test("native sort/argsort/topk match the JS definitions (stable, NaN placement, 
 test("native sort: long lines, topk by selection, determinism across thread counts", { skip: skipReason }, () => {
   const x = make([3, 5000], "float32", "special", 400);
   for (const k of [5, 32, 33, 200, 1000]) {
-    const [a, b] = both(() => x.topk(k, 1));
+    const [a, b] = nativeAndJs(() => x.topk(k, 1));
     same(a.values, b.values, `topk ${k} values`);
     same(a.indices, b.indices, `topk ${k} indices`);
   }
-  const [a, b] = both(() => x.sort(1));
+  const [a, b] = nativeAndJs(() => x.sort(1));
   same(a.indices, b.indices, "sort of 5000");
   const threads = native.getNumThreads();
   try {

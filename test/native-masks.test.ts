@@ -11,7 +11,7 @@ import type { Tensor } from "../src/core/tensor.js";
 import { kernels } from "../src/backends/kernels.js";
 import * as native from "../src/backends/native/index.js";
 import * as masks from "../src/backends/native/masks.js";
-import { forEachIsa, rng, skipReason } from "../src/backends/native/test-support.js";
+import { forEachIsa, rng, skipReason, nativeAndJs } from "../src/backends/native/test-support.js";
 
 type Comparable = masks.ComparableArray;
 type Ctor = { new (n: number): Comparable; readonly name: string };
@@ -291,16 +291,6 @@ test("wrappers: bad arguments throw before the addon runs", { skip: skipReason }
 
 // ---- the torch ops: native path against the JS path ------------------------------------------
 
-/** Runs f on the native path and with the kernel table set to "js"; returns both results. */
-function both(f: () => Tensor): [Tensor, Tensor] {
-  const a = f();
-  kernels.backend = "js";
-  try {
-    return [a, f()];
-  } finally {
-    kernels.backend = "native";
-  }
-}
 
 function sameTensor(what: string, [got, want]: [Tensor, Tensor]): void {
   assert.equal(got.dtype, want.dtype, `${what}: dtype`);
@@ -337,13 +327,13 @@ test("ops: comparisons on the native path equal the JS path", { skip: skipReason
       ["logical_not", () => x.logicalNot()], ["logical_not transposed", () => x.t().logicalNot()],
       ["isnan", () => x.isnan()], ["isnan transposed", () => x.t().isnan()], ["isposinf", () => x.isposinf()], ["isneginf", () => x.mul(-1).isneginf()],
     ];
-    for (const [what, f] of cases) sameTensor(`${dtype} ${what}`, both(f));
+    for (const [what, f] of cases) sameTensor(`${dtype} ${what}`, nativeAndJs(f));
   }
   // Mixed dtypes are promoted first: int64 against a float scalar, float32 against float64.
-  sameTensor("int64 vs 0.5", both(() => data("int64", [40, 40], 5).gt(0.5)));
-  sameTensor("float32 vs float64", both(() => data("float32", [40, 40], 5).lt(data("float64", [40, 40], 6))));
-  sameTensor("int64 vs 2**40", both(() => data("int64", [40, 40], 5).mul(2n ** 40n).ge(2n ** 40n)));
-  sameTensor("eq_ in place", both(() => data("float32", [40, 40], 7).eq_(data("float32", [40], 8))));
+  sameTensor("int64 vs 0.5", nativeAndJs(() => data("int64", [40, 40], 5).gt(0.5)));
+  sameTensor("float32 vs float64", nativeAndJs(() => data("float32", [40, 40], 5).lt(data("float64", [40, 40], 6))));
+  sameTensor("int64 vs 2**40", nativeAndJs(() => data("int64", [40, 40], 5).mul(2n ** 40n).ge(2n ** 40n)));
+  sameTensor("eq_ in place", nativeAndJs(() => data("float32", [40, 40], 7).eq_(data("float32", [40], 8))));
   assert.equal(torch.equal(data("float64", [50, 50], 9), data("float64", [50, 50], 9).clone()), false, "NaN is never equal");
   for (const dtype of ["int64", "bool", "float32"] as const) {
     const a = dtype === "float32" ? torch.randn([300, 400]) : data(dtype, [300, 400], 10), b = a.clone();
@@ -372,15 +362,15 @@ test("ops: where and masked_fill on the native path equal the JS path", { skip: 
       ["masked_fill_ strided", () => { const c = x.clone(); c.t().maskedFill_(m.t(), 3); return c; }],
       ["masked_fill tensor value", () => x.maskedFill(m, torch.tensor(4))],
     ];
-    for (const [what, f] of cases) sameTensor(`${dtype} ${what}`, both(f));
+    for (const [what, f] of cases) sameTensor(`${dtype} ${what}`, nativeAndJs(f));
   }
-  sameTensor("where promotes", both(() => torch.where(m, data("int32", [67, 131], 1), data("float64", [67, 131], 2))));
-  sameTensor("masked_fill NaN", both(() => data("float32", [67, 131], 1).maskedFill(m, NaN)));
+  sameTensor("where promotes", nativeAndJs(() => torch.where(m, data("int32", [67, 131], 1), data("float64", [67, 131], 2))));
+  sameTensor("masked_fill NaN", nativeAndJs(() => data("float32", [67, 131], 1).maskedFill(m, NaN)));
   const self = data("bool", [67, 131], 3);
-  sameTensor("mask is a copy of self", both(() => self.clone().maskedFill_(self.clone(), false)));
-  sameTensor("mask is self", both(() => { const c = self.clone(); return c.maskedFill_(c, false); }));
-  sameTensor("mask overlaps self", both(() => { const c = self.clone(); c.narrow(0, 0, 66).maskedFill_(c.narrow(0, 1, 66), true); return c; }));
-  sameTensor("value tensor overlaps self", both(() => { const c = data("float32", [67, 131], 3); return c.maskedFill_(m, c.view(-1).select(0, 0)); }));
+  sameTensor("mask is a copy of self", nativeAndJs(() => self.clone().maskedFill_(self.clone(), false)));
+  sameTensor("mask is self", nativeAndJs(() => { const c = self.clone(); return c.maskedFill_(c, false); }));
+  sameTensor("mask overlaps self", nativeAndJs(() => { const c = self.clone(); c.narrow(0, 0, 66).maskedFill_(c.narrow(0, 1, 66), true); return c; }));
+  sameTensor("value tensor overlaps self", nativeAndJs(() => { const c = data("float32", [67, 131], 3); return c.maskedFill_(m, c.view(-1).select(0, 0)); }));
   // Gradients still flow through the native forward.
   const x = data("float64", [67, 131], 4).requiresGrad_(true);
   torch.where(m, x, 0).sum().backward();
@@ -399,7 +389,7 @@ test("ops: sum, count_nonzero, any and all of bool and uint8 on the native path 
       ["all of trues", () => torch.ones([50, 50], { dtype }).all()], ["any of falses", () => torch.zeros([50, 50], { dtype }).any(0)],
       ["sum empty", () => torch.zeros([0, 3000], { dtype }).sum(0)],
     ];
-    for (const [what, f] of cases) sameTensor(`${dtype} ${what}`, both(f));
+    for (const [what, f] of cases) sameTensor(`${dtype} ${what}`, nativeAndJs(f));
   }
   assert.equal(data("bool", [1000, 1000], 23).sum().dtype, torch.int64);
 });

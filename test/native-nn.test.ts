@@ -11,22 +11,12 @@ import { Tensor } from "../src/core/tensor.js";
 import { bf16ToF32, f16ToF32, f32ToBf16, f32ToF16 } from "../src/core/dtype.js";
 import { kernels } from "../src/backends/kernels.js";
 import * as native from "../src/backends/native/index.js";
-import { filled, forEachIsa, mismatch, rng, skipReason } from "../src/backends/native/test-support.js";
+import { filled, forEachIsa, mismatch, rng, skipReason, nativeAndJs } from "../src/backends/native/test-support.js";
 
 const F = torch.nn.functional;
 type DT = "float32" | "float64";
 const DTS: readonly DT[] = ["float32", "float64"];
 
-/** Runs f on the native path and on the JS kernels; returns both results. */
-function both<R>(f: () => R): [R, R] {
-  const a = f();
-  kernels.backend = "js";
-  try {
-    return [a, f()];
-  } finally {
-    kernels.backend = "native";
-  }
-}
 
 function values(t: Tensor | null): number[] {
   assert.ok(t, "a gradient is missing");
@@ -64,7 +54,7 @@ test("layer norm: native forward and backward match the JS kernels", { skip: ski
   for (const dt of DTS) {
     for (const [shape, ns] of shapes) {
       for (const affine of ["both", "weight", "bias", "none"] as const) {
-        const r = both(() => run(() => [
+        const r = nativeAndJs(() => run(() => [
           randn(shape, dt, 1, true),
           affine === "both" || affine === "weight" ? randn(ns, dt, 2, true) : null,
           affine === "both" || affine === "bias" ? randn(ns, dt, 3, true) : null,
@@ -74,7 +64,7 @@ test("layer norm: native forward and backward match the JS kernels", { skip: ski
     }
   }
   forEachIsa(() => {
-    const r = both(() => run(() => [randn([33, 129], "float32", 4, true), randn([129], "float32", 5, true), null], (x, w, b) => F.layerNorm(x!, [129], w, b)));
+    const r = nativeAndJs(() => run(() => [randn([33, 129], "float32", 4, true), randn([129], "float32", 5, true), null], (x, w, b) => F.layerNorm(x!, [129], w, b)));
     compareRuns("float32", "layer_norm per ISA", r, 10);
   });
 });
@@ -83,7 +73,7 @@ test("layer norm: node name, double backward and a 16-bit input keep working on 
   const x = randn([40, 50], "float64", 6, true), w = randn([50], "float64", 7, true);
   const y = F.layerNorm(x, [50], w);
   assert.equal(y.gradFn?.name(), "NativeLayerNormBackward0");
-  const [ggx, ref] = both(() => {
+  const [ggx, ref] = nativeAndJs(() => {
     const [gx] = torch.autograd.grad([F.layerNorm(x, [50], w).pow(2).sum()], [x], { createGraph: true });
     return torch.autograd.grad([gx!.sum()], [w])[0]!;
   });
@@ -98,7 +88,7 @@ test("layer norm: node name, double backward and a 16-bit input keep working on 
   native.setNumThreads(0);
   assert.deepEqual(wg[0], wg[1]);
   const h = randn([64, 48], "float32", 8).half();
-  const [a, b] = both(() => F.layerNorm(h, [48]));
+  const [a, b] = nativeAndJs(() => F.layerNorm(h, [48]));
   assert.equal(a.dtype.name, "float16");
   assert.deepEqual(values(a), values(b));
 });
@@ -111,7 +101,7 @@ test("batch norm: native training/eval forward, running stats and backward match
       for (const training of [true, false]) {
         for (const affine of [true, false]) {
           const stats: Tensor[][] = [];
-          const r = both(() => {
+          const r = nativeAndJs(() => {
             torch.manualSeed(11);
             const rm = torch.randn([C], { dtype: dt }), rv = torch.rand([C], { dtype: dt }).add(0.5);
             stats.push([rm, rv]);
@@ -133,7 +123,7 @@ test("embedding: native gather and deterministic scatter-add match the JS kernel
       const rand = rng(V + D);
       const idx = torch.tensor(Array.from({ length: n }, () => Math.floor((rand() + 0.5) * V) % V), { dtype: "int64" }).reshape(-1, n > 100 ? 4 : 1);
       for (const padding of [null, 3, -1]) {
-        const r = both(() => run(() => [randn([V, D], dt, 21, true)], (w) => F.embedding(idx, w!, padding)));
+        const r = nativeAndJs(() => run(() => [randn([V, D], dt, 21, true)], (w) => F.embedding(idx, w!, padding)));
         compareRuns(dt, `embedding ${dt} V=${V} D=${D} padding=${padding}`, r);
         const g = r[0].grads[0]!;
         if (padding !== null) assert.ok(values(g.select(0, padding < 0 ? V + padding : padding)).every((v) => v === 0));
@@ -142,9 +132,9 @@ test("embedding: native gather and deterministic scatter-add match the JS kernel
   }
   // scale_grad_by_freq and createGraph take the composite gradient on the native forward.
   const fi = torch.randint(0, 30, [200], { dtype: "int64" });
-  const rf = both(() => run(() => [randn([30, 64], "float64", 23, true)], (w) => F.embedding(fi, w!, { scaleGradByFreq: true, paddingIdx: 2 })));
+  const rf = nativeAndJs(() => run(() => [randn([30, 64], "float64", 23, true)], (w) => F.embedding(fi, w!, { scaleGradByFreq: true, paddingIdx: 2 })));
   compareRuns("float64", "embedding scale_grad_by_freq", rf);
-  const [gg1, gg2] = both(() => {
+  const [gg1, gg2] = nativeAndJs(() => {
     const wl = randn([30, 64], "float64", 24, true);
     const [gw] = torch.autograd.grad([F.embedding(fi, wl).pow(2).sum()], [wl], { createGraph: true });
     return torch.autograd.grad([gw!.pow(2).sum()], [wl])[0]!;
@@ -174,7 +164,7 @@ test("cross-entropy: native fused forward and backward match the JS kernels", { 
       for (const reduction of ["mean", "sum", "none"] as const) {
         for (const weighted of [false, true]) {
           for (const smoothing of [0, 0.2]) {
-            const r = both(() => run(() => [randn([N, C], dt, 31, true), weighted ? torch.rand([C], { dtype: dt }).add(0.1) : null],
+            const r = nativeAndJs(() => run(() => [randn([N, C], dt, 31, true), weighted ? torch.rand([C], { dtype: dt }).add(0.1) : null],
               (x, w) => F.crossEntropy(x!.mul(3), target, { weight: w, reduction, labelSmoothing: smoothing })));
             compareRuns(dt, `cross_entropy ${dt} [${N}, ${C}] ${reduction} weighted=${weighted} eps=${smoothing}`, r, 10);
           }
@@ -188,12 +178,12 @@ test("cross-entropy: native fused forward and backward match the JS kernels", { 
   const loss = F.crossEntropy(x, tg, { ignoreIndex: 5 });
   assert.equal(loss.gradFn?.name(), "NllLossBackward0");
   assert.equal(F.crossEntropy(x, tg, { labelSmoothing: 0.1 }).gradFn?.name(), "AddBackward0");
-  const [a, b] = both(() => {
+  const [a, b] = nativeAndJs(() => {
     const [g] = torch.autograd.grad([F.crossEntropy(x, tg, { ignoreIndex: 5 })], [x], { createGraph: true });
     return torch.autograd.grad([g!.pow(2).sum()], [x])[0]!;
   });
   close(a, b, "float64", "cross_entropy double backward");
-  const big = both(() => run(() => [torch.tensor(Array.from({ length: 2048 }, (_, i) => (i % 5 === 0 ? 80 : -80 + i % 13)), { dtype: "float32" }).reshape(64, 32).requiresGrad_(true)],
+  const big = nativeAndJs(() => run(() => [torch.tensor(Array.from({ length: 2048 }, (_, i) => (i % 5 === 0 ? 80 : -80 + i % 13)), { dtype: "float32" }).reshape(64, 32).requiresGrad_(true)],
     (z) => F.crossEntropy(z!, torch.zeros([64], { dtype: "int64" }))));
   compareRuns("float32", "cross_entropy large logits", big, 10);
 });
@@ -246,13 +236,13 @@ test("16-bit floats: float32 edge cases and random bit patterns encode as the JS
 test("16-bit floats: tensor casts and decodes take the native path with the JS results", { skip: skipReason }, () => {
   const x = randn([3, 1000], "float32", 41).mul(1e3);
   for (const name of ["half", "bfloat16"] as const) {
-    const [a, b] = both(() => x[name]());
+    const [a, b] = nativeAndJs(() => x[name]());
     assert.deepEqual(Array.from(a.storage.data as Uint16Array), Array.from(b.storage.data as Uint16Array));
-    const [c, d] = both(() => a.float());
+    const [c, d] = nativeAndJs(() => a.float());
     assert.deepEqual(Array.from(c.storage.data as Float32Array), Array.from(d.storage.data as Float32Array));
-    const [e, g] = both(() => x.double()[name]());
+    const [e, g] = nativeAndJs(() => x.double()[name]());
     assert.deepEqual(Array.from(e.storage.data as Uint16Array), Array.from(g.storage.data as Uint16Array));
-    const [p, q] = both(() => a.add(1));
+    const [p, q] = nativeAndJs(() => a.add(1));
     assert.deepEqual(Array.from(p.storage.data as Uint16Array), Array.from(q.storage.data as Uint16Array));
   }
 });

@@ -1,6 +1,7 @@
 // Helpers of the tests of the native addon (test/native-*.test.ts): which ISAs to run, seeded
 // data, tolerances. Not part of the public API.
 import * as native from "./index.js";
+import { kernels } from "../kernels.js";
 
 export type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
 export const DTYPES: readonly Ctor[] = [Float32Array, Float64Array];
@@ -63,4 +64,15 @@ export function mismatch(
     if (!(Math.abs(g - w) <= rtol * Math.abs(w) + atol)) return `${what}[${i}]: got ${g}, want ${w} (diff ${Math.abs(g - w)})`;
   }
   return null;
+}
+
+/** Runs f on the native kernels, then with the kernel table set to "js"; returns both results. */
+export function nativeAndJs<R>(f: () => R): [R, R] {
+  const a = f();
+  kernels.backend = "js";
+  try {
+    return [a, f()];
+  } finally {
+    kernels.backend = "native";
+  }
 }
