@@ -11,7 +11,7 @@
 // threads / T); on a busy shared machine wall swings while cpu stays steadier.
 import * as native from "../src/backends/native/index.js";
 import { convGeometry, type ConvGeometry } from "../src/backends/js/conv.js";
-import { arg, fastest, pause, printTable, PY_TIMING, timeCalls, type Timing, TorchWorker } from "./native-torch.js";
+import { arg, fastest, printTable, PY_TIMING, timeCalls, type Timing, TorchWorker, timeTorchInto } from "./native-torch.js";
 
 type Pass = "fwd" | "bwd-input" | "bwd-weight";
 
@@ -127,11 +127,8 @@ async function main(): Promise<void> {
         const key = `${c.name} ${pass}`;
         ours.set(key, fastest(ours.get(key), timeNative(bufs.get(c.name)!, pass)));
         if (!torchReady) continue;
-        await pause(200);
         const request = [c.name.replace(/\s+/g, "_"), c.n, c.cin, c.cout, c.size.join(","), c.kernel.join(","), c.padding.join(","), pass].join(" ");
-        const t = await torch.time(request);
-        if (t !== null) theirs.set(key, fastest(theirs.get(key), t));
-        await pause(200);
+        await timeTorchInto(torch, request, key, theirs, 200);
       }
     }
   }

@@ -9,7 +9,7 @@
 // case by case, each keeps its best (elapsed time only: CPU time of calls this short is not
 // reliable, PyTorch's OpenMP threads barely show in it).
 import * as native from "../src/backends/native/index.js";
-import { arg, fastest, pause, printTable, PY_TIMING, timeCalls, type Timing, TorchWorker } from "./native-torch.js";
+import { arg, fastest, printTable, PY_TIMING, timeCalls, type Timing, TorchWorker, timeTorchInto } from "./native-torch.js";
 
 const rounds = Number(arg("rounds") ?? 3);
 const threads = Number(arg("threads") ?? 2);
@@ -105,10 +105,7 @@ async function main(): Promise<void> {
     for (const c of cases) {
       ours.set(c.name, fastest(ours.get(c.name), timeCalls(c.run, REPS)));
       if (!torchReady) continue;
-      await pause(200);
-      const t = await torch.time(c.torch);
-      if (t !== null) theirs.set(c.name, fastest(theirs.get(c.name), t));
-      await pause(200);
+      await timeTorchInto(torch, c.torch, c.name, theirs, 200);
     }
   }
   torch.stop();

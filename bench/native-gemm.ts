@@ -10,7 +10,7 @@
 // would give). On a busy shared machine, wall swings with the other processes while cpu stays
 // steady; threads that spin while waiting count against cpu, for both sides.
 import * as native from "../src/backends/native/index.js";
-import { arg, fastest, pause, printTable, PY_TIMING, timeCalls, type Timing, TorchWorker } from "./native-torch.js";
+import { arg, fastest, printTable, PY_TIMING, timeCalls, type Timing, TorchWorker, timeTorchInto } from "./native-torch.js";
 
 interface Case {
   readonly n: number;
@@ -70,10 +70,7 @@ async function main(): Promise<void> {
       const key = `${c.n}:${c.dtype}`;
       ours.set(key, fastest(ours.get(key), timeNative(c)));
       if (!torchReady) continue;
-      await pause(300);
-      const t = await torch.time(`${c.n} ${c.dtype}`);
-      if (t !== null) theirs.set(key, fastest(theirs.get(key), t));
-      await pause(300);
+      await timeTorchInto(torch, `${c.n} ${c.dtype}`, key, theirs, 300);
     }
   }
   torch.stop();

@@ -8,7 +8,7 @@
 // alternate case by case, each keeps its best.
 import * as native from "../src/backends/native/index.js";
 import * as masks from "../src/backends/native/masks.js";
-import { arg, fastest, pause, printTable, PY_TIMING, timeCalls, type Timing, TorchWorker } from "./native-torch.js";
+import { arg, fastest, printTable, PY_TIMING, timeCalls, type Timing, TorchWorker, timeTorchInto } from "./native-torch.js";
 
 const rounds = Number(arg("rounds") ?? 3);
 const threads = Number(arg("threads") ?? 2);
@@ -95,10 +95,7 @@ async function main(): Promise<void> {
     for (const c of cases) {
       ours.set(c.name, fastest(ours.get(c.name), timeCalls(c.run, REPS)));
       if (!torchReady) continue;
-      await pause(100);
-      const t = await torch.time(c.torch);
-      if (t !== null) theirs.set(c.name, fastest(theirs.get(c.name), t));
-      await pause(100);
+      await timeTorchInto(torch, c.torch, c.name, theirs, 100);
     }
   }
   torch.stop();

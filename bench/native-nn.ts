@@ -12,7 +12,7 @@ import * as torch from "../src/index.js";
 import type { Tensor } from "../src/core/tensor.js";
 import { kernels } from "../src/backends/kernels.js";
 import * as native from "../src/backends/native/index.js";
-import { arg, fastest, pause, printTable, PY_TIMING, timeCalls, type Timing, TorchWorker } from "./native-torch.js";
+import { arg, fastest, printTable, PY_TIMING, timeCalls, type Timing, TorchWorker, timeTorchInto } from "./native-torch.js";
 
 const rounds = Number(arg("rounds") ?? 3);
 const threads = Number(arg("threads") ?? 2);
@@ -160,10 +160,7 @@ async function main(): Promise<void> {
         try { js.set(c.name, timeCalls(c.run, 1)); } finally { kernels.backend = "native"; }
       }
       if (!torchReady) continue;
-      await pause(200);
-      const t = await py.time(`${c.torch} ${c.reps}`);
-      if (t !== null) theirs.set(c.name, fastest(theirs.get(c.name), t));
-      await pause(200);
+      await timeTorchInto(py, `${c.torch} ${c.reps}`, c.name, theirs, 200);
     }
   }
   py.stop();

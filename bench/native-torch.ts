@@ -127,6 +127,17 @@ export class TorchWorker {
 }
 
 /** Lets the other side's threads go idle (OpenBLAS and our pool both spin a while after a call). */
+/**
+ * Times `expr` in the PyTorch worker between two pauses of `pauseMs` (so that neither side's
+ * spinning threads overlap the other's run), keeping the fastest timing under `key` in `best`.
+ */
+export async function timeTorchInto(torch: TorchWorker, expr: string, key: string, best: Map<string, Timing>, pauseMs: number): Promise<void> {
+  await pause(pauseMs);
+  const t = await torch.time(expr);
+  if (t !== null) best.set(key, fastest(best.get(key), t));
+  await pause(pauseMs);
+}
+
 export function pause(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
