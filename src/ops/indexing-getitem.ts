@@ -207,12 +207,31 @@ function planWrite(base: Tensor, items: readonly Item[], value: Tensor, cast: bo
     const v = src.dim() === 0 ? src : src.view(dropLeadingOnes(src._shape));
     return { advanced: false, viewed, run: () => copyInto(target, v) };
   }
+  if (onDevice(target, indices, value)) return planDeviceWrite(target, indices, src, cast, viewed);
   const plan = planAdvanced(target, indices);
   const defined = indices.filter((t) => t !== null);
   const maskFill = defined.length === 1 && isMask(defined[0]!) && value.numel() === 1;
   const v = src.dim() === 0 ? src : src.reshape(dropLeadingOnes(src._shape));
   const vals = valuesForPut(plan, target, v, cast || maskFill);
   return { advanced: true, viewed, run: () => putPlanned(plan, target, vals, false) };
+}
+
+/**
+ * planWrite's advanced case on a device: index tensors are never read back, so the result is
+ * computed now by the device's index_put (integer indices) or masked assignment (one bool mask)
+ * and copied into the target when the write runs.
+ */
+function planDeviceWrite(target: Tensor, indices: readonly (Tensor | null)[], src: Tensor, cast: boolean, viewed: boolean): Write {
+  const v = src.dim() === 0 ? src : src.reshape(dropLeadingOnes(src._shape));
+  const defined = indices.filter((t): t is Tensor => t !== null);
+  let result: Tensor;
+  if (defined.length === 1 && isMask(defined[0]!)) {
+    const m = defined[0]!;
+    result = deviceOp("maskedAssign", "index_put_")(target, indices.indexOf(m), m.dtype.name === "bool" ? m : m.ne(0), v, cast || v.numel() === 1);
+  } else {
+    result = deviceOp("indexPut", "index_put_")(target, indices, v, false, cast);
+  }
+  return { advanced: true, viewed, run: () => copyInto(target, result) };
 }
 
 function setParsed(x: Tensor, items: readonly Item[], value: Tensor, cast: boolean): Tensor {
