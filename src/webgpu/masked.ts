@@ -29,9 +29,9 @@ export function gpuMaskedFill(input: Tensor, mask: Tensor, value: Scalar | Tenso
   return gpuWhere(mask.detach(), v, input.detach(), input.dtype);
 }
 
-/** PyTorch's error for indexing by a bool mask, whose result size the device cannot know. */
-export function maskIndexRefused(op: string): Error {
-  return new Error(`${op}: selecting by a bool mask is not implemented for the 'webgpu' device: the result's size is the mask's `
+/** The error for indexing by a bool (or uint8) mask, whose result size the device cannot know. */
+export function maskIndexRefused(mask: Tensor): Error {
+  return new Error(`indexing with a ${mask.dtype.name} mask is not implemented for the 'webgpu' device: the result's size is the mask's `
     + "number of true elements, which would need a synchronous readback. Keep the shape with x.where(mask, other) or "
     + "x.maskedFill(mask.logicalNot(), value), or move the tensors to the CPU first (await x.cpuAsync())");
 }
@@ -55,12 +55,12 @@ interface DevicePlan {
   shape: number[];
 }
 
-function planOnDevice(op: string, x: Tensor, indices: readonly (Tensor | null | undefined)[]): DevicePlan {
+function planOnDevice(x: Tensor, indices: readonly (Tensor | null | undefined)[]): DevicePlan {
   for (const t of indices) {
     if (t && !(t instanceof Tensor)) throw new Error("index: expected a Tensor or None as each index");
     if (t && !INDEX_DTYPES.has(t.dtype.name)) throw new Error("tensors used as indices must be long, int, byte or bool tensors");
     // A uint8 index is a mask, as on the CPU (PyTorch's deprecated byte masks).
-    if (t && (t.dtype === bool || t.dtype.name === "uint8")) throw maskIndexRefused(op);
+    if (t && (t.dtype === bool || t.dtype.name === "uint8")) throw maskIndexRefused(t);
   }
   if (indices.length > x.dim()) throw new Error(`too many indices for tensor of dimension ${x.dim()} (got ${indices.length})`);
   const dims: number[] = [], given: Tensor[] = [];
@@ -150,7 +150,8 @@ const product = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 /** x.get(...) with index tensors: one over leading whole dims is an index_select, several go through rows. */
 export function gpuIndexAny(x: Tensor, indices: readonly (Tensor | null)[]): Tensor {
   const given = indices.filter((t): t is Tensor => t !== null);
-  if (given.some((t) => t.dtype === bool || t.dtype.name === "uint8")) throw maskIndexRefused("index");
+  const mask = given.find((t) => t.dtype === bool || t.dtype.name === "uint8");
+  if (mask) throw maskIndexRefused(mask);
   if (given.length === 1 && isGpuTensor(given[0])) return gpuIndex(x, indices);
   return gpuAdvancedIndex(x, indices);
 }
@@ -161,7 +162,7 @@ export function gpuIndexAny(x: Tensor, indices: readonly (Tensor | null)[]): Ten
  */
 export function gpuAdvancedIndex(x: Tensor, indices: readonly (Tensor | null | undefined)[]): Tensor {
   checkDevices("index", x, ...indices.filter((t) => t && isGpuTensor(t)));
-  const p = planOnDevice("index", x, indices);
+  const p = planOnDevice(x, indices);
   const restSizes = p.rest.map((d) => x._shape[d]!);
   const rows = product(p.dims.map((d) => x._shape[d]!));
   const { moved } = indexedFirst(x, p);
@@ -177,7 +178,7 @@ export function gpuAdvancedIndex(x: Tensor, indices: readonly (Tensor | null | u
  */
 export function gpuIndexPut(x: Tensor, indices: readonly (Tensor | null | undefined)[], values: Tensor, accumulate: boolean, castValues = false): Tensor {
   checkDevices("index_put_", x, values, ...indices.filter((t) => t && isGpuTensor(t)));
-  const p = planOnDevice("index_put_", x, indices);
+  const p = planOnDevice(x, indices);
   if (!expandableTo(values._shape, p.shape)) {
     throw new Error(`shape mismatch: value tensor of shape ${shapeStr(values._shape)} cannot be broadcast to indexing result of shape ${shapeStr(p.shape)}`);
   }
