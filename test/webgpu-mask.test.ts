@@ -216,6 +216,49 @@ describe("webgpu assignment through a bool mask", { skip }, () => {
     }
     await close("grad", grads[1]!, grads[0]!);
   });
+  test("gradients of the assigned values: k rows, a broadcast row, a 0-d value", async () => {
+    const k = m2.sum().item() as number, k1 = m1.sum().item() as number;
+    const cases: [string, torch.Tensor, (x: torch.Tensor, v: torch.Tensor, d: Dev) => void][] = [
+      ["[k, 5]", torch.randn(k, 5), (x, v, d) => { x.set(on(m2, d), v); }],
+      ["[1, k, 1]", torch.randn(1, k, 1), (x, v, d) => { x.set(on(m2, d), v); }],
+      ["a row [5]", torch.randn(5), (x, v, d) => { x.set(on(m2, d), v); }],
+      ["0-d", torch.tensor(0.5), (x, v, d) => { x.set(on(m2, d), v); }],
+      ["after a slice, [3, k, 1]", torch.randn(3, k1, 1), (x, v, d) => { x.set([":", on(m1, d)], v); }],
+    ];
+    for (const [what, value, write] of cases) {
+      const grads: torch.Tensor[][] = [];
+      for (const d of DEVICES) {
+        const x = leaf(base, d), v = leaf(value, d);
+        const y = x.mul(2);
+        write(y, v.mul(1), d);
+        y.mul(on(torch.arange(60).reshape([3, 4, 5]).float(), d)).sum().backward();
+        grads.push([x.grad!, v.grad!]);
+      }
+      await close(`${what}: x grad`, grads[1]![0]!, grads[0]![0]!);
+      await close(`${what}: value grad`, grads[1]![1]!, grads[0]![1]!, 1e-3);
+    }
+  });
+  test("masked_scatter / masked_scatter_: values and gradients, without readback", async () => {
+    const k = m2.sum().item() as number;
+    const src = torch.randn(k + 3);
+    await same("masked_scatter", (d) => on(base.select(2, 0), d).maskedScatter(on(m2, d), on(src, d)));
+    const src60 = torch.randn(3, 4, 5);
+    await same("broadcast mask", (d) => on(base, d).maskedScatter(on(m2.unsqueeze(2), d), on(src60, d)));
+    await same("masked_scatter_ int32", (d) => on(base.mul(9).int(), d).clone().maskedScatter_(on(m2.unsqueeze(2).expand([3, 4, 5]), d), on(torch.arange(60, { dtype: torch.int32 }), d)));
+    const grads: torch.Tensor[][] = [];
+    const names: string[] = [];
+    for (const d of DEVICES) {
+      const x = leaf(base.select(2, 0), d), s = leaf(src, d);
+      const y = x.mul(1).maskedScatter(on(m2, d), s);
+      names.push(y.gradFn!.name());
+      y.mul(on(torch.arange(12).reshape([3, 4]).float(), d)).sum().backward();
+      grads.push([x.grad!, s.grad!]);
+    }
+    assert.deepEqual(names, ["MaskedScatterBackward0", "MaskedScatterBackward0"]);
+    await close("input grad", grads[1]![0]!, grads[0]![0]!);
+    await close("source grad", grads[1]![1]!, grads[0]![1]!);
+    sameError("dtype mismatch", (d) => on(base, d).maskedScatter(on(m2.unsqueeze(2), d), on(torch.ones(60, { dtype: torch.int32 }), d)));
+  });
   test("errors: shapes and dtypes as the CPU; selecting by a mask is refused with its reason", () => {
     sameError("mask shape", (d) => on(base, d).clone().set(on(torch.ones(3, 5, { dtype: torch.bool }), d), 0));
     sameError("dtype mismatch", (d) => on(base, d).clone().set(on(m2, d), on(torch.ones(1, 5, { dtype: torch.int32 }), d)));

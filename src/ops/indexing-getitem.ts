@@ -241,8 +241,26 @@ function setParsed(x: Tensor, items: readonly Item[], value: Tensor, cast: boole
   const vShape = value.shape, vDtype = value.dtype;
   return record(w.advanced ? "IndexPutBackward0" : "CopySlices", [x, value], out, ([g]) => [
     x._requiresGrad ? setParsed(g!, items, scalarOf(0, g!.dtype), true) : null,
-    value._requiresGrad ? valueGrad(getParsed(g!, items), vShape, vDtype) : null,
+    value._requiresGrad ? valueGradOf(g!, items, vShape, vDtype) : null,
   ]);
+}
+
+/**
+ * The gradient of x[items] = value: the gradient's region at items, summed to value's shape. On a
+ * device, a bool mask's region cannot be selected (its size needs a readback): the device sums
+ * the selected elements straight into the value's shape.
+ */
+function valueGradOf(g: Tensor, items: readonly Item[], shape: number[], dtype: Tensor["dtype"]): Tensor {
+  if (onDevice(g)) {
+    const { result, indices } = resolve(g, items, false);
+    const defined = indices.filter((t): t is Tensor => t !== null);
+    if (defined.length === 1 && isMask(defined[0]!)) {
+      const m = defined[0]!;
+      const r = deviceOp("maskedAssignValueGrad", "index_put_")(result, indices.indexOf(m), m.dtype.name === "bool" ? m : m.ne(0), shape);
+      return r.dtype === dtype ? r : r.to(dtype);
+    }
+  }
+  return valueGrad(getParsed(g, items), shape, dtype);
 }
 
 function valueGrad(region: Tensor, shape: number[], dtype: Tensor["dtype"]): Tensor {

@@ -175,6 +175,7 @@ export function maskedScatter(input: Tensor, ...args: Args<[mask: Tensor, source
   checkTensor("masked_scatter", "input", input);
   const [mask, source] = checkScatterArgs(input, a.mask, a.source);
   const shape = broadcastShapes(input._shape, mask._shape);
+  if (onDevice(input, mask, source)) return deviceOp("maskedScatter", "masked_scatter")(input, mask, source);
   const out = contiguousCopy(input, input.dtype, shape);
   planMaskedScatter(out, mask, source)();
   const inShape = input.shape, srcShape = source.shape;
@@ -195,7 +196,10 @@ export function maskedScatter_(self: Tensor, ...args: Args<[mask: Tensor, source
   const a = bindArgs("masked_scatter_", args, ["mask", "source"]);
   const [mask, source] = checkScatterArgs(self, a.mask, a.source);
   checkInplaceShape("masked_scatter_", self, mask);
-  const write = planMaskedScatter(self, mask, source);
+  // On a device the result is computed out of place (no readback of the mask) and copied back.
+  const write = onDevice(self, mask, source)
+    ? () => copyInto(self, deviceOp("maskedScatter", "masked_scatter_")(self.detach(), mask, source.detach()))
+    : planMaskedScatter(self, mask, source);
   return applyInPlace("masked_scatter_", self, [source], write, (x) => maskedScatter(x, mask, source));
 }
 

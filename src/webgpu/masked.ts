@@ -5,7 +5,8 @@
 
 import { Tensor } from "../core/tensor.js";
 import { type DType, bool, int32, int64 } from "../core/dtype.js";
-import { shapeStr } from "../core/shape.js";
+import { broadcastShapes, shapeStr } from "../core/shape.js";
+import { record, sumToShape } from "../autograd/record.js";
 import { scalarOf } from "../ops/engine.js";
 import { checkIndexRange, expandableTo, indexValues, scalarTypeName } from "../ops/indexing-kernels.js";
 import { checkDevices, gpuWhere } from "./pointwise.js";
@@ -266,4 +267,59 @@ export function gpuMaskedAssign(x: Tensor, d: number, mask: Tensor, value: Tenso
   const perm = [...Array.from({ length: np }, (_, i) => nm + i), ...Array.from({ length: nm }, (_, i) => i),
     ...Array.from({ length: postShape.length }, (_, i) => nm + np + i)];
   return gpuWhere(maskView, gathered.permute(perm), xd, x.dtype);
+}
+
+/**
+ * The gradient of the value of x[..., mask, ...] = value (gpuMaskedAssign), from the gradient `g`
+ * of the indexed region [pre..., mask dims..., post...]: the selected elements' gradients summed
+ * into the value's shape (rows by rank, with index_add, which skips the unselected positions).
+ */
+export function gpuMaskedAssignValueGrad(g: Tensor, d: number, mask: Tensor, valueShape: readonly number[]): Tensor {
+  const k = mask.dim();
+  let vs = valueShape.slice();
+  while (vs.length > 0 && vs[0] === 1) vs = vs.slice(1);
+  const preShape = g._shape.slice(0, d), postShape = g._shape.slice(d + k);
+  const resultRank = d + 1 + postShape.length;
+  const padded = [...new Array<number>(resultRank - vs.length).fill(1), ...vs];
+  const m = mask.detach();
+  const maskView = m.reshape([...preShape.map(() => 1), ...mask._shape, ...postShape.map(() => 1)]);
+  const maskDims = Array.from({ length: k }, (_, i) => d + i);
+  let perRow: Tensor;
+  if (padded[d] === 1) {
+    perRow = g.where(maskView, 0).sum(maskDims).unsqueeze(d);
+  } else {
+    const flat = m.reshape([-1]);
+    const at = flat.to(int32).cumsum(0).sub(1).where(flat, -1);
+    const rows = g.reshape([...preShape, -1, ...postShape]).movedim(d, 0);
+    perRow = rows.newZeros([padded[d]!, ...rows._shape.slice(1)]).indexAdd(0, at, rows).movedim(0, d);
+  }
+  const sumDims = padded.map((s, i) => (s === 1 && perRow._shape[i] !== 1 ? i : -1)).filter((i) => i >= 0);
+  return (sumDims.length ? perRow.sum(sumDims, true) : perRow).reshape(valueShape.slice());
+}
+
+// ---- masked_scatter -----------------------------------------------------------------------------
+
+/**
+ * input.masked_scatter(mask, source) (recorded as MaskedScatterBackward0): the i-th true element
+ * of the broadcast mask (row-major) takes source's i-th element, found by rank (cumsum(mask) - 1)
+ * without readback. The CPU's check that source has at least as many elements as the mask has
+ * true elements cannot run: missing elements read as zeros.
+ */
+export function gpuMaskedScatter(input: Tensor, mask: Tensor, source: Tensor): Tensor {
+  checkDevices("masked_scatter", input, mask, source);
+  const shape = broadcastShapes(input._shape, mask._shape);
+  const m = mask.detach().expand(shape).reshape([-1]);
+  const rank = m.to(int32).cumsum(0).sub(1).clamp(0);
+  const src = source.detach().reshape([-1]);
+  const picked = src.numel() === 0 ? input.detach().newZeros([m.numel()]) : src.indexSelect(0, rank);
+  const out = gpuWhere(m.reshape(shape), picked.reshape(shape), input.detach(), input.dtype);
+  const inShape = input.shape, srcShape = source.shape, md = mask.detach();
+  return record("MaskedScatterBackward0", [input, source], out, ([g]) => {
+    const gm = g!;
+    const at = m.to(int32).cumsum(0).sub(1).where(m, -1);
+    return [
+      input._requiresGrad ? sumToShape(gm.maskedFill(md, 0), inShape) : null,
+      source._requiresGrad ? gm.newZeros([src.numel()]).indexAdd(0, at, gm.reshape([-1])).reshape(srcShape) : null,
+    ];
+  }, [mask]);
 }
