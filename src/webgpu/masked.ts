@@ -111,10 +111,13 @@ function broadcastAll(shapes: readonly number[][]): number[] {
 function rowIndex(x: Tensor, p: DevicePlan): Tensor {
   let row: Tensor | null = null, valid: Tensor | null = null;
   let mult = 1;
+  // One index: a wrapped out-of-range index stays out of the rows' range, so no validity mask.
+  const single = p.dims.length === 1;
   for (let j = p.dims.length - 1; j >= 0; j--) {
     const size = x._shape[p.dims[j]!]!;
     const t = p.idx[j]!.to(int64);
     const wrapped = t.where(t.ge(0), t.add(size));
+    if (single) return wrapped.expand(p.bshape).reshape([-1]);
     const ok = t.ge(-size).logicalAnd(t.lt(size));
     const term = mult === 1 ? wrapped : wrapped.mul(mult);
     row = row ? row.add(term) : term;
@@ -255,7 +258,9 @@ export function gpuMaskedAssign(x: Tensor, d: number, mask: Tensor, value: Tenso
   if (padded[d] === 1) {
     // The same value at every selected element: a masked fill with the value broadcast along x.
     const spread = vd.reshape([...padded.slice(0, d), ...mask._shape.map(() => 1), ...padded.slice(d + 1)]);
-    return gpuWhere(maskView, isGpuTensor(spread) ? spread : spread.to("webgpu"), xd, x.dtype);
+    // A single CPU value is a kernel parameter (0-d), anything else goes to the device.
+    const operand = isGpuTensor(spread) ? spread : spread.numel() === 1 ? spread.reshape([]) : spread.to("webgpu");
+    return gpuWhere(maskView, operand, xd, x.dtype);
   }
   // Rows of the value at each true element's rank among the mask's true elements (row-major).
   const flat = mask.detach().reshape([-1]);
