@@ -70,6 +70,7 @@ describe("webgpu masked_fill", { skip }, () => {
         y.transpose(0, 2).maskedFill_(on(mask.transpose(0, 2), d), 5);
         return y;
       });
+      await same("masked_fill_ with a broadcast mask and a device 0-d value", (d) => on(x, d).clone().maskedFill_(on(rowMask, d), on(torch.tensor(1), d)));
     });
   }
   test("-Infinity and int64 values as the CPU", async () => {

@@ -136,9 +136,9 @@ export function maskedFill_(self: Tensor, ...args: Args<[mask: Tensor, value: Fi
   const v = device ? deviceFillValue("masked_fill_", self.dtype, a.value) : fillValue("masked_fill_", self.dtype, a.value);
   checkInplaceShape("masked_fill_", self, mask);
   const valueT = a.value instanceof Tensor ? a.value : null;
-  // On a device the result is computed by the where kernel and copied back.
+  // On a device the where kernel writes into self.
   const direct = device
-    ? () => copyInto(self, deviceOp("maskedFill", "masked_fill_")(self, mask, v))
+    ? () => deviceOp("maskedFillInto", "masked_fill_")(self, mask, v)
     : () => fillWhere(self, mask, v as Val);
   const r = applyInPlace("masked_fill_", self, [valueT], direct, (x) => maskedFill(x, mask, a.value as Fill));
   if (tracing.on) traceOp("masked_fill", [self, mask, a.value as Tensor | number | bigint | boolean], self);

@@ -30,6 +30,13 @@ export function gpuMaskedFill(input: Tensor, mask: Tensor, value: Scalar | Tenso
   return gpuWhere(mask.detach(), v, input.detach(), input.dtype);
 }
 
+/** masked_fill_'s kernel: self = mask ? value : self in one pass (the mask broadcasts to self: the front end checked). */
+export function gpuMaskedFillInto(self: Tensor, mask: Tensor, value: Scalar | Tensor): void {
+  checkDevices("masked_fill_", self, mask, value);
+  const v = value instanceof Tensor ? value.detach().to(self.dtype) : scalarOf(value, self.dtype);
+  gpuWhere(mask.detach(), v, self.detach(), self.dtype, self);
+}
+
 /** The error for indexing by a bool (or uint8) mask, whose result size the device cannot know. */
 export function maskIndexRefused(mask: Tensor): Error {
   return new Error(`indexing with a ${mask.dtype.name} mask is not implemented for the 'webgpu' device: the result's size is the mask's `
