@@ -173,6 +173,11 @@ describe("webgpu index_put_ and x.set with integer index tensors", { skip }, () 
     sameError("a float index (error before any write)", (d) => on(base, d).clone().indexPut_([on(torch.tensor([1.5]), d)], on(torch.ones([]), d)));
     sameError("too many indices", (d) => on(base, d).clone().indexPut_([on(i0, d), on(i0, d), on(i0, d), on(i0, d)], on(torch.ones([]), d)));
     assert.throws(() => base.to("webgpu").clone().set([torch.tensor([4])], 0), /index 4 is out of bounds for dimension 0 with size 4/);
+    const leafX = base.to("webgpu").requiresGrad_();
+    assert.throws(() => leafX.set([i0.to("webgpu")], 0), /a leaf Variable that requires grad is being used in an in-place operation/);
+    const untouched = base.to("webgpu");
+    assert.throws(() => untouched.set([i0.to("webgpu")], torch.ones(2).to("webgpu")), /shape mismatch/);
+    assert.deepEqual(await values(untouched), base.tolist(), "nothing written before an error");
     // On the device an out-of-range index writes nothing and reads zeros.
     const x = base.to("webgpu").clone();
     x.indexPut_([torch.tensor([1, 7]).to("webgpu")], torch.zeros(2, 5, 6).to("webgpu"));

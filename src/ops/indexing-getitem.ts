@@ -217,21 +217,21 @@ function planWrite(base: Tensor, items: readonly Item[], value: Tensor, cast: bo
 }
 
 /**
- * planWrite's advanced case on a device: index tensors are never read back, so the result is
- * computed now by the device's index_put (integer indices) or masked assignment (one bool mask)
- * and copied into the target when the write runs.
+ * planWrite's advanced case on a device: index tensors are never read back. The device's
+ * index_put (integer indices) or masked assignment (one bool mask) checks everything now; the
+ * write computes the result out of place and copies it into the target.
  */
 function planDeviceWrite(target: Tensor, indices: readonly (Tensor | null)[], src: Tensor, cast: boolean, viewed: boolean): Write {
   const v = src.dim() === 0 ? src : src.reshape(dropLeadingOnes(src._shape));
   const defined = indices.filter((t): t is Tensor => t !== null);
-  let result: Tensor;
+  let compute: () => Tensor;
   if (defined.length === 1 && isMask(defined[0]!)) {
     const m = defined[0]!;
-    result = deviceOp("maskedAssign", "index_put_")(target, indices.indexOf(m), m.dtype.name === "bool" ? m : m.ne(0), v, cast || v.numel() === 1);
+    compute = deviceOp("planMaskedAssign", "index_put_")(target, indices.indexOf(m), m.dtype.name === "bool" ? m : m.ne(0), v, cast || v.numel() === 1);
   } else {
-    result = deviceOp("indexPut", "index_put_")(target, indices, v, false, cast);
+    compute = deviceOp("planIndexPut", "index_put_")(target, indices, v, false, cast);
   }
-  return { advanced: true, viewed, run: () => copyInto(target, result) };
+  return { advanced: true, viewed, run: () => copyInto(target, compute()) };
 }
 
 function setParsed(x: Tensor, items: readonly Item[], value: Tensor, cast: boolean): Tensor {

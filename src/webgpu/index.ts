@@ -33,7 +33,9 @@ import * as functional from "../nn/functional/index.js";
 import * as linalg from "../ops/linalg.js";
 import { cpuAsync, dispose, itemAsync, toAsync, toDevice, tolistAsync } from "./transfer.js";
 import { installGpuFactories } from "./factories.js";
-import { gpuIndexAny, gpuIndexPut, gpuMaskedAssign, gpuMaskedAssignValueGrad, gpuMaskedFill, gpuMaskedFillInto, gpuMaskedScatter } from "./masked.js";
+import {
+  gpuIndexAny, gpuIndexPut, gpuMaskedAssignValueGrad, gpuMaskedFill, gpuMaskedFillInto, gpuMaskedScatter, planIndexPut, planMaskedAssign,
+} from "./masked.js";
 import { gpuProd } from "./prod.js";
 
 const OPS = {
@@ -42,7 +44,7 @@ const OPS = {
   reduce: gpuReduce, selectAlong: gpuSelectAlong, varMean: gpuVarMean, logsumexp: gpuLogsumexp, softmax: gpuSoftmax,
   bmm: gpuBmm, linear: gpuLinear, conv: gpuConv, maxPool: gpuMaxPool, avgPool: gpuAvgPool, adaptiveMaxPool: gpuAdaptiveMaxPool,
   crossEntropy: gpuCrossEntropy, embedding: gpuEmbedding, indexSelect: gpuIndexSelect, indexAdd: gpuIndexAdd, index: gpuIndexAny,
-  maskedFill: gpuMaskedFill, maskedFillInto: gpuMaskedFillInto, indexPut: gpuIndexPut, maskedAssign: gpuMaskedAssign, prod: gpuProd,
+  maskedFill: gpuMaskedFill, maskedFillInto: gpuMaskedFillInto, indexPut: gpuIndexPut, prod: gpuProd, planIndexPut, planMaskedAssign,
   maskedAssignValueGrad: gpuMaskedAssignValueGrad, maskedScatter: gpuMaskedScatter,
   sameDevice: sameDeviceOrThrow, sgdStep: gpuSgdStep, adamStep: gpuAdamStep, composedOptimStep: gpuComposedOptimStep,
   interpolate: gpuInterpolate, adaptiveAvgPool: gpuAdaptiveAvgPool, scan: gpuScan, scanWithIndices: gpuScanWithIndices, sortAlong: gpuSortAlong, kthAlong: gpuKthAlong,

@@ -188,6 +188,11 @@ export function gpuAdvancedIndex(x: Tensor, indices: readonly (Tensor | null | u
  * Repeated positions without accumulate keep one of the values, as PyTorch's GPU kernels do.
  */
 export function gpuIndexPut(x: Tensor, indices: readonly (Tensor | null | undefined)[], values: Tensor, accumulate: boolean, castValues = false): Tensor {
+  return planIndexPut(x, indices, values, accumulate, castValues)();
+}
+
+/** gpuIndexPut's checks now (the CPU's messages), its work when the returned function runs. */
+export function planIndexPut(x: Tensor, indices: readonly (Tensor | null | undefined)[], values: Tensor, accumulate: boolean, castValues = false): () => Tensor {
   checkDevices("index_put_", x, values, ...indices.filter((t) => t && isGpuTensor(t)));
   const p = planOnDevice(x, indices);
   if (!expandableTo(values._shape, p.shape)) {
@@ -196,24 +201,26 @@ export function gpuIndexPut(x: Tensor, indices: readonly (Tensor | null | undefi
   if (!castValues && values.dtype !== x.dtype) {
     throw new Error(`Index put requires the source and destination dtypes match, got ${scalarTypeName(x.dtype)} for the destination and ${scalarTypeName(values.dtype)} for the source.`);
   }
-  const restSizes = p.rest.map((d) => x._shape[d]!);
-  const rows = product(p.dims.map((d) => x._shape[d]!)), restN = product(restSizes), n = product(p.bshape);
-  const { moved, perm } = indexedFirst(x.detach(), p);
-  // Our own contiguous copy, [rows, rest], receives the writes.
-  let copy = moved.contiguous();
-  if (copy.storage === x.storage) copy = copy.clone();
-  let target = copy.reshape([rows, restN]);
-  if (n > 0 && restN > 0) {
-    const vals = valuesTo(values.detach(), x.dtype, p).reshape([n, restN]);
-    const row = rowIndex(x, p);
-    if (accumulate) {
-      // index_add adds repeated rows (float32 by compare-and-swap, integers wrapping in int32).
-      target = target.indexAdd(0, row, vals);
-    } else {
-      gpuScatterInto(target, 0, row.unsqueeze(1).expand([n, restN]), vals.contiguous(), null, null);
+  return () => {
+    const restSizes = p.rest.map((d) => x._shape[d]!);
+    const rows = product(p.dims.map((d) => x._shape[d]!)), restN = product(restSizes), n = product(p.bshape);
+    const { moved, perm } = indexedFirst(x.detach(), p);
+    // Our own contiguous copy, [rows, rest], receives the writes.
+    let copy = moved.contiguous();
+    if (copy.storage === x.storage) copy = copy.clone();
+    let target = copy.reshape([rows, restN]);
+    if (n > 0 && restN > 0) {
+      const vals = valuesTo(values.detach(), x.dtype, p).reshape([n, restN]);
+      const row = rowIndex(x, p);
+      if (accumulate) {
+        // index_add adds repeated rows (float32 by compare-and-swap, integers wrapping in int32).
+        target = target.indexAdd(0, row, vals);
+      } else {
+        gpuScatterInto(target, 0, row.unsqueeze(1).expand([n, restN]), vals.contiguous(), null, null);
+      }
     }
-  }
-  return target.reshape([...perm.map((d) => x._shape[d]!)]).permute(inversePerm(perm));
+    return target.reshape([...perm.map((d) => x._shape[d]!)]).permute(inversePerm(perm));
+  };
 }
 
 /** values broadcast to the result's shape, in [bshape..., rest...] order and x's dtype. */
@@ -231,9 +238,10 @@ function valuesTo(values: Tensor, dtype: DType, p: DevicePlan): Tensor {
  * recording): a new tensor. A value that does not vary along the mask's selected elements is a
  * masked fill. A value with k rows there (k = the mask's number of true elements) is gathered at
  * each true element's rank, cumsum(mask) - 1 over the flattened mask: no readback, so k is not
- * checked against the mask (missing rows read as zeros, extra rows are ignored).
+ * checked against the mask (missing rows read as zeros, extra rows are ignored). The checks run
+ * now (the CPU's messages), the work when the returned function runs.
  */
-export function gpuMaskedAssign(x: Tensor, d: number, mask: Tensor, value: Tensor, castValues: boolean): Tensor {
+export function planMaskedAssign(x: Tensor, d: number, mask: Tensor, value: Tensor, castValues: boolean): () => Tensor {
   checkDevices("index_put_", x, mask, value);
   const k = mask.dim();
   for (let j = 0; j < k; j++) {
@@ -260,29 +268,31 @@ export function gpuMaskedAssign(x: Tensor, d: number, mask: Tensor, value: Tenso
     const want = i < d ? preShape[i]! : postShape[i - d - 1]!;
     if (padded[i] !== 1 && padded[i] !== want) throw mismatch();
   }
-  const vd = (v.dtype === x.dtype ? v : v.to(x.dtype)).reshape(padded);
-  const xd = x.detach();
-  if (padded[d] === 1) {
-    // The same value at every selected element: a masked fill with the value broadcast along x.
-    const spread = vd.reshape([...padded.slice(0, d), ...mask._shape.map(() => 1), ...padded.slice(d + 1)]);
-    // A single CPU value is a kernel parameter (0-d), anything else goes to the device.
-    const operand = isGpuTensor(spread) ? spread : spread.numel() === 1 ? spread.reshape([]) : spread.to("webgpu");
-    return gpuWhere(maskView, operand, xd, x.dtype);
-  }
-  // Rows of the value at each true element's rank among the mask's true elements (row-major).
-  const flat = mask.detach().reshape([-1]);
-  const rank = flat.to(int32).cumsum(0).sub(1).to(int64);
-  const rows = (isGpuTensor(vd) ? vd : vd.to("webgpu")).movedim(d, 0);
-  const gathered = rows.indexSelect(0, rank.clamp(0)).reshape([...mask._shape, ...rows._shape.slice(1)]);
-  // [mask..., pre..., post...] → [pre..., mask..., post...]
-  const nm = k, np = d;
-  const perm = [...Array.from({ length: np }, (_, i) => nm + i), ...Array.from({ length: nm }, (_, i) => i),
-    ...Array.from({ length: postShape.length }, (_, i) => nm + np + i)];
-  return gpuWhere(maskView, gathered.permute(perm), xd, x.dtype);
+  return () => {
+    const vd = (v.dtype === x.dtype ? v : v.to(x.dtype)).reshape(padded);
+    const xd = x.detach();
+    if (padded[d] === 1) {
+      // The same value at every selected element: a masked fill with the value broadcast along x.
+      const spread = vd.reshape([...padded.slice(0, d), ...mask._shape.map(() => 1), ...padded.slice(d + 1)]);
+      // A single CPU value is a kernel parameter (0-d), anything else goes to the device.
+      const operand = isGpuTensor(spread) ? spread : spread.numel() === 1 ? spread.reshape([]) : spread.to("webgpu");
+      return gpuWhere(maskView, operand, xd, x.dtype);
+    }
+    // Rows of the value at each true element's rank among the mask's true elements (row-major).
+    const flat = mask.detach().reshape([-1]);
+    const rank = flat.to(int32).cumsum(0).sub(1).to(int64);
+    const rows = (isGpuTensor(vd) ? vd : vd.to("webgpu")).movedim(d, 0);
+    const gathered = rows.indexSelect(0, rank.clamp(0)).reshape([...mask._shape, ...rows._shape.slice(1)]);
+    // [mask..., pre..., post...] → [pre..., mask..., post...]
+    const nm = k, np = d;
+    const perm = [...Array.from({ length: np }, (_, i) => nm + i), ...Array.from({ length: nm }, (_, i) => i),
+      ...Array.from({ length: postShape.length }, (_, i) => nm + np + i)];
+    return gpuWhere(maskView, gathered.permute(perm), xd, x.dtype);
+  };
 }
 
 /**
- * The gradient of the value of x[..., mask, ...] = value (gpuMaskedAssign), from the gradient `g`
+ * The gradient of the value of x[..., mask, ...] = value (planMaskedAssign), from the gradient `g`
  * of the indexed region [pre..., mask dims..., post...]: the selected elements' gradients summed
  * into the value's shape (rows by rank, with index_add, which skips the unselected positions).
  */
