@@ -211,6 +211,24 @@ describe("webgpu assignment through a bool mask", { skip }, () => {
     await same("after a slice: [3, k, 5] values", (d) => on(base, d).clone().set([":", on(m1, d)], on(torch.arange(3 * k1 * 5).reshape([3, k1, 5]).float(), d)));
     await same("uint8 mask (deprecated byte mask)", (d) => on(base, d).clone().set(on(m2.to(torch.uint8), d), -3));
   });
+  test("index_put_ / index_put with a bool mask (accumulate adds where true), gradients", async () => {
+    const k = m2.sum().item() as number;
+    const rows = torch.arange(k * 5).reshape([k, 5]).float();
+    await same("index_put_", (d) => on(base, d).clone().indexPut_([on(m2, d)], on(rows, d)));
+    await same("accumulate, k rows", (d) => on(base, d).clone().indexPut_([on(m2, d)], on(rows, d), true));
+    await same("accumulate, one row", (d) => on(base, d).clone().indexPut_([null, on(m1, d)], on(torch.arange(5).float(), d), true));
+    await same("int32 accumulate", (d) => on(base.mul(7).int(), d).clone().indexPut_([on(m2, d)], on(rows.int(), d), true));
+    const grads: torch.Tensor[][] = [];
+    for (const d of DEVICES) {
+      const x = leaf(base, d), v = leaf(rows, d);
+      const y = x.mul(2).indexPut([on(m2, d)], v.mul(1), true);
+      const z = x.mul(3).indexPut([on(m2, d)], v.mul(2));
+      y.add(z).mul(on(torch.arange(60).reshape([3, 4, 5]).float(), d)).sum().backward();
+      grads.push([x.grad!, v.grad!]);
+    }
+    await close("x grad", grads[1]![0]!, grads[0]![0]!);
+    await close("values grad", grads[1]![1]!, grads[0]![1]!, 1e-3);
+  });
   test("gradient of the input through a masked assignment", async () => {
     const grads: torch.Tensor[] = [];
     for (const d of DEVICES) {

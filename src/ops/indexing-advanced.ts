@@ -200,10 +200,18 @@ export function indexPutInto(dst: Tensor, indices: IndexList, values: Tensor, ac
 /** Out-of-place index_put (autograd: IndexPutBackward0). */
 export function indexPutWith(input: Tensor, indices: IndexList, values: Tensor, accumulate: boolean): Tensor {
   let out: Tensor, expanded: (Tensor | null)[];
+  const vShape = values.shape;
+  let valuesGrad = (g: Tensor): Tensor => sumToShape(indexWith(g, expanded), vShape);
   if (onDevice(input, indices, values)) {
-    // Device indices are never read back (no mask expansion: the device refuses masks here).
+    // Device indices are never read back: a mask stays a mask (one alone is a masked assignment).
     out = deviceOp("indexPut", "index_put")(input, indices, values, accumulate);
     expanded = indices.map((t) => t ?? null);
+    const defined = expanded.filter((t): t is Tensor => t !== null);
+    const m = defined.length === 1 && (defined[0]!.dtype.name === "bool" || defined[0]!.dtype.name === "uint8") ? defined[0]! : null;
+    if (m) {
+      const mask = m.dtype.name === "bool" ? m : m.ne(0), d = expanded.indexOf(m);
+      valuesGrad = (g) => deviceOp("maskedAssignValueGrad", "index_put")(g, d, mask, vShape);
+    }
   } else {
     out = contiguousCopy(input);
     const plan = planAdvanced(out, indices);
@@ -211,9 +219,8 @@ export function indexPutWith(input: Tensor, indices: IndexList, values: Tensor, 
     putPlanned(plan, out, vals, accumulate);
     expanded = plan.indices;
   }
-  const vShape = values.shape;
   return record("IndexPutBackward0", [input, values], out, ([g]) => [
     input._requiresGrad ? (accumulate ? g! : indexPutWith(g!, expanded, g!.newZeros(vShape), false)) : null,
-    values._requiresGrad ? sumToShape(indexWith(g!, expanded), vShape) : null,
+    values._requiresGrad ? valuesGrad(g!) : null,
   ], expanded.filter((t): t is Tensor => t !== null));
 }

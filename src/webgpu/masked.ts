@@ -1,6 +1,6 @@
-// masked_fill, advanced indexing with integer index tensors (x[i, j], index_put_, x[i] = v) and
-// assignment through a bool mask on the "webgpu" device, composed of the device's where,
-// index_select, index_add and scatter kernels. Nothing here reads values back: masks and device
+// masked_fill, advanced indexing with integer index tensors (x[i, j], index_put_, x[i] = v),
+// assignment through a bool mask and masked_scatter on the "webgpu" device, composed of the
+// device's where, index_select, index_add, scatter and cumsum kernels. Nothing here reads values back: masks and device
 // index tensors are never inspected on the host (see "Conventions" in this folder's README).
 
 import { Tensor } from "../core/tensor.js";
@@ -193,6 +193,8 @@ export function gpuIndexPut(x: Tensor, indices: readonly (Tensor | null | undefi
 
 /** gpuIndexPut's checks now (the CPU's messages), its work when the returned function runs. */
 export function planIndexPut(x: Tensor, indices: readonly (Tensor | null | undefined)[], values: Tensor, accumulate: boolean, castValues = false): () => Tensor {
+  const mask = singleMask(indices);
+  if (mask) return planMaskedAssign(x, mask.dim, mask.mask, values, castValues, accumulate);
   checkDevices("index_put_", x, values, ...indices.filter((t) => t && isGpuTensor(t)));
   const p = planOnDevice(x, indices);
   if (!expandableTo(values._shape, p.shape)) {
@@ -223,6 +225,14 @@ export function planIndexPut(x: Tensor, indices: readonly (Tensor | null | undef
   };
 }
 
+/** The one bool (or uint8) mask of an index list with no other index tensor, and its dim. */
+export function singleMask(indices: readonly (Tensor | null | undefined)[]): { mask: Tensor; dim: number } | null {
+  const defined = indices.filter((t): t is Tensor => t instanceof Tensor);
+  const m = defined[0];
+  if (defined.length !== 1 || !m || (m.dtype !== bool && m.dtype.name !== "uint8")) return null;
+  return { mask: m.dtype === bool ? m : m.ne(0), dim: indices.indexOf(m) };
+}
+
 /** values broadcast to the result's shape, in [bshape..., rest...] order and x's dtype. */
 function valuesTo(values: Tensor, dtype: DType, p: DevicePlan): Tensor {
   const v = values.dtype === dtype ? values : values.to(dtype);
@@ -241,7 +251,7 @@ function valuesTo(values: Tensor, dtype: DType, p: DevicePlan): Tensor {
  * checked against the mask (missing rows read as zeros, extra rows are ignored). The checks run
  * now (the CPU's messages), the work when the returned function runs.
  */
-export function planMaskedAssign(x: Tensor, d: number, mask: Tensor, value: Tensor, castValues: boolean): () => Tensor {
+export function planMaskedAssign(x: Tensor, d: number, mask: Tensor, value: Tensor, castValues: boolean, accumulate = false): () => Tensor {
   checkDevices("index_put_", x, mask, value);
   const k = mask.dim();
   for (let j = 0; j < k; j++) {
@@ -276,7 +286,7 @@ export function planMaskedAssign(x: Tensor, d: number, mask: Tensor, value: Tens
       const spread = vd.reshape([...padded.slice(0, d), ...mask._shape.map(() => 1), ...padded.slice(d + 1)]);
       // A single CPU value is a kernel parameter (0-d), anything else goes to the device.
       const operand = isGpuTensor(spread) ? spread : spread.numel() === 1 ? spread.reshape([]) : spread.to("webgpu");
-      return gpuWhere(maskView, operand, xd, x.dtype);
+      return gpuWhere(maskView, accumulate ? xd.add(operand) : operand, xd, x.dtype);
     }
     // Rows of the value at each true element's rank among the mask's true elements (row-major).
     const flat = mask.detach().reshape([-1]);
@@ -287,7 +297,9 @@ export function planMaskedAssign(x: Tensor, d: number, mask: Tensor, value: Tens
     const nm = k, np = d;
     const perm = [...Array.from({ length: np }, (_, i) => nm + i), ...Array.from({ length: nm }, (_, i) => i),
       ...Array.from({ length: postShape.length }, (_, i) => nm + np + i)];
-    return gpuWhere(maskView, gathered.permute(perm), xd, x.dtype);
+    const placed = gathered.permute(perm);
+    // A mask selects each position once, so accumulating is adding where it is true.
+    return gpuWhere(maskView, accumulate ? xd.add(placed) : placed, xd, x.dtype);
   };
 }
 
