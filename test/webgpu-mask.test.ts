@@ -353,3 +353,17 @@ describe("webgpu TransformerEncoderLayer with masks", { skip }, () => {
     await close("weight grad", gpu.gw, cpu.gw, 1e-3);
   });
 });
+
+describe("webgpu masks and indexing: empty tensors", { skip }, () => {
+  test("empty inputs, indices and masks as the CPU", async () => {
+    await same("prod of an empty tensor", (d) => on(torch.zeros(0, 3), d).prod());
+    await same("prod over an empty dim", (d) => on(torch.zeros(0, 3, { dtype: torch.int32 }), d).prod(0));
+    await same("prod of a 0-d tensor", (d) => on(torch.tensor(3.5), d).prod(0));
+    await same("an empty index", (d) => on(torch.ones(3, 4), d).clone().indexPut_([on(torch.tensor([], { dtype: torch.int64 }), d)], on(torch.tensor(2.5), d)));
+    await same("get by an empty index", (d) => on(torch.ones(3, 4), d).get(on(torch.tensor([], { dtype: torch.int64 }), d), on(torch.tensor([], { dtype: torch.int64 }), d)));
+    await same("masked_fill of an empty tensor", (d) => on(torch.ones(0, 4), d).maskedFill(on(torch.ones(4, { dtype: torch.bool }), d), 1));
+    await same("an empty mask and no values", (d) => on(torch.ones(0, 4), d).clone().set(on(torch.ones(0, 4, { dtype: torch.bool }), d), on(torch.zeros(0), d)));
+    await same("an all-false mask and no values", (d) => on(torch.ones(2, 4), d).clone().set(on(torch.zeros(2, 4, { dtype: torch.bool }), d), on(torch.zeros(0), d)));
+    await same("masked_scatter with an all-false mask", (d) => on(torch.ones(2, 4), d).maskedScatter(on(torch.zeros(2, 4, { dtype: torch.bool }), d), on(torch.zeros(0), d)));
+  });
+});

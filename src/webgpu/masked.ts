@@ -288,6 +288,10 @@ export function planMaskedAssign(x: Tensor, d: number, mask: Tensor, value: Tens
       const operand = isGpuTensor(spread) ? spread : spread.numel() === 1 ? spread.reshape([]) : spread.to("webgpu");
       return gpuWhere(maskView, accumulate ? xd.add(operand) : operand, xd, x.dtype);
     }
+    if (padded[d] === 0 || mask.numel() === 0) {
+      // No rows to gather: missing rows read as zeros, as for a k smaller than the mask's count.
+      return accumulate ? xd.clone() : gpuWhere(maskView, scalarOf(0, x.dtype), xd, x.dtype);
+    }
     // Rows of the value at each true element's rank among the mask's true elements (row-major).
     const flat = mask.detach().reshape([-1]);
     const rank = flat.to(int32).cumsum(0).sub(1).to(int64);
