@@ -1,7 +1,7 @@
 // masked_fill, advanced indexing with integer index tensors (x[i, j], index_put_, x[i] = v),
 // assignment through a bool mask and masked_scatter on the "webgpu" device, composed of the
-// device's where, index_select, index_add, scatter and cumsum kernels. Nothing here reads values back: masks and device
-// index tensors are never inspected on the host (see "Conventions" in this folder's README).
+// device's where, index_select, index_add, scatter and cumsum kernels. Nothing here reads values
+// back: masks and device index tensors are never inspected on the host (see this folder's README).
 
 import { Tensor } from "../core/tensor.js";
 import { type DType, bool, int32, int64 } from "../core/dtype.js";
