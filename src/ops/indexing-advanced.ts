@@ -5,11 +5,12 @@
 import { Tensor } from "../core/tensor.js";
 import { broadcastShapes, numel, shapeStr } from "../core/shape.js";
 import { record, sumToShape } from "../autograd/record.js";
-import { emptyTensor } from "./engine.js";
+import { copyInto, emptyTensor } from "./engine.js";
 import {
   accessOf, broadcastContiguousStrides, checkIndexRange, combineFor, contiguousCopy, expandableTo, indexValues, isPlainNumeric,
   nonzeroColumns, offsetsOf, rawOf, scalarTypeName,
 } from "./indexing-kernels.js";
+import { deviceOp, onDevice } from "./device-hooks.js";
 
 /** One entry per leading dim of the indexed tensor: an index tensor, or null for "all of it". */
 export type IndexList = readonly (Tensor | null | undefined)[];
@@ -162,6 +163,7 @@ export function putPlanned(plan: AdvancedPlan, dst: Tensor, values: Tensor, accu
 
 /** self[indices] as a new tensor (autograd: IndexBackward0). */
 export function indexWith(src: Tensor, indices: IndexList): Tensor {
+  if (onDevice(src, indices)) return deviceOp("index", "index")(src, indices.map((t) => t ?? null));
   const plan = planAdvanced(src, indices);
   const out = emptyTensor(plan.shape, src.dtype);
   gatherPlanned(plan, src, out);
@@ -186,6 +188,10 @@ export function valuesForPut(plan: AdvancedPlan, dst: Tensor, values: Tensor, ca
 
 /** index_put without autograd: checks everything, then writes into `dst`. */
 export function indexPutInto(dst: Tensor, indices: IndexList, values: Tensor, accumulate: boolean, castValues = false): void {
+  if (onDevice(dst, indices, values)) {
+    copyInto(dst, deviceOp("indexPut", "index_put_")(dst, indices, values, accumulate, castValues));
+    return;
+  }
   const plan = planAdvanced(dst, indices);
   const vals = valuesForPut(plan, dst, values, castValues);
   putPlanned(plan, dst, vals, accumulate);
@@ -193,13 +199,28 @@ export function indexPutInto(dst: Tensor, indices: IndexList, values: Tensor, ac
 
 /** Out-of-place index_put (autograd: IndexPutBackward0). */
 export function indexPutWith(input: Tensor, indices: IndexList, values: Tensor, accumulate: boolean): Tensor {
-  const out = contiguousCopy(input);
-  const plan = planAdvanced(out, indices);
-  const vals = valuesForPut(plan, out, values);
-  putPlanned(plan, out, vals, accumulate);
-  const expanded = plan.indices, vShape = values.shape;
+  let out: Tensor, expanded: (Tensor | null)[];
+  const vShape = values.shape;
+  let valuesGrad = (g: Tensor): Tensor => sumToShape(indexWith(g, expanded), vShape);
+  if (onDevice(input, indices, values)) {
+    // Device indices are never read back: a mask stays a mask (one alone is a masked assignment).
+    out = deviceOp("indexPut", "index_put")(input, indices, values, accumulate);
+    expanded = indices.map((t) => t ?? null);
+    const defined = expanded.filter((t): t is Tensor => t !== null);
+    const m = defined.length === 1 && (defined[0]!.dtype.name === "bool" || defined[0]!.dtype.name === "uint8") ? defined[0]! : null;
+    if (m) {
+      const mask = m.dtype.name === "bool" ? m : m.ne(0), d = expanded.indexOf(m);
+      valuesGrad = (g) => deviceOp("maskedAssignValueGrad", "index_put")(g, d, mask, vShape);
+    }
+  } else {
+    out = contiguousCopy(input);
+    const plan = planAdvanced(out, indices);
+    const vals = valuesForPut(plan, out, values);
+    putPlanned(plan, out, vals, accumulate);
+    expanded = plan.indices;
+  }
   return record("IndexPutBackward0", [input, values], out, ([g]) => [
     input._requiresGrad ? (accumulate ? g! : indexPutWith(g!, expanded, g!.newZeros(vShape), false)) : null,
-    values._requiresGrad ? sumToShape(indexWith(g!, expanded), vShape) : null,
+    values._requiresGrad ? valuesGrad(g!) : null,
   ], expanded.filter((t): t is Tensor => t !== null));
 }

@@ -207,12 +207,31 @@ function planWrite(base: Tensor, items: readonly Item[], value: Tensor, cast: bo
     const v = src.dim() === 0 ? src : src.view(dropLeadingOnes(src._shape));
     return { advanced: false, viewed, run: () => copyInto(target, v) };
   }
+  if (onDevice(target, indices, value)) return planDeviceWrite(target, indices, src, cast, viewed);
   const plan = planAdvanced(target, indices);
   const defined = indices.filter((t) => t !== null);
   const maskFill = defined.length === 1 && isMask(defined[0]!) && value.numel() === 1;
   const v = src.dim() === 0 ? src : src.reshape(dropLeadingOnes(src._shape));
   const vals = valuesForPut(plan, target, v, cast || maskFill);
   return { advanced: true, viewed, run: () => putPlanned(plan, target, vals, false) };
+}
+
+/**
+ * planWrite's advanced case on a device: index tensors are never read back. The device's
+ * index_put (integer indices) or masked assignment (one bool mask) checks everything now; the
+ * write computes the result out of place and copies it into the target.
+ */
+function planDeviceWrite(target: Tensor, indices: readonly (Tensor | null)[], src: Tensor, cast: boolean, viewed: boolean): Write {
+  const v = src.dim() === 0 ? src : src.reshape(dropLeadingOnes(src._shape));
+  const defined = indices.filter((t): t is Tensor => t !== null);
+  let compute: () => Tensor;
+  if (defined.length === 1 && isMask(defined[0]!)) {
+    const m = defined[0]!;
+    compute = deviceOp("planMaskedAssign", "index_put_")(target, indices.indexOf(m), m.dtype.name === "bool" ? m : m.ne(0), v, cast || v.numel() === 1);
+  } else {
+    compute = deviceOp("planIndexPut", "index_put_")(target, indices, v, false, cast);
+  }
+  return { advanced: true, viewed, run: () => copyInto(target, compute()) };
 }
 
 function setParsed(x: Tensor, items: readonly Item[], value: Tensor, cast: boolean): Tensor {
@@ -222,8 +241,26 @@ function setParsed(x: Tensor, items: readonly Item[], value: Tensor, cast: boole
   const vShape = value.shape, vDtype = value.dtype;
   return record(w.advanced ? "IndexPutBackward0" : "CopySlices", [x, value], out, ([g]) => [
     x._requiresGrad ? setParsed(g!, items, scalarOf(0, g!.dtype), true) : null,
-    value._requiresGrad ? valueGrad(getParsed(g!, items), vShape, vDtype) : null,
+    value._requiresGrad ? valueGradOf(g!, items, vShape, vDtype) : null,
   ]);
+}
+
+/**
+ * The gradient of x[items] = value: the gradient's region at items, summed to value's shape. On a
+ * device, a bool mask's region cannot be selected (its size needs a readback): the device sums
+ * the selected elements straight into the value's shape.
+ */
+function valueGradOf(g: Tensor, items: readonly Item[], shape: number[], dtype: Tensor["dtype"]): Tensor {
+  if (onDevice(g)) {
+    const { result, indices } = resolve(g, items, false);
+    const defined = indices.filter((t): t is Tensor => t !== null);
+    if (defined.length === 1 && isMask(defined[0]!)) {
+      const m = defined[0]!;
+      const r = deviceOp("maskedAssignValueGrad", "index_put_")(result, indices.indexOf(m), m.dtype.name === "bool" ? m : m.ne(0), shape);
+      return r.dtype === dtype ? r : r.to(dtype);
+    }
+  }
+  return valueGrad(getParsed(g, items), shape, dtype);
 }
 
 function valueGrad(region: Tensor, shape: number[], dtype: Tensor["dtype"]): Tensor {

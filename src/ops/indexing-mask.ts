@@ -6,14 +6,14 @@ import { broadcastShapes, broadcastStrides, numel, shapeStr, shapesEqual } from 
 import { record, sumToShape } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, checkTensor, describe, installMethods, type Method } from "./args.js";
-import { emptyTensor } from "./engine.js";
+import { copyInto, emptyTensor } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
 import {
   accessOf, contiguousCopy, elementOffsets, int64Tensor, nonzeroColumns, notMask, offsetsOf, rawOf, scalarTypeName,
   type Val, valueIn,
 } from "./indexing-kernels.js";
 import { cat } from "./shape-join.js";
-import { onDevice } from "./device-hooks.js";
+import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryNativeSelect, tryNativeSelectInto } from "./native-masks.js";
 
 type Fill = number | bigint | boolean | Tensor;
@@ -48,6 +48,18 @@ function fillValue(op: string, dtype: Tensor["dtype"], value: unknown): Val {
     throw new Error(`${op}(): argument 'value' must be Number or Tensor, not ${describe(value)}`);
   }
   return valueIn(dtype, value);
+}
+
+/**
+ * masked_fill's value on a device: a device 0-d tensor stays a tensor (it is cast on the device,
+ * never read back); anything else is checked and converted as on the CPU.
+ */
+function deviceFillValue(op: string, dtype: Tensor["dtype"], value: unknown): Val | Tensor {
+  if (value instanceof Tensor && onDevice(value)) {
+    if (value.dim() !== 0) throw new Error(`${op} only supports a 0-dimensional value tensor, but got tensor with ${value.dim()} dimension(s).`);
+    return value;
+  }
+  return fillValue(op, dtype, value);
 }
 
 /** v as a 0-dim tensor of `dtype` (its storage holds v's bits for the native select). */
@@ -98,19 +110,20 @@ export function maskedFill(input: Tensor, ...args: Args<[mask: Tensor, value: Fi
   const a = bindArgs("masked_fill", args, ["mask", "value"]);
   checkTensor("masked_fill", "input", input);
   const mask = checkMask("masked_fill_", a.mask);
-  const v = fillValue("masked_fill_", input.dtype, a.value);
+  const device = onDevice(input, mask, a.value);
+  const v = device ? deviceFillValue("masked_fill_", input.dtype, a.value) : fillValue("masked_fill_", input.dtype, a.value);
   const shape = broadcastShapes(input._shape, mask._shape);
   // One pass when native: out = mask ? v : input, instead of a copy and a fill.
-  let out = onDevice(input, mask) ? null : tryNativeSelect(shape, mask, valueTensor(input.dtype, v), input);
+  let out = device ? deviceOp("maskedFill", "masked_fill")(input, mask, v) : tryNativeSelect(shape, mask, valueTensor(input.dtype, v as Val), input);
   if (!out) {
     out = contiguousCopy(input, input.dtype, shape);
-    fillWhere(out, mask, v);
+    fillWhere(out, mask, v as Val);
   }
   const valueT = a.value instanceof Tensor ? a.value : null;
   const inShape = input.shape;
   const r = record(valueT ? "MaskedFillBackward1" : "MaskedFillBackward0", [input, valueT], out, ([g]) => [
     input._requiresGrad ? sumToShape(maskedFill(g!, mask, 0), inShape) : null,
-    valueT && valueT._requiresGrad ? maskedFill(g!, notMask(mask), 0).sum().to(valueT.dtype) : null,
+    valueT && valueT._requiresGrad ? maskedFill(g!, onDevice(mask) ? mask.logicalNot() : notMask(mask), 0).sum().to(valueT.dtype) : null,
   ], [mask]);
   if (tracing.on) traceOp("masked_fill", [input, mask, a.value as Tensor | number | bigint | boolean], r);
   return r;
@@ -119,10 +132,15 @@ export function maskedFill(input: Tensor, ...args: Args<[mask: Tensor, value: Fi
 export function maskedFill_(self: Tensor, ...args: Args<[mask: Tensor, value: Fill], { mask?: Tensor; value?: Fill }>): Tensor {
   const a = bindArgs("masked_fill_", args, ["mask", "value"]);
   const mask = checkMask("masked_fill_", a.mask);
-  const v = fillValue("masked_fill_", self.dtype, a.value);
+  const device = onDevice(self, mask, a.value);
+  const v = device ? deviceFillValue("masked_fill_", self.dtype, a.value) : fillValue("masked_fill_", self.dtype, a.value);
   checkInplaceShape("masked_fill_", self, mask);
   const valueT = a.value instanceof Tensor ? a.value : null;
-  const r = applyInPlace("masked_fill_", self, [valueT], () => fillWhere(self, mask, v), (x) => maskedFill(x, mask, a.value as Fill));
+  // On a device the where kernel writes into self.
+  const direct = device
+    ? () => deviceOp("maskedFillInto", "masked_fill_")(self, mask, v)
+    : () => fillWhere(self, mask, v as Val);
+  const r = applyInPlace("masked_fill_", self, [valueT], direct, (x) => maskedFill(x, mask, a.value as Fill));
   if (tracing.on) traceOp("masked_fill", [self, mask, a.value as Tensor | number | bigint | boolean], self);
   return r;
 }
@@ -157,6 +175,7 @@ export function maskedScatter(input: Tensor, ...args: Args<[mask: Tensor, source
   checkTensor("masked_scatter", "input", input);
   const [mask, source] = checkScatterArgs(input, a.mask, a.source);
   const shape = broadcastShapes(input._shape, mask._shape);
+  if (onDevice(input, mask, source)) return deviceOp("maskedScatter", "masked_scatter")(input, mask, source);
   const out = contiguousCopy(input, input.dtype, shape);
   planMaskedScatter(out, mask, source)();
   const inShape = input.shape, srcShape = source.shape;
@@ -177,7 +196,10 @@ export function maskedScatter_(self: Tensor, ...args: Args<[mask: Tensor, source
   const a = bindArgs("masked_scatter_", args, ["mask", "source"]);
   const [mask, source] = checkScatterArgs(self, a.mask, a.source);
   checkInplaceShape("masked_scatter_", self, mask);
-  const write = planMaskedScatter(self, mask, source);
+  // On a device the result is computed out of place (no readback of the mask) and copied back.
+  const write = onDevice(self, mask, source)
+    ? () => copyInto(self, deviceOp("maskedScatter", "masked_scatter_")(self.detach(), mask, source.detach()))
+    : planMaskedScatter(self, mask, source);
   return applyInPlace("masked_scatter_", self, [source], write, (x) => maskedScatter(x, mask, source));
 }
 
@@ -188,6 +210,11 @@ export function maskedSelect(input: Tensor, ...args: Args<[mask: Tensor], { mask
   checkTensor("masked_select", "input", input);
   const mask = checkTensor("masked_select", "mask", a.mask);
   if (mask.dtype !== bool) throw new Error("masked_select: expected BoolTensor for mask");
+  if (onDevice(input, mask)) {
+    throw new Error("masked_select is not implemented for the 'webgpu' device: its result's size is the mask's number of true "
+      + "elements, which would need a synchronous readback. Keep the shape with x.where(mask, other) or x.maskedFill(mask.logicalNot(), value), "
+      + "or move the tensors to the CPU first (await x.cpuAsync())");
+  }
   const shape = broadcastShapes(input._shape, mask._shape);
   const io = offsetsOf(shape, broadcastStrides(input._shape, input._strides, shape), input._offset);
   const mo = maskOffsets(mask, shape);

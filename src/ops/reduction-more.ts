@@ -84,6 +84,7 @@ export function prod(input: Tensor, ...args: Args<[dim?: number, keepdim?: boole
   let outDtype = input.dtype.isFloatingPoint ? input.dtype : int64;
   if (o.dtype !== undefined && o.dtype !== null) { outDtype = toDType(o.dtype as DTypeLike); x = castTo(input, outDtype); }
   const plan = planReduce("prod", x, dims, keepdim);
+  if (onDevice(x)) return deviceOp("prod", "prod")(x, plan.dims, keepdim, outDtype, dims === null);
   const out = outDtype === int64 && !x.dtype.isFloatingPoint
     ? reduceBig(x, plan, (v) => v.reduce((p, c) => p * c, 1n), emptyTensor(plan.outShape, int64))
     : reduceWith(x, plan, outDtype, prodKernel);

@@ -19,7 +19,7 @@ import {
   gpuBinary, gpuCompare, gpuCopy, gpuEmpty, gpuFill, gpuLogical, gpuTernary, gpuTest, gpuUnary, gpuWhere,
 } from "./pointwise.js";
 import {
-  gpuAdaptiveMaxPool, gpuAvgPool, gpuBmm, gpuConv, gpuCrossEntropy, gpuEmbedding, gpuIndex, gpuIndexAdd, gpuIndexSelect, gpuLinear, gpuLogsumexp,
+  gpuAdaptiveMaxPool, gpuAvgPool, gpuBmm, gpuConv, gpuCrossEntropy, gpuEmbedding, gpuIndexAdd, gpuIndexSelect, gpuLinear, gpuLogsumexp,
   gpuMaxPool, gpuReduce, gpuSelectAlong, gpuSoftmax, gpuVarMean, sameDeviceOrThrow, gpuGather, gpuScatterInto,
   gpuVectorNorm, gpuDiffLoss, gpuClampTensor, gpuNllLoss, gpuUnfold, gpuFold,
 } from "./ops.js";
@@ -33,13 +33,19 @@ import * as functional from "../nn/functional/index.js";
 import * as linalg from "../ops/linalg.js";
 import { cpuAsync, dispose, itemAsync, toAsync, toDevice, tolistAsync } from "./transfer.js";
 import { installGpuFactories } from "./factories.js";
+import {
+  gpuIndexAny, gpuIndexPut, gpuMaskedAssignValueGrad, gpuMaskedFill, gpuMaskedFillInto, gpuMaskedScatter, planIndexPut, planMaskedAssign,
+} from "./masked.js";
+import { gpuProd } from "./prod.js";
 
 const OPS = {
   unary: gpuUnary, binary: gpuBinary, ternary: gpuTernary, compare: gpuCompare, logical: gpuLogical, test: gpuTest,
   where: gpuWhere, empty: gpuEmpty, copy: gpuCopy, fill: gpuFill,
   reduce: gpuReduce, selectAlong: gpuSelectAlong, varMean: gpuVarMean, logsumexp: gpuLogsumexp, softmax: gpuSoftmax,
   bmm: gpuBmm, linear: gpuLinear, conv: gpuConv, maxPool: gpuMaxPool, avgPool: gpuAvgPool, adaptiveMaxPool: gpuAdaptiveMaxPool,
-  crossEntropy: gpuCrossEntropy, embedding: gpuEmbedding, indexSelect: gpuIndexSelect, indexAdd: gpuIndexAdd, index: gpuIndex,
+  crossEntropy: gpuCrossEntropy, embedding: gpuEmbedding, indexSelect: gpuIndexSelect, indexAdd: gpuIndexAdd, index: gpuIndexAny,
+  maskedFill: gpuMaskedFill, maskedFillInto: gpuMaskedFillInto, indexPut: gpuIndexPut, prod: gpuProd, planIndexPut, planMaskedAssign,
+  maskedAssignValueGrad: gpuMaskedAssignValueGrad, maskedScatter: gpuMaskedScatter,
   sameDevice: sameDeviceOrThrow, sgdStep: gpuSgdStep, adamStep: gpuAdamStep, composedOptimStep: gpuComposedOptimStep,
   interpolate: gpuInterpolate, adaptiveAvgPool: gpuAdaptiveAvgPool, scan: gpuScan, scanWithIndices: gpuScanWithIndices, sortAlong: gpuSortAlong, kthAlong: gpuKthAlong,
   gather: gpuGather, scatterInto: gpuScatterInto, layerNorm: gpuLayerNorm, batchNorm: gpuBatchNorm, vectorNorm: gpuVectorNorm,

@@ -321,9 +321,9 @@ export function gpuTest(name: string, x: Tensor, out?: Tensor): Tensor {
 }
 
 /** torch.where(cond, x, y) with x, y already of dtype `dtype` (scalars as 0-d CPU tensors). */
-export function gpuWhere(cond: Tensor, x: Tensor, y: Tensor, dtype: DType): Tensor {
-  checkDevices("where", cond, x, y);
-  return run("where", { op: POINTWISE_OPS.where }, [cond, x, y], computeOf(dtype), dtype);
+export function gpuWhere(cond: Tensor, x: Tensor, y: Tensor, dtype: DType, out?: Tensor): Tensor {
+  checkDevices("where", cond, x, y, out);
+  return run("where", { op: POINTWISE_OPS.where }, [cond, x, y], computeOf(dtype), dtype, out);
 }
 
 // ---- copies, fills, allocation ------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { cat } from "../../ops/shape-join.js";
 import { baddbmm } from "../../ops/blas.js";
 import { ones } from "../../ops/creation.js";
 import { softmax } from "../../ops/activation.js";
+import { onDevice } from "../../ops/device-hooks.js";
 import { linear } from "./linear.js";
 import { dropout } from "./dropout.js";
 import { pad } from "./padding.js";
@@ -26,6 +27,11 @@ function boolToAdditive(mask: Tensor, like: Tensor): Tensor {
 
 /** _safe_softmax: softmax over the last dim, with rows that are all -inf giving zeros (and zero gradient). */
 function safeSoftmax(x: Tensor): Tensor {
+  if (onDevice(x)) {
+    // No readback to test for dead rows: the masked form, equal to softmax where no row is all -inf.
+    const deadRows = x.amax(-1, true).eq(-Infinity);
+    return where(deadRows, 0, softmax(where(deadRows, 0, x), -1));
+  }
   const dead = x.eq(-Infinity).all(-1, true);
   if (!dead.any().item()) return softmax(x, -1);
   return where(dead, 0, softmax(where(dead, 0, x), -1));

@@ -5,7 +5,7 @@
 import { Tensor } from "../../core/tensor.js";
 import { type DTypeLike, bool as boolDtype } from "../../core/dtype.js";
 import { type Args } from "../../ops/args.js";
-import { full, zeros } from "../../ops/creation.js";
+import { full } from "../../ops/creation.js";
 import { triu } from "../../ops/shape-reorder.js";
 import { Module } from "../module.js";
 import { Parameter, isParameter } from "../parameter.js";
@@ -32,7 +32,8 @@ function activationFn(a: Activation): ((x: Tensor) => Tensor) | Module {
 /** PyTorch's F._canonical_mask: a bool mask becomes a float mask (-inf where true). */
 function canonicalMask(mask: Tensor | null | undefined, name: string, target: Tensor): Tensor | null {
   if (mask === null || mask === undefined) return null;
-  if (mask.dtype === boolDtype) return zeros(mask.shape, { dtype: target.dtype }).maskedFill(mask, -Infinity);
+  // On the mask's device, as PyTorch's zeros_like(mask, dtype=...).
+  if (mask.dtype === boolDtype) return mask.newZeros(mask.shape, { dtype: target.dtype }).maskedFill(mask, -Infinity);
   if (!mask.dtype.isFloatingPoint) throw new Error(`only bool and floating types of ${name} are supported`);
   return mask;
 }
