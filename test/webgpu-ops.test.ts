@@ -497,3 +497,29 @@ describe("webgpu: F.unfold and F.fold", { skip }, () => {
     check((d) => F.fold(torch.ones([1, 8, 20], { dtype: "bool" }).to(d), [5, 6], { kernelSize: 2 }));
   });
 });
+
+describe("webgpu: NaN in comparisons and casts to bool", { skip }, () => {
+  // WGSL lets compilers assume there is no NaN (lavapipe compiled `NaN != 0.0` to false).
+  test("ne, eq, bool casts and logical ops of NaN, -0 and infinities as on the CPU", async () => {
+    const x = torch.tensor([NaN, 0, -0, 1, Infinity, -Infinity, NaN, 2]);
+    const y = torch.tensor([NaN, NaN, 0, 1, Infinity, 3, 0, -0]);
+    for (const dt of [torch.float32, torch.float16, torch.bfloat16]) {
+      const a = x.to(dt), b = y.to(dt);
+      const bodies: [string, (p: torch.Tensor, q: torch.Tensor) => torch.Tensor][] = [
+        ["ne", (p, q) => p.ne(q)], ["ne scalar", (p) => p.ne(0)], ["ne NaN scalar", (p) => p.ne(NaN)], ["eq", (p, q) => p.eq(q)],
+        ["lt", (p, q) => p.lt(q)], ["ge", (p, q) => p.ge(q)], ["bool", (p) => p.bool()], ["bool to int32", (p) => p.bool().to(torch.int32)],
+        ["logical_not", (p) => p.logicalNot()], ["logical_and", (p, q) => p.logicalAnd(q)], ["logical_or", (p, q) => p.logicalOr(q)],
+        ["logical_xor", (p, q) => p.logicalXor(q)], ["where of ne", (p, q) => torch.where(p.ne(q), p, q)],
+      ];
+      // PyTorch casts NaN to true; the CPU's cast (roundToDType: `v ? 1 : 0`) gives false, so the
+      // casts are checked against `ne(0)`, which the CPU computes as PyTorch does.
+      const pytorchCast = (p: torch.Tensor, name: string): torch.Tensor => (name === "bool" ? p.ne(0) : p.ne(0).to(torch.int32));
+      for (const [name, f] of bodies) {
+        const cpu = name === "bool" || name === "bool to int32" ? pytorchCast(a, name) : f(a, b), gpu = await f(a.to("webgpu"), b.to("webgpu")).cpuAsync();
+        assert.equal(gpu.dtype, cpu.dtype, `${dt.name} ${name}: dtype`);
+        assert.deepEqual(gpu.isnan().tolist(), cpu.isnan().tolist(), `${dt.name} ${name}: NaN positions`);
+        assert.deepEqual(gpu.float().nanToNum().tolist(), cpu.float().nanToNum().tolist(), `${dt.name} ${name}`);
+      }
+    }
+  });
+});

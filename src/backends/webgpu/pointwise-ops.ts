@@ -164,7 +164,11 @@ export const POINTWISE_OPS = {
     expr: { float32: "select(min(a, b), a + b, isnan_f(a) || isnan_f(b))", int32: "min(a, b)" },
   }),
   eq: op({ name: "eq", arity: 2, expr: "a == b", result: "bool", dtypes: FI }),
-  ne: op({ name: "ne", arity: 2, expr: "a != b", result: "bool", dtypes: FI }),
+  /** NaN is unequal to everything: tested by bits, since WGSL compilers may assume no NaN (lavapipe's `NaN != b` is false). */
+  ne: op({
+    name: "ne", arity: 2, result: "bool", dtypes: FI, helpers: ["isnan"],
+    expr: { float32: "a != b || isnan_f(a) || isnan_f(b)", int32: "a != b" },
+  }),
   lt: op({ name: "lt", arity: 2, expr: "a < b", result: "bool", dtypes: FI }),
   le: op({ name: "le", arity: 2, expr: "a <= b", result: "bool", dtypes: FI }),
   gt: op({ name: "gt", arity: 2, expr: "a > b", result: "bool", dtypes: FI }),

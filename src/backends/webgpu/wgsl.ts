@@ -83,7 +83,7 @@ export function computeType(d: GpuDType): WgslScalar {
 /** Converts a WGSL expression of storage dtype `from` to compute dtype `to`. */
 export function convert(expr: string, from: GpuDType, to: GpuDType): string {
   if (from === to) return expr;
-  if (to === "bool") return `select(0u, 1u, ${expr} != ${zero(from)})`;
+  if (to === "bool") return `select(0u, 1u, ${isNonzero(expr, from)})`;
   if (from === "bool") return `${storageType(to)}(${expr})`;
   return `${storageType(to)}(${expr})`;
 }
@@ -95,7 +95,15 @@ export function fromBool(expr: string, to: GpuDType): string {
 
 /** Converts a storage-typed expression to a WGSL bool (nonzero is true). */
 export function toBool(expr: string, from: GpuDType): string {
-  return `(${expr} != ${zero(from)})`;
+  return isNonzero(expr, from);
+}
+
+/**
+ * `expr != 0` as a WGSL bool. A float32 is tested by its bits (-0 is zero, NaN is nonzero): WGSL
+ * lets compilers assume there is no NaN, and lavapipe compiles `NaN != 0.0` to false.
+ */
+function isNonzero(expr: string, from: GpuDType): string {
+  return from === "float32" ? `((bitcast<u32>(${expr}) & 0x7fffffffu) != 0u)` : `(${expr} != ${zero(from)})`;
 }
 
 export function zero(d: GpuDType): string {
