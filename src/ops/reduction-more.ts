@@ -414,6 +414,7 @@ function logicalReduce(op: string, input: Tensor, args: unknown[], isAll: boolea
   const { dims, keepdim } = dimKeep(op, args);
   const plan = planReduce(op, input, dims, keepdim);
   const outDtype = input.dtype === bool ? bool : input.dtype.name === "uint8" ? input.dtype : bool;
+  if (onDevice(input)) return deviceOp("logicalReduce", op)(isAll ? "all" : "any", input, plan.dims, keepdim, outDtype, plan.outShape);
   const out = emptyTensor(plan.outShape, outDtype);
   if (tryNativeByteReduce(isAll ? "all" : "any", input, plan.dims, out)) return out;
   return reduceWith(input, plan, outDtype, isAll
@@ -427,6 +428,7 @@ export function any(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean]
 export function countNonzero(input: Tensor, ...args: Args<[dim?: Dims], { dim?: Dims }>): Tensor {
   const o = bindArgs("count_nonzero", args, ["dim"]);
   const plan = planReduce("count_nonzero", input, checkDims("count_nonzero", "dim", o.dim), false);
+  if (onDevice(input)) return deviceOp("logicalReduce", "count_nonzero")("countNonzero", input, plan.dims, false, int64, plan.outShape);
   const out = emptyTensor(plan.outShape, int64);
   if (tryNativeByteReduce("countNonzero", input, plan.dims, out)) return out;
   return reduceWith(input, plan, int64, (d, s, n) => { let c = 0; for (let i = s; i < s + n; i++) if (d[i] !== 0) c++; return c; });
