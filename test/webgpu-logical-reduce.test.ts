@@ -157,3 +157,62 @@ describe("webgpu nansum / nanmean / aminmax", { skip }, () => {
     sameError("aminmax of an empty tensor", (d) => torch.aminmax(on(torch.zeros(0, 3), d)));
   });
 });
+
+describe("webgpu mode", { skip }, () => {
+  torch.manualSeed(2);
+  // Few distinct values, so that lines have ties between runs of equal length.
+  const base = torch.randint(-2, 3, [4, 5, 6]);
+  test("every device dtype, every dim, keepdim, transposed", async () => {
+    for (const dt of DTYPES) {
+      const x = base.to(dt);
+      for (const dim of [0, 1, 2, -1]) {
+        for (const keepdim of [false, true]) {
+          for (const part of ["values", "indices"] as const) {
+            const what = `${dt.name} mode(${dim}, ${keepdim}).${part}`;
+            await same(what, (d) => torch.mode(on(x, d), dim, keepdim)[part]);
+            await same(`${what} transposed`, (d) => torch.mode(on(x, d).transpose(0, 2), dim, keepdim)[part]);
+          }
+        }
+      }
+    }
+  });
+
+  test("NaN (one run, sorted last), -0 and 0, lines of one element, 0-d tensors", async () => {
+    const x = torch.tensor([[NaN, 1, NaN, 1, NaN], [0, -0, 2, 2, -0], [3, NaN, 3, NaN, 1], [7, 7, 7, 7, 7]]);
+    for (const dt of [torch.float32, torch.float16, torch.bfloat16]) {
+      for (const dim of [0, 1]) {
+        for (const part of ["values", "indices"] as const) {
+          const cpu = torch.mode(x.to(dt), dim)[part], gpu = await torch.mode(x.to(dt).to("webgpu"), dim)[part].cpuAsync();
+          assert.equal(gpu.dtype, cpu.dtype);
+          // -0 and 0 are one run; the value is the last element's, so its sign matches too.
+          assert.deepEqual(gpu.isnan().tolist(), cpu.isnan().tolist(), `${dt.name} mode(${dim}).${part} NaN`);
+          assert.deepEqual(gpu.nanToNum().tolist(), cpu.nanToNum().tolist(), `${dt.name} mode(${dim}).${part}`);
+          if (part === "values") assert.deepEqual(gpu.signbit().tolist(), cpu.signbit().tolist(), `${dt.name} mode(${dim}) sign`);
+        }
+      }
+    }
+    await same("lines of one element", (d) => torch.mode(on(torch.randn(3, 1), d), 1).indices);
+    for (const dim of [0, -1]) {
+      await same(`0-d mode(${dim}) values`, (d) => torch.mode(on(torch.tensor(2.5), d), dim, true).values);
+      await same(`0-d mode(${dim}) indices`, (d) => torch.mode(on(torch.tensor(2.5), d), dim).indices);
+    }
+  });
+
+  test("gradient and node name as on the CPU", async () => {
+    const x = base.float().add(torch.rand(4, 5, 6).lt(0.1));
+    const go = torch.randn(4, 6);
+    const results: Record<string, { node: string | undefined; grad: unknown }> = {};
+    for (const d of ["cpu", "webgpu"] as const) {
+      const leaf = on(x, d).detach().requiresGrad_();
+      const { values } = torch.mode(leaf, 1);
+      values.backward(on(go, d));
+      results[d] = { node: values.gradFn?.name(), grad: (await leaf.grad!.cpuAsync()).tolist() };
+    }
+    assert.deepEqual(results.webgpu, results.cpu);
+  });
+
+  test("errors as on the CPU", () => {
+    sameError("mode over an empty dim", (d) => torch.mode(on(torch.zeros(2, 0), d), 1));
+    sameError("mode dim out of range", (d) => torch.mode(on(torch.zeros(2, 3), d), 2));
+  });
+});

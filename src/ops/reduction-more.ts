@@ -527,7 +527,7 @@ export function mode(input: Tensor, ...args: Args<[dim?: number, keepdim?: boole
     void bestVal;
     return bestIdx;
   };
-  const { values, indices, d } = selectAlong("mode", input, dim, keepdim, pick);
+  const { values, indices, d } = onDevice(input) ? deviceOp("modeAlong", "mode")(input, dim, keepdim) : selectAlong("mode", input, dim, keepdim, pick);
   const inShape = input.shape;
   record("ModeBackward0", [input], [values, indices], ([g]) => [scatterToIndex(g!, indices, inShape, d!, keepdim)], [input]);
   return valuesIndices(values, indices);

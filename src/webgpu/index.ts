@@ -38,6 +38,7 @@ import {
 } from "./masked.js";
 import { gpuProd } from "./prod.js";
 import { gpuLogicalReduce } from "./logical-reduce.js";
+import { gpuModeAlong } from "./mode.js";
 
 const OPS = {
   unary: gpuUnary, binary: gpuBinary, ternary: gpuTernary, compare: gpuCompare, logical: gpuLogical, test: gpuTest,
@@ -45,7 +46,7 @@ const OPS = {
   reduce: gpuReduce, selectAlong: gpuSelectAlong, varMean: gpuVarMean, logsumexp: gpuLogsumexp, softmax: gpuSoftmax,
   bmm: gpuBmm, linear: gpuLinear, conv: gpuConv, maxPool: gpuMaxPool, avgPool: gpuAvgPool, adaptiveMaxPool: gpuAdaptiveMaxPool,
   crossEntropy: gpuCrossEntropy, embedding: gpuEmbedding, indexSelect: gpuIndexSelect, indexAdd: gpuIndexAdd, index: gpuIndexAny,
-  maskedFill: gpuMaskedFill, maskedFillInto: gpuMaskedFillInto, indexPut: gpuIndexPut, prod: gpuProd, logicalReduce: gpuLogicalReduce, planIndexPut, planMaskedAssign,
+  maskedFill: gpuMaskedFill, maskedFillInto: gpuMaskedFillInto, indexPut: gpuIndexPut, prod: gpuProd, logicalReduce: gpuLogicalReduce, modeAlong: gpuModeAlong, planIndexPut, planMaskedAssign,
   maskedAssignValueGrad: gpuMaskedAssignValueGrad, maskedScatter: gpuMaskedScatter,
   sameDevice: sameDeviceOrThrow, sgdStep: gpuSgdStep, adamStep: gpuAdamStep, composedOptimStep: gpuComposedOptimStep,
   interpolate: gpuInterpolate, adaptiveAvgPool: gpuAdaptiveAvgPool, scan: gpuScan, scanWithIndices: gpuScanWithIndices, sortAlong: gpuSortAlong, kthAlong: gpuKthAlong,
