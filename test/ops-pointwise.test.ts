@@ -671,3 +671,18 @@ test("a 16-bit float op rounds other-dtype operands to its dtype first, as PyTor
   assert.equal(s.grad!.dtype, torch.float32);
   assert.equal(s.grad!.item(), 6);
 });
+
+test("NaN is true when cast to bool, as in PyTorch, on every path", () => {
+  const x = torch.tensor([NaN, 0, -0, 1, Infinity]);
+  const want = [true, false, false, true, true];
+  assert.deepEqual(x.bool().tolist(), want);
+  assert.deepEqual(x.double().to(torch.bool).tolist(), want);
+  assert.deepEqual(x.half().bool().tolist(), want);
+  const big = torch.full([70000], NaN).bool();
+  assert.equal(big.all().item(), true);
+  // Through a copy into a bool tensor.
+  const dst = torch.zeros(3, { dtype: torch.bool });
+  dst.copy_(torch.tensor([NaN, 0, -0]));
+  assert.deepEqual(dst.tolist(), [true, false, false]);
+  assert.deepEqual(torch.full([2], NaN, { dtype: torch.bool }).tolist(), [true, true]);
+});

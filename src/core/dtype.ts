@@ -265,7 +265,7 @@ export function roundToDType(v: number, dtype: DType): number {
     case "float64": return v;
     case "float16": return f16ToF32(f32ToF16(v));
     case "bfloat16": return bf16ToF32(f32ToBf16(v));
-    case "bool": return v ? 1 : 0;
+    case "bool": return v || v !== v ? 1 : 0; // NaN is true, as in PyTorch
     case "uint8": return truncInt(v) & 0xff;
     case "int8": return (truncInt(v) << 24) >> 24;
     case "int16": return (truncInt(v) << 16) >> 16;

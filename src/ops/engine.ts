@@ -140,7 +140,7 @@ export function encoder(dtype: DType): (v: number | bigint | boolean) => number 
     case "float32": case "float64": return (v) => Number(v);
     case "float16": return (v) => f32ToF16(Number(v));
     case "bfloat16": return (v) => f32ToBf16(Number(v));
-    case "bool": return (v) => (typeof v === "bigint" ? (v !== 0n ? 1 : 0) : v ? 1 : 0);
+    case "bool": return (v) => (typeof v === "bigint" ? (v !== 0n ? 1 : 0) : v || v !== v ? 1 : 0); // NaN is true
     case "int64": return (v) => {
       if (typeof v === "bigint") return BigInt.asIntN(64, v);
       const n = Number(v);

@@ -63,7 +63,7 @@ export function accessFor(d: RawArray, dtype: DType): Access {
   switch (dtype.name) {
     case "float16": return { load: (i) => f16ToF32(n[i]!), store: (i, v) => { n[i] = f32ToF16(Number(v)); } };
     case "bfloat16": return { load: (i) => bf16ToF32(n[i]!), store: (i, v) => { n[i] = f32ToBf16(Number(v)); } };
-    case "bool": return { load: (i) => n[i]!, store: (i, v) => { n[i] = v ? 1 : 0; } };
+    case "bool": return { load: (i) => n[i]!, store: (i, v) => { n[i] = v || v !== v ? 1 : 0; } }; // NaN is true
     case "int64": {
       const b = d as unknown as bigint[];
       return { load: (i) => b[i]!, store: (i, v) => { b[i] = BigInt.asIntN(64, v as bigint); } };
@@ -219,7 +219,7 @@ export function converter(from: DType, to: DType): (v: Val) => Val {
     return (v) => (typeof v === "bigint" ? v : Number.isFinite(v) ? BigInt.asIntN(64, BigInt(Math.trunc(v))) : -(2n ** 63n));
   }
   if (to.isFloatingPoint) return (v) => Number(v);
-  if (to.name === "bool") return (v) => (v ? 1 : 0);
+  if (to.name === "bool") return (v) => (v || v !== v ? 1 : 0); // NaN is true, as in PyTorch
   return (v) => (typeof v === "bigint" ? Number(BigInt.asIntN(32, v)) : Number.isFinite(v) ? Math.trunc(v) : 0);
 }
 
