@@ -199,9 +199,12 @@ void reduce(ReduceOp op, index_t outer, index_t size, index_t inner, const T* x,
       for (index_t o = lo; o < hi; ++o) slice(o, 0, inner);
     });
   } else {
+    // One column range per thread: narrow ranges read a few cache lines from every row (a new
+    // page each row), which the prefetchers follow poorly; two threads over 8 such ranges ran
+    // slower than one thread over the whole width.
+    const index_t grain = max_i(max_i(16, kGrainCheap / size), inner / threads);
     for (index_t o = 0; o < outer; ++o)
-      parallel_for(0, inner, max_i(16, kGrainCheap / size),
-                   [&](index_t lo, index_t hi) { slice(o, lo, hi); });
+      parallel_for(0, inner, grain, [&](index_t lo, index_t hi) { slice(o, lo, hi); });
   }
 }
 
