@@ -127,6 +127,16 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// sumSquares(x, args) -> number: args = [n, xOff]
+Napi::Value SumSquares(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  View x = view(env, info[0]);
+  const double* p = args_of(info, 1);
+  const double v = x.type == napi_float64_array ? tts::sum_squares(I(p[0]), at<double>(x, p[1]))
+                                                : tts::sum_squares(I(p[0]), at<float>(x, p[1]));
+  return Napi::Number::New(env, v);
+}
+
 // cumsum(x, out, args): args = [outer, size, inner, xOff, outOff]
 Napi::Value Cumsum(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
@@ -600,6 +610,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
   exports.Set("reduce", Napi::Function::New(env, Reduce, "reduce"));
   exports.Set("cumsum", Napi::Function::New(env, Cumsum, "cumsum"));
+  exports.Set("sumSquares", Napi::Function::New(env, SumSquares, "sumSquares"));
   exports.Set("softmax", Napi::Function::New(env, Softmax, "softmax"));
   exports.Set("adam", Napi::Function::New(env, Adam, "adam"));
   exports.Set("sgd", Napi::Function::New(env, Sgd, "sgd"));
