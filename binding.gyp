@@ -37,6 +37,7 @@
         "native/reduce_index.cc",
         "native/reduce_index_kernels.cc",
         "native/sort.cc",
+        "native/scan.cc",
         "native/addon_index.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],

@@ -25,6 +25,7 @@
 #include "nnk.h"
 #include "pool.h"
 #include "random.h"
+#include "scan.h"
 #include "tensor_memory.h"
 #include "threadpool.h"
 
@@ -123,6 +124,28 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   const double* p = args_of(info, 4);
   if (out.type == napi_float64_array) run_binary<double>(op, a, b, out, p);
   else run_binary<float>(op, a, b, out, p);
+  return info.Env().Undefined();
+}
+
+// sumSquares(x, args) -> number: args = [n, xOff]
+Napi::Value SumSquares(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  View x = view(env, info[0]);
+  const double* p = args_of(info, 1);
+  const double v = x.type == napi_float64_array ? tts::sum_squares(I(p[0]), at<double>(x, p[1]))
+                                                : tts::sum_squares(I(p[0]), at<float>(x, p[1]));
+  return Napi::Number::New(env, v);
+}
+
+// cumsum(x, out, args): args = [outer, size, inner, xOff, outOff]
+Napi::Value Cumsum(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  View x = view(env, info[0]), out = view(env, info[1]);
+  const double* p = args_of(info, 2);
+  if (out.type == napi_float64_array)
+    tts::cumsum(I(p[0]), I(p[1]), I(p[2]), at<double>(x, p[3]), at<double>(out, p[4]));
+  else
+    tts::cumsum(I(p[0]), I(p[1]), I(p[2]), at<float>(x, p[3]), at<float>(out, p[4]));
   return info.Env().Undefined();
 }
 
@@ -586,6 +609,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
   exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
   exports.Set("reduce", Napi::Function::New(env, Reduce, "reduce"));
+  exports.Set("cumsum", Napi::Function::New(env, Cumsum, "cumsum"));
+  exports.Set("sumSquares", Napi::Function::New(env, SumSquares, "sumSquares"));
   exports.Set("softmax", Napi::Function::New(env, Softmax, "softmax"));
   exports.Set("adam", Napi::Function::New(env, Adam, "adam"));
   exports.Set("sgd", Napi::Function::New(env, Sgd, "sgd"));

@@ -40,6 +40,42 @@ inline double combine(ReduceOp op, double a, double b) {
   return a + b;
 }
 
+// The cascade sum of n values split into chunks of kSumChunk over the threads: chunk_lanes(lo,
+// len, lanes, from_memory) writes the 16 lanes of values [lo, lo + len). The chunks are fixed,
+// whatever the thread count, so the result is the same bits as one thread's (see
+// elementwise_cascade.h); returned rounded to T.
+template <typename T, class ChunkLanes>
+double chunked_sum(index_t n, const ChunkLanes& chunk_lanes) {
+  const bool from_memory = n >= kSumFromMemory;
+  const index_t chunks = (n + kSumChunk - 1) / kSumChunk;
+  std::vector<double> lanes(static_cast<size_t>(chunks) * kSumLanes);
+  parallel_tasks(chunks, [&](index_t t) {
+    const index_t lo = t * kSumChunk;
+    chunk_lanes(lo, min_i(kSumChunk, n - lo), lanes.data() + t * kSumLanes, from_memory);
+  });
+  double total[kSumLanes];
+  if (from_memory) {
+    // Chunk sums in double lanes, combined pairwise in double.
+    SumCounter<double> counter;
+    for (index_t t = 0; t < chunks; ++t) counter.push(lanes.data() + t * kSumLanes);
+    counter.flush(total, false);
+    return static_cast<double>(static_cast<T>(fold_lanes(total)));
+  }
+  // Whole chunks hold one level each (exact in T); the partial last one starts the flush.
+  const index_t whole = n / kSumChunk;
+  SumCounter<T> counter;
+  for (index_t t = 0; t < whole; ++t) {
+    T v[kSumLanes];
+    for (int j = 0; j < kSumLanes; ++j) v[j] = static_cast<T>(lanes[t * kSumLanes + j]);
+    counter.push(v);
+  }
+  const bool partial = whole < chunks;
+  if (partial)
+    for (int j = 0; j < kSumLanes; ++j) total[j] = lanes[whole * kSumLanes + j];
+  counter.flush(total, partial);
+  return static_cast<double>(static_cast<T>(fold_lanes(total)));
+}
+
 }  // namespace
 
 template <typename T>
@@ -132,40 +168,10 @@ void reduce(ReduceOp op, index_t outer, index_t size, index_t inner, const T* x,
     // Few long rows (or rows summed from memory): split each row over the threads and combine
     // the partial results.
     if (is_sum) {
-      // Chunks of a fixed size, whatever the thread count: the same bits as one thread.
-      const bool from_memory = size >= kSumFromMemory;
-      const index_t chunks = (size + kSumChunk - 1) / kSumChunk;
-      std::vector<double> lanes(static_cast<size_t>(chunks) * kSumLanes);
-      for (index_t o = 0; o < outer; ++o) {
-        const T* row = x + o * size;
-        parallel_tasks(chunks, [&](index_t t) {
-          const index_t lo = t * kSumChunk;
-          k.sum_lanes(min_i(kSumChunk, size - lo), row + lo, lanes.data() + t * kSumLanes, from_memory);
-        });
-        if (from_memory) {
-          // Chunk sums in double lanes, combined pairwise in double.
-          SumCounter<double> counter;
-          for (index_t t = 0; t < chunks; ++t) counter.push(lanes.data() + t * kSumLanes);
-          double total[kSumLanes];
-          counter.flush(total, false);
-          out[o] = finish(static_cast<double>(static_cast<T>(fold_lanes(total))));
-          continue;
-        }
-        // Whole chunks hold one level each (exact in T); the partial last one starts the flush.
-        const index_t whole = size / kSumChunk;
-        SumCounter<T> counter;
-        for (index_t t = 0; t < whole; ++t) {
-          T v[kSumLanes];
-          for (int j = 0; j < kSumLanes; ++j) v[j] = static_cast<T>(lanes[t * kSumLanes + j]);
-          counter.push(v);
-        }
-        double total[kSumLanes];
-        const bool partial = whole < chunks;
-        if (partial)
-          for (int j = 0; j < kSumLanes; ++j) total[j] = lanes[whole * kSumLanes + j];
-        counter.flush(total, partial);
-        out[o] = finish(static_cast<double>(static_cast<T>(fold_lanes(total))));
-      }
+      for (index_t o = 0; o < outer; ++o)
+        out[o] = finish(chunked_sum<T>(size, [&](index_t lo, index_t len, double* lanes, bool from_memory) {
+          k.sum_lanes(len, x + o * size + lo, lanes, from_memory);
+        }));
       return;
     }
     for (index_t o = 0; o < outer; ++o) {
@@ -199,10 +205,28 @@ void reduce(ReduceOp op, index_t outer, index_t size, index_t inner, const T* x,
       for (index_t o = lo; o < hi; ++o) slice(o, 0, inner);
     });
   } else {
+    // One column range per thread: narrow ranges read a few cache lines from every row (a new
+    // page each row), which the prefetchers follow poorly; two threads over 8 such ranges ran
+    // slower than one thread over the whole width.
+    const index_t grain = max_i(max_i(16, kGrainCheap / size), inner / threads);
     for (index_t o = 0; o < outer; ++o)
-      parallel_for(0, inner, max_i(16, kGrainCheap / size),
-                   [&](index_t lo, index_t hi) { slice(o, lo, hi); });
+      parallel_for(0, inner, grain, [&](index_t lo, index_t hi) { slice(o, lo, hi); });
   }
+}
+
+template <typename T>
+double sum_squares(index_t n, const T* x) {
+  if (n <= 0) return 0;
+  const auto& k = kernels<T>();
+  // Each chunk is squared into a scratch that stays in cache, then summed as reduce() sums
+  // x.square(): the same kernels on the same chunks, so the same bits, without writing and
+  // reading back a whole squared copy.
+  return chunked_sum<T>(n, [&](index_t lo, index_t len, double* lanes, bool from_memory) {
+    thread_local std::vector<T> scratch;
+    if (scratch.size() < static_cast<size_t>(kSumChunk)) scratch.resize(kSumChunk);
+    k.unary(UnaryOp::square, len, x + lo, scratch.data());
+    k.sum_lanes(len, scratch.data(), lanes, from_memory);
+  });
 }
 
 template <typename T>
@@ -236,6 +260,7 @@ void sgd(const SgdParams& p, index_t n, T* param, const T* grad, T* momentum_buf
   template void binary<T>(BinaryOp, int, const index_t*, const T*, const index_t*, const T*,    \
                           const index_t*, T*);                                                  \
   template void reduce<T>(ReduceOp, index_t, index_t, index_t, const T*, T*);                   \
+  template double sum_squares<T>(index_t, const T*);                                            \
   template void softmax<T>(bool, index_t, index_t, const T*, T*);                               \
   template void adam<T>(const AdamParams&, index_t, T*, const T*, T*, T*, T*);                  \
   template void sgd<T>(const SgdParams&, index_t, T*, const T*, T*);

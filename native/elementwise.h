@@ -74,6 +74,10 @@ void binary(BinaryOp op, int ndim, const index_t* shape, const T* a, const index
 template <typename T>
 void reduce(ReduceOp op, index_t outer, index_t size, index_t inner, const T* x, T* out);
 
+// The float cascade sum of x[i] * x[i] (rounded to T), as reduce(sum) of x.square() gives it.
+template <typename T>
+double sum_squares(index_t n, const T* x);
+
 template <typename T>
 void softmax(bool log, index_t rows, index_t cols, const T* x, T* y);
 

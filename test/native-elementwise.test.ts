@@ -230,6 +230,30 @@ function reduceReference(op: native.ReduceOp, x: ArrayLike<number>, outer: numbe
   return out;
 }
 
+test("native reduce: sums over a middle dim add the rows in order in double, bit for bit", { skip: skipReason }, () => {
+  // Row counts around the kernel's four-row passes, and widths split over the threads; values of
+  // widely different sizes, so that another order of the additions rounds differently.
+  const shapes: [number, number, number][] = [[1, 1, 3], [1, 2, 17], [1, 3, 5], [2, 4, 33], [1, 5, 100], [3, 7, 9], [1, 9, 1000], [1, 1000, 1000], [2, 13, 2049]];
+  forEachIsa((isa) => {
+    for (const ctor of DTYPES) {
+      for (const op of ["sum", "mean"] as const) {
+        let seed = 90;
+        for (const [outer, size, inner] of shapes) {
+          const rand = rng(seed++);
+          const x = filled(ctor, outer * size * inner, rand, 1);
+          for (let i = 0; i < x.length; i++) x[i] = x[i]! * 2 ** Math.floor(rand() * 40 - 20);
+          const ref = reduceReference(op, x, outer, size, inner);
+          const out = new ctor(outer * inner);
+          native.reduce(op, x, out, outer, size, inner);
+          for (let i = 0; i < ref.length; i++) {
+            if (!Object.is(out[i], roundTo(ctor, ref[i]!))) assert.fail(`${isa} ${ctor.name} ${op} [${outer}, ${size}, ${inner}] at ${i}: got ${out[i]}, want ${roundTo(ctor, ref[i]!)}`);
+          }
+        }
+      }
+    }
+  });
+});
+
 test("native reduce: sum/mean/max/min over the last dim, a middle dim and everything", { skip: skipReason }, () => {
   const shapes: [number, number, number][] = [
     [1, 1, 1], [3, 7, 1], [5, 33, 1], [2, 1000, 1], [1000, 17, 1], [1, 200_003, 1],

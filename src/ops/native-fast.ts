@@ -86,6 +86,22 @@ export function tryNativeReduce(op: native.ReduceOp, x: Tensor, dims: readonly n
   return true;
 }
 
+/** Cumulative sums below this many elements stay in the JS loop. */
+const NATIVE_MIN_SCAN = 512;
+
+/**
+ * out = cumsum(x) along dim d for contiguous float x and out of the same dtype, through the
+ * native scan (the JS loop's double accumulation, bit for bit); false when not applicable.
+ */
+export function tryNativeCumsum(x: Tensor, d: number, out: Tensor): boolean {
+  if (kernels.backend !== "native" || x.numel() < NATIVE_MIN_SCAN || !isFloat(x) || x.dtype !== out.dtype || !x.isContiguous() || !out.isContiguous()) return false;
+  const shape = x._shape;
+  let outer = 1, inner = 1;
+  shape.forEach((s, i) => { if (i < d) outer *= s; else if (i > d) inner *= s; });
+  native.cumsum(x.storage.data as FloatArray, out.storage.data as FloatArray, outer, shape[d]!, inner, x._offset, out._offset);
+  return true;
+}
+
 /** softmax/log_softmax over the last dim of a contiguous float tensor ([rows, cols]). */
 export function tryNativeSoftmax(x: Tensor, out: Tensor, rows: number, cols: number, log: boolean): boolean {
   if (kernels.backend !== "native" || !isFloat(x) || x.dtype !== out.dtype || !x.isContiguous() || rows * cols === 0) return false;

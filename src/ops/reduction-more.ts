@@ -16,6 +16,7 @@ import * as linalg from "./linalg.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { kernels } from "../backends/kernels.js";
+import * as native from "../backends/native/index.js";
 import { tryNativeByteReduce } from "./native-masks.js";
 import { tryNativeLogsumexp, tryNativeSelect } from "./native-index.js";
 
@@ -25,6 +26,16 @@ import { tryNativeLogsumexp, tryNativeSelect } from "./native-index.js";
  */
 function nativePasses(x: Tensor): boolean {
   return kernels.backend === "native" && x.numel() >= 1 << 14 && x.isContiguous() && (x.dtype.name === "float32" || x.dtype.name === "float64");
+}
+
+/**
+ * The 2-norm of a whole tensor that passes nativePasses: sqrt of the native sum of squares, the
+ * bits of x.square().sum().sqrt() without the squared copy (1M floats: a 4 MB output less).
+ */
+function nativeNorm2All(x: Tensor, outShape: readonly number[]): Tensor {
+  const out = emptyTensor(outShape, x.dtype);
+  (out.storage.data as Float32Array | Float64Array)[out._offset] = Math.sqrt(native.sumSquares(x.storage.data as Float32Array | Float64Array, x.numel(), x._offset));
+  return out;
 }
 
 interface DimKeep { dim?: Dims; keepdim?: boolean; dtype?: DTypeLike | null }
@@ -350,6 +361,7 @@ export function vectorNormImpl(x: Tensor, p: number, dims: number[] | null, keep
   requireFloat("linalg.vector_norm", x);
   const plan = planReduce("norm", x, dims, keepdim);
   const out = onDevice(x) ? deviceOp("vectorNorm", "norm")(x, p, plan.dims, keepdim)
+    : p === 2 && plan.dims.length === x.dim() && nativePasses(x) ? nativeNorm2All(x, plan.outShape)
     : (p === 2 || p === 1) && nativePasses(x) ? noGrad(() => {
       const total = (p === 2 ? x.square() : x.abs()).sum(plan.dims, true).reshape(plan.outShape);
       return p === 2 ? total.sqrt() : total;

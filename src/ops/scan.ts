@@ -11,6 +11,7 @@ import { valuesIndices, type ValuesIndices } from "./named-tuple.js";
 import { applyInPlace } from "./inplace.js";
 import * as shapeOps from "./shape.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
+import { tryNativeCumsum } from "./native-fast.js";
 
 /** Runs `scan(src, dst, start, n)` over each line along `dim`; src/dst hold the line contiguously. */
 function scanLines(x: Tensor, dim: number, scan: (src: NumArray, out: Float64Array, s: number, n: number, idx: Float64Array | null) => void, withIndices: boolean): { values: Float64Array; indices: Float64Array | null; perm: number[] } {
@@ -75,6 +76,7 @@ function denseCumsum(x: Tensor, d: number): Tensor | null {
   const shape = x._shape, n = shape[d]!;
   const outer = shape.slice(0, d).reduce((a, b) => a * b, 1), inner = shape.slice(d + 1).reduce((a, b) => a * b, 1);
   const out = uninitTensor(x._shape, x.dtype);
+  if (tryNativeCumsum(x, d, out)) return out;
   const dst = out.storage.data as Float32Array | Float64Array, off = x._offset;
   if (inner === 1) {
     for (let o = 0; o < outer; o++) {

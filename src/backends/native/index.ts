@@ -57,6 +57,8 @@ interface Addon extends TensorMemoryAddon {
   unary(op: number, x: FloatArray, y: FloatArray, args: Float64Array): void;
   binary(op: number, a: FloatArray, b: FloatArray, out: FloatArray, args: Float64Array): void;
   reduce(op: number, x: FloatArray, out: FloatArray, args: Float64Array): void;
+  cumsum(x: FloatArray, out: FloatArray, args: Float64Array): void;
+  sumSquares(x: FloatArray, args: Float64Array): number;
   softmax(log: boolean, x: FloatArray, y: FloatArray, args: Float64Array): void;
   adam(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, args: Float64Array): void;
   sgd(p: FloatArray, g: FloatArray, buf: FloatArray | null, args: Float64Array): void;
@@ -459,6 +461,40 @@ export function reduce<T extends FloatArray>(
   if (so === null) return;
   ARGS[0] = outer; ARGS[1] = size; ARGS[2] = inner; ARGS[3] = xOff; ARGS[4] = outOff;
   native.reduce(code, x, out, ARGS);
+}
+
+/**
+ * out = cumsum(x) along the middle dim of contiguous [outer, size, inner] views, accumulated in
+ * double and rounded to the dtype at every step (the JS kernel's results, bit for bit).
+ */
+export function cumsum<T extends FloatArray>(x: T, out: T, outer: number, size: number, inner: number, xOff = 0, outOff = 0): void {
+  const name = "cumsum";
+  const native = lib(name);
+  checkArray(name, "out", out);
+  checkSameDtype(name, out, "x", x);
+  checkCount(name, "outer", outer);
+  checkCount(name, "size", size);
+  checkCount(name, "inner", inner);
+  const so = checkRange(name, "out", out, outOff, outer * size * inner);
+  const sx = checkRange(name, "x", x, xOff, outer * size * inner);
+  if (overlaps(out, so, x, sx)) throw new Error(`native.${name}: out overlaps x`);
+  if (so === null) return;
+  ARGS[0] = outer; ARGS[1] = size; ARGS[2] = inner; ARGS[3] = xOff; ARGS[4] = outOff;
+  native.cumsum(x, out, ARGS);
+}
+
+/**
+ * The sum of x[i]^2 over x[xOff .. xOff + n), rounded to x's dtype: the bits of reduceAll("sum")
+ * of the squared values, without a squared copy.
+ */
+export function sumSquares(x: FloatArray, n: number = x.length, xOff = 0): number {
+  const name = "sumSquares";
+  const native = lib(name);
+  checkArray(name, "x", x);
+  checkCount(name, "n", n);
+  checkRange(name, "x", x, xOff, n);
+  ARGS[0] = n; ARGS[1] = xOff;
+  return native.sumSquares(x, ARGS);
 }
 
 /** op over x[xOff .. xOff + n) as one number (rounded to x's dtype, as a 0-dim tensor would be). */
