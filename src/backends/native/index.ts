@@ -1321,6 +1321,30 @@ function checkApart(op: string, arrays: readonly (readonly [string, ArrayBufferV
 export interface AlongOffsets { x?: number; values?: number; indices?: number }
 
 /**
+ * The checks selectAlong and sortAlong share: x's and the outputs' types, [outer, size, inner] as
+ * counts, and x ([outer, size, inner]), values and indices ([outer, perLine, inner]) in range and
+ * apart. Returns the offsets.
+ */
+function checkAlong<T extends SelectArray>(
+  op: string, x: T, values: T | null, indices: BigInt64Array, [outer, size, inner]: readonly [number, number, number], perLine: number, offsets: AlongOffsets,
+): { xOff: number; vOff: number; iOff: number } {
+  checkSelectArray(op, "x", x);
+  if (values !== null && values.constructor !== x.constructor) throw new Error(`native.${op}: values must be a ${x.constructor.name} like x, got ${values.constructor.name}`);
+  if (!(indices instanceof BigInt64Array)) throw new Error(`native.${op}: indices must be a BigInt64Array`);
+  checkCount(op, "outer", outer);
+  checkCount(op, "size", size);
+  checkCount(op, "inner", inner);
+  const lines = outer * inner;
+  if (size > 2 ** 53 / Math.max(lines, 1)) throw new Error(`native.${op}: [${outer}, ${size}, ${inner}] has too many elements`);
+  const xOff = offsets.x ?? 0, vOff = offsets.values ?? 0, iOff = offsets.indices ?? 0;
+  const rx = byteRange(op, "x", x, xOff, lines * size);
+  const rv = values === null ? null : byteRange(op, "values", values, vOff, lines * perLine);
+  const ri = byteRange(op, "indices", indices, iOff, lines * perLine);
+  checkApart(op, [["x", x, rx], ["values", values ?? x, rv], ["indices", indices, ri]]);
+  return { xOff, vOff, iOff };
+}
+
+/**
  * indices[o, i] = the r < size where x[o, r, i] is largest (isMax) or smallest, the first of
  * equal values, a NaN counting as larger and smaller than every number (its first index wins);
  * values[o, i] = x[o, r, i] when values is given. size >= 1 unless outer * inner = 0.
@@ -1330,20 +1354,9 @@ export function selectAlong<T extends SelectArray>(
 ): void {
   const op = "selectAlong";
   const native = indexOps(op);
-  checkSelectArray(op, "x", x);
-  if (values !== null && values.constructor !== x.constructor) throw new Error(`native.${op}: values must be a ${x.constructor.name} like x, got ${values.constructor.name}`);
-  if (!(indices instanceof BigInt64Array)) throw new Error(`native.${op}: indices must be a BigInt64Array`);
-  checkCount(op, "outer", outer);
-  checkCount(op, "size", size);
-  checkCount(op, "inner", inner);
   const n = outer * inner;
   if (size === 0 && n > 0) throw new Error(`native.${op}: cannot reduce a dim of size 0`);
-  if (size > 2 ** 53 / Math.max(n, 1)) throw new Error(`native.${op}: [${outer}, ${size}, ${inner}] has too many elements`);
-  const xOff = offsets.x ?? 0, vOff = offsets.values ?? 0, iOff = offsets.indices ?? 0;
-  const rx = byteRange(op, "x", x, xOff, n * size);
-  const rv = values === null ? null : byteRange(op, "values", values, vOff, n);
-  const ri = byteRange(op, "indices", indices, iOff, n);
-  checkApart(op, [["x", x, rx], ["values", values ?? x, rv], ["indices", indices, ri]]);
+  const { xOff, vOff, iOff } = checkAlong(op, x, values, indices, [outer, size, inner], 1, offsets);
   if (n === 0) return;
   ARGS[0] = outer; ARGS[1] = size; ARGS[2] = inner; ARGS[3] = xOff; ARGS[4] = vOff; ARGS[5] = iOff;
   native.selectAlong(isMax, x, values, indices, ARGS);
@@ -1382,22 +1395,11 @@ export function sortAlong<T extends SelectArray>(
 ): void {
   const op = "sortAlong";
   const native = indexOps(op);
-  checkSelectArray(op, "x", x);
-  if (values !== null && values.constructor !== x.constructor) throw new Error(`native.${op}: values must be a ${x.constructor.name} like x, got ${values.constructor.name}`);
-  if (!(indices instanceof BigInt64Array)) throw new Error(`native.${op}: indices must be a BigInt64Array`);
-  checkCount(op, "outer", outer);
-  checkCount(op, "n", n);
-  checkCount(op, "inner", inner);
   checkCount(op, "k", k);
   if (k > n) throw new Error(`native.${op}: k (${k}) exceeds the line length ${n}`);
   if (n >= 2 ** 32) throw new Error(`native.${op}: lines of ${n} elements are too long (at most 2^32 - 1)`);
   const lines = outer * inner;
-  if (n > 2 ** 53 / Math.max(lines, 1)) throw new Error(`native.${op}: [${outer}, ${n}, ${inner}] has too many elements`);
-  const xOff = offsets.x ?? 0, vOff = offsets.values ?? 0, iOff = offsets.indices ?? 0;
-  const rx = byteRange(op, "x", x, xOff, lines * n);
-  const rv = values === null ? null : byteRange(op, "values", values, vOff, lines * k);
-  const ri = byteRange(op, "indices", indices, iOff, lines * k);
-  checkApart(op, [["x", x, rx], ["values", values ?? x, rv], ["indices", indices, ri]]);
+  const { xOff, vOff, iOff } = checkAlong(op, x, values, indices, [outer, n, inner], k, offsets);
   if (lines * k === 0) return;
   ARGS[0] = outer; ARGS[1] = n; ARGS[2] = inner; ARGS[3] = k; ARGS[4] = xOff; ARGS[5] = vOff; ARGS[6] = iOff;
   native.sortAlong(descending, x, values, indices, ARGS);
