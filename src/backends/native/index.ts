@@ -206,7 +206,8 @@ const ARGS = new Float64Array(4 + 3 * MAX_DIMS);
 // ---------------------------------------------------------------------------------------------
 // Checks
 
-function checkCount(op: string, name: string, v: number): void {
+/** @internal Throws unless v is a non-negative safe integer (the mask wrappers share it). */
+export function checkCount(op: string, name: string, v: number): void {
   if (!Number.isSafeInteger(v) || v < 0) throw new Error(`native.${op}: ${name} must be a non-negative integer, got ${v}`);
 }
 
@@ -224,9 +225,12 @@ function checkSameDtype(op: string, ref: FloatArray, name: string, a: FloatArray
 }
 
 /** Elements [first, last] of an array that a call touches; null when it touches none. */
-type Span = readonly [number, number] | null;
+export type Span = readonly [number, number] | null;
 
-function spanError(op: string, name: string, a: FloatArray, offset: number, sizes: readonly number[], strides: readonly number[], last: number): Error {
+/** Any typed array the range and overlap checks take. */
+export type TypedView = ArrayBufferView & { readonly length: number; readonly BYTES_PER_ELEMENT: number };
+
+function spanError(op: string, name: string, a: TypedView, offset: number, sizes: readonly number[], strides: readonly number[], last: number): Error {
   return new Error(
     `native.${op}: ${name} of sizes [${sizes.join(", ")}] with strides [${strides.join(", ")}] and offset ${offset} ` +
       `reaches element ${last}, past its length ${a.length}`,
@@ -234,11 +238,11 @@ function spanError(op: string, name: string, a: FloatArray, offset: number, size
 }
 
 /**
- * Checks that every index offset + sum_d i_d * strides[d] (0 <= i_d < sizes[d]) lies inside `a`
- * and returns the span touched.
+ * @internal Checks that every index offset + sum_d i_d * strides[d] (0 <= i_d < sizes[d]) lies
+ * inside `a` and returns the span touched.
  */
-function checkSpan(
-  op: string, name: string, a: FloatArray, offset: number, sizes: readonly number[], strides: readonly number[],
+export function checkSpan(
+  op: string, name: string, a: TypedView, offset: number, sizes: readonly number[], strides: readonly number[],
 ): Span {
   checkCount(op, `${name} offset`, offset);
   let last = offset, empty = false;
@@ -254,7 +258,7 @@ function checkSpan(
 }
 
 /** checkSpan for `n` contiguous elements. */
-function checkRange(op: string, name: string, a: FloatArray, offset: number, n: number): Span {
+function checkRange(op: string, name: string, a: TypedView, offset: number, n: number): Span {
   checkCount(op, `${name} offset`, offset);
   if (n === 0) return null;
   if (offset + n > a.length) throw spanError(op, name, a, offset, [n], [1], offset + n - 1);
@@ -279,7 +283,8 @@ function checkMatrices(
 }
 
 /** Whether the elements spanned in a and in b share memory. */
-function overlaps(a: FloatArray, sa: Span, b: FloatArray, sb: Span): boolean {
+/** @internal Whether the spans of a and b share bytes of one buffer. */
+export function overlaps(a: TypedView, sa: Span, b: TypedView, sb: Span): boolean {
   if (sa === null || sb === null || a.buffer !== b.buffer) return false;
   const wa = a.BYTES_PER_ELEMENT, wb = b.BYTES_PER_ELEMENT;
   const a0 = a.byteOffset + sa[0] * wa, a1 = a.byteOffset + (sa[1] + 1) * wa;
@@ -1299,20 +1304,12 @@ function checkSelectArray(op: string, name: string, a: unknown): asserts a is Se
   }
 }
 
-/** Checks that elements [offset, offset + n) lie inside `a`; returns their byte range (null if n = 0). */
-function byteRange(op: string, name: string, a: ArrayBufferView & { length: number; BYTES_PER_ELEMENT: number }, offset: number, n: number): readonly [number, number] | null {
-  checkCount(op, `${name} offset`, offset);
-  if (n === 0) return null;
-  if (offset + n > a.length) throw new Error(`native.${op}: ${name} needs elements ${offset}..${offset + n - 1}, past its length ${a.length}`);
-  return [a.byteOffset + offset * a.BYTES_PER_ELEMENT, a.byteOffset + (offset + n) * a.BYTES_PER_ELEMENT];
-}
-
-/** Throws when an output's bytes share memory with another array's (inputs or other outputs). */
-function checkApart(op: string, arrays: readonly (readonly [string, ArrayBufferView, readonly [number, number] | null])[]): void {
+/** Throws when two of the arrays' spans share memory (an output with an input or another output). */
+function checkApart(op: string, arrays: readonly (readonly [string, TypedView, Span])[]): void {
   for (let i = 0; i < arrays.length; i++) {
     for (let j = i + 1; j < arrays.length; j++) {
-      const [na, a, ra] = arrays[i]!, [nb, b, rb] = arrays[j]!;
-      if (ra && rb && a.buffer === b.buffer && ra[0] < rb[1] && rb[0] < ra[1]) throw new Error(`native.${op}: ${na} and ${nb} overlap`);
+      const [na, a, sa] = arrays[i]!, [nb, b, sb] = arrays[j]!;
+      if (overlaps(a, sa, b, sb)) throw new Error(`native.${op}: ${na} and ${nb} overlap`);
     }
   }
 }
@@ -1337,9 +1334,9 @@ function checkAlong<T extends SelectArray>(
   const lines = outer * inner;
   if (size > 2 ** 53 / Math.max(lines, 1)) throw new Error(`native.${op}: [${outer}, ${size}, ${inner}] has too many elements`);
   const xOff = offsets.x ?? 0, vOff = offsets.values ?? 0, iOff = offsets.indices ?? 0;
-  const rx = byteRange(op, "x", x, xOff, lines * size);
-  const rv = values === null ? null : byteRange(op, "values", values, vOff, lines * perLine);
-  const ri = byteRange(op, "indices", indices, iOff, lines * perLine);
+  const rx = checkRange(op, "x", x, xOff, lines * size);
+  const rv = values === null ? null : checkRange(op, "values", values, vOff, lines * perLine);
+  const ri = checkRange(op, "indices", indices, iOff, lines * perLine);
   checkApart(op, [["x", x, rx], ["values", values ?? x, rv], ["indices", indices, ri]]);
   return { xOff, vOff, iOff };
 }
@@ -1376,8 +1373,8 @@ export function logsumexpAlong<T extends FloatArray>(x: T, out: T, outer: number
   checkCount(op, "inner", inner);
   const n = outer * inner;
   if (size > 2 ** 53 / Math.max(n, 1)) throw new Error(`native.${op}: [${outer}, ${size}, ${inner}] has too many elements`);
-  const rx = byteRange(op, "x", x, xOff, n * size);
-  const ro = byteRange(op, "out", out, outOff, n);
+  const rx = checkRange(op, "x", x, xOff, n * size);
+  const ro = checkRange(op, "out", out, outOff, n);
   checkApart(op, [["x", x, rx], ["out", out, ro]]);
   if (n === 0) return;
   ARGS[0] = outer; ARGS[1] = size; ARGS[2] = inner; ARGS[3] = xOff; ARGS[4] = outOff;

@@ -3,7 +3,7 @@
 // As in ./index.ts, every argument is checked here (types, strides, offsets, the last element
 // touched, forbidden overlaps) before the addon, which checks nothing, is called.
 
-import { addonAs, MAX_DIMS } from "./index.js";
+import { addonAs, checkCount, checkSpan as checkSpanOf, MAX_DIMS, overlaps, type Span } from "./index.js";
 
 export type CompareOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
 export type ByteReduceOp = "sum" | "countNonzero" | "any" | "all";
@@ -51,32 +51,12 @@ const ARGS = new Float64Array(5 + 4 * MAX_DIMS);
 
 type AnyTyped = SelectableArray;
 
-function checkCount(op: string, name: string, v: number): void {
-  if (!Number.isSafeInteger(v) || v < 0) throw new Error(`native.${op}: ${name} must be a non-negative integer, got ${v}`);
-}
-
-/** Elements [first, last] that a strided walk over `shape` touches; null when it touches none. */
-type Span = readonly [number, number] | null;
-
+/** index.ts's checkSpan, after checking that there is one stride per dim. */
 function checkSpan(op: string, name: string, a: AnyTyped, offset: number, shape: readonly number[], strides: readonly number[]): Span {
-  checkCount(op, `${name} offset`, offset);
   if (strides.length !== shape.length) {
     throw new Error(`native.${op}: expected ${shape.length} strides for ${name} of shape [${shape.join(", ")}], got ${strides.length}`);
   }
-  let last = offset, empty = false;
-  for (let d = 0; d < shape.length; d++) {
-    checkCount(op, `${name} stride`, strides[d]!);
-    if (shape[d] === 0) empty = true;
-    last += (shape[d]! - 1) * strides[d]!;
-  }
-  if (empty) return null;
-  if (!Number.isSafeInteger(last) || last >= a.length) {
-    throw new Error(
-      `native.${op}: ${name} of sizes [${shape.join(", ")}] with strides [${strides.join(", ")}] and offset ${offset} ` +
-        `reaches element ${last}, past its length ${a.length}`,
-    );
-  }
-  return [offset, last];
+  return checkSpanOf(op, name, a, offset, shape, strides);
 }
 
 function checkShape(op: string, shape: readonly number[]): number[] {
@@ -91,12 +71,6 @@ function checkShape(op: string, shape: readonly number[]): number[] {
   return contiguous;
 }
 
-function overlaps(a: AnyTyped, sa: Span, b: AnyTyped, sb: Span): boolean {
-  if (sa === null || sb === null || a.buffer !== b.buffer) return false;
-  const a0 = a.byteOffset + sa[0] * a.BYTES_PER_ELEMENT, a1 = a.byteOffset + (sa[1] + 1) * a.BYTES_PER_ELEMENT;
-  const b0 = b.byteOffset + sb[0] * b.BYTES_PER_ELEMENT, b1 = b.byteOffset + (sb[1] + 1) * b.BYTES_PER_ELEMENT;
-  return a0 < b1 && b0 < a1;
-}
 
 /** Writes [ndim, offsets..., shape, strides of each operand...] into ARGS. */
 function packArgs(shape: readonly number[], offsets: readonly number[], strides: readonly (readonly number[])[]): Float64Array {
