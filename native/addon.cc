@@ -487,10 +487,10 @@ Napi::Value AllocTensorMemory(const Napi::CallbackInfo& info) {
   if (zero && block.recycled) std::memset(block.data, 0, bytes);
   std::unique_ptr<v8::BackingStore> store = v8::SharedArrayBuffer::NewBackingStore(
       block.data, bytes,
-      [](void* data, size_t, void* capacity) {
-        tts::tensor_memory_give_back(data, reinterpret_cast<size_t>(capacity));
+      [](void* data, size_t, void*) {
+        tts::tensor_memory_give_back(data);
       },
-      reinterpret_cast<void*>(block.capacity));
+      nullptr);
   v8::Local<v8::SharedArrayBuffer> buffer =
       v8::SharedArrayBuffer::New(v8::Isolate::GetCurrent(), std::move(store));
   return Napi::Value(env, reinterpret_cast<napi_value>(*buffer));

@@ -240,7 +240,7 @@ TensorBlock tensor_memory_take(size_t bytes) {
       // The OS refused: give every idle segment back and try once more.
       trim_locked(0, UINT64_MAX, 0);
       s = map_segment(seg_size, small);
-      if (s == nullptr) return {nullptr, 0, false};
+      if (s == nullptr) return {nullptr, false};
     }
     b = s->first;
     fresh_segment = true;
@@ -250,7 +250,7 @@ TensorBlock tensor_memory_take(size_t bytes) {
   if (fresh_segment) ++stats.fresh; else ++stats.reused;
   // A new segment's unused rest counts as cached: over the limit, it goes back to the OS too.
   if (stats.cached > stats.cache_limit) trim_locked(stats.cache_limit, 0, 0);
-  return {b->ptr, b->size, !zero};
+  return {b->ptr, !zero};
 }
 
 bool tensor_memory_fits(size_t bytes) {
@@ -259,13 +259,12 @@ bool tensor_memory_fits(size_t bytes) {
   return best_fit(size <= kSmallRequest ? small_pool : large_pool, size) != nullptr;
 }
 
-void tensor_memory_give_back(void* data, size_t capacity) {
+void tensor_memory_give_back(void* data) {
   std::lock_guard<std::mutex> lock(mu);
   auto found = in_use.find(data);
   if (found == in_use.end()) return;  // not ours: cannot happen, but never corrupt the pools
   Block* b = found->second;
   in_use.erase(found);
-  (void)capacity;
   Segment* s = b->segment;
   Pool& pool = pool_of(s);
   b->free = true;

@@ -8,8 +8,7 @@ namespace tts {
 
 struct TensorBlock {
   void* data;
-  size_t capacity;  // the block's size class, >= the bytes asked for
-  bool recycled;    // false: fresh zeroed pages; true: contents of a dead storage
+  bool recycled;  // false: pages known to read as zero; true: contents of a dead storage
 };
 
 struct TensorMemoryStats {
@@ -21,14 +20,15 @@ struct TensorMemoryStats {
   uint64_t fresh = 0, reused = 0, returned = 0;
 };
 
-// A block of at least `bytes` bytes: a free one of the same size class, or freshly mapped.
-// data is null when the OS refuses the memory.
+// A block of at least `bytes` bytes: the smallest free one that holds them (split), or carved
+// from a newly mapped segment. data is null when the OS refuses the memory.
 TensorBlock tensor_memory_take(size_t bytes);
 // Whether a free block holds `bytes` (tensor_memory_take would map nothing new).
 bool tensor_memory_fits(size_t bytes);
-// Called by V8 (any thread) when the buffer over a block is freed.
-void tensor_memory_give_back(void* data, size_t capacity);
-// Frees cached blocks until at most keep_bytes stay cached.
+// Called by V8 (any thread) when the buffer over a block is freed; the block is found by address.
+void tensor_memory_give_back(void* data);
+// Gives wholly free segments, then free blocks inside used ones, back to the OS until at most
+// keep_bytes stay cached.
 void tensor_memory_trim(size_t keep_bytes);
 void tensor_memory_set_cache_limit(size_t bytes);
 // Called after each collection the JS side requests: free blocks that came back before the

@@ -7,10 +7,10 @@
 // does not count, so this module counts them: after a budget of bytes handed out (as many as
 // survived the last collection, 16-64 MiB) it asks for a young-generation collection (cheap when
 // little survives, as in a training step where an op's output dies within the step), whose freed
-// buffers return their blocks to the addon's free lists for the next storages of their size.
+// buffers return their blocks to the addon, where they serve the next storages (split or merged).
 // Storages that outlive young collections die in old space: when the survivors grow by a quarter
-// over what survived the last full collection (64 MiB at least; 256 MiB in all at least), a full
-// one runs. Without a way to request collections (no node:v8/node:vm), or with
+// over what survived the last full collection (64 MiB at least; 256 MiB in all at least), or when
+// a large storage finds no free block while enough may have died there, a full one runs. Without a way to request collections (no node:v8/node:vm), or with
 // TORCH_TS_NATIVE_MEMORY=0, storages keep V8's ordinary ArrayBuffers.
 // WebGPU refuses shared memory: uploads copy such storages first (src/backends/webgpu/context.ts).
 
