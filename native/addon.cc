@@ -28,6 +28,7 @@
 #include "scan.h"
 #include "tensor_memory.h"
 #include "threadpool.h"
+#include "unary_math_addon.h"
 
 namespace {
 
@@ -631,6 +632,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("bestIsa", Napi::Function::New(env, BestIsa, "bestIsa"));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
   tts::register_mask_functions(env, exports);  // compare, select, byteReduce (masks_addon.cc)
+  tts::register_unary_math_functions(env, exports);  // unaryMath, classify (unary_math_addon.cc)
   return exports;
 }
 

@@ -1,0 +1,42 @@
+// unary_math.h's kernels for AVX2: libmvec's 4-lane double functions where it has the op.
+#include <cmath>
+#include <type_traits>
+
+#include "unary_math.h"
+
+#if TTS_X86_64
+#include <immintrin.h>
+
+// Calls through libmvec's vector functions pass vectors in registers, which GCC notes as an ABI
+// change between ISAs: intended here (only this ISA's code calls them).
+#pragma GCC diagnostic ignored "-Wpsabi"
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+namespace tts {
+namespace math_avx2 {
+#define TTS_MATH_LANES 4
+#include "unary_math_impl.h"
+#undef TTS_MATH_LANES
+}  // namespace math_avx2
+}  // namespace tts
+#pragma GCC pop_options
+
+namespace tts {
+template <typename T>
+MathKernels<T> math_kernels_avx2() {
+  return {&math_avx2::math_map<T>, &math_avx2::math_classify<T>};
+}
+}  // namespace tts
+#else
+namespace tts {
+template <typename T>
+MathKernels<T> math_kernels_avx2() {
+  return math_kernels_generic<T>();
+}
+}  // namespace tts
+#endif
+
+namespace tts {
+template MathKernels<float> math_kernels_avx2<float>();
+template MathKernels<double> math_kernels_avx2<double>();
+}  // namespace tts
