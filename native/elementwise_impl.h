@@ -46,7 +46,7 @@ void unary_generic(UnaryOp op, index_t n, const T* x, T* y) {
     TTS_UNARY(ceil, std::ceil(v))
     TTS_UNARY(trunc, std::trunc(v))
     TTS_UNARY(round, std::nearbyint(v))  // half to even, as torch.round
-    TTS_UNARY(sign, v > 0 ? T(1) : (v < 0 ? T(-1) : v))
+    TTS_UNARY(sign, v > 0 ? T(1) : (v < 0 ? T(-1) : T(0)))  // 0 for +-0 and NaN, as torch.sign
     TTS_UNARY(expm1, std::expm1(d))
     TTS_UNARY(log1p, std::log1p(d))
     TTS_UNARY(sin, std::sin(d))

@@ -57,7 +57,7 @@ const UNARY: Record<native.UnaryOp, (x: number) => number> = {
     const r = Math.round(x);
     return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r; // half to even
   },
-  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x),
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
   expm1: Math.expm1,
   log1p: Math.log1p,
   sin: Math.sin,

@@ -15,7 +15,8 @@ import { resultType, type TensorOrScalar } from "./promotion.js";
 import { bigBinary, bigUnary, exactOperand, kernelTypeName, needsBigInt, notImplementedFor, pyType } from "./pointwise-util.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import type { CompareOp } from "../backends/native/masks.js";
-import { tryNativeByteReduce, tryNativeCompare, tryNativeSelect } from "./native-masks.js";
+import type { ClassOp } from "../backends/native/unary-math.js";
+import { tryNativeByteReduce, tryNativeClassify, tryNativeCompare, tryNativeSelect } from "./native-masks.js";
 
 // ---- eq / ne / lt / le / gt / ge --------------------------------------------------------------
 
@@ -188,8 +189,11 @@ export function allclose(input: Tensor, other: Tensor, ...args: Args<[rtol?: num
 
 // ---- value tests ----------------------------------------------------------------------------
 
-/** A value test that is one comparison of a float32/float64 tensor: with itself, or with a value. */
-interface NativeTest { op: CompareOp; with: "self" | number }
+/**
+ * A value test's native form for float32/float64 tensors: one comparison (with itself, or with a
+ * value), or one of the classification kernels.
+ */
+type NativeTest = { op: CompareOp; with: "self" | number } | { classify: ClassOp };
 
 function test(op: string, input: Tensor, f: (v: number) => number, intValue: 0 | 1 | null, native?: NativeTest): Tensor {
   checkTensor(op, "input", input);
@@ -200,7 +204,10 @@ function test(op: string, input: Tensor, f: (v: number) => number, intValue: 0 |
     return out;
   }
   const d = input.storage.data;
-  if (native && (d instanceof Float32Array || d instanceof Float64Array)) {
+  if (native && "classify" in native && (d instanceof Float32Array || d instanceof Float64Array)) {
+    const r = tryNativeClassify(native.classify, input);
+    if (r) return r;
+  } else if (native && "op" in native && (d instanceof Float32Array || d instanceof Float64Array)) {
     let other = input;
     if (native.with !== "self") {
       other = emptyTensor([], input.dtype);
@@ -214,14 +221,15 @@ function test(op: string, input: Tensor, f: (v: number) => number, intValue: 0 |
 
 // x != x is NaN's own test; +-inf compare equal only to themselves.
 export function isnan(input: Tensor): Tensor { return test("isnan", input, (v) => (v !== v ? 1 : 0), 0, { op: "ne", with: "self" }); }
-export function isinf(input: Tensor): Tensor { return test("isinf", input, (v) => (v === Infinity || v === -Infinity ? 1 : 0), 0); }
+export function isinf(input: Tensor): Tensor { return test("isinf", input, (v) => (v === Infinity || v === -Infinity ? 1 : 0), 0, { classify: "isinf" }); }
 export function isposinf(input: Tensor): Tensor { return test("isposinf", input, (v) => (v === Infinity ? 1 : 0), 0, { op: "eq", with: Infinity }); }
 export function isneginf(input: Tensor): Tensor { return test("isneginf", input, (v) => (v === -Infinity ? 1 : 0), 0, { op: "eq", with: -Infinity }); }
-export function isfinite(input: Tensor): Tensor { return test("isfinite", input, (v) => (Number.isFinite(v) ? 1 : 0), 1); }
+export function isfinite(input: Tensor): Tensor { return test("isfinite", input, (v) => (Number.isFinite(v) ? 1 : 0), 1, { classify: "isfinite" }); }
 /** Real dtypes only: every element is real. */
 export function isreal(input: Tensor): Tensor { return test("isreal", input, () => 1, 1); }
 export function signbit(input: Tensor): Tensor {
-  return test("signbit", input, (v) => (v < 0 || Object.is(v, -0) ? 1 : 0), input.dtype.isSigned ? null : 0);
+  // Natively the sign bit itself, which a NaN's sign reaches too (as PyTorch); JS cannot see a NaN's sign.
+  return test("signbit", input, (v) => (v < 0 || Object.is(v, -0) ? 1 : 0), input.dtype.isSigned ? null : 0, { classify: "signbit" });
 }
 
 // ---- logical ----------------------------------------------------------------------------------

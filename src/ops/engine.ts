@@ -6,7 +6,7 @@ import { type DType, bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, int64 } from "../
 import { Storage } from "../core/storage.js";
 import { broadcastShapes, broadcastStrides, contiguousStrides, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { forEachRow } from "../backends/js/strided.js";
-import { NATIVE_MIN_BINARY, nativeBinary, tryNativeBinary, tryNativeFill } from "./native-fast.js";
+import { NATIVE_MIN_BINARY, nativeBinary, tryNativeBinary, tryNativeFill, tryNativeUnaryMap } from "./native-fast.js";
 import { kernels } from "../backends/kernels.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryCopy16, tryDecode16, tryEncode16 } from "./native-convert.js";
@@ -229,6 +229,7 @@ function checkOut(op: string, out: Tensor, shape: readonly number[]): void {
 
 export function unaryMap(x: Tensor, outDtype: DType, f: UnaryFn, out?: Tensor): Tensor {
   const res = out ?? uninitTensor(x._shape, outDtype);
+  if (tryNativeUnaryMap(f, x, res, copyInto)) return res;
   const src = numericView(x);
   const dst = target(res);
   const a = dst.data, b = src.data;

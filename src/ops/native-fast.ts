@@ -5,6 +5,7 @@
 import type { Tensor } from "../core/tensor.js";
 import { kernels, type FloatArray } from "../backends/kernels.js";
 import * as native from "../backends/native/index.js";
+import * as math from "../backends/native/unary-math.js";
 import type { Loop2 } from "./pointwise-util.js";
 
 const BINARY = new WeakMap<object, native.BinaryOp>();
@@ -61,12 +62,76 @@ export function tryNativeClamp(src: FloatArray, dst: FloatArray, n: number, lo: 
   return true;
 }
 
+/** A native unary kernel: one of native.unary's ops, or one of unaryMath's with its parameters. */
+type UnaryKernel =
+  | { readonly table: "elementwise"; readonly op: native.UnaryOp }
+  | { readonly table: "math"; readonly op: math.MathOp; readonly params: readonly number[] };
+
+const UNARY_KERNELS = new WeakMap<object, UnaryKernel>();
+
+/**
+ * Declares that `f` is the native unary op `op` (same results within float rounding): the engine's
+ * unary map then runs it on float32/float64 tensors. unaryMath's ops are preferred where both
+ * tables have the name (its libm functions are vectorised); `params` are unaryMath's.
+ */
+export function nativeUnary<F extends (x: number) => number>(f: F, op: native.UnaryOp | math.MathOp, params: readonly number[] = []): F {
+  UNARY_KERNELS.set(f, math.isMathOp(op) ? { table: "math", op, params } : { table: "elementwise", op });
+  return f;
+}
+
+/** Whether a and b are the very same elements (same start, both contiguous), share none, or overlap otherwise. */
+function sameOrDisjoint(a: Tensor, b: Tensor): "same" | "disjoint" | "overlap" {
+  const ad = a.storage.data, bd = b.storage.data;
+  if (ad.buffer !== bd.buffer) return "disjoint";
+  const w = ad.BYTES_PER_ELEMENT;
+  const a0 = ad.byteOffset + a._offset * w, b0 = bd.byteOffset + b._offset * w;
+  if (a0 === b0 && a.isContiguous() && b.isContiguous()) return "same";
+  // Bounds of the elements each may touch, whatever its strides.
+  const extent = (t: Tensor): number => 1 + t._shape.reduce((s, n, d) => s + (n > 0 ? (n - 1) * Math.abs(t._strides[d]!) : 0), 0);
+  return a0 + extent(a) * w <= b0 || b0 + extent(b) * w <= a0 ? "disjoint" : "overlap";
+}
+
+function runUnary(k: UnaryKernel, src: FloatArray, dst: FloatArray, n: number, srcOff: number, dstOff: number): void {
+  if (k.table === "math") math.unaryMath(k.op, src, dst, n, srcOff, dstOff, k.params);
+  else native.unary(k.op, src, dst, n, srcOff, dstOff);
+}
+
+let unaryRoutes = 0;
+/** @internal How many unary ops have run on a native kernel so far (the routing tests read it). */
+export function nativeUnaryRoutes(): number {
+  return unaryRoutes;
+}
+
+/**
+ * out = f(x) elementwise through f's native kernel (nativeUnary) for float32/float64 x and a
+ * contiguous out of the same dtype: directly for a contiguous x (out may be x itself: in-place
+ * ops), else through `copy` (the engine's strided copy) into out first; false when not applicable.
+ */
+export function tryNativeUnaryMap(f: object, x: Tensor, out: Tensor, copy: (dst: Tensor, src: Tensor) => void): boolean {
+  if (kernels.backend !== "native" || out.numel() < NATIVE_MIN_UNARY) return false;
+  const k = UNARY_KERNELS.get(f);
+  if (!k || !isFloat(out) || x.dtype !== out.dtype || !out.isContiguous()) return false;
+  const alias = sameOrDisjoint(x, out);
+  if (alias === "overlap") return false;
+  const dst = out.storage.data as FloatArray;
+  if (x.isContiguous()) {
+    runUnary(k, x.storage.data as FloatArray, dst, out.numel(), x._offset, out._offset);
+  } else {
+    if (alias !== "disjoint") return false;
+    copy(out, x);
+    runUnary(k, dst, dst, out.numel(), out._offset, out._offset);
+  }
+  unaryRoutes++;
+  return true;
+}
+
 /** dst[0..n) = op(src[0..n)) for a native-capable unary op name; false when not applicable. */
 export function tryNativeUnary(name: string, src: FloatArray, dst: FloatArray, n: number): boolean {
   if (kernels.backend !== "native" || n < NATIVE_MIN_UNARY) return false;
   const op = UNARY[name];
   if (!op || src.constructor !== dst.constructor) return false;
   native.unary(op, src, dst, n);
+  unaryRoutes++;
   return true;
 }
 

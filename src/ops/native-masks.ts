@@ -8,6 +8,7 @@ import { broadcastShapes, broadcastStrides, numel } from "../core/shape.js";
 import { kernels } from "../backends/kernels.js";
 import { MAX_DIMS } from "../backends/native/index.js";
 import * as masks from "../backends/native/masks.js";
+import { classify, type ClassOp } from "../backends/native/unary-math.js";
 import { uninitTensor } from "./engine.js";
 import { NATIVE_MIN_BINARY } from "./native-fast.js";
 
@@ -92,4 +93,17 @@ export function tryNativeByteReduce(op: masks.ByteReduceOp, x: Tensor, dims: rea
   x._shape.forEach((s, i) => { if (i < dims[0]!) outer *= s; else if (i <= dims[dims.length - 1]!) size *= s; else inner *= s; });
   masks.byteReduce(op, x.storage.data, od as BigInt64Array | Uint8Array, outer, size, inner, x._offset, out._offset);
   return true;
+}
+
+/**
+ * isnan/isinf/isfinite/signbit of a contiguous float32/float64 tensor as a fresh bool tensor, one
+ * byte per element; null when not applicable.
+ */
+export function tryNativeClassify(op: ClassOp, x: Tensor): Tensor | null {
+  if (kernels.backend !== "native" || x.numel() < NATIVE_MIN_BINARY || !x.isContiguous()) return null;
+  const d = x.storage.data;
+  if (!(d instanceof Float32Array) && !(d instanceof Float64Array)) return null;
+  const out = uninitTensor(x._shape, bool);
+  classify(op, d, out.storage.data as Uint8Array, out.numel(), x._offset, 0);
+  return out;
 }

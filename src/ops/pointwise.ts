@@ -19,7 +19,7 @@ import {
 import { roundHalfEven } from "./special-math.js";
 import { where } from "./comparison.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
-import { nativeBinary, nativeGradLoop, tryNativeClamp } from "./native-fast.js";
+import { nativeBinary, nativeGradLoop, nativeUnary, tryNativeClamp } from "./native-fast.js";
 
 // ---- helpers --------------------------------------------------------------------------------
 
@@ -51,11 +51,11 @@ function inPlaceVia(op: string, self: Tensor, resultDtype: DType, others: readon
 // ---- sign family ----------------------------------------------------------------------------
 
 const ABS: UnarySpec = {
-  name: "abs", node: "AbsBackward0", f: Math.abs, outDtype: sameOut,
+  name: "abs", node: "AbsBackward0", f: nativeUnary(Math.abs, "abs"), outDtype: sameOut,
   vjp: (g, x) => fusedGrad(g, x, (gv, xv) => gv * sgnOf(xv), () => g.mul(x.sgn())),
 };
-const NEG: UnarySpec = { name: "neg", node: "NegBackward0", f: (x) => -x, outDtype: sameOut, vjp: (g) => g.neg() };
-const SIGN: UnarySpec = { name: "sign", node: "SignBackward0", f: sgnOf, outDtype: sameOut, vjp: zeroGrad };
+const NEG: UnarySpec = { name: "neg", node: "NegBackward0", f: nativeUnary((x: number) => -x, "neg"), outDtype: sameOut, vjp: (g) => g.neg() };
+const SIGN: UnarySpec = { name: "sign", node: "SignBackward0", f: nativeUnary(sgnOf, "sign"), outDtype: sameOut, vjp: zeroGrad };
 const SGN: UnarySpec = { ...SIGN, name: "sgn", node: "SgnBackward0" };
 
 const bigAbs = (v: bigint): bigint => (v < 0n ? -v : v);
@@ -117,40 +117,40 @@ export function sgn_(self: Tensor): Tensor {
 // ---- exp / log / roots ------------------------------------------------------------------------
 
 const EXP: UnarySpec = {
-  name: "exp", node: "ExpBackward0", f: Math.exp, savesOutput: true,
+  name: "exp", node: "ExpBackward0", f: nativeUnary(Math.exp, "exp"), savesOutput: true,
   vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => gv * ov, () => g.mul(out),
     nativeGradLoop("mul", (gs, os, d, n) => { for (let i = 0; i < n; i++) d[i] = gs[i]! * os[i]!; })),
 };
 const expLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) d[i] = Math.exp(s[i]!); };
 const EXP2: UnarySpec = {
-  name: "exp2", node: "Exp2Backward0", f: (x) => Math.pow(2, x), savesOutput: true,
+  name: "exp2", node: "Exp2Backward0", f: nativeUnary((x: number) => Math.pow(2, x), "exp2"), savesOutput: true,
   vjp: (g, _x, out) => g.mul(out).mul(Math.LN2),
 };
 const EXPM1: UnarySpec = {
-  name: "expm1", node: "Expm1Backward0", f: Math.expm1, savesOutput: true,
+  name: "expm1", node: "Expm1Backward0", f: nativeUnary(Math.expm1, "expm1"), savesOutput: true,
   vjp: (g, _x, out) => g.mul(out.add(1)),
 };
 const LOG: UnarySpec = {
-  name: "log", node: "LogBackward0", f: Math.log,
+  name: "log", node: "LogBackward0", f: nativeUnary(Math.log, "log"),
   vjp: (g, x) => fusedGrad(g, x, (gv, xv) => gv / xv, () => g.div(x),
     (gs, xs, d, n) => { for (let i = 0; i < n; i++) d[i] = gs[i]! / xs[i]!; }),
 };
 const logLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) d[i] = Math.log(s[i]!); };
-const LOG2: UnarySpec = { name: "log2", node: "Log2Backward0", f: Math.log2, vjp: (g, x) => g.div(x.mul(Math.LN2)) };
-const LOG10: UnarySpec = { name: "log10", node: "Log10Backward0", f: Math.log10, vjp: (g, x) => g.div(x.mul(Math.LN10)) };
-const LOG1P: UnarySpec = { name: "log1p", node: "Log1PBackward0", f: Math.log1p, vjp: (g, x) => g.div(x.add(1)) };
+const LOG2: UnarySpec = { name: "log2", node: "Log2Backward0", f: nativeUnary(Math.log2, "log2"), vjp: (g, x) => g.div(x.mul(Math.LN2)) };
+const LOG10: UnarySpec = { name: "log10", node: "Log10Backward0", f: nativeUnary(Math.log10, "log10"), vjp: (g, x) => g.div(x.mul(Math.LN10)) };
+const LOG1P: UnarySpec = { name: "log1p", node: "Log1PBackward0", f: nativeUnary(Math.log1p, "log1p"), vjp: (g, x) => g.div(x.add(1)) };
 const SQRT: UnarySpec = {
-  name: "sqrt", node: "SqrtBackward0", f: Math.sqrt, savesOutput: true,
+  name: "sqrt", node: "SqrtBackward0", f: nativeUnary(Math.sqrt, "sqrt"), savesOutput: true,
   vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => gv / (2 * ov), () => g.div(out.mul(2)),
     (gs, os, d, n) => { for (let i = 0; i < n; i++) d[i] = gs[i]! / (2 * os[i]!); }),
 };
 const sqrtLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) d[i] = Math.sqrt(s[i]!); };
 const RSQRT: UnarySpec = {
-  name: "rsqrt", node: "RsqrtBackward0", f: (x) => 1 / Math.sqrt(x), savesOutput: true,
+  name: "rsqrt", node: "RsqrtBackward0", f: nativeUnary((x: number) => 1 / Math.sqrt(x), "rsqrt"), savesOutput: true,
   vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => -0.5 * gv * ov * ov * ov, () => g.mul(out.pow(3)).mul(-0.5)),
 };
 const RECIPROCAL: UnarySpec = {
-  name: "reciprocal", node: "ReciprocalBackward0", f: (x) => 1 / x, savesOutput: true,
+  name: "reciprocal", node: "ReciprocalBackward0", f: nativeUnary((x: number) => 1 / x, "reciprocal"), savesOutput: true,
   vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => -gv * ov * ov, () => g.neg().mul(out.mul(out))),
 };
 
@@ -184,31 +184,31 @@ export function square_(self: Tensor): Tensor { return pow_(self, 2); }
 
 // ---- trigonometric / hyperbolic -------------------------------------------------------------
 
-const SIN: UnarySpec = { name: "sin", node: "SinBackward0", f: Math.sin, vjp: (g, x) => fusedGrad(g, x, (gv, xv) => gv * Math.cos(xv), () => g.mul(x.cos())) };
-const COS: UnarySpec = { name: "cos", node: "CosBackward0", f: Math.cos, vjp: (g, x) => fusedGrad(g, x, (gv, xv) => -gv * Math.sin(xv), () => g.mul(x.sin().neg())) };
-const TAN: UnarySpec = { name: "tan", node: "TanBackward0", f: Math.tan, savesOutput: true, vjp: (g, _x, out) => g.mul(out.pow(2).add(1)) };
-const ASIN: UnarySpec = { name: "asin", node: "AsinBackward0", f: Math.asin, vjp: (g, x) => g.mul(x.mul(x).neg().add(1).rsqrt()) };
-const ACOS: UnarySpec = { name: "acos", node: "AcosBackward0", f: Math.acos, vjp: (g, x) => g.mul(x.mul(x).neg().add(1).rsqrt().neg()) };
-const ATAN: UnarySpec = { name: "atan", node: "AtanBackward0", f: Math.atan, vjp: (g, x) => g.div(x.mul(x).add(1)) };
-const SINH: UnarySpec = { name: "sinh", node: "SinhBackward0", f: Math.sinh, vjp: (g, x) => g.mul(x.cosh()) };
-const COSH: UnarySpec = { name: "cosh", node: "CoshBackward0", f: Math.cosh, vjp: (g, x) => g.mul(x.sinh()) };
+const SIN: UnarySpec = { name: "sin", node: "SinBackward0", f: nativeUnary(Math.sin, "sin"), vjp: (g, x) => fusedGrad(g, x, (gv, xv) => gv * Math.cos(xv), () => g.mul(x.cos())) };
+const COS: UnarySpec = { name: "cos", node: "CosBackward0", f: nativeUnary(Math.cos, "cos"), vjp: (g, x) => fusedGrad(g, x, (gv, xv) => -gv * Math.sin(xv), () => g.mul(x.sin().neg())) };
+const TAN: UnarySpec = { name: "tan", node: "TanBackward0", f: nativeUnary(Math.tan, "tan"), savesOutput: true, vjp: (g, _x, out) => g.mul(out.pow(2).add(1)) };
+const ASIN: UnarySpec = { name: "asin", node: "AsinBackward0", f: nativeUnary(Math.asin, "asin"), vjp: (g, x) => g.mul(x.mul(x).neg().add(1).rsqrt()) };
+const ACOS: UnarySpec = { name: "acos", node: "AcosBackward0", f: nativeUnary(Math.acos, "acos"), vjp: (g, x) => g.mul(x.mul(x).neg().add(1).rsqrt().neg()) };
+const ATAN: UnarySpec = { name: "atan", node: "AtanBackward0", f: nativeUnary(Math.atan, "atan"), vjp: (g, x) => g.div(x.mul(x).add(1)) };
+const SINH: UnarySpec = { name: "sinh", node: "SinhBackward0", f: nativeUnary(Math.sinh, "sinh"), vjp: (g, x) => g.mul(x.cosh()) };
+const COSH: UnarySpec = { name: "cosh", node: "CoshBackward0", f: nativeUnary(Math.cosh, "cosh"), vjp: (g, x) => g.mul(x.sinh()) };
 const TANH: UnarySpec = {
-  name: "tanh", node: "TanhBackward0", f: Math.tanh, savesOutput: true,
+  name: "tanh", node: "TanhBackward0", f: nativeUnary(Math.tanh, "tanh"), savesOutput: true,
   vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => gv * (1 - ov * ov), () => g.mul(out.mul(out).neg().add(1)),
     nativeGradLoop("tanh", (gs, os, d, n) => { for (let i = 0; i < n; i++) { const o = os[i]!; d[i] = gs[i]! * (1 - o * o); } })),
 };
 const tanhLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) d[i] = Math.tanh(s[i]!); };
-const ASINH: UnarySpec = { name: "asinh", node: "AsinhBackward0", f: Math.asinh, vjp: (g, x) => g.mul(x.pow(2).add(1).rsqrt()) };
-const ACOSH: UnarySpec = { name: "acosh", node: "AcoshBackward0", f: Math.acosh, vjp: (g, x) => g.mul(x.pow(2).sub(1).rsqrt()) };
-const ATANH: UnarySpec = { name: "atanh", node: "AtanhBackward0", f: Math.atanh, vjp: (g, x) => g.div(x.pow(2).neg().add(1)) };
+const ASINH: UnarySpec = { name: "asinh", node: "AsinhBackward0", f: nativeUnary(Math.asinh, "asinh"), vjp: (g, x) => g.mul(x.pow(2).add(1).rsqrt()) };
+const ACOSH: UnarySpec = { name: "acosh", node: "AcoshBackward0", f: nativeUnary(Math.acosh, "acosh"), vjp: (g, x) => g.mul(x.pow(2).sub(1).rsqrt()) };
+const ATANH: UnarySpec = { name: "atanh", node: "AtanhBackward0", f: nativeUnary(Math.atanh, "atanh"), vjp: (g, x) => g.div(x.pow(2).neg().add(1)) };
 const SIGMOID: UnarySpec = {
-  name: "sigmoid", node: "SigmoidBackward0", f: (x) => 1 / (1 + Math.exp(-x)), savesOutput: true,
+  name: "sigmoid", node: "SigmoidBackward0", f: nativeUnary((x: number) => 1 / (1 + Math.exp(-x)), "sigmoid"), savesOutput: true,
   vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => gv * (1 - ov) * ov, () => g.mul(out.neg().add(1)).mul(out),
     nativeGradLoop("sigmoid", (gs, os, d, n) => { for (let i = 0; i < n; i++) { const o = os[i]!; d[i] = gs[i]! * (1 - o) * o; } })),
 };
 const sigmoidLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) d[i] = 1 / (1 + Math.exp(-s[i]!)); };
-const DEG2RAD: UnarySpec = { name: "deg2rad", node: "Deg2RadBackward0", f: (x) => x * (Math.PI / 180), vjp: (g) => g.mul(Math.PI / 180) };
-const RAD2DEG: UnarySpec = { name: "rad2deg", node: "Rad2DegBackward0", f: (x) => x * (180 / Math.PI), vjp: (g) => g.mul(180 / Math.PI) };
+const DEG2RAD: UnarySpec = { name: "deg2rad", node: "Deg2RadBackward0", f: nativeUnary((x: number) => x * (Math.PI / 180), "deg2rad"), vjp: (g) => g.mul(Math.PI / 180) };
+const RAD2DEG: UnarySpec = { name: "rad2deg", node: "Rad2DegBackward0", f: nativeUnary((x: number) => x * (180 / Math.PI), "rad2deg"), vjp: (g) => g.mul(180 / Math.PI) };
 
 export function sin(input: Tensor): Tensor { return unaryOp(SIN, input); }
 export function sin_(self: Tensor): Tensor { return unaryInPlace(SIN, self); }
@@ -245,11 +245,11 @@ export const arcsin_ = asin_, arccos_ = acos_, arctan_ = atan_, arcsinh_ = asinh
 
 // ---- rounding -------------------------------------------------------------------------------
 
-const FLOOR: UnarySpec = { name: "floor", node: "FloorBackward0", f: Math.floor, outDtype: sameOut, vjp: zeroGrad };
-const CEIL: UnarySpec = { name: "ceil", node: "CeilBackward0", f: Math.ceil, outDtype: sameOut, vjp: zeroGrad };
-const TRUNC: UnarySpec = { name: "trunc", node: "TruncBackward0", f: Math.trunc, outDtype: sameOut, vjp: zeroGrad };
-const ROUND: UnarySpec = { name: "round", node: "RoundBackward0", f: roundHalfEven, outDtype: sameOut, vjp: zeroGrad };
-const FRAC: UnarySpec = { name: "frac", node: "FracBackward0", f: (x) => x - Math.trunc(x), outDtype: sameOut, vjp: (g) => g };
+const FLOOR: UnarySpec = { name: "floor", node: "FloorBackward0", f: nativeUnary(Math.floor, "floor"), outDtype: sameOut, vjp: zeroGrad };
+const CEIL: UnarySpec = { name: "ceil", node: "CeilBackward0", f: nativeUnary(Math.ceil, "ceil"), outDtype: sameOut, vjp: zeroGrad };
+const TRUNC: UnarySpec = { name: "trunc", node: "TruncBackward0", f: nativeUnary(Math.trunc, "trunc"), outDtype: sameOut, vjp: zeroGrad };
+const ROUND: UnarySpec = { name: "round", node: "RoundBackward0", f: nativeUnary(roundHalfEven, "round"), outDtype: sameOut, vjp: zeroGrad };
+const FRAC: UnarySpec = { name: "frac", node: "FracBackward0", f: nativeUnary((x: number) => x - Math.trunc(x), "frac"), outDtype: sameOut, vjp: (g) => g };
 
 /** Integers are unchanged by floor/ceil/round/trunc; bool is an error. */
 function rounding(spec: UnarySpec, kernel: string, input: Tensor): Tensor {
@@ -331,7 +331,7 @@ function nanToNumSpec(op: string, dtype: DType, args: readonly unknown[]): Unary
   const negv = roundToDType((a.neginf as number | null | undefined) ?? -max, dtype);
   return {
     name: "nan_to_num", node: "NanToNumBackward0", outDtype: sameOut,
-    f: (x) => (x !== x ? nan : x === Infinity ? pos : x === -Infinity ? negv : x),
+    f: nativeUnary((x: number) => (x !== x ? nan : x === Infinity ? pos : x === -Infinity ? negv : x), "nanToNum", [nan, pos, negv]),
     vjp: (g, x) => where(x.isfinite(), g, 0),
   };
 }

@@ -7,6 +7,7 @@ import { type Args, bindArgs, checkTensor, installMethods, type Method } from ".
 import { type BinarySpec, binaryInPlace, binaryOp, floatOut, gradFor, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
 import { type TensorOrScalar } from "./promotion.js";
 import { fusedGrad, pyType } from "./pointwise-util.js";
+import { nativeUnary } from "./native-fast.js";
 import * as M from "./special-math.js";
 import { where } from "./comparison.js";
 
@@ -14,20 +15,20 @@ const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 const HALF_SQRT_PI = 0.5 * Math.sqrt(Math.PI);
 
 const ERF: UnarySpec = {
-  name: "erf", node: "ErfBackward0", f: M.erf,
+  name: "erf", node: "ErfBackward0", f: nativeUnary(M.erf, "erf"),
   vjp: (g, x) => fusedGrad(g, x, (gv, xv) => gv * TWO_OVER_SQRT_PI * Math.exp(-xv * xv), () => g.mul(x.pow(2).neg().exp().mul(TWO_OVER_SQRT_PI))),
 };
 const ERFC: UnarySpec = {
-  name: "erfc", node: "ErfcBackward0", f: M.erfc,
+  name: "erfc", node: "ErfcBackward0", f: nativeUnary(M.erfc, "erfc"),
   vjp: (g, x) => fusedGrad(g, x, (gv, xv) => -gv * TWO_OVER_SQRT_PI * Math.exp(-xv * xv), () => g.mul(x.pow(2).neg().exp().mul(-TWO_OVER_SQRT_PI))),
 };
 const ERFINV: UnarySpec = {
-  name: "erfinv", node: "ErfinvBackward0", f: M.erfinv, savesOutput: true,
+  name: "erfinv", node: "ErfinvBackward0", f: nativeUnary(M.erfinv, "erfinv"), savesOutput: true,
   vjp: (g, _x, out) => g.mul(out.pow(2).exp().mul(HALF_SQRT_PI)),
 };
-const LGAMMA: UnarySpec = { name: "lgamma", node: "LgammaBackward0", f: M.lgamma, vjp: (g, x) => g.mul(digamma(x)) };
-const DIGAMMA: UnarySpec = { name: "digamma", node: "DigammaBackward0", f: M.digamma, vjp: (g, x) => g.mul(polygamma(1, x)) };
-const I0: UnarySpec = { name: "i0", node: "I0Backward0", f: M.i0, vjp: (g, x) => g.mul(besselI1(x)) };
+const LGAMMA: UnarySpec = { name: "lgamma", node: "LgammaBackward0", f: nativeUnary(M.lgamma, "lgamma"), vjp: (g, x) => g.mul(digamma(x)) };
+const DIGAMMA: UnarySpec = { name: "digamma", node: "DigammaBackward0", f: nativeUnary(M.digamma, "digamma"), vjp: (g, x) => g.mul(polygamma(1, x)) };
+const I0: UnarySpec = { name: "i0", node: "I0Backward0", f: nativeUnary(M.i0, "i0"), vjp: (g, x) => g.mul(besselI1(x)) };
 // I1 is the derivative of I0; its own derivative is I0(x) - I1(x)/x (1/2 at 0).
 const I1: UnarySpec = {
   name: "special_i1", node: "SpecialI1Backward0", f: M.i1, savesOutput: true, savesInput: true,
@@ -36,7 +37,7 @@ const I1: UnarySpec = {
 function besselI1(x: Tensor): Tensor { return unaryOp(I1, x); }
 
 const SINC: UnarySpec = {
-  name: "sinc", node: "SincBackward0", f: M.sinc,
+  name: "sinc", node: "SincBackward0", f: nativeUnary(M.sinc, "sinc"),
   vjp: (g, x) => {
     const px = x.mul(Math.PI);
     const d = px.mul(px.cos()).sub(px.sin()).div(px.mul(x));
@@ -108,14 +109,14 @@ function logitSpec(op: string, args: readonly unknown[], dtype: Tensor["dtype"])
   const outDtype = floatOut(dtype);
   if (eps === null || eps < 0) {
     return {
-      name: "logit", node: "LogitBackward0", f: (x) => Math.log(x / (1 - x)),
+      name: "logit", node: "LogitBackward0", f: nativeUnary((x: number) => Math.log(x / (1 - x)), "logit"),
       vjp: (g, x) => fusedGrad(g, x, (gv, xv) => gv / (xv * (1 - xv)), () => g.div(x.mul(x.neg().add(1)))),
     };
   }
   const lo = roundToDType(eps, outDtype), hi = roundToDType(1 - eps, outDtype);
   return {
     name: "logit", node: "LogitBackward0",
-    f: (x) => { const z = x < lo ? lo : x > hi ? hi : x; return Math.log(z / (1 - z)); },
+    f: nativeUnary((x: number) => { const z = x < lo ? lo : x > hi ? hi : x; return Math.log(z / (1 - z)); }, "logitEps", [lo, hi]),
     vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv < lo || xv > hi ? 0 : gv / (xv * (1 - xv))),
       () => where(x.lt(lo).logicalOr(x.gt(hi)), 0, g.div(x.mul(x.neg().add(1))))),
   };
