@@ -15,7 +15,9 @@
 #pragma GCC target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")
 namespace tts {
 namespace avx512 {
+#define TTS_ROUND_VIA_NEARBYINT 1
 #include "elementwise_impl.h"
+#undef TTS_ROUND_VIA_NEARBYINT
 
 #include "avx512_exp.h"
 

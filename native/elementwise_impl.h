@@ -17,6 +17,39 @@ inline T nan_min(T a, T b) {
   return (a != a || b != b) ? a + b : (a < b ? a : b);
 }
 
+// floor, ceil and trunc: on AVX-512 (TTS_ROUND_VIA_NEARBYINT, set by elementwise_avx512.cc)
+// through nearbyint, which GCC vectorises there (std::floor and the others it leaves scalar
+// unless -fno-trapping-math); exact, with -0, infinities and NaN as std::floor's. Elsewhere
+// nearbyint stays scalar too, and is slower than std::floor.
+#if defined(TTS_ROUND_VIA_NEARBYINT)
+template <typename T>
+inline T floor_of(T v) {
+  const T r = std::nearbyint(v);
+  return r > v ? r - T(1) : r;
+}
+template <typename T>
+inline T ceil_of(T v) {
+  return -floor_of(-v);
+}
+template <typename T>
+inline T trunc_of(T v) {
+  return std::copysign(floor_of(std::fabs(v)), v);
+}
+#else
+template <typename T>
+inline T floor_of(T v) {
+  return std::floor(v);
+}
+template <typename T>
+inline T ceil_of(T v) {
+  return std::ceil(v);
+}
+template <typename T>
+inline T trunc_of(T v) {
+  return std::trunc(v);
+}
+#endif
+
 template <typename T>
 void unary_generic(UnaryOp op, index_t n, const T* x, T* y) {
   using D = double;
@@ -42,9 +75,9 @@ void unary_generic(UnaryOp op, index_t n, const T* x, T* y) {
     TTS_UNARY(sigmoid, D(1) / (D(1) + std::exp(-d)))
     TTS_UNARY(relu, v < 0 ? T(0) : v)
     TTS_UNARY(silu, d / (D(1) + std::exp(-d)))
-    TTS_UNARY(floor, std::floor(v))
-    TTS_UNARY(ceil, std::ceil(v))
-    TTS_UNARY(trunc, std::trunc(v))
+    TTS_UNARY(floor, floor_of(v))
+    TTS_UNARY(ceil, ceil_of(v))
+    TTS_UNARY(trunc, trunc_of(v))
     TTS_UNARY(round, std::nearbyint(v))  // half to even, as torch.round
     TTS_UNARY(sign, v > 0 ? T(1) : (v < 0 ? T(-1) : T(0)))  // 0 for +-0 and NaN, as torch.sign
     TTS_UNARY(expm1, std::expm1(d))

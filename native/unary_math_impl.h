@@ -186,7 +186,18 @@ void math_map(MathOp op, index_t n, const T* x, T* y, const double* p) {
     case MathOp::log2: return map_scalar(n, x, y, [](double d) { return std::log2(d); });
     case MathOp::log10: return map_scalar(n, x, y, [](double d) { return std::log10(d); });
     case MathOp::exp2: return map_scalar(n, x, y, [](double d) { return std::exp2(d); });
-    case MathOp::frac: return map_scalar(n, x, y, [](double d) { return d - std::trunc(d); });
+    case MathOp::frac:
+      // Exact in T, so the double result. On AVX-512 trunc goes through nearbyint, which GCC
+      // vectorises there (std::trunc it leaves scalar unless -fno-trapping-math).
+#if defined(TTS_MATH_LANES) && TTS_MATH_LANES == 8
+      TTS_MATH_LOOP(n) {
+        const T v = x[i], r = std::nearbyint(std::fabs(v));
+        y[i] = v - std::copysign(r > std::fabs(v) ? r - T(1) : r, v);
+      }
+#else
+      TTS_MATH_LOOP(n) y[i] = x[i] - std::trunc(x[i]);
+#endif
+      return;
     case MathOp::deg2rad: return map_scalar(n, x, y, [](double d) { return d * (special::kPi / 180); });
     case MathOp::rad2deg: return map_scalar(n, x, y, [](double d) { return d * (180 / special::kPi); });
     case MathOp::sinc: return map_scalar(n, x, y, special::sinc);

@@ -5,6 +5,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
+import * as native from "../src/backends/native/index.js";
 import * as um from "../src/backends/native/unary-math.js";
 import * as M from "../src/ops/special-math.js";
 import { DTYPES, filled, forEachIsa, mismatch, rng, skipReason, type Ctor } from "../src/backends/native/test-support.js";
@@ -147,4 +148,23 @@ test("native unaryMath / classify: argument checks", { skip: skipReason }, () =>
   assert.throws(() => um.classify("nope" as um.ClassOp, x, new Uint8Array(8)), /unknown op nope/);
   // Nothing was written by the calls that threw.
   assert.ok(y.every((v) => v === 0));
+});
+
+test("native floor/ceil/trunc/round (elementwise kernels): exact values and the sign of zero on every ISA", { skip: skipReason }, () => {
+  const values = [-0.7, -0.5, -0.3, -1e-40, -0, 0, 1e-40, 0.3, 0.5, 0.7, 1.5, 2.5, -2.5, 4194304.5, 4194305.5, -4194305.5,
+    8388607.5, 1e20, -1e20, Infinity, -Infinity, NaN];
+  const defs: Record<"floor" | "ceil" | "trunc", (x: number) => number> = { floor: Math.floor, ceil: Math.ceil, trunc: Math.trunc };
+  forEachIsa((isa) => {
+    for (const ctor of DTYPES) {
+      const x = ctor.from(Array.from({ length: 4 }, () => values).flat());
+      for (const op of ["floor", "ceil", "trunc"] as const) {
+        const y = new ctor(x.length);
+        native.unary(op, x, y);
+        x.forEach((v, i) => {
+          const want = roundTo(ctor, defs[op](v));
+          assert.ok(Object.is(y[i], want), `${isa} ${ctor.name} ${op}(${v}): got ${y[i]}, want ${want}`);
+        });
+      }
+    }
+  });
 });

@@ -226,7 +226,7 @@ test("isnan/isinf/isfinite/signbit match PyTorch 1.13 on both backends", { skip:
 
 test("autograd through the native kernels: the same gradients as the JS kernels", { skip: skipReason }, () => {
   for (const dtype of ["float32", "float64"] as const) {
-    for (const name of ["sin", "tan", "asin", "atanh", "erfc", "erfinv", "lgamma", "digamma", "logit", "logitEps", "frac", "sinc", "nanToNum", "deg2rad", "abs", "rsqrt"]) {
+    for (const name of ["sin", "cos", "tan", "asin", "atanh", "erfc", "erfinv", "lgamma", "digamma", "logit", "logitEps", "frac", "sinc", "nanToNum", "deg2rad", "abs", "rsqrt"]) {
       const [op, , domain] = OPS[name]!;
       const base = input(domain, dtype, 7).narrow(0, 1, 15);  // no special values: finite gradients
       const probe = torch.rand(base.shape, { dtype });

@@ -186,6 +186,19 @@ export function nativeGradLoop(op: native.ActGradOp, loop: Loop2, alpha = 0): Lo
   };
 }
 
+/**
+ * A fused-gradient loop dst = g * op(x) (negated with `negate`) as native passes, op's kernel
+ * into dst then the product with g, where the addon is loaded; the JS `loop` otherwise.
+ */
+export function nativeDerivativeLoop(op: math.MathOp, negate: boolean, loop: Loop2): Loop2 {
+  return (g, x, dst, n) => {
+    if (kernels.backend !== "native" || n < NATIVE_MIN_UNARY || g.constructor !== x.constructor || g.constructor !== dst.constructor) return loop(g, x, dst, n);
+    math.unaryMath(op, x, dst, n);
+    native.binary("mul", [n], { data: dst, offset: 0, strides: [1] }, { data: g, offset: 0, strides: [1] }, dst);
+    if (negate) native.unary("neg", dst, dst, n);
+  };
+}
+
 /** Contiguous fills below this many elements stay in TypedArray.prototype.fill. */
 const NATIVE_MIN_FILL = 1 << 14;
 

@@ -19,7 +19,7 @@ import {
 import { roundHalfEven } from "./special-math.js";
 import { where } from "./comparison.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
-import { nativeBinary, nativeGradLoop, nativeUnary, tryNativeClamp } from "./native-fast.js";
+import { nativeBinary, nativeDerivativeLoop, nativeGradLoop, nativeUnary, tryNativeClamp } from "./native-fast.js";
 
 // ---- helpers --------------------------------------------------------------------------------
 
@@ -184,8 +184,10 @@ export function square_(self: Tensor): Tensor { return pow_(self, 2); }
 
 // ---- trigonometric / hyperbolic -------------------------------------------------------------
 
-const SIN: UnarySpec = { name: "sin", node: "SinBackward0", f: nativeUnary(Math.sin, "sin"), vjp: (g, x) => fusedGrad(g, x, (gv, xv) => gv * Math.cos(xv), () => g.mul(x.cos())) };
-const COS: UnarySpec = { name: "cos", node: "CosBackward0", f: nativeUnary(Math.cos, "cos"), vjp: (g, x) => fusedGrad(g, x, (gv, xv) => -gv * Math.sin(xv), () => g.mul(x.sin().neg())) };
+const sinGradLoop = nativeDerivativeLoop("cos", false, (gs, xs, d, n) => { for (let i = 0; i < n; i++) d[i] = gs[i]! * Math.cos(xs[i]!); });
+const cosGradLoop = nativeDerivativeLoop("sin", true, (gs, xs, d, n) => { for (let i = 0; i < n; i++) d[i] = -gs[i]! * Math.sin(xs[i]!); });
+const SIN: UnarySpec = { name: "sin", node: "SinBackward0", f: nativeUnary(Math.sin, "sin"), vjp: (g, x) => fusedGrad(g, x, (gv, xv) => gv * Math.cos(xv), () => g.mul(x.cos()), sinGradLoop) };
+const COS: UnarySpec = { name: "cos", node: "CosBackward0", f: nativeUnary(Math.cos, "cos"), vjp: (g, x) => fusedGrad(g, x, (gv, xv) => -gv * Math.sin(xv), () => g.mul(x.sin().neg()), cosGradLoop) };
 const TAN: UnarySpec = { name: "tan", node: "TanBackward0", f: nativeUnary(Math.tan, "tan"), savesOutput: true, vjp: (g, _x, out) => g.mul(out.pow(2).add(1)) };
 const ASIN: UnarySpec = { name: "asin", node: "AsinBackward0", f: nativeUnary(Math.asin, "asin"), vjp: (g, x) => g.mul(x.mul(x).neg().add(1).rsqrt()) };
 const ACOS: UnarySpec = { name: "acos", node: "AcosBackward0", f: nativeUnary(Math.acos, "acos"), vjp: (g, x) => g.mul(x.mul(x).neg().add(1).rsqrt().neg()) };
