@@ -57,19 +57,9 @@ inline double lgamma(double x) {
   return reflect ? reflected - r : r;
 }
 
-// psi(x): reflection for x < 0 (NaN at the poles), recurrence up to 10, asymptotic series.
-inline double digamma(double x) {
-  if (x == 0) return std::signbit(x) ? INFINITY : -INFINITY;
-  if (x != x || x == INFINITY) return x;
-  if (x == -INFINITY) return NAN;
+// psi(x) for x > 0: recurrence up to 10, then the asymptotic series.
+inline double digamma_positive(double x) {
   double result = 0;
-  if (x < 0) {
-    if (x == std::trunc(x)) return NAN;
-    // With the fractional part, so that tan(pi r) keeps its accuracy.
-    const double r = x - std::trunc(x);
-    result = -kPi / std::tan(kPi * r);
-    x = 1 - x;
-  }
   while (x < 10) {
     result -= 1 / x;
     x += 1;
@@ -84,6 +74,20 @@ inline double digamma(double x) {
     y = z * p;
   }
   return result + std::log(x) - 0.5 / x - y;
+}
+
+// psi(x): reflection for x < 0 (NaN at the poles), +-inf at +-0.
+inline double digamma(double x) {
+  if (x == 0) return std::signbit(x) ? INFINITY : -INFINITY;
+  if (x != x || x == INFINITY) return x;
+  if (x == -INFINITY) return NAN;
+  if (x < 0) {
+    if (x == std::trunc(x)) return NAN;
+    // With the fractional part, so that tan(pi r) keeps its accuracy.
+    const double r = x - std::trunc(x);
+    return digamma_positive(1 - x) - kPi / std::tan(kPi * r);
+  }
+  return digamma_positive(x);
 }
 
 // I_nu(x) ~ e^x / sqrt(2 pi x) sum (-1)^k a_k(nu) / x^k for large x.

@@ -46,7 +46,7 @@ const VectorLibm& vector_libm() {
     if (lib != nullptr) {
       static const char* const kNames[static_cast<int>(VecFn::count)] = {
           "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh",
-          "atanh", "erf", "erfc", "expm1", "log1p", "log2", "log10", "exp2", "log"};
+          "atanh", "erf", "erfc", "expm1", "log1p", "log2", "log10", "exp2", "log", "exp"};
       for (int i = 0; i < static_cast<int>(VecFn::count); ++i) {
         t.zmm[i] = dlsym(lib, ("_ZGVeN8v_" + std::string(kNames[i])).c_str());
         t.ymm[i] = dlsym(lib, ("_ZGVdN4v_" + std::string(kNames[i])).c_str());

@@ -29,7 +29,7 @@ enum class ClassOp : int { isnan = 0, isinf, isfinite, signbit, count };
 // time, so the addon neither links against libmvec nor needs it.
 enum class VecFn : int {
   sin = 0, cos, tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, erf, erfc, expm1, log1p,
-  log2, log10, exp2, log,
+  log2, log10, exp2, log, exp,
   count
 };
 struct VectorLibm {

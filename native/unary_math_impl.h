@@ -45,30 +45,63 @@ inline VecFn vec_fn_of(MathOp op) {
 #ifdef TTS_MATH_LANES
 #if TTS_MATH_LANES == 8
 using VecD = __m512d;
+using Mask = __mmask8;
 inline VecD vload(const double* p) { return _mm512_loadu_pd(p); }
 inline void vstore(double* p, VecD v) { _mm512_storeu_pd(p, v); }
 inline VecD vset(double v) { return _mm512_set1_pd(v); }
+inline VecD vadd(VecD a, VecD b) { return _mm512_add_pd(a, b); }
+inline VecD vsub(VecD a, VecD b) { return _mm512_sub_pd(a, b); }
 inline VecD vmul(VecD a, VecD b) { return _mm512_mul_pd(a, b); }
 inline VecD vdiv(VecD a, VecD b) { return _mm512_div_pd(a, b); }
-inline VecD vsub(VecD a, VecD b) { return _mm512_sub_pd(a, b); }
-// a where the condition on (x, y) holds, else b.
-inline VecD vselect_eq(VecD x, VecD y, VecD a, VecD b) { return _mm512_mask_mov_pd(b, _mm512_cmp_pd_mask(x, y, _CMP_EQ_OQ), a); }
-inline VecD vselect_lt(VecD x, VecD y, VecD a, VecD b) { return _mm512_mask_mov_pd(b, _mm512_cmp_pd_mask(x, y, _CMP_LT_OQ), a); }
-inline VecD vselect_gt(VecD x, VecD y, VecD a, VecD b) { return _mm512_mask_mov_pd(b, _mm512_cmp_pd_mask(x, y, _CMP_GT_OQ), a); }
+inline VecD vsqrt(VecD a) { return _mm512_sqrt_pd(a); }
+inline VecD vabs(VecD a) { return _mm512_abs_pd(a); }
+inline VecD vfloor(VecD a) { return _mm512_roundscale_pd(a, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }
+inline VecD vtrunc(VecD a) { return _mm512_roundscale_pd(a, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC); }
+// Ordered comparisons (false for NaN) but vne and vnlt ("not less than"), true for NaN.
+inline Mask vlt(VecD a, VecD b) { return _mm512_cmp_pd_mask(a, b, _CMP_LT_OQ); }
+inline Mask vle(VecD a, VecD b) { return _mm512_cmp_pd_mask(a, b, _CMP_LE_OQ); }
+inline Mask vgt(VecD a, VecD b) { return _mm512_cmp_pd_mask(a, b, _CMP_GT_OQ); }
+inline Mask vge(VecD a, VecD b) { return _mm512_cmp_pd_mask(a, b, _CMP_GE_OQ); }
+inline Mask veq(VecD a, VecD b) { return _mm512_cmp_pd_mask(a, b, _CMP_EQ_OQ); }
+inline Mask vne(VecD a, VecD b) { return _mm512_cmp_pd_mask(a, b, _CMP_NEQ_UQ); }
+inline Mask vnlt(VecD a, VecD b) { return _mm512_cmp_pd_mask(a, b, _CMP_NLT_UQ); }
+inline Mask mor(Mask a, Mask b) { return static_cast<Mask>(a | b); }
+inline Mask mand(Mask a, Mask b) { return static_cast<Mask>(a & b); }
+inline int mbits(Mask m) { return m; }
+// a in the lanes of m, else b.
+inline VecD vblend(Mask m, VecD a, VecD b) { return _mm512_mask_mov_pd(b, m, a); }
 inline void* vec_fn_ptr(VecFn f) { return vector_libm().zmm[static_cast<int>(f)]; }
 #else
 using VecD = __m256d;
+using Mask = __m256d;  // all-ones lanes
 inline VecD vload(const double* p) { return _mm256_loadu_pd(p); }
 inline void vstore(double* p, VecD v) { _mm256_storeu_pd(p, v); }
 inline VecD vset(double v) { return _mm256_set1_pd(v); }
+inline VecD vadd(VecD a, VecD b) { return _mm256_add_pd(a, b); }
+inline VecD vsub(VecD a, VecD b) { return _mm256_sub_pd(a, b); }
 inline VecD vmul(VecD a, VecD b) { return _mm256_mul_pd(a, b); }
 inline VecD vdiv(VecD a, VecD b) { return _mm256_div_pd(a, b); }
-inline VecD vsub(VecD a, VecD b) { return _mm256_sub_pd(a, b); }
-inline VecD vselect_eq(VecD x, VecD y, VecD a, VecD b) { return _mm256_blendv_pd(b, a, _mm256_cmp_pd(x, y, _CMP_EQ_OQ)); }
-inline VecD vselect_lt(VecD x, VecD y, VecD a, VecD b) { return _mm256_blendv_pd(b, a, _mm256_cmp_pd(x, y, _CMP_LT_OQ)); }
-inline VecD vselect_gt(VecD x, VecD y, VecD a, VecD b) { return _mm256_blendv_pd(b, a, _mm256_cmp_pd(x, y, _CMP_GT_OQ)); }
+inline VecD vsqrt(VecD a) { return _mm256_sqrt_pd(a); }
+inline VecD vabs(VecD a) { return _mm256_andnot_pd(_mm256_set1_pd(-0.0), a); }
+inline VecD vfloor(VecD a) { return _mm256_round_pd(a, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC); }
+inline VecD vtrunc(VecD a) { return _mm256_round_pd(a, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC); }
+inline Mask vlt(VecD a, VecD b) { return _mm256_cmp_pd(a, b, _CMP_LT_OQ); }
+inline Mask vle(VecD a, VecD b) { return _mm256_cmp_pd(a, b, _CMP_LE_OQ); }
+inline Mask vgt(VecD a, VecD b) { return _mm256_cmp_pd(a, b, _CMP_GT_OQ); }
+inline Mask vge(VecD a, VecD b) { return _mm256_cmp_pd(a, b, _CMP_GE_OQ); }
+inline Mask veq(VecD a, VecD b) { return _mm256_cmp_pd(a, b, _CMP_EQ_OQ); }
+inline Mask vne(VecD a, VecD b) { return _mm256_cmp_pd(a, b, _CMP_NEQ_UQ); }
+inline Mask vnlt(VecD a, VecD b) { return _mm256_cmp_pd(a, b, _CMP_NLT_UQ); }
+inline Mask mor(Mask a, Mask b) { return _mm256_or_pd(a, b); }
+inline Mask mand(Mask a, Mask b) { return _mm256_and_pd(a, b); }
+inline int mbits(Mask m) { return _mm256_movemask_pd(m); }
+inline VecD vblend(Mask m, VecD a, VecD b) { return _mm256_blendv_pd(b, a, m); }
 inline void* vec_fn_ptr(VecFn f) { return vector_libm().ymm[static_cast<int>(f)]; }
 #endif
+// a where the comparison of x with y holds, else b.
+inline VecD vselect_eq(VecD x, VecD y, VecD a, VecD b) { return vblend(veq(x, y), a, b); }
+inline VecD vselect_lt(VecD x, VecD y, VecD a, VecD b) { return vblend(vlt(x, y), a, b); }
+inline VecD vselect_gt(VecD x, VecD y, VecD a, VecD b) { return vblend(vgt(x, y), a, b); }
 constexpr index_t kLanes = TTS_MATH_LANES;
 using VecFnPtr = VecD (*)(VecD);
 
@@ -157,6 +190,20 @@ void map_vector(MathOp op, VecFnPtr f, index_t n, const T* x, T* y, const double
       return map_vec(n, x, y, f);
   }
 }
+
+#include "special_math_vec.h"
+
+// lgamma, digamma and erfinv in vectors where libmvec has every function they call.
+template <typename T>
+bool map_special_vector(MathOp op, index_t n, const T* x, T* y) {
+  if (op != MathOp::lgamma && op != MathOp::digamma && op != MathOp::erfinv) return false;
+  const SpecialLibm L = special_libm();
+  if (!L.complete()) return false;
+  if (op == MathOp::lgamma) map_vec(n, x, y, [&L](VecD d) { return lgamma_vec(d, L); });
+  else if (op == MathOp::digamma) map_vec(n, x, y, [&L](VecD d) { return digamma_vec(d, L); });
+  else map_vec(n, x, y, [&L](VecD d) { return erfinv_vec(d, L); });
+  return true;
+}
 #endif
 
 template <typename T>
@@ -166,6 +213,7 @@ void math_map(MathOp op, index_t n, const T* x, T* y, const double* p) {
   if (vf != VecFn::count) {
     if (void* f = vec_fn_ptr(vf)) return map_vector(op, reinterpret_cast<VecFnPtr>(f), n, x, y, p);
   }
+  if (map_special_vector(op, n, x, y)) return;
 #endif
   switch (op) {
     case MathOp::sin: return map_scalar(n, x, y, [](double d) { return std::sin(d); });
