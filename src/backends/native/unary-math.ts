@@ -4,7 +4,7 @@
 // As in ./index.ts, every argument is checked here before the addon, which checks nothing, is
 // called.
 
-import { addonAs, checkCount, overlaps, type Span, type TypedView } from "./index.js";
+import { addonAs, checkCount, checkSpan, overlaps, type Span, type TypedView } from "./index.js";
 
 export type FloatArray = Float32Array | Float64Array;
 
@@ -45,12 +45,7 @@ function checkFloats(op: string, name: string, a: unknown): asserts a is FloatAr
 
 /** The elements [offset, offset + n) of `a`, checked to lie inside it. */
 function checkRange(op: string, name: string, a: TypedView, offset: number, n: number): Span {
-  checkCount(op, `${name} offset`, offset);
-  if (n === 0) return null;
-  if (offset + n > a.length) {
-    throw new Error(`native.${op}: ${name} elements ${offset}..${offset + n - 1} are past its length ${a.length}`);
-  }
-  return [offset, offset + n - 1];
+  return checkSpan(op, name, a, offset, [n], [1]);
 }
 
 /**
@@ -62,8 +57,8 @@ export function unaryMath<T extends FloatArray>(
   op: MathOp, x: T, out: T, n: number = out.length, xOff = 0, outOff = 0, params: readonly number[] = [],
 ): void {
   const name = "unaryMath";
+  if (!isMathOp(op)) throw new Error(`native.${name}: unknown op ${String(op)}`);
   const entry = MATH_CODES[op];
-  if (entry === undefined) throw new Error(`native.${name}: unknown op ${String(op)}`);
   checkFloats(name, "x", x);
   checkFloats(name, "out", out);
   if (x.constructor !== out.constructor) {
@@ -85,8 +80,8 @@ export function unaryMath<T extends FloatArray>(
 /** out[outOff + i] = op(x[xOff + i]) ? 1 : 0 for i < n; signbit reads the sign bit (-0 and -NaN count). */
 export function classify(op: ClassOp, x: FloatArray, out: Uint8Array, n: number = out.length, xOff = 0, outOff = 0): void {
   const name = "classify";
+  if (!Object.prototype.hasOwnProperty.call(CLASS_CODES, op)) throw new Error(`native.${name}: unknown op ${String(op)}`);
   const code = CLASS_CODES[op];
-  if (code === undefined) throw new Error(`native.${name}: unknown op ${String(op)}`);
   checkFloats(name, "x", x);
   if (!(out instanceof Uint8Array)) throw new Error(`native.${name}: out must be a Uint8Array`);
   checkCount(name, "n", n);
