@@ -66,7 +66,7 @@ void unary_generic(UnaryOp op, index_t n, const T* x, T* y) {
     TTS_UNARY(neg, -v)
     TTS_UNARY(abs, std::fabs(v))
     TTS_UNARY(sqrt, std::sqrt(v))
-    TTS_UNARY(rsqrt, D(1) / std::sqrt(d))
+    TTS_UNARY(rsqrt, T(1) / std::sqrt(v))  // in T, as torch.rsqrt: its float bits, and vectorised
     TTS_UNARY(reciprocal, T(1) / v)
     TTS_UNARY(square, v * v)
     TTS_UNARY(exp, std::exp(d))

@@ -241,3 +241,13 @@ test("autograd through the native kernels: the same gradients as the JS kernels"
     }
   }
 });
+
+test("float32 rsqrt gives PyTorch's bits (1 / sqrt in float, not the double formula rounded)", { skip: skipReason }, () => {
+  // torch 1.13; 7 and 0.001 are where the double formula rounds to another float.
+  const x = [0.30000001192092896, 2.0, 3.0, 7.0, 0.0010000000474974513, 123.45600128173828, 4.9999999241216036e+30, 0.699999988079071, 11.0, 9.999999682655225e-21];
+  const want = [1.8257417678833008, 0.7071067690849304, 0.5773502588272095, 0.37796449661254883, 31.622774124145508, 0.09000028669834137, 4.472135967551285e-16, 1.1952285766601562, 0.30151134729385376, 10000000000.0];
+  const t = torch.tensor(Array.from({ length: 20 }, () => x).flat(), { dtype: torch.float32 });
+  const [r, routes] = routed(() => t.rsqrt());
+  assert.equal(routes, 1);
+  assert.deepEqual(values(r).slice(0, x.length), want);
+});
