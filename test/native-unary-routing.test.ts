@@ -238,6 +238,13 @@ test("autograd through the native kernels: the same gradients as the JS kernels"
         return x.grad!;
       });
       assertClose(g, gJs, dtype, `${name} grad ${dtype}`);
+      // sum()'s backward hands a broadcast gradient (one value expanded) to the op's vjp.
+      const [gs, gsJs] = nativeAndJs(() => {
+        const x = base.clone().requiresGrad_();
+        op(x).sum().backward();
+        return x.grad!;
+      });
+      assertClose(gs, gsJs, dtype, `${name} grad of sum ${dtype}`);
     }
   }
 });

@@ -81,9 +81,12 @@ export function exactOperand(t: Tensor, dtype: DType): Tensor {
 export function fusedGrad(g: Tensor, x: Tensor, df: BinaryFn, composite: () => Tensor, loop?: Loop2): Tensor {
   if (onDevice(g, x)) return composite();
   if (!needsGrad(g, x)) {
-    if (loop && denseFloat(g) && denseFloat(x) && g.dtype === x.dtype && shapesEqual(g._shape, x._shape)) {
+    if (loop && denseFloat(x) && g.dtype === x.dtype && shapesEqual(g._shape, x._shape)) {
+      // A broadcast gradient (sum()'s backward expands one value) is materialised first: one
+      // copy, then the loop, instead of the generic map over df.
+      const gd = denseFloat(g) ? g : g.contiguous();
       const out = uninitTensor(g._shape, g.dtype);
-      loop(dense(g), dense(x), out.storage.data as Floats, out.numel());
+      loop(dense(gd), dense(x), out.storage.data as Floats, out.numel());
       return out;
     }
     return binaryMap(g, x, x.dtype, df);
