@@ -1,0 +1,72 @@
+// Checked wrappers of the addon's activation kernels (native/activation.h): forward y = f(x) and
+// backward out = g * f'(x) over contiguous float32/float64 arrays. As in ./index.ts, every
+// argument is checked here before the addon, which checks nothing, is called.
+
+import { addonAs, checkCount, checkSpan, type FloatArray, overlaps } from "./index.js";
+
+export type ActivationOp =
+  | "gelu" | "geluTanh" | "softplus" | "elu" | "leakyRelu" | "hardtanh" | "hardswish" | "hardsigmoid"
+  | "mish" | "logSigmoid" | "softsign" | "threshold" | "hardshrink" | "softshrink" | "tanhshrink";
+
+// Codes of native/activation.h's ActivationOp, and how many parameters each op reads.
+const CODES: Readonly<Record<ActivationOp, readonly [code: number, params: number]>> = {
+  gelu: [0, 0], geluTanh: [1, 0], softplus: [2, 2], elu: [3, 3], leakyRelu: [4, 1], hardtanh: [5, 2],
+  hardswish: [6, 0], hardsigmoid: [7, 0], mish: [8, 0], logSigmoid: [9, 0], softsign: [10, 0],
+  threshold: [11, 2], hardshrink: [12, 1], softshrink: [13, 1], tanhshrink: [14, 0],
+};
+
+/**
+ * The parameters of an op, in the order of native/activation.h: softplus [beta, threshold], elu
+ * [alpha * scale, scale, input_scale], leakyRelu [slope], hardtanh [min, max], threshold
+ * [threshold, value], hardshrink/softshrink [lambda]; none for the others.
+ */
+export type ActivationParams = readonly number[];
+
+interface ActivationAddon {
+  activation(op: number, backward: boolean, g: FloatArray | null, x: FloatArray, out: FloatArray, args: Float64Array): void;
+}
+
+const ARGS = new Float64Array(4);
+
+function checkFloat(name: string, a: unknown): asserts a is FloatArray {
+  if (!(a instanceof Float32Array) && !(a instanceof Float64Array)) throw new Error(`native.activation: ${name} must be a Float32Array or Float64Array`);
+}
+
+function run(op: ActivationOp, params: ActivationParams, g: FloatArray | null, x: FloatArray, out: FloatArray, n: number): void {
+  const addon = addonAs<ActivationAddon>("activation");
+  const entry = Object.hasOwn(CODES, op) ? CODES[op] : undefined;
+  if (entry === undefined) throw new Error(`native.activation: unknown op ${String(op)}`);
+  const [code, count] = entry;
+  if (!Array.isArray(params) || params.length !== count || params.some((v) => typeof v !== "number")) {
+    throw new Error(`native.activation: ${op} takes ${count} numeric parameters, got ${JSON.stringify(params)}`);
+  }
+  checkFloat("out", out);
+  checkFloat("x", x);
+  if (x.constructor !== out.constructor) throw new Error(`native.activation: x is a ${x.constructor.name}, out a ${out.constructor.name}`);
+  if (g !== null) {
+    checkFloat("g", g);
+    if (g.constructor !== out.constructor) throw new Error(`native.activation: g is a ${g.constructor.name}, out a ${out.constructor.name}`);
+  }
+  checkCount("activation", "n", n);
+  const so = checkSpan("activation", "out", out, 0, [n], [1]);
+  const inputs: [string, FloatArray][] = g === null ? [["x", x]] : [["g", g], ["x", x]];
+  for (const [name, a] of inputs) {
+    const sa = checkSpan("activation", name, a, 0, [n], [1]);
+    // out may be an input itself (in place), never a shifted view of it.
+    const same = a.buffer === out.buffer && a.byteOffset === out.byteOffset;
+    if (!same && overlaps(out, so, a, sa)) throw new Error(`native.activation: out partially overlaps ${name}`);
+  }
+  if (n === 0) return;
+  ARGS[0] = n; ARGS[1] = params[0] ?? 0; ARGS[2] = params[1] ?? 0; ARGS[3] = params[2] ?? 0;
+  addon.activation(code, g !== null, g, x, out, ARGS);
+}
+
+/** out[i] = op(x[i]) for i < n (both from index 0; out may be x itself). */
+export function activationForward<T extends FloatArray>(op: ActivationOp, params: ActivationParams, x: T, out: T, n: number = out.length): void {
+  run(op, params, null, x, out, n);
+}
+
+/** out[i] = g[i] * op'(x[i]) for i < n (all from index 0; out may be g or x itself). */
+export function activationBackward<T extends FloatArray>(op: ActivationOp, params: ActivationParams, g: T, x: T, out: T, n: number = out.length): void {
+  run(op, params, g, x, out, n);
+}
