@@ -10,7 +10,9 @@
 #pragma GCC target("avx2,fma")
 namespace tts {
 namespace avx2 {
+#define TTS_ACT_FMA 1
 #include "activation_impl.h"
+#undef TTS_ACT_FMA
 }  // namespace avx2
 }  // namespace tts
 #pragma GCC pop_options

@@ -10,7 +10,9 @@
 #pragma GCC target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")
 namespace tts {
 namespace avx512 {
+#define TTS_ACT_FMA 1
 #include "activation_impl.h"
+#undef TTS_ACT_FMA
 }  // namespace avx512
 }  // namespace tts
 #pragma GCC pop_options
