@@ -25,7 +25,7 @@ const OPS: Readonly<Record<string, (t: Tensor) => Tensor>> = {
   hardsigmoid: (t) => F.hardsigmoid(t), mish: (t) => F.mish(t), relu6: (t) => F.relu6(t), logsigmoid: (t) => F.logsigmoid(t),
   softsign: (t) => F.softsign(t), threshold: (t) => F.threshold(t, 0.5, 20), hardshrink: (t) => F.hardshrink(t),
   hardshrink1: (t) => F.hardshrink(t, 1), softshrink: (t) => F.softshrink(t), softshrink1: (t) => F.softshrink(t, 1),
-  tanhshrink: (t) => F.tanhshrink(t), rreluEval: (t) => F.rrelu(t),
+  tanhshrink: (t) => F.tanhshrink(t), rreluEval: (t) => F.rrelu(t), prelu: (t) => F.prelu(t, torch.full([1], 0.25, { dtype: t.dtype })),
 };
 
 /** Where each op's derivative jumps (gradcheck's finite differences must stay clear of them). */
@@ -145,14 +145,35 @@ test("activations: in-place forms match the out-of-place ones and keep autograd"
   }
 });
 
+test("prelu: one weight runs leaky_relu's kernels; weight gradients and double backward stay exact", () => {
+  const xs = data(777, 5);
+  for (const dt of DTS) {
+    const run = (w0: number) => {
+      const x = torch.tensor(xs, { dtype: dt }).requiresGrad_(), w = torch.full([1], w0, { dtype: dt }).requiresGrad_();
+      const y = F.prelu(x, w);
+      assert.equal(y.gradFn?.name(), "PreluKernelBackward0");
+      const [gx, gw] = torch.autograd.grad([y.mul(y).sum()], [x, w], { createGraph: true });
+      const [ggw] = torch.autograd.grad([gx!.sum()], [w]);
+      return { y: y.detach(), gx: gx!.detach(), gw: gw!.detach(), ggw: ggw! };
+    };
+    const [a, b] = skipReason ? [run(0.3), run(0.3)] : nativeAndJs(() => run(0.3));
+    for (const k of ["y", "gx", "gw", "ggw"] as const) close(a[k], b[k], dt, `prelu ${dt} ${k}`);
+    // d/dw of sum(d(y^2)/dx) = sum over x < 0 of 4 w x.
+    const want = xs.filter((v) => !(v > 0)).reduce((s, v) => s + 4 * 0.3 * v, 0);
+    assert.ok(Math.abs(values(a.ggw)[0]! - want) <= 1e-4 * Math.abs(want), `prelu ${dt} double backward`);
+  }
+});
+
 test("activations: nn modules give the functional results", () => {
   const x = torch.tensor(data(515, 11), { dtype: "float32" });
-  const cases: [torch.nn.Module, Tensor][] = [
+  type Activation = torch.nn.Module & { forward(t: Tensor): Tensor };
+  const cases: [Activation, Tensor][] = [
     [new torch.nn.GELU(), F.gelu(x)], [new torch.nn.GELU("tanh"), F.gelu(x, { approximate: "tanh" })],
     [new torch.nn.ELU(0.5), F.elu(x, 0.5)], [new torch.nn.Softplus(2, 5), F.softplus(x, 2, 5)], [new torch.nn.Mish(), F.mish(x)],
     [new torch.nn.LeakyReLU(0.1), F.leakyRelu(x, 0.1)], [new torch.nn.Hardswish(), F.hardswish(x)], [new torch.nn.SELU(), F.selu(x)],
+    [new torch.nn.PReLU(), F.leakyRelu(x, 0.25)],
   ];
-  for (const [m, want] of cases) close(m.forward(x) as Tensor, want, "float32", m.constructor.name);
+  for (const [m, want] of cases) close(m.call(x) as Tensor, want, "float32", m.constructor.name);
 });
 
 test("activations: the native wrapper checks its arguments", { skip: skipReason }, () => {

@@ -13,7 +13,7 @@ import { applyInPlace } from "./inplace.js";
 import { sameOut, type UnarySpec } from "./pointwise-engine.js";
 import { castTo } from "./conversion.js";
 import { floatOnlyOut, fusedGrad, kernelTypeName, type Loop1, notImplementedFor, pyType, unaryFast, unaryFastInPlace } from "./pointwise-util.js";
-import { activation, type Activation, eluActivation, runActivation } from "./native-activation.js";
+import { activation, type Activation, eluActivation, mapDense, runActivation } from "./native-activation.js";
 import { where } from "./comparison.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
@@ -198,14 +198,23 @@ export function prelu(input: Tensor, weight: Tensor): Tensor {
     if (nd > 1) dims[1] = weight.numel();
     w = weight.reshape(dims);
   }
-  const out = input.detach().where(input.detach().gt(0), w.detach().mul(input.detach()));
+  // One shared weight is leaky_relu with that slope, which has native kernels both ways.
+  const leaky = weight.numel() === 1 && !onDevice(input) ? preluAsLeaky(Number(weight.detach().item())) : null;
+  const x = input.detach();
+  const out = (leaky && mapDense(leaky.loop, x)) ?? x.where(x.gt(0), w.detach().mul(x));
   return record("PreluKernelBackward0", [input, w], out, ([g]) => {
     const pos = input.gt(0);
     return [
-      input._requiresGrad ? where(pos, g!, w.mul(g!)) : null,
+      input._requiresGrad ? (leaky && !needsGrad(g!, input, w) ? leaky.spec.vjp!(g!, input, out) : where(pos, g!, w.mul(g!))) : null,
       w._requiresGrad ? where(pos, 0, input.mul(g!)).sumToSize(w.shape) : null,
     ];
   }, [input, w]);
+}
+
+/** prelu with a single weight: leaky_relu's kernels, the weight's graph kept by the composite gradient. */
+function preluAsLeaky(slope: number): Activation {
+  return activation("leakyRelu", [slope], { name: "prelu", node: "PreluKernelBackward0", outDtype: sameOut },
+    (x) => (x > 0 ? x : x * slope), (gv, xv) => (xv > 0 ? gv : gv * slope), (g, x) => where(x.gt(0), g, g.mul(slope)));
 }
 
 // ---- softmax / log_softmax ------------------------------------------------------------------

@@ -4,6 +4,7 @@
 // float rounding).
 
 import type { Tensor } from "../core/tensor.js";
+import { uninitTensor } from "./engine.js";
 import { kernels } from "../backends/kernels.js";
 import { activationBackward, activationForward, type ActivationOp, type ActivationParams } from "../backends/native/activation.js";
 import type { BinaryFn } from "./engine.js";
@@ -90,4 +91,13 @@ export function eluActivation(node: string, alpha: number, scale: number, inputS
     const atZero = x.mul(0).add(inputScale * negcoef).where(x.le(0), scale);
     return g.mul(x.mul(inputScale).exp().mul(inputScale * negcoef).where(x.lt(0), atZero));
   });
+}
+
+/** loop(input) into a new tensor when input is a contiguous float32/float64 tensor; null otherwise. */
+export function mapDense(loop: Loop1, input: Tensor): Tensor | null {
+  const data = input.storage.data;
+  if (!(data instanceof Float32Array || data instanceof Float64Array) || !input.isContiguous()) return null;
+  const n = input.numel(), out = uninitTensor(input.shape, input.dtype);
+  loop(data.subarray(input._offset, input._offset + n), out.storage.data as Floats, n);
+  return out;
 }
