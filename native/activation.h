@@ -25,6 +25,7 @@ enum class ActivationOp : int {
   hardshrink,   // a = lambda: |x| <= a ? 0 : x
   softshrink,   // a = lambda: x > a ? x - a : x < -a ? x + a : 0
   tanhshrink,   // x - tanh(x)
+  silu,         // x * sigmoid(x)
   count
 };
 

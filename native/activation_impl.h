@@ -249,6 +249,8 @@ void activation_forward_loop(ActivationOp op, const ActivationParams& params, in
       return act_map(n, x, y, [=](T v) { return v > a ? v - a : (v < -a ? v + a : T(0)); });
     case ActivationOp::tanhshrink:
       return act_map(n, x, y, [](T v) { return v - M::tanh(v); });
+    case ActivationOp::silu:
+      return act_map(n, x, y, [](T v) { return v / (T(1) + M::exp(-v)); });
     default:
       return;
   }
@@ -319,6 +321,11 @@ void activation_backward_loop(ActivationOp op, const ActivationParams& params, i
       return act_map2(n, g, x, out, [](T gv, T v) {
         const T t = M::tanh(v);
         return gv * t * t;
+      });
+    case ActivationOp::silu:
+      return act_map2(n, g, x, out, [](T gv, T v) {
+        const T s = M::sigmoid(v);
+        return gv * s * (T(1) + v * (T(1) - s));
       });
     default:
       return;

@@ -25,7 +25,7 @@ const OPS: Readonly<Record<string, (t: Tensor) => Tensor>> = {
   hardsigmoid: (t) => F.hardsigmoid(t), mish: (t) => F.mish(t), relu6: (t) => F.relu6(t), logsigmoid: (t) => F.logsigmoid(t),
   softsign: (t) => F.softsign(t), threshold: (t) => F.threshold(t, 0.5, 20), hardshrink: (t) => F.hardshrink(t),
   hardshrink1: (t) => F.hardshrink(t, 1), softshrink: (t) => F.softshrink(t), softshrink1: (t) => F.softshrink(t, 1),
-  tanhshrink: (t) => F.tanhshrink(t), rreluEval: (t) => F.rrelu(t), prelu: (t) => F.prelu(t, torch.full([1], 0.25, { dtype: t.dtype })),
+  tanhshrink: (t) => F.tanhshrink(t), rreluEval: (t) => F.rrelu(t), silu: (t) => F.silu(t), prelu: (t) => F.prelu(t, torch.full([1], 0.25, { dtype: t.dtype })),
 };
 
 /** Where each op's derivative jumps (gradcheck's finite differences must stay clear of them). */

@@ -6,13 +6,13 @@ import { addonAs, checkCount, checkSpan, type FloatArray, overlaps } from "./ind
 
 export type ActivationOp =
   | "gelu" | "geluTanh" | "softplus" | "elu" | "leakyRelu" | "hardtanh" | "hardswish" | "hardsigmoid"
-  | "mish" | "logSigmoid" | "softsign" | "threshold" | "hardshrink" | "softshrink" | "tanhshrink";
+  | "mish" | "logSigmoid" | "softsign" | "threshold" | "hardshrink" | "softshrink" | "tanhshrink" | "silu";
 
 // Codes of native/activation.h's ActivationOp, and how many parameters each op reads.
 const CODES: Readonly<Record<ActivationOp, readonly [code: number, params: number]>> = {
   gelu: [0, 0], geluTanh: [1, 0], softplus: [2, 2], elu: [3, 3], leakyRelu: [4, 1], hardtanh: [5, 2],
   hardswish: [6, 0], hardsigmoid: [7, 0], mish: [8, 0], logSigmoid: [9, 0], softsign: [10, 0],
-  threshold: [11, 2], hardshrink: [12, 1], softshrink: [13, 1], tanhshrink: [14, 0],
+  threshold: [11, 2], hardshrink: [12, 1], softshrink: [13, 1], tanhshrink: [14, 0], silu: [15, 0],
 };
 
 /**

@@ -11,14 +11,13 @@ import { type Args, bindArgs, checkTensor } from "../../ops/args.js";
 import { binaryMap, emptyTensor, toNumbers, writeNumbers } from "../../ops/engine.js";
 import { sameOut, type UnarySpec } from "../../ops/pointwise-engine.js";
 import { floatOnlyOut, fusedGrad, type Loop1, notImplementedFor, pyType, unaryFast, unaryFastInPlace } from "../../ops/pointwise-util.js";
-import { activation, type Activation, eluActivation, runActivation } from "../../ops/native-activation.js";
+import { activation, type Activation, activationGradLoop, eluActivation, runActivation } from "../../ops/native-activation.js";
 import * as M from "../../ops/special-math.js";
 import * as act from "../../ops/activation.js";
 import { sigmoid as torchSigmoid, tanh as torchTanh } from "../../ops/pointwise.js";
 import { erf } from "../../ops/special.js";
 import { where } from "../../ops/comparison.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
-import { nativeGradLoop } from "../../ops/native-fast.js";
 import { onDevice } from "../../ops/device-hooks.js";
 
 interface InplaceOpt { inplace?: boolean }
@@ -211,7 +210,7 @@ const SILU: UnarySpec = {
   vjp: (g, x) => fusedGrad(g, x, (gv, xv) => { const s = sig(xv); return gv * s * (1 + xv * (1 - s)); }, () => {
     const s = torchSigmoid(x);
     return g.mul(s.mul(x.mul(s.neg().add(1)).add(1)));
-  }, nativeGradLoop("silu", (gs, xs, d, n) => { for (let i = 0; i < n; i++) { const x = xs[i]!, s = 1 / (1 + Math.exp(-x)); d[i] = gs[i]! * s * (1 + x * (1 - s)); } })),
+  }, activationGradLoop("silu", [], (gs, xs, d, n) => { for (let i = 0; i < n; i++) { const x = xs[i]!, s = 1 / (1 + Math.exp(-x)); d[i] = gs[i]! * s * (1 + x * (1 - s)); } })),
 };
 const siluLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) { const x = s[i]!; d[i] = x / (1 + Math.exp(-x)); } };
 /** F.silu(input, inplace=False) = x * sigmoid(x). */
