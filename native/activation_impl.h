@@ -33,7 +33,7 @@ struct FloatMath {
   // 2^n for integer n in [-126, 127].
   static float pow2(int32_t n) { return bits_to_float((n + 127) << 23); }
   // x - n ln2 in two steps (Cody-Waite), exact enough for Cephes' polynomial.
-  static float reduce(float x, float n) { return (x - n * 0.693359375f) - n * -2.12194440e-4f; }
+  static float reduce(float x, float n) { return TTS_MADD(n, 2.12194440e-4f, TTS_MADD(n, -0.693359375f, x)); }
   // e^r - 1 for |r| <= ln2/2 (Cephes' expf polynomial, without its final + 1).
   static float expm1_reduced(float r) {
     float p = 1.9875691500e-4f;
@@ -56,6 +56,14 @@ struct FloatMath {
     // 2^k as two factors, each a normal float: overflow to inf and gradual underflow come out of
     // the last multiplication's rounding.
     return (expm1_reduced(reduce(xc, n)) + 1.0f) * pow2(k1) * pow2(k - k1);
+  }
+
+  // exp(x) for x <= 0 (or NaN), flushed to 0 below -87 where it would be denormal.
+  static float exp_nonpos(float x) {
+    const float xc = x < -87.0f ? -87.0f : x;
+    const float n = round_int(xc * 1.44269504088896341f);
+    const float e = (expm1_reduced(reduce(xc, n)) + 1.0f) * pow2(to_int(n));
+    return x < -87.0f ? 0.0f : e;
   }
 
   static float expm1(float x) {
@@ -138,7 +146,7 @@ struct FloatMath {
     p = TTS_MADD(p, t, 0.37409196f);
     p = TTS_MADD(p, t, 1.00002368f);
     p = TTS_MADD(p, t, -1.26551223f);
-    return t * exp(p - z * z);
+    return t * exp_nonpos(p - z * z);  // p - z^2 <= 0: p(t = 1) = 0 and p - z^2 falls with z
   }
 
   // Phi(x) = (1 + erf(x / sqrt(2))) / 2, the standard normal CDF.
@@ -154,6 +162,7 @@ struct FloatMath {
 struct DoubleMath {
   static double fabs(double x) { return std::fabs(x); }
   static double exp(double x) { return std::exp(x); }
+  static double exp_nonpos(double x) { return std::exp(x); }
   static double expm1(double x) { return std::expm1(x); }
   static double log1p_nonneg(double y) { return std::log1p(y); }
   static double tanh(double x) { return std::tanh(x); }
@@ -266,7 +275,7 @@ void activation_backward_loop(ActivationOp op, const ActivationParams& params, i
   switch (op) {
     case ActivationOp::gelu:
       return act_map2(n, g, x, out, [=](T gv, T v) {
-        return gv * (M::normal_cdf(v) + v * inv_sqrt_2pi * M::exp(T(-0.5) * v * v));
+        return gv * (M::normal_cdf(v) + v * inv_sqrt_2pi * M::exp_nonpos(T(-0.5) * v * v));
       });
     case ActivationOp::gelu_tanh:
       return act_map2(n, g, x, out, [=](T gv, T v) {
