@@ -40,6 +40,10 @@ struct ActivationKernels {
   // out[i] = g[i] * f'(x[i]); out may equal g or x.
   void (*backward)(ActivationOp op, const ActivationParams& p, index_t n, const T* g, const T* x,
                    T* out);
+  // PReLU over `blocks` blocks of [channels, inner] values: out = x > 0 ? v : w[c] * v, with v
+  // = x forward and v = g backward (g is ignored forward); out may equal x or g.
+  void (*prelu_blocks)(bool backward, index_t blocks, index_t channels, index_t inner, const T* g,
+                       const T* x, const T* w, T* out);
 };
 
 template <typename T>
@@ -55,5 +59,14 @@ void activation_forward(ActivationOp op, const ActivationParams& p, index_t n, c
 template <typename T>
 void activation_backward(ActivationOp op, const ActivationParams& p, index_t n, const T* g,
                          const T* x, T* out);
+
+// PReLU with one weight per channel, x viewed as [outer, channels, inner] (contiguous):
+// y = x > 0 ? x : w[c] * x, and its input gradient gx = x > 0 ? g : w[c] * g (leaky_relu's
+// kernels per row of `inner` values). y may equal x; gx may equal g or x.
+template <typename T>
+void prelu_forward(index_t outer, index_t channels, index_t inner, const T* x, const T* w, T* y);
+template <typename T>
+void prelu_input_grad(index_t outer, index_t channels, index_t inner, const T* g, const T* x,
+                      const T* w, T* gx);
 
 }  // namespace tts

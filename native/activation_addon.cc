@@ -35,9 +35,33 @@ Napi::Value Activation(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+template <typename T>
+void run_prelu(bool backward, const Napi::CallbackInfo& info, const double* p) {
+  const index_t outer = static_cast<index_t>(p[0]), channels = static_cast<index_t>(p[1]),
+                inner = static_cast<index_t>(p[2]);
+  if (backward)
+    prelu_input_grad(outer, channels, inner, data_of<const T>(info[1]), data_of<const T>(info[2]),
+                     data_of<const T>(info[3]), data_of<T>(info[4]));
+  else
+    prelu_forward(outer, channels, inner, data_of<const T>(info[2]), data_of<const T>(info[3]), data_of<T>(info[4]));
+}
+
+// prelu(backward, g, x, w, out, args): args = [outer, channels, inner]; g is ignored (null)
+// forward. Every array starts at its index 0.
+Napi::Value Prelu(const Napi::CallbackInfo& info) {
+  const bool backward = info[0].As<Napi::Boolean>().Value();
+  const double* p = data_of<const double>(info[5]);
+  napi_typedarray_type type = napi_float32_array;
+  napi_get_typedarray_info(info.Env(), info[4], &type, nullptr, nullptr, nullptr, nullptr);
+  if (type == napi_float64_array) run_prelu<double>(backward, info, p);
+  else run_prelu<float>(backward, info, p);
+  return info.Env().Undefined();
+}
+
 }  // namespace
 
 void register_activation_functions(Napi::Env env, Napi::Object exports) {
   exports.Set("activation", Napi::Function::New(env, Activation, "activation"));
+  exports.Set("prelu", Napi::Function::New(env, Prelu, "prelu"));
 }
 }  // namespace tts

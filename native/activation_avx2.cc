@@ -2,6 +2,7 @@
 // compiler for this ISA.
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "activation.h"
 
@@ -20,7 +21,8 @@ namespace avx2 {
 namespace tts {
 template <typename T>
 ActivationKernels<T> activation_kernels_avx2() {
-  return {&avx2::activation_forward_loop<T>, &avx2::activation_backward_loop<T>};
+  return {&avx2::activation_forward_loop<T>, &avx2::activation_backward_loop<T>,
+          &avx2::prelu_blocks_loop<T>};
 }
 }  // namespace tts
 #else

@@ -341,5 +341,36 @@ void activation_backward_loop(ActivationOp op, const ActivationParams& params, i
   }
 }
 
+template <typename T>
+void prelu_blocks_loop(bool backward, index_t blocks, index_t channels, index_t inner, const T* g,
+                       const T* x, const T* w, T* out) {
+  const index_t block = channels * inner;
+  // Short rows: the weights repeated `inner` times, so that one loop runs over a whole block.
+  thread_local std::vector<T> expanded;
+  const bool expand = inner > 1 && inner < 16;
+  if (expand) {
+    expanded.resize(static_cast<size_t>(block));
+    for (index_t c = 0; c < channels; ++c)
+      for (index_t i = 0; i < inner; ++i) expanded[static_cast<size_t>(c * inner + i)] = w[c];
+  }
+  const T* wb = expand ? expanded.data() : w;
+  for (index_t b = 0; b < blocks; ++b) {
+    const T* xb = x + b * block;
+    const T* vb = backward ? g + b * block : xb;
+    T* ob = out + b * block;
+    if (inner == 1 || expand) {
+      TTS_ACT_LOOP(block) ob[i] = xb[i] > T(0) ? vb[i] : vb[i] * wb[i];
+      continue;
+    }
+    for (index_t c = 0; c < channels; ++c) {
+      const T slope = w[c];
+      const T* xr = xb + c * inner;
+      const T* vr = vb + c * inner;
+      T* orow = ob + c * inner;
+      TTS_ACT_LOOP(inner) orow[i] = xr[i] > T(0) ? vr[i] : vr[i] * slope;
+    }
+  }
+}
+
 #undef TTS_ACT_LOOP
 #undef TTS_MADD

@@ -25,8 +25,12 @@ const OPS: Readonly<Record<string, (t: Tensor) => Tensor>> = {
   hardsigmoid: (t) => F.hardsigmoid(t), mish: (t) => F.mish(t), relu6: (t) => F.relu6(t), logsigmoid: (t) => F.logsigmoid(t),
   softsign: (t) => F.softsign(t), threshold: (t) => F.threshold(t, 0.5, 20), hardshrink: (t) => F.hardshrink(t),
   hardshrink1: (t) => F.hardshrink(t, 1), softshrink: (t) => F.softshrink(t), softshrink1: (t) => F.softshrink(t, 1),
-  tanhshrink: (t) => F.tanhshrink(t), rreluEval: (t) => F.rrelu(t), silu: (t) => F.silu(t), prelu: (t) => F.prelu(t, torch.full([1], 0.25, { dtype: t.dtype })),
+  tanhshrink: (t) => F.tanhshrink(t), rreluEval: (t) => F.rrelu(t), silu: (t) => F.silu(t),
+  preluC: (t) => F.prelu(t.reshape(-1, 3, 4), torch.tensor([0.25, -1.5, 2], { dtype: t.dtype })).reshape(-1), prelu: (t) => F.prelu(t, torch.full([1], 0.25, { dtype: t.dtype })),
 };
+
+/** The ops that take any length (preluC needs a multiple of 12; the per-channel test covers it). */
+const FLAT_OPS = Object.entries(OPS).filter(([name]) => name !== "preluC");
 
 /** Where each op's derivative jumps (gradcheck's finite differences must stay clear of them). */
 const KINKS = [0, 0.5, -0.5, 1, -1, 2.5, -2, 3, -3, 6, 20];
@@ -92,7 +96,7 @@ function data(n: number, seed: number): number[] {
 test("activations: native forward and backward match the JS kernels on every ISA", { skip: skipReason }, () => {
   for (const n of [131, 3001, 70001]) {
     const xs = data(n, n), probe = data(n, n + 1);
-    for (const [name, op] of Object.entries(OPS)) {
+    for (const [name, op] of FLAT_OPS) {
       for (const dt of DTS) {
         const isas: string[] = [];
         forEachIsa((isa) => {
@@ -113,7 +117,7 @@ test("activations: gradcheck in float64 through the native gradients", () => {
     for (const k of KINKS) if (Math.abs(v - k) < 1e-3) return v + 0.01;
     return v;
   });
-  for (const [name, op] of Object.entries(OPS)) {
+  for (const [name, op] of FLAT_OPS) {
     const x = torch.tensor(base, { dtype: "float64" }).requiresGrad_();
     assert.ok(torch.autograd.gradcheck(op, [x]), name);
   }
@@ -164,6 +168,27 @@ test("prelu: one weight runs leaky_relu's kernels; weight gradients and double b
   }
 });
 
+test("prelu: a weight per channel runs the native kernels on every layout", () => {
+  const shapes = [[4, 3], [64, 5], [2, 3, 50], [2, 4, 7, 11], [3, 16, 33, 33]];
+  for (const shape of shapes) {
+    const n = shape.reduce((a, b) => a * b, 1), xs = data(n, n);
+    for (const dt of DTS) {
+      const run = () => {
+        const x = torch.tensor(xs, { dtype: dt }).reshape(shape).requiresGrad_();
+        const w = torch.linspace(-1, 2, shape[1]!, { dtype: dt }).requiresGrad_();
+        const y = F.prelu(x, w);
+        y.mul(y).sum().backward();
+        return { y: y.detach(), gx: x.grad!, gw: w.grad! };
+      };
+      const [a, b] = skipReason ? [run(), run()] : nativeAndJs(run);
+      for (const k of ["y", "gx", "gw"] as const) close(a[k], b[k], dt, `prelu [${shape}] ${dt} ${k}`, k === "gw");
+    }
+  }
+  const x = torch.tensor(data(150, 9).map((v) => (Math.abs(v) < 1e-3 ? v + 0.01 : v)), { dtype: "float64" }).reshape(2, 3, 25).requiresGrad_();
+  const w = torch.tensor([0.3, -0.7, 1.2], { dtype: "float64" }).requiresGrad_();
+  assert.ok(torch.autograd.gradcheck((a, b) => F.prelu(a, b), [x, w]), "prelu per channel gradcheck");
+});
+
 test("activations: nn modules give the functional results", () => {
   const x = torch.tensor(data(515, 11), { dtype: "float32" });
   type Activation = torch.nn.Module & { forward(t: Tensor): Tensor };
@@ -174,6 +199,8 @@ test("activations: nn modules give the functional results", () => {
     [new torch.nn.PReLU(), F.leakyRelu(x, 0.25)],
   ];
   for (const [m, want] of cases) close(m.call(x) as Tensor, want, "float32", m.constructor.name);
+  const perChannel = new torch.nn.PReLU(5, 0.1), x2 = x.reshape(103, 5);
+  close(perChannel.call(x2), F.leakyRelu(x2, 0.1), "float32", "PReLU(5)");
 });
 
 test("activations: the native wrapper checks its arguments", { skip: skipReason }, () => {

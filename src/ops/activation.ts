@@ -13,7 +13,7 @@ import { applyInPlace } from "./inplace.js";
 import { sameOut, type UnarySpec } from "./pointwise-engine.js";
 import { castTo } from "./conversion.js";
 import { floatOnlyOut, fusedGrad, kernelTypeName, type Loop1, notImplementedFor, pyType, unaryFast, unaryFastInPlace } from "./pointwise-util.js";
-import { activation, type Activation, eluActivation, mapDense, runActivation } from "./native-activation.js";
+import { activation, type Activation, eluActivation, mapDense, runActivation, tryNativePrelu } from "./native-activation.js";
 import { where } from "./comparison.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
@@ -199,13 +199,18 @@ export function prelu(input: Tensor, weight: Tensor): Tensor {
     w = weight.reshape(dims);
   }
   // One shared weight is leaky_relu with that slope, which has native kernels both ways.
-  const leaky = weight.numel() === 1 && !onDevice(input) ? preluAsLeaky(Number(weight.detach().item())) : null;
+  // More weights: one per channel, native kernels too.
+  const host = !onDevice(input);
+  const leaky = weight.numel() === 1 && host ? preluAsLeaky(Number(weight.detach().item())) : null;
+  const perChannel = weight.numel() > 1 && host;
   const x = input.detach();
-  const out = (leaky && mapDense(leaky.loop, x)) ?? x.where(x.gt(0), w.detach().mul(x));
+  const out = (leaky ? mapDense(leaky.loop, x) : perChannel ? tryNativePrelu(x, weight.detach()) : null) ?? x.where(x.gt(0), w.detach().mul(x));
   return record("PreluKernelBackward0", [input, w], out, ([g]) => {
     const pos = input.gt(0);
+    const fast = !needsGrad(g!, input, w);
+    const nativeGrad = () => (leaky ? leaky.spec.vjp!(g!, input, out) : perChannel ? tryNativePrelu(x, weight.detach(), g!.contiguous()) : null);
     return [
-      input._requiresGrad ? (leaky && !needsGrad(g!, input, w) ? leaky.spec.vjp!(g!, input, out) : where(pos, g!, w.mul(g!))) : null,
+      input._requiresGrad ? ((fast ? nativeGrad() : null) ?? where(pos, g!, w.mul(g!))) : null,
       w._requiresGrad ? where(pos, 0, input.mul(g!)).sumToSize(w.shape) : null,
     ];
   }, [input, w]);

@@ -6,7 +6,7 @@
 import type { Tensor } from "../core/tensor.js";
 import { uninitTensor } from "./engine.js";
 import { kernels } from "../backends/kernels.js";
-import { activationBackward, activationForward, type ActivationOp, type ActivationParams } from "../backends/native/activation.js";
+import { activationBackward, activationForward, type ActivationOp, type ActivationParams, preluForward, preluInputGrad } from "../backends/native/activation.js";
 import type { BinaryFn } from "./engine.js";
 import type { UnarySpec } from "./pointwise-engine.js";
 import { type Floats, floatOnlyOut, fusedGrad, type Loop1, type Loop2, unaryFast, unaryFastInPlace } from "./pointwise-util.js";
@@ -99,5 +99,27 @@ export function mapDense(loop: Loop1, input: Tensor): Tensor | null {
   if (!(data instanceof Float32Array || data instanceof Float64Array) || !input.isContiguous()) return null;
   const n = input.numel(), out = uninitTensor(input.shape, input.dtype);
   loop(data.subarray(input._offset, input._offset + n), out.storage.data as Floats, n);
+  return out;
+}
+
+function denseFloats(t: Tensor): Floats | null {
+  const data = t.storage.data;
+  if (!(data instanceof Float32Array || data instanceof Float64Array) || !t.isContiguous()) return null;
+  return data.subarray(t._offset, t._offset + t.numel());
+}
+
+/**
+ * PReLU's output (`g` null) or input gradient for a weight per channel (dim 1 of x, 2+ dims),
+ * through the native kernel; null where it does not apply (JS backend, small, strided, dtypes).
+ */
+export function tryNativePrelu(x: Tensor, weight: Tensor, g: Tensor | null = null): Tensor | null {
+  if (kernels.backend !== "native" || x.numel() < NATIVE_MIN_ACTIVATION || x.dim() < 2) return null;
+  const xs = denseFloats(x), ws = denseFloats(weight), gs = g === null ? null : denseFloats(g);
+  if (!xs || !ws || (g !== null && (!gs || g.dtype !== x.dtype || g.numel() !== x.numel())) || weight.dtype !== x.dtype) return null;
+  const channels = x.shape[1]!, outer = x.shape[0]!, inner = x.numel() / (outer * channels);
+  if (ws.length !== channels) return null;
+  const out = uninitTensor(x.shape, x.dtype), os = out.storage.data as Floats;
+  if (gs) preluInputGrad(gs, xs, ws, os, outer, channels, inner);
+  else preluForward(xs, ws, os, outer, channels, inner);
   return out;
 }

@@ -24,12 +24,29 @@ export type ActivationParams = readonly number[];
 
 interface ActivationAddon {
   activation(op: number, backward: boolean, g: FloatArray | null, x: FloatArray, out: FloatArray, args: Float64Array): void;
+  prelu(backward: boolean, g: FloatArray | null, x: FloatArray, w: FloatArray, out: FloatArray, args: Float64Array): void;
 }
 
 const ARGS = new Float64Array(4);
 
 function checkFloat(name: string, a: unknown): asserts a is FloatArray {
   if (!(a instanceof Float32Array) && !(a instanceof Float64Array)) throw new Error(`native.activation: ${name} must be a Float32Array or Float64Array`);
+}
+
+/** Checks out and the inputs (one array type; out equal to an input or apart from it); returns n. */
+function checkArrays(op: string, out: FloatArray, n: number, inputs: readonly (readonly [string, FloatArray | null, number])[]): void {
+  checkFloat("out", out);
+  checkCount(op, "n", n);
+  const so = checkSpan(op, "out", out, 0, [n], [1]);
+  for (const [name, a, len] of inputs) {
+    if (a === null) continue;
+    checkFloat(name, a);
+    if (a.constructor !== out.constructor) throw new Error(`native.${op}: ${name} is a ${a.constructor.name}, out a ${out.constructor.name}`);
+    const sa = checkSpan(op, name, a, 0, [len], [1]);
+    // out may be an input itself (in place), never a shifted view of it.
+    const same = a.buffer === out.buffer && a.byteOffset === out.byteOffset && len === n;
+    if (!same && overlaps(out, so, a, sa)) throw new Error(`native.${op}: out partially overlaps ${name}`);
+  }
 }
 
 function run(op: ActivationOp, params: ActivationParams, g: FloatArray | null, x: FloatArray, out: FloatArray, n: number): void {
@@ -40,22 +57,7 @@ function run(op: ActivationOp, params: ActivationParams, g: FloatArray | null, x
   if (!Array.isArray(params) || params.length !== count || params.some((v) => typeof v !== "number")) {
     throw new Error(`native.activation: ${op} takes ${count} numeric parameters, got ${JSON.stringify(params)}`);
   }
-  checkFloat("out", out);
-  checkFloat("x", x);
-  if (x.constructor !== out.constructor) throw new Error(`native.activation: x is a ${x.constructor.name}, out a ${out.constructor.name}`);
-  if (g !== null) {
-    checkFloat("g", g);
-    if (g.constructor !== out.constructor) throw new Error(`native.activation: g is a ${g.constructor.name}, out a ${out.constructor.name}`);
-  }
-  checkCount("activation", "n", n);
-  const so = checkSpan("activation", "out", out, 0, [n], [1]);
-  const inputs: [string, FloatArray][] = g === null ? [["x", x]] : [["g", g], ["x", x]];
-  for (const [name, a] of inputs) {
-    const sa = checkSpan("activation", name, a, 0, [n], [1]);
-    // out may be an input itself (in place), never a shifted view of it.
-    const same = a.buffer === out.buffer && a.byteOffset === out.byteOffset;
-    if (!same && overlaps(out, so, a, sa)) throw new Error(`native.activation: out partially overlaps ${name}`);
-  }
+  checkArrays("activation", out, n, [["g", g, n], ["x", x, n]]);
   if (n === 0) return;
   ARGS[0] = n; ARGS[1] = params[0] ?? 0; ARGS[2] = params[1] ?? 0; ARGS[3] = params[2] ?? 0;
   addon.activation(code, g !== null, g, x, out, ARGS);
@@ -69,4 +71,28 @@ export function activationForward<T extends FloatArray>(op: ActivationOp, params
 /** out[i] = g[i] * op'(x[i]) for i < n (all from index 0; out may be g or x itself). */
 export function activationBackward<T extends FloatArray>(op: ActivationOp, params: ActivationParams, g: T, x: T, out: T, n: number = out.length): void {
   run(op, params, g, x, out, n);
+}
+
+function runPrelu(g: FloatArray | null, x: FloatArray, w: FloatArray, out: FloatArray, outer: number, channels: number, inner: number): void {
+  const addon = addonAs<ActivationAddon>("prelu");
+  for (const [name, v] of [["outer", outer], ["channels", channels], ["inner", inner]] as const) checkCount("prelu", name, v);
+  const n = outer * channels * inner;
+  if (!Number.isSafeInteger(n)) throw new Error(`native.prelu: ${outer} x ${channels} x ${inner} elements are too many`);
+  checkArrays("prelu", out, n, [["g", g, n], ["x", x, n], ["w", w, channels]]);
+  if (n === 0) return;
+  ARGS[0] = outer; ARGS[1] = channels; ARGS[2] = inner;
+  addon.prelu(g !== null, g, x, w, out, ARGS);
+}
+
+/**
+ * PReLU with one weight per channel, x viewed as [outer, channels, inner] (contiguous from index
+ * 0): out = x > 0 ? x : w[c] * x. out may be x itself.
+ */
+export function preluForward<T extends FloatArray>(x: T, w: T, out: T, outer: number, channels: number, inner: number): void {
+  runPrelu(null, x, w, out, outer, channels, inner);
+}
+
+/** The input gradient of preluForward: out = x > 0 ? g : w[c] * g. out may be g or x itself. */
+export function preluInputGrad<T extends FloatArray>(g: T, x: T, w: T, out: T, outer: number, channels: number, inner: number): void {
+  runPrelu(g, x, w, out, outer, channels, inner);
 }
