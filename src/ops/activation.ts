@@ -206,12 +206,12 @@ export function prelu(input: Tensor, weight: Tensor): Tensor {
   const x = input.detach();
   const out = (leaky ? mapDense(leaky.loop, x) : perChannel ? tryNativePrelu(x, weight.detach()) : null) ?? x.where(x.gt(0), w.detach().mul(x));
   return record("PreluKernelBackward0", [input, w], out, ([g]) => {
-    const pos = input.gt(0);
+    const pos = () => input.gt(0);
     const fast = !needsGrad(g!, input, w);
     const nativeGrad = () => (leaky ? leaky.spec.vjp!(g!, input, out) : perChannel ? tryNativePrelu(x, weight.detach(), g!.contiguous()) : null);
     return [
-      input._requiresGrad ? ((fast ? nativeGrad() : null) ?? where(pos, g!, w.mul(g!))) : null,
-      w._requiresGrad ? where(pos, 0, input.mul(g!)).sumToSize(w.shape) : null,
+      input._requiresGrad ? ((fast ? nativeGrad() : null) ?? where(pos(), g!, w.mul(g!))) : null,
+      w._requiresGrad ? where(pos(), 0, input.mul(g!)).sumToSize(w.shape) : null,
     ];
   }, [input, w]);
 }
