@@ -43,7 +43,12 @@
         "native/unary_math_addon.cc",
         "native/unary_math_generic.cc",
         "native/unary_math_avx2.cc",
-        "native/unary_math_avx512.cc"
+        "native/unary_math_avx512.cc",
+        "native/activation.cc",
+        "native/activation_addon.cc",
+        "native/activation_generic.cc",
+        "native/activation_avx2.cc",
+        "native/activation_avx512.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],

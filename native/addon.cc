@@ -16,6 +16,7 @@
 #include <malloc.h>
 #endif
 
+#include "activation_addon.h"
 #include "addon_index.h"
 #include "conv.h"
 #include "elementwise.h"
@@ -633,6 +634,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
   tts::register_mask_functions(env, exports);  // compare, select, byteReduce (masks_addon.cc)
   tts::register_unary_math_functions(env, exports);  // unaryMath, classify (unary_math_addon.cc)
+  tts::register_activation_functions(env, exports);  // activation (activation_addon.cc)
   return exports;
 }
 

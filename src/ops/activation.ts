@@ -10,9 +10,10 @@ import { defaultGenerator, type Generator } from "../core/generator.js";
 import { type Args, bindArgs, checkTensor, installMethods, type Method } from "./args.js";
 import { copyInto, emptyTensor, toNumbers, uninitTensor, writeNumbers } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
-import { sameOut, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
+import { sameOut, type UnarySpec } from "./pointwise-engine.js";
 import { castTo } from "./conversion.js";
-import { eluSpec, floatOnlyOut, fusedGrad, kernelTypeName, type Loop1, notImplementedFor, pyType, unaryFast, unaryFastInPlace } from "./pointwise-util.js";
+import { floatOnlyOut, fusedGrad, kernelTypeName, type Loop1, notImplementedFor, pyType, unaryFast, unaryFastInPlace } from "./pointwise-util.js";
+import { activation, type Activation, eluActivation, mapDense, runActivation, tryNativePrelu } from "./native-activation.js";
 import { where } from "./comparison.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
@@ -41,15 +42,13 @@ export function relu_(self: Tensor): Tensor {
   return unaryFastInPlace(RELU, reluLoop, self);
 }
 
-function thresholdSpec(input: Tensor, threshold: number, value: number): UnarySpec {
+function thresholdActivation(input: Tensor, threshold: number, value: number): Activation {
   if (input.dtype === bool) throw notImplementedFor("threshold_cpu", bool);
   const th = roundToDType(threshold, input.dtype), v = roundToDType(value, input.dtype);
-  return {
+  return activation("threshold", [th, v], {
     name: "threshold", node: "ThresholdBackward0", outDtype: sameOut,
     onnx: { kind: "threshold", attrs: { threshold: th, value: v } },
-    f: (x) => (x <= th ? v : x),
-    vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv <= th ? 0 : gv), () => where(x.le(th), 0, g)),
-  };
+  }, (x) => (x <= th ? v : x), (gv, xv) => (xv <= th ? 0 : gv), (g, x) => where(x.le(th), 0, g));
 }
 
 interface ThresholdOpts { threshold?: number; value?: number }
@@ -67,35 +66,35 @@ function thresholdArgs(op: string, args: readonly unknown[]): [number, number] {
 export function threshold(input: Tensor, ...args: Args<[threshold?: number, value?: number], ThresholdOpts>): Tensor {
   checkTensor("threshold", "input", input);
   const [th, v] = thresholdArgs("threshold", args);
-  return unaryOp(thresholdSpec(input, th, v), input);
+  return runActivation(thresholdActivation(input, th, v), input);
 }
 export function threshold_(self: Tensor, ...args: Args<[threshold?: number, value?: number], ThresholdOpts>): Tensor {
   const [th, v] = thresholdArgs("threshold_", args);
-  return unaryInPlace(thresholdSpec(self, th, v), self);
+  return runActivation(thresholdActivation(self, th, v), self, true);
 }
 
 // ---- selu / celu ----------------------------------------------------------------------------
 
 const SELU_ALPHA = 1.6732632423543772848170429916717;
 const SELU_SCALE = 1.0507009873554804934193349852946;
-const SELU = eluSpec("EluBackward0", SELU_ALPHA, SELU_SCALE, 1);
+const SELU = eluActivation("EluBackward0", SELU_ALPHA, SELU_SCALE, 1);
 
-export function selu(input: Tensor): Tensor { checkTensor("selu", "input", input); return unaryOp(SELU, input); }
-export function selu_(self: Tensor): Tensor { return unaryInPlace(SELU, self); }
+export function selu(input: Tensor): Tensor { checkTensor("selu", "input", input); return runActivation(SELU, input); }
+export function selu_(self: Tensor): Tensor { return runActivation(SELU, self, true); }
 
-function celuSpec(op: string, args: readonly unknown[]): UnarySpec {
+function celuActivation(op: string, args: readonly unknown[]): Activation {
   const alpha = (bindArgs(op, args, ["alpha"]).alpha as number | undefined) ?? 1;
   if (typeof alpha !== "number") throw new Error(`celu(): argument 'alpha' must be Number, not ${pyType(alpha)}`);
   if (alpha === 0) throw new Error("ZeroDivisionError: alpha cannot be 0 for CELU");
-  return eluSpec("CeluBackward0", alpha, 1, 1 / alpha);
+  return eluActivation("CeluBackward0", alpha, 1, 1 / alpha);
 }
 /** torch.celu(input, alpha=1.0) = max(0, x) + min(0, alpha * (exp(x / alpha) - 1)). */
 export function celu(input: Tensor, ...args: Args<[alpha?: number], { alpha?: number }>): Tensor {
   checkTensor("celu", "input", input);
-  return unaryOp(celuSpec("celu", args), input);
+  return runActivation(celuActivation("celu", args), input);
 }
 export function celu_(self: Tensor, ...args: Args<[alpha?: number], { alpha?: number }>): Tensor {
-  return unaryInPlace(celuSpec("celu_", args), self);
+  return runActivation(celuActivation("celu_", args), self, true);
 }
 
 // ---- rrelu ----------------------------------------------------------------------------------
@@ -117,12 +116,8 @@ function rreluCompute(input: Tensor, lower: number, upper: number, training: boo
   const dtype = floatOnlyOut("rrelu_with_noise_out_cpu")(input.dtype);
   if (!training) {
     const slope = (lower + upper) / 2;
-    const spec: UnarySpec = {
-      name: "rrelu", node: "RreluWithNoiseBackward0", outDtype: sameOut,
-      f: (x) => (x > 0 ? x : x * slope),
-      vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv > 0 ? gv : gv * slope), () => where(x.gt(0), g, g.mul(slope))),
-    };
-    return unaryOp(spec, input);
+    return runActivation(activation("leakyRelu", [slope], { name: "rrelu", node: "RreluWithNoiseBackward0", outDtype: sameOut },
+      (x) => (x > 0 ? x : x * slope), (gv, xv) => (xv > 0 ? gv : gv * slope), (g, x) => where(x.gt(0), g, g.mul(slope))), input);
   }
   const x = toNumbers(input);
   const n = x.length;
@@ -164,20 +159,20 @@ export function rrelu_(self: Tensor, ...args: Args<[lower?: number, upper?: numb
 
 // ---- hardshrink / prelu ---------------------------------------------------------------------
 
-function hardshrinkSpec(args: readonly unknown[]): UnarySpec {
+function hardshrinkActivation(args: readonly unknown[]): Activation {
   const lambd = (bindArgs("hardshrink", args, ["lambd"]).lambd as number | undefined) ?? 0.5;
   if (typeof lambd !== "number") throw new Error(`hardshrink(): argument 'lambd' must be Number, not ${pyType(lambd)}`);
-  return {
+  return activation("hardshrink", [lambd], {
     name: "hardshrink", node: "HardshrinkBackward0", outDtype: floatOnlyOut("hardshrink_cpu"),
     onnx: { kind: "shrink", attrs: { lambd, bias: 0 } },
-    f: (x) => (x >= -lambd && x <= lambd ? 0 : x),
-    vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv >= -lambd && xv <= lambd ? 0 : gv), () => where(x.ge(-lambd).logicalAnd(x.le(lambd)), 0, g)),
-  };
+  }, (x) => (x >= -lambd && x <= lambd ? 0 : x),
+  // NaN inputs get a zero gradient, as in PyTorch.
+  (gv, xv) => (xv < -lambd || xv > lambd ? gv : 0), (g, x) => where(x.lt(-lambd).logicalOr(x.gt(lambd)), g, 0));
 }
 /** torch.hardshrink(input, lambd=0.5). */
 export function hardshrink(input: Tensor, ...args: Args<[lambd?: number], { lambd?: number }>): Tensor {
   checkTensor("hardshrink", "input", input);
-  return unaryOp(hardshrinkSpec(args), input);
+  return runActivation(hardshrinkActivation(args), input);
 }
 
 /** torch.prelu(input, weight): max(0, x) + weight * min(0, x), weight per channel (dim 1) or shared. */
@@ -203,14 +198,28 @@ export function prelu(input: Tensor, weight: Tensor): Tensor {
     if (nd > 1) dims[1] = weight.numel();
     w = weight.reshape(dims);
   }
-  const out = input.detach().where(input.detach().gt(0), w.detach().mul(input.detach()));
+  // One shared weight is leaky_relu with that slope, which has native kernels both ways.
+  // More weights: one per channel, native kernels too.
+  const host = !onDevice(input);
+  const leaky = weight.numel() === 1 && host ? preluAsLeaky(Number(weight.detach().item())) : null;
+  const perChannel = weight.numel() > 1 && host;
+  const x = input.detach();
+  const out = (leaky ? mapDense(leaky.loop, x) : perChannel ? tryNativePrelu(x, weight.detach()) : null) ?? x.where(x.gt(0), w.detach().mul(x));
   return record("PreluKernelBackward0", [input, w], out, ([g]) => {
-    const pos = input.gt(0);
+    const pos = () => input.gt(0);
+    const fast = !needsGrad(g!, input, w);
+    const nativeGrad = () => (leaky ? leaky.spec.vjp!(g!, input, out) : perChannel ? tryNativePrelu(x, weight.detach(), g!.contiguous()) : null);
     return [
-      input._requiresGrad ? where(pos, g!, w.mul(g!)) : null,
-      w._requiresGrad ? where(pos, 0, input.mul(g!)).sumToSize(w.shape) : null,
+      input._requiresGrad ? ((fast ? nativeGrad() : null) ?? where(pos(), g!, w.mul(g!))) : null,
+      w._requiresGrad ? where(pos(), 0, input.mul(g!)).sumToSize(w.shape) : null,
     ];
   }, [input, w]);
+}
+
+/** prelu with a single weight: leaky_relu's kernels, the weight's graph kept by the composite gradient. */
+function preluAsLeaky(slope: number): Activation {
+  return activation("leakyRelu", [slope], { name: "prelu", node: "PreluKernelBackward0", outDtype: sameOut },
+    (x) => (x > 0 ? x : x * slope), (gv, xv) => (xv > 0 ? gv : gv * slope), (g, x) => where(x.gt(0), g, g.mul(slope)));
 }
 
 // ---- softmax / log_softmax ------------------------------------------------------------------

@@ -212,25 +212,6 @@ export function ternaryOp(spec: TernarySpec, a: TensorOrScalar, b: TensorOrScala
 
 // ---- shared activation kernels ----------------------------------------------------------------
 
-/**
- * ELU family (elu, selu, celu): x > 0 ? scale*x : alpha*scale*(exp(x*inputScale) - 1), with
- * PyTorch's node name per op.
- */
-export function eluSpec(node: string, alpha: number, scale: number, inputScale: number): UnarySpec {
-  const negcoef = alpha * scale;
-  return {
-    name: "elu", node, outDtype: floatOnlyOut("elu_cpu"),
-    onnx: { kind: "elu", attrs: { alpha, scale, inputScale } },
-    f: (x) => (x <= 0 ? Math.expm1(x * inputScale) * negcoef : x * scale),
-    vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv <= 0 ? gv * inputScale * negcoef * Math.exp(xv * inputScale) : gv * scale),
-      // At x = 0 the value is the constant negcoef*inputScale, so the second derivative there is 0 as in PyTorch.
-      () => {
-        const atZero = x.mul(0).add(inputScale * negcoef).where(x.le(0), scale);
-        return g.mul(x.mul(inputScale).exp().mul(inputScale * negcoef).where(x.lt(0), atZero));
-      }),
-  };
-}
-
 /** An output-dtype rule that accepts floating dtypes only (integer inputs are dispatch errors). */
 export function floatOnlyOut(kernel: string): (d: DType) => DType {
   return (d) => {

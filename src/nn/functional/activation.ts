@@ -9,15 +9,16 @@ import { normalizeDim } from "../../core/shape.js";
 import { defaultGenerator, exponentialFill, type Generator } from "../../core/generator.js";
 import { type Args, bindArgs, checkTensor } from "../../ops/args.js";
 import { binaryMap, emptyTensor, toNumbers, writeNumbers } from "../../ops/engine.js";
-import { sameOut, type UnarySpec, unaryInPlace, unaryOp } from "../../ops/pointwise-engine.js";
-import { eluSpec, floatOnlyOut, fusedGrad, type Loop1, notImplementedFor, pyType, unaryFast, unaryFastInPlace } from "../../ops/pointwise-util.js";
+import { sameOut, type UnarySpec } from "../../ops/pointwise-engine.js";
+import { floatOnlyOut, fusedGrad, type Loop1, notImplementedFor, pyType, unaryFast, unaryFastInPlace } from "../../ops/pointwise-util.js";
+import { activation, type Activation, activationGradLoop, eluActivation, runActivation } from "../../ops/native-activation.js";
 import * as M from "../../ops/special-math.js";
 import * as act from "../../ops/activation.js";
 import { sigmoid as torchSigmoid, tanh as torchTanh } from "../../ops/pointwise.js";
 import { erf } from "../../ops/special.js";
 import { where } from "../../ops/comparison.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
-import { nativeGradLoop } from "../../ops/native-fast.js";
+import { onDevice } from "../../ops/device-hooks.js";
 
 interface InplaceOpt { inplace?: boolean }
 
@@ -25,11 +26,6 @@ function inplaceOf(op: string, a: Record<string, unknown>): boolean {
   const v = a.inplace ?? false;
   if (typeof v !== "boolean") throw new Error(`${op}(): argument 'inplace' must be bool, not ${pyType(v)}`);
   return v;
-}
-
-/** Runs `spec` out of place, or in place when `inplace` (F's inplace=True). */
-function apply(spec: UnarySpec, input: Tensor, inplace: boolean): Tensor {
-  return inplace ? unaryInPlace(spec, input) : unaryOp(spec, input);
 }
 
 // ---- relu family ----------------------------------------------------------------------------
@@ -41,7 +37,7 @@ export function relu(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOp
 }
 export function relu_(input: Tensor): Tensor { return act.relu_(input); }
 
-function hardtanhSpec(input: Tensor, minVal: number, maxVal: number): UnarySpec {
+function hardtanhActivation(input: Tensor, minVal: number, maxVal: number): Activation {
   if (input.dtype === bool) throw new Error("Bool inputs not supported for hardtanh");
   let lo = minVal, hi = maxVal;
   if (!input.dtype.isFloatingPoint) {
@@ -50,12 +46,12 @@ function hardtanhSpec(input: Tensor, minVal: number, maxVal: number): UnarySpec 
   } else {
     lo = roundToDType(lo, input.dtype); hi = roundToDType(hi, input.dtype);
   }
-  return {
+  return activation("hardtanh", [lo, hi], {
     name: "hardtanh", node: "HardtanhBackward0", outDtype: sameOut,
     onnx: { kind: "hardtanh", attrs: { minVal: lo, maxVal: hi } },
-    f: (x) => Math.min(Math.max(x, lo), hi),
-    vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv <= lo || xv >= hi ? 0 : gv), () => where(x.le(lo).logicalOr(x.ge(hi)), 0, g)),
-  };
+  }, (x) => Math.min(Math.max(x, lo), hi),
+  // NaN inputs get a zero gradient, as in PyTorch.
+  (gv, xv) => (xv > lo && xv < hi ? gv : 0), (g, x) => where(x.gt(lo).logicalAnd(x.lt(hi)), g, 0));
 }
 
 interface HardtanhOpts { minVal?: number; maxVal?: number; inplace?: boolean }
@@ -64,33 +60,28 @@ interface HardtanhOpts { minVal?: number; maxVal?: number; inplace?: boolean }
 export function hardtanh(input: Tensor, ...args: Args<[minVal?: number, maxVal?: number, inplace?: boolean], HardtanhOpts>): Tensor {
   checkTensor("hardtanh", "input", input);
   const a = bindArgs("hardtanh", args, ["minVal", "maxVal", "inplace"]);
-  const spec = hardtanhSpec(input, (a.minVal as number | undefined) ?? -1, (a.maxVal as number | undefined) ?? 1);
-  return apply(spec, input, inplaceOf("hardtanh", a));
+  const act = hardtanhActivation(input, (a.minVal as number | undefined) ?? -1, (a.maxVal as number | undefined) ?? 1);
+  return runActivation(act, input, inplaceOf("hardtanh", a));
 }
 export function hardtanh_(input: Tensor, ...args: Args<[minVal?: number, maxVal?: number], HardtanhOpts>): Tensor {
   const a = bindArgs("hardtanh_", args, ["minVal", "maxVal"]);
-  return unaryInPlace(hardtanhSpec(input, (a.minVal as number | undefined) ?? -1, (a.maxVal as number | undefined) ?? 1), input);
+  return runActivation(hardtanhActivation(input, (a.minVal as number | undefined) ?? -1, (a.maxVal as number | undefined) ?? 1), input, true);
 }
 
 /** F.relu6(input, inplace=False) = hardtanh(input, 0, 6). */
 export function relu6(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOpt>): Tensor {
   checkTensor("relu6", "input", input);
   const a = bindArgs("relu6", args, ["inplace"]);
-  return apply(hardtanhSpec(input, 0, 6), input, inplaceOf("relu6", a));
+  return runActivation(hardtanhActivation(input, 0, 6), input, inplaceOf("relu6", a));
 }
 
-function leakySpec(slope: number): UnarySpec {
+function leakyActivation(slope: number): Activation {
   if (typeof slope !== "number") throw new Error(`leaky_relu(): argument 'negative_slope' must be Number, not ${pyType(slope)}`);
-  return {
+  return activation("leakyRelu", [slope], {
     name: "leaky_relu", node: "LeakyReluBackward0", outDtype: floatOnlyOut("leaky_relu_cpu"),
     onnx: { kind: "leaky_relu", attrs: { negativeSlope: slope } },
-    f: (x) => (x > 0 ? x : x * slope),
-    vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv > 0 ? gv : gv * slope), () => where(x.gt(0), g, g.mul(slope)),
-      nativeGradLoop("leakyRelu", (gs, xs, d, n) => { for (let i = 0; i < n; i++) d[i] = xs[i]! > 0 ? gs[i]! : gs[i]! * slope; }, slope)),
-  };
-}
-function leakyLoop(slope: number): Loop1 {
-  return (s, d, n) => { for (let i = 0; i < n; i++) { const v = s[i]!; d[i] = v > 0 ? v : v * slope; } };
+  }, (x) => (x > 0 ? x : x * slope), (gv, xv) => (xv > 0 ? gv : gv * slope), (g, x) => where(x.gt(0), g, g.mul(slope)),
+  (s, d, n) => { for (let i = 0; i < n; i++) { const v = s[i]!; d[i] = v > 0 ? v : v * slope; } });
 }
 
 interface LeakyOpts { negativeSlope?: number; inplace?: boolean }
@@ -100,12 +91,11 @@ export function leakyRelu(input: Tensor, ...args: Args<[negativeSlope?: number, 
   checkTensor("leaky_relu", "input", input);
   const a = bindArgs("leaky_relu", args, ["negativeSlope", "inplace"]);
   const slope = (a.negativeSlope as number | undefined) ?? 0.01;
-  const spec = leakySpec(slope);
-  return inplaceOf("leaky_relu", a) ? unaryFastInPlace(spec, leakyLoop(slope), input) : unaryFast(spec, leakyLoop(slope), input);
+  return runActivation(leakyActivation(slope), input, inplaceOf("leaky_relu", a));
 }
 export function leakyRelu_(input: Tensor, ...args: Args<[negativeSlope?: number], LeakyOpts>): Tensor {
   const a = bindArgs("leaky_relu_", args, ["negativeSlope"]);
-  return unaryInPlace(leakySpec((a.negativeSlope as number | undefined) ?? 0.01), input);
+  return runActivation(leakyActivation((a.negativeSlope as number | undefined) ?? 0.01), input, true);
 }
 
 interface AlphaOpts { alpha?: number; inplace?: boolean }
@@ -114,11 +104,11 @@ interface AlphaOpts { alpha?: number; inplace?: boolean }
 export function elu(input: Tensor, ...args: Args<[alpha?: number, inplace?: boolean], AlphaOpts>): Tensor {
   checkTensor("elu", "input", input);
   const a = bindArgs("elu", args, ["alpha", "inplace"]);
-  return apply(eluSpec("EluBackward0", (a.alpha as number | undefined) ?? 1, 1, 1), input, inplaceOf("elu", a));
+  return runActivation(eluActivation("EluBackward0", (a.alpha as number | undefined) ?? 1, 1, 1), input, inplaceOf("elu", a));
 }
 export function elu_(input: Tensor, ...args: Args<[alpha?: number], AlphaOpts>): Tensor {
   const a = bindArgs("elu_", args, ["alpha"]);
-  return unaryInPlace(eluSpec("EluBackward0", (a.alpha as number | undefined) ?? 1, 1, 1), input);
+  return runActivation(eluActivation("EluBackward0", (a.alpha as number | undefined) ?? 1, 1, 1), input, true);
 }
 
 /** F.selu(input, inplace=False). */
@@ -181,32 +171,27 @@ function geluTanhGrad(x: number): number {
   return 0.5 * right + left * (1 - t * t) * GELU_BETA * (1 + 3 * GELU_KAPPA * x * x);
 }
 
-const GELU_NONE: UnarySpec = {
+const GELU_NONE = activation("gelu", [], {
   name: "gelu", node: "GeluBackward0", outDtype: floatOnlyOut("GeluKernelImpl"),
   onnx: { kind: "gelu", attrs: { approximate: "none" } },
-  f: (x) => 0.5 * x * (1 + M.erf(x * SQRT1_2)),
-  vjp: (g, x) => fusedGrad(g, x, (gv, xv) => gv * geluExactGrad(xv), () => {
-    const cdf = erf(x.mul(SQRT1_2)).add(1).mul(0.5);
-    const pdf = x.mul(x).mul(-0.5).exp().mul(INV_SQRT_2PI);
-    return g.mul(cdf.add(x.mul(pdf)));
-  }, nativeGradLoop("gelu", (gs, xs, d, n) => { for (let i = 0; i < n; i++) d[i] = gs[i]! * geluExactGrad(xs[i]!); })),
-};
-const geluLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) { const x = s[i]!; d[i] = 0.5 * x * (1 + M.erf(x * SQRT1_2)); } };
-const GELU_TANH: UnarySpec = {
+}, (x) => 0.5 * x * (1 + M.erf(x * SQRT1_2)), (gv, xv) => gv * geluExactGrad(xv), (g, x) => {
+  const cdf = erf(x.mul(SQRT1_2)).add(1).mul(0.5);
+  const pdf = x.mul(x).mul(-0.5).exp().mul(INV_SQRT_2PI);
+  return g.mul(cdf.add(x.mul(pdf)));
+}, (s, d, n) => { for (let i = 0; i < n; i++) { const x = s[i]!; d[i] = 0.5 * x * (1 + M.erf(x * SQRT1_2)); } });
+
+const GELU_TANH = activation("geluTanh", [], {
   name: "gelu", node: "GeluBackward0", outDtype: floatOnlyOut("GeluKernelImpl"),
   onnx: { kind: "gelu", attrs: { approximate: "tanh" } },
-  f: (x) => 0.5 * x * (1 + Math.tanh(GELU_BETA * (x + GELU_KAPPA * x * x * x))),
-  vjp: (g, x) => fusedGrad(g, x, (gv, xv) => gv * geluTanhGrad(xv), () => {
-    const x2 = x.mul(x);
-    const t = x.add(x2.mul(x).mul(GELU_KAPPA)).mul(GELU_BETA).tanh();
-    const left = x.mul(0.5), right = t.add(1);
-    const dInner = x2.mul(3 * GELU_KAPPA).add(1).mul(GELU_BETA);
-    return g.mul(right.mul(0.5).add(left.mul(t.mul(t).neg().add(1)).mul(dInner)));
-  }, nativeGradLoop("geluTanh", (gs, xs, d, n) => { for (let i = 0; i < n; i++) d[i] = gs[i]! * geluTanhGrad(xs[i]!); })),
-};
-const geluTanhLoop: Loop1 = (s, d, n) => {
+}, (x) => 0.5 * x * (1 + Math.tanh(GELU_BETA * (x + GELU_KAPPA * x * x * x))), (gv, xv) => gv * geluTanhGrad(xv), (g, x) => {
+  const x2 = x.mul(x);
+  const t = x.add(x2.mul(x).mul(GELU_KAPPA)).mul(GELU_BETA).tanh();
+  const left = x.mul(0.5), right = t.add(1);
+  const dInner = x2.mul(3 * GELU_KAPPA).add(1).mul(GELU_BETA);
+  return g.mul(right.mul(0.5).add(left.mul(t.mul(t).neg().add(1)).mul(dInner)));
+}, (s, d, n) => {
   for (let i = 0; i < n; i++) { const x = s[i]!; d[i] = 0.5 * x * (1 + Math.tanh(GELU_BETA * (x + GELU_KAPPA * x * x * x))); }
-};
+});
 
 /** F.gelu(input, approximate='none'): x Φ(x) with erf, or the tanh approximation. */
 export function gelu(input: Tensor, ...args: Args<[], { approximate?: "none" | "tanh" }>): Tensor {
@@ -214,7 +199,7 @@ export function gelu(input: Tensor, ...args: Args<[], { approximate?: "none" | "
   const a = bindArgs("gelu", args, [], ["approximate"]);
   const mode = (a.approximate as string | undefined) ?? "none";
   if (mode !== "none" && mode !== "tanh") throw new Error("approximate argument must be either none or tanh.");
-  return mode === "tanh" ? unaryFast(GELU_TANH, geluTanhLoop, input) : unaryFast(GELU_NONE, geluLoop, input);
+  return runActivation(mode === "tanh" ? GELU_TANH : GELU_NONE, input);
 }
 
 const sig = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -225,7 +210,7 @@ const SILU: UnarySpec = {
   vjp: (g, x) => fusedGrad(g, x, (gv, xv) => { const s = sig(xv); return gv * s * (1 + xv * (1 - s)); }, () => {
     const s = torchSigmoid(x);
     return g.mul(s.mul(x.mul(s.neg().add(1)).add(1)));
-  }, nativeGradLoop("silu", (gs, xs, d, n) => { for (let i = 0; i < n; i++) { const x = xs[i]!, s = 1 / (1 + Math.exp(-x)); d[i] = gs[i]! * s * (1 + x * (1 - s)); } })),
+  }, activationGradLoop("silu", [], (gs, xs, d, n) => { for (let i = 0; i < n; i++) { const x = xs[i]!, s = 1 / (1 + Math.exp(-x)); d[i] = gs[i]! * s * (1 + x * (1 - s)); } })),
 };
 const siluLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) { const x = s[i]!; d[i] = x / (1 + Math.exp(-x)); } };
 /** F.silu(input, inplace=False) = x * sigmoid(x). */
@@ -234,21 +219,18 @@ export function silu(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOp
   return inplaceOf("silu", bindArgs("silu", args, ["inplace"])) ? unaryFastInPlace(SILU, siluLoop, input) : unaryFast(SILU, siluLoop, input);
 }
 
-const MISH: UnarySpec = {
-  name: "mish", node: "MishBackward0", outDtype: floatOnlyOut("mish_cpu"),
-  f: (x) => x * Math.tanh(Math.log1p(Math.exp(x))),
-  vjp: (g, x) => fusedGrad(g, x, (gv, xv) => {
+const MISH = activation("mish", [], { name: "mish", node: "MishBackward0", outDtype: floatOnlyOut("mish_cpu") },
+  (x) => x * Math.tanh(Math.log1p(Math.exp(x))), (gv, xv) => {
     const s = sig(xv), t = Math.tanh(Math.log1p(Math.exp(xv)));
     return gv * (t + xv * s * (1 - t * t));
-  }, () => {
+  }, (g, x) => {
     const t = softplus(x).tanh(), s = torchSigmoid(x);
     return g.mul(t.add(x.mul(s).mul(t.mul(t).neg().add(1))));
-  }),
-};
+  });
 /** F.mish(input, inplace=False) = x * tanh(softplus(x)). */
 export function mish(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOpt>): Tensor {
   checkTensor("mish", "input", input);
-  return apply(MISH, input, inplaceOf("mish", bindArgs("mish", args, ["inplace"])));
+  return runActivation(MISH, input, inplaceOf("mish", bindArgs("mish", args, ["inplace"])));
 }
 
 interface SoftplusOpts { beta?: number; threshold?: number }
@@ -258,55 +240,48 @@ export function softplus(input: Tensor, ...args: Args<[beta?: number, threshold?
   checkTensor("softplus", "input", input);
   const a = bindArgs("softplus", args, ["beta", "threshold"]);
   const beta = (a.beta as number | undefined) ?? 1, th = (a.threshold as number | undefined) ?? 20;
-  return unaryOp({
+  if (typeof beta !== "number") throw new Error(`softplus(): argument 'beta' must be Number, not ${pyType(beta)}`);
+  if (typeof th !== "number") throw new Error(`softplus(): argument 'threshold' must be Number, not ${pyType(th)}`);
+  return runActivation(activation("softplus", [beta, th], {
     name: "softplus", node: "SoftplusBackward0", outDtype: floatOnlyOut("softplus_cpu"),
     onnx: { kind: "softplus", attrs: { beta, threshold: th } },
-    f: (x) => (x * beta > th ? x : Math.log1p(Math.exp(x * beta)) / beta),
-    vjp: (g, x) => fusedGrad(g, x, (gv, xv) => {
-      const z = Math.exp(xv * beta);
-      return xv * beta > th ? gv : (gv * z) / (z + 1);
-    }, () => {
-      const z = x.mul(beta).exp();
-      return where(x.mul(beta).gt(th), g, g.mul(z).div(z.add(1)));
-    }),
-  }, input);
+  }, (x) => (x * beta > th ? x : Math.log1p(Math.exp(x * beta)) / beta), (gv, xv) => {
+    const z = Math.exp(xv * beta);
+    return xv * beta > th ? gv : (gv * z) / (z + 1);
+  }, (g, x) => {
+    const z = x.mul(beta).exp();
+    return where(x.mul(beta).gt(th), g, g.mul(z).div(z.add(1)));
+  }), input);
 }
+
+const LOG_SIGMOID = activation("logSigmoid", [], { name: "log_sigmoid", node: "LogSigmoidBackward0", outDtype: floatOnlyOut("log_sigmoid_cpu") },
+  (x) => Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x))), (gv, xv) => {
+    const z = Math.exp(-Math.abs(xv));
+    return xv < 0 ? gv * (1 - z / (1 + z)) : gv * (z / (1 + z));
+  }, (g, x) => g.mul(torchSigmoid(x.neg())));
 
 /** F.logsigmoid(input) = -softplus(-x), computed stably. */
 export function logsigmoid(input: Tensor): Tensor {
   checkTensor("logsigmoid", "input", input);
-  return unaryOp({
-    name: "log_sigmoid", node: "LogSigmoidBackward0", outDtype: floatOnlyOut("log_sigmoid_cpu"),
-    f: (x) => Math.min(x, 0) - Math.log1p(Math.exp(-Math.abs(x))),
-    vjp: (g, x) => fusedGrad(g, x, (gv, xv) => {
-      const z = Math.exp(-Math.abs(xv));
-      return xv < 0 ? gv * (1 - z / (1 + z)) : gv * (z / (1 + z));
-    }, () => g.mul(torchSigmoid(x.neg()))),
-  }, input);
+  return runActivation(LOG_SIGMOID, input);
 }
 
-const HARDSIGMOID: UnarySpec = {
-  name: "hardsigmoid", node: "HardsigmoidBackward0", outDtype: floatOnlyOut("hardsigmoid_cpu"),
-  f: (x) => Math.min(Math.max(x + 3, 0), 6) / 6,
-  vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv > -3 && xv < 3 ? gv / 6 : 0), () => where(x.gt(-3).logicalAnd(x.lt(3)), g.div(6), 0)),
-};
+const HARDSIGMOID = activation("hardsigmoid", [], { name: "hardsigmoid", node: "HardsigmoidBackward0", outDtype: floatOnlyOut("hardsigmoid_cpu") },
+  (x) => Math.min(Math.max(x + 3, 0), 6) / 6, (gv, xv) => (xv > -3 && xv < 3 ? gv / 6 : 0), (g, x) => where(x.gt(-3).logicalAnd(x.lt(3)), g.div(6), 0));
 /** F.hardsigmoid(input, inplace=False) = relu6(x + 3) / 6. */
 export function hardsigmoid(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOpt>): Tensor {
   checkTensor("hardsigmoid", "input", input);
-  return apply(HARDSIGMOID, input, inplaceOf("hardsigmoid", bindArgs("hardsigmoid", args, ["inplace"])));
+  return runActivation(HARDSIGMOID, input, inplaceOf("hardsigmoid", bindArgs("hardsigmoid", args, ["inplace"])));
 }
 
-const HARDSWISH: UnarySpec = {
-  name: "hardswish", node: "HardswishBackward0", outDtype: floatOnlyOut("hardswish_cpu"),
-  f: (x) => (x * Math.min(Math.max(x + 3, 0), 6)) / 6,
-  vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv < -3 ? 0 : xv >= 3 ? gv : gv * (xv / 3 + 0.5)),
-    // Only the open interval (-3, 3) depends on x, so the second derivative vanishes at ±3 as in PyTorch.
-    () => where(x.gt(-3).logicalAnd(x.lt(3)), g.mul(x.div(3).add(0.5)), where(x.lt(-3), 0, where(x.ge(3), g, g.mul(-0.5))))),
-};
+const HARDSWISH = activation("hardswish", [], { name: "hardswish", node: "HardswishBackward0", outDtype: floatOnlyOut("hardswish_cpu") },
+  (x) => (x * Math.min(Math.max(x + 3, 0), 6)) / 6, (gv, xv) => (xv < -3 ? 0 : xv >= 3 ? gv : gv * (xv / 3 + 0.5)),
+  // Only the open interval (-3, 3) depends on x, so the second derivative vanishes at ±3 as in PyTorch.
+  (g, x) => where(x.gt(-3).logicalAnd(x.lt(3)), g.mul(x.div(3).add(0.5)), where(x.lt(-3), 0, where(x.ge(3), g, g.mul(-0.5)))));
 /** F.hardswish(input, inplace=False) = x * relu6(x + 3) / 6. */
 export function hardswish(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOpt>): Tensor {
   checkTensor("hardswish", "input", input);
-  return apply(HARDSWISH, input, inplaceOf("hardswish", bindArgs("hardswish", args, ["inplace"])));
+  return runActivation(HARDSWISH, input, inplaceOf("hardswish", bindArgs("hardswish", args, ["inplace"])));
 }
 
 // ---- shrinks / soft* ------------------------------------------------------------------------
@@ -323,12 +298,12 @@ export function softshrink(input: Tensor, ...args: Args<[lambd?: number], { lamb
   checkTensor("softshrink", "input", input);
   const l = lambdOf("softshrink", args);
   if (l < 0) throw new Error(`lambda must be greater or equal to 0, but found to be ${l}.`);
-  return unaryOp({
+  return runActivation(activation("softshrink", [l], {
     name: "softshrink", node: "SoftshrinkBackward0", outDtype: floatOnlyOut("softshrink_cpu"),
     onnx: { kind: "shrink", attrs: { lambd: l, bias: l } },
-    f: (x) => (x > l ? x - l : x < -l ? x + l : 0),
-    vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv >= -l && xv <= l ? 0 : gv), () => where(x.ge(-l).logicalAnd(x.le(l)), 0, g)),
-  }, input);
+  }, (x) => (x > l ? x - l : x < -l ? x + l : 0),
+  // NaN inputs give 0 and a zero gradient, as in PyTorch.
+  (gv, xv) => (xv < -l || xv > l ? gv : 0), (g, x) => where(x.lt(-l).logicalOr(x.gt(l)), g, 0)), input);
 }
 
 /** F.hardshrink(input, lambd=0.5). */
@@ -336,16 +311,29 @@ export function hardshrink(input: Tensor, ...args: Args<[lambd?: number], { lamb
   return act.hardshrink(input, ...args);
 }
 
+// tanhshrink and softsign are compositions in PyTorch (their nodes are the last op's); here one
+// kernel each computes the same values, recorded under those node names.
+const TANHSHRINK = activation("tanhshrink", [], { name: "tanhshrink", node: "SubBackward0", outDtype: floatOnlyOut("tanh_cpu") },
+  (x) => x - Math.tanh(x), (gv, xv) => { const t = Math.tanh(xv); return gv * t * t; }, (g, x) => { const t = torchTanh(x); return g.mul(t).mul(t); });
+
 /** F.tanhshrink(input) = x - tanh(x). */
 export function tanhshrink(input: Tensor): Tensor {
   checkTensor("tanhshrink", "input", input);
-  return input.sub(torchTanh(input));
+  // Integers, devices and ONNX tracing take the composition itself.
+  if (!input.dtype.isFloatingPoint || onDevice(input) || tracing.on) return input.sub(torchTanh(input));
+  return runActivation(TANHSHRINK, input);
 }
+
+const SOFTSIGN = activation("softsign", [], { name: "softsign", node: "DivBackward0", outDtype: floatOnlyOut("div_cpu") },
+  (x) => x / (1 + Math.abs(x)),
+  // x / (1 + |x|) differentiated as PyTorch's composition: NaN at ±inf (inf / inf).
+  (gv, xv) => { const d = 1 + Math.abs(xv); return d === Infinity ? NaN : gv / (d * d); },
+  (g, x) => { const d = x.abs().add(1); return g.div(d.mul(d)); });
 
 /** F.softsign(input) = x / (1 + |x|). */
 export function softsign(input: Tensor): Tensor {
   checkTensor("softsign", "input", input);
-  const out = input.div(input.abs().add(1));
+  const out = !input.dtype.isFloatingPoint || onDevice(input) ? input.div(input.abs().add(1)) : runActivation(SOFTSIGN, input);
   if (tracing.on) traceOp("softsign", [input], out);
   return out;
 }
