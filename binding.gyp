@@ -38,7 +38,11 @@
         "native/reduce_index_kernels.cc",
         "native/sort.cc",
         "native/scan.cc",
-        "native/addon_index.cc"
+        "native/addon_index.cc",
+        "native/pointwise_loss.cc",
+        "native/pointwise_loss_generic.cc",
+        "native/pointwise_loss_avx2.cc",
+        "native/pointwise_loss_avx512.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],
