@@ -22,6 +22,7 @@
 #include "gemm.h"
 #include "masks_addon.h"
 #include "pointwise_loss_addon.h"
+#include "kth_select.h"
 #include "nn_kernels.h"
 #include "nnk.h"
 #include "pool.h"
@@ -633,6 +634,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
   tts::register_mask_functions(env, exports);  // compare, select, byteReduce (masks_addon.cc)
   tts::register_pointwise_loss_functions(env, exports);  // pointwise_loss.cc
+  tts::register_kth_select_functions(env, exports);  // kthAlong (kth_select.cc)
   return exports;
 }
 
