@@ -40,7 +40,7 @@ test("native kthvalue/median/nanmedian match the JS definitions", { skip: skipRe
           for (const d of [0, 1, 2]) {
             const what = `${isa} ${dt} nan ${nanShare} ${view} dim ${d}`;
             for (const op of ["median", "nanmedian"] as const) {
-              const [a, b] = nativeAndJs(() => x[op](d));
+              const [a, b] = nativeAndJs(() => x[op](d) as { values: Tensor; indices: Tensor });
               same(a.values, b.values, `${op} values ${what}`);
               same(a.indices, b.indices, `${op} indices ${what}`);
             }
@@ -50,7 +50,7 @@ test("native kthvalue/median/nanmedian match the JS definitions", { skip: skipRe
               same(a.indices, b.indices, `kthvalue(${k}) indices ${what}`);
             }
           }
-          const [m, n] = nativeAndJs(() => [x.median(), x.nanmedian()]);
+          const [m, n] = nativeAndJs(() => [x.median(), x.nanmedian() as Tensor]);
           same(m[0]!, n[0]!, `median() ${isa} ${dt} ${view}`);
           same(m[1]!, n[1]!, `nanmedian() ${isa} ${dt} ${view}`);
         }
@@ -75,7 +75,7 @@ test("kthvalue/median/nanmedian: PyTorch's values, NaN last, the lower median, g
   };
   for (const k of [1, 3, 4, 5]) check(`kth${k}`, x.kthvalue(k, 1));
   check("median", x.median(1));
-  check("nanmedian", x.nanmedian(1));
+  check("nanmedian", x.nanmedian(1) as { values: Tensor; indices: Tensor });
   // No NaN: ties give the stable order's index; an even count gives the lower median.
   const y = torch.tensor([5, 1, 4, 1, 4, 9, 4, 2]).float().repeat(40);
   const med = y.median(0);
