@@ -23,6 +23,7 @@
 #include "masks_addon.h"
 #include "pointwise_loss_addon.h"
 #include "kth_select.h"
+#include "compact.h"
 #include "nn_kernels.h"
 #include "nnk.h"
 #include "pool.h"
@@ -635,6 +636,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tts::register_mask_functions(env, exports);  // compare, select, byteReduce (masks_addon.cc)
   tts::register_pointwise_loss_functions(env, exports);  // pointwise_loss.cc
   tts::register_kth_select_functions(env, exports);  // kthAlong (kth_select.cc)
+  tts::register_compact_functions(env, exports);  // nonzero, masked_select (compact.cc)
   return exports;
 }
 
