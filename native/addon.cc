@@ -24,6 +24,7 @@
 #include "pointwise_loss_addon.h"
 #include "kth_select.h"
 #include "compact.h"
+#include "isclose.h"
 #include "nn_kernels.h"
 #include "nnk.h"
 #include "pool.h"
@@ -637,6 +638,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tts::register_pointwise_loss_functions(env, exports);  // pointwise_loss.cc
   tts::register_kth_select_functions(env, exports);  // kthAlong (kth_select.cc)
   tts::register_compact_functions(env, exports);  // nonzero, masked_select (compact.cc)
+  tts::register_scan_functions(env, exports);  // cumprod (scan.cc)
+  tts::register_isclose_functions(env, exports);  // isclose (isclose.cc)
   return exports;
 }
 

@@ -6,6 +6,7 @@
 // cross-entropies take log/exp/sigmoid from the elementwise kernels of the same ISA (AVX-512
 // polynomials for float) and log1p(u) as log(1 + u) * u / ((1 + u) - 1), exact to a few ulp.
 
+// (__builtin_fabs below: std::fabs would not inline under the including files' optimize pragma.)
 constexpr index_t kBlock = 512;
 constexpr int kLanes = 8;
 
@@ -53,18 +54,18 @@ void loss_block(PointwiseLoss kind, index_t n, const LossOperands<T>& o, T* __re
       }
       return;
     case PointwiseLoss::l1:
-      for (index_t i = 0; i < n; ++i) v[i] = static_cast<T>(std::fabs(static_cast<double>(x[i]) - static_cast<double>(y[i])));
+      for (index_t i = 0; i < n; ++i) v[i] = static_cast<T>(__builtin_fabs(static_cast<double>(x[i]) - static_cast<double>(y[i])));
       return;
     case PointwiseLoss::smooth_l1:
       for (index_t i = 0; i < n; ++i) {
-        const double z = std::fabs(static_cast<double>(x[i]) - static_cast<double>(y[i]));
+        const double z = __builtin_fabs(static_cast<double>(x[i]) - static_cast<double>(y[i]));
         const double small = (0.5 * z * z) / p, big = z - 0.5 * p;
         v[i] = static_cast<T>(z < p ? small : big);
       }
       return;
     case PointwiseLoss::huber:
       for (index_t i = 0; i < n; ++i) {
-        const double z = std::fabs(static_cast<double>(x[i]) - static_cast<double>(y[i]));
+        const double z = __builtin_fabs(static_cast<double>(x[i]) - static_cast<double>(y[i]));
         const double small = 0.5 * z * z, big = p * (z - 0.5 * p);
         v[i] = static_cast<T>(z < p ? small : big);
       }
@@ -90,7 +91,7 @@ void loss_block(PointwiseLoss kind, index_t n, const LossOperands<T>& o, T* __re
       // (1 - t) x - log_sigmoid(x) (1 + (pw - 1) t), times w; log_sigmoid(x) = min(x, 0) -
       // log1p(exp(-|x|)).
       T e[kBlock], w1[kBlock];
-      for (index_t i = 0; i < n; ++i) w1[i] = -std::fabs(x[i]);
+      for (index_t i = 0; i < n; ++i) w1[i] = -__builtin_fabs(x[i]);
       o.unary(UnaryOp::exp, n, w1, e);
       for (index_t i = 0; i < n; ++i) w1[i] = T(1) + e[i];
       o.unary(UnaryOp::log, n, w1, v);

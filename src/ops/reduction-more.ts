@@ -498,11 +498,11 @@ export function nanmedian(input: Tensor, ...args: unknown[]): Tensor | ValuesInd
   };
   const lowerMedian = (n: number): number => Math.floor((n - 1) / 2);
   if (o.dim === undefined || o.dim === null) {
-    return onDevice(input) ? deviceOp("kthAlong", "nanmedian")("nanmedian", input, null, false, lowerMedian, true).values
+    return onDevice(input) ? deviceOp("kthAlong", "nanmedian")("nanmedian", input, null, false, lowerMedian, "ignore").values
       : selectAlong("nanmedian", input.reshape(-1), 0, false, pick, { mode: "nanmedian", k: 0 }).values;
   }
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
-  const { values, indices } = onDevice(input) ? deviceOp("kthAlong", "nanmedian")("nanmedian", input, o.dim as number, keepdim, lowerMedian, true)
+  const { values, indices } = onDevice(input) ? deviceOp("kthAlong", "nanmedian")("nanmedian", input, o.dim as number, keepdim, lowerMedian, "ignore")
     : selectAlong("nanmedian", input, o.dim as number, keepdim, pick, { mode: "nanmedian", k: 0 });
   return valuesIndices(values, indices);
 }
@@ -514,7 +514,7 @@ export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number, 
   const d0 = normalizeDim(dim, input.dim(), "kthvalue");
   const size = input.dim() ? input.shape[d0]! : 1;
   if (!Number.isInteger(k) || k < 1 || k > size) throw new Error(`kthvalue(): selected number k out of range for dimension ${d0}`);
-  const { values, indices, d } = onDevice(input) ? deviceOp("kthAlong", "kthvalue")("kthvalue", input, dim, keepdim, () => k - 1)
+  const { values, indices, d } = onDevice(input) ? deviceOp("kthAlong", "kthvalue")("kthvalue", input, dim, keepdim, () => k - 1, "ranked")
     : selectAlong("kthvalue", input, dim, keepdim, (d, s, n) => sortedBlock(d, s, n)[k - 1]!, { mode: "kth", k: k - 1 });
   const inShape = input.shape;
   record("KthvalueBackward0", [input], [values, indices], ([g]) => [scatterToIndex(g!, indices, inShape, d!, keepdim)], [input]);
