@@ -48,7 +48,14 @@
         "native/activation_addon.cc",
         "native/activation_generic.cc",
         "native/activation_avx2.cc",
-        "native/activation_avx512.cc"
+        "native/activation_avx512.cc",
+        "native/pointwise_loss.cc",
+        "native/pointwise_loss_generic.cc",
+        "native/pointwise_loss_avx2.cc",
+        "native/pointwise_loss_avx512.cc",
+        "native/kth_select.cc",
+        "native/compact.cc",
+        "native/isclose.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],

@@ -22,6 +22,10 @@
 #include "elementwise.h"
 #include "gemm.h"
 #include "masks_addon.h"
+#include "pointwise_loss_addon.h"
+#include "kth_select.h"
+#include "compact.h"
+#include "isclose.h"
 #include "nn_kernels.h"
 #include "nnk.h"
 #include "pool.h"
@@ -635,6 +639,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tts::register_mask_functions(env, exports);  // compare, select, byteReduce (masks_addon.cc)
   tts::register_unary_math_functions(env, exports);  // unaryMath, classify (unary_math_addon.cc)
   tts::register_activation_functions(env, exports);  // activation (activation_addon.cc)
+  tts::register_pointwise_loss_functions(env, exports);  // pointwise_loss.cc
+  tts::register_kth_select_functions(env, exports);  // kthAlong (kth_select.cc)
+  tts::register_compact_functions(env, exports);  // nonzero, masked_select (compact.cc)
+  tts::register_scan_functions(env, exports);  // cumprod (scan.cc)
+  tts::register_isclose_functions(env, exports);  // isclose (isclose.cc)
   return exports;
 }
 

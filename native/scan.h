@@ -1,5 +1,7 @@
-// Cumulative sums along one dim of a contiguous [outer, size, inner] view.
+// Cumulative sums and products along one dim of a contiguous [outer, size, inner] view.
 #pragma once
+
+#include <napi.h>
 
 #include "common.h"
 
@@ -9,5 +11,12 @@ namespace tts {
 // JS kernel's formula, so the results are the same bits). x and y must not overlap.
 template <typename T>
 void cumsum(index_t outer, index_t size, index_t inner, const T* x, T* y);
+
+// y = cumprod(x), the same way: a product in double, each output rounded to T.
+template <typename T>
+void cumprod(index_t outer, index_t size, index_t inner, const T* x, T* y);
+
+// Registers cumprod's binding (scan.cc; cumsum's is in addon.cc).
+void register_scan_functions(Napi::Env env, Napi::Object exports);
 
 }  // namespace tts

@@ -3,7 +3,8 @@
 
 import { nativeGradLoop, tryNativeSoftmax } from "./native-fast.js";
 import { Tensor } from "../core/tensor.js";
-import { type DTypeLike, bool, roundToDType, toDType } from "../core/dtype.js";
+import { type DTypeLike, bool, float32, float64, roundToDType, toDType } from "../core/dtype.js";
+import { kernels } from "../backends/kernels.js";
 import { needsGrad, record } from "../autograd/record.js";
 import { normalizeDim } from "../core/shape.js";
 import { defaultGenerator, type Generator } from "../core/generator.js";
@@ -312,6 +313,9 @@ function softmaxBackwardKernel(g: ArrayLike<number>, y: ArrayLike<number>, dst: 
 
 interface SoftmaxOpts { dim?: number; dtype?: DTypeLike | null }
 
+/** Below this many elements softmax's JS loops beat the native passes' fixed costs. */
+const NATIVE_MIN_SOFTMAX = 4096;
+
 function softmaxImpl(op: "softmax" | "log_softmax", input: Tensor, dim: unknown, dtype: DTypeLike | null | undefined): Tensor {
   checkTensor(op, "input", input);
   if (typeof dim !== "number" || !Number.isInteger(dim)) throw new Error(`${op}(): argument 'dim' must be int, not ${pyType(dim)}`);
@@ -327,7 +331,7 @@ function softmaxImpl(op: "softmax" | "log_softmax", input: Tensor, dim: unknown,
   const { outer, size, inner } = softmaxGeometry(shape, d);
   const log = op === "log_softmax";
   const out = uninitTensor(shape, x.dtype);
-  if (!(inner === 1 && tryNativeSoftmax(x, out, outer, size, log))) {
+  if (!(inner === 1 ? tryNativeSoftmax(x, out, outer, size, log) : tryNativeSoftmaxStrided(x, out, outer, size, inner, log))) {
     const buf = outputBuffer(out);
     softmaxKernel(toNumbers(x), buf.data, outer, size, inner, log);
     buf.finish();
@@ -338,7 +342,33 @@ function softmaxImpl(op: "softmax" | "log_softmax", input: Tensor, dim: unknown,
   return r;
 }
 
+/** Whether softmax's passes of this many float32/float64 elements go through the native kernels. */
+function nativeSoftmaxPasses(t: Tensor): boolean {
+  return kernels.backend === "native" && (t.dtype === float32 || t.dtype === float64) && t.numel() >= NATIVE_MIN_SOFTMAX;
+}
+
+/**
+ * softmax over a dim that is not the last (inner > 1) through the native row kernel: the dim moved
+ * last by a native strided copy, rows softmaxed, moved back. The JS sweep over strided rows does
+ * an exp per element in a scalar loop, 10-30x slower.
+ */
+function tryNativeSoftmaxStrided(x: Tensor, out: Tensor, outer: number, size: number, inner: number, log: boolean): boolean {
+  if (!nativeSoftmaxPasses(x)) return false;
+  const rows = emptyTensor([outer, inner, size], x.dtype);
+  copyInto(rows, x.reshape([outer, size, inner]).transpose(1, 2));
+  const done = uninitTensor([outer, inner, size], x.dtype);
+  if (!tryNativeSoftmax(rows, done, outer * inner, size, log)) return false;
+  copyInto(out.view([outer, size, inner]), done.transpose(1, 2));
+  return true;
+}
+
 function softmaxBackward(g: Tensor, y: Tensor, d: number, outer: number, size: number, inner: number, log: boolean): Tensor {
+  if (y.dim() > 0 && !needsGrad(g, y) && nativeSoftmaxPasses(y)) {
+    // Four native passes (a product, a sum along d, a broadcast difference, a product) instead of
+    // the JS loop.
+    const gy = g.dtype === y.dtype ? g : g.to(y.dtype);
+    return log ? gy.sub(y.exp().mul(gy.sum(d, true))) : y.mul(gy.sub(gy.mul(y).sum(d, true)));
+  }
   if (needsGrad(g, y)) {
     // Double backward: the same formula in differentiable ops.
     const keep = y.dim() === 0 ? g : null;

@@ -2,13 +2,13 @@
 // allclose, isnan/isinf/isfinite/..., logical_*, bitwise_* and shifts, where, heaviside.
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, bool, getDefaultDtype, int64, roundToDType } from "../core/dtype.js";
+import { type DType, bool, float32, float64, getDefaultDtype, int64, roundToDType } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { broadcastShapes, broadcastStrides, shapesEqual } from "../core/shape.js";
+import { broadcastShapes, broadcastStrides, numel, shapesEqual } from "../core/shape.js";
 import { forEachRow } from "../backends/js/strided.js";
 import { type Args, bindArgs, checkTensor, installMethods, type Method } from "./args.js";
-import { binaryMap, emptyTensor, fillTensor, lay, unaryMap, copyInto, toNumbers } from "./engine.js";
+import { binaryMap, emptyTensor, fillTensor, lay, unaryMap, copyInto, toNumbers, uninitTensor } from "./engine.js";
 import { applyInPlace, checkInplaceCast } from "./inplace.js";
 import { asOperand, type BinarySpec, binaryInPlace, binaryOp, gradFor, type UnarySpec } from "./pointwise-engine.js";
 import { resultType, type TensorOrScalar } from "./promotion.js";
@@ -17,6 +17,8 @@ import { deviceOp, onDevice } from "./device-hooks.js";
 import type { CompareOp } from "../backends/native/masks.js";
 import type { ClassOp } from "../backends/native/unary-math.js";
 import { tryNativeByteReduce, tryNativeClassify, tryNativeCompare, tryNativeSelect } from "./native-masks.js";
+import { kernels } from "../backends/kernels.js";
+import { isclose as nativeIscloseKernel } from "../backends/native/isclose.js";
 
 // ---- eq / ne / lt / le / gt / ge --------------------------------------------------------------
 
@@ -169,6 +171,8 @@ function closeTensor(op: string, input: Tensor, other: Tensor, o: { rtol: number
   const { rtol, atol, equalNan } = o;
   const zeroTol = rtol === 0 && atol === 0;
   const qAtol = q(atol), qRtol = q(rtol);
+  const fast = nativeIsclose(input, other, o);
+  if (fast) return fast;
   return binaryMap(input, other, bool, (a, b) => {
     if (a === b) return 1;
     if (equalNan && isFloat && a !== a && b !== b) return 1;
@@ -177,6 +181,29 @@ function closeTensor(op: string, input: Tensor, other: Tensor, o: { rtol: number
     if (!Number.isFinite(actual)) return 0;
     return actual <= q(qAtol + Math.abs(q(qRtol * b))) ? 1 : 0;
   }, undefined, undefined, op);
+}
+
+/** Below this many elements the JS loop is as fast as a native call. */
+const NATIVE_MIN_ISCLOSE = 4096;
+
+/**
+ * isclose of float32/float64 CPU tensors through the native kernel (a broadcast operand copied out
+ * first); null when not applicable.
+ */
+function nativeIsclose(input: Tensor, other: Tensor, o: { rtol: number; atol: number; equalNan: boolean }): Tensor | null {
+  if (kernels.backend !== "native" || (input.dtype !== float32 && input.dtype !== float64) || onDevice(input, other)) return null;
+  const shape = broadcastShapes(input._shape, other._shape);
+  const n = numel(shape);
+  if (n < NATIVE_MIN_ISCLOSE) return null;
+  const full = (t: Tensor) => {
+    const e = shapesEqual(t._shape, shape) ? t : t.expand(shape);
+    return e.isContiguous() ? e : e.detach().contiguous();
+  };
+  const a = full(input), b = full(other);
+  const out = uninitTensor(shape, bool);
+  nativeIscloseKernel(a.storage.data as Float32Array, b.storage.data as Float32Array, out.storage.data as Uint8Array, n,
+    o.rtol, o.atol, o.equalNan, a._offset, b._offset, 0);
+  return out;
 }
 
 export function isclose(input: Tensor, other: Tensor, ...args: Args<[rtol?: number, atol?: number, equalNan?: boolean], CloseOpts>): Tensor {

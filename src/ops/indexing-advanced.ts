@@ -3,7 +3,7 @@
 // the place of the first indexed dim, or come first when the indexed dims are not adjacent.
 
 import { Tensor } from "../core/tensor.js";
-import { broadcastShapes, numel, shapeStr } from "../core/shape.js";
+import { broadcastShapes, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { record, sumToShape } from "../autograd/record.js";
 import { copyInto, emptyTensor } from "./engine.js";
 import {
@@ -11,6 +11,7 @@ import {
   nonzeroColumns, offsetsOf, rawOf, scalarTypeName,
 } from "./indexing-kernels.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
+import { tryNativeMaskedSelect } from "./native-compact.js";
 
 /** One entry per leading dim of the indexed tensor: an index tensor, or null for "all of it". */
 export type IndexList = readonly (Tensor | null | undefined)[];
@@ -164,10 +165,14 @@ export function putPlanned(plan: AdvancedPlan, dst: Tensor, values: Tensor, accu
 /** self[indices] as a new tensor (autograd: IndexBackward0). */
 export function indexWith(src: Tensor, indices: IndexList): Tensor {
   if (onDevice(src, indices)) return deviceOp("index", "index")(src, indices.map((t) => t ?? null));
-  const plan = planAdvanced(src, indices);
-  const out = emptyTensor(plan.shape, src.dtype);
-  gatherPlanned(plan, src, out);
-  const inShape = src.shape, expanded = plan.indices;
+  const mask = indices.length === 1 ? indices[0] : null;
+  // x[mask] with a bool mask of x's whole shape is masked_select: one native compaction.
+  const fast = mask instanceof Tensor && mask.dtype.name === "bool" && shapesEqual(mask._shape, src._shape)
+    ? tryNativeMaskedSelect(src, mask, src._shape) : null;
+  const plan = fast ? null : planAdvanced(src, indices);
+  const out = fast ?? emptyTensor(plan!.shape, src.dtype);
+  if (plan) gatherPlanned(plan, src, out);
+  const inShape = src.shape, expanded = plan ? plan.indices : indices.map((t) => t ?? null);
   const saved = expanded.filter((t): t is Tensor => t !== null);
   return record("IndexBackward0", [src], out, ([g]) => [indexPutWith(g!.newZeros(inShape), expanded, g!, true)], saved);
 }

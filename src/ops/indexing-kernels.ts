@@ -8,6 +8,7 @@ import { Storage } from "../core/storage.js";
 import { broadcastStrides, contiguousStrides, numel } from "../core/shape.js";
 import { binaryMap, copyInto, emptyTensor, scalarOf, toNumbers, unaryMap } from "./engine.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
+import { tryNativeNonzeroColumns } from "./native-compact.js";
 
 /** One element's value: a number, or a bigint for int64. */
 export type Val = number | bigint;
@@ -160,6 +161,8 @@ export function checkIndexRange(values: ArrayLike<number>, size: number, allowNe
 
 /** Positions of the non-zero elements of `t`, as one Float64Array per dim (row-major order). */
 export function nonzeroColumns(t: Tensor): Float64Array[] {
+  const fast = tryNativeNonzeroColumns(t);
+  if (fast) return fast;
   const nd = t.dim();
   const vals = toNumbers(t);
   let count = 0;

@@ -15,6 +15,7 @@ import {
 import { cat } from "./shape-join.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryNativeSelect, tryNativeSelectInto } from "./native-masks.js";
+import { tryNativeMaskedSelect, tryNativeNonzero } from "./native-compact.js";
 
 type Fill = number | bigint | boolean | Tensor;
 
@@ -216,6 +217,8 @@ export function maskedSelect(input: Tensor, ...args: Args<[mask: Tensor], { mask
       + "or move the tensors to the CPU first (await x.cpuAsync())");
   }
   const shape = broadcastShapes(input._shape, mask._shape);
+  const fast = tryNativeMaskedSelect(input, mask, shape);
+  if (fast) return maskedSelectRecord(input, mask, shape, fast);
   const io = offsetsOf(shape, broadcastStrides(input._shape, input._strides, shape), input._offset);
   const mo = maskOffsets(mask, shape);
   const m = rawOf(mask);
@@ -225,6 +228,10 @@ export function maskedSelect(input: Tensor, ...args: Args<[mask: Tensor], { mask
   const o = rawOf(out), s = rawOf(input);
   let k = 0;
   for (let i = 0; i < mo.length; i++) if (m[mo[i]!]) o[k++] = s[io[i]!]!;
+  return maskedSelectRecord(input, mask, shape, out);
+}
+
+function maskedSelectRecord(input: Tensor, mask: Tensor, shape: number[], out: Tensor): Tensor {
   const inShape = input.shape;
   return record("MaskedSelectBackward0", [input], out, ([g]) => {
     const full = maskedScatter(g!.newZeros(shape), mask, g!);
@@ -241,6 +248,10 @@ export function nonzero(input: Tensor, options?: { asTuple?: boolean }): Tensor 
 export function nonzero(input: Tensor, options: { asTuple?: boolean } = {}): Tensor | Tensor[] {
   const a = bindArgs("nonzero", [options], [], ["asTuple"]);
   checkTensor("nonzero", "input", input);
+  if (!a.asTuple) {
+    const fast = tryNativeNonzero(input);
+    if (fast) return fast;
+  }
   const cols = nonzeroColumns(input);
   if (a.asTuple) {
     if (input.dim() === 0) return [int64Tensor(input.item() ? [0] : [], [input.item() ? 1 : 0])];

@@ -19,6 +19,7 @@ import { kernels } from "../backends/kernels.js";
 import * as native from "../backends/native/index.js";
 import { tryNativeByteReduce } from "./native-masks.js";
 import { tryNativeLogsumexp, tryNativeSelect } from "./native-index.js";
+import { type KthPick, tryNativeKth } from "./native-kth.js";
 
 /**
  * Large contiguous float tensors reduce faster as a few native passes (max, exp, sum...) than in
@@ -136,7 +137,7 @@ const pickMin: Pick = (d, s, n) => {
 };
 
 /** Values and int64 indices of a selecting reduction along one dim (or all, flattened). */
-function selectAlong(op: string, x: Tensor, dim: number | null, keepdim: boolean, pick: Pick): { values: Tensor; indices: Tensor; d: number | null } {
+function selectAlong(op: string, x: Tensor, dim: number | null, keepdim: boolean, pick: Pick, kth?: KthPick): { values: Tensor; indices: Tensor; d: number | null } {
   if (onDevice(x)) return deviceOp("selectAlong", op)(op, x, dim, keepdim, pick === pickMax ? "max" : pick === pickMin ? "min" : null);
   const d = dim === null ? null : normalizeDim(dim, x.dim(), op);
   if (d !== null && x.dim() > 0 && x.shape[d] === 0) {
@@ -145,7 +146,7 @@ function selectAlong(op: string, x: Tensor, dim: number | null, keepdim: boolean
   if (x.numel() === 0 && d === null) throw new Error(`${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
   const plan = planReduce(op, x, d === null ? null : [d], keepdim);
   const isMax = pick === pickMax ? true : pick === pickMin ? false : null;
-  const fast = isMax === null ? null : tryNativeSelect(x, d, plan.outShape, isMax);
+  const fast = isMax === null ? (kth ? tryNativeKth(x, d, plan.outShape, kth) : null) : tryNativeSelect(x, d, plan.outShape, isMax);
   if (fast) return { ...fast, d };
   const data = reducedLast(x.detach(), plan.dims);
   const n = numel(plan.outShape);
@@ -475,13 +476,13 @@ export function median(input: Tensor, ...args: unknown[]): Tensor | ValuesIndice
   if (o.dim === undefined || o.dim === null) {
     if (input.numel() === 0) return input.newFull([], NaN);
     const { values } = onDevice(input) ? deviceOp("kthAlong", "median")("median", input, null, false, (n) => Math.floor((n - 1) / 2))
-      : selectAlong("median", input.reshape(-1), 0, false, pick);
+      : selectAlong("median", input.reshape(-1), 0, false, pick, { mode: "median", k: 0 });
     const dims = [...Array(input.dim()).keys()];
     return record("MedianBackward0", [input], values, ([g]) => [evenlyDistributed(g!, input, values, dims, false)], [input]);
   }
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
   const { values, indices, d } = onDevice(input) ? deviceOp("kthAlong", "median")("median", input, o.dim as number, keepdim, (n) => Math.floor((n - 1) / 2))
-    : selectAlong("median", input, o.dim as number, keepdim, pick);
+    : selectAlong("median", input, o.dim as number, keepdim, pick, { mode: "median", k: 0 });
   const inShape = input.shape;
   record("MedianBackward1", [input], [values, indices], ([g]) => [scatterToIndex(g!, indices, inShape, d!, keepdim)], [input]);
   return valuesIndices(values, indices);
@@ -497,12 +498,12 @@ export function nanmedian(input: Tensor, ...args: unknown[]): Tensor | ValuesInd
   };
   const lowerMedian = (n: number): number => Math.floor((n - 1) / 2);
   if (o.dim === undefined || o.dim === null) {
-    return onDevice(input) ? deviceOp("kthAlong", "nanmedian")("nanmedian", input, null, false, lowerMedian, true).values
-      : selectAlong("nanmedian", input.reshape(-1), 0, false, pick).values;
+    return onDevice(input) ? deviceOp("kthAlong", "nanmedian")("nanmedian", input, null, false, lowerMedian, "ignore").values
+      : selectAlong("nanmedian", input.reshape(-1), 0, false, pick, { mode: "nanmedian", k: 0 }).values;
   }
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
-  const { values, indices } = onDevice(input) ? deviceOp("kthAlong", "nanmedian")("nanmedian", input, o.dim as number, keepdim, lowerMedian, true)
-    : selectAlong("nanmedian", input, o.dim as number, keepdim, pick);
+  const { values, indices } = onDevice(input) ? deviceOp("kthAlong", "nanmedian")("nanmedian", input, o.dim as number, keepdim, lowerMedian, "ignore")
+    : selectAlong("nanmedian", input, o.dim as number, keepdim, pick, { mode: "nanmedian", k: 0 });
   return valuesIndices(values, indices);
 }
 
@@ -513,8 +514,8 @@ export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number, 
   const d0 = normalizeDim(dim, input.dim(), "kthvalue");
   const size = input.dim() ? input.shape[d0]! : 1;
   if (!Number.isInteger(k) || k < 1 || k > size) throw new Error(`kthvalue(): selected number k out of range for dimension ${d0}`);
-  const { values, indices, d } = onDevice(input) ? deviceOp("kthAlong", "kthvalue")("kthvalue", input, dim, keepdim, () => k - 1)
-    : selectAlong("kthvalue", input, dim, keepdim, kthPick(() => k - 1));
+  const { values, indices, d } = onDevice(input) ? deviceOp("kthAlong", "kthvalue")("kthvalue", input, dim, keepdim, () => k - 1, "ranked")
+    : selectAlong("kthvalue", input, dim, keepdim, (d, s, n) => sortedBlock(d, s, n)[k - 1]!, { mode: "kth", k: k - 1 });
   const inShape = input.shape;
   record("KthvalueBackward0", [input], [values, indices], ([g]) => [scatterToIndex(g!, indices, inShape, d!, keepdim)], [input]);
   return valuesIndices(values, indices);

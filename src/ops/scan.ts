@@ -12,6 +12,8 @@ import { applyInPlace } from "./inplace.js";
 import * as shapeOps from "./shape.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryNativeCumsum } from "./native-fast.js";
+import { kernels } from "../backends/kernels.js";
+import * as nativeScan from "../backends/native/scan.js";
 
 /** Runs `scan(src, dst, start, n)` over each line along `dim`; src/dst hold the line contiguously. */
 function scanLines(x: Tensor, dim: number, scan: (src: NumArray, out: Float64Array, s: number, n: number, idx: Float64Array | null) => void, withIndices: boolean): { values: Float64Array; indices: Float64Array | null; perm: number[] } {
@@ -115,7 +117,25 @@ export function cumprod(input: Tensor, ...args: Args<[dim: number], CumOptions>)
   }, [x, out]);
 }
 
+/** Below this many elements the JS loop is as fast as a native call. */
+const NATIVE_MIN_CUMPROD = 4096;
+
+/** cumprod of a contiguous float32/float64 tensor through the native scan; null when not applicable. */
+function nativeCumprod(x: Tensor, d: number): Tensor | null {
+  const src = x.storage.data;
+  if (kernels.backend !== "native" || !(src instanceof Float32Array || src instanceof Float64Array) || !x.isContiguous()
+    || x.dim() === 0 || x.numel() < NATIVE_MIN_CUMPROD) return null;
+  const shape = x._shape;
+  let outer = 1, inner = 1;
+  shape.forEach((s, i) => { if (i < d) outer *= s; else if (i > d) inner *= s; });
+  const out = uninitTensor(shape, x.dtype);
+  nativeScan.cumprod(src, out.storage.data as Float32Array | Float64Array, outer, shape[d]!, inner, x._offset, 0);
+  return out;
+}
+
 function prodLines(x: Tensor, d: number): Tensor {
+  const fast = nativeCumprod(x, d);
+  if (fast) return fast;
   const { values, perm } = scanLines(x, d, (src, out, s, n) => { let a = 1; for (let i = s; i < s + n; i++) { a *= src[i]!; out[i] = a; } }, false);
   return fromLines(x, perm, values, x.dtype);
 }

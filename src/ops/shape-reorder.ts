@@ -14,6 +14,7 @@ import { contiguousCopy, indexValues, int64Tensor, rawOf } from "./indexing-kern
 import { indexSelect } from "./indexing-index.js";
 import { rawNarrow, rawView } from "./shape-join.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
+import { tryNativeFill } from "./native-fast.js";
 
 // ---- flip / roll / rot90 --------------------------------------------------------------------
 
@@ -237,7 +238,11 @@ export function narrowCopy(input: Tensor, ...args: Args<[dim: number, start: num
 
 /** Zeroes the elements above (tril) or below (triu) diagonal k of every matrix of `out`. */
 function triangle(input: Tensor, k: number, lower: boolean): Tensor {
-  const out = contiguousCopy(input);
+  const device = onDevice(input);
+  // On the CPU copyInto moves whole rows (memmove, or the native strided copy), and each row's
+  // zeroes go in as one fill.
+  const out = device ? contiguousCopy(input) : emptyTensor(input._shape, input.dtype);
+  if (!device) copyInto(out, input);
   const rows = out._shape[out.dim() - 2]!, cols = out._shape[out.dim() - 1]!;
   const d = rawOf(out);
   const zero = encoder(out.dtype)(0);
@@ -245,8 +250,11 @@ function triangle(input: Tensor, k: number, lower: boolean): Tensor {
   for (let m = 0; m < mats; m++) {
     for (let i = 0; i < rows; i++) {
       const base = m * rows * cols + i * cols;
-      if (lower) for (let j = Math.max(0, i + k + 1); j < cols; j++) d[base + j] = zero;
-      else for (let j = 0; j < Math.min(cols, i + k); j++) d[base + j] = zero;
+      const from = lower ? Math.min(cols, Math.max(0, i + k + 1)) : 0, to = lower ? cols : Math.max(0, Math.min(cols, i + k));
+      if (to <= from) continue;
+      if (device) { for (let j = from; j < to; j++) d[base + j] = zero; continue; }
+      const data = out.storage.data as unknown as ArrayBufferView & { fill(v: number | bigint, s: number, e: number): void };
+      if (!tryNativeFill(data, base + from, to - from, zero)) data.fill(zero, base + from, base + to);
     }
   }
   return out;

@@ -76,7 +76,12 @@ export function gpuSortAlong(op: string, x: Tensor, dim: number, k: number, desc
  * or the first NaN of lines that have one, as the CPU's kthvalue/median pick. With `ignoreNaN`
  * (nanmedian) the rank is the lower median of each line's numbers (0 for lines of NaN only).
  */
-export function gpuKthAlong(op: string, x: Tensor, dim: number | null, keepdim: boolean, kOf: (n: number) => number, ignoreNaN = false): { values: Tensor; indices: Tensor; d: number | null } {
+/**
+ * The k-th of the stable sorted order along dim; `nans` says what NaN does: "first" picks a line's
+ * first NaN when it has one (median), "ignore" takes the lower median of the other values
+ * (nanmedian), "ranked" leaves NaN where it sorts, after the numbers (kthvalue).
+ */
+export function gpuKthAlong(op: string, x: Tensor, dim: number | null, keepdim: boolean, kOf: (n: number) => number, nans: "first" | "ignore" | "ranked" = "first"): { values: Tensor; indices: Tensor; d: number | null } {
   checkDevices(op, x);
   requireNumeric(op, x);
   const d = dim === null ? null : x.dim() ? normalizeDim(dim, x.dim(), op) : 0;
@@ -87,12 +92,12 @@ export function gpuKthAlong(op: string, x: Tensor, dim: number | null, keepdim: 
   const sorted = gpuSortAlong(op, src, dd, n, false);
   const k = kOf(n);
   let pos: Tensor | null = null;
-  if (x.dtype.isFloatingPoint && src.dim()) {
-    // NaN sorts after a line's numbers: its first NaN is at rank n - nans.
-    const nans = src.isnan().to(float32).sum(dd, true);
-    pos = ignoreNaN
-      ? nans.neg().add(n - 1).div(2).floor().clamp(0).to(int64)
-      : nans.gt(0).to(float32).mul(nans.neg().add(n - k)).add(k).to(int64);
+  if (x.dtype.isFloatingPoint && src.dim() && nans !== "ranked") {
+    // NaN sorts after a line's numbers: its first NaN is at rank n - count.
+    const count = src.isnan().to(float32).sum(dd, true);
+    pos = nans === "ignore"
+      ? count.neg().add(n - 1).div(2).floor().clamp(0).to(int64)
+      : count.gt(0).to(float32).mul(count.neg().add(n - k)).add(k).to(int64);
   }
   const pick = (t: Tensor): Tensor => {
     if (!src.dim()) return t;

@@ -257,6 +257,30 @@ export function checkSpan(
   return [offset, last];
 }
 
+/**
+ * checkSpan for an operand read with strides of either sign (flip reads its input through negated
+ * strides; the kernel's loops use signed offsets): every element reached lies inside `a`.
+ */
+function checkSignedSpan(
+  op: string, name: string, a: TypedView, offset: number, sizes: readonly number[], strides: readonly number[],
+): Span {
+  checkCount(op, `${name} offset`, offset);
+  let first = offset, last = offset, empty = false;
+  for (let d = 0; d < sizes.length; d++) {
+    const size = sizes[d]!, stride = strides[d]!;
+    if (!Number.isSafeInteger(stride)) throw new Error(`native.${op}: ${name} stride must be an integer, got ${stride}`);
+    if (size === 0) empty = true;
+    if (stride < 0) first += (size - 1) * stride;
+    else last += (size - 1) * stride;
+  }
+  if (empty) return null;
+  if (!Number.isSafeInteger(first) || first < 0) {
+    throw new Error(`native.${op}: ${name} of sizes [${sizes.join(", ")}] with strides [${strides.join(", ")}] and offset ${offset} reaches element ${first}, before its start`);
+  }
+  if (!Number.isSafeInteger(last) || last >= a.length) throw spanError(op, name, a, offset, sizes, strides, last);
+  return [first, last];
+}
+
 /** checkSpan for `n` contiguous elements. */
 function checkRange(op: string, name: string, a: TypedView, offset: number, n: number): Span {
   checkCount(op, `${name} offset`, offset);
@@ -384,7 +408,7 @@ export function unary<T extends FloatArray>(op: UnaryOp, x: T, out: T, n: number
 export interface StridedOperand<T extends FloatArray> {
   readonly data: T;
   readonly offset?: number;
-  /** One per dim of the shape; 0 broadcasts along that dim. */
+  /** One per dim of the shape; 0 broadcasts along that dim, a negative one reads backwards. */
   readonly strides: readonly number[];
 }
 
@@ -417,8 +441,8 @@ export function binary<T extends FloatArray>(
     numel *= shape[d]!;
   }
   const so = checkSpan(name, "out", out, outOff, shape, contiguous);
-  const sa = checkSpan(name, "a", a.data, aOff, shape, a.strides);
-  const sb = checkSpan(name, "b", b.data, bOff, shape, b.strides);
+  const sa = checkSignedSpan(name, "a", a.data, aOff, shape, a.strides);
+  const sb = checkSignedSpan(name, "b", b.data, bOff, shape, b.strides);
   if (so === null) return;
   for (const [x, sx, xOff, label] of [[a, sa, aOff, "a"], [b, sb, bOff, "b"]] as const) {
     if (!overlaps(out, so, x.data, sx)) continue;

@@ -3,9 +3,9 @@
 // vjp in public ops); the rest compose public ops as ATen does.
 
 import { Tensor } from "../../core/tensor.js";
-import { record } from "../../autograd/record.js";
+import { needsGrad, record } from "../../autograd/record.js";
 import { noGrad } from "../../autograd/grad-mode.js";
-import { broadcastShapes } from "../../core/shape.js";
+import { broadcastShapes, shapesEqual } from "../../core/shape.js";
 import { type Args, bindArgs } from "../../ops/args.js";
 import { binaryMap, emptyTensor, writeNumbers } from "../../ops/engine.js";
 import { gradFor } from "../../ops/pointwise-engine.js";
@@ -17,6 +17,8 @@ import {
   sizesStr, tensorArg, torchSize, warnOnce, warnSizeMismatch,
 } from "./loss-util.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
+import type { PointwiseLossKind } from "../../backends/native/pointwise-loss.js";
+import { type NativeLoss, nativeLossForward, nativeLossGrad, nativeLossOperands } from "./loss-native.js";
 
 interface LegacyOptions { sizeAverage?: boolean | null; reduce?: boolean | null; reduction?: Reduction }
 
@@ -41,11 +43,15 @@ interface DiffLoss {
   f: (d: number) => number;
   /** d loss / d d, in public ops. */
   grad: (diff: Tensor) => Tensor;
+  /** The native kernel of the same loss, and its beta/delta. */
+  native: PointwiseLossKind;
+  param?: number;
 }
 
 function diffLoss(spec: DiffLoss, x: Tensor, y: Tensor, reduction: Reduction): Tensor {
   const dtype = resultType(x, y);
   if (!dtype.isFloatingPoint) throw new Error(`"${spec.kernel}" not implemented for '${scalarName(dtype)}'`);
+  if (x.dtype === dtype && nativeLossOperands(x, y)) return nativeDiffLoss(spec, { kind: spec.native, x, y, param: spec.param }, reduction);
   const f = spec.f;
   const gpu = onDevice(x, y);
   const elems = gpu ? deviceOp("diffLoss", spec.kernel)(spec.kernel, x, y) : binaryMap(x, y, dtype, (a, b) => f(a - b), undefined, undefined, spec.kernel);
@@ -61,6 +67,21 @@ function diffLoss(spec: DiffLoss, x: Tensor, y: Tensor, reduction: Reduction): T
   }, [x, y]);
 }
 
+/** diffLoss through the native kernels; the composite vjp serves createGraph. */
+function nativeDiffLoss(spec: DiffLoss, l: NativeLoss, reduction: Reduction): Tensor {
+  const { x, y } = l;
+  const out = nativeLossForward(l, reduction)!;
+  const n = x.numel();
+  return record(spec.node, [x, y], out, ([g]) => {
+    const gx = nativeLossGrad(l, reduction, g!);
+    if (gx !== null) return [x._requiresGrad ? gx : null, y._requiresGrad ? gx.neg() : null];
+    let ge = reduction === "none" ? g! : g!.expand(x.shape);
+    if (reduction === "mean") ge = ge.div(n);
+    const gd = ge.mul(spec.grad(x.sub(y)));
+    return [x._requiresGrad ? gd : null, y._requiresGrad ? gd.neg() : null];
+  }, [x, y]);
+}
+
 /** The weighted forms of mse/l1 (PyTorch 2.6+): mean divides by the total weight. */
 function weightedLoss(elems: Tensor, weight: Tensor, input: Tensor, reduction: Reduction, meanBy: "weight" | "count"): Tensor {
   if (weight.dim() !== input.dim() || weight.shape.some((s, i) => s !== input.size(i))) throw new Error("Weights and input must have the same size.");
@@ -72,7 +93,10 @@ function weightedLoss(elems: Tensor, weight: Tensor, input: Tensor, reduction: R
 
 type MseArgs = Args<[sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction, weight?: Tensor | null], LegacyOptions & { weight?: Tensor | null }>;
 
-const MSE: DiffLoss = { kernel: "mse_cpu", node: "MseLossBackward0", f: (d) => d * d, grad: (d) => d.mul(2) };
+const MSE: DiffLoss = { kernel: "mse_cpu", node: "MseLossBackward0", f: (d) => d * d, grad: (d) => d.mul(2), native: "mse" };
+
+/** l1 as one op: only on the native path (elsewhere it is the composite |x - y|, as ATen's). */
+const L1: DiffLoss = { kernel: "l1_cpu", node: "L1LossBackward0", f: Math.abs, grad: (d) => d.sgn(), native: "l1" };
 
 /** F.mse_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None). */
 export function mseLoss(input: Tensor, target: Tensor, ...args: MseArgs): Tensor {
@@ -96,6 +120,7 @@ export function l1Loss(input: Tensor, target: Tensor, ...args: MseArgs): Tensor 
   const reduction = reductionOf(a);
   const weight = optTensorArg(op, "weight", 6, a.weight);
   broadcastShapes(x.shape, y.shape);
+  if (!weight && x.dtype === resultType(x, y) && nativeLossOperands(x, y)) return diffLoss(L1, x, y, reduction);
   const elems = x.sub(y).abs();
   if (weight) return weightedLoss(elems, weight, x, reduction, "weight");
   return reduceLoss(elems, reduction);
@@ -106,6 +131,7 @@ function smoothL1Spec(beta: number): DiffLoss {
     kernel: "smooth_l1_cpu", node: "SmoothL1LossBackward0",
     f: (d) => { const z = Math.abs(d); return z < beta ? (0.5 * z * z) / beta : z - 0.5 * beta; },
     grad: (d) => d.div(beta).clamp(-1, 1),
+    native: "smoothL1", param: beta,
   };
 }
 
@@ -129,6 +155,7 @@ function huberSpec(delta: number): DiffLoss {
     kernel: "huber_cpu", node: "HuberLossBackward0",
     f: (d) => { const z = Math.abs(d); return z < delta ? 0.5 * z * z : delta * (z - 0.5 * delta); },
     grad: (d) => d.clamp(-delta, delta),
+    native: "huber", param: delta,
   };
 }
 
@@ -172,6 +199,17 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, ...args: BceAr
   if (weight && (weight.dim() !== x.dim() || weight.shape.some((s, i) => s !== x.size(i)))) {
     throw new Error(`The size of tensor a (${sizesStr(weight.shape)}) must match the size of tensor b (${sizesStr(x.shape)})`);
   }
+  if (nativeLossOperands(x, t, weight)) {
+    const l: NativeLoss = { kind: "bce", x, y: t, w: weight };
+    const out = nativeLossForward(l, reduction);
+    // null: a value outside [0, 1], which the loop below reports in PyTorch's words.
+    if (out !== null) {
+      return record("BinaryCrossEntropyBackward0", [x, t], out, ([g]) => {
+        const gx = x._requiresGrad && !t._requiresGrad ? nativeLossGrad(l, reduction, g!) : null;
+        return gx !== null ? [gx, null] : bceGrad(g!, x, t, weight, reduction);
+      }, [x, t]);
+    }
+  }
   const xv = floatValues(x), tv = floatValues(t), wv = weight ? floatValues(weight) : null;
   const n = xv.length;
   const elems = new Float64Array(n);
@@ -188,16 +226,18 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, ...args: BceAr
   let out: Tensor;
   if (reduction === "none") { out = emptyTensor(x.shape, x.dtype); writeNumbers(out, elems); }
   else out = scalarTensor(reduction === "sum" ? sum : sum / n, x);
-  const w = weight;
-  return record("BinaryCrossEntropyBackward0", [x, t], out, ([g]) => {
-    let ge = reduction === "none" ? g! : g!.expand(x.shape);
-    if (reduction === "mean") ge = ge.div(n);
-    if (w) ge = ge.mul(w);
-    return [
-      x._requiresGrad ? ge.mul(x.sub(t)).div(x.rsub(1).mul(x).clampMin(1e-12)) : null,
-      t._requiresGrad ? ge.mul(logit(x)).neg() : null,
-    ];
-  }, [x, t]);
+  return record("BinaryCrossEntropyBackward0", [x, t], out, ([g]) => bceGrad(g!, x, t, weight, reduction), [x, t]);
+}
+
+/** binary_cross_entropy's gradients in public ops. */
+function bceGrad(g: Tensor, x: Tensor, t: Tensor, w: Tensor | null, reduction: Reduction): (Tensor | null)[] {
+  let ge = reduction === "none" ? g : g.expand(x.shape);
+  if (reduction === "mean") ge = ge.div(x.numel());
+  if (w) ge = ge.mul(w);
+  return [
+    x._requiresGrad ? ge.mul(x.sub(t)).div(x.rsub(1).mul(x).clampMin(1e-12)) : null,
+    t._requiresGrad ? ge.mul(logit(x)).neg() : null,
+  ];
 }
 
 /**
@@ -216,11 +256,34 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor,
   if (t.dim() !== x.dim() || t.shape.some((s, i) => s !== x.size(i))) {
     throw new Error(`Target size (${torchSize(t.shape)}) must be the same as input size (${torchSize(x.shape)})`);
   }
+  if (!needsGrad(t, weight, posWeight)) {
+    const full = (v: Tensor | null) => (v && !shapesEqual(v.shape, x.shape) && shapesEqual(broadcastShapes(v.shape, x.shape), x.shape) ? v.expand(x.shape) : v);
+    const w = full(weight), pw = full(posWeight);
+    if (nativeLossOperands(x, t, w, pw)) return bceWithLogitsNative({ kind: "bceLogits", x, y: t, w, pw }, reduction);
+  }
   let logSig = logsigmoid(x);
   if (posWeight) logSig = logSig.mul(posWeight.sub(1).mul(t).add(1));
   let loss = t.rsub(1).mul(x).sub(logSig);
   if (weight) loss = loss.mul(weight);
   return reduceLoss(loss, reduction);
+}
+
+/**
+ * binary_cross_entropy_with_logits through the native kernels (target, weight and pos_weight not
+ * requiring grad): d/dx = w (c sigmoid(x) - pw t), c = 1 + (pw - 1) t; in public ops under createGraph.
+ */
+function bceWithLogitsNative(l: NativeLoss, reduction: Reduction): Tensor {
+  const { x, y: t, w, pw } = l;
+  const out = nativeLossForward(l, reduction)!;
+  return record("BinaryCrossEntropyWithLogitsBackward0", [x], out, ([g]) => {
+    const gx = nativeLossGrad(l, reduction, g!);
+    if (gx !== null) return [gx];
+    let ge = reduction === "none" ? g! : g!.expand(x.shape);
+    if (reduction === "mean") ge = ge.div(x.numel());
+    if (w) ge = ge.mul(w);
+    const d = pw ? x.sigmoid().mul(pw.sub(1).mul(t).add(1)).sub(pw.mul(t)) : x.sigmoid().sub(t);
+    return [ge.mul(d)];
+  }, [x]);
 }
 
 // ---- kl_div, poisson, gaussian ---------------------------------------------------------------------
