@@ -38,7 +38,12 @@
         "native/reduce_index_kernels.cc",
         "native/sort.cc",
         "native/scan.cc",
-        "native/addon_index.cc"
+        "native/addon_index.cc",
+        "native/typed_binary.cc",
+        "native/typed_binary_addon.cc",
+        "native/typed_binary_generic.cc",
+        "native/typed_binary_avx2.cc",
+        "native/typed_binary_avx512.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],
