@@ -155,21 +155,18 @@ inline T float_xlogy(T x, T y) {
   return x * std::log(y);
 }
 
-// fmax/fmin: a NaN operand loses to a number; ties of +0 and -0 give +0 (fmax) / -0 (fmin), as
-// the JS kernel (Math.max / Math.min).
+// fmax/fmin: a NaN operand loses to a number; of equal values (+0 and -0) a wins, as PyTorch's.
 template <typename T>
 inline T float_fmax(T a, T b) {
   if (a != a) return b;
   if (b != b) return a;
-  if (a == b) return std::signbit(a) ? b : a;
-  return a > b ? a : b;
+  return a >= b ? a : b;
 }
 template <typename T>
 inline T float_fmin(T a, T b) {
   if (a != a) return b;
   if (b != b) return a;
-  if (a == b) return std::signbit(a) ? a : b;
-  return a < b ? a : b;
+  return a <= b ? a : b;
 }
 
 // PyTorch's pow with a scalar exponent: 2, 3 and -2 as products, 0.5 / -0.5 / -1 as sqrt, rsqrt and
@@ -212,10 +209,12 @@ void float_row(TypedOp op, index_t n, const T* a, index_t sa, const T* b, index_
     case TypedOp::minimum:
       return map2(n, a, sa, b, sb, out, [](T x, T y) { return (x != x || y != y) ? x + y : (x < y ? x : y); });
     case TypedOp::nextafter: return map2(n, a, sa, b, sb, out, [](T x, T y) { return std::nextafter(x, y); });
+    // PyTorch's vectorised lerp: one fused multiply-add from the nearer end.
     case TypedOp::lerp_scalar: {
       const T w = static_cast<T>(alpha);
-      if (std::fabs(w) < T(0.5)) return map2(n, a, sa, b, sb, out, [w](T x, T y) { return x + w * (y - x); });
-      return map2(n, a, sa, b, sb, out, [w](T x, T y) { return y - (y - x) * (T(1) - w); });
+      if (std::fabs(w) < T(0.5)) return map2(n, a, sa, b, sb, out, [w](T x, T y) { return std::fma(w, y - x, x); });
+      const T c = w - T(1);
+      return map2(n, a, sa, b, sb, out, [c](T x, T y) { return std::fma(c, y - x, y); });
     }
     case TypedOp::neg: return map1(n, a, sa, out, [](T x) { return -x; });
     case TypedOp::abs: return map1(n, a, sa, out, [](T x) { return std::fabs(x); });

@@ -9,6 +9,7 @@ import { type TensorOrScalar } from "./promotion.js";
 import { fusedGrad, pyType } from "./pointwise-util.js";
 import * as M from "./special-math.js";
 import { where } from "./comparison.js";
+import { nativeTyped } from "./native-typed.js";
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 const HALF_SQRT_PI = 0.5 * Math.sqrt(Math.PI);
@@ -132,7 +133,8 @@ export function logit_(self: Tensor, ...args: Args<[eps?: number | null], LogitO
 
 // ---- xlogy ----------------------------------------------------------------------------------
 
-function xlogyKernel(x: number, y: number): number {
+const xlogyKernel = nativeTyped(xlogyJs, "xlogy");
+function xlogyJs(x: number, y: number): number {
   if (y !== y) return NaN;
   if (x === 0) return 0;
   return x * Math.log(y);
