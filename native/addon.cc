@@ -632,7 +632,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("bestIsa", Napi::Function::New(env, BestIsa, "bestIsa"));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
   tts::register_mask_functions(env, exports);  // compare, select, byteReduce (masks_addon.cc)
-  tts::register_typed_functions(env, exports);  // typedBinary, typedConvert (typed_binary_addon.cc)
+  tts::register_typed_functions(env, exports);  // typedBinary, typedTernary, typedConvert (typed_binary_addon.cc)
   return exports;
 }
 

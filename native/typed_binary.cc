@@ -28,7 +28,8 @@ bool is_cheap(TypedOp op, NumType type) {
   switch (op) {
     case TypedOp::add: case TypedOp::sub: case TypedOp::mul: case TypedOp::maximum:
     case TypedOp::minimum: case TypedOp::fmax: case TypedOp::fmin: case TypedOp::copysign:
-    case TypedOp::lerp_scalar: case TypedOp::neg: case TypedOp::abs:
+    case TypedOp::lerp_scalar: case TypedOp::neg: case TypedOp::abs: case TypedOp::bitwise_and:
+    case TypedOp::bitwise_or: case TypedOp::bitwise_xor:
       return true;
     case TypedOp::div:
       return type == NumType::f32 || type == NumType::f64;
@@ -98,6 +99,25 @@ TypedStatus typed_binary(TypedOp op, NumType type, int ndim, const index_t* shap
     case NumType::i64: return run(k.i64, op, type, ndim, shape, a, sa, b, sb, out, alpha);
     default: return TypedStatus::ok;
   }
+}
+
+void typed_ternary(TernaryOp op, NumType type, int ndim, const index_t* shape, const void* s, const index_t* ss,
+                   const void* a, const index_t* sa, const void* b, const index_t* sb, void* out, double alpha) {
+  const TypedKernels& k = kernels();
+  const index_t* strides[3] = {ss, sa, sb};
+  const StridedRows<3> plan(ndim, shape, strides);
+  const index_t is = plan.inner_stride(0), ia = plan.inner_stride(1), ib = plan.inner_stride(2);
+  auto go = [&](auto row, auto* typed_out) {
+    using T = typename std::remove_pointer<decltype(typed_out)>::type;
+    const T* ps = static_cast<const T*>(s);
+    const T* pa = static_cast<const T*>(a);
+    const T* pb = static_cast<const T*>(b);
+    plan.run(kGrainCheap, [&](const index_t* off, index_t start, index_t len) {
+      row(op, len, ps + off[0], is, pa + off[1], ia, pb + off[2], ib, typed_out + start, alpha);
+    });
+  };
+  if (type == NumType::f32) go(k.ternary_f32, static_cast<float*>(out));
+  else if (type == NumType::f64) go(k.ternary_f64, static_cast<double*>(out));
 }
 
 void typed_convert(NumType from, NumType to, index_t n, const void* src, void* dst) {

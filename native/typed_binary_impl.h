@@ -106,6 +106,9 @@ void int_row(TypedOp op, index_t n, const T* a, index_t sa, const T* b, index_t 
     case TypedOp::fmax: return map2(n, a, sa, b, sb, out, [](T x, T y) { return x > y ? x : y; });
     case TypedOp::minimum:
     case TypedOp::fmin: return map2(n, a, sa, b, sb, out, [](T x, T y) { return x < y ? x : y; });
+    case TypedOp::bitwise_and: return map2(n, a, sa, b, sb, out, [](T x, T y) { return static_cast<T>(x & y); });
+    case TypedOp::bitwise_or: return map2(n, a, sa, b, sb, out, [](T x, T y) { return static_cast<T>(x | y); });
+    case TypedOp::bitwise_xor: return map2(n, a, sa, b, sb, out, [](T x, T y) { return static_cast<T>(x ^ y); });
     case TypedOp::neg: return map1(n, a, sa, out, [](T x) { return wrap_sub<T>(0, x); });
     case TypedOp::abs: return map1(n, a, sa, out, [](T x) { return x < 0 ? wrap_sub<T>(0, x) : x; });
     default: return;  // float-only ops: never called with an int type
@@ -169,6 +172,13 @@ inline T float_fmin(T a, T b) {
   return a <= b ? a : b;
 }
 
+// PyTorch's vectorised lerp: one fused multiply-add from the nearer end, x + w * (y - x) or
+// y - (y - x) * (1 - w) (fnmadd: -(y - x), not x - y, which differ in the sign of a zero).
+template <typename T>
+inline T float_lerp(T x, T y, T w) {
+  return std::fabs(w) < T(0.5) ? std::fma(w, y - x, x) : std::fma(-(y - x), T(1) - w, y);
+}
+
 // PyTorch's pow with a scalar exponent: 2, 3 and -2 as products, 0.5 / -0.5 / -1 as sqrt, rsqrt and
 // reciprocal; any other exponent through pow in double (the exponent is a double), rounded to T.
 template <typename T>
@@ -209,15 +219,38 @@ void float_row(TypedOp op, index_t n, const T* a, index_t sa, const T* b, index_
     case TypedOp::minimum:
       return map2(n, a, sa, b, sb, out, [](T x, T y) { return (x != x || y != y) ? x + y : (x < y ? x : y); });
     case TypedOp::nextafter: return map2(n, a, sa, b, sb, out, [](T x, T y) { return std::nextafter(x, y); });
-    // PyTorch's vectorised lerp: one fused multiply-add from the nearer end.
     case TypedOp::lerp_scalar: {
       const T w = static_cast<T>(alpha);
-      if (std::fabs(w) < T(0.5)) return map2(n, a, sa, b, sb, out, [w](T x, T y) { return std::fma(w, y - x, x); });
-      const T c = w - T(1);
-      return map2(n, a, sa, b, sb, out, [c](T x, T y) { return std::fma(c, y - x, y); });
+      return map2(n, a, sa, b, sb, out, [w](T x, T y) { return float_lerp(x, y, w); });
     }
     case TypedOp::neg: return map1(n, a, sa, out, [](T x) { return -x; });
     case TypedOp::abs: return map1(n, a, sa, out, [](T x) { return std::fabs(x); });
+    default: return;
+  }
+}
+
+// ---- ternary float ops ----------------------------------------------------------------------------
+
+template <typename T, class F>
+inline void map3(index_t n, const T* s, index_t ss, const T* a, index_t sa, const T* b, index_t sb, T* out, F f) {
+  if (ss == 1 && sa == 1 && sb == 1) {
+    for (index_t i = 0; i < n; ++i) out[i] = f(s[i], a[i], b[i]);
+  } else {
+    for (index_t i = 0; i < n; ++i) out[i] = f(s[i * ss], a[i * sa], b[i * sb]);
+  }
+}
+
+// As PyTorch's vectorised kernels compute them: self + (value * t1) * t2 with the last multiply and
+// the add fused, self + (value * t1) / t2, and lerp as float_lerp.
+template <typename T>
+void float_ternary_row(TernaryOp op, index_t n, const T* s, index_t ss, const T* a, index_t sa, const T* b,
+                       index_t sb, T* out, double alpha) {
+  const T v = static_cast<T>(alpha);
+  switch (op) {
+    case TernaryOp::addcmul: return map3(n, s, ss, a, sa, b, sb, out, [v](T x, T y, T z) { return std::fma(v * y, z, x); });
+    case TernaryOp::addcdiv: return map3(n, s, ss, a, sa, b, sb, out, [v](T x, T y, T z) { return x + v * y / z; });
+    case TernaryOp::lerp:
+      return map3(n, s, ss, a, sa, b, sb, out, [](T x, T y, T w) { return float_lerp(x, y, w); });
     default: return;
   }
 }
@@ -299,6 +332,8 @@ inline TypedKernels typed_kernels_portable() {
   k.i16 = int_row<int16_t>;
   k.i32 = int_row<int32_t>;
   k.i64 = int_row<int64_t>;
+  k.ternary_f32 = float_ternary_row<float>;
+  k.ternary_f64 = float_ternary_row<double>;
   k.convert = convert_any;
   return k;
 }

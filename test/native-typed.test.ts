@@ -12,7 +12,7 @@ import type { Tensor } from "../src/index.js";
 import * as typed from "../src/backends/native/typed.js";
 import { forEachIsa, mismatch, nativeAndJs, rng, skipReason } from "../src/backends/native/test-support.js";
 
-interface Fixture { a: number[]; b: number[]; ops: Record<string, number[]> }
+interface Fixture { a: number[]; b: number[]; c: number[]; w: number[]; ops: Record<string, number[]> }
 const FIXTURE = JSON.parse(readFileSync(new URL("./fixtures/typed-binary-float32.json", import.meta.url), "utf8")) as Fixture;
 const f32Of = (bits: number[]): Float32Array => new Float32Array(Uint32Array.from(bits).buffer);
 
@@ -20,6 +20,8 @@ const f32Of = (bits: number[]): Float32Array => new Float32Array(Uint32Array.fro
 const APPROXIMATE = new Set(["atan2", "logaddexp", "logaddexp2"]);
 /** PyTorch's vectorised fmod (Sleef) answers NaN for a subnormal divisor; libm's fmod is exact there. */
 const SUBNORMAL_DIVISOR_DIFFERS = new Set(["fmod", "remainder", "floorDivide"]);
+
+const TERNARY: Readonly<Record<string, [typed.TernaryOp, number]>> = { addcmul: ["addcmul", 0.5], addcdiv: ["addcdiv", 0.5], lerpTensor: ["lerp", 0] };
 
 function fixtureOp(key: string): [typed.TypedOp, number] {
   if (key.startsWith("lerp")) return ["lerpScalar", Number(key.slice(4))];
@@ -31,9 +33,15 @@ test("typed float32 ops: PyTorch's bits for every pair of special values", { ski
   const a = f32Of(FIXTURE.a), b = f32Of(FIXTURE.b), n = a.length;
   forEachIsa((isa) => {
     for (const [key, bits] of Object.entries(FIXTURE.ops)) {
-      const [op, scalar] = fixtureOp(key);
       const out = new Float32Array(n), want = f32Of(bits);
-      typed.typedBinary(op, [n], { data: a, strides: [1] }, { data: b, strides: [1] }, out, 0, scalar);
+      const ternary = TERNARY[key];
+      if (ternary) {
+        const third = f32Of(key === "lerpTensor" ? FIXTURE.w : FIXTURE.c);
+        typed.typedTernary(ternary[0], [n], { data: a, strides: [1] }, { data: b, strides: [1] }, { data: third, strides: [1] }, out, 0, ternary[1]);
+      } else {
+        const [op, scalar] = fixtureOp(key);
+        typed.typedBinary(op, [n], { data: a, strides: [1] }, { data: b, strides: [1] }, out, 0, scalar);
+      }
       const gotBits = new Uint32Array(out.buffer);
       for (let i = 0; i < n; i++) {
         if (SUBNORMAL_DIVISOR_DIFFERS.has(key) && b[i] !== 0 && Math.abs(b[i]!) < 2 ** -126) continue;
@@ -85,6 +93,9 @@ const FLOAT_OPS: Record<string, (x: Tensor, y: Tensor) => Tensor> = {
   nextafter: (x, y) => torch.nextafter(x, y),
   lerp03: (x, y) => torch.lerp(x, y, 0.3),
   lerp08: (x, y) => torch.lerp(x, y, 0.8),
+  addcmul: (x, y) => torch.addcmul(x, y, x.flip(-1), { value: 0.5 }),
+  addcdiv: (x, y) => torch.addcdiv(x, y, x.flip(-1).add(20), { value: -1.5 }),
+  lerpTensor: (x, y) => torch.lerp(x, y, x.sigmoid().mul(2).sub(0.5)),
   powScalar3: (x) => x.pow(3),
   powScalarHalf: (x) => x.pow(0.5),
   powScalarM2: (x) => x.pow(-2),
@@ -143,6 +154,9 @@ const INT_REFERENCE: Record<string, (a: bigint, b: bigint) => bigint> = {
   pow: (a, b) => (b < 0n ? (a === 1n ? 1n : a === -1n ? (b % 2n !== 0n ? -1n : 1n) : 0n) : powMod(a, b)),
   neg: (a) => -a,
   abs: (a) => (a < 0n ? -a : a),
+  bitwiseAnd: (a, b) => a & b,
+  bitwiseOr: (a, b) => a | b,
+  bitwiseXor: (a, b) => a ^ b,
 };
 const DIVIDES = new Set(["floorDivide", "divTrunc", "remainder", "fmod"]);
 
@@ -250,6 +264,24 @@ test("integer ops through the public ops: PyTorch's results, scalars, true divis
     const self = a.clone();
     assert.throws(() => self.remainder_(zeros), /ZeroDivisionError/);
     assert.deepEqual(values(self), values(a));
+  });
+});
+
+test("logical and/or/xor: NaN and -0 as PyTorch, mixed dtypes, broadcast; the same as the JS kernels", { skip: skipReason }, () => {
+  forEachIsa((isa) => {
+    const x = tiled([NaN, -0, 0, 1, -2.5, Infinity], torch.float32), y = tiled([1, 1, 0, 0, NaN, -0], torch.float64);
+    // From /usr/bin/python3: torch.logical_and(x, y) etc. for the first six pairs.
+    assert.deepEqual(head(torch.logicalAnd(x, y), 6), [1, 0, 0, 0, 1, 0]);
+    assert.deepEqual(head(torch.logicalOr(x, y), 6), [1, 1, 0, 1, 1, 1]);
+    assert.deepEqual(head(torch.logicalXor(x, y), 6), [0, 1, 0, 1, 0, 1]);
+    const ints = torch.randint(-2, 3, [64, 40], { dtype: torch.int32 }), row = torch.randint(0, 2, [40], { dtype: torch.uint8 });
+    for (const f of [torch.logicalAnd, torch.logicalOr, torch.logicalXor]) {
+      for (const [a, b] of [[ints, row], [ints.t(), ints.t().flip(0)], [ints, ints.gt(0)]] as const) {
+        const [nat, js] = nativeAndJs(() => f(a, b));
+        assert.equal(nat.dtype, torch.bool);
+        assert.deepEqual(values(nat), values(js), `${isa} ${f.name}`);
+      }
+    }
   });
 });
 

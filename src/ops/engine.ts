@@ -11,7 +11,7 @@ import { kernels } from "../backends/kernels.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryCopy16, tryDecode16, tryEncode16 } from "./native-convert.js";
 import { nativeBinaryOpOf } from "./native-fast.js";
-import { tryNativeConvert, tryNativeTyped, tryNativeTypedUnary } from "./native-typed.js";
+import { tryNativeConvert, tryNativeTyped, tryNativeTypedTernary, tryNativeTypedUnary } from "./native-typed.js";
 
 export type NumArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array;
 export type UnaryFn = (x: number) => number;
@@ -335,6 +335,7 @@ export function ternaryMap(x: Tensor, y: Tensor, z: Tensor, outDtype: DType, f: 
   const shape = broadcastShapes(x._shape, y._shape, z._shape);
   if (out) checkOut(op, out, shape);
   const res = out ?? emptyTensor(shape, outDtype);
+  if (tryNativeTypedTernary(f, [x, y, z].map((t) => [t, broadcastStrides(t._shape, t._strides, shape)] as const), res, shape)) return res;
   const views = [x, y, z].map((t) => {
     const v = numericView(t);
     return { data: v.data, offset: v.offset, strides: broadcastStrides(t._shape, v.strides, shape) };

@@ -12,6 +12,14 @@ import { NATIVE_MIN_BINARY } from "./native-fast.js";
 interface Marked { readonly op: typed.TypedOp; readonly scalar: number }
 const MARKED = new WeakMap<object, Marked>();
 
+const MARKED_TERNARY = new WeakMap<object, { readonly op: typed.TernaryOp; readonly scalar: number }>();
+
+/** Declares that the JS kernel `f` computes the native ternary op `op` for float dtypes. Returns f. */
+export function nativeTypedTernary<F extends object>(f: F, op: typed.TernaryOp, scalar = 0): F {
+  MARKED_TERNARY.set(f, { op, scalar });
+  return f;
+}
+
 /** Below this many elements a conversion stays in the JS loop (a native call costs microseconds). */
 const NATIVE_MIN_CONVERT = 2048;
 
@@ -66,6 +74,38 @@ export function tryNativeTypedUnary(f: object, x: Tensor, out: Tensor): boolean 
   const operand = { data: d, offset: x._offset, strides: x._strides };
   typed.typedBinary(marked.op, x._shape, operand, operand, out.storage.data as typed.TypedArrayOf, out._offset, marked.scalar);
   return true;
+}
+
+/**
+ * out = f(s, a, b) with broadcasting strides for a marked ternary kernel f, float operands and
+ * output of one dtype; false otherwise.
+ */
+export function tryNativeTypedTernary(
+  f: object, operands: readonly (readonly [Tensor, readonly number[]])[], out: Tensor, shape: readonly number[],
+): boolean {
+  const marked = MARKED_TERNARY.get(f);
+  if (!marked || !usable(out, shape) || !out.dtype.isFloatingPoint || operands.length !== 3) return false;
+  if (operands.some(([t, ts]) => t.dtype !== out.dtype || aliasesOut(t, ts, out, shape))) return false;
+  const [s, a, b] = operands.map(([t, ts]) => ({ data: t.storage.data as Float32Array, offset: t._offset, strides: ts }));
+  typed.typedTernary(marked.op, shape, s!, a!, b!, out.storage.data as Float32Array, out._offset, marked.scalar);
+  return true;
+}
+
+/** Whether logical ops of x and y over `shape` go native (nativeLogical): large, of number/bool dtypes. */
+export function nativeLogicalApplies(x: Tensor, y: Tensor, shape: readonly number[]): boolean {
+  const n = shape.reduce((p, s) => p * s, 1);
+  return kernels.backend === "native" && n >= NATIVE_MIN_BINARY && shape.length <= MAX_DIMS
+    && CONVERT_DTYPES.has(x.dtype.name) && CONVERT_DTYPES.has(y.dtype.name);
+}
+
+/**
+ * out (a fresh contiguous bool tensor of the broadcast shape) = xb and/or/xor yb, for bool xb and
+ * yb read through their broadcast strides xs and ys: one bytewise pass over the 0/1 bytes.
+ */
+export function nativeLogical(kind: "and" | "or" | "xor", xb: Tensor, xs: readonly number[], yb: Tensor, ys: readonly number[], out: Tensor): void {
+  const op = kind === "and" ? "bitwiseAnd" : kind === "or" ? "bitwiseOr" : "bitwiseXor";
+  const operand = (t: Tensor, strides: readonly number[]) => ({ data: t.storage.data as Uint8Array, offset: t._offset, strides });
+  typed.typedBinary(op, out._shape, operand(xb, xs), operand(yb, ys), out.storage.data as Uint8Array, out._offset);
 }
 
 /** dst = src converted, for contiguous same-size tensors of two different number/bool dtypes; false otherwise. */

@@ -20,7 +20,7 @@ import { roundHalfEven } from "./special-math.js";
 import { where } from "./comparison.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { nativeBinary, nativeGradLoop, tryNativeClamp } from "./native-fast.js";
-import { nativeTyped } from "./native-typed.js";
+import { nativeTyped, nativeTypedTernary } from "./native-typed.js";
 
 // ---- helpers --------------------------------------------------------------------------------
 
@@ -970,7 +970,8 @@ export function lcm_(self: Tensor, other: Tensor): Tensor { return inPlaceVia("l
 
 // ---- lerp / addcmul / addcdiv ---------------------------------------------------------------
 
-function lerpKernel(a: number, b: number, w: number): number {
+const lerpKernel = nativeTypedTernary(lerpJs, "lerp");
+function lerpJs(a: number, b: number, w: number): number {
   return Math.abs(w) < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w);
 }
 
@@ -1027,7 +1028,7 @@ function addcmulSpec(value: number, promoted: DType): TernarySpec {
   const v = promoted.isFloatingPoint ? value : Math.trunc(value);
   return {
     name: "addcmul", node: "AddcmulBackward0",
-    f: (s, a, b) => s + v * a * b,
+    f: nativeTypedTernary((s: number, a: number, b: number) => s + v * a * b, "addcmul", v),
     vjp: (g, s, a, b) => [
       s._requiresGrad ? gradFor(g, s) : null,
       a._requiresGrad ? gradFor(g.mul(b).mul(value), a) : null,
@@ -1043,7 +1044,8 @@ function addcdivSpec(op: string, value: number, t1: Tensor, t2: Tensor): Ternary
   void op;
   return {
     name: "addcdiv", node: "AddcdivBackward0",
-    f: (s, a, b) => s + value * (a / b),
+    // (value * a) / b, in PyTorch's order.
+    f: nativeTypedTernary((s: number, a: number, b: number) => s + (value * a) / b, "addcdiv", value),
     vjp: (g, s, a, b) => [
       s._requiresGrad ? gradFor(g, s) : null,
       a._requiresGrad ? gradFor(g.mul(value).div(b), a) : null,
