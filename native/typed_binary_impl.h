@@ -117,24 +117,96 @@ void int_row(TypedOp op, index_t n, const T* a, index_t sa, const T* b, index_t 
 
 // ---- floats -------------------------------------------------------------------------------------
 
-// PyTorch's div_floor for floats: the floor of the exact quotient, from fmod (a / b at b == 0).
+// fmod of float32 values through double, exact while |a / b| < 2^24: then a - k * b (k the integer
+// part of a / b) is a nonzero multiple of b's ulp unless zero, so a / b lies at least 2^-24 from
+// any integer, more than the double quotient's rounding error (below 2^24 * 2^-53): its trunc is
+// k. k * b has at most 48 significant bits and a - k * b fits in 53, so both are exact, and the
+// exact result converts to float exactly; its sign is a's, -0 included. No libm call (glibc's
+// fmodf loops bit by bit: ~8x slower); elsewhere std::fmod runs. GCC 12 does not vectorise it (no
+// vector trunc under trapping math).
+inline float fmod_f32_fast(float a, float b) {
+  const double da = a, db = b;
+  const double r = da - std::trunc(da / db) * db;
+  return static_cast<float>(std::copysign(std::fabs(r), da));
+}
+inline bool fmod_f32_fast_applies(float a, float b) {
+  return (std::fabs(static_cast<double>(a) / static_cast<double>(b)) < 16777216.0) & (std::fabs(b) <= 3.4028234663852886e38f);
+}
+
+// out[i] = fast(a, b) for float32 in blocks of 256 (gathered first, so strides and out == a are
+// fine), then exact(a, b) where fast does not apply: the rare rest calls libm.
+template <class Fast, class Applies, class Exact>
+void blocked_f32(index_t n, const float* a, index_t sa, const float* b, index_t sb, float* out, Fast fast,
+                 Applies applies, Exact exact) {
+  constexpr index_t kBlock = 256;
+  float va[kBlock], vb[kBlock], vr[kBlock];
+  for (index_t i0 = 0; i0 < n; i0 += kBlock) {
+    const index_t m = n - i0 < kBlock ? n - i0 : kBlock;
+    for (index_t j = 0; j < m; ++j) va[j] = a[(i0 + j) * sa];
+    for (index_t j = 0; j < m; ++j) vb[j] = b[(i0 + j) * sb];
+    for (index_t j = 0; j < m; ++j) vr[j] = fast(va[j], vb[j]);
+    int misses = 0;
+    for (index_t j = 0; j < m; ++j) misses += applies(va[j], vb[j]) ? 0 : 1;
+    if (misses != 0)
+      for (index_t j = 0; j < m; ++j)
+        if (!applies(va[j], vb[j])) vr[j] = exact(va[j], vb[j]);
+    for (index_t j = 0; j < m; ++j) out[i0 + j] = vr[j];
+  }
+}
+
+// PyTorch's remainder and floor division from an fmod (fmod_fn: exact for its inputs), with `&`
+// and selects rather than `&&` and branches.
 template <typename T>
-inline T float_floor_div(T a, T b) {
-  if (b == 0) return a / b;
-  const T mod = std::fmod(a, b);
+inline bool signs_differ(T mod, T b) { return (mod != 0) & ((b < 0) != (mod < 0)); }
+template <typename T, class Fmod>
+inline T remainder_from(T a, T b, Fmod fmod_fn) {
+  const T mod = fmod_fn(a, b);
+  return signs_differ(mod, b) ? mod + b : mod;
+}
+template <typename T, class Fmod>
+inline T floor_div_from(T a, T b, Fmod fmod_fn) {
+  const T mod = fmod_fn(a, b);
   T div = (a - mod) / b;
-  if (mod != 0 && ((b < 0) != (mod < 0))) div -= T(1);
-  if (div == 0) return std::copysign(T(0), a / b);
+  div = signs_differ(mod, b) ? div - T(1) : div;
   T floored = std::floor(div);
-  if (div - floored > T(0.5)) floored += T(1);
-  return floored;
+  floored = (div - floored > T(0.5)) ? floored + T(1) : floored;
+  const T result = div == 0 ? std::copysign(T(0), a / b) : floored;
+  return b == 0 ? a / b : result;
 }
 
 template <typename T>
-inline T float_remainder(T a, T b) {
-  T mod = std::fmod(a, b);
-  if (mod != 0 && ((b < 0) != (mod < 0))) mod += b;
-  return mod;
+inline T libm_fmod(T a, T b) { return std::fmod(a, b); }
+
+// PyTorch's div_floor for floats: the floor of the exact quotient, from fmod (a / b at b == 0).
+template <typename T>
+inline T float_floor_div(T a, T b) { return floor_div_from(a, b, libm_fmod<T>); }
+template <typename T>
+inline T float_remainder(T a, T b) { return remainder_from(a, b, libm_fmod<T>); }
+
+// fmod, remainder and floor division: float32 through fmod_f32_fast where it applies.
+template <typename T>
+bool fmod_family_row(TypedOp op, index_t n, const T* a, index_t sa, const T* b, index_t sb, T* out) {
+  if (!std::is_same<T, float>::value) return false;
+  const float* fa = reinterpret_cast<const float*>(a);
+  const float* fb = reinterpret_cast<const float*>(b);
+  float* fo = reinterpret_cast<float*>(out);
+  auto applies = [](float x, float y) { return fmod_f32_fast_applies(x, y); };
+  auto fast_fmod = [](float x, float y) { return fmod_f32_fast(x, y); };
+  switch (op) {
+    case TypedOp::fmod:
+      blocked_f32(n, fa, sa, fb, sb, fo, fast_fmod, applies, libm_fmod<float>);
+      return true;
+    case TypedOp::remainder:
+      blocked_f32(n, fa, sa, fb, sb, fo, [&](float x, float y) { return remainder_from(x, y, fast_fmod); }, applies,
+                  float_remainder<float>);
+      return true;
+    case TypedOp::floor_divide:
+      blocked_f32(n, fa, sa, fb, sb, fo, [&](float x, float y) { return floor_div_from(x, y, fast_fmod); }, applies,
+                  float_floor_div<float>);
+      return true;
+    default:
+      return false;
+  }
 }
 
 template <typename T>
@@ -194,6 +266,7 @@ void float_pow_scalar(index_t n, const T* a, index_t sa, T* out, double e) {
 
 template <typename T>
 void float_row(TypedOp op, index_t n, const T* a, index_t sa, const T* b, index_t sb, T* out, double alpha) {
+  if (fmod_family_row(op, n, a, sa, b, sb, out)) return;
   switch (op) {
     case TypedOp::add: return map2(n, a, sa, b, sb, out, [](T x, T y) { return x + y; });
     case TypedOp::sub: return map2(n, a, sa, b, sb, out, [](T x, T y) { return x - y; });

@@ -54,6 +54,34 @@ test("typed float32 ops: PyTorch's bits for every pair of special values", { ski
   });
 });
 
+test("float32 fmod, remainder, floor division: exact for quotients near integers and up to 2^24 and beyond", { skip: skipReason }, () => {
+  // The float32 kernels take fmod through double arithmetic where |a / b| < 2^24: compare with JS's
+  // % on the same values (exact in double, so exact once rounded to float32), signs of zero included.
+  const r = rng(7), n = 20000;
+  const a = new Float32Array(n), b = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    b[i] = (r() + (r() < 0 ? -0.5 : 0.5)) * 2 ** Math.round(r() * 40);
+    const k = Math.round(r() * 2 ** (i % 26));
+    // a near k * b: exactly, one float32 ulp off either way, or anywhere.
+    const near = Math.fround(k * b[i]!), ulp = Math.abs(near) * 2 ** -23;
+    a[i] = [near, near + ulp, near - ulp, r() * 2 ** 30, -near][i % 5]!;
+  }
+  forEachIsa((isa) => {
+    const out = new Float32Array(n);
+    typed.typedBinary("fmod", [n], { data: a, strides: [1] }, { data: b, strides: [1] }, out);
+    for (let i = 0; i < n; i++) {
+      const want = Math.fround(a[i]! % b[i]!);
+      assert.ok(Object.is(out[i], want), `${isa} fmod(${a[i]}, ${b[i]}): got ${out[i]}, want ${want}`);
+    }
+    typed.typedBinary("remainder", [n], { data: a, strides: [1] }, { data: b, strides: [1] }, out);
+    for (let i = 0; i < n; i++) {
+      const m = Math.fround(a[i]! % b[i]!);
+      const want = m !== 0 && (b[i]! < 0) !== (m < 0) ? Math.fround(m + b[i]!) : m;
+      assert.ok(Object.is(out[i], want), `${isa} remainder(${a[i]}, ${b[i]}): got ${out[i]}, want ${want}`);
+    }
+  });
+});
+
 /** A tensor's values in row-major order as numbers. */
 function values(t: Tensor): number[] {
   return (t.flatten().tolist() as (number | bigint | boolean)[]).map(Number);
