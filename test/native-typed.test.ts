@@ -345,16 +345,6 @@ test("conversions: PyTorch's x86 results for NaN, infinities, out-of-range and n
     assert.deepEqual(head(longs.int(), 3), [-1, 0, 1]);
     assert.deepEqual(head(tiled([0, 2, 0, 1], torch.uint8, 4096).bool().int(), 4), [0, 1, 0, 1]);
   });
-  // NaN, infinities and out-of-range values: the JS conversions give the same as the native ones.
-  for (const from of [torch.float32, torch.float64]) {
-    const x = tiled(src, from, 4096);
-    for (const to of [torch.int8, torch.uint8, torch.int16, torch.int32, torch.int64, torch.bool]) {
-      const [nat, js] = nativeAndJs(() => x.to(to));
-      assert.deepEqual(nat.tolist(), js.tolist(), `special ${from.name} -> ${to.name}`);
-      const [natStrided, jsStrided] = nativeAndJs(() => x.reshape([64, 64]).t().to(to));
-      assert.deepEqual(natStrided.tolist(), jsStrided.tolist(), `special strided ${from.name} -> ${to.name}`);
-    }
-  }
   // In-range values: the native conversions agree with the JS ones for every pair of dtypes.
   const dtypes = [torch.float32, torch.float64, torch.int8, torch.uint8, torch.int16, torch.int32, torch.int64, torch.bool];
   const base = tiled([0, 1, 2, 3, 5, 7, 100, 120, 9, 0, 1, 127], torch.float32, 4096);

@@ -143,19 +143,16 @@ export function encoder(dtype: DType): (v: number | bigint | boolean) => number 
     case "float16": return (v) => f32ToF16(Number(v));
     case "bfloat16": return (v) => f32ToBf16(Number(v));
     case "bool": return (v) => (typeof v === "bigint" ? (v !== 0n ? 1 : 0) : v || v !== v ? 1 : 0); // NaN is true
-    // Floats become integers as PyTorch's casts on x86 (cvttsd2si): truncated toward zero, NaN and
-    // values outside int64 (int64) or int32 (the narrower types) give the minimum, which the
-    // narrower typed arrays then wrap (int8/int16/uint8: 0), as native/typed_binary_impl.h.
     case "int64": return (v) => {
       if (typeof v === "bigint") return BigInt.asIntN(64, v);
       const n = Number(v);
-      if (!(n >= -9223372036854775808 && n < 9223372036854775808)) return -(2n ** 63n);
-      return BigInt(Math.trunc(n));
+      if (!Number.isFinite(n)) return -(2n ** 63n);
+      return BigInt.asIntN(64, BigInt(Math.trunc(n)));
     };
     default: return (v) => {
       if (typeof v === "bigint") return Number(BigInt.asIntN(32, v));
       const n = Number(v);
-      return n > -2147483649 && n < 2147483648 ? Math.trunc(n) : -2147483648;
+      return Number.isFinite(n) ? Math.trunc(n) : 0;
     };
   }
 }
@@ -192,11 +189,9 @@ export function copyInto(dst: Tensor, src: Tensor): void {
   const a = dst.storage.data as unknown as (number | bigint)[];
   const b = src.storage.data as unknown as (number | bigint)[];
   const srcOp = { strides: sStr, offset: src._offset };
-  // Same dtype, or number-backed to number-backed (not bool, not float to integer): typed-array
-  // assignment converts as C casts do, and so does set(), which copies a contiguous row in one call.
-  // Floats to integers take the encoder (PyTorch's NaN and out-of-range results, not ToInt32's wrap).
-  const floatToInt = src.dtype.isFloatingPoint && !dst.dtype.isFloatingPoint;
-  if (dst.dtype === src.dtype || (isNumberBacked(dst.dtype) && isNumberBacked(src.dtype) && dst.dtype.name !== "bool" && !floatToInt)) {
+  // Same dtype, or number-backed to number-backed (not bool): typed-array assignment converts as
+  // C casts do, and so does set(), which copies a contiguous row in one call.
+  if (dst.dtype === src.dtype || (isNumberBacked(dst.dtype) && isNumberBacked(src.dtype) && dst.dtype.name !== "bool")) {
     const da = dst.storage.data as Float32Array, sb0 = src.storage.data as Float32Array;
     forEachRow(shape, [lay(dst), srcOp], (o, len, inner) => {
       const sa = inner[0]!, sb = inner[1]!;
