@@ -289,6 +289,17 @@ test("integer ops through the public ops: PyTorch's results, scalars, true divis
     for (const f of [() => torch.floorDivide(a, zeros), () => torch.remainder(a, zeros), () => torch.fmod(a, zeros), () => torch.fmod(a.long(), zeros.long())]) {
       assert.throws(f, /ZeroDivisionError/);
     }
+    // int64 divisors: a zero found at any position, offset views included.
+    const longs = torch.arange(1, 3001, { dtype: torch.int64 });
+    for (const at of [0, 1, 1500, 2999]) {
+      const divisor = longs.clone();
+      divisor.narrow(0, at, 1).fill_(0);
+      assert.throws(() => torch.floorDivide(longs, divisor), /ZeroDivisionError/, `zero at ${at}`);
+      const inView = () => torch.floorDivide(longs.narrow(0, 1, 2999), divisor.narrow(0, 1, 2999));
+      if (at === 0) assert.doesNotThrow(inView);
+      else assert.throws(inView, /ZeroDivisionError/);
+    }
+    assert.deepEqual(values(torch.floorDivide(longs.narrow(0, 1, 2999), longs.narrow(0, 0, 2999))).slice(0, 3), [2, 1, 1]);
     const self = a.clone();
     assert.throws(() => self.remainder_(zeros), /ZeroDivisionError/);
     assert.deepEqual(values(self), values(a));
