@@ -55,7 +55,12 @@
         "native/pointwise_loss_avx512.cc",
         "native/kth_select.cc",
         "native/compact.cc",
-        "native/isclose.cc"
+        "native/isclose.cc",
+        "native/typed_binary.cc",
+        "native/typed_binary_addon.cc",
+        "native/typed_binary_generic.cc",
+        "native/typed_binary_avx2.cc",
+        "native/typed_binary_avx512.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],

@@ -26,6 +26,7 @@
 #include "kth_select.h"
 #include "compact.h"
 #include "isclose.h"
+#include "typed_binary_addon.h"
 #include "nn_kernels.h"
 #include "nnk.h"
 #include "pool.h"
@@ -644,6 +645,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tts::register_compact_functions(env, exports);  // nonzero, masked_select (compact.cc)
   tts::register_scan_functions(env, exports);  // cumprod (scan.cc)
   tts::register_isclose_functions(env, exports);  // isclose (isclose.cc)
+  tts::register_typed_functions(env, exports);  // typedBinary, typedTernary, typedConvert (typed_binary_addon.cc)
   return exports;
 }
 

@@ -19,6 +19,7 @@ import type { ClassOp } from "../backends/native/unary-math.js";
 import { tryNativeByteReduce, tryNativeClassify, tryNativeCompare, tryNativeSelect } from "./native-masks.js";
 import { kernels } from "../backends/kernels.js";
 import { isclose as nativeIscloseKernel } from "../backends/native/isclose.js";
+import { nativeLogical, nativeLogicalApplies, nativeTyped } from "./native-typed.js";
 
 // ---- eq / ne / lt / le / gt / ge --------------------------------------------------------------
 
@@ -267,6 +268,14 @@ function logical(op: string, fn: Logic, input: Tensor, other: Tensor, out?: Tens
   checkTensor(op, "input", input);
   if (!(other instanceof Tensor)) throw new Error(`${op}(): argument 'other' (position 2) must be Tensor, not ${pyType(other)}`);
   if (onDevice(input, other, out)) return deviceOp("logical", op)(op, input, other, out);
+  const shape = broadcastShapes(input.shape, other.shape);
+  if (!out && nativeLogicalApplies(input, other, shape)) {
+    // Both operands as bool bytes (NaN is true), then one bytewise pass.
+    const xb = input.to(bool), yb = other.to(bool), r = emptyTensor(shape, bool);
+    nativeLogical(fn === AND ? "and" : fn === OR ? "or" : "xor", xb, broadcastStrides(xb._shape, xb._strides, shape), yb, broadcastStrides(yb._shape, yb._strides, shape), r);
+    if (tracing.on) traceOp(op, [input, other], r);
+    return r;
+  }
   // NaN is true (nonzero), as in C.
   const r = binaryMap(input, other, out ? out.dtype : bool, (a, b) => (fn(a !== 0, b !== 0) ? 1 : 0), out, undefined, op);
   if (tracing.on && !out) traceOp(op, [input, other], r);
@@ -311,9 +320,9 @@ function bitwiseDtype(kernel: string, promoted: DType): void {
 function bitSpec(name: string, f: (a: number, b: number) => number, fBig: (a: bigint, b: bigint) => bigint): BinarySpec {
   return { name, node: "NotImplemented", f, fBig };
 }
-const BIT_AND = bitSpec("bitwise_and", (a, b) => a & b, (a, b) => a & b);
-const BIT_OR = bitSpec("bitwise_or", (a, b) => a | b, (a, b) => a | b);
-const BIT_XOR = bitSpec("bitwise_xor", (a, b) => a ^ b, (a, b) => a ^ b);
+const BIT_AND = bitSpec("bitwise_and", nativeTyped((a: number, b: number) => a & b, "bitwiseAnd"), (a, b) => a & b);
+const BIT_OR = bitSpec("bitwise_or", nativeTyped((a: number, b: number) => a | b, "bitwiseOr"), (a, b) => a | b);
+const BIT_XOR = bitSpec("bitwise_xor", nativeTyped((a: number, b: number) => a ^ b, "bitwiseXor"), (a, b) => a ^ b);
 
 function bitwise(spec: BinarySpec, input: TensorOrScalar, other: TensorOrScalar): Tensor {
   if (!(input instanceof Tensor) && !(other instanceof Tensor)) {

@@ -10,6 +10,8 @@ import { NATIVE_MIN_BINARY, nativeBinary, tryNativeBinary, tryNativeFill, tryNat
 import { kernels } from "../backends/kernels.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryCopy16, tryDecode16, tryEncode16 } from "./native-convert.js";
+import { nativeBinaryOpOf } from "./native-fast.js";
+import { tryNativeConvert, tryNativeTyped, tryNativeTypedTernary, tryNativeTypedUnary } from "./native-typed.js";
 
 export type NumArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array;
 export type UnaryFn = (x: number) => number;
@@ -179,7 +181,7 @@ export function copyInto(dst: Tensor, src: Tensor): void {
     d.set(from === 0 && s.length === n ? s : s.subarray(from, from + n), dst._offset);
     return;
   }
-  if (shapesEqual(src._shape, shape) && tryCopy16(dst, src)) return;
+  if (shapesEqual(src._shape, shape) && (tryCopy16(dst, src) || tryNativeConvert(dst, src))) return;
   const sStr = broadcastStrides(src._shape, src._strides, shape);
   // Float copies that gather (transposes, permutes) as the native strided kernel: x * 1 keeps every
   // value, -0 and infinities included.
@@ -230,6 +232,7 @@ function checkOut(op: string, out: Tensor, shape: readonly number[]): void {
 export function unaryMap(x: Tensor, outDtype: DType, f: UnaryFn, out?: Tensor): Tensor {
   const res = out ?? uninitTensor(x._shape, outDtype);
   if (tryNativeUnaryMap(f, x, res, copyInto)) return res;
+  if (tryNativeTypedUnary(f, x, res)) return res;
   const src = numericView(x);
   const dst = target(res);
   const a = dst.data, b = src.data;
@@ -248,6 +251,7 @@ export function binaryMap(
   const shape = shapesEqual(x._shape, y._shape) ? x._shape : broadcastShapes(x._shape, y._shape);
   if (out) checkOut(op, out, shape);
   const res = out ?? uninitTensor(shape, outDtype);
+  if (tryTypedBinary(x, y, res, shape, f, fBig)) return res;
   if (fBig && res.dtype === int64 && !x.dtype.isFloatingPoint && !y.dtype.isFloatingPoint) {
     bigBinary(x, y, res, shape, fBig);
     return res;
@@ -273,6 +277,25 @@ export function binaryMap(
   });
   dst.finish();
   return res;
+}
+
+/**
+ * The native typed kernels where they apply (large outputs; see native-typed.ts): integer dtypes
+ * and the float ops without a plain float kernel. True division of two integer tensors into a
+ * float result converts both operands first (native conversions), then divides as floats.
+ */
+function tryTypedBinary(x: Tensor, y: Tensor, res: Tensor, shape: readonly number[], f: BinaryFn, fBig?: (a: bigint, b: bigint) => bigint): boolean {
+  if (kernels.backend !== "native" || res.numel() < NATIVE_MIN_BINARY) return false;
+  const floatOp = nativeBinaryOpOf(f);
+  if (floatOp === "div" && res.dtype.isFloatingPoint && x.dtype === y.dtype && !x.dtype.isFloatingPoint && x.dtype.name !== "bool") {
+    const cx = emptyTensor(x._shape, res.dtype), cy = emptyTensor(y._shape, res.dtype);
+    copyInto(cx, x);
+    copyInto(cy, y);
+    return tryNativeBinary(f, cx, broadcastStrides(cx._shape, cx._strides, shape), cy, broadcastStrides(cy._shape, cy._strides, shape), res, shape);
+  }
+  // Plain float add/sub/mul/div/maximum/minimum have vectorised kernels of their own.
+  if (floatOp !== undefined && res.dtype.isFloatingPoint) return false;
+  return tryNativeTyped([f, fBig], floatOp, x, broadcastStrides(x._shape, x._strides, shape), y, broadcastStrides(y._shape, y._strides, shape), res, shape);
 }
 
 /**
@@ -313,6 +336,7 @@ export function ternaryMap(x: Tensor, y: Tensor, z: Tensor, outDtype: DType, f: 
   const shape = broadcastShapes(x._shape, y._shape, z._shape);
   if (out) checkOut(op, out, shape);
   const res = out ?? emptyTensor(shape, outDtype);
+  if (tryNativeTypedTernary(f, [x, y, z].map((t) => [t, broadcastStrides(t._shape, t._strides, shape)] as const), res, shape)) return res;
   const views = [x, y, z].map((t) => {
     const v = numericView(t);
     return { data: v.data, offset: v.offset, strides: broadcastStrides(t._shape, v.strides, shape) };

@@ -211,3 +211,8 @@ export function tryNativeFill(data: ArrayBufferView, start: number, count: numbe
   if (!(data.buffer instanceof SharedArrayBuffer) || data instanceof BigInt64Array || data instanceof DataView) return false;
   return native.fill(data as native.NumberArray, start, count, raw);
 }
+
+/** The native float binary op that `f` was declared as (nativeBinary), if any. */
+export function nativeBinaryOpOf(f: object): native.BinaryOp | undefined {
+  return BINARY.get(f);
+}

@@ -20,6 +20,7 @@ import { roundHalfEven } from "./special-math.js";
 import { where } from "./comparison.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { nativeBinary, nativeDerivativeLoop, nativeGradLoop, nativeUnary, tryNativeClamp } from "./native-fast.js";
+import { nativeTyped, nativeTypedTernary } from "./native-typed.js";
 
 // ---- helpers --------------------------------------------------------------------------------
 
@@ -51,10 +52,10 @@ function inPlaceVia(op: string, self: Tensor, resultDtype: DType, others: readon
 // ---- sign family ----------------------------------------------------------------------------
 
 const ABS: UnarySpec = {
-  name: "abs", node: "AbsBackward0", f: nativeUnary(Math.abs, "abs"), outDtype: sameOut,
+  name: "abs", node: "AbsBackward0", f: nativeUnary(nativeTyped((x: number) => Math.abs(x), "abs"), "abs"), outDtype: sameOut,
   vjp: (g, x) => fusedGrad(g, x, (gv, xv) => gv * sgnOf(xv), () => g.mul(x.sgn())),
 };
-const NEG: UnarySpec = { name: "neg", node: "NegBackward0", f: nativeUnary((x: number) => -x, "neg"), outDtype: sameOut, vjp: (g) => g.neg() };
+const NEG: UnarySpec = { name: "neg", node: "NegBackward0", f: nativeUnary(nativeTyped((x: number) => -x, "neg"), "neg"), outDtype: sameOut, vjp: (g) => g.neg() };
 const SIGN: UnarySpec = { name: "sign", node: "SignBackward0", f: nativeUnary(sgnOf, "sign"), outDtype: sameOut, vjp: zeroGrad };
 const SGN: UnarySpec = { ...SIGN, name: "sgn", node: "SgnBackward0" };
 
@@ -474,14 +475,16 @@ export function clampMax_(self: Tensor, max: Tensor | number | bigint | boolean)
 // ---- pow / float_power ----------------------------------------------------------------------
 
 /** C's pow: pow(1, y) = 1 and pow(-1, ±inf) = 1 (JS gives NaN for both). */
-function cpow(a: number, b: number): number {
+const cpow = nativeTyped(powFloat, "pow");
+function powFloat(a: number, b: number): number {
   if (a === 1 || b === 0) return 1;
   if (a === -1 && (b === Infinity || b === -Infinity)) return 1;
   return Math.pow(a, b);
 }
 
 /** Integer power with C's wrap-around, 32-bit; negative exponents as PyTorch's powi. */
-function powi32(a: number, b: number): number {
+const powi32 = nativeTyped(powInt32, "pow");
+function powInt32(a: number, b: number): number {
   if (b < 0) {
     if (a === 1) return 1;
     if (a === -1) return (-b) % 2 !== 0 ? -1 : 1;
@@ -513,10 +516,13 @@ function powiBig(a: bigint, b: bigint): bigint {
 
 /** PyTorch's fast paths for common scalar exponents (sqrt for 0.5 keeps sqrt's -0 and inf rules). */
 function scalarPowFn(e: number): (x: number) => number {
+  return nativeTyped(scalarPowJs(e), "powScalar", e);
+}
+function scalarPowJs(e: number): (x: number) => number {
   switch (e) {
     case 2: return (x) => x * x;
     case 3: return (x) => x * x * x;
-    case 0.5: return Math.sqrt;
+    case 0.5: return (x) => Math.sqrt(x);
     case -0.5: return (x) => 1 / Math.sqrt(x);
     case -1: return (x) => 1 / x;
     case -2: return (x) => 1 / (x * x);
@@ -628,7 +634,7 @@ function floatOnly(kernel: string, promoted: DType): void {
 }
 
 const ATAN2: BinarySpec = {
-  name: "atan2", node: "Atan2Backward0", f: Math.atan2, outDtype: floatOut,
+  name: "atan2", node: "Atan2Backward0", f: nativeTyped((a: number, b: number) => Math.atan2(a, b), "atan2"), outDtype: floatOut,
   vjp: (g, a, b) => {
     const r = a.mul(a).add(b.mul(b)).reciprocal();
     return [a._requiresGrad ? gradFor(g.mul(b).mul(r), a) : null, b._requiresGrad ? gradFor(g.mul(a.neg()).mul(r), b) : null];
@@ -646,7 +652,7 @@ export function atan2_(self: Tensor, other: Tensor): Tensor {
 export const arctan2_ = atan2_;
 
 const HYPOT: BinarySpec = {
-  name: "hypot", node: "HypotBackward0", f: Math.hypot,
+  name: "hypot", node: "HypotBackward0", f: nativeTyped((a: number, b: number) => Math.hypot(a, b), "hypot"),
   vjp: (g, a, b, out) => [a._requiresGrad ? gradFor(g.mul(a).div(out), a) : null, b._requiresGrad ? gradFor(g.mul(b).div(out), b) : null],
 };
 export function hypot(input: Tensor, other: Tensor): Tensor {
@@ -661,11 +667,14 @@ export function hypot_(self: Tensor, other: Tensor): Tensor {
 }
 
 const signbitOf = (v: number): boolean => v < 0 || Object.is(v, -0);
+const copysignKernel = nativeTyped((a: number, b: number) => (signbitOf(b) ? -Math.abs(a) : Math.abs(a)), "copysign");
+const fmodInt = nativeTyped((a: number, b: number) => (b === 0 ? zeroDivision() : a % b), "fmod");
+const fmodFloat = nativeTyped((a: number, b: number) => a % b, "fmod");
 
 function copysignSpec(scalarOther: boolean): BinarySpec {
   return {
     name: "copysign", node: scalarOther ? "CopysignBackward1" : "CopysignBackward0", outDtype: floatOut,
-    f: (a, b) => (signbitOf(b) ? -Math.abs(a) : Math.abs(a)),
+    f: copysignKernel,
     vjp: (g, a, _b, out) => [a._requiresGrad ? gradFor(where(a.eq(0), 0, g.mul(out.div(a))), a) : null, null],
   };
 }
@@ -683,10 +692,10 @@ function fmodSpec(promoted: DType, scalarOther: boolean): BinarySpec {
   if (promoted === bool) throw notImplementedFor("fmod_cpu", bool);
   const node = scalarOther ? "FmodBackward0" : "FmodBackward1";
   if (!promoted.isFloatingPoint) {
-    return { name: "fmod", node, f: (a, b) => (b === 0 ? zeroDivision() : a % b), fBig: (a, b) => (b === 0n ? zeroDivision() : a % b) };
+    return { name: "fmod", node, f: fmodInt, fBig: (a, b) => (b === 0n ? zeroDivision() : a % b) };
   }
   return {
-    name: "fmod", node, f: (a, b) => a % b,
+    name: "fmod", node, f: fmodFloat,
     vjp: (g, a, b) => [
       a._requiresGrad ? gradFor(g, a) : null,
       b._requiresGrad ? gradFor(g.neg().mul(a.div(b, { roundingMode: "trunc" })), b) : null,
@@ -702,12 +711,14 @@ export function fmod_(self: Tensor, other: TensorOrScalar): Tensor {
   return binaryInPlace(spec, self, other, (s) => fmod(s, other));
 }
 
-function remainderFloat(a: number, b: number): number {
+const remainderFloat = nativeTyped(remainderFloatJs, "remainder");
+const remainderInt = nativeTyped(remainderIntJs, "remainder");
+function remainderFloatJs(a: number, b: number): number {
   let m = a % b;
   if (m !== 0 && (b < 0) !== (m < 0)) m += b;
   return m;
 }
-function remainderInt(a: number, b: number): number {
+function remainderIntJs(a: number, b: number): number {
   if (b === 0) zeroDivision();
   let r = a % b;
   if (r !== 0 && (r < 0) !== (b < 0)) r += b;
@@ -785,8 +796,9 @@ export function minimum(input: Tensor, other: Tensor): Tensor {
 function fmaxMinSpec(name: "fmax" | "fmin"): BinarySpec {
   const isMax = name === "fmax";
   const pick = isMax
-    ? (a: number, b: number) => (a !== a ? b : b !== b ? a : Math.max(a, b))
-    : (a: number, b: number) => (a !== a ? b : b !== b ? a : Math.min(a, b));
+    // Of equal values (+0 and -0) the first wins, as in PyTorch.
+    ? nativeTyped((a: number, b: number) => (a !== a ? b : b !== b ? a : a >= b ? a : b), "fmax")
+    : nativeTyped((a: number, b: number) => (a !== a ? b : b !== b ? a : a <= b ? a : b), "fmin");
   return {
     name, node: isMax ? "FmaxBackward0" : "FminBackward0", f: pick,
     fBig: isMax ? (a, b) => (a > b ? a : b) : (a, b) => (a < b ? a : b),
@@ -806,12 +818,14 @@ export function fmin(input: Tensor, other: Tensor): Tensor {
   return binaryOp(FMIN, a, b);
 }
 
-function logaddexpKernel(a: number, b: number): number {
+const logaddexpKernel = nativeTyped(logaddexpJs, "logaddexp");
+const logaddexp2Kernel = nativeTyped(logaddexp2Js, "logaddexp2");
+function logaddexpJs(a: number, b: number): number {
   if ((a === Infinity || a === -Infinity) && a === b) return a;
   const m = Math.max(a, b);
   return m + Math.log1p(Math.exp(-Math.abs(a - b)));
 }
-function logaddexp2Kernel(a: number, b: number): number {
+function logaddexp2Js(a: number, b: number): number {
   if ((a === Infinity || a === -Infinity) && a === b) return a;
   const m = Math.max(a, b);
   return m + Math.log1p(Math.pow(2, -Math.abs(a - b))) / Math.LN2;
@@ -887,7 +901,9 @@ const f32buf = new Float32Array(1), i32buf = new Int32Array(f32buf.buffer);
 const f64buf = new Float64Array(1), i64buf = new BigInt64Array(f64buf.buffer);
 
 /** The next float32 after a toward b. */
-function nextafter32(a: number, b: number): number {
+const nextafter32 = nativeTyped(nextafter32Js, "nextafter");
+const nextafter64 = nativeTyped(nextafter64Js, "nextafter");
+function nextafter32Js(a: number, b: number): number {
   if (a !== a || b !== b) return NaN;
   if (a === b) return b;
   if (a === 0) { i32buf[0] = 1; return b > 0 ? f32buf[0]! : -f32buf[0]!; }
@@ -895,7 +911,7 @@ function nextafter32(a: number, b: number): number {
   i32buf[0] = i32buf[0]! + ((a < b) === (a > 0) ? 1 : -1);
   return f32buf[0]!;
 }
-function nextafter64(a: number, b: number): number {
+function nextafter64Js(a: number, b: number): number {
   if (a !== a || b !== b) return NaN;
   if (a === b) return b;
   if (a === 0) return b > 0 ? Number.MIN_VALUE : -Number.MIN_VALUE;
@@ -956,7 +972,8 @@ export function lcm_(self: Tensor, other: Tensor): Tensor { return inPlaceVia("l
 
 // ---- lerp / addcmul / addcdiv ---------------------------------------------------------------
 
-function lerpKernel(a: number, b: number, w: number): number {
+const lerpKernel = nativeTypedTernary(lerpJs, "lerp");
+function lerpJs(a: number, b: number, w: number): number {
   return Math.abs(w) < 0.5 ? a + w * (b - a) : b - (b - a) * (1 - w);
 }
 
@@ -986,7 +1003,7 @@ export function lerp(input: Tensor, end: Tensor, weight: TensorOrScalar): Tensor
   if (weight instanceof Tensor) return ternaryOp(LERP, input, end, weight);
   const w = roundToDType(weight as number, input.dtype);
   return binaryOp({
-    name: "lerp", node: "LerpBackward0", f: (a, b) => lerpKernel(a, b, w),
+    name: "lerp", node: "LerpBackward0", f: nativeTyped((a: number, b: number) => lerpKernel(a, b, w), "lerpScalar", w),
     vjp: (g, a, b) => [a._requiresGrad ? gradFor(g.mul(1 - w), a) : null, b._requiresGrad ? gradFor(g.mul(w), b) : null],
   }, input, end);
 }
@@ -996,7 +1013,7 @@ export function lerp_(self: Tensor, end: Tensor, weight: TensorOrScalar): Tensor
     return inPlaceVia("lerp_", self, self.dtype, [end, weight], (s) => lerp(s, end, weight));
   }
   const w = roundToDType(weight as number, self.dtype);
-  return binaryInPlace({ name: "lerp", node: "LerpBackward0", f: (a, b) => lerpKernel(a, b, w) }, self, end, (s) => lerp(s, end, weight));
+  return binaryInPlace({ name: "lerp", node: "LerpBackward0", f: nativeTyped((a: number, b: number) => lerpKernel(a, b, w), "lerpScalar", w) }, self, end, (s) => lerp(s, end, weight));
 }
 
 interface ValueOpts { value?: number }
@@ -1013,7 +1030,7 @@ function addcmulSpec(value: number, promoted: DType): TernarySpec {
   const v = promoted.isFloatingPoint ? value : Math.trunc(value);
   return {
     name: "addcmul", node: "AddcmulBackward0",
-    f: (s, a, b) => s + v * a * b,
+    f: nativeTypedTernary((s: number, a: number, b: number) => s + v * a * b, "addcmul", v),
     vjp: (g, s, a, b) => [
       s._requiresGrad ? gradFor(g, s) : null,
       a._requiresGrad ? gradFor(g.mul(b).mul(value), a) : null,
@@ -1029,7 +1046,8 @@ function addcdivSpec(op: string, value: number, t1: Tensor, t2: Tensor): Ternary
   void op;
   return {
     name: "addcdiv", node: "AddcdivBackward0",
-    f: (s, a, b) => s + value * (a / b),
+    // (value * a) / b, in PyTorch's order.
+    f: nativeTypedTernary((s: number, a: number, b: number) => s + (value * a) / b, "addcdiv", value),
     vjp: (g, s, a, b) => [
       s._requiresGrad ? gradFor(g, s) : null,
       a._requiresGrad ? gradFor(g.mul(value).div(b), a) : null,

@@ -10,6 +10,7 @@ import { fusedGrad, pyType } from "./pointwise-util.js";
 import { nativeUnary } from "./native-fast.js";
 import * as M from "./special-math.js";
 import { where } from "./comparison.js";
+import { nativeTyped } from "./native-typed.js";
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 const HALF_SQRT_PI = 0.5 * Math.sqrt(Math.PI);
@@ -133,7 +134,8 @@ export function logit_(self: Tensor, ...args: Args<[eps?: number | null], LogitO
 
 // ---- xlogy ----------------------------------------------------------------------------------
 
-function xlogyKernel(x: number, y: number): number {
+const xlogyKernel = nativeTyped(xlogyJs, "xlogy");
+function xlogyJs(x: number, y: number): number {
   if (y !== y) return NaN;
   if (x === 0) return 0;
   return x * Math.log(y);

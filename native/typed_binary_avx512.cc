@@ -1,0 +1,24 @@
+// Typed elementwise kernels for AVX-512: the portable loops, vectorised by the compiler for AVX-512.
+#include <cmath>
+#include <type_traits>
+
+#include "typed_binary.h"
+
+#if TTS_X86_64
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")
+namespace tts {
+namespace avx512 {
+#include "typed_binary_impl.h"
+}  // namespace avx512
+}  // namespace tts
+#pragma GCC pop_options
+
+namespace tts {
+TypedKernels typed_kernels_avx512() { return avx512::typed_kernels_portable(); }
+}  // namespace tts
+#else
+namespace tts {
+TypedKernels typed_kernels_avx512() { return typed_kernels_generic(); }
+}  // namespace tts
+#endif
