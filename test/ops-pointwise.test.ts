@@ -686,3 +686,13 @@ test("NaN is true when cast to bool, as in PyTorch, on every path", () => {
   assert.deepEqual(dst.tolist(), [true, false, false]);
   assert.deepEqual(torch.full([2], NaN, { dtype: torch.bool }).tolist(), [true, true]);
 });
+
+test("integer fmod/remainder by zero raise ZeroDivisionError before writing anything, in place too", () => {
+  for (const dtype of [torch.int32, torch.int64, torch.int8]) {
+    const a = torch.tensor([5, -6, 7, 8], { dtype }), b = torch.tensor([2, 3, 0, 1], { dtype });
+    for (const f of [() => a.remainder_(b), () => a.fmod_(b), () => a.fmod_(0), () => a.remainder_(0), () => torch.remainder(3, b), () => a.fmod(b)]) {
+      assert.throws(f, /ZeroDivisionError/);
+      assert.deepEqual(a.tolist(), [5, -6, 7, 8]);
+    }
+  }
+});

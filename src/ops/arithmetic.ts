@@ -8,7 +8,7 @@ import { nativeTyped } from "./native-typed.js";
 import { type Args, bindArgs, installMethods, type Method, checkTensor } from "./args.js";
 import { type TensorOrScalar, resultType } from "./promotion.js";
 import { binaryOp, binaryInPlace, gradFor, type BinarySpec } from "./pointwise-engine.js";
-import { toNumbers } from "./engine.js";
+import { hasZeroValue } from "./engine.js";
 import { onDevice } from "./device-hooks.js";
 
 // ---- add / sub ------------------------------------------------------------------------------
@@ -142,20 +142,6 @@ function divSpec(mode: RoundingMode): BinarySpec {
     // The gradient of a rounded quotient is zero almost everywhere.
     vjp: (g, a, b) => [a._requiresGrad ? gradFor(g.mul(0), a) : null, b._requiresGrad ? gradFor(g.mul(0), b) : null],
   };
-}
-
-/** Whether a tensor holds a zero (a direct scan, no reduction op needed). */
-function hasZeroValue(t: Tensor): boolean {
-  if (t.dtype === int64 && t.isContiguous()) {
-    // An int64 is zero exactly when both its 32-bit words are: no BigInt per element (1M: ~80 ms).
-    const d = t.storage.data as BigInt64Array, n = t.numel();
-    const words = new Int32Array(d.buffer, d.byteOffset + t._offset * 8, 2 * n);
-    for (let i = 0; i < 2 * n; i += 2) if ((words[i]! | words[i + 1]!) === 0) return true;
-    return false;
-  }
-  const v = toNumbers(t);
-  for (let i = 0; i < v.length; i++) if (v[i] === 0) return true;
-  return false;
 }
 
 function checkIntDivByZero(op: string, a: TensorOrScalar, b: TensorOrScalar, mode: RoundingMode): void {

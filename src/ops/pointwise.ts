@@ -7,7 +7,7 @@ import { type DType, bool, float64, getDefaultDtype, int32, int64, roundToDType 
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, checkTensor, installMethods, type Method } from "./args.js";
-import { binaryMap, copyInto, emptyTensor, scalarOf, ternaryMap, unaryMap } from "./engine.js";
+import { binaryMap, copyInto, emptyTensor, hasZeroValue, scalarOf, ternaryMap, unaryMap } from "./engine.js";
 import { applyInPlace, checkInplaceCast } from "./inplace.js";
 import { type BinarySpec, binaryInPlace, binaryOp, floatOut, gradFor, sameOut, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
 import { resultType, resultTypeMany, type TensorOrScalar } from "./promotion.js";
@@ -688,6 +688,15 @@ export function copysign_(self: Tensor, other: TensorOrScalar): Tensor {
 
 function zeroDivision(): never { throw new Error("ZeroDivisionError"); }
 
+/**
+ * Integer fmod/remainder by zero raise before anything is written, in place too (the kernels'
+ * own checks would stop halfway). Device tensors are not read back, as on CUDA.
+ */
+function checkIntDivisor(promoted: DType, other: TensorOrScalar): void {
+  if (promoted.isFloatingPoint || promoted === bool) return;
+  if (other instanceof Tensor ? !onDevice(other) && hasZeroValue(other) : Number(other) === 0) zeroDivision();
+}
+
 function fmodSpec(promoted: DType, scalarOther: boolean): BinarySpec {
   if (promoted === bool) throw notImplementedFor("fmod_cpu", bool);
   const node = scalarOther ? "FmodBackward0" : "FmodBackward1";
@@ -704,10 +713,13 @@ function fmodSpec(promoted: DType, scalarOther: boolean): BinarySpec {
 }
 export function fmod(input: Tensor, other: TensorOrScalar): Tensor {
   const a = requireTensor("fmod", "input", 1, input);
-  return binaryOp(fmodSpec(resultType(a, other), !(other instanceof Tensor)), a, other);
+  const spec = fmodSpec(resultType(a, other), !(other instanceof Tensor));
+  checkIntDivisor(resultType(a, other), other);
+  return binaryOp(spec, a, other);
 }
 export function fmod_(self: Tensor, other: TensorOrScalar): Tensor {
   const spec = fmodSpec(resultType(self, other), !(other instanceof Tensor));
+  checkIntDivisor(resultType(self, other), other);
   return binaryInPlace(spec, self, other, (s) => fmod(s, other));
 }
 
@@ -755,12 +767,17 @@ function notImplementedVjp(op: string): () => never {
 export function remainder(input: TensorOrScalar, other: TensorOrScalar): Tensor {
   if (!(input instanceof Tensor)) {
     const b = requireTensor("remainder", "other", 2, other);
-    return binaryOp(remainderSpec(resultType(input, b), "scalarSelf"), input, b);
+    const scalarSelf = remainderSpec(resultType(input, b), "scalarSelf");
+    checkIntDivisor(resultType(input, b), b);
+    return binaryOp(scalarSelf, input, b);
   }
-  return binaryOp(remainderSpec(resultType(input, other), other instanceof Tensor ? "tensor" : "scalarOther"), input, other);
+  const spec = remainderSpec(resultType(input, other), other instanceof Tensor ? "tensor" : "scalarOther");
+  checkIntDivisor(resultType(input, other), other);
+  return binaryOp(spec, input, other);
 }
 export function remainder_(self: Tensor, other: TensorOrScalar): Tensor {
   const spec = remainderSpec(resultType(self, other), other instanceof Tensor ? "tensor" : "scalarOther");
+  checkIntDivisor(resultType(self, other), other);
   return binaryInPlace(spec, self, other, (s) => remainder(s, other));
 }
 

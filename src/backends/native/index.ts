@@ -206,6 +206,21 @@ const ARGS = new Float64Array(4 + 3 * MAX_DIMS);
 // ---------------------------------------------------------------------------------------------
 // Checks
 
+/**
+ * The element-type code of a typed array for the kernels that take several dtypes: native/masks.h's
+ * ElemType and native/typed_binary.h's NumType number them alike (f32, f64, i8, u8, i16, i32, i64).
+ */
+export function elementTypeCode(a: unknown): number | undefined {
+  if (a instanceof Float32Array) return 0;
+  if (a instanceof Float64Array) return 1;
+  if (a instanceof Int8Array) return 2;
+  if (a instanceof Uint8Array) return 3;
+  if (a instanceof Int16Array) return 4;
+  if (a instanceof Int32Array) return 5;
+  if (a instanceof BigInt64Array) return 6;
+  return undefined;
+}
+
 /** @internal Throws unless v is a non-negative safe integer (the mask wrappers share it). */
 export function checkCount(op: string, name: string, v: number): void {
   if (!Number.isSafeInteger(v) || v < 0) throw new Error(`native.${op}: ${name} must be a non-negative integer, got ${v}`);

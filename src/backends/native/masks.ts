@@ -3,7 +3,7 @@
 // As in ./index.ts, every argument is checked here (types, strides, offsets, the last element
 // touched, forbidden overlaps) before the addon, which checks nothing, is called.
 
-import { addonAs, checkCount, checkSpan as checkSpanOf, MAX_DIMS, overlaps, type Span } from "./index.js";
+import { addonAs, checkCount, checkSpan as checkSpanOf, elementTypeCode, MAX_DIMS, overlaps, type Span } from "./index.js";
 
 export type CompareOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
 export type ByteReduceOp = "sum" | "countNonzero" | "any" | "all";
@@ -31,20 +31,9 @@ interface MaskAddon {
 const COMPARE_CODES: Readonly<Record<CompareOp, number>> = { eq: 0, ne: 1, lt: 2, le: 3, gt: 4, ge: 5 };
 const BYTE_REDUCE_CODES: Readonly<Record<ByteReduceOp, number>> = { sum: 0, countNonzero: 1, any: 2, all: 3 };
 
-/** ElemType of native/masks.h for each array type compare() takes. */
-function elemType(a: unknown): number | undefined {
-  if (a instanceof Float32Array) return 0;
-  if (a instanceof Float64Array) return 1;
-  if (a instanceof Int8Array) return 2;
-  if (a instanceof Uint8Array) return 3;
-  if (a instanceof Int16Array) return 4;
-  if (a instanceof Int32Array) return 5;
-  if (a instanceof BigInt64Array) return 6;
-  return undefined;
-}
 
 function isSelectable(a: unknown): a is SelectableArray {
-  return elemType(a) !== undefined || a instanceof Uint16Array;
+  return elementTypeCode(a) !== undefined || a instanceof Uint16Array;
 }
 
 const ARGS = new Float64Array(5 + 4 * MAX_DIMS);
@@ -96,7 +85,7 @@ export function compare<T extends ComparableArray>(
   const native = addonAs<MaskAddon>(name);
   const code = COMPARE_CODES[op];
   if (code === undefined) throw new Error(`native.${name}: unknown op ${String(op)}`);
-  const type = elemType(a.data);
+  const type = elementTypeCode(a.data);
   if (type === undefined) throw new Error(`native.${name}: a must be a typed array of float32/float64/int8/uint8/int16/int32/int64`);
   if (b.data.constructor !== a.data.constructor) {
     throw new Error(`native.${name}: expected b to be a ${a.data.constructor.name} like a, got ${b.data.constructor.name}`);

@@ -3,7 +3,7 @@
 // integer division by zero is refused), and conversions between the number dtypes and bool. As in
 // ./index.ts, every argument is checked here before the addon, which checks nothing, is called.
 
-import { addonAs, checkCount, checkSpan, MAX_DIMS, overlaps, type Span } from "./index.js";
+import { addonAs, checkCount, checkSpan, elementTypeCode, MAX_DIMS, overlaps, type Span } from "./index.js";
 
 /** Arrays the typed ops compute on, each as its own element type (Uint8Array: uint8). */
 export type TypedArrayOf = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array;
@@ -51,17 +51,6 @@ interface TypedAddon {
   typedConvert(from: number, to: number, fromWidth: number, toWidth: number, src: TypedArrayOf, dst: TypedArrayOf, args: Float64Array): void;
 }
 
-/** NumType of native/typed_binary.h for an array typedBinary takes. */
-function numType(a: unknown): number | undefined {
-  if (a instanceof Float32Array) return 0;
-  if (a instanceof Float64Array) return 1;
-  if (a instanceof Int8Array) return 2;
-  if (a instanceof Uint8Array) return 3;
-  if (a instanceof Int16Array) return 4;
-  if (a instanceof Int32Array) return 5;
-  if (a instanceof BigInt64Array) return 6;
-  return undefined;
-}
 
 /** A strided operand: element (i_0, ..., i_{d-1}) at data[offset + sum_d i_d * strides[d]]. */
 export interface TypedOperand<T extends TypedArrayOf> {
@@ -118,7 +107,7 @@ export function typedBinary<T extends TypedArrayOf>(
   const native = addonAs<TypedAddon>(name);
   const code = OP_CODES[op];
   if (code === undefined) throw new Error(`native.${name}: unknown op ${String(op)}`);
-  const type = numType(out);
+  const type = elementTypeCode(out);
   if (type === undefined) throw new Error(`native.${name}: out must be a typed array of float32/float64/int8/uint8/int16/int32/int64`);
   for (const [label, x] of [["a", a.data], ["b", b.data]] as const) {
     if (x.constructor !== out.constructor) throw new Error(`native.${name}: expected ${label} to be a ${out.constructor.name} like out, got ${x.constructor.name}`);
