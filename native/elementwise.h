@@ -9,7 +9,7 @@ namespace tts {
 
 enum class UnaryOp : int {
   neg = 0, abs, sqrt, rsqrt, reciprocal, square, exp, log, tanh, sigmoid, relu, silu,
-  floor, ceil, trunc, round, sign, expm1, log1p, sin, cos, erf, gelu, log2, exp2,
+  floor, ceil, trunc, round, sign,
   count
 };
 enum class BinaryOp : int { add = 0, sub, mul, div, maximum, minimum, count };

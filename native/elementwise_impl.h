@@ -80,14 +80,6 @@ void unary_generic(UnaryOp op, index_t n, const T* x, T* y) {
     TTS_UNARY(trunc, trunc_of(v))
     TTS_UNARY(round, std::nearbyint(v))  // half to even, as torch.round
     TTS_UNARY(sign, v > 0 ? T(1) : (v < 0 ? T(-1) : T(0)))  // 0 for +-0 and NaN, as torch.sign
-    TTS_UNARY(expm1, std::expm1(d))
-    TTS_UNARY(log1p, std::log1p(d))
-    TTS_UNARY(sin, std::sin(d))
-    TTS_UNARY(cos, std::cos(d))
-    TTS_UNARY(erf, std::erf(d))
-    TTS_UNARY(gelu, D(0.5) * d * (D(1) + std::erf(d * D(0.70710678118654752440))))
-    TTS_UNARY(log2, std::log2(d))
-    TTS_UNARY(exp2, std::exp2(d))
 #undef TTS_UNARY
     default:
       return;

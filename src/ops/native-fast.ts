@@ -28,8 +28,7 @@ export function nativeBinary<F extends (a: number, b: number) => number>(f: F, o
 const UNARY: Readonly<Record<string, native.UnaryOp>> = {
   neg: "neg", abs: "abs", sqrt: "sqrt", rsqrt: "rsqrt", reciprocal: "reciprocal", square: "square", exp: "exp",
   log: "log", tanh: "tanh", sigmoid: "sigmoid", relu: "relu", silu: "silu", floor: "floor", ceil: "ceil",
-  trunc: "trunc", sign: "sign", expm1: "expm1", log1p: "log1p", sin: "sin", cos: "cos", erf: "erf",
-  log2: "log2", exp2: "exp2",
+  trunc: "trunc", sign: "sign",
 };
 
 function isFloat(t: Tensor): boolean {

@@ -21,8 +21,7 @@ export type Isa = "avx512" | "avx2" | "scalar";
 
 export type UnaryOp =
   | "neg" | "abs" | "sqrt" | "rsqrt" | "reciprocal" | "square" | "exp" | "log" | "tanh"
-  | "sigmoid" | "relu" | "silu" | "floor" | "ceil" | "trunc" | "round" | "sign" | "expm1"
-  | "log1p" | "sin" | "cos" | "erf" | "gelu" | "log2" | "exp2";
+  | "sigmoid" | "relu" | "silu" | "floor" | "ceil" | "trunc" | "round" | "sign";
 
 export type BinaryOp = "add" | "sub" | "mul" | "div" | "maximum" | "minimum";
 
@@ -32,7 +31,6 @@ export type ReduceOp = "sum" | "mean" | "max" | "min";
 const UNARY_CODES: Readonly<Record<UnaryOp, number>> = {
   neg: 0, abs: 1, sqrt: 2, rsqrt: 3, reciprocal: 4, square: 5, exp: 6, log: 7, tanh: 8,
   sigmoid: 9, relu: 10, silu: 11, floor: 12, ceil: 13, trunc: 14, round: 15, sign: 16,
-  expm1: 17, log1p: 18, sin: 19, cos: 20, erf: 21, gelu: 22, log2: 23, exp2: 24,
 };
 const BINARY_CODES: Readonly<Record<BinaryOp, number>> = {
   add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5,
