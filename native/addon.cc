@@ -303,16 +303,16 @@ Napi::Value Pool(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// actGrad(op, g, x, out, args): args = [n, gOff, xOff, outOff, alpha]
+// actGrad(op, g, x, out, args): args = [n, gOff, xOff, outOff]
 Napi::Value ActGrad(const Napi::CallbackInfo& info) {
   napi_env env = info.Env();
   auto op = static_cast<tts::ActGradOp>(info[0].As<Napi::Number>().Int32Value());
   View g = view(env, info[1]), x = view(env, info[2]), out = view(env, info[3]);
   const double* p = args_of(info, 4);
   if (out.type == napi_float64_array)
-    tts::act_grad(op, I(p[0]), at<double>(g, p[1]), at<double>(x, p[2]), at<double>(out, p[3]), p[4]);
+    tts::act_grad(op, I(p[0]), at<double>(g, p[1]), at<double>(x, p[2]), at<double>(out, p[3]));
   else
-    tts::act_grad(op, I(p[0]), at<float>(g, p[1]), at<float>(x, p[2]), at<float>(out, p[3]), p[4]);
+    tts::act_grad(op, I(p[0]), at<float>(g, p[1]), at<float>(x, p[2]), at<float>(out, p[3]));
   return info.Env().Undefined();
 }
 

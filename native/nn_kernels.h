@@ -8,15 +8,11 @@ namespace tts {
 
 // Activation gradients: out = g * f'(x), with x the saved input, or the saved output where noted.
 // The numeric values are part of the JS interface (src/backends/native/index.ts).
+// (The other activations' gradients are native/activation.h's.)
 enum class ActGradOp : int {
   relu = 0,      // x = relu's output: x <= 0 ? 0 : g
-  threshold,     // x <= alpha ? 0 : g
-  leaky_relu,    // x > 0 ? g : g * alpha
   sigmoid,       // x = sigmoid's output: g * (1 - x) * x
   tanh,          // x = tanh's output: g * (1 - x * x)
-  gelu,          // exact (erf) gelu
-  gelu_tanh,     // tanh-approximated gelu
-  silu,          // g * s * (1 + x * (1 - s)), s = sigmoid(x)
   mul,           // g * x (exp's gradient, x = exp's output)
   count
 };
@@ -29,7 +25,7 @@ struct NnKernels {
   void (*max_pool_2x2_rows)(index_t rows, index_t ow, const T* x, T* y, int64_t* idx, int64_t base,
                             T* h, int32_t* hi, T* v, int32_t* vi);
   // out[i] = g[i] * f'(x[i]) for i < n, evaluated in double; out may equal g.
-  void (*act_grad)(ActGradOp op, index_t n, const T* g, const T* x, T* out, double alpha);
+  void (*act_grad)(ActGradOp op, index_t n, const T* g, const T* x, T* out);
 };
 
 template <typename T>
@@ -45,6 +41,6 @@ const NnKernels<T>& nn_kernels();
 
 // act_grad of the active ISA over n elements, split over the thread pool when large.
 template <typename T>
-void act_grad(ActGradOp op, index_t n, const T* g, const T* x, T* out, double alpha);
+void act_grad(ActGradOp op, index_t n, const T* g, const T* x, T* out);
 
 }  // namespace tts

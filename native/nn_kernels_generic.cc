@@ -23,17 +23,16 @@ const NnKernels<T>& nn_kernels() {
 }
 
 template <typename T>
-void act_grad(ActGradOp op, index_t n, const T* g, const T* x, T* out, double alpha) {
+void act_grad(ActGradOp op, index_t n, const T* g, const T* x, T* out) {
   const auto& k = nn_kernels<T>();
-  const bool cheap = op == ActGradOp::relu || op == ActGradOp::threshold ||
-                     op == ActGradOp::leaky_relu || op == ActGradOp::mul;
+  const bool cheap = op == ActGradOp::relu || op == ActGradOp::mul;
   parallel_for(0, n, cheap ? 32768 : 4096, [&](index_t lo, index_t hi) {
-    k.act_grad(op, hi - lo, g + lo, x + lo, out + lo, alpha);
+    k.act_grad(op, hi - lo, g + lo, x + lo, out + lo);
   });
 }
 
-template void act_grad<float>(ActGradOp, index_t, const float*, const float*, float*, double);
-template void act_grad<double>(ActGradOp, index_t, const double*, const double*, double*, double);
+template void act_grad<float>(ActGradOp, index_t, const float*, const float*, float*);
+template void act_grad<double>(ActGradOp, index_t, const double*, const double*, double*);
 template NnKernels<float> nn_kernels_generic<float>();
 template NnKernels<double> nn_kernels_generic<double>();
 template const NnKernels<float>& nn_kernels<float>();

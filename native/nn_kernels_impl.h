@@ -51,22 +51,11 @@ inline void act_grad_loop(index_t n, const T* g, const T* x, T* out, F f) {
 }
 
 template <typename T>
-void act_grad_generic(ActGradOp op, index_t n, const T* g, const T* x, T* out, double alpha) {
+void act_grad_generic(ActGradOp op, index_t n, const T* g, const T* x, T* out) {
   using D = double;
-  constexpr D kSqrt1_2 = 0.70710678118654752440;
-  constexpr D kInvSqrt2Pi = 0.39894228040143267794;
-  constexpr D kBeta = 0.79788456080286535588;  // sqrt(2/pi)
-  constexpr D kKappa = 0.044715;
-  const T th = static_cast<T>(alpha);
   switch (op) {
     case ActGradOp::relu:
       return act_grad_loop(n, g, x, out, [](T gv, T xv) { return xv <= T(0) ? T(0) : gv; });
-    case ActGradOp::threshold:
-      return act_grad_loop(n, g, x, out, [th](T gv, T xv) { return xv <= th ? T(0) : gv; });
-    case ActGradOp::leaky_relu:
-      return act_grad_loop(n, g, x, out, [alpha](T gv, T xv) {
-        return xv > T(0) ? gv : static_cast<T>(static_cast<D>(gv) * alpha);
-      });
     case ActGradOp::sigmoid:
       return act_grad_loop(n, g, x, out, [](T gv, T xv) {
         const D o = xv;
@@ -76,24 +65,6 @@ void act_grad_generic(ActGradOp op, index_t n, const T* g, const T* x, T* out, d
       return act_grad_loop(n, g, x, out, [](T gv, T xv) {
         const D o = xv;
         return static_cast<T>(static_cast<D>(gv) * (1 - o * o));
-      });
-    case ActGradOp::gelu:
-      return act_grad_loop(n, g, x, out, [](T gv, T xv) {
-        const D v = xv;
-        const D d = 0.5 * (1 + std::erf(v * kSqrt1_2)) + v * kInvSqrt2Pi * std::exp(-0.5 * v * v);
-        return static_cast<T>(static_cast<D>(gv) * d);
-      });
-    case ActGradOp::gelu_tanh:
-      return act_grad_loop(n, g, x, out, [](T gv, T xv) {
-        const D v = xv;
-        const D t = std::tanh(kBeta * (v + kKappa * v * v * v));
-        const D d = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * kBeta * (1 + 3 * kKappa * v * v);
-        return static_cast<T>(static_cast<D>(gv) * d);
-      });
-    case ActGradOp::silu:
-      return act_grad_loop(n, g, x, out, [](T gv, T xv) {
-        const D v = xv, s = 1 / (1 + std::exp(-v));
-        return static_cast<T>(static_cast<D>(gv) * s * (1 + v * (1 - s)));
       });
     case ActGradOp::mul:
       return act_grad_loop(n, g, x, out, [](T gv, T xv) {

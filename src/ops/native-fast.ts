@@ -178,9 +178,9 @@ export function tryNativeSoftmax(x: Tensor, out: Tensor, rows: number, cols: num
  * A fused-gradient loop (dst = g * f'(x)) that runs the native activation gradient `op` when the
  * addon is loaded and the JS `loop` otherwise (same results within float rounding).
  */
-export function nativeGradLoop(op: native.ActGradOp, loop: Loop2, alpha = 0): Loop2 {
+export function nativeGradLoop(op: native.ActGradOp, loop: Loop2): Loop2 {
   return (g, x, dst, n) => {
-    if (kernels.backend === "native" && g.constructor === x.constructor && g.constructor === dst.constructor) native.activationGrad(op, g, x, dst, n, alpha);
+    if (kernels.backend === "native" && g.constructor === x.constructor && g.constructor === dst.constructor) native.activationGrad(op, g, x, dst, n);
     else loop(g, x, dst, n);
   };
 }

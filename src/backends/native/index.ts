@@ -38,13 +38,11 @@ const BINARY_CODES: Readonly<Record<BinaryOp, number>> = {
 const REDUCE_CODES: Readonly<Record<ReduceOp, number>> = { sum: 0, mean: 1, max: 2, min: 3 };
 
 /**
- * Activation gradients g * f'(x) (native/nn_kernels.h ActGradOp): relu, sigmoid, tanh and mul
- * read the op's saved output, the others its input; threshold and leakyRelu take `alpha`.
+ * Gradients g * f'(y) from an op's saved output y (native/nn_kernels.h ActGradOp): relu, sigmoid,
+ * tanh, and mul (g * y: exp's). The other activations' gradients are ./activation.ts's.
  */
-export type ActGradOp = "relu" | "threshold" | "leakyRelu" | "sigmoid" | "tanh" | "gelu" | "geluTanh" | "silu" | "mul";
-const ACT_GRAD_CODES: Readonly<Record<ActGradOp, number>> = {
-  relu: 0, threshold: 1, leakyRelu: 2, sigmoid: 3, tanh: 4, gelu: 5, geluTanh: 6, silu: 7, mul: 8,
-};
+export type ActGradOp = "relu" | "sigmoid" | "tanh" | "mul";
+const ACT_GRAD_CODES: Readonly<Record<ActGradOp, number>> = { relu: 0, sigmoid: 1, tanh: 2, mul: 3 };
 
 /** Most dims binary() takes (native/elementwise.h kMaxDims). */
 export const MAX_DIMS = 16;
@@ -937,7 +935,7 @@ export function avgPoolBackward(gradOutput: FloatArray, outputShape: readonly nu
  * out[i] = g[i] * f'(x[i]) for i < n (all contiguous from index 0, one dtype), evaluated in
  * double as the JS loops do. out may be g or x itself but must not otherwise overlap them.
  */
-export function activationGrad<T extends FloatArray>(op: ActGradOp, g: T, x: T, out: T, n: number, alpha = 0): void {
+export function activationGrad<T extends FloatArray>(op: ActGradOp, g: T, x: T, out: T, n: number): void {
   const name = "activationGrad";
   const native = lib(name);
   const code = ACT_GRAD_CODES[op];
@@ -946,7 +944,6 @@ export function activationGrad<T extends FloatArray>(op: ActGradOp, g: T, x: T, 
   checkSameDtype(name, out, "g", g);
   checkSameDtype(name, out, "x", x);
   checkCount(name, "n", n);
-  checkNumber(name, "alpha", alpha);
   const so = checkRange(name, "out", out, 0, n);
   const sg = checkRange(name, "g", g, 0, n);
   const sx = checkRange(name, "x", x, 0, n);
@@ -954,7 +951,7 @@ export function activationGrad<T extends FloatArray>(op: ActGradOp, g: T, x: T, 
     throw new Error(`native.${name}: out partially overlaps an input`);
   }
   if (n === 0) return;
-  ARGS[0] = n; ARGS[1] = 0; ARGS[2] = 0; ARGS[3] = 0; ARGS[4] = alpha;
+  ARGS[0] = n; ARGS[1] = 0; ARGS[2] = 0; ARGS[3] = 0;
   native.actGrad(code, g, x, out, ARGS);
 }
 
