@@ -1,7 +1,7 @@
 // Activations in the torch namespace: relu, selu, celu, rrelu, threshold, prelu, hardshrink,
 // softmax, log_softmax (+ in-place forms). The F.* activations build on these.
 
-import { nativeGradLoop, tryNativeSoftmax } from "./native-fast.js";
+import { nativeGradLoop, nativeUnary, tryNativeSoftmax } from "./native-fast.js";
 import { Tensor } from "../core/tensor.js";
 import { type DTypeLike, bool, float32, float64, roundToDType, toDType } from "../core/dtype.js";
 import { kernels } from "../backends/kernels.js";
@@ -24,7 +24,7 @@ import { deviceOp, onDevice } from "./device-hooks.js";
 const RELU: UnarySpec = {
   name: "relu", node: "ReluBackward0", outDtype: sameOut, savesOutput: true,
   // NaN passes through (relu is clamp_min(x, 0)).
-  f: (x) => (x <= 0 ? 0 : x),
+  f: nativeUnary((x: number) => (x <= 0 ? 0 : x), "relu"),
   vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => (ov <= 0 ? 0 : gv), () => where(out.le(0), 0, g),
     nativeGradLoop("relu", (gs, os, d, n) => { for (let i = 0; i < n; i++) d[i] = os[i]! <= 0 ? 0 : gs[i]!; })),
 };

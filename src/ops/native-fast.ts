@@ -25,11 +25,6 @@ export function nativeBinary<F extends (a: number, b: number) => number>(f: F, o
   return f;
 }
 
-const UNARY: Readonly<Record<string, native.UnaryOp>> = {
-  neg: "neg", abs: "abs", sqrt: "sqrt", rsqrt: "rsqrt", reciprocal: "reciprocal", square: "square", exp: "exp",
-  log: "log", tanh: "tanh", sigmoid: "sigmoid", relu: "relu", silu: "silu", floor: "floor", ceil: "ceil",
-  trunc: "trunc", sign: "sign",
-};
 
 function isFloat(t: Tensor): boolean {
   const d = t.storage.data;
@@ -124,12 +119,12 @@ export function tryNativeUnaryMap(f: object, x: Tensor, out: Tensor, copy: (dst:
   return true;
 }
 
-/** dst[0..n) = op(src[0..n)) for a native-capable unary op name; false when not applicable. */
-export function tryNativeUnary(name: string, src: FloatArray, dst: FloatArray, n: number): boolean {
-  if (kernels.backend !== "native" || n < NATIVE_MIN_UNARY) return false;
-  const op = UNARY[name];
-  if (!op || src.constructor !== dst.constructor) return false;
-  native.unary(op, src, dst, n);
+/** dst[0..n) = f(src[0..n)) through f's native kernel (nativeUnary); false when f has none. */
+export function tryNativeUnary(f: object, src: FloatArray, dst: FloatArray, n: number): boolean {
+  if (kernels.backend !== "native" || n < NATIVE_MIN_UNARY || src.constructor !== dst.constructor) return false;
+  const k = UNARY_KERNELS.get(f);
+  if (!k) return false;
+  runUnary(k, src, dst, n, 0, 0);
   unaryRoutes++;
   return true;
 }

@@ -97,8 +97,6 @@ export interface UnarySpec {
   savesInput?: boolean;
   /** How torch.onnx.export records the op when its node name does not say everything (its arguments). */
   onnx?: { kind: string; attrs: TraceAttrs };
-  /** The native unary kernel that computes f, where its name is not `name` (pow(x, 2): "square"). */
-  kernelName?: string;
 }
 
 /** Float math on ints computes in the default float dtype (torch.exp(int tensor) is float32). */

@@ -128,7 +128,7 @@ export function unaryFast(spec: UnarySpec, loop: Loop1, input: Tensor): Tensor {
   if (onDevice(input)) return unaryOp(spec, input);
   if (!denseFloat(input) || (spec.outDtype ?? floatOutOf)(input.dtype) !== input.dtype) return unaryOp(spec, input);
   const out = uninitTensor(input._shape, input.dtype);
-  if (!tryNativeUnary(spec.kernelName ?? spec.name, dense(input), out.storage.data as Floats, out.numel())) loop(dense(input), out.storage.data as Floats, out.numel());
+  if (!tryNativeUnary(spec.f, dense(input), out.storage.data as Floats, out.numel())) loop(dense(input), out.storage.data as Floats, out.numel());
   if (!spec.vjp) {
     if (tracing.on) traceOp(traceKind(spec), [input], out, spec.onnx?.attrs);
     return out;
@@ -143,7 +143,7 @@ export function unaryFast(spec: UnarySpec, loop: Loop1, input: Tensor): Tensor {
 export function unaryFastInPlace(spec: UnarySpec, loop: Loop1, self: Tensor): Tensor {
   if (onDevice(self)) return unaryInPlace(spec, self);
   if (!denseFloat(self)) return unaryInPlace(spec, self);
-  const r = applyInPlace(spec.name + "_", self, [], () => { const d = dense(self); if (!tryNativeUnary(spec.kernelName ?? spec.name, d, d, d.length)) loop(d, d, d.length); }, (s) => unaryFast(spec, loop, s));
+  const r = applyInPlace(spec.name + "_", self, [], () => { const d = dense(self); if (!tryNativeUnary(spec.f, d, d, d.length)) loop(d, d, d.length); }, (s) => unaryFast(spec, loop, s));
   if (tracing.on) traceOp(traceKind(spec), [self], self, spec.onnx?.attrs);
   return r;
 }

@@ -555,11 +555,13 @@ function powTensorScalar(input: Tensor, e: number | bigint | boolean): Tensor {
     },
   };
   // x ** 2 is the commonest power (squared errors, norms): the native square, or a loop of its own.
-  if (en === 2) return unaryFast({ ...spec, kernelName: "square" }, squareLoop, input);
+  if (en === 2) return unaryFast({ ...spec, f: squareKernel }, squareLoop, input);
   return unaryOp(spec, input);
 }
 
 const squareLoop: Loop1 = (src, dst, n) => { for (let i = 0; i < n; i++) { const v = src[i]!; dst[i] = v * v; } };
+/** x ** 2 as the native square kernel computes it (x * x, PyTorch's pow(x, 2)). */
+const squareKernel = nativeUnary((x: number) => x * x, "square");
 
 const POW_INT: BinarySpec = { name: "pow", node: "PowBackward1", f: powi32, fBig: powiBig };
 const POW_FLOAT: BinarySpec = {

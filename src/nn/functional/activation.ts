@@ -19,6 +19,7 @@ import { erf } from "../../ops/special.js";
 import { where } from "../../ops/comparison.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { onDevice } from "../../ops/device-hooks.js";
+import { nativeUnary } from "../../ops/native-fast.js";
 
 interface InplaceOpt { inplace?: boolean }
 
@@ -206,7 +207,7 @@ const sig = (x: number): number => 1 / (1 + Math.exp(-x));
 
 const SILU: UnarySpec = {
   name: "silu", node: "SiluBackward0", outDtype: floatOnlyOut("silu_cpu"),
-  f: (x) => x / (1 + Math.exp(-x)),
+  f: nativeUnary((x: number) => x / (1 + Math.exp(-x)), "silu"),
   vjp: (g, x) => fusedGrad(g, x, (gv, xv) => { const s = sig(xv); return gv * s * (1 + xv * (1 - s)); }, () => {
     const s = torchSigmoid(x);
     return g.mul(s.mul(x.mul(s.neg().add(1)).add(1)));
