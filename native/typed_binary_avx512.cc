@@ -9,7 +9,9 @@
 #pragma GCC target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")
 namespace tts {
 namespace avx512 {
+#define TTS_ROUND_VIA_NEARBYINT 1
 #include "typed_binary_impl.h"
+#undef TTS_ROUND_VIA_NEARBYINT
 }  // namespace avx512
 }  // namespace tts
 #pragma GCC pop_options

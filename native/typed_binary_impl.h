@@ -3,6 +3,8 @@
 // the op allows. The semantics are PyTorch's CPU kernels' (ATen/native/cpu/BinaryOpsKernel.cpp):
 // float ops compute in the element type, integer ops wrap around.
 
+#include "rounding_impl.h"
+
 // Unsigned type of the same width as T for wrapping arithmetic (at least 32 bits, so that
 // int8/int16 products do not overflow int after the usual promotions).
 template <typename T>
@@ -122,53 +124,53 @@ void int_row(TypedOp op, index_t n, const T* a, index_t sa, const T* b, index_t 
 // any integer, more than the double quotient's rounding error (below 2^24 * 2^-53): its trunc is
 // k. k * b has at most 48 significant bits and a - k * b fits in 53, so both are exact, and the
 // exact result converts to float exactly; its sign is a's, -0 included. No libm call (glibc's
-// fmodf loops bit by bit: ~8x slower); elsewhere std::fmod runs. GCC 12 does not vectorise it (no
-// vector trunc under trapping math).
+// fmodf loops bit by bit: ~8x slower); elsewhere std::fmod runs. trunc_of (rounding_impl.h) lets
+// GCC vectorise it on AVX-512.
 inline float fmod_f32_fast(float a, float b) {
   const double da = a, db = b;
-  const double r = da - std::trunc(da / db) * db;
+  const double r = da - trunc_of(da / db) * db;
   return static_cast<float>(std::copysign(std::fabs(r), da));
 }
 inline bool fmod_f32_fast_applies(float a, float b) {
   return (std::fabs(static_cast<double>(a) / static_cast<double>(b)) < 16777216.0) & (std::fabs(b) <= 3.4028234663852886e38f);
 }
 
-// out[i] = fast(a, b) for float32 in blocks of 256 (gathered first, so strides and out == a are
-// fine), then exact(a, b) where fast does not apply: the rare rest calls libm.
-template <class Fast, class Applies, class Exact>
-void blocked_f32(index_t n, const float* a, index_t sa, const float* b, index_t sb, float* out, Fast fast,
-                 Applies applies, Exact exact) {
+// out[i] = finish(a, b, fmod_f32_fast(a, b)) for float32 in blocks of 256 (gathered first, so
+// strides and out == a are fine), as separate passes that the compiler vectorises; then exact(a, b)
+// where the fast fmod does not apply: the rare rest calls libm.
+template <class Finish, class Exact>
+void blocked_f32(index_t n, const float* a, index_t sa, const float* b, index_t sb, float* out, Finish finish,
+                 Exact exact) {
   constexpr index_t kBlock = 256;
   float va[kBlock], vb[kBlock], vr[kBlock];
   for (index_t i0 = 0; i0 < n; i0 += kBlock) {
     const index_t m = n - i0 < kBlock ? n - i0 : kBlock;
     for (index_t j = 0; j < m; ++j) va[j] = a[(i0 + j) * sa];
     for (index_t j = 0; j < m; ++j) vb[j] = b[(i0 + j) * sb];
-    for (index_t j = 0; j < m; ++j) vr[j] = fast(va[j], vb[j]);
+    for (index_t j = 0; j < m; ++j) vr[j] = fmod_f32_fast(va[j], vb[j]);
+    for (index_t j = 0; j < m; ++j) vr[j] = finish(va[j], vb[j], vr[j]);
     int misses = 0;
-    for (index_t j = 0; j < m; ++j) misses += applies(va[j], vb[j]) ? 0 : 1;
+    for (index_t j = 0; j < m; ++j) misses += fmod_f32_fast_applies(va[j], vb[j]) ? 0 : 1;
     if (misses != 0)
       for (index_t j = 0; j < m; ++j)
-        if (!applies(va[j], vb[j])) vr[j] = exact(va[j], vb[j]);
+        if (!fmod_f32_fast_applies(va[j], vb[j])) vr[j] = exact(va[j], vb[j]);
     for (index_t j = 0; j < m; ++j) out[i0 + j] = vr[j];
   }
 }
 
-// PyTorch's remainder and floor division from an fmod (fmod_fn: exact for its inputs), with `&`
-// and selects rather than `&&` and branches.
+// PyTorch's remainder and floor division from mod = fmod(a, b) (exact), with `&` and selects
+// rather than `&&` and branches.
 template <typename T>
 inline bool signs_differ(T mod, T b) { return (mod != 0) & ((b < 0) != (mod < 0)); }
-template <typename T, class Fmod>
-inline T remainder_from(T a, T b, Fmod fmod_fn) {
-  const T mod = fmod_fn(a, b);
+template <typename T>
+inline T remainder_from(T b, T mod) {
   return signs_differ(mod, b) ? mod + b : mod;
 }
-template <typename T, class Fmod>
-inline T floor_div_from(T a, T b, Fmod fmod_fn) {
-  const T mod = fmod_fn(a, b);
+template <typename T>
+inline T floor_div_from(T a, T b, T mod) {
   T div = (a - mod) / b;
   div = signs_differ(mod, b) ? div - T(1) : div;
-  T floored = std::floor(div);
+  T floored = floor_of(div);
   floored = (div - floored > T(0.5)) ? floored + T(1) : floored;
   const T result = div == 0 ? std::copysign(T(0), a / b) : floored;
   return b == 0 ? a / b : result;
@@ -179,9 +181,9 @@ inline T libm_fmod(T a, T b) { return std::fmod(a, b); }
 
 // PyTorch's div_floor for floats: the floor of the exact quotient, from fmod (a / b at b == 0).
 template <typename T>
-inline T float_floor_div(T a, T b) { return floor_div_from(a, b, libm_fmod<T>); }
+inline T float_floor_div(T a, T b) { return floor_div_from(a, b, std::fmod(a, b)); }
 template <typename T>
-inline T float_remainder(T a, T b) { return remainder_from(a, b, libm_fmod<T>); }
+inline T float_remainder(T a, T b) { return remainder_from(b, std::fmod(a, b)); }
 
 // fmod, remainder and floor division: float32 through fmod_f32_fast where it applies.
 template <typename T>
@@ -190,18 +192,16 @@ bool fmod_family_row(TypedOp op, index_t n, const T* a, index_t sa, const T* b, 
   const float* fa = reinterpret_cast<const float*>(a);
   const float* fb = reinterpret_cast<const float*>(b);
   float* fo = reinterpret_cast<float*>(out);
-  auto applies = [](float x, float y) { return fmod_f32_fast_applies(x, y); };
-  auto fast_fmod = [](float x, float y) { return fmod_f32_fast(x, y); };
   switch (op) {
     case TypedOp::fmod:
-      blocked_f32(n, fa, sa, fb, sb, fo, fast_fmod, applies, libm_fmod<float>);
+      blocked_f32(n, fa, sa, fb, sb, fo, [](float, float, float m) { return m; }, libm_fmod<float>);
       return true;
     case TypedOp::remainder:
-      blocked_f32(n, fa, sa, fb, sb, fo, [&](float x, float y) { return remainder_from(x, y, fast_fmod); }, applies,
+      blocked_f32(n, fa, sa, fb, sb, fo, [](float, float y, float m) { return remainder_from(y, m); },
                   float_remainder<float>);
       return true;
     case TypedOp::floor_divide:
-      blocked_f32(n, fa, sa, fb, sb, fo, [&](float x, float y) { return floor_div_from(x, y, fast_fmod); }, applies,
+      blocked_f32(n, fa, sa, fb, sb, fo, [](float x, float y, float m) { return floor_div_from(x, y, m); },
                   float_floor_div<float>);
       return true;
     default:
