@@ -2,19 +2,7 @@
 // includes this inside its own namespace, after its target pragma). Sums keep kLanes partial
 // sums in double: with -ffp-contract=off and no reassociation, that is the form GCC vectorises.
 
-constexpr int kLanes = 8;
-
-template <typename T>
-double sum_impl(index_t n, const T* __restrict x) {
-  double acc[kLanes] = {};
-  index_t i = 0;
-  for (; i + kLanes <= n; i += kLanes)
-    for (int j = 0; j < kLanes; ++j) acc[j] += static_cast<double>(x[i + j]);
-  double s = 0;
-  for (int j = 0; j < kLanes; ++j) s += acc[j];
-  for (; i < n; ++i) s += static_cast<double>(x[i]);
-  return s;
-}
+#include "double_sum_impl.h"
 
 template <typename T>
 double sum_sq_dev_impl(index_t n, const T* __restrict x, double m) {
@@ -117,7 +105,7 @@ void layer_norm_rows_impl(index_t rows, index_t d, const T* __restrict x, const 
                           const T* __restrict b, double eps, T* __restrict y, double* mean,
                           double* rstd) {
   for (index_t r = 0; r < rows; ++r, x += d, y += d) {
-    const double m = sum_impl(d, x) / static_cast<double>(d);
+    const double m = sum_in_double(d, x) / static_cast<double>(d);
     const double rs = 1.0 / std::sqrt(sum_sq_dev_impl(d, x, m) / static_cast<double>(d) + eps);
     mean[r] = m;
     rstd[r] = rs;
@@ -244,7 +232,7 @@ void ce_grad_row_impl(index_t c, T* __restrict d, double ca, double ce, const T*
 
 template <typename T>
 NnkKernels<T> make_nnk_kernels() {
-  return {&layer_norm_rows_impl<T>, &layer_norm_backward_rows_impl<T>, &sum_impl<T>,
+  return {&layer_norm_rows_impl<T>, &layer_norm_backward_rows_impl<T>, &sum_in_double<T>,
           &sum_sq_dev_impl<T>,      &sum_g_gx_impl<T>,                 &affine_impl<T>,
           &bn_grad_impl<T>,         &col_sum_impl<T>,                  &col_sum_sq_dev_impl<T>,
           &col_sum_g_gx_impl<T>,    &col_affine_impl<T>,               &col_bn_grad_impl<T>,

@@ -8,19 +8,7 @@
 
 // (__builtin_fabs below: std::fabs would not inline under the including files' optimize pragma.)
 constexpr index_t kBlock = 512;
-constexpr int kLanes = 8;
-
-template <typename T>
-double block_sum(index_t n, const T* __restrict v) {
-  double acc[kLanes] = {};
-  index_t i = 0;
-  for (; i + kLanes <= n; i += kLanes)
-    for (int j = 0; j < kLanes; ++j) acc[j] += static_cast<double>(v[i + j]);
-  double s = 0;
-  for (int j = 0; j < kLanes; ++j) s += acc[j];
-  for (; i < n; ++i) s += static_cast<double>(v[i]);
-  return s;
-}
+#include "double_sum_impl.h"
 
 // Clamps to [-c, c] keeping NaN (PyTorch's clamp propagates it).
 // Two flat selects (a nested one stays a branch), NaN failing both comparisons.
@@ -126,7 +114,7 @@ double loss_forward(PointwiseLoss kind, index_t n, const LossOperands<T>& o, T* 
     const LossOperands<T> ob{o.x + lo, o.y + lo, o.w != nullptr ? o.w + lo : nullptr,
                              o.pw != nullptr ? o.pw + lo : nullptr, o.param, o.unary};
     loss_block(kind, len, ob, v);
-    s += block_sum(len, v);
+    s += sum_in_double(len, v);
   }
   return s;
 }
