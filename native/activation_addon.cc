@@ -3,23 +3,17 @@
 #include "activation_addon.h"
 
 #include "activation.h"
+#include "napi_typed.h"
 
 namespace tts {
 namespace {
 
 template <typename T>
-T* data_of(const Napi::Value& v) {
-  void* data = nullptr;
-  napi_get_typedarray_info(v.Env(), v, nullptr, nullptr, &data, nullptr, nullptr);
-  return static_cast<T*>(data);
-}
-
-template <typename T>
 void run(ActivationOp op, bool backward, const Napi::CallbackInfo& info, const double* p) {
   const ActivationParams params{p[1], p[2], p[3]};
   const index_t n = static_cast<index_t>(p[0]);
-  if (backward) activation_backward(op, params, n, data_of<const T>(info[2]), data_of<const T>(info[3]), data_of<T>(info[4]));
-  else activation_forward(op, params, n, data_of<const T>(info[3]), data_of<T>(info[4]));
+  if (backward) activation_backward(op, params, n, typed_data<const T>(info[2]), typed_data<const T>(info[3]), typed_data<T>(info[4]));
+  else activation_forward(op, params, n, typed_data<const T>(info[3]), typed_data<T>(info[4]));
 }
 
 // activation(op, backward, g, x, out, args): args = [n, a, b, c]; g is ignored (null) forward.
@@ -27,10 +21,8 @@ void run(ActivationOp op, bool backward, const Napi::CallbackInfo& info, const d
 Napi::Value Activation(const Napi::CallbackInfo& info) {
   const auto op = static_cast<ActivationOp>(info[0].As<Napi::Number>().Int32Value());
   const bool backward = info[1].As<Napi::Boolean>().Value();
-  const double* p = data_of<const double>(info[5]);
-  napi_typedarray_type type = napi_float32_array;
-  napi_get_typedarray_info(info.Env(), info[4], &type, nullptr, nullptr, nullptr, nullptr);
-  if (type == napi_float64_array) run<double>(op, backward, info, p);
+  const double* p = typed_data<const double>(info[5]);
+  if (is_float64(info[4])) run<double>(op, backward, info, p);
   else run<float>(op, backward, info, p);
   return info.Env().Undefined();
 }
@@ -40,20 +32,18 @@ void run_prelu(bool backward, const Napi::CallbackInfo& info, const double* p) {
   const index_t outer = static_cast<index_t>(p[0]), channels = static_cast<index_t>(p[1]),
                 inner = static_cast<index_t>(p[2]);
   if (backward)
-    prelu_input_grad(outer, channels, inner, data_of<const T>(info[1]), data_of<const T>(info[2]),
-                     data_of<const T>(info[3]), data_of<T>(info[4]));
+    prelu_input_grad(outer, channels, inner, typed_data<const T>(info[1]), typed_data<const T>(info[2]),
+                     typed_data<const T>(info[3]), typed_data<T>(info[4]));
   else
-    prelu_forward(outer, channels, inner, data_of<const T>(info[2]), data_of<const T>(info[3]), data_of<T>(info[4]));
+    prelu_forward(outer, channels, inner, typed_data<const T>(info[2]), typed_data<const T>(info[3]), typed_data<T>(info[4]));
 }
 
 // prelu(backward, g, x, w, out, args): args = [outer, channels, inner]; g is ignored (null)
 // forward. Every array starts at its index 0.
 Napi::Value Prelu(const Napi::CallbackInfo& info) {
   const bool backward = info[0].As<Napi::Boolean>().Value();
-  const double* p = data_of<const double>(info[5]);
-  napi_typedarray_type type = napi_float32_array;
-  napi_get_typedarray_info(info.Env(), info[4], &type, nullptr, nullptr, nullptr, nullptr);
-  if (type == napi_float64_array) run_prelu<double>(backward, info, p);
+  const double* p = typed_data<const double>(info[5]);
+  if (is_float64(info[4])) run_prelu<double>(backward, info, p);
   else run_prelu<float>(backward, info, p);
   return info.Env().Undefined();
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "elementwise.h"  // kMaxDims
+#include "napi_typed.h"
 #include "threadpool.h"
 
 namespace tts {
@@ -120,43 +121,35 @@ void nonzero_columns(index_t n, const uint8_t* mask, int ndim, const index_t* sh
 }
 
 namespace {
-uint8_t* bytes_of(const Napi::Value& v) {
-  void* data = nullptr;
-  napi_get_typedarray_info(v.Env(), v, nullptr, nullptr, &data, nullptr, nullptr);
-  return static_cast<uint8_t*>(data);
-}
-
 // countSelected(mask, args): args = [n, maskOff].
 Napi::Value CountSelected(const Napi::CallbackInfo& info) {
-  const double* p = reinterpret_cast<const double*>(bytes_of(info[1]));
+  const double* p = typed_data<const double>(info[1]);
   const index_t n = static_cast<index_t>(p[0]);
-  return Napi::Number::New(info.Env(), static_cast<double>(count_selected(n, bytes_of(info[0]) + static_cast<size_t>(p[1]))));
+  return Napi::Number::New(info.Env(), static_cast<double>(count_selected(n, typed_data<uint8_t>(info[0]) + static_cast<size_t>(p[1]))));
 }
 
 // compactElements(mask, src, out, args): args = [n, maskOff, width, srcByteOff, outByteOff].
 Napi::Value CompactElements(const Napi::CallbackInfo& info) {
-  const double* p = reinterpret_cast<const double*>(bytes_of(info[3]));
-  compact_elements(static_cast<index_t>(p[0]), bytes_of(info[0]) + static_cast<size_t>(p[1]),
-                   bytes_of(info[1]) + static_cast<size_t>(p[3]), static_cast<int>(p[2]),
-                   bytes_of(info[2]) + static_cast<size_t>(p[4]));
+  const double* p = typed_data<const double>(info[3]);
+  compact_elements(static_cast<index_t>(p[0]), typed_data<uint8_t>(info[0]) + static_cast<size_t>(p[1]),
+                   typed_data<uint8_t>(info[1]) + static_cast<size_t>(p[3]), static_cast<int>(p[2]),
+                   typed_data<uint8_t>(info[2]) + static_cast<size_t>(p[4]));
   return info.Env().Undefined();
 }
 
 // nonzeroCoordinates(mask, out, args): args = [n, maskOff, ndim, count, shape[ndim]]; out is a
 // BigInt64Array (rows) or a Float64Array (columns of `count`).
 Napi::Value NonzeroCoordinates(const Napi::CallbackInfo& info) {
-  const double* p = reinterpret_cast<const double*>(bytes_of(info[2]));
+  const double* p = typed_data<const double>(info[2]);
   const int nd = static_cast<int>(p[2]) < kMaxDims ? static_cast<int>(p[2]) : kMaxDims;
   index_t shape[kMaxDims];
   for (int d = 0; d < nd; ++d) shape[d] = static_cast<index_t>(p[4 + d]);
-  napi_typedarray_type type;
-  napi_get_typedarray_info(info.Env(), info[1], &type, nullptr, nullptr, nullptr, nullptr);
   const index_t n = static_cast<index_t>(p[0]);
-  const uint8_t* mask = bytes_of(info[0]) + static_cast<size_t>(p[1]);
-  if (type == napi_float64_array) {
-    nonzero_columns(n, mask, nd, shape, static_cast<index_t>(p[3]), reinterpret_cast<double*>(bytes_of(info[1])));
+  const uint8_t* mask = typed_data<uint8_t>(info[0]) + static_cast<size_t>(p[1]);
+  if (is_float64(info[1])) {
+    nonzero_columns(n, mask, nd, shape, static_cast<index_t>(p[3]), typed_data<double>(info[1]));
   } else {
-    nonzero_coordinates(n, mask, nd, shape, reinterpret_cast<int64_t*>(bytes_of(info[1])));
+    nonzero_coordinates(n, mask, nd, shape, typed_data<int64_t>(info[1]));
   }
   return info.Env().Undefined();
 }

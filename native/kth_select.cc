@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "napi_typed.h"
 #include "threadpool.h"
 
 namespace tts {
@@ -64,27 +65,20 @@ template void kth_along<double>(KthMode, index_t, index_t, index_t, index_t, con
 template void kth_along<int32_t>(KthMode, index_t, index_t, index_t, index_t, const int32_t*, int32_t*, int64_t*);
 
 namespace {
-template <typename T>
-T* data_of(const Napi::Value& v) {
-  void* data = nullptr;
-  napi_get_typedarray_info(v.Env(), v, nullptr, nullptr, &data, nullptr, nullptr);
-  return static_cast<T*>(data);
-}
-
 // kthAlong(mode, x, values, indices, args): args = [outer, size, inner, k, xOff, outOff].
 Napi::Value KthAlong(const Napi::CallbackInfo& info) {
   const auto mode = static_cast<KthMode>(info[0].As<Napi::Number>().Int32Value());
-  const double* p = data_of<double>(info[4]);
+  const double* p = typed_data<double>(info[4]);
   const auto I = [](double v) { return static_cast<index_t>(v); };
   napi_typedarray_type type;
   napi_get_typedarray_info(info.Env(), info[1], &type, nullptr, nullptr, nullptr, nullptr);
-  int64_t* idx = data_of<int64_t>(info[3]) + I(p[5]);
+  int64_t* idx = typed_data<int64_t>(info[3]) + I(p[5]);
   if (type == napi_float64_array) {
-    kth_along<double>(mode, I(p[3]), I(p[0]), I(p[1]), I(p[2]), data_of<double>(info[1]) + I(p[4]), data_of<double>(info[2]) + I(p[5]), idx);
+    kth_along<double>(mode, I(p[3]), I(p[0]), I(p[1]), I(p[2]), typed_data<double>(info[1]) + I(p[4]), typed_data<double>(info[2]) + I(p[5]), idx);
   } else if (type == napi_int32_array) {
-    kth_along<int32_t>(mode, I(p[3]), I(p[0]), I(p[1]), I(p[2]), data_of<int32_t>(info[1]) + I(p[4]), data_of<int32_t>(info[2]) + I(p[5]), idx);
+    kth_along<int32_t>(mode, I(p[3]), I(p[0]), I(p[1]), I(p[2]), typed_data<int32_t>(info[1]) + I(p[4]), typed_data<int32_t>(info[2]) + I(p[5]), idx);
   } else {
-    kth_along<float>(mode, I(p[3]), I(p[0]), I(p[1]), I(p[2]), data_of<float>(info[1]) + I(p[4]), data_of<float>(info[2]) + I(p[5]), idx);
+    kth_along<float>(mode, I(p[3]), I(p[0]), I(p[1]), I(p[2]), typed_data<float>(info[1]) + I(p[4]), typed_data<float>(info[2]) + I(p[5]), idx);
   }
   return info.Env().Undefined();
 }

@@ -4,20 +4,11 @@
 #include "masks_addon.h"
 
 #include "elementwise.h"
+#include "napi_typed.h"
 #include "masks.h"
 
 namespace tts {
 namespace {
-
-// The data pointer of a typed array (already advanced by its byteOffset), moved on by `offset`
-// elements of `width` bytes.
-char* data_at(const Napi::Value& v, double offset, size_t width) {
-  void* data = nullptr;
-  napi_get_typedarray_info(v.Env(), v, nullptr, nullptr, &data, nullptr, nullptr);
-  return static_cast<char*>(data) + static_cast<size_t>(offset) * width;
-}
-
-const double* args_at(const Napi::Value& v) { return reinterpret_cast<const double*>(data_at(v, 0, 1)); }
 
 index_t I(double v) { return static_cast<index_t>(v); }
 
@@ -27,13 +18,13 @@ Napi::Value Compare(const Napi::CallbackInfo& info) {
   const auto op = static_cast<CompareOp>(info[0].As<Napi::Number>().Int32Value());
   const auto type = static_cast<ElemType>(info[1].As<Napi::Number>().Int32Value());
   const size_t width = static_cast<size_t>(info[2].As<Napi::Number>().Int32Value());
-  const double* p = args_at(info[6]);
+  const double* p = typed_data<const double>(info[6]);
   const int nd = static_cast<int>(p[0]) < kMaxDims ? static_cast<int>(p[0]) : kMaxDims;  // never more
   index_t dims[3][kMaxDims];
   for (int g = 0; g < 3; ++g)
     for (int d = 0; d < nd; ++d) dims[g][d] = I(p[4 + g * nd + d]);
-  compare(op, type, nd, dims[0], data_at(info[3], p[1], width), dims[1],
-          data_at(info[4], p[2], width), dims[2], reinterpret_cast<uint8_t*>(data_at(info[5], p[3], 1)));
+  compare(op, type, nd, dims[0], typed_bytes_at(info[3], p[1], width), dims[1],
+          typed_bytes_at(info[4], p[2], width), dims[2], reinterpret_cast<uint8_t*>(typed_bytes_at(info[5], p[3], 1)));
   return info.Env().Undefined();
 }
 
@@ -41,14 +32,14 @@ Napi::Value Compare(const Napi::CallbackInfo& info) {
 // cStrides[nd], aStrides[nd], bStrides[nd]]
 Napi::Value Select(const Napi::CallbackInfo& info) {
   const int width = info[0].As<Napi::Number>().Int32Value();
-  const double* p = args_at(info[5]);
+  const double* p = typed_data<const double>(info[5]);
   const int nd = static_cast<int>(p[0]) < kMaxDims ? static_cast<int>(p[0]) : kMaxDims;
   index_t dims[4][kMaxDims];
   for (int g = 0; g < 4; ++g)
     for (int d = 0; d < nd; ++d) dims[g][d] = I(p[5 + g * nd + d]);
   const size_t w = static_cast<size_t>(width);
-  select(width, nd, dims[0], reinterpret_cast<const uint8_t*>(data_at(info[1], p[1], 1)), dims[1],
-         data_at(info[2], p[2], w), dims[2], data_at(info[3], p[3], w), dims[3], data_at(info[4], p[4], w));
+  select(width, nd, dims[0], reinterpret_cast<const uint8_t*>(typed_bytes_at(info[1], p[1], 1)), dims[1],
+         typed_bytes_at(info[2], p[2], w), dims[2], typed_bytes_at(info[3], p[3], w), dims[3], typed_bytes_at(info[4], p[4], w));
   return info.Env().Undefined();
 }
 
@@ -56,10 +47,10 @@ Napi::Value Select(const Napi::CallbackInfo& info) {
 // (sum, count_nonzero) or a Uint8Array (any, all).
 Napi::Value ByteReduce(const Napi::CallbackInfo& info) {
   const auto op = static_cast<ByteReduceOp>(info[0].As<Napi::Number>().Int32Value());
-  const double* p = args_at(info[3]);
+  const double* p = typed_data<const double>(info[3]);
   const size_t out_width = op == ByteReduceOp::sum || op == ByteReduceOp::count_nonzero ? 8 : 1;
-  byte_reduce(op, I(p[0]), I(p[1]), I(p[2]), reinterpret_cast<const uint8_t*>(data_at(info[1], p[3], 1)),
-              data_at(info[2], p[4], out_width));
+  byte_reduce(op, I(p[0]), I(p[1]), I(p[2]), reinterpret_cast<const uint8_t*>(typed_bytes_at(info[1], p[3], 1)),
+              typed_bytes_at(info[2], p[4], out_width));
   return info.Env().Undefined();
 }
 

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "napi_typed.h"
 #include "pointwise_loss_addon.h"
 #include "threadpool.h"
 
@@ -77,15 +78,7 @@ namespace {
 template <typename T>
 T* data_or_null(const Napi::Value& v) {
   if (v.IsNull() || v.IsUndefined()) return nullptr;
-  void* data = nullptr;
-  napi_get_typedarray_info(v.Env(), v, nullptr, nullptr, &data, nullptr, nullptr);
-  return static_cast<T*>(data);
-}
-
-bool is_f64(const Napi::Value& v) {
-  napi_typedarray_type type;
-  napi_get_typedarray_info(v.Env(), v, &type, nullptr, nullptr, nullptr, nullptr);
-  return type == napi_float64_array;
+  return typed_data<T>(v);
 }
 
 // pointwiseLossForward(kind, x, y, w, pw, out, args): args = [n, param]; returns the sum, or
@@ -103,7 +96,7 @@ Napi::Value forward_as(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Forward(const Napi::CallbackInfo& info) {
-  return is_f64(info[1]) ? forward_as<double>(info) : forward_as<float>(info);
+  return is_float64(info[1]) ? forward_as<double>(info) : forward_as<float>(info);
 }
 
 // pointwiseLossBackward(kind, x, y, w, pw, g, gx, args): args = [n, param, g0, scale].
@@ -118,7 +111,7 @@ void backward_as(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Backward(const Napi::CallbackInfo& info) {
-  if (is_f64(info[1])) backward_as<double>(info);
+  if (is_float64(info[1])) backward_as<double>(info);
   else backward_as<float>(info);
   return info.Env().Undefined();
 }

@@ -5,20 +5,11 @@
 #include "typed_binary_addon.h"
 
 #include "elementwise.h"
+#include "napi_typed.h"
 #include "typed_binary.h"
 
 namespace tts {
 namespace {
-
-// The data pointer of a typed array (already advanced by its byteOffset), moved on by `offset`
-// elements of `width` bytes.
-char* data_at(const Napi::Value& v, double offset, size_t width) {
-  void* data = nullptr;
-  napi_get_typedarray_info(v.Env(), v, nullptr, nullptr, &data, nullptr, nullptr);
-  return static_cast<char*>(data) + static_cast<size_t>(offset) * width;
-}
-
-const double* args_at(const Napi::Value& v) { return reinterpret_cast<const double*>(data_at(v, 0, 1)); }
 
 int int_arg(const Napi::CallbackInfo& info, size_t i) { return info[i].As<Napi::Number>().Int32Value(); }
 
@@ -28,13 +19,13 @@ Napi::Value TypedBinary(const Napi::CallbackInfo& info) {
   const auto op = static_cast<TypedOp>(int_arg(info, 0));
   const auto type = static_cast<NumType>(int_arg(info, 1));
   const size_t width = static_cast<size_t>(int_arg(info, 2));
-  const double* p = args_at(info[6]);
+  const double* p = typed_data<const double>(info[6]);
   const int nd = static_cast<int>(p[0]) < kMaxDims ? static_cast<int>(p[0]) : kMaxDims;  // never more
   index_t dims[3][kMaxDims];
   for (int g = 0; g < 3; ++g)
     for (int d = 0; d < nd; ++d) dims[g][d] = static_cast<index_t>(p[5 + g * nd + d]);
-  const TypedStatus status = typed_binary(op, type, nd, dims[0], data_at(info[3], p[1], width), dims[1],
-                                          data_at(info[4], p[2], width), dims[2], data_at(info[5], p[3], width), p[4]);
+  const TypedStatus status = typed_binary(op, type, nd, dims[0], typed_bytes_at(info[3], p[1], width), dims[1],
+                                          typed_bytes_at(info[4], p[2], width), dims[2], typed_bytes_at(info[5], p[3], width), p[4]);
   return Napi::Number::New(info.Env(), static_cast<int>(status));
 }
 
@@ -44,13 +35,13 @@ Napi::Value TypedTernary(const Napi::CallbackInfo& info) {
   const auto op = static_cast<TernaryOp>(int_arg(info, 0));
   const auto type = static_cast<NumType>(int_arg(info, 1));
   const size_t width = static_cast<size_t>(int_arg(info, 2));
-  const double* p = args_at(info[7]);
+  const double* p = typed_data<const double>(info[7]);
   const int nd = static_cast<int>(p[0]) < kMaxDims ? static_cast<int>(p[0]) : kMaxDims;
   index_t dims[4][kMaxDims];
   for (int g = 0; g < 4; ++g)
     for (int d = 0; d < nd; ++d) dims[g][d] = static_cast<index_t>(p[6 + g * nd + d]);
-  typed_ternary(op, type, nd, dims[0], data_at(info[3], p[1], width), dims[1], data_at(info[4], p[2], width), dims[2],
-                data_at(info[5], p[3], width), dims[3], data_at(info[6], p[4], width), p[5]);
+  typed_ternary(op, type, nd, dims[0], typed_bytes_at(info[3], p[1], width), dims[1], typed_bytes_at(info[4], p[2], width), dims[2],
+                typed_bytes_at(info[5], p[3], width), dims[3], typed_bytes_at(info[6], p[4], width), p[5]);
   return info.Env().Undefined();
 }
 
@@ -58,9 +49,9 @@ Napi::Value TypedTernary(const Napi::CallbackInfo& info) {
 Napi::Value TypedConvert(const Napi::CallbackInfo& info) {
   const auto from = static_cast<NumType>(int_arg(info, 0));
   const auto to = static_cast<NumType>(int_arg(info, 1));
-  const double* p = args_at(info[6]);
-  typed_convert(from, to, static_cast<index_t>(p[0]), data_at(info[4], p[1], static_cast<size_t>(int_arg(info, 2))),
-                data_at(info[5], p[2], static_cast<size_t>(int_arg(info, 3))));
+  const double* p = typed_data<const double>(info[6]);
+  typed_convert(from, to, static_cast<index_t>(p[0]), typed_bytes_at(info[4], p[1], static_cast<size_t>(int_arg(info, 2))),
+                typed_bytes_at(info[5], p[2], static_cast<size_t>(int_arg(info, 3))));
   return info.Env().Undefined();
 }
 
