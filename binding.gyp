@@ -28,6 +28,7 @@
         "native/loss.cc",
         "native/convert.cc",
         "native/tensor_memory.cc",
+        "native/death_notice.cc",
         "native/random.cc",
         "native/masks.cc",
         "native/masks_addon.cc",

@@ -133,7 +133,7 @@ function memoryWithoutAwaits(step: () => void, n: number): number[] {
 
 async function main(): Promise<void> {
   const ctx = await torch.webgpu.init();
-  console.log(`adapter: ${torch.webgpu.deviceName()}`);
+  console.log(`adapter: ${torch.webgpu.deviceName()}; native addon ${torch.backends.native.isAvailable() ? "loaded" : "absent"}`);
   const w = makeWorkloads();
   const results: Record<string, unknown> = {};
   for (const [name, step] of [["MLP step", w.mlp], ["CNN step", w.cnn], ["Transformer fwd+bwd", w.transformer]] as const) {

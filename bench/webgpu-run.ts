@@ -30,7 +30,7 @@ const jsonOut = arg("json", "");
 const python = process.env["TORCH_TS_PYTHON"] ?? "python3";
 
 /** What one call costs the device: dispatches, submits, buffers created (pool misses), collections. */
-interface Profile { dispatches: number; submits: number; created: number; gcs: number; gcMs: number; hostMs: number }
+interface Profile { dispatches: number; submits: number; created: number; gcs: number; gcMs: number; youngGcs: number; youngGcMs: number; hostMs: number }
 interface Result { ms: number; mean: number; profile: Profile }
 
 function free(...ts: Tensor[]): void {
@@ -71,6 +71,8 @@ async function timeGpu(ctx: Context, fn: () => void, samples: number, k = 1, war
       created: (p1.created - p0.created) / calls,
       gcs: (p1.gcs - p0.gcs) / calls,
       gcMs: p1.gcs > p0.gcs ? (p1.gcMillis - p0.gcMillis) / (p1.gcs - p0.gcs) : 0,
+      youngGcs: (p1.youngGcs - p0.youngGcs) / calls,
+      youngGcMs: p1.youngGcs > p0.youngGcs ? (p1.youngGcMillis - p0.youngGcMillis) / (p1.youngGcs - p0.youngGcs) : 0,
       hostMs: host / calls,
     },
   };
@@ -82,7 +84,7 @@ async function workload(out: Record<string, Result>, name: string, run: () => Pr
     out[name] = await run();
     const r = out[name]!, p = r.profile;
     console.log(`${name}: median ${r.ms.toFixed(3)} ms, mean ${r.mean.toFixed(3)} ms; per call ${p.dispatches.toFixed(0)} dispatches, ` +
-      `${p.submits.toFixed(1)} submits, ${p.created.toFixed(2)} new buffers, ${p.gcs.toFixed(2)} collections (${p.gcMs.toFixed(1)} ms each), host ${p.hostMs.toFixed(3)} ms`);
+      `${p.submits.toFixed(1)} submits, ${p.created.toFixed(2)} new buffers, ${p.gcs.toFixed(2)} full collections (${p.gcMs.toFixed(1)} ms each), ${p.youngGcs.toFixed(2)} young (${p.youngGcMs.toFixed(2)} ms each), host ${p.hostMs.toFixed(3)} ms`);
   } catch (e) {
     console.log(`${name}: FAILED ${(e as Error).stack ?? e}`);
   }
@@ -151,7 +153,7 @@ async function main(): Promise<void> {
   // PyTorch first, so that the two never share the GPU.
   const ref = withPytorch ? cudaReference() : null;
   const ctx = await torch.webgpu.init();
-  console.log(`adapter: ${torch.webgpu.deviceName()}${ctx.isCpuAdapter ? " (CPU adapter: a smoke test, not a measurement)" : ""}`);
+  console.log(`adapter: ${torch.webgpu.deviceName()}; native addon ${torch.backends.native.isAvailable() ? "loaded" : "absent"}${ctx.isCpuAdapter ? " (CPU adapter: a smoke test, not a measurement)" : ""}`);
   const ours: Record<string, Result> = {};
   await matmuls(ctx, ours);
   await trainingSteps(ctx, ours);

@@ -19,6 +19,7 @@
 #include "activation_addon.h"
 #include "addon_index.h"
 #include "conv.h"
+#include "death_notice.h"
 #include "elementwise.h"
 #include "gemm.h"
 #include "masks_addon.h"
@@ -638,6 +639,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("bestIsa", Napi::Function::New(env, BestIsa, "bestIsa"));
   exports.Set("setIsa", Napi::Function::New(env, SetIsa, "setIsa"));
   tts::register_mask_functions(env, exports);  // compare, select, byteReduce (masks_addon.cc)
+  tts::register_death_notices(env, exports);  // deathToken, takeDeathNotices (death_notice.cc)
   tts::register_unary_math_functions(env, exports);  // unaryMath, classify (unary_math_addon.cc)
   tts::register_activation_functions(env, exports);  // activation (activation_addon.cc)
   tts::register_pointwise_loss_functions(env, exports);  // pointwise_loss.cc

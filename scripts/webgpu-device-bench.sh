@@ -27,6 +27,7 @@ mkdir -p "$BIN"
 [ -x "$BIN/node" ] || { xz -dc "$R/node.xz" > "$BIN/node" && chmod +x "$BIN/node"; }
 [ -s "$R/node_modules/webgpu/dist/linux-x64/dawn.node" ] || xz -dc "$R/dawn.node.xz" > "$R/node_modules/webgpu/dist/linux-x64/dawn.node"
 export PATH="$BIN:$PATH"
+export TORCH_TS_NATIVE_ADDON="$PWD/$R/torch_ts_native.node"
 { nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv 2>&1 || true; node --version; } | tee "$OUT/gpu.txt"
 
 if [ "${WEBGPU_KERNEL_TESTS:-0}" = "1" ]; then

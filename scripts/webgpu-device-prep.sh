@@ -11,11 +11,15 @@ mkdir -p "$R/node_modules/webgpu/dist/linux-x64"
 cp node_modules/webgpu/package.json node_modules/webgpu/index.js "$R/node_modules/webgpu/"
 [ -s "$R/dawn.node.xz" ] || xz -T0 -6 -c node_modules/webgpu/dist/linux-x64/dawn.node > "$R/dawn.node.xz"
 [ -s "$R/node.xz" ] || xz -T0 -6 -c "$(command -v node)" > "$R/node.xz"
+# The native addon (the CPU kernels and the death notices the GPU buffer pool relies on), built
+# here; the bundles find it through TORCH_TS_NATIVE_ADDON, set by the device scripts.
+cp build/Release/torch_ts_native.node "$R/"
 ESB=node_modules/.bin/esbuild
 [ -x "$ESB" ] || ESB="$(dirname "$(node -p 'require.resolve("esbuild/package.json")')")/bin/esbuild"
-# `npm run bench -- --device webgpu` (it runs cuda_bench.py from its own folder) and the matmul bench.
+# `npm run bench -- --device webgpu` (it runs cuda_bench.py from its own folder), the host-side bench and the matmul bench.
 "$ESB" bench/webgpu-run.ts --bundle --platform=node --format=esm --target=node20 --outfile="$R/gpubench.mjs" --log-level=warning
 cp bench/cuda_bench.py "$R/"
+"$ESB" bench/webgpu-host.ts --bundle --platform=node --format=esm --target=node20 --outfile="$R/host.mjs" --log-level=warning
 "$ESB" bench/webgpu-matmul.ts --bundle --platform=node --format=esm --target=node20 --outfile="$R/bench.mjs" --log-level=warning
 "$ESB" test/webgpu-kernels.test.ts --bundle --platform=node --format=esm --target=node20 --outfile="$R/kernels.test.mjs" --log-level=warning
 # The "webgpu" device: its test (which reads ../fixtures/conformance/ops.jsonl from its own folder)
@@ -23,6 +27,7 @@ cp bench/cuda_bench.py "$R/"
 mkdir -p "$R/conformance" "$R/fixtures/conformance"
 cp test/fixtures/conformance/ops.jsonl "$R/fixtures/conformance/"
 "$ESB" test/webgpu-device.test.ts --bundle --platform=node --format=esm --target=node20 --outfile="$R/conformance/device.test.mjs" --log-level=error
+mkdir -p "$R/data" && cp src/datasets/data/digits.csv.gz "$R/data/"  # train.mjs --data digits reads ./data/ beside it
 "$ESB" examples/train.ts --bundle --platform=node --format=esm --target=node20 --outfile="$R/train.mjs" --log-level=warning
 if [ -d /usr/share/datasets/fashion-mnist ] && [ ! -s tmp/fmnist/train-images-idx3-ubyte.xz ]; then
   mkdir -p tmp/fmnist

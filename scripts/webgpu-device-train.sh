@@ -16,6 +16,7 @@ mkdir -p "$BIN"
 [ -x "$BIN/node" ] || { xz -dc "$R/node.xz" > "$BIN/node" && chmod +x "$BIN/node"; }
 [ -s "$R/node_modules/webgpu/dist/linux-x64/dawn.node" ] || xz -dc "$R/dawn.node.xz" > "$R/node_modules/webgpu/dist/linux-x64/dawn.node"
 export PATH="$BIN:$PATH"
+export TORCH_TS_NATIVE_ADDON="$PWD/$R/torch_ts_native.node"
 D=/usr/share/datasets/fashion-mnist
 mkdir -p "$D"
 for f in tmp/fmnist/*.xz; do xz -dc "$f" > "$D/$(basename "$f" .xz)"; done

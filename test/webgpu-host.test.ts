@@ -6,6 +6,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
+import { deathNotices } from "../src/core/death-notices.js";
 
 const { nn } = torch;
 const F = torch.nn.functional;
@@ -112,6 +113,45 @@ describe("webgpu host side", { skip }, () => {
       ctx.pool.gcThreshold = threshold;
     }
     await torch.webgpu.synchronize();
+  });
+
+  test("with death notices, training steps reuse the previous step's buffers and bind groups", { skip: deathNotices() ? false : "no death notices (the native addon is not loaded)" }, async () => {
+    torch.manualSeed(0);
+    const model = new nn.Sequential(new nn.Linear(64, 128), new nn.ReLU(), new nn.LayerNorm(128), new nn.Linear(128, 10)).to("webgpu");
+    const opt = new torch.optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
+    const x = torch.randn(32, 64).to("webgpu"), y = torch.randint(0, 10, [32]).to("webgpu");
+    const created: number[] = [], bindGroups: number[] = [], held: number[] = [];
+    for (let i = 0; i < 16; i++) {
+      const s0 = ctx.stats();
+      opt.zeroGrad();
+      F.crossEntropy(model.call(x) as torch.Tensor, y).backward();
+      opt.step();
+      // An await every other step: both kinds of loop return their garbage.
+      if (i % 2 === 0) await torch.webgpu.synchronize();
+      const s1 = ctx.stats();
+      created.push(s1.buffersCreated - s0.buffersCreated);
+      bindGroups.push(s1.bindGroupsCreated - s0.bindGroupsCreated);
+      held.push(torch.webgpu.memoryAllocated());
+    }
+    const late = (xs: number[]): number => xs.slice(10).reduce((a, b) => a + b, 0);
+    // Without the notices each step creates a dozen buffers until a full collection, and binds
+    // new ones; with them a rare step still finds a size class short (a tensor found dead a step late).
+    assert.ok(late(created) <= 3, `buffers created per step: ${created.join(" ")}`);
+    assert.ok(bindGroups.slice(4).filter((n) => n === 0).length >= 6, `bind groups created per step: ${bindGroups.join(" ")}`);
+    assert.ok(Math.max(...held.slice(10)) <= Math.max(...held.slice(4, 10)) + 64 * 1024, `memory grows: ${held.join(" ")}`);
+    await torch.webgpu.synchronize();
+  });
+
+  test("with death notices, a loop that only awaits (no backward) gets its buffers back", { skip: deathNotices() ? false : "no death notices (the native addon is not loaded)" }, async () => {
+    const a = torch.randn(256, 256).to("webgpu"), w = torch.randn(256, 256).to("webgpu");
+    const created: number[] = [];
+    for (let round = 0; round < 8; round++) {
+      const c0 = ctx.stats().buffersCreated;
+      for (let i = 0; i < 100; i++) a.matmul(w).relu();
+      await torch.webgpu.synchronize();
+      created.push(ctx.stats().buffersCreated - c0);
+    }
+    assert.equal(created.slice(3).reduce((p, c) => p + c, 0), 0, `buffers created per round: ${created.join(" ")}`);
   });
 
   test("factories with device 'webgpu' allocate and fill on the GPU (no upload)", async () => {

@@ -7,6 +7,7 @@ import { Storage } from "../core/storage.js";
 import { AccumulateGrad, type Node, OpNode } from "./node.js";
 import { isGradEnabled, setGradEnabled } from "./grad-mode.js";
 import { anomalyCheck, isAnomalyEnabled } from "./anomaly.js";
+import { reachSafePoint } from "../core/safe-point.js";
 
 export interface BackwardOptions {
   retainGraph?: boolean | null;
@@ -51,7 +52,7 @@ export function runBackward(roots: Tensor[], grads: (Tensor | null)[], options: 
       return { node, outputNr: nr, grad: null };
     });
   }
-  execute(roots, rootGrads, { createGraph, retainGraph, captures, accumulate: true });
+  executeOutermost(roots, rootGrads, { createGraph, retainGraph, captures, accumulate: true });
 }
 
 /** torch.autograd.grad. */
@@ -70,7 +71,7 @@ export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], opti
     const [node, nr] = t._gradEdge();
     return { node, outputNr: nr, grad: null } as Capture;
   });
-  execute(outs, rootGrads, { createGraph, retainGraph, captures, accumulate: false });
+  executeOutermost(outs, rootGrads, { createGraph, retainGraph, captures, accumulate: false });
   return captures.map((c, i) => {
     if (c.grad === null) {
       if (options.materializeGrads) return zerosFor(ins[i]!);
@@ -101,6 +102,20 @@ interface ExecOptions {
   captures: Capture[] | null;
   /** backward() accumulates into leaves; autograd.grad only captures. */
   accumulate: boolean;
+}
+
+/** How many backward runs are in progress (a hook or a custom Function's backward may start one). */
+let running = 0;
+
+/** execute(); the end of an outermost run, which succeeded, is a safe point (src/core/safe-point.ts). */
+function executeOutermost(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
+  running++;
+  try {
+    execute(roots, rootGrads, opt);
+  } finally {
+    running--;
+  }
+  if (running === 0) reachSafePoint();
 }
 
 function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {

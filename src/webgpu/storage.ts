@@ -7,6 +7,7 @@
 import { Tensor } from "../core/tensor.js";
 import { type DType, bool, float32, int32, int64 } from "../core/dtype.js";
 import { Device, Storage } from "../core/storage.js";
+import { deathNotices } from "../core/death-notices.js";
 import { deviceState, notImplementedOnDevice } from "../ops/device-hooks.js";
 import type { GpuContext } from "../backends/webgpu/context.js";
 import { type GpuBuffer, syncRegistry } from "../backends/webgpu/pool.js";
@@ -119,7 +120,9 @@ export class GpuStorage extends Storage {
 
   override _attach(tensor: object): void {
     this.refs++;
-    released().register(tensor, this, tensor);
+    // With death notices the buffer's handle reports its own death (src/backends/webgpu/pool.ts);
+    // registering the tensor would keep it alive through young collections.
+    if (deathNotices() === null) released().register(tensor, this, tensor);
   }
 
   override get _memory(): object { return this.buffer; }
@@ -149,7 +152,7 @@ export class GpuStorage extends Storage {
   _dispose(tensor: object): void {
     if (disposed.has(tensor)) return;
     disposed.add(tensor);
-    released().unregister(tensor);
+    if (deathNotices() === null) released().unregister(tensor);
     this._detach();
   }
 }

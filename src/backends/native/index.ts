@@ -9,6 +9,7 @@
 // byteOffset is honoured too).
 
 import { setRandomKernels } from "../../core/random-kernels.js";
+import { installDeathNotices, type DeathNoticeAddon } from "./death-notices.js";
 import { installTensorMemory, type TensorMemoryAddon } from "./tensor-memory.js";
 import type { Gemm } from "../kernels.js";
 import type { ConvGeometry } from "../js/conv.js";
@@ -48,7 +49,7 @@ const ACT_GRAD_CODES: Readonly<Record<ActGradOp, number>> = { relu: 0, sigmoid: 
 export const MAX_DIMS = 16;
 
 /** The addon's functions (native/addon.cc); those of the storage memory are ./tensor-memory.ts's. */
-interface Addon extends TensorMemoryAddon {
+interface Addon extends TensorMemoryAddon, DeathNoticeAddon {
   gemm(a: FloatArray, b: FloatArray, c: FloatArray, args: Float64Array): void;
   unary(op: number, x: FloatArray, y: FloatArray, args: Float64Array): void;
   binary(op: number, a: FloatArray, b: FloatArray, out: FloatArray, args: Float64Array): void;
@@ -81,9 +82,10 @@ function load(): Addon | null {
     // node:module is reached lazily (no static import) so the core bundles for the web.
     const nodeModule = process.getBuiltinModule?.("node:module") as NodeModule | undefined;
     if (!nodeModule) return null;
-    // src/backends/native/ and dist/backends/native/ both sit three levels below the package root.
+    // src/backends/native/ and dist/backends/native/ both sit three levels below the package root;
+    // TORCH_TS_NATIVE_ADDON names the file where a bundler moved the code.
     const require = nodeModule.createRequire(import.meta.url);
-    return require("../../../build/Release/torch_ts_native.node") as Addon;
+    return require(process.env["TORCH_TS_NATIVE_ADDON"] || "../../../build/Release/torch_ts_native.node") as Addon;
   } catch {
     return null;
   }
@@ -121,6 +123,9 @@ if (addon !== null && typeof addon.mtDraw === "function") {
 
 /** Whether large storages live on the addon's recycled blocks (./tensor-memory.ts). */
 export const tensorMemoryInstalled: boolean = addon !== null && installTensorMemory(addon);
+
+/** Whether the webgpu pool learns of dead buffers' handles from young collections (./death-notices.ts). */
+export const deathNoticesInstalled: boolean = addon !== null && installDeathNotices(addon);
 
 /** Whether glibc's malloc was tuned for where storages come from (see TuneMalloc in native/addon.cc). */
 export const mallocTuned: boolean = addon !== null && process.env["TORCH_TS_MALLOC_TUNING"] !== "0" && addon.tuneMalloc(!tensorMemoryInstalled);

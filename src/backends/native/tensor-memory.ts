@@ -31,7 +31,7 @@ export interface TensorMemoryAddon {
   fill(a: Uint8Array, start: number, count: number, value: number): boolean;
 }
 
-type GcFunction = (options?: { type?: "major" | "minor"; execution?: "sync" | "async" }) => void;
+export type GcFunction = (options?: { type?: "major" | "minor"; execution?: "sync" | "async" }) => void;
 
 const MiB = 1 << 20;
 /** The least bytes handed out between young-generation collections: about half the L3 cache. */
@@ -53,10 +53,10 @@ const LARGE_STORAGE = 16 * MiB;
 const RECLAIM_BACKOFF_MAX = 64;
 
 /**
- * V8's `gc` function. `--expose-gc` is set only while one new context is made to fetch it, so
+ * @internal V8's `gc` function. `--expose-gc` is set only while one new context is made to fetch it, so
  * contexts the program makes later do not get a `gc` global.
  */
-function gcFunction(): GcFunction | null {
+export function gcFunction(): GcFunction | null {
   const v8 = process.getBuiltinModule?.("node:v8") as typeof import("node:v8") | undefined;
   const vm = process.getBuiltinModule?.("node:vm") as typeof import("node:vm") | undefined;
   if (!v8 || !vm) return null;

@@ -2,6 +2,7 @@
 // command encoder that batches dispatches until something must reach the GPU (a readback, an
 // upload, or enough queued work).
 
+import { onSafePoint } from "../../core/safe-point.js";
 import { BufferUsage } from "./gpu-types.js";
 import { BufferPool, GpuBuffer } from "./pool.js";
 import type { ParamStruct } from "./wgsl.js";
@@ -79,6 +80,8 @@ export interface GpuStats {
 
 export class GpuContext {
   readonly pool: BufferPool;
+  /** Stops the pool's reclaim() at the autograd engine's safe points. */
+  private readonly leaveSafePoints: () => void;
   readonly adapter: AdapterDescription;
   readonly limits: GPUSupportedLimits;
   readonly features: ReadonlySet<string>;
@@ -132,6 +135,8 @@ export class GpuContext {
     this.uniformAlign = Math.max(16, device.limits.minUniformBufferOffsetAlignment);
     // Buffers about to be destroyed: submit the work that uses them, and forget their bind groups.
     this.pool = new BufferPool(device, () => { this.flush(); this.bindGroups.clear(); });
+    // Between ops: the GPU starts on what was recorded while the pool takes back dead buffers.
+    this.leaveSafePoints = onSafePoint(() => { this.flush(); this.pool.reclaim(); });
     this.arena = device.createBuffer({ size: ARENA_BYTES, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST });
     this.scratch = device.createBuffer({ size: 256, usage: BufferUsage.STORAGE });
     void device.lost.then((info) => { this.lostReason = info.message || String(info.reason); });
@@ -360,6 +365,7 @@ export class GpuContext {
 
   /** Submits pending work and destroys the device; the context is unusable afterwards. */
   destroy(): void {
+    this.leaveSafePoints();
     this.flush();
     this.pool.emptyCache();
     this.device.destroy();

@@ -9,7 +9,13 @@
 // collections cost (collectIfPressed); buffers come back when the finalizers run: at the next
 // await, or at a safe point (safePoint, the optimizers' step) where V8 offers
 // FinalizationRegistry.cleanupSome (Node: syncRegistry).
+// Where the native addon offers death notices (src/core/death-notices.ts), each handle also holds a
+// token that reports when a young-generation collection frees it: at points between ops (the end of
+// a backward, the optimizers' step) reclaim() asks for one (cheap: a step's garbage is young) and
+// takes back the dead handles' buffers at once, in a fixed order, so each training step reuses the
+// previous step's buffers and bind groups instead of creating them and waiting for full collections.
 
+import { deathNotices } from "../../core/death-notices.js";
 import { BufferUsage } from "./gpu-types.js";
 
 /** The smallest buffer the pool hands out (bytes); also the granularity of small size classes. */
@@ -33,6 +39,33 @@ interface Backing {
   capacity: number;
   /** Set once the buffer went back to the pool, so a late finalizer does nothing. */
   returned: boolean;
+  owner: BufferPool;
+  /** The id of the handle's death token (0: none). */
+  tokenId: number;
+}
+
+/** Backings whose handles hold a death token, by the token's id (unique across pools). */
+const watched = new Map<number, Backing>();
+let nextTokenId = 1;
+
+/**
+ * Takes back the buffers of handles whose death tokens reported, then puts each free list the pools
+ * changed in a fixed order (oldest buffer on top): a training step then starts from the same free
+ * lists as the one before and asks for buffers in the same order, so it gets the same buffers, and
+ * the context's bind groups over them are found in its cache instead of made again (tens of
+ * microseconds each).
+ */
+function takeBackDead(): void {
+  const ids = deathNotices()?.take();
+  if (!ids || ids.length === 0) return;
+  const owners = new Set<BufferPool>();
+  for (const id of ids) {
+    const b = watched.get(id);
+    if (!b) continue;
+    b.owner._recycleDead(b);
+    owners.add(b.owner);
+  }
+  for (const pool of owners) pool._orderFreeLists();
 }
 
 /**
@@ -42,6 +75,8 @@ interface Backing {
 export class GpuBuffer {
   private refs = 1;
   /** @internal */ readonly backing: Backing;
+  /** @internal The death token (see BufferPool.reclaim): it dies with this handle. */
+  _token: object | null = null;
 
   /** @internal Use BufferPool.acquire. */
   constructor(readonly pool: BufferPool, backing: Backing, readonly byteLength: number) {
@@ -89,6 +124,9 @@ export interface PoolStats {
   /** Full collections the pool asked for under memory pressure, and the milliseconds they took. */
   gcs: number;
   gcMillis: number;
+  /** Young collections reclaim() asked for, and their milliseconds. */
+  youngGcs: number;
+  youngGcMillis: number;
 }
 
 /** How much memory may be held beyond the live set before a collection is asked for (bytes). */
@@ -164,8 +202,16 @@ export function runPendingFinalizers(): boolean {
  */
 const GC_AFTER_CREATED = 256;
 
+/** Handles made, or bytes handed out, since the last young collection that make an await collect. */
+const YOUNG_AT_AWAIT_TOKENS = 64;
+const YOUNG_AT_AWAIT_BYTES = 16 * 2 ** 20;
+
 export class BufferPool {
   private readonly free = new Map<number, GPUBuffer[]>();
+  /** The order buffers were created in (_orderFreeLists), and the size classes given buffers since. */
+  private readonly serials = new WeakMap<GPUBuffer, number>();
+  private nextSerial = 0;
+  private readonly changedClasses = new Set<number>();
   private allocated = 0;
   private reserved = 0;
   private peak = 0;
@@ -174,6 +220,22 @@ export class BufferPool {
   private collected = 0;
   private gcs = 0;
   private gcMillis = 0;
+  private youngGcs = 0;
+  private youngGcMillis = 0;
+  /** Handles given a death token since the last young collection, and their bytes. */
+  private tokensSinceYoung = 0;
+  private bytesSinceYoung = 0;
+  /** Whether atAwait is queued (once per turn of the event loop, at the first acquire). */
+  private awaitReclaimQueued = false;
+  /**
+   * When the program awaits after handles were made (no op is running then): what died comes back,
+   * and past YOUNG_AT_AWAIT_TOKENS handles or YOUNG_AT_AWAIT_BYTES a young collection finds it, so an
+   * inference loop that awaits each result reuses its buffers without reaching a safe point.
+   */
+  private readonly atAwait = (): void => {
+    this.awaitReclaimQueued = false;
+    this.reclaim(this.tokensSinceYoung >= YOUNG_AT_AWAIT_TOKENS || this.bytesSinceYoung >= YOUNG_AT_AWAIT_BYTES);
+  };
   /** The lowest `allocated` since the last collection: what is surely live. */
   private low = 0;
   private gcBlocked = false;
@@ -210,15 +272,30 @@ export class BufferPool {
         size: cap,
         usage: BufferUsage.STORAGE | BufferUsage.COPY_SRC | BufferUsage.COPY_DST,
       });
+      this.serials.set(raw, this.nextSerial++);
       this.created++;
       this.createdSinceGc++;
       this.reserved += cap;
     }
     this.allocated += cap;
     if (this.allocated > this.peak) this.peak = this.allocated;
-    const backing: Backing = { raw, capacity: cap, returned: false };
+    const backing: Backing = { raw, capacity: cap, returned: false, owner: this, tokenId: 0 };
     const handle = new GpuBuffer(this, backing, byteLength);
-    this.registry.register(handle, backing, backing);
+    const notices = deathNotices();
+    if (notices) {
+      backing.tokenId = nextTokenId++;
+      watched.set(backing.tokenId, backing);
+      handle._token = notices.token(backing.tokenId);
+      this.tokensSinceYoung++;
+      this.bytesSinceYoung += cap;
+      if (!this.awaitReclaimQueued) {
+        this.awaitReclaimQueued = true;
+        queueMicrotask(this.atAwait);
+      }
+    } else {
+      // Not with tokens: V8's young collections keep a registered object alive.
+      this.registry.register(handle, backing, backing);
+    }
     return handle;
   }
 
@@ -241,12 +318,34 @@ export class BufferPool {
   }
 
   /**
+   * Where no kernel holds a buffer that no tensor references (between ops): with death notices, a
+   * young collection if handles were made since the last one (and `collect`), then the buffers of
+   * the handles found dead (by it or by the collector's own runs) come back. Whether the runtime has
+   * death notices.
+   */
+  reclaim(collect = true): boolean {
+    const notices = deathNotices();
+    if (!notices) return false;
+    if (collect && this.tokensSinceYoung > 0) {
+      const start = performance.now();
+      notices.collectYoung();
+      this.youngGcMillis += performance.now() - start;
+      this.youngGcs++;
+      this.tokensSinceYoung = 0;
+      this.bytesSinceYoung = 0;
+    }
+    takeBackDead();
+    return true;
+  }
+
+  /**
    * Where no kernel holds a buffer that no tensor references (the optimizers' step: between ops):
-   * runs the finalizers of tensors the collector already found dead, and collects first under the
+   * reclaim(), then runs the finalizers of tensors the collector already found dead, and collects first under the
    * same pressure rules as acquire. So a training loop that never awaits keeps its memory bounded
    * where the runtime can run finalizers synchronously (V8's cleanupSome; see syncRegistry).
    */
   safePoint(): void {
+    this.reclaim();
     if (!runPendingFinalizers()) return;
     // A loop that awaits gets its buffers back at the awaits (and collects in acquire under
     // pressure); only one that has not yielded since the last safe point collects here.
@@ -297,18 +396,34 @@ export class BufferPool {
 
   /** @internal Called by GpuBuffer.release() for the last reference. */
   _return(handle: GpuBuffer): void {
-    this.registry.unregister(handle.backing);
+    if (handle.backing.tokenId === 0) this.registry.unregister(handle.backing);
     this.recycle(handle.backing);
+  }
+
+  /** @internal A handle whose death token reported (takeBackDead). */
+  _recycleDead(b: Backing): void {
+    if (b.returned) return;
+    this.collected++;
+    this.recycle(b);
   }
 
   private recycle(b: Backing): void {
     if (b.returned) return;
     b.returned = true;
+    if (b.tokenId !== 0) watched.delete(b.tokenId);
     this.allocated -= b.capacity;
     if (this.allocated < this.low) this.low = this.allocated;
     let list = this.free.get(b.capacity);
     if (!list) this.free.set(b.capacity, (list = []));
     list.push(b.raw);
+    this.changedClasses.add(b.capacity);
+  }
+
+  /** @internal Sorts the changed free lists so that the oldest buffer is handed out first. */
+  _orderFreeLists(): void {
+    const serial = (raw: GPUBuffer): number => this.serials.get(raw) ?? 0;
+    for (const cap of this.changedClasses) this.free.get(cap)?.sort((a, b) => serial(b) - serial(a));
+    this.changedClasses.clear();
   }
 
   /** Bytes held by live buffers (torch.cuda.memory_allocated's analogue, in size classes). */
@@ -333,7 +448,7 @@ export class BufferPool {
     return {
       allocated: this.allocated, reserved: this.reserved, peakAllocated: this.peak,
       created: this.created, reused: this.reused, collected: this.collected,
-      gcs: this.gcs, gcMillis: this.gcMillis,
+      gcs: this.gcs, gcMillis: this.gcMillis, youngGcs: this.youngGcs, youngGcMillis: this.youngGcMillis,
     };
   }
 }

@@ -1,0 +1,31 @@
+// Installs the addon's death notices (native/death_notice.cc) as the core's source
+// (src/core/death-notices.ts). Their young collections use the same `gc` as the storage memory,
+// which sweeps dead buffers inside the collection, so every dead token has reported when it returns.
+
+import { setDeathNotices } from "../../core/death-notices.js";
+import { gcFunction, type GcFunction } from "./tensor-memory.js";
+
+export interface DeathNoticeAddon {
+  deathToken(id: number): SharedArrayBuffer;
+  takeDeathNotices(): Float64Array;
+}
+
+/** Installs the notices (an addon built before them lacks the functions); whether it did. */
+export function installDeathNotices(a: DeathNoticeAddon): boolean {
+  const { deathToken, takeDeathNotices } = a;
+  if (typeof deathToken !== "function" || typeof takeDeathNotices !== "function") return false;
+  // Fetched on the first collection, so programs that never use the webgpu device keep V8's flags.
+  let gc: GcFunction | null | undefined;
+  setDeathNotices({
+    token(id) {
+      if (!Number.isSafeInteger(id)) throw new Error(`deathToken: id ${id} is not a safe integer`);
+      return deathToken(id);
+    },
+    collectYoung() {
+      if (gc === undefined) gc = gcFunction();
+      gc?.({ type: "minor" });
+    },
+    take: () => takeDeathNotices(),
+  });
+  return true;
+}
