@@ -154,6 +154,36 @@ describe("webgpu host side", { skip }, () => {
     assert.equal(created.slice(3).reduce((p, c) => p + c, 0), 0, `buffers created per round: ${created.join(" ")}`);
   });
 
+  test("with death notices, dead tensors a young collection cannot see (old space) come back through a full one at the next safe point", { skip: deathNotices() ? false : "no death notices (the native addon is not loaded)" }, async () => {
+    const notices = deathNotices()!;
+    await torch.webgpu.synchronize();
+    await new Promise((r) => setTimeout(r, 200));  // the pool's collections take at most a tenth of the time
+    // What the safe points settle at: a small tensor made before each, so that each collects.
+    for (let i = 0; i < 8; i++) {
+      torch.zeros(16, { device: "webgpu" });
+      ctx.pool.reclaim();
+    }
+    const base = torch.webgpu.memoryAllocated();
+    const fullBefore = ctx.pool.stats().gcs;
+    const threshold = ctx.pool.gcThreshold;
+    ctx.pool.gcThreshold = 2 ** 40;  // no collection when the pool creates the buffers below
+    try {
+      let big: torch.Tensor[] | null = Array.from({ length: 12 }, () => torch.zeros(1 << 20, { device: "webgpu" }));
+      // Two young collections outside safe points move the tensors to old space, as V8's own do.
+      notices.collectYoung();
+      notices.collectYoung();
+      assert.ok(torch.webgpu.memoryAllocated() >= base + 48 * 2 ** 20);
+      big = null;
+      torch.zeros(16, { device: "webgpu" });
+      ctx.pool.reclaim();
+      assert.equal(big, null);
+    } finally {
+      ctx.pool.gcThreshold = threshold;
+    }
+    assert.equal(ctx.pool.stats().gcs, fullBefore + 1, "no full collection at the safe point");
+    assert.ok(torch.webgpu.memoryAllocated() <= base + 2 ** 20, `${((torch.webgpu.memoryAllocated() - base) / 2 ** 20).toFixed(1)} MiB still held`);
+  });
+
   test("factories with device 'webgpu' allocate and fill on the GPU (no upload)", async () => {
     const uploads = ctx.stats().uploads;
     const base = torch.ones(2, 3).to("webgpu");

@@ -523,3 +523,33 @@ describe("webgpu: NaN in comparisons and casts to bool", { skip }, () => {
     }
   });
 });
+
+describe("webgpu: activation gradients as one kernel each", { skip }, () => {
+  test("relu, tanh, sigmoid, gelu, silu, leaky_relu match the CPU (relu passes the gradient at a NaN output, 0 at exactly 0), doubly too", async () => {
+    const fs: Body[] = [(x) => x.relu(), (x) => x.tanh(), (x) => x.sigmoid(), (x) => F.gelu(x), (x) => F.silu(x), (x) => F.leakyRelu(x, 0.2)];
+    for (const f of fs) {
+      await sameOnDevices(f, [[7, 33]], { doubleBackward: true });
+    }
+    const x = torch.tensor([Number.NaN, 0, -1, 2, -0]);
+    const grads: number[][] = [];
+    for (const device of ["cpu", "webgpu"] as const) {
+      const xd = x.detach().clone().to(device).requiresGrad_(true);
+      xd.relu().backward(torch.tensor([1, 2, 3, 4, 5]).float().to(device));
+      grads.push(await values(xd.grad!));
+    }
+    assert.deepEqual(grads[1], grads[0]);
+    assert.deepEqual(grads[0], [1, 0, 0, 4, 0]);
+  });
+
+  test("relu's backward queues one kernel on the device", async () => {
+    const ctx = await torch.webgpu.init();
+    const x = torch.randn(64, 64).to("webgpu").requiresGrad_(true);
+    const y = x.relu();
+    const g = torch.randn(64, 64).to("webgpu");
+    await torch.webgpu.synchronize();
+    const before = ctx.stats().dispatches;
+    y.backward(g);
+    assert.equal(ctx.stats().dispatches - before, 1);
+    await torch.webgpu.synchronize();
+  });
+});

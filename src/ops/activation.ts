@@ -26,7 +26,8 @@ const RELU: UnarySpec = {
   // NaN passes through (relu is clamp_min(x, 0)).
   f: nativeUnary((x: number) => (x <= 0 ? 0 : x), "relu"),
   vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => (ov <= 0 ? 0 : gv), () => where(out.le(0), 0, g),
-    nativeGradLoop("relu", (gs, os, d, n) => { for (let i = 0; i < n; i++) d[i] = os[i]! <= 0 ? 0 : gs[i]!; })),
+    nativeGradLoop("relu", (gs, os, d, n) => { for (let i = 0; i < n; i++) d[i] = os[i]! <= 0 ? 0 : gs[i]!; }),
+    { kernel: "threshold_backward", params: [0] }),
 };
 const reluLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) { const v = s[i]!; d[i] = v <= 0 ? 0 : v; } };
 

@@ -9,7 +9,7 @@ import { kernels } from "../backends/kernels.js";
 import { activationBackward, activationForward, type ActivationOp, type ActivationParams, preluForward, preluInputGrad } from "../backends/native/activation.js";
 import type { BinaryFn } from "./engine.js";
 import type { UnarySpec } from "./pointwise-engine.js";
-import { type Floats, floatOnlyOut, fusedGrad, type Loop1, type Loop2, unaryFast, unaryFastInPlace } from "./pointwise-util.js";
+import { type DeviceGradKernel, type Floats, floatOnlyOut, fusedGrad, type Loop1, type Loop2, unaryFast, unaryFastInPlace } from "./pointwise-util.js";
 
 /** Below this many elements the JS loop wins over the addon call's fixed cost. */
 const NATIVE_MIN_ACTIVATION = 128;
@@ -60,11 +60,11 @@ export type ActivationInfo = Omit<UnarySpec, "f" | "vjp">;
  */
 export function activation(
   op: ActivationOp, params: ActivationParams, info: ActivationInfo, f: (x: number) => number, df: BinaryFn,
-  composite: (g: Tensor, x: Tensor) => Tensor, loop?: Loop1,
+  composite: (g: Tensor, x: Tensor) => Tensor, loop?: Loop1, device?: DeviceGradKernel,
 ): Activation {
   const grad = activationGradLoop(op, params, mapGradLoop(df));
   return {
-    spec: { ...info, f, vjp: (g, x) => fusedGrad(g, x, df, () => composite(g, x), grad) },
+    spec: { ...info, f, vjp: (g, x) => fusedGrad(g, x, df, () => composite(g, x), grad, device) },
     loop: activationLoop(op, params, loop ?? mapLoop(f)),
   };
 }

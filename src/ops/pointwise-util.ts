@@ -75,11 +75,26 @@ export function exactOperand(t: Tensor, dtype: DType): Tensor {
 }
 
 /**
- * g ⊙ f'(x) as one kernel when the gradient itself needs no graph (the usual backward), else the
- * same formula in public ops (createGraph: double backward).
+ * The device's kernel for a fused gradient: a two-input pointwise op of its backend, over
+ * (gradient, saved tensor), e.g. "threshold_backward" (src/backends/webgpu/pointwise-ops.ts).
  */
-export function fusedGrad(g: Tensor, x: Tensor, df: BinaryFn, composite: () => Tensor, loop?: Loop2): Tensor {
-  if (onDevice(g, x)) return composite();
+export interface DeviceGradKernel {
+  readonly kernel: string;
+  readonly params?: readonly [number, number?];
+}
+
+/**
+ * g ⊙ f'(x) as one kernel when the gradient itself needs no graph (the usual backward), else the
+ * same formula in public ops (createGraph: double backward). On a device, `device` names its one
+ * kernel (a composite would queue one kernel per public op).
+ */
+export function fusedGrad(g: Tensor, x: Tensor, df: BinaryFn, composite: () => Tensor, loop?: Loop2, device?: DeviceGradKernel): Tensor {
+  if (onDevice(g, x)) {
+    if (device && !needsGrad(g, x) && g.dtype === x.dtype && g.dtype.isFloatingPoint && shapesEqual(g._shape, x._shape)) {
+      return deviceOp("pointwiseGrad")(device.kernel, g, x, device.params);
+    }
+    return composite();
+  }
   if (!needsGrad(g, x)) {
     if (loop && denseFloat(x) && g.dtype === x.dtype && shapesEqual(g._shape, x._shape)) {
       // A broadcast gradient (sum()'s backward expands one value) is materialised first: one

@@ -198,7 +198,8 @@ const COSH: UnarySpec = { name: "cosh", node: "CoshBackward0", f: nativeUnary(Ma
 const TANH: UnarySpec = {
   name: "tanh", node: "TanhBackward0", f: nativeUnary(Math.tanh, "tanh"), savesOutput: true,
   vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => gv * (1 - ov * ov), () => g.mul(out.mul(out).neg().add(1)),
-    nativeGradLoop("tanh", (gs, os, d, n) => { for (let i = 0; i < n; i++) { const o = os[i]!; d[i] = gs[i]! * (1 - o * o); } })),
+    nativeGradLoop("tanh", (gs, os, d, n) => { for (let i = 0; i < n; i++) { const o = os[i]!; d[i] = gs[i]! * (1 - o * o); } }),
+    { kernel: "tanh_backward" }),
 };
 const tanhLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) d[i] = Math.tanh(s[i]!); };
 const ASINH: UnarySpec = { name: "asinh", node: "AsinhBackward0", f: nativeUnary(Math.asinh, "asinh"), vjp: (g, x) => g.mul(x.pow(2).add(1).rsqrt()) };
@@ -207,7 +208,8 @@ const ATANH: UnarySpec = { name: "atanh", node: "AtanhBackward0", f: nativeUnary
 const SIGMOID: UnarySpec = {
   name: "sigmoid", node: "SigmoidBackward0", f: nativeUnary((x: number) => 1 / (1 + Math.exp(-x)), "sigmoid"), savesOutput: true,
   vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => gv * (1 - ov) * ov, () => g.mul(out.neg().add(1)).mul(out),
-    nativeGradLoop("sigmoid", (gs, os, d, n) => { for (let i = 0; i < n; i++) { const o = os[i]!; d[i] = gs[i]! * (1 - o) * o; } })),
+    nativeGradLoop("sigmoid", (gs, os, d, n) => { for (let i = 0; i < n; i++) { const o = os[i]!; d[i] = gs[i]! * (1 - o) * o; } }),
+    { kernel: "sigmoid_backward" }),
 };
 const sigmoidLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) d[i] = 1 / (1 + Math.exp(-s[i]!)); };
 const DEG2RAD: UnarySpec = { name: "deg2rad", node: "Deg2RadBackward0", f: nativeUnary((x: number) => x * (Math.PI / 180), "deg2rad"), vjp: (g) => g.mul(Math.PI / 180) };

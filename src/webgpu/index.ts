@@ -16,7 +16,7 @@ import { Tensor } from "../core/tensor.js";
 import { type DeviceOps, registerDeviceOps, registerDeviceTransfer } from "../ops/device-hooks.js";
 import { installMethods } from "../ops/args.js";
 import {
-  gpuBinary, gpuCompare, gpuCopy, gpuEmpty, gpuFill, gpuLogical, gpuTernary, gpuTest, gpuUnary, gpuWhere,
+  gpuBinary, gpuCompare, gpuCopy, gpuEmpty, gpuFill, gpuLogical, gpuPointwiseGrad, gpuTernary, gpuTest, gpuUnary, gpuWhere,
 } from "./pointwise.js";
 import {
   gpuAdaptiveMaxPool, gpuAvgPool, gpuBmm, gpuConv, gpuCrossEntropy, gpuEmbedding, gpuIndexAdd, gpuIndexSelect, gpuLinear, gpuLogsumexp,
@@ -41,7 +41,7 @@ import { gpuLogicalReduce } from "./logical-reduce.js";
 import { gpuModeAlong } from "./mode.js";
 
 const OPS = {
-  unary: gpuUnary, binary: gpuBinary, ternary: gpuTernary, compare: gpuCompare, logical: gpuLogical, test: gpuTest,
+  unary: gpuUnary, binary: gpuBinary, ternary: gpuTernary, pointwiseGrad: gpuPointwiseGrad, compare: gpuCompare, logical: gpuLogical, test: gpuTest,
   where: gpuWhere, empty: gpuEmpty, copy: gpuCopy, fill: gpuFill,
   reduce: gpuReduce, selectAlong: gpuSelectAlong, varMean: gpuVarMean, logsumexp: gpuLogsumexp, softmax: gpuSoftmax,
   bmm: gpuBmm, linear: gpuLinear, conv: gpuConv, maxPool: gpuMaxPool, avgPool: gpuAvgPool, adaptiveMaxPool: gpuAdaptiveMaxPool,

@@ -266,6 +266,17 @@ export function gpuBinary(spec: BinarySpec, x: Tensor, y: Tensor, outDtype: DTyp
   return run(spec.name, r, [x, y], compute, outDtype, out);
 }
 
+/**
+ * A fused gradient on the GPU (fusedGrad's device kernel): the two-input pointwise op `name` of
+ * POINTWISE_OPS (threshold_backward, tanh_backward, ...) over (gradient, saved tensor).
+ */
+export function gpuPointwiseGrad(name: string, g: Tensor, saved: Tensor, params?: readonly [number, number?]): Tensor {
+  checkDevices(name, g, saved);
+  const op = (POINTWISE_OPS as Record<string, PointwiseOp>)[name];
+  if (!op || op.arity !== 2) throw notImplementedOnDevice(name);
+  return run(name, { op, params: params ? [...params] : undefined }, [g, saved], "float32", g.dtype);
+}
+
 /** ternaryOp on the GPU (lerp, addcmul, addcdiv). */
 export function gpuTernary(spec: TernarySpec, x: Tensor, y: Tensor, z: Tensor, outDtype: DType, out?: Tensor): Tensor {
   checkDevices(spec.name, x, y, z, out);

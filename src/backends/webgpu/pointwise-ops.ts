@@ -182,7 +182,8 @@ export const POINTWISE_OPS = {
 
   // ---- gradients (grad is `a`) ----
   /** threshold_backward(grad, x, threshold = p0): relu's backward with x the result or input. */
-  threshold_backward: op({ name: "threshold_backward", arity: 2, expr: "select(T(0), a, b > p0)", dtypes: FI, vec4: true, params: [0] }),
+  // `!(b <= p0)`: a NaN saved value passes the gradient, as PyTorch's threshold_backward does.
+  threshold_backward: op({ name: "threshold_backward", arity: 2, expr: "select(T(0), a, !(b <= p0))", dtypes: FI, vec4: true, params: [0] }),
   /** grad * y * (1 - y), y = sigmoid(x). */
   sigmoid_backward: op({ name: "sigmoid_backward", arity: 2, expr: "a * b * (T(1) - b)", dtypes: F, vec4: true }),
   /** grad * (1 - y²), y = tanh(x). */

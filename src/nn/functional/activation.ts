@@ -82,7 +82,8 @@ function leakyActivation(slope: number): Activation {
     name: "leaky_relu", node: "LeakyReluBackward0", outDtype: floatOnlyOut("leaky_relu_cpu"),
     onnx: { kind: "leaky_relu", attrs: { negativeSlope: slope } },
   }, (x) => (x > 0 ? x : x * slope), (gv, xv) => (xv > 0 ? gv : gv * slope), (g, x) => where(x.gt(0), g, g.mul(slope)),
-  (s, d, n) => { for (let i = 0; i < n; i++) { const v = s[i]!; d[i] = v > 0 ? v : v * slope; } });
+  (s, d, n) => { for (let i = 0; i < n; i++) { const v = s[i]!; d[i] = v > 0 ? v : v * slope; } },
+  { kernel: "leaky_relu_backward", params: [slope] });
 }
 
 interface LeakyOpts { negativeSlope?: number; inplace?: boolean }
@@ -179,7 +180,8 @@ const GELU_NONE = activation("gelu", [], {
   const cdf = erf(x.mul(SQRT1_2)).add(1).mul(0.5);
   const pdf = x.mul(x).mul(-0.5).exp().mul(INV_SQRT_2PI);
   return g.mul(cdf.add(x.mul(pdf)));
-}, (s, d, n) => { for (let i = 0; i < n; i++) { const x = s[i]!; d[i] = 0.5 * x * (1 + M.erf(x * SQRT1_2)); } });
+}, (s, d, n) => { for (let i = 0; i < n; i++) { const x = s[i]!; d[i] = 0.5 * x * (1 + M.erf(x * SQRT1_2)); } },
+{ kernel: "gelu_backward" });
 
 const GELU_TANH = activation("geluTanh", [], {
   name: "gelu", node: "GeluBackward0", outDtype: floatOnlyOut("GeluKernelImpl"),
@@ -211,7 +213,8 @@ const SILU: UnarySpec = {
   vjp: (g, x) => fusedGrad(g, x, (gv, xv) => { const s = sig(xv); return gv * s * (1 + xv * (1 - s)); }, () => {
     const s = torchSigmoid(x);
     return g.mul(s.mul(x.mul(s.neg().add(1)).add(1)));
-  }, activationGradLoop("silu", [], (gs, xs, d, n) => { for (let i = 0; i < n; i++) { const x = xs[i]!, s = 1 / (1 + Math.exp(-x)); d[i] = gs[i]! * s * (1 + x * (1 - s)); } })),
+  }, activationGradLoop("silu", [], (gs, xs, d, n) => { for (let i = 0; i < n; i++) { const x = xs[i]!, s = 1 / (1 + Math.exp(-x)); d[i] = gs[i]! * s * (1 + x * (1 - s)); } }),
+  { kernel: "silu_backward" }),
 };
 const siluLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) { const x = s[i]!; d[i] = x / (1 + Math.exp(-x)); } };
 /** F.silu(input, inplace=False) = x * sigmoid(x). */
