@@ -3,13 +3,20 @@
 #include <type_traits>
 
 #include "typed_binary.h"
+#include "unary_math.h"
 
 #if TTS_X86_64
+#include <immintrin.h>
+
+// Calls through libmvec's vector functions pass vectors in registers (see unary_math_avx512.cc).
+#pragma GCC diagnostic ignored "-Wpsabi"
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
 namespace tts {
 namespace avx2 {
+#define TTS_LIBMVEC_LANES 4
 #include "typed_binary_impl.h"
+#undef TTS_LIBMVEC_LANES
 }  // namespace avx2
 }  // namespace tts
 #pragma GCC pop_options

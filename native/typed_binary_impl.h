@@ -264,9 +264,85 @@ void float_pow_scalar(index_t n, const T* a, index_t sa, T* out, double e) {
   return map1(n, a, sa, out, [e](T x) { return static_cast<T>(std::pow(static_cast<double>(x), e)); });
 }
 
+#ifdef TTS_LIBMVEC_LANES
+#if TTS_LIBMVEC_LANES == 8
+using LibmVec = __m512d;
+inline LibmVec libm_load(const double* p) { return _mm512_loadu_pd(p); }
+inline void libm_store(double* p, LibmVec v) { _mm512_storeu_pd(p, v); }
+inline void* libm_fn(VecFn f) { return vector_libm().zmm[static_cast<int>(f)]; }
+inline void* libm_fn2(VecFn2 f) { return vector_libm().zmm2[static_cast<int>(f)]; }
+#else
+using LibmVec = __m256d;
+inline LibmVec libm_load(const double* p) { return _mm256_loadu_pd(p); }
+inline void libm_store(double* p, LibmVec v) { _mm256_storeu_pd(p, v); }
+inline void* libm_fn(VecFn f) { return vector_libm().ymm[static_cast<int>(f)]; }
+inline void* libm_fn2(VecFn2 f) { return vector_libm().ymm2[static_cast<int>(f)]; }
+#endif
+using LibmFn = LibmVec (*)(LibmVec);
+using LibmFn2 = LibmVec (*)(LibmVec, LibmVec);
+
+// v[0, m) = f(v) (and of w: f2) over whole vectors; the block is padded to whole vectors.
+inline void libm_pass(LibmFn f, double* v, index_t m) {
+  for (index_t j = 0; j < m; j += TTS_LIBMVEC_LANES) libm_store(v + j, f(libm_load(v + j)));
+}
+
+// float32 atan2 / logaddexp / logaddexp2 through glibc's libmvec double vectors (unary_math.h's
+// table): each value computed in double and rounded once, as the JS kernels do, in blocks of 256
+// (gathered first, so strides are fine). libm per element took 10x longer. False where libmvec
+// lacks a function (the caller then maps libm).
+inline bool libmvec_f32_row(TypedOp op, index_t n, const float* a, index_t sa, const float* b, index_t sb, float* out) {
+  LibmFn2 atan2_v = nullptr;
+  LibmFn exp_v = nullptr, log1p_v = nullptr;
+  switch (op) {
+    case TypedOp::atan2:
+      atan2_v = reinterpret_cast<LibmFn2>(libm_fn2(VecFn2::atan2));
+      if (atan2_v == nullptr) return false;
+      break;
+    case TypedOp::logaddexp: case TypedOp::logaddexp2:
+      exp_v = reinterpret_cast<LibmFn>(libm_fn(op == TypedOp::logaddexp ? VecFn::exp : VecFn::exp2));
+      log1p_v = reinterpret_cast<LibmFn>(libm_fn(VecFn::log1p));
+      if (exp_v == nullptr || log1p_v == nullptr) return false;
+      break;
+    default:
+      return false;
+  }
+  constexpr index_t kBlock = 256;
+  alignas(64) double va[kBlock], vb[kBlock], vr[kBlock];
+  for (index_t i0 = 0; i0 < n; i0 += kBlock) {
+    const index_t m = n - i0 < kBlock ? n - i0 : kBlock;
+    const index_t padded = (m + TTS_LIBMVEC_LANES - 1) / TTS_LIBMVEC_LANES * TTS_LIBMVEC_LANES;
+    for (index_t j = 0; j < m; ++j) va[j] = a[(i0 + j) * sa];
+    for (index_t j = 0; j < m; ++j) vb[j] = b[(i0 + j) * sb];
+    for (index_t j = m; j < padded; ++j) va[j] = vb[j] = 1;
+    if (op == TypedOp::atan2) {
+      for (index_t j = 0; j < padded; j += TTS_LIBMVEC_LANES) libm_store(vr + j, atan2_v(libm_load(va + j), libm_load(vb + j)));
+    } else {
+      // float_logaddexp's formula: max(a, b) + log1p(exp(-|a - b|)) (exp2 and / ln 2 for base 2).
+      for (index_t j = 0; j < padded; ++j) vr[j] = -std::fabs(va[j] - vb[j]);
+      libm_pass(exp_v, vr, padded);
+      libm_pass(log1p_v, vr, padded);
+      const double scale = op == TypedOp::logaddexp ? 1.0 : 1.0 / 0.69314718055994530942;
+      for (index_t j = 0; j < m; ++j) {
+        const double x = va[j], y = vb[j];
+        const double r = (x < y ? y : x) + vr[j] * scale;
+        vr[j] = (std::isinf(x) && x == y) ? x : r;
+      }
+    }
+    for (index_t j = 0; j < m; ++j) out[i0 + j] = static_cast<float>(vr[j]);
+  }
+  return true;
+}
+#endif
+
 template <typename T>
 void float_row(TypedOp op, index_t n, const T* a, index_t sa, const T* b, index_t sb, T* out, double alpha) {
   if (fmod_family_row(op, n, a, sa, b, sb, out)) return;
+#ifdef TTS_LIBMVEC_LANES
+  if (std::is_same<T, float>::value &&
+      libmvec_f32_row(op, n, reinterpret_cast<const float*>(a), sa, reinterpret_cast<const float*>(b), sb,
+                      reinterpret_cast<float*>(out)))
+    return;
+#endif
   switch (op) {
     case TypedOp::add: return map2(n, a, sa, b, sb, out, [](T x, T y) { return x + y; });
     case TypedOp::sub: return map2(n, a, sa, b, sb, out, [](T x, T y) { return x - y; });
@@ -278,11 +354,12 @@ void float_row(TypedOp op, index_t n, const T* a, index_t sa, const T* b, index_
     case TypedOp::fmod: return map2(n, a, sa, b, sb, out, [](T x, T y) { return std::fmod(x, y); });
     case TypedOp::pow: return map2(n, a, sa, b, sb, out, [](T x, T y) { return std::pow(x, y); });
     case TypedOp::pow_scalar: return float_pow_scalar(n, a, sa, out, alpha);
-    case TypedOp::atan2: return map2(n, a, sa, b, sb, out, [](T x, T y) { return std::atan2(x, y); });
+    // In double, rounded once (float32 too: as the JS kernels and libmvec_f32_row compute it).
+    case TypedOp::atan2: return map2(n, a, sa, b, sb, out, [](T x, T y) { return static_cast<T>(std::atan2(double(x), double(y))); });
     case TypedOp::hypot: return map2(n, a, sa, b, sb, out, [](T x, T y) { return std::hypot(x, y); });
     case TypedOp::copysign: return map2(n, a, sa, b, sb, out, [](T x, T y) { return std::copysign(x, y); });
-    case TypedOp::logaddexp: return map2(n, a, sa, b, sb, out, float_logaddexp<T>);
-    case TypedOp::logaddexp2: return map2(n, a, sa, b, sb, out, float_logaddexp2<T>);
+    case TypedOp::logaddexp: return map2(n, a, sa, b, sb, out, [](T x, T y) { return static_cast<T>(float_logaddexp<double>(x, y)); });
+    case TypedOp::logaddexp2: return map2(n, a, sa, b, sb, out, [](T x, T y) { return static_cast<T>(float_logaddexp2<double>(x, y)); });
     case TypedOp::xlogy: return map2(n, a, sa, b, sb, out, float_xlogy<T>);
     case TypedOp::fmax: return map2(n, a, sa, b, sb, out, float_fmax<T>);
     case TypedOp::fmin: return map2(n, a, sa, b, sb, out, float_fmin<T>);

@@ -51,6 +51,11 @@ const VectorLibm& vector_libm() {
         t.zmm[i] = dlsym(lib, ("_ZGVeN8v_" + std::string(kNames[i])).c_str());
         t.ymm[i] = dlsym(lib, ("_ZGVdN4v_" + std::string(kNames[i])).c_str());
       }
+      static const char* const kNames2[static_cast<int>(VecFn2::count)] = {"atan2"};
+      for (int i = 0; i < static_cast<int>(VecFn2::count); ++i) {
+        t.zmm2[i] = dlsym(lib, ("_ZGVeN8vv_" + std::string(kNames2[i])).c_str());
+        t.ymm2[i] = dlsym(lib, ("_ZGVdN4vv_" + std::string(kNames2[i])).c_str());
+      }
     }
 #endif
     return t;

@@ -32,9 +32,13 @@ enum class VecFn : int {
   log2, log10, exp2, log, exp,
   count
 };
+// Two-argument functions, as `_ZGVeN8vv_<name>` / `_ZGVdN4vv_<name>`.
+enum class VecFn2 : int { atan2 = 0, count };
 struct VectorLibm {
   void* zmm[static_cast<int>(VecFn::count)];
   void* ymm[static_cast<int>(VecFn::count)];
+  void* zmm2[static_cast<int>(VecFn2::count)];
+  void* ymm2[static_cast<int>(VecFn2::count)];
 };
 const VectorLibm& vector_libm();
 

@@ -54,6 +54,33 @@ test("typed float32 ops: PyTorch's bits for every pair of special values", { ski
   });
 });
 
+test("float32 atan2, logaddexp, logaddexp2: the double formula rounded once, strided too, on every ISA", { skip: skipReason }, () => {
+  // The SIMD ISAs take these through libmvec's double vectors in blocks (a partial last block here),
+  // the generic one through libm: every ISA must give fround of the formula computed in double.
+  const r = rng(11), n = 1000;
+  const specials = [0, -0, 1, -1, Infinity, -Infinity, NaN, 1e-40, -3e38, 88.7, -104, 3.4e38];
+  const a = new Float32Array(2 * n), b = new Float32Array(n);
+  for (let i = 0; i < 2 * n; i++) a[i] = i % 7 === 0 ? specials[(i / 7) % specials.length]! : r() * 2 ** Math.round(r() * 30);
+  for (let i = 0; i < n; i++) b[i] = i % 5 === 0 ? specials[(i * 3) % specials.length]! : r() * 2 ** Math.round(r() * 30);
+  const ln2 = Math.LN2;
+  const formulas: Record<string, (x: number, y: number) => number> = {
+    atan2: Math.atan2,
+    logaddexp: (x, y) => (x === y && !Number.isFinite(x) && !Number.isNaN(x) ? x : (x < y ? y : x) + Math.log1p(Math.exp(-Math.abs(x - y)))),
+    logaddexp2: (x, y) => (x === y && !Number.isFinite(x) && !Number.isNaN(x) ? x : (x < y ? y : x) + Math.log1p(2 ** -Math.abs(x - y)) / ln2),
+  };
+  forEachIsa((isa) => {
+    for (const [op, f] of Object.entries(formulas)) {
+      const out = new Float32Array(n);
+      // a read with stride 2: the kernel gathers each block first.
+      typed.typedBinary(op as typed.TypedOp, [n], { data: a, strides: [2] }, { data: b, strides: [1] }, out);
+      for (let i = 0; i < n; i++) {
+        const want = Math.fround(f(a[2 * i]!, b[i]!));
+        assert.ok(Object.is(out[i], want) || (Number.isNaN(want) && Number.isNaN(out[i])), `${isa} ${op}(${a[2 * i]}, ${b[i]}): got ${out[i]}, want ${want}`);
+      }
+    }
+  });
+});
+
 test("float32 fmod, remainder, floor division: exact for quotients near integers and up to 2^24 and beyond", { skip: skipReason }, () => {
   // The float32 kernels take fmod through double arithmetic where |a / b| < 2^24: compare with JS's
   // % on the same values (exact in double, so exact once rounded to float32), signs of zero included.
