@@ -30,6 +30,7 @@
         "native/tensor_memory.cc",
         "native/death_notice.cc",
         "native/random.cc",
+        "native/random_avx2.cc",
         "native/masks.cc",
         "native/masks_addon.cc",
         "native/masks_generic.cc",

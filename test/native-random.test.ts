@@ -7,22 +7,24 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
 import { randomKernels, setRandomKernels } from "../src/core/random-kernels.js";
+import { forEachIsa } from "../src/backends/native/test-support.js";
 
 const kernels = randomKernels();
 const skip = kernels === null ? "needs the native addon" : false;
 
-test("native normal_ gives the JS transform's float32 values bit for bit", { skip }, () => {
+test("native normal_ gives the JS transform's float32 values bit for bit, on every ISA", { skip }, () => {
   const cases: [number, number, number][] = [[1 << 20, 0, 1], [4099, 0.5, 2.5], [100003, -3, 0.01], [17, 1e3, 1e-3], [16, 0, 0]];
+  // The portable loop (scalar) and the 8-lane AVX2 one (avx2, avx512) must both give PyTorch's bits.
   try {
-    for (const [n, mean, std] of cases) {
+    forEachIsa((isa) => { for (const [n, mean, std] of cases) {
       torch.manualSeed(n);
       setRandomKernels(kernels);
       const a = torch.empty(n).normal_(mean, std).storage.data as Float32Array;
       torch.manualSeed(n);
       setRandomKernels(null);
       const b = torch.empty(n).normal_(mean, std).storage.data as Float32Array;
-      for (let i = 0; i < n; i++) if (!Object.is(a[i], b[i])) assert.fail(`n=${n} mean=${mean} std=${std}: [${i}] native ${a[i]} vs JS ${b[i]}`);
-    }
+      for (let i = 0; i < n; i++) if (!Object.is(a[i], b[i])) assert.fail(`${isa} n=${n} mean=${mean} std=${std}: [${i}] native ${a[i]} vs JS ${b[i]}`);
+    } });
   } finally {
     setRandomKernels(kernels);
   }

@@ -12,7 +12,7 @@
 // Values are written as JS numbers; float16/bfloat16 results go into a Uint16Array as their bits
 // (the storage of those dtypes) or into a Float32Array/Float64Array as their values.
 
-import { randomKernels } from "./random-kernels.js";
+import { type RandomKernels, randomKernels } from "./random-kernels.js";
 import type { Generator } from "./generator.js";
 import { f32ToF16, f16ToF32, f32ToBf16, bf16ToF32, float32Bits, float32FromBits } from "./dtype.js";
 
@@ -389,6 +389,26 @@ export interface NormalFillOptions {
  * log/sincos polynomials). Below 16 elements each value is normal_distribution<double> with the cached
  * second sample.
  */
+/** Words drawn per pass of uniformUnitsInto: a reused scratch that stays in the caches. */
+const WORD_CHUNK = 1 << 16;
+let wordScratch: Uint32Array | null = null;
+
+/**
+ * data[0, n) = (word & 0xffffff) * 2^-24 for the generator's next n words, in order: float32 uniforms
+ * in [0, 1), as normal_'s first pass. Through a reused chunk of words (a fresh n-word array cost
+ * page faults) and the native uniform kernel where installed (fma(u, 1, 0) is u exactly).
+ */
+function uniformUnitsInto(gen: Generator, data: Float32Array, n: number, native: RandomKernels | null): void {
+  const scratch = (wordScratch ??= new Uint32Array(WORD_CHUNK));
+  for (let off = 0; off < n; off += WORD_CHUNK) {
+    const m = Math.min(WORD_CHUNK, n - off);
+    const words = m === WORD_CHUNK ? scratch : scratch.subarray(0, m);
+    gen.randomInto(words, 0, m);
+    if (native !== null) native.uniformFloats(words, data.subarray(off, off + m), 1, 0);
+    else for (let i = 0; i < m; i++) data[off + i] = (words[i]! & 0xffffff) * TWO_NEG_24;
+  }
+}
+
 export function normalFill(gen: Generator, out: FloatOut, mean = 0, std = 1, dtype: RandomFloatDType = defaultDTypeOf(out) as RandomFloatDType, options: NormalFillOptions = {}): FloatOut {
   dtype = checkFloatDType("normal_", dtype);
   checkOut("normal_", out, dtype);
@@ -399,11 +419,9 @@ export function normalFill(gen: Generator, out: FloatOut, mean = 0, std = 1, dty
   if (n >= 16 && contiguous) {
     if (dtype === "float32") {
       const data = out instanceof Float32Array ? out : new Float32Array(n);
-      const words = new Uint32Array(n);
-      gen.randomInto(words, 0, n);
-      for (let i = 0; i < n; i++) data[i] = (words[i]! & 0xffffff) * TWO_NEG_24;
-      const m = fround(mean), s = fround(std);
       const native = randomKernels();
+      uniformUnitsInto(gen, data, n, native);
+      const m = fround(mean), s = fround(std);
       if (native !== null) native.normalBlocks(data, 0, Math.floor(n / 16), m, s);
       else for (let i = 0; i + 16 <= n; i += 16) normalFill16Avx2(data, i, m, s);
       if (n % 16 !== 0) {
