@@ -513,8 +513,19 @@ export function reduce<T extends FloatArray>(
  * double and rounded to the dtype at every step (the JS kernel's results, bit for bit).
  */
 export function cumsum<T extends FloatArray>(x: T, out: T, outer: number, size: number, inner: number, xOff = 0, outOff = 0): void {
-  const name = "cumsum";
-  const native = lib(name);
+  const native = lib("cumsum");
+  if (scanArgs("cumsum", x, out, outer, size, inner, xOff, outOff, ARGS)) native.cumsum(x, out, ARGS);
+}
+
+/**
+ * @internal The checks of a scan along the middle dim of contiguous [outer, size, inner] views of x
+ * and out (cumsum here, cumprod in ./scan.ts); fills args with [outer, size, inner, xOff, outOff].
+ * False when there is nothing to compute.
+ */
+export function scanArgs(
+  name: string, x: FloatArray, out: FloatArray, outer: number, size: number, inner: number, xOff: number, outOff: number,
+  args: Float64Array,
+): boolean {
   checkArray(name, "out", out);
   checkSameDtype(name, out, "x", x);
   checkCount(name, "outer", outer);
@@ -523,9 +534,9 @@ export function cumsum<T extends FloatArray>(x: T, out: T, outer: number, size: 
   const so = checkRange(name, "out", out, outOff, outer * size * inner);
   const sx = checkRange(name, "x", x, xOff, outer * size * inner);
   if (overlaps(out, so, x, sx)) throw new Error(`native.${name}: out overlaps x`);
-  if (so === null) return;
-  ARGS[0] = outer; ARGS[1] = size; ARGS[2] = inner; ARGS[3] = xOff; ARGS[4] = outOff;
-  native.cumsum(x, out, ARGS);
+  if (so === null) return false;
+  args[0] = outer; args[1] = size; args[2] = inner; args[3] = xOff; args[4] = outOff;
+  return true;
 }
 
 /**
