@@ -9,55 +9,81 @@
 
 #include <v8.h>
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 #include <vector>
 
 namespace tts {
 namespace {
 
+// Ids of tokens freed since the last take, per isolate: worker threads number their tokens on
+// their own, and a deleter may run on a sweeper thread.
 std::mutex notices_mutex;
-std::vector<double> notices;  // ids of tokens freed since the last take
+std::unordered_map<const v8::Isolate*, std::vector<double>> notices;
+
+// Ids are handed out in blocks from one process-wide counter (reserveDeathIds), so that ids of a
+// terminated worker's tokens, freed later, match nothing in an isolate that reuses its address.
+std::atomic<uint64_t> next_id{1};
+
+struct TokenData {
+  const v8::Isolate* isolate;
+  double id;
+};
 
 // deathToken(id): a token reporting `id` (a safe integer) when V8 frees it.
 Napi::Value DeathToken(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const double id = info[0].As<Napi::Number>().DoubleValue();
   // Node-API cannot set a backing store's deleter, so this uses V8's API as AllocTensorMemory does.
+  v8::Isolate* isolate = v8::Isolate::GetCurrent();
   auto* byte = new uint8_t[1]{0};
-  auto* boxed = new double(id);
+  auto* data = new TokenData{isolate, id};
   std::unique_ptr<v8::BackingStore> store = v8::SharedArrayBuffer::NewBackingStore(
       byte, 1,
-      [](void* data, size_t, void* deleter_data) {
-        auto* boxed_id = static_cast<double*>(deleter_data);
+      [](void* bytes, size_t, void* deleter_data) {
+        auto* token = static_cast<TokenData*>(deleter_data);
         {
           std::lock_guard<std::mutex> lock(notices_mutex);
-          notices.push_back(*boxed_id);
+          notices[token->isolate].push_back(token->id);
         }
-        delete boxed_id;
-        delete[] static_cast<uint8_t*>(data);
+        delete token;
+        delete[] static_cast<uint8_t*>(bytes);
       },
-      boxed);
-  v8::Local<v8::SharedArrayBuffer> token = v8::SharedArrayBuffer::New(v8::Isolate::GetCurrent(), std::move(store));
+      data);
+  v8::Local<v8::SharedArrayBuffer> token = v8::SharedArrayBuffer::New(isolate, std::move(store));
   return Napi::Value(env, reinterpret_cast<napi_value>(*token));
 }
 
-// takeDeathNotices(): a Float64Array of the ids of tokens freed since the last call.
+// takeDeathNotices(): a Float64Array of the ids of this isolate's tokens freed since the last call.
 Napi::Value TakeDeathNotices(const Napi::CallbackInfo& info) {
   std::vector<double> taken;
   {
     std::lock_guard<std::mutex> lock(notices_mutex);
-    taken.swap(notices);
+    auto it = notices.find(v8::Isolate::GetCurrent());
+    if (it != notices.end()) {
+      taken.swap(it->second);
+      notices.erase(it);
+    }
   }
   Napi::Float64Array out = Napi::Float64Array::New(info.Env(), taken.size());
   for (size_t i = 0; i < taken.size(); ++i) out[i] = taken[i];
   return out;
 }
 
+// reserveDeathIds(count): the first of `count` ids that no other call returns (a safe integer).
+Napi::Value ReserveDeathIds(const Napi::CallbackInfo& info) {
+  const double count = info[0].As<Napi::Number>().DoubleValue();
+  const uint64_t n = count >= 1 && count <= 1e9 ? static_cast<uint64_t>(count) : 1;
+  return Napi::Number::New(info.Env(), static_cast<double>(next_id.fetch_add(n)));
+}
+
 }  // namespace
 
 void register_death_notices(Napi::Env env, Napi::Object exports) {
+  exports.Set("reserveDeathIds", Napi::Function::New(env, ReserveDeathIds, "reserveDeathIds"));
   exports.Set("deathToken", Napi::Function::New(env, DeathToken, "deathToken"));
   exports.Set("takeDeathNotices", Napi::Function::New(env, TakeDeathNotices, "takeDeathNotices"));
 }

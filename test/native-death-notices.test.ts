@@ -3,6 +3,8 @@
 // engine reaches (src/core/safe-point.ts): one at the end of each outermost backward.
 
 import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
 import { deathNotices } from "../src/core/death-notices.js";
@@ -31,6 +33,46 @@ describe("death notices", { skip: notices ? false : "the native addon is not loa
 
   test("an id that is not a safe integer is refused", () => {
     assert.throws(() => notices!.token(0.5), /deathToken: id 0.5 is not a safe integer/);
+    assert.throws(() => notices!.reserveIds(0), /reserveDeathIds: count 0/);
+  });
+
+  test("a worker thread's dead tokens are reported to that worker, not to the main thread", async () => {
+    const n = notices!;
+    const addonPath = fileURLToPath(new URL("../build/Release/torch_ts_native.node", import.meta.url));
+    const code = `
+      const { parentPort, workerData } = require("node:worker_threads");
+      const v8 = require("node:v8"), vm = require("node:vm");
+      const a = require(workerData.addonPath);
+      v8.setFlagsFromString("--no-concurrent-array-buffer-sweeping");
+      v8.setFlagsFromString("--expose-gc");
+      const gc = vm.runInNewContext("gc");
+      const base = a.reserveDeathIds(100);
+      for (let i = 0; i < 100; i++) a.deathToken(base + i);
+      gc({ type: "minor" });
+      parentPort.postMessage({ base });
+      parentPort.once("message", () => parentPort.postMessage({ taken: Array.from(a.takeDeathNotices()) }));`;
+    const w = new Worker(code, { eval: true, workerData: { addonPath } });
+    try {
+      const next = (): Promise<{ base?: number; taken?: number[] }> => new Promise((resolve, reject) => {
+        w.once("message", resolve);
+        w.once("error", reject);
+      });
+      const { base } = (await next()) as { base: number };
+      // The worker's tokens died and reported; the main thread's take must not get them.
+      n.collectYoung();
+      assert.equal([...n.take()].filter((id) => id >= base && id < base + 100).length, 0, "the main thread got the worker's notices");
+      const reply = next();
+      w.postMessage("take");
+      const { taken } = (await reply) as { taken: number[] };
+      assert.equal(taken.filter((id) => id >= base && id < base + 100).length, 100, "the worker did not get its own notices");
+    } finally {
+      await w.terminate();
+    }
+  });
+
+  test("reserved id blocks do not overlap", () => {
+    const a = notices!.reserveIds(1000), b = notices!.reserveIds(10);
+    assert.ok(b >= a + 1000 || a >= b + 10, `blocks at ${a} (1000) and ${b} (10) overlap`);
   });
 });
 

@@ -5,6 +5,8 @@
 // the tensors that died since, in a fixed order. Without the addon (browsers) there are none.
 
 export interface DeathNotices {
+  /** The first of `count` token ids that no other caller (another worker's isolate too) gets. */
+  reserveIds(count: number): number;
   /** A token that reports `id` once it is freed; hold it only from the object it watches. */
   token(id: number): object;
   /** A young-generation collection, after which the tokens it found dead have reported. */

@@ -6,17 +6,22 @@ import { setDeathNotices } from "../../core/death-notices.js";
 import { gcFunction, type GcFunction } from "./tensor-memory.js";
 
 export interface DeathNoticeAddon {
+  reserveDeathIds(count: number): number;
   deathToken(id: number): SharedArrayBuffer;
   takeDeathNotices(): Float64Array;
 }
 
 /** Installs the notices (an addon built before them lacks the functions); whether it did. */
 export function installDeathNotices(a: DeathNoticeAddon): boolean {
-  const { deathToken, takeDeathNotices } = a;
-  if (typeof deathToken !== "function" || typeof takeDeathNotices !== "function") return false;
+  const { reserveDeathIds, deathToken, takeDeathNotices } = a;
+  if (typeof reserveDeathIds !== "function" || typeof deathToken !== "function" || typeof takeDeathNotices !== "function") return false;
   // Fetched on the first collection, so programs that never use the webgpu device keep V8's flags.
   let gc: GcFunction | null | undefined;
   setDeathNotices({
+    reserveIds(count) {
+      if (!Number.isSafeInteger(count) || count < 1 || count > 1e9) throw new Error(`reserveDeathIds: count ${count} is not an integer in [1, 1e9]`);
+      return reserveDeathIds(count);
+    },
     token(id) {
       if (!Number.isSafeInteger(id)) throw new Error(`deathToken: id ${id} is not a safe integer`);
       return deathToken(id);

@@ -46,9 +46,12 @@ interface Backing {
   youngEpoch: number;
 }
 
-/** Backings whose handles hold a death token, by the token's id (unique across pools). */
+/** Backings whose handles hold a death token, by the token's id (unique across pools and isolates). */
 const watched = new Map<number, Backing>();
-let nextTokenId = 1;
+/** Token ids are reserved from the addon in blocks: [nextTokenId, tokenIdEnd) are this realm's. */
+const TOKEN_ID_BLOCK = 1 << 20;
+let nextTokenId = 0;
+let tokenIdEnd = 0;
 
 /**
  * Takes back the buffers of handles whose death tokens reported, then puts each free list the pools
@@ -289,6 +292,10 @@ export class BufferPool {
     const handle = new GpuBuffer(this, backing, byteLength);
     const notices = deathNotices();
     if (notices) {
+      if (nextTokenId === tokenIdEnd) {
+        nextTokenId = notices.reserveIds(TOKEN_ID_BLOCK);
+        tokenIdEnd = nextTokenId + TOKEN_ID_BLOCK;
+      }
       backing.tokenId = nextTokenId++;
       watched.set(backing.tokenId, backing);
       handle._token = notices.token(backing.tokenId);
