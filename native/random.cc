@@ -15,12 +15,16 @@ namespace random_portable {
 #include "random_transforms_impl.h"
 }  // namespace random_portable
 
+#if TTS_X86_64
 // The AVX2+FMA copies (random_avx2.cc); the portable ones on CPUs without them or under a lower ISA.
 void normal_fill_16_float_avx2(float* data, index_t blocks, float mean, float std_);
 void uniform_floats_avx2(const uint32_t* words, index_t n, float range, float from, float* out);
+#endif
 
 void normal_fill_16_float(float* data, index_t blocks, float mean, float std_) {
+#if TTS_X86_64
   if (active_isa() != Isa::scalar) return normal_fill_16_float_avx2(data, blocks, mean, std_);
+#endif
   random_portable::normal_fill_16(data, blocks, mean, std_);
 }
 
@@ -59,7 +63,9 @@ void mt19937_draw(uint32_t* mt, int32_t* left, int32_t* next, uint32_t* out, ind
 }
 
 void uniform_floats(const uint32_t* words, index_t n, float range, float from, float* out) {
+#if TTS_X86_64
   if (active_isa() != Isa::scalar) return uniform_floats_avx2(words, n, range, from, out);
+#endif
   random_portable::uniform_fill(words, n, range, from, out);
 }
 

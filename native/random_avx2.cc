@@ -92,16 +92,4 @@ void uniform_floats_avx2(const uint32_t* words, index_t n, float range, float fr
 }
 }  // namespace tts
 #pragma GCC pop_options
-#else
-namespace tts {
-namespace random_portable_copy {
-#include "random_transforms_impl.h"
-}  // namespace random_portable_copy
-void normal_fill_16_float_avx2(float* data, index_t blocks, float mean, float std_) {
-  random_portable_copy::normal_fill_16(data, blocks, mean, std_);
-}
-void uniform_floats_avx2(const uint32_t* words, index_t n, float range, float from, float* out) {
-  random_portable_copy::uniform_fill(words, n, range, from, out);
-}
-}  // namespace tts
 #endif

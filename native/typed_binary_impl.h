@@ -265,25 +265,11 @@ void float_pow_scalar(index_t n, const T* a, index_t sa, T* out, double e) {
 }
 
 #ifdef TTS_LIBMVEC_LANES
-#if TTS_LIBMVEC_LANES == 8
-using LibmVec = __m512d;
-inline LibmVec libm_load(const double* p) { return _mm512_loadu_pd(p); }
-inline void libm_store(double* p, LibmVec v) { _mm512_storeu_pd(p, v); }
-inline void* libm_fn(VecFn f) { return vector_libm().zmm[static_cast<int>(f)]; }
-inline void* libm_fn2(VecFn2 f) { return vector_libm().zmm2[static_cast<int>(f)]; }
-#else
-using LibmVec = __m256d;
-inline LibmVec libm_load(const double* p) { return _mm256_loadu_pd(p); }
-inline void libm_store(double* p, LibmVec v) { _mm256_storeu_pd(p, v); }
-inline void* libm_fn(VecFn f) { return vector_libm().ymm[static_cast<int>(f)]; }
-inline void* libm_fn2(VecFn2 f) { return vector_libm().ymm2[static_cast<int>(f)]; }
-#endif
-using LibmFn = LibmVec (*)(LibmVec);
-using LibmFn2 = LibmVec (*)(LibmVec, LibmVec);
+#include "libmvec_lanes.h"
 
 // v[0, m) = f(v) (and of w: f2) over whole vectors; the block is padded to whole vectors.
-inline void libm_pass(LibmFn f, double* v, index_t m) {
-  for (index_t j = 0; j < m; j += TTS_LIBMVEC_LANES) libm_store(v + j, f(libm_load(v + j)));
+inline void libm_pass(VecFnPtr f, double* v, index_t m) {
+  for (index_t j = 0; j < m; j += kLanes) vstore(v + j, f(vload(v + j)));
 }
 
 // float32 atan2 / logaddexp / logaddexp2 through glibc's libmvec double vectors (unary_math.h's
@@ -291,16 +277,16 @@ inline void libm_pass(LibmFn f, double* v, index_t m) {
 // (gathered first, so strides are fine). libm per element took 10x longer. False where libmvec
 // lacks a function (the caller then maps libm).
 inline bool libmvec_f32_row(TypedOp op, index_t n, const float* a, index_t sa, const float* b, index_t sb, float* out) {
-  LibmFn2 atan2_v = nullptr;
-  LibmFn exp_v = nullptr, log1p_v = nullptr;
+  VecFn2Ptr atan2_v = nullptr;
+  VecFnPtr exp_v = nullptr, log1p_v = nullptr;
   switch (op) {
     case TypedOp::atan2:
-      atan2_v = reinterpret_cast<LibmFn2>(libm_fn2(VecFn2::atan2));
+      atan2_v = reinterpret_cast<VecFn2Ptr>(vec_fn2_ptr(VecFn2::atan2));
       if (atan2_v == nullptr) return false;
       break;
     case TypedOp::logaddexp: case TypedOp::logaddexp2:
-      exp_v = reinterpret_cast<LibmFn>(libm_fn(op == TypedOp::logaddexp ? VecFn::exp : VecFn::exp2));
-      log1p_v = reinterpret_cast<LibmFn>(libm_fn(VecFn::log1p));
+      exp_v = reinterpret_cast<VecFnPtr>(vec_fn_ptr(op == TypedOp::logaddexp ? VecFn::exp : VecFn::exp2));
+      log1p_v = reinterpret_cast<VecFnPtr>(vec_fn_ptr(VecFn::log1p));
       if (exp_v == nullptr || log1p_v == nullptr) return false;
       break;
     default:
@@ -310,12 +296,12 @@ inline bool libmvec_f32_row(TypedOp op, index_t n, const float* a, index_t sa, c
   alignas(64) double va[kBlock], vb[kBlock], vr[kBlock];
   for (index_t i0 = 0; i0 < n; i0 += kBlock) {
     const index_t m = n - i0 < kBlock ? n - i0 : kBlock;
-    const index_t padded = (m + TTS_LIBMVEC_LANES - 1) / TTS_LIBMVEC_LANES * TTS_LIBMVEC_LANES;
+    const index_t padded = (m + kLanes - 1) / kLanes * kLanes;
     for (index_t j = 0; j < m; ++j) va[j] = a[(i0 + j) * sa];
     for (index_t j = 0; j < m; ++j) vb[j] = b[(i0 + j) * sb];
     for (index_t j = m; j < padded; ++j) va[j] = vb[j] = 1;
     if (op == TypedOp::atan2) {
-      for (index_t j = 0; j < padded; j += TTS_LIBMVEC_LANES) libm_store(vr + j, atan2_v(libm_load(va + j), libm_load(vb + j)));
+      for (index_t j = 0; j < padded; j += kLanes) vstore(vr + j, atan2_v(vload(va + j), vload(vb + j)));
     } else {
       // float_logaddexp's formula: max(a, b) + log1p(exp(-|a - b|)) (exp2 and / ln 2 for base 2).
       for (index_t j = 0; j < padded; ++j) vr[j] = -std::fabs(va[j] - vb[j]);

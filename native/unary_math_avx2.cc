@@ -14,9 +14,9 @@
 #pragma GCC target("avx2,fma")
 namespace tts {
 namespace math_avx2 {
-#define TTS_MATH_LANES 4
+#define TTS_LIBMVEC_LANES 4
 #include "unary_math_impl.h"
-#undef TTS_MATH_LANES
+#undef TTS_LIBMVEC_LANES
 }  // namespace math_avx2
 }  // namespace tts
 #pragma GCC pop_options

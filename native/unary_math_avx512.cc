@@ -16,9 +16,9 @@
 #pragma GCC target("avx512f,avx512dq,avx512vl,avx512bw,avx2,fma")
 namespace tts {
 namespace math_avx512 {
-#define TTS_MATH_LANES 8
+#define TTS_LIBMVEC_LANES 8
 #include "unary_math_impl.h"
-#undef TTS_MATH_LANES
+#undef TTS_LIBMVEC_LANES
 }  // namespace math_avx512
 }  // namespace tts
 #pragma GCC pop_options

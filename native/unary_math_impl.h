@@ -1,6 +1,6 @@
 // Kernels of unary_math.h for one ISA, included by unary_math_{generic,avx2,avx512}.cc inside
 // their own namespace after their target pragma. Each value is computed in double and rounded
-// once to T. With TTS_MATH_LANES defined (8: AVX-512, 4: AVX2) the functions that glibc's
+// once to T. With TTS_LIBMVEC_LANES defined (8: AVX-512, 4: AVX2) the functions that glibc's
 // libmvec provides run through its vector versions when the library is there; everything else
 // (and every op without libmvec) is a plain loop, which the compiler vectorises where it can.
 // `#pragma GCC ivdep`: y may equal x exactly but never partially overlaps it.
@@ -42,12 +42,10 @@ inline VecFn vec_fn_of(MathOp op) {
   }
 }
 
-#ifdef TTS_MATH_LANES
-#if TTS_MATH_LANES == 8
-using VecD = __m512d;
+#ifdef TTS_LIBMVEC_LANES
+#include "libmvec_lanes.h"
+#if TTS_LIBMVEC_LANES == 8
 using Mask = __mmask8;
-inline VecD vload(const double* p) { return _mm512_loadu_pd(p); }
-inline void vstore(double* p, VecD v) { _mm512_storeu_pd(p, v); }
 inline VecD vset(double v) { return _mm512_set1_pd(v); }
 inline VecD vadd(VecD a, VecD b) { return _mm512_add_pd(a, b); }
 inline VecD vsub(VecD a, VecD b) { return _mm512_sub_pd(a, b); }
@@ -70,12 +68,8 @@ inline Mask mand(Mask a, Mask b) { return static_cast<Mask>(a & b); }
 inline int mbits(Mask m) { return m; }
 // a in the lanes of m, else b.
 inline VecD vblend(Mask m, VecD a, VecD b) { return _mm512_mask_mov_pd(b, m, a); }
-inline void* vec_fn_ptr(VecFn f) { return vector_libm().zmm[static_cast<int>(f)]; }
 #else
-using VecD = __m256d;
 using Mask = __m256d;  // all-ones lanes
-inline VecD vload(const double* p) { return _mm256_loadu_pd(p); }
-inline void vstore(double* p, VecD v) { _mm256_storeu_pd(p, v); }
 inline VecD vset(double v) { return _mm256_set1_pd(v); }
 inline VecD vadd(VecD a, VecD b) { return _mm256_add_pd(a, b); }
 inline VecD vsub(VecD a, VecD b) { return _mm256_sub_pd(a, b); }
@@ -96,14 +90,11 @@ inline Mask mor(Mask a, Mask b) { return _mm256_or_pd(a, b); }
 inline Mask mand(Mask a, Mask b) { return _mm256_and_pd(a, b); }
 inline int mbits(Mask m) { return _mm256_movemask_pd(m); }
 inline VecD vblend(Mask m, VecD a, VecD b) { return _mm256_blendv_pd(b, a, m); }
-inline void* vec_fn_ptr(VecFn f) { return vector_libm().ymm[static_cast<int>(f)]; }
 #endif
 // a where the comparison of x with y holds, else b.
 inline VecD vselect_eq(VecD x, VecD y, VecD a, VecD b) { return vblend(veq(x, y), a, b); }
 inline VecD vselect_lt(VecD x, VecD y, VecD a, VecD b) { return vblend(vlt(x, y), a, b); }
 inline VecD vselect_gt(VecD x, VecD y, VecD a, VecD b) { return vblend(vgt(x, y), a, b); }
-constexpr index_t kLanes = TTS_MATH_LANES;
-using VecFnPtr = VecD (*)(VecD);
 
 // The op on one vector of doubles, with libm's vector function `f` (sinc and logit wrap it).
 inline VecD vec_apply(MathOp op, VecFnPtr f, VecD d, const double* params) {
@@ -138,7 +129,7 @@ void map_f64(index_t n, const double* x, double* y, const Op& op) {
   }
 }
 
-#if TTS_MATH_LANES == 8
+#if TTS_LIBMVEC_LANES == 8
 // 16 floats as two vectors of 8 doubles each way; the tail through masked loads and stores.
 template <class Op>
 inline __m512 apply_ps(__m512 v, const Op& op) {
@@ -208,7 +199,7 @@ bool map_special_vector(MathOp op, index_t n, const T* x, T* y) {
 
 template <typename T>
 void math_map(MathOp op, index_t n, const T* x, T* y, const double* p) {
-#ifdef TTS_MATH_LANES
+#ifdef TTS_LIBMVEC_LANES
   const VecFn vf = vec_fn_of(op);
   if (vf != VecFn::count) {
     if (void* f = vec_fn_ptr(vf)) return map_vector(op, reinterpret_cast<VecFnPtr>(f), n, x, y, p);
@@ -237,7 +228,7 @@ void math_map(MathOp op, index_t n, const T* x, T* y, const double* p) {
     case MathOp::frac:
       // Exact in T, so the double result. On AVX-512 trunc goes through nearbyint, which GCC
       // vectorises there (std::trunc it leaves scalar unless -fno-trapping-math).
-#if defined(TTS_MATH_LANES) && TTS_MATH_LANES == 8
+#if defined(TTS_LIBMVEC_LANES) && TTS_LIBMVEC_LANES == 8
       TTS_MATH_LOOP(n) {
         const T v = x[i], r = std::nearbyint(std::fabs(v));
         y[i] = v - std::copysign(r > std::fabs(v) ? r - T(1) : r, v);

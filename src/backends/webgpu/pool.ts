@@ -67,7 +67,7 @@ function takeBackDead(): void {
   for (const id of ids) {
     const b = watched.get(id);
     if (!b) continue;
-    b.owner._recycleDead(b);
+    b.owner._recycleCollected(b);
     owners.add(b.owner);
   }
   for (const pool of owners) pool._orderFreeLists();
@@ -257,11 +257,7 @@ export class BufferPool {
   private gc: (() => void) | null | undefined = undefined;
   /** Bytes that may be held beyond the live set before a collection (0: never collect). */
   gcThreshold = gcThresholdBytes();
-  private readonly registry = syncRegistry<Backing>((b) => {
-    if (b.returned) return;
-    this.collected++;
-    this.recycle(b);
-  });
+  private readonly registry = syncRegistry<Backing>((b) => this._recycleCollected(b));
 
   /**
    * @param device the device buffers come from.
@@ -339,18 +335,17 @@ export class BufferPool {
   reclaim(collect = true): boolean {
     const notices = deathNotices();
     if (!notices) return false;
-    if (collect && this.tokensSinceYoung > 0) {
+    const young = collect && this.tokensSinceYoung > 0;
+    if (young) {
       const start = performance.now();
       notices.collectYoung();
       this.youngGcMillis += performance.now() - start;
       this.youngGcs++;
       this.tokensSinceYoung = 0;
       this.bytesSinceYoung = 0;
-      takeBackDead();
-      this.collectIfUnsettled();
-    } else {
-      takeBackDead();
     }
+    takeBackDead();
+    if (young) this.collectIfUnsettled();
     return true;
   }
 
@@ -441,8 +436,8 @@ export class BufferPool {
     this.recycle(b);
   }
 
-  /** @internal A handle whose death token reported (takeBackDead). */
-  _recycleDead(b: Backing): void {
+  /** @internal A handle the collector found dead (its finalizer, or its death token: takeBackDead). */
+  _recycleCollected(b: Backing): void {
     if (b.returned) return;
     this.collected++;
     this.recycle(b);
