@@ -136,6 +136,30 @@ describe("webgpu: normalization", { skip }, () => {
     await sameOnDevices((x, w, b) => F.layerNorm(x, [5], w, b), [[3, 4, 5], [5], [5]], { doubleBackward: true });
     await sameOnDevices((x) => F.layerNorm(x, [4, 5]), [[3, 4, 5]], { doubleBackward: true });
   });
+  test("layer_norm's fused kernels: long rows, many row chunks, strided input, weight or bias alone", async () => {
+    // Rows longer than a workgroup (700) and more rows than one chunk of the weight/bias sums (600).
+    await sameOnDevices((x, w, b) => F.layerNorm(x, [700], w, b), [[3, 700], [700], [700]]);
+    await sameOnDevices((x, w, b) => F.layerNorm(x, [7], w, b), [[600, 7], [7], [7]]);
+    await sameOnDevices((x, w, b) => F.layerNorm(x.transpose(0, 1), [6], w, b), [[6, 5], [6], [6]]);
+    await sameOnDevices((x, w) => F.layerNorm(x, [9], w), [[4, 9], [9]]);
+    await sameOnDevices((x, b) => F.layerNorm(x, [9], null, b), [[4, 9], [9]]);
+    await sameOnDevices((x) => F.layerNorm(x, [3], null, null, 0.5), [[2, 2, 3]]);
+    await sameOnDevices((x, w, b) => F.layerNorm(x, [4], w, b), [[0, 4], [4], [4]]);
+  });
+  test("layer_norm is one kernel forward and three backward", async () => {
+    const ctx = await torch.webgpu.init();
+    const ln = new torch.nn.LayerNorm(32).to("webgpu");
+    const x = torch.randn(16, 32).to("webgpu").requiresGrad_(true);
+    const g = torch.randn(16, 32).to("webgpu");
+    await torch.webgpu.synchronize();
+    let before = ctx.stats().dispatches;
+    const y = ln.call(x);
+    assert.equal(ctx.stats().dispatches - before, 1);
+    before = ctx.stats().dispatches;
+    y.backward(g);
+    assert.equal(ctx.stats().dispatches - before, 3);
+    await torch.webgpu.synchronize();
+  });
   test("batch_norm in training and eval mode: values, gradients, double backward, node name", async () => {
     await sameOnDevices((x, w, b) => F.batchNorm(x, null, null, w, b, true), [[4, 3, 5], [3], [3]], { doubleBackward: true });
     await sameOnDevices((x) => F.batchNorm(x, null, null, null, null, true), [[4, 3, 2, 2]], { doubleBackward: true });

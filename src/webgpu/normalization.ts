@@ -1,8 +1,9 @@
-// layer_norm and batch_norm on the "webgpu" device: the forward composed of GPU ops without
-// recording, then one node under the CPU's name (NativeLayerNormBackward0 / NativeBatchNormBackward0)
-// whose vjp is the closed-form gradient. When the backward itself is differentiated (create_graph),
+// layer_norm and batch_norm on the "webgpu" device: the forward computed without recording (layer_norm
+// in one fused kernel, batch_norm composed of GPU ops), then one node under the CPU's name
+// (NativeLayerNormBackward0 / NativeBatchNormBackward0) whose vjp is the closed-form gradient
+// (layer_norm's in fused kernels). When the backward itself is differentiated (create_graph),
 // the vjp recomputes the statistics from x in public ops, as the CPU's composite gradient does, so
-// double backward reaches x, weight and bias; otherwise it reuses the saved x̂ and 1/σ.
+// double backward reaches x, weight and bias; otherwise it reuses the saved statistics.
 // float16/bfloat16 inputs normalize in float32 (differentiable casts around the float32 op), so the
 // statistics are not rounded at every step; the result and the gradients are rounded once.
 
@@ -10,7 +11,8 @@ import type { Tensor } from "../core/tensor.js";
 import { needsGrad, record } from "../autograd/record.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { checkDevices } from "./pointwise.js";
-import { halfFormatOf, requireFloatOperands as requireFloat } from "./storage.js";
+import { gpuOf, halfFormatOf, requireFloatOperands as requireFloat, wrap } from "./storage.js";
+import { layerNormBackward, layerNormForward } from "../backends/webgpu/layer-norm.js";
 
 const float32Of = (t: Tensor | null): Tensor | null => (t ? t.float() : null);
 
@@ -31,25 +33,50 @@ export function gpuLayerNorm(x: Tensor, k: number, weight: Tensor | null, bias: 
   requireFloat("layer_norm", x, weight, bias);
   if (halfFormatOf(x.dtype)) return gpuLayerNorm(x.float(), k, float32Of(weight), float32Of(bias), eps).to(x.dtype);
   const dims = Array.from({ length: k }, (_, i) => x.dim() - k + i);
-  const lead = Array.from({ length: x.dim() - k }, (_, i) => i);
-  const xd = x.detach(), wd = weight?.detach() ?? null;
-  let saved!: { xhat: Tensor; rstd: Tensor }, y!: Tensor;
-  noGrad(() => {
-    saved = standardize(xd, dims, eps);
-    y = saved.xhat;
-    if (wd) y = y.mul(wd);
-    if (bias) y = y.add(bias.detach());
-  });
+  const D = dims.reduce((n, d) => n * x.size(d), 1), M = D === 0 ? 0 : x.numel() / D;
+  if (D === 0) return composedLayerNorm(x, dims, weight, bias, eps);
+  // One kernel forward (x̂ w + b, and each row's mean and 1/σ), three backward (see layer-norm.ts).
+  const xc = x.detach().contiguous(), wd = weight?.detach().contiguous() ?? null, bd = bias?.detach().contiguous() ?? null;
+  const r = layerNormForward(gpuOf(xc), M, D, wd && gpuOf(wd), bd && gpuOf(bd), eps);
+  const y = wrap(r.y), mean = wrap(r.mean), rstd = wrap(r.rstd);
   return record("NativeLayerNormBackward0", [x, weight, bias], y, ([g]) => {
-    const { xhat, rstd } = needsGrad(g, x, weight, bias) ? standardize(x, dims, eps) : saved;
-    const w = needsGrad(g, x, weight, bias) ? weight : wd;
-    const sumLead = (t: Tensor): Tensor => (lead.length ? t.sum(lead) : t);
+    // A differentiable gradient (create_graph) recomputes the statistics from x in public ops.
+    if (needsGrad(g, x, weight, bias)) return layerNormGradComposite(g!, x, dims, weight, bias, eps);
+    const gc = g!.contiguous();
+    const grads = layerNormBackward(gpuOf(gc), gpuOf(xc), gpuOf(mean), gpuOf(rstd), wd && gpuOf(wd), M, D, {
+      x: x._requiresGrad, weight: weight !== null && weight._requiresGrad, bias: bias !== null && bias._requiresGrad,
+    });
     return [
-      x._requiresGrad ? normalizedGrad(w ? g!.mul(w) : g!, xhat, rstd, dims) : null,
-      weight && weight._requiresGrad ? sumLead(g!.mul(xhat)) : null,
-      bias && bias._requiresGrad ? sumLead(g!) : null,
+      grads.dx && wrap(grads.dx).reshape(x.shape),
+      grads.dweight && wrap(grads.dweight).reshape(weight!.shape),
+      grads.dbias && wrap(grads.dbias).reshape(bias!.shape),
     ];
   }, weight ? [x, weight] : [x]);
+}
+
+/** The gradients of layer_norm in public ops (differentiable again): statistics recomputed from x. */
+function layerNormGradComposite(g: Tensor, x: Tensor, dims: number[], weight: Tensor | null, bias: Tensor | null, eps: number): (Tensor | null)[] {
+  const { xhat, rstd } = standardize(x, dims, eps);
+  const lead = Array.from({ length: x.dim() - dims.length }, (_, i) => i);
+  const sumLead = (t: Tensor): Tensor => (lead.length ? t.sum(lead) : t);
+  return [
+    x._requiresGrad ? normalizedGrad(weight ? g.mul(weight) : g, xhat, rstd, dims) : null,
+    weight && weight._requiresGrad ? sumLead(g.mul(xhat)) : null,
+    bias && bias._requiresGrad ? sumLead(g) : null,
+  ];
+}
+
+/** layer_norm over rows of no elements: composed (empty results, NaN-free). */
+function composedLayerNorm(x: Tensor, dims: number[], weight: Tensor | null, bias: Tensor | null, eps: number): Tensor {
+  const xd = x.detach();
+  let y!: Tensor;
+  noGrad(() => {
+    y = standardize(xd, dims, eps).xhat;
+    if (weight) y = y.mul(weight.detach());
+    if (bias) y = y.add(bias.detach());
+  });
+  return record("NativeLayerNormBackward0", [x, weight, bias], y, ([g]) => layerNormGradComposite(g!, x, dims, weight, bias, eps),
+    weight ? [x, weight] : [x]);
 }
 
 export function gpuBatchNorm(x: Tensor, rm: Tensor | null, rv: Tensor | null, weight: Tensor | null, bias: Tensor | null,
