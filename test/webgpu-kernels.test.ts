@@ -590,8 +590,8 @@ describe("webgpu kernels", { skip, timeout: process.env["TORCH_TS_WEBGPU_FULL_TE
   });
 
   test("cross_entropy forward and backward (weights, ignore_index, reductions)", async () => {
-    for (const C of [5, 300]) {
-      const N = 6;
+    // Up to 2^18 logits, sum and mean reduce in the rows' own dispatch (one workgroup); 900 x 300 takes the rows kernel and a reduction.
+    for (const [N, C] of [[6, 5], [6, 300], [900, 300]] as const) {
       const X = randn(N * C, 3), T = randint(N, 0, C), Wc = Float32Array.from(randn(C), (v) => Math.abs(v) + 0.5);
       T[2] = -100;
       for (const weighted of [false, true]) {
@@ -621,6 +621,9 @@ describe("webgpu kernels", { skip, timeout: process.env["TORCH_TS_WEBGPU_FULL_TE
       }
     }
     assert.throws(() => wg.crossEntropy(up(randn(6), [2, 3]), up(Int32Array.from([0, 1, 2]), [3])), /Expected input batch_size \(2\) to match target batch_size \(3\)/);
+    const before = ctx!.stats().dispatches;
+    wg.crossEntropy(up(randn(128 * 10), [128, 10]), up(randint(128, 0, 10), [128]), { reduction: "mean" });
+    assert.equal(ctx!.stats().dispatches - before, 1, "a classifier batch's mean cross-entropy is one dispatch");
   });
 
   test("embedding gather and scatter-add backward (repeated indices, padding_idx)", async () => {

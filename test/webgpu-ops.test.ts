@@ -565,6 +565,23 @@ describe("webgpu: activation gradients as one kernel each", { skip }, () => {
     assert.deepEqual(grads[0], [1, 0, 0, 4, 0]);
   });
 
+  test("pow with a scalar exponent: one backward kernel, the CPU's gradients (negative bases, fractional and negative exponents)", async () => {
+    const fs: Body[] = [(x) => x.square(), (x) => x.pow(2), (x) => x.pow(3), (x) => x.abs().pow(0.5), (x) => x.pow(-2), (x) => x.pow(1.5)];
+    for (const f of fs) {
+      await sameOnDevices(f, [[5, 9]], { tol: 2e-4 });
+      await sameOnDevices(f, [[5, 9]], { doubleBackward: true, tol: 2e-4 });
+    }
+    const ctx = await torch.webgpu.init();
+    const x = torch.randn(64, 64).to("webgpu").requiresGrad_(true);
+    const y = x.pow(3);
+    const g = torch.randn(64, 64).to("webgpu");
+    await torch.webgpu.synchronize();
+    const before = ctx.stats().dispatches;
+    y.backward(g);
+    assert.equal(ctx.stats().dispatches - before, 1);
+    await torch.webgpu.synchronize();
+  });
+
   test("relu's backward queues one kernel on the device", async () => {
     const ctx = await torch.webgpu.init();
     const x = torch.randn(64, 64).to("webgpu").requiresGrad_(true);

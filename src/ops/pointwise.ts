@@ -553,7 +553,8 @@ function powTensorScalar(input: Tensor, e: number | bigint | boolean): Tensor {
     onnx: { kind: "pow_scalar", attrs: { exponent: en } },
     vjp: (g, x) => {
       if (en === 0) return g.mul(0);
-      return fusedGrad(g, x, (gv, xv) => gv * en * cpow(xv, en - 1), () => g.mul(x.pow(en - 1).mul(en)));
+      return fusedGrad(g, x, (gv, xv) => gv * en * cpow(xv, en - 1), () => g.mul(x.pow(en - 1).mul(en)), undefined,
+        { kernel: "pow_backward", params: [en] });
     },
   };
   // x ** 2 is the commonest power (squared errors, norms): the native square, or a loop of its own.

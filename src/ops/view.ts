@@ -2,7 +2,7 @@
 
 import { Tensor } from "../core/tensor.js";
 import { inferSize, normalizeDim, normalizeDims, numel, shapeStr, viewStrides } from "../core/shape.js";
-import { record, sumToShape } from "../autograd/record.js";
+import { needsGrad, record, sumToShape } from "../autograd/record.js";
 import { type Args, bindArgs, bindSize, checkInt, installMethods, type Method, checkDims } from "./args.js";
 import { copyInto, emptyTensor, uninitTensor } from "./engine.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -204,7 +204,9 @@ export function slice(input: Tensor, dim: number, start: number, end: number, st
   strides[d] = input._strides[d]! * step;
   const out = makeView(input, shape, strides, input._offset + s * input._strides[d]!);
   const inShape = input.shape;
-  const r = record("SliceBackward0", [input], out, ([g]) => [sliceScatter(g!.newZeros(inShape), g!, d, s, e, step)]);
+  const r = record("SliceBackward0", [input], out, ([g]) => [
+    viewGrad(g!, inShape, (t) => slice(t, d, s, e, step), (z, gv) => sliceScatter(z, gv, d, s, e, step)),
+  ]);
   if (tracing.on) traceOp("slice", [input], r, { dim: d, start: s, end: e, step });
   return r;
 }
@@ -233,7 +235,9 @@ export function select(input: Tensor, dim: number, index: number): Tensor {
   strides.splice(d, 1);
   const out = makeView(input, shape, strides, input._offset + i * input._strides[d]!);
   const inShape = input.shape;
-  const r = record("SelectBackward0", [input], out, ([g]) => [selectScatter(g!.newZeros(inShape), g!, d, i)]);
+  const r = record("SelectBackward0", [input], out, ([g]) => [
+    viewGrad(g!, inShape, (t) => select(t, d, i), (z, gv) => selectScatter(z, gv, d, i)),
+  ]);
   if (tracing.on) traceOp("select", [input], r, { dim: d, index: i });
   return r;
 }
@@ -254,7 +258,9 @@ export function diagonal(input: Tensor, ...args: Args<[offset?: number, dim1?: n
   strides.push(input._strides[d1]! + input._strides[d2]!);
   const out = makeView(input, shape, strides, off);
   const inShape = input.shape;
-  return record("DiagonalBackward0", [input], out, ([g]) => [diagonalScatter(g!.newZeros(inShape), g!, offset, d1, d2)]);
+  return record("DiagonalBackward0", [input], out, ([g]) => [
+    viewGrad(g!, inShape, (t) => diagonal(t, offset, d1, d2), (z, gv) => diagonalScatter(z, gv, offset, d1, d2)),
+  ]);
 }
 
 export function asStrided(input: Tensor, size: number[], stride: number[], storageOffset?: number): Tensor {
@@ -288,6 +294,18 @@ function asStridedScatterGrad(g: Tensor, inShape: number[], inStrides: number[],
 }
 
 // ---- scatters of views (their vjps are views again) -----------------------------------------
+
+/**
+ * The gradient of a view (slice, select, diagonal) w.r.t. its base: zeros of the base's shape with
+ * g in the view's place. A plain backward writes g into fresh zeros, as PyTorch's select_backward
+ * does; a differentiable one (create_graph) goes through the *_scatter op, whose graph reaches g.
+ */
+function viewGrad(g: Tensor, inShape: number[], viewOf: (t: Tensor) => Tensor, scatter: (zeros: Tensor, g: Tensor) => Tensor): Tensor {
+  if (needsGrad(g)) return scatter(g.newZeros(inShape), g);
+  const out = g.newZeros(inShape);
+  copyInto(viewOf(out), g);
+  return out;
+}
 
 function scatterInto(op: string, input: Tensor, src: Tensor, viewOf: (t: Tensor) => Tensor, name: string, srcGrad: (g: Tensor) => Tensor): Tensor {
   const out = clone(input.detach());

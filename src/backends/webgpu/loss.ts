@@ -30,6 +30,85 @@ const FWD = new ParamStruct([
   { name: "ignore", type: "i32" as const },
 ]);
 
+/**
+ * WGSL: row i's (weighted loss, weight), saving its logsumexp in lse[i]; weight 0 when the target is
+ * ignored, NaN loss for a target outside [0, C). Needs the bindings x, tgt, wt, lse and FWD's fields.
+ */
+const ROW_LOSS = `fn rowLoss(i: u32) -> vec2<f32> {
+  let base = P.xoff + i * P.xrs;
+  var m = ${NEG_INF};
+  for (var c = 0u; c < P.C; c++) { m = max(m, x[base + c * P.xcs]); }
+  var s = 0.0;
+  for (var c = 0u; c < P.C; c++) { s += exp(x[base + c * P.xcs] - m); }
+  let l = m + log(s);
+  lse[i] = l;
+  let t = tgt[P.toff + i * P.ts];
+  if (t == P.ignore) { return vec2<f32>(0.0, 0.0); }
+  if (t < 0 || t >= i32(P.C)) { return vec2<f32>(f32_bits(0x7fc00000u), 1.0); }
+  let w = select(1.0, wt[P.woff + u32(t) * P.ws], P.hasWeight != 0u);
+  return vec2<f32>((l - x[base + u32(t) * P.xcs]) * w, w);
+}`;
+
+/** Logits up to this many elements reduce (sum or mean) in the same single-workgroup dispatch. */
+const REDUCED_IN_ONE_WORKGROUP = 1 << 18;
+
+/**
+ * cross_entropy with reduction "sum" or "mean" in one dispatch of one workgroup (a classifier's
+ * batch: 128 x 10 logits), instead of the rows kernel, a reduction and a division.
+ */
+function crossEntropyReduced(logits: GpuTensor, target: GpuTensor, w: GpuTensor | null, lse: GpuTensor, N: number, C: number,
+  reduction: "mean" | "sum", ignoreIndex: number): { loss: GpuTensor; saved: CrossEntropySaved } {
+  const ctx = logits.ctx;
+  // res[0] = the loss, res[1] = the sum of the counted targets' weights (the mean's divisor).
+  const res = empty(ctx, [2], "float32");
+  const wg = ctx.maxWorkgroupSize;
+  const mean = reduction === "mean";
+  ctx.dispatch({
+    key: `ce_fwd_reduced|${wg}|${reduction}`,
+    params: {
+      layout: FWD,
+      values: {
+        N, C, xoff: logits.offset, xrs: logits.strides[0]!, xcs: logits.strides[1]!, toff: target.offset, ts: target.strides[0]!,
+        woff: w?.offset ?? 0, ws: w?.strides[0] ?? 0, hasWeight: w ? 1 : 0, ignore: ignoreIndex,
+      },
+    },
+    buffers: [res.buffer, lse.buffer, logits.buffer, target.buffer, (w ?? logits).buffer],
+    workgroups: [1],
+    wgsl: () => `${F32_BITS}
+${FWD.wgsl()}
+@group(0) @binding(0) var<uniform> P: Params;
+@group(0) @binding(1) var<storage, read_write> res: array<f32>;
+@group(0) @binding(2) var<storage, read_write> lse: array<f32>;
+@group(0) @binding(3) var<storage, read> x: array<f32>;
+@group(0) @binding(4) var<storage, read> tgt: array<i32>;
+@group(0) @binding(5) var<storage, read> wt: array<f32>;
+${ROW_LOSS}
+var<workgroup> red: array<vec2<f32>, ${wg}>;
+@compute @workgroup_size(${wg})
+fn main(@builtin(local_invocation_index) l: u32) {
+  var acc = vec2<f32>(0.0, 0.0);
+  for (var i = l; i < P.N; i += ${wg}u) { acc += rowLoss(i); }
+  red[l] = acc;
+  workgroupBarrier();
+  for (var k = ${wg / 2}u; k > 0u; k = k >> 1u) {
+    if (l < k) { red[l] = red[l] + red[l + k]; }
+    workgroupBarrier();
+  }
+  if (l == 0u) {
+    let t = red[0];
+    res[0] = ${mean ? "t.x / t.y" : "t.x"};
+    res[1] = t.y;
+  }
+}
+`,
+  });
+  const loss = restride(res, [], [], 0);
+  if (!mean) return { loss, saved: { lse, totalWeight: null, reduction, ignoreIndex } };
+  // The saved divisor shares the loss's buffer: a reference of its own.
+  res.buffer.retain();
+  return { loss, saved: { lse, totalWeight: restride(res, [1], [1], 1), reduction, ignoreIndex } };
+}
+
 function check(op: string, logits: GpuTensor, target: GpuTensor, weight: GpuTensor | null | undefined): [number, number] {
   checkDType(op, "input", logits, ["float32"]);
   checkDType(op, "target", target, ["int32"]);
@@ -58,9 +137,10 @@ export function crossEntropy(logits: GpuTensor, target: GpuTensor, options: Cros
   const reduction = options.reduction ?? "mean";
   const ignoreIndex = options.ignoreIndex ?? -100;
   const w = options.weight ?? null;
+  const lse = empty(ctx, [N], "float32");
+  if (reduction !== "none" && N * C <= REDUCED_IN_ONE_WORKGROUP) return crossEntropyReduced(logits, target, w, lse, N, C, reduction, ignoreIndex);
   // rows[i] = loss of row i, rows[N + i] = its weight (0 when ignored).
   const rows = empty(ctx, [2, N], "float32");
-  const lse = empty(ctx, [N], "float32");
   const wg = Math.min(64, ctx.maxWorkgroupSize);
   if (N > 0) {
     ctx.dispatch({
@@ -82,31 +162,14 @@ ${FWD.wgsl()}
 @group(0) @binding(3) var<storage, read> x: array<f32>;
 @group(0) @binding(4) var<storage, read> tgt: array<i32>;
 @group(0) @binding(5) var<storage, read> wt: array<f32>;
+${ROW_LOSS}
 @compute @workgroup_size(${wg})
 fn main(${LINEAR_BUILTINS}) {
   let i = ${linearIndex(wg)};
   if (i >= P.N) { return; }
-  let base = P.xoff + i * P.xrs;
-  var m = ${NEG_INF};
-  for (var c = 0u; c < P.C; c++) { m = max(m, x[base + c * P.xcs]); }
-  var s = 0.0;
-  for (var c = 0u; c < P.C; c++) { s += exp(x[base + c * P.xcs] - m); }
-  let l = m + log(s);
-  lse[i] = l;
-  let t = tgt[P.toff + i * P.ts];
-  var loss = 0.0;
-  var w = 0.0;
-  if (t != P.ignore) {
-    if (t < 0 || t >= i32(P.C)) {
-      loss = f32_bits(0x7fc00000u);
-      w = 1.0;
-    } else {
-      w = select(1.0, wt[P.woff + u32(t) * P.ws], P.hasWeight != 0u);
-      loss = (l - x[base + u32(t) * P.xcs]) * w;
-    }
-  }
-  rows[i] = loss;
-  rows[P.N + i] = w;
+  let r = rowLoss(i);
+  rows[i] = r.x;
+  rows[P.N + i] = r.y;
 }
 `,
     });

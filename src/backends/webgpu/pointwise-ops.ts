@@ -196,6 +196,8 @@ export const POINTWISE_OPS = {
     name: "silu_backward", arity: 2, dtypes: F, vec4: true,
     expr: "a * (T(1) / (T(1) + exp(-b))) * (T(1) + b * (T(1) - T(1) / (T(1) + exp(-b))))",
   }),
+  /** grad * e * x^(e - 1): pow(x, e)'s backward for a scalar exponent e = p0 (one kernel, not three). */
+  pow_backward: op({ name: "pow_backward", arity: 2, expr: "a * p0 * pow_f(b, p0 - 1.0)", dtypes: F, helpers: ["pow"], params: [2] }),
   leaky_relu_backward: op({ name: "leaky_relu_backward", arity: 2, expr: "select(a * p0, a, b > T(0))", dtypes: F, vec4: true, params: [0.01] }),
 
   // ---- ternary ----
