@@ -6,6 +6,8 @@ import { describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import assert from "node:assert/strict";
+import v8 from "node:v8";
+import vm from "node:vm";
 import * as torch from "../src/index.js";
 import { deathNotices } from "../src/core/death-notices.js";
 import { onSafePoint } from "../src/core/safe-point.js";
@@ -29,6 +31,30 @@ describe("death notices", { skip: notices ? false : "the native addon is not loa
     n.collectYoung();
     assert.equal([...n.take()].filter((id) => id > 1e9).length, 0, "an id was reported twice, or a kept token died");
     assert.equal(kept.length, 50);
+  });
+
+  test("after a full collection, objects of a site whose objects survived still die young (no allocation-site pretenuring)", () => {
+    // A training step's tensors come from the same sites step after step, and some (the gradients)
+    // live across a young collection; V8 would then allocate that site's objects in old space,
+    // where no young collection sees them die.
+    const n = notices!;
+    n.collectYoung();
+    const holder = (token: object): object => ({ token, kind: 1 });
+    let id = n.reserveIds(100_000);
+    const kept: object[] = [];
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 2000; i++) kept.push(holder(n.token(id++)));
+      n.collectYoung();
+    }
+    v8.setFlagsFromString("--expose-gc");
+    (vm.runInNewContext("gc") as () => void)();
+    v8.setFlagsFromString("--no-expose-gc");
+    n.take();
+    const first = id;
+    for (let i = 0; i < 1000; i++) holder(n.token(id++));
+    n.collectYoung();
+    assert.equal([...n.take()].filter((x) => x >= first).length, 1000);
+    assert.equal(kept.length, 40000);
   });
 
   test("an id that is not a safe integer is refused", () => {
