@@ -1,12 +1,15 @@
 // The host side of the "webgpu" device: what the JS thread spends and asks of the device per op and
 // per training step, until the work is queued (never counting GPU time). Meant for a CPU adapter
 // (Mesa's lavapipe) as much as for a GPU: the numbers are the host's either way.
-//   npx tsx bench/webgpu-host.ts [--quick] [--steps 15] [--no-memory] [--json out.json]
+//   npx tsx bench/webgpu-host.ts [--quick] [--steps 15] [--no-memory] [--stub-dawn] [--json out.json]
 // For each workload of bench/webgpu-run.ts (MLP step, CNN step, TransformerEncoderLayer fwd+bwd):
 // median host ms per step until the last op returns (each step then awaits the GPU, outside the
 // timing), and per step: dispatches, buffers created, bind groups created, submits, uploads, bytes
 // of kernel parameters. Then the micro case: 1000 x a.add(b) on small tensors, host us per op.
 // Last, the memory of 20 steps that never await (memoryAllocated after each).
+// --stub-dawn replaces the recording calls (command encoders, passes, queue writes and submits) by
+// no-ops: what is left is torch-ts's own JS and its collections, without the adapter's costs (on
+// lavapipe, Dawn's calls take most of a step); the numbers computed are then meaningless.
 // "host CPU" is the main thread's CPU time (Linux schedstat), robust to other load on the machine;
 // wall times are printed beside it.
 
@@ -28,6 +31,16 @@ const quick = process.argv.includes("--quick");
 const steps = Number(arg("steps", quick ? "5" : "15"));
 const jsonOut = arg("json", "");
 const withMemory = !process.argv.includes("--no-memory");
+const stubDawn = process.argv.includes("--stub-dawn");
+
+/** Makes the device record nothing: encoders, passes and the queue become no-ops (see --stub-dawn). */
+function stubRecording(device: GPUDevice): void {
+  const noop = (): void => {};
+  const pass = { setPipeline: noop, setBindGroup: noop, dispatchWorkgroups: noop, end: noop };
+  const encoder = { beginComputePass: () => pass, copyBufferToBuffer: noop, finish: () => ({}) };
+  Object.defineProperty(device, "createCommandEncoder", { value: () => encoder });
+  Object.defineProperty(device, "queue", { value: { writeBuffer: noop, submit: noop, onSubmittedWorkDone: () => Promise.resolve() } });
+}
 
 const schedstat = `/proc/self/task/${process.pid}/schedstat`;
 /**
@@ -133,7 +146,8 @@ function memoryWithoutAwaits(step: () => void, n: number): number[] {
 
 async function main(): Promise<void> {
   const ctx = await torch.webgpu.init();
-  console.log(`adapter: ${torch.webgpu.deviceName()}; native addon ${torch.backends.native.isAvailable() ? "loaded" : "absent"}`);
+  if (stubDawn) stubRecording(ctx.device);
+  console.log(`adapter: ${torch.webgpu.deviceName()}${stubDawn ? " (recording stubbed out)" : ""}; native addon ${torch.backends.native.isAvailable() ? "loaded" : "absent"}`);
   const w = makeWorkloads();
   const results: Record<string, unknown> = {};
   for (const [name, step] of [["MLP step", w.mlp], ["CNN step", w.cnn], ["Transformer fwd+bwd", w.transformer]] as const) {
