@@ -11,7 +11,7 @@ import {
   type GpuTensor, broadcastShapes, checkDType, coalesce, contiguousStrides, empty, numel, restride, sameContext, shapeStr,
 } from "./tensor.js";
 import { contiguous } from "./pointwise.js";
-import { ParamStruct } from "./wgsl.js";
+import { ParamStruct, cachedParamStruct } from "./wgsl.js";
 
 export interface MatmulConfig {
   /** Tile rows / columns per workgroup and the depth of a staged K slice. */
@@ -140,7 +140,7 @@ export function gemm(ctx: GpuContext, args: GemmArgs): void {
     "cOff", "cRs", "cB1", "cB2", "B2", "KB", "nkt", "zBase",
     ...(bias ? ["biasOff", "biasRs", "biasCs", "biasB1", "biasB2"] : []),
   ];
-  const layout = new ParamStruct([
+  const layout = cachedParamStruct(`gemm|${bias ? "bias" : ""}`, () => [
     ...names.map((name) => ({ name, type: "u32" as const })),
     { name: "alpha", type: "f32" as const },
   ]);

@@ -6,7 +6,7 @@ import { type GpuDType, storageType } from "./gpu-types.js";
 import {
   type GpuTensor, MAX_DIMS, coalesce, contiguousStrides, empty, numel, restride, sameContext, shapeStr,
 } from "./tensor.js";
-import { F32_BITS, LINEAR_BUILTINS, NEG_INF, POS_INF, I32_MAX, I32_MIN, ParamStruct, WGSL_HELPERS, convert, linearIndex, paramAt } from "./wgsl.js";
+import { F32_BITS, LINEAR_BUILTINS, NEG_INF, POS_INF, I32_MAX, I32_MIN, type ParamStruct, WGSL_HELPERS, cachedParamStruct, convert, linearIndex, paramAt } from "./wgsl.js";
 
 export type ReduceKind = "sum" | "mean" | "prod" | "max" | "min";
 
@@ -130,7 +130,7 @@ function run(a: RunArgs): void {
   const wg = a.perGroup ? ctx.maxWorkgroupSize : Math.min(256, ctx.maxWorkgroupSize);
   const nk = a.kept.shape.length, nr = a.red.shape.length;
   const chunk = Math.ceil(a.R / a.parts);
-  const layout = new ParamStruct([
+  const layout = cachedParamStruct(`reduce|${nk}|${nr}`, () => [
     { name: "kshape", type: "u32[]", length: Math.max(1, nk) },
     { name: "kstride", type: "u32[]", length: Math.max(1, nk) },
     { name: "rshape", type: "u32[]", length: Math.max(1, nr) },

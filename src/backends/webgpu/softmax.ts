@@ -5,7 +5,7 @@
 import {
   type GpuTensor, MAX_DIMS, checkDType, coalesce, contiguousStrides, empty, numel, sameContext, shapeStr,
 } from "./tensor.js";
-import { F32_BITS, LINEAR_BUILTINS, NEG_INF, ParamStruct, linearIndex, paramAt } from "./wgsl.js";
+import { F32_BITS, LINEAR_BUILTINS, NEG_INF, type ParamStruct, cachedParamStruct, linearIndex, paramAt } from "./wgsl.js";
 
 function normDim(op: string, dim: number, nd: number): number {
   const n = Math.max(nd, 1);
@@ -78,7 +78,7 @@ function runRows(kind: RowKind, lay: ReturnType<typeof rows>, ts: readonly GpuTe
     ...ts.map((_, j) => ({ name: `off${j}`, type: "u32" as const })),
     { name: "nrows", type: "u32" }, { name: "C", type: "u32" },
   ];
-  const layout = new ParamStruct(fields);
+  const layout = cachedParamStruct(`rows|${nrd}|${ts.length}`, () => fields);
   const values: Record<string, number | readonly number[]> = { rshape: lay.rowShape, nrows: lay.nrows, C: lay.C };
   ts.forEach((_, j) => {
     values[`rs${j}`] = lay.rowStrides[j]!;

@@ -70,6 +70,15 @@ export class ParamStruct {
   }
 }
 
+const paramStructs = new Map<string, ParamStruct>();
+
+/** The ParamStruct of `fields()`, made once per `key` (kernels whose layout depends on a few counts). */
+export function cachedParamStruct(key: string, fields: () => readonly ParamField[]): ParamStruct {
+  let p = paramStructs.get(key);
+  if (!p) paramStructs.set(key, (p = new ParamStruct(fields())));
+  return p;
+}
+
 /** WGSL expression reading element `i` of a u32[] parameter: `P.shape[i / 4u][i % 4u]`. */
 export function paramAt(field: string, i: number): string {
   return `P.${field}[${i >> 2}u][${i & 3}u]`;
