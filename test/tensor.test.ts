@@ -130,3 +130,30 @@ test("torch.setNumThreads / getNumThreads", () => {
   assert.equal(torch.getNumThreads(), torch.backends.native.isAvailable() ? before : 1);
   assert.ok(a.matmul(b).allclose(one, 1e-5, 1e-5));
 });
+
+test("float to integer conversion: truncation, and NaN, infinities and out-of-range values as PyTorch on x86 (INT_MIN, then the low bits)", () => {
+  // Values recorded from PyTorch 1.13 (x86): x.to(dtype) of a float32 tensor.
+  const v = [NaN, Infinity, -Infinity, 1e10, -1e10, 3e9, 2147483647.5, -2147483648.7, 1e19, -1e19, 9.3e18, 300.5, -7.9];
+  const I32_MIN = -2147483648, I64_MIN = -(2n ** 63n);
+  const expected: Record<string, (number | bigint)[]> = {
+    int32: [I32_MIN, I32_MIN, I32_MIN, I32_MIN, I32_MIN, I32_MIN, I32_MIN, I32_MIN, I32_MIN, I32_MIN, I32_MIN, 300, -7],
+    int64: [I64_MIN, I64_MIN, I64_MIN, 10000000000n, -10000000000n, 3000000000n, 2147483648n, -2147483648n, I64_MIN, I64_MIN, I64_MIN, 300n, -7n],
+    int16: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 300, -7],
+    int8: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 44, -7],
+    uint8: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 44, 249],
+  };
+  // 13 elements take the JS loops, 13 * 400 the native conversion where the addon is loaded.
+  for (const reps of [1, 400]) {
+    const x = torch.tensor(v).repeat(reps);
+    for (const [name, want] of Object.entries(expected)) {
+      const got = (x.to(torch[name as "int32"]).tolist() as (number | bigint)[]).slice(0, v.length);
+      const norm = (t: number | bigint): string => String(typeof t === "bigint" ? t : BigInt(t));
+      assert.deepEqual(got.map(norm), want.map(norm), `${name}, ${x.numel()} elements`);
+    }
+  }
+  // float64 and float16 sources, and a strided one.
+  const asStrings = (t: torch.Tensor): string[] => (t.tolist() as (number | bigint)[]).map(String);
+  assert.deepEqual(asStrings(torch.tensor([NaN, 1e19, -5.5], { dtype: torch.float64 }).long()), [String(I64_MIN), String(I64_MIN), "-5"]);
+  assert.deepEqual(torch.tensor([NaN, 1e5, 2.5]).half().int().tolist(), [I32_MIN, I32_MIN, 2]);
+  assert.deepEqual(torch.tensor([[NaN, 1], [2, 1e10]]).t().int().tolist(), [[I32_MIN, 2], [1, I32_MIN]]);
+});

@@ -77,6 +77,11 @@ describe("webgpu int8/uint8/int16: transfers and conversions", { skip }, () => {
       await same("bool", (t) => t.to(d), torch.tensor([true, false, true]));
     });
   }
+  test("float -> int32 matches the CPU: truncation, and INT32_MIN for NaN, infinities and out-of-range values (x86's conversion)", async () => {
+    const x = torch.tensor([0.5, -1.9, 2147483520, -2147483648, 2 ** 31, -(2 ** 31) - 512, 1e10, -3e38, NaN, Infinity, -Infinity]);
+    await same("float32", (t) => t.int(), x);
+    await same("float16", (t) => t.int(), x.clamp(-6e4, 6e4).half());
+  });
   test("fills, full, arange, zeros, eye wrap as on the CPU", async () => {
     for (const d of NARROW) {
       await same(`full 300 ${d.name}`, (t) => torch.full([5], 300, { dtype: d, device: t.device.type as "cpu" }), torch.zeros(1));

@@ -274,9 +274,24 @@ export function roundToDType(v: number, dtype: DType): number {
   }
 }
 
+/** A scalar written into an integer tensor: truncated, wrapped like a C cast through int64. */
 function truncInt(v: number): number {
   if (!Number.isFinite(v)) return 0;
   const t = Math.trunc(v);
-  // Wrap like a C cast through int64 for values beyond 32 bits.
   return Math.abs(t) < 2 ** 31 ? t : Number(BigInt.asIntN(32, BigInt(t)));
+}
+
+/**
+ * A float converted to int32 as PyTorch does on x86 (cvttss2si): truncated toward zero, and NaN,
+ * infinities and values outside int32 give INT32_MIN. Narrower integer types keep its low bits.
+ */
+export function truncToInt32(v: number): number {
+  const t = Math.trunc(v);
+  return t >= -2147483648 && t <= 2147483647 ? t : -2147483648;
+}
+
+/** A float converted to int64 as PyTorch does on x86: truncated, INT64_MIN when NaN, infinite or out of range. */
+export function truncToInt64(v: number): number {
+  const t = Math.trunc(v);
+  return t >= -(2 ** 63) && t < 2 ** 63 ? t : -(2 ** 63);
 }

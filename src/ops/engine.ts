@@ -2,7 +2,7 @@
 // broadcasting, and the map loops. Ops decide dtypes; this file only moves numbers.
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, int64 } from "../core/dtype.js";
+import { type DType, bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, int64, truncToInt32, truncToInt64 } from "../core/dtype.js";
 import { Storage } from "../core/storage.js";
 import { broadcastShapes, broadcastStrides, contiguousStrides, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { forEachRow } from "../backends/js/strided.js";
@@ -189,6 +189,18 @@ export function copyInto(dst: Tensor, src: Tensor): void {
   const a = dst.storage.data as unknown as (number | bigint)[];
   const b = src.storage.data as unknown as (number | bigint)[];
   const srcOp = { strides: sStr, offset: src._offset };
+  // Float to integer: truncation, with NaN and out-of-range values giving INT32_MIN (INT64_MIN for
+  // int64) as x86's conversion does, as PyTorch's and the native kernels' (typed-array assignment
+  // would wrap them modulo 2^32 and turn NaN into 0); the store keeps int32's low bits for narrower types.
+  if (src.dtype.isFloatingPoint && !dst.dtype.isFloatingPoint && dst.dtype.name !== "bool") {
+    const dec = decoder(src.dtype);
+    const conv: (v: number) => number | bigint = dst.dtype === int64 ? (v) => BigInt(truncToInt64(v)) : truncToInt32;
+    forEachRow(shape, [lay(dst), srcOp], (o, len, inner) => {
+      const sa = inner[0]!, sb = inner[1]!;
+      for (let i = 0, p = o[0]!, q = o[1]!; i < len; i++, p += sa, q += sb) a[p] = conv(dec(b[q]!) as number);
+    });
+    return;
+  }
   // Same dtype, or number-backed to number-backed (not bool): typed-array assignment converts as
   // C casts do, and so does set(), which copies a contiguous row in one call.
   if (dst.dtype === src.dtype || (isNumberBacked(dst.dtype) && isNumberBacked(src.dtype) && dst.dtype.name !== "bool")) {

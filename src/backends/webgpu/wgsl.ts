@@ -94,6 +94,11 @@ export function convert(expr: string, from: GpuDType, to: GpuDType): string {
   if (from === to) return expr;
   if (to === "bool") return `select(0u, 1u, ${isNonzero(expr, from)})`;
   if (from === "bool") return `${storageType(to)}(${expr})`;
+  // float to int32 as x86 converts (WGSL's i32() saturates): NaN, infinities and |x| >= 2^31 give
+  // INT32_MIN, tested on the bits (compilers may assume no NaN).
+  if (from === "float32" && to === "int32") {
+    return `select(bitcast<i32>(0x80000000u), i32(${expr}), (bitcast<u32>(${expr}) & 0x7fffffffu) < 0x4f000000u)`;
+  }
   return `${storageType(to)}(${expr})`;
 }
 
@@ -233,13 +238,12 @@ function narrowIntHelper(format: NarrowIntFormat): string {
   const shift = 32 - bits;
   const scalar = signed ? `(x << ${shift}u) >> ${shift}u` : `x & ${2 ** bits - 1}i`;
   const vector = signed ? `(v << vec4<u32>(${shift}u)) >> vec4<u32>(${shift}u)` : `v & vec4<i32>(${2 ** bits - 1}i)`;
-  const m = `${2 ** bits}.0`;
   return `fn narrow_${format}(x: i32) -> i32 { return ${scalar}; }
 fn narrow_${format}_4(v: vec4<i32>) -> vec4<i32> { return ${vector}; }
 fn narrow_${format}_f(x: f32) -> i32 {
-  if ((bitcast<u32>(x) & 0x7f800000u) == 0x7f800000u) { return 0i; }
-  let t = trunc(x);
-  return narrow_${format}(i32(t - ${m} * floor(t / ${m})));
+  // As x86 converts: NaN, infinities and |x| >= 2^31 give INT32_MIN, whose low bits are all 0.
+  if ((bitcast<u32>(x) & 0x7fffffffu) >= 0x4f000000u) { return 0i; }
+  return narrow_${format}(i32(x));
 }`;
 }
 
