@@ -1,12 +1,13 @@
 // `npm run bench -- --device webgpu`: the GPU workloads of torch-ts's "webgpu" device, and the same
 // in PyTorch CUDA (bench/cuda_bench.py) where python3 has CUDA, with the ratio torch-ts / PyTorch.
-//   npm run bench -- --device webgpu [--quick] [--no-pytorch] [--sizes 1024,2048] [--json out.json]
+//   npm run bench -- --device webgpu [--quick] [--no-pytorch] [--sizes 1024,2048] [--kernels] [--json out.json]
 // Every figure is a median of timed samples after warm-up; a sample ends with
 // `await torch.webgpu.synchronize()` (torch.cuda.synchronize() in Python), so it counts GPU time.
 // Matmuls are timed k at a time (k x 2n³ ≈ 0.2 TFLOP per sample); training steps one at a time.
 // Beside each figure: what one call costs the device (dispatches, submits, buffers created, full
 // collections the buffer pool asked for) and the host's milliseconds until the call returns (the
-// time to record the work; the GPU runs it meanwhile).
+// time to record the work; the GPU runs it meanwhile). --kernels adds, for each training step, its
+// GPU time per kernel from timestamp queries (where the adapter offers them).
 
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -28,6 +29,7 @@ const withPytorch = !process.argv.includes("--no-pytorch");
 const sizes = arg("sizes", quick ? "256,512" : "1024,2048,4096,8192").split(",").map(Number).filter((n) => n > 0);
 const jsonOut = arg("json", "");
 const python = process.env["TORCH_TS_PYTHON"] ?? "python3";
+const withKernelTimes = process.argv.includes("--kernels");
 
 /** What one call costs the device: dispatches, submits, buffers created (pool misses), collections. */
 interface Profile { dispatches: number; submits: number; created: number; gcs: number; gcMs: number; youngGcs: number; youngGcMs: number; hostMs: number }
@@ -99,6 +101,22 @@ async function matmuls(ctx: Context, out: Record<string, Result>): Promise<void>
   }
 }
 
+/** A few steps under the kernel profile: the GPU time of each kernel per step, the largest first. */
+async function kernelTimes(ctx: Context, name: string, step: () => void, steps = 5): Promise<void> {
+  if (!withKernelTimes) return;
+  if (!ctx.features.has("timestamp-query")) {
+    console.log(`${name}: no kernel times (the adapter has no timestamp queries)`);
+    return;
+  }
+  await torch.webgpu.synchronize();
+  ctx.startKernelProfile();
+  for (let i = 0; i < steps; i++) step();
+  const times = await ctx.stopKernelProfile();
+  const total = times.reduce((a, k) => a + k.ms, 0) / steps;
+  console.log(`${name}: GPU time per step, by kernel (timestamp queries; one pass per dispatch): ${total.toFixed(3)} ms in all`);
+  for (const k of times.slice(0, 15)) console.log(`  ${(k.ms / steps).toFixed(3)} ms  ${(k.count / steps).toFixed(0)}x  ${k.key.slice(0, 100)}`);
+}
+
 /** Fashion-MNIST's CNN of examples/train.ts (28x28 inputs). */
 async function trainingSteps(ctx: Context, out: Record<string, Result>): Promise<void> {
   const R = quick ? 3 : 20;
@@ -106,29 +124,35 @@ async function trainingSteps(ctx: Context, out: Record<string, Result>): Promise
   const mlp = mlpModel().to("webgpu");
   const sgd = new torch.optim.SGD(mlp.parameters(), { lr: 0.01 });
   const xm = torch.randn(128, 784).to("webgpu"), ym = torch.randint(0, 10, [128]).to("webgpu");
-  await workload(out, "MLP step", () => timeGpu(ctx, () => {
+  const mlpStep = (): void => {
     sgd.zeroGrad();
     F.crossEntropy(mlp.call(xm) as Tensor, ym).backward();
     sgd.step();
-  }, R));
+  };
+  await workload(out, "MLP step", () => timeGpu(ctx, mlpStep, R));
+  await kernelTimes(ctx, "MLP step", mlpStep);
 
   const cnn = new CNN().to("webgpu");
   const adam = new torch.optim.Adam(cnn.parameters(), { lr: 1e-3 });
   const xc = torch.randn(64, 1, 28, 28).to("webgpu"), yc = torch.randint(0, 10, [64]).to("webgpu");
-  await workload(out, "CNN step", () => timeGpu(ctx, () => {
+  const cnnStep = (): void => {
     adam.zeroGrad();
     F.crossEntropy(cnn.call(xc), yc).backward();
     adam.step();
-  }, R));
+  };
+  await workload(out, "CNN step", () => timeGpu(ctx, cnnStep, R));
+  await kernelTimes(ctx, "CNN step", cnnStep);
 
   // Dropout 0 on both sides: torch-ts draws dropout masks on the CPU (to reproduce CPU runs).
   const [d, heads, ff, batch, seq] = quick ? [64, 4, 128, 4, 16] : [512, 8, 2048, 32, 128];
   const layer = new nn.TransformerEncoderLayer(d, heads, { dimFeedforward: ff, dropout: 0, batchFirst: true }).to("webgpu");
   const src = torch.randn(batch, seq, d).to("webgpu");
-  await workload(out, "Transformer fwd+bwd", () => timeGpu(ctx, () => {
+  const transformerStep = (): void => {
     layer.zeroGrad();
     (layer.call(src) as Tensor).square().mean().backward();
-  }, quick ? 3 : 15));
+  };
+  await workload(out, "Transformer fwd+bwd", () => timeGpu(ctx, transformerStep, quick ? 3 : 15));
+  await kernelTimes(ctx, "Transformer fwd+bwd", transformerStep, quick ? 2 : 5);
 }
 
 function cudaReference(): Record<string, number> | null {

@@ -142,6 +142,28 @@ describe("webgpu host side", { skip }, () => {
     await torch.webgpu.synchronize();
   });
 
+  test("the kernel profile times each dispatch on the GPU, per pipeline key", async (t) => {
+    if (!ctx.features.has("timestamp-query")) return t.skip("the adapter has no timestamp queries");
+    const a = torch.randn(32, 48).to("webgpu"), b = torch.randn(48, 16).to("webgpu");
+    await torch.webgpu.synchronize();
+    const d0 = ctx.stats().dispatches;
+    ctx.startKernelProfile();
+    assert.throws(() => ctx.startKernelProfile(), /a kernel profile is already running/);
+    let y: torch.Tensor | null = null;
+    for (let i = 0; i < 3; i++) y = a.matmul(b).relu();
+    const times = await ctx.stopKernelProfile();
+    const dispatched = ctx.stats().dispatches - d0;
+    assert.equal(times.reduce((n, k) => n + k.count, 0), dispatched, "every dispatch timed once");
+    const relu = times.find((k) => k.key.startsWith("pw|relu|"));
+    assert.ok(relu && relu.count === 3, `keys: ${times.map((k) => `${k.key.slice(0, 30)} x${k.count}`).join(", ")}`);
+    assert.ok(times.every((k) => k.ms >= 0 && Number.isFinite(k.ms)) && times.some((k) => k.ms > 0));
+    assert.deepEqual(times.map((k) => k.ms), [...times.map((k) => k.ms)].sort((p, q) => q - p), "most time first");
+    await assert.rejects(ctx.stopKernelProfile(), /no kernel profile is running/);
+    // The results are right with profiling on (each dispatch in a pass of its own).
+    const expected = (await a.cpuAsync()).matmul(await b.cpuAsync()).relu();
+    assert.ok((await y!.cpuAsync()).sub(expected).abs().max().item() < 1e-4);
+  });
+
   test("with death notices, a loop that only awaits (no backward) gets its buffers back", { skip: deathNotices() ? false : "no death notices (the native addon is not loaded)" }, async () => {
     const a = torch.randn(256, 256).to("webgpu"), w = torch.randn(256, 256).to("webgpu");
     const created: number[] = [];

@@ -4,6 +4,7 @@
 
 import { onSafePoint } from "../../core/safe-point.js";
 import { BufferUsage } from "./gpu-types.js";
+import { type KernelTime, KernelProfiler } from "./kernel-profile.js";
 import { BufferPool, GpuBuffer } from "./pool.js";
 import type { ParamStruct } from "./wgsl.js";
 
@@ -114,6 +115,8 @@ export class GpuContext {
   private readonly uniformAlign: number;
   private readonly afterSubmit: (() => void)[] = [];
   private lostReason: string | null = null;
+  /** Set between startKernelProfile() and stopKernelProfile(). */
+  private profiler: KernelProfiler | null = null;
   private readonly errors: string[] = [];
   /**
    * What the host asked of the device so far (tests and benchmarks read differences): dispatches,
@@ -248,6 +251,8 @@ export class GpuContext {
     if (x > maxDim || y > maxDim || z > maxDim) {
       throw new Error(`webgpu: dispatch ${d.key} of ${x}x${y}x${z} workgroups exceeds the device's ${maxDim} per dimension`);
     }
+    // A full batch of timestamps is submitted first (before this dispatch's parameters are packed).
+    if (this.profiler?.full) this.flush();
     const p = this.compiled(d.key, d.wgsl);
     let offset = 0, size = 0;
     if (d.params) {
@@ -262,6 +267,10 @@ export class GpuContext {
       throw new Error(`webgpu: internal error: kernel ${d.key} ${p.hasParams ? "declares parameters but got none" : "got parameters it does not declare"}`);
     }
     const bindGroup = this.bindGroup(p, size, d.buffers);
+    if (this.profiler) {
+      this.profiledDispatch(this.profiler.pass(d.key), p, bindGroup, offset, x, y, z);
+      return;
+    }
     const pass = this.computePass();
     if (this.passPipeline !== p.pipeline) {
       pass.setPipeline(p.pipeline);
@@ -276,6 +285,44 @@ export class GpuContext {
     pass.dispatchWorkgroups(x, y, z);
     this.counters.dispatches++;
     if (++this.queued >= AUTO_FLUSH_DISPATCHES) this.flush();
+  }
+
+  /** One dispatch in a compute pass of its own whose timestamps the profiler reads. */
+  private profiledDispatch(desc: GPUComputePassDescriptor, p: Compiled, bindGroup: GPUBindGroup, offset: number, x: number, y: number, z: number): void {
+    this.endPass();
+    const pass = this.commandEncoder().beginComputePass(desc);
+    pass.setPipeline(p.pipeline);
+    if (p.hasParams) {
+      this.dynamicOffset[0] = offset;
+      pass.setBindGroup(0, bindGroup, this.dynamicOffset, 0, 1);
+    } else {
+      pass.setBindGroup(0, bindGroup);
+    }
+    pass.dispatchWorkgroups(x, y, z);
+    pass.end();
+    this.counters.dispatches++;
+    if (++this.queued >= AUTO_FLUSH_DISPATCHES) this.flush();
+  }
+
+  /**
+   * Starts timing every dispatch on the GPU (timestamp queries; the adapter must offer the
+   * "timestamp-query" feature). For benchmarks: each dispatch then runs in a pass of its own.
+   */
+  startKernelProfile(): void {
+    this.check();
+    if (!this.features.has("timestamp-query")) throw new Error("webgpu: this adapter does not offer timestamp queries (feature 'timestamp-query'); kernels cannot be timed");
+    if (this.profiler) throw new Error("webgpu: a kernel profile is already running");
+    this.flush();
+    this.profiler = new KernelProfiler(this.device);
+  }
+
+  /** Stops the profile and returns each kernel's GPU time since startKernelProfile(), most first. */
+  async stopKernelProfile(): Promise<KernelTime[]> {
+    const profiler = this.profiler;
+    if (!profiler) throw new Error("webgpu: no kernel profile is running (call startKernelProfile() first)");
+    this.flush();
+    this.profiler = null;
+    return profiler.results();
   }
 
   /** Splits `n` workgroups over x and y so neither exceeds the per-dimension limit. */
@@ -322,7 +369,9 @@ export class GpuContext {
     this.endPass();
     if (this.encoder) {
       if (this.arenaUsed > 0) this.device.queue.writeBuffer(this.arena, 0, this.arenaData, 0, this.arenaUsed);
+      const readTimestamps = this.profiler?.resolve(this.encoder);
       this.device.queue.submit([this.encoder.finish()]);
+      readTimestamps?.();
       this.counters.submits++;
       this.encoder = null;
     }
