@@ -4,7 +4,8 @@
 # TransformerEncoderLayer forward+backward on the "webgpu" device, and the same in PyTorch CUDA
 # through bench/cuda_bench.py), then the backend's matmul / add benchmark.
 # Needs tmp/webgpu-run/ and .gl/ from scripts/webgpu-device-prep.sh (carry both). Logs go to $OUT.
-#   WEBGPU_BENCH_ARGS    arguments for bench/webgpu-run.ts (default: its own)
+#   WEBGPU_BENCH_ARGS    arguments for bench/webgpu-run.ts (default: --kernels, each training step's
+#                        GPU time by kernel after its timing)
 #   WEBGPU_MATMUL_ARGS   arguments for bench/webgpu-matmul.ts (default: --sizes 4096 --sweep 0)
 #   WEBGPU_GC_RERUN=MIB  also rerun the webgpu side with TORCH_TS_WEBGPU_GC_MIB=MIB (the pool's
 #                        collection threshold; WEBGPU_GC_ARGS its arguments, default --sizes 4096)
@@ -45,7 +46,7 @@ fi
 
 echo "== npm run bench -- --device webgpu"
 # shellcheck disable=SC2086
-timeout 200 node "$R/gpubench.mjs" ${WEBGPU_BENCH_ARGS:-} --json "$OUT/steps.json" 2>&1 | grep -v "artificially reduced" | tee "$OUT/steps.log"
+timeout 200 node "$R/gpubench.mjs" ${WEBGPU_BENCH_ARGS:---kernels} --json "$OUT/steps.json" 2>&1 | grep -v "artificially reduced" | tee "$OUT/steps.log"
 
 if [ -n "${WEBGPU_GC_RERUN:-}" ]; then
   echo "== webgpu side again, TORCH_TS_WEBGPU_GC_MIB=$WEBGPU_GC_RERUN"
