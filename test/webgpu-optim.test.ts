@@ -174,6 +174,32 @@ describe("optimizers on webgpu parameters", { skip }, () => {
     await benchModelSteps(() => new CNN(), (m, x) => m.call(x), () => torch.randn(2, 1, 28, 28), 10, (p) => new optim.Adam(p, { lr: 1e-3 }), 4);
   });
 
+  test("a group mixing float32 and 16-bit parameters steps each as a group of its own dtype would", async () => {
+    const ctx = await torch.webgpu.init();
+    const dtypes = [torch.float32, torch.bfloat16, torch.bfloat16, torch.float16, torch.float32];
+    for (const make of [(p: torch.Tensor[]) => new optim.SGD(p, { lr: 0.1, momentum: 0.9 }), (p: torch.Tensor[]) => new optim.Adam(p, { lr: 0.01 })]) {
+      torch.manualSeed(3);
+      const init = dtypes.map((dt, i) => torch.randn(7 + i).to(dt));
+      const grads = [0, 1].map(() => dtypes.map((dt, i) => torch.randn(7 + i).to(dt)));
+      const mixed = init.map((t) => t.to("webgpu").requiresGrad_(true));
+      const alone = init.map((t) => t.to("webgpu").requiresGrad_(true));
+      const mixedOpt = make(mixed), aloneOpts = alone.map((p) => make([p]));
+      for (const [step, g] of grads.entries()) {
+        g.forEach((t, i) => { mixed[i]!.grad = t.to("webgpu"); alone[i]!.grad = t.to("webgpu"); });
+        await torch.webgpu.synchronize();
+        const before = ctx.stats().dispatches;
+        mixedOpt.step();
+        // Runs of one format: float32, bfloat16 x2, float16, float32.
+        if (step === 1) assert.equal(ctx.stats().dispatches - before, 4);
+        for (const o of aloneOpts) o.step();
+      }
+      for (let i = 0; i < dtypes.length; i++) {
+        assert.equal(mixed[i]!.dtype, dtypes[i]);
+        assert.deepEqual(await mixed[i]!.detach().float().tolistAsync(), await alone[i]!.detach().float().tolistAsync(), `${mixedOpt.constructor.name} param ${i}`);
+      }
+    }
+  });
+
   test("LBFGS refuses webgpu parameters by name", () => {
     const p = torch.randn(3).to("webgpu").requiresGrad_(true);
     const opt = new optim.LBFGS([p]);
