@@ -683,6 +683,102 @@ describe("webgpu kernels", { skip, timeout: process.env["TORCH_TS_WEBGPU_FULL_TE
     assert.throws(() => wg.sgdStep(up(P0, [n]), up(randn(3), [3]), null, { lr: 1 }), /grad has shape \[3\], but param has shape \[37\]/);
   });
 
+  /** Bits of a tensor's values, to compare results exactly (NaN payloads and signed zeros included). */
+  async function bits(t: GpuTensor): Promise<Uint32Array> {
+    const v = await wg.download(t);
+    return new Uint32Array(Float32Array.from(v).buffer);
+  }
+  /** Sizes off the workgroup's multiples, one element, and more items than a dispatch takes. */
+  const MULTI_SIZES = [37, 1, 256, 257, 1000, 3, 513, 70, 2049, 5, 600];
+
+  test("multi-item SGD steps equal the one-item steps bit for bit, ceil(items / K) dispatches", async () => {
+    const grads = [0, 1, 2].map(() => MULTI_SIZES.map((n) => randn(n)));
+    const P0 = MULTI_SIZES.map((n) => randn(n));
+    const cases: wg.SgdOptions[] = [
+      { lr: 0.1 }, { lr: 0.1, momentum: 0.9, weightDecay: 0.01 }, { lr: 0.05, momentum: 0.9, nesterov: true, maximize: true },
+      { lr: 0.1, momentum: 0.5, dampening: 0.3, weightDecay: 0.1 }, { lr: 0.1, momentum: 0.9, round: "bfloat16" }, { lr: 0.1, weightDecay: 0.1, round: "float16" },
+    ];
+    for (const o of cases) {
+      const k = Math.min(8, Math.floor(ctx!.limits.maxStorageBuffersPerShaderStage / (o.momentum ? 3 : 2)));
+      const make = (): { p: GpuTensor[]; b: GpuTensor[] } => ({ p: P0.map((P, j) => up(P, [MULTI_SIZES[j]!])), b: MULTI_SIZES.map((n) => wg.full(ctx!, [n], 0)) });
+      const multi = make(), single = make();
+      for (let step = 0; step < 3; step++) {
+        const g = grads[step]!.map((G, j) => up(G, [MULTI_SIZES[j]!]));
+        // Items' first steps differ: item j's buffer starts at step j % 2.
+        const first = (j: number): boolean => step === j % 2;
+        const before = ctx!.stats().dispatches;
+        wg.sgdSteps(MULTI_SIZES.map((_, j) => ({ param: multi.p[j]!, grad: g[j]!, momentumBuffer: multi.b[j]!, firstStep: first(j) })), o);
+        assert.equal(ctx!.stats().dispatches - before, Math.ceil(MULTI_SIZES.length / k), `sgd ${JSON.stringify(o)}: dispatches`);
+        MULTI_SIZES.forEach((_, j) => wg.sgdStep(single.p[j]!, g[j]!, single.b[j]!, { ...o, firstStep: first(j) }));
+      }
+      for (let j = 0; j < MULTI_SIZES.length; j++) {
+        assert.deepEqual(await bits(multi.p[j]!), await bits(single.p[j]!), `sgd ${JSON.stringify(o)} param ${j}`);
+        assert.deepEqual(await bits(multi.b[j]!), await bits(single.b[j]!), `sgd ${JSON.stringify(o)} momentum_buffer ${j}`);
+      }
+    }
+    assert.throws(() => wg.sgdSteps([{ param: up(P0[0]!, [37]), grad: up(randn(37), [37]), momentumBuffer: null }, { param: up(P0[1]!, [1]), grad: up(randn(1), [1]), momentumBuffer: null }],
+      { lr: 0.1, momentum: 0.9 }), /webgpu sgd \(item 0\): momentum 0.9 needs a momentum buffer/);
+  });
+
+  test("multi-item Adam / AdamW / AMSGrad steps equal the one-item steps bit for bit, items at different steps", async () => {
+    const P0 = MULTI_SIZES.map((n) => randn(n));
+    const grads = [0, 1, 2].map(() => MULTI_SIZES.map((n) => randn(n)));
+    const cases: wg.AdamOptions[] = [
+      { lr: 0.01 }, { lr: 0.01, weightDecay: 0.1 }, { lr: 0.01, weightDecay: 0.1, decoupledWeightDecay: true, maximize: true },
+      { lr: 0.02, amsgrad: true, beta1: 0.8, beta2: 0.99 }, { lr: 0.02, amsgrad: true, weightDecay: 0.1, round: "float16" }, { lr: 0.01, round: "bfloat16" },
+    ];
+    for (const o of cases) {
+      const k = Math.min(8, Math.floor(ctx!.limits.maxStorageBuffersPerShaderStage / (o.amsgrad ? 5 : 4)));
+      const make = (): GpuTensor[][] => [P0.map((P, j) => up(P, [MULTI_SIZES[j]!])), ...[0, 1, 2].map(() => MULTI_SIZES.map((n) => wg.full(ctx!, [n], 0)))];
+      const multi = make(), single = make();
+      const items = (ts: GpuTensor[][], g: GpuTensor[], step: number): wg.AdamItem[] => MULTI_SIZES.map((_, j) => ({
+        param: ts[0]![j]!, grad: g[j]!, expAvg: ts[1]![j]!, expAvgSq: ts[2]![j]!, maxExpAvgSq: o.amsgrad ? ts[3]![j]! : null, step: step + 1 + (j % 4) * 3,
+      }));
+      for (let step = 0; step < 3; step++) {
+        const g = grads[step]!.map((G, j) => up(G, [MULTI_SIZES[j]!]));
+        const before = ctx!.stats().dispatches;
+        wg.adamSteps(items(multi, g, step), o);
+        assert.equal(ctx!.stats().dispatches - before, Math.ceil(MULTI_SIZES.length / k), `adam ${JSON.stringify(o)}: dispatches`);
+        for (const it of items(single, g, step)) wg.adamStep(it.param, it.grad, it.expAvg, it.expAvgSq, it.maxExpAvgSq, { ...o, step: it.step });
+      }
+      for (let j = 0; j < MULTI_SIZES.length; j++) {
+        for (const [r, name] of ["param", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"].entries()) {
+          assert.deepEqual(await bits(multi[r]![j]!), await bits(single[r]![j]!), `adam ${JSON.stringify(o)} ${name} ${j}`);
+        }
+      }
+    }
+    assert.throws(() => wg.adamSteps([{ param: up(P0[0]!, [37]), grad: up(randn(37), [37]), expAvg: up(randn(37), [37]), expAvgSq: up(randn(37), [37]), maxExpAvgSq: null, step: 0 }], { lr: 0.1 }),
+      /step must be a positive integer, got 0/);
+  });
+
+  test("multi-item steps over aliased buffers (params viewing one buffer, a grad that is another item's param) give the sequential result", async () => {
+    const n = 300;
+    const P0 = randn(2 * n), G0 = randn(n), G1 = randn(n);
+    const run = async (multi: boolean): Promise<{ values: Uint32Array[]; dispatches: number }> => {
+      const whole = up(P0, [2 * n]);
+      const bufs = [0, 1, 2].map(() => wg.full(ctx!, [n], 0));
+      const a = wg.view(ctx!, whole.buffer, "float32", [n], [1], 0), b = wg.view(ctx!, whole.buffer, "float32", [n], [1], n);
+      // Item 1 writes the buffer item 0 writes; item 2's gradient is item 0's parameter (updated first);
+      // item 3 steps item 0's parameter again.
+      const items: wg.SgdItem[] = [
+        { param: a, grad: up(G0, [n]), momentumBuffer: bufs[0]!, firstStep: true },
+        { param: b, grad: up(G1, [n]), momentumBuffer: bufs[1]!, firstStep: true },
+        { param: up(G1, [n]), grad: a, momentumBuffer: bufs[2]!, firstStep: true },
+        { param: a, grad: up(G1, [n]), momentumBuffer: bufs[0]!, firstStep: false },
+      ];
+      const o = { lr: 0.1, momentum: 0.9 };
+      const before = ctx!.stats().dispatches;
+      if (multi) wg.sgdSteps(items, o);
+      else for (const it of items) wg.sgdStep(it.param, it.grad, it.momentumBuffer, { ...o, firstStep: it.firstStep });
+      const dispatches = ctx!.stats().dispatches - before;
+      await ctx!.sync();
+      return { values: [await bits(whole), ...await Promise.all(bufs.map(bits)), await bits(items[2]!.param)], dispatches };
+    };
+    const multi = await run(true), single = await run(false);
+    assert.equal(multi.dispatches, 4, "each aliasing item starts a new dispatch");
+    assert.deepEqual(multi.values, single.values);
+  });
+
   test("row scans: sum, prod, logsumexp, max/min with indices (thread and workgroup paths, int32)", async () => {
     for (const [rows, n] of [[5, 7], [3, 600]] as const) {
       const X = randn(rows * n, 2);

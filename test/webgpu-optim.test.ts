@@ -8,8 +8,10 @@ import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
 import { type OptimCase, loadOptimCases } from "./conformance/optim-runner.js";
 import { type EncodedTensor, camel } from "./conformance/values.js";
+import { CNN, mlpModel } from "../bench/models.js";
 
 const { optim } = torch;
+const F = torch.nn.functional;
 type DeviceName = "cpu" | "webgpu";
 type MakeOpt = (p: torch.Tensor[]) => torch.optim.Optimizer;
 
@@ -129,6 +131,73 @@ describe("optimizers on webgpu parameters", { skip }, () => {
       gopt.zeroGrad(); lossOf(gw, gb, xg).backward(); gopt.step();
     }
     closeValues((await gw.detach().reshape(-1).tolistAsync()) as number[], cpu.params[0]!.detach().reshape(-1).tolist() as number[], "w");
+  });
+
+  /**
+   * Two training steps of a bench model on the CPU and on webgpu from the same weights: the parameters
+   * agree after each, and the second step's opt.step() (state already made) is ceil(params / K)
+   * dispatches, K items per dispatch as the device's storage buffers per stage allow.
+   */
+  async function benchModelSteps<M extends torch.nn.Module>(
+    make: () => M, forward: (m: M, x: torch.Tensor) => torch.Tensor, input: () => torch.Tensor, classes: number,
+    makeOpt: (p: torch.Tensor[]) => torch.optim.Optimizer, buffersPerParam: number,
+  ): Promise<void> {
+    const ctx = await torch.webgpu.init();
+    torch.manualSeed(0);
+    const cpuModel = make(), gpuModel = make();
+    gpuModel.loadStateDict(cpuModel.stateDict());
+    gpuModel.to("webgpu");
+    const x = input(), y = torch.randint(0, classes, [x.shape[0]!]);
+    const xg = x.to("webgpu"), yg = y.to("webgpu");
+    const cpuParams = [...cpuModel.parameters()], gpuParams = [...gpuModel.parameters()];
+    const cpuOpt = makeOpt(cpuParams), gpuOpt = makeOpt(gpuParams);
+    const nParams = gpuParams.length;
+    const k = Math.min(8, Math.floor(ctx.limits.maxStorageBuffersPerShaderStage / buffersPerParam));
+    for (let step = 0; step < 2; step++) {
+      cpuOpt.zeroGrad(); F.crossEntropy(forward(cpuModel, x), y).backward(); cpuOpt.step();
+      gpuOpt.zeroGrad(); F.crossEntropy(forward(gpuModel, xg), yg).backward();
+      await torch.webgpu.synchronize();
+      const before = ctx.stats().dispatches;
+      gpuOpt.step();
+      if (step === 1) assert.equal(ctx.stats().dispatches - before, Math.ceil(nParams / k), `opt.step() of ${nParams} params, ${k} per dispatch`);
+      for (let i = 0; i < nParams; i++) {
+        closeValues((await gpuParams[i]!.detach().reshape(-1).tolistAsync()) as number[], cpuParams[i]!.detach().reshape(-1).tolist() as number[], `step ${step} param ${i}`);
+      }
+    }
+  }
+
+  test("bench MLP with SGD (momentum 0.9): steps match the CPU, one dispatch per chunk of parameters", async () => {
+    await benchModelSteps(mlpModel, (m, x) => m.call(x) as torch.Tensor, () => torch.randn(4, 784), 10, (p) => new optim.SGD(p, { lr: 0.1, momentum: 0.9 }), 3);
+  });
+
+  test("bench CNN with Adam: steps match the CPU, one dispatch per chunk of parameters", async () => {
+    await benchModelSteps(() => new CNN(), (m, x) => m.call(x), () => torch.randn(2, 1, 28, 28), 10, (p) => new optim.Adam(p, { lr: 1e-3 }), 4);
+  });
+
+  test("a group mixing float32 and 16-bit parameters steps each as a group of its own dtype would", async () => {
+    const ctx = await torch.webgpu.init();
+    const dtypes = [torch.float32, torch.bfloat16, torch.bfloat16, torch.float16, torch.float32];
+    for (const make of [(p: torch.Tensor[]) => new optim.SGD(p, { lr: 0.1, momentum: 0.9 }), (p: torch.Tensor[]) => new optim.Adam(p, { lr: 0.01 })]) {
+      torch.manualSeed(3);
+      const init = dtypes.map((dt, i) => torch.randn(7 + i).to(dt));
+      const grads = [0, 1].map(() => dtypes.map((dt, i) => torch.randn(7 + i).to(dt)));
+      const mixed = init.map((t) => t.to("webgpu").requiresGrad_(true));
+      const alone = init.map((t) => t.to("webgpu").requiresGrad_(true));
+      const mixedOpt = make(mixed), aloneOpts = alone.map((p) => make([p]));
+      for (const [step, g] of grads.entries()) {
+        g.forEach((t, i) => { mixed[i]!.grad = t.to("webgpu"); alone[i]!.grad = t.to("webgpu"); });
+        await torch.webgpu.synchronize();
+        const before = ctx.stats().dispatches;
+        mixedOpt.step();
+        // Runs of one format: float32, bfloat16 x2, float16, float32.
+        if (step === 1) assert.equal(ctx.stats().dispatches - before, 4);
+        for (const o of aloneOpts) o.step();
+      }
+      for (let i = 0; i < dtypes.length; i++) {
+        assert.equal(mixed[i]!.dtype, dtypes[i]);
+        assert.deepEqual(await mixed[i]!.detach().float().tolistAsync(), await alone[i]!.detach().float().tolistAsync(), `${mixedOpt.constructor.name} param ${i}`);
+      }
+    }
   });
 
   test("LBFGS refuses webgpu parameters by name", () => {

@@ -1,5 +1,6 @@
-// torch.optim's SGD, Adam and AdamW on "webgpu" parameters: one fused kernel per parameter updates
-// it and its state in place, step for step as the CPU loops do. The state keeps PyTorch's layout
+// torch.optim's SGD, Adam and AdamW on "webgpu" parameters: fused kernels update the parameters and
+// their state in place, step for step as the CPU loops do, several parameters per dispatch (as
+// PyTorch's foreach/fused optimizers do). The state keeps PyTorch's layout
 // (momentum_buffer, exp_avg, exp_avg_sq, max_exp_avg_sq on the device; step a CPU float32 0-d tensor).
 // float16/bfloat16 parameters (held in float32 buffers) step in float32, as PyTorch's fused kernels
 // do; the kernels round the parameter and its state (of the parameter's dtype) as they store them.
@@ -7,7 +8,8 @@
 import type { Tensor } from "../core/tensor.js";
 import type { ParamGroup, State } from "../optim/optimizer.js";
 import { bumpStep, stepTensor, zerosState } from "../optim/optimizer.js";
-import { adamStep, sgdStep } from "../backends/webgpu/optim.js";
+import { type AdamItem, type SgdItem, adamSteps, sgdSteps } from "../backends/webgpu/optim.js";
+import type { HalfFormat } from "../backends/webgpu/gpu-types.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
 import { type GpuStorage, gpuDTypeOf, gpuOf, halfFormatOf, isGpuTensor } from "./storage.js";
 
@@ -34,6 +36,21 @@ function contiguousGrad(p: Tensor): Tensor {
   return g.isContiguous() ? g : g.contiguous();
 }
 
+/**
+ * The items split into runs of parameters of one 16-bit format (or none): a kernel rounds what it
+ * stores to one format. Runs keep the group's order, so a group of one dtype is one run.
+ */
+function runsByFormat<T>(params: readonly Tensor[], items: readonly T[]): { round: HalfFormat | undefined; items: T[] }[] {
+  const runs: { round: HalfFormat | undefined; items: T[] }[] = [];
+  params.forEach((p, i) => {
+    const round = halfFormatOf(p.dtype) ?? undefined;
+    const last = runs[runs.length - 1];
+    if (last && last.round === round) last.items.push(items[i]!);
+    else runs.push({ round, items: [items[i]!] });
+  });
+  return runs;
+}
+
 /** The step starts between ops: a safe point to take back the buffers of dead tensors. */
 function safePoint(group: ParamGroup): void {
   const p = group.params.find((t) => isGpuTensor(t));
@@ -44,7 +61,8 @@ export function gpuSgdStep(group: ParamGroup, opt: WithState): void {
   safePoint(group);
   const lr = group.lr as number, momentum = group.momentum as number, dampening = group.dampening as number;
   const weightDecay = group.weight_decay as number, nesterov = group.nesterov as boolean, maximize = group.maximize as boolean;
-  for (const p of paramsWithGrad("SGD.step", group)) {
+  const params = paramsWithGrad("SGD.step", group);
+  const items: SgdItem[] = params.map((p) => {
     const s = opt.stateOfParam(p);
     let buf: Tensor | null = null, first = false;
     if (momentum !== 0) {
@@ -52,10 +70,12 @@ export function gpuSgdStep(group: ParamGroup, opt: WithState): void {
       if (first) s.momentum_buffer = zerosState(p);
       buf = s.momentum_buffer as Tensor;
     }
-    sgdStep(gpuOf(p), gpuOf(contiguousGrad(p)), buf ? gpuOf(buf) : null,
-      { lr, momentum, dampening, weightDecay, nesterov, maximize, firstStep: first, round: halfFormatOf(p.dtype) ?? undefined });
-    p.storage.version++;
+    return { param: gpuOf(p), grad: gpuOf(contiguousGrad(p)), momentumBuffer: buf ? gpuOf(buf) : null, firstStep: first };
+  });
+  for (const run of runsByFormat(params, items)) {
+    sgdSteps(run.items, { lr, momentum, dampening, weightDecay, nesterov, maximize, round: run.round });
   }
+  for (const p of params) p.storage.version++;
 }
 
 export function gpuAdamStep(group: ParamGroup, opt: WithState, decoupled: boolean): void {
@@ -63,7 +83,8 @@ export function gpuAdamStep(group: ParamGroup, opt: WithState, decoupled: boolea
   const lr = group.lr as number, [beta1, beta2] = group.betas as [number, number], eps = group.eps as number;
   const weightDecay = group.weight_decay as number, amsgrad = group.amsgrad as boolean, maximize = group.maximize as boolean;
   const name = decoupled ? "AdamW.step" : "Adam.step";
-  for (const p of paramsWithGrad(name, group)) {
+  const params = paramsWithGrad(name, group);
+  const items: AdamItem[] = params.map((p) => {
     const s = opt.stateOfParam(p);
     if (!s.exp_avg) {
       s.step = stepTensor(0);
@@ -72,9 +93,13 @@ export function gpuAdamStep(group: ParamGroup, opt: WithState, decoupled: boolea
       if (amsgrad) s.max_exp_avg_sq = zerosState(p);
     }
     const step = bumpStep(s);
-    adamStep(gpuOf(p), gpuOf(contiguousGrad(p)), gpuOf(s.exp_avg as Tensor), gpuOf(s.exp_avg_sq as Tensor),
-      amsgrad ? gpuOf(s.max_exp_avg_sq as Tensor) : null,
-      { lr, beta1, beta2, eps, weightDecay, step, amsgrad, maximize, decoupledWeightDecay: decoupled, round: halfFormatOf(p.dtype) ?? undefined });
-    p.storage.version++;
+    return {
+      param: gpuOf(p), grad: gpuOf(contiguousGrad(p)), expAvg: gpuOf(s.exp_avg as Tensor), expAvgSq: gpuOf(s.exp_avg_sq as Tensor),
+      maxExpAvgSq: amsgrad ? gpuOf(s.max_exp_avg_sq as Tensor) : null, step,
+    };
+  });
+  for (const run of runsByFormat(params, items)) {
+    adamSteps(run.items, { lr, beta1, beta2, eps, weightDecay, amsgrad, maximize, decoupledWeightDecay: decoupled, round: run.round });
   }
+  for (const p of params) p.storage.version++;
 }

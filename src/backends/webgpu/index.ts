@@ -29,6 +29,6 @@ export {
 } from "./pooling.js";
 export { type CrossEntropyOptions, type CrossEntropySaved, type Reduction, crossEntropy, crossEntropyBackward } from "./loss.js";
 export { embedding, embeddingBackward, gatherRows, scatterAddRows } from "./embedding.js";
-export { type AdamOptions, type SgdOptions, adamStep, sgdStep } from "./optim.js";
+export { type AdamItem, type AdamOptions, type SgdItem, type SgdOptions, adamStep, adamSteps, sgdStep, sgdSteps } from "./optim.js";
 export { type ScanKind, scanRows } from "./scan.js";
 export { sortRows } from "./sort.js";

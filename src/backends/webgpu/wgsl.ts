@@ -5,15 +5,27 @@ import { type GpuDType, type HalfFormat, type NarrowFormat, type NarrowIntFormat
 
 export type ParamType = WgslScalar;
 
-/** One field of a kernel's uniform block: a scalar, or a u32 array (packed four to a vec4). */
+/** One field of a kernel's uniform block: a scalar, or a u32/f32 array (packed four to a vec4). */
 export type ParamField =
   | { readonly name: string; readonly type: ParamType }
-  | { readonly name: string; readonly type: "u32[]"; readonly length: number };
+  | { readonly name: string; readonly type: ParamArrayType; readonly length: number };
+
+/** The array field types: WGSL's uniform arrays need 16-byte strides, so each packs into vec4s. */
+export type ParamArrayType = "u32[]" | "f32[]";
+
+function isArrayField(f: ParamField): f is { readonly name: string; readonly type: ParamArrayType; readonly length: number } {
+  return f.type === "u32[]" || f.type === "f32[]";
+}
+
+/** How many vec4s an array of `length` elements takes (at least one: WGSL has no empty arrays). */
+function vec4Count(length: number): number {
+  return Math.max(1, Math.ceil(length / 4));
+}
 
 /**
  * The layout of a kernel's uniform block: arrays first (16-byte aligned as WGSL requires for
- * array<vec4<u32>> in uniform space), then 4-byte scalars. `wgsl()` declares the struct; `pack()`
- * writes values at the same offsets.
+ * array<vec4<u32>> and array<vec4<f32>> in uniform space), then 4-byte scalars. `wgsl()` declares
+ * the struct; `pack()` writes values at the same offsets.
  */
 export class ParamStruct {
   readonly byteSize: number;
@@ -23,13 +35,14 @@ export class ParamStruct {
 
   constructor(readonly fields: readonly ParamField[]) {
     let off = 0;
-    const arrays = fields.filter((f) => f.type === "u32[]");
-    const scalars = fields.filter((f) => f.type !== "u32[]");
-    for (const f of arrays) {
+    for (const f of fields) {
+      if (!isArrayField(f)) continue;
+      if (!Number.isInteger(f.length) || f.length < 0) throw new Error(`webgpu: internal error: kernel parameter '${f.name}' has length ${f.length}`);
       this.offsets.set(f.name, off);
-      off += 16 * Math.max(1, Math.ceil((f as { length: number }).length / 4));
+      off += 16 * vec4Count(f.length);
     }
-    for (const f of scalars) {
+    for (const f of fields) {
+      if (isArrayField(f)) continue;
       this.offsets.set(f.name, off);
       off += 4;
     }
@@ -39,12 +52,13 @@ export class ParamStruct {
 
   /** `struct Params { ... }` with fields in layout order. */
   wgsl(name = "Params"): string {
-    const arrays = this.fields.filter((f) => f.type === "u32[]");
-    const scalars = this.fields.filter((f) => f.type !== "u32[]");
-    const lines = [
-      ...arrays.map((f) => `  ${f.name}: array<vec4<u32>, ${Math.max(1, Math.ceil((f as { length: number }).length / 4))}>,`),
-      ...scalars.map((f) => `  ${f.name}: ${f.type},`),
-    ];
+    const lines: string[] = [];
+    for (const f of this.fields) {
+      if (isArrayField(f)) lines.push(`  ${f.name}: array<vec4<${f.type === "u32[]" ? "u32" : "f32"}>, ${vec4Count(f.length)}>,`);
+    }
+    for (const f of this.fields) {
+      if (!isArrayField(f)) lines.push(`  ${f.name}: ${f.type},`);
+    }
     if (lines.length === 0) lines.push("  _unused: u32,");
     return `struct ${name} {\n${lines.join("\n")}\n}`;
   }
@@ -57,9 +71,11 @@ export class ParamStruct {
       const off = base + this.fieldOffsets[k]!;
       const v = values[f.name];
       if (v === undefined) throw new Error(`webgpu: kernel parameter '${f.name}' is missing`);
-      if (f.type === "u32[]") {
+      if (f.type === "u32[]" || f.type === "f32[]") {
         if (typeof v === "number") throw new Error(`webgpu: kernel parameter '${f.name}' must be an array`);
-        for (let i = 0; i < f.length; i++) view.setUint32(off + 4 * i, v[i] ?? 0, true);
+        if (v.length > f.length) throw new Error(`webgpu: kernel parameter '${f.name}' holds ${v.length} values, more than its ${f.length}`);
+        if (f.type === "u32[]") for (let i = 0; i < f.length; i++) view.setUint32(off + 4 * i, v[i] ?? 0, true);
+        else for (let i = 0; i < f.length; i++) view.setFloat32(off + 4 * i, v[i] ?? 0, true);
       } else {
         if (typeof v !== "number") throw new Error(`webgpu: kernel parameter '${f.name}' must be a number`);
         if (f.type === "f32") view.setFloat32(off, v, true);
@@ -79,7 +95,7 @@ export function cachedParamStruct(key: string, fields: () => readonly ParamField
   return p;
 }
 
-/** WGSL expression reading element `i` of a u32[] parameter: `P.shape[i / 4u][i % 4u]`. */
+/** WGSL expression reading element `i` of a u32[] or f32[] parameter: `P.shape[i / 4u][i % 4u]`. */
 export function paramAt(field: string, i: number): string {
   return `P.${field}[${i >> 2}u][${i & 3}u]`;
 }
