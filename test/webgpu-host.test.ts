@@ -161,7 +161,7 @@ describe("webgpu host side", { skip }, () => {
     await assert.rejects(ctx.stopKernelProfile(), /no kernel profile is running/);
     // The results are right with profiling on (each dispatch in a pass of its own).
     const expected = (await a.cpuAsync()).matmul(await b.cpuAsync()).relu();
-    assert.ok((await y!.cpuAsync()).sub(expected).abs().max().item() < 1e-4);
+    assert.ok((await y!.cpuAsync()).sub(expected).abs().max().item() as number < 1e-4);
   });
 
   test("with death notices, a loop that only awaits (no backward) gets its buffers back", { skip: deathNotices() ? false : "no death notices (the native addon is not loaded)" }, async () => {
