@@ -594,3 +594,37 @@ describe("webgpu: activation gradients as one kernel each", { skip }, () => {
     await torch.webgpu.synchronize();
   });
 });
+
+describe("webgpu: pointwise kernels on strided operands four elements at a time", { skip }, () => {
+  test("copies that keep the last dim (transposes, permutes), row broadcasts and views: the CPU's values; vec4 where it applies", async () => {
+    const ctx = await torch.webgpu.init();
+    const keys: string[] = [];
+    const c = ctx as unknown as { dispatch: (d: { key: string }) => void };
+    const orig = c.dispatch.bind(ctx);
+    c.dispatch = (d) => { keys.push(d.key); orig(d); };
+    try {
+      torch.manualSeed(0);
+      const x = torch.randn(2, 3, 5, 8), row = torch.randn(8), m = torch.randn(6, 12);
+      const cases: [string, (t: torch.Tensor[]) => torch.Tensor, boolean][] = [
+        ["permute keeping the last dim", ([a]) => a!.permute(2, 0, 1, 3).contiguous(), true],
+        ["transpose of the outer dims", ([a]) => a!.transpose(0, 1).contiguous(), true],
+        ["row broadcast add", ([a, r]) => a!.add(r!), true],
+        ["strided mul", ([a]) => a!.transpose(0, 2).mul(a!.transpose(0, 2)), true],
+        ["a view at an offset of 4", ([, , b]) => b!.narrow(1, 4, 8).mul(2), true],
+        ["a view at an offset of 1 (scalar path)", ([, , b]) => b!.narrow(1, 1, 8).mul(2), false],
+        ["last dim not a multiple of 4 (scalar path)", ([, , b]) => b!.narrow(1, 0, 6).t().contiguous(), false],
+        ["last dim transposed (scalar path)", ([a]) => a!.transpose(2, 3).contiguous(), false],
+      ];
+      for (const [name, f, vec] of cases) {
+        const want = f([x, row, m]);
+        keys.length = 0;
+        const got = f([x.to("webgpu"), row.to("webgpu"), m.to("webgpu")]);
+        assert.deepEqual(await values(got), await values(want), name);
+        assert.deepEqual(got.shape, want.shape, name);
+        assert.equal(keys.some((k) => /\|v4\|/.test(k)), vec, `${name}: kernels ${keys.join(", ")}`);
+      }
+    } finally {
+      c.dispatch = orig;
+    }
+  });
+});

@@ -119,8 +119,12 @@ function makePlan(
   const aliased = inputs.map((t) => t.buffer.raw === out.buffer.raw);
   const kinds = op.inputs ?? inputs.map(() => "T" as const);
   const offsets = [out.offset, ...inputs.map((t) => t.offset)];
-  const allFlat = nd <= 1 && co.strides.every((s) => (s[0] ?? 1) === 1);
-  const vec4 = !!op.vec4 && allFlat && n % 4 === 0 && offsets.every((o) => o % 4 === 0) &&
+  // vec4: four elements per thread, where every operand's innermost dim is contiguous and a multiple
+  // of 4 long (and its outer strides and offsets multiples of 4): flat operands, and strided ones
+  // such as a transpose's copy that keeps the last dim ([B, S, H, d] -> [S, B, H, d]).
+  const inner = nd - 1;
+  const vec4 = !!op.vec4 && n % 4 === 0 && offsets.every((o) => o % 4 === 0) &&
+    (nd === 0 || (co.shape[inner]! % 4 === 0 && co.strides.every((st) => st[inner] === 1 && st.every((v, d) => d === inner || v % 4 === 0)))) &&
     out.dtype === compute && inputs.every((t) => t.dtype === compute) && op.result !== "bool";
   const expr = typeof op.expr === "string" ? op.expr : op.expr[compute];
   if (expr === undefined) throw new Error(`webgpu ${op.name}: no expression for ${compute}`);
@@ -132,10 +136,13 @@ function makePlan(
     cached = compilePlan(op, compute, inputs.map((t) => t.dtype), out.dtype, nd, vec4, aliased, wg, kinds, expr, narrow);
     perOp.set(signature, cached);
   }
+  // A vec4 kernel walks vec4 units: the innermost dim and the strides count them.
   const values: Record<string, number | readonly number[]> = {
-    shape: co.shape, n: vec4 ? n / 4 : n, p0: p[0], p1: p[1],
+    shape: vec4 && nd > 1 ? co.shape.map((v, d) => (d === inner ? v / 4 : v)) : co.shape, n: vec4 ? n / 4 : n, p0: p[0], p1: p[1],
   };
-  for (let j = 0; j < co.strides.length; j++) values[cached.strideNames[j]!] = co.strides[j]!;
+  for (let j = 0; j < co.strides.length; j++) {
+    values[cached.strideNames[j]!] = vec4 && nd > 1 ? co.strides[j]!.map((v, d) => (d === inner ? 1 : v / 4)) : co.strides[j]!;
+  }
   for (let j = 0; j < offsets.length; j++) values[cached.offsetNames[j]!] = vec4 ? offsets[j]! / 4 : offsets[j]!;
   const buffers = [out.buffer];
   for (let j = 0; j < inputs.length; j++) if (!aliased[j]) buffers.push(inputs[j]!.buffer);
@@ -190,7 +197,7 @@ function compilePlan(
       return `in${j}`;
     });
     const idx: string[] = [];
-    if (vec4) {
+    if (vec4 && nd <= 1) {
       for (let j = 0; j <= inputs.length; j++) idx.push(`  let o${j} = P.off${j} + i;`);
     } else {
       for (let j = 0; j <= inputs.length; j++) idx.push(`  var o${j} = P.off${j};`);
