@@ -205,9 +205,74 @@ class Shapes extends nn.Module {
   }
 }
 
-class Cumsum extends nn.Module {
+class Roll extends nn.Module {
   fc = new nn.Linear(3, 3);
-  override forward(x: Tensor): Tensor { return torch.cumsum(this.fc.call(x), 1); }
+  override forward(x: Tensor): Tensor { return torch.roll(this.fc.call(x), 1, 1); }
+}
+
+/** sort / argsort / topk (TopK), max/min along a dim, cumsum, flip. */
+class Ordering extends nn.Module {
+  fc = new nn.Linear(6, 6);
+  override forward(x: Tensor): Tensor[] {
+    // x: (N, 4, 6)
+    const y = this.fc.call(x);
+    const [sv, si] = y.sort(2);
+    const [dv, di] = y.sort(1, true);
+    const [tv, ti] = y.topk(3, 2);
+    const [lv, li] = y.topk(2, 1, false);
+    const [bv, bi] = y.sort(0); // along the dynamic dim: TopK's k read from the shape
+    const [mv, mi] = y.max(2);
+    const [nv, ni] = y.min(1, true);
+    return [sv, si, dv, di, tv, ti, lv, li, bv, bi, y.argsort(-1, true), mv, mi, nv, ni, y.max(), y.min(),
+      y.cumsum(1), torch.cumsum(y.gt(0), 2), y.flip(0, 2), y.flip(-1).topk(1).values];
+  }
+}
+
+/** F.interpolate in every mode, by size and by scale factor, and nn.Upsample. */
+class Resizes extends nn.Module {
+  up = new nn.Upsample({ scaleFactor: 2, mode: "nearest" });
+  upBilinear = new nn.Upsample({ size: [7, 10], mode: "bilinear", alignCorners: true });
+  override forward(x: Tensor, s: Tensor): Tensor[] {
+    // x: (N, 2, 5, 4), s: (N, 3, 6)
+    return [
+      this.up.call(x) as Tensor, this.upBilinear.call(x) as Tensor,
+      F.interpolate(x, { size: [8, 7] }), F.interpolate(x, { scaleFactor: [1.5, 3] }),
+      F.interpolate(x, { size: [9, 6], mode: "nearest-exact" }), F.interpolate(x, { scaleFactor: 0.5, mode: "nearest-exact" }),
+      F.interpolate(x, { size: [3, 9], mode: "bilinear" }), F.interpolate(x, { scaleFactor: 2, mode: "bilinear" }),
+      F.interpolate(x, { scaleFactor: [2, 1.5], mode: "bilinear", alignCorners: true }),
+      F.interpolate(x, { size: [10, 3], mode: "bicubic" }), F.interpolate(x, { scaleFactor: 2, mode: "bicubic", alignCorners: true }),
+      F.interpolate(s, { size: 11, mode: "linear" }), F.interpolate(s, { scaleFactor: 2, mode: "linear", alignCorners: true }),
+      F.interpolate(s, { scaleFactor: 3 }), F.interpolate(x.unsqueeze(2), { scaleFactor: [1, 2, 2], mode: "trilinear" }),
+    ];
+  }
+}
+
+/** Advanced indexing with integer tensors (negative entries included) and masks. */
+class Indexing extends nn.Module {
+  rows = torch.tensor([0, -1, 2, 0], { dtype: "int64" });
+  cols = torch.tensor([[5, -2], [0, 3]], { dtype: "int64" });
+  override forward(x: Tensor, idx: Tensor): Tensor[] {
+    // x: (N, 4, 6), idx: (M,) int64 in [-4, 4)
+    const a = x.get(torch.tensor([0, -1, 0], { dtype: "int64" })); // dim 0
+    const b = x.get(":", idx); // (N, M, 6)
+    const c = x.get(":", ":", this.cols); // (N, 4, 2, 2)
+    const d = x.get(":", this.rows, torch.tensor([1, 5, -1, 0], { dtype: "int64" })); // adjacent pair after a whole dim: (N, 4)
+    const e = x.get(torch.tensor([0], { dtype: "int64" }), ":", torch.tensor([[1], [-1]], { dtype: "int64" })); // not adjacent: (2, 1, 4)
+    const f = x.get(":", torch.tensor([true, false, true, true]));
+    const g = x.get(":", idx, torch.tensor([2, 3], { dtype: "int64" }).unsqueeze(1)); // broadcast (2, M)
+    const h = x.get(x.gt(0.5));
+    return [a, b, c, d, e, f, g, h, x.get("...", torch.tensor(-1, { dtype: "int64" }))];
+  }
+}
+
+/** Unary math and repeat that map to ONNX ops directly. */
+class MoreMath extends nn.Module {
+  override forward(x: Tensor): Tensor[] {
+    const t = x.tanh().mul(0.9);
+    return [t.asin(), t.acos(), x.atan(), x.sinh(), x.cosh(), x.asinh(), x.abs().add(1).acosh(), t.atanh(),
+      x.abs().add(0.1).log2(), x.abs().add(0.1).log10(), torch.exp2(x), x.mul(3).round(), x.mul(3).trunc(), x.mul(3).frac(),
+      x.repeat(2, 1, 3), x.tile([2]), x.get(0).repeat(2, 1, 1, 1)];
+  }
 }
 
 // ---- tests --------------------------------------------------------------------------------------
@@ -341,8 +406,60 @@ describe("torch.onnx.export", () => {
     }
   });
 
+  test("sort, argsort and topk as TopK (k from the shape along a dynamic dim), max/min along a dim, cumsum, flip", async () => {
+    torch.manualSeed(12);
+    for (const opsetVersion of [17, 18]) {
+      await check(new Ordering(), [torch.randn(3, 4, 6)], {
+        more: [[torch.randn(6, 4, 6)], [torch.randn(1, 4, 6)]],
+        options: { opsetVersion, inputNames: ["x"], dynamicAxes: { x: { 0: "batch" } } },
+      });
+    }
+  });
+
+  test("F.interpolate and nn.Upsample as Resize: nearest, nearest-exact, (bi/tri)linear and bicubic, align_corners, size or scale_factor", async () => {
+    torch.manualSeed(13);
+    const session = await check(new Resizes(), [torch.randn(2, 2, 5, 4), torch.randn(2, 3, 6)], {
+      more: [[torch.randn(4, 2, 5, 4), torch.randn(4, 3, 6)]],
+      options: { inputNames: ["x", "s"], dynamicAxes: { x: { 0: "batch" }, s: { 0: "batch" } } },
+    });
+    // An explicit size keeps the batch dim dynamic.
+    assert.deepEqual(shapesOf(session).output_1, ["batch", 2, 7, 10]);
+    // Spatial dims may be dynamic too when a scale factor is given.
+    class Scaled extends nn.Module {
+      override forward(x: Tensor): Tensor[] {
+        return [F.interpolate(x, { scaleFactor: 2 }), F.interpolate(x, { scaleFactor: 2, mode: "bilinear" }), F.interpolate(x, { scaleFactor: 3, mode: "nearest-exact" })];
+      }
+    }
+    await check(new Scaled(), [torch.randn(1, 3, 4, 5)], {
+      more: [[torch.randn(2, 3, 7, 3)]],
+      options: { inputNames: ["x"], dynamicAxes: { x: { 0: "batch", 2: "h", 3: "w" } } },
+    });
+    class Antialias extends nn.Module {
+      override forward(x: Tensor): Tensor { return F.interpolate(x, { size: [2, 2], mode: "bilinear", antialias: true }); }
+    }
+    assert.throws(() => onnx.export(new Antialias(), [torch.randn(1, 1, 4, 4)]), /interpolate: antialias=True has no ONNX mapping/);
+  });
+
+  test("advanced indexing: Gather on one dim, GatherND for broadcast index tensors, negative indices, masks", async () => {
+    torch.manualSeed(14);
+    for (const opsetVersion of [17, 18]) {
+      await check(new Indexing(), [torch.randn(3, 4, 6), torch.tensor([1, -1, 0], { dtype: "int64" })], {
+        more: [[torch.randn(5, 4, 6), torch.tensor([-4, 2, 3, 3, -2], { dtype: "int64" })]],
+        options: { opsetVersion, inputNames: ["x", "idx"], dynamicAxes: { x: { 0: "batch" }, idx: { 0: "m" } } },
+      });
+    }
+  });
+
+  test("asin/acos/atan, sinh/cosh, inverse hyperbolics, log2/log10/exp2, round/trunc/frac, repeat/tile", async () => {
+    torch.manualSeed(15);
+    await check(new MoreMath(), [torch.randn(2, 3, 4)], {
+      more: [[torch.randn(5, 3, 4)]],
+      options: { inputNames: ["x"], dynamicAxes: { x: { 0: "batch" } } },
+    });
+  });
+
   test("an op with no ONNX mapping fails the export naming the op", () => {
-    assert.throws(() => onnx.export(new Cumsum(), [torch.randn(2, 3)]), /op 'cumsum' has no ONNX mapping/);
+    assert.throws(() => onnx.export(new Roll(), [torch.randn(2, 3)]), /op 'roll' has no ONNX mapping/);
   });
 
   test("writes the file, and returns the bytes without a path", async () => {

@@ -198,6 +198,7 @@ function maxMin(op: "max" | "min", input: Tensor, args: unknown[]): MaxResult {
   const { values, indices, d } = selectAlong(op, input, o.dim as number, keepdim, pick);
   const inShape = input.shape;
   record(op === "max" ? "MaxBackward0" : "MinBackward0", [input], [values, indices], ([g]) => [scatterToIndex(g!, indices, inShape, d!, keepdim)], [input]);
+  if (tracing.on) traceOp(`${op}_dim`, [input], [values, indices], { dim: d, keepdim });
   return valuesIndices(values, indices);
 }
 

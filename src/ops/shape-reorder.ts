@@ -48,7 +48,9 @@ export function flip(input: Tensor, ...dims: (number | number[])[]): Tensor {
   checkTensor("flip", "input", input);
   const d = normalizeDims(bindSize("flip", dims).size, input.dim(), "flip");
   const out = flipped(input, d);
-  return record("FlipBackward0", [input], out, ([g]) => [flip(g!, d)]);
+  record("FlipBackward0", [input], out, ([g]) => [flip(g!, d)]);
+  if (tracing.on) traceOp("flip", [input], out, { dims: d });
+  return out;
 }
 
 export function fliplr(input: Tensor): Tensor {

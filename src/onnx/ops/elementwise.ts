@@ -132,6 +132,39 @@ const log1p: Converter = (c) => c.op("Log", [c.op("Add", [c.inputAs(0, c.outDtyp
 
 const expm1: Converter = (c) => c.op("Sub", [c.op("Exp", [c.inputAs(0, c.outDtype())]), scalarOf(c, 1)]);
 
+/** round/trunc/frac on integers: the value itself (ONNX's Round and Floor take floats only). */
+function rounding(onFloat: (c: ConvertContext, x: string) => string, onInteger: (c: ConvertContext, x: string) => string = (_c, x) => x): Converter {
+  return (c) => {
+    const x = c.inputAs(0, c.outDtype());
+    return c.outDtype().isFloatingPoint ? onFloat(c, x) : onInteger(c, x);
+  };
+}
+
+/** trunc(x) = sign(x) * floor(|x|), exact for every float. */
+function truncOf(c: ConvertContext, x: string): string {
+  return c.op("Mul", [c.op("Sign", [x]), c.op("Floor", [c.op("Abs", [x])])]);
+}
+
+/** log2 and log10 as ln(x) / ln(base). */
+function logBase(base: number): Converter {
+  return (c) => c.op("Div", [c.op("Log", [c.inputAs(0, c.outDtype())]), scalarOf(c, Math.log(base))]);
+}
+
+/** repeat(sizes): Tile by the ratio of the output to the input shape (leading new dims unsqueezed first). */
+const repeat: Converter = (c) => {
+  const inDims = c.value(0).shape, inB = c.value(0).b?.shape ?? inDims;
+  const outA = c.out().shape, outB = c.out().b?.shape ?? outA;
+  const lead = outA.length - inDims.length;
+  const reps = outA.map((o, i) => {
+    const n = i < lead ? 1 : inDims[i - lead]!, nb = i < lead ? 1 : inB[i - lead]!;
+    const r = n === 0 ? 0 : o / n;
+    if (n === 0 || (nb === 0 ? outB[i] !== 0 : outB[i]! / nb !== r)) c.fail(`cannot tell the repeat count of dim ${i} from the shapes [${inDims.join(", ")}] → [${outA.join(", ")}]`);
+    return r;
+  });
+  const x = lead > 0 ? c.op("Unsqueeze", [c.input(0), c.g.ints(Array.from({ length: lead }, (_, i) => i))]) : c.input(0);
+  return reps.every((r) => r === 1) ? x : c.op("Tile", [x, c.g.ints(reps)]);
+};
+
 const glu: Converter = (c) => {
   const dim = c.attr<number>("dim");
   const half = c.value(0).shape[dim]! / 2;
@@ -182,6 +215,22 @@ export const ELEMENTWISE: Record<string, Converter> = {
   FloorBackward0: unary("Floor"),
   CeilBackward0: unary("Ceil"),
   SignBackward0: unary("Sign"),
+  AsinBackward0: unary("Asin"),
+  AcosBackward0: unary("Acos"),
+  AtanBackward0: unary("Atan"),
+  SinhBackward0: unary("Sinh"),
+  CoshBackward0: unary("Cosh"),
+  AsinhBackward0: unary("Asinh"),
+  AcoshBackward0: unary("Acosh"),
+  AtanhBackward0: unary("Atanh"),
+  Log2Backward0: logBase(2),
+  Log10Backward0: logBase(10),
+  Exp2Backward0: (c) => c.op("Pow", [scalarOf(c, 2), c.inputAs(0, c.outDtype())]),
+  // round(x) without decimals is half-to-even in both
+  RoundBackward0: rounding((c, x) => c.op("Round", [x])),
+  TruncBackward0: rounding(truncOf),
+  FracBackward0: rounding((c, x) => c.op("Sub", [x, truncOf(c, x)]), (c, x) => c.op("Sub", [x, x])),
+  RepeatBackward0: repeat,
   // activations
   ReluBackward0: unary("Relu"),
   SigmoidBackward0: unary("Sigmoid"),

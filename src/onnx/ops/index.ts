@@ -4,10 +4,13 @@
 
 import type { Converter } from "../context.js";
 import { ELEMENTWISE } from "./elementwise.js";
+import { INDEXING } from "./indexing.js";
 import { NN } from "./nn.js";
+import { ORDERING } from "./ordering.js";
+import { RESIZE } from "./resize.js";
 import { RNN } from "./rnn.js";
 import { SHAPE } from "./shape.js";
 
-export const CONVERTERS: ReadonlyMap<string, Converter> = new Map(Object.entries({ ...ELEMENTWISE, ...SHAPE, ...NN, ...RNN }));
+export const CONVERTERS: ReadonlyMap<string, Converter> = new Map(Object.entries({ ...ELEMENTWISE, ...SHAPE, ...NN, ...RNN, ...ORDERING, ...INDEXING, ...RESIZE }));
 
 export { wrapRecurrentModules } from "./rnn.js";

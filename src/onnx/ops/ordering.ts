@@ -1,0 +1,82 @@
+// Ops that order or scan along a dim: sort/argsort and topk (TopK), max/min along a dim (values and
+// indices), cumsum (CumSum) and flip (a Slice with step -1).
+
+import { int64 } from "../../core/dtype.js";
+import type { ConvertContext, Converter } from "../context.js";
+import { attr } from "../graph.js";
+
+/** The size of dim `d` of input 0 as a 1-D int64 tensor [1]: a constant, or read at run time. */
+function dimSize(c: ConvertContext, d: number): string {
+  const v = c.value(0);
+  const a = v.shape[d]!, b = v.b ? v.b.shape[d]! : a;
+  return a === b ? c.g.ints([a]) : c.op("Shape", [c.input(0)], { start: attr.i(d), end: attr.i(d + 1) });
+}
+
+/** A 0-d input orders to itself at index 0. */
+function scalarOrder(c: ConvertContext): string[] {
+  return [c.input(0), c.g.scalar(0, int64)];
+}
+
+/** sort(dim, descending) and argsort: TopK over the whole dim (ONNX keeps equal values in index order). */
+const sort: Converter = (c) => {
+  if (c.value(0).shape.length === 0) return scalarOrder(c);
+  const d = c.attr<number>("dim");
+  const largest = c.attr<boolean>("descending");
+  return c.g.node("TopK", [c.input(0), dimSize(c, d)], { axis: attr.i(d), largest: attr.i(largest ? 1 : 0), sorted: attr.i(1) }, 2);
+};
+
+/** topk(k, dim, largest): always sorted, as torch-ts's topk returns its values in order. */
+const topk: Converter = (c) => {
+  if (c.value(0).shape.length === 0) return scalarOrder(c);
+  const d = c.attr<number>("dim"), k = c.attr<number>("k");
+  return c.g.node("TopK", [c.input(0), c.g.ints([k])], { axis: attr.i(d), largest: attr.i(c.attr<boolean>("largest") ? 1 : 0), sorted: attr.i(1) }, 2);
+};
+
+/** A reduction over `axes` (an input from opset 18, an attribute before). */
+function reduceOver(c: ConvertContext, opType: string, x: string, axes: number[] | null, keepdim: boolean): string {
+  const keepdims = attr.i(keepdim ? 1 : 0);
+  if (axes === null) return c.op(opType, [x], { keepdims });
+  if (c.opset >= 18) return c.op(opType, [x, c.g.ints(axes)], { keepdims });
+  return c.op(opType, [x], { axes: attr.ints(axes), keepdims });
+}
+
+/** max(dim) / min(dim): the extreme values and the index of the first one. */
+function extremeAlong(reduce: "ReduceMax" | "ReduceMin", arg: "ArgMax" | "ArgMin"): Converter {
+  return (c) => {
+    const d = c.attr<number | null>("dim");
+    if (c.value(0).shape.length === 0 || d === null) return scalarOrder(c);
+    const keepdim = c.attr<boolean>("keepdim");
+    const x = c.input(0);
+    return [reduceOver(c, reduce, x, [d], keepdim), c.op(arg, [x], { axis: attr.i(d), keepdims: attr.i(keepdim ? 1 : 0) })];
+  };
+}
+
+/** max() / min() of the whole tensor (their autograd records carry everything). */
+function extremeOfAll(reduce: "ReduceMax" | "ReduceMin"): Converter {
+  return (c) => reduceOver(c, reduce, c.input(0), null, false);
+}
+
+const cumsum: Converter = (c) => {
+  if (c.value(0).shape.length === 0) return c.input(0);
+  return c.op("CumSum", [c.input(0), c.g.scalar(c.attr<number>("dim"), int64)]);
+};
+
+/** flip(dims): every flipped dim sliced from its last element backwards, whatever its size. */
+const flip: Converter = (c) => {
+  const dims = c.attr<number[]>("dims");
+  if (dims.length === 0) return c.input(0);
+  const n = dims.length;
+  return c.op("Slice", [c.input(0), c.g.ints(new Array<number>(n).fill(-1)), c.g.ints(new Array<number>(n).fill(Number.MIN_SAFE_INTEGER)),
+    c.g.ints(dims), c.g.ints(new Array<number>(n).fill(-1))]);
+};
+
+export const ORDERING: Record<string, Converter> = {
+  sort,
+  topk,
+  max_dim: extremeAlong("ReduceMax", "ArgMax"),
+  min_dim: extremeAlong("ReduceMin", "ArgMin"),
+  MaxBackward1: extremeOfAll("ReduceMax"),
+  MinBackward1: extremeOfAll("ReduceMin"),
+  cumsum,
+  flip,
+};
