@@ -261,7 +261,20 @@ class Indexing extends nn.Module {
     const f = x.get(":", torch.tensor([true, false, true, true]));
     const g = x.get(":", idx, torch.tensor([2, 3], { dtype: "int64" }).unsqueeze(1)); // broadcast (2, M)
     const h = x.get(x.gt(0.5));
-    return [a, b, c, d, e, f, g, h, x.get("...", torch.tensor(-1, { dtype: "int64" }))];
+    // One row per batch element: an arange whose length follows the dynamic batch becomes a Range.
+    const n = x.size(0);
+    const perRow = x.get(torch.arange(n), x.sum(2).argmax(1));
+    const steps = torch.arange(2, 2 + 3 * n, 3).mul(torch.arange(0.5, n, 1, { dtype: "float64" }).reshape(-1, 1));
+    return [a, b, c, d, e, f, g, h, x.get("...", torch.tensor(-1, { dtype: "int64" })), perRow, steps];
+  }
+}
+
+/** Reductions that carry their dims: prod, logsumexp, vector norms. */
+class Reductions extends nn.Module {
+  override forward(x: Tensor): Tensor[] {
+    return [x.prod(1), x.prod(), x.logsumexp(2), x.logsumexp([0, 2], true), x.norm(2, 2), torch.linalg.vectorNorm(x, 1, [1, 2]),
+      torch.linalg.vectorNorm(x, Infinity, 1, true), torch.linalg.vectorNorm(x, -Infinity, 2), torch.linalg.vectorNorm(x, 3, 2),
+      torch.linalg.vectorNorm(x.relu(), 0, 2), F.normalize(x, { dim: 2 }), F.cosineSimilarity(x, x.flip(0), 2)];
   }
 }
 
@@ -456,6 +469,16 @@ describe("torch.onnx.export", () => {
       more: [[torch.randn(5, 3, 4)]],
       options: { inputNames: ["x"], dynamicAxes: { x: { 0: "batch" } } },
     });
+  });
+
+  test("prod, logsumexp, vector norms (L1, L2, ±inf, 0, p), F.normalize, cosine_similarity", async () => {
+    torch.manualSeed(16);
+    for (const opsetVersion of [17, 18]) {
+      await check(new Reductions(), [torch.randn(3, 4, 5)], {
+        more: [[torch.randn(6, 4, 5)]],
+        options: { opsetVersion, inputNames: ["x"], dynamicAxes: { x: { 0: "batch" } } },
+      });
+    }
   });
 
   test("an op with no ONNX mapping fails the export naming the op", () => {

@@ -101,13 +101,15 @@ export function prod(input: Tensor, ...args: Args<[dim?: number, keepdim?: boole
     ? reduceBig(x, plan, (v) => v.reduce((p, c) => p * c, 1n), emptyTensor(plan.outShape, int64))
     : reduceWith(x, plan, outDtype, prodKernel);
   const inShape = x.shape;
-  return record(dims === null ? "ProdBackward0" : "ProdBackward1", [x], out, ([g]) => {
+  record(dims === null ? "ProdBackward0" : "ProdBackward1", [x], out, ([g]) => {
     const ge = expandReducedGrad(g!, inShape, plan.dims, keepdim);
     // Without zeros the product rule is out / x (differentiable again); with zeros, exact others-product.
     const hasZero = x.eq(0).any().item() as boolean;
     if (!hasZero) return [ge.mul(expandReducedGrad(out, inShape, plan.dims, keepdim)).div(x)];
     return [ge.mul(prodOthers(x, plan.dims))];
   }, [x]);
+  if (tracing.on) traceOp("prod", [x], out, { dims: plan.dims, keepdim });
+  return out;
 }
 
 // ---- max / min / amax / amin / argmax / argmin ----------------------------------------------
@@ -343,9 +345,11 @@ export function logsumexp(input: Tensor, ...args: Args<[dim: Dims, keepdim?: boo
     return m + Math.log(a);
   }));
   const inShape = x.shape;
-  return record("LogsumexpBackward0", [x], out, ([g]) => [
+  record("LogsumexpBackward0", [x], out, ([g]) => [
     expandReducedGrad(g!, inShape, plan.dims, keepdim).mul(x.sub(expandReducedGrad(out, inShape, plan.dims, keepdim)).exp()),
   ], [x, out]);
+  if (tracing.on) traceOp("logsumexp", [x], out, { dims: plan.dims, keepdim });
+  return out;
 }
 
 export function nanmean(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], DimKeep>): Tensor {
@@ -386,7 +390,7 @@ export function vectorNormImpl(x: Tensor, p: number, dims: number[] | null, keep
     return a ** (1 / p);
   });
   const inShape = x.shape;
-  return record("LinalgVectorNormBackward0", [x], out, ([g]) => {
+  record("LinalgVectorNormBackward0", [x], out, ([g]) => {
     const ge = expandReducedGrad(g!, inShape, plan.dims, keepdim);
     const ne = expandReducedGrad(out, inShape, plan.dims, keepdim);
     if (p === 0) return [x.mul(0)];
@@ -399,6 +403,8 @@ export function vectorNormImpl(x: Tensor, p: number, dims: number[] | null, keep
     const scaled = p === 2 ? x.div(safe) : x.mul(x.abs().pow(p - 2)).div(safe.pow(p - 1));
     return [ge.mul(scaled).mul(ne.ne(0).to(x.dtype))];
   }, [x, out]);
+  if (tracing.on) traceOp("vector_norm", [x], out, { ord: p, dims: plan.dims, keepdim });
+  return out;
 }
 
 function ordValue(v: unknown): number {

@@ -7,10 +7,11 @@ import { ELEMENTWISE } from "./elementwise.js";
 import { INDEXING } from "./indexing.js";
 import { NN } from "./nn.js";
 import { ORDERING } from "./ordering.js";
+import { REDUCTIONS } from "./reductions.js";
 import { RESIZE } from "./resize.js";
 import { RNN } from "./rnn.js";
 import { SHAPE } from "./shape.js";
 
-export const CONVERTERS: ReadonlyMap<string, Converter> = new Map(Object.entries({ ...ELEMENTWISE, ...SHAPE, ...NN, ...RNN, ...ORDERING, ...INDEXING, ...RESIZE }));
+export const CONVERTERS: ReadonlyMap<string, Converter> = new Map(Object.entries({ ...ELEMENTWISE, ...SHAPE, ...NN, ...RNN, ...ORDERING, ...REDUCTIONS, ...INDEXING, ...RESIZE }));
 
 export { wrapRecurrentModules } from "./rnn.js";

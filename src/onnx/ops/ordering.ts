@@ -4,6 +4,7 @@
 import { int64 } from "../../core/dtype.js";
 import type { ConvertContext, Converter } from "../context.js";
 import { attr } from "../graph.js";
+import { reduceOver } from "./reductions.js";
 
 /** The size of dim `d` of input 0 as a 1-D int64 tensor [1]: a constant, or read at run time. */
 function dimSize(c: ConvertContext, d: number): string {
@@ -31,14 +32,6 @@ const topk: Converter = (c) => {
   const d = c.attr<number>("dim"), k = c.attr<number>("k");
   return c.g.node("TopK", [c.input(0), c.g.ints([k])], { axis: attr.i(d), largest: attr.i(c.attr<boolean>("largest") ? 1 : 0), sorted: attr.i(1) }, 2);
 };
-
-/** A reduction over `axes` (an input from opset 18, an attribute before). */
-function reduceOver(c: ConvertContext, opType: string, x: string, axes: number[] | null, keepdim: boolean): string {
-  const keepdims = attr.i(keepdim ? 1 : 0);
-  if (axes === null) return c.op(opType, [x], { keepdims });
-  if (c.opset >= 18) return c.op(opType, [x, c.g.ints(axes)], { keepdims });
-  return c.op(opType, [x], { axes: attr.ints(axes), keepdims });
-}
 
 /** max(dim) / min(dim): the extreme values and the index of the first one. */
 function extremeAlong(reduce: "ReduceMax" | "ReduceMin", arg: "ArgMax" | "ArgMin"): Converter {
