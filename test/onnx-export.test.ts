@@ -205,9 +205,9 @@ class Shapes extends nn.Module {
   }
 }
 
-class Roll extends nn.Module {
+class Cumprod extends nn.Module {
   fc = new nn.Linear(3, 3);
-  override forward(x: Tensor): Tensor { return torch.roll(this.fc.call(x), 1, 1); }
+  override forward(x: Tensor): Tensor { return torch.cumprod(this.fc.call(x), 1); }
 }
 
 /** sort / argsort / topk (TopK), max/min along a dim, cumsum, flip. */
@@ -275,6 +275,19 @@ class Reductions extends nn.Module {
     return [x.prod(1), x.prod(), x.logsumexp(2), x.logsumexp([0, 2], true), x.norm(2, 2), torch.linalg.vectorNorm(x, 1, [1, 2]),
       torch.linalg.vectorNorm(x, Infinity, 1, true), torch.linalg.vectorNorm(x, -Infinity, 2), torch.linalg.vectorNorm(x, 3, 2),
       torch.linalg.vectorNorm(x.relu(), 0, 2), F.normalize(x, { dim: 2 }), F.cosineSimilarity(x, x.flip(0), 2)];
+  }
+}
+
+/** roll, scatter/scatter_add, all/any, var/std, bitwise_not, one_hot. */
+class Rearrange extends nn.Module {
+  override forward(x: Tensor): Tensor[] {
+    // x: (N, 4, 6)
+    const order = x.argsort(2);
+    return [x.roll(2, 2), x.roll([-1, 7], [1, 2]), x.roll(5), x.roll(1, 0),
+      torch.zerosLike(x).scatter(2, order, x), x.scatter(1, x.argsort(1).get(":", "0:2"), 2.5),
+      torch.zerosLike(x).scatterAdd(2, order.get(":", ":", "0:3"), x), x.scatter(2, order, x, { reduce: "multiply" }),
+      x.gt(-1).all(2), x.gt(0).any(1, true), x.gt(0).all(), x.var(2), x.var(1, false, true), x.std([0, 2]), x.std(),
+      x.gt(0).bitwiseNot(), x.mul(5).to("int64").bitwiseNot(), F.oneHot(x.argmax(2), 6)];
   }
 }
 
@@ -481,8 +494,22 @@ describe("torch.onnx.export", () => {
     }
   });
 
+  test("roll (also along the dynamic dim), scatter/scatter_add (ScatterElements), all/any, var/std, bitwise_not, one_hot", async () => {
+    torch.manualSeed(17);
+    for (const opsetVersion of [17, 18]) {
+      await check(new Rearrange(), [torch.randn(3, 4, 6)], {
+        more: [[torch.randn(5, 4, 6)]],
+        options: { opsetVersion, inputNames: ["x"], dynamicAxes: { x: { 0: "batch" } } },
+      });
+    }
+    class Inferred extends nn.Module {
+      override forward(x: Tensor): Tensor { return F.oneHot(x); }
+    }
+    assert.throws(() => onnx.export(new Inferred(), [torch.tensor([0, 2], { dtype: "int64" })]), /one_hot: num_classes=-1 reads the number of classes from the values; pass num_classes/);
+  });
+
   test("an op with no ONNX mapping fails the export naming the op", () => {
-    assert.throws(() => onnx.export(new Roll(), [torch.randn(2, 3)]), /op 'roll' has no ONNX mapping/);
+    assert.throws(() => onnx.export(new Cumprod(), [torch.randn(2, 3)]), /op 'cumprod' has no ONNX mapping/);
   });
 
   test("writes the file, and returns the bytes without a path", async () => {

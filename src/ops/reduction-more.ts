@@ -294,10 +294,12 @@ export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolea
   const { dims, correction, keepdim } = varArgs("var", args);
   const { v, plan } = varCore("var", input, dims, correction, keepdim);
   const inShape = input.shape;
-  return record("VarBackward0", [input], v, ([g]) => {
+  record("VarBackward0", [input], v, ([g]) => {
     const m = input.mean(plan.dims, true);
     return [expandReducedGrad(g!, inShape, plan.dims, keepdim).mul(input.sub(m)).mul(2 / (plan.inner - correction))];
   }, [input]);
+  if (tracing.on) traceOp("var", [input], v, { dims: plan.dims, keepdim, correction, std: false });
+  return v;
 }
 
 export function std(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions>): Tensor {
@@ -305,11 +307,13 @@ export function std(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean
   const { v, plan } = varCore("std", input, dims, correction, keepdim);
   const out = v.detach().sqrt();
   const inShape = input.shape;
-  return record("StdBackward0", [input], out, ([g]) => {
+  record("StdBackward0", [input], out, ([g]) => {
     const m = input.mean(plan.dims, true);
     const o = expandReducedGrad(out, inShape, plan.dims, keepdim);
     return [expandReducedGrad(g!, inShape, plan.dims, keepdim).mul(input.sub(m)).div(o.mul(plan.inner - correction))];
   }, [input, out]);
+  if (tracing.on) traceOp("var", [input], out, { dims: plan.dims, keepdim, correction, std: true });
+  return out;
 }
 
 export function varMean(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions>): Tensor[] {
@@ -435,11 +439,14 @@ function logicalReduce(op: string, input: Tensor, args: unknown[], isAll: boolea
   const plan = planReduce(op, input, dims, keepdim);
   const outDtype = input.dtype === bool ? bool : input.dtype.name === "uint8" ? input.dtype : bool;
   if (onDevice(input)) return deviceOp("logicalReduce", op)(isAll ? "all" : "any", input, plan.dims, keepdim, outDtype, plan.outShape);
-  const out = emptyTensor(plan.outShape, outDtype);
-  if (tryNativeByteReduce(isAll ? "all" : "any", input, plan.dims, out)) return out;
-  return reduceWith(input, plan, outDtype, isAll
-    ? (d, s, n) => { for (let i = s; i < s + n; i++) if (d[i] === 0) return 0; return 1; }
-    : (d, s, n) => { for (let i = s; i < s + n; i++) if (d[i] !== 0) return 1; return 0; });
+  let out = emptyTensor(plan.outShape, outDtype);
+  if (!tryNativeByteReduce(isAll ? "all" : "any", input, plan.dims, out)) {
+    out = reduceWith(input, plan, outDtype, isAll
+      ? (d, s, n) => { for (let i = s; i < s + n; i++) if (d[i] === 0) return 0; return 1; }
+      : (d, s, n) => { for (let i = s; i < s + n; i++) if (d[i] !== 0) return 1; return 0; });
+  }
+  if (tracing.on) traceOp(op, [input], out, { dims: plan.dims, keepdim });
+  return out;
 }
 
 export function all(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean }>): Tensor { return logicalReduce("all", input, args, true); }

@@ -99,7 +99,9 @@ export function roll(input: Tensor, ...args: Args<[shifts: number | number[], di
     nd.forEach((d, i) => { out = rollOnce(out, d, shifts[i]!); });
   }
   const back = shifts.map((s) => -s);
-  return record("RollBackward0", [input], out, ([g]) => [roll(g!, back, dims.length ? dims : null)]);
+  record("RollBackward0", [input], out, ([g]) => [roll(g!, back, dims.length ? dims : null)]);
+  if (tracing.on) traceOp("roll", [input], out, { shifts, dims: dims.length ? dims.map((d) => normalizeDim(d, Math.max(input.dim(), 1), "roll")) : [] });
+  return out;
 }
 
 /** torch.rot90(input, k = 1, dims = [0, 1]). */

@@ -326,5 +326,7 @@ export function oneHot(input: Tensor, ...args: Args<[numClasses?: number], { num
   else if (!(C > hi)) throw new Error("Class values must be smaller than num_classes.");
   const out = new BigInt64Array(v.length * C);
   for (let i = 0; i < v.length; i++) out[i * C + v[i]!] = 1n;
-  return fromArray(out, [...shape, C], int64);
+  const r = fromArray(out, [...shape, C], int64);
+  if (tracing.on) traceOp("one_hot", [x], r, { numClasses: C, inferred: intArg(op, "num_classes", a.numClasses, -1) === -1 });
+  return r;
 }

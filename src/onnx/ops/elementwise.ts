@@ -1,6 +1,6 @@
 // Elementwise ops: arithmetic, comparisons, logic, unary math and every activation.
 
-import { type DType, bool, getDefaultDtype, promoteTypes } from "../../core/dtype.js";
+import { type DType, bool, getDefaultDtype, int64, promoteTypes } from "../../core/dtype.js";
 import type { ConvertContext, Converter } from "../context.js";
 import { attr } from "../graph.js";
 
@@ -165,6 +165,20 @@ const repeat: Converter = (c) => {
   return reps.every((r) => r === 1) ? x : c.op("Tile", [x, c.g.ints(reps)]);
 };
 
+/** bitwise_not: Not on bools, -x - 1 on integers (two's complement; BitwiseNot needs opset 18). */
+const bitwiseNot: Converter = (c) => {
+  const d = c.dtypeOf(0)!;
+  if (d === bool) return c.op("Not", [c.input(0)]);
+  return c.op("Sub", [c.op("Neg", [c.input(0)]), c.g.scalar(1, d)]);
+};
+
+/** F.one_hot: OneHot with off/on values 0/1 along a new last dim. */
+const oneHot: Converter = (c) => {
+  if (c.attr<boolean>("inferred")) c.fail("num_classes=-1 reads the number of classes from the values; pass num_classes");
+  const values = c.g.constant(int64, [0, 1], [2]);
+  return c.op("OneHot", [c.input(0), c.g.scalar(c.attr<number>("numClasses"), int64), values], { axis: attr.i(-1) });
+};
+
 const glu: Converter = (c) => {
   const dim = c.attr<number>("dim");
   const half = c.value(0).shape[dim]! / 2;
@@ -231,6 +245,8 @@ export const ELEMENTWISE: Record<string, Converter> = {
   TruncBackward0: rounding(truncOf),
   FracBackward0: rounding((c, x) => c.op("Sub", [x, truncOf(c, x)]), (c, x) => c.op("Sub", [x, x])),
   RepeatBackward0: repeat,
+  bitwise_not: bitwiseNot,
+  one_hot: oneHot,
   // activations
   ReluBackward0: unary("Relu"),
   SigmoidBackward0: unary("Sigmoid"),

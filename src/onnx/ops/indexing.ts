@@ -72,4 +72,25 @@ const index: Converter = (c) => {
   return c.op("Transpose", [gathered], { perm: attr.ints(perm) });
 };
 
-export const INDEXING: Record<string, Converter> = { index };
+/**
+ * scatter / scatter_add: ScatterElements. PyTorch reads only the part of src that the index
+ * covers, ONNX wants updates of the index's shape: src is sliced to it (a number is expanded).
+ */
+const scatter: Converter = (c) => {
+  const d = c.outDtype();
+  const index = c.inputAs(1, int64);
+  const src = c.value(2);
+  let updates: string;
+  if (src.kind === "scalar") updates = c.op("Expand", [c.inputAs(2, d), c.op("Shape", [index])]);
+  else {
+    const idx = c.value(1);
+    const same = src.shape.join() === idx.shape.join() && (src.b?.shape.join() ?? "") === (idx.b?.shape.join() ?? "");
+    updates = c.inputAs(2, d);
+    if (!same) updates = c.op("Slice", [updates, c.g.ints(idx.shape.map(() => 0)), c.op("Shape", [index])]);
+  }
+  const reduce = c.attr<string | null>("reduce");
+  const reduction = reduce === "sum" ? "add" : reduce === "prod" ? "mul" : "none";
+  return c.op("ScatterElements", [c.inputAs(0, d), index, updates], { axis: attr.i(c.attr<number>("dim")), reduction: attr.s(reduction) });
+};
+
+export const INDEXING: Record<string, Converter> = { index, scatter };

@@ -63,7 +63,38 @@ const flip: Converter = (c) => {
     c.g.ints(dims), c.g.ints(new Array<number>(n).fill(-1))]);
 };
 
+/**
+ * roll(shifts, dims): per dim, the last `s` elements moved to the front (two Slices and a Concat,
+ * counted from the end so that a dynamic size works when the shift is the same modulo both sizes).
+ * Without dims the flattened tensor is rolled and reshaped back.
+ */
+const roll: Converter = (c) => {
+  const shifts = c.attr<number[]>("shifts"), dims = c.attr<number[]>("dims");
+  const v = c.value(0);
+  if (v.shape.length === 0) return c.input(0);
+  const flat = dims.length === 0;
+  let x = flat ? c.op("Reshape", [c.input(0), c.g.ints([-1])]) : c.input(0);
+  const sizes = (d: number): [number, number] => {
+    if (!flat) return [v.shape[d]!, v.b ? v.b.shape[d]! : v.shape[d]!];
+    const count = (s: readonly number[]): number => s.reduce((p, k) => p * k, 1);
+    return [count(v.shape), count(v.b ? v.b.shape : v.shape)];
+  };
+  (flat ? [0] : dims).forEach((d, i) => {
+    const [na, nb] = sizes(d);
+    if (na === 0) return;
+    const s = ((shifts[i]! % na) + na) % na;
+    if (nb !== na && ((shifts[i]! % nb) + nb) % nb !== s) c.fail(`shift ${shifts[i]} of dim ${d} is not the same modulo the dim's sizes ${na} and ${nb} of the two traces`);
+    if (s === 0) return;
+    const axes = c.g.ints([d]);
+    const tail = c.op("Slice", [x, c.g.ints([-s]), c.g.ints([Number.MAX_SAFE_INTEGER]), axes]);
+    const head = c.op("Slice", [x, c.g.ints([0]), c.g.ints([-s]), axes]);
+    x = c.op("Concat", [tail, head], { axis: attr.i(d) });
+  });
+  return flat ? c.op("Reshape", [x, c.op("Shape", [c.input(0)])]) : x;
+};
+
 export const ORDERING: Record<string, Converter> = {
+  roll,
   sort,
   topk,
   max_dim: extremeAlong("ReduceMax", "ArgMax"),

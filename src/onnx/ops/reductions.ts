@@ -1,7 +1,7 @@
 // Reductions whose records carry their dims as attributes: prod, logsumexp, vector norms
 // (linalg.vector_norm, norm, F.normalize, cosine_similarity), and the shared reduceOver helper.
 
-import { bool } from "../../core/dtype.js";
+import { bool, int32, int64 } from "../../core/dtype.js";
 import type { ConvertContext, Converter } from "../context.js";
 import { attr } from "../graph.js";
 
@@ -47,7 +47,44 @@ const vectorNorm: Converter = (c) => {
   return c.op("Pow", [reduceOver(c, "ReduceSum", powered, dims, keepdim), c.g.scalar(1 / p, d)]);
 };
 
+/** all / any: the minimum / maximum of the input as 0/1 (ONNX has no boolean reductions). */
+function logical(reduce: "ReduceMin" | "ReduceMax"): Converter {
+  return (c) => {
+    const [dims, keepdim] = dimsAndKeep(c);
+    const from = c.dtypeOf(0)!;
+    const asInt = c.cast(from === bool ? c.input(0) : c.cast(c.input(0), from, bool), bool, int32);
+    return c.cast(reduceOver(c, reduce, asInt, dims, keepdim), int32, c.outDtype());
+  };
+}
+
+/** var / std: the mean squared deviation over dims, times n / (n - correction); n read at run time when dynamic. */
+const variance: Converter = (c) => {
+  const [dims, keepdim] = dimsAndKeep(c);
+  const correction = c.attr<number>("correction");
+  const d = c.outDtype();
+  const x = c.input(0);
+  const v = c.value(0);
+  const centered = c.op("Sub", [x, reduceOver(c, "ReduceMean", x, dims, true)]);
+  let r = reduceOver(c, "ReduceMean", c.op("Mul", [centered, centered]), dims, keepdim);
+  if (correction !== 0) {
+    const sizes = dims.map((k) => ({ a: v.shape[k]!, b: v.b ? v.b.shape[k]! : v.shape[k]! }));
+    let n: string;
+    if (sizes.every((s) => s.a === s.b)) n = c.g.scalar(sizes.reduce((p, s) => p * s.a, 1), d);
+    else {
+      const picked = c.op("Gather", [c.op("Shape", [x]), c.g.ints(dims)], { axis: attr.i(0) });
+      n = c.cast(c.op("ReduceProd", [picked], { keepdims: attr.i(0) }), int64, d);
+    }
+    // PyTorch divides by max(0, n - correction).
+    const denom = c.op("Max", [c.op("Sub", [n, c.g.scalar(correction, d)]), c.g.scalar(0, d)]);
+    r = c.op("Div", [c.op("Mul", [r, n]), denom]);
+  }
+  return c.attr<boolean>("std") ? c.op("Sqrt", [r]) : r;
+};
+
 export const REDUCTIONS: Record<string, Converter> = {
+  all: logical("ReduceMin"),
+  any: logical("ReduceMax"),
+  var: variance,
   prod,
   logsumexp,
   vector_norm: vectorNorm,
