@@ -291,6 +291,20 @@ class Rearrange extends nn.Module {
   }
 }
 
+/** fmod/remainder, rounding divisions, lerp, addcmul/addcdiv, nan_to_num, atan2 with PyTorch's formulas. */
+class Arithmetic extends nn.Module {
+  override forward(x: Tensor): Tensor[] {
+    // x: (N, 4, 6)
+    const y = x.flip(0).mul(-1);
+    const n = x.mul(9).to("int64"), m = x.mul(3).to("int64").add(10);
+    return [x.fmod(0.7), x.remainder(y), x.remainder(-0.6), n.fmod(4), n.remainder(-4), n.remainder(m),
+      x.mul(5).div(4, { roundingMode: "trunc" }), x.mul(5).div(y, { roundingMode: "floor" }), x.mul(5).floorDivide(2), n.div(-4, { roundingMode: "trunc" }),
+      n.floorDivide(m), torch.lerp(x, y, 0.3), torch.lerp(x, y, 0.8), torch.lerp(x, y, x.sigmoid().mul(1.2)),
+      torch.addcmul(x, x, y, { value: 0.5 }), torch.addcdiv(x, x, y.abs().add(1), { value: -2 }),
+      x.div(x.gt(0)).log().nanToNum(1, 5, -5), x.div(x.gt(0)).nanToNum(), torch.atan2(x, y), torch.atan2(x, torch.zerosLike(x))];
+  }
+}
+
 /** Unary math and repeat that map to ONNX ops directly. */
 class MoreMath extends nn.Module {
   override forward(x: Tensor): Tensor[] {
@@ -506,6 +520,14 @@ describe("torch.onnx.export", () => {
       override forward(x: Tensor): Tensor { return F.oneHot(x); }
     }
     assert.throws(() => onnx.export(new Inferred(), [torch.tensor([0, 2], { dtype: "int64" })]), /one_hot: num_classes=-1 reads the number of classes from the values; pass num_classes/);
+  });
+
+  test("fmod/remainder (floats and ints), div rounding modes, floor_divide, lerp, addcmul/addcdiv, nan_to_num, atan2", async () => {
+    torch.manualSeed(18);
+    await check(new Arithmetic(), [torch.randn(3, 4, 6)], {
+      more: [[torch.randn(5, 4, 6)]],
+      options: { inputNames: ["x"], dynamicAxes: { x: { 0: "batch" } } },
+    });
   });
 
   test("an op with no ONNX mapping fails the export naming the op", () => {
