@@ -117,9 +117,11 @@ class ConvZoo extends nn.Module {
   gap = new nn.AdaptiveAvgPool2d([1, 1]);
   aap = new nn.AdaptiveAvgPool2d([2, 3]);
   up = new nn.ConvTranspose2d(4, 3, 3, { stride: 2, padding: 1, outputPadding: 1 });
+  amp = new nn.AdaptiveMaxPool2d([4, 2]);
   override forward(x: Tensor, s: Tensor): Tensor[] {
     const y = this.c2.call(x);
-    return [this.mp1.call(this.c1.call(s)) as Tensor, this.ap.call(y), this.dw.call(y), this.gap.call(x).flatten(1), this.aap.call(x), this.up.call(y)];
+    return [this.mp1.call(this.c1.call(s)) as Tensor, this.ap.call(y), this.dw.call(y), this.gap.call(x).flatten(1), this.aap.call(x), this.up.call(y),
+      this.amp.call(y) as Tensor, F.adaptiveMaxPool1d(s, 5)];
   }
 }
 
@@ -223,8 +225,10 @@ class Ordering extends nn.Module {
     const [bv, bi] = y.sort(0); // along the dynamic dim: TopK's k read from the shape
     const [mv, mi] = y.max(2);
     const [nv, ni] = y.min(1, true);
+    const [kv, ki] = y.kthvalue(2, 2);
+    const [ev, ei] = y.median(1, true);
     return [sv, si, dv, di, tv, ti, lv, li, bv, bi, y.argsort(-1, true), mv, mi, nv, ni, y.max(), y.min(),
-      y.cumsum(1), torch.cumsum(y.gt(0), 2), y.flip(0, 2), y.flip(-1).topk(1).values];
+      y.cumsum(1), torch.cumsum(y.gt(0), 2), y.flip(0, 2), y.flip(-1).topk(1).values, kv, ki, ev, ei, y.get(0).median()];
   }
 }
 
@@ -305,6 +309,17 @@ class Arithmetic extends nn.Module {
   }
 }
 
+/** Norms that use the batch's own statistics in eval mode: InstanceNorm, BatchNorm without running stats. */
+class BatchStatistics extends nn.Module {
+  inorm = new nn.InstanceNorm2d(3, { affine: true });
+  inormPlain = new nn.InstanceNorm1d(3);
+  bn = new nn.BatchNorm1d(3, { trackRunningStats: false });
+  override forward(x: Tensor): Tensor[] {
+    // x: (N, 3, 4, 5)
+    return [this.inorm.call(x) as Tensor, this.inormPlain.call(x.flatten(2)) as Tensor, this.bn.call(x.flatten(2)) as Tensor];
+  }
+}
+
 /** Unary math and repeat that map to ONNX ops directly. */
 class MoreMath extends nn.Module {
   override forward(x: Tensor): Tensor[] {
@@ -356,7 +371,7 @@ describe("torch.onnx.export", () => {
     assert.deepEqual([bytes[0], bytes[1]], [0x08, 8]);
   });
 
-  test("Conv1d/Conv2d (same padding, groups, dilation), ConvTranspose2d, MaxPool1d, AvgPool2d, AdaptiveAvgPool2d", async () => {
+  test("Conv1d/Conv2d (same padding, groups, dilation), ConvTranspose2d, MaxPool1d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool1d/2d", async () => {
     torch.manualSeed(11);
     await check(new ConvZoo(), [torch.randn(2, 3, 8, 6), torch.randn(2, 3, 10)], {
       more: [[torch.randn(3, 3, 8, 6), torch.randn(3, 3, 10)]],
@@ -446,7 +461,7 @@ describe("torch.onnx.export", () => {
     }
   });
 
-  test("sort, argsort and topk as TopK (k from the shape along a dynamic dim), max/min along a dim, cumsum, flip", async () => {
+  test("sort, argsort, topk, kthvalue and median as TopK (k from the shape along a dynamic dim), max/min along a dim, cumsum, flip", async () => {
     torch.manualSeed(12);
     for (const opsetVersion of [17, 18]) {
       await check(new Ordering(), [torch.randn(3, 4, 6)], {
@@ -528,6 +543,18 @@ describe("torch.onnx.export", () => {
       more: [[torch.randn(5, 4, 6)]],
       options: { inputNames: ["x"], dynamicAxes: { x: { 0: "batch" } } },
     });
+  });
+
+  test("InstanceNorm (weights repeated per batch element) and BatchNorm without running stats: batch statistics in the graph", async () => {
+    torch.manualSeed(19);
+    const model = new BatchStatistics();
+    torch.noGrad(() => { for (const p of model.parameters()) p.add_(torch.randn(p.shape).mul(0.3)); });
+    for (const opsetVersion of [17, 18]) {
+      await check(model, [torch.randn(2, 3, 4, 5)], {
+        more: [[torch.randn(4, 3, 4, 5)]],
+        options: { opsetVersion, inputNames: ["x"], dynamicAxes: { x: { 0: "batch" } } },
+      });
+    }
   });
 
   test("an op with no ONNX mapping fails the export naming the op", () => {

@@ -499,6 +499,7 @@ export function median(input: Tensor, ...args: unknown[]): Tensor | ValuesIndice
     : selectAlong("median", input, o.dim as number, keepdim, pick, { mode: "median", k: 0 });
   const inShape = input.shape;
   record("MedianBackward1", [input], [values, indices], ([g]) => [scatterToIndex(g!, indices, inShape, d!, keepdim)], [input]);
+  if (tracing.on && d !== null) traceOp("kthvalue", [input], [values, indices], { k: Math.floor((input.shape[d]! - 1) / 2) + 1, dim: d, keepdim });
   return valuesIndices(values, indices);
 }
 
@@ -532,6 +533,7 @@ export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number, 
     : selectAlong("kthvalue", input, dim, keepdim, (d, s, n) => sortedBlock(d, s, n)[k - 1]!, { mode: "kth", k: k - 1 });
   const inShape = input.shape;
   record("KthvalueBackward0", [input], [values, indices], ([g]) => [scatterToIndex(g!, indices, inShape, d!, keepdim)], [input]);
+  if (tracing.on) traceOp("kthvalue", [input], [values, indices], { k, dim: d, keepdim });
   return valuesIndices(values, indices);
 }
 

@@ -150,19 +150,22 @@ function logBase(base: number): Converter {
   return (c) => c.op("Div", [c.op("Log", [c.inputAs(0, c.outDtype())]), scalarOf(c, Math.log(base))]);
 }
 
-/** repeat(sizes): Tile by the ratio of the output to the input shape (leading new dims unsqueezed first). */
+/**
+ * repeat(sizes): Tile by the ratio of the output to the input shape (leading new dims unsqueezed
+ * first). A count that differs between the traces (x.repeat(n) with n = a dynamic size) is read
+ * from the dynamic axes.
+ */
 const repeat: Converter = (c) => {
   const inDims = c.value(0).shape, inB = c.value(0).b?.shape ?? inDims;
   const outA = c.out().shape, outB = c.out().b?.shape ?? outA;
   const lead = outA.length - inDims.length;
   const reps = outA.map((o, i) => {
     const n = i < lead ? 1 : inDims[i - lead]!, nb = i < lead ? 1 : inB[i - lead]!;
-    const r = n === 0 ? 0 : o / n;
-    if (n === 0 || (nb === 0 ? outB[i] !== 0 : outB[i]! / nb !== r)) c.fail(`cannot tell the repeat count of dim ${i} from the shapes [${inDims.join(", ")}] → [${outA.join(", ")}]`);
-    return r;
+    if (n === 0 || nb === 0 || o % n !== 0 || outB[i]! % nb !== 0) c.fail(`cannot tell the repeat count of dim ${i} from the shapes [${inDims.join(", ")}] → [${outA.join(", ")}]`);
+    return { a: o / n, b: outB[i]! / nb };
   });
   const x = lead > 0 ? c.op("Unsqueeze", [c.input(0), c.g.ints(Array.from({ length: lead }, (_, i) => i))]) : c.input(0);
-  return reps.every((r) => r === 1) ? x : c.op("Tile", [x, c.g.ints(reps)]);
+  return reps.every((r) => r.a === 1 && r.b === 1) ? x : c.op("Tile", [x, c.env.shapeTensor(reps, c.label)]);
 };
 
 /** bitwise_not: Not on bools, -x - 1 on integers (two's complement; BitwiseNot needs opset 18). */
