@@ -117,9 +117,11 @@ class ConvZoo extends nn.Module {
   gap = new nn.AdaptiveAvgPool2d([1, 1]);
   aap = new nn.AdaptiveAvgPool2d([2, 3]);
   up = new nn.ConvTranspose2d(4, 3, 3, { stride: 2, padding: 1, outputPadding: 1 });
+  amp = new nn.AdaptiveMaxPool2d([4, 2]);
   override forward(x: Tensor, s: Tensor): Tensor[] {
     const y = this.c2.call(x);
-    return [this.mp1.call(this.c1.call(s)) as Tensor, this.ap.call(y), this.dw.call(y), this.gap.call(x).flatten(1), this.aap.call(x), this.up.call(y)];
+    return [this.mp1.call(this.c1.call(s)) as Tensor, this.ap.call(y), this.dw.call(y), this.gap.call(x).flatten(1), this.aap.call(x), this.up.call(y),
+      this.amp.call(y) as Tensor, F.adaptiveMaxPool1d(s, 5)];
   }
 }
 
@@ -205,9 +207,127 @@ class Shapes extends nn.Module {
   }
 }
 
-class Cumsum extends nn.Module {
+class Cumprod extends nn.Module {
   fc = new nn.Linear(3, 3);
-  override forward(x: Tensor): Tensor { return torch.cumsum(this.fc.call(x), 1); }
+  override forward(x: Tensor): Tensor { return torch.cumprod(this.fc.call(x), 1); }
+}
+
+/** sort / argsort / topk (TopK), max/min along a dim, cumsum, flip. */
+class Ordering extends nn.Module {
+  fc = new nn.Linear(6, 6);
+  override forward(x: Tensor): Tensor[] {
+    // x: (N, 4, 6)
+    const y = this.fc.call(x);
+    const [sv, si] = y.sort(2);
+    const [dv, di] = y.sort(1, true);
+    const [tv, ti] = y.topk(3, 2);
+    const [lv, li] = y.topk(2, 1, false);
+    const [bv, bi] = y.sort(0); // along the dynamic dim: TopK's k read from the shape
+    const [mv, mi] = y.max(2);
+    const [nv, ni] = y.min(1, true);
+    const [kv, ki] = y.kthvalue(2, 2);
+    const [ev, ei] = y.median(1, true);
+    return [sv, si, dv, di, tv, ti, lv, li, bv, bi, y.argsort(-1, true), mv, mi, nv, ni, y.max(), y.min(),
+      y.cumsum(1), torch.cumsum(y.gt(0), 2), y.flip(0, 2), y.flip(-1).topk(1).values, kv, ki, ev, ei, y.get(0).median()];
+  }
+}
+
+/** F.interpolate in every mode, by size and by scale factor, and nn.Upsample. */
+class Resizes extends nn.Module {
+  up = new nn.Upsample({ scaleFactor: 2, mode: "nearest" });
+  upBilinear = new nn.Upsample({ size: [7, 10], mode: "bilinear", alignCorners: true });
+  override forward(x: Tensor, s: Tensor): Tensor[] {
+    // x: (N, 2, 5, 4), s: (N, 3, 6)
+    return [
+      this.up.call(x) as Tensor, this.upBilinear.call(x) as Tensor,
+      F.interpolate(x, { size: [8, 7] }), F.interpolate(x, { scaleFactor: [1.5, 3] }),
+      F.interpolate(x, { size: [9, 6], mode: "nearest-exact" }), F.interpolate(x, { scaleFactor: 0.5, mode: "nearest-exact" }),
+      F.interpolate(x, { size: [3, 9], mode: "bilinear" }), F.interpolate(x, { scaleFactor: 2, mode: "bilinear" }),
+      F.interpolate(x, { scaleFactor: [2, 1.5], mode: "bilinear", alignCorners: true }),
+      F.interpolate(x, { size: [10, 3], mode: "bicubic" }), F.interpolate(x, { scaleFactor: 2, mode: "bicubic", alignCorners: true }),
+      F.interpolate(s, { size: 11, mode: "linear" }), F.interpolate(s, { scaleFactor: 2, mode: "linear", alignCorners: true }),
+      F.interpolate(s, { scaleFactor: 3 }), F.interpolate(x.unsqueeze(2), { scaleFactor: [1, 2, 2], mode: "trilinear" }),
+    ];
+  }
+}
+
+/** Advanced indexing with integer tensors (negative entries included) and masks. */
+class Indexing extends nn.Module {
+  rows = torch.tensor([0, -1, 2, 0], { dtype: "int64" });
+  cols = torch.tensor([[5, -2], [0, 3]], { dtype: "int64" });
+  override forward(x: Tensor, idx: Tensor): Tensor[] {
+    // x: (N, 4, 6), idx: (M,) int64 in [-4, 4)
+    const a = x.get(torch.tensor([0, -1, 0], { dtype: "int64" })); // dim 0
+    const b = x.get(":", idx); // (N, M, 6)
+    const c = x.get(":", ":", this.cols); // (N, 4, 2, 2)
+    const d = x.get(":", this.rows, torch.tensor([1, 5, -1, 0], { dtype: "int64" })); // adjacent pair after a whole dim: (N, 4)
+    const e = x.get(torch.tensor([0], { dtype: "int64" }), ":", torch.tensor([[1], [-1]], { dtype: "int64" })); // not adjacent: (2, 1, 4)
+    const f = x.get(":", torch.tensor([true, false, true, true]));
+    const g = x.get(":", idx, torch.tensor([2, 3], { dtype: "int64" }).unsqueeze(1)); // broadcast (2, M)
+    const h = x.get(x.gt(0.5));
+    // One row per batch element: an arange whose length follows the dynamic batch becomes a Range.
+    const n = x.size(0);
+    const perRow = x.get(torch.arange(n), x.sum(2).argmax(1));
+    const steps = torch.arange(2, 2 + 3 * n, 3).mul(torch.arange(0.5, n, 1, { dtype: "float64" }).reshape(-1, 1));
+    return [a, b, c, d, e, f, g, h, x.get("...", torch.tensor(-1, { dtype: "int64" })), perRow, steps];
+  }
+}
+
+/** Reductions that carry their dims: prod, logsumexp, vector norms. */
+class Reductions extends nn.Module {
+  override forward(x: Tensor): Tensor[] {
+    return [x.prod(1), x.prod(), x.logsumexp(2), x.logsumexp([0, 2], true), x.norm(2, 2), torch.linalg.vectorNorm(x, 1, [1, 2]),
+      torch.linalg.vectorNorm(x, Infinity, 1, true), torch.linalg.vectorNorm(x, -Infinity, 2), torch.linalg.vectorNorm(x, 3, 2),
+      torch.linalg.vectorNorm(x.relu(), 0, 2), F.normalize(x, { dim: 2 }), F.cosineSimilarity(x, x.flip(0), 2)];
+  }
+}
+
+/** roll, scatter/scatter_add, all/any, var/std, bitwise_not, one_hot. */
+class Rearrange extends nn.Module {
+  override forward(x: Tensor): Tensor[] {
+    // x: (N, 4, 6)
+    const order = x.argsort(2);
+    return [x.roll(2, 2), x.roll([-1, 7], [1, 2]), x.roll(5), x.roll(1, 0),
+      torch.zerosLike(x).scatter(2, order, x), x.scatter(1, x.argsort(1).get(":", "0:2"), 2.5),
+      torch.zerosLike(x).scatterAdd(2, order.get(":", ":", "0:3"), x), x.scatter(2, order, x, { reduce: "multiply" }),
+      x.gt(-1).all(2), x.gt(0).any(1, true), x.gt(0).all(), x.var(2), x.var(1, false, true), x.std([0, 2]), x.std(),
+      x.gt(0).bitwiseNot(), x.mul(5).to("int64").bitwiseNot(), F.oneHot(x.argmax(2), 6)];
+  }
+}
+
+/** fmod/remainder, rounding divisions, lerp, addcmul/addcdiv, nan_to_num, atan2 with PyTorch's formulas. */
+class Arithmetic extends nn.Module {
+  override forward(x: Tensor): Tensor[] {
+    // x: (N, 4, 6)
+    const y = x.flip(0).mul(-1);
+    const n = x.mul(9).to("int64"), m = x.mul(3).to("int64").add(10);
+    return [x.fmod(0.7), x.remainder(y), x.remainder(-0.6), n.fmod(4), n.remainder(-4), n.remainder(m),
+      x.mul(5).div(4, { roundingMode: "trunc" }), x.mul(5).div(y, { roundingMode: "floor" }), x.mul(5).floorDivide(2), n.div(-4, { roundingMode: "trunc" }),
+      n.floorDivide(m), torch.lerp(x, y, 0.3), torch.lerp(x, y, 0.8), torch.lerp(x, y, x.sigmoid().mul(1.2)),
+      torch.addcmul(x, x, y, { value: 0.5 }), torch.addcdiv(x, x, y.abs().add(1), { value: -2 }),
+      x.div(x.gt(0)).log().nanToNum(1, 5, -5), x.div(x.gt(0)).nanToNum(), torch.atan2(x, y), torch.atan2(x, torch.zerosLike(x))];
+  }
+}
+
+/** Norms that use the batch's own statistics in eval mode: InstanceNorm, BatchNorm without running stats. */
+class BatchStatistics extends nn.Module {
+  inorm = new nn.InstanceNorm2d(3, { affine: true });
+  inormPlain = new nn.InstanceNorm1d(3);
+  bn = new nn.BatchNorm1d(3, { trackRunningStats: false });
+  override forward(x: Tensor): Tensor[] {
+    // x: (N, 3, 4, 5)
+    return [this.inorm.call(x) as Tensor, this.inormPlain.call(x.flatten(2)) as Tensor, this.bn.call(x.flatten(2)) as Tensor];
+  }
+}
+
+/** Unary math and repeat that map to ONNX ops directly. */
+class MoreMath extends nn.Module {
+  override forward(x: Tensor): Tensor[] {
+    const t = x.tanh().mul(0.9);
+    return [t.asin(), t.acos(), x.atan(), x.sinh(), x.cosh(), x.asinh(), x.abs().add(1).acosh(), t.atanh(),
+      x.abs().add(0.1).log2(), x.abs().add(0.1).log10(), torch.exp2(x), x.mul(3).round(), x.mul(3).trunc(), x.mul(3).frac(),
+      x.repeat(2, 1, 3), x.tile([2]), x.get(0).repeat(2, 1, 1, 1)];
+  }
 }
 
 // ---- tests --------------------------------------------------------------------------------------
@@ -251,7 +371,7 @@ describe("torch.onnx.export", () => {
     assert.deepEqual([bytes[0], bytes[1]], [0x08, 8]);
   });
 
-  test("Conv1d/Conv2d (same padding, groups, dilation), ConvTranspose2d, MaxPool1d, AvgPool2d, AdaptiveAvgPool2d", async () => {
+  test("Conv1d/Conv2d (same padding, groups, dilation), ConvTranspose2d, MaxPool1d, AvgPool2d, AdaptiveAvgPool2d, AdaptiveMaxPool1d/2d", async () => {
     torch.manualSeed(11);
     await check(new ConvZoo(), [torch.randn(2, 3, 8, 6), torch.randn(2, 3, 10)], {
       more: [[torch.randn(3, 3, 8, 6), torch.randn(3, 3, 10)]],
@@ -341,8 +461,104 @@ describe("torch.onnx.export", () => {
     }
   });
 
+  test("sort, argsort, topk, kthvalue and median as TopK (k from the shape along a dynamic dim), max/min along a dim, cumsum, flip", async () => {
+    torch.manualSeed(12);
+    for (const opsetVersion of [17, 18]) {
+      await check(new Ordering(), [torch.randn(3, 4, 6)], {
+        more: [[torch.randn(6, 4, 6)], [torch.randn(1, 4, 6)]],
+        options: { opsetVersion, inputNames: ["x"], dynamicAxes: { x: { 0: "batch" } } },
+      });
+    }
+  });
+
+  test("F.interpolate and nn.Upsample as Resize: nearest, nearest-exact, (bi/tri)linear and bicubic, align_corners, size or scale_factor", async () => {
+    torch.manualSeed(13);
+    const session = await check(new Resizes(), [torch.randn(2, 2, 5, 4), torch.randn(2, 3, 6)], {
+      more: [[torch.randn(4, 2, 5, 4), torch.randn(4, 3, 6)]],
+      options: { inputNames: ["x", "s"], dynamicAxes: { x: { 0: "batch" }, s: { 0: "batch" } } },
+    });
+    // An explicit size keeps the batch dim dynamic.
+    assert.deepEqual(shapesOf(session).output_1, ["batch", 2, 7, 10]);
+    // Spatial dims may be dynamic too when a scale factor is given.
+    class Scaled extends nn.Module {
+      override forward(x: Tensor): Tensor[] {
+        return [F.interpolate(x, { scaleFactor: 2 }), F.interpolate(x, { scaleFactor: 2, mode: "bilinear" }), F.interpolate(x, { scaleFactor: 3, mode: "nearest-exact" })];
+      }
+    }
+    await check(new Scaled(), [torch.randn(1, 3, 4, 5)], {
+      more: [[torch.randn(2, 3, 7, 3)]],
+      options: { inputNames: ["x"], dynamicAxes: { x: { 0: "batch", 2: "h", 3: "w" } } },
+    });
+    class Antialias extends nn.Module {
+      override forward(x: Tensor): Tensor { return F.interpolate(x, { size: [2, 2], mode: "bilinear", antialias: true }); }
+    }
+    assert.throws(() => onnx.export(new Antialias(), [torch.randn(1, 1, 4, 4)]), /interpolate: antialias=True has no ONNX mapping/);
+  });
+
+  test("advanced indexing: Gather on one dim, GatherND for broadcast index tensors, negative indices, masks", async () => {
+    torch.manualSeed(14);
+    for (const opsetVersion of [17, 18]) {
+      await check(new Indexing(), [torch.randn(3, 4, 6), torch.tensor([1, -1, 0], { dtype: "int64" })], {
+        more: [[torch.randn(5, 4, 6), torch.tensor([-4, 2, 3, 3, -2], { dtype: "int64" })]],
+        options: { opsetVersion, inputNames: ["x", "idx"], dynamicAxes: { x: { 0: "batch" }, idx: { 0: "m" } } },
+      });
+    }
+  });
+
+  test("asin/acos/atan, sinh/cosh, inverse hyperbolics, log2/log10/exp2, round/trunc/frac, repeat/tile", async () => {
+    torch.manualSeed(15);
+    await check(new MoreMath(), [torch.randn(2, 3, 4)], {
+      more: [[torch.randn(5, 3, 4)]],
+      options: { inputNames: ["x"], dynamicAxes: { x: { 0: "batch" } } },
+    });
+  });
+
+  test("prod, logsumexp, vector norms (L1, L2, ±inf, 0, p), F.normalize, cosine_similarity", async () => {
+    torch.manualSeed(16);
+    for (const opsetVersion of [17, 18]) {
+      await check(new Reductions(), [torch.randn(3, 4, 5)], {
+        more: [[torch.randn(6, 4, 5)]],
+        options: { opsetVersion, inputNames: ["x"], dynamicAxes: { x: { 0: "batch" } } },
+      });
+    }
+  });
+
+  test("roll (also along the dynamic dim), scatter/scatter_add (ScatterElements), all/any, var/std, bitwise_not, one_hot", async () => {
+    torch.manualSeed(17);
+    for (const opsetVersion of [17, 18]) {
+      await check(new Rearrange(), [torch.randn(3, 4, 6)], {
+        more: [[torch.randn(5, 4, 6)]],
+        options: { opsetVersion, inputNames: ["x"], dynamicAxes: { x: { 0: "batch" } } },
+      });
+    }
+    class Inferred extends nn.Module {
+      override forward(x: Tensor): Tensor { return F.oneHot(x); }
+    }
+    assert.throws(() => onnx.export(new Inferred(), [torch.tensor([0, 2], { dtype: "int64" })]), /one_hot: num_classes=-1 reads the number of classes from the values; pass num_classes/);
+  });
+
+  test("fmod/remainder (floats and ints), div rounding modes, floor_divide, lerp, addcmul/addcdiv, nan_to_num, atan2", async () => {
+    torch.manualSeed(18);
+    await check(new Arithmetic(), [torch.randn(3, 4, 6)], {
+      more: [[torch.randn(5, 4, 6)]],
+      options: { inputNames: ["x"], dynamicAxes: { x: { 0: "batch" } } },
+    });
+  });
+
+  test("InstanceNorm (weights repeated per batch element) and BatchNorm without running stats: batch statistics in the graph", async () => {
+    torch.manualSeed(19);
+    const model = new BatchStatistics();
+    torch.noGrad(() => { for (const p of model.parameters()) p.add_(torch.randn(p.shape).mul(0.3)); });
+    for (const opsetVersion of [17, 18]) {
+      await check(model, [torch.randn(2, 3, 4, 5)], {
+        more: [[torch.randn(4, 3, 4, 5)]],
+        options: { opsetVersion, inputNames: ["x"], dynamicAxes: { x: { 0: "batch" } } },
+      });
+    }
+  });
+
   test("an op with no ONNX mapping fails the export naming the op", () => {
-    assert.throws(() => onnx.export(new Cumsum(), [torch.randn(2, 3)]), /op 'cumsum' has no ONNX mapping/);
+    assert.throws(() => onnx.export(new Cumprod(), [torch.randn(2, 3)]), /op 'cumprod' has no ONNX mapping/);
   });
 
   test("writes the file, and returns the bytes without a path", async () => {

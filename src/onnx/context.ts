@@ -3,9 +3,10 @@
 // runs with the dynamic axes resized); at run time such a dim is read from a graph input's shape.
 
 import type { Tensor } from "../core/tensor.js";
-import { type DType, bool, float32, int64 } from "../core/dtype.js";
+import { type DType, type DTypeLike, bool, float32, float64, int64, toDType } from "../core/dtype.js";
 import { type Attrs, GraphBuilder, attr, onnxType, tensorBytes } from "./graph.js";
 import type { TRecord, TValue } from "./trace.js";
+import type { TraceAttrs } from "./hook.js";
 
 /** The message prefix of every export error. */
 export const WHO = "torch.onnx.export";
@@ -102,6 +103,7 @@ export class ExportEnv {
       if (a.numel() <= 64) return this.g.constant(a.dtype, flatValues(a), a.shape);
       return this.g.initializer(this.g.fresh("const"), a);
     }
+    if (v.folded && v.producer?.kind === "arange" && v.b?.producer) return this.dynamicArange(v.producer.attrs, v.b.producer.attrs, user);
     const ua = uniformBytes(a), ub = uniformBytes(b);
     if (!ua || !ub || !sameBytes(ua, ub) || a.dim() !== b.dim()) {
       throw new Error(`${WHO}: a constant used by ${user} (shape [${a.shape.join(", ")}]) changes with the dynamic axes and is not a fill of one value; compute it from the inputs with traced ops instead`);
@@ -109,6 +111,26 @@ export class ExportEnv {
     const shape = this.shapeTensor(a.shape.map((x, i) => ({ a: x, b: b.shape[i]! })), user);
     const value = { name: "", dataType: onnxType(a.dtype), dims: [1], raw: ua.slice() };
     return this.g.op("ConstantOfShape", [shape], { value: attr.tensor(value) });
+  }
+
+  /**
+   * torch.arange(start, end, step) whose length follows a dynamic axis: start + step * Range(0, n)
+   * computed in int64, or in double for float dtypes (as PyTorch does), then cast.
+   */
+  private dynamicArange(a: TraceAttrs, b: TraceAttrs, user: string): string {
+    if (a.start !== b.start || a.step !== b.step || a.dtype !== b.dtype) {
+      throw new Error(`${WHO}: an arange used by ${user} changes its start or step with the dynamic axes; only its end may follow them`);
+    }
+    const n = this.dimSource({ a: a.n as number, b: b.n as number });
+    if (!n) throw new Error(`${WHO}: cannot express the length of an arange used by ${user} (${String(a.n)}) from the dynamic axes of the inputs`);
+    const dtype = toDType(a.dtype as DTypeLike);
+    const start = a.start as number, step = a.step as number;
+    let r = this.g.op("Range", [this.g.scalar(0, int64), this.g.op("Reshape", [n, this.g.ints([])]), this.g.scalar(1, int64)]);
+    const via = dtype.isFloatingPoint ? float64 : int64;
+    if (via !== int64) r = this.g.op("Cast", [r], { to: attr.i(onnxType(via)) });
+    if (step !== 1) r = this.g.op("Mul", [r, this.g.scalar(step, via)]);
+    if (start !== 0) r = this.g.op("Add", [r, this.g.scalar(start, via)]);
+    return via === dtype ? r : this.g.op("Cast", [r], { to: attr.i(onnxType(dtype)) });
   }
 
   /** A 1-D int64 tensor [1] holding a dynamic dim at run time, read from a graph input's shape. */

@@ -135,6 +135,7 @@ function divSpec(mode: RoundingMode): BinarySpec {
   const trunc = mode === "trunc";
   return {
     name: "div", node: "DivBackward1",
+    onnx: { kind: "div_rounding", attrs: { mode } },
     f: trunc ? truncDivNumber : floorDivNumber,
     fBig: trunc
       ? (a, b) => (b === 0n ? intDivError() : a / b)

@@ -351,9 +351,9 @@ export function bitwiseNot(input: Tensor): Tensor {
   const d = input.dtype;
   if (d.isFloatingPoint) throw notImplementedFor("bitwise_not_cpu", d);
   if (onDevice(input)) return deviceOp("unary", "bitwise_not")(BIT_NOT, input, d);
-  if (d === bool) return unaryMap(input, bool, (v) => (v === 0 ? 1 : 0));
-  if (d === int64) return bigUnary(input, (a) => ~a);
-  return unaryMap(input, d, (v) => ~v);
+  const r = d === bool ? unaryMap(input, bool, (v) => (v === 0 ? 1 : 0)) : d === int64 ? bigUnary(input, (a) => ~a) : unaryMap(input, d, (v) => ~v);
+  if (tracing.on) traceOp("bitwise_not", [input], r);
+  return r;
 }
 export function bitwiseNot_(self: Tensor): Tensor {
   if (self.dtype.isFloatingPoint) throw notImplementedFor("bitwise_not_cpu", self.dtype);

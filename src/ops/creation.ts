@@ -11,6 +11,7 @@ import { numel } from "../core/shape.js";
 import { bindArgs, bindSize, installMethods, type Method, checkTensor } from "./args.js";
 import { emptyTensor, encoder, fillTensor, copyInto } from "./engine.js";
 import { deviceFactory, finishFactory } from "./factory-utils.js";
+import { traceOp, tracing } from "../onnx/hook.js";
 
 export interface FactoryOptions {
   dtype?: DTypeLike | null;
@@ -239,7 +240,10 @@ export function arange(...args: (number | bigint | ArangeOptions)[]): Tensor {
   const d = t.storage.data as unknown as (number | bigint)[];
   // Float arange in PyTorch computes start + i * step in double, then casts.
   for (let i = 0; i < n; i++) d[i] = enc(first + i * stride);
-  return finishFactory(t, a);
+  const r = finishFactory(t, a);
+  // The exporter folds an arange into a constant, or builds a Range when its length follows a dynamic axis.
+  if (tracing.on) traceOp("arange", [], r, { start: first, step: stride, n, dtype: dt.name });
+  return r;
 }
 
 /** torch.linspace(start, end, steps): PyTorch's symmetric formula (from both ends). */

@@ -5,6 +5,7 @@
 import { Tensor } from "../core/tensor.js";
 import { broadcastShapes, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { record, sumToShape } from "../autograd/record.js";
+import { traceOp, tracing } from "../onnx/hook.js";
 import { copyInto, emptyTensor } from "./engine.js";
 import {
   accessOf, broadcastContiguousStrides, checkIndexRange, combineFor, contiguousCopy, expandableTo, indexValues, isPlainNumeric,
@@ -174,7 +175,10 @@ export function indexWith(src: Tensor, indices: IndexList): Tensor {
   if (plan) gatherPlanned(plan, src, out);
   const inShape = src.shape, expanded = plan ? plan.indices : indices.map((t) => t ?? null);
   const saved = expanded.filter((t): t is Tensor => t !== null);
-  return record("IndexBackward0", [src], out, ([g]) => [indexPutWith(g!.newZeros(inShape), expanded, g!, true)], saved);
+  record("IndexBackward0", [src], out, ([g]) => [indexPutWith(g!.newZeros(inShape), expanded, g!, true)], saved);
+  // The exporter needs the index tensors (masks included, as given) in their positions.
+  if (tracing.on) traceOp("index", [src, ...indices], out);
+  return out;
 }
 
 /**

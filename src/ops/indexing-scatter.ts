@@ -209,14 +209,17 @@ export function scatter(input: Tensor, ...args: Args<[dim: number, index: Tensor
   scatterKernel(out, d, s.index, s.src, s.src ? null : valueIn(input.dtype, s.value!), s.reduce);
   const index = s.index, src = s.src;
   if (s.reduce !== null) {
-    return record(src ? "ScatterBackward0" : "ScatterBackward1", [input, src], out, () => {
+    record(src ? "ScatterBackward0" : "ScatterBackward1", [input, src], out, () => {
       throw new Error("the derivative for 'scatter' with a reduce argument is not implemented; use scatter_add or scatter_reduce");
     });
+  } else {
+    record(src ? "ScatterBackward0" : "ScatterBackward1", [input, src], out, ([g]) => [
+      input._requiresGrad ? scatter(g!, d, index, 0) : null,
+      src && src._requiresGrad ? srcGrad(g!, d, index, src) : null,
+    ], [index]);
   }
-  return record(src ? "ScatterBackward0" : "ScatterBackward1", [input, src], out, ([g]) => [
-    input._requiresGrad ? scatter(g!, d, index, 0) : null,
-    src && src._requiresGrad ? srcGrad(g!, d, index, src) : null,
-  ], [index]);
+  if (tracing.on) traceOp("scatter", [input, index, src ?? s.value], out, { dim: d, reduce: s.reduce });
+  return out;
 }
 
 /** The gradient of a scatter source: gathered where the index reads it, zero where src is larger. */
@@ -253,9 +256,11 @@ export function scatterAdd(input: Tensor, ...args: Args<[dim: number, index: Ten
   const d = checkScatter("scatter_add", input, a.dim as number, index, src);
   const out = contiguousCopy(input);
   scatterKernel(out, d, index, src, null, "sum");
-  return record("ScatterAddBackward0", [input, src], out, ([g]) => [
+  record("ScatterAddBackward0", [input, src], out, ([g]) => [
     g!, src._requiresGrad ? srcGrad(g!, d, index, src) : null,
   ], [index]);
+  if (tracing.on) traceOp("scatter", [input, index, src], out, { dim: d, reduce: "sum" });
+  return out;
 }
 
 export function scatterAdd_(self: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor], { dim?: number; index?: Tensor; src?: Tensor }>): Tensor {

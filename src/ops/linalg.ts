@@ -6,6 +6,7 @@ import { Tensor } from "../core/tensor.js";
 import { type DTypeLike, float32, int64, toDType } from "../core/dtype.js";
 import { normalizeDims } from "../core/shape.js";
 import { needsGrad, record, sumToShape } from "../autograd/record.js";
+import { traceOp, tracing } from "../onnx/hook.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import * as K from "../backends/js/linalg.js";
 import { type Args, bindArgs, checkDims, checkTensor } from "./args.js";
@@ -710,7 +711,9 @@ export function vectorNorm(
     }
   }
   const out = onDevice(input) ? deviceOp("vectorNorm", api)(input, p, plan.dims, keepdim) : reduceWith(input, plan, input.dtype, normKernel(p));
-  return record("LinalgVectorNormBackward0", [input], out, ([g]) => [vectorNormBackward(g!, input, out, p, plan.dims, keepdim)], [input, out]);
+  record("LinalgVectorNormBackward0", [input], out, ([g]) => [vectorNormBackward(g!, input, out, p, plan.dims, keepdim)], [input, out]);
+  if (tracing.on) traceOp("vector_norm", [input], out, { ord: p, dims: plan.dims, keepdim });
+  return out;
 }
 
 function vectorNormBackward(grad: Tensor, x: Tensor, norm: Tensor, p: number, dims: readonly number[], keepdim: boolean): Tensor {

@@ -40,6 +40,8 @@ export interface BinarySpec {
   /** Result dtype from the promoted dtype (true division makes ints float). */
   outDtype?: (promoted: DType) => DType;
   vjp?: (g: Tensor, a: Tensor, b: Tensor, out: Tensor) => [Tensor | null, Tensor | null];
+  /** How torch.onnx.export records the op when its node name does not say everything (its arguments). */
+  onnx?: { kind: string; attrs: TraceAttrs };
 }
 
 /** The op kind torch.onnx.export records for a spec: its own, else its autograd node (its name when it has none). */
@@ -65,11 +67,13 @@ export function binaryOp(spec: BinarySpec, a: TensorOrScalar, b: TensorOrScalar,
   const cx = castForHalf(x, promoted), cy = castForHalf(y, promoted);
   const res = onDevice(cx, cy, out) ? deviceOp("binary", spec.name)(spec, cx, cy, outDtype, out) : binaryMap(cx, cy, outDtype, spec.f, out, spec.fBig, spec.name);
   if (!spec.vjp || out) {
-    if (tracing.on && !out) traceOp(traceKind(spec), [x, y], res);
+    if (tracing.on && !out) traceOp(traceKind(spec), [x, y], res, spec.onnx?.attrs);
     return res;
   }
   const vjp = spec.vjp;
-  return record(spec.node, [x, y], res, ([g]) => vjp(g!, x, y, res), [x, y]);
+  record(spec.node, [x, y], res, ([g]) => vjp(g!, x, y, res), [x, y]);
+  if (tracing.on && spec.onnx) traceOp(spec.onnx.kind, [x, y], res, spec.onnx.attrs);
+  return res;
 }
 
 /** In-place form of a binary op: self op= other, keeping self's dtype. */
@@ -79,7 +83,7 @@ export function binaryInPlace(spec: BinarySpec, self: Tensor, other: TensorOrSca
   const r = applyInPlace(spec.name + "_", self, [other instanceof Tensor ? other : null],
     () => { binaryOp({ ...spec, vjp: undefined }, self, other, self); },
     outOfPlace);
-  if (tracing.on) traceOp(traceKind(spec), [self, other], self);
+  if (tracing.on) traceOp(traceKind(spec), [self, other], self, spec.onnx?.attrs);
   return r;
 }
 

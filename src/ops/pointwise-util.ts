@@ -11,7 +11,7 @@ import { binaryMap, emptyTensor, lay, ternaryMap, copyInto, uninitTensor, type B
 import { asOperand, traceKind, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
 import { applyInPlace } from "./inplace.js";
 import { resultTypeMany, type TensorOrScalar } from "./promotion.js";
-import { traceOp, tracing } from "../onnx/hook.js";
+import { type TraceAttrs, traceOp, tracing } from "../onnx/hook.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 
 /** Python's type name of an argument, as PyTorch's argument errors print it. */
@@ -212,6 +212,8 @@ export interface TernarySpec {
   f: TernaryFn;
   outDtype?: (promoted: DType) => DType;
   vjp?: (g: Tensor, a: Tensor, b: Tensor, c: Tensor, out: Tensor) => [Tensor | null, Tensor | null, Tensor | null];
+  /** How torch.onnx.export records the op when its node name does not say everything (its arguments). */
+  onnx?: { kind: string; attrs: TraceAttrs };
 }
 
 /** A ternary pointwise op: promotion over the three operands, broadcasting, recording. */
@@ -220,9 +222,14 @@ export function ternaryOp(spec: TernarySpec, a: TensorOrScalar, b: TensorOrScala
   const outDtype = spec.outDtype ? spec.outDtype(promoted) : promoted;
   const x = asOperand(spec.name, a, promoted), y = asOperand(spec.name, b, promoted), z = asOperand(spec.name, c, promoted);
   const res = onDevice(x, y, z, out) ? deviceOp("ternary", spec.name)(spec, x, y, z, outDtype, out) : ternaryMap(exactOperand(x, promoted), exactOperand(y, promoted), exactOperand(z, promoted), outDtype, spec.f, out, spec.name);
-  if (!spec.vjp || out) return res;
+  if (!spec.vjp || out) {
+    if (tracing.on && !out) traceOp(traceKind(spec), [x, y, z], res, spec.onnx?.attrs);
+    return res;
+  }
   const vjp = spec.vjp;
-  return record(spec.node, [x, y, z], res, ([g]) => vjp(g!, x, y, z, res), [x, y, z]);
+  record(spec.node, [x, y, z], res, ([g]) => vjp(g!, x, y, z, res), [x, y, z]);
+  if (tracing.on && spec.onnx) traceOp(spec.onnx.kind, [x, y, z], res, spec.onnx.attrs);
+  return res;
 }
 
 // ---- shared activation kernels ----------------------------------------------------------------

@@ -335,7 +335,7 @@ function nanToNumSpec(op: string, dtype: DType, args: readonly unknown[]): Unary
   const pos = roundToDType((a.posinf as number | null | undefined) ?? max, dtype);
   const negv = roundToDType((a.neginf as number | null | undefined) ?? -max, dtype);
   return {
-    name: "nan_to_num", node: "NanToNumBackward0", outDtype: sameOut,
+    name: "nan_to_num", node: "NanToNumBackward0", outDtype: sameOut, onnx: { kind: "nan_to_num", attrs: { nan, posinf: pos, neginf: negv } },
     f: nativeUnary((x: number) => (x !== x ? nan : x === Infinity ? pos : x === -Infinity ? negv : x), "nanToNum", [nan, pos, negv]),
     vjp: (g, x) => where(x.isfinite(), g, 0),
   };
@@ -1025,7 +1025,7 @@ export function lerp(input: Tensor, end: Tensor, weight: TensorOrScalar): Tensor
   if (weight instanceof Tensor) return ternaryOp(LERP, input, end, weight);
   const w = roundToDType(weight as number, input.dtype);
   return binaryOp({
-    name: "lerp", node: "LerpBackward0", f: nativeTyped((a: number, b: number) => lerpKernel(a, b, w), "lerpScalar", w),
+    name: "lerp", node: "LerpBackward0", f: nativeTyped((a: number, b: number) => lerpKernel(a, b, w), "lerpScalar", w), onnx: { kind: "lerp_scalar", attrs: { weight: w } },
     vjp: (g, a, b) => [a._requiresGrad ? gradFor(g.mul(1 - w), a) : null, b._requiresGrad ? gradFor(g.mul(w), b) : null],
   }, input, end);
 }
@@ -1051,7 +1051,7 @@ function addcmulSpec(value: number, promoted: DType): TernarySpec {
   // The value is converted to the compute dtype (truncated for integers), as PyTorch's kernel does.
   const v = promoted.isFloatingPoint ? value : Math.trunc(value);
   return {
-    name: "addcmul", node: "AddcmulBackward0",
+    name: "addcmul", node: "AddcmulBackward0", onnx: { kind: "addcmul", attrs: { value: v } },
     f: nativeTypedTernary((s: number, a: number, b: number) => s + v * a * b, "addcmul", v),
     vjp: (g, s, a, b) => [
       s._requiresGrad ? gradFor(g, s) : null,
@@ -1067,7 +1067,7 @@ function addcdivSpec(op: string, value: number, t1: Tensor, t2: Tensor): Ternary
   }
   void op;
   return {
-    name: "addcdiv", node: "AddcdivBackward0",
+    name: "addcdiv", node: "AddcdivBackward0", onnx: { kind: "addcdiv", attrs: { value } },
     // (value * a) / b, in PyTorch's order.
     f: nativeTypedTernary((s: number, a: number, b: number) => s + (value * a) / b, "addcdiv", value),
     vjp: (g, s, a, b) => [

@@ -101,13 +101,15 @@ export function prod(input: Tensor, ...args: Args<[dim?: number, keepdim?: boole
     ? reduceBig(x, plan, (v) => v.reduce((p, c) => p * c, 1n), emptyTensor(plan.outShape, int64))
     : reduceWith(x, plan, outDtype, prodKernel);
   const inShape = x.shape;
-  return record(dims === null ? "ProdBackward0" : "ProdBackward1", [x], out, ([g]) => {
+  record(dims === null ? "ProdBackward0" : "ProdBackward1", [x], out, ([g]) => {
     const ge = expandReducedGrad(g!, inShape, plan.dims, keepdim);
     // Without zeros the product rule is out / x (differentiable again); with zeros, exact others-product.
     const hasZero = x.eq(0).any().item() as boolean;
     if (!hasZero) return [ge.mul(expandReducedGrad(out, inShape, plan.dims, keepdim)).div(x)];
     return [ge.mul(prodOthers(x, plan.dims))];
   }, [x]);
+  if (tracing.on) traceOp("prod", [x], out, { dims: plan.dims, keepdim });
+  return out;
 }
 
 // ---- max / min / amax / amin / argmax / argmin ----------------------------------------------
@@ -198,6 +200,7 @@ function maxMin(op: "max" | "min", input: Tensor, args: unknown[]): MaxResult {
   const { values, indices, d } = selectAlong(op, input, o.dim as number, keepdim, pick);
   const inShape = input.shape;
   record(op === "max" ? "MaxBackward0" : "MinBackward0", [input], [values, indices], ([g]) => [scatterToIndex(g!, indices, inShape, d!, keepdim)], [input]);
+  if (tracing.on) traceOp(`${op}_dim`, [input], [values, indices], { dim: d, keepdim });
   return valuesIndices(values, indices);
 }
 
@@ -291,10 +294,12 @@ export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolea
   const { dims, correction, keepdim } = varArgs("var", args);
   const { v, plan } = varCore("var", input, dims, correction, keepdim);
   const inShape = input.shape;
-  return record("VarBackward0", [input], v, ([g]) => {
+  record("VarBackward0", [input], v, ([g]) => {
     const m = input.mean(plan.dims, true);
     return [expandReducedGrad(g!, inShape, plan.dims, keepdim).mul(input.sub(m)).mul(2 / (plan.inner - correction))];
   }, [input]);
+  if (tracing.on) traceOp("var", [input], v, { dims: plan.dims, keepdim, correction, std: false });
+  return v;
 }
 
 export function std(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions>): Tensor {
@@ -302,11 +307,13 @@ export function std(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean
   const { v, plan } = varCore("std", input, dims, correction, keepdim);
   const out = v.detach().sqrt();
   const inShape = input.shape;
-  return record("StdBackward0", [input], out, ([g]) => {
+  record("StdBackward0", [input], out, ([g]) => {
     const m = input.mean(plan.dims, true);
     const o = expandReducedGrad(out, inShape, plan.dims, keepdim);
     return [expandReducedGrad(g!, inShape, plan.dims, keepdim).mul(input.sub(m)).div(o.mul(plan.inner - correction))];
   }, [input, out]);
+  if (tracing.on) traceOp("var", [input], out, { dims: plan.dims, keepdim, correction, std: true });
+  return out;
 }
 
 export function varMean(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions>): Tensor[] {
@@ -342,9 +349,11 @@ export function logsumexp(input: Tensor, ...args: Args<[dim: Dims, keepdim?: boo
     return m + Math.log(a);
   }));
   const inShape = x.shape;
-  return record("LogsumexpBackward0", [x], out, ([g]) => [
+  record("LogsumexpBackward0", [x], out, ([g]) => [
     expandReducedGrad(g!, inShape, plan.dims, keepdim).mul(x.sub(expandReducedGrad(out, inShape, plan.dims, keepdim)).exp()),
   ], [x, out]);
+  if (tracing.on) traceOp("logsumexp", [x], out, { dims: plan.dims, keepdim });
+  return out;
 }
 
 export function nanmean(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], DimKeep>): Tensor {
@@ -385,7 +394,7 @@ export function vectorNormImpl(x: Tensor, p: number, dims: number[] | null, keep
     return a ** (1 / p);
   });
   const inShape = x.shape;
-  return record("LinalgVectorNormBackward0", [x], out, ([g]) => {
+  record("LinalgVectorNormBackward0", [x], out, ([g]) => {
     const ge = expandReducedGrad(g!, inShape, plan.dims, keepdim);
     const ne = expandReducedGrad(out, inShape, plan.dims, keepdim);
     if (p === 0) return [x.mul(0)];
@@ -398,6 +407,8 @@ export function vectorNormImpl(x: Tensor, p: number, dims: number[] | null, keep
     const scaled = p === 2 ? x.div(safe) : x.mul(x.abs().pow(p - 2)).div(safe.pow(p - 1));
     return [ge.mul(scaled).mul(ne.ne(0).to(x.dtype))];
   }, [x, out]);
+  if (tracing.on) traceOp("vector_norm", [x], out, { ord: p, dims: plan.dims, keepdim });
+  return out;
 }
 
 function ordValue(v: unknown): number {
@@ -428,11 +439,14 @@ function logicalReduce(op: string, input: Tensor, args: unknown[], isAll: boolea
   const plan = planReduce(op, input, dims, keepdim);
   const outDtype = input.dtype === bool ? bool : input.dtype.name === "uint8" ? input.dtype : bool;
   if (onDevice(input)) return deviceOp("logicalReduce", op)(isAll ? "all" : "any", input, plan.dims, keepdim, outDtype, plan.outShape);
-  const out = emptyTensor(plan.outShape, outDtype);
-  if (tryNativeByteReduce(isAll ? "all" : "any", input, plan.dims, out)) return out;
-  return reduceWith(input, plan, outDtype, isAll
-    ? (d, s, n) => { for (let i = s; i < s + n; i++) if (d[i] === 0) return 0; return 1; }
-    : (d, s, n) => { for (let i = s; i < s + n; i++) if (d[i] !== 0) return 1; return 0; });
+  let out = emptyTensor(plan.outShape, outDtype);
+  if (!tryNativeByteReduce(isAll ? "all" : "any", input, plan.dims, out)) {
+    out = reduceWith(input, plan, outDtype, isAll
+      ? (d, s, n) => { for (let i = s; i < s + n; i++) if (d[i] === 0) return 0; return 1; }
+      : (d, s, n) => { for (let i = s; i < s + n; i++) if (d[i] !== 0) return 1; return 0; });
+  }
+  if (tracing.on) traceOp(op, [input], out, { dims: plan.dims, keepdim });
+  return out;
 }
 
 export function all(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean }>): Tensor { return logicalReduce("all", input, args, true); }
@@ -485,6 +499,7 @@ export function median(input: Tensor, ...args: unknown[]): Tensor | ValuesIndice
     : selectAlong("median", input, o.dim as number, keepdim, pick, { mode: "median", k: 0 });
   const inShape = input.shape;
   record("MedianBackward1", [input], [values, indices], ([g]) => [scatterToIndex(g!, indices, inShape, d!, keepdim)], [input]);
+  if (tracing.on && d !== null) traceOp("kthvalue", [input], [values, indices], { k: Math.floor((input.shape[d]! - 1) / 2) + 1, dim: d, keepdim });
   return valuesIndices(values, indices);
 }
 
@@ -518,6 +533,7 @@ export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number, 
     : selectAlong("kthvalue", input, dim, keepdim, (d, s, n) => sortedBlock(d, s, n)[k - 1]!, { mode: "kth", k: k - 1 });
   const inShape = input.shape;
   record("KthvalueBackward0", [input], [values, indices], ([g]) => [scatterToIndex(g!, indices, inShape, d!, keepdim)], [input]);
+  if (tracing.on) traceOp("kthvalue", [input], [values, indices], { k, dim: d, keepdim });
   return valuesIndices(values, indices);
 }
 

@@ -4,6 +4,7 @@ import { Tensor } from "../core/tensor.js";
 import { type DTypeLike, int64, toDType } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
 import { record } from "../autograd/record.js";
+import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, checkInt, installMethods, type Method } from "./args.js";
 import { emptyTensor, uninitTensor, toNumbers, writeNumbers, type NumArray } from "./engine.js";
 import { castTo } from "./conversion.js";
@@ -57,7 +58,9 @@ export function cumsum(input: Tensor, ...args: Args<[dim: number], CumOptions>):
   const x = cumDtype(input, o);
   const d = x.dim() ? normalizeDim(checkInt("cumsum", "dim", o.dim), x.dim(), "cumsum") : 0;
   const out = onDevice(x) ? deviceOp("scan", "cumsum")("cumsum", "sum", x, d) : sumLines(x, d);
-  return record("CumsumBackward0", [x], out, ([g]) => [x.dim() ? reverseCumsum(g!, d) : g!]);
+  record("CumsumBackward0", [x], out, ([g]) => [x.dim() ? reverseCumsum(g!, d) : g!]);
+  if (tracing.on) traceOp("cumsum", [x], out, { dim: d });
+  return out;
 }
 
 function sumLines(x: Tensor, d: number): Tensor {

@@ -48,7 +48,9 @@ export function flip(input: Tensor, ...dims: (number | number[])[]): Tensor {
   checkTensor("flip", "input", input);
   const d = normalizeDims(bindSize("flip", dims).size, input.dim(), "flip");
   const out = flipped(input, d);
-  return record("FlipBackward0", [input], out, ([g]) => [flip(g!, d)]);
+  record("FlipBackward0", [input], out, ([g]) => [flip(g!, d)]);
+  if (tracing.on) traceOp("flip", [input], out, { dims: d });
+  return out;
 }
 
 export function fliplr(input: Tensor): Tensor {
@@ -97,7 +99,9 @@ export function roll(input: Tensor, ...args: Args<[shifts: number | number[], di
     nd.forEach((d, i) => { out = rollOnce(out, d, shifts[i]!); });
   }
   const back = shifts.map((s) => -s);
-  return record("RollBackward0", [input], out, ([g]) => [roll(g!, back, dims.length ? dims : null)]);
+  record("RollBackward0", [input], out, ([g]) => [roll(g!, back, dims.length ? dims : null)]);
+  if (tracing.on) traceOp("roll", [input], out, { shifts, dims: dims.length ? dims.map((d) => normalizeDim(d, Math.max(input.dim(), 1), "roll")) : [] });
+  return out;
 }
 
 /** torch.rot90(input, k = 1, dims = [0, 1]). */

@@ -5,6 +5,7 @@ import { Tensor } from "../core/tensor.js";
 import { type DType, float32, float32Bits, int32, int64, getDefaultDtype } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
 import { record } from "../autograd/record.js";
+import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, checkInt, installMethods, type Method, checkTensor } from "./args.js";
 import { emptyTensor, toNumbers, writeNumbers, type NumArray } from "./engine.js";
 import { valuesIndices, type ValuesIndices } from "./named-tuple.js";
@@ -124,6 +125,7 @@ export function sort(input: Tensor, ...args: Args<[dim?: number, descending?: bo
     : nativeOrderAlong(input, dim, n, desc) ?? orderAlong("sort", input, dim, n, lineOrder(input, desc));
   const inShape = input.shape;
   record("SortBackward0", [input], [values, indices], ([g]) => [gradByIndices(g!, indices, inShape, d)]);
+  if (tracing.on) traceOp("sort", [input], [values, indices], { dim: d, descending: desc });
   return valuesIndices(values, indices);
 }
 
@@ -148,6 +150,7 @@ export function topk(input: Tensor, k: number, ...args: Args<[dim?: number, larg
     : nativeOrderAlong(input, dim, k, largest) ?? orderAlong("topk", input, dim, k, (src, s, n) => lineOrder(input, largest)(src, s, n).slice(0, k));
   const inShape = input.shape;
   record("TopkBackward0", [input], [values, indices], ([g]) => [gradByIndices(g!, indices, inShape, d)]);
+  if (tracing.on) traceOp("topk", [input], [values, indices], { dim: d, k, largest });
   return valuesIndices(values, indices);
 }
 

@@ -5,6 +5,7 @@
 import { Tensor } from "../../core/tensor.js";
 import { float32, float64, uint8 } from "../../core/dtype.js";
 import { record } from "../../autograd/record.js";
+import { traceOp, tracing } from "../../onnx/hook.js";
 import { floatData, scratch } from "./float-scratch.js";
 import { type Args, bindArgs, describe } from "../../ops/args.js";
 import { fromArray } from "../../ops/engine.js";
@@ -89,9 +90,12 @@ function interpolateOp(x: Tensor, params: InterpolateParams, kernel: string): Te
   const out = scratch(outShape, x.dtype);
   interpolateForward(floatData(x), x.shape, out.data, params);
   let res = out.finish();
-  if (!x.dtype.isFloatingPoint) return res;
   const inShape = x.shape;
-  res = record(`${NODE_NAMES[kernel]}Backward0`, [x], res, ([g]) => [interpolateBackwardOp(g!, inShape, params, kernel)]);
+  if (x.dtype.isFloatingPoint) res = record(`${NODE_NAMES[kernel]}Backward0`, [x], res, ([g]) => [interpolateBackwardOp(g!, inShape, params, kernel)]);
+  if (tracing.on) {
+    const { mode, outputSize, alignCorners, scales, antialias } = params;
+    traceOp("interpolate", [x], res, { mode, outputSize: outputSize.slice(), alignCorners, scales: scales ? scales.slice() : null, antialias });
+  }
   return res;
 }
 

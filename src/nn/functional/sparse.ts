@@ -312,6 +312,7 @@ export function oneHot(input: Tensor, ...args: Args<[numClasses?: number], { num
   const a = bindArgs(op, args, ["numClasses"]);
   const x = tensorArg(op, "input", 1, input);
   let C = intArg(op, "num_classes", a.numClasses, -1);
+  const inferred = C === -1;
   if (x.dtype !== int64) throw new Error("one_hot is only applicable to index tensor of type LongTensor.");
   const shape = x.shape;
   if (x.numel() === 0) {
@@ -326,5 +327,7 @@ export function oneHot(input: Tensor, ...args: Args<[numClasses?: number], { num
   else if (!(C > hi)) throw new Error("Class values must be smaller than num_classes.");
   const out = new BigInt64Array(v.length * C);
   for (let i = 0; i < v.length; i++) out[i * C + v[i]!] = 1n;
-  return fromArray(out, [...shape, C], int64);
+  const r = fromArray(out, [...shape, C], int64);
+  if (tracing.on) traceOp("one_hot", [x], r, { numClasses: C, inferred });
+  return r;
 }

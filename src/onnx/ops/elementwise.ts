@@ -1,6 +1,6 @@
 // Elementwise ops: arithmetic, comparisons, logic, unary math and every activation.
 
-import { type DType, bool, getDefaultDtype, promoteTypes } from "../../core/dtype.js";
+import { type DType, bool, getDefaultDtype, int64, promoteTypes } from "../../core/dtype.js";
 import type { ConvertContext, Converter } from "../context.js";
 import { attr } from "../graph.js";
 
@@ -132,6 +132,56 @@ const log1p: Converter = (c) => c.op("Log", [c.op("Add", [c.inputAs(0, c.outDtyp
 
 const expm1: Converter = (c) => c.op("Sub", [c.op("Exp", [c.inputAs(0, c.outDtype())]), scalarOf(c, 1)]);
 
+/** round/trunc/frac on integers: the value itself (ONNX's Round and Floor take floats only). */
+function rounding(onFloat: (c: ConvertContext, x: string) => string, onInteger: (c: ConvertContext, x: string) => string = (_c, x) => x): Converter {
+  return (c) => {
+    const x = c.inputAs(0, c.outDtype());
+    return c.outDtype().isFloatingPoint ? onFloat(c, x) : onInteger(c, x);
+  };
+}
+
+/** trunc(x) = sign(x) * floor(|x|), exact for every float. */
+function truncOf(c: ConvertContext, x: string): string {
+  return c.op("Mul", [c.op("Sign", [x]), c.op("Floor", [c.op("Abs", [x])])]);
+}
+
+/** log2 and log10 as ln(x) / ln(base). */
+function logBase(base: number): Converter {
+  return (c) => c.op("Div", [c.op("Log", [c.inputAs(0, c.outDtype())]), scalarOf(c, Math.log(base))]);
+}
+
+/**
+ * repeat(sizes): Tile by the ratio of the output to the input shape (leading new dims unsqueezed
+ * first). A count that differs between the traces (x.repeat(n) with n = a dynamic size) is read
+ * from the dynamic axes.
+ */
+const repeat: Converter = (c) => {
+  const inDims = c.value(0).shape, inB = c.value(0).b?.shape ?? inDims;
+  const outA = c.out().shape, outB = c.out().b?.shape ?? outA;
+  const lead = outA.length - inDims.length;
+  const reps = outA.map((o, i) => {
+    const n = i < lead ? 1 : inDims[i - lead]!, nb = i < lead ? 1 : inB[i - lead]!;
+    if (n === 0 || nb === 0 || o % n !== 0 || outB[i]! % nb !== 0) c.fail(`cannot tell the repeat count of dim ${i} from the shapes [${inDims.join(", ")}] → [${outA.join(", ")}]`);
+    return { a: o / n, b: outB[i]! / nb };
+  });
+  const x = lead > 0 ? c.op("Unsqueeze", [c.input(0), c.g.ints(Array.from({ length: lead }, (_, i) => i))]) : c.input(0);
+  return reps.every((r) => r.a === 1 && r.b === 1) ? x : c.op("Tile", [x, c.env.shapeTensor(reps, c.label)]);
+};
+
+/** bitwise_not: Not on bools, -x - 1 on integers (two's complement; BitwiseNot needs opset 18). */
+const bitwiseNot: Converter = (c) => {
+  const d = c.dtypeOf(0)!;
+  if (d === bool) return c.op("Not", [c.input(0)]);
+  return c.op("Sub", [c.op("Neg", [c.input(0)]), c.g.scalar(1, d)]);
+};
+
+/** F.one_hot: OneHot with off/on values 0/1 along a new last dim. */
+const oneHot: Converter = (c) => {
+  if (c.attr<boolean>("inferred")) c.fail("num_classes=-1 reads the number of classes from the values; pass num_classes");
+  const values = c.g.constant(int64, [0, 1], [2]);
+  return c.op("OneHot", [c.input(0), c.g.scalar(c.attr<number>("numClasses"), int64), values], { axis: attr.i(-1) });
+};
+
 const glu: Converter = (c) => {
   const dim = c.attr<number>("dim");
   const half = c.value(0).shape[dim]! / 2;
@@ -182,6 +232,24 @@ export const ELEMENTWISE: Record<string, Converter> = {
   FloorBackward0: unary("Floor"),
   CeilBackward0: unary("Ceil"),
   SignBackward0: unary("Sign"),
+  AsinBackward0: unary("Asin"),
+  AcosBackward0: unary("Acos"),
+  AtanBackward0: unary("Atan"),
+  SinhBackward0: unary("Sinh"),
+  CoshBackward0: unary("Cosh"),
+  AsinhBackward0: unary("Asinh"),
+  AcoshBackward0: unary("Acosh"),
+  AtanhBackward0: unary("Atanh"),
+  Log2Backward0: logBase(2),
+  Log10Backward0: logBase(10),
+  Exp2Backward0: (c) => c.op("Pow", [scalarOf(c, 2), c.inputAs(0, c.outDtype())]),
+  // round(x) without decimals is half-to-even in both
+  RoundBackward0: rounding((c, x) => c.op("Round", [x])),
+  TruncBackward0: rounding(truncOf),
+  FracBackward0: rounding((c, x) => c.op("Sub", [x, truncOf(c, x)]), (c, x) => c.op("Sub", [x, x])),
+  RepeatBackward0: repeat,
+  bitwise_not: bitwiseNot,
+  one_hot: oneHot,
   // activations
   ReluBackward0: unary("Relu"),
   SigmoidBackward0: unary("Sigmoid"),

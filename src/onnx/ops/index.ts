@@ -3,11 +3,16 @@
 // arguments ("transpose", "conv"), or "module:<Class>" for modules exported whole.
 
 import type { Converter } from "../context.js";
+import { ARITHMETIC } from "./arithmetic.js";
 import { ELEMENTWISE } from "./elementwise.js";
+import { INDEXING } from "./indexing.js";
 import { NN } from "./nn.js";
+import { ORDERING } from "./ordering.js";
+import { REDUCTIONS } from "./reductions.js";
+import { RESIZE } from "./resize.js";
 import { RNN } from "./rnn.js";
 import { SHAPE } from "./shape.js";
 
-export const CONVERTERS: ReadonlyMap<string, Converter> = new Map(Object.entries({ ...ELEMENTWISE, ...SHAPE, ...NN, ...RNN }));
+export const CONVERTERS: ReadonlyMap<string, Converter> = new Map(Object.entries({ ...ELEMENTWISE, ...ARITHMETIC, ...SHAPE, ...NN, ...RNN, ...ORDERING, ...REDUCTIONS, ...INDEXING, ...RESIZE }));
 
 export { wrapRecurrentModules } from "./rnn.js";

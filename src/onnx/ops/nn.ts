@@ -69,16 +69,16 @@ const avgPool: Converter = (c) => {
   }));
 };
 
-/** adaptive_avg_pool{k}d where every output size divides the input size: an AveragePool. */
-function adaptiveAvgPool(k: number): Converter {
+/** adaptive_{avg,max}_pool{k}d where every output size divides the input size: an AveragePool or MaxPool. */
+function adaptivePool(k: number, opType: "AveragePool" | "MaxPool"): Converter {
   return (c) => {
     const inA = c.value(0).shape.slice(-k), outA = c.out().shape.slice(-k);
     const inB = c.value(0).b?.shape.slice(-k) ?? inA, outB = c.out().b?.shape.slice(-k) ?? outA;
     const kernel = inA.map((s, i) => s / outA[i]!);
     if (kernel.some((q, i) => !Number.isInteger(q) || inB[i]! / outB[i]! !== q)) {
-      c.fail(`output size [${outA.join(", ")}] must divide the input size [${inA.join(", ")}] (and stay fixed) to map to AveragePool`);
+      c.fail(`output size [${outA.join(", ")}] must divide the input size [${inA.join(", ")}] (and stay fixed) to map to ${opType}`);
     }
-    return batched(c, k, (x) => c.op("AveragePool", [x], { kernel_shape: attr.ints(kernel), strides: attr.ints(kernel) }));
+    return batched(c, k, (x) => c.op(opType, [x], { kernel_shape: attr.ints(kernel), strides: attr.ints(kernel) }));
   };
 }
 
@@ -87,8 +87,27 @@ function fill(c: ConvertContext, n: number, value: number): string {
   return c.g.constant(c.outDtype(), new Array<number>(n).fill(value), [n]);
 }
 
+/**
+ * Batch statistics (no running statistics, or F.instance_norm): the mean and biased variance over
+ * every dim but the channels, computed in the graph.
+ */
+function batchStatistics(c: ConvertContext): string {
+  const shape = c.value(0).shape;
+  const axes = shape.map((_, i) => i).filter((i) => i !== 1);
+  const mean = (x: string): string => (c.opset >= 18 ? c.op("ReduceMean", [x, c.g.ints(axes)], { keepdims: attr.i(1) }) : c.op("ReduceMean", [x], { axes: attr.ints(axes), keepdims: attr.i(1) }));
+  const x = c.input(0);
+  const centered = c.op("Sub", [x, mean(x)]);
+  const variance = mean(c.op("Mul", [centered, centered]));
+  let y = c.op("Div", [centered, c.op("Sqrt", [c.op("Add", [variance, c.g.scalar(c.attr<number>("eps"), c.outDtype())])])]);
+  // The channel count may be dynamic (instance norm runs on (1, N*C, ...)).
+  const perChannel = c.g.ints([-1, ...new Array<number>(shape.length - 2).fill(1)]);
+  if (c.has(3)) y = c.op("Mul", [y, c.op("Reshape", [c.input(3), perChannel])]);
+  if (c.has(4)) y = c.op("Add", [y, c.op("Reshape", [c.input(4), perChannel])]);
+  return y;
+}
+
 const batchNorm: Converter = (c) => {
-  if (c.attr<boolean>("training") || !c.has(1) || !c.has(2)) c.fail("batch statistics (training mode, or no running statistics) have no ONNX mapping; call model.eval()");
+  if (c.attr<boolean>("training") || !c.has(1) || !c.has(2)) return batchStatistics(c);
   const C = c.value(0).shape[1]!;
   const scale = c.has(3) ? c.input(3) : fill(c, C, 1);
   const bias = c.has(4) ? c.input(4) : fill(c, C, 0);
@@ -144,8 +163,11 @@ export const NN: Record<string, Converter> = {
   conv_transpose: convTranspose,
   max_pool: maxPool,
   avg_pool: avgPool,
-  AdaptiveAvgPool2DBackward0: adaptiveAvgPool(2),
-  AdaptiveAvgPool3DBackward0: adaptiveAvgPool(3),
+  AdaptiveAvgPool2DBackward0: adaptivePool(2, "AveragePool"),
+  AdaptiveAvgPool3DBackward0: adaptivePool(3, "AveragePool"),
+  // The indices (return_indices=True) are not part of the record: only the values export.
+  AdaptiveMaxPool2DBackward0: adaptivePool(2, "MaxPool"),
+  AdaptiveMaxPool3DBackward0: adaptivePool(3, "MaxPool"),
   batch_norm: batchNorm,
   layer_norm: layerNorm,
   group_norm: groupNorm,

@@ -1,0 +1,139 @@
+// Survey: which everyday ops export to ONNX. Each op is wrapped in a one-op model, exported with a
+// dynamic batch axis, run in onnxruntime on the export input and on another batch size, and
+// compared with torch-ts's own forward. Prints one line per op: ok, FAIL (export error) or WRONG.
+// Run: node --import tsx bench/onnx-survey.ts
+import * as ort from "onnxruntime-node";
+import * as torch from "../src/index.js";
+import * as onnx from "../src/onnx/index.js";
+
+type Tensor = torch.Tensor;
+const F = torch.nn.functional;
+const nn = torch.nn;
+
+type Fn = (x: Tensor) => Tensor | Tensor[];
+const i64 = (v: number[]): Tensor => torch.tensor(v, { dtype: "int64" });
+
+// x: (N, 4, 6) float32, N is the dynamic axis.
+const CASES: [string, Fn][] = [
+  ["abs", (x) => x.abs()], ["neg", (x) => x.neg()], ["exp", (x) => x.exp()], ["log", (x) => x.abs().add(1).log()],
+  ["sqrt", (x) => x.abs().sqrt()], ["rsqrt", (x) => x.abs().add(1).rsqrt()], ["sin", (x) => x.sin()], ["cos", (x) => x.cos()],
+  ["tan", (x) => x.tan()], ["asin", (x) => x.tanh().asin()], ["acos", (x) => x.tanh().acos()], ["atan", (x) => x.atan()],
+  ["sinh", (x) => x.sinh()], ["cosh", (x) => x.cosh()], ["asinh", (x) => x.asinh()], ["atanh", (x) => x.tanh().mul(0.9).atanh()],
+  ["atan2", (x) => torch.atan2(x, x.flip(0))],
+  ["floor", (x) => x.floor()], ["ceil", (x) => x.ceil()], ["round", (x) => x.mul(3).round()], ["trunc", (x) => x.mul(3).trunc()],
+  ["frac", (x) => x.mul(3).frac()], ["sign", (x) => x.sign()], ["reciprocal", (x) => x.reciprocal()], ["square", (x) => x.square()],
+  ["pow", (x) => x.abs().pow(1.5)], ["pow tensor", (x) => x.abs().pow(x)], ["erf", (x) => x.erf()], ["sigmoid", (x) => x.sigmoid()],
+  ["tanh", (x) => x.tanh()], ["relu", (x) => x.relu()], ["log2", (x) => x.abs().add(1).log2()], ["log10", (x) => x.abs().add(1).log10()],
+  ["log1p", (x) => x.abs().log1p()], ["expm1", (x) => x.expm1()], ["exp2", (x) => torch.exp2(x)],
+  ["remainder", (x) => x.remainder(0.7)], ["fmod", (x) => x.fmod(0.7)], ["floor_divide", (x) => x.mul(5).floorDivide(2)],
+  ["remainder tensor", (x) => x.remainder(x.flip(0).mul(-1))], ["remainder int", (x) => x.mul(9).to("int64").remainder(-4)],
+  ["fmod int", (x) => x.mul(9).to("int64").fmod(4)], ["floor_divide int", (x) => x.mul(9).to("int64").floorDivide(x.mul(3).to("int64").add(10))],
+  ["div trunc", (x) => x.mul(5).div(x.flip(0), { roundingMode: "trunc" })], ["div floor", (x) => x.mul(5).div(x.flip(0), { roundingMode: "floor" })],
+  ["div trunc int", (x) => x.mul(9).to("int64").div(-4, { roundingMode: "trunc" })],
+  ["lerp high", (x) => torch.lerp(x, x.flip(0), 0.8)], ["lerp tensor", (x) => torch.lerp(x, x.flip(0), x.sigmoid())],
+  ["addcdiv", (x) => torch.addcdiv(x, x, x.flip(0).abs().add(1), { value: -2 })], ["nan_to_num inf", (x) => x.div(x.gt(0)).log().nanToNum(1, 5, -5)],
+  ["clamp", (x) => x.clamp(-0.5, 0.5)], ["clamp tensor", (x) => x.clamp(x.flip(0).neg(), null)], ["maximum", (x) => torch.maximum(x, x.flip(0))],
+  ["lerp", (x) => torch.lerp(x, x.flip(0), 0.3)], ["addcmul", (x) => torch.addcmul(x, x, x, { value: 0.5 })],
+  ["isnan", (x) => x.isnan()], ["isinf", (x) => x.isinf()], ["nan_to_num", (x) => x.nanToNum()],
+  ["bitwise_not bool", (x) => x.gt(0).bitwiseNot()], ["logical_and", (x) => x.gt(0).logicalAnd(x.lt(1))],
+  ["where", (x) => torch.where(x.gt(0), x, x.mul(2))], ["eq", (x) => x.eq(x.flip(0))],
+  ["sum", (x) => x.sum(1)], ["mean", (x) => x.mean(-1)], ["prod", (x) => x.prod(1)], ["amax", (x) => x.amax(1)],
+  ["max all", (x) => x.max()], ["max dim", (x) => x.max(2)], ["min dim", (x) => x.min(1, true)],
+  ["argmax", (x) => x.argmax(2)], ["std", (x) => x.std(2)], ["var", (x) => x.var(2)], ["var biased", (x) => x.var(1, false, true)], ["std batch", (x) => x.std([0, 2])], ["norm", (x) => x.norm(2, 2)],
+  ["logsumexp", (x) => x.logsumexp(2)], ["all", (x) => x.gt(0).all(2)], ["any", (x) => x.gt(0).any(2)],
+  ["cumsum", (x) => x.cumsum(2)], ["cumprod", (x) => x.cumprod(2)],
+  ["sort", (x) => x.sort(2)], ["sort desc", (x) => x.sort(1, true)], ["argsort", (x) => x.argsort(2)], ["topk", (x) => x.topk(3, 2)],
+  ["topk smallest", (x) => x.topk(2, 1, false)], ["kthvalue", (x) => x.kthvalue(2, 2)], ["kthvalue keepdim", (x) => x.kthvalue(3, 1, true)], ["median dim", (x) => x.median(2)], ["median all", (x) => x.get(0).median()],
+  ["flip", (x) => x.flip(2)], ["roll", (x) => x.roll(1, 2)], ["roll dims", (x) => x.roll([-1, 8], [1, 2])], ["roll flat", (x) => x.roll(5)], ["repeat", (x) => x.repeat(1, 2, 1)], ["tile", (x) => x.tile([2])],
+  ["repeat_interleave", (x) => x.repeatInterleave(2, 2)], ["chunk", (x) => x.chunk(2, 2)], ["split", (x) => x.split(2, 2)],
+  ["unbind", (x) => x.unbind(1)], ["flatten", (x) => x.flatten(1)], ["unflatten", (x) => x.unflatten(2, [2, 3])],
+  ["movedim", (x) => x.movedim(2, 1)], ["expand", (x) => x.get(":", ":", "0:1").expand(-1, -1, 5)],
+  ["gather", (x) => torch.gather(x, 2, x.argsort(2))], ["index_select", (x) => x.indexSelect(2, i64([5, 0, 2]))],
+  ["get int tensor dim0", (x) => x.get(i64([0, -1, 0]))], ["get [:, idx]", (x) => x.get(":", i64([3, -1, 0]))],
+  ["get [:, :, idx]", (x) => x.get(":", ":", i64([5, 0]))], ["get 2 idx", (x) => x.get(":", i64([0, 3]), i64([1, 5]))],
+  ["get int array", (x) => x.get(":", [0, 2])], ["get idx, :, idx", (x) => x.get(i64([0, -1]), ":", i64([1, 5]))],
+  ["get :, 2-d idx", (x) => x.get(":", torch.tensor([[0, 1], [3, -2]], { dtype: "int64" }))], ["get mask 1d", (x) => x.get(":", torch.tensor([true, false, true, true]))],
+  ["get argmax idx", (x) => x.get(torch.arange(x.size(0)), x.sum(2).argmax(1))], ["get 0-d idx", (x) => x.get(":", torch.tensor(2))], ["get mask", (x) => x.get(x.gt(0))],
+  ["masked_fill", (x) => x.maskedFill(x.gt(0), 0)], ["scatter", (x) => torch.zerosLike(x).scatter(2, x.argsort(2), x)], ["scatter value", (x) => x.scatter(1, x.argsort(1).get(":", "0:2"), 2.5)],
+  ["scatter_add", (x) => torch.zerosLike(x).scatterAdd(2, x.argsort(2).get(":", ":", "0:3"), x)], ["scatter reduce", (x) => x.scatter(2, x.argsort(2), x, { reduce: "multiply" })],
+  ["bitwise_not int", (x) => x.mul(5).to("int64").bitwiseNot()],
+  ["tril", (x) => x.tril()], ["triu", (x) => x.triu(1)], ["diagonal", (x) => x.diagonal(0, 1, 2)],
+  ["einsum", (x) => torch.einsum("nij,nkj->nik", x, x)], ["bmm", (x) => torch.bmm(x, x.transpose(1, 2))],
+  ["outer", (x) => torch.outer(x.get(0, 0), x.get(0, 1))],
+  ["F.pad reflect", (x) => F.pad(x, [1, 1], "reflect")], ["F.pad replicate", (x) => F.pad(x, [1, 2], "replicate")],
+  ["F.pad constant", (x) => F.pad(x, [1, 2], "constant", 3)],
+  ["F.interpolate nearest", (x) => F.interpolate(x.unsqueeze(1), { scaleFactor: 2 })],
+  ["F.interpolate bilinear", (x) => F.interpolate(x.unsqueeze(1), { size: [7, 9], mode: "bilinear" })],
+  ["F.interpolate nearest size", (x) => F.interpolate(x.unsqueeze(1), { size: [7, 13] })],
+  ["F.interpolate nearest-exact", (x) => F.interpolate(x.unsqueeze(1), { size: [7, 13], mode: "nearest-exact" })],
+  ["F.interpolate nearest 1d", (x) => F.interpolate(x, { scaleFactor: 3 })],
+  ["F.interpolate bilinear ac", (x) => F.interpolate(x.unsqueeze(1), { scaleFactor: 2, mode: "bilinear", alignCorners: true })],
+  ["F.interpolate bilinear sf", (x) => F.interpolate(x.unsqueeze(1), { scaleFactor: [1.5, 2.5], mode: "bilinear" })],
+  ["F.interpolate linear", (x) => F.interpolate(x, { size: 11, mode: "linear" })],
+  ["F.interpolate bicubic", (x) => F.interpolate(x.unsqueeze(1), { size: [9, 5], mode: "bicubic" })],
+  ["F.interpolate bicubic ac", (x) => F.interpolate(x.unsqueeze(1), { scaleFactor: 2, mode: "bicubic", alignCorners: true })],
+  ["F.interpolate trilinear", (x) => F.interpolate(x.reshape(-1, 1, 2, 2, 6), { scaleFactor: 2, mode: "trilinear" })],
+  ["F.interpolate area", (x) => F.interpolate(x.unsqueeze(1), { size: [2, 3], mode: "area" })],
+  ["nn.Upsample", (x) => new nn.Upsample({ scaleFactor: 2, mode: "nearest" }).call(x.unsqueeze(1)) as Tensor],
+  ["F.normalize", (x) => F.normalize(x, { dim: 2 })], ["F.dropout eval", (x) => F.dropout(x, 0.5, false)],
+  ["F.one_hot", (x) => F.oneHot(x.argmax(2), 6)], ["F.one_hot inferred", (x) => F.oneHot(x.argmax(2))], ["F.cosine_similarity", (x) => F.cosineSimilarity(x, x.flip(0), 2)],
+  ["F.pixel_shuffle", (x) => F.pixelShuffle(x.reshape(-1, 4, 2, 3), 2)], ["F.max_pool2d", (x) => F.maxPool2d(x.unsqueeze(1), 2)],
+  ["F.adaptive_avg_pool1d", (x) => F.adaptiveAvgPool1d(x, 3)], ["F.adaptive_max_pool2d", (x) => F.adaptiveMaxPool2d(x.unsqueeze(1), 2)], ["F.adaptive_max_pool1d", (x) => F.adaptiveMaxPool1d(x, 3)],
+  ["F.instance_norm", (x) => F.instanceNorm(x)], ["F.softmin", (x) => F.softmin(x, 2)],
+  ["F.mse_loss", (x) => F.mseLoss(x, x.flip(0))], ["F.cross_entropy", (x) => F.crossEntropy(x.reshape(-1, 6), x.reshape(-1, 6).argmax(1))],
+  ["F.embedding", (x) => F.embedding(x.argmax(2), x.get(0).t())],
+  ["F.scaled_dot_product_attention", (x) => F.scaledDotProductAttention(x, x, x)],
+  ["zeros_like", (x) => torch.zerosLike(x).add(x)], ["ones_like", (x) => torch.onesLike(x).add(x)],
+  ["arange", (x) => x.add(torch.arange(6))], ["full_like", (x) => torch.fullLike(x, 2).mul(x)],
+  ["to int", (x) => x.mul(3).to("int64")], ["type_as", (x) => x.gt(0).typeAs(x)],
+];
+
+const toOrt = (t: Tensor): ort.Tensor => {
+  const c = t.contiguous();
+  const data = c.storage.data.subarray(c._offset, c._offset + c.numel());
+  return new ort.Tensor("float32", (data as Float32Array).slice(), t.shape);
+};
+
+function flat(v: unknown, out: Tensor[] = []): Tensor[] {
+  if (v instanceof torch.Tensor) out.push(v);
+  else if (Array.isArray(v)) for (const x of v) flat(x, out);
+  return out;
+}
+
+class OneOp extends nn.Module {
+  constructor(private readonly fn: Fn) { super(); }
+  override forward(x: Tensor): Tensor | Tensor[] { return this.fn(x); }
+}
+
+const only = process.argv.slice(2);
+const failed: string[] = [];
+for (const [name, fn] of CASES) {
+  if (only.length && !only.some((o) => name.includes(o))) continue;
+  torch.manualSeed(0);
+  const model = new OneOp(fn);
+  const x = torch.randn(3, 4, 6), x2 = torch.randn(5, 4, 6);
+  let status = "ok";
+  try {
+    const bytes = onnx.export(model, [x], null, { inputNames: ["x"], dynamicAxes: { x: { 0: "batch" } } });
+    const session = await ort.InferenceSession.create(bytes);
+    for (const input of [x, x2]) {
+      const want = flat(torch.noGrad(() => model.call(input)));
+      const got = await session.run({ x: toOrt(input) });
+      session.outputNames.forEach((o, k) => {
+        const g = got[o]!, w = want[k]!;
+        if (g.dims.join() !== w.shape.join()) throw new Error(`WRONG shape [${g.dims.join()}] vs [${w.shape.join()}]`);
+        const wv = (w.reshape(-1).tolist() as (number | boolean | bigint)[]).map(Number);
+        const gv = Array.from(g.data as ArrayLike<number | bigint>, Number);
+        wv.forEach((v, i) => {
+          if (!(Math.abs(gv[i]! - v) <= 1e-4 * (1 + Math.abs(v))) && !(Number.isNaN(v) && Number.isNaN(gv[i]))) throw new Error(`WRONG value at ${i}: ${gv[i]} vs ${v}`);
+        });
+      });
+    }
+  } catch (e) {
+    const msg = (e as Error).message.split("\n")[0]!;
+    status = msg.startsWith("WRONG") ? msg : `FAIL ${msg.replace("torch.onnx.export: ", "").slice(0, 150)}`;
+    failed.push(name);
+  }
+  console.log(`${name.padEnd(30)} ${status}`);
+}
+console.log(`\n${failed.length} of ${only.length ? "selected" : CASES.length} fail: ${failed.join(", ")}`);

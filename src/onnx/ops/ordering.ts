@@ -1,0 +1,130 @@
+// Ops that order or scan along a dim: sort/argsort and topk (TopK), max/min along a dim (values and
+// indices), cumsum (CumSum) and flip (a Slice with step -1).
+
+import { int64 } from "../../core/dtype.js";
+import type { ConvertContext, Converter } from "../context.js";
+import { attr } from "../graph.js";
+import { reduceOver } from "./reductions.js";
+
+/** The size of dim `d` of input 0 as a 1-D int64 tensor [1]: a constant, or read at run time. */
+function dimSize(c: ConvertContext, d: number): string {
+  const v = c.value(0);
+  const a = v.shape[d]!, b = v.b ? v.b.shape[d]! : a;
+  return a === b ? c.g.ints([a]) : c.op("Shape", [c.input(0)], { start: attr.i(d), end: attr.i(d + 1) });
+}
+
+/** A 0-d input orders to itself at index 0. */
+function scalarOrder(c: ConvertContext): string[] {
+  return [c.input(0), c.g.scalar(0, int64)];
+}
+
+/** sort(dim, descending) and argsort: TopK over the whole dim (ONNX keeps equal values in index order). */
+const sort: Converter = (c) => {
+  if (c.value(0).shape.length === 0) return scalarOrder(c);
+  const d = c.attr<number>("dim");
+  const largest = c.attr<boolean>("descending");
+  return c.g.node("TopK", [c.input(0), dimSize(c, d)], { axis: attr.i(d), largest: attr.i(largest ? 1 : 0), sorted: attr.i(1) }, 2);
+};
+
+/** topk(k, dim, largest): always sorted, as torch-ts's topk returns its values in order. */
+const topk: Converter = (c) => {
+  if (c.value(0).shape.length === 0) return scalarOrder(c);
+  const d = c.attr<number>("dim"), k = c.attr<number>("k");
+  return c.g.node("TopK", [c.input(0), c.g.ints([k])], { axis: attr.i(d), largest: attr.i(c.attr<boolean>("largest") ? 1 : 0), sorted: attr.i(1) }, 2);
+};
+
+/** kthvalue(k, dim) and median(dim): the k-th smallest by TopK (smallest first), then its position. */
+const kthvalue: Converter = (c) => {
+  const d = c.attr<number>("dim");
+  if (c.value(0).shape.length === 0) return scalarOrder(c);
+  const k = c.attr<number>("k"), keepdim = c.attr<boolean>("keepdim");
+  const [values, indices] = c.g.node("TopK", [c.input(0), c.g.ints([k])], { axis: attr.i(d), largest: attr.i(0), sorted: attr.i(1) }, 2) as [string, string];
+  const at = keepdim ? c.g.ints([k - 1]) : c.g.scalar(k - 1, int64);
+  return [c.op("Gather", [values, at], { axis: attr.i(d) }), c.op("Gather", [indices, at], { axis: attr.i(d) })];
+};
+
+/** median() of the whole tensor: the lower median of the flattened values. */
+const medianOfAll: Converter = (c) => {
+  const v = c.value(0);
+  const count = (s: readonly number[]): number => s.reduce((p, n) => p * n, 1);
+  const n = count(v.shape), nb = v.b ? count(v.b.shape) : n;
+  const k = Math.floor((n - 1) / 2);
+  if (Math.floor((nb - 1) / 2) !== k) c.fail(`the median's position changes with the dynamic axes (element ${k} of ${n}, then of ${nb})`);
+  const flat = c.op("Reshape", [c.input(0), c.g.ints([-1])]);
+  const [values] = c.g.node("TopK", [flat, c.g.ints([k + 1])], { axis: attr.i(0), largest: attr.i(0), sorted: attr.i(1) }, 2);
+  return c.op("Gather", [values!, c.g.scalar(k, int64)], { axis: attr.i(0) });
+};
+
+/** max(dim) / min(dim): the extreme values and the index of the first one. */
+function extremeAlong(reduce: "ReduceMax" | "ReduceMin", arg: "ArgMax" | "ArgMin"): Converter {
+  return (c) => {
+    const d = c.attr<number | null>("dim");
+    if (c.value(0).shape.length === 0 || d === null) return scalarOrder(c);
+    const keepdim = c.attr<boolean>("keepdim");
+    const x = c.input(0);
+    return [reduceOver(c, reduce, x, [d], keepdim), c.op(arg, [x], { axis: attr.i(d), keepdims: attr.i(keepdim ? 1 : 0) })];
+  };
+}
+
+/** max() / min() of the whole tensor (their autograd records carry everything). */
+function extremeOfAll(reduce: "ReduceMax" | "ReduceMin"): Converter {
+  return (c) => reduceOver(c, reduce, c.input(0), null, false);
+}
+
+const cumsum: Converter = (c) => {
+  if (c.value(0).shape.length === 0) return c.input(0);
+  return c.op("CumSum", [c.input(0), c.g.scalar(c.attr<number>("dim"), int64)]);
+};
+
+/** flip(dims): every flipped dim sliced from its last element backwards, whatever its size. */
+const flip: Converter = (c) => {
+  const dims = c.attr<number[]>("dims");
+  if (dims.length === 0) return c.input(0);
+  const n = dims.length;
+  return c.op("Slice", [c.input(0), c.g.ints(new Array<number>(n).fill(-1)), c.g.ints(new Array<number>(n).fill(Number.MIN_SAFE_INTEGER)),
+    c.g.ints(dims), c.g.ints(new Array<number>(n).fill(-1))]);
+};
+
+/**
+ * roll(shifts, dims): per dim, the last `s` elements moved to the front (two Slices and a Concat,
+ * counted from the end so that a dynamic size works when the shift is the same modulo both sizes).
+ * Without dims the flattened tensor is rolled and reshaped back.
+ */
+const roll: Converter = (c) => {
+  const shifts = c.attr<number[]>("shifts"), dims = c.attr<number[]>("dims");
+  const v = c.value(0);
+  if (v.shape.length === 0) return c.input(0);
+  const flat = dims.length === 0;
+  let x = flat ? c.op("Reshape", [c.input(0), c.g.ints([-1])]) : c.input(0);
+  const sizes = (d: number): [number, number] => {
+    if (!flat) return [v.shape[d]!, v.b ? v.b.shape[d]! : v.shape[d]!];
+    const count = (s: readonly number[]): number => s.reduce((p, k) => p * k, 1);
+    return [count(v.shape), count(v.b ? v.b.shape : v.shape)];
+  };
+  (flat ? [0] : dims).forEach((d, i) => {
+    const [na, nb] = sizes(d);
+    if (na === 0) return;
+    const s = ((shifts[i]! % na) + na) % na;
+    if (nb !== na && ((shifts[i]! % nb) + nb) % nb !== s) c.fail(`shift ${shifts[i]} of dim ${d} is not the same modulo the dim's sizes ${na} and ${nb} of the two traces`);
+    if (s === 0) return;
+    const axes = c.g.ints([d]);
+    const tail = c.op("Slice", [x, c.g.ints([-s]), c.g.ints([Number.MAX_SAFE_INTEGER]), axes]);
+    const head = c.op("Slice", [x, c.g.ints([0]), c.g.ints([-s]), axes]);
+    x = c.op("Concat", [tail, head], { axis: attr.i(d) });
+  });
+  return flat ? c.op("Reshape", [x, c.op("Shape", [c.input(0)])]) : x;
+};
+
+export const ORDERING: Record<string, Converter> = {
+  kthvalue,
+  MedianBackward0: medianOfAll,
+  roll,
+  sort,
+  topk,
+  max_dim: extremeAlong("ReduceMax", "ArgMax"),
+  min_dim: extremeAlong("ReduceMin", "ArgMin"),
+  MaxBackward1: extremeOfAll("ReduceMax"),
+  MinBackward1: extremeOfAll("ReduceMin"),
+  cumsum,
+  flip,
+};

@@ -1,0 +1,45 @@
+// F.interpolate / nn.Upsample as ONNX Resize. PyTorch's modes map to Resize's attributes:
+// nearest = floor of the asymmetric source position, nearest-exact = half-pixel position rounded
+// half up, linear/bilinear/trilinear and bicubic (a = -0.75) with half-pixel or align-corners
+// positions. A scale factor is passed as Resize's scales (the output is floor(input * scale), and
+// the source step 1/scale, as in PyTorch); an explicit size as Resize's sizes, with the batch and
+// channel dims read from the input so that they stay dynamic.
+
+import { float32 } from "../../core/dtype.js";
+import type { ConvertContext, Converter } from "../context.js";
+import { type Attrs, attr } from "../graph.js";
+
+function resizeAttrs(c: ConvertContext, mode: string, alignCorners: boolean): Attrs {
+  switch (mode) {
+    case "nearest":
+      return { mode: attr.s("nearest"), coordinate_transformation_mode: attr.s("asymmetric"), nearest_mode: attr.s("floor") };
+    case "nearest-exact":
+      return { mode: attr.s("nearest"), coordinate_transformation_mode: attr.s("half_pixel"), nearest_mode: attr.s("round_prefer_ceil") };
+    case "linear": case "bilinear": case "trilinear":
+      return { mode: attr.s("linear"), coordinate_transformation_mode: attr.s(alignCorners ? "align_corners" : "half_pixel") };
+    case "bicubic":
+      return {
+        mode: attr.s("cubic"), cubic_coeff_a: attr.f(-0.75), exclude_outside: attr.i(0),
+        coordinate_transformation_mode: attr.s(alignCorners ? "align_corners" : "half_pixel"),
+      };
+    default:
+      return c.fail(`mode '${mode}' has no ONNX mapping`);
+  }
+}
+
+const interpolate: Converter = (c) => {
+  if (c.attr<boolean>("antialias")) c.fail("antialias=True has no ONNX mapping");
+  const mode = c.attr<string>("mode");
+  const attrs = resizeAttrs(c, mode, c.attr<boolean>("alignCorners"));
+  const scales = c.attr<(number | null)[] | null>("scales");
+  const x = c.input(0);
+  if (scales && scales.every((s) => typeof s === "number" && s > 0)) {
+    const all = c.g.constant(float32, [1, 1, ...(scales as number[])], [scales.length + 2]);
+    return c.op("Resize", [x, "", all], attrs);
+  }
+  const size = c.attr<number[]>("outputSize");
+  const sizes = c.op("Concat", [c.op("Shape", [x], { start: attr.i(0), end: attr.i(2) }), c.g.ints(size)], { axis: attr.i(0) });
+  return c.op("Resize", [x, "", "", sizes], attrs);
+};
+
+export const RESIZE: Record<string, Converter> = { interpolate };
