@@ -696,3 +696,12 @@ test("integer fmod/remainder by zero raise ZeroDivisionError before writing anyt
     }
   }
 });
+
+test("div(roundingMode='trunc') on float32 truncates the float32 quotient, as PyTorch (small and large tensors alike)", () => {
+  // Recorded from PyTorch 1.13: the float quotient rounds up to 5 where the double one stays below.
+  const a = torch.tensor([0.16135002672672272, 0.12338211387395859, -0.22733370959758759]);
+  const b = torch.tensor([0.03227000683546066, 0.024676423519849777, 0.045466743409633636]);
+  assert.deepEqual(torch.div(a, b, { roundingMode: "trunc" }).tolist(), [5, 5, -5]);
+  assert.deepEqual((torch.div(a.repeat(2000), b.repeat(2000), { roundingMode: "trunc" }).tolist() as number[]).slice(0, 3), [5, 5, -5]);
+  assert.deepEqual(torch.div(a.double(), b.double(), { roundingMode: "trunc" }).tolist(), [4, 4, -4]);
+});

@@ -114,6 +114,9 @@ const DIV: BinarySpec = {
 
 const floorDivNumber = nativeTyped(floorDivideJs, "floorDivide");
 const truncDivNumber = nativeTyped((a: number, b: number): number => Math.trunc(a / b), "divTrunc");
+// The quotient rounded to float32 first, as std::trunc(x / y) in float (fround of the double
+// quotient of two floats is their correctly rounded float quotient).
+const truncDivSingle = nativeTyped((a: number, b: number): number => Math.trunc(Math.fround(a / b)), "divTrunc");
 
 function floorDivideJs(a: number, b: number): number {
   if (b === 0) return a === 0 || Number.isNaN(a) ? NaN : a > 0 === (1 / b > 0) ? Infinity : -Infinity;
@@ -137,6 +140,7 @@ function divSpec(mode: RoundingMode): BinarySpec {
     name: "div", node: "DivBackward1",
     onnx: { kind: "div_rounding", attrs: { mode } },
     f: trunc ? truncDivNumber : floorDivNumber,
+    ...(trunc ? { f32: truncDivSingle } : {}),
     fBig: trunc
       ? (a, b) => (b === 0n ? intDivError() : a / b)
       : (a, b) => { if (b === 0n) intDivError(); const q = a / b; return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q; },

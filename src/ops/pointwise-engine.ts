@@ -37,6 +37,11 @@ export interface BinarySpec {
   node: string;
   f: BinaryFn;
   fBig?: (a: bigint, b: bigint) => bigint;
+  /**
+   * The op in float32 arithmetic, for float32/float16/bfloat16 operands, where rounding inside it
+   * matters (trunc(a / b): the float quotient may round up to an integer the double one stays below).
+   */
+  f32?: BinaryFn;
   /** Result dtype from the promoted dtype (true division makes ints float). */
   outDtype?: (promoted: DType) => DType;
   vjp?: (g: Tensor, a: Tensor, b: Tensor, out: Tensor) => [Tensor | null, Tensor | null];
@@ -47,6 +52,11 @@ export interface BinarySpec {
 /** The op kind torch.onnx.export records for a spec: its own, else its autograd node (its name when it has none). */
 export function traceKind(spec: { name: string; node: string; onnx?: { kind: string } }): string {
   return spec.onnx?.kind ?? (spec.node === "NotImplemented" ? spec.name : spec.node);
+}
+
+/** float32, or a 16-bit float (which PyTorch's CPU kernels compute in float32). */
+function isSingleOrHalf(d: DType): boolean {
+  return d.name === "float32" || d.name === "float16" || d.name === "bfloat16";
 }
 
 /** `t`'s values in `dtype` when that is a 16-bit float `t` does not have (only for computing: autograd sees `t`). */
@@ -65,7 +75,7 @@ export function binaryOp(spec: BinarySpec, a: TensorOrScalar, b: TensorOrScalar,
   // PyTorch casts each operand to the common dtype before computing: for a 16-bit float that rounds
   // an int tensor's or a 0-d float32 tensor's values first (float16 1 + int 2049 is 1 + 2048).
   const cx = castForHalf(x, promoted), cy = castForHalf(y, promoted);
-  const res = onDevice(cx, cy, out) ? deviceOp("binary", spec.name)(spec, cx, cy, outDtype, out) : binaryMap(cx, cy, outDtype, spec.f, out, spec.fBig, spec.name);
+  const res = onDevice(cx, cy, out) ? deviceOp("binary", spec.name)(spec, cx, cy, outDtype, out) : binaryMap(cx, cy, outDtype, spec.f32 && isSingleOrHalf(promoted) ? spec.f32 : spec.f, out, spec.fBig, spec.name);
   if (!spec.vjp || out) {
     if (tracing.on && !out) traceOp(traceKind(spec), [x, y], res, spec.onnx?.attrs);
     return res;
