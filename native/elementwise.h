@@ -54,12 +54,17 @@ struct ElementwiseKernels {
   // Softmax or log-softmax down the `size` rows (ld apart) of a block of cols <= kSoftmaxCols
   // columns, with the row kernel's exp; y may equal x.
   void (*softmax_cols)(bool log, index_t size, index_t cols, index_t ld, const T* x, T* y);
-  // The input gradient of softmax_cols from the output gradient g and its output y:
-  // y * (g - sum(g * y)) for softmax, g - exp(y) * sum(g) for log-softmax, sums down the rows in
-  // double; dx may equal g or y.
-  void (*softmax_cols_backward)(bool log, index_t size, index_t cols, index_t ld, const T* g,
-                                const T* y, T* dx);
-  // The same for each of `rows` contiguous rows of `cols` values (a softmax over the last dim).
+  // The input gradient of a softmax from its output y and output gradient g is
+  // y * (g - s) (softmax) or g - exp(y) * s (log-softmax), s = the sum along the softmax dim of
+  // g * y (softmax) or g, in double. For a dim that is not the last, s[j] = that sum down the
+  // `size` rows (ld apart) of column j < cols...
+  void (*softmax_col_sums)(bool log, index_t size, index_t cols, index_t ld, const T* g,
+                           const T* y, double* s);
+  // ...and the gradient of `rows` rows (ld apart) of `cols` columns from s[0:cols]; dx may equal
+  // g or y.
+  void (*softmax_grad_rows)(bool log, index_t rows, index_t cols, index_t ld, const T* g,
+                            const T* y, const double* s, T* dx);
+  // For the last dim: the gradient of each of `rows` contiguous rows of `cols` values.
   void (*softmax_rows_backward)(bool log, index_t rows, index_t cols, const T* g, const T* y,
                                 T* dx);
   void (*adam)(const AdamParams& p, index_t n, T* param, const T* grad, T* exp_avg,

@@ -21,7 +21,8 @@ ElementwiseKernels<T> elementwise_kernels_avx2() {
           &avx2::reduce_row_generic<T>, &avx2::sum_lanes_generic<T>, &avx2::reduce_cols_generic<T>,
           &avx2::softmax_generic<T>,
           &avx2::softmax_cols_generic<T>,
-          &avx2::softmax_cols_backward_generic<T, &avx2::exp_to_double_generic<T>>,
+          &avx2::softmax_col_sums_generic<T>,
+          &avx2::softmax_grad_rows_generic<T, &avx2::exp_to_double_generic<T>>,
           &avx2::softmax_rows_backward_generic<T, &avx2::exp_to_double_generic<T>>,
           &avx2::adam_generic<T>,
           &avx2::sgd_generic<T>};

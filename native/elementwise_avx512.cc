@@ -407,7 +407,8 @@ ElementwiseKernels<float> elementwise_kernels_avx512<float>() {
           &avx512::reduce_cols_generic<float>,
           &avx512::softmax_f32,
           &avx512::softmax_cols_f32,
-          &avx512::softmax_cols_backward_generic<float, &avx512::exp_to_double_f32>,
+          &avx512::softmax_col_sums_generic<float>,
+          &avx512::softmax_grad_rows_generic<float, &avx512::exp_to_double_f32>,
           &avx512::softmax_rows_backward_generic<float, &avx512::exp_to_double_f32>,
           &avx512::adam_generic<float>,
           &avx512::sgd_generic<float>};
@@ -419,7 +420,8 @@ ElementwiseKernels<double> elementwise_kernels_avx512<double>() {
           &avx512::reduce_cols_generic<double>,
           &avx512::softmax_generic<double>,
           &avx512::softmax_cols_generic<double>,
-          &avx512::softmax_cols_backward_generic<double, &avx512::exp_to_double_generic<double>>,
+          &avx512::softmax_col_sums_generic<double>,
+          &avx512::softmax_grad_rows_generic<double, &avx512::exp_to_double_generic<double>>,
           &avx512::softmax_rows_backward_generic<double, &avx512::exp_to_double_generic<double>>,
           &avx512::adam_generic<double>,
           &avx512::sgd_generic<double>};

@@ -15,7 +15,8 @@ ElementwiseKernels<T> elementwise_kernels_generic() {
           &generic::reduce_row_generic<T>, &generic::sum_lanes_generic<T>,  &generic::reduce_cols_generic<T>,
           &generic::softmax_generic<T>,
           &generic::softmax_cols_generic<T>,
-          &generic::softmax_cols_backward_generic<T, &generic::exp_to_double_generic<T>>,
+          &generic::softmax_col_sums_generic<T>,
+          &generic::softmax_grad_rows_generic<T, &generic::exp_to_double_generic<T>>,
           &generic::softmax_rows_backward_generic<T, &generic::exp_to_double_generic<T>>,
           &generic::adam_generic<T>,
           &generic::sgd_generic<T>};

@@ -101,12 +101,11 @@ inline void softmax_grad_row(bool log, index_t n, const T* g, const T* y, const 
   }
 }
 
-// The gradient down the columns: s = sum over the rows of g * y (softmax) or g (log-softmax),
-// per column in double, then one pass of softmax_grad_row per row.
-template <typename T, void (*ExpToDouble)(index_t, const T*, double*)>
-void softmax_cols_backward_generic(bool log, index_t size, index_t cols, index_t ld, const T* g,
-                                   const T* y, T* dx) {
-  double s[kSoftmaxCols];
+// s[j] = the sum down the rows of column j of g * y (softmax) or g (log-softmax), in double in
+// row order.
+template <typename T>
+void softmax_col_sums_generic(bool log, index_t size, index_t cols, index_t ld, const T* g,
+                              const T* y, double* s) {
   TTS_LOOP(cols) s[i] = 0;
   for (index_t r = 0; r < size; ++r) {
     const T* gr = g + r * ld;
@@ -118,7 +117,13 @@ void softmax_cols_backward_generic(bool log, index_t size, index_t cols, index_t
     else
       TTS_LOOP(cols) s[i] += static_cast<double>(gr[i]) * static_cast<double>(yr[i]);
   }
-  for (index_t r = 0; r < size; ++r)
+}
+
+// The gradient of `rows` rows (ld apart) from the column sums s.
+template <typename T, void (*ExpToDouble)(index_t, const T*, double*)>
+void softmax_grad_rows_generic(bool log, index_t rows, index_t cols, index_t ld, const T* g,
+                               const T* y, const double* s, T* dx) {
+  for (index_t r = 0; r < rows; ++r)
     softmax_grad_row<T, ExpToDouble>(log, cols, g + r * ld, y + r * ld, s, true, dx + r * ld);
 }
 
