@@ -290,3 +290,29 @@ test("softmax/log_softmax over any dim run the native kernels: their bits, value
     }
   });
 });
+
+test("native softmaxAlong / softmaxBackwardAlong give the same bits on 1 and 4 threads (blocks narrowed for threads or not)", { skip: skipReason }, () => {
+  const before = native.getNumThreads();
+  try {
+    for (const ctor of DTYPES) {
+      for (const log of [false, true]) {
+        for (const [outer, size, inner] of [[1, 600, 700], [1, 300, 1000], [2, 20, 1100], [40, 1000, 1]] as const) {
+          const n = outer * size * inner, x = filled(ctor, n, rng(n), 20), g = filled(ctor, n, rng(n + 1), 2);
+          const run = (threads: number) => {
+            native.setNumThreads(threads);
+            const y = new ctor(n), dx = new ctor(n);
+            native.softmaxAlong(log, x, y, outer, size, inner);
+            native.softmaxBackwardAlong(log, g, y, dx, outer, size, inner);
+            return [y, dx] as const;
+          };
+          const [y1, dx1] = run(1), [y4, dx4] = run(4);
+          const what = `${ctor.name} ${log ? "log_softmax" : "softmax"} [${outer}, ${size}, ${inner}]`;
+          assertSameBits(y4, y1, `${what}: output`);
+          assertSameBits(dx4, dx1, `${what}: gradient`);
+        }
+      }
+    }
+  } finally {
+    native.setNumThreads(before);
+  }
+});
