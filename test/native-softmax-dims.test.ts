@@ -316,3 +316,25 @@ test("native softmaxAlong / softmaxBackwardAlong give the same bits on 1 and 4 t
     native.setNumThreads(before);
   }
 });
+
+test("native softmaxAlong gives the row kernel's results on the same values laid out as rows: its bits where both sum in double", { skip: skipReason }, () => {
+  forEachIsa((isa) => {
+    for (const ctor of DTYPES) {
+      for (const log of [false, true]) {
+        const [outer, size, inner] = [3, 50, 37];
+        const x = alongInput(ctor, outer, size, inner, 900);
+        const rows = new ctor(x.length); // [outer, inner, size]
+        for (let o = 0; o < outer; o++) for (let j = 0; j < size; j++) for (let i = 0; i < inner; i++) rows[(o * inner + i) * size + j] = x[(o * size + j) * inner + i]!;
+        const along = new ctor(x.length), byRows = new ctor(x.length);
+        native.softmaxAlong(log, x, along, outer, size, inner);
+        (log ? native.logSoftmax : native.softmax)(rows, byRows, outer * inner, size);
+        const back = new ctor(x.length);
+        for (let o = 0; o < outer; o++) for (let j = 0; j < size; j++) for (let i = 0; i < inner; i++) back[(o * size + j) * inner + i] = byRows[(o * inner + i) * size + j]!;
+        const what = `${isa} ${ctor.name} ${log ? "log_softmax" : "softmax"}`;
+        // AVX-512 float: the row kernel sums in a float cascade, the column kernel in double.
+        if (isa === "avx512" && ctor === Float32Array) checkClose(along, back, 1e-6, log ? 1e-6 : 1e-44, what);
+        else assertSameBits(along, back, what);
+      }
+    }
+  });
+});
