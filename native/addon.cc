@@ -183,6 +183,32 @@ Napi::Value Softmax(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// softmaxAlong(log, x, y, args): args = [outer, size, inner, xOff, yOff]
+Napi::Value SoftmaxAlong(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  bool log = info[0].As<Napi::Boolean>().Value();
+  View x = view(env, info[1]), y = view(env, info[2]);
+  const double* p = args_of(info, 3);
+  if (y.type == napi_float64_array)
+    tts::softmax_along(log, I(p[0]), I(p[1]), I(p[2]), at<double>(x, p[3]), at<double>(y, p[4]));
+  else
+    tts::softmax_along(log, I(p[0]), I(p[1]), I(p[2]), at<float>(x, p[3]), at<float>(y, p[4]));
+  return info.Env().Undefined();
+}
+
+// softmaxBackwardAlong(log, g, y, dx, args): args = [outer, size, inner, gOff, yOff, dxOff]
+Napi::Value SoftmaxBackwardAlong(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  bool log = info[0].As<Napi::Boolean>().Value();
+  View g = view(env, info[1]), y = view(env, info[2]), dx = view(env, info[3]);
+  const double* p = args_of(info, 4);
+  if (dx.type == napi_float64_array)
+    tts::softmax_backward_along(log, I(p[0]), I(p[1]), I(p[2]), at<double>(g, p[3]), at<double>(y, p[4]), at<double>(dx, p[5]));
+  else
+    tts::softmax_backward_along(log, I(p[0]), I(p[1]), I(p[2]), at<float>(g, p[3]), at<float>(y, p[4]), at<float>(dx, p[5]));
+  return info.Env().Undefined();
+}
+
 // adam(param, grad, expAvg, expAvgSq, maxExpAvgSq | null, args): args = [n, offParam, offGrad,
 //   offExpAvg, offExpAvgSq, offMax, lr, beta1, beta2, eps, weightDecay, biasCorrection1,
 //   biasCorrection2, amsgrad, maximize, decoupled]
@@ -620,6 +646,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("cumsum", Napi::Function::New(env, Cumsum, "cumsum"));
   exports.Set("sumSquares", Napi::Function::New(env, SumSquares, "sumSquares"));
   exports.Set("softmax", Napi::Function::New(env, Softmax, "softmax"));
+  exports.Set("softmaxAlong", Napi::Function::New(env, SoftmaxAlong, "softmaxAlong"));
+  exports.Set("softmaxBackwardAlong", Napi::Function::New(env, SoftmaxBackwardAlong, "softmaxBackwardAlong"));
   exports.Set("adam", Napi::Function::New(env, Adam, "adam"));
   exports.Set("sgd", Napi::Function::New(env, Sgd, "sgd"));
   exports.Set("conv", Napi::Function::New(env, Conv, "conv"));

@@ -26,6 +26,10 @@ struct SgdParams {
   bool nesterov, maximize, first_step;  // first_step: the momentum buffer starts as the gradient
 };
 
+// Widest block of columns a strided softmax kernel takes: its per-column accumulators (a few
+// KiB) stay in L1.
+constexpr index_t kSoftmaxCols = 1024;
+
 // Kernels over contiguous memory for one ISA; the drivers in elementwise.cc add threading,
 // broadcasting and the choice of ISA.
 template <typename T>
@@ -47,6 +51,22 @@ struct ElementwiseKernels {
                       double* acc, bool first);
   // Softmax or log-softmax of each of `rows` rows of `cols` values; y may equal x.
   void (*softmax)(bool log, index_t rows, index_t cols, const T* x, T* y);
+  // Softmax or log-softmax down the `size` rows (ld apart) of a block of cols <= kSoftmaxCols
+  // columns, with the row kernel's exp; y may equal x.
+  void (*softmax_cols)(bool log, index_t size, index_t cols, index_t ld, const T* x, T* y);
+  // The input gradient of a softmax from its output y and output gradient g is
+  // y * (g - s) (softmax) or g - exp(y) * s (log-softmax), s = the sum along the softmax dim of
+  // g * y (softmax) or g, in double. For a dim that is not the last, s[j] = that sum down the
+  // `size` rows (ld apart) of column j < cols...
+  void (*softmax_col_sums)(bool log, index_t size, index_t cols, index_t ld, const T* g,
+                           const T* y, double* s);
+  // ...and the gradient of `rows` rows (ld apart) of `cols` columns from s[0:cols]; dx may equal
+  // g or y.
+  void (*softmax_grad_rows)(bool log, index_t rows, index_t cols, index_t ld, const T* g,
+                            const T* y, const double* s, T* dx);
+  // For the last dim: the gradient of each of `rows` contiguous rows of `cols` values.
+  void (*softmax_rows_backward)(bool log, index_t rows, index_t cols, const T* g, const T* y,
+                                T* dx);
   void (*adam)(const AdamParams& p, index_t n, T* param, const T* grad, T* exp_avg,
                T* exp_avg_sq, T* max_exp_avg_sq);
   void (*sgd)(const SgdParams& p, index_t n, T* param, const T* grad, T* momentum_buf);
@@ -80,6 +100,17 @@ double sum_squares(index_t n, const T* x);
 
 template <typename T>
 void softmax(bool log, index_t rows, index_t cols, const T* x, T* y);
+
+// Softmax or log-softmax of x viewed as contiguous [outer, size, inner] over its middle dim, into
+// y of the same layout (y may equal x); inner = 1 is the row kernel above.
+template <typename T>
+void softmax_along(bool log, index_t outer, index_t size, index_t inner, const T* x, T* y);
+
+// The input gradient of softmax_along from its output y and the output gradient g (same layout);
+// dx may equal g or y.
+template <typename T>
+void softmax_backward_along(bool log, index_t outer, index_t size, index_t inner, const T* g,
+                            const T* y, T* dx);
 
 template <typename T>
 void adam(const AdamParams& p, index_t n, T* param, const T* grad, T* exp_avg, T* exp_avg_sq,

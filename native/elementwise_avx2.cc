@@ -9,6 +9,7 @@
 namespace tts {
 namespace avx2 {
 #include "elementwise_impl.h"
+#include "softmax_cols_impl.h"
 }  // namespace avx2
 }  // namespace tts
 #pragma GCC pop_options
@@ -18,7 +19,12 @@ template <typename T>
 ElementwiseKernels<T> elementwise_kernels_avx2() {
   return {&avx2::unary_generic<T>,      &avx2::binary_generic<T>,
           &avx2::reduce_row_generic<T>, &avx2::sum_lanes_generic<T>, &avx2::reduce_cols_generic<T>,
-          &avx2::softmax_generic<T>,    &avx2::adam_generic<T>,
+          &avx2::softmax_generic<T>,
+          &avx2::softmax_cols_generic<T>,
+          &avx2::softmax_col_sums_generic<T>,
+          &avx2::softmax_grad_rows_generic<T, &avx2::exp_to_double_generic<T>>,
+          &avx2::softmax_rows_backward_generic<T, &avx2::exp_to_double_generic<T>>,
+          &avx2::adam_generic<T>,
           &avx2::sgd_generic<T>};
 }
 }  // namespace tts

@@ -17,6 +17,7 @@ namespace tts {
 namespace avx512 {
 #define TTS_ROUND_VIA_NEARBYINT 1
 #include "elementwise_impl.h"
+#include "softmax_cols_impl.h"
 #undef TTS_ROUND_VIA_NEARBYINT
 
 #include "avx512_exp.h"
@@ -305,6 +306,95 @@ void softmax_f32(bool log, index_t rows, index_t cols, const float* x, float* y)
   }
 }
 
+// softmax_f32 down the columns of a block of `cols` <= kSoftmaxCols columns whose rows are ld
+// apart: column maxima (a NaN left out: its exp makes the column NaN anyway), then exp(x - max)
+// by exp_diff_ps (stored for softmax) with column sums in double, then y = e * float(1 / sum), or
+// y = x - hi - lo with hi + lo = max + log(sum), as the row kernel finishes.
+void softmax_cols_f32(bool log, index_t size, index_t cols, index_t ld, const float* x, float* y) {
+  alignas(64) float m[kSoftmaxCols], hi[kSoftmaxCols], lo[kSoftmaxCols];
+  alignas(64) double s[kSoftmaxCols];
+  const index_t whole = cols / 16 * 16;
+  const __mmask16 tail = static_cast<__mmask16>((1u << (cols - whole)) - 1);
+  for (index_t j = 0; j < cols; j += 16) {
+    _mm512_store_ps(m + j, _mm512_set1_ps(-INFINITY));
+    _mm512_store_pd(s + j, _mm512_setzero_pd());
+    _mm512_store_pd(s + j + 8, _mm512_setzero_pd());
+  }
+  for (index_t r = 0; r < size; ++r) {
+    const float* xr = x + r * ld;
+    index_t j = 0;
+    prefetch_ahead(r, size, cols, ld, x);
+    for (; j < whole; j += 16) _mm512_store_ps(m + j, _mm512_max_ps(_mm512_loadu_ps(xr + j), _mm512_load_ps(m + j)));
+    if (j < cols) _mm512_store_ps(m + j, _mm512_max_ps(_mm512_maskz_loadu_ps(tail, xr + j), _mm512_load_ps(m + j)));
+  }
+  auto add_sums = [&](index_t j, __m512 e) {
+    const __m512d e_lo = _mm512_cvtps_pd(_mm512_castps512_ps256(e));
+    const __m512d e_hi = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(e), 1)));
+    _mm512_store_pd(s + j, _mm512_add_pd(_mm512_load_pd(s + j), e_lo));
+    _mm512_store_pd(s + j + 8, _mm512_add_pd(_mm512_load_pd(s + j + 8), e_hi));
+  };
+  for (index_t r = 0; r < size; ++r) {
+    const float* xr = x + r * ld;
+    float* yr = y + r * ld;
+    index_t j = 0;
+    prefetch_ahead(r, size, cols, ld, x);
+    for (; j < whole; j += 16) {
+      const __m512 e = exp_diff_ps(_mm512_loadu_ps(xr + j), _mm512_load_ps(m + j));
+      if (!log) _mm512_storeu_ps(yr + j, e);
+      add_sums(j, e);
+    }
+    if (j < cols) {
+      const __m512 e = _mm512_maskz_mov_ps(tail, exp_diff_ps(_mm512_maskz_loadu_ps(tail, xr + j), _mm512_load_ps(m + j)));
+      if (!log) _mm512_mask_storeu_ps(yr + j, tail, e);
+      add_sums(j, e);
+    }
+  }
+  if (log) {
+    for (index_t j = 0; j < cols; ++j) {
+      const double lse = static_cast<double>(m[j]) + std::log(s[j]);
+      hi[j] = static_cast<float>(lse);
+      lo[j] = static_cast<float>(lse - static_cast<double>(hi[j]));
+    }
+    for (index_t r = 0; r < size; ++r) {
+      const float* xr = x + r * ld;
+      float* yr = y + r * ld;
+      index_t j = 0;
+      for (; j < whole; j += 16)
+        _mm512_storeu_ps(yr + j, _mm512_sub_ps(_mm512_sub_ps(_mm512_loadu_ps(xr + j), _mm512_load_ps(hi + j)), _mm512_load_ps(lo + j)));
+      if (j < cols)
+        _mm512_mask_storeu_ps(yr + j, tail, _mm512_sub_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(tail, xr + j), _mm512_load_ps(hi + j)), _mm512_load_ps(lo + j)));
+    }
+  } else {
+    float* inv = hi;
+    for (index_t j = 0; j < cols; j += 8)
+      _mm256_store_ps(inv + j, _mm512_cvtpd_ps(_mm512_div_pd(_mm512_set1_pd(1.0), _mm512_load_pd(s + j))));
+    for (index_t r = 0; r < size; ++r) {
+      float* yr = y + r * ld;
+      index_t j = 0;
+      for (; j < whole; j += 16) _mm512_storeu_ps(yr + j, _mm512_mul_ps(_mm512_loadu_ps(yr + j), _mm512_load_ps(inv + j)));
+      if (j < cols) _mm512_mask_storeu_ps(yr + j, tail, _mm512_mul_ps(_mm512_maskz_loadu_ps(tail, yr + j), _mm512_load_ps(inv + j)));
+    }
+  }
+}
+
+// exp(y) of the log-softmax gradient in double, by the float exp of the kernels above.
+void exp_to_double_f32(index_t n, const float* y, double* e) {
+  index_t i = 0;
+  auto put = [&](__m512 v) {
+    _mm512_storeu_pd(e + i, _mm512_cvtps_pd(_mm512_castps512_ps256(v)));
+    _mm512_storeu_pd(e + i + 8, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))));
+  };
+  for (; i + 16 <= n; i += 16) put(exp_ps(_mm512_loadu_ps(y + i)));
+  if (i < n) {
+    alignas(64) double rest[16];
+    const __mmask16 k = static_cast<__mmask16>((1u << (n - i)) - 1);
+    const __m512 v = exp_ps(_mm512_maskz_loadu_ps(k, y + i));
+    _mm512_store_pd(rest, _mm512_cvtps_pd(_mm512_castps512_ps256(v)));
+    _mm512_store_pd(rest + 8, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(v), 1))));
+    for (index_t j = 0; i + j < n; ++j) e[i + j] = rest[j];
+  }
+}
+
 }  // namespace avx512
 }  // namespace tts
 #pragma GCC pop_options
@@ -315,7 +405,12 @@ ElementwiseKernels<float> elementwise_kernels_avx512<float>() {
   return {&avx512::unary_f32,          &avx512::binary_generic<float>,
           &avx512::reduce_row_f32,     &avx512::sum_lanes_f32,
           &avx512::reduce_cols_generic<float>,
-          &avx512::softmax_f32,        &avx512::adam_generic<float>,
+          &avx512::softmax_f32,
+          &avx512::softmax_cols_f32,
+          &avx512::softmax_col_sums_generic<float>,
+          &avx512::softmax_grad_rows_generic<float, &avx512::exp_to_double_f32>,
+          &avx512::softmax_rows_backward_generic<float, &avx512::exp_to_double_f32>,
+          &avx512::adam_generic<float>,
           &avx512::sgd_generic<float>};
 }
 template <>
@@ -323,7 +418,12 @@ ElementwiseKernels<double> elementwise_kernels_avx512<double>() {
   return {&avx512::unary_generic<double>,      &avx512::binary_generic<double>,
           &avx512::reduce_row_generic<double>, &avx512::sum_lanes_generic<double>,
           &avx512::reduce_cols_generic<double>,
-          &avx512::softmax_generic<double>,    &avx512::adam_generic<double>,
+          &avx512::softmax_generic<double>,
+          &avx512::softmax_cols_generic<double>,
+          &avx512::softmax_col_sums_generic<double>,
+          &avx512::softmax_grad_rows_generic<double, &avx512::exp_to_double_generic<double>>,
+          &avx512::softmax_rows_backward_generic<double, &avx512::exp_to_double_generic<double>>,
+          &avx512::adam_generic<double>,
           &avx512::sgd_generic<double>};
 }
 }  // namespace tts

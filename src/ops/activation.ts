@@ -1,7 +1,7 @@
 // Activations in the torch namespace: relu, selu, celu, rrelu, threshold, prelu, hardshrink,
 // softmax, log_softmax (+ in-place forms). The F.* activations build on these.
 
-import { nativeGradLoop, nativeUnary, tryNativeSoftmax } from "./native-fast.js";
+import { nativeGradLoop, nativeUnary, tryNativeSoftmax, tryNativeSoftmaxBackward } from "./native-fast.js";
 import { Tensor } from "../core/tensor.js";
 import { type DTypeLike, bool, float32, float64, roundToDType, toDType } from "../core/dtype.js";
 import { kernels } from "../backends/kernels.js";
@@ -314,9 +314,6 @@ function softmaxBackwardKernel(g: ArrayLike<number>, y: ArrayLike<number>, dst: 
 
 interface SoftmaxOpts { dim?: number; dtype?: DTypeLike | null }
 
-/** Below this many elements softmax's JS loops beat the native passes' fixed costs. */
-const NATIVE_MIN_SOFTMAX = 4096;
-
 function softmaxImpl(op: "softmax" | "log_softmax", input: Tensor, dim: unknown, dtype: DTypeLike | null | undefined): Tensor {
   checkTensor(op, "input", input);
   if (typeof dim !== "number" || !Number.isInteger(dim)) throw new Error(`${op}(): argument 'dim' must be int, not ${pyType(dim)}`);
@@ -332,7 +329,8 @@ function softmaxImpl(op: "softmax" | "log_softmax", input: Tensor, dim: unknown,
   const { outer, size, inner } = softmaxGeometry(shape, d);
   const log = op === "log_softmax";
   const out = uninitTensor(shape, x.dtype);
-  if (!(inner === 1 ? tryNativeSoftmax(x, out, outer, size, log) : tryNativeSoftmaxStrided(x, out, outer, size, inner, log))) {
+  // The native kernel reads contiguous data (a strided input is copied first, as PyTorch does).
+  if (!(nativeSoftmaxDtype(x) && tryNativeSoftmax(x.contiguous(), out, outer, size, inner, log))) {
     const buf = outputBuffer(out);
     softmaxKernel(toNumbers(x), buf.data, outer, size, inner, log);
     buf.finish();
@@ -343,42 +341,23 @@ function softmaxImpl(op: "softmax" | "log_softmax", input: Tensor, dim: unknown,
   return r;
 }
 
-/** Whether softmax's passes of this many float32/float64 elements go through the native kernels. */
-function nativeSoftmaxPasses(t: Tensor): boolean {
-  return kernels.backend === "native" && (t.dtype === float32 || t.dtype === float64) && t.numel() >= NATIVE_MIN_SOFTMAX;
-}
-
-/**
- * softmax over a dim that is not the last (inner > 1) through the native row kernel: the dim moved
- * last by a native strided copy, rows softmaxed, moved back. The JS sweep over strided rows does
- * an exp per element in a scalar loop, 10-30x slower.
- */
-function tryNativeSoftmaxStrided(x: Tensor, out: Tensor, outer: number, size: number, inner: number, log: boolean): boolean {
-  if (!nativeSoftmaxPasses(x)) return false;
-  const rows = emptyTensor([outer, inner, size], x.dtype);
-  copyInto(rows, x.reshape([outer, size, inner]).transpose(1, 2));
-  const done = uninitTensor([outer, inner, size], x.dtype);
-  if (!tryNativeSoftmax(rows, done, outer * inner, size, log)) return false;
-  copyInto(out.view([outer, size, inner]), done.transpose(1, 2));
-  return true;
+/** Whether softmax of t's dtype has native kernels (float32/float64, the addon loaded). */
+function nativeSoftmaxDtype(t: Tensor): boolean {
+  return kernels.backend === "native" && (t.dtype === float32 || t.dtype === float64);
 }
 
 function softmaxBackward(g: Tensor, y: Tensor, d: number, outer: number, size: number, inner: number, log: boolean): Tensor {
-  if (y.dim() > 0 && !needsGrad(g, y) && nativeSoftmaxPasses(y)) {
-    // Four native passes (a product, a sum along d, a broadcast difference, a product) instead of
-    // the JS loop.
-    const gy = g.dtype === y.dtype ? g : g.to(y.dtype);
-    return log ? gy.sub(y.exp().mul(gy.sum(d, true))) : y.mul(gy.sub(gy.mul(y).sum(d, true)));
-  }
   if (needsGrad(g, y)) {
     // Double backward: the same formula in differentiable ops.
     const keep = y.dim() === 0 ? g : null;
     if (keep) return log ? g.sub(y.exp().mul(g)) : y.mul(g.sub(g.mul(y)));
     return log ? g.sub(y.exp().mul(g.sum(d, true))) : y.mul(g.sub(g.mul(y).sum(d, true)));
   }
-  const gi = emptyTensor(y.shape, y.dtype);
+  const gy = g.dtype === y.dtype ? g : g.to(y.dtype);
+  const gi = uninitTensor(y.shape, y.dtype);
+  if (nativeSoftmaxDtype(y) && tryNativeSoftmaxBackward(gy.contiguous(), y, gi, outer, size, inner, log)) return gi;
   const buf = outputBuffer(gi);
-  softmaxBackwardKernel(toNumbers(g.dtype === y.dtype ? g : g.to(y.dtype)), toNumbers(y), buf.data, outer, size, inner, log);
+  softmaxBackwardKernel(toNumbers(gy), toNumbers(y), buf.data, outer, size, inner, log);
   buf.finish();
   return gi;
 }

@@ -161,11 +161,24 @@ export function tryNativeCumsum(x: Tensor, d: number, out: Tensor): boolean {
   return true;
 }
 
-/** softmax/log_softmax over the last dim of a contiguous float tensor ([rows, cols]). */
-export function tryNativeSoftmax(x: Tensor, out: Tensor, rows: number, cols: number, log: boolean): boolean {
-  if (kernels.backend !== "native" || !isFloat(x) || x.dtype !== out.dtype || !x.isContiguous() || rows * cols === 0) return false;
-  const f = log ? native.logSoftmax : native.softmax;
-  f(x.storage.data as FloatArray, out.storage.data as FloatArray, rows, cols, x._offset, out._offset);
+/**
+ * softmax/log_softmax of a contiguous float tensor viewed as [outer, size, inner] over its middle
+ * dim, into the contiguous `out` of the same dtype; false when not applicable.
+ */
+export function tryNativeSoftmax(x: Tensor, out: Tensor, outer: number, size: number, inner: number, log: boolean): boolean {
+  if (kernels.backend !== "native" || !isFloat(x) || x.dtype !== out.dtype || !x.isContiguous() || !out.isContiguous() || outer * size * inner === 0) return false;
+  native.softmaxAlong(log, x.storage.data as FloatArray, out.storage.data as FloatArray, outer, size, inner, x._offset, out._offset);
+  return true;
+}
+
+/**
+ * dx = the input gradient of softmax/log_softmax over the middle dim of [outer, size, inner] from
+ * its output y and output gradient g, all contiguous float tensors of one dtype; false when not
+ * applicable.
+ */
+export function tryNativeSoftmaxBackward(g: Tensor, y: Tensor, dx: Tensor, outer: number, size: number, inner: number, log: boolean): boolean {
+  if (kernels.backend !== "native" || !isFloat(y) || g.dtype !== y.dtype || dx.dtype !== y.dtype || !g.isContiguous() || !y.isContiguous() || !dx.isContiguous() || outer * size * inner === 0) return false;
+  native.softmaxBackwardAlong(log, g.storage.data as FloatArray, y.storage.data as FloatArray, dx.storage.data as FloatArray, outer, size, inner, g._offset, y._offset, dx._offset);
   return true;
 }
 

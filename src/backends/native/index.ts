@@ -57,6 +57,8 @@ interface Addon extends TensorMemoryAddon, DeathNoticeAddon {
   cumsum(x: FloatArray, out: FloatArray, args: Float64Array): void;
   sumSquares(x: FloatArray, args: Float64Array): number;
   softmax(log: boolean, x: FloatArray, y: FloatArray, args: Float64Array): void;
+  softmaxAlong(log: boolean, x: FloatArray, y: FloatArray, args: Float64Array): void;
+  softmaxBackwardAlong(log: boolean, g: FloatArray, y: FloatArray, dx: FloatArray, args: Float64Array): void;
   adam(p: FloatArray, g: FloatArray, m: FloatArray, v: FloatArray, vmax: FloatArray | null, args: Float64Array): void;
   sgd(p: FloatArray, g: FloatArray, buf: FloatArray | null, args: Float64Array): void;
   conv(kind: number, a: FloatArray, b: FloatArray, bias: FloatArray | null, out: FloatArray, args: Float64Array): void;
@@ -583,6 +585,59 @@ export function softmax<T extends FloatArray>(x: T, out: T, rows: number, cols: 
 /** Log-softmax over the last dim of x, contiguous [rows, cols]; out may be x itself. */
 export function logSoftmax<T extends FloatArray>(x: T, out: T, rows: number, cols: number, xOff = 0, outOff = 0): void {
   softmaxImpl(true, x, out, rows, cols, xOff, outOff);
+}
+
+/**
+ * Softmax (log-softmax with `log`) of x viewed as contiguous [outer, size, inner] from xOff, over
+ * its middle dim, into out of the same layout from outOff; out may be x itself. The row kernel's
+ * exp, so its results within float rounding (inner = 1 is that kernel).
+ */
+export function softmaxAlong<T extends FloatArray>(
+  log: boolean, x: T, out: T, outer: number, size: number, inner: number, xOff = 0, outOff = 0,
+): void {
+  const name = "softmaxAlong";
+  const native = lib(name);
+  if (typeof log !== "boolean") throw new Error(`native.${name}: log must be a boolean`);
+  checkArray(name, "out", out);
+  checkSameDtype(name, out, "x", x);
+  checkCount(name, "outer", outer);
+  checkCount(name, "size", size);
+  checkCount(name, "inner", inner);
+  const n = outer * size * inner;
+  const so = checkRange(name, "out", out, outOff, n);
+  const sx = checkRange(name, "x", x, xOff, n);
+  if (!sameStart(out, outOff, x, xOff) && overlaps(out, so, x, sx)) throw new Error(`native.${name}: out partially overlaps x`);
+  if (so === null) return;
+  ARGS[0] = outer; ARGS[1] = size; ARGS[2] = inner; ARGS[3] = xOff; ARGS[4] = outOff;
+  native.softmaxAlong(log, x, out, ARGS);
+}
+
+/**
+ * The input gradient of softmaxAlong from its output y and the output gradient g, all contiguous
+ * [outer, size, inner] of one dtype: y * (g - sum(g * y)) for softmax, g - exp(y) * sum(g) for
+ * log-softmax (sums over the middle dim in double). dx may be g or y itself.
+ */
+export function softmaxBackwardAlong<T extends FloatArray>(
+  log: boolean, g: T, y: T, dx: T, outer: number, size: number, inner: number, gOff = 0, yOff = 0, dxOff = 0,
+): void {
+  const name = "softmaxBackwardAlong";
+  const native = lib(name);
+  if (typeof log !== "boolean") throw new Error(`native.${name}: log must be a boolean`);
+  checkArray(name, "dx", dx);
+  checkSameDtype(name, dx, "g", g);
+  checkSameDtype(name, dx, "y", y);
+  checkCount(name, "outer", outer);
+  checkCount(name, "size", size);
+  checkCount(name, "inner", inner);
+  const n = outer * size * inner;
+  const sd = checkRange(name, "dx", dx, dxOff, n);
+  const sg = checkRange(name, "g", g, gOff, n);
+  const sy = checkRange(name, "y", y, yOff, n);
+  if (!sameStart(dx, dxOff, g, gOff) && overlaps(dx, sd, g, sg)) throw new Error(`native.${name}: dx partially overlaps g`);
+  if (!sameStart(dx, dxOff, y, yOff) && overlaps(dx, sd, y, sy)) throw new Error(`native.${name}: dx partially overlaps y`);
+  if (sd === null) return;
+  ARGS[0] = outer; ARGS[1] = size; ARGS[2] = inner; ARGS[3] = gOff; ARGS[4] = yOff; ARGS[5] = dxOff;
+  native.softmaxBackwardAlong(log, g, y, dx, ARGS);
 }
 
 // ---------------------------------------------------------------------------------------------
