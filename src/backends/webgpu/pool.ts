@@ -11,10 +11,9 @@
 // FinalizationRegistry.cleanupSome (Node: syncRegistry).
 // Where the native addon offers death notices (src/core/death-notices.ts), each handle also holds a
 // token that reports when a young-generation collection frees it: at points between ops (the end of
-// a backward, the optimizers' step) reclaimAtSafePoint() asks for one once enough was made since the
-// last (cheap: a step's garbage is young) and takes back the dead handles' buffers at once, in a
-// fixed order, so each training step reuses the buffers and bind groups of a step before it instead
-// of creating them and waiting for full collections.
+// a backward, the optimizers' step) reclaim() asks for one (cheap: a step's garbage is young) and
+// takes back the dead handles' buffers at once, in a fixed order, so each training step reuses the
+// previous step's buffers and bind groups instead of creating them and waiting for full collections.
 
 import { deathNotices } from "../../core/death-notices.js";
 import { BufferUsage } from "./gpu-types.js";
