@@ -210,14 +210,6 @@ const GC_AFTER_CREATED = 256;
 /** Handles made, or bytes handed out, since the last young collection that make an await collect. */
 const YOUNG_AT_AWAIT_TOKENS = 64;
 const YOUNG_AT_AWAIT_BYTES = 16 * 2 ** 20;
-/**
- * Handles made, or bytes handed out, since the last young collection that make a safe point collect.
- * A collection costs 0.15-0.3 ms however little died; a small step (an MLP's: ~20 handles, a few MiB)
- * collects every second step, its garbage then spread over two sets of buffers, each reused (and
- * bound) the same way every other step.
- */
-const YOUNG_AT_SAFE_POINT_TOKENS = 32;
-const YOUNG_AT_SAFE_POINT_BYTES = 32 * 2 ** 20;
 /** Safe points whose memory after collecting tells what a step keeps (collectIfUnsettled). */
 const SETTLED_WINDOW = 8;
 
@@ -357,11 +349,6 @@ export class BufferPool {
     return true;
   }
 
-  /** reclaim() at a safe point: collecting once enough handles or bytes were made since the last collection. */
-  reclaimAtSafePoint(): boolean {
-    return this.reclaim(this.tokensSinceYoung >= YOUNG_AT_SAFE_POINT_TOKENS || this.bytesSinceYoung >= YOUNG_AT_SAFE_POINT_BYTES);
-  }
-
   /**
    * After a young collection at a safe point: if more memory stayed allocated than after any of the
    * last SETTLED_WINDOW ones (by an eighth, 32 MiB at least), tensors the young collections could
@@ -388,7 +375,7 @@ export class BufferPool {
    * where the runtime can run finalizers synchronously (V8's cleanupSome; see syncRegistry).
    */
   safePoint(): void {
-    this.reclaimAtSafePoint();
+    this.reclaim();
     if (!runPendingFinalizers()) return;
     // A loop that awaits gets its buffers back at the awaits (and collects in acquire under
     // pressure); only one that has not yielded since the last safe point collects here.
