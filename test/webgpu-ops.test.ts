@@ -571,29 +571,27 @@ describe("webgpu: activation gradients as one kernel each", { skip }, () => {
       await sameOnDevices(f, [[5, 9]], { tol: 2e-4 });
       await sameOnDevices(f, [[5, 9]], { doubleBackward: true, tol: 2e-4 });
     }
-    const ctx = await torch.webgpu.init();
-    const x = torch.randn(64, 64).to("webgpu").requiresGrad_(true);
-    const y = x.pow(3);
-    const g = torch.randn(64, 64).to("webgpu");
-    await torch.webgpu.synchronize();
-    const before = ctx.stats().dispatches;
-    y.backward(g);
-    assert.equal(ctx.stats().dispatches - before, 1);
-    await torch.webgpu.synchronize();
+    assert.equal(await backwardDispatches((x) => x.pow(3)), 1);
   });
 
   test("relu's backward queues one kernel on the device", async () => {
-    const ctx = await torch.webgpu.init();
-    const x = torch.randn(64, 64).to("webgpu").requiresGrad_(true);
-    const y = x.relu();
-    const g = torch.randn(64, 64).to("webgpu");
-    await torch.webgpu.synchronize();
-    const before = ctx.stats().dispatches;
-    y.backward(g);
-    assert.equal(ctx.stats().dispatches - before, 1);
-    await torch.webgpu.synchronize();
+    assert.equal(await backwardDispatches((x) => x.relu()), 1);
   });
 });
+
+/** The kernels the backward of f over a 64x64 tensor queues on the device. */
+async function backwardDispatches(f: (x: torch.Tensor) => torch.Tensor): Promise<number> {
+  const ctx = await torch.webgpu.init();
+  const x = torch.randn(64, 64).to("webgpu").requiresGrad_(true);
+  const y = f(x);
+  const g = torch.randn(64, 64).to("webgpu");
+  await torch.webgpu.synchronize();
+  const before = ctx.stats().dispatches;
+  y.backward(g);
+  const n = ctx.stats().dispatches - before;
+  await torch.webgpu.synchronize();
+  return n;
+}
 
 describe("webgpu: pointwise kernels on strided operands four elements at a time", { skip }, () => {
   test("copies that keep the last dim (transposes, permutes), row broadcasts and views: the CPU's values; vec4 where it applies", async () => {

@@ -587,6 +587,14 @@ export function logSoftmax<T extends FloatArray>(x: T, out: T, rows: number, col
   softmaxImpl(true, x, out, rows, cols, xOff, outOff);
 }
 
+/** The element count of an [outer, size, inner] layout, each count checked. */
+function alongCount(name: string, outer: number, size: number, inner: number): number {
+  checkCount(name, "outer", outer);
+  checkCount(name, "size", size);
+  checkCount(name, "inner", inner);
+  return outer * size * inner;
+}
+
 /**
  * Softmax (log-softmax with `log`) of x viewed as contiguous [outer, size, inner] from xOff, over
  * its middle dim, into out of the same layout from outOff; out may be x itself. The row kernel's
@@ -600,10 +608,7 @@ export function softmaxAlong<T extends FloatArray>(
   if (typeof log !== "boolean") throw new Error(`native.${name}: log must be a boolean`);
   checkArray(name, "out", out);
   checkSameDtype(name, out, "x", x);
-  checkCount(name, "outer", outer);
-  checkCount(name, "size", size);
-  checkCount(name, "inner", inner);
-  const n = outer * size * inner;
+  const n = alongCount(name, outer, size, inner);
   const so = checkRange(name, "out", out, outOff, n);
   const sx = checkRange(name, "x", x, xOff, n);
   if (!sameStart(out, outOff, x, xOff) && overlaps(out, so, x, sx)) throw new Error(`native.${name}: out partially overlaps x`);
@@ -626,10 +631,7 @@ export function softmaxBackwardAlong<T extends FloatArray>(
   checkArray(name, "dx", dx);
   checkSameDtype(name, dx, "g", g);
   checkSameDtype(name, dx, "y", y);
-  checkCount(name, "outer", outer);
-  checkCount(name, "size", size);
-  checkCount(name, "inner", inner);
-  const n = outer * size * inner;
+  const n = alongCount(name, outer, size, inner);
   const sd = checkRange(name, "dx", dx, dxOff, n);
   const sg = checkRange(name, "g", g, gOff, n);
   const sy = checkRange(name, "y", y, yOff, n);

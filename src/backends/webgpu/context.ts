@@ -276,14 +276,7 @@ export class GpuContext {
       pass.setPipeline(p.pipeline);
       this.passPipeline = p.pipeline;
     }
-    if (p.hasParams) {
-      this.dynamicOffset[0] = offset;
-      pass.setBindGroup(0, bindGroup, this.dynamicOffset, 0, 1);
-    } else {
-      pass.setBindGroup(0, bindGroup);
-    }
-    pass.dispatchWorkgroups(x, y, z);
-    this.counters.dispatches++;
+    this.bindAndDispatch(pass, p, bindGroup, offset, x, y, z);
     if (++this.queued >= AUTO_FLUSH_DISPATCHES) this.flush();
   }
 
@@ -292,6 +285,13 @@ export class GpuContext {
     this.endPass();
     const pass = this.commandEncoder().beginComputePass(desc);
     pass.setPipeline(p.pipeline);
+    this.bindAndDispatch(pass, p, bindGroup, offset, x, y, z);
+    pass.end();
+    if (++this.queued >= AUTO_FLUSH_DISPATCHES) this.flush();
+  }
+
+  /** Binds group 0 (parameters at `offset`) and records the dispatch in `pass`, whose pipeline is set. */
+  private bindAndDispatch(pass: GPUComputePassEncoder, p: Compiled, bindGroup: GPUBindGroup, offset: number, x: number, y: number, z: number): void {
     if (p.hasParams) {
       this.dynamicOffset[0] = offset;
       pass.setBindGroup(0, bindGroup, this.dynamicOffset, 0, 1);
@@ -299,9 +299,7 @@ export class GpuContext {
       pass.setBindGroup(0, bindGroup);
     }
     pass.dispatchWorkgroups(x, y, z);
-    pass.end();
     this.counters.dispatches++;
-    if (++this.queued >= AUTO_FLUSH_DISPATCHES) this.flush();
   }
 
   /**
