@@ -381,14 +381,6 @@ export interface NormalFillOptions {
   contiguous?: boolean;
 }
 
-/**
- * tensor.normal_(mean, std) on CPU (normal_kernel). For >= 16 contiguous elements: all uniforms are drawn
- * first (24 bits for float32, 53 for float64, 11/8 for float16/bfloat16), Box-Muller turns each block of 16
- * into 16 normals (cos from the first 8, sin from the last 8), and when the size is not a multiple of 16
- * the last 16 elements are redrawn and transformed again. float32 uses the AVX2 kernel (avx_mathfun's
- * log/sincos polynomials). Below 16 elements each value is normal_distribution<double> with the cached
- * second sample.
- */
 /** Words drawn per pass of uniformUnitsInto: a reused scratch that stays in the caches. */
 const WORD_CHUNK = 1 << 16;
 let wordScratch: Uint32Array | null = null;
@@ -409,6 +401,14 @@ function uniformUnitsInto(gen: Generator, data: Float32Array, n: number, native:
   }
 }
 
+/**
+ * tensor.normal_(mean, std) on CPU (normal_kernel). For >= 16 contiguous elements: all uniforms are drawn
+ * first (24 bits for float32, 53 for float64, 11/8 for float16/bfloat16), Box-Muller turns each block of 16
+ * into 16 normals (cos from the first 8, sin from the last 8), and when the size is not a multiple of 16
+ * the last 16 elements are redrawn and transformed again. float32 uses the AVX2 kernel (avx_mathfun's
+ * log/sincos polynomials). Below 16 elements each value is normal_distribution<double> with the cached
+ * second sample.
+ */
 export function normalFill(gen: Generator, out: FloatOut, mean = 0, std = 1, dtype: RandomFloatDType = defaultDTypeOf(out) as RandomFloatDType, options: NormalFillOptions = {}): FloatOut {
   dtype = checkFloatDType("normal_", dtype);
   checkOut("normal_", out, dtype);

@@ -5,7 +5,7 @@
 // chunks, then over the chunks). The composed form took 9 dispatches forward and 12 backward.
 
 import { type GpuTensor, checkDType, empty, isContiguous, numel, sameContext, shapeStr } from "./tensor.js";
-import { ParamStruct } from "./wgsl.js";
+import { ParamStruct, workgroupTree } from "./wgsl.js";
 
 export interface LayerNormResult {
   /** The normalized rows (x̂ w + b), contiguous, of x's shape. */
@@ -37,18 +37,6 @@ function checkVector(op: string, t: GpuTensor | null, name: string, n: number): 
 
 function checkSizes(op: string, M: number, D: number): void {
   if (!Number.isInteger(M) || M < 0 || !Number.isInteger(D) || D < 1) throw new Error(`${op}: bad row layout ${M} x ${D}`);
-}
-
-/** A workgroup-wide sum of `acc` (a scalar or vec2) into `acc`, over `wg` (a power of two) threads. */
-function treeSum(wg: number): string {
-  return `  red[l] = acc;
-  workgroupBarrier();
-  for (var k = ${wg / 2}u; k > 0u; k = k >> 1u) {
-    if (l < k) { red[l] = red[l] + red[l + k]; }
-    workgroupBarrier();
-  }
-  acc = red[0];
-  workgroupBarrier();`;
 }
 
 const ROW_BUILTINS =
@@ -95,11 +83,11 @@ fn main(${ROW_BUILTINS}) {
   let base = P.xOff + row * P.D;
   var acc = 0.0;
   for (var c = l; c < P.D; c += ${wg}u) { acc += x[base + c]; }
-${treeSum(wg)}
+${workgroupTree(wg)}
   let m = acc / f32(P.D);
   acc = 0.0;
   for (var c = l; c < P.D; c += ${wg}u) { let d = x[base + c] - m; acc += d * d; }
-${treeSum(wg)}
+${workgroupTree(wg)}
   let r = 1.0 / sqrt(acc / f32(P.D) + P.eps);
   if (l == 0u) { mean[row] = m; rstd[row] = r; }
   for (var c = l; c < P.D; c += ${wg}u) {
@@ -172,7 +160,7 @@ fn main(${ROW_BUILTINS}) {
     let d = g[gb + c]${hasW ? " * w[P.wOff + c]" : ""};
     acc += vec2<f32>(d, d * (x[xb + c] - m) * r);
   }
-${treeSum(wg)}
+${workgroupTree(wg)}
   let md = acc.x / f32(P.D);
   let mdx = acc.y / f32(P.D);
   for (var c = l; c < P.D; c += ${wg}u) {

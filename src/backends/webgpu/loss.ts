@@ -5,7 +5,7 @@
 import { pointwise } from "./pointwise.js";
 import { reduce } from "./reduce.js";
 import { type GpuTensor, checkDType, empty, restride, sameContext, shapeStr } from "./tensor.js";
-import { F32_BITS, LINEAR_BUILTINS, NEG_INF, ParamStruct, linearIndex } from "./wgsl.js";
+import { F32_BITS, LINEAR_BUILTINS, NEG_INF, ParamStruct, linearIndex, workgroupTree } from "./wgsl.js";
 
 export type Reduction = "none" | "mean" | "sum";
 
@@ -88,16 +88,10 @@ var<workgroup> red: array<vec2<f32>, ${wg}>;
 fn main(@builtin(local_invocation_index) l: u32) {
   var acc = vec2<f32>(0.0, 0.0);
   for (var i = l; i < P.N; i += ${wg}u) { acc += rowLoss(i); }
-  red[l] = acc;
-  workgroupBarrier();
-  for (var k = ${wg / 2}u; k > 0u; k = k >> 1u) {
-    if (l < k) { red[l] = red[l] + red[l + k]; }
-    workgroupBarrier();
-  }
+${workgroupTree(wg)}
   if (l == 0u) {
-    let t = red[0];
-    res[0] = ${mean ? "t.x / t.y" : "t.x"};
-    res[1] = t.y;
+    res[0] = ${mean ? "acc.x / acc.y" : "acc.x"};
+    res[1] = acc.y;
   }
 }
 `,

@@ -5,7 +5,7 @@
 import {
   type GpuTensor, MAX_DIMS, checkDType, coalesce, contiguousStrides, empty, numel, sameContext, shapeStr,
 } from "./tensor.js";
-import { F32_BITS, LINEAR_BUILTINS, NEG_INF, type ParamStruct, cachedParamStruct, linearIndex, paramAt } from "./wgsl.js";
+import { F32_BITS, LINEAR_BUILTINS, NEG_INF, type ParamStruct, cachedParamStruct, linearIndex, paramAt, workgroupTree } from "./wgsl.js";
 
 function normDim(op: string, dim: number, nd: number): number {
   const n = Math.max(nd, 1);
@@ -136,14 +136,6 @@ ${after}
 }
 `;
   }
-  const tree = (op: string): string => `  red[l] = acc;
-  workgroupBarrier();
-  for (var k = ${wg / 2}u; k > 0u; k = k >> 1u) {
-    if (l < k) { red[l] = ${op}; }
-    workgroupBarrier();
-  }
-  acc = red[0];
-  workgroupBarrier();`;
   return `${F32_BITS}
 ${layout.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
@@ -156,10 +148,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 ${base.join("\n")}
   var acc = ${NEG_INF};
   var m = 0.0;
-${fwd ? `  for (var c = l; c < P.C; c += ${wg}u) { ${pass1} }\n${tree("max(red[l], red[l + k])")}\n  m = acc;` : ""}
+${fwd ? `  for (var c = l; c < P.C; c += ${wg}u) { ${pass1} }\n${workgroupTree(wg, "max(red[l], red[l + k])")}\n  m = acc;` : ""}
   acc = 0.0;
   for (var c = l; c < P.C; c += ${wg}u) { ${pass2} }
-${tree("red[l] + red[l + k]")}
+${workgroupTree(wg)}
   let s = acc;
 ${after}
   for (var c = l; c < P.C; c += ${wg}u) { ${write} }

@@ -192,6 +192,22 @@ export function linearIndex(workgroupSize: number): string {
   return `(gid.x + gid.y * nwg.x * ${workgroupSize}u)`;
 }
 
+/**
+ * WGSL statements that combine `acc` across a workgroup of `wg` threads (a power of two), leaving the
+ * result in every thread's `acc`: `combine` merges red[l] and red[l + k] (a sum, a max). The kernel
+ * declares `var<workgroup> red: array<T, wg>` of acc's type and names its local index `l`.
+ */
+export function workgroupTree(wg: number, combine = "red[l] + red[l + k]"): string {
+  return `  red[l] = acc;
+  workgroupBarrier();
+  for (var k = ${wg / 2}u; k > 0u; k = k >> 1u) {
+    if (l < k) { red[l] = ${combine}; }
+    workgroupBarrier();
+  }
+  acc = red[0];
+  workgroupBarrier();`;
+}
+
 /** The builtins a linearIndex() kernel's entry point takes. */
 export const LINEAR_BUILTINS = "@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>";
 
