@@ -1,6 +1,7 @@
 // Shared pieces of the native benchmarks: a PyTorch process that stays up for a whole run (so the
 // two sides can alternate case by case), timing, and a plain-text table.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { pytorchEnv } from "./compare.js";
 
 /** Seconds per call, best over repetitions: by elapsed time and by CPU time (all threads). */
 export interface Timing {
@@ -48,8 +49,7 @@ def measure(fn, reps):
 
 /**
  * A `/usr/bin/python3` child running `script`, which prints "ready" once set up and then answers
- * each line it reads with one line. Runs without OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE and with
- * GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184.
+ * each line it reads with one line. Runs with pytorchEnv() (bench/compare.ts): PyTorch at its best here.
  */
 export class TorchWorker {
   private readonly child: ChildProcessWithoutNullStreams;
@@ -59,13 +59,7 @@ export class TorchWorker {
   stderr = "";
 
   constructor(script: string, args: readonly string[]) {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      GLIBC_TUNABLES: "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184",
-    };
-    delete env["OPENBLAS_CORETYPE"];
-    delete env["OPENBLAS_L2_SIZE"];
-    this.child = spawn("/usr/bin/python3", ["-c", script, ...args], { env });
+    this.child = spawn("/usr/bin/python3", ["-c", script, ...args], { env: pytorchEnv() });
     this.child.stdout.setEncoding("utf8");
     this.child.stdout.on("data", (chunk: string) => {
       this.buffered += chunk;

@@ -5,6 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import * as torch from "../src/index.js";
+import { medianMs, pytorchEnv } from "./compare.js";
 
 torch.manualSeed(0);
 const F = torch.nn.functional;
@@ -41,20 +42,8 @@ const cases: Record<string, () => unknown> = {
   crossEntropy: () => F.crossEntropy(x, t), addmm: () => torch.addmm(x, x, y),
 };
 
-function median(f: () => unknown): number {
-  for (let i = 0; i < 3; i++) f();
-  const ts: number[] = [];
-  const start = performance.now();
-  while (performance.now() - start < 200 || ts.length < 3) { const t = performance.now(); f(); ts.push(performance.now() - t); }
-  ts.sort((a, b) => a - b);
-  return ts[ts.length >> 1]!;
-}
-
-const ours = Object.fromEntries(Object.entries(cases).map(([k, f]) => [k, median(f)]));
-const env: NodeJS.ProcessEnv = { ...process.env, GLIBC_TUNABLES: "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184" };
-delete env.OPENBLAS_CORETYPE;
-delete env.OPENBLAS_L2_SIZE;
-const py = spawnSync("/usr/bin/python3", [fileURLToPath(new URL("./ops_survey.py", import.meta.url))], { env, encoding: "utf8" });
+const ours = Object.fromEntries(Object.entries(cases).map(([k, f]) => [k, medianMs(f, 3, 200, 3)]));
+const py = spawnSync("/usr/bin/python3", [fileURLToPath(new URL("./ops_survey.py", import.meta.url))], { env: pytorchEnv(), encoding: "utf8" });
 const ref: Record<string, number> = py.status === 0 ? JSON.parse(py.stdout.trim().split("\n").pop()!) as Record<string, number> : {};
 if (py.status !== 0) console.error(`PyTorch side skipped: ${py.stderr.trim().split("\n").pop()}`);
 console.log("| op (1000x1000 float32) | torch-ts ms | PyTorch ms | ratio |\n|---|---:|---:|---:|");

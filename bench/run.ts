@@ -17,6 +17,7 @@ import path from "node:path";
 import * as torch from "../src/index.js";
 import { matmulFlops, type Timing } from "./workloads.js";
 import { compiledScript } from "./compiled.js";
+import { pytorchEnv } from "./compare.js";
 
 const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
@@ -27,14 +28,6 @@ const rounds = roundsArg >= 0 ? Math.max(1, Number(argv[roundsArg + 1])) : quick
 
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
 const root = path.resolve(here("."), "..");
-
-/** PyTorch at its best here: OpenBLAS's own kernels, malloc that reuses freed memory. */
-function pytorchEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, GLIBC_TUNABLES: "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=17179869184" };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  return env;
-}
 
 function lastLine(s: string): string {
   return s.trim().split("\n").pop() ?? "";

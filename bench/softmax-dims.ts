@@ -3,6 +3,7 @@
 
 import { spawnSync } from "node:child_process";
 import * as torch from "../src/index.js";
+import { medianMs, pytorchEnv } from "./compare.js";
 
 torch.manualSeed(0);
 const x = torch.randn(1000, 1000), g = torch.randn(1000, 1000), xd = x.double(), gd = g.double();
@@ -44,17 +45,8 @@ def median(f):
 print(json.dumps([median(f) for f in cases]))
 `;
 
-function median(f: () => unknown): number {
-  for (let i = 0; i < 5; i++) f();
-  const ts: number[] = [];
-  const start = performance.now();
-  while (performance.now() - start < 500 || ts.length < 5) { const t = performance.now(); f(); ts.push(performance.now() - t); }
-  ts.sort((a, b) => a - b);
-  return ts[ts.length >> 1]!;
-}
-
-const ours = Object.entries(cases).map(([k, f]) => [k, median(f)] as const);
-const py = spawnSync("/usr/bin/python3", ["-c", PYTHON], { encoding: "utf8" });
+const ours = Object.entries(cases).map(([k, f]) => [k, medianMs(f, 5, 500, 5)] as const);
+const py = spawnSync("/usr/bin/python3", ["-c", PYTHON], { env: pytorchEnv(), encoding: "utf8" });
 const ref = py.status === 0 ? JSON.parse(py.stdout.trim().split("\n").pop()!) as number[] : [];
 if (py.status !== 0) console.error(`PyTorch side skipped: ${py.stderr.trim().split("\n").pop()}`);
 console.log("| op (float32 unless named) | torch-ts ms | PyTorch ms | ratio |\n|---|---:|---:|---:|");
