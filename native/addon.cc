@@ -530,14 +530,20 @@ Napi::Value AllocTensorMemory(const Napi::CallbackInfo& info) {
   return Napi::Value(env, reinterpret_cast<napi_value>(*buffer));
 }
 
-// [outstanding, cached, mapped, cacheLimit, fresh, reused, returned, peakMapped]
+// [outstanding, cached, mapped, cacheLimit, fresh, reused, returned, peakMapped, requested, peakRequested]
 Napi::Value TensorMemoryStats(const Napi::CallbackInfo& info) {
   const tts::TensorMemoryStats s = tts::tensor_memory_stats();
-  Napi::Float64Array out = Napi::Float64Array::New(info.Env(), 8);
-  const double v[8] = {double(s.outstanding), double(s.cached), double(s.mapped), double(s.cache_limit),
-                       double(s.fresh), double(s.reused), double(s.returned), double(s.peak_mapped)};
-  for (int i = 0; i < 8; ++i) out[i] = v[i];
+  Napi::Float64Array out = Napi::Float64Array::New(info.Env(), 10);
+  const double v[10] = {double(s.outstanding), double(s.cached), double(s.mapped), double(s.cache_limit),
+                        double(s.fresh), double(s.reused), double(s.returned), double(s.peak_mapped),
+                        double(s.requested), double(s.peak_requested)};
+  for (int i = 0; i < 10; ++i) out[i] = v[i];
   return out;
+}
+
+Napi::Value ResetTensorMemoryPeak(const Napi::CallbackInfo& info) {
+  tts::tensor_memory_reset_peak();
+  return info.Env().Undefined();
 }
 
 Napi::Value SetTensorMemoryCacheLimit(const Napi::CallbackInfo& info) {
@@ -637,6 +643,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("mtDraw", Napi::Function::New(env, MtDraw, "mtDraw"));
   exports.Set("ageTensorMemory", Napi::Function::New(env, AgeTensorMemory, "ageTensorMemory"));
   exports.Set("trimTensorMemory", Napi::Function::New(env, TrimTensorMemory, "trimTensorMemory"));
+  exports.Set("resetTensorMemoryPeak", Napi::Function::New(env, ResetTensorMemoryPeak, "resetTensorMemoryPeak"));
   exports.Set("tensorMemoryFits", Napi::Function::New(env, TensorMemoryFits, "tensorMemoryFits"));
   exports.Set("tuneMalloc", Napi::Function::New(env, TuneMalloc, "tuneMalloc"));
   exports.Set("gemm", Napi::Function::New(env, Gemm, "gemm"));

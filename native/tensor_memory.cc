@@ -60,6 +60,7 @@ struct Block {
   bool free;
   bool zero;      // its pages are known to read as zero (never written, or released)
   bool released;  // free and handed back to the OS with madvise: mapped but not resident
+  size_t requested = 0;  // in use: the bytes its buffer asked for
 };
 
 struct Segment {
@@ -247,6 +248,9 @@ TensorBlock tensor_memory_take(size_t bytes) {
   }
   const bool zero = b->zero;
   take_block(b, size);
+  b->requested = bytes;
+  stats.requested += bytes;
+  if (stats.requested > stats.peak_requested) stats.peak_requested = stats.requested;
   if (fresh_segment) ++stats.fresh; else ++stats.reused;
   // A new segment's unused rest counts as cached: over the limit, it goes back to the OS too.
   if (stats.cached > stats.cache_limit) trim_locked(stats.cache_limit, 0, 0);
@@ -270,6 +274,7 @@ void tensor_memory_give_back(void* data) {
   b->free = true;
   b->zero = false;
   stats.outstanding -= b->size;
+  stats.requested -= b->requested;
   stats.cached += b->size;
   s->allocated -= b->size;
   ++stats.returned;
@@ -308,6 +313,11 @@ void tensor_memory_set_cache_limit(size_t bytes) {
   std::lock_guard<std::mutex> lock(mu);
   stats.cache_limit = bytes;
   trim_locked(bytes, 0, 0);
+}
+
+void tensor_memory_reset_peak() {
+  std::lock_guard<std::mutex> lock(mu);
+  stats.peak_requested = stats.requested;
 }
 
 TensorMemoryStats tensor_memory_stats() {

@@ -16,6 +16,8 @@ struct TensorMemoryStats {
   size_t cached = 0;       // bytes in free blocks
   size_t mapped = 0;       // bytes mapped from the OS
   size_t peak_mapped = 0;
+  size_t requested = 0;       // bytes asked for by the buffers still using blocks (not page-rounded)
+  size_t peak_requested = 0;  // the most `requested` since the start or the last reset
   size_t cache_limit = size_t{1} << 30;
   uint64_t fresh = 0, reused = 0, returned = 0;
 };
@@ -36,5 +38,7 @@ void tensor_memory_set_cache_limit(size_t bytes);
 // more than `reserve` bytes are cached.
 void tensor_memory_age(size_t reserve);
 TensorMemoryStats tensor_memory_stats();
+// The peak of `requested` restarts from its current value (torch.memory.resetPeakMemoryStats).
+void tensor_memory_reset_peak();
 
 }  // namespace tts

@@ -105,3 +105,21 @@ test("a pooled-size storage the collector takes stops counting as allocated", as
   assert.equal(torch.memory.memoryAllocated(), before["allocated_bytes.all.current"]);
   assert.equal(torch.memory.memoryStats()["num_collected"], before["num_collected"]! + 1);
 });
+
+test("results dropped in a loop stop counting as allocated without waiting for the event loop", (t) => {
+  if (!torch.backends.native.isAvailable() || torch.memory.memoryStats()["native_minor_collections"] === undefined) {
+    t.skip("young collections return storages only with the native addon's tensor memory");
+    return;
+  }
+  const x = torch.randn(1 << 20), y = torch.randn(1 << 20);
+  const before = torch.memory.memoryAllocated();
+  torch.memory.resetPeakMemoryStats();
+  for (let i = 0; i < 200; i++) x.add(y); // 800 MiB of 4 MiB results, all dead at once
+  const grown = torch.memory.memoryAllocated() - before;
+  // Collections run after at most 64 MiB of new storages (src/backends/native/tensor-memory.ts).
+  assert.ok(grown <= 72 * MiB, `allocated grew by ${grown / MiB} MiB`);
+  assert.ok(torch.memory.maxMemoryAllocated() - before <= 72 * MiB, `peak grew by ${(torch.memory.maxMemoryAllocated() - before) / MiB} MiB`);
+  const z = x.add(y);
+  assert.ok(torch.memory.memoryAllocated() >= before + 4 * MiB, "a live result counts");
+  assert.equal(z.numel(), 1 << 20);
+});

@@ -13,6 +13,14 @@ export interface BufferSource {
   emptyCache(): void;
   /** Zeroes an array over one of the source's buffers (faster than its own fill); false if not one. */
   zero(a: ArrayBufferView): boolean;
+  /** Whether `buffer` is one of the source's (the source then counts it as allocated until it dies). */
+  owns(buffer: ArrayBufferLike): boolean;
+  /**
+   * Bytes of the source's buffers not yet freed by the collector (the source learns of each death as
+   * the collection that finds it runs), their peak since the last resetPeak, and how many died so far.
+   */
+  usage(): { allocated: number; peakAllocated: number; collected: number };
+  resetPeak(): void;
   /** Counters for torch.memory.memoryStats(), keyed as they appear there. */
   stats(): Record<string, number>;
 }

@@ -5,8 +5,10 @@
 // is certain (the autograd engine's intermediate gradients). A FinalizationRegistry only keeps the
 // statistics honest for storages the garbage collector takes; their memory is not reused, since a
 // view of the buffer may still be alive elsewhere. In Node with the native addon, the buffers of
-// storages the collector takes are recycled by the addon (src/core/buffer-source.ts); its free
-// memory counts as cached here, and emptyCache/setCacheLimit apply to it too.
+// storages the collector takes are recycled by the addon (src/core/buffer-source.ts): the addon
+// counts its buffers as allocated until the collection that frees them (young ones included, which
+// a FinalizationRegistry never reports), its free memory counts as cached here, and
+// emptyCache/setCacheLimit apply to it too.
 
 import { bufferSource } from "./buffer-source.js";
 
@@ -35,6 +37,9 @@ let capBytes = envBytes() ?? defaultCap();
 /** Free buffers by byte length. */
 const pool = new Map<number, ArrayBufferLike[]>();
 let cachedBytes = 0;
+/** Bytes of the pool's buffers that are the source's: the source still counts them as allocated. */
+let sourceBytesInPool = 0;
+/** Storages on buffers that are not the source's (which counts its own). */
 let allocatedBytes = 0;
 let peakAllocatedBytes = 0;
 const counts = { allocations: 0, frees: 0, cacheHits: 0, releases: 0, collected: 0, cacheDrops: 0 };
@@ -51,6 +56,7 @@ export function takeBuffer(bytes: number): { buffer: ArrayBufferLike; recycled: 
   const hit = list?.pop();
   if (hit) {
     cachedBytes -= bytes;
+    if (bufferSource()?.owns(hit)) sourceBytesInPool -= bytes;
     counts.cacheHits++;
     return { buffer: hit, recycled: true };
   }
@@ -58,13 +64,15 @@ export function takeBuffer(bytes: number): { buffer: ArrayBufferLike; recycled: 
 }
 
 /**
- * Counts a storage of `bytes` as allocated from now on (its buffer pooled-size); `owner` is an
- * object that lives exactly as long as the storage (Storage._token), watched for collection.
+ * Counts a storage of `bytes` over `buffer` as allocated from now on (its buffer pooled-size);
+ * `owner` is an object that lives exactly as long as the storage (Storage._token), watched for
+ * collection unless the buffer is the source's, which learns of its death itself.
  */
-export function trackAllocation(owner: object, bytes: number): void {
+export function trackAllocation(owner: object, bytes: number, buffer: ArrayBufferLike): void {
+  counts.allocations++;
+  if (bufferSource()?.owns(buffer)) return;
   allocatedBytes += bytes;
   if (allocatedBytes > peakAllocatedBytes) peakAllocatedBytes = allocatedBytes;
-  counts.allocations++;
   collected?.register(owner, bytes, owner);
 }
 
@@ -74,8 +82,11 @@ export function trackAllocation(owner: object, bytes: number): void {
  */
 export function releaseBuffer(owner: object, buffer: ArrayBufferLike): void {
   const bytes = buffer.byteLength;
-  collected?.unregister(owner);
-  allocatedBytes -= bytes;
+  const sourced = bufferSource()?.owns(buffer) ?? false;
+  if (!sourced) {
+    collected?.unregister(owner);
+    allocatedBytes -= bytes;
+  }
   counts.frees++;
   counts.releases++;
   if (!enabled || cachedBytes + bytes > capBytes) { counts.cacheDrops++; return; }
@@ -83,6 +94,7 @@ export function releaseBuffer(owner: object, buffer: ArrayBufferLike): void {
   if (!list) { list = []; pool.set(bytes, list); }
   list.push(buffer);
   cachedBytes += bytes;
+  if (sourced) sourceBytesInPool += bytes;
 }
 
 /** Whether storages are pooled (TORCH_TS_CACHING_ALLOCATOR=0 turns it off). */
@@ -105,7 +117,10 @@ export function getCacheLimit(): number { return capBytes; }
 
 function trimTo(limit: number): void {
   for (const [bytes, list] of pool) {
-    while (list.length && cachedBytes > limit) { list.pop(); cachedBytes -= bytes; }
+    while (list.length && cachedBytes > limit) {
+      if (bufferSource()?.owns(list.pop()!)) sourceBytesInPool -= bytes;
+      cachedBytes -= bytes;
+    }
     if (!list.length) pool.delete(bytes);
   }
 }
@@ -114,37 +129,55 @@ function trimTo(limit: number): void {
 export function emptyCache(): void {
   pool.clear();
   cachedBytes = 0;
+  sourceBytesInPool = 0;
   bufferSource()?.emptyCache();
 }
 
-/** torch.cuda.memory_allocated: bytes held by live pooled-size storages (buffers of 64 KiB or more). */
-export function memoryAllocated(): number { return allocatedBytes; }
-/** torch.cuda.max_memory_allocated: the peak of memoryAllocated since the start or the last reset. */
-export function maxMemoryAllocated(): number { return peakAllocatedBytes; }
+/**
+ * torch.cuda.memory_allocated: bytes held by pooled-size storages (buffers of 64 KiB or more) that
+ * are alive or not yet collected. With the native addon, every young collection it requests
+ * (each 16-64 MiB of new storages) takes the dead ones off; otherwise a FinalizationRegistry
+ * does, after full collections.
+ */
+export function memoryAllocated(): number {
+  const source = bufferSource()?.usage();
+  return allocatedBytes + (source ? source.allocated - sourceBytesInPool : 0);
+}
+/**
+ * torch.cuda.max_memory_allocated: the peak of memoryAllocated since the start or the last reset
+ * (with the native addon, buffers the pool held for reuse at the peak count too: an upper bound).
+ */
+export function maxMemoryAllocated(): number {
+  return peakAllocatedBytes + (bufferSource()?.usage().peakAllocated ?? 0);
+}
 /** torch.cuda.memory_reserved: allocated plus cached bytes. */
-export function memoryReserved(): number { return allocatedBytes + memoryCached(); }
+export function memoryReserved(): number { return memoryAllocated() + memoryCached(); }
 /** Bytes of free buffers the cache holds (memory_reserved - memory_allocated). */
 export function memoryCached(): number { return cachedBytes + (bufferSource()?.cachedBytes() ?? 0); }
 /** torch.cuda.reset_peak_memory_stats: the peak restarts from the current allocation. */
-export function resetPeakMemoryStats(): void { peakAllocatedBytes = allocatedBytes; }
+export function resetPeakMemoryStats(): void {
+  peakAllocatedBytes = allocatedBytes;
+  bufferSource()?.resetPeak();
+}
 
 /** torch.cuda.memory_stats, with PyTorch's keys where they apply. */
 export function memoryStats(): Record<string, number> {
-  const cached = memoryCached();
+  const cached = memoryCached(), allocated = memoryAllocated();
+  const collectedBySource = bufferSource()?.usage().collected ?? 0;
   return {
-    "allocated_bytes.all.current": allocatedBytes,
-    "allocated_bytes.all.peak": peakAllocatedBytes,
-    "reserved_bytes.all.current": allocatedBytes + cached,
+    "allocated_bytes.all.current": allocated,
+    "allocated_bytes.all.peak": maxMemoryAllocated(),
+    "reserved_bytes.all.current": allocated + cached,
     "inactive_split_bytes.all.current": cached,
     "cached_bytes.all.current": cached,
     // The pool's own free buffers; the native source's (native_cached_bytes) come back as the
     // collector frees storages, at any moment.
     "pool_cached_bytes": cachedBytes,
     "num_alloc": counts.allocations,
-    "num_free": counts.frees,
+    "num_free": counts.frees + collectedBySource,
     "num_cache_hits": counts.cacheHits,
     "num_released": counts.releases,
-    "num_collected": counts.collected,
+    "num_collected": counts.collected + collectedBySource,
     "num_cache_drops": counts.cacheDrops,
     "cache_limit_bytes": capBytes,
     ...bufferSource()?.stats(),

@@ -70,7 +70,7 @@ export class Storage {
     const s = new Storage(data, dtype);
     // Only a buffer that is exactly this storage's can be handed out again.
     s._pooled = data.byteOffset === 0 && data.buffer.byteLength === bytes;
-    if (s._pooled) trackAllocation(s._token = {}, bytes);
+    if (s._pooled) trackAllocation(s._token = {}, bytes, data.buffer);
     return s;
   }
   /**

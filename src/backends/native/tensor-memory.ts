@@ -19,8 +19,10 @@ import { getCacheLimit } from "../../core/caching-allocator.js";
 
 export interface TensorMemoryAddon {
   allocTensorMemory(bytes: number, zero: boolean): SharedArrayBuffer | null;
-  /** [outstanding, cached, mapped, cacheLimit, fresh, reused, returned, peakMapped] */
+  /** [outstanding, cached, mapped, cacheLimit, fresh, reused, returned, peakMapped, requested, peakRequested] */
   tensorMemoryStats(): Float64Array;
+  /** The peak of requested bytes restarts from the current value. */
+  resetTensorMemoryPeak(): void;
   setTensorMemoryCacheLimit(bytes: number): void;
   /** Frees cached blocks until at most `keepBytes` stay cached. */
   trimTensorMemory(keepBytes: number): void;
@@ -179,6 +181,13 @@ export function installTensorMemory(a: TensorMemoryAddon): boolean {
     setCacheLimit: (bytes) => a.setTensorMemoryCacheLimit(bytes),
     emptyCache: () => a.trimTensorMemory(0),
     zero: (view) => view.buffer instanceof SharedArrayBuffer && a.fill(new Uint8Array(view.buffer, view.byteOffset, view.byteLength), 0, view.byteLength, 0),
+    // Storages' SharedArrayBuffers come only from here (user buffers wrapped by fromBuffer are never pooled).
+    owns: (buffer) => buffer instanceof SharedArrayBuffer,
+    usage: () => {
+      const s = a.tensorMemoryStats();
+      return { allocated: s[8]!, peakAllocated: s[9]!, collected: s[6]! };
+    },
+    resetPeak: () => a.resetTensorMemoryPeak(),
     stats: () => {
       const c = tensorMemoryCounters()!;
       return {
