@@ -266,6 +266,35 @@ describe("webgpu: 3-d and adaptive max pooling", { skip }, () => {
   });
 });
 
+describe("webgpu: max_unpool", { skip }, () => {
+  const cases: [string, number[], (x: torch.Tensor) => [torch.Tensor, torch.Tensor], (v: torch.Tensor, i: torch.Tensor) => torch.Tensor][] = [
+    ["max_unpool1d", [2, 3, 10], (x) => F.maxPool1d(x, 2, { returnIndices: true }) as unknown as [torch.Tensor, torch.Tensor], (v, i) => F.maxUnpool1d(v, i, 2)],
+    ["max_unpool2d, output_size", [2, 3, 9, 10], (x) => F.maxPool2d(x, 3, 2, 1, 1, false, true) as unknown as [torch.Tensor, torch.Tensor],
+      (v, i) => F.maxUnpool2d(v, i, 3, 2, 1, [9, 10])],
+    ["max_unpool3d, unbatched", [3, 4, 6, 6], (x) => F.maxPool3d(x, 2, { returnIndices: true }) as unknown as [torch.Tensor, torch.Tensor],
+      (v, i) => F.maxUnpool3d(v, i, 2)],
+  ];
+  for (const [name, shape, pool, unpool] of cases) {
+    test(`${name}: the CPU's values and input gradient`, async () => {
+      torch.manualSeed(3);
+      const x = torch.randn(shape);
+      const [v, i] = pool(x);
+      const go = torch.randn(unpool(v, i).shape);
+      const run = (device: "cpu" | "webgpu") => {
+        const vd = v.detach().to(device).requiresGrad_(true);
+        const out = unpool(vd, i.to(device));
+        const [g] = torch.autograd.grad([out], [vd], { gradOutputs: [go.to(device)] });
+        return { out, g: g! };
+      };
+      const c = run("cpu"), w = run("webgpu");
+      assert.deepEqual(w.out.shape, c.out.shape);
+      assert.equal(w.out.device.type, "webgpu");
+      assertClose(await values(w.out), await values(c.out), `${name} forward`, 0);
+      assertClose(await values(w.g), await values(c.g), `${name} gradient`, 0);
+    });
+  }
+});
+
 /** The same CPU input on both devices through `body`; every output (values, int64 indices) must agree. */
 async function sameOutputs(x: torch.Tensor, body: (x: torch.Tensor) => torch.Tensor[], what: string): Promise<void> {
   const cpu = body(x);

@@ -23,6 +23,8 @@ import {
   pool3dShapeCheck, poolingOutputSize,
 } from "../../backends/js/pool.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
+import { scatter } from "../../ops/indexing-scatter.js";
+import { zeros } from "../../ops/creation.js";
 import { kernels } from "../../backends/kernels.js";
 
 type IntOrTuple = number | number[];
@@ -575,6 +577,13 @@ function maxUnpoolPublic(op: string, k: 1 | 2 | 3, input: unknown, indices: unkn
   }
   requireFloat(op, x);
   const outShape = [...x.shape.slice(0, nd - k), ...size];
+  if (onDevice(x) || onDevice(idx)) {
+    // On a GPU the indices cannot be checked before the result is needed (as with CUDA's device
+    // asserts): a scatter into each zeroed output plane, where an out-of-range index writes nothing.
+    const lead = x.shape.slice(0, nd - k), plane = size.reduce((a, b) => a * b, 1);
+    const planes = zeros([...lead, plane], { dtype: x.dtype, device: x.device });
+    return scatter(planes, -1, idx.reshape([...lead, -1]), x.reshape([...lead, -1])).reshape(outShape);
+  }
   const out = scratch(outShape, x.dtype);
   const bad = maxUnpoolForward(floatData(x), x.shape, int64Data(idx), out.data, outShape, k);
   if (bad !== -1) throw new Error(`Found an invalid max index: ${bad} (output volumes are of size ${size.join("x")}`);
