@@ -266,6 +266,25 @@ describe("webgpu: 3-d and adaptive max pooling", { skip }, () => {
   });
 });
 
+describe("webgpu: isclose", { skip }, () => {
+  test("the CPU's results for NaN, infinities, signed zeros, float16, integers and bool, with broadcasting", async () => {
+    const a = torch.tensor([1, 2, NaN, Infinity, -Infinity, 1e-9, 5, 0, 1e30, 3]);
+    const b = torch.tensor([1.00001, 2.1, NaN, Infinity, Infinity, 0, NaN, -0, 1.000001e30, 3.0000001]);
+    const pairs: [torch.Tensor, torch.Tensor][] = [
+      [a, b], [a.half(), b.half()], [a.reshape(2, 5), b.get("0:5")],
+      [torch.tensor([1, 100, -5, 2147483647], { dtype: torch.int32 }), torch.tensor([1, 101, -5, -2147483648], { dtype: torch.int32 })],
+      [torch.tensor([true, false, true]), torch.tensor([true, true, false])],
+    ];
+    for (const [x, y] of pairs) {
+      for (const o of [{}, { equalNan: true }, { rtol: 0, atol: 0 }, { rtol: 0.1, atol: 0.5 }]) {
+        const cpu = torch.isclose(x, y, o), gpu = torch.isclose(x.to("webgpu"), y.to("webgpu"), o);
+        assert.equal(gpu.dtype, torch.bool);
+        assert.deepEqual(await gpu.tolistAsync(), cpu.tolist(), `${x.dtype} ${JSON.stringify(o)}`);
+      }
+    }
+  });
+});
+
 describe("webgpu: max_unpool", { skip }, () => {
   const cases: [string, number[], (x: torch.Tensor) => [torch.Tensor, torch.Tensor], (v: torch.Tensor, i: torch.Tensor) => torch.Tensor][] = [
     ["max_unpool1d", [2, 3, 10], (x) => F.maxPool1d(x, 2, { returnIndices: true }) as unknown as [torch.Tensor, torch.Tensor], (v, i) => F.maxUnpool1d(v, i, 2)],

@@ -18,6 +18,8 @@ import type { CompareOp } from "../backends/native/masks.js";
 import type { ClassOp } from "../backends/native/unary-math.js";
 import { tryNativeByteReduce, tryNativeClassify, tryNativeCompare, tryNativeSelect } from "./native-masks.js";
 import { kernels } from "../backends/kernels.js";
+import { add, mul, sub } from "./arithmetic.js";
+import { abs } from "./pointwise.js";
 import { isclose as nativeIscloseKernel } from "../backends/native/isclose.js";
 import { nativeLogical, nativeLogicalApplies, nativeTyped } from "./native-typed.js";
 
@@ -172,6 +174,7 @@ function closeTensor(op: string, input: Tensor, other: Tensor, o: { rtol: number
   const { rtol, atol, equalNan } = o;
   const zeroTol = rtol === 0 && atol === 0;
   const qAtol = q(atol), qRtol = q(rtol);
+  if (onDevice(input) || onDevice(other)) return closeByOps(input, other, o);
   const fast = nativeIsclose(input, other, o);
   if (fast) return fast;
   return binaryMap(input, other, bool, (a, b) => {
@@ -182,6 +185,22 @@ function closeTensor(op: string, input: Tensor, other: Tensor, o: { rtol: number
     if (!Number.isFinite(actual)) return 0;
     return actual <= q(qAtol + Math.abs(q(qRtol * b))) ? 1 : 0;
   }, undefined, undefined, op);
+}
+
+/**
+ * isclose as PyTorch defines it, in other ops (the device path: each op runs there, rounding each
+ * result to the dtype as the CPU loop does): a == b, or both NaN with equal_nan, or a finite
+ * |a - b| <= atol + |rtol * b| (integer and bool b in the default float dtype).
+ */
+function closeByOps(input: Tensor, other: Tensor, o: { rtol: number; atol: number; equalNan: boolean }): Tensor {
+  let close = eq(input, other);
+  if (o.equalNan && input.dtype.isFloatingPoint) close = logicalOr(close, logicalAnd(isnan(input), isnan(other)));
+  if (o.rtol === 0 && o.atol === 0) return close;
+  // Integer and bool `other` in the default float dtype, so that |a - b| cannot wrap.
+  const b = input.dtype.isFloatingPoint ? other : other.to(getDefaultDtype());
+  const allowed = add(abs(mul(b, o.rtol)), o.atol);
+  const actual = abs(sub(input.dtype === bool ? input.to(b.dtype) : input, b));
+  return logicalOr(close, logicalAnd(isfinite(actual), le(actual, allowed)));
 }
 
 /** Below this many elements the JS loop is as fast as a native call. */
