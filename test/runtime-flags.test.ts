@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import v8 from "node:v8";
 import vm from "node:vm";
 
-test("a CPU-only program of small tensors sets no V8 flags; large storages set only the collection ones (sweeping, pretenuring)", async () => {
+test("a CPU-only program of small tensors sets no V8 flags; large storages set only the collection ones (sweeping, pretenuring, parallel scavenges)", async () => {
   const calls: string[] = [];
   const original = v8.setFlagsFromString;
   v8.setFlagsFromString = (flags: string) => { calls.push(flags); original(flags); };
@@ -22,7 +22,7 @@ test("a CPU-only program of small tensors sets no V8 flags; large storages set o
     const big = torch.randn(1 << 20).add(1);
     assert.equal(big.shape[0], 1 << 20);
     const native = torch.backends.native.isAvailable() && process.env["TORCH_TS_NATIVE_MEMORY"] !== "0";
-    assert.deepEqual(calls, native ? ["--no-concurrent-array-buffer-sweeping", "--no-allocation-site-pretenuring", "--expose-gc", "--no-expose-gc"] : []);
+    assert.deepEqual(calls, native ? ["--no-concurrent-array-buffer-sweeping", "--no-allocation-site-pretenuring", "--no-parallel-scavenge", "--expose-gc", "--no-expose-gc"] : []);
     assert.equal(typeof (globalThis as { gc?: unknown }).gc, "undefined");
     assert.equal(vm.runInNewContext("typeof gc"), "undefined");
   } finally {
