@@ -92,7 +92,8 @@ export class Trace implements TraceSink {
     const rec: TRecord = { index: this.records.length, kind, inputs: [], outputs: [], attrs, stale: null, b: null };
     for (const x of inputs) {
       if (x === null || x === undefined) rec.inputs.push(null);
-      else if (x instanceof Tensor) rec.inputs.push(this.resolve(x, rec, outs.includes(x)));
+      // An input sharing memory with a written output (x[1:] = x[:-1]) was read before that write.
+      else if (x instanceof Tensor) rec.inputs.push(this.resolve(x, rec, outs.some((o) => o.storage === x.storage)));
       else rec.inputs.push(this.scalar(x));
     }
     const fold = !this.isMapped(kind) && rec.inputs.every((v) => v === null || v.isConstant);
@@ -130,7 +131,7 @@ export class Trace implements TraceSink {
   /**
    * The value a tensor holds. A traced value written in place since it was made, by something the
    * trace did not see, marks the consuming record stale (an error if that record is exported).
-   * `inPlace`: the consumer itself writes the tensor (its own write is expected).
+   * `inPlace`: the consumer itself writes the tensor's memory (its own write is expected).
    */
   private resolve(t: Tensor, rec: TRecord | null, inPlace: boolean): TValue {
     const known = this.values.get(t);
