@@ -731,6 +731,11 @@ describe("torch.onnx.export", () => {
       fc = new nn.Linear(3, 3);
       override forward(x: Tensor): Tensor { const y = this.fc.call(x); const v = y.view(-1); y.relu_(); return v.add(1); }
     }
+    class FilledThenViewed extends nn.Module {
+      fc = new nn.Linear(3, 3);
+      // A view shares its input's memory but writes nothing: the untraced fill must still be caught.
+      override forward(x: Tensor): Tensor { const y = this.fc.call(x); y.fill_(2); return y.t().add(1); }
+    }
     class Loop extends nn.Module {
       override forward(x: Tensor): Tensor { return torch.stack(x.unbind(0).map((r) => r.mul(2)), 0); }
     }
@@ -741,6 +746,7 @@ describe("torch.onnx.export", () => {
     assert.equal(tracing.on, false, "trace removed after a failed export");
     assert.throws(() => onnx.export(new SetItem(), [torch.randn(4, 3)]), /an output of the model was modified in place by setitem/);
     assert.throws(() => onnx.export(new Aliased(), [torch.randn(4, 3)]), /add reads a tensor that relu_ modified in place/);
+    assert.throws(() => onnx.export(new FilledThenViewed(), [torch.randn(4, 3)]), /transpose reads a tensor that fill_ modified in place/);
     assert.throws(() => onnx.export(new Loop(), [torch.randn(4, 3)], null, { dynamicAxes: { input: [0] } }), /ran differently when the dynamic axes were resized/);
     assert.ok(onnx.export(new Loop(), [torch.randn(4, 3)]).length > 0, "the same loop over a fixed size exports");
   });
