@@ -13,8 +13,16 @@ const nn = torch.nn;
 type Fn = (x: Tensor) => Tensor | Tensor[];
 const i64 = (v: number[]): Tensor => torch.tensor(v, { dtype: "int64" });
 
-// x: (N, 4, 6) float32, N is the dynamic axis.
-const CASES: [string, Fn][] = [
+/** x with one write through an index (on a copy: the model must not modify its input). */
+const written = (write: (y: Tensor) => void): Fn => (x) => { const y = x.clone(); write(y); return y; };
+const probs = (x: Tensor): Tensor => x.sigmoid();
+const rows = (x: Tensor): Tensor => x.reshape(-1, 6);
+const labels = (x: Tensor): Tensor => rows(x).argmax(1);
+/** Fixed class weights (a random tensor made in the forward would differ between the two traces). */
+const weights = (n: number): Tensor => torch.linspace(0.5, 1.5, n);
+
+// x: (N, 4, 6) float32, N is the dynamic axis. A third entry: the opset (17 by default).
+const CASES: [string, Fn, number?][] = [
   ["abs", (x) => x.abs()], ["neg", (x) => x.neg()], ["exp", (x) => x.exp()], ["log", (x) => x.abs().add(1).log()],
   ["sqrt", (x) => x.abs().sqrt()], ["rsqrt", (x) => x.abs().add(1).rsqrt()], ["sin", (x) => x.sin()], ["cos", (x) => x.cos()],
   ["tan", (x) => x.tan()], ["asin", (x) => x.tanh().asin()], ["acos", (x) => x.tanh().acos()], ["atan", (x) => x.atan()],
@@ -41,7 +49,8 @@ const CASES: [string, Fn][] = [
   ["max all", (x) => x.max()], ["max dim", (x) => x.max(2)], ["min dim", (x) => x.min(1, true)],
   ["argmax", (x) => x.argmax(2)], ["std", (x) => x.std(2)], ["var", (x) => x.var(2)], ["var biased", (x) => x.var(1, false, true)], ["std batch", (x) => x.std([0, 2])], ["norm", (x) => x.norm(2, 2)],
   ["logsumexp", (x) => x.logsumexp(2)], ["all", (x) => x.gt(0).all(2)], ["any", (x) => x.gt(0).any(2)],
-  ["cumsum", (x) => x.cumsum(2)], ["cumprod", (x) => x.cumprod(2)],
+  ["cumsum", (x) => x.cumsum(2)], ["cumprod", (x) => x.cumprod(2)], ["cumprod batch", (x) => x.cumprod(0)],
+  ["cumprod zeros", (x) => x.relu().add(x.round()).cumprod(1)], ["cumprod int", (x) => x.mul(3).to("int64").cumprod(2)], ["cumprod dtype", (x) => x.cumprod(2, { dtype: "float64" })],
   ["sort", (x) => x.sort(2)], ["sort desc", (x) => x.sort(1, true)], ["argsort", (x) => x.argsort(2)], ["topk", (x) => x.topk(3, 2)],
   ["topk smallest", (x) => x.topk(2, 1, false)], ["kthvalue", (x) => x.kthvalue(2, 2)], ["kthvalue keepdim", (x) => x.kthvalue(3, 1, true)], ["median dim", (x) => x.median(2)], ["median all", (x) => x.get(0).median()],
   ["flip", (x) => x.flip(2)], ["roll", (x) => x.roll(1, 2)], ["roll dims", (x) => x.roll([-1, 8], [1, 2])], ["roll flat", (x) => x.roll(5)], ["repeat", (x) => x.repeat(1, 2, 1)], ["tile", (x) => x.tile([2])],
@@ -54,10 +63,20 @@ const CASES: [string, Fn][] = [
   ["get int array", (x) => x.get(":", [0, 2])], ["get idx, :, idx", (x) => x.get(i64([0, -1]), ":", i64([1, 5]))],
   ["get :, 2-d idx", (x) => x.get(":", torch.tensor([[0, 1], [3, -2]], { dtype: "int64" }))], ["get mask 1d", (x) => x.get(":", torch.tensor([true, false, true, true]))],
   ["get argmax idx", (x) => x.get(torch.arange(x.size(0)), x.sum(2).argmax(1))], ["get 0-d idx", (x) => x.get(":", torch.tensor(2))], ["get mask", (x) => x.get(x.gt(0))],
-  ["masked_fill", (x) => x.maskedFill(x.gt(0), 0)], ["scatter", (x) => torch.zerosLike(x).scatter(2, x.argsort(2), x)], ["scatter value", (x) => x.scatter(1, x.argsort(1).get(":", "0:2"), 2.5)],
+  ["masked_fill", (x) => x.maskedFill(x.gt(0), 0)], ["masked_fill_", written((y) => y.maskedFill_(y.lt(0), -1))],
+  ["set [idx]", written((y) => y.set([i64([0, -1])], y.get(0).mul(2)))], ["set [:, idx]", written((y) => y.set([":", i64([0, 2])], 1.5))],
+  ["set [:, :, idx] tensor", written((y) => y.set([":", ":", i64([5, 1])], y.get(":", ":", "0:2").neg()))],
+  ["set [idx, :, idx]", written((y) => y.set([i64([0, 1]), ":", i64([1, -1])], 7))], ["set [mask]", written((y) => y.set([y.gt(0)], 0))],
+  ["set [mask] values", written((y) => y.set([y.gt(0)], y.get(y.gt(0)).mul(3)))], ["set [:, mask1d]", written((y) => y.set([":", torch.tensor([true, false, false, true])], -2))],
+  ["set [..., mask2d]", written((y) => y.set(["...", torch.ones(4, 6).tril().bool()], y.get(0).sum()))], ["set [:, 0]", written((y) => y.set([":", 0], 0))],
+  ["set [..., 1:3]", written((y) => y.set(["...", "1:3"], y.get("...", "0:2")))], ["set [0, :, -1]", written((y) => y.set([0, ":", -1], 5))],
+  ["set [:, None, 2]", written((y) => y.set([":", null, 2], y.get(":", null, 3)))],
+  ["index_put_", written((y) => y.indexPut_([i64([0, 1, 0]), null, i64([2, 3, 2])], torch.ones(3, 4), true))],
+  ["index_put", (x) => x.indexPut([null, i64([1, -1])], x.get(":", i64([0, 0])).mul(2))], ["scatter", (x) => torch.zerosLike(x).scatter(2, x.argsort(2), x)], ["scatter value", (x) => x.scatter(1, x.argsort(1).get(":", "0:2"), 2.5)],
   ["scatter_add", (x) => torch.zerosLike(x).scatterAdd(2, x.argsort(2).get(":", ":", "0:3"), x)], ["scatter reduce", (x) => x.scatter(2, x.argsort(2), x, { reduce: "multiply" })],
   ["bitwise_not int", (x) => x.mul(5).to("int64").bitwiseNot()],
-  ["tril", (x) => x.tril()], ["triu", (x) => x.triu(1)], ["diagonal", (x) => x.diagonal(0, 1, 2)],
+  ["tril", (x) => x.tril()], ["triu", (x) => x.triu(1)], ["diagonal", (x) => x.diagonal(0, 1, 2)], ["diagonal offset", (x) => x.diagonal(2, 1, 2)],
+  ["diagonal negative", (x) => x.diagonal(-1, 2, 1)], ["diagonal wide offset", (x) => x.diagonal(-5, 1, 2)], ["trace-like", (x) => x.get(0).diagonal().sum()],
   ["einsum", (x) => torch.einsum("nij,nkj->nik", x, x)], ["bmm", (x) => torch.bmm(x, x.transpose(1, 2))],
   ["outer", (x) => torch.outer(x.get(0, 0), x.get(0, 1))],
   ["F.pad reflect", (x) => F.pad(x, [1, 1], "reflect")], ["F.pad replicate", (x) => F.pad(x, [1, 2], "replicate")],
@@ -81,6 +100,33 @@ const CASES: [string, Fn][] = [
   ["F.adaptive_avg_pool1d", (x) => F.adaptiveAvgPool1d(x, 3)], ["F.adaptive_max_pool2d", (x) => F.adaptiveMaxPool2d(x.unsqueeze(1), 2)], ["F.adaptive_max_pool1d", (x) => F.adaptiveMaxPool1d(x, 3)],
   ["F.instance_norm", (x) => F.instanceNorm(x)], ["F.softmin", (x) => F.softmin(x, 2)],
   ["F.mse_loss", (x) => F.mseLoss(x, x.flip(0))], ["F.cross_entropy", (x) => F.crossEntropy(x.reshape(-1, 6), x.reshape(-1, 6).argmax(1))],
+  ["F.mse_loss sum", (x) => F.mseLoss(x, x.flip(0), { reduction: "sum" })], ["F.mse_loss none", (x) => F.mseLoss(x, x.get(0), { reduction: "none" })],
+  ["F.l1_loss", (x) => F.l1Loss(x, x.flip(0))], ["F.smooth_l1_loss", (x) => F.smoothL1Loss(x, x.flip(0).mul(2), { beta: 0.5 })],
+  ["F.huber_loss", (x) => F.huberLoss(x, x.flip(0).mul(2), { delta: 0.7, reduction: "sum" })],
+  ["F.binary_cross_entropy", (x) => F.binaryCrossEntropy(probs(x), probs(x.flip(0)))],
+  ["F.bce weight", (x) => F.binaryCrossEntropy(probs(x), x.flip(0).gt(0).float(), { weight: weights(6), reduction: "none" })],
+  ["F.bce_with_logits", (x) => F.binaryCrossEntropyWithLogits(x.mul(30), probs(x.flip(0)))],
+  ["F.bce_with_logits pos_weight", (x) => F.binaryCrossEntropyWithLogits(x, probs(x.flip(0)), { weight: weights(4).reshape(4, 1), posWeight: weights(6).add(0.5), reduction: "sum" })],
+  ["F.cross_entropy weight", (x) => F.crossEntropy(rows(x), labels(x.flip(0)), { weight: weights(6) })],
+  ["F.cross_entropy ignore", (x) => F.crossEntropy(rows(x), labels(x).maskedFill(labels(x).eq(2), -100), { weight: weights(6) })],
+  ["F.cross_entropy ignore 3", (x) => F.crossEntropy(rows(x), labels(x), { ignoreIndex: 3, reduction: "sum" })],
+  ["F.cross_entropy smoothing", (x) => F.crossEntropy(rows(x), labels(x.flip(0)), { labelSmoothing: 0.2, weight: weights(6), ignoreIndex: 1 })],
+  ["F.cross_entropy none", (x) => F.crossEntropy(x.transpose(1, 2), x.sum(1).argmax(1, true).expand(-1, 4), { reduction: "none", labelSmoothing: 0.1 })],
+  ["F.cross_entropy probs", (x) => F.crossEntropy(rows(x), F.softmax(rows(x.flip(0)), 1), { labelSmoothing: 0.1 })],
+  ["F.cross_entropy probs nd", (x) => F.crossEntropy(x, F.softmax(x.flip(0), 1), { weight: weights(4) })],
+  ["F.cross_entropy 1 sample", (x) => F.crossEntropy(x.get(0, 0), torch.tensor(2, { dtype: "int64" }))],
+  ["F.nll_loss", (x) => F.nllLoss(F.logSoftmax(rows(x), 1), labels(x.flip(0)), { weight: weights(6) })],
+  ["F.nll_loss nd", (x) => F.nllLoss(x, x.sum(1).argmax(1, true).expand(-1, 6).remainder(4), { ignoreIndex: 0, reduction: "sum" })],
+  ["F.kl_div", (x) => F.klDiv(F.logSoftmax(x, 2), F.softmax(x.flip(0), 2), { reduction: "batchmean" })],
+  ["F.kl_div log_target", (x) => F.klDiv(F.logSoftmax(x, 2), F.logSoftmax(x.flip(0), 2), { reduction: "sum", logTarget: true })],
+  ["F.poisson_nll_loss", (x) => F.poissonNllLoss(x, x.flip(0).abs())], ["F.gaussian_nll_loss", (x) => F.gaussianNllLoss(x, x.flip(0), x.abs().add(0.1))],
+  ["F.soft_margin_loss", (x) => F.softMarginLoss(x, x.flip(0).sign())], ["F.hinge_embedding_loss", (x) => F.hingeEmbeddingLoss(x, x.flip(0).sign())],
+  ["F.margin_ranking_loss", (x) => F.marginRankingLoss(x, x.flip(0), x.sign())], ["F.cosine_embedding_loss", (x) => F.cosineEmbeddingLoss(rows(x), rows(x.flip(0)), rows(x).sum(1).sign())],
+  ["F.triplet_margin_loss", (x) => F.tripletMarginLoss(rows(x), rows(x.flip(0)), rows(x).flip(1))], ["F.multilabel_soft_margin_loss", (x) => F.multilabelSoftMarginLoss(rows(x), rows(x.flip(0)).gt(0).float())],
+  ["F.multi_margin_loss", (x) => F.multiMarginLoss(rows(x), labels(x.flip(0)))],
+  ["F.interpolate bilinear aa", (x) => F.interpolate(x.unsqueeze(1), { size: [2, 3], mode: "bilinear", antialias: true }), 18],
+  ["F.interpolate bicubic aa", (x) => F.interpolate(x.unsqueeze(1), { scaleFactor: 0.5, mode: "bicubic", antialias: true }), 18],
+  ["F.interpolate bilinear aa up", (x) => F.interpolate(x.unsqueeze(1), { size: [5, 9], mode: "bilinear", antialias: true }), 18],
   ["F.embedding", (x) => F.embedding(x.argmax(2), x.get(0).t())],
   ["F.scaled_dot_product_attention", (x) => F.scaledDotProductAttention(x, x, x)],
   ["zeros_like", (x) => torch.zerosLike(x).add(x)], ["ones_like", (x) => torch.onesLike(x).add(x)],
@@ -107,14 +153,14 @@ class OneOp extends nn.Module {
 
 const only = process.argv.slice(2);
 const failed: string[] = [];
-for (const [name, fn] of CASES) {
+for (const [name, fn, opsetVersion] of CASES) {
   if (only.length && !only.some((o) => name.includes(o))) continue;
   torch.manualSeed(0);
   const model = new OneOp(fn);
   const x = torch.randn(3, 4, 6), x2 = torch.randn(5, 4, 6);
   let status = "ok";
   try {
-    const bytes = onnx.export(model, [x], null, { inputNames: ["x"], dynamicAxes: { x: { 0: "batch" } } });
+    const bytes = onnx.export(model, [x], null, { inputNames: ["x"], dynamicAxes: { x: { 0: "batch" } }, opsetVersion: opsetVersion ?? 17 });
     const session = await ort.InferenceSession.create(bytes);
     for (const input of [x, x2]) {
       const want = flat(torch.noGrad(() => model.call(input)));

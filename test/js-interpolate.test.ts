@@ -364,11 +364,26 @@ test("an unchanged size is copied by the linear modes, and by bicubic's backward
   }
 });
 
+test("a single output row samples around the input's centre, as PyTorch's area_pixel_compute_scale (not row 0)", () => {
+  // PyTorch 1.13, x = arange(24).reshape(1, 1, 4, 6) ** 1.5, size [1, 5].
+  const x = Float64Array.from({ length: 24 }, (_, i) => i ** 1.5);
+  const want: [string, boolean, number[]][] = [
+    ["bilinear", false, [28.589392315182653, 34.1389420773901, 40.026342651478984, 46.232184339556014, 52.740189578318514]],
+    ["bicubic", false, [26.60242710694929, 32.61901389655375, 38.41237027756847, 44.49502446116867, 51.47202962567854]],
+    ["bilinear", true, [33.22391539773352, 38.165868421364216, 43.525927821854104, 49.23160367651682, 55.24966530221627]],
+    ["bicubic", true, [32.89492278593864, 37.91587295423086, 43.60763852185047, 49.70158503473135, 55.907425683332626]],
+  ];
+  for (const [mode, antialias, out] of want) {
+    assertClose(runInterpolate(x, [1, 1, 4, 6], { mode, size: [1, 5], antialias }).out, out, `${mode} antialias=${antialias}`);
+  }
+});
+
 test("source-index helpers", () => {
   assert.equal(areaPixelComputeScale(4, 8, false), 0.5);
   assert.equal(areaPixelComputeScale(4, 8, false, 3), 1 / 3); // the user's scale wins without align_corners
   assert.equal(areaPixelComputeScale(4, 7, true, 3), 0.5);
   assert.equal(areaPixelComputeScale(4, 1, true), 0);
+  assert.equal(areaPixelComputeScale(4, 1, false), 4); // one output without align_corners still steps by in / out
   assert.equal(areaPixelComputeSourceIndex(0.5, 0, false, false), 0); // -0.25 clamps to 0 for linear
   assert.equal(areaPixelComputeSourceIndex(0.5, 0, false, true), -0.25); // but not for cubic
   assert.equal(nearestSourceIndex(5, 4, 8), 2);

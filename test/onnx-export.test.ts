@@ -207,9 +207,75 @@ class Shapes extends nn.Module {
   }
 }
 
-class Cumprod extends nn.Module {
+class Cummax extends nn.Module {
   fc = new nn.Linear(3, 3);
-  override forward(x: Tensor): Tensor { return torch.cumprod(this.fc.call(x), 1); }
+  override forward(x: Tensor): Tensor { return torch.cummax(this.fc.call(x), 1).values; }
+}
+
+/** cumprod (a Scan, exact with zeros and negatives, also along the dynamic dim) and diagonal (a Gather). */
+class ScansAndDiagonals extends nn.Module {
+  override forward(x: Tensor): Tensor[] {
+    // x: (N, 4, 6), small integers (many zeros and negatives) plus a fraction
+    const q = x.mul(2).round();
+    return [q.cumprod(2), q.add(0.5).cumprod(1), x.cumprod(0), q.to("int64").cumprod(2), x.cumprod(-1, { dtype: "float64" }), x.get(0, 0).cumprod(0),
+      x.diagonal(0, 1, 2), x.diagonal(2, 1, 2), x.diagonal(-1, 2, 1), x.diagonal(-3, 1, 2), x.get(0).diagonal().sum(), torch.diagonal(x.transpose(0, 2), 1, 0, 1)];
+  }
+}
+
+/** The losses of torch.nn.functional and nn.*Loss, with their weights, ignored targets, smoothing and reductions. */
+class Losses extends nn.Module {
+  ce = new nn.CrossEntropyLoss({ weight: torch.tensor([0.5, 1, 1.5, 2, 0.7, 1.2]), ignoreIndex: 1, labelSmoothing: 0.15 });
+  bce = new nn.BCEWithLogitsLoss({ posWeight: torch.tensor([1, 2, 3, 0.5, 1, 1]) });
+  huber = new nn.HuberLoss({ delta: 0.6 });
+  override forward(x: Tensor, labels: Tensor, y: Tensor): Tensor[] {
+    // x: (N, 6) logits, labels: (N,) int64 in [0, 6) or -100, y: (N, 6) float
+    const w = torch.tensor([1, 0.5, 2, 1, 3, 0.25]);
+    const p = x.sigmoid(), q = y.sigmoid();
+    const logP = F.logSoftmax(x, 1), probs = F.softmax(y, 1);
+    const spatial = x.reshape(-1, 3, 2), spatialLabels = labels.clamp(0, 2).unsqueeze(1).expand(-1, 2);
+    return [
+      F.mseLoss(x, y), F.mseLoss(x, y.get(0), { reduction: "sum" }), F.mseLoss(x, y, { reduction: "none" }), F.l1Loss(x, y), F.l1Loss(x, y, { reduction: "none" }),
+      F.smoothL1Loss(x, y.mul(3), { beta: 0.4 }), F.smoothL1Loss(x, y, { reduction: "none", beta: 0 }), this.huber.call(x, y.mul(2)),
+      F.huberLoss(x, y, { reduction: "none", delta: 2 }),
+      F.binaryCrossEntropy(p, q), F.binaryCrossEntropy(p, q.gt(0.5).float(), { weight: w, reduction: "sum" }), F.binaryCrossEntropy(p, q, { reduction: "none" }),
+      F.binaryCrossEntropyWithLogits(x.mul(20), q), this.bce.call(x, q), F.binaryCrossEntropyWithLogits(x, q, { weight: w.reshape(1, 6), reduction: "none" }),
+      F.crossEntropy(x, labels), F.crossEntropy(x, labels, { weight: w, reduction: "sum" }), F.crossEntropy(x, labels, { weight: w, reduction: "none" }),
+      F.crossEntropy(x, labels.clamp(0, 5), { ignoreIndex: 3, weight: w }), this.ce.call(x, labels.clamp(0, 5)),
+      F.crossEntropy(x, labels, { labelSmoothing: 0.3, reduction: "none" }), F.crossEntropy(x, labels, { labelSmoothing: 0.3 }),
+      F.crossEntropy(spatial, spatialLabels), F.crossEntropy(spatial, spatialLabels, { labelSmoothing: 0.2, reduction: "none", weight: w.get("0:3") }),
+      F.crossEntropy(x.get(0), labels.clamp(0, 5).get(0)), F.crossEntropy(x.get(0), labels.clamp(0, 5).get(0), { labelSmoothing: 0.1, reduction: "none" }),
+      F.crossEntropy(x, probs), F.crossEntropy(x, probs, { weight: w, labelSmoothing: 0.2, reduction: "none" }), F.crossEntropy(spatial, F.softmax(spatial.flip(0), 1), { reduction: "sum" }),
+      F.nllLoss(logP, labels), F.nllLoss(logP, labels, { weight: w, reduction: "none" }), F.nllLoss(logP, labels.clamp(0, 5), { ignoreIndex: 4, reduction: "sum" }),
+      F.nllLoss(F.logSoftmax(spatial, 1), spatialLabels, { weight: w.get("3:6") }),
+      F.klDiv(logP, probs, { reduction: "batchmean" }), F.klDiv(logP, probs.maskedFill(probs.lt(0.1), 0), { reduction: "sum" }),
+      F.klDiv(logP, F.logSoftmax(y, 1), { reduction: "none", logTarget: true }),
+    ];
+  }
+}
+
+/** Writes through an index: x[idx] = v, x[mask] = v, x[:, 0] = v, index_put_ (accumulating), masked_fill_. */
+class Writes extends nn.Module {
+  cols = torch.tensor([5, -1, 0], { dtype: "int64" });
+  override forward(x: Tensor, idx: Tensor, v: Tensor): Tensor[] {
+    // x: (N, 4, 6), idx: (M,) int64 in [-4, 4), v: (M, 6)
+    const a = x.clone();
+    a.set([":", idx], v); // broadcast over the batch
+    a.set([":", ":", this.cols], a.get(":", ":", "0:3").mul(-1)); // the value reads the tensor written
+    const b = x.clone();
+    b.set([b.gt(0.5)], 0); // a mask filled with one value: Where
+    b.set(["...", torch.tensor([true, false, true, false, false, true])], x.get(":", ":", "0:3").add(10));
+    b.set([b.lt(-1)], b.get(b.lt(-1)).mul(0.5)); // a mask with as many values as it selects
+    const c = x.clone();
+    c.set([":", 0], 7);
+    c.set([0, ":", -1], torch.tensor(-7));
+    c.set([":", "1:3", null, "2:"], c.get(":", "0:2", null, "0:4").add(1));
+    c.set([torch.tensor([0, -1], { dtype: "int64" }), ":", torch.tensor([1, 2], { dtype: "int64" })], 3);
+    const d = x.clone();
+    d.indexPut_([torch.tensor([0, 0, 1], { dtype: "int64" }), null, torch.tensor([2, 2, 5], { dtype: "int64" })], v.get("0:1", "0:4").reshape(1, 4), true);
+    d.maskedFill_(d.eq(0), -1);
+    const e = x.indexPut([null, idx], v.unsqueeze(0).mul(2));
+    return [a, b, c, d, e];
+  }
 }
 
 /** sort / argsort / topk (TopK), max/min along a dim, cumsum, flip. */
@@ -489,10 +555,21 @@ describe("torch.onnx.export", () => {
       more: [[torch.randn(2, 3, 7, 3)]],
       options: { inputNames: ["x"], dynamicAxes: { x: { 0: "batch", 2: "h", 3: "w" } } },
     });
+    // antialias=True: Resize's antialias attribute (opset 18), bilinear and bicubic (PIL's a = -0.5), down and up.
     class Antialias extends nn.Module {
-      override forward(x: Tensor): Tensor { return F.interpolate(x, { size: [2, 2], mode: "bilinear", antialias: true }); }
+      constructor(private readonly alignCorners = false) { super(); }
+      override forward(x: Tensor): Tensor[] {
+        const alignCorners = this.alignCorners;
+        return [F.interpolate(x, { size: [2, 3], mode: "bilinear", antialias: true, alignCorners }), F.interpolate(x, { size: [1, 2], mode: "bicubic", antialias: true }),
+          F.interpolate(x, { scaleFactor: 0.4, mode: "bilinear", antialias: true }), F.interpolate(x, { size: [9, 4], mode: "bicubic", antialias: true })];
+      }
     }
-    assert.throws(() => onnx.export(new Antialias(), [torch.randn(1, 1, 4, 4)]), /interpolate: antialias=True has no ONNX mapping/);
+    await check(new Antialias(), [torch.randn(2, 3, 7, 9)], {
+      more: [[torch.randn(3, 3, 7, 9)]],
+      options: { opsetVersion: 18, inputNames: ["x"], dynamicAxes: { x: { 0: "batch" } } },
+    });
+    assert.throws(() => onnx.export(new Antialias(), [torch.randn(1, 1, 4, 4)]), /interpolate: antialias=True needs opset 18 \(Resize's antialias attribute\); export with opsetVersion: 18/);
+    assert.throws(() => onnx.export(new Antialias(true), [torch.randn(1, 1, 4, 4)], null, { opsetVersion: 18 }), /antialias=True with align_corners=True has no ONNX mapping/);
   });
 
   test("advanced indexing: Gather on one dim, GatherND for broadcast index tensors, negative indices, masks", async () => {
@@ -531,10 +608,6 @@ describe("torch.onnx.export", () => {
         options: { opsetVersion, inputNames: ["x"], dynamicAxes: { x: { 0: "batch" } } },
       });
     }
-    class Inferred extends nn.Module {
-      override forward(x: Tensor): Tensor { return F.oneHot(x); }
-    }
-    assert.throws(() => onnx.export(new Inferred(), [torch.tensor([0, 2], { dtype: "int64" })]), /one_hot: num_classes=-1 reads the number of classes from the values; pass num_classes/);
   });
 
   test("fmod/remainder (floats and ints), div rounding modes, floor_divide, lerp, addcmul/addcdiv, nan_to_num, atan2", async () => {
@@ -557,8 +630,64 @@ describe("torch.onnx.export", () => {
     }
   });
 
+  test("cumprod (Scan, along any dim, ints and float64), diagonal (any offset and dims, dynamic others)", async () => {
+    torch.manualSeed(21);
+    for (const opsetVersion of [17, 18]) {
+      await check(new ScansAndDiagonals(), [torch.randn(3, 4, 6)], {
+        more: [[torch.randn(5, 4, 6)], [torch.randn(1, 4, 6)]],
+        options: { opsetVersion, inputNames: ["x"], dynamicAxes: { x: { 0: "batch" } } },
+      });
+    }
+    class DynamicDiagonal extends nn.Module {
+      override forward(x: Tensor): Tensor { return x.diagonal(0, 0, 1); }
+    }
+    assert.throws(() => onnx.export(new DynamicDiagonal(), [torch.randn(3, 4)], null, { dynamicAxes: { input: [0] } }), /diagonal: the sizes of dims 0 and 1 must stay fixed/);
+  });
+
+  test("losses: mse, l1, smooth_l1, huber, binary cross-entropy (probabilities, logits, weights), cross_entropy, nll_loss, kl_div", async () => {
+    torch.manualSeed(22);
+    const labels = (n: number): Tensor => torch.randint(0, 6, [n]).maskedFill(torch.arange(n).remainder(3).eq(1), -100);
+    for (const opsetVersion of [17, 18]) {
+      await check(new Losses(), [torch.randn(4, 6), labels(4), torch.randn(4, 6)], {
+        more: [[torch.randn(7, 6), labels(7), torch.randn(7, 6)]],
+        options: { opsetVersion, inputNames: ["x", "labels", "y"], dynamicAxes: { x: { 0: "batch" }, labels: { 0: "batch" }, y: { 0: "batch" } } },
+        tol: 2e-5,
+      });
+    }
+  });
+
+  test("writes through an index (ScatterND, Where for a filled mask) and index_put_ accumulating: a new value of the tensor", async () => {
+    torch.manualSeed(23);
+    for (const opsetVersion of [17, 18]) {
+      await check(new Writes(), [torch.randn(3, 4, 6), torch.tensor([1, -1, 0], { dtype: "int64" }), torch.randn(3, 6)], {
+        more: [[torch.randn(5, 4, 6), torch.tensor([-4, 2], { dtype: "int64" }), torch.randn(2, 6)]],
+        options: { opsetVersion, inputNames: ["x", "idx", "v"], dynamicAxes: { x: { 0: "batch" }, idx: { 0: "m" }, v: { 0: "m" } } },
+      });
+    }
+    class MaskFill extends nn.Module {
+      override forward(x: Tensor): Tensor { const y = x.clone(); y.set([":", y.get(0).gt(0)], -1); return y; }
+    }
+    const maskFill = new TextDecoder("latin1").decode(onnx.export(new MaskFill(), [torch.randn(3, 4)]));
+    assert.ok(maskFill.includes("Where") && !maskFill.includes("ScatterND"), "a mask filled with one value is a Where");
+    await check(new MaskFill(), [torch.randn(3, 4)]);
+    class BoolIndex extends nn.Module {
+      override forward(x: Tensor): Tensor { const y = x.clone(); y.set([":", true], 1); return y; }
+    }
+    assert.throws(() => onnx.export(new BoolIndex(), [torch.randn(2, 3)]), /index_put: a Python bool among the indices of a write has no ONNX mapping/);
+  });
+
+  test("one_hot without num_classes reads the number of classes from the values (ReduceMax + 1)", async () => {
+    class Inferred extends nn.Module {
+      override forward(x: Tensor): Tensor { return F.oneHot(x); }
+    }
+    await check(new Inferred(), [torch.tensor([0, 2, 1], { dtype: "int64" })], {
+      more: [[torch.tensor([4, 0, 6, 1, 1], { dtype: "int64" })], [torch.tensor([0], { dtype: "int64" })]],
+      options: { dynamicAxes: { input: { 0: "n" }, output: { 0: "n", 1: "classes" } } },
+    });
+  });
+
   test("an op with no ONNX mapping fails the export naming the op", () => {
-    assert.throws(() => onnx.export(new Cumprod(), [torch.randn(2, 3)]), /op 'cumprod' has no ONNX mapping/);
+    assert.throws(() => onnx.export(new Cummax(), [torch.randn(2, 3)]), /op 'cummax' has no ONNX mapping/);
   });
 
   test("writes the file, and returns the bytes without a path", async () => {
@@ -595,11 +724,17 @@ describe("torch.onnx.export", () => {
     }
     class SetItem extends nn.Module {
       fc = new nn.Linear(3, 3);
-      override forward(x: Tensor): Tensor { const y = this.fc.call(x); y.set([":", 0], 0); return y; }
+      // A write into a view of y is a new value of the view, not of y.
+      override forward(x: Tensor): Tensor { const y = this.fc.call(x); y.get(0).set([0], 0); return y; }
     }
     class Aliased extends nn.Module {
       fc = new nn.Linear(3, 3);
       override forward(x: Tensor): Tensor { const y = this.fc.call(x); const v = y.view(-1); y.relu_(); return v.add(1); }
+    }
+    class FilledThenViewed extends nn.Module {
+      fc = new nn.Linear(3, 3);
+      // A view shares its input's memory but writes nothing: the untraced fill must still be caught.
+      override forward(x: Tensor): Tensor { const y = this.fc.call(x); y.fill_(2); return y.t().add(1); }
     }
     class Loop extends nn.Module {
       override forward(x: Tensor): Tensor { return torch.stack(x.unbind(0).map((r) => r.mul(2)), 0); }
@@ -611,6 +746,7 @@ describe("torch.onnx.export", () => {
     assert.equal(tracing.on, false, "trace removed after a failed export");
     assert.throws(() => onnx.export(new SetItem(), [torch.randn(4, 3)]), /an output of the model was modified in place by setitem/);
     assert.throws(() => onnx.export(new Aliased(), [torch.randn(4, 3)]), /add reads a tensor that relu_ modified in place/);
+    assert.throws(() => onnx.export(new FilledThenViewed(), [torch.randn(4, 3)]), /transpose reads a tensor that fill_ modified in place/);
     assert.throws(() => onnx.export(new Loop(), [torch.randn(4, 3)], null, { dynamicAxes: { input: [0] } }), /ran differently when the dynamic axes were resized/);
     assert.ok(onnx.export(new Loop(), [torch.randn(4, 3)]).length > 0, "the same loop over a fixed size exports");
   });

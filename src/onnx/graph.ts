@@ -5,7 +5,7 @@ import type { Tensor } from "../core/tensor.js";
 import { type DType, bool, float32, int64 } from "../core/dtype.js";
 import { contiguous } from "../ops/view.js";
 import { untraced } from "./hook.js";
-import { type AttrValue, DataType, type NodeMsg, type TensorMsg } from "./proto.js";
+import { type AttrValue, DataType, type GraphMsg, type NodeMsg, type TensorMsg, type ValueInfoMsg } from "./proto.js";
 
 /** The ONNX element type of a dtype. */
 export function onnxType(d: DType): number {
@@ -43,6 +43,7 @@ export const attr = {
   floats: (value: readonly number[]): AttrValue => ({ kind: "floats", value }),
   strings: (value: readonly string[]): AttrValue => ({ kind: "strings", value }),
   tensor: (value: TensorMsg): AttrValue => ({ kind: "tensor", value }),
+  graph: (value: GraphMsg): AttrValue => ({ kind: "graph", value }),
 };
 
 export type Attrs = Readonly<Record<string, AttrValue | undefined>>;
@@ -134,6 +135,18 @@ export class GraphBuilder {
   /** One-output node. */
   op(opType: string, inputs: readonly string[], attrs: Attrs = {}): string {
     return this.node(opType, inputs, attrs, 1)[0]!;
+  }
+
+  /**
+   * A subgraph (a Scan or Loop body): the nodes `build` adds go to the body instead of this graph;
+   * names stay unique model-wide, and constants are initializers of the main graph (outer scope).
+   */
+  subgraph(name: string, inputs: readonly ValueInfoMsg[], build: () => readonly ValueInfoMsg[]): GraphMsg {
+    const start = this.nodes.length;
+    for (const v of inputs) this.used.add(v.name);
+    const outputs = build();
+    const nodes = this.nodes.splice(start);
+    return { name: this.fresh(name), nodes, initializers: [], inputs, outputs, valueInfo: [] };
   }
 
   /** Adds an initializer with the tensor's values under `name`. */

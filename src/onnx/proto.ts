@@ -119,7 +119,8 @@ export type AttrValue =
   | { kind: "tensor"; value: TensorMsg }
   | { kind: "floats"; value: readonly number[] }
   | { kind: "ints"; value: readonly (number | bigint)[] }
-  | { kind: "strings"; value: readonly string[] };
+  | { kind: "strings"; value: readonly string[] }
+  | { kind: "graph"; value: GraphMsg };
 
 export interface NodeMsg {
   opType: string;
@@ -159,7 +160,7 @@ export interface ModelMsg {
 }
 
 // AttributeProto.AttributeType
-const ATTR_TYPE = { float: 1, int: 2, string: 3, tensor: 4, floats: 6, ints: 7, strings: 8 } as const;
+const ATTR_TYPE = { float: 1, int: 2, string: 3, tensor: 4, graph: 5, floats: 6, ints: 7, strings: 8 } as const;
 
 function writeTensor(w: ProtoWriter, t: TensorMsg): void {
   if (t.dims.length) w.packedInts(1, t.dims);
@@ -179,6 +180,7 @@ function writeAttribute(w: ProtoWriter, name: string, a: AttrValue): void {
     case "floats": if (a.value.length) w.packedFloats(7, a.value); break;
     case "ints": if (a.value.length) w.packedInts(8, a.value); break;
     case "strings": for (const s of a.value) w.bytes(9, new TextEncoder().encode(s)); break;
+    case "graph": w.message(6, (m) => writeGraph(m, a.value)); break;
   }
 }
 

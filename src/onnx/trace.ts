@@ -90,9 +90,13 @@ export class Trace implements TraceSink {
   op(kind: string, inputs: readonly TraceInput[], outputs: Tensor | readonly Tensor[], attrs: TraceAttrs): void {
     const outs: readonly Tensor[] = outputs instanceof Tensor ? [outputs] : outputs;
     const rec: TRecord = { index: this.records.length, kind, inputs: [], outputs: [], attrs, stale: null, b: null };
+    // Outputs that are also inputs were written in place; an input sharing memory with one of them
+    // (x[1:] = x[:-1]) was read before that write. (A view op's output shares memory too, but
+    // writes nothing.)
+    const written = outs.filter((o) => inputs.includes(o));
     for (const x of inputs) {
       if (x === null || x === undefined) rec.inputs.push(null);
-      else if (x instanceof Tensor) rec.inputs.push(this.resolve(x, rec, outs.includes(x)));
+      else if (x instanceof Tensor) rec.inputs.push(this.resolve(x, rec, written.some((o) => o.storage === x.storage)));
       else rec.inputs.push(this.scalar(x));
     }
     const fold = !this.isMapped(kind) && rec.inputs.every((v) => v === null || v.isConstant);
@@ -130,7 +134,7 @@ export class Trace implements TraceSink {
   /**
    * The value a tensor holds. A traced value written in place since it was made, by something the
    * trace did not see, marks the consuming record stale (an error if that record is exported).
-   * `inPlace`: the consumer itself writes the tensor (its own write is expected).
+   * `inPlace`: the consumer itself writes the tensor's memory (its own write is expected).
    */
   private resolve(t: Tensor, rec: TRecord | null, inPlace: boolean): TValue {
     const known = this.values.get(t);

@@ -13,6 +13,7 @@ import { applyInPlace } from "./inplace.js";
 import { indexWith, planAdvanced, putPlanned, valuesForPut } from "./indexing-advanced.js";
 import { contiguousCopy, int64Tensor } from "./indexing-kernels.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
+import { traceOp, tracing } from "../onnx/hook.js";
 
 /** One entry of x.get(...): what Python accepts inside x[...], through API.md's translation rule. */
 export type Index = number | bigint | boolean | string | null | Tensor | NestedArray<number | bigint | boolean>[];
@@ -284,5 +285,13 @@ export function setItem(self: Tensor, indices: Index | Index[], value: Tensor | 
       ? "a view of a leaf Variable that requires grad is being used in an in-place operation."
       : "a leaf Variable that requires grad is being used in an in-place operation.");
   }
-  return applyInPlace("setitem", self, [v], () => write.run(), (s) => setParsed(s, items, v, isScalar));
+  applyInPlace("setitem", self, [v], () => write.run(), (s) => setParsed(s, items, v, isScalar));
+  // The exporter sees the whole write as one value of self: the entries (index tensors as inputs,
+  // in order), and a number as a number.
+  if (tracing.on) {
+    const tensors = items.flatMap((it) => (it.k === "tensor" ? [it.t] : []));
+    const spec = items.map((it) => (it.k === "tensor" ? { k: "tensor" } : it));
+    traceOp("index_put", [self, value, ...tensors], self, { items: spec, accumulate: false });
+  }
+  return self;
 }

@@ -254,13 +254,23 @@ function bindIndexPut(op: string, args: readonly unknown[]): { indices: IndexLis
 export function indexPut(input: Tensor, ...args: Args<[indices: IndexList, values: Tensor, accumulate?: boolean], PutOpts>): Tensor {
   checkTensor("index_put", "input", input);
   const { indices, values, accumulate } = bindIndexPut("index_put", args);
-  return indexPutWith(input, indices, values, accumulate);
+  const out = indexPutWith(input, indices, values, accumulate);
+  if (tracing.on) traceIndexPut(input, indices, values, accumulate, out);
+  return out;
 }
 
 export function indexPut_(self: Tensor, ...args: Args<[indices: IndexList, values: Tensor, accumulate?: boolean], PutOpts>): Tensor {
   const { indices, values, accumulate } = bindIndexPut("index_put_", args);
-  return applyInPlace("index_put_", self, [values], () => indexPutInto(self, indices, values, accumulate),
+  applyInPlace("index_put_", self, [values], () => indexPutInto(self, indices, values, accumulate),
     (x) => indexPutWith(x, indices, values, accumulate));
+  if (tracing.on) traceIndexPut(self, indices, values, accumulate, self);
+  return self;
+}
+
+/** index_put as the exporter's "index_put" (x[indices] = values): a missing index takes the whole dim. */
+function traceIndexPut(input: Tensor, indices: IndexList, values: Tensor, accumulate: boolean, out: Tensor): void {
+  const items = indices.map((t) => (t ? { k: "tensor" } : { k: "slice", start: null, stop: null, step: 1 }));
+  traceOp("index_put", [input, values, ...indices.filter((t): t is Tensor => !!t)], out, { items, accumulate });
 }
 
 // ---- take / put -----------------------------------------------------------------------------

@@ -111,13 +111,15 @@ export function cumprod(input: Tensor, ...args: Args<[dim: number], CumOptions>)
   const x = cumDtype(input, o);
   const d = x.dim() ? normalizeDim(checkInt("cumprod", "dim", o.dim), x.dim(), "cumprod") : 0;
   const out = onDevice(x) ? deviceOp("scan", "cumprod")("cumprod", "prod", x, d) : prodLines(x, d);
-  return record("CumprodBackward0", [x], out, ([g]) => {
+  record("CumprodBackward0", [x], out, ([g]) => {
     if (!x.dim()) return [g!];
     // Device values cannot be inspected synchronously: one formula for inputs with or without zeros.
     if (onDevice(x)) return [cumprodGradMasked(x, g!, out, d)];
     if (!(x.eq(0).any().item() as boolean)) return [reverseCumsum(g!.mul(out), d).div(x)];
     return [cumprodGradWithZeros(x, g!, d)];
   }, [x, out]);
+  if (tracing.on) traceOp("cumprod", [x], out, { dim: d });
+  return out;
 }
 
 /** Below this many elements the JS loop is as fast as a native call. */

@@ -258,9 +258,11 @@ export function diagonal(input: Tensor, ...args: Args<[offset?: number, dim1?: n
   strides.push(input._strides[d1]! + input._strides[d2]!);
   const out = makeView(input, shape, strides, off);
   const inShape = input.shape;
-  return record("DiagonalBackward0", [input], out, ([g]) => [
+  record("DiagonalBackward0", [input], out, ([g]) => [
     viewGrad(g!, inShape, (t) => diagonal(t, offset, d1, d2), (z, gv) => diagonalScatter(z, gv, offset, d1, d2)),
   ]);
+  if (tracing.on) traceOp("diagonal", [input], out, { offset, dim1: d1, dim2: d2 });
+  return out;
 }
 
 export function asStrided(input: Tensor, size: number[], stride: number[], storageOffset?: number): Tensor {

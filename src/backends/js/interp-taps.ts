@@ -25,8 +25,9 @@ export function computeScalesValue(scale: ScaleFactor, inSize: number, outSize: 
 
 /** area_pixel_compute_scale: the input step per output step. */
 export function areaPixelComputeScale(inSize: number, outSize: number, alignCorners: boolean, scale?: ScaleFactor): number {
-  if (outSize <= 1) return 0;
-  return alignCorners ? (inSize - 1) / (outSize - 1) : computeScalesValue(scale, inSize, outSize);
+  // Only align_corners has no step for a single output; otherwise it is input / output, as ATen's.
+  if (alignCorners) return outSize > 1 ? (inSize - 1) / (outSize - 1) : 0;
+  return computeScalesValue(scale, inSize, outSize);
 }
 
 /**

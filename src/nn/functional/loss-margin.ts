@@ -103,7 +103,8 @@ export function multiMarginLoss(input: Tensor, target: Tensor,
   const tv = intValues(t);
   for (let i = 0; i < tv.length; i++) if (!(tv[i]! >= 0 && tv[i]! < dim)) throw new Error("target out of range");
   const x2 = x.reshape(nframe, dim);
-  const idx = fromArray(BigInt64Array.from(Array.from(tv, (v) => BigInt(v))), [nframe, 1], int64);
+  // The indices as an op on the target, so that an exported graph reads them from its input.
+  const idx = t.reshape(nframe, 1).to(int64);
   const xy = x2.gather(1, idx);
   let z = xy.rsub(margin).add(x2).clampMin(0);
   if (p === 2) z = z.mul(z);

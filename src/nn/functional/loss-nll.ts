@@ -16,6 +16,7 @@ import {
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 import * as native from "../../backends/native/index.js";
 import { nativeFloatOut, nativeNn, sameFloats } from "./native-nn.js";
+import { traceOp, tracing } from "../../onnx/hook.js";
 
 // ---- geometry and checks --------------------------------------------------------------------------
 
@@ -135,7 +136,10 @@ export function nllLoss(
   const weight = optTensorArg(op, "weight", 3, a.weight);
   const ignoreIndex = intArg(op, "ignore_index", a.ignoreIndex, -100);
   const reduction = reductionOf(a);
-  return nllLossImpl(x, tg, weight, ignoreIndex, reduction);
+  const out = nllLossImpl(x, tg, weight, ignoreIndex, reduction);
+  // The record carries the input only.
+  if (tracing.on) traceOp("nll_loss", [x, tg, weight], out, { ignoreIndex, reduction });
+  return out;
 }
 
 function nllLossImpl(x: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number, reduction: Reduction): Tensor {
@@ -192,9 +196,15 @@ export function crossEntropy(
   const reduction = reductionOf(a);
   const eps = numberArg(op, "label_smoothing", a.labelSmoothing, 0);
   const sameShape = x.dim() === tg.dim() && x.shape.every((s, i) => s === tg.size(i));
-  if (sameShape) return crossEntropyProbs(x, tg, weight, ignoreIndex, reduction, eps);
-  if (!(eps >= 0 && eps <= 1)) throw new Error(`label_smoothing must be between 0.0 and 1.0. Got: ${eps}`);
-  return crossEntropyIndices(x, tg, weight, ignoreIndex, reduction, eps);
+  let out: Tensor;
+  if (sameShape) out = crossEntropyProbs(x, tg, weight, ignoreIndex, reduction, eps);
+  else {
+    if (!(eps >= 0 && eps <= 1)) throw new Error(`label_smoothing must be between 0.0 and 1.0. Got: ${eps}`);
+    out = crossEntropyIndices(x, tg, weight, ignoreIndex, reduction, eps);
+  }
+  // The fused op records the input only; the probabilities' mean divides by a fixed count.
+  if (tracing.on) traceOp("cross_entropy", [x, tg, weight], out, { ignoreIndex, reduction, labelSmoothing: eps, probabilities: sameShape });
+  return out;
 }
 
 function crossEntropyProbs(x: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number, reduction: Reduction, eps: number): Tensor {

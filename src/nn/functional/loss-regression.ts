@@ -19,6 +19,7 @@ import {
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 import type { PointwiseLossKind } from "../../backends/native/pointwise-loss.js";
 import { type NativeLoss, nativeLossForward, nativeLossGrad, nativeLossOperands } from "./loss-native.js";
+import { traceOp, tracing } from "../../onnx/hook.js";
 
 interface LegacyOptions { sizeAverage?: boolean | null; reduce?: boolean | null; reduction?: Reduction }
 
@@ -49,6 +50,13 @@ interface DiffLoss {
 }
 
 function diffLoss(spec: DiffLoss, x: Tensor, y: Tensor, reduction: Reduction): Tensor {
+  const out = diffLossOp(spec, x, y, reduction);
+  // The record carries neither the loss's parameter nor the reduction.
+  if (tracing.on) traceOp("diff_loss", [x, y], out, { loss: spec.native, param: spec.param ?? null, reduction });
+  return out;
+}
+
+function diffLossOp(spec: DiffLoss, x: Tensor, y: Tensor, reduction: Reduction): Tensor {
   const dtype = resultType(x, y);
   if (!dtype.isFloatingPoint) throw new Error(`"${spec.kernel}" not implemented for '${scalarName(dtype)}'`);
   if (x.dtype === dtype && nativeLossOperands(x, y)) return nativeDiffLoss(spec, { kind: spec.native, x, y, param: spec.param }, reduction);
@@ -189,7 +197,14 @@ export function binaryCrossEntropy(input: Tensor, target: Tensor, ...args: BceAr
   const a = bindArgs(op, args, ["weight", "sizeAverage", "reduce", "reduction"]);
   const x = tensorArg(op, "input", 1, input), t = tensorArg(op, "target", 2, target);
   const reduction = reductionOf(a);
-  let weight = optTensorArg(op, "weight", 3, a.weight);
+  const weight = optTensorArg(op, "weight", 3, a.weight);
+  const out = bceOp(x, t, weight, reduction);
+  if (tracing.on) traceOp("binary_cross_entropy", [x, t, weight], out, { reduction });
+  return out;
+}
+
+function bceOp(x: Tensor, t: Tensor, givenWeight: Tensor | null, reduction: Reduction): Tensor {
+  let weight = givenWeight;
   if (t.dim() !== x.dim() || t.shape.some((s, i) => s !== x.size(i))) {
     throw new Error(`Using a target size (${torchSize(t.shape)}) that is different to the input size (${torchSize(x.shape)}) is deprecated. Please ensure they have the same size.`);
   }
@@ -256,6 +271,13 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor,
   if (t.dim() !== x.dim() || t.shape.some((s, i) => s !== x.size(i))) {
     throw new Error(`Target size (${torchSize(t.shape)}) must be the same as input size (${torchSize(x.shape)})`);
   }
+  const out = bceWithLogitsOp(x, t, weight, posWeight, reduction);
+  // The native path records the input only: the exporter sees the whole op here.
+  if (tracing.on) traceOp("binary_cross_entropy_with_logits", [x, t, weight, posWeight], out, { reduction });
+  return out;
+}
+
+function bceWithLogitsOp(x: Tensor, t: Tensor, weight: Tensor | null, posWeight: Tensor | null, reduction: Reduction): Tensor {
   if (!needsGrad(t, weight, posWeight)) {
     const full = (v: Tensor | null) => (v && !shapesEqual(v.shape, x.shape) && shapesEqual(broadcastShapes(v.shape, x.shape), x.shape) ? v.expand(x.shape) : v);
     const w = full(weight), pw = full(posWeight);
@@ -310,6 +332,13 @@ export function klDiv(input: Tensor, target: Tensor,
     }
     if (reduction !== "batchmean") checkReduction(reduction);
   }
+  const out = klDivOp(x, t, reduction, logTarget);
+  // batchmean divides by the batch size, which the parts would see as a fixed number.
+  if (tracing.on) traceOp("kl_div", [x, t], out, { reduction, logTarget });
+  return out;
+}
+
+function klDivOp(x: Tensor, t: Tensor, reduction: Reduction | "batchmean", logTarget: boolean): Tensor {
   const elems = logTarget ? t.exp().mul(t.sub(x)) : xlogy(t, t).sub(t.mul(x));
   if (reduction === "batchmean") {
     const s = elems.sum();

@@ -175,11 +175,16 @@ const bitwiseNot: Converter = (c) => {
   return c.op("Sub", [c.op("Neg", [c.input(0)]), c.g.scalar(1, d)]);
 };
 
-/** F.one_hot: OneHot with off/on values 0/1 along a new last dim. */
+/**
+ * F.one_hot: OneHot with off/on values 0/1 along a new last dim. Without num_classes (-1) the
+ * depth is read from the values at run time, max + 1, as PyTorch infers it.
+ */
 const oneHot: Converter = (c) => {
-  if (c.attr<boolean>("inferred")) c.fail("num_classes=-1 reads the number of classes from the values; pass num_classes");
   const values = c.g.constant(int64, [0, 1], [2]);
-  return c.op("OneHot", [c.input(0), c.g.scalar(c.attr<number>("numClasses"), int64), values], { axis: attr.i(-1) });
+  const depth = c.attr<boolean>("inferred")
+    ? c.op("Add", [c.op("ReduceMax", [c.input(0)], { keepdims: attr.i(0) }), c.g.scalar(1, int64)])
+    : c.g.scalar(c.attr<number>("numClasses"), int64);
+  return c.op("OneHot", [c.input(0), depth, values], { axis: attr.i(-1) });
 };
 
 const glu: Converter = (c) => {

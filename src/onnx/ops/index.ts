@@ -6,6 +6,7 @@ import type { Converter } from "../context.js";
 import { ARITHMETIC } from "./arithmetic.js";
 import { ELEMENTWISE } from "./elementwise.js";
 import { INDEXING } from "./indexing.js";
+import { LOSSES } from "./losses.js";
 import { NN } from "./nn.js";
 import { ORDERING } from "./ordering.js";
 import { REDUCTIONS } from "./reductions.js";
@@ -13,6 +14,6 @@ import { RESIZE } from "./resize.js";
 import { RNN } from "./rnn.js";
 import { SHAPE } from "./shape.js";
 
-export const CONVERTERS: ReadonlyMap<string, Converter> = new Map(Object.entries({ ...ELEMENTWISE, ...ARITHMETIC, ...SHAPE, ...NN, ...RNN, ...ORDERING, ...REDUCTIONS, ...INDEXING, ...RESIZE }));
+export const CONVERTERS: ReadonlyMap<string, Converter> = new Map(Object.entries({ ...ELEMENTWISE, ...ARITHMETIC, ...SHAPE, ...NN, ...RNN, ...ORDERING, ...REDUCTIONS, ...INDEXING, ...RESIZE, ...LOSSES }));
 
 export { wrapRecurrentModules } from "./rnn.js";

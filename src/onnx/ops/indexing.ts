@@ -3,74 +3,88 @@
 // Gather on its dim; several are broadcast together and become one GatherND over the indexed dims
 // moved to the front, with PyTorch's placement of the result dims. Masks become their NonZero
 // positions (one index per mask dim).
+//
+// Writes through an index (x[...] = v, index_put_) are the "index_put" record: x itself, the value,
+// the index tensors, and the entries of x[...] as plain data. ONNX values are immutable, so the
+// write is a new value of x: Where for a mask filled with one value, otherwise ScatterND into the
+// flattened x at the positions x[...] selects, found by indexing a Range of x's flat positions
+// with the same entries.
 
-import { int64 } from "../../core/dtype.js";
-import type { ConvertContext, Converter } from "../context.js";
+import { type DType, bool, int64 } from "../../core/dtype.js";
+import { type ConvertContext, type Converter, type DimAB, dimsOf } from "../context.js";
 import { attr } from "../graph.js";
 
-interface IndexAt { dim: number; name: string }
+/** An index tensor and the source dim it indexes; `rank`: the dims it adds to the broadcast. */
+interface IndexAt { dim: number; name: string; rank: number }
 
-/** The index tensors by the source dim they index, masks split into one index per mask dim. */
+/** Input i as index tensors from `dim` on: itself, or a mask split into one index per mask dim. */
+function indexEntries(c: ConvertContext, i: number, dim: number): IndexAt[] {
+  const v = c.value(i);
+  const name = v.dtype!.name;
+  if (name !== "bool" && name !== "uint8") return [{ dim, name: c.inputAs(i, int64), rank: v.shape.length }];
+  const positions = c.op("NonZero", [c.input(i)]); // (mask dims, count)
+  const k = v.shape.length;
+  if (k === 1) return [{ dim, name: c.op("Squeeze", [positions, c.g.ints([0])]), rank: 1 }];
+  const rows = c.g.node("Split", [positions, c.g.ints(new Array<number>(k).fill(1))], { axis: attr.i(0) }, k);
+  return rows.map((r, j) => ({ dim: dim + j, name: c.op("Squeeze", [r, c.g.ints([0])]), rank: 1 }));
+}
+
+/** The index tensors of an "index" record by the source dim they index. */
 function indexTensors(c: ConvertContext): IndexAt[] {
   const out: IndexAt[] = [];
   let dim = 0;
   for (let i = 1; i < c.arity; i++) {
     if (!c.has(i)) { dim++; continue; }
-    const v = c.value(i);
-    const name = v.dtype!.name;
-    if (name === "bool" || name === "uint8") {
-      const positions = c.op("NonZero", [c.input(i)]); // (mask dims, count)
-      const k = v.shape.length;
-      if (k === 1) out.push({ dim: dim++, name: c.op("Squeeze", [positions, c.g.ints([0])]) });
-      else {
-        const rows = c.g.node("Split", [positions, c.g.ints(new Array<number>(k).fill(1))], { axis: attr.i(0) }, k);
-        for (const r of rows) out.push({ dim: dim++, name: c.op("Squeeze", [r, c.g.ints([0])]) });
-      }
-    } else {
-      out.push({ dim: dim++, name: c.inputAs(i, int64) });
-    }
+    const entries = indexEntries(c, i, dim);
+    out.push(...entries);
+    dim += entries.length;
   }
   return out;
 }
 
-/** Negative indices counted from the end of dim `d` of the source (its size may be dynamic). */
-function nonNegative(c: ConvertContext, index: string, d: number): string {
-  const v = c.value(0);
-  const a = v.shape[d]!, b = v.b ? v.b.shape[d]! : a;
-  const size = a === b ? c.g.scalar(a, int64) : c.op("Shape", [c.input(0)], { start: attr.i(d), end: attr.i(d + 1) });
+/** Negative indices counted from the end of dim `d` (size: a 0-d int64 value). */
+function nonNegative(c: ConvertContext, index: string, size: string): string {
   return c.op("Where", [c.op("Less", [index, c.g.scalar(0, int64)]), c.op("Add", [index, size]), index]);
 }
 
-const index: Converter = (c) => {
-  const rank = c.value(0).shape.length;
-  const idx = indexTensors(c);
-  if (idx.length === 0) return c.input(0);
+/** The size of a dim as a 0-d int64: a constant where both traces agree, else read from `of`. */
+function dimSize(c: ConvertContext, of: string, d: number, size: DimAB): string {
+  if (size.a === size.b) return c.g.scalar(size.a, int64);
+  return c.op("Squeeze", [c.op("Shape", [of], { start: attr.i(d), end: attr.i(d + 1) }), c.g.ints([0])]);
+}
+
+/** src[idx] for a source of `sizes` (advanced indexing only: every other dim is taken whole). */
+function gatherIndexed(c: ConvertContext, src: string, sizes: readonly DimAB[], idx: readonly IndexAt[]): string {
+  if (idx.length === 0) return src;
   if (idx.length === 1) {
     // Gather takes negative indices as PyTorch does, and puts the index dims where the dim was.
-    return c.op("Gather", [c.input(0), idx[0]!.name], { axis: attr.i(idx[0]!.dim) });
+    return c.op("Gather", [src, idx[0]!.name], { axis: attr.i(idx[0]!.dim) });
   }
+  const rank = sizes.length;
   const dims = idx.map((t) => t.dim);
   const rest = Array.from({ length: rank }, (_, d) => d).filter((d) => !dims.includes(d));
-  const front = c.op("Transpose", [c.input(0)], { perm: attr.ints([...dims, ...rest]) });
+  const front = c.op("Transpose", [src], { perm: attr.ints([...dims, ...rest]) });
   // Expand is bidirectional: folding it over the indices' shapes gives their broadcast shape.
   let joint = idx[0]!.name;
   for (const t of idx.slice(1)) joint = c.op("Expand", [joint, c.op("Shape", [t.name])]);
   const shape = c.op("Shape", [joint]);
   const last = c.g.ints([-1]);
-  const columns = idx.map((t) => c.op("Unsqueeze", [c.op("Expand", [nonNegative(c, t.name, t.dim), shape]), last]));
+  const columns = idx.map((t) => c.op("Unsqueeze", [c.op("Expand", [nonNegative(c, t.name, dimSize(c, src, t.dim, sizes[t.dim]!)), shape]), last]));
   const gathered = c.op("GatherND", [front, c.op("Concat", columns, { axis: attr.i(-1) })]); // (broadcast..., rest...)
   const adjacent = dims.every((d, i) => d === dims[0]! + i);
   const before = adjacent ? rest.filter((d) => d < dims[0]!).length : 0;
   if (before === 0) return gathered;
   // Adjacent indexed dims: the broadcast dims take their place, after the dims before them.
-  const nb = c.out().shape.length - rest.length;
+  const nb = Math.max(...idx.map((t) => t.rank));
   const perm = [
     ...Array.from({ length: before }, (_, i) => nb + i),
     ...Array.from({ length: nb }, (_, i) => i),
     ...Array.from({ length: rest.length - before }, (_, i) => nb + before + i),
   ];
   return c.op("Transpose", [gathered], { perm: attr.ints(perm) });
-};
+}
+
+const index: Converter = (c) => gatherIndexed(c, c.input(0), dimsOf(c.value(0)), indexTensors(c));
 
 /**
  * scatter / scatter_add: ScatterElements. PyTorch reads only the part of src that the index
@@ -93,4 +107,172 @@ const scatter: Converter = (c) => {
   return c.op("ScatterElements", [c.inputAs(0, d), index, updates], { axis: attr.i(c.attr<number>("dim")), reduction: attr.s(reduction) });
 };
 
-export const INDEXING: Record<string, Converter> = { index, scatter };
+// ---- x[...] = v -----------------------------------------------------------------------------------
+
+/** One entry of x[...] as the op traced it (tensors are the record's inputs 2, 3, ... in order). */
+type Item =
+  | { k: "int"; v: number }
+  | { k: "slice"; start: number | null; stop: number | null; step: number }
+  | { k: "ellipsis" }
+  | { k: "none" }
+  | { k: "bool"; v: boolean }
+  | { k: "tensor" };
+
+const INT64_MAX = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A slice bound of the two traces as one ONNX Slice bound: the same number, or the same distance
+ * from the end of a dim that changed size (x[:, :n] with n = x.size(1)).
+ */
+function sliceBound(c: ConvertContext, a: number | null, b: number | null, size: DimAB, dflt: number): number {
+  const x = a ?? dflt, y = b ?? dflt;
+  if (x === y) return x;
+  if (size.a - x === size.b - y) return x - size.a;
+  return c.fail(`a slice bound of the indexed write changes with the dynamic axes (${x} vs ${y}); it is fixed in the exported graph`);
+}
+
+/** The entries of both traces, checked to agree but for slice bounds. */
+function itemPairs(c: ConvertContext): [Item, Item][] {
+  const [a, b] = c.attrPair<Item[]>("items");
+  if (a.length !== b.length || a.some((x, i) => x.k !== b[i]!.k || (x.k !== "slice" && JSON.stringify(x) !== JSON.stringify(b[i])))) {
+    c.fail("the indices of the write change with the dynamic axes; they are fixed in the exported graph");
+  }
+  return a.map((x, i) => [x, b[i]!]);
+}
+
+interface Located {
+  /** `source`[entries other than the index tensors]. */
+  result: string;
+  /** Its dims (a dim cut by a slice is read at run time). */
+  sizes: DimAB[];
+  /** The index tensors left, by dim of `result`. */
+  idx: IndexAt[];
+}
+
+function isMask(dtype: DType): boolean { return dtype.name === "bool" || dtype.name === "uint8"; }
+
+/** The dims x[...]'s entries name (a mask names one per mask dim), as PyTorch's applySlicing counts them. */
+function specifiedDims(c: ConvertContext, items: readonly [Item, Item][]): number {
+  let n = 0, input = 2;
+  for (const [it] of items) {
+    if (it.k === "tensor") {
+      const v = c.value(input++);
+      n += isMask(v.dtype!) ? v.shape.length : 1;
+    } else if (it.k === "int" || it.k === "slice") n++;
+  }
+  return n;
+}
+
+/** Applies x[...]'s entries to `source` (a tensor of x's shape) as views would, leaving the index tensors. */
+function locate(c: ConvertContext, source: string, items: readonly [Item, Item][]): Located {
+  const rank = c.value(0).shape.length;
+  const specified = specifiedDims(c, items);
+  const sizes = dimsOf(c.value(0));
+  const idx: IndexAt[] = [];
+  let result = source, dim = 0, input = 2;
+  for (const [it, itB] of items) {
+    switch (it.k) {
+      case "int":
+        result = c.op("Gather", [result, c.g.scalar(it.v, int64)], { axis: attr.i(dim) });
+        sizes.splice(dim, 1);
+        break;
+      case "slice": {
+        const b = itB as typeof it, size = sizes[dim]!;
+        const start = sliceBound(c, it.start, b.start, size, 0);
+        const stop = sliceBound(c, it.stop, b.stop, size, INT64_MAX);
+        const whole = start === 0 && it.step === 1 && (stop === INT64_MAX || (size.a === size.b && stop >= size.a));
+        if (!whole) {
+          result = c.op("Slice", [result, c.g.ints([start]), c.g.ints([stop]), c.g.ints([dim]), c.g.ints([it.step])]);
+          sizes[dim] = { a: -1, b: -2 };
+        }
+        dim++;
+        break;
+      }
+      case "ellipsis": dim += rank - specified; break;
+      case "none":
+        result = c.op("Unsqueeze", [result, c.g.ints([dim])]);
+        sizes.splice(dim, 0, { a: 1, b: 1 });
+        dim++;
+        break;
+      case "bool":
+        return c.fail("a Python bool among the indices of a write has no ONNX mapping");
+      case "tensor": {
+        const v = c.value(input);
+        if (v.shape.length === 0) {
+          if (isMask(v.dtype!)) c.fail("a 0-d mask among the indices of a write has no ONNX mapping");
+          // A 0-d integer tensor selects, as an int does.
+          result = c.op("Gather", [result, c.inputAs(input, int64)], { axis: attr.i(dim) });
+          sizes.splice(dim, 1);
+        } else {
+          const entries = indexEntries(c, input, dim);
+          idx.push(...entries);
+          dim += entries.length;
+        }
+        input++;
+        break;
+      }
+    }
+  }
+  return { result, sizes, idx };
+}
+
+/** Whether a value has one element in both traces (a number, or a tensor of numel 1). */
+function single(c: ConvertContext, i: number): boolean {
+  const v = c.value(i);
+  if (v.kind === "scalar") return true;
+  const n = (s: readonly number[]): number => s.reduce((p, q) => p * q, 1);
+  return n(v.shape) === 1 && n(v.b?.shape ?? v.shape) === 1;
+}
+
+/**
+ * x[..., mask, ...] = one value, the mask after whole dims only: Where(mask, value, x), the mask
+ * unsqueezed over the trailing dims. Null when the write has another form.
+ */
+function maskFill(c: ConvertContext, items: readonly [Item, Item][], x: string, dtype: DType): string | null {
+  if (c.attr<boolean>("accumulate") || !single(c, 1) || c.arity !== 3 || !isMask(c.value(2).dtype!)) return null;
+  const rank = c.value(0).shape.length;
+  const k = c.value(2).shape.length;
+  if (k === 0) return null;
+  let dim = 0;
+  for (const [it, b] of items) {
+    if (it.k === "tensor") break;
+    if (it.k === "ellipsis") dim += rank - specifiedDims(c, items);
+    else if (it.k === "slice" && b.k === "slice" && it.start === null && it.stop === null && it.step === 1 && b.start === null && b.stop === null) dim++;
+    else return null;
+  }
+  let mask = c.inputAs(2, bool);
+  const trailing = rank - dim - k;
+  if (trailing > 0) mask = c.op("Unsqueeze", [mask, c.g.ints(Array.from({ length: trailing }, (_, i) => k + i))]);
+  let value = c.inputAs(1, dtype);
+  if (c.value(1).kind !== "scalar") value = c.op("Reshape", [value, c.g.ints([])]);
+  return c.op("Where", [mask, value, x]);
+}
+
+/**
+ * x[...] = v (accumulate: +=) as a new value of x: ScatterND into x flattened at the positions
+ * that x[...] selects from a Range of x's flat positions, v broadcast to their shape.
+ */
+const indexPut: Converter = (c) => {
+  const dtype = c.outDtype();
+  const items = itemPairs(c);
+  const x = c.inputAs(0, dtype);
+  const filled = maskFill(c, items, x, dtype);
+  if (filled) return filled;
+  const shape = c.op("Shape", [x]);
+  const count = c.op("ReduceProd", [shape], { keepdims: attr.i(0) });
+  const positions = c.op("Reshape", [c.op("Range", [c.g.scalar(0, int64), count, c.g.scalar(1, int64)]), shape]);
+  const { result, sizes, idx } = locate(c, positions, items);
+  const target = gatherIndexed(c, result, sizes, idx);
+  const targetRank = sizes.length - idx.length + (idx.length ? Math.max(...idx.map((t) => t.rank)) : 0);
+  let value = c.inputAs(1, dtype);
+  const valueRank = c.value(1).shape.length;
+  // PyTorch drops a value's leading ones that the target has no dims for.
+  if (valueRank > targetRank) value = c.op("Reshape", [value, c.op("Shape", [value], { start: attr.i(valueRank - targetRank) })]);
+  const updates = c.op("Expand", [value, c.op("Shape", [target])]);
+  const reduction = attr.s(c.attr<boolean>("accumulate") ? "add" : "none");
+  const flat = c.op("Reshape", [x, c.g.ints([-1])]);
+  const written = c.op("ScatterND", [flat, c.op("Unsqueeze", [target, c.g.ints([-1])]), updates], { reduction });
+  return c.op("Reshape", [written, shape]);
+};
+
+export const INDEXING: Record<string, Converter> = { index, scatter, index_put: indexPut };

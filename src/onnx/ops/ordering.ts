@@ -1,9 +1,9 @@
 // Ops that order or scan along a dim: sort/argsort and topk (TopK), max/min along a dim (values and
-// indices), cumsum (CumSum) and flip (a Slice with step -1).
+// indices), cumsum (CumSum), cumprod (a Scan) and flip (a Slice with step -1).
 
-import { int64 } from "../../core/dtype.js";
+import { float64, int64 } from "../../core/dtype.js";
 import type { ConvertContext, Converter } from "../context.js";
-import { attr } from "../graph.js";
+import { attr, constMsg, onnxType } from "../graph.js";
 import { reduceOver } from "./reductions.js";
 
 /** The size of dim `d` of input 0 as a 1-D int64 tensor [1]: a constant, or read at run time. */
@@ -76,6 +76,37 @@ const cumsum: Converter = (c) => {
   return c.op("CumSum", [c.input(0), c.g.scalar(c.attr<number>("dim"), int64)]);
 };
 
+/**
+ * cumprod: ONNX has no CumProd, and exp(CumSum(log|x|)) with a sign count is not exact (zeros,
+ * rounding). A Scan along the dim carries the running product, one multiply per element in
+ * PyTorch's order, so zeros, negatives, inf and nan propagate exactly as in PyTorch; floats are
+ * multiplied in double, as PyTorch's CPU kernel accumulates, and the size along the dim may be
+ * dynamic.
+ */
+const cumprod: Converter = (c) => {
+  const rank = c.value(0).shape.length;
+  if (rank === 0) return c.input(0);
+  const d = c.attr<number>("dim");
+  const dtype = c.outDtype();
+  const via = dtype.isFloatingPoint ? float64 : int64;
+  const x = c.cast(c.input(0), dtype, via);
+  // The running product starts as ones of x's shape without the dim.
+  const rest = c.op("Concat", [c.op("Shape", [x], { start: attr.i(0), end: attr.i(d) }), c.op("Shape", [x], { start: attr.i(d + 1) })], { axis: attr.i(0) });
+  const ones = c.op("ConstantOfShape", [rest], { value: attr.tensor(constMsg("", via, [1], [1])) });
+  const type = onnxType(via);
+  const carried = c.g.fresh("cumprod_carried"), element = c.g.fresh("cumprod_element");
+  const next = c.g.fresh("cumprod_next"), emitted = c.g.fresh("cumprod_emitted");
+  const body = c.g.subgraph("cumprod_body", [{ name: carried, elemType: type, shape: null }, { name: element, elemType: type, shape: null }], () => {
+    c.g.node("Mul", [carried, element], {}, [next]);
+    c.g.node("Identity", [next], {}, [emitted]);
+    return [{ name: next, elemType: type, shape: null }, { name: emitted, elemType: type, shape: null }];
+  });
+  const [, products] = c.g.node("Scan", [ones, x], {
+    body: attr.graph(body), num_scan_inputs: attr.i(1), scan_input_axes: attr.ints([d]), scan_output_axes: attr.ints([d]),
+  }, 2) as [string, string];
+  return c.cast(products, via, dtype);
+};
+
 /** flip(dims): every flipped dim sliced from its last element backwards, whatever its size. */
 const flip: Converter = (c) => {
   const dims = c.attr<number[]>("dims");
@@ -126,5 +157,6 @@ export const ORDERING: Record<string, Converter> = {
   MaxBackward1: extremeOfAll("ReduceMax"),
   MinBackward1: extremeOfAll("ReduceMin"),
   cumsum,
+  cumprod,
   flip,
 };

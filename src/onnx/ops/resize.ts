@@ -3,7 +3,8 @@
 // half up, linear/bilinear/trilinear and bicubic (a = -0.75) with half-pixel or align-corners
 // positions. A scale factor is passed as Resize's scales (the output is floor(input * scale), and
 // the source step 1/scale, as in PyTorch); an explicit size as Resize's sizes, with the batch and
-// channel dims read from the input so that they stay dynamic.
+// channel dims read from the input so that they stay dynamic. antialias=True (bilinear, bicubic)
+// is Resize's antialias attribute, which opset 18 added.
 
 import { float32 } from "../../core/dtype.js";
 import type { ConvertContext, Converter } from "../context.js";
@@ -28,9 +29,17 @@ function resizeAttrs(c: ConvertContext, mode: string, alignCorners: boolean): At
 }
 
 const interpolate: Converter = (c) => {
-  if (c.attr<boolean>("antialias")) c.fail("antialias=True has no ONNX mapping");
   const mode = c.attr<string>("mode");
-  const attrs = resizeAttrs(c, mode, c.attr<boolean>("alignCorners"));
+  let attrs = resizeAttrs(c, mode, c.attr<boolean>("alignCorners"));
+  if (c.attr<boolean>("antialias")) {
+    if (c.opset < 18) c.fail(`antialias=True needs opset 18 (Resize's antialias attribute); export with opsetVersion: 18 (this export is at opset ${c.opset})`);
+    // PyTorch's antialiased filters sit at half-pixel centres spaced by (in - 1) / (out - 1) there,
+    // which no coordinate_transformation_mode of Resize computes.
+    if (c.attr<boolean>("alignCorners")) c.fail("antialias=True with align_corners=True has no ONNX mapping (Resize's align_corners places its antialiasing filters differently)");
+    // PyTorch's antialiased resampling is PIL's: taps outside the input dropped and the weights
+    // renormalized (exclude_outside), and bicubic with a = -0.5.
+    attrs = { ...attrs, antialias: attr.i(1), exclude_outside: attr.i(1), ...(mode === "bicubic" ? { cubic_coeff_a: attr.f(-0.5) } : {}) };
+  }
   const scales = c.attr<(number | null)[] | null>("scales");
   const x = c.input(0);
   if (scales && scales.every((s) => typeof s === "number" && s > 0)) {

@@ -146,7 +146,27 @@ function argExtreme(opType: "ArgMax" | "ArgMin"): Converter {
   };
 }
 
+/**
+ * diagonal(offset, dim1, dim2): both dims moved last and flattened into one, then a Gather of the
+ * diagonal's flat positions (the two dims need fixed sizes; the others may be dynamic).
+ */
+const diagonal: Converter = (c) => {
+  const offset = c.attr<number>("offset"), d1 = c.attr<number>("dim1"), d2 = c.attr<number>("dim2");
+  const v = c.value(0);
+  const rank = v.shape.length;
+  const n1 = v.shape[d1]!, n2 = v.shape[d2]!;
+  if (v.b && (v.b.shape[d1] !== n1 || v.b.shape[d2] !== n2)) c.fail(`the sizes of dims ${d1} and ${d2} must stay fixed (they change with the dynamic axes)`);
+  const len = c.out().shape[rank - 2]!;
+  const rows = offset >= 0 ? 0 : -offset, cols = offset >= 0 ? offset : 0;
+  const positions = Array.from({ length: len }, (_, i) => (rows + i) * n2 + cols + i);
+  const others = Array.from({ length: rank }, (_, i) => i).filter((i) => i !== d1 && i !== d2);
+  const moved = c.op("Transpose", [c.input(0)], { perm: attr.ints([...others, d1, d2]) });
+  const flat = c.op("Reshape", [moved, c.g.ints([...new Array<number>(rank - 2).fill(0), n1 * n2])]);
+  return c.op("Gather", [flat, c.g.constant(int64, positions, [len])], { axis: attr.i(rank - 2) });
+};
+
 export const SHAPE: Record<string, Converter> = {
+  diagonal,
   ViewBackward0: reshape,
   ExpandBackward0: expand,
   CloneBackward0: identity,
