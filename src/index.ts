@@ -40,6 +40,14 @@ export * as serialization from "./io/serialization.js";
 export * from "./ops/linalg-functions.js";
 export * as backends from "./backends/index.js";
 export { getNumThreads, setNumThreads } from "./backends/threads.js";
+export {
+  useDeterministicAlgorithms, areDeterministicAlgorithmsEnabled, isDeterministicAlgorithmsWarnOnlyEnabled,
+  setFloat32MatmulPrecision, getFloat32MatmulPrecision, type Float32MatmulPrecision, setFlushDenormal,
+  getNumInteropThreads, setNumInteropThreads,
+} from "./core/settings.js";
+export { finfo, iinfo, FInfo, IInfo } from "./core/type-info.js";
+export { isAnomalyEnabled, isAnomalyCheckNanEnabled, setAnomalyEnabled } from "./autograd/anomaly.js";
+export * from "./ops/introspection.js";
 export * as memory from "./core/memory.js";
 export * as onnx from "./onnx/index.js";
 export * as webgpu from "./webgpu/index.js";
