@@ -48,6 +48,9 @@ export {
 export { finfo, iinfo, FInfo, IInfo } from "./core/type-info.js";
 export { isAnomalyEnabled, isAnomalyCheckNanEnabled, setAnomalyEnabled } from "./autograd/anomaly.js";
 export * from "./ops/introspection.js";
+export * from "./ops/statistics.js";
+export * from "./ops/integration.js";
+export * from "./ops/windows.js";
 export * as memory from "./core/memory.js";
 export * as onnx from "./onnx/index.js";
 export * as webgpu from "./webgpu/index.js";
