@@ -313,3 +313,28 @@ describe("scalar_tensor and empty_strided", () => {
     throwsMsg(() => torch.emptyStrided([2, -3], [1, 2]), "Trying to create tensor with negative dimension -3: [2, -3]");
   });
 });
+
+describe("matrix_exp", () => {
+  const A = (): T => torch.tensor([[0.5, -1.2, 0.3], [2.0, 0.1, -0.7], [0.4, 1.5, -0.2]], f64);
+  const expA = [[0.5721757803736478, -0.7634520546325887, 0.5710941933110028], [1.4796185309810876, -0.2642272606102818, -0.08054552327453088], [1.590252684121764, 0.527794875462749, 0.6988286970258893]];
+  test("values: small, scaled and squared, batched, 1x1, empty", () => {
+    close(vals(torch.matrixExp(A())), expA, 1e-14);
+    close(vals(A().mul(7).matrixExp()), [[6.057012598059402, -1.0853236903951506, 3.8067906572457337], [3.7354421799734414, 0.2844474841781616, 2.7588863173220717], [12.781998326920412, -2.60920891543611, 10.742468278029678]], 1e-13);
+    close(vals(torch.linalg.matrixExp(torch.stack([A(), A().mul(-2)]))), [expA, [[-0.3122680559866421, -0.38871690975209394, 0.4141146657377147], [0.8205683637907135, -0.9268893778525192, 0.07732275939011271], [1.2429802777991794, 0.13037725422785557, -0.062238449059305805]]], 1e-13);
+    close(vals(torch.matrixExp(torch.tensor([[1.5]]))), [[4.481688976287842]], 1e-7);
+    close(vals(torch.matrixExp(torch.tensor([[0, 1], [-1, 0]], { dtype: "float32" }))), [[0.5403022766113281, 0.8414709568023682], [-0.8414709568023682, 0.5403022766113281]], 1e-7);
+    assert.deepEqual(torch.matrixExp(torch.zeros(0, 0)).shape, [0, 0]);
+  });
+  test("gradient and double backward", () => {
+    const Ar = A().requiresGrad_();
+    torch.matrixExp(Ar).sin().sum().backward();
+    close(vals(Ar.grad!), [[0.34490971249508795, 1.907491106858887, 3.3116789687190153], [-0.5599752573887127, -0.16261039340230474, 0.5768386162768275], [-0.00165209040597317, 0.4101523085606096, 0.9870861632527173]], 1e-12);
+    assert.ok(torch.autograd.gradcheck((a: T) => torch.matrixExp(a), [A().mul(3).requiresGrad_()]));
+    assert.ok(torch.autograd.gradgradcheck((a: T) => torch.matrixExp(a), [A().requiresGrad_()]));
+  });
+  test("errors", () => {
+    throwsMsg(() => torch.matrixExp(torch.ones(2, 3)), "linalg.matrix_exp: A must be batches of square matrices, but they are 2 by 3 matrices");
+    throwsMsg(() => torch.matrixExp(torch.ones(3)), "linalg.matrix_exp: The input tensor A must have at least 2 dimensions.");
+    throwsMsg(() => torch.matrixExp(torch.ones(2, 2, { dtype: "int64" })), "matrix_exp: Expected a floating point or complex tensor as input. Got Long");
+  });
+});
