@@ -148,3 +148,30 @@ describe("channel_shuffle", () => {
     throwsMsg(() => torch.channelShuffle(torch.arange(8).view(1, 4, 2, 1), 0), "Number of groups to divide channels in must be positive. Value of groups:0");
   });
 });
+
+describe("nn.LazyLinear", () => {
+  test("in_features from the first input, PyTorch's initialisation stream at that moment, then a Linear", () => {
+    torch.manualSeed(0);
+    const lazy = new torch.nn.LazyLinear(3);
+    assert.equal(String(lazy), "LazyLinear(in_features=0, out_features=3, bias=True)");
+    assert.equal(lazy.hasUninitializedParams(), true);
+    assert.deepEqual([...lazy.namedParameters()].map(([n]) => n), ["weight", "bias"]);
+    // the constructor draws no random numbers
+    assert.equal(torch.rand(1).item(), 0.49625658988952637);
+    torch.manualSeed(0);
+    const m: torch.nn.Linear = new torch.nn.LazyLinear(3);
+    const y = m.call(torch.ones(2, 4));
+    assert.equal(m instanceof torch.nn.LazyLinear, false);
+    assert.equal(m instanceof torch.nn.Linear, true);
+    assert.equal(String(m), "Linear(in_features=4, out_features=3, bias=True)");
+    close(vals(m.weight), [[-0.003743410110473633, 0.26822179555892944, -0.4115225672721863, -0.3679695129394531], [-0.19257718324661255, 0.13407868146896362, -0.009906589984893799, 0.39644473791122437], [-0.04437202215194702, 0.1323062777519226, -0.15110653638839722, -0.09828269481658936]], 0);
+    close(vals(m.bias!), [-0.4776742458343506, -0.33114105463027954, -0.20611155033111572], 0);
+    close(vals(y), [[-0.9926879405975342, -0.0031014084815979004, -0.3675665259361267], [-0.9926879405975342, -0.0031014084815979004, -0.3675665259361267]], 1e-7);
+    assert.equal(m.weight.requiresGrad, true);
+    assert.throws(() => m.call(torch.ones(2, 5)), /expected input with last dimension 4, got shape \[2, 5\]/);
+    const noBias = new torch.nn.LazyLinear(2, { bias: false });
+    noBias.call(torch.ones(1, 3));
+    assert.equal(noBias.bias, null);
+    assert.deepEqual([...noBias.stateDict().keys()], ["weight"]);
+  });
+});
