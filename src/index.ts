@@ -56,6 +56,7 @@ export * from "./ops/shape-split.js";
 export * from "./ops/creation-strided.js";
 export * from "./ops/nn-forms.js";
 export * from "./ops/matrix-exp.js";
+export * from "./ops/conjugation.js";
 export * as memory from "./core/memory.js";
 export * as onnx from "./onnx/index.js";
 export * as webgpu from "./webgpu/index.js";

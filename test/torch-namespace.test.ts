@@ -162,3 +162,21 @@ describe("settings", () => {
     assert.equal(torch.isAnomalyEnabled(), false);
   });
 });
+
+describe("real-tensor identities: conj, resolve_conj/neg, is_conj/neg, real, imag, get_device", () => {
+  test("as PyTorch defines them for real dtypes", () => {
+    const x = torch.tensor([1.5, -2]);
+    for (const f of [torch.conj, torch.conjPhysical, torch.resolveConj, torch.resolveNeg, torch.real]) assert.equal(f(x), x);
+    assert.equal(x.conj(), x);
+    assert.equal(x.real, x);
+    assert.equal(torch.isConj(x), false);
+    assert.equal(x.isNeg(), false);
+    throwsMsg(() => torch.imag(x), "imag is not implemented for tensors with non-complex dtypes.");
+    throwsMsg(() => x.imag, "imag is not implemented for tensors with non-complex dtypes.");
+    assert.equal(torch.getDevice(x), -1);
+    assert.equal(x.getDevice(), -1);
+    const y = torch.tensor([1.5, -2]);
+    assert.equal(torch.negative_(y), y);
+    assert.deepEqual(y.tolist(), [-1.5, 2]);
+  });
+});

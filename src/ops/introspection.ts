@@ -59,6 +59,12 @@ export function isInference(input: Tensor): boolean {
   return tensorArgument("is_inference", "input", 1, input).storage._inference;
 }
 
+/** torch.get_device(input): -1 for a CPU tensor, else the device's index (0 when it has none). */
+export function getDevice(input: Tensor): number {
+  const d = tensorArgument("get_device", "input", 1, input).device;
+  return d.type === "cpu" ? -1 : d.index ?? 0;
+}
+
 const DEVICE_TYPES: readonly DeviceType[] = ["cpu", "webgpu"];
 
 /**
@@ -98,6 +104,7 @@ declare module "../core/tensor.js" {
     isNonzero: Method<typeof isNonzero>;
     isSameSize: Method<typeof isSameSize>;
     isInference: Method<typeof isInference>;
+    getDevice: Method<typeof getDevice>;
   }
 }
-installMethods({ isComplex, isSigned, isNonzero, isSameSize, isInference });
+installMethods({ isComplex, isSigned, isNonzero, isSameSize, isInference, getDevice });
