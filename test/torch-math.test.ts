@@ -120,6 +120,8 @@ describe("histogram", () => {
     assert.deepEqual(vals(torch.histogram(x(), torch.tensor([0, 1, 2.5, 10], f64)).hist), [1, 3, 3]);
     const same = torch.histogram(torch.tensor([2.5, 2.5]), 2);
     assert.deepEqual([vals(same.hist), vals(same.binEdges)], [[0, 2], [2, 2.5, 3]]);
+    assert.deepEqual(torch.histogram(torch.arange(10).to("float32")).hist.shape, [100]);
+    assert.deepEqual(vals(torch.histogram(torch.arange(10).to("float32"), { bins: 3 }).hist), [3, 3, 4]);
     const empty = torch.histogram(torch.tensor([]), 3);
     assert.deepEqual(vals(empty.hist), [0, 0, 0]);
     assert.equal(empty.hist.dtype, torch.float32);

@@ -166,15 +166,18 @@ function cppDouble(v: number): string {
 }
 
 /**
- * torch.histogram(input, bins, *, range=None, weight=None, density=False): the (optionally
- * weighted) counts of input's values in bins equal-width bins over range (input's min and max by
- * default), or between the edges a 1-d bins tensor gives. Returns (hist, binEdges). Not
- * differentiable, as in PyTorch.
+ * torch.histogram(input, bins=100, *, range=None, weight=None, density=False): the
+ * (optionally weighted) counts of input's values in bins equal-width bins over range (input's
+ * min and max by default), or between the edges a 1-d bins tensor gives. Returns
+ * (hist, binEdges). Not differentiable, as in PyTorch.
  */
-export function histogram(input: Tensor, bins: number | Tensor, options: HistogramOptions = {}): HistogramResult {
+export function histogram(input: Tensor, ...args: Args<[bins?: number | Tensor], HistogramOptions & { bins?: number | Tensor }>): HistogramResult {
   checkTensor("histogram", "input", input);
-  bindArgs("histogram", [options], [], ["range", "weight", "density"]);
-  const weight = options.weight ?? null, density = options.density ?? false, range = options.range ?? null;
+  const o = bindArgs("histogram", args, ["bins"], ["range", "weight", "density"]);
+  const bins = (o.bins ?? 100) as number | Tensor;
+  const weight = (o.weight ?? null) as Tensor | null, density = (o.density ?? false) as boolean;
+  const range = (o.range ?? null) as [number, number] | null;
+  if (bins instanceof Tensor && range !== null) throw new Error("histogram(): range cannot be given with a bins tensor (the tensor holds the edges)");
   if (input.dtype !== float32 && input.dtype !== float64) throw new Error(`"histogramdd" not implemented for '${scalarTypeName(input.dtype)}'`);
   if (bins instanceof Tensor) {
     if (bins.dim() !== 1) throw new Error(`torch.histogramdd: bins tensor should have one dimension, but got ${bins.dim()} dimensions in the bins tensor for dimension 0`);
