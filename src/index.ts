@@ -57,6 +57,7 @@ export * from "./ops/creation-strided.js";
 export * from "./ops/nn-forms.js";
 export * from "./ops/matrix-exp.js";
 export * from "./ops/conjugation.js";
+export * from "./ops/asarray.js";
 export * as memory from "./core/memory.js";
 export * as onnx from "./onnx/index.js";
 export * as webgpu from "./webgpu/index.js";

@@ -180,3 +180,35 @@ describe("real-tensor identities: conj, resolve_conj/neg, is_conj/neg, real, ima
     assert.deepEqual(y.tolist(), [-1.5, 2]);
   });
 });
+
+describe("asarray", () => {
+  test("aliases tensors and typed arrays it need not convert; copies otherwise", () => {
+    const x = torch.ones(2);
+    assert.equal(torch.asarray(x), x);
+    assert.equal(torch.asarray(x, { dtype: torch.float64 }).dtype, torch.float64);
+    const copied = torch.asarray(x, { copy: true });
+    assert.notEqual(copied, x);
+    assert.deepEqual(copied.tolist(), [1, 1]);
+    const y = torch.asarray(x, { requiresGrad: true });
+    assert.equal(y, x);
+    assert.equal(x.requiresGrad, true);
+    const a = new Float32Array([1, 2]);
+    const shared = torch.asarray(a);
+    a[0] = 5;
+    assert.deepEqual(shared.tolist(), [5, 2]);
+    const converted = torch.asarray(a, { dtype: "float64" });
+    a[1] = 7;
+    assert.deepEqual([converted.tolist(), converted.dtype], [[5, 2], torch.float64]);
+    const own = torch.asarray(a, { copy: true });
+    a[1] = 9;
+    assert.deepEqual(own.tolist(), [5, 7]);
+    assert.equal(torch.asarray([1, 2.5]).dtype, torch.float32);
+    assert.deepEqual([torch.asarray(3).dtype, torch.asarray(3).shape], [torch.int64, []]);
+    assert.equal(torch.asarray([true]).dtype, torch.bool);
+  });
+  test("copy=false refuses to copy, with PyTorch's messages", () => {
+    throwsMsg(() => torch.asarray(torch.ones(2), { dtype: torch.float64, copy: false }), "can't alias tensor with dtype 'Float' into dtype 'Double'.");
+    throwsMsg(() => torch.asarray([1, 2], { copy: false }), "can't alias arbitrary sequence into a tensor.");
+    throwsMsg(() => torch.asarray(new Float32Array(2), { dtype: torch.float64, copy: false }), "can't alias tensor with dtype 'Float' into dtype 'Double'.");
+  });
+});
