@@ -340,3 +340,33 @@ describe("matrix_exp", () => {
     throwsMsg(() => torch.matrixExp(torch.ones(2, 2, { dtype: "int64" })), "matrix_exp: Expected a floating point or complex tensor as input. Got Long");
   });
 });
+
+describe("gradient", () => {
+  const y = (): T => torch.tensor([1, 4, 9, 16, 25, 30], f64);
+  const m = (): T => torch.tensor([[1, 2, 4, 8], [10, 20, 40, 80], [3, 1, 4, 1]], f64);
+  const all = (ts: T[]): unknown => ts.map(vals);
+  test("uniform and coordinate spacing, edge orders, dims", () => {
+    assert.deepEqual(all(torch.gradient(y())), [[3, 4, 6, 8, 7, 5]]);
+    assert.deepEqual(all(torch.gradient(y(), { spacing: 2 })), [[1.5, 2, 3, 4, 3.5, 2.5]]);
+    assert.deepEqual(all(torch.gradient(y(), { edgeOrder: 2 })), [[2, 4, 6, 8, 7, 3]]);
+    const c = torch.tensor([0, 1, 1.5, 3, 4, 6], f64);
+    close(all(torch.gradient(y(), { spacing: [c] })), [[3.0, 7.666666666666667, 8.666666666666666, 7.2666666666666675, 6.833333333333334, 2.5]]);
+    close(all(torch.gradient(y(), { spacing: [c], edgeOrder: 2 })), [[-1.666666666666666, 7.666666666666667, 8.666666666666666, 7.2666666666666675, 6.833333333333334, -1.8333333333333357]]);
+    assert.deepEqual(all(torch.gradient(m())), [[[9, 18, 36, 72], [1, -0.5, 0, -3.5], [-7, -19, -36, -79]], [[1, 1.5, 3, 4], [10, 15, 30, 40], [-2, 0.5, 0, -3]]]);
+    assert.deepEqual(all(torch.gradient(m(), { dim: 1 })), [[[1, 1.5, 3, 4], [10, 15, 30, 40], [-2, 0.5, 0, -3]]]);
+    assert.deepEqual(all(torch.gradient(m(), { spacing: [2, 0.5] })), [[[4.5, 9, 18, 36], [0.5, -0.25, 0, -1.75], [-3.5, -9.5, -18, -39.5]], [[2, 3, 6, 8], [20, 30, 60, 80], [-4, 1, 0, -6]]]);
+    close(all(torch.gradient(m(), { spacing: [torch.tensor([0, 1, 3], f64)], dim: 0 })), [[[9, 18, 36, 72], [4.833333333333333, 8.833333333333332, 18, 34.83333333333333], [-3.5, -9.5, -18, -39.5]]]);
+    const ints = torch.gradient(torch.tensor([1, 4, 9, 16]))[0]!;
+    assert.deepEqual([vals(ints), ints.dtype], [[3, 4, 6, 7], torch.float32]);
+    assert.ok(torch.autograd.gradcheck((a: T, x: T) => torch.gradient(a, { spacing: [x], edgeOrder: 2 })[0]!, [torch.tensor([1.5, 3, 2.2, 0.4], { ...f64, requiresGrad: true }), torch.tensor([0, 0.7, 2, 2.5], { ...f64, requiresGrad: true })]));
+  });
+  test("errors", () => {
+    throwsMsg(() => torch.gradient(y(), { edgeOrder: 3 }), "torch.gradient only supports edge_order=1 and edge_order=2.");
+    throwsMsg(() => torch.gradient(torch.ones(2), { edgeOrder: 2 }), "torch.gradient expected each dimension size to be at least edge_order+1");
+    throwsMsg(() => torch.gradient(torch.ones(1)), "torch.gradient expected each dimension size to be at least edge_order+1");
+    throwsMsg(() => torch.gradient(m(), { spacing: [1, 2, 3] }), "torch.gradient expected spacing to be unspecified, a scalar or a list of length 2 but got a list of length 3");
+    throwsMsg(() => torch.gradient(m(), { spacing: [1, 2], dim: 1 }), "torch.gradient expected spacing to be unspecified, a scalar or it's spacing and dim arguments to have the same length, but got a spacing argument of length 2 and a dim argument of length 1.");
+    // PyTorch returns inf/nan here; torch-ts names the mismatch
+    throwsMsg(() => torch.gradient(y(), { spacing: [torch.ones(3, f64)] }), "torch.gradient expected each coordinate tensor of spacing to be 1-d with input.size(0) = 6 elements, but got shape [3]");
+  });
+});
