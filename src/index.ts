@@ -40,6 +40,24 @@ export * as serialization from "./io/serialization.js";
 export * from "./ops/linalg-functions.js";
 export * as backends from "./backends/index.js";
 export { getNumThreads, setNumThreads } from "./backends/threads.js";
+export {
+  useDeterministicAlgorithms, areDeterministicAlgorithmsEnabled, isDeterministicAlgorithmsWarnOnlyEnabled,
+  setFloat32MatmulPrecision, getFloat32MatmulPrecision, type Float32MatmulPrecision, setFlushDenormal,
+  getNumInteropThreads, setNumInteropThreads,
+} from "./core/settings.js";
+export { finfo, iinfo, FInfo, IInfo } from "./core/type-info.js";
+export { isAnomalyEnabled, isAnomalyCheckNanEnabled, setAnomalyEnabled } from "./autograd/anomaly.js";
+export * from "./ops/introspection.js";
+export * from "./ops/statistics.js";
+export * from "./ops/integration.js";
+export * from "./ops/windows.js";
+export * from "./ops/products-norms.js";
+export * from "./ops/shape-split.js";
+export * from "./ops/creation-strided.js";
+export * from "./ops/nn-forms.js";
+export * from "./ops/matrix-exp.js";
+export * from "./ops/conjugation.js";
+export * from "./ops/asarray.js";
 export * as memory from "./core/memory.js";
 export * as onnx from "./onnx/index.js";
 export * as webgpu from "./webgpu/index.js";

@@ -6,7 +6,7 @@ import type { Tensor } from "../core/tensor.js";
 import { Storage } from "../core/storage.js";
 import { AccumulateGrad, type Node, OpNode } from "./node.js";
 import { isGradEnabled, setGradEnabled } from "./grad-mode.js";
-import { anomalyCheck, isAnomalyEnabled } from "./anomaly.js";
+import { anomalyCheck, anomalyChecksNan } from "./anomaly.js";
 import { reachSafePoint } from "../core/safe-point.js";
 
 export interface BackwardOptions {
@@ -212,7 +212,7 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
       } else if (!needed || needed.has(node)) {
         if (buf.some((g) => g)) {
           results = node.apply(buf);
-          if (isAnomalyEnabled()) anomalyCheck(node, results);
+          if (anomalyChecksNan()) anomalyCheck(node, results);
           if (!opt.retainGraph && node instanceof OpNode) node.release();
           if (userCode) for (const g of results) if (g) share(g);
         }

@@ -4,6 +4,7 @@
 import { type DType, type StorageArray, allocArray, allocArrayUninit, arrayOver } from "./dtype.js";
 import { POOL_MIN_BYTES, releaseBuffer, takeBuffer, trackAllocation } from "./caching-allocator.js";
 import { sourceBuffer, zeroThroughSource } from "./buffer-source.js";
+import { isInferenceModeEnabled } from "../autograd/grad-mode.js";
 
 export type DeviceType = "cpu" | "webgpu";
 
@@ -50,6 +51,8 @@ export class Storage {
    * longer). Only this storage references the token, so the token dies with it.
    */
   _token: object | null = null;
+  /** @internal Made inside torch.inferenceMode: its tensors are inference tensors (torch.is_inference). */
+  readonly _inference = isInferenceModeEnabled();
   constructor(readonly data: StorageArray, readonly dtype: DType, readonly device: Device = cpu) {}
   static alloc(dtype: DType, n: number): Storage {
     const bytes = n * dtype.itemsize;

@@ -21,6 +21,7 @@ import {
 import { deviceOp, onDevice } from "./device-hooks.js";
 
 export { matmul };
+export { matrixExp } from "./matrix-exp.js";
 
 // ---- inverse ---------------------------------------------------------------------------------
 

@@ -83,6 +83,7 @@ export function neg(input: Tensor): Tensor {
   return input.dtype === int64 && !onDevice(input) ? bigUnary(input, (v) => -v) : unaryOp(NEG, input);
 }
 export const negative = neg;
+export const negative_ = neg_;
 export function neg_(self: Tensor): Tensor {
   checkNegBool(self);
   if (self.dtype === int64 && !onDevice(self)) return applyInPlace("neg_", self, [], () => { bigUnary(self, (v) => -v, self); }, neg);

@@ -375,3 +375,19 @@ export function pixelUnshuffle(input: Tensor, downscaleFactor: number): Tensor {
   const p = permute(v, [...lead.map((_, i) => i), L, L + 2, L + 4, L + 1, L + 3]);
   return reshape(p, [...lead, c * r * r, h / r, w / r]);
 }
+
+/**
+ * F.channel_shuffle(input, groups): (N, g*k, *) → (N, k*g, *), channel i*k + j moving to j*g + i
+ * (ShuffleNet's shuffle).
+ */
+export function channelShuffle(input: Tensor, groups: number): Tensor {
+  const x = requireTensor("channel_shuffle", "input", input);
+  if (typeof groups !== "number" || !Number.isInteger(groups)) throw new Error(`channel_shuffle(): argument 'groups' (position 2) must be int, not ${typeof groups}`);
+  if (x.dim() <= 2) throw new Error(`channel_shuffle expects input with > 2 dims, but got input with sizes [${x.shape.join(", ")}]`);
+  if (groups <= 0) throw new Error(`Number of groups to divide channels in must be positive. Value of groups:${groups}`);
+  const c = x.size(1);
+  if (c % groups !== 0) throw new Error(`Number of channels must be divisible by groups. Got ${c} channels and ${groups} groups.`);
+  const [n, ...rest] = [x.size(0), ...x.shape.slice(2)];
+  const v = reshape(x, [n!, groups, c / groups, ...rest]);
+  return reshape(transpose(v, 1, 2), x.shape);
+}

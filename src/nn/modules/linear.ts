@@ -1,4 +1,4 @@
-// Identity, Linear, Bilinear, LazyLinear-free: PyTorch's modules and default initialisation.
+// Identity, Linear, LazyLinear, Bilinear: PyTorch's modules and default initialisation.
 
 import type { Tensor } from "../../core/tensor.js";
 import { type DTypeLike } from "../../core/dtype.js";
@@ -80,5 +80,39 @@ export class Bilinear extends Module {
   override forward(input1: Tensor, input2: Tensor): Tensor { return bilinear(input1, input2, this.weight, this.bias); }
   override extraRepr(): string {
     return `in1_features=${this.in1Features}, in2_features=${this.in2Features}, out_features=${this.outFeatures}, bias=${this.bias ? "True" : "False"}`;
+  }
+}
+
+/**
+ * nn.LazyLinear(out_features, bias=True): a Linear whose in_features is the last dim of its first
+ * input. Until then weight (and bias) are empty placeholders (PyTorch's uninitialized
+ * parameters); the first call makes them (out_features, in_features) and initialises them as
+ * Linear does, drawing from the random stream at that moment, and the module then becomes a
+ * Linear (PyTorch's cls_to_become). Create optimizers after that first call: the parameters are
+ * new objects.
+ */
+export class LazyLinear extends Linear {
+  private readonly factory: { dtype?: DTypeLike };
+  constructor(outFeatures: number, bias: boolean | LinearOptions = true, options: LinearOptions = {}) {
+    // Linear(0, 0, False) draws no random numbers, as PyTorch's LazyLinear constructor.
+    super(0, 0, false);
+    const o = typeof bias === "object" ? bindArgs("LazyLinear", [bias], [], ["bias", "device", "dtype"]) : { ...options, bias };
+    if (!Number.isInteger(outFeatures) || outFeatures < 0) throw new Error(`LazyLinear: out_features must be a non-negative integer, got ${outFeatures}`);
+    (this as { outFeatures: number }).outFeatures = outFeatures;
+    this.factory = factoryKw(o);
+    this.weight = new Parameter(empty([0], this.factory));
+    if (o.bias ?? true) this.bias = new Parameter(empty([0], this.factory));
+  }
+  /** Whether the first call has yet to make the parameters. */
+  hasUninitializedParams(): boolean { return true; }
+  override forward(input: Tensor): Tensor {
+    const inFeatures = input.shape[input.dim() - 1];
+    if (inFeatures === undefined) throw new Error("LazyLinear: expected an input with at least 1 dimension, got a 0-d tensor");
+    (this as { inFeatures: number }).inFeatures = inFeatures;
+    this.weight = new Parameter(empty([this.outFeatures, inFeatures], this.factory));
+    if (this.bias) this.bias = new Parameter(empty([this.outFeatures], this.factory));
+    this.resetParameters();
+    Object.setPrototypeOf(this, Linear.prototype);
+    return super.forward(input);
   }
 }

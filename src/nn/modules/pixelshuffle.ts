@@ -1,4 +1,4 @@
-// PixelShuffle and PixelUnshuffle.
+// PixelShuffle, PixelUnshuffle and ChannelShuffle.
 
 import type { Tensor } from "../../core/tensor.js";
 import { type Args } from "../../ops/args.js";
@@ -24,4 +24,14 @@ export class PixelUnshuffle extends Module {
   }
   override forward(input: Tensor): Tensor { return F.pixelUnshuffle(input, this.downscaleFactor); }
   override extraRepr(): string { return `downscale_factor=${this.downscaleFactor}`; }
+}
+
+export class ChannelShuffle extends Module {
+  readonly groups: number;
+  constructor(...args: Args<[groups: number], { groups?: number }>) {
+    super();
+    this.groups = bindCtor("ChannelShuffle", args, ["groups"], 1).groups as number;
+  }
+  override forward(input: Tensor): Tensor { return F.channelShuffle(input, this.groups); }
+  override extraRepr(): string { return `groups=${this.groups}`; }
 }

@@ -1,0 +1,77 @@
+// Process-wide switches PyTorch programs set at start-up: deterministic algorithms, float32 matmul
+// precision, denormal flushing, inter-op threads. torch-ts records what it is told and reports it
+// back; each function's comment says what the setting changes here (mostly nothing, and why).
+
+let deterministic = false;
+let deterministicWarnOnly = false;
+
+/**
+ * torch.use_deterministic_algorithms(mode, *, warn_only=False). Recorded only: torch-ts's CPU
+ * kernels are deterministic already (the native thread pool splits work in fixed chunks and
+ * reduces in a fixed order, and scatter-adds run in index order), so no op changes behaviour.
+ */
+export function useDeterministicAlgorithms(mode: boolean, options: { warnOnly?: boolean } = {}): void {
+  if (typeof mode !== "boolean") throw new Error(`_set_deterministic_algorithms(): argument 'mode' (position 1) must be bool, not ${typeof mode}`);
+  const warnOnly = options.warnOnly ?? false;
+  if (typeof warnOnly !== "boolean") throw new Error(`_set_deterministic_algorithms(): argument 'warn_only' must be bool, not ${typeof warnOnly}`);
+  deterministic = mode;
+  deterministicWarnOnly = warnOnly;
+}
+
+/** torch.are_deterministic_algorithms_enabled: the flag useDeterministicAlgorithms last set. */
+export function areDeterministicAlgorithmsEnabled(): boolean { return deterministic; }
+
+/** torch.is_deterministic_algorithms_warn_only_enabled: the warnOnly flag last set. */
+export function isDeterministicAlgorithmsWarnOnlyEnabled(): boolean { return deterministicWarnOnly; }
+
+export type Float32MatmulPrecision = "highest" | "high" | "medium";
+let matmulPrecision: Float32MatmulPrecision = "highest";
+
+/**
+ * torch.set_float32_matmul_precision. Recorded only: float32 matmuls always run in full float32
+ * precision, which is what "highest" means; PyTorch treats "high" and "medium" as permission to use
+ * faster, less precise internal types (TF32, bfloat16), not as a requirement, so computing at
+ * full precision honours every setting. An unknown name leaves the setting alone, as in PyTorch
+ * (which only warns).
+ */
+export function setFloat32MatmulPrecision(precision: string): void {
+  if (typeof precision !== "string") throw new Error(`set_float32_matmul_precision expects a str, but got ${typeof precision}`);
+  if (precision === "highest" || precision === "high" || precision === "medium") {
+    matmulPrecision = precision;
+    return;
+  }
+  process.emitWarning(`${precision} is not one of 'highest', 'high', or 'medium'; the current setFloat32MatmulPrecision call has no effect.`);
+}
+
+/** torch.get_float32_matmul_precision: the setting last recorded ("highest" at start). */
+export function getFloat32MatmulPrecision(): Float32MatmulPrecision { return matmulPrecision; }
+
+/**
+ * torch.set_flush_denormal: returns false, PyTorch's answer on CPUs that cannot flush denormals.
+ * The JS kernels run on V8's floating-point environment, which a program cannot change, so
+ * denormals are never flushed in either direction of the switch.
+ */
+export function setFlushDenormal(mode: boolean): boolean {
+  if (typeof mode !== "boolean") throw new Error(`set_flush_denormal(): argument 'mode' (position 1) must be bool, not ${typeof mode}`);
+  return false;
+}
+
+let interopThreads: number | null = null;
+
+/**
+ * torch.get_num_interop_threads: 1. torch-ts runs one op at a time on the calling thread (there is
+ * no inter-op pool; intra-op threads are getNumThreads'); a number setNumInteropThreads recorded
+ * is reported back.
+ */
+export function getNumInteropThreads(): number { return interopThreads ?? 1; }
+
+/**
+ * torch.set_num_interop_threads: recorded for getNumInteropThreads. As in PyTorch it may be called
+ * once only.
+ */
+export function setNumInteropThreads(n: number): void {
+  if (typeof n !== "number" || !Number.isInteger(n)) throw new Error(`set_num_interop_threads(): argument 'num' (position 1) must be int, not ${typeof n === "number" ? "float" : typeof n}`);
+  if (n <= 0) throw new Error("set_num_interop_threads expects a positive integer");
+  if (interopThreads !== null) throw new Error("Error: cannot set number of interop threads after parallel work has started or set_num_interop_threads called");
+  interopThreads = n;
+}

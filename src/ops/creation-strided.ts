@@ -1,0 +1,40 @@
+// torch.scalar_tensor and torch.empty_strided: factories PyTorch programs call directly.
+
+import { Tensor } from "../core/tensor.js";
+import { type DTypeLike, getDefaultDtype, toDType } from "../core/dtype.js";
+import { Storage } from "../core/storage.js";
+import { bindArgs, describe } from "./args.js";
+import { tensor, type FactoryOptions } from "./creation.js";
+import { finishFactory } from "./factory-utils.js";
+
+const FACTORY_KW = ["dtype", "device", "requiresGrad", "pinMemory", "layout", "memoryFormat"];
+
+/** torch.scalar_tensor(s, *, dtype, device, requires_grad): a 0-d tensor, of the default float dtype unless dtype says otherwise. */
+export function scalarTensor(s: number | bigint | boolean, options: FactoryOptions = {}): Tensor {
+  bindArgs("scalar_tensor", [options], [], FACTORY_KW);
+  if (typeof s !== "number" && typeof s !== "bigint" && typeof s !== "boolean") {
+    throw new Error(`scalar_tensor(): argument 's' (position 1) must be Number, not ${describe(s)}`);
+  }
+  return tensor(s, { ...options, dtype: options.dtype ?? getDefaultDtype() });
+}
+
+/**
+ * torch.empty_strided(size, stride, *, dtype, device, requires_grad): a tensor with the given
+ * strides over a storage just large enough for them (its values are unspecified; torch-ts zeroes
+ * them).
+ */
+export function emptyStrided(size: number[], stride: number[], options: FactoryOptions = {}): Tensor {
+  bindArgs("empty_strided", [options], [], FACTORY_KW);
+  for (const [name, list] of [["size", size], ["stride", stride]] as const) {
+    if (!Array.isArray(list) || list.some((v) => typeof v !== "number" || !Number.isInteger(v))) {
+      throw new Error(`empty_strided(): argument '${name}' must be tuple of ints, not ${describe(list)}`);
+    }
+  }
+  if (size.length !== stride.length) throw new Error(`dimensionality of sizes (${size.length}) must match dimensionality of strides (${stride.length})`);
+  for (const s of size) if (s < 0) throw new Error(`Trying to create tensor with negative dimension ${s}: [${size.join(", ")}]`);
+  if (stride.some((s) => s < 0)) throw new Error(`Storage size calculation overflowed with sizes=[${size.join(", ")}] and strides=[${stride.join(", ")}]`);
+  const dtype = options.dtype === undefined || options.dtype === null ? getDefaultDtype() : toDType(options.dtype as DTypeLike);
+  const elements = size.some((s) => s === 0) ? 0 : 1 + size.reduce((acc, s, i) => acc + (s - 1) * stride[i]!, 0);
+  const t = new Tensor(Storage.alloc(dtype, elements), [...size], [...stride]);
+  return finishFactory(t, options as Record<string, unknown>);
+}

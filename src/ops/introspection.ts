@@ -1,0 +1,110 @@
+// torch.is_tensor, is_floating_point, numel, torch.device, ...: questions about tensors and devices.
+
+import { Tensor } from "../core/tensor.js";
+import { Device, type DeviceType, Storage, cpu } from "../core/storage.js";
+import { installMethods, type Method, describe } from "./args.js";
+
+/** torch.is_tensor(obj): whether obj is a Tensor. */
+export function isTensor(obj: unknown): obj is Tensor { return obj instanceof Tensor; }
+
+/** torch.is_storage(obj): whether obj is a Storage (what `tensor.storage` holds). */
+export function isStorage(obj: unknown): obj is Storage { return obj instanceof Storage; }
+
+function tensorArgument(op: string, name: string, position: number, v: unknown): Tensor {
+  if (!(v instanceof Tensor)) throw new Error(`${op}(): argument '${name}' (position ${position}) must be Tensor, not ${describe(v)}`);
+  return v;
+}
+
+/** torch.is_floating_point(input): whether input's dtype is a floating-point one. */
+export function isFloatingPoint(input: Tensor): boolean {
+  return tensorArgument("is_floating_point", "input", 1, input).dtype.isFloatingPoint;
+}
+
+/** torch.is_complex(input): false; torch-ts has no complex dtypes. */
+export function isComplex(input: Tensor): boolean {
+  return tensorArgument("is_complex", "input", 1, input).dtype.isComplex;
+}
+
+/** torch.is_signed(input): whether input's dtype holds negative numbers (uint8 and bool do not). */
+export function isSigned(input: Tensor): boolean {
+  return tensorArgument("is_signed", "input", 1, input).dtype.isSigned;
+}
+
+/** torch.is_nonzero(input): the truth of a one-element tensor (NaN is true, as in Python). */
+export function isNonzero(input: Tensor): boolean {
+  const n = tensorArgument("is_nonzero", "input", 1, input).numel();
+  if (n === 0) throw new Error("Boolean value of Tensor with no values is ambiguous");
+  if (n > 1) throw new Error("Boolean value of Tensor with more than one value is ambiguous");
+  const v = input.item();
+  return typeof v === "number" ? v !== 0 : typeof v === "bigint" ? v !== 0n : v;
+}
+
+/** torch.is_same_size(input, other): whether the two shapes are equal. */
+export function isSameSize(input: Tensor, other: Tensor): boolean {
+  tensorArgument("is_same_size", "input", 1, input);
+  tensorArgument("is_same_size", "other", 2, other);
+  return input._shape.length === other._shape.length && input._shape.every((s, i) => s === other._shape[i]);
+}
+
+/** torch.numel(input): the number of elements. */
+export function numel(input: Tensor): number {
+  return tensorArgument("numel", "input", 1, input).numel();
+}
+
+/**
+ * torch.is_inference(input): whether input was made inside torch.inferenceMode (its storage was;
+ * a view made there of an ordinary tensor is an ordinary tensor, as in PyTorch).
+ */
+export function isInference(input: Tensor): boolean {
+  return tensorArgument("is_inference", "input", 1, input).storage._inference;
+}
+
+/** torch.get_device(input): -1 for a CPU tensor, else the device's index (0 when it has none). */
+export function getDevice(input: Tensor): number {
+  const d = tensorArgument("get_device", "input", 1, input).device;
+  return d.type === "cpu" ? -1 : d.index ?? 0;
+}
+
+const DEVICE_TYPES: readonly DeviceType[] = ["cpu", "webgpu"];
+
+/**
+ * torch.device(type, index?): "cpu", "webgpu", "webgpu:1" or ("webgpu", 1), or a Device (returned
+ * as it is). torch-ts has no CUDA (its GPU device is "webgpu"): "cuda" is an error that says so.
+ */
+export function device(type: string | Device, index?: number | null): Device {
+  if (type instanceof Device) {
+    if (index !== undefined && index !== null) throw new Error("device(): a torch.device and an index cannot both be given");
+    return type;
+  }
+  if (typeof type !== "string") throw new Error(`device(): argument 'type' (position 1) must be str, not ${describe(type)}`);
+  if (index !== undefined && index !== null) {
+    if (typeof index !== "number" || !Number.isInteger(index)) throw new Error(`Device(): argument 'index' (position 2) must be int, not ${typeof index === "number" ? "float" : describe(index)}`);
+  }
+  const m = /^([a-z_]+)(?::(.*))?$/.exec(type);
+  if (m && m[2] !== undefined && !/^(0|[1-9]\d*)$/.test(m[2])) throw new Error(`Invalid device string: '${type}'`);
+  const kind = m?.[1] ?? "";
+  if (!(DEVICE_TYPES as readonly string[]).includes(kind)) {
+    const hint = kind === "cuda" || kind === "mps" || kind === "hip" || kind === "xpu"
+      ? ` (torch-ts has no ${kind} device; its GPU device is "webgpu")` : "";
+    throw new Error(`Expected one of ${DEVICE_TYPES.join(", ")} device type at start of device string: ${type}${hint}`);
+  }
+  let idx: number | null = m![2] === undefined ? null : Number(m![2]);
+  if (index !== undefined && index !== null) {
+    if (idx !== null) throw new Error(`type (string) must not include an index because index was passed explicitly: ${type}`);
+    if (index < 0) throw new Error("Device index must not be negative");
+    idx = index;
+  }
+  return kind === "cpu" && idx === null ? cpu : new Device(kind as DeviceType, idx);
+}
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    isComplex: Method<typeof isComplex>;
+    isSigned: Method<typeof isSigned>;
+    isNonzero: Method<typeof isNonzero>;
+    isSameSize: Method<typeof isSameSize>;
+    isInference: Method<typeof isInference>;
+    getDevice: Method<typeof getDevice>;
+  }
+}
+installMethods({ isComplex, isSigned, isNonzero, isSameSize, isInference, getDevice });

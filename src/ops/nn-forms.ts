@@ -1,0 +1,210 @@
+// The torch.* forms of nn.functional ops (torch.conv2d, torch.batch_norm, torch.dropout, ...), bound
+// to their ATen signatures, which differ from F.*'s in places: batch_norm/instance_norm take every
+// argument positionally (plus cudnn_enabled, which changes nothing here), dropout's train is
+// required, embedding takes the weight first, and the losses take reduction as an int (0 none,
+// 1 mean, 2 sum). Each calls the nn.functional implementation.
+// An omitted reduction means none (0), not the schema's mean: PyTorch's Python binding of these
+// torch.* losses reads the schema default "at::Reduction::Mean" as the integer 0 (PyTorch 1.13
+// returns unreduced losses from torch.kl_div(a, b)), and torch-ts does what those programs get.
+
+import type { Tensor } from "../core/tensor.js";
+import { type Args, bindArgs, describe } from "./args.js";
+import * as F from "../nn/functional/index.js";
+import { broadcastShapes, numel } from "../core/shape.js";
+
+export {
+  conv1d, conv2d, conv3d, convTranspose1d, convTranspose2d, convTranspose3d, cosineSimilarity, pairwiseDistance,
+  pdist, bilinear, pixelShuffle, pixelUnshuffle, channelShuffle, avgPool1d, adaptiveAvgPool1d, maxPool1dWithIndices,
+} from "../nn/functional/index.js";
+
+type IntOrTuple = number | number[];
+type LossReduction = 0 | 1 | 2;
+
+/** Binds like bindArgs, then requires the first `required` names, with Python's message. */
+function bindRequired(op: string, args: readonly unknown[], names: readonly string[], required: number, kwOnly: readonly string[] = []): Record<string, unknown> {
+  const a = bindArgs(op, args, names, kwOnly);
+  const missing = names.slice(0, required).filter((n) => a[n] === undefined);
+  if (missing.length) throw new Error(`${op}() missing ${missing.length} required positional arguments: ${missing.map((n) => `"${snake(n)}"`).join(", ")}`);
+  return a;
+}
+
+function snake(name: string): string { return name.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase()); }
+
+/** ATen's reduction enum: 0 none, 1 mean, 2 sum. */
+function reductionName(op: string, v: unknown): "none" | "mean" | "sum" {
+  if (v === undefined) return "none";
+  if (typeof v !== "number" || !Number.isInteger(v)) throw new Error(`${op}(): argument 'reduction' must be int, not ${describe(v) === "string" ? "str" : describe(v)}`);
+  if (v === 0) return "none";
+  if (v === 1) return "mean";
+  if (v === 2) return "sum";
+  throw new Error(`${op}(): ${v} is not a valid value for reduction`);
+}
+
+interface MaxPoolOptions { kernelSize?: IntOrTuple; stride?: IntOrTuple | null; padding?: IntOrTuple; dilation?: IntOrTuple; ceilMode?: boolean }
+type MaxPoolArgs = Args<[kernelSize?: IntOrTuple, stride?: IntOrTuple | null, padding?: IntOrTuple, dilation?: IntOrTuple, ceilMode?: boolean], MaxPoolOptions>;
+const MAX_POOL = ["kernelSize", "stride", "padding", "dilation", "ceilMode"];
+
+function maxPoolOptions(op: string, args: readonly unknown[]): MaxPoolOptions & { kernelSize: IntOrTuple } {
+  const a = bindRequired(op, args, MAX_POOL, 1);
+  return { ...a, kernelSize: a.kernelSize as IntOrTuple };
+}
+
+/** torch.max_pool1d(input, kernel_size, stride=[], padding=0, dilation=1, ceil_mode=False): values only. */
+export function maxPool1d(input: Tensor, ...args: MaxPoolArgs): Tensor {
+  return F.maxPool1d(input, maxPoolOptions("max_pool1d", args));
+}
+/** torch.max_pool2d(input, kernel_size, stride=[], padding=0, dilation=1, ceil_mode=False): values only. */
+export function maxPool2d(input: Tensor, ...args: MaxPoolArgs): Tensor {
+  return F.maxPool2d(input, maxPoolOptions("max_pool2d", args));
+}
+/** torch.max_pool3d(input, kernel_size, stride=[], padding=0, dilation=1, ceil_mode=False): values only. */
+export function maxPool3d(input: Tensor, ...args: MaxPoolArgs): Tensor {
+  return F.maxPool3d(input, maxPoolOptions("max_pool3d", args));
+}
+
+/** torch.adaptive_max_pool1d(input, output_size): always (values, indices). */
+export function adaptiveMaxPool1d(input: Tensor, ...args: Args<[outputSize: number | number[]], { outputSize?: number | number[] }>): [Tensor, Tensor] {
+  const a = bindRequired("adaptive_max_pool1d", args, ["outputSize"], 1);
+  return F.adaptiveMaxPool1d(input, a.outputSize as number | number[], true);
+}
+
+type Opt = Tensor | null;
+interface BatchNormOptions { weight?: Opt; bias?: Opt; runningMean?: Opt; runningVar?: Opt; training?: boolean; momentum?: number; eps?: number; cudnnEnabled?: boolean }
+
+/**
+ * torch.batch_norm(input, weight, bias, running_mean, running_var, training, momentum, eps,
+ * cudnn_enabled): every argument required, as in ATen.
+ */
+export function batchNorm(input: Tensor, ...args: Args<[weight: Opt, bias: Opt, runningMean: Opt, runningVar: Opt, training: boolean, momentum: number, eps: number, cudnnEnabled: boolean], BatchNormOptions>): Tensor {
+  const a = bindRequired("batch_norm", args, ["weight", "bias", "runningMean", "runningVar", "training", "momentum", "eps", "cudnnEnabled"], 8);
+  return F.batchNorm(input, a.runningMean as Opt, a.runningVar as Opt, a.weight as Opt, a.bias as Opt, a.training as boolean, a.momentum as number, a.eps as number);
+}
+
+interface InstanceNormOptions { weight?: Opt; bias?: Opt; runningMean?: Opt; runningVar?: Opt; useInputStats?: boolean; momentum?: number; eps?: number; cudnnEnabled?: boolean }
+
+/** torch.instance_norm(input, weight, bias, running_mean, running_var, use_input_stats, momentum, eps, cudnn_enabled). */
+export function instanceNorm(input: Tensor, ...args: Args<[weight: Opt, bias: Opt, runningMean: Opt, runningVar: Opt, useInputStats: boolean, momentum: number, eps: number, cudnnEnabled: boolean], InstanceNormOptions>): Tensor {
+  const a = bindRequired("instance_norm", args, ["weight", "bias", "runningMean", "runningVar", "useInputStats", "momentum", "eps", "cudnnEnabled"], 8);
+  return F.instanceNorm(input, a.runningMean as Opt, a.runningVar as Opt, a.weight as Opt, a.bias as Opt, a.useInputStats as boolean, a.momentum as number, a.eps as number);
+}
+
+interface NormOptions { weight?: Opt; bias?: Opt; eps?: number; cudnnEnable?: boolean }
+
+/** torch.layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5, cudnn_enable=True). */
+export function layerNorm(input: Tensor, normalizedShape: number | number[], ...args: Args<[weight?: Opt, bias?: Opt, eps?: number, cudnnEnable?: boolean], NormOptions>): Tensor {
+  const a = bindArgs("layer_norm", args, ["weight", "bias", "eps", "cudnnEnable"]);
+  return F.layerNorm(input, normalizedShape, (a.weight ?? null) as Opt, (a.bias ?? null) as Opt, (a.eps ?? 1e-5) as number);
+}
+
+/** torch.group_norm(input, num_groups, weight=None, bias=None, eps=1e-5, cudnn_enabled=True). */
+export function groupNorm(input: Tensor, numGroups: number, ...args: Args<[weight?: Opt, bias?: Opt, eps?: number, cudnnEnabled?: boolean], Omit<NormOptions, "cudnnEnable"> & { cudnnEnabled?: boolean }>): Tensor {
+  const a = bindArgs("group_norm", args, ["weight", "bias", "eps", "cudnnEnabled"]);
+  return F.groupNorm(input, numGroups, (a.weight ?? null) as Opt, (a.bias ?? null) as Opt, (a.eps ?? 1e-5) as number);
+}
+
+type DropoutArgs = Args<[p: number, train: boolean], { p?: number; train?: boolean }>;
+
+function dropoutArgs(op: string, args: readonly unknown[]): [number, boolean] {
+  const a = bindRequired(op, args, ["p", "train"], 2);
+  return [a.p as number, a.train as boolean];
+}
+
+/** torch.dropout(input, p, train): train is required. */
+export function dropout(input: Tensor, ...args: DropoutArgs): Tensor { return F.dropout(input, ...dropoutArgs("dropout", args)); }
+/** torch.dropout_(input, p, train). */
+export function dropout_(input: Tensor, ...args: DropoutArgs): Tensor { return F.dropout(input, ...dropoutArgs("dropout_", args), true); }
+/** torch.alpha_dropout(input, p, train). */
+export function alphaDropout(input: Tensor, ...args: DropoutArgs): Tensor { return F.alphaDropout(input, ...dropoutArgs("alpha_dropout", args)); }
+/** torch.alpha_dropout_(input, p, train). */
+export function alphaDropout_(input: Tensor, ...args: DropoutArgs): Tensor { return F.alphaDropout(input, ...dropoutArgs("alpha_dropout_", args), true); }
+/** torch.feature_alpha_dropout(input, p, train). */
+export function featureAlphaDropout(input: Tensor, ...args: DropoutArgs): Tensor { return F.featureAlphaDropout(input, ...dropoutArgs("feature_alpha_dropout", args)); }
+/** torch.feature_alpha_dropout_(input, p, train). */
+export function featureAlphaDropout_(input: Tensor, ...args: DropoutArgs): Tensor { return F.featureAlphaDropout(input, ...dropoutArgs("feature_alpha_dropout_", args), true); }
+
+interface EmbeddingOptions { paddingIdx?: number; scaleGradByFreq?: boolean; sparse?: boolean }
+
+/**
+ * torch.embedding(weight, indices, padding_idx=-1, scale_grad_by_freq=False, sparse=False): the
+ * weight comes first; a negative padding_idx means none (ATen's convention: F.embedding has
+ * already made a negative index positive when it calls this).
+ */
+export function embedding(weight: Tensor, indices: Tensor, ...args: Args<[paddingIdx?: number, scaleGradByFreq?: boolean, sparse?: boolean], EmbeddingOptions>): Tensor {
+  const a = bindArgs("embedding", args, ["paddingIdx", "scaleGradByFreq", "sparse"]);
+  const padding = (a.paddingIdx ?? -1) as number;
+  if (typeof padding !== "number" || !Number.isInteger(padding)) throw new Error(`embedding(): argument 'padding_idx' (position 3) must be int, not ${describe(padding)}`);
+  const rows = weight?.dim?.() ? weight.size(0) : 0;
+  return F.embedding(indices, weight, {
+    paddingIdx: padding >= 0 && padding < rows ? padding : null,
+    scaleGradByFreq: (a.scaleGradByFreq ?? false) as boolean, sparse: (a.sparse ?? false) as boolean,
+  });
+}
+
+/** torch.binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=1). */
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, ...args: Args<[weight?: Opt, posWeight?: Opt, reduction?: LossReduction], { weight?: Opt; posWeight?: Opt; reduction?: LossReduction }>): Tensor {
+  const op = "binary_cross_entropy_with_logits";
+  const a = bindArgs(op, args, ["weight", "posWeight", "reduction"]);
+  return F.binaryCrossEntropyWithLogits(input, target, { weight: (a.weight ?? null) as Opt, posWeight: (a.posWeight ?? null) as Opt, reduction: reductionName(op, a.reduction) });
+}
+
+/** torch.kl_div(input, target, reduction=1, *, log_target=False). */
+export function klDiv(input: Tensor, target: Tensor, ...args: Args<[reduction?: LossReduction], { reduction?: LossReduction; logTarget?: boolean }>): Tensor {
+  const a = bindArgs("kl_div", args, ["reduction"], ["logTarget"]);
+  const reduction = reductionName("kl_div", a.reduction), logTarget = (a.logTarget ?? false) as boolean;
+  // F.kl_div's "mean" warns about "batchmean"; ATen's mean (sum / numel) does not.
+  if (reduction === "mean") {
+    const total = F.klDiv(input, target, { reduction: "sum", logTarget });
+    return total.div(numel(broadcastShapes(input.shape, target.shape)));
+  }
+  return F.klDiv(input, target, { reduction, logTarget });
+}
+
+type MarginArgs = Args<[margin?: number, reduction?: LossReduction], { margin?: number; reduction?: LossReduction }>;
+
+/** torch.margin_ranking_loss(input1, input2, target, margin=0., reduction=1). */
+export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: MarginArgs): Tensor {
+  const a = bindArgs("margin_ranking_loss", args, ["margin", "reduction"]);
+  return F.marginRankingLoss(input1, input2, target, { margin: (a.margin ?? 0) as number, reduction: reductionName("margin_ranking_loss", a.reduction) });
+}
+
+/** torch.hinge_embedding_loss(input, target, margin=1., reduction=1). */
+export function hingeEmbeddingLoss(input: Tensor, target: Tensor, ...args: MarginArgs): Tensor {
+  const a = bindArgs("hinge_embedding_loss", args, ["margin", "reduction"]);
+  return F.hingeEmbeddingLoss(input, target, { margin: (a.margin ?? 1) as number, reduction: reductionName("hinge_embedding_loss", a.reduction) });
+}
+
+/** torch.cosine_embedding_loss(input1, input2, target, margin=0., reduction=1). */
+export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: MarginArgs): Tensor {
+  const a = bindArgs("cosine_embedding_loss", args, ["margin", "reduction"]);
+  return F.cosineEmbeddingLoss(input1, input2, target, { margin: (a.margin ?? 0) as number, reduction: reductionName("cosine_embedding_loss", a.reduction) });
+}
+
+/** torch.poisson_nll_loss(input, target, log_input, full, eps, reduction): every argument required. */
+export function poissonNllLoss(input: Tensor, target: Tensor, ...args: Args<[logInput: boolean, full: boolean, eps: number, reduction: LossReduction], { logInput?: boolean; full?: boolean; eps?: number; reduction?: LossReduction }>): Tensor {
+  const op = "poisson_nll_loss";
+  const a = bindRequired(op, args, ["logInput", "full", "eps", "reduction"], 4);
+  return F.poissonNllLoss(input, target, { logInput: a.logInput as boolean, full: a.full as boolean, eps: a.eps as number, reduction: reductionName(op, a.reduction) });
+}
+
+interface TripletOptions { margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: LossReduction }
+
+/** torch.triplet_margin_loss(anchor, positive, negative, margin=1., p=2., eps=1e-6, swap=False, reduction=1). */
+export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, ...args: Args<[margin?: number, p?: number, eps?: number, swap?: boolean, reduction?: LossReduction], TripletOptions>): Tensor {
+  const op = "triplet_margin_loss";
+  const a = bindArgs(op, args, ["margin", "p", "eps", "swap", "reduction"]);
+  return F.tripletMarginLoss(anchor, positive, negative, {
+    margin: (a.margin ?? 1) as number, p: (a.p ?? 2) as number, eps: (a.eps ?? 1e-6) as number, swap: (a.swap ?? false) as boolean,
+    reduction: reductionName(op, a.reduction),
+  });
+}
+
+type Lengths = Tensor | number[];
+
+/** torch.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=1, zero_infinity=False). */
+export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths,
+  ...args: Args<[blank?: number, reduction?: LossReduction, zeroInfinity?: boolean], { blank?: number; reduction?: LossReduction; zeroInfinity?: boolean }>): Tensor {
+  const a = bindArgs("ctc_loss", args, ["blank", "reduction", "zeroInfinity"]);
+  return F.ctcLoss(logProbs, targets, inputLengths, targetLengths, {
+    blank: (a.blank ?? 0) as number, reduction: reductionName("ctc_loss", a.reduction), zeroInfinity: (a.zeroInfinity ?? false) as boolean,
+  });
+}
