@@ -40,7 +40,7 @@ export function setFloat32MatmulPrecision(precision: string): void {
     matmulPrecision = precision;
     return;
   }
-  process.emitWarning(`${precision} is not one of 'highest', 'high', or 'medium'; the current setFloat32MatmulPrecision call has no effect.`);
+  console.warn(`UserWarning: ${precision} is not one of 'highest', 'high', or 'medium'; the current setFloat32MatmulPrecision call has no effect.`);
 }
 
 /** torch.get_float32_matmul_precision: the setting last recorded ("highest" at start). */

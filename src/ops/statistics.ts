@@ -135,7 +135,7 @@ export function cov(input: Tensor, options: CovOptions = {}): Tensor {
   else normFactor = (wSum as Tensor).sub(w.mul(aweights).sum().mul(correction).div(wSum));
   const nf = typeof normFactor === "number" ? normFactor : Number(normFactor.item());
   if (nf <= 0) {
-    process.emitWarning("cov(): degrees of freedom is <= 0");
+    console.warn("UserWarning: cov(): degrees of freedom is <= 0");
     normFactor = 0;
   }
   // One observation with one kind of weight: the weighted mean is the observation itself.
