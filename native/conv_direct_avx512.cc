@@ -99,24 +99,40 @@ inline void prefetch_outputs(float* y, index_t rows, index_t ldy, index_t n) {
 // so that tap (ci, a, b) at position l reads copy[b][ci][l + a*ow] (contiguous in l).
 // Writes the shifted copies into xs and the tap offsets into off (see direct_image).
 void shifted_copies(const DirectConv& d, const float* x, float* xs, int32_t* off) {
-  const index_t hp = d.ih + 2 * d.ph, plane = shifted_plane(d);
+  const index_t hp = d.ih + 2 * d.ph, plane = shifted_plane(d), in_plane = d.ih * d.iw;
   for (index_t b = 0; b < d.kw; ++b) {
     const index_t shift = b - d.pw;
     for (index_t c = 0; c < d.cin; ++c) {
       float* dst = xs + (b * d.cin + c) * plane;
-      for (index_t r = 0; r < hp; ++r) {
-        float* row = dst + r * d.ow;
-        const index_t sr = r - d.ph;
-        const float* src = x + (c * d.ih + sr) * d.iw + shift;
-        const bool inside = sr >= 0 && sr < d.ih;
-        for (index_t j = 0; j < d.ow; j += 16) {
-          // Lane i: output column j + i reads input column j + i + shift.
-          const index_t lo = min_i(16, max_i(0, -shift - j)), hi = min_i(16, d.iw - shift - j);
-          const __mmask16 valid = inside && hi > lo ? static_cast<__mmask16>(lanes_mask(hi) & ~lanes_mask(lo)) : 0;
-          _mm512_mask_storeu_ps(row + j, lanes_mask(d.ow - j), _mm512_maskz_loadu_ps(valid, src + j));
+      const float* xc = x + c * in_plane;
+      for (index_t i = 0; i < d.ph * d.ow; i += 16) _mm512_mask_storeu_ps(dst + i, lanes_mask(d.ph * d.ow - i), _mm512_setzero_ps());
+      float* inner = dst + d.ph * d.ow;
+      if (d.iw == d.ow) {
+        // Rows as wide as the input's: the inner rows are the plane read `shift` floats on, one
+        // run of vectors, then the |shift| columns each row took from its neighbour are zeroed.
+        for (index_t i = 0; i < in_plane; i += 16) {
+          const index_t lo = min_i(16, max_i(0, -shift - i)), hi = min_i(16, in_plane - shift - i);
+          const __mmask16 valid = hi > lo ? static_cast<__mmask16>(lanes_mask(hi) & ~lanes_mask(lo)) : 0;
+          _mm512_mask_storeu_ps(inner + i, lanes_mask(in_plane - i), _mm512_maskz_loadu_ps(valid, xc + shift + i));
+        }
+        const index_t z0 = shift < 0 ? 0 : max_i(0, d.iw - shift), z1 = shift < 0 ? min_i(d.iw, -shift) : d.iw;
+        if (shift != 0)
+          for (index_t r = 0; r < d.ih; ++r)
+            for (index_t j = z0; j < z1; ++j) inner[r * d.ow + j] = 0.0f;
+      } else {
+        for (index_t r = 0; r < d.ih; ++r) {
+          float* row = inner + r * d.ow;
+          const float* src = xc + r * d.iw + shift;
+          for (index_t j = 0; j < d.ow; j += 16) {
+            // Lane i: output column j + i reads input column j + i + shift.
+            const index_t lo = min_i(16, max_i(0, -shift - j)), hi = min_i(16, d.iw - shift - j);
+            const __mmask16 valid = hi > lo ? static_cast<__mmask16>(lanes_mask(hi) & ~lanes_mask(lo)) : 0;
+            _mm512_mask_storeu_ps(row + j, lanes_mask(d.ow - j), _mm512_maskz_loadu_ps(valid, src + j));
+          }
         }
       }
-      for (index_t i = hp * d.ow; i < plane; i += 16) _mm512_mask_storeu_ps(dst + i, lanes_mask(plane - i), _mm512_setzero_ps());
+      // The padding rows below, then the slack the last tile may read.
+      for (index_t i = (d.ph + d.ih) * d.ow; i < plane; i += 16) _mm512_mask_storeu_ps(dst + i, lanes_mask(plane - i), _mm512_setzero_ps());
     }
   }
   index_t k = 0;
