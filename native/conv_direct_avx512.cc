@@ -99,7 +99,7 @@ inline void prefetch_outputs(float* y, index_t rows, index_t ldy, index_t n) {
 // so that tap (ci, a, b) at position l reads copy[b][ci][l + a*ow] (contiguous in l).
 // Writes the shifted copies into xs and the tap offsets into off (see direct_image).
 void shifted_copies(const DirectConv& d, const float* x, float* xs, int32_t* off) {
-  const index_t hp = d.ih + 2 * d.ph, plane = shifted_plane(d), in_plane = d.ih * d.iw;
+  const index_t plane = shifted_plane(d), in_plane = d.ih * d.iw;
   for (index_t b = 0; b < d.kw; ++b) {
     const index_t shift = b - d.pw;
     for (index_t c = 0; c < d.cin; ++c) {
