@@ -115,6 +115,8 @@ const DIRECT_CASES: Case[] = [
   { input: [1, 8, 4, 50], weight: [24, 8, 1, 5], padding: [0, 2] },                   // direct: 3 blocks, shifts of 2 across 16-column chunks
   { input: [2, 6, 6, 9], weight: [8, 6, 2, 3] },                                      // direct both ways, output narrower; 6 channels back
   { input: [3, 4, 70], weight: [8, 4, 5], padding: [2] },                             // direct 1-d
+  { input: [2, 3, 4, 2], weight: [8, 3, 3, 5], padding: [1, 2] },                     // shifts as wide as the rows: whole columns zero
+  { input: [2, 3, 5, 1], weight: [8, 3, 3, 5], padding: [1, 2] },                     // shifts wider than the rows
 ];
 
 test("native direct conv kernels match the JS kernels, on one thread and on the pool", { skip: skipReason }, () => {
