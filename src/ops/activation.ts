@@ -8,7 +8,7 @@ import { kernels } from "../backends/kernels.js";
 import { needsGrad, record } from "../autograd/record.js";
 import { normalizeDim } from "../core/shape.js";
 import { defaultGenerator, type Generator } from "../core/generator.js";
-import { type Args, bindArgs, checkTensor, installMethods, type Method } from "./args.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs } from "./args.js";
 import { copyInto, emptyTensor, toNumbers, uninitTensor, writeNumbers } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
 import { sameOut, type UnarySpec } from "./pointwise-engine.js";
@@ -35,6 +35,7 @@ function checkReluBool(x: Tensor): void {
   if (x.dtype === bool) throw new Error("Boolean inputs not supported for relu");
 }
 export function relu(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("relu", arguments, 1);
   checkTensor("relu", "input", input);
   checkReluBool(input);
   return unaryFast(RELU, reluLoop, input);
@@ -81,7 +82,10 @@ const SELU_ALPHA = 1.6732632423543772848170429916717;
 const SELU_SCALE = 1.0507009873554804934193349852946;
 const SELU = eluActivation("EluBackward0", SELU_ALPHA, SELU_SCALE, 1);
 
-export function selu(input: Tensor): Tensor { checkTensor("selu", "input", input); return runActivation(SELU, input); }
+export function selu(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("selu", arguments, 1);
+  checkTensor("selu", "input", input); return runActivation(SELU, input);
+}
 export function selu_(self: Tensor): Tensor { return runActivation(SELU, self, true); }
 
 function celuActivation(op: string, args: readonly unknown[]): Activation {
@@ -179,6 +183,7 @@ export function hardshrink(input: Tensor, ...args: Args<[lambd?: number], { lamb
 
 /** torch.prelu(input, weight): max(0, x) + weight * min(0, x), weight per channel (dim 1) or shared. */
 export function prelu(input: Tensor, weight: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("prelu", arguments, 2);
   checkTensor("prelu", "input", input);
   checkTensor("prelu", "weight", weight);
   if (input.dtype !== weight.dtype) {

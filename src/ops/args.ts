@@ -57,6 +57,35 @@ export function bindArgs(op: string, args: readonly unknown[], names: readonly s
   return out;
 }
 
+const NO_KEYWORDS: readonly string[] = [];
+
+/**
+ * The argument check of an op written with plain JS parameters (which would silently drop extra
+ * arguments): rejects more than `positional` positional arguments and a trailing options object
+ * with a key outside `keywords`, in Python's words. `args` is the call's `arguments` (leading
+ * tensors included). The op calls it only when `arguments.length` exceeds its plain arity, so a
+ * plain call pays one comparison. Returns the options object, or null.
+ */
+export function checkArgs(op: string, args: ArrayLike<unknown>, positional: number, keywords: readonly string[] = NO_KEYWORDS): Record<string, unknown> | null {
+  let n = args.length;
+  let opts: Record<string, unknown> | null = null;
+  const last = args[n - 1];
+  if (n > 0 && isOptionsObject(last)) { opts = last; n--; }
+  while (n > 0 && args[n - 1] === undefined) n--;
+  if (n > positional) {
+    throw new Error(`${op}() takes ${positional} positional argument${positional === 1 ? "" : "s"} but ${n} ${n === 1 ? "was" : "were"} given`);
+  }
+  for (let i = 0; i < n; i++) {
+    if (isOptionsObject(args[i])) throw new Error(`${op}(): an options object must be the last argument`);
+  }
+  if (opts) {
+    for (const k of Object.keys(opts)) {
+      if (!keywords.includes(k)) throw new Error(`${op}() got an unexpected keyword argument '${k}'`);
+    }
+  }
+  return opts;
+}
+
 /**
  * Sizes given as `f(2, 3)`, `f([2, 3])` or `f(2, 3, { dtype })` (API.md rule 4): returns the size
  * and the trailing options object, if any.
@@ -91,8 +120,16 @@ export function installMethods(fns: Record<string, (self: Tensor, ...a: never[])
   const proto = Tensor.prototype as unknown as Record<string, unknown>;
   for (const [name, f] of Object.entries(fns)) {
     const fn = f as (self: Tensor, ...a: unknown[]) => unknown;
-    proto[name] = function (this: Tensor, ...a: unknown[]) { return fn(this, ...a); };
+    proto[name] = function (this: Tensor, ...a: unknown[]) {
+      if (a.length !== 0) rejectOutOnMethod(name, a[a.length - 1]);
+      return fn(this, ...a);
+    };
   }
+}
+
+/** PyTorch's Tensor methods take no out= (only the torch.* functions do). */
+function rejectOutOnMethod(name: string, last: unknown): void {
+  if (isOptionsObject(last) && "out" in last) throw new Error(`${name}() got an unexpected keyword argument 'out'`);
 }
 
 export function checkTensor(op: string, name: string, v: unknown): Tensor {

@@ -11,6 +11,7 @@ import { binaryOp, binaryInPlace, gradFor, type BinarySpec } from "./pointwise-e
 import { hasZeroValue } from "./engine.js";
 import { onDevice } from "./device-hooks.js";
 
+import { outCall, type OutOption } from "./out.js";
 // ---- add / sub ------------------------------------------------------------------------------
 
 interface AlphaOpts { alpha?: number }
@@ -86,7 +87,8 @@ const MUL: BinarySpec = {
   vjp: (g, a, b) => [a._requiresGrad ? gradFor(g.mul(b), a) : null, b._requiresGrad ? gradFor(g.mul(a), b) : null],
 };
 
-export function mul(input: TensorOrScalar, other: TensorOrScalar): Tensor {
+export function mul(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("mul", arguments, 2, () => mul(input, other));
   if (input instanceof Tensor && other instanceof Tensor && input.dtype.name === "bool" && other.dtype.name === "bool") {
     return binaryOp({ ...MUL, f: (x, y) => (x && y ? 1 : 0) }, input, other);
   }
@@ -178,7 +180,8 @@ export function div_(self: Tensor, other: TensorOrScalar, ...args: Args<[], DivO
   return binaryInPlace(divSpec(mode), self, other, (s) => div(s, other, { roundingMode: mode }));
 }
 
-export function floorDivide(input: TensorOrScalar, other: TensorOrScalar): Tensor {
+export function floorDivide(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("floor_divide", arguments, 2, () => floorDivide(input, other));
   return div(input, other, { roundingMode: "floor" });
 }
 export function floorDivide_(self: Tensor, other: TensorOrScalar): Tensor {

@@ -5,12 +5,13 @@ import { Tensor } from "../core/tensor.js";
 import { broadcastShapes, numel, normalizeDim, shapeStr } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, installMethods, type Method, checkTensor } from "./args.js";
+import { type Args, bindArgs, installMethods, type Method, checkTensor, checkArgs } from "./args.js";
 import { emptyTensor, uninitTensor, toNumbers, writeNumbers } from "./engine.js";
 import { kernels, type FloatArray } from "../backends/kernels.js";
 import { tensor } from "./creation.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 
+import { outCall, type OutOption } from "./out.js";
 const TYPE_NAMES: Record<string, string> = {
   float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char",
   uint8: "unsigned char", int16: "short", int32: "int", int64: "long int", bool: "bool",
@@ -79,7 +80,8 @@ function mmKernel(a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
-export function mm(input: Tensor, mat2: Tensor): Tensor {
+export function mm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("mm", arguments, 2, () => mm(input, mat2), "same");
   checkTensor("mm", "input", input);
   checkTensor("mm", "mat2", mat2);
   if (input.dim() !== 2) throw new Error(`mm: self must be a matrix`);
@@ -95,7 +97,8 @@ export function mm(input: Tensor, mat2: Tensor): Tensor {
   ], [input, mat2]);
 }
 
-export function bmm(input: Tensor, mat2: Tensor): Tensor {
+export function bmm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("bmm", arguments, 2, () => bmm(input, mat2), "same");
   checkTensor("bmm", "input", input);
   checkTensor("bmm", "mat2", mat2);
   if (input.dim() !== 3) throw new Error(`batch1 must be a 3D tensor`);
@@ -113,7 +116,8 @@ export function bmm(input: Tensor, mat2: Tensor): Tensor {
   ], [input, mat2]);
 }
 
-export function dot(input: Tensor, other: Tensor): Tensor {
+export function dot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("dot", arguments, 2, () => dot(input, other), "same");
   if (input.dim() !== 1 || other.dim() !== 1) {
     throw new Error(`1D tensors expected, but got ${input.dim()}D and ${other.dim()}D tensors`);
   }
@@ -129,9 +133,13 @@ export function dot(input: Tensor, other: Tensor): Tensor {
 }
 export const inner1d = dot;
 
-export function vdot(input: Tensor, other: Tensor): Tensor { return dot(input, other); }
+export function vdot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("vdot", arguments, 2, () => vdot(input, other), "same");
+  return dot(input, other);
+}
 
-export function mv(input: Tensor, vec: Tensor): Tensor {
+export function mv(input: Tensor, vec: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("mv", arguments, 2, () => mv(input, vec), "same");
   if (input.dim() !== 2 || vec.dim() !== 1) {
     throw new Error(`vector + matrix @ vector expected, got ${input.dim()}, ${vec.dim()}, ${vec.dim()}`);
   }
@@ -142,7 +150,8 @@ export function mv(input: Tensor, vec: Tensor): Tensor {
 }
 
 /** torch.matmul: NumPy-style, with broadcast batch dims. */
-export function matmul(input: Tensor, other: Tensor): Tensor {
+export function matmul(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("matmul", arguments, 2, () => matmul(input, other), "same");
   const out = matmulImpl(input, other);
   if (tracing.on) traceOp("matmul", [input, other], out);
   return out;
@@ -183,7 +192,8 @@ function matmulImpl(input: Tensor, other: Tensor): Tensor {
   return out;
 }
 
-export function outer(input: Tensor, vec2: Tensor): Tensor {
+export function outer(input: Tensor, vec2: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("outer", arguments, 2, () => outer(input, vec2));
   if (input.dim() !== 1 || vec2.dim() !== 1) throw new Error(`outer: expected 1D tensors, got ${input.dim()}D and ${vec2.dim()}D`);
   return input.unsqueeze(1).mul(vec2.unsqueeze(0));
 }
@@ -386,7 +396,8 @@ export function tensordot(a: Tensor, b: Tensor, ...args: Args<[dims?: TensordotD
   return am.mm(bm).reshape([...freeA.map((d) => a._shape[d]!), ...freeB.map((d) => b._shape[d]!)]);
 }
 
-export function kron(input: Tensor, other: Tensor): Tensor {
+export function kron(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("kron", arguments, 2, () => kron(input, other));
   const nd = Math.max(input.dim(), other.dim());
   const a = input.reshape([...Array(nd - input.dim()).fill(1), ...input._shape]);
   const b = other.reshape([...Array(nd - other.dim()).fill(1), ...other._shape]);
@@ -400,6 +411,7 @@ export function kron(input: Tensor, other: Tensor): Tensor {
 }
 
 export function trace(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("trace", arguments, 1);
   if (input.dim() !== 2) throw new Error(`trace: expected a matrix, but got tensor with dim ${input.dim()}`);
   return input.diagonal().sum();
 }

@@ -5,7 +5,7 @@ import { type DType, type DTypeLike, DType as DTypeClass, toDType, bfloat16, boo
 import { type DeviceLike, Device, toDevice } from "../core/storage.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { installMethods, type Method, isOptionsObject, checkTensor } from "./args.js";
+import { installMethods, type Method, isOptionsObject, checkTensor, checkArgs } from "./args.js";
 import { copyInto, emptyTensor, fillTensor, uninitTensor } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
 import { deviceOp, onDevice, toDeviceHook } from "./device-hooks.js";
@@ -64,8 +64,14 @@ export function type(input: Tensor, dtype?: DTypeLike): Tensor | string {
   return castTo(input, toDType(dtype));
 }
 
-export function typeAs(input: Tensor, other: Tensor): Tensor { return castTo(input, other.dtype); }
-export function cpu(input: Tensor): Tensor { return to(input, "cpu"); }
+export function typeAs(input: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("type_as", arguments, 2);
+  return castTo(input, other.dtype);
+}
+export function cpu(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("cpu", arguments, 1);
+  return to(input, "cpu");
+}
 export const float = (x: Tensor): Tensor => castTo(x, float32);
 export const double = (x: Tensor): Tensor => castTo(x, float64);
 export const half = (x: Tensor): Tensor => castTo(x, float16);

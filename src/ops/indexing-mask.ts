@@ -5,7 +5,7 @@ import { bool } from "../core/dtype.js";
 import { broadcastShapes, broadcastStrides, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { record, sumToShape } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, checkTensor, describe, installMethods, type Method } from "./args.js";
+import { type Args, bindArgs, checkTensor, describe, installMethods, type Method, checkArgs } from "./args.js";
 import { copyInto, emptyTensor } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
 import {
@@ -265,6 +265,7 @@ export function nonzero(input: Tensor, options: { asTuple?: boolean } = {}): Ten
 }
 
 export function argwhere(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("argwhere", arguments, 1);
   return nonzero(input);
 }
 

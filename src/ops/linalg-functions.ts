@@ -6,7 +6,7 @@
 import { Tensor } from "../core/tensor.js";
 import { record, sumToShape } from "../autograd/record.js";
 import * as K from "../backends/js/linalg.js";
-import { type Args, bindArgs, checkTensor, installMethods, type Method } from "./args.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs } from "./args.js";
 import { matmul } from "./blas.js";
 import * as linalg from "./linalg.js";
 import {
@@ -15,18 +15,22 @@ import {
 import { toNumbers } from "./engine.js";
 import { zeros } from "./creation.js";
 
+import { outCall, type OutOption, type OutPairOption } from "./out.js";
 /** torch.det = torch.linalg.det. */
 export function det(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("det", arguments, 1);
   return linalg.det(input);
 }
 
 /** torch.slogdet = torch.linalg.slogdet. */
-export function slogdet(input: Tensor): NamedTuple<"sign" | "logabsdet"> {
+export function slogdet(input: Tensor, options?: OutPairOption): NamedTuple<"sign" | "logabsdet"> {
+  if (arguments.length > 1) return outCall("slogdet", arguments, 1, () => slogdet(input));
   return linalg.slogdet(input);
 }
 
 /** torch.logdet: log(det(A)); nan for a negative determinant, -inf for a singular matrix. */
 export function logdet(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("logdet", arguments, 1);
   checkTensor("logdet", "input", input);
   // Computed from slogdet without recording it: logdet has its own backward (g · A^{-T}).
   const [sign, logabs] = linalg.slogdet(input.detach());
@@ -39,7 +43,8 @@ export function logdet(input: Tensor): Tensor {
 }
 
 /** torch.inverse = torch.linalg.inv (same messages, "linalg.inv"). */
-export function inverse(input: Tensor): Tensor {
+export function inverse(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("inverse", arguments, 1, () => inverse(input), "same");
   return linalg.inv(input);
 }
 
@@ -131,7 +136,8 @@ export function qr(input: Tensor, ...args: Args<[some?: boolean], { some?: boole
 }
 
 /** torch.matrix_power(input, n): repeated squaring; negative n inverts first. */
-export function matrixPower(input: Tensor, n: number): Tensor {
+export function matrixPower(input: Tensor, n: number, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("matrix_power", arguments, 2, () => matrixPower(input, n));
   checkTensor("matrix_power", "input", input);
   const s = input.shape;
   if (input.dim() < 2 || s[s.length - 1] !== s[s.length - 2]) {

@@ -20,12 +20,14 @@ import {
 } from "./linalg-engine.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 
+import { outCall, type OutOption, type OutPairOption } from "./out.js";
 export { matmul };
 
 // ---- inverse ---------------------------------------------------------------------------------
 
 /** torch.linalg.inv(A): raises PyTorch's error for a singular matrix. */
-export function inv(A: Tensor): Tensor {
+export function inv(A: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("linalg_inv", arguments, 1, () => inv(A), "same");
   checkTensor("linalg.inv", "A", A);
   const { X, infos } = invForward(A);
   K.checkLinalgErrors(infos, "linalg.inv", "inv", A.dim() > 2);
@@ -64,7 +66,8 @@ function invUnchecked(A: Tensor): Tensor {
 // ---- determinants ----------------------------------------------------------------------------
 
 /** torch.linalg.det(A). */
-export function det(A: Tensor): Tensor {
+export function det(A: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("linalg_det", arguments, 1, () => det(A), "same");
   checkTensor("linalg.det", "A", A);
   checkSquareFloat("linalg.det", A);
   const M = matricesOf(A);
@@ -138,7 +141,8 @@ function cofactorMatrix(A: Tensor): Tensor {
 }
 
 /** torch.linalg.slogdet(A): (sign, logabsdet). */
-export function slogdet(A: Tensor): NamedTuple<"sign" | "logabsdet"> {
+export function slogdet(A: Tensor, options?: OutPairOption): NamedTuple<"sign" | "logabsdet"> {
+  if (arguments.length > 1) return outCall("linalg_slogdet", arguments, 1, () => slogdet(A), "same");
   checkTensor("linalg.slogdet", "A", A);
   const [sign, logabsdet] = slogdetForward("linalg.slogdet", A);
   return namedTuple(["sign", "logabsdet"], [sign, logabsdet]);

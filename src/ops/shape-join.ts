@@ -6,12 +6,13 @@ import { type DType, float32, promoteTypes } from "../core/dtype.js";
 import { broadcastShapes as broadcastCore, normalizeDim, shapeStr } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, describe } from "./args.js";
+import { type Args, bindArgs, describe, checkArgs } from "./args.js";
 import { copyInto, emptyTensor, uninitTensor } from "./engine.js";
 import { int64Tensor } from "./indexing-kernels.js";
 import { indexSelect } from "./indexing-index.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 
+import { outCall, type OutOption } from "./out.js";
 /** A view of `t`'s storage with new geometry, outside autograd (for kernels writing into `t`). */
 export function rawView(t: Tensor, shape: number[], strides: number[], offset: number): Tensor {
   return new Tensor(t.storage, shape, strides, offset);
@@ -139,21 +140,25 @@ export function stack(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: n
   return r;
 }
 
-export function hstack(tensors: Tensor[]): Tensor {
+export function hstack(tensors: Tensor[], options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("hstack", arguments, 1, () => hstack(tensors));
   const ts = atleast1d(tensorList("hstack", tensors));
   return cat(ts, ts.length && ts[0]!.dim() === 1 ? 0 : 1);
 }
 
-export function vstack(tensors: Tensor[]): Tensor {
+export function vstack(tensors: Tensor[], options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("vstack", arguments, 1, () => vstack(tensors));
   return cat(atleast2d(tensorList("vstack", tensors)), 0);
 }
 export const rowStack = vstack;
 
-export function dstack(tensors: Tensor[]): Tensor {
+export function dstack(tensors: Tensor[], options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("dstack", arguments, 1, () => dstack(tensors));
   return cat(atleast3d(tensorList("dstack", tensors)), 2);
 }
 
-export function columnStack(tensors: Tensor[]): Tensor {
+export function columnStack(tensors: Tensor[], options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("column_stack", arguments, 1, () => columnStack(tensors));
   const ts = tensorList("column_stack", tensors);
   if (ts.length === 0) throw new Error("column_stack expects a non-empty TensorList");
   return cat(ts.map((t) => (t.dim() <= 1 ? t.reshape([t.numel(), 1]) : t)), 1);
@@ -174,6 +179,7 @@ export function atleast1d(tensor: Tensor): Tensor;
 export function atleast1d(tensors: Tensor[]): Tensor[];
 export function atleast1d(...tensors: Tensor[]): Tensor[];
 export function atleast1d(...tensors: AtleastArgs): Tensor | Tensor[] {
+  if (arguments.length > 1) checkArgs("atleast1d", arguments, 1);
   return atleast("atleast_1d", tensors, (t) => (t.dim() === 0 ? t.reshape([1]) : t));
 }
 
@@ -181,6 +187,7 @@ export function atleast2d(tensor: Tensor): Tensor;
 export function atleast2d(tensors: Tensor[]): Tensor[];
 export function atleast2d(...tensors: Tensor[]): Tensor[];
 export function atleast2d(...tensors: AtleastArgs): Tensor | Tensor[] {
+  if (arguments.length > 1) checkArgs("atleast2d", arguments, 1);
   return atleast("atleast_2d", tensors, (t) => (t.dim() === 0 ? t.reshape([1, 1]) : t.dim() === 1 ? t.unsqueeze(0) : t));
 }
 
@@ -188,6 +195,7 @@ export function atleast3d(tensor: Tensor): Tensor;
 export function atleast3d(tensors: Tensor[]): Tensor[];
 export function atleast3d(...tensors: Tensor[]): Tensor[];
 export function atleast3d(...tensors: AtleastArgs): Tensor | Tensor[] {
+  if (arguments.length > 1) checkArgs("atleast3d", arguments, 1);
   return atleast("atleast_3d", tensors, (t) => {
     if (t.dim() === 0) return t.reshape([1, 1, 1]);
     if (t.dim() === 1) return t.unsqueeze(0).unsqueeze(-1);

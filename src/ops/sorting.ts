@@ -13,6 +13,7 @@ import { tensor } from "./creation.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryNativeSort } from "./native-index.js";
 
+import { outCall, type OutOption } from "./out.js";
 /** Ascending order with NaN last; stable (ties keep input order). */
 function ascending(d: NumArray, s: number) {
   return (a: number, b: number): number => {
@@ -133,7 +134,10 @@ export function argsort(input: Tensor, ...args: Args<[dim?: number, descending?:
   return sort(input.detach(), ...args).indices;
 }
 
-export function msort(input: Tensor): Tensor { return sort(input, 0).values; }
+export function msort(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("msort", arguments, 1, () => msort(input));
+  return sort(input, 0).values;
+}
 
 interface TopkOptions { dim?: number; largest?: boolean; sorted?: boolean }
 

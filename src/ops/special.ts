@@ -12,6 +12,7 @@ import * as M from "./special-math.js";
 import { where } from "./comparison.js";
 import { nativeTyped } from "./native-typed.js";
 
+import { outCall, type OutOption } from "./out.js";
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 const HALF_SQRT_PI = 0.5 * Math.sqrt(Math.PI);
 
@@ -46,19 +47,40 @@ const SINC: UnarySpec = {
   },
 };
 
-export function erf(input: Tensor): Tensor { return unaryOp(ERF, input); }
+export function erf(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("erf", arguments, 1, () => erf(input));
+  return unaryOp(ERF, input);
+}
 export function erf_(self: Tensor): Tensor { return unaryInPlace(ERF, self); }
-export function erfc(input: Tensor): Tensor { return unaryOp(ERFC, input); }
+export function erfc(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("erfc", arguments, 1, () => erfc(input));
+  return unaryOp(ERFC, input);
+}
 export function erfc_(self: Tensor): Tensor { return unaryInPlace(ERFC, self); }
-export function erfinv(input: Tensor): Tensor { return unaryOp(ERFINV, input); }
+export function erfinv(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("erfinv", arguments, 1, () => erfinv(input));
+  return unaryOp(ERFINV, input);
+}
 export function erfinv_(self: Tensor): Tensor { return unaryInPlace(ERFINV, self); }
-export function lgamma(input: Tensor): Tensor { return unaryOp(LGAMMA, input); }
+export function lgamma(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("lgamma", arguments, 1, () => lgamma(input));
+  return unaryOp(LGAMMA, input);
+}
 export function lgamma_(self: Tensor): Tensor { return unaryInPlace(LGAMMA, self); }
-export function digamma(input: Tensor): Tensor { return unaryOp(DIGAMMA, input); }
+export function digamma(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("digamma", arguments, 1, () => digamma(input));
+  return unaryOp(DIGAMMA, input);
+}
 export function digamma_(self: Tensor): Tensor { return unaryInPlace(DIGAMMA, self); }
-export function i0(input: Tensor): Tensor { return unaryOp(I0, input); }
+export function i0(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("i0", arguments, 1, () => i0(input));
+  return unaryOp(I0, input);
+}
 export function i0_(self: Tensor): Tensor { return unaryInPlace(I0, self); }
-export function sinc(input: Tensor): Tensor { return unaryOp(SINC, input); }
+export function sinc(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("sinc", arguments, 1, () => sinc(input));
+  return unaryOp(SINC, input);
+}
 export function sinc_(self: Tensor): Tensor { return unaryInPlace(SINC, self); }
 
 // ---- polygamma / mvlgamma -------------------------------------------------------------------
@@ -70,7 +92,8 @@ function polygammaSpec(n: number): UnarySpec {
 }
 
 /** torch.polygamma(n, input): the n-th derivative of digamma. */
-export function polygamma(n: number, input: Tensor): Tensor {
+export function polygamma(n: number, input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("polygamma", arguments, 2, () => polygamma(n, input));
   checkTensor("polygamma", "input", input);
   return unaryOp(polygammaSpec(n), input);
 }
@@ -93,7 +116,8 @@ function mvlgammaSpec(input: Tensor, p: number): UnarySpec {
 }
 
 /** torch.mvlgamma(input, p): the multivariate log-gamma function. */
-export function mvlgamma(input: Tensor, p: number): Tensor {
+export function mvlgamma(input: Tensor, p: number, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("mvlgamma", arguments, 2, () => mvlgamma(input, p));
   checkTensor("mvlgamma", "input", input);
   return unaryOp(mvlgammaSpec(input, p), input);
 }
@@ -161,7 +185,8 @@ function xlogySpec(form: "tensor" | "scalarSelf" | "scalarOther", other: TensorO
 }
 
 /** torch.xlogy(input, other): input * log(other), 0 where input is 0 (NaN where other is NaN). */
-export function xlogy(input: TensorOrScalar, other: TensorOrScalar): Tensor {
+export function xlogy(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("xlogy", arguments, 2, () => xlogy(input, other));
   if (!(input instanceof Tensor) && !(other instanceof Tensor)) {
     throw new Error(`xlogy() received an invalid combination of arguments - got (${pyType(input)}, ${pyType(other)})`);
   }

@@ -3,7 +3,7 @@
 import { Tensor } from "../core/tensor.js";
 import { inferSize, normalizeDim, normalizeDims, numel, shapeStr, viewStrides } from "../core/shape.js";
 import { needsGrad, record, sumToShape } from "../autograd/record.js";
-import { type Args, bindArgs, bindSize, checkInt, installMethods, type Method, checkDims } from "./args.js";
+import { type Args, bindArgs, bindSize, checkInt, installMethods, type Method, checkDims, checkArgs } from "./args.js";
 import { copyInto, emptyTensor, uninitTensor } from "./engine.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
@@ -38,10 +38,17 @@ export function reshape(input: Tensor, ...size: (number | number[])[]): Tensor {
   return view(contiguous(input), shape);
 }
 
-export function viewAs(input: Tensor, other: Tensor): Tensor { return view(input, other.shape); }
-export function reshapeAs(input: Tensor, other: Tensor): Tensor { return reshape(input, other.shape); }
+export function viewAs(input: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("view_as", arguments, 2);
+  return view(input, other.shape);
+}
+export function reshapeAs(input: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("reshape_as", arguments, 2);
+  return reshape(input, other.shape);
+}
 
 export function contiguous(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("contiguous", arguments, 1);
   return input.isContiguous() ? input : clone(input);
 }
 
@@ -55,6 +62,7 @@ export function clone(input: Tensor, _options: { memoryFormat?: null } = {}): Te
 // ---- transpose / permute --------------------------------------------------------------------
 
 export function transpose(input: Tensor, dim0: number, dim1: number): Tensor {
+  if (arguments.length > 3) checkArgs("transpose", arguments, 3);
   const nd = input.dim();
   const a = normalizeDim(checkInt("transpose", "dim0", dim0), nd, "transpose");
   const b = normalizeDim(checkInt("transpose", "dim1", dim1), nd, "transpose");
@@ -85,13 +93,18 @@ export function permute(input: Tensor, ...dims: (number | number[])[]): Tensor {
 }
 
 export function t(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("t", arguments, 1);
   if (input.dim() > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${input.dim()}D`);
   return input.dim() < 2 ? view(input, input.shape) : transpose(input, 0, 1);
 }
 
-export function adjoint(input: Tensor): Tensor { return transpose(input, -2, -1); }
+export function adjoint(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("adjoint", arguments, 1);
+  return transpose(input, -2, -1);
+}
 
 export function movedim(input: Tensor, source: number | number[], destination: number | number[]): Tensor {
+  if (arguments.length > 3) checkArgs("movedim", arguments, 3);
   const nd = input.dim();
   const src = normalizeDims(Array.isArray(source) ? source : [source], nd, "movedim");
   const dst = normalizeDims(Array.isArray(destination) ? destination : [destination], nd, "movedim");
@@ -136,8 +149,14 @@ export function expand(input: Tensor, ...sizes: (number | number[])[]): Tensor {
   return record("ExpandBackward0", [input], out, ([g]) => [sumToShape(g!, inShape)]);
 }
 
-export function expandAs(input: Tensor, other: Tensor): Tensor { return expand(input, other.shape); }
-export function broadcastTo(input: Tensor, size: number[]): Tensor { return expand(input, size); }
+export function expandAs(input: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("expand_as", arguments, 2);
+  return expand(input, other.shape);
+}
+export function broadcastTo(input: Tensor, size: number[]): Tensor {
+  if (arguments.length > 2) checkArgs("broadcast_to", arguments, 2);
+  return expand(input, size);
+}
 
 // ---- squeeze / unsqueeze / flatten ----------------------------------------------------------
 
@@ -157,6 +176,7 @@ export function squeeze(input: Tensor, dim?: number | number[] | null): Tensor {
 }
 
 export function unsqueeze(input: Tensor, dim: number): Tensor {
+  if (arguments.length > 2) checkArgs("unsqueeze", arguments, 2);
   const d = normalizeDim(checkInt("unsqueeze", "dim", dim), input.dim() + 1, "unsqueeze");
   const shape = input.shape, strides = input.stride();
   const st = d < input.dim() ? input._shape[d]! * input._strides[d]! : 1;
@@ -180,9 +200,13 @@ export function flatten(input: Tensor, ...args: Args<[startDim?: number, endDim?
   return reshape(input, shape);
 }
 
-export function ravel(input: Tensor): Tensor { return reshape(input, [-1]); }
+export function ravel(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("ravel", arguments, 1);
+  return reshape(input, [-1]);
+}
 
 export function unflatten(input: Tensor, dim: number, sizes: number[]): Tensor {
+  if (arguments.length > 3) checkArgs("unflatten", arguments, 3);
   const d = normalizeDim(dim, input.dim(), "unflatten");
   const inferred = inferSize(sizes, input._shape[d]!);
   return view(input, [...input._shape.slice(0, d), ...inferred, ...input._shape.slice(d + 1)]);
@@ -212,6 +236,7 @@ export function slice(input: Tensor, dim: number, start: number, end: number, st
 }
 
 export function narrow(input: Tensor, dim: number, start: number | Tensor, length: number): Tensor {
+  if (arguments.length > 4) checkArgs("narrow", arguments, 4);
   const d = normalizeDim(dim, input.dim(), "narrow");
   const size = input._shape[d]!;
   let s = start instanceof Tensor ? Number(start.item()) : start;
@@ -223,6 +248,7 @@ export function narrow(input: Tensor, dim: number, start: number | Tensor, lengt
 }
 
 export function select(input: Tensor, dim: number, index: number): Tensor {
+  if (arguments.length > 3) checkArgs("select", arguments, 3);
   if (input.dim() === 0) throw new Error("select() cannot be applied to a 0-dim tensor.");
   const d = normalizeDim(dim, input.dim(), "select");
   const size = input._shape[d]!;
@@ -330,6 +356,7 @@ export function sliceScatter(input: Tensor, src: Tensor, dim = 0, start: number 
 }
 
 export function selectScatter(input: Tensor, src: Tensor, dim: number, index: number): Tensor {
+  if (arguments.length > 4) checkArgs("select_scatter", arguments, 4);
   const v = (t: Tensor) => select(t, dim, index);
   return scatterInto("select_scatter", input, src, v, "SelectScatterBackward0", (g) => v(g));
 }

@@ -7,7 +7,7 @@ import { type DTypeLike, bool, roundToDType } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
 import { normalizeDim } from "../../core/shape.js";
 import { defaultGenerator, exponentialFill, type Generator } from "../../core/generator.js";
-import { type Args, bindArgs, checkTensor } from "../../ops/args.js";
+import { type Args, bindArgs, checkTensor, checkArgs } from "../../ops/args.js";
 import { binaryMap, emptyTensor, toNumbers, writeNumbers } from "../../ops/engine.js";
 import { sameOut, type UnarySpec } from "../../ops/pointwise-engine.js";
 import { floatOnlyOut, fusedGrad, type Loop1, notImplementedFor, pyType, unaryFast, unaryFastInPlace } from "../../ops/pointwise-util.js";
@@ -266,6 +266,7 @@ const LOG_SIGMOID = activation("logSigmoid", [], { name: "log_sigmoid", node: "L
 
 /** F.logsigmoid(input) = -softplus(-x), computed stably. */
 export function logsigmoid(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("logsigmoid", arguments, 1);
   checkTensor("logsigmoid", "input", input);
   return runActivation(LOG_SIGMOID, input);
 }
@@ -322,6 +323,7 @@ const TANHSHRINK = activation("tanhshrink", [], { name: "tanhshrink", node: "Sub
 
 /** F.tanhshrink(input) = x - tanh(x). */
 export function tanhshrink(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("tanhshrink", arguments, 1);
   checkTensor("tanhshrink", "input", input);
   // Integers, devices and ONNX tracing take the composition itself.
   if (!input.dtype.isFloatingPoint || onDevice(input) || tracing.on) return input.sub(torchTanh(input));
@@ -336,6 +338,7 @@ const SOFTSIGN = activation("softsign", [], { name: "softsign", node: "DivBackwa
 
 /** F.softsign(input) = x / (1 + |x|). */
 export function softsign(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("softsign", arguments, 1);
   checkTensor("softsign", "input", input);
   const out = !input.dtype.isFloatingPoint || onDevice(input) ? input.div(input.abs().add(1)) : runActivation(SOFTSIGN, input);
   if (tracing.on) traceOp("softsign", [input], out);
@@ -343,8 +346,14 @@ export function softsign(input: Tensor): Tensor {
 }
 
 /** F.sigmoid / F.tanh: the torch ops. */
-export function sigmoid(input: Tensor): Tensor { return torchSigmoid(input); }
-export function tanh(input: Tensor): Tensor { return torchTanh(input); }
+export function sigmoid(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("sigmoid", arguments, 1);
+  return torchSigmoid(input);
+}
+export function tanh(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("tanh", arguments, 1);
+  return torchTanh(input);
+}
 
 // ---- glu / prelu ----------------------------------------------------------------------------
 
@@ -373,7 +382,10 @@ export function glu(input: Tensor, ...args: Args<[dim?: number], { dim?: number 
 }
 
 /** F.prelu(input, weight). */
-export function prelu(input: Tensor, weight: Tensor): Tensor { return act.prelu(input, weight); }
+export function prelu(input: Tensor, weight: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("prelu", arguments, 2);
+  return act.prelu(input, weight);
+}
 
 // ---- softmax family -------------------------------------------------------------------------
 
