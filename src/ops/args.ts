@@ -88,14 +88,20 @@ export function checkArgs(op: string, args: ArrayLike<unknown>, positional: numb
 
 /**
  * Sizes given as `f(2, 3)`, `f([2, 3])` or `f(2, 3, { dtype })` (API.md rule 4): returns the size
- * and the trailing options object, if any.
+ * and the trailing options object, if any. With `keywords`, other option keys are errors.
  */
-export function bindSize(op: string, args: readonly unknown[]): { size: number[]; opts: Record<string, unknown> } {
+export function bindSize(op: string, args: readonly unknown[], keywords?: readonly string[]): { size: number[]; opts: Record<string, unknown> } {
   let rest = args;
   let opts: Record<string, unknown> = {};
   if (rest.length && isOptionsObject(rest[rest.length - 1])) {
     opts = rest[rest.length - 1] as Record<string, unknown>;
     rest = rest.slice(0, -1);
+    // An op that reads no options of its own passes the keywords it takes besides `size`.
+    if (keywords) {
+      for (const k of Object.keys(opts)) {
+        if (k !== "size" && !keywords.includes(k)) throw new Error(`${op}() got an unexpected keyword argument '${k}'`);
+      }
+    }
   }
   let size: unknown[];
   if (rest.length === 1 && Array.isArray(rest[0])) size = rest[0] as unknown[];

@@ -11,7 +11,7 @@ import { kernels, type FloatArray } from "../backends/kernels.js";
 import { tensor } from "./creation.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 
-import { outCall, type OutOption } from "./out.js";
+import { outCall, type OutOption, writeOut } from "./out.js";
 const TYPE_NAMES: Record<string, string> = {
   float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char",
   uint8: "unsigned char", int16: "short", int32: "int", int64: "long int", bool: "bool",
@@ -212,29 +212,41 @@ function scaleAdd(op: string, input: Tensor, prod: Tensor, beta: number, alpha: 
   return (beta === 1 ? input : input.mul(beta)).add(p);
 }
 
-export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: BetaAlpha = {}): Tensor {
-  const a = bindArgs("addmm", [options], [], ["beta", "alpha"]);
-  return scaleAdd("addmm", input, mm(mat1, mat2), (a.beta as number) ?? 1, (a.alpha as number) ?? 1);
+const BETA_ALPHA_OUT = ["beta", "alpha", "out"];
+
+/** The add* family writes into out with the matmul rule (out's dtype must be the result's). */
+function maybeOut(op: string, result: Tensor, out: unknown): Tensor {
+  return out === undefined || out === null ? result : writeOut(op, result, out, "same");
 }
 
-export function addmv(input: Tensor, mat: Tensor, vec: Tensor, options: BetaAlpha = {}): Tensor {
-  const a = bindArgs("addmv", [options], [], ["beta", "alpha"]);
-  return scaleAdd("addmv", input, mv(mat, vec), (a.beta as number) ?? 1, (a.alpha as number) ?? 1);
+export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
+  if (arguments.length > 4) checkArgs("addmm", arguments, 3, BETA_ALPHA_OUT);
+  const a = bindArgs("addmm", [options], [], BETA_ALPHA_OUT);
+  return maybeOut("addmm", scaleAdd("addmm", input, mm(mat1, mat2), (a.beta as number) ?? 1, (a.alpha as number) ?? 1), a.out);
 }
 
-export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, options: BetaAlpha = {}): Tensor {
-  const a = bindArgs("addr", [options], [], ["beta", "alpha"]);
-  return scaleAdd("addr", input, outer(vec1, vec2), (a.beta as number) ?? 1, (a.alpha as number) ?? 1);
+export function addmv(input: Tensor, mat: Tensor, vec: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
+  if (arguments.length > 4) checkArgs("addmv", arguments, 3, BETA_ALPHA_OUT);
+  const a = bindArgs("addmv", [options], [], BETA_ALPHA_OUT);
+  return maybeOut("addmv", scaleAdd("addmv", input, mv(mat, vec), (a.beta as number) ?? 1, (a.alpha as number) ?? 1), a.out);
 }
 
-export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha = {}): Tensor {
-  const a = bindArgs("baddbmm", [options], [], ["beta", "alpha"]);
-  return scaleAdd("baddbmm", input, bmm(batch1, batch2), (a.beta as number) ?? 1, (a.alpha as number) ?? 1);
+export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
+  if (arguments.length > 4) checkArgs("addr", arguments, 3, BETA_ALPHA_OUT);
+  const a = bindArgs("addr", [options], [], BETA_ALPHA_OUT);
+  return maybeOut("addr", scaleAdd("addr", input, outer(vec1, vec2), (a.beta as number) ?? 1, (a.alpha as number) ?? 1), a.out);
 }
 
-export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha = {}): Tensor {
-  const a = bindArgs("addbmm", [options], [], ["beta", "alpha"]);
-  return scaleAdd("addbmm", input, bmm(batch1, batch2).sum(0), (a.beta as number) ?? 1, (a.alpha as number) ?? 1);
+export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
+  if (arguments.length > 4) checkArgs("baddbmm", arguments, 3, BETA_ALPHA_OUT);
+  const a = bindArgs("baddbmm", [options], [], BETA_ALPHA_OUT);
+  return maybeOut("baddbmm", scaleAdd("baddbmm", input, bmm(batch1, batch2), (a.beta as number) ?? 1, (a.alpha as number) ?? 1), a.out);
+}
+
+export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
+  if (arguments.length > 4) checkArgs("addbmm", arguments, 3, BETA_ALPHA_OUT);
+  const a = bindArgs("addbmm", [options], [], BETA_ALPHA_OUT);
+  return maybeOut("addbmm", scaleAdd("addbmm", input, bmm(batch1, batch2).sum(0), (a.beta as number) ?? 1, (a.alpha as number) ?? 1), a.out);
 }
 
 export function chainMatmul(...matrices: Tensor[]): Tensor {

@@ -527,8 +527,9 @@ function castExact(t: Tensor, dtype: DType): Tensor {
  * promoted together). torch.where(condition) is torch.nonzero(condition, as_tuple=True).
  */
 export function where(condition: Tensor): Tensor[];
-export function where(condition: Tensor, input: TensorOrScalar, other: TensorOrScalar): Tensor;
+export function where(condition: Tensor, input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor;
 export function where(condition: Tensor, input?: TensorOrScalar, other?: TensorOrScalar): Tensor | Tensor[] {
+  if (arguments.length > 3) return outCall("where", arguments, 3, () => where(condition, input!, other!));
   checkTensor("where", "condition", condition);
   if (input === undefined && other === undefined) {
     const nz = (condition as unknown as { nonzero?: (o: { asTuple: boolean }) => Tensor[] }).nonzero;

@@ -8,11 +8,12 @@ import {
 } from "../core/dtype.js";
 import { Storage, type DeviceLike, toDevice } from "../core/storage.js";
 import { numel } from "../core/shape.js";
-import { bindArgs, bindSize, installMethods, type Method, checkTensor } from "./args.js";
+import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs } from "./args.js";
 import { emptyTensor, encoder, fillTensor, copyInto } from "./engine.js";
 import { deviceFactory, finishFactory } from "./factory-utils.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 
+import { withOut, type OutOption } from "./out.js";
 export interface FactoryOptions {
   dtype?: DTypeLike | null;
   device?: DeviceLike | null;
@@ -23,7 +24,9 @@ export interface FactoryOptions {
   memoryFormat?: null;
 }
 
-const FACTORY_KW = ["dtype", "device", "requiresGrad", "pinMemory", "layout", "memoryFormat", "out", "generator"];
+// `out` is not among them: the factories that take out= (zeros, ones, empty, full, arange, linspace, eye)
+// split it off first (out.ts), and the others reject it.
+const FACTORY_KW = ["dtype", "device", "requiresGrad", "pinMemory", "layout", "memoryFormat", "generator"];
 
 export type TensorData = NestedArray<number | bigint | boolean> | StorageArray | Tensor | NestedArray<Tensor>;
 
@@ -136,10 +139,16 @@ function sized(op: string, args: readonly unknown[], fill: number | null, defaul
   return finishFactory(t, opts);
 }
 
-export function zeros(...size: SizeArgs): Tensor { return sized("zeros", size, 0); }
-export function ones(...size: SizeArgs): Tensor { return sized("ones", size, 1); }
+export function zeros(...size: SizeArgs): Tensor {
+  return withOut("zeros", size, (rest) => zeros(...(rest as SizeArgs)), "cast", true) ?? sized("zeros", size, 0);
+}
+export function ones(...size: SizeArgs): Tensor {
+  return withOut("ones", size, (rest) => ones(...(rest as SizeArgs)), "cast", true) ?? sized("ones", size, 1);
+}
 /** Zero-filled, as every fresh typed array is (no uninitialised memory in JS). */
-export function empty(...size: SizeArgs): Tensor { return sized("empty", size, null); }
+export function empty(...size: SizeArgs): Tensor {
+  return withOut("empty", size, (rest) => empty(...(rest as SizeArgs)), "cast", true) ?? sized("empty", size, null);
+}
 
 function scalarDType(v: number | bigint | boolean): DType {
   if (typeof v === "boolean") return bool;
@@ -148,7 +157,10 @@ function scalarDType(v: number | bigint | boolean): DType {
 }
 
 /** torch.full(size, fillValue, { dtype }): the dtype follows the fill value as in PyTorch. */
-export function full(size: number[], fillValue: number | bigint | boolean, options: FactoryOptions = {}): Tensor {
+export function full(size: number[], fillValue: number | bigint | boolean, options: FactoryOptions & OutOption = {}): Tensor {
+  if (arguments.length > 3) checkArgs("full", arguments, 2, [...FACTORY_KW, "out"]);
+  const viaOut = withOut("full", [options], (rest) => full(size, fillValue, rest[0] as FactoryOptions), "cast", true);
+  if (viaOut) return viaOut;
   const opts = bindArgs("full", [options], [], FACTORY_KW);
   if (!Array.isArray(size)) throw new Error("full(): argument 'size' must be tuple of ints");
   const dtype = dtypeOpt(opts, scalarDType(fillValue));
@@ -215,7 +227,9 @@ export function newTensor(self: Tensor, data: TensorData, options: FactoryOption
 export interface ArangeOptions extends FactoryOptions { start?: number; end?: number; step?: number }
 
 /** torch.arange(end) / arange(start, end, step?): int64 when all bounds are integers. */
-export function arange(...args: (number | bigint | ArangeOptions)[]): Tensor {
+export function arange(...args: (number | bigint | (ArangeOptions & OutOption))[]): Tensor {
+  const viaOut = withOut("arange", args, (rest) => arange(...(rest as (number | ArangeOptions)[])), "cast", true);
+  if (viaOut) return viaOut;
   const a = bindArgs("arange", args, ["start", "end", "step"], FACTORY_KW);
   let start = Number(a.start ?? 0), end = a.end === undefined ? undefined : Number(a.end);
   const step = Number(a.step ?? 1);
@@ -247,7 +261,10 @@ export function arange(...args: (number | bigint | ArangeOptions)[]): Tensor {
 }
 
 /** torch.linspace(start, end, steps): PyTorch's symmetric formula (from both ends). */
-export function linspace(start: number, end: number, steps: number, options: FactoryOptions = {}): Tensor {
+export function linspace(start: number, end: number, steps: number, options: FactoryOptions & OutOption = {}): Tensor {
+  if (arguments.length > 4) checkArgs("linspace", arguments, 3, [...FACTORY_KW, "out"]);
+  const viaOut = withOut("linspace", [options], (rest) => linspace(start, end, steps, rest[0] as FactoryOptions), "cast", true);
+  if (viaOut) return viaOut;
   const opts = bindArgs("linspace", [options], [], FACTORY_KW);
   if (!Number.isInteger(steps) || steps < 0) throw new Error("linspace: number of steps must be non-negative");
   const dt = dtypeOpt(opts, getDefaultDtype());
@@ -274,11 +291,15 @@ export function logspace(start: number, end: number, steps: number, base: number
 }
 
 /** torch.eye(n, m?). */
-export function eye(n: number, m?: number | FactoryOptions, options: FactoryOptions = {}): Tensor {
+export function eye(n: number, m?: number | (FactoryOptions & OutOption), options: FactoryOptions & OutOption = {}): Tensor {
+  if (arguments.length > 1) checkArgs("eye", arguments, 2, [...FACTORY_KW, "out"]);
   let cols = n;
   let opts = options;
   if (typeof m === "number") cols = m;
   else if (m) opts = m;
+  const viaOut = withOut("eye", [opts], (rest) => eye(n, cols, rest[0] as FactoryOptions), "cast", true);
+  if (viaOut) return viaOut;
+  bindArgs("eye", [opts], [], FACTORY_KW);
   const onDevice = deviceFactory("eye", [n, cols], opts.dtype ? toDType(opts.dtype) : getDefaultDtype(), { eye: true }, opts.device, opts.requiresGrad);
   if (onDevice) return onDevice;
   const t = zeros([n, cols], opts.dtype ? { dtype: opts.dtype } : {});
@@ -290,6 +311,7 @@ export function eye(n: number, m?: number | FactoryOptions, options: FactoryOpti
 
 /** torch.tril_indices(row, col, offset = 0): int64 [2, N]. */
 export function trilIndices(row: number, col: number, offset: number | FactoryOptions = 0, options: FactoryOptions = {}): Tensor {
+  if (arguments.length > 2) checkArgs("tril_indices", arguments, 3, FACTORY_KW);
   const off = typeof offset === "number" ? offset : 0;
   const opts = typeof offset === "number" ? options : offset;
   const rows: number[] = [], cols: number[] = [];
@@ -298,6 +320,7 @@ export function trilIndices(row: number, col: number, offset: number | FactoryOp
 }
 
 export function triuIndices(row: number, col: number, offset: number | FactoryOptions = 0, options: FactoryOptions = {}): Tensor {
+  if (arguments.length > 2) checkArgs("triu_indices", arguments, 3, FACTORY_KW);
   const off = typeof offset === "number" ? offset : 0;
   const opts = typeof offset === "number" ? options : offset;
   const rows: number[] = [], cols: number[] = [];

@@ -54,14 +54,24 @@ export function splitOut(args: readonly unknown[]): { rest: unknown[]; out: unkn
 
 /**
  * The bindArgs form: `run(rest)` computes the result from the arguments without out.
- * Returns null when no out= was given, so the op runs its normal path.
+ * Returns null when no out= was given, so the op runs its normal path. With `dtypeFromOut`
+ * (sum, prod, cumsum, ...: PyTorch computes in out's dtype) the op gets `dtype: out.dtype`
+ * unless a dtype was given, and out's dtype must then match.
  */
-export function withOut<R extends Tensor | Tensor[]>(op: string, args: readonly unknown[], run: (rest: unknown[]) => R, rule: OutDtypeRule = "cast"): R | null {
+export function withOut<R extends Tensor | Tensor[]>(
+  op: string, args: readonly unknown[], run: (rest: unknown[]) => R, rule: OutDtypeRule = "cast", dtypeFromOut = false,
+): R | null {
   const split = splitOut(args);
   if (split === null) return null;
-  if (split.out === null || split.out === undefined) return run(split.rest);
-  checkOutArgument(op, split.out);
-  return writeOut(op, run(split.rest), split.out, rule);
+  const out = split.out;
+  if (out === null || out === undefined) return run(split.rest);
+  checkOutArgument(op, out);
+  if (dtypeFromOut && out instanceof Tensor) {
+    const opts = split.rest[split.rest.length - 1] as Record<string, unknown>;
+    if (opts.dtype === undefined || opts.dtype === null) opts.dtype = out.dtype;
+    rule = "same";
+  }
+  return writeOut(op, run(split.rest), out, rule);
 }
 
 function checkOutArgument(op: string, out: unknown): void {

@@ -9,17 +9,19 @@ import {
   cauchyFill, exponentialFill, geometricFill, logNormalFill, multinomial as multinomialDraw, normalFill,
   normalTensorFill, randintFill, randperm as randpermDraw, uniformFill,
 } from "../core/random-transforms.js";
-import { bindArgs, bindSize, installMethods, type Method, checkTensor } from "./args.js";
+import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs } from "./args.js";
 import { copyInto, emptyTensor, toNumbers } from "./engine.js";
 import { finishFactory } from "./factory-utils.js";
 import { applyInPlace } from "./inplace.js";
 import { broadcastShapes } from "../core/shape.js";
 import { noGrad } from "../autograd/grad-mode.js";
 
+import { withOut, type OutOption } from "./out.js";
 export { Generator };
 export { manualSeed, seed, initialSeed, getRngState, setRngState } from "../core/generator.js";
 
-const FACTORY_KW = ["dtype", "device", "requiresGrad", "generator", "pinMemory", "layout", "out", "memoryFormat"];
+// `out` is not among them: rand, randn, randint and randperm split it off first (out.ts).
+const FACTORY_KW = ["dtype", "device", "requiresGrad", "generator", "pinMemory", "layout", "memoryFormat"];
 
 function genOf(opts: Record<string, unknown>): Generator {
   const g = opts.generator;
@@ -64,18 +66,24 @@ function sizedRandom(op: string, args: readonly unknown[], fill: (t: Tensor, g: 
 
 /** torch.rand(*size, { generator, dtype }): uniform on [0, 1). */
 export function rand(...size: SizeArgs): Tensor {
+  const viaOut = withOut("rand", size, (rest) => rand(...(rest as SizeArgs)), "cast", true);
+  if (viaOut) return viaOut;
   return sizedRandom("rand", size, (t, g) => fillInto(t, (o) => uniformFill(g, o as FloatOut, 0, 1, floatDtype("rand", t))));
 }
 
 /** torch.randn(*size, { generator, dtype }): standard normal. */
 export function randn(...size: SizeArgs): Tensor {
+  const viaOut = withOut("randn", size, (rest) => randn(...(rest as SizeArgs)), "cast", true);
+  if (viaOut) return viaOut;
   return sizedRandom("randn", size, (t, g) => fillInto(t, (o) => normalFill(g, o as FloatOut, 0, 1, floatDtype("randn", t))));
 }
 
 export interface RandintOptions { generator?: Generator; dtype?: DTypeLike; requiresGrad?: boolean; device?: string }
 
 /** torch.randint(high, size) or randint(low, high, size): int64 by default. */
-export function randint(...args: (number | bigint | number[] | RandintOptions)[]): Tensor {
+export function randint(...args: (number | bigint | number[] | (RandintOptions & OutOption))[]): Tensor {
+  const viaOut = withOut("randint", args, (rest) => randint(...(rest as (number | number[] | RandintOptions)[])), "cast", true);
+  if (viaOut) return viaOut;
   let opts: Record<string, unknown> = {};
   let rest = args;
   const last = rest[rest.length - 1];
@@ -96,7 +104,10 @@ export function randint(...args: (number | bigint | number[] | RandintOptions)[]
 }
 
 /** torch.randperm(n, { generator, dtype }). */
-export function randperm(n: number, options: { generator?: Generator; dtype?: DTypeLike; requiresGrad?: boolean } = {}): Tensor {
+export function randperm(n: number, options: { generator?: Generator; dtype?: DTypeLike; requiresGrad?: boolean } & OutOption = {}): Tensor {
+  if (arguments.length > 2) checkArgs("randperm", arguments, 1, [...FACTORY_KW, "out"]);
+  const viaOut = withOut("randperm", [options], (rest) => randperm(n, rest[0] as { dtype?: DTypeLike }), "cast", true);
+  if (viaOut) return viaOut;
   const opts = bindArgs("randperm", [options], [], FACTORY_KW);
   if (!Number.isInteger(n) || n < 0) throw new Error(`randperm: n must be non-negative, got ${n}`);
   const perm = randpermDraw(genOf(opts), n);

@@ -21,6 +21,7 @@ import { tryNativeByteReduce } from "./native-masks.js";
 import { tryNativeLogsumexp, tryNativeSelect } from "./native-index.js";
 import { type KthPick, tryNativeKth } from "./native-kth.js";
 
+import { withOut, type OutOption, type OutPairOption } from "./out.js";
 /**
  * Large contiguous float tensors reduce faster as a few native passes (max, exp, sum...) than in
  * the JS loops below, which call Math.exp or square per element (1M elements: 18 ms vs ~1 ms).
@@ -89,7 +90,9 @@ function prodOthers(x: Tensor, dims: number[]): Tensor {
   return t.permute(inverse);
 }
 
-export function prod(input: Tensor, ...args: Args<[dim?: number, keepdim?: boolean], DimKeep>): Tensor {
+export function prod(input: Tensor, ...args: Args<[dim?: number, keepdim?: boolean], DimKeep & OutOption>): Tensor {
+  const viaOut = withOut("prod", args, (rest) => prod(input, ...(rest as [])), "cast", true);
+  if (viaOut) return viaOut;
   const { dims, keepdim, o } = dimKeep("prod", args, ["dtype"]);
   if (dims && dims.length > 1) throw new Error("prod(): argument 'dim' must be int, not list");
   let x = input;
@@ -207,13 +210,21 @@ function maxMin(op: "max" | "min", input: Tensor, args: unknown[]): MaxResult {
 /** torch.max(input) → 0-d; max(input, dim, keepdim?) → (values, indices); max(input, other) → maximum. */
 export function max(input: Tensor): Tensor;
 export function max(input: Tensor, other: Tensor): Tensor;
-export function max(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean }>): ValuesIndices;
-export function max(input: Tensor, ...args: unknown[]): MaxResult { return maxMin("max", input, args); }
+export function max(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices;
+export function max(input: Tensor, ...args: unknown[]): MaxResult {
+  const viaOut = withOut("max", args, (rest) => max(input, ...(rest as [])), "same");
+  if (viaOut) return viaOut;
+  return maxMin("max", input, args);
+}
 
 export function min(input: Tensor): Tensor;
 export function min(input: Tensor, other: Tensor): Tensor;
-export function min(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean }>): ValuesIndices;
-export function min(input: Tensor, ...args: unknown[]): MaxResult { return maxMin("min", input, args); }
+export function min(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices;
+export function min(input: Tensor, ...args: unknown[]): MaxResult {
+  const viaOut = withOut("min", args, (rest) => min(input, ...(rest as [])), "same");
+  if (viaOut) return viaOut;
+  return maxMin("min", input, args);
+}
 
 function amaxAmin(op: "amax" | "amin", input: Tensor, args: unknown[]): Tensor {
   const { dims, keepdim } = dimKeep(op, args);
@@ -231,8 +242,16 @@ function amaxAmin(op: "amax" | "amin", input: Tensor, args: unknown[]): Tensor {
   return r;
 }
 
-export function amax(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean }>): Tensor { return amaxAmin("amax", input, args); }
-export function amin(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean }>): Tensor { return amaxAmin("amin", input, args); }
+export function amax(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
+  const viaOut = withOut("amax", args, (rest) => amax(input, ...(rest as [])), "same");
+  if (viaOut) return viaOut;
+  return amaxAmin("amax", input, args);
+}
+export function amin(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
+  const viaOut = withOut("amin", args, (rest) => amin(input, ...(rest as [])), "same");
+  if (viaOut) return viaOut;
+  return amaxAmin("amin", input, args);
+}
 
 export function aminmax(input: Tensor, options: { dim?: number | null; keepdim?: boolean } = {}): Tensor[] & { min: Tensor; max: Tensor } {
   const o = bindArgs("aminmax", [options], [], ["dim", "keepdim"]);
@@ -254,8 +273,16 @@ function argPick(op: string, input: Tensor, args: unknown[], pick: Pick): Tensor
   return r;
 }
 
-export function argmax(input: Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], { dim?: number | null; keepdim?: boolean }>): Tensor { return argPick("argmax", input, args, pickMax); }
-export function argmin(input: Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], { dim?: number | null; keepdim?: boolean }>): Tensor { return argPick("argmin", input, args, pickMin); }
+export function argmax(input: Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], { dim?: number | null; keepdim?: boolean } & OutOption>): Tensor {
+  const viaOut = withOut("argmax", args, (rest) => argmax(input, ...(rest as [])), "same");
+  if (viaOut) return viaOut;
+  return argPick("argmax", input, args, pickMax);
+}
+export function argmin(input: Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], { dim?: number | null; keepdim?: boolean } & OutOption>): Tensor {
+  const viaOut = withOut("argmin", args, (rest) => argmin(input, ...(rest as [])), "same");
+  if (viaOut) return viaOut;
+  return argPick("argmin", input, args, pickMin);
+}
 
 // ---- var / std --------------------------------------------------------------------------------
 
@@ -290,7 +317,9 @@ function varCore(op: string, input: Tensor, dims: number[] | null, correction: n
   return { v, mean: means, n, plan };
 }
 
-export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions>): Tensor {
+export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions & OutOption>): Tensor {
+  const viaOut = withOut("var", args, (rest) => var_(input, ...(rest as [])));
+  if (viaOut) return viaOut;
   const { dims, correction, keepdim } = varArgs("var", args);
   const { v, plan } = varCore("var", input, dims, correction, keepdim);
   const inShape = input.shape;
@@ -302,7 +331,9 @@ export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolea
   return v;
 }
 
-export function std(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions>): Tensor {
+export function std(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions & OutOption>): Tensor {
+  const viaOut = withOut("std", args, (rest) => std(input, ...(rest as [])));
+  if (viaOut) return viaOut;
   const { dims, correction, keepdim } = varArgs("std", args);
   const { v, plan } = varCore("std", input, dims, correction, keepdim);
   const out = v.detach().sqrt();
@@ -330,7 +361,9 @@ export function stdMean(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boo
 
 // ---- logsumexp / nanmean / norm ---------------------------------------------------------------
 
-export function logsumexp(input: Tensor, ...args: Args<[dim: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean }>): Tensor {
+export function logsumexp(input: Tensor, ...args: Args<[dim: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
+  const viaOut = withOut("logsumexp", args, (rest) => logsumexp(input, ...(rest as [never])));
+  if (viaOut) return viaOut;
   const { dims, keepdim } = dimKeep("logsumexp", args);
   const x = input.dtype.isFloatingPoint ? input : castTo(input, getDefaultDtype());
   const plan = planReduce("logsumexp", x, dims, keepdim);
@@ -419,7 +452,9 @@ function ordValue(v: unknown): number {
 }
 
 /** torch.norm(input, p = "fro", dim?, keepdim?, { dtype }). */
-export function norm(input: Tensor, ...args: Args<[p?: NormOrd | "inf" | "-inf", dim?: Dims, keepdim?: boolean], { p?: NormOrd | "inf" | "-inf"; dim?: Dims; keepdim?: boolean; dtype?: DTypeLike | null }>): Tensor {
+export function norm(input: Tensor, ...args: Args<[p?: NormOrd | "inf" | "-inf", dim?: Dims, keepdim?: boolean], { p?: NormOrd | "inf" | "-inf"; dim?: Dims; keepdim?: boolean; dtype?: DTypeLike | null } & OutOption>): Tensor {
+  const viaOut = withOut("norm", args, (rest) => norm(input, ...(rest as [])));
+  if (viaOut) return viaOut;
   const o = bindArgs("norm", args, ["p", "dim", "keepdim"], ["dtype"]);
   const dims = checkDims("norm", "dim", o.dim);
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
@@ -449,8 +484,16 @@ function logicalReduce(op: string, input: Tensor, args: unknown[], isAll: boolea
   return out;
 }
 
-export function all(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean }>): Tensor { return logicalReduce("all", input, args, true); }
-export function any(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean }>): Tensor { return logicalReduce("any", input, args, false); }
+export function all(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
+  const viaOut = withOut("all", args, (rest) => all(input, ...(rest as [])), "same");
+  if (viaOut) return viaOut;
+  return logicalReduce("all", input, args, true);
+}
+export function any(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
+  const viaOut = withOut("any", args, (rest) => any(input, ...(rest as [])), "same");
+  if (viaOut) return viaOut;
+  return logicalReduce("any", input, args, false);
+}
 
 export function countNonzero(input: Tensor, ...args: Args<[dim?: Dims], { dim?: Dims }>): Tensor {
   const o = bindArgs("count_nonzero", args, ["dim"]);
@@ -483,8 +526,10 @@ function kthPick(k: (n: number) => number): Pick {
 }
 
 export function median(input: Tensor): Tensor;
-export function median(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean }>): ValuesIndices;
+export function median(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices;
 export function median(input: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
+  const viaOut = withOut("median", args, (rest) => median(input, ...(rest as [])), "same");
+  if (viaOut) return viaOut;
   const o = bindArgs("median", args, ["dim", "keepdim"]);
   const pick = kthPick((n) => Math.floor((n - 1) / 2));
   if (o.dim === undefined || o.dim === null) {
@@ -522,7 +567,9 @@ export function nanmedian(input: Tensor, ...args: unknown[]): Tensor | ValuesInd
   return valuesIndices(values, indices);
 }
 
-export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number, keepdim?: boolean], { dim?: number; keepdim?: boolean }>): ValuesIndices {
+export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices {
+  const viaOut = withOut("kthvalue", args, (rest) => kthvalue(input, k, ...(rest as [])), "same");
+  if (viaOut) return viaOut;
   const o = bindArgs("kthvalue", args, ["dim", "keepdim"]);
   const dim = (o.dim as number | undefined) ?? -1;
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
@@ -538,7 +585,9 @@ export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number, 
 }
 
 /** torch.mode: the most frequent value (smallest on ties) and the last index where it occurs. */
-export function mode(input: Tensor, ...args: Args<[dim?: number, keepdim?: boolean], { dim?: number; keepdim?: boolean }>): ValuesIndices {
+export function mode(input: Tensor, ...args: Args<[dim?: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices {
+  const viaOut = withOut("mode", args, (rest) => mode(input, ...(rest as [])), "same");
+  if (viaOut) return viaOut;
   const o = bindArgs("mode", args, ["dim", "keepdim"]);
   const dim = (o.dim as number | undefined) ?? -1;
   const keepdim = (o.keepdim as boolean | undefined) ?? false;

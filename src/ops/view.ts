@@ -19,7 +19,7 @@ export function makeView(base: Tensor, shape: number[], strides: number[], offse
 // ---- view / reshape -------------------------------------------------------------------------
 
 export function view(input: Tensor, ...size: (number | number[])[]): Tensor {
-  const { size: s } = bindSize("view", size);
+  const { size: s } = bindSize("view", size, []);
   const shape = inferSize(s, input.numel());
   const strides = viewStrides(input._shape, input._strides, shape);
   if (!strides) {
@@ -31,7 +31,7 @@ export function view(input: Tensor, ...size: (number | number[])[]): Tensor {
 }
 
 export function reshape(input: Tensor, ...size: (number | number[])[]): Tensor {
-  const { size: s } = bindSize("reshape", size);
+  const { size: s } = bindSize("reshape", size, []);
   const shape = inferSize(s, input.numel());
   const strides = viewStrides(input._shape, input._strides, shape);
   if (strides) return view(input, shape);
@@ -54,6 +54,7 @@ export function contiguous(input: Tensor): Tensor {
 
 /** A copy with its own storage (autograd: CloneBackward0). */
 export function clone(input: Tensor, _options: { memoryFormat?: null } = {}): Tensor {
+  if (arguments.length > 1) checkArgs("clone", arguments, 1, ["memoryFormat"]);
   const out = onDevice(input) ? deviceOp("empty", "clone")(input._shape, input.dtype) : uninitTensor(input._shape, input.dtype);
   copyInto(out, input);
   return record("CloneBackward0", [input], out, ([g]) => [g]);
@@ -79,7 +80,7 @@ export function transpose(input: Tensor, dim0: number, dim1: number): Tensor {
 export const swapaxes = transpose, swapdims = transpose;
 
 export function permute(input: Tensor, ...dims: (number | number[])[]): Tensor {
-  const { size: d } = bindSize("permute", dims);
+  const { size: d } = bindSize("permute", dims, []);
   if (d.length !== input.dim()) {
     throw new Error(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${input.dim()} is not equal to len(dims) = ${d.length}`);
   }
@@ -123,7 +124,7 @@ export const moveaxis = movedim;
 // ---- expand ---------------------------------------------------------------------------------
 
 export function expand(input: Tensor, ...sizes: (number | number[])[]): Tensor {
-  const { size } = bindSize("expand", sizes);
+  const { size } = bindSize("expand", sizes, []);
   const nd = size.length, ind = input.dim();
   if (nd < ind) {
     throw new Error(`expand: the number of sizes provided (${nd}) must be greater or equal to the number of dimensions in the tensor (${ind})`);
@@ -161,6 +162,10 @@ export function broadcastTo(input: Tensor, size: number[]): Tensor {
 // ---- squeeze / unsqueeze / flatten ----------------------------------------------------------
 
 export function squeeze(input: Tensor, dim?: number | number[] | null): Tensor {
+  if (arguments.length > 1) {
+    const opts = checkArgs("squeeze", arguments, 2, ["dim"]);
+    if (opts) return squeeze(input, (dim as unknown) === opts ? (opts.dim as number | number[] | null | undefined) : dim);
+  }
   const dims = checkDims("squeeze", "dim", dim ?? null);
   const nd = input.dim();
   const drop = dims === null
