@@ -277,11 +277,18 @@ export function linspace(start: number, end: number, steps: number, options: Fac
   return finishFactory(t, opts);
 }
 
-export function logspace(start: number, end: number, steps: number, base: number | FactoryOptions & { base?: number } = 10, options: FactoryOptions = {}): Tensor {
+export function logspace(
+  start: number, end: number, steps: number, base: number | FactoryOptions & { base?: number } & OutOption = 10, options: FactoryOptions & OutOption = {},
+): Tensor {
+  if (arguments.length > 3) checkArgs("logspace", arguments, 4, [...FACTORY_KW, "base", "out"]);
+  const viaOut = withOut("logspace", [typeof base === "number" ? options : base],
+    (rest) => (typeof base === "number" ? logspace(start, end, steps, base, rest[0] as FactoryOptions) : logspace(start, end, steps, rest[0] as FactoryOptions)), "cast", true);
+  if (viaOut) return viaOut;
   let b = 10;
   let opts: FactoryOptions & { base?: number } = options;
   if (typeof base === "number") b = base;
   else { opts = base; b = base.base ?? 10; }
+  if (opts.base !== undefined && typeof base === "number") throw new Error("logspace() got multiple values for argument 'base'");
   const { base: _ignored, ...rest } = opts as FactoryOptions & { base?: number };
   void _ignored;
   const dt = rest.dtype ? toDType(rest.dtype) : getDefaultDtype();
