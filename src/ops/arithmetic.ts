@@ -11,7 +11,7 @@ import { binaryOp, binaryInPlace, gradFor, type BinarySpec } from "./pointwise-e
 import { hasZeroValue } from "./engine.js";
 import { onDevice } from "./device-hooks.js";
 
-import { outCall, type OutOption, withOut } from "./out.js";
+import { outCall, type OutOption, hasOut, withOut } from "./out.js";
 // ---- add / sub ------------------------------------------------------------------------------
 
 interface AlphaOpts { alpha?: number }
@@ -44,8 +44,7 @@ function alphaOf(op: string, args: readonly unknown[]): number {
 }
 
 export function add(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts & OutOption>): Tensor {
-  const viaOut = withOut("add", args, (rest) => add(input, other, ...(rest as [])));
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("add", args, (rest) => add(input, other, ...(rest as [])));
   const alpha = alphaOf("add", args);
   if (!(input instanceof Tensor) && !(other instanceof Tensor)) checkTensor("add", "input", input);
   if (typeof input === "boolean" || (input instanceof Tensor && input.dtype.name === "bool" && other instanceof Tensor && other.dtype.name === "bool")) {
@@ -56,8 +55,7 @@ export function add(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<
 }
 
 export function sub(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts & OutOption>): Tensor {
-  const viaOut = withOut("sub", args, (rest) => sub(input, other, ...(rest as [])));
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("sub", args, (rest) => sub(input, other, ...(rest as [])));
   const alpha = alphaOf("sub", args);
   if ((input instanceof Tensor && input.dtype.name === "bool") || (other instanceof Tensor && other.dtype.name === "bool")) {
     throw new Error("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
@@ -167,8 +165,7 @@ function checkIntDivByZero(op: string, a: TensorOrScalar, b: TensorOrScalar, mod
 interface DivOpts { roundingMode?: RoundingMode }
 
 export function div(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[], DivOpts & OutOption>): Tensor {
-  const viaOut = withOut("div", args, (rest) => div(input, other, ...(rest as [])));
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("div", args, (rest) => div(input, other, ...(rest as [])));
   const a = bindArgs("div", args, [], ["roundingMode"]);
   const mode = (a.roundingMode as RoundingMode | undefined) ?? null;
   if (mode !== null && mode !== "trunc" && mode !== "floor") {

@@ -13,7 +13,7 @@ import { emptyTensor, encoder, fillTensor, copyInto } from "./engine.js";
 import { deviceFactory, finishFactory } from "./factory-utils.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 
-import { withOut, type OutOption } from "./out.js";
+import { hasOut, withOut, type OutOption } from "./out.js";
 export interface FactoryOptions {
   dtype?: DTypeLike | null;
   device?: DeviceLike | null;
@@ -140,14 +140,14 @@ function sized(op: string, args: readonly unknown[], fill: number | null, defaul
 }
 
 export function zeros(...size: SizeArgs): Tensor {
-  return withOut("zeros", size, (rest) => zeros(...(rest as SizeArgs)), "cast", true) ?? sized("zeros", size, 0);
+  return hasOut(size) ? withOut("zeros", size, (rest) => zeros(...(rest as SizeArgs)), "cast", true) : sized("zeros", size, 0);
 }
 export function ones(...size: SizeArgs): Tensor {
-  return withOut("ones", size, (rest) => ones(...(rest as SizeArgs)), "cast", true) ?? sized("ones", size, 1);
+  return hasOut(size) ? withOut("ones", size, (rest) => ones(...(rest as SizeArgs)), "cast", true) : sized("ones", size, 1);
 }
 /** Zero-filled, as every fresh typed array is (no uninitialised memory in JS). */
 export function empty(...size: SizeArgs): Tensor {
-  return withOut("empty", size, (rest) => empty(...(rest as SizeArgs)), "cast", true) ?? sized("empty", size, null);
+  return hasOut(size) ? withOut("empty", size, (rest) => empty(...(rest as SizeArgs)), "cast", true) : sized("empty", size, null);
 }
 
 function scalarDType(v: number | bigint | boolean): DType {
@@ -159,8 +159,7 @@ function scalarDType(v: number | bigint | boolean): DType {
 /** torch.full(size, fillValue, { dtype }): the dtype follows the fill value as in PyTorch. */
 export function full(size: number[], fillValue: number | bigint | boolean, options: FactoryOptions & OutOption = {}): Tensor {
   if (arguments.length > 3) checkArgs("full", arguments, 2, [...FACTORY_KW, "out"]);
-  const viaOut = withOut("full", [options], (rest) => full(size, fillValue, rest[0] as FactoryOptions), "cast", true);
-  if (viaOut) return viaOut;
+  if (hasOut([options])) return withOut("full", [options], (rest) => full(size, fillValue, rest[0] as FactoryOptions), "cast", true);
   const opts = bindArgs("full", [options], [], FACTORY_KW);
   if (!Array.isArray(size)) throw new Error("full(): argument 'size' must be tuple of ints");
   const dtype = dtypeOpt(opts, scalarDType(fillValue));
@@ -228,8 +227,7 @@ export interface ArangeOptions extends FactoryOptions { start?: number; end?: nu
 
 /** torch.arange(end) / arange(start, end, step?): int64 when all bounds are integers. */
 export function arange(...args: (number | bigint | (ArangeOptions & OutOption))[]): Tensor {
-  const viaOut = withOut("arange", args, (rest) => arange(...(rest as (number | ArangeOptions)[])), "cast", true);
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("arange", args, (rest) => arange(...(rest as (number | ArangeOptions)[])), "cast", true);
   const a = bindArgs("arange", args, ["start", "end", "step"], FACTORY_KW);
   let start = Number(a.start ?? 0), end = a.end === undefined ? undefined : Number(a.end);
   const step = Number(a.step ?? 1);
@@ -263,8 +261,7 @@ export function arange(...args: (number | bigint | (ArangeOptions & OutOption))[
 /** torch.linspace(start, end, steps): PyTorch's symmetric formula (from both ends). */
 export function linspace(start: number, end: number, steps: number, options: FactoryOptions & OutOption = {}): Tensor {
   if (arguments.length > 4) checkArgs("linspace", arguments, 3, [...FACTORY_KW, "out"]);
-  const viaOut = withOut("linspace", [options], (rest) => linspace(start, end, steps, rest[0] as FactoryOptions), "cast", true);
-  if (viaOut) return viaOut;
+  if (hasOut([options])) return withOut("linspace", [options], (rest) => linspace(start, end, steps, rest[0] as FactoryOptions), "cast", true);
   const opts = bindArgs("linspace", [options], [], FACTORY_KW);
   if (!Number.isInteger(steps) || steps < 0) throw new Error("linspace: number of steps must be non-negative");
   const dt = dtypeOpt(opts, getDefaultDtype());
@@ -281,9 +278,8 @@ export function logspace(
   start: number, end: number, steps: number, base: number | FactoryOptions & { base?: number } & OutOption = 10, options: FactoryOptions & OutOption = {},
 ): Tensor {
   if (arguments.length > 3) checkArgs("logspace", arguments, 4, [...FACTORY_KW, "base", "out"]);
-  const viaOut = withOut("logspace", [typeof base === "number" ? options : base],
+  if (hasOut([typeof base === "number" ? options : base])) return withOut("logspace", [typeof base === "number" ? options : base],
     (rest) => (typeof base === "number" ? logspace(start, end, steps, base, rest[0] as FactoryOptions) : logspace(start, end, steps, rest[0] as FactoryOptions)), "cast", true);
-  if (viaOut) return viaOut;
   let b = 10;
   let opts: FactoryOptions & { base?: number } = options;
   if (typeof base === "number") b = base;
@@ -304,8 +300,7 @@ export function eye(n: number, m?: number | (FactoryOptions & OutOption), option
   let opts = options;
   if (typeof m === "number") cols = m;
   else if (m) opts = m;
-  const viaOut = withOut("eye", [opts], (rest) => eye(n, cols, rest[0] as FactoryOptions), "cast", true);
-  if (viaOut) return viaOut;
+  if (hasOut([opts])) return withOut("eye", [opts], (rest) => eye(n, cols, rest[0] as FactoryOptions), "cast", true);
   bindArgs("eye", [opts], [], FACTORY_KW);
   const onDevice = deviceFactory("eye", [n, cols], opts.dtype ? toDType(opts.dtype) : getDefaultDtype(), { eye: true }, opts.device, opts.requiresGrad);
   if (onDevice) return onDevice;

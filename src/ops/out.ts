@@ -42,36 +42,34 @@ export function outCall<R extends Tensor | Tensor[]>(
 }
 
 /**
- * For an op whose arguments are bound by bindArgs: splits `out` off the trailing options object of
- * `args`. Null when no `out` key is there (the op then runs as usual).
+ * Whether a bindArgs op's trailing options object holds `out`. The op tests this before calling
+ * withOut, so a call without out= allocates nothing (no closure, no copy of the arguments).
  */
-export function splitOut(args: readonly unknown[]): { rest: unknown[]; out: unknown } | null {
-  const last = args[args.length - 1];
-  if (args.length === 0 || !isOptionsObject(last) || !("out" in last)) return null;
-  const { out, ...opts } = last;
-  return { rest: [...args.slice(0, -1), opts], out };
+export function hasOut(args: readonly unknown[]): boolean {
+  const n = args.length;
+  if (n === 0) return false;
+  const last = args[n - 1];
+  return typeof last === "object" && last !== null && "out" in last && isOptionsObject(last);
 }
 
 /**
- * The bindArgs form: `run(rest)` computes the result from the arguments without out.
- * Returns null when no out= was given, so the op runs its normal path. With `dtypeFromOut`
- * (sum, prod, cumsum, ...: PyTorch computes in out's dtype) the op gets `dtype: out.dtype`
- * unless a dtype was given, and out's dtype must then match.
+ * The out= form of an op whose arguments are bound by bindArgs (only when hasOut(args)):
+ * `run(rest)` computes the result from the arguments without `out`, which is then written into
+ * out. With `dtypeFromOut` (sum, prod, cumsum, the factories: PyTorch computes in out's dtype) the
+ * op gets `dtype: out.dtype` unless a dtype was given, and out's dtype must then match.
  */
 export function withOut<R extends Tensor | Tensor[]>(
   op: string, args: readonly unknown[], run: (rest: unknown[]) => R, rule: OutDtypeRule = "cast", dtypeFromOut = false,
-): R | null {
-  const split = splitOut(args);
-  if (split === null) return null;
-  const out = split.out;
-  if (out === null || out === undefined) return run(split.rest);
+): R {
+  const { out, ...opts } = args[args.length - 1] as Record<string, unknown>;
+  const rest = [...args.slice(0, -1), opts];
+  if (out === null || out === undefined) return run(rest);
   checkOutArgument(op, out);
   if (dtypeFromOut && out instanceof Tensor) {
-    const opts = split.rest[split.rest.length - 1] as Record<string, unknown>;
     if (opts.dtype === undefined || opts.dtype === null) opts.dtype = out.dtype;
     rule = "same";
   }
-  return writeOut(op, run(split.rest), out, rule);
+  return writeOut(op, run(rest), out, rule);
 }
 
 function checkOutArgument(op: string, out: unknown): void {

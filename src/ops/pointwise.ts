@@ -22,7 +22,7 @@ import { deviceOp, onDevice } from "./device-hooks.js";
 import { nativeBinary, nativeDerivativeLoop, nativeGradLoop, nativeUnary, tryNativeClamp } from "./native-fast.js";
 import { nativeTyped, nativeTypedTernary } from "./native-typed.js";
 
-import { outCall, type OutOption, withOut } from "./out.js";
+import { outCall, type OutOption, hasOut, withOut } from "./out.js";
 // ---- helpers --------------------------------------------------------------------------------
 
 const sgnOf = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : 0);
@@ -388,8 +388,7 @@ function decimalsOf(op: string, args: readonly unknown[]): number {
 
 /** torch.round(input, *, decimals=0): round half to even. */
 export function round(input: Tensor, ...args: Args<[], RoundOpts & OutOption>): Tensor {
-  const viaOut = withOut("round", args, (rest) => round(input, ...(rest as [])));
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("round", args, (rest) => round(input, ...(rest as [])));
   const decimals = decimalsOf("round", args);
   if (decimals === 0) return rounding(ROUND, "round_cpu", input);
   checkTensor("round", "input", input);
@@ -437,8 +436,7 @@ function nanToNumSpec(op: string, dtype: DType, args: readonly unknown[]): Unary
 
 /** torch.nan_to_num(input, nan=0.0, posinf=None, neginf=None). */
 export function nanToNum(input: Tensor, ...args: Args<[nan?: number, posinf?: number | null, neginf?: number | null], NanToNumOpts & OutOption>): Tensor {
-  const viaOut = withOut("nan_to_num", args, (rest) => nanToNum(input, ...(rest as [])));
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("nan_to_num", args, (rest) => nanToNum(input, ...(rest as [])));
   checkTensor("nan_to_num", "input", input);
   const spec = nanToNumSpec("nan_to_num", input.dtype, args);
   if (!input.dtype.isFloatingPoint) return intCopy(input);
@@ -536,8 +534,7 @@ function clampTensor(input: Tensor, lo: Bound, hi: Bound, promoted: DType, node:
 
 /** torch.clamp(input, min=None, max=None): numbers or tensors. */
 export function clamp(input: Tensor, ...args: Args<[min?: Bound, max?: Bound], ClampOpts & OutOption>): Tensor {
-  const viaOut = withOut("clamp", args, (rest) => clamp(input, ...(rest as [])), "same");
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("clamp", args, (rest) => clamp(input, ...(rest as [])), "same");
   const a = bindArgs("clamp", args, ["min", "max"]);
   return clampImpl("clamp", input, checkBound("clamp", "min", a.min), checkBound("clamp", "max", a.max), { scalar: "ClampBackward1", tensor: "ClampBackward0" });
 }
@@ -1204,8 +1201,7 @@ function checkAddc(op: string, input: Tensor, t1: unknown, t2: unknown): [Tensor
 
 /** torch.addcmul(input, tensor1, tensor2, *, value=1): input + value * tensor1 * tensor2. */
 export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts & OutOption>): Tensor {
-  const viaOut = withOut("addcmul", args, (rest) => addcmul(input, tensor1, tensor2, ...(rest as [])));
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("addcmul", args, (rest) => addcmul(input, tensor1, tensor2, ...(rest as [])));
   const value = valueOf("addcmul", args);
   const [a, b] = checkAddc("addcmul", input, tensor1, tensor2);
   return ternaryOp(addcmulSpec(value, resultTypeMany(input, a, b)), input, a, b);
@@ -1220,8 +1216,7 @@ export function addcmul_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args
 
 /** torch.addcdiv(input, tensor1, tensor2, *, value=1): input + value * tensor1 / tensor2. */
 export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts & OutOption>): Tensor {
-  const viaOut = withOut("addcdiv", args, (rest) => addcdiv(input, tensor1, tensor2, ...(rest as [])));
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("addcdiv", args, (rest) => addcdiv(input, tensor1, tensor2, ...(rest as [])));
   const value = valueOf("addcdiv", args);
   const [a, b] = checkAddc("addcdiv", input, tensor1, tensor2);
   return ternaryOp(addcdivSpec("addcdiv", value, a, b), input, a, b);

@@ -16,7 +16,7 @@ import { applyInPlace } from "./inplace.js";
 import { broadcastShapes } from "../core/shape.js";
 import { noGrad } from "../autograd/grad-mode.js";
 
-import { withOut, type OutOption } from "./out.js";
+import { hasOut, withOut, type OutOption } from "./out.js";
 export { Generator };
 export { manualSeed, seed, initialSeed, getRngState, setRngState } from "../core/generator.js";
 
@@ -66,15 +66,13 @@ function sizedRandom(op: string, args: readonly unknown[], fill: (t: Tensor, g: 
 
 /** torch.rand(*size, { generator, dtype }): uniform on [0, 1). */
 export function rand(...size: SizeArgs): Tensor {
-  const viaOut = withOut("rand", size, (rest) => rand(...(rest as SizeArgs)), "cast", true);
-  if (viaOut) return viaOut;
+  if (hasOut(size)) return withOut("rand", size, (rest) => rand(...(rest as SizeArgs)), "cast", true);
   return sizedRandom("rand", size, (t, g) => fillInto(t, (o) => uniformFill(g, o as FloatOut, 0, 1, floatDtype("rand", t))));
 }
 
 /** torch.randn(*size, { generator, dtype }): standard normal. */
 export function randn(...size: SizeArgs): Tensor {
-  const viaOut = withOut("randn", size, (rest) => randn(...(rest as SizeArgs)), "cast", true);
-  if (viaOut) return viaOut;
+  if (hasOut(size)) return withOut("randn", size, (rest) => randn(...(rest as SizeArgs)), "cast", true);
   return sizedRandom("randn", size, (t, g) => fillInto(t, (o) => normalFill(g, o as FloatOut, 0, 1, floatDtype("randn", t))));
 }
 
@@ -82,8 +80,7 @@ export interface RandintOptions { generator?: Generator; dtype?: DTypeLike; requ
 
 /** torch.randint(high, size) or randint(low, high, size): int64 by default. */
 export function randint(...args: (number | bigint | number[] | (RandintOptions & OutOption))[]): Tensor {
-  const viaOut = withOut("randint", args, (rest) => randint(...(rest as (number | number[] | RandintOptions)[])), "cast", true);
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("randint", args, (rest) => randint(...(rest as (number | number[] | RandintOptions)[])), "cast", true);
   let opts: Record<string, unknown> = {};
   let rest = args;
   const last = rest[rest.length - 1];
@@ -106,8 +103,7 @@ export function randint(...args: (number | bigint | number[] | (RandintOptions &
 /** torch.randperm(n, { generator, dtype }). */
 export function randperm(n: number, options: { generator?: Generator; dtype?: DTypeLike; requiresGrad?: boolean } & OutOption = {}): Tensor {
   if (arguments.length > 2) checkArgs("randperm", arguments, 1, [...FACTORY_KW, "out"]);
-  const viaOut = withOut("randperm", [options], (rest) => randperm(n, rest[0] as { dtype?: DTypeLike }), "cast", true);
-  if (viaOut) return viaOut;
+  if (hasOut([options])) return withOut("randperm", [options], (rest) => randperm(n, rest[0] as { dtype?: DTypeLike }), "cast", true);
   const opts = bindArgs("randperm", [options], [], FACTORY_KW);
   if (!Number.isInteger(n) || n < 0) throw new Error(`randperm: n must be non-negative, got ${n}`);
   const perm = randpermDraw(genOf(opts), n);

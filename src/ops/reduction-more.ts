@@ -21,7 +21,7 @@ import { tryNativeByteReduce } from "./native-masks.js";
 import { tryNativeLogsumexp, tryNativeSelect } from "./native-index.js";
 import { type KthPick, tryNativeKth } from "./native-kth.js";
 
-import { withOut, type OutOption, type OutPairOption } from "./out.js";
+import { hasOut, withOut, type OutOption, type OutPairOption } from "./out.js";
 /**
  * Large contiguous float tensors reduce faster as a few native passes (max, exp, sum...) than in
  * the JS loops below, which call Math.exp or square per element (1M elements: 18 ms vs ~1 ms).
@@ -91,8 +91,7 @@ function prodOthers(x: Tensor, dims: number[]): Tensor {
 }
 
 export function prod(input: Tensor, ...args: Args<[dim?: number, keepdim?: boolean], DimKeep & OutOption>): Tensor {
-  const viaOut = withOut("prod", args, (rest) => prod(input, ...(rest as [])), "cast", true);
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("prod", args, (rest) => prod(input, ...(rest as [])), "cast", true);
   const { dims, keepdim, o } = dimKeep("prod", args, ["dtype"]);
   if (dims && dims.length > 1) throw new Error("prod(): argument 'dim' must be int, not list");
   let x = input;
@@ -212,8 +211,7 @@ export function max(input: Tensor): Tensor;
 export function max(input: Tensor, other: Tensor): Tensor;
 export function max(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices;
 export function max(input: Tensor, ...args: unknown[]): MaxResult {
-  const viaOut = withOut("max", args, (rest) => max(input, ...(rest as [])), "same");
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("max", args, (rest) => max(input, ...(rest as [])), "same");
   return maxMin("max", input, args);
 }
 
@@ -221,8 +219,7 @@ export function min(input: Tensor): Tensor;
 export function min(input: Tensor, other: Tensor): Tensor;
 export function min(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices;
 export function min(input: Tensor, ...args: unknown[]): MaxResult {
-  const viaOut = withOut("min", args, (rest) => min(input, ...(rest as [])), "same");
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("min", args, (rest) => min(input, ...(rest as [])), "same");
   return maxMin("min", input, args);
 }
 
@@ -243,13 +240,11 @@ function amaxAmin(op: "amax" | "amin", input: Tensor, args: unknown[]): Tensor {
 }
 
 export function amax(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
-  const viaOut = withOut("amax", args, (rest) => amax(input, ...(rest as [])), "same");
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("amax", args, (rest) => amax(input, ...(rest as [])), "same");
   return amaxAmin("amax", input, args);
 }
 export function amin(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
-  const viaOut = withOut("amin", args, (rest) => amin(input, ...(rest as [])), "same");
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("amin", args, (rest) => amin(input, ...(rest as [])), "same");
   return amaxAmin("amin", input, args);
 }
 
@@ -274,13 +269,11 @@ function argPick(op: string, input: Tensor, args: unknown[], pick: Pick): Tensor
 }
 
 export function argmax(input: Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], { dim?: number | null; keepdim?: boolean } & OutOption>): Tensor {
-  const viaOut = withOut("argmax", args, (rest) => argmax(input, ...(rest as [])), "same");
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("argmax", args, (rest) => argmax(input, ...(rest as [])), "same");
   return argPick("argmax", input, args, pickMax);
 }
 export function argmin(input: Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], { dim?: number | null; keepdim?: boolean } & OutOption>): Tensor {
-  const viaOut = withOut("argmin", args, (rest) => argmin(input, ...(rest as [])), "same");
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("argmin", args, (rest) => argmin(input, ...(rest as [])), "same");
   return argPick("argmin", input, args, pickMin);
 }
 
@@ -318,8 +311,7 @@ function varCore(op: string, input: Tensor, dims: number[] | null, correction: n
 }
 
 export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions & OutOption>): Tensor {
-  const viaOut = withOut("var", args, (rest) => var_(input, ...(rest as [])));
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("var", args, (rest) => var_(input, ...(rest as [])));
   const { dims, correction, keepdim } = varArgs("var", args);
   const { v, plan } = varCore("var", input, dims, correction, keepdim);
   const inShape = input.shape;
@@ -332,8 +324,7 @@ export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolea
 }
 
 export function std(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions & OutOption>): Tensor {
-  const viaOut = withOut("std", args, (rest) => std(input, ...(rest as [])));
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("std", args, (rest) => std(input, ...(rest as [])));
   const { dims, correction, keepdim } = varArgs("std", args);
   const { v, plan } = varCore("std", input, dims, correction, keepdim);
   const out = v.detach().sqrt();
@@ -362,8 +353,7 @@ export function stdMean(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boo
 // ---- logsumexp / nanmean / norm ---------------------------------------------------------------
 
 export function logsumexp(input: Tensor, ...args: Args<[dim: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
-  const viaOut = withOut("logsumexp", args, (rest) => logsumexp(input, ...(rest as [never])));
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("logsumexp", args, (rest) => logsumexp(input, ...(rest as [never])));
   const { dims, keepdim } = dimKeep("logsumexp", args);
   const x = input.dtype.isFloatingPoint ? input : castTo(input, getDefaultDtype());
   const plan = planReduce("logsumexp", x, dims, keepdim);
@@ -453,8 +443,7 @@ function ordValue(v: unknown): number {
 
 /** torch.norm(input, p = "fro", dim?, keepdim?, { dtype }). */
 export function norm(input: Tensor, ...args: Args<[p?: NormOrd | "inf" | "-inf", dim?: Dims, keepdim?: boolean], { p?: NormOrd | "inf" | "-inf"; dim?: Dims; keepdim?: boolean; dtype?: DTypeLike | null } & OutOption>): Tensor {
-  const viaOut = withOut("norm", args, (rest) => norm(input, ...(rest as [])));
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("norm", args, (rest) => norm(input, ...(rest as [])));
   const o = bindArgs("norm", args, ["p", "dim", "keepdim"], ["dtype"]);
   const dims = checkDims("norm", "dim", o.dim);
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
@@ -485,13 +474,11 @@ function logicalReduce(op: string, input: Tensor, args: unknown[], isAll: boolea
 }
 
 export function all(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
-  const viaOut = withOut("all", args, (rest) => all(input, ...(rest as [])), "same");
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("all", args, (rest) => all(input, ...(rest as [])), "same");
   return logicalReduce("all", input, args, true);
 }
 export function any(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
-  const viaOut = withOut("any", args, (rest) => any(input, ...(rest as [])), "same");
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("any", args, (rest) => any(input, ...(rest as [])), "same");
   return logicalReduce("any", input, args, false);
 }
 
@@ -528,8 +515,7 @@ function kthPick(k: (n: number) => number): Pick {
 export function median(input: Tensor): Tensor;
 export function median(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices;
 export function median(input: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
-  const viaOut = withOut("median", args, (rest) => median(input, ...(rest as [])), "same");
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("median", args, (rest) => median(input, ...(rest as [])), "same");
   const o = bindArgs("median", args, ["dim", "keepdim"]);
   const pick = kthPick((n) => Math.floor((n - 1) / 2));
   if (o.dim === undefined || o.dim === null) {
@@ -568,8 +554,7 @@ export function nanmedian(input: Tensor, ...args: unknown[]): Tensor | ValuesInd
 }
 
 export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices {
-  const viaOut = withOut("kthvalue", args, (rest) => kthvalue(input, k, ...(rest as [])), "same");
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("kthvalue", args, (rest) => kthvalue(input, k, ...(rest as [])), "same");
   const o = bindArgs("kthvalue", args, ["dim", "keepdim"]);
   const dim = (o.dim as number | undefined) ?? -1;
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
@@ -586,8 +571,7 @@ export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number, 
 
 /** torch.mode: the most frequent value (smallest on ties) and the last index where it occurs. */
 export function mode(input: Tensor, ...args: Args<[dim?: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices {
-  const viaOut = withOut("mode", args, (rest) => mode(input, ...(rest as [])), "same");
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("mode", args, (rest) => mode(input, ...(rest as [])), "same");
   const o = bindArgs("mode", args, ["dim", "keepdim"]);
   const dim = (o.dim as number | undefined) ?? -1;
   const keepdim = (o.keepdim as boolean | undefined) ?? false;

@@ -10,7 +10,7 @@ import { emptyTensor } from "./engine.js";
 import { castTo } from "./conversion.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 
-import { withOut, type OutOption } from "./out.js";
+import { hasOut, withOut, type OutOption } from "./out.js";
 export type Dims = number | number[] | null;
 
 interface SumOptions { dim?: Dims; keepdim?: boolean; dtype?: DTypeLike | null }
@@ -23,8 +23,7 @@ function sumKernel(d: ArrayLike<number>, s: number, n: number): number {
 
 /** torch.sum(input, dim?, keepdim?, { dtype }): integer inputs sum to int64. */
 export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor {
-  const viaOut = withOut("sum", args, (rest) => sum(input, ...(rest as [])), "cast", true);
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("sum", args, (rest) => sum(input, ...(rest as [])), "cast", true);
   const a = bindArgs("sum", args, ["dim", "keepdim"], ["dtype"]);
   const dims = checkDims("sum", "dim", a.dim);
   const keepdim = (a.keepdim as boolean | undefined) ?? false;
@@ -43,16 +42,14 @@ export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean]
 }
 
 export function nansum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor {
-  const viaOut = withOut("nansum", args, (rest) => nansum(input, ...(rest as [])), "cast", true);
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("nansum", args, (rest) => nansum(input, ...(rest as [])), "cast", true);
   if (!input.dtype.isFloatingPoint) return sum(input, ...args);
   return sum(input.where(input.isnan().logicalNot(), 0), ...args);
 }
 
 /** torch.mean: floating inputs only (PyTorch's rule), or with dtype. */
 export function mean(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor {
-  const viaOut = withOut("mean", args, (rest) => mean(input, ...(rest as [])));
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("mean", args, (rest) => mean(input, ...(rest as [])));
   const a = bindArgs("mean", args, ["dim", "keepdim"], ["dtype"]);
   let x = input;
   if (a.dtype !== undefined && a.dtype !== null) x = castTo(input, toDType(a.dtype as DTypeLike));

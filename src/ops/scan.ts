@@ -16,7 +16,7 @@ import { tryNativeCumsum } from "./native-fast.js";
 import { kernels } from "../backends/kernels.js";
 import * as nativeScan from "../backends/native/scan.js";
 
-import { withOut, type OutOption, writeOut, type OutPairOption } from "./out.js";
+import { hasOut, withOut, type OutOption, writeOut, type OutPairOption } from "./out.js";
 /** Runs `scan(src, dst, start, n)` over each line along `dim`; src/dst hold the line contiguously. */
 function scanLines(x: Tensor, dim: number, scan: (src: NumArray, out: Float64Array, s: number, n: number, idx: Float64Array | null) => void, withIndices: boolean): { values: Float64Array; indices: Float64Array | null; perm: number[] } {
   const nd = x.dim();
@@ -54,8 +54,7 @@ function cumDtype(x: Tensor, o: Record<string, unknown>): Tensor {
 }
 
 export function cumsum(input: Tensor, ...args: Args<[dim: number], CumOptions & OutOption>): Tensor {
-  const viaOut = withOut("cumsum", args, (rest) => cumsum(input, ...(rest as [never])), "cast", true);
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("cumsum", args, (rest) => cumsum(input, ...(rest as [never])), "cast", true);
   const o = bindArgs("cumsum", args, ["dim"], ["dtype"]);
   if (o.dim === undefined) throw new Error("cumsum() missing required argument 'dim'");
   const x = cumDtype(input, o);
@@ -109,8 +108,7 @@ export function cumsum_(self: Tensor, ...args: Args<[dim: number], CumOptions>):
 }
 
 export function cumprod(input: Tensor, ...args: Args<[dim: number], CumOptions & OutOption>): Tensor {
-  const viaOut = withOut("cumprod", args, (rest) => cumprod(input, ...(rest as [never])), "cast", true);
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("cumprod", args, (rest) => cumprod(input, ...(rest as [never])), "cast", true);
   const o = bindArgs("cumprod", args, ["dim"], ["dtype"]);
   if (o.dim === undefined) throw new Error("cumprod() missing required argument 'dim'");
   const x = cumDtype(input, o);

@@ -12,7 +12,7 @@ import { int64Tensor } from "./indexing-kernels.js";
 import { indexSelect } from "./indexing-index.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 
-import { outCall, type OutOption, withOut } from "./out.js";
+import { outCall, type OutOption, hasOut, withOut } from "./out.js";
 /** A view of `t`'s storage with new geometry, outside autograd (for kernels writing into `t`). */
 export function rawView(t: Tensor, shape: number[], strides: number[], offset: number): Tensor {
   return new Tensor(t.storage, shape, strides, offset);
@@ -102,8 +102,7 @@ function catImpl(op: string, tensors: Tensor[], dim: number): Tensor {
 
 /** torch.cat(tensors, dim = 0): inputs promoted to a common dtype. */
 export function cat(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: number } & OutOption>): Tensor {
-  const viaOut = withOut("cat", args, (rest) => cat(tensors, ...(rest as [])));
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("cat", args, (rest) => cat(tensors, ...(rest as [])));
   const a = bindArgs("cat", args, ["dim"]);
   return catImpl("cat", tensorList("cat", tensors), (a.dim as number | undefined) ?? 0);
 }
@@ -111,8 +110,7 @@ export const concat = cat;
 
 /** torch.concatenate(tensors, axis = 0). */
 export function concatenate(tensors: Tensor[], ...args: Args<[axis?: number], { axis?: number } & OutOption>): Tensor {
-  const viaOut = withOut("concatenate", args, (rest) => concatenate(tensors, ...(rest as [])));
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("concatenate", args, (rest) => concatenate(tensors, ...(rest as [])));
   const a = bindArgs("concatenate", args, ["axis"]);
   return catImpl("concatenate", tensorList("concatenate", tensors), (a.axis as number | undefined) ?? 0);
 }
@@ -120,8 +118,7 @@ export function concatenate(tensors: Tensor[], ...args: Args<[axis?: number], { 
 // ---- stack ----------------------------------------------------------------------------------
 
 export function stack(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: number } & OutOption>): Tensor {
-  const viaOut = withOut("stack", args, (rest) => stack(tensors, ...(rest as [])));
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("stack", args, (rest) => stack(tensors, ...(rest as [])));
   const a = bindArgs("stack", args, ["dim"]);
   const ts = tensorList("stack", tensors);
   if (ts.length === 0) throw new Error("stack expects a non-empty TensorList");

@@ -13,7 +13,7 @@ import { tensor } from "./creation.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryNativeSort } from "./native-index.js";
 
-import { outCall, type OutOption, withOut, type OutPairOption } from "./out.js";
+import { outCall, type OutOption, hasOut, withOut, type OutPairOption } from "./out.js";
 /** Ascending order with NaN last; stable (ties keep input order). */
 function ascending(d: NumArray, s: number) {
   return (a: number, b: number): number => {
@@ -117,8 +117,7 @@ function gradByIndices(g: Tensor, indices: Tensor, inShape: number[], d: number)
 interface SortOptions { dim?: number; descending?: boolean; stable?: boolean | null }
 
 export function sort(input: Tensor, ...args: Args<[dim?: number, descending?: boolean], SortOptions & OutPairOption>): ValuesIndices {
-  const viaOut = withOut("sort", args, (rest) => sort(input, ...(rest as [])), "same");
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("sort", args, (rest) => sort(input, ...(rest as [])), "same");
   checkTensor("sort", "input", input);
   const o = bindArgs("sort", args, ["dim", "descending"], ["stable"]);
   const desc = (o.descending as boolean | undefined) ?? false;
@@ -144,8 +143,7 @@ export function msort(input: Tensor, options?: OutOption): Tensor {
 interface TopkOptions { dim?: number; largest?: boolean; sorted?: boolean }
 
 export function topk(input: Tensor, k: number, ...args: Args<[dim?: number, largest?: boolean, sorted?: boolean], TopkOptions & OutPairOption>): ValuesIndices {
-  const viaOut = withOut("topk", args, (rest) => topk(input, k, ...(rest as [])), "same");
-  if (viaOut) return viaOut;
+  if (hasOut(args)) return withOut("topk", args, (rest) => topk(input, k, ...(rest as [])), "same");
   checkTensor("topk", "input", input);
   const o = bindArgs("topk", args, ["dim", "largest", "sorted"]);
   const dim = (o.dim as number | undefined) ?? -1;
