@@ -126,7 +126,7 @@ export function fromBuffer(data: StorageArray, options: { dtype?: DTypeLike; sha
 /** torch.from_numpy's analogue for typed arrays (no copy). */
 export const fromArray = fromBuffer;
 
-type SizeArgs = (number | number[] | FactoryOptions)[];
+type SizeArgs = (number | number[] | (FactoryOptions & OutOption))[];
 
 function sized(op: string, args: readonly unknown[], fill: number | null, defaultDtype?: DType): Tensor {
   const { size, opts } = bindSize(op, args);
