@@ -11,7 +11,7 @@ import { kernels, type FloatArray } from "../backends/kernels.js";
 import { tensor } from "./creation.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 
-import { outCall, type OutOption, writeOut } from "./out.js";
+import { outCall, type OutOption, writeOut, hasOut, withOut } from "./out.js";
 const TYPE_NAMES: Record<string, string> = {
   float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char",
   uint8: "unsigned char", int16: "short", int32: "int", int64: "long int", bool: "bool",
@@ -384,7 +384,8 @@ export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Te
 
 type TensordotDims = number | [number[] | number, number[] | number];
 
-export function tensordot(a: Tensor, b: Tensor, ...args: Args<[dims?: TensordotDims], { dims?: TensordotDims }>): Tensor {
+export function tensordot(a: Tensor, b: Tensor, ...args: Args<[dims?: TensordotDims], { dims?: TensordotDims } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("tensordot", args, (rest) => tensordot(a, b, ...(rest as [never])), "same");
   const o = bindArgs("tensordot", args, ["dims"]);
   const dims = (o.dims as TensordotDims | undefined) ?? 2;
   let da: number[], db: number[];
@@ -428,7 +429,8 @@ export function trace(input: Tensor): Tensor {
   return input.diagonal().sum();
 }
 
-export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number | null], { dim?: number | null }>): Tensor {
+export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number | null], { dim?: number | null } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("cross", args, (rest) => cross(input, other, ...(rest as [never])), "same");
   const o = bindArgs("cross", args, ["dim"]);
   const shape = broadcastShapes(input.shape, other.shape);
   let d: number;

@@ -529,7 +529,7 @@ function castExact(t: Tensor, dtype: DType): Tensor {
 export function where(condition: Tensor): Tensor[];
 export function where(condition: Tensor, input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor;
 export function where(condition: Tensor, input?: TensorOrScalar, other?: TensorOrScalar): Tensor | Tensor[] {
-  if (arguments.length > 3) return outCall("where", arguments, 3, () => where(condition, input!, other!));
+  if (arguments.length > 3) return outCall("where", arguments, 3, () => where(condition, input!, other!), "same");
   checkTensor("where", "condition", condition);
   if (input === undefined && other === undefined) {
     const nz = (condition as unknown as { nonzero?: (o: { asTuple: boolean }) => Tensor[] }).nonzero;

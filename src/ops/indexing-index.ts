@@ -16,6 +16,7 @@ import {
 import { type IndexList, gatherPlanned, indexPutInto, indexPutWith, planAdvanced, putPlanned } from "./indexing-advanced.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 
+import { withOut, hasOut, type OutOption } from "./out.js";
 const ndim1 = (t: Tensor): number => Math.max(t.dim(), 1);
 
 /** `t` with at least one dim (a 0-d tensor as [1]), as a view. */
@@ -39,7 +40,8 @@ function checkVectorIndex(op: string, index: unknown, allowInt32: boolean): Tens
 
 // ---- index_select ---------------------------------------------------------------------------
 
-export function indexSelect(input: Tensor, ...args: Args<[dim: number, index: Tensor], { dim?: number; index?: Tensor }>): Tensor {
+export function indexSelect(input: Tensor, ...args: Args<[dim: number, index: Tensor], { dim?: number; index?: Tensor } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("index_select", args, (rest) => indexSelect(input, ...(rest as [never, never])), "same");
   const a = bindArgs("index_select", args, ["dim", "index"]);
   checkTensor("index_select", "input", input);
   const index = checkVectorIndex("index_select", a.index, true);
@@ -119,7 +121,8 @@ function writeAlong(target: Tensor, d: number, index: Tensor, source: Tensor, ac
   putPlanned(plan, x, vals, accumulate);
 }
 
-export function indexAdd(input: Tensor, ...args: Args<[dim: number, index: Tensor, source: Tensor], AddOpts>): Tensor {
+export function indexAdd(input: Tensor, ...args: Args<[dim: number, index: Tensor, source: Tensor], AddOpts & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("index_add", args, (rest) => indexAdd(input, ...(rest as [never, never, never])), "same");
   checkTensor("index_add", "input", input);
   const { d, index, source, alpha } = bindIndexAdd("index_add", input, args);
   if (onDevice(input, index, source)) return deviceOp("indexAdd", "index_add")(input, d, index, source, alpha);

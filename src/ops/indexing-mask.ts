@@ -17,6 +17,7 @@ import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryNativeSelect, tryNativeSelectInto } from "./native-masks.js";
 import { tryNativeMaskedSelect, tryNativeNonzero } from "./native-compact.js";
 
+import { withOut, hasOut, type OutOption } from "./out.js";
 type Fill = number | bigint | boolean | Tensor;
 
 function checkMask(op: string, mask: unknown): Tensor {
@@ -206,7 +207,8 @@ export function maskedScatter_(self: Tensor, ...args: Args<[mask: Tensor, source
 
 // ---- masked_select --------------------------------------------------------------------------
 
-export function maskedSelect(input: Tensor, ...args: Args<[mask: Tensor], { mask?: Tensor }>): Tensor {
+export function maskedSelect(input: Tensor, ...args: Args<[mask: Tensor], { mask?: Tensor } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("masked_select", args, (rest) => maskedSelect(input, ...(rest as [never])), "same");
   const a = bindArgs("masked_select", args, ["mask"]);
   checkTensor("masked_select", "input", input);
   const mask = checkTensor("masked_select", "mask", a.mask);

@@ -20,7 +20,7 @@ import {
 } from "./linalg-engine.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 
-import { outCall, type OutOption, type OutPairOption } from "./out.js";
+import { outCall, type OutOption, type OutPairOption, hasOut, withOut } from "./out.js";
 export { matmul };
 
 // ---- inverse ---------------------------------------------------------------------------------
@@ -166,7 +166,8 @@ function slogdetForward(api: string, A: Tensor): [Tensor, Tensor] {
 interface LeftOption { left?: boolean }
 
 /** torch.linalg.solve(A, B, { left }): B a (batch of) matrix, or of vectors when B is A.shape[:-1] or 1-D. */
-export function solve(A: Tensor, B: Tensor, ...args: Args<[], LeftOption>): Tensor {
+export function solve(A: Tensor, B: Tensor, ...args: Args<[], LeftOption & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("linalg_solve", args, (rest) => solve(A, B, ...(rest as [never])), "same");
   const a = bindArgs("linalg.solve", args, [], ["left"]);
   const { X, infos } = solveForward(A, B, (a.left as boolean | undefined) ?? true);
   K.checkLinalgErrors(infos, "torch.linalg.solve", "solve", A.dim() > 2);
@@ -265,7 +266,8 @@ function solveTriangularCore(A: Tensor, B: Tensor, upper: boolean, left: boolean
 // ---- Cholesky --------------------------------------------------------------------------------
 
 /** torch.linalg.cholesky(A, { upper }): L with A = L Lᵀ (or U with A = Uᵀ U). */
-export function cholesky(A: Tensor, ...args: Args<[], { upper?: boolean }>): Tensor {
+export function cholesky(A: Tensor, ...args: Args<[], { upper?: boolean } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("linalg_cholesky", args, (rest) => cholesky(A, ...(rest as [never])), "same");
   checkTensor("linalg.cholesky", "A", A);
   const a = bindArgs("linalg.cholesky", args, [], ["upper"]);
   const { L, infos } = choleskyForward("linalg.cholesky", A, (a.upper as boolean | undefined) ?? false);
@@ -309,7 +311,8 @@ function choleskyBackward(gFactor: Tensor, factor: Tensor, upper: boolean): Tens
 export type QrMode = "reduced" | "complete" | "r";
 
 /** torch.linalg.qr(A, mode = "reduced"): (Q, R); mode "r" gives an empty Q. */
-export function qr(A: Tensor, ...args: Args<[mode?: QrMode], { mode?: QrMode }>): NamedTuple<"Q" | "R"> {
+export function qr(A: Tensor, ...args: Args<[mode?: QrMode], { mode?: QrMode } & OutPairOption>): NamedTuple<"Q" | "R"> {
+  if (hasOut(args)) return withOut("linalg_qr", args, (rest) => qr(A, ...(rest as [never])), "same");
   const api = "linalg.qr";
   checkTensor(api, "A", A);
   const a = bindArgs(api, args, ["mode"]);
@@ -389,7 +392,8 @@ function eighForward(api: string, A: Tensor, uplo: Uplo, wantVectors: boolean): 
  * torch.linalg.eigh(A, UPLO = "L"): (eigenvalues ascending, eigenvectors as columns). Only the
  * UPLO triangle is read. Eigenvector signs follow LAPACK's syevd (see backends/js/linalg-eigh.ts).
  */
-export function eigh(A: Tensor, ...args: Args<[UPLO?: Uplo], { UPLO?: Uplo }>): NamedTuple<"eigenvalues" | "eigenvectors"> {
+export function eigh(A: Tensor, ...args: Args<[UPLO?: Uplo], { UPLO?: Uplo } & OutPairOption>): NamedTuple<"eigenvalues" | "eigenvectors"> {
+  if (hasOut(args)) return withOut("linalg_eigh", args, (rest) => eigh(A, ...(rest as [never])), "same");
   checkTensor("linalg.eigh", "A", A);
   const a = bindArgs("linalg.eigh", args, ["UPLO"]);
   const uplo = uploOf(a.UPLO ?? "L");
@@ -473,7 +477,8 @@ export function svd(A: Tensor, ...args: Args<[fullMatrices?: boolean], { fullMat
 }
 
 /** torch.linalg.svdvals(A): the singular values, descending. */
-export function svdvals(A: Tensor, ...args: Args<[], { driver?: string | null }>): Tensor {
+export function svdvals(A: Tensor, ...args: Args<[], { driver?: string | null } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("linalg_svdvals", args, (rest) => svdvals(A, ...(rest as [never])), "same");
   checkTensor("linalg.svdvals", "A", A);
   const a = bindArgs("linalg.svdvals", args, [], ["driver"]);
   checkDriver(a.driver);
@@ -696,8 +701,9 @@ function normKernel(p: number): (d: ArrayLike<number>, s: number, len: number) =
 /** torch.linalg.vector_norm(x, ord = 2, dim = null, keepdim = false, { dtype }). */
 export function vectorNorm(
   x: Tensor,
-  ...args: Args<[ord?: Ord, dim?: NormDims, keepdim?: boolean], { ord?: Ord; dim?: NormDims; keepdim?: boolean } & NormOptions>
+  ...args: Args<[ord?: Ord, dim?: NormDims, keepdim?: boolean], { ord?: Ord; dim?: NormDims; keepdim?: boolean } & NormOptions & OutOption>
 ): Tensor {
+  if (hasOut(args)) return withOut("linalg_vector_norm", args, (rest) => vectorNorm(x, ...(rest as [never])), "same");
   const api = "linalg.vector_norm";
   checkTensor(api, "x", x);
   const a = bindArgs(api, args, ["ord", "dim", "keepdim"], ["dtype"]);
@@ -749,8 +755,9 @@ function vectorNormBackward(grad: Tensor, x: Tensor, norm: Tensor, p: number, di
 /** torch.linalg.matrix_norm(A, ord = "fro", dim = [-2, -1], keepdim = false, { dtype }). */
 export function matrixNorm(
   A: Tensor,
-  ...args: Args<[ord?: Ord | "fro" | "nuc", dim?: number[], keepdim?: boolean], { ord?: Ord | "fro" | "nuc"; dim?: number[]; keepdim?: boolean } & NormOptions>
+  ...args: Args<[ord?: Ord | "fro" | "nuc", dim?: number[], keepdim?: boolean], { ord?: Ord | "fro" | "nuc"; dim?: number[]; keepdim?: boolean } & NormOptions & OutOption>
 ): Tensor {
+  if (hasOut(args)) return withOut("linalg_matrix_norm", args, (rest) => matrixNorm(A, ...(rest as [never])), "same");
   const api = "linalg.matrix_norm";
   checkTensor(api, "A", A);
   const a = bindArgs(api, args, ["ord", "dim", "keepdim"], ["dtype"]);

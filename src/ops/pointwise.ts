@@ -388,7 +388,7 @@ function decimalsOf(op: string, args: readonly unknown[]): number {
 
 /** torch.round(input, *, decimals=0): round half to even. */
 export function round(input: Tensor, ...args: Args<[], RoundOpts & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("round", args, (rest) => round(input, ...(rest as [])));
+  if (hasOut(args)) return withOut("round", args, (rest) => round(input, ...(rest as [])), "same");
   const decimals = decimalsOf("round", args);
   if (decimals === 0) return rounding(ROUND, "round_cpu", input);
   checkTensor("round", "input", input);
@@ -436,7 +436,7 @@ function nanToNumSpec(op: string, dtype: DType, args: readonly unknown[]): Unary
 
 /** torch.nan_to_num(input, nan=0.0, posinf=None, neginf=None). */
 export function nanToNum(input: Tensor, ...args: Args<[nan?: number, posinf?: number | null, neginf?: number | null], NanToNumOpts & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("nan_to_num", args, (rest) => nanToNum(input, ...(rest as [])));
+  if (hasOut(args)) return withOut("nan_to_num", args, (rest) => nanToNum(input, ...(rest as [])), "same");
   checkTensor("nan_to_num", "input", input);
   const spec = nanToNumSpec("nan_to_num", input.dtype, args);
   if (!input.dtype.isFloatingPoint) return intCopy(input);
@@ -555,11 +555,11 @@ function clampInPlace(op: string, self: Tensor, lo: Bound, hi: Bound, fn: (s: Te
 }
 
 export function clampMin(input: Tensor, min: Tensor | number | bigint | boolean, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("clamp_min", arguments, 2, () => clampMin(input, min));
+  if (arguments.length > 2) return outCall("clamp_min", arguments, 2, () => clampMin(input, min), "same");
   return clampImpl("clamp_min", input, checkBound("clamp_min", "min", min), null, { scalar: "ClampMinBackward0", tensor: "ClampMinBackward1" });
 }
 export function clampMax(input: Tensor, max: Tensor | number | bigint | boolean, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("clamp_max", arguments, 2, () => clampMax(input, max));
+  if (arguments.length > 2) return outCall("clamp_max", arguments, 2, () => clampMax(input, max), "same");
   return clampImpl("clamp_max", input, null, checkBound("clamp_max", "max", max), { scalar: "ClampMaxBackward0", tensor: "ClampMaxBackward1" });
 }
 export function clampMin_(self: Tensor, min: Tensor | number | bigint | boolean): Tensor {
@@ -1201,7 +1201,7 @@ function checkAddc(op: string, input: Tensor, t1: unknown, t2: unknown): [Tensor
 
 /** torch.addcmul(input, tensor1, tensor2, *, value=1): input + value * tensor1 * tensor2. */
 export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("addcmul", args, (rest) => addcmul(input, tensor1, tensor2, ...(rest as [])));
+  if (hasOut(args)) return withOut("addcmul", args, (rest) => addcmul(input, tensor1, tensor2, ...(rest as [])), "same");
   const value = valueOf("addcmul", args);
   const [a, b] = checkAddc("addcmul", input, tensor1, tensor2);
   return ternaryOp(addcmulSpec(value, resultTypeMany(input, a, b)), input, a, b);
@@ -1216,7 +1216,7 @@ export function addcmul_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args
 
 /** torch.addcdiv(input, tensor1, tensor2, *, value=1): input + value * tensor1 / tensor2. */
 export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("addcdiv", args, (rest) => addcdiv(input, tensor1, tensor2, ...(rest as [])));
+  if (hasOut(args)) return withOut("addcdiv", args, (rest) => addcdiv(input, tensor1, tensor2, ...(rest as [])), "same");
   const value = valueOf("addcdiv", args);
   const [a, b] = checkAddc("addcdiv", input, tensor1, tensor2);
   return ternaryOp(addcdivSpec("addcdiv", value, a, b), input, a, b);

@@ -255,7 +255,8 @@ function logSumExpLines(input: Tensor, d: number): Tensor {
 }
 
 /** torch.diff(input, n=1, dim=-1, prepend?, append?). */
-export function diff(input: Tensor, ...args: Args<[n?: number, dim?: number, prepend?: Tensor | null, append?: Tensor | null], { n?: number; dim?: number; prepend?: Tensor | null; append?: Tensor | null }>): Tensor {
+export function diff(input: Tensor, ...args: Args<[n?: number, dim?: number, prepend?: Tensor | null, append?: Tensor | null], { n?: number; dim?: number; prepend?: Tensor | null; append?: Tensor | null } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("diff", args, (rest) => diff(input, ...(rest as [never])));
   const o = bindArgs("diff", args, ["n", "dim", "prepend", "append"]);
   const n = (o.n as number | undefined) ?? 1;
   if (input.dim() === 0) throw new Error("diff expects input to be at least one-dimensional");

@@ -16,6 +16,7 @@ import { rawNarrow, rawView } from "./shape-join.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryNativeFill } from "./native-fast.js";
 
+import { withOut, hasOut, type OutOption } from "./out.js";
 // ---- flip / roll / rot90 --------------------------------------------------------------------
 
 /** A copy of `input` read through negated strides on `dims`. */
@@ -273,14 +274,16 @@ function checkTri(op: string, input: Tensor, args: readonly unknown[]): number {
   return checkInt(op, "diagonal", a.diagonal ?? 0);
 }
 
-export function tril(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number }>): Tensor {
+export function tril(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("tril", args, (rest) => tril(input, ...(rest as [never])), "same");
   const k = checkTri("tril", input, args);
   const r = record("TrilBackward0", [input], triangle(input, k, true), ([g]) => [tril(g!, k)]);
   if (tracing.on) traceOp("tril", [input], r, { diagonal: k });
   return r;
 }
 
-export function triu(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number }>): Tensor {
+export function triu(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("triu", args, (rest) => triu(input, ...(rest as [never])), "same");
   const k = checkTri("triu", input, args);
   const r = record("TriuBackward0", [input], triangle(input, k, false), ([g]) => [triu(g!, k)]);
   if (tracing.on) traceOp("triu", [input], r, { diagonal: k });
@@ -320,7 +323,8 @@ export function diagEmbed(input: Tensor, ...args: Args<[offset?: number, dim1?: 
 }
 
 /** torch.diag: a 1-d input becomes a matrix with it on diagonal `diagonal`, a 2-d one gives that diagonal. */
-export function diag(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number }>): Tensor {
+export function diag(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("diag", args, (rest) => diag(input, ...(rest as [never])), "same");
   const a = bindArgs("diag", args, ["diagonal"]);
   checkTensor("diag", "input", input);
   const k = (a.diagonal as number | undefined) ?? 0;

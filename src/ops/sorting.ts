@@ -249,7 +249,8 @@ function lowerBound(seq: NumArray, s: number, n: number, v: number, right: boole
 }
 
 /** torch.searchsorted(sortedSequence, values, { right, side, outInt32, sorter }). */
-export function searchsorted(sortedSequence: Tensor, input: Tensor | number, ...args: Args<[], SearchOptions>): Tensor {
+export function searchsorted(sortedSequence: Tensor, input: Tensor | number, ...args: Args<[], SearchOptions & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("searchsorted", args, (rest) => searchsorted(sortedSequence, input, ...(rest as [never])), "same");
   const o = bindArgs("searchsorted", args, [], ["outInt32", "right", "side", "sorter", "out"]);
   if (o.side === "left" && o.right) throw new Error("torch.searchsorted(): side and right can't be set to opposites, got side of left while right was True");
   const right = o.side === "right" || (o.right as boolean | undefined) === true;
@@ -274,13 +275,15 @@ export function searchsorted(sortedSequence: Tensor, input: Tensor | number, ...
   return t;
 }
 
-export function bucketize(input: Tensor | number, boundaries: Tensor, ...args: Args<[], { outInt32?: boolean; right?: boolean }>): Tensor {
+export function bucketize(input: Tensor | number, boundaries: Tensor, ...args: Args<[], { outInt32?: boolean; right?: boolean } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("bucketize", args, (rest) => bucketize(input, boundaries, ...(rest as [never])), "same");
   const o = bindArgs("bucketize", args, [], ["outInt32", "right", "out"]);
   if (boundaries.dim() !== 1) throw new Error(`bucketize: boundaries tensor must be 1 dimension, but got dim(${boundaries.dim()})`);
   return searchsorted(boundaries, input, { right: (o.right as boolean | undefined) ?? false, outInt32: (o.outInt32 as boolean | undefined) ?? false });
 }
 
-export function histc(input: Tensor, ...args: Args<[bins?: number, min?: number, max?: number], { bins?: number; min?: number; max?: number }>): Tensor {
+export function histc(input: Tensor, ...args: Args<[bins?: number, min?: number, max?: number], { bins?: number; min?: number; max?: number } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("histc", args, (rest) => histc(input, ...(rest as [never])), "same");
   const o = bindArgs("histc", args, ["bins", "min", "max"]);
   const bins = (o.bins as number | undefined) ?? 100;
   let lo = (o.min as number | undefined) ?? 0, hi = (o.max as number | undefined) ?? 0;

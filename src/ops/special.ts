@@ -12,7 +12,7 @@ import * as M from "./special-math.js";
 import { where } from "./comparison.js";
 import { nativeTyped } from "./native-typed.js";
 
-import { outCall, type OutOption } from "./out.js";
+import { outCall, type OutOption, hasOut, withOut } from "./out.js";
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 const HALF_SQRT_PI = 0.5 * Math.sqrt(Math.PI);
 
@@ -148,7 +148,8 @@ function logitSpec(op: string, args: readonly unknown[], dtype: Tensor["dtype"])
 }
 
 /** torch.logit(input, eps=None): log(p / (1 - p)), with p clamped to [eps, 1 - eps] when eps is given. */
-export function logit(input: Tensor, ...args: Args<[eps?: number | null], LogitOpts>): Tensor {
+export function logit(input: Tensor, ...args: Args<[eps?: number | null], LogitOpts & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("logit", args, (rest) => logit(input, ...(rest as [never])));
   checkTensor("logit", "input", input);
   return unaryOp(logitSpec("logit", args, input.dtype), input);
 }
