@@ -54,6 +54,11 @@ test("every op rejects more positional arguments than it takes", () => {
   assert.deepEqual(accepted, []);
 });
 
+/** Calls a method with arguments its TypeScript type does not allow. */
+function callMethod(t: torch.Tensor, name: string, ...args: unknown[]): unknown {
+  return ((t as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!).apply(t, args);
+}
+
 test("plain-parameter ops count every positional argument, as Python does", () => {
   const x = torch.ones(2);
   // torch.exp(x, 5): exp() takes 1 positional argument but 2 were given
@@ -61,6 +66,9 @@ test("plain-parameter ops count every positional argument, as Python does", () =
   assert.throws(() => torch.matmul(x, x, x as never), { message: "matmul() takes 2 positional arguments but 3 were given" });
   assert.throws(() => torch.exp(x, { foo: 1 } as never), { message: "exp() got an unexpected keyword argument 'foo'" });
   assert.throws(() => torch.reshape(x, [2], { shape: [2] } as never), { message: "reshape() got an unexpected keyword argument 'shape'" });
+  // In-place forms too (x.exp_(5): exp_() takes 1 positional argument but 2 were given).
+  assert.throws(() => callMethod(x.clone(), "exp_", 5), { message: "exp_() takes 1 positional argument but 2 were given" });
+  assert.throws(() => callMethod(x.clone(), "mul_", 2, 3), { message: "mul_() takes 2 positional arguments but 3 were given" });
   // A Tensor method takes no out= (x.add(x, out=y): add() got an unexpected keyword argument 'out').
   assert.throws(() => x.exp({ out: x } as never), { message: "exp() got an unexpected keyword argument 'out'" });
   assert.throws(() => x.add(x, { out: x } as never), { message: "add() got an unexpected keyword argument 'out'" });

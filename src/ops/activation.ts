@@ -41,6 +41,7 @@ export function relu(input: Tensor): Tensor {
   return unaryFast(RELU, reluLoop, input);
 }
 export function relu_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("relu_", arguments, 1);
   checkReluBool(self);
   return unaryFastInPlace(RELU, reluLoop, self);
 }
@@ -86,7 +87,10 @@ export function selu(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("selu", arguments, 1);
   checkTensor("selu", "input", input); return runActivation(SELU, input);
 }
-export function selu_(self: Tensor): Tensor { return runActivation(SELU, self, true); }
+export function selu_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("selu_", arguments, 1);
+  return runActivation(SELU, self, true);
+}
 
 function celuActivation(op: string, args: readonly unknown[]): Activation {
   const alpha = (bindArgs(op, args, ["alpha"]).alpha as number | undefined) ?? 1;

@@ -5,7 +5,7 @@ import { Tensor } from "../core/tensor.js";
 import { type DType, getDefaultDtype, int64 } from "../core/dtype.js";
 import { nativeBinary } from "./native-fast.js";
 import { nativeTyped } from "./native-typed.js";
-import { type Args, bindArgs, installMethods, type Method, checkTensor } from "./args.js";
+import { type Args, bindArgs, installMethods, type Method, checkTensor, checkArgs } from "./args.js";
 import { type TensorOrScalar, resultType } from "./promotion.js";
 import { binaryOp, binaryInPlace, gradFor, type BinarySpec } from "./pointwise-engine.js";
 import { hasZeroValue } from "./engine.js";
@@ -99,6 +99,7 @@ export function mul(input: TensorOrScalar, other: TensorOrScalar, options?: OutO
 export const multiply = mul;
 
 export function mul_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("mul_", arguments, 2);
   return binaryInPlace(MUL, self, other, (s) => mul(s, other));
 }
 
@@ -188,9 +189,13 @@ export function floorDivide(input: TensorOrScalar, other: TensorOrScalar, option
   return div(input, other, { roundingMode: "floor" });
 }
 export function floorDivide_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("floor_divide_", arguments, 2);
   return div_(self, other, { roundingMode: "floor" });
 }
-export function trueDivide_(self: Tensor, other: TensorOrScalar): Tensor { return div_(self, other); }
+export function trueDivide_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("true_divide_", arguments, 2);
+  return div_(self, other);
+}
 export const subtract_ = sub_, multiply_ = mul_, divide_ = div_;
 
 

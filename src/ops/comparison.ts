@@ -141,12 +141,30 @@ export function ge(input: Tensor, other: TensorOrScalar, options?: OutOption): T
   return compare(GE, input, other);
 }
 export const notEqual = ne, less = lt, lessEqual = le, greater = gt, greaterEqual = ge;
-export function eq_(self: Tensor, other: TensorOrScalar): Tensor { return compareInPlace(EQ, self, other); }
-export function ne_(self: Tensor, other: TensorOrScalar): Tensor { return compareInPlace(NE, self, other); }
-export function lt_(self: Tensor, other: TensorOrScalar): Tensor { return compareInPlace(LT, self, other); }
-export function le_(self: Tensor, other: TensorOrScalar): Tensor { return compareInPlace(LE, self, other); }
-export function gt_(self: Tensor, other: TensorOrScalar): Tensor { return compareInPlace(GT, self, other); }
-export function ge_(self: Tensor, other: TensorOrScalar): Tensor { return compareInPlace(GE, self, other); }
+export function eq_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("eq_", arguments, 2);
+  return compareInPlace(EQ, self, other);
+}
+export function ne_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("ne_", arguments, 2);
+  return compareInPlace(NE, self, other);
+}
+export function lt_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("lt_", arguments, 2);
+  return compareInPlace(LT, self, other);
+}
+export function le_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("le_", arguments, 2);
+  return compareInPlace(LE, self, other);
+}
+export function gt_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("gt_", arguments, 2);
+  return compareInPlace(GT, self, other);
+}
+export function ge_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("ge_", arguments, 2);
+  return compareInPlace(GE, self, other);
+}
 
 /** Whether a bool tensor is all true (a direct scan: no reduction op needed). */
 function allTrue(t: Tensor): boolean {
@@ -342,9 +360,18 @@ export function logicalXor(input: Tensor, other: Tensor, options?: OutOption): T
   if (arguments.length > 2) return outCall("logical_xor", arguments, 2, () => logicalXor(input, other));
   return logical("logical_xor", XOR, input, other);
 }
-export function logicalAnd_(self: Tensor, other: Tensor): Tensor { return logicalInPlace("logical_and_", AND, self, other); }
-export function logicalOr_(self: Tensor, other: Tensor): Tensor { return logicalInPlace("logical_or_", OR, self, other); }
-export function logicalXor_(self: Tensor, other: Tensor): Tensor { return logicalInPlace("logical_xor_", XOR, self, other); }
+export function logicalAnd_(self: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("logical_and_", arguments, 2);
+  return logicalInPlace("logical_and_", AND, self, other);
+}
+export function logicalOr_(self: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("logical_or_", arguments, 2);
+  return logicalInPlace("logical_or_", OR, self, other);
+}
+export function logicalXor_(self: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("logical_xor_", arguments, 2);
+  return logicalInPlace("logical_xor_", XOR, self, other);
+}
 
 export function logicalNot(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("logical_not", arguments, 1, () => logicalNot(input));
@@ -356,6 +383,7 @@ export function logicalNot(input: Tensor, options?: OutOption): Tensor {
   return r;
 }
 export function logicalNot_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("logical_not_", arguments, 1);
   return applyInPlace("logical_not_", self, [], () => { unaryMap(self, self.dtype, (v) => (v === 0 ? 1 : 0), self); },
     (s) => logicalNot(s).to(s.dtype));
 }
@@ -397,9 +425,18 @@ export function bitwiseXor(input: TensorOrScalar, other: TensorOrScalar, options
   if (arguments.length > 2) return outCall("bitwise_xor", arguments, 2, () => bitwiseXor(input, other));
   return bitwise(BIT_XOR, input, other);
 }
-export function bitwiseAnd_(self: Tensor, other: TensorOrScalar): Tensor { return bitwiseInPlace(BIT_AND, self, other); }
-export function bitwiseOr_(self: Tensor, other: TensorOrScalar): Tensor { return bitwiseInPlace(BIT_OR, self, other); }
-export function bitwiseXor_(self: Tensor, other: TensorOrScalar): Tensor { return bitwiseInPlace(BIT_XOR, self, other); }
+export function bitwiseAnd_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("bitwise_and_", arguments, 2);
+  return bitwiseInPlace(BIT_AND, self, other);
+}
+export function bitwiseOr_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("bitwise_or_", arguments, 2);
+  return bitwiseInPlace(BIT_OR, self, other);
+}
+export function bitwiseXor_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("bitwise_xor_", arguments, 2);
+  return bitwiseInPlace(BIT_XOR, self, other);
+}
 
 /** bitwise_not as a unary spec, for devices (the CPU path below maps bool and int64 itself). */
 const BIT_NOT: UnarySpec = { name: "bitwise_not", node: "NotImplemented", f: (v) => ~v };
@@ -415,6 +452,7 @@ export function bitwiseNot(input: Tensor, options?: OutOption): Tensor {
   return r;
 }
 export function bitwiseNot_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("bitwise_not_", arguments, 1);
   if (self.dtype.isFloatingPoint) throw notImplementedFor("bitwise_not_cpu", self.dtype);
   return applyInPlace("bitwise_not_", self, [], () => { copyInto(self, bitwiseNot(self)); }, bitwiseNot);
 }
@@ -456,11 +494,13 @@ export function bitwiseRightShift(input: TensorOrScalar, other: TensorOrScalar, 
   return shift(false, input, other);
 }
 export function bitwiseLeftShift_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("bitwise_left_shift_", arguments, 2);
   const promoted = resultType(self, other);
   if (promoted.isFloatingPoint || promoted === bool) throw notImplementedFor("lshift_cpu", promoted);
   return binaryInPlace(shiftSpec(true, promoted), self, other, (s) => shift(true, s, other));
 }
 export function bitwiseRightShift_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("bitwise_right_shift_", arguments, 2);
   const promoted = resultType(self, other);
   if (promoted.isFloatingPoint || promoted === bool) throw notImplementedFor("rshift_cpu", promoted);
   return binaryInPlace(shiftSpec(false, promoted), self, other, (s) => shift(false, s, other));
@@ -590,6 +630,7 @@ export function heaviside(input: Tensor, values: Tensor, options?: OutOption): T
   return binaryOp(HEAVISIDE, input, values);
 }
 export function heaviside_(self: Tensor, values: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("heaviside_", arguments, 2);
   checkHeaviside("heaviside_", self, values);
   checkInplaceCast("heaviside_", self.dtype, self);
   return binaryInPlace(HEAVISIDE, self, values, (s) => heaviside(s, values));

@@ -102,6 +102,7 @@ export function copy_(self: Tensor, src: Tensor, _nonBlocking = false): Tensor {
 }
 
 export function fill_(self: Tensor, value: number | bigint | boolean | Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("fill_", arguments, 2);
   if (value instanceof Tensor && value.dim() !== 0) {
     throw new Error(`fill_ only supports 0-dimension value tensor but got tensor with ${value.dim()} dimensions.`);
   }
@@ -113,7 +114,10 @@ export function fill_(self: Tensor, value: number | bigint | boolean | Tensor): 
   });
 }
 
-export function zero_(self: Tensor): Tensor { return fill_(self, 0); }
+export function zero_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("zero_", arguments, 1);
+  return fill_(self, 0);
+}
 
 declare module "../core/tensor.js" {
   interface Tensor {

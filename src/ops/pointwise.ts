@@ -71,6 +71,7 @@ export function abs(input: Tensor, options?: OutOption): Tensor {
 }
 export const absolute = abs;
 export function abs_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("abs_", arguments, 1);
   noBool("abs_cpu", self);
   if (self.dtype === int64 && !onDevice(self)) return applyInPlace("abs_", self, [], () => { bigUnary(self, bigAbs, self); }, abs);
   return unaryInPlace(ABS, self);
@@ -87,6 +88,7 @@ export function neg(input: Tensor, options?: OutOption): Tensor {
 }
 export const negative = neg;
 export function neg_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("neg_", arguments, 1);
   checkNegBool(self);
   if (self.dtype === int64 && !onDevice(self)) return applyInPlace("neg_", self, [], () => { bigUnary(self, (v) => -v, self); }, neg);
   return unaryInPlace(NEG, self);
@@ -107,6 +109,7 @@ export function sign(input: Tensor, options?: OutOption): Tensor {
   return input.dtype === int64 && !onDevice(input) ? bigUnary(input, bigSign) : unaryOp(SIGN, input);
 }
 export function sign_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("sign_", arguments, 1);
   if (self.dtype === bool) return self;
   return inPlaceVia("sign_", self, self.dtype, [], sign);
 }
@@ -117,6 +120,7 @@ export function sgn(input: Tensor, options?: OutOption): Tensor {
   return input.dtype === int64 && !onDevice(input) ? bigUnary(input, bigSign) : unaryOp(SGN, input);
 }
 export function sgn_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("sgn_", arguments, 1);
   if (self.dtype === bool) return self;
   return inPlaceVia("sgn_", self, self.dtype, [], sgn);
 }
@@ -165,52 +169,82 @@ export function exp(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("exp", arguments, 1, () => exp(input));
   return unaryFast(EXP, expLoop, input);
 }
-export function exp_(self: Tensor): Tensor { return unaryFastInPlace(EXP, expLoop, self); }
+export function exp_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("exp_", arguments, 1);
+  return unaryFastInPlace(EXP, expLoop, self);
+}
 export function exp2(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("exp2", arguments, 1, () => exp2(input));
   return unaryOp(EXP2, input);
 }
-export function exp2_(self: Tensor): Tensor { return unaryInPlace(EXP2, self); }
+export function exp2_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("exp2_", arguments, 1);
+  return unaryInPlace(EXP2, self);
+}
 export function expm1(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("expm1", arguments, 1, () => expm1(input));
   return unaryOp(EXPM1, input);
 }
-export function expm1_(self: Tensor): Tensor { return unaryInPlace(EXPM1, self); }
+export function expm1_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("expm1_", arguments, 1);
+  return unaryInPlace(EXPM1, self);
+}
 export function log(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("log", arguments, 1, () => log(input));
   return unaryFast(LOG, logLoop, input);
 }
-export function log_(self: Tensor): Tensor { return unaryFastInPlace(LOG, logLoop, self); }
+export function log_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("log_", arguments, 1);
+  return unaryFastInPlace(LOG, logLoop, self);
+}
 export function log2(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("log2", arguments, 1, () => log2(input));
   return unaryOp(LOG2, input);
 }
-export function log2_(self: Tensor): Tensor { return unaryInPlace(LOG2, self); }
+export function log2_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("log2_", arguments, 1);
+  return unaryInPlace(LOG2, self);
+}
 export function log10(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("log10", arguments, 1, () => log10(input));
   return unaryOp(LOG10, input);
 }
-export function log10_(self: Tensor): Tensor { return unaryInPlace(LOG10, self); }
+export function log10_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("log10_", arguments, 1);
+  return unaryInPlace(LOG10, self);
+}
 export function log1p(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("log1p", arguments, 1, () => log1p(input));
   return unaryOp(LOG1P, input);
 }
-export function log1p_(self: Tensor): Tensor { return unaryInPlace(LOG1P, self); }
+export function log1p_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("log1p_", arguments, 1);
+  return unaryInPlace(LOG1P, self);
+}
 export function sqrt(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("sqrt", arguments, 1, () => sqrt(input));
   return unaryFast(SQRT, sqrtLoop, input);
 }
-export function sqrt_(self: Tensor): Tensor { return unaryFastInPlace(SQRT, sqrtLoop, self); }
+export function sqrt_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("sqrt_", arguments, 1);
+  return unaryFastInPlace(SQRT, sqrtLoop, self);
+}
 export function rsqrt(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("rsqrt", arguments, 1, () => rsqrt(input));
   return unaryOp(RSQRT, input);
 }
-export function rsqrt_(self: Tensor): Tensor { return unaryInPlace(RSQRT, self); }
+export function rsqrt_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("rsqrt_", arguments, 1);
+  return unaryInPlace(RSQRT, self);
+}
 export function reciprocal(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("reciprocal", arguments, 1, () => reciprocal(input));
   return unaryOp(RECIPROCAL, input);
 }
-export function reciprocal_(self: Tensor): Tensor { return unaryInPlace(RECIPROCAL, self); }
+export function reciprocal_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("reciprocal_", arguments, 1);
+  return unaryInPlace(RECIPROCAL, self);
+}
 
 /** torch.square: pow(input, 2) (bool squares to int64, as in PyTorch). */
 export function square(input: Tensor, options?: OutOption): Tensor {
@@ -218,7 +252,10 @@ export function square(input: Tensor, options?: OutOption): Tensor {
   checkTensor("square", "input", input);
   return pow(input, 2);
 }
-export function square_(self: Tensor): Tensor { return pow_(self, 2); }
+export function square_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("square_", arguments, 1);
+  return pow_(self, 2);
+}
 
 // ---- trigonometric / hyperbolic -------------------------------------------------------------
 
@@ -256,77 +293,122 @@ export function sin(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("sin", arguments, 1, () => sin(input));
   return unaryOp(SIN, input);
 }
-export function sin_(self: Tensor): Tensor { return unaryInPlace(SIN, self); }
+export function sin_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("sin_", arguments, 1);
+  return unaryInPlace(SIN, self);
+}
 export function cos(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("cos", arguments, 1, () => cos(input));
   return unaryOp(COS, input);
 }
-export function cos_(self: Tensor): Tensor { return unaryInPlace(COS, self); }
+export function cos_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("cos_", arguments, 1);
+  return unaryInPlace(COS, self);
+}
 export function tan(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("tan", arguments, 1, () => tan(input));
   return unaryOp(TAN, input);
 }
-export function tan_(self: Tensor): Tensor { return unaryInPlace(TAN, self); }
+export function tan_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("tan_", arguments, 1);
+  return unaryInPlace(TAN, self);
+}
 export function asin(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("asin", arguments, 1, () => asin(input));
   return unaryOp(ASIN, input);
 }
-export function asin_(self: Tensor): Tensor { return unaryInPlace(ASIN, self); }
+export function asin_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("asin_", arguments, 1);
+  return unaryInPlace(ASIN, self);
+}
 export function acos(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("acos", arguments, 1, () => acos(input));
   return unaryOp(ACOS, input);
 }
-export function acos_(self: Tensor): Tensor { return unaryInPlace(ACOS, self); }
+export function acos_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("acos_", arguments, 1);
+  return unaryInPlace(ACOS, self);
+}
 export function atan(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("atan", arguments, 1, () => atan(input));
   return unaryOp(ATAN, input);
 }
-export function atan_(self: Tensor): Tensor { return unaryInPlace(ATAN, self); }
+export function atan_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("atan_", arguments, 1);
+  return unaryInPlace(ATAN, self);
+}
 export function sinh(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("sinh", arguments, 1, () => sinh(input));
   return unaryOp(SINH, input);
 }
-export function sinh_(self: Tensor): Tensor { return unaryInPlace(SINH, self); }
+export function sinh_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("sinh_", arguments, 1);
+  return unaryInPlace(SINH, self);
+}
 export function cosh(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("cosh", arguments, 1, () => cosh(input));
   return unaryOp(COSH, input);
 }
-export function cosh_(self: Tensor): Tensor { return unaryInPlace(COSH, self); }
+export function cosh_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("cosh_", arguments, 1);
+  return unaryInPlace(COSH, self);
+}
 export function tanh(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("tanh", arguments, 1, () => tanh(input));
   return unaryFast(TANH, tanhLoop, input);
 }
-export function tanh_(self: Tensor): Tensor { return unaryFastInPlace(TANH, tanhLoop, self); }
+export function tanh_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("tanh_", arguments, 1);
+  return unaryFastInPlace(TANH, tanhLoop, self);
+}
 export function asinh(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("asinh", arguments, 1, () => asinh(input));
   return unaryOp(ASINH, input);
 }
-export function asinh_(self: Tensor): Tensor { return unaryInPlace(ASINH, self); }
+export function asinh_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("asinh_", arguments, 1);
+  return unaryInPlace(ASINH, self);
+}
 export function acosh(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("acosh", arguments, 1, () => acosh(input));
   return unaryOp(ACOSH, input);
 }
-export function acosh_(self: Tensor): Tensor { return unaryInPlace(ACOSH, self); }
+export function acosh_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("acosh_", arguments, 1);
+  return unaryInPlace(ACOSH, self);
+}
 export function atanh(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("atanh", arguments, 1, () => atanh(input));
   return unaryOp(ATANH, input);
 }
-export function atanh_(self: Tensor): Tensor { return unaryInPlace(ATANH, self); }
+export function atanh_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("atanh_", arguments, 1);
+  return unaryInPlace(ATANH, self);
+}
 export function sigmoid(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("sigmoid", arguments, 1, () => sigmoid(input));
   return unaryFast(SIGMOID, sigmoidLoop, input);
 }
-export function sigmoid_(self: Tensor): Tensor { return unaryFastInPlace(SIGMOID, sigmoidLoop, self); }
+export function sigmoid_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("sigmoid_", arguments, 1);
+  return unaryFastInPlace(SIGMOID, sigmoidLoop, self);
+}
 export function deg2rad(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("deg2rad", arguments, 1, () => deg2rad(input));
   return unaryOp(DEG2RAD, input);
 }
-export function deg2rad_(self: Tensor): Tensor { return unaryInPlace(DEG2RAD, self); }
+export function deg2rad_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("deg2rad_", arguments, 1);
+  return unaryInPlace(DEG2RAD, self);
+}
 export function rad2deg(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("rad2deg", arguments, 1, () => rad2deg(input));
   return unaryOp(RAD2DEG, input);
 }
-export function rad2deg_(self: Tensor): Tensor { return unaryInPlace(RAD2DEG, self); }
+export function rad2deg_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("rad2deg_", arguments, 1);
+  return unaryInPlace(RAD2DEG, self);
+}
 export const arcsin = asin, arccos = acos, arctan = atan, arcsinh = asinh, arccosh = acosh, arctanh = atanh;
 export const arcsin_ = asin_, arccos_ = acos_, arctan_ = atan_, arcsinh_ = asinh_, arccosh_ = acosh_, arctanh_ = atanh_;
 
@@ -355,17 +437,26 @@ export function floor(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("floor", arguments, 1, () => floor(input));
   return rounding(FLOOR, "floor_cpu", input);
 }
-export function floor_(self: Tensor): Tensor { return roundingInPlace(FLOOR, "floor_cpu", self); }
+export function floor_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("floor_", arguments, 1);
+  return roundingInPlace(FLOOR, "floor_cpu", self);
+}
 export function ceil(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("ceil", arguments, 1, () => ceil(input));
   return rounding(CEIL, "ceil_cpu", input);
 }
-export function ceil_(self: Tensor): Tensor { return roundingInPlace(CEIL, "ceil_cpu", self); }
+export function ceil_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("ceil_", arguments, 1);
+  return roundingInPlace(CEIL, "ceil_cpu", self);
+}
 export function trunc(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("trunc", arguments, 1, () => trunc(input));
   return rounding(TRUNC, "trunc_cpu", input);
 }
-export function trunc_(self: Tensor): Tensor { return roundingInPlace(TRUNC, "trunc_cpu", self); }
+export function trunc_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("trunc_", arguments, 1);
+  return roundingInPlace(TRUNC, "trunc_cpu", self);
+}
 export const fix = trunc, fix_ = trunc_;
 
 /** The round-with-decimals kernel in the dtype's opmath precision (float32 below double). */
@@ -409,6 +500,7 @@ export function frac(input: Tensor, options?: OutOption): Tensor {
   return unaryOp(FRAC, input);
 }
 export function frac_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("frac_", arguments, 1);
   if (!self.dtype.isFloatingPoint) throw notImplementedFor("frac_cpu", self.dtype);
   return unaryInPlace(FRAC, self);
 }
@@ -563,10 +655,12 @@ export function clampMax(input: Tensor, max: Tensor | number | bigint | boolean,
   return clampImpl("clamp_max", input, null, checkBound("clamp_max", "max", max), { scalar: "ClampMaxBackward0", tensor: "ClampMaxBackward1" });
 }
 export function clampMin_(self: Tensor, min: Tensor | number | bigint | boolean): Tensor {
+  if (arguments.length > 2) checkArgs("clamp_min_", arguments, 2);
   const lo = checkBound("clamp_min_", "min", min);
   return clampInPlace("clamp_min_", self, lo, null, (s) => clampMin(s, min));
 }
 export function clampMax_(self: Tensor, max: Tensor | number | bigint | boolean): Tensor {
+  if (arguments.length > 2) checkArgs("clamp_max_", arguments, 2);
   const hi = checkBound("clamp_max_", "max", max);
   return clampInPlace("clamp_max_", self, null, hi, (s) => clampMax(s, max));
 }
@@ -704,6 +798,7 @@ export function pow(input: TensorOrScalar, exponent: TensorOrScalar, options?: O
 }
 
 export function pow_(self: Tensor, exponent: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("pow_", arguments, 2);
   const promoted = resultType(self, exponent);
   return inPlaceVia("pow_", self, promoted, [exponent instanceof Tensor ? exponent : null], (s) => pow(s, exponent));
 }
@@ -719,6 +814,7 @@ export function floatPower(input: TensorOrScalar, exponent: TensorOrScalar, opti
 }
 
 export function floatPower_(self: Tensor, exponent: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("float_power_", arguments, 2);
   if (self.dtype !== float64) {
     throw new Error(`the base given to float_power_ has dtype ${kernelTypeName(self.dtype)} but the operation's result requires dtype Double`);
   }
@@ -751,6 +847,7 @@ export function atan2(input: Tensor, other: Tensor, options?: OutOption): Tensor
 }
 export const arctan2 = atan2;
 export function atan2_(self: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("atan2_", arguments, 2);
   requireTensor("atan2_", "other", 1, other);
   return binaryInPlace(ATAN2, self, other, (s) => atan2(s, other));
 }
@@ -767,6 +864,7 @@ export function hypot(input: Tensor, other: Tensor, options?: OutOption): Tensor
   return binaryOp(HYPOT, a, b);
 }
 export function hypot_(self: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("hypot_", arguments, 2);
   requireTensor("hypot_", "other", 1, other);
   floatOnly("hypot_cpu", resultType(self, other));
   return binaryInPlace(HYPOT, self, other, (s) => hypot(s, other));
@@ -790,6 +888,7 @@ export function copysign(input: Tensor, other: TensorOrScalar, options?: OutOpti
   return binaryOp(copysignSpec(!(other instanceof Tensor)), a, other);
 }
 export function copysign_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("copysign_", arguments, 2);
   return binaryInPlace(copysignSpec(!(other instanceof Tensor)), self, other, (s) => copysign(s, other));
 }
 
@@ -826,6 +925,7 @@ export function fmod(input: Tensor, other: TensorOrScalar, options?: OutOption):
   return binaryOp(spec, a, other);
 }
 export function fmod_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("fmod_", arguments, 2);
   const spec = fmodSpec(resultType(self, other), !(other instanceof Tensor));
   checkIntDivisor(resultType(self, other), other);
   return binaryInPlace(spec, self, other, (s) => fmod(s, other));
@@ -885,6 +985,7 @@ export function remainder(input: TensorOrScalar, other: TensorOrScalar, options?
   return binaryOp(spec, input, other);
 }
 export function remainder_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("remainder_", arguments, 2);
   const spec = remainderSpec(resultType(self, other), other instanceof Tensor ? "tensor" : "scalarOther");
   checkIntDivisor(resultType(self, other), other);
   return binaryInPlace(spec, self, other, (s) => remainder(s, other));
@@ -999,6 +1100,7 @@ function floatExponent(e: Tensor): Tensor {
   return e.dtype.isFloatingPoint ? e : castTo(e, getDefaultDtype());
 }
 export function ldexp_(self: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("ldexp_", arguments, 2);
   requireTensor("ldexp_", "other", 1, other);
   return self.mul_(pow(2, floatExponent(other)));
 }
@@ -1062,6 +1164,7 @@ export function nextafter(input: Tensor, other: Tensor, options?: OutOption): Te
   return binaryOp({ name: "nextafter", node: "NextafterBackward0", f: promoted === float64 ? nextafter64 : nextafter32 }, a, b);
 }
 export function nextafter_(self: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("nextafter_", arguments, 2);
   return inPlaceVia("nextafter_", self, resultType(self, other), [other], (s) => nextafter(s, other));
 }
 
@@ -1104,8 +1207,14 @@ export function lcm(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   const fBig = (x: bigint, y: bigint): bigint => { const g = gcdBig(x, y); if (g === 0n) return 0n; const r = (x / g) * y; return r < 0n ? -r : r; };
   return binaryOp({ name: "lcm", node: "LcmBackward0", f, fBig }, a, b);
 }
-export function gcd_(self: Tensor, other: Tensor): Tensor { return inPlaceVia("gcd_", self, resultType(self, other), [], (s) => gcd(s, other)); }
-export function lcm_(self: Tensor, other: Tensor): Tensor { return inPlaceVia("lcm_", self, resultType(self, other), [], (s) => lcm(s, other)); }
+export function gcd_(self: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("gcd_", arguments, 2);
+  return inPlaceVia("gcd_", self, resultType(self, other), [], (s) => gcd(s, other));
+}
+export function lcm_(self: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("lcm_", arguments, 2);
+  return inPlaceVia("lcm_", self, resultType(self, other), [], (s) => lcm(s, other));
+}
 
 // ---- lerp / addcmul / addcdiv ---------------------------------------------------------------
 
@@ -1146,6 +1255,7 @@ export function lerp(input: Tensor, end: Tensor, weight: TensorOrScalar, options
   }, input, end);
 }
 export function lerp_(self: Tensor, end: Tensor, weight: TensorOrScalar): Tensor {
+  if (arguments.length > 3) checkArgs("lerp_", arguments, 3);
   checkLerp("lerp_", self, end, weight);
   if (weight instanceof Tensor) {
     return inPlaceVia("lerp_", self, self.dtype, [end, weight], (s) => lerp(s, end, weight));

@@ -3,7 +3,7 @@
 
 import { Tensor } from "../core/tensor.js";
 import { roundToDType } from "../core/dtype.js";
-import { type Args, bindArgs, checkTensor, installMethods, type Method } from "./args.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs } from "./args.js";
 import { type BinarySpec, binaryInPlace, binaryOp, floatOut, gradFor, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
 import { type TensorOrScalar } from "./promotion.js";
 import { fusedGrad, pyType } from "./pointwise-util.js";
@@ -51,37 +51,58 @@ export function erf(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("erf", arguments, 1, () => erf(input));
   return unaryOp(ERF, input);
 }
-export function erf_(self: Tensor): Tensor { return unaryInPlace(ERF, self); }
+export function erf_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("erf_", arguments, 1);
+  return unaryInPlace(ERF, self);
+}
 export function erfc(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("erfc", arguments, 1, () => erfc(input));
   return unaryOp(ERFC, input);
 }
-export function erfc_(self: Tensor): Tensor { return unaryInPlace(ERFC, self); }
+export function erfc_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("erfc_", arguments, 1);
+  return unaryInPlace(ERFC, self);
+}
 export function erfinv(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("erfinv", arguments, 1, () => erfinv(input));
   return unaryOp(ERFINV, input);
 }
-export function erfinv_(self: Tensor): Tensor { return unaryInPlace(ERFINV, self); }
+export function erfinv_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("erfinv_", arguments, 1);
+  return unaryInPlace(ERFINV, self);
+}
 export function lgamma(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("lgamma", arguments, 1, () => lgamma(input));
   return unaryOp(LGAMMA, input);
 }
-export function lgamma_(self: Tensor): Tensor { return unaryInPlace(LGAMMA, self); }
+export function lgamma_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("lgamma_", arguments, 1);
+  return unaryInPlace(LGAMMA, self);
+}
 export function digamma(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("digamma", arguments, 1, () => digamma(input));
   return unaryOp(DIGAMMA, input);
 }
-export function digamma_(self: Tensor): Tensor { return unaryInPlace(DIGAMMA, self); }
+export function digamma_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("digamma_", arguments, 1);
+  return unaryInPlace(DIGAMMA, self);
+}
 export function i0(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("i0", arguments, 1, () => i0(input));
   return unaryOp(I0, input);
 }
-export function i0_(self: Tensor): Tensor { return unaryInPlace(I0, self); }
+export function i0_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("i0_", arguments, 1);
+  return unaryInPlace(I0, self);
+}
 export function sinc(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("sinc", arguments, 1, () => sinc(input));
   return unaryOp(SINC, input);
 }
-export function sinc_(self: Tensor): Tensor { return unaryInPlace(SINC, self); }
+export function sinc_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("sinc_", arguments, 1);
+  return unaryInPlace(SINC, self);
+}
 
 // ---- polygamma / mvlgamma -------------------------------------------------------------------
 
@@ -97,7 +118,10 @@ export function polygamma(n: number, input: Tensor, options?: OutOption): Tensor
   checkTensor("polygamma", "input", input);
   return unaryOp(polygammaSpec(n), input);
 }
-export function polygamma_(self: Tensor, n: number): Tensor { return unaryInPlace(polygammaSpec(n), self); }
+export function polygamma_(self: Tensor, n: number): Tensor {
+  if (arguments.length > 2) checkArgs("polygamma_", arguments, 2);
+  return unaryInPlace(polygammaSpec(n), self);
+}
 
 function mvlgammaSpec(input: Tensor, p: number): UnarySpec {
   if (typeof p !== "number" || !Number.isInteger(p)) throw new Error(`mvlgamma(): argument 'p' must be int, not ${pyType(p)}`);
@@ -121,7 +145,10 @@ export function mvlgamma(input: Tensor, p: number, options?: OutOption): Tensor 
   checkTensor("mvlgamma", "input", input);
   return unaryOp(mvlgammaSpec(input, p), input);
 }
-export function mvlgamma_(self: Tensor, p: number): Tensor { return unaryInPlace(mvlgammaSpec(self, p), self); }
+export function mvlgamma_(self: Tensor, p: number): Tensor {
+  if (arguments.length > 2) checkArgs("mvlgamma_", arguments, 2);
+  return unaryInPlace(mvlgammaSpec(self, p), self);
+}
 
 // ---- logit ----------------------------------------------------------------------------------
 
@@ -195,6 +222,7 @@ export function xlogy(input: TensorOrScalar, other: TensorOrScalar, options?: Ou
   return binaryOp(xlogySpec(form, other), input, other);
 }
 export function xlogy_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("xlogy_", arguments, 2);
   return binaryInPlace(xlogySpec(other instanceof Tensor ? "tensor" : "scalarOther", other), self, other, (s) => xlogy(s, other));
 }
 
