@@ -70,9 +70,13 @@ test("plain-parameter ops count every positional argument, as Python does", () =
   assert.throws(() => callMethod(x.clone(), "exp_", 5), { message: "exp_() takes 1 positional argument but 2 were given" });
   assert.throws(() => callMethod(x.clone(), "mul_", 2, 3), { message: "mul_() takes 2 positional arguments but 3 were given" });
   // A Tensor method takes no out= (x.add(x, out=y): add() got an unexpected keyword argument 'out').
-  assert.throws(() => x.exp({ out: x } as never), { message: "exp() got an unexpected keyword argument 'out'" });
-  assert.throws(() => x.add(x, { out: x } as never), { message: "add() got an unexpected keyword argument 'out'" });
-  assert.throws(() => x.sum(0, { out: x } as never), { message: "sum() got an unexpected keyword argument 'out'" });
+  // Their types leave out `out` (tsc checks these @ts-expect-error lines).
+  // @ts-expect-error: Tensor.exp takes no out
+  assert.throws(() => x.exp({ out: x }), { message: "exp() got an unexpected keyword argument 'out'" });
+  // @ts-expect-error: Tensor.add takes no out
+  assert.throws(() => x.add(x, { out: x }), { message: "add() got an unexpected keyword argument 'out'" });
+  // @ts-expect-error: Tensor.sum takes no out
+  assert.throws(() => x.sum(0, { out: x }), { message: "sum() got an unexpected keyword argument 'out'" });
   // Ops PyTorch gives no out= reject it too (torch.isnan(x, out=y): unexpected keyword argument 'out').
   assert.throws(() => (torch.isnan as (...a: unknown[]) => unknown)(x, { out: x }), { message: "isnan() got an unexpected keyword argument 'out'" });
   assert.throws(() => torch.zerosLike(x, { out: x } as never), { message: "zeros_like() got an unexpected keyword argument 'out'" });

@@ -12,8 +12,12 @@ import { DType } from "../core/dtype.js";
  */
 export type Args<P extends unknown[], O> = [...{ [K in keyof P]: P[K] | O }, O?];
 
-/** A function's type as a method: the first parameter (the tensor) becomes `this`. */
-export type Method<F> = F extends (self: Tensor, ...a: infer A) => infer R ? (...a: A) => R : never;
+/**
+ * A function's type as a method: the first parameter (the tensor) becomes `this`, and `out` leaves
+ * its options (PyTorch's Tensor methods take no out=).
+ */
+export type Method<F> = F extends (self: Tensor, ...a: infer A) => infer R ? (...a: { [K in keyof A]: WithoutOut<A[K]> }) => R : never;
+type WithoutOut<T> = T extends unknown ? ("out" extends keyof T ? Omit<T, "out"> & { out?: never } : T) : never;
 
 export function isOptionsObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== "object") return false;
