@@ -7,6 +7,8 @@ import * as torch from "../src/index.js";
 import { loadOpCases, resolveFn, type OpCase } from "./conformance/ops-runner.js";
 import { decode, decodeKwargs } from "./conformance/values.js";
 
+const F = torch.nn.functional;
+
 // ---- every op of the sample table ---------------------------------------------------------------
 
 /** Ops whose trailing positional arguments are sizes or tensors (`*size`, `*tensors`): more of them are valid. */
@@ -253,6 +255,19 @@ test("out=: matmul family, joins, where, clamp and factories", () => {
   assert.equal(warnings(() => torch.zeros(2, 2, { out: z })).length, 1, "a resize of 4 elements into 2x2 warns too");
   assert.deepEqual(z.shape, [2, 2]);
   assert.deepEqual(values(z), [0, 0, 0, 0]);
+});
+
+test("out=: nonzero and F.normalize", () => {
+  const x = torch.tensor([[0, 1], [2, 0]]);
+  const idx = torch.empty(0, { dtype: "int64" });
+  assert.equal(torch.nonzero(x, { out: idx }), idx);
+  assert.deepEqual(idx.tolist(), [[0, 1], [1, 0]]);
+  // torch.nonzero(x, as_tuple=True, out=y): nonzero does not support the out kwarg when as_tuple is True
+  assert.throws(() => torch.nonzero(x, { asTuple: true, out: idx } as never), { message: "nonzero does not support the out kwarg when as_tuple is True" });
+  // F.normalize(x, out=torch.empty(0)) resizes out as torch.div does.
+  const n = torch.empty(0);
+  assert.equal(F.normalize(torch.tensor([[3, 4]], { dtype: "float32" }), { out: n }), n);
+  close(values(n), [0.6, 0.8]);
 });
 
 test("out=: out on another device than the inputs is PyTorch's device error", async (t) => {

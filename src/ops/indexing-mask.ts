@@ -245,9 +245,14 @@ function maskedSelectRecord(input: Tensor, mask: Tensor, shape: number[], out: T
 
 /** torch.nonzero(input, { asTuple }): [n, ndim] int64 positions, or one 1-d tensor per dim. */
 export function nonzero(input: Tensor, options: { asTuple: true }): Tensor[];
-export function nonzero(input: Tensor, options?: { asTuple?: false }): Tensor;
+export function nonzero(input: Tensor, options?: { asTuple?: false } & OutOption): Tensor;
 export function nonzero(input: Tensor, options?: { asTuple?: boolean }): Tensor | Tensor[];
-export function nonzero(input: Tensor, options: { asTuple?: boolean } = {}): Tensor | Tensor[] {
+export function nonzero(input: Tensor, options: { asTuple?: boolean } & OutOption = {}): Tensor | Tensor[] {
+  if (arguments.length > 2) checkArgs("nonzero", arguments, 1, ["asTuple", "out"]);
+  if (hasOut([options])) {
+    if (options.asTuple) throw new Error("nonzero does not support the out kwarg when as_tuple is True");
+    return withOut("nonzero", [options], (rest) => nonzero(input, rest[0] as { asTuple?: false }), "same");
+  }
   const a = bindArgs("nonzero", [options], [], ["asTuple"]);
   checkTensor("nonzero", "input", input);
   if (!a.asTuple) {

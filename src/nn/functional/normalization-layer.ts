@@ -13,6 +13,7 @@ import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 import * as native from "../../backends/native/index.js";
 import { nativeFloatOut, nativeNn, sameFloats } from "./native-nn.js";
 
+import { writeOut } from "../../ops/out.js";
 function checkShapeArg(op: string, v: unknown): number[] {
   const s = typeof v === "number" ? [v] : v;
   if (!Array.isArray(s) || s.some((d) => typeof d !== "number" || !Number.isInteger(d))) {
@@ -252,6 +253,7 @@ export function normalize(input: Tensor,
   const x = tensorArg(op, "input", 1, input);
   const p = numberArg(op, "p", a.p, 2), dim = intArg(op, "dim", a.dim, 1), eps = numberArg(op, "eps", a.eps, 1e-12);
   const denom = x.norm(p, dim, true).clampMin(eps).expandAs(x);
-  if (a.out instanceof Tensor) return a.out.copy_(x.div(denom));
-  return x.div(denom);
+  const r = x.div(denom);
+  // PyTorch computes torch.div(input, denom, out=out): its errors name div.
+  return a.out === undefined || a.out === null ? r : writeOut("div", r, a.out);
 }
