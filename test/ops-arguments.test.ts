@@ -84,6 +84,29 @@ test("plain-parameter ops count every positional argument, as Python does", () =
   assert.throws(() => torch.zerosLike(x, { out: x } as never), { message: "zeros_like() got an unexpected keyword argument 'out'" });
 });
 
+test("ops outside the sample table reject unknown options too", () => {
+  const x = torch.rand(2);
+  const bad = { notAnArgument: 1 } as never;
+  const calls: [string, () => unknown][] = [
+    ["as_tensor", () => torch.asTensor(x, bad)],
+    ["rand_like", () => torch.randLike(x, bad)],
+    ["randn_like", () => torch.randnLike(x, bad)],
+    ["normal", () => torch.normal(0, 1, [2], bad)],
+    ["bernoulli", () => torch.bernoulli(x, bad)],
+    ["tril_indices", () => torch.trilIndices(3, 3, bad)],
+    ["true_divide", () => torch.trueDivide(x, 2, bad)],
+    ["frexp", () => torch.frexp(x, bad)],
+  ];
+  for (const [op, f] of calls) assert.throws(f, { message: `${op}() got an unexpected keyword argument 'notAnArgument'` });
+  // torch.tril_indices(3, 3, offset=1) takes the offset as a keyword too.
+  assert.deepEqual(torch.trilIndices(3, 3, { offset: 1 } as never).shape, [2, 8]);
+  // torch.frexp(x, out=(m, e)) fills both.
+  const m = torch.empty(0), e = torch.empty(0, { dtype: "int32" });
+  const r = torch.frexp(torch.tensor([8], { dtype: "float32" }), { out: [m, e] });
+  assert.equal(r.mantissa, m);
+  assert.deepEqual([values(m), values(e)], [[0.5], [4]]);
+});
+
 // ---- out= ------------------------------------------------------------------------------------
 
 function values(t: torch.Tensor): number[] {

@@ -175,7 +175,11 @@ export function div(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<
   checkIntDivByZero("div", input, other, mode);
   return binaryOp(divSpec(mode), input, other);
 }
-export const divide = div, trueDivide = (a: TensorOrScalar, b: TensorOrScalar) => div(a, b);
+export const divide = div;
+export function trueDivide(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("true_divide", arguments, 2, () => div(input, other));
+  return div(input, other);
+}
 
 export function div_(self: Tensor, other: TensorOrScalar, ...args: Args<[], DivOpts>): Tensor {
   const a = bindArgs("div_", args, [], ["roundingMode"]);

@@ -5,7 +5,7 @@ import { Tensor } from "../core/tensor.js";
 import { broadcastShapes, numel, normalizeDim, shapeStr } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, installMethods, type Method, checkTensor, checkArgs } from "./args.js";
+import { type Args, bindArgs, installMethods, type Method, checkTensor, checkArgs, describe } from "./args.js";
 import { emptyTensor, uninitTensor, toNumbers, writeNumbers } from "./engine.js";
 import { kernels, type FloatArray } from "../backends/kernels.js";
 import { tensor } from "./creation.js";
@@ -251,6 +251,9 @@ export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: B
 
 export function chainMatmul(...matrices: Tensor[]): Tensor {
   if (matrices.length === 0) throw new Error("chain_matmul(): Expected one or more matrices");
+  matrices.forEach((m, i) => {
+    if (!(m instanceof Tensor)) throw new Error(`chain_matmul(): expected Tensor as element ${i} in argument 0, but got ${describe(m)}`);
+  });
   return matrices.reduce((acc, m) => mm(acc, m));
 }
 

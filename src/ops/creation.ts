@@ -103,6 +103,8 @@ export function tensor(data: TensorData, options: FactoryOptions = {}): Tensor {
 
 /** torch.as_tensor: no copy when data is already a tensor of the requested dtype. */
 export function asTensor(data: TensorData, options: FactoryOptions = {}): Tensor {
+  if (arguments.length > 2) checkArgs("as_tensor", arguments, 1, FACTORY_KW);
+  bindArgs("as_tensor", [options], [], FACTORY_KW);
   if (data instanceof Tensor && (options.dtype === undefined || options.dtype === null || toDType(options.dtype) === data.dtype)) return data;
   return tensor(data, options);
 }
@@ -313,18 +315,20 @@ export function eye(n: number, m?: number | (FactoryOptions & OutOption), option
 
 /** torch.tril_indices(row, col, offset = 0): int64 [2, N]. */
 export function trilIndices(row: number, col: number, offset: number | FactoryOptions = 0, options: FactoryOptions = {}): Tensor {
-  if (arguments.length > 2) checkArgs("tril_indices", arguments, 3, FACTORY_KW);
-  const off = typeof offset === "number" ? offset : 0;
+  if (arguments.length > 2) checkArgs("tril_indices", arguments, 3, [...FACTORY_KW, "offset"]);
   const opts = typeof offset === "number" ? options : offset;
+  const a = bindArgs("tril_indices", [opts], [], [...FACTORY_KW, "offset"]);
+  const off = typeof offset === "number" ? offset : (a.offset as number | undefined) ?? 0;
   const rows: number[] = [], cols: number[] = [];
   for (let i = 0; i < row; i++) for (let j = 0; j < col; j++) if (j - i <= off) { rows.push(i); cols.push(j); }
   return tensor([rows, cols], { dtype: opts.dtype ?? int64 });
 }
 
 export function triuIndices(row: number, col: number, offset: number | FactoryOptions = 0, options: FactoryOptions = {}): Tensor {
-  if (arguments.length > 2) checkArgs("triu_indices", arguments, 3, FACTORY_KW);
-  const off = typeof offset === "number" ? offset : 0;
+  if (arguments.length > 2) checkArgs("triu_indices", arguments, 3, [...FACTORY_KW, "offset"]);
   const opts = typeof offset === "number" ? options : offset;
+  const a = bindArgs("triu_indices", [opts], [], [...FACTORY_KW, "offset"]);
+  const off = typeof offset === "number" ? offset : (a.offset as number | undefined) ?? 0;
   const rows: number[] = [], cols: number[] = [];
   for (let i = 0; i < row; i++) for (let j = 0; j < col; j++) if (j - i >= off) { rows.push(i); cols.push(j); }
   return tensor([rows, cols], { dtype: opts.dtype ?? int64 });

@@ -22,7 +22,7 @@ import { deviceOp, onDevice } from "./device-hooks.js";
 import { nativeBinary, nativeDerivativeLoop, nativeGradLoop, nativeUnary, tryNativeClamp } from "./native-fast.js";
 import { nativeTyped, nativeTypedTernary } from "./native-typed.js";
 
-import { outCall, type OutOption, hasOut, withOut } from "./out.js";
+import { outCall, type OutOption, type OutPairOption, hasOut, withOut } from "./out.js";
 // ---- helpers --------------------------------------------------------------------------------
 
 const sgnOf = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : 0);
@@ -1121,7 +1121,8 @@ function frexpNum(x: number): [number, number] {
 }
 
 /** torch.frexp(input): the named tuple (mantissa, exponent), exponent as int32. */
-export function frexp(input: Tensor): Tensor[] & { mantissa: Tensor; exponent: Tensor } {
+export function frexp(input: Tensor, options?: OutPairOption): Tensor[] & { mantissa: Tensor; exponent: Tensor } {
+  if (arguments.length > 1) return outCall("frexp", arguments, 1, () => frexp(input), "same");
   checkTensor("frexp", "input", input);
   if (!input.dtype.isFloatingPoint) throw new Error("torch.frexp() only supports floating-point dtypes");
   const mantissa = unaryMap(input, input.dtype, (v) => frexpNum(v)[0]);

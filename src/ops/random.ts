@@ -114,9 +114,13 @@ export function randperm(n: number, options: { generator?: Generator; dtype?: DT
 }
 
 export function randLike(input: Tensor, options: { dtype?: DTypeLike; generator?: Generator } = {}): Tensor {
+  if (arguments.length > 2) checkArgs("rand_like", arguments, 1, FACTORY_KW);
+  bindArgs("rand_like", [options], [], FACTORY_KW);
   return rand(input.shape, { dtype: options.dtype ?? input.dtype, ...(options.generator ? { generator: options.generator } : {}) });
 }
 export function randnLike(input: Tensor, options: { dtype?: DTypeLike; generator?: Generator } = {}): Tensor {
+  if (arguments.length > 2) checkArgs("randn_like", arguments, 1, FACTORY_KW);
+  bindArgs("randn_like", [options], [], FACTORY_KW);
   return randn(input.shape, { dtype: options.dtype ?? input.dtype, ...(options.generator ? { generator: options.generator } : {}) });
 }
 export function randintLike(input: Tensor, low: number, high?: number | RandintOptions, options: RandintOptions = {}): Tensor {
@@ -131,9 +135,11 @@ interface NormalOptions { generator?: Generator; dtype?: DTypeLike; size?: numbe
  * torch.normal(mean, std, size?) with numbers, or with tensor mean and/or std (broadcast together).
  */
 export function normal(mean: number | Tensor, std: number | Tensor = 1, size?: number[] | NormalOptions, options: NormalOptions = {}): Tensor {
+  if (arguments.length > 2) checkArgs("normal", arguments, 3, [...FACTORY_KW, "size"]);
   let opts: NormalOptions = options;
   let shape: number[] | undefined;
   if (Array.isArray(size)) shape = size; else if (size) opts = size;
+  bindArgs("normal", [opts], [], [...FACTORY_KW, "size"]);
   shape = shape ?? opts.size;
   const g = genOf(opts as Record<string, unknown>);
   if (!(mean instanceof Tensor) && !(std instanceof Tensor)) {
@@ -157,8 +163,10 @@ export function normal(mean: number | Tensor, std: number | Tensor = 1, size?: n
 /** torch.bernoulli(input, p?, { generator }): draws 1 with probability input (or p). */
 export function bernoulli(input: Tensor, p?: number | { generator?: Generator; p?: number }, options: { generator?: Generator } = {}): Tensor {
   checkTensor("bernoulli", "input", input);
+  if (arguments.length > 2) checkArgs("bernoulli", arguments, 2, ["generator", "p"]);
   let prob: number | undefined, opts: { generator?: Generator; p?: number } = options;
   if (typeof p === "number") prob = p; else if (p) { opts = p; prob = p.p; }
+  bindArgs("bernoulli", [opts], [], ["generator", "p"]);
   const g = genOf(opts as Record<string, unknown>);
   const out = emptyTensor(input.shape, input.dtype);
   if (prob !== undefined) {

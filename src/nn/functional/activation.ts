@@ -36,7 +36,10 @@ export function relu(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOp
   const a = bindArgs("relu", args, ["inplace"]);
   return inplaceOf("relu", a) ? act.relu_(input) : act.relu(input);
 }
-export function relu_(input: Tensor): Tensor { return act.relu_(input); }
+export function relu_(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("relu_", arguments, 1);
+  return act.relu_(input);
+}
 
 function hardtanhActivation(input: Tensor, minVal: number, maxVal: number): Activation {
   if (input.dtype === bool) throw new Error("Bool inputs not supported for hardtanh");
@@ -118,7 +121,10 @@ export function selu(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOp
   const a = bindArgs("selu", args, ["inplace"]);
   return inplaceOf("selu", a) ? act.selu_(input) : act.selu(input);
 }
-export function selu_(input: Tensor): Tensor { return act.selu_(input); }
+export function selu_(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("selu_", arguments, 1);
+  return act.selu_(input);
+}
 
 /** F.celu(input, alpha=1., inplace=False). */
 export function celu(input: Tensor, ...args: Args<[alpha?: number, inplace?: boolean], AlphaOpts>): Tensor {
