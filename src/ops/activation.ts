@@ -58,7 +58,7 @@ function thresholdActivation(input: Tensor, threshold: number, value: number): A
 interface ThresholdOpts { threshold?: number; value?: number }
 
 function thresholdArgs(op: string, args: readonly unknown[]): [number, number] {
-  const a = bindArgs(op, args, ["threshold", "value"]);
+  const a = bindArgs(op, args, ["threshold", "value"], [], 1);
   for (const k of ["threshold", "value"]) {
     if (a[k] === undefined) throw new Error(`${op}() missing 1 required positional argument: '${k}'`);
     if (typeof a[k] !== "number") throw new Error(`${op}(): argument '${k}' must be Number, not ${pyType(a[k])}`);
@@ -93,7 +93,7 @@ export function selu_(self: Tensor): Tensor {
 }
 
 function celuActivation(op: string, args: readonly unknown[]): Activation {
-  const alpha = (bindArgs(op, args, ["alpha"]).alpha as number | undefined) ?? 1;
+  const alpha = (bindArgs(op, args, ["alpha"], [], 1).alpha as number | undefined) ?? 1;
   if (typeof alpha !== "number") throw new Error(`celu(): argument 'alpha' must be Number, not ${pyType(alpha)}`);
   if (alpha === 0) throw new Error("ZeroDivisionError: alpha cannot be 0 for CELU");
   return eluActivation("CeluBackward0", alpha, 1, 1 / alpha);
@@ -112,7 +112,7 @@ export function celu_(self: Tensor, ...args: Args<[alpha?: number], { alpha?: nu
 interface RreluOpts { lower?: number; upper?: number; training?: boolean; generator?: Generator | null }
 
 function rreluArgs(op: string, args: readonly unknown[]): { lower: number; upper: number; training: boolean; gen: Generator } {
-  const a = bindArgs(op, args, ["lower", "upper", "training", "generator"]);
+  const a = bindArgs(op, args, ["lower", "upper", "training", "generator"], [], 1);
   const lower = (a.lower as number | undefined) ?? 1 / 8, upper = (a.upper as number | undefined) ?? 1 / 3;
   if (!(lower <= upper)) throw new Error("Lower bound should be less than or equal to the upper bound");
   return { lower, upper, training: (a.training as boolean | undefined) ?? false, gen: (a.generator as Generator | null | undefined) ?? defaultGenerator };
@@ -373,13 +373,13 @@ function softmaxBackward(g: Tensor, y: Tensor, d: number, outer: number, size: n
 
 /** torch.softmax(input, dim, dtype=None). */
 export function softmax(input: Tensor, ...args: Args<[dim?: number, dtype?: DTypeLike | null], SoftmaxOpts>): Tensor {
-  const a = bindArgs("softmax", args, ["dim", "dtype"]);
+  const a = bindArgs("softmax", args, ["dim", "dtype"], [], 1);
   return softmaxImpl("softmax", input, a.dim, a.dtype as DTypeLike | null | undefined);
 }
 
 /** torch.log_softmax(input, dim, dtype=None). */
 export function logSoftmax(input: Tensor, ...args: Args<[dim?: number, dtype?: DTypeLike | null], SoftmaxOpts>): Tensor {
-  const a = bindArgs("log_softmax", args, ["dim", "dtype"]);
+  const a = bindArgs("log_softmax", args, ["dim", "dtype"], [], 1);
   return softmaxImpl("log_softmax", input, a.dim, a.dtype as DTypeLike | null | undefined);
 }
 

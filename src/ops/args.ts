@@ -28,8 +28,10 @@ export function isOptionsObject(v: unknown): v is Record<string, unknown> {
 /**
  * Binds positional `args` and a trailing options object to `names` (positional-or-keyword, in
  * PyTorch's order) and `kwOnly`. Unknown or duplicated names are errors, as in Python.
+ * `leading`: how many positional parameters the op took before `args` (its tensors), so that a
+ * count error counts them too, as Python's does.
  */
-export function bindArgs(op: string, args: readonly unknown[], names: readonly string[], kwOnly: readonly string[] = []): Record<string, unknown> {
+export function bindArgs(op: string, args: readonly unknown[], names: readonly string[], kwOnly: readonly string[] = [], leading = 0): Record<string, unknown> {
   let positional = args;
   let opts: Record<string, unknown> | null = null;
   const last = args[args.length - 1];
@@ -40,9 +42,7 @@ export function bindArgs(op: string, args: readonly unknown[], names: readonly s
   // Trailing undefined positional arguments are "not given".
   let n = positional.length;
   while (n > 0 && positional[n - 1] === undefined) n--;
-  if (n > names.length) {
-    throw new Error(`${op}() takes ${names.length} positional argument${names.length === 1 ? "" : "s"} but ${n} were given`);
-  }
+  if (n > names.length) throw positionalCountError(op, names.length + leading, n + leading);
   const out: Record<string, unknown> = {};
   for (let i = 0; i < n; i++) {
     const v = positional[i];
@@ -61,6 +61,10 @@ export function bindArgs(op: string, args: readonly unknown[], names: readonly s
   return out;
 }
 
+function positionalCountError(op: string, takes: number, given: number): Error {
+  return new Error(`${op}() takes ${takes} positional argument${takes === 1 ? "" : "s"} but ${given} ${given === 1 ? "was" : "were"} given`);
+}
+
 const NO_KEYWORDS: readonly string[] = [];
 
 /**
@@ -76,9 +80,7 @@ export function checkArgs(op: string, args: ArrayLike<unknown>, positional: numb
   const last = args[n - 1];
   if (n > 0 && isOptionsObject(last)) { opts = last; n--; }
   while (n > 0 && args[n - 1] === undefined) n--;
-  if (n > positional) {
-    throw new Error(`${op}() takes ${positional} positional argument${positional === 1 ? "" : "s"} but ${n} ${n === 1 ? "was" : "were"} given`);
-  }
+  if (n > positional) throw positionalCountError(op, positional, n);
   for (let i = 0; i < n; i++) {
     if (isOptionsObject(args[i])) throw new Error(`${op}(): an options object must be the last argument`);
   }

@@ -39,7 +39,7 @@ const SUB: BinarySpec = {
 };
 
 function alphaOf(op: string, args: readonly unknown[]): number {
-  const a = bindArgs(op, args, ["alpha"]);
+  const a = bindArgs(op, args, ["alpha"], [], 2);
   return (a.alpha as number | undefined) ?? 1;
 }
 
@@ -167,7 +167,7 @@ interface DivOpts { roundingMode?: RoundingMode }
 
 export function div(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[], DivOpts & OutOption>): Tensor {
   if (hasOut(args)) return withOut("div", args, (rest) => div(input, other, ...(rest as [])));
-  const a = bindArgs("div", args, [], ["roundingMode"]);
+  const a = bindArgs("div", args, [], ["roundingMode"], 2);
   const mode = (a.roundingMode as RoundingMode | undefined) ?? null;
   if (mode !== null && mode !== "trunc" && mode !== "floor") {
     throw new Error(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(mode)}'`);
@@ -182,7 +182,7 @@ export function trueDivide(input: TensorOrScalar, other: TensorOrScalar, options
 }
 
 export function div_(self: Tensor, other: TensorOrScalar, ...args: Args<[], DivOpts>): Tensor {
-  const a = bindArgs("div_", args, [], ["roundingMode"]);
+  const a = bindArgs("div_", args, [], ["roundingMode"], 2);
   const mode = (a.roundingMode as RoundingMode | undefined) ?? null;
   checkIntDivByZero("div_", self, other, mode);
   return binaryInPlace(divSpec(mode), self, other, (s) => div(s, other, { roundingMode: mode }));

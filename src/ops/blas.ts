@@ -389,7 +389,7 @@ type TensordotDims = number | [number[] | number, number[] | number];
 
 export function tensordot(a: Tensor, b: Tensor, ...args: Args<[dims?: TensordotDims], { dims?: TensordotDims } & OutOption>): Tensor {
   if (hasOut(args)) return withOut("tensordot", args, (rest) => tensordot(a, b, ...(rest as [never])), "same");
-  const o = bindArgs("tensordot", args, ["dims"]);
+  const o = bindArgs("tensordot", args, ["dims"], [], 2);
   const dims = (o.dims as TensordotDims | undefined) ?? 2;
   let da: number[], db: number[];
   if (typeof dims === "number") {
@@ -434,7 +434,7 @@ export function trace(input: Tensor): Tensor {
 
 export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number | null], { dim?: number | null } & OutOption>): Tensor {
   if (hasOut(args)) return withOut("cross", args, (rest) => cross(input, other, ...(rest as [never])), "same");
-  const o = bindArgs("cross", args, ["dim"]);
+  const o = bindArgs("cross", args, ["dim"], [], 2);
   const shape = broadcastShapes(input.shape, other.shape);
   let d: number;
   if (o.dim === undefined || o.dim === null) {
@@ -455,7 +455,7 @@ export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number 
 
 /** torch.cdist(x1, x2, p=2): pairwise p-norm distances between row sets (batched). */
 export function cdist(x1: Tensor, x2: Tensor, ...args: Args<[p?: number], { p?: number; computeMode?: string | null }>): Tensor {
-  const o = bindArgs("cdist", args, ["p"], ["computeMode"]);
+  const o = bindArgs("cdist", args, ["p"], ["computeMode"], 2);
   const p = (o.p as number | undefined) ?? 2;
   if (x1.dim() < 2 || x2.dim() < 2) throw new Error(`cdist only supports at least 2D tensors, X1 got: ${x1.dim()}D`);
   if (x1._shape[x1.dim() - 1] !== x2._shape[x2.dim() - 1]) {

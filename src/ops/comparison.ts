@@ -189,7 +189,7 @@ export function equal(input: Tensor, other: Tensor): boolean {
 interface CloseOpts { rtol?: number; atol?: number; equalNan?: boolean }
 
 function closeArgs(op: string, args: readonly unknown[]): { rtol: number; atol: number; equalNan: boolean } {
-  const a = bindArgs(op, args, ["rtol", "atol", "equalNan"]);
+  const a = bindArgs(op, args, ["rtol", "atol", "equalNan"], [], 2);
   const rtol = (a.rtol as number | undefined) ?? 1e-5, atol = (a.atol as number | undefined) ?? 1e-8;
   const equalNan = (a.equalNan as boolean | undefined) ?? false;
   if (rtol < 0) throw new Error(`rtol must be greater than or equal to zero, but got ${rtol}`);

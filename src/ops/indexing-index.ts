@@ -42,7 +42,7 @@ function checkVectorIndex(op: string, index: unknown, allowInt32: boolean): Tens
 
 export function indexSelect(input: Tensor, ...args: Args<[dim: number, index: Tensor], { dim?: number; index?: Tensor } & OutOption>): Tensor {
   if (hasOut(args)) return withOut("index_select", args, (rest) => indexSelect(input, ...(rest as [never, never])), "same");
-  const a = bindArgs("index_select", args, ["dim", "index"]);
+  const a = bindArgs("index_select", args, ["dim", "index"], [], 1);
   checkTensor("index_select", "input", input);
   const index = checkVectorIndex("index_select", a.index, true);
   const d = normalizeDim(a.dim as number, ndim1(input), "index_select");
@@ -91,7 +91,7 @@ function checkIndexSource(op: string, self: Tensor, dim: number, index: Tensor, 
 interface AddOpts { dim?: number; index?: Tensor; source?: Tensor; alpha?: number }
 
 function bindIndexAdd(op: string, self: Tensor, args: readonly unknown[]): { d: number; index: Tensor; source: Tensor; alpha: number } {
-  const a = bindArgs(op, args, ["dim", "index", "source"], ["alpha"]);
+  const a = bindArgs(op, args, ["dim", "index", "source"], ["alpha"], 1);
   const index = checkTensor(op, "index", a.index);
   if (index.dim() > 1) throw new Error("index_add_(): Index is supposed to be a vector");
   if (index.dtype !== int64 && index.dtype !== int32) throw new Error("index_add_(): Expected dtype int32/int64 for index");
@@ -275,7 +275,7 @@ function checkFlatIndex(index: Tensor, n: number): ArrayLike<number> {
 }
 
 export function take(input: Tensor, ...args: Args<[index: Tensor], { index?: Tensor }>): Tensor {
-  const a = bindArgs("take", args, ["index"]);
+  const a = bindArgs("take", args, ["index"], [], 1);
   checkTensor("take", "input", input);
   const index = checkTensor("take", "index", a.index);
   if (index.dtype !== int64) throw new Error(`take(): Expected a long tensor for index, but got ${scalarTypeName(index.dtype)}`);

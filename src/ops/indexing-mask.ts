@@ -109,7 +109,7 @@ function fillWhereDense(target: Tensor, mask: Tensor, v: Val): boolean {
 }
 
 export function maskedFill(input: Tensor, ...args: Args<[mask: Tensor, value: Fill], { mask?: Tensor; value?: Fill }>): Tensor {
-  const a = bindArgs("masked_fill", args, ["mask", "value"]);
+  const a = bindArgs("masked_fill", args, ["mask", "value"], [], 1);
   checkTensor("masked_fill", "input", input);
   const mask = checkMask("masked_fill_", a.mask);
   const device = onDevice(input, mask, a.value);
@@ -132,7 +132,7 @@ export function maskedFill(input: Tensor, ...args: Args<[mask: Tensor, value: Fi
 }
 
 export function maskedFill_(self: Tensor, ...args: Args<[mask: Tensor, value: Fill], { mask?: Tensor; value?: Fill }>): Tensor {
-  const a = bindArgs("masked_fill_", args, ["mask", "value"]);
+  const a = bindArgs("masked_fill_", args, ["mask", "value"], [], 1);
   const mask = checkMask("masked_fill_", a.mask);
   const device = onDevice(self, mask, a.value);
   const v = device ? deviceFillValue("masked_fill_", self.dtype, a.value) : fillValue("masked_fill_", self.dtype, a.value);
@@ -173,7 +173,7 @@ function planMaskedScatter(target: Tensor, mask: Tensor, source: Tensor): () => 
 }
 
 export function maskedScatter(input: Tensor, ...args: Args<[mask: Tensor, source: Tensor], { mask?: Tensor; source?: Tensor }>): Tensor {
-  const a = bindArgs("masked_scatter", args, ["mask", "source"]);
+  const a = bindArgs("masked_scatter", args, ["mask", "source"], [], 1);
   checkTensor("masked_scatter", "input", input);
   const [mask, source] = checkScatterArgs(input, a.mask, a.source);
   const shape = broadcastShapes(input._shape, mask._shape);
@@ -195,7 +195,7 @@ function sourceGrad(g: Tensor, mask: Tensor, shape: number[]): Tensor {
 }
 
 export function maskedScatter_(self: Tensor, ...args: Args<[mask: Tensor, source: Tensor], { mask?: Tensor; source?: Tensor }>): Tensor {
-  const a = bindArgs("masked_scatter_", args, ["mask", "source"]);
+  const a = bindArgs("masked_scatter_", args, ["mask", "source"], [], 1);
   const [mask, source] = checkScatterArgs(self, a.mask, a.source);
   checkInplaceShape("masked_scatter_", self, mask);
   // On a device the result is computed out of place (no readback of the mask) and copied back.
@@ -209,7 +209,7 @@ export function maskedScatter_(self: Tensor, ...args: Args<[mask: Tensor, source
 
 export function maskedSelect(input: Tensor, ...args: Args<[mask: Tensor], { mask?: Tensor } & OutOption>): Tensor {
   if (hasOut(args)) return withOut("masked_select", args, (rest) => maskedSelect(input, ...(rest as [never])), "same");
-  const a = bindArgs("masked_select", args, ["mask"]);
+  const a = bindArgs("masked_select", args, ["mask"], [], 1);
   checkTensor("masked_select", "input", input);
   const mask = checkTensor("masked_select", "mask", a.mask);
   if (mask.dtype !== bool) throw new Error("masked_select: expected BoolTensor for mask");

@@ -51,7 +51,7 @@ export function inverse(input: Tensor, options?: OutOption): Tensor {
 /** torch.cholesky(input, upper = false): the deprecated spelling, with "cholesky" in its messages. */
 export function cholesky(input: Tensor, ...args: Args<[upper?: boolean], { upper?: boolean }>): Tensor {
   checkTensor("cholesky", "input", input);
-  const a = bindArgs("cholesky", args, ["upper"]);
+  const a = bindArgs("cholesky", args, ["upper"], [], 1);
   checkSquareFloat("cholesky", input);
   const { L, info } = linalg.choleskyEx(input, { upper: (a.upper as boolean | undefined) ?? false });
   K.checkLinalgErrors(toNumbers(info) as Int32Array, "cholesky", "cholesky", input.dim() > 2);
@@ -95,7 +95,7 @@ export function choleskySolve(input: Tensor, input2: Tensor, ...args: Args<[uppe
 /** torch.cholesky_inverse(L, upper = false): A⁻¹ from A's Cholesky factor. */
 export function choleskyInverse(input: Tensor, ...args: Args<[upper?: boolean], { upper?: boolean }>): Tensor {
   checkTensor("cholesky_inverse", "input", input);
-  const a = bindArgs("cholesky_inverse", args, ["upper"]);
+  const a = bindArgs("cholesky_inverse", args, ["upper"], [], 1);
   checkIsMatrix("cholesky_inverse", input, "input");
   const n = input.shape[input.dim() - 1]!;
   return choleskySolve(identity(n, input.dtype), input, (a.upper as boolean | undefined) ?? false);
@@ -103,7 +103,7 @@ export function choleskyInverse(input: Tensor, ...args: Args<[upper?: boolean], 
 
 /** torch.pinverse(input, rcond = 1e-15) = torch.linalg.pinv(input, rtol = rcond). */
 export function pinverse(input: Tensor, ...args: Args<[rcond?: number], { rcond?: number }>): Tensor {
-  const a = bindArgs("pinverse", args, ["rcond"]);
+  const a = bindArgs("pinverse", args, ["rcond"], [], 1);
   return linalg.pinv(input, { rtol: (a.rcond as number | undefined) ?? 1e-15 });
 }
 
@@ -113,7 +113,7 @@ export function pinverse(input: Tensor, ...args: Args<[rcond?: number], { rcond?
  */
 export function svd(input: Tensor, ...args: Args<[some?: boolean, computeUv?: boolean], { some?: boolean; computeUv?: boolean }>): NamedTuple<"U" | "S" | "V"> {
   checkTensor("svd", "input", input);
-  const a = bindArgs("svd", args, ["some", "computeUv"]);
+  const a = bindArgs("svd", args, ["some", "computeUv"], [], 1);
   const some = (a.some as boolean | undefined) ?? true;
   const computeUv = (a.computeUv as boolean | undefined) ?? true;
   if (!computeUv) {
@@ -131,7 +131,7 @@ export function svd(input: Tensor, ...args: Args<[some?: boolean, computeUv?: bo
 /** torch.qr(input, some = true) = torch.linalg.qr(input, some ? "reduced" : "complete"). */
 export function qr(input: Tensor, ...args: Args<[some?: boolean], { some?: boolean }>): NamedTuple<"Q" | "R"> {
   checkTensor("qr", "input", input);
-  const a = bindArgs("qr", args, ["some"]);
+  const a = bindArgs("qr", args, ["some"], [], 1);
   return linalg.qr(input, ((a.some as boolean | undefined) ?? true) ? "reduced" : "complete");
 }
 

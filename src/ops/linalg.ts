@@ -37,7 +37,7 @@ export function inv(A: Tensor, options?: OutOption): Tensor {
 /** torch.linalg.inv_ex(A, { checkErrors }): (inverse, info) with LAPACK's info per matrix. */
 export function invEx(A: Tensor, ...args: Args<[], { checkErrors?: boolean }>): NamedTuple<"inverse" | "info"> {
   checkTensor("linalg.inv_ex", "A", A);
-  const a = bindArgs("linalg.inv_ex", args, [], ["checkErrors"]);
+  const a = bindArgs("linalg.inv_ex", args, [], ["checkErrors"], 1);
   const { X, infos } = invForward(A);
   if (a.checkErrors === true) K.checkLinalgErrors(infos, "linalg.inv_ex", "inv", A.dim() > 2);
   return namedTuple(["inverse", "info"], [X, wrapInt32(infos, A.shape.slice(0, -2))]);
@@ -168,7 +168,7 @@ interface LeftOption { left?: boolean }
 /** torch.linalg.solve(A, B, { left }): B a (batch of) matrix, or of vectors when B is A.shape[:-1] or 1-D. */
 export function solve(A: Tensor, B: Tensor, ...args: Args<[], LeftOption & OutOption>): Tensor {
   if (hasOut(args)) return withOut("linalg_solve", args, (rest) => solve(A, B, ...(rest as [never])), "same");
-  const a = bindArgs("linalg.solve", args, [], ["left"]);
+  const a = bindArgs("linalg.solve", args, [], ["left"], 2);
   const { X, infos } = solveForward(A, B, (a.left as boolean | undefined) ?? true);
   K.checkLinalgErrors(infos, "torch.linalg.solve", "solve", A.dim() > 2);
   return X;
@@ -176,7 +176,7 @@ export function solve(A: Tensor, B: Tensor, ...args: Args<[], LeftOption & OutOp
 
 /** torch.linalg.solve_ex(A, B, { left, checkErrors }): (result, info). */
 export function solveEx(A: Tensor, B: Tensor, ...args: Args<[], LeftOption & { checkErrors?: boolean }>): NamedTuple<"result" | "info"> {
-  const a = bindArgs("linalg.solve_ex", args, [], ["left", "checkErrors"]);
+  const a = bindArgs("linalg.solve_ex", args, [], ["left", "checkErrors"], 2);
   const { X, infos } = solveForward(A, B, (a.left as boolean | undefined) ?? true);
   if (a.checkErrors === true) K.checkLinalgErrors(infos, "torch.linalg.solve_ex", "solve", A.dim() > 2);
   return namedTuple(["result", "info"], [X, wrapInt32(infos, A.shape.slice(0, -2))]);
@@ -269,7 +269,7 @@ function solveTriangularCore(A: Tensor, B: Tensor, upper: boolean, left: boolean
 export function cholesky(A: Tensor, ...args: Args<[], { upper?: boolean } & OutOption>): Tensor {
   if (hasOut(args)) return withOut("linalg_cholesky", args, (rest) => cholesky(A, ...(rest as [never])), "same");
   checkTensor("linalg.cholesky", "A", A);
-  const a = bindArgs("linalg.cholesky", args, [], ["upper"]);
+  const a = bindArgs("linalg.cholesky", args, [], ["upper"], 1);
   const { L, infos } = choleskyForward("linalg.cholesky", A, (a.upper as boolean | undefined) ?? false);
   K.checkLinalgErrors(infos, "linalg.cholesky", "cholesky", A.dim() > 2);
   return L;
@@ -278,7 +278,7 @@ export function cholesky(A: Tensor, ...args: Args<[], { upper?: boolean } & OutO
 /** torch.linalg.cholesky_ex(A, { upper, checkErrors }): (L, info). */
 export function choleskyEx(A: Tensor, ...args: Args<[], { upper?: boolean; checkErrors?: boolean }>): NamedTuple<"L" | "info"> {
   checkTensor("linalg.cholesky_ex", "A", A);
-  const a = bindArgs("linalg.cholesky_ex", args, [], ["upper", "checkErrors"]);
+  const a = bindArgs("linalg.cholesky_ex", args, [], ["upper", "checkErrors"], 1);
   const { L, infos } = choleskyForward("linalg.cholesky", A, (a.upper as boolean | undefined) ?? false);
   if (a.checkErrors === true) K.checkLinalgErrors(infos, "linalg.cholesky_ex", "cholesky", A.dim() > 2);
   return namedTuple(["L", "info"], [L, wrapInt32(infos, A.shape.slice(0, -2))]);
@@ -395,7 +395,7 @@ function eighForward(api: string, A: Tensor, uplo: Uplo, wantVectors: boolean): 
 export function eigh(A: Tensor, ...args: Args<[UPLO?: Uplo], { UPLO?: Uplo } & OutPairOption>): NamedTuple<"eigenvalues" | "eigenvectors"> {
   if (hasOut(args)) return withOut("linalg_eigh", args, (rest) => eigh(A, ...(rest as [never])), "same");
   checkTensor("linalg.eigh", "A", A);
-  const a = bindArgs("linalg.eigh", args, ["UPLO"]);
+  const a = bindArgs("linalg.eigh", args, ["UPLO"], [], 1);
   const uplo = uploOf(a.UPLO ?? "L");
   const { L, V } = eighForward("linalg.eigh", A, uplo, true);
   const vectors = V as Tensor;
@@ -406,7 +406,7 @@ export function eigh(A: Tensor, ...args: Args<[UPLO?: Uplo], { UPLO?: Uplo } & O
 /** torch.linalg.eigvalsh(A, UPLO = "L"): the eigenvalues, ascending. */
 export function eigvalsh(A: Tensor, ...args: Args<[UPLO?: Uplo], { UPLO?: Uplo }>): Tensor {
   checkTensor("linalg.eigvalsh", "A", A);
-  const a = bindArgs("linalg.eigvalsh", args, ["UPLO"]);
+  const a = bindArgs("linalg.eigvalsh", args, ["UPLO"], [], 1);
   const uplo = uploOf(a.UPLO ?? "L");
   // With autograd, through eigh itself so that higher-order gradients see the eigenvectors.
   if (needsGrad(A)) return eigh(A, uplo)[0]!;
@@ -465,7 +465,7 @@ function svdForward(A: Tensor, full: boolean): [Tensor, Tensor, Tensor] {
  */
 export function svd(A: Tensor, ...args: Args<[fullMatrices?: boolean], { fullMatrices?: boolean; driver?: string | null }>): NamedTuple<"U" | "S" | "Vh"> {
   checkTensor("linalg.svd", "A", A);
-  const a = bindArgs("linalg.svd", args, ["fullMatrices"], ["driver"]);
+  const a = bindArgs("linalg.svd", args, ["fullMatrices"], ["driver"], 1);
   checkDriver(a.driver);
   const full = (a.fullMatrices as boolean | undefined) ?? true;
   const [U, S, Vh] = svdForward(A, full);
@@ -480,7 +480,7 @@ export function svd(A: Tensor, ...args: Args<[fullMatrices?: boolean], { fullMat
 export function svdvals(A: Tensor, ...args: Args<[], { driver?: string | null } & OutOption>): Tensor {
   if (hasOut(args)) return withOut("linalg_svdvals", args, (rest) => svdvals(A, ...(rest as [never])), "same");
   checkTensor("linalg.svdvals", "A", A);
-  const a = bindArgs("linalg.svdvals", args, [], ["driver"]);
+  const a = bindArgs("linalg.svdvals", args, [], ["driver"], 1);
   checkDriver(a.driver);
   if (!needsGrad(A)) {
     const api = "linalg.svd";
@@ -826,6 +826,6 @@ export function norm(
 export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number], { dim?: number }>): Tensor {
   checkTensor("linalg.cross", "input", input);
   checkTensor("linalg.cross", "other", other);
-  const a = bindArgs("linalg.cross", args, ["dim"]);
+  const a = bindArgs("linalg.cross", args, ["dim"], [], 2);
   return input.cross(other, (a.dim as number | undefined) ?? -1);
 }

@@ -471,7 +471,7 @@ function roundDecimalsSpec(dtype: DType, decimals: number): UnarySpec {
 
 interface RoundOpts { decimals?: number }
 function decimalsOf(op: string, args: readonly unknown[]): number {
-  const a = bindArgs(op, args, [], ["decimals"]);
+  const a = bindArgs(op, args, [], ["decimals"], 1);
   const d = (a.decimals as number | undefined) ?? 0;
   if (!Number.isInteger(d)) throw new Error(`${op}(): argument 'decimals' must be int, not ${pyType(d)}`);
   return d;
@@ -514,7 +514,7 @@ const FLOAT_MAX: Record<string, number> = {
 interface NanToNumOpts { nan?: number; posinf?: number | null; neginf?: number | null }
 
 function nanToNumSpec(op: string, dtype: DType, args: readonly unknown[]): UnarySpec {
-  const a = bindArgs(op, args, ["nan", "posinf", "neginf"]);
+  const a = bindArgs(op, args, ["nan", "posinf", "neginf"], [], 1);
   const max = FLOAT_MAX[dtype.name] ?? Number.MAX_VALUE;
   const nan = roundToDType((a.nan as number | undefined) ?? 0, dtype);
   const pos = roundToDType((a.posinf as number | null | undefined) ?? max, dtype);
@@ -627,13 +627,13 @@ function clampTensor(input: Tensor, lo: Bound, hi: Bound, promoted: DType, node:
 /** torch.clamp(input, min=None, max=None): numbers or tensors. */
 export function clamp(input: Tensor, ...args: Args<[min?: Bound, max?: Bound], ClampOpts & OutOption>): Tensor {
   if (hasOut(args)) return withOut("clamp", args, (rest) => clamp(input, ...(rest as [])), "same");
-  const a = bindArgs("clamp", args, ["min", "max"]);
+  const a = bindArgs("clamp", args, ["min", "max"], [], 1);
   return clampImpl("clamp", input, checkBound("clamp", "min", a.min), checkBound("clamp", "max", a.max), { scalar: "ClampBackward1", tensor: "ClampBackward0" });
 }
 export const clip = clamp;
 
 export function clamp_(self: Tensor, ...args: Args<[min?: Bound, max?: Bound], ClampOpts>): Tensor {
-  const a = bindArgs("clamp_", args, ["min", "max"]);
+  const a = bindArgs("clamp_", args, ["min", "max"], [], 1);
   const lo = checkBound("clamp_", "min", a.min), hi = checkBound("clamp_", "max", a.max);
   const fn = (s: Tensor) => clampImpl("clamp", s, lo, hi, { scalar: "ClampBackward1", tensor: "ClampBackward0" });
   return clampInPlace("clamp_", self, lo, hi, fn);
@@ -1268,7 +1268,7 @@ export function lerp_(self: Tensor, end: Tensor, weight: TensorOrScalar): Tensor
 interface ValueOpts { value?: number }
 
 function valueOf(op: string, args: readonly unknown[]): number {
-  const a = bindArgs(op, args, [], ["value"]);
+  const a = bindArgs(op, args, [], ["value"], 3);
   const v = (a.value as number | boolean | undefined) ?? 1;
   if (typeof v !== "number" && typeof v !== "boolean") throw new Error(`${op}(): argument 'value' must be Number, not ${pyType(v)}`);
   return Number(v);

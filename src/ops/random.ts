@@ -213,7 +213,7 @@ function randomInPlace(op: string, self: Tensor, fill: (o: AnyOut, d: RandomDTyp
 }
 
 function twoNumbers(op: string, a: unknown[], names: [string, string], defaults: [number, number]): { x: number; y: number; g: Generator } {
-  const o = bindArgs(op, a, names, ["generator"]);
+  const o = bindArgs(op, a, names, ["generator"], 1);
   return { x: (o[names[0]] as number | undefined) ?? defaults[0], y: (o[names[1]] as number | undefined) ?? defaults[1], g: genOf(o) };
 }
 
@@ -232,7 +232,7 @@ export function normal_(self: Tensor, ...args: (number | GenOpt & { mean?: numbe
 
 /** tensor.random_(from?, to?): integers in [from, to) (to defaults to the dtype's range). */
 export function random_(self: Tensor, ...args: (number | bigint | GenOpt & { from?: number; to?: number })[]): Tensor {
-  const o = bindArgs("random_", args, ["from", "to"], ["generator"]);
+  const o = bindArgs("random_", args, ["from", "to"], ["generator"], 1);
   let from: number | bigint = (o.from as number | bigint | undefined) ?? 0, to = o.to as number | bigint | undefined;
   if (o.to === undefined && o.from !== undefined) { to = from; from = 0; }
   // random_() with no bounds draws from [0, 2^digits] for floats and the dtype's range for ints.

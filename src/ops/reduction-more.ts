@@ -43,7 +43,7 @@ function nativeNorm2All(x: Tensor, outShape: readonly number[]): Tensor {
 interface DimKeep { dim?: Dims; keepdim?: boolean; dtype?: DTypeLike | null }
 
 function dimKeep(op: string, args: readonly unknown[], kw: string[] = []): { dims: number[] | null; keepdim: boolean; o: Record<string, unknown> } {
-  const o = bindArgs(op, args, ["dim", "keepdim"], kw);
+  const o = bindArgs(op, args, ["dim", "keepdim"], kw, 1);
   return { dims: checkDims(op, "dim", o.dim), keepdim: (o.keepdim as boolean | undefined) ?? false, o };
 }
 
@@ -190,7 +190,7 @@ function maxMin(op: "max" | "min", input: Tensor, args: unknown[]): MaxResult {
   if (first instanceof Tensor) {
     return op === "max" ? (input as unknown as { maximum(o: Tensor): Tensor }).maximum(first) : (input as unknown as { minimum(o: Tensor): Tensor }).minimum(first);
   }
-  const o = bindArgs(op, args, ["dim", "keepdim"]);
+  const o = bindArgs(op, args, ["dim", "keepdim"], [], 1);
   const pick = op === "max" ? pickMax : pickMin;
   if (o.dim === undefined || o.dim === null) {
     if (input.numel() === 0) throw new Error(`${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
@@ -255,7 +255,7 @@ export function aminmax(input: Tensor, options: { dim?: number | null; keepdim?:
 }
 
 function argPick(op: string, input: Tensor, args: unknown[], pick: Pick): Tensor {
-  const o = bindArgs(op, args, ["dim", "keepdim"]);
+  const o = bindArgs(op, args, ["dim", "keepdim"], [], 1);
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
   let r: Tensor;
   if (o.dim === undefined || o.dim === null) {
@@ -444,7 +444,7 @@ function ordValue(v: unknown): number {
 /** torch.norm(input, p = "fro", dim?, keepdim?, { dtype }). */
 export function norm(input: Tensor, ...args: Args<[p?: NormOrd | "inf" | "-inf", dim?: Dims, keepdim?: boolean], { p?: NormOrd | "inf" | "-inf"; dim?: Dims; keepdim?: boolean; dtype?: DTypeLike | null } & OutOption>): Tensor {
   if (hasOut(args)) return withOut("norm", args, (rest) => norm(input, ...(rest as [])));
-  const o = bindArgs("norm", args, ["p", "dim", "keepdim"], ["dtype"]);
+  const o = bindArgs("norm", args, ["p", "dim", "keepdim"], ["dtype"], 1);
   const dims = checkDims("norm", "dim", o.dim);
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
   const x = o.dtype ? castTo(input, toDType(o.dtype as DTypeLike)) : input;
@@ -483,7 +483,7 @@ export function any(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean]
 }
 
 export function countNonzero(input: Tensor, ...args: Args<[dim?: Dims], { dim?: Dims }>): Tensor {
-  const o = bindArgs("count_nonzero", args, ["dim"]);
+  const o = bindArgs("count_nonzero", args, ["dim"], [], 1);
   const plan = planReduce("count_nonzero", input, checkDims("count_nonzero", "dim", o.dim), false);
   if (onDevice(input)) return deviceOp("logicalReduce", "count_nonzero")("countNonzero", input, plan.dims, false, int64, plan.outShape);
   const out = emptyTensor(plan.outShape, int64);
@@ -516,7 +516,7 @@ export function median(input: Tensor): Tensor;
 export function median(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices;
 export function median(input: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
   if (hasOut(args)) return withOut("median", args, (rest) => median(input, ...(rest as [])), "same");
-  const o = bindArgs("median", args, ["dim", "keepdim"]);
+  const o = bindArgs("median", args, ["dim", "keepdim"], [], 1);
   const pick = kthPick((n) => Math.floor((n - 1) / 2));
   if (o.dim === undefined || o.dim === null) {
     if (input.numel() === 0) return input.newFull([], NaN);
@@ -535,7 +535,7 @@ export function median(input: Tensor, ...args: unknown[]): Tensor | ValuesIndice
 }
 
 export function nanmedian(input: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
-  const o = bindArgs("nanmedian", args, ["dim", "keepdim"]);
+  const o = bindArgs("nanmedian", args, ["dim", "keepdim"], [], 1);
   const pick: Pick = (d, s, n) => {
     const order = sortedBlock(d, s, n);
     const valid = order.filter((i) => d[s + i] === d[s + i]);
@@ -555,7 +555,7 @@ export function nanmedian(input: Tensor, ...args: unknown[]): Tensor | ValuesInd
 
 export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices {
   if (hasOut(args)) return withOut("kthvalue", args, (rest) => kthvalue(input, k, ...(rest as [])), "same");
-  const o = bindArgs("kthvalue", args, ["dim", "keepdim"]);
+  const o = bindArgs("kthvalue", args, ["dim", "keepdim"], [], 2);
   const dim = (o.dim as number | undefined) ?? -1;
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
   const d0 = normalizeDim(dim, input.dim(), "kthvalue");
@@ -572,7 +572,7 @@ export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number, 
 /** torch.mode: the most frequent value (smallest on ties) and the last index where it occurs. */
 export function mode(input: Tensor, ...args: Args<[dim?: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices {
   if (hasOut(args)) return withOut("mode", args, (rest) => mode(input, ...(rest as [])), "same");
-  const o = bindArgs("mode", args, ["dim", "keepdim"]);
+  const o = bindArgs("mode", args, ["dim", "keepdim"], [], 1);
   const dim = (o.dim as number | undefined) ?? -1;
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
   const pick: Pick = (d, s, n) => {

@@ -24,7 +24,7 @@ function sumKernel(d: ArrayLike<number>, s: number, n: number): number {
 /** torch.sum(input, dim?, keepdim?, { dtype }): integer inputs sum to int64. */
 export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor {
   if (hasOut(args)) return withOut("sum", args, (rest) => sum(input, ...(rest as [])), "cast", true);
-  const a = bindArgs("sum", args, ["dim", "keepdim"], ["dtype"]);
+  const a = bindArgs("sum", args, ["dim", "keepdim"], ["dtype"], 1);
   const dims = checkDims("sum", "dim", a.dim);
   const keepdim = (a.keepdim as boolean | undefined) ?? false;
   let x = input;
@@ -50,7 +50,7 @@ export function nansum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boole
 /** torch.mean: floating inputs only (PyTorch's rule), or with dtype. */
 export function mean(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor {
   if (hasOut(args)) return withOut("mean", args, (rest) => mean(input, ...(rest as [])));
-  const a = bindArgs("mean", args, ["dim", "keepdim"], ["dtype"]);
+  const a = bindArgs("mean", args, ["dim", "keepdim"], ["dtype"], 1);
   let x = input;
   if (a.dtype !== undefined && a.dtype !== null) x = castTo(input, toDType(a.dtype as DTypeLike));
   if (!x.dtype.isFloatingPoint) {

@@ -55,7 +55,7 @@ function cumDtype(x: Tensor, o: Record<string, unknown>): Tensor {
 
 export function cumsum(input: Tensor, ...args: Args<[dim: number], CumOptions & OutOption>): Tensor {
   if (hasOut(args)) return withOut("cumsum", args, (rest) => cumsum(input, ...(rest as [never])), "cast", true);
-  const o = bindArgs("cumsum", args, ["dim"], ["dtype"]);
+  const o = bindArgs("cumsum", args, ["dim"], ["dtype"], 1);
   if (o.dim === undefined) throw new Error("cumsum() missing required argument 'dim'");
   const x = cumDtype(input, o);
   const d = x.dim() ? normalizeDim(checkInt("cumsum", "dim", o.dim), x.dim(), "cumsum") : 0;
@@ -109,7 +109,7 @@ export function cumsum_(self: Tensor, ...args: Args<[dim: number], CumOptions>):
 
 export function cumprod(input: Tensor, ...args: Args<[dim: number], CumOptions & OutOption>): Tensor {
   if (hasOut(args)) return withOut("cumprod", args, (rest) => cumprod(input, ...(rest as [never])), "cast", true);
-  const o = bindArgs("cumprod", args, ["dim"], ["dtype"]);
+  const o = bindArgs("cumprod", args, ["dim"], ["dtype"], 1);
   if (o.dim === undefined) throw new Error("cumprod() missing required argument 'dim'");
   const x = cumDtype(input, o);
   const d = x.dim() ? normalizeDim(checkInt("cumprod", "dim", o.dim), x.dim(), "cumprod") : 0;
@@ -257,7 +257,7 @@ function logSumExpLines(input: Tensor, d: number): Tensor {
 /** torch.diff(input, n=1, dim=-1, prepend?, append?). */
 export function diff(input: Tensor, ...args: Args<[n?: number, dim?: number, prepend?: Tensor | null, append?: Tensor | null], { n?: number; dim?: number; prepend?: Tensor | null; append?: Tensor | null } & OutOption>): Tensor {
   if (hasOut(args)) return withOut("diff", args, (rest) => diff(input, ...(rest as [never])));
-  const o = bindArgs("diff", args, ["n", "dim", "prepend", "append"]);
+  const o = bindArgs("diff", args, ["n", "dim", "prepend", "append"], [], 1);
   const n = (o.n as number | undefined) ?? 1;
   if (input.dim() === 0) throw new Error("diff expects input to be at least one-dimensional");
   const d = normalizeDim((o.dim as number | undefined) ?? -1, input.dim(), "diff");

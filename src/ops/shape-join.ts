@@ -103,7 +103,7 @@ function catImpl(op: string, tensors: Tensor[], dim: number): Tensor {
 /** torch.cat(tensors, dim = 0): inputs promoted to a common dtype. */
 export function cat(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: number } & OutOption>): Tensor {
   if (hasOut(args)) return withOut("cat", args, (rest) => cat(tensors, ...(rest as [])));
-  const a = bindArgs("cat", args, ["dim"]);
+  const a = bindArgs("cat", args, ["dim"], [], 1);
   return catImpl("cat", tensorList("cat", tensors), (a.dim as number | undefined) ?? 0);
 }
 export const concat = cat;
@@ -111,7 +111,7 @@ export const concat = cat;
 /** torch.concatenate(tensors, axis = 0). */
 export function concatenate(tensors: Tensor[], ...args: Args<[axis?: number], { axis?: number } & OutOption>): Tensor {
   if (hasOut(args)) return withOut("concatenate", args, (rest) => concatenate(tensors, ...(rest as [])));
-  const a = bindArgs("concatenate", args, ["axis"]);
+  const a = bindArgs("concatenate", args, ["axis"], [], 1);
   return catImpl("concatenate", tensorList("concatenate", tensors), (a.axis as number | undefined) ?? 0);
 }
 
@@ -119,7 +119,7 @@ export function concatenate(tensors: Tensor[], ...args: Args<[axis?: number], { 
 
 export function stack(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: number } & OutOption>): Tensor {
   if (hasOut(args)) return withOut("stack", args, (rest) => stack(tensors, ...(rest as [])));
-  const a = bindArgs("stack", args, ["dim"]);
+  const a = bindArgs("stack", args, ["dim"], [], 1);
   const ts = tensorList("stack", tensors);
   if (ts.length === 0) throw new Error("stack expects a non-empty TensorList");
   const ref = ts[0]!;
@@ -277,7 +277,7 @@ export function cartesianProd(...tensors: (Tensor | Tensor[])[]): Tensor {
 
 /** torch.combinations(input, r = 2, { withReplacement = false }), in lexicographic order. */
 export function combinations(input: Tensor, ...args: Args<[r?: number, withReplacement?: boolean], { r?: number; withReplacement?: boolean }>): Tensor {
-  const a = bindArgs("combinations", args, ["r", "withReplacement"]);
+  const a = bindArgs("combinations", args, ["r", "withReplacement"], [], 1);
   const r = (a.r as number | undefined) ?? 2;
   const repl = (a.withReplacement as boolean | undefined) ?? false;
   if (input.dim() !== 1) throw new Error(`Expect a 1D vector, but got shape ${shapeStr(input._shape)}`);

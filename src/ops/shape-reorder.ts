@@ -85,7 +85,7 @@ function rollOnce(x: Tensor, d: number, shift: number): Tensor {
 
 /** torch.roll(input, shifts, dims?): without dims the tensor is rolled flattened. */
 export function roll(input: Tensor, ...args: Args<[shifts: number | number[], dims?: number | number[] | null], { shifts?: number | number[]; dims?: number | number[] | null }>): Tensor {
-  const a = bindArgs("roll", args, ["shifts", "dims"]);
+  const a = bindArgs("roll", args, ["shifts", "dims"], [], 1);
   checkTensor("roll", "input", input);
   const shifts = listOf("roll", "shifts", a.shifts);
   const dims = a.dims === undefined || a.dims === null ? [] : listOf("roll", "dims", a.dims);
@@ -109,7 +109,7 @@ export function roll(input: Tensor, ...args: Args<[shifts: number | number[], di
 
 /** torch.rot90(input, k = 1, dims = [0, 1]). */
 export function rot90(input: Tensor, ...args: Args<[k?: number, dims?: number[]], { k?: number; dims?: number[] }>): Tensor {
-  const a = bindArgs("rot90", args, ["k", "dims"]);
+  const a = bindArgs("rot90", args, ["k", "dims"], [], 1);
   const k = (a.k as number | undefined) ?? 1;
   const dims = (a.dims as number[] | undefined) ?? [0, 1];
   if (dims.length !== 2) throw new Error(`expected total rotation dims == 2, but got dims = ${dims.length}`);
@@ -178,7 +178,7 @@ interface RepeatOpts { repeats?: number | Tensor; dim?: number | null; outputSiz
  * dim) repeated; without dim the input is flattened. repeat_interleave(repeats) gives the index.
  */
 export function repeatInterleave(input: Tensor, ...args: Args<[repeats?: number | Tensor, dim?: number | null], RepeatOpts>): Tensor {
-  const a = bindArgs("repeat_interleave", args, ["repeats", "dim"], ["outputSize"]);
+  const a = bindArgs("repeat_interleave", args, ["repeats", "dim"], ["outputSize"], 1);
   checkTensor("repeat_interleave", "input", input);
   const outputSize = a.outputSize as number | undefined;
   if (a.repeats === undefined) {
@@ -237,7 +237,7 @@ function unfold(input: Tensor, ...args: Args<[dimension: number, size: number, s
 }
 
 export function narrowCopy(input: Tensor, ...args: Args<[dim: number, start: number, length: number], { dim?: number; start?: number; length?: number }>): Tensor {
-  const a = bindArgs("narrow_copy", args, ["dim", "start", "length"]);
+  const a = bindArgs("narrow_copy", args, ["dim", "start", "length"], [], 1);
   return input.narrow(a.dim as number, a.start as number, a.length as number).clone();
 }
 
@@ -269,7 +269,7 @@ function triangle(input: Tensor, k: number, lower: boolean): Tensor {
 
 function checkTri(op: string, input: Tensor, args: readonly unknown[]): number {
   checkTensor(op, "input", input);
-  const a = bindArgs(op, args, ["diagonal"]);
+  const a = bindArgs(op, args, ["diagonal"], [], 1);
   if (input.dim() < 2) throw new Error(`${op}: input tensor must have at least 2 dimensions`);
   return checkInt(op, "diagonal", a.diagonal ?? 0);
 }
@@ -304,7 +304,7 @@ export function triu_(self: Tensor, ...args: Args<[diagonal?: number], { diagona
 
 /** torch.diag_embed(input, offset = 0, dim1 = -2, dim2 = -1): input's last dim on a diagonal. */
 export function diagEmbed(input: Tensor, ...args: Args<[offset?: number, dim1?: number, dim2?: number], { offset?: number; dim1?: number; dim2?: number }>): Tensor {
-  const a = bindArgs("diag_embed", args, ["offset", "dim1", "dim2"]);
+  const a = bindArgs("diag_embed", args, ["offset", "dim1", "dim2"], [], 1);
   checkTensor("diag_embed", "input", input);
   const offset = (a.offset as number | undefined) ?? 0;
   const nd = input.dim() + 1;
@@ -325,7 +325,7 @@ export function diagEmbed(input: Tensor, ...args: Args<[offset?: number, dim1?: 
 /** torch.diag: a 1-d input becomes a matrix with it on diagonal `diagonal`, a 2-d one gives that diagonal. */
 export function diag(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number } & OutOption>): Tensor {
   if (hasOut(args)) return withOut("diag", args, (rest) => diag(input, ...(rest as [never])), "same");
-  const a = bindArgs("diag", args, ["diagonal"]);
+  const a = bindArgs("diag", args, ["diagonal"], [], 1);
   checkTensor("diag", "input", input);
   const k = (a.diagonal as number | undefined) ?? 0;
   if (input.dim() === 1) return diagEmbed(input, k, 0, 1);
@@ -334,7 +334,7 @@ export function diag(input: Tensor, ...args: Args<[diagonal?: number], { diagona
 }
 
 export function diagflat(input: Tensor, ...args: Args<[offset?: number], { offset?: number }>): Tensor {
-  const a = bindArgs("diagflat", args, ["offset"]);
+  const a = bindArgs("diagflat", args, ["offset"], [], 1);
   return diagEmbed(input.reshape(-1), (a.offset as number | undefined) ?? 0, 0, 1);
 }
 

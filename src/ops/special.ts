@@ -155,7 +155,7 @@ export function mvlgamma_(self: Tensor, p: number): Tensor {
 interface LogitOpts { eps?: number | null }
 
 function logitSpec(op: string, args: readonly unknown[], dtype: Tensor["dtype"]): UnarySpec {
-  const a = bindArgs(op, args, ["eps"]);
+  const a = bindArgs(op, args, ["eps"], [], 1);
   const eps = (a.eps as number | null | undefined) ?? null;
   if (eps !== null && typeof eps !== "number") throw new Error(`${op}(): argument 'eps' must be float, not ${pyType(eps)}`);
   const outDtype = floatOut(dtype);

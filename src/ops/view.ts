@@ -194,7 +194,7 @@ export function unsqueeze(input: Tensor, dim: number): Tensor {
 }
 
 export function flatten(input: Tensor, ...args: Args<[startDim?: number, endDim?: number], { startDim?: number; endDim?: number }>): Tensor {
-  const a = bindArgs("flatten", args, ["startDim", "endDim"]);
+  const a = bindArgs("flatten", args, ["startDim", "endDim"], [], 1);
   const nd = input.dim();
   if (nd === 0) return reshape(input, [1]);
   const s = normalizeDim((a.startDim as number) ?? 0, nd, "flatten");
@@ -274,7 +274,7 @@ export function select(input: Tensor, dim: number, index: number): Tensor {
 }
 
 export function diagonal(input: Tensor, ...args: Args<[offset?: number, dim1?: number, dim2?: number], { offset?: number; dim1?: number; dim2?: number }>): Tensor {
-  const a = bindArgs("diagonal", args, ["offset", "dim1", "dim2"]);
+  const a = bindArgs("diagonal", args, ["offset", "dim1", "dim2"], [], 1);
   const offset = (a.offset as number) ?? 0;
   const nd = input.dim();
   const d1 = normalizeDim((a.dim1 as number) ?? 0, nd, "diagonal"), d2 = normalizeDim((a.dim2 as number) ?? 1, nd, "diagonal");
@@ -383,7 +383,7 @@ export function asStridedScatter(input: Tensor, src: Tensor, size: number[], str
 // ---- splitting ------------------------------------------------------------------------------
 
 export function split(input: Tensor, splitSizeOrSections: number | number[], ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
-  const dim = (bindArgs("split", args, ["dim"]).dim as number | undefined) ?? 0;
+  const dim = (bindArgs("split", args, ["dim"], [], 2).dim as number | undefined) ?? 0;
   const d = normalizeDim(dim, input.dim(), "split");
   const size = input._shape[d]!;
   const sizes: number[] = [];
@@ -406,7 +406,7 @@ export function split(input: Tensor, splitSizeOrSections: number | number[], ...
 }
 
 export function chunk(input: Tensor, chunks: number, ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
-  const dim = (bindArgs("chunk", args, ["dim"]).dim as number | undefined) ?? 0;
+  const dim = (bindArgs("chunk", args, ["dim"], [], 2).dim as number | undefined) ?? 0;
   if (!Number.isInteger(chunks) || chunks <= 0) throw new Error("chunk expects `chunks` to be greater than 0, got: " + chunks);
   const d = normalizeDim(dim, input.dim(), "chunk");
   const size = input._shape[d]!;
@@ -415,7 +415,7 @@ export function chunk(input: Tensor, chunks: number, ...args: Args<[dim?: number
 }
 
 export function tensorSplit(input: Tensor, indicesOrSections: number | number[], ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
-  const dim = (bindArgs("tensor_split", args, ["dim"]).dim as number | undefined) ?? 0;
+  const dim = (bindArgs("tensor_split", args, ["dim"], [], 2).dim as number | undefined) ?? 0;
   const d = normalizeDim(dim, input.dim(), "tensor_split");
   const size = input._shape[d]!;
   const bounds: number[] = [];
@@ -434,7 +434,7 @@ export function tensorSplit(input: Tensor, indicesOrSections: number | number[],
 }
 
 export function unbind(input: Tensor, ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
-  const dim = (bindArgs("unbind", args, ["dim"]).dim as number | undefined) ?? 0;
+  const dim = (bindArgs("unbind", args, ["dim"], [], 1).dim as number | undefined) ?? 0;
   const d = normalizeDim(dim, input.dim(), "unbind");
   const out: Tensor[] = [];
   for (let i = 0; i < input._shape[d]!; i++) out.push(select(input, d, i));
