@@ -133,7 +133,9 @@ export function installMethods(fns: Record<string, (self: Tensor, ...a: never[])
   for (const [name, f] of Object.entries(fns)) {
     const fn = f as (self: Tensor, ...a: unknown[]) => unknown;
     proto[name] = function (this: Tensor, ...a: unknown[]) {
-      if (a.length !== 0) rejectOutOnMethod(name, a[a.length - 1]);
+      // Read through `arguments`: touching the rest array would make V8 allocate it on every call.
+      const n = arguments.length;
+      if (n !== 0) rejectOutOnMethod(name, arguments[n - 1]);
       return fn(this, ...a);
     };
   }
@@ -141,7 +143,10 @@ export function installMethods(fns: Record<string, (self: Tensor, ...a: never[])
 
 /** PyTorch's Tensor methods take no out= (only the torch.* functions do). */
 function rejectOutOnMethod(name: string, last: unknown): void {
-  if (isOptionsObject(last) && "out" in last) throw new Error(`${name}() got an unexpected keyword argument 'out'`);
+  // The property test first: on a tensor or a number it is one cached lookup.
+  if ((last as { out?: unknown } | null | undefined)?.out !== undefined && isOptionsObject(last)) {
+    throw new Error(`${name}() got an unexpected keyword argument 'out'`);
+  }
 }
 
 export function checkTensor(op: string, name: string, v: unknown): Tensor {
