@@ -8,7 +8,7 @@ import { kernels } from "../backends/kernels.js";
 import { needsGrad, record } from "../autograd/record.js";
 import { normalizeDim } from "../core/shape.js";
 import { defaultGenerator, type Generator } from "../core/generator.js";
-import { type Args, bindArgs, checkTensor, installMethods, type Method } from "./args.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs } from "./args.js";
 import { copyInto, emptyTensor, toNumbers, uninitTensor, writeNumbers } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
 import { sameOut, type UnarySpec } from "./pointwise-engine.js";
@@ -35,11 +35,13 @@ function checkReluBool(x: Tensor): void {
   if (x.dtype === bool) throw new Error("Boolean inputs not supported for relu");
 }
 export function relu(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("relu", arguments, 1);
   checkTensor("relu", "input", input);
   checkReluBool(input);
   return unaryFast(RELU, reluLoop, input);
 }
 export function relu_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("relu_", arguments, 1);
   checkReluBool(self);
   return unaryFastInPlace(RELU, reluLoop, self);
 }
@@ -56,7 +58,7 @@ function thresholdActivation(input: Tensor, threshold: number, value: number): A
 interface ThresholdOpts { threshold?: number; value?: number }
 
 function thresholdArgs(op: string, args: readonly unknown[]): [number, number] {
-  const a = bindArgs(op, args, ["threshold", "value"]);
+  const a = bindArgs(op, args, ["threshold", "value"], [], 1);
   for (const k of ["threshold", "value"]) {
     if (a[k] === undefined) throw new Error(`${op}() missing 1 required positional argument: '${k}'`);
     if (typeof a[k] !== "number") throw new Error(`${op}(): argument '${k}' must be Number, not ${pyType(a[k])}`);
@@ -81,11 +83,17 @@ const SELU_ALPHA = 1.6732632423543772848170429916717;
 const SELU_SCALE = 1.0507009873554804934193349852946;
 const SELU = eluActivation("EluBackward0", SELU_ALPHA, SELU_SCALE, 1);
 
-export function selu(input: Tensor): Tensor { checkTensor("selu", "input", input); return runActivation(SELU, input); }
-export function selu_(self: Tensor): Tensor { return runActivation(SELU, self, true); }
+export function selu(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("selu", arguments, 1);
+  checkTensor("selu", "input", input); return runActivation(SELU, input);
+}
+export function selu_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("selu_", arguments, 1);
+  return runActivation(SELU, self, true);
+}
 
 function celuActivation(op: string, args: readonly unknown[]): Activation {
-  const alpha = (bindArgs(op, args, ["alpha"]).alpha as number | undefined) ?? 1;
+  const alpha = (bindArgs(op, args, ["alpha"], [], 1).alpha as number | undefined) ?? 1;
   if (typeof alpha !== "number") throw new Error(`celu(): argument 'alpha' must be Number, not ${pyType(alpha)}`);
   if (alpha === 0) throw new Error("ZeroDivisionError: alpha cannot be 0 for CELU");
   return eluActivation("CeluBackward0", alpha, 1, 1 / alpha);
@@ -104,7 +112,7 @@ export function celu_(self: Tensor, ...args: Args<[alpha?: number], { alpha?: nu
 interface RreluOpts { lower?: number; upper?: number; training?: boolean; generator?: Generator | null }
 
 function rreluArgs(op: string, args: readonly unknown[]): { lower: number; upper: number; training: boolean; gen: Generator } {
-  const a = bindArgs(op, args, ["lower", "upper", "training", "generator"]);
+  const a = bindArgs(op, args, ["lower", "upper", "training", "generator"], [], 1);
   const lower = (a.lower as number | undefined) ?? 1 / 8, upper = (a.upper as number | undefined) ?? 1 / 3;
   if (!(lower <= upper)) throw new Error("Lower bound should be less than or equal to the upper bound");
   return { lower, upper, training: (a.training as boolean | undefined) ?? false, gen: (a.generator as Generator | null | undefined) ?? defaultGenerator };
@@ -179,6 +187,7 @@ export function hardshrink(input: Tensor, ...args: Args<[lambd?: number], { lamb
 
 /** torch.prelu(input, weight): max(0, x) + weight * min(0, x), weight per channel (dim 1) or shared. */
 export function prelu(input: Tensor, weight: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("prelu", arguments, 2);
   checkTensor("prelu", "input", input);
   checkTensor("prelu", "weight", weight);
   if (input.dtype !== weight.dtype) {
@@ -364,13 +373,13 @@ function softmaxBackward(g: Tensor, y: Tensor, d: number, outer: number, size: n
 
 /** torch.softmax(input, dim, dtype=None). */
 export function softmax(input: Tensor, ...args: Args<[dim?: number, dtype?: DTypeLike | null], SoftmaxOpts>): Tensor {
-  const a = bindArgs("softmax", args, ["dim", "dtype"]);
+  const a = bindArgs("softmax", args, ["dim", "dtype"], [], 1);
   return softmaxImpl("softmax", input, a.dim, a.dtype as DTypeLike | null | undefined);
 }
 
 /** torch.log_softmax(input, dim, dtype=None). */
 export function logSoftmax(input: Tensor, ...args: Args<[dim?: number, dtype?: DTypeLike | null], SoftmaxOpts>): Tensor {
-  const a = bindArgs("log_softmax", args, ["dim", "dtype"]);
+  const a = bindArgs("log_softmax", args, ["dim", "dtype"], [], 1);
   return softmaxImpl("log_softmax", input, a.dim, a.dtype as DTypeLike | null | undefined);
 }
 

@@ -12,8 +12,12 @@ import { DType } from "../core/dtype.js";
  */
 export type Args<P extends unknown[], O> = [...{ [K in keyof P]: P[K] | O }, O?];
 
-/** A function's type as a method: the first parameter (the tensor) becomes `this`. */
-export type Method<F> = F extends (self: Tensor, ...a: infer A) => infer R ? (...a: A) => R : never;
+/**
+ * A function's type as a method: the first parameter (the tensor) becomes `this`, and `out` leaves
+ * its options (PyTorch's Tensor methods take no out=).
+ */
+export type Method<F> = F extends (self: Tensor, ...a: infer A) => infer R ? (...a: { [K in keyof A]: WithoutOut<A[K]> }) => R : never;
+type WithoutOut<T> = T extends unknown ? ("out" extends keyof T ? Omit<T, "out"> & { out?: never } : T) : never;
 
 export function isOptionsObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== "object") return false;
@@ -24,8 +28,10 @@ export function isOptionsObject(v: unknown): v is Record<string, unknown> {
 /**
  * Binds positional `args` and a trailing options object to `names` (positional-or-keyword, in
  * PyTorch's order) and `kwOnly`. Unknown or duplicated names are errors, as in Python.
+ * `leading`: how many positional parameters the op took before `args` (its tensors), so that a
+ * count error counts them too, as Python's does.
  */
-export function bindArgs(op: string, args: readonly unknown[], names: readonly string[], kwOnly: readonly string[] = []): Record<string, unknown> {
+export function bindArgs(op: string, args: readonly unknown[], names: readonly string[], kwOnly: readonly string[] = [], leading = 0): Record<string, unknown> {
   let positional = args;
   let opts: Record<string, unknown> | null = null;
   const last = args[args.length - 1];
@@ -36,9 +42,7 @@ export function bindArgs(op: string, args: readonly unknown[], names: readonly s
   // Trailing undefined positional arguments are "not given".
   let n = positional.length;
   while (n > 0 && positional[n - 1] === undefined) n--;
-  if (n > names.length) {
-    throw new Error(`${op}() takes ${names.length} positional argument${names.length === 1 ? "" : "s"} but ${n} were given`);
-  }
+  if (n > names.length) throw positionalCountError(op, names.length + leading, n + leading);
   const out: Record<string, unknown> = {};
   for (let i = 0; i < n; i++) {
     const v = positional[i];
@@ -57,16 +61,53 @@ export function bindArgs(op: string, args: readonly unknown[], names: readonly s
   return out;
 }
 
+function positionalCountError(op: string, takes: number, given: number): Error {
+  return new Error(`${op}() takes ${takes} positional argument${takes === 1 ? "" : "s"} but ${given} ${given === 1 ? "was" : "were"} given`);
+}
+
+const NO_KEYWORDS: readonly string[] = [];
+
+/**
+ * The argument check of an op written with plain JS parameters (which would silently drop extra
+ * arguments): rejects more than `positional` positional arguments and a trailing options object
+ * with a key outside `keywords`, in Python's words. `args` is the call's `arguments` (leading
+ * tensors included). The op calls it only when `arguments.length` exceeds its plain arity, so a
+ * plain call pays one comparison. Returns the options object, or null.
+ */
+export function checkArgs(op: string, args: ArrayLike<unknown>, positional: number, keywords: readonly string[] = NO_KEYWORDS): Record<string, unknown> | null {
+  let n = args.length;
+  let opts: Record<string, unknown> | null = null;
+  const last = args[n - 1];
+  if (n > 0 && isOptionsObject(last)) { opts = last; n--; }
+  while (n > 0 && args[n - 1] === undefined) n--;
+  if (n > positional) throw positionalCountError(op, positional, n);
+  for (let i = 0; i < n; i++) {
+    if (isOptionsObject(args[i])) throw new Error(`${op}(): an options object must be the last argument`);
+  }
+  if (opts) {
+    for (const k of Object.keys(opts)) {
+      if (!keywords.includes(k)) throw new Error(`${op}() got an unexpected keyword argument '${k}'`);
+    }
+  }
+  return opts;
+}
+
 /**
  * Sizes given as `f(2, 3)`, `f([2, 3])` or `f(2, 3, { dtype })` (API.md rule 4): returns the size
- * and the trailing options object, if any.
+ * and the trailing options object, if any. With `keywords`, other option keys are errors.
  */
-export function bindSize(op: string, args: readonly unknown[]): { size: number[]; opts: Record<string, unknown> } {
+export function bindSize(op: string, args: readonly unknown[], keywords?: readonly string[]): { size: number[]; opts: Record<string, unknown> } {
   let rest = args;
   let opts: Record<string, unknown> = {};
   if (rest.length && isOptionsObject(rest[rest.length - 1])) {
     opts = rest[rest.length - 1] as Record<string, unknown>;
     rest = rest.slice(0, -1);
+    // An op that reads no options of its own passes the keywords it takes besides `size`.
+    if (keywords) {
+      for (const k of Object.keys(opts)) {
+        if (k !== "size" && !keywords.includes(k)) throw new Error(`${op}() got an unexpected keyword argument '${k}'`);
+      }
+    }
   }
   let size: unknown[];
   if (rest.length === 1 && Array.isArray(rest[0])) size = rest[0] as unknown[];
@@ -91,7 +132,20 @@ export function installMethods(fns: Record<string, (self: Tensor, ...a: never[])
   const proto = Tensor.prototype as unknown as Record<string, unknown>;
   for (const [name, f] of Object.entries(fns)) {
     const fn = f as (self: Tensor, ...a: unknown[]) => unknown;
-    proto[name] = function (this: Tensor, ...a: unknown[]) { return fn(this, ...a); };
+    proto[name] = function (this: Tensor, ...a: unknown[]) {
+      // Read through `arguments`: touching the rest array would make V8 allocate it on every call.
+      const n = arguments.length;
+      if (n !== 0) rejectOutOnMethod(name, arguments[n - 1]);
+      return fn(this, ...a);
+    };
+  }
+}
+
+/** PyTorch's Tensor methods take no out= (only the torch.* functions do). */
+function rejectOutOnMethod(name: string, last: unknown): void {
+  // The property test first: on a tensor or a number it is one cached lookup.
+  if ((last as { out?: unknown } | null | undefined)?.out !== undefined && isOptionsObject(last)) {
+    throw new Error(`${name}() got an unexpected keyword argument 'out'`);
   }
 }
 

@@ -5,12 +5,13 @@ import { Tensor } from "../core/tensor.js";
 import { type DType, getDefaultDtype, int64 } from "../core/dtype.js";
 import { nativeBinary } from "./native-fast.js";
 import { nativeTyped } from "./native-typed.js";
-import { type Args, bindArgs, installMethods, type Method, checkTensor } from "./args.js";
+import { type Args, bindArgs, installMethods, type Method, checkTensor, checkArgs } from "./args.js";
 import { type TensorOrScalar, resultType } from "./promotion.js";
 import { binaryOp, binaryInPlace, gradFor, type BinarySpec } from "./pointwise-engine.js";
 import { hasZeroValue } from "./engine.js";
 import { onDevice } from "./device-hooks.js";
 
+import { outCall, type OutOption, hasOut, withOut } from "./out.js";
 // ---- add / sub ------------------------------------------------------------------------------
 
 interface AlphaOpts { alpha?: number }
@@ -38,11 +39,12 @@ const SUB: BinarySpec = {
 };
 
 function alphaOf(op: string, args: readonly unknown[]): number {
-  const a = bindArgs(op, args, ["alpha"]);
+  const a = bindArgs(op, args, ["alpha"], [], 2);
   return (a.alpha as number | undefined) ?? 1;
 }
 
-export function add(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts>): Tensor {
+export function add(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("add", args, (rest) => add(input, other, ...(rest as [])));
   const alpha = alphaOf("add", args);
   if (!(input instanceof Tensor) && !(other instanceof Tensor)) checkTensor("add", "input", input);
   if (typeof input === "boolean" || (input instanceof Tensor && input.dtype.name === "bool" && other instanceof Tensor && other.dtype.name === "bool")) {
@@ -52,7 +54,8 @@ export function add(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<
   return binaryOp(ADD, input, scaled("add", other, alpha));
 }
 
-export function sub(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts>): Tensor {
+export function sub(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("sub", args, (rest) => sub(input, other, ...(rest as [])));
   const alpha = alphaOf("sub", args);
   if ((input instanceof Tensor && input.dtype.name === "bool") || (other instanceof Tensor && other.dtype.name === "bool")) {
     throw new Error("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
@@ -86,7 +89,8 @@ const MUL: BinarySpec = {
   vjp: (g, a, b) => [a._requiresGrad ? gradFor(g.mul(b), a) : null, b._requiresGrad ? gradFor(g.mul(a), b) : null],
 };
 
-export function mul(input: TensorOrScalar, other: TensorOrScalar): Tensor {
+export function mul(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("mul", arguments, 2, () => mul(input, other));
   if (input instanceof Tensor && other instanceof Tensor && input.dtype.name === "bool" && other.dtype.name === "bool") {
     return binaryOp({ ...MUL, f: (x, y) => (x && y ? 1 : 0) }, input, other);
   }
@@ -95,6 +99,7 @@ export function mul(input: TensorOrScalar, other: TensorOrScalar): Tensor {
 export const multiply = mul;
 
 export function mul_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("mul_", arguments, 2);
   return binaryInPlace(MUL, self, other, (s) => mul(s, other));
 }
 
@@ -160,8 +165,9 @@ function checkIntDivByZero(op: string, a: TensorOrScalar, b: TensorOrScalar, mod
 
 interface DivOpts { roundingMode?: RoundingMode }
 
-export function div(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[], DivOpts>): Tensor {
-  const a = bindArgs("div", args, [], ["roundingMode"]);
+export function div(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[], DivOpts & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("div", args, (rest) => div(input, other, ...(rest as [])));
+  const a = bindArgs("div", args, [], ["roundingMode"], 2);
   const mode = (a.roundingMode as RoundingMode | undefined) ?? null;
   if (mode !== null && mode !== "trunc" && mode !== "floor") {
     throw new Error(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(mode)}'`);
@@ -169,22 +175,31 @@ export function div(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<
   checkIntDivByZero("div", input, other, mode);
   return binaryOp(divSpec(mode), input, other);
 }
-export const divide = div, trueDivide = (a: TensorOrScalar, b: TensorOrScalar) => div(a, b);
+export const divide = div;
+export function trueDivide(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("true_divide", arguments, 2, () => div(input, other));
+  return div(input, other);
+}
 
 export function div_(self: Tensor, other: TensorOrScalar, ...args: Args<[], DivOpts>): Tensor {
-  const a = bindArgs("div_", args, [], ["roundingMode"]);
+  const a = bindArgs("div_", args, [], ["roundingMode"], 2);
   const mode = (a.roundingMode as RoundingMode | undefined) ?? null;
   checkIntDivByZero("div_", self, other, mode);
   return binaryInPlace(divSpec(mode), self, other, (s) => div(s, other, { roundingMode: mode }));
 }
 
-export function floorDivide(input: TensorOrScalar, other: TensorOrScalar): Tensor {
+export function floorDivide(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("floor_divide", arguments, 2, () => floorDivide(input, other));
   return div(input, other, { roundingMode: "floor" });
 }
 export function floorDivide_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("floor_divide_", arguments, 2);
   return div_(self, other, { roundingMode: "floor" });
 }
-export function trueDivide_(self: Tensor, other: TensorOrScalar): Tensor { return div_(self, other); }
+export function trueDivide_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("true_divide_", arguments, 2);
+  return div_(self, other);
+}
 export const subtract_ = sub_, multiply_ = mul_, divide_ = div_;
 
 

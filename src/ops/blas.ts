@@ -5,12 +5,13 @@ import { Tensor } from "../core/tensor.js";
 import { broadcastShapes, numel, normalizeDim, shapeStr } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, installMethods, type Method, checkTensor } from "./args.js";
+import { type Args, bindArgs, installMethods, type Method, checkTensor, checkArgs, describe } from "./args.js";
 import { emptyTensor, uninitTensor, toNumbers, writeNumbers } from "./engine.js";
 import { kernels, type FloatArray } from "../backends/kernels.js";
 import { tensor } from "./creation.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 
+import { outCall, type OutOption, writeOut, hasOut, withOut } from "./out.js";
 const TYPE_NAMES: Record<string, string> = {
   float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char",
   uint8: "unsigned char", int16: "short", int32: "int", int64: "long int", bool: "bool",
@@ -79,7 +80,8 @@ function mmKernel(a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
-export function mm(input: Tensor, mat2: Tensor): Tensor {
+export function mm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("mm", arguments, 2, () => mm(input, mat2), "same");
   checkTensor("mm", "input", input);
   checkTensor("mm", "mat2", mat2);
   if (input.dim() !== 2) throw new Error(`mm: self must be a matrix`);
@@ -95,7 +97,8 @@ export function mm(input: Tensor, mat2: Tensor): Tensor {
   ], [input, mat2]);
 }
 
-export function bmm(input: Tensor, mat2: Tensor): Tensor {
+export function bmm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("bmm", arguments, 2, () => bmm(input, mat2), "same");
   checkTensor("bmm", "input", input);
   checkTensor("bmm", "mat2", mat2);
   if (input.dim() !== 3) throw new Error(`batch1 must be a 3D tensor`);
@@ -113,7 +116,8 @@ export function bmm(input: Tensor, mat2: Tensor): Tensor {
   ], [input, mat2]);
 }
 
-export function dot(input: Tensor, other: Tensor): Tensor {
+export function dot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("dot", arguments, 2, () => dot(input, other), "same");
   if (input.dim() !== 1 || other.dim() !== 1) {
     throw new Error(`1D tensors expected, but got ${input.dim()}D and ${other.dim()}D tensors`);
   }
@@ -129,9 +133,13 @@ export function dot(input: Tensor, other: Tensor): Tensor {
 }
 export const inner1d = dot;
 
-export function vdot(input: Tensor, other: Tensor): Tensor { return dot(input, other); }
+export function vdot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("vdot", arguments, 2, () => vdot(input, other), "same");
+  return dot(input, other);
+}
 
-export function mv(input: Tensor, vec: Tensor): Tensor {
+export function mv(input: Tensor, vec: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("mv", arguments, 2, () => mv(input, vec), "same");
   if (input.dim() !== 2 || vec.dim() !== 1) {
     throw new Error(`vector + matrix @ vector expected, got ${input.dim()}, ${vec.dim()}, ${vec.dim()}`);
   }
@@ -142,7 +150,8 @@ export function mv(input: Tensor, vec: Tensor): Tensor {
 }
 
 /** torch.matmul: NumPy-style, with broadcast batch dims. */
-export function matmul(input: Tensor, other: Tensor): Tensor {
+export function matmul(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("matmul", arguments, 2, () => matmul(input, other), "same");
   const out = matmulImpl(input, other);
   if (tracing.on) traceOp("matmul", [input, other], out);
   return out;
@@ -183,7 +192,8 @@ function matmulImpl(input: Tensor, other: Tensor): Tensor {
   return out;
 }
 
-export function outer(input: Tensor, vec2: Tensor): Tensor {
+export function outer(input: Tensor, vec2: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("outer", arguments, 2, () => outer(input, vec2));
   if (input.dim() !== 1 || vec2.dim() !== 1) throw new Error(`outer: expected 1D tensors, got ${input.dim()}D and ${vec2.dim()}D`);
   return input.unsqueeze(1).mul(vec2.unsqueeze(0));
 }
@@ -202,33 +212,48 @@ function scaleAdd(op: string, input: Tensor, prod: Tensor, beta: number, alpha: 
   return (beta === 1 ? input : input.mul(beta)).add(p);
 }
 
-export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: BetaAlpha = {}): Tensor {
-  const a = bindArgs("addmm", [options], [], ["beta", "alpha"]);
-  return scaleAdd("addmm", input, mm(mat1, mat2), (a.beta as number) ?? 1, (a.alpha as number) ?? 1);
+const BETA_ALPHA_OUT = ["beta", "alpha", "out"];
+
+/** The add* family writes into out with the matmul rule (out's dtype must be the result's). */
+function maybeOut(op: string, result: Tensor, out: unknown): Tensor {
+  return out === undefined || out === null ? result : writeOut(op, result, out, "same");
 }
 
-export function addmv(input: Tensor, mat: Tensor, vec: Tensor, options: BetaAlpha = {}): Tensor {
-  const a = bindArgs("addmv", [options], [], ["beta", "alpha"]);
-  return scaleAdd("addmv", input, mv(mat, vec), (a.beta as number) ?? 1, (a.alpha as number) ?? 1);
+export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
+  if (arguments.length > 4) checkArgs("addmm", arguments, 3, BETA_ALPHA_OUT);
+  const a = bindArgs("addmm", [options], [], BETA_ALPHA_OUT);
+  return maybeOut("addmm", scaleAdd("addmm", input, mm(mat1, mat2), (a.beta as number) ?? 1, (a.alpha as number) ?? 1), a.out);
 }
 
-export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, options: BetaAlpha = {}): Tensor {
-  const a = bindArgs("addr", [options], [], ["beta", "alpha"]);
-  return scaleAdd("addr", input, outer(vec1, vec2), (a.beta as number) ?? 1, (a.alpha as number) ?? 1);
+export function addmv(input: Tensor, mat: Tensor, vec: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
+  if (arguments.length > 4) checkArgs("addmv", arguments, 3, BETA_ALPHA_OUT);
+  const a = bindArgs("addmv", [options], [], BETA_ALPHA_OUT);
+  return maybeOut("addmv", scaleAdd("addmv", input, mv(mat, vec), (a.beta as number) ?? 1, (a.alpha as number) ?? 1), a.out);
 }
 
-export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha = {}): Tensor {
-  const a = bindArgs("baddbmm", [options], [], ["beta", "alpha"]);
-  return scaleAdd("baddbmm", input, bmm(batch1, batch2), (a.beta as number) ?? 1, (a.alpha as number) ?? 1);
+export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
+  if (arguments.length > 4) checkArgs("addr", arguments, 3, BETA_ALPHA_OUT);
+  const a = bindArgs("addr", [options], [], BETA_ALPHA_OUT);
+  return maybeOut("addr", scaleAdd("addr", input, outer(vec1, vec2), (a.beta as number) ?? 1, (a.alpha as number) ?? 1), a.out);
 }
 
-export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha = {}): Tensor {
-  const a = bindArgs("addbmm", [options], [], ["beta", "alpha"]);
-  return scaleAdd("addbmm", input, bmm(batch1, batch2).sum(0), (a.beta as number) ?? 1, (a.alpha as number) ?? 1);
+export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
+  if (arguments.length > 4) checkArgs("baddbmm", arguments, 3, BETA_ALPHA_OUT);
+  const a = bindArgs("baddbmm", [options], [], BETA_ALPHA_OUT);
+  return maybeOut("baddbmm", scaleAdd("baddbmm", input, bmm(batch1, batch2), (a.beta as number) ?? 1, (a.alpha as number) ?? 1), a.out);
+}
+
+export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
+  if (arguments.length > 4) checkArgs("addbmm", arguments, 3, BETA_ALPHA_OUT);
+  const a = bindArgs("addbmm", [options], [], BETA_ALPHA_OUT);
+  return maybeOut("addbmm", scaleAdd("addbmm", input, bmm(batch1, batch2).sum(0), (a.beta as number) ?? 1, (a.alpha as number) ?? 1), a.out);
 }
 
 export function chainMatmul(...matrices: Tensor[]): Tensor {
   if (matrices.length === 0) throw new Error("chain_matmul(): Expected one or more matrices");
+  matrices.forEach((m, i) => {
+    if (!(m instanceof Tensor)) throw new Error(`chain_matmul(): expected Tensor as element ${i} in argument 0, but got ${describe(m)}`);
+  });
   return matrices.reduce((acc, m) => mm(acc, m));
 }
 
@@ -362,8 +387,9 @@ export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Te
 
 type TensordotDims = number | [number[] | number, number[] | number];
 
-export function tensordot(a: Tensor, b: Tensor, ...args: Args<[dims?: TensordotDims], { dims?: TensordotDims }>): Tensor {
-  const o = bindArgs("tensordot", args, ["dims"]);
+export function tensordot(a: Tensor, b: Tensor, ...args: Args<[dims?: TensordotDims], { dims?: TensordotDims } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("tensordot", args, (rest) => tensordot(a, b, ...(rest as [never])), "same");
+  const o = bindArgs("tensordot", args, ["dims"], [], 2);
   const dims = (o.dims as TensordotDims | undefined) ?? 2;
   let da: number[], db: number[];
   if (typeof dims === "number") {
@@ -386,7 +412,8 @@ export function tensordot(a: Tensor, b: Tensor, ...args: Args<[dims?: TensordotD
   return am.mm(bm).reshape([...freeA.map((d) => a._shape[d]!), ...freeB.map((d) => b._shape[d]!)]);
 }
 
-export function kron(input: Tensor, other: Tensor): Tensor {
+export function kron(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("kron", arguments, 2, () => kron(input, other));
   const nd = Math.max(input.dim(), other.dim());
   const a = input.reshape([...Array(nd - input.dim()).fill(1), ...input._shape]);
   const b = other.reshape([...Array(nd - other.dim()).fill(1), ...other._shape]);
@@ -400,12 +427,14 @@ export function kron(input: Tensor, other: Tensor): Tensor {
 }
 
 export function trace(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("trace", arguments, 1);
   if (input.dim() !== 2) throw new Error(`trace: expected a matrix, but got tensor with dim ${input.dim()}`);
   return input.diagonal().sum();
 }
 
-export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number | null], { dim?: number | null }>): Tensor {
-  const o = bindArgs("cross", args, ["dim"]);
+export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number | null], { dim?: number | null } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("cross", args, (rest) => cross(input, other, ...(rest as [never])), "same");
+  const o = bindArgs("cross", args, ["dim"], [], 2);
   const shape = broadcastShapes(input.shape, other.shape);
   let d: number;
   if (o.dim === undefined || o.dim === null) {
@@ -426,7 +455,7 @@ export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number 
 
 /** torch.cdist(x1, x2, p=2): pairwise p-norm distances between row sets (batched). */
 export function cdist(x1: Tensor, x2: Tensor, ...args: Args<[p?: number], { p?: number; computeMode?: string | null }>): Tensor {
-  const o = bindArgs("cdist", args, ["p"], ["computeMode"]);
+  const o = bindArgs("cdist", args, ["p"], ["computeMode"], 2);
   const p = (o.p as number | undefined) ?? 2;
   if (x1.dim() < 2 || x2.dim() < 2) throw new Error(`cdist only supports at least 2D tensors, X1 got: ${x1.dim()}D`);
   if (x1._shape[x1.dim() - 1] !== x2._shape[x2.dim() - 1]) {

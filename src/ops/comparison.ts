@@ -7,7 +7,7 @@ import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { broadcastShapes, broadcastStrides, numel, shapesEqual } from "../core/shape.js";
 import { forEachRow } from "../backends/js/strided.js";
-import { type Args, bindArgs, checkTensor, installMethods, type Method } from "./args.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs } from "./args.js";
 import { binaryMap, emptyTensor, fillTensor, lay, unaryMap, copyInto, toNumbers, uninitTensor } from "./engine.js";
 import { applyInPlace, checkInplaceCast } from "./inplace.js";
 import { asOperand, type BinarySpec, binaryInPlace, binaryOp, gradFor, type UnarySpec } from "./pointwise-engine.js";
@@ -23,6 +23,7 @@ import { abs } from "./pointwise.js";
 import { isclose as nativeIscloseKernel } from "../backends/native/isclose.js";
 import { nativeLogical, nativeLogicalApplies, nativeTyped } from "./native-typed.js";
 
+import { outCall, type OutOption } from "./out.js";
 // ---- eq / ne / lt / le / gt / ge --------------------------------------------------------------
 
 type Cmp = (a: number, b: number) => number;
@@ -117,19 +118,55 @@ function compareInPlace(spec: CompareSpec, self: Tensor, other: TensorOrScalar):
     (s) => compare(spec, s, other).to(s.dtype));
 }
 
-export function eq(input: Tensor, other: TensorOrScalar): Tensor { return compare(EQ, input, other); }
-export function ne(input: Tensor, other: TensorOrScalar): Tensor { return compare(NE, input, other); }
-export function lt(input: Tensor, other: TensorOrScalar): Tensor { return compare(LT, input, other); }
-export function le(input: Tensor, other: TensorOrScalar): Tensor { return compare(LE, input, other); }
-export function gt(input: Tensor, other: TensorOrScalar): Tensor { return compare(GT, input, other); }
-export function ge(input: Tensor, other: TensorOrScalar): Tensor { return compare(GE, input, other); }
+export function eq(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("eq", arguments, 2, () => eq(input, other));
+  return compare(EQ, input, other);
+}
+export function ne(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("ne", arguments, 2, () => ne(input, other));
+  return compare(NE, input, other);
+}
+export function lt(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("lt", arguments, 2, () => lt(input, other));
+  return compare(LT, input, other);
+}
+export function le(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("le", arguments, 2, () => le(input, other));
+  return compare(LE, input, other);
+}
+export function gt(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("gt", arguments, 2, () => gt(input, other));
+  return compare(GT, input, other);
+}
+export function ge(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("ge", arguments, 2, () => ge(input, other));
+  return compare(GE, input, other);
+}
 export const notEqual = ne, less = lt, lessEqual = le, greater = gt, greaterEqual = ge;
-export function eq_(self: Tensor, other: TensorOrScalar): Tensor { return compareInPlace(EQ, self, other); }
-export function ne_(self: Tensor, other: TensorOrScalar): Tensor { return compareInPlace(NE, self, other); }
-export function lt_(self: Tensor, other: TensorOrScalar): Tensor { return compareInPlace(LT, self, other); }
-export function le_(self: Tensor, other: TensorOrScalar): Tensor { return compareInPlace(LE, self, other); }
-export function gt_(self: Tensor, other: TensorOrScalar): Tensor { return compareInPlace(GT, self, other); }
-export function ge_(self: Tensor, other: TensorOrScalar): Tensor { return compareInPlace(GE, self, other); }
+export function eq_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("eq_", arguments, 2);
+  return compareInPlace(EQ, self, other);
+}
+export function ne_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("ne_", arguments, 2);
+  return compareInPlace(NE, self, other);
+}
+export function lt_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("lt_", arguments, 2);
+  return compareInPlace(LT, self, other);
+}
+export function le_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("le_", arguments, 2);
+  return compareInPlace(LE, self, other);
+}
+export function gt_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("gt_", arguments, 2);
+  return compareInPlace(GT, self, other);
+}
+export function ge_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("ge_", arguments, 2);
+  return compareInPlace(GE, self, other);
+}
 
 /** Whether a bool tensor is all true (a direct scan: no reduction op needed). */
 function allTrue(t: Tensor): boolean {
@@ -142,6 +179,7 @@ function allTrue(t: Tensor): boolean {
 
 /** torch.equal: same size and the same values (NaN is never equal). */
 export function equal(input: Tensor, other: Tensor): boolean {
+  if (arguments.length > 2) checkArgs("equal", arguments, 2);
   checkTensor("equal", "input", input);
   checkTensor("equal", "other", other);
   if (!shapesEqual(input.shape, other.shape)) return false;
@@ -153,7 +191,7 @@ export function equal(input: Tensor, other: Tensor): boolean {
 interface CloseOpts { rtol?: number; atol?: number; equalNan?: boolean }
 
 function closeArgs(op: string, args: readonly unknown[]): { rtol: number; atol: number; equalNan: boolean } {
-  const a = bindArgs(op, args, ["rtol", "atol", "equalNan"]);
+  const a = bindArgs(op, args, ["rtol", "atol", "equalNan"], [], 2);
   const rtol = (a.rtol as number | undefined) ?? 1e-5, atol = (a.atol as number | undefined) ?? 1e-8;
   const equalNan = (a.equalNan as boolean | undefined) ?? false;
   if (rtol < 0) throw new Error(`rtol must be greater than or equal to zero, but got ${rtol}`);
@@ -267,14 +305,33 @@ function test(op: string, input: Tensor, f: (v: number) => number, intValue: 0 |
 }
 
 // x != x is NaN's own test; +-inf compare equal only to themselves.
-export function isnan(input: Tensor): Tensor { return test("isnan", input, (v) => (v !== v ? 1 : 0), 0, { op: "ne", with: "self" }); }
-export function isinf(input: Tensor): Tensor { return test("isinf", input, (v) => (v === Infinity || v === -Infinity ? 1 : 0), 0, { classify: "isinf" }); }
-export function isposinf(input: Tensor): Tensor { return test("isposinf", input, (v) => (v === Infinity ? 1 : 0), 0, { op: "eq", with: Infinity }); }
-export function isneginf(input: Tensor): Tensor { return test("isneginf", input, (v) => (v === -Infinity ? 1 : 0), 0, { op: "eq", with: -Infinity }); }
-export function isfinite(input: Tensor): Tensor { return test("isfinite", input, (v) => (Number.isFinite(v) ? 1 : 0), 1, { classify: "isfinite" }); }
+export function isnan(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("isnan", arguments, 1);
+  return test("isnan", input, (v) => (v !== v ? 1 : 0), 0, { op: "ne", with: "self" });
+}
+export function isinf(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("isinf", arguments, 1);
+  return test("isinf", input, (v) => (v === Infinity || v === -Infinity ? 1 : 0), 0, { classify: "isinf" });
+}
+export function isposinf(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("isposinf", arguments, 1, () => isposinf(input));
+  return test("isposinf", input, (v) => (v === Infinity ? 1 : 0), 0, { op: "eq", with: Infinity });
+}
+export function isneginf(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("isneginf", arguments, 1, () => isneginf(input));
+  return test("isneginf", input, (v) => (v === -Infinity ? 1 : 0), 0, { op: "eq", with: -Infinity });
+}
+export function isfinite(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("isfinite", arguments, 1);
+  return test("isfinite", input, (v) => (Number.isFinite(v) ? 1 : 0), 1, { classify: "isfinite" });
+}
 /** Real dtypes only: every element is real. */
-export function isreal(input: Tensor): Tensor { return test("isreal", input, () => 1, 1); }
-export function signbit(input: Tensor): Tensor {
+export function isreal(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("isreal", arguments, 1);
+  return test("isreal", input, () => 1, 1);
+}
+export function signbit(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("signbit", arguments, 1, () => signbit(input));
   // Natively the sign bit itself, which a NaN's sign reaches too (as PyTorch); JS cannot see a NaN's sign.
   return test("signbit", input, (v) => (v < 0 || Object.is(v, -0) ? 1 : 0), input.dtype.isSigned ? null : 0, { classify: "signbit" });
 }
@@ -310,14 +367,33 @@ function logicalInPlace(op: string, fn: Logic, self: Tensor, other: Tensor): Ten
 }
 
 const AND: Logic = (a, b) => a && b, OR: Logic = (a, b) => a || b, XOR: Logic = (a, b) => a !== b;
-export function logicalAnd(input: Tensor, other: Tensor): Tensor { return logical("logical_and", AND, input, other); }
-export function logicalOr(input: Tensor, other: Tensor): Tensor { return logical("logical_or", OR, input, other); }
-export function logicalXor(input: Tensor, other: Tensor): Tensor { return logical("logical_xor", XOR, input, other); }
-export function logicalAnd_(self: Tensor, other: Tensor): Tensor { return logicalInPlace("logical_and_", AND, self, other); }
-export function logicalOr_(self: Tensor, other: Tensor): Tensor { return logicalInPlace("logical_or_", OR, self, other); }
-export function logicalXor_(self: Tensor, other: Tensor): Tensor { return logicalInPlace("logical_xor_", XOR, self, other); }
+export function logicalAnd(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("logical_and", arguments, 2, () => logicalAnd(input, other));
+  return logical("logical_and", AND, input, other);
+}
+export function logicalOr(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("logical_or", arguments, 2, () => logicalOr(input, other));
+  return logical("logical_or", OR, input, other);
+}
+export function logicalXor(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("logical_xor", arguments, 2, () => logicalXor(input, other));
+  return logical("logical_xor", XOR, input, other);
+}
+export function logicalAnd_(self: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("logical_and_", arguments, 2);
+  return logicalInPlace("logical_and_", AND, self, other);
+}
+export function logicalOr_(self: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("logical_or_", arguments, 2);
+  return logicalInPlace("logical_or_", OR, self, other);
+}
+export function logicalXor_(self: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("logical_xor_", arguments, 2);
+  return logicalInPlace("logical_xor_", XOR, self, other);
+}
 
-export function logicalNot(input: Tensor): Tensor {
+export function logicalNot(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("logical_not", arguments, 1, () => logicalNot(input));
   checkTensor("logical_not", "input", input);
   if (onDevice(input)) return deviceOp("test", "logical_not")("logical_not", input);
   // not x is x == 0 in x's own dtype (NaN is true, -0 false): the native comparison with a zero.
@@ -326,6 +402,7 @@ export function logicalNot(input: Tensor): Tensor {
   return r;
 }
 export function logicalNot_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("logical_not_", arguments, 1);
   return applyInPlace("logical_not_", self, [], () => { unaryMap(self, self.dtype, (v) => (v === 0 ? 1 : 0), self); },
     (s) => logicalNot(s).to(s.dtype));
 }
@@ -355,17 +432,36 @@ function bitwiseInPlace(spec: BinarySpec, self: Tensor, other: TensorOrScalar): 
   return binaryInPlace(spec, self, other, (s) => bitwise(spec, s, other));
 }
 
-export function bitwiseAnd(input: TensorOrScalar, other: TensorOrScalar): Tensor { return bitwise(BIT_AND, input, other); }
-export function bitwiseOr(input: TensorOrScalar, other: TensorOrScalar): Tensor { return bitwise(BIT_OR, input, other); }
-export function bitwiseXor(input: TensorOrScalar, other: TensorOrScalar): Tensor { return bitwise(BIT_XOR, input, other); }
-export function bitwiseAnd_(self: Tensor, other: TensorOrScalar): Tensor { return bitwiseInPlace(BIT_AND, self, other); }
-export function bitwiseOr_(self: Tensor, other: TensorOrScalar): Tensor { return bitwiseInPlace(BIT_OR, self, other); }
-export function bitwiseXor_(self: Tensor, other: TensorOrScalar): Tensor { return bitwiseInPlace(BIT_XOR, self, other); }
+export function bitwiseAnd(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("bitwise_and", arguments, 2, () => bitwiseAnd(input, other));
+  return bitwise(BIT_AND, input, other);
+}
+export function bitwiseOr(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("bitwise_or", arguments, 2, () => bitwiseOr(input, other));
+  return bitwise(BIT_OR, input, other);
+}
+export function bitwiseXor(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("bitwise_xor", arguments, 2, () => bitwiseXor(input, other));
+  return bitwise(BIT_XOR, input, other);
+}
+export function bitwiseAnd_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("bitwise_and_", arguments, 2);
+  return bitwiseInPlace(BIT_AND, self, other);
+}
+export function bitwiseOr_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("bitwise_or_", arguments, 2);
+  return bitwiseInPlace(BIT_OR, self, other);
+}
+export function bitwiseXor_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("bitwise_xor_", arguments, 2);
+  return bitwiseInPlace(BIT_XOR, self, other);
+}
 
 /** bitwise_not as a unary spec, for devices (the CPU path below maps bool and int64 itself). */
 const BIT_NOT: UnarySpec = { name: "bitwise_not", node: "NotImplemented", f: (v) => ~v };
 
-export function bitwiseNot(input: Tensor): Tensor {
+export function bitwiseNot(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("bitwise_not", arguments, 1, () => bitwiseNot(input));
   checkTensor("bitwise_not", "input", input);
   const d = input.dtype;
   if (d.isFloatingPoint) throw notImplementedFor("bitwise_not_cpu", d);
@@ -375,6 +471,7 @@ export function bitwiseNot(input: Tensor): Tensor {
   return r;
 }
 export function bitwiseNot_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("bitwise_not_", arguments, 1);
   if (self.dtype.isFloatingPoint) throw notImplementedFor("bitwise_not_cpu", self.dtype);
   return applyInPlace("bitwise_not_", self, [], () => { copyInto(self, bitwiseNot(self)); }, bitwiseNot);
 }
@@ -407,14 +504,22 @@ function shift(left: boolean, input: TensorOrScalar, other: TensorOrScalar): Ten
   if (promoted.isFloatingPoint || promoted === bool) throw notImplementedFor(left ? "lshift_cpu" : "rshift_cpu", promoted);
   return binaryOp(shiftSpec(left, promoted), input, other);
 }
-export function bitwiseLeftShift(input: TensorOrScalar, other: TensorOrScalar): Tensor { return shift(true, input, other); }
-export function bitwiseRightShift(input: TensorOrScalar, other: TensorOrScalar): Tensor { return shift(false, input, other); }
+export function bitwiseLeftShift(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("bitwise_left_shift", arguments, 2, () => bitwiseLeftShift(input, other));
+  return shift(true, input, other);
+}
+export function bitwiseRightShift(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("bitwise_right_shift", arguments, 2, () => bitwiseRightShift(input, other));
+  return shift(false, input, other);
+}
 export function bitwiseLeftShift_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("bitwise_left_shift_", arguments, 2);
   const promoted = resultType(self, other);
   if (promoted.isFloatingPoint || promoted === bool) throw notImplementedFor("lshift_cpu", promoted);
   return binaryInPlace(shiftSpec(true, promoted), self, other, (s) => shift(true, s, other));
 }
 export function bitwiseRightShift_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("bitwise_right_shift_", arguments, 2);
   const promoted = resultType(self, other);
   if (promoted.isFloatingPoint || promoted === bool) throw notImplementedFor("rshift_cpu", promoted);
   return binaryInPlace(shiftSpec(false, promoted), self, other, (s) => shift(false, s, other));
@@ -481,8 +586,9 @@ function castExact(t: Tensor, dtype: DType): Tensor {
  * promoted together). torch.where(condition) is torch.nonzero(condition, as_tuple=True).
  */
 export function where(condition: Tensor): Tensor[];
-export function where(condition: Tensor, input: TensorOrScalar, other: TensorOrScalar): Tensor;
+export function where(condition: Tensor, input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor;
 export function where(condition: Tensor, input?: TensorOrScalar, other?: TensorOrScalar): Tensor | Tensor[] {
+  if (arguments.length > 3) return outCall("where", arguments, 3, () => where(condition, input!, other!), "same");
   checkTensor("where", "condition", condition);
   if (input === undefined && other === undefined) {
     const nz = (condition as unknown as { nonzero?: (o: { asTuple: boolean }) => Tensor[] }).nonzero;
@@ -537,11 +643,13 @@ function checkHeaviside(op: string, input: Tensor, values: Tensor): void {
   if (!(values instanceof Tensor)) throw new Error(`${op}(): argument 'values' (position 2) must be Tensor, not ${pyType(values)}`);
   if (input.dtype !== values.dtype) throw new Error("heaviside is not yet implemented for tensors with different dtypes.");
 }
-export function heaviside(input: Tensor, values: Tensor): Tensor {
+export function heaviside(input: Tensor, values: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("heaviside", arguments, 2, () => heaviside(input, values));
   checkHeaviside("heaviside", input, values);
   return binaryOp(HEAVISIDE, input, values);
 }
 export function heaviside_(self: Tensor, values: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("heaviside_", arguments, 2);
   checkHeaviside("heaviside_", self, values);
   checkInplaceCast("heaviside_", self.dtype, self);
   return binaryInPlace(HEAVISIDE, self, values, (s) => heaviside(s, values));

@@ -8,11 +8,12 @@ import {
 } from "../core/dtype.js";
 import { Storage, type DeviceLike, toDevice } from "../core/storage.js";
 import { numel } from "../core/shape.js";
-import { bindArgs, bindSize, installMethods, type Method, checkTensor } from "./args.js";
+import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs } from "./args.js";
 import { emptyTensor, encoder, fillTensor, copyInto } from "./engine.js";
 import { deviceFactory, finishFactory } from "./factory-utils.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 
+import { hasOut, withOut, type OutOption } from "./out.js";
 export interface FactoryOptions {
   dtype?: DTypeLike | null;
   device?: DeviceLike | null;
@@ -23,7 +24,9 @@ export interface FactoryOptions {
   memoryFormat?: null;
 }
 
-const FACTORY_KW = ["dtype", "device", "requiresGrad", "pinMemory", "layout", "memoryFormat", "out", "generator"];
+// `out` is not among them: the factories that take out= (zeros, ones, empty, full, arange, linspace, eye)
+// split it off first (out.ts), and the others reject it.
+const FACTORY_KW = ["dtype", "device", "requiresGrad", "pinMemory", "layout", "memoryFormat", "generator"];
 
 export type TensorData = NestedArray<number | bigint | boolean> | StorageArray | Tensor | NestedArray<Tensor>;
 
@@ -100,6 +103,8 @@ export function tensor(data: TensorData, options: FactoryOptions = {}): Tensor {
 
 /** torch.as_tensor: no copy when data is already a tensor of the requested dtype. */
 export function asTensor(data: TensorData, options: FactoryOptions = {}): Tensor {
+  if (arguments.length > 2) checkArgs("as_tensor", arguments, 1, FACTORY_KW);
+  bindArgs("as_tensor", [options], [], FACTORY_KW);
   if (data instanceof Tensor && (options.dtype === undefined || options.dtype === null || toDType(options.dtype) === data.dtype)) return data;
   return tensor(data, options);
 }
@@ -123,7 +128,7 @@ export function fromBuffer(data: StorageArray, options: { dtype?: DTypeLike; sha
 /** torch.from_numpy's analogue for typed arrays (no copy). */
 export const fromArray = fromBuffer;
 
-type SizeArgs = (number | number[] | FactoryOptions)[];
+type SizeArgs = (number | number[] | (FactoryOptions & OutOption))[];
 
 function sized(op: string, args: readonly unknown[], fill: number | null, defaultDtype?: DType): Tensor {
   const { size, opts } = bindSize(op, args);
@@ -136,10 +141,16 @@ function sized(op: string, args: readonly unknown[], fill: number | null, defaul
   return finishFactory(t, opts);
 }
 
-export function zeros(...size: SizeArgs): Tensor { return sized("zeros", size, 0); }
-export function ones(...size: SizeArgs): Tensor { return sized("ones", size, 1); }
+export function zeros(...size: SizeArgs): Tensor {
+  return hasOut(size) ? withOut("zeros", size, (rest) => zeros(...(rest as SizeArgs)), "cast", true) : sized("zeros", size, 0);
+}
+export function ones(...size: SizeArgs): Tensor {
+  return hasOut(size) ? withOut("ones", size, (rest) => ones(...(rest as SizeArgs)), "cast", true) : sized("ones", size, 1);
+}
 /** Zero-filled, as every fresh typed array is (no uninitialised memory in JS). */
-export function empty(...size: SizeArgs): Tensor { return sized("empty", size, null); }
+export function empty(...size: SizeArgs): Tensor {
+  return hasOut(size) ? withOut("empty", size, (rest) => empty(...(rest as SizeArgs)), "cast", true) : sized("empty", size, null);
+}
 
 function scalarDType(v: number | bigint | boolean): DType {
   if (typeof v === "boolean") return bool;
@@ -148,7 +159,9 @@ function scalarDType(v: number | bigint | boolean): DType {
 }
 
 /** torch.full(size, fillValue, { dtype }): the dtype follows the fill value as in PyTorch. */
-export function full(size: number[], fillValue: number | bigint | boolean, options: FactoryOptions = {}): Tensor {
+export function full(size: number[], fillValue: number | bigint | boolean, options: FactoryOptions & OutOption = {}): Tensor {
+  if (arguments.length > 3) checkArgs("full", arguments, 2, [...FACTORY_KW, "out"]);
+  if (hasOut([options])) return withOut("full", [options], (rest) => full(size, fillValue, rest[0] as FactoryOptions), "cast", true);
   const opts = bindArgs("full", [options], [], FACTORY_KW);
   if (!Array.isArray(size)) throw new Error("full(): argument 'size' must be tuple of ints");
   const dtype = dtypeOpt(opts, scalarDType(fillValue));
@@ -215,7 +228,8 @@ export function newTensor(self: Tensor, data: TensorData, options: FactoryOption
 export interface ArangeOptions extends FactoryOptions { start?: number; end?: number; step?: number }
 
 /** torch.arange(end) / arange(start, end, step?): int64 when all bounds are integers. */
-export function arange(...args: (number | bigint | ArangeOptions)[]): Tensor {
+export function arange(...args: (number | bigint | (ArangeOptions & OutOption))[]): Tensor {
+  if (hasOut(args)) return withOut("arange", args, (rest) => arange(...(rest as (number | ArangeOptions)[])), "cast", true);
   const a = bindArgs("arange", args, ["start", "end", "step"], FACTORY_KW);
   let start = Number(a.start ?? 0), end = a.end === undefined ? undefined : Number(a.end);
   const step = Number(a.step ?? 1);
@@ -247,7 +261,9 @@ export function arange(...args: (number | bigint | ArangeOptions)[]): Tensor {
 }
 
 /** torch.linspace(start, end, steps): PyTorch's symmetric formula (from both ends). */
-export function linspace(start: number, end: number, steps: number, options: FactoryOptions = {}): Tensor {
+export function linspace(start: number, end: number, steps: number, options: FactoryOptions & OutOption = {}): Tensor {
+  if (arguments.length > 4) checkArgs("linspace", arguments, 3, [...FACTORY_KW, "out"]);
+  if (hasOut([options])) return withOut("linspace", [options], (rest) => linspace(start, end, steps, rest[0] as FactoryOptions), "cast", true);
   const opts = bindArgs("linspace", [options], [], FACTORY_KW);
   if (!Number.isInteger(steps) || steps < 0) throw new Error("linspace: number of steps must be non-negative");
   const dt = dtypeOpt(opts, getDefaultDtype());
@@ -260,11 +276,17 @@ export function linspace(start: number, end: number, steps: number, options: Fac
   return finishFactory(t, opts);
 }
 
-export function logspace(start: number, end: number, steps: number, base: number | FactoryOptions & { base?: number } = 10, options: FactoryOptions = {}): Tensor {
+export function logspace(
+  start: number, end: number, steps: number, base: number | FactoryOptions & { base?: number } & OutOption = 10, options: FactoryOptions & OutOption = {},
+): Tensor {
+  if (arguments.length > 3) checkArgs("logspace", arguments, 4, [...FACTORY_KW, "base", "out"]);
+  if (hasOut([typeof base === "number" ? options : base])) return withOut("logspace", [typeof base === "number" ? options : base],
+    (rest) => (typeof base === "number" ? logspace(start, end, steps, base, rest[0] as FactoryOptions) : logspace(start, end, steps, rest[0] as FactoryOptions)), "cast", true);
   let b = 10;
   let opts: FactoryOptions & { base?: number } = options;
   if (typeof base === "number") b = base;
   else { opts = base; b = base.base ?? 10; }
+  if (opts.base !== undefined && typeof base === "number") throw new Error("logspace() got multiple values for argument 'base'");
   const { base: _ignored, ...rest } = opts as FactoryOptions & { base?: number };
   void _ignored;
   const dt = rest.dtype ? toDType(rest.dtype) : getDefaultDtype();
@@ -274,11 +296,14 @@ export function logspace(start: number, end: number, steps: number, base: number
 }
 
 /** torch.eye(n, m?). */
-export function eye(n: number, m?: number | FactoryOptions, options: FactoryOptions = {}): Tensor {
+export function eye(n: number, m?: number | (FactoryOptions & OutOption), options: FactoryOptions & OutOption = {}): Tensor {
+  if (arguments.length > 1) checkArgs("eye", arguments, 2, [...FACTORY_KW, "out"]);
   let cols = n;
   let opts = options;
   if (typeof m === "number") cols = m;
   else if (m) opts = m;
+  if (hasOut([opts])) return withOut("eye", [opts], (rest) => eye(n, cols, rest[0] as FactoryOptions), "cast", true);
+  bindArgs("eye", [opts], [], FACTORY_KW);
   const onDevice = deviceFactory("eye", [n, cols], opts.dtype ? toDType(opts.dtype) : getDefaultDtype(), { eye: true }, opts.device, opts.requiresGrad);
   if (onDevice) return onDevice;
   const t = zeros([n, cols], opts.dtype ? { dtype: opts.dtype } : {});
@@ -290,16 +315,20 @@ export function eye(n: number, m?: number | FactoryOptions, options: FactoryOpti
 
 /** torch.tril_indices(row, col, offset = 0): int64 [2, N]. */
 export function trilIndices(row: number, col: number, offset: number | FactoryOptions = 0, options: FactoryOptions = {}): Tensor {
-  const off = typeof offset === "number" ? offset : 0;
+  if (arguments.length > 2) checkArgs("tril_indices", arguments, 3, [...FACTORY_KW, "offset"]);
   const opts = typeof offset === "number" ? options : offset;
+  const a = bindArgs("tril_indices", [opts], [], [...FACTORY_KW, "offset"]);
+  const off = typeof offset === "number" ? offset : (a.offset as number | undefined) ?? 0;
   const rows: number[] = [], cols: number[] = [];
   for (let i = 0; i < row; i++) for (let j = 0; j < col; j++) if (j - i <= off) { rows.push(i); cols.push(j); }
   return tensor([rows, cols], { dtype: opts.dtype ?? int64 });
 }
 
 export function triuIndices(row: number, col: number, offset: number | FactoryOptions = 0, options: FactoryOptions = {}): Tensor {
-  const off = typeof offset === "number" ? offset : 0;
+  if (arguments.length > 2) checkArgs("triu_indices", arguments, 3, [...FACTORY_KW, "offset"]);
   const opts = typeof offset === "number" ? options : offset;
+  const a = bindArgs("triu_indices", [opts], [], [...FACTORY_KW, "offset"]);
+  const off = typeof offset === "number" ? offset : (a.offset as number | undefined) ?? 0;
   const rows: number[] = [], cols: number[] = [];
   for (let i = 0; i < row; i++) for (let j = 0; j < col; j++) if (j - i >= off) { rows.push(i); cols.push(j); }
   return tensor([rows, cols], { dtype: opts.dtype ?? int64 });

@@ -16,6 +16,7 @@ import {
 import { type IndexList, gatherPlanned, indexPutInto, indexPutWith, planAdvanced, putPlanned } from "./indexing-advanced.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 
+import { withOut, hasOut, type OutOption } from "./out.js";
 const ndim1 = (t: Tensor): number => Math.max(t.dim(), 1);
 
 /** `t` with at least one dim (a 0-d tensor as [1]), as a view. */
@@ -39,8 +40,9 @@ function checkVectorIndex(op: string, index: unknown, allowInt32: boolean): Tens
 
 // ---- index_select ---------------------------------------------------------------------------
 
-export function indexSelect(input: Tensor, ...args: Args<[dim: number, index: Tensor], { dim?: number; index?: Tensor }>): Tensor {
-  const a = bindArgs("index_select", args, ["dim", "index"]);
+export function indexSelect(input: Tensor, ...args: Args<[dim: number, index: Tensor], { dim?: number; index?: Tensor } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("index_select", args, (rest) => indexSelect(input, ...(rest as [never, never])), "same");
+  const a = bindArgs("index_select", args, ["dim", "index"], [], 1);
   checkTensor("index_select", "input", input);
   const index = checkVectorIndex("index_select", a.index, true);
   const d = normalizeDim(a.dim as number, ndim1(input), "index_select");
@@ -89,7 +91,7 @@ function checkIndexSource(op: string, self: Tensor, dim: number, index: Tensor, 
 interface AddOpts { dim?: number; index?: Tensor; source?: Tensor; alpha?: number }
 
 function bindIndexAdd(op: string, self: Tensor, args: readonly unknown[]): { d: number; index: Tensor; source: Tensor; alpha: number } {
-  const a = bindArgs(op, args, ["dim", "index", "source"], ["alpha"]);
+  const a = bindArgs(op, args, ["dim", "index", "source"], ["alpha"], 1);
   const index = checkTensor(op, "index", a.index);
   if (index.dim() > 1) throw new Error("index_add_(): Index is supposed to be a vector");
   if (index.dtype !== int64 && index.dtype !== int32) throw new Error("index_add_(): Expected dtype int32/int64 for index");
@@ -119,7 +121,8 @@ function writeAlong(target: Tensor, d: number, index: Tensor, source: Tensor, ac
   putPlanned(plan, x, vals, accumulate);
 }
 
-export function indexAdd(input: Tensor, ...args: Args<[dim: number, index: Tensor, source: Tensor], AddOpts>): Tensor {
+export function indexAdd(input: Tensor, ...args: Args<[dim: number, index: Tensor, source: Tensor], AddOpts & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("index_add", args, (rest) => indexAdd(input, ...(rest as [never, never, never])), "same");
   checkTensor("index_add", "input", input);
   const { d, index, source, alpha } = bindIndexAdd("index_add", input, args);
   if (onDevice(input, index, source)) return deviceOp("indexAdd", "index_add")(input, d, index, source, alpha);
@@ -282,7 +285,7 @@ function checkFlatIndex(index: Tensor, n: number): ArrayLike<number> {
 }
 
 export function take(input: Tensor, ...args: Args<[index: Tensor], { index?: Tensor }>): Tensor {
-  const a = bindArgs("take", args, ["index"]);
+  const a = bindArgs("take", args, ["index"], [], 1);
   checkTensor("take", "input", input);
   const index = checkTensor("take", "index", a.index);
   if (index.dtype !== int64) throw new Error(`take(): Expected a long tensor for index, but got ${scalarTypeName(index.dtype)}`);

@@ -5,7 +5,7 @@ import { bool } from "../core/dtype.js";
 import { broadcastShapes, broadcastStrides, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { record, sumToShape } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, checkTensor, describe, installMethods, type Method } from "./args.js";
+import { type Args, bindArgs, checkTensor, describe, installMethods, type Method, checkArgs } from "./args.js";
 import { copyInto, emptyTensor } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
 import {
@@ -17,6 +17,7 @@ import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryNativeSelect, tryNativeSelectInto } from "./native-masks.js";
 import { tryNativeMaskedSelect, tryNativeNonzero } from "./native-compact.js";
 
+import { withOut, hasOut, type OutOption } from "./out.js";
 type Fill = number | bigint | boolean | Tensor;
 
 function checkMask(op: string, mask: unknown): Tensor {
@@ -108,7 +109,7 @@ function fillWhereDense(target: Tensor, mask: Tensor, v: Val): boolean {
 }
 
 export function maskedFill(input: Tensor, ...args: Args<[mask: Tensor, value: Fill], { mask?: Tensor; value?: Fill }>): Tensor {
-  const a = bindArgs("masked_fill", args, ["mask", "value"]);
+  const a = bindArgs("masked_fill", args, ["mask", "value"], [], 1);
   checkTensor("masked_fill", "input", input);
   const mask = checkMask("masked_fill_", a.mask);
   const device = onDevice(input, mask, a.value);
@@ -131,7 +132,7 @@ export function maskedFill(input: Tensor, ...args: Args<[mask: Tensor, value: Fi
 }
 
 export function maskedFill_(self: Tensor, ...args: Args<[mask: Tensor, value: Fill], { mask?: Tensor; value?: Fill }>): Tensor {
-  const a = bindArgs("masked_fill_", args, ["mask", "value"]);
+  const a = bindArgs("masked_fill_", args, ["mask", "value"], [], 1);
   const mask = checkMask("masked_fill_", a.mask);
   const device = onDevice(self, mask, a.value);
   const v = device ? deviceFillValue("masked_fill_", self.dtype, a.value) : fillValue("masked_fill_", self.dtype, a.value);
@@ -172,7 +173,7 @@ function planMaskedScatter(target: Tensor, mask: Tensor, source: Tensor): () => 
 }
 
 export function maskedScatter(input: Tensor, ...args: Args<[mask: Tensor, source: Tensor], { mask?: Tensor; source?: Tensor }>): Tensor {
-  const a = bindArgs("masked_scatter", args, ["mask", "source"]);
+  const a = bindArgs("masked_scatter", args, ["mask", "source"], [], 1);
   checkTensor("masked_scatter", "input", input);
   const [mask, source] = checkScatterArgs(input, a.mask, a.source);
   const shape = broadcastShapes(input._shape, mask._shape);
@@ -194,7 +195,7 @@ function sourceGrad(g: Tensor, mask: Tensor, shape: number[]): Tensor {
 }
 
 export function maskedScatter_(self: Tensor, ...args: Args<[mask: Tensor, source: Tensor], { mask?: Tensor; source?: Tensor }>): Tensor {
-  const a = bindArgs("masked_scatter_", args, ["mask", "source"]);
+  const a = bindArgs("masked_scatter_", args, ["mask", "source"], [], 1);
   const [mask, source] = checkScatterArgs(self, a.mask, a.source);
   checkInplaceShape("masked_scatter_", self, mask);
   // On a device the result is computed out of place (no readback of the mask) and copied back.
@@ -206,8 +207,9 @@ export function maskedScatter_(self: Tensor, ...args: Args<[mask: Tensor, source
 
 // ---- masked_select --------------------------------------------------------------------------
 
-export function maskedSelect(input: Tensor, ...args: Args<[mask: Tensor], { mask?: Tensor }>): Tensor {
-  const a = bindArgs("masked_select", args, ["mask"]);
+export function maskedSelect(input: Tensor, ...args: Args<[mask: Tensor], { mask?: Tensor } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("masked_select", args, (rest) => maskedSelect(input, ...(rest as [never])), "same");
+  const a = bindArgs("masked_select", args, ["mask"], [], 1);
   checkTensor("masked_select", "input", input);
   const mask = checkTensor("masked_select", "mask", a.mask);
   if (mask.dtype !== bool) throw new Error("masked_select: expected BoolTensor for mask");
@@ -243,9 +245,14 @@ function maskedSelectRecord(input: Tensor, mask: Tensor, shape: number[], out: T
 
 /** torch.nonzero(input, { asTuple }): [n, ndim] int64 positions, or one 1-d tensor per dim. */
 export function nonzero(input: Tensor, options: { asTuple: true }): Tensor[];
-export function nonzero(input: Tensor, options?: { asTuple?: false }): Tensor;
+export function nonzero(input: Tensor, options?: { asTuple?: false } & OutOption): Tensor;
 export function nonzero(input: Tensor, options?: { asTuple?: boolean }): Tensor | Tensor[];
-export function nonzero(input: Tensor, options: { asTuple?: boolean } = {}): Tensor | Tensor[] {
+export function nonzero(input: Tensor, options: { asTuple?: boolean } & OutOption = {}): Tensor | Tensor[] {
+  if (arguments.length > 2) checkArgs("nonzero", arguments, 1, ["asTuple", "out"]);
+  if (hasOut([options])) {
+    if (options.asTuple) throw new Error("nonzero does not support the out kwarg when as_tuple is True");
+    return withOut("nonzero", [options], (rest) => nonzero(input, rest[0] as { asTuple?: false }), "same");
+  }
   const a = bindArgs("nonzero", [options], [], ["asTuple"]);
   checkTensor("nonzero", "input", input);
   if (!a.asTuple) {
@@ -265,6 +272,7 @@ export function nonzero(input: Tensor, options: { asTuple?: boolean } = {}): Ten
 }
 
 export function argwhere(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("argwhere", arguments, 1);
   return nonzero(input);
 }
 

@@ -16,6 +16,7 @@ import { maskedFill } from "./indexing-mask.js";
 import { cat } from "./shape-join.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 
+import { withOut, hasOut, type OutOption } from "./out.js";
 const size1 = (t: Tensor, d: number): number => (t.dim() === 0 ? 1 : t._shape[d]!);
 const ndim1 = (t: Tensor): number => Math.max(t.dim(), 1);
 
@@ -62,8 +63,9 @@ function gatherKernel(input: Tensor, d: number, index: Tensor, idx: ArrayLike<nu
   return out;
 }
 
-export function gather(input: Tensor, ...args: Args<[dim: number, index: Tensor], { dim?: number; index?: Tensor; sparseGrad?: boolean }>): Tensor {
-  const a = bindArgs("gather", args, ["dim", "index"], ["sparseGrad"]);
+export function gather(input: Tensor, ...args: Args<[dim: number, index: Tensor], { dim?: number; index?: Tensor; sparseGrad?: boolean } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("gather", args, (rest) => gather(input, ...(rest as [never, never])), "same");
+  const a = bindArgs("gather", args, ["dim", "index"], ["sparseGrad"], 1);
   checkTensor("gather", "input", input);
   const index = a.index as Tensor;
   const d = checkGather(input, a.dim as number, index);
@@ -178,7 +180,7 @@ function scatterKernel(out: Tensor, d: number, index: Tensor, src: Tensor | null
 interface ScatterOpts { dim?: number; index?: Tensor; src?: Tensor | number | bigint | boolean; value?: number | bigint | boolean; reduce?: "add" | "multiply" }
 
 function bindScatter(op: string, args: readonly unknown[]): { dim: number; index: Tensor; src: Tensor | null; value: number | bigint | boolean | null; reduce: Reduce | null } {
-  const a = bindArgs(op, args, ["dim", "index", "src"], ["value", "reduce"]);
+  const a = bindArgs(op, args, ["dim", "index", "src"], ["value", "reduce"], 1);
   let src = a.src as Tensor | number | bigint | boolean | undefined;
   if (a.value !== undefined) {
     if (src !== undefined) throw new Error(`${op}() got multiple values for argument 'src'`);
@@ -201,7 +203,8 @@ function bindScatter(op: string, args: readonly unknown[]): { dim: number; index
 }
 
 /** torch.scatter(input, dim, index, src | value, { reduce }). */
-export function scatter(input: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor | number | bigint | boolean], ScatterOpts>): Tensor {
+export function scatter(input: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor | number | bigint | boolean], ScatterOpts & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("scatter", args, (rest) => scatter(input, ...(rest as [never, never, never])), "same");
   checkTensor("scatter", "input", input);
   const s = bindScatter("scatter", args);
   const d = checkScatter("scatter", input, s.dim, s.index, s.src);
@@ -249,8 +252,9 @@ export function scatter_(self: Tensor, ...args: Args<[dim: number, index: Tensor
     (x) => scatter(x, d, s.index, s.src ?? s.value!, s.reduce ? { reduce: s.reduce === "sum" ? "add" : "multiply" } : {}));
 }
 
-export function scatterAdd(input: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor], { dim?: number; index?: Tensor; src?: Tensor }>): Tensor {
-  const a = bindArgs("scatter_add", args, ["dim", "index", "src"]);
+export function scatterAdd(input: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor], { dim?: number; index?: Tensor; src?: Tensor } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("scatter_add", args, (rest) => scatterAdd(input, ...(rest as [never, never, never])), "same");
+  const a = bindArgs("scatter_add", args, ["dim", "index", "src"], [], 1);
   checkTensor("scatter_add", "input", input);
   const src = checkTensor("scatter_add", "src", a.src), index = a.index as Tensor;
   const d = checkScatter("scatter_add", input, a.dim as number, index, src);
@@ -264,7 +268,7 @@ export function scatterAdd(input: Tensor, ...args: Args<[dim: number, index: Ten
 }
 
 export function scatterAdd_(self: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor], { dim?: number; index?: Tensor; src?: Tensor }>): Tensor {
-  const a = bindArgs("scatter_add_", args, ["dim", "index", "src"]);
+  const a = bindArgs("scatter_add_", args, ["dim", "index", "src"], [], 1);
   const src = checkTensor("scatter_add_", "src", a.src), index = a.index as Tensor;
   const d = checkScatter("scatter_add", self, a.dim as number, index, src);
   return applyInPlace("scatter_add_", self, [src], () => scatterKernel(self, d, index, src, null, "sum"), (x) => scatterAdd(x, d, index, src));
@@ -273,7 +277,7 @@ export function scatterAdd_(self: Tensor, ...args: Args<[dim: number, index: Ten
 interface ReduceOpts { dim?: number; index?: Tensor; src?: Tensor; reduce?: Reduce; includeSelf?: boolean }
 
 function bindReduce(op: string, args: readonly unknown[]): { dim: number; index: Tensor; src: Tensor; reduce: Reduce; includeSelf: boolean } {
-  const a = bindArgs(op, args, ["dim", "index", "src", "reduce"], ["includeSelf"]);
+  const a = bindArgs(op, args, ["dim", "index", "src", "reduce"], ["includeSelf"], 1);
   const src = checkTensor(op, "src", a.src);
   const reduce = a.reduce as Reduce;
   if (!["sum", "prod", "mean", "amax", "amin"].includes(reduce)) throw new Error("reduce argument must be either sum, prod, mean, amax or amin, got " + String(reduce));
@@ -281,7 +285,8 @@ function bindReduce(op: string, args: readonly unknown[]): { dim: number; index:
 }
 
 /** torch.scatter_reduce(input, dim, index, src, reduce, { includeSelf = true }). */
-export function scatterReduce(input: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor, reduce: Reduce], ReduceOpts>): Tensor {
+export function scatterReduce(input: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor, reduce: Reduce], ReduceOpts & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("scatter_reduce", args, (rest) => scatterReduce(input, ...(rest as [never, never, never, never])), "same");
   checkTensor("scatter_reduce", "input", input);
   const s = bindReduce("scatter_reduce", args);
   const d = checkScatter("scatter_reduce", input, s.dim, s.index, s.src);
@@ -344,8 +349,9 @@ function scatterReduceGrad(g: Tensor, self: Tensor, d: number, index: Tensor, sr
 // ---- take_along_dim -------------------------------------------------------------------------
 
 /** torch.take_along_dim(input, indices, dim?): gather with input and indices broadcast. */
-export function takeAlongDim(input: Tensor, ...args: Args<[indices: Tensor, dim?: number | null], { indices?: Tensor; dim?: number | null }>): Tensor {
-  const a = bindArgs("take_along_dim", args, ["indices", "dim"]);
+export function takeAlongDim(input: Tensor, ...args: Args<[indices: Tensor, dim?: number | null], { indices?: Tensor; dim?: number | null } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("take_along_dim", args, (rest) => takeAlongDim(input, ...(rest as [never])), "same");
+  const a = bindArgs("take_along_dim", args, ["indices", "dim"], [], 1);
   checkTensor("take_along_dim", "input", input);
   const indices = checkTensor("take_along_dim", "indices", a.indices);
   if (indices.dtype !== int64) {

@@ -6,7 +6,7 @@
 import { Tensor } from "../core/tensor.js";
 import { record, sumToShape } from "../autograd/record.js";
 import * as K from "../backends/js/linalg.js";
-import { type Args, bindArgs, checkTensor, installMethods, type Method } from "./args.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs } from "./args.js";
 import { matmul } from "./blas.js";
 import * as linalg from "./linalg.js";
 import {
@@ -15,18 +15,22 @@ import {
 import { toNumbers } from "./engine.js";
 import { zeros } from "./creation.js";
 
+import { outCall, type OutOption, type OutPairOption } from "./out.js";
 /** torch.det = torch.linalg.det. */
 export function det(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("det", arguments, 1);
   return linalg.det(input);
 }
 
 /** torch.slogdet = torch.linalg.slogdet. */
-export function slogdet(input: Tensor): NamedTuple<"sign" | "logabsdet"> {
+export function slogdet(input: Tensor, options?: OutPairOption): NamedTuple<"sign" | "logabsdet"> {
+  if (arguments.length > 1) return outCall("slogdet", arguments, 1, () => slogdet(input));
   return linalg.slogdet(input);
 }
 
 /** torch.logdet: log(det(A)); nan for a negative determinant, -inf for a singular matrix. */
 export function logdet(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("logdet", arguments, 1);
   checkTensor("logdet", "input", input);
   // Computed from slogdet without recording it: logdet has its own backward (g · A^{-T}).
   const [sign, logabs] = linalg.slogdet(input.detach());
@@ -39,14 +43,15 @@ export function logdet(input: Tensor): Tensor {
 }
 
 /** torch.inverse = torch.linalg.inv (same messages, "linalg.inv"). */
-export function inverse(input: Tensor): Tensor {
+export function inverse(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("inverse", arguments, 1, () => inverse(input), "same");
   return linalg.inv(input);
 }
 
 /** torch.cholesky(input, upper = false): the deprecated spelling, with "cholesky" in its messages. */
 export function cholesky(input: Tensor, ...args: Args<[upper?: boolean], { upper?: boolean }>): Tensor {
   checkTensor("cholesky", "input", input);
-  const a = bindArgs("cholesky", args, ["upper"]);
+  const a = bindArgs("cholesky", args, ["upper"], [], 1);
   checkSquareFloat("cholesky", input);
   const { L, info } = linalg.choleskyEx(input, { upper: (a.upper as boolean | undefined) ?? false });
   K.checkLinalgErrors(toNumbers(info) as Int32Array, "cholesky", "cholesky", input.dim() > 2);
@@ -90,7 +95,7 @@ export function choleskySolve(input: Tensor, input2: Tensor, ...args: Args<[uppe
 /** torch.cholesky_inverse(L, upper = false): A⁻¹ from A's Cholesky factor. */
 export function choleskyInverse(input: Tensor, ...args: Args<[upper?: boolean], { upper?: boolean }>): Tensor {
   checkTensor("cholesky_inverse", "input", input);
-  const a = bindArgs("cholesky_inverse", args, ["upper"]);
+  const a = bindArgs("cholesky_inverse", args, ["upper"], [], 1);
   checkIsMatrix("cholesky_inverse", input, "input");
   const n = input.shape[input.dim() - 1]!;
   return choleskySolve(identity(n, input.dtype), input, (a.upper as boolean | undefined) ?? false);
@@ -98,7 +103,7 @@ export function choleskyInverse(input: Tensor, ...args: Args<[upper?: boolean], 
 
 /** torch.pinverse(input, rcond = 1e-15) = torch.linalg.pinv(input, rtol = rcond). */
 export function pinverse(input: Tensor, ...args: Args<[rcond?: number], { rcond?: number }>): Tensor {
-  const a = bindArgs("pinverse", args, ["rcond"]);
+  const a = bindArgs("pinverse", args, ["rcond"], [], 1);
   return linalg.pinv(input, { rtol: (a.rcond as number | undefined) ?? 1e-15 });
 }
 
@@ -108,7 +113,7 @@ export function pinverse(input: Tensor, ...args: Args<[rcond?: number], { rcond?
  */
 export function svd(input: Tensor, ...args: Args<[some?: boolean, computeUv?: boolean], { some?: boolean; computeUv?: boolean }>): NamedTuple<"U" | "S" | "V"> {
   checkTensor("svd", "input", input);
-  const a = bindArgs("svd", args, ["some", "computeUv"]);
+  const a = bindArgs("svd", args, ["some", "computeUv"], [], 1);
   const some = (a.some as boolean | undefined) ?? true;
   const computeUv = (a.computeUv as boolean | undefined) ?? true;
   if (!computeUv) {
@@ -126,12 +131,13 @@ export function svd(input: Tensor, ...args: Args<[some?: boolean, computeUv?: bo
 /** torch.qr(input, some = true) = torch.linalg.qr(input, some ? "reduced" : "complete"). */
 export function qr(input: Tensor, ...args: Args<[some?: boolean], { some?: boolean }>): NamedTuple<"Q" | "R"> {
   checkTensor("qr", "input", input);
-  const a = bindArgs("qr", args, ["some"]);
+  const a = bindArgs("qr", args, ["some"], [], 1);
   return linalg.qr(input, ((a.some as boolean | undefined) ?? true) ? "reduced" : "complete");
 }
 
 /** torch.matrix_power(input, n): repeated squaring; negative n inverts first. */
-export function matrixPower(input: Tensor, n: number): Tensor {
+export function matrixPower(input: Tensor, n: number, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("matrix_power", arguments, 2, () => matrixPower(input, n));
   checkTensor("matrix_power", "input", input);
   const s = input.shape;
   if (input.dim() < 2 || s[s.length - 1] !== s[s.length - 2]) {

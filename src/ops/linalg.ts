@@ -20,13 +20,15 @@ import {
 } from "./linalg-engine.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 
+import { outCall, type OutOption, type OutPairOption, hasOut, withOut } from "./out.js";
 export { matmul };
 export { matrixExp } from "./matrix-exp.js";
 
 // ---- inverse ---------------------------------------------------------------------------------
 
 /** torch.linalg.inv(A): raises PyTorch's error for a singular matrix. */
-export function inv(A: Tensor): Tensor {
+export function inv(A: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("linalg_inv", arguments, 1, () => inv(A), "same");
   checkTensor("linalg.inv", "A", A);
   const { X, infos } = invForward(A);
   K.checkLinalgErrors(infos, "linalg.inv", "inv", A.dim() > 2);
@@ -36,7 +38,7 @@ export function inv(A: Tensor): Tensor {
 /** torch.linalg.inv_ex(A, { checkErrors }): (inverse, info) with LAPACK's info per matrix. */
 export function invEx(A: Tensor, ...args: Args<[], { checkErrors?: boolean }>): NamedTuple<"inverse" | "info"> {
   checkTensor("linalg.inv_ex", "A", A);
-  const a = bindArgs("linalg.inv_ex", args, [], ["checkErrors"]);
+  const a = bindArgs("linalg.inv_ex", args, [], ["checkErrors"], 1);
   const { X, infos } = invForward(A);
   if (a.checkErrors === true) K.checkLinalgErrors(infos, "linalg.inv_ex", "inv", A.dim() > 2);
   return namedTuple(["inverse", "info"], [X, wrapInt32(infos, A.shape.slice(0, -2))]);
@@ -65,7 +67,8 @@ function invUnchecked(A: Tensor): Tensor {
 // ---- determinants ----------------------------------------------------------------------------
 
 /** torch.linalg.det(A). */
-export function det(A: Tensor): Tensor {
+export function det(A: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("linalg_det", arguments, 1, () => det(A), "same");
   checkTensor("linalg.det", "A", A);
   checkSquareFloat("linalg.det", A);
   const M = matricesOf(A);
@@ -139,7 +142,8 @@ function cofactorMatrix(A: Tensor): Tensor {
 }
 
 /** torch.linalg.slogdet(A): (sign, logabsdet). */
-export function slogdet(A: Tensor): NamedTuple<"sign" | "logabsdet"> {
+export function slogdet(A: Tensor, options?: OutPairOption): NamedTuple<"sign" | "logabsdet"> {
+  if (arguments.length > 1) return outCall("linalg_slogdet", arguments, 1, () => slogdet(A), "same");
   checkTensor("linalg.slogdet", "A", A);
   const [sign, logabsdet] = slogdetForward("linalg.slogdet", A);
   return namedTuple(["sign", "logabsdet"], [sign, logabsdet]);
@@ -163,8 +167,9 @@ function slogdetForward(api: string, A: Tensor): [Tensor, Tensor] {
 interface LeftOption { left?: boolean }
 
 /** torch.linalg.solve(A, B, { left }): B a (batch of) matrix, or of vectors when B is A.shape[:-1] or 1-D. */
-export function solve(A: Tensor, B: Tensor, ...args: Args<[], LeftOption>): Tensor {
-  const a = bindArgs("linalg.solve", args, [], ["left"]);
+export function solve(A: Tensor, B: Tensor, ...args: Args<[], LeftOption & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("linalg_solve", args, (rest) => solve(A, B, ...(rest as [never])), "same");
+  const a = bindArgs("linalg.solve", args, [], ["left"], 2);
   const { X, infos } = solveForward(A, B, (a.left as boolean | undefined) ?? true);
   K.checkLinalgErrors(infos, "torch.linalg.solve", "solve", A.dim() > 2);
   return X;
@@ -172,7 +177,7 @@ export function solve(A: Tensor, B: Tensor, ...args: Args<[], LeftOption>): Tens
 
 /** torch.linalg.solve_ex(A, B, { left, checkErrors }): (result, info). */
 export function solveEx(A: Tensor, B: Tensor, ...args: Args<[], LeftOption & { checkErrors?: boolean }>): NamedTuple<"result" | "info"> {
-  const a = bindArgs("linalg.solve_ex", args, [], ["left", "checkErrors"]);
+  const a = bindArgs("linalg.solve_ex", args, [], ["left", "checkErrors"], 2);
   const { X, infos } = solveForward(A, B, (a.left as boolean | undefined) ?? true);
   if (a.checkErrors === true) K.checkLinalgErrors(infos, "torch.linalg.solve_ex", "solve", A.dim() > 2);
   return namedTuple(["result", "info"], [X, wrapInt32(infos, A.shape.slice(0, -2))]);
@@ -262,9 +267,10 @@ function solveTriangularCore(A: Tensor, B: Tensor, upper: boolean, left: boolean
 // ---- Cholesky --------------------------------------------------------------------------------
 
 /** torch.linalg.cholesky(A, { upper }): L with A = L Lᵀ (or U with A = Uᵀ U). */
-export function cholesky(A: Tensor, ...args: Args<[], { upper?: boolean }>): Tensor {
+export function cholesky(A: Tensor, ...args: Args<[], { upper?: boolean } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("linalg_cholesky", args, (rest) => cholesky(A, ...(rest as [never])), "same");
   checkTensor("linalg.cholesky", "A", A);
-  const a = bindArgs("linalg.cholesky", args, [], ["upper"]);
+  const a = bindArgs("linalg.cholesky", args, [], ["upper"], 1);
   const { L, infos } = choleskyForward("linalg.cholesky", A, (a.upper as boolean | undefined) ?? false);
   K.checkLinalgErrors(infos, "linalg.cholesky", "cholesky", A.dim() > 2);
   return L;
@@ -273,7 +279,7 @@ export function cholesky(A: Tensor, ...args: Args<[], { upper?: boolean }>): Ten
 /** torch.linalg.cholesky_ex(A, { upper, checkErrors }): (L, info). */
 export function choleskyEx(A: Tensor, ...args: Args<[], { upper?: boolean; checkErrors?: boolean }>): NamedTuple<"L" | "info"> {
   checkTensor("linalg.cholesky_ex", "A", A);
-  const a = bindArgs("linalg.cholesky_ex", args, [], ["upper", "checkErrors"]);
+  const a = bindArgs("linalg.cholesky_ex", args, [], ["upper", "checkErrors"], 1);
   const { L, infos } = choleskyForward("linalg.cholesky", A, (a.upper as boolean | undefined) ?? false);
   if (a.checkErrors === true) K.checkLinalgErrors(infos, "linalg.cholesky_ex", "cholesky", A.dim() > 2);
   return namedTuple(["L", "info"], [L, wrapInt32(infos, A.shape.slice(0, -2))]);
@@ -306,7 +312,8 @@ function choleskyBackward(gFactor: Tensor, factor: Tensor, upper: boolean): Tens
 export type QrMode = "reduced" | "complete" | "r";
 
 /** torch.linalg.qr(A, mode = "reduced"): (Q, R); mode "r" gives an empty Q. */
-export function qr(A: Tensor, ...args: Args<[mode?: QrMode], { mode?: QrMode }>): NamedTuple<"Q" | "R"> {
+export function qr(A: Tensor, ...args: Args<[mode?: QrMode], { mode?: QrMode } & OutPairOption>): NamedTuple<"Q" | "R"> {
+  if (hasOut(args)) return withOut("linalg_qr", args, (rest) => qr(A, ...(rest as [never])), "same");
   const api = "linalg.qr";
   checkTensor(api, "A", A);
   const a = bindArgs(api, args, ["mode"]);
@@ -386,9 +393,10 @@ function eighForward(api: string, A: Tensor, uplo: Uplo, wantVectors: boolean): 
  * torch.linalg.eigh(A, UPLO = "L"): (eigenvalues ascending, eigenvectors as columns). Only the
  * UPLO triangle is read. Eigenvector signs follow LAPACK's syevd (see backends/js/linalg-eigh.ts).
  */
-export function eigh(A: Tensor, ...args: Args<[UPLO?: Uplo], { UPLO?: Uplo }>): NamedTuple<"eigenvalues" | "eigenvectors"> {
+export function eigh(A: Tensor, ...args: Args<[UPLO?: Uplo], { UPLO?: Uplo } & OutPairOption>): NamedTuple<"eigenvalues" | "eigenvectors"> {
+  if (hasOut(args)) return withOut("linalg_eigh", args, (rest) => eigh(A, ...(rest as [never])), "same");
   checkTensor("linalg.eigh", "A", A);
-  const a = bindArgs("linalg.eigh", args, ["UPLO"]);
+  const a = bindArgs("linalg.eigh", args, ["UPLO"], [], 1);
   const uplo = uploOf(a.UPLO ?? "L");
   const { L, V } = eighForward("linalg.eigh", A, uplo, true);
   const vectors = V as Tensor;
@@ -399,7 +407,7 @@ export function eigh(A: Tensor, ...args: Args<[UPLO?: Uplo], { UPLO?: Uplo }>): 
 /** torch.linalg.eigvalsh(A, UPLO = "L"): the eigenvalues, ascending. */
 export function eigvalsh(A: Tensor, ...args: Args<[UPLO?: Uplo], { UPLO?: Uplo }>): Tensor {
   checkTensor("linalg.eigvalsh", "A", A);
-  const a = bindArgs("linalg.eigvalsh", args, ["UPLO"]);
+  const a = bindArgs("linalg.eigvalsh", args, ["UPLO"], [], 1);
   const uplo = uploOf(a.UPLO ?? "L");
   // With autograd, through eigh itself so that higher-order gradients see the eigenvectors.
   if (needsGrad(A)) return eigh(A, uplo)[0]!;
@@ -458,7 +466,7 @@ function svdForward(A: Tensor, full: boolean): [Tensor, Tensor, Tensor] {
  */
 export function svd(A: Tensor, ...args: Args<[fullMatrices?: boolean], { fullMatrices?: boolean; driver?: string | null }>): NamedTuple<"U" | "S" | "Vh"> {
   checkTensor("linalg.svd", "A", A);
-  const a = bindArgs("linalg.svd", args, ["fullMatrices"], ["driver"]);
+  const a = bindArgs("linalg.svd", args, ["fullMatrices"], ["driver"], 1);
   checkDriver(a.driver);
   const full = (a.fullMatrices as boolean | undefined) ?? true;
   const [U, S, Vh] = svdForward(A, full);
@@ -470,9 +478,10 @@ export function svd(A: Tensor, ...args: Args<[fullMatrices?: boolean], { fullMat
 }
 
 /** torch.linalg.svdvals(A): the singular values, descending. */
-export function svdvals(A: Tensor, ...args: Args<[], { driver?: string | null }>): Tensor {
+export function svdvals(A: Tensor, ...args: Args<[], { driver?: string | null } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("linalg_svdvals", args, (rest) => svdvals(A, ...(rest as [never])), "same");
   checkTensor("linalg.svdvals", "A", A);
-  const a = bindArgs("linalg.svdvals", args, [], ["driver"]);
+  const a = bindArgs("linalg.svdvals", args, [], ["driver"], 1);
   checkDriver(a.driver);
   if (!needsGrad(A)) {
     const api = "linalg.svd";
@@ -693,8 +702,9 @@ function normKernel(p: number): (d: ArrayLike<number>, s: number, len: number) =
 /** torch.linalg.vector_norm(x, ord = 2, dim = null, keepdim = false, { dtype }). */
 export function vectorNorm(
   x: Tensor,
-  ...args: Args<[ord?: Ord, dim?: NormDims, keepdim?: boolean], { ord?: Ord; dim?: NormDims; keepdim?: boolean } & NormOptions>
+  ...args: Args<[ord?: Ord, dim?: NormDims, keepdim?: boolean], { ord?: Ord; dim?: NormDims; keepdim?: boolean } & NormOptions & OutOption>
 ): Tensor {
+  if (hasOut(args)) return withOut("linalg_vector_norm", args, (rest) => vectorNorm(x, ...(rest as [never])), "same");
   const api = "linalg.vector_norm";
   checkTensor(api, "x", x);
   const a = bindArgs(api, args, ["ord", "dim", "keepdim"], ["dtype"]);
@@ -746,8 +756,9 @@ function vectorNormBackward(grad: Tensor, x: Tensor, norm: Tensor, p: number, di
 /** torch.linalg.matrix_norm(A, ord = "fro", dim = [-2, -1], keepdim = false, { dtype }). */
 export function matrixNorm(
   A: Tensor,
-  ...args: Args<[ord?: Ord | "fro" | "nuc", dim?: number[], keepdim?: boolean], { ord?: Ord | "fro" | "nuc"; dim?: number[]; keepdim?: boolean } & NormOptions>
+  ...args: Args<[ord?: Ord | "fro" | "nuc", dim?: number[], keepdim?: boolean], { ord?: Ord | "fro" | "nuc"; dim?: number[]; keepdim?: boolean } & NormOptions & OutOption>
 ): Tensor {
+  if (hasOut(args)) return withOut("linalg_matrix_norm", args, (rest) => matrixNorm(A, ...(rest as [never])), "same");
   const api = "linalg.matrix_norm";
   checkTensor(api, "A", A);
   const a = bindArgs(api, args, ["ord", "dim", "keepdim"], ["dtype"]);
@@ -816,6 +827,6 @@ export function norm(
 export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number], { dim?: number }>): Tensor {
   checkTensor("linalg.cross", "input", input);
   checkTensor("linalg.cross", "other", other);
-  const a = bindArgs("linalg.cross", args, ["dim"]);
+  const a = bindArgs("linalg.cross", args, ["dim"], [], 2);
   return input.cross(other, (a.dim as number | undefined) ?? -1);
 }

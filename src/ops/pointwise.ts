@@ -6,7 +6,7 @@ import { Tensor } from "../core/tensor.js";
 import { type DType, bool, float64, getDefaultDtype, int32, int64, roundToDType } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, checkTensor, installMethods, type Method } from "./args.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs } from "./args.js";
 import { binaryMap, copyInto, emptyTensor, hasZeroValue, scalarOf, ternaryMap, unaryMap } from "./engine.js";
 import { applyInPlace, checkInplaceCast } from "./inplace.js";
 import { type BinarySpec, binaryInPlace, binaryOp, floatOut, gradFor, sameOut, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
@@ -22,6 +22,7 @@ import { deviceOp, onDevice } from "./device-hooks.js";
 import { nativeBinary, nativeDerivativeLoop, nativeGradLoop, nativeUnary, tryNativeClamp } from "./native-fast.js";
 import { nativeTyped, nativeTypedTernary } from "./native-typed.js";
 
+import { outCall, type OutOption, type OutPairOption, hasOut, withOut } from "./out.js";
 // ---- helpers --------------------------------------------------------------------------------
 
 const sgnOf = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : 0);
@@ -62,13 +63,15 @@ const SGN: UnarySpec = { ...SIGN, name: "sgn", node: "SgnBackward0" };
 const bigAbs = (v: bigint): bigint => (v < 0n ? -v : v);
 const bigSign = (v: bigint): bigint => (v > 0n ? 1n : v < 0n ? -1n : 0n);
 
-export function abs(input: Tensor): Tensor {
+export function abs(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("abs", arguments, 1, () => abs(input));
   checkTensor("abs", "input", input);
   noBool("abs_cpu", input);
   return input.dtype === int64 && !onDevice(input) ? bigUnary(input, bigAbs) : unaryOp(ABS, input);
 }
 export const absolute = abs;
 export function abs_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("abs_", arguments, 1);
   noBool("abs_cpu", self);
   if (self.dtype === int64 && !onDevice(self)) return applyInPlace("abs_", self, [], () => { bigUnary(self, bigAbs, self); }, abs);
   return unaryInPlace(ABS, self);
@@ -77,7 +80,8 @@ export function abs_(self: Tensor): Tensor {
 function checkNegBool(x: Tensor): void {
   if (x.dtype === bool) throw new Error("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
 }
-export function neg(input: Tensor): Tensor {
+export function neg(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("neg", arguments, 1, () => neg(input));
   checkTensor("neg", "input", input);
   checkNegBool(input);
   return input.dtype === int64 && !onDevice(input) ? bigUnary(input, (v) => -v) : unaryOp(NEG, input);
@@ -85,6 +89,7 @@ export function neg(input: Tensor): Tensor {
 export const negative = neg;
 export const negative_ = neg_;
 export function neg_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("neg_", arguments, 1);
   checkNegBool(self);
   if (self.dtype === int64 && !onDevice(self)) return applyInPlace("neg_", self, [], () => { bigUnary(self, (v) => -v, self); }, neg);
   return unaryInPlace(NEG, self);
@@ -92,26 +97,31 @@ export function neg_(self: Tensor): Tensor {
 
 /** torch.positive: the input itself (bool is an error, as for unary +). */
 export function positive(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("positive", arguments, 1);
   checkTensor("positive", "input", input);
   if (input.dtype === bool) throw new Error("The `+` operator, on a bool tensor is not supported.");
   return input;
 }
 
-export function sign(input: Tensor): Tensor {
+export function sign(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("sign", arguments, 1, () => sign(input));
   checkTensor("sign", "input", input);
   if (input.dtype === bool) return intCopy(input);
   return input.dtype === int64 && !onDevice(input) ? bigUnary(input, bigSign) : unaryOp(SIGN, input);
 }
 export function sign_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("sign_", arguments, 1);
   if (self.dtype === bool) return self;
   return inPlaceVia("sign_", self, self.dtype, [], sign);
 }
-export function sgn(input: Tensor): Tensor {
+export function sgn(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("sgn", arguments, 1, () => sgn(input));
   checkTensor("sgn", "input", input);
   if (input.dtype === bool) return intCopy(input);
   return input.dtype === int64 && !onDevice(input) ? bigUnary(input, bigSign) : unaryOp(SGN, input);
 }
 export function sgn_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("sgn_", arguments, 1);
   if (self.dtype === bool) return self;
   return inPlaceVia("sgn_", self, self.dtype, [], sgn);
 }
@@ -156,33 +166,97 @@ const RECIPROCAL: UnarySpec = {
   vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => -gv * ov * ov, () => g.neg().mul(out.mul(out))),
 };
 
-export function exp(input: Tensor): Tensor { return unaryFast(EXP, expLoop, input); }
-export function exp_(self: Tensor): Tensor { return unaryFastInPlace(EXP, expLoop, self); }
-export function exp2(input: Tensor): Tensor { return unaryOp(EXP2, input); }
-export function exp2_(self: Tensor): Tensor { return unaryInPlace(EXP2, self); }
-export function expm1(input: Tensor): Tensor { return unaryOp(EXPM1, input); }
-export function expm1_(self: Tensor): Tensor { return unaryInPlace(EXPM1, self); }
-export function log(input: Tensor): Tensor { return unaryFast(LOG, logLoop, input); }
-export function log_(self: Tensor): Tensor { return unaryFastInPlace(LOG, logLoop, self); }
-export function log2(input: Tensor): Tensor { return unaryOp(LOG2, input); }
-export function log2_(self: Tensor): Tensor { return unaryInPlace(LOG2, self); }
-export function log10(input: Tensor): Tensor { return unaryOp(LOG10, input); }
-export function log10_(self: Tensor): Tensor { return unaryInPlace(LOG10, self); }
-export function log1p(input: Tensor): Tensor { return unaryOp(LOG1P, input); }
-export function log1p_(self: Tensor): Tensor { return unaryInPlace(LOG1P, self); }
-export function sqrt(input: Tensor): Tensor { return unaryFast(SQRT, sqrtLoop, input); }
-export function sqrt_(self: Tensor): Tensor { return unaryFastInPlace(SQRT, sqrtLoop, self); }
-export function rsqrt(input: Tensor): Tensor { return unaryOp(RSQRT, input); }
-export function rsqrt_(self: Tensor): Tensor { return unaryInPlace(RSQRT, self); }
-export function reciprocal(input: Tensor): Tensor { return unaryOp(RECIPROCAL, input); }
-export function reciprocal_(self: Tensor): Tensor { return unaryInPlace(RECIPROCAL, self); }
+export function exp(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("exp", arguments, 1, () => exp(input));
+  return unaryFast(EXP, expLoop, input);
+}
+export function exp_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("exp_", arguments, 1);
+  return unaryFastInPlace(EXP, expLoop, self);
+}
+export function exp2(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("exp2", arguments, 1, () => exp2(input));
+  return unaryOp(EXP2, input);
+}
+export function exp2_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("exp2_", arguments, 1);
+  return unaryInPlace(EXP2, self);
+}
+export function expm1(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("expm1", arguments, 1, () => expm1(input));
+  return unaryOp(EXPM1, input);
+}
+export function expm1_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("expm1_", arguments, 1);
+  return unaryInPlace(EXPM1, self);
+}
+export function log(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("log", arguments, 1, () => log(input));
+  return unaryFast(LOG, logLoop, input);
+}
+export function log_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("log_", arguments, 1);
+  return unaryFastInPlace(LOG, logLoop, self);
+}
+export function log2(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("log2", arguments, 1, () => log2(input));
+  return unaryOp(LOG2, input);
+}
+export function log2_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("log2_", arguments, 1);
+  return unaryInPlace(LOG2, self);
+}
+export function log10(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("log10", arguments, 1, () => log10(input));
+  return unaryOp(LOG10, input);
+}
+export function log10_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("log10_", arguments, 1);
+  return unaryInPlace(LOG10, self);
+}
+export function log1p(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("log1p", arguments, 1, () => log1p(input));
+  return unaryOp(LOG1P, input);
+}
+export function log1p_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("log1p_", arguments, 1);
+  return unaryInPlace(LOG1P, self);
+}
+export function sqrt(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("sqrt", arguments, 1, () => sqrt(input));
+  return unaryFast(SQRT, sqrtLoop, input);
+}
+export function sqrt_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("sqrt_", arguments, 1);
+  return unaryFastInPlace(SQRT, sqrtLoop, self);
+}
+export function rsqrt(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("rsqrt", arguments, 1, () => rsqrt(input));
+  return unaryOp(RSQRT, input);
+}
+export function rsqrt_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("rsqrt_", arguments, 1);
+  return unaryInPlace(RSQRT, self);
+}
+export function reciprocal(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("reciprocal", arguments, 1, () => reciprocal(input));
+  return unaryOp(RECIPROCAL, input);
+}
+export function reciprocal_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("reciprocal_", arguments, 1);
+  return unaryInPlace(RECIPROCAL, self);
+}
 
 /** torch.square: pow(input, 2) (bool squares to int64, as in PyTorch). */
-export function square(input: Tensor): Tensor {
+export function square(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("square", arguments, 1, () => square(input));
   checkTensor("square", "input", input);
   return pow(input, 2);
 }
-export function square_(self: Tensor): Tensor { return pow_(self, 2); }
+export function square_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("square_", arguments, 1);
+  return pow_(self, 2);
+}
 
 // ---- trigonometric / hyperbolic -------------------------------------------------------------
 
@@ -216,36 +290,126 @@ const sigmoidLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) d[i] = 1 /
 const DEG2RAD: UnarySpec = { name: "deg2rad", node: "Deg2RadBackward0", f: nativeUnary((x: number) => x * (Math.PI / 180), "deg2rad"), vjp: (g) => g.mul(Math.PI / 180) };
 const RAD2DEG: UnarySpec = { name: "rad2deg", node: "Rad2DegBackward0", f: nativeUnary((x: number) => x * (180 / Math.PI), "rad2deg"), vjp: (g) => g.mul(180 / Math.PI) };
 
-export function sin(input: Tensor): Tensor { return unaryOp(SIN, input); }
-export function sin_(self: Tensor): Tensor { return unaryInPlace(SIN, self); }
-export function cos(input: Tensor): Tensor { return unaryOp(COS, input); }
-export function cos_(self: Tensor): Tensor { return unaryInPlace(COS, self); }
-export function tan(input: Tensor): Tensor { return unaryOp(TAN, input); }
-export function tan_(self: Tensor): Tensor { return unaryInPlace(TAN, self); }
-export function asin(input: Tensor): Tensor { return unaryOp(ASIN, input); }
-export function asin_(self: Tensor): Tensor { return unaryInPlace(ASIN, self); }
-export function acos(input: Tensor): Tensor { return unaryOp(ACOS, input); }
-export function acos_(self: Tensor): Tensor { return unaryInPlace(ACOS, self); }
-export function atan(input: Tensor): Tensor { return unaryOp(ATAN, input); }
-export function atan_(self: Tensor): Tensor { return unaryInPlace(ATAN, self); }
-export function sinh(input: Tensor): Tensor { return unaryOp(SINH, input); }
-export function sinh_(self: Tensor): Tensor { return unaryInPlace(SINH, self); }
-export function cosh(input: Tensor): Tensor { return unaryOp(COSH, input); }
-export function cosh_(self: Tensor): Tensor { return unaryInPlace(COSH, self); }
-export function tanh(input: Tensor): Tensor { return unaryFast(TANH, tanhLoop, input); }
-export function tanh_(self: Tensor): Tensor { return unaryFastInPlace(TANH, tanhLoop, self); }
-export function asinh(input: Tensor): Tensor { return unaryOp(ASINH, input); }
-export function asinh_(self: Tensor): Tensor { return unaryInPlace(ASINH, self); }
-export function acosh(input: Tensor): Tensor { return unaryOp(ACOSH, input); }
-export function acosh_(self: Tensor): Tensor { return unaryInPlace(ACOSH, self); }
-export function atanh(input: Tensor): Tensor { return unaryOp(ATANH, input); }
-export function atanh_(self: Tensor): Tensor { return unaryInPlace(ATANH, self); }
-export function sigmoid(input: Tensor): Tensor { return unaryFast(SIGMOID, sigmoidLoop, input); }
-export function sigmoid_(self: Tensor): Tensor { return unaryFastInPlace(SIGMOID, sigmoidLoop, self); }
-export function deg2rad(input: Tensor): Tensor { return unaryOp(DEG2RAD, input); }
-export function deg2rad_(self: Tensor): Tensor { return unaryInPlace(DEG2RAD, self); }
-export function rad2deg(input: Tensor): Tensor { return unaryOp(RAD2DEG, input); }
-export function rad2deg_(self: Tensor): Tensor { return unaryInPlace(RAD2DEG, self); }
+export function sin(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("sin", arguments, 1, () => sin(input));
+  return unaryOp(SIN, input);
+}
+export function sin_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("sin_", arguments, 1);
+  return unaryInPlace(SIN, self);
+}
+export function cos(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("cos", arguments, 1, () => cos(input));
+  return unaryOp(COS, input);
+}
+export function cos_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("cos_", arguments, 1);
+  return unaryInPlace(COS, self);
+}
+export function tan(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("tan", arguments, 1, () => tan(input));
+  return unaryOp(TAN, input);
+}
+export function tan_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("tan_", arguments, 1);
+  return unaryInPlace(TAN, self);
+}
+export function asin(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("asin", arguments, 1, () => asin(input));
+  return unaryOp(ASIN, input);
+}
+export function asin_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("asin_", arguments, 1);
+  return unaryInPlace(ASIN, self);
+}
+export function acos(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("acos", arguments, 1, () => acos(input));
+  return unaryOp(ACOS, input);
+}
+export function acos_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("acos_", arguments, 1);
+  return unaryInPlace(ACOS, self);
+}
+export function atan(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("atan", arguments, 1, () => atan(input));
+  return unaryOp(ATAN, input);
+}
+export function atan_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("atan_", arguments, 1);
+  return unaryInPlace(ATAN, self);
+}
+export function sinh(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("sinh", arguments, 1, () => sinh(input));
+  return unaryOp(SINH, input);
+}
+export function sinh_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("sinh_", arguments, 1);
+  return unaryInPlace(SINH, self);
+}
+export function cosh(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("cosh", arguments, 1, () => cosh(input));
+  return unaryOp(COSH, input);
+}
+export function cosh_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("cosh_", arguments, 1);
+  return unaryInPlace(COSH, self);
+}
+export function tanh(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("tanh", arguments, 1, () => tanh(input));
+  return unaryFast(TANH, tanhLoop, input);
+}
+export function tanh_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("tanh_", arguments, 1);
+  return unaryFastInPlace(TANH, tanhLoop, self);
+}
+export function asinh(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("asinh", arguments, 1, () => asinh(input));
+  return unaryOp(ASINH, input);
+}
+export function asinh_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("asinh_", arguments, 1);
+  return unaryInPlace(ASINH, self);
+}
+export function acosh(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("acosh", arguments, 1, () => acosh(input));
+  return unaryOp(ACOSH, input);
+}
+export function acosh_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("acosh_", arguments, 1);
+  return unaryInPlace(ACOSH, self);
+}
+export function atanh(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("atanh", arguments, 1, () => atanh(input));
+  return unaryOp(ATANH, input);
+}
+export function atanh_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("atanh_", arguments, 1);
+  return unaryInPlace(ATANH, self);
+}
+export function sigmoid(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("sigmoid", arguments, 1, () => sigmoid(input));
+  return unaryFast(SIGMOID, sigmoidLoop, input);
+}
+export function sigmoid_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("sigmoid_", arguments, 1);
+  return unaryFastInPlace(SIGMOID, sigmoidLoop, self);
+}
+export function deg2rad(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("deg2rad", arguments, 1, () => deg2rad(input));
+  return unaryOp(DEG2RAD, input);
+}
+export function deg2rad_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("deg2rad_", arguments, 1);
+  return unaryInPlace(DEG2RAD, self);
+}
+export function rad2deg(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("rad2deg", arguments, 1, () => rad2deg(input));
+  return unaryOp(RAD2DEG, input);
+}
+export function rad2deg_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("rad2deg_", arguments, 1);
+  return unaryInPlace(RAD2DEG, self);
+}
 export const arcsin = asin, arccos = acos, arctan = atan, arcsinh = asinh, arccosh = acosh, arctanh = atanh;
 export const arcsin_ = asin_, arccos_ = acos_, arctan_ = atan_, arcsinh_ = asinh_, arccosh_ = acosh_, arctanh_ = atanh_;
 
@@ -270,12 +434,30 @@ function roundingInPlace(spec: UnarySpec, kernel: string, self: Tensor): Tensor 
   return unaryInPlace(spec, self);
 }
 
-export function floor(input: Tensor): Tensor { return rounding(FLOOR, "floor_cpu", input); }
-export function floor_(self: Tensor): Tensor { return roundingInPlace(FLOOR, "floor_cpu", self); }
-export function ceil(input: Tensor): Tensor { return rounding(CEIL, "ceil_cpu", input); }
-export function ceil_(self: Tensor): Tensor { return roundingInPlace(CEIL, "ceil_cpu", self); }
-export function trunc(input: Tensor): Tensor { return rounding(TRUNC, "trunc_cpu", input); }
-export function trunc_(self: Tensor): Tensor { return roundingInPlace(TRUNC, "trunc_cpu", self); }
+export function floor(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("floor", arguments, 1, () => floor(input));
+  return rounding(FLOOR, "floor_cpu", input);
+}
+export function floor_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("floor_", arguments, 1);
+  return roundingInPlace(FLOOR, "floor_cpu", self);
+}
+export function ceil(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("ceil", arguments, 1, () => ceil(input));
+  return rounding(CEIL, "ceil_cpu", input);
+}
+export function ceil_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("ceil_", arguments, 1);
+  return roundingInPlace(CEIL, "ceil_cpu", self);
+}
+export function trunc(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("trunc", arguments, 1, () => trunc(input));
+  return rounding(TRUNC, "trunc_cpu", input);
+}
+export function trunc_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("trunc_", arguments, 1);
+  return roundingInPlace(TRUNC, "trunc_cpu", self);
+}
 export const fix = trunc, fix_ = trunc_;
 
 /** The round-with-decimals kernel in the dtype's opmath precision (float32 below double). */
@@ -290,14 +472,15 @@ function roundDecimalsSpec(dtype: DType, decimals: number): UnarySpec {
 
 interface RoundOpts { decimals?: number }
 function decimalsOf(op: string, args: readonly unknown[]): number {
-  const a = bindArgs(op, args, [], ["decimals"]);
+  const a = bindArgs(op, args, [], ["decimals"], 1);
   const d = (a.decimals as number | undefined) ?? 0;
   if (!Number.isInteger(d)) throw new Error(`${op}(): argument 'decimals' must be int, not ${pyType(d)}`);
   return d;
 }
 
 /** torch.round(input, *, decimals=0): round half to even. */
-export function round(input: Tensor, ...args: Args<[], RoundOpts>): Tensor {
+export function round(input: Tensor, ...args: Args<[], RoundOpts & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("round", args, (rest) => round(input, ...(rest as [])), "same");
   const decimals = decimalsOf("round", args);
   if (decimals === 0) return rounding(ROUND, "round_cpu", input);
   checkTensor("round", "input", input);
@@ -311,12 +494,14 @@ export function round_(self: Tensor, ...args: Args<[], RoundOpts>): Tensor {
   return unaryInPlace(roundDecimalsSpec(self.dtype, decimals), self);
 }
 
-export function frac(input: Tensor): Tensor {
+export function frac(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("frac", arguments, 1, () => frac(input));
   checkTensor("frac", "input", input);
   if (!input.dtype.isFloatingPoint) throw notImplementedFor("frac_cpu", input.dtype);
   return unaryOp(FRAC, input);
 }
 export function frac_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("frac_", arguments, 1);
   if (!self.dtype.isFloatingPoint) throw notImplementedFor("frac_cpu", self.dtype);
   return unaryInPlace(FRAC, self);
 }
@@ -330,7 +515,7 @@ const FLOAT_MAX: Record<string, number> = {
 interface NanToNumOpts { nan?: number; posinf?: number | null; neginf?: number | null }
 
 function nanToNumSpec(op: string, dtype: DType, args: readonly unknown[]): UnarySpec {
-  const a = bindArgs(op, args, ["nan", "posinf", "neginf"]);
+  const a = bindArgs(op, args, ["nan", "posinf", "neginf"], [], 1);
   const max = FLOAT_MAX[dtype.name] ?? Number.MAX_VALUE;
   const nan = roundToDType((a.nan as number | undefined) ?? 0, dtype);
   const pos = roundToDType((a.posinf as number | null | undefined) ?? max, dtype);
@@ -343,7 +528,8 @@ function nanToNumSpec(op: string, dtype: DType, args: readonly unknown[]): Unary
 }
 
 /** torch.nan_to_num(input, nan=0.0, posinf=None, neginf=None). */
-export function nanToNum(input: Tensor, ...args: Args<[nan?: number, posinf?: number | null, neginf?: number | null], NanToNumOpts>): Tensor {
+export function nanToNum(input: Tensor, ...args: Args<[nan?: number, posinf?: number | null, neginf?: number | null], NanToNumOpts & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("nan_to_num", args, (rest) => nanToNum(input, ...(rest as [])), "same");
   checkTensor("nan_to_num", "input", input);
   const spec = nanToNumSpec("nan_to_num", input.dtype, args);
   if (!input.dtype.isFloatingPoint) return intCopy(input);
@@ -440,14 +626,15 @@ function clampTensor(input: Tensor, lo: Bound, hi: Bound, promoted: DType, node:
 }
 
 /** torch.clamp(input, min=None, max=None): numbers or tensors. */
-export function clamp(input: Tensor, ...args: Args<[min?: Bound, max?: Bound], ClampOpts>): Tensor {
-  const a = bindArgs("clamp", args, ["min", "max"]);
+export function clamp(input: Tensor, ...args: Args<[min?: Bound, max?: Bound], ClampOpts & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("clamp", args, (rest) => clamp(input, ...(rest as [])), "same");
+  const a = bindArgs("clamp", args, ["min", "max"], [], 1);
   return clampImpl("clamp", input, checkBound("clamp", "min", a.min), checkBound("clamp", "max", a.max), { scalar: "ClampBackward1", tensor: "ClampBackward0" });
 }
 export const clip = clamp;
 
 export function clamp_(self: Tensor, ...args: Args<[min?: Bound, max?: Bound], ClampOpts>): Tensor {
-  const a = bindArgs("clamp_", args, ["min", "max"]);
+  const a = bindArgs("clamp_", args, ["min", "max"], [], 1);
   const lo = checkBound("clamp_", "min", a.min), hi = checkBound("clamp_", "max", a.max);
   const fn = (s: Tensor) => clampImpl("clamp", s, lo, hi, { scalar: "ClampBackward1", tensor: "ClampBackward0" });
   return clampInPlace("clamp_", self, lo, hi, fn);
@@ -460,17 +647,21 @@ function clampInPlace(op: string, self: Tensor, lo: Bound, hi: Bound, fn: (s: Te
   return inPlaceVia(op, self, resultTypeMany(...vals), [lo instanceof Tensor ? lo : null, hi instanceof Tensor ? hi : null], fn);
 }
 
-export function clampMin(input: Tensor, min: Tensor | number | bigint | boolean): Tensor {
+export function clampMin(input: Tensor, min: Tensor | number | bigint | boolean, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("clamp_min", arguments, 2, () => clampMin(input, min), "same");
   return clampImpl("clamp_min", input, checkBound("clamp_min", "min", min), null, { scalar: "ClampMinBackward0", tensor: "ClampMinBackward1" });
 }
-export function clampMax(input: Tensor, max: Tensor | number | bigint | boolean): Tensor {
+export function clampMax(input: Tensor, max: Tensor | number | bigint | boolean, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("clamp_max", arguments, 2, () => clampMax(input, max), "same");
   return clampImpl("clamp_max", input, null, checkBound("clamp_max", "max", max), { scalar: "ClampMaxBackward0", tensor: "ClampMaxBackward1" });
 }
 export function clampMin_(self: Tensor, min: Tensor | number | bigint | boolean): Tensor {
+  if (arguments.length > 2) checkArgs("clamp_min_", arguments, 2);
   const lo = checkBound("clamp_min_", "min", min);
   return clampInPlace("clamp_min_", self, lo, null, (s) => clampMin(s, min));
 }
 export function clampMax_(self: Tensor, max: Tensor | number | bigint | boolean): Tensor {
+  if (arguments.length > 2) checkArgs("clamp_max_", arguments, 2);
   const hi = checkBound("clamp_max_", "max", max);
   return clampInPlace("clamp_max_", self, null, hi, (s) => clampMax(s, max));
 }
@@ -590,7 +781,8 @@ function powScalarTensor(base: number | bigint | boolean, exponent: Tensor): Ten
 }
 
 /** torch.pow(input, exponent): tensor or number on either side; integer powers are exact. */
-export function pow(input: TensorOrScalar, exponent: TensorOrScalar): Tensor {
+export function pow(input: TensorOrScalar, exponent: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("pow", arguments, 2, () => pow(input, exponent));
   if (!(input instanceof Tensor)) {
     if (!(exponent instanceof Tensor)) throw new Error(`pow() received an invalid combination of arguments - got (${pyType(input)}, ${pyType(exponent)})`);
     return powScalarTensor(input, exponent);
@@ -607,12 +799,14 @@ export function pow(input: TensorOrScalar, exponent: TensorOrScalar): Tensor {
 }
 
 export function pow_(self: Tensor, exponent: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("pow_", arguments, 2);
   const promoted = resultType(self, exponent);
   return inPlaceVia("pow_", self, promoted, [exponent instanceof Tensor ? exponent : null], (s) => pow(s, exponent));
 }
 
 /** torch.float_power: pow in double precision (the result is always float64). */
-export function floatPower(input: TensorOrScalar, exponent: TensorOrScalar): Tensor {
+export function floatPower(input: TensorOrScalar, exponent: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("float_power", arguments, 2, () => floatPower(input, exponent));
   const a = input instanceof Tensor ? castTo(input, float64) : input;
   const b = exponent instanceof Tensor ? castTo(exponent, float64) : exponent;
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new Error(`float_power() received an invalid combination of arguments - got (${pyType(input)}, ${pyType(exponent)})`);
@@ -621,6 +815,7 @@ export function floatPower(input: TensorOrScalar, exponent: TensorOrScalar): Ten
 }
 
 export function floatPower_(self: Tensor, exponent: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("float_power_", arguments, 2);
   if (self.dtype !== float64) {
     throw new Error(`the base given to float_power_ has dtype ${kernelTypeName(self.dtype)} but the operation's result requires dtype Double`);
   }
@@ -646,12 +841,14 @@ const ATAN2: BinarySpec = {
     return [a._requiresGrad ? gradFor(g.mul(b).mul(r), a) : null, b._requiresGrad ? gradFor(g.mul(a.neg()).mul(r), b) : null];
   },
 };
-export function atan2(input: Tensor, other: Tensor): Tensor {
+export function atan2(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("atan2", arguments, 2, () => atan2(input, other));
   const [a, b] = tensors2("atan2", input, other);
   return binaryOp(ATAN2, a, b);
 }
 export const arctan2 = atan2;
 export function atan2_(self: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("atan2_", arguments, 2);
   requireTensor("atan2_", "other", 1, other);
   return binaryInPlace(ATAN2, self, other, (s) => atan2(s, other));
 }
@@ -661,12 +858,14 @@ const HYPOT: BinarySpec = {
   name: "hypot", node: "HypotBackward0", f: nativeTyped((a: number, b: number) => Math.hypot(a, b), "hypot"),
   vjp: (g, a, b, out) => [a._requiresGrad ? gradFor(g.mul(a).div(out), a) : null, b._requiresGrad ? gradFor(g.mul(b).div(out), b) : null],
 };
-export function hypot(input: Tensor, other: Tensor): Tensor {
+export function hypot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("hypot", arguments, 2, () => hypot(input, other));
   const [a, b] = tensors2("hypot", input, other);
   floatOnly("hypot_cpu", resultType(a, b));
   return binaryOp(HYPOT, a, b);
 }
 export function hypot_(self: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("hypot_", arguments, 2);
   requireTensor("hypot_", "other", 1, other);
   floatOnly("hypot_cpu", resultType(self, other));
   return binaryInPlace(HYPOT, self, other, (s) => hypot(s, other));
@@ -684,11 +883,13 @@ function copysignSpec(scalarOther: boolean): BinarySpec {
     vjp: (g, a, _b, out) => [a._requiresGrad ? gradFor(where(a.eq(0), 0, g.mul(out.div(a))), a) : null, null],
   };
 }
-export function copysign(input: Tensor, other: TensorOrScalar): Tensor {
+export function copysign(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("copysign", arguments, 2, () => copysign(input, other));
   const a = requireTensor("copysign", "input", 1, input);
   return binaryOp(copysignSpec(!(other instanceof Tensor)), a, other);
 }
 export function copysign_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("copysign_", arguments, 2);
   return binaryInPlace(copysignSpec(!(other instanceof Tensor)), self, other, (s) => copysign(s, other));
 }
 
@@ -717,13 +918,15 @@ function fmodSpec(promoted: DType, scalarOther: boolean): BinarySpec {
     ],
   };
 }
-export function fmod(input: Tensor, other: TensorOrScalar): Tensor {
+export function fmod(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("fmod", arguments, 2, () => fmod(input, other));
   const a = requireTensor("fmod", "input", 1, input);
   const spec = fmodSpec(resultType(a, other), !(other instanceof Tensor));
   checkIntDivisor(resultType(a, other), other);
   return binaryOp(spec, a, other);
 }
 export function fmod_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("fmod_", arguments, 2);
   const spec = fmodSpec(resultType(self, other), !(other instanceof Tensor));
   checkIntDivisor(resultType(self, other), other);
   return binaryInPlace(spec, self, other, (s) => fmod(s, other));
@@ -770,7 +973,8 @@ function notImplementedVjp(op: string): () => never {
 }
 
 /** torch.remainder: Python's modulus (the result has the divisor's sign). */
-export function remainder(input: TensorOrScalar, other: TensorOrScalar): Tensor {
+export function remainder(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("remainder", arguments, 2, () => remainder(input, other));
   if (!(input instanceof Tensor)) {
     const b = requireTensor("remainder", "other", 2, other);
     const scalarSelf = remainderSpec(resultType(input, b), "scalarSelf");
@@ -782,6 +986,7 @@ export function remainder(input: TensorOrScalar, other: TensorOrScalar): Tensor 
   return binaryOp(spec, input, other);
 }
 export function remainder_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("remainder_", arguments, 2);
   const spec = remainderSpec(resultType(self, other), other instanceof Tensor ? "tensor" : "scalarOther");
   checkIntDivisor(resultType(self, other), other);
   return binaryInPlace(spec, self, other, (s) => remainder(s, other));
@@ -807,11 +1012,13 @@ function maxMinSpec(name: "maximum" | "minimum"): BinarySpec {
 }
 const MAXIMUM = maxMinSpec("maximum"), MINIMUM = maxMinSpec("minimum");
 
-export function maximum(input: Tensor, other: Tensor): Tensor {
+export function maximum(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("maximum", arguments, 2, () => maximum(input, other));
   const [a, b] = tensors2("maximum", input, other);
   return binaryOp(MAXIMUM, a, b);
 }
-export function minimum(input: Tensor, other: Tensor): Tensor {
+export function minimum(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("minimum", arguments, 2, () => minimum(input, other));
   const [a, b] = tensors2("minimum", input, other);
   return binaryOp(MINIMUM, a, b);
 }
@@ -832,11 +1039,13 @@ function fmaxMinSpec(name: "fmax" | "fmin"): BinarySpec {
   };
 }
 const FMAX = fmaxMinSpec("fmax"), FMIN = fmaxMinSpec("fmin");
-export function fmax(input: Tensor, other: Tensor): Tensor {
+export function fmax(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("fmax", arguments, 2, () => fmax(input, other));
   const [a, b] = tensors2("fmax", input, other);
   return binaryOp(FMAX, a, b);
 }
-export function fmin(input: Tensor, other: Tensor): Tensor {
+export function fmin(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("fmin", arguments, 2, () => fmin(input, other));
   const [a, b] = tensors2("fmin", input, other);
   return binaryOp(FMIN, a, b);
 }
@@ -867,19 +1076,22 @@ const LOGADDEXP2: BinarySpec = {
     b._requiresGrad ? gradFor(g.div(pow(2, a.sub(b)).add(1)), b) : null,
   ],
 };
-export function logaddexp(input: Tensor, other: Tensor): Tensor {
+export function logaddexp(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("logaddexp", arguments, 2, () => logaddexp(input, other));
   const [a, b] = tensors2("logaddexp", input, other);
   floatOnly("logaddexp_cpu", resultType(a, b));
   return binaryOp(LOGADDEXP, a, b);
 }
-export function logaddexp2(input: Tensor, other: Tensor): Tensor {
+export function logaddexp2(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("logaddexp2", arguments, 2, () => logaddexp2(input, other));
   const [a, b] = tensors2("logaddexp2", input, other);
   floatOnly("logaddexp2_cpu", resultType(a, b));
   return binaryOp(LOGADDEXP2, a, b);
 }
 
 /** torch.ldexp(input, other) = input * 2**other (composite, as in PyTorch). */
-export function ldexp(input: Tensor, other: Tensor): Tensor {
+export function ldexp(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("ldexp", arguments, 2, () => ldexp(input, other));
   const [a, b] = tensors2("ldexp", input, other);
   return a.mul(pow(2, floatExponent(b)));
 }
@@ -889,6 +1101,7 @@ function floatExponent(e: Tensor): Tensor {
   return e.dtype.isFloatingPoint ? e : castTo(e, getDefaultDtype());
 }
 export function ldexp_(self: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("ldexp_", arguments, 2);
   requireTensor("ldexp_", "other", 1, other);
   return self.mul_(pow(2, floatExponent(other)));
 }
@@ -909,7 +1122,8 @@ function frexpNum(x: number): [number, number] {
 }
 
 /** torch.frexp(input): the named tuple (mantissa, exponent), exponent as int32. */
-export function frexp(input: Tensor): Tensor[] & { mantissa: Tensor; exponent: Tensor } {
+export function frexp(input: Tensor, options?: OutPairOption): Tensor[] & { mantissa: Tensor; exponent: Tensor } {
+  if (arguments.length > 1) return outCall("frexp", arguments, 1, () => frexp(input), "same");
   checkTensor("frexp", "input", input);
   if (!input.dtype.isFloatingPoint) throw new Error("torch.frexp() only supports floating-point dtypes");
   const mantissa = unaryMap(input, input.dtype, (v) => frexpNum(v)[0]);
@@ -944,13 +1158,15 @@ function nextafter64Js(a: number, b: number): number {
 }
 
 /** torch.nextafter(input, other): the next representable value after input toward other. */
-export function nextafter(input: Tensor, other: Tensor): Tensor {
+export function nextafter(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("nextafter", arguments, 2, () => nextafter(input, other));
   const [a, b] = tensors2("nextafter", input, other);
   const promoted = resultType(a, b);
   if (promoted !== float64 && promoted.name !== "float32") throw notImplementedFor("nextafter_cpu", promoted);
   return binaryOp({ name: "nextafter", node: "NextafterBackward0", f: promoted === float64 ? nextafter64 : nextafter32 }, a, b);
 }
 export function nextafter_(self: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("nextafter_", arguments, 2);
   return inPlaceVia("nextafter_", self, resultType(self, other), [other], (s) => nextafter(s, other));
 }
 
@@ -958,7 +1174,8 @@ const ANGLE: UnarySpec = {
   name: "angle", node: "AngleBackward0", f: (x) => (x !== x ? x : x < 0 ? Math.PI : 0), vjp: zeroGrad,
 };
 /** torch.angle for real inputs: pi for negative values, 0 otherwise (NaN stays NaN). */
-export function angle(input: Tensor): Tensor {
+export function angle(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("angle", arguments, 1, () => angle(input));
   checkTensor("angle", "input", input);
   return unaryOp(ANGLE, input);
 }
@@ -978,20 +1195,28 @@ function gcdBig(a: bigint, b: bigint): bigint {
 function intOnly(kernel: string, promoted: DType): void {
   if (promoted.category !== "int") throw notImplementedFor(kernel, promoted);
 }
-export function gcd(input: Tensor, other: Tensor): Tensor {
+export function gcd(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("gcd", arguments, 2, () => gcd(input, other));
   const [a, b] = tensors2("gcd", input, other);
   intOnly("gcd_cpu", resultType(a, b));
   return binaryOp({ name: "gcd", node: "GcdBackward0", f: gcdNum, fBig: gcdBig }, a, b);
 }
-export function lcm(input: Tensor, other: Tensor): Tensor {
+export function lcm(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("lcm", arguments, 2, () => lcm(input, other));
   const [a, b] = tensors2("lcm", input, other);
   intOnly("lcm_cpu", resultType(a, b));
   const f = (x: number, y: number): number => { const g = gcdNum(x, y); return g === 0 ? 0 : Math.abs((x / g) * y); };
   const fBig = (x: bigint, y: bigint): bigint => { const g = gcdBig(x, y); if (g === 0n) return 0n; const r = (x / g) * y; return r < 0n ? -r : r; };
   return binaryOp({ name: "lcm", node: "LcmBackward0", f, fBig }, a, b);
 }
-export function gcd_(self: Tensor, other: Tensor): Tensor { return inPlaceVia("gcd_", self, resultType(self, other), [], (s) => gcd(s, other)); }
-export function lcm_(self: Tensor, other: Tensor): Tensor { return inPlaceVia("lcm_", self, resultType(self, other), [], (s) => lcm(s, other)); }
+export function gcd_(self: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("gcd_", arguments, 2);
+  return inPlaceVia("gcd_", self, resultType(self, other), [], (s) => gcd(s, other));
+}
+export function lcm_(self: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("lcm_", arguments, 2);
+  return inPlaceVia("lcm_", self, resultType(self, other), [], (s) => lcm(s, other));
+}
 
 // ---- lerp / addcmul / addcdiv ---------------------------------------------------------------
 
@@ -1021,7 +1246,8 @@ const LERP: TernarySpec = {
 };
 
 /** torch.lerp(input, end, weight): input + weight * (end - input). */
-export function lerp(input: Tensor, end: Tensor, weight: TensorOrScalar): Tensor {
+export function lerp(input: Tensor, end: Tensor, weight: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 3) return outCall("lerp", arguments, 3, () => lerp(input, end, weight));
   checkLerp("lerp", input, end, weight);
   if (weight instanceof Tensor) return ternaryOp(LERP, input, end, weight);
   const w = roundToDType(weight as number, input.dtype);
@@ -1031,6 +1257,7 @@ export function lerp(input: Tensor, end: Tensor, weight: TensorOrScalar): Tensor
   }, input, end);
 }
 export function lerp_(self: Tensor, end: Tensor, weight: TensorOrScalar): Tensor {
+  if (arguments.length > 3) checkArgs("lerp_", arguments, 3);
   checkLerp("lerp_", self, end, weight);
   if (weight instanceof Tensor) {
     return inPlaceVia("lerp_", self, self.dtype, [end, weight], (s) => lerp(s, end, weight));
@@ -1042,7 +1269,7 @@ export function lerp_(self: Tensor, end: Tensor, weight: TensorOrScalar): Tensor
 interface ValueOpts { value?: number }
 
 function valueOf(op: string, args: readonly unknown[]): number {
-  const a = bindArgs(op, args, [], ["value"]);
+  const a = bindArgs(op, args, [], ["value"], 3);
   const v = (a.value as number | boolean | undefined) ?? 1;
   if (typeof v !== "number" && typeof v !== "boolean") throw new Error(`${op}(): argument 'value' must be Number, not ${pyType(v)}`);
   return Number(v);
@@ -1085,7 +1312,8 @@ function checkAddc(op: string, input: Tensor, t1: unknown, t2: unknown): [Tensor
 }
 
 /** torch.addcmul(input, tensor1, tensor2, *, value=1): input + value * tensor1 * tensor2. */
-export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts>): Tensor {
+export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("addcmul", args, (rest) => addcmul(input, tensor1, tensor2, ...(rest as [])), "same");
   const value = valueOf("addcmul", args);
   const [a, b] = checkAddc("addcmul", input, tensor1, tensor2);
   return ternaryOp(addcmulSpec(value, resultTypeMany(input, a, b)), input, a, b);
@@ -1099,7 +1327,8 @@ export function addcmul_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args
 }
 
 /** torch.addcdiv(input, tensor1, tensor2, *, value=1): input + value * tensor1 / tensor2. */
-export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts>): Tensor {
+export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("addcdiv", args, (rest) => addcdiv(input, tensor1, tensor2, ...(rest as [])), "same");
   const value = valueOf("addcdiv", args);
   const [a, b] = checkAddc("addcdiv", input, tensor1, tensor2);
   return ternaryOp(addcdivSpec("addcdiv", value, a, b), input, a, b);

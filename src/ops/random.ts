@@ -9,17 +9,19 @@ import {
   cauchyFill, exponentialFill, geometricFill, logNormalFill, multinomial as multinomialDraw, normalFill,
   normalTensorFill, randintFill, randperm as randpermDraw, uniformFill,
 } from "../core/random-transforms.js";
-import { bindArgs, bindSize, installMethods, type Method, checkTensor } from "./args.js";
+import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs } from "./args.js";
 import { copyInto, emptyTensor, toNumbers } from "./engine.js";
 import { finishFactory } from "./factory-utils.js";
 import { applyInPlace } from "./inplace.js";
 import { broadcastShapes } from "../core/shape.js";
 import { noGrad } from "../autograd/grad-mode.js";
 
+import { hasOut, withOut, type OutOption } from "./out.js";
 export { Generator };
 export { manualSeed, seed, initialSeed, getRngState, setRngState } from "../core/generator.js";
 
-const FACTORY_KW = ["dtype", "device", "requiresGrad", "generator", "pinMemory", "layout", "out", "memoryFormat"];
+// `out` is not among them: rand, randn, randint and randperm split it off first (out.ts).
+const FACTORY_KW = ["dtype", "device", "requiresGrad", "generator", "pinMemory", "layout", "memoryFormat"];
 
 function genOf(opts: Record<string, unknown>): Generator {
   const g = opts.generator;
@@ -64,18 +66,21 @@ function sizedRandom(op: string, args: readonly unknown[], fill: (t: Tensor, g: 
 
 /** torch.rand(*size, { generator, dtype }): uniform on [0, 1). */
 export function rand(...size: SizeArgs): Tensor {
+  if (hasOut(size)) return withOut("rand", size, (rest) => rand(...(rest as SizeArgs)), "cast", true);
   return sizedRandom("rand", size, (t, g) => fillInto(t, (o) => uniformFill(g, o as FloatOut, 0, 1, floatDtype("rand", t))));
 }
 
 /** torch.randn(*size, { generator, dtype }): standard normal. */
 export function randn(...size: SizeArgs): Tensor {
+  if (hasOut(size)) return withOut("randn", size, (rest) => randn(...(rest as SizeArgs)), "cast", true);
   return sizedRandom("randn", size, (t, g) => fillInto(t, (o) => normalFill(g, o as FloatOut, 0, 1, floatDtype("randn", t))));
 }
 
 export interface RandintOptions { generator?: Generator; dtype?: DTypeLike; requiresGrad?: boolean; device?: string }
 
 /** torch.randint(high, size) or randint(low, high, size): int64 by default. */
-export function randint(...args: (number | bigint | number[] | RandintOptions)[]): Tensor {
+export function randint(...args: (number | bigint | number[] | (RandintOptions & OutOption))[]): Tensor {
+  if (hasOut(args)) return withOut("randint", args, (rest) => randint(...(rest as (number | number[] | RandintOptions)[])), "cast", true);
   let opts: Record<string, unknown> = {};
   let rest = args;
   const last = rest[rest.length - 1];
@@ -96,7 +101,9 @@ export function randint(...args: (number | bigint | number[] | RandintOptions)[]
 }
 
 /** torch.randperm(n, { generator, dtype }). */
-export function randperm(n: number, options: { generator?: Generator; dtype?: DTypeLike; requiresGrad?: boolean } = {}): Tensor {
+export function randperm(n: number, options: { generator?: Generator; dtype?: DTypeLike; requiresGrad?: boolean } & OutOption = {}): Tensor {
+  if (arguments.length > 2) checkArgs("randperm", arguments, 1, [...FACTORY_KW, "out"]);
+  if (hasOut([options])) return withOut("randperm", [options], (rest) => randperm(n, rest[0] as { dtype?: DTypeLike }), "cast", true);
   const opts = bindArgs("randperm", [options], [], FACTORY_KW);
   if (!Number.isInteger(n) || n < 0) throw new Error(`randperm: n must be non-negative, got ${n}`);
   const perm = randpermDraw(genOf(opts), n);
@@ -107,9 +114,13 @@ export function randperm(n: number, options: { generator?: Generator; dtype?: DT
 }
 
 export function randLike(input: Tensor, options: { dtype?: DTypeLike; generator?: Generator } = {}): Tensor {
+  if (arguments.length > 2) checkArgs("rand_like", arguments, 1, FACTORY_KW);
+  bindArgs("rand_like", [options], [], FACTORY_KW);
   return rand(input.shape, { dtype: options.dtype ?? input.dtype, ...(options.generator ? { generator: options.generator } : {}) });
 }
 export function randnLike(input: Tensor, options: { dtype?: DTypeLike; generator?: Generator } = {}): Tensor {
+  if (arguments.length > 2) checkArgs("randn_like", arguments, 1, FACTORY_KW);
+  bindArgs("randn_like", [options], [], FACTORY_KW);
   return randn(input.shape, { dtype: options.dtype ?? input.dtype, ...(options.generator ? { generator: options.generator } : {}) });
 }
 export function randintLike(input: Tensor, low: number, high?: number | RandintOptions, options: RandintOptions = {}): Tensor {
@@ -124,9 +135,11 @@ interface NormalOptions { generator?: Generator; dtype?: DTypeLike; size?: numbe
  * torch.normal(mean, std, size?) with numbers, or with tensor mean and/or std (broadcast together).
  */
 export function normal(mean: number | Tensor, std: number | Tensor = 1, size?: number[] | NormalOptions, options: NormalOptions = {}): Tensor {
+  if (arguments.length > 2) checkArgs("normal", arguments, 3, [...FACTORY_KW, "size"]);
   let opts: NormalOptions = options;
   let shape: number[] | undefined;
   if (Array.isArray(size)) shape = size; else if (size) opts = size;
+  bindArgs("normal", [opts], [], [...FACTORY_KW, "size"]);
   shape = shape ?? opts.size;
   const g = genOf(opts as Record<string, unknown>);
   if (!(mean instanceof Tensor) && !(std instanceof Tensor)) {
@@ -150,8 +163,10 @@ export function normal(mean: number | Tensor, std: number | Tensor = 1, size?: n
 /** torch.bernoulli(input, p?, { generator }): draws 1 with probability input (or p). */
 export function bernoulli(input: Tensor, p?: number | { generator?: Generator; p?: number }, options: { generator?: Generator } = {}): Tensor {
   checkTensor("bernoulli", "input", input);
+  if (arguments.length > 2) checkArgs("bernoulli", arguments, 2, ["generator", "p"]);
   let prob: number | undefined, opts: { generator?: Generator; p?: number } = options;
   if (typeof p === "number") prob = p; else if (p) { opts = p; prob = p.p; }
+  bindArgs("bernoulli", [opts], [], ["generator", "p"]);
   const g = genOf(opts as Record<string, unknown>);
   const out = emptyTensor(input.shape, input.dtype);
   if (prob !== undefined) {
@@ -198,7 +213,7 @@ function randomInPlace(op: string, self: Tensor, fill: (o: AnyOut, d: RandomDTyp
 }
 
 function twoNumbers(op: string, a: unknown[], names: [string, string], defaults: [number, number]): { x: number; y: number; g: Generator } {
-  const o = bindArgs(op, a, names, ["generator"]);
+  const o = bindArgs(op, a, names, ["generator"], 1);
   return { x: (o[names[0]] as number | undefined) ?? defaults[0], y: (o[names[1]] as number | undefined) ?? defaults[1], g: genOf(o) };
 }
 
@@ -217,7 +232,7 @@ export function normal_(self: Tensor, ...args: (number | GenOpt & { mean?: numbe
 
 /** tensor.random_(from?, to?): integers in [from, to) (to defaults to the dtype's range). */
 export function random_(self: Tensor, ...args: (number | bigint | GenOpt & { from?: number; to?: number })[]): Tensor {
-  const o = bindArgs("random_", args, ["from", "to"], ["generator"]);
+  const o = bindArgs("random_", args, ["from", "to"], ["generator"], 1);
   let from: number | bigint = (o.from as number | bigint | undefined) ?? 0, to = o.to as number | bigint | undefined;
   if (o.to === undefined && o.from !== undefined) { to = from; from = 0; }
   // random_() with no bounds draws from [0, 2^digits] for floats and the dtype's range for ints.

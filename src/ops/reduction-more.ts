@@ -21,6 +21,7 @@ import { tryNativeByteReduce } from "./native-masks.js";
 import { tryNativeLogsumexp, tryNativeSelect } from "./native-index.js";
 import { type KthPick, tryNativeKth } from "./native-kth.js";
 
+import { hasOut, withOut, type OutOption, type OutPairOption } from "./out.js";
 /**
  * Large contiguous float tensors reduce faster as a few native passes (max, exp, sum...) than in
  * the JS loops below, which call Math.exp or square per element (1M elements: 18 ms vs ~1 ms).
@@ -42,7 +43,7 @@ function nativeNorm2All(x: Tensor, outShape: readonly number[]): Tensor {
 interface DimKeep { dim?: Dims; keepdim?: boolean; dtype?: DTypeLike | null }
 
 function dimKeep(op: string, args: readonly unknown[], kw: string[] = []): { dims: number[] | null; keepdim: boolean; o: Record<string, unknown> } {
-  const o = bindArgs(op, args, ["dim", "keepdim"], kw);
+  const o = bindArgs(op, args, ["dim", "keepdim"], kw, 1);
   return { dims: checkDims(op, "dim", o.dim), keepdim: (o.keepdim as boolean | undefined) ?? false, o };
 }
 
@@ -89,7 +90,8 @@ function prodOthers(x: Tensor, dims: number[]): Tensor {
   return t.permute(inverse);
 }
 
-export function prod(input: Tensor, ...args: Args<[dim?: number, keepdim?: boolean], DimKeep>): Tensor {
+export function prod(input: Tensor, ...args: Args<[dim?: number, keepdim?: boolean], DimKeep & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("prod", args, (rest) => prod(input, ...(rest as [])), "cast", true);
   const { dims, keepdim, o } = dimKeep("prod", args, ["dtype"]);
   if (dims && dims.length > 1) throw new Error("prod(): argument 'dim' must be int, not list");
   let x = input;
@@ -188,7 +190,7 @@ function maxMin(op: "max" | "min", input: Tensor, args: unknown[]): MaxResult {
   if (first instanceof Tensor) {
     return op === "max" ? (input as unknown as { maximum(o: Tensor): Tensor }).maximum(first) : (input as unknown as { minimum(o: Tensor): Tensor }).minimum(first);
   }
-  const o = bindArgs(op, args, ["dim", "keepdim"]);
+  const o = bindArgs(op, args, ["dim", "keepdim"], [], 1);
   const pick = op === "max" ? pickMax : pickMin;
   if (o.dim === undefined || o.dim === null) {
     if (input.numel() === 0) throw new Error(`${op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.`);
@@ -207,13 +209,19 @@ function maxMin(op: "max" | "min", input: Tensor, args: unknown[]): MaxResult {
 /** torch.max(input) → 0-d; max(input, dim, keepdim?) → (values, indices); max(input, other) → maximum. */
 export function max(input: Tensor): Tensor;
 export function max(input: Tensor, other: Tensor): Tensor;
-export function max(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean }>): ValuesIndices;
-export function max(input: Tensor, ...args: unknown[]): MaxResult { return maxMin("max", input, args); }
+export function max(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices;
+export function max(input: Tensor, ...args: unknown[]): MaxResult {
+  if (hasOut(args)) return withOut("max", args, (rest) => max(input, ...(rest as [])), "same");
+  return maxMin("max", input, args);
+}
 
 export function min(input: Tensor): Tensor;
 export function min(input: Tensor, other: Tensor): Tensor;
-export function min(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean }>): ValuesIndices;
-export function min(input: Tensor, ...args: unknown[]): MaxResult { return maxMin("min", input, args); }
+export function min(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices;
+export function min(input: Tensor, ...args: unknown[]): MaxResult {
+  if (hasOut(args)) return withOut("min", args, (rest) => min(input, ...(rest as [])), "same");
+  return maxMin("min", input, args);
+}
 
 function amaxAmin(op: "amax" | "amin", input: Tensor, args: unknown[]): Tensor {
   const { dims, keepdim } = dimKeep(op, args);
@@ -231,8 +239,14 @@ function amaxAmin(op: "amax" | "amin", input: Tensor, args: unknown[]): Tensor {
   return r;
 }
 
-export function amax(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean }>): Tensor { return amaxAmin("amax", input, args); }
-export function amin(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean }>): Tensor { return amaxAmin("amin", input, args); }
+export function amax(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("amax", args, (rest) => amax(input, ...(rest as [])), "same");
+  return amaxAmin("amax", input, args);
+}
+export function amin(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("amin", args, (rest) => amin(input, ...(rest as [])), "same");
+  return amaxAmin("amin", input, args);
+}
 
 export function aminmax(input: Tensor, options: { dim?: number | null; keepdim?: boolean } = {}): Tensor[] & { min: Tensor; max: Tensor } {
   const o = bindArgs("aminmax", [options], [], ["dim", "keepdim"]);
@@ -241,7 +255,7 @@ export function aminmax(input: Tensor, options: { dim?: number | null; keepdim?:
 }
 
 function argPick(op: string, input: Tensor, args: unknown[], pick: Pick): Tensor {
-  const o = bindArgs(op, args, ["dim", "keepdim"]);
+  const o = bindArgs(op, args, ["dim", "keepdim"], [], 1);
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
   let r: Tensor;
   if (o.dim === undefined || o.dim === null) {
@@ -254,8 +268,14 @@ function argPick(op: string, input: Tensor, args: unknown[], pick: Pick): Tensor
   return r;
 }
 
-export function argmax(input: Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], { dim?: number | null; keepdim?: boolean }>): Tensor { return argPick("argmax", input, args, pickMax); }
-export function argmin(input: Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], { dim?: number | null; keepdim?: boolean }>): Tensor { return argPick("argmin", input, args, pickMin); }
+export function argmax(input: Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], { dim?: number | null; keepdim?: boolean } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("argmax", args, (rest) => argmax(input, ...(rest as [])), "same");
+  return argPick("argmax", input, args, pickMax);
+}
+export function argmin(input: Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], { dim?: number | null; keepdim?: boolean } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("argmin", args, (rest) => argmin(input, ...(rest as [])), "same");
+  return argPick("argmin", input, args, pickMin);
+}
 
 // ---- var / std --------------------------------------------------------------------------------
 
@@ -290,7 +310,8 @@ function varCore(op: string, input: Tensor, dims: number[] | null, correction: n
   return { v, mean: means, n, plan };
 }
 
-export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions>): Tensor {
+export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("var", args, (rest) => var_(input, ...(rest as [])));
   const { dims, correction, keepdim } = varArgs("var", args);
   const { v, plan } = varCore("var", input, dims, correction, keepdim);
   const inShape = input.shape;
@@ -302,7 +323,8 @@ export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolea
   return v;
 }
 
-export function std(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions>): Tensor {
+export function std(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("std", args, (rest) => std(input, ...(rest as [])));
   const { dims, correction, keepdim } = varArgs("std", args);
   const { v, plan } = varCore("std", input, dims, correction, keepdim);
   const out = v.detach().sqrt();
@@ -330,7 +352,8 @@ export function stdMean(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boo
 
 // ---- logsumexp / nanmean / norm ---------------------------------------------------------------
 
-export function logsumexp(input: Tensor, ...args: Args<[dim: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean }>): Tensor {
+export function logsumexp(input: Tensor, ...args: Args<[dim: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("logsumexp", args, (rest) => logsumexp(input, ...(rest as [never])));
   const { dims, keepdim } = dimKeep("logsumexp", args);
   const x = input.dtype.isFloatingPoint ? input : castTo(input, getDefaultDtype());
   const plan = planReduce("logsumexp", x, dims, keepdim);
@@ -419,8 +442,9 @@ function ordValue(v: unknown): number {
 }
 
 /** torch.norm(input, p = "fro", dim?, keepdim?, { dtype }). */
-export function norm(input: Tensor, ...args: Args<[p?: NormOrd | "inf" | "-inf", dim?: Dims, keepdim?: boolean], { p?: NormOrd | "inf" | "-inf"; dim?: Dims; keepdim?: boolean; dtype?: DTypeLike | null }>): Tensor {
-  const o = bindArgs("norm", args, ["p", "dim", "keepdim"], ["dtype"]);
+export function norm(input: Tensor, ...args: Args<[p?: NormOrd | "inf" | "-inf", dim?: Dims, keepdim?: boolean], { p?: NormOrd | "inf" | "-inf"; dim?: Dims; keepdim?: boolean; dtype?: DTypeLike | null } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("norm", args, (rest) => norm(input, ...(rest as [])));
+  const o = bindArgs("norm", args, ["p", "dim", "keepdim"], ["dtype"], 1);
   const dims = checkDims("norm", "dim", o.dim);
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
   const x = o.dtype ? castTo(input, toDType(o.dtype as DTypeLike)) : input;
@@ -449,11 +473,17 @@ function logicalReduce(op: string, input: Tensor, args: unknown[], isAll: boolea
   return out;
 }
 
-export function all(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean }>): Tensor { return logicalReduce("all", input, args, true); }
-export function any(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean }>): Tensor { return logicalReduce("any", input, args, false); }
+export function all(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("all", args, (rest) => all(input, ...(rest as [])), "same");
+  return logicalReduce("all", input, args, true);
+}
+export function any(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("any", args, (rest) => any(input, ...(rest as [])), "same");
+  return logicalReduce("any", input, args, false);
+}
 
 export function countNonzero(input: Tensor, ...args: Args<[dim?: Dims], { dim?: Dims }>): Tensor {
-  const o = bindArgs("count_nonzero", args, ["dim"]);
+  const o = bindArgs("count_nonzero", args, ["dim"], [], 1);
   const plan = planReduce("count_nonzero", input, checkDims("count_nonzero", "dim", o.dim), false);
   if (onDevice(input)) return deviceOp("logicalReduce", "count_nonzero")("countNonzero", input, plan.dims, false, int64, plan.outShape);
   const out = emptyTensor(plan.outShape, int64);
@@ -483,9 +513,10 @@ function kthPick(k: (n: number) => number): Pick {
 }
 
 export function median(input: Tensor): Tensor;
-export function median(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean }>): ValuesIndices;
+export function median(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices;
 export function median(input: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
-  const o = bindArgs("median", args, ["dim", "keepdim"]);
+  if (hasOut(args)) return withOut("median", args, (rest) => median(input, ...(rest as [])), "same");
+  const o = bindArgs("median", args, ["dim", "keepdim"], [], 1);
   const pick = kthPick((n) => Math.floor((n - 1) / 2));
   if (o.dim === undefined || o.dim === null) {
     if (input.numel() === 0) return input.newFull([], NaN);
@@ -504,7 +535,7 @@ export function median(input: Tensor, ...args: unknown[]): Tensor | ValuesIndice
 }
 
 export function nanmedian(input: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
-  const o = bindArgs("nanmedian", args, ["dim", "keepdim"]);
+  const o = bindArgs("nanmedian", args, ["dim", "keepdim"], [], 1);
   const pick: Pick = (d, s, n) => {
     const order = sortedBlock(d, s, n);
     const valid = order.filter((i) => d[s + i] === d[s + i]);
@@ -522,8 +553,9 @@ export function nanmedian(input: Tensor, ...args: unknown[]): Tensor | ValuesInd
   return valuesIndices(values, indices);
 }
 
-export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number, keepdim?: boolean], { dim?: number; keepdim?: boolean }>): ValuesIndices {
-  const o = bindArgs("kthvalue", args, ["dim", "keepdim"]);
+export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices {
+  if (hasOut(args)) return withOut("kthvalue", args, (rest) => kthvalue(input, k, ...(rest as [])), "same");
+  const o = bindArgs("kthvalue", args, ["dim", "keepdim"], [], 2);
   const dim = (o.dim as number | undefined) ?? -1;
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
   const d0 = normalizeDim(dim, input.dim(), "kthvalue");
@@ -538,8 +570,9 @@ export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number, 
 }
 
 /** torch.mode: the most frequent value (smallest on ties) and the last index where it occurs. */
-export function mode(input: Tensor, ...args: Args<[dim?: number, keepdim?: boolean], { dim?: number; keepdim?: boolean }>): ValuesIndices {
-  const o = bindArgs("mode", args, ["dim", "keepdim"]);
+export function mode(input: Tensor, ...args: Args<[dim?: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices {
+  if (hasOut(args)) return withOut("mode", args, (rest) => mode(input, ...(rest as [])), "same");
+  const o = bindArgs("mode", args, ["dim", "keepdim"], [], 1);
   const dim = (o.dim as number | undefined) ?? -1;
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
   const pick: Pick = (d, s, n) => {

@@ -10,6 +10,7 @@ import { emptyTensor } from "./engine.js";
 import { castTo } from "./conversion.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 
+import { hasOut, withOut, type OutOption } from "./out.js";
 export type Dims = number | number[] | null;
 
 interface SumOptions { dim?: Dims; keepdim?: boolean; dtype?: DTypeLike | null }
@@ -21,8 +22,9 @@ function sumKernel(d: ArrayLike<number>, s: number, n: number): number {
 }
 
 /** torch.sum(input, dim?, keepdim?, { dtype }): integer inputs sum to int64. */
-export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions>): Tensor {
-  const a = bindArgs("sum", args, ["dim", "keepdim"], ["dtype"]);
+export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("sum", args, (rest) => sum(input, ...(rest as [])), "cast", true);
+  const a = bindArgs("sum", args, ["dim", "keepdim"], ["dtype"], 1);
   const dims = checkDims("sum", "dim", a.dim);
   const keepdim = (a.keepdim as boolean | undefined) ?? false;
   let x = input;
@@ -39,14 +41,16 @@ export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean]
   return r;
 }
 
-export function nansum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions>): Tensor {
+export function nansum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("nansum", args, (rest) => nansum(input, ...(rest as [])), "cast", true);
   if (!input.dtype.isFloatingPoint) return sum(input, ...args);
   return sum(input.where(input.isnan().logicalNot(), 0), ...args);
 }
 
 /** torch.mean: floating inputs only (PyTorch's rule), or with dtype. */
-export function mean(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions>): Tensor {
-  const a = bindArgs("mean", args, ["dim", "keepdim"], ["dtype"]);
+export function mean(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("mean", args, (rest) => mean(input, ...(rest as [])));
+  const a = bindArgs("mean", args, ["dim", "keepdim"], ["dtype"], 1);
   let x = input;
   if (a.dtype !== undefined && a.dtype !== null) x = castTo(input, toDType(a.dtype as DTypeLike));
   if (!x.dtype.isFloatingPoint) {

@@ -16,6 +16,7 @@ import { tryNativeCumsum } from "./native-fast.js";
 import { kernels } from "../backends/kernels.js";
 import * as nativeScan from "../backends/native/scan.js";
 
+import { hasOut, withOut, type OutOption, writeOut, type OutPairOption } from "./out.js";
 /** Runs `scan(src, dst, start, n)` over each line along `dim`; src/dst hold the line contiguously. */
 function scanLines(x: Tensor, dim: number, scan: (src: NumArray, out: Float64Array, s: number, n: number, idx: Float64Array | null) => void, withIndices: boolean): { values: Float64Array; indices: Float64Array | null; perm: number[] } {
   const nd = x.dim();
@@ -52,8 +53,9 @@ function cumDtype(x: Tensor, o: Record<string, unknown>): Tensor {
   return x.dtype.isFloatingPoint ? x : castTo(x, int64);
 }
 
-export function cumsum(input: Tensor, ...args: Args<[dim: number], CumOptions>): Tensor {
-  const o = bindArgs("cumsum", args, ["dim"], ["dtype"]);
+export function cumsum(input: Tensor, ...args: Args<[dim: number], CumOptions & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("cumsum", args, (rest) => cumsum(input, ...(rest as [never])), "cast", true);
+  const o = bindArgs("cumsum", args, ["dim"], ["dtype"], 1);
   if (o.dim === undefined) throw new Error("cumsum() missing required argument 'dim'");
   const x = cumDtype(input, o);
   const d = x.dim() ? normalizeDim(checkInt("cumsum", "dim", o.dim), x.dim(), "cumsum") : 0;
@@ -105,8 +107,9 @@ export function cumsum_(self: Tensor, ...args: Args<[dim: number], CumOptions>):
   return applyInPlace("cumsum_", self, [], () => { self.copy_(cumsum(self.detach(), ...args)); }, (s) => cumsum(s, ...args));
 }
 
-export function cumprod(input: Tensor, ...args: Args<[dim: number], CumOptions>): Tensor {
-  const o = bindArgs("cumprod", args, ["dim"], ["dtype"]);
+export function cumprod(input: Tensor, ...args: Args<[dim: number], CumOptions & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("cumprod", args, (rest) => cumprod(input, ...(rest as [never])), "cast", true);
+  const o = bindArgs("cumprod", args, ["dim"], ["dtype"], 1);
   if (o.dim === undefined) throw new Error("cumprod() missing required argument 'dim'");
   const x = cumDtype(input, o);
   const d = x.dim() ? normalizeDim(checkInt("cumprod", "dim", o.dim), x.dim(), "cumprod") : 0;
@@ -209,15 +212,26 @@ function recordCumExtreme(op: "cummax" | "cummin", input: Tensor, d: number, val
   return valuesIndices(vals, inds);
 }
 
-export function cummax(input: Tensor, dim: number | { dim: number }): ValuesIndices {
-  return cumExtreme("cummax", input, typeof dim === "number" ? dim : dim.dim);
-}
-export function cummin(input: Tensor, dim: number | { dim: number }): ValuesIndices {
-  return cumExtreme("cummin", input, typeof dim === "number" ? dim : dim.dim);
+/** cummax/cummin/logcumsumexp(input, dim, { out }), the dim also as `{ dim }`. */
+function cumWithOut<R extends Tensor | Tensor[]>(op: string, args: IArguments, run: (dim: number) => R): R {
+  const a = bindArgs(op, Array.prototype.slice.call(args, 1), ["dim"], ["out"]);
+  if (a.dim === undefined) throw new Error(`${op}() missing required argument 'dim'`);
+  const r = run(checkInt(op, "dim", a.dim));
+  return a.out === undefined || a.out === null ? r : writeOut(op, r, a.out, "same");
 }
 
-export function logcumsumexp(input: Tensor, dim: number | { dim: number }): Tensor {
-  const dd = typeof dim === "number" ? dim : dim.dim;
+export function cummax(input: Tensor, dim: number | { dim: number } & OutPairOption, options?: OutPairOption): ValuesIndices {
+  if (arguments.length > 2 || typeof dim === "object") return cumWithOut("cummax", arguments, (d) => cummax(input, d));
+  return cumExtreme("cummax", input, dim as number);
+}
+export function cummin(input: Tensor, dim: number | { dim: number } & OutPairOption, options?: OutPairOption): ValuesIndices {
+  if (arguments.length > 2 || typeof dim === "object") return cumWithOut("cummin", arguments, (d) => cummin(input, d));
+  return cumExtreme("cummin", input, dim as number);
+}
+
+export function logcumsumexp(input: Tensor, dim: number | { dim: number } & OutOption, options?: OutOption): Tensor {
+  if (arguments.length > 2 || typeof dim === "object") return cumWithOut("logcumsumexp", arguments, (d) => logcumsumexp(input, d));
+  const dd = dim as number;
   const d = input.dim() ? normalizeDim(checkInt("logcumsumexp", "dim", dd), input.dim(), "logcumsumexp") : 0;
   const out = onDevice(input) ? deviceOp("scan", "logcumsumexp")("logcumsumexp", "logsumexp", input, d) : logSumExpLines(input, d);
   return record("LogcumsumexpBackward0", [input], out, ([g]) => {
@@ -243,8 +257,9 @@ function logSumExpLines(input: Tensor, d: number): Tensor {
 }
 
 /** torch.diff(input, n=1, dim=-1, prepend?, append?). */
-export function diff(input: Tensor, ...args: Args<[n?: number, dim?: number, prepend?: Tensor | null, append?: Tensor | null], { n?: number; dim?: number; prepend?: Tensor | null; append?: Tensor | null }>): Tensor {
-  const o = bindArgs("diff", args, ["n", "dim", "prepend", "append"]);
+export function diff(input: Tensor, ...args: Args<[n?: number, dim?: number, prepend?: Tensor | null, append?: Tensor | null], { n?: number; dim?: number; prepend?: Tensor | null; append?: Tensor | null } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("diff", args, (rest) => diff(input, ...(rest as [never])));
+  const o = bindArgs("diff", args, ["n", "dim", "prepend", "append"], [], 1);
   const n = (o.n as number | undefined) ?? 1;
   if (input.dim() === 0) throw new Error("diff expects input to be at least one-dimensional");
   const d = normalizeDim((o.dim as number | undefined) ?? -1, input.dim(), "diff");

@@ -6,12 +6,13 @@ import { type DType, float32, promoteTypes } from "../core/dtype.js";
 import { broadcastShapes as broadcastCore, normalizeDim, shapeStr } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, describe } from "./args.js";
+import { type Args, bindArgs, describe, checkArgs } from "./args.js";
 import { copyInto, emptyTensor, uninitTensor } from "./engine.js";
 import { int64Tensor } from "./indexing-kernels.js";
 import { indexSelect } from "./indexing-index.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 
+import { outCall, type OutOption, hasOut, withOut } from "./out.js";
 /** A view of `t`'s storage with new geometry, outside autograd (for kernels writing into `t`). */
 export function rawView(t: Tensor, shape: number[], strides: number[], offset: number): Tensor {
   return new Tensor(t.storage, shape, strides, offset);
@@ -100,22 +101,25 @@ function catImpl(op: string, tensors: Tensor[], dim: number): Tensor {
 }
 
 /** torch.cat(tensors, dim = 0): inputs promoted to a common dtype. */
-export function cat(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: number }>): Tensor {
-  const a = bindArgs("cat", args, ["dim"]);
+export function cat(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: number } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("cat", args, (rest) => cat(tensors, ...(rest as [])));
+  const a = bindArgs("cat", args, ["dim"], [], 1);
   return catImpl("cat", tensorList("cat", tensors), (a.dim as number | undefined) ?? 0);
 }
 export const concat = cat;
 
 /** torch.concatenate(tensors, axis = 0). */
-export function concatenate(tensors: Tensor[], ...args: Args<[axis?: number], { axis?: number }>): Tensor {
-  const a = bindArgs("concatenate", args, ["axis"]);
+export function concatenate(tensors: Tensor[], ...args: Args<[axis?: number], { axis?: number } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("concatenate", args, (rest) => concatenate(tensors, ...(rest as [])));
+  const a = bindArgs("concatenate", args, ["axis"], [], 1);
   return catImpl("concatenate", tensorList("concatenate", tensors), (a.axis as number | undefined) ?? 0);
 }
 
 // ---- stack ----------------------------------------------------------------------------------
 
-export function stack(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: number }>): Tensor {
-  const a = bindArgs("stack", args, ["dim"]);
+export function stack(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: number } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("stack", args, (rest) => stack(tensors, ...(rest as [])));
+  const a = bindArgs("stack", args, ["dim"], [], 1);
   const ts = tensorList("stack", tensors);
   if (ts.length === 0) throw new Error("stack expects a non-empty TensorList");
   const ref = ts[0]!;
@@ -139,21 +143,25 @@ export function stack(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: n
   return r;
 }
 
-export function hstack(tensors: Tensor[]): Tensor {
+export function hstack(tensors: Tensor[], options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("hstack", arguments, 1, () => hstack(tensors));
   const ts = atleast1d(tensorList("hstack", tensors));
   return cat(ts, ts.length && ts[0]!.dim() === 1 ? 0 : 1);
 }
 
-export function vstack(tensors: Tensor[]): Tensor {
+export function vstack(tensors: Tensor[], options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("vstack", arguments, 1, () => vstack(tensors));
   return cat(atleast2d(tensorList("vstack", tensors)), 0);
 }
 export const rowStack = vstack;
 
-export function dstack(tensors: Tensor[]): Tensor {
+export function dstack(tensors: Tensor[], options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("dstack", arguments, 1, () => dstack(tensors));
   return cat(atleast3d(tensorList("dstack", tensors)), 2);
 }
 
-export function columnStack(tensors: Tensor[]): Tensor {
+export function columnStack(tensors: Tensor[], options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("column_stack", arguments, 1, () => columnStack(tensors));
   const ts = tensorList("column_stack", tensors);
   if (ts.length === 0) throw new Error("column_stack expects a non-empty TensorList");
   return cat(ts.map((t) => (t.dim() <= 1 ? t.reshape([t.numel(), 1]) : t)), 1);
@@ -174,6 +182,7 @@ export function atleast1d(tensor: Tensor): Tensor;
 export function atleast1d(tensors: Tensor[]): Tensor[];
 export function atleast1d(...tensors: Tensor[]): Tensor[];
 export function atleast1d(...tensors: AtleastArgs): Tensor | Tensor[] {
+  if (arguments.length > 1) checkArgs("atleast1d", arguments, 1);
   return atleast("atleast_1d", tensors, (t) => (t.dim() === 0 ? t.reshape([1]) : t));
 }
 
@@ -181,6 +190,7 @@ export function atleast2d(tensor: Tensor): Tensor;
 export function atleast2d(tensors: Tensor[]): Tensor[];
 export function atleast2d(...tensors: Tensor[]): Tensor[];
 export function atleast2d(...tensors: AtleastArgs): Tensor | Tensor[] {
+  if (arguments.length > 1) checkArgs("atleast2d", arguments, 1);
   return atleast("atleast_2d", tensors, (t) => (t.dim() === 0 ? t.reshape([1, 1]) : t.dim() === 1 ? t.unsqueeze(0) : t));
 }
 
@@ -188,6 +198,7 @@ export function atleast3d(tensor: Tensor): Tensor;
 export function atleast3d(tensors: Tensor[]): Tensor[];
 export function atleast3d(...tensors: Tensor[]): Tensor[];
 export function atleast3d(...tensors: AtleastArgs): Tensor | Tensor[] {
+  if (arguments.length > 1) checkArgs("atleast3d", arguments, 1);
   return atleast("atleast_3d", tensors, (t) => {
     if (t.dim() === 0) return t.reshape([1, 1, 1]);
     if (t.dim() === 1) return t.unsqueeze(0).unsqueeze(-1);
@@ -266,7 +277,7 @@ export function cartesianProd(...tensors: (Tensor | Tensor[])[]): Tensor {
 
 /** torch.combinations(input, r = 2, { withReplacement = false }), in lexicographic order. */
 export function combinations(input: Tensor, ...args: Args<[r?: number, withReplacement?: boolean], { r?: number; withReplacement?: boolean }>): Tensor {
-  const a = bindArgs("combinations", args, ["r", "withReplacement"]);
+  const a = bindArgs("combinations", args, ["r", "withReplacement"], [], 1);
   const r = (a.r as number | undefined) ?? 2;
   const repl = (a.withReplacement as boolean | undefined) ?? false;
   if (input.dim() !== 1) throw new Error(`Expect a 1D vector, but got shape ${shapeStr(input._shape)}`);

@@ -6,7 +6,7 @@ import { int64 } from "../core/dtype.js";
 import { normalizeDim, normalizeDims, numel, shapeStr } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, bindSize, checkInt, checkTensor, describe, installMethods, type Method } from "./args.js";
+import { type Args, bindArgs, bindSize, checkInt, checkTensor, describe, installMethods, type Method, checkArgs } from "./args.js";
 import { copyInto, emptyTensor, encoder } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
 import { makeView } from "./view.js";
@@ -16,6 +16,7 @@ import { rawNarrow, rawView } from "./shape-join.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryNativeFill } from "./native-fast.js";
 
+import { withOut, hasOut, type OutOption } from "./out.js";
 // ---- flip / roll / rot90 --------------------------------------------------------------------
 
 /** A copy of `input` read through negated strides on `dims`. */
@@ -46,7 +47,7 @@ function flippedByIndex(input: Tensor, dims: readonly number[]): Tensor {
 /** torch.flip(input, dims); the method also takes x.flip(0, 1). */
 export function flip(input: Tensor, ...dims: (number | number[])[]): Tensor {
   checkTensor("flip", "input", input);
-  const d = normalizeDims(bindSize("flip", dims).size, input.dim(), "flip");
+  const d = normalizeDims(bindSize("flip", dims, []).size, input.dim(), "flip");
   const out = flipped(input, d);
   record("FlipBackward0", [input], out, ([g]) => [flip(g!, d)]);
   if (tracing.on) traceOp("flip", [input], out, { dims: d });
@@ -54,11 +55,13 @@ export function flip(input: Tensor, ...dims: (number | number[])[]): Tensor {
 }
 
 export function fliplr(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("fliplr", arguments, 1);
   if (input.dim() < 2) throw new Error("Input must be >= 2-d.");
   return flip(input, [1]);
 }
 
 export function flipud(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("flipud", arguments, 1);
   if (input.dim() < 1) throw new Error("Input must be >= 1-d.");
   return flip(input, [0]);
 }
@@ -82,7 +85,7 @@ function rollOnce(x: Tensor, d: number, shift: number): Tensor {
 
 /** torch.roll(input, shifts, dims?): without dims the tensor is rolled flattened. */
 export function roll(input: Tensor, ...args: Args<[shifts: number | number[], dims?: number | number[] | null], { shifts?: number | number[]; dims?: number | number[] | null }>): Tensor {
-  const a = bindArgs("roll", args, ["shifts", "dims"]);
+  const a = bindArgs("roll", args, ["shifts", "dims"], [], 1);
   checkTensor("roll", "input", input);
   const shifts = listOf("roll", "shifts", a.shifts);
   const dims = a.dims === undefined || a.dims === null ? [] : listOf("roll", "dims", a.dims);
@@ -106,7 +109,7 @@ export function roll(input: Tensor, ...args: Args<[shifts: number | number[], di
 
 /** torch.rot90(input, k = 1, dims = [0, 1]). */
 export function rot90(input: Tensor, ...args: Args<[k?: number, dims?: number[]], { k?: number; dims?: number[] }>): Tensor {
-  const a = bindArgs("rot90", args, ["k", "dims"]);
+  const a = bindArgs("rot90", args, ["k", "dims"], [], 1);
   const k = (a.k as number | undefined) ?? 1;
   const dims = (a.dims as number[] | undefined) ?? [0, 1];
   if (dims.length !== 2) throw new Error(`expected total rotation dims == 2, but got dims = ${dims.length}`);
@@ -125,7 +128,7 @@ export function rot90(input: Tensor, ...args: Args<[k?: number, dims?: number[]]
 
 /** Tensor.repeat(*sizes): the tensor tiled `sizes[i]` times along each dim. */
 function repeat(input: Tensor, ...sizes: (number | number[])[]): Tensor {
-  const { size: reps } = bindSize("repeat", sizes);
+  const { size: reps } = bindSize("repeat", sizes, []);
   if (reps.length < input.dim()) throw new Error("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
   const lead = reps.length - input.dim();
   const xs = [...new Array<number>(lead).fill(1), ...input._shape];
@@ -147,7 +150,7 @@ function repeat(input: Tensor, ...sizes: (number | number[])[]): Tensor {
 
 /** torch.tile(input, dims): repeat, with dims padded by leading 1s. */
 export function tile(input: Tensor, ...dims: (number | number[])[]): Tensor {
-  const { size } = bindSize("tile", dims);
+  const { size } = bindSize("tile", dims, []);
   const reps = size.length < input.dim() ? [...new Array<number>(input.dim() - size.length).fill(1), ...size] : size;
   return repeat(input, reps);
 }
@@ -175,7 +178,7 @@ interface RepeatOpts { repeats?: number | Tensor; dim?: number | null; outputSiz
  * dim) repeated; without dim the input is flattened. repeat_interleave(repeats) gives the index.
  */
 export function repeatInterleave(input: Tensor, ...args: Args<[repeats?: number | Tensor, dim?: number | null], RepeatOpts>): Tensor {
-  const a = bindArgs("repeat_interleave", args, ["repeats", "dim"], ["outputSize"]);
+  const a = bindArgs("repeat_interleave", args, ["repeats", "dim"], ["outputSize"], 1);
   checkTensor("repeat_interleave", "input", input);
   const outputSize = a.outputSize as number | undefined;
   if (a.repeats === undefined) {
@@ -234,7 +237,7 @@ function unfold(input: Tensor, ...args: Args<[dimension: number, size: number, s
 }
 
 export function narrowCopy(input: Tensor, ...args: Args<[dim: number, start: number, length: number], { dim?: number; start?: number; length?: number }>): Tensor {
-  const a = bindArgs("narrow_copy", args, ["dim", "start", "length"]);
+  const a = bindArgs("narrow_copy", args, ["dim", "start", "length"], [], 1);
   return input.narrow(a.dim as number, a.start as number, a.length as number).clone();
 }
 
@@ -266,19 +269,21 @@ function triangle(input: Tensor, k: number, lower: boolean): Tensor {
 
 function checkTri(op: string, input: Tensor, args: readonly unknown[]): number {
   checkTensor(op, "input", input);
-  const a = bindArgs(op, args, ["diagonal"]);
+  const a = bindArgs(op, args, ["diagonal"], [], 1);
   if (input.dim() < 2) throw new Error(`${op}: input tensor must have at least 2 dimensions`);
   return checkInt(op, "diagonal", a.diagonal ?? 0);
 }
 
-export function tril(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number }>): Tensor {
+export function tril(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("tril", args, (rest) => tril(input, ...(rest as [never])), "same");
   const k = checkTri("tril", input, args);
   const r = record("TrilBackward0", [input], triangle(input, k, true), ([g]) => [tril(g!, k)]);
   if (tracing.on) traceOp("tril", [input], r, { diagonal: k });
   return r;
 }
 
-export function triu(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number }>): Tensor {
+export function triu(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("triu", args, (rest) => triu(input, ...(rest as [never])), "same");
   const k = checkTri("triu", input, args);
   const r = record("TriuBackward0", [input], triangle(input, k, false), ([g]) => [triu(g!, k)]);
   if (tracing.on) traceOp("triu", [input], r, { diagonal: k });
@@ -299,7 +304,7 @@ export function triu_(self: Tensor, ...args: Args<[diagonal?: number], { diagona
 
 /** torch.diag_embed(input, offset = 0, dim1 = -2, dim2 = -1): input's last dim on a diagonal. */
 export function diagEmbed(input: Tensor, ...args: Args<[offset?: number, dim1?: number, dim2?: number], { offset?: number; dim1?: number; dim2?: number }>): Tensor {
-  const a = bindArgs("diag_embed", args, ["offset", "dim1", "dim2"]);
+  const a = bindArgs("diag_embed", args, ["offset", "dim1", "dim2"], [], 1);
   checkTensor("diag_embed", "input", input);
   const offset = (a.offset as number | undefined) ?? 0;
   const nd = input.dim() + 1;
@@ -318,8 +323,9 @@ export function diagEmbed(input: Tensor, ...args: Args<[offset?: number, dim1?: 
 }
 
 /** torch.diag: a 1-d input becomes a matrix with it on diagonal `diagonal`, a 2-d one gives that diagonal. */
-export function diag(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number }>): Tensor {
-  const a = bindArgs("diag", args, ["diagonal"]);
+export function diag(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("diag", args, (rest) => diag(input, ...(rest as [never])), "same");
+  const a = bindArgs("diag", args, ["diagonal"], [], 1);
   checkTensor("diag", "input", input);
   const k = (a.diagonal as number | undefined) ?? 0;
   if (input.dim() === 1) return diagEmbed(input, k, 0, 1);
@@ -328,7 +334,7 @@ export function diag(input: Tensor, ...args: Args<[diagonal?: number], { diagona
 }
 
 export function diagflat(input: Tensor, ...args: Args<[offset?: number], { offset?: number }>): Tensor {
-  const a = bindArgs("diagflat", args, ["offset"]);
+  const a = bindArgs("diagflat", args, ["offset"], [], 1);
   return diagEmbed(input.reshape(-1), (a.offset as number | undefined) ?? 0, 0, 1);
 }
 

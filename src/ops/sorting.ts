@@ -13,6 +13,7 @@ import { tensor } from "./creation.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryNativeSort } from "./native-index.js";
 
+import { outCall, type OutOption, hasOut, withOut, type OutPairOption } from "./out.js";
 /** Ascending order with NaN last; stable (ties keep input order). */
 function ascending(d: NumArray, s: number) {
   return (a: number, b: number): number => {
@@ -115,9 +116,10 @@ function gradByIndices(g: Tensor, indices: Tensor, inShape: number[], d: number)
 
 interface SortOptions { dim?: number; descending?: boolean; stable?: boolean | null }
 
-export function sort(input: Tensor, ...args: Args<[dim?: number, descending?: boolean], SortOptions>): ValuesIndices {
+export function sort(input: Tensor, ...args: Args<[dim?: number, descending?: boolean], SortOptions & OutPairOption>): ValuesIndices {
+  if (hasOut(args)) return withOut("sort", args, (rest) => sort(input, ...(rest as [])), "same");
   checkTensor("sort", "input", input);
-  const o = bindArgs("sort", args, ["dim", "descending"], ["stable"]);
+  const o = bindArgs("sort", args, ["dim", "descending"], ["stable"], 1);
   const desc = (o.descending as boolean | undefined) ?? false;
   const dim = (o.dim as number | undefined) ?? -1;
   const n = input.dim() ? input.shape[normalizeDim(dim, input.dim())]! : 1;
@@ -133,13 +135,17 @@ export function argsort(input: Tensor, ...args: Args<[dim?: number, descending?:
   return sort(input.detach(), ...args).indices;
 }
 
-export function msort(input: Tensor): Tensor { return sort(input, 0).values; }
+export function msort(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("msort", arguments, 1, () => msort(input));
+  return sort(input, 0).values;
+}
 
 interface TopkOptions { dim?: number; largest?: boolean; sorted?: boolean }
 
-export function topk(input: Tensor, k: number, ...args: Args<[dim?: number, largest?: boolean, sorted?: boolean], TopkOptions>): ValuesIndices {
+export function topk(input: Tensor, k: number, ...args: Args<[dim?: number, largest?: boolean, sorted?: boolean], TopkOptions & OutPairOption>): ValuesIndices {
+  if (hasOut(args)) return withOut("topk", args, (rest) => topk(input, k, ...(rest as [])), "same");
   checkTensor("topk", "input", input);
-  const o = bindArgs("topk", args, ["dim", "largest", "sorted"]);
+  const o = bindArgs("topk", args, ["dim", "largest", "sorted"], [], 2);
   const dim = (o.dim as number | undefined) ?? -1;
   const largest = (o.largest as boolean | undefined) ?? true;
   const nd = input.dim();
@@ -158,7 +164,7 @@ interface UniqueOptions { sorted?: boolean; returnInverse?: boolean; returnCount
 
 /** torch.unique: sorted unique values (of the flattened input, or of slices along dim), with inverse and counts. */
 export function unique(input: Tensor, ...args: Args<[sorted?: boolean, returnInverse?: boolean, returnCounts?: boolean, dim?: number | null], UniqueOptions>): Tensor | Tensor[] {
-  const o = bindArgs("unique", args, ["sorted", "returnInverse", "returnCounts", "dim"]);
+  const o = bindArgs("unique", args, ["sorted", "returnInverse", "returnCounts", "dim"], [], 1);
   const inv = (o.returnInverse as boolean | undefined) ?? false, counts = (o.returnCounts as boolean | undefined) ?? false;
   if (o.dim !== undefined && o.dim !== null) return uniqueDim(input, o.dim as number, inv, counts, false);
   const vals = input.dtype.name === "int64" ? (input.reshape(-1).tolist() as (number | bigint)[]) : Array.from(toNumbers(input.contiguous()));
@@ -212,7 +218,7 @@ function uniqueDim(input: Tensor, dim: number, inv: boolean, counts: boolean, co
 }
 
 export function uniqueConsecutive(input: Tensor, ...args: Args<[returnInverse?: boolean, returnCounts?: boolean, dim?: number | null], Omit<UniqueOptions, "sorted">>): Tensor | Tensor[] {
-  const o = bindArgs("unique_consecutive", args, ["returnInverse", "returnCounts", "dim"]);
+  const o = bindArgs("unique_consecutive", args, ["returnInverse", "returnCounts", "dim"], [], 1);
   const inv = (o.returnInverse as boolean | undefined) ?? false, counts = (o.returnCounts as boolean | undefined) ?? false;
   if (o.dim !== undefined && o.dim !== null) return uniqueDim(input, o.dim as number, inv, counts, true);
   const vals = Array.from(toNumbers(input.contiguous()));
@@ -243,8 +249,9 @@ function lowerBound(seq: NumArray, s: number, n: number, v: number, right: boole
 }
 
 /** torch.searchsorted(sortedSequence, values, { right, side, outInt32, sorter }). */
-export function searchsorted(sortedSequence: Tensor, input: Tensor | number, ...args: Args<[], SearchOptions>): Tensor {
-  const o = bindArgs("searchsorted", args, [], ["outInt32", "right", "side", "sorter", "out"]);
+export function searchsorted(sortedSequence: Tensor, input: Tensor | number, ...args: Args<[], SearchOptions & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("searchsorted", args, (rest) => searchsorted(sortedSequence, input, ...(rest as [never])), "same");
+  const o = bindArgs("searchsorted", args, [], ["outInt32", "right", "side", "sorter", "out"], 2);
   if (o.side === "left" && o.right) throw new Error("torch.searchsorted(): side and right can't be set to opposites, got side of left while right was True");
   const right = o.side === "right" || (o.right as boolean | undefined) === true;
   const values = input instanceof Tensor ? input : tensor([input], { dtype: sortedSequence.dtype }).reshape([]);
@@ -268,14 +275,16 @@ export function searchsorted(sortedSequence: Tensor, input: Tensor | number, ...
   return t;
 }
 
-export function bucketize(input: Tensor | number, boundaries: Tensor, ...args: Args<[], { outInt32?: boolean; right?: boolean }>): Tensor {
-  const o = bindArgs("bucketize", args, [], ["outInt32", "right", "out"]);
+export function bucketize(input: Tensor | number, boundaries: Tensor, ...args: Args<[], { outInt32?: boolean; right?: boolean } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("bucketize", args, (rest) => bucketize(input, boundaries, ...(rest as [never])), "same");
+  const o = bindArgs("bucketize", args, [], ["outInt32", "right", "out"], 2);
   if (boundaries.dim() !== 1) throw new Error(`bucketize: boundaries tensor must be 1 dimension, but got dim(${boundaries.dim()})`);
   return searchsorted(boundaries, input, { right: (o.right as boolean | undefined) ?? false, outInt32: (o.outInt32 as boolean | undefined) ?? false });
 }
 
-export function histc(input: Tensor, ...args: Args<[bins?: number, min?: number, max?: number], { bins?: number; min?: number; max?: number }>): Tensor {
-  const o = bindArgs("histc", args, ["bins", "min", "max"]);
+export function histc(input: Tensor, ...args: Args<[bins?: number, min?: number, max?: number], { bins?: number; min?: number; max?: number } & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("histc", args, (rest) => histc(input, ...(rest as [never])), "same");
+  const o = bindArgs("histc", args, ["bins", "min", "max"], [], 1);
   const bins = (o.bins as number | undefined) ?? 100;
   let lo = (o.min as number | undefined) ?? 0, hi = (o.max as number | undefined) ?? 0;
   if (!input.dtype.isFloatingPoint) throw new Error(`"histogram_cpu" not implemented for '${input.dtype.name}'`);
@@ -297,7 +306,7 @@ export function histc(input: Tensor, ...args: Args<[bins?: number, min?: number,
 }
 
 export function bincount(input: Tensor, ...args: Args<[weights?: Tensor | null, minlength?: number], { weights?: Tensor | null; minlength?: number }>): Tensor {
-  const o = bindArgs("bincount", args, ["weights", "minlength"]);
+  const o = bindArgs("bincount", args, ["weights", "minlength"], [], 1);
   if (input.dim() !== 1 || input.dtype.isFloatingPoint || input.dtype.name === "bool") throw new Error("bincount only supports 1-d non-negative integral inputs.");
   const vals = toNumbers(input.contiguous());
   if (vals.some((v) => v < 0)) throw new Error("bincount only supports 1-d non-negative integral inputs.");

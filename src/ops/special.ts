@@ -3,7 +3,7 @@
 
 import { Tensor } from "../core/tensor.js";
 import { roundToDType } from "../core/dtype.js";
-import { type Args, bindArgs, checkTensor, installMethods, type Method } from "./args.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs } from "./args.js";
 import { type BinarySpec, binaryInPlace, binaryOp, floatOut, gradFor, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
 import { type TensorOrScalar } from "./promotion.js";
 import { fusedGrad, pyType } from "./pointwise-util.js";
@@ -12,6 +12,7 @@ import * as M from "./special-math.js";
 import { where } from "./comparison.js";
 import { nativeTyped } from "./native-typed.js";
 
+import { outCall, type OutOption, hasOut, withOut } from "./out.js";
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
 const HALF_SQRT_PI = 0.5 * Math.sqrt(Math.PI);
 
@@ -46,20 +47,62 @@ const SINC: UnarySpec = {
   },
 };
 
-export function erf(input: Tensor): Tensor { return unaryOp(ERF, input); }
-export function erf_(self: Tensor): Tensor { return unaryInPlace(ERF, self); }
-export function erfc(input: Tensor): Tensor { return unaryOp(ERFC, input); }
-export function erfc_(self: Tensor): Tensor { return unaryInPlace(ERFC, self); }
-export function erfinv(input: Tensor): Tensor { return unaryOp(ERFINV, input); }
-export function erfinv_(self: Tensor): Tensor { return unaryInPlace(ERFINV, self); }
-export function lgamma(input: Tensor): Tensor { return unaryOp(LGAMMA, input); }
-export function lgamma_(self: Tensor): Tensor { return unaryInPlace(LGAMMA, self); }
-export function digamma(input: Tensor): Tensor { return unaryOp(DIGAMMA, input); }
-export function digamma_(self: Tensor): Tensor { return unaryInPlace(DIGAMMA, self); }
-export function i0(input: Tensor): Tensor { return unaryOp(I0, input); }
-export function i0_(self: Tensor): Tensor { return unaryInPlace(I0, self); }
-export function sinc(input: Tensor): Tensor { return unaryOp(SINC, input); }
-export function sinc_(self: Tensor): Tensor { return unaryInPlace(SINC, self); }
+export function erf(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("erf", arguments, 1, () => erf(input));
+  return unaryOp(ERF, input);
+}
+export function erf_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("erf_", arguments, 1);
+  return unaryInPlace(ERF, self);
+}
+export function erfc(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("erfc", arguments, 1, () => erfc(input));
+  return unaryOp(ERFC, input);
+}
+export function erfc_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("erfc_", arguments, 1);
+  return unaryInPlace(ERFC, self);
+}
+export function erfinv(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("erfinv", arguments, 1, () => erfinv(input));
+  return unaryOp(ERFINV, input);
+}
+export function erfinv_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("erfinv_", arguments, 1);
+  return unaryInPlace(ERFINV, self);
+}
+export function lgamma(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("lgamma", arguments, 1, () => lgamma(input));
+  return unaryOp(LGAMMA, input);
+}
+export function lgamma_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("lgamma_", arguments, 1);
+  return unaryInPlace(LGAMMA, self);
+}
+export function digamma(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("digamma", arguments, 1, () => digamma(input));
+  return unaryOp(DIGAMMA, input);
+}
+export function digamma_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("digamma_", arguments, 1);
+  return unaryInPlace(DIGAMMA, self);
+}
+export function i0(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("i0", arguments, 1, () => i0(input));
+  return unaryOp(I0, input);
+}
+export function i0_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("i0_", arguments, 1);
+  return unaryInPlace(I0, self);
+}
+export function sinc(input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 1) return outCall("sinc", arguments, 1, () => sinc(input));
+  return unaryOp(SINC, input);
+}
+export function sinc_(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("sinc_", arguments, 1);
+  return unaryInPlace(SINC, self);
+}
 
 // ---- polygamma / mvlgamma -------------------------------------------------------------------
 
@@ -70,11 +113,15 @@ function polygammaSpec(n: number): UnarySpec {
 }
 
 /** torch.polygamma(n, input): the n-th derivative of digamma. */
-export function polygamma(n: number, input: Tensor): Tensor {
+export function polygamma(n: number, input: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("polygamma", arguments, 2, () => polygamma(n, input));
   checkTensor("polygamma", "input", input);
   return unaryOp(polygammaSpec(n), input);
 }
-export function polygamma_(self: Tensor, n: number): Tensor { return unaryInPlace(polygammaSpec(n), self); }
+export function polygamma_(self: Tensor, n: number): Tensor {
+  if (arguments.length > 2) checkArgs("polygamma_", arguments, 2);
+  return unaryInPlace(polygammaSpec(n), self);
+}
 
 function mvlgammaSpec(input: Tensor, p: number): UnarySpec {
   if (typeof p !== "number" || !Number.isInteger(p)) throw new Error(`mvlgamma(): argument 'p' must be int, not ${pyType(p)}`);
@@ -93,18 +140,22 @@ function mvlgammaSpec(input: Tensor, p: number): UnarySpec {
 }
 
 /** torch.mvlgamma(input, p): the multivariate log-gamma function. */
-export function mvlgamma(input: Tensor, p: number): Tensor {
+export function mvlgamma(input: Tensor, p: number, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("mvlgamma", arguments, 2, () => mvlgamma(input, p));
   checkTensor("mvlgamma", "input", input);
   return unaryOp(mvlgammaSpec(input, p), input);
 }
-export function mvlgamma_(self: Tensor, p: number): Tensor { return unaryInPlace(mvlgammaSpec(self, p), self); }
+export function mvlgamma_(self: Tensor, p: number): Tensor {
+  if (arguments.length > 2) checkArgs("mvlgamma_", arguments, 2);
+  return unaryInPlace(mvlgammaSpec(self, p), self);
+}
 
 // ---- logit ----------------------------------------------------------------------------------
 
 interface LogitOpts { eps?: number | null }
 
 function logitSpec(op: string, args: readonly unknown[], dtype: Tensor["dtype"]): UnarySpec {
-  const a = bindArgs(op, args, ["eps"]);
+  const a = bindArgs(op, args, ["eps"], [], 1);
   const eps = (a.eps as number | null | undefined) ?? null;
   if (eps !== null && typeof eps !== "number") throw new Error(`${op}(): argument 'eps' must be float, not ${pyType(eps)}`);
   const outDtype = floatOut(dtype);
@@ -124,7 +175,8 @@ function logitSpec(op: string, args: readonly unknown[], dtype: Tensor["dtype"])
 }
 
 /** torch.logit(input, eps=None): log(p / (1 - p)), with p clamped to [eps, 1 - eps] when eps is given. */
-export function logit(input: Tensor, ...args: Args<[eps?: number | null], LogitOpts>): Tensor {
+export function logit(input: Tensor, ...args: Args<[eps?: number | null], LogitOpts & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("logit", args, (rest) => logit(input, ...(rest as [never])));
   checkTensor("logit", "input", input);
   return unaryOp(logitSpec("logit", args, input.dtype), input);
 }
@@ -161,7 +213,8 @@ function xlogySpec(form: "tensor" | "scalarSelf" | "scalarOther", other: TensorO
 }
 
 /** torch.xlogy(input, other): input * log(other), 0 where input is 0 (NaN where other is NaN). */
-export function xlogy(input: TensorOrScalar, other: TensorOrScalar): Tensor {
+export function xlogy(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("xlogy", arguments, 2, () => xlogy(input, other));
   if (!(input instanceof Tensor) && !(other instanceof Tensor)) {
     throw new Error(`xlogy() received an invalid combination of arguments - got (${pyType(input)}, ${pyType(other)})`);
   }
@@ -169,6 +222,7 @@ export function xlogy(input: TensorOrScalar, other: TensorOrScalar): Tensor {
   return binaryOp(xlogySpec(form, other), input, other);
 }
 export function xlogy_(self: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 2) checkArgs("xlogy_", arguments, 2);
   return binaryInPlace(xlogySpec(other instanceof Tensor ? "tensor" : "scalarOther", other), self, other, (s) => xlogy(s, other));
 }
 

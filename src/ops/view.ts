@@ -3,7 +3,7 @@
 import { Tensor } from "../core/tensor.js";
 import { inferSize, normalizeDim, normalizeDims, numel, shapeStr, viewStrides } from "../core/shape.js";
 import { needsGrad, record, sumToShape } from "../autograd/record.js";
-import { type Args, bindArgs, bindSize, checkInt, installMethods, type Method, checkDims } from "./args.js";
+import { type Args, bindArgs, bindSize, checkInt, installMethods, type Method, checkDims, checkArgs } from "./args.js";
 import { copyInto, emptyTensor, uninitTensor } from "./engine.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
@@ -19,7 +19,7 @@ export function makeView(base: Tensor, shape: number[], strides: number[], offse
 // ---- view / reshape -------------------------------------------------------------------------
 
 export function view(input: Tensor, ...size: (number | number[])[]): Tensor {
-  const { size: s } = bindSize("view", size);
+  const { size: s } = bindSize("view", size, []);
   const shape = inferSize(s, input.numel());
   const strides = viewStrides(input._shape, input._strides, shape);
   if (!strides) {
@@ -31,22 +31,30 @@ export function view(input: Tensor, ...size: (number | number[])[]): Tensor {
 }
 
 export function reshape(input: Tensor, ...size: (number | number[])[]): Tensor {
-  const { size: s } = bindSize("reshape", size);
+  const { size: s } = bindSize("reshape", size, []);
   const shape = inferSize(s, input.numel());
   const strides = viewStrides(input._shape, input._strides, shape);
   if (strides) return view(input, shape);
   return view(contiguous(input), shape);
 }
 
-export function viewAs(input: Tensor, other: Tensor): Tensor { return view(input, other.shape); }
-export function reshapeAs(input: Tensor, other: Tensor): Tensor { return reshape(input, other.shape); }
+export function viewAs(input: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("view_as", arguments, 2);
+  return view(input, other.shape);
+}
+export function reshapeAs(input: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("reshape_as", arguments, 2);
+  return reshape(input, other.shape);
+}
 
 export function contiguous(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("contiguous", arguments, 1);
   return input.isContiguous() ? input : clone(input);
 }
 
 /** A copy with its own storage (autograd: CloneBackward0). */
 export function clone(input: Tensor, _options: { memoryFormat?: null } = {}): Tensor {
+  if (arguments.length > 1) checkArgs("clone", arguments, 1, ["memoryFormat"]);
   const out = onDevice(input) ? deviceOp("empty", "clone")(input._shape, input.dtype) : uninitTensor(input._shape, input.dtype);
   copyInto(out, input);
   return record("CloneBackward0", [input], out, ([g]) => [g]);
@@ -55,6 +63,7 @@ export function clone(input: Tensor, _options: { memoryFormat?: null } = {}): Te
 // ---- transpose / permute --------------------------------------------------------------------
 
 export function transpose(input: Tensor, dim0: number, dim1: number): Tensor {
+  if (arguments.length > 3) checkArgs("transpose", arguments, 3);
   const nd = input.dim();
   const a = normalizeDim(checkInt("transpose", "dim0", dim0), nd, "transpose");
   const b = normalizeDim(checkInt("transpose", "dim1", dim1), nd, "transpose");
@@ -71,7 +80,7 @@ export function transpose(input: Tensor, dim0: number, dim1: number): Tensor {
 export const swapaxes = transpose, swapdims = transpose;
 
 export function permute(input: Tensor, ...dims: (number | number[])[]): Tensor {
-  const { size: d } = bindSize("permute", dims);
+  const { size: d } = bindSize("permute", dims, []);
   if (d.length !== input.dim()) {
     throw new Error(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${input.dim()} is not equal to len(dims) = ${d.length}`);
   }
@@ -85,13 +94,18 @@ export function permute(input: Tensor, ...dims: (number | number[])[]): Tensor {
 }
 
 export function t(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("t", arguments, 1);
   if (input.dim() > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${input.dim()}D`);
   return input.dim() < 2 ? view(input, input.shape) : transpose(input, 0, 1);
 }
 
-export function adjoint(input: Tensor): Tensor { return transpose(input, -2, -1); }
+export function adjoint(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("adjoint", arguments, 1);
+  return transpose(input, -2, -1);
+}
 
 export function movedim(input: Tensor, source: number | number[], destination: number | number[]): Tensor {
+  if (arguments.length > 3) checkArgs("movedim", arguments, 3);
   const nd = input.dim();
   const src = normalizeDims(Array.isArray(source) ? source : [source], nd, "movedim");
   const dst = normalizeDims(Array.isArray(destination) ? destination : [destination], nd, "movedim");
@@ -110,7 +124,7 @@ export const moveaxis = movedim;
 // ---- expand ---------------------------------------------------------------------------------
 
 export function expand(input: Tensor, ...sizes: (number | number[])[]): Tensor {
-  const { size } = bindSize("expand", sizes);
+  const { size } = bindSize("expand", sizes, []);
   const nd = size.length, ind = input.dim();
   if (nd < ind) {
     throw new Error(`expand: the number of sizes provided (${nd}) must be greater or equal to the number of dimensions in the tensor (${ind})`);
@@ -136,12 +150,22 @@ export function expand(input: Tensor, ...sizes: (number | number[])[]): Tensor {
   return record("ExpandBackward0", [input], out, ([g]) => [sumToShape(g!, inShape)]);
 }
 
-export function expandAs(input: Tensor, other: Tensor): Tensor { return expand(input, other.shape); }
-export function broadcastTo(input: Tensor, size: number[]): Tensor { return expand(input, size); }
+export function expandAs(input: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("expand_as", arguments, 2);
+  return expand(input, other.shape);
+}
+export function broadcastTo(input: Tensor, size: number[]): Tensor {
+  if (arguments.length > 2) checkArgs("broadcast_to", arguments, 2);
+  return expand(input, size);
+}
 
 // ---- squeeze / unsqueeze / flatten ----------------------------------------------------------
 
 export function squeeze(input: Tensor, dim?: number | number[] | null): Tensor {
+  if (arguments.length > 1) {
+    const opts = checkArgs("squeeze", arguments, 2, ["dim"]);
+    if (opts) return squeeze(input, (dim as unknown) === opts ? (opts.dim as number | number[] | null | undefined) : dim);
+  }
   const dims = checkDims("squeeze", "dim", dim ?? null);
   const nd = input.dim();
   const drop = dims === null
@@ -157,6 +181,7 @@ export function squeeze(input: Tensor, dim?: number | number[] | null): Tensor {
 }
 
 export function unsqueeze(input: Tensor, dim: number): Tensor {
+  if (arguments.length > 2) checkArgs("unsqueeze", arguments, 2);
   const d = normalizeDim(checkInt("unsqueeze", "dim", dim), input.dim() + 1, "unsqueeze");
   const shape = input.shape, strides = input.stride();
   const st = d < input.dim() ? input._shape[d]! * input._strides[d]! : 1;
@@ -169,7 +194,7 @@ export function unsqueeze(input: Tensor, dim: number): Tensor {
 }
 
 export function flatten(input: Tensor, ...args: Args<[startDim?: number, endDim?: number], { startDim?: number; endDim?: number }>): Tensor {
-  const a = bindArgs("flatten", args, ["startDim", "endDim"]);
+  const a = bindArgs("flatten", args, ["startDim", "endDim"], [], 1);
   const nd = input.dim();
   if (nd === 0) return reshape(input, [1]);
   const s = normalizeDim((a.startDim as number) ?? 0, nd, "flatten");
@@ -180,9 +205,13 @@ export function flatten(input: Tensor, ...args: Args<[startDim?: number, endDim?
   return reshape(input, shape);
 }
 
-export function ravel(input: Tensor): Tensor { return reshape(input, [-1]); }
+export function ravel(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("ravel", arguments, 1);
+  return reshape(input, [-1]);
+}
 
 export function unflatten(input: Tensor, dim: number, sizes: number[]): Tensor {
+  if (arguments.length > 3) checkArgs("unflatten", arguments, 3);
   const d = normalizeDim(dim, input.dim(), "unflatten");
   const inferred = inferSize(sizes, input._shape[d]!);
   return view(input, [...input._shape.slice(0, d), ...inferred, ...input._shape.slice(d + 1)]);
@@ -212,6 +241,7 @@ export function slice(input: Tensor, dim: number, start: number, end: number, st
 }
 
 export function narrow(input: Tensor, dim: number, start: number | Tensor, length: number): Tensor {
+  if (arguments.length > 4) checkArgs("narrow", arguments, 4);
   const d = normalizeDim(dim, input.dim(), "narrow");
   const size = input._shape[d]!;
   let s = start instanceof Tensor ? Number(start.item()) : start;
@@ -223,6 +253,7 @@ export function narrow(input: Tensor, dim: number, start: number | Tensor, lengt
 }
 
 export function select(input: Tensor, dim: number, index: number): Tensor {
+  if (arguments.length > 3) checkArgs("select", arguments, 3);
   if (input.dim() === 0) throw new Error("select() cannot be applied to a 0-dim tensor.");
   const d = normalizeDim(dim, input.dim(), "select");
   const size = input._shape[d]!;
@@ -243,7 +274,7 @@ export function select(input: Tensor, dim: number, index: number): Tensor {
 }
 
 export function diagonal(input: Tensor, ...args: Args<[offset?: number, dim1?: number, dim2?: number], { offset?: number; dim1?: number; dim2?: number }>): Tensor {
-  const a = bindArgs("diagonal", args, ["offset", "dim1", "dim2"]);
+  const a = bindArgs("diagonal", args, ["offset", "dim1", "dim2"], [], 1);
   const offset = (a.offset as number) ?? 0;
   const nd = input.dim();
   const d1 = normalizeDim((a.dim1 as number) ?? 0, nd, "diagonal"), d2 = normalizeDim((a.dim2 as number) ?? 1, nd, "diagonal");
@@ -332,6 +363,7 @@ export function sliceScatter(input: Tensor, src: Tensor, dim = 0, start: number 
 }
 
 export function selectScatter(input: Tensor, src: Tensor, dim: number, index: number): Tensor {
+  if (arguments.length > 4) checkArgs("select_scatter", arguments, 4);
   const v = (t: Tensor) => select(t, dim, index);
   return scatterInto("select_scatter", input, src, v, "SelectScatterBackward0", (g) => v(g));
 }
@@ -353,7 +385,7 @@ export function asStridedScatter(input: Tensor, src: Tensor, size: number[], str
 // ---- splitting ------------------------------------------------------------------------------
 
 export function split(input: Tensor, splitSizeOrSections: number | number[], ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
-  const dim = (bindArgs("split", args, ["dim"]).dim as number | undefined) ?? 0;
+  const dim = (bindArgs("split", args, ["dim"], [], 2).dim as number | undefined) ?? 0;
   const d = normalizeDim(dim, input.dim(), "split");
   const size = input._shape[d]!;
   const sizes: number[] = [];
@@ -376,7 +408,7 @@ export function split(input: Tensor, splitSizeOrSections: number | number[], ...
 }
 
 export function chunk(input: Tensor, chunks: number, ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
-  const dim = (bindArgs("chunk", args, ["dim"]).dim as number | undefined) ?? 0;
+  const dim = (bindArgs("chunk", args, ["dim"], [], 2).dim as number | undefined) ?? 0;
   if (!Number.isInteger(chunks) || chunks <= 0) throw new Error("chunk expects `chunks` to be greater than 0, got: " + chunks);
   const d = normalizeDim(dim, input.dim(), "chunk");
   const size = input._shape[d]!;
@@ -385,7 +417,7 @@ export function chunk(input: Tensor, chunks: number, ...args: Args<[dim?: number
 }
 
 export function tensorSplit(input: Tensor, indicesOrSections: number | number[], ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
-  const dim = (bindArgs("tensor_split", args, ["dim"]).dim as number | undefined) ?? 0;
+  const dim = (bindArgs("tensor_split", args, ["dim"], [], 2).dim as number | undefined) ?? 0;
   const d = normalizeDim(dim, input.dim(), "tensor_split");
   const size = input._shape[d]!;
   const bounds: number[] = [];
@@ -404,7 +436,7 @@ export function tensorSplit(input: Tensor, indicesOrSections: number | number[],
 }
 
 export function unbind(input: Tensor, ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
-  const dim = (bindArgs("unbind", args, ["dim"]).dim as number | undefined) ?? 0;
+  const dim = (bindArgs("unbind", args, ["dim"], [], 1).dim as number | undefined) ?? 0;
   const d = normalizeDim(dim, input.dim(), "unbind");
   const out: Tensor[] = [];
   for (let i = 0; i < input._shape[d]!; i++) out.push(select(input, d, i));

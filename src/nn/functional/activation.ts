@@ -7,7 +7,7 @@ import { type DTypeLike, bool, roundToDType } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
 import { normalizeDim } from "../../core/shape.js";
 import { defaultGenerator, exponentialFill, type Generator } from "../../core/generator.js";
-import { type Args, bindArgs, checkTensor } from "../../ops/args.js";
+import { type Args, bindArgs, checkTensor, checkArgs } from "../../ops/args.js";
 import { binaryMap, emptyTensor, toNumbers, writeNumbers } from "../../ops/engine.js";
 import { sameOut, type UnarySpec } from "../../ops/pointwise-engine.js";
 import { floatOnlyOut, fusedGrad, type Loop1, notImplementedFor, pyType, unaryFast, unaryFastInPlace } from "../../ops/pointwise-util.js";
@@ -33,10 +33,13 @@ function inplaceOf(op: string, a: Record<string, unknown>): boolean {
 
 /** F.relu(input, inplace=False). */
 export function relu(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOpt>): Tensor {
-  const a = bindArgs("relu", args, ["inplace"]);
+  const a = bindArgs("relu", args, ["inplace"], [], 1);
   return inplaceOf("relu", a) ? act.relu_(input) : act.relu(input);
 }
-export function relu_(input: Tensor): Tensor { return act.relu_(input); }
+export function relu_(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("relu_", arguments, 1);
+  return act.relu_(input);
+}
 
 function hardtanhActivation(input: Tensor, minVal: number, maxVal: number): Activation {
   if (input.dtype === bool) throw new Error("Bool inputs not supported for hardtanh");
@@ -60,19 +63,19 @@ interface HardtanhOpts { minVal?: number; maxVal?: number; inplace?: boolean }
 /** F.hardtanh(input, min_val=-1., max_val=1., inplace=False). */
 export function hardtanh(input: Tensor, ...args: Args<[minVal?: number, maxVal?: number, inplace?: boolean], HardtanhOpts>): Tensor {
   checkTensor("hardtanh", "input", input);
-  const a = bindArgs("hardtanh", args, ["minVal", "maxVal", "inplace"]);
+  const a = bindArgs("hardtanh", args, ["minVal", "maxVal", "inplace"], [], 1);
   const act = hardtanhActivation(input, (a.minVal as number | undefined) ?? -1, (a.maxVal as number | undefined) ?? 1);
   return runActivation(act, input, inplaceOf("hardtanh", a));
 }
 export function hardtanh_(input: Tensor, ...args: Args<[minVal?: number, maxVal?: number], HardtanhOpts>): Tensor {
-  const a = bindArgs("hardtanh_", args, ["minVal", "maxVal"]);
+  const a = bindArgs("hardtanh_", args, ["minVal", "maxVal"], [], 1);
   return runActivation(hardtanhActivation(input, (a.minVal as number | undefined) ?? -1, (a.maxVal as number | undefined) ?? 1), input, true);
 }
 
 /** F.relu6(input, inplace=False) = hardtanh(input, 0, 6). */
 export function relu6(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOpt>): Tensor {
   checkTensor("relu6", "input", input);
-  const a = bindArgs("relu6", args, ["inplace"]);
+  const a = bindArgs("relu6", args, ["inplace"], [], 1);
   return runActivation(hardtanhActivation(input, 0, 6), input, inplaceOf("relu6", a));
 }
 
@@ -91,12 +94,12 @@ interface LeakyOpts { negativeSlope?: number; inplace?: boolean }
 /** F.leaky_relu(input, negative_slope=0.01, inplace=False). */
 export function leakyRelu(input: Tensor, ...args: Args<[negativeSlope?: number, inplace?: boolean], LeakyOpts>): Tensor {
   checkTensor("leaky_relu", "input", input);
-  const a = bindArgs("leaky_relu", args, ["negativeSlope", "inplace"]);
+  const a = bindArgs("leaky_relu", args, ["negativeSlope", "inplace"], [], 1);
   const slope = (a.negativeSlope as number | undefined) ?? 0.01;
   return runActivation(leakyActivation(slope), input, inplaceOf("leaky_relu", a));
 }
 export function leakyRelu_(input: Tensor, ...args: Args<[negativeSlope?: number], LeakyOpts>): Tensor {
-  const a = bindArgs("leaky_relu_", args, ["negativeSlope"]);
+  const a = bindArgs("leaky_relu_", args, ["negativeSlope"], [], 1);
   return runActivation(leakyActivation((a.negativeSlope as number | undefined) ?? 0.01), input, true);
 }
 
@@ -105,29 +108,32 @@ interface AlphaOpts { alpha?: number; inplace?: boolean }
 /** F.elu(input, alpha=1.0, inplace=False). */
 export function elu(input: Tensor, ...args: Args<[alpha?: number, inplace?: boolean], AlphaOpts>): Tensor {
   checkTensor("elu", "input", input);
-  const a = bindArgs("elu", args, ["alpha", "inplace"]);
+  const a = bindArgs("elu", args, ["alpha", "inplace"], [], 1);
   return runActivation(eluActivation("EluBackward0", (a.alpha as number | undefined) ?? 1, 1, 1), input, inplaceOf("elu", a));
 }
 export function elu_(input: Tensor, ...args: Args<[alpha?: number], AlphaOpts>): Tensor {
-  const a = bindArgs("elu_", args, ["alpha"]);
+  const a = bindArgs("elu_", args, ["alpha"], [], 1);
   return runActivation(eluActivation("EluBackward0", (a.alpha as number | undefined) ?? 1, 1, 1), input, true);
 }
 
 /** F.selu(input, inplace=False). */
 export function selu(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOpt>): Tensor {
-  const a = bindArgs("selu", args, ["inplace"]);
+  const a = bindArgs("selu", args, ["inplace"], [], 1);
   return inplaceOf("selu", a) ? act.selu_(input) : act.selu(input);
 }
-export function selu_(input: Tensor): Tensor { return act.selu_(input); }
+export function selu_(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("selu_", arguments, 1);
+  return act.selu_(input);
+}
 
 /** F.celu(input, alpha=1., inplace=False). */
 export function celu(input: Tensor, ...args: Args<[alpha?: number, inplace?: boolean], AlphaOpts>): Tensor {
-  const a = bindArgs("celu", args, ["alpha", "inplace"]);
+  const a = bindArgs("celu", args, ["alpha", "inplace"], [], 1);
   const alpha = (a.alpha as number | undefined) ?? 1;
   return inplaceOf("celu", a) ? act.celu_(input, alpha) : act.celu(input, alpha);
 }
 export function celu_(input: Tensor, ...args: Args<[alpha?: number], AlphaOpts>): Tensor {
-  const a = bindArgs("celu_", args, ["alpha"]);
+  const a = bindArgs("celu_", args, ["alpha"], [], 1);
   return act.celu_(input, (a.alpha as number | undefined) ?? 1);
 }
 
@@ -135,12 +141,12 @@ interface RreluOpts { lower?: number; upper?: number; training?: boolean; inplac
 
 /** F.rrelu(input, lower=1/8, upper=1/3, training=False, inplace=False). */
 export function rrelu(input: Tensor, ...args: Args<[lower?: number, upper?: number, training?: boolean, inplace?: boolean], RreluOpts>): Tensor {
-  const a = bindArgs("rrelu", args, ["lower", "upper", "training", "inplace"]);
+  const a = bindArgs("rrelu", args, ["lower", "upper", "training", "inplace"], [], 1);
   const opts = { lower: (a.lower as number | undefined) ?? 1 / 8, upper: (a.upper as number | undefined) ?? 1 / 3, training: (a.training as boolean | undefined) ?? false };
   return inplaceOf("rrelu", a) ? act.rrelu_(input, opts) : act.rrelu(input, opts);
 }
 export function rrelu_(input: Tensor, ...args: Args<[lower?: number, upper?: number, training?: boolean], RreluOpts>): Tensor {
-  const a = bindArgs("rrelu_", args, ["lower", "upper", "training"]);
+  const a = bindArgs("rrelu_", args, ["lower", "upper", "training"], [], 1);
   return act.rrelu_(input, { lower: (a.lower as number | undefined) ?? 1 / 8, upper: (a.upper as number | undefined) ?? 1 / 3, training: (a.training as boolean | undefined) ?? false });
 }
 
@@ -148,7 +154,7 @@ interface ThresholdOpts { threshold?: number; value?: number; inplace?: boolean 
 
 /** F.threshold(input, threshold, value, inplace=False). */
 export function threshold(input: Tensor, ...args: Args<[threshold?: number, value?: number, inplace?: boolean], ThresholdOpts>): Tensor {
-  const a = bindArgs("threshold", args, ["threshold", "value", "inplace"]);
+  const a = bindArgs("threshold", args, ["threshold", "value", "inplace"], [], 1);
   const rest = { threshold: a.threshold as number | undefined, value: a.value as number | undefined };
   return inplaceOf("threshold", a) ? act.threshold_(input, rest) : act.threshold(input, rest);
 }
@@ -199,7 +205,7 @@ const GELU_TANH = activation("geluTanh", [], {
 /** F.gelu(input, approximate='none'): x Φ(x) with erf, or the tanh approximation. */
 export function gelu(input: Tensor, ...args: Args<[], { approximate?: "none" | "tanh" }>): Tensor {
   checkTensor("gelu", "input", input);
-  const a = bindArgs("gelu", args, [], ["approximate"]);
+  const a = bindArgs("gelu", args, [], ["approximate"], 1);
   const mode = (a.approximate as string | undefined) ?? "none";
   if (mode !== "none" && mode !== "tanh") throw new Error("approximate argument must be either none or tanh.");
   return runActivation(mode === "tanh" ? GELU_TANH : GELU_NONE, input);
@@ -220,7 +226,7 @@ const siluLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) { const x = s
 /** F.silu(input, inplace=False) = x * sigmoid(x). */
 export function silu(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOpt>): Tensor {
   checkTensor("silu", "input", input);
-  return inplaceOf("silu", bindArgs("silu", args, ["inplace"])) ? unaryFastInPlace(SILU, siluLoop, input) : unaryFast(SILU, siluLoop, input);
+  return inplaceOf("silu", bindArgs("silu", args, ["inplace"], [], 1)) ? unaryFastInPlace(SILU, siluLoop, input) : unaryFast(SILU, siluLoop, input);
 }
 
 const MISH = activation("mish", [], { name: "mish", node: "MishBackward0", outDtype: floatOnlyOut("mish_cpu") },
@@ -234,7 +240,7 @@ const MISH = activation("mish", [], { name: "mish", node: "MishBackward0", outDt
 /** F.mish(input, inplace=False) = x * tanh(softplus(x)). */
 export function mish(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOpt>): Tensor {
   checkTensor("mish", "input", input);
-  return runActivation(MISH, input, inplaceOf("mish", bindArgs("mish", args, ["inplace"])));
+  return runActivation(MISH, input, inplaceOf("mish", bindArgs("mish", args, ["inplace"], [], 1)));
 }
 
 interface SoftplusOpts { beta?: number; threshold?: number }
@@ -242,7 +248,7 @@ interface SoftplusOpts { beta?: number; threshold?: number }
 /** F.softplus(input, beta=1.0, threshold=20.0): log(1 + exp(beta x)) / beta, linear above threshold. */
 export function softplus(input: Tensor, ...args: Args<[beta?: number, threshold?: number], SoftplusOpts>): Tensor {
   checkTensor("softplus", "input", input);
-  const a = bindArgs("softplus", args, ["beta", "threshold"]);
+  const a = bindArgs("softplus", args, ["beta", "threshold"], [], 1);
   const beta = (a.beta as number | undefined) ?? 1, th = (a.threshold as number | undefined) ?? 20;
   if (typeof beta !== "number") throw new Error(`softplus(): argument 'beta' must be Number, not ${pyType(beta)}`);
   if (typeof th !== "number") throw new Error(`softplus(): argument 'threshold' must be Number, not ${pyType(th)}`);
@@ -266,6 +272,7 @@ const LOG_SIGMOID = activation("logSigmoid", [], { name: "log_sigmoid", node: "L
 
 /** F.logsigmoid(input) = -softplus(-x), computed stably. */
 export function logsigmoid(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("logsigmoid", arguments, 1);
   checkTensor("logsigmoid", "input", input);
   return runActivation(LOG_SIGMOID, input);
 }
@@ -275,7 +282,7 @@ const HARDSIGMOID = activation("hardsigmoid", [], { name: "hardsigmoid", node: "
 /** F.hardsigmoid(input, inplace=False) = relu6(x + 3) / 6. */
 export function hardsigmoid(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOpt>): Tensor {
   checkTensor("hardsigmoid", "input", input);
-  return runActivation(HARDSIGMOID, input, inplaceOf("hardsigmoid", bindArgs("hardsigmoid", args, ["inplace"])));
+  return runActivation(HARDSIGMOID, input, inplaceOf("hardsigmoid", bindArgs("hardsigmoid", args, ["inplace"], [], 1)));
 }
 
 const HARDSWISH = activation("hardswish", [], { name: "hardswish", node: "HardswishBackward0", outDtype: floatOnlyOut("hardswish_cpu") },
@@ -285,7 +292,7 @@ const HARDSWISH = activation("hardswish", [], { name: "hardswish", node: "Hardsw
 /** F.hardswish(input, inplace=False) = x * relu6(x + 3) / 6. */
 export function hardswish(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOpt>): Tensor {
   checkTensor("hardswish", "input", input);
-  return runActivation(HARDSWISH, input, inplaceOf("hardswish", bindArgs("hardswish", args, ["inplace"])));
+  return runActivation(HARDSWISH, input, inplaceOf("hardswish", bindArgs("hardswish", args, ["inplace"], [], 1)));
 }
 
 // ---- shrinks / soft* ------------------------------------------------------------------------
@@ -322,6 +329,7 @@ const TANHSHRINK = activation("tanhshrink", [], { name: "tanhshrink", node: "Sub
 
 /** F.tanhshrink(input) = x - tanh(x). */
 export function tanhshrink(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("tanhshrink", arguments, 1);
   checkTensor("tanhshrink", "input", input);
   // Integers, devices and ONNX tracing take the composition itself.
   if (!input.dtype.isFloatingPoint || onDevice(input) || tracing.on) return input.sub(torchTanh(input));
@@ -336,6 +344,7 @@ const SOFTSIGN = activation("softsign", [], { name: "softsign", node: "DivBackwa
 
 /** F.softsign(input) = x / (1 + |x|). */
 export function softsign(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("softsign", arguments, 1);
   checkTensor("softsign", "input", input);
   const out = !input.dtype.isFloatingPoint || onDevice(input) ? input.div(input.abs().add(1)) : runActivation(SOFTSIGN, input);
   if (tracing.on) traceOp("softsign", [input], out);
@@ -343,15 +352,21 @@ export function softsign(input: Tensor): Tensor {
 }
 
 /** F.sigmoid / F.tanh: the torch ops. */
-export function sigmoid(input: Tensor): Tensor { return torchSigmoid(input); }
-export function tanh(input: Tensor): Tensor { return torchTanh(input); }
+export function sigmoid(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("sigmoid", arguments, 1);
+  return torchSigmoid(input);
+}
+export function tanh(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("tanh", arguments, 1);
+  return torchTanh(input);
+}
 
 // ---- glu / prelu ----------------------------------------------------------------------------
 
 /** F.glu(input, dim=-1): a * sigmoid(b) for the two halves of `dim`. */
 export function glu(input: Tensor, ...args: Args<[dim?: number], { dim?: number }>): Tensor {
   checkTensor("glu", "input", input);
-  const a = bindArgs("glu", args, ["dim"]);
+  const a = bindArgs("glu", args, ["dim"], [], 1);
   const dimArg = (a.dim as number | undefined) ?? -1;
   if (input.dim() === 0) throw new Error("glu does not support scalars because halving size must be even");
   const d = normalizeDim(dimArg, input.dim(), "glu");
@@ -373,7 +388,10 @@ export function glu(input: Tensor, ...args: Args<[dim?: number], { dim?: number 
 }
 
 /** F.prelu(input, weight). */
-export function prelu(input: Tensor, weight: Tensor): Tensor { return act.prelu(input, weight); }
+export function prelu(input: Tensor, weight: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("prelu", arguments, 2);
+  return act.prelu(input, weight);
+}
 
 // ---- softmax family -------------------------------------------------------------------------
 
@@ -424,7 +442,7 @@ interface GumbelOpts { tau?: number; hard?: boolean; eps?: number; dim?: number;
  */
 export function gumbelSoftmax(logits: Tensor, ...args: Args<[tau?: number, hard?: boolean, eps?: number, dim?: number], GumbelOpts>): Tensor {
   checkTensor("gumbel_softmax", "logits", logits);
-  const a = bindArgs("gumbel_softmax", args, ["tau", "hard", "eps", "dim"], ["generator"]);
+  const a = bindArgs("gumbel_softmax", args, ["tau", "hard", "eps", "dim"], ["generator"], 1);
   const tau = (a.tau as number | undefined) ?? 1, hard = (a.hard as boolean | undefined) ?? false;
   const dim = (a.dim as number | undefined) ?? -1;
   const gen = (a.generator as Generator | null | undefined) ?? defaultGenerator;

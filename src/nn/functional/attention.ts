@@ -60,7 +60,7 @@ interface SdpaOptions {
 export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor,
   ...args: Args<[attnMask?: Tensor | null, dropoutP?: number, isCausal?: boolean], SdpaOptions>): Tensor {
   const op = "scaled_dot_product_attention";
-  const a = bindArgs(op, args, ["attnMask", "dropoutP", "isCausal"], ["scale", "enableGqa"]);
+  const a = bindArgs(op, args, ["attnMask", "dropoutP", "isCausal"], ["scale", "enableGqa"], 3);
   const q0 = tensorArg(op, "query", 1, query), k0 = tensorArg(op, "key", 2, key), v0 = tensorArg(op, "value", 3, value);
   let mask = optTensorArg(op, "attn_mask", 4, a.attnMask);
   const dropoutP = numberArg(op, "dropout_p", a.dropoutP, 0);
@@ -206,7 +206,7 @@ export function multiHeadAttentionForward(query: Tensor, key: Tensor, value: Ten
     staticK?: Tensor | null, staticV?: Tensor | null, averageAttnWeights?: boolean, isCausal?: boolean], MultiHeadAttentionOptions>): [Tensor, Tensor | null] {
   const op = "multi_head_attention_forward";
   const a = bindArgs(op, args, ["training", "keyPaddingMask", "needWeights", "attnMask", "useSeparateProjWeight", "qProjWeight",
-    "kProjWeight", "vProjWeight", "staticK", "staticV", "averageAttnWeights", "isCausal"]);
+    "kProjWeight", "vProjWeight", "staticK", "staticV", "averageAttnWeights", "isCausal"], [], 13);
   let q = tensorArg(op, "query", 1, query), k = tensorArg(op, "key", 2, key), v = tensorArg(op, "value", 3, value);
   const training = boolArg(op, "training", a.training, true);
   let kpm = optTensorArg(op, "key_padding_mask", 15, a.keyPaddingMask);

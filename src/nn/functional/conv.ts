@@ -326,7 +326,7 @@ function foldOp(x: Tensor, outputSize: [number, number], p: Fold2dParams): Tenso
 /** F.unfold(input, kernel_size, dilation=1, padding=0, stride=1): (N, C, H, W) -> (N, C*kh*kw, L). */
 export function unfold(input: Tensor, ...args: UnfoldArgs): Tensor {
   const x = requireTensor("unfold", "input", input, 1);
-  const a = bindArgs("unfold", args, ["kernelSize", "dilation", "padding", "stride"]);
+  const a = bindArgs("unfold", args, ["kernelSize", "dilation", "padding", "stride"], [], 1);
   const p = foldParams("unfold", a);
   if (x.dtype.name === "bool") throw new Error(`"im2col_out_cpu" not implemented for 'Bool'`);
   return unfoldOp(x, p);
@@ -335,7 +335,7 @@ export function unfold(input: Tensor, ...args: UnfoldArgs): Tensor {
 /** F.fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1): (N, C*kh*kw, L) -> (N, C, H, W). */
 export function fold(input: Tensor, ...args: FoldArgs): Tensor {
   const x = requireTensor("fold", "input", input, 1);
-  const a = bindArgs("fold", args, ["outputSize", "kernelSize", "dilation", "padding", "stride"]);
+  const a = bindArgs("fold", args, ["outputSize", "kernelSize", "dilation", "padding", "stride"], [], 1);
   if (a.outputSize === undefined) throw new Error("fold() missing 1 required positional argument: 'output_size'");
   const outputSize = pair("fold", "output_size", a.outputSize);
   const p = foldParams("fold", a);

@@ -13,7 +13,7 @@ import { boolArg, intArg, numberArg, scalarName, tensorArg } from "./loss-util.j
 export function pairwiseDistance(x1: Tensor, x2: Tensor,
   ...args: Args<[p?: number, eps?: number, keepdim?: boolean], { p?: number; eps?: number; keepdim?: boolean }>): Tensor {
   const op = "pairwise_distance";
-  const a = bindArgs(op, args, ["p", "eps", "keepdim"]);
+  const a = bindArgs(op, args, ["p", "eps", "keepdim"], [], 2);
   const u = tensorArg(op, "x1", 1, x1), v = tensorArg(op, "x2", 2, x2);
   const p = numberArg(op, "p", a.p, 2), eps = numberArg(op, "eps", a.eps, 1e-6);
   const keepdim = boolArg(op, "keepdim", a.keepdim, false);
@@ -28,7 +28,7 @@ export function pairwiseDistance(x1: Tensor, x2: Tensor,
 export function cosineSimilarity(x1: Tensor, x2: Tensor,
   ...args: Args<[dim?: number, eps?: number], { dim?: number; eps?: number }>): Tensor {
   const op = "cosine_similarity";
-  const a = bindArgs(op, args, ["dim", "eps"]);
+  const a = bindArgs(op, args, ["dim", "eps"], [], 2);
   let u = tensorArg(op, "x1", 1, x1), v = tensorArg(op, "x2", 2, x2);
   const dim = intArg(op, "dim", a.dim, 1), eps = numberArg(op, "eps", a.eps, 1e-8);
   const common = resultType(u, v);
@@ -44,7 +44,7 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor,
 /** F.pdist(input, p=2): the p-norm distances of all row pairs i < j, in row-major order. */
 export function pdist(input: Tensor, ...args: Args<[p?: number], { p?: number }>): Tensor {
   const op = "pdist";
-  const a = bindArgs(op, args, ["p"]);
+  const a = bindArgs(op, args, ["p"], [], 1);
   const x = tensorArg(op, "input", 1, input);
   const p = numberArg(op, "p", a.p, 2);
   if (x.dim() !== 2) throw new Error(`pdist only supports 2D tensors, got: ${x.dim()}D`);

@@ -158,7 +158,7 @@ interface CtcOptions { blank?: number; reduction?: Reduction; zeroInfinity?: boo
 export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths,
   ...args: Args<[blank?: number, reduction?: Reduction, zeroInfinity?: boolean], CtcOptions>): Tensor {
   const op = "ctc_loss";
-  const a = bindArgs(op, args, ["blank", "reduction", "zeroInfinity"]);
+  const a = bindArgs(op, args, ["blank", "reduction", "zeroInfinity"], [], 4);
   const lp0 = tensorArg(op, "log_probs", 1, logProbs), tg = tensorArg(op, "targets", 2, targets);
   const blank = intArg(op, "blank", a.blank, 0);
   const reduction = checkReduction(a.reduction ?? "mean");

@@ -22,7 +22,7 @@ type Legacy3 = [sizeAverage?: boolean | null, reduce?: boolean | null, reduction
 export function hingeEmbeddingLoss(input: Tensor, target: Tensor,
   ...args: Args<[margin?: number, ...Legacy3], LegacyOptions & { margin?: number }>): Tensor {
   const op = "hinge_embedding_loss";
-  const a = bindArgs(op, args, ["margin", "sizeAverage", "reduce", "reduction"]);
+  const a = bindArgs(op, args, ["margin", "sizeAverage", "reduce", "reduction"], [], 2);
   const x = tensorArg(op, "input", 1, input), t = tensorArg(op, "target", 2, target);
   const margin = numberArg(op, "margin", a.margin, 1);
   const reduction = reductionOf(a);
@@ -36,7 +36,7 @@ export function hingeEmbeddingLoss(input: Tensor, target: Tensor,
 export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor,
   ...args: Args<[margin?: number, ...Legacy3], LegacyOptions & { margin?: number }>): Tensor {
   const op = "margin_ranking_loss";
-  const a = bindArgs(op, args, ["margin", "sizeAverage", "reduce", "reduction"]);
+  const a = bindArgs(op, args, ["margin", "sizeAverage", "reduce", "reduction"], [], 3);
   const x1 = tensorArg(op, "input1", 1, input1), x2 = tensorArg(op, "input2", 2, input2), t = tensorArg(op, "target", 3, target);
   const margin = numberArg(op, "margin", a.margin, 0);
   const reduction = reductionOf(a);
@@ -49,7 +49,7 @@ export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor
 /** F.soft_margin_loss(input, target, size_average=None, reduce=None, reduction='mean'): log(1 + exp(-y x)). */
 export function softMarginLoss(input: Tensor, target: Tensor, ...args: Args<Legacy3, LegacyOptions>): Tensor {
   const op = "soft_margin_loss";
-  const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction"]);
+  const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction"], [], 2);
   const x = tensorArg(op, "input", 1, input), t = tensorArg(op, "target", 2, target);
   const reduction = reductionOf(a);
   return reduceLoss(x.neg().mul(t).exp().log1p(), reduction);
@@ -59,7 +59,7 @@ export function softMarginLoss(input: Tensor, target: Tensor, ...args: Args<Lega
 export function multilabelSoftMarginLoss(input: Tensor, target: Tensor,
   ...args: Args<[weight?: Tensor | null, ...Legacy3], LegacyOptions & { weight?: Tensor | null }>): Tensor {
   const op = "multilabel_soft_margin_loss";
-  const a = bindArgs(op, args, ["weight", "sizeAverage", "reduce", "reduction"]);
+  const a = bindArgs(op, args, ["weight", "sizeAverage", "reduce", "reduction"], [], 2);
   const x = tensorArg(op, "input", 1, input), t = tensorArg(op, "target", 2, target);
   const weight = optTensorArg(op, "weight", 3, a.weight);
   const reduction = reductionOf(a);
@@ -85,7 +85,7 @@ function marginFrames(input: Tensor): { nframe: number; dim: number } {
 export function multiMarginLoss(input: Tensor, target: Tensor,
   ...args: Args<[p?: number, margin?: number, weight?: Tensor | null, ...Legacy3], LegacyOptions & { p?: number; margin?: number; weight?: Tensor | null }>): Tensor {
   const op = "multi_margin_loss";
-  const a = bindArgs(op, args, ["p", "margin", "weight", "sizeAverage", "reduce", "reduction"]);
+  const a = bindArgs(op, args, ["p", "margin", "weight", "sizeAverage", "reduce", "reduction"], [], 2);
   const x = tensorArg(op, "input", 1, input), t = tensorArg(op, "target", 2, target);
   const p = intArg(op, "p", a.p, 1);
   const margin = numberArg(op, "margin", a.margin, 1);
@@ -121,7 +121,7 @@ export function multiMarginLoss(input: Tensor, target: Tensor,
  */
 export function multilabelMarginLoss(input: Tensor, target: Tensor, ...args: Args<Legacy3, LegacyOptions>): Tensor {
   const op = "multilabel_margin_loss";
-  const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction"]);
+  const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction"], [], 2);
   const x = tensorArg(op, "input", 1, input), t = tensorArg(op, "target", 2, target);
   const reduction = reductionOf(a);
   const nd = x.dim();
@@ -161,7 +161,7 @@ export function multilabelMarginLoss(input: Tensor, target: Tensor, ...args: Arg
 export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor,
   ...args: Args<[margin?: number, ...Legacy3], LegacyOptions & { margin?: number }>): Tensor {
   const op = "cosine_embedding_loss";
-  const a = bindArgs(op, args, ["margin", "sizeAverage", "reduce", "reduction"]);
+  const a = bindArgs(op, args, ["margin", "sizeAverage", "reduce", "reduction"], [], 3);
   const x1 = tensorArg(op, "input1", 1, input1), x2 = tensorArg(op, "input2", 2, input2), t = tensorArg(op, "target", 3, target);
   const margin = numberArg(op, "margin", a.margin, 0);
   const reduction = reductionOf(a);
@@ -197,7 +197,7 @@ export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Te
   ...args: Args<[margin?: number, p?: number, eps?: number, swap?: boolean, ...Legacy3],
     LegacyOptions & { margin?: number; p?: number; eps?: number; swap?: boolean }>): Tensor {
   const op = "triplet_margin_loss";
-  const a = bindArgs(op, args, ["margin", "p", "eps", "swap", "sizeAverage", "reduce", "reduction"]);
+  const a = bindArgs(op, args, ["margin", "p", "eps", "swap", "sizeAverage", "reduce", "reduction"], [], 3);
   const an = tensorArg(op, "anchor", 1, anchor), po = tensorArg(op, "positive", 2, positive), ne = tensorArg(op, "negative", 3, negative);
   const margin = numberArg(op, "margin", a.margin, 1), p = numberArg(op, "p", a.p, 2), eps = numberArg(op, "eps", a.eps, 1e-6);
   const swap = boolArg(op, "swap", a.swap, false);

@@ -131,7 +131,7 @@ export function nllLoss(
   ...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, ignoreIndex?: number, reduce?: boolean | null, reduction?: Reduction], NllOptions>
 ): Tensor {
   const op = "nll_loss";
-  const a = bindArgs(op, args, ["weight", "sizeAverage", "ignoreIndex", "reduce", "reduction"]);
+  const a = bindArgs(op, args, ["weight", "sizeAverage", "ignoreIndex", "reduce", "reduction"], [], 2);
   const x = tensorArg(op, "input", 1, input), tg = tensorArg(op, "target", 2, target);
   const weight = optTensorArg(op, "weight", 3, a.weight);
   const ignoreIndex = intArg(op, "ignore_index", a.ignoreIndex, -100);
@@ -189,7 +189,7 @@ export function crossEntropy(
   ...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, ignoreIndex?: number, reduce?: boolean | null, reduction?: Reduction, labelSmoothing?: number], CrossEntropyOptions>
 ): Tensor {
   const op = "cross_entropy";
-  const a = bindArgs(op, args, ["weight", "sizeAverage", "ignoreIndex", "reduce", "reduction", "labelSmoothing"]);
+  const a = bindArgs(op, args, ["weight", "sizeAverage", "ignoreIndex", "reduce", "reduction", "labelSmoothing"], [], 2);
   const x = tensorArg(op, "input", 1, input), tg = tensorArg(op, "target", 2, target);
   const weight = optTensorArg(op, "weight", 3, a.weight);
   const ignoreIndex = intArg(op, "ignore_index", a.ignoreIndex, -100);

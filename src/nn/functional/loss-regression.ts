@@ -109,7 +109,7 @@ const L1: DiffLoss = { kernel: "l1_cpu", node: "L1LossBackward0", f: Math.abs, g
 /** F.mse_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None). */
 export function mseLoss(input: Tensor, target: Tensor, ...args: MseArgs): Tensor {
   const op = "mse_loss";
-  const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction", "weight"]);
+  const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction", "weight"], [], 2);
   const x = tensorArg(op, "input", 1, input), y = tensorArg(op, "target", 2, target);
   warnSizeMismatch(x, y);
   const reduction = reductionOf(a);
@@ -122,7 +122,7 @@ export function mseLoss(input: Tensor, target: Tensor, ...args: MseArgs): Tensor
 /** F.l1_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None). */
 export function l1Loss(input: Tensor, target: Tensor, ...args: MseArgs): Tensor {
   const op = "l1_loss";
-  const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction", "weight"]);
+  const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction", "weight"], [], 2);
   const x = tensorArg(op, "input", 1, input), y = tensorArg(op, "target", 2, target);
   warnSizeMismatch(x, y);
   const reduction = reductionOf(a);
@@ -147,7 +147,7 @@ function smoothL1Spec(beta: number): DiffLoss {
 export function smoothL1Loss(input: Tensor, target: Tensor,
   ...args: Args<[sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction, beta?: number], LegacyOptions & { beta?: number }>): Tensor {
   const op = "smooth_l1_loss";
-  const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction", "beta"]);
+  const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction", "beta"], [], 2);
   const x = tensorArg(op, "input", 1, input), y = tensorArg(op, "target", 2, target);
   warnSizeMismatch(x, y);
   const reduction = reductionOf(a);
@@ -171,7 +171,7 @@ function huberSpec(delta: number): DiffLoss {
 export function huberLoss(input: Tensor, target: Tensor,
   ...args: Args<[reduction?: Reduction, delta?: number, weight?: Tensor | null], { reduction?: Reduction; delta?: number; weight?: Tensor | null }>): Tensor {
   const op = "huber_loss";
-  const a = bindArgs(op, args, ["reduction", "delta", "weight"]);
+  const a = bindArgs(op, args, ["reduction", "delta", "weight"], [], 2);
   const x = tensorArg(op, "input", 1, input), y = tensorArg(op, "target", 2, target);
   warnSizeMismatch(x, y);
   const reduction = checkReduction(a.reduction ?? "mean");
@@ -194,7 +194,7 @@ type BceArgs = Args<[weight?: Tensor | null, sizeAverage?: boolean | null, reduc
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, ...args: BceArgs): Tensor {
   const op = "binary_cross_entropy";
-  const a = bindArgs(op, args, ["weight", "sizeAverage", "reduce", "reduction"]);
+  const a = bindArgs(op, args, ["weight", "sizeAverage", "reduce", "reduction"], [], 2);
   const x = tensorArg(op, "input", 1, input), t = tensorArg(op, "target", 2, target);
   const reduction = reductionOf(a);
   const weight = optTensorArg(op, "weight", 3, a.weight);
@@ -263,7 +263,7 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor,
   ...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction, posWeight?: Tensor | null],
     LegacyOptions & { weight?: Tensor | null; posWeight?: Tensor | null }>): Tensor {
   const op = "binary_cross_entropy_with_logits";
-  const a = bindArgs(op, args, ["weight", "sizeAverage", "reduce", "reduction", "posWeight"]);
+  const a = bindArgs(op, args, ["weight", "sizeAverage", "reduce", "reduction", "posWeight"], [], 2);
   const x = tensorArg(op, "input", 1, input), t = tensorArg(op, "target", 2, target);
   const reduction = reductionOf(a);
   const weight = optTensorArg(op, "weight", 3, a.weight);
@@ -318,7 +318,7 @@ export function klDiv(input: Tensor, target: Tensor,
   ...args: Args<[sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction | "batchmean", logTarget?: boolean],
     { sizeAverage?: boolean | null; reduce?: boolean | null; reduction?: Reduction | "batchmean"; logTarget?: boolean }>): Tensor {
   const op = "kl_div";
-  const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction", "logTarget"]);
+  const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction", "logTarget"], [], 2);
   const x = tensorArg(op, "input", 1, input), t = tensorArg(op, "target", 2, target);
   const logTarget = boolArg(op, "log_target", a.logTarget, false);
   let reduction: Reduction | "batchmean";
@@ -355,7 +355,7 @@ export function poissonNllLoss(input: Tensor, target: Tensor,
   ...args: Args<[logInput?: boolean, full?: boolean, sizeAverage?: boolean | null, eps?: number, reduce?: boolean | null, reduction?: Reduction],
     LegacyOptions & { logInput?: boolean; full?: boolean; eps?: number }>): Tensor {
   const op = "poisson_nll_loss";
-  const a = bindArgs(op, args, ["logInput", "full", "sizeAverage", "eps", "reduce", "reduction"]);
+  const a = bindArgs(op, args, ["logInput", "full", "sizeAverage", "eps", "reduce", "reduction"], [], 2);
   const x = tensorArg(op, "input", 1, input), t = tensorArg(op, "target", 2, target);
   const logInput = boolArg(op, "log_input", a.logInput, true);
   const full = boolArg(op, "full", a.full, false);
@@ -373,7 +373,7 @@ export function poissonNllLoss(input: Tensor, target: Tensor,
 export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor | number,
   ...args: Args<[full?: boolean, eps?: number, reduction?: Reduction], { full?: boolean; eps?: number; reduction?: Reduction }>): Tensor {
   const op = "gaussian_nll_loss";
-  const a = bindArgs(op, args, ["full", "eps", "reduction"]);
+  const a = bindArgs(op, args, ["full", "eps", "reduction"], [], 3);
   const x = tensorArg(op, "input", 1, input), t = tensorArg(op, "target", 2, target);
   const full = boolArg(op, "full", a.full, false);
   const eps = numberArg(op, "eps", a.eps, 1e-6);

@@ -71,7 +71,7 @@ interface BatchNormOptions {
 export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null,
   ...args: Args<[weight?: Tensor | null, bias?: Tensor | null, training?: boolean, momentum?: number | null, eps?: number], BatchNormOptions>): Tensor {
   const op = "batch_norm";
-  const a = bindArgs(op, args, ["weight", "bias", "training", "momentum", "eps"]);
+  const a = bindArgs(op, args, ["weight", "bias", "training", "momentum", "eps"], [], 3);
   const x = tensorArg(op, "input", 1, input);
   const rm = optTensorArg(op, "running_mean", 2, runningMean), rv = optTensorArg(op, "running_var", 3, runningVar);
   const weight = optTensorArg(op, "weight", 4, a.weight), bias = optTensorArg(op, "bias", 5, a.bias);
@@ -235,7 +235,7 @@ export function instanceNorm(input: Tensor,
   ...args: Args<[runningMean?: Tensor | null, runningVar?: Tensor | null, weight?: Tensor | null, bias?: Tensor | null, useInputStats?: boolean, momentum?: number, eps?: number],
     InstanceNormOptions>): Tensor {
   const op = "instance_norm";
-  const a = bindArgs(op, args, ["runningMean", "runningVar", "weight", "bias", "useInputStats", "momentum", "eps"]);
+  const a = bindArgs(op, args, ["runningMean", "runningVar", "weight", "bias", "useInputStats", "momentum", "eps"], [], 1);
   const x = tensorArg(op, "input", 1, input);
   const rm = optTensorArg(op, "running_mean", 2, a.runningMean), rv = optTensorArg(op, "running_var", 3, a.runningVar);
   const weight = optTensorArg(op, "weight", 4, a.weight), bias = optTensorArg(op, "bias", 5, a.bias);

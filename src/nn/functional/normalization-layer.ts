@@ -13,6 +13,7 @@ import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 import * as native from "../../backends/native/index.js";
 import { nativeFloatOut, nativeNn, sameFloats } from "./native-nn.js";
 
+import { writeOut } from "../../ops/out.js";
 function checkShapeArg(op: string, v: unknown): number[] {
   const s = typeof v === "number" ? [v] : v;
   if (!Array.isArray(s) || s.some((d) => typeof d !== "number" || !Number.isInteger(d))) {
@@ -49,7 +50,7 @@ function checkNormInputs(x: Tensor, normalizedShape: number[], weight: Tensor | 
 export function layerNorm(input: Tensor, normalizedShape: number[] | number,
   ...args: Args<[weight?: Tensor | null, bias?: Tensor | null, eps?: number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>): Tensor {
   const op = "layer_norm";
-  const a = bindArgs(op, args, ["weight", "bias", "eps"]);
+  const a = bindArgs(op, args, ["weight", "bias", "eps"], [], 2);
   const x = tensorArg(op, "input", 1, input);
   const ns = checkShapeArg(op, normalizedShape);
   const weight = optTensorArg(op, "weight", 3, a.weight), bias = optTensorArg(op, "bias", 4, a.bias);
@@ -168,7 +169,7 @@ function layerNormGradComposite(g: Tensor, x: Tensor, dims: number[], weight: Te
 export function groupNorm(input: Tensor, numGroups: number,
   ...args: Args<[weight?: Tensor | null, bias?: Tensor | null, eps?: number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>): Tensor {
   const op = "group_norm";
-  const a = bindArgs(op, args, ["weight", "bias", "eps"]);
+  const a = bindArgs(op, args, ["weight", "bias", "eps"], [], 2);
   const x = tensorArg(op, "input", 1, input);
   const G = intArg(op, "num_groups", numGroups, 1);
   const weight = optTensorArg(op, "weight", 3, a.weight), bias = optTensorArg(op, "bias", 4, a.bias);
@@ -205,7 +206,7 @@ export function groupNorm(input: Tensor, numGroups: number,
 export function rmsNorm(input: Tensor, normalizedShape: number[] | number,
   ...args: Args<[weight?: Tensor | null, eps?: number | null], { weight?: Tensor | null; eps?: number | null }>): Tensor {
   const op = "rms_norm";
-  const a = bindArgs(op, args, ["weight", "eps"]);
+  const a = bindArgs(op, args, ["weight", "eps"], [], 2);
   const x = tensorArg(op, "input", 1, input);
   const ns = checkShapeArg(op, normalizedShape);
   const weight = optTensorArg(op, "weight", 3, a.weight);
@@ -227,7 +228,7 @@ export function rmsNorm(input: Tensor, normalizedShape: number[] | number,
 export function localResponseNorm(input: Tensor, size: number,
   ...args: Args<[alpha?: number, beta?: number, k?: number], { alpha?: number; beta?: number; k?: number }>): Tensor {
   const op = "local_response_norm";
-  const a = bindArgs(op, args, ["alpha", "beta", "k"]);
+  const a = bindArgs(op, args, ["alpha", "beta", "k"], [], 2);
   const x = tensorArg(op, "input", 1, input);
   const n = intArg(op, "size", size, 1);
   const alpha = numberArg(op, "alpha", a.alpha, 1e-4), beta = numberArg(op, "beta", a.beta, 0.75), k = numberArg(op, "k", a.k, 1);
@@ -248,10 +249,11 @@ export function localResponseNorm(input: Tensor, size: number,
 export function normalize(input: Tensor,
   ...args: Args<[p?: number, dim?: number, eps?: number, out?: Tensor | null], { p?: number; dim?: number; eps?: number; out?: Tensor | null }>): Tensor {
   const op = "normalize";
-  const a = bindArgs(op, args, ["p", "dim", "eps", "out"]);
+  const a = bindArgs(op, args, ["p", "dim", "eps", "out"], [], 1);
   const x = tensorArg(op, "input", 1, input);
   const p = numberArg(op, "p", a.p, 2), dim = intArg(op, "dim", a.dim, 1), eps = numberArg(op, "eps", a.eps, 1e-12);
   const denom = x.norm(p, dim, true).clampMin(eps).expandAs(x);
-  if (a.out instanceof Tensor) return a.out.copy_(x.div(denom));
-  return x.div(denom);
+  const r = x.div(denom);
+  // PyTorch computes torch.div(input, denom, out=out): its errors name div.
+  return a.out === undefined || a.out === null ? r : writeOut("div", r, a.out);
 }

@@ -11,7 +11,7 @@ export type PadMode = "constant" | "reflect" | "replicate" | "circular";
 /** F.pad(input, pad, mode='constant', value=None): pad = (left, right) for the last dim, then the one before, ... */
 export function pad(input: Tensor, pad: number[],
   ...args: Args<[mode?: PadMode, value?: number | null], { mode?: PadMode; value?: number | null }>): Tensor {
-  const a = bindArgs("pad", args, ["mode", "value"]);
+  const a = bindArgs("pad", args, ["mode", "value"], [], 2);
   const x = tensorArg("pad", "input", 1, input);
   if (!Array.isArray(pad) || pad.some((v) => typeof v !== "number" || !Number.isInteger(v))) {
     throw new Error("pad(): argument 'pad' (position 2) must be tuple of ints");

@@ -7,7 +7,7 @@ import { float32, float64, uint8 } from "../../core/dtype.js";
 import { record } from "../../autograd/record.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { floatData, scratch } from "./float-scratch.js";
-import { type Args, bindArgs, describe } from "../../ops/args.js";
+import { type Args, bindArgs, describe, checkArgs } from "../../ops/args.js";
 import { fromArray } from "../../ops/engine.js";
 import { castTo } from "../../ops/conversion.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
@@ -117,7 +117,7 @@ function isInt(v: unknown): v is number {
 export function interpolate(input: Tensor, ...args: InterpolateArgs): Tensor {
   const op = "interpolate";
   const x = requireTensor(op, "input", input);
-  const a = bindArgs(op, args, ["size", "scaleFactor", "mode", "alignCorners", "recomputeScaleFactor", "antialias"]);
+  const a = bindArgs(op, args, ["size", "scaleFactor", "mode", "alignCorners", "recomputeScaleFactor", "antialias"], [], 1);
   const mode = (a.mode as string | undefined) ?? "nearest";
   let alignCorners = (a.alignCorners as boolean | null | undefined) ?? null;
   let recompute = (a.recomputeScaleFactor as boolean | null | undefined) ?? null;
@@ -207,19 +207,19 @@ export function interpolate(input: Tensor, ...args: InterpolateArgs): Tensor {
 
 /** F.upsample: the deprecated alias of interpolate (same arguments, no antialias). */
 export function upsample(input: Tensor, ...args: Args<[size?: SizeArg, scaleFactor?: ScaleArg, mode?: InterpolateModeName, alignCorners?: boolean | null], Omit<InterpolateOptions, "recomputeScaleFactor" | "antialias">>): Tensor {
-  const a = bindArgs("upsample", args, ["size", "scaleFactor", "mode", "alignCorners"]);
+  const a = bindArgs("upsample", args, ["size", "scaleFactor", "mode", "alignCorners"], [], 1);
   return interpolate(input, { size: a.size as SizeArg, scaleFactor: a.scaleFactor as ScaleArg, mode: a.mode as InterpolateModeName, alignCorners: a.alignCorners as boolean | null });
 }
 
 /** F.upsample_nearest(input, size=None, scale_factor=None): interpolate in 'nearest' mode. */
 export function upsampleNearest(input: Tensor, ...args: Args<[size?: SizeArg, scaleFactor?: ScaleArg], { size?: SizeArg; scaleFactor?: ScaleArg }>): Tensor {
-  const a = bindArgs("upsample_nearest", args, ["size", "scaleFactor"]);
+  const a = bindArgs("upsample_nearest", args, ["size", "scaleFactor"], [], 1);
   return interpolate(input, { size: a.size as SizeArg, scaleFactor: a.scaleFactor as ScaleArg, mode: "nearest" });
 }
 
 /** F.upsample_bilinear(input, size=None, scale_factor=None): bilinear with align_corners=True. */
 export function upsampleBilinear(input: Tensor, ...args: Args<[size?: SizeArg, scaleFactor?: ScaleArg], { size?: SizeArg; scaleFactor?: ScaleArg }>): Tensor {
-  const a = bindArgs("upsample_bilinear", args, ["size", "scaleFactor"]);
+  const a = bindArgs("upsample_bilinear", args, ["size", "scaleFactor"], [], 1);
   return interpolate(input, { size: a.size as SizeArg, scaleFactor: a.scaleFactor as ScaleArg, mode: "bilinear", alignCorners: true });
 }
 
@@ -238,7 +238,7 @@ export function gridSample(input: Tensor, grid: Tensor, ...args: GridSampleArgs)
   const op = "grid_sample";
   const x = requireTensor(op, "input", input);
   const g = requireTensor(op, "grid", grid);
-  const a = bindArgs(op, args, ["mode", "paddingMode", "alignCorners"]);
+  const a = bindArgs(op, args, ["mode", "paddingMode", "alignCorners"], [], 2);
   const mode = (a.mode as string | undefined) ?? "bilinear";
   const padding = (a.paddingMode as string | undefined) ?? "zeros";
   const alignCorners = (a.alignCorners as boolean | null | undefined) ?? false;
@@ -308,7 +308,7 @@ function gridSampleBackwardOp(go: Tensor, x: Tensor, g: Tensor, params: GridSamp
 export function affineGrid(theta: Tensor, size: number[], ...args: Args<[alignCorners?: boolean | null], { alignCorners?: boolean | null }>): Tensor {
   const op = "affine_grid";
   const t = requireTensor(op, "theta", theta);
-  const a = bindArgs(op, args, ["alignCorners"]);
+  const a = bindArgs(op, args, ["alignCorners"], [], 2);
   const alignCorners = (a.alignCorners as boolean | null | undefined) ?? false;
   if (!t.dtype.isFloatingPoint) throw new Error(`Expected theta to have floating point type, but got ${t.dtype}`);
   const torchSize = `torch.Size(${sizesStr(t.shape)})`;
@@ -346,6 +346,7 @@ export function affineGrid(theta: Tensor, size: number[], ...args: Args<[alignCo
 
 /** F.pixel_shuffle(input, upscale_factor): (*, C*r*r, H, W) → (*, C, H*r, W*r). */
 export function pixelShuffle(input: Tensor, upscaleFactor: number): Tensor {
+  if (arguments.length > 2) checkArgs("pixel_shuffle", arguments, 2);
   const x = requireTensor("pixel_shuffle", "input", input);
   const r = upscaleFactor;
   if (x.dim() < 3) throw new Error(`pixel_shuffle expects input to have at least 3 dimensions, but got input with ${x.dim()} dimension(s)`);
@@ -363,6 +364,7 @@ export function pixelShuffle(input: Tensor, upscaleFactor: number): Tensor {
 
 /** F.pixel_unshuffle(input, downscale_factor): (*, C, H*r, W*r) → (*, C*r*r, H, W). */
 export function pixelUnshuffle(input: Tensor, downscaleFactor: number): Tensor {
+  if (arguments.length > 2) checkArgs("pixel_unshuffle", arguments, 2);
   const x = requireTensor("pixel_unshuffle", "input", input);
   const r = downscaleFactor;
   if (x.dim() < 3) throw new Error(`pixel_unshuffle expects input to have at least 3 dimensions, but got input with ${x.dim()} dimension(s)`);

@@ -70,7 +70,7 @@ interface EmbeddingOptions {
 export function embedding(input: Tensor, weight: Tensor,
   ...args: Args<[paddingIdx?: number | null, maxNorm?: number | null, normType?: number, scaleGradByFreq?: boolean, sparse?: boolean], EmbeddingOptions>): Tensor {
   const op = "embedding";
-  const a = bindArgs(op, args, ["paddingIdx", "maxNorm", "normType", "scaleGradByFreq", "sparse"]);
+  const a = bindArgs(op, args, ["paddingIdx", "maxNorm", "normType", "scaleGradByFreq", "sparse"], [], 2);
   const idx = tensorArg(op, "input", 1, input), w = tensorArg(op, "weight", 2, weight);
   const padding = paddingIndex(a.paddingIdx, w.dim() ? w.size(0) : 0, "Padding_idx must be within num_embeddings");
   const maxNorm = a.maxNorm === undefined || a.maxNorm === null ? null : numberArg(op, "max_norm", a.maxNorm, 0);
@@ -174,7 +174,7 @@ export function embeddingBag(input: Tensor, weight: Tensor,
   ...args: Args<[offsets?: Tensor | null, maxNorm?: number | null, normType?: number, scaleGradByFreq?: boolean, mode?: BagMode, sparse?: boolean,
     perSampleWeights?: Tensor | null, includeLastOffset?: boolean, paddingIdx?: number | null], EmbeddingBagOptions>): Tensor {
   const op = "embedding_bag";
-  const a = bindArgs(op, args, ["offsets", "maxNorm", "normType", "scaleGradByFreq", "mode", "sparse", "perSampleWeights", "includeLastOffset", "paddingIdx"]);
+  const a = bindArgs(op, args, ["offsets", "maxNorm", "normType", "scaleGradByFreq", "mode", "sparse", "perSampleWeights", "includeLastOffset", "paddingIdx"], [], 2);
   let idx = tensorArg(op, "input", 1, input), w = tensorArg(op, "weight", 2, weight);
   let offsets = optTensorArg(op, "offsets", 3, a.offsets);
   const maxNorm = a.maxNorm === undefined || a.maxNorm === null ? null : numberArg(op, "max_norm", a.maxNorm, 0);
@@ -309,7 +309,7 @@ function embeddingBagOp(w: Tensor, iv: ArrayLike<number>, ov: ArrayLike<number>,
 /** F.one_hot(tensor, num_classes=-1): int64 (..., num_classes); -1 infers max + 1. */
 export function oneHot(input: Tensor, ...args: Args<[numClasses?: number], { numClasses?: number }>): Tensor {
   const op = "one_hot";
-  const a = bindArgs(op, args, ["numClasses"]);
+  const a = bindArgs(op, args, ["numClasses"], [], 1);
   const x = tensorArg(op, "input", 1, input);
   let C = intArg(op, "num_classes", a.numClasses, -1);
   const inferred = C === -1;

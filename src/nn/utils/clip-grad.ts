@@ -30,7 +30,7 @@ interface ClipNormOptions { maxNorm?: number; normType?: number | "inf"; errorIf
  * norm (before clipping) as a tensor.
  */
 export function clipGradNorm_(parameters: ParametersArg, ...args: Args<[maxNorm: number, normType?: number | "inf", errorIfNonfinite?: boolean, foreach?: boolean | null], ClipNormOptions>): Tensor {
-  const a = bindArgs("clip_grad_norm_", args, ["maxNorm", "normType", "errorIfNonfinite", "foreach"]);
+  const a = bindArgs("clip_grad_norm_", args, ["maxNorm", "normType", "errorIfNonfinite", "foreach"], [], 1);
   if (typeof a.maxNorm !== "number") throw new Error("clip_grad_norm_() missing 1 required positional argument: 'max_norm'");
   const maxNorm = a.maxNorm;
   const p = normType(a.normType ?? 2);
@@ -50,7 +50,7 @@ export function clipGradNorm_(parameters: ParametersArg, ...args: Args<[maxNorm:
 
 /** nn.utils.clip_grad_value_(parameters, clip_value, foreach=None): clamps every gradient to [-clip_value, clip_value] in place. */
 export function clipGradValue_(parameters: ParametersArg, ...args: Args<[clipValue: number, foreach?: boolean | null], { clipValue?: number; foreach?: boolean | null }>): void {
-  const a = bindArgs("clip_grad_value_", args, ["clipValue", "foreach"]);
+  const a = bindArgs("clip_grad_value_", args, ["clipValue", "foreach"], [], 1);
   if (typeof a.clipValue !== "number") throw new Error("clip_grad_value_() missing 1 required positional argument: 'clip_value'");
   const v = a.clipValue;
   noGrad(() => { for (const g of gradsOf(parameters)) g.clamp_(-v, v); });
@@ -58,7 +58,7 @@ export function clipGradValue_(parameters: ParametersArg, ...args: Args<[clipVal
 
 /** nn.utils.get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None). */
 export function getTotalNorm(tensors: ParametersArg, ...args: Args<[normType?: number | "inf", errorIfNonfinite?: boolean, foreach?: boolean | null], Omit<ClipNormOptions, "maxNorm">>): Tensor {
-  const a = bindArgs("get_total_norm", args, ["normType", "errorIfNonfinite", "foreach"]);
+  const a = bindArgs("get_total_norm", args, ["normType", "errorIfNonfinite", "foreach"], [], 1);
   const p = normType(a.normType ?? 2);
   const ts = tensors instanceof Tensor ? [tensors] : [...tensors];
   if (ts.length === 0) return tensor(0);

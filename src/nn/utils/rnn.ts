@@ -87,7 +87,7 @@ interface PackOptions { lengths?: Tensor | number[]; batchFirst?: boolean; enfor
  * input is (T, B, *) (or (B, T, *) with batchFirst).
  */
 export function packPaddedSequence(input: Tensor, ...args: Args<[lengths: Tensor | number[], batchFirst?: boolean, enforceSorted?: boolean], PackOptions>): PackedSequence {
-  const a = bindArgs("pack_padded_sequence", args, ["lengths", "batchFirst", "enforceSorted"]);
+  const a = bindArgs("pack_padded_sequence", args, ["lengths", "batchFirst", "enforceSorted"], [], 1);
   if (a.lengths === undefined) throw new Error("pack_padded_sequence() missing 1 required positional argument: 'lengths'");
   const batchFirst = (a.batchFirst as boolean | undefined) ?? false;
   const enforceSorted = (a.enforceSorted as boolean | undefined) ?? true;
@@ -130,7 +130,7 @@ interface PadPackedOptions { batchFirst?: boolean; paddingValue?: number; totalL
  * [padded (T, B, *) or (B, T, *), lengths (int64)].
  */
 export function padPackedSequence(sequence: PackedSequence, ...args: Args<[batchFirst?: boolean, paddingValue?: number, totalLength?: number | null], PadPackedOptions>): [Tensor, Tensor] {
-  const a = bindArgs("pad_packed_sequence", args, ["batchFirst", "paddingValue", "totalLength"]);
+  const a = bindArgs("pad_packed_sequence", args, ["batchFirst", "paddingValue", "totalLength"], [], 1);
   const batchFirst = (a.batchFirst as boolean | undefined) ?? false;
   const paddingValue = (a.paddingValue as number | undefined) ?? 0;
   const totalLength = (a.totalLength as number | null | undefined) ?? null;
@@ -172,7 +172,7 @@ interface PadSequenceOptions { batchFirst?: boolean; paddingValue?: number; padd
  * stacks (L_i, *) tensors into (T, B, *) (or (B, T, *)).
  */
 export function padSequence(sequences: Tensor[] | Tensor, ...args: Args<[batchFirst?: boolean, paddingValue?: number, paddingSide?: "right" | "left"], PadSequenceOptions>): Tensor {
-  const a = bindArgs("pad_sequence", args, ["batchFirst", "paddingValue", "paddingSide"]);
+  const a = bindArgs("pad_sequence", args, ["batchFirst", "paddingValue", "paddingSide"], [], 1);
   const batchFirst = (a.batchFirst as boolean | undefined) ?? false;
   const paddingValue = (a.paddingValue as number | undefined) ?? 0;
   const side = (a.paddingSide as string | undefined) ?? "right";
@@ -197,7 +197,7 @@ export function padSequence(sequences: Tensor[] | Tensor, ...args: Args<[batchFi
 
 /** nn.utils.rnn.unpad_sequence(padded_sequences, lengths, batch_first=False): the list of unpadded sequences. */
 export function unpadSequence(paddedSequences: Tensor, ...args: Args<[lengths: Tensor | number[], batchFirst?: boolean], { lengths?: Tensor | number[]; batchFirst?: boolean }>): Tensor[] {
-  const a = bindArgs("unpad_sequence", args, ["lengths", "batchFirst"]);
+  const a = bindArgs("unpad_sequence", args, ["lengths", "batchFirst"], [], 1);
   if (a.lengths === undefined) throw new Error("unpad_sequence() missing 1 required positional argument: 'lengths'");
   const lengths = lengthsOf("unpad_sequence", a.lengths as Tensor | number[]);
   const x = (a.batchFirst as boolean | undefined) ? paddedSequences : paddedSequences.transpose(0, 1);
@@ -206,7 +206,7 @@ export function unpadSequence(paddedSequences: Tensor, ...args: Args<[lengths: T
 
 /** nn.utils.rnn.pack_sequence(sequences, enforce_sorted=True). */
 export function packSequence(sequences: Tensor[], ...args: Args<[enforceSorted?: boolean], { enforceSorted?: boolean }>): PackedSequence {
-  const a = bindArgs("pack_sequence", args, ["enforceSorted"]);
+  const a = bindArgs("pack_sequence", args, ["enforceSorted"], [], 1);
   const lengths = sequences.map((s) => s.shape[0]!);
   return packPaddedSequence(padSequence(sequences), lengths, { enforceSorted: (a.enforceSorted as boolean | undefined) ?? true });
 }

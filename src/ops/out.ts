@@ -1,0 +1,164 @@
+// PyTorch's out= argument of the torch.* functions: the op computes its result as usual, then it is
+// written into the given tensor(s) (PyTorch's resize_output + copy), which is returned. A copy keeps
+// every kernel unaware of out=; the checks all run before out is touched.
+
+import { Tensor } from "../core/tensor.js";
+import { Storage } from "../core/storage.js";
+import type { DType } from "../core/dtype.js";
+import { contiguousStrides, numel } from "../core/shape.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
+import { checkArgs, describe, isOptionsObject } from "./args.js";
+import { copyInto } from "./engine.js";
+import { canCast } from "./promotion.js";
+import { namedTuple } from "./named-tuple.js";
+
+/**
+ * How out's dtype may differ from the result's: "cast" where PyTorch casts (pointwise ops,
+ * comparisons, most reductions: any cast canCast allows), "same" where its kernel writes out
+ * directly (matmul family, (values, indices) results, amax/amin).
+ */
+export type OutDtypeRule = "cast" | "same";
+
+/** The options of an op that takes PyTorch's out=. */
+export interface OutOption { out?: Tensor | null }
+/** The options of an op whose out= is a pair of tensors (values, indices). */
+export interface OutPairOption { out?: readonly [Tensor, Tensor] | null }
+
+const OUT_ONLY: readonly string[] = ["out"];
+
+/**
+ * The out= form of an op written with plain parameters: checks the call's `arguments` (at most
+ * `positional` positional ones, an options object with `out` and `keywords` only), computes the
+ * result and writes it into out when given.
+ */
+export function outCall<R extends Tensor | Tensor[]>(
+  op: string, args: ArrayLike<unknown>, positional: number, compute: () => R, rule: OutDtypeRule = "cast", keywords: readonly string[] = OUT_ONLY,
+): R {
+  const opts = checkArgs(op, args, positional, keywords);
+  const out = opts?.out;
+  if (out !== undefined && out !== null) checkOutArgument(op, out);
+  const result = compute();
+  return out === undefined || out === null ? result : writeOut(op, result, out, rule);
+}
+
+/**
+ * Whether a bindArgs op's trailing options object holds `out`. The op tests this before calling
+ * withOut, so a call without out= allocates nothing (no closure, no copy of the arguments).
+ */
+export function hasOut(args: readonly unknown[]): boolean {
+  const n = args.length;
+  if (n === 0) return false;
+  const last = args[n - 1];
+  return typeof last === "object" && last !== null && "out" in last && isOptionsObject(last);
+}
+
+/**
+ * The out= form of an op whose arguments are bound by bindArgs (only when hasOut(args)):
+ * `run(rest)` computes the result from the arguments without `out`, which is then written into
+ * out. With `dtypeFromOut` (sum, prod, cumsum, the factories: PyTorch computes in out's dtype) the
+ * op gets `dtype: out.dtype` unless a dtype was given, and out's dtype must then match.
+ */
+export function withOut<R extends Tensor | Tensor[]>(
+  op: string, args: readonly unknown[], run: (rest: unknown[]) => R, rule: OutDtypeRule = "cast", dtypeFromOut = false,
+): R {
+  const { out, ...opts } = args[args.length - 1] as Record<string, unknown>;
+  const rest = [...args.slice(0, -1), opts];
+  if (out === null || out === undefined) return run(rest);
+  checkOutArgument(op, out);
+  if (dtypeFromOut && out instanceof Tensor) {
+    if (opts.dtype === undefined || opts.dtype === null) opts.dtype = out.dtype;
+    rule = "same";
+  }
+  return writeOut(op, run(rest), out, rule);
+}
+
+function checkOutArgument(op: string, out: unknown): void {
+  if (out instanceof Tensor) return;
+  if (Array.isArray(out) && out.length > 0 && out.every((t) => t instanceof Tensor)) return;
+  throw new Error(`${op}(): argument 'out' must be Tensor, not ${describe(out)}`);
+}
+
+/** Writes `result` into `out` (a tensor, or one per result of a tuple) and returns out. */
+export function writeOut<R extends Tensor | Tensor[]>(op: string, result: R, out: unknown, rule: OutDtypeRule = "cast"): R {
+  const results: Tensor[] = result instanceof Tensor ? [result] : result;
+  const outs = outTensors(op, results.length, out);
+  // Every check before the first write: a failing out= call leaves all its outs unchanged.
+  results.forEach((r, i) => checkOut(op, r, outs[i]!, rule));
+  results.forEach((r, i) => {
+    const o = outs[i]!;
+    if (!sameShape(o._shape, r._shape)) resizeOut(o, r._shape);
+    copyInto(o, r);
+    o.storage.version++;
+  });
+  if (result instanceof Tensor) return outs[0] as R;
+  const fields = Object.getOwnPropertyNames(result).filter((k) => k !== "length" && !/^\d+$/.test(k));
+  return (fields.length ? namedTuple(fields, outs) : outs) as R;
+}
+
+function outTensors(op: string, count: number, out: unknown): Tensor[] {
+  if (count === 1) {
+    if (out instanceof Tensor) return [out];
+    throw new Error(`${op}(): argument 'out' must be Tensor, not ${describe(out)}`);
+  }
+  if (!Array.isArray(out) || out.length !== count || !out.every((t) => t instanceof Tensor)) {
+    throw new Error(`${op}(): argument 'out' must be tuple of ${count} Tensors, not ${describe(out)}`);
+  }
+  return out as Tensor[];
+}
+
+function checkOut(op: string, r: Tensor, o: Tensor, rule: OutDtypeRule): void {
+  if (isGradEnabled() && (r._requiresGrad || o._requiresGrad)) {
+    throw new Error(`${op}(): functions with out=... arguments don't support automatic differentiation, but one of the arguments requires grad.`);
+  }
+  if (o.device.toString() !== r.device.toString()) {
+    throw new Error(`Expected all tensors to be on the same device, but found at least two devices, ${o.device} and ${r.device}!`);
+  }
+  if (rule === "same" && o.dtype !== r.dtype) {
+    throw new Error(`Expected out tensor to have dtype ${cTypeName(r.dtype)}, but got ${cTypeName(o.dtype)} instead`);
+  }
+  if (rule === "cast" && !canCast(r.dtype, o.dtype)) {
+    throw new Error(`result type ${scalarName(r.dtype)} can't be cast to the desired output type ${scalarName(o.dtype)}`);
+  }
+  if (!sameShape(o._shape, r._shape) && !resizable(o)) {
+    throw new Error(`${op}(): out has shape [${o._shape.join(", ")}] but the result has shape [${r._shape.join(", ")}], and out cannot be resized: ` +
+      "only a contiguous CPU tensor that is not a view can be");
+  }
+}
+
+/** PyTorch's resize_output: only a tensor that owns its contiguous storage is resized here. */
+function resizable(o: Tensor): boolean {
+  return o.device.type === "cpu" && o._base === null && o._offset === 0 && o.isContiguous();
+}
+
+const resizeWarned = new Set<string>();
+
+function resizeOut(o: Tensor, shape: readonly number[]): void {
+  if (o.numel() !== 0) {
+    const msg = `UserWarning: An output with one or more elements was resized since it had shape [${o._shape.join(", ")}], which does not match the required output shape [${shape.join(", ")}]. ` +
+      "This behavior is deprecated, and in a future PyTorch release outputs will not be resized unless they have zero elements. " +
+      "You can explicitly reuse an out tensor t by resizing it, inplace, to zero elements with t.resize_(0).";
+    if (!resizeWarned.has(msg)) { resizeWarned.add(msg); console.warn(msg); }
+  }
+  const n = numel(shape);
+  // A larger size gets a new buffer, as resize_ reallocates; a smaller one keeps the storage.
+  if (n > o.storage.length) (o as { storage: Storage }).storage = Storage.alloc(o.dtype, n);
+  o._shape = shape.slice();
+  o._strides = contiguousStrides(o._shape);
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+const SCALAR_NAMES: Record<string, string> = {
+  float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int8: "Char", uint8: "Byte",
+  int16: "Short", int32: "Int", int64: "Long", bool: "Bool",
+};
+const C_TYPE_NAMES: Record<string, string> = {
+  float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char", uint8: "unsigned char",
+  int16: "short int", int32: "int", int64: "long int", bool: "bool",
+};
+function scalarName(d: DType): string { return SCALAR_NAMES[d.name]!; }
+function cTypeName(d: DType): string { return C_TYPE_NAMES[d.name]!; }
