@@ -212,3 +212,30 @@ describe("asarray", () => {
     throwsMsg(() => torch.asarray(new Float32Array(2), { dtype: torch.float64, copy: false }), "can't alias tensor with dtype 'Float' into dtype 'Double'.");
   });
 });
+
+test("the functions added for translated programs reject unknown options and extra arguments; inner and renorm take out=", () => {
+  const x = torch.randn(4, 4);
+  const calls: [string, (...extra: unknown[]) => unknown][] = [
+    ["corrcoef", (...e) => (torch.corrcoef as (...a: unknown[]) => unknown)(x, ...e)],
+    ["inner", (...e) => (torch.inner as (...a: unknown[]) => unknown)(x, x, ...e)],
+    ["hsplit", (...e) => (torch.hsplit as (...a: unknown[]) => unknown)(x, 2, ...e)],
+    ["matrix_exp", (...e) => (torch.matrixExp as (...a: unknown[]) => unknown)(x, ...e)],
+    ["renorm", (...e) => (torch.renorm as (...a: unknown[]) => unknown)(x, 2, 0, 1, ...e)],
+    ["finfo", (...e) => (torch.finfo as (...a: unknown[]) => unknown)(torch.float32, ...e)],
+    ["is_tensor", (...e) => (torch.isTensor as (...a: unknown[]) => unknown)(x, ...e)],
+    ["is_same_size", (...e) => (torch.isSameSize as (...a: unknown[]) => unknown)(x, x, ...e)],
+    ["conj", (...e) => (torch.conj as (...a: unknown[]) => unknown)(x, ...e)],
+  ];
+  for (const [op, f] of calls) {
+    f();
+    assert.throws(() => f({ bogus: 1 }), new RegExp(`^Error: ${op}\\(\\) got an unexpected keyword argument 'bogus'$`), op);
+    assert.throws(() => f(7, 8, 9, 10), /positional argument/, op);
+  }
+  const out = torch.empty(0);
+  assert.equal(torch.inner(x, x, { out } as never), out);
+  assert.deepEqual(out.shape, [4, 4]);
+  assert.ok(out.allclose(torch.inner(x, x)));
+  const out2 = torch.empty(0);
+  assert.equal(torch.renorm(x, 2, 0, 1, { out: out2 } as never), out2);
+  assert.ok(out2.allclose(torch.renorm(x, 2, 0, 1)));
+});

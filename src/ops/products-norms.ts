@@ -4,11 +4,12 @@
 import { Tensor } from "../core/tensor.js";
 import { bool, int64 } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
-import { type Args, bindArgs, checkTensor, describe, installMethods, type Method } from "./args.js";
+import { type Args, bindArgs, checkTensor, describe, installMethods, type Method, checkArgs } from "./args.js";
 import { promoteTypes } from "./promotion.js";
 import { castTo } from "./conversion.js";
 import { copyInto, fromArray } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
+import { outCall } from "./out.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { tensordot } from "./blas.js";
 import { vectorNormImpl } from "./reduction-more.js";
@@ -43,6 +44,7 @@ function typeNameOf(name: string): string {
 
 /** torch.inner(input, other): sums of products over the last dims (a scalar operand scales). */
 export function inner(input: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) return outCall("inner", arguments, 2, () => inner(input, other), "same");
   checkTensor("inner", "input", input);
   checkTensor("inner", "other", other);
   if (input.dim() === 0 || other.dim() === 0) return input.mul(other);
@@ -58,6 +60,7 @@ export function inner(input: Tensor, other: Tensor): Tensor {
  * to norm maxnorm (by maxnorm / (norm + 1e-7), as PyTorch does).
  */
 export function renorm(input: Tensor, p: number, dim: number, maxnorm: number): Tensor {
+  if (arguments.length > 4) return outCall("renorm", arguments, 4, () => renorm(input, p, dim, maxnorm), "same");
   const { dims } = renormChecks("renorm", input, p, dim, maxnorm);
   const norms = vectorNormImpl(input, p, dims, true);
   const factor = where(norms.gt(maxnorm), div(maxnorm, norms.add(1e-7)), 1);
@@ -65,7 +68,7 @@ export function renorm(input: Tensor, p: number, dim: number, maxnorm: number): 
 }
 
 /** In-place renorm. */
-export function renorm_(self: Tensor, p: number, dim: number, maxnorm: number): Tensor {
+export function renorm_(self: Tensor, p: number, dim: number, maxnorm: number): Tensor { if (arguments.length > 4) checkArgs("renorm_", arguments, 4);
   renormChecks("renorm_", self, p, dim, maxnorm);
   return applyInPlace("renorm_", self, [], () => copyInto(self, noGrad(() => renorm(self, p, dim, maxnorm))), (snap) => renorm(snap, p, dim, maxnorm));
 }
