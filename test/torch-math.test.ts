@@ -4,28 +4,11 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
+import { closeNested as close, throwsMsg } from "./support/recorded.js";
 
 type T = torch.Tensor;
 const f64 = { dtype: "float64" as const };
 
-function throwsMsg(f: () => unknown, msg: string): void {
-  assert.throws(f, (e: Error) => e.message === msg || e.message.endsWith(": " + msg), `expected error ${msg}`);
-}
-
-function close(actual: unknown, expected: unknown, tol = 1e-12, path = ""): void {
-  if (Array.isArray(expected)) {
-    assert.ok(Array.isArray(actual), `${path}: expected an array`);
-    assert.equal(actual.length, expected.length, `${path}: length`);
-    expected.forEach((e, i) => close(actual[i], e, tol, `${path}[${i}]`));
-    return;
-  }
-  if (typeof expected === "number" && Number.isNaN(expected)) { assert.ok(Number.isNaN(actual), `${path}: expected NaN, got ${String(actual)}`); return; }
-  if (typeof expected === "number") {
-    assert.ok(typeof actual === "number" && Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)), `${path}: ${String(actual)} != ${expected}`);
-    return;
-  }
-  assert.deepEqual(actual, expected, path);
-}
 const vals = (t: T): unknown => t.tolist();
 
 describe("quantile and nanquantile", () => {

@@ -5,25 +5,12 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
+import { closeNested as close, throwsMsg } from "./support/recorded.js";
 
 type T = torch.Tensor;
 const F = torch.nn.functional;
 const f64 = { dtype: "float64" as const };
 const vals = (t: T): unknown => t.tolist();
-
-function close(actual: unknown, expected: unknown, tol = 1e-12, path = ""): void {
-  if (Array.isArray(expected)) {
-    assert.ok(Array.isArray(actual), `${path}: expected an array`);
-    assert.equal(actual.length, expected.length, `${path}: length`);
-    expected.forEach((e, i) => close(actual[i], e, tol, `${path}[${i}]`));
-    return;
-  }
-  assert.ok(typeof actual === "number" && Math.abs(actual - (expected as number)) <= tol * Math.max(1, Math.abs(expected as number)), `${path}: ${String(actual)} != ${String(expected)}`);
-}
-
-function throwsMsg(f: () => unknown, msg: string): void {
-  assert.throws(f, (e: Error) => e.message === msg || e.message.endsWith(": " + msg), `expected error ${msg}`);
-}
 
 describe("convolution and pooling forms", () => {
   test("conv and conv_transpose", () => {

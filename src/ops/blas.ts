@@ -219,34 +219,34 @@ function maybeOut(op: string, result: Tensor, out: unknown): Tensor {
   return out === undefined || out === null ? result : writeOut(op, result, out, "same");
 }
 
+/**
+ * beta * input + alpha * product() (the addmm family), its arguments checked before the product is
+ * computed, written into out= when given.
+ */
+function scaledProduct(op: string, args: IArguments, input: Tensor, options: BetaAlpha & OutOption, product: () => Tensor): Tensor {
+  if (args.length > 4) checkArgs(op, args, 3, BETA_ALPHA_OUT);
+  const a = bindArgs(op, [options], [], BETA_ALPHA_OUT);
+  return maybeOut(op, scaleAdd(op, input, product(), (a.beta as number) ?? 1, (a.alpha as number) ?? 1), a.out);
+}
+
 export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
-  if (arguments.length > 4) checkArgs("addmm", arguments, 3, BETA_ALPHA_OUT);
-  const a = bindArgs("addmm", [options], [], BETA_ALPHA_OUT);
-  return maybeOut("addmm", scaleAdd("addmm", input, mm(mat1, mat2), (a.beta as number) ?? 1, (a.alpha as number) ?? 1), a.out);
+  return scaledProduct("addmm", arguments, input, options, () => mm(mat1, mat2));
 }
 
 export function addmv(input: Tensor, mat: Tensor, vec: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
-  if (arguments.length > 4) checkArgs("addmv", arguments, 3, BETA_ALPHA_OUT);
-  const a = bindArgs("addmv", [options], [], BETA_ALPHA_OUT);
-  return maybeOut("addmv", scaleAdd("addmv", input, mv(mat, vec), (a.beta as number) ?? 1, (a.alpha as number) ?? 1), a.out);
+  return scaledProduct("addmv", arguments, input, options, () => mv(mat, vec));
 }
 
 export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
-  if (arguments.length > 4) checkArgs("addr", arguments, 3, BETA_ALPHA_OUT);
-  const a = bindArgs("addr", [options], [], BETA_ALPHA_OUT);
-  return maybeOut("addr", scaleAdd("addr", input, outer(vec1, vec2), (a.beta as number) ?? 1, (a.alpha as number) ?? 1), a.out);
+  return scaledProduct("addr", arguments, input, options, () => outer(vec1, vec2));
 }
 
 export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
-  if (arguments.length > 4) checkArgs("baddbmm", arguments, 3, BETA_ALPHA_OUT);
-  const a = bindArgs("baddbmm", [options], [], BETA_ALPHA_OUT);
-  return maybeOut("baddbmm", scaleAdd("baddbmm", input, bmm(batch1, batch2), (a.beta as number) ?? 1, (a.alpha as number) ?? 1), a.out);
+  return scaledProduct("baddbmm", arguments, input, options, () => bmm(batch1, batch2));
 }
 
 export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
-  if (arguments.length > 4) checkArgs("addbmm", arguments, 3, BETA_ALPHA_OUT);
-  const a = bindArgs("addbmm", [options], [], BETA_ALPHA_OUT);
-  return maybeOut("addbmm", scaleAdd("addbmm", input, bmm(batch1, batch2).sum(0), (a.beta as number) ?? 1, (a.alpha as number) ?? 1), a.out);
+  return scaledProduct("addbmm", arguments, input, options, () => bmm(batch1, batch2).sum(0));
 }
 
 export function chainMatmul(...matrices: Tensor[]): Tensor {

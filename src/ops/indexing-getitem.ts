@@ -18,13 +18,18 @@ import { traceOp, tracing } from "../onnx/hook.js";
 /** One entry of x.get(...): what Python accepts inside x[...], through API.md's translation rule. */
 export type Index = number | bigint | boolean | string | null | Tensor | NestedArray<number | bigint | boolean>[];
 
-type Item =
+/**
+ * One parsed entry of x[...]; `TensorEntry` is what an index tensor's entry carries (the tensor
+ * here; nothing in the exporter's record, whose inputs hold the tensors).
+ */
+export type IndexItem<TensorEntry = { t: Tensor }> =
   | { k: "int"; v: number }
   | { k: "slice"; start: number | null; stop: number | null; step: number }
   | { k: "ellipsis" }
   | { k: "none" }
   | { k: "bool"; v: boolean }
-  | { k: "tensor"; t: Tensor };
+  | ({ k: "tensor" } & TensorEntry);
+type Item = IndexItem;
 
 const SLICE = /^\s*([+-]?\d+)?\s*:\s*([+-]?\d+)?\s*(?::\s*([+-]?\d+)?\s*)?$/;
 const VALID = "only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices";

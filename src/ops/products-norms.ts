@@ -9,7 +9,7 @@ import { promoteTypes } from "./promotion.js";
 import { castTo } from "./conversion.js";
 import { copyInto, fromArray } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
-import { outCall } from "./out.js";
+import { type OutOption, outCall } from "./out.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { tensordot } from "./blas.js";
 import { vectorNormImpl } from "./reduction-more.js";
@@ -43,7 +43,7 @@ function typeNameOf(name: string): string {
 }
 
 /** torch.inner(input, other): sums of products over the last dims (a scalar operand scales). */
-export function inner(input: Tensor, other: Tensor): Tensor {
+export function inner(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("inner", arguments, 2, () => inner(input, other), "same");
   checkTensor("inner", "input", input);
   checkTensor("inner", "other", other);
@@ -59,7 +59,7 @@ export function inner(input: Tensor, other: Tensor): Tensor {
  * torch.renorm(input, p, dim, maxnorm): each slice along dim whose p-norm exceeds maxnorm scaled
  * to norm maxnorm (by maxnorm / (norm + 1e-7), as PyTorch does).
  */
-export function renorm(input: Tensor, p: number, dim: number, maxnorm: number): Tensor {
+export function renorm(input: Tensor, p: number, dim: number, maxnorm: number, options?: OutOption): Tensor {
   if (arguments.length > 4) return outCall("renorm", arguments, 4, () => renorm(input, p, dim, maxnorm), "same");
   const { dims } = renormChecks("renorm", input, p, dim, maxnorm);
   const norms = vectorNormImpl(input, p, dims, true);

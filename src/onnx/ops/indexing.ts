@@ -10,6 +10,7 @@
 // flattened x at the positions x[...] selects, found by indexing a Range of x's flat positions
 // with the same entries.
 
+import type { IndexItem } from "../../ops/indexing-getitem.js";
 import { type DType, bool, int64 } from "../../core/dtype.js";
 import { type ConvertContext, type Converter, type DimAB, dimsOf } from "../context.js";
 import { attr } from "../graph.js";
@@ -110,13 +111,7 @@ const scatter: Converter = (c) => {
 // ---- x[...] = v -----------------------------------------------------------------------------------
 
 /** One entry of x[...] as the op traced it (tensors are the record's inputs 2, 3, ... in order). */
-type Item =
-  | { k: "int"; v: number }
-  | { k: "slice"; start: number | null; stop: number | null; step: number }
-  | { k: "ellipsis" }
-  | { k: "none" }
-  | { k: "bool"; v: boolean }
-  | { k: "tensor" };
+type Item = IndexItem<unknown>;
 
 const INT64_MAX = Number.MAX_SAFE_INTEGER;
 
