@@ -10,7 +10,7 @@
 // a FinalizationRegistry never reports), its free memory counts as cached here, and
 // emptyCache/setCacheLimit apply to it too.
 
-import { bufferSource } from "./buffer-source.js";
+import { type BufferSource, bufferSource } from "./buffer-source.js";
 
 /** Buffers below this many bytes are plain allocations (zeroing them is cheap), never pooled. */
 export const POOL_MIN_BYTES = 1 << 16;
@@ -139,16 +139,19 @@ export function emptyCache(): void {
  * (each 16-64 MiB of new storages) takes the dead ones off; otherwise a FinalizationRegistry
  * does, after full collections.
  */
-export function memoryAllocated(): number {
-  const source = bufferSource()?.usage();
-  return allocatedBytes + (source ? source.allocated - sourceBytesInPool : 0);
-}
+export function memoryAllocated(): number { return allocatedOf(bufferSource()?.usage()); }
 /**
  * torch.cuda.max_memory_allocated: the peak of memoryAllocated since the start or the last reset
  * (with the native addon, buffers the pool held for reuse at the peak count too: an upper bound).
  */
-export function maxMemoryAllocated(): number {
-  return peakAllocatedBytes + (bufferSource()?.usage().peakAllocated ?? 0);
+export function maxMemoryAllocated(): number { return peakOf(bufferSource()?.usage()); }
+
+type SourceUsage = ReturnType<BufferSource["usage"]> | undefined;
+function allocatedOf(source: SourceUsage): number {
+  return allocatedBytes + (source ? source.allocated - sourceBytesInPool : 0);
+}
+function peakOf(source: SourceUsage): number {
+  return peakAllocatedBytes + (source?.peakAllocated ?? 0);
 }
 /** torch.cuda.memory_reserved: allocated plus cached bytes. */
 export function memoryReserved(): number { return memoryAllocated() + memoryCached(); }
@@ -162,11 +165,13 @@ export function resetPeakMemoryStats(): void {
 
 /** torch.cuda.memory_stats, with PyTorch's keys where they apply. */
 export function memoryStats(): Record<string, number> {
-  const cached = memoryCached(), allocated = memoryAllocated();
-  const collectedBySource = bufferSource()?.usage().collected ?? 0;
+  // One reading of the source's counters serves every key.
+  const source = bufferSource()?.usage();
+  const cached = memoryCached(), allocated = allocatedOf(source);
+  const collectedBySource = source?.collected ?? 0;
   return {
     "allocated_bytes.all.current": allocated,
-    "allocated_bytes.all.peak": maxMemoryAllocated(),
+    "allocated_bytes.all.peak": peakOf(source),
     "reserved_bytes.all.current": allocated + cached,
     "inactive_split_bytes.all.current": cached,
     "cached_bytes.all.current": cached,
