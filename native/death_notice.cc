@@ -80,12 +80,55 @@ Napi::Value ReserveDeathIds(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(next_id.fetch_add(n)));
 }
 
+// Full collections (mark-compact) of each isolate since its first fullCollections() call. V8 runs
+// its own when old space grows; those move every live young object to old space, where a young
+// collection no longer sees it die: the pool follows such a collection with one of its own a step
+// later, once the step's tensors that were alive during it are dead (src/backends/webgpu/pool.ts).
+std::mutex full_counts_mutex;
+std::unordered_map<const v8::Isolate*, double*> full_counts;
+
+void CountFullCollection(v8::Isolate*, v8::GCType, v8::GCCallbackFlags, void* data) {
+  ++*static_cast<double*>(data);
+}
+
+// fullCollections(): how many full collections this isolate ran since the first call.
+Napi::Value FullCollections(const Napi::CallbackInfo& info) {
+  v8::Isolate* isolate = v8::Isolate::GetCurrent();
+  double* count;
+  {
+    std::lock_guard<std::mutex> lock(full_counts_mutex);
+    auto it = full_counts.find(isolate);
+    if (it == full_counts.end()) {
+      count = new double(0);
+      full_counts.emplace(isolate, count);
+      isolate->AddGCEpilogueCallback(CountFullCollection, count, v8::kGCTypeMarkSweepCompact);
+      // A worker's isolate goes away with its environment; a later one may reuse its address.
+      napi_add_env_cleanup_hook(
+          info.Env(),
+          [](void* arg) {
+            auto* iso = static_cast<v8::Isolate*>(arg);
+            std::lock_guard<std::mutex> lock(full_counts_mutex);
+            auto found = full_counts.find(iso);
+            if (found == full_counts.end()) return;
+            iso->RemoveGCEpilogueCallback(CountFullCollection, found->second);
+            delete found->second;
+            full_counts.erase(found);
+          },
+          isolate);
+    } else {
+      count = it->second;
+    }
+  }
+  return Napi::Number::New(info.Env(), *count);
+}
+
 }  // namespace
 
 void register_death_notices(Napi::Env env, Napi::Object exports) {
   exports.Set("reserveDeathIds", Napi::Function::New(env, ReserveDeathIds, "reserveDeathIds"));
   exports.Set("deathToken", Napi::Function::New(env, DeathToken, "deathToken"));
   exports.Set("takeDeathNotices", Napi::Function::New(env, TakeDeathNotices, "takeDeathNotices"));
+  exports.Set("fullCollections", Napi::Function::New(env, FullCollections, "fullCollections"));
 }
 
 }  // namespace tts

@@ -115,7 +115,7 @@ function executeOutermost(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions
   } finally {
     running--;
   }
-  if (running === 0) reachSafePoint();
+  if (running === 0) reachSafePoint("backward");
 }
 
 function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {

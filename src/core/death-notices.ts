@@ -13,6 +13,8 @@ export interface DeathNotices {
   collectYoung(): void;
   /** The ids reported since the last call. */
   take(): Float64Array;
+  /** How many full collections ran since the first call (V8's own ones too). */
+  fullCollections(): number;
 }
 
 let notices: DeathNotices | null = null;

@@ -6,6 +6,7 @@
 import { Tensor } from "../core/tensor.js";
 import { DType } from "../core/dtype.js";
 import { noGrad } from "../autograd/grad-mode.js";
+import { reachSafePoint } from "../core/safe-point.js";
 import { Parameter, isParameter } from "./parameter.js";
 
 export type ForwardPreHook = (module: Module, args: unknown[]) => unknown[] | void | undefined;
@@ -219,6 +220,7 @@ export class Module {
       if (none) p.grad = null;
       else noGrad(() => p.grad!.detach().zero_());
     }
+    reachSafePoint("zeroGrad");
   }
 
   apply(fn: (m: Module) => void): this {

@@ -3,6 +3,7 @@
 
 import { Tensor } from "../core/tensor.js";
 import { noGrad } from "../autograd/grad-mode.js";
+import { reachSafePoint } from "../core/safe-point.js";
 import { float32 } from "../core/dtype.js";
 import { Storage } from "../core/storage.js";
 
@@ -64,6 +65,7 @@ export abstract class Optimizer {
       if (none) p.grad = null;
       else noGrad(() => p.grad!.detach().zero_());
     }
+    reachSafePoint("zeroGrad");
   }
 
   /** One optimization step. The closure, if given, re-evaluates the loss (it runs with grad on). */

@@ -9,6 +9,7 @@ export interface DeathNoticeAddon {
   reserveDeathIds(count: number): number;
   deathToken(id: number): SharedArrayBuffer;
   takeDeathNotices(): Float64Array;
+  fullCollections?(): number;
 }
 
 /** Installs the notices (an addon built before them lacks the functions); whether it did. */
@@ -31,6 +32,8 @@ export function installDeathNotices(a: DeathNoticeAddon): boolean {
       gc?.({ type: "minor" });
     },
     take: () => takeDeathNotices(),
+    // An addon built before the count: no collection is seen (the pool then never follows one).
+    fullCollections: typeof a.fullCollections === "function" ? a.fullCollections : () => 0,
   });
   return true;
 }

@@ -139,7 +139,11 @@ export class GpuContext {
     // Buffers about to be destroyed: submit the work that uses them, and forget their bind groups.
     this.pool = new BufferPool(device, () => { this.flush(); this.bindGroups.clear(); });
     // Between ops: the GPU starts on what was recorded while the pool takes back dead buffers.
-    this.leaveSafePoints = onSafePoint(() => { this.flush(); this.pool.reclaim(); });
+    this.leaveSafePoints = onSafePoint((kind) => {
+      if (kind === "zeroGrad") { this.pool.afterZeroGrad(); return; }
+      this.flush();
+      this.pool.reclaim();
+    });
     this.arena = device.createBuffer({ size: ARENA_BYTES, usage: BufferUsage.UNIFORM | BufferUsage.COPY_DST });
     this.scratch = device.createBuffer({ size: 256, usage: BufferUsage.STORAGE });
     void device.lost.then((info) => { this.lostReason = info.message || String(info.reason); });

@@ -132,6 +132,8 @@ export interface PoolStats {
   /** Young collections reclaim() asked for, and their milliseconds. */
   youngGcs: number;
   youngGcMillis: number;
+  /** Of `gcs`: the full collections that followed one of V8's own (BufferPool.afterZeroGrad). */
+  followUps: number;
 }
 
 /** How much memory may be held beyond the live set before a collection is asked for (bytes). */
@@ -252,6 +254,10 @@ export class BufferPool {
   private createdSinceGc = 0;
   /** Whether the event loop ran microtasks since the last safePoint (the program awaited). */
   private yielded = true;
+  /** Full collections the death notices had counted after the last check (afterZeroGrad) or own collection. */
+  private fullSeen = deathNotices()?.fullCollections() ?? 0;
+  /** Of `gcs`: the collections that followed one of V8's own (afterZeroGrad). */
+  private followUps = 0;
   private lastGcEnd = -Infinity;
   private lastGcMillis = 0;
   private gc: (() => void) | null | undefined = undefined;
@@ -369,6 +375,28 @@ export class BufferPool {
   }
 
   /**
+   * After zeroGrad dropped the previous step's gradients. V8 runs full collections of its own when
+   * its old space grows (mostly in a program's first seconds), and each moves every live young object
+   * to old space: the tensors alive at that moment (a forward's activations, a step's gradients)
+   * then die where the young collections at safe points do not look, and a later step creates
+   * buffers (and bind groups) in their place, while theirs stay out of the pool until the next full
+   * collection. Here, the first time after such a collection, every tensor alive then that a step
+   * makes is dead (the activations since the backward, the gradients just now), and only what lives
+   * across steps (parameters, optimizer state) is alive: a full collection returns their buffers at
+   * once, and moves to old space only what stays.
+   */
+  afterZeroGrad(): void {
+    const notices = deathNotices();
+    if (!notices) return;
+    const full = notices.fullCollections();
+    if (full === this.fullSeen) return;
+    this.fullSeen = full;
+    if (this.gcThreshold === 0 || !this.collect()) return;
+    this.followUps++;
+    takeBackDead();
+  }
+
+  /**
    * Where no kernel holds a buffer that no tensor references (the optimizers' step: between ops):
    * reclaim(), then runs the finalizers of tensors the collector already found dead, and collects first under the
    * same pressure rules as acquire. So a training loop that never awaits keeps its memory bounded
@@ -419,6 +447,8 @@ export class BufferPool {
     this.lastGcMillis = this.lastGcEnd - start;
     this.gcMillis += this.lastGcMillis;
     this.gcs++;
+    // Not one of V8's own (afterZeroGrad).
+    this.fullSeen = deathNotices()?.fullCollections() ?? 0;
     this.low = this.allocated;
     this.createdSinceGc = 0;
     return true;
@@ -484,7 +514,7 @@ export class BufferPool {
     return {
       allocated: this.allocated, reserved: this.reserved, peakAllocated: this.peak,
       created: this.created, reused: this.reused, collected: this.collected,
-      gcs: this.gcs, gcMillis: this.gcMillis, youngGcs: this.youngGcs, youngGcMillis: this.youngGcMillis,
+      gcs: this.gcs, gcMillis: this.gcMillis, youngGcs: this.youngGcs, youngGcMillis: this.youngGcMillis, followUps: this.followUps,
     };
   }
 }
