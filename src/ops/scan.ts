@@ -247,9 +247,11 @@ function logSumExpLines(input: Tensor, d: number): Tensor {
   const { values, perm } = scanLines(input, d, (src, out, s, n) => {
     let acc = -Infinity;
     for (let i = s; i < s + n; i++) {
+      // PyTorch's log-add-exp: hi + log1p(exp(lo - hi)) (exact for a tiny exp), and the value kept
+      // where both are the same infinity (inf - inf would be NaN); Math.min/max propagate NaN.
       const v = src[i]!;
-      const m = Math.max(acc, v);
-      acc = m === -Infinity ? -Infinity : m + Math.log(Math.exp(acc - m) + Math.exp(v - m));
+      const lo = Math.min(acc, v), hi = Math.max(acc, v);
+      if (lo !== hi || Number.isFinite(lo)) acc = hi + Math.log1p(Math.exp(lo - hi));
       out[i] = acc;
     }
   }, false);
