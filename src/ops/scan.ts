@@ -209,6 +209,7 @@ function recordCumExtreme(op: "cummax" | "cummin", input: Tensor, d: number, val
   record(op === "cummax" ? "CummaxBackward0" : "CumminBackward0", [input], [vals, inds], ([g]) => [
     input.dim() ? g!.newZeros(input.shape).scatterAdd(d, inds, g!) : g!,
   ]);
+  if (tracing.on) traceOp(op, [input], [vals, inds], { dim: d });
   return valuesIndices(vals, inds);
 }
 
@@ -234,13 +235,15 @@ export function logcumsumexp(input: Tensor, dim: number | { dim: number } & OutO
   const dd = dim as number;
   const d = input.dim() ? normalizeDim(checkInt("logcumsumexp", "dim", dd), input.dim(), "logcumsumexp") : 0;
   const out = onDevice(input) ? deviceOp("scan", "logcumsumexp")("logcumsumexp", "logsumexp", input, d) : logSumExpLines(input, d);
-  return record("LogcumsumexpBackward0", [input], out, ([g]) => {
+  record("LogcumsumexpBackward0", [input], out, ([g]) => {
     if (!input.dim()) return [g!];
     // sum_{k >= i} g_k exp(x_i - out_k), shifted by the line max for stability.
     const m = input.amax(d, true).detach();
     const w = reverseCumsum(g!.mul(m.sub(out).exp()), d);
     return [w.mul(input.sub(m).exp())];
   }, [input, out]);
+  if (tracing.on) traceOp("logcumsumexp", [input], out, { dim: d });
+  return out;
 }
 
 function logSumExpLines(input: Tensor, d: number): Tensor {

@@ -1,10 +1,12 @@
 // Ops that order or scan along a dim: sort/argsort and topk (TopK), max/min along a dim (values and
-// indices), cumsum (CumSum), cumprod (a Scan) and flip (a Slice with step -1).
+// indices), cumsum (CumSum), cumprod (a Scan), flip (a Slice with step -1) and roll. The other
+// scans (cummax/cummin, logcumsumexp) are in scans.ts.
 
 import { float64, int64 } from "../../core/dtype.js";
 import type { ConvertContext, Converter } from "../context.js";
-import { attr, constMsg, onnxType } from "../graph.js";
+import { attr, onnxType } from "../graph.js";
 import { reduceOver } from "./reductions.js";
+import { filledWithoutDim } from "./scans.js";
 
 /** The size of dim `d` of input 0 as a 1-D int64 tensor [1]: a constant, or read at run time. */
 function dimSize(c: ConvertContext, d: number): string {
@@ -91,8 +93,7 @@ const cumprod: Converter = (c) => {
   const via = dtype.isFloatingPoint ? float64 : int64;
   const x = c.cast(c.input(0), dtype, via);
   // The running product starts as ones of x's shape without the dim.
-  const rest = c.op("Concat", [c.op("Shape", [x], { start: attr.i(0), end: attr.i(d) }), c.op("Shape", [x], { start: attr.i(d + 1) })], { axis: attr.i(0) });
-  const ones = c.op("ConstantOfShape", [rest], { value: attr.tensor(constMsg("", via, [1], [1])) });
+  const ones = filledWithoutDim(c, x, d, via, 1);
   const type = onnxType(via);
   const carried = c.g.fresh("cumprod_carried"), element = c.g.fresh("cumprod_element");
   const next = c.g.fresh("cumprod_next"), emitted = c.g.fresh("cumprod_emitted");
