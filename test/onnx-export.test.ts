@@ -40,7 +40,9 @@ function assertClose(got: ort.Tensor, want: Tensor, what: string, tol = 1e-5): v
   const g = Array.from(got.data as ArrayLike<number | bigint>, Number);
   let worst = 0, at = -1;
   for (let i = 0; i < w.length; i++) {
-    const err = Math.abs(g[i]! - w[i]!) / (1 + Math.abs(w[i]!));
+    // Equal infinities and two NaNs agree.
+    const same = g[i] === w[i] || (Number.isNaN(g[i]) && Number.isNaN(w[i]));
+    const err = same ? 0 : Math.abs(g[i]! - w[i]!) / (1 + Math.abs(w[i]!));
     if (!(err <= worst)) { worst = err; at = i; }
   }
   assert.ok(worst <= tol, `${what}: element ${at} is ${g[at]} in onnxruntime, ${w[at]} in torch-ts`);
@@ -207,9 +209,47 @@ class Shapes extends nn.Module {
   }
 }
 
-class Cummax extends nn.Module {
+class Lgamma extends nn.Module {
   fc = new nn.Linear(3, 3);
-  override forward(x: Tensor): Tensor { return torch.cummax(this.fc.call(x), 1).values; }
+  override forward(x: Tensor): Tensor { return this.fc.call(x).lgamma(); }
+}
+
+/** cummax/cummin (values and indices) and logcumsumexp: Scans carrying the running value, along every dim. */
+class RunningScans extends nn.Module {
+  override forward(x: Tensor): Tensor[] {
+    // x: (N, L, 6) with ties, NaN, ±inf and large magnitudes (see runningScanInput)
+    const out: Tensor[] = [];
+    for (const d of [0, 1, 2]) {
+      const mx = torch.cummax(x, d), mn = x.cummin(d);
+      out.push(mx.values, mx.indices, mn.values, mn.indices, x.logcumsumexp(d));
+    }
+    const q = x.nanToNum(0, 50, -50).round();
+    const ints = torch.cummax(q.to("int32"), 1), bools = torch.cummin(q.gt(0), 2);
+    return [...out, ints.values, ints.indices, bools.values, bools.indices, q.to("int64").cummin(-1).indices, q.double().logcumsumexp(1),
+      x.get(0, 0, 0).cummax(0).indices, x.get(0, 0, 0).logcumsumexp(0)];
+  }
+}
+
+/** Small integers (ties), a NaN, -inf, +inf and values of ±1e30 and ±80 (exp over/underflows in float32). */
+function runningScanInput(n: number, l: number): Tensor {
+  const x = torch.randn(n, l, 6).mul(2).round();
+  const special = [NaN, -Infinity, Infinity, 1e30, -1e30, 80, -80, -Infinity];
+  special.forEach((v, k) => { x.set([k % n, (3 * k) % l, (5 * k + 1) % 6], v); });
+  return x;
+}
+
+/** unique (sorted; inverse and counts; along a dim) and unique_consecutive: outputs whose length depends on the values. */
+class Uniques extends nn.Module {
+  override forward(x: Tensor): Tensor[] {
+    // x: (N, 5) small integers as floats, some NaN
+    const [values, inverse, counts] = torch.unique(x, { returnInverse: true, returnCounts: true }) as Tensor[];
+    const ints = x.nanToNum(7).to("int64");
+    const [rows, rowInverse, rowCounts] = torch.unique(ints, { dim: 0, returnInverse: true, returnCounts: true }) as Tensor[];
+    const [runs, runInverse, runCounts] = torch.uniqueConsecutive(x, { returnInverse: true, returnCounts: true }) as Tensor[];
+    const [cols, colCounts] = torch.uniqueConsecutive(ints, { dim: 1, returnCounts: true }) as Tensor[];
+    return [values!, inverse!, counts!, torch.unique(ints.to("int32")) as Tensor, torch.unique(x.gt(1)) as Tensor, values!.nanToNum(0).sum(),
+      rows!, rowInverse!, rowCounts!, runs!, runInverse!, runCounts!, cols!, colCounts!];
+  }
 }
 
 /** cumprod (a Scan, exact with zeros and negatives, also along the dynamic dim) and diagonal (a Gather). */
@@ -686,8 +726,52 @@ describe("torch.onnx.export", () => {
     });
   });
 
+  test("cummax/cummin (last index of ties, NaN sticks) and logcumsumexp (stable for ±inf and large values) as Scans, along a dynamic dim too", async () => {
+    torch.manualSeed(24);
+    for (const opsetVersion of [17, 18]) {
+      await check(new RunningScans(), [runningScanInput(3, 4)], {
+        more: [[runningScanInput(5, 7)], [runningScanInput(1, 2)]],
+        options: { opsetVersion, inputNames: ["x"], dynamicAxes: { x: { 0: "batch", 1: "length" } } },
+      });
+    }
+    class IntLogcumsumexp extends nn.Module {
+      override forward(x: Tensor): Tensor { return x.to("int64").logcumsumexp(0); }
+    }
+    assert.throws(() => onnx.export(new IntLogcumsumexp(), [torch.randn(3)]), /logcumsumexp: logcumsumexp of int64 \(PyTorch computes it for floating-point inputs only\)/);
+  });
+
+  test("multilabel_margin_loss (targets ended by -1, duplicates, every reduction; the target read at run time)", async () => {
+    class MultilabelMargin extends nn.Module {
+      loss = new nn.MultiLabelMarginLoss({ reduction: "sum" });
+      override forward(x: Tensor, t: Tensor): Tensor[] {
+        return [F.multilabelMarginLoss(x, t), this.loss.call(x, t), F.multilabelMarginLoss(x, t, { reduction: "none" }),
+          F.multilabelMarginLoss(x.get(0), t.get(-1), { reduction: "none" }), F.multilabelMarginLoss(x.get(-1), t.get(0))];
+      }
+    }
+    const i64 = (v: number[][]): Tensor => torch.tensor(v, { dtype: "int64" });
+    torch.manualSeed(25);
+    const x = torch.randn(4, 5);
+    x.set([2, 3], NaN);
+    for (const opsetVersion of [17, 18]) {
+      await check(new MultilabelMargin(), [torch.randn(3, 5), i64([[3, 0, -1, 1, 4], [0, 1, 2, 3, 4], [1, 1, -1, 2, 2]])], {
+        more: [[x, i64([[-1, 0, 0, 0, 0], [4, 2, 2, -1, 0], [0, 3, 2, -1, -1], [2, 1, -1, 0, 0]])]],
+        options: { opsetVersion, inputNames: ["x", "t"], dynamicAxes: { x: { 0: "n" }, t: { 0: "n" } } },
+      });
+    }
+  });
+
+  test("unique and unique_consecutive: one export runs inputs whose number of unique values differs, and declares those lengths dynamic", async () => {
+    const rows = (v: number[][]): Tensor => torch.tensor(v, { dtype: "float32" });
+    const session = await check(new Uniques(), [rows([[1, 3, 3, 4, 1], [2, 2, 0, 1, 1], [1, 3, 3, 4, 1]])], {
+      more: [[rows([[5, 5, 5, 5, 5]])], [rows([[0, 1, 2, 3, 4], [NaN, NaN, 4, 4, -1], [0, 1, 2, 3, 4], [9, 9, 8, 8, 8]])]],
+      options: { inputNames: ["x"], outputNames: ["values", "inverse", "counts"], dynamicAxes: { x: { 0: "n" } } },
+    });
+    const shapes = shapesOf(session);
+    assert.deepEqual([shapes.values, shapes.inverse, shapes.counts], [["values_dim_0"], ["n", 5], ["counts_dim_0"]]);
+  });
+
   test("an op with no ONNX mapping fails the export naming the op", () => {
-    assert.throws(() => onnx.export(new Cummax(), [torch.randn(2, 3)]), /op 'cummax' has no ONNX mapping/);
+    assert.throws(() => onnx.export(new Lgamma(), [torch.randn(2, 3)]), /op 'lgamma' has no ONNX mapping/);
   });
 
   test("writes the file, and returns the bytes without a path", async () => {

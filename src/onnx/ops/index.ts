@@ -12,8 +12,10 @@ import { ORDERING } from "./ordering.js";
 import { REDUCTIONS } from "./reductions.js";
 import { RESIZE } from "./resize.js";
 import { RNN } from "./rnn.js";
+import { SCANS } from "./scans.js";
 import { SHAPE } from "./shape.js";
+import { UNIQUE } from "./unique.js";
 
-export const CONVERTERS: ReadonlyMap<string, Converter> = new Map(Object.entries({ ...ELEMENTWISE, ...ARITHMETIC, ...SHAPE, ...NN, ...RNN, ...ORDERING, ...REDUCTIONS, ...INDEXING, ...RESIZE, ...LOSSES }));
+export const CONVERTERS: ReadonlyMap<string, Converter> = new Map(Object.entries({ ...ELEMENTWISE, ...ARITHMETIC, ...SHAPE, ...NN, ...RNN, ...ORDERING, ...SCANS, ...UNIQUE, ...REDUCTIONS, ...INDEXING, ...RESIZE, ...LOSSES }));
 
 export { wrapRecurrentModules } from "./rnn.js";
