@@ -238,6 +238,23 @@ function runningScanInput(n: number, l: number): Tensor {
   return x;
 }
 
+/** Pointwise math built from ONNX's parts, fed values where a plain formula fails (tiny, huge, ±inf, NaN, ±0). */
+class PointwiseMath extends nn.Module {
+  override forward(a: Tensor, b: Tensor): Tensor[] {
+    return [a.log1p(), a.expm1(), a.double().log1p(), torch.logaddexp(a, b), torch.logaddexp2(a, b), torch.logaddexp(a, a), torch.xlogy(a, b), torch.xlogy(a, 2), torch.xlogy(3, b),
+      torch.hypot(a, b), torch.hypot(a.double().mul(1e200), b.double()), torch.sinc(a), torch.logit(a), torch.logit(a, 0.01), torch.deg2rad(a), torch.rad2deg(a),
+      torch.fmax(a, b), torch.fmin(a, b), torch.fmax(a.nanToNum().to("int64"), b.nanToNum().to("int64"))];
+  }
+}
+
+/** nonzero (rows and as_tuple, 0-d), masked_select (broadcast mask), take (negative indices). */
+class Selections extends nn.Module {
+  override forward(x: Tensor): Tensor[] {
+    return [torch.nonzero(x), ...torch.nonzero(x, { asTuple: true }), torch.maskedSelect(x, x.gt(0.5)), torch.maskedSelect(x.get(0), x.gt(0)),
+      torch.take(x, torch.tensor([0, -1, 2], { dtype: "int64" })), torch.nonzero(x.get(0, 0)), torch.argwhere(x.get(0))];
+  }
+}
+
 /** unique (sorted; inverse and counts; along a dim) and unique_consecutive: outputs whose length depends on the values. */
 class Uniques extends nn.Module {
   override forward(x: Tensor): Tensor[] {
@@ -768,6 +785,27 @@ describe("torch.onnx.export", () => {
     });
     const shapes = shapesOf(session);
     assert.deepEqual([shapes.values, shapes.inverse, shapes.counts], [["values_dim_0"], ["n", 5], ["counts_dim_0"]]);
+  });
+
+  test("log1p/expm1 exact for tiny values, logaddexp/logaddexp2, xlogy, hypot, sinc, logit (eps), deg2rad/rad2deg, fmax/fmin", async () => {
+    const edge = [0, -0, 1e-10, -1e-10, 1e-30, 0.5, -0.5, 3, -3, 100, -100, 1e30, -1e30, Infinity, -Infinity, NaN, 88, -1, 0.999, 1e-40];
+    const a = torch.tensor(edge), b = a.flip(0);
+    // Relative to the value itself (the check's 1e-5 is absolute below 1): log1p(1e-10) computed as log(1 + 1e-10) is 0.
+    const tiny = (t: Tensor): Tensor => t.abs().add(1e-30).log10().round();
+    class Tiny extends nn.Module {
+      override forward(x: Tensor): Tensor[] { return [tiny(x.log1p()), tiny(x.expm1()), tiny(torch.logaddexp(x, x.sub(70)).sub(x))]; }
+    }
+    await check(new Tiny(), [torch.tensor([1e-10, -3e-9, 1e-20, 2e-15])], { tol: 0 });
+    await check(new PointwiseMath(), [a, b], { more: [[b.mul(0.5), a]], tol: 2e-7 });
+  });
+
+  test("nonzero, masked_select (their counts dynamic) and take", async () => {
+    const rows = (v: number[][]): Tensor => torch.tensor(v, { dtype: "float32" });
+    const session = await check(new Selections(), [rows([[1, 0, 2], [0, 0, 3]])], {
+      more: [[rows([[0, 0, 0], [0, 0, 0], [5, 0, 0]])], [torch.zeros(1, 3)]],
+      options: { inputNames: ["x"], outputNames: ["rows"], dynamicAxes: { x: { 0: "n" } } },
+    });
+    assert.deepEqual(shapesOf(session).rows, ["rows_dim_0", 2]);
   });
 
   test("an op with no ONNX mapping fails the export naming the op", () => {

@@ -253,9 +253,11 @@ function align(a: TraceRun, b: TraceRun): void {
     r.inputs.forEach((v, k) => pair(v, s.inputs[k]!, where));
     r.outputs.forEach((v, k) => pair(v, s.outputs[k]!, where));
   });
+  // Sizes that depend on the input values (an op on constants only has constant sizes).
   for (const r of ra) {
     const marked = r.attrs[DATA_DEPENDENT_DIMS] as readonly (readonly [number, number])[] | undefined;
-    for (const [k, d] of marked ?? []) markDataDependent(r.outputs[k]!, [d]);
+    if (!marked || r.inputs.every((v) => v === null || v.isConstant)) continue;
+    for (const [k, d] of marked) markDataDependent(r.outputs[k]!, [d]);
   }
   a.trace.inputs.forEach((v, i) => pair(v, b.trace.inputs[i]!, "inputs"));
   if (a.outputs.length !== b.outputs.length) diverged(`${a.outputs.length} outputs vs ${b.outputs.length}`);

@@ -296,7 +296,9 @@ export function take(input: Tensor, ...args: Args<[index: Tensor], { index?: Ten
   const o = rawOf(out), s = rawOf(input);
   for (let i = 0; i < vals.length; i++) { const v = vals[i]!; o[i] = s[offs[v < 0 ? v + n : v]!]!; }
   const inShape = input.shape;
-  return record("TakeBackward0", [input], out, ([g]) => [put(g!.newZeros(inShape), index, g!, true)], [index]);
+  record("TakeBackward0", [input], out, ([g]) => [put(g!.newZeros(inShape), index, g!, true)], [index]);
+  if (tracing.on) traceOp("take", [input, index], out);
+  return out;
 }
 
 interface PutFlatOpts { index?: Tensor; source?: Tensor; accumulate?: boolean }

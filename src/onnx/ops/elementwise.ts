@@ -128,10 +128,6 @@ const logSigmoid: Converter = (c) => c.op("Neg", [c.op("Softplus", [c.op("Neg", 
 
 const rsqrt: Converter = (c) => c.op("Reciprocal", [c.op("Sqrt", [c.inputAs(0, c.outDtype())])]);
 
-const log1p: Converter = (c) => c.op("Log", [c.op("Add", [c.inputAs(0, c.outDtype()), scalarOf(c, 1)])]);
-
-const expm1: Converter = (c) => c.op("Sub", [c.op("Exp", [c.inputAs(0, c.outDtype())]), scalarOf(c, 1)]);
-
 /** round/trunc/frac on integers: the value itself (ONNX's Round and Floor take floats only). */
 function rounding(onFloat: (c: ConvertContext, x: string) => string, onInteger: (c: ConvertContext, x: string) => string = (_c, x) => x): Converter {
   return (c) => {
@@ -225,8 +221,6 @@ export const ELEMENTWISE: Record<string, Converter> = {
   AbsBackward0: unary("Abs"),
   ExpBackward0: unary("Exp"),
   LogBackward0: unary("Log"),
-  Log1PBackward0: log1p,
-  Expm1Backward0: expm1,
   SqrtBackward0: unary("Sqrt"),
   RsqrtBackward0: rsqrt,
   ReciprocalBackward0: unary("Reciprocal"),

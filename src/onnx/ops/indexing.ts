@@ -270,4 +270,7 @@ const indexPut: Converter = (c) => {
   return c.op("Reshape", [written, shape]);
 };
 
-export const INDEXING: Record<string, Converter> = { index, scatter, index_put: indexPut };
+/** take(index): a Gather from the flattened input (Gather counts negative indices from the end, as take does). */
+const take: Converter = (c) => c.op("Gather", [c.op("Reshape", [c.input(0), c.g.ints([-1])]), c.inputAs(1, int64)], { axis: attr.i(0) });
+
+export const INDEXING: Record<string, Converter> = { index, scatter, index_put: indexPut, take };

@@ -6,6 +6,7 @@ import { type DType, float32, float64, int64 } from "../../core/dtype.js";
 import type { ConvertContext, Converter } from "../context.js";
 import { attr, constMsg, onnxType } from "../graph.js";
 import type { ValueInfoMsg } from "../proto.js";
+import { exactLog1p } from "./math.js";
 
 /** A tensor of x's shape without dim `d`, filled with `value` (the initial carried state). */
 export function filledWithoutDim(c: ConvertContext, x: string, d: number, dtype: DType, value: number | bigint): string {
@@ -63,17 +64,6 @@ function cumExtreme(op: "cummax" | "cummin"): Converter {
 }
 
 /**
- * log(1 + e) for 0 <= e <= 1 without losing a tiny e (ONNX has no Log1p): e itself where 1 + e
- * rounds to 1, else log(u) * e / (u - 1) with u = 1 + e, which cancels the rounding of u.
- */
-function log1p(c: ConvertContext, e: string, dtype: DType): string {
-  const one = c.g.scalar(1, dtype);
-  const u = c.op("Add", [one, e]);
-  const corrected = c.op("Div", [c.op("Mul", [c.op("Log", [u]), e]), c.op("Sub", [u, one])]);
-  return c.op("Where", [c.op("Equal", [u, one]), e, corrected]);
-}
-
-/**
  * logcumsumexp: per step PyTorch's log-add-exp of the running value a and the element x,
  * max + log1p(exp(min - max)), or the value itself where both are the same infinity (so -inf
  * stays -inf and +inf stays +inf); a NaN propagates. Carried in double, as PyTorch's CPU kernel
@@ -92,7 +82,7 @@ const logcumsumexp: Converter = (c) => {
     const less = c.op("Less", [running.name, element.name]);
     const hi = c.op("Where", [less, element.name, running.name]), lo = c.op("Where", [less, running.name, element.name]);
     const sameInfinity = c.op("And", [c.op("Equal", [lo, hi]), c.op("IsInf", [lo])]);
-    const sum = c.op("Add", [hi, log1p(c, c.op("Exp", [c.op("Sub", [lo, hi])]), float64)]);
+    const sum = c.op("Add", [hi, exactLog1p(c, c.op("Exp", [c.op("Sub", [lo, hi])]), float64)]);
     c.g.node("Where", [sameInfinity, hi, sum], {}, [next.name]);
     c.g.node("Identity", [next.name], {}, [emitted.name]);
     return [next, emitted];

@@ -1,7 +1,8 @@
-// unique and unique_consecutive, whose output length depends on the values (the exporter marks it
-// dynamic). unique is ONNX's Unique (sorted, over the flattened input or along a dim); the
-// consecutive form keeps each element that differs from the one before it (Compress), with the
-// inverse as a running count of those starts and the counts as the gaps between them.
+// Ops whose output length depends on the values (the exporter marks it dynamic): unique is ONNX's
+// Unique (sorted, over the flattened input or along a dim); unique_consecutive keeps each element
+// that differs from the one before it (Compress), with the inverse as a running count of those
+// starts and the counts as the gaps between them; nonzero is NonZero transposed; masked_select a
+// Compress of the broadcast input by the broadcast mask.
 
 import { type DType, bool, float32, float64, int64, int8 } from "../../core/dtype.js";
 import type { ConvertContext, Converter } from "../context.js";
@@ -99,7 +100,30 @@ const uniqueConsecutive: Converter = (c) => {
   return outputs(c, values, inverse, c.op("Sub", [endAt, startAt]));
 };
 
-export const UNIQUE: Record<string, Converter> = {
+/** nonzero: NonZero's (rank, n) positions as PyTorch's (n, rank) rows, or one row per dim as_tuple; a 0-d input counts as one element. */
+const nonzero: Converter = (c) => {
+  const rank = c.value(0).shape.length;
+  const x = rank === 0 ? c.op("Reshape", [c.input(0), c.g.ints([1])]) : c.input(0);
+  const positions = c.op("NonZero", [x]);
+  if (c.attr<boolean>("asTuple")) {
+    if (rank <= 1) return [c.op("Squeeze", [positions, c.g.ints([0])])];
+    return c.g.node("Split", [positions, c.g.ints(new Array<number>(rank).fill(1))], { axis: attr.i(0) }, rank).map((r) => c.op("Squeeze", [r, c.g.ints([0])]));
+  }
+  const rows = c.op("Transpose", [positions], { perm: attr.ints([1, 0]) });
+  return rank === 0 ? c.op("Slice", [rows, c.g.ints([0]), c.g.ints([0]), c.g.ints([1])]) : rows;
+};
+
+/** masked_select: input and mask broadcast together (a Where of the input with itself has their common shape), both flattened, then Compress. */
+const maskedSelect: Converter = (c) => {
+  const x = c.input(0), mask = c.inputAs(1, bool);
+  const both = c.op("Where", [mask, x, x]);
+  const flat = (t: string): string => c.op("Reshape", [t, c.g.ints([-1])]);
+  return c.op("Compress", [flat(both), flat(c.op("Expand", [mask, c.op("Shape", [both])]))], { axis: attr.i(0) });
+};
+
+export const DATA_DEPENDENT: Record<string, Converter> = {
   unique,
   unique_consecutive: uniqueConsecutive,
+  nonzero,
+  masked_select: maskedSelect,
 };
