@@ -247,11 +247,15 @@ class PointwiseMath extends nn.Module {
   }
 }
 
-/** nonzero (rows and as_tuple, 0-d), masked_select (broadcast mask), take (negative indices). */
+/** nonzero (rows and as_tuple, 0-d), masked_select (broadcast mask), take (negative indices), searchsorted/bucketize (NaN values last). */
 class Selections extends nn.Module {
+  edges = torch.tensor([-1, 0, 0, 0.5, 2]);
   override forward(x: Tensor): Tensor[] {
+    const e = this.edges;
     return [torch.nonzero(x), ...torch.nonzero(x, { asTuple: true }), torch.maskedSelect(x, x.gt(0.5)), torch.maskedSelect(x.get(0), x.gt(0)),
-      torch.take(x, torch.tensor([0, -1, 2], { dtype: "int64" })), torch.nonzero(x.get(0, 0)), torch.argwhere(x.get(0))];
+      torch.take(x, torch.tensor([0, -1, 2], { dtype: "int64" })), torch.nonzero(x.get(0, 0)), torch.argwhere(x.get(0)),
+      torch.searchsorted(e, x), torch.searchsorted(e, x, { right: true }), torch.bucketize(x.mul(3).to("int64"), e, { right: true, outInt32: true }),
+      torch.searchsorted(x.nanToNum(9).sort(1).values, x.mul(2)), torch.searchsorted(x.nanToNum(9), x.get(":", "0:2"), { sorter: x.nanToNum(9).argsort(1), side: "right" }), torch.searchsorted(e, 0.25)];
   }
 }
 
@@ -799,10 +803,10 @@ describe("torch.onnx.export", () => {
     await check(new PointwiseMath(), [a, b], { more: [[b.mul(0.5), a]], tol: 2e-7 });
   });
 
-  test("nonzero, masked_select (their counts dynamic) and take", async () => {
+  test("nonzero, masked_select (their counts dynamic), take, searchsorted and bucketize", async () => {
     const rows = (v: number[][]): Tensor => torch.tensor(v, { dtype: "float32" });
     const session = await check(new Selections(), [rows([[1, 0, 2], [0, 0, 3]])], {
-      more: [[rows([[0, 0, 0], [0, 0, 0], [5, 0, 0]])], [torch.zeros(1, 3)]],
+      more: [[rows([[0, 0, 0], [0, NaN, -0.5], [5, 0, 0.25]])], [torch.zeros(1, 3)], [torch.randn(6, 3)]],
       options: { inputNames: ["x"], outputNames: ["rows"], dynamicAxes: { x: { 0: "n" } } },
     });
     assert.deepEqual(shapesOf(session).rows, ["rows_dim_0", 2]);

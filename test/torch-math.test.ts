@@ -365,3 +365,14 @@ describe("logcumsumexp", () => {
     assert.deepEqual(vals(torch.full([3], -Infinity).logcumsumexp(0)), [-Infinity, -Infinity, -Infinity]);
   });
 });
+
+describe("searchsorted and bucketize", () => {
+  test("a NaN value goes after every element (PyTorch's !(x >= v) / !(x > v) tests)", () => {
+    // torch.searchsorted(torch.tensor([1., 2, 3]), torch.tensor([nan, 2., 0, 5])) on PyTorch 1.13
+    const s = torch.tensor([1, 2, 3], { dtype: "float32" }), v = torch.tensor([NaN, 2, 0, 5]);
+    assert.deepEqual(vals(torch.searchsorted(s, v)), [3, 1, 0, 3]);
+    assert.deepEqual(vals(torch.searchsorted(s, v, { right: true })), [3, 2, 0, 3]);
+    assert.deepEqual(vals(torch.bucketize(v, s)), [3, 1, 0, 3]);
+    assert.deepEqual(vals(torch.bucketize(v, s, { right: true })), [3, 2, 0, 3]);
+  });
+});

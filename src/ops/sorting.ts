@@ -267,7 +267,8 @@ function lowerBound(seq: NumArray, s: number, n: number, v: number, right: boole
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     const x = seq[s + (sorter ? sorter[s + mid]! : mid)]!;
-    if (right ? x <= v : x < v) lo = mid + 1; else hi = mid;
+    // PyTorch's tests, negated so that a NaN value goes after every element.
+    if (right ? !(x > v) : !(x >= v)) lo = mid + 1; else hi = mid;
   }
   return lo;
 }
@@ -296,6 +297,8 @@ export function searchsorted(sortedSequence: Tensor, input: Tensor | number, ...
   }
   const t = emptyTensor(values.shape, outDtype);
   writeNumbers(t, out);
+  // Computed from the values, untraced: the export sees it whole.
+  if (tracing.on) traceOp("searchsorted", [sortedSequence, values, (o.sorter as Tensor | undefined) ?? null], t, { right });
   return t;
 }
 

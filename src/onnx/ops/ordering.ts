@@ -1,8 +1,9 @@
 // Ops that order or scan along a dim: sort/argsort and topk (TopK), max/min along a dim (values and
-// indices), cumsum (CumSum), cumprod (a Scan), flip (a Slice with step -1) and roll. The other
+// indices), cumsum (CumSum), cumprod (a Scan), flip (a Slice with step -1), roll and searchsorted
+// (a count of the elements before each value). The other
 // scans (cummax/cummin, logcumsumexp) are in scans.ts.
 
-import { float64, int64 } from "../../core/dtype.js";
+import { bool, float64, int64 } from "../../core/dtype.js";
 import type { ConvertContext, Converter } from "../context.js";
 import { attr, onnxType } from "../graph.js";
 import { reduceOver } from "./reductions.js";
@@ -147,7 +148,25 @@ const roll: Converter = (c) => {
   return flat ? c.op("Reshape", [x, c.op("Shape", [c.input(0)])]) : x;
 };
 
+/**
+ * searchsorted / bucketize: per value, the number of sequence elements x (along the last dim) with
+ * !(x >= v) (left) or !(x > v) (right), which is where PyTorch's binary search ends in a sorted
+ * sequence (a NaN value goes after every element); a sorter reorders the sequence first. Compared
+ * in double, as torch-ts compares.
+ */
+const searchsorted: Converter = (c) => {
+  const seqRank = c.value(0).shape.length;
+  let seq = c.inputAs(0, float64);
+  if (c.has(2)) seq = c.op("GatherElements", [seq, c.inputAs(2, int64)], { axis: attr.i(-1) });
+  const values = c.op("Unsqueeze", [c.inputAs(1, float64), c.g.ints([-1])]);     // (..., K, 1)
+  if (seqRank > 1) seq = c.op("Unsqueeze", [seq, c.g.ints([-2])]);               // (..., 1, M)
+  const before = c.op("Not", [c.op(c.attr<boolean>("right") ? "Greater" : "GreaterOrEqual", [seq, values])]);
+  const count = c.op("ReduceSum", [c.cast(before, bool, int64), c.g.ints([-1])], { keepdims: attr.i(0) });
+  return c.cast(count, int64, c.outDtype());
+};
+
 export const ORDERING: Record<string, Converter> = {
+  searchsorted,
   kthvalue,
   MedianBackward0: medianOfAll,
   roll,
