@@ -43,7 +43,7 @@ const CASES: [string, Fn, number?][] = [
   ["clamp", (x) => x.clamp(-0.5, 0.5)], ["clamp tensor", (x) => x.clamp(x.flip(0).neg(), null)], ["maximum", (x) => torch.maximum(x, x.flip(0))],
   ["lerp", (x) => torch.lerp(x, x.flip(0), 0.3)], ["addcmul", (x) => torch.addcmul(x, x, x, { value: 0.5 })],
   ["isnan", (x) => x.isnan()], ["isinf", (x) => x.isinf()], ["nan_to_num", (x) => x.nanToNum()],
-  ["bitwise_not bool", (x) => x.gt(0).bitwiseNot()], ["logical_and", (x) => x.gt(0).logicalAnd(x.lt(1))],
+  ["bitwise_not bool", (x) => x.gt(0).bitwiseNot()], ["bitwise_and bool", (x) => x.gt(0).bitwiseAnd(x.lt(0.5))], ["bitwise_xor int", (x) => x.mul(9).to("int64").bitwiseXor(5), 18], ["logical_and", (x) => x.gt(0).logicalAnd(x.lt(1))],
   ["where", (x) => torch.where(x.gt(0), x, x.mul(2))], ["eq", (x) => x.eq(x.flip(0))],
   ["sum", (x) => x.sum(1)], ["mean", (x) => x.mean(-1)], ["prod", (x) => x.prod(1)], ["amax", (x) => x.amax(1)],
   ["max all", (x) => x.max()], ["max dim", (x) => x.max(2)], ["min dim", (x) => x.min(1, true)],

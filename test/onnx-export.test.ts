@@ -812,6 +812,21 @@ describe("torch.onnx.export", () => {
     assert.deepEqual(shapesOf(session).rows, ["rows_dim_0", 2]);
   });
 
+  test("bitwise and/or/xor: And/Or/Xor on bools (any opset), BitwiseAnd/Or/Xor on integers (opset 18)", async () => {
+    class Bitwise extends nn.Module {
+      override forward(a: Tensor): Tensor[] {
+        const i = a.mul(9).to("int64"), m = a.gt(0);
+        const masks = [torch.bitwiseAnd(m, a.lt(0.5)), torch.bitwiseOr(m, a.lt(-1)), torch.bitwiseXor(m, a.lt(0.5))];
+        return this.ints ? [...masks, torch.bitwiseAnd(i, 6), torch.bitwiseOr(i, i.flip(0)), torch.bitwiseXor(i, -3), torch.bitwiseAnd(i.to("int32"), 5)] : masks;
+      }
+      constructor(readonly ints: boolean) { super(); }
+    }
+    torch.manualSeed(26);
+    await check(new Bitwise(false), [torch.randn(6)], { more: [[torch.randn(9)]], options: { dynamicAxes: { input: [0] } } });
+    await check(new Bitwise(true), [torch.randn(6)], { more: [[torch.randn(9)]], options: { opsetVersion: 18, dynamicAxes: { input: [0] } } });
+    assert.throws(() => onnx.export(new Bitwise(true), [torch.randn(3)]), /bitwise_and: on int64 needs opset 18 \(BitwiseAnd\)/);
+  });
+
   test("an op with no ONNX mapping fails the export naming the op", () => {
     assert.throws(() => onnx.export(new Lgamma(), [torch.randn(2, 3)]), /op 'lgamma' has no ONNX mapping/);
   });

@@ -164,6 +164,16 @@ const repeat: Converter = (c) => {
   return reps.every((r) => r.a === 1 && r.b === 1) ? x : c.op("Tile", [x, c.env.shapeTensor(reps, c.label)]);
 };
 
+/** bitwise and/or/xor: And/Or/Xor on bools, BitwiseAnd/Or/Xor on integers (which opset 18 added). */
+function bitwiseBinary(logic: "And" | "Or" | "Xor"): Converter {
+  return (c) => {
+    const d = c.outDtype();
+    if (d === bool) return c.op(logic, [c.inputAs(0, bool), c.inputAs(1, bool)]);
+    if (c.opset < 18) c.fail(`on ${d.name} needs opset 18 (Bitwise${logic}); export with opsetVersion: 18 (this export is at opset ${c.opset})`);
+    return c.op(`Bitwise${logic}`, [c.inputAs(0, d), c.inputAs(1, d)]);
+  };
+}
+
 /** bitwise_not: Not on bools, -x - 1 on integers (two's complement; BitwiseNot needs opset 18). */
 const bitwiseNot: Converter = (c) => {
   const d = c.dtypeOf(0)!;
@@ -248,6 +258,9 @@ export const ELEMENTWISE: Record<string, Converter> = {
   FracBackward0: rounding((c, x) => c.op("Sub", [x, truncOf(c, x)]), (c, x) => c.op("Sub", [x, x])),
   RepeatBackward0: repeat,
   bitwise_not: bitwiseNot,
+  bitwise_and: bitwiseBinary("And"),
+  bitwise_or: bitwiseBinary("Or"),
+  bitwise_xor: bitwiseBinary("Xor"),
   one_hot: oneHot,
   // activations
   ReluBackward0: unary("Relu"),
