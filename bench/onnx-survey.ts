@@ -102,6 +102,8 @@ const CASES: [string, Fn, number?][] = [
   ["F.interpolate trilinear", (x) => F.interpolate(x.reshape(-1, 1, 2, 2, 6), { scaleFactor: 2, mode: "trilinear" })],
   ["F.interpolate area", (x) => F.interpolate(x.unsqueeze(1), { size: [2, 3], mode: "area" })],
   ["nn.Upsample", (x) => new nn.Upsample({ scaleFactor: 2, mode: "nearest" }).call(x.unsqueeze(1)) as Tensor],
+  ["F.grid_sample", (x) => F.gridSample(x.unsqueeze(1), x.get(":", ":", "0:4").tanh().reshape(-1, 4, 2, 2))],
+  ["F.grid_sample nearest reflection", (x) => F.gridSample(x.unsqueeze(1), x.get(":", ":", "0:4").mul(1.5).reshape(-1, 4, 2, 2), { mode: "nearest", paddingMode: "reflection", alignCorners: true })],
   ["F.normalize", (x) => F.normalize(x, { dim: 2 })], ["F.dropout eval", (x) => F.dropout(x, 0.5, false)],
   ["F.one_hot", (x) => F.oneHot(x.argmax(2), 6)], ["F.one_hot inferred", (x) => F.oneHot(x.argmax(2))], ["F.cosine_similarity", (x) => F.cosineSimilarity(x, x.flip(0), 2)],
   ["F.pixel_shuffle", (x) => F.pixelShuffle(x.reshape(-1, 4, 2, 3), 2)], ["F.max_pool2d", (x) => F.maxPool2d(x.unsqueeze(1), 2)],

@@ -812,6 +812,30 @@ describe("torch.onnx.export", () => {
     assert.deepEqual(shapesOf(session).rows, ["rows_dim_0", 2]);
   });
 
+  test("grid_sample as GridSample: every mode, padding mode and align_corners, grids beyond [-1, 1], nearest's ties to even", async () => {
+    class GridSampling extends nn.Module {
+      override forward(x: Tensor, g: Tensor): Tensor[] {
+        const out: Tensor[] = [];
+        for (const mode of ["bilinear", "nearest", "bicubic"] as const) {
+          for (const paddingMode of ["zeros", "border", "reflection"] as const) {
+            for (const alignCorners of [false, true]) out.push(F.gridSample(x, g, { mode, paddingMode, alignCorners }));
+          }
+        }
+        return out;
+      }
+    }
+    torch.manualSeed(27);
+    const grid = (n: number): Tensor => torch.rand(n, 3, 5, 2).mul(3).sub(1.5);
+    // x = ±0.75, ±0.25 on a width-5, height-4 input with align_corners: source positions k + 0.5 exactly.
+    const ties = torch.tensor([[-0.75, -0.75], [-0.25, -0.25], [0.25, 0.25], [0.75, 0.75], [-0.6, 0.2]]).reshape(1, 1, 5, 2).expand(2, 3, 5, 2).contiguous();
+    for (const opsetVersion of [17, 18]) {
+      await check(new GridSampling(), [torch.randn(2, 3, 4, 5), grid(2)], {
+        more: [[torch.randn(3, 3, 4, 5), grid(3)], [torch.randn(2, 3, 4, 5), ties]],
+        options: { opsetVersion, inputNames: ["x", "g"], dynamicAxes: { x: { 0: "n" }, g: { 0: "n" } } },
+      });
+    }
+  });
+
   test("bitwise and/or/xor: And/Or/Xor on bools (any opset), BitwiseAnd/Or/Xor on integers (opset 18)", async () => {
     class Bitwise extends nn.Module {
       override forward(a: Tensor): Tensor[] {
