@@ -836,6 +836,23 @@ describe("torch.onnx.export", () => {
     }
   });
 
+  test("index_add (alpha, repeated indices), index_copy, index_fill (negative and empty indices, a tensor value) with the index a graph input", async () => {
+    class IndexWrites extends nn.Module {
+      override forward(x: Tensor, idx: Tensor): Tensor[] {
+        const i = (v: number[]): Tensor => torch.tensor(v, { dtype: "int64" });
+        return [x.indexAdd(0, idx, x.get("0:3").mul(2)), x.indexAdd(1, i([2, 0, 2]), x.get(":", "1:4"), { alpha: -0.5 }), x.indexCopy(1, i([3, 1]), x.get(":", "0:2").neg()),
+          x.indexFill(1, i([0, -1]), 7), x.indexFill(0, idx, torch.tensor(-2)), x.indexFill(1, i([]), 1), x.get(0, 0).indexAdd(0, i([0]), torch.tensor(3, { dtype: "float32" })),
+          x.to("int64").indexAdd(1, i([1, 1]), x.get(":", "0:2").to("int64"))];
+      }
+    }
+    torch.manualSeed(28);
+    const i = (v: number[]): Tensor => torch.tensor(v, { dtype: "int64" });
+    await check(new IndexWrites(), [torch.randn(4, 5), i([1, 1, 3])], {
+      more: [[torch.randn(6, 5), i([0, 5, 0])]],
+      options: { inputNames: ["x", "idx"], dynamicAxes: { x: { 0: "n" } } },
+    });
+  });
+
   test("bitwise and/or/xor: And/Or/Xor on bools (any opset), BitwiseAnd/Or/Xor on integers (opset 18)", async () => {
     class Bitwise extends nn.Module {
       override forward(a: Tensor): Tensor[] {
