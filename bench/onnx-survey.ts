@@ -53,7 +53,7 @@ const CASES: [string, Fn, number?][] = [
   ["logcumsumexp", (x) => x.mul(40).logcumsumexp(2)], ["logcumsumexp batch", (x) => x.logcumsumexp(0)],
   ["unique", (x) => torch.unique(x.round(), { returnInverse: true, returnCounts: true })], ["unique dim", (x) => torch.unique(x.gt(0).to("int64"), { dim: 2 })],
   ["unique_consecutive", (x) => torch.uniqueConsecutive(x.gt(0), { returnInverse: true, returnCounts: true })],
-  ["nonzero", (x) => x.gt(0.5).nonzero()], ["masked_select", (x) => x.maskedSelect(x.gt(0))], ["take", (x) => x.take(i64([0, -1, 7]))],
+  ["nonzero", (x) => x.gt(0.5).nonzero()], ["masked_select", (x) => x.maskedSelect(x.gt(0))], ["masked_scatter", (x) => x.maskedScatter(x.gt(0), x.flip(0).mul(2))], ["take", (x) => x.take(i64([0, -1, 7]))],
   ["index_add", (x) => x.indexAdd(2, i64([5, 0, 5]), x.get(":", ":", "0:3"), { alpha: 2 })], ["index_copy", (x) => x.indexCopy(1, i64([3, 0]), x.get(":", "1:3"))], ["index_fill", (x) => x.indexFill(2, i64([1, -1]), -3)],
   ["logaddexp", (x) => torch.logaddexp(x, x.flip(0).mul(3))], ["logaddexp2", (x) => torch.logaddexp2(x, x.flip(0))], ["xlogy", (x) => torch.xlogy(x.relu(), x.abs())],
   ["hypot", (x) => torch.hypot(x, x.flip(0))], ["sinc", (x) => torch.sinc(x)], ["logit", (x) => torch.logit(x.sigmoid(), 0.2)], ["fmax", (x) => torch.fmax(x, x.flip(0))],

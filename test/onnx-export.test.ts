@@ -247,7 +247,7 @@ class PointwiseMath extends nn.Module {
   }
 }
 
-/** nonzero (rows and as_tuple, 0-d), masked_select (broadcast mask), take (negative indices), searchsorted/bucketize (NaN values last). */
+/** nonzero (rows and as_tuple, 0-d), masked_select (broadcast mask), take (negative indices), searchsorted/bucketize (NaN values last), masked_scatter. */
 class Selections extends nn.Module {
   edges = torch.tensor([-1, 0, 0, 0.5, 2]);
   override forward(x: Tensor): Tensor[] {
@@ -255,7 +255,8 @@ class Selections extends nn.Module {
     return [torch.nonzero(x), ...torch.nonzero(x, { asTuple: true }), torch.maskedSelect(x, x.gt(0.5)), torch.maskedSelect(x.get(0), x.gt(0)),
       torch.take(x, torch.tensor([0, -1, 2], { dtype: "int64" })), torch.nonzero(x.get(0, 0)), torch.argwhere(x.get(0)),
       torch.searchsorted(e, x), torch.searchsorted(e, x, { right: true }), torch.bucketize(x.mul(3).to("int64"), e, { right: true, outInt32: true }),
-      torch.searchsorted(x.nanToNum(9).sort(1).values, x.mul(2)), torch.searchsorted(x.nanToNum(9), x.get(":", "0:2"), { sorter: x.nanToNum(9).argsort(1), side: "right" }), torch.searchsorted(e, 0.25)];
+      torch.searchsorted(x.nanToNum(9).sort(1).values, x.mul(2)), torch.searchsorted(x.nanToNum(9), x.get(":", "0:2"), { sorter: x.nanToNum(9).argsort(1), side: "right" }), torch.searchsorted(e, 0.25),
+      x.maskedScatter(x.gt(0), x.mul(10)), x.maskedScatter(x.get(0).gt(0), torch.arange(40, { dtype: "float32" })), x.maskedScatter(x.lt(-10), torch.zeros(0))];
   }
 }
 
@@ -803,7 +804,7 @@ describe("torch.onnx.export", () => {
     await check(new PointwiseMath(), [a, b], { more: [[b.mul(0.5), a]], tol: 2e-7 });
   });
 
-  test("nonzero, masked_select (their counts dynamic), take, searchsorted and bucketize", async () => {
+  test("nonzero, masked_select (their counts dynamic), take, searchsorted and bucketize, masked_scatter", async () => {
     const rows = (v: number[][]): Tensor => torch.tensor(v, { dtype: "float32" });
     const session = await check(new Selections(), [rows([[1, 0, 2], [0, 0, 3]])], {
       more: [[rows([[0, 0, 0], [0, NaN, -0.5], [5, 0, 0.25]])], [torch.zeros(1, 3)], [torch.randn(6, 3)]],

@@ -181,10 +181,12 @@ export function maskedScatter(input: Tensor, ...args: Args<[mask: Tensor, source
   const out = contiguousCopy(input, input.dtype, shape);
   planMaskedScatter(out, mask, source)();
   const inShape = input.shape, srcShape = source.shape;
-  return record("MaskedScatterBackward0", [input, source], out, ([g]) => [
+  record("MaskedScatterBackward0", [input, source], out, ([g]) => [
     input._requiresGrad ? sumToShape(maskedFill(g!, mask, 0), inShape) : null,
     source._requiresGrad ? sourceGrad(g!, mask, srcShape) : null,
   ], [mask]);
+  if (tracing.on) traceOp("masked_scatter", [input, mask, source], out);
+  return out;
 }
 
 /** The gradient of masked_scatter's source: the masked gradient, zero-padded to source's size. */

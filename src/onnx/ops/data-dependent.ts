@@ -2,7 +2,8 @@
 // Unique (sorted, over the flattened input or along a dim); unique_consecutive keeps each element
 // that differs from the one before it (Compress), with the inverse as a running count of those
 // starts and the counts as the gaps between them; nonzero is NonZero transposed; masked_select a
-// Compress of the broadcast input by the broadcast mask.
+// Compress of the broadcast input by the broadcast mask. Also masked_scatter (its size is fixed,
+// but which source element lands where is the mask's running count).
 
 import { type DType, bool, float32, float64, int64, int8 } from "../../core/dtype.js";
 import type { ConvertContext, Converter } from "../context.js";
@@ -121,7 +122,26 @@ const maskedSelect: Converter = (c) => {
   return c.op("Compress", [flat(both), flat(c.op("Expand", [mask, c.op("Shape", [both])]))], { axis: attr.i(0) });
 };
 
+/**
+ * masked_scatter: the k-th true position of the broadcast mask (row-major) takes the k-th element
+ * of the flattened source: a Gather at the running count of true positions, kept where the mask is.
+ */
+const maskedScatter: Converter = (c) => {
+  const dtype = c.outDtype();
+  const x = c.inputAs(0, dtype), mask = c.inputAs(1, bool);
+  const both = c.op("Where", [mask, x, x]);
+  const shape = c.op("Shape", [both]);
+  const flatMask = c.op("Reshape", [c.op("Expand", [mask, shape]), c.g.ints([-1])]);
+  const rank = c.op("Sub", [c.op("CumSum", [c.cast(flatMask, bool, int64), c.g.scalar(0, int64)]), c.g.scalar(1, int64)]);
+  // Positions before the first true one would read index -1: any index works there, as Where drops
+  // them (a 0 appended keeps an empty source readable).
+  const source = c.op("Concat", [c.op("Reshape", [c.inputAs(2, dtype), c.g.ints([-1])]), c.g.constant(dtype, [0], [1])], { axis: attr.i(0) });
+  const taken = c.op("Gather", [source, c.op("Max", [rank, c.g.scalar(0, int64)])], { axis: attr.i(0) });
+  return c.op("Where", [c.op("Expand", [mask, shape]), c.op("Reshape", [taken, shape]), both]);
+};
+
 export const DATA_DEPENDENT: Record<string, Converter> = {
+  masked_scatter: maskedScatter,
   unique,
   unique_consecutive: uniqueConsecutive,
   nonzero,
