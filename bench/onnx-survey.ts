@@ -43,12 +43,21 @@ const CASES: [string, Fn, number?][] = [
   ["clamp", (x) => x.clamp(-0.5, 0.5)], ["clamp tensor", (x) => x.clamp(x.flip(0).neg(), null)], ["maximum", (x) => torch.maximum(x, x.flip(0))],
   ["lerp", (x) => torch.lerp(x, x.flip(0), 0.3)], ["addcmul", (x) => torch.addcmul(x, x, x, { value: 0.5 })],
   ["isnan", (x) => x.isnan()], ["isinf", (x) => x.isinf()], ["nan_to_num", (x) => x.nanToNum()],
-  ["bitwise_not bool", (x) => x.gt(0).bitwiseNot()], ["logical_and", (x) => x.gt(0).logicalAnd(x.lt(1))],
+  ["bitwise_not bool", (x) => x.gt(0).bitwiseNot()], ["bitwise_and bool", (x) => x.gt(0).bitwiseAnd(x.lt(0.5))], ["bitwise_xor int", (x) => x.mul(9).to("int64").bitwiseXor(5), 18], ["logical_and", (x) => x.gt(0).logicalAnd(x.lt(1))],
   ["where", (x) => torch.where(x.gt(0), x, x.mul(2))], ["eq", (x) => x.eq(x.flip(0))],
   ["sum", (x) => x.sum(1)], ["mean", (x) => x.mean(-1)], ["prod", (x) => x.prod(1)], ["amax", (x) => x.amax(1)],
   ["max all", (x) => x.max()], ["max dim", (x) => x.max(2)], ["min dim", (x) => x.min(1, true)],
   ["argmax", (x) => x.argmax(2)], ["std", (x) => x.std(2)], ["var", (x) => x.var(2)], ["var biased", (x) => x.var(1, false, true)], ["std batch", (x) => x.std([0, 2])], ["norm", (x) => x.norm(2, 2)],
   ["logsumexp", (x) => x.logsumexp(2)], ["all", (x) => x.gt(0).all(2)], ["any", (x) => x.gt(0).any(2)],
+  ["cummax", (x) => torch.cummax(x.round(), 2)], ["cummin batch", (x) => torch.cummin(x.round(), 0)], ["cummax int", (x) => x.mul(2).to("int64").cummax(1).indices],
+  ["logcumsumexp", (x) => x.mul(40).logcumsumexp(2)], ["logcumsumexp batch", (x) => x.logcumsumexp(0)],
+  ["unique", (x) => torch.unique(x.round(), { returnInverse: true, returnCounts: true })], ["unique dim", (x) => torch.unique(x.gt(0).to("int64"), { dim: 2 })],
+  ["unique_consecutive", (x) => torch.uniqueConsecutive(x.gt(0), { returnInverse: true, returnCounts: true })],
+  ["nonzero", (x) => x.gt(0.5).nonzero()], ["masked_select", (x) => x.maskedSelect(x.gt(0))], ["masked_scatter", (x) => x.maskedScatter(x.gt(0), x.flip(0).mul(2))], ["take", (x) => x.take(i64([0, -1, 7]))],
+  ["index_add", (x) => x.indexAdd(2, i64([5, 0, 5]), x.get(":", ":", "0:3"), { alpha: 2 })], ["index_copy", (x) => x.indexCopy(1, i64([3, 0]), x.get(":", "1:3"))], ["index_fill", (x) => x.indexFill(2, i64([1, -1]), -3)],
+  ["logaddexp", (x) => torch.logaddexp(x, x.flip(0).mul(3))], ["logaddexp2", (x) => torch.logaddexp2(x, x.flip(0))], ["xlogy", (x) => torch.xlogy(x.relu(), x.abs())],
+  ["hypot", (x) => torch.hypot(x, x.flip(0))], ["sinc", (x) => torch.sinc(x)], ["logit", (x) => torch.logit(x.sigmoid(), 0.2)], ["fmax", (x) => torch.fmax(x, x.flip(0))],
+  ["deg2rad", (x) => torch.deg2rad(x)], ["log1p tiny", (x) => x.mul(1e-9).log1p()], ["expm1 tiny", (x) => x.mul(1e-9).expm1()],
   ["cumsum", (x) => x.cumsum(2)], ["cumprod", (x) => x.cumprod(2)], ["cumprod batch", (x) => x.cumprod(0)],
   ["cumprod zeros", (x) => x.relu().add(x.round()).cumprod(1)], ["cumprod int", (x) => x.mul(3).to("int64").cumprod(2)], ["cumprod dtype", (x) => x.cumprod(2, { dtype: "float64" })],
   ["sort", (x) => x.sort(2)], ["sort desc", (x) => x.sort(1, true)], ["argsort", (x) => x.argsort(2)], ["topk", (x) => x.topk(3, 2)],
@@ -94,6 +103,8 @@ const CASES: [string, Fn, number?][] = [
   ["F.interpolate trilinear", (x) => F.interpolate(x.reshape(-1, 1, 2, 2, 6), { scaleFactor: 2, mode: "trilinear" })],
   ["F.interpolate area", (x) => F.interpolate(x.unsqueeze(1), { size: [2, 3], mode: "area" })],
   ["nn.Upsample", (x) => new nn.Upsample({ scaleFactor: 2, mode: "nearest" }).call(x.unsqueeze(1)) as Tensor],
+  ["F.grid_sample", (x) => F.gridSample(x.unsqueeze(1), x.get(":", ":", "0:4").tanh().reshape(-1, 4, 2, 2))],
+  ["F.grid_sample nearest reflection", (x) => F.gridSample(x.unsqueeze(1), x.get(":", ":", "0:4").mul(1.5).reshape(-1, 4, 2, 2), { mode: "nearest", paddingMode: "reflection", alignCorners: true })],
   ["F.normalize", (x) => F.normalize(x, { dim: 2 })], ["F.dropout eval", (x) => F.dropout(x, 0.5, false)],
   ["F.one_hot", (x) => F.oneHot(x.argmax(2), 6)], ["F.one_hot inferred", (x) => F.oneHot(x.argmax(2))], ["F.cosine_similarity", (x) => F.cosineSimilarity(x, x.flip(0), 2)],
   ["F.pixel_shuffle", (x) => F.pixelShuffle(x.reshape(-1, 4, 2, 3), 2)], ["F.max_pool2d", (x) => F.maxPool2d(x.unsqueeze(1), 2)],
@@ -124,6 +135,8 @@ const CASES: [string, Fn, number?][] = [
   ["F.margin_ranking_loss", (x) => F.marginRankingLoss(x, x.flip(0), x.sign())], ["F.cosine_embedding_loss", (x) => F.cosineEmbeddingLoss(rows(x), rows(x.flip(0)), rows(x).sum(1).sign())],
   ["F.triplet_margin_loss", (x) => F.tripletMarginLoss(rows(x), rows(x.flip(0)), rows(x).flip(1))], ["F.multilabel_soft_margin_loss", (x) => F.multilabelSoftMarginLoss(rows(x), rows(x.flip(0)).gt(0).float())],
   ["F.multi_margin_loss", (x) => F.multiMarginLoss(rows(x), labels(x.flip(0)))],
+  ["F.multilabel_margin_loss", (x) => F.multilabelMarginLoss(rows(x), rows(x.flip(0)).argsort(1).maskedFill(rows(x).lt(-0.5), -1))],
+  ["F.multilabel_margin_loss none", (x) => F.multilabelMarginLoss(rows(x), rows(x).argsort(1).maskedFill(rows(x.flip(0)).gt(0.7), -1), { reduction: "none" })],
   ["F.interpolate bilinear aa", (x) => F.interpolate(x.unsqueeze(1), { size: [2, 3], mode: "bilinear", antialias: true }), 18],
   ["F.interpolate bicubic aa", (x) => F.interpolate(x.unsqueeze(1), { scaleFactor: 0.5, mode: "bicubic", antialias: true }), 18],
   ["F.interpolate bilinear aa up", (x) => F.interpolate(x.unsqueeze(1), { size: [5, 9], mode: "bilinear", antialias: true }), 18],
@@ -171,7 +184,7 @@ for (const [name, fn, opsetVersion] of CASES) {
         const wv = (w.reshape(-1).tolist() as (number | boolean | bigint)[]).map(Number);
         const gv = Array.from(g.data as ArrayLike<number | bigint>, Number);
         wv.forEach((v, i) => {
-          if (!(Math.abs(gv[i]! - v) <= 1e-4 * (1 + Math.abs(v))) && !(Number.isNaN(v) && Number.isNaN(gv[i]))) throw new Error(`WRONG value at ${i}: ${gv[i]} vs ${v}`);
+          if (gv[i] !== v && !(Math.abs(gv[i]! - v) <= 1e-4 * (1 + Math.abs(v))) && !(Number.isNaN(v) && Number.isNaN(gv[i]))) throw new Error(`WRONG value at ${i}: ${gv[i]} vs ${v}`);
         });
       });
     }

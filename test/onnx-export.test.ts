@@ -40,7 +40,9 @@ function assertClose(got: ort.Tensor, want: Tensor, what: string, tol = 1e-5): v
   const g = Array.from(got.data as ArrayLike<number | bigint>, Number);
   let worst = 0, at = -1;
   for (let i = 0; i < w.length; i++) {
-    const err = Math.abs(g[i]! - w[i]!) / (1 + Math.abs(w[i]!));
+    // Equal infinities and two NaNs agree.
+    const same = g[i] === w[i] || (Number.isNaN(g[i]) && Number.isNaN(w[i]));
+    const err = same ? 0 : Math.abs(g[i]! - w[i]!) / (1 + Math.abs(w[i]!));
     if (!(err <= worst)) { worst = err; at = i; }
   }
   assert.ok(worst <= tol, `${what}: element ${at} is ${g[at]} in onnxruntime, ${w[at]} in torch-ts`);
@@ -207,9 +209,69 @@ class Shapes extends nn.Module {
   }
 }
 
-class Cummax extends nn.Module {
+class Lgamma extends nn.Module {
   fc = new nn.Linear(3, 3);
-  override forward(x: Tensor): Tensor { return torch.cummax(this.fc.call(x), 1).values; }
+  override forward(x: Tensor): Tensor { return this.fc.call(x).lgamma(); }
+}
+
+/** cummax/cummin (values and indices) and logcumsumexp: Scans carrying the running value, along every dim. */
+class RunningScans extends nn.Module {
+  override forward(x: Tensor): Tensor[] {
+    // x: (N, L, 6) with ties, NaN, ±inf and large magnitudes (see runningScanInput)
+    const out: Tensor[] = [];
+    for (const d of [0, 1, 2]) {
+      const mx = torch.cummax(x, d), mn = x.cummin(d);
+      out.push(mx.values, mx.indices, mn.values, mn.indices, x.logcumsumexp(d));
+    }
+    const q = x.nanToNum(0, 50, -50).round();
+    const ints = torch.cummax(q.to("int32"), 1), bools = torch.cummin(q.gt(0), 2);
+    return [...out, ints.values, ints.indices, bools.values, bools.indices, q.to("int64").cummin(-1).indices, q.double().logcumsumexp(1),
+      x.get(0, 0, 0).cummax(0).indices, x.get(0, 0, 0).logcumsumexp(0)];
+  }
+}
+
+/** Small integers (ties), a NaN, -inf, +inf and values of ±1e30 and ±80 (exp over/underflows in float32). */
+function runningScanInput(n: number, l: number): Tensor {
+  const x = torch.randn(n, l, 6).mul(2).round();
+  const special = [NaN, -Infinity, Infinity, 1e30, -1e30, 80, -80, -Infinity];
+  special.forEach((v, k) => { x.set([k % n, (3 * k) % l, (5 * k + 1) % 6], v); });
+  return x;
+}
+
+/** Pointwise math built from ONNX's parts, fed values where a plain formula fails (tiny, huge, ±inf, NaN, ±0). */
+class PointwiseMath extends nn.Module {
+  override forward(a: Tensor, b: Tensor): Tensor[] {
+    return [a.log1p(), a.expm1(), a.double().log1p(), torch.logaddexp(a, b), torch.logaddexp2(a, b), torch.logaddexp(a, a), torch.xlogy(a, b), torch.xlogy(a, 2), torch.xlogy(3, b),
+      torch.hypot(a, b), torch.hypot(a.double().mul(1e200), b.double()), torch.sinc(a), torch.logit(a), torch.logit(a, 0.01), torch.deg2rad(a), torch.rad2deg(a),
+      torch.fmax(a, b), torch.fmin(a, b), torch.fmax(a.nanToNum().to("int64"), b.nanToNum().to("int64"))];
+  }
+}
+
+/** nonzero (rows and as_tuple, 0-d), masked_select (broadcast mask), take (negative indices), searchsorted/bucketize (NaN values last), masked_scatter. */
+class Selections extends nn.Module {
+  edges = torch.tensor([-1, 0, 0, 0.5, 2]);
+  override forward(x: Tensor): Tensor[] {
+    const e = this.edges;
+    return [torch.nonzero(x), ...torch.nonzero(x, { asTuple: true }), torch.maskedSelect(x, x.gt(0.5)), torch.maskedSelect(x.get(0), x.gt(0)),
+      torch.take(x, torch.tensor([0, -1, 2], { dtype: "int64" })), torch.nonzero(x.get(0, 0)), torch.argwhere(x.get(0)),
+      torch.searchsorted(e, x), torch.searchsorted(e, x, { right: true }), torch.bucketize(x.mul(3).to("int64"), e, { right: true, outInt32: true }),
+      torch.searchsorted(x.nanToNum(9).sort(1).values, x.mul(2)), torch.searchsorted(x.nanToNum(9), x.get(":", "0:2"), { sorter: x.nanToNum(9).argsort(1), side: "right" }), torch.searchsorted(e, 0.25),
+      x.maskedScatter(x.gt(0), x.mul(10)), x.maskedScatter(x.get(0).gt(0), torch.arange(40, { dtype: "float32" })), x.maskedScatter(x.lt(-10), torch.zeros(0))];
+  }
+}
+
+/** unique (sorted; inverse and counts; along a dim) and unique_consecutive: outputs whose length depends on the values. */
+class Uniques extends nn.Module {
+  override forward(x: Tensor): Tensor[] {
+    // x: (N, 5) small integers as floats, some NaN
+    const [values, inverse, counts] = torch.unique(x, { returnInverse: true, returnCounts: true }) as Tensor[];
+    const ints = x.nanToNum(7).to("int64");
+    const [rows, rowInverse, rowCounts] = torch.unique(ints, { dim: 0, returnInverse: true, returnCounts: true }) as Tensor[];
+    const [runs, runInverse, runCounts] = torch.uniqueConsecutive(x, { returnInverse: true, returnCounts: true }) as Tensor[];
+    const [cols, colCounts] = torch.uniqueConsecutive(ints, { dim: 1, returnCounts: true }) as Tensor[];
+    return [values!, inverse!, counts!, torch.unique(ints.to("int32")) as Tensor, torch.unique(x.gt(1)) as Tensor, values!.nanToNum(0).sum(),
+      rows!, rowInverse!, rowCounts!, runs!, runInverse!, runCounts!, cols!, colCounts!];
+  }
 }
 
 /** cumprod (a Scan, exact with zeros and negatives, also along the dynamic dim) and diagonal (a Gather). */
@@ -686,8 +748,129 @@ describe("torch.onnx.export", () => {
     });
   });
 
+  test("cummax/cummin (last index of ties, NaN sticks) and logcumsumexp (stable for ±inf and large values) as Scans, along a dynamic dim too", async () => {
+    torch.manualSeed(24);
+    for (const opsetVersion of [17, 18]) {
+      await check(new RunningScans(), [runningScanInput(3, 4)], {
+        more: [[runningScanInput(5, 7)], [runningScanInput(1, 2)]],
+        options: { opsetVersion, inputNames: ["x"], dynamicAxes: { x: { 0: "batch", 1: "length" } } },
+      });
+    }
+    class IntLogcumsumexp extends nn.Module {
+      override forward(x: Tensor): Tensor { return x.to("int64").logcumsumexp(0); }
+    }
+    assert.throws(() => onnx.export(new IntLogcumsumexp(), [torch.randn(3)]), /logcumsumexp: logcumsumexp of int64 \(PyTorch computes it for floating-point inputs only\)/);
+  });
+
+  test("multilabel_margin_loss (targets ended by -1, duplicates, every reduction; the target read at run time)", async () => {
+    class MultilabelMargin extends nn.Module {
+      loss = new nn.MultiLabelMarginLoss({ reduction: "sum" });
+      override forward(x: Tensor, t: Tensor): Tensor[] {
+        return [F.multilabelMarginLoss(x, t), this.loss.call(x, t), F.multilabelMarginLoss(x, t, { reduction: "none" }),
+          F.multilabelMarginLoss(x.get(0), t.get(-1), { reduction: "none" }), F.multilabelMarginLoss(x.get(-1), t.get(0))];
+      }
+    }
+    const i64 = (v: number[][]): Tensor => torch.tensor(v, { dtype: "int64" });
+    torch.manualSeed(25);
+    const x = torch.randn(4, 5);
+    x.set([2, 3], NaN);
+    for (const opsetVersion of [17, 18]) {
+      await check(new MultilabelMargin(), [torch.randn(3, 5), i64([[3, 0, -1, 1, 4], [0, 1, 2, 3, 4], [1, 1, -1, 2, 2]])], {
+        more: [[x, i64([[-1, 0, 0, 0, 0], [4, 2, 2, -1, 0], [0, 3, 2, -1, -1], [2, 1, -1, 0, 0]])]],
+        options: { opsetVersion, inputNames: ["x", "t"], dynamicAxes: { x: { 0: "n" }, t: { 0: "n" } } },
+      });
+    }
+  });
+
+  test("unique and unique_consecutive: one export runs inputs whose number of unique values differs, and declares those lengths dynamic", async () => {
+    const rows = (v: number[][]): Tensor => torch.tensor(v, { dtype: "float32" });
+    const session = await check(new Uniques(), [rows([[1, 3, 3, 4, 1], [2, 2, 0, 1, 1], [1, 3, 3, 4, 1]])], {
+      more: [[rows([[5, 5, 5, 5, 5]])], [rows([[0, 1, 2, 3, 4], [NaN, NaN, 4, 4, -1], [0, 1, 2, 3, 4], [9, 9, 8, 8, 8]])]],
+      options: { inputNames: ["x"], outputNames: ["values", "inverse", "counts"], dynamicAxes: { x: { 0: "n" } } },
+    });
+    const shapes = shapesOf(session);
+    assert.deepEqual([shapes.values, shapes.inverse, shapes.counts], [["values_dim_0"], ["n", 5], ["counts_dim_0"]]);
+  });
+
+  test("log1p/expm1 exact for tiny values, logaddexp/logaddexp2, xlogy, hypot, sinc, logit (eps), deg2rad/rad2deg, fmax/fmin", async () => {
+    const edge = [0, -0, 1e-10, -1e-10, 1e-30, 0.5, -0.5, 3, -3, 100, -100, 1e30, -1e30, Infinity, -Infinity, NaN, 88, -1, 0.999, 1e-40];
+    const a = torch.tensor(edge), b = a.flip(0);
+    // Relative to the value itself (the check's 1e-5 is absolute below 1): log1p(1e-10) computed as log(1 + 1e-10) is 0.
+    const tiny = (t: Tensor): Tensor => t.abs().add(1e-30).log10().round();
+    class Tiny extends nn.Module {
+      override forward(x: Tensor): Tensor[] { return [tiny(x.log1p()), tiny(x.expm1()), tiny(torch.logaddexp(x, x.sub(70)).sub(x))]; }
+    }
+    await check(new Tiny(), [torch.tensor([1e-10, -3e-9, 1e-20, 2e-15])], { tol: 0 });
+    await check(new PointwiseMath(), [a, b], { more: [[b.mul(0.5), a]], tol: 2e-7 });
+  });
+
+  test("nonzero, masked_select (their counts dynamic), take, searchsorted and bucketize, masked_scatter", async () => {
+    const rows = (v: number[][]): Tensor => torch.tensor(v, { dtype: "float32" });
+    const session = await check(new Selections(), [rows([[1, 0, 2], [0, 0, 3]])], {
+      more: [[rows([[0, 0, 0], [0, NaN, -0.5], [5, 0, 0.25]])], [torch.zeros(1, 3)], [torch.randn(6, 3)]],
+      options: { inputNames: ["x"], outputNames: ["rows"], dynamicAxes: { x: { 0: "n" } } },
+    });
+    assert.deepEqual(shapesOf(session).rows, ["rows_dim_0", 2]);
+  });
+
+  test("grid_sample as GridSample: every mode, padding mode and align_corners, grids beyond [-1, 1], nearest's ties to even", async () => {
+    class GridSampling extends nn.Module {
+      override forward(x: Tensor, g: Tensor): Tensor[] {
+        const out: Tensor[] = [];
+        for (const mode of ["bilinear", "nearest", "bicubic"] as const) {
+          for (const paddingMode of ["zeros", "border", "reflection"] as const) {
+            for (const alignCorners of [false, true]) out.push(F.gridSample(x, g, { mode, paddingMode, alignCorners }));
+          }
+        }
+        return out;
+      }
+    }
+    torch.manualSeed(27);
+    const grid = (n: number): Tensor => torch.rand(n, 3, 5, 2).mul(3).sub(1.5);
+    // x = ±0.75, ±0.25 on a width-5, height-4 input with align_corners: source positions k + 0.5 exactly.
+    const ties = torch.tensor([[-0.75, -0.75], [-0.25, -0.25], [0.25, 0.25], [0.75, 0.75], [-0.6, 0.2]]).reshape(1, 1, 5, 2).expand(2, 3, 5, 2).contiguous();
+    for (const opsetVersion of [17, 18]) {
+      await check(new GridSampling(), [torch.randn(2, 3, 4, 5), grid(2)], {
+        more: [[torch.randn(3, 3, 4, 5), grid(3)], [torch.randn(2, 3, 4, 5), ties]],
+        options: { opsetVersion, inputNames: ["x", "g"], dynamicAxes: { x: { 0: "n" }, g: { 0: "n" } } },
+      });
+    }
+  });
+
+  test("index_add (alpha, repeated indices), index_copy, index_fill (negative and empty indices, a tensor value) with the index a graph input", async () => {
+    class IndexWrites extends nn.Module {
+      override forward(x: Tensor, idx: Tensor): Tensor[] {
+        const i = (v: number[]): Tensor => torch.tensor(v, { dtype: "int64" });
+        return [x.indexAdd(0, idx, x.get("0:3").mul(2)), x.indexAdd(1, i([2, 0, 2]), x.get(":", "1:4"), { alpha: -0.5 }), x.indexCopy(1, i([3, 1]), x.get(":", "0:2").neg()),
+          x.indexFill(1, i([0, -1]), 7), x.indexFill(0, idx, torch.tensor(-2)), x.indexFill(1, i([]), 1), x.get(0, 0).indexAdd(0, i([0]), torch.tensor(3, { dtype: "float32" })),
+          x.to("int64").indexAdd(1, i([1, 1]), x.get(":", "0:2").to("int64"))];
+      }
+    }
+    torch.manualSeed(28);
+    const i = (v: number[]): Tensor => torch.tensor(v, { dtype: "int64" });
+    await check(new IndexWrites(), [torch.randn(4, 5), i([1, 1, 3])], {
+      more: [[torch.randn(6, 5), i([0, 5, 0])]],
+      options: { inputNames: ["x", "idx"], dynamicAxes: { x: { 0: "n" } } },
+    });
+  });
+
+  test("bitwise and/or/xor: And/Or/Xor on bools (any opset), BitwiseAnd/Or/Xor on integers (opset 18)", async () => {
+    class Bitwise extends nn.Module {
+      override forward(a: Tensor): Tensor[] {
+        const i = a.mul(9).to("int64"), m = a.gt(0);
+        const masks = [torch.bitwiseAnd(m, a.lt(0.5)), torch.bitwiseOr(m, a.lt(-1)), torch.bitwiseXor(m, a.lt(0.5))];
+        return this.ints ? [...masks, torch.bitwiseAnd(i, 6), torch.bitwiseOr(i, i.flip(0)), torch.bitwiseXor(i, -3), torch.bitwiseAnd(i.to("int32"), 5)] : masks;
+      }
+      constructor(readonly ints: boolean) { super(); }
+    }
+    torch.manualSeed(26);
+    await check(new Bitwise(false), [torch.randn(6)], { more: [[torch.randn(9)]], options: { dynamicAxes: { input: [0] } } });
+    await check(new Bitwise(true), [torch.randn(6)], { more: [[torch.randn(9)]], options: { opsetVersion: 18, dynamicAxes: { input: [0] } } });
+    assert.throws(() => onnx.export(new Bitwise(true), [torch.randn(3)]), /bitwise_and: on int64 needs opset 18 \(BitwiseAnd\)/);
+  });
+
   test("an op with no ONNX mapping fails the export naming the op", () => {
-    assert.throws(() => onnx.export(new Cummax(), [torch.randn(2, 3)]), /op 'cummax' has no ONNX mapping/);
+    assert.throws(() => onnx.export(new Lgamma(), [torch.randn(2, 3)]), /op 'lgamma' has no ONNX mapping/);
   });
 
   test("writes the file, and returns the bytes without a path", async () => {

@@ -353,3 +353,26 @@ describe("gradient", () => {
     throwsMsg(() => torch.gradient(y(), { spacing: [torch.ones(3, f64)] }), "torch.gradient expected each coordinate tensor of spacing to be 1-d with input.size(0) = 6 elements, but got shape [3]");
   });
 });
+
+describe("logcumsumexp", () => {
+  test("PyTorch's log-add-exp: a tiny exp kept (log1p), +inf and -inf runs, NaN", () => {
+    // torch.logcumsumexp(torch.tensor([...]), 0) on PyTorch 1.13
+    const x = torch.tensor([0, -40, -100, 88, 89, -1e30, Infinity, 3]);
+    assert.deepEqual(vals(x.logcumsumexp(0)), [0, 4.24835413113866e-18, 4.24835413113866e-18, 88, 89.31326293945312, 89.31326293945312, Infinity, Infinity]);
+    assert.deepEqual(vals(torch.tensor([1e30, 1e30, -Infinity, Infinity, Infinity, -Infinity]).logcumsumexp(0)),
+      [1.0000000150474662e+30, 1.0000000150474662e+30, 1.0000000150474662e+30, Infinity, Infinity, Infinity]);
+    assert.deepEqual(vals(torch.tensor([-Infinity, -Infinity, 1, Infinity, 2, Infinity, NaN, 1]).logcumsumexp(0)), [-Infinity, -Infinity, 1, Infinity, Infinity, Infinity, NaN, NaN]);
+    assert.deepEqual(vals(torch.full([3], -Infinity).logcumsumexp(0)), [-Infinity, -Infinity, -Infinity]);
+  });
+});
+
+describe("searchsorted and bucketize", () => {
+  test("a NaN value goes after every element (PyTorch's !(x >= v) / !(x > v) tests)", () => {
+    // torch.searchsorted(torch.tensor([1., 2, 3]), torch.tensor([nan, 2., 0, 5])) on PyTorch 1.13
+    const s = torch.tensor([1, 2, 3], { dtype: "float32" }), v = torch.tensor([NaN, 2, 0, 5]);
+    assert.deepEqual(vals(torch.searchsorted(s, v)), [3, 1, 0, 3]);
+    assert.deepEqual(vals(torch.searchsorted(s, v, { right: true })), [3, 2, 0, 3]);
+    assert.deepEqual(vals(torch.bucketize(v, s)), [3, 1, 0, 3]);
+    assert.deepEqual(vals(torch.bucketize(v, s, { right: true })), [3, 2, 0, 3]);
+  });
+});

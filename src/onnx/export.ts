@@ -15,10 +15,10 @@ import { tensor } from "../ops/creation.js";
 import { nodeFs } from "../io/file.js";
 import { ConvertContext, type DimAB, ExportEnv, WHO, dimsOf, opLabel } from "./context.js";
 import { GraphBuilder, onnxType } from "./graph.js";
-import { setTraceSink, traceOp, tracing, untraced } from "./hook.js";
+import { DATA_DEPENDENT_DIMS, setTraceSink, traceOp, tracing, untraced } from "./hook.js";
 import { CONVERTERS, wrapRecurrentModules } from "./ops/index.js";
 import { type DimMsg, type ValueInfoMsg, encodeModel } from "./proto.js";
-import { type TRecord, type TValue, Trace } from "./trace.js";
+import { type TRecord, type TValue, Trace, markDataDependent } from "./trace.js";
 
 /** dynamic_axes: per input/output name, the dynamic axes as a list or as {axis: dim name}. */
 export type DynamicAxes = Readonly<Record<string, readonly number[] | Readonly<Record<number, string>>>>;
@@ -253,6 +253,12 @@ function align(a: TraceRun, b: TraceRun): void {
     r.inputs.forEach((v, k) => pair(v, s.inputs[k]!, where));
     r.outputs.forEach((v, k) => pair(v, s.outputs[k]!, where));
   });
+  // Sizes that depend on the input values (an op on constants only has constant sizes).
+  for (const r of ra) {
+    const marked = r.attrs[DATA_DEPENDENT_DIMS] as readonly (readonly [number, number])[] | undefined;
+    if (!marked || r.inputs.every((v) => v === null || v.isConstant)) continue;
+    for (const [k, d] of marked) markDataDependent(r.outputs[k]!, [d]);
+  }
   a.trace.inputs.forEach((v, i) => pair(v, b.trace.inputs[i]!, "inputs"));
   if (a.outputs.length !== b.outputs.length) diverged(`${a.outputs.length} outputs vs ${b.outputs.length}`);
   a.outputs.forEach((v, i) => pair(v, b.outputs[i]!, `output ${i}`));

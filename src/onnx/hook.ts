@@ -7,8 +7,15 @@ import type { Tensor } from "../core/tensor.js";
 /** An op input as the tracer sees it: a tensor, a scalar, or an absent optional input. */
 export type TraceInput = Tensor | number | bigint | boolean | null | undefined;
 
-/** Attributes of a traced op: plain data (numbers, strings, booleans, arrays of them, null). */
+/**
+ * Attributes of a traced op: plain data (numbers, strings, booleans, arrays of them, null). One
+ * key is read by the exporter itself: `dataDependentDims`, a list of [output index, dim] whose
+ * size depends on the input values (unique's length), which the exporter then treats as dynamic.
+ */
 export type TraceAttrs = Readonly<Record<string, unknown>>;
+
+/** The attribute key that lists an op's data-dependent output dims (see TraceAttrs). */
+export const DATA_DEPENDENT_DIMS = "dataDependentDims";
 
 /** What a trace receives from the ops. */
 export interface TraceSink {

@@ -161,6 +161,18 @@ export class Trace implements TraceSink {
   }
 }
 
+/**
+ * Marks dims of a traced value whose size depends on the input values (unique's length): its
+ * second-trace twin gets NaN there, a size equal to no other, so every converter sees the dim as
+ * dynamic (read at run time, or an error where it would have to come from an input's shape)
+ * and the declared output shape names it instead of fixing the size of this trace.
+ */
+export function markDataDependent(v: TValue, dims: readonly number[]): void {
+  const twin = v.b ?? v;
+  const shape = twin.shape.map((s, k) => (dims.includes(k) ? Number.NaN : s));
+  v.b = Object.assign(Object.create(TValue.prototype) as TValue, twin, { shape });
+}
+
 /** A private copy of a tensor's current values, made without tracing. */
 export function snapshot(t: Tensor): Tensor {
   return untraced(() => clone(t.detach()));

@@ -129,7 +129,7 @@ export function indexAdd(input: Tensor, ...args: Args<[dim: number, index: Tenso
   const out = contiguousCopy(input);
   writeAlong(out, d, index, source, true, alpha);
   const srcShape = source.shape;
-  return record("IndexAddBackward0", [input, source], out, ([g]) => {
+  record("IndexAddBackward0", [input, source], out, ([g]) => {
     let gs: Tensor | null = null;
     if (source._requiresGrad) {
       gs = indexSelect(g!, d, index);
@@ -138,6 +138,8 @@ export function indexAdd(input: Tensor, ...args: Args<[dim: number, index: Tenso
     }
     return [g!, gs];
   }, [index]);
+  if (tracing.on) traceOp("index_add", [input, index, source], out, { dim: d, alpha });
+  return out;
 }
 
 export function indexAdd_(self: Tensor, ...args: Args<[dim: number, index: Tensor, source: Tensor], AddOpts>): Tensor {
@@ -174,10 +176,12 @@ export function indexCopy(input: Tensor, ...args: Args<[dim: number, index: Tens
   const out = contiguousCopy(input);
   writeAlong(out, d, index, source, false);
   const srcShape = source.shape;
-  return record("IndexCopyBackward0", [input, source], out, ([g]) => [
+  record("IndexCopyBackward0", [input, source], out, ([g]) => [
     input._requiresGrad ? indexFill(g!, d, index, 0) : null,
     source._requiresGrad ? indexSelect(g!, d, index).reshape(srcShape) : null,
   ], [index]);
+  if (tracing.on) traceOp("index_copy", [input, index, source], out, { dim: d });
+  return out;
 }
 
 export function indexCopy_(self: Tensor, ...args: Args<[dim: number, index: Tensor, source: Tensor], { dim?: number; index?: Tensor; source?: Tensor }>): Tensor {
@@ -231,10 +235,12 @@ export function indexFill(input: Tensor, ...args: Args<[dim: number, index: Tens
   const out = contiguousCopy(input);
   fillAlong(out, d, index, v);
   const valueT = value instanceof Tensor ? value : null;
-  return record(valueT ? "IndexFillBackward1" : "IndexFillBackward0", [input, valueT], out, ([g]) => [
+  record(valueT ? "IndexFillBackward1" : "IndexFillBackward0", [input, valueT], out, ([g]) => [
     input._requiresGrad ? indexFill(g!, d, index, 0) : null,
     valueT && valueT._requiresGrad ? indexSelect(g!, d, uniqueIndex(index, input.dim() === 0 ? 1 : input._shape[d]!)).sum().to(valueT.dtype) : null,
   ], [index]);
+  if (tracing.on) traceOp("index_fill", [input, index, value], out, { dim: d });
+  return out;
 }
 
 export function indexFill_(self: Tensor, ...args: Args<[dim: number, index: Tensor, value: FillValue], { dim?: number; index?: Tensor; value?: FillValue }>): Tensor {
@@ -296,7 +302,9 @@ export function take(input: Tensor, ...args: Args<[index: Tensor], { index?: Ten
   const o = rawOf(out), s = rawOf(input);
   for (let i = 0; i < vals.length; i++) { const v = vals[i]!; o[i] = s[offs[v < 0 ? v + n : v]!]!; }
   const inShape = input.shape;
-  return record("TakeBackward0", [input], out, ([g]) => [put(g!.newZeros(inShape), index, g!, true)], [index]);
+  record("TakeBackward0", [input], out, ([g]) => [put(g!.newZeros(inShape), index, g!, true)], [index]);
+  if (tracing.on) traceOp("take", [input, index], out);
+  return out;
 }
 
 interface PutFlatOpts { index?: Tensor; source?: Tensor; accumulate?: boolean }

@@ -4,7 +4,7 @@ import { Tensor } from "../core/tensor.js";
 import { bool } from "../core/dtype.js";
 import { broadcastShapes, broadcastStrides, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { record, sumToShape } from "../autograd/record.js";
-import { traceOp, tracing } from "../onnx/hook.js";
+import { DATA_DEPENDENT_DIMS, traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, checkTensor, describe, installMethods, type Method, checkArgs } from "./args.js";
 import { copyInto, emptyTensor } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
@@ -181,10 +181,12 @@ export function maskedScatter(input: Tensor, ...args: Args<[mask: Tensor, source
   const out = contiguousCopy(input, input.dtype, shape);
   planMaskedScatter(out, mask, source)();
   const inShape = input.shape, srcShape = source.shape;
-  return record("MaskedScatterBackward0", [input, source], out, ([g]) => [
+  record("MaskedScatterBackward0", [input, source], out, ([g]) => [
     input._requiresGrad ? sumToShape(maskedFill(g!, mask, 0), inShape) : null,
     source._requiresGrad ? sourceGrad(g!, mask, srcShape) : null,
   ], [mask]);
+  if (tracing.on) traceOp("masked_scatter", [input, mask, source], out);
+  return out;
 }
 
 /** The gradient of masked_scatter's source: the masked gradient, zero-padded to source's size. */
@@ -235,10 +237,12 @@ export function maskedSelect(input: Tensor, ...args: Args<[mask: Tensor], { mask
 
 function maskedSelectRecord(input: Tensor, mask: Tensor, shape: number[], out: Tensor): Tensor {
   const inShape = input.shape;
-  return record("MaskedSelectBackward0", [input], out, ([g]) => {
+  record("MaskedSelectBackward0", [input], out, ([g]) => {
     const full = maskedScatter(g!.newZeros(shape), mask, g!);
     return [sumToShape(full, inShape)];
   }, [mask]);
+  if (tracing.on) traceOp("masked_select", [input, mask], out, { [DATA_DEPENDENT_DIMS]: [[0, 0]] });
+  return out;
 }
 
 // ---- nonzero / argwhere ---------------------------------------------------------------------
@@ -255,12 +259,20 @@ export function nonzero(input: Tensor, options: { asTuple?: boolean } & OutOptio
   }
   const a = bindArgs("nonzero", [options], [], ["asTuple"]);
   checkTensor("nonzero", "input", input);
-  if (!a.asTuple) {
+  const asTuple = (a.asTuple as boolean | undefined) ?? false;
+  const r = nonzeroOf(input, asTuple);
+  // Computed from the values, untraced: the export sees it whole, its count data-dependent.
+  if (tracing.on) traceOp("nonzero", [input], r, { asTuple, [DATA_DEPENDENT_DIMS]: Array.isArray(r) ? r.map((_, k) => [k, 0]) : [[0, 0]] });
+  return r;
+}
+
+function nonzeroOf(input: Tensor, asTuple: boolean): Tensor | Tensor[] {
+  if (!asTuple) {
     const fast = tryNativeNonzero(input);
     if (fast) return fast;
   }
   const cols = nonzeroColumns(input);
-  if (a.asTuple) {
+  if (asTuple) {
     if (input.dim() === 0) return [int64Tensor(input.item() ? [0] : [], [input.item() ? 1 : 0])];
     return cols.map((c) => int64Tensor(c, [c.length]));
   }

@@ -209,6 +209,7 @@ function recordCumExtreme(op: "cummax" | "cummin", input: Tensor, d: number, val
   record(op === "cummax" ? "CummaxBackward0" : "CumminBackward0", [input], [vals, inds], ([g]) => [
     input.dim() ? g!.newZeros(input.shape).scatterAdd(d, inds, g!) : g!,
   ]);
+  if (tracing.on) traceOp(op, [input], [vals, inds], { dim: d });
   return valuesIndices(vals, inds);
 }
 
@@ -234,22 +235,26 @@ export function logcumsumexp(input: Tensor, dim: number | { dim: number } & OutO
   const dd = dim as number;
   const d = input.dim() ? normalizeDim(checkInt("logcumsumexp", "dim", dd), input.dim(), "logcumsumexp") : 0;
   const out = onDevice(input) ? deviceOp("scan", "logcumsumexp")("logcumsumexp", "logsumexp", input, d) : logSumExpLines(input, d);
-  return record("LogcumsumexpBackward0", [input], out, ([g]) => {
+  record("LogcumsumexpBackward0", [input], out, ([g]) => {
     if (!input.dim()) return [g!];
     // sum_{k >= i} g_k exp(x_i - out_k), shifted by the line max for stability.
     const m = input.amax(d, true).detach();
     const w = reverseCumsum(g!.mul(m.sub(out).exp()), d);
     return [w.mul(input.sub(m).exp())];
   }, [input, out]);
+  if (tracing.on) traceOp("logcumsumexp", [input], out, { dim: d });
+  return out;
 }
 
 function logSumExpLines(input: Tensor, d: number): Tensor {
   const { values, perm } = scanLines(input, d, (src, out, s, n) => {
     let acc = -Infinity;
     for (let i = s; i < s + n; i++) {
+      // PyTorch's log-add-exp: hi + log1p(exp(lo - hi)) (exact for a tiny exp), and the value kept
+      // where both are the same infinity (inf - inf would be NaN); Math.min/max propagate NaN.
       const v = src[i]!;
-      const m = Math.max(acc, v);
-      acc = m === -Infinity ? -Infinity : m + Math.log(Math.exp(acc - m) + Math.exp(v - m));
+      const lo = Math.min(acc, v), hi = Math.max(acc, v);
+      if (lo !== hi || Number.isFinite(lo)) acc = hi + Math.log1p(Math.exp(lo - hi));
       out[i] = acc;
     }
   }, false);

@@ -5,7 +5,7 @@ import { Tensor } from "../core/tensor.js";
 import { type DType, float32, float32Bits, int32, int64, getDefaultDtype } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
 import { record } from "../autograd/record.js";
-import { traceOp, tracing } from "../onnx/hook.js";
+import { DATA_DEPENDENT_DIMS, traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, checkInt, installMethods, type Method, checkTensor } from "./args.js";
 import { emptyTensor, toNumbers, writeNumbers, type NumArray } from "./engine.js";
 import { valuesIndices, type ValuesIndices } from "./named-tuple.js";
@@ -166,7 +166,25 @@ interface UniqueOptions { sorted?: boolean; returnInverse?: boolean; returnCount
 export function unique(input: Tensor, ...args: Args<[sorted?: boolean, returnInverse?: boolean, returnCounts?: boolean, dim?: number | null], UniqueOptions>): Tensor | Tensor[] {
   const o = bindArgs("unique", args, ["sorted", "returnInverse", "returnCounts", "dim"], [], 1);
   const inv = (o.returnInverse as boolean | undefined) ?? false, counts = (o.returnCounts as boolean | undefined) ?? false;
-  if (o.dim !== undefined && o.dim !== null) return uniqueDim(input, o.dim as number, inv, counts, false);
+  const dim = (o.dim as number | null | undefined) ?? null;
+  const r = dim !== null ? uniqueDim(input, dim, inv, counts, false) : uniqueFlat(input, inv, counts);
+  if (tracing.on) traceUnique("unique", input, r, dim, inv, counts);
+  return r;
+}
+
+/**
+ * unique / unique_consecutive are computed from the values, untraced: the export sees them whole,
+ * with the length of the unique values and of the counts marked as data-dependent.
+ */
+function traceUnique(op: string, input: Tensor, r: Tensor | Tensor[], dim: number | null, inv: boolean, counts: boolean): void {
+  const outs = Array.isArray(r) ? r : [r];
+  const d = dim === null ? 0 : normalizeDim(dim, input.dim(), op);
+  const varying: [number, number][] = [[0, d]];
+  if (counts) varying.push([outs.length - 1, 0]);
+  traceOp(op, [input], outs, { dim, returnInverse: inv, returnCounts: counts, [DATA_DEPENDENT_DIMS]: varying });
+}
+
+function uniqueFlat(input: Tensor, inv: boolean, counts: boolean): Tensor | Tensor[] {
   const vals = input.dtype.name === "int64" ? (input.reshape(-1).tolist() as (number | bigint)[]) : Array.from(toNumbers(input.contiguous()));
   const keys = vals.map((v) => (typeof v === "bigint" ? v : v));
   const order = [...keys.keys()].sort((a, b) => {
@@ -220,7 +238,13 @@ function uniqueDim(input: Tensor, dim: number, inv: boolean, counts: boolean, co
 export function uniqueConsecutive(input: Tensor, ...args: Args<[returnInverse?: boolean, returnCounts?: boolean, dim?: number | null], Omit<UniqueOptions, "sorted">>): Tensor | Tensor[] {
   const o = bindArgs("unique_consecutive", args, ["returnInverse", "returnCounts", "dim"], [], 1);
   const inv = (o.returnInverse as boolean | undefined) ?? false, counts = (o.returnCounts as boolean | undefined) ?? false;
-  if (o.dim !== undefined && o.dim !== null) return uniqueDim(input, o.dim as number, inv, counts, true);
+  const dim = (o.dim as number | null | undefined) ?? null;
+  const r = dim !== null ? uniqueDim(input, dim, inv, counts, true) : consecutiveFlat(input, inv, counts);
+  if (tracing.on) traceUnique("unique_consecutive", input, r, dim, inv, counts);
+  return r;
+}
+
+function consecutiveFlat(input: Tensor, inv: boolean, counts: boolean): Tensor | Tensor[] {
   const vals = Array.from(toNumbers(input.contiguous()));
   const uniq: number[] = [], cnt: number[] = [], inverse: number[] = [];
   for (const v of vals) {
@@ -243,7 +267,8 @@ function lowerBound(seq: NumArray, s: number, n: number, v: number, right: boole
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     const x = seq[s + (sorter ? sorter[s + mid]! : mid)]!;
-    if (right ? x <= v : x < v) lo = mid + 1; else hi = mid;
+    // PyTorch's tests, negated so that a NaN value goes after every element.
+    if (right ? !(x > v) : !(x >= v)) lo = mid + 1; else hi = mid;
   }
   return lo;
 }
@@ -272,6 +297,8 @@ export function searchsorted(sortedSequence: Tensor, input: Tensor | number, ...
   }
   const t = emptyTensor(values.shape, outDtype);
   writeNumbers(t, out);
+  // Computed from the values, untraced: the export sees it whole.
+  if (tracing.on) traceOp("searchsorted", [sortedSequence, values, (o.sorter as Tensor | undefined) ?? null], t, { right });
   return t;
 }
 

@@ -161,13 +161,13 @@ function logitSpec(op: string, args: readonly unknown[], dtype: Tensor["dtype"])
   const outDtype = floatOut(dtype);
   if (eps === null || eps < 0) {
     return {
-      name: "logit", node: "LogitBackward0", f: nativeUnary((x: number) => Math.log(x / (1 - x)), "logit"),
+      name: "logit", node: "LogitBackward0", f: nativeUnary((x: number) => Math.log(x / (1 - x)), "logit"), onnx: { kind: "logit", attrs: { lo: null, hi: null } },
       vjp: (g, x) => fusedGrad(g, x, (gv, xv) => gv / (xv * (1 - xv)), () => g.div(x.mul(x.neg().add(1)))),
     };
   }
   const lo = roundToDType(eps, outDtype), hi = roundToDType(1 - eps, outDtype);
   return {
-    name: "logit", node: "LogitBackward0",
+    name: "logit", node: "LogitBackward0", onnx: { kind: "logit", attrs: { lo, hi } },
     f: nativeUnary((x: number) => { const z = x < lo ? lo : x > hi ? hi : x; return Math.log(z / (1 - z)); }, "logitEps", [lo, hi]),
     vjp: (g, x) => fusedGrad(g, x, (gv, xv) => (xv < lo || xv > hi ? 0 : gv / (xv * (1 - xv))),
       () => where(x.lt(lo).logicalOr(x.gt(hi)), 0, g.div(x.mul(x.neg().add(1))))),

@@ -33,7 +33,9 @@ ${float ? NAN_FIRST : ""}  if (${better}) { return Pair(b, bi); }
       fn: `${sig} {
   let m = max(a, b);
   if (isnan_f(a) || isnan_f(b)) { return Pair(a + b, 0i); }
-  if (m == ${NEG_INF}) { return Pair(m, 0i); }
+  // An infinite max is the result (-inf: both are; +inf: PyTorch's log-add-exp keeps it), where
+  // exp(inf - inf) would be NaN.
+  if (m == ${NEG_INF} || m == ${POS_INF}) { return Pair(m, 0i); }
   return Pair(m + log(exp(a - m) + exp(b - m)), 0i);
 }`,
     };

@@ -8,6 +8,7 @@ import { type Args, bindArgs } from "../../ops/args.js";
 import { fromArray } from "../../ops/engine.js";
 import { where } from "../../ops/comparison.js";
 import { minimum } from "../../ops/pointwise.js";
+import { traceOp, tracing } from "../../onnx/hook.js";
 import { logsigmoid } from "./activation.js";
 import { pairwiseDistance } from "./distance.js";
 import {
@@ -153,8 +154,10 @@ export function multilabelMarginLoss(input: Tensor, target: Tensor, ...args: Arg
   const nonTarget = fromArray(isTarget, [nframe, 1, dim], bool).logicalNot().to(x.dtype); // (N, 1, K)
   const hinge = xj.unsqueeze(2).sub(x2.unsqueeze(1)).rsub(1).clampMin(0);                // (N, J, K)
   const loss = hinge.mul(validJ).mul(nonTarget).sum([1, 2]).div(dim);
-  if (reduction === "none") return nd === 2 ? loss : loss.reshape([]);
-  return reduceLoss(loss, reduction);
+  const out = reduction === "none" ? (nd === 2 ? loss : loss.reshape([])) : reduceLoss(loss, reduction);
+  // The target's values were read above: an exported graph computes the loss whole from the target at run time.
+  if (tracing.on) traceOp(op, [x, t], out, { reduction });
+  return out;
 }
 
 /** F.cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean'). */

@@ -281,7 +281,9 @@ function gridSampleOp(x: Tensor, g: Tensor, params: GridSampleParams): Tensor {
   const out = scratch(outShape, x.dtype);
   gridSample2dForward(floatData(x), x.shape, floatData(g), g.shape, out.data, params);
   const res = out.finish();
-  return record("GridSampler2DBackward0", [x, g], res, ([go]) => gridSampleBackwardOp(go!, x, g, params), [x, g]);
+  record("GridSampler2DBackward0", [x, g], res, ([go]) => gridSampleBackwardOp(go!, x, g, params), [x, g]);
+  if (tracing.on) traceOp("grid_sample", [x, g], res, { mode: params.mode, paddingMode: params.paddingMode, alignCorners: params.alignCorners });
+  return res;
 }
 
 /** grid_sample's backward as an op; PyTorch has no derivative for it either. */

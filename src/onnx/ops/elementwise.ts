@@ -128,10 +128,6 @@ const logSigmoid: Converter = (c) => c.op("Neg", [c.op("Softplus", [c.op("Neg", 
 
 const rsqrt: Converter = (c) => c.op("Reciprocal", [c.op("Sqrt", [c.inputAs(0, c.outDtype())])]);
 
-const log1p: Converter = (c) => c.op("Log", [c.op("Add", [c.inputAs(0, c.outDtype()), scalarOf(c, 1)])]);
-
-const expm1: Converter = (c) => c.op("Sub", [c.op("Exp", [c.inputAs(0, c.outDtype())]), scalarOf(c, 1)]);
-
 /** round/trunc/frac on integers: the value itself (ONNX's Round and Floor take floats only). */
 function rounding(onFloat: (c: ConvertContext, x: string) => string, onInteger: (c: ConvertContext, x: string) => string = (_c, x) => x): Converter {
   return (c) => {
@@ -167,6 +163,16 @@ const repeat: Converter = (c) => {
   const x = lead > 0 ? c.op("Unsqueeze", [c.input(0), c.g.ints(Array.from({ length: lead }, (_, i) => i))]) : c.input(0);
   return reps.every((r) => r.a === 1 && r.b === 1) ? x : c.op("Tile", [x, c.env.shapeTensor(reps, c.label)]);
 };
+
+/** bitwise and/or/xor: And/Or/Xor on bools, BitwiseAnd/Or/Xor on integers (which opset 18 added). */
+function bitwiseBinary(logic: "And" | "Or" | "Xor"): Converter {
+  return (c) => {
+    const d = c.outDtype();
+    if (d === bool) return c.op(logic, [c.inputAs(0, bool), c.inputAs(1, bool)]);
+    if (c.opset < 18) c.fail(`on ${d.name} needs opset 18 (Bitwise${logic}); export with opsetVersion: 18 (this export is at opset ${c.opset})`);
+    return c.op(`Bitwise${logic}`, [c.inputAs(0, d), c.inputAs(1, d)]);
+  };
+}
 
 /** bitwise_not: Not on bools, -x - 1 on integers (two's complement; BitwiseNot needs opset 18). */
 const bitwiseNot: Converter = (c) => {
@@ -225,8 +231,6 @@ export const ELEMENTWISE: Record<string, Converter> = {
   AbsBackward0: unary("Abs"),
   ExpBackward0: unary("Exp"),
   LogBackward0: unary("Log"),
-  Log1PBackward0: log1p,
-  Expm1Backward0: expm1,
   SqrtBackward0: unary("Sqrt"),
   RsqrtBackward0: rsqrt,
   ReciprocalBackward0: unary("Reciprocal"),
@@ -254,6 +258,9 @@ export const ELEMENTWISE: Record<string, Converter> = {
   FracBackward0: rounding((c, x) => c.op("Sub", [x, truncOf(c, x)]), (c, x) => c.op("Sub", [x, x])),
   RepeatBackward0: repeat,
   bitwise_not: bitwiseNot,
+  bitwise_and: bitwiseBinary("And"),
+  bitwise_or: bitwiseBinary("Or"),
+  bitwise_xor: bitwiseBinary("Xor"),
   one_hot: oneHot,
   // activations
   ReluBackward0: unary("Relu"),

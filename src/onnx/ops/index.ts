@@ -4,16 +4,19 @@
 
 import type { Converter } from "../context.js";
 import { ARITHMETIC } from "./arithmetic.js";
+import { DATA_DEPENDENT } from "./data-dependent.js";
 import { ELEMENTWISE } from "./elementwise.js";
 import { INDEXING } from "./indexing.js";
 import { LOSSES } from "./losses.js";
+import { MATH } from "./math.js";
 import { NN } from "./nn.js";
 import { ORDERING } from "./ordering.js";
 import { REDUCTIONS } from "./reductions.js";
 import { RESIZE } from "./resize.js";
 import { RNN } from "./rnn.js";
+import { SCANS } from "./scans.js";
 import { SHAPE } from "./shape.js";
 
-export const CONVERTERS: ReadonlyMap<string, Converter> = new Map(Object.entries({ ...ELEMENTWISE, ...ARITHMETIC, ...SHAPE, ...NN, ...RNN, ...ORDERING, ...REDUCTIONS, ...INDEXING, ...RESIZE, ...LOSSES }));
+export const CONVERTERS: ReadonlyMap<string, Converter> = new Map(Object.entries({ ...ELEMENTWISE, ...MATH, ...ARITHMETIC, ...SHAPE, ...NN, ...RNN, ...ORDERING, ...SCANS, ...DATA_DEPENDENT, ...REDUCTIONS, ...INDEXING, ...RESIZE, ...LOSSES }));
 
 export { wrapRecurrentModules } from "./rnn.js";

@@ -270,4 +270,51 @@ const indexPut: Converter = (c) => {
   return c.op("Reshape", [written, shape]);
 };
 
-export const INDEXING: Record<string, Converter> = { index, scatter, index_put: indexPut };
+/** x (a 0-d x as [1]) and the way back to its rank, for the ops along a dim below. */
+function alongDimOperand(c: ConvertContext, x: string): { x: string; rank: number; back: (y: string) => string } {
+  const rank = c.value(0).shape.length;
+  if (rank > 0) return { x, rank, back: (y) => y };
+  return { x: c.op("Reshape", [x, c.g.ints([1])]), rank: 1, back: (y) => c.op("Reshape", [y, c.g.ints([])]) };
+}
+
+/**
+ * index_add (ScatterElements adding alpha * source) and index_copy (ScatterElements replacing):
+ * the 1-D index laid along the dim and expanded to the source's shape, a 0-d source first
+ * expanded to the selected slices' shape.
+ */
+function scatterAlong(reduction: "add" | "none"): Converter {
+  return (c) => {
+    const d = c.attr<number>("dim"), dtype = c.outDtype();
+    const { x, rank, back } = alongDimOperand(c, c.inputAs(0, dtype));
+    const index = c.op("Reshape", [c.inputAs(1, int64), c.g.ints([-1])]);
+    let source = c.op("Expand", [c.inputAs(2, dtype), c.op("Shape", [c.op("Gather", [x, index], { axis: attr.i(d) })])]);
+    const alpha = reduction === "add" ? c.attr<number>("alpha") : 1;
+    if (alpha !== 1) source = c.op("Mul", [source, c.g.scalar(alpha, dtype)]);
+    const along = new Array<number>(rank).fill(1);
+    along[d] = -1;
+    const positions = c.op("Expand", [c.op("Reshape", [index, c.g.ints(along)]), c.op("Shape", [source])]);
+    return back(c.op("ScatterElements", [x, positions, source], { axis: attr.i(d), reduction: attr.s(reduction) }));
+  };
+}
+
+/** index_fill: Where over a mask of the dim's positions that the index names (negative ones counted from the end). */
+const indexFill: Converter = (c) => {
+  const d = c.attr<number>("dim"), dtype = c.outDtype();
+  const { x, rank, back } = alongDimOperand(c, c.inputAs(0, dtype));
+  const size = c.op("Squeeze", [c.op("Shape", [x], { start: attr.i(d), end: attr.i(d + 1) }), c.g.ints([0])]);
+  const index = nonNegative(c, c.op("Reshape", [c.inputAs(1, int64), c.g.ints([-1])]), size);
+  const positions = c.op("Range", [c.g.scalar(0, int64), size, c.g.scalar(1, int64)]);
+  const hits = c.op("Equal", [c.op("Unsqueeze", [positions, c.g.ints([1])]), c.op("Unsqueeze", [index, c.g.ints([0])])]);
+  // ReduceSum (an empty index names nothing: 0), not ReduceMax (whose empty reduction is the lowest value).
+  const named = c.op("Greater", [c.op("ReduceSum", [c.cast(hits, bool, int64), c.g.ints([1])], { keepdims: attr.i(0) }), c.g.scalar(0, int64)]);
+  const along = new Array<number>(rank).fill(1);
+  along[d] = -1;
+  return back(c.op("Where", [c.op("Reshape", [named, c.g.ints(along)]), c.inputAs(2, dtype), x]));
+};
+
+/** take(index): a Gather from the flattened input (Gather counts negative indices from the end, as take does). */
+const take: Converter = (c) => c.op("Gather", [c.op("Reshape", [c.input(0), c.g.ints([-1])]), c.inputAs(1, int64)], { axis: attr.i(0) });
+
+export const INDEXING: Record<string, Converter> = {
+  index, scatter, index_put: indexPut, take, index_add: scatterAlong("add"), index_copy: scatterAlong("none"), index_fill: indexFill,
+};

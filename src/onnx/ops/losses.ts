@@ -2,11 +2,13 @@
 // only, or no reduction): the pointwise losses of the difference (mse, l1, smooth_l1, huber),
 // binary cross-entropy on probabilities and on logits, nll_loss and cross_entropy
 // (NegativeLogLikelihoodLoss / SoftmaxCrossEntropyLoss, whose ignore_index and weighted mean are
-// PyTorch's: the sum over the kept samples divided by the sum of their class weights), and kl_div.
+// PyTorch's: the sum over the kept samples divided by the sum of their class weights), kl_div and
+// multilabel_margin_loss.
 
 import { type DType, bool, int64 } from "../../core/dtype.js";
 import type { ConvertContext, Converter } from "../context.js";
 import { attr } from "../graph.js";
+import { reduceOver } from "./reductions.js";
 
 type Reduction = "none" | "mean" | "sum";
 
@@ -180,7 +182,39 @@ const klDiv: Converter = (c) => {
   return c.op("Div", [sum, batch]);
 };
 
+/**
+ * multilabel_margin_loss: per sample, Σ over the listed targets j (the target row up to its first
+ * -1) and the classes k not listed of max(0, 1 - (x[t_j] - x[k])), over C; duplicates in the list
+ * count twice, as in PyTorch. The list and the class mask are computed from the target at run time.
+ */
+const multilabelMarginLoss: Converter = (c) => {
+  const dtype = c.outDtype();
+  const v = c.value(0);
+  const rank = v.shape.length;
+  const rows = c.g.ints([rank === 2 ? 0 : 1, -1]);
+  const x = c.op("Reshape", [c.inputAs(0, dtype), rows]);                       // (N, C)
+  const t = c.op("Reshape", [c.inputAs(1, int64), rows]);                       // (N, C)
+  const ended = c.op("CumSum", [c.cast(c.op("Less", [t, c.g.scalar(0, int64)]), bool, int64), c.g.scalar(1, int64)]);
+  const listed = c.op("Equal", [ended, c.g.scalar(0, int64)]);                  // (N, J)
+  const safe = c.op("Where", [listed, t, c.g.scalar(0, int64)]);
+  const picked = c.op("GatherElements", [x, safe], { axis: attr.i(1) });        // x[t_j]: (N, J)
+  const classCount = c.op("Shape", [x], { start: attr.i(1), end: attr.i(2) });
+  const classes = c.op("Range", [c.g.scalar(0, int64), c.op("Squeeze", [classCount, c.g.ints([0])]), c.g.scalar(1, int64)]);
+  const hits = c.op("And", [c.op("Equal", [c.op("Unsqueeze", [safe, c.g.ints([2])]), classes]), c.op("Unsqueeze", [listed, c.g.ints([2])])]);
+  const isTarget = reduceOver(c, "ReduceMax", c.cast(hits, bool, int64), [1], true); // (N, 1, C)
+  const notTarget = c.cast(c.op("Equal", [isTarget, c.g.scalar(0, int64)]), bool, dtype);
+  const h = c.op("Sub", [scalar(c, 1), c.op("Sub", [c.op("Unsqueeze", [picked, c.g.ints([2])]), c.op("Unsqueeze", [x, c.g.ints([1])])])]);
+  // max(0, h) keeping a NaN, as clamp_min does.
+  const hinge = c.op("Where", [c.op("Less", [h, scalar(c, 0)]), scalar(c, 0), h]);
+  const kept = c.op("Mul", [c.op("Mul", [hinge, c.cast(c.op("Unsqueeze", [listed, c.g.ints([2])]), bool, dtype)]), notTarget]);
+  const perSample = c.op("Div", [c.op("ReduceSum", [kept, c.g.ints([1, 2])], { keepdims: attr.i(0) }), c.cast(classCount, int64, dtype)]);
+  const reduction = c.attr<Reduction>("reduction");
+  if (reduction !== "none") return reduce(c, perSample, reduction);
+  return rank === 2 ? perSample : c.op("Reshape", [perSample, c.g.ints([])]);
+};
+
 export const LOSSES: Record<string, Converter> = {
+  multilabel_margin_loss: multilabelMarginLoss,
   diff_loss: diffLoss,
   binary_cross_entropy: binaryCrossEntropy,
   binary_cross_entropy_with_logits: binaryCrossEntropyWithLogits,

@@ -1,10 +1,13 @@
 // Ops that order or scan along a dim: sort/argsort and topk (TopK), max/min along a dim (values and
-// indices), cumsum (CumSum), cumprod (a Scan) and flip (a Slice with step -1).
+// indices), cumsum (CumSum), cumprod (a Scan), flip (a Slice with step -1), roll and searchsorted
+// (a count of the elements before each value). The other
+// scans (cummax/cummin, logcumsumexp) are in scans.ts.
 
-import { float64, int64 } from "../../core/dtype.js";
+import { bool, float64, int64 } from "../../core/dtype.js";
 import type { ConvertContext, Converter } from "../context.js";
-import { attr, constMsg, onnxType } from "../graph.js";
+import { attr, onnxType } from "../graph.js";
 import { reduceOver } from "./reductions.js";
+import { filledWithoutDim } from "./scans.js";
 
 /** The size of dim `d` of input 0 as a 1-D int64 tensor [1]: a constant, or read at run time. */
 function dimSize(c: ConvertContext, d: number): string {
@@ -91,8 +94,7 @@ const cumprod: Converter = (c) => {
   const via = dtype.isFloatingPoint ? float64 : int64;
   const x = c.cast(c.input(0), dtype, via);
   // The running product starts as ones of x's shape without the dim.
-  const rest = c.op("Concat", [c.op("Shape", [x], { start: attr.i(0), end: attr.i(d) }), c.op("Shape", [x], { start: attr.i(d + 1) })], { axis: attr.i(0) });
-  const ones = c.op("ConstantOfShape", [rest], { value: attr.tensor(constMsg("", via, [1], [1])) });
+  const ones = filledWithoutDim(c, x, d, via, 1);
   const type = onnxType(via);
   const carried = c.g.fresh("cumprod_carried"), element = c.g.fresh("cumprod_element");
   const next = c.g.fresh("cumprod_next"), emitted = c.g.fresh("cumprod_emitted");
@@ -146,7 +148,25 @@ const roll: Converter = (c) => {
   return flat ? c.op("Reshape", [x, c.op("Shape", [c.input(0)])]) : x;
 };
 
+/**
+ * searchsorted / bucketize: per value, the number of sequence elements x (along the last dim) with
+ * !(x >= v) (left) or !(x > v) (right), which is where PyTorch's binary search ends in a sorted
+ * sequence (a NaN value goes after every element); a sorter reorders the sequence first. Compared
+ * in double, as torch-ts compares.
+ */
+const searchsorted: Converter = (c) => {
+  const seqRank = c.value(0).shape.length;
+  let seq = c.inputAs(0, float64);
+  if (c.has(2)) seq = c.op("GatherElements", [seq, c.inputAs(2, int64)], { axis: attr.i(-1) });
+  const values = c.op("Unsqueeze", [c.inputAs(1, float64), c.g.ints([-1])]);     // (..., K, 1)
+  if (seqRank > 1) seq = c.op("Unsqueeze", [seq, c.g.ints([-2])]);               // (..., 1, M)
+  const before = c.op("Not", [c.op(c.attr<boolean>("right") ? "Greater" : "GreaterOrEqual", [seq, values])]);
+  const count = c.op("ReduceSum", [c.cast(before, bool, int64), c.g.ints([-1])], { keepdims: attr.i(0) });
+  return c.cast(count, int64, c.outDtype());
+};
+
 export const ORDERING: Record<string, Converter> = {
+  searchsorted,
   kthvalue,
   MedianBackward0: medianOfAll,
   roll,

@@ -4,7 +4,7 @@
 // positions. A scale factor is passed as Resize's scales (the output is floor(input * scale), and
 // the source step 1/scale, as in PyTorch); an explicit size as Resize's sizes, with the batch and
 // channel dims read from the input so that they stay dynamic. antialias=True (bilinear, bicubic)
-// is Resize's antialias attribute, which opset 18 added.
+// is Resize's antialias attribute, which opset 18 added. F.grid_sample is GridSample.
 
 import { float32 } from "../../core/dtype.js";
 import type { ConvertContext, Converter } from "../context.js";
@@ -51,4 +51,12 @@ const interpolate: Converter = (c) => {
   return c.op("Resize", [x, "", "", sizes], attrs);
 };
 
-export const RESIZE: Record<string, Converter> = { interpolate };
+/**
+ * grid_sample (4-D): ONNX's GridSample (opset 16) has PyTorch's modes, padding modes and
+ * align_corners, with the same grid layout (N, H_out, W_out, 2) of (x, y) in [-1, 1].
+ */
+const gridSample: Converter = (c) => c.op("GridSample", [c.input(0), c.input(1)], {
+  mode: attr.s(c.attr<string>("mode")), padding_mode: attr.s(c.attr<string>("paddingMode")), align_corners: attr.i(c.attr<boolean>("alignCorners") ? 1 : 0),
+});
+
+export const RESIZE: Record<string, Converter> = { interpolate, grid_sample: gridSample };
