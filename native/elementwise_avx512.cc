@@ -22,6 +22,33 @@ namespace avx512 {
 
 #include "avx512_exp.h"
 
+template <typename T> struct Vec;
+template <> struct Vec<float> {
+  using R = __m512;
+  static constexpr index_t W = 16;
+  static R load(const float* p) { return _mm512_loadu_ps(p); }
+  static R set1(float v) { return _mm512_set1_ps(v); }
+  static R add(R x, R y) { return _mm512_add_ps(x, y); }
+  static R sub(R x, R y) { return _mm512_sub_ps(x, y); }
+  static R mul(R x, R y) { return _mm512_mul_ps(x, y); }
+  static R div(R x, R y) { return _mm512_div_ps(x, y); }
+  static void stream(float* p, R v) { _mm512_stream_ps(p, v); }
+  static void fence() { _mm_sfence(); }
+};
+template <> struct Vec<double> {
+  using R = __m512d;
+  static constexpr index_t W = 8;
+  static R load(const double* p) { return _mm512_loadu_pd(p); }
+  static R set1(double v) { return _mm512_set1_pd(v); }
+  static R add(R x, R y) { return _mm512_add_pd(x, y); }
+  static R sub(R x, R y) { return _mm512_sub_pd(x, y); }
+  static R mul(R x, R y) { return _mm512_mul_pd(x, y); }
+  static R div(R x, R y) { return _mm512_div_pd(x, y); }
+  static void stream(double* p, R v) { _mm512_stream_pd(p, v); }
+  static void fence() { _mm_sfence(); }
+};
+#include "binary_stream_impl.h"
+
 // log(x) for float, Cephes' logf: x = f * 2^e with f in [sqrt(1/2), sqrt(2)), a degree-9
 // polynomial in f - 1. getexp/getmant also normalise denormals.
 inline __m512 log_ps(__m512 x) {
@@ -411,7 +438,8 @@ ElementwiseKernels<float> elementwise_kernels_avx512<float>() {
           &avx512::softmax_grad_rows_generic<float, &avx512::exp_to_double_f32>,
           &avx512::softmax_rows_backward_generic<float, &avx512::exp_to_double_f32>,
           &avx512::adam_generic<float>,
-          &avx512::sgd_generic<float>};
+          &avx512::sgd_generic<float>,
+          &avx512::binary_stream<float>};
 }
 template <>
 ElementwiseKernels<double> elementwise_kernels_avx512<double>() {
@@ -424,7 +452,8 @@ ElementwiseKernels<double> elementwise_kernels_avx512<double>() {
           &avx512::softmax_grad_rows_generic<double, &avx512::exp_to_double_generic<double>>,
           &avx512::softmax_rows_backward_generic<double, &avx512::exp_to_double_generic<double>>,
           &avx512::adam_generic<double>,
-          &avx512::sgd_generic<double>};
+          &avx512::sgd_generic<double>,
+          &avx512::binary_stream<double>};
 }
 }  // namespace tts
 

@@ -19,7 +19,8 @@ ElementwiseKernels<T> elementwise_kernels_generic() {
           &generic::softmax_grad_rows_generic<T, &generic::exp_to_double_generic<T>>,
           &generic::softmax_rows_backward_generic<T, &generic::exp_to_double_generic<T>>,
           &generic::adam_generic<T>,
-          &generic::sgd_generic<T>};
+          &generic::sgd_generic<T>,
+          nullptr};
 }
 template ElementwiseKernels<float> elementwise_kernels_generic<float>();
 template ElementwiseKernels<double> elementwise_kernels_generic<double>();

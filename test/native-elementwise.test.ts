@@ -160,6 +160,35 @@ test("native binary: broadcasting, strided and transposed operands, in place, ex
   });
 });
 
+test("native binary: outputs of 2 MiB and more (written with non-temporal stores) are exact, at any alignment, with a broadcast operand and in place", { skip: skipReason }, () => {
+  forEachIsa((isa) => {
+    for (const ctor of DTYPES) {
+      const n = (2 ** 21) / ctor.BYTES_PER_ELEMENT + 37;
+      const rand = rng(7);
+      const a = filled(ctor, n + 4, rand, 8), b = filled(ctor, n + 4, rand, 8);
+      a[5] = NaN;
+      b[9] = 0;
+      for (const op of Object.keys(BINARY) as native.BinaryOp[]) {
+        // The output's start moves across a cache line (the kernel stores up to the first whole line plainly).
+        for (const outOff of [0, 1, 3]) {
+          for (const [bShape, bStrides] of [[[n], [1]], [[1], [0]]] as const) {
+            const want = binaryReference(op, ctor, [n], a, 1, [1], b, 2, bShape[0] === 1 ? [0] : [1]);
+            const out = new ctor(n + outOff);
+            native.binary(op, [n], { data: a, offset: 1, strides: [1] }, { data: b, offset: 2, strides: [...bStrides] }, out, outOff);
+            const m = mismatch(out.subarray(outOff), want, 0, 0, `${isa} ${ctor.name} ${op} out offset ${outOff} b [${bShape}]`);
+            if (m !== null) assert.fail(m);
+          }
+        }
+        // In place (out is a itself): plain stores.
+        const inPlace = a.slice(1, n + 1) as typeof a;
+        const want = binaryReference(op, ctor, [n], inPlace, 0, [1], b, 2, [1]);
+        native.binary(op, [n], { data: inPlace, strides: [1] }, { data: b, offset: 2, strides: [1] }, inPlace);
+        assert.equal(mismatch(inPlace, want, 0, 0, `${isa} ${ctor.name} ${op} in place`), null);
+      }
+    }
+  });
+});
+
 test("native binary: bad arguments throw", { skip: skipReason }, () => {
   const a = new Float32Array(6), b = new Float32Array(3), out = new Float32Array(6);
   assert.throws(() => native.binary("add", [2, 3], { data: a, strides: [3, 1] }, { data: b, strides: [1, 1] }, out), /past its length/);
