@@ -5,7 +5,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
 import { loadOpCases, resolveFn, type OpCase } from "./conformance/ops-runner.js";
-import { decode, decodeKwargs } from "./conformance/values.js";
+import { camel, decode, decodeKwargs } from "./conformance/values.js";
+import { readFileSync } from "node:fs";
 
 const F = torch.nn.functional;
 
@@ -54,6 +55,85 @@ test("every op rejects more positional arguments than it takes", () => {
     if (msg === null || !/^[\w.]+\(\) takes \d+ positional arguments? but \d+ (was|were) given$/.test(msg)) accepted.push(`${c.fn}: ${msg ?? "no error"}`);
   }
   assert.deepEqual(accepted, []);
+});
+
+// ---- any positional parameter may come in the options object (API.md rule 2) ------------------
+
+/** PyTorch 1.13's positional-or-keyword parameter names per op, one list per overload (test/fixtures/signatures.py). */
+const SIGNATURES = (JSON.parse(readFileSync(new URL("./fixtures/signatures.json", import.meta.url), "utf8")) as { signatures: Record<string, string[][]> }).signatures;
+
+/** Same values, shapes and dtypes; tuple results element-wise. */
+function sameResult(actual: unknown, expected: unknown): boolean {
+  if (expected instanceof torch.Tensor) {
+    return actual instanceof torch.Tensor && actual.dtype === expected.dtype && sameResult(actual.shape, expected.shape) && sameResult(actual.tolist(), expected.tolist());
+  }
+  if (Array.isArray(expected)) {
+    return Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => sameResult(actual[i], e));
+  }
+  return Object.is(actual, expected) || (typeof expected === "object" && expected !== null && JSON.stringify(actual) === JSON.stringify(expected));
+}
+
+/**
+ * Moves the last 1..n-1 positional arguments of `args` into the options object under the camelCase
+ * PyTorch names of one of `overloads` (the first that gives the positional call's result); returns
+ * one line per form that failed.
+ */
+function keywordFormFailures(label: string, call: (args: unknown[]) => unknown, args: unknown[], kw: Record<string, unknown>, overloads: string[][], from = 1): string[] {
+  torch.manualSeed(0);
+  const expected = call([...args, kw]);
+  const failures: string[] = [];
+  for (let start = args.length - 1; start >= from; start--) {
+    const fitting = overloads.filter((names) => names.length >= args.length);
+    if (fitting.length === 0) break;
+    let message = "";
+    const passed = fitting.some((names) => {
+      const opts = { ...kw };
+      for (let i = start; i < args.length; i++) opts[camel(names[i]!)] = args[i];
+      try {
+        torch.manualSeed(0);
+        if (sameResult(call([...args.slice(0, start), opts]), expected)) return true;
+        message = `different result with ${Object.keys(opts).join(", ")}`;
+      } catch (e) {
+        message = (e as Error).message.split("\n")[0]!;
+      }
+      return false;
+    });
+    if (!passed) failures.push(`${label} (${args.length - start} in options): ${message}`);
+  }
+  return failures;
+}
+
+test("every op takes any trailing positional argument in the options object, under PyTorch's name", () => {
+  const failures: string[] = [];
+  let forms = 0;
+  for (const { c, args, kw } of samples) {
+    const overloads = SIGNATURES[c.fn];
+    if (!overloads || args.length < 2) continue;
+    forms += args.length - 1;
+    failures.push(...keywordFormFailures(c.fn, (a) => resolveFn(c).call(a), args, kw, overloads));
+  }
+  assert.ok(forms > 150, `only ${forms} forms were tried`);
+  assert.deepEqual(failures, []);
+});
+
+test("every Tensor method of a sampled torch.* op takes its arguments in the options object too", () => {
+  const failures: string[] = [];
+  let methods = 0;
+  for (const { c, args, kw } of samples) {
+    const name = c.fn.replace(/^torch\./, "");
+    const overloads = SIGNATURES[name];
+    const self = args[0];
+    if (c.method || !overloads || !(self instanceof torch.Tensor) || args.length < 2 || "out" in kw) continue;
+    const method = camel(name);
+    if (typeof (self as unknown as Record<string, unknown>)[method] !== "function") continue;
+    methods++;
+    const call = (a: unknown[]): unknown => callMethod(a[0] as torch.Tensor, method, ...a.slice(1));
+    // Tensor.where(condition, y) is where(condition, self, y): a method that takes other arguments is left out.
+    if (errorOf(() => call([...args, kw])) !== null) continue;
+    failures.push(...keywordFormFailures(`Tensor.${method}`, call, args, kw, overloads));
+  }
+  assert.ok(methods > 60, `only ${methods} methods were tried`);
+  assert.deepEqual(failures, []);
 });
 
 /** Calls a method with arguments its TypeScript type does not allow. */

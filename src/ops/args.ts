@@ -93,6 +93,67 @@ export function checkArgs(op: string, args: ArrayLike<unknown>, positional: numb
 }
 
 /**
+ * API.md rule 2 for an op written with plain parameters: called when the call's last argument is
+ * an options object (`args` is the call's `arguments`), it moves the options that name parameters
+ * of `names` (all the op's positional-or-keyword parameters, leading tensors included, in
+ * PyTorch's order) into their slots and calls `f` again with them:
+ * `transpose(x, { dim0: 0, dim1: 1 })` calls `transpose(x, 0, 1)`. The other options stay in an
+ * options object after every slot, where the op's own check (checkArgs, outCall, bindArgs) reads
+ * them; with `keywords`, an option outside `names` and `keywords` is an error here. A parameter
+ * given twice, or one of the first `required` missing, is Python's error.
+ * The op tests `isOptionsObject(arguments[arguments.length - 1])` first (only where the options
+ * object can stand in one of its slots), so a call without options pays one type test.
+ */
+export function rebind<F extends (...a: never[]) => unknown>(
+  f: F, op: string, args: ArrayLike<unknown>, names: readonly string[], required: number, keywords?: readonly string[],
+): ReturnType<F> {
+  const opts = args[args.length - 1] as Record<string, unknown>;
+  let given = args.length - 1;
+  while (given > 0 && args[given - 1] === undefined) given--;
+  if (given > names.length) throw positionalCountError(op, names.length, given);
+  const slots: unknown[] = [];
+  for (let i = 0; i < given; i++) {
+    if (isOptionsObject(args[i])) throw new Error(`${op}(): an options object must be the last argument`);
+    slots.push(args[i]);
+  }
+  let rest: Record<string, unknown> | null = null;
+  for (const key of Object.keys(opts)) {
+    const value = opts[key];
+    const slot = names.indexOf(key);
+    if (slot < 0) {
+      if (keywords && !keywords.includes(key)) throw new Error(`${op}() got an unexpected keyword argument '${key}'`);
+      (rest ??= {})[key] = value;
+    } else if (slots[slot] !== undefined) {
+      throw new Error(`${op}() got multiple values for argument '${pythonName(key)}'`);
+    } else {
+      while (slots.length < slot) slots.push(undefined);
+      slots[slot] = value;
+    }
+  }
+  const missing: string[] = [];
+  for (let i = 0; i < required; i++) if (slots[i] === undefined) missing.push(`'${pythonName(names[i]!)}'`);
+  if (missing.length) throw missingArgumentsError(op, missing);
+  while (slots.length && slots[slots.length - 1] === undefined) slots.pop();
+  if (rest) {
+    while (slots.length < names.length) slots.push(undefined);
+    slots.push(rest);
+  }
+  return (f as unknown as (...a: unknown[]) => ReturnType<F>)(...slots);
+}
+
+/** A parameter's name as PyTorch spells it, for messages: `normalizedShape` → `normalized_shape`. */
+function pythonName(name: string): string {
+  return /^[a-z]/.test(name) ? name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : name;
+}
+
+/** Python's words: "f() missing 2 required positional arguments: 'a' and 'b'". */
+function missingArgumentsError(op: string, quoted: string[]): Error {
+  const n = quoted.length;
+  const list = n === 1 ? quoted[0] : n === 2 ? `${quoted[0]} and ${quoted[1]}` : `${quoted.slice(0, -1).join(", ")}, and ${quoted[n - 1]}`;
+  return new Error(`${op}() missing ${n} required positional argument${n === 1 ? "" : "s"}: ${list}`);
+}
+
+/**
  * Sizes given as `f(2, 3)`, `f([2, 3])` or `f(2, 3, { dtype })` (API.md rule 4): returns the size
  * and the trailing options object, if any. With `keywords`, other option keys are errors.
  */

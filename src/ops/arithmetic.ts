@@ -5,7 +5,7 @@ import { Tensor } from "../core/tensor.js";
 import { type DType, getDefaultDtype, int64 } from "../core/dtype.js";
 import { nativeBinary } from "./native-fast.js";
 import { nativeTyped } from "./native-typed.js";
-import { type Args, bindArgs, installMethods, type Method, checkTensor, checkArgs } from "./args.js";
+import { type Args, bindArgs, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { type TensorOrScalar, resultType } from "./promotion.js";
 import { binaryOp, binaryInPlace, gradFor, type BinarySpec } from "./pointwise-engine.js";
 import { hasZeroValue } from "./engine.js";
@@ -90,7 +90,7 @@ const MUL: BinarySpec = {
 };
 
 export function mul(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("mul", arguments, 2, () => mul(input, other));
+  if (arguments.length > 2) return outCall("mul", arguments, 2, () => mul(input, other)); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(mul, "mul", arguments, ["input", "other"], 2, ["out"]);
   if (input instanceof Tensor && other instanceof Tensor && input.dtype.name === "bool" && other.dtype.name === "bool") {
     return binaryOp({ ...MUL, f: (x, y) => (x && y ? 1 : 0) }, input, other);
   }
@@ -99,7 +99,7 @@ export function mul(input: TensorOrScalar, other: TensorOrScalar, options?: OutO
 export const multiply = mul;
 
 export function mul_(self: Tensor, other: TensorOrScalar): Tensor {
-  if (arguments.length > 2) checkArgs("mul_", arguments, 2);
+  if (arguments.length > 2) checkArgs("mul_", arguments, 2); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(mul_, "mul_", arguments, ["self", "other"], 2, []);
   return binaryInPlace(MUL, self, other, (s) => mul(s, other));
 }
 
@@ -177,7 +177,7 @@ export function div(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<
 }
 export const divide = div;
 export function trueDivide(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("true_divide", arguments, 2, () => div(input, other));
+  if (arguments.length > 2) return outCall("true_divide", arguments, 2, () => div(input, other)); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(trueDivide, "true_divide", arguments, ["input", "other"], 2, ["out"]);
   return div(input, other);
 }
 
@@ -189,15 +189,15 @@ export function div_(self: Tensor, other: TensorOrScalar, ...args: Args<[], DivO
 }
 
 export function floorDivide(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("floor_divide", arguments, 2, () => floorDivide(input, other));
+  if (arguments.length > 2) return outCall("floor_divide", arguments, 2, () => floorDivide(input, other)); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(floorDivide, "floor_divide", arguments, ["input", "other"], 2, ["out"]);
   return div(input, other, { roundingMode: "floor" });
 }
 export function floorDivide_(self: Tensor, other: TensorOrScalar): Tensor {
-  if (arguments.length > 2) checkArgs("floor_divide_", arguments, 2);
+  if (arguments.length > 2) checkArgs("floor_divide_", arguments, 2); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(floorDivide_, "floor_divide_", arguments, ["self", "other"], 2, []);
   return div_(self, other, { roundingMode: "floor" });
 }
 export function trueDivide_(self: Tensor, other: TensorOrScalar): Tensor {
-  if (arguments.length > 2) checkArgs("true_divide_", arguments, 2);
+  if (arguments.length > 2) checkArgs("true_divide_", arguments, 2); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(trueDivide_, "true_divide_", arguments, ["self", "other"], 2, []);
   return div_(self, other);
 }
 export const subtract_ = sub_, multiply_ = mul_, divide_ = div_;

@@ -5,7 +5,7 @@ import { Tensor } from "../core/tensor.js";
 import { broadcastShapes, numel, normalizeDim, shapeStr } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, installMethods, type Method, checkTensor, checkArgs, describe } from "./args.js";
+import { type Args, bindArgs, installMethods, type Method, checkTensor, checkArgs, describe, isOptionsObject, rebind } from "./args.js";
 import { emptyTensor, uninitTensor, toNumbers, writeNumbers } from "./engine.js";
 import { kernels, type FloatArray } from "../backends/kernels.js";
 import { tensor } from "./creation.js";
@@ -81,7 +81,7 @@ function mmKernel(a: Tensor, b: Tensor): Tensor {
 }
 
 export function mm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("mm", arguments, 2, () => mm(input, mat2), "same");
+  if (arguments.length > 2) return outCall("mm", arguments, 2, () => mm(input, mat2), "same"); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(mm, "mm", arguments, ["input", "mat2"], 2, ["out"]);
   checkTensor("mm", "input", input);
   checkTensor("mm", "mat2", mat2);
   if (input.dim() !== 2) throw new Error(`mm: self must be a matrix`);
@@ -98,7 +98,7 @@ export function mm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
 }
 
 export function bmm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("bmm", arguments, 2, () => bmm(input, mat2), "same");
+  if (arguments.length > 2) return outCall("bmm", arguments, 2, () => bmm(input, mat2), "same"); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(bmm, "bmm", arguments, ["input", "mat2"], 2, ["out"]);
   checkTensor("bmm", "input", input);
   checkTensor("bmm", "mat2", mat2);
   if (input.dim() !== 3) throw new Error(`batch1 must be a 3D tensor`);
@@ -117,7 +117,7 @@ export function bmm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
 }
 
 export function dot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("dot", arguments, 2, () => dot(input, other), "same");
+  if (arguments.length > 2) return outCall("dot", arguments, 2, () => dot(input, other), "same"); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(dot, "dot", arguments, ["input", "other"], 2, ["out"]);
   if (input.dim() !== 1 || other.dim() !== 1) {
     throw new Error(`1D tensors expected, but got ${input.dim()}D and ${other.dim()}D tensors`);
   }
@@ -134,12 +134,12 @@ export function dot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
 export const inner1d = dot;
 
 export function vdot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("vdot", arguments, 2, () => vdot(input, other), "same");
+  if (arguments.length > 2) return outCall("vdot", arguments, 2, () => vdot(input, other), "same"); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(vdot, "vdot", arguments, ["input", "other"], 2, ["out"]);
   return dot(input, other);
 }
 
 export function mv(input: Tensor, vec: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("mv", arguments, 2, () => mv(input, vec), "same");
+  if (arguments.length > 2) return outCall("mv", arguments, 2, () => mv(input, vec), "same"); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(mv, "mv", arguments, ["input", "vec"], 2, ["out"]);
   if (input.dim() !== 2 || vec.dim() !== 1) {
     throw new Error(`vector + matrix @ vector expected, got ${input.dim()}, ${vec.dim()}, ${vec.dim()}`);
   }
@@ -151,7 +151,7 @@ export function mv(input: Tensor, vec: Tensor, options?: OutOption): Tensor {
 
 /** torch.matmul: NumPy-style, with broadcast batch dims. */
 export function matmul(input: Tensor, other: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("matmul", arguments, 2, () => matmul(input, other), "same");
+  if (arguments.length > 2) return outCall("matmul", arguments, 2, () => matmul(input, other), "same"); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(matmul, "matmul", arguments, ["input", "other"], 2, ["out"]);
   const out = matmulImpl(input, other);
   if (tracing.on) traceOp("matmul", [input, other], out);
   return out;
@@ -193,7 +193,7 @@ function matmulImpl(input: Tensor, other: Tensor): Tensor {
 }
 
 export function outer(input: Tensor, vec2: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("outer", arguments, 2, () => outer(input, vec2));
+  if (arguments.length > 2) return outCall("outer", arguments, 2, () => outer(input, vec2)); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(outer, "outer", arguments, ["input", "vec2"], 2, ["out"]);
   if (input.dim() !== 1 || vec2.dim() !== 1) throw new Error(`outer: expected 1D tensors, got ${input.dim()}D and ${vec2.dim()}D`);
   return input.unsqueeze(1).mul(vec2.unsqueeze(0));
 }
@@ -413,7 +413,7 @@ export function tensordot(a: Tensor, b: Tensor, ...args: Args<[dims?: TensordotD
 }
 
 export function kron(input: Tensor, other: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("kron", arguments, 2, () => kron(input, other));
+  if (arguments.length > 2) return outCall("kron", arguments, 2, () => kron(input, other)); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(kron, "kron", arguments, ["input", "other"], 2, ["out"]);
   const nd = Math.max(input.dim(), other.dim());
   const a = input.reshape([...Array(nd - input.dim()).fill(1), ...input._shape]);
   const b = other.reshape([...Array(nd - other.dim()).fill(1), ...other._shape]);
@@ -427,7 +427,7 @@ export function kron(input: Tensor, other: Tensor, options?: OutOption): Tensor 
 }
 
 export function trace(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("trace", arguments, 1);
+  if (arguments.length > 1) checkArgs("trace", arguments, 1); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(trace, "trace", arguments, ["input"], 1, []);
   if (input.dim() !== 2) throw new Error(`trace: expected a matrix, but got tensor with dim ${input.dim()}`);
   return input.diagonal().sum();
 }

@@ -9,7 +9,7 @@ import { needsGrad, record, sumToShape } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import * as K from "../backends/js/linalg.js";
-import { type Args, bindArgs, checkDims, checkTensor } from "./args.js";
+import { type Args, bindArgs, checkDims, checkTensor, isOptionsObject, rebind } from "./args.js";
 import { matmul } from "./blas.js";
 import { castTo } from "./conversion.js";
 import { fromArray, toNumbers } from "./engine.js";
@@ -28,7 +28,7 @@ export { matrixExp } from "./matrix-exp.js";
 
 /** torch.linalg.inv(A): raises PyTorch's error for a singular matrix. */
 export function inv(A: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("linalg_inv", arguments, 1, () => inv(A), "same");
+  if (arguments.length > 1) return outCall("linalg_inv", arguments, 1, () => inv(A), "same"); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(inv, "linalg_inv", arguments, ["A"], 1, ["out"]);
   checkTensor("linalg.inv", "A", A);
   const { X, infos } = invForward(A);
   K.checkLinalgErrors(infos, "linalg.inv", "inv", A.dim() > 2);
@@ -68,7 +68,7 @@ function invUnchecked(A: Tensor): Tensor {
 
 /** torch.linalg.det(A). */
 export function det(A: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("linalg_det", arguments, 1, () => det(A), "same");
+  if (arguments.length > 1) return outCall("linalg_det", arguments, 1, () => det(A), "same"); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(det, "linalg_det", arguments, ["A"], 1, ["out"]);
   checkTensor("linalg.det", "A", A);
   checkSquareFloat("linalg.det", A);
   const M = matricesOf(A);
@@ -143,7 +143,7 @@ function cofactorMatrix(A: Tensor): Tensor {
 
 /** torch.linalg.slogdet(A): (sign, logabsdet). */
 export function slogdet(A: Tensor, options?: OutPairOption): NamedTuple<"sign" | "logabsdet"> {
-  if (arguments.length > 1) return outCall("linalg_slogdet", arguments, 1, () => slogdet(A), "same");
+  if (arguments.length > 1) return outCall("linalg_slogdet", arguments, 1, () => slogdet(A), "same"); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(slogdet, "linalg_slogdet", arguments, ["A"], 1, ["out"]);
   checkTensor("linalg.slogdet", "A", A);
   const [sign, logabsdet] = slogdetForward("linalg.slogdet", A);
   return namedTuple(["sign", "logabsdet"], [sign, logabsdet]);

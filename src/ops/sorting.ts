@@ -6,7 +6,7 @@ import { type DType, float32, float32Bits, int32, int64, getDefaultDtype } from 
 import { normalizeDim } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, checkInt, installMethods, type Method, checkTensor } from "./args.js";
+import { type Args, bindArgs, checkInt, installMethods, type Method, checkTensor, isOptionsObject, rebind } from "./args.js";
 import { emptyTensor, toNumbers, writeNumbers, type NumArray } from "./engine.js";
 import { valuesIndices, type ValuesIndices } from "./named-tuple.js";
 import { tensor } from "./creation.js";
@@ -136,7 +136,7 @@ export function argsort(input: Tensor, ...args: Args<[dim?: number, descending?:
 }
 
 export function msort(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("msort", arguments, 1, () => msort(input));
+  if (arguments.length > 1) return outCall("msort", arguments, 1, () => msort(input)); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(msort, "msort", arguments, ["input"], 1, ["out"]);
   return sort(input, 0).values;
 }
 

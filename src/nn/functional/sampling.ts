@@ -7,7 +7,7 @@ import { float32, float64, uint8 } from "../../core/dtype.js";
 import { record } from "../../autograd/record.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { floatData, scratch } from "./float-scratch.js";
-import { type Args, bindArgs, describe, checkArgs } from "../../ops/args.js";
+import { type Args, bindArgs, describe, checkArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { fromArray } from "../../ops/engine.js";
 import { castTo } from "../../ops/conversion.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
@@ -346,7 +346,7 @@ export function affineGrid(theta: Tensor, size: number[], ...args: Args<[alignCo
 
 /** F.pixel_shuffle(input, upscale_factor): (*, C*r*r, H, W) → (*, C, H*r, W*r). */
 export function pixelShuffle(input: Tensor, upscaleFactor: number): Tensor {
-  if (arguments.length > 2) checkArgs("pixel_shuffle", arguments, 2);
+  if (arguments.length > 2) checkArgs("pixel_shuffle", arguments, 2); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(pixelShuffle, "pixel_shuffle", arguments, ["input", "upscaleFactor"], 2, []);
   const x = requireTensor("pixel_shuffle", "input", input);
   const r = upscaleFactor;
   if (x.dim() < 3) throw new Error(`pixel_shuffle expects input to have at least 3 dimensions, but got input with ${x.dim()} dimension(s)`);
@@ -364,7 +364,7 @@ export function pixelShuffle(input: Tensor, upscaleFactor: number): Tensor {
 
 /** F.pixel_unshuffle(input, downscale_factor): (*, C, H*r, W*r) → (*, C*r*r, H, W). */
 export function pixelUnshuffle(input: Tensor, downscaleFactor: number): Tensor {
-  if (arguments.length > 2) checkArgs("pixel_unshuffle", arguments, 2);
+  if (arguments.length > 2) checkArgs("pixel_unshuffle", arguments, 2); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(pixelUnshuffle, "pixel_unshuffle", arguments, ["input", "downscaleFactor"], 2, []);
   const x = requireTensor("pixel_unshuffle", "input", input);
   const r = downscaleFactor;
   if (x.dim() < 3) throw new Error(`pixel_unshuffle expects input to have at least 3 dimensions, but got input with ${x.dim()} dimension(s)`);
