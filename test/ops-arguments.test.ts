@@ -149,7 +149,8 @@ test("plain-parameter ops count every positional argument, as Python does", () =
   // Ops bound by bindArgs count their leading tensors too (PyTorch: topk() takes from 2 to 5 positional arguments but 6 were given).
   assert.throws(() => torch.topk(x, 1, 0, true, true, 9 as never), { message: "topk() takes 5 positional arguments but 6 were given" });
   assert.throws(() => torch.exp(x, { foo: 1 } as never), { message: "exp() got an unexpected keyword argument 'foo'" });
-  assert.throws(() => torch.reshape(x, [2], { shape: [2] } as never), { message: "reshape() got an unexpected keyword argument 'shape'" });
+  assert.throws(() => torch.reshape(x, [2], { size: [2] } as never), { message: "reshape() got an unexpected keyword argument 'size'" });
+  assert.throws(() => torch.reshape(x, [2], { shape: [2] } as never), { message: "reshape() got multiple values for argument 'shape'" });
   // In-place forms too (x.exp_(5): exp_() takes 1 positional argument but 2 were given).
   assert.throws(() => callMethod(x.clone(), "exp_", 5), { message: "exp_() takes 1 positional argument but 2 were given" });
   assert.throws(() => callMethod(x.clone(), "mul_", 2, 3), { message: "mul_() takes 2 positional arguments but 3 were given" });

@@ -155,9 +155,10 @@ function missingArgumentsError(op: string, quoted: string[]): Error {
 
 /**
  * Sizes given as `f(2, 3)`, `f([2, 3])` or `f(2, 3, { dtype })` (API.md rule 4): returns the size
- * and the trailing options object, if any. With `keywords`, other option keys are errors.
+ * and the trailing options object, if any. With `keywords`, other option keys are errors. `name`
+ * is PyTorch's name of the sizes, under which they may come in the options (`x.flip({ dims: [0] })`).
  */
-export function bindSize(op: string, args: readonly unknown[], keywords?: readonly string[]): { size: number[]; opts: Record<string, unknown> } {
+export function bindSize(op: string, args: readonly unknown[], keywords?: readonly string[], name = "size"): { size: number[]; opts: Record<string, unknown> } {
   let rest = args;
   let opts: Record<string, unknown> = {};
   if (rest.length && isOptionsObject(rest[rest.length - 1])) {
@@ -166,7 +167,7 @@ export function bindSize(op: string, args: readonly unknown[], keywords?: readon
     // An op that reads no options of its own passes the keywords it takes besides `size`.
     if (keywords) {
       for (const k of Object.keys(opts)) {
-        if (k !== "size" && !keywords.includes(k)) throw new Error(`${op}() got an unexpected keyword argument '${k}'`);
+        if (k !== name && !keywords.includes(k)) throw new Error(`${op}() got an unexpected keyword argument '${k}'`);
       }
     }
   }
@@ -174,15 +175,15 @@ export function bindSize(op: string, args: readonly unknown[], keywords?: readon
   if (rest.length === 1 && Array.isArray(rest[0])) size = rest[0] as unknown[];
   else if (rest.length === 1 && rest[0] instanceof Tensor) size = (rest[0] as Tensor).tolist() as unknown[];
   else size = rest as unknown[];
-  if ("size" in opts) {
-    if (size.length) throw new Error(`${op}() got multiple values for argument 'size'`);
-    size = opts.size as unknown[];
+  if (name in opts) {
+    if (size.length) throw new Error(`${op}() got multiple values for argument '${name}'`);
+    size = opts[name] as unknown[];
     opts = { ...opts };
-    delete opts.size;
+    delete opts[name];
   }
   for (const s of size) {
     if (typeof s !== "number" || !Number.isInteger(s)) {
-      throw new Error(`${op}(): argument 'size' must be a sequence of ints, but found element ${String(s)} of type ${typeof s}`);
+      throw new Error(`${op}(): argument '${name}' must be a sequence of ints, but found element ${String(s)} of type ${typeof s}`);
     }
   }
   return { size: size as number[], opts };

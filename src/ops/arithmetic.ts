@@ -44,6 +44,7 @@ function alphaOf(op: string, args: readonly unknown[]): number {
 }
 
 export function add(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts & OutOption>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(add, "add", arguments, ["input", "other", "alpha"], 2, ["out"]);
   if (hasOut(args)) return withOut("add", args, (rest) => add(input, other, ...(rest as [])));
   const alpha = alphaOf("add", args);
   if (!(input instanceof Tensor) && !(other instanceof Tensor)) checkTensor("add", "input", input);
@@ -55,6 +56,7 @@ export function add(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<
 }
 
 export function sub(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts & OutOption>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(sub, "sub", arguments, ["input", "other", "alpha"], 2, ["out"]);
   if (hasOut(args)) return withOut("sub", args, (rest) => sub(input, other, ...(rest as [])));
   const alpha = alphaOf("sub", args);
   if ((input instanceof Tensor && input.dtype.name === "bool") || (other instanceof Tensor && other.dtype.name === "bool")) {
@@ -65,17 +67,20 @@ export function sub(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<
 export const subtract = sub;
 
 export function rsub(input: Tensor, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(rsub, "rsub", arguments, ["input", "other", "alpha"], 2, []);
   const alpha = alphaOf("rsub", args);
   return sub(other, alpha === 1 ? input : mul(input, alpha));
 }
 
 export function add_(self: Tensor, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(add_, "add_", arguments, ["self", "other", "alpha"], 2, []);
   const alpha = alphaOf("add_", args);
   const o = scaled("add_", other, alpha);
   return binaryInPlace(ADD, self, o, (s) => add(s, o));
 }
 
 export function sub_(self: Tensor, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(sub_, "sub_", arguments, ["self", "other", "alpha"], 2, []);
   const alpha = alphaOf("sub_", args);
   const o = scaled("sub_", other, alpha);
   return binaryInPlace(SUB, self, o, (s) => sub(s, o));
@@ -166,6 +171,7 @@ function checkIntDivByZero(op: string, a: TensorOrScalar, b: TensorOrScalar, mod
 interface DivOpts { roundingMode?: RoundingMode }
 
 export function div(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[], DivOpts & OutOption>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(div, "div", arguments, ["input", "other"], 2, ["roundingMode", "out"]);
   if (hasOut(args)) return withOut("div", args, (rest) => div(input, other, ...(rest as [])));
   const a = bindArgs("div", args, [], ["roundingMode"], 2);
   const mode = (a.roundingMode as RoundingMode | undefined) ?? null;
@@ -182,6 +188,7 @@ export function trueDivide(input: TensorOrScalar, other: TensorOrScalar, options
 }
 
 export function div_(self: Tensor, other: TensorOrScalar, ...args: Args<[], DivOpts>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(div_, "div_", arguments, ["self", "other"], 2, ["roundingMode"]);
   const a = bindArgs("div_", args, [], ["roundingMode"], 2);
   const mode = (a.roundingMode as RoundingMode | undefined) ?? null;
   checkIntDivByZero("div_", self, other, mode);

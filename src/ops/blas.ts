@@ -117,7 +117,7 @@ export function bmm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
 }
 
 export function dot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("dot", arguments, 2, () => dot(input, other), "same"); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(dot, "dot", arguments, ["input", "other"], 2, ["out"]);
+  if (arguments.length > 2) return outCall("dot", arguments, 2, () => dot(input, other), "same"); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(dot, "dot", arguments, ["input", "tensor"], 2, ["out"]);
   if (input.dim() !== 1 || other.dim() !== 1) {
     throw new Error(`1D tensors expected, but got ${input.dim()}D and ${other.dim()}D tensors`);
   }
@@ -230,10 +230,12 @@ function scaledProduct(op: string, args: IArguments, input: Tensor, options: Bet
 }
 
 export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments[arguments.length - 1])) return rebind(addmm, "addmm", arguments, ["input", "mat1", "mat2"], 3, ["beta", "alpha", "out"]);
   return scaledProduct("addmm", arguments, input, options, () => mm(mat1, mat2));
 }
 
 export function addmv(input: Tensor, mat: Tensor, vec: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments[arguments.length - 1])) return rebind(addmv, "addmv", arguments, ["input", "mat", "vec"], 3, ["beta", "alpha", "out"]);
   return scaledProduct("addmv", arguments, input, options, () => mv(mat, vec));
 }
 
@@ -242,10 +244,12 @@ export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, options: BetaAlp
 }
 
 export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments[arguments.length - 1])) return rebind(baddbmm, "baddbmm", arguments, ["input", "batch1", "batch2"], 3, ["beta", "alpha", "out"]);
   return scaledProduct("baddbmm", arguments, input, options, () => bmm(batch1, batch2));
 }
 
 export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments[arguments.length - 1])) return rebind(addbmm, "addbmm", arguments, ["input", "batch1", "batch2"], 3, ["beta", "alpha", "out"]);
   return scaledProduct("addbmm", arguments, input, options, () => bmm(batch1, batch2).sum(0));
 }
 
@@ -388,6 +392,7 @@ export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Te
 type TensordotDims = number | [number[] | number, number[] | number];
 
 export function tensordot(a: Tensor, b: Tensor, ...args: Args<[dims?: TensordotDims], { dims?: TensordotDims } & OutOption>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(tensordot, "tensordot", arguments, ["a", "b", "dims"], 2, ["out"]);
   if (hasOut(args)) return withOut("tensordot", args, (rest) => tensordot(a, b, ...(rest as [never])), "same");
   const o = bindArgs("tensordot", args, ["dims"], [], 2);
   const dims = (o.dims as TensordotDims | undefined) ?? 2;
@@ -433,6 +438,7 @@ export function trace(input: Tensor): Tensor {
 }
 
 export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number | null], { dim?: number | null } & OutOption>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(cross, "cross", arguments, ["input", "other", "dim"], 2, ["out"]);
   if (hasOut(args)) return withOut("cross", args, (rest) => cross(input, other, ...(rest as [never])), "same");
   const o = bindArgs("cross", args, ["dim"], [], 2);
   const shape = broadcastShapes(input.shape, other.shape);
@@ -455,6 +461,7 @@ export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number 
 
 /** torch.cdist(x1, x2, p=2): pairwise p-norm distances between row sets (batched). */
 export function cdist(x1: Tensor, x2: Tensor, ...args: Args<[p?: number], { p?: number; computeMode?: string | null }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(cdist, "cdist", arguments, ["x1", "x2", "p"], 2, ["computeMode"]);
   const o = bindArgs("cdist", args, ["p"], ["computeMode"], 2);
   const p = (o.p as number | undefined) ?? 2;
   if (x1.dim() < 2 || x2.dim() < 2) throw new Error(`cdist only supports at least 2D tensors, X1 got: ${x1.dim()}D`);

@@ -265,10 +265,12 @@ function nativeIsclose(input: Tensor, other: Tensor, o: { rtol: number; atol: nu
 }
 
 export function isclose(input: Tensor, other: Tensor, ...args: Args<[rtol?: number, atol?: number, equalNan?: boolean], CloseOpts>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(isclose, "isclose", arguments, ["input", "other", "rtol", "atol", "equalNan"], 2, []);
   return closeTensor("isclose", input, other, closeArgs("isclose", args));
 }
 
 export function allclose(input: Tensor, other: Tensor, ...args: Args<[rtol?: number, atol?: number, equalNan?: boolean], CloseOpts>): boolean {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(allclose, "allclose", arguments, ["input", "other", "rtol", "atol", "equalNan"], 2, []);
   return allTrue(closeTensor("allclose", input, other, closeArgs("allclose", args)));
 }
 

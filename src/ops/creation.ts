@@ -103,7 +103,7 @@ export function tensor(data: TensorData, options: FactoryOptions = {}): Tensor {
 
 /** torch.as_tensor: no copy when data is already a tensor of the requested dtype. */
 export function asTensor(data: TensorData, options: FactoryOptions = {}): Tensor {
-  if (arguments.length > 2) checkArgs("as_tensor", arguments, 1, FACTORY_KW); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(asTensor, "as_tensor", arguments, ["data", "options"], 1, FACTORY_KW);
+  if (arguments.length > 2) checkArgs("as_tensor", arguments, 1, FACTORY_KW); else if (arguments.length <= 1 && isOptionsObject(arguments[arguments.length - 1])) return rebind(asTensor, "as_tensor", arguments, ["data"], 1, FACTORY_KW);
   bindArgs("as_tensor", [options], [], FACTORY_KW);
   if (data instanceof Tensor && (options.dtype === undefined || options.dtype === null || toDType(options.dtype) === data.dtype)) return data;
   return tensor(data, options);
@@ -160,7 +160,7 @@ function scalarDType(v: number | bigint | boolean): DType {
 
 /** torch.full(size, fillValue, { dtype }): the dtype follows the fill value as in PyTorch. */
 export function full(size: number[], fillValue: number | bigint | boolean, options: FactoryOptions & OutOption = {}): Tensor {
-  if (arguments.length > 3) checkArgs("full", arguments, 2, [...FACTORY_KW, "out"]); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(full, "full", arguments, ["size", "fillValue", "options"], 2, [...FACTORY_KW, "out"]);
+  if (arguments.length > 3) checkArgs("full", arguments, 2, [...FACTORY_KW, "out"]); else if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(full, "full", arguments, ["size", "fillValue"], 2, [...FACTORY_KW, "out"]);
   if (hasOut([options])) return withOut("full", [options], (rest) => full(size, fillValue, rest[0] as FactoryOptions), "cast", true);
   const opts = bindArgs("full", [options], [], FACTORY_KW);
   if (!Array.isArray(size)) throw new Error("full(): argument 'size' must be tuple of ints");
@@ -194,6 +194,7 @@ export function onesLike(input: Tensor, options: FactoryOptions = {}): Tensor {
 }
 export function emptyLike(input: Tensor, options: FactoryOptions = {}): Tensor { return zerosLike(input, options); }
 export function fullLike(input: Tensor, fillValue: number | bigint | boolean, options: FactoryOptions = {}): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(fullLike, "full_like", arguments, ["input", "fillValue"], 2);
   checkTensor("full_like", "input", input);
   const opts = bindArgs("full_like", [options], [], FACTORY_KW);
   const onDevice = deviceFactory("full_like", input.shape, likeDType(input, opts), { fill: fillValue }, opts.device ?? input.device, opts.requiresGrad);
@@ -262,7 +263,7 @@ export function arange(...args: (number | bigint | (ArangeOptions & OutOption))[
 
 /** torch.linspace(start, end, steps): PyTorch's symmetric formula (from both ends). */
 export function linspace(start: number, end: number, steps: number, options: FactoryOptions & OutOption = {}): Tensor {
-  if (arguments.length > 4) checkArgs("linspace", arguments, 3, [...FACTORY_KW, "out"]); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(linspace, "linspace", arguments, ["start", "end", "steps", "options"], 3, [...FACTORY_KW, "out"]);
+  if (arguments.length > 4) checkArgs("linspace", arguments, 3, [...FACTORY_KW, "out"]); else if (arguments.length <= 3 && isOptionsObject(arguments[arguments.length - 1])) return rebind(linspace, "linspace", arguments, ["start", "end", "steps"], 3, [...FACTORY_KW, "out"]);
   if (hasOut([options])) return withOut("linspace", [options], (rest) => linspace(start, end, steps, rest[0] as FactoryOptions), "cast", true);
   const opts = bindArgs("linspace", [options], [], FACTORY_KW);
   if (!Number.isInteger(steps) || steps < 0) throw new Error("linspace: number of steps must be non-negative");

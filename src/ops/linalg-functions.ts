@@ -60,6 +60,7 @@ export function cholesky(input: Tensor, ...args: Args<[upper?: boolean], { upper
 
 /** torch.cholesky_solve(B, L, upper = false): solves A X = B given A's Cholesky factor L (A = L Lᵀ). */
 export function choleskySolve(input: Tensor, input2: Tensor, ...args: Args<[upper?: boolean], { upper?: boolean }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(choleskySolve, "cholesky_solve", arguments, ["input", "input2", "upper"], 2, []);
   const api = "cholesky_solve";
   checkTensor(api, "input", input);
   checkTensor(api, "input2", input2);

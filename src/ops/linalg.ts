@@ -168,6 +168,7 @@ interface LeftOption { left?: boolean }
 
 /** torch.linalg.solve(A, B, { left }): B a (batch of) matrix, or of vectors when B is A.shape[:-1] or 1-D. */
 export function solve(A: Tensor, B: Tensor, ...args: Args<[], LeftOption & OutOption>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(solve, "linalg.solve", arguments, ["A", "B"], 2, ["left", "out"]);
   if (hasOut(args)) return withOut("linalg_solve", args, (rest) => solve(A, B, ...(rest as [never])), "same");
   const a = bindArgs("linalg.solve", args, [], ["left"], 2);
   const { X, infos } = solveForward(A, B, (a.left as boolean | undefined) ?? true);
@@ -177,6 +178,7 @@ export function solve(A: Tensor, B: Tensor, ...args: Args<[], LeftOption & OutOp
 
 /** torch.linalg.solve_ex(A, B, { left, checkErrors }): (result, info). */
 export function solveEx(A: Tensor, B: Tensor, ...args: Args<[], LeftOption & { checkErrors?: boolean }>): NamedTuple<"result" | "info"> {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(solveEx, "linalg.solve_ex", arguments, ["A", "B"], 2, ["left", "checkErrors"]);
   const a = bindArgs("linalg.solve_ex", args, [], ["left", "checkErrors"], 2);
   const { X, infos } = solveForward(A, B, (a.left as boolean | undefined) ?? true);
   if (a.checkErrors === true) K.checkLinalgErrors(infos, "torch.linalg.solve_ex", "solve", A.dim() > 2);
@@ -235,6 +237,7 @@ export function solveTriangular(
   B: Tensor,
   ...args: Args<[], { upper?: boolean; left?: boolean; unitriangular?: boolean }>
 ): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(solveTriangular, "linalg.solve_triangular", arguments, ["A", "B"], 2, ["upper", "left", "unitriangular"]);
   const api = "linalg.solve_triangular";
   checkTensor(api, "A", A);
   checkTensor(api, "B", B);
@@ -825,6 +828,7 @@ export function norm(
 
 /** torch.linalg.cross(input, other, dim = -1): torch.cross with the last dim as default. */
 export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number], { dim?: number }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(cross, "linalg.cross", arguments, ["input", "other", "dim"], 2, []);
   checkTensor("linalg.cross", "input", input);
   checkTensor("linalg.cross", "other", other);
   const a = bindArgs("linalg.cross", args, ["dim"], [], 2);

@@ -1313,12 +1313,14 @@ function checkAddc(op: string, input: Tensor, t1: unknown, t2: unknown): [Tensor
 
 /** torch.addcmul(input, tensor1, tensor2, *, value=1): input + value * tensor1 * tensor2. */
 export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts & OutOption>): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments[arguments.length - 1])) return rebind(addcmul, "addcmul", arguments, ["input", "tensor1", "tensor2"], 3, ["value", "out"]);
   if (hasOut(args)) return withOut("addcmul", args, (rest) => addcmul(input, tensor1, tensor2, ...(rest as [])), "same");
   const value = valueOf("addcmul", args);
   const [a, b] = checkAddc("addcmul", input, tensor1, tensor2);
   return ternaryOp(addcmulSpec(value, resultTypeMany(input, a, b)), input, a, b);
 }
 export function addcmul_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts>): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments[arguments.length - 1])) return rebind(addcmul_, "addcmul_", arguments, ["self", "tensor1", "tensor2"], 3, ["value"]);
   const value = valueOf("addcmul_", args);
   const [a, b] = checkAddc("addcmul_", self, tensor1, tensor2);
   const promoted = resultTypeMany(self, a, b);
@@ -1328,12 +1330,14 @@ export function addcmul_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args
 
 /** torch.addcdiv(input, tensor1, tensor2, *, value=1): input + value * tensor1 / tensor2. */
 export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts & OutOption>): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments[arguments.length - 1])) return rebind(addcdiv, "addcdiv", arguments, ["input", "tensor1", "tensor2"], 3, ["value", "out"]);
   if (hasOut(args)) return withOut("addcdiv", args, (rest) => addcdiv(input, tensor1, tensor2, ...(rest as [])), "same");
   const value = valueOf("addcdiv", args);
   const [a, b] = checkAddc("addcdiv", input, tensor1, tensor2);
   return ternaryOp(addcdivSpec("addcdiv", value, a, b), input, a, b);
 }
 export function addcdiv_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts>): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments[arguments.length - 1])) return rebind(addcdiv_, "addcdiv_", arguments, ["self", "tensor1", "tensor2"], 3, ["value"]);
   const value = valueOf("addcdiv_", args);
   const [a, b] = checkAddc("addcdiv_", self, tensor1, tensor2);
   const spec = addcdivSpec("addcdiv_", value, a, b);

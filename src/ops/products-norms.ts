@@ -29,6 +29,7 @@ function ordOf(op: string, p: unknown): number {
 
 /** torch.dist(input, other, p=2): the p-norm of input - other (broadcast). */
 export function dist(input: Tensor, other: Tensor, ...args: Args<[p?: Ord], { p?: Ord }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(dist, "dist", arguments, ["input", "other", "p"], 2, []);
   checkTensor("dist", "input", input);
   checkTensor("dist", "other", other);
   const p = ordOf("dist", bindArgs("dist", args, ["p"]).p ?? 2);

@@ -102,7 +102,7 @@ export function randint(...args: (number | bigint | number[] | (RandintOptions &
 
 /** torch.randperm(n, { generator, dtype }). */
 export function randperm(n: number, options: { generator?: Generator; dtype?: DTypeLike; requiresGrad?: boolean } & OutOption = {}): Tensor {
-  if (arguments.length > 2) checkArgs("randperm", arguments, 1, [...FACTORY_KW, "out"]); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(randperm, "randperm", arguments, ["n", "options"], 1, [...FACTORY_KW, "out"]);
+  if (arguments.length > 2) checkArgs("randperm", arguments, 1, [...FACTORY_KW, "out"]); else if (arguments.length <= 1 && isOptionsObject(arguments[arguments.length - 1])) return rebind(randperm, "randperm", arguments, ["n"], 1, [...FACTORY_KW, "out"]);
   if (hasOut([options])) return withOut("randperm", [options], (rest) => randperm(n, rest[0] as { dtype?: DTypeLike }), "cast", true);
   const opts = bindArgs("randperm", [options], [], FACTORY_KW);
   if (!Number.isInteger(n) || n < 0) throw new Error(`randperm: n must be non-negative, got ${n}`);
@@ -114,12 +114,12 @@ export function randperm(n: number, options: { generator?: Generator; dtype?: DT
 }
 
 export function randLike(input: Tensor, options: { dtype?: DTypeLike; generator?: Generator } = {}): Tensor {
-  if (arguments.length > 2) checkArgs("rand_like", arguments, 1, FACTORY_KW); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(randLike, "rand_like", arguments, ["input", "options"], 1, FACTORY_KW);
+  if (arguments.length > 2) checkArgs("rand_like", arguments, 1, FACTORY_KW); else if (arguments.length <= 1 && isOptionsObject(arguments[arguments.length - 1])) return rebind(randLike, "rand_like", arguments, ["input"], 1, FACTORY_KW);
   bindArgs("rand_like", [options], [], FACTORY_KW);
   return rand(input.shape, { dtype: options.dtype ?? input.dtype, ...(options.generator ? { generator: options.generator } : {}) });
 }
 export function randnLike(input: Tensor, options: { dtype?: DTypeLike; generator?: Generator } = {}): Tensor {
-  if (arguments.length > 2) checkArgs("randn_like", arguments, 1, FACTORY_KW); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(randnLike, "randn_like", arguments, ["input", "options"], 1, FACTORY_KW);
+  if (arguments.length > 2) checkArgs("randn_like", arguments, 1, FACTORY_KW); else if (arguments.length <= 1 && isOptionsObject(arguments[arguments.length - 1])) return rebind(randnLike, "randn_like", arguments, ["input"], 1, FACTORY_KW);
   bindArgs("randn_like", [options], [], FACTORY_KW);
   return randn(input.shape, { dtype: options.dtype ?? input.dtype, ...(options.generator ? { generator: options.generator } : {}) });
 }

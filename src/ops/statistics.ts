@@ -22,11 +22,13 @@ const INTERPOLATIONS: readonly string[] = ["linear", "lower", "higher", "midpoin
  * with a NaN gives NaN.
  */
 export function quantile(input: Tensor, q: number | Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], QuantileOptions>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(quantile, "quantile", arguments, ["input", "q", "dim", "keepdim"], 2, ["interpolation"]);
   return quantileOf("quantile", input, q, args, false);
 }
 
 /** torch.nanquantile: quantile over the non-NaN values of each row (NaN where a row has none). */
 export function nanquantile(input: Tensor, q: number | Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], QuantileOptions>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(nanquantile, "nanquantile", arguments, ["input", "q", "dim", "keepdim"], 2, ["interpolation"]);
   return quantileOf("nanquantile", input, q, args, true);
 }
 

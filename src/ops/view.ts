@@ -31,7 +31,7 @@ export function view(input: Tensor, ...size: (number | number[])[]): Tensor {
 }
 
 export function reshape(input: Tensor, ...size: (number | number[])[]): Tensor {
-  const { size: s } = bindSize("reshape", size, []);
+  const { size: s } = bindSize("reshape", size, [], "shape");
   const shape = inferSize(s, input.numel());
   const strides = viewStrides(input._shape, input._strides, shape);
   if (strides) return view(input, shape);
@@ -80,7 +80,7 @@ export function transpose(input: Tensor, dim0: number, dim1: number): Tensor {
 export const swapaxes = transpose, swapdims = transpose;
 
 export function permute(input: Tensor, ...dims: (number | number[])[]): Tensor {
-  const { size: d } = bindSize("permute", dims, []);
+  const { size: d } = bindSize("permute", dims, [], "dims");
   if (d.length !== input.dim()) {
     throw new Error(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${input.dim()} is not equal to len(dims) = ${d.length}`);
   }
@@ -385,6 +385,7 @@ export function asStridedScatter(input: Tensor, src: Tensor, size: number[], str
 // ---- splitting ------------------------------------------------------------------------------
 
 export function split(input: Tensor, splitSizeOrSections: number | number[], ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(split, "split", arguments, ["tensor", "splitSizeOrSections", "dim"], 2, []);
   const dim = (bindArgs("split", args, ["dim"], [], 2).dim as number | undefined) ?? 0;
   const d = normalizeDim(dim, input.dim(), "split");
   const size = input._shape[d]!;
@@ -407,7 +408,14 @@ export function split(input: Tensor, splitSizeOrSections: number | number[], ...
   return out;
 }
 
+/** Tensor.split(split_size, dim=0): the method names its size parameter as PyTorch's does. */
+function splitMethod(self: Tensor, splitSize: number | number[], ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(splitMethod, "split", arguments, ["self", "splitSize", "dim"], 2, []);
+  return split(self, splitSize, ...args);
+}
+
 export function chunk(input: Tensor, chunks: number, ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(chunk, "chunk", arguments, ["input", "chunks", "dim"], 2, []);
   const dim = (bindArgs("chunk", args, ["dim"], [], 2).dim as number | undefined) ?? 0;
   if (!Number.isInteger(chunks) || chunks <= 0) throw new Error("chunk expects `chunks` to be greater than 0, got: " + chunks);
   const d = normalizeDim(dim, input.dim(), "chunk");
@@ -417,6 +425,7 @@ export function chunk(input: Tensor, chunks: number, ...args: Args<[dim?: number
 }
 
 export function tensorSplit(input: Tensor, indicesOrSections: number | number[], ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(tensorSplit, "tensor_split", arguments, ["input", "indicesOrSections", "dim"], 2, []);
   const dim = (bindArgs("tensor_split", args, ["dim"], [], 2).dim as number | undefined) ?? 0;
   const d = normalizeDim(dim, input.dim(), "tensor_split");
   const size = input._shape[d]!;
@@ -492,7 +501,7 @@ declare module "../core/tensor.js" {
 installMethods({
   view, reshape, viewAs, reshapeAs, contiguous, clone, transpose, swapaxes: transpose, swapdims: transpose, permute, t, adjoint,
   movedim, moveaxis: movedim, expand, expandAs, broadcastTo, squeeze, unsqueeze, flatten, ravel, unflatten, narrow, select,
-  diagonal, asStrided, asStridedScatter, sliceScatter, selectScatter, diagonalScatter, split, chunk, tensorSplit, unbind,
+  diagonal, asStrided, asStridedScatter, sliceScatter, selectScatter, diagonalScatter, split: splitMethod, chunk, tensorSplit, unbind,
 });
 
 const reversedDims = (x: Tensor) => permute(x, [...Array(x.dim()).keys()].reverse());

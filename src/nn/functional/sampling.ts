@@ -235,6 +235,7 @@ const DTYPE_PRINT: Record<string, string> = { float32: "float", float64: "double
  * inputs (N, C, H, W) sampled at grid (N, H_out, W_out, 2) of (x, y) in [-1, 1].
  */
 export function gridSample(input: Tensor, grid: Tensor, ...args: GridSampleArgs): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(gridSample, "grid_sample", arguments, ["input", "grid", "mode", "paddingMode", "alignCorners"], 2, []);
   const op = "grid_sample";
   const x = requireTensor(op, "input", input);
   const g = requireTensor(op, "grid", grid);
@@ -306,6 +307,7 @@ function gridSampleBackwardOp(go: Tensor, x: Tensor, g: Tensor, params: GridSamp
  * Written as base_grid @ theta^T, so its gradient is matmul's.
  */
 export function affineGrid(theta: Tensor, size: number[], ...args: Args<[alignCorners?: boolean | null], { alignCorners?: boolean | null }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(affineGrid, "affine_grid", arguments, ["theta", "size", "alignCorners"], 2, []);
   const op = "affine_grid";
   const t = requireTensor(op, "theta", theta);
   const a = bindArgs(op, args, ["alignCorners"], [], 2);
