@@ -136,6 +136,83 @@ test("every Tensor method of a sampled torch.* op takes its arguments in the opt
   assert.deepEqual(failures, []);
 });
 
+/** An op called with arguments its TypeScript type does not list (the options form of a plain-parameter op). */
+function loose(f: unknown): (...a: unknown[]) => torch.Tensor {
+  return f as (...a: unknown[]) => torch.Tensor;
+}
+
+test("the cases of API.md rule 2 that plain-parameter ops used to reject", () => {
+  const x = torch.arange(6, { dtype: "float32" }).reshape(2, 3);
+  const y = torch.full([2, 3], 2);
+  const same = (a: torch.Tensor, b: torch.Tensor) => { assert.deepEqual(a.shape, b.shape); assert.equal(a.dtype, b.dtype); assert.deepEqual(a.tolist(), b.tolist()); };
+  // torch.transpose(x, dim0=0, dim1=1), torch.mul(x, other=y), x.flip(dims=[0])
+  same(loose(torch.transpose)(x, { dim0: 0, dim1: 1 }), x.transpose(0, 1));
+  same(torch.mul(x, { other: y } as never), x.mul(y));
+  same(x.flip({ dims: [0] } as never), x.flip(0));
+  // F.linear(x, weight=w, bias=b), F.linear(x, w, bias=b)
+  const w = torch.ones(4, 3), b = torch.arange(4, { dtype: "float32" });
+  same(F.linear(x, { weight: w, bias: b } as never), F.linear(x, w, b));
+  same(F.linear(x, w, { bias: b } as never), F.linear(x, w, b));
+  // torch.narrow(x, 0, start=1, length=1)
+  same(loose(torch.narrow)(x, 1, { start: 1, length: 2 }), torch.narrow(x, 1, 1, 2));
+  // The first parameter may come there too where the op binds it (torch.add(input=x, other=y)).
+  same(loose(torch.add)({ input: x, other: y }), torch.add(x, y));
+  same(torch.exp({ input: x } as never), torch.exp(x));
+  // Keyword-only parameters keep working next to the moved ones: torch.add(x, other=y, alpha=2, out=o).
+  const o = torch.empty(0);
+  assert.equal(torch.add(x, { other: y, alpha: 2, out: o } as never), o);
+  same(o, x.add(y, 2));
+  same(torch.pow(x, { exponent: 2 } as never), x.pow(2));
+  // F.relu(x, inplace=True) (a keyword of F.relu's own) changes x.
+  const r = torch.tensor([-1, 2]);
+  F.relu(r, { inplace: true });
+  assert.deepEqual(r.tolist(), [0, 2]);
+  // torch.linalg functions and the special functions bind the same way.
+  const m = torch.tensor([[2, 0], [0, 4]], { dtype: "float64" });
+  same(torch.linalg.solve(m, { B: m } as never), torch.eye(2, { dtype: "float64" }));
+  same(torch.xlogy(x, { other: y } as never), torch.xlogy(x, y));
+  same(loose(torch.polygamma)({ n: 1, input: x }), torch.polygamma(1, x));
+});
+
+test("a parameter given twice or left out is Python's error", () => {
+  const x = torch.ones(2, 3);
+  // torch.transpose(x, 0, 1, dim0=0) in a Python function: got multiple values for argument 'dim0'
+  assert.throws(() => torch.transpose(x, 0, { dim0: 0, dim1: 1 } as never), { message: "transpose() got multiple values for argument 'dim0'" });
+  assert.throws(() => loose(torch.transpose)(x, { dim0: 0 }), { message: "transpose() missing 1 required positional argument: 'dim1'" });
+  assert.throws(() => loose(torch.narrow)(x, { dim: 0 }), { message: "narrow() missing 2 required positional arguments: 'start' and 'length'" });
+  assert.throws(() => loose(torch.narrow)(x, {}), { message: "narrow() missing 3 required positional arguments: 'dim', 'start', and 'length'" });
+  assert.throws(() => torch.mul(x, { other: x, input: x } as never), { message: "mul() got multiple values for argument 'input'" });
+  assert.throws(() => F.linear(x, { bias: null } as never), { message: "linear() missing 1 required positional argument: 'weight'" });
+  assert.throws(() => F.mseLoss(x, { input: x, target: x } as never), { message: "mse_loss() got multiple values for argument 'input'" });
+  assert.throws(() => F.layerNorm(x, { weight: null } as never), { message: "layer_norm() missing 1 required positional argument: 'normalized_shape'" });
+  // An unknown keyword is reported first, as Python does.
+  assert.throws(() => loose(torch.transpose)(x, { dim0: 0, notAnArgument: 1 }), { message: "transpose() got an unexpected keyword argument 'notAnArgument'" });
+  assert.throws(() => torch.flip(x, [0], { dims: [1] } as never), { message: "flip() got multiple values for argument 'dims'" });
+  // Methods: x.transpose(0, dim0=1)
+  assert.throws(() => callMethod(x, "transpose", 0, { dim0: 1 }), { message: "transpose() got multiple values for argument 'dim0'" });
+  assert.throws(() => callMethod(x, "narrow", { dim: 1, start: 0 }), { message: "narrow() missing 1 required positional argument: 'length'" });
+});
+
+test("Tensor methods take their parameters in the options object", () => {
+  const x = torch.arange(6, { dtype: "float32" }).reshape(2, 3);
+  const y = torch.full([2, 3], 3, { dtype: "float32" });
+  const same = (a: unknown, b: torch.Tensor) => assert.deepEqual((a as torch.Tensor).tolist(), b.tolist());
+  same(callMethod(x, "transpose", { dim0: 0, dim1: 1 }), x.transpose(0, 1));
+  same(callMethod(x, "transpose", 1, { dim1: 0 }), x.transpose(1, 0));
+  same(callMethod(x, "add", { other: y, alpha: 2 }), x.add(y, 2));
+  same(callMethod(x, "mul", { other: 2 }), x.mul(2));
+  same(callMethod(x, "narrow", { dim: 1, start: 1, length: 2 }), x.narrow(1, 1, 2));
+  same(callMethod(x, "permute", { dims: [1, 0] }), x.permute(1, 0));
+  same(callMethod(x, "reshape", { shape: [3, 2] }), x.reshape(3, 2));
+  same(callMethod(x, "repeat", { repeats: [1, 2] }), x.repeat(1, 2));
+  same((callMethod(x, "split", { splitSize: 1, dim: 1 }) as torch.Tensor[])[2]!, x.split(1, 1)[2]!);
+  same(callMethod(x.clone(), "mul_", { other: 2 }), x.mul(2));
+  same(callMethod(x.clone(), "add_", { other: y }), x.add(y));
+  same(callMethod(x, "matmul", { other: y.t() }), x.matmul(y.t()));
+  // A method's out= is still rejected.
+  assert.throws(() => callMethod(x, "mul", { other: 2, out: x }), { message: "mul() got an unexpected keyword argument 'out'" });
+});
+
 /** Calls a method with arguments its TypeScript type does not allow. */
 function callMethod(t: torch.Tensor, name: string, ...args: unknown[]): unknown {
   return ((t as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!).apply(t, args);

@@ -18,10 +18,10 @@ function dtypeArgument(op: string, d: unknown): DType {
 }
 
 /** torch.finfo(dtype): the limits of a floating-point dtype (the default dtype when none is given). */
-export function finfo(type?: DTypeLike): FInfo { if (arguments.length > 1) checkArgs("finfo", arguments, 1); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(finfo, "finfo", arguments, ["type"], 0, []); return new FInfo(type); }
+export function finfo(type?: DTypeLike): FInfo { if (arguments.length > 1) checkArgs("finfo", arguments, 1); else if (isOptionsObject(type)) return rebind(finfo, "finfo", arguments, ["type"], 0, []); return new FInfo(type); }
 
 /** torch.iinfo(dtype): the limits of an integer dtype (int64's as bigints). */
-export function iinfo(type: DTypeLike): IInfo { if (arguments.length > 1) checkArgs("iinfo", arguments, 1); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(iinfo, "iinfo", arguments, ["type"], 1, []); return new IInfo(type); }
+export function iinfo(type: DTypeLike): IInfo { if (arguments.length > 1) checkArgs("iinfo", arguments, 1); else if (isOptionsObject(type)) return rebind(iinfo, "iinfo", arguments, ["type"], 1, []); return new IInfo(type); }
 
 /** What torch.finfo returns. */
 export class FInfo {

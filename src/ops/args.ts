@@ -19,8 +19,16 @@ export type Args<P extends unknown[], O> = [...{ [K in keyof P]: P[K] | O }, O?]
 export type Method<F> = F extends (self: Tensor, ...a: infer A) => infer R ? (...a: { [K in keyof A]: WithoutOut<A[K]> }) => R : never;
 type WithoutOut<T> = T extends unknown ? ("out" extends keyof T ? Omit<T, "out"> & { out?: never } : T) : never;
 
+/**
+ * A plain object (`{ dim: 1 }`, or one made by Object.create(null)): the options object of API.md
+ * rule 2. Ops test their last argument with it on every call, so a tensor, an array or a number
+ * must be rejected cheaply: the constructor test is one cached property load on those, where
+ * Object.getPrototypeOf on a class instance costs several times more.
+ */
 export function isOptionsObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== "object") return false;
+  const ctor = (v as { constructor?: unknown }).constructor;
+  if (ctor !== Object && ctor !== undefined) return false;
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
 }
@@ -101,8 +109,10 @@ export function checkArgs(op: string, args: ArrayLike<unknown>, positional: numb
  * options object after every slot, where the op's own check (checkArgs, outCall, bindArgs) reads
  * them; with `keywords`, an option outside `names` and `keywords` is an error here. A parameter
  * given twice, or one of the first `required` missing, is Python's error.
- * The op tests `isOptionsObject(arguments[arguments.length - 1])` first (only where the options
- * object can stand in one of its slots), so a call without options pays one type test.
+ * The op first tests its last argument, read through its declared parameters
+ * (`isOptionsObject(arguments.length === 3 ? dim1 : arguments.length === 2 ? dim0 : input)`,
+ * only where the options object can stand in one of its slots): `arguments[arguments.length - 1]`
+ * would cost more than the test itself, so a call without options pays one cheap type test.
  */
 export function rebind<F extends (...a: never[]) => unknown>(
   f: F, op: string, args: ArrayLike<unknown>, names: readonly string[], required: number, keywords?: readonly string[],

@@ -248,7 +248,7 @@ export function nonzero(input: Tensor, options: { asTuple: true }): Tensor[];
 export function nonzero(input: Tensor, options?: { asTuple?: false } & OutOption): Tensor;
 export function nonzero(input: Tensor, options?: { asTuple?: boolean }): Tensor | Tensor[];
 export function nonzero(input: Tensor, options: { asTuple?: boolean } & OutOption = {}): Tensor | Tensor[] {
-  if (arguments.length > 2) checkArgs("nonzero", arguments, 1, ["asTuple", "out"]); else if (arguments.length <= 1 && isOptionsObject(arguments[arguments.length - 1])) return rebind(nonzero, "nonzero", arguments, ["input"], 1, ["asTuple", "out"]);
+  if (arguments.length > 2) checkArgs("nonzero", arguments, 1, ["asTuple", "out"]); else if (arguments.length <= 1 && isOptionsObject(input)) return rebind(nonzero, "nonzero", arguments, ["input"], 1, ["asTuple", "out"]);
   if (hasOut([options])) {
     if (options.asTuple) throw new Error("nonzero does not support the out kwarg when as_tuple is True");
     return withOut("nonzero", [options], (rest) => nonzero(input, rest[0] as { asTuple?: false }), "same");
@@ -272,7 +272,7 @@ export function nonzero(input: Tensor, options: { asTuple?: boolean } & OutOptio
 }
 
 export function argwhere(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("argwhere", arguments, 1); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(argwhere, "argwhere", arguments, ["input"], 1, []);
+  if (arguments.length > 1) checkArgs("argwhere", arguments, 1); else if (isOptionsObject(input)) return rebind(argwhere, "argwhere", arguments, ["input"], 1, []);
   return nonzero(input);
 }
 

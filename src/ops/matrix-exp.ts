@@ -16,7 +16,7 @@ const DEGREE = 18;
 const THETA = 1.090863719290036;
 
 /** torch.matrix_exp(A): the matrix exponential of each square matrix of A (*, n, n). */
-export function matrixExp(A: Tensor): Tensor { if (arguments.length > 1) checkArgs("matrix_exp", arguments, 1); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(matrixExp, "matrix_exp", arguments, ["A"], 1, []);
+export function matrixExp(A: Tensor): Tensor { if (arguments.length > 1) checkArgs("matrix_exp", arguments, 1); else if (isOptionsObject(A)) return rebind(matrixExp, "matrix_exp", arguments, ["A"], 1, []);
   checkTensor("matrix_exp", "A", A);
   if (A.dim() < 2) throw new Error("linalg.matrix_exp: The input tensor A must have at least 2 dimensions.");
   const n = A.shape[A.dim() - 1]!, m = A.shape[A.dim() - 2]!;

@@ -554,7 +554,7 @@ export function nanmedian(input: Tensor, ...args: unknown[]): Tensor | ValuesInd
 }
 
 export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices {
-  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(kthvalue, "kthvalue", arguments, ["input", "k", "dim", "keepdim"], 2, ["out"]);
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? k : input)) return rebind(kthvalue, "kthvalue", arguments, ["input", "k", "dim", "keepdim"], 2, ["out"]);
   if (hasOut(args)) return withOut("kthvalue", args, (rest) => kthvalue(input, k, ...(rest as [])), "same");
   const o = bindArgs("kthvalue", args, ["dim", "keepdim"], [], 2);
   const dim = (o.dim as number | undefined) ?? -1;

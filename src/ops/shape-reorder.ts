@@ -55,13 +55,13 @@ export function flip(input: Tensor, ...dims: (number | number[])[]): Tensor {
 }
 
 export function fliplr(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("fliplr", arguments, 1); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(fliplr, "fliplr", arguments, ["input"], 1, []);
+  if (arguments.length > 1) checkArgs("fliplr", arguments, 1); else if (isOptionsObject(input)) return rebind(fliplr, "fliplr", arguments, ["input"], 1, []);
   if (input.dim() < 2) throw new Error("Input must be >= 2-d.");
   return flip(input, [1]);
 }
 
 export function flipud(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("flipud", arguments, 1); else if (isOptionsObject(arguments[arguments.length - 1])) return rebind(flipud, "flipud", arguments, ["input"], 1, []);
+  if (arguments.length > 1) checkArgs("flipud", arguments, 1); else if (isOptionsObject(input)) return rebind(flipud, "flipud", arguments, ["input"], 1, []);
   if (input.dim() < 1) throw new Error("Input must be >= 1-d.");
   return flip(input, [0]);
 }

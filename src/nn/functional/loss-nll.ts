@@ -130,7 +130,7 @@ export function nllLoss(
   input: Tensor, target: Tensor,
   ...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, ignoreIndex?: number, reduce?: boolean | null, reduction?: Reduction], NllOptions>
 ): Tensor {
-  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(nllLoss, "nll_loss", arguments, ["input", "target", "weight", "sizeAverage", "ignoreIndex", "reduce", "reduction"], 2, []);
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(nllLoss, "nll_loss", arguments, ["input", "target", "weight", "sizeAverage", "ignoreIndex", "reduce", "reduction"], 2, []);
   const op = "nll_loss";
   const a = bindArgs(op, args, ["weight", "sizeAverage", "ignoreIndex", "reduce", "reduction"], [], 2);
   const x = tensorArg(op, "input", 1, input), tg = tensorArg(op, "target", 2, target);
@@ -189,7 +189,7 @@ export function crossEntropy(
   input: Tensor, target: Tensor,
   ...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, ignoreIndex?: number, reduce?: boolean | null, reduction?: Reduction, labelSmoothing?: number], CrossEntropyOptions>
 ): Tensor {
-  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(crossEntropy, "cross_entropy", arguments, ["input", "target", "weight", "sizeAverage", "ignoreIndex", "reduce", "reduction", "labelSmoothing"], 2, []);
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(crossEntropy, "cross_entropy", arguments, ["input", "target", "weight", "sizeAverage", "ignoreIndex", "reduce", "reduction", "labelSmoothing"], 2, []);
   const op = "cross_entropy";
   const a = bindArgs(op, args, ["weight", "sizeAverage", "ignoreIndex", "reduce", "reduction", "labelSmoothing"], [], 2);
   const x = tensorArg(op, "input", 1, input), tg = tensorArg(op, "target", 2, target);

@@ -70,7 +70,7 @@ interface BatchNormOptions {
  */
 export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null,
   ...args: Args<[weight?: Tensor | null, bias?: Tensor | null, training?: boolean, momentum?: number | null, eps?: number], BatchNormOptions>): Tensor {
-  if (arguments.length <= 3 && isOptionsObject(arguments[arguments.length - 1])) return rebind(batchNorm, "batch_norm", arguments, ["input", "runningMean", "runningVar", "weight", "bias", "training", "momentum", "eps"], 3, []);
+  if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? runningVar : arguments.length === 2 ? runningMean : input)) return rebind(batchNorm, "batch_norm", arguments, ["input", "runningMean", "runningVar", "weight", "bias", "training", "momentum", "eps"], 3, []);
   const op = "batch_norm";
   const a = bindArgs(op, args, ["weight", "bias", "training", "momentum", "eps"], [], 3);
   const x = tensorArg(op, "input", 1, input);

@@ -49,7 +49,7 @@ function checkNormInputs(x: Tensor, normalizedShape: number[], weight: Tensor | 
  */
 export function layerNorm(input: Tensor, normalizedShape: number[] | number,
   ...args: Args<[weight?: Tensor | null, bias?: Tensor | null, eps?: number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>): Tensor {
-  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(layerNorm, "layer_norm", arguments, ["input", "normalizedShape", "weight", "bias", "eps"], 2, []);
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? normalizedShape : input)) return rebind(layerNorm, "layer_norm", arguments, ["input", "normalizedShape", "weight", "bias", "eps"], 2, []);
   const op = "layer_norm";
   const a = bindArgs(op, args, ["weight", "bias", "eps"], [], 2);
   const x = tensorArg(op, "input", 1, input);
@@ -169,7 +169,7 @@ function layerNormGradComposite(g: Tensor, x: Tensor, dims: number[], weight: Te
  */
 export function groupNorm(input: Tensor, numGroups: number,
   ...args: Args<[weight?: Tensor | null, bias?: Tensor | null, eps?: number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>): Tensor {
-  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(groupNorm, "group_norm", arguments, ["input", "numGroups", "weight", "bias", "eps"], 2, []);
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? numGroups : input)) return rebind(groupNorm, "group_norm", arguments, ["input", "numGroups", "weight", "bias", "eps"], 2, []);
   const op = "group_norm";
   const a = bindArgs(op, args, ["weight", "bias", "eps"], [], 2);
   const x = tensorArg(op, "input", 1, input);
@@ -207,7 +207,7 @@ export function groupNorm(input: Tensor, numGroups: number,
  */
 export function rmsNorm(input: Tensor, normalizedShape: number[] | number,
   ...args: Args<[weight?: Tensor | null, eps?: number | null], { weight?: Tensor | null; eps?: number | null }>): Tensor {
-  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(rmsNorm, "rms_norm", arguments, ["input", "normalizedShape", "weight", "eps"], 2, []);
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? normalizedShape : input)) return rebind(rmsNorm, "rms_norm", arguments, ["input", "normalizedShape", "weight", "eps"], 2, []);
   const op = "rms_norm";
   const a = bindArgs(op, args, ["weight", "eps"], [], 2);
   const x = tensorArg(op, "input", 1, input);
@@ -230,7 +230,7 @@ export function rmsNorm(input: Tensor, normalizedShape: number[] | number,
  */
 export function localResponseNorm(input: Tensor, size: number,
   ...args: Args<[alpha?: number, beta?: number, k?: number], { alpha?: number; beta?: number; k?: number }>): Tensor {
-  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(localResponseNorm, "local_response_norm", arguments, ["input", "size", "alpha", "beta", "k"], 2, []);
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? size : input)) return rebind(localResponseNorm, "local_response_norm", arguments, ["input", "size", "alpha", "beta", "k"], 2, []);
   const op = "local_response_norm";
   const a = bindArgs(op, args, ["alpha", "beta", "k"], [], 2);
   const x = tensorArg(op, "input", 1, input);

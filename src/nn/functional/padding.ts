@@ -11,7 +11,7 @@ export type PadMode = "constant" | "reflect" | "replicate" | "circular";
 /** F.pad(input, pad, mode='constant', value=None): pad = (left, right) for the last dim, then the one before, ... */
 export function pad(input: Tensor, padding: number[],
   ...args: Args<[mode?: PadMode, value?: number | null], { mode?: PadMode; value?: number | null }>): Tensor {
-  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(pad, "pad", arguments, ["input", "pad", "mode", "value"], 2, []);
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? padding : input)) return rebind(pad, "pad", arguments, ["input", "pad", "mode", "value"], 2, []);
   const a = bindArgs("pad", args, ["mode", "value"], [], 2);
   const x = tensorArg("pad", "input", 1, input);
   if (!Array.isArray(padding) || padding.some((v) => typeof v !== "number" || !Number.isInteger(v))) {

@@ -593,17 +593,17 @@ function maxUnpoolPublic(op: string, k: 1 | 2 | 3, input: unknown, indices: unkn
 
 /** F.max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None). */
 export function maxUnpool1d(input: Tensor, indices: Tensor, ...args: UnpoolArgs): Tensor {
-  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(maxUnpool1d, "max_unpool1d", arguments, ["input", "indices", "kernelSize", "stride", "padding", "outputSize"], 3, []);
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? indices : input)) return rebind(maxUnpool1d, "max_unpool1d", arguments, ["input", "indices", "kernelSize", "stride", "padding", "outputSize"], 3, []);
   return maxUnpoolPublic("max_unpool1d", 1, input, indices, args);
 }
 /** F.max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None). */
 export function maxUnpool2d(input: Tensor, indices: Tensor, ...args: UnpoolArgs): Tensor {
-  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(maxUnpool2d, "max_unpool2d", arguments, ["input", "indices", "kernelSize", "stride", "padding", "outputSize"], 3, []);
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? indices : input)) return rebind(maxUnpool2d, "max_unpool2d", arguments, ["input", "indices", "kernelSize", "stride", "padding", "outputSize"], 3, []);
   return maxUnpoolPublic("max_unpool2d", 2, input, indices, args);
 }
 /** F.max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None). */
 export function maxUnpool3d(input: Tensor, indices: Tensor, ...args: UnpoolArgs): Tensor {
-  if (arguments.length <= 2 && isOptionsObject(arguments[arguments.length - 1])) return rebind(maxUnpool3d, "max_unpool3d", arguments, ["input", "indices", "kernelSize", "stride", "padding", "outputSize"], 3, []);
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? indices : input)) return rebind(maxUnpool3d, "max_unpool3d", arguments, ["input", "indices", "kernelSize", "stride", "padding", "outputSize"], 3, []);
   return maxUnpoolPublic("max_unpool3d", 3, input, indices, args);
 }
 
