@@ -209,6 +209,8 @@ test("Tensor methods take their parameters in the options object", () => {
   same(callMethod(x.clone(), "mul_", { other: 2 }), x.mul(2));
   same(callMethod(x.clone(), "add_", { other: y }), x.add(y));
   same(callMethod(x, "matmul", { other: y.t() }), x.matmul(y.t()));
+  // Tensor.where(condition, other): x.where(condition=x > 1, other=y)
+  same(callMethod(x, "where", { condition: x.gt(1), other: y }), x.where(x.gt(1), y));
   // A method's out= is still rejected.
   assert.throws(() => callMethod(x, "mul", { other: 2, out: x }), { message: "mul() got an unexpected keyword argument 'out'" });
 });

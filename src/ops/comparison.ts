@@ -629,6 +629,8 @@ export function where(condition: Tensor, input?: TensorOrScalar, other?: TensorO
 
 /** Tensor.where(condition, other) = torch.where(condition, self, other). */
 function whereMethod(self: Tensor, condition: Tensor, other: TensorOrScalar): Tensor {
+  if (arguments.length > 3) checkArgs("where", arguments, 3);
+  else if (isOptionsObject(arguments.length === 3 ? other : arguments.length === 2 ? condition : self)) return rebind(whereMethod, "where", arguments, ["self", "condition", "other"], 3, []);
   return where(condition, self, other);
 }
 
