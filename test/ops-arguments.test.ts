@@ -163,6 +163,10 @@ test("the cases of API.md rule 2 that plain-parameter ops used to reject", () =>
   assert.equal(torch.add(x, { other: y, alpha: 2, out: o } as never), o);
   same(o, x.add(y, 2));
   same(torch.pow(x, { exponent: 2 } as never), x.pow(2));
+  // A slot PyTorch names per overload: torch.tensor_split(x, sections=3, dim=1), torch.hsplit(x, indices=[1]).
+  same(torch.tensorSplit(x, { sections: 3, dim: 1 } as never)[2]!, x.tensorSplit(3, 1)[2]!);
+  same(torch.tensorSplit(x, { indices: [1], dim: 1 } as never)[1]!, x.tensorSplit([1], 1)[1]!);
+  same((loose(torch.hsplit)(x, { indices: [1] }) as unknown as torch.Tensor[])[0]!, x.hsplit([1])[0]!);
   // F.relu(x, inplace=True) (a keyword of F.relu's own) changes x.
   const r = torch.tensor([-1, 2]);
   F.relu(r, { inplace: true });

@@ -108,7 +108,8 @@ export function checkArgs(op: string, args: ArrayLike<unknown>, positional: numb
  * `transpose(x, { dim0: 0, dim1: 1 })` calls `transpose(x, 0, 1)`. The other options stay in an
  * options object after every slot, where the op's own check (checkArgs, outCall, bindArgs) reads
  * them; with `keywords`, an option outside `names` and `keywords` is an error here. A parameter
- * given twice, or one of the first `required` missing, is Python's error.
+ * given twice, or one of the first `required` missing, is Python's error. A slot PyTorch names
+ * per overload takes any of its names: `"sections|indices"` (tensor_split).
  * The op first tests its last argument, read through its declared parameters
  * (`isOptionsObject(arguments.length === 3 ? dim1 : arguments.length === 2 ? dim0 : input)`,
  * only where the options object can stand in one of its slots): `arguments[arguments.length - 1]`
@@ -129,7 +130,7 @@ export function rebind<F extends (...a: never[]) => unknown>(
   let rest: Record<string, unknown> | null = null;
   for (const key of Object.keys(opts)) {
     const value = opts[key];
-    const slot = names.indexOf(key);
+    const slot = slotOf(names, key);
     if (slot < 0) {
       if (keywords && !keywords.includes(key)) throw new Error(`${op}() got an unexpected keyword argument '${key}'`);
       (rest ??= {})[key] = value;
@@ -141,7 +142,7 @@ export function rebind<F extends (...a: never[]) => unknown>(
     }
   }
   const missing: string[] = [];
-  for (let i = 0; i < required; i++) if (slots[i] === undefined) missing.push(`'${pythonName(names[i]!)}'`);
+  for (let i = 0; i < required; i++) if (slots[i] === undefined) missing.push(`'${pythonName(names[i]!.split("|")[0]!)}'`);
   if (missing.length) throw missingArgumentsError(op, missing);
   while (slots.length && slots[slots.length - 1] === undefined) slots.pop();
   if (rest) {
@@ -149,6 +150,12 @@ export function rebind<F extends (...a: never[]) => unknown>(
     slots.push(rest);
   }
   return (f as unknown as (...a: unknown[]) => ReturnType<F>)(...slots);
+}
+
+function slotOf(names: readonly string[], key: string): number {
+  const slot = names.indexOf(key);
+  if (slot >= 0) return slot;
+  return names.findIndex((n) => n.includes("|") && n.split("|").includes(key));
 }
 
 /** A parameter's name as PyTorch spells it, for messages: `normalizedShape` → `normalized_shape`. */

@@ -425,7 +425,7 @@ export function chunk(input: Tensor, chunks: number, ...args: Args<[dim?: number
 }
 
 export function tensorSplit(input: Tensor, indicesOrSections: number | number[], ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
-  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? indicesOrSections : input)) return rebind(tensorSplit, "tensor_split", arguments, ["input", "indicesOrSections", "dim"], 2, []);
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? indicesOrSections : input)) return rebind(tensorSplit, "tensor_split", arguments, ["input", "sections|indices", "dim"], 2, []);
   const dim = (bindArgs("tensor_split", args, ["dim"], [], 2).dim as number | undefined) ?? 0;
   const d = normalizeDim(dim, input.dim(), "tensor_split");
   const size = input._shape[d]!;
