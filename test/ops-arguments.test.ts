@@ -5,7 +5,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
 import { loadOpCases, resolveFn, type OpCase } from "./conformance/ops-runner.js";
-import { decode, decodeKwargs } from "./conformance/values.js";
+import { camel, decode, decodeKwargs } from "./conformance/values.js";
+import { readFileSync } from "node:fs";
 
 const F = torch.nn.functional;
 
@@ -56,6 +57,168 @@ test("every op rejects more positional arguments than it takes", () => {
   assert.deepEqual(accepted, []);
 });
 
+// ---- any positional parameter may come in the options object (API.md rule 2) ------------------
+
+/** PyTorch 1.13's positional-or-keyword parameter names per op, one list per overload (test/fixtures/signatures.py). */
+const SIGNATURES = (JSON.parse(readFileSync(new URL("./fixtures/signatures.json", import.meta.url), "utf8")) as { signatures: Record<string, string[][]> }).signatures;
+
+/** Same values, shapes and dtypes; tuple results element-wise. */
+function sameResult(actual: unknown, expected: unknown): boolean {
+  if (expected instanceof torch.Tensor) {
+    return actual instanceof torch.Tensor && actual.dtype === expected.dtype && sameResult(actual.shape, expected.shape) && sameResult(actual.tolist(), expected.tolist());
+  }
+  if (Array.isArray(expected)) {
+    return Array.isArray(actual) && actual.length === expected.length && expected.every((e, i) => sameResult(actual[i], e));
+  }
+  return Object.is(actual, expected) || (typeof expected === "object" && expected !== null && JSON.stringify(actual) === JSON.stringify(expected));
+}
+
+/**
+ * Moves the last 1..n-1 positional arguments of `args` into the options object under the camelCase
+ * PyTorch names of one of `overloads` (the first that gives the positional call's result); returns
+ * one line per form that failed.
+ */
+function keywordFormFailures(label: string, call: (args: unknown[]) => unknown, args: unknown[], kw: Record<string, unknown>, overloads: string[][], from = 1): string[] {
+  torch.manualSeed(0);
+  const expected = call([...args, kw]);
+  const failures: string[] = [];
+  for (let start = args.length - 1; start >= from; start--) {
+    const fitting = overloads.filter((names) => names.length >= args.length);
+    if (fitting.length === 0) break;
+    let message = "";
+    const passed = fitting.some((names) => {
+      const opts = { ...kw };
+      for (let i = start; i < args.length; i++) opts[camel(names[i]!)] = args[i];
+      try {
+        torch.manualSeed(0);
+        if (sameResult(call([...args.slice(0, start), opts]), expected)) return true;
+        message = `different result with ${Object.keys(opts).join(", ")}`;
+      } catch (e) {
+        message = (e as Error).message.split("\n")[0]!;
+      }
+      return false;
+    });
+    if (!passed) failures.push(`${label} (${args.length - start} in options): ${message}`);
+  }
+  return failures;
+}
+
+test("every op takes any trailing positional argument in the options object, under PyTorch's name", () => {
+  const failures: string[] = [];
+  let forms = 0;
+  for (const { c, args, kw } of samples) {
+    const overloads = SIGNATURES[c.fn];
+    if (!overloads || args.length < 2) continue;
+    forms += args.length - 1;
+    failures.push(...keywordFormFailures(c.fn, (a) => resolveFn(c).call(a), args, kw, overloads));
+  }
+  assert.ok(forms > 150, `only ${forms} forms were tried`);
+  assert.deepEqual(failures, []);
+});
+
+test("every Tensor method of a sampled torch.* op takes its arguments in the options object too", () => {
+  const failures: string[] = [];
+  let methods = 0;
+  for (const { c, args, kw } of samples) {
+    const name = c.fn.replace(/^torch\./, "");
+    const overloads = SIGNATURES[name];
+    const self = args[0];
+    if (c.method || !overloads || !(self instanceof torch.Tensor) || args.length < 2 || "out" in kw) continue;
+    const method = camel(name);
+    if (typeof (self as unknown as Record<string, unknown>)[method] !== "function") continue;
+    methods++;
+    const call = (a: unknown[]): unknown => callMethod(a[0] as torch.Tensor, method, ...a.slice(1));
+    // Tensor.where(condition, y) is where(condition, self, y): a method that takes other arguments is left out.
+    if (errorOf(() => call([...args, kw])) !== null) continue;
+    failures.push(...keywordFormFailures(`Tensor.${method}`, call, args, kw, overloads));
+  }
+  assert.ok(methods > 60, `only ${methods} methods were tried`);
+  assert.deepEqual(failures, []);
+});
+
+/** An op called with arguments its TypeScript type does not list (the options form of a plain-parameter op). */
+function loose(f: unknown): (...a: unknown[]) => torch.Tensor {
+  return f as (...a: unknown[]) => torch.Tensor;
+}
+
+test("the cases of API.md rule 2 that plain-parameter ops used to reject", () => {
+  const x = torch.arange(6, { dtype: "float32" }).reshape(2, 3);
+  const y = torch.full([2, 3], 2);
+  const same = (a: torch.Tensor, b: torch.Tensor) => { assert.deepEqual(a.shape, b.shape); assert.equal(a.dtype, b.dtype); assert.deepEqual(a.tolist(), b.tolist()); };
+  // torch.transpose(x, dim0=0, dim1=1), torch.mul(x, other=y), x.flip(dims=[0])
+  same(loose(torch.transpose)(x, { dim0: 0, dim1: 1 }), x.transpose(0, 1));
+  same(torch.mul(x, { other: y } as never), x.mul(y));
+  same(x.flip({ dims: [0] } as never), x.flip(0));
+  // F.linear(x, weight=w, bias=b), F.linear(x, w, bias=b)
+  const w = torch.ones(4, 3), b = torch.arange(4, { dtype: "float32" });
+  same(F.linear(x, { weight: w, bias: b } as never), F.linear(x, w, b));
+  same(F.linear(x, w, { bias: b } as never), F.linear(x, w, b));
+  // torch.narrow(x, 0, start=1, length=1)
+  same(loose(torch.narrow)(x, 1, { start: 1, length: 2 }), torch.narrow(x, 1, 1, 2));
+  // The first parameter may come there too where the op binds it (torch.add(input=x, other=y)).
+  same(loose(torch.add)({ input: x, other: y }), torch.add(x, y));
+  same(torch.exp({ input: x } as never), torch.exp(x));
+  // Keyword-only parameters keep working next to the moved ones: torch.add(x, other=y, alpha=2, out=o).
+  const o = torch.empty(0);
+  assert.equal(torch.add(x, { other: y, alpha: 2, out: o } as never), o);
+  same(o, x.add(y, 2));
+  same(torch.pow(x, { exponent: 2 } as never), x.pow(2));
+  // A slot PyTorch names per overload: torch.tensor_split(x, sections=3, dim=1), torch.hsplit(x, indices=[1]).
+  same(torch.tensorSplit(x, { sections: 3, dim: 1 } as never)[2]!, x.tensorSplit(3, 1)[2]!);
+  same(torch.tensorSplit(x, { indices: [1], dim: 1 } as never)[1]!, x.tensorSplit([1], 1)[1]!);
+  same((loose(torch.hsplit)(x, { indices: [1] }) as unknown as torch.Tensor[])[0]!, x.hsplit([1])[0]!);
+  // F.relu(x, inplace=True) (a keyword of F.relu's own) changes x.
+  const r = torch.tensor([-1, 2]);
+  F.relu(r, { inplace: true });
+  assert.deepEqual(r.tolist(), [0, 2]);
+  // torch.linalg functions and the special functions bind the same way.
+  const m = torch.tensor([[2, 0], [0, 4]], { dtype: "float64" });
+  same(torch.linalg.solve(m, { B: m } as never), torch.eye(2, { dtype: "float64" }));
+  same(torch.xlogy(x, { other: y } as never), torch.xlogy(x, y));
+  same(loose(torch.polygamma)({ n: 1, input: x }), torch.polygamma(1, x));
+});
+
+test("a parameter given twice or left out is Python's error", () => {
+  const x = torch.ones(2, 3);
+  // torch.transpose(x, 0, 1, dim0=0) in a Python function: got multiple values for argument 'dim0'
+  assert.throws(() => torch.transpose(x, 0, { dim0: 0, dim1: 1 } as never), { message: "transpose() got multiple values for argument 'dim0'" });
+  assert.throws(() => loose(torch.transpose)(x, { dim0: 0 }), { message: "transpose() missing 1 required positional argument: 'dim1'" });
+  assert.throws(() => loose(torch.narrow)(x, { dim: 0 }), { message: "narrow() missing 2 required positional arguments: 'start' and 'length'" });
+  assert.throws(() => loose(torch.narrow)(x, {}), { message: "narrow() missing 3 required positional arguments: 'dim', 'start', and 'length'" });
+  assert.throws(() => torch.mul(x, { other: x, input: x } as never), { message: "mul() got multiple values for argument 'input'" });
+  assert.throws(() => F.linear(x, { bias: null } as never), { message: "linear() missing 1 required positional argument: 'weight'" });
+  assert.throws(() => F.mseLoss(x, { input: x, target: x } as never), { message: "mse_loss() got multiple values for argument 'input'" });
+  assert.throws(() => F.layerNorm(x, { weight: null } as never), { message: "layer_norm() missing 1 required positional argument: 'normalized_shape'" });
+  // An unknown keyword is reported first, as Python does.
+  assert.throws(() => loose(torch.transpose)(x, { dim0: 0, notAnArgument: 1 }), { message: "transpose() got an unexpected keyword argument 'notAnArgument'" });
+  assert.throws(() => torch.flip(x, [0], { dims: [1] } as never), { message: "flip() got multiple values for argument 'dims'" });
+  // Methods: x.transpose(0, dim0=1)
+  assert.throws(() => callMethod(x, "transpose", 0, { dim0: 1 }), { message: "transpose() got multiple values for argument 'dim0'" });
+  assert.throws(() => callMethod(x, "narrow", { dim: 1, start: 0 }), { message: "narrow() missing 1 required positional argument: 'length'" });
+});
+
+test("Tensor methods take their parameters in the options object", () => {
+  const x = torch.arange(6, { dtype: "float32" }).reshape(2, 3);
+  const y = torch.full([2, 3], 3, { dtype: "float32" });
+  const same = (a: unknown, b: torch.Tensor) => assert.deepEqual((a as torch.Tensor).tolist(), b.tolist());
+  same(callMethod(x, "transpose", { dim0: 0, dim1: 1 }), x.transpose(0, 1));
+  same(callMethod(x, "transpose", 1, { dim1: 0 }), x.transpose(1, 0));
+  same(callMethod(x, "add", { other: y, alpha: 2 }), x.add(y, 2));
+  same(callMethod(x, "mul", { other: 2 }), x.mul(2));
+  same(callMethod(x, "narrow", { dim: 1, start: 1, length: 2 }), x.narrow(1, 1, 2));
+  same(callMethod(x, "permute", { dims: [1, 0] }), x.permute(1, 0));
+  same(callMethod(x, "reshape", { shape: [3, 2] }), x.reshape(3, 2));
+  same(callMethod(x, "repeat", { repeats: [1, 2] }), x.repeat(1, 2));
+  same((callMethod(x, "split", { splitSize: 1, dim: 1 }) as torch.Tensor[])[2]!, x.split(1, 1)[2]!);
+  same(callMethod(x.clone(), "mul_", { other: 2 }), x.mul(2));
+  same(callMethod(x.clone(), "add_", { other: y }), x.add(y));
+  same(callMethod(x, "matmul", { other: y.t() }), x.matmul(y.t()));
+  // Tensor.where(condition, other): x.where(condition=x > 1, other=y)
+  same(callMethod(x, "where", { condition: x.gt(1), other: y }), x.where(x.gt(1), y));
+  // A method's out= is still rejected.
+  assert.throws(() => callMethod(x, "mul", { other: 2, out: x }), { message: "mul() got an unexpected keyword argument 'out'" });
+});
+
 /** Calls a method with arguments its TypeScript type does not allow. */
 function callMethod(t: torch.Tensor, name: string, ...args: unknown[]): unknown {
   return ((t as unknown as Record<string, (...a: unknown[]) => unknown>)[name]!).apply(t, args);
@@ -69,7 +232,8 @@ test("plain-parameter ops count every positional argument, as Python does", () =
   // Ops bound by bindArgs count their leading tensors too (PyTorch: topk() takes from 2 to 5 positional arguments but 6 were given).
   assert.throws(() => torch.topk(x, 1, 0, true, true, 9 as never), { message: "topk() takes 5 positional arguments but 6 were given" });
   assert.throws(() => torch.exp(x, { foo: 1 } as never), { message: "exp() got an unexpected keyword argument 'foo'" });
-  assert.throws(() => torch.reshape(x, [2], { shape: [2] } as never), { message: "reshape() got an unexpected keyword argument 'shape'" });
+  assert.throws(() => torch.reshape(x, [2], { size: [2] } as never), { message: "reshape() got an unexpected keyword argument 'size'" });
+  assert.throws(() => torch.reshape(x, [2], { shape: [2] } as never), { message: "reshape() got multiple values for argument 'shape'" });
   // In-place forms too (x.exp_(5): exp_() takes 1 positional argument but 2 were given).
   assert.throws(() => callMethod(x.clone(), "exp_", 5), { message: "exp_() takes 1 positional argument but 2 were given" });
   assert.throws(() => callMethod(x.clone(), "mul_", 2, 3), { message: "mul_() takes 2 positional arguments but 3 were given" });

@@ -8,7 +8,7 @@ import { kernels } from "../backends/kernels.js";
 import { needsGrad, record } from "../autograd/record.js";
 import { normalizeDim } from "../core/shape.js";
 import { defaultGenerator, type Generator } from "../core/generator.js";
-import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs } from "./args.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { copyInto, emptyTensor, toNumbers, uninitTensor, writeNumbers } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
 import { sameOut, type UnarySpec } from "./pointwise-engine.js";
@@ -35,13 +35,13 @@ function checkReluBool(x: Tensor): void {
   if (x.dtype === bool) throw new Error("Boolean inputs not supported for relu");
 }
 export function relu(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("relu", arguments, 1);
+  if (arguments.length > 1) checkArgs("relu", arguments, 1); else if (isOptionsObject(input)) return rebind(relu, "relu", arguments, ["input"], 1, []);
   checkTensor("relu", "input", input);
   checkReluBool(input);
   return unaryFast(RELU, reluLoop, input);
 }
 export function relu_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("relu_", arguments, 1);
+  if (arguments.length > 1) checkArgs("relu_", arguments, 1); else if (isOptionsObject(self)) return rebind(relu_, "relu_", arguments, ["self"], 1, []);
   checkReluBool(self);
   return unaryFastInPlace(RELU, reluLoop, self);
 }
@@ -84,11 +84,11 @@ const SELU_SCALE = 1.0507009873554804934193349852946;
 const SELU = eluActivation("EluBackward0", SELU_ALPHA, SELU_SCALE, 1);
 
 export function selu(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("selu", arguments, 1);
+  if (arguments.length > 1) checkArgs("selu", arguments, 1); else if (isOptionsObject(input)) return rebind(selu, "selu", arguments, ["input"], 1, []);
   checkTensor("selu", "input", input); return runActivation(SELU, input);
 }
 export function selu_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("selu_", arguments, 1);
+  if (arguments.length > 1) checkArgs("selu_", arguments, 1); else if (isOptionsObject(self)) return rebind(selu_, "selu_", arguments, ["self"], 1, []);
   return runActivation(SELU, self, true);
 }
 
@@ -187,7 +187,7 @@ export function hardshrink(input: Tensor, ...args: Args<[lambd?: number], { lamb
 
 /** torch.prelu(input, weight): max(0, x) + weight * min(0, x), weight per channel (dim 1) or shared. */
 export function prelu(input: Tensor, weight: Tensor): Tensor {
-  if (arguments.length > 2) checkArgs("prelu", arguments, 2);
+  if (arguments.length > 2) checkArgs("prelu", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(prelu, "prelu", arguments, ["input", "weight"], 2, []);
   checkTensor("prelu", "input", input);
   checkTensor("prelu", "weight", weight);
   if (input.dtype !== weight.dtype) {

@@ -19,8 +19,16 @@ export type Args<P extends unknown[], O> = [...{ [K in keyof P]: P[K] | O }, O?]
 export type Method<F> = F extends (self: Tensor, ...a: infer A) => infer R ? (...a: { [K in keyof A]: WithoutOut<A[K]> }) => R : never;
 type WithoutOut<T> = T extends unknown ? ("out" extends keyof T ? Omit<T, "out"> & { out?: never } : T) : never;
 
+/**
+ * A plain object (`{ dim: 1 }`, or one made by Object.create(null)): the options object of API.md
+ * rule 2. Ops test their last argument with it on every call, so a tensor, an array or a number
+ * must be rejected cheaply: the constructor test is one cached property load on those, where
+ * Object.getPrototypeOf on a class instance costs several times more.
+ */
 export function isOptionsObject(v: unknown): v is Record<string, unknown> {
   if (v === null || typeof v !== "object") return false;
+  const ctor = (v as { constructor?: unknown }).constructor;
+  if (ctor !== Object && ctor !== undefined) return false;
   const proto = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;
 }
@@ -93,10 +101,81 @@ export function checkArgs(op: string, args: ArrayLike<unknown>, positional: numb
 }
 
 /**
- * Sizes given as `f(2, 3)`, `f([2, 3])` or `f(2, 3, { dtype })` (API.md rule 4): returns the size
- * and the trailing options object, if any. With `keywords`, other option keys are errors.
+ * API.md rule 2 for an op written with plain parameters: called when the call's last argument is
+ * an options object (`args` is the call's `arguments`), it moves the options that name parameters
+ * of `names` (all the op's positional-or-keyword parameters, leading tensors included, in
+ * PyTorch's order) into their slots and calls `f` again with them:
+ * `transpose(x, { dim0: 0, dim1: 1 })` calls `transpose(x, 0, 1)`. The other options stay in an
+ * options object after every slot, where the op's own check (checkArgs, outCall, bindArgs) reads
+ * them; with `keywords`, an option outside `names` and `keywords` is an error here. A parameter
+ * given twice, or one of the first `required` missing, is Python's error. A slot PyTorch names
+ * per overload takes any of its names: `"sections|indices"` (tensor_split).
+ * The op first tests its last argument, read through its declared parameters
+ * (`isOptionsObject(arguments.length === 3 ? dim1 : arguments.length === 2 ? dim0 : input)`,
+ * only where the options object can stand in one of its slots): `arguments[arguments.length - 1]`
+ * would cost more than the test itself, so a call without options pays one cheap type test.
  */
-export function bindSize(op: string, args: readonly unknown[], keywords?: readonly string[]): { size: number[]; opts: Record<string, unknown> } {
+export function rebind<F extends (...a: never[]) => unknown>(
+  f: F, op: string, args: ArrayLike<unknown>, names: readonly string[], required: number, keywords?: readonly string[],
+): ReturnType<F> {
+  const opts = args[args.length - 1] as Record<string, unknown>;
+  let given = args.length - 1;
+  while (given > 0 && args[given - 1] === undefined) given--;
+  if (given > names.length) throw positionalCountError(op, names.length, given);
+  const slots: unknown[] = [];
+  for (let i = 0; i < given; i++) {
+    if (isOptionsObject(args[i])) throw new Error(`${op}(): an options object must be the last argument`);
+    slots.push(args[i]);
+  }
+  let rest: Record<string, unknown> | null = null;
+  for (const key of Object.keys(opts)) {
+    const value = opts[key];
+    const slot = slotOf(names, key);
+    if (slot < 0) {
+      if (keywords && !keywords.includes(key)) throw new Error(`${op}() got an unexpected keyword argument '${key}'`);
+      (rest ??= {})[key] = value;
+    } else if (slots[slot] !== undefined) {
+      throw new Error(`${op}() got multiple values for argument '${pythonName(key)}'`);
+    } else {
+      while (slots.length < slot) slots.push(undefined);
+      slots[slot] = value;
+    }
+  }
+  const missing: string[] = [];
+  for (let i = 0; i < required; i++) if (slots[i] === undefined) missing.push(`'${pythonName(names[i]!.split("|")[0]!)}'`);
+  if (missing.length) throw missingArgumentsError(op, missing);
+  while (slots.length && slots[slots.length - 1] === undefined) slots.pop();
+  if (rest) {
+    while (slots.length < names.length) slots.push(undefined);
+    slots.push(rest);
+  }
+  return (f as unknown as (...a: unknown[]) => ReturnType<F>)(...slots);
+}
+
+function slotOf(names: readonly string[], key: string): number {
+  const slot = names.indexOf(key);
+  if (slot >= 0) return slot;
+  return names.findIndex((n) => n.includes("|") && n.split("|").includes(key));
+}
+
+/** A parameter's name as PyTorch spells it, for messages: `normalizedShape` → `normalized_shape`. */
+function pythonName(name: string): string {
+  return /^[a-z]/.test(name) ? name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : name;
+}
+
+/** Python's words: "f() missing 2 required positional arguments: 'a' and 'b'". */
+function missingArgumentsError(op: string, quoted: string[]): Error {
+  const n = quoted.length;
+  const list = n === 1 ? quoted[0] : n === 2 ? `${quoted[0]} and ${quoted[1]}` : `${quoted.slice(0, -1).join(", ")}, and ${quoted[n - 1]}`;
+  return new Error(`${op}() missing ${n} required positional argument${n === 1 ? "" : "s"}: ${list}`);
+}
+
+/**
+ * Sizes given as `f(2, 3)`, `f([2, 3])` or `f(2, 3, { dtype })` (API.md rule 4): returns the size
+ * and the trailing options object, if any. With `keywords`, other option keys are errors. `name`
+ * is PyTorch's name of the sizes, under which they may come in the options (`x.flip({ dims: [0] })`).
+ */
+export function bindSize(op: string, args: readonly unknown[], keywords?: readonly string[], name = "size"): { size: number[]; opts: Record<string, unknown> } {
   let rest = args;
   let opts: Record<string, unknown> = {};
   if (rest.length && isOptionsObject(rest[rest.length - 1])) {
@@ -105,7 +184,7 @@ export function bindSize(op: string, args: readonly unknown[], keywords?: readon
     // An op that reads no options of its own passes the keywords it takes besides `size`.
     if (keywords) {
       for (const k of Object.keys(opts)) {
-        if (k !== "size" && !keywords.includes(k)) throw new Error(`${op}() got an unexpected keyword argument '${k}'`);
+        if (k !== name && !keywords.includes(k)) throw new Error(`${op}() got an unexpected keyword argument '${k}'`);
       }
     }
   }
@@ -113,15 +192,15 @@ export function bindSize(op: string, args: readonly unknown[], keywords?: readon
   if (rest.length === 1 && Array.isArray(rest[0])) size = rest[0] as unknown[];
   else if (rest.length === 1 && rest[0] instanceof Tensor) size = (rest[0] as Tensor).tolist() as unknown[];
   else size = rest as unknown[];
-  if ("size" in opts) {
-    if (size.length) throw new Error(`${op}() got multiple values for argument 'size'`);
-    size = opts.size as unknown[];
+  if (name in opts) {
+    if (size.length) throw new Error(`${op}() got multiple values for argument '${name}'`);
+    size = opts[name] as unknown[];
     opts = { ...opts };
-    delete opts.size;
+    delete opts[name];
   }
   for (const s of size) {
     if (typeof s !== "number" || !Number.isInteger(s)) {
-      throw new Error(`${op}(): argument 'size' must be a sequence of ints, but found element ${String(s)} of type ${typeof s}`);
+      throw new Error(`${op}(): argument '${name}' must be a sequence of ints, but found element ${String(s)} of type ${typeof s}`);
     }
   }
   return { size: size as number[], opts };

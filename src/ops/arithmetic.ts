@@ -5,7 +5,7 @@ import { Tensor } from "../core/tensor.js";
 import { type DType, getDefaultDtype, int64 } from "../core/dtype.js";
 import { nativeBinary } from "./native-fast.js";
 import { nativeTyped } from "./native-typed.js";
-import { type Args, bindArgs, installMethods, type Method, checkTensor, checkArgs } from "./args.js";
+import { type Args, bindArgs, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { type TensorOrScalar, resultType } from "./promotion.js";
 import { binaryOp, binaryInPlace, gradFor, type BinarySpec } from "./pointwise-engine.js";
 import { hasZeroValue } from "./engine.js";
@@ -44,6 +44,7 @@ function alphaOf(op: string, args: readonly unknown[]): number {
 }
 
 export function add(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts & OutOption>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(add, "add", arguments, ["input", "other", "alpha"], 2, ["out"]);
   if (hasOut(args)) return withOut("add", args, (rest) => add(input, other, ...(rest as [])));
   const alpha = alphaOf("add", args);
   if (!(input instanceof Tensor) && !(other instanceof Tensor)) checkTensor("add", "input", input);
@@ -55,6 +56,7 @@ export function add(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<
 }
 
 export function sub(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts & OutOption>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(sub, "sub", arguments, ["input", "other", "alpha"], 2, ["out"]);
   if (hasOut(args)) return withOut("sub", args, (rest) => sub(input, other, ...(rest as [])));
   const alpha = alphaOf("sub", args);
   if ((input instanceof Tensor && input.dtype.name === "bool") || (other instanceof Tensor && other.dtype.name === "bool")) {
@@ -65,17 +67,20 @@ export function sub(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<
 export const subtract = sub;
 
 export function rsub(input: Tensor, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(rsub, "rsub", arguments, ["input", "other", "alpha"], 2, []);
   const alpha = alphaOf("rsub", args);
   return sub(other, alpha === 1 ? input : mul(input, alpha));
 }
 
 export function add_(self: Tensor, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : self)) return rebind(add_, "add_", arguments, ["self", "other", "alpha"], 2, []);
   const alpha = alphaOf("add_", args);
   const o = scaled("add_", other, alpha);
   return binaryInPlace(ADD, self, o, (s) => add(s, o));
 }
 
 export function sub_(self: Tensor, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : self)) return rebind(sub_, "sub_", arguments, ["self", "other", "alpha"], 2, []);
   const alpha = alphaOf("sub_", args);
   const o = scaled("sub_", other, alpha);
   return binaryInPlace(SUB, self, o, (s) => sub(s, o));
@@ -90,7 +95,7 @@ const MUL: BinarySpec = {
 };
 
 export function mul(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("mul", arguments, 2, () => mul(input, other));
+  if (arguments.length > 2) return outCall("mul", arguments, 2, () => mul(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(mul, "mul", arguments, ["input", "other"], 2, ["out"]);
   if (input instanceof Tensor && other instanceof Tensor && input.dtype.name === "bool" && other.dtype.name === "bool") {
     return binaryOp({ ...MUL, f: (x, y) => (x && y ? 1 : 0) }, input, other);
   }
@@ -99,7 +104,7 @@ export function mul(input: TensorOrScalar, other: TensorOrScalar, options?: OutO
 export const multiply = mul;
 
 export function mul_(self: Tensor, other: TensorOrScalar): Tensor {
-  if (arguments.length > 2) checkArgs("mul_", arguments, 2);
+  if (arguments.length > 2) checkArgs("mul_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(mul_, "mul_", arguments, ["self", "other"], 2, []);
   return binaryInPlace(MUL, self, other, (s) => mul(s, other));
 }
 
@@ -166,6 +171,7 @@ function checkIntDivByZero(op: string, a: TensorOrScalar, b: TensorOrScalar, mod
 interface DivOpts { roundingMode?: RoundingMode }
 
 export function div(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[], DivOpts & OutOption>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(div, "div", arguments, ["input", "other"], 2, ["roundingMode", "out"]);
   if (hasOut(args)) return withOut("div", args, (rest) => div(input, other, ...(rest as [])));
   const a = bindArgs("div", args, [], ["roundingMode"], 2);
   const mode = (a.roundingMode as RoundingMode | undefined) ?? null;
@@ -177,11 +183,12 @@ export function div(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<
 }
 export const divide = div;
 export function trueDivide(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("true_divide", arguments, 2, () => div(input, other));
+  if (arguments.length > 2) return outCall("true_divide", arguments, 2, () => div(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(trueDivide, "true_divide", arguments, ["input", "other"], 2, ["out"]);
   return div(input, other);
 }
 
 export function div_(self: Tensor, other: TensorOrScalar, ...args: Args<[], DivOpts>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : self)) return rebind(div_, "div_", arguments, ["self", "other"], 2, ["roundingMode"]);
   const a = bindArgs("div_", args, [], ["roundingMode"], 2);
   const mode = (a.roundingMode as RoundingMode | undefined) ?? null;
   checkIntDivByZero("div_", self, other, mode);
@@ -189,15 +196,15 @@ export function div_(self: Tensor, other: TensorOrScalar, ...args: Args<[], DivO
 }
 
 export function floorDivide(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("floor_divide", arguments, 2, () => floorDivide(input, other));
+  if (arguments.length > 2) return outCall("floor_divide", arguments, 2, () => floorDivide(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(floorDivide, "floor_divide", arguments, ["input", "other"], 2, ["out"]);
   return div(input, other, { roundingMode: "floor" });
 }
 export function floorDivide_(self: Tensor, other: TensorOrScalar): Tensor {
-  if (arguments.length > 2) checkArgs("floor_divide_", arguments, 2);
+  if (arguments.length > 2) checkArgs("floor_divide_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(floorDivide_, "floor_divide_", arguments, ["self", "other"], 2, []);
   return div_(self, other, { roundingMode: "floor" });
 }
 export function trueDivide_(self: Tensor, other: TensorOrScalar): Tensor {
-  if (arguments.length > 2) checkArgs("true_divide_", arguments, 2);
+  if (arguments.length > 2) checkArgs("true_divide_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(trueDivide_, "true_divide_", arguments, ["self", "other"], 2, []);
   return div_(self, other);
 }
 export const subtract_ = sub_, multiply_ = mul_, divide_ = div_;

@@ -5,7 +5,7 @@ import { Tensor } from "../core/tensor.js";
 import { broadcastShapes, numel, normalizeDim, shapeStr } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, installMethods, type Method, checkTensor, checkArgs, describe } from "./args.js";
+import { type Args, bindArgs, installMethods, type Method, checkTensor, checkArgs, describe, isOptionsObject, rebind } from "./args.js";
 import { emptyTensor, uninitTensor, toNumbers, writeNumbers } from "./engine.js";
 import { kernels, type FloatArray } from "../backends/kernels.js";
 import { tensor } from "./creation.js";
@@ -81,7 +81,7 @@ function mmKernel(a: Tensor, b: Tensor): Tensor {
 }
 
 export function mm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("mm", arguments, 2, () => mm(input, mat2), "same");
+  if (arguments.length > 2) return outCall("mm", arguments, 2, () => mm(input, mat2), "same"); else if (isOptionsObject(arguments.length === 2 ? mat2 : input)) return rebind(mm, "mm", arguments, ["input", "mat2"], 2, ["out"]);
   checkTensor("mm", "input", input);
   checkTensor("mm", "mat2", mat2);
   if (input.dim() !== 2) throw new Error(`mm: self must be a matrix`);
@@ -98,7 +98,7 @@ export function mm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
 }
 
 export function bmm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("bmm", arguments, 2, () => bmm(input, mat2), "same");
+  if (arguments.length > 2) return outCall("bmm", arguments, 2, () => bmm(input, mat2), "same"); else if (isOptionsObject(arguments.length === 2 ? mat2 : input)) return rebind(bmm, "bmm", arguments, ["input", "mat2"], 2, ["out"]);
   checkTensor("bmm", "input", input);
   checkTensor("bmm", "mat2", mat2);
   if (input.dim() !== 3) throw new Error(`batch1 must be a 3D tensor`);
@@ -117,7 +117,7 @@ export function bmm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
 }
 
 export function dot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("dot", arguments, 2, () => dot(input, other), "same");
+  if (arguments.length > 2) return outCall("dot", arguments, 2, () => dot(input, other), "same"); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(dot, "dot", arguments, ["input", "tensor"], 2, ["out"]);
   if (input.dim() !== 1 || other.dim() !== 1) {
     throw new Error(`1D tensors expected, but got ${input.dim()}D and ${other.dim()}D tensors`);
   }
@@ -134,12 +134,12 @@ export function dot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
 export const inner1d = dot;
 
 export function vdot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("vdot", arguments, 2, () => vdot(input, other), "same");
+  if (arguments.length > 2) return outCall("vdot", arguments, 2, () => vdot(input, other), "same"); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(vdot, "vdot", arguments, ["input", "other"], 2, ["out"]);
   return dot(input, other);
 }
 
 export function mv(input: Tensor, vec: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("mv", arguments, 2, () => mv(input, vec), "same");
+  if (arguments.length > 2) return outCall("mv", arguments, 2, () => mv(input, vec), "same"); else if (isOptionsObject(arguments.length === 2 ? vec : input)) return rebind(mv, "mv", arguments, ["input", "vec"], 2, ["out"]);
   if (input.dim() !== 2 || vec.dim() !== 1) {
     throw new Error(`vector + matrix @ vector expected, got ${input.dim()}, ${vec.dim()}, ${vec.dim()}`);
   }
@@ -151,7 +151,7 @@ export function mv(input: Tensor, vec: Tensor, options?: OutOption): Tensor {
 
 /** torch.matmul: NumPy-style, with broadcast batch dims. */
 export function matmul(input: Tensor, other: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("matmul", arguments, 2, () => matmul(input, other), "same");
+  if (arguments.length > 2) return outCall("matmul", arguments, 2, () => matmul(input, other), "same"); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(matmul, "matmul", arguments, ["input", "other"], 2, ["out"]);
   const out = matmulImpl(input, other);
   if (tracing.on) traceOp("matmul", [input, other], out);
   return out;
@@ -193,7 +193,7 @@ function matmulImpl(input: Tensor, other: Tensor): Tensor {
 }
 
 export function outer(input: Tensor, vec2: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("outer", arguments, 2, () => outer(input, vec2));
+  if (arguments.length > 2) return outCall("outer", arguments, 2, () => outer(input, vec2)); else if (isOptionsObject(arguments.length === 2 ? vec2 : input)) return rebind(outer, "outer", arguments, ["input", "vec2"], 2, ["out"]);
   if (input.dim() !== 1 || vec2.dim() !== 1) throw new Error(`outer: expected 1D tensors, got ${input.dim()}D and ${vec2.dim()}D`);
   return input.unsqueeze(1).mul(vec2.unsqueeze(0));
 }
@@ -230,10 +230,12 @@ function scaledProduct(op: string, args: IArguments, input: Tensor, options: Bet
 }
 
 export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? mat2 : arguments.length === 2 ? mat1 : input)) return rebind(addmm, "addmm", arguments, ["input", "mat1", "mat2"], 3, ["beta", "alpha", "out"]);
   return scaledProduct("addmm", arguments, input, options, () => mm(mat1, mat2));
 }
 
 export function addmv(input: Tensor, mat: Tensor, vec: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? vec : arguments.length === 2 ? mat : input)) return rebind(addmv, "addmv", arguments, ["input", "mat", "vec"], 3, ["beta", "alpha", "out"]);
   return scaledProduct("addmv", arguments, input, options, () => mv(mat, vec));
 }
 
@@ -242,10 +244,12 @@ export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, options: BetaAlp
 }
 
 export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? batch2 : arguments.length === 2 ? batch1 : input)) return rebind(baddbmm, "baddbmm", arguments, ["input", "batch1", "batch2"], 3, ["beta", "alpha", "out"]);
   return scaledProduct("baddbmm", arguments, input, options, () => bmm(batch1, batch2));
 }
 
 export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? batch2 : arguments.length === 2 ? batch1 : input)) return rebind(addbmm, "addbmm", arguments, ["input", "batch1", "batch2"], 3, ["beta", "alpha", "out"]);
   return scaledProduct("addbmm", arguments, input, options, () => bmm(batch1, batch2).sum(0));
 }
 
@@ -388,6 +392,7 @@ export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Te
 type TensordotDims = number | [number[] | number, number[] | number];
 
 export function tensordot(a: Tensor, b: Tensor, ...args: Args<[dims?: TensordotDims], { dims?: TensordotDims } & OutOption>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? b : a)) return rebind(tensordot, "tensordot", arguments, ["a", "b", "dims"], 2, ["out"]);
   if (hasOut(args)) return withOut("tensordot", args, (rest) => tensordot(a, b, ...(rest as [never])), "same");
   const o = bindArgs("tensordot", args, ["dims"], [], 2);
   const dims = (o.dims as TensordotDims | undefined) ?? 2;
@@ -413,7 +418,7 @@ export function tensordot(a: Tensor, b: Tensor, ...args: Args<[dims?: TensordotD
 }
 
 export function kron(input: Tensor, other: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("kron", arguments, 2, () => kron(input, other));
+  if (arguments.length > 2) return outCall("kron", arguments, 2, () => kron(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(kron, "kron", arguments, ["input", "other"], 2, ["out"]);
   const nd = Math.max(input.dim(), other.dim());
   const a = input.reshape([...Array(nd - input.dim()).fill(1), ...input._shape]);
   const b = other.reshape([...Array(nd - other.dim()).fill(1), ...other._shape]);
@@ -427,12 +432,13 @@ export function kron(input: Tensor, other: Tensor, options?: OutOption): Tensor 
 }
 
 export function trace(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("trace", arguments, 1);
+  if (arguments.length > 1) checkArgs("trace", arguments, 1); else if (isOptionsObject(input)) return rebind(trace, "trace", arguments, ["input"], 1, []);
   if (input.dim() !== 2) throw new Error(`trace: expected a matrix, but got tensor with dim ${input.dim()}`);
   return input.diagonal().sum();
 }
 
 export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number | null], { dim?: number | null } & OutOption>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(cross, "cross", arguments, ["input", "other", "dim"], 2, ["out"]);
   if (hasOut(args)) return withOut("cross", args, (rest) => cross(input, other, ...(rest as [never])), "same");
   const o = bindArgs("cross", args, ["dim"], [], 2);
   const shape = broadcastShapes(input.shape, other.shape);
@@ -455,6 +461,7 @@ export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number 
 
 /** torch.cdist(x1, x2, p=2): pairwise p-norm distances between row sets (batched). */
 export function cdist(x1: Tensor, x2: Tensor, ...args: Args<[p?: number], { p?: number; computeMode?: string | null }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? x2 : x1)) return rebind(cdist, "cdist", arguments, ["x1", "x2", "p"], 2, ["computeMode"]);
   const o = bindArgs("cdist", args, ["p"], ["computeMode"], 2);
   const p = (o.p as number | undefined) ?? 2;
   if (x1.dim() < 2 || x2.dim() < 2) throw new Error(`cdist only supports at least 2D tensors, X1 got: ${x1.dim()}D`);

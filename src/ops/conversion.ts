@@ -5,7 +5,7 @@ import { type DType, type DTypeLike, DType as DTypeClass, toDType, bfloat16, boo
 import { type DeviceLike, Device, toDevice } from "../core/storage.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { installMethods, type Method, isOptionsObject, checkTensor, checkArgs } from "./args.js";
+import { installMethods, type Method, isOptionsObject, checkTensor, checkArgs, rebind } from "./args.js";
 import { copyInto, emptyTensor, fillTensor, uninitTensor } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
 import { deviceOp, onDevice, toDeviceHook } from "./device-hooks.js";
@@ -65,11 +65,11 @@ export function type(input: Tensor, dtype?: DTypeLike): Tensor | string {
 }
 
 export function typeAs(input: Tensor, other: Tensor): Tensor {
-  if (arguments.length > 2) checkArgs("type_as", arguments, 2);
+  if (arguments.length > 2) checkArgs("type_as", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(typeAs, "type_as", arguments, ["input", "other"], 2, []);
   return castTo(input, other.dtype);
 }
 export function cpu(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("cpu", arguments, 1);
+  if (arguments.length > 1) checkArgs("cpu", arguments, 1); else if (isOptionsObject(input)) return rebind(cpu, "cpu", arguments, ["input"], 1, []);
   return to(input, "cpu");
 }
 export const float = (x: Tensor): Tensor => castTo(x, float32);
@@ -102,7 +102,7 @@ export function copy_(self: Tensor, src: Tensor, _nonBlocking = false): Tensor {
 }
 
 export function fill_(self: Tensor, value: number | bigint | boolean | Tensor): Tensor {
-  if (arguments.length > 2) checkArgs("fill_", arguments, 2);
+  if (arguments.length > 2) checkArgs("fill_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? value : self)) return rebind(fill_, "fill_", arguments, ["self", "value"], 2, []);
   if (value instanceof Tensor && value.dim() !== 0) {
     throw new Error(`fill_ only supports 0-dimension value tensor but got tensor with ${value.dim()} dimensions.`);
   }
@@ -115,7 +115,7 @@ export function fill_(self: Tensor, value: number | bigint | boolean | Tensor): 
 }
 
 export function zero_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("zero_", arguments, 1);
+  if (arguments.length > 1) checkArgs("zero_", arguments, 1); else if (isOptionsObject(self)) return rebind(zero_, "zero_", arguments, ["self"], 1, []);
   return fill_(self, 0);
 }
 

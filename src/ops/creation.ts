@@ -8,7 +8,7 @@ import {
 } from "../core/dtype.js";
 import { Storage, type DeviceLike, toDevice } from "../core/storage.js";
 import { numel } from "../core/shape.js";
-import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs } from "./args.js";
+import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { emptyTensor, encoder, fillTensor, copyInto } from "./engine.js";
 import { deviceFactory, finishFactory } from "./factory-utils.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -103,7 +103,7 @@ export function tensor(data: TensorData, options: FactoryOptions = {}): Tensor {
 
 /** torch.as_tensor: no copy when data is already a tensor of the requested dtype. */
 export function asTensor(data: TensorData, options: FactoryOptions = {}): Tensor {
-  if (arguments.length > 2) checkArgs("as_tensor", arguments, 1, FACTORY_KW);
+  if (arguments.length > 2) checkArgs("as_tensor", arguments, 1, FACTORY_KW); else if (arguments.length <= 1 && isOptionsObject(data)) return rebind(asTensor, "as_tensor", arguments, ["data"], 1, FACTORY_KW);
   bindArgs("as_tensor", [options], [], FACTORY_KW);
   if (data instanceof Tensor && (options.dtype === undefined || options.dtype === null || toDType(options.dtype) === data.dtype)) return data;
   return tensor(data, options);
@@ -160,7 +160,7 @@ function scalarDType(v: number | bigint | boolean): DType {
 
 /** torch.full(size, fillValue, { dtype }): the dtype follows the fill value as in PyTorch. */
 export function full(size: number[], fillValue: number | bigint | boolean, options: FactoryOptions & OutOption = {}): Tensor {
-  if (arguments.length > 3) checkArgs("full", arguments, 2, [...FACTORY_KW, "out"]);
+  if (arguments.length > 3) checkArgs("full", arguments, 2, [...FACTORY_KW, "out"]); else if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? fillValue : size)) return rebind(full, "full", arguments, ["size", "fillValue"], 2, [...FACTORY_KW, "out"]);
   if (hasOut([options])) return withOut("full", [options], (rest) => full(size, fillValue, rest[0] as FactoryOptions), "cast", true);
   const opts = bindArgs("full", [options], [], FACTORY_KW);
   if (!Array.isArray(size)) throw new Error("full(): argument 'size' must be tuple of ints");
@@ -194,6 +194,7 @@ export function onesLike(input: Tensor, options: FactoryOptions = {}): Tensor {
 }
 export function emptyLike(input: Tensor, options: FactoryOptions = {}): Tensor { return zerosLike(input, options); }
 export function fullLike(input: Tensor, fillValue: number | bigint | boolean, options: FactoryOptions = {}): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? fillValue : input)) return rebind(fullLike, "full_like", arguments, ["input", "fillValue"], 2);
   checkTensor("full_like", "input", input);
   const opts = bindArgs("full_like", [options], [], FACTORY_KW);
   const onDevice = deviceFactory("full_like", input.shape, likeDType(input, opts), { fill: fillValue }, opts.device ?? input.device, opts.requiresGrad);
@@ -262,7 +263,7 @@ export function arange(...args: (number | bigint | (ArangeOptions & OutOption))[
 
 /** torch.linspace(start, end, steps): PyTorch's symmetric formula (from both ends). */
 export function linspace(start: number, end: number, steps: number, options: FactoryOptions & OutOption = {}): Tensor {
-  if (arguments.length > 4) checkArgs("linspace", arguments, 3, [...FACTORY_KW, "out"]);
+  if (arguments.length > 4) checkArgs("linspace", arguments, 3, [...FACTORY_KW, "out"]); else if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? steps : arguments.length === 2 ? end : start)) return rebind(linspace, "linspace", arguments, ["start", "end", "steps"], 3, [...FACTORY_KW, "out"]);
   if (hasOut([options])) return withOut("linspace", [options], (rest) => linspace(start, end, steps, rest[0] as FactoryOptions), "cast", true);
   const opts = bindArgs("linspace", [options], [], FACTORY_KW);
   if (!Number.isInteger(steps) || steps < 0) throw new Error("linspace: number of steps must be non-negative");
@@ -279,7 +280,7 @@ export function linspace(start: number, end: number, steps: number, options: Fac
 export function logspace(
   start: number, end: number, steps: number, base: number | FactoryOptions & { base?: number } & OutOption = 10, options: FactoryOptions & OutOption = {},
 ): Tensor {
-  if (arguments.length > 3) checkArgs("logspace", arguments, 4, [...FACTORY_KW, "base", "out"]);
+  if (arguments.length > 4) checkArgs("logspace", arguments, 4, [...FACTORY_KW, "base", "out"]); else if (isOptionsObject(arguments.length === 4 ? base : arguments.length === 3 ? steps : arguments.length === 2 ? end : start)) return rebind(logspace, "logspace", arguments, ["start", "end", "steps", "base"], 3, [...FACTORY_KW, "base", "out"]);
   if (hasOut([typeof base === "number" ? options : base])) return withOut("logspace", [typeof base === "number" ? options : base],
     (rest) => (typeof base === "number" ? logspace(start, end, steps, base, rest[0] as FactoryOptions) : logspace(start, end, steps, rest[0] as FactoryOptions)), "cast", true);
   let b = 10;
@@ -297,7 +298,7 @@ export function logspace(
 
 /** torch.eye(n, m?). */
 export function eye(n: number, m?: number | (FactoryOptions & OutOption), options: FactoryOptions & OutOption = {}): Tensor {
-  if (arguments.length > 1) checkArgs("eye", arguments, 2, [...FACTORY_KW, "out"]);
+  if (arguments.length > 2) checkArgs("eye", arguments, 2, [...FACTORY_KW, "out"]); else if (isOptionsObject(arguments.length === 2 ? m : n)) return rebind(eye, "eye", arguments, ["n", "m"], 1, [...FACTORY_KW, "out"]);
   let cols = n;
   let opts = options;
   if (typeof m === "number") cols = m;
@@ -315,7 +316,7 @@ export function eye(n: number, m?: number | (FactoryOptions & OutOption), option
 
 /** torch.tril_indices(row, col, offset = 0): int64 [2, N]. */
 export function trilIndices(row: number, col: number, offset: number | FactoryOptions = 0, options: FactoryOptions = {}): Tensor {
-  if (arguments.length > 2) checkArgs("tril_indices", arguments, 3, [...FACTORY_KW, "offset"]);
+  if (arguments.length > 3) checkArgs("tril_indices", arguments, 3, [...FACTORY_KW, "offset"]); else if (isOptionsObject(arguments.length === 3 ? offset : arguments.length === 2 ? col : row)) return rebind(trilIndices, "tril_indices", arguments, ["row", "col", "offset"], 2, [...FACTORY_KW, "offset"]);
   const opts = typeof offset === "number" ? options : offset;
   const a = bindArgs("tril_indices", [opts], [], [...FACTORY_KW, "offset"]);
   const off = typeof offset === "number" ? offset : (a.offset as number | undefined) ?? 0;
@@ -325,7 +326,7 @@ export function trilIndices(row: number, col: number, offset: number | FactoryOp
 }
 
 export function triuIndices(row: number, col: number, offset: number | FactoryOptions = 0, options: FactoryOptions = {}): Tensor {
-  if (arguments.length > 2) checkArgs("triu_indices", arguments, 3, [...FACTORY_KW, "offset"]);
+  if (arguments.length > 3) checkArgs("triu_indices", arguments, 3, [...FACTORY_KW, "offset"]); else if (isOptionsObject(arguments.length === 3 ? offset : arguments.length === 2 ? col : row)) return rebind(triuIndices, "triu_indices", arguments, ["row", "col", "offset"], 2, [...FACTORY_KW, "offset"]);
   const opts = typeof offset === "number" ? options : offset;
   const a = bindArgs("triu_indices", [opts], [], [...FACTORY_KW, "offset"]);
   const off = typeof offset === "number" ? offset : (a.offset as number | undefined) ?? 0;

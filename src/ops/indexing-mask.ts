@@ -5,7 +5,7 @@ import { bool } from "../core/dtype.js";
 import { broadcastShapes, broadcastStrides, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { record, sumToShape } from "../autograd/record.js";
 import { DATA_DEPENDENT_DIMS, traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, checkTensor, describe, installMethods, type Method, checkArgs } from "./args.js";
+import { type Args, bindArgs, checkTensor, describe, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { copyInto, emptyTensor } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
 import {
@@ -252,7 +252,7 @@ export function nonzero(input: Tensor, options: { asTuple: true }): Tensor[];
 export function nonzero(input: Tensor, options?: { asTuple?: false } & OutOption): Tensor;
 export function nonzero(input: Tensor, options?: { asTuple?: boolean }): Tensor | Tensor[];
 export function nonzero(input: Tensor, options: { asTuple?: boolean } & OutOption = {}): Tensor | Tensor[] {
-  if (arguments.length > 2) checkArgs("nonzero", arguments, 1, ["asTuple", "out"]);
+  if (arguments.length > 2) checkArgs("nonzero", arguments, 1, ["asTuple", "out"]); else if (arguments.length <= 1 && isOptionsObject(input)) return rebind(nonzero, "nonzero", arguments, ["input"], 1, ["asTuple", "out"]);
   if (hasOut([options])) {
     if (options.asTuple) throw new Error("nonzero does not support the out kwarg when as_tuple is True");
     return withOut("nonzero", [options], (rest) => nonzero(input, rest[0] as { asTuple?: false }), "same");
@@ -284,7 +284,7 @@ function nonzeroOf(input: Tensor, asTuple: boolean): Tensor | Tensor[] {
 }
 
 export function argwhere(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("argwhere", arguments, 1);
+  if (arguments.length > 1) checkArgs("argwhere", arguments, 1); else if (isOptionsObject(input)) return rebind(argwhere, "argwhere", arguments, ["input"], 1, []);
   return nonzero(input);
 }
 

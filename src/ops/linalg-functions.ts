@@ -6,7 +6,7 @@
 import { Tensor } from "../core/tensor.js";
 import { record, sumToShape } from "../autograd/record.js";
 import * as K from "../backends/js/linalg.js";
-import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs } from "./args.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { matmul } from "./blas.js";
 import * as linalg from "./linalg.js";
 import {
@@ -18,19 +18,19 @@ import { zeros } from "./creation.js";
 import { outCall, type OutOption, type OutPairOption } from "./out.js";
 /** torch.det = torch.linalg.det. */
 export function det(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("det", arguments, 1);
+  if (arguments.length > 1) checkArgs("det", arguments, 1); else if (isOptionsObject(input)) return rebind(det, "det", arguments, ["input"], 1, []);
   return linalg.det(input);
 }
 
 /** torch.slogdet = torch.linalg.slogdet. */
 export function slogdet(input: Tensor, options?: OutPairOption): NamedTuple<"sign" | "logabsdet"> {
-  if (arguments.length > 1) return outCall("slogdet", arguments, 1, () => slogdet(input));
+  if (arguments.length > 1) return outCall("slogdet", arguments, 1, () => slogdet(input)); else if (isOptionsObject(input)) return rebind(slogdet, "slogdet", arguments, ["input"], 1, ["out"]);
   return linalg.slogdet(input);
 }
 
 /** torch.logdet: log(det(A)); nan for a negative determinant, -inf for a singular matrix. */
 export function logdet(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("logdet", arguments, 1);
+  if (arguments.length > 1) checkArgs("logdet", arguments, 1); else if (isOptionsObject(input)) return rebind(logdet, "logdet", arguments, ["input"], 1, []);
   checkTensor("logdet", "input", input);
   // Computed from slogdet without recording it: logdet has its own backward (g · A^{-T}).
   const [sign, logabs] = linalg.slogdet(input.detach());
@@ -44,7 +44,7 @@ export function logdet(input: Tensor): Tensor {
 
 /** torch.inverse = torch.linalg.inv (same messages, "linalg.inv"). */
 export function inverse(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("inverse", arguments, 1, () => inverse(input), "same");
+  if (arguments.length > 1) return outCall("inverse", arguments, 1, () => inverse(input), "same"); else if (isOptionsObject(input)) return rebind(inverse, "inverse", arguments, ["input"], 1, ["out"]);
   return linalg.inv(input);
 }
 
@@ -60,6 +60,7 @@ export function cholesky(input: Tensor, ...args: Args<[upper?: boolean], { upper
 
 /** torch.cholesky_solve(B, L, upper = false): solves A X = B given A's Cholesky factor L (A = L Lᵀ). */
 export function choleskySolve(input: Tensor, input2: Tensor, ...args: Args<[upper?: boolean], { upper?: boolean }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? input2 : input)) return rebind(choleskySolve, "cholesky_solve", arguments, ["input", "input2", "upper"], 2, []);
   const api = "cholesky_solve";
   checkTensor(api, "input", input);
   checkTensor(api, "input2", input2);
@@ -137,7 +138,7 @@ export function qr(input: Tensor, ...args: Args<[some?: boolean], { some?: boole
 
 /** torch.matrix_power(input, n): repeated squaring; negative n inverts first. */
 export function matrixPower(input: Tensor, n: number, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("matrix_power", arguments, 2, () => matrixPower(input, n));
+  if (arguments.length > 2) return outCall("matrix_power", arguments, 2, () => matrixPower(input, n)); else if (isOptionsObject(arguments.length === 2 ? n : input)) return rebind(matrixPower, "matrix_power", arguments, ["input", "n"], 2, ["out"]);
   checkTensor("matrix_power", "input", input);
   const s = input.shape;
   if (input.dim() < 2 || s[s.length - 1] !== s[s.length - 2]) {

@@ -9,7 +9,7 @@ import { needsGrad, record, sumToShape } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import * as K from "../backends/js/linalg.js";
-import { type Args, bindArgs, checkDims, checkTensor } from "./args.js";
+import { type Args, bindArgs, checkDims, checkTensor, isOptionsObject, rebind } from "./args.js";
 import { matmul } from "./blas.js";
 import { castTo } from "./conversion.js";
 import { fromArray, toNumbers } from "./engine.js";
@@ -28,7 +28,7 @@ export { matrixExp } from "./matrix-exp.js";
 
 /** torch.linalg.inv(A): raises PyTorch's error for a singular matrix. */
 export function inv(A: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("linalg_inv", arguments, 1, () => inv(A), "same");
+  if (arguments.length > 1) return outCall("linalg_inv", arguments, 1, () => inv(A), "same"); else if (isOptionsObject(A)) return rebind(inv, "linalg_inv", arguments, ["A"], 1, ["out"]);
   checkTensor("linalg.inv", "A", A);
   const { X, infos } = invForward(A);
   K.checkLinalgErrors(infos, "linalg.inv", "inv", A.dim() > 2);
@@ -68,7 +68,7 @@ function invUnchecked(A: Tensor): Tensor {
 
 /** torch.linalg.det(A). */
 export function det(A: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("linalg_det", arguments, 1, () => det(A), "same");
+  if (arguments.length > 1) return outCall("linalg_det", arguments, 1, () => det(A), "same"); else if (isOptionsObject(A)) return rebind(det, "linalg_det", arguments, ["A"], 1, ["out"]);
   checkTensor("linalg.det", "A", A);
   checkSquareFloat("linalg.det", A);
   const M = matricesOf(A);
@@ -143,7 +143,7 @@ function cofactorMatrix(A: Tensor): Tensor {
 
 /** torch.linalg.slogdet(A): (sign, logabsdet). */
 export function slogdet(A: Tensor, options?: OutPairOption): NamedTuple<"sign" | "logabsdet"> {
-  if (arguments.length > 1) return outCall("linalg_slogdet", arguments, 1, () => slogdet(A), "same");
+  if (arguments.length > 1) return outCall("linalg_slogdet", arguments, 1, () => slogdet(A), "same"); else if (isOptionsObject(A)) return rebind(slogdet, "linalg_slogdet", arguments, ["A"], 1, ["out"]);
   checkTensor("linalg.slogdet", "A", A);
   const [sign, logabsdet] = slogdetForward("linalg.slogdet", A);
   return namedTuple(["sign", "logabsdet"], [sign, logabsdet]);
@@ -168,6 +168,7 @@ interface LeftOption { left?: boolean }
 
 /** torch.linalg.solve(A, B, { left }): B a (batch of) matrix, or of vectors when B is A.shape[:-1] or 1-D. */
 export function solve(A: Tensor, B: Tensor, ...args: Args<[], LeftOption & OutOption>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? B : A)) return rebind(solve, "linalg.solve", arguments, ["A", "B"], 2, ["left", "out"]);
   if (hasOut(args)) return withOut("linalg_solve", args, (rest) => solve(A, B, ...(rest as [never])), "same");
   const a = bindArgs("linalg.solve", args, [], ["left"], 2);
   const { X, infos } = solveForward(A, B, (a.left as boolean | undefined) ?? true);
@@ -177,6 +178,7 @@ export function solve(A: Tensor, B: Tensor, ...args: Args<[], LeftOption & OutOp
 
 /** torch.linalg.solve_ex(A, B, { left, checkErrors }): (result, info). */
 export function solveEx(A: Tensor, B: Tensor, ...args: Args<[], LeftOption & { checkErrors?: boolean }>): NamedTuple<"result" | "info"> {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? B : A)) return rebind(solveEx, "linalg.solve_ex", arguments, ["A", "B"], 2, ["left", "checkErrors"]);
   const a = bindArgs("linalg.solve_ex", args, [], ["left", "checkErrors"], 2);
   const { X, infos } = solveForward(A, B, (a.left as boolean | undefined) ?? true);
   if (a.checkErrors === true) K.checkLinalgErrors(infos, "torch.linalg.solve_ex", "solve", A.dim() > 2);
@@ -235,6 +237,7 @@ export function solveTriangular(
   B: Tensor,
   ...args: Args<[], { upper?: boolean; left?: boolean; unitriangular?: boolean }>
 ): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? B : A)) return rebind(solveTriangular, "linalg.solve_triangular", arguments, ["A", "B"], 2, ["upper", "left", "unitriangular"]);
   const api = "linalg.solve_triangular";
   checkTensor(api, "A", A);
   checkTensor(api, "B", B);
@@ -825,6 +828,7 @@ export function norm(
 
 /** torch.linalg.cross(input, other, dim = -1): torch.cross with the last dim as default. */
 export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number], { dim?: number }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(cross, "linalg.cross", arguments, ["input", "other", "dim"], 2, []);
   checkTensor("linalg.cross", "input", input);
   checkTensor("linalg.cross", "other", other);
   const a = bindArgs("linalg.cross", args, ["dim"], [], 2);

@@ -8,7 +8,7 @@
 // returns unreduced losses from torch.kl_div(a, b)), and torch-ts does what those programs get.
 
 import type { Tensor } from "../core/tensor.js";
-import { type Args, bindArgs, describe } from "./args.js";
+import { type Args, bindArgs, describe, isOptionsObject, rebind } from "./args.js";
 import * as F from "../nn/functional/index.js";
 import { broadcastShapes, numel } from "../core/shape.js";
 
@@ -92,12 +92,14 @@ interface NormOptions { weight?: Opt; bias?: Opt; eps?: number; cudnnEnable?: bo
 
 /** torch.layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5, cudnn_enable=True). */
 export function layerNorm(input: Tensor, normalizedShape: number | number[], ...args: Args<[weight?: Opt, bias?: Opt, eps?: number, cudnnEnable?: boolean], NormOptions>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? normalizedShape : input)) return rebind(layerNorm, "layer_norm", arguments, ["input", "normalizedShape", "weight", "bias", "eps", "cudnnEnable"], 2, []);
   const a = bindArgs("layer_norm", args, ["weight", "bias", "eps", "cudnnEnable"]);
   return F.layerNorm(input, normalizedShape, (a.weight ?? null) as Opt, (a.bias ?? null) as Opt, (a.eps ?? 1e-5) as number);
 }
 
 /** torch.group_norm(input, num_groups, weight=None, bias=None, eps=1e-5, cudnn_enabled=True). */
 export function groupNorm(input: Tensor, numGroups: number, ...args: Args<[weight?: Opt, bias?: Opt, eps?: number, cudnnEnabled?: boolean], Omit<NormOptions, "cudnnEnable"> & { cudnnEnabled?: boolean }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? numGroups : input)) return rebind(groupNorm, "group_norm", arguments, ["input", "numGroups", "weight", "bias", "eps", "cudnnEnabled"], 2, []);
   const a = bindArgs("group_norm", args, ["weight", "bias", "eps", "cudnnEnabled"]);
   return F.groupNorm(input, numGroups, (a.weight ?? null) as Opt, (a.bias ?? null) as Opt, (a.eps ?? 1e-5) as number);
 }
@@ -130,6 +132,7 @@ interface EmbeddingOptions { paddingIdx?: number; scaleGradByFreq?: boolean; spa
  * already made a negative index positive when it calls this).
  */
 export function embedding(weight: Tensor, indices: Tensor, ...args: Args<[paddingIdx?: number, scaleGradByFreq?: boolean, sparse?: boolean], EmbeddingOptions>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? indices : weight)) return rebind(embedding, "embedding", arguments, ["weight", "indices", "paddingIdx", "scaleGradByFreq", "sparse"], 2, []);
   const a = bindArgs("embedding", args, ["paddingIdx", "scaleGradByFreq", "sparse"]);
   const padding = (a.paddingIdx ?? -1) as number;
   if (typeof padding !== "number" || !Number.isInteger(padding)) throw new Error(`embedding(): argument 'padding_idx' (position 3) must be int, not ${describe(padding)}`);
@@ -142,6 +145,7 @@ export function embedding(weight: Tensor, indices: Tensor, ...args: Args<[paddin
 
 /** torch.binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=1). */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, ...args: Args<[weight?: Opt, posWeight?: Opt, reduction?: LossReduction], { weight?: Opt; posWeight?: Opt; reduction?: LossReduction }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(binaryCrossEntropyWithLogits, "binary_cross_entropy_with_logits", arguments, ["input", "target", "weight", "posWeight", "reduction"], 2, []);
   const op = "binary_cross_entropy_with_logits";
   const a = bindArgs(op, args, ["weight", "posWeight", "reduction"]);
   return F.binaryCrossEntropyWithLogits(input, target, { weight: (a.weight ?? null) as Opt, posWeight: (a.posWeight ?? null) as Opt, reduction: reductionName(op, a.reduction) });
@@ -149,6 +153,7 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, ...a
 
 /** torch.kl_div(input, target, reduction=1, *, log_target=False). */
 export function klDiv(input: Tensor, target: Tensor, ...args: Args<[reduction?: LossReduction], { reduction?: LossReduction; logTarget?: boolean }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(klDiv, "kl_div", arguments, ["input", "target", "reduction"], 2, ["logTarget"]);
   const a = bindArgs("kl_div", args, ["reduction"], ["logTarget"]);
   const reduction = reductionName("kl_div", a.reduction), logTarget = (a.logTarget ?? false) as boolean;
   // F.kl_div's "mean" warns about "batchmean"; ATen's mean (sum / numel) does not.
@@ -163,24 +168,28 @@ type MarginArgs = Args<[margin?: number, reduction?: LossReduction], { margin?: 
 
 /** torch.margin_ranking_loss(input1, input2, target, margin=0., reduction=1). */
 export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: MarginArgs): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? target : arguments.length === 2 ? input2 : input1)) return rebind(marginRankingLoss, "margin_ranking_loss", arguments, ["input1", "input2", "target", "margin", "reduction"], 3, []);
   const a = bindArgs("margin_ranking_loss", args, ["margin", "reduction"]);
   return F.marginRankingLoss(input1, input2, target, { margin: (a.margin ?? 0) as number, reduction: reductionName("margin_ranking_loss", a.reduction) });
 }
 
 /** torch.hinge_embedding_loss(input, target, margin=1., reduction=1). */
 export function hingeEmbeddingLoss(input: Tensor, target: Tensor, ...args: MarginArgs): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(hingeEmbeddingLoss, "hinge_embedding_loss", arguments, ["input", "target", "margin", "reduction"], 2, []);
   const a = bindArgs("hinge_embedding_loss", args, ["margin", "reduction"]);
   return F.hingeEmbeddingLoss(input, target, { margin: (a.margin ?? 1) as number, reduction: reductionName("hinge_embedding_loss", a.reduction) });
 }
 
 /** torch.cosine_embedding_loss(input1, input2, target, margin=0., reduction=1). */
 export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: MarginArgs): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? target : arguments.length === 2 ? input2 : input1)) return rebind(cosineEmbeddingLoss, "cosine_embedding_loss", arguments, ["input1", "input2", "target", "margin", "reduction"], 3, []);
   const a = bindArgs("cosine_embedding_loss", args, ["margin", "reduction"]);
   return F.cosineEmbeddingLoss(input1, input2, target, { margin: (a.margin ?? 0) as number, reduction: reductionName("cosine_embedding_loss", a.reduction) });
 }
 
 /** torch.poisson_nll_loss(input, target, log_input, full, eps, reduction): every argument required. */
 export function poissonNllLoss(input: Tensor, target: Tensor, ...args: Args<[logInput: boolean, full: boolean, eps: number, reduction: LossReduction], { logInput?: boolean; full?: boolean; eps?: number; reduction?: LossReduction }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(poissonNllLoss, "poisson_nll_loss", arguments, ["input", "target", "logInput", "full", "eps", "reduction"], 6, []);
   const op = "poisson_nll_loss";
   const a = bindRequired(op, args, ["logInput", "full", "eps", "reduction"], 4);
   return F.poissonNllLoss(input, target, { logInput: a.logInput as boolean, full: a.full as boolean, eps: a.eps as number, reduction: reductionName(op, a.reduction) });
@@ -190,6 +199,7 @@ interface TripletOptions { margin?: number; p?: number; eps?: number; swap?: boo
 
 /** torch.triplet_margin_loss(anchor, positive, negative, margin=1., p=2., eps=1e-6, swap=False, reduction=1). */
 export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, ...args: Args<[margin?: number, p?: number, eps?: number, swap?: boolean, reduction?: LossReduction], TripletOptions>): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? negative : arguments.length === 2 ? positive : anchor)) return rebind(tripletMarginLoss, "triplet_margin_loss", arguments, ["anchor", "positive", "negative", "margin", "p", "eps", "swap", "reduction"], 3, []);
   const op = "triplet_margin_loss";
   const a = bindArgs(op, args, ["margin", "p", "eps", "swap", "reduction"]);
   return F.tripletMarginLoss(anchor, positive, negative, {
@@ -203,6 +213,7 @@ type Lengths = Tensor | number[];
 /** torch.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=1, zero_infinity=False). */
 export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths,
   ...args: Args<[blank?: number, reduction?: LossReduction, zeroInfinity?: boolean], { blank?: number; reduction?: LossReduction; zeroInfinity?: boolean }>): Tensor {
+  if (arguments.length <= 4 && isOptionsObject(arguments.length === 4 ? targetLengths : arguments.length === 3 ? inputLengths : arguments.length === 2 ? targets : logProbs)) return rebind(ctcLoss, "ctc_loss", arguments, ["logProbs", "targets", "inputLengths", "targetLengths", "blank", "reduction", "zeroInfinity"], 4, []);
   const a = bindArgs("ctc_loss", args, ["blank", "reduction", "zeroInfinity"]);
   return F.ctcLoss(logProbs, targets, inputLengths, targetLengths, {
     blank: (a.blank ?? 0) as number, reduction: reductionName("ctc_loss", a.reduction), zeroInfinity: (a.zeroInfinity ?? false) as boolean,

@@ -6,7 +6,7 @@ import { Tensor } from "../core/tensor.js";
 import { type DType, bool, float64, getDefaultDtype, int32, int64, roundToDType } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs } from "./args.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { binaryMap, copyInto, emptyTensor, hasZeroValue, scalarOf, ternaryMap, unaryMap } from "./engine.js";
 import { applyInPlace, checkInplaceCast } from "./inplace.js";
 import { type BinarySpec, binaryInPlace, binaryOp, floatOut, gradFor, sameOut, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
@@ -64,14 +64,14 @@ const bigAbs = (v: bigint): bigint => (v < 0n ? -v : v);
 const bigSign = (v: bigint): bigint => (v > 0n ? 1n : v < 0n ? -1n : 0n);
 
 export function abs(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("abs", arguments, 1, () => abs(input));
+  if (arguments.length > 1) return outCall("abs", arguments, 1, () => abs(input)); else if (isOptionsObject(input)) return rebind(abs, "abs", arguments, ["input"], 1, ["out"]);
   checkTensor("abs", "input", input);
   noBool("abs_cpu", input);
   return input.dtype === int64 && !onDevice(input) ? bigUnary(input, bigAbs) : unaryOp(ABS, input);
 }
 export const absolute = abs;
 export function abs_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("abs_", arguments, 1);
+  if (arguments.length > 1) checkArgs("abs_", arguments, 1); else if (isOptionsObject(self)) return rebind(abs_, "abs_", arguments, ["self"], 1, []);
   noBool("abs_cpu", self);
   if (self.dtype === int64 && !onDevice(self)) return applyInPlace("abs_", self, [], () => { bigUnary(self, bigAbs, self); }, abs);
   return unaryInPlace(ABS, self);
@@ -81,7 +81,7 @@ function checkNegBool(x: Tensor): void {
   if (x.dtype === bool) throw new Error("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
 }
 export function neg(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("neg", arguments, 1, () => neg(input));
+  if (arguments.length > 1) return outCall("neg", arguments, 1, () => neg(input)); else if (isOptionsObject(input)) return rebind(neg, "neg", arguments, ["input"], 1, ["out"]);
   checkTensor("neg", "input", input);
   checkNegBool(input);
   return input.dtype === int64 && !onDevice(input) ? bigUnary(input, (v) => -v) : unaryOp(NEG, input);
@@ -89,7 +89,7 @@ export function neg(input: Tensor, options?: OutOption): Tensor {
 export const negative = neg;
 export const negative_ = neg_;
 export function neg_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("neg_", arguments, 1);
+  if (arguments.length > 1) checkArgs("neg_", arguments, 1); else if (isOptionsObject(self)) return rebind(neg_, "neg_", arguments, ["self"], 1, []);
   checkNegBool(self);
   if (self.dtype === int64 && !onDevice(self)) return applyInPlace("neg_", self, [], () => { bigUnary(self, (v) => -v, self); }, neg);
   return unaryInPlace(NEG, self);
@@ -97,31 +97,31 @@ export function neg_(self: Tensor): Tensor {
 
 /** torch.positive: the input itself (bool is an error, as for unary +). */
 export function positive(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("positive", arguments, 1);
+  if (arguments.length > 1) checkArgs("positive", arguments, 1); else if (isOptionsObject(input)) return rebind(positive, "positive", arguments, ["input"], 1, []);
   checkTensor("positive", "input", input);
   if (input.dtype === bool) throw new Error("The `+` operator, on a bool tensor is not supported.");
   return input;
 }
 
 export function sign(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("sign", arguments, 1, () => sign(input));
+  if (arguments.length > 1) return outCall("sign", arguments, 1, () => sign(input)); else if (isOptionsObject(input)) return rebind(sign, "sign", arguments, ["input"], 1, ["out"]);
   checkTensor("sign", "input", input);
   if (input.dtype === bool) return intCopy(input);
   return input.dtype === int64 && !onDevice(input) ? bigUnary(input, bigSign) : unaryOp(SIGN, input);
 }
 export function sign_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("sign_", arguments, 1);
+  if (arguments.length > 1) checkArgs("sign_", arguments, 1); else if (isOptionsObject(self)) return rebind(sign_, "sign_", arguments, ["self"], 1, []);
   if (self.dtype === bool) return self;
   return inPlaceVia("sign_", self, self.dtype, [], sign);
 }
 export function sgn(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("sgn", arguments, 1, () => sgn(input));
+  if (arguments.length > 1) return outCall("sgn", arguments, 1, () => sgn(input)); else if (isOptionsObject(input)) return rebind(sgn, "sgn", arguments, ["input"], 1, ["out"]);
   checkTensor("sgn", "input", input);
   if (input.dtype === bool) return intCopy(input);
   return input.dtype === int64 && !onDevice(input) ? bigUnary(input, bigSign) : unaryOp(SGN, input);
 }
 export function sgn_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("sgn_", arguments, 1);
+  if (arguments.length > 1) checkArgs("sgn_", arguments, 1); else if (isOptionsObject(self)) return rebind(sgn_, "sgn_", arguments, ["self"], 1, []);
   if (self.dtype === bool) return self;
   return inPlaceVia("sgn_", self, self.dtype, [], sgn);
 }
@@ -167,94 +167,94 @@ const RECIPROCAL: UnarySpec = {
 };
 
 export function exp(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("exp", arguments, 1, () => exp(input));
+  if (arguments.length > 1) return outCall("exp", arguments, 1, () => exp(input)); else if (isOptionsObject(input)) return rebind(exp, "exp", arguments, ["input"], 1, ["out"]);
   return unaryFast(EXP, expLoop, input);
 }
 export function exp_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("exp_", arguments, 1);
+  if (arguments.length > 1) checkArgs("exp_", arguments, 1); else if (isOptionsObject(self)) return rebind(exp_, "exp_", arguments, ["self"], 1, []);
   return unaryFastInPlace(EXP, expLoop, self);
 }
 export function exp2(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("exp2", arguments, 1, () => exp2(input));
+  if (arguments.length > 1) return outCall("exp2", arguments, 1, () => exp2(input)); else if (isOptionsObject(input)) return rebind(exp2, "exp2", arguments, ["input"], 1, ["out"]);
   return unaryOp(EXP2, input);
 }
 export function exp2_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("exp2_", arguments, 1);
+  if (arguments.length > 1) checkArgs("exp2_", arguments, 1); else if (isOptionsObject(self)) return rebind(exp2_, "exp2_", arguments, ["self"], 1, []);
   return unaryInPlace(EXP2, self);
 }
 export function expm1(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("expm1", arguments, 1, () => expm1(input));
+  if (arguments.length > 1) return outCall("expm1", arguments, 1, () => expm1(input)); else if (isOptionsObject(input)) return rebind(expm1, "expm1", arguments, ["input"], 1, ["out"]);
   return unaryOp(EXPM1, input);
 }
 export function expm1_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("expm1_", arguments, 1);
+  if (arguments.length > 1) checkArgs("expm1_", arguments, 1); else if (isOptionsObject(self)) return rebind(expm1_, "expm1_", arguments, ["self"], 1, []);
   return unaryInPlace(EXPM1, self);
 }
 export function log(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("log", arguments, 1, () => log(input));
+  if (arguments.length > 1) return outCall("log", arguments, 1, () => log(input)); else if (isOptionsObject(input)) return rebind(log, "log", arguments, ["input"], 1, ["out"]);
   return unaryFast(LOG, logLoop, input);
 }
 export function log_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("log_", arguments, 1);
+  if (arguments.length > 1) checkArgs("log_", arguments, 1); else if (isOptionsObject(self)) return rebind(log_, "log_", arguments, ["self"], 1, []);
   return unaryFastInPlace(LOG, logLoop, self);
 }
 export function log2(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("log2", arguments, 1, () => log2(input));
+  if (arguments.length > 1) return outCall("log2", arguments, 1, () => log2(input)); else if (isOptionsObject(input)) return rebind(log2, "log2", arguments, ["input"], 1, ["out"]);
   return unaryOp(LOG2, input);
 }
 export function log2_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("log2_", arguments, 1);
+  if (arguments.length > 1) checkArgs("log2_", arguments, 1); else if (isOptionsObject(self)) return rebind(log2_, "log2_", arguments, ["self"], 1, []);
   return unaryInPlace(LOG2, self);
 }
 export function log10(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("log10", arguments, 1, () => log10(input));
+  if (arguments.length > 1) return outCall("log10", arguments, 1, () => log10(input)); else if (isOptionsObject(input)) return rebind(log10, "log10", arguments, ["input"], 1, ["out"]);
   return unaryOp(LOG10, input);
 }
 export function log10_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("log10_", arguments, 1);
+  if (arguments.length > 1) checkArgs("log10_", arguments, 1); else if (isOptionsObject(self)) return rebind(log10_, "log10_", arguments, ["self"], 1, []);
   return unaryInPlace(LOG10, self);
 }
 export function log1p(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("log1p", arguments, 1, () => log1p(input));
+  if (arguments.length > 1) return outCall("log1p", arguments, 1, () => log1p(input)); else if (isOptionsObject(input)) return rebind(log1p, "log1p", arguments, ["input"], 1, ["out"]);
   return unaryOp(LOG1P, input);
 }
 export function log1p_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("log1p_", arguments, 1);
+  if (arguments.length > 1) checkArgs("log1p_", arguments, 1); else if (isOptionsObject(self)) return rebind(log1p_, "log1p_", arguments, ["self"], 1, []);
   return unaryInPlace(LOG1P, self);
 }
 export function sqrt(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("sqrt", arguments, 1, () => sqrt(input));
+  if (arguments.length > 1) return outCall("sqrt", arguments, 1, () => sqrt(input)); else if (isOptionsObject(input)) return rebind(sqrt, "sqrt", arguments, ["input"], 1, ["out"]);
   return unaryFast(SQRT, sqrtLoop, input);
 }
 export function sqrt_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("sqrt_", arguments, 1);
+  if (arguments.length > 1) checkArgs("sqrt_", arguments, 1); else if (isOptionsObject(self)) return rebind(sqrt_, "sqrt_", arguments, ["self"], 1, []);
   return unaryFastInPlace(SQRT, sqrtLoop, self);
 }
 export function rsqrt(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("rsqrt", arguments, 1, () => rsqrt(input));
+  if (arguments.length > 1) return outCall("rsqrt", arguments, 1, () => rsqrt(input)); else if (isOptionsObject(input)) return rebind(rsqrt, "rsqrt", arguments, ["input"], 1, ["out"]);
   return unaryOp(RSQRT, input);
 }
 export function rsqrt_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("rsqrt_", arguments, 1);
+  if (arguments.length > 1) checkArgs("rsqrt_", arguments, 1); else if (isOptionsObject(self)) return rebind(rsqrt_, "rsqrt_", arguments, ["self"], 1, []);
   return unaryInPlace(RSQRT, self);
 }
 export function reciprocal(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("reciprocal", arguments, 1, () => reciprocal(input));
+  if (arguments.length > 1) return outCall("reciprocal", arguments, 1, () => reciprocal(input)); else if (isOptionsObject(input)) return rebind(reciprocal, "reciprocal", arguments, ["input"], 1, ["out"]);
   return unaryOp(RECIPROCAL, input);
 }
 export function reciprocal_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("reciprocal_", arguments, 1);
+  if (arguments.length > 1) checkArgs("reciprocal_", arguments, 1); else if (isOptionsObject(self)) return rebind(reciprocal_, "reciprocal_", arguments, ["self"], 1, []);
   return unaryInPlace(RECIPROCAL, self);
 }
 
 /** torch.square: pow(input, 2) (bool squares to int64, as in PyTorch). */
 export function square(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("square", arguments, 1, () => square(input));
+  if (arguments.length > 1) return outCall("square", arguments, 1, () => square(input)); else if (isOptionsObject(input)) return rebind(square, "square", arguments, ["input"], 1, ["out"]);
   checkTensor("square", "input", input);
   return pow(input, 2);
 }
 export function square_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("square_", arguments, 1);
+  if (arguments.length > 1) checkArgs("square_", arguments, 1); else if (isOptionsObject(self)) return rebind(square_, "square_", arguments, ["self"], 1, []);
   return pow_(self, 2);
 }
 
@@ -291,123 +291,123 @@ const DEG2RAD: UnarySpec = { name: "deg2rad", node: "Deg2RadBackward0", f: nativ
 const RAD2DEG: UnarySpec = { name: "rad2deg", node: "Rad2DegBackward0", f: nativeUnary((x: number) => x * (180 / Math.PI), "rad2deg"), vjp: (g) => g.mul(180 / Math.PI) };
 
 export function sin(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("sin", arguments, 1, () => sin(input));
+  if (arguments.length > 1) return outCall("sin", arguments, 1, () => sin(input)); else if (isOptionsObject(input)) return rebind(sin, "sin", arguments, ["input"], 1, ["out"]);
   return unaryOp(SIN, input);
 }
 export function sin_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("sin_", arguments, 1);
+  if (arguments.length > 1) checkArgs("sin_", arguments, 1); else if (isOptionsObject(self)) return rebind(sin_, "sin_", arguments, ["self"], 1, []);
   return unaryInPlace(SIN, self);
 }
 export function cos(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("cos", arguments, 1, () => cos(input));
+  if (arguments.length > 1) return outCall("cos", arguments, 1, () => cos(input)); else if (isOptionsObject(input)) return rebind(cos, "cos", arguments, ["input"], 1, ["out"]);
   return unaryOp(COS, input);
 }
 export function cos_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("cos_", arguments, 1);
+  if (arguments.length > 1) checkArgs("cos_", arguments, 1); else if (isOptionsObject(self)) return rebind(cos_, "cos_", arguments, ["self"], 1, []);
   return unaryInPlace(COS, self);
 }
 export function tan(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("tan", arguments, 1, () => tan(input));
+  if (arguments.length > 1) return outCall("tan", arguments, 1, () => tan(input)); else if (isOptionsObject(input)) return rebind(tan, "tan", arguments, ["input"], 1, ["out"]);
   return unaryOp(TAN, input);
 }
 export function tan_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("tan_", arguments, 1);
+  if (arguments.length > 1) checkArgs("tan_", arguments, 1); else if (isOptionsObject(self)) return rebind(tan_, "tan_", arguments, ["self"], 1, []);
   return unaryInPlace(TAN, self);
 }
 export function asin(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("asin", arguments, 1, () => asin(input));
+  if (arguments.length > 1) return outCall("asin", arguments, 1, () => asin(input)); else if (isOptionsObject(input)) return rebind(asin, "asin", arguments, ["input"], 1, ["out"]);
   return unaryOp(ASIN, input);
 }
 export function asin_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("asin_", arguments, 1);
+  if (arguments.length > 1) checkArgs("asin_", arguments, 1); else if (isOptionsObject(self)) return rebind(asin_, "asin_", arguments, ["self"], 1, []);
   return unaryInPlace(ASIN, self);
 }
 export function acos(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("acos", arguments, 1, () => acos(input));
+  if (arguments.length > 1) return outCall("acos", arguments, 1, () => acos(input)); else if (isOptionsObject(input)) return rebind(acos, "acos", arguments, ["input"], 1, ["out"]);
   return unaryOp(ACOS, input);
 }
 export function acos_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("acos_", arguments, 1);
+  if (arguments.length > 1) checkArgs("acos_", arguments, 1); else if (isOptionsObject(self)) return rebind(acos_, "acos_", arguments, ["self"], 1, []);
   return unaryInPlace(ACOS, self);
 }
 export function atan(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("atan", arguments, 1, () => atan(input));
+  if (arguments.length > 1) return outCall("atan", arguments, 1, () => atan(input)); else if (isOptionsObject(input)) return rebind(atan, "atan", arguments, ["input"], 1, ["out"]);
   return unaryOp(ATAN, input);
 }
 export function atan_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("atan_", arguments, 1);
+  if (arguments.length > 1) checkArgs("atan_", arguments, 1); else if (isOptionsObject(self)) return rebind(atan_, "atan_", arguments, ["self"], 1, []);
   return unaryInPlace(ATAN, self);
 }
 export function sinh(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("sinh", arguments, 1, () => sinh(input));
+  if (arguments.length > 1) return outCall("sinh", arguments, 1, () => sinh(input)); else if (isOptionsObject(input)) return rebind(sinh, "sinh", arguments, ["input"], 1, ["out"]);
   return unaryOp(SINH, input);
 }
 export function sinh_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("sinh_", arguments, 1);
+  if (arguments.length > 1) checkArgs("sinh_", arguments, 1); else if (isOptionsObject(self)) return rebind(sinh_, "sinh_", arguments, ["self"], 1, []);
   return unaryInPlace(SINH, self);
 }
 export function cosh(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("cosh", arguments, 1, () => cosh(input));
+  if (arguments.length > 1) return outCall("cosh", arguments, 1, () => cosh(input)); else if (isOptionsObject(input)) return rebind(cosh, "cosh", arguments, ["input"], 1, ["out"]);
   return unaryOp(COSH, input);
 }
 export function cosh_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("cosh_", arguments, 1);
+  if (arguments.length > 1) checkArgs("cosh_", arguments, 1); else if (isOptionsObject(self)) return rebind(cosh_, "cosh_", arguments, ["self"], 1, []);
   return unaryInPlace(COSH, self);
 }
 export function tanh(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("tanh", arguments, 1, () => tanh(input));
+  if (arguments.length > 1) return outCall("tanh", arguments, 1, () => tanh(input)); else if (isOptionsObject(input)) return rebind(tanh, "tanh", arguments, ["input"], 1, ["out"]);
   return unaryFast(TANH, tanhLoop, input);
 }
 export function tanh_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("tanh_", arguments, 1);
+  if (arguments.length > 1) checkArgs("tanh_", arguments, 1); else if (isOptionsObject(self)) return rebind(tanh_, "tanh_", arguments, ["self"], 1, []);
   return unaryFastInPlace(TANH, tanhLoop, self);
 }
 export function asinh(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("asinh", arguments, 1, () => asinh(input));
+  if (arguments.length > 1) return outCall("asinh", arguments, 1, () => asinh(input)); else if (isOptionsObject(input)) return rebind(asinh, "asinh", arguments, ["input"], 1, ["out"]);
   return unaryOp(ASINH, input);
 }
 export function asinh_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("asinh_", arguments, 1);
+  if (arguments.length > 1) checkArgs("asinh_", arguments, 1); else if (isOptionsObject(self)) return rebind(asinh_, "asinh_", arguments, ["self"], 1, []);
   return unaryInPlace(ASINH, self);
 }
 export function acosh(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("acosh", arguments, 1, () => acosh(input));
+  if (arguments.length > 1) return outCall("acosh", arguments, 1, () => acosh(input)); else if (isOptionsObject(input)) return rebind(acosh, "acosh", arguments, ["input"], 1, ["out"]);
   return unaryOp(ACOSH, input);
 }
 export function acosh_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("acosh_", arguments, 1);
+  if (arguments.length > 1) checkArgs("acosh_", arguments, 1); else if (isOptionsObject(self)) return rebind(acosh_, "acosh_", arguments, ["self"], 1, []);
   return unaryInPlace(ACOSH, self);
 }
 export function atanh(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("atanh", arguments, 1, () => atanh(input));
+  if (arguments.length > 1) return outCall("atanh", arguments, 1, () => atanh(input)); else if (isOptionsObject(input)) return rebind(atanh, "atanh", arguments, ["input"], 1, ["out"]);
   return unaryOp(ATANH, input);
 }
 export function atanh_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("atanh_", arguments, 1);
+  if (arguments.length > 1) checkArgs("atanh_", arguments, 1); else if (isOptionsObject(self)) return rebind(atanh_, "atanh_", arguments, ["self"], 1, []);
   return unaryInPlace(ATANH, self);
 }
 export function sigmoid(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("sigmoid", arguments, 1, () => sigmoid(input));
+  if (arguments.length > 1) return outCall("sigmoid", arguments, 1, () => sigmoid(input)); else if (isOptionsObject(input)) return rebind(sigmoid, "sigmoid", arguments, ["input"], 1, ["out"]);
   return unaryFast(SIGMOID, sigmoidLoop, input);
 }
 export function sigmoid_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("sigmoid_", arguments, 1);
+  if (arguments.length > 1) checkArgs("sigmoid_", arguments, 1); else if (isOptionsObject(self)) return rebind(sigmoid_, "sigmoid_", arguments, ["self"], 1, []);
   return unaryFastInPlace(SIGMOID, sigmoidLoop, self);
 }
 export function deg2rad(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("deg2rad", arguments, 1, () => deg2rad(input));
+  if (arguments.length > 1) return outCall("deg2rad", arguments, 1, () => deg2rad(input)); else if (isOptionsObject(input)) return rebind(deg2rad, "deg2rad", arguments, ["input"], 1, ["out"]);
   return unaryOp(DEG2RAD, input);
 }
 export function deg2rad_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("deg2rad_", arguments, 1);
+  if (arguments.length > 1) checkArgs("deg2rad_", arguments, 1); else if (isOptionsObject(self)) return rebind(deg2rad_, "deg2rad_", arguments, ["self"], 1, []);
   return unaryInPlace(DEG2RAD, self);
 }
 export function rad2deg(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("rad2deg", arguments, 1, () => rad2deg(input));
+  if (arguments.length > 1) return outCall("rad2deg", arguments, 1, () => rad2deg(input)); else if (isOptionsObject(input)) return rebind(rad2deg, "rad2deg", arguments, ["input"], 1, ["out"]);
   return unaryOp(RAD2DEG, input);
 }
 export function rad2deg_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("rad2deg_", arguments, 1);
+  if (arguments.length > 1) checkArgs("rad2deg_", arguments, 1); else if (isOptionsObject(self)) return rebind(rad2deg_, "rad2deg_", arguments, ["self"], 1, []);
   return unaryInPlace(RAD2DEG, self);
 }
 export const arcsin = asin, arccos = acos, arctan = atan, arcsinh = asinh, arccosh = acosh, arctanh = atanh;
@@ -435,27 +435,27 @@ function roundingInPlace(spec: UnarySpec, kernel: string, self: Tensor): Tensor 
 }
 
 export function floor(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("floor", arguments, 1, () => floor(input));
+  if (arguments.length > 1) return outCall("floor", arguments, 1, () => floor(input)); else if (isOptionsObject(input)) return rebind(floor, "floor", arguments, ["input"], 1, ["out"]);
   return rounding(FLOOR, "floor_cpu", input);
 }
 export function floor_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("floor_", arguments, 1);
+  if (arguments.length > 1) checkArgs("floor_", arguments, 1); else if (isOptionsObject(self)) return rebind(floor_, "floor_", arguments, ["self"], 1, []);
   return roundingInPlace(FLOOR, "floor_cpu", self);
 }
 export function ceil(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("ceil", arguments, 1, () => ceil(input));
+  if (arguments.length > 1) return outCall("ceil", arguments, 1, () => ceil(input)); else if (isOptionsObject(input)) return rebind(ceil, "ceil", arguments, ["input"], 1, ["out"]);
   return rounding(CEIL, "ceil_cpu", input);
 }
 export function ceil_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("ceil_", arguments, 1);
+  if (arguments.length > 1) checkArgs("ceil_", arguments, 1); else if (isOptionsObject(self)) return rebind(ceil_, "ceil_", arguments, ["self"], 1, []);
   return roundingInPlace(CEIL, "ceil_cpu", self);
 }
 export function trunc(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("trunc", arguments, 1, () => trunc(input));
+  if (arguments.length > 1) return outCall("trunc", arguments, 1, () => trunc(input)); else if (isOptionsObject(input)) return rebind(trunc, "trunc", arguments, ["input"], 1, ["out"]);
   return rounding(TRUNC, "trunc_cpu", input);
 }
 export function trunc_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("trunc_", arguments, 1);
+  if (arguments.length > 1) checkArgs("trunc_", arguments, 1); else if (isOptionsObject(self)) return rebind(trunc_, "trunc_", arguments, ["self"], 1, []);
   return roundingInPlace(TRUNC, "trunc_cpu", self);
 }
 export const fix = trunc, fix_ = trunc_;
@@ -495,13 +495,13 @@ export function round_(self: Tensor, ...args: Args<[], RoundOpts>): Tensor {
 }
 
 export function frac(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("frac", arguments, 1, () => frac(input));
+  if (arguments.length > 1) return outCall("frac", arguments, 1, () => frac(input)); else if (isOptionsObject(input)) return rebind(frac, "frac", arguments, ["input"], 1, ["out"]);
   checkTensor("frac", "input", input);
   if (!input.dtype.isFloatingPoint) throw notImplementedFor("frac_cpu", input.dtype);
   return unaryOp(FRAC, input);
 }
 export function frac_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("frac_", arguments, 1);
+  if (arguments.length > 1) checkArgs("frac_", arguments, 1); else if (isOptionsObject(self)) return rebind(frac_, "frac_", arguments, ["self"], 1, []);
   if (!self.dtype.isFloatingPoint) throw notImplementedFor("frac_cpu", self.dtype);
   return unaryInPlace(FRAC, self);
 }
@@ -648,20 +648,20 @@ function clampInPlace(op: string, self: Tensor, lo: Bound, hi: Bound, fn: (s: Te
 }
 
 export function clampMin(input: Tensor, min: Tensor | number | bigint | boolean, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("clamp_min", arguments, 2, () => clampMin(input, min), "same");
+  if (arguments.length > 2) return outCall("clamp_min", arguments, 2, () => clampMin(input, min), "same"); else if (isOptionsObject(arguments.length === 2 ? min : input)) return rebind(clampMin, "clamp_min", arguments, ["input", "min"], 2, ["out"]);
   return clampImpl("clamp_min", input, checkBound("clamp_min", "min", min), null, { scalar: "ClampMinBackward0", tensor: "ClampMinBackward1" });
 }
 export function clampMax(input: Tensor, max: Tensor | number | bigint | boolean, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("clamp_max", arguments, 2, () => clampMax(input, max), "same");
+  if (arguments.length > 2) return outCall("clamp_max", arguments, 2, () => clampMax(input, max), "same"); else if (isOptionsObject(arguments.length === 2 ? max : input)) return rebind(clampMax, "clamp_max", arguments, ["input", "max"], 2, ["out"]);
   return clampImpl("clamp_max", input, null, checkBound("clamp_max", "max", max), { scalar: "ClampMaxBackward0", tensor: "ClampMaxBackward1" });
 }
 export function clampMin_(self: Tensor, min: Tensor | number | bigint | boolean): Tensor {
-  if (arguments.length > 2) checkArgs("clamp_min_", arguments, 2);
+  if (arguments.length > 2) checkArgs("clamp_min_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? min : self)) return rebind(clampMin_, "clamp_min_", arguments, ["self", "min"], 2, []);
   const lo = checkBound("clamp_min_", "min", min);
   return clampInPlace("clamp_min_", self, lo, null, (s) => clampMin(s, min));
 }
 export function clampMax_(self: Tensor, max: Tensor | number | bigint | boolean): Tensor {
-  if (arguments.length > 2) checkArgs("clamp_max_", arguments, 2);
+  if (arguments.length > 2) checkArgs("clamp_max_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? max : self)) return rebind(clampMax_, "clamp_max_", arguments, ["self", "max"], 2, []);
   const hi = checkBound("clamp_max_", "max", max);
   return clampInPlace("clamp_max_", self, null, hi, (s) => clampMax(s, max));
 }
@@ -782,7 +782,7 @@ function powScalarTensor(base: number | bigint | boolean, exponent: Tensor): Ten
 
 /** torch.pow(input, exponent): tensor or number on either side; integer powers are exact. */
 export function pow(input: TensorOrScalar, exponent: TensorOrScalar, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("pow", arguments, 2, () => pow(input, exponent));
+  if (arguments.length > 2) return outCall("pow", arguments, 2, () => pow(input, exponent)); else if (isOptionsObject(arguments.length === 2 ? exponent : input)) return rebind(pow, "pow", arguments, ["input", "exponent"], 2, ["out"]);
   if (!(input instanceof Tensor)) {
     if (!(exponent instanceof Tensor)) throw new Error(`pow() received an invalid combination of arguments - got (${pyType(input)}, ${pyType(exponent)})`);
     return powScalarTensor(input, exponent);
@@ -799,14 +799,14 @@ export function pow(input: TensorOrScalar, exponent: TensorOrScalar, options?: O
 }
 
 export function pow_(self: Tensor, exponent: TensorOrScalar): Tensor {
-  if (arguments.length > 2) checkArgs("pow_", arguments, 2);
+  if (arguments.length > 2) checkArgs("pow_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? exponent : self)) return rebind(pow_, "pow_", arguments, ["self", "exponent"], 2, []);
   const promoted = resultType(self, exponent);
   return inPlaceVia("pow_", self, promoted, [exponent instanceof Tensor ? exponent : null], (s) => pow(s, exponent));
 }
 
 /** torch.float_power: pow in double precision (the result is always float64). */
 export function floatPower(input: TensorOrScalar, exponent: TensorOrScalar, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("float_power", arguments, 2, () => floatPower(input, exponent));
+  if (arguments.length > 2) return outCall("float_power", arguments, 2, () => floatPower(input, exponent)); else if (isOptionsObject(arguments.length === 2 ? exponent : input)) return rebind(floatPower, "float_power", arguments, ["input", "exponent"], 2, ["out"]);
   const a = input instanceof Tensor ? castTo(input, float64) : input;
   const b = exponent instanceof Tensor ? castTo(exponent, float64) : exponent;
   if (!(a instanceof Tensor) && !(b instanceof Tensor)) throw new Error(`float_power() received an invalid combination of arguments - got (${pyType(input)}, ${pyType(exponent)})`);
@@ -815,7 +815,7 @@ export function floatPower(input: TensorOrScalar, exponent: TensorOrScalar, opti
 }
 
 export function floatPower_(self: Tensor, exponent: TensorOrScalar): Tensor {
-  if (arguments.length > 2) checkArgs("float_power_", arguments, 2);
+  if (arguments.length > 2) checkArgs("float_power_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? exponent : self)) return rebind(floatPower_, "float_power_", arguments, ["self", "exponent"], 2, []);
   if (self.dtype !== float64) {
     throw new Error(`the base given to float_power_ has dtype ${kernelTypeName(self.dtype)} but the operation's result requires dtype Double`);
   }
@@ -842,13 +842,13 @@ const ATAN2: BinarySpec = {
   },
 };
 export function atan2(input: Tensor, other: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("atan2", arguments, 2, () => atan2(input, other));
+  if (arguments.length > 2) return outCall("atan2", arguments, 2, () => atan2(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(atan2, "atan2", arguments, ["input", "other"], 2, ["out"]);
   const [a, b] = tensors2("atan2", input, other);
   return binaryOp(ATAN2, a, b);
 }
 export const arctan2 = atan2;
 export function atan2_(self: Tensor, other: Tensor): Tensor {
-  if (arguments.length > 2) checkArgs("atan2_", arguments, 2);
+  if (arguments.length > 2) checkArgs("atan2_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(atan2_, "atan2_", arguments, ["self", "other"], 2, []);
   requireTensor("atan2_", "other", 1, other);
   return binaryInPlace(ATAN2, self, other, (s) => atan2(s, other));
 }
@@ -859,13 +859,13 @@ const HYPOT: BinarySpec = {
   vjp: (g, a, b, out) => [a._requiresGrad ? gradFor(g.mul(a).div(out), a) : null, b._requiresGrad ? gradFor(g.mul(b).div(out), b) : null],
 };
 export function hypot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("hypot", arguments, 2, () => hypot(input, other));
+  if (arguments.length > 2) return outCall("hypot", arguments, 2, () => hypot(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(hypot, "hypot", arguments, ["input", "other"], 2, ["out"]);
   const [a, b] = tensors2("hypot", input, other);
   floatOnly("hypot_cpu", resultType(a, b));
   return binaryOp(HYPOT, a, b);
 }
 export function hypot_(self: Tensor, other: Tensor): Tensor {
-  if (arguments.length > 2) checkArgs("hypot_", arguments, 2);
+  if (arguments.length > 2) checkArgs("hypot_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(hypot_, "hypot_", arguments, ["self", "other"], 2, []);
   requireTensor("hypot_", "other", 1, other);
   floatOnly("hypot_cpu", resultType(self, other));
   return binaryInPlace(HYPOT, self, other, (s) => hypot(s, other));
@@ -884,12 +884,12 @@ function copysignSpec(scalarOther: boolean): BinarySpec {
   };
 }
 export function copysign(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("copysign", arguments, 2, () => copysign(input, other));
+  if (arguments.length > 2) return outCall("copysign", arguments, 2, () => copysign(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(copysign, "copysign", arguments, ["input", "other"], 2, ["out"]);
   const a = requireTensor("copysign", "input", 1, input);
   return binaryOp(copysignSpec(!(other instanceof Tensor)), a, other);
 }
 export function copysign_(self: Tensor, other: TensorOrScalar): Tensor {
-  if (arguments.length > 2) checkArgs("copysign_", arguments, 2);
+  if (arguments.length > 2) checkArgs("copysign_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(copysign_, "copysign_", arguments, ["self", "other"], 2, []);
   return binaryInPlace(copysignSpec(!(other instanceof Tensor)), self, other, (s) => copysign(s, other));
 }
 
@@ -919,14 +919,14 @@ function fmodSpec(promoted: DType, scalarOther: boolean): BinarySpec {
   };
 }
 export function fmod(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("fmod", arguments, 2, () => fmod(input, other));
+  if (arguments.length > 2) return outCall("fmod", arguments, 2, () => fmod(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(fmod, "fmod", arguments, ["input", "other"], 2, ["out"]);
   const a = requireTensor("fmod", "input", 1, input);
   const spec = fmodSpec(resultType(a, other), !(other instanceof Tensor));
   checkIntDivisor(resultType(a, other), other);
   return binaryOp(spec, a, other);
 }
 export function fmod_(self: Tensor, other: TensorOrScalar): Tensor {
-  if (arguments.length > 2) checkArgs("fmod_", arguments, 2);
+  if (arguments.length > 2) checkArgs("fmod_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(fmod_, "fmod_", arguments, ["self", "other"], 2, []);
   const spec = fmodSpec(resultType(self, other), !(other instanceof Tensor));
   checkIntDivisor(resultType(self, other), other);
   return binaryInPlace(spec, self, other, (s) => fmod(s, other));
@@ -974,7 +974,7 @@ function notImplementedVjp(op: string): () => never {
 
 /** torch.remainder: Python's modulus (the result has the divisor's sign). */
 export function remainder(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("remainder", arguments, 2, () => remainder(input, other));
+  if (arguments.length > 2) return outCall("remainder", arguments, 2, () => remainder(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(remainder, "remainder", arguments, ["input", "other"], 2, ["out"]);
   if (!(input instanceof Tensor)) {
     const b = requireTensor("remainder", "other", 2, other);
     const scalarSelf = remainderSpec(resultType(input, b), "scalarSelf");
@@ -986,7 +986,7 @@ export function remainder(input: TensorOrScalar, other: TensorOrScalar, options?
   return binaryOp(spec, input, other);
 }
 export function remainder_(self: Tensor, other: TensorOrScalar): Tensor {
-  if (arguments.length > 2) checkArgs("remainder_", arguments, 2);
+  if (arguments.length > 2) checkArgs("remainder_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(remainder_, "remainder_", arguments, ["self", "other"], 2, []);
   const spec = remainderSpec(resultType(self, other), other instanceof Tensor ? "tensor" : "scalarOther");
   checkIntDivisor(resultType(self, other), other);
   return binaryInPlace(spec, self, other, (s) => remainder(s, other));
@@ -1013,12 +1013,12 @@ function maxMinSpec(name: "maximum" | "minimum"): BinarySpec {
 const MAXIMUM = maxMinSpec("maximum"), MINIMUM = maxMinSpec("minimum");
 
 export function maximum(input: Tensor, other: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("maximum", arguments, 2, () => maximum(input, other));
+  if (arguments.length > 2) return outCall("maximum", arguments, 2, () => maximum(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(maximum, "maximum", arguments, ["input", "other"], 2, ["out"]);
   const [a, b] = tensors2("maximum", input, other);
   return binaryOp(MAXIMUM, a, b);
 }
 export function minimum(input: Tensor, other: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("minimum", arguments, 2, () => minimum(input, other));
+  if (arguments.length > 2) return outCall("minimum", arguments, 2, () => minimum(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(minimum, "minimum", arguments, ["input", "other"], 2, ["out"]);
   const [a, b] = tensors2("minimum", input, other);
   return binaryOp(MINIMUM, a, b);
 }
@@ -1040,12 +1040,12 @@ function fmaxMinSpec(name: "fmax" | "fmin"): BinarySpec {
 }
 const FMAX = fmaxMinSpec("fmax"), FMIN = fmaxMinSpec("fmin");
 export function fmax(input: Tensor, other: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("fmax", arguments, 2, () => fmax(input, other));
+  if (arguments.length > 2) return outCall("fmax", arguments, 2, () => fmax(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(fmax, "fmax", arguments, ["input", "other"], 2, ["out"]);
   const [a, b] = tensors2("fmax", input, other);
   return binaryOp(FMAX, a, b);
 }
 export function fmin(input: Tensor, other: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("fmin", arguments, 2, () => fmin(input, other));
+  if (arguments.length > 2) return outCall("fmin", arguments, 2, () => fmin(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(fmin, "fmin", arguments, ["input", "other"], 2, ["out"]);
   const [a, b] = tensors2("fmin", input, other);
   return binaryOp(FMIN, a, b);
 }
@@ -1077,13 +1077,13 @@ const LOGADDEXP2: BinarySpec = {
   ],
 };
 export function logaddexp(input: Tensor, other: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("logaddexp", arguments, 2, () => logaddexp(input, other));
+  if (arguments.length > 2) return outCall("logaddexp", arguments, 2, () => logaddexp(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(logaddexp, "logaddexp", arguments, ["input", "other"], 2, ["out"]);
   const [a, b] = tensors2("logaddexp", input, other);
   floatOnly("logaddexp_cpu", resultType(a, b));
   return binaryOp(LOGADDEXP, a, b);
 }
 export function logaddexp2(input: Tensor, other: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("logaddexp2", arguments, 2, () => logaddexp2(input, other));
+  if (arguments.length > 2) return outCall("logaddexp2", arguments, 2, () => logaddexp2(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(logaddexp2, "logaddexp2", arguments, ["input", "other"], 2, ["out"]);
   const [a, b] = tensors2("logaddexp2", input, other);
   floatOnly("logaddexp2_cpu", resultType(a, b));
   return binaryOp(LOGADDEXP2, a, b);
@@ -1091,7 +1091,7 @@ export function logaddexp2(input: Tensor, other: Tensor, options?: OutOption): T
 
 /** torch.ldexp(input, other) = input * 2**other (composite, as in PyTorch). */
 export function ldexp(input: Tensor, other: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("ldexp", arguments, 2, () => ldexp(input, other));
+  if (arguments.length > 2) return outCall("ldexp", arguments, 2, () => ldexp(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(ldexp, "ldexp", arguments, ["input", "other"], 2, ["out"]);
   const [a, b] = tensors2("ldexp", input, other);
   return a.mul(pow(2, floatExponent(b)));
 }
@@ -1101,7 +1101,7 @@ function floatExponent(e: Tensor): Tensor {
   return e.dtype.isFloatingPoint ? e : castTo(e, getDefaultDtype());
 }
 export function ldexp_(self: Tensor, other: Tensor): Tensor {
-  if (arguments.length > 2) checkArgs("ldexp_", arguments, 2);
+  if (arguments.length > 2) checkArgs("ldexp_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(ldexp_, "ldexp_", arguments, ["self", "other"], 2, []);
   requireTensor("ldexp_", "other", 1, other);
   return self.mul_(pow(2, floatExponent(other)));
 }
@@ -1123,7 +1123,7 @@ function frexpNum(x: number): [number, number] {
 
 /** torch.frexp(input): the named tuple (mantissa, exponent), exponent as int32. */
 export function frexp(input: Tensor, options?: OutPairOption): Tensor[] & { mantissa: Tensor; exponent: Tensor } {
-  if (arguments.length > 1) return outCall("frexp", arguments, 1, () => frexp(input), "same");
+  if (arguments.length > 1) return outCall("frexp", arguments, 1, () => frexp(input), "same"); else if (isOptionsObject(input)) return rebind(frexp, "frexp", arguments, ["input"], 1, ["out"]);
   checkTensor("frexp", "input", input);
   if (!input.dtype.isFloatingPoint) throw new Error("torch.frexp() only supports floating-point dtypes");
   const mantissa = unaryMap(input, input.dtype, (v) => frexpNum(v)[0]);
@@ -1159,14 +1159,14 @@ function nextafter64Js(a: number, b: number): number {
 
 /** torch.nextafter(input, other): the next representable value after input toward other. */
 export function nextafter(input: Tensor, other: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("nextafter", arguments, 2, () => nextafter(input, other));
+  if (arguments.length > 2) return outCall("nextafter", arguments, 2, () => nextafter(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(nextafter, "nextafter", arguments, ["input", "other"], 2, ["out"]);
   const [a, b] = tensors2("nextafter", input, other);
   const promoted = resultType(a, b);
   if (promoted !== float64 && promoted.name !== "float32") throw notImplementedFor("nextafter_cpu", promoted);
   return binaryOp({ name: "nextafter", node: "NextafterBackward0", f: promoted === float64 ? nextafter64 : nextafter32 }, a, b);
 }
 export function nextafter_(self: Tensor, other: Tensor): Tensor {
-  if (arguments.length > 2) checkArgs("nextafter_", arguments, 2);
+  if (arguments.length > 2) checkArgs("nextafter_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(nextafter_, "nextafter_", arguments, ["self", "other"], 2, []);
   return inPlaceVia("nextafter_", self, resultType(self, other), [other], (s) => nextafter(s, other));
 }
 
@@ -1175,7 +1175,7 @@ const ANGLE: UnarySpec = {
 };
 /** torch.angle for real inputs: pi for negative values, 0 otherwise (NaN stays NaN). */
 export function angle(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("angle", arguments, 1, () => angle(input));
+  if (arguments.length > 1) return outCall("angle", arguments, 1, () => angle(input)); else if (isOptionsObject(input)) return rebind(angle, "angle", arguments, ["input"], 1, ["out"]);
   checkTensor("angle", "input", input);
   return unaryOp(ANGLE, input);
 }
@@ -1196,13 +1196,13 @@ function intOnly(kernel: string, promoted: DType): void {
   if (promoted.category !== "int") throw notImplementedFor(kernel, promoted);
 }
 export function gcd(input: Tensor, other: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("gcd", arguments, 2, () => gcd(input, other));
+  if (arguments.length > 2) return outCall("gcd", arguments, 2, () => gcd(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(gcd, "gcd", arguments, ["input", "other"], 2, ["out"]);
   const [a, b] = tensors2("gcd", input, other);
   intOnly("gcd_cpu", resultType(a, b));
   return binaryOp({ name: "gcd", node: "GcdBackward0", f: gcdNum, fBig: gcdBig }, a, b);
 }
 export function lcm(input: Tensor, other: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("lcm", arguments, 2, () => lcm(input, other));
+  if (arguments.length > 2) return outCall("lcm", arguments, 2, () => lcm(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(lcm, "lcm", arguments, ["input", "other"], 2, ["out"]);
   const [a, b] = tensors2("lcm", input, other);
   intOnly("lcm_cpu", resultType(a, b));
   const f = (x: number, y: number): number => { const g = gcdNum(x, y); return g === 0 ? 0 : Math.abs((x / g) * y); };
@@ -1210,11 +1210,11 @@ export function lcm(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   return binaryOp({ name: "lcm", node: "LcmBackward0", f, fBig }, a, b);
 }
 export function gcd_(self: Tensor, other: Tensor): Tensor {
-  if (arguments.length > 2) checkArgs("gcd_", arguments, 2);
+  if (arguments.length > 2) checkArgs("gcd_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(gcd_, "gcd_", arguments, ["self", "other"], 2, []);
   return inPlaceVia("gcd_", self, resultType(self, other), [], (s) => gcd(s, other));
 }
 export function lcm_(self: Tensor, other: Tensor): Tensor {
-  if (arguments.length > 2) checkArgs("lcm_", arguments, 2);
+  if (arguments.length > 2) checkArgs("lcm_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(lcm_, "lcm_", arguments, ["self", "other"], 2, []);
   return inPlaceVia("lcm_", self, resultType(self, other), [], (s) => lcm(s, other));
 }
 
@@ -1247,7 +1247,7 @@ const LERP: TernarySpec = {
 
 /** torch.lerp(input, end, weight): input + weight * (end - input). */
 export function lerp(input: Tensor, end: Tensor, weight: TensorOrScalar, options?: OutOption): Tensor {
-  if (arguments.length > 3) return outCall("lerp", arguments, 3, () => lerp(input, end, weight));
+  if (arguments.length > 3) return outCall("lerp", arguments, 3, () => lerp(input, end, weight)); else if (isOptionsObject(arguments.length === 3 ? weight : arguments.length === 2 ? end : input)) return rebind(lerp, "lerp", arguments, ["input", "end", "weight"], 3, ["out"]);
   checkLerp("lerp", input, end, weight);
   if (weight instanceof Tensor) return ternaryOp(LERP, input, end, weight);
   const w = roundToDType(weight as number, input.dtype);
@@ -1257,7 +1257,7 @@ export function lerp(input: Tensor, end: Tensor, weight: TensorOrScalar, options
   }, input, end);
 }
 export function lerp_(self: Tensor, end: Tensor, weight: TensorOrScalar): Tensor {
-  if (arguments.length > 3) checkArgs("lerp_", arguments, 3);
+  if (arguments.length > 3) checkArgs("lerp_", arguments, 3); else if (isOptionsObject(arguments.length === 3 ? weight : arguments.length === 2 ? end : self)) return rebind(lerp_, "lerp_", arguments, ["self", "end", "weight"], 3, []);
   checkLerp("lerp_", self, end, weight);
   if (weight instanceof Tensor) {
     return inPlaceVia("lerp_", self, self.dtype, [end, weight], (s) => lerp(s, end, weight));
@@ -1313,12 +1313,14 @@ function checkAddc(op: string, input: Tensor, t1: unknown, t2: unknown): [Tensor
 
 /** torch.addcmul(input, tensor1, tensor2, *, value=1): input + value * tensor1 * tensor2. */
 export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts & OutOption>): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? tensor2 : arguments.length === 2 ? tensor1 : input)) return rebind(addcmul, "addcmul", arguments, ["input", "tensor1", "tensor2"], 3, ["value", "out"]);
   if (hasOut(args)) return withOut("addcmul", args, (rest) => addcmul(input, tensor1, tensor2, ...(rest as [])), "same");
   const value = valueOf("addcmul", args);
   const [a, b] = checkAddc("addcmul", input, tensor1, tensor2);
   return ternaryOp(addcmulSpec(value, resultTypeMany(input, a, b)), input, a, b);
 }
 export function addcmul_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts>): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? tensor2 : arguments.length === 2 ? tensor1 : self)) return rebind(addcmul_, "addcmul_", arguments, ["self", "tensor1", "tensor2"], 3, ["value"]);
   const value = valueOf("addcmul_", args);
   const [a, b] = checkAddc("addcmul_", self, tensor1, tensor2);
   const promoted = resultTypeMany(self, a, b);
@@ -1328,12 +1330,14 @@ export function addcmul_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args
 
 /** torch.addcdiv(input, tensor1, tensor2, *, value=1): input + value * tensor1 / tensor2. */
 export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts & OutOption>): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? tensor2 : arguments.length === 2 ? tensor1 : input)) return rebind(addcdiv, "addcdiv", arguments, ["input", "tensor1", "tensor2"], 3, ["value", "out"]);
   if (hasOut(args)) return withOut("addcdiv", args, (rest) => addcdiv(input, tensor1, tensor2, ...(rest as [])), "same");
   const value = valueOf("addcdiv", args);
   const [a, b] = checkAddc("addcdiv", input, tensor1, tensor2);
   return ternaryOp(addcdivSpec("addcdiv", value, a, b), input, a, b);
 }
 export function addcdiv_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts>): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? tensor2 : arguments.length === 2 ? tensor1 : self)) return rebind(addcdiv_, "addcdiv_", arguments, ["self", "tensor1", "tensor2"], 3, ["value"]);
   const value = valueOf("addcdiv_", args);
   const [a, b] = checkAddc("addcdiv_", self, tensor1, tensor2);
   const spec = addcdivSpec("addcdiv_", value, a, b);

@@ -4,7 +4,7 @@
 import { Tensor } from "../core/tensor.js";
 import { bool, int64 } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
-import { type Args, bindArgs, checkTensor, describe, installMethods, type Method, checkArgs } from "./args.js";
+import { type Args, bindArgs, checkTensor, describe, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { promoteTypes } from "./promotion.js";
 import { castTo } from "./conversion.js";
 import { copyInto, fromArray } from "./engine.js";
@@ -29,6 +29,7 @@ function ordOf(op: string, p: unknown): number {
 
 /** torch.dist(input, other, p=2): the p-norm of input - other (broadcast). */
 export function dist(input: Tensor, other: Tensor, ...args: Args<[p?: Ord], { p?: Ord }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(dist, "dist", arguments, ["input", "other", "p"], 2, []);
   checkTensor("dist", "input", input);
   checkTensor("dist", "other", other);
   const p = ordOf("dist", bindArgs("dist", args, ["p"]).p ?? 2);
@@ -44,7 +45,7 @@ function typeNameOf(name: string): string {
 
 /** torch.inner(input, other): sums of products over the last dims (a scalar operand scales). */
 export function inner(input: Tensor, other: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("inner", arguments, 2, () => inner(input, other), "same");
+  if (arguments.length > 2) return outCall("inner", arguments, 2, () => inner(input, other), "same"); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(inner, "inner", arguments, ["input", "other"], 2, ["out"]);
   checkTensor("inner", "input", input);
   checkTensor("inner", "other", other);
   if (input.dim() === 0 || other.dim() === 0) return input.mul(other);
@@ -60,7 +61,7 @@ export function inner(input: Tensor, other: Tensor, options?: OutOption): Tensor
  * to norm maxnorm (by maxnorm / (norm + 1e-7), as PyTorch does).
  */
 export function renorm(input: Tensor, p: number, dim: number, maxnorm: number, options?: OutOption): Tensor {
-  if (arguments.length > 4) return outCall("renorm", arguments, 4, () => renorm(input, p, dim, maxnorm), "same");
+  if (arguments.length > 4) return outCall("renorm", arguments, 4, () => renorm(input, p, dim, maxnorm), "same"); else if (isOptionsObject(arguments.length === 4 ? maxnorm : arguments.length === 3 ? dim : arguments.length === 2 ? p : input)) return rebind(renorm, "renorm", arguments, ["input", "p", "dim", "maxnorm"], 4, ["out"]);
   const { dims } = renormChecks("renorm", input, p, dim, maxnorm);
   const norms = vectorNormImpl(input, p, dims, true);
   const factor = where(norms.gt(maxnorm), div(maxnorm, norms.add(1e-7)), 1);
@@ -68,7 +69,7 @@ export function renorm(input: Tensor, p: number, dim: number, maxnorm: number, o
 }
 
 /** In-place renorm. */
-export function renorm_(self: Tensor, p: number, dim: number, maxnorm: number): Tensor { if (arguments.length > 4) checkArgs("renorm_", arguments, 4);
+export function renorm_(self: Tensor, p: number, dim: number, maxnorm: number): Tensor { if (arguments.length > 4) checkArgs("renorm_", arguments, 4); else if (isOptionsObject(arguments.length === 4 ? maxnorm : arguments.length === 3 ? dim : arguments.length === 2 ? p : self)) return rebind(renorm_, "renorm_", arguments, ["self", "p", "dim", "maxnorm"], 4, []);
   renormChecks("renorm_", self, p, dim, maxnorm);
   return applyInPlace("renorm_", self, [], () => copyInto(self, noGrad(() => renorm(self, p, dim, maxnorm))), (snap) => renorm(snap, p, dim, maxnorm));
 }

@@ -9,7 +9,7 @@ import {
   cauchyFill, exponentialFill, geometricFill, logNormalFill, multinomial as multinomialDraw, normalFill,
   normalTensorFill, randintFill, randperm as randpermDraw, uniformFill,
 } from "../core/random-transforms.js";
-import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs } from "./args.js";
+import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { copyInto, emptyTensor, toNumbers } from "./engine.js";
 import { finishFactory } from "./factory-utils.js";
 import { applyInPlace } from "./inplace.js";
@@ -102,7 +102,7 @@ export function randint(...args: (number | bigint | number[] | (RandintOptions &
 
 /** torch.randperm(n, { generator, dtype }). */
 export function randperm(n: number, options: { generator?: Generator; dtype?: DTypeLike; requiresGrad?: boolean } & OutOption = {}): Tensor {
-  if (arguments.length > 2) checkArgs("randperm", arguments, 1, [...FACTORY_KW, "out"]);
+  if (arguments.length > 2) checkArgs("randperm", arguments, 1, [...FACTORY_KW, "out"]); else if (arguments.length <= 1 && isOptionsObject(n)) return rebind(randperm, "randperm", arguments, ["n"], 1, [...FACTORY_KW, "out"]);
   if (hasOut([options])) return withOut("randperm", [options], (rest) => randperm(n, rest[0] as { dtype?: DTypeLike }), "cast", true);
   const opts = bindArgs("randperm", [options], [], FACTORY_KW);
   if (!Number.isInteger(n) || n < 0) throw new Error(`randperm: n must be non-negative, got ${n}`);
@@ -114,12 +114,12 @@ export function randperm(n: number, options: { generator?: Generator; dtype?: DT
 }
 
 export function randLike(input: Tensor, options: { dtype?: DTypeLike; generator?: Generator } = {}): Tensor {
-  if (arguments.length > 2) checkArgs("rand_like", arguments, 1, FACTORY_KW);
+  if (arguments.length > 2) checkArgs("rand_like", arguments, 1, FACTORY_KW); else if (arguments.length <= 1 && isOptionsObject(input)) return rebind(randLike, "rand_like", arguments, ["input"], 1, FACTORY_KW);
   bindArgs("rand_like", [options], [], FACTORY_KW);
   return rand(input.shape, { dtype: options.dtype ?? input.dtype, ...(options.generator ? { generator: options.generator } : {}) });
 }
 export function randnLike(input: Tensor, options: { dtype?: DTypeLike; generator?: Generator } = {}): Tensor {
-  if (arguments.length > 2) checkArgs("randn_like", arguments, 1, FACTORY_KW);
+  if (arguments.length > 2) checkArgs("randn_like", arguments, 1, FACTORY_KW); else if (arguments.length <= 1 && isOptionsObject(input)) return rebind(randnLike, "randn_like", arguments, ["input"], 1, FACTORY_KW);
   bindArgs("randn_like", [options], [], FACTORY_KW);
   return randn(input.shape, { dtype: options.dtype ?? input.dtype, ...(options.generator ? { generator: options.generator } : {}) });
 }
@@ -135,7 +135,7 @@ interface NormalOptions { generator?: Generator; dtype?: DTypeLike; size?: numbe
  * torch.normal(mean, std, size?) with numbers, or with tensor mean and/or std (broadcast together).
  */
 export function normal(mean: number | Tensor, std: number | Tensor = 1, size?: number[] | NormalOptions, options: NormalOptions = {}): Tensor {
-  if (arguments.length > 2) checkArgs("normal", arguments, 3, [...FACTORY_KW, "size"]);
+  if (arguments.length > 3) checkArgs("normal", arguments, 3, [...FACTORY_KW, "size"]); else if (isOptionsObject(arguments.length === 3 ? size : arguments.length === 2 ? std : mean)) return rebind(normal, "normal", arguments, ["mean", "std", "size"], 1, [...FACTORY_KW, "size"]);
   let opts: NormalOptions = options;
   let shape: number[] | undefined;
   if (Array.isArray(size)) shape = size; else if (size) opts = size;
@@ -162,8 +162,8 @@ export function normal(mean: number | Tensor, std: number | Tensor = 1, size?: n
 
 /** torch.bernoulli(input, p?, { generator }): draws 1 with probability input (or p). */
 export function bernoulli(input: Tensor, p?: number | { generator?: Generator; p?: number }, options: { generator?: Generator } = {}): Tensor {
+  if (arguments.length > 2) checkArgs("bernoulli", arguments, 2, ["generator", "p"]); else if (isOptionsObject(arguments.length === 2 ? p : input)) return rebind(bernoulli, "bernoulli", arguments, ["input", "p"], 1, ["generator"]);
   checkTensor("bernoulli", "input", input);
-  if (arguments.length > 2) checkArgs("bernoulli", arguments, 2, ["generator", "p"]);
   let prob: number | undefined, opts: { generator?: Generator; p?: number } = options;
   if (typeof p === "number") prob = p; else if (p) { opts = p; prob = p.p; }
   bindArgs("bernoulli", [opts], [], ["generator", "p"]);

@@ -6,7 +6,7 @@ import { type DTypeLike, bool, int64, toDType, getDefaultDtype } from "../core/d
 import { normalizeDim, numel } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, checkDims, installMethods, type Method, checkTensor } from "./args.js";
+import { type Args, bindArgs, checkDims, installMethods, type Method, checkTensor, isOptionsObject, rebind } from "./args.js";
 import { expandReducedGrad, planReduce, reduceBig, reduceWith, reducedLast } from "./reduce-engine.js";
 import { emptyTensor, writeNumbers, type NumArray } from "./engine.js";
 import { castTo } from "./conversion.js";
@@ -554,6 +554,7 @@ export function nanmedian(input: Tensor, ...args: unknown[]): Tensor | ValuesInd
 }
 
 export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? k : input)) return rebind(kthvalue, "kthvalue", arguments, ["input", "k", "dim", "keepdim"], 2, ["out"]);
   if (hasOut(args)) return withOut("kthvalue", args, (rest) => kthvalue(input, k, ...(rest as [])), "same");
   const o = bindArgs("kthvalue", args, ["dim", "keepdim"], [], 2);
   const dim = (o.dim as number | undefined) ?? -1;

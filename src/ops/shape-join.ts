@@ -6,7 +6,7 @@ import { type DType, float32, promoteTypes } from "../core/dtype.js";
 import { broadcastShapes as broadcastCore, normalizeDim, shapeStr } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, describe, checkArgs } from "./args.js";
+import { type Args, bindArgs, describe, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { copyInto, emptyTensor, uninitTensor } from "./engine.js";
 import { int64Tensor } from "./indexing-kernels.js";
 import { indexSelect } from "./indexing-index.js";
@@ -144,24 +144,24 @@ export function stack(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: n
 }
 
 export function hstack(tensors: Tensor[], options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("hstack", arguments, 1, () => hstack(tensors));
+  if (arguments.length > 1) return outCall("hstack", arguments, 1, () => hstack(tensors)); else if (isOptionsObject(tensors)) return rebind(hstack, "hstack", arguments, ["tensors"], 1, ["out"]);
   const ts = atleast1d(tensorList("hstack", tensors));
   return cat(ts, ts.length && ts[0]!.dim() === 1 ? 0 : 1);
 }
 
 export function vstack(tensors: Tensor[], options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("vstack", arguments, 1, () => vstack(tensors));
+  if (arguments.length > 1) return outCall("vstack", arguments, 1, () => vstack(tensors)); else if (isOptionsObject(tensors)) return rebind(vstack, "vstack", arguments, ["tensors"], 1, ["out"]);
   return cat(atleast2d(tensorList("vstack", tensors)), 0);
 }
 export const rowStack = vstack;
 
 export function dstack(tensors: Tensor[], options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("dstack", arguments, 1, () => dstack(tensors));
+  if (arguments.length > 1) return outCall("dstack", arguments, 1, () => dstack(tensors)); else if (isOptionsObject(tensors)) return rebind(dstack, "dstack", arguments, ["tensors"], 1, ["out"]);
   return cat(atleast3d(tensorList("dstack", tensors)), 2);
 }
 
 export function columnStack(tensors: Tensor[], options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("column_stack", arguments, 1, () => columnStack(tensors));
+  if (arguments.length > 1) return outCall("column_stack", arguments, 1, () => columnStack(tensors)); else if (isOptionsObject(tensors)) return rebind(columnStack, "column_stack", arguments, ["tensors"], 1, ["out"]);
   const ts = tensorList("column_stack", tensors);
   if (ts.length === 0) throw new Error("column_stack expects a non-empty TensorList");
   return cat(ts.map((t) => (t.dim() <= 1 ? t.reshape([t.numel(), 1]) : t)), 1);

@@ -6,7 +6,7 @@ import { int64 } from "../core/dtype.js";
 import { normalizeDim, normalizeDims, numel, shapeStr } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, bindSize, checkInt, checkTensor, describe, installMethods, type Method, checkArgs } from "./args.js";
+import { type Args, bindArgs, bindSize, checkInt, checkTensor, describe, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { copyInto, emptyTensor, encoder } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
 import { makeView } from "./view.js";
@@ -47,7 +47,7 @@ function flippedByIndex(input: Tensor, dims: readonly number[]): Tensor {
 /** torch.flip(input, dims); the method also takes x.flip(0, 1). */
 export function flip(input: Tensor, ...dims: (number | number[])[]): Tensor {
   checkTensor("flip", "input", input);
-  const d = normalizeDims(bindSize("flip", dims, []).size, input.dim(), "flip");
+  const d = normalizeDims(bindSize("flip", dims, [], "dims").size, input.dim(), "flip");
   const out = flipped(input, d);
   record("FlipBackward0", [input], out, ([g]) => [flip(g!, d)]);
   if (tracing.on) traceOp("flip", [input], out, { dims: d });
@@ -55,13 +55,13 @@ export function flip(input: Tensor, ...dims: (number | number[])[]): Tensor {
 }
 
 export function fliplr(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("fliplr", arguments, 1);
+  if (arguments.length > 1) checkArgs("fliplr", arguments, 1); else if (isOptionsObject(input)) return rebind(fliplr, "fliplr", arguments, ["input"], 1, []);
   if (input.dim() < 2) throw new Error("Input must be >= 2-d.");
   return flip(input, [1]);
 }
 
 export function flipud(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("flipud", arguments, 1);
+  if (arguments.length > 1) checkArgs("flipud", arguments, 1); else if (isOptionsObject(input)) return rebind(flipud, "flipud", arguments, ["input"], 1, []);
   if (input.dim() < 1) throw new Error("Input must be >= 1-d.");
   return flip(input, [0]);
 }
@@ -128,7 +128,7 @@ export function rot90(input: Tensor, ...args: Args<[k?: number, dims?: number[]]
 
 /** Tensor.repeat(*sizes): the tensor tiled `sizes[i]` times along each dim. */
 function repeat(input: Tensor, ...sizes: (number | number[])[]): Tensor {
-  const { size: reps } = bindSize("repeat", sizes, []);
+  const { size: reps } = bindSize("repeat", sizes, [], "repeats");
   if (reps.length < input.dim()) throw new Error("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
   const lead = reps.length - input.dim();
   const xs = [...new Array<number>(lead).fill(1), ...input._shape];
@@ -150,7 +150,7 @@ function repeat(input: Tensor, ...sizes: (number | number[])[]): Tensor {
 
 /** torch.tile(input, dims): repeat, with dims padded by leading 1s. */
 export function tile(input: Tensor, ...dims: (number | number[])[]): Tensor {
-  const { size } = bindSize("tile", dims, []);
+  const { size } = bindSize("tile", dims, [], "dims");
   const reps = size.length < input.dim() ? [...new Array<number>(input.dim() - size.length).fill(1), ...size] : size;
   return repeat(input, reps);
 }

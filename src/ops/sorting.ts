@@ -6,7 +6,7 @@ import { type DType, float32, float32Bits, int32, int64, getDefaultDtype } from 
 import { normalizeDim } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { DATA_DEPENDENT_DIMS, traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, checkInt, installMethods, type Method, checkTensor } from "./args.js";
+import { type Args, bindArgs, checkInt, installMethods, type Method, checkTensor, isOptionsObject, rebind } from "./args.js";
 import { emptyTensor, toNumbers, writeNumbers, type NumArray } from "./engine.js";
 import { valuesIndices, type ValuesIndices } from "./named-tuple.js";
 import { tensor } from "./creation.js";
@@ -136,13 +136,14 @@ export function argsort(input: Tensor, ...args: Args<[dim?: number, descending?:
 }
 
 export function msort(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("msort", arguments, 1, () => msort(input));
+  if (arguments.length > 1) return outCall("msort", arguments, 1, () => msort(input)); else if (isOptionsObject(input)) return rebind(msort, "msort", arguments, ["input"], 1, ["out"]);
   return sort(input, 0).values;
 }
 
 interface TopkOptions { dim?: number; largest?: boolean; sorted?: boolean }
 
 export function topk(input: Tensor, k: number, ...args: Args<[dim?: number, largest?: boolean, sorted?: boolean], TopkOptions & OutPairOption>): ValuesIndices {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? k : input)) return rebind(topk, "topk", arguments, ["input", "k", "dim", "largest", "sorted"], 2, ["out"]);
   if (hasOut(args)) return withOut("topk", args, (rest) => topk(input, k, ...(rest as [])), "same");
   checkTensor("topk", "input", input);
   const o = bindArgs("topk", args, ["dim", "largest", "sorted"], [], 2);
@@ -275,6 +276,7 @@ function lowerBound(seq: NumArray, s: number, n: number, v: number, right: boole
 
 /** torch.searchsorted(sortedSequence, values, { right, side, outInt32, sorter }). */
 export function searchsorted(sortedSequence: Tensor, input: Tensor | number, ...args: Args<[], SearchOptions & OutOption>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? input : sortedSequence)) return rebind(searchsorted, "searchsorted", arguments, ["sortedSequence", "input"], 2, ["outInt32", "right", "side", "sorter", "out"]);
   if (hasOut(args)) return withOut("searchsorted", args, (rest) => searchsorted(sortedSequence, input, ...(rest as [never])), "same");
   const o = bindArgs("searchsorted", args, [], ["outInt32", "right", "side", "sorter", "out"], 2);
   if (o.side === "left" && o.right) throw new Error("torch.searchsorted(): side and right can't be set to opposites, got side of left while right was True");
@@ -303,6 +305,7 @@ export function searchsorted(sortedSequence: Tensor, input: Tensor | number, ...
 }
 
 export function bucketize(input: Tensor | number, boundaries: Tensor, ...args: Args<[], { outInt32?: boolean; right?: boolean } & OutOption>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? boundaries : input)) return rebind(bucketize, "bucketize", arguments, ["input", "boundaries"], 2, ["outInt32", "right", "out"]);
   if (hasOut(args)) return withOut("bucketize", args, (rest) => bucketize(input, boundaries, ...(rest as [never])), "same");
   const o = bindArgs("bucketize", args, [], ["outInt32", "right", "out"], 2);
   if (boundaries.dim() !== 1) throw new Error(`bucketize: boundaries tensor must be 1 dimension, but got dim(${boundaries.dim()})`);

@@ -3,7 +3,7 @@
 
 import { Tensor } from "../core/tensor.js";
 import { roundToDType } from "../core/dtype.js";
-import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs } from "./args.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { type BinarySpec, binaryInPlace, binaryOp, floatOut, gradFor, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
 import { type TensorOrScalar } from "./promotion.js";
 import { fusedGrad, pyType } from "./pointwise-util.js";
@@ -48,59 +48,59 @@ const SINC: UnarySpec = {
 };
 
 export function erf(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("erf", arguments, 1, () => erf(input));
+  if (arguments.length > 1) return outCall("erf", arguments, 1, () => erf(input)); else if (isOptionsObject(input)) return rebind(erf, "erf", arguments, ["input"], 1, ["out"]);
   return unaryOp(ERF, input);
 }
 export function erf_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("erf_", arguments, 1);
+  if (arguments.length > 1) checkArgs("erf_", arguments, 1); else if (isOptionsObject(self)) return rebind(erf_, "erf_", arguments, ["self"], 1, []);
   return unaryInPlace(ERF, self);
 }
 export function erfc(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("erfc", arguments, 1, () => erfc(input));
+  if (arguments.length > 1) return outCall("erfc", arguments, 1, () => erfc(input)); else if (isOptionsObject(input)) return rebind(erfc, "erfc", arguments, ["input"], 1, ["out"]);
   return unaryOp(ERFC, input);
 }
 export function erfc_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("erfc_", arguments, 1);
+  if (arguments.length > 1) checkArgs("erfc_", arguments, 1); else if (isOptionsObject(self)) return rebind(erfc_, "erfc_", arguments, ["self"], 1, []);
   return unaryInPlace(ERFC, self);
 }
 export function erfinv(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("erfinv", arguments, 1, () => erfinv(input));
+  if (arguments.length > 1) return outCall("erfinv", arguments, 1, () => erfinv(input)); else if (isOptionsObject(input)) return rebind(erfinv, "erfinv", arguments, ["input"], 1, ["out"]);
   return unaryOp(ERFINV, input);
 }
 export function erfinv_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("erfinv_", arguments, 1);
+  if (arguments.length > 1) checkArgs("erfinv_", arguments, 1); else if (isOptionsObject(self)) return rebind(erfinv_, "erfinv_", arguments, ["self"], 1, []);
   return unaryInPlace(ERFINV, self);
 }
 export function lgamma(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("lgamma", arguments, 1, () => lgamma(input));
+  if (arguments.length > 1) return outCall("lgamma", arguments, 1, () => lgamma(input)); else if (isOptionsObject(input)) return rebind(lgamma, "lgamma", arguments, ["input"], 1, ["out"]);
   return unaryOp(LGAMMA, input);
 }
 export function lgamma_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("lgamma_", arguments, 1);
+  if (arguments.length > 1) checkArgs("lgamma_", arguments, 1); else if (isOptionsObject(self)) return rebind(lgamma_, "lgamma_", arguments, ["self"], 1, []);
   return unaryInPlace(LGAMMA, self);
 }
 export function digamma(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("digamma", arguments, 1, () => digamma(input));
+  if (arguments.length > 1) return outCall("digamma", arguments, 1, () => digamma(input)); else if (isOptionsObject(input)) return rebind(digamma, "digamma", arguments, ["input"], 1, ["out"]);
   return unaryOp(DIGAMMA, input);
 }
 export function digamma_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("digamma_", arguments, 1);
+  if (arguments.length > 1) checkArgs("digamma_", arguments, 1); else if (isOptionsObject(self)) return rebind(digamma_, "digamma_", arguments, ["self"], 1, []);
   return unaryInPlace(DIGAMMA, self);
 }
 export function i0(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("i0", arguments, 1, () => i0(input));
+  if (arguments.length > 1) return outCall("i0", arguments, 1, () => i0(input)); else if (isOptionsObject(input)) return rebind(i0, "i0", arguments, ["input"], 1, ["out"]);
   return unaryOp(I0, input);
 }
 export function i0_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("i0_", arguments, 1);
+  if (arguments.length > 1) checkArgs("i0_", arguments, 1); else if (isOptionsObject(self)) return rebind(i0_, "i0_", arguments, ["self"], 1, []);
   return unaryInPlace(I0, self);
 }
 export function sinc(input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 1) return outCall("sinc", arguments, 1, () => sinc(input));
+  if (arguments.length > 1) return outCall("sinc", arguments, 1, () => sinc(input)); else if (isOptionsObject(input)) return rebind(sinc, "sinc", arguments, ["input"], 1, ["out"]);
   return unaryOp(SINC, input);
 }
 export function sinc_(self: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("sinc_", arguments, 1);
+  if (arguments.length > 1) checkArgs("sinc_", arguments, 1); else if (isOptionsObject(self)) return rebind(sinc_, "sinc_", arguments, ["self"], 1, []);
   return unaryInPlace(SINC, self);
 }
 
@@ -114,12 +114,12 @@ function polygammaSpec(n: number): UnarySpec {
 
 /** torch.polygamma(n, input): the n-th derivative of digamma. */
 export function polygamma(n: number, input: Tensor, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("polygamma", arguments, 2, () => polygamma(n, input));
+  if (arguments.length > 2) return outCall("polygamma", arguments, 2, () => polygamma(n, input)); else if (isOptionsObject(arguments.length === 2 ? input : n)) return rebind(polygamma, "polygamma", arguments, ["n", "input"], 2, ["out"]);
   checkTensor("polygamma", "input", input);
   return unaryOp(polygammaSpec(n), input);
 }
 export function polygamma_(self: Tensor, n: number): Tensor {
-  if (arguments.length > 2) checkArgs("polygamma_", arguments, 2);
+  if (arguments.length > 2) checkArgs("polygamma_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? n : self)) return rebind(polygamma_, "polygamma_", arguments, ["self", "n"], 2, []);
   return unaryInPlace(polygammaSpec(n), self);
 }
 
@@ -141,12 +141,12 @@ function mvlgammaSpec(input: Tensor, p: number): UnarySpec {
 
 /** torch.mvlgamma(input, p): the multivariate log-gamma function. */
 export function mvlgamma(input: Tensor, p: number, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("mvlgamma", arguments, 2, () => mvlgamma(input, p));
+  if (arguments.length > 2) return outCall("mvlgamma", arguments, 2, () => mvlgamma(input, p)); else if (isOptionsObject(arguments.length === 2 ? p : input)) return rebind(mvlgamma, "mvlgamma", arguments, ["input", "p"], 2, ["out"]);
   checkTensor("mvlgamma", "input", input);
   return unaryOp(mvlgammaSpec(input, p), input);
 }
 export function mvlgamma_(self: Tensor, p: number): Tensor {
-  if (arguments.length > 2) checkArgs("mvlgamma_", arguments, 2);
+  if (arguments.length > 2) checkArgs("mvlgamma_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? p : self)) return rebind(mvlgamma_, "mvlgamma_", arguments, ["self", "p"], 2, []);
   return unaryInPlace(mvlgammaSpec(self, p), self);
 }
 
@@ -214,7 +214,7 @@ function xlogySpec(form: "tensor" | "scalarSelf" | "scalarOther", other: TensorO
 
 /** torch.xlogy(input, other): input * log(other), 0 where input is 0 (NaN where other is NaN). */
 export function xlogy(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
-  if (arguments.length > 2) return outCall("xlogy", arguments, 2, () => xlogy(input, other));
+  if (arguments.length > 2) return outCall("xlogy", arguments, 2, () => xlogy(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(xlogy, "xlogy", arguments, ["input", "other"], 2, ["out"]);
   if (!(input instanceof Tensor) && !(other instanceof Tensor)) {
     throw new Error(`xlogy() received an invalid combination of arguments - got (${pyType(input)}, ${pyType(other)})`);
   }
@@ -222,7 +222,7 @@ export function xlogy(input: TensorOrScalar, other: TensorOrScalar, options?: Ou
   return binaryOp(xlogySpec(form, other), input, other);
 }
 export function xlogy_(self: Tensor, other: TensorOrScalar): Tensor {
-  if (arguments.length > 2) checkArgs("xlogy_", arguments, 2);
+  if (arguments.length > 2) checkArgs("xlogy_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(xlogy_, "xlogy_", arguments, ["self", "other"], 2, []);
   return binaryInPlace(xlogySpec(other instanceof Tensor ? "tensor" : "scalarOther", other), self, other, (s) => xlogy(s, other));
 }
 

@@ -4,7 +4,7 @@
 import { Tensor } from "../core/tensor.js";
 import { float32, float64, int64 } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
-import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs } from "./args.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { namedTuple } from "./named-tuple.js";
 import { scalarTypeName } from "./indexing-kernels.js";
 import { noGrad } from "../autograd/grad-mode.js";
@@ -22,11 +22,13 @@ const INTERPOLATIONS: readonly string[] = ["linear", "lower", "higher", "midpoin
  * with a NaN gives NaN.
  */
 export function quantile(input: Tensor, q: number | Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], QuantileOptions>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? q : input)) return rebind(quantile, "quantile", arguments, ["input", "q", "dim", "keepdim"], 2, ["interpolation"]);
   return quantileOf("quantile", input, q, args, false);
 }
 
 /** torch.nanquantile: quantile over the non-NaN values of each row (NaN where a row has none). */
 export function nanquantile(input: Tensor, q: number | Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], QuantileOptions>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? q : input)) return rebind(nanquantile, "nanquantile", arguments, ["input", "q", "dim", "keepdim"], 2, ["interpolation"]);
   return quantileOf("nanquantile", input, q, args, true);
 }
 
@@ -147,7 +149,7 @@ export function cov(input: Tensor, options: CovOptions = {}): Tensor {
 }
 
 /** torch.corrcoef(input): Pearson's correlation coefficients of input's rows, clipped to [-1, 1]. */
-export function corrcoef(input: Tensor): Tensor { if (arguments.length > 1) checkArgs("corrcoef", arguments, 1);
+export function corrcoef(input: Tensor): Tensor { if (arguments.length > 1) checkArgs("corrcoef", arguments, 1); else if (isOptionsObject(input)) return rebind(corrcoef, "corrcoef", arguments, ["input"], 1, []);
   checkTensor("corrcoef", "input", input);
   if (input.dim() > 2) throw new Error(`corrcoef(): expected input to have two or fewer dimensions but got an input with ${input.dim()} dimensions`);
   const c = cov(input);

@@ -3,7 +3,7 @@
 import { Tensor } from "../core/tensor.js";
 import { inferSize, normalizeDim, normalizeDims, numel, shapeStr, viewStrides } from "../core/shape.js";
 import { needsGrad, record, sumToShape } from "../autograd/record.js";
-import { type Args, bindArgs, bindSize, checkInt, installMethods, type Method, checkDims, checkArgs } from "./args.js";
+import { type Args, bindArgs, bindSize, checkInt, installMethods, type Method, checkDims, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { copyInto, emptyTensor, uninitTensor } from "./engine.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
@@ -31,7 +31,7 @@ export function view(input: Tensor, ...size: (number | number[])[]): Tensor {
 }
 
 export function reshape(input: Tensor, ...size: (number | number[])[]): Tensor {
-  const { size: s } = bindSize("reshape", size, []);
+  const { size: s } = bindSize("reshape", size, [], "shape");
   const shape = inferSize(s, input.numel());
   const strides = viewStrides(input._shape, input._strides, shape);
   if (strides) return view(input, shape);
@@ -39,22 +39,22 @@ export function reshape(input: Tensor, ...size: (number | number[])[]): Tensor {
 }
 
 export function viewAs(input: Tensor, other: Tensor): Tensor {
-  if (arguments.length > 2) checkArgs("view_as", arguments, 2);
+  if (arguments.length > 2) checkArgs("view_as", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(viewAs, "view_as", arguments, ["input", "other"], 2, []);
   return view(input, other.shape);
 }
 export function reshapeAs(input: Tensor, other: Tensor): Tensor {
-  if (arguments.length > 2) checkArgs("reshape_as", arguments, 2);
+  if (arguments.length > 2) checkArgs("reshape_as", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(reshapeAs, "reshape_as", arguments, ["input", "other"], 2, []);
   return reshape(input, other.shape);
 }
 
 export function contiguous(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("contiguous", arguments, 1);
+  if (arguments.length > 1) checkArgs("contiguous", arguments, 1); else if (isOptionsObject(input)) return rebind(contiguous, "contiguous", arguments, ["input"], 1, []);
   return input.isContiguous() ? input : clone(input);
 }
 
 /** A copy with its own storage (autograd: CloneBackward0). */
 export function clone(input: Tensor, _options: { memoryFormat?: null } = {}): Tensor {
-  if (arguments.length > 1) checkArgs("clone", arguments, 1, ["memoryFormat"]);
+  if (arguments.length > 1) checkArgs("clone", arguments, 1, ["memoryFormat"]); else if (isOptionsObject(input)) return rebind(clone, "clone", arguments, ["input"], 1, ["memoryFormat"]);
   const out = onDevice(input) ? deviceOp("empty", "clone")(input._shape, input.dtype) : uninitTensor(input._shape, input.dtype);
   copyInto(out, input);
   return record("CloneBackward0", [input], out, ([g]) => [g]);
@@ -63,7 +63,7 @@ export function clone(input: Tensor, _options: { memoryFormat?: null } = {}): Te
 // ---- transpose / permute --------------------------------------------------------------------
 
 export function transpose(input: Tensor, dim0: number, dim1: number): Tensor {
-  if (arguments.length > 3) checkArgs("transpose", arguments, 3);
+  if (arguments.length > 3) checkArgs("transpose", arguments, 3); else if (isOptionsObject(arguments.length === 3 ? dim1 : arguments.length === 2 ? dim0 : input)) return rebind(transpose, "transpose", arguments, ["input", "dim0", "dim1"], 3, []);
   const nd = input.dim();
   const a = normalizeDim(checkInt("transpose", "dim0", dim0), nd, "transpose");
   const b = normalizeDim(checkInt("transpose", "dim1", dim1), nd, "transpose");
@@ -80,7 +80,7 @@ export function transpose(input: Tensor, dim0: number, dim1: number): Tensor {
 export const swapaxes = transpose, swapdims = transpose;
 
 export function permute(input: Tensor, ...dims: (number | number[])[]): Tensor {
-  const { size: d } = bindSize("permute", dims, []);
+  const { size: d } = bindSize("permute", dims, [], "dims");
   if (d.length !== input.dim()) {
     throw new Error(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${input.dim()} is not equal to len(dims) = ${d.length}`);
   }
@@ -94,18 +94,18 @@ export function permute(input: Tensor, ...dims: (number | number[])[]): Tensor {
 }
 
 export function t(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("t", arguments, 1);
+  if (arguments.length > 1) checkArgs("t", arguments, 1); else if (isOptionsObject(input)) return rebind(t, "t", arguments, ["input"], 1, []);
   if (input.dim() > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${input.dim()}D`);
   return input.dim() < 2 ? view(input, input.shape) : transpose(input, 0, 1);
 }
 
 export function adjoint(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("adjoint", arguments, 1);
+  if (arguments.length > 1) checkArgs("adjoint", arguments, 1); else if (isOptionsObject(input)) return rebind(adjoint, "adjoint", arguments, ["input"], 1, []);
   return transpose(input, -2, -1);
 }
 
 export function movedim(input: Tensor, source: number | number[], destination: number | number[]): Tensor {
-  if (arguments.length > 3) checkArgs("movedim", arguments, 3);
+  if (arguments.length > 3) checkArgs("movedim", arguments, 3); else if (isOptionsObject(arguments.length === 3 ? destination : arguments.length === 2 ? source : input)) return rebind(movedim, "movedim", arguments, ["input", "source", "destination"], 3, []);
   const nd = input.dim();
   const src = normalizeDims(Array.isArray(source) ? source : [source], nd, "movedim");
   const dst = normalizeDims(Array.isArray(destination) ? destination : [destination], nd, "movedim");
@@ -151,11 +151,11 @@ export function expand(input: Tensor, ...sizes: (number | number[])[]): Tensor {
 }
 
 export function expandAs(input: Tensor, other: Tensor): Tensor {
-  if (arguments.length > 2) checkArgs("expand_as", arguments, 2);
+  if (arguments.length > 2) checkArgs("expand_as", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(expandAs, "expand_as", arguments, ["input", "other"], 2, []);
   return expand(input, other.shape);
 }
 export function broadcastTo(input: Tensor, size: number[]): Tensor {
-  if (arguments.length > 2) checkArgs("broadcast_to", arguments, 2);
+  if (arguments.length > 2) checkArgs("broadcast_to", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? size : input)) return rebind(broadcastTo, "broadcast_to", arguments, ["input", "size"], 2, []);
   return expand(input, size);
 }
 
@@ -181,7 +181,7 @@ export function squeeze(input: Tensor, dim?: number | number[] | null): Tensor {
 }
 
 export function unsqueeze(input: Tensor, dim: number): Tensor {
-  if (arguments.length > 2) checkArgs("unsqueeze", arguments, 2);
+  if (arguments.length > 2) checkArgs("unsqueeze", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? dim : input)) return rebind(unsqueeze, "unsqueeze", arguments, ["input", "dim"], 2, []);
   const d = normalizeDim(checkInt("unsqueeze", "dim", dim), input.dim() + 1, "unsqueeze");
   const shape = input.shape, strides = input.stride();
   const st = d < input.dim() ? input._shape[d]! * input._strides[d]! : 1;
@@ -206,12 +206,12 @@ export function flatten(input: Tensor, ...args: Args<[startDim?: number, endDim?
 }
 
 export function ravel(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("ravel", arguments, 1);
+  if (arguments.length > 1) checkArgs("ravel", arguments, 1); else if (isOptionsObject(input)) return rebind(ravel, "ravel", arguments, ["input"], 1, []);
   return reshape(input, [-1]);
 }
 
 export function unflatten(input: Tensor, dim: number, sizes: number[]): Tensor {
-  if (arguments.length > 3) checkArgs("unflatten", arguments, 3);
+  if (arguments.length > 3) checkArgs("unflatten", arguments, 3); else if (isOptionsObject(arguments.length === 3 ? sizes : arguments.length === 2 ? dim : input)) return rebind(unflatten, "unflatten", arguments, ["input", "dim", "sizes"], 3, []);
   const d = normalizeDim(dim, input.dim(), "unflatten");
   const inferred = inferSize(sizes, input._shape[d]!);
   return view(input, [...input._shape.slice(0, d), ...inferred, ...input._shape.slice(d + 1)]);
@@ -241,7 +241,7 @@ export function slice(input: Tensor, dim: number, start: number, end: number, st
 }
 
 export function narrow(input: Tensor, dim: number, start: number | Tensor, length: number): Tensor {
-  if (arguments.length > 4) checkArgs("narrow", arguments, 4);
+  if (arguments.length > 4) checkArgs("narrow", arguments, 4); else if (isOptionsObject(arguments.length === 4 ? length : arguments.length === 3 ? start : arguments.length === 2 ? dim : input)) return rebind(narrow, "narrow", arguments, ["input", "dim", "start", "length"], 4, []);
   const d = normalizeDim(dim, input.dim(), "narrow");
   const size = input._shape[d]!;
   let s = start instanceof Tensor ? Number(start.item()) : start;
@@ -253,7 +253,7 @@ export function narrow(input: Tensor, dim: number, start: number | Tensor, lengt
 }
 
 export function select(input: Tensor, dim: number, index: number): Tensor {
-  if (arguments.length > 3) checkArgs("select", arguments, 3);
+  if (arguments.length > 3) checkArgs("select", arguments, 3); else if (isOptionsObject(arguments.length === 3 ? index : arguments.length === 2 ? dim : input)) return rebind(select, "select", arguments, ["input", "dim", "index"], 3, []);
   if (input.dim() === 0) throw new Error("select() cannot be applied to a 0-dim tensor.");
   const d = normalizeDim(dim, input.dim(), "select");
   const size = input._shape[d]!;
@@ -363,7 +363,7 @@ export function sliceScatter(input: Tensor, src: Tensor, dim = 0, start: number 
 }
 
 export function selectScatter(input: Tensor, src: Tensor, dim: number, index: number): Tensor {
-  if (arguments.length > 4) checkArgs("select_scatter", arguments, 4);
+  if (arguments.length > 4) checkArgs("select_scatter", arguments, 4); else if (isOptionsObject(arguments.length === 4 ? index : arguments.length === 3 ? dim : arguments.length === 2 ? src : input)) return rebind(selectScatter, "select_scatter", arguments, ["input", "src", "dim", "index"], 4, []);
   const v = (t: Tensor) => select(t, dim, index);
   return scatterInto("select_scatter", input, src, v, "SelectScatterBackward0", (g) => v(g));
 }
@@ -385,6 +385,7 @@ export function asStridedScatter(input: Tensor, src: Tensor, size: number[], str
 // ---- splitting ------------------------------------------------------------------------------
 
 export function split(input: Tensor, splitSizeOrSections: number | number[], ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? splitSizeOrSections : input)) return rebind(split, "split", arguments, ["tensor", "splitSizeOrSections", "dim"], 2, []);
   const dim = (bindArgs("split", args, ["dim"], [], 2).dim as number | undefined) ?? 0;
   const d = normalizeDim(dim, input.dim(), "split");
   const size = input._shape[d]!;
@@ -407,7 +408,14 @@ export function split(input: Tensor, splitSizeOrSections: number | number[], ...
   return out;
 }
 
+/** Tensor.split(split_size, dim=0): the method names its size parameter as PyTorch's does. */
+function splitMethod(self: Tensor, splitSize: number | number[], ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? splitSize : self)) return rebind(splitMethod, "split", arguments, ["self", "splitSize", "dim"], 2, []);
+  return split(self, splitSize, ...args);
+}
+
 export function chunk(input: Tensor, chunks: number, ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? chunks : input)) return rebind(chunk, "chunk", arguments, ["input", "chunks", "dim"], 2, []);
   const dim = (bindArgs("chunk", args, ["dim"], [], 2).dim as number | undefined) ?? 0;
   if (!Number.isInteger(chunks) || chunks <= 0) throw new Error("chunk expects `chunks` to be greater than 0, got: " + chunks);
   const d = normalizeDim(dim, input.dim(), "chunk");
@@ -417,6 +425,7 @@ export function chunk(input: Tensor, chunks: number, ...args: Args<[dim?: number
 }
 
 export function tensorSplit(input: Tensor, indicesOrSections: number | number[], ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? indicesOrSections : input)) return rebind(tensorSplit, "tensor_split", arguments, ["input", "sections|indices", "dim"], 2, []);
   const dim = (bindArgs("tensor_split", args, ["dim"], [], 2).dim as number | undefined) ?? 0;
   const d = normalizeDim(dim, input.dim(), "tensor_split");
   const size = input._shape[d]!;
@@ -492,7 +501,7 @@ declare module "../core/tensor.js" {
 installMethods({
   view, reshape, viewAs, reshapeAs, contiguous, clone, transpose, swapaxes: transpose, swapdims: transpose, permute, t, adjoint,
   movedim, moveaxis: movedim, expand, expandAs, broadcastTo, squeeze, unsqueeze, flatten, ravel, unflatten, narrow, select,
-  diagonal, asStrided, asStridedScatter, sliceScatter, selectScatter, diagonalScatter, split, chunk, tensorSplit, unbind,
+  diagonal, asStrided, asStridedScatter, sliceScatter, selectScatter, diagonalScatter, split: splitMethod, chunk, tensorSplit, unbind,
 });
 
 const reversedDims = (x: Tensor) => permute(x, [...Array(x.dim()).keys()].reverse());

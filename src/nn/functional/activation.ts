@@ -7,7 +7,7 @@ import { type DTypeLike, bool, roundToDType } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
 import { normalizeDim } from "../../core/shape.js";
 import { defaultGenerator, exponentialFill, type Generator } from "../../core/generator.js";
-import { type Args, bindArgs, checkTensor, checkArgs } from "../../ops/args.js";
+import { type Args, bindArgs, checkTensor, checkArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { binaryMap, emptyTensor, toNumbers, writeNumbers } from "../../ops/engine.js";
 import { sameOut, type UnarySpec } from "../../ops/pointwise-engine.js";
 import { floatOnlyOut, fusedGrad, type Loop1, notImplementedFor, pyType, unaryFast, unaryFastInPlace } from "../../ops/pointwise-util.js";
@@ -37,7 +37,7 @@ export function relu(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOp
   return inplaceOf("relu", a) ? act.relu_(input) : act.relu(input);
 }
 export function relu_(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("relu_", arguments, 1);
+  if (arguments.length > 1) checkArgs("relu_", arguments, 1); else if (isOptionsObject(input)) return rebind(relu_, "relu_", arguments, ["input"], 1, []);
   return act.relu_(input);
 }
 
@@ -122,7 +122,7 @@ export function selu(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOp
   return inplaceOf("selu", a) ? act.selu_(input) : act.selu(input);
 }
 export function selu_(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("selu_", arguments, 1);
+  if (arguments.length > 1) checkArgs("selu_", arguments, 1); else if (isOptionsObject(input)) return rebind(selu_, "selu_", arguments, ["input"], 1, []);
   return act.selu_(input);
 }
 
@@ -272,7 +272,7 @@ const LOG_SIGMOID = activation("logSigmoid", [], { name: "log_sigmoid", node: "L
 
 /** F.logsigmoid(input) = -softplus(-x), computed stably. */
 export function logsigmoid(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("logsigmoid", arguments, 1);
+  if (arguments.length > 1) checkArgs("logsigmoid", arguments, 1); else if (isOptionsObject(input)) return rebind(logsigmoid, "logsigmoid", arguments, ["input"], 1, []);
   checkTensor("logsigmoid", "input", input);
   return runActivation(LOG_SIGMOID, input);
 }
@@ -329,7 +329,7 @@ const TANHSHRINK = activation("tanhshrink", [], { name: "tanhshrink", node: "Sub
 
 /** F.tanhshrink(input) = x - tanh(x). */
 export function tanhshrink(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("tanhshrink", arguments, 1);
+  if (arguments.length > 1) checkArgs("tanhshrink", arguments, 1); else if (isOptionsObject(input)) return rebind(tanhshrink, "tanhshrink", arguments, ["input"], 1, []);
   checkTensor("tanhshrink", "input", input);
   // Integers, devices and ONNX tracing take the composition itself.
   if (!input.dtype.isFloatingPoint || onDevice(input) || tracing.on) return input.sub(torchTanh(input));
@@ -344,7 +344,7 @@ const SOFTSIGN = activation("softsign", [], { name: "softsign", node: "DivBackwa
 
 /** F.softsign(input) = x / (1 + |x|). */
 export function softsign(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("softsign", arguments, 1);
+  if (arguments.length > 1) checkArgs("softsign", arguments, 1); else if (isOptionsObject(input)) return rebind(softsign, "softsign", arguments, ["input"], 1, []);
   checkTensor("softsign", "input", input);
   const out = !input.dtype.isFloatingPoint || onDevice(input) ? input.div(input.abs().add(1)) : runActivation(SOFTSIGN, input);
   if (tracing.on) traceOp("softsign", [input], out);
@@ -353,11 +353,11 @@ export function softsign(input: Tensor): Tensor {
 
 /** F.sigmoid / F.tanh: the torch ops. */
 export function sigmoid(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("sigmoid", arguments, 1);
+  if (arguments.length > 1) checkArgs("sigmoid", arguments, 1); else if (isOptionsObject(input)) return rebind(sigmoid, "sigmoid", arguments, ["input"], 1, []);
   return torchSigmoid(input);
 }
 export function tanh(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("tanh", arguments, 1);
+  if (arguments.length > 1) checkArgs("tanh", arguments, 1); else if (isOptionsObject(input)) return rebind(tanh, "tanh", arguments, ["input"], 1, []);
   return torchTanh(input);
 }
 
@@ -389,7 +389,7 @@ export function glu(input: Tensor, ...args: Args<[dim?: number], { dim?: number 
 
 /** F.prelu(input, weight). */
 export function prelu(input: Tensor, weight: Tensor): Tensor {
-  if (arguments.length > 2) checkArgs("prelu", arguments, 2);
+  if (arguments.length > 2) checkArgs("prelu", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(prelu, "prelu", arguments, ["input", "weight"], 2, []);
   return act.prelu(input, weight);
 }
 

@@ -3,7 +3,7 @@
 
 import { Tensor } from "../../core/tensor.js";
 import { bool, float32 } from "../../core/dtype.js";
-import { type Args, bindArgs } from "../../ops/args.js";
+import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { where } from "../../ops/comparison.js";
 import { cat } from "../../ops/shape-join.js";
 import { baddbmm } from "../../ops/blas.js";
@@ -59,6 +59,7 @@ interface SdpaOptions {
  */
 export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor,
   ...args: Args<[attnMask?: Tensor | null, dropoutP?: number, isCausal?: boolean], SdpaOptions>): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? value : arguments.length === 2 ? key : query)) return rebind(scaledDotProductAttention, "scaled_dot_product_attention", arguments, ["query", "key", "value", "attnMask", "dropoutP", "isCausal"], 3, ["scale", "enableGqa"]);
   const op = "scaled_dot_product_attention";
   const a = bindArgs(op, args, ["attnMask", "dropoutP", "isCausal"], ["scale", "enableGqa"], 3);
   const q0 = tensorArg(op, "query", 1, query), k0 = tensorArg(op, "key", 2, key), v0 = tensorArg(op, "value", 3, value);
@@ -204,6 +205,7 @@ export function multiHeadAttentionForward(query: Tensor, key: Tensor, value: Ten
   ...args: Args<[training?: boolean, keyPaddingMask?: Tensor | null, needWeights?: boolean, attnMask?: Tensor | null,
     useSeparateProjWeight?: boolean, qProjWeight?: Tensor | null, kProjWeight?: Tensor | null, vProjWeight?: Tensor | null,
     staticK?: Tensor | null, staticV?: Tensor | null, averageAttnWeights?: boolean, isCausal?: boolean], MultiHeadAttentionOptions>): [Tensor, Tensor | null] {
+  if (arguments.length <= 13 && isOptionsObject(arguments.length === 13 ? outProjBias : arguments.length === 12 ? outProjWeight : arguments.length === 11 ? dropoutP : arguments.length === 10 ? addZeroAttn : arguments.length === 9 ? biasV : arguments.length === 8 ? biasK : arguments.length === 7 ? inProjBias : arguments.length === 6 ? inProjWeight : arguments.length === 5 ? numHeads : arguments.length === 4 ? embedDimToCheck : arguments.length === 3 ? value : arguments.length === 2 ? key : query)) return rebind(multiHeadAttentionForward, "multi_head_attention_forward", arguments, ["query", "key", "value", "embedDimToCheck", "numHeads", "inProjWeight", "inProjBias", "biasK", "biasV", "addZeroAttn", "dropoutP", "outProjWeight", "outProjBias", "training", "keyPaddingMask", "needWeights", "attnMask", "useSeparateProjWeight", "qProjWeight", "kProjWeight", "vProjWeight", "staticK", "staticV", "averageAttnWeights", "isCausal"], 13, []);
   const op = "multi_head_attention_forward";
   const a = bindArgs(op, args, ["training", "keyPaddingMask", "needWeights", "attnMask", "useSeparateProjWeight", "qProjWeight",
     "kProjWeight", "vProjWeight", "staticK", "staticV", "averageAttnWeights", "isCausal"], [], 13);

@@ -14,7 +14,7 @@ import { Tensor } from "../../core/tensor.js";
 import { type DType, bfloat16, float16, float32, float64 } from "../../core/dtype.js";
 import { record } from "../../autograd/record.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
-import { type Args, bindArgs, describe } from "../../ops/args.js";
+import { type Args, bindArgs, describe, isOptionsObject, rebind } from "../../ops/args.js";
 import { emptyTensor, uninitTensor } from "../../ops/engine.js";
 import { castTo } from "../../ops/conversion.js";
 import { contiguous, narrow, squeeze, unsqueeze } from "../../ops/view.js";
@@ -230,16 +230,19 @@ function convPublic(op: string, k: number, input: unknown, weight: unknown, args
 
 /** F.conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1); padding may be "valid" or "same". */
 export function conv1d(input: Tensor, weight: Tensor, ...args: ConvArgs): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(conv1d, "conv1d", arguments, ["input", "weight", "bias", "stride", "padding", "dilation", "groups"], 2, []);
   return convPublic("conv1d", 1, input, weight, args);
 }
 
 /** F.conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1); padding may be "valid" or "same". */
 export function conv2d(input: Tensor, weight: Tensor, ...args: ConvArgs): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(conv2d, "conv2d", arguments, ["input", "weight", "bias", "stride", "padding", "dilation", "groups"], 2, []);
   return convPublic("conv2d", 2, input, weight, args);
 }
 
 /** F.conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1); padding may be "valid" or "same". */
 export function conv3d(input: Tensor, weight: Tensor, ...args: ConvArgs): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(conv3d, "conv3d", arguments, ["input", "weight", "bias", "stride", "padding", "dilation", "groups"], 2, []);
   return convPublic("conv3d", 3, input, weight, args);
 }
 
@@ -267,16 +270,19 @@ function convTransposePublic(op: string, k: number, input: unknown, weight: unkn
 
 /** F.conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1). */
 export function convTranspose1d(input: Tensor, weight: Tensor, ...args: ConvTransposeArgs): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(convTranspose1d, "conv_transpose1d", arguments, ["input", "weight", "bias", "stride", "padding", "outputPadding", "groups", "dilation"], 2, []);
   return convTransposePublic("conv_transpose1d", 1, input, weight, args);
 }
 
 /** F.conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1). */
 export function convTranspose2d(input: Tensor, weight: Tensor, ...args: ConvTransposeArgs): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(convTranspose2d, "conv_transpose2d", arguments, ["input", "weight", "bias", "stride", "padding", "outputPadding", "groups", "dilation"], 2, []);
   return convTransposePublic("conv_transpose2d", 2, input, weight, args);
 }
 
 /** F.conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1). */
 export function convTranspose3d(input: Tensor, weight: Tensor, ...args: ConvTransposeArgs): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(convTranspose3d, "conv_transpose3d", arguments, ["input", "weight", "bias", "stride", "padding", "outputPadding", "groups", "dilation"], 2, []);
   return convTransposePublic("conv_transpose3d", 3, input, weight, args);
 }
 

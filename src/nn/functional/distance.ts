@@ -2,7 +2,7 @@
 // of public ops as in ATen, so their gradients (and double backward) follow.
 
 import { Tensor } from "../../core/tensor.js";
-import { type Args, bindArgs } from "../../ops/args.js";
+import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { noGrad } from "../../autograd/grad-mode.js";
 import { resultType } from "../../ops/promotion.js";
 import { broadcastTensors } from "../../ops/shape-join.js";
@@ -12,6 +12,7 @@ import { boolArg, intArg, numberArg, scalarName, tensorArg } from "./loss-util.j
 /** F.pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False): ‖x1 - x2 + eps‖_p over the last dim. */
 export function pairwiseDistance(x1: Tensor, x2: Tensor,
   ...args: Args<[p?: number, eps?: number, keepdim?: boolean], { p?: number; eps?: number; keepdim?: boolean }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? x2 : x1)) return rebind(pairwiseDistance, "pairwise_distance", arguments, ["x1", "x2", "p", "eps", "keepdim"], 2, []);
   const op = "pairwise_distance";
   const a = bindArgs(op, args, ["p", "eps", "keepdim"], [], 2);
   const u = tensorArg(op, "x1", 1, x1), v = tensorArg(op, "x2", 2, x2);
@@ -27,6 +28,7 @@ export function pairwiseDistance(x1: Tensor, x2: Tensor,
  */
 export function cosineSimilarity(x1: Tensor, x2: Tensor,
   ...args: Args<[dim?: number, eps?: number], { dim?: number; eps?: number }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? x2 : x1)) return rebind(cosineSimilarity, "cosine_similarity", arguments, ["x1", "x2", "dim", "eps"], 2, []);
   const op = "cosine_similarity";
   const a = bindArgs(op, args, ["dim", "eps"], [], 2);
   let u = tensorArg(op, "x1", 1, x1), v = tensorArg(op, "x2", 2, x2);

@@ -3,7 +3,7 @@
 import type { Tensor } from "../../core/tensor.js";
 import { record } from "../../autograd/record.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
-import { checkTensor, checkArgs } from "../../ops/args.js";
+import { checkTensor, checkArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { uninitTensor } from "../../ops/engine.js";
 import { kernels, type FloatArray } from "../../backends/kernels.js";
 import { einsum } from "../../ops/blas.js";
@@ -14,10 +14,8 @@ import { deviceOp, onDevice } from "../../ops/device-hooks.js";
  * preloaded into the output). Its vjp: gx = g W, gW = g^T x, gb = sum of g over rows.
  */
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  if (arguments.length > 2) {
-    const opts = checkArgs("linear", arguments, 3, ["bias"]);
-    if (opts) return linear(input, weight, (bias as unknown) === opts ? (opts.bias as Tensor | null | undefined) ?? null : bias);
-  }
+  if (arguments.length > 3) checkArgs("linear", arguments, 3);
+  else if (isOptionsObject(arguments.length === 3 ? bias : arguments.length === 2 ? weight : input)) return rebind(linear, "linear", arguments, ["input", "weight", "bias"], 2, []);
   const out = linearImpl(input, weight, bias);
   if (tracing.on) traceOp("linear", [input, weight, bias], out);
   return out;
@@ -72,10 +70,8 @@ function linearImpl(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor 
 
 /** y = x1^T A x2 + b per output feature: weight [out, in1, in2]. */
 export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  if (arguments.length > 3) {
-    const opts = checkArgs("bilinear", arguments, 4, ["bias"]);
-    if (opts) return bilinear(input1, input2, weight, (bias as unknown) === opts ? (opts.bias as Tensor | null | undefined) ?? null : bias);
-  }
+  if (arguments.length > 4) checkArgs("bilinear", arguments, 4);
+  else if (isOptionsObject(arguments.length === 4 ? bias : arguments.length === 3 ? weight : arguments.length === 2 ? input2 : input1)) return rebind(bilinear, "bilinear", arguments, ["input1", "input2", "weight", "bias"], 3, []);
   if (weight.dim() !== 3) throw new Error(`bilinear(): weight must be 3-dimensional, got ${weight.dim()}`);
   if (input1._shape[input1.dim() - 1] !== weight._shape[1]) {
     throw new Error(`bilinear(): input1 size does not match weight size: got ${input1._shape[input1.dim() - 1]} but expected ${weight._shape[1]}`);

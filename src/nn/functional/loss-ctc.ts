@@ -5,7 +5,7 @@
 import { Tensor } from "../../core/tensor.js";
 import { float64, int32, int64 } from "../../core/dtype.js";
 import { record } from "../../autograd/record.js";
-import { type Args, bindArgs } from "../../ops/args.js";
+import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { fromArray } from "../../ops/engine.js";
 import { where } from "../../ops/comparison.js";
 import {
@@ -157,6 +157,7 @@ interface CtcOptions { blank?: number; reduction?: Reduction; zeroInfinity?: boo
  */
 export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths,
   ...args: Args<[blank?: number, reduction?: Reduction, zeroInfinity?: boolean], CtcOptions>): Tensor {
+  if (arguments.length <= 4 && isOptionsObject(arguments.length === 4 ? targetLengths : arguments.length === 3 ? inputLengths : arguments.length === 2 ? targets : logProbs)) return rebind(ctcLoss, "ctc_loss", arguments, ["logProbs", "targets", "inputLengths", "targetLengths", "blank", "reduction", "zeroInfinity"], 4, []);
   const op = "ctc_loss";
   const a = bindArgs(op, args, ["blank", "reduction", "zeroInfinity"], [], 4);
   const lp0 = tensorArg(op, "log_probs", 1, logProbs), tg = tensorArg(op, "targets", 2, targets);

@@ -4,7 +4,7 @@
 
 import { Tensor } from "../../core/tensor.js";
 import { bool, float64, int64 } from "../../core/dtype.js";
-import { type Args, bindArgs } from "../../ops/args.js";
+import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { fromArray } from "../../ops/engine.js";
 import { where } from "../../ops/comparison.js";
 import { minimum } from "../../ops/pointwise.js";
@@ -22,6 +22,7 @@ type Legacy3 = [sizeAverage?: boolean | null, reduce?: boolean | null, reduction
 /** F.hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction='mean'). */
 export function hingeEmbeddingLoss(input: Tensor, target: Tensor,
   ...args: Args<[margin?: number, ...Legacy3], LegacyOptions & { margin?: number }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(hingeEmbeddingLoss, "hinge_embedding_loss", arguments, ["input", "target", "margin", "sizeAverage", "reduce", "reduction"], 2, []);
   const op = "hinge_embedding_loss";
   const a = bindArgs(op, args, ["margin", "sizeAverage", "reduce", "reduction"], [], 2);
   const x = tensorArg(op, "input", 1, input), t = tensorArg(op, "target", 2, target);
@@ -36,6 +37,7 @@ export function hingeEmbeddingLoss(input: Tensor, target: Tensor,
 /** F.margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean'). */
 export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor,
   ...args: Args<[margin?: number, ...Legacy3], LegacyOptions & { margin?: number }>): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? target : arguments.length === 2 ? input2 : input1)) return rebind(marginRankingLoss, "margin_ranking_loss", arguments, ["input1", "input2", "target", "margin", "sizeAverage", "reduce", "reduction"], 3, []);
   const op = "margin_ranking_loss";
   const a = bindArgs(op, args, ["margin", "sizeAverage", "reduce", "reduction"], [], 3);
   const x1 = tensorArg(op, "input1", 1, input1), x2 = tensorArg(op, "input2", 2, input2), t = tensorArg(op, "target", 3, target);
@@ -49,6 +51,7 @@ export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor
 
 /** F.soft_margin_loss(input, target, size_average=None, reduce=None, reduction='mean'): log(1 + exp(-y x)). */
 export function softMarginLoss(input: Tensor, target: Tensor, ...args: Args<Legacy3, LegacyOptions>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(softMarginLoss, "soft_margin_loss", arguments, ["input", "target", "sizeAverage", "reduce", "reduction"], 2, []);
   const op = "soft_margin_loss";
   const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction"], [], 2);
   const x = tensorArg(op, "input", 1, input), t = tensorArg(op, "target", 2, target);
@@ -59,6 +62,7 @@ export function softMarginLoss(input: Tensor, target: Tensor, ...args: Args<Lega
 /** F.multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction='mean'). */
 export function multilabelSoftMarginLoss(input: Tensor, target: Tensor,
   ...args: Args<[weight?: Tensor | null, ...Legacy3], LegacyOptions & { weight?: Tensor | null }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(multilabelSoftMarginLoss, "multilabel_soft_margin_loss", arguments, ["input", "target", "weight", "sizeAverage", "reduce", "reduction"], 2, []);
   const op = "multilabel_soft_margin_loss";
   const a = bindArgs(op, args, ["weight", "sizeAverage", "reduce", "reduction"], [], 2);
   const x = tensorArg(op, "input", 1, input), t = tensorArg(op, "target", 2, target);
@@ -85,6 +89,7 @@ function marginFrames(input: Tensor): { nframe: number; dim: number } {
  */
 export function multiMarginLoss(input: Tensor, target: Tensor,
   ...args: Args<[p?: number, margin?: number, weight?: Tensor | null, ...Legacy3], LegacyOptions & { p?: number; margin?: number; weight?: Tensor | null }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(multiMarginLoss, "multi_margin_loss", arguments, ["input", "target", "p", "margin", "weight", "sizeAverage", "reduce", "reduction"], 2, []);
   const op = "multi_margin_loss";
   const a = bindArgs(op, args, ["p", "margin", "weight", "sizeAverage", "reduce", "reduction"], [], 2);
   const x = tensorArg(op, "input", 1, input), t = tensorArg(op, "target", 2, target);
@@ -121,6 +126,7 @@ export function multiMarginLoss(input: Tensor, target: Tensor,
  * target lists class indices, ended by the first -1; Σ_{j in y} Σ_{k not in y} max(0, 1 - (x[j] - x[k])) / C.
  */
 export function multilabelMarginLoss(input: Tensor, target: Tensor, ...args: Args<Legacy3, LegacyOptions>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(multilabelMarginLoss, "multilabel_margin_loss", arguments, ["input", "target", "sizeAverage", "reduce", "reduction"], 2, []);
   const op = "multilabel_margin_loss";
   const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction"], [], 2);
   const x = tensorArg(op, "input", 1, input), t = tensorArg(op, "target", 2, target);
@@ -163,6 +169,7 @@ export function multilabelMarginLoss(input: Tensor, target: Tensor, ...args: Arg
 /** F.cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean'). */
 export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor,
   ...args: Args<[margin?: number, ...Legacy3], LegacyOptions & { margin?: number }>): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? target : arguments.length === 2 ? input2 : input1)) return rebind(cosineEmbeddingLoss, "cosine_embedding_loss", arguments, ["input1", "input2", "target", "margin", "sizeAverage", "reduce", "reduction"], 3, []);
   const op = "cosine_embedding_loss";
   const a = bindArgs(op, args, ["margin", "sizeAverage", "reduce", "reduction"], [], 3);
   const x1 = tensorArg(op, "input1", 1, input1), x2 = tensorArg(op, "input2", 2, input2), t = tensorArg(op, "target", 3, target);
@@ -199,6 +206,7 @@ function checkTripletDims(a: Tensor, p: Tensor, n: Tensor): void {
 export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor,
   ...args: Args<[margin?: number, p?: number, eps?: number, swap?: boolean, ...Legacy3],
     LegacyOptions & { margin?: number; p?: number; eps?: number; swap?: boolean }>): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? negative : arguments.length === 2 ? positive : anchor)) return rebind(tripletMarginLoss, "triplet_margin_loss", arguments, ["anchor", "positive", "negative", "margin", "p", "eps", "swap", "sizeAverage", "reduce", "reduction"], 3, []);
   const op = "triplet_margin_loss";
   const a = bindArgs(op, args, ["margin", "p", "eps", "swap", "sizeAverage", "reduce", "reduction"], [], 3);
   const an = tensorArg(op, "anchor", 1, anchor), po = tensorArg(op, "positive", 2, positive), ne = tensorArg(op, "negative", 3, negative);

@@ -6,7 +6,7 @@
 import { Tensor } from "../../core/tensor.js";
 import { type DType, float64, int64, uint8 } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
-import { type Args, bindArgs } from "../../ops/args.js";
+import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { emptyTensor, fromArray, writeNumbers } from "../../ops/engine.js";
 import { logSoftmax, softmax } from "../../ops/activation.js";
 import {
@@ -130,6 +130,7 @@ export function nllLoss(
   input: Tensor, target: Tensor,
   ...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, ignoreIndex?: number, reduce?: boolean | null, reduction?: Reduction], NllOptions>
 ): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(nllLoss, "nll_loss", arguments, ["input", "target", "weight", "sizeAverage", "ignoreIndex", "reduce", "reduction"], 2, []);
   const op = "nll_loss";
   const a = bindArgs(op, args, ["weight", "sizeAverage", "ignoreIndex", "reduce", "reduction"], [], 2);
   const x = tensorArg(op, "input", 1, input), tg = tensorArg(op, "target", 2, target);
@@ -188,6 +189,7 @@ export function crossEntropy(
   input: Tensor, target: Tensor,
   ...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, ignoreIndex?: number, reduce?: boolean | null, reduction?: Reduction, labelSmoothing?: number], CrossEntropyOptions>
 ): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(crossEntropy, "cross_entropy", arguments, ["input", "target", "weight", "sizeAverage", "ignoreIndex", "reduce", "reduction", "labelSmoothing"], 2, []);
   const op = "cross_entropy";
   const a = bindArgs(op, args, ["weight", "sizeAverage", "ignoreIndex", "reduce", "reduction", "labelSmoothing"], [], 2);
   const x = tensorArg(op, "input", 1, input), tg = tensorArg(op, "target", 2, target);

@@ -6,7 +6,7 @@ import { Tensor } from "../../core/tensor.js";
 import { needsGrad, record } from "../../autograd/record.js";
 import { noGrad } from "../../autograd/grad-mode.js";
 import { broadcastShapes, shapesEqual } from "../../core/shape.js";
-import { type Args, bindArgs } from "../../ops/args.js";
+import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { binaryMap, emptyTensor, writeNumbers } from "../../ops/engine.js";
 import { gradFor } from "../../ops/pointwise-engine.js";
 import { resultType } from "../../ops/promotion.js";
@@ -108,6 +108,7 @@ const L1: DiffLoss = { kernel: "l1_cpu", node: "L1LossBackward0", f: Math.abs, g
 
 /** F.mse_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None). */
 export function mseLoss(input: Tensor, target: Tensor, ...args: MseArgs): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(mseLoss, "mse_loss", arguments, ["input", "target", "sizeAverage", "reduce", "reduction", "weight"], 2, []);
   const op = "mse_loss";
   const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction", "weight"], [], 2);
   const x = tensorArg(op, "input", 1, input), y = tensorArg(op, "target", 2, target);
@@ -121,6 +122,7 @@ export function mseLoss(input: Tensor, target: Tensor, ...args: MseArgs): Tensor
 
 /** F.l1_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None). */
 export function l1Loss(input: Tensor, target: Tensor, ...args: MseArgs): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(l1Loss, "l1_loss", arguments, ["input", "target", "sizeAverage", "reduce", "reduction", "weight"], 2, []);
   const op = "l1_loss";
   const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction", "weight"], [], 2);
   const x = tensorArg(op, "input", 1, input), y = tensorArg(op, "target", 2, target);
@@ -146,6 +148,7 @@ function smoothL1Spec(beta: number): DiffLoss {
 /** F.smooth_l1_loss(input, target, size_average=None, reduce=None, reduction='mean', beta=1.0). */
 export function smoothL1Loss(input: Tensor, target: Tensor,
   ...args: Args<[sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction, beta?: number], LegacyOptions & { beta?: number }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(smoothL1Loss, "smooth_l1_loss", arguments, ["input", "target", "sizeAverage", "reduce", "reduction", "beta"], 2, []);
   const op = "smooth_l1_loss";
   const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction", "beta"], [], 2);
   const x = tensorArg(op, "input", 1, input), y = tensorArg(op, "target", 2, target);
@@ -170,6 +173,7 @@ function huberSpec(delta: number): DiffLoss {
 /** F.huber_loss(input, target, reduction='mean', delta=1.0, weight=None). */
 export function huberLoss(input: Tensor, target: Tensor,
   ...args: Args<[reduction?: Reduction, delta?: number, weight?: Tensor | null], { reduction?: Reduction; delta?: number; weight?: Tensor | null }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(huberLoss, "huber_loss", arguments, ["input", "target", "reduction", "delta", "weight"], 2, []);
   const op = "huber_loss";
   const a = bindArgs(op, args, ["reduction", "delta", "weight"], [], 2);
   const x = tensorArg(op, "input", 1, input), y = tensorArg(op, "target", 2, target);
@@ -193,6 +197,7 @@ type BceArgs = Args<[weight?: Tensor | null, sizeAverage?: boolean | null, reduc
  * -w (t log x + (1 - t) log(1 - x)) with both logs clamped to >= -100, as PyTorch.
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, ...args: BceArgs): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(binaryCrossEntropy, "binary_cross_entropy", arguments, ["input", "target", "weight", "sizeAverage", "reduce", "reduction"], 2, []);
   const op = "binary_cross_entropy";
   const a = bindArgs(op, args, ["weight", "sizeAverage", "reduce", "reduction"], [], 2);
   const x = tensorArg(op, "input", 1, input), t = tensorArg(op, "target", 2, target);
@@ -262,6 +267,7 @@ function bceGrad(g: Tensor, x: Tensor, t: Tensor, w: Tensor | null, reduction: R
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor,
   ...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction, posWeight?: Tensor | null],
     LegacyOptions & { weight?: Tensor | null; posWeight?: Tensor | null }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(binaryCrossEntropyWithLogits, "binary_cross_entropy_with_logits", arguments, ["input", "target", "weight", "sizeAverage", "reduce", "reduction", "posWeight"], 2, []);
   const op = "binary_cross_entropy_with_logits";
   const a = bindArgs(op, args, ["weight", "sizeAverage", "reduce", "reduction", "posWeight"], [], 2);
   const x = tensorArg(op, "input", 1, input), t = tensorArg(op, "target", 2, target);
@@ -317,6 +323,7 @@ function bceWithLogitsNative(l: NativeLoss, reduction: Reduction): Tensor {
 export function klDiv(input: Tensor, target: Tensor,
   ...args: Args<[sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction | "batchmean", logTarget?: boolean],
     { sizeAverage?: boolean | null; reduce?: boolean | null; reduction?: Reduction | "batchmean"; logTarget?: boolean }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(klDiv, "kl_div", arguments, ["input", "target", "sizeAverage", "reduce", "reduction", "logTarget"], 2, []);
   const op = "kl_div";
   const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction", "logTarget"], [], 2);
   const x = tensorArg(op, "input", 1, input), t = tensorArg(op, "target", 2, target);
@@ -354,6 +361,7 @@ function klDivOp(x: Tensor, t: Tensor, reduction: Reduction | "batchmean", logTa
 export function poissonNllLoss(input: Tensor, target: Tensor,
   ...args: Args<[logInput?: boolean, full?: boolean, sizeAverage?: boolean | null, eps?: number, reduce?: boolean | null, reduction?: Reduction],
     LegacyOptions & { logInput?: boolean; full?: boolean; eps?: number }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(poissonNllLoss, "poisson_nll_loss", arguments, ["input", "target", "logInput", "full", "sizeAverage", "eps", "reduce", "reduction"], 2, []);
   const op = "poisson_nll_loss";
   const a = bindArgs(op, args, ["logInput", "full", "sizeAverage", "eps", "reduce", "reduction"], [], 2);
   const x = tensorArg(op, "input", 1, input), t = tensorArg(op, "target", 2, target);
@@ -372,6 +380,7 @@ export function poissonNllLoss(input: Tensor, target: Tensor,
 /** F.gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction='mean'). */
 export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor | number,
   ...args: Args<[full?: boolean, eps?: number, reduction?: Reduction], { full?: boolean; eps?: number; reduction?: Reduction }>): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? variance : arguments.length === 2 ? target : input)) return rebind(gaussianNllLoss, "gaussian_nll_loss", arguments, ["input", "target", "var", "full", "eps", "reduction"], 3, []);
   const op = "gaussian_nll_loss";
   const a = bindArgs(op, args, ["full", "eps", "reduction"], [], 3);
   const x = tensorArg(op, "input", 1, input), t = tensorArg(op, "target", 2, target);

@@ -7,7 +7,7 @@ import { float64 } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
 import { noGrad } from "../../autograd/grad-mode.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
-import { type Args, bindArgs } from "../../ops/args.js";
+import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { emptyTensor, fromArray, writeNumbers } from "../../ops/engine.js";
 import { type Floats, boolArg, floatOut, floatValues, numberArg, optTensorArg, tensorArg, torchSize } from "./loss-util.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
@@ -70,6 +70,7 @@ interface BatchNormOptions {
  */
 export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null,
   ...args: Args<[weight?: Tensor | null, bias?: Tensor | null, training?: boolean, momentum?: number | null, eps?: number], BatchNormOptions>): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? runningVar : arguments.length === 2 ? runningMean : input)) return rebind(batchNorm, "batch_norm", arguments, ["input", "runningMean", "runningVar", "weight", "bias", "training", "momentum", "eps"], 3, []);
   const op = "batch_norm";
   const a = bindArgs(op, args, ["weight", "bias", "training", "momentum", "eps"], [], 3);
   const x = tensorArg(op, "input", 1, input);

@@ -4,7 +4,7 @@
 import { Tensor } from "../../core/tensor.js";
 import { float64 } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
-import { type Args, bindArgs } from "../../ops/args.js";
+import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { emptyTensor, writeNumbers } from "../../ops/engine.js";
 import { constantPad } from "./padding-ops.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
@@ -49,6 +49,7 @@ function checkNormInputs(x: Tensor, normalizedShape: number[], weight: Tensor | 
  */
 export function layerNorm(input: Tensor, normalizedShape: number[] | number,
   ...args: Args<[weight?: Tensor | null, bias?: Tensor | null, eps?: number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? normalizedShape : input)) return rebind(layerNorm, "layer_norm", arguments, ["input", "normalizedShape", "weight", "bias", "eps"], 2, []);
   const op = "layer_norm";
   const a = bindArgs(op, args, ["weight", "bias", "eps"], [], 2);
   const x = tensorArg(op, "input", 1, input);
@@ -168,6 +169,7 @@ function layerNormGradComposite(g: Tensor, x: Tensor, dims: number[], weight: Te
  */
 export function groupNorm(input: Tensor, numGroups: number,
   ...args: Args<[weight?: Tensor | null, bias?: Tensor | null, eps?: number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? numGroups : input)) return rebind(groupNorm, "group_norm", arguments, ["input", "numGroups", "weight", "bias", "eps"], 2, []);
   const op = "group_norm";
   const a = bindArgs(op, args, ["weight", "bias", "eps"], [], 2);
   const x = tensorArg(op, "input", 1, input);
@@ -205,6 +207,7 @@ export function groupNorm(input: Tensor, numGroups: number,
  */
 export function rmsNorm(input: Tensor, normalizedShape: number[] | number,
   ...args: Args<[weight?: Tensor | null, eps?: number | null], { weight?: Tensor | null; eps?: number | null }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? normalizedShape : input)) return rebind(rmsNorm, "rms_norm", arguments, ["input", "normalizedShape", "weight", "eps"], 2, []);
   const op = "rms_norm";
   const a = bindArgs(op, args, ["weight", "eps"], [], 2);
   const x = tensorArg(op, "input", 1, input);
@@ -227,6 +230,7 @@ export function rmsNorm(input: Tensor, normalizedShape: number[] | number,
  */
 export function localResponseNorm(input: Tensor, size: number,
   ...args: Args<[alpha?: number, beta?: number, k?: number], { alpha?: number; beta?: number; k?: number }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? size : input)) return rebind(localResponseNorm, "local_response_norm", arguments, ["input", "size", "alpha", "beta", "k"], 2, []);
   const op = "local_response_norm";
   const a = bindArgs(op, args, ["alpha", "beta", "k"], [], 2);
   const x = tensorArg(op, "input", 1, input);

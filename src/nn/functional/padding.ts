@@ -2,18 +2,19 @@
 // trailing dims, with ATen's checks and gradients. The ops live in padding-ops.ts.
 
 import { Tensor } from "../../core/tensor.js";
-import { type Args, bindArgs } from "../../ops/args.js";
+import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { constantPad, indexPad } from "./padding-ops.js";
 import { tensorArg } from "./loss-util.js";
 
 export type PadMode = "constant" | "reflect" | "replicate" | "circular";
 
 /** F.pad(input, pad, mode='constant', value=None): pad = (left, right) for the last dim, then the one before, ... */
-export function pad(input: Tensor, pad: number[],
+export function pad(input: Tensor, padding: number[],
   ...args: Args<[mode?: PadMode, value?: number | null], { mode?: PadMode; value?: number | null }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? padding : input)) return rebind(pad, "pad", arguments, ["input", "pad", "mode", "value"], 2, []);
   const a = bindArgs("pad", args, ["mode", "value"], [], 2);
   const x = tensorArg("pad", "input", 1, input);
-  if (!Array.isArray(pad) || pad.some((v) => typeof v !== "number" || !Number.isInteger(v))) {
+  if (!Array.isArray(padding) || padding.some((v) => typeof v !== "number" || !Number.isInteger(v))) {
     throw new Error("pad(): argument 'pad' (position 2) must be tuple of ints");
   }
   const mode = (a.mode as string | undefined) ?? "constant";
@@ -22,15 +23,15 @@ export function pad(input: Tensor, pad: number[],
     throw new Error(`Unrecognised padding mode ${mode}`);
   }
   const nd = x.dim();
-  if (pad.length % 2 !== 0) throw new Error("Padding length must be divisible by 2");
-  if (pad.length > nd * 2) {
-    throw new Error(`Padding length should be less than or equal to two times the input dimension but got padding length ${pad.length} and input of dimension ${nd}`);
+  if (padding.length % 2 !== 0) throw new Error("Padding length must be divisible by 2");
+  if (padding.length > nd * 2) {
+    throw new Error(`Padding length should be less than or equal to two times the input dimension but got padding length ${padding.length} and input of dimension ${nd}`);
   }
-  if (mode === "constant") return constantPad(x, pad, value ?? 0);
+  if (mode === "constant") return constantPad(x, padding, value ?? 0);
   if (value !== null && value !== 0) throw new Error(`Padding mode "${mode}" doesn't take in value argument`);
-  const k = pad.length / 2;
+  const k = padding.length / 2;
   if (!(k >= 1 && k <= 3 && (nd === k + 1 || nd === k + 2))) {
     throw new Error("Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now");
   }
-  return indexPad(x, pad, mode);
+  return indexPad(x, padding, mode);
 }

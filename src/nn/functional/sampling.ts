@@ -7,7 +7,7 @@ import { float32, float64, uint8 } from "../../core/dtype.js";
 import { record } from "../../autograd/record.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { floatData, scratch } from "./float-scratch.js";
-import { type Args, bindArgs, describe, checkArgs } from "../../ops/args.js";
+import { type Args, bindArgs, describe, checkArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { fromArray } from "../../ops/engine.js";
 import { castTo } from "../../ops/conversion.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
@@ -235,6 +235,7 @@ const DTYPE_PRINT: Record<string, string> = { float32: "float", float64: "double
  * inputs (N, C, H, W) sampled at grid (N, H_out, W_out, 2) of (x, y) in [-1, 1].
  */
 export function gridSample(input: Tensor, grid: Tensor, ...args: GridSampleArgs): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? grid : input)) return rebind(gridSample, "grid_sample", arguments, ["input", "grid", "mode", "paddingMode", "alignCorners"], 2, []);
   const op = "grid_sample";
   const x = requireTensor(op, "input", input);
   const g = requireTensor(op, "grid", grid);
@@ -308,6 +309,7 @@ function gridSampleBackwardOp(go: Tensor, x: Tensor, g: Tensor, params: GridSamp
  * Written as base_grid @ theta^T, so its gradient is matmul's.
  */
 export function affineGrid(theta: Tensor, size: number[], ...args: Args<[alignCorners?: boolean | null], { alignCorners?: boolean | null }>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? size : theta)) return rebind(affineGrid, "affine_grid", arguments, ["theta", "size", "alignCorners"], 2, []);
   const op = "affine_grid";
   const t = requireTensor(op, "theta", theta);
   const a = bindArgs(op, args, ["alignCorners"], [], 2);
@@ -348,7 +350,7 @@ export function affineGrid(theta: Tensor, size: number[], ...args: Args<[alignCo
 
 /** F.pixel_shuffle(input, upscale_factor): (*, C*r*r, H, W) → (*, C, H*r, W*r). */
 export function pixelShuffle(input: Tensor, upscaleFactor: number): Tensor {
-  if (arguments.length > 2) checkArgs("pixel_shuffle", arguments, 2);
+  if (arguments.length > 2) checkArgs("pixel_shuffle", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? upscaleFactor : input)) return rebind(pixelShuffle, "pixel_shuffle", arguments, ["input", "upscaleFactor"], 2, []);
   const x = requireTensor("pixel_shuffle", "input", input);
   const r = upscaleFactor;
   if (x.dim() < 3) throw new Error(`pixel_shuffle expects input to have at least 3 dimensions, but got input with ${x.dim()} dimension(s)`);
@@ -366,7 +368,7 @@ export function pixelShuffle(input: Tensor, upscaleFactor: number): Tensor {
 
 /** F.pixel_unshuffle(input, downscale_factor): (*, C, H*r, W*r) → (*, C*r*r, H, W). */
 export function pixelUnshuffle(input: Tensor, downscaleFactor: number): Tensor {
-  if (arguments.length > 2) checkArgs("pixel_unshuffle", arguments, 2);
+  if (arguments.length > 2) checkArgs("pixel_unshuffle", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? downscaleFactor : input)) return rebind(pixelUnshuffle, "pixel_unshuffle", arguments, ["input", "downscaleFactor"], 2, []);
   const x = requireTensor("pixel_unshuffle", "input", input);
   const r = downscaleFactor;
   if (x.dim() < 3) throw new Error(`pixel_unshuffle expects input to have at least 3 dimensions, but got input with ${x.dim()} dimension(s)`);

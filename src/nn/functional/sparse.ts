@@ -8,7 +8,7 @@ import { float64, int32, int64 } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
 import { noGrad } from "../../autograd/grad-mode.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
-import { type Args, bindArgs } from "../../ops/args.js";
+import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { emptyTensor, fromArray, uninitTensor, writeNumbers } from "../../ops/engine.js";
 import { type Floats, boolArg, floatOut, floatValues, intArg, intValues, numberArg, optTensorArg, scalarName, tensorArg, torchSize } from "./loss-util.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
@@ -69,6 +69,7 @@ interface EmbeddingOptions {
  */
 export function embedding(input: Tensor, weight: Tensor,
   ...args: Args<[paddingIdx?: number | null, maxNorm?: number | null, normType?: number, scaleGradByFreq?: boolean, sparse?: boolean], EmbeddingOptions>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(embedding, "embedding", arguments, ["input", "weight", "paddingIdx", "maxNorm", "normType", "scaleGradByFreq", "sparse"], 2, []);
   const op = "embedding";
   const a = bindArgs(op, args, ["paddingIdx", "maxNorm", "normType", "scaleGradByFreq", "sparse"], [], 2);
   const idx = tensorArg(op, "input", 1, input), w = tensorArg(op, "weight", 2, weight);
@@ -173,6 +174,7 @@ interface EmbeddingBagOptions {
 export function embeddingBag(input: Tensor, weight: Tensor,
   ...args: Args<[offsets?: Tensor | null, maxNorm?: number | null, normType?: number, scaleGradByFreq?: boolean, mode?: BagMode, sparse?: boolean,
     perSampleWeights?: Tensor | null, includeLastOffset?: boolean, paddingIdx?: number | null], EmbeddingBagOptions>): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(embeddingBag, "embedding_bag", arguments, ["input", "weight", "offsets", "maxNorm", "normType", "scaleGradByFreq", "mode", "sparse", "perSampleWeights", "includeLastOffset", "paddingIdx"], 2, []);
   const op = "embedding_bag";
   const a = bindArgs(op, args, ["offsets", "maxNorm", "normType", "scaleGradByFreq", "mode", "sparse", "perSampleWeights", "includeLastOffset", "paddingIdx"], [], 2);
   let idx = tensorArg(op, "input", 1, input), w = tensorArg(op, "weight", 2, weight);
