@@ -2,8 +2,9 @@
 // outputs no cache can hold. A plain store to a line that is not cached first reads the line from
 // memory (to own it) and later writes it back; a non-temporal store writes the whole line to memory
 // at once. x + y over 10M floats on the 2-core Zen 4 VM: the kernel alone, one thread, 6.1-6.4 ->
-// 4.4 ms median; `x.add(y)` on two threads (other processes running) 6.9-7.4 -> 4.9-5.6 ms. Included by an ISA's file after it defines `Vec<T>`: R, W (lanes),
-// load, set1, add/sub/mul/div, stream (an aligned non-temporal store) and fence.
+// 4.4 ms median; `x.add(y)` on two threads (other processes running) 6.9-7.4 -> 4.9-5.6 ms.
+// Included by an ISA's file after it defines `Vec<T>`: R (a GCC vector type), W (its lanes),
+// load, set1, stream (an aligned non-temporal store) and fence.
 
 template <typename T, BinaryOp OP>
 inline T binary_stream_scalar(T u, T v) {
@@ -29,10 +30,11 @@ void binary_stream_op(index_t n, const T* a, index_t sa, const T* b, index_t sb,
     const R x = sa ? V::load(a + i) : a0;
     const R y = sb ? V::load(b + i) : b0;
     R r;
-    if constexpr (OP == BinaryOp::add) r = V::add(x, y);
-    else if constexpr (OP == BinaryOp::sub) r = V::sub(x, y);
-    else if constexpr (OP == BinaryOp::mul) r = V::mul(x, y);
-    else r = V::div(x, y);
+    // GCC's vector operators: the ISA's add/sub/mul/div instructions.
+    if constexpr (OP == BinaryOp::add) r = x + y;
+    else if constexpr (OP == BinaryOp::sub) r = x - y;
+    else if constexpr (OP == BinaryOp::mul) r = x * y;
+    else r = x / y;
     V::stream(out + i, r);
   }
   for (; i < n; ++i) out[i] = binary_stream_scalar<T, OP>(a[i * sa], b[i * sb]);

@@ -19,10 +19,6 @@ template <> struct Vec<float> {
   static constexpr index_t W = 8;
   static R load(const float* p) { return _mm256_loadu_ps(p); }
   static R set1(float v) { return _mm256_set1_ps(v); }
-  static R add(R x, R y) { return _mm256_add_ps(x, y); }
-  static R sub(R x, R y) { return _mm256_sub_ps(x, y); }
-  static R mul(R x, R y) { return _mm256_mul_ps(x, y); }
-  static R div(R x, R y) { return _mm256_div_ps(x, y); }
   static void stream(float* p, R v) { _mm256_stream_ps(p, v); }
   static void fence() { _mm_sfence(); }
 };
@@ -31,10 +27,6 @@ template <> struct Vec<double> {
   static constexpr index_t W = 4;
   static R load(const double* p) { return _mm256_loadu_pd(p); }
   static R set1(double v) { return _mm256_set1_pd(v); }
-  static R add(R x, R y) { return _mm256_add_pd(x, y); }
-  static R sub(R x, R y) { return _mm256_sub_pd(x, y); }
-  static R mul(R x, R y) { return _mm256_mul_pd(x, y); }
-  static R div(R x, R y) { return _mm256_div_pd(x, y); }
   static void stream(double* p, R v) { _mm256_stream_pd(p, v); }
   static void fence() { _mm_sfence(); }
 };
