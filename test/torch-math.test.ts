@@ -364,6 +364,11 @@ describe("logcumsumexp", () => {
     assert.deepEqual(vals(torch.tensor([-Infinity, -Infinity, 1, Infinity, 2, Infinity, NaN, 1]).logcumsumexp(0)), [-Infinity, -Infinity, 1, Infinity, Infinity, Infinity, NaN, NaN]);
     assert.deepEqual(vals(torch.full([3], -Infinity).logcumsumexp(0)), [-Infinity, -Infinity, -Infinity]);
   });
+  test("integers and bools are refused, as PyTorch has no kernel for them", () => {
+    // torch.tensor([1, 2]).logcumsumexp(0): "logcumsumexp_out_cpu" not implemented for 'Long'
+    assert.throws(() => torch.tensor([1, 2]).logcumsumexp(0), { message: `"logcumsumexp_out_cpu" not implemented for 'Long'` });
+    assert.throws(() => torch.tensor([true]).logcumsumexp(0), { message: `"logcumsumexp_out_cpu" not implemented for 'Bool'` });
+  });
 });
 
 describe("searchsorted and bucketize", () => {

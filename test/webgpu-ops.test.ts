@@ -352,6 +352,15 @@ describe("webgpu: scans", { skip }, () => {
       await sameOnDevices((t) => t.cummax(dim).values, [shape]);
     });
   }
+  test("logcumsumexp keeps a term far below the running value (log1p, as PyTorch's log-add-exp)", async () => {
+    // log(1 + exp(-40)) = 4.25e-18: log(1 + e) rounds it to 0 in float32.
+    const x = torch.tensor([0, -40, -60, 5, -30], { dtype: "float32" });
+    const cpu = x.logcumsumexp(0).tolist() as number[];
+    const gpu = (await x.to("webgpu").logcumsumexp(0).tolistAsync()) as number[];
+    assert.ok(cpu[1]! > 4e-18, `cpu ${cpu}`);
+    cpu.forEach((c, i) => assert.ok(Math.abs(gpu[i]! - c) <= 2e-6 * Math.abs(c), `webgpu ${gpu} vs cpu ${cpu}`));
+  });
+
   test("cumprod's gradient on lines with zeros (one, several, none), and its double backward", async () => {
     const x = torch.tensor([[1.5, 0, 2, -1, 0, 3], [2, -1, 0.5, 0, 1.5, 2], [0, 0, 1, 2, 3, 4], [1, 2, 3, 0.5, -2, 1]]);
     const run = async (device: "cpu" | "webgpu"): Promise<number[][]> => {

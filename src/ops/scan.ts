@@ -12,6 +12,7 @@ import { valuesIndices, type ValuesIndices } from "./named-tuple.js";
 import { applyInPlace } from "./inplace.js";
 import * as shapeOps from "./shape.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
+import { notImplementedFor } from "./pointwise-util.js";
 import { tryNativeCumsum } from "./native-fast.js";
 import { kernels } from "../backends/kernels.js";
 import * as nativeScan from "../backends/native/scan.js";
@@ -234,7 +235,10 @@ export function logcumsumexp(input: Tensor, dim: number | { dim: number } & OutO
   if (arguments.length > 2 || typeof dim === "object") return cumWithOut("logcumsumexp", arguments, (d) => logcumsumexp(input, d));
   const dd = dim as number;
   const d = input.dim() ? normalizeDim(checkInt("logcumsumexp", "dim", dd), input.dim(), "logcumsumexp") : 0;
-  const out = onDevice(input) ? deviceOp("scan", "logcumsumexp")("logcumsumexp", "logsumexp", input, d) : logSumExpLines(input, d);
+  const gpu = onDevice(input);
+  // PyTorch has no integer kernel (this returned the integers themselves); the device refuses them by name.
+  if (!gpu && !input.dtype.isFloatingPoint) throw notImplementedFor("logcumsumexp_out_cpu", input.dtype);
+  const out = gpu ? deviceOp("scan", "logcumsumexp")("logcumsumexp", "logsumexp", input, d) : logSumExpLines(input, d);
   record("LogcumsumexpBackward0", [input], out, ([g]) => {
     if (!input.dim()) return [g!];
     // sum_{k >= i} g_k exp(x_i - out_k), shifted by the line max for stability.
