@@ -173,8 +173,8 @@ interface DivOpts { roundingMode?: RoundingMode }
 export function div(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[], DivOpts & OutOption>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(div, "div", arguments, ["input", "other"], 2, ["roundingMode", "out"]);
   if (hasOut(args)) return withOut("div", args, (rest) => div(input, other, ...(rest as [])));
-  const a = bindArgs("div", args, [], ["roundingMode"], 2);
-  const mode = (a.roundingMode as RoundingMode | undefined) ?? null;
+  // x.div(y), the common call, binds nothing (no allocation).
+  const mode = args.length === 0 ? null : ((bindArgs("div", args, [], ["roundingMode"], 2).roundingMode as RoundingMode | undefined) ?? null);
   if (mode !== null && mode !== "trunc" && mode !== "floor") {
     throw new Error(`div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '${String(mode)}'`);
   }
