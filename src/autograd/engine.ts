@@ -165,7 +165,7 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
   const recycle = !opt.createGraph;
   const exclusive = (t: Tensor, g: Tensor): boolean => {
     const st = g.storage;
-    if (opt.createGraph || st.serial < firstSerial || shared.has(st) || t._leafHooks.length > 0) return false;
+    if (opt.createGraph || st.serial < firstSerial || shared.has(st) || (t._leafHooks !== null && t._leafHooks.length > 0)) return false;
     if (g.dtype !== t.dtype || g._offset !== 0 || g.numel() !== st.length || !g.isContiguous() || g._shape.join() !== t._shape.join()) return false;
     for (const buf of buffers.values()) for (const o of buf) if (o && o.storage === st) return false;
     return true;
@@ -191,9 +191,9 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
       const buf = buffers.get(node) ?? [];
       buffers.delete(node);
       const userCode = node instanceof OpNode && node.userCode;
-      if (node.outputHooks.size || node.retainedOutputs.size || userCode) for (const g of buf) if (g) share(g);
+      if (node.outputHooks?.size || node.retainedOutputs?.size || userCode) for (const g of buf) if (g) share(g);
       runOutputHooks(node, buf);
-      if (node.outputHooks.size || node.retainedOutputs.size) for (const g of buf) if (g) share(g);
+      if (node.outputHooks?.size || node.retainedOutputs?.size) for (const g of buf) if (g) share(g);
       const caps = captureByNode.get(node);
       if (caps) for (const c of caps) {
         const g = buf[c.outputNr] ?? null;
@@ -206,7 +206,7 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
         if (opt.accumulate && !opt.captures) {
           const g = buf[0] ?? null;
           const steal = g !== null && node.variable._grad === null && exclusive(node.variable, g);
-          if (g && (steal || node.variable._leafHooks.length > 0)) share(g);
+          if (g && (steal || (node.variable._leafHooks?.length ?? 0) > 0)) share(g);
           accumulateInto(node.variable, g, opt.createGraph, true, steal);
         }
       } else if (!needed || needed.has(node)) {
@@ -235,7 +235,7 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
   if (opt.accumulate && opt.captures) {
     for (const c of opt.captures) {
       if (!c.grad) continue;
-      const t = c.node instanceof AccumulateGrad ? c.node.variable : c.node.retainedOutputs.get(c.outputNr)?.deref();
+      const t = c.node instanceof AccumulateGrad ? c.node.variable : c.node.retainedOutputs?.get(c.outputNr)?.deref();
       if (t) accumulateInto(t, c.grad, opt.createGraph, c.node instanceof AccumulateGrad);
     }
   }
@@ -281,7 +281,7 @@ function nodesLeadingTo(all: Set<Node>, targets: Set<Node>): Set<Node> {
 
 /** Hooks registered on non-leaf tensors, and retainGrad, see the summed gradient of their output. */
 function runOutputHooks(node: Node, buf: (Tensor | null)[]): void {
-  for (const [nr, hooks] of node.outputHooks) {
+  if (node.outputHooks) for (const [nr, hooks] of node.outputHooks) {
     let g = buf[nr];
     if (!g) continue;
     for (const h of hooks) {
@@ -290,7 +290,7 @@ function runOutputHooks(node: Node, buf: (Tensor | null)[]): void {
     }
     buf[nr] = g;
   }
-  for (const [nr, ref] of node.retainedOutputs) {
+  if (node.retainedOutputs) for (const [nr, ref] of node.retainedOutputs) {
     const t = ref.deref();
     const g = buf[nr];
     if (!t || !g) continue;
@@ -300,7 +300,7 @@ function runOutputHooks(node: Node, buf: (Tensor | null)[]): void {
 
 function accumulateInto(t: Tensor, g: Tensor | null, createGraph: boolean, runHooks = true, steal = false): void {
   if (!g) return;
-  if (runHooks) for (const h of t._leafHooks) {
+  if (runHooks && t._leafHooks) for (const h of t._leafHooks) {
     const r = h(g);
     if (r) g = r;
   }

@@ -13,10 +13,12 @@ export abstract class Node {
   /** Creation order: the engine runs later nodes first, as PyTorch does. */
   readonly sequenceNr = sequence++;
   nextFunctions: Edge[] = [];
+  // Made on first use: a training step makes a node per op, and two empty maps each were a third of
+  // what the young collection at the end of a backward copied (the graph is alive until it returns).
   /** Hooks on the gradient of output i (registerHook / retainGrad on non-leaf tensors). */
-  outputHooks: Map<number, GradHook[]> = new Map();
+  outputHooks: Map<number, GradHook[]> | null = null;
   /** Non-leaf tensors whose .grad is kept (retainGrad), by output index. */
-  retainedOutputs: Map<number, WeakRef<Tensor>> = new Map();
+  retainedOutputs: Map<number, WeakRef<Tensor>> | null = null;
   abstract name(): string;
   abstract apply(grads: (Tensor | null)[]): (Tensor | null)[];
   toString(): string { return `<${this.name()}>`; }
@@ -40,7 +42,6 @@ export class OpNode extends Node {
     readonly outputs: OutputMeta[],
     private vjp: ((grads: Tensor[]) => (Tensor | null | undefined)[]) | null,
     readonly saved: SavedTensor[],
-    private readonly makeZeros: (meta: OutputMeta) => Tensor,
   ) {
     super();
   }
@@ -59,7 +60,13 @@ export class OpNode extends Node {
   }
   apply(grads: (Tensor | null)[]): (Tensor | null)[] {
     this.checkSaved();
-    const filled = this.outputs.map((m, i) => grads[i] ?? this.makeZeros(m));
+    // Zeros for the outputs that got no gradient, made like one that did (its device). The node
+    // keeps no reference to its outputs: an output the backward does not need dies with its last
+    // use in the forward, as in PyTorch (a closure over them kept every op's output alive, with
+    // its memory, until the whole graph died).
+    const some = grads.find((g) => g);
+    if (!some) return this.nextFunctions.map(() => null);
+    const filled = this.outputs.map((m, i) => grads[i] ?? some.newZeros(m.shape, { dtype: m.dtype }));
     const out = this.vjp!(filled);
     return this.nextFunctions.map((_, i) => out[i] ?? null);
   }

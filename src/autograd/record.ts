@@ -37,7 +37,7 @@ export function record<T extends Tensor | Tensor[]>(
   const outs = (Array.isArray(outputs) ? outputs : [outputs]) as Tensor[];
   const next: Edge[] = inputs.map((t) => (t && t.requiresGrad ? t._gradEdge() : [null, 0]));
   const metas: OutputMeta[] = outs.map((o) => ({ shape: o.shape, dtype: o.dtype }));
-  const node = new OpNode(name, metas, vjp, saved.map((t) => ({ tensor: t, version: t._version })), (m) => zerosFor(outs[0]!, m));
+  const node = new OpNode(name, metas, vjp, saved.map((t) => ({ tensor: t, version: t._version })));
   node.nextFunctions = next;
   outs.forEach((o, i) => {
     if (!o.dtype.isFloatingPoint) return;
@@ -46,10 +46,6 @@ export function record<T extends Tensor | Tensor[]>(
     o._outputNr = i;
   });
   return outputs;
-}
-
-function zerosFor(like: Tensor, m: OutputMeta): Tensor {
-  return like.newZeros(m.shape, { dtype: m.dtype });
 }
 
 /** Sums a broadcast gradient back to `shape` (reduction of broadcast dims). */

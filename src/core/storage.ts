@@ -53,7 +53,12 @@ export class Storage {
   _token: object | null = null;
   /** @internal Made inside torch.inferenceMode: its tensors are inference tensors (torch.is_inference). */
   readonly _inference = isInferenceModeEnabled();
-  constructor(readonly data: StorageArray, readonly dtype: DType, readonly device: Device = cpu) {}
+  /** The values; a device storage (webgpu) has none here, and its `data` getter throws. */
+  declare readonly data: StorageArray;
+  constructor(data: StorageArray, readonly dtype: DType, readonly device: Device = cpu) {
+    // null only from a device storage, whose prototype's `data` getter throws instead.
+    if (data !== null) (this as { data: StorageArray }).data = data;
+  }
   static alloc(dtype: DType, n: number): Storage {
     const bytes = n * dtype.itemsize;
     if (bytes < POOL_MIN_BYTES) return new Storage(allocArray(dtype, n), dtype);

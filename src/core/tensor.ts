@@ -20,7 +20,7 @@ export class Tensor {
   /** @internal */ _gradFn: Node | null = null;
   /** @internal Which output of gradFn this tensor is. */ _outputNr = 0;
   /** @internal */ _accumulator: AccumulateGrad | null = null;
-  /** @internal Hooks of a leaf tensor. */ _leafHooks: GradHook[] = [];
+  /** @internal Hooks of a leaf tensor (made on first use: every tensor has this field). */ _leafHooks: GradHook[] | null = null;
   /** @internal */ _retainsGrad = false;
   /** @internal The tensor this one is a view of (for in-place ops on views). */ _base: Tensor | null = null;
   /** @internal Set by nn.Parameter. */ _isParameter = false;
@@ -185,7 +185,7 @@ export class Tensor {
     if (!this._requiresGrad) throw new Error("can't retain_grad on Tensor that has requires_grad=False");
     if (this.isLeaf) return;
     this._retainsGrad = true;
-    this._gradFn!.retainedOutputs.set(this._outputNr, new WeakRef(this));
+    (this._gradFn!.retainedOutputs ??= new Map()).set(this._outputNr, new WeakRef(this));
   }
 
   /** Registers fn(grad) → new grad | undefined, called when this tensor's gradient is computed. Returns a handle. */
@@ -193,10 +193,10 @@ export class Tensor {
     if (!this._requiresGrad) throw new Error("cannot register a hook on a tensor that doesn't require gradient");
     let list: GradHook[];
     if (this._gradFn) {
-      const hooks = this._gradFn.outputHooks;
+      const hooks = (this._gradFn.outputHooks ??= new Map());
       list = hooks.get(this._outputNr) ?? [];
       hooks.set(this._outputNr, list);
-    } else list = this._leafHooks;
+    } else list = (this._leafHooks ??= []);
     list.push(fn);
     return { remove: () => { const i = list.indexOf(fn); if (i >= 0) list.splice(i, 1); } };
   }
