@@ -184,6 +184,36 @@ describe("webgpu linalg: triangular solves and Cholesky", { skip }, () => {
   });
 });
 
+describe("webgpu linalg: double backward", { skip }, () => {
+  test("second derivatives of inv, det, solve, cholesky and solve_triangular as the CPU's", async () => {
+    torch.manualSeed(11);
+    const A = general([2], 4);
+    const S = spd([2], 4);
+    const B = torch.randn(2, 4, 3);
+    const Tri = triangle([2], 4, true);
+    const cases: [string, T[], (...xs: T[]) => T][] = [
+      ["inv", [A], (a) => torch.linalg.inv(a)],
+      ["det", [A], (a) => torch.linalg.det(a)],
+      ["solve", [A, B], (a, b) => torch.linalg.solve(a, b)],
+      ["cholesky", [S], (a) => torch.linalg.cholesky(a)],
+      ["solve_triangular", [Tri, B], (a, b) => torch.linalg.solveTriangular(a, b, { upper: true })],
+    ];
+    for (const [what, inputs, f] of cases) {
+      const secondOrder = (d: Dev): (T | null)[] => {
+        const xs = inputs.map((x) => leaf(x, d));
+        const out = f(...xs);
+        torch.manualSeed(3);
+        const go = on(torch.randn(out.shape), d);
+        const grads = torch.autograd.grad([out], xs, { gradOutputs: [go], createGraph: true });
+        grads.reduce<T>((acc, g) => acc.add(g!.square().sum()), on(torch.zeros([]), d)).backward();
+        return xs.map((x) => x.grad);
+      };
+      const cpu = secondOrder("cpu"), gpu = secondOrder("webgpu");
+      for (let i = 0; i < inputs.length; i++) await close(`${what}: second-order gradient ${i}`, gpu[i], cpu[i], 1e-3, 1e-3);
+    }
+  });
+});
+
 describe("webgpu linalg: errors", { skip }, () => {
   test("check_errors=True is refused on the device, before anything runs", () => {
     const A = on(torch.eye(3), "webgpu");
