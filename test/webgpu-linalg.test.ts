@@ -184,6 +184,26 @@ describe("webgpu linalg: triangular solves and Cholesky", { skip }, () => {
   });
 });
 
+describe("webgpu linalg: empty inputs", { skip }, () => {
+  test("order 0 and empty batches as the CPU (det of a 0×0 matrix is 1)", async () => {
+    for (const shape of [[0, 0], [2, 0, 0], [0, 3, 3]]) {
+      const A = torch.zeros(shape);
+      const cases: [string, (a: T) => T][] = [
+        ["inv", (a) => torch.linalg.inv(a)], ["det", (a) => torch.linalg.det(a)],
+        ["slogdet", (a) => torch.linalg.slogdet(a)[1]!], ["solve", (a) => torch.linalg.solve(a, a)],
+        ["cholesky_ex info", (a) => torch.linalg.choleskyEx(a).info], ["cholesky", (a) => torch.linalg.cholesky(a)],
+        ["solve_triangular", (a) => torch.linalg.solveTriangular(a, a, { upper: true })],
+        ["cholesky_solve", (a) => torch.choleskySolve(a, a)],
+      ];
+      for (const [what, f] of cases) {
+        const cpu = f(A), gpu = f(on(A, "webgpu"));
+        assert.equal(gpu.dtype, cpu.dtype, `${what} ${shape}`);
+        assert.deepEqual((await gpu.cpuAsync()).tolist(), cpu.tolist(), `${what} ${shape}`);
+      }
+    }
+  });
+});
+
 describe("webgpu linalg: double backward", { skip }, () => {
   test("second derivatives of inv, det, solve, cholesky and solve_triangular as the CPU's", async () => {
     torch.manualSeed(11);

@@ -8,6 +8,7 @@ import type { Tensor } from "../core/tensor.js";
 import { float32, int32 } from "../core/dtype.js";
 import { type TriangularStage, cholesky, luDeterminants, luFactor, triangularSolve } from "../backends/webgpu/linalg.js";
 import { reshapeContiguous } from "../backends/webgpu/tensor.js";
+import { full } from "../ops/creation.js";
 import { checkDevices } from "./pointwise.js";
 import { gpuOf, wrap } from "./storage.js";
 
@@ -22,9 +23,23 @@ function batched(op: string, x: Tensor): { g: ReturnType<typeof gpuOf>; batchSha
   return { g: reshapeContiguous(gpuOf(c), [batch, rows, cols]), batchShape };
 }
 
+/** Whether a batch of matrices holds no element (empty batch or order 0): no kernel runs. */
+function isEmpty(x: Tensor): boolean {
+  return x.numel() === 0;
+}
+
+/** A float32 or int32 tensor of `shape` filled with `value` on x's device. */
+function filled(x: Tensor, shape: readonly number[], value: number, dtype = float32): Tensor {
+  return full([...shape], value, { dtype, device: x.device });
+}
+
 /** LU with partial pivoting of A [..., n, n]: packed factors, 1-based int32 pivots [..., n], int32 info [...]. */
 export function gpuLuFactor(A: Tensor): { LU: Tensor; pivots: Tensor; info: Tensor } {
   checkDevices("linalg.lu_factor", A);
+  if (isEmpty(A)) {
+    const batchShape = A.shape.slice(0, -2);
+    return { LU: filled(A, A.shape, 0), pivots: filled(A, [...batchShape, A.shape[A.dim() - 1]!], 0, int32), info: filled(A, batchShape, 0, int32) };
+  }
   const { g, batchShape } = batched("linalg.lu_factor", A);
   const n = g.shape[1]!;
   const r = luFactor(g);
@@ -51,6 +66,7 @@ export function gpuLuFactorForSolve(A: Tensor): { LU: Tensor; pivots: Tensor; in
  */
 export function gpuLuSolve(LU: Tensor, pivots: Tensor, B: Tensor, adjoint = false): Tensor {
   checkDevices("linalg.lu_solve", LU, pivots, B);
+  if (isEmpty(LU) || isEmpty(B)) return filled(B, B.shape, 0);
   const lu = batched("linalg.lu_solve", LU).g;
   const rhs = batched("linalg.lu_solve", B).g;
   const piv = reshapeContiguous(gpuOf(pivots.contiguous()), [lu.shape[0]!, lu.shape[1]!]);
@@ -64,6 +80,11 @@ export function gpuLuSolve(LU: Tensor, pivots: Tensor, B: Tensor, adjoint = fals
 /** det, sign and log|det| [...] from an LU and its pivots. */
 export function gpuLuDet(LU: Tensor, pivots: Tensor): { det: Tensor; sign: Tensor; logabsdet: Tensor } {
   checkDevices("linalg.det", LU, pivots);
+  if (isEmpty(LU)) {
+    // The determinant of a 0×0 matrix is 1 (an empty batch gives empty results).
+    const batchShape = LU.shape.slice(0, -2);
+    return { det: filled(LU, batchShape, 1), sign: filled(LU, batchShape, 1), logabsdet: filled(LU, batchShape, 0) };
+  }
   const { g, batchShape } = batched("linalg.det", LU);
   const piv = reshapeContiguous(gpuOf(pivots.contiguous()), [g.shape[0]!, g.shape[1]!]);
   const r = luDeterminants(g, piv);
@@ -78,6 +99,7 @@ export function gpuLuDet(LU: Tensor, pivots: Tensor): { det: Tensor; sign: Tenso
  */
 export function gpuTriangularSolve(A: Tensor, B: Tensor, upper: boolean, unit: boolean): Tensor {
   checkDevices("linalg.solve_triangular", A, B);
+  if (isEmpty(A) || isEmpty(B)) return filled(B, B.shape, 0);
   const a = batched("linalg.solve_triangular", A).g;
   const b = batched("linalg.solve_triangular", B).g;
   const x = triangularSolve(a, b, [{ upper, unit, transposed: false }]);
@@ -87,6 +109,7 @@ export function gpuTriangularSolve(A: Tensor, B: Tensor, upper: boolean, unit: b
 /** The Cholesky factor of A [..., n, n] (lower, or upper with A = Uᵀ U from A's upper triangle) and int32 info [...]. */
 export function gpuCholesky(A: Tensor, upper: boolean): { L: Tensor; info: Tensor } {
   checkDevices("linalg.cholesky", A);
+  if (isEmpty(A)) return { L: filled(A, A.shape, 0), info: filled(A, A.shape.slice(0, -2), 0, int32) };
   // The upper factor of A is the transposed lower factor of Aᵀ, whose lower triangle is A's upper one.
   const { g, batchShape } = batched("linalg.cholesky", upper ? A.mT : A);
   const r = cholesky(g);
@@ -98,6 +121,7 @@ export function gpuCholesky(A: Tensor, upper: boolean): { L: Tensor; info: Tenso
 /** X with A X = B given A's Cholesky factor (lower L, A = L Lᵀ, or upper U, A = Uᵀ U); same batch shapes. */
 export function gpuCholeskySolve(B: Tensor, factor: Tensor, upper: boolean): Tensor {
   checkDevices("cholesky_solve", B, factor);
+  if (isEmpty(factor) || isEmpty(B)) return filled(B, B.shape, 0);
   const f = batched("cholesky_solve", factor).g;
   const b = batched("cholesky_solve", B).g;
   // Lower: L y = B, then Lᵀ x = y; upper: Uᵀ y = B, then U x = y.
