@@ -259,7 +259,11 @@ describe("webgpu linalg: errors", { skip }, () => {
   });
 
   test("mixed devices and orders past the limit", () => {
-    assert.throws(() => torch.linalg.solve(on(torch.eye(3), "webgpu"), torch.ones(3, 1)), /Expected all tensors to be on the same device/);
+    for (const [A, B] of [[on(torch.eye(3), "webgpu"), torch.ones(3, 1)], [torch.eye(3), on(torch.ones(3, 1), "webgpu")]]) {
+      assert.throws(() => torch.linalg.solve(A!, B!), /linalg.solve: Expected all tensors to be on the same device/);
+      assert.throws(() => torch.linalg.solveTriangular(A!, B!, { upper: true }), /Expected all tensors to be on the same device/);
+      assert.throws(() => torch.choleskySolve(B!, A!), /Expected all tensors to be on the same device/);
+    }
     assert.throws(() => torch.linalg.det(torch.zeros(1025, 1025, { device: "webgpu" })),
       /matrices of order 1025 are too large for the 'webgpu' device, which factors matrices of order at most 1024/);
     assert.throws(() => torch.linalg.cholesky(torch.zeros(2, 1100, 1100, { device: "webgpu" })), /order at most 1024/);

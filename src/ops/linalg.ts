@@ -247,6 +247,7 @@ function solveForward(A: Tensor, B: Tensor, left: boolean): { X: Tensor; infos: 
   let infos: Infos;
   let X: Tensor;
   if (onDevice(A, B)) {
+    deviceOp("sameDevice", api)(api, [A, B]);
     // One factorization gives the info and the solve: that of the matrix solveLeft is given,
     // which is the one the CPU's info comes from (see gpuLuFactorForSolve).
     const f = deviceOp("luFactorForSolve", api)(left ? A : A.mT);
