@@ -235,11 +235,11 @@ describe("webgpu linalg: double backward", { skip }, () => {
 });
 
 describe("webgpu linalg: errors", { skip }, () => {
-  test("check_errors=True is refused on the device, before anything runs", () => {
+  test("checkErrors: true is refused on the device, before anything runs", () => {
     const A = on(torch.eye(3), "webgpu");
-    assert.throws(() => torch.linalg.invEx(A, { checkErrors: true }), /linalg\.inv_ex: check_errors=True needs LAPACK's info on the host, which the 'webgpu' device cannot read synchronously/);
-    assert.throws(() => torch.linalg.solveEx(A, A, { checkErrors: true }), /linalg\.solve_ex: check_errors=True/);
-    assert.throws(() => torch.linalg.choleskyEx(A, { checkErrors: true }), /linalg\.cholesky_ex: check_errors=True/);
+    assert.throws(() => torch.linalg.invEx(A, { checkErrors: true }), /linalg\.inv_ex: checkErrors: true needs LAPACK's info on the host, which the 'webgpu' device cannot read synchronously/);
+    assert.throws(() => torch.linalg.solveEx(A, A, { checkErrors: true }), /linalg\.solve_ex: checkErrors: true/);
+    assert.throws(() => torch.linalg.choleskyEx(A, { checkErrors: true }), /linalg\.cholesky_ex: checkErrors: true/);
   });
 
   test("argument errors as the CPU's", () => {

@@ -7,6 +7,7 @@ import { type DType, float32, float64, int32 } from "../core/dtype.js";
 import { broadcastShapes, numel, shapeStr } from "../core/shape.js";
 import { fromArray, toNumbers } from "./engine.js";
 import { onDevice } from "./device-hooks.js";
+import { eye } from "./creation.js";
 import type { FloatArray } from "../backends/js/linalg.js";
 
 const TYPE_NAMES: Record<string, string> = {
@@ -114,11 +115,12 @@ export function matrixShapeStr(t: Tensor): string {
   return s.length >= 2 ? `${s[s.length - 2]}x${s[s.length - 1]}` : shapeStr(s);
 }
 
-/** The n×n identity as a tensor of `dtype`, on the device of `like` when given. */
+/** The n×n identity as a tensor of `dtype`, on the device of `like` when given (filled there: no upload). */
 export function identity(n: number, dtype: DType, like?: Tensor): Tensor {
+  if (like !== undefined && onDevice(like)) return eye(n, { dtype, device: like.device });
   const data = allocLike(dtype, n * n);
   for (let i = 0; i < n; i++) data[i * n + i] = 1;
-  return onDeviceOf(wrap(data, [n, n], dtype), like);
+  return wrap(data, [n, n], dtype);
 }
 
 /** A constant made on the CPU, moved to the device of `like` (a tensor off the CPU). */

@@ -45,7 +45,7 @@ function infoTensor(infos: Infos, batchShape: readonly number[]): Tensor {
 /** The *_ex forms' checkErrors=true on the device (before anything runs): it needs a synchronous readback. */
 function refuseDeviceCheckErrors(api: string, checkErrors: unknown, ...ts: Tensor[]): void {
   if (checkErrors === true && onDevice(...ts)) {
-    throw new Error(`${api}: check_errors=True needs LAPACK's info on the host, which the 'webgpu' device cannot read synchronously; call it with checkErrors false and check the returned info (await info.cpuAsync())`);
+    throw new Error(`${api}: checkErrors: true needs LAPACK's info on the host, which the 'webgpu' device cannot read synchronously; call it without checkErrors and read the returned info (await info.cpuAsync())`);
   }
 }
 
