@@ -32,10 +32,15 @@ function squareBatch(op: string, a: GpuTensor): [number, number] {
   return [a.shape[0]!, n];
 }
 
-function workgroupSize(ctx: GpuTensor["ctx"]): number {
-  // A power of two for the tree reduction of the pivot search.
+/**
+ * A power of two (for the tree reduction of the pivot search) near the order, 64 to 256: small
+ * matrices get fewer idle threads and a shorter reduction (a barrier per halving), so more of
+ * them share a compute unit.
+ */
+function workgroupSize(ctx: GpuTensor["ctx"], n: number): number {
+  const limit = Math.min(256, ctx.maxWorkgroupSize);
   let wg = 1;
-  while (wg * 2 <= Math.min(256, ctx.maxWorkgroupSize)) wg *= 2;
+  while (wg * 2 <= limit && (wg < 64 || wg < n)) wg *= 2;
   return wg;
 }
 
@@ -65,7 +70,7 @@ export function luFactor(a: GpuTensor): { lu: GpuTensor; pivots: GpuTensor; info
   const lu = empty(ctx, a.shape, "float32");
   const pivots = empty(ctx, [batch, n], "int32");
   const info = empty(ctx, [batch], "int32");
-  const wg = workgroupSize(ctx);
+  const wg = workgroupSize(ctx, n);
   ctx.dispatch({
     key: `lu_factor|${wg}`,
     params: { layout: FACTOR_PARAMS, values: { batch, n, aoff: a.offset } },
@@ -142,7 +147,7 @@ export function cholesky(a: GpuTensor): { factor: GpuTensor; info: GpuTensor } {
   const [batch, n] = squareBatch(op, a);
   const factor = empty(ctx, a.shape, "float32");
   const info = empty(ctx, [batch], "int32");
-  const wg = workgroupSize(ctx);
+  const wg = workgroupSize(ctx, n);
   ctx.dispatch({
     key: `cholesky|${wg}`,
     params: { layout: FACTOR_PARAMS, values: { batch, n, aoff: a.offset } },
