@@ -139,7 +139,8 @@ var<workgroup> ri: array<u32, ${wg}>;`)}
 /**
  * The lower Cholesky factor of each matrix of `a` ([batch, n, n], contiguous float32; only its
  * lower triangle is read), zeros above the diagonal, and int32 info [batch]: j + 1 for the first
- * column whose pivot is not positive (or NaN). Columns from there on hold NaN, where LAPACK stops.
+ * column whose pivot is not positive (or NaN). The trailing block from there on holds NaN (inf/NaN
+ * for a zero pivot), where LAPACK stops.
  */
 export function cholesky(a: GpuTensor): { factor: GpuTensor; info: GpuTensor } {
   const op = "webgpu cholesky";
