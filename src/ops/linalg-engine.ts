@@ -6,6 +6,8 @@ import { Tensor } from "../core/tensor.js";
 import { type DType, float32, float64, int32 } from "../core/dtype.js";
 import { broadcastShapes, numel, shapeStr } from "../core/shape.js";
 import { fromArray, toNumbers } from "./engine.js";
+import { onDevice } from "./device-hooks.js";
+import { eye } from "./creation.js";
 import type { FloatArray } from "../backends/js/linalg.js";
 
 const TYPE_NAMES: Record<string, string> = {
@@ -113,11 +115,17 @@ export function matrixShapeStr(t: Tensor): string {
   return s.length >= 2 ? `${s[s.length - 2]}x${s[s.length - 1]}` : shapeStr(s);
 }
 
-/** The n×n identity as a tensor of `dtype`. */
-export function identity(n: number, dtype: DType): Tensor {
+/** The n×n identity as a tensor of `dtype`, on the device of `like` when given (filled there: no upload). */
+export function identity(n: number, dtype: DType, like?: Tensor): Tensor {
+  if (like !== undefined && onDevice(like)) return eye(n, { dtype, device: like.device });
   const data = allocLike(dtype, n * n);
   for (let i = 0; i < n; i++) data[i * n + i] = 1;
   return wrap(data, [n, n], dtype);
+}
+
+/** A constant made on the CPU, moved to the device of `like` (a tensor off the CPU). */
+function onDeviceOf(constant: Tensor, like: Tensor | undefined): Tensor {
+  return like !== undefined && onDevice(like) ? constant.to(like.device) : constant;
 }
 
 /** A constant 0/1 mask selecting the lower (or upper) triangle of an n×m matrix, with `diagonal` offset as tril/triu. */
@@ -135,18 +143,18 @@ export function triangleMask(rows: number, cols: number, lower: boolean, diagona
 /** tril/triu through a constant mask (differentiable through mul). */
 export function tril(x: Tensor, diagonal = 0): Tensor {
   const s = x.shape;
-  return x.mul(triangleMask(s[s.length - 2]!, s[s.length - 1]!, true, diagonal, x.dtype));
+  return x.mul(onDeviceOf(triangleMask(s[s.length - 2]!, s[s.length - 1]!, true, diagonal, x.dtype), x));
 }
 
 export function triu(x: Tensor, diagonal = 0): Tensor {
   const s = x.shape;
-  return x.mul(triangleMask(s[s.length - 2]!, s[s.length - 1]!, false, diagonal, x.dtype));
+  return x.mul(onDeviceOf(triangleMask(s[s.length - 2]!, s[s.length - 1]!, false, diagonal, x.dtype), x));
 }
 
 /** diag_embed over the last dim: v[..., n] → [..., n, n] (differentiable through mul). */
 export function diagEmbed(v: Tensor): Tensor {
   const n = v.shape[v.dim() - 1]!;
-  return v.unsqueeze(-1).mul(identity(n, v.dtype));
+  return v.unsqueeze(-1).mul(identity(n, v.dtype, v));
 }
 
 export { float32, float64 };

@@ -14,6 +14,7 @@ import {
 } from "./linalg-engine.js";
 import { toNumbers } from "./engine.js";
 import { zeros } from "./creation.js";
+import { deviceOp, onDevice } from "./device-hooks.js";
 
 import { outCall, type OutOption, type OutPairOption } from "./out.js";
 /** torch.det = torch.linalg.det. */
@@ -34,12 +35,17 @@ export function logdet(input: Tensor): Tensor {
   checkTensor("logdet", "input", input);
   // Computed from slogdet without recording it: logdet has its own backward (g · A^{-T}).
   const [sign, logabs] = linalg.slogdet(input.detach());
+  const backward = ([g]: (Tensor | null)[]): Tensor[] => [g!.unsqueeze(-1).unsqueeze(-1).mul(linalg.invEx(input).inverse.mT)];
+  if (onDevice(input)) {
+    // -inf already for a singular matrix (sign 0); NaN for a negative determinant.
+    return record("LogdetBackward0", [input], logabs!.maskedFill(sign!.lt(0), Number.NaN), backward, [input]);
+  }
   const s = toNumbers(sign);
   const l = toNumbers(logabs);
   const out = allocLike(input.dtype, s.length);
   for (let i = 0; i < s.length; i++) out[i] = s[i]! < 0 ? Number.NaN : s[i] === 0 ? -Infinity : l[i]!;
   const result = wrap(out, sign.shape, input.dtype);
-  return record("LogdetBackward0", [input], result, ([g]) => [g!.unsqueeze(-1).unsqueeze(-1).mul(linalg.invEx(input).inverse.mT)], [input]);
+  return record("LogdetBackward0", [input], result, backward, [input]);
 }
 
 /** torch.inverse = torch.linalg.inv (same messages, "linalg.inv"). */
@@ -54,7 +60,8 @@ export function cholesky(input: Tensor, ...args: Args<[upper?: boolean], { upper
   const a = bindArgs("cholesky", args, ["upper"], [], 1);
   checkSquareFloat("cholesky", input);
   const { L, info } = linalg.choleskyEx(input, { upper: (a.upper as boolean | undefined) ?? false });
-  K.checkLinalgErrors(toNumbers(info) as Int32Array, "cholesky", "cholesky", input.dim() > 2);
+  // The device cannot read info back synchronously: no error there (see linalg.ts, "LAPACK's info").
+  if (!onDevice(input)) K.checkLinalgErrors(toNumbers(info) as Int32Array, "cholesky", "cholesky", input.dim() > 2);
   return L;
 }
 
@@ -78,11 +85,15 @@ export function choleskySolve(input: Tensor, input2: Tensor, ...args: Args<[uppe
     throw new Error(`Incompatible matrix sizes for cholesky_solve: each A matrix is ${n} by ${n} but each b matrix is ${input.shape[input.dim() - 2]} by ${input.shape[input.dim() - 1]}`);
   }
   const [Bb, Lb] = broadcastBatch(input, input2);
-  const MB = matricesOf(Bb);
-  const ML = matricesOf(Lb);
-  const out = allocLike(input.dtype, MB.batch * MB.rows * MB.cols);
-  K.choleskySolve(ML.data, MB.data, n, MB.cols, MB.batch, out, upper);
-  const X = wrap(out, Bb.shape, input.dtype);
+  let X: Tensor;
+  if (onDevice(input, input2)) X = deviceOp("choleskySolve", api)(Bb, Lb, upper);
+  else {
+    const MB = matricesOf(Bb);
+    const ML = matricesOf(Lb);
+    const out = allocLike(input.dtype, MB.batch * MB.rows * MB.cols);
+    K.choleskySolve(ML.data, MB.data, n, MB.cols, MB.batch, out, upper);
+    X = wrap(out, Bb.shape, input.dtype);
+  }
   return record("CholeskySolveBackward0", [input, input2], X, ([g]) => {
     // gB = A⁻¹ g; gL = -(gB Xᵀ + X gBᵀ) L (or -U (…) for upper), as PyTorch.
     const gB = choleskySolve(g!, input2, upper);
@@ -99,7 +110,7 @@ export function choleskyInverse(input: Tensor, ...args: Args<[upper?: boolean], 
   const a = bindArgs("cholesky_inverse", args, ["upper"], [], 1);
   checkIsMatrix("cholesky_inverse", input, "input");
   const n = input.shape[input.dim() - 1]!;
-  return choleskySolve(identity(n, input.dtype), input, (a.upper as boolean | undefined) ?? false);
+  return choleskySolve(identity(n, input.dtype, input), input, (a.upper as boolean | undefined) ?? false);
 }
 
 /** torch.pinverse(input, rcond = 1e-15) = torch.linalg.pinv(input, rtol = rcond). */
@@ -145,7 +156,7 @@ export function matrixPower(input: Tensor, n: number, options?: OutOption): Tens
     throw new Error(`linalg.matrix_power: A must be batches of square matrices, but they are ${s[s.length - 2] ?? 1} by ${s[s.length - 1]} matrices`);
   }
   if (!Number.isInteger(n)) throw new Error(`matrix_power(): argument 'n' must be int, not number`);
-  if (n === 0) return identity(s[s.length - 1]!, input.dtype).expand(s).clone();
+  if (n === 0) return identity(s[s.length - 1]!, input.dtype, input).expand(s).clone();
   let base = n < 0 ? linalg.inv(input) : input;
   let k = Math.abs(n);
   let result: Tensor | null = null;

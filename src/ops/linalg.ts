@@ -9,6 +9,7 @@ import { needsGrad, record, sumToShape } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import * as K from "../backends/js/linalg.js";
+import type { LinalgFailure } from "../backends/js/linalg-common.js";
 import { type Args, bindArgs, checkDims, checkTensor, isOptionsObject, rebind } from "./args.js";
 import { matmul } from "./blas.js";
 import { castTo } from "./conversion.js";
@@ -24,6 +25,30 @@ import { outCall, type OutOption, type OutPairOption, hasOut, withOut } from "./
 export { matmul };
 export { matrixExp } from "./matrix-exp.js";
 
+// ---- LAPACK's info ---------------------------------------------------------------------------
+
+/**
+ * LAPACK's info per matrix: host values on the CPU, a device tensor on the "webgpu" device, which
+ * cannot read it back synchronously: there the plain forms raise no error (a singular input gives
+ * the inf/NaN its factorization produces) and the *_ex forms refuse checkErrors=true.
+ */
+type Infos = Int32Array | Tensor;
+
+function raiseLinalgErrors(infos: Infos, api: string, op: LinalgFailure, batched: boolean): void {
+  if (infos instanceof Int32Array) K.checkLinalgErrors(infos, api, op, batched);
+}
+
+function infoTensor(infos: Infos, batchShape: readonly number[]): Tensor {
+  return infos instanceof Int32Array ? wrapInt32(infos, batchShape) : infos;
+}
+
+/** The *_ex forms' checkErrors=true on the device (before anything runs): it needs a synchronous readback. */
+function refuseDeviceCheckErrors(api: string, checkErrors: unknown, ...ts: Tensor[]): void {
+  if (checkErrors === true && onDevice(...ts)) {
+    throw new Error(`${api}: checkErrors: true needs LAPACK's info on the host, which the 'webgpu' device cannot read synchronously; call it without checkErrors and read the returned info (await info.cpuAsync())`);
+  }
+}
+
 // ---- inverse ---------------------------------------------------------------------------------
 
 /** torch.linalg.inv(A): raises PyTorch's error for a singular matrix. */
@@ -31,7 +56,7 @@ export function inv(A: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("linalg_inv", arguments, 1, () => inv(A), "same"); else if (isOptionsObject(A)) return rebind(inv, "linalg_inv", arguments, ["A"], 1, ["out"]);
   checkTensor("linalg.inv", "A", A);
   const { X, infos } = invForward(A);
-  K.checkLinalgErrors(infos, "linalg.inv", "inv", A.dim() > 2);
+  raiseLinalgErrors(infos, "linalg.inv", "inv", A.dim() > 2);
   return X;
 }
 
@@ -39,19 +64,28 @@ export function inv(A: Tensor, options?: OutOption): Tensor {
 export function invEx(A: Tensor, ...args: Args<[], { checkErrors?: boolean }>): NamedTuple<"inverse" | "info"> {
   checkTensor("linalg.inv_ex", "A", A);
   const a = bindArgs("linalg.inv_ex", args, [], ["checkErrors"], 1);
+  refuseDeviceCheckErrors("linalg.inv_ex", a.checkErrors, A);
   const { X, infos } = invForward(A);
-  if (a.checkErrors === true) K.checkLinalgErrors(infos, "linalg.inv_ex", "inv", A.dim() > 2);
-  return namedTuple(["inverse", "info"], [X, wrapInt32(infos, A.shape.slice(0, -2))]);
+  if (a.checkErrors === true) raiseLinalgErrors(infos, "linalg.inv_ex", "inv", A.dim() > 2);
+  return namedTuple(["inverse", "info"], [X, infoTensor(infos, A.shape.slice(0, -2))]);
 }
 
-function invForward(A: Tensor): { X: Tensor; infos: Int32Array } {
+function invForward(A: Tensor): { X: Tensor; infos: Infos } {
   checkSquareFloat("linalg.inv", A);
-  const M = matricesOf(A);
-  const n = M.rows;
-  const out = allocLike(A.dtype, M.batch * n * n);
-  // PyTorch solves A X = I, factoring Aᵀ when A is row-major contiguous.
-  const infos = K.inv(M.data, n, M.batch, out, A.isContiguous());
-  const X = wrap(out, A.shape, A.dtype);
+  const n = A.shape[A.dim() - 1]!;
+  let X: Tensor;
+  let infos: Infos;
+  if (onDevice(A)) {
+    const f = deviceOp("luFactorForSolve", "linalg.inv")(A);
+    X = deviceOp("luSolve", "linalg.inv")(f.LU, f.pivots, identity(n, A.dtype, A).expand(A.shape), f.adjoint);
+    infos = f.info;
+  } else {
+    const M = matricesOf(A);
+    const out = allocLike(A.dtype, M.batch * n * n);
+    // PyTorch solves A X = I, factoring Aᵀ when A is row-major contiguous.
+    infos = K.inv(M.data, n, M.batch, out, A.isContiguous());
+    X = wrap(out, A.shape, A.dtype);
+  }
   record("LinalgInvExBackward0", [A], X, ([g]) => {
     const Xt = X.mT;
     return [matmul(matmul(Xt, g!), Xt).neg()];
@@ -71,14 +105,23 @@ export function det(A: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("linalg_det", arguments, 1, () => det(A), "same"); else if (isOptionsObject(A)) return rebind(det, "linalg_det", arguments, ["A"], 1, ["out"]);
   checkTensor("linalg.det", "A", A);
   checkSquareFloat("linalg.det", A);
-  const M = matricesOf(A);
-  const out = allocLike(A.dtype, M.batch);
-  K.det(M.data, M.rows, M.batch, out);
-  const D = wrap(out, M.batchShape, A.dtype);
+  let D: Tensor;
+  if (onDevice(A)) {
+    const f = deviceOp("luFactor", "linalg.det")(A);
+    D = deviceOp("luDet", "linalg.det")(f.LU, f.pivots).det;
+  } else {
+    const M = matricesOf(A);
+    const out = allocLike(A.dtype, M.batch);
+    K.det(M.data, M.rows, M.batch, out);
+    D = wrap(out, M.batchShape, A.dtype);
+  }
   return record("LinalgDetBackward0", [A], D, ([g]) => [detBackward(g!, D, A)], [A, D]);
 }
 
 function detBackward(g: Tensor, D: Tensor, A: Tensor): Tensor {
+  // On the device (no readback to find singular matrices): g · det · A^{-T}, NaN for an exactly
+  // singular A.
+  if (onDevice(g, D, A)) return g.mul(D).unsqueeze(-1).unsqueeze(-1).mul(invUnchecked(A).mT);
   const dets = toNumbers(D);
   if (!isGradEnabled()) {
     // PyTorch's first-order path: g · det · A^{-T} from a perturbed LU, so exactly 0 for an
@@ -152,12 +195,18 @@ export function slogdet(A: Tensor, options?: OutPairOption): NamedTuple<"sign" |
 /** The (sign, logabsdet) pair with its backward (the sign has none for real input). */
 function slogdetForward(api: string, A: Tensor): [Tensor, Tensor] {
   checkSquareFloat(api, A);
-  const M = matricesOf(A);
-  const s = allocLike(A.dtype, M.batch);
-  const l = allocLike(A.dtype, M.batch);
-  K.slogdet(M.data, M.rows, M.batch, s, l);
-  const sign = wrap(s, M.batchShape, A.dtype);
-  const logabsdet = wrap(l, M.batchShape, A.dtype);
+  let sign: Tensor, logabsdet: Tensor;
+  if (onDevice(A)) {
+    const f = deviceOp("luFactor", api)(A);
+    ({ sign, logabsdet } = deviceOp("luDet", api)(f.LU, f.pivots));
+  } else {
+    const M = matricesOf(A);
+    const s = allocLike(A.dtype, M.batch);
+    const l = allocLike(A.dtype, M.batch);
+    K.slogdet(M.data, M.rows, M.batch, s, l);
+    sign = wrap(s, M.batchShape, A.dtype);
+    logabsdet = wrap(l, M.batchShape, A.dtype);
+  }
   record("LinalgSlogdetBackward0", [A], [sign, logabsdet], ([, gl]) => [gl!.unsqueeze(-1).unsqueeze(-1).mul(invUnchecked(A).mT)], [A]);
   return [sign, logabsdet];
 }
@@ -172,7 +221,7 @@ export function solve(A: Tensor, B: Tensor, ...args: Args<[], LeftOption & OutOp
   if (hasOut(args)) return withOut("linalg_solve", args, (rest) => solve(A, B, ...(rest as [never])), "same");
   const a = bindArgs("linalg.solve", args, [], ["left"], 2);
   const { X, infos } = solveForward(A, B, (a.left as boolean | undefined) ?? true);
-  K.checkLinalgErrors(infos, "torch.linalg.solve", "solve", A.dim() > 2);
+  raiseLinalgErrors(infos, "torch.linalg.solve", "solve", A.dim() > 2);
   return X;
 }
 
@@ -180,12 +229,13 @@ export function solve(A: Tensor, B: Tensor, ...args: Args<[], LeftOption & OutOp
 export function solveEx(A: Tensor, B: Tensor, ...args: Args<[], LeftOption & { checkErrors?: boolean }>): NamedTuple<"result" | "info"> {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? B : A)) return rebind(solveEx, "linalg.solve_ex", arguments, ["A", "B"], 2, ["left", "checkErrors"]);
   const a = bindArgs("linalg.solve_ex", args, [], ["left", "checkErrors"], 2);
+  refuseDeviceCheckErrors("linalg.solve_ex", a.checkErrors, A, B);
   const { X, infos } = solveForward(A, B, (a.left as boolean | undefined) ?? true);
-  if (a.checkErrors === true) K.checkLinalgErrors(infos, "torch.linalg.solve_ex", "solve", A.dim() > 2);
-  return namedTuple(["result", "info"], [X, wrapInt32(infos, A.shape.slice(0, -2))]);
+  if (a.checkErrors === true) raiseLinalgErrors(infos, "torch.linalg.solve_ex", "solve", A.dim() > 2);
+  return namedTuple(["result", "info"], [X, infoTensor(infos, A.shape.slice(0, -2))]);
 }
 
-function solveForward(A: Tensor, B: Tensor, left: boolean): { X: Tensor; infos: Int32Array } {
+function solveForward(A: Tensor, B: Tensor, left: boolean): { X: Tensor; infos: Infos } {
   const api = "linalg.solve";
   checkTensor(api, "A", A);
   checkTensor(api, "B", B);
@@ -196,9 +246,20 @@ function solveForward(A: Tensor, B: Tensor, left: boolean): { X: Tensor; infos: 
   const vector = B.dim() === 1 || (A.dim() - 1 === B.dim() && B.shape.every((v, i) => v === as[i]));
   const Bm = vector ? B.unsqueeze(left ? -1 : -2) : B;
   checkSolverShapes(api, A, Bm, left);
-  const M = matricesOf(A);
-  const infos = K.luInfo(M.data, M.rows, M.batch, A.isContiguous());
-  let X = left ? solveLeft(A, Bm) : solveLeft(A.mT, Bm.mT).mT;
+  let infos: Infos;
+  let X: Tensor;
+  if (onDevice(A, B)) {
+    deviceOp("sameDevice", api)(api, [A, B]);
+    // One factorization gives the info and the solve: that of the matrix solveLeft is given,
+    // which is the one the CPU's info comes from (see gpuLuFactorForSolve).
+    const f = deviceOp("luFactorForSolve", api)(left ? A : A.mT);
+    infos = f.info;
+    X = left ? solveLeft(A, Bm, f) : solveLeft(A.mT, Bm.mT, f).mT;
+  } else {
+    const M = matricesOf(A);
+    infos = K.luInfo(M.data, M.rows, M.batch, A.isContiguous());
+    X = left ? solveLeft(A, Bm) : solveLeft(A.mT, Bm.mT).mT;
+  }
   if (vector) X = X.squeeze(left ? -1 : -2);
   return { X, infos };
 }
@@ -214,16 +275,27 @@ function checkSolverShapes(api: string, A: Tensor, B: Tensor, left: boolean): vo
   }
 }
 
-/** X = A⁻¹ B for matrices B, broadcasting batch dims; no singularity check. */
-function solveLeft(A: Tensor, B: Tensor): Tensor {
+/** The device's LU of A for a solve (gpuLuFactorForSolve). */
+interface DeviceLu { LU: Tensor; pivots: Tensor; adjoint: boolean }
+
+/** X = A⁻¹ B for matrices B, broadcasting batch dims; no singularity check. On the device, `factors` is A's LU when known. */
+function solveLeft(A: Tensor, B: Tensor, factors?: DeviceLu): Tensor {
   const [Ab, Bb] = broadcastBatch(A, B);
-  const MA = matricesOf(Ab);
-  const MB = matricesOf(Bb);
-  const n = MA.rows;
-  const k = MB.cols;
-  const out = allocLike(A.dtype, MB.batch * n * k);
-  K.solve(MA.data, MB.data, n, k, MA.batch, out, A.isContiguous());
-  const X = wrap(out, Bb.shape, A.dtype);
+  let X: Tensor;
+  if (onDevice(A, B)) {
+    const f = factors ?? deviceOp("luFactorForSolve", "linalg.solve")(A);
+    const batch = Bb.shape.slice(0, -2);
+    const n = A.shape[A.dim() - 1]!;
+    X = deviceOp("luSolve", "linalg.solve")(f.LU.expand([...batch, n, n]), f.pivots.expand([...batch, n]), Bb, f.adjoint);
+  } else {
+    const MA = matricesOf(Ab);
+    const MB = matricesOf(Bb);
+    const n = MA.rows;
+    const k = MB.cols;
+    const out = allocLike(A.dtype, MB.batch * n * k);
+    K.solve(MA.data, MB.data, n, k, MA.batch, out, A.isContiguous());
+    X = wrap(out, Bb.shape, A.dtype);
+  }
   return record("LinalgSolveExBackward0", [A, B], X, ([g]) => {
     const gB = solveLeft(A.mT, g!);
     const gA = matmul(gB, X.mT).neg();
@@ -253,11 +325,18 @@ export function solveTriangular(
 
 function solveTriangularCore(A: Tensor, B: Tensor, upper: boolean, left: boolean, unit: boolean): Tensor {
   const [Ab, Bb] = broadcastBatch(A, B);
-  const MA = matricesOf(Ab);
-  const MB = matricesOf(Bb);
-  const out = allocLike(A.dtype, MB.batch * MB.rows * MB.cols);
-  K.triangularSolve(MA.data, MB.data, MA.rows, MB.rows, MB.cols, MA.batch, out, { upper, left, unitriangular: unit });
-  const X = wrap(out, Bb.shape, A.dtype);
+  let X: Tensor;
+  if (onDevice(A, B)) {
+    // X A = B is Aᵀ Xᵀ = Bᵀ, Aᵀ's triangle the other one.
+    const solveOnDevice = deviceOp("triangularSolve", "linalg.solve_triangular");
+    X = left ? solveOnDevice(Ab, Bb, upper, unit) : solveOnDevice(Ab.mT, Bb.mT, !upper, unit).mT;
+  } else {
+    const MA = matricesOf(Ab);
+    const MB = matricesOf(Bb);
+    const out = allocLike(A.dtype, MB.batch * MB.rows * MB.cols);
+    K.triangularSolve(MA.data, MB.data, MA.rows, MB.rows, MB.cols, MA.batch, out, { upper, left, unitriangular: unit });
+    X = wrap(out, Bb.shape, A.dtype);
+  }
   return record("LinalgSolveTriangularBackward0", [A, B], X, ([g]) => {
     // gB = A^{-T} g (left) or g A^{-T} (right); gA = -gB Xᵀ or -Xᵀ gB, kept on A's triangle.
     const gB = solveTriangularCore(A.mT, g!, !upper, left, unit);
@@ -275,7 +354,7 @@ export function cholesky(A: Tensor, ...args: Args<[], { upper?: boolean } & OutO
   checkTensor("linalg.cholesky", "A", A);
   const a = bindArgs("linalg.cholesky", args, [], ["upper"], 1);
   const { L, infos } = choleskyForward("linalg.cholesky", A, (a.upper as boolean | undefined) ?? false);
-  K.checkLinalgErrors(infos, "linalg.cholesky", "cholesky", A.dim() > 2);
+  raiseLinalgErrors(infos, "linalg.cholesky", "cholesky", A.dim() > 2);
   return L;
 }
 
@@ -283,19 +362,28 @@ export function cholesky(A: Tensor, ...args: Args<[], { upper?: boolean } & OutO
 export function choleskyEx(A: Tensor, ...args: Args<[], { upper?: boolean; checkErrors?: boolean }>): NamedTuple<"L" | "info"> {
   checkTensor("linalg.cholesky_ex", "A", A);
   const a = bindArgs("linalg.cholesky_ex", args, [], ["upper", "checkErrors"], 1);
+  refuseDeviceCheckErrors("linalg.cholesky_ex", a.checkErrors, A);
   const { L, infos } = choleskyForward("linalg.cholesky", A, (a.upper as boolean | undefined) ?? false);
-  if (a.checkErrors === true) K.checkLinalgErrors(infos, "linalg.cholesky_ex", "cholesky", A.dim() > 2);
-  return namedTuple(["L", "info"], [L, wrapInt32(infos, A.shape.slice(0, -2))]);
+  if (a.checkErrors === true) raiseLinalgErrors(infos, "linalg.cholesky_ex", "cholesky", A.dim() > 2);
+  return namedTuple(["L", "info"], [L, infoTensor(infos, A.shape.slice(0, -2))]);
 }
 
 /** The factor and LAPACK's infos; `api` names the op in argument errors. */
-function choleskyForward(api: string, A: Tensor, upper: boolean): { L: Tensor; infos: Int32Array } {
+function choleskyForward(api: string, A: Tensor, upper: boolean): { L: Tensor; infos: Infos } {
   checkSquareFloat(api, A);
-  const M = matricesOf(A);
-  const n = M.rows;
-  const out = allocLike(A.dtype, M.batch * n * n);
-  const infos = K.cholesky(M.data, n, M.batch, out, upper);
-  const L = wrap(out, A.shape, A.dtype);
+  let L: Tensor;
+  let infos: Infos;
+  if (onDevice(A)) {
+    const r = deviceOp("cholesky", api)(A, upper);
+    L = r.L;
+    infos = r.info;
+  } else {
+    const M = matricesOf(A);
+    const n = M.rows;
+    const out = allocLike(A.dtype, M.batch * n * n);
+    infos = K.cholesky(M.data, n, M.batch, out, upper);
+    L = wrap(out, A.shape, A.dtype);
+  }
   record("LinalgCholeskyExBackward0", [A], L, ([g]) => [choleskyBackward(g!, L, upper)], [L]);
   return { L, infos };
 }

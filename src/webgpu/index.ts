@@ -39,6 +39,7 @@ import {
 import { gpuProd } from "./prod.js";
 import { gpuLogicalReduce } from "./logical-reduce.js";
 import { gpuModeAlong } from "./mode.js";
+import { gpuCholesky, gpuCholeskySolve, gpuLuDet, gpuLuFactor, gpuLuFactorForSolve, gpuLuSolve, gpuTriangularSolve } from "./linalg.js";
 
 const OPS = {
   unary: gpuUnary, binary: gpuBinary, ternary: gpuTernary, pointwiseGrad: gpuPointwiseGrad, compare: gpuCompare, logical: gpuLogical, test: gpuTest,
@@ -52,6 +53,8 @@ const OPS = {
   interpolate: gpuInterpolate, adaptiveAvgPool: gpuAdaptiveAvgPool, scan: gpuScan, scanWithIndices: gpuScanWithIndices, sortAlong: gpuSortAlong, kthAlong: gpuKthAlong,
   gather: gpuGather, scatterInto: gpuScatterInto, layerNorm: gpuLayerNorm, batchNorm: gpuBatchNorm, vectorNorm: gpuVectorNorm,
   diffLoss: gpuDiffLoss, clampTensor: gpuClampTensor, nllLoss: gpuNllLoss, unfold: gpuUnfold, fold: gpuFold,
+  luFactor: gpuLuFactor, luFactorForSolve: gpuLuFactorForSolve, luSolve: gpuLuSolve, luDet: gpuLuDet, triangularSolve: gpuTriangularSolve,
+  cholesky: gpuCholesky, choleskySolve: gpuCholeskySolve,
 };
 
 type WebgpuOps = typeof OPS;
