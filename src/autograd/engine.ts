@@ -127,7 +127,10 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
   for (const [n] of rootEdges) if (!seen.has(n)) { seen.add(n); stack.push(n); }
   while (stack.length) {
     const n = stack.pop()!;
-    for (const [next] of n.nextFunctions) {
+    // Indexed loops, no destructuring: the engine's loops ran unoptimized and made an iterator per edge.
+    const edges = n.nextFunctions;
+    for (let i = 0; i < edges.length; i++) {
+      const next = edges[i]![0];
       if (!next) continue;
       deps.set(next, (deps.get(next) ?? 0) + 1);
       if (!seen.has(next)) { seen.add(next); stack.push(next); }
@@ -160,36 +163,52 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
   };
   for (const g of rootGrads) share(g);
   const buffers = new Map<Node, (Tensor | null)[]>();
+  // How many pending gradients (in `buffers`) are over each buffer's memory: whether a gradient's
+  // memory is still needed, without scanning every pending buffer.
+  const pending = new Map<object, number>();
+  const hold = (g: Tensor): void => { const m = g.storage._memory; pending.set(m, (pending.get(m) ?? 0) + 1); };
+  const unhold = (g: Tensor): void => {
+    const m = g.storage._memory, n = pending.get(m)! - 1;
+    if (n === 0) pending.delete(m); else pending.set(m, n);
+  };
   // Gradients the engine dropped in this step (consumed by a node, or summed into a new tensor).
   const dropped: Tensor[] = [];
   const recycle = !opt.createGraph;
   const exclusive = (t: Tensor, g: Tensor): boolean => {
     const st = g.storage;
     if (opt.createGraph || st.serial < firstSerial || shared.has(st) || (t._leafHooks !== null && t._leafHooks.length > 0)) return false;
-    if (g.dtype !== t.dtype || g._offset !== 0 || g.numel() !== st.length || !g.isContiguous() || g._shape.join() !== t._shape.join()) return false;
-    for (const buf of buffers.values()) for (const o of buf) if (o && o.storage === st) return false;
-    return true;
+    if (g.dtype !== t.dtype || g._offset !== 0 || g.numel() !== st.length || !g.isContiguous() || !sameShape(g._shape, t._shape)) return false;
+    return !pending.has(st._memory);
   };
   const addGrad = (node: Node, nr: number, g: Tensor): void => {
     let buf = buffers.get(node);
     if (!buf) { buf = []; buffers.set(node, buf); }
     const prev = buf[nr];
-    buf[nr] = prev ? addForGrad(prev, g) : g;
+    const sum = prev ? addForGrad(prev, g) : g;
+    if (prev) unhold(prev);
+    hold(sum);
+    buf[nr] = sum;
     if (prev && recycle) dropped.push(prev, g);
   };
   rootEdges.forEach(([n, nr], i) => addGrad(n, nr, rootGrads[i]!));
 
-  // Ready nodes, highest sequence number first (PyTorch's order).
+  // Ready nodes in ascending sequence number, so the last (popped first) is the highest (PyTorch's
+  // order); a few at a time, kept sorted on insertion.
   const ready: Node[] = [];
-  for (const [n] of rootEdges) if (!deps.get(n) && !ready.includes(n)) ready.push(n);
+  const makeReady = (n: Node): void => {
+    let i = ready.length;
+    while (i > 0 && ready[i - 1]!.sequenceNr > n.sequenceNr) i--;
+    ready.splice(i, 0, n);
+  };
+  for (const [n] of rootEdges) if (!deps.get(n) && !ready.includes(n)) makeReady(n);
   const prevMode = isGradEnabled();
   setGradEnabled(opt.createGraph);
   try {
     while (ready.length) {
-      ready.sort((a, b) => a.sequenceNr - b.sequenceNr);
       const node = ready.pop()!;
       const buf = buffers.get(node) ?? [];
       buffers.delete(node);
+      for (let i = 0; i < buf.length; i++) { const g = buf[i]; if (g) unhold(g); }
       const userCode = node instanceof OpNode && node.userCode;
       if (node.outputHooks?.size || node.retainedOutputs?.size || userCode) for (const g of buf) if (g) share(g);
       runOutputHooks(node, buf);
@@ -217,16 +236,18 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
           if (userCode) for (const g of results) if (g) share(g);
         }
       }
-      if (recycle) for (const g of buf) if (g) dropped.push(g);
-      node.nextFunctions.forEach(([next, nr], i) => {
-        if (!next) return;
+      if (recycle) for (let i = 0; i < buf.length; i++) { const g = buf[i]; if (g) dropped.push(g); }
+      const edges = node.nextFunctions;
+      for (let i = 0; i < edges.length; i++) {
+        const edge = edges[i]!, next = edge[0], nr = edge[1];
+        if (!next) continue;
         const g = results[i];
         if (g) addGrad(next, nr, g);
         const left = (deps.get(next) ?? 1) - 1;
         deps.set(next, left);
-        if (left === 0) ready.push(next);
-      });
-      if (dropped.length) releaseDropped(dropped, buffers, sharedBuffers, firstSerial);
+        if (left === 0) makeReady(next);
+      }
+      if (dropped.length) releaseDropped(dropped, pending, sharedBuffers, firstSerial);
     }
   } finally {
     setGradEnabled(prevMode);
@@ -247,20 +268,20 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
  * (hooks, captures, .grad, custom functions) and referenced by no gradient still pending, through
  * any view of the buffer.
  */
-function releaseDropped(dropped: Tensor[], buffers: Map<Node, (Tensor | null)[]>, sharedBuffers: Set<object>, firstSerial: number): void {
+function releaseDropped(dropped: Tensor[], pending: Map<object, number>, sharedBuffers: Set<object>, firstSerial: number): void {
   for (const g of dropped) {
     const st = g.storage;
     if (!st._pooled || st.serial < firstSerial) continue;
     const memory = st._memory;
-    if (sharedBuffers.has(memory)) continue;
-    let pending = false;
-    for (const buf of buffers.values()) {
-      for (const o of buf) if (o && o.storage._memory === memory) { pending = true; break; }
-      if (pending) break;
-    }
-    if (!pending) st._releaseToCache();
+    if (!sharedBuffers.has(memory) && !pending.has(memory)) st._releaseToCache();
   }
   dropped.length = 0;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function nodesLeadingTo(all: Set<Node>, targets: Set<Node>): Set<Node> {

@@ -158,18 +158,23 @@ export function expandStrides(t: Pick<GpuTensor, "shape" | "strides">, shape: re
  * kernel indexes fewer dims: contiguous operands of any shape become one dim.
  */
 export function coalesce(shape: readonly number[], strides: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } {
+  // Plain loops: every op's kernel plan runs this, and closures per dim were its main allocation.
+  const m = strides.length;
   const outShape: number[] = [];
-  const outStrides: number[][] = strides.map(() => []);
+  const outStrides: number[][] = [];
+  for (let j = 0; j < m; j++) outStrides.push([]);
   for (let d = 0; d < shape.length; d++) {
     const size = shape[d]!;
     if (size === 1) continue;
     const k = outShape.length - 1;
-    if (k >= 0 && strides.every((st, j) => outStrides[j]![k] === st[d]! * size)) {
+    let merge = k >= 0;
+    for (let j = 0; merge && j < m; j++) merge = outStrides[j]![k] === strides[j]![d]! * size;
+    if (merge) {
       outShape[k] = outShape[k]! * size;
-      strides.forEach((st, j) => { outStrides[j]![k] = st[d]!; });
+      for (let j = 0; j < m; j++) outStrides[j]![k] = strides[j]![d]!;
     } else {
       outShape.push(size);
-      strides.forEach((st, j) => outStrides[j]!.push(st[d]!));
+      for (let j = 0; j < m; j++) outStrides[j]!.push(strides[j]![d]!);
     }
   }
   return { shape: outShape, strides: outStrides };
