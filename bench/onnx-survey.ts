@@ -145,6 +145,22 @@ const CASES: [string, Fn, number?][] = [
   ["zeros_like", (x) => torch.zerosLike(x).add(x)], ["ones_like", (x) => torch.onesLike(x).add(x)],
   ["arange", (x) => x.add(torch.arange(6))], ["full_like", (x) => torch.fullLike(x, 2).mul(x)],
   ["to int", (x) => x.mul(3).to("int64")], ["type_as", (x) => x.gt(0).typeAs(x)],
+  ["F.unfold", (x) => F.unfold(x.unsqueeze(1), [2, 3], 1, 0, 1)], ["F.unfold pad stride dilation", (x) => F.unfold(x.reshape(-1, 2, 2, 6), [2, 2], [1, 2], [1, 1], [2, 1])],
+  ["F.fold", (x) => F.fold(x.reshape(-1, 4, 6), [3, 4], [2, 2])], ["F.fold pad stride dilation", (x) => F.fold(x.reshape(-1, 8, 3), [4, 5], [2, 2], [1, 2], [1, 0], [2, 2])],
+  ["F.embedding_bag 2d", (x) => F.embeddingBag(x.argsort(2).get(":", 0), x.get(0).t())],
+  ["F.embedding_bag offsets", (x) => F.embeddingBag(x.argsort(2).reshape(-1), x.get(0).t(), i64([0, 2, 2, 7]), { mode: "sum", perSampleWeights: x.reshape(-1), paddingIdx: 3 })],
+  ["F.embedding_bag max", (x) => F.embeddingBag(x.argsort(2).reshape(-1), x.get(0).t(), i64([0, 5, 5, 9]), { mode: "max", includeLastOffset: true })],
+  ["F.embedding_bag mean pad", (x) => F.embeddingBag(x.argsort(2).get(":", 1), x.get(0).t(), { mode: "mean", paddingIdx: 0 })],
+  ["diag_embed", (x) => torch.diagEmbed(x)], ["diag_embed offset dims", (x) => torch.diagEmbed(x, -1, 0, 2)],
+  ["block_diag", (x) => torch.blockDiag(x.get(0), x.get(0, "0:2", "0:3"), torch.ones(2))],
+  ["copysign", (x) => torch.copysign(x, x.flip(0))], ["copysign scalar", (x) => torch.copysign(x, -0.0)], ["signbit", (x) => torch.signbit(x.round())],
+  ["heaviside", (x) => torch.heaviside(x.round(), x.flip(0))],
+  ["nanmedian", (x) => x.log().nanmedian(2)], ["nanmedian all", (x) => x.get(0).log().nanmedian()], ["median nan", (x) => x.log().median(2)],
+  ["mode", (x) => x.round().mode(2)], ["mode batch", (x) => x.round().mode(0)],
+  ["F.rrelu eval", (x) => F.rrelu(x, 0.1, 0.3)], ["erfc", (x) => x.mul(4).erfc()],
+  ["histc", (x) => torch.histc(x, 7, -1, 1)], ["bincount", (x) => torch.bincount(x.argsort(2).reshape(-1), { minlength: 8 })],
+  ["index_add_", written((y) => { y.indexAdd_(2, i64([5, 0, 5]), y.get(":", ":", "0:3").mul(2)); })],
+  ["lgamma", (x) => x.lgamma()], ["digamma", (x) => x.digamma()], ["erfinv", (x) => x.tanh().erfinv()], ["i0", (x) => x.i0()], ["nextafter", (x) => torch.nextafter(x, x.flip(0))],
 ];
 
 const toOrt = (t: Tensor): ort.Tensor => {

@@ -16,7 +16,8 @@ import { RESIZE } from "./resize.js";
 import { RNN } from "./rnn.js";
 import { SCANS } from "./scans.js";
 import { SHAPE } from "./shape.js";
+import { SIGN } from "./sign.js";
 
-export const CONVERTERS: ReadonlyMap<string, Converter> = new Map(Object.entries({ ...ELEMENTWISE, ...MATH, ...ARITHMETIC, ...SHAPE, ...NN, ...RNN, ...ORDERING, ...SCANS, ...DATA_DEPENDENT, ...REDUCTIONS, ...INDEXING, ...RESIZE, ...LOSSES }));
+export const CONVERTERS: ReadonlyMap<string, Converter> = new Map(Object.entries({ ...ELEMENTWISE, ...MATH, ...SIGN, ...ARITHMETIC, ...SHAPE, ...NN, ...RNN, ...ORDERING, ...SCANS, ...DATA_DEPENDENT, ...REDUCTIONS, ...INDEXING, ...RESIZE, ...LOSSES }));
 
 export { wrapRecurrentModules } from "./rnn.js";
