@@ -146,7 +146,7 @@ const CASES: [string, Fn, number?][] = [
   ["arange", (x) => x.add(torch.arange(6))], ["full_like", (x) => torch.fullLike(x, 2).mul(x)],
   ["to int", (x) => x.mul(3).to("int64")], ["type_as", (x) => x.gt(0).typeAs(x)],
   ["F.unfold", (x) => F.unfold(x.unsqueeze(1), [2, 3], 1, 0, 1)], ["F.unfold pad stride dilation", (x) => F.unfold(x.reshape(-1, 2, 2, 6), [2, 2], [1, 2], [1, 1], [2, 1])],
-  ["F.fold", (x) => F.fold(x.reshape(-1, 4, 6), [3, 4], [2, 2])], ["F.fold pad stride dilation", (x) => F.fold(x.reshape(-1, 8, 3), [4, 5], [2, 2], [1, 2], [1, 0], [2, 2])],
+  ["F.fold", (x) => F.fold(x.reshape(-1, 4, 6), [3, 4], [2, 2])], ["F.fold pad stride dilation", (x) => F.fold(x.reshape(-1, 4, 6), [4, 5], [2, 2], [1, 2], [1, 0], [2, 2])],
   ["F.embedding_bag 2d", (x) => F.embeddingBag(x.argsort(2).get(":", 0), x.get(0).t())],
   ["F.embedding_bag offsets", (x) => F.embeddingBag(x.argsort(2).reshape(-1), x.get(0).t(), i64([0, 2, 2, 7]), { mode: "sum", perSampleWeights: x.reshape(-1), paddingIdx: 3 })],
   ["F.embedding_bag max", (x) => F.embeddingBag(x.argsort(2).reshape(-1), x.get(0).t(), i64([0, 5, 5, 9]), { mode: "max", includeLastOffset: true })],
