@@ -150,6 +150,7 @@ const CASES: [string, Fn, number?][] = [
   ["F.embedding_bag 2d", (x) => F.embeddingBag(x.argsort(2).get(":", 0), x.get(0).t())],
   ["F.embedding_bag offsets", (x) => F.embeddingBag(x.argsort(2).reshape(-1), x.get(0).t(), i64([0, 2, 2, 7]), { mode: "sum", perSampleWeights: x.reshape(-1), paddingIdx: 3 })],
   ["F.embedding_bag max", (x) => F.embeddingBag(x.argsort(2).reshape(-1), x.get(0).t(), i64([0, 5, 5, 9]), { mode: "max", includeLastOffset: true })],
+  ["F.embedding_bag max 18", (x) => F.embeddingBag(x.argsort(2).get(":", 2), x.get(0).t(), { mode: "max", paddingIdx: 1 }), 18],
   ["F.embedding_bag mean pad", (x) => F.embeddingBag(x.argsort(2).get(":", 1), x.get(0).t(), { mode: "mean", paddingIdx: 0 })],
   ["diag_embed", (x) => torch.diagEmbed(x)], ["diag_embed offset dims", (x) => torch.diagEmbed(x, -1, 0, 2)],
   ["block_diag", (x) => torch.blockDiag(x.get(0), x.get(0, "0:2", "0:3"), torch.ones(2))],
