@@ -5,6 +5,7 @@
 import type { Converter } from "../context.js";
 import { ARITHMETIC } from "./arithmetic.js";
 import { DATA_DEPENDENT } from "./data-dependent.js";
+import { DIAGONALS } from "./diagonals.js";
 import { ELEMENTWISE } from "./elementwise.js";
 import { EMBEDDING_BAG } from "./embedding-bag.js";
 import { IM2COL } from "./im2col.js";
@@ -20,6 +21,6 @@ import { SCANS } from "./scans.js";
 import { SHAPE } from "./shape.js";
 import { SIGN } from "./sign.js";
 
-export const CONVERTERS: ReadonlyMap<string, Converter> = new Map(Object.entries({ ...ELEMENTWISE, ...MATH, ...SIGN, ...ARITHMETIC, ...SHAPE, ...NN, ...RNN, ...ORDERING, ...SCANS, ...DATA_DEPENDENT, ...REDUCTIONS, ...INDEXING, ...RESIZE, ...IM2COL, ...EMBEDDING_BAG, ...LOSSES }));
+export const CONVERTERS: ReadonlyMap<string, Converter> = new Map(Object.entries({ ...ELEMENTWISE, ...MATH, ...SIGN, ...ARITHMETIC, ...SHAPE, ...NN, ...RNN, ...ORDERING, ...SCANS, ...DATA_DEPENDENT, ...REDUCTIONS, ...INDEXING, ...RESIZE, ...IM2COL, ...DIAGONALS, ...EMBEDDING_BAG, ...LOSSES }));
 
 export { wrapRecurrentModules } from "./rnn.js";
