@@ -12,6 +12,7 @@ import { IM2COL } from "./im2col.js";
 import { INDEXING } from "./indexing.js";
 import { LOSSES } from "./losses.js";
 import { MATH } from "./math.js";
+import { MEDIANS } from "./medians.js";
 import { NN } from "./nn.js";
 import { ORDERING } from "./ordering.js";
 import { REDUCTIONS } from "./reductions.js";
@@ -21,6 +22,6 @@ import { SCANS } from "./scans.js";
 import { SHAPE } from "./shape.js";
 import { SIGN } from "./sign.js";
 
-export const CONVERTERS: ReadonlyMap<string, Converter> = new Map(Object.entries({ ...ELEMENTWISE, ...MATH, ...SIGN, ...ARITHMETIC, ...SHAPE, ...NN, ...RNN, ...ORDERING, ...SCANS, ...DATA_DEPENDENT, ...REDUCTIONS, ...INDEXING, ...RESIZE, ...IM2COL, ...DIAGONALS, ...EMBEDDING_BAG, ...LOSSES }));
+export const CONVERTERS: ReadonlyMap<string, Converter> = new Map(Object.entries({ ...ELEMENTWISE, ...MATH, ...SIGN, ...ARITHMETIC, ...SHAPE, ...NN, ...RNN, ...ORDERING, ...SCANS, ...DATA_DEPENDENT, ...REDUCTIONS, ...INDEXING, ...RESIZE, ...IM2COL, ...MEDIANS, ...DIAGONALS, ...EMBEDDING_BAG, ...LOSSES }));
 
 export { wrapRecurrentModules } from "./rnn.js";
