@@ -160,7 +160,8 @@ const CASES: [string, Fn, number?][] = [
   ["mode", (x) => x.round().mode(2)], ["mode batch", (x) => x.round().mode(0)], ["mode nan keepdim", (x) => x.round().log().mode(1, true)], ["mode int", (x) => x.mul(2).round().to("int64").mode(2)],
   ["median all nan", (x) => x.get(0).log().median()], ["nanmedian batch keepdim", (x) => x.log().nanmedian(0, true)], ["median int", (x) => x.mul(4).to("int64").median(1)],
   ["F.rrelu eval", (x) => F.rrelu(x, 0.1, 0.3)], ["erfc", (x) => x.mul(4).erfc()],
-  ["histc", (x) => torch.histc(x, 7, -1, 1)], ["bincount", (x) => torch.bincount(x.argsort(2).reshape(-1), { minlength: 8 })],
+  ["histc", (x) => torch.histc(x, 7, -1, 1)], ["histc data range", (x) => torch.histc(x, 5)], ["bincount", (x) => torch.bincount(x.argsort(2).reshape(-1), { minlength: 8 })],
+  ["bincount weights", (x) => torch.bincount(x.argsort(2).reshape(-1), x.reshape(-1))], ["bincount grows", (x) => torch.bincount(x.sum([1, 2]).argsort(0))],
   ["index_add_", written((y) => { y.indexAdd_(2, i64([5, 0, 5]), y.get(":", ":", "0:3").mul(2)); })],
   ["lgamma", (x) => x.lgamma()], ["digamma", (x) => x.digamma()], ["erfinv", (x) => x.tanh().erfinv()], ["i0", (x) => x.i0()], ["nextafter", (x) => torch.nextafter(x, x.flip(0))],
 ];

@@ -8,6 +8,7 @@ import { DATA_DEPENDENT } from "./data-dependent.js";
 import { DIAGONALS } from "./diagonals.js";
 import { ELEMENTWISE } from "./elementwise.js";
 import { EMBEDDING_BAG } from "./embedding-bag.js";
+import { HISTOGRAMS } from "./histograms.js";
 import { IM2COL } from "./im2col.js";
 import { INDEXING } from "./indexing.js";
 import { LOSSES } from "./losses.js";
@@ -22,6 +23,6 @@ import { SCANS } from "./scans.js";
 import { SHAPE } from "./shape.js";
 import { SIGN } from "./sign.js";
 
-export const CONVERTERS: ReadonlyMap<string, Converter> = new Map(Object.entries({ ...ELEMENTWISE, ...MATH, ...SIGN, ...ARITHMETIC, ...SHAPE, ...NN, ...RNN, ...ORDERING, ...SCANS, ...DATA_DEPENDENT, ...REDUCTIONS, ...INDEXING, ...RESIZE, ...IM2COL, ...MEDIANS, ...DIAGONALS, ...EMBEDDING_BAG, ...LOSSES }));
+export const CONVERTERS: ReadonlyMap<string, Converter> = new Map(Object.entries({ ...ELEMENTWISE, ...MATH, ...SIGN, ...ARITHMETIC, ...SHAPE, ...NN, ...RNN, ...ORDERING, ...SCANS, ...DATA_DEPENDENT, ...REDUCTIONS, ...INDEXING, ...RESIZE, ...IM2COL, ...HISTOGRAMS, ...MEDIANS, ...DIAGONALS, ...EMBEDDING_BAG, ...LOSSES }));
 
 export { wrapRecurrentModules } from "./rnn.js";
