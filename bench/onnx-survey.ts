@@ -162,7 +162,10 @@ const CASES: [string, Fn, number?][] = [
   ["F.rrelu eval", (x) => F.rrelu(x, 0.1, 0.3)], ["erfc", (x) => x.mul(4).erfc()],
   ["histc", (x) => torch.histc(x, 7, -1, 1)], ["histc data range", (x) => torch.histc(x, 5)], ["bincount", (x) => torch.bincount(x.argsort(2).reshape(-1), { minlength: 8 })],
   ["bincount weights", (x) => torch.bincount(x.argsort(2).reshape(-1), x.reshape(-1))], ["bincount grows", (x) => torch.bincount(x.sum([1, 2]).argsort(0))],
-  ["index_add_", written((y) => { y.indexAdd_(2, i64([5, 0, 5]), y.get(":", ":", "0:3").mul(2)); })],
+  ["index_add_", written((y) => { y.indexAdd_(2, i64([5, 0, 5]), y.get(":", ":", "0:3").mul(2)); })], ["index_copy_", written((y) => { y.indexCopy_(1, i64([3, 0]), y.get(":", "1:3").neg()); })],
+  ["index_fill_", written((y) => { y.indexFill_(2, i64([1, -1]), -3); })], ["scatter_", written((y) => { y.scatter_(2, y.argsort(2), y.flip(0)); })],
+  ["scatter_ value", written((y) => { y.scatter_(1, y.argsort(1).get(":", "0:2"), 2.5); })], ["scatter_add_", written((y) => { y.scatterAdd_(2, y.argsort(2).get(":", ":", "0:3"), y.exp()); })],
+  ["masked_scatter_", written((y) => { y.maskedScatter_(y.gt(0), y.flip(0).mul(2)); })], ["index_add_ then use", (x) => { const y = x.exp(); y.indexAdd_(0, i64([0]), y.get("0:1")); return y.mul(2); }],
   ["lgamma", (x) => x.lgamma()], ["digamma", (x) => x.digamma()], ["erfinv", (x) => x.tanh().erfinv()], ["i0", (x) => x.i0()], ["nextafter", (x) => torch.nextafter(x, x.flip(0))],
 ];
 
