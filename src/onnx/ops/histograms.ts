@@ -1,9 +1,9 @@
 // Counting ops: histc (bins fixed; the range the given one or, when min == max, the data's own)
-// and bincount (its length max(input) + 1 or minlength, read from the values: a data-dependent
+// (a NaN in the data makes that range NaN, and nothing is counted, as in torch-ts) and bincount (its length max(input) + 1 or minlength, read from the values: a data-dependent
 // dim). Both are a ScatterND-add of ones (or of the weights) into zeros, elements outside the
 // range sent to one extra bin that is dropped. Bins are found in double, as torch-ts finds them.
 
-import { float64, int64 } from "../../core/dtype.js";
+import { bool, float64, int64 } from "../../core/dtype.js";
 import type { ConvertContext, Converter } from "../context.js";
 import { attr, constMsg } from "../graph.js";
 
@@ -25,7 +25,10 @@ const histc: Converter = (c) => {
   const min = c.attr<number>("min"), max = c.attr<number>("max");
   if (min === max) {
     const keep = attr.i(0);
-    const dataLo = c.op("ReduceMin", [x], { keepdims: keep }), dataHi = c.op("ReduceMax", [x], { keepdims: keep });
+    // A NaN makes torch-ts's range NaN (nothing is counted); onnxruntime's ReduceMin skips it.
+    const hasNaN = c.op("Greater", [c.op("ReduceSum", [c.cast(c.op("IsNaN", [x]), bool, int64)], { keepdims: keep }), c.g.scalar(0, int64)]);
+    const dataLo = c.op("Where", [hasNaN, c.g.scalar(Number.NaN, float64), c.op("ReduceMin", [x], { keepdims: keep })]);
+    const dataHi = c.op("ReduceMax", [x], { keepdims: keep });
     const same = c.op("Equal", [dataLo, dataHi]);
     lo = c.op("Where", [same, c.op("Sub", [dataLo, c.g.scalar(1, float64)]), dataLo]);
     hi = c.op("Where", [same, c.op("Add", [dataHi, c.g.scalar(1, float64)]), dataHi]);
