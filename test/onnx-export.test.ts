@@ -940,7 +940,9 @@ describe("torch.onnx.export", () => {
     class Medians extends nn.Module {
       override forward(x: Tensor): Tensor[] {
         const ints = x.nanToNum(5).to("int64");
-        return [x.median(), x.get(0).median(), ...x.median(1), ...x.median(0, true), x.nanmedian(), ...x.nanmedian(1), ...x.nanmedian(0, true), ...ints.nanmedian(1),
+        // nanmedian's overloads are not typed apart: a dim gives (values, indices).
+        const both = (r: unknown): Tensor[] => r as Tensor[];
+        return [x.median(), x.get(0).median(), ...x.median(1), ...x.median(0, true), x.nanmedian() as Tensor, ...both(x.nanmedian(1)), ...both(x.nanmedian(0, true)), ...both(ints.nanmedian(1)),
           ...x.mode(1), ...x.mode(0, true), ...ints.mode(1), ...ints.median(0)];
       }
     }
