@@ -979,7 +979,7 @@ describe("torch.onnx.export", () => {
         const c = x.exp();
         c.scatter_(1, x.argsort(1), x.neg());
         c.scatterAdd_(1, x.argsort(1).get(":", "0:2"), x.mul(3));
-        c.scatter_(0, i([[1, 0]]), 9.5);
+        c.scatter_(0, torch.tensor([[1, 0]], { dtype: "int64" }), 9.5);
         const d = x.clone();
         d.maskedScatter_(x.gt(0), x.mul(10));
         return [a, b, c.sum(1), d, a.mul(b)];
