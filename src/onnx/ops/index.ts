@@ -22,7 +22,8 @@ import { RNN } from "./rnn.js";
 import { SCANS } from "./scans.js";
 import { SHAPE } from "./shape.js";
 import { SIGN } from "./sign.js";
+import { SPECIAL } from "./special.js";
 
-export const CONVERTERS: ReadonlyMap<string, Converter> = new Map(Object.entries({ ...ELEMENTWISE, ...MATH, ...SIGN, ...ARITHMETIC, ...SHAPE, ...NN, ...RNN, ...ORDERING, ...SCANS, ...DATA_DEPENDENT, ...REDUCTIONS, ...INDEXING, ...RESIZE, ...IM2COL, ...HISTOGRAMS, ...MEDIANS, ...DIAGONALS, ...EMBEDDING_BAG, ...LOSSES }));
+export const CONVERTERS: ReadonlyMap<string, Converter> = new Map(Object.entries({ ...ELEMENTWISE, ...MATH, ...SIGN, ...SPECIAL, ...ARITHMETIC, ...SHAPE, ...NN, ...RNN, ...ORDERING, ...SCANS, ...DATA_DEPENDENT, ...REDUCTIONS, ...INDEXING, ...RESIZE, ...IM2COL, ...HISTOGRAMS, ...MEDIANS, ...DIAGONALS, ...EMBEDDING_BAG, ...LOSSES }));
 
 export { wrapRecurrentModules } from "./rnn.js";
