@@ -155,7 +155,7 @@ const CASES: [string, Fn, number?][] = [
   ["diag_embed", (x) => torch.diagEmbed(x)], ["diag_embed offset dims", (x) => torch.diagEmbed(x, -1, 0, 2)], ["diag_embed dims reversed", (x) => torch.diagEmbed(x, 2, 3, 1)], ["diag", (x) => torch.diag(x.get(0, 0), -2)],
   ["block_diag", (x) => torch.blockDiag(x.get(0), x.get(0, "0:2", "0:3"), torch.ones(2))], ["block_diag batch rows", (x) => torch.blockDiag(x.get(":", 0), torch.tensor(3), x.get(0, 1).gt(0))],
   ["copysign", (x) => torch.copysign(x, x.flip(0))], ["copysign scalar", (x) => torch.copysign(x, -0.0)], ["signbit", (x) => torch.signbit(x.round())],
-  ["heaviside", (x) => torch.heaviside(x.round(), x.flip(0))],
+  ["heaviside", (x) => torch.heaviside(x.round(), x.flip(0))], ["remainder scalar self", (x) => torch.remainder(2.5, x)],
   ["nanmedian", (x) => x.log().nanmedian(2)], ["nanmedian all", (x) => x.get(0).log().nanmedian()], ["median nan", (x) => x.log().median(2)],
   ["mode", (x) => x.round().mode(2)], ["mode batch", (x) => x.round().mode(0)], ["mode nan keepdim", (x) => x.round().log().mode(1, true)], ["mode int", (x) => x.mul(2).round().to("int64").mode(2)],
   ["median all nan", (x) => x.get(0).log().median()], ["nanmedian batch keepdim", (x) => x.log().nanmedian(0, true)], ["median int", (x) => x.mul(4).to("int64").median(1)],

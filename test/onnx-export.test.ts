@@ -921,11 +921,12 @@ describe("torch.onnx.export", () => {
     await check(new Diagonals(), [torch.randn(2, 3, 4)], { more: [[torch.randn(5, 3, 4)]], options: { dynamicAxes: { input: [0] } } });
   });
 
-  test("copysign, signbit (-0.0), heaviside, rrelu in eval, erfc in full precision far in the tail", async () => {
+  test("copysign, signbit (-0.0), heaviside, rrelu in eval, erfc in full precision far in the tail, remainder of a number by a tensor", async () => {
     class Signs extends nn.Module {
       override forward(a: Tensor, b: Tensor): Tensor[] {
         return [torch.copysign(a, b), torch.copysign(a, -0.0), torch.copysign(a.mul(4).to("int64"), b), torch.signbit(a), torch.signbit(a.double()), torch.signbit(a.mul(3).to("int64")),
-          torch.heaviside(a, b), torch.heaviside(a.round(), torch.tensor(0.5)), F.rrelu(a, 0.1, 0.3), torch.rrelu(a.double()), torch.erfc(a), torch.erfc(a.double().mul(9)).log(), torch.erfc(a.mul(0.3))];
+          torch.heaviside(a, b), torch.heaviside(a.round(), torch.tensor(0.5)), F.rrelu(a, 0.1, 0.3), torch.rrelu(a.double()), torch.erfc(a), torch.erfc(a.double().mul(9)).log(), torch.erfc(a.mul(0.3)),
+          torch.remainder(2.5, b.nanToNum(3, 3, -3).abs().add(0.5))];
       }
     }
     const a = torch.tensor([0, -0, 1.5, -2, Infinity, -Infinity, 0.3, -0.9, 3.1, 0.8, 1.2, -3.05, 2.9]);
