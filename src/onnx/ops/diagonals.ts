@@ -55,6 +55,7 @@ const blockDiag: Converter = (c) => {
     c.fail("the widths of its blocks change with the dynamic axes; they are fixed in the exported graph");
   }
   const stripes = columns.map(([left, right], i) => {
+    // A 2-D block keeps its own row count (0 in Reshape), which may follow a dynamic axis.
     const block = c.op("Reshape", [c.inputAs(i, dtype), c.g.ints(blockShape(c.value(i).shape).map((s, k) => (k === 0 && c.value(i).shape.length === 2 ? 0 : s)))]);
     return left || right ? c.op("Pad", [block, c.g.ints([0, left, 0, right])], { mode: attr.s("constant") }) : block;
   });

@@ -6,7 +6,7 @@
 // by the bag's count, an empty bag stays 0); max compares every element with every bag (B, n, D),
 // an empty bag gives 0.
 
-import { int64 } from "../../core/dtype.js";
+import { bool, int64 } from "../../core/dtype.js";
 import type { ConvertContext, Converter } from "../context.js";
 import { attr, constMsg } from "../graph.js";
 import { reduceOver } from "./reductions.js";
@@ -33,7 +33,7 @@ function bagsOf(c: ConvertContext, idx: string, positions: string): { target: st
     }
     count = c.op("Shape", [starts]);
     const started = c.op("LessOrEqual", [c.op("Unsqueeze", [starts, c.g.ints([0])]), c.op("Unsqueeze", [positions, c.g.ints([1])])]); // (n, B)
-    bag = c.op("Sub", [c.op("ReduceSum", [c.op("Cast", [started], { to: attr.i(7) }), c.g.ints([1])], { keepdims: attr.i(0) }), c.g.scalar(1, int64)]);
+    bag = c.op("Sub", [c.op("ReduceSum", [c.cast(started, bool, int64), c.g.ints([1])], { keepdims: attr.i(0) }), c.g.scalar(1, int64)]);
   }
   if (padding >= 0) {
     const kept = c.op("Not", [c.op("Equal", [idx, c.g.scalar(padding, int64)])]);
@@ -62,7 +62,7 @@ const embeddingBag: Converter = (c) => {
     const inBag = c.op("Equal", [c.op("Unsqueeze", [bagIds, c.g.ints([1])]), c.op("Unsqueeze", [target, c.g.ints([0])])]); // (B, n)
     const candidates = c.op("Where", [c.op("Unsqueeze", [inBag, c.g.ints([2])]), c.op("Unsqueeze", [rows, c.g.ints([0])]), c.g.scalar(-Infinity, dtype)]);
     const largest = reduceOver(c, "ReduceMax", candidates, [1], false);
-    const filled = c.op("Greater", [c.op("ReduceSum", [c.op("Cast", [inBag], { to: attr.i(7) }), c.g.ints([1])], { keepdims: attr.i(1) }), c.g.scalar(0, int64)]);
+    const filled = c.op("Greater", [c.op("ReduceSum", [c.cast(inBag, bool, int64), c.g.ints([1])], { keepdims: attr.i(1) }), c.g.scalar(0, int64)]);
     return c.op("Where", [filled, largest, c.g.scalar(0, dtype)]);
   }
   const at = c.op("Unsqueeze", [target, c.g.ints([-1])]);

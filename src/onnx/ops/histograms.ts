@@ -39,7 +39,7 @@ const histc: Converter = (c) => {
   const inside = c.op("And", [c.op("GreaterOrEqual", [x, lo]), c.op("LessOrEqual", [x, hi])]);
   const scaled = c.op("Div", [c.op("Mul", [c.op("Sub", [x, lo]), c.g.scalar(bins, float64)]), c.op("Sub", [hi, lo])]);
   const bin = c.op("Min", [c.op("Floor", [scaled]), c.g.scalar(bins - 1, float64)]);
-  const at = c.op("Cast", [c.op("Where", [inside, bin, c.g.scalar(bins, float64)])], { to: attr.i(7) });
+  const at = c.cast(c.op("Where", [inside, bin, c.g.scalar(bins, float64)]), float64, int64);
   const ones = c.op("Expand", [c.g.scalar(1, float64), c.op("Shape", [x])]);
   const counts = scatterAdd(c, c.g.ints([bins + 1]), at, ones, 0);
   return c.cast(c.op("Slice", [counts, c.g.ints([0]), c.g.ints([bins])]), float64, c.outDtype());

@@ -7,7 +7,8 @@
 // - lgamma: Lanczos (g = 7) below 15, Stirling's series above, reflection below 0.5 with sin(πx)'s
 //   argument reduced exactly; +inf at the poles and at ±inf.
 // - digamma: the steps up to 10 (-1/x each, unrolled: at most 10), the asymptotic series, and
-//   reflection with the fractional part below 0; ±inf at ∓0... as torch-ts, NaN at the poles.
+//   reflection with the fractional part below 0; -inf at +0 and +inf at -0 (as torch-ts), NaN at
+//   the negative integers and -inf.
 // - i0: the power series (60 terms cover |x| <= 30 to double precision), the asymptotic series above.
 
 import { float64 } from "../../core/dtype.js";
