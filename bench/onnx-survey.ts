@@ -166,7 +166,7 @@ const CASES: [string, Fn, number?][] = [
   ["index_fill_", written((y) => { y.indexFill_(2, i64([1, -1]), -3); })], ["scatter_", written((y) => { y.scatter_(2, y.argsort(2), y.flip(0)); })],
   ["scatter_ value", written((y) => { y.scatter_(1, y.argsort(1).get(":", "0:2"), 2.5); })], ["scatter_add_", written((y) => { y.scatterAdd_(2, y.argsort(2).get(":", ":", "0:3"), y.exp()); })],
   ["masked_scatter_", written((y) => { y.maskedScatter_(y.gt(0), y.flip(0).mul(2)); })], ["index_add_ then use", (x) => { const y = x.exp(); y.indexAdd_(0, i64([0]), y.get("0:1")); return y.mul(2); }],
-  ["lgamma", (x) => x.lgamma()], ["digamma", (x) => x.digamma()], ["erfinv", (x) => x.tanh().erfinv()], ["i0", (x) => x.i0()], ["nextafter", (x) => torch.nextafter(x, x.flip(0))],
+  ["lgamma", (x) => x.lgamma()], ["digamma", (x) => x.digamma()], ["erfinv", (x) => x.tanh().erfinv()], ["i0", (x) => x.i0()], ["nextafter", (x) => torch.nextafter(x, x.flip(0))], ["nextafter zero", (x) => torch.nextafter(x.round(), torch.tensor(0))],
 ];
 
 const toOrt = (t: Tensor): ort.Tensor => {
