@@ -209,9 +209,9 @@ class Shapes extends nn.Module {
   }
 }
 
-class Lgamma extends nn.Module {
+class Polygamma extends nn.Module {
   fc = new nn.Linear(3, 3);
-  override forward(x: Tensor): Tensor { return this.fc.call(x).lgamma(); }
+  override forward(x: Tensor): Tensor { return this.fc.call(x).polygamma(1); }
 }
 
 /** cummax/cummin (values and indices) and logcumsumexp: Scans carrying the running value, along every dim. */
@@ -869,8 +869,158 @@ describe("torch.onnx.export", () => {
     assert.throws(() => onnx.export(new Bitwise(true), [torch.randn(3)]), /bitwise_and: on int64 needs opset 18 \(BitwiseAnd\)/);
   });
 
+  test("F.unfold (Gather of patch positions) and F.fold (ScatterElements-add): padding, stride, dilation, unbatched, unfold then fold", async () => {
+    class Patches extends nn.Module {
+      override forward(x: Tensor): Tensor[] {
+        const cols = F.unfold(x, [2, 3], { padding: [1, 0], stride: [1, 2] });
+        return [cols, F.unfold(x, 3, { dilation: [2, 1], padding: 1 }), F.unfold(x.get(0), [2, 2]), F.fold(cols, [5, 6], [2, 3], { padding: [1, 0], stride: [1, 2] }),
+          F.fold(F.unfold(x, 2, { stride: 1 }), [5, 6], 2), F.fold(x.reshape(-1, 4, 15), [3, 6], 2, { stride: 1, dilation: [2, 1], padding: [1, 0] }), F.fold(x.get(0).reshape(4, 15), [4, 9], [2, 2], { stride: [1, 2], padding: [0, 1] })];
+      }
+    }
+    torch.manualSeed(29);
+    await check(new Patches(), [torch.randn(2, 2, 5, 6)], { more: [[torch.randn(3, 2, 5, 6)]], options: { dynamicAxes: { input: [0] } } });
+  });
+
+  test("F.embedding_bag: 2-d bags and offsets, sum/mean/max, per_sample_weights, padding_idx, include_last_offset, empty bags", async () => {
+    class Bags extends nn.Module {
+      emb = new nn.Embedding(10, 3);
+      override forward(bags: Tensor, flat: Tensor, unsorted: Tensor): Tensor[] {
+        const w = this.emb.weight;
+        // Sorted in the model: the second trace moves the input's values (its first offset must stay 0).
+        const offsets = unsorted.sort().values, weights = flat.to("float32").mul(0.25).sub(1);
+        return [F.embeddingBag(bags, w), F.embeddingBag(bags, w, { mode: "sum", paddingIdx: 2 }), F.embeddingBag(bags, w, { mode: "max", paddingIdx: 0 }),
+          F.embeddingBag(flat, w, offsets, { mode: "sum", perSampleWeights: weights }), F.embeddingBag(flat, w, offsets, { mode: "mean", paddingIdx: 4 }),
+          F.embeddingBag(flat, w, offsets, { mode: "max" }), F.embeddingBag(flat, w, offsets, { mode: "sum", includeLastOffset: true, paddingIdx: 1 }),
+          F.embeddingBag(flat, w, offsets, { mode: "max", includeLastOffset: true })];
+      }
+    }
+    torch.manualSeed(30);
+    const i = (v: number[] | number[][]): Tensor => torch.tensor(v, { dtype: "int64" });
+    const model = new Bags();
+    const flat = i([1, 4, 4, 9, 0, 2, 7, 4]);
+    await check(model, [i([[2, 2, 5], [0, 1, 0]]), flat, i([3, 0, 6, 3])], {
+      more: [[i([[2, 2, 2], [0, 0, 0], [3, 9, 8], [4, 4, 5]]), i([4, 4, 4, 3, 1]), i([0, 0, 1, 3, 5])]],
+      options: { inputNames: ["bags", "flat", "offsets"], dynamicAxes: { bags: [0], flat: [0], offsets: [0] } },
+    });
+    class Renormed extends nn.Module {
+      emb = new nn.Embedding(10, 3);
+      override forward(bags: Tensor): Tensor { return F.embeddingBag(bags, this.emb.weight, { maxNorm: 1 }); }
+    }
+    assert.throws(() => onnx.export(new Renormed(), [i([[1, 2]])]), /embedding_bag: max_norm renormalizes the weight in place/);
+  });
+
+  test("diag_embed (offsets, dims in any order, a dynamic batch) and block_diag (numbers, vectors, a dynamic block height, mixed dtypes)", async () => {
+    class Diagonals extends nn.Module {
+      override forward(x: Tensor): Tensor[] {
+        const v = x.get(0);
+        return [torch.diagEmbed(x), torch.diagEmbed(x, 2), torch.diagEmbed(x, -1, 0, 2), torch.diagEmbed(x, 1, 2, 0), torch.diag(v.get(0), -2), torch.diagEmbed(x.log()),
+          torch.blockDiag(v, x.get(":", 1), torch.tensor(7), torch.tensor([true, false]), x.get(0, 0).to("int64")), torch.blockDiag(v)];
+      }
+    }
+    torch.manualSeed(31);
+    await check(new Diagonals(), [torch.randn(2, 3, 4)], { more: [[torch.randn(5, 3, 4)]], options: { dynamicAxes: { input: [0] } } });
+  });
+
+  test("copysign, signbit (-0.0), heaviside, rrelu in eval, erfc in full precision far in the tail, remainder of a number by a tensor, nextafter (exact)", async () => {
+    class Signs extends nn.Module {
+      override forward(a: Tensor, b: Tensor): Tensor[] {
+        return [torch.copysign(a, b), torch.copysign(a, -0.0), torch.copysign(a.mul(4).to("int64"), b), torch.signbit(a), torch.signbit(a.double()), torch.signbit(a.mul(3).to("int64")),
+          torch.heaviside(a, b), torch.heaviside(a.round(), torch.tensor(0.5)), F.rrelu(a, 0.1, 0.3), torch.rrelu(a.double()), torch.erfc(a), torch.erfc(a.double().mul(9)).log(), torch.erfc(a.mul(0.3)),
+          torch.remainder(2.5, b.nanToNum(3, 3, -3).abs().add(0.5))];
+      }
+    }
+    const a = torch.tensor([0, -0, 1.5, -2, Infinity, -Infinity, 0.3, -0.9, 3.1, 0.8, 1.2, -3.05, 2.9]);
+    const b = torch.tensor([-1, 2, -0, 0, -3, 1, -0.5, 0, 7, -Infinity, 0.1, 2, -0.01]);
+    class Neighbours extends nn.Module {
+      override forward(x: Tensor, y: Tensor): Tensor[] {
+        return [torch.nextafter(x, y), torch.nextafter(y, x), torch.nextafter(x.double(), y.double()), torch.nextafter(x, torch.tensor(0)), torch.copysign(x.abs(), y)];
+      }
+    }
+    const edges = torch.tensor([2 ** -149, -(2 ** -149), 2 ** -126, 3.4028234663852886e38, 1, -2, 0.75, 1e-40, 0, -0, Infinity, NaN, 8]);
+    // Exactly: one ulp off is within any tolerance.
+    await check(new Neighbours(), [edges, edges.flip(0).mul(-3)], { more: [[a, b], [torch.randn(20).mul(1e5), torch.randn(20)]], options: { inputNames: ["x", "y"], dynamicAxes: { x: { 0: "n" }, y: { 0: "n" } } }, tol: 0 });
+    await check(new Signs(), [a, b], {
+      more: [[b.flip(0).mul(2), a.flip(0)], [torch.randn(20).mul(3), torch.randn(20)]],
+      options: { inputNames: ["a", "b"], dynamicAxes: { a: { 0: "n" }, b: { 0: "n" } } }, tol: 1e-6,
+    });
+  });
+
+  test("erfc, erfinv, lgamma, digamma, i0 built in double: float32 results match over the whole range (poles, tails, ±inf, ±0, NaN)", async () => {
+    class Special extends nn.Module {
+      override forward(x: Tensor): Tensor[] {
+        return [x.erfc(), x.mul(0.03).erfinv(), x.clamp(-1, 1).erfinv(), x.lgamma(), x.digamma(), x.i0(), x.double().lgamma(), x.double().i0(), x.double().erfc(), x.mul(3).to("int64").lgamma()];
+      }
+    }
+    const grid: number[] = [0, -0, Infinity, -Infinity, NaN, 1, 2, -1, -2, -3, 10, 0.5, -0.5, 1e-30, -1e-30, 1e-8, 700, 713.5, 800, 1e30, -1e30, 1e20, -100.5, 0.9999999, -0.9999999, 27.5, -27.5, 29.9, 30.1, 14.99, 15, 9.999];
+    for (let v = -40; v <= 40; v += 0.37) grid.push(v);
+    for (let e = -20; e <= 60; e += 3) grid.push(2 ** e, -(2 ** e), -(2 ** e) + 0.3);
+    const x = torch.tensor(grid);
+    await check(new Special(), [x], { more: [[x.flip(0).mul(0.5)], [torch.randn(40).mul(10)]], options: { dynamicAxes: { input: [0] } }, tol: 1e-6 });
+  });
+
+  test("median and median(dim) propagate NaN, nanmedian skips it, mode (ties to the smallest, last index, NaN runs)", async () => {
+    class Medians extends nn.Module {
+      override forward(x: Tensor): Tensor[] {
+        const ints = x.nanToNum(5).to("int64");
+        // nanmedian's overloads are not typed apart: a dim gives (values, indices).
+        const both = (r: unknown): Tensor[] => r as Tensor[];
+        return [x.median(), x.get(0).median(), ...x.median(1), ...x.median(0, true), x.nanmedian() as Tensor, ...both(x.nanmedian(1)), ...both(x.nanmedian(0, true)), ...both(ints.nanmedian(1)),
+          ...x.mode(1), ...x.mode(0, true), ...ints.mode(1), ...ints.median(0)];
+      }
+    }
+    const nan = NaN;
+    const x = torch.tensor([[1, nan, 3, 3, 0, 1], [2, 2, 5, 5, 1, 7], [nan, nan, nan, 4, 4, 4], [nan, nan, nan, nan, nan, nan]]);
+    const y = torch.tensor([[0, 0, 1, 1, 2, 2], [3, nan, nan, 1, 3, nan], [6, 5, 4, 3, 2, 1]]);
+    await check(new Medians(), [x], { more: [[y], [torch.randn(5, 6).round()]], options: { dynamicAxes: { input: [0] } } });
+  });
+
+  test("histc (given and data ranges, edges) and bincount (weights, minlength, its length from the values)", async () => {
+    class Counts extends nn.Module {
+      override forward(x: Tensor, idx: Tensor): Tensor[] {
+        return [torch.histc(x, 4, -1, 1), torch.histc(x, 6), torch.histc(x.double(), 3, 0, 0.5), torch.histc(x.mul(0).add(2), 3),
+          torch.bincount(idx), torch.bincount(idx, { minlength: 6 }), torch.bincount(idx, x.get(":", 0)), torch.bincount(idx, x.get(":", 0).double(), 8), torch.bincount(idx, idx)];
+      }
+    }
+    const session = await check(new Counts(), [torch.tensor([[-1, 0.5], [1, 0.25], [NaN, -3], [-0.5, 1]]), torch.tensor([0, 3, 3, 1], { dtype: "int64" })], {
+      more: [[torch.randn(7, 2), torch.tensor([9, 0, 0, 2, 2, 2, 1], { dtype: "int64" })], [torch.randn(2, 2), torch.tensor([1, 1], { dtype: "int64" })]],
+      options: { inputNames: ["x", "idx"], outputNames: ["h1", "h2", "h3", "h4", "counts"], dynamicAxes: { x: { 0: "n" }, idx: { 0: "n" } } },
+    });
+    assert.deepEqual(shapesOf(session).counts, ["counts_dim_0"]);
+    assert.deepEqual(shapesOf(session).h2, [6]);
+  });
+
+  test("in-place index_add_, index_copy_, index_fill_, scatter_, scatter_add_, masked_scatter_ become new values of the tensor they write", async () => {
+    class InPlaceWrites extends nn.Module {
+      override forward(x: Tensor, idx: Tensor): Tensor[] {
+        const i = (v: number[]): Tensor => torch.tensor(v, { dtype: "int64" });
+        const a = x.mul(2);
+        a.indexAdd_(0, idx, x.get("0:3"), { alpha: 3 });
+        const b = a.add(1);
+        b.indexCopy_(1, i([4, 0]), b.get(":", "1:3"));
+        b.indexFill_(1, i([-1]), -7);
+        const c = x.exp();
+        c.scatter_(1, x.argsort(1), x.neg());
+        c.scatterAdd_(1, x.argsort(1).get(":", "0:2"), x.mul(3));
+        c.scatter_(0, torch.tensor([[1, 0]], { dtype: "int64" }), 9.5);
+        const d = x.clone();
+        d.maskedScatter_(x.gt(0), x.mul(10));
+        return [a, b, c.sum(1), d, a.mul(b)];
+      }
+    }
+    torch.manualSeed(32);
+    const i = (v: number[]): Tensor => torch.tensor(v, { dtype: "int64" });
+    await check(new InPlaceWrites(), [torch.randn(4, 5), i([1, 1, 3])], { more: [[torch.randn(6, 5), i([0, 5, 0])]], options: { inputNames: ["x", "idx"], dynamicAxes: { x: [0] } } });
+  });
+
   test("an op with no ONNX mapping fails the export naming the op", () => {
-    assert.throws(() => onnx.export(new Lgamma(), [torch.randn(2, 3)]), /op 'lgamma' has no ONNX mapping/);
+    assert.throws(() => onnx.export(new Polygamma(), [torch.randn(2, 3)]), /op 'polygamma' has no ONNX mapping/);
+    class Unmapped extends nn.Module {
+      constructor(readonly fn: (x: Tensor) => Tensor) { super(); }
+      override forward(x: Tensor): Tensor { return this.fn(x); }
+    }
+    for (const [name, fn] of [["scatter_reduce", (x: Tensor) => x.scatterReduce(1, x.argsort(1), x, "amax")]] as const) {
+      assert.throws(() => onnx.export(new Unmapped(fn), [torch.randn(2, 3)]), new RegExp(`op '${name}' has no ONNX mapping`));
+    }
   });
 
   test("writes the file, and returns the bytes without a path", async () => {

@@ -157,7 +157,8 @@ export class GraphBuilder {
 
   /** A constant initializer, shared with any identical small constant. */
   constant(dtype: DType, values: readonly (number | bigint | boolean)[], dims: readonly number[]): string {
-    const key = `${dtype.name}|${dims.join(",")}|${values.map(String).join(",")}`;
+    // -0 is its own constant (String(-0) is "0"): copysign and 1 / x tell them apart.
+    const key = `${dtype.name}|${dims.join(",")}|${values.map((v) => (Object.is(v, -0) ? "-0" : String(v))).join(",")}`;
     const small = values.length <= 64;
     const hit = small ? this.shared.get(key) : undefined;
     if (hit) return hit;

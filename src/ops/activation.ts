@@ -126,7 +126,7 @@ function rreluCompute(input: Tensor, lower: number, upper: number, training: boo
   const dtype = floatOnlyOut("rrelu_with_noise_out_cpu")(input.dtype);
   if (!training) {
     const slope = (lower + upper) / 2;
-    return runActivation(activation("leakyRelu", [slope], { name: "rrelu", node: "RreluWithNoiseBackward0", outDtype: sameOut },
+    return runActivation(activation("leakyRelu", [slope], { name: "rrelu", node: "RreluWithNoiseBackward0", outDtype: sameOut, onnx: { kind: "leaky_relu", attrs: { negativeSlope: slope } } },
       (x) => (x > 0 ? x : x * slope), (gv, xv) => (xv > 0 ? gv : gv * slope), (g, x) => where(x.gt(0), g, g.mul(slope))), input);
   }
   const x = toNumbers(input);

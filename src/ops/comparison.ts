@@ -335,7 +335,9 @@ export function isreal(input: Tensor): Tensor {
 export function signbit(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("signbit", arguments, 1, () => signbit(input)); else if (isOptionsObject(input)) return rebind(signbit, "signbit", arguments, ["input"], 1, ["out"]);
   // Natively the sign bit itself, which a NaN's sign reaches too (as PyTorch); JS cannot see a NaN's sign.
-  return test("signbit", input, (v) => (v < 0 || Object.is(v, -0) ? 1 : 0), input.dtype.isSigned ? null : 0, { classify: "signbit" });
+  const r = test("signbit", input, (v) => (v < 0 || Object.is(v, -0) ? 1 : 0), input.dtype.isSigned ? null : 0, { classify: "signbit" });
+  if (tracing.on) traceOp("signbit", [input], r);
+  return r;
 }
 
 // ---- logical ----------------------------------------------------------------------------------
@@ -637,7 +639,7 @@ function whereMethod(self: Tensor, condition: Tensor, other: TensorOrScalar): Te
 // ---- heaviside --------------------------------------------------------------------------------
 
 const HEAVISIDE: BinarySpec = {
-  name: "heaviside", node: "torch::autograd::NotImplemented",
+  name: "heaviside", node: "torch::autograd::NotImplemented", onnx: { kind: "heaviside", attrs: {} },
   f: (a, b) => (a === 0 ? b : a > 0 ? 1 : 0),
   fBig: (a, b) => (a === 0n ? b : a > 0n ? 1n : 0n),
   vjp: () => { throw new Error("the derivative for 'heaviside' is not implemented."); },

@@ -148,8 +148,10 @@ export function indexAdd_(self: Tensor, ...args: Args<[dim: number, index: Tenso
   const direct = onDevice(self, index, source)
     ? () => { copyInto(self, deviceOp("indexAdd", "index_add_")(self.detach(), d, index, source.detach(), alpha).detach()); }
     : () => writeAlong(self, d, index, source, true, alpha);
-  return applyInPlace("index_add_", self, [source], direct,
-    (x) => indexAdd(x, d, index, source, { alpha }));
+  applyInPlace("index_add_", self, [source], direct, (x) => indexAdd(x, d, index, source, { alpha }));
+  // The write is a new value of self for the exporter (its own tensor as the output).
+  if (tracing.on) traceOp("index_add", [self, index, source], self, { dim: d, alpha });
+  return self;
 }
 
 function bindIndexCopy(op: string, self: Tensor, args: readonly unknown[]): { d: number; index: Tensor; source: Tensor } {
@@ -186,7 +188,9 @@ export function indexCopy(input: Tensor, ...args: Args<[dim: number, index: Tens
 
 export function indexCopy_(self: Tensor, ...args: Args<[dim: number, index: Tensor, source: Tensor], { dim?: number; index?: Tensor; source?: Tensor }>): Tensor {
   const { d, index, source } = bindIndexCopy("index_copy_", self, args);
-  return applyInPlace("index_copy_", self, [source], () => writeAlong(self, d, index, source, false), (x) => indexCopy(x, d, index, source));
+  applyInPlace("index_copy_", self, [source], () => writeAlong(self, d, index, source, false), (x) => indexCopy(x, d, index, source));
+  if (tracing.on) traceOp("index_copy", [self, index, source], self, { dim: d });
+  return self;
 }
 
 // ---- index_fill -----------------------------------------------------------------------------
@@ -245,7 +249,9 @@ export function indexFill(input: Tensor, ...args: Args<[dim: number, index: Tens
 
 export function indexFill_(self: Tensor, ...args: Args<[dim: number, index: Tensor, value: FillValue], { dim?: number; index?: Tensor; value?: FillValue }>): Tensor {
   const { d, index, value, v } = bindIndexFill("index_fill_", self, args);
-  return applyInPlace("index_fill_", self, [value instanceof Tensor ? value : null], () => fillAlong(self, d, index, v), (x) => indexFill(x, d, index, value));
+  applyInPlace("index_fill_", self, [value instanceof Tensor ? value : null], () => fillAlong(self, d, index, v), (x) => indexFill(x, d, index, value));
+  if (tracing.on) traceOp("index_fill", [self, index, value], self, { dim: d });
+  return self;
 }
 
 // ---- index_put ------------------------------------------------------------------------------

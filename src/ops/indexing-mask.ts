@@ -204,7 +204,10 @@ export function maskedScatter_(self: Tensor, ...args: Args<[mask: Tensor, source
   const write = onDevice(self, mask, source)
     ? () => copyInto(self, deviceOp("maskedScatter", "masked_scatter_")(self.detach(), mask, source.detach()))
     : planMaskedScatter(self, mask, source);
-  return applyInPlace("masked_scatter_", self, [source], write, (x) => maskedScatter(x, mask, source));
+  applyInPlace("masked_scatter_", self, [source], write, (x) => maskedScatter(x, mask, source));
+  // The write is a new value of self for the exporter (its own tensor as the output).
+  if (tracing.on) traceOp("masked_scatter", [self, mask, source], self);
+  return self;
 }
 
 // ---- masked_select --------------------------------------------------------------------------

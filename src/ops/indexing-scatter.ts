@@ -248,8 +248,11 @@ export function scatter_(self: Tensor, ...args: Args<[dim: number, index: Tensor
   const s = bindScatter("scatter_", args);
   const d = checkScatter("scatter", self, s.dim, s.index, s.src);
   const value = s.src ? null : valueIn(self.dtype, s.value!);
-  return applyInPlace("scatter_", self, [s.src], () => scatterKernel(self, d, s.index, s.src, value, s.reduce),
+  applyInPlace("scatter_", self, [s.src], () => scatterKernel(self, d, s.index, s.src, value, s.reduce),
     (x) => scatter(x, d, s.index, s.src ?? s.value!, s.reduce ? { reduce: s.reduce === "sum" ? "add" : "multiply" } : {}));
+  // The write is a new value of self for the exporter (its own tensor as the output).
+  if (tracing.on) traceOp("scatter", [self, s.index, s.src ?? s.value], self, { dim: d, reduce: s.reduce });
+  return self;
 }
 
 export function scatterAdd(input: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor], { dim?: number; index?: Tensor; src?: Tensor } & OutOption>): Tensor {
@@ -271,7 +274,9 @@ export function scatterAdd_(self: Tensor, ...args: Args<[dim: number, index: Ten
   const a = bindArgs("scatter_add_", args, ["dim", "index", "src"], [], 1);
   const src = checkTensor("scatter_add_", "src", a.src), index = a.index as Tensor;
   const d = checkScatter("scatter_add", self, a.dim as number, index, src);
-  return applyInPlace("scatter_add_", self, [src], () => scatterKernel(self, d, index, src, null, "sum"), (x) => scatterAdd(x, d, index, src));
+  applyInPlace("scatter_add_", self, [src], () => scatterKernel(self, d, index, src, null, "sum"), (x) => scatterAdd(x, d, index, src));
+  if (tracing.on) traceOp("scatter", [self, index, src], self, { dim: d, reduce: "sum" });
+  return self;
 }
 
 interface ReduceOpts { dim?: number; index?: Tensor; src?: Tensor; reduce?: Reduce; includeSelf?: boolean }

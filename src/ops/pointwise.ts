@@ -957,7 +957,7 @@ function remainderSpec(promoted: DType, form: "tensor" | "scalarOther" | "scalar
   const node = form === "scalarOther" ? "RemainderBackward0" : "RemainderBackward1";
   if (!promoted.isFloatingPoint) return { name: "remainder", node, f: remainderInt, fBig: remainderBig };
   if (form === "scalarSelf") {
-    return { name: "remainder", node: "torch::autograd::NotImplemented", f: remainderFloat, vjp: notImplementedVjp("remainder") };
+    return { name: "remainder", node: "torch::autograd::NotImplemented", f: remainderFloat, vjp: notImplementedVjp("remainder"), onnx: { kind: "RemainderBackward1", attrs: {} } };
   }
   return {
     name: "remainder", node, f: remainderFloat,

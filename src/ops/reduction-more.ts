@@ -530,7 +530,7 @@ export function median(input: Tensor, ...args: unknown[]): Tensor | ValuesIndice
     : selectAlong("median", input, o.dim as number, keepdim, pick, { mode: "median", k: 0 });
   const inShape = input.shape;
   record("MedianBackward1", [input], [values, indices], ([g]) => [scatterToIndex(g!, indices, inShape, d!, keepdim)], [input]);
-  if (tracing.on && d !== null) traceOp("kthvalue", [input], [values, indices], { k: Math.floor((input.shape[d]! - 1) / 2) + 1, dim: d, keepdim });
+  if (tracing.on) traceOp("median_dim", [input], [values, indices], { dim: d, keepdim });
   return valuesIndices(values, indices);
 }
 
@@ -544,12 +544,15 @@ export function nanmedian(input: Tensor, ...args: unknown[]): Tensor | ValuesInd
   };
   const lowerMedian = (n: number): number => Math.floor((n - 1) / 2);
   if (o.dim === undefined || o.dim === null) {
-    return onDevice(input) ? deviceOp("kthAlong", "nanmedian")("nanmedian", input, null, false, lowerMedian, "ignore").values
+    const all = onDevice(input) ? deviceOp("kthAlong", "nanmedian")("nanmedian", input, null, false, lowerMedian, "ignore").values
       : selectAlong("nanmedian", input.reshape(-1), 0, false, pick, { mode: "nanmedian", k: 0 }).values;
+    if (tracing.on) traceOp("nanmedian", [input], all, { dim: null, keepdim: false });
+    return all;
   }
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
-  const { values, indices } = onDevice(input) ? deviceOp("kthAlong", "nanmedian")("nanmedian", input, o.dim as number, keepdim, lowerMedian, "ignore")
+  const { values, indices, d } = onDevice(input) ? deviceOp("kthAlong", "nanmedian")("nanmedian", input, o.dim as number, keepdim, lowerMedian, "ignore")
     : selectAlong("nanmedian", input, o.dim as number, keepdim, pick, { mode: "nanmedian", k: 0 });
+  if (tracing.on) traceOp("nanmedian", [input], [values, indices], { dim: d, keepdim });
   return valuesIndices(values, indices);
 }
 
@@ -593,6 +596,7 @@ export function mode(input: Tensor, ...args: Args<[dim?: number, keepdim?: boole
   const { values, indices, d } = onDevice(input) ? deviceOp("modeAlong", "mode")(input, dim, keepdim) : selectAlong("mode", input, dim, keepdim, pick);
   const inShape = input.shape;
   record("ModeBackward0", [input], [values, indices], ([g]) => [scatterToIndex(g!, indices, inShape, d!, keepdim)], [input]);
+  if (tracing.on) traceOp("mode", [input], [values, indices], { dim: d, keepdim });
   return valuesIndices(values, indices);
 }
 

@@ -319,7 +319,9 @@ export function diagEmbed(input: Tensor, ...args: Args<[offset?: number, dim1?: 
   shape.splice(hi, 0, n);
   const out = emptyTensor(shape, input.dtype);
   copyInto(out.diagonal(offset, d1, d2), input.dim() === 0 ? input.reshape([1]) : input);
-  return record("DiagEmbedBackward0", [input], out, ([g]) => [g!.diagonal(offset, d1, d2).reshape(input.shape)]);
+  const r = record("DiagEmbedBackward0", [input], out, ([g]) => [g!.diagonal(offset, d1, d2).reshape(input.shape)]);
+  if (tracing.on) traceOp("diag_embed", [input], r, { offset, dim1: d1, dim2: d2 });
+  return r;
 }
 
 /** torch.diag: a 1-d input becomes a matrix with it on diagonal `diagonal`, a 2-d one gives that diagonal. */

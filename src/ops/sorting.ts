@@ -332,6 +332,7 @@ export function histc(input: Tensor, ...args: Args<[bins?: number, min?: number,
   }
   const t = emptyTensor([bins], input.dtype);
   writeNumbers(t, counts);
+  if (tracing.on) traceOp("histc", [input], t, { bins, min: (o.min as number | undefined) ?? 0, max: (o.max as number | undefined) ?? 0 });
   return t;
 }
 
@@ -350,6 +351,8 @@ export function bincount(input: Tensor, ...args: Args<[weights?: Tensor | null, 
   const dtype = w ? (w.dtype.isFloatingPoint ? (w.dtype === float32 ? float32 : w.dtype) : getDefaultDtype()) : int64;
   const t = emptyTensor([n], w && w.dtype.name === "float64" ? w.dtype : dtype);
   writeNumbers(t, out);
+  // Its length is max(input) + 1 unless minlength is larger: read from the values.
+  if (tracing.on) traceOp("bincount", [input, w ?? null], t, { minlength, [DATA_DEPENDENT_DIMS]: [[0, 0]] });
   return t;
 }
 

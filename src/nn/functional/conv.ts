@@ -335,7 +335,9 @@ export function unfold(input: Tensor, ...args: UnfoldArgs): Tensor {
   const a = bindArgs("unfold", args, ["kernelSize", "dilation", "padding", "stride"], [], 1);
   const p = foldParams("unfold", a);
   if (x.dtype.name === "bool") throw new Error(`"im2col_out_cpu" not implemented for 'Bool'`);
-  return unfoldOp(x, p);
+  const out = unfoldOp(x, p);
+  if (tracing.on) traceOp("unfold", [x], out, { ...p });
+  return out;
 }
 
 /** F.fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1): (N, C*kh*kw, L) -> (N, C, H, W). */
@@ -346,5 +348,7 @@ export function fold(input: Tensor, ...args: FoldArgs): Tensor {
   const outputSize = pair("fold", "output_size", a.outputSize);
   const p = foldParams("fold", a);
   if (x.dtype.name === "bool") throw new Error(`"col2im_out_cpu" not implemented for 'Bool'`);
-  return foldOp(x, outputSize, p);
+  const out = foldOp(x, outputSize, p);
+  if (tracing.on) traceOp("fold", [x], out, { ...p, outputSize });
+  return out;
 }

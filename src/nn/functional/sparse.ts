@@ -194,6 +194,8 @@ export function embeddingBag(input: Tensor, weight: Tensor,
     throw new Error(`embedding_bag: If per_sample_weights (${torchSize(psw.shape)}) is not None, then it must have the same shape as the input (${torchSize(idx.shape)})`);
   }
   if (w.dim() !== 2) throw new Error(`weight has to be a 2D Tensor, but got Tensor of dimension ${w.dim()}`);
+  // What the exporter sees: the bags as given (a 2-D input is fixed-length bags, no offsets).
+  const traced = { idx, offsets, psw };
   if (idx.dim() === 2) {
     if (offsets) {
       throw new Error("if input is 2D, then offsets has to be None, as input is treated is a mini-batch of fixed length sequences. However, found offsets of type <class 'torch.Tensor'>");
@@ -239,7 +241,9 @@ export function embeddingBag(input: Tensor, weight: Tensor,
     if (!(iv[i]! >= 0 && iv[i]! < V)) throw new Error(`embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be ${iv[i]}`);
   }
   if (maxNorm !== null) embeddingRenorm(w, iv, maxNorm, normType);
-  return embeddingBagOp(w, iv, ov, mode as BagMode, psw, includeLast, padding, byFreq);
+  const out = embeddingBagOp(w, iv, ov, mode as BagMode, psw, includeLast, padding, byFreq);
+  if (tracing.on) traceOp("embedding_bag", [w, traced.idx, traced.offsets, traced.psw], out, { mode, includeLast, paddingIdx: padding, maxNorm });
+  return out;
 }
 
 function embeddingBagOp(w: Tensor, iv: ArrayLike<number>, ov: ArrayLike<number>, mode: BagMode, psw: Tensor | null,

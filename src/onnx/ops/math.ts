@@ -1,6 +1,6 @@
 // Pointwise math that ONNX has no operator for, built from its parts with PyTorch's special cases:
 // log1p and expm1 (exact for tiny values), logaddexp/logaddexp2, xlogy, hypot, sinc, logit,
-// deg2rad/rad2deg and fmax/fmin. Float results are computed in double and rounded once to the
+// deg2rad/rad2deg and fmax/fmin (the special functions are in special.ts). Float results are computed in double and rounded once to the
 // output dtype, as torch-ts's kernels do.
 
 import { type DType, float64 } from "../../core/dtype.js";

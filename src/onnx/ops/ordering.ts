@@ -36,7 +36,7 @@ const topk: Converter = (c) => {
   return c.g.node("TopK", [c.input(0), c.g.ints([k])], { axis: attr.i(d), largest: attr.i(c.attr<boolean>("largest") ? 1 : 0), sorted: attr.i(1) }, 2);
 };
 
-/** kthvalue(k, dim) and median(dim): the k-th smallest by TopK (smallest first), then its position. */
+/** kthvalue(k, dim): the k-th smallest by TopK (smallest first), then its position. */
 const kthvalue: Converter = (c) => {
   const d = c.attr<number>("dim");
   if (c.value(0).shape.length === 0) return scalarOrder(c);
@@ -44,18 +44,6 @@ const kthvalue: Converter = (c) => {
   const [values, indices] = c.g.node("TopK", [c.input(0), c.g.ints([k])], { axis: attr.i(d), largest: attr.i(0), sorted: attr.i(1) }, 2) as [string, string];
   const at = keepdim ? c.g.ints([k - 1]) : c.g.scalar(k - 1, int64);
   return [c.op("Gather", [values, at], { axis: attr.i(d) }), c.op("Gather", [indices, at], { axis: attr.i(d) })];
-};
-
-/** median() of the whole tensor: the lower median of the flattened values. */
-const medianOfAll: Converter = (c) => {
-  const v = c.value(0);
-  const count = (s: readonly number[]): number => s.reduce((p, n) => p * n, 1);
-  const n = count(v.shape), nb = v.b ? count(v.b.shape) : n;
-  const k = Math.floor((n - 1) / 2);
-  if (Math.floor((nb - 1) / 2) !== k) c.fail(`the median's position changes with the dynamic axes (element ${k} of ${n}, then of ${nb})`);
-  const flat = c.op("Reshape", [c.input(0), c.g.ints([-1])]);
-  const [values] = c.g.node("TopK", [flat, c.g.ints([k + 1])], { axis: attr.i(0), largest: attr.i(0), sorted: attr.i(1) }, 2);
-  return c.op("Gather", [values!, c.g.scalar(k, int64)], { axis: attr.i(0) });
 };
 
 /** max(dim) / min(dim): the extreme values and the index of the first one. */
@@ -168,7 +156,6 @@ const searchsorted: Converter = (c) => {
 export const ORDERING: Record<string, Converter> = {
   searchsorted,
   kthvalue,
-  MedianBackward0: medianOfAll,
   roll,
   sort,
   topk,
