@@ -314,9 +314,9 @@ function avgPoolNdImpl(op: string, k: 2 | 3, x: Tensor, w: AvgWindow): Tensor {
       w.padding[0]!, w.padding[1]!, w.padding[2]!, 1, 1, 1, outSpatial[0]!, outSpatial[1]!, outSpatial[2]!, "avg_pool3d()", true);
   }
   if (x.dtype.name === "bool") throw new Error(`"${op}" not implemented for 'Bool'`);
-  if (onDevice(x)) return deviceOp("avgPool", op)(x, w, k);
-  // PyTorch's CPU kernels take int64 among the integers, no other.
+  // PyTorch's CPU kernels take int64 among the integers, no other (the device follows the CPU).
   if (!x.dtype.isFloatingPoint && x.dtype !== int64) throw notImplementedFor(k === 3 ? "avg_pool3d_out_frame" : op, x.dtype);
+  if (onDevice(x)) return deviceOp("avgPool", op)(x, w, k);
   const outShape = [...x.shape.slice(0, nd - k), ...outSpatial];
   const params = {
     kernelSize: w.kernel, stride: w.stride, padding: w.padding,
