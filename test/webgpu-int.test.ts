@@ -274,11 +274,21 @@ describe("webgpu integer index_add, scatter_add and average pooling", { skip }, 
       await same("scatter_add_ dim 0", (t, i, s) => t.clone().scatterAdd_(0, i, s), x, torch.randint(0, 6, [8, 5]), src);
       await same("scatter_reduce sum", (t, i, s) => t.scatterReduce(0, i, s, "sum"), x, torch.randint(0, 6, [8, 5]), src);
     });
-    test(`${d.name}: avg_pool1d/2d/3d truncate toward zero as the CPU`, async () => {
+    test(`${d.name}: avg_pool1d/2d/3d ${d === torch.int64 ? "truncate toward zero" : "are refused"} as on the CPU`, async () => {
       torch.manualSeed(12);
       const lo = d === torch.uint8 ? 0 : -100;
       const x = torch.randint(lo, 100, [2, 3, 7, 6], { dtype: d });
       const x3 = torch.randint(lo, 100, [1, 2, 5, 4, 6], { dtype: d });
+      if (d !== torch.int64) {
+        // PyTorch's CPU kernels take int64 among the integers, no other: both devices give its error.
+        for (const [t, f] of [[x, (t: torch.Tensor) => torch.nn.functional.avgPool2d(t, 2)], [x3, (t: torch.Tensor) => torch.nn.functional.avgPool3d(t, 2)]] as const) {
+          let cpuMessage = "";
+          try { f(t); } catch (e) { cpuMessage = (e as Error).message; }
+          assert.match(cpuMessage, /not implemented for/);
+          assert.throws(() => f(t.to("webgpu")), (e: Error) => e.message === cpuMessage);
+        }
+        return;
+      }
       await same("avg_pool2d", (t) => torch.nn.functional.avgPool2d(t, 2), x);
       await same("avg_pool2d padded, ceil_mode, count_include_pad=False", (t) =>
         torch.nn.functional.avgPool2d(t, [3, 2], { stride: 2, padding: 1, ceilMode: true, countIncludePad: false }), x);

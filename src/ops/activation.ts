@@ -13,7 +13,7 @@ import { copyInto, emptyTensor, toNumbers, uninitTensor, writeNumbers } from "./
 import { applyInPlace } from "./inplace.js";
 import { sameOut, type UnarySpec } from "./pointwise-engine.js";
 import { castTo } from "./conversion.js";
-import { floatOnlyOut, fusedGrad, kernelTypeName, type Loop1, notImplementedFor, pyType, unaryFast, unaryFastInPlace } from "./pointwise-util.js";
+import { checkScalarFits, floatOnlyOut, fusedGrad, kernelTypeName, type Loop1, notImplementedFor, pyType, unaryFast, unaryFastInPlace } from "./pointwise-util.js";
 import { activation, type Activation, eluActivation, mapDense, runActivation, tryNativePrelu } from "./native-activation.js";
 import { where } from "./comparison.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -48,6 +48,8 @@ export function relu_(self: Tensor): Tensor {
 
 function thresholdActivation(input: Tensor, threshold: number, value: number): Activation {
   if (input.dtype === bool) throw notImplementedFor("threshold_cpu", bool);
+  checkScalarFits(threshold, input.dtype);
+  checkScalarFits(value, input.dtype);
   const th = roundToDType(threshold, input.dtype), v = roundToDType(value, input.dtype);
   return activation("threshold", [th, v], {
     name: "threshold", node: "ThresholdBackward0", outDtype: sameOut,

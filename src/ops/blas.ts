@@ -10,12 +10,18 @@ import { emptyTensor, uninitTensor, toNumbers, writeNumbers } from "./engine.js"
 import { kernels, type FloatArray } from "../backends/kernels.js";
 import { tensor } from "./creation.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
+import { kernelTypeName, notImplementedFor } from "./pointwise-util.js";
 
 import { outCall, type OutOption, writeOut, hasOut, withOut } from "./out.js";
 const TYPE_NAMES: Record<string, string> = {
   float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char",
   uint8: "unsigned char", int16: "short", int32: "int", int64: "long int", bool: "bool",
 };
+
+/** PyTorch's CPU matrix-product kernels take every dtype but bool; `kernel` is the name its error gives. */
+function refuseBool(kernel: string, t: Tensor): void {
+  if (t.dtype.name === "bool") throw notImplementedFor(kernel, t.dtype);
+}
 
 function checkSameDtype(op: string, a: Tensor, b: Tensor): void {
   if (a.dtype !== b.dtype) {
@@ -90,6 +96,7 @@ export function mm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
     throw new Error(`mat1 and mat2 shapes cannot be multiplied (${input._shape[0]}x${input._shape[1]} and ${mat2._shape[0]}x${mat2._shape[1]})`);
   }
   checkSameDtype("mm", input, mat2);
+  refuseBool("addmm_impl_cpu_", input);
   const out = mmKernel(input, mat2);
   return record("MmBackward0", [input, mat2], out, ([g]) => [
     input._requiresGrad ? g!.mm(mat2.t()) : null,
@@ -109,6 +116,7 @@ export function bmm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
   }
   void M;
   checkSameDtype("bmm", input, mat2);
+  refuseBool("bmm", input);
   const out = bmmKernel(input.detach(), mat2.detach());
   return record("BmmBackward0", [input, mat2], out, ([g]) => [
     input._requiresGrad ? g!.bmm(mat2.transpose(1, 2)) : null,
@@ -125,6 +133,7 @@ export function dot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
     throw new Error(`inconsistent tensor size, expected tensor [${input.numel()}] and src [${other.numel()}] to have the same number of elements, but got ${input.numel()} and ${other.numel()} elements respectively`);
   }
   checkSameDtype("dot", input, other);
+  refuseBool("dot", input);
   const out = bmmKernel(input.detach().view(1, 1, -1), other.detach().view(1, -1, 1)).reshape([]).detach();
   return record("DotBackward0", [input, other], out, ([g]) => [
     input._requiresGrad ? other.mul(g!) : null,
@@ -146,6 +155,7 @@ export function mv(input: Tensor, vec: Tensor, options?: OutOption): Tensor {
   if (input._shape[1] !== vec._shape[0]) {
     throw new Error(`size mismatch, got input (${input._shape[0]}), mat (${input._shape[0]}x${input._shape[1]}), vec (${vec._shape[0]})`);
   }
+  refuseBool("addmv_impl_cpu", input);
   return mm(input, vec.unsqueeze(1)).squeeze(1);
 }
 
@@ -207,6 +217,16 @@ function scaleAdd(op: string, input: Tensor, prod: Tensor, beta: number, alpha: 
   if (shape.join() !== prod.shape.join()) {
     throw new Error(`${op}: input of shape ${shapeStr(input.shape)} cannot be broadcast to ${shapeStr(prod.shape)}`);
   }
+  // Integer products take beta and alpha converted to their dtype, as PyTorch does (0.5 -> 0).
+  // addr refuses fractional ones instead.
+  if (!prod.dtype.isFloatingPoint) {
+    if (op === "addr") {
+      for (const [name, v] of [["beta", beta], ["alpha", alpha]] as const) {
+        if (!Number.isInteger(v)) throw new Error(`For integral input tensors, argument ${name} must not be a floating point number.`);
+      }
+    }
+    beta = Math.trunc(beta); alpha = Math.trunc(alpha);
+  }
   const p = alpha === 1 ? prod : prod.mul(alpha);
   if (beta === 0) return p;
   return (beta === 1 ? input : input.mul(beta)).add(p);
@@ -245,7 +265,10 @@ export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, options: BetaAlp
 
 export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? batch2 : arguments.length === 2 ? batch1 : input)) return rebind(baddbmm, "baddbmm", arguments, ["input", "batch1", "batch2"], 3, ["beta", "alpha", "out"]);
-  return scaledProduct("baddbmm", arguments, input, options, () => bmm(batch1, batch2));
+  return scaledProduct("baddbmm", arguments, input, options, () => {
+    refuseBool("baddbmm", batch1);
+    return bmm(batch1, batch2);
+  });
 }
 
 export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
@@ -434,6 +457,7 @@ export function kron(input: Tensor, other: Tensor, options?: OutOption): Tensor 
 export function trace(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("trace", arguments, 1); else if (isOptionsObject(input)) return rebind(trace, "trace", arguments, ["input"], 1, []);
   if (input.dim() !== 2) throw new Error(`trace: expected a matrix, but got tensor with dim ${input.dim()}`);
+  refuseBool("trace", input);
   return input.diagonal().sum();
 }
 
@@ -441,6 +465,7 @@ export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number 
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(cross, "cross", arguments, ["input", "other", "dim"], 2, ["out"]);
   if (hasOut(args)) return withOut("cross", args, (rest) => cross(input, other, ...(rest as [never])), "same");
   const o = bindArgs("cross", args, ["dim"], [], 2);
+  if (input.dtype.name === "bool" && other.dtype.name === "bool") throw notImplementedFor("cross", input.dtype);
   const shape = broadcastShapes(input.shape, other.shape);
   let d: number;
   if (o.dim === undefined || o.dim === null) {
@@ -465,6 +490,9 @@ export function cdist(x1: Tensor, x2: Tensor, ...args: Args<[p?: number], { p?: 
   const o = bindArgs("cdist", args, ["p"], ["computeMode"], 2);
   const p = (o.p as number | undefined) ?? 2;
   if (x1.dim() < 2 || x2.dim() < 2) throw new Error(`cdist only supports at least 2D tensors, X1 got: ${x1.dim()}D`);
+  for (const [name, x] of [["X1", x1], ["X2", x2]] as const) {
+    if (!x.dtype.isFloatingPoint) throw new Error(`cdist only supports floating-point dtypes, ${name} got: ${kernelTypeName(x.dtype)}`);
+  }
   if (x1._shape[x1.dim() - 1] !== x2._shape[x2.dim() - 1]) {
     throw new Error(`X1 and X2 must have the same number of columns. X1: ${x1._shape[x1.dim() - 1]} X2: ${x2._shape[x2.dim() - 1]}`);
   }

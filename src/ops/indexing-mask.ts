@@ -15,6 +15,7 @@ import {
 import { cat } from "./shape-join.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryNativeSelect, tryNativeSelectInto } from "./native-masks.js";
+import { checkScalarFits } from "./pointwise-util.js";
 import { tryNativeMaskedSelect, tryNativeNonzero } from "./native-compact.js";
 
 import { withOut, hasOut, type OutOption } from "./out.js";
@@ -49,6 +50,7 @@ function fillValue(op: string, dtype: Tensor["dtype"], value: unknown): Val {
   if (typeof value !== "number" && typeof value !== "bigint" && typeof value !== "boolean") {
     throw new Error(`${op}(): argument 'value' must be Number or Tensor, not ${describe(value)}`);
   }
+  if (typeof value === "number") checkScalarFits(value, dtype);
   return valueIn(dtype, value);
 }
 

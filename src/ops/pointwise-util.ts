@@ -39,6 +39,31 @@ const KERNEL_TYPE: Record<string, string> = {
 /** PyTorch's C++ type name of a dtype ('Float', 'Long', ...). */
 export function kernelTypeName(d: DType): string { return KERNEL_TYPE[d.name]!; }
 
+/** The C++ type and range PyTorch checks a Python number against before storing it in a tensor. */
+const SCALAR_RANGE: Record<string, { type: string; min: number; max: number }> = {
+  uint8: { type: "uint8_t", min: 0, max: 255 }, int8: { type: "int8_t", min: -128, max: 127 },
+  int16: { type: "int16_t", min: -32768, max: 32767 }, int32: { type: "int", min: -(2 ** 31), max: 2 ** 31 - 1 },
+  int64: { type: "int64_t", min: -(2 ** 63), max: 2 ** 63 }, float16: { type: "at::Half", min: -65504, max: 65504 },
+  bfloat16: { type: "at::BFloat16", min: -3.3895313892515355e38, max: 3.3895313892515355e38 },
+  float32: { type: "float", min: -3.4028234663852886e38, max: 3.4028234663852886e38 },
+};
+
+/**
+ * Refuses a number that `dtype` cannot hold, as PyTorch's checked scalar conversion does
+ * (`value cannot be converted to type uint8_t without overflow`): out of range or NaN/infinite for
+ * the integers, finite beyond the largest value for the floats. An integer number may be negative
+ * for uint8 down to -255 (it wraps, as in C++); a fractional one is truncated and may not be below 0.
+ */
+export function checkScalarFits(value: number, dtype: DType): void {
+  const r = SCALAR_RANGE[dtype.name];
+  if (!r) return; // bool and float64 take any number
+  let fits: boolean;
+  if (dtype.isFloatingPoint) fits = !Number.isFinite(value) || (value >= r.min && value <= r.max);
+  else if (Number.isInteger(value)) fits = value >= (r.min === 0 ? -r.max : r.min) && (dtype === int64 ? value < r.max : value <= r.max);
+  else fits = value >= r.min && value <= r.max; // NaN fails both
+  if (!fits) throw new Error(`value cannot be converted to type ${r.type} without overflow`);
+}
+
 /** PyTorch's dispatch error: `"abs_cpu" not implemented for 'Bool'`. */
 export function notImplementedFor(kernel: string, d: DType): Error {
   return new Error(`"${kernel}" not implemented for '${kernelTypeName(d)}'`);

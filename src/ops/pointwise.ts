@@ -1317,13 +1317,16 @@ export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args
   if (hasOut(args)) return withOut("addcmul", args, (rest) => addcmul(input, tensor1, tensor2, ...(rest as [])), "same");
   const value = valueOf("addcmul", args);
   const [a, b] = checkAddc("addcmul", input, tensor1, tensor2);
-  return ternaryOp(addcmulSpec(value, resultTypeMany(input, a, b)), input, a, b);
+  const promoted = resultTypeMany(input, a, b);
+  if (promoted === bool) throw notImplementedFor("addcmul_cpu_out", bool);
+  return ternaryOp(addcmulSpec(value, promoted), input, a, b);
 }
 export function addcmul_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts>): Tensor {
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? tensor2 : arguments.length === 2 ? tensor1 : self)) return rebind(addcmul_, "addcmul_", arguments, ["self", "tensor1", "tensor2"], 3, ["value"]);
   const value = valueOf("addcmul_", args);
   const [a, b] = checkAddc("addcmul_", self, tensor1, tensor2);
   const promoted = resultTypeMany(self, a, b);
+  if (promoted === bool) throw notImplementedFor("addcmul_cpu_out", bool);
   const spec = addcmulSpec(value, promoted);
   return ternaryInPlace("addcmul_", spec, self, a, b, promoted, (s) => addcmul(s, a, b, { value }));
 }

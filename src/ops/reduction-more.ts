@@ -3,6 +3,7 @@
 
 import { Tensor } from "../core/tensor.js";
 import { type DTypeLike, bool, int64, toDType, getDefaultDtype } from "../core/dtype.js";
+import { kernelTypeName, notImplementedFor } from "./pointwise-util.js";
 import { normalizeDim, numel } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -49,7 +50,7 @@ function dimKeep(op: string, args: readonly unknown[], kw: string[] = []): { dim
 
 function requireFloat(op: string, x: Tensor): void {
   if (!x.dtype.isFloatingPoint) {
-    throw new Error(`${op}(): input dtype should be either floating point or complex dtypes. Got ${x.dtype.name.replace(/^./, (c) => c.toUpperCase())} instead.`);
+    throw new Error(`${op}(): input dtype should be either floating point or complex dtypes. Got ${kernelTypeName(x.dtype)} instead.`);
   }
 }
 
@@ -256,6 +257,7 @@ export function aminmax(input: Tensor, options: { dim?: number | null; keepdim?:
 
 function argPick(op: string, input: Tensor, args: unknown[], pick: Pick): Tensor {
   const o = bindArgs(op, args, ["dim", "keepdim"], [], 1);
+  if (input.dtype === bool) throw notImplementedFor(`${op}_cpu`, bool);
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
   let r: Tensor;
   if (o.dim === undefined || o.dim === null) {
@@ -517,6 +519,7 @@ export function median(input: Tensor, ...args: Args<[dim: number, keepdim?: bool
 export function median(input: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
   if (hasOut(args)) return withOut("median", args, (rest) => median(input, ...(rest as [])), "same");
   const o = bindArgs("median", args, ["dim", "keepdim"], [], 1);
+  if (input.dtype === bool) throw notImplementedFor(o.dim === undefined || o.dim === null ? "median_cpu" : "median_out", bool);
   const pick = kthPick((n) => Math.floor((n - 1) / 2));
   if (o.dim === undefined || o.dim === null) {
     if (input.numel() === 0) return input.newFull([], NaN);
@@ -536,6 +539,7 @@ export function median(input: Tensor, ...args: unknown[]): Tensor | ValuesIndice
 
 export function nanmedian(input: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
   const o = bindArgs("nanmedian", args, ["dim", "keepdim"], [], 1);
+  if (input.dtype === bool) throw notImplementedFor(o.dim === undefined || o.dim === null ? "median_cpu" : "median_out", bool);
   const pick: Pick = (d, s, n) => {
     const order = sortedBlock(d, s, n);
     const valid = order.filter((i) => d[s + i] === d[s + i]);
@@ -560,6 +564,7 @@ export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number, 
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? k : input)) return rebind(kthvalue, "kthvalue", arguments, ["input", "k", "dim", "keepdim"], 2, ["out"]);
   if (hasOut(args)) return withOut("kthvalue", args, (rest) => kthvalue(input, k, ...(rest as [])), "same");
   const o = bindArgs("kthvalue", args, ["dim", "keepdim"], [], 2);
+  if (input.dtype === bool) throw notImplementedFor("kthvalue_cpu", bool);
   const dim = (o.dim as number | undefined) ?? -1;
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
   const d0 = normalizeDim(dim, input.dim(), "kthvalue");

@@ -11,6 +11,7 @@ import { castTo } from "./conversion.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 
 import { hasOut, withOut, type OutOption } from "./out.js";
+import { kernelTypeName } from "./pointwise-util.js";
 export type Dims = number | number[] | null;
 
 interface SumOptions { dim?: Dims; keepdim?: boolean; dtype?: DTypeLike | null }
@@ -54,7 +55,7 @@ export function mean(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean
   let x = input;
   if (a.dtype !== undefined && a.dtype !== null) x = castTo(input, toDType(a.dtype as DTypeLike));
   if (!x.dtype.isFloatingPoint) {
-    throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype.name.replace(/^./, (c) => c.toUpperCase())}`);
+    throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${kernelTypeName(x.dtype)}`);
   }
   const dims = checkDims("mean", "dim", a.dim);
   const keepdim = (a.keepdim as boolean | undefined) ?? false;

@@ -278,7 +278,9 @@ export function diff(input: Tensor, ...args: Args<[n?: number, dim?: number, pre
   for (let i = 0; i < n; i++) {
     const len = x.shape[d]!;
     if (len === 0) break;
-    x = x.narrow(d, 1, len - 1).sub(x.narrow(d, 0, len - 1));
+    // Bools differ where they are unequal (PyTorch's logical_xor; sub refuses bools).
+    const next = x.narrow(d, 1, len - 1), prev = x.narrow(d, 0, len - 1);
+    x = x.dtype.name === "bool" ? next.logicalXor(prev) : next.sub(prev);
   }
   return x;
 }

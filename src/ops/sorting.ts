@@ -2,7 +2,8 @@
 // bucketize, histc, bincount.
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, float32, float32Bits, int32, int64, getDefaultDtype } from "../core/dtype.js";
+import { type DType, bool, float32, float32Bits, int32, int64, getDefaultDtype } from "../core/dtype.js";
+import { notImplementedFor } from "./pointwise-util.js";
 import { normalizeDim } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { DATA_DEPENDENT_DIMS, traceOp, tracing } from "../onnx/hook.js";
@@ -147,6 +148,7 @@ export function topk(input: Tensor, k: number, ...args: Args<[dim?: number, larg
   if (hasOut(args)) return withOut("topk", args, (rest) => topk(input, k, ...(rest as [])), "same");
   checkTensor("topk", "input", input);
   const o = bindArgs("topk", args, ["dim", "largest", "sorted"], [], 2);
+  if (input.dtype === bool) throw notImplementedFor("topk_cpu", bool);
   const dim = (o.dim as number | undefined) ?? -1;
   const largest = (o.largest as boolean | undefined) ?? true;
   const nd = input.dim();
@@ -282,6 +284,7 @@ export function searchsorted(sortedSequence: Tensor, input: Tensor | number, ...
   if (o.side === "left" && o.right) throw new Error("torch.searchsorted(): side and right can't be set to opposites, got side of left while right was True");
   const right = o.side === "right" || (o.right as boolean | undefined) === true;
   const values = input instanceof Tensor ? input : tensor([input], { dtype: sortedSequence.dtype }).reshape([]);
+  if (sortedSequence.dtype === bool || values.dtype === bool) throw notImplementedFor("searchsorted_out_cpu", bool);
   const outDtype: DType = o.outInt32 ? int32 : int64;
   const seq = toNumbers(sortedSequence.contiguous());
   const sorter = o.sorter ? toNumbers((o.sorter as Tensor).contiguous()) : null;
@@ -317,7 +320,7 @@ export function histc(input: Tensor, ...args: Args<[bins?: number, min?: number,
   const o = bindArgs("histc", args, ["bins", "min", "max"], [], 1);
   const bins = (o.bins as number | undefined) ?? 100;
   let lo = (o.min as number | undefined) ?? 0, hi = (o.max as number | undefined) ?? 0;
-  if (!input.dtype.isFloatingPoint) throw new Error(`"histogram_cpu" not implemented for '${input.dtype.name}'`);
+  if (!input.dtype.isFloatingPoint) throw notImplementedFor("histogram_cpu", input.dtype);
   if (bins <= 0) throw new Error("torch.histc(): bins must be > 0");
   const vals = toNumbers(input.contiguous());
   if (lo === hi && vals.length) { lo = Math.min(...vals); hi = Math.max(...vals); }

@@ -14,6 +14,7 @@ import { linear } from "./linear.js";
 import { dropout } from "./dropout.js";
 import { pad } from "./padding.js";
 import { boolArg, numberArg, optTensorArg, tensorArg, torchSize, tupleStr, warnOnce } from "./loss-util.js";
+import { notImplementedFor } from "../../ops/pointwise-util.js";
 
 const TYPE_NAMES: Record<string, string> = {
   float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char", uint8: "unsigned char",
@@ -77,7 +78,7 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
   if (mask && mask.dtype !== bool && mask.dtype !== float32 && mask.dtype !== q0.dtype) {
     throw new Error(`Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: ${TYPE_NAMES[mask.dtype.name]} and  query.dtype: ${TYPE_NAMES[q0.dtype.name]} instead.`);
   }
-  if (!q0.dtype.isFloatingPoint) throw new Error(`"baddbmm" not implemented for '${q0.dtype.name}'`);
+  if (!q0.dtype.isFloatingPoint) throw notImplementedFor("baddbmm", q0.dtype);
   if (mask && mask.dtype === bool) mask = boolToAdditive(mask, q0);
   const origin = q0.dtype;
   const reduced = origin.name === "float16" || origin.name === "bfloat16";

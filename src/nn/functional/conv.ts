@@ -23,6 +23,7 @@ import { type ConvGeometry, type FloatArray, convGeometry, convTransposeGeometry
 import { kernels } from "../../backends/kernels.js";
 import { type Fold2dParams, fold2d, foldShape, unfold2d, unfoldShape } from "../../backends/js/im2col.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
+import { notImplementedFor } from "../../ops/pointwise-util.js";
 
 export type IntOrTuple = number | number[];
 
@@ -260,6 +261,10 @@ function convTransposePublic(op: string, k: number, input: unknown, weight: unkn
   const dilation = expandParam(op, "dilation", a.dilation ?? 1, k);
   const groups = checkGroups(op, a.groups ?? 1);
   const { x, unbatched } = batchify(op, x0, k);
+  // PyTorch's slow transposed kernels (conv_transpose1d runs the 2-d one) take int64 among the integers, no other.
+  if (w.dtype === x.dtype && !x.dtype.isFloatingPoint && x.dtype.name !== "int64") {
+    throw notImplementedFor(`slow_conv_transpose${k === 3 ? 3 : 2}d_out_cpu`, x.dtype);
+  }
   checkDtypes(op, x, w, bias);
   const g = convTransposeGeometry(x.shape, w.shape, { stride, padding, dilation, groups, outputPadding });
   checkBias(w, bias, g.inChannels, true);
@@ -334,7 +339,7 @@ export function unfold(input: Tensor, ...args: UnfoldArgs): Tensor {
   const x = requireTensor("unfold", "input", input, 1);
   const a = bindArgs("unfold", args, ["kernelSize", "dilation", "padding", "stride"], [], 1);
   const p = foldParams("unfold", a);
-  if (x.dtype.name === "bool") throw new Error(`"im2col_out_cpu" not implemented for 'Bool'`);
+  if (!x.dtype.isFloatingPoint) throw notImplementedFor("im2col_out_cpu", x.dtype);
   const out = unfoldOp(x, p);
   if (tracing.on) traceOp("unfold", [x], out, { ...p });
   return out;
@@ -347,7 +352,7 @@ export function fold(input: Tensor, ...args: FoldArgs): Tensor {
   if (a.outputSize === undefined) throw new Error("fold() missing 1 required positional argument: 'output_size'");
   const outputSize = pair("fold", "output_size", a.outputSize);
   const p = foldParams("fold", a);
-  if (x.dtype.name === "bool") throw new Error(`"col2im_out_cpu" not implemented for 'Bool'`);
+  if (!x.dtype.isFloatingPoint) throw notImplementedFor("col2im_out_cpu", x.dtype);
   const out = foldOp(x, outputSize, p);
   if (tracing.on) traceOp("fold", [x], out, { ...p, outputSize });
   return out;

@@ -9,6 +9,7 @@ import { fromArray } from "../../ops/engine.js";
 import { where } from "../../ops/comparison.js";
 import { minimum } from "../../ops/pointwise.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
+import { kernelTypeName, notImplementedFor } from "../../ops/pointwise-util.js";
 import { logsigmoid } from "./activation.js";
 import { pairwiseDistance } from "./distance.js";
 import {
@@ -56,7 +57,10 @@ export function softMarginLoss(input: Tensor, target: Tensor, ...args: Args<Lega
   const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction"], [], 2);
   const x = tensorArg(op, "input", 1, input), t = tensorArg(op, "target", 2, target);
   const reduction = reductionOf(a);
-  return reduceLoss(x.neg().mul(t).exp().log1p(), reduction);
+  const elems = x.neg().mul(t).exp().log1p();
+  // PyTorch writes the elements into a tensor of the input's dtype.
+  if (!x.dtype.isFloatingPoint) throw new Error(`result type ${kernelTypeName(elems.dtype)} can't be cast to the desired output type ${kernelTypeName(x.dtype)}`);
+  return reduceLoss(elems, reduction);
 }
 
 /** F.multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction='mean'). */
@@ -106,6 +110,7 @@ export function multiMarginLoss(input: Tensor, target: Tensor,
   const { nframe, dim } = marginFrames(x);
   if (!(t.dim() <= 1 && t.numel() === nframe)) throw new Error(`inconsistent target size, expected ${nframe} but got ${sizesStr(t.shape)}`);
   if (weight && !(weight.dim() <= 1 && weight.numel() === dim)) throw new Error(`inconsistent weight size, expected ${dim} but got ${sizesStr(weight.shape)}`);
+  if (!x.dtype.isFloatingPoint) throw notImplementedFor("multi_margin_loss_cpu_kernel", x.dtype);
   const tv = intValues(t);
   for (let i = 0; i < tv.length; i++) if (!(tv[i]! >= 0 && tv[i]! < dim)) throw new Error("target out of range");
   const x2 = x.reshape(nframe, dim);

@@ -327,6 +327,7 @@ export function klDiv(input: Tensor, target: Tensor,
   const op = "kl_div";
   const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction", "logTarget"], [], 2);
   const x = tensorArg(op, "input", 1, input), t = tensorArg(op, "target", 2, target);
+  if (!x.dtype.isFloatingPoint || !t.dtype.isFloatingPoint) throw new Error("kl_div: Integral inputs not supported.");
   const logTarget = boolArg(op, "log_target", a.logTarget, false);
   let reduction: Reduction | "batchmean";
   if ((a.sizeAverage !== undefined && a.sizeAverage !== null) || (a.reduce !== undefined && a.reduce !== null)) reduction = reductionOf(a);

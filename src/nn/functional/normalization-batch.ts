@@ -13,6 +13,7 @@ import { type Floats, boolArg, floatOut, floatValues, numberArg, optTensorArg, t
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 import * as native from "../../backends/native/index.js";
 import { nativeFloatOut, nativeNn, sameFloats } from "./native-nn.js";
+import { notImplementedFor } from "../../ops/pointwise-util.js";
 
 /** Input viewed as (N, C, S): S is the product of the spatial dims. */
 interface BnGeom { N: number; C: number; S: number; dims: number[]; view: number[] }
@@ -95,7 +96,7 @@ function batchNormImpl(x: Tensor, rm: Tensor | null, rv: Tensor | null, weight: 
   if (rv) checkFeatures("running_var", C, rv); else if (!training) throw new Error("running_var must be defined in evaluation mode");
   checkFeatures("weight", C, weight);
   checkFeatures("bias", C, bias);
-  if (!x.dtype.isFloatingPoint) throw new Error(`"batch_norm" not implemented for '${x.dtype.name}'`);
+  if (!x.dtype.isFloatingPoint) throw notImplementedFor("batch_norm", x.dtype);
   if (onDevice(x, rm, rv, weight, bias)) return deviceOp("batchNorm", "batch_norm")(x, rm, rv, weight, bias, training, momentum, eps);
   const geom = bnGeometry(x);
   const { N, S } = geom;

@@ -14,6 +14,7 @@ import * as native from "../../backends/native/index.js";
 import { nativeFloatOut, nativeNn, sameFloats } from "./native-nn.js";
 
 import { writeOut } from "../../ops/out.js";
+import { notImplementedFor } from "../../ops/pointwise-util.js";
 function checkShapeArg(op: string, v: unknown): number[] {
   const s = typeof v === "number" ? [v] : v;
   if (!Array.isArray(s) || s.some((d) => typeof d !== "number" || !Number.isInteger(d))) {
@@ -57,7 +58,7 @@ export function layerNorm(input: Tensor, normalizedShape: number[] | number,
   const weight = optTensorArg(op, "weight", 3, a.weight), bias = optTensorArg(op, "bias", 4, a.bias);
   const eps = numberArg(op, "eps", a.eps, 1e-5);
   const { M, D } = checkNormInputs(x, ns, weight, bias);
-  if (!x.dtype.isFloatingPoint) throw new Error(`"LayerNormKernelImpl" not implemented for '${x.dtype.name}'`);
+  if (!x.dtype.isFloatingPoint) throw notImplementedFor("LayerNormKernelImpl", x.dtype);
   const r = layerNormOp(x, ns.length, M, D, weight, bias, eps);
   if (tracing.on) traceOp("layer_norm", [x, weight, bias], r, { normalizedDims: ns.length, eps });
   return r;
@@ -190,7 +191,7 @@ export function groupNorm(input: Tensor, numGroups: number,
       throw new Error(`Expected ${name} to be a vector of size equal to the number of channels in input, but got ${name} of shape ${sizesStr(t.shape)} and input of shape ${sizesStr(x.shape)}`);
     }
   }
-  if (!x.dtype.isFloatingPoint) throw new Error(`"GroupNormKernelImpl" not implemented for '${x.dtype.name}'`);
+  if (!x.dtype.isFloatingPoint) throw notImplementedFor("GroupNormKernelImpl", x.dtype);
   const grouped = x.reshape(N, G, -1);
   const D = grouped.size(2);
   let y = layerNormOp(grouped, 1, N * G, D, null, null, eps).reshape(x.shape);
@@ -214,7 +215,7 @@ export function rmsNorm(input: Tensor, normalizedShape: number[] | number,
   const ns = checkShapeArg(op, normalizedShape);
   const weight = optTensorArg(op, "weight", 3, a.weight);
   checkNormInputs(x, ns, weight, null);
-  if (!x.dtype.isFloatingPoint) throw new Error(`"rms_norm" not implemented for '${x.dtype.name}'`);
+  if (!x.dtype.isFloatingPoint) throw notImplementedFor("rms_norm", x.dtype);
   const eps = a.eps === undefined || a.eps === null ? (x.dtype === float64 ? 2 ** -52 : 2 ** -23) : numberArg(op, "eps", a.eps, 0);
   const dims = ns.map((_, i) => x.dim() - ns.length + i);
   const up = x.dtype.name === "float16" || x.dtype.name === "bfloat16" ? x.float() : x;
@@ -238,6 +239,8 @@ export function localResponseNorm(input: Tensor, size: number,
   const alpha = numberArg(op, "alpha", a.alpha, 1e-4), beta = numberArg(op, "beta", a.beta, 0.75), k = numberArg(op, "k", a.k, 1);
   const dim = x.dim();
   if (dim < 3) throw new Error(`Expected 3D or higher dimensionality input (got ${dim} dimensions)`);
+  // PyTorch averages the squares with avg_pool3d, whose CPU kernel takes int64 among the integers, no other.
+  if (!x.dtype.isFloatingPoint && x.dtype.name !== "int64") throw notImplementedFor("avg_pool3d_out_frame", x.dtype);
   if (x.numel() === 0) return x;
   const sizes = x.shape;
   const C = sizes[1]!;

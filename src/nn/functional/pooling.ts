@@ -26,6 +26,7 @@ import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 import { scatter } from "../../ops/indexing-scatter.js";
 import { zeros } from "../../ops/creation.js";
 import { kernels } from "../../backends/kernels.js";
+import { notImplementedFor } from "../../ops/pointwise-util.js";
 
 type IntOrTuple = number | number[];
 
@@ -313,6 +314,8 @@ function avgPoolNdImpl(op: string, k: 2 | 3, x: Tensor, w: AvgWindow): Tensor {
       w.padding[0]!, w.padding[1]!, w.padding[2]!, 1, 1, 1, outSpatial[0]!, outSpatial[1]!, outSpatial[2]!, "avg_pool3d()", true);
   }
   if (x.dtype.name === "bool") throw new Error(`"${op}" not implemented for 'Bool'`);
+  // PyTorch's CPU kernels take int64 among the integers, no other (the device follows the CPU).
+  if (!x.dtype.isFloatingPoint && x.dtype !== int64) throw notImplementedFor(k === 3 ? "avg_pool3d_out_frame" : op, x.dtype);
   if (onDevice(x)) return deviceOp("avgPool", op)(x, w, k);
   const outShape = [...x.shape.slice(0, nd - k), ...outSpatial];
   const params = {
