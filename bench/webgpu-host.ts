@@ -10,7 +10,7 @@
 // --stub-dawn replaces the recording calls (command encoders, passes, queue writes and submits) by
 // no-ops: what is left is torch-ts's own JS and its collections, without the adapter's costs (on
 // lavapipe, Dawn's calls take most of a step); the numbers computed are then meaningless.
-// "host CPU" is the main thread's CPU time (Linux schedstat), robust to other load on the machine;
+// "host CPU" is the main thread's CPU time (Linux schedstat, the mean over the steps), robust to other load;
 // wall times are printed beside it.
 
 import { readFileSync, writeFileSync } from "node:fs";
@@ -46,7 +46,9 @@ const schedstat = `/proc/self/task/${process.pid}/schedstat`;
 /**
  * Milliseconds of CPU the main (JS) thread has run, from Linux's schedstat (nanoseconds): unlike
  * wall time it ignores other processes and the adapter's threads (lavapipe runs kernels on CPU
- * threads). Falls back to wall time where there is no /proc.
+ * threads). Falls back to wall time where there is no /proc. The kernel advances it at scheduler
+ * ticks and switches, not continuously: a 1 ms step reads 0 or a whole tick, so callers average it
+ * over many steps rather than take a median.
  */
 function threadCpuMs(): number {
   try {
@@ -82,7 +84,7 @@ async function timeSteps(ctx: Context, step: () => void, n: number): Promise<Ste
     cpu.push(threadCpuMs() - c);
     await torch.webgpu.synchronize();
   }
-  return { hostMs: median(ms), minHostMs: Math.min(...ms), cpuMs: median(cpu), perStep: delta(s0, ctx.stats(), n) };
+  return { hostMs: median(ms), minHostMs: Math.min(...ms), cpuMs: cpu.reduce((a, b) => a + b, 0) / n, perStep: delta(s0, ctx.stats(), n) };
 }
 
 function fmt(name: string, r: StepResult): string {
