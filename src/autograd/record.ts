@@ -34,19 +34,25 @@ export function record<T extends Tensor | Tensor[]>(
   // torch.onnx.export sees every differentiable op here, under its autograd node name.
   if (tracing.on) traceOp(name, inputs, outputs);
   if (!needsGrad(inputs)) return outputs;
+  // A shared empty edge; arrays of their exact length (push would reserve 17 slots each, and the
+  // graph is alive at the young collection after the backward).
   const outs = (Array.isArray(outputs) ? outputs : [outputs]) as Tensor[];
-  const next: Edge[] = inputs.map((t) => (t && t.requiresGrad ? t._gradEdge() : [null, 0]));
+  const next: Edge[] = inputs.map((t) => (t && t.requiresGrad ? t._gradEdge() : NO_EDGE));
   const metas: OutputMeta[] = outs.map((o) => ({ shape: o.shape, dtype: o.dtype }));
-  const node = new OpNode(name, metas, vjp, saved.map((t) => ({ tensor: t, version: t._version })));
+  const node = new OpNode(name, metas, vjp, saved.length ? saved.map((t) => ({ tensor: t, version: t._version })) : []);
   node.nextFunctions = next;
-  outs.forEach((o, i) => {
-    if (!o.dtype.isFloatingPoint) return;
+  for (let i = 0; i < outs.length; i++) {
+    const o = outs[i]!;
+    if (!o.dtype.isFloatingPoint) continue;
     o._requiresGrad = true;
     o._gradFn = node;
     o._outputNr = i;
-  });
+  }
   return outputs;
 }
+
+/** The edge of an input that needs no gradient (shared: edges are never written). */
+const NO_EDGE: Edge = Object.freeze([null, 0] as const);
 
 /** Sums a broadcast gradient back to `shape` (reduction of broadcast dims). */
 export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {

@@ -128,7 +128,13 @@ function makePlan(
     out.dtype === compute && inputs.every((t) => t.dtype === compute) && op.result !== "bool";
   const expr = typeof op.expr === "string" ? op.expr : op.expr[compute];
   if (expr === undefined) throw new Error(`webgpu ${op.name}: no expression for ${compute}`);
-  const signature = `${compute}|${out.dtype}|${inputs.map((t) => t.dtype).join(",")}|${nd}|${vec4 ? "v4" : "s"}|${aliased.map((a) => (a ? 1 : 0)).join("")}|${wg}|${narrow ?? ""}`;
+  // Built in one string, without intermediate arrays (every pointwise dispatch makes it).
+  let inputPart = "", aliasPart = "";
+  for (let j = 0; j < inputs.length; j++) {
+    inputPart += j ? `,${inputs[j]!.dtype}` : inputs[j]!.dtype;
+    aliasPart += aliased[j] ? "1" : "0";
+  }
+  const signature = `${compute}|${out.dtype}|${inputPart}|${nd}|${vec4 ? "v4" : "s"}|${aliasPart}|${wg}|${narrow ?? ""}`;
   let perOp = compiledPlans.get(op);
   if (!perOp) compiledPlans.set(op, (perOp = new Map()));
   let cached = perOp.get(signature);
