@@ -1,5 +1,5 @@
 // out[i] = op(a[i * sa], b[i * sb]) for sa, sb in {0, 1}, written with non-temporal stores, for
-// outputs no cache can hold. A plain store to a line that is not cached first reads the line from
+// large outputs (kStreamBytes, elementwise.h). A plain store to a line that is not cached first reads the line from
 // memory (to own it) and later writes it back; a non-temporal store writes the whole line to memory
 // at once. x + y over 10M floats on the 2-core Zen 4 VM: the kernel alone, one thread, 6.1-6.4 ->
 // 4.4 ms median; `x.add(y)` on two threads (other processes running) 6.9-7.4 -> 4.9-5.6 ms.

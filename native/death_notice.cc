@@ -82,8 +82,8 @@ Napi::Value ReserveDeathIds(const Napi::CallbackInfo& info) {
 
 // Full collections (mark-compact) of each isolate since its first fullCollections() call. V8 runs
 // its own when old space grows; those move every live young object to old space, where a young
-// collection no longer sees it die: the pool follows such a collection with one of its own a step
-// later, once the step's tensors that were alive during it are dead (src/backends/webgpu/pool.ts).
+// collection no longer sees it die: the pool follows such a collection with one of its own at the
+// next zeroGrad, once the step's tensors that were alive during it are dead (src/backends/webgpu/pool.ts).
 std::mutex full_counts_mutex;
 std::unordered_map<const v8::Isolate*, double*> full_counts;
 

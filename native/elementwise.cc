@@ -113,17 +113,13 @@ void binary(BinaryOp op, int ndim, const index_t* shape_in, const T* a, const in
   const index_t inner = shape[nd - 1], isa = sa[nd - 1], isb = sb[nd - 1];
   index_t outer = 1;
   for (int d = 0; d < nd - 1; ++d) outer *= shape[d];
-  if (outer == 1 && k.binary_stream && out != a && out != b &&
-      inner * static_cast<index_t>(sizeof(T)) >= kStreamBytes && (isa == 0 || isa == 1) && (isb == 0 || isb == 1)) {
-    parallel_for(0, inner, kGrainCheap, [&](index_t lo, index_t hi) {
-      if (!k.binary_stream(op, hi - lo, a + lo * isa, isa, b + lo * isb, isb, out + lo))
-        k.binary(op, hi - lo, a + lo * isa, isa, b + lo * isb, isb, out + lo);
-    });
-    return;
-  }
   if (outer == 1) {
+    // Large outputs apart from both operands go through the streaming kernel, which declines the
+    // ops and strides it has no form for.
+    const bool stream = k.binary_stream && out != a && out != b && inner * static_cast<index_t>(sizeof(T)) >= kStreamBytes;
     parallel_for(0, inner, kGrainCheap, [&](index_t lo, index_t hi) {
-      k.binary(op, hi - lo, a + lo * isa, isa, b + lo * isb, isb, out + lo);
+      if (!stream || !k.binary_stream(op, hi - lo, a + lo * isa, isa, b + lo * isb, isb, out + lo))
+        k.binary(op, hi - lo, a + lo * isa, isa, b + lo * isb, isb, out + lo);
     });
     return;
   }

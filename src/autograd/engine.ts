@@ -4,6 +4,7 @@
 
 import type { Tensor } from "../core/tensor.js";
 import { Storage } from "../core/storage.js";
+import { shapesEqual } from "../core/shape.js";
 import { AccumulateGrad, type Node, OpNode } from "./node.js";
 import { isGradEnabled, setGradEnabled } from "./grad-mode.js";
 import { anomalyCheck, anomalyChecksNan } from "./anomaly.js";
@@ -177,7 +178,7 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
   const exclusive = (t: Tensor, g: Tensor): boolean => {
     const st = g.storage;
     if (opt.createGraph || st.serial < firstSerial || shared.has(st) || (t._leafHooks !== null && t._leafHooks.length > 0)) return false;
-    if (g.dtype !== t.dtype || g._offset !== 0 || g.numel() !== st.length || !g.isContiguous() || !sameShape(g._shape, t._shape)) return false;
+    if (g.dtype !== t.dtype || g._offset !== 0 || g.numel() !== st.length || !g.isContiguous() || !shapesEqual(g._shape, t._shape)) return false;
     return !pending.has(st._memory);
   };
   const addGrad = (node: Node, nr: number, g: Tensor): void => {
@@ -276,12 +277,6 @@ function releaseDropped(dropped: Tensor[], pending: Map<object, number>, sharedB
     if (!sharedBuffers.has(memory) && !pending.has(memory)) st._releaseToCache();
   }
   dropped.length = 0;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function nodesLeadingTo(all: Set<Node>, targets: Set<Node>): Set<Node> {

@@ -34,8 +34,8 @@ export function record<T extends Tensor | Tensor[]>(
   // torch.onnx.export sees every differentiable op here, under its autograd node name.
   if (tracing.on) traceOp(name, inputs, outputs);
   if (!needsGrad(inputs)) return outputs;
-  // A shared empty edge; arrays of their exact length (push would reserve 17 slots each, and the
-  // graph is alive at the young collection after the backward).
+  // A shared empty edge, and arrays of exact length (map; a push into [] reserves 17 slots): the
+  // graph is alive at the young collection after the backward.
   const outs = (Array.isArray(outputs) ? outputs : [outputs]) as Tensor[];
   const next: Edge[] = inputs.map((t) => (t && t.requiresGrad ? t._gradEdge() : NO_EDGE));
   const metas: OutputMeta[] = outs.map((o) => ({ shape: o.shape, dtype: o.dtype }));

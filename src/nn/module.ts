@@ -6,7 +6,7 @@
 import { Tensor } from "../core/tensor.js";
 import { DType } from "../core/dtype.js";
 import { noGrad } from "../autograd/grad-mode.js";
-import { reachSafePoint } from "../core/safe-point.js";
+import { zeroGrads } from "../autograd/zero-grad.js";
 import { Parameter, isParameter } from "./parameter.js";
 
 export type ForwardPreHook = (module: Module, args: unknown[]) => unknown[] | void | undefined;
@@ -214,13 +214,7 @@ export class Module {
 
   /** Sets every parameter's gradient to null (setToNone, the default) or zero. */
   zeroGrad(setToNone: boolean | { setToNone?: boolean } = true): void {
-    const none = typeof setToNone === "boolean" ? setToNone : setToNone.setToNone ?? true;
-    for (const p of this.parameters()) {
-      if (!p.grad) continue;
-      if (none) p.grad = null;
-      else noGrad(() => p.grad!.detach().zero_());
-    }
-    reachSafePoint("zeroGrad");
+    zeroGrads(this.parameters(), setToNone);
   }
 
   apply(fn: (m: Module) => void): this {

@@ -4,7 +4,7 @@
 
 import { Tensor } from "../core/tensor.js";
 import { type DType, float32, float64, int32 } from "../core/dtype.js";
-import { broadcastShapes, numel, shapeStr } from "../core/shape.js";
+import { broadcastShapes, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { fromArray, toNumbers } from "./engine.js";
 import { onDevice } from "./device-hooks.js";
 import { eye } from "./creation.js";
@@ -102,11 +102,7 @@ export function broadcastBatch(A: Tensor, B: Tensor): [Tensor, Tensor] {
   const batch = broadcastShapes(a.slice(0, -2), b.slice(0, -2));
   const ea = [...batch, ...a.slice(-2)];
   const eb = [...batch, ...b.slice(-2)];
-  return [sameShape(a, ea) ? A : A.expand(ea), sameShape(b, eb) ? B : B.expand(eb)];
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
+  return [shapesEqual(a, ea) ? A : A.expand(ea), shapesEqual(b, eb) ? B : B.expand(eb)];
 }
 
 /** Describes a shape the way PyTorch's linalg messages do ("3x3"). */

@@ -5,7 +5,7 @@
 import { Tensor } from "../core/tensor.js";
 import { Storage } from "../core/storage.js";
 import type { DType } from "../core/dtype.js";
-import { contiguousStrides, numel } from "../core/shape.js";
+import { contiguousStrides, numel, shapesEqual } from "../core/shape.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { checkArgs, describe, isOptionsObject } from "./args.js";
 import { copyInto } from "./engine.js";
@@ -86,7 +86,7 @@ export function writeOut<R extends Tensor | Tensor[]>(op: string, result: R, out
   results.forEach((r, i) => checkOut(op, r, outs[i]!, rule));
   results.forEach((r, i) => {
     const o = outs[i]!;
-    if (!sameShape(o._shape, r._shape)) resizeOut(o, r._shape);
+    if (!shapesEqual(o._shape, r._shape)) resizeOut(o, r._shape);
     copyInto(o, r);
     o.storage.version++;
   });
@@ -119,7 +119,7 @@ function checkOut(op: string, r: Tensor, o: Tensor, rule: OutDtypeRule): void {
   if (rule === "cast" && !canCast(r.dtype, o.dtype)) {
     throw new Error(`result type ${scalarName(r.dtype)} can't be cast to the desired output type ${scalarName(o.dtype)}`);
   }
-  if (!sameShape(o._shape, r._shape) && !resizable(o)) {
+  if (!shapesEqual(o._shape, r._shape) && !resizable(o)) {
     throw new Error(`${op}(): out has shape [${o._shape.join(", ")}] but the result has shape [${r._shape.join(", ")}], and out cannot be resized: ` +
       "only a contiguous CPU tensor that is not a view can be");
   }
@@ -144,12 +144,6 @@ function resizeOut(o: Tensor, shape: readonly number[]): void {
   if (n > o.storage.length) (o as { storage: Storage }).storage = Storage.alloc(o.dtype, n);
   o._shape = shape.slice();
   o._strides = contiguousStrides(o._shape);
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 const SCALAR_NAMES: Record<string, string> = {

@@ -3,7 +3,7 @@
 
 import { Tensor } from "../core/tensor.js";
 import { noGrad } from "../autograd/grad-mode.js";
-import { reachSafePoint } from "../core/safe-point.js";
+import { zeroGrads } from "../autograd/zero-grad.js";
 import { float32 } from "../core/dtype.js";
 import { Storage } from "../core/storage.js";
 
@@ -59,13 +59,7 @@ export abstract class Optimizer {
 
   /** Sets gradients to null (setToNone, the default) or to zero. */
   zeroGrad(setToNone: boolean | { setToNone?: boolean } = true): void {
-    const none = typeof setToNone === "boolean" ? setToNone : setToNone.setToNone ?? true;
-    for (const g of this.paramGroups) for (const p of g.params) {
-      if (!p.grad) continue;
-      if (none) p.grad = null;
-      else noGrad(() => p.grad!.detach().zero_());
-    }
-    reachSafePoint("zeroGrad");
+    zeroGrads(this.paramGroups.flatMap((g) => g.params), setToNone);
   }
 
   /** One optimization step. The closure, if given, re-evaluates the loss (it runs with grad on). */
