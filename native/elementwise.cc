@@ -41,26 +41,18 @@ inline double combine(ReduceOp op, double a, double b) {
 }
 
 // The cascade sum of n values split into chunks of kSumChunk over the threads: chunk_lanes(lo,
-// len, lanes, from_memory) writes the 16 lanes of values [lo, lo + len). The chunks are fixed,
+// len, lanes) writes the 16 lanes of values [lo, lo + len). The chunks are fixed,
 // whatever the thread count, so the result is the same bits as one thread's (see
 // elementwise_cascade.h); returned rounded to T.
 template <typename T, class ChunkLanes>
 double chunked_sum(index_t n, const ChunkLanes& chunk_lanes) {
-  const bool from_memory = n >= kSumFromMemory;
   const index_t chunks = (n + kSumChunk - 1) / kSumChunk;
   std::vector<double> lanes(static_cast<size_t>(chunks) * kSumLanes);
   parallel_tasks(chunks, [&](index_t t) {
     const index_t lo = t * kSumChunk;
-    chunk_lanes(lo, min_i(kSumChunk, n - lo), lanes.data() + t * kSumLanes, from_memory);
+    chunk_lanes(lo, min_i(kSumChunk, n - lo), lanes.data() + t * kSumLanes);
   });
   double total[kSumLanes];
-  if (from_memory) {
-    // Chunk sums in double lanes, combined pairwise in double.
-    SumCounter<double> counter;
-    for (index_t t = 0; t < chunks; ++t) counter.push(lanes.data() + t * kSumLanes);
-    counter.flush(total, false);
-    return static_cast<double>(static_cast<T>(fold_lanes(total)));
-  }
   // Whole chunks hold one level each (exact in T); the partial last one starts the flush.
   const index_t whole = n / kSumChunk;
   SumCounter<T> counter;
@@ -163,18 +155,18 @@ void reduce(ReduceOp op, index_t outer, index_t size, index_t inner, const T* x,
   }
   const bool is_sum = op == ReduceOp::sum || op == ReduceOp::mean;
   if (inner == 1) {
-    if ((outer >= threads || outer * size < 2 * kGrainCheap) && !(is_sum && size >= kSumFromMemory)) {
+    if (outer >= threads || outer * size < 2 * kGrainCheap) {
       parallel_for(0, outer, max_i(1, kGrainCheap / size), [&](index_t lo, index_t hi) {
         for (index_t o = lo; o < hi; ++o) out[o] = finish(k.reduce_row(op, size, x + o * size));
       });
       return;
     }
-    // Few long rows (or rows summed from memory): split each row over the threads and combine
+    // Few long rows: split each row over the threads and combine
     // the partial results.
     if (is_sum) {
       for (index_t o = 0; o < outer; ++o)
-        out[o] = finish(chunked_sum<T>(size, [&](index_t lo, index_t len, double* lanes, bool from_memory) {
-          k.sum_lanes(len, x + o * size + lo, lanes, from_memory);
+        out[o] = finish(chunked_sum<T>(size, [&](index_t lo, index_t len, double* lanes) {
+          k.sum_lanes(len, x + o * size + lo, lanes);
         }));
       return;
     }
@@ -225,11 +217,11 @@ double sum_squares(index_t n, const T* x) {
   // Each chunk is squared into a scratch that stays in cache, then summed as reduce() sums
   // x.square(): the same kernels on the same chunks, so the same bits, without writing and
   // reading back a whole squared copy.
-  return chunked_sum<T>(n, [&](index_t lo, index_t len, double* lanes, bool from_memory) {
+  return chunked_sum<T>(n, [&](index_t lo, index_t len, double* lanes) {
     thread_local std::vector<T> scratch;
     if (scratch.size() < static_cast<size_t>(kSumChunk)) scratch.resize(kSumChunk);
     k.unary(UnaryOp::square, len, x + lo, scratch.data());
-    k.sum_lanes(len, scratch.data(), lanes, from_memory);
+    k.sum_lanes(len, scratch.data(), lanes);
   });
 }
 

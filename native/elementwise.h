@@ -42,9 +42,7 @@ struct ElementwiseKernels {
   // propagating; returned as double.
   double (*reduce_row)(ReduceOp op, index_t n, const T* x);
   // The 16 lanes of the cascade sum of x[0:n] before their final fold (flushed in double).
-  // `from_memory`: x is a chunk of a row of at least kSumFromMemory values; the AVX-512 float
-  // kernel then sums it in double lanes instead (see elementwise_cascade.h).
-  void (*sum_lanes)(index_t n, const T* x, double* lanes, bool from_memory);
+  void (*sum_lanes)(index_t n, const T* x, double* lanes);
   // acc[j] (+)= x[r * ld + j] for r in [0, rows), j in [0, cols): sums in double, max/min
   // propagate NaN. `first` starts acc from row 0 instead of combining with it.
   void (*reduce_cols)(ReduceOp op, index_t rows, index_t cols, index_t ld, const T* x,

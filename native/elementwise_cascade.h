@@ -26,13 +26,6 @@ constexpr int kSumWays = 4;
 constexpr index_t kSumLeaf = 512;
 // Values per chunk when a long sum is split over threads: 128 leaves (256 KiB of float).
 constexpr index_t kSumChunk = 128 * kSumLeaf;
-// Rows at least this long (8 MiB of float) are read from memory rather than from the caches.
-// There, on the AMD EPYC (Zen 4) this was measured on, a float add loop streamed 10-30% slower
-// than one that widens each value to double (1 and 2 threads, same-process A/B), while in cache
-// the float loop is twice as fast. Such rows are summed chunk by chunk (kSumChunk, whatever the
-// thread count) into 16 double lanes per chunk, and the chunks' lanes are combined pairwise in
-// double: deterministic, and more accurate than the float cascade.
-constexpr index_t kSumFromMemory = index_t{1} << 21;
 
 // A binary counter of 16-lane partial sums: level k holds the sum of 2^k leaves.
 template <typename T>

@@ -94,7 +94,7 @@ void binary_generic(BinaryOp op, index_t n, const T* a, index_t sa, const T* b, 
 // The 16 lanes of the cascade sum of x[0:n] (elementwise_cascade.h), in plain loops that the
 // compiler vectorises for the including file's ISA.
 template <typename T>
-void sum_lanes_generic(index_t n, const T* x, double* out, bool /*from_memory*/) {
+void sum_lanes_generic(index_t n, const T* x, double* out) {
   constexpr int W = kSumWays * kSumLanes;
   SumCounter<T> counter;
   for (index_t base = 0; base < n; base += kSumLeaf) {
@@ -119,7 +119,7 @@ double reduce_row_generic(ReduceOp op, index_t n, const T* x) {
   index_t i = 0;
   if (op == ReduceOp::sum || op == ReduceOp::mean) {
     double lanes[kSumLanes];
-    sum_lanes_generic(n, x, lanes, false);
+    sum_lanes_generic(n, x, lanes);
     return static_cast<double>(static_cast<T>(fold_lanes(lanes)));
   }
   const bool is_max = op == ReduceOp::max;

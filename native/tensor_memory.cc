@@ -19,8 +19,13 @@
 // with one free list per size class. Requests up to 1 MiB share 2 MiB segments, those up to 10 MiB
 // 20 MiB ones, and larger ones get a segment of their own size (2 MiB granules); the small and
 // large pools never share segments, so small long-lived tensors cannot pin large segments.
-// (Transparent huge pages were tried for the segments: a fault that must compact memory to find a
-// 2 MiB page stalled far longer than 512 small faults, 505 vs 95 ms for 188 MB.)
+// Segments are 2 MiB-aligned and advised as transparent huge pages (MADV_HUGEPAGE; Linux's
+// default THP mode "madvise" gives huge pages only to regions that ask): one TLB entry covers
+// 2 MiB, so streaming ops stop missing the TLB every 4 KiB (a 10M-float sum 0.64-0.70 -> 0.47-0.54
+// ms, add 10M 3.3-4.3 -> 2.7-2.9 ms), and faulting memory in costs a quarter (400 MB: 35 against
+// 159 ms). An earlier try dropped them after a 505 ms stall for 188 MB: that was the hypervisor
+// backing guest memory touched for the first time (834 ms for 400 MB once per VM for that memory,
+// with 4 KiB pages as well, and no compaction stall counted). TORCH_TS_HUGE_PAGES=0 turns them off.
 #include "tensor_memory.h"
 
 #include <sys/mman.h>
@@ -28,6 +33,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <set>
@@ -39,6 +45,7 @@ namespace {
 
 constexpr size_t kPage = size_t{4} << 10;
 constexpr size_t kMiB = size_t{1} << 20;
+constexpr size_t kHugePage = 2 * kMiB;
 /** Requests up to this size come from the small pool. */
 constexpr size_t kSmallRequest = 1 * kMiB;
 constexpr size_t kSmallSegment = 2 * kMiB;
@@ -109,9 +116,37 @@ Block* best_fit(Pool& pool, size_t size) {
   return it == pool.end() ? nullptr : *it;
 }
 
-Segment* map_segment(size_t size, bool small) {
-  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+bool huge_pages_wanted() {
+  static const bool wanted = [] {
+    const char* v = std::getenv("TORCH_TS_HUGE_PAGES");
+    return v == nullptr || std::strcmp(v, "0") != 0;
+  }();
+  return wanted;
+}
+
+// Maps `size` bytes (a multiple of 2 MiB), 2 MiB-aligned and advised as transparent huge pages.
+void* map_aligned(size_t size) {
+  if (!huge_pages_wanted()) {
+    void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? nullptr : p;
+  }
+  const size_t span = size + kHugePage;
+  void* p = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (p == MAP_FAILED) return nullptr;
+  const uintptr_t start = reinterpret_cast<uintptr_t>(p);
+  const uintptr_t aligned = (start + kHugePage - 1) & ~(uintptr_t{kHugePage} - 1);
+  if (aligned > start) munmap(p, aligned - start);
+  const uintptr_t end = start + span, aligned_end = aligned + size;
+  if (end > aligned_end) munmap(reinterpret_cast<void*>(aligned_end), end - aligned_end);
+#if defined(MADV_HUGEPAGE)
+  madvise(reinterpret_cast<void*>(aligned), size, MADV_HUGEPAGE);
+#endif
+  return reinterpret_cast<void*>(aligned);
+}
+
+Segment* map_segment(size_t size, bool small) {
+  void* p = map_aligned(size);
+  if (p == nullptr) return nullptr;
   auto* s = new Segment{static_cast<char*>(p), size, small};
   s->first = new Block{s->base, size, s, nullptr, nullptr, true, true, false};
   segments.insert(s);

@@ -348,7 +348,7 @@ test("native sum over the last dim: the cascade's exact bits on every ISA and th
   }
 });
 
-test("native sum of rows read from memory (2^21 values or more): chunked in double, the same bits on any thread count", { skip: skipReason }, () => {
+test("native sum of long rows (2^21 values or more): split into chunks, the same bits on any thread count", { skip: skipReason }, () => {
   const threads = native.getNumThreads();
   const shapes: [number, number][] = [[1, (1 << 21) + 4099], [2, 1 << 21], [3, (1 << 21) + 1]];
   try {
