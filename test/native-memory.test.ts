@@ -6,6 +6,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import * as torch from "../src/index.js";
 import { tensorMemoryCounters } from "../src/backends/native/tensor-memory.js";
 
@@ -183,4 +184,31 @@ test("a program that keeps large tensors does not get a full collection at every
   const majors = counters().majorCollections - before.majorCollections;
   assert.ok(majors <= 8, `${majors} full collections for 40 live storages`);
   assert.equal(kept.length, 40);
+});
+
+// Linux's transparent huge pages, where the system gives them to regions that ask ("madvise") or
+// to all ("always"): large storages' segments are 2 MiB-aligned and advised, so a 64 MiB tensor
+// is mapped (at least in good part) in 2 MiB pages; TORCH_TS_HUGE_PAGES=0 turns that off.
+function anonHugePagesKiB(): number {
+  const m = /AnonHugePages:\s+(\d+) kB/.exec(readFileSync("/proc/self/smaps_rollup", "utf8"));
+  return m ? Number(m[1]) : 0;
+}
+function thpMode(): string {
+  try {
+    return /\[(\w+)\]/.exec(readFileSync("/sys/kernel/mm/transparent_hugepage/enabled", "utf8"))?.[1] ?? "never";
+  } catch {
+    return "never";
+  }
+}
+const thpSkip = skip || (thpMode() === "never" ? "transparent huge pages are off on this system" : false);
+
+test("large storages sit on transparent huge pages (TORCH_TS_HUGE_PAGES=0: not)", { skip: thpSkip }, () => {
+  const t = torch.ones(16 * MiB); // 64 MiB, written (perhaps on a block an earlier test freed)
+  const huge = anonHugePagesKiB();
+  assert.equal(t.get(16 * MiB - 1).item(), 1);
+  if (process.env["TORCH_TS_HUGE_PAGES"] === "0") {
+    if (thpMode() === "madvise") assert.equal(huge, 0, `${huge} KiB of huge pages with TORCH_TS_HUGE_PAGES=0`);
+  } else {
+    assert.ok(huge >= 32 * 1024, `${huge} KiB of huge pages with a 64 MiB tensor alive`);
+  }
 });
