@@ -83,6 +83,8 @@ const CASES: [string, Fn, number?][] = [
   ["index_put_", written((y) => y.indexPut_([i64([0, 1, 0]), null, i64([2, 3, 2])], torch.ones(3, 4), true))],
   ["index_put", (x) => x.indexPut([null, i64([1, -1])], x.get(":", i64([0, 0])).mul(2))], ["scatter", (x) => torch.zerosLike(x).scatter(2, x.argsort(2), x)], ["scatter value", (x) => x.scatter(1, x.argsort(1).get(":", "0:2"), 2.5)],
   ["scatter_add", (x) => torch.zerosLike(x).scatterAdd(2, x.argsort(2).get(":", ":", "0:3"), x)], ["scatter reduce", (x) => x.scatter(2, x.argsort(2), x, { reduce: "multiply" })],
+  ["scatter_reduce mean", (x) => x.scatterReduce(2, x.argsort(2).remainder(3), x.flip(0), "mean", { includeSelf: false })],
+  ["scatter_reduce amax", (x) => x.scatterReduce(1, x.argsort(1).remainder(2), x.neg(), "amax"), 18],
   ["bitwise_not int", (x) => x.mul(5).to("int64").bitwiseNot()],
   ["tril", (x) => x.tril()], ["triu", (x) => x.triu(1)], ["diagonal", (x) => x.diagonal(0, 1, 2)], ["diagonal offset", (x) => x.diagonal(2, 1, 2)],
   ["diagonal negative", (x) => x.diagonal(-1, 2, 1)], ["diagonal wide offset", (x) => x.diagonal(-5, 1, 2)], ["trace-like", (x) => x.get(0).diagonal().sum()],

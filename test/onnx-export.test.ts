@@ -423,6 +423,27 @@ class Rearrange extends nn.Module {
   }
 }
 
+/** scatter_reduce with every reduction, with and without include_self, on floats and int64 (opset 18 for amax/amin). */
+class ScatterReduce extends nn.Module {
+  constructor(private readonly reduces: readonly ("sum" | "prod" | "mean" | "amax" | "amin")[]) { super(); }
+  override forward(x: Tensor): Tensor[] {
+    // x: (N, 4, 6); the index sends several values to some positions and none to others.
+    const index = x.argsort(2).remainder(3).get(":", ":", "0:5");
+    const ints = x.mul(7).round().to("int64");
+    const out: Tensor[] = [];
+    for (const reduce of this.reduces) {
+      for (const includeSelf of [true, false]) {
+        out.push(x.scatterReduce(2, index, x.flip(0).mul(2), reduce, { includeSelf }));
+        out.push(ints.scatterReduce(2, index, ints.flip(0).sub(3), reduce, { includeSelf }));
+      }
+    }
+    const y = x.clone();
+    y.scatterReduce_(1, x.argsort(1).get(":", "0:2"), x.neg(), this.reduces[0]!, { includeSelf: false });
+    out.push(y.mul(2));
+    return out;
+  }
+}
+
 /** fmod/remainder, rounding divisions, lerp, addcmul/addcdiv, nan_to_num, atan2 with PyTorch's formulas. */
 class Arithmetic extends nn.Module {
   override forward(x: Tensor): Tensor[] {
@@ -672,6 +693,19 @@ describe("torch.onnx.export", () => {
     }
   });
 
+  test("scatter_reduce (sum, prod, mean at opset 17; amax, amin at 18; include_self either way; floats and int64; in place)", async () => {
+    torch.manualSeed(19);
+    const cases: [readonly ("sum" | "prod" | "mean" | "amax" | "amin")[], number][] = [[["sum", "prod", "mean"], 17], [["amax", "amin", "mean"], 18]];
+    for (const [reduces, opsetVersion] of cases) {
+      await check(new ScatterReduce(reduces), [torch.randn(3, 4, 6)], {
+        more: [[torch.randn(5, 4, 6)]],
+        options: { opsetVersion, inputNames: ["x"], dynamicAxes: { x: { 0: "batch" } } },
+      });
+    }
+    const x = torch.randn(2, 4, 6);
+    assert.throws(() => onnx.export(new ScatterReduce(["amax"]), [x], null, { opsetVersion: 17 }), /scatter_reduce with reduce=.amax. needs opset 18/);
+  });
+
   test("fmod/remainder (floats and ints), div rounding modes, floor_divide, lerp, addcmul/addcdiv, nan_to_num, atan2", async () => {
     torch.manualSeed(18);
     await check(new Arithmetic(), [torch.randn(3, 4, 6)], {
@@ -903,11 +937,23 @@ describe("torch.onnx.export", () => {
       more: [[i([[2, 2, 2], [0, 0, 0], [3, 9, 8], [4, 4, 5]]), i([4, 4, 4, 3, 1]), i([0, 0, 1, 3, 5])]],
       options: { inputNames: ["bags", "flat", "offsets"], dynamicAxes: { bags: [0], flat: [0], offsets: [0] } },
     });
+  });
+
+  test("F.embedding / F.embedding_bag with max_norm: the graph scales the looked-up rows (also rows the trace never looked up)", async () => {
     class Renormed extends nn.Module {
-      emb = new nn.Embedding(10, 3);
-      override forward(bags: Tensor): Tensor { return F.embeddingBag(bags, this.emb.weight, { maxNorm: 1 }); }
+      a = new nn.Embedding(10, 3); b = new nn.Embedding(10, 3); c = new nn.Embedding(10, 3); d = new nn.Embedding(10, 4);
+      override forward(bags: Tensor): Tensor[] {
+        return [F.embedding(bags, this.a.weight, { maxNorm: 1 }), F.embedding(bags, this.b.weight, { maxNorm: 1.5, normType: 1 }),
+          F.embedding(bags, this.c.weight, { maxNorm: 0.5, normType: Infinity }).mul(2),
+          F.embeddingBag(bags, this.d.weight, { maxNorm: 1, normType: 3, mode: "mean" })];
+      }
     }
-    assert.throws(() => onnx.export(new Renormed(), [i([[1, 2]])]), /embedding_bag: max_norm renormalizes the weight in place/);
+    torch.manualSeed(31);
+    const i = (v: number[][]): Tensor => torch.tensor(v, { dtype: "int64" });
+    await check(new Renormed(), [i([[1, 2], [2, 5]])], {
+      more: [[i([[3, 4], [9, 1], [0, 7], [8, 6]])]],
+      options: { inputNames: ["bags"], dynamicAxes: { bags: [0] } },
+    });
   });
 
   test("diag_embed (offsets, dims in any order, a dynamic batch) and block_diag (numbers, vectors, a dynamic block height, mixed dtypes)", async () => {
@@ -1015,13 +1061,6 @@ describe("torch.onnx.export", () => {
 
   test("an op with no ONNX mapping fails the export naming the op", () => {
     assert.throws(() => onnx.export(new Polygamma(), [torch.randn(2, 3)]), /op 'polygamma' has no ONNX mapping/);
-    class Unmapped extends nn.Module {
-      constructor(readonly fn: (x: Tensor) => Tensor) { super(); }
-      override forward(x: Tensor): Tensor { return this.fn(x); }
-    }
-    for (const [name, fn] of [["scatter_reduce", (x: Tensor) => x.scatterReduce(1, x.argsort(1), x, "amax")]] as const) {
-      assert.throws(() => onnx.export(new Unmapped(fn), [torch.randn(2, 3)]), new RegExp(`op '${name}' has no ONNX mapping`));
-    }
   });
 
   test("writes the file, and returns the bytes without a path", async () => {

@@ -297,14 +297,19 @@ export function scatterReduce(input: Tensor, ...args: Args<[dim: number, index: 
   const d = checkScatter("scatter_reduce", input, s.dim, s.index, s.src);
   const out = contiguousCopy(input);
   scatterKernel(out, d, s.index, s.src, null, s.reduce, s.includeSelf);
-  return record("ScatterReduceBackward0", [input, s.src], out, ([g]) => scatterReduceGrad(g!, input, d, s.index, s.src, s.reduce, s.includeSelf, out), [input, s.index, s.src, out]);
+  const r = record("ScatterReduceBackward0", [input, s.src], out, ([g]) => scatterReduceGrad(g!, input, d, s.index, s.src, s.reduce, s.includeSelf, out), [input, s.index, s.src, out]);
+  if (tracing.on) traceOp("scatter_reduce", [input, s.index, s.src], r, { dim: d, reduce: s.reduce, includeSelf: s.includeSelf });
+  return r;
 }
 
 export function scatterReduce_(self: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor, reduce: Reduce], ReduceOpts>): Tensor {
   const s = bindReduce("scatter_reduce_", args);
   const d = checkScatter("scatter_reduce", self, s.dim, s.index, s.src);
-  return applyInPlace("scatter_reduce_", self, [s.src], () => scatterKernel(self, d, s.index, s.src, null, s.reduce, s.includeSelf),
+  applyInPlace("scatter_reduce_", self, [s.src], () => scatterKernel(self, d, s.index, s.src, null, s.reduce, s.includeSelf),
     (x) => scatterReduce(x, d, s.index, s.src, s.reduce, { includeSelf: s.includeSelf }));
+  // The write is a new value of self for the exporter (its own tensor as the output).
+  if (tracing.on) traceOp("scatter_reduce", [self, s.index, s.src], self, { dim: d, reduce: s.reduce, includeSelf: s.includeSelf });
+  return self;
 }
 
 /** A differentiable where(cond, a, b) from masked_fill (cond is a bool tensor, no gradient). */

@@ -96,7 +96,7 @@ export function embedding(input: Tensor, weight: Tensor,
   const res = out.done();
   const n = iv.length;
   const r = record("EmbeddingBackward0", [w], res, ([g]) => [embeddingGradComposite(g!, w, iv, padding, byFreq)]);
-  if (tracing.on) traceOp("embedding", [idx, w], r);
+  if (tracing.on) traceOp("embedding", [idx, w], r, { maxNorm, normType });
   return r;
 }
 
@@ -155,7 +155,7 @@ function nativeEmbedding(idx: Tensor, w: Tensor, padding: number, byFreq: boolea
     }
     return [embeddingGradComposite(g!, w, Float64Array.from(iv, Number), padding, byFreq)];
   });
-  if (tracing.on) traceOp("embedding", [idx, w], r);
+  if (tracing.on) traceOp("embedding", [idx, w], r, { maxNorm: null, normType: 2 });
   return r;
 }
 
@@ -242,7 +242,7 @@ export function embeddingBag(input: Tensor, weight: Tensor,
   }
   if (maxNorm !== null) embeddingRenorm(w, iv, maxNorm, normType);
   const out = embeddingBagOp(w, iv, ov, mode as BagMode, psw, includeLast, padding, byFreq);
-  if (tracing.on) traceOp("embedding_bag", [w, traced.idx, traced.offsets, traced.psw], out, { mode, includeLast, paddingIdx: padding, maxNorm });
+  if (tracing.on) traceOp("embedding_bag", [w, traced.idx, traced.offsets, traced.psw], out, { mode, includeLast, paddingIdx: padding, maxNorm, normType });
   return out;
 }
 

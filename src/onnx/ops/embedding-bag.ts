@@ -5,8 +5,13 @@
 // are a ScatterND-add into B + 1 zero rows (per_sample_weights scale the rows first, mean divides
 // by the bag's count, an empty bag stays 0); max compares every element with every bag (B, n, D),
 // an empty bag gives 0.
+//
+// F.embedding and F.embedding_bag with max_norm: PyTorch scales the weight's rows that the input
+// looks up down to max_norm, in place, before the lookup. The graph scales the looked-up rows the
+// same way (a row already scaled by the trace is at max_norm and stays), so its output is
+// PyTorch's; the weight it carries is the weight as the trace left it.
 
-import { bool, int64 } from "../../core/dtype.js";
+import { bool, float64, int64 } from "../../core/dtype.js";
 import type { ConvertContext, Converter } from "../context.js";
 import { attr, constMsg } from "../graph.js";
 import { reduceOver } from "./reductions.js";
@@ -43,10 +48,36 @@ function bagsOf(c: ConvertContext, idx: string, positions: string): { target: st
   return { target, count };
 }
 
-const embeddingBag: Converter = (c) => {
-  if (c.attr<number | null>("maxNorm") !== null) {
-    c.fail("max_norm renormalizes the weight in place from the rows the input looks up; renormalize the weight before exporting and drop max_norm");
+/**
+ * Rows (n, D) as embedding_renorm_ leaves them: a row whose normType-norm exceeds maxNorm times
+ * maxNorm / (norm + 1e-7), computed in double as torch-ts's kernel does.
+ */
+function renormRows(c: ConvertContext, rows: string, maxNorm: number, normType: number): string {
+  const dtype = c.outDtype();
+  const r = c.cast(rows, dtype, float64);
+  let norm: string;
+  if (normType === Infinity) norm = reduceOver(c, "ReduceMax", c.op("Abs", [r]), [-1], true);
+  else if (normType === 2) norm = c.op("Sqrt", [reduceOver(c, "ReduceSumSquare", r, [-1], true)]);
+  else if (normType === 1) norm = reduceOver(c, "ReduceL1", r, [-1], true);
+  else {
+    const powered = c.op("Pow", [c.op("Abs", [r]), c.g.scalar(normType, float64)]);
+    norm = c.op("Pow", [reduceOver(c, "ReduceSum", powered, [-1], true), c.g.scalar(1 / normType, float64)]);
   }
+  const limit = c.g.scalar(maxNorm, float64);
+  const scale = c.op("Where", [c.op("Greater", [norm, limit]), c.op("Div", [limit, c.op("Add", [norm, c.g.scalar(1e-7, float64)])]), c.g.scalar(1, float64)]);
+  return c.cast(c.op("Mul", [r, scale]), float64, dtype);
+}
+
+/** F.embedding: a Gather of the weight's rows (scaled down to max_norm where it is given). */
+const embedding: Converter = (c) => {
+  const rows = c.op("Gather", [c.input(1), c.inputAs(0, int64)]);
+  const maxNorm = c.attr<number | null>("maxNorm") ?? null;
+  if (maxNorm === null) return rows;
+  if (!c.outDtype().isFloatingPoint) return c.fail("embedding with max_norm of a non-float weight has no ONNX mapping");
+  return renormRows(c, rows, maxNorm, c.attr<number>("normType"));
+};
+
+const embeddingBag: Converter = (c) => {
   const mode = c.attr<BagMode>("mode");
   const dtype = c.outDtype();
   const w = c.input(0);
@@ -55,6 +86,8 @@ const embeddingBag: Converter = (c) => {
   const positions = c.op("Range", [c.g.scalar(0, int64), scalarOf(c, n), c.g.scalar(1, int64)]);
   const { target, count } = bagsOf(c, idx, positions);
   let rows = c.op("Gather", [w, idx], { axis: attr.i(0) }); // (n, D)
+  const maxNorm = c.attr<number | null>("maxNorm");
+  if (maxNorm !== null) rows = renormRows(c, rows, maxNorm, c.attr<number>("normType"));
   if (c.has(3)) rows = c.op("Mul", [rows, c.op("Unsqueeze", [c.op("Reshape", [c.inputAs(3, dtype), c.g.ints([-1])]), c.g.ints([1])])]);
   const zero = attr.tensor(constMsg("", dtype, [0], [1]));
   if (mode === "max") {
@@ -76,4 +109,4 @@ const embeddingBag: Converter = (c) => {
   return c.op("Div", [total, c.op("Unsqueeze", [c.op("Max", [sizes, c.g.scalar(1, dtype)]), c.g.ints([1])])]);
 };
 
-export const EMBEDDING_BAG: Record<string, Converter> = { embedding_bag: embeddingBag };
+export const EMBEDDING_BAG: Record<string, Converter> = { embedding, embedding_bag: embeddingBag };

@@ -94,18 +94,67 @@ const index: Converter = (c) => gatherIndexed(c, c.input(0), dimsOf(c.value(0)),
 const scatter: Converter = (c) => {
   const d = c.outDtype();
   const index = c.inputAs(1, int64);
-  const src = c.value(2);
-  let updates: string;
-  if (src.kind === "scalar") updates = c.op("Expand", [c.inputAs(2, d), c.op("Shape", [index])]);
-  else {
-    const idx = c.value(1);
-    const same = src.shape.join() === idx.shape.join() && (src.b?.shape.join() ?? "") === (idx.b?.shape.join() ?? "");
-    updates = c.inputAs(2, d);
-    if (!same) updates = c.op("Slice", [updates, c.g.ints(idx.shape.map(() => 0)), c.op("Shape", [index])]);
-  }
   const reduce = c.attr<string | null>("reduce");
   const reduction = reduce === "sum" ? "add" : reduce === "prod" ? "mul" : "none";
-  return c.op("ScatterElements", [c.inputAs(0, d), index, updates], { axis: attr.i(c.attr<number>("dim")), reduction: attr.s(reduction) });
+  return c.op("ScatterElements", [c.inputAs(0, d), index, scatterUpdates(c, index, d)], { axis: attr.i(c.attr<number>("dim")), reduction: attr.s(reduction) });
+};
+
+/** Input 2 as ScatterElements' updates: the part of src the index (input 1) covers, or a number expanded to it. */
+function scatterUpdates(c: ConvertContext, index: string, d: DType): string {
+  const src = c.value(2);
+  if (src.kind === "scalar") return c.op("Expand", [c.inputAs(2, d), c.op("Shape", [index])]);
+  const idx = c.value(1);
+  const same = src.shape.join() === idx.shape.join() && (src.b?.shape.join() ?? "") === (idx.b?.shape.join() ?? "");
+  const updates = c.inputAs(2, d);
+  return same ? updates : c.op("Slice", [updates, c.g.ints(idx.shape.map(() => 0)), c.op("Shape", [index])]);
+}
+
+const SCATTER_REDUCTION = { sum: "add", mean: "add", prod: "mul", amax: "max", amin: "min" } as const;
+
+/** The identity of a scatter_reduce reduction in dtype `d` (what include_self=False starts from). */
+function reduceIdentity(reduce: keyof typeof SCATTER_REDUCTION, d: DType): number | bigint {
+  if (reduce === "sum" || reduce === "mean") return d === int64 ? 0n : 0;
+  if (reduce === "prod") return d === int64 ? 1n : 1;
+  const low = reduce === "amax";
+  if (d.isFloatingPoint) return low ? -Infinity : Infinity;
+  if (d === int64) return low ? -(2n ** 63n) : 2n ** 63n - 1n;
+  const range: Record<string, [number, number]> = { uint8: [0, 255], int8: [-128, 127], int16: [-32768, 32767], int32: [-(2 ** 31), 2 ** 31 - 1] };
+  const r = range[d.name];
+  if (!r) throw new Error(`scatter_reduce: no identity for ${d.name}`);
+  return low ? r[0] : r[1];
+}
+
+/**
+ * scatter_reduce(dim, index, src, reduce, include_self): ScatterElements with the reduction
+ * ("max"/"min" need opset 18). Without include_self the written positions start from the
+ * reduction's identity; "mean" divides a sum by the count of values at each written position
+ * (integers rounded down, as PyTorch does).
+ */
+const scatterReduce: Converter = (c) => {
+  const d = c.outDtype();
+  if (d === bool) return c.fail("scatter_reduce of bool tensors has no ONNX mapping");
+  const reduce = c.attr<keyof typeof SCATTER_REDUCTION>("reduce"), includeSelf = c.attr<boolean>("includeSelf");
+  const reduction = SCATTER_REDUCTION[reduce];
+  if ((reduction === "max" || reduction === "min") && c.opset < 18) return c.fail(`scatter_reduce with reduce='${reduce}' needs opset 18 (ScatterElements' max/min reductions)`);
+  const axis = attr.i(c.attr<number>("dim"));
+  const index = c.inputAs(1, int64);
+  const updates = scatterUpdates(c, index, d);
+  const x = c.inputAs(0, d);
+  // Positions that some index names: a scatter of ones into zeros.
+  const hitCount = (start: string): string => c.op("ScatterElements", [start, index, c.op("Expand", [c.g.scalar(1, int64), c.op("Shape", [index])])], { axis, reduction: attr.s("add") });
+  const zerosOfX = c.op("Expand", [c.g.scalar(0, int64), c.op("Shape", [x])]);
+  const counts = hitCount(zerosOfX);
+  const hit = c.op("Greater", [counts, c.g.scalar(0, int64)]);
+  const start = includeSelf ? x : c.op("Where", [hit, c.g.scalar(reduceIdentity(reduce, d), d), x]);
+  const reduced = c.op("ScatterElements", [start, index, updates], { axis, reduction: attr.s(reduction) });
+  if (reduce !== "mean") return reduced;
+  const n = includeSelf ? c.op("Add", [counts, c.g.scalar(1, int64)]) : c.op("Max", [counts, c.g.scalar(1, int64)]);
+  if (d.isFloatingPoint) return c.op("Div", [reduced, c.cast(n, int64, d)]);
+  // Integer mean: floor division in int64 (Div truncates toward zero).
+  const total = c.cast(reduced, d, int64);
+  const q = c.op("Div", [total, n]);
+  const inexactNegative = c.op("And", [c.op("Less", [total, c.g.scalar(0n, int64)]), c.op("Not", [c.op("Equal", [c.op("Mul", [q, n]), total])])]);
+  return c.cast(c.op("Where", [inexactNegative, c.op("Sub", [q, c.g.scalar(1n, int64)]), q]), int64, d);
 };
 
 // ---- x[...] = v -----------------------------------------------------------------------------------
@@ -316,5 +365,5 @@ const indexFill: Converter = (c) => {
 const take: Converter = (c) => c.op("Gather", [c.op("Reshape", [c.input(0), c.g.ints([-1])]), c.inputAs(1, int64)], { axis: attr.i(0) });
 
 export const INDEXING: Record<string, Converter> = {
-  index, scatter, index_put: indexPut, take, index_add: scatterAlong("add"), index_copy: scatterAlong("none"), index_fill: indexFill,
+  index, scatter, scatter_reduce: scatterReduce, index_put: indexPut, take, index_add: scatterAlong("add"), index_copy: scatterAlong("none"), index_fill: indexFill,
 };

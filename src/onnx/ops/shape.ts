@@ -187,7 +187,6 @@ export const SHAPE: Record<string, Converter> = {
   triu: triangle(true),
   gather,
   index_select: indexSelect,
-  embedding: (c) => c.op("Gather", [c.input(1), c.inputAs(0, int64)]),
   constant_pad: constantPad,
   MmBackward0: matmul,
   BmmBackward0: matmul,
