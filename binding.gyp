@@ -11,6 +11,8 @@
         "native/gemm_kernels_avx2.cc",
         "native/gemm_kernels_avx512.cc",
         "native/elementwise.cc",
+        "native/copy_strided.cc",
+        "native/copy_strided_avx512.cc",
         "native/elementwise_generic.cc",
         "native/elementwise_avx2.cc",
         "native/elementwise_avx512.cc",

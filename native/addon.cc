@@ -19,6 +19,7 @@
 #include "activation_addon.h"
 #include "addon_index.h"
 #include "conv.h"
+#include "copy_strided.h"
 #include "death_notice.h"
 #include "elementwise.h"
 #include "gemm.h"
@@ -132,6 +133,34 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   const double* p = args_of(info, 4);
   if (out.type == napi_float64_array) run_binary<double>(op, a, b, out, p);
   else run_binary<float>(op, a, b, out, p);
+  return info.Env().Undefined();
+}
+
+// copyStrided(src, out, args): args = [ndim, srcOff, outOff, shape[ndim], srcStrides[ndim]]; the
+// element size comes from the arrays' type (the wrapper checks both have the same).
+size_t element_bytes(napi_typedarray_type t) {
+  switch (t) {
+    case napi_int8_array: case napi_uint8_array: case napi_uint8_clamped_array: return 1;
+    case napi_int16_array: case napi_uint16_array: return 2;
+    case napi_int32_array: case napi_uint32_array: case napi_float32_array: return 4;
+    default: return 8;
+  }
+}
+
+Napi::Value CopyStrided(const Napi::CallbackInfo& info) {
+  napi_env env = info.Env();
+  View src = view(env, info[0]), out = view(env, info[1]);
+  const double* p = args_of(info, 2);
+  int nd = static_cast<int>(p[0]);
+  if (nd > tts::kMaxDims) nd = tts::kMaxDims;  // the wrapper never sends more
+  index_t shape[tts::kMaxDims], strides[tts::kMaxDims];
+  for (int d = 0; d < nd; ++d) {
+    shape[d] = I(p[3 + d]);
+    strides[d] = I(p[3 + nd + d]);
+  }
+  const size_t elem = element_bytes(out.type);
+  tts::copy_strided(static_cast<int>(elem), nd, shape, static_cast<const char*>(src.data) + I(p[1]) * static_cast<index_t>(elem),
+                    strides, static_cast<char*>(out.data) + I(p[2]) * static_cast<index_t>(elem));
   return info.Env().Undefined();
 }
 
@@ -649,6 +678,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gemm", Napi::Function::New(env, Gemm, "gemm"));
   exports.Set("unary", Napi::Function::New(env, Unary, "unary"));
   exports.Set("binary", Napi::Function::New(env, Binary, "binary"));
+  exports.Set("copyStrided", Napi::Function::New(env, CopyStrided, "copyStrided"));
   exports.Set("reduce", Napi::Function::New(env, Reduce, "reduce"));
   exports.Set("cumsum", Napi::Function::New(env, Cumsum, "cumsum"));
   exports.Set("sumSquares", Napi::Function::New(env, SumSquares, "sumSquares"));

@@ -6,7 +6,7 @@ import { type DType, bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, int64, truncToInt
 import { Storage } from "../core/storage.js";
 import { broadcastShapes, broadcastStrides, contiguousStrides, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { forEachRow } from "../backends/js/strided.js";
-import { NATIVE_MIN_BINARY, nativeBinary, tryNativeBinary, tryNativeFill, tryNativeUnaryMap } from "./native-fast.js";
+import { NATIVE_MIN_BINARY, nativeBinary, tryNativeBinary, tryNativeCopy, tryNativeFill, tryNativeUnaryMap } from "./native-fast.js";
 import { kernels } from "../backends/kernels.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryCopy16, tryDecode16, tryEncode16 } from "./native-convert.js";
@@ -183,8 +183,9 @@ export function copyInto(dst: Tensor, src: Tensor): void {
   }
   if (shapesEqual(src._shape, shape) && (tryCopy16(dst, src) || tryNativeConvert(dst, src))) return;
   const sStr = broadcastStrides(src._shape, src._strides, shape);
-  // Float copies that gather (transposes, permutes) as the native strided kernel: x * 1 keeps every
-  // value, -0 and infinities included.
+  if (tryNativeCopy(dst, src, sStr)) return;
+  // Float copies within one buffer (disjoint parts, or the very same elements) as the native binary
+  // kernel: x * 1 keeps every value, -0 and infinities included.
   if (dst.dtype === src.dtype && dst.numel() >= NATIVE_MIN_COPY && tryNativeBinary(COPY_BY_MUL, src, sStr, scalarOf(1, src.dtype), shape.map(() => 0), dst, shape)) return;
   const a = dst.storage.data as unknown as (number | bigint)[];
   const b = src.storage.data as unknown as (number | bigint)[];

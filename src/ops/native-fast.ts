@@ -44,6 +44,22 @@ export function tryNativeBinary(f: object, x: Tensor, xs: readonly number[], y: 
 }
 
 /**
+ * dst (contiguous) = src read through `strides` (src's, broadcast to dst's shape), as the native
+ * strided copy: any dtype (the bytes are moved), transposes and permutes in cache-sized tiles.
+ * False when not applicable: the JS backend, small copies, other dtypes, or shared memory.
+ */
+export function tryNativeCopy(dst: Tensor, src: Tensor, strides: readonly number[]): boolean {
+  if (kernels.backend !== "native" || dst.numel() < NATIVE_MIN_COPY || dst.dtype !== src.dtype || !dst.isContiguous()) return false;
+  const d = dst.storage.data, s = src.storage.data;
+  if (d.buffer === s.buffer || dst._shape.length > native.MAX_DIMS) return false;
+  native.copyStrided(dst._shape, { data: s as native.CopyArray, offset: src._offset, strides }, d as native.CopyArray, dst._offset);
+  return true;
+}
+
+/** Elements below which a strided copy stays in JS (cheaper than a native call). */
+const NATIVE_MIN_COPY = 4096;
+
+/**
  * dst[0..n) = min(max(src, lo), hi) as two native passes (maximum, then minimum in place), which
  * take NaN from either side like the JS formula; false when not applicable. In JS, Math.max and
  * Math.min branch on NaN and signed zeros, which random data mispredicts (~10 ns per element).

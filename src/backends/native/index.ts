@@ -53,6 +53,7 @@ interface Addon extends TensorMemoryAddon, DeathNoticeAddon {
   gemm(a: FloatArray, b: FloatArray, c: FloatArray, args: Float64Array): void;
   unary(op: number, x: FloatArray, y: FloatArray, args: Float64Array): void;
   binary(op: number, a: FloatArray, b: FloatArray, out: FloatArray, args: Float64Array): void;
+  copyStrided(src: CopyArray, out: CopyArray, args: Float64Array): void;
   reduce(op: number, x: FloatArray, out: FloatArray, args: Float64Array): void;
   cumsum(x: FloatArray, out: FloatArray, args: Float64Array): void;
   sumSquares(x: FloatArray, args: Float64Array): number;
@@ -428,6 +429,43 @@ export interface StridedOperand<T extends FloatArray> {
   readonly offset?: number;
   /** One per dim of the shape; 0 broadcasts along that dim, a negative one reads backwards. */
   readonly strides: readonly number[];
+}
+
+/** A typed array of any element type, as strided copies take them. */
+export type CopyArray = NumberArray | BigInt64Array | BigUint64Array;
+
+/**
+ * out[outOff...] (contiguous, of `shape`) = src's elements read through its strides (of either
+ * sign, 0 for broadcast dims) from its offset, for arrays of one type: the bytes are moved, not
+ * converted. src and out must not share memory.
+ */
+export function copyStrided<T extends CopyArray>(shape: readonly number[], src: { readonly data: T; readonly offset?: number; readonly strides: readonly number[] }, out: T, outOff = 0): void {
+  const name = "copyStrided";
+  const native = lib(name);
+  const nd = shape.length;
+  if (nd > MAX_DIMS) throw new Error(`native.${name}: at most ${MAX_DIMS} dims are supported, got ${nd}`);
+  if (src.strides.length !== nd) throw new Error(`native.${name}: expected ${nd} strides for shape [${shape.join(", ")}], got ${src.strides.length}`);
+  if (!ArrayBuffer.isView(out) || out instanceof DataView) throw new Error(`native.${name}: out must be a typed array`);
+  if (src.data.constructor !== out.constructor) throw new Error(`native.${name}: src is a ${src.data.constructor.name} and out a ${out.constructor.name}; both must have one type`);
+  for (const v of shape) checkCount(name, "shape", v);
+  const srcOff = src.offset ?? 0;
+  const contiguous: number[] = new Array<number>(nd);
+  let numel = 1;
+  for (let d = nd - 1; d >= 0; d--) {
+    contiguous[d] = numel;
+    numel *= shape[d]!;
+  }
+  const so = checkSpan(name, "out", out, outOff, shape, contiguous);
+  const ss = checkSignedSpan(name, "src", src.data, srcOff, shape, src.strides);
+  if (so === null) return;
+  if (overlaps(out, so, src.data, ss)) throw new Error(`native.${name}: out overlaps src`);
+  const p = ARGS;
+  p[0] = nd; p[1] = srcOff; p[2] = outOff;
+  for (let d = 0; d < nd; d++) {
+    p[3 + d] = shape[d]!;
+    p[3 + nd + d] = src.strides[d]!;
+  }
+  native.copyStrided(src.data, out, p);
 }
 
 /**
