@@ -11,7 +11,10 @@ inline T binary_stream_scalar(T u, T v) {
   if constexpr (OP == BinaryOp::add) return u + v;
   else if constexpr (OP == BinaryOp::sub) return u - v;
   else if constexpr (OP == BinaryOp::mul) return u * v;
-  else return u / v;
+  else if constexpr (OP == BinaryOp::div) return u / v;
+  // maximum/minimum propagate NaN as elementwise_impl.h's nan_max/nan_min.
+  else if constexpr (OP == BinaryOp::maximum) return (u != u || v != v) ? u + v : (u > v ? u : v);
+  else return (u != u || v != v) ? u + v : (u < v ? u : v);
 }
 
 template <typename T, BinaryOp OP>
@@ -34,7 +37,9 @@ void binary_stream_op(index_t n, const T* a, index_t sa, const T* b, index_t sb,
     if constexpr (OP == BinaryOp::add) r = x + y;
     else if constexpr (OP == BinaryOp::sub) r = x - y;
     else if constexpr (OP == BinaryOp::mul) r = x * y;
-    else r = x / y;
+    else if constexpr (OP == BinaryOp::div) r = x / y;
+    else if constexpr (OP == BinaryOp::maximum) r = ((x != x) | (y != y)) ? x + y : (x > y ? x : y);
+    else r = ((x != x) | (y != y)) ? x + y : (x < y ? x : y);
     V::stream(out + i, r);
   }
   for (; i < n; ++i) out[i] = binary_stream_scalar<T, OP>(a[i * sa], b[i * sb]);
@@ -51,6 +56,8 @@ bool binary_stream(BinaryOp op, index_t n, const T* a, index_t sa, const T* b, i
     case BinaryOp::sub: binary_stream_op<T, BinaryOp::sub>(n, a, sa, b, sb, out); return true;
     case BinaryOp::mul: binary_stream_op<T, BinaryOp::mul>(n, a, sa, b, sb, out); return true;
     case BinaryOp::div: binary_stream_op<T, BinaryOp::div>(n, a, sa, b, sb, out); return true;
+    case BinaryOp::maximum: binary_stream_op<T, BinaryOp::maximum>(n, a, sa, b, sb, out); return true;
+    case BinaryOp::minimum: binary_stream_op<T, BinaryOp::minimum>(n, a, sa, b, sb, out); return true;
     default: return false;
   }
 }

@@ -116,6 +116,9 @@ void binary(BinaryOp op, int ndim, const index_t* shape_in, const T* a, const in
     return;
   }
   const index_t grain = max_i(1, kGrainCheap / inner);
+  // Rows of a large output (x + row, x * column...) stream too, where a row holds whole lines.
+  const bool stream_rows = k.binary_stream && out != a && out != b && inner >= 64 &&
+                           outer * inner * static_cast<index_t>(sizeof(T)) >= kStreamBytes;
   parallel_for(0, outer, grain, [&](index_t lo, index_t hi) {
     // Odometer over the outer dims, started at row `lo`.
     index_t idx[kMaxDims];
@@ -127,7 +130,8 @@ void binary(BinaryOp op, int ndim, const index_t* shape_in, const T* a, const in
       off_b += idx[d] * sb[d];
     }
     for (index_t row = lo; row < hi; ++row) {
-      k.binary(op, inner, a + off_a, isa, b + off_b, isb, out + row * inner);
+      if (!stream_rows || !k.binary_stream(op, inner, a + off_a, isa, b + off_b, isb, out + row * inner))
+        k.binary(op, inner, a + off_a, isa, b + off_b, isb, out + row * inner);
       for (int d = nd - 2; d >= 0; --d) {
         off_a += sa[d];
         off_b += sb[d];

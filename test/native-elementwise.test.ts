@@ -160,7 +160,7 @@ test("native binary: broadcasting, strided and transposed operands, in place, ex
   });
 });
 
-test("native binary: outputs of 2 MiB and more (written with non-temporal stores) are exact, at any alignment, with a broadcast operand and in place", { skip: skipReason }, () => {
+test("native binary: outputs of 2 MiB and more (written with non-temporal stores, also row by row) are exact, at any alignment, with a broadcast operand and in place", { skip: skipReason }, () => {
   forEachIsa((isa) => {
     for (const ctor of DTYPES) {
       const n = (2 ** 21) / ctor.BYTES_PER_ELEMENT + 37;
@@ -177,6 +177,19 @@ test("native binary: outputs of 2 MiB and more (written with non-temporal stores
             native.binary(op, [n], { data: a, offset: 1, strides: [1] }, { data: b, offset: 2, strides: [...bStrides] }, out, outOff);
             const m = mismatch(out.subarray(outOff), want, 0, 0, `${isa} ${ctor.name} ${op} out offset ${outOff} b [${bShape}]`);
             if (m !== null) assert.fail(m);
+          }
+        }
+        // Rows of a large output (x + row, x * column), streamed row by row.
+        for (const inner of [1000, 67]) {
+          const rows = Math.floor(n / inner);
+          for (const [what, bStrides] of [["row", [0, 1]], ["column", [1, 0]]] as const) {
+            for (const outOff of [0, 3]) {
+              const want = binaryReference(op, ctor, [rows, inner], a, 1, [inner, 1], b, 2, [...bStrides]);
+              const out = new ctor(rows * inner + outOff);
+              native.binary(op, [rows, inner], { data: a, offset: 1, strides: [inner, 1] }, { data: b, offset: 2, strides: [...bStrides] }, out, outOff);
+              const m = mismatch(out.subarray(outOff), want, 0, 0, `${isa} ${ctor.name} ${op} rows of ${inner} with a ${what} out offset ${outOff}`);
+              if (m !== null) assert.fail(m);
+            }
           }
         }
         // In place (out is a itself): plain stores.
