@@ -3,7 +3,8 @@
 // (register-prefetched while the previous slice is multiplied), TM x TN outputs per thread held in
 // vec4 registers; vec4 global loads where an operand is contiguous along a dim (row-major,
 // transposed, or Linear's x @ W^T alike). Full tiles skip the bounds checks. float32, or int32 with
-// wrapping i32 arithmetic (exact, as PyTorch's integer matmul; alpha must be 1).
+// wrapping i32 arithmetic (exact, as PyTorch's integer matmul; alpha must be 1). Few output tiles
+// over a long reduction split it into slices run side by side, then summed (split-k.ts).
 
 import { type GpuContext } from "./context.js";
 import type { GpuBuffer } from "./pool.js";
