@@ -8,6 +8,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
 import * as wg from "../src/backends/webgpu/index.js";
+import { autoSplitKFromEnv } from "../src/backends/webgpu/split-k.js";
 import type { Dispatch, GemmArgs, GemmOperand, GpuContext } from "../src/backends/webgpu/index.js";
 
 const available = await torch.webgpu.isAvailable();
@@ -39,6 +40,21 @@ describe("chooseSplitK", () => {
     assert.equal(wg.chooseSplitK(32, 2 * minSlice), 2);
     assert.equal(wg.chooseSplitK(32, 3 * minSlice + 5), 3);
     assert.equal(wg.chooseSplitK(1, 1 << 20), max);
+  });
+
+  test("TORCH_TS_WEBGPU_SPLIT_K=0 starts the automatic split off", () => {
+    const saved = process.env["TORCH_TS_WEBGPU_SPLIT_K"];
+    try {
+      process.env["TORCH_TS_WEBGPU_SPLIT_K"] = "0";
+      assert.equal(autoSplitKFromEnv(), false);
+      process.env["TORCH_TS_WEBGPU_SPLIT_K"] = "1";
+      assert.equal(autoSplitKFromEnv(), true);
+      delete process.env["TORCH_TS_WEBGPU_SPLIT_K"];
+      assert.equal(autoSplitKFromEnv(), true);
+    } finally {
+      if (saved === undefined) delete process.env["TORCH_TS_WEBGPU_SPLIT_K"];
+      else process.env["TORCH_TS_WEBGPU_SPLIT_K"] = saved;
+    }
   });
 
   test("checks its arguments", () => {
