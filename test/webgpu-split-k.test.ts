@@ -291,6 +291,10 @@ describe("split-K GEMM on the device", { skip }, () => {
       await assert.rejects(runCase(h, { config: TINY, splitK: bad }), /webgpu gemm: splitK must be a positive integer/);
     }
     assert.throws(() => wg.setGemmDefaults({ autoSplitK: "yes" as unknown as boolean }), /autoSplitK must be a boolean/);
+    // Restoring what setGemmDefaults returned undoes a config set in between.
+    const saved = wg.setGemmDefaults({ config: TINY });
+    assert.equal(wg.setGemmDefaults(saved).config, TINY);
+    assert.deepEqual(wg.setGemmDefaults({}), saved);
   });
 });
 

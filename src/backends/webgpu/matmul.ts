@@ -94,18 +94,19 @@ export interface GemmArgs {
 /** What a GEMM uses where its call says nothing (see setGemmDefaults). */
 export interface GemmDefaults {
   /** The kernel of a call that names no `config` (undefined: the automatic choice). */
-  readonly config?: MatmulConfig | "simple";
+  readonly config: MatmulConfig | "simple" | undefined;
   /** Whether a call that names no `splitK` may split its reduction (chooseSplitK). */
   readonly autoSplitK: boolean;
 }
 
-let gemmDefaults: GemmDefaults = { autoSplitK: autoSplitKFromEnv() };
+let gemmDefaults: GemmDefaults = { config: undefined, autoSplitK: autoSplitKFromEnv() };
 
 /**
  * Changes what every later GEMM (matmul, linear, conv) uses where its call says nothing: a tile
  * configuration (tests reach the tiled kernel through tensor ops on a CPU adapter this way) and
  * whether the automatic split-K is on (benchmarks compare both in one process). Fields left out
- * keep their value. Returns the previous defaults, to restore.
+ * keep their value (`config: undefined` restores the automatic choice). Returns the previous
+ * defaults, every field present: passing them back restores them.
  */
 export function setGemmDefaults(next: Partial<GemmDefaults>): GemmDefaults {
   if (next.autoSplitK !== undefined && typeof next.autoSplitK !== "boolean") {
@@ -116,8 +117,10 @@ export function setGemmDefaults(next: Partial<GemmDefaults>): GemmDefaults {
     throw new Error(`webgpu setGemmDefaults: config must be a MatmulConfig or "simple", got ${String(c)}`);
   }
   const previous = gemmDefaults;
-  gemmDefaults = { ...gemmDefaults, ...next };
-  if ("config" in next && next.config === undefined) gemmDefaults = { autoSplitK: gemmDefaults.autoSplitK };
+  gemmDefaults = {
+    config: "config" in next ? c : previous.config,
+    autoSplitK: next.autoSplitK ?? previous.autoSplitK,
+  };
   return previous;
 }
 
