@@ -60,7 +60,7 @@ fi
 
 if [ "${WEBGPU_SPLITK_AB:-1}" = "1" ]; then
   echo "== training steps again, split-K off (TORCH_TS_WEBGPU_SPLIT_K=0)"
-  TORCH_TS_WEBGPU_SPLIT_K=0 timeout 120 node "$R/gpubench.mjs" --no-pytorch --sizes 0 --json "$OUT/steps-nosplit.json" 2>&1 | grep -v "artificially reduced" | tee "$OUT/steps-nosplit.log"
+  TORCH_TS_WEBGPU_SPLIT_K=0 timeout 120 node "$R/gpubench.mjs" --no-pytorch --sizes 0 --kernels --json "$OUT/steps-nosplit.json" 2>&1 | grep -v "artificially reduced" | tee "$OUT/steps-nosplit.log"
 fi
 
 echo "== backend matmul / add benchmark"
