@@ -1,10 +1,11 @@
 // float32 matmul GFLOPS and elementwise-add bandwidth of the WebGPU backend.
 //   npx tsx bench/webgpu-matmul.ts [--sizes 1024,2048,4096,8192] [--sweep 4096] [--iters 10]
 //                                  [--add-mib 256] [--json out.json]
-//                                  [--wgrad 512x512x4096,...] [--wgrad-config wide] [--conv 1]
+//                                  [--wgrad 512x512x4096,...] [--wgrad-config wide] [--wgrad-splits 2,4,8,16] [--conv 1]
 // --sweep N times every tile configuration at N x N x N, with Dawn's robustness on and off.
 // --wgrad times weight-gradient GEMMs (dW = dY^T X: M x N outputs over K = batch x seq) with the
-// split-K off and automatic (default: the TransformerEncoderLayer bench's four; "" skips them);
+// split-K off and automatic (default: the TransformerEncoderLayer bench's four; "" skips them),
+// then with each slice count of --wgrad-splits (data for the automatic choice's target);
 // --conv 1 also the CNN bench's conv weight gradients (convBackward, split-K off vs automatic).
 // On a CPU adapter use small sizes (--sizes 128,256 --sweep 0): it is a smoke test there.
 
@@ -23,6 +24,7 @@ const jsonOut = arg("json", "");
 const wgradShapes = arg("wgrad", "512x512x4096,512x1536x4096,2048x512x4096,512x2048x4096").split(",").filter((s) => s)
   .map((s) => s.split("x").map(Number) as [number, number, number]);
 const wgradConfigName = arg("wgrad-config", "");
+const wgradSplits = arg("wgrad-splits", "2,4,8,16").split(",").map(Number).filter((n) => Number.isInteger(n) && n > 1);
 const withConv = arg("conv", "1") !== "0";
 
 function randomMatrix(n: number): Float32Array {
@@ -72,7 +74,11 @@ async function checkOnce(ctx: GpuContext, n: number, config: MatmulConfig | unde
   return err;
 }
 
-interface SplitResult { shape: string; S: number; offMs: number; autoMs: number; offTflops: number; autoTflops: number; maxDiff: number }
+interface SplitResult {
+  shape: string; S: number; offMs: number; autoMs: number; offTflops: number; autoTflops: number; maxDiff: number;
+  /** TFLOPS with each explicit slice count of --wgrad-splits. */
+  bySplit: Record<string, number>;
+}
 
 /** dW = dY^T X with dY [K, M] and X [K, N] row-major (the A operand read transposed), split-K off vs automatic. */
 async function wgradBench(ctx: GpuContext, [M, N, K]: [number, number, number], config: MatmulConfig | undefined): Promise<SplitResult> {
@@ -96,12 +102,14 @@ async function wgradBench(ctx: GpuContext, [M, N, K]: [number, number, number], 
     offS = Math.min(offS, await timeIt(ctx, run(outs.off, 1), reps));
     autoS = Math.min(autoS, await timeIt(ctx, run(outs.auto, undefined), reps));
   }
+  const flop = 2 * M * N * K;
+  const bySplit: Record<string, number> = {};
+  for (const S of wgradSplits) bySplit[S] = flop / (await timeIt(ctx, run(outs.auto, S), reps)) / 1e12;
   const [a, b] = [await wg.download(outs.off), await wg.download(outs.auto)];
   let maxDiff = 0;
   for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!) / (1 + Math.abs(a[i]!)));
   wg.release(dY, X, outs.off, outs.auto);
-  const flop = 2 * M * N * K;
-  return { shape: `${M}x${N}x${K}`, S, offMs: offS * 1e3, autoMs: autoS * 1e3, offTflops: flop / offS / 1e12, autoTflops: flop / autoS / 1e12, maxDiff };
+  return { shape: `${M}x${N}x${K}`, S, offMs: offS * 1e3, autoMs: autoS * 1e3, offTflops: flop / offS / 1e12, autoTflops: flop / autoS / 1e12, maxDiff, bySplit };
 }
 
 /** Output tiles of the configuration the GEMM uses ("wide" where none is named, as chooseConfig picks on a GPU). */
@@ -180,6 +188,7 @@ async function main(): Promise<void> {
     wgrad.push(r);
     console.log(`weight grad ${r.shape.padEnd(15)} split-K off ${r.offTflops.toFixed(2)} TFLOPS (${r.offMs.toFixed(3)} ms), ` +
       `auto S=${r.S} ${r.autoTflops.toFixed(2)} TFLOPS (${r.autoMs.toFixed(3)} ms)  x${(r.offMs / r.autoMs).toFixed(2)}  max rel diff ${r.maxDiff.toExponential(1)}`);
+    if (wgradSplits.length) console.log(`  by slices: ${Object.entries(r.bySplit).map(([S, t]) => `S=${S} ${t.toFixed(2)}`).join(", ")} TFLOPS`);
   }
   const convs = withConv ? await convWeightGradBench(ctx) : [];
   for (const r of convs) {
