@@ -20,6 +20,10 @@ after(() => torch.webgpu.shutdown());
 /** A tile small enough for a CPU adapter's shader compiler (seconds per variant for the shipped tiles). */
 const TINY: wg.MatmulConfig = { BM: 16, BN: 16, BK: 4, TM: 4, TN: 4 };
 const TINY_DB: wg.MatmulConfig = { ...TINY, DB: true };
+/** On a GPU (or with TORCH_TS_WEBGPU_FULL_TESTS=1) the layout test also runs shipped tiles. */
+const layoutConfigs = (): [string, wg.MatmulConfig][] => (!ctx.isCpuAdapter || process.env["TORCH_TS_WEBGPU_FULL_TESTS"] === "1"
+  ? [["tiny", TINY], ["wide", wg.MATMUL_CONFIGS.wide], ["largeDB", wg.MATMUL_CONFIGS.largeDB]]
+  : [["tiny", TINY]]);
 
 describe("chooseSplitK", () => {
   const { SPLIT_K_TARGET_WORKGROUPS: target, SPLIT_K_MIN_SLICE: minSlice, SPLIT_K_MAX: max } = wg;
@@ -168,16 +172,18 @@ describe("split-K GEMM on the device", { skip }, () => {
   test("every operand layout, sizes not multiples of the tile or of S, strided C", async () => {
     // M, N, K multiples of 4 (vector loads possible), not of the 16 x 16 x 4 tile's steps per slice.
     const [M, N, K] = [20, 36, 44];
-    for (const am of ["k4", "m4", "sk", "sm"]) {
-      for (const bm of ["n4", "k4", "sk", "sn"]) {
-        const S = [2, 3, 5][(am.length + bm.charCodeAt(0)) % 3]!;
-        const h: HostCase = {
-          M, N, K, a: operand(M, K, aLayout(am, M, K), false), b: operand(K, N, bLayout(bm, K, N), false),
-          c: { data: randf(3 + (M - 1) * (N + 5) + N), offset: 3, rowStride: N + 5 },
-        };
-        const { c, keys } = await runCase(h, { config: TINY, splitK: S });
-        assertSplit(keys, `${am}/${bm}`, `|${am}|${bm}|`);
-        assertClose(c, reference(h), `A ${am}, B ${bm}, S ${S}`);
+    for (const [name, config] of layoutConfigs()) {
+      for (const am of ["k4", "m4", "sk", "sm"]) {
+        for (const bm of ["n4", "k4", "sk", "sn"]) {
+          const S = [2, 3, 5][(am.length + bm.charCodeAt(0)) % 3]!;
+          const h: HostCase = {
+            M, N, K, a: operand(M, K, aLayout(am, M, K), false), b: operand(K, N, bLayout(bm, K, N), false),
+            c: { data: randf(3 + (M - 1) * (N + 5) + N), offset: 3, rowStride: N + 5 },
+          };
+          const { c, keys } = await runCase(h, { config, splitK: S });
+          assertSplit(keys, `${name} ${am}/${bm}`, `|${am}|${bm}|`);
+          assertClose(c, reference(h), `${name}: A ${am}, B ${bm}, S ${S}`);
+        }
       }
     }
   });
