@@ -1,7 +1,12 @@
 // float32 matmul GFLOPS and elementwise-add bandwidth of the WebGPU backend.
 //   npx tsx bench/webgpu-matmul.ts [--sizes 1024,2048,4096,8192] [--sweep 4096] [--iters 10]
 //                                  [--add-mib 256] [--json out.json]
+//                                  [--wgrad 512x512x4096,...] [--wgrad-config wide] [--wgrad-splits 2,4,8,16] [--conv 1]
 // --sweep N times every tile configuration at N x N x N, with Dawn's robustness on and off.
+// --wgrad times weight-gradient GEMMs (dW = dY^T X: M x N outputs over K = batch x seq) with the
+// split-K off and automatic (default: the TransformerEncoderLayer bench's four; "" skips them),
+// then with each slice count of --wgrad-splits (data for the automatic choice's target);
+// --conv 1 also the CNN bench's conv weight gradients (convBackward, split-K off vs automatic).
 // On a CPU adapter use small sizes (--sizes 128,256 --sweep 0): it is a smoke test there.
 
 import * as wg from "../src/backends/webgpu/index.js";
@@ -16,6 +21,11 @@ const sweep = Number(arg("sweep", "4096"));
 const iters = Number(arg("iters", "10"));
 const addMiB = Number(arg("add-mib", "256"));
 const jsonOut = arg("json", "");
+const wgradShapes = arg("wgrad", "512x512x4096,512x1536x4096,2048x512x4096,512x2048x4096").split(",").filter((s) => s)
+  .map((s) => s.split("x").map(Number) as [number, number, number]);
+const wgradConfigName = arg("wgrad-config", "");
+const wgradSplits = arg("wgrad-splits", "2,4,8,16").split(",").map(Number).filter((n) => Number.isInteger(n) && n > 1);
+const withConv = arg("conv", "1") !== "0";
 
 function randomMatrix(n: number): Float32Array {
   const a = new Float32Array(n);
@@ -64,6 +74,73 @@ async function checkOnce(ctx: GpuContext, n: number, config: MatmulConfig | unde
   return err;
 }
 
+interface SplitResult {
+  shape: string; S: number; offMs: number; autoMs: number; offTflops: number; autoTflops: number; maxDiff: number;
+  /** TFLOPS with each explicit slice count of --wgrad-splits. */
+  bySplit: Record<string, number>;
+}
+
+/** dW = dY^T X with dY [K, M] and X [K, N] row-major (the A operand read transposed), split-K off vs automatic. */
+async function wgradBench(ctx: GpuContext, [M, N, K]: [number, number, number], config: MatmulConfig | undefined): Promise<SplitResult> {
+  const dY = wg.upload(ctx, randomMatrix(K * M), [K, M]), X = wg.upload(ctx, randomMatrix(K * N), [K, N]);
+  const outs = { off: wg.empty(ctx, [M, N], "float32"), auto: wg.empty(ctx, [M, N], "float32") };
+  const run = (c: wg.GpuTensor, splitK: number | undefined) => (): void => {
+    wg.gemm(ctx, {
+      M, N, K, config, splitK,
+      a: { buffer: dY.buffer, offset: 0, rowStride: 1, colStride: M },
+      b: { buffer: X.buffer, offset: 0, rowStride: N, colStride: 1 },
+      c: { buffer: c.buffer, offset: 0, rowStride: N },
+    });
+  };
+  const before = ctx.counters.dispatches;
+  run(outs.auto, undefined)();
+  const S = ctx.counters.dispatches - before === 2 ? wg.chooseSplitK(tileCount(ctx, M, N, config), K) : 1;
+  const reps = Math.max(3, Math.min(50, Math.ceil(2e11 / (2 * M * N * K))));
+  // Interleaved, best of 3 each: the two figures see the same clocks.
+  let offS = Infinity, autoS = Infinity;
+  for (let r = 0; r < 3; r++) {
+    offS = Math.min(offS, await timeIt(ctx, run(outs.off, 1), reps));
+    autoS = Math.min(autoS, await timeIt(ctx, run(outs.auto, undefined), reps));
+  }
+  const flop = 2 * M * N * K;
+  const bySplit: Record<string, number> = {};
+  for (const S of wgradSplits) bySplit[S] = flop / (await timeIt(ctx, run(outs.auto, S), reps)) / 1e12;
+  const [a, b] = [await wg.download(outs.off), await wg.download(outs.auto)];
+  let maxDiff = 0;
+  for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs(a[i]! - b[i]!) / (1 + Math.abs(a[i]!)));
+  wg.release(dY, X, outs.off, outs.auto);
+  return { shape: `${M}x${N}x${K}`, S, offMs: offS * 1e3, autoMs: autoS * 1e3, offTflops: flop / offS / 1e12, autoTflops: flop / autoS / 1e12, maxDiff, bySplit };
+}
+
+/** Output tiles of the configuration the GEMM uses ("wide" where none is named, as chooseConfig picks on a GPU). */
+function tileCount(ctx: GpuContext, M: number, N: number, config: MatmulConfig | undefined): number {
+  const c = config ?? (ctx.maxWorkgroupSize < 256 ? wg.MATMUL_CONFIGS.small : wg.MATMUL_CONFIGS.wide);
+  return Math.ceil(M / c.BM) * Math.ceil(N / c.BN);
+}
+
+interface ConvResult { layer: string; offMs: number; autoMs: number }
+
+/** The CNN bench's conv weight gradients (batch 64, 28x28 then 14x14, 3x3 padding 1), split-K off vs automatic. */
+async function convWeightGradBench(ctx: GpuContext): Promise<ConvResult[]> {
+  const layers: [string, number, number, number][] = [["conv1 1->32 @28x28", 1, 32, 28], ["conv2 32->64 @14x14", 32, 64, 14]];
+  const results: ConvResult[] = [];
+  for (const [layer, C, O, S] of layers) {
+    const x = wg.upload(ctx, randomMatrix(64 * C * S * S), [64, C, S, S]);
+    const w = wg.upload(ctx, randomMatrix(O * C * 9), [O, C, 3, 3]);
+    const gy = wg.upload(ctx, randomMatrix(64 * O * S * S), [64, O, S, S]);
+    const run = (): void => { wg.release(wg.convBackward(gy, x, w, { padding: 1 }, { weight: true }).gradWeight!); };
+    const time = async (auto: boolean): Promise<number> => {
+      const previous = wg.setGemmDefaults({ autoSplitK: auto });
+      try { return await timeIt(ctx, run, iters); } finally { wg.setGemmDefaults(previous); }
+    };
+    let off = Infinity, auto = Infinity;
+    for (let r = 0; r < 3; r++) { off = Math.min(off, await time(false)); auto = Math.min(auto, await time(true)); }
+    wg.release(x, w, gy);
+    results.push({ layer, offMs: off * 1e3, autoMs: auto * 1e3 });
+  }
+  return results;
+}
+
 async function addBandwidth(ctx: GpuContext): Promise<{ mib: number; ms: number; gbps: number }> {
   // At most the device's largest storage binding (lavapipe's is 128 MiB).
   const mib = Math.min(addMiB, Math.floor(ctx.limits.maxStorageBufferBindingSize / 2 ** 20));
@@ -103,6 +180,20 @@ async function main(): Promise<void> {
     }
     fast.destroy();
   }
+  const wgradConfig = wgradConfigName ? (wg.MATMUL_CONFIGS as Record<string, MatmulConfig>)[wgradConfigName] : undefined;
+  if (wgradConfigName && !wgradConfig) throw new Error(`--wgrad-config: no configuration ${wgradConfigName} (${Object.keys(wg.MATMUL_CONFIGS).join(", ")})`);
+  const wgrad: SplitResult[] = [];
+  for (const shape of wgradShapes) {
+    const r = await wgradBench(ctx, shape, wgradConfig);
+    wgrad.push(r);
+    console.log(`weight grad ${r.shape.padEnd(15)} split-K off ${r.offTflops.toFixed(2)} TFLOPS (${r.offMs.toFixed(3)} ms), ` +
+      `auto S=${r.S} ${r.autoTflops.toFixed(2)} TFLOPS (${r.autoMs.toFixed(3)} ms)  x${(r.offMs / r.autoMs).toFixed(2)}  max rel diff ${r.maxDiff.toExponential(1)}`);
+    if (wgradSplits.length) console.log(`  by slices: ${Object.entries(r.bySplit).map(([S, t]) => `S=${S} ${t.toFixed(2)}`).join(", ")} TFLOPS`);
+  }
+  const convs = withConv ? await convWeightGradBench(ctx) : [];
+  for (const r of convs) {
+    console.log(`conv weight grad ${r.layer.padEnd(20)} split-K off ${r.offMs.toFixed(3)} ms, auto ${r.autoMs.toFixed(3)} ms  x${(r.offMs / r.autoMs).toFixed(2)}`);
+  }
   const add = await addBandwidth(ctx);
   console.log(`add ${add.mib} MiB float32: ${add.ms.toFixed(3)} ms  ${add.gbps.toFixed(0)} GB/s (3 x 4 bytes per element)`);
   const t0 = performance.now();
@@ -111,7 +202,7 @@ async function main(): Promise<void> {
   console.log(`dispatch + readback latency: ${((performance.now() - t0) / 20).toFixed(3)} ms`);
   if (jsonOut) {
     const { writeFileSync } = await import("node:fs");
-    writeFileSync(jsonOut, JSON.stringify({ adapter: ctx.describe(), matmul: results, sweep: sweepResults, add }, null, 2));
+    writeFileSync(jsonOut, JSON.stringify({ adapter: ctx.describe(), matmul: results, sweep: sweepResults, wgrad, convs, add }, null, 2));
   }
   ctx.destroy();
 }

@@ -6,10 +6,15 @@
 # Needs tmp/webgpu-run/ and .gl/ from scripts/webgpu-device-prep.sh (carry both). Logs go to $OUT.
 #   WEBGPU_BENCH_ARGS    arguments for bench/webgpu-run.ts (default: --kernels, each training step's
 #                        GPU time by kernel after its timing)
-#   WEBGPU_MATMUL_ARGS   arguments for bench/webgpu-matmul.ts (default: --sizes 4096 --sweep 0)
+#   WEBGPU_MATMUL_ARGS   arguments for bench/webgpu-matmul.ts (default: --sizes 4096 --sweep 0; it
+#                        also times the Transformer's weight-gradient GEMMs and the CNN's conv
+#                        weight gradients with split-K off and automatic, see its --wgrad / --conv)
+#   WEBGPU_SPLITK_AB=0   skip the rerun of the training steps with TORCH_TS_WEBGPU_SPLIT_K=0 (the
+#                        automatic split-K off; default 1: the A/B for the split)
 #   WEBGPU_GC_RERUN=MIB  also rerun the webgpu side with TORCH_TS_WEBGPU_GC_MIB=MIB (the pool's
 #                        collection threshold; WEBGPU_GC_ARGS its arguments, default --sizes 4096)
-#   WEBGPU_KERNEL_TESTS=1  first run the WebGPU kernel tests with every tile configuration
+#   WEBGPU_KERNEL_TESTS=1  first run the WebGPU kernel tests with every tile configuration (and the
+#                        split-K tests)
 #   WEBGPU_DEVICE_TESTS=1  first run test/webgpu-device.test.ts (the "webgpu" device against the CPU)
 #   WEBGPU_SKIP_GL=1     do not unpack .gl/ (a machine that has the loaders, or a local dry run)
 set -uo pipefail
@@ -33,7 +38,7 @@ export TORCH_TS_NATIVE_ADDON="$PWD/$R/torch_ts_native.node"
 
 if [ "${WEBGPU_KERNEL_TESTS:-0}" = "1" ]; then
   echo "== kernel tests (every tile configuration)"
-  TORCH_TS_WEBGPU_FULL_TESTS=1 timeout 240 node --test --test-reporter=spec "$R/kernels.test.mjs" > "$OUT/tests.log" 2>&1
+  TORCH_TS_WEBGPU_FULL_TESTS=1 timeout 240 node --test --test-reporter=spec "$R/kernels.test.mjs" "$R/split-k.test.mjs" > "$OUT/tests.log" 2>&1
   echo "tests exit $?"
   grep -E "^\s*(✔|✖|ℹ (tests|pass|fail))|webgpu adapter" "$OUT/tests.log" | tail -30
 fi
@@ -52,6 +57,11 @@ if [ -n "${WEBGPU_GC_RERUN:-}" ]; then
   echo "== webgpu side again, TORCH_TS_WEBGPU_GC_MIB=$WEBGPU_GC_RERUN"
   # shellcheck disable=SC2086
   TORCH_TS_WEBGPU_GC_MIB="$WEBGPU_GC_RERUN" timeout 100 node "$R/gpubench.mjs" --no-pytorch ${WEBGPU_GC_ARGS:---sizes 4096} 2>&1 | grep -v "artificially reduced" | tee "$OUT/steps-gc.log"
+fi
+
+if [ "${WEBGPU_SPLITK_AB:-1}" = "1" ]; then
+  echo "== training steps again, split-K off (TORCH_TS_WEBGPU_SPLIT_K=0)"
+  TORCH_TS_WEBGPU_SPLIT_K=0 timeout 120 node "$R/gpubench.mjs" --no-pytorch --sizes 0 --kernels --json "$OUT/steps-nosplit.json" 2>&1 | grep -v "artificially reduced" | tee "$OUT/steps-nosplit.log"
 fi
 
 echo "== backend matmul / add benchmark"

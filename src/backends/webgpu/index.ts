@@ -16,9 +16,10 @@ export { type PointwiseOptions, contiguous, copyInto, fillInto, full, pointwise,
 export { type ReduceKind, type ReduceOptions, amax, amin, mean, reduce, reduceWithIndices, sum } from "./reduce.js";
 export { logSoftmax, softmax, softmaxBackward } from "./softmax.js";
 export {
-  type GemmArgs, type GemmOperand, type GemmOutput, MATMUL_CONFIGS, type MatmulConfig, type MatmulOptions, bmm, gemm, linear,
-  matmul, mm,
+  type GemmArgs, type GemmDefaults, type GemmOperand, type GemmOutput, MATMUL_CONFIGS, type MatmulConfig, type MatmulOptions, bmm, gemm,
+  linear, matmul, mm, setGemmDefaults,
 } from "./matmul.js";
+export { SPLIT_K_MAX, SPLIT_K_MIN_SLICE, SPLIT_K_TARGET_WORKGROUPS, chooseSplitK } from "./split-k.js";
 export {
   type Conv2dGrads, type Conv2dOptions, type ConvGrads, type ConvOptions, type Spatial, type UnfoldOptions, conv, conv2d, conv2dBackward,
   convBackward, fold, unfold,

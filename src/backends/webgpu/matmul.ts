@@ -3,7 +3,8 @@
 // (register-prefetched while the previous slice is multiplied), TM x TN outputs per thread held in
 // vec4 registers; vec4 global loads where an operand is contiguous along a dim (row-major,
 // transposed, or Linear's x @ W^T alike). Full tiles skip the bounds checks. float32, or int32 with
-// wrapping i32 arithmetic (exact, as PyTorch's integer matmul; alpha must be 1).
+// wrapping i32 arithmetic (exact, as PyTorch's integer matmul; alpha must be 1). Few output tiles
+// over a long reduction split it into slices run side by side, then summed (split-k.ts).
 
 import { type GpuContext } from "./context.js";
 import type { GpuBuffer } from "./pool.js";
@@ -11,6 +12,7 @@ import {
   type GpuTensor, broadcastShapes, checkDType, coalesce, contiguousStrides, empty, numel, restride, sameContext, shapeStr,
 } from "./tensor.js";
 import { contiguous } from "./pointwise.js";
+import { autoSplitKFromEnv, chooseSplitK, splitKReduce } from "./split-k.js";
 import { ParamStruct, cachedParamStruct } from "./wgsl.js";
 
 export interface MatmulConfig {
@@ -79,6 +81,47 @@ export interface GemmArgs {
   readonly config?: MatmulConfig | "simple";
   /** The element type of A, B, C and the bias (default float32). */
   readonly dtype?: GemmDType;
+  /**
+   * Into how many slices the tiled kernel cuts the reduction (K, times reduceBatch), each run by
+   * its own workgroups into a scratch buffer, then summed (see split-k.ts): 1 = none; absent = the
+   * automatic choice (chooseSplitK; off with TORCH_TS_WEBGPU_SPLIT_K=0 or setGemmDefaults). Fewer
+   * slices are used where the reduction has fewer BK-deep steps, or the scratch would exceed the
+   * device's largest storage binding. The "simple" kernel does not split.
+   */
+  readonly splitK?: number;
+}
+
+/** What a GEMM uses where its call says nothing (see setGemmDefaults). */
+export interface GemmDefaults {
+  /** The kernel of a call that names no `config` (undefined: the automatic choice). */
+  readonly config: MatmulConfig | "simple" | undefined;
+  /** Whether a call that names no `splitK` may split its reduction (chooseSplitK). */
+  readonly autoSplitK: boolean;
+}
+
+let gemmDefaults: GemmDefaults = { config: undefined, autoSplitK: autoSplitKFromEnv() };
+
+/**
+ * Changes what every later GEMM (matmul, linear, conv) uses where its call says nothing: a tile
+ * configuration (tests reach the tiled kernel through tensor ops on a CPU adapter this way) and
+ * whether the automatic split-K is on (benchmarks compare both in one process). Fields left out
+ * keep their value (`config: undefined` restores the automatic choice). Returns the previous
+ * defaults, every field present: passing them back restores them.
+ */
+export function setGemmDefaults(next: Partial<GemmDefaults>): GemmDefaults {
+  if (next.autoSplitK !== undefined && typeof next.autoSplitK !== "boolean") {
+    throw new Error(`webgpu setGemmDefaults: autoSplitK must be a boolean, got ${String(next.autoSplitK)}`);
+  }
+  const c = next.config;
+  if (c !== undefined && c !== "simple" && (typeof c !== "object" || c === null)) {
+    throw new Error(`webgpu setGemmDefaults: config must be a MatmulConfig or "simple", got ${String(c)}`);
+  }
+  const previous = gemmDefaults;
+  gemmDefaults = {
+    config: "config" in next ? c : previous.config,
+    autoSplitK: next.autoSplitK ?? previous.autoSplitK,
+  };
+  return previous;
 }
 
 export type GemmDType = "float32" | "int32";
@@ -116,14 +159,19 @@ export function gemm(ctx: GpuContext, args: GemmArgs): void {
   const dtype = args.dtype ?? "float32";
   if (dtype !== "float32" && dtype !== "int32") throw new Error(`webgpu gemm: dtype must be float32 or int32, got ${String(dtype)}`);
   if (dtype === "int32" && (args.alpha ?? 1) !== 1) throw new Error(`webgpu gemm: an int32 GEMM takes no alpha (got ${args.alpha})`);
+  if (args.splitK !== undefined && (!Number.isInteger(args.splitK) || args.splitK < 1)) {
+    throw new Error(`webgpu gemm: splitK must be a positive integer, got ${args.splitK}`);
+  }
   if (M === 0 || N === 0 || B1 === 0 || B2 === 0) return;
-  if (args.config === "simple" || (args.config === undefined && ctx.isCpuAdapter)) {
+  const config = args.config ?? gemmDefaults.config;
+  if (config === "simple" || (config === undefined && ctx.isCpuAdapter)) {
     simpleGemm(ctx, args, B1, B2, KB, dtype);
     return;
   }
-  const cfg = args.config ?? chooseConfig(ctx);
+  const cfg = config ?? chooseConfig(ctx);
   const nt = validateConfig(cfg, ctx.maxWorkgroupSize, ctx.limits.maxComputeWorkgroupStorageSize);
-  const aB = a.batchStrides ?? [0, 0], bB = b.batchStrides ?? [0, 0], cB = c.batchStrides ?? [0, 0];
+  const { S, tPer } = splitSlices(ctx, args, cfg, B1 * B2, KB);
+  const aB = a.batchStrides ?? [0, 0], bB = b.batchStrides ?? [0, 0];
   const aR = a.reduceStride ?? 0, bR = b.reduceStride ?? 0;
   const aMode: AMode = a.colStride === 1 && aligned4(a.offset, a.rowStride, K, ...aB, aR) ? "k4"
     : a.rowStride === 1 && aligned4(a.offset, a.colStride, M, ...aB, aR) ? "m4"
@@ -131,39 +179,79 @@ export function gemm(ctx: GpuContext, args: GemmArgs): void {
   const bMode: BMode = b.colStride === 1 && aligned4(b.offset, b.rowStride, N, ...bB, bR) ? "n4"
     : b.rowStride === 1 && aligned4(b.offset, b.colStride, K, ...bB, bR) ? "k4"
       : b.rowStride <= b.colStride ? "sk" : "sn";
-  const cVec = aligned4(c.offset, c.rowStride, N, ...cB);
+  const split = S > 1;
+  const T = dtype === "int32" ? "i32" : "f32";
+  // A split GEMM's first pass writes plain partial tiles ([S, B1*B2, M, N]): the second pass adds
+  // alpha, the bias and C.
+  const accumulate = !split && !!args.accumulate;
+  const bias = split ? undefined : args.bias;
+  const total = B1 * B2;
+  const nkt = Math.ceil(K / cfg.BK);
+  const partials = split ? ctx.pool.acquire(S * total * M * N * 4) : null;
+  const out = partials ? { buffer: partials, offset: 0, rowStride: N, batchStrides: [B2 * M * N, M * N] as const } : c;
+  const cB = out.batchStrides ?? [0, 0];
+  const cVec = aligned4(out.offset, out.rowStride, N, ...cB);
   const check = M % cfg.BM !== 0 || N % cfg.BN !== 0 || K % cfg.BK !== 0;
-  const accumulate = !!args.accumulate;
-  const bias = args.bias;
   const names = [
     "M", "N", "K", "aOff", "aRs", "aCs", "aB1", "aB2", "aKb", "bOff", "bRs", "bCs", "bB1", "bB2", "bKb",
     "cOff", "cRs", "cB1", "cB2", "B2", "KB", "nkt", "zBase",
     ...(bias ? ["biasOff", "biasRs", "biasCs", "biasB1", "biasB2"] : []),
+    ...(split ? ["S", "tPer", "sStride"] : []),
   ];
-  const layout = cachedParamStruct(`gemm|${bias ? "bias" : ""}`, () => [
+  const layout = cachedParamStruct(`gemm|${bias ? "bias" : ""}|${split ? "split" : ""}`, () => [
     ...names.map((name) => ({ name, type: "u32" as const })),
     { name: "alpha", type: "f32" as const },
   ]);
   const key = ["gemm", cfg.BM, cfg.BN, cfg.BK, cfg.TM, cfg.TN, cfg.DB ? "db" : "sb", aMode, bMode, cVec ? "cv" : "cs", check ? "chk" : "full",
-    accumulate ? "acc" : "", bias ? "bias" : "", ...(dtype === "int32" ? ["i32"] : [])].join("|");
+    accumulate ? "acc" : "", bias ? "bias" : "", ...(dtype === "int32" ? ["i32"] : []), ...(split ? ["split"] : [])].join("|");
   const biasB = bias?.batchStrides ?? [0, 0];
   const maxZ = ctx.limits.maxComputeWorkgroupsPerDimension;
-  const total = B1 * B2;
-  const buffers = [c.buffer, a.buffer, b.buffer, ...(bias ? [bias.buffer] : [])];
-  for (let z0 = 0; z0 < total; z0 += maxZ) {
+  const zTotal = total * S;
+  const buffers = [out.buffer, a.buffer, b.buffer, ...(bias ? [bias.buffer] : [])];
+  for (let z0 = 0; z0 < zTotal; z0 += maxZ) {
     const values: Record<string, number> = {
       M, N, K, aOff: a.offset, aRs: a.rowStride, aCs: a.colStride, aB1: aB[0], aB2: aB[1], aKb: aR,
       bOff: b.offset, bRs: b.rowStride, bCs: b.colStride, bB1: bB[0], bB2: bB[1], bKb: bR,
-      cOff: c.offset, cRs: c.rowStride, cB1: cB[0], cB2: cB[1], B2, KB, nkt: Math.ceil(K / cfg.BK), zBase: z0,
-      alpha: args.alpha ?? 1,
+      cOff: out.offset, cRs: out.rowStride, cB1: cB[0], cB2: cB[1], B2, KB, nkt, zBase: z0,
+      alpha: split ? 1 : args.alpha ?? 1,
     };
     if (bias) Object.assign(values, { biasOff: bias.offset, biasRs: bias.rowStride, biasCs: bias.colStride, biasB1: biasB[0], biasB2: biasB[1] });
+    if (split) Object.assign(values, { S, tPer, sStride: total * M * N });
     ctx.dispatch({
       key, params: { layout, values }, buffers,
-      workgroups: [Math.ceil(N / cfg.BN), Math.ceil(M / cfg.BM), Math.min(maxZ, total - z0)],
-      wgsl: () => gemmWgsl(cfg, nt, aMode, bMode, cVec, check, accumulate, !!bias, layout, dtype === "int32" ? "i32" : "f32"),
+      workgroups: [Math.ceil(N / cfg.BN), Math.ceil(M / cfg.BM), Math.min(maxZ, zTotal - z0)],
+      wgsl: () => gemmWgsl(cfg, nt, aMode, bMode, cVec, check, accumulate, !!bias, split, layout, T),
     });
   }
+  if (!partials) return;
+  const cBatch = c.batchStrides ?? [0, 0];
+  const ab = args.bias;
+  splitKReduce(ctx, {
+    partials, S, M, N, batches: total, B2, T, alpha: args.alpha ?? 1, accumulate: !!args.accumulate,
+    c: { buffer: c.buffer, offset: c.offset, rowStride: c.rowStride, batchStrides: [cBatch[0], cBatch[1]] },
+    bias: ab && { buffer: ab.buffer, offset: ab.offset, rowStride: ab.rowStride, colStride: ab.colStride, batchStrides: ab.batchStrides ?? [0, 0] },
+  });
+  partials.release();
+}
+
+const NO_SPLIT = { S: 1, tPer: 0 } as const;
+
+/**
+ * The slices a tiled GEMM runs: `args.splitK`, or the automatic choice (output tiles x batches
+ * against the reduction's length), at most what keeps the scratch within the device's largest
+ * storage binding. The reduction's BK-deep steps (over K, then reduceBatch) go tPer to a slice;
+ * S is then the number of slices that have steps (none is empty).
+ */
+function splitSlices(ctx: GpuContext, args: GemmArgs, cfg: MatmulConfig, batches: number, KB: number): { S: number; tPer: number } {
+  const { M, N, K } = args;
+  let S = args.splitK;
+  if (S === undefined) S = gemmDefaults.autoSplitK ? chooseSplitK(Math.ceil(M / cfg.BM) * Math.ceil(N / cfg.BN) * batches, KB * K) : 1;
+  if (S <= 1) return NO_SPLIT;
+  S = Math.min(S, Math.floor(ctx.limits.maxStorageBufferBindingSize / (batches * M * N * 4)));
+  const steps = KB * Math.ceil(K / cfg.BK);
+  if (S <= 1 || steps <= 1) return NO_SPLIT;
+  const tPer = Math.ceil(steps / S);
+  return { S: Math.ceil(steps / tPer), tPer };
 }
 
 const SIMPLE_PARAMS = new ParamStruct([
@@ -229,7 +317,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 
 function gemmWgsl(
   cfg: MatmulConfig, nt: number, aMode: AMode, bMode: BMode, cVec: boolean, check: boolean,
-  accumulate: boolean, bias: boolean, layout: ParamStruct, T: "f32" | "i32",
+  accumulate: boolean, bias: boolean, split: boolean, layout: ParamStruct, T: "f32" | "i32",
 ): string {
   const vT = `vec4<${T}>`, zeroS = T === "f32" ? "0.0" : "0i", zeroV = `${vT}(${zeroS})`;
   const { BM, BN, BK, TM, TN } = cfg;
@@ -310,9 +398,11 @@ function gemmWgsl(
     }
     return out;
   };
+  // Step t of the workgroup's reduction: of the whole one, or of its slice's (split-K).
+  const step = (t: string): string => (split ? `tBegin + ${t}` : t);
   const slice = (t: string): string[] => [
-    `    let kb = (${t}) / P.nkt;`,
-    `    let k0 = ((${t}) % P.nkt) * ${BK}u;`,
+    `    let kb = (${step(t)}) / P.nkt;`,
+    `    let k0 = ((${step(t)}) % P.nkt) * ${BK}u;`,
     "    let aBase = aBatch + kb * P.aKb;",
     "    let bBase = bBatch + kb * P.bKb;",
   ];
@@ -332,7 +422,14 @@ function gemmWgsl(
   L(`  let ty = tid / ${TX}u;`);
   L(`  let m0 = wid.y * ${BM}u;`);
   L(`  let n0 = wid.x * ${BN}u;`);
-  L("  let z = wid.z + P.zBase;");
+  if (split) {
+    // z counts (batch, slice) pairs; slice s takes reduction steps [s * tPer, (s + 1) * tPer).
+    L("  let zs = wid.z + P.zBase;");
+    L("  let s = zs % P.S;");
+    L("  let z = zs / P.S;");
+  } else {
+    L("  let z = wid.z + P.zBase;");
+  }
   L("  let z1 = z / P.B2;");
   L("  let z2 = z % P.B2;");
   L("  let aBatch = P.aOff + z1 * P.aB1 + z2 * P.aB2;");
@@ -340,7 +437,13 @@ function gemmWgsl(
   for (let r = 0; r < TM; r++) for (let cg = 0; cg < CG; cg++) L(`  var acc${r}_${cg} = ${zeroV};`);
   for (let l = 0; l < LA; l++) L(`  var ra${l}: ${aVec ? vT : T};`);
   for (let l = 0; l < LB; l++) L(`  var rb${l}: ${bVec ? vT : T};`);
-  L("  let nt = P.KB * P.nkt;");
+  if (split) {
+    L("  let tBegin = s * P.tPer;");
+    L("  let tEnd = min(P.KB * P.nkt, tBegin + P.tPer);");
+    L("  let nt = select(0u, tEnd - tBegin, tEnd > tBegin);");
+  } else {
+    L("  let nt = P.KB * P.nkt;");
+  }
   L("  if (nt > 0u) {");
   lines.push(...slice("0u"), ...loadA(), ...loadB());
   L("  }");
@@ -384,7 +487,7 @@ function gemmWgsl(
   }
   L("  }");
   // Epilogue.
-  L("  let cBase = P.cOff + z1 * P.cB1 + z2 * P.cB2;");
+  L(`  let cBase = P.cOff + z1 * P.cB1 + z2 * P.cB2${split ? " + s * P.sStride" : ""};`);
   if (bias) L("  let biasBase = P.biasOff + z1 * P.biasB1 + z2 * P.biasB2;");
   for (let rg = 0; rg < RG; rg++) {
     for (let i = 0; i < 4; i++) {
