@@ -14,17 +14,8 @@ import { unpickle } from "../src/io/pickle.js";
 import { load, save } from "../src/io/pt.js";
 import * as st from "../src/io/safetensors.js";
 import { tuple } from "../src/io/pickle-values.js";
+import { rng } from "./support/random.js";
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const EXTREMES = [0, 1, 0x7f, 0x80, 0xff, 0x7fff, 0xffff, 0x7fffffff, 0xffffffff];
 

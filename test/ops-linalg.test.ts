@@ -4,22 +4,12 @@ import { readFileSync } from "node:fs";
 import * as torch from "../src/index.js";
 import * as linalg from "../src/ops/linalg.js";
 import * as lf from "../src/ops/linalg-functions.js";
+import { normalRng as rng } from "./support/random.js";
 
 type Tensor = torch.Tensor;
 
 // ---------- helpers ----------
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  const uniform = (): number => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-}
 
 const rand = rng(42);
 

@@ -6,22 +6,13 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
 import { defaultGenerator } from "../src/core/generator.js";
+import { rng } from "./support/random.js";
 
 type Tensor = torch.Tensor;
 const F = torch.nn.functional;
 
 // ---------- helpers ----------
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = rng(1234);
 
 /** A float64 leaf with values uniform in [lo, hi). */

@@ -6,6 +6,7 @@ import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as wg from "../src/backends/webgpu/index.js";
 import type { GpuContext, GpuTensor } from "../src/backends/webgpu/index.js";
+import { rng } from "./support/random.js";
 
 let reason = "";
 const ctx: GpuContext | null = await wg.requestDevice().catch((e: unknown) => {
@@ -19,16 +20,6 @@ after(() => ctx?.destroy());
 
 // ---- helpers -----------------------------------------------------------------------------------
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = rng(1234);
 function randn(n: number, scale = 1): Float32Array {
   const a = new Float32Array(n);

@@ -10,6 +10,7 @@ import * as torch from "../src/index.js";
 import * as wg from "../src/backends/webgpu/index.js";
 import { autoSplitKFromEnv } from "../src/backends/webgpu/split-k.js";
 import type { Dispatch, GemmArgs, GemmOperand, GpuContext } from "../src/backends/webgpu/index.js";
+import { rng } from "./support/random.js";
 
 const available = await torch.webgpu.isAvailable();
 const skip = available ? false : "no WebGPU adapter here; run scripts/webgpu-setup.sh to install a CPU adapter";
@@ -71,16 +72,6 @@ describe("chooseSplitK", () => {
 
 type Host = Float32Array | Int32Array;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = rng(99);
 const randf = (n: number): Float32Array => Float32Array.from({ length: n }, () => rand() * 2 - 1);
 const randi = (n: number): Int32Array => Int32Array.from({ length: n }, () => Math.floor((rand() * 2 - 1) * 2 ** 30));

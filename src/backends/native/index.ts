@@ -230,6 +230,26 @@ export function checkCount(op: string, name: string, v: number): void {
   if (!Number.isSafeInteger(v) || v < 0) throw new Error(`native.${op}: ${name} must be a non-negative integer, got ${v}`);
 }
 
+/**
+ * @internal Contiguous strides of `shape` after checking it (at most MAX_DIMS dims, sizes) and
+ * that each operand has one stride per dim.
+ */
+export function contiguousOf(op: string, shape: readonly number[], operands: readonly (readonly number[])[] = []): number[] {
+  const nd = shape.length;
+  if (nd > MAX_DIMS) throw new Error(`native.${op}: at most ${MAX_DIMS} dims are supported, got ${nd}`);
+  if (operands.some((s) => s.length !== nd)) {
+    throw new Error(`native.${op}: expected ${nd} strides per operand for shape [${shape.join(", ")}], got ${operands.map((s) => s.length).join(" and ")}`);
+  }
+  const contiguous = new Array<number>(nd);
+  let numel = 1;
+  for (let d = nd - 1; d >= 0; d--) {
+    checkCount(op, "shape", shape[d]!);
+    contiguous[d] = numel;
+    numel *= shape[d]!;
+  }
+  return contiguous;
+}
+
 function checkArray(op: string, name: string, a: unknown): asserts a is FloatArray {
   if (!(a instanceof Float32Array) && !(a instanceof Float64Array)) {
     throw new Error(`native.${op}: ${name} must be a Float32Array or Float64Array`);
@@ -443,18 +463,10 @@ export function copyStrided<T extends CopyArray>(shape: readonly number[], src: 
   const name = "copyStrided";
   const native = lib(name);
   const nd = shape.length;
-  if (nd > MAX_DIMS) throw new Error(`native.${name}: at most ${MAX_DIMS} dims are supported, got ${nd}`);
-  if (src.strides.length !== nd) throw new Error(`native.${name}: expected ${nd} strides for shape [${shape.join(", ")}], got ${src.strides.length}`);
   if (!ArrayBuffer.isView(out) || out instanceof DataView) throw new Error(`native.${name}: out must be a typed array`);
   if (src.data.constructor !== out.constructor) throw new Error(`native.${name}: src is a ${src.data.constructor.name} and out a ${out.constructor.name}; both must have one type`);
-  for (const v of shape) checkCount(name, "shape", v);
+  const contiguous = contiguousOf(name, shape, [src.strides]);
   const srcOff = src.offset ?? 0;
-  const contiguous: number[] = new Array<number>(nd);
-  let numel = 1;
-  for (let d = nd - 1; d >= 0; d--) {
-    contiguous[d] = numel;
-    numel *= shape[d]!;
-  }
   const so = checkSpan(name, "out", out, outOff, shape, contiguous);
   const ss = checkSignedSpan(name, "src", src.data, srcOff, shape, src.strides);
   if (so === null) return;
@@ -481,21 +493,11 @@ export function binary<T extends FloatArray>(
   const code = BINARY_CODES[op];
   if (code === undefined) throw new Error(`native.${name}: unknown op ${String(op)}`);
   const nd = shape.length;
-  if (nd > MAX_DIMS) throw new Error(`native.${name}: at most ${MAX_DIMS} dims are supported, got ${nd}`);
-  if (a.strides.length !== nd || b.strides.length !== nd) {
-    throw new Error(`native.${name}: expected ${nd} strides per operand for shape [${shape.join(", ")}], got ${a.strides.length} and ${b.strides.length}`);
-  }
+  const contiguous = contiguousOf(name, shape, [a.strides, b.strides]);
   checkArray(name, "out", out);
   checkSameDtype(name, out, "a", a.data);
   checkSameDtype(name, out, "b", b.data);
-  for (const s of shape) checkCount(name, "shape", s);
   const aOff = a.offset ?? 0, bOff = b.offset ?? 0;
-  const contiguous: number[] = new Array<number>(nd);
-  let numel = 1;
-  for (let d = nd - 1; d >= 0; d--) {
-    contiguous[d] = numel;
-    numel *= shape[d]!;
-  }
   const so = checkSpan(name, "out", out, outOff, shape, contiguous);
   const sa = checkSignedSpan(name, "a", a.data, aOff, shape, a.strides);
   const sb = checkSignedSpan(name, "b", b.data, bOff, shape, b.strides);

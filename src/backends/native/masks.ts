@@ -3,7 +3,7 @@
 // As in ./index.ts, every argument is checked here (types, strides, offsets, the last element
 // touched, forbidden overlaps) before the addon, which checks nothing, is called.
 
-import { addonAs, checkCount, checkSpan as checkSpanOf, elementTypeCode, MAX_DIMS, overlaps, type Span } from "./index.js";
+import { addonAs, checkCount, checkSpan as checkSpanOf, contiguousOf, elementTypeCode, MAX_DIMS, overlaps, type Span } from "./index.js";
 
 export type CompareOp = "eq" | "ne" | "lt" | "le" | "gt" | "ge";
 export type ByteReduceOp = "sum" | "countNonzero" | "any" | "all";
@@ -48,17 +48,6 @@ function checkSpan(op: string, name: string, a: AnyTyped, offset: number, shape:
   return checkSpanOf(op, name, a, offset, shape, strides);
 }
 
-function checkShape(op: string, shape: readonly number[]): number[] {
-  if (shape.length > MAX_DIMS) throw new Error(`native.${op}: at most ${MAX_DIMS} dims are supported, got ${shape.length}`);
-  const contiguous = new Array<number>(shape.length);
-  let numel = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    checkCount(op, "shape", shape[d]!);
-    contiguous[d] = numel;
-    numel *= shape[d]!;
-  }
-  return contiguous;
-}
 
 
 /** Writes [ndim, offsets..., shape, strides of each operand...] into ARGS. */
@@ -91,7 +80,7 @@ export function compare<T extends ComparableArray>(
     throw new Error(`native.${name}: expected b to be a ${a.data.constructor.name} like a, got ${b.data.constructor.name}`);
   }
   if (!(out instanceof Uint8Array)) throw new Error(`native.${name}: out must be a Uint8Array`);
-  const contiguous = checkShape(name, shape);
+  const contiguous = contiguousOf(name, shape);
   const aOff = a.offset ?? 0, bOff = b.offset ?? 0;
   const so = checkSpan(name, "out", out, outOff, shape, contiguous);
   const sa = checkSpan(name, "a", a.data, aOff, shape, a.strides);
@@ -117,7 +106,7 @@ export function select<T extends SelectableArray>(
   for (const [label, x] of [["a", a.data], ["b", b.data]] as const) {
     if (x.constructor !== out.constructor) throw new Error(`native.${name}: expected ${label} to be a ${out.constructor.name} like out, got ${x.constructor.name}`);
   }
-  const contiguous = checkShape(name, shape);
+  const contiguous = contiguousOf(name, shape);
   const cOff = cond.offset ?? 0, aOff = a.offset ?? 0, bOff = b.offset ?? 0;
   const so = checkSpan(name, "out", out, outOff, shape, contiguous);
   const sc = checkSpan(name, "cond", cond.data, cOff, shape, cond.strides);

@@ -3,7 +3,7 @@
 // integer division by zero is refused), and conversions between the number dtypes and bool. As in
 // ./index.ts, every argument is checked here before the addon, which checks nothing, is called.
 
-import { addonAs, checkCount, checkSpan, elementTypeCode, MAX_DIMS, overlaps, type Span } from "./index.js";
+import { addonAs, checkCount, checkSpan, contiguousOf, elementTypeCode, MAX_DIMS, overlaps, type Span } from "./index.js";
 
 /** Arrays the typed ops compute on, each as its own element type (Uint8Array: uint8). */
 export type TypedArrayOf = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array;
@@ -61,23 +61,6 @@ export interface TypedOperand<T extends TypedArrayOf> {
 }
 
 const ARGS = new Float64Array(6 + 4 * MAX_DIMS);
-
-/** Contiguous strides of `shape` after checking it (dims, sizes). */
-function contiguousOf(op: string, shape: readonly number[], operands: readonly (readonly number[])[]): number[] {
-  const nd = shape.length;
-  if (nd > MAX_DIMS) throw new Error(`native.${op}: at most ${MAX_DIMS} dims are supported, got ${nd}`);
-  if (operands.some((s) => s.length !== nd)) {
-    throw new Error(`native.${op}: expected ${nd} strides per operand for shape [${shape.join(", ")}], got ${operands.map((s) => s.length).join(" and ")}`);
-  }
-  const contiguous = new Array<number>(nd);
-  let numel = 1;
-  for (let d = nd - 1; d >= 0; d--) {
-    checkCount(op, "shape", shape[d]!);
-    contiguous[d] = numel;
-    numel *= shape[d]!;
-  }
-  return contiguous;
-}
 
 /** Throws unless out, where it overlaps an input, is that input's very elements (same start, contiguous). */
 function checkOutOverlap(
