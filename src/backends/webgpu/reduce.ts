@@ -58,6 +58,7 @@ function reduceImpl(kind: ReduceKind, x: GpuTensor, dimsIn: readonly number[] | 
   const ctx = sameContext(op, x);
   const nd = x.shape.length;
   const dims = normalizeDims(op, dimsIn, nd);
+  if (x.dtype === "float16") throw new Error(`webgpu ${kind}: float16 (f16) input is not supported; reduce a float32 copy`);
   if (kind === "mean" && x.dtype !== "float32") {
     throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype}`);
   }
