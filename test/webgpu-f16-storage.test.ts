@@ -175,7 +175,12 @@ describe("webgpu float16 storage", { skip }, () => {
       const pc = [...cpu.parameters()], pg = [...gpu.parameters()];
       for (let i = 0; i < pc.length; i++) {
         assert.equal(pg[i]!.dtype, torch.float16);
-        if (f16Storage()) assert.equal(gpuOf(pg[i]!).dtype, "float16");
+        if (f16Storage()) {
+          assert.equal(gpuOf(pg[i]!).dtype, "float16");
+          const state = og.state.get(pg[i]!)!;
+          const buf = (state.momentum_buffer ?? state.exp_avg) as torch.Tensor;
+          assert.equal(gpuOf(buf).dtype, "float16", "optimizer state is stored as f16");
+        }
         const a = (await pg[i]!.detach().cpuAsync()).float().reshape(-1).tolist() as number[];
         const b = pc[i]!.detach().float().reshape(-1).tolist() as number[];
         // The gradients' sums run in another order on the GPU: an ulp or two of float16 apart at most.

@@ -11,7 +11,7 @@ import { bumpStep, stepTensor, zerosState } from "../optim/optimizer.js";
 import { type AdamItem, type SgdItem, adamSteps, sgdSteps } from "../backends/webgpu/optim.js";
 import type { HalfFormat } from "../backends/webgpu/gpu-types.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
-import { type GpuStorage, gpuDTypeOf, halfFormatOf, isGpuTensor, staged } from "./storage.js";
+import { type GpuStorage, gpuDTypeOf, gpuOf, halfFormatOf, isGpuTensor } from "./storage.js";
 import { isFloatDType } from "../backends/webgpu/gpu-types.js";
 
 interface WithState { stateOfParam(p: Tensor): State }
@@ -23,6 +23,7 @@ function paramsWithGrad(op: string, group: ParamGroup): Tensor[] {
     if (!isGpuTensor(p) || !isGpuTensor(p.grad)) {
       throw new Error(`${op}: Expected all tensors to be on the same device, but found at least two devices, ${p.device} and ${p.grad.device}!`);
     }
+    // float16 stored as f16 too: the fused kernels load and store f16 (parameter, gradient, state).
     const g = gpuDTypeOf(p.dtype);
     if (g === null || !isFloatDType(g) || p.grad.dtype !== p.dtype) {
       throw notImplementedOnDevice(`${op} (parameters of dtype ${p.dtype.name} with gradients of dtype ${p.grad.dtype.name})`);
@@ -64,23 +65,19 @@ export function gpuSgdStep(group: ParamGroup, opt: WithState): void {
   const lr = group.lr as number, momentum = group.momentum as number, dampening = group.dampening as number;
   const weightDecay = group.weight_decay as number, nesterov = group.nesterov as boolean, maximize = group.maximize as boolean;
   const params = paramsWithGrad("SGD.step", group);
-  // The fused kernels read and write float32: float16 stored as f16 steps float32 copies of the
-  // parameter and its state, each stored value rounded, then copied back (exact).
-  staged((st) => {
-    const items: SgdItem[] = params.map((p) => {
-      const s = opt.stateOfParam(p);
-      let buf: Tensor | null = null, first = false;
-      if (momentum !== 0) {
-        first = !s.momentum_buffer;
-        if (first) s.momentum_buffer = zerosState(p);
-        buf = s.momentum_buffer as Tensor;
-      }
-      return { param: st.inPlace(p), grad: st.f32(contiguousGrad(p)), momentumBuffer: buf ? st.inPlace(buf) : null, firstStep: first };
-    });
-    for (const run of runsByFormat(params, items)) {
-      sgdSteps(run.items, { lr, momentum, dampening, weightDecay, nesterov, maximize, round: run.round });
+  const items: SgdItem[] = params.map((p) => {
+    const s = opt.stateOfParam(p);
+    let buf: Tensor | null = null, first = false;
+    if (momentum !== 0) {
+      first = !s.momentum_buffer;
+      if (first) s.momentum_buffer = zerosState(p);
+      buf = s.momentum_buffer as Tensor;
     }
+    return { param: gpuOf(p), grad: gpuOf(contiguousGrad(p)), momentumBuffer: buf ? gpuOf(buf) : null, firstStep: first };
   });
+  for (const run of runsByFormat(params, items)) {
+    sgdSteps(run.items, { lr, momentum, dampening, weightDecay, nesterov, maximize, round: run.round });
+  }
   for (const p of params) p.storage.version++;
 }
 
@@ -90,24 +87,22 @@ export function gpuAdamStep(group: ParamGroup, opt: WithState, decoupled: boolea
   const weightDecay = group.weight_decay as number, amsgrad = group.amsgrad as boolean, maximize = group.maximize as boolean;
   const name = decoupled ? "AdamW.step" : "Adam.step";
   const params = paramsWithGrad(name, group);
-  staged((st) => {
-    const items: AdamItem[] = params.map((p) => {
-      const s = opt.stateOfParam(p);
-      if (!s.exp_avg) {
-        s.step = stepTensor(0);
-        s.exp_avg = zerosState(p);
-        s.exp_avg_sq = zerosState(p);
-        if (amsgrad) s.max_exp_avg_sq = zerosState(p);
-      }
-      const step = bumpStep(s);
-      return {
-        param: st.inPlace(p), grad: st.f32(contiguousGrad(p)), expAvg: st.inPlace(s.exp_avg as Tensor), expAvgSq: st.inPlace(s.exp_avg_sq as Tensor),
-        maxExpAvgSq: amsgrad ? st.inPlace(s.max_exp_avg_sq as Tensor) : null, step,
-      };
-    });
-    for (const run of runsByFormat(params, items)) {
-      adamSteps(run.items, { lr, beta1, beta2, eps, weightDecay, amsgrad, maximize, decoupledWeightDecay: decoupled, round: run.round });
+  const items: AdamItem[] = params.map((p) => {
+    const s = opt.stateOfParam(p);
+    if (!s.exp_avg) {
+      s.step = stepTensor(0);
+      s.exp_avg = zerosState(p);
+      s.exp_avg_sq = zerosState(p);
+      if (amsgrad) s.max_exp_avg_sq = zerosState(p);
     }
+    const step = bumpStep(s);
+    return {
+      param: gpuOf(p), grad: gpuOf(contiguousGrad(p)), expAvg: gpuOf(s.exp_avg as Tensor), expAvgSq: gpuOf(s.exp_avg_sq as Tensor),
+      maxExpAvgSq: amsgrad ? gpuOf(s.max_exp_avg_sq as Tensor) : null, step,
+    };
   });
+  for (const run of runsByFormat(params, items)) {
+    adamSteps(run.items, { lr, beta1, beta2, eps, weightDecay, amsgrad, maximize, decoupledWeightDecay: decoupled, round: run.round });
+  }
   for (const p of params) p.storage.version++;
 }
