@@ -35,15 +35,14 @@ import { context } from "./runtime.js";
 /** sum / mean / amax / amin over `dims` (all when empty), the result of dtype `outDtype`. */
 export function gpuReduce(kind: "sum" | "mean" | "max" | "min", x: Tensor, dims: readonly number[], keepdim: boolean, outDtype: DType): Tensor {
   checkDevices(kind, x);
-  return staged((s) => {
-    const g = s.f32(x);
-    const k: ReduceKind = kind;
-    const all = dims.length === 0 ? undefined : dims;
-    const outGpu = outDtype.isFloatingPoint ? "float32" : "int32";
-    const r = reduce(k, g, all, { keepdim, dtype: kind === "sum" ? outGpu : undefined });
-    // max/min pick values of x; sum/mean of float16/bfloat16 accumulate in float32 and round once.
-    return kind === "max" || kind === "min" ? wrapExact(r, x.dtype) : wrap(r, outDtype);
-  });
+  const g = gpuOf(x);
+  const k: ReduceKind = kind;
+  const all = dims.length === 0 ? undefined : dims;
+  // float16 stored as f16: the kernel loads f16 and stores a float16 sum (rounded) itself.
+  const outGpu = !outDtype.isFloatingPoint ? "int32" : g.dtype === "float16" && outDtype === x.dtype ? "float16" : "float32";
+  const r = reduce(k, g, all, { keepdim, dtype: kind === "sum" ? outGpu : undefined });
+  // max/min pick values of x; sum/mean of float16/bfloat16 accumulate in float32 and round once.
+  return kind === "max" || kind === "min" ? wrapExact(r, x.dtype) : wrap(r, outDtype);
 }
 
 /** max/min (or argmax/argmin) along one dim (null: the flattened tensor) with int64 indices. */
@@ -54,12 +53,10 @@ export function gpuSelectAlong(op: string, x: Tensor, dim: number | null, keepdi
   if (d !== null && x.dim() > 0 && x.shape[d] === 0) throw new Error(`${op}(): Expected reduction dim ${d} to have non-zero size.`);
   if (x.numel() === 0 && d === null) throw new Error(`${op}(): Expected reduction dim to be specified for input.numel() == 0.`);
   const src = d === null ? x.detach().reshape(-1) : x;
-  const r = staged((s) => {
-    const g = s.f32(src);
-    const dd = d === null || x.dim() === 0 ? 0 : d;
-    const gg = g.shape.length === 0 ? { ...g, shape: [1], strides: [1] } : g;
-    return reduceWithIndices(kind, gg, dd, d === null ? false : keepdim);
-  });
+  const g = gpuOf(src);
+  const dd = d === null || x.dim() === 0 ? 0 : d;
+  const gg = g.shape.length === 0 ? { ...g, shape: [1], strides: [1] } : g;
+  const r = reduceWithIndices(kind, gg, dd, d === null ? false : keepdim);
   let values = wrapExact(r.values, x.dtype), indices = wrap(r.indices, int64);
   if (x.dim() === 0 || d === null) {
     const shape = d === null ? [] : keepdim ? x.shape : [];

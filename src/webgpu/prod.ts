@@ -11,7 +11,7 @@ import { expandReducedGrad } from "../ops/reduce-engine.js";
 import { cat } from "../ops/shape-join.js";
 import { reduce } from "../backends/webgpu/reduce.js";
 import { checkDevices } from "./pointwise.js";
-import { staged, wrap } from "./storage.js";
+import { gpuOf, wrap } from "./storage.js";
 
 /** prod of x over `dims` (every dim when `all`), of dtype `outDtype` (x already cast to it by the front end). */
 export function gpuProd(x: Tensor, dims: readonly number[], keepdim: boolean, outDtype: DType, all: boolean): Tensor {
@@ -19,7 +19,10 @@ export function gpuProd(x: Tensor, dims: readonly number[], keepdim: boolean, ou
   const isFloat = outDtype.isFloatingPoint;
   // bool and the narrow integers multiply as int32 values.
   const src = isFloat || x.dtype === int32 ? x.detach() : x.detach().to(int32);
-  let out = staged((s) => wrap(reduce("prod", s.f32(src), dims.length === 0 ? undefined : dims, { keepdim, dtype: isFloat ? "float32" : "int32" }), outDtype));
+  const g = gpuOf(src);
+  // float16 stored as f16: loaded as f32 by the kernel, the product rounded as it is stored.
+  const dtype = !isFloat ? "int32" : g.dtype === "float16" && outDtype === x.dtype ? "float16" : "float32";
+  let out = wrap(reduce("prod", g, dims.length === 0 ? undefined : dims, { keepdim, dtype }), outDtype);
   const outShape = keepdim ? x.shape.map((s, i) => (dims.length === 0 || dims.includes(i) ? 1 : s)) : x.shape.filter((_, i) => dims.length !== 0 && !dims.includes(i));
   if (out.shape.join() !== outShape.join()) out = out.reshape(outShape);
   if (!isFloat) return out;

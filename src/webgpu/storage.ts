@@ -205,8 +205,8 @@ export function wrap(g: GpuTensor, dtype: DType = dtypeOfGpu(g.dtype)): Tensor {
  */
 export function wrapExact(g: GpuTensor, dtype: DType = dtypeOfGpu(g.dtype)): Tensor {
   const expected = gpuDTypeOf(dtype, g.ctx);
-  if (expected === "float16" && g.dtype === "float32") {
-    const h = contiguous(g, "float16");
+  if ((expected === "float16" && g.dtype === "float32") || (expected === "float32" && g.dtype === "float16")) {
+    const h = contiguous(g, expected);
     g.buffer.release();
     return wrapExact(h, dtype);
   }
