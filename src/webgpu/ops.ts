@@ -97,7 +97,8 @@ export function gpuLogsumexp(x: Tensor, dims: readonly number[], keepdim: boolea
 export function gpuSoftmax(x: Tensor, d: number, log: boolean): Tensor {
   checkDevices(log ? "log_softmax" : "softmax", x);
   requireFloat(log ? "log_softmax" : "softmax", x);
-  const out = staged((s) => wrap(gpuSoftmaxKernel(s.f32(x), d, { log }), x.dtype));
+  // float16 stored as f16 is loaded and stored (rounded) by the kernel.
+  const out = wrap(gpuSoftmaxKernel(gpuOf(x), d, { log }), x.dtype);
   const node = log ? "LogSoftmaxBackward0" : "SoftmaxBackward0";
   return record(node, [x], out, ([g]) => [softmaxGrad(g!, out, d, log)], [out]);
 }
@@ -108,7 +109,7 @@ function softmaxGrad(g: Tensor, y: Tensor, d: number, log: boolean): Tensor {
     return log ? g.sub(y.exp().mul(g.sum(d, true))) : y.mul(g.sub(g.mul(y).sum(d, true)));
   }
   requireFloat(log ? "log_softmax_backward" : "softmax_backward", g, y);
-  return staged((s) => wrap(gpuSoftmaxBackward(s.f32(g), s.f32(y), d, { log }), y.dtype));
+  return wrap(gpuSoftmaxBackward(gpuOf(g), gpuOf(y), d, { log }), y.dtype);
 }
 
 // ---- matmul -------------------------------------------------------------------------------------
