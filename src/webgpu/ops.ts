@@ -218,11 +218,11 @@ export function gpuMaxPool(x: Tensor, w: PoolWindow, k: number): [Tensor, Tensor
   checkDevices(op, x);
   requireFloat(op, x);
   const o = poolOptions(w);
-  const r = staged((s) => maxPool(s.f32(x), o, k));
+  const r = maxPool(gpuOf(x), o, k);
   const values = wrapExact(r.values, x.dtype), indices = wrap(r.indices, int64);
   const node = `MaxPool${k}DWithIndicesBackward0`;
   record(node, [x], values, ([g]) => [maxPoolGrad(g!, indices, k, node.replace("0", "Backward0"),
-    (gg) => staged((s) => wrap(maxPoolBackward(s.f32(gg), s.f32(x.detach()), gpuOf(indices), o, k), gg.dtype)))]);
+    (gg) => wrap(maxPoolBackward(gpuOf(gg), gpuOf(x.detach()), gpuOf(indices), o, k), gg.dtype))]);
   return [values, indices];
 }
 
@@ -232,10 +232,10 @@ export function gpuAdaptiveMaxPool(x: Tensor, outShape: readonly number[], k: nu
   checkDevices(op, x);
   requireFloat(op, x);
   const size = outShape.slice(outShape.length - k);
-  const r = staged((s) => adaptiveMaxPool(s.f32(x), size));
+  const r = adaptiveMaxPool(gpuOf(x), size);
   const values = wrapExact(r.values, x.dtype), indices = wrap(r.indices, int64);
   record(`AdaptiveMaxPool${k}DBackward0`, [x], values, ([g]) => [maxPoolGrad(g!, indices, k, `AdaptiveMaxPool${k}DBackwardBackward0`,
-    (gg) => staged((s) => wrap(adaptiveMaxPoolBackward(s.f32(gg), s.f32(x.detach()), gpuOf(indices), size), gg.dtype)))]);
+    (gg) => wrap(adaptiveMaxPoolBackward(gpuOf(gg), gpuOf(x.detach()), gpuOf(indices), size), gg.dtype))]);
   return [values, indices];
 }
 
@@ -265,10 +265,10 @@ export function gpuAvgPool(x: Tensor, w: PoolWindow, k: number): Tensor {
   // zero, no gradient; int8/uint8/int16 wrap like the CPU's cast where divisor_override is small.
   if (!x.dtype.isFloatingPoint) return wrap(avgPool(gpuOf(x), o, k), x.dtype);
   requireFloat(op, x);
-  const out = staged((s) => wrap(avgPool(s.f32(x), o, k), x.dtype));
+  const out = wrap(avgPool(gpuOf(x), o, k), x.dtype);
   const xd = x.detach();
   return record(`AvgPool${k}DBackward0`, [x], out, ([g]) => {
-    const gx = staged((s) => wrap(avgPoolBackward(s.f32(g!), s.f32(xd), o, k), g!.dtype));
+    const gx = wrap(avgPoolBackward(gpuOf(g!), gpuOf(xd), o, k), g!.dtype);
     return [record(`AvgPool${k}DBackwardBackward0`, [g!], gx, ([gg]) => [gpuAvgPool(gg!, w, k)])];
   });
 }
