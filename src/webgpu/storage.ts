@@ -5,7 +5,7 @@
 // CPU with a GPU tensor.
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, bool, float32, int32, int64 } from "../core/dtype.js";
+import { type DType, bool, float16, float32, int32, int64 } from "../core/dtype.js";
 import { Device, Storage } from "../core/storage.js";
 import { deathNotices } from "../core/death-notices.js";
 import { deviceState, notImplementedOnDevice } from "../ops/device-hooks.js";
@@ -96,7 +96,7 @@ export function narrowToDTypeInPlace(t: Tensor): void {
 
 /** The logical dtype a GPU result of type `g` gets when the op does not say. */
 export function dtypeOfGpu(g: GpuDType): DType {
-  return g === "float32" ? float32 : g === "int32" ? int32 : bool;
+  return g === "float32" ? float32 : g === "int32" ? int32 : g === "float16" ? float16 : bool;
 }
 
 // Its callbacks run at the next await, or at once when the pool collects under memory pressure.
@@ -217,14 +217,16 @@ export function wrapExact(g: GpuTensor, dtype: DType = dtypeOfGpu(g.dtype)): Ten
 }
 
 /**
- * The operands of one call of a kernel that computes in float32 (matmul, conv, reductions,
- * softmax, losses, pooling, scans, sorts, scatter-adds, the fused optimizers...): `f32(t)` is t's
- * view, or for a tensor stored as f16 a float32 copy of it (one pass), which `release()` gives
- * back once the kernel has recorded its work (`staged(f)` does both). The copies are exact, so
- * results equal those of float32 storage bit for bit.
+ * The operands of one call of a kernel that reads only float32 (matmul, conv, cross_entropy, scans,
+ * sorts, unfold/fold, the scatter-adds): `f32(t)` is t's view, or for a tensor stored as f16 a
+ * float32 copy of it (one pass), which `release()` gives back once the kernel has recorded its
+ * work (`staged(f)` does both; releasing earlier would let the kernel's own allocations reuse
+ * the copy). The copies are exact, so results equal those of float32 storage bit for bit.
  */
 export class Staged {
   private readonly copies: GpuTensor[] = [];
+  /** inPlace() copies and the f16 views they are written back to. */
+  private readonly writes: [GpuTensor, GpuTensor][] = [];
   f32(t: Tensor): GpuTensor {
     const g = gpuOf(t);
     if (g.dtype !== "float16") return g;
@@ -248,7 +250,6 @@ export class Staged {
     this.writes.push([g, c]);
     return c;
   }
-  private readonly writes: [GpuTensor, GpuTensor][] = [];
   /** Stores what in-place kernels wrote into inPlace() copies back into their f16 tensors (rounding). */
   writeBack(): void {
     // A copy into dst's strides, its store rounding to float16.
