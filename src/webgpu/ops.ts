@@ -311,19 +311,17 @@ export function gpuCrossEntropy(x: Tensor, target: Tensor, weight: Tensor | null
 }
 
 function crossEntropy2d(x2: Tensor, t1: Tensor, weight: Tensor | null, ignoreIndex: number, reduction: "none" | "mean" | "sum"): Tensor {
-  // saved (each row's logsumexp) is float32 whatever the logits' storage.
-  const { out: loss0, saved } = staged((s) => {
-    const r = ceKernel(s.f32(x2), gpuOf(t1), { weight: s.f32Or(weight), ignoreIndex, reduction });
-    return { out: wrap(r.loss, x2.dtype), saved: r.saved };
-  });
-  let out = loss0;
+  // float16 stored as f16 is loaded by the kernels; the loss and saved logsumexp are float32.
+  const gx = gpuOf(x2), gt = gpuOf(t1), gw = weight ? gpuOf(weight) : null;
+  const { loss, saved } = ceKernel(gx, gt, { weight: gw, ignoreIndex, reduction });
+  let out = wrap(loss, x2.dtype);
   const shape = reduction === "none" ? [t1._shape[0]!] : [];
   if (out.shape.join() !== shape.join()) out = out.reshape(shape).detach();
   const xd = x2.detach(), td = t1.detach(), wd = weight?.detach() ?? null;
   return record("NllLossBackward0", [x2], out, ([g]) => {
     if (needsGrad(g!, x2)) throw notImplementedOnDevice("double backward of cross_entropy");
     const gg = reduction === "none" ? g!.reshape([t1._shape[0]!]) : g!.reshape([]);
-    return [staged((s) => wrap(crossEntropyBackward(s.f32(gg), s.f32(xd), gpuOf(td), saved, s.f32Or(wd)), xd.dtype))];
+    return [wrap(crossEntropyBackward(gpuOf(gg), gpuOf(xd), gpuOf(td), saved, wd ? gpuOf(wd) : null), xd.dtype)];
   }, [x2]);
 }
 

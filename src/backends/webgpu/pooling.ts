@@ -8,28 +8,8 @@
 import { pool2dShapeCheck, pool3dShapeCheck, poolOutputShape } from "../js/pool-shape.js";
 import { contiguous } from "./pointwise.js";
 import { type GpuTensor, checkDType, empty, isContiguous, numel, sameContext, shapeStr } from "./tensor.js";
-import { type GpuDType } from "./gpu-types.js";
-import { F16_ENABLE, F16_HELPERS, F32_BITS, LINEAR_BUILTINS, NEG_INF, ParamStruct, ROUND_HALF, WGSL_HELPERS, linearIndex, paramAt } from "./wgsl.js";
+import { F32_BITS, type FloatStorage, LINEAR_BUILTINS, NEG_INF, ParamStruct, WGSL_HELPERS, floatStorage, linearIndex, paramAt } from "./wgsl.js";
 
-/** How a kernel over float32 or float16 (f16) values declares, loads and stores them. */
-interface FloatStorage {
-  /** The WGSL element type of the arrays. */
-  readonly S: "f32" | "f16";
-  /** The directive and helpers the module starts with ("" for f32). */
-  readonly header: string;
-  /** An element read as f32. */
-  load(e: string): string;
-  /** An f32 value as stored (rounded to float16 for f16). */
-  store(v: string): string;
-}
-
-function floatStorage(d: GpuDType): FloatStorage {
-  if (d !== "float16") return { S: "f32", header: "", load: (e) => e, store: (v) => v };
-  return {
-    S: "f16", header: `${F16_ENABLE}\n${ROUND_HALF.float16}\n${F16_HELPERS}\n`,
-    load: (e) => `f16_load(${e})`, store: (v) => `f16_store(round_f16(${v}))`,
-  };
-}
 
 /** One value for every spatial dim, or one per dim (outermost first). */
 type Spatial = number | readonly number[];

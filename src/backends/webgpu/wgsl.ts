@@ -185,6 +185,29 @@ export function usesF16(dtypes: readonly GpuDType[]): boolean {
 /** The directive a module that declares f16 storage starts with. */
 export const F16_ENABLE = "enable f16;";
 
+/**
+ * How a kernel over float32 values, or float16 ones stored as f16, declares, loads and stores them
+ * (kernels whose operands all share one float storage: softmax-like rows, pooling, losses).
+ */
+export interface FloatStorage {
+  /** The WGSL element type of the arrays. */
+  readonly S: "f32" | "f16";
+  /** The directive and helpers the module starts with ("" for f32). */
+  readonly header: string;
+  /** An element read as f32. */
+  load(e: string): string;
+  /** An f32 value as stored (rounded to float16 for f16). */
+  store(v: string): string;
+}
+
+export function floatStorage(d: GpuDType): FloatStorage {
+  if (d !== "float16") return { S: "f32", header: "", load: (e) => e, store: (v) => v };
+  return {
+    S: "f16", header: `${F16_ENABLE}\n${ROUND_HALF.float16}\n${F16_HELPERS}\n`,
+    load: (e) => `f16_load(${e})`, store: (v) => `f16_store(round_f16(${v}))`,
+  };
+}
+
 /** WGSL helpers, each included only by the kernels that use it. */
 export const WGSL_HELPERS = {
   /** NaN test by bits: compilers may fold `x != x` away under fast-math. */
