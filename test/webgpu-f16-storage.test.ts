@@ -188,4 +188,30 @@ describe("webgpu float16 storage", { skip }, () => {
       }
     }
   });
+
+  test("the composed optimizers (RMSprop, Adagrad) and AdamW with amsgrad update float16 parameters in place", async () => {
+    for (const make of [
+      (ps: torch.Tensor[]) => new torch.optim.RMSprop(ps, { lr: 0.01, momentum: 0.5 }),
+      (ps: torch.Tensor[]) => new torch.optim.Adagrad(ps, { lr: 0.1 }),
+      (ps: torch.Tensor[]) => new torch.optim.AdamW(ps, { lr: 0.01, amsgrad: true, weightDecay: 0.1 }),
+    ]) {
+      torch.manualSeed(1);
+      const start = torch.randn(37).to(torch.float16);
+      const p = start.to("webgpu").requiresGrad_(true);
+      const opt = make([p]);
+      for (let step = 0; step < 2; step++) {
+        opt.zeroGrad();
+        p.mul(p).sum().backward();
+        opt.step();
+      }
+      assert.equal(p.dtype, torch.float16);
+      if (f16Storage()) assert.equal(gpuOf(p).dtype, "float16");
+      const after = (await p.detach().cpuAsync()).float().tolist() as number[];
+      const before = start.float().tolist() as number[];
+      // x² pulls every parameter toward 0: each stays finite and no farther from 0 than it started.
+      for (let i = 0; i < after.length; i++) {
+        assert.ok(Number.isFinite(after[i]!) && Math.abs(after[i]!) < Math.abs(before[i]!) + 1e-3, `${opt.constructor.name}[${i}]: ${before[i]} -> ${after[i]}`);
+      }
+    }
+  });
 });
