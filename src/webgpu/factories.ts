@@ -44,7 +44,7 @@ function gpuFactory(op: string, shape: readonly number[], dtype: DType, init: De
   const g = supportedOrThrow(op, dtype);
   const ctx = context(op);
   const t = empty(ctx, shape, g);
-  const compute = g === "float32" ? "float32" : "int32";
+  const compute = g === "float32" || g === "float16" ? "float32" : "int32";
   if ("fill" in init) {
     if (init.fill !== null) fillInto(t, fillValue(op, init.fill, dtype));
   } else if ("arange" in init) {

@@ -7,7 +7,7 @@
 import type { GpuContext } from "../backends/webgpu/context.js";
 import { storageType } from "../backends/webgpu/gpu-types.js";
 import { type GpuTensor, MAX_DIMS, contiguousStrides, empty, numel, shapeStr } from "../backends/webgpu/tensor.js";
-import { LINEAR_BUILTINS, ParamStruct, atomicAddF32, linearIndex, paramAt } from "../backends/webgpu/wgsl.js";
+import { F16_ENABLE, F16_HELPERS, LINEAR_BUILTINS, ParamStruct, atomicAddF32, linearIndex, paramAt } from "../backends/webgpu/wgsl.js";
 
 function layout(nd: number): ParamStruct {
   return new ParamStruct([
@@ -59,7 +59,8 @@ export function gatherGpu(ctx: GpuContext, input: GpuTensor, d: number, index: G
     buffers: [out.buffer, input.buffer, index.buffer],
     workgroups: ctx.grid(Math.ceil(n / wg)),
     // Here "out" offsets address the input (the gathered-from tensor) and "src" the result.
-    wgsl: () => `${P.wgsl()}
+    wgsl: () => `${T === "f16" ? F16_ENABLE : ""}
+${P.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read_write> res: array<${T}>;
 @group(0) @binding(2) var<storage, read> x: array<${T}>;
@@ -88,6 +89,9 @@ export function scatterGpu(ctx: GpuContext, out: GpuTensor, d: number, index: Gp
   const n = numel(index.shape);
   if (n === 0) return;
   if (add && out.dtype === "bool") throw new Error("webgpu scatter_add: bool is not supported");
+  // Adds compute in float32: the front end scatters into a float32 copy of an f16 tensor.
+  if (add && out.dtype === "float16") throw new Error("webgpu scatter_add: float16 (f16) is not supported; add into a float32 copy");
+  if (src && src.dtype !== out.dtype) throw new Error(`webgpu scatter: src has dtype ${src.dtype}, out ${out.dtype}`);
   const P = layout(nd);
   const shape = index.shape.length ? index.shape : [1];
   const wg = Math.min(256, ctx.maxWorkgroupSize);
@@ -109,7 +113,8 @@ export function scatterGpu(ctx: GpuContext, out: GpuTensor, d: number, index: Gp
     },
     buffers: src ? [out.buffer, index.buffer, src.buffer] : [out.buffer, index.buffer],
     workgroups: ctx.grid(Math.ceil(n / wg)),
-    wgsl: () => `${P.wgsl()}
+    wgsl: () => `${T === "f16" ? `${F16_ENABLE}\n${F16_HELPERS}` : ""}
+${P.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read_write> res: ${outArr};
 @group(0) @binding(2) var<storage, read> idx: array<i32>;
@@ -123,7 +128,7 @@ ${offsets(nd)}
   let k = idx[o_idx];
   if (k < 0 || u32(k) >= P.size) { return; }
   let at = o_out + u32(k) * ${stDim};
-  let v = ${src ? "src[o_src]" : `${T}(P.value)`};
+  let v = ${src ? "src[o_src]" : T === "f16" ? "f16_store(P.value)" : `${T}(P.value)`};
   ${write}
 }
 `,

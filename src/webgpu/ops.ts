@@ -23,7 +23,7 @@ import { gatherRows, scatterAddRows } from "../backends/webgpu/embedding.js";
 import { contiguous as gpuContiguous, fillInto } from "../backends/webgpu/pointwise.js";
 import { type GpuTensor, empty, isContiguous, reshapeContiguous } from "../backends/webgpu/tensor.js";
 import {
-  gpuDTypeOf, gpuOf, inFloat32, narrowFormatOf, isGpuTensor, requireFloatOperands as requireFloat, narrowToDTypeInPlace, wrap, wrapExact,
+  gpuDTypeOf, gpuOf, inFloat32, narrowFormatOf, isGpuTensor, requireFloatOperands as requireFloat, narrowToDTypeInPlace, staged, wrap, wrapExact,
 } from "./storage.js";
 import { gatherGpu, scatterGpu } from "./index-kernels.js";
 
@@ -38,7 +38,8 @@ export function gpuReduce(kind: "sum" | "mean" | "max" | "min", x: Tensor, dims:
   const g = gpuOf(x);
   const k: ReduceKind = kind;
   const all = dims.length === 0 ? undefined : dims;
-  const outGpu = outDtype.isFloatingPoint ? "float32" : "int32";
+  // float16 stored as f16: the kernel loads f16 and stores a float16 sum (rounded) itself.
+  const outGpu = !outDtype.isFloatingPoint ? "int32" : g.dtype === "float16" && outDtype === x.dtype ? "float16" : "float32";
   const r = reduce(k, g, all, { keepdim, dtype: kind === "sum" ? outGpu : undefined });
   // max/min pick values of x; sum/mean of float16/bfloat16 accumulate in float32 and round once.
   return kind === "max" || kind === "min" ? wrapExact(r, x.dtype) : wrap(r, outDtype);
@@ -96,6 +97,7 @@ export function gpuLogsumexp(x: Tensor, dims: readonly number[], keepdim: boolea
 export function gpuSoftmax(x: Tensor, d: number, log: boolean): Tensor {
   checkDevices(log ? "log_softmax" : "softmax", x);
   requireFloat(log ? "log_softmax" : "softmax", x);
+  // float16 stored as f16 is loaded and stored (rounded) by the kernel.
   const out = wrap(gpuSoftmaxKernel(gpuOf(x), d, { log }), x.dtype);
   const node = log ? "LogSoftmaxBackward0" : "SoftmaxBackward0";
   return record(node, [x], out, ([g]) => [softmaxGrad(g!, out, d, log)], [out]);
@@ -123,14 +125,15 @@ export function gpuBmm(a: Tensor, b: Tensor): Tensor {
   const d = a.dtype;
   if (d === bool || gpuDTypeOf(d) === null) throw notImplementedOnDevice(`matmul (dtype ${d.name})`);
   if (b.dtype !== d) throw notImplementedOnDevice(`matmul (dtype ${b.dtype.name})`);
-  return wrap(matmul(gpuOf(a), gpuOf(b)), d);
+  // float16 stored as f16 multiplies float32 copies (the GEMM reads f32 or i32).
+  return staged((s) => wrap(matmul(s.f32(a), s.f32(b)), d));
 }
 
 /** F.linear with a 2-D float weight: one GEMM with the bias, recorded as AddmmBackward0 (as the CPU does). */
 export function gpuLinear(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   checkDevices("linear", input, weight, bias);
   requireFloat("linear", input, weight, bias);
-  const out = wrap(gpuLinearKernel(gpuOf(input), gpuOf(weight), bias ? gpuOf(bias) : undefined), input.dtype);
+  const out = staged((s) => wrap(gpuLinearKernel(s.f32(input), s.f32(weight), s.f32Or(bias) ?? undefined), input.dtype));
   const inF = weight._shape[1]!, outF = weight._shape[0]!;
   const lead = input._shape.slice(0, -1);
   return record("AddmmBackward0", [input, weight, bias], out, ([g]) => {
@@ -155,18 +158,20 @@ export function gpuConv(kind: "forward" | "input" | "weight", a: Tensor, b: Tens
   checkDevices(op, a, b, bias);
   requireFloat(op, a, b, bias);
   const o = { stride: g.stride, padding: g.padding, dilation: g.dilation, groups: g.groups };
-  const ga = gpuOf(a), gb = gpuOf(b);
-  /** A stand-in with the right shape for an operand the kernel only measures. */
-  const shaped = (shape: readonly number[]): GpuTensor => ({ ...ga, shape: shape.slice(), strides: contiguousStridesOf(shape), offset: 0 });
-  let res: GpuTensor;
-  if (kind === "forward") {
-    res = conv(ga, gb, bias ? gpuOf(bias) : null, o);
-  } else if (kind === "input") {
-    res = convBackward(ga, shaped(g.inputShape), gb, o, { input: true }).gradInput!;
-  } else {
-    res = convBackward(gb, ga, shaped(g.weightShape), o, { weight: true }).gradWeight!;
-  }
-  const out = wrap(res, a.dtype);
+  const out = staged((s) => {
+    const ga = s.f32(a), gb = s.f32(b);
+    /** A stand-in with the right shape for an operand the kernel only measures. */
+    const shaped = (shape: readonly number[]): GpuTensor => ({ ...ga, shape: shape.slice(), strides: contiguousStridesOf(shape), offset: 0 });
+    let res: GpuTensor;
+    if (kind === "forward") {
+      res = conv(ga, gb, s.f32Or(bias), o);
+    } else if (kind === "input") {
+      res = convBackward(ga, shaped(g.inputShape), gb, o, { input: true }).gradInput!;
+    } else {
+      res = convBackward(gb, ga, shaped(g.weightShape), o, { weight: true }).gradWeight!;
+    }
+    return wrap(res, a.dtype);
+  });
   if (bias && kind !== "forward") {
     const view = new Array<number>(out.dim()).fill(1);
     view[1] = bias.numel();
@@ -179,14 +184,14 @@ export function gpuConv(kind: "forward" | "input" | "weight", a: Tensor, b: Tens
 export function gpuUnfold(x: Tensor, p: Fold2dParams): Tensor {
   checkDevices("unfold", x);
   if (x.dtype === bool) throw new Error(`"im2col_out_cpu" not implemented for 'Bool'`);
-  return wrapExact(unfold(gpuOf(x), p), x.dtype);
+  return staged((s) => wrapExact(unfold(s.f32(x), p), x.dtype));
 }
 
 /** F.fold's kernel (no recording): sums of columns in float32 or wrapping int32, narrowed to the dtype by wrap(). */
 export function gpuFold(x: Tensor, outputSize: readonly [number, number], p: Fold2dParams): Tensor {
   checkDevices("fold", x);
   if (x.dtype === bool) throw new Error(`"col2im_out_cpu" not implemented for 'Bool'`);
-  return wrap(fold(gpuOf(x), outputSize, p), x.dtype);
+  return staged((s) => wrap(fold(s.f32(x), outputSize, p), x.dtype));
 }
 
 function contiguousStridesOf(shape: readonly number[]): number[] {
@@ -306,6 +311,7 @@ export function gpuCrossEntropy(x: Tensor, target: Tensor, weight: Tensor | null
 }
 
 function crossEntropy2d(x2: Tensor, t1: Tensor, weight: Tensor | null, ignoreIndex: number, reduction: "none" | "mean" | "sum"): Tensor {
+  // float16 stored as f16 is loaded by the kernels; the loss and saved logsumexp are float32.
   const gx = gpuOf(x2), gt = gpuOf(t1), gw = weight ? gpuOf(weight) : null;
   const { loss, saved } = ceKernel(gx, gt, { weight: gw, ignoreIndex, reduction });
   let out = wrap(loss, x2.dtype);
@@ -335,8 +341,7 @@ export function gpuEmbedding(idx: Tensor, w: Tensor, padding: number, maxNorm: n
     if (needsGrad(g!)) throw notImplementedOnDevice("double backward of embedding");
     const target = empty(context("embedding"), [V, D], "float32");
     fillInto(target, 0);
-    const gg = gpuOf(g!);
-    scatterAddRows(target, gpuIndices(id), gg, { paddingIdx: padding >= 0 ? padding : null });
+    staged((s) => scatterAddRows(target, gpuIndices(id), s.f32(g!), { paddingIdx: padding >= 0 ? padding : null }));
     return [wrap(target, w.dtype)];
   });
 }
@@ -386,11 +391,14 @@ export function gpuIndexAdd(input: Tensor, d: number, index: Tensor, source: Ten
   const out = moved.clone();
   const V = out._shape[0]!;
   const restN = out.numel() / Math.max(1, V);
-  const target = reshapeContiguous(gpuOf(out), [V, restN]);
   const src = source.dim() === 0 ? source.reshape([1]) : source;
   const sm = (d === 0 ? src.detach() : src.detach().movedim(d, 0)).contiguous();
   const n = sm._shape[0] ?? 1;
-  scatterAddRows(target, gpuIndices(index.reshape([-1])), reshapeContiguous(gpuOf(sm), [n, restN]), { alpha });
+  // float16 stored as f16 adds into a float32 copy, rounded back once (as the float32 buffer path rounds once).
+  staged((s) => {
+    const target = reshapeContiguous(s.inPlace(out), [V, restN]);
+    scatterAddRows(target, gpuIndices(index.reshape([-1])), reshapeContiguous(s.f32(sm), [n, restN]), { alpha });
+  });
   narrowToDTypeInPlace(out);
   let res = d === 0 ? out : out.movedim(0, d);
   if (input.dim() === 0) res = res.reshape([]);
@@ -435,8 +443,14 @@ export function gpuScatterInto(out: Tensor, d: number, index: Tensor, src: Tenso
   checkDevices("scatter", out, index, src);
   if (reduce !== null && !(reduce === "sum" && includeSelf)) throw notImplementedOnDevice(`scatter_reduce (reduce='${reduce}')`);
   const v = Number(value ?? 0);
-  scatterGpu(context("scatter"), gpuOf(out), d, gpuIndices(index), src ? gpuOf(src) : null, narrowFormatOf(out.dtype) ? roundToDType(v, out.dtype) : v, reduce === "sum");
-  if (reduce === "sum") narrowToDTypeInPlace(out);
+  const scalar = narrowFormatOf(out.dtype) ? roundToDType(v, out.dtype) : v;
+  if (reduce === "sum") {
+    // Adds in float32: a float16 tensor stored as f16 through a float32 copy, rounded back once.
+    staged((s) => scatterGpu(context("scatter"), s.inPlace(out), d, gpuIndices(index), s.f32Or(src), scalar, true));
+    narrowToDTypeInPlace(out);
+  } else {
+    scatterGpu(context("scatter"), gpuOf(out), d, gpuIndices(index), src ? gpuOf(src) : null, scalar, false);
+  }
 }
 
 /** p-norm over dims (no recording: the caller records). */

@@ -26,7 +26,8 @@ function eachGpuParam(name: string, group: ParamGroup, opt: WithState, update: U
       throw new Error(`${op}: Expected all tensors to be on the same device, but found at least two devices, ${param.device} and ${param.grad.device}!`);
     }
     // float16/bfloat16 parameters: every in-place op rounds, as PyTorch's single-tensor loops do.
-    if (gpuDTypeOf(param.dtype) !== "float32") throw notImplementedOnDevice(`${op} (parameters of dtype ${param.dtype.name})`);
+    const g = gpuDTypeOf(param.dtype);
+    if (g !== "float32" && g !== "float16") throw notImplementedOnDevice(`${op} (parameters of dtype ${param.dtype.name})`);
     update(param.detach(), param.grad.detach(), opt.stateOfParam(param), group);
   }
 }

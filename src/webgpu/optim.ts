@@ -12,6 +12,7 @@ import { type AdamItem, type SgdItem, adamSteps, sgdSteps } from "../backends/we
 import type { HalfFormat } from "../backends/webgpu/gpu-types.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
 import { type GpuStorage, gpuDTypeOf, gpuOf, halfFormatOf, isGpuTensor } from "./storage.js";
+import { isFloatDType } from "../backends/webgpu/gpu-types.js";
 
 interface WithState { stateOfParam(p: Tensor): State }
 
@@ -22,7 +23,9 @@ function paramsWithGrad(op: string, group: ParamGroup): Tensor[] {
     if (!isGpuTensor(p) || !isGpuTensor(p.grad)) {
       throw new Error(`${op}: Expected all tensors to be on the same device, but found at least two devices, ${p.device} and ${p.grad.device}!`);
     }
-    if (gpuDTypeOf(p.dtype) !== "float32" || p.grad.dtype !== p.dtype) {
+    // float16 stored as f16 too: the fused kernels load and store f16 (parameter, gradient, state).
+    const g = gpuDTypeOf(p.dtype);
+    if (g === null || !isFloatDType(g) || p.grad.dtype !== p.dtype) {
       throw notImplementedOnDevice(`${op} (parameters of dtype ${p.dtype.name} with gradients of dtype ${p.grad.dtype.name})`);
     }
     if (!p.isContiguous()) throw notImplementedOnDevice(`${op} (non-contiguous parameters)`);

@@ -10,6 +10,7 @@ import type { TernarySpec } from "../ops/pointwise-util.js";
 import { POINTWISE_OPS, type ComputeDType, type PointwiseOp } from "../backends/webgpu/pointwise-ops.js";
 import { fillInto, full, pointwise } from "../backends/webgpu/pointwise.js";
 import { type GpuTensor, broadcastShapes, empty, expandStrides, restride } from "../backends/webgpu/tensor.js";
+import type { GpuDType } from "../backends/webgpu/gpu-types.js";
 import { upload } from "../backends/webgpu/transfer.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
 import { GpuStorage, gpuOf, isGpuTensor, narrowFormatOf, supportedOrThrow, wrap, wrapExact } from "./storage.js";
@@ -382,17 +383,23 @@ function currentOp(t: Tensor): string {
 
 /** A CPU tensor's values uploaded as a contiguous GPU tensor of `dtype`'s GPU type. */
 function uploadCpu(like: GpuStorage, src: Tensor, dtype: DType): GpuTensor {
-  const target = src.dtype.isFloatingPoint || dtype.isFloatingPoint ? "float32" : src.dtype.name === "bool" && dtype.name === "bool" ? "bool" : "int32";
+  const f16 = src.dtype.name === "float16" && dtype.name === "float16" && like.gpuDType === "float16";
+  const target = f16 ? "float16" : src.dtype.isFloatingPoint || dtype.isFloatingPoint ? "float32" : src.dtype.name === "bool" && dtype.name === "bool" ? "bool" : "int32";
   const host = hostValues(src, target);
   return upload(like.ctx, host, src._shape, target);
 }
 
 /** Contiguous host values of a CPU tensor as the typed array of a GPU type. */
-export function hostValues(src: Tensor, target: "float32" | "int32" | "bool"): Float32Array | Int32Array | Uint8Array {
+export function hostValues(src: Tensor, target: GpuDType): Float32Array | Int32Array | Uint8Array | Uint16Array {
   const c = src.contiguous();
   const n = c.numel();
   const data = c.storage.data;
   const off = c._offset;
+  if (target === "float16") {
+    // f16 storage takes the CPU's float16 bits as they are.
+    if (c.dtype.name !== "float16") throw new Error(`webgpu: internal error: f16 storage uploads float16 values, not ${c.dtype.name}`);
+    return (data as Uint16Array).subarray(off, off + n);
+  }
   if (target === "float32") {
     if (data instanceof Float32Array) return data.subarray(off, off + n);
     const out = new Float32Array(n);

@@ -19,8 +19,10 @@ export function gpuProd(x: Tensor, dims: readonly number[], keepdim: boolean, ou
   const isFloat = outDtype.isFloatingPoint;
   // bool and the narrow integers multiply as int32 values.
   const src = isFloat || x.dtype === int32 ? x.detach() : x.detach().to(int32);
-  const r = reduce("prod", gpuOf(src), dims.length === 0 ? undefined : dims, { keepdim, dtype: isFloat ? "float32" : "int32" });
-  let out = wrap(r, outDtype);
+  const g = gpuOf(src);
+  // float16 stored as f16: loaded as f32 by the kernel, the product rounded as it is stored.
+  const dtype = !isFloat ? "int32" : g.dtype === "float16" && outDtype === x.dtype ? "float16" : "float32";
+  let out = wrap(reduce("prod", g, dims.length === 0 ? undefined : dims, { keepdim, dtype }), outDtype);
   const outShape = keepdim ? x.shape.map((s, i) => (dims.length === 0 || dims.includes(i) ? 1 : s)) : x.shape.filter((_, i) => dims.length !== 0 && !dims.includes(i));
   if (out.shape.join() !== outShape.join()) out = out.reshape(outShape);
   if (!isFloat) return out;

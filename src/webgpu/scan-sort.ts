@@ -9,7 +9,7 @@ import { normalizeDim } from "../core/shape.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
 import { type ScanKind, scanRows } from "../backends/webgpu/scan.js";
 import { sortRows } from "../backends/webgpu/sort.js";
-import { gpuDTypeOf, gpuOf, requireFloatOperands, wrap, wrapExact } from "./storage.js";
+import { gpuDTypeOf, requireFloatOperands, staged, wrap, wrapExact } from "./storage.js";
 import { checkDevices } from "./pointwise.js";
 
 /**
@@ -44,8 +44,8 @@ export function gpuScan(op: string, kind: Exclude<ScanKind, "max" | "min">, x: T
   checkDevices(op, x);
   if (kind === "logsumexp") requireFloatOperands(op, x); else requireNumeric(op, x);
   const { m, moved } = rowsOf(x, d);
-  const r = scanRows(kind, gpuOf(m));
-  return unrows(wrap(r.values, x.dtype), x, moved, d, moved[moved.length - 1]!);
+  const values = staged((s) => wrap(scanRows(kind, s.f32(m)).values, x.dtype));
+  return unrows(values, x, moved, d, moved[moved.length - 1]!);
 }
 
 /** cummax / cummin along d: values and int64 indices. */
@@ -53,7 +53,7 @@ export function gpuScanWithIndices(op: "cummax" | "cummin", x: Tensor, d: number
   checkDevices(op, x);
   requireNumeric(op, x);
   const { m, moved } = rowsOf(x, d);
-  const r = scanRows(op === "cummax" ? "max" : "min", gpuOf(m));
+  const r = staged((s) => scanRows(op === "cummax" ? "max" : "min", s.f32(m)));
   const n = moved[moved.length - 1]!;
   return { values: unrows(wrapExact(r.values, x.dtype), x, moved, d, n), indices: unrows(wrap(r.indices!, int64), x, moved, d, n) };
 }
@@ -65,7 +65,7 @@ export function gpuSortAlong(op: string, x: Tensor, dim: number, k: number, desc
   const d = x.dim() ? normalizeDim(dim, x.dim(), op) : 0;
   const { m, moved } = rowsOf(x, d);
   const n = moved[moved.length - 1]!;
-  const r = sortRows(gpuOf(m), descending);
+  const r = staged((s) => sortRows(s.f32(m), descending));
   let values = wrapExact(r.values, x.dtype), indices = wrap(r.indices, int64);
   if (k < n) { values = values.narrow(1, 0, k); indices = indices.narrow(1, 0, k); }
   return { values: unrows(values, x, moved, d, k), indices: unrows(indices, x, moved, d, k), d };

@@ -5,27 +5,30 @@
 // CPU with a GPU tensor.
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, bool, float32, int32, int64 } from "../core/dtype.js";
+import { type DType, bool, float16, float32, int32, int64 } from "../core/dtype.js";
 import { Device, Storage } from "../core/storage.js";
 import { deathNotices } from "../core/death-notices.js";
 import { deviceState, notImplementedOnDevice } from "../ops/device-hooks.js";
 import type { GpuContext } from "../backends/webgpu/context.js";
 import { type GpuBuffer, syncRegistry } from "../backends/webgpu/pool.js";
-import { GPU_ITEMSIZE, type GpuDType, type HalfFormat, type NarrowFormat } from "../backends/webgpu/gpu-types.js";
+import { type GpuDType, type HalfFormat, type NarrowFormat, isFloatDType, itemSize } from "../backends/webgpu/gpu-types.js";
 import type { GpuTensor } from "../backends/webgpu/tensor.js";
-import { narrowInPlace } from "../backends/webgpu/pointwise.js";
+import { contiguous, copyInto as copyIntoGpu, narrowInPlace } from "../backends/webgpu/pointwise.js";
+import { isInitialized, context } from "./runtime.js";
 
 export const WEBGPU_DEVICE = new Device("webgpu", 0);
 
 /**
  * The GPU type that holds each dtype the device supports: int64 is kept in int32 (range-checked on
- * upload), float16 and bfloat16 in float32 whose values are all rounded to the 16-bit format,
- * int8, uint8 and int16 in int32 whose values are all wrapped to the narrow type (narrowFormatOf):
- * they compute in 32 bits and narrow each result as PyTorch's CPU does.
+ * upload), float16 in f16 where the context stores 16-bit floats (`GpuContext.f16Storage`), else
+ * (and bfloat16 always) in float32 whose values are all rounded to the 16-bit format, int8, uint8
+ * and int16 in int32 whose values are all wrapped to the narrow type (narrowFormatOf): they compute
+ * in 32 bits and narrow each result as PyTorch's CPU does. `ctx`: the device's context by default.
  */
-export function gpuDTypeOf(d: DType): GpuDType | null {
+export function gpuDTypeOf(d: DType, ctx: GpuContext | null = isInitialized() ? context() : null): GpuDType | null {
   switch (d.name) {
-    case "float32": case "float16": case "bfloat16": return "float32";
+    case "float16": return ctx?.f16Storage ? "float16" : "float32";
+    case "float32": case "bfloat16": return "float32";
     case "int8": case "uint8": case "int16": case "int32": case "int64": return "int32";
     case "bool": return "bool";
     default: return null;
@@ -52,7 +55,7 @@ export function supportedOrThrow(op: string, d: DType): GpuDType {
   const g = gpuDTypeOf(d);
   if (!g) {
     const why = d.name === "float64" ? " (WebGPU has no 64-bit floats: WGSL has no f64 type; use float32)" : "";
-    throw new Error(`${op}: dtype ${d.name} is not supported on the 'webgpu' device${why}; float32, float16, bfloat16 (both held in float32), int32, int8, uint8, int16, int64 (all held in int32) and bool are`);
+    throw new Error(`${op}: dtype ${d.name} is not supported on the 'webgpu' device${why}; float32, float16, bfloat16, int32, int8, uint8, int16, int64 (held in int32) and bool are`);
   }
   return g;
 }
@@ -65,7 +68,8 @@ export function requireFloatOperands(op: string, ...ts: (Tensor | null | undefin
   let first: Tensor | null = null;
   for (const t of ts) {
     if (!t) continue;
-    if (gpuDTypeOf(t.dtype) !== "float32") throw notImplementedOnDevice(`${op} (dtype ${t.dtype.name})`);
+    const g = gpuDTypeOf(t.dtype);
+    if (g === null || !isFloatDType(g)) throw notImplementedOnDevice(`${op} (dtype ${t.dtype.name})`);
     if (first && t.dtype !== first.dtype) {
       throw new Error(`${op}: expected all tensors to have the same dtype, but found ${first.dtype.name} and ${t.dtype.name}`);
     }
@@ -92,7 +96,7 @@ export function narrowToDTypeInPlace(t: Tensor): void {
 
 /** The logical dtype a GPU result of type `g` gets when the op does not say. */
 export function dtypeOfGpu(g: GpuDType): DType {
-  return g === "float32" ? float32 : g === "int32" ? int32 : bool;
+  return g === "float32" ? float32 : g === "int32" ? int32 : g === "float16" ? float16 : bool;
 }
 
 // Its callbacks run at the next await, or at once when the pool collects under memory pressure.
@@ -114,7 +118,7 @@ export class GpuStorage extends Storage {
     deviceState.active = true;
   }
   override get length(): number { return this.numel; }
-  get gpuDType(): GpuDType { return gpuDTypeOf(this.dtype)!; }
+  get gpuDType(): GpuDType { return gpuDTypeOf(this.dtype, this.ctx)!; }
 
   override _attach(tensor: object): void {
     this.refs++;
@@ -166,7 +170,11 @@ export function isGpuTensor(t: unknown): t is Tensor & { storage: GpuStorage } {
 
 export function isDisposed(t: Tensor): boolean { return disposed.has(t); }
 
-/** The kernel's view of a GPU tensor (no copy, no new reference). */
+/**
+ * The kernel's view of a GPU tensor (no copy, no new reference). A float16 tensor on a context
+ * with f16 storage gives a "float16" view, which only the pointwise kernels (and copies, fills,
+ * transfers) take: kernels that compute in float32 read it through `Staged.f32`.
+ */
 export function gpuOf(t: Tensor): GpuTensor {
   const s = t.storage;
   if (!(s instanceof GpuStorage)) throw new Error(`webgpu: internal error: a tensor on ${t.device} reached a GPU kernel`);
@@ -184,20 +192,84 @@ export function gpuOf(t: Tensor): GpuTensor {
  */
 export function wrap(g: GpuTensor, dtype: DType = dtypeOfGpu(g.dtype)): Tensor {
   const format = narrowFormatOf(dtype);
-  if (format && gpuDTypeOf(dtype) === g.dtype) narrowInPlace(g, format);
+  if (format && gpuDTypeOf(dtype, g.ctx) === g.dtype) narrowInPlace(g, format);
   return wrapExact(g, dtype);
 }
 
 /**
  * wrap() for a result whose values are already those of `dtype`: copied, gathered or sorted from a
- * tensor of that dtype, or rounded by the kernel that wrote them (pointwise stores).
+ * tensor of that dtype, or rounded by the kernel that wrote them (pointwise stores). A float32
+ * result of a float16 op on a context with f16 storage (kernels that compute in float32) is
+ * stored as f16 here: one pass that rounds each value (exact for values already float16's), and
+ * the float32 buffer goes back to the pool.
  */
 export function wrapExact(g: GpuTensor, dtype: DType = dtypeOfGpu(g.dtype)): Tensor {
-  const expected = gpuDTypeOf(dtype);
+  const expected = gpuDTypeOf(dtype, g.ctx);
+  if ((expected === "float16" && g.dtype === "float32") || (expected === "float32" && g.dtype === "float16")) {
+    const h = contiguous(g, expected);
+    g.buffer.release();
+    return wrapExact(h, dtype);
+  }
   if (expected !== g.dtype) throw new Error(`webgpu: internal error: a ${g.dtype} buffer cannot hold ${dtype.name}`);
-  const n = Math.max(1, g.buffer.byteLength / GPU_ITEMSIZE);
+  const n = Math.max(1, Math.floor(g.buffer.byteLength / itemSize(g.dtype)));
   const storage = new GpuStorage(g.ctx, g.buffer, dtype, n);
   return new Tensor(storage, g.shape.slice(), g.strides.slice(), g.offset);
+}
+
+/**
+ * The operands of one call of a kernel that reads only float32 (matmul, conv, cross_entropy, scans,
+ * sorts, unfold/fold, the scatter-adds): `f32(t)` is t's view, or for a tensor stored as f16 a
+ * float32 copy of it (one pass), which `release()` gives back once the kernel has recorded its
+ * work (`staged(f)` does both; releasing earlier would let the kernel's own allocations reuse
+ * the copy). The copies are exact, so results equal those of float32 storage bit for bit.
+ */
+export class Staged {
+  private readonly copies: GpuTensor[] = [];
+  /** inPlace() copies and the f16 views they are written back to. */
+  private readonly writes: [GpuTensor, GpuTensor][] = [];
+  f32(t: Tensor): GpuTensor {
+    const g = gpuOf(t);
+    if (g.dtype !== "float16") return g;
+    const c = contiguous(g, "float32");
+    this.copies.push(c);
+    return c;
+  }
+  /** f32() of an optional operand. */
+  f32Or(t: Tensor | null | undefined): GpuTensor | null {
+    return t ? this.f32(t) : null;
+  }
+  /**
+   * A float32 tensor that `t` (stored as f16) gets its values from after an in-place kernel wrote
+   * them (`writeBack()`); t's own view for any other storage.
+   */
+  inPlace(t: Tensor): GpuTensor {
+    const g = gpuOf(t);
+    if (g.dtype !== "float16") return g;
+    const c = contiguous(g, "float32");
+    this.copies.push(c);
+    this.writes.push([g, c]);
+    return c;
+  }
+  /** Stores what in-place kernels wrote into inPlace() copies back into their f16 tensors (rounding). */
+  writeBack(): void {
+    // A copy into dst's strides, its store rounding to float16.
+    for (const [dst, src] of this.writes.splice(0)) copyIntoGpu(dst, src);
+  }
+  release(): void {
+    for (const c of this.copies.splice(0)) c.buffer.release();
+  }
+}
+
+/** Runs `f` with a Staged whose copies are released when it returns (its in-place copies written back first). */
+export function staged<R>(f: (s: Staged) => R): R {
+  const s = new Staged();
+  try {
+    const r = f(s);
+    s.writeBack();
+    return r;
+  } finally {
+    s.release();
+  }
 }
 
 // ---- naming the op a CPU kernel was asked to run -----------------------------------------------

@@ -40,13 +40,15 @@ export async function cpuAsync(t: Tensor): Promise<Tensor> {
   return record("ToCopyBackward0", [t], out, ([gr]) => [gr!.to(device)]);
 }
 
-function hostArray(host: Float32Array | Int32Array | Uint8Array, dtype: DType): Float32Array | Int32Array | Uint8Array | Uint16Array | BigInt64Array | Int8Array | Int16Array {
+function hostArray(host: Float32Array | Int32Array | Uint8Array | Uint16Array, dtype: DType): Float32Array | Int32Array | Uint8Array | Uint16Array | BigInt64Array | Int8Array | Int16Array {
   if (dtype === int64) return BigInt64Array.from(host as Int32Array, (v) => BigInt(v));
   // The device holds int8/uint8/int16 as int32 values of the type: narrowing them back is exact.
   if (dtype.name === "int8") return Int8Array.from(host as Int32Array);
   if (dtype.name === "uint8") return Uint8Array.from(host as Int32Array);
   if (dtype.name === "int16") return Int16Array.from(host as Int32Array);
-  // The device holds 16-bit floats as float32 values of the format: encoding them back is exact.
+  // f16 storage holds the bits the CPU keeps.
+  if (host instanceof Uint16Array) return host;
+  // Else the device holds 16-bit floats as float32 values of the format: encoding them back is exact.
   if (dtype.name === "float16") return Uint16Array.from(host as Float32Array, f32ToF16);
   if (dtype.name === "bfloat16") return Uint16Array.from(host as Float32Array, f32ToBf16);
   return host;

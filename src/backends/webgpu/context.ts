@@ -8,6 +8,11 @@ import { type KernelTime, KernelProfiler } from "./kernel-profile.js";
 import { BufferPool, GpuBuffer } from "./pool.js";
 import type { ParamStruct } from "./wgsl.js";
 
+/** An environment variable where there is a `process` (Node), else undefined. */
+function envValue(name: string): string | undefined {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
+}
+
 /** Dispatches recorded before the batch is submitted on its own. */
 const AUTO_FLUSH_DISPATCHES = 64;
 /** The uniform arena: every dispatch of a batch gets its parameters from one buffer. */
@@ -91,6 +96,12 @@ export class GpuContext {
    * fast there (its shader compiler is slow on large unrolled kernels), speed being moot.
    */
   readonly isCpuAdapter: boolean;
+  /**
+   * Whether float16 tensors are stored as f16 (2 bytes per element): where the device has the
+   * "shader-f16" feature, unless TORCH_TS_WEBGPU_F16_STORAGE=0. Otherwise they live in float32
+   * buffers holding float16 values. Decided here once; everything else asks (`src/webgpu/storage.ts`).
+   */
+  readonly f16Storage: boolean;
   /** The largest workgroup the kernels use here (256, or less where the device allows less). */
   readonly maxWorkgroupSize: number;
   /** Compiled pipelines and their bind group layouts (asked once: each call makes a new object). */
@@ -134,6 +145,7 @@ export class GpuContext {
     const fallback = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
     this.isCpuAdapter = fallback || /llvmpipe|lavapipe|softpipe|swiftshader/i.test(`${info.device} ${info.description} ${info.architecture}`);
     this.features = new Set(device.features);
+    this.f16Storage = this.features.has("shader-f16") && envValue("TORCH_TS_WEBGPU_F16_STORAGE") !== "0";
     this.maxWorkgroupSize = Math.min(256, device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX);
     this.uniformAlign = Math.max(16, device.limits.minUniformBufferOffsetAlignment);
     // Buffers about to be destroyed: submit the work that uses them, and forget their bind groups.

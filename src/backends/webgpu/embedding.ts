@@ -5,7 +5,8 @@
 
 import { contiguous, fillInto } from "./pointwise.js";
 import { type GpuTensor, checkDType, empty, isContiguous, numel, sameContext, shapeStr } from "./tensor.js";
-import { LINEAR_BUILTINS, ParamStruct, atomicAddF32, linearIndex } from "./wgsl.js";
+import { storageType } from "./gpu-types.js";
+import { F16_ENABLE, LINEAR_BUILTINS, ParamStruct, atomicAddF32, linearIndex } from "./wgsl.js";
 
 const GATHER = new ParamStruct(["total", "D", "V", "woff", "wrs", "wcs", "ioff"].map((name) => ({ name, type: "u32" as const })));
 
@@ -29,13 +30,15 @@ export function gatherRows(weight: GpuTensor, indices: GpuTensor): GpuTensor {
   const total = numel(out.shape);
   if (total > 0) {
     const wg = Math.min(256, ctx.maxWorkgroupSize);
-    const T = weight.dtype === "float32" ? "f32" : weight.dtype === "int32" ? "i32" : "u32";
+    // Elements are copied as they are stored (f16 too).
+    const T = storageType(weight.dtype);
     ctx.dispatch({
       key: `gather_rows|${T}|${wg}`,
       params: { layout: GATHER, values: { total, D, V, woff: weight.offset, wrs: weight.strides[0]!, wcs: weight.strides[1]!, ioff: idx.offset } },
       buffers: [out.buffer, weight.buffer, idx.buffer],
       workgroups: ctx.grid(Math.ceil(total / wg)),
-      wgsl: () => `${GATHER.wgsl()}
+      wgsl: () => `${T === "f16" ? F16_ENABLE : ""}
+${GATHER.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read_write> out: array<${T}>;
 @group(0) @binding(2) var<storage, read> w: array<${T}>;

@@ -1,11 +1,13 @@
-// cross_entropy over [N, C] float32 logits and int32 class targets, with class weights,
-// ignore_index and the three reductions; the forward saves each row's logsumexp for the backward.
+// cross_entropy over [N, C] float32 logits (or float16 ones stored as f16, with f16 weights and
+// gradients: loaded as f32, the logits' gradient rounded as it is stored; the loss and the saved
+// logsumexp are float32) and int32 class targets, with class weights, ignore_index and the three
+// reductions; the forward saves each row's logsumexp for the backward.
 // (Probability targets and label smoothing are left to a composition of other kernels.)
 
 import { pointwise } from "./pointwise.js";
 import { reduce } from "./reduce.js";
 import { type GpuTensor, checkDType, empty, restride, sameContext, shapeStr } from "./tensor.js";
-import { F32_BITS, LINEAR_BUILTINS, NEG_INF, ParamStruct, linearIndex, workgroupTree } from "./wgsl.js";
+import { F32_BITS, type FloatStorage, LINEAR_BUILTINS, NEG_INF, ParamStruct, floatStorage, linearIndex, workgroupTree } from "./wgsl.js";
 
 export type Reduction = "none" | "mean" | "sum";
 
@@ -32,22 +34,25 @@ const FWD = new ParamStruct([
 
 /**
  * WGSL: row i's (weighted loss, weight), saving its logsumexp in lse[i]; weight 0 when the target is
- * ignored, NaN loss for a target outside [0, C). Needs the bindings x, tgt, wt, lse and FWD's fields.
+ * ignored, NaN loss for a target outside [0, C). Needs the bindings x, tgt, wt, lse and FWD's fields,
+ * x and wt stored as `fs` says.
  */
-const ROW_LOSS = `fn rowLoss(i: u32) -> vec2<f32> {
+function rowLoss(fs: FloatStorage): string {
+  return `fn rowLoss(i: u32) -> vec2<f32> {
   let base = P.xoff + i * P.xrs;
   var m = ${NEG_INF};
-  for (var c = 0u; c < P.C; c++) { m = max(m, x[base + c * P.xcs]); }
+  for (var c = 0u; c < P.C; c++) { m = max(m, ${fs.load("x[base + c * P.xcs]")}); }
   var s = 0.0;
-  for (var c = 0u; c < P.C; c++) { s += exp(x[base + c * P.xcs] - m); }
+  for (var c = 0u; c < P.C; c++) { s += exp(${fs.load("x[base + c * P.xcs]")} - m); }
   let l = m + log(s);
   lse[i] = l;
   let t = tgt[P.toff + i * P.ts];
   if (t == P.ignore) { return vec2<f32>(0.0, 0.0); }
   if (t < 0 || t >= i32(P.C)) { return vec2<f32>(f32_bits(0x7fc00000u), 1.0); }
-  let w = select(1.0, wt[P.woff + u32(t) * P.ws], P.hasWeight != 0u);
-  return vec2<f32>((l - x[base + u32(t) * P.xcs]) * w, w);
+  let w = select(1.0, ${fs.load("wt[P.woff + u32(t) * P.ws]")}, P.hasWeight != 0u);
+  return vec2<f32>((l - ${fs.load("x[base + u32(t) * P.xcs]")}) * w, w);
 }`;
+}
 
 /** Logits up to this many elements reduce (sum or mean) in the same single-workgroup dispatch. */
 const REDUCED_IN_ONE_WORKGROUP = 1 << 18;
@@ -63,8 +68,9 @@ function crossEntropyReduced(logits: GpuTensor, target: GpuTensor, w: GpuTensor 
   const res = empty(ctx, [2], "float32");
   const wg = ctx.maxWorkgroupSize;
   const mean = reduction === "mean";
+  const fs = floatStorage(logits.dtype);
   ctx.dispatch({
-    key: `ce_fwd_reduced|${wg}|${reduction}`,
+    key: `ce_fwd_reduced|${wg}|${reduction}|${fs.S}`,
     params: {
       layout: FWD,
       values: {
@@ -74,15 +80,15 @@ function crossEntropyReduced(logits: GpuTensor, target: GpuTensor, w: GpuTensor 
     },
     buffers: [res.buffer, lse.buffer, logits.buffer, target.buffer, (w ?? logits).buffer],
     workgroups: [1],
-    wgsl: () => `${F32_BITS}
+    wgsl: () => `${fs.header}${F32_BITS}
 ${FWD.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read_write> res: array<f32>;
 @group(0) @binding(2) var<storage, read_write> lse: array<f32>;
-@group(0) @binding(3) var<storage, read> x: array<f32>;
+@group(0) @binding(3) var<storage, read> x: array<${fs.S}>;
 @group(0) @binding(4) var<storage, read> tgt: array<i32>;
-@group(0) @binding(5) var<storage, read> wt: array<f32>;
-${ROW_LOSS}
+@group(0) @binding(5) var<storage, read> wt: array<${fs.S}>;
+${rowLoss(fs)}
 var<workgroup> red: array<vec2<f32>, ${wg}>;
 @compute @workgroup_size(${wg})
 fn main(@builtin(local_invocation_index) l: u32) {
@@ -104,7 +110,7 @@ ${workgroupTree(wg)}
 }
 
 function check(op: string, logits: GpuTensor, target: GpuTensor, weight: GpuTensor | null | undefined): [number, number] {
-  checkDType(op, "input", logits, ["float32"]);
+  checkDType(op, "input", logits, ["float32", "float16"]);
   checkDType(op, "target", target, ["int32"]);
   if (logits.shape.length !== 2) throw new Error(`${op}: expected input of shape [N, C], got ${shapeStr(logits.shape)}`);
   const [N, C] = logits.shape as [number, number];
@@ -112,7 +118,7 @@ function check(op: string, logits: GpuTensor, target: GpuTensor, weight: GpuTens
     throw new Error(`Expected input batch_size (${N}) to match target batch_size (${target.shape[0] ?? 1}).`);
   }
   if (weight) {
-    checkDType(op, "weight", weight, ["float32"]);
+    checkDType(op, "weight", weight, [logits.dtype]);
     if (weight.shape.length !== 1 || weight.shape[0] !== C) {
       throw new Error(`weight tensor should be defined either for all ${C} classes or no classes but got weight tensor of shape: ${shapeStr(weight.shape)}`);
     }
@@ -136,9 +142,10 @@ export function crossEntropy(logits: GpuTensor, target: GpuTensor, options: Cros
   // rows[i] = loss of row i, rows[N + i] = its weight (0 when ignored).
   const rows = empty(ctx, [2, N], "float32");
   const wg = Math.min(64, ctx.maxWorkgroupSize);
+  const fs = floatStorage(logits.dtype);
   if (N > 0) {
     ctx.dispatch({
-      key: `ce_fwd|${wg}`,
+      key: `ce_fwd|${wg}|${fs.S}`,
       params: {
         layout: FWD,
         values: {
@@ -148,15 +155,15 @@ export function crossEntropy(logits: GpuTensor, target: GpuTensor, options: Cros
       },
       buffers: [rows.buffer, lse.buffer, logits.buffer, target.buffer, (w ?? logits).buffer],
       workgroups: ctx.grid(Math.ceil(N / wg)),
-      wgsl: () => `${F32_BITS}
+      wgsl: () => `${fs.header}${F32_BITS}
 ${FWD.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read_write> rows: array<f32>;
 @group(0) @binding(2) var<storage, read_write> lse: array<f32>;
-@group(0) @binding(3) var<storage, read> x: array<f32>;
+@group(0) @binding(3) var<storage, read> x: array<${fs.S}>;
 @group(0) @binding(4) var<storage, read> tgt: array<i32>;
-@group(0) @binding(5) var<storage, read> wt: array<f32>;
-${ROW_LOSS}
+@group(0) @binding(5) var<storage, read> wt: array<${fs.S}>;
+${rowLoss(fs)}
 @compute @workgroup_size(${wg})
 fn main(${LINEAR_BUILTINS}) {
   let i = ${linearIndex(wg)};
@@ -201,18 +208,19 @@ export function crossEntropyBackward(
   const op = "webgpu cross_entropy_backward";
   const ctx = sameContext(op, gradOutput, logits, target, weight, saved.lse);
   const [N, C] = check(op, logits, target, weight);
-  checkDType(op, "grad_output", gradOutput, ["float32"]);
+  checkDType(op, "grad_output", gradOutput, [logits.dtype]);
   const perRow = saved.reduction === "none";
   if (perRow ? gradOutput.shape.length !== 1 || gradOutput.shape[0] !== N : gradOutput.shape.length !== 0 && !(gradOutput.shape.length === 1 && gradOutput.shape[0] === 1)) {
     throw new Error(`${op}: grad_output has shape ${shapeStr(gradOutput.shape)}, expected ${perRow ? `[${N}]` : "[]"}`);
   }
-  const gx = empty(ctx, [N, C], "float32");
+  const gx = empty(ctx, [N, C], logits.dtype);
   const total = N * C;
   if (total === 0) return gx;
   const wg = Math.min(256, ctx.maxWorkgroupSize);
   const tot = saved.totalWeight;
+  const fs = floatStorage(logits.dtype);
   ctx.dispatch({
-    key: `ce_bwd|${wg}`,
+    key: `ce_bwd|${wg}|${fs.S}`,
     params: {
       layout: BWD,
       values: {
@@ -224,14 +232,14 @@ export function crossEntropyBackward(
     },
     buffers: [gx.buffer, logits.buffer, target.buffer, (weight ?? logits).buffer, saved.lse.buffer, gradOutput.buffer, (tot ?? saved.lse).buffer],
     workgroups: ctx.grid(Math.ceil(total / wg)),
-    wgsl: () => `${BWD.wgsl()}
+    wgsl: () => `${fs.header}${BWD.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read_write> gx: array<f32>;
-@group(0) @binding(2) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> gx: array<${fs.S}>;
+@group(0) @binding(2) var<storage, read> x: array<${fs.S}>;
 @group(0) @binding(3) var<storage, read> tgt: array<i32>;
-@group(0) @binding(4) var<storage, read> wt: array<f32>;
+@group(0) @binding(4) var<storage, read> wt: array<${fs.S}>;
 @group(0) @binding(5) var<storage, read> lse: array<f32>;
-@group(0) @binding(6) var<storage, read> go: array<f32>;
+@group(0) @binding(6) var<storage, read> go: array<${fs.S}>;
 @group(0) @binding(7) var<storage, read> tot: array<f32>;
 @compute @workgroup_size(${wg})
 fn main(${LINEAR_BUILTINS}) {
@@ -240,12 +248,12 @@ fn main(${LINEAR_BUILTINS}) {
   let i = e / P.C;
   let c = e % P.C;
   let t = tgt[P.toff + i * P.ts];
-  if (t == P.ignore) { gx[e] = 0.0; return; }
-  let w = select(1.0, wt[P.woff + u32(max(t, 0)) * P.ws], P.hasWeight != 0u);
-  var g = go[P.goff + i * P.gs] * w;
+  if (t == P.ignore) { gx[e] = ${fs.store("0.0")}; return; }
+  let w = select(1.0, ${fs.load("wt[P.woff + u32(max(t, 0)) * P.ws]")}, P.hasWeight != 0u);
+  var g = ${fs.load("go[P.goff + i * P.gs]")} * w;
   if (P.hasTotal != 0u) { g = g / tot[P.totOff]; }
-  let p = exp(x[P.xoff + i * P.xrs + c * P.xcs] - lse[i]);
-  gx[e] = g * (p - select(0.0, 1.0, i32(c) == t));
+  let p = exp(${fs.load("x[P.xoff + i * P.xrs + c * P.xcs]")} - lse[i]);
+  gx[e] = ${fs.store("g * (p - select(0.0, 1.0, i32(c) == t))")};
 }
 `,
   });

@@ -8,7 +8,7 @@
 import type { GpuContext } from "./context.js";
 import { type GpuTensor, checkDType, isContiguous, numel, sameContext, shapeStr } from "./tensor.js";
 import type { HalfFormat } from "./gpu-types.js";
-import { type ParamArrayType, ParamStruct, ROUND_HALF, paramAt } from "./wgsl.js";
+import { F16_ENABLE, F16_HELPERS, type ParamArrayType, ParamStruct, ROUND_HALF, paramAt } from "./wgsl.js";
 
 /**
  * `fn q(x: f32) -> f32`: what the kernel stores. For float16/bfloat16 parameters (float32 buffers
@@ -22,12 +22,12 @@ function storeFn(round: HalfFormat | undefined): string {
 }
 
 function checkSame(op: string, param: GpuTensor, others: Record<string, GpuTensor | null | undefined>): void {
-  checkDType(op, "param", param, ["float32"]);
+  checkDType(op, "param", param, ["float32", "float16"]);
   if (!isContiguous(param)) throw new Error(`${op}: param must be contiguous`);
   const seen = new Set([param.buffer.raw]);
   for (const [name, t] of Object.entries(others)) {
     if (!t) continue;
-    checkDType(op, name, t, ["float32"]);
+    checkDType(op, name, t, [param.dtype]);
     if (!isContiguous(t)) throw new Error(`${op}: ${name} must be contiguous`);
     if (t.shape.length !== param.shape.length || t.shape.some((s, i) => s !== param.shape[i])) {
       throw new Error(`${op}: ${name} has shape ${shapeStr(t.shape)}, but param has shape ${shapeStr(param.shape)}`);
@@ -103,8 +103,25 @@ interface MultiKernel {
   readonly scalars: readonly { readonly name: string; readonly type: "u32" | "f32" }[];
   /** WGSL declarations the cases use: q() and the update function. */
   readonly functions: string;
-  /** Item j's case, for element `i` of the item (in range); `at(x)` is operand x's element. */
-  readonly caseBody: (j: number, at: (operand: string) => string) => string;
+  /** How the operands are stored: f32, or f16 (float16 parameters, state and gradients on an f16 context). */
+  readonly storage: Storage;
+  /**
+   * Item j's case, for element `i` of the item (in range): `at(x)` reads operand x's element as an
+   * f32, `set(x, v)` is the statement storing f32 `v` (a value q() rounded) into it.
+   */
+  readonly caseBody: (j: number, at: (operand: string) => string, set: (operand: string, value: string) => string) => string;
+}
+
+type Storage = "f32" | "f16";
+
+/** The storage of the items' operands (checkSame made them all of the parameter's dtype). */
+function storageOf(items: readonly { param: GpuTensor }[], round: HalfFormat | undefined): Storage {
+  const f16 = items[0]!.param.dtype === "float16";
+  for (const it of items) {
+    if ((it.param.dtype === "float16") !== f16) throw new Error("webgpu optimizer: one call cannot mix float16 and float32 parameters");
+  }
+  if (f16 && round !== "float16") throw new Error("webgpu optimizer: float16 parameters store float16 values (round: 'float16')");
+  return f16 ? "f16" : "f32";
 }
 
 /** Kernels by key (made once each). */
@@ -165,21 +182,24 @@ function multiWgsl(kernel: MultiKernel, layout: ParamStruct, count: number, wg: 
   for (let j = 0; j < count; j++) {
     operands.forEach((x, r) => {
       const access = x === "g" ? "read" : "read_write";
-      decls.push(`@group(0) @binding(${1 + j * operands.length + r}) var<storage, ${access}> ${x}${j}: array<f32>;`);
+      decls.push(`@group(0) @binding(${1 + j * operands.length + r}) var<storage, ${access}> ${x}${j}: array<${kernel.storage}>;`);
     });
   }
+  const f16 = kernel.storage === "f16";
   const cases: string[] = [];
   for (let j = 0; j < count; j++) {
-    const at = (x: string): string => `${x}${j}[${paramAt(`${x}Off`, j)} + i]`;
+    const elem = (x: string): string => `${x}${j}[${paramAt(`${x}Off`, j)} + i]`;
+    const at = (x: string): string => (f16 ? `f16_load(${elem(x)})` : elem(x));
+    const set = (x: string, v: string): string => `${elem(x)} = ${f16 ? `f16_store(${v})` : v};`;
     cases.push(`  if (w < ${paramAt("start", j + 1)}) {
     let i = (w - ${paramAt("start", j)}) * ${wg}u + lid;
     if (i < ${paramAt("n", j)}) {
-${kernel.caseBody(j, at).replace(/^/gm, "      ")}
+${kernel.caseBody(j, at, set).replace(/^/gm, "      ")}
     }
     return;
   }`);
   }
-  return `${layout.wgsl()}
+  return `${f16 ? `${F16_ENABLE}\n${F16_HELPERS}\n` : ""}${layout.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 ${decls.join("\n")}
 ${kernel.functions}
@@ -268,7 +288,9 @@ export function sgdSteps(items: readonly SgdItem[], o: SgdOptions): void {
       ? { written: [it.param, it.momentumBuffer!], grad: it.grad, n, values: [it.firstStep ? 1 : 0] }
       : { written: [it.param], grad: it.grad, n, values: [] };
   });
-  const kernel = kernelOf(`sgd|${o.round ?? ""}|${hasBuf ? "m" : ""}`, () => ({
+  const storage = storageOf(items, o.round);
+  const kernel = kernelOf(`sgd|${o.round ?? ""}|${hasBuf ? "m" : ""}|${storage}`, () => ({
+    storage,
     written: hasBuf ? ["p", "b"] : ["p"],
     perItem: hasBuf ? [{ name: "first", type: "u32[]" }] : [],
     scalars: [
@@ -276,9 +298,9 @@ export function sgdSteps(items: readonly SgdItem[], o: SgdOptions): void {
       { name: "lr", type: "f32" }, { name: "momentum", type: "f32" }, { name: "dampening", type: "f32" }, { name: "wd", type: "f32" },
     ],
     functions: `${storeFn(o.round)}\n${hasBuf ? SGD_MOMENTUM_UPDATE : SGD_UPDATE}`,
-    caseBody: (j, at) => hasBuf
-      ? `let r = sgd_update(${at("p")}, ${at("g")}, ${at("b")}, ${paramAt("first", j)} != 0u);\n${at("b")} = r.b;\n${at("p")} = r.p;`
-      : `${at("p")} = sgd_update(${at("p")}, ${at("g")});`,
+    caseBody: (j, at, set) => hasBuf
+      ? `let r = sgd_update(${at("p")}, ${at("g")}, ${at("b")}, ${paramAt("first", j)} != 0u);\n${set("b", "r.b")}\n${set("p", "r.p")}`
+      : set("p", `sgd_update(${at("p")}, ${at("g")})`),
   }));
   dispatchChunks(ctx, kernel, bound, [o.nesterov ? 1 : 0, o.maximize ? 1 : 0, o.lr, momentum, dampening, o.weightDecay ?? 0]);
 }
@@ -359,7 +381,9 @@ export function adamSteps(items: readonly AdamItem[], o: AdamOptions): void {
     const bc1 = 1 - beta1 ** it.step, bc2 = 1 - beta2 ** it.step;
     return { written, grad: it.grad, n: numel(it.param.shape), values: [o.lr / bc1, Math.sqrt(bc2)] };
   });
-  const kernel = kernelOf(`adam|${o.round ?? ""}|${amsgrad ? "ams" : ""}`, () => ({
+  const storage = storageOf(items, o.round);
+  const kernel = kernelOf(`adam|${o.round ?? ""}|${amsgrad ? "ams" : ""}|${storage}`, () => ({
+    storage,
     written: amsgrad ? ["p", "m", "v", "vmax"] : ["p", "m", "v"],
     perItem: [{ name: "stepSize", type: "f32[]" }, { name: "bc2sqrt", type: "f32[]" }],
     scalars: [
@@ -367,12 +391,12 @@ export function adamSteps(items: readonly AdamItem[], o: AdamOptions): void {
       ...["lr", "beta1", "beta2", "eps", "wd"].map((name) => ({ name, type: "f32" as const })),
     ],
     functions: `${storeFn(o.round)}\n${adamUpdate(amsgrad)}`,
-    caseBody: (j, at) => [
+    caseBody: (j, at, set) => [
       `let r = adam_update(${at("p")}, ${at("g")}, ${at("m")}, ${at("v")}, ${amsgrad ? at("vmax") : "0.0"}, ${paramAt("stepSize", j)}, ${paramAt("bc2sqrt", j)});`,
-      `${at("m")} = r.m;`,
-      `${at("v")} = r.v;`,
-      ...(amsgrad ? [`${at("vmax")} = r.vmax;`] : []),
-      `${at("p")} = r.p;`,
+      set("m", "r.m"),
+      set("v", "r.v"),
+      ...(amsgrad ? [set("vmax", "r.vmax")] : []),
+      set("p", "r.p"),
     ].join("\n"),
   }));
   dispatchChunks(ctx, kernel, bound, [o.maximize ? 1 : 0, o.decoupledWeightDecay ? 1 : 0, o.lr, beta1, beta2, o.eps ?? 1e-8, o.weightDecay ?? 0]);

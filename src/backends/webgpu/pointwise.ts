@@ -2,13 +2,14 @@
 // into a new contiguous tensor or into `out` (any strides, in place allowed). Dims are coalesced
 // first, so contiguous operands run as one flat loop (vectorised to vec4 where the op allows).
 
-import { type GpuDType, type NarrowFormat, bufferDTypeOf, storageType } from "./gpu-types.js";
+import { type GpuDType, type NarrowFormat, bufferDTypeOf, isFloatDType, storageType } from "./gpu-types.js";
 import { type ComputeDType, POINTWISE_HELPERS, POINTWISE_OPS, type PointwiseOp, type PointwiseOpName } from "./pointwise-ops.js";
 import {
   type GpuTensor, MAX_DIMS, broadcastShapes, coalesce, empty, expandStrides, numel, sameContext, shapeStr,
 } from "./tensor.js";
 import {
-  F32_BITS, LINEAR_BUILTINS, ParamStruct, WGSL_HELPERS, convert, fromBool, linearIndex, narrowHelper, narrowStore, paramAt, toBool,
+  F16_ENABLE, F16_HELPERS, F32_BITS, computeType, LINEAR_BUILTINS, ParamStruct, ROUND_HALF, WGSL_HELPERS, convert, fromBool, linearIndex, narrowHelper,
+  narrowStore, paramAt, toBool, usesF16,
 } from "./wgsl.js";
 
 export interface PointwiseOptions {
@@ -24,7 +25,8 @@ export interface PointwiseOptions {
   shape?: readonly number[];
   /**
    * The logical dtype the output holds when narrower than its buffer: each stored value is rounded
-   * to float16/bfloat16 (a float32 output) or wrapped to int8/uint8/int16 (an int32 output).
+   * to float16/bfloat16 (a float32 output) or wrapped to int8/uint8/int16 (an int32 output). A
+   * float16 output (f16 storage) is always rounded: "float16" is allowed there and changes nothing.
    */
   narrow?: NarrowFormat;
 }
@@ -35,7 +37,7 @@ function resolveOp(op: PointwiseOp | PointwiseOpName): PointwiseOp {
 
 function defaultCompute(op: PointwiseOp, inputs: readonly GpuTensor[], out: GpuTensor | undefined): ComputeDType {
   const ds = inputs.length > 0 ? inputs.map((t) => t.dtype) : out ? [out.dtype] : [];
-  const d: ComputeDType = ds.includes("float32") ? "float32" : "int32";
+  const d: ComputeDType = ds.some(isFloatDType) ? "float32" : "int32";
   return op.dtypes.includes(d) ? d : op.dtypes[0]!;
 }
 
@@ -66,9 +68,11 @@ export function pointwise(
     throw new Error(`${name}: not implemented for compute dtype ${compute} (supported: ${op.dtypes.join(", ")})`);
   }
   const outDtype = options.outDtype ?? options.out?.dtype ?? (op.result === "bool" ? "bool" : compute);
-  if (options.narrow && outDtype !== bufferDTypeOf(options.narrow)) {
+  if (options.narrow && outDtype !== bufferDTypeOf(options.narrow) && !(outDtype === "float16" && options.narrow === "float16")) {
     throw new Error(`${name}: only a ${bufferDTypeOf(options.narrow)} output can hold ${options.narrow} values, not ${outDtype}`);
   }
+  // An f16 output rounds every value it stores (convert() to float16).
+  const narrow = outDtype === "float16" ? null : options.narrow ?? null;
   let shape: number[];
   if (op.arity === 0) {
     const s = options.out?.shape ?? options.shape;
@@ -96,7 +100,7 @@ export function pointwise(
   const n = numel(shape);
   if (n === 0) return result;
   const p = [options.params?.[0] ?? op.params?.[0] ?? 0, options.params?.[1] ?? op.params?.[1] ?? 0] as const;
-  const plan = makePlan(op, compute, inputs, result, shape, n, p, ctx.maxWorkgroupSize, options.narrow ?? null);
+  const plan = makePlan(op, compute, inputs, result, shape, n, p, ctx.maxWorkgroupSize, narrow);
   ctx.dispatch({
     key: plan.key, wgsl: plan.wgsl, params: { layout: plan.params, values: plan.values },
     buffers: plan.buffers, workgroups: ctx.grid(plan.groups),
@@ -186,8 +190,8 @@ function compilePlan(
     ...strideNames.map((name) => ({ name, type: "u32[]" as const, length: Math.max(1, nd) })),
     ...offsetNames.map((name) => ({ name, type: "u32" as const })),
     { name: "n", type: "u32" as const },
-    { name: "p0", type: storageType(compute) },
-    { name: "p1", type: storageType(compute) },
+    { name: "p0", type: computeType(compute) },
+    { name: "p1", type: computeType(compute) },
   ];
   const params = new ParamStruct(fields);
   const wgsl = (): string => {
@@ -227,7 +231,9 @@ function compilePlan(
       h in WGSL_HELPERS ? WGSL_HELPERS[h as keyof typeof WGSL_HELPERS] : POINTWISE_HELPERS[h as keyof typeof POINTWISE_HELPERS]);
     helpers.push(F32_BITS);
     if (narrow) helpers.push(narrowHelper(narrow));
-    return `alias T = ${T};
+    const f16 = usesF16([out.dtype, ...inputDtypes]);
+    if (f16) helpers.push(ROUND_HALF.float16, F16_HELPERS);
+    return `${f16 ? F16_ENABLE + "\n" : ""}alias T = ${T};
 ${params.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 ${decls.join("\n")}
@@ -249,12 +255,12 @@ ${loads.join("\n")}
 
 /** A contiguous copy of `t`, optionally cast (always a new tensor, which the caller owns). */
 export function contiguous(t: GpuTensor, dtype: GpuDType = t.dtype, narrow?: NarrowFormat): GpuTensor {
-  return pointwise("identity", [t], { computeDtype: dtype === "float32" || t.dtype === "float32" ? "float32" : "int32", outDtype: dtype, narrow });
+  return pointwise("identity", [t], { computeDtype: isFloatDType(dtype) || isFloatDType(t.dtype) ? "float32" : "int32", outDtype: dtype, narrow });
 }
 
 /** Copies `src` into `dst` (broadcasting src, converting dtype), like Tensor.copy_; `narrow` when dst holds a narrower format. */
 export function copyInto(dst: GpuTensor, src: GpuTensor, narrow?: NarrowFormat): GpuTensor {
-  return pointwise("identity", [src], { out: dst, computeDtype: dst.dtype === "float32" || src.dtype === "float32" ? "float32" : "int32", narrow });
+  return pointwise("identity", [src], { out: dst, computeDtype: isFloatDType(dst.dtype) || isFloatDType(src.dtype) ? "float32" : "int32", narrow });
 }
 
 /**
@@ -262,6 +268,8 @@ export function copyInto(dst: GpuTensor, src: GpuTensor, narrow?: NarrowFormat):
  * to float16/bfloat16, wraps an int32 tensor to int8/uint8/int16.
  */
 export function narrowInPlace(t: GpuTensor, format: NarrowFormat): GpuTensor {
+  // f16 storage holds nothing but float16 values.
+  if (t.dtype === "float16" && format === "float16") return t;
   const holder = bufferDTypeOf(format);
   if (t.dtype !== holder) throw new Error(`webgpu narrow to ${format}: expected a ${holder} tensor, got ${t.dtype}`);
   return pointwise("identity", [t], { out: t, computeDtype: holder, narrow: format });
@@ -275,6 +283,6 @@ export function full(ctx: GpuTensor["ctx"], shape: readonly number[], value: num
 
 /** Fills `t` (any strides) with `value`. */
 export function fillInto(t: GpuTensor, value: number): GpuTensor {
-  const compute: ComputeDType = t.dtype === "float32" ? "float32" : "int32";
+  const compute: ComputeDType = isFloatDType(t.dtype) ? "float32" : "int32";
   return pointwise("fill", [], { out: t, computeDtype: compute, params: [value] });
 }

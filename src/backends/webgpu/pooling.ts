@@ -1,5 +1,6 @@
 // Max, average and adaptive max pooling over 1, 2 or 3 spatial dims (forward and backward) on
-// float32 inputs [..., spatial], with PyTorch's output sizes, padding, dilation (max), ceil_mode,
+// float32 inputs [..., spatial] (float16 stored as f16 too: loaded as f32, each result rounded as
+// it is stored; the backward's gradients are of the gradient's dtype), with PyTorch's output sizes, padding, dilation (max), ceil_mode,
 // count_include_pad and divisor_override. One kernel family whose WGSL is generated for the number
 // of spatial dims. The backward passes gather (each input element sums the windows that hold it),
 // so they need no atomics and give the same sums every run.
@@ -7,7 +8,8 @@
 import { pool2dShapeCheck, pool3dShapeCheck, poolOutputShape } from "../js/pool-shape.js";
 import { contiguous } from "./pointwise.js";
 import { type GpuTensor, checkDType, empty, isContiguous, numel, sameContext, shapeStr } from "./tensor.js";
-import { F32_BITS, LINEAR_BUILTINS, NEG_INF, ParamStruct, WGSL_HELPERS, linearIndex, paramAt } from "./wgsl.js";
+import { F32_BITS, type FloatStorage, LINEAR_BUILTINS, NEG_INF, ParamStruct, WGSL_HELPERS, floatStorage, linearIndex, paramAt } from "./wgsl.js";
+
 
 /** One value for every spatial dim, or one per dim (outermost first). */
 type Spatial = number | readonly number[];
@@ -50,7 +52,7 @@ function checkRank(x: GpuTensor, nd: number): void {
 
 function geo(op: string, x: GpuTensor, o: PoolOptions, isMax: boolean, nd: number): Geo {
   // Average pooling also takes int32 (sums in wrapping int32, divides truncating toward zero).
-  checkDType(op, "input", x, isMax ? ["float32"] : ["float32", "int32"]);
+  checkDType(op, "input", x, isMax ? ["float32", "float16"] : ["float32", "float16", "int32"]);
   checkRank(x, nd);
   const kernel = perDim(o.kernelSize, nd);
   const stride = o.stride === undefined || o.stride === null || (Array.isArray(o.stride) && o.stride.length === 0) ? kernel : perDim(o.stride, nd);
@@ -74,7 +76,7 @@ function geo(op: string, x: GpuTensor, o: PoolOptions, isMax: boolean, nd: numbe
 
 /** Adaptive pooling to `outSize` (the last outSize.length dims); every window is non-empty. */
 function adaptiveGeo(op: string, x: GpuTensor, outSize: readonly number[]): Geo {
-  checkDType(op, "input", x, ["float32"]);
+  checkDType(op, "input", x, ["float32", "float16"]);
   const nd = outSize.length;
   checkRank(x, nd);
   const inSize = x.shape.slice(-nd);
@@ -191,23 +193,24 @@ const indent = (s: string): string => s.split("\n").map((l) => "  " + l).join("\
  */
 function maxPoolWith(op: string, input: GpuTensor, g: Geo, mode: WindowMode): { values: GpuTensor; indices: GpuTensor } {
   const ctx = sameContext(op, input);
-  const out = empty(ctx, g.outShape, "float32");
+  const out = empty(ctx, g.outShape, input.dtype);
   const idx = empty(ctx, g.outShape, "int32");
   const total = numel(g.outShape);
   if (total === 0) return { values: out, indices: idx };
   const { x, owned } = planar(input, g.nd);
   const wg = Math.min(256, ctx.maxWorkgroupSize);
   const nd = g.nd;
+  const fs = floatStorage(input.dtype);
   ctx.dispatch({
-    key: `maxpool|${nd}|${mode}|${wg}`, params: { layout: PARAMS, values: values(g, total, {}, { xoff: x.offset, sP: planeStride(x, nd) }, x.strides) },
+    key: `maxpool|${nd}|${mode}|${wg}|${fs.S}`, params: { layout: PARAMS, values: values(g, total, {}, { xoff: x.offset, sP: planeStride(x, nd) }, x.strides) },
     buffers: [out.buffer, idx.buffer, x.buffer], workgroups: ctx.grid(Math.ceil(total / wg)),
-    wgsl: () => `${F32_BITS}
+    wgsl: () => `${fs.header}${F32_BITS}
 ${WGSL_HELPERS.isnan}
 ${PARAMS.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+@group(0) @binding(1) var<storage, read_write> out: array<${fs.S}>;
 @group(0) @binding(2) var<storage, read_write> oidx: array<i32>;
-@group(0) @binding(3) var<storage, read> x: array<f32>;
+@group(0) @binding(3) var<storage, read> x: array<${fs.S}>;
 @compute @workgroup_size(${wg})
 fn main(${LINEAR_BUILTINS}) {
   let o = ${linearIndex(wg)};
@@ -217,9 +220,9 @@ ${peel("rem", "o", "outSize", nd)}
   let p = rem;
   var best = ${NEG_INF};
   var bi = -1;
-${indent(windowLoops(nd, mode, `let v = x[${inputAddress(nd)}];
+${indent(windowLoops(nd, mode, `let v = ${fs.load(`x[${inputAddress(nd)}]`)};
 if (bi < 0 || v > best || isnan_f(v)) { best = v; bi = ${flat("q", "inSize", nd, "q0", (e) => `i32(${e})`)}; }`))}
-  out[o] = best;
+  out[o] = ${fs.store("best")};
   oidx[o] = bi;
 }
 `,
@@ -232,28 +235,29 @@ if (bi < 0 || v > best || isnan_f(v)) { best = v; bi = ${flat("q", "inSize", nd,
 function maxPoolBackwardWith(op: string, gradOutput: GpuTensor, input: GpuTensor, indices: GpuTensor, g: Geo, mode: WindowMode): GpuTensor {
   const ctx = sameContext(op, gradOutput, input, indices);
   checkDType(op, "indices", indices, ["int32"]);
-  checkDType(op, "grad_output", gradOutput, ["float32"]);
+  checkDType(op, "grad_output", gradOutput, ["float32", "float16"]);
   for (const [name, t] of [["grad_output", gradOutput], ["indices", indices]] as const) {
     if (t.shape.length !== g.outShape.length || t.shape.some((s, i) => s !== g.outShape[i])) {
       throw new Error(`${op}: ${name} has shape ${shapeStr(t.shape)}, expected ${shapeStr(g.outShape)}`);
     }
   }
-  const gx = empty(ctx, input.shape, "float32");
+  const gx = empty(ctx, input.shape, gradOutput.dtype);
   const total = numel(input.shape);
   if (total === 0) return gx;
   const gO = isContiguous(gradOutput) ? gradOutput : contiguous(gradOutput);
   const ix = isContiguous(indices) ? indices : contiguous(indices);
   const wg = Math.min(256, ctx.maxWorkgroupSize);
   const nd = g.nd;
+  const fs = floatStorage(gradOutput.dtype);
   // xoff / sP carry the offsets of grad_output / indices here.
   const v = values(g, total, {}, { xoff: gO.offset, sP: ix.offset });
   ctx.dispatch({
-    key: `maxpool_bwd|${nd}|${mode}|${wg}`, params: { layout: PARAMS, values: v },
+    key: `maxpool_bwd|${nd}|${mode}|${wg}|${fs.S}`, params: { layout: PARAMS, values: v },
     buffers: [gx.buffer, gO.buffer, ix.buffer], workgroups: ctx.grid(Math.ceil(total / wg)),
-    wgsl: () => `${PARAMS.wgsl()}
+    wgsl: () => `${fs.header}${PARAMS.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read_write> gx: array<f32>;
-@group(0) @binding(2) var<storage, read> go: array<f32>;
+@group(0) @binding(1) var<storage, read_write> gx: array<${fs.S}>;
+@group(0) @binding(2) var<storage, read> go: array<${fs.S}>;
 @group(0) @binding(3) var<storage, read> ix: array<i32>;
 @compute @workgroup_size(${wg})
 fn main(${LINEAR_BUILTINS}) {
@@ -265,8 +269,8 @@ ${peel("rem", "i", "inSize", nd)}
   let me = i32(${flat("i", "inSize", nd)});
   var acc = 0.0;
 ${indent(coverLoops(nd, mode, `let o = ${flat("o", "outSize", nd, `(p * ${dimParam("outSize", 0)} + o0)`)};
-if (ix[P.sP + o] == me) { acc += go[P.xoff + o]; }`))}
-  gx[e] = acc;
+if (ix[P.sP + o] == me) { acc += ${fs.load("go[P.xoff + o]")}; }`))}
+  gx[e] = ${fs.store("acc")};
 }
 `,
   });
@@ -317,10 +321,11 @@ function avgPoolWith(op: string, input: GpuTensor, g: Geo, o: PoolOptions): GpuT
   const wg = Math.min(256, ctx.maxWorkgroupSize);
   const nd = g.nd;
   const T = input.dtype === "int32" ? "i32" : "f32";
+  const fs = floatStorage(input.dtype);
   ctx.dispatch({
-    key: `avgpool|${nd}|${wg}|${T}`, params: { layout: PARAMS, values: values(g, total, o, { xoff: x.offset, sP: planeStride(x, nd) }, x.strides) },
+    key: `avgpool|${nd}|${wg}|${T}|${fs.S}`, params: { layout: PARAMS, values: values(g, total, o, { xoff: x.offset, sP: planeStride(x, nd) }, x.strides) },
     buffers: [out.buffer, x.buffer], workgroups: ctx.grid(Math.ceil(total / wg)),
-    wgsl: () => avgPoolWgsl(nd, wg, T),
+    wgsl: () => avgPoolWgsl(nd, wg, T, fs),
   });
   if (owned) x.buffer.release();
   return out;
@@ -330,9 +335,9 @@ function avgPoolWith(op: string, input: GpuTensor, g: Geo, o: PoolOptions): GpuT
  * WGSL of average pooling: the sum over the clipped window [max(s, 0), min(s + k, in + pad, in)) per
  * dim, divided by the divisor (an i32 sum divides truncating toward zero, as ATen's integer pooling).
  */
-function avgPoolWgsl(nd: number, wg: number, T: "f32" | "i32"): string {
+function avgPoolWgsl(nd: number, wg: number, T: "f32" | "i32", fs: FloatStorage): string {
   const ds = dims(nd);
-  let body = `acc += x[${inputAddress(nd)}];`;
+  let body = `acc += ${fs.load(`x[${inputAddress(nd)}]`)};`;
   for (const d of ds.slice().reverse()) {
     body = `for (var q${d} = max(s${d}, 0); q${d} < ${clippedEnd(d)}; q${d}++) {
 ${indent(body)}
@@ -342,7 +347,7 @@ ${indent(body)}
   return avgPoolShell(nd, wg, { out: "out", input: "x", index: "o", coords: "o", size: "outSize" }, `${ds.map((d) => `  let s${d} = ${windowStart(d)};`).join("\n")}
   var acc = ${T}(0);
 ${indent(body)}
-  out[o] = acc / ${T === "f32" ? divisor : `i32(${divisor})`};`, T);
+  out[o] = ${T === "f32" ? fs.store(`acc / ${divisor}`) : `acc / i32(${divisor})`};`, T, fs);
 }
 
 /**
@@ -351,13 +356,14 @@ ${indent(body)}
  */
 function avgPoolShell(
   nd: number, wg: number, names: { out: string; input: string; index: string; coords: string; size: "inSize" | "outSize" }, body: string,
-  T: "f32" | "i32" = "f32",
+  T: "f32" | "i32", fs: FloatStorage,
 ): string {
   const { out, input, index, coords, size } = names;
-  return `${PARAMS.wgsl()}
+  const S = T === "i32" ? "i32" : fs.S;
+  return `${T === "i32" ? "" : fs.header}${PARAMS.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read_write> ${out}: array<${T}>;
-@group(0) @binding(2) var<storage, read> ${input}: array<${T}>;
+@group(0) @binding(1) var<storage, read_write> ${out}: array<${S}>;
+@group(0) @binding(2) var<storage, read> ${input}: array<${S}>;
 ${avgDivisor(nd)}
 @compute @workgroup_size(${wg})
 fn main(${LINEAR_BUILTINS}) {
@@ -374,36 +380,37 @@ ${body}
 /** The gradient of average pooling w.r.t. its input. */
 function avgPoolBackwardWith(op: string, gradOutput: GpuTensor, input: GpuTensor, g: Geo, o: PoolOptions): GpuTensor {
   const ctx = sameContext(op, gradOutput, input);
-  checkDType(op, "grad_output", gradOutput, ["float32"]);
+  checkDType(op, "grad_output", gradOutput, ["float32", "float16"]);
   if (gradOutput.shape.length !== g.outShape.length || gradOutput.shape.some((s, i) => s !== g.outShape[i])) {
     throw new Error(`${op}: grad_output has shape ${shapeStr(gradOutput.shape)}, expected ${shapeStr(g.outShape)}`);
   }
-  const gx = empty(ctx, input.shape, "float32");
+  const gx = empty(ctx, input.shape, gradOutput.dtype);
   const total = numel(input.shape);
   if (total === 0) return gx;
   const gO = isContiguous(gradOutput) ? gradOutput : contiguous(gradOutput);
   const wg = Math.min(256, ctx.maxWorkgroupSize);
   const nd = g.nd;
+  const fs = floatStorage(gradOutput.dtype);
   ctx.dispatch({
-    key: `avgpool_bwd|${nd}|${wg}`, params: { layout: PARAMS, values: values(g, total, o, { xoff: gO.offset }) },
+    key: `avgpool_bwd|${nd}|${wg}|${fs.S}`, params: { layout: PARAMS, values: values(g, total, o, { xoff: gO.offset }) },
     buffers: [gx.buffer, gO.buffer], workgroups: ctx.grid(Math.ceil(total / wg)),
-    wgsl: () => avgPoolBackwardWgsl(nd, wg),
+    wgsl: () => avgPoolBackwardWgsl(nd, wg, fs),
   });
   if (gO !== gradOutput) gO.buffer.release();
   return gx;
 }
 
 /** WGSL of average pooling's backward: each input element sums its windows' gradients over their divisors. */
-function avgPoolBackwardWgsl(nd: number, wg: number): string {
+function avgPoolBackwardWgsl(nd: number, wg: number, fs: FloatStorage): string {
   const ds = dims(nd);
   // A window may be clipped (ceil mode): count only the windows that hold (i0, ...).
   const holds = ds.map((d) => `i32(i${d}) < max(s${d}, 0) || i32(i${d}) >= ${clippedEnd(d)}`).join(" || ");
   const body = `${ds.map((d) => `let s${d} = ${windowStart(d)};`).join("\n")}
 if (${holds}) { continue; }
-acc += go[P.xoff + ${flat("o", "outSize", nd, `(p * ${dimParam("outSize", 0)} + o0)`)}] / divisor(${ds.map((d) => `o${d}`).join(", ")});`;
+acc += ${fs.load(`go[P.xoff + ${flat("o", "outSize", nd, `(p * ${dimParam("outSize", 0)} + o0)`)}]`)} / divisor(${ds.map((d) => `o${d}`).join(", ")});`;
   return avgPoolShell(nd, wg, { out: "gx", input: "go", index: "e", coords: "i", size: "inSize" }, `  var acc = 0.0;
 ${indent(coverLoops(nd, "strided", body))}
-  gx[e] = acc;`);
+  gx[e] = ${fs.store("acc")};`, "f32", fs);
 }
 
 // ---- entry points -------------------------------------------------------------------------------

@@ -2,18 +2,24 @@
 // strided tensor. Few long reductions run a workgroup per output (split in parts, then a second
 // pass, when there are too few outputs to fill the GPU); many short ones run a thread per output.
 
-import { type GpuDType, storageType } from "./gpu-types.js";
+import { type GpuDType, isFloatDType, storageType } from "./gpu-types.js";
 import {
   type GpuTensor, MAX_DIMS, coalesce, contiguousStrides, empty, numel, restride, sameContext, shapeStr,
 } from "./tensor.js";
-import { F32_BITS, LINEAR_BUILTINS, NEG_INF, POS_INF, I32_MAX, I32_MIN, type ParamStruct, WGSL_HELPERS, cachedParamStruct, convert, linearIndex, paramAt } from "./wgsl.js";
+import {
+  F16_ENABLE, F16_HELPERS, F32_BITS, LINEAR_BUILTINS, NEG_INF, POS_INF, I32_MAX, I32_MIN, type ParamStruct, ROUND_HALF, WGSL_HELPERS,
+  cachedParamStruct, convert, linearIndex, paramAt, usesF16,
+} from "./wgsl.js";
 
 export type ReduceKind = "sum" | "mean" | "prod" | "max" | "min";
 
 export interface ReduceOptions {
   keepdim?: boolean;
-  /** Output dtype of sum/prod (default: float32 for float32, else int32). */
-  dtype?: "float32" | "int32";
+  /**
+   * Output dtype of sum/prod (default: float32 for float32 and float16, else int32); "float16" for
+   * a float16 input stores the float32 result rounded. mean of float16 is float16.
+   */
+  dtype?: "float32" | "int32" | "float16";
 }
 
 export interface ReduceResult {
@@ -58,11 +64,13 @@ function reduceImpl(kind: ReduceKind, x: GpuTensor, dimsIn: readonly number[] | 
   const ctx = sameContext(op, x);
   const nd = x.shape.length;
   const dims = normalizeDims(op, dimsIn, nd);
-  if (kind === "mean" && x.dtype !== "float32") {
+  if (kind === "mean" && !isFloatDType(x.dtype)) {
     throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${x.dtype}`);
   }
-  const compute: "float32" | "int32" = x.dtype === "float32" ? "float32" : "int32";
-  const outDtype: GpuDType = kind === "max" || kind === "min" ? x.dtype : kind === "mean" ? "float32" : (options.dtype ?? compute);
+  // float16 (f16) loads as f32 and accumulates in float32; a float16 result is rounded once as it is stored.
+  const compute: "float32" | "int32" = isFloatDType(x.dtype) ? "float32" : "int32";
+  if (options.dtype === "float16" && x.dtype !== "float16") throw new Error(`${op}: a float16 result needs a float16 input, got ${x.dtype}`);
+  const outDtype: GpuDType = kind === "max" || kind === "min" ? x.dtype : kind === "mean" ? x.dtype : (options.dtype ?? compute);
   const keptAxes = [...Array(nd).keys()].filter((d) => !dims.includes(d));
   const outShape = options.keepdim ? x.shape.map((s, d) => (dims.includes(d) ? 1 : s)) : keptAxes.map((d) => x.shape[d]!);
   const R = numel(dims.map((d) => x.shape[d]!));
@@ -202,9 +210,11 @@ function reduceWgsl(a: RunArgs, layout: ParamStruct, wg: number, nk: number, nr:
     const scaled = final && a.kind === "mean" ? `(${v}) * P.scale` : v;
     return convert(scaled, a.compute, final ? a.outDtype : a.compute);
   };
-  const helpers = [F32_BITS, isF ? WGSL_HELPERS.isnan : "", isExt && a.withIndices ? better : ""].join("\n");
+  const f16 = usesF16([a.x.dtype, a.outDtype]);
+  const helpers = [F32_BITS, isF ? WGSL_HELPERS.isnan : "", isExt && a.withIndices ? better : "", f16 ? `${ROUND_HALF.float16}\n${F16_HELPERS}` : ""].join("\n");
+  const enable = f16 ? `${F16_ENABLE}\n` : "";
   if (!a.perGroup) {
-    return `alias T = ${T};
+    return `${enable}alias T = ${T};
 ${layout.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 ${decl.join("\n")}
@@ -231,7 +241,7 @@ ${a.idx ? "  oidx[o] = i32(ia);" : ""}
     : isExt
       ? `      let acc = sv[l]; let v = sv[l + s];\n      if (!(${nan("acc")}) && (${nan("v")} || v ${cmp} acc)) { sv[l] = v; }`
       : `      let acc = sv[l]; let v = sv[l + s];\n      sv[l] = ${combine};`;
-  return `alias T = ${T};
+  return `${enable}alias T = ${T};
 ${layout.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 ${decl.join("\n")}

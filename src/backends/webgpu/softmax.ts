@@ -1,11 +1,14 @@
-// softmax / log_softmax over one dim of a strided float32 tensor, and their backward passes.
+// softmax / log_softmax over one dim of a strided float32 tensor (or float16 stored as f16: loaded
+// as f32, computed in float32, each result rounded as it is stored), and their backward passes.
 // A workgroup handles a row (max, sum of exponentials, write); rows of at most 32 elements run a
 // thread per row instead, so a [N, 10] classifier output does not idle 250 of 256 threads.
 
 import {
   type GpuTensor, MAX_DIMS, checkDType, coalesce, contiguousStrides, empty, numel, sameContext, shapeStr,
 } from "./tensor.js";
-import { F32_BITS, LINEAR_BUILTINS, NEG_INF, type ParamStruct, cachedParamStruct, linearIndex, paramAt, workgroupTree } from "./wgsl.js";
+import {
+  F16_ENABLE, F16_HELPERS, F32_BITS, LINEAR_BUILTINS, NEG_INF, type ParamStruct, ROUND_HALF, cachedParamStruct, linearIndex, paramAt, workgroupTree,
+} from "./wgsl.js";
 
 function normDim(op: string, dim: number, nd: number): number {
   const n = Math.max(nd, 1);
@@ -31,9 +34,9 @@ function rows(op: string, dim: number, shape: readonly number[], operands: reado
 export function softmax(x: GpuTensor, dim = -1, options: { log?: boolean } = {}): GpuTensor {
   const op = options.log ? "webgpu log_softmax" : "webgpu softmax";
   const ctx = sameContext(op, x);
-  checkDType(op, "input", x, ["float32"]);
+  checkDType(op, "input", x, ["float32", "float16"]);
   const d = normDim(op, dim, x.shape.length);
-  const out = empty(ctx, x.shape, "float32");
+  const out = empty(ctx, x.shape, x.dtype);
   if (numel(x.shape) === 0) return out;
   const lay = rows(op, d, x.shape, [x.strides, contiguousStrides(x.shape)]);
   runRows(options.log ? "log_softmax" : "softmax", lay, [out, x], [0, x.offset]);
@@ -51,13 +54,13 @@ export function logSoftmax(x: GpuTensor, dim = -1): GpuTensor {
 export function softmaxBackward(grad: GpuTensor, y: GpuTensor, dim = -1, options: { log?: boolean } = {}): GpuTensor {
   const op = options.log ? "webgpu log_softmax_backward" : "webgpu softmax_backward";
   const ctx = sameContext(op, grad, y);
-  checkDType(op, "grad", grad, ["float32"]);
-  checkDType(op, "output", y, ["float32"]);
+  checkDType(op, "grad", grad, ["float32", "float16"]);
+  checkDType(op, "output", y, [grad.dtype]);
   if (grad.shape.length !== y.shape.length || grad.shape.some((s, i) => s !== y.shape[i])) {
     throw new Error(`${op}: grad ${shapeStr(grad.shape)} and output ${shapeStr(y.shape)} must have the same shape`);
   }
   const d = normDim(op, dim, y.shape.length);
-  const out = empty(ctx, y.shape, "float32");
+  const out = empty(ctx, y.shape, y.dtype);
   if (numel(y.shape) === 0) return out;
   const lay = rows(op, d, y.shape, [contiguousStrides(y.shape), grad.strides, y.strides]);
   runRows(options.log ? "log_softmax_backward" : "softmax_backward", lay, [out, grad, y], [0, grad.offset, y.offset]);
@@ -85,17 +88,20 @@ function runRows(kind: RowKind, lay: ReturnType<typeof rows>, ts: readonly GpuTe
     values[`cs${j}`] = lay.cStrides[j]!;
     values[`off${j}`] = offsets[j]!;
   });
-  const key = ["rows", kind, nrd, perThread ? "t" : "g", wg].join("|");
+  const f16 = ts[0]!.dtype === "float16";
+  const key = ["rows", kind, nrd, perThread ? "t" : "g", wg, f16 ? "f16" : "f32"].join("|");
   ctx.dispatch({
     key, params: { layout, values }, buffers: ts.map((t) => t.buffer),
     workgroups: ctx.grid(perThread ? Math.ceil(lay.nrows / wg) : lay.nrows),
-    wgsl: () => rowsWgsl(kind, layout, ts.length, nrd, perThread, wg),
+    wgsl: () => rowsWgsl(kind, layout, ts.length, nrd, perThread, wg, f16),
   });
 }
 
-function rowsWgsl(kind: RowKind, layout: ParamStruct, nt: number, nrd: number, perThread: boolean, wg: number): string {
-  const decl = ["@group(0) @binding(1) var<storage, read_write> t0: array<f32>;"];
-  for (let j = 1; j < nt; j++) decl.push(`@group(0) @binding(${j + 1}) var<storage, read> t${j}: array<f32>;`);
+/** `f16`: every operand is stored as f16 (loads decode to f32, stores round to float16). */
+function rowsWgsl(kind: RowKind, layout: ParamStruct, nt: number, nrd: number, perThread: boolean, wg: number, f16: boolean): string {
+  const S = f16 ? "f16" : "f32";
+  const decl = [`@group(0) @binding(1) var<storage, read_write> t0: array<${S}>;`];
+  for (let j = 1; j < nt; j++) decl.push(`@group(0) @binding(${j + 1}) var<storage, read> t${j}: array<${S}>;`);
   const base: string[] = [];
   for (let j = 0; j < nt; j++) base.push(`  var b${j} = P.off${j};`);
   base.push("  var rem = row;");
@@ -104,19 +110,22 @@ function rowsWgsl(kind: RowKind, layout: ParamStruct, nt: number, nrd: number, p
     const adds = Array.from({ length: nt }, (_, j) => `b${j} += c * ${paramAt(`rs${j}`, d)};`).join(" ");
     base.push(`  { let c = ${c}; ${adds}${d > 0 ? ` rem = rem / ${paramAt("rshape", d)};` : ""} }`);
   }
-  const at = (j: number, c: string): string => `t${j}[b${j} + ${c} * P.cs${j}]`;
+  const elem = (j: number, c: string): string => `t${j}[b${j} + ${c} * P.cs${j}]`;
+  const at = (j: number, c: string): string => (f16 ? `f16_load(${elem(j, c)})` : elem(j, c));
+  const store = (v: string): string => `${elem(0, "c")} = ${f16 ? `f16_store(round_f16(${v}))` : v};`;
   const fwd = kind === "softmax" || kind === "log_softmax";
   // Pass 1 (forward): the row max. Pass 2: the sum of exp(x - max), or of grad*y / grad.
   const pass1 = `acc = max(acc, ${at(1, "c")});`;
   const pass2 = fwd ? `acc += exp(${at(1, "c")} - m);`
     : kind === "softmax_backward" ? `acc += ${at(1, "c")} * ${at(2, "c")};` : `acc += ${at(1, "c")};`;
-  const write = kind === "softmax" ? `${at(0, "c")} = exp(${at(1, "c")} - m) * inv;`
-    : kind === "log_softmax" ? `${at(0, "c")} = ${at(1, "c")} - lse;`
-      : kind === "softmax_backward" ? `${at(0, "c")} = ${at(2, "c")} * (${at(1, "c")} - s);`
-        : `${at(0, "c")} = ${at(1, "c")} - exp(${at(2, "c")}) * s;`;
+  const write = store(kind === "softmax" ? `exp(${at(1, "c")} - m) * inv`
+    : kind === "log_softmax" ? `${at(1, "c")} - lse`
+      : kind === "softmax_backward" ? `${at(2, "c")} * (${at(1, "c")} - s)`
+        : `${at(1, "c")} - exp(${at(2, "c")}) * s`);
+  const header = f16 ? `${F16_ENABLE}\n${ROUND_HALF.float16}\n${F16_HELPERS}\n${F32_BITS}` : F32_BITS;
   const after = fwd ? "  let inv = 1.0 / s;\n  let lse = m + log(s);" : "";
   if (perThread) {
-    return `${F32_BITS}
+    return `${header}
 ${layout.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 ${decl.join("\n")}
@@ -136,7 +145,7 @@ ${after}
 }
 `;
   }
-  return `${F32_BITS}
+  return `${header}
 ${layout.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 ${decl.join("\n")}

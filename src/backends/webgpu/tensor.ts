@@ -1,7 +1,7 @@
 // The view a kernel works on: a GPU buffer with shape, strides (in elements) and an offset, the
 // same layout torch-ts's CPU tensors have, so a webgpu Storage maps onto it one to one.
 
-import { GPU_ITEMSIZE, type GpuDType } from "./gpu-types.js";
+import { type GpuDType, bufferBytes, itemSize } from "./gpu-types.js";
 import type { GpuContext } from "./context.js";
 import type { GpuBuffer } from "./pool.js";
 
@@ -70,10 +70,10 @@ export function view(
   if (numel(shape) > 0) {
     let last = offset;
     for (let i = 0; i < shape.length; i++) last += (shape[i]! - 1) * strides[i]!;
-    if ((last + 1) * GPU_ITEMSIZE > buffer.byteLength) {
+    if ((last + 1) * itemSize(dtype) > buffer.byteLength) {
       throw new Error(
         `webgpu view: shape ${shapeStr(shape)} with strides ${shapeStr(strides)} and offset ${offset} ` +
-        `reaches element ${last}, beyond a buffer of ${buffer.byteLength / GPU_ITEMSIZE} elements`,
+        `reaches element ${last}, beyond a buffer of ${Math.floor(buffer.byteLength / itemSize(dtype))} ${dtype} elements`,
       );
     }
   }
@@ -83,7 +83,7 @@ export function view(
 /** A new contiguous tensor with undefined contents; the caller owns its buffer. */
 export function empty(ctx: GpuContext, shape: readonly number[], dtype: GpuDType): GpuTensor {
   checkShape("webgpu empty", shape);
-  const buffer = ctx.pool.acquire(Math.max(1, numel(shape)) * GPU_ITEMSIZE);
+  const buffer = ctx.pool.acquire(bufferBytes(Math.max(1, numel(shape)), dtype));
   return { ctx, buffer, dtype, shape: shape.slice(), strides: contiguousStrides(shape), offset: 0 };
 }
 

@@ -1,7 +1,7 @@
 // WGSL building blocks shared by the kernels: the uniform parameter struct, value conversions
 // between storage types, and small numeric helpers WGSL lacks (NaN test, erf, float atomics).
 
-import { type GpuDType, type HalfFormat, type NarrowFormat, type NarrowIntFormat, type WgslScalar, storageType } from "./gpu-types.js";
+import { type GpuDType, type HalfFormat, type NarrowFormat, type NarrowIntFormat, type WgslScalar, computeScalar, storageType } from "./gpu-types.js";
 
 export type ParamType = WgslScalar;
 
@@ -100,14 +100,20 @@ export function paramAt(field: string, i: number): string {
   return `P.${field}[${i >> 2}u][${i & 3}u]`;
 }
 
-/** The WGSL scalar type arithmetic runs in for a compute dtype (bool computes as u32). */
+/** The WGSL scalar type arithmetic runs in for a compute dtype (bool computes as u32, float16 as f32). */
 export function computeType(d: GpuDType): WgslScalar {
-  return storageType(d);
+  return computeScalar(d);
 }
 
-/** Converts a WGSL expression of storage dtype `from` to compute dtype `to`. */
+/**
+ * Converts a WGSL expression of storage dtype `from` to dtype `to`. A float16 (f16) value is
+ * decoded to f32 first; a value stored as float16 is rounded to the format (nearest even, as the
+ * CPU's f32ToF16) then encoded: the module needs F16_HELPERS and ROUND_HALF.float16 (`usesF16`).
+ */
 export function convert(expr: string, from: GpuDType, to: GpuDType): string {
   if (from === to) return expr;
+  if (from === "float16") return convert(`f16_load(${expr})`, "float32", to);
+  if (to === "float16") return `f16_store(${roundHalf(convert(expr, from, "float32"), "float16")})`;
   if (to === "bool") return `select(0u, 1u, ${isNonzero(expr, from)})`;
   if (from === "bool") return `${storageType(to)}(${expr})`;
   // float to int32 as x86 converts (WGSL's i32() saturates): NaN, infinities and |x| >= 2^31 give
@@ -133,14 +139,73 @@ export function toBool(expr: string, from: GpuDType): string {
  * lets compilers assume there is no NaN, and lavapipe compiles `NaN != 0.0` to false.
  */
 function isNonzero(expr: string, from: GpuDType): string {
+  if (from === "float16") return isNonzero(`f16_load(${expr})`, "float32");
   return from === "float32" ? `((bitcast<u32>(${expr}) & 0x7fffffffu) != 0u)` : `(${expr} != ${zero(from)})`;
 }
 
 export function zero(d: GpuDType): string {
-  return d === "float32" ? "0.0" : d === "int32" ? "0i" : "0u";
+  return d === "float32" ? "0.0" : d === "int32" ? "0i" : d === "float16" ? "0.0h" : "0u";
 }
 export function one(d: GpuDType): string {
-  return d === "float32" ? "1.0" : d === "int32" ? "1i" : "1u";
+  return d === "float32" ? "1.0" : d === "int32" ? "1i" : d === "float16" ? "1.0h" : "1u";
+}
+
+/**
+ * The f16 storage helpers: `f16_load` decodes an f16 to the f32 of the same value and `f16_store`
+ * encodes an f32 that holds a float16 value (rounded by round_f16) as f16, both by integer ops on
+ * the bits (NaN, infinities, subnormals and signed zeros exact: WGSL leaves f32 → f16 conversion of
+ * values out of range undefined, and compilers may assume there is no NaN). `bitcast` between u32
+ * and vec2<f16> puts component x in the low 16 bits.
+ */
+export const F16_HELPERS = `fn f16_load(h: f16) -> f32 {
+  let b = bitcast<u32>(vec2<f16>(h, 0.0h)) & 0xffffu;
+  let sign = (b & 0x8000u) << 16u;
+  let e = (b >> 10u) & 0x1fu;
+  let m = b & 0x3ffu;
+  if (e == 0x1fu) { return bitcast<f32>(sign | 0x7f800000u | (m << 13u)); }
+  if (e == 0u) { return bitcast<f32>(sign | bitcast<u32>(f32(m) * 5.9604644775390625e-8)); }
+  return bitcast<f32>(sign | ((e + 112u) << 23u) | (m << 13u));
+}
+fn f16_store(x: f32) -> f16 {
+  let u = bitcast<u32>(x);
+  let sign = (u >> 16u) & 0x8000u;
+  let a = u & 0x7fffffffu;
+  var b: u32;
+  if (a >= 0x7f800000u) { b = 0x7c00u | select(0u, 0x200u | ((a >> 13u) & 0x3ffu), a > 0x7f800000u); }
+  else if (a >= 0x38800000u) { b = (a - 0x38000000u) >> 13u; }
+  else { b = u32(bitcast<f32>(a) * 16777216.0); }
+  return bitcast<vec2<f16>>(sign | b).x;
+}`;
+
+/** Whether a kernel over these dtypes stores or loads f16 (then its WGSL starts with F16_ENABLE). */
+export function usesF16(dtypes: readonly GpuDType[]): boolean {
+  return dtypes.includes("float16");
+}
+
+/** The directive a module that declares f16 storage starts with. */
+export const F16_ENABLE = "enable f16;";
+
+/**
+ * How a kernel over float32 values, or float16 ones stored as f16, declares, loads and stores them
+ * (kernels whose operands all share one float storage: softmax-like rows, pooling, losses).
+ */
+export interface FloatStorage {
+  /** The WGSL element type of the arrays. */
+  readonly S: "f32" | "f16";
+  /** The directive and helpers the module starts with ("" for f32). */
+  readonly header: string;
+  /** An element read as f32. */
+  load(e: string): string;
+  /** An f32 value as stored (rounded to float16 for f16). */
+  store(v: string): string;
+}
+
+export function floatStorage(d: GpuDType): FloatStorage {
+  if (d !== "float16") return { S: "f32", header: "", load: (e) => e, store: (v) => v };
+  return {
+    S: "f16", header: `${F16_ENABLE}\n${ROUND_HALF.float16}\n${F16_HELPERS}\n`,
+    load: (e) => `f16_load(${e})`, store: (v) => `f16_store(round_f16(${v}))`,
+  };
 }
 
 /** WGSL helpers, each included only by the kernels that use it. */
