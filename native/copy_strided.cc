@@ -63,7 +63,7 @@ void offsets_of(const Layout& l, const int* dims, int n, index_t pos, index_t* s
 
 template <typename T>
 void copy_rows(const Layout& l, const T* src, T* dst) {
-  // Rows along the last dim; the outer dims walked per row.
+  // Rows along the last dim; the outer dims walked by an odometer from each task's first row.
   const int last = l.nd - 1;
   const index_t len = l.shape[last], sl = l.src[last];
   int outer_dims[kMaxDims];
@@ -73,14 +73,26 @@ void copy_rows(const Layout& l, const T* src, T* dst) {
     rows *= l.shape[d];
   }
   parallel_for(0, rows, kCopyGrain / len + 1, [&](index_t lo, index_t hi) {
+    index_t idx[kMaxDims];
+    index_t pos = lo;
+    for (int d = last - 1; d >= 0; --d) {
+      idx[d] = pos % l.shape[d];
+      pos /= l.shape[d];
+    }
+    index_t so, dof;
+    offsets_of(l, outer_dims, last, lo, &so, &dof);
     for (index_t r = lo; r < hi; ++r) {
-      index_t so, dof;
-      offsets_of(l, outer_dims, last, r, &so, &dof);
       const T* s = src + so;
-      T* o = dst + dof;
+      T* o = dst + r * len;
       if (sl == 1) std::memcpy(o, s, static_cast<size_t>(len) * sizeof(T));
       else
         for (index_t j = 0; j < len; ++j) o[j] = s[j * sl];
+      for (int d = last - 1; d >= 0; --d) {
+        so += l.src[d];
+        if (++idx[d] < l.shape[d]) break;
+        so -= l.src[d] * l.shape[d];
+        idx[d] = 0;
+      }
     }
   });
 }

@@ -41,6 +41,7 @@ const VIEWS: [string, number[], (x: Tensor) => Tensor][] = [
   ["attention heads permute(0, 2, 1, 3)", [3, 33, 4, 20], (x) => x.permute(0, 2, 1, 3)],
   ["NCHW -> NHWC", [2, 19, 9, 17], (x) => x.permute(0, 2, 3, 1)],
   ["NHWC -> NCHW", [2, 9, 17, 19], (x) => x.permute(0, 3, 1, 2)],
+  ["RGB NCHW -> NHWC (rows of 3)", [2, 3, 9, 17], (x) => x.permute(0, 2, 3, 1)],
   ["transpose of a slice with an offset", [40, 50], (x) => x.get("3:37", "5:").t()],
   ["flip of both dims", [30, 70], (x) => x.flip([0, 1])],
   ["broadcast (expand)", [1, 300], (x) => x.expand(20, 300).t()],
