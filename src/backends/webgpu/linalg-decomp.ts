@@ -196,6 +196,31 @@ fn pairOf(slot: u32, round: u32, N: u32) -> vec2<u32> {
 }`;
 
 /**
+ * WGSL that sets `scale` (and `unscale`, its inverse) to the power of two that brings the
+ * largest |entry| of the `count` values of `a` from `from` near 1, so that the sums of squares
+ * neither overflow nor underflow; exact, undone on the eigen / singular values. Uses `red`.
+ */
+function powerOfTwoScale(wg: number, from: string, count: string): string {
+  return `  var largest = 0.0;
+  for (var e = l; e < ${count}; e += ${wg}u) { largest = max(largest, abs(a[${from} + e])); }
+  red[l] = largest;
+  workgroupBarrier();${TREE(wg, "red[l] = max(red[l], red[l + s]);")}
+  let amax = red[0];
+  workgroupBarrier();
+  var exponent = 0i;
+  if (amax > 0.0 && amax <= 3.4e38) { exponent = i32(clamp(-floor(log2(amax)), -126.0, 126.0)); }
+  let scale = ldexp(1.0, exponent);
+  let unscale = ldexp(1.0, -exponent);`;
+}
+
+/** A u32 whose order is the floats' (NaN above +inf, or below -inf with its sign bit): sorting never sees NaN compare false. */
+const ORDER_KEY = `
+fn orderKey(x: f32) -> u32 {
+  let bits = bitcast<u32>(x);
+  return select(bits | 0x80000000u, ~bits, (bits & 0x80000000u) != 0u);
+}`;
+
+/**
  * Eigenvalues ([batch, n], ascending) and, with `vectors`, eigenvectors (columns of [batch, n, n])
  * of the symmetric matrices of `a`, of which only the lower (or `upper`) triangle is read.
  */
@@ -236,19 +261,21 @@ var<workgroup> dg: array<vec2<f32>, ${half}>;
 var<workgroup> rank: array<u32, ${MAX_JACOBI_N}>;
 var<workgroup> done: u32;
 ${PAIR_FN}
+${ORDER_KEY}
 @compute @workgroup_size(${wg})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) l: u32) {
   let b = wid.x + wid.y * nwg.x;
   if (b >= P.batch) { return; }
   let n = P.n;
   let base = b * n * n;
+${powerOfTwoScale(wg, "P.aoff + base", "n * n")}
   // The symmetric matrix from the triangle UPLO names (its diagonal included).
   for (var e = l; e < n * n; e += ${wg}u) {
     let i = e / n;
     let j = e % n;
     let fromUpper = P.upper != 0u;
     let src = select(select(j * n + i, e, j <= i), select(j * n + i, e, j >= i), fromUpper);
-    w[base + e] = a[P.aoff + base + src];
+    w[base + e] = a[P.aoff + base + src] * scale;
 ${vectors ? "    v[base + e] = select(0.0, 1.0, i == j);" : ""}
   }
   storageBarrier();
@@ -298,7 +325,7 @@ ${vectors ? "    v[base + e] = select(0.0, 1.0, i == j);" : ""}
         let row = e / half;
         let slot = e % half;
         let pq = pairOf(slot, round, N);
-        if (pq.y < n) {
+        if (pq.y < n && cs[slot].x != 0.0) {
           let r = cs[slot];
           let x = w[base + row * n + pq.x];
           let y = w[base + row * n + pq.y];
@@ -316,7 +343,7 @@ ${vectors ? `          let vx = v[base + row * n + pq.x];
         let col = e / half;
         let slot = e % half;
         let pq = pairOf(slot, round, N);
-        if (pq.y < n) {
+        if (pq.y < n && cs[slot].x != 0.0) {
           let r = cs[slot];
           let x = w[base + pq.x * n + col];
           let y = w[base + pq.y * n + col];
@@ -341,14 +368,14 @@ ${vectors ? `          let vx = v[base + row * n + pq.x];
   }
   // Ascending order (ties by index): each eigenvalue's rank among the diagonal.
   for (var i = l; i < n; i += ${wg}u) {
-    let d = w[base + i * n + i];
+    let d = orderKey(w[base + i * n + i]);
     var r = 0u;
     for (var j = 0u; j < n; j++) {
-      let x = w[base + j * n + j];
+      let x = orderKey(w[base + j * n + j]);
       if (x < d || (x == d && j < i)) { r++; }
     }
     rank[i] = r;
-    vals[b * n + r] = d;
+    vals[b * n + r] = w[base + i * n + i] * unscale;
   }
   workgroupBarrier();
 ${vectors ? `  for (var e = l; e < n * n; e += ${wg}u) {
@@ -403,7 +430,9 @@ var<workgroup> norms: array<f32, ${MAX_JACOBI_N}>;
 var<workgroup> rank: array<u32, ${MAX_JACOBI_N}>;
 var<workgroup> rotated: array<u32, ${wg}>;
 var<workgroup> more: u32;
+var<workgroup> red: array<f32, ${wg}>;
 ${PAIR_FN}
+${ORDER_KEY}
 @compute @workgroup_size(${wg})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) l: u32) {
   let b = wid.x + wid.y * nwg.x;
@@ -412,10 +441,11 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   let n = P.n;
   let wb = b * n * m;
   let vb = b * n * n;
+${powerOfTwoScale(wg, "P.aoff + b * m * n", "m * n")}
   for (var e = l; e < m * n; e += ${wg}u) {
     let j = e / m;
     let i = e % m;
-    w[wb + e] = a[P.aoff + b * m * n + i * n + j];
+    w[wb + e] = a[P.aoff + b * m * n + i * n + j] * scale;
   }
 ${vectors ? `  for (var e = l; e < n * n; e += ${wg}u) { vt[vb + e] = select(0.0, 1.0, e / n == e % n); }` : ""}
   storageBarrier();
@@ -497,14 +527,14 @@ ${vectors ? `      for (var e = l; e < half * n; e += ${wg}u) {
   }
   workgroupBarrier();
   for (var j = l; j < n; j += ${wg}u) {
-    let d = norms[j];
+    let d = orderKey(norms[j]);
     var r = 0u;
     for (var i = 0u; i < n; i++) {
-      let x = norms[i];
+      let x = orderKey(norms[i]);
       if (x > d || (x == d && i < j)) { r++; }
     }
     rank[j] = r;
-    sv[b * n + r] = d;
+    sv[b * n + r] = norms[j] * unscale;
   }
   workgroupBarrier();
 ${vectors ? `  for (var e = l; e < m * n; e += ${wg}u) {
