@@ -197,6 +197,13 @@ describe("webgpu linalg: eigh", { skip }, () => {
     await compareGrad("V diag(w²) Vᵀ", A, (a) => { const [w, V] = torch.linalg.eigh(a); return V!.mul(w!.mul(w!).unsqueeze(-2)).matmul(V!.mT); });
     await compareGrad("|V|² columns", A, (a) => torch.linalg.eigh(a)[1]!.mul(torch.linalg.eigh(a)[1]!));
   });
+
+  test("gradients of symmetric functions of repeated eigenvalues are finite (the unused eigenvectors' terms are left out)", async () => {
+    torch.manualSeed(15);
+    const A = withEigenvalues([2], [2, 2, 2, -1]);
+    // A function of the eigenvalues alike for equal ones: its gradient does not depend on the eigenspaces' bases.
+    await compareGrad("sum of w³", A, (a) => torch.linalg.eigh(a)[0]!.pow(3).sum(-1));
+  });
 });
 
 /** The SVD on the device against the CPU's: S, U diag(S) Vh = A, orthonormal U and Vh, |U| and |Vh| where S is distinct. */
@@ -264,6 +271,13 @@ describe("webgpu linalg: SVD", { skip }, () => {
       await compareGrad(`U diag(S²) Vh ${m}×${n}`, A, (a) => { const [U, S, Vh] = torch.linalg.svd(a, false); return U!.mul(S!.mul(S!).unsqueeze(-2)).matmul(Vh!); });
       await compareGrad(`U Uᵀ ${m}×${n}`, A, (a) => { const [U] = torch.linalg.svd(a, false); return U!.matmul(U!.mT); });
     }
+  });
+
+  test("singular value gradients of repeated singular values are finite (the unused U and Vh terms are left out)", async () => {
+    torch.manualSeed(16);
+    const [Q] = torch.linalg.qr(torch.randn(2, 5, 5));
+    await compareGrad("sum of S² of orthogonal matrices", Q!, (a) => torch.linalg.svd(a, false)[1]!.pow(2).sum(-1));
+    await compareGrad("nuclear norm of orthogonal matrices", Q!, (a) => torch.linalg.matrixNorm(a, "nuc"));
   });
 });
 
