@@ -257,6 +257,7 @@ ${vectors ? `@group(0) @binding(4) var<storage, read_write> v: array<f32>;
 var<workgroup> red: array<f32, ${wg}>;
 var<workgroup> red2: array<f32, ${wg}>;
 var<workgroup> cs: array<vec2<f32>, ${half}>;
+var<workgroup> pairs: array<vec2<u32>, ${half}>;
 var<workgroup> dg: array<vec2<f32>, ${half}>;
 var<workgroup> rank: array<u32, ${MAX_JACOBI_N}>;
 var<workgroup> done: u32;
@@ -298,6 +299,7 @@ ${vectors ? "    v[base + e] = select(0.0, 1.0, i == j);" : ""}
     for (var round = 0u; round + 1u < N; round++) {
       for (var slot = l; slot < half; slot += ${wg}u) {
         let pq = pairOf(slot, round, N);
+        pairs[slot] = pq;
         var c = 1.0;
         var s = 0.0;
         if (pq.y < n) {
@@ -324,7 +326,7 @@ ${vectors ? "    v[base + e] = select(0.0, 1.0, i == j);" : ""}
       for (var e = l; e < n * half; e += ${wg}u) {
         let row = e / half;
         let slot = e % half;
-        let pq = pairOf(slot, round, N);
+        let pq = pairs[slot];
         if (pq.y < n && cs[slot].x != 0.0) {
           let r = cs[slot];
           let x = w[base + row * n + pq.x];
@@ -342,7 +344,7 @@ ${vectors ? `          let vx = v[base + row * n + pq.x];
       for (var e = l; e < n * half; e += ${wg}u) {
         let col = e / half;
         let slot = e % half;
-        let pq = pairOf(slot, round, N);
+        let pq = pairs[slot];
         if (pq.y < n && cs[slot].x != 0.0) {
           let r = cs[slot];
           let x = w[base + pq.x * n + col];
@@ -354,7 +356,7 @@ ${vectors ? `          let vx = v[base + row * n + pq.x];
       storageBarrier();
       // The rotated blocks exactly: the diagonal from the closed form, zeros off it.
       for (var slot = l; slot < half; slot += ${wg}u) {
-        let pq = pairOf(slot, round, N);
+        let pq = pairs[slot];
         if (pq.y < n && cs[slot].x != 0.0) {
           w[base + pq.x * n + pq.x] = dg[slot].x;
           w[base + pq.y * n + pq.y] = dg[slot].y;
@@ -426,6 +428,7 @@ ${vectors ? `@group(0) @binding(4) var<storage, read_write> vt: array<f32>;
 @group(0) @binding(5) var<storage, read_write> uout: array<f32>;
 @group(0) @binding(6) var<storage, read_write> vout: array<f32>;` : ""}
 var<workgroup> cs: array<vec2<f32>, ${half}>;
+var<workgroup> pairs: array<vec2<u32>, ${half}>;
 var<workgroup> norms: array<f32, ${MAX_JACOBI_N}>;
 var<workgroup> rank: array<u32, ${MAX_JACOBI_N}>;
 var<workgroup> rotated: array<u32, ${wg}>;
@@ -458,6 +461,7 @@ ${vectors ? `  for (var e = l; e < n * n; e += ${wg}u) { vt[vb + e] = select(0.0
     for (var round = 0u; round + 1u < N; round++) {
       for (var slot = l; slot < half; slot += ${wg}u) {
         let pq = pairOf(slot, round, N);
+        pairs[slot] = pq;
         var c = 1.0;
         var s = 0.0;
         if (pq.y < n) {
@@ -487,7 +491,7 @@ ${vectors ? `  for (var e = l; e < n * n; e += ${wg}u) { vt[vb + e] = select(0.0
       for (var e = l; e < half * m; e += ${wg}u) {
         let slot = e / m;
         let i = e % m;
-        let pq = pairOf(slot, round, N);
+        let pq = pairs[slot];
         let r = cs[slot];
         if (pq.y < n && r.x != 0.0) {
           let x = w[wb + pq.x * m + i];
@@ -499,7 +503,7 @@ ${vectors ? `  for (var e = l; e < n * n; e += ${wg}u) { vt[vb + e] = select(0.0
 ${vectors ? `      for (var e = l; e < half * n; e += ${wg}u) {
         let slot = e / n;
         let i = e % n;
-        let pq = pairOf(slot, round, N);
+        let pq = pairs[slot];
         let r = cs[slot];
         if (pq.y < n && r.x != 0.0) {
           let x = vt[vb + pq.x * n + i];
