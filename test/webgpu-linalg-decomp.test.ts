@@ -342,6 +342,25 @@ describe("webgpu linalg: limits", { skip }, () => {
     assert.throws(() => torch.linalg.qr(gpu(torch.zeros(2, 1025))), /order at most 1024/);
   });
 
+  test("larger orders: QR 160×100, eigh 100, SVD 100×70 and 70×100", async () => {
+    torch.manualSeed(17);
+    const B = torch.randn(160, 100);
+    const [Qc, Rc] = torch.linalg.qr(B);
+    const [Qg, Rg] = torch.linalg.qr(gpu(B));
+    await close("QR: R", Rg, Rc, 1e-3, 1e-4);
+    await close("QR: Q", Qg, Qc, 1e-3, 1e-4);
+    // The most columns and rows QR takes, in short and thin matrices.
+    for (const W of [torch.randn(8, 1024), torch.randn(1024, 8)]) {
+      const [Qw, Rw] = torch.linalg.qr(W);
+      await close(`QR ${W.shape.join("×")}: R`, torch.linalg.qr(gpu(W))[1], Rw, 1e-3, 1e-4);
+      await close(`QR ${W.shape.join("×")}: Q`, torch.linalg.qr(gpu(W))[0], Qw, 1e-3, 1e-4);
+    }
+    await checkEigh("eigh 100", symmetric([], 100), "L", false);
+    const C = torch.randn(100, 70);
+    await checkSvd("SVD 100×70", C, true, false);
+    await checkSvd("SVD 70×100", C.mT, false, false);
+  });
+
   test("the largest orders: QR 1024, eigh and SVD 512", { skip: skipLarge }, async () => {
     torch.manualSeed(14);
     const B = torch.randn(1024, 1024);

@@ -26,7 +26,7 @@ function checkBatch(op: string, a: GpuTensor, limit: number, what: string): [num
   if (a.shape.length !== 3 || !isContiguous(a)) throw new Error(`${op}: expected a contiguous [batch, m, n] tensor, got ${shapeStr(a.shape)}`);
   const [batch, m, n] = a.shape as [number, number, number];
   if (Math.max(m, n) > limit) {
-    throw new Error(`${op}: matrices of ${m} by ${n} are too large for the 'webgpu' device, whose ${what} takes matrices of order at most ${limit} (one workgroup per matrix); move them to the CPU (await A.cpuAsync())`);
+    throw new Error(`${op}: matrices with ${Math.max(m, n)} rows or columns are too large for the 'webgpu' device, whose ${what} takes matrices of order at most ${limit} (one workgroup per matrix); move them to the CPU (await A.cpuAsync())`);
   }
   return [batch, m, n];
 }
@@ -106,7 +106,9 @@ function qrWgsl(wg: number, wantQ: boolean): string {
 ${wantQ ? "@group(0) @binding(5) var<storage, read_write> q: array<f32>;" : ""}
 var<workgroup> scl: array<f32, ${wg}>;
 var<workgroup> ssq: array<f32, ${wg}>;
-var<workgroup> dots: array<f32, ${MAX_QR_N}>;
+// One element more than any order uses: with exactly MAX_QR_N, lavapipe gave wrong R rows for
+// 1024 columns (columns 248-255 mod 256; the indices stay below 1024, cause not found).
+var<workgroup> dots: array<f32, ${MAX_QR_N + 1}>;
 @compute @workgroup_size(${wg})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) l: u32) {
   let b = wid.x + wid.y * nwg.x;
