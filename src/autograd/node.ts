@@ -29,6 +29,22 @@ export interface OutputMeta { shape: number[]; dtype: DType }
 
 export interface SavedTensor { tensor: Tensor; version: number }
 
+/**
+ * The zeros apply() fills in for outputs that got no gradient: a backward may leave out their
+ * terms (PyTorch passes undefined gradients there) without reading values, which a device cannot.
+ */
+const filledZeros = new WeakSet<Tensor>();
+
+function filledZero(t: Tensor): Tensor {
+  filledZeros.add(t);
+  return t;
+}
+
+/** Whether `t` is a zero gradient filled in for an output that got none. */
+export function isFilledZeroGrad(t: Tensor): boolean {
+  return filledZeros.has(t);
+}
+
 /** A node made by an op: its vjp closure gets the output grads (zeros filled in for unused ones). */
 export class OpNode extends Node {
   released = false;
@@ -66,7 +82,7 @@ export class OpNode extends Node {
     // its memory, until the whole graph died).
     const some = grads.find((g) => g);
     if (!some) return this.nextFunctions.map(() => null);
-    const filled = this.outputs.map((m, i) => grads[i] ?? some.newZeros(m.shape, { dtype: m.dtype }));
+    const filled = this.outputs.map((m, i) => grads[i] ?? filledZero(some.newZeros(m.shape, { dtype: m.dtype })));
     const out = this.vjp!(filled);
     return this.nextFunctions.map((_, i) => out[i] ?? null);
   }

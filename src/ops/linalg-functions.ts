@@ -134,7 +134,8 @@ export function svd(input: Tensor, ...args: Args<[some?: boolean, computeUv?: bo
     const batch = s.slice(0, -2);
     const m = s[s.length - 2]!;
     const n = s[s.length - 1]!;
-    return namedTuple(["U", "S", "V"], [zeros([...batch, m, m], { dtype: input.dtype }), S, zeros([...batch, n, n], { dtype: input.dtype })]);
+    const like = { dtype: input.dtype, device: input.device };
+    return namedTuple(["U", "S", "V"], [zeros([...batch, m, m], like), S, zeros([...batch, n, n], like)]);
   }
   const [U, S, Vh] = linalg.svd(input, !some);
   return namedTuple(["U", "S", "V"], [U!, S!, Vh!.mT]);

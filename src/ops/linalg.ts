@@ -20,6 +20,8 @@ import {
   diagEmbed, identity, matricesOf, namedTuple, tril, triu, wrap, wrapInt32,
 } from "./linalg-engine.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
+import { zeros } from "./creation.js";
+import { isFilledZeroGrad } from "../autograd/node.js";
 
 import { outCall, type OutOption, type OutPairOption, hasOut, withOut } from "./out.js";
 export { matmul };
@@ -414,17 +416,25 @@ export function qr(A: Tensor, ...args: Args<[mode?: QrMode], { mode?: QrMode } &
   }
   checkIsMatrix(api, A);
   checkFloat(api, A);
-  const M = matricesOf(A);
-  const m = M.rows;
-  const n = M.cols;
-  const shapes = K.qrShapes(m, n, mode);
-  const qData = mode === "r" ? null : allocLike(A.dtype, M.batch * shapes.q[0]! * shapes.q[1]!);
-  const rData = allocLike(A.dtype, M.batch * shapes.r[0] * shapes.r[1]);
-  K.qr(M.data, m, n, M.batch, mode, qData, rData);
-  const Q = qData ? wrap(qData, [...M.batchShape, ...shapes.q], A.dtype) : wrap(allocLike(A.dtype, 0), [0], A.dtype);
-  const R = wrap(rData, [...M.batchShape, ...shapes.r], A.dtype);
+  const [Q, R] = qrForward(api, A, mode);
+  const m = A.shape[A.dim() - 2]!;
+  const n = A.shape[A.dim() - 1]!;
   record("LinalgQrBackward0", [A], [Q, R], ([gQ, gR]) => [qrBackward(gQ!, gR!, Q, R, mode, m, n)], [Q, R]);
   return namedTuple(["Q", "R"], [Q, R]);
+}
+
+function qrForward(api: string, A: Tensor, mode: QrMode): [Tensor, Tensor] {
+  if (onDevice(A)) {
+    const r = deviceOp("qr", api)(A, mode);
+    return [r.Q ?? zeros([0], { dtype: A.dtype, device: A.device }), r.R];
+  }
+  const M = matricesOf(A);
+  const shapes = K.qrShapes(M.rows, M.cols, mode);
+  const qData = mode === "r" ? null : allocLike(A.dtype, M.batch * shapes.q[0]! * shapes.q[1]!);
+  const rData = allocLike(A.dtype, M.batch * shapes.r[0] * shapes.r[1]);
+  K.qr(M.data, M.rows, M.cols, M.batch, mode, qData, rData);
+  const Q = qData ? wrap(qData, [...M.batchShape, ...shapes.q], A.dtype) : wrap(allocLike(A.dtype, 0), [0], A.dtype);
+  return [Q, wrap(rData, [...M.batchShape, ...shapes.r], A.dtype)];
 }
 
 function qrBackward(gQ: Tensor, gR: Tensor, Q: Tensor, R: Tensor, mode: QrMode, m: number, n: number): Tensor {
@@ -446,7 +456,8 @@ function qrBackward(gQ: Tensor, gR: Tensor, Q: Tensor, R: Tensor, mode: QrMode, 
   const right = allocLike(Q.dtype, (n - m) * n);
   for (let i = 0; i < m; i++) left[i * n + i] = 1;
   for (let i = 0; i < n - m; i++) right[i * n + m + i] = 1;
-  return matmul(gX, wrap(left, [m, n], Q.dtype)).add(matmul(gY, wrap(right, [n - m, n], Q.dtype)));
+  const onQ = (t: Tensor): Tensor => (onDevice(Q) ? t.to(Q.device) : t);
+  return matmul(gX, onQ(wrap(left, [m, n], Q.dtype))).add(matmul(gY, onQ(wrap(right, [n - m, n], Q.dtype))));
 }
 
 /** m >= n: gA = (gQ + Q copyltu(M)) R^{-T}, M = R gRᵀ - gQᵀ Q, copyltu(M) = tril(M) + tril(M, -1)ᵀ. */
@@ -471,6 +482,8 @@ function uploOf(v: unknown): Uplo {
 function eighForward(api: string, A: Tensor, uplo: Uplo, wantVectors: boolean): { L: Tensor; V: Tensor | null } {
   checkSquare(api, A);
   checkFloat(api, A);
+  // The device cannot report a failure to converge (LAPACK's info) without a readback: Jacobi stops after its last sweep.
+  if (onDevice(A)) return deviceOp("eigh", api)(A, uplo === "U", wantVectors);
   const M = matricesOf(A);
   const n = M.rows;
   const w = allocLike(A.dtype, M.batch * n);
@@ -505,7 +518,13 @@ export function eigvalsh(A: Tensor, ...args: Args<[UPLO?: Uplo], { UPLO?: Uplo }
   return eighForward("linalg.eigh", A, uplo, false).L;
 }
 
+/**
+ * Whether a gradient is zero, so that a backward can leave out its terms (PyTorch's undefined
+ * gradients): a zero filled in for an unused output, or on the CPU any all-zero tensor.
+ */
 function isAllZero(t: Tensor): boolean {
+  if (isFilledZeroGrad(t)) return true;
+  if (onDevice(t)) return false;
   const v = toNumbers(t);
   for (let i = 0; i < v.length; i++) if (v[i] !== 0) return false;
   return true;
@@ -518,7 +537,7 @@ function eighBackward(gL: Tensor, gV: Tensor, L: Tensor, V: Tensor): Tensor {
   if (!isAllZero(gV)) {
     const VtgV = matmul(V.mT, gV);
     const skew = VtgV.sub(VtgV.mT).mul(0.5);
-    const gaps = L.unsqueeze(-2).sub(L.unsqueeze(-1)).add(identity(n, L.dtype));
+    const gaps = L.unsqueeze(-2).sub(L.unsqueeze(-1)).add(identity(n, L.dtype, L));
     inner = inner.add(skew.div(gaps));
   }
   return matmul(matmul(V, inner), V.mT);
@@ -536,6 +555,10 @@ function svdForward(A: Tensor, full: boolean): [Tensor, Tensor, Tensor] {
   const api = "linalg.svd";
   checkIsMatrix(api, A);
   checkFloat(api, A);
+  if (onDevice(A)) {
+    const r = deviceOp("svd", api)(A, full, true);
+    return [r.U!, r.S, r.Vh!];
+  }
   const M = matricesOf(A);
   const m = M.rows;
   const n = M.cols;
@@ -578,6 +601,7 @@ export function svdvals(A: Tensor, ...args: Args<[], { driver?: string | null } 
     const api = "linalg.svd";
     checkIsMatrix(api, A);
     checkFloat(api, A);
+    if (onDevice(A)) return deviceOp("svd", api)(A, false, false).S;
     const M = matricesOf(A);
     const k = Math.min(M.rows, M.cols);
     const s = allocLike(A.dtype, M.batch * k);
@@ -607,7 +631,7 @@ function svdBackward(
   const skew = (X: Tensor) => X.sub(X.mT);
   const S2 = S.mul(S);
   // E_ij = σ_j² - σ_i², with ones on the diagonal.
-  const E = S2.unsqueeze(-2).sub(S2.unsqueeze(-1)).add(identity(k, S.dtype));
+  const E = S2.unsqueeze(-2).sub(S2.unsqueeze(-1)).add(identity(k, S.dtype, S));
   let inner: Tensor;
   if (gU && gVh) {
     inner = skew(matmul(U.mT, gU)).mul(S.unsqueeze(-2)).add(S.unsqueeze(-1).mul(skew(matmul(Vh, gVh.mT)))).div(E);
@@ -663,12 +687,36 @@ export function pinv(A: Tensor, ...args: Args<[rcond?: number | null, hermitian?
   const [atol, rtol] = tolerances(A, a.atol as number | null | undefined, rtolArg);
   const hermitian = (a.hermitian as boolean | undefined) ?? false;
   const src = hermitian ? symmetrizeLower(A.detach()) : A;
-  const M = matricesOf(src);
-  const out = allocLike(A.dtype, M.batch * M.rows * M.cols);
-  K.pinv(M.data, M.rows, M.cols, M.batch, atol, rtol, out);
   const s = A.shape;
-  const P = wrap(out, [...s.slice(0, -2), s[s.length - 1]!, s[s.length - 2]!], A.dtype);
+  let P: Tensor;
+  if (onDevice(A)) P = pinvOnDevice(src.detach(), atol, rtol);
+  else {
+    const M = matricesOf(src);
+    const out = allocLike(A.dtype, M.batch * M.rows * M.cols);
+    K.pinv(M.data, M.rows, M.cols, M.batch, atol, rtol, out);
+    P = wrap(out, [...s.slice(0, -2), s[s.length - 1]!, s[s.length - 2]!], A.dtype);
+  }
   return record("LinalgPinvBackward0", [A], P, ([g]) => [pinvBackward(g!, P, A)], [A, P]);
+}
+
+/**
+ * The singular values above max(atol, rtol · σ_max) of each matrix, as a 0/1 mask [..., k]
+ * computed on the device (no readback); σ [..., k] descending, k > 0.
+ */
+function aboveTolerance(S: Tensor, atol: number, rtol: number): Tensor {
+  const tol = S.narrow(-1, 0, 1).mul(rtol).clamp(atol);
+  return S.gt(tol);
+}
+
+/** pinv through the device's SVD: V diag(1/σ) Uᵀ over the singular values above tolerance. */
+function pinvOnDevice(A: Tensor, atol: number, rtol: number): Tensor {
+  const s = A.shape;
+  const m = s[s.length - 2]!;
+  const n = s[s.length - 1]!;
+  if (Math.min(m, n) === 0) return zeros([...s.slice(0, -2), n, m], { dtype: A.dtype, device: A.device });
+  const [U, S, Vh] = svdForward(A, false);
+  const inverse = S.reciprocal().where(aboveTolerance(S, atol, rtol), 0);
+  return matmul(Vh.mT.mul(inverse.unsqueeze(-2)), U.mT);
 }
 
 function pinvBackward(grad: Tensor, pinvA: Tensor, A: Tensor): Tensor {
@@ -699,6 +747,12 @@ export function matrixRank(A: Tensor, ...args: Args<[tol?: number | null, hermit
   const atolArg = (a.atol as number | null | undefined) ?? (a.tol as number | null | undefined);
   const [atol, rtol] = tolerances(A, atolArg, a.rtol as number | null | undefined);
   const src = (a.hermitian as boolean | undefined) ? symmetrizeLower(A.detach()) : A;
+  if (onDevice(A)) {
+    const s = A.shape;
+    if (Math.min(s[s.length - 2]!, s[s.length - 1]!) === 0) return zeros(s.slice(0, -2), { dtype: int64, device: A.device });
+    const S = deviceOp("svd", api)(src.detach(), false, false).S;
+    return aboveTolerance(S, atol, rtol).sum(-1);
+  }
   const M = matricesOf(src);
   const out = new BigInt64Array(M.batch);
   K.matrixRank(M.data, M.rows, M.cols, M.batch, atol, rtol, out);

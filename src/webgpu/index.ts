@@ -39,6 +39,7 @@ import {
 import { gpuProd } from "./prod.js";
 import { gpuLogicalReduce } from "./logical-reduce.js";
 import { gpuModeAlong } from "./mode.js";
+import { gpuEigh, gpuQr, gpuSvd } from "./linalg-decomp.js";
 import { gpuCholesky, gpuCholeskySolve, gpuLuDet, gpuLuFactor, gpuLuFactorForSolve, gpuLuSolve, gpuTriangularSolve } from "./linalg.js";
 
 const OPS = {
@@ -54,7 +55,7 @@ const OPS = {
   gather: gpuGather, scatterInto: gpuScatterInto, layerNorm: gpuLayerNorm, batchNorm: gpuBatchNorm, vectorNorm: gpuVectorNorm,
   diffLoss: gpuDiffLoss, clampTensor: gpuClampTensor, nllLoss: gpuNllLoss, unfold: gpuUnfold, fold: gpuFold,
   luFactor: gpuLuFactor, luFactorForSolve: gpuLuFactorForSolve, luSolve: gpuLuSolve, luDet: gpuLuDet, triangularSolve: gpuTriangularSolve,
-  cholesky: gpuCholesky, choleskySolve: gpuCholeskySolve,
+  cholesky: gpuCholesky, choleskySolve: gpuCholeskySolve, qr: gpuQr, eigh: gpuEigh, svd: gpuSvd,
 };
 
 type WebgpuOps = typeof OPS;
