@@ -108,8 +108,15 @@ export const POINTWISE_OPS = {
   trunc: op({ name: "trunc", arity: 1, expr: "trunc(a)", dtypes: F, vec4: true }),
   /** Half to even, as torch.round. */
   round: op({ name: "round", arity: 1, expr: "round(a)", dtypes: F, vec4: true }),
-  // `!(a <= 0)` keeps NaN, as PyTorch's relu does.
-  relu: op({ name: "relu", arity: 1, expr: "select(T(0), a, !(a <= T(0)))", dtypes: FI, vec4: true }),
+  // NaN passes, as in PyTorch's relu: tested on the bits (U: u32 or vec4<u32>), since a driver that
+  // assumes no NaN (Mesa's GL, under Dawn's OpenGL ES backend) folds `!(a <= 0)` into `a > 0`.
+  relu: op({
+    name: "relu", arity: 1, dtypes: FI, vec4: true,
+    expr: {
+      float32: "select(T(0), a, ((bitcast<U>(a) & U(0x80000000u)) == U(0u)) | ((bitcast<U>(a) & U(0x7fffffffu)) > U(0x7f800000u)))",
+      int32: "max(a, T(0))",
+    },
+  }),
   leaky_relu: op({ name: "leaky_relu", arity: 1, expr: "select(a * p0, a, a > T(0))", dtypes: F, vec4: true, params: [0.01] }),
   elu: op({ name: "elu", arity: 1, expr: "select(p0 * (exp(a) - T(1)), a, a > T(0))", dtypes: F, vec4: true, params: [1] }),
   gelu: op({ name: "gelu", arity: 1, expr: "0.5 * a * (1.0 + erf_f(a * 0.7071067811865476))", dtypes: F, helpers: ["erf"] }),

@@ -234,6 +234,7 @@ function compilePlan(
     const f16 = usesF16([out.dtype, ...inputDtypes]);
     if (f16) helpers.push(ROUND_HALF.float16, F16_HELPERS);
     return `${f16 ? F16_ENABLE + "\n" : ""}alias T = ${T};
+alias U = ${vec4 ? "vec4<u32>" : "u32"};
 ${params.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 ${decls.join("\n")}
