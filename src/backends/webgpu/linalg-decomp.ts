@@ -195,6 +195,14 @@ fn pairOf(slot: u32, round: u32, N: u32) -> vec2<u32> {
   let a = select((slot - 1u + round) % (N - 1u) + 1u, 0u, slot == 0u);
   let b = (N - 2u - slot + round) % (N - 1u) + 1u;
   return vec2<u32>(min(a, b), max(a, b));
+}
+// The Jacobi rotation for cot(2 phi) = theta: (cos, sin, tan) of the smaller angle (tan = 1 / (2 theta)
+// for a huge theta, whose square would overflow).
+fn jacobiRotation(theta: f32) -> vec3<f32> {
+  var t = 0.5 / theta;
+  if (abs(theta) < 1e15) { t = select(-1.0, 1.0, theta >= 0.0) / (abs(theta) + sqrt(theta * theta + 1.0)); }
+  let c = 1.0 / sqrt(t * t + 1.0);
+  return vec3<f32>(c, t * c, t);
 }`;
 
 /**
@@ -312,11 +320,10 @@ ${vectors ? "    v[base + e] = select(0.0, 1.0, i == j);" : ""}
           // pair adds no rounding); else the rotation that zeroes it, and the block's new diagonal.
           let g = 100.0 * abs(apq);
           if (apq != 0.0 && (abs(app) + g != abs(app) || abs(aqq) + g != abs(aqq))) {
-            let theta = (aqq - app) / (2.0 * apq);
-            var t = 0.5 / theta;
-            if (abs(theta) < 1e15) { t = select(-1.0, 1.0, theta >= 0.0) / (abs(theta) + sqrt(theta * theta + 1.0)); }
-            c = 1.0 / sqrt(t * t + 1.0);
-            s = t * c;
+            let rot = jacobiRotation((aqq - app) / (2.0 * apq));
+            c = rot.x;
+            s = rot.y;
+            let t = rot.z;
             dg[slot] = vec2<f32>(app - t * apq, aqq + t * apq);
           }
         }
@@ -478,11 +485,9 @@ ${vectors ? `  for (var e = l; e < n * n; e += ${wg}u) { vt[vb + e] = select(0.0
             gamma = gamma + x * y;
           }
           if (abs(gamma) > tol * sqrt(alpha) * sqrt(beta)) {
-            let zeta = (beta - alpha) / (2.0 * gamma);
-            var t = 0.5 / zeta;
-            if (abs(zeta) < 1e15) { t = select(-1.0, 1.0, zeta >= 0.0) / (abs(zeta) + sqrt(zeta * zeta + 1.0)); }
-            c = 1.0 / sqrt(t * t + 1.0);
-            s = t * c;
+            let rot = jacobiRotation((beta - alpha) / (2.0 * gamma));
+            c = rot.x;
+            s = rot.y;
             rotated[l] = 1u;
           }
         }
