@@ -66,21 +66,16 @@ void copy_rows(const Layout& l, const T* src, T* dst) {
   // Rows along the last dim; the outer dims walked by an odometer from each task's first row.
   const int last = l.nd - 1;
   const index_t len = l.shape[last], sl = l.src[last];
-  int outer_dims[kMaxDims];
   index_t rows = 1;
-  for (int d = 0; d < last; ++d) {
-    outer_dims[d] = d;
-    rows *= l.shape[d];
-  }
+  for (int d = 0; d < last; ++d) rows *= l.shape[d];
   parallel_for(0, rows, kCopyGrain / len + 1, [&](index_t lo, index_t hi) {
     index_t idx[kMaxDims];
-    index_t pos = lo;
+    index_t pos = lo, so = 0;
     for (int d = last - 1; d >= 0; --d) {
       idx[d] = pos % l.shape[d];
       pos /= l.shape[d];
+      so += idx[d] * l.src[d];
     }
-    index_t so, dof;
-    offsets_of(l, outer_dims, last, lo, &so, &dof);
     for (index_t r = lo; r < hi; ++r) {
       const T* s = src + so;
       T* o = dst + r * len;

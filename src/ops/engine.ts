@@ -6,7 +6,7 @@ import { type DType, bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, int64, truncToInt
 import { Storage } from "../core/storage.js";
 import { broadcastShapes, broadcastStrides, contiguousStrides, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { forEachRow } from "../backends/js/strided.js";
-import { NATIVE_MIN_BINARY, nativeBinary, tryNativeBinary, tryNativeCopy, tryNativeFill, tryNativeUnaryMap } from "./native-fast.js";
+import { NATIVE_MIN_BINARY, NATIVE_MIN_COPY, nativeBinary, tryNativeBinary, tryNativeCopy, tryNativeFill, tryNativeUnaryMap } from "./native-fast.js";
 import { kernels } from "../backends/kernels.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryCopy16, tryDecode16, tryEncode16 } from "./native-convert.js";
@@ -166,11 +166,10 @@ export function decoder(dtype: DType): (raw: number | bigint) => number | bigint
   }
 }
 
-/** Copies src into dst (broadcasting src to dst's shape), converting dtypes like PyTorch's copy_. */
-/** Strided copies of at least this many elements go native. */
-const NATIVE_MIN_COPY = 4096;
+/** x * 1 as the native binary kernel: a float copy within one buffer (see copyInto). */
 const COPY_BY_MUL = nativeBinary((a: number, b: number) => a * b, "mul");
 
+/** Copies src into dst (broadcasting src to dst's shape), converting dtypes like PyTorch's copy_. */
 export function copyInto(dst: Tensor, src: Tensor): void {
   if (onDevice(dst, src)) return deviceOp("copy")(dst, src);
   const shape = dst._shape;

@@ -84,7 +84,7 @@ export function gather(input: Tensor, ...args: Args<[dim: number, index: Tensor]
 
 // ---- scatter family -------------------------------------------------------------------------
 
-type Reduce = "sum" | "prod" | "mean" | "amax" | "amin";
+export type Reduce = "sum" | "prod" | "mean" | "amax" | "amin";
 
 function checkScatter(op: string, self: Tensor, dim: number, index: Tensor, src: Tensor | null): number {
   checkTensor(op, "index", index);
@@ -107,8 +107,8 @@ function checkScatter(op: string, self: Tensor, dim: number, index: Tensor, src:
   return d;
 }
 
-/** Identity of a reduction in `dtype`'s domain. */
-function identity(reduce: Reduce, dtype: DType): Val {
+/** Identity of a reduction in `dtype`'s domain (what include_self=False starts from; the ONNX export's too). */
+export function scatterReduceIdentity(reduce: Reduce, dtype: DType): Val {
   const big = dtype === int64;
   switch (reduce) {
     case "sum": case "mean": return big ? 0n : 0;
@@ -153,7 +153,7 @@ function scatterKernel(out: Tensor, d: number, index: Tensor, src: Tensor | null
   const kind = reduce === "sum" || reduce === "mean" ? "add" : reduce === "prod" ? "mul" : reduce === "amax" ? "max" : "min";
   const f = combineFor(kind, out.dtype);
   if (!includeSelf) {
-    const id = identity(reduce, out.dtype);
+    const id = scatterReduceIdentity(reduce, out.dtype);
     for (let i = 0; i < n; i++) o.store(base[i]! + idx[i]! * stride, id);
   }
   const counts = reduce === "mean" ? new Float64Array(out.storage.length).fill(includeSelf ? 1 : 0) : null;

@@ -57,7 +57,7 @@ export function tryNativeCopy(dst: Tensor, src: Tensor, strides: readonly number
 }
 
 /** Elements below which a strided copy stays in JS (cheaper than a native call). */
-const NATIVE_MIN_COPY = 4096;
+export const NATIVE_MIN_COPY = 4096;
 
 /**
  * dst[0..n) = min(max(src, lo), hi) as two native passes (maximum, then minimum in place), which

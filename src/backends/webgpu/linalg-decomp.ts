@@ -203,6 +203,11 @@ fn jacobiRotation(theta: f32) -> vec3<f32> {
   if (abs(theta) < 1e15) { t = select(-1.0, 1.0, theta >= 0.0) / (abs(theta) + sqrt(theta * theta + 1.0)); }
   let c = 1.0 / sqrt(t * t + 1.0);
   return vec3<f32>(c, t * c, t);
+}
+// (x, y) rotated by r = (sin, sin / (1 + cos)), as a small correction of each value: its error does
+// not grow with the values over thousands of rotations as x cos - y sin would.
+fn rotatePair(x: f32, y: f32, r: vec2<f32>) -> vec2<f32> {
+  return vec2<f32>(x - r.x * (y + r.y * x), y + r.x * (x - r.y * y));
 }`;
 
 /**
@@ -338,14 +343,14 @@ ${vectors ? "    v[base + e] = select(0.0, 1.0, i == j);" : ""}
         let pq = pairs[slot];
         if (pq.y < n && cs[slot].x != 0.0) {
           let r = cs[slot];
-          let x = w[base + row * n + pq.x];
-          let y = w[base + row * n + pq.y];
-          w[base + row * n + pq.x] = x - r.x * (y + r.y * x);
-          w[base + row * n + pq.y] = y + r.x * (x - r.y * y);
-${vectors ? `          let vx = v[base + row * n + pq.x];
-          let vy = v[base + row * n + pq.y];
-          v[base + row * n + pq.x] = vx - r.x * (vy + r.y * vx);
-          v[base + row * n + pq.y] = vy + r.x * (vx - r.y * vy);` : ""}
+          let px = base + row * n + pq.x;
+          let py = base + row * n + pq.y;
+          let xy = rotatePair(w[px], w[py], r);
+          w[px] = xy.x;
+          w[py] = xy.y;
+${vectors ? `          let vxy = rotatePair(v[px], v[py], r);
+          v[px] = vxy.x;
+          v[py] = vxy.y;` : ""}
         }
       }
       storageBarrier();
@@ -356,10 +361,11 @@ ${vectors ? `          let vx = v[base + row * n + pq.x];
         let pq = pairs[slot];
         if (pq.y < n && cs[slot].x != 0.0) {
           let r = cs[slot];
-          let x = w[base + pq.x * n + col];
-          let y = w[base + pq.y * n + col];
-          w[base + pq.x * n + col] = x - r.x * (y + r.y * x);
-          w[base + pq.y * n + col] = y + r.x * (x - r.y * y);
+          let px = base + pq.x * n + col;
+          let py = base + pq.y * n + col;
+          let xy = rotatePair(w[px], w[py], r);
+          w[px] = xy.x;
+          w[py] = xy.y;
         }
       }
       storageBarrier();
@@ -501,10 +507,11 @@ ${vectors ? `  for (var e = l; e < n * n; e += ${wg}u) { vt[vb + e] = select(0.0
         let pq = pairs[slot];
         let r = cs[slot];
         if (pq.y < n && r.x != 0.0) {
-          let x = w[wb + pq.x * m + i];
-          let y = w[wb + pq.y * m + i];
-          w[wb + pq.x * m + i] = x - r.x * (y + r.y * x);
-          w[wb + pq.y * m + i] = y + r.x * (x - r.y * y);
+          let px = wb + pq.x * m + i;
+          let py = wb + pq.y * m + i;
+          let xy = rotatePair(w[px], w[py], r);
+          w[px] = xy.x;
+          w[py] = xy.y;
         }
       }
 ${vectors ? `      for (var e = l; e < half * n; e += ${wg}u) {
@@ -513,10 +520,11 @@ ${vectors ? `      for (var e = l; e < half * n; e += ${wg}u) {
         let pq = pairs[slot];
         let r = cs[slot];
         if (pq.y < n && r.x != 0.0) {
-          let x = vt[vb + pq.x * n + i];
-          let y = vt[vb + pq.y * n + i];
-          vt[vb + pq.x * n + i] = x - r.x * (y + r.y * x);
-          vt[vb + pq.y * n + i] = y + r.x * (x - r.y * y);
+          let px = vb + pq.x * n + i;
+          let py = vb + pq.y * n + i;
+          let xy = rotatePair(vt[px], vt[py], r);
+          vt[px] = xy.x;
+          vt[py] = xy.y;
         }
       }` : ""}
       workgroupBarrier();

@@ -11,6 +11,7 @@
 // with the same entries.
 
 import type { IndexItem } from "../../ops/indexing-getitem.js";
+import { type Reduce, scatterReduceIdentity } from "../../ops/indexing-scatter.js";
 import { type DType, bool, int64 } from "../../core/dtype.js";
 import { type ConvertContext, type Converter, type DimAB, dimsOf } from "../context.js";
 import { attr } from "../graph.js";
@@ -109,20 +110,7 @@ function scatterUpdates(c: ConvertContext, index: string, d: DType): string {
   return same ? updates : c.op("Slice", [updates, c.g.ints(idx.shape.map(() => 0)), c.op("Shape", [index])]);
 }
 
-const SCATTER_REDUCTION = { sum: "add", mean: "add", prod: "mul", amax: "max", amin: "min" } as const;
-
-/** The identity of a scatter_reduce reduction in dtype `d` (what include_self=False starts from). */
-function reduceIdentity(reduce: keyof typeof SCATTER_REDUCTION, d: DType): number | bigint {
-  if (reduce === "sum" || reduce === "mean") return d === int64 ? 0n : 0;
-  if (reduce === "prod") return d === int64 ? 1n : 1;
-  const low = reduce === "amax";
-  if (d.isFloatingPoint) return low ? -Infinity : Infinity;
-  if (d === int64) return low ? -(2n ** 63n) : 2n ** 63n - 1n;
-  const range: Record<string, [number, number]> = { uint8: [0, 255], int8: [-128, 127], int16: [-32768, 32767], int32: [-(2 ** 31), 2 ** 31 - 1] };
-  const r = range[d.name];
-  if (!r) throw new Error(`scatter_reduce: no identity for ${d.name}`);
-  return low ? r[0] : r[1];
-}
+const SCATTER_REDUCTION: Record<Reduce, "add" | "mul" | "max" | "min"> = { sum: "add", mean: "add", prod: "mul", amax: "max", amin: "min" };
 
 /**
  * scatter_reduce(dim, index, src, reduce, include_self): ScatterElements with the reduction
@@ -133,7 +121,7 @@ function reduceIdentity(reduce: keyof typeof SCATTER_REDUCTION, d: DType): numbe
 const scatterReduce: Converter = (c) => {
   const d = c.outDtype();
   if (d === bool) return c.fail("scatter_reduce of bool tensors has no ONNX mapping");
-  const reduce = c.attr<keyof typeof SCATTER_REDUCTION>("reduce"), includeSelf = c.attr<boolean>("includeSelf");
+  const reduce = c.attr<Reduce>("reduce"), includeSelf = c.attr<boolean>("includeSelf");
   const reduction = SCATTER_REDUCTION[reduce];
   if ((reduction === "max" || reduction === "min") && c.opset < 18) return c.fail(`scatter_reduce with reduce='${reduce}' needs opset 18 (ScatterElements' max/min reductions)`);
   const axis = attr.i(c.attr<number>("dim"));
@@ -145,7 +133,7 @@ const scatterReduce: Converter = (c) => {
   const zerosOfX = c.op("Expand", [c.g.scalar(0, int64), c.op("Shape", [x])]);
   const counts = hitCount(zerosOfX);
   const hit = c.op("Greater", [counts, c.g.scalar(0, int64)]);
-  const start = includeSelf ? x : c.op("Where", [hit, c.g.scalar(reduceIdentity(reduce, d), d), x]);
+  const start = includeSelf ? x : c.op("Where", [hit, c.g.scalar(scatterReduceIdentity(reduce, d), d), x]);
   const reduced = c.op("ScatterElements", [start, index, updates], { axis, reduction: attr.s(reduction) });
   if (reduce !== "mean") return reduced;
   const n = includeSelf ? c.op("Add", [counts, c.g.scalar(1, int64)]) : c.op("Max", [counts, c.g.scalar(1, int64)]);
