@@ -228,6 +228,26 @@ function powerOfTwoScale(wg: number, from: string, count: string): string {
   let unscale = ldexp(1.0, -exponent);`;
 }
 
+/**
+ * WGSL that rotates the pairs (p, q) of the round in `pairs` by `cs` in rows p and q (each `len`
+ * long, from `base`) of the array `arr`: one-sided Jacobi's update of W and of Vᵀ.
+ */
+function rotateColumns(wg: number, arr: string, base: string, len: string): string {
+  return `      for (var e = l; e < half * ${len}; e += ${wg}u) {
+        let slot = e / ${len};
+        let i = e % ${len};
+        let pq = pairs[slot];
+        let r = cs[slot];
+        if (pq.y < n && r.x != 0.0) {
+          let px = ${base} + pq.x * ${len} + i;
+          let py = ${base} + pq.y * ${len} + i;
+          let xy = rotatePair(${arr}[px], ${arr}[py], r);
+          ${arr}[px] = xy.x;
+          ${arr}[py] = xy.y;
+        }
+      }`;
+}
+
 /** A u32 whose order is the floats' (NaN above +inf, or below -inf with its sign bit): sorting never sees NaN compare false. */
 const ORDER_KEY = `
 fn orderKey(x: f32) -> u32 {
@@ -501,32 +521,8 @@ ${vectors ? `  for (var e = l; e < n * n; e += ${wg}u) { vt[vb + e] = select(0.0
       }
       workgroupBarrier();
       storageBarrier();
-      for (var e = l; e < half * m; e += ${wg}u) {
-        let slot = e / m;
-        let i = e % m;
-        let pq = pairs[slot];
-        let r = cs[slot];
-        if (pq.y < n && r.x != 0.0) {
-          let px = wb + pq.x * m + i;
-          let py = wb + pq.y * m + i;
-          let xy = rotatePair(w[px], w[py], r);
-          w[px] = xy.x;
-          w[py] = xy.y;
-        }
-      }
-${vectors ? `      for (var e = l; e < half * n; e += ${wg}u) {
-        let slot = e / n;
-        let i = e % n;
-        let pq = pairs[slot];
-        let r = cs[slot];
-        if (pq.y < n && r.x != 0.0) {
-          let px = vb + pq.x * n + i;
-          let py = vb + pq.y * n + i;
-          let xy = rotatePair(vt[px], vt[py], r);
-          vt[px] = xy.x;
-          vt[py] = xy.y;
-        }
-      }` : ""}
+${rotateColumns(wg, "w", "wb", "m")}
+${vectors ? rotateColumns(wg, "vt", "vb", "n") : ""}
       workgroupBarrier();
       storageBarrier();
     }
