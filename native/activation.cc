@@ -8,10 +8,7 @@ namespace {
 
 template <typename T>
 const ActivationKernels<T>& kernels() {
-  static const ActivationKernels<T> k512 = activation_kernels_avx512<T>();
-  static const ActivationKernels<T> k2 = activation_kernels_avx2<T>();
-  static const ActivationKernels<T> kg = activation_kernels_generic<T>();
-  return for_active_isa(k512, k2, kg);
+  return for_active_isa<ActivationKernels<T>, &activation_kernels_avx512<T>, &activation_kernels_avx2<T>, &activation_kernels_generic<T>>();
 }
 
 // Elements per thread below which splitting costs more than it saves: the piecewise-linear ops

@@ -29,16 +29,24 @@ Isa active_isa();
 // Returns the ISA applied: `want` clamped to what the CPU supports.
 Isa set_active_isa(Isa want);
 
-// The kernel table of the active ISA, out of one built per ISA (tests lower the ISA at run time).
-template <class Table>
-const Table& for_active_isa(const Table& avx512, const Table& avx2, const Table& portable) {
+// The kernel table of the active ISA (tests lower the ISA at run time). Each ISA's table is built
+// on its first use only: building one runs code compiled for its ISA (compilers vectorise the
+// initialisation of a table of pointers), which would fault on a CPU without it.
+template <class Table, Table (*Avx512)(), Table (*Avx2)(), Table (*Portable)()>
+const Table& for_active_isa() {
   switch (active_isa()) {
-    case Isa::avx512:
-      return avx512;
-    case Isa::avx2:
-      return avx2;
-    default:
-      return portable;
+    case Isa::avx512: {
+      static const Table table = Avx512();
+      return table;
+    }
+    case Isa::avx2: {
+      static const Table table = Avx2();
+      return table;
+    }
+    default: {
+      static const Table table = Portable();
+      return table;
+    }
   }
 }
 

@@ -17,10 +17,7 @@ constexpr index_t kGrainCostly = 4096;
 
 template <typename T>
 const ElementwiseKernels<T>& kernels() {
-  static const ElementwiseKernels<T> k512 = elementwise_kernels_avx512<T>();
-  static const ElementwiseKernels<T> k2 = elementwise_kernels_avx2<T>();
-  static const ElementwiseKernels<T> kg = elementwise_kernels_generic<T>();
-  return for_active_isa(k512, k2, kg);
+  return for_active_isa<ElementwiseKernels<T>, &elementwise_kernels_avx512<T>, &elementwise_kernels_avx2<T>, &elementwise_kernels_generic<T>>();
 }
 
 bool is_cheap(UnaryOp op) {

@@ -17,10 +17,7 @@ constexpr index_t kGrainSelect = 32768;
 constexpr index_t kGrainBytes = 1 << 17;
 
 const MaskKernels& kernels() {
-  static const MaskKernels k512 = mask_kernels_avx512();
-  static const MaskKernels k2 = mask_kernels_avx2();
-  static const MaskKernels kg = mask_kernels_generic();
-  return for_active_isa(k512, k2, kg);
+  return for_active_isa<MaskKernels, &mask_kernels_avx512, &mask_kernels_avx2, &mask_kernels_generic>();
 }
 
 template <typename T>

@@ -16,10 +16,7 @@ NnKernels<T> nn_kernels_generic() {
 
 template <typename T>
 const NnKernels<T>& nn_kernels() {
-  static const NnKernels<T> k512 = nn_kernels_avx512<T>();
-  static const NnKernels<T> k2 = nn_kernels_avx2<T>();
-  static const NnKernels<T> kg = nn_kernels_generic<T>();
-  return for_active_isa(k512, k2, kg);
+  return for_active_isa<NnKernels<T>, &nn_kernels_avx512<T>, &nn_kernels_avx2<T>, &nn_kernels_generic<T>>();
 }
 
 template <typename T>

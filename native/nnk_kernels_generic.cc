@@ -21,10 +21,7 @@ ConvertKernels convert_kernels_generic() {
 
 template <typename T>
 const NnkKernels<T>& nnk_kernels() {
-  static const NnkKernels<T> k512 = nnk_kernels_avx512<T>();
-  static const NnkKernels<T> k2 = nnk_kernels_avx2<T>();
-  static const NnkKernels<T> kg = nnk_kernels_generic<T>();
-  return for_active_isa(k512, k2, kg);
+  return for_active_isa<NnkKernels<T>, &nnk_kernels_avx512<T>, &nnk_kernels_avx2<T>, &nnk_kernels_generic<T>>();
 }
 
 template NnkKernels<float> nnk_kernels_generic<float>();

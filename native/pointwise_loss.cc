@@ -16,10 +16,7 @@ constexpr index_t kLossChunk = 16384;
 
 template <typename T>
 const LossKernels<T>& loss_kernels() {
-  static const LossKernels<T> k512 = loss_kernels_avx512<T>();
-  static const LossKernels<T> k2 = loss_kernels_avx2<T>();
-  static const LossKernels<T> kg = loss_kernels_generic<T>();
-  return for_active_isa(k512, k2, kg);
+  return for_active_isa<LossKernels<T>, &loss_kernels_avx512<T>, &loss_kernels_avx2<T>, &loss_kernels_generic<T>>();
 }
 
 template <typename T>
@@ -30,10 +27,7 @@ LossOperands<T> advanced(const LossOperands<T>& o, index_t lo) {
 // The active ISA's elementwise unary loop (serial: the loss drivers split the work themselves).
 template <typename T>
 auto unary_loop() {
-  static const ElementwiseKernels<T> k512 = elementwise_kernels_avx512<T>();
-  static const ElementwiseKernels<T> k2 = elementwise_kernels_avx2<T>();
-  static const ElementwiseKernels<T> kg = elementwise_kernels_generic<T>();
-  return for_active_isa(k512, k2, kg).unary;
+  return for_active_isa<ElementwiseKernels<T>, &elementwise_kernels_avx512<T>, &elementwise_kernels_avx2<T>, &elementwise_kernels_generic<T>>().unary;
 }
 }  // namespace
 

@@ -20,10 +20,7 @@ constexpr index_t kRowChunk = index_t{1} << 30;
 
 template <typename T>
 const IndexKernels<T>& kernels() {
-  static const IndexKernels<T> k512 = index_kernels_avx512<T>();
-  static const IndexKernels<T> k2 = index_kernels_avx2<T>();
-  static const IndexKernels<T> kg = index_kernels_generic<T>();
-  return for_active_isa(k512, k2, kg);
+  return for_active_isa<IndexKernels<T>, &index_kernels_avx512<T>, &index_kernels_avx2<T>, &index_kernels_generic<T>>();
 }
 
 // Whether candidate (v, i) beats (b, j), for candidates taken from ranges in increasing order.

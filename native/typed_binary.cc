@@ -18,10 +18,7 @@ constexpr index_t kGrainCostly = 4096;
 constexpr index_t kGrainConvert = 65536;
 
 const TypedKernels& kernels() {
-  static const TypedKernels k512 = typed_kernels_avx512();
-  static const TypedKernels k2 = typed_kernels_avx2();
-  static const TypedKernels kg = typed_kernels_generic();
-  return for_active_isa(k512, k2, kg);
+  return for_active_isa<TypedKernels, &typed_kernels_avx512, &typed_kernels_avx2, &typed_kernels_generic>();
 }
 
 bool is_cheap(TypedOp op, NumType type) {

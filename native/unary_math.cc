@@ -15,10 +15,7 @@ namespace {
 
 template <typename T>
 const MathKernels<T>& kernels() {
-  static const MathKernels<T> k512 = math_kernels_avx512<T>();
-  static const MathKernels<T> k2 = math_kernels_avx2<T>();
-  static const MathKernels<T> kg = math_kernels_generic<T>();
-  return for_active_isa(k512, k2, kg);
+  return for_active_isa<MathKernels<T>, &math_kernels_avx512<T>, &math_kernels_avx2<T>, &math_kernels_generic<T>>();
 }
 
 // Elements per thread below which splitting costs more than it saves (see elementwise.cc):
