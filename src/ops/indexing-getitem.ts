@@ -12,6 +12,7 @@ import { makeView, select, slice, unsqueeze } from "./view.js";
 import { applyInPlace } from "./inplace.js";
 import { indexWith, planAdvanced, putPlanned, valuesForPut } from "./indexing-advanced.js";
 import { contiguousCopy, int64Tensor } from "./indexing-kernels.js";
+import { nonzero } from "./indexing-mask.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 
@@ -167,6 +168,28 @@ function getParsed(self: Tensor, items: readonly Item[]): Tensor {
 /** x.get(...): Python's x[...]. Basic indexing returns a view; index tensors copy. */
 export function getItem(self: Tensor, ...index: Index[]): Tensor {
   return getParsed(self, index.map(parseItem));
+}
+
+/**
+ * x.getAsync(...): x.get(...) where a bool (or uint8) mask may index a device tensor. As PyTorch
+ * does, a k-dim mask is its k columns of nonzero positions (awaited: the count is read back), and
+ * 0-d device index tensors are read back; the rest is x.get's (differentiable) indexing.
+ */
+export async function getItemAsync(self: Tensor, ...index: Index[]): Promise<Tensor> {
+  const items = index.map(parseItem);
+  if (!onDevice(self, items.map((it) => (it.k === "tensor" ? it.t : null)))) return getParsed(self, items);
+  const resolved: Item[] = [];
+  for (const it of items) {
+    if (it.k !== "tensor" || it.t.dtype.isFloatingPoint || (!isMask(it.t) && !(it.t.dim() === 0 && onDevice(it.t)))) resolved.push(it);
+    else if (it.t.dim() === 0) {
+      const v = await it.t.itemAsync();
+      resolved.push(isMask(it.t) ? { k: "bool", v: Boolean(v) } : { k: "int", v: Number(v) });
+    } else {
+      const columns = onDevice(it.t) ? await deviceOp("nonzeroAsync", "index")(it.t, true) as Tensor[] : nonzero(it.t, { asTuple: true });
+      for (const t of columns) resolved.push({ k: "tensor", t });
+    }
+  }
+  return getParsed(self, resolved);
 }
 
 // ---- x[...] = value -------------------------------------------------------------------------
