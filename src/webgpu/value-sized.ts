@@ -48,7 +48,8 @@ export async function gpuNonzero(x: Tensor, asTuple: boolean): Promise<Tensor | 
   const { positions } = await compact(mask);
   // A 0-d tensor: as PyTorch, one position column as a tuple, [n, 0] as a matrix.
   if (x.dim() === 0) return asTuple ? [positions] : positions.reshape([-1, 1]).narrow(1, 0, 0);
-  const cols = coordinates(positions, x.shape);
+  // No position (an empty input among them, whose coordinates would divide by a zero size).
+  const cols = positions.numel() === 0 ? x.shape.map(() => positions) : coordinates(positions, x.shape);
   return asTuple ? cols : stack(cols, 1);
 }
 
@@ -103,9 +104,9 @@ export async function gpuUnique(op: string, x: Tensor, dim: number | null, conse
   if (!returnInverse && !returnCounts) return values;
   const out = [values];
   if (returnInverse) {
-    const inverse = order ? rank.newZeros([n]).indexAdd(0, order, rank) : rank;
+    const inverse = order && n > 0 ? rank.newZeros([n]).indexAdd(0, order, rank) : rank;
     out.push(d === null ? inverse.reshape(x.shape) : inverse);
   }
-  if (returnCounts) out.push(rank.newZeros([positions.numel()]).indexAdd(0, rank, rank.newOnes([n])));
+  if (returnCounts) out.push(n > 0 ? rank.newZeros([positions.numel()]).indexAdd(0, rank, rank.newOnes([n])) : rank);
   return out;
 }
