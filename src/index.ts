@@ -23,6 +23,7 @@ export * from "./ops/reduction.js";
 export * from "./ops/scan.js";
 export * from "./ops/sorting.js";
 export * from "./ops/indexing.js";
+export * from "./ops/value-sized.js";
 export * from "./ops/shape.js";
 export * from "./ops/blas.js";
 export * from "./ops/random.js";

@@ -51,6 +51,14 @@ export function notImplementedOnDevice(op: string, device = "webgpu"): Error {
   return new Error(`${op} is not implemented for the '${device}' device; move the tensors to the CPU first (await x.cpuAsync())`);
 }
 
+/**
+ * The error of a synchronous op whose result's size depends on the values (nonzero, masked_select,
+ * x[mask], unique) on a device, where reading that size back is asynchronous: it names the async form.
+ */
+export function valueSizedOnDevice(op: string, asyncForm: string, hint = "", device = "webgpu"): Error {
+  return new Error(`${op}: the result's size depends on the values; on '${device}' use await ${asyncForm}${hint}`);
+}
+
 /** The device kernel `name`, or the not-implemented error of `op`. */
 export function deviceOp<K extends keyof DeviceOps>(name: K, op: string = String(name)): NonNullable<DeviceOps[K]> {
   const f = deviceOps[name];

@@ -30,6 +30,16 @@ export interface AdvancedPlan {
 
 const INDEX_DTYPES = new Set(["int64", "int32", "uint8", "bool"]);
 
+/** A mask indexing `src` from dim `first` on must have the shape of the dims it covers (PyTorch's message). */
+export function checkMaskShape(mask: Tensor, src: Tensor, first: number): void {
+  for (let j = 0; j < mask.dim(); j++) {
+    const srcIdx = first + j;
+    if (srcIdx >= src.dim() || mask._shape[j] !== src._shape[srcIdx]) {
+      throw new Error(`The shape of the mask ${shapeStr(mask._shape)} at index ${j} does not match the shape of the indexed tensor ${shapeStr(src._shape)} at index ${srcIdx}`);
+    }
+  }
+}
+
 /** Checks the indices against `src` (all of them, before anything is written) and plans the loops. */
 export function planAdvanced(src: Tensor, indices: IndexList): AdvancedPlan {
   for (const t of indices) {
@@ -41,12 +51,7 @@ export function planAdvanced(src: Tensor, indices: IndexList): AdvancedPlan {
   for (const t of indices) {
     if (!t) { expanded.push(null); continue; }
     if (t.dtype.name !== "bool" && t.dtype.name !== "uint8") { expanded.push({ values: indexValues(t), shape: t._shape }); continue; }
-    for (let j = 0; j < t.dim(); j++) {
-      const srcIdx = expanded.length + j;
-      if (srcIdx >= src.dim() || t._shape[j] !== src._shape[srcIdx]) {
-        throw new Error(`The shape of the mask ${shapeStr(t._shape)} at index ${j} does not match the shape of the indexed tensor ${shapeStr(src._shape)} at index ${srcIdx}`);
-      }
-    }
+    checkMaskShape(t, src, expanded.length);
     for (const col of nonzeroColumns(t)) expanded.push({ values: col, shape: [col.length] });
   }
   if (expanded.length > src.dim()) {

@@ -10,8 +10,9 @@ import { tensor } from "./creation.js";
 import { copyInto, scalarOf } from "./engine.js";
 import { makeView, select, slice, unsqueeze } from "./view.js";
 import { applyInPlace } from "./inplace.js";
-import { indexWith, planAdvanced, putPlanned, valuesForPut } from "./indexing-advanced.js";
+import { checkMaskShape, indexWith, planAdvanced, putPlanned, valuesForPut } from "./indexing-advanced.js";
 import { contiguousCopy, int64Tensor } from "./indexing-kernels.js";
+import { nonzero } from "./indexing-mask.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 
@@ -167,6 +168,33 @@ function getParsed(self: Tensor, items: readonly Item[]): Tensor {
 /** x.get(...): Python's x[...]. Basic indexing returns a view; index tensors copy. */
 export function getItem(self: Tensor, ...index: Index[]): Tensor {
   return getParsed(self, index.map(parseItem));
+}
+
+/**
+ * x.getAsync(...): x.get(...) where a bool (or uint8) mask may index a device tensor. 0-d device
+ * index tensors are read back first (x.get reads them); after the basic indexing, each k-dim mask
+ * becomes its k columns of nonzero positions (awaited: the count is read back), as the CPU's
+ * advanced indexing expands masks; the rest is x.get's differentiable indexing.
+ */
+export async function getItemAsync(self: Tensor, ...index: Index[]): Promise<Tensor> {
+  const items = index.map(parseItem);
+  if (!onDevice(self, items.map((it) => (it.k === "tensor" ? it.t : null)))) return getParsed(self, items);
+  const scalarsRead: Item[] = [];
+  for (const it of items) {
+    if (it.k === "tensor" && it.t.dim() === 0 && !it.t.dtype.isFloatingPoint && onDevice(it.t)) {
+      const v = await it.t.itemAsync();
+      scalarsRead.push(isMask(it.t) ? { k: "bool", v: Boolean(v) } : { k: "int", v: Number(v) });
+    } else scalarsRead.push(it);
+  }
+  const { result, indices } = resolve(self, scalarsRead, false);
+  if (!indices.some((t) => t && isMask(t))) return getParsed(self, scalarsRead);
+  const expanded: (Tensor | null)[] = [];
+  for (const t of indices) {
+    if (!t || !isMask(t)) { expanded.push(t); continue; }
+    checkMaskShape(t, result, expanded.length);
+    expanded.push(...(onDevice(t) ? await deviceOp("nonzeroAsync", "index")(t, true) as Tensor[] : nonzero(t, { asTuple: true })));
+  }
+  return onDevice(result, expanded) ? deviceOp("index", "index")(result, expanded) : indexWith(result, expanded);
 }
 
 // ---- x[...] = value -------------------------------------------------------------------------

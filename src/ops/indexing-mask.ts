@@ -13,7 +13,7 @@ import {
   type Val, valueIn,
 } from "./indexing-kernels.js";
 import { cat } from "./shape-join.js";
-import { deviceOp, onDevice } from "./device-hooks.js";
+import { deviceOp, onDevice, valueSizedOnDevice } from "./device-hooks.js";
 import { tryNativeSelect, tryNativeSelectInto } from "./native-masks.js";
 import { checkScalarFits } from "./pointwise-util.js";
 import { tryNativeMaskedSelect, tryNativeNonzero } from "./native-compact.js";
@@ -221,9 +221,8 @@ export function maskedSelect(input: Tensor, ...args: Args<[mask: Tensor], { mask
   const mask = checkTensor("masked_select", "mask", a.mask);
   if (mask.dtype !== bool) throw new Error("masked_select: expected BoolTensor for mask");
   if (onDevice(input, mask)) {
-    throw new Error("masked_select is not implemented for the 'webgpu' device: its result's size is the mask's number of true "
-      + "elements, which would need a synchronous readback. Keep the shape with x.where(mask, other) or x.maskedFill(mask.logicalNot(), value), "
-      + "or move the tensors to the CPU first (await x.cpuAsync())");
+    throw valueSizedOnDevice("masked_select", "torch.maskedSelectAsync(x, mask)",
+      " (the size is the mask's number of true elements), or keep the shape with x.where(mask, other) or x.maskedFill(mask.logicalNot(), value)");
   }
   const shape = broadcastShapes(input._shape, mask._shape);
   const fast = tryNativeMaskedSelect(input, mask, shape);
@@ -265,6 +264,7 @@ export function nonzero(input: Tensor, options: { asTuple?: boolean } & OutOptio
   const a = bindArgs("nonzero", [options], [], ["asTuple"]);
   checkTensor("nonzero", "input", input);
   const asTuple = (a.asTuple as boolean | undefined) ?? false;
+  if (onDevice(input)) throw valueSizedOnDevice("nonzero", "x.nonzeroAsync()");
   const r = nonzeroOf(input, asTuple);
   // Computed from the values, untraced: the export sees it whole, its count data-dependent.
   if (tracing.on) traceOp("nonzero", [input], r, { asTuple, [DATA_DEPENDENT_DIMS]: Array.isArray(r) ? r.map((_, k) => [k, 0]) : [[0, 0]] });
@@ -290,6 +290,7 @@ function nonzeroOf(input: Tensor, asTuple: boolean): Tensor | Tensor[] {
 
 export function argwhere(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("argwhere", arguments, 1); else if (isOptionsObject(input)) return rebind(argwhere, "argwhere", arguments, ["input"], 1, []);
+  if (onDevice(input)) throw valueSizedOnDevice("argwhere", "x.argwhereAsync()");
   return nonzero(input);
 }
 

@@ -3,7 +3,7 @@
 // family file re-exports the public ones and installs get/set.
 
 import { installMethods } from "./args.js";
-import { type Index, getItem, setItem } from "./indexing-getitem.js";
+import { type Index, getItem, getItemAsync, setItem } from "./indexing-getitem.js";
 
 export { gather, scatter, scatter_, scatterAdd, scatterAdd_, scatterReduce, scatterReduce_, takeAlongDim } from "./indexing-scatter.js";
 export { indexSelect, indexAdd, indexAdd_, indexCopy, indexCopy_, indexFill, indexFill_, indexPut, indexPut_, take, put, put_ } from "./indexing-index.js";
@@ -18,6 +18,11 @@ declare module "../core/tensor.js" {
      */
     get(...index: Index[]): Tensor;
     /**
+     * x.get(...), asynchronously: the form for a bool mask indexing a "webgpu" tensor, where the
+     * result's size (the mask's number of true elements) is read back. Any index works, on any device.
+     */
+    getAsync(...index: Index[]): Promise<Tensor>;
+    /**
      * Python's `x[index] = value`, in place. An array is the index tuple: `x.set([":", 0], 1.5)` is
      * `x[:, 0] = 1.5` and `x.set([[0, 2]], v)` is `x[[0, 2]] = v`; a single non-array index may be given
      * bare (`x.set(0, v)`, `x.set(mask, 0)`).
@@ -26,4 +31,4 @@ declare module "../core/tensor.js" {
   }
 }
 
-installMethods({ get: getItem, set: setItem });
+installMethods({ get: getItem, getAsync: getItemAsync, set: setItem });

@@ -11,7 +11,7 @@ import { type Args, bindArgs, checkInt, installMethods, type Method, checkTensor
 import { emptyTensor, toNumbers, writeNumbers, type NumArray } from "./engine.js";
 import { valuesIndices, type ValuesIndices } from "./named-tuple.js";
 import { tensor } from "./creation.js";
-import { deviceOp, onDevice } from "./device-hooks.js";
+import { deviceOp, onDevice, valueSizedOnDevice } from "./device-hooks.js";
 import { tryNativeSort } from "./native-index.js";
 
 import { outCall, type OutOption, hasOut, withOut, type OutPairOption } from "./out.js";
@@ -163,13 +163,14 @@ export function topk(input: Tensor, k: number, ...args: Args<[dim?: number, larg
   return valuesIndices(values, indices);
 }
 
-interface UniqueOptions { sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }
+export interface UniqueOptions { sorted?: boolean; returnInverse?: boolean; returnCounts?: boolean; dim?: number | null }
 
 /** torch.unique: sorted unique values (of the flattened input, or of slices along dim), with inverse and counts. */
 export function unique(input: Tensor, ...args: Args<[sorted?: boolean, returnInverse?: boolean, returnCounts?: boolean, dim?: number | null], UniqueOptions>): Tensor | Tensor[] {
   const o = bindArgs("unique", args, ["sorted", "returnInverse", "returnCounts", "dim"], [], 1);
   const inv = (o.returnInverse as boolean | undefined) ?? false, counts = (o.returnCounts as boolean | undefined) ?? false;
   const dim = (o.dim as number | null | undefined) ?? null;
+  if (onDevice(input)) throw valueSizedOnDevice("unique", "torch.uniqueAsync(x, ...)");
   const r = dim !== null ? uniqueDim(input, dim, inv, counts, false) : uniqueFlat(input, inv, counts);
   if (tracing.on) traceUnique("unique", input, r, dim, inv, counts);
   return r;
@@ -242,6 +243,7 @@ export function uniqueConsecutive(input: Tensor, ...args: Args<[returnInverse?: 
   const o = bindArgs("unique_consecutive", args, ["returnInverse", "returnCounts", "dim"], [], 1);
   const inv = (o.returnInverse as boolean | undefined) ?? false, counts = (o.returnCounts as boolean | undefined) ?? false;
   const dim = (o.dim as number | null | undefined) ?? null;
+  if (onDevice(input)) throw valueSizedOnDevice("unique_consecutive", "torch.uniqueConsecutiveAsync(x, ...)");
   const r = dim !== null ? uniqueDim(input, dim, inv, counts, true) : consecutiveFlat(input, inv, counts);
   if (tracing.on) traceUnique("unique_consecutive", input, r, dim, inv, counts);
   return r;

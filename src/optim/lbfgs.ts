@@ -1,10 +1,14 @@
 // L-BFGS, as torch.optim.LBFGS: one parameter group, a closure that re-evaluates the loss,
-// optional strong-Wolfe line search. Directions are kept as float64 vectors over all parameters.
+// optional strong-Wolfe line search. The algorithm is written once, as a generator over flat
+// tensors on the parameters' device (PyTorch's formulas, in the parameters' dtype); it yields
+// where it needs the closure's loss or scalars' values, so step() drives it with item() and
+// stepAsync() with asynchronous reads (the "webgpu" device, where step() cannot run).
 
 import type { Tensor } from "../core/tensor.js";
 import { enableGrad, noGrad } from "../autograd/grad-mode.js";
-import { Optimizer, type ParamGroup, type ParamsInput, floatView } from "./optimizer.js";
-import { notImplementedOnDevice, onDevice } from "../ops/device-hooks.js";
+import { Optimizer, type ParamGroup, type ParamsInput } from "./optimizer.js";
+import { onDevice } from "../ops/device-hooks.js";
+import { cat, stack } from "../ops/shape-join.js";
 
 export interface LBFGSOptions {
   lr?: number;
@@ -16,24 +20,37 @@ export interface LBFGSOptions {
   lineSearchFn?: "strong_wolfe" | null;
 }
 
-type Vec = Float64Array;
+type Loss = Tensor | number;
+/** What the algorithm asks its driver for: the closure's result, or the values of 0-d tensors. */
+type Request = { kind: "closure" } | { kind: "read"; tensors: Tensor[] };
+type Reply = Loss | number[];
+type Algorithm<R> = Generator<Request, R, Reply>;
 
-const dot = (a: Vec, b: Vec): number => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!; return s; };
-const absMax = (a: Vec): number => { let m = 0; for (const v of a) m = Math.max(m, Math.abs(v)); return m; };
-const absSum = (a: Vec): number => { let m = 0; for (const v of a) m += Math.abs(v); return m; };
-const axpy = (y: Vec, a: number, x: Vec): void => { for (let i = 0; i < y.length; i++) y[i]! += a * x[i]!; };
-const scaled = (x: Vec, a: number): Vec => x.map((v) => v * a);
+function* evaluateClosure(): Algorithm<Loss> { return (yield { kind: "closure" }) as Loss; }
+
+/** The values of 0-d tensors, read together (one readback on a device). */
+function* read(...tensors: Tensor[]): Algorithm<number[]> { return (yield { kind: "read", tensors }) as number[]; }
+
+/** A closure's loss as a number (PyTorch's float(loss)), read with other scalars. */
+function* readWithLoss(loss: Loss, ...tensors: Tensor[]): Algorithm<[number, number[]]> {
+  if (typeof loss === "number") return [loss, yield* read(...tensors)];
+  const [l, ...rest] = yield* read(loss, ...tensors);
+  return [l!, rest];
+}
+
+const absMax = (v: Tensor): Tensor => v.abs().max();
 
 interface LBFGSState {
   funcEvals: number;
   nIter: number;
-  d: Vec | null;
+  d: Tensor | null;
   t: number | null;
-  oldDirs: Vec[];
-  oldStps: Vec[];
-  ro: number[];
-  hDiag: number;
-  prevFlatGrad: Vec | null;
+  oldDirs: Tensor[];
+  oldStps: Tensor[];
+  ro: Tensor[];
+  /** null: 1 (no curvature pair accepted yet). */
+  hDiag: Tensor | null;
+  prevFlatGrad: Tensor | null;
   prevLoss: number | null;
 }
 
@@ -49,35 +66,33 @@ function cubicInterpolate(x1: number, f1: number, g1: number, x2: number, f2: nu
   return (lo + hi) / 2;
 }
 
-type ObjFunc = (t: number) => [number, Vec];
+/** A trial step's loss, gradient and directional derivative. */
+type Objective = (t: number) => Algorithm<[number, Tensor, number]>;
 
-/** PyTorch's _strong_wolfe: returns [loss, grad, step, evals]. */
-function strongWolfe(obj: ObjFunc, t0: number, d: Vec, f: number, g: Vec, gtd: number, c1 = 1e-4, c2 = 0.9, tolChange = 1e-9, maxLs = 25): [number, Vec, number, number] {
+/** PyTorch's _strong_wolfe: returns [loss, grad, step, evals]. `dNorm`: max |d|. */
+function* strongWolfe(obj: Objective, t0: number, dNorm: number, f: number, g: Tensor, gtd: number, c1 = 1e-4, c2 = 0.9, tolChange = 1e-9, maxLs = 25): Algorithm<[number, Tensor, number, number]> {
   let t = t0;
-  const dNorm = absMax(d);
-  let [fNew, gNew] = obj(t);
+  let [fNew, gNew, gtdNew] = yield* obj(t);
   let evals = 1;
-  let gtdNew = dot(gNew, d);
   let tPrev = 0, fPrev = f, gPrev = g, gtdPrev = gtd;
   let done = false, lsIter = 0;
-  let bracket: number[] = [], bracketF: number[] = [], bracketG: Vec[] = [], bracketGtd: number[] = [];
+  let bracket: number[] = [], bracketF: number[] = [], bracketG: Tensor[] = [], bracketGtd: number[] = [];
   while (lsIter < maxLs) {
     if (fNew > f + c1 * t * gtd || (lsIter > 1 && fNew >= fPrev)) {
-      bracket = [tPrev, t]; bracketF = [fPrev, fNew]; bracketG = [gPrev, gNew.slice()]; bracketGtd = [gtdPrev, gtdNew];
+      bracket = [tPrev, t]; bracketF = [fPrev, fNew]; bracketG = [gPrev, gNew]; bracketGtd = [gtdPrev, gtdNew];
       break;
     }
     if (Math.abs(gtdNew) <= -c2 * gtd) { bracket = [t]; bracketF = [fNew]; bracketG = [gNew]; done = true; break; }
     if (gtdNew >= 0) {
-      bracket = [tPrev, t]; bracketF = [fPrev, fNew]; bracketG = [gPrev, gNew.slice()]; bracketGtd = [gtdPrev, gtdNew];
+      bracket = [tPrev, t]; bracketF = [fPrev, fNew]; bracketG = [gPrev, gNew]; bracketGtd = [gtdPrev, gtdNew];
       break;
     }
     const minStep = t + 0.01 * (t - tPrev), maxStep = t * 10;
     const tmp = t;
     t = cubicInterpolate(tPrev, fPrev, gtdPrev, t, fNew, gtdNew, [minStep, maxStep]);
-    tPrev = tmp; fPrev = fNew; gPrev = gNew.slice(); gtdPrev = gtdNew;
-    [fNew, gNew] = obj(t);
+    tPrev = tmp; fPrev = fNew; gPrev = gNew; gtdPrev = gtdNew;
+    [fNew, gNew, gtdNew] = yield* obj(t);
     evals++;
-    gtdNew = dot(gNew, d);
     lsIter++;
   }
   if (lsIter === maxLs) { bracket = [0, t]; bracketF = [f, fNew]; bracketG = [g, gNew]; }
@@ -94,26 +109,36 @@ function strongWolfe(obj: ObjFunc, t0: number, d: Vec, f: number, g: Vec, gtd: n
         insufProgress = false;
       } else insufProgress = true;
     } else insufProgress = false;
-    [fNew, gNew] = obj(t);
+    [fNew, gNew, gtdNew] = yield* obj(t);
     evals++;
-    gtdNew = dot(gNew, d);
     lsIter++;
     if (fNew > f + c1 * t * gtd || fNew >= bracketF[lowPos]!) {
-      bracket[highPos] = t; bracketF[highPos] = fNew; bracketG[highPos] = gNew.slice(); bracketGtd[highPos] = gtdNew;
+      bracket[highPos] = t; bracketF[highPos] = fNew; bracketG[highPos] = gNew; bracketGtd[highPos] = gtdNew;
       [lowPos, highPos] = bracketF[0]! <= bracketF[1]! ? [0, 1] : [1, 0];
     } else {
       if (Math.abs(gtdNew) <= -c2 * gtd) done = true;
       else if (gtdNew * (bracket[highPos]! - bracket[lowPos]!) >= 0) {
         bracket[highPos] = bracket[lowPos]!; bracketF[highPos] = bracketF[lowPos]!; bracketG[highPos] = bracketG[lowPos]!; bracketGtd[highPos] = bracketGtd[lowPos]!;
       }
-      bracket[lowPos] = t; bracketF[lowPos] = fNew; bracketG[lowPos] = gNew.slice(); bracketGtd[lowPos] = gtdNew;
+      bracket[lowPos] = t; bracketF[lowPos] = fNew; bracketG[lowPos] = gNew; bracketGtd[lowPos] = gtdNew;
     }
   }
   return [bracketF[lowPos]!, bracketG[lowPos]!, bracket[lowPos]!, evals];
 }
 
+const NEEDS_CLOSURE = "LBFGS.step() requires a closure that re-evaluates the model and returns the loss";
+
+/** Reads 0-d tensors: those on a device in one asynchronous readback, CPU ones as step() does. */
+async function readAsync(tensors: Tensor[]): Promise<number[]> {
+  const onGpu = tensors.filter((t) => onDevice(t));
+  if (onGpu.length === 0) return tensors.map((t) => Number(t.item()));
+  const values = (await stack(onGpu.map((t) => t.detach().float())).tolistAsync()) as number[];
+  let k = 0;
+  return tensors.map((t) => (onDevice(t) ? values[k++]! : Number(t.item())));
+}
+
 export class LBFGS extends Optimizer {
-  private readonly lbfgs: LBFGSState = { funcEvals: 0, nIter: 0, d: null, t: null, oldDirs: [], oldStps: [], ro: [], hDiag: 1, prevFlatGrad: null, prevLoss: null };
+  private readonly lbfgs: LBFGSState = { funcEvals: 0, nIter: 0, d: null, t: null, oldDirs: [], oldStps: [], ro: [], hDiag: null, prevFlatGrad: null, prevLoss: null };
 
   constructor(params: ParamsInput, options: LBFGSOptions = {}) {
     const maxIter = options.maxIter ?? 20;
@@ -128,116 +153,147 @@ export class LBFGS extends Optimizer {
   }
 
   protected updateGroup(_group: ParamGroup): void {
-    throw new Error("LBFGS.step() requires a closure that re-evaluates the model and returns the loss");
+    throw new Error(NEEDS_CLOSURE);
   }
 
   private get params(): Tensor[] { return this.paramGroups[0]!.params; }
 
-  private gatherFlatGrad(): Vec {
-    const n = this.params.reduce((s, p) => s + p.numel(), 0);
-    const out = new Float64Array(n);
-    let off = 0;
-    for (const p of this.params) {
-      if (p.grad) out.set(floatView(p.grad).data, off);
-      off += p.numel();
-    }
-    return out;
+  /** PyTorch's _gather_flat_grad: the gradients as one new vector (zeros for a parameter without one). */
+  private gatherFlatGrad(): Tensor {
+    return cat(this.params.map((p) => (p.grad ? p.grad.reshape([-1]) : p.detach().newZeros([p.numel()]))));
   }
 
-  private addGrad(t: number, d: Vec): void {
+  /** The parameters += t * d (d flat, in the parameters' order). */
+  private addGrad(t: number, d: Tensor): void {
     let off = 0;
     for (const p of this.params) {
-      const v = floatView(p);
-      for (let i = 0; i < v.data.length; i++) v.data[i] = v.data[i]! + t * d[off + i]!;
-      v.commit();
+      p.add_(d.narrow(0, off, p.numel()).view(p.shape), { alpha: t });
       off += p.numel();
     }
   }
 
-  private cloneParams(): Vec[] { return this.params.map((p) => Float64Array.from(floatView(p).data)); }
+  private cloneParams(): Tensor[] { return this.params.map((p) => p.detach().clone()); }
 
-  private setParams(values: Vec[]): void {
-    this.params.forEach((p, k) => { const v = floatView(p); v.data.set(values[k]!); v.commit(); });
+  private setParams(values: Tensor[]): void { this.params.forEach((p, k) => p.copy_(values[k]!)); }
+
+  /** PyTorch's _directional_evaluate: loss, gradient and gradient·d at x0 + t d; x0 is restored. */
+  private *directionalEvaluate(x0: Tensor[], t: number, d: Tensor): Algorithm<[number, Tensor, number]> {
+    this.addGrad(t, d);
+    const raw = yield* evaluateClosure();
+    const flatGrad = this.gatherFlatGrad();
+    this.setParams(x0);
+    const [loss, [gtd]] = yield* readWithLoss(raw, flatGrad.dot(d));
+    return [loss, flatGrad, gtd!];
   }
 
-  override step(closure?: () => Tensor | number): Tensor | number | null {
-    if (!closure) throw new Error("LBFGS.step() requires a closure that re-evaluates the model and returns the loss");
-    // Its line search branches on values read back every iteration: that needs synchronous reads.
-    if (onDevice(this.params)) throw notImplementedOnDevice("LBFGS.step");
-    const evaluate = (): number => { const l = enableGrad(closure); return typeof l === "number" ? l : Number(l.item()); };
+  /** One step (PyTorch's LBFGS.step); returns the closure's first result. Runs with grad off, the closure with grad on. */
+  private *algorithm(): Algorithm<Loss> {
     const g = this.paramGroups[0]!;
     const lr = g.lr as number, maxIter = g.max_iter as number, maxEval = g.max_eval as number;
     const tolGrad = g.tolerance_grad as number, tolChange = g.tolerance_change as number, history = g.history_size as number;
     const s = this.lbfgs;
-    const origLoss = enableGrad(closure);
-    let loss = typeof origLoss === "number" ? origLoss : Number(origLoss.item());
+    const origLoss = yield* evaluateClosure();
+    let flatGrad = this.gatherFlatGrad();
+    let [loss, [gradMax]] = yield* readWithLoss(origLoss, absMax(flatGrad));
     let currentEvals = 1;
     s.funcEvals++;
-    let flatGrad = this.gatherFlatGrad();
-    if (absMax(flatGrad) <= tolGrad) return origLoss;
+    if (gradMax! <= tolGrad) return origLoss;
     let { d, t } = s;
     let nIter = 0;
-    noGrad(() => {
-      while (nIter < maxIter) {
-        nIter++;
-        s.nIter++;
-        if (s.nIter === 1) {
-          d = scaled(flatGrad, -1);
-          s.oldDirs = []; s.oldStps = []; s.ro = []; s.hDiag = 1;
-        } else {
-          const y = flatGrad.map((v, i) => v - s.prevFlatGrad![i]!);
-          const st = scaled(d!, t!);
-          const ys = dot(y, st);
-          if (ys > 1e-10) {
-            if (s.oldDirs.length === history) { s.oldDirs.shift(); s.oldStps.shift(); s.ro.shift(); }
-            s.oldDirs.push(y); s.oldStps.push(st); s.ro.push(1 / ys);
-            s.hDiag = ys / dot(y, y);
-          }
-          const num = s.oldDirs.length;
-          const al = new Array<number>(num);
-          const q = scaled(flatGrad, -1);
-          for (let i = num - 1; i >= 0; i--) { al[i] = dot(s.oldStps[i]!, q) * s.ro[i]!; axpy(q, -al[i]!, s.oldDirs[i]!); }
-          const r = scaled(q, s.hDiag);
-          for (let i = 0; i < num; i++) { const be = dot(s.oldDirs[i]!, r) * s.ro[i]!; axpy(r, al[i]! - be, s.oldStps[i]!); }
-          d = r;
+    while (nIter < maxIter) {
+      nIter++;
+      s.nIter++;
+      if (s.nIter === 1) {
+        d = flatGrad.neg();
+        s.oldDirs = []; s.oldStps = []; s.ro = []; s.hDiag = null;
+      } else {
+        const y = flatGrad.sub(s.prevFlatGrad!);
+        const st = d!.mul(t!);
+        const ys = y.dot(st);
+        const [ysValue] = yield* read(ys);
+        if (ysValue! > 1e-10) {
+          if (s.oldDirs.length === history) { s.oldDirs.shift(); s.oldStps.shift(); s.ro.shift(); }
+          s.oldDirs.push(y); s.oldStps.push(st); s.ro.push(ys.reciprocal());
+          s.hDiag = ys.div(y.dot(y));
         }
-        s.prevFlatGrad = flatGrad.slice();
-        s.prevLoss = loss;
-        t = s.nIter === 1 ? Math.min(1, 1 / absSum(flatGrad)) * lr : lr;
-        const gtd = dot(flatGrad, d!);
-        if (gtd > -tolChange) break;
-        let lsEvals = 0;
-        let optCond = false;
-        if (g.line_search_fn === "strong_wolfe") {
-          const x0 = this.cloneParams();
-          const obj: ObjFunc = (step) => {
-            this.addGrad(step, d!);
-            const l = evaluate();
-            const fg = this.gatherFlatGrad();
-            this.setParams(x0);
-            return [l, fg];
-          };
-          [loss, flatGrad, t, lsEvals] = strongWolfe(obj, t, d!, loss, flatGrad, gtd);
-          this.addGrad(t, d!);
-          optCond = absMax(flatGrad) <= tolGrad;
-        } else {
-          this.addGrad(t, d!);
-          if (nIter !== maxIter) {
-            loss = evaluate();
-            flatGrad = this.gatherFlatGrad();
-            optCond = absMax(flatGrad) <= tolGrad;
-            lsEvals = 1;
-          }
-        }
-        currentEvals += lsEvals;
-        s.funcEvals += lsEvals;
-        if (nIter === maxIter || currentEvals >= maxEval || optCond) break;
-        if (absMax(d!) * Math.abs(t) <= tolChange) break;
-        if (Math.abs(loss - s.prevLoss!) < tolChange) break;
+        // The two-loop recursion stays on the device: its scalars are 0-d tensors, never read.
+        const num = s.oldDirs.length;
+        const al = new Array<Tensor>(num);
+        const q = flatGrad.neg();
+        for (let i = num - 1; i >= 0; i--) { al[i] = s.oldStps[i]!.dot(q).mul(s.ro[i]!); q.sub_(s.oldDirs[i]!.mul(al[i]!)); }
+        const r = s.hDiag ? q.mul(s.hDiag) : q;
+        for (let i = 0; i < num; i++) { const be = s.oldDirs[i]!.dot(r).mul(s.ro[i]!); r.add_(s.oldStps[i]!.mul(al[i]!.sub(be))); }
+        d = r;
       }
-    });
+      s.prevFlatGrad = flatGrad;
+      s.prevLoss = loss;
+      const lineSearch = g.line_search_fn === "strong_wolfe";
+      // PyTorch's first step min(1, 1 / sum|g|) * lr is a tensor of the parameters' dtype when 1 / sum|g| < 1.
+      const inverseSum = s.nIter === 1 ? flatGrad.abs().sum().reciprocal() : null;
+      const [gtd, ...more] = yield* read(flatGrad.dot(d!), ...(inverseSum ? [inverseSum, inverseSum.mul(lr)] : []), ...(lineSearch ? [absMax(d!)] : []));
+      t = inverseSum && more[0]! < 1 ? more[1]! : lr;
+      if (gtd! > -tolChange) break;
+      let lsEvals = 0, optCond = false, dMax = Infinity;
+      if (lineSearch) {
+        const x0 = this.cloneParams(), dir = d!;
+        [loss, flatGrad, t, lsEvals] = yield* strongWolfe((step) => this.directionalEvaluate(x0, step, dir), t, more[more.length - 1]!, loss, flatGrad, gtd!);
+        this.addGrad(t, d!);
+        [gradMax, dMax] = (yield* read(absMax(flatGrad), absMax(d!))) as [number, number];
+        optCond = gradMax <= tolGrad;
+      } else {
+        this.addGrad(t, d!);
+        if (nIter !== maxIter) {
+          const raw = yield* evaluateClosure();
+          flatGrad = this.gatherFlatGrad();
+          [loss, [gradMax, dMax]] = (yield* readWithLoss(raw, absMax(flatGrad), absMax(d!))) as [number, [number, number]];
+          optCond = gradMax <= tolGrad;
+          lsEvals = 1;
+        }
+      }
+      currentEvals += lsEvals;
+      s.funcEvals += lsEvals;
+      if (nIter === maxIter || currentEvals >= maxEval || optCond) break;
+      if (dMax * Math.abs(t) <= tolChange) break;
+      if (Math.abs(loss - s.prevLoss) < tolChange) break;
+    }
     s.d = d;
     s.t = t;
     return origLoss;
+  }
+
+  override step(closure?: () => Loss): Loss | null {
+    if (!closure) throw new Error(NEEDS_CLOSURE);
+    if (onDevice(this.params)) {
+      throw new Error("LBFGS.step: the line search reads values back every iteration, which is asynchronous on the 'webgpu' device; use await optimizer.stepAsync(closure)");
+    }
+    const run = this.algorithm();
+    let r = noGrad(() => run.next());
+    while (!r.done) {
+      const request = r.value;
+      let reply: Reply;
+      if (request.kind === "read") reply = request.tensors.map((t) => Number(t.item()));
+      else {
+        reply = enableGrad(closure);
+        if (reply instanceof Promise) throw new Error("LBFGS.step: the closure returned a Promise; use await optimizer.stepAsync(closure)");
+      }
+      r = noGrad(() => run.next(reply));
+    }
+    return r.value;
+  }
+
+  /**
+   * step(closure), asynchronously: the closure may return a Promise, and values are read back
+   * asynchronously (the form for "webgpu" parameters). On the CPU it computes exactly step's iterates.
+   */
+  async stepAsync(closure?: () => Loss | Promise<Loss>): Promise<Loss> {
+    if (!closure) throw new Error(NEEDS_CLOSURE);
+    const run = this.algorithm();
+    let r = noGrad(() => run.next());
+    while (!r.done) {
+      const request = r.value;
+      const reply = request.kind === "read" ? await readAsync(request.tensors) : await enableGrad(closure);
+      r = noGrad(() => run.next(reply));
+    }
+    return r.value;
   }
 }

@@ -39,6 +39,7 @@ import {
 import { gpuProd } from "./prod.js";
 import { gpuLogicalReduce } from "./logical-reduce.js";
 import { gpuModeAlong } from "./mode.js";
+import { gpuMaskedSelect, gpuNonzero, gpuUnique } from "./value-sized.js";
 import { gpuEigh, gpuQr, gpuSvd } from "./linalg-decomp.js";
 import { gpuCholesky, gpuCholeskySolve, gpuLuDet, gpuLuFactor, gpuLuFactorForSolve, gpuLuSolve, gpuTriangularSolve } from "./linalg.js";
 
@@ -56,6 +57,7 @@ const OPS = {
   diffLoss: gpuDiffLoss, clampTensor: gpuClampTensor, nllLoss: gpuNllLoss, unfold: gpuUnfold, fold: gpuFold,
   luFactor: gpuLuFactor, luFactorForSolve: gpuLuFactorForSolve, luSolve: gpuLuSolve, luDet: gpuLuDet, triangularSolve: gpuTriangularSolve,
   cholesky: gpuCholesky, choleskySolve: gpuCholeskySolve, qr: gpuQr, eigh: gpuEigh, svd: gpuSvd,
+  nonzeroAsync: gpuNonzero, maskedSelectAsync: gpuMaskedSelect, uniqueAsync: gpuUnique,
 };
 
 type WebgpuOps = typeof OPS;

@@ -12,6 +12,7 @@ import { checkIndexRange, expandableTo, indexValues, scalarTypeName } from "../o
 import { checkDevices, gpuWhere } from "./pointwise.js";
 import { gpuIndex, gpuScatterInto } from "./ops.js";
 import { isGpuTensor } from "./storage.js";
+import { valueSizedOnDevice } from "../ops/device-hooks.js";
 
 type Scalar = number | bigint | boolean;
 
@@ -37,11 +38,16 @@ export function gpuMaskedFillInto(self: Tensor, mask: Tensor, value: Scalar | Te
   gpuWhere(mask.detach(), v, self.detach(), self.dtype, self);
 }
 
-/** The error for indexing by a bool (or uint8) mask, whose result size the device cannot know. */
-export function maskIndexRefused(mask: Tensor): Error {
-  return new Error(`indexing with a ${mask.dtype.name} mask is not implemented for the 'webgpu' device: the result's size is the mask's `
-    + "number of true elements, which would need a synchronous readback. Keep the shape with x.where(mask, other) or "
-    + "x.maskedFill(mask.logicalNot(), value), or move the tensors to the CPU first (await x.cpuAsync())");
+/**
+ * The error for indexing by a bool (or uint8) mask, whose result size the device cannot know
+ * synchronously: reading names x.getAsync; writing with a mask among other index tensors has no
+ * async form (a mask alone is a masked assignment, which the device runs).
+ */
+function maskIndexRefused(mask: Tensor, reading: boolean): Error {
+  const keepShape = "keep the shape with x.where(mask, other) or x.maskedFill(mask.logicalNot(), value)";
+  if (reading) return valueSizedOnDevice(`indexing with a ${mask.dtype.name} mask`, "x.getAsync(...)", ` (the size is the mask's number of true elements), or ${keepShape}`);
+  return new Error(`index_put_: a ${mask.dtype.name} mask among other index tensors is not implemented for the 'webgpu' device (the indexed `
+    + `positions depend on the mask's values): ${keepShape}, or index with the mask's positions (await mask.nonzeroAsync({ asTuple: true }))`);
 }
 
 // ---- advanced indexing with integer index tensors ------------------------------------------------
@@ -68,7 +74,7 @@ function planOnDevice(x: Tensor, indices: readonly (Tensor | null | undefined)[]
     if (t && !(t instanceof Tensor)) throw new Error("index: expected a Tensor or None as each index");
     if (t && !INDEX_DTYPES.has(t.dtype.name)) throw new Error("tensors used as indices must be long, int, byte or bool tensors");
     // A uint8 index is a mask, as on the CPU (PyTorch's deprecated byte masks).
-    if (t && (t.dtype === bool || t.dtype.name === "uint8")) throw maskIndexRefused(t);
+    if (t && (t.dtype === bool || t.dtype.name === "uint8")) throw maskIndexRefused(t, false);
   }
   if (indices.length > x.dim()) throw new Error(`too many indices for tensor of dimension ${x.dim()} (got ${indices.length})`);
   const dims: number[] = [], given: Tensor[] = [];
@@ -162,7 +168,7 @@ const product = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 export function gpuIndexAny(x: Tensor, indices: readonly (Tensor | null)[]): Tensor {
   const given = indices.filter((t): t is Tensor => t !== null);
   const mask = given.find((t) => t.dtype === bool || t.dtype.name === "uint8");
-  if (mask) throw maskIndexRefused(mask);
+  if (mask) throw maskIndexRefused(mask, true);
   if (given.length === 1 && isGpuTensor(given[0])) return gpuIndex(x, indices);
   return gpuAdvancedIndex(x, indices);
 }
