@@ -125,15 +125,16 @@ export function gpuBmm(a: Tensor, b: Tensor): Tensor {
   const d = a.dtype;
   if (d === bool || gpuDTypeOf(d) === null) throw notImplementedOnDevice(`matmul (dtype ${d.name})`);
   if (b.dtype !== d) throw notImplementedOnDevice(`matmul (dtype ${b.dtype.name})`);
-  // float16 stored as f16 multiplies float32 copies (the GEMM reads f32 or i32).
-  return staged((s) => wrap(matmul(s.f32(a), s.f32(b)), d));
+  // float16 stored as f16: the GEMM reads f16 and writes the f16 result itself (no copies).
+  return wrap(matmul(gpuOf(a), gpuOf(b)), d);
 }
 
 /** F.linear with a 2-D float weight: one GEMM with the bias, recorded as AddmmBackward0 (as the CPU does). */
 export function gpuLinear(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   checkDevices("linear", input, weight, bias);
   requireFloat("linear", input, weight, bias);
-  const out = staged((s) => wrap(gpuLinearKernel(s.f32(input), s.f32(weight), s.f32Or(bias) ?? undefined), input.dtype));
+  // float16 stored as f16: one GEMM reads the f16 operands and rounds into an f16 result (no copies).
+  const out = wrap(gpuLinearKernel(gpuOf(input), gpuOf(weight), bias ? gpuOf(bias) : undefined), input.dtype);
   const inF = weight._shape[1]!, outF = weight._shape[0]!;
   const lead = input._shape.slice(0, -1);
   return record("AddmmBackward0", [input, weight, bias], out, ([g]) => {
