@@ -11,8 +11,9 @@ import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
 import * as wg from "../src/backends/webgpu/index.js";
 import { autoSplitKFromEnv } from "../src/backends/webgpu/split-k.js";
-import type { Dispatch, GemmArgs, GemmOperand, GpuContext } from "../src/backends/webgpu/index.js";
+import type { GemmArgs, GemmOperand, GpuContext } from "../src/backends/webgpu/index.js";
 import { f16ToF32, f32ToF16 } from "../src/core/dtype.js";
+import { dispatchKeys } from "./support/dispatches.js";
 import { rng } from "./support/random.js";
 
 const available = await torch.webgpu.isAvailable();
@@ -108,21 +109,13 @@ function reference(h: HostCase): number[] {
   return out;
 }
 
-/** Records the keys of the context's dispatches while `body` runs. */
-function dispatchKeys(body: () => void): string[] {
-  const keys: string[] = [];
-  const original = ctx.dispatch.bind(ctx);
-  ctx.dispatch = (d: Dispatch): void => { keys.push(d.key); original(d); };
-  try { body(); } finally { delete (ctx as { dispatch?: unknown }).dispatch; }
-  return keys;
-}
 
 /** Runs the case on the device; returns C and the dispatch keys. */
 async function runCase(h: HostCase, extra: Partial<GemmArgs>): Promise<{ c: number[]; keys: string[] }> {
   const up = (d: Host): wg.GpuTensor => wg.upload(ctx, d, [d.length]);
   const dev = (o: HostOperand): GemmOperand => ({ ...o, buffer: up(o.data).buffer });
   const cT = up(h.c.data);
-  const keys = dispatchKeys(() => wg.gemm(ctx, {
+  const keys = dispatchKeys(ctx, () => wg.gemm(ctx, {
     M: h.M, N: h.N, K: h.K, batch: h.batch, reduceBatch: h.reduceBatch, alpha: h.alpha, accumulate: h.accumulate,
     dtype: h.int ? "int32" : "float32", a: dev(h.a), b: dev(h.b), c: { ...h.c, buffer: cT.buffer }, bias: h.bias && dev(h.bias), ...extra,
   }));
@@ -314,7 +307,7 @@ describe("GEMM operands and results stored as f16", { skip }, () => {
     const staged = await runCase(h32, extra);
     const dev = (o: HostOperand): GemmOperand => ({ ...o, buffer: wg.upload(ctx, toHalf(o.data)).buffer, f16: true });
     const cT = wg.upload(ctx, toHalf(h.c.data));
-    const keys = dispatchKeys(() => wg.gemm(ctx, {
+    const keys = dispatchKeys(ctx, () => wg.gemm(ctx, {
       M: h.M, N: h.N, K: h.K, batch: h.batch, alpha: h.alpha, accumulate: h.accumulate,
       a: dev(h.a), b: dev(h.b), c: { ...h.c, buffer: cT.buffer, f16: true }, bias: h.bias && dev(h.bias), ...extra,
     }));
@@ -387,7 +380,7 @@ describe("split-K through tensor ops on the webgpu device", { skip }, () => {
   /** Runs `body` with the tiled kernel forced (the automatic split on); returns the dispatch keys. */
   function tiled(body: () => void): string[] {
     const previous = wg.setGemmDefaults({ config: TINY, autoSplitK: true });
-    try { return dispatchKeys(body); } finally { wg.setGemmDefaults(previous); }
+    try { return dispatchKeys(ctx, body); } finally { wg.setGemmDefaults(previous); }
   }
 
   test("x.t().matmul(y) shaped like a weight gradient", async () => {
