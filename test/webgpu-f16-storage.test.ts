@@ -303,4 +303,29 @@ describe("webgpu float16 storage", { skip }, () => {
       for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - e[i]!) <= 1.5e-3 * Math.abs(e[i]!) + 1e-4, `${name}[${i}]: ${a[i]} vs ${e[i]}`);
     }
   });
+
+  test("float16 conv1d/conv2d read f16 directly: outputs and gradients equal the float32 ones rounded once, bit for bit", async () => {
+    torch.manualSeed(8);
+    const h = (...shape: number[]): torch.Tensor => torch.randn(shape).to(torch.float16).to("webgpu");
+    const cases: [string, torch.Tensor[], (t: torch.Tensor[]) => torch.Tensor][] = [
+      ["conv2d 3x3, padding, bias", [h(2, 3, 6, 5), h(4, 3, 3, 3), h(4)], ([x, w, b]) => F.conv2d(x!, w!, b!, { padding: 1 })],
+      ["conv2d 1x1, groups", [h(2, 4, 3, 3), h(6, 2, 1, 1)], ([x, w]) => F.conv2d(x!, w!, null, { groups: 2 })],
+      ["conv1d stride 2", [h(1, 2, 9), h(3, 2, 3), h(3)], ([x, w, b]) => F.conv1d(x!, w!, b!, { stride: 2 })],
+    ];
+    for (const [name, inputs, f] of cases) {
+      const leaves = inputs.map((t) => t.detach().requiresGrad_(true));
+      const leaves32 = inputs.map((t) => t.float().requiresGrad_(true));
+      let y!: torch.Tensor;
+      const keys = dispatchKeys(context(), () => { y = f(leaves); });
+      if (f16Storage()) assert.deepEqual(conversions(keys), [], `${name}: ${keys.join(", ")}`);
+      const y32 = f(leaves32);
+      assert.deepEqual(await bits(y), await bits(y32.half()), `${name} forward`);
+      const g = torch.randn(y.shape).to(torch.float16).to("webgpu");
+      y.backward(g);
+      y32.backward(g.float());
+      for (let i = 0; i < leaves.length; i++) {
+        assert.deepEqual(await bits(leaves[i]!.grad!), await bits(leaves32[i]!.grad!.half()), `${name} grad ${i}`);
+      }
+    }
+  });
 });

@@ -159,20 +159,20 @@ export function gpuConv(kind: "forward" | "input" | "weight", a: Tensor, b: Tens
   checkDevices(op, a, b, bias);
   requireFloat(op, a, b, bias);
   const o = { stride: g.stride, padding: g.padding, dilation: g.dilation, groups: g.groups };
-  const out = staged((s) => {
-    const ga = s.f32(a), gb = s.f32(b);
-    /** A stand-in with the right shape for an operand the kernel only measures. */
-    const shaped = (shape: readonly number[]): GpuTensor => ({ ...ga, shape: shape.slice(), strides: contiguousStridesOf(shape), offset: 0 });
-    let res: GpuTensor;
-    if (kind === "forward") {
-      res = conv(ga, gb, s.f32Or(bias), o);
-    } else if (kind === "input") {
-      res = convBackward(ga, shaped(g.inputShape), gb, o, { input: true }).gradInput!;
-    } else {
-      res = convBackward(gb, ga, shaped(g.weightShape), o, { weight: true }).gradWeight!;
-    }
-    return wrap(res, a.dtype);
-  });
+  // float16 stored as f16 is read by the kernels as it is: the forward writes f16 itself; the
+  // gradients come back float32 and wrap() rounds them once.
+  const ga = gpuOf(a), gb = gpuOf(b);
+  /** A stand-in with the right shape for an operand the kernel only measures. */
+  const shaped = (shape: readonly number[]): GpuTensor => ({ ...ga, shape: shape.slice(), strides: contiguousStridesOf(shape), offset: 0 });
+  let res: GpuTensor;
+  if (kind === "forward") {
+    res = conv(ga, gb, bias ? gpuOf(bias) : null, o);
+  } else if (kind === "input") {
+    res = convBackward(ga, shaped(g.inputShape), gb, o, { input: true }).gradInput!;
+  } else {
+    res = convBackward(gb, ga, shaped(g.weightShape), o, { weight: true }).gradWeight!;
+  }
+  const out = wrap(res, a.dtype);
   if (bias && kind !== "forward") {
     const view = new Array<number>(out.dim()).fill(1);
     view[1] = bias.numel();
@@ -185,7 +185,7 @@ export function gpuConv(kind: "forward" | "input" | "weight", a: Tensor, b: Tens
 export function gpuUnfold(x: Tensor, p: Fold2dParams): Tensor {
   checkDevices("unfold", x);
   if (x.dtype === bool) throw new Error(`"im2col_out_cpu" not implemented for 'Bool'`);
-  return staged((s) => wrapExact(unfold(s.f32(x), p), x.dtype));
+  return wrapExact(unfold(gpuOf(x), p), x.dtype);
 }
 
 /** F.fold's kernel (no recording): sums of columns in float32 or wrapping int32, narrowed to the dtype by wrap(). */
