@@ -116,7 +116,7 @@ function softmaxGrad(g: Tensor, y: Tensor, d: number, log: boolean): Tensor {
 
 /**
  * blas.ts's bmmKernel on the GPU: [B, M, K] @ [B, K, N], no recording. float32 (float16/bfloat16
- * accumulate in float32, the result rounded), and the integer dtypes computed exactly in wrapping
+ * accumulate in float32, the result rounded once: by the GEMM's store for f16 storage), and the integer dtypes computed exactly in wrapping
  * i32 arithmetic (int8/uint8/int16 results wrapped to the type by wrap(); int64 lives in 32 bits
  * on the device, as in every op).
  */
