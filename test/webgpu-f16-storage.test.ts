@@ -327,5 +327,11 @@ describe("webgpu float16 storage", { skip }, () => {
         assert.deepEqual(await bits(leaves[i]!.grad!), await bits(leaves32[i]!.grad!.half()), `${name} grad ${i}`);
       }
     }
+    // F.unfold is im2col alone: a copy of the f16 bits into f16 columns.
+    const x = special(2 * 3 * 5 * 4).reshape([2, 3, 5, 4]);
+    let cols!: torch.Tensor;
+    const keys = dispatchKeys(context(), () => { cols = F.unfold(x.to("webgpu"), [2, 3], { padding: 1, stride: [2, 1] }); });
+    if (f16Storage()) assert.deepEqual(conversions(keys), [], keys.join(", "));
+    assert.deepEqual(await bits(cols), cpuBits(F.unfold(x, [2, 3], { padding: 1, stride: [2, 1] })), "unfold");
   });
 });
