@@ -1,7 +1,8 @@
 // float16 tensors stored as f16 (2 bytes per element) where the adapter offers "shader-f16"
 // (lavapipe does; TORCH_TS_WEBGPU_F16_STORAGE=0 keeps float32 buffers): the storage really is
 // 16-bit, transfers copy the bits, views at odd offsets and odd lengths work, and results equal
-// the CPU's float16 results bit for bit where test/webgpu-half.test.ts asks that of float32 buffers.
+// the CPU's float16 results bit for bit where test/webgpu-half.test.ts asks that of float32 buffers;
+// float16 products (matmul, bmm, linear, their gradients) run one GEMM on the f16 buffers, no copies.
 // Skipped without an adapter; the 16-bit checks are skipped where the context does not store f16.
 
 import { after, before, describe, test } from "node:test";
@@ -9,6 +10,8 @@ import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
 import { context } from "../src/webgpu/runtime.js";
 import { gpuOf } from "../src/webgpu/storage.js";
+import { type MatmulConfig, setGemmDefaults } from "../src/backends/webgpu/matmul.js";
+import { dispatchKeys } from "./support/dispatches.js";
 
 const available = await torch.webgpu.isAvailable();
 const skip = available ? false : "no WebGPU adapter here; run scripts/webgpu-setup.sh to install a CPU adapter";
@@ -213,5 +216,122 @@ describe("webgpu float16 storage", { skip }, () => {
         assert.ok(Number.isFinite(after[i]!) && Math.abs(after[i]!) < Math.abs(before[i]!) + 1e-3, `${opt.constructor.name}[${i}]: ${before[i]} -> ${after[i]}`);
       }
     }
+  });
+
+  // ---- the GEMM on f16 operands ----------------------------------------------------------------
+
+  /** A tile small enough for a CPU adapter's shader compiler: the tiled kernel through tensor ops. */
+  const TINY: MatmulConfig = { BM: 16, BN: 16, BK: 4, TM: 4, TN: 4 };
+  const F = torch.nn.functional;
+
+  /** Keys of pointwise copies that convert between dtypes (the staging copies of float16 products). */
+  const conversions = (keys: string[]): string[] => keys.filter((k) => {
+    const [kind, op, , , out, ins] = k.split("|");
+    return kind === "pw" && op === "identity" && (ins ?? "").split(",").some((d) => d !== out);
+  });
+
+  test("float16 matmul, bmm and linear equal the float32 product of the same values rounded once, bit for bit", async () => {
+    torch.manualSeed(5);
+    const h = (...shape: number[]): torch.Tensor => torch.randn(shape).to(torch.float16).to("webgpu");
+    const cases: [string, torch.Tensor[], (t: torch.Tensor[]) => torch.Tensor][] = [
+      ["mm, odd sizes", [h(5, 7), h(7, 3)], ([a, b]) => a!.matmul(b!)],
+      ["transposed operands", [h(7, 5), h(6, 7)], ([a, b]) => a!.t().matmul(b!.t())],
+      ["bmm", [h(2, 5, 9), h(2, 9, 6)], ([a, b]) => torch.bmm(a!, b!)],
+      ["broadcast batch, vector", [h(2, 3, 5, 4), h(4)], ([a, b]) => a!.matmul(b!)],
+      ["linear with bias, 3-d input", [h(2, 3, 7), h(5, 7), h(5)], ([x, w, b]) => F.linear(x!, w!, b!)],
+      ["linear on rows that are not one strided dim", [h(3, 2, 8), h(4, 8), h(4)], ([x, w, b]) => F.linear(x!.transpose(0, 1), w!, b!)],
+      // K = 600 over one or two output tiles: the automatic split-K with the tiled kernel.
+      ["x^T y (split-K when tiled)", [h(600, 20), h(600, 12)], ([x, y]) => x!.t().matmul(y!)],
+    ];
+    for (const config of [undefined, TINY]) {
+      const previous = setGemmDefaults({ config, autoSplitK: true });
+      try {
+        for (const [name, inputs, f] of cases) {
+          const keys = dispatchKeys(context(), () => {
+            const r = f(inputs);
+            assert.equal(r.dtype, torch.float16, name);
+            if (f16Storage()) assert.equal(gpuOf(r).dtype, "float16", name);
+          });
+          if (f16Storage()) assert.deepEqual(conversions(keys), [], `${name}: ${keys.join(", ")}`);
+          if (config && name.startsWith("x^T")) assert.ok(keys.some((k) => k.endsWith("|split")), keys.join(", "));
+          // float32 copies, the float32 GEMM, one rounding: what float16 products computed before.
+          const staged = f(inputs.map((t) => t.float())).half();
+          assert.deepEqual(await bits(f(inputs)), await bits(staged), `${name} (${config ? "tiled" : "default kernel"})`);
+        }
+      } finally {
+        setGemmDefaults(previous);
+      }
+    }
+  });
+
+  test("a float16 linear is one GEMM dispatch, a matmul too: no staging copies", async (t) => {
+    if (!f16Storage()) { t.skip("float16 is stored in float32 here"); return; }
+    torch.manualSeed(6);
+    const x = torch.randn([3, 4, 8]).to(torch.float16).to("webgpu");
+    const w = torch.randn([6, 8]).to(torch.float16).to("webgpu"), b = torch.randn([6]).to(torch.float16).to("webgpu");
+    let y!: torch.Tensor;
+    const lin = dispatchKeys(context(), () => { y = F.linear(x, w, b); });
+    assert.equal(lin.length, 1, lin.join(", "));
+    assert.match(lin[0]!, /^gemm.*\|f16:a,b,c,bias/);
+    const mm = dispatchKeys(context(), () => { x.matmul(w.t()); });
+    assert.equal(mm.length, 1, mm.join(", "));
+    assert.match(mm[0]!, /^gemm.*\|f16:a,b,c/);
+    assert.deepEqual(await bits(y), await bits(F.linear(x.float(), w.float(), b.float()).half()));
+  });
+
+  test("a float16 linear's forward and backward: the float32 values rounded, within float16's precision, no staging copies", async () => {
+    torch.manualSeed(7);
+    const x32 = torch.randn([2, 3, 10]), w32 = torch.randn([4, 10]), b32 = torch.randn([4]), g32 = torch.randn([2, 3, 4]);
+    // float32 references over the same (float16) values.
+    const [xr, wr, br] = [x32, w32, b32].map((v) => v.half().float().requiresGrad_(true)) as [torch.Tensor, torch.Tensor, torch.Tensor];
+    F.linear(xr, wr, br).backward(g32.half().float());
+    const yr = F.linear(xr, wr, br).detach();
+    const [xg, wg, bg] = [x32, w32, b32].map((v) => v.half().to("webgpu").requiresGrad_(true)) as [torch.Tensor, torch.Tensor, torch.Tensor];
+    let y!: torch.Tensor;
+    const keys = dispatchKeys(context(), () => {
+      y = F.linear(xg, wg, bg);
+      y.backward(g32.half().to("webgpu"));
+    });
+    if (f16Storage()) {
+      assert.deepEqual(conversions(keys), [], keys.join(", "));
+      for (const p of [xg.grad!, wg.grad!, bg.grad!]) assert.equal(gpuOf(p).dtype, "float16");
+    }
+    for (const [name, got, want] of [["y", y, yr], ["x.grad", xg.grad!, xr.grad!], ["w.grad", wg.grad!, wr.grad!], ["b.grad", bg.grad!, br.grad!]] as const) {
+      assert.equal(got.dtype, torch.float16, name);
+      const a = (await got.detach().cpuAsync()).float().reshape(-1).tolist() as number[], e = want.reshape(-1).tolist() as number[];
+      // One rounding of the float32 value (an ulp is 2^-10 relative), the sums in another order.
+      for (let i = 0; i < a.length; i++) assert.ok(Math.abs(a[i]! - e[i]!) <= 1.5e-3 * Math.abs(e[i]!) + 1e-4, `${name}[${i}]: ${a[i]} vs ${e[i]}`);
+    }
+  });
+
+  test("float16 conv1d/conv2d read f16 directly: outputs and gradients equal the float32 ones rounded once, bit for bit", async () => {
+    torch.manualSeed(8);
+    const h = (...shape: number[]): torch.Tensor => torch.randn(shape).to(torch.float16).to("webgpu");
+    const cases: [string, torch.Tensor[], (t: torch.Tensor[]) => torch.Tensor][] = [
+      ["conv2d 3x3, padding, bias", [h(2, 3, 6, 5), h(4, 3, 3, 3), h(4)], ([x, w, b]) => F.conv2d(x!, w!, b!, { padding: 1 })],
+      ["conv2d 1x1, groups", [h(2, 4, 3, 3), h(6, 2, 1, 1)], ([x, w]) => F.conv2d(x!, w!, null, { groups: 2 })],
+      ["conv1d stride 2", [h(1, 2, 9), h(3, 2, 3), h(3)], ([x, w, b]) => F.conv1d(x!, w!, b!, { stride: 2 })],
+    ];
+    for (const [name, inputs, f] of cases) {
+      const leaves = inputs.map((t) => t.detach().requiresGrad_(true));
+      const leaves32 = inputs.map((t) => t.float().requiresGrad_(true));
+      let y!: torch.Tensor;
+      const keys = dispatchKeys(context(), () => { y = f(leaves); });
+      if (f16Storage()) assert.deepEqual(conversions(keys), [], `${name}: ${keys.join(", ")}`);
+      const y32 = f(leaves32);
+      assert.deepEqual(await bits(y), await bits(y32.half()), `${name} forward`);
+      const g = torch.randn(y.shape).to(torch.float16).to("webgpu");
+      y.backward(g);
+      y32.backward(g.float());
+      for (let i = 0; i < leaves.length; i++) {
+        assert.deepEqual(await bits(leaves[i]!.grad!), await bits(leaves32[i]!.grad!.half()), `${name} grad ${i}`);
+      }
+    }
+    // F.unfold is im2col alone: a copy of the f16 bits into f16 columns.
+    const x = special(2 * 3 * 5 * 4).reshape([2, 3, 5, 4]);
+    let cols!: torch.Tensor;
+    const keys = dispatchKeys(context(), () => { cols = F.unfold(x.to("webgpu"), [2, 3], { padding: 1, stride: [2, 1] }); });
+    if (f16Storage()) assert.deepEqual(conversions(keys), [], keys.join(", "));
+    assert.deepEqual(await bits(cols), cpuBits(F.unfold(x, [2, 3], { padding: 1, stride: [2, 1] })), "unfold");
   });
 });

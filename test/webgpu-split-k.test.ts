@@ -1,15 +1,19 @@
 // Split-K GEMM (src/backends/webgpu/split-k.ts): the automatic choice, then the tiled kernel forced
 // to split its reduction (GemmArgs.splitK) against a host reference over every operand layout,
-// edges, bias, alpha, accumulate, batches and batch-reduce, float32 and int32; and tensor ops on
-// the "webgpu" device (the tiled kernel forced by setGemmDefaults, the automatic split on) against
-// the CPU. The device parts are skipped without a WebGPU adapter (scripts/webgpu-setup.sh).
+// edges, bias, alpha, accumulate, batches and batch-reduce, float32 and int32; operands stored as
+// f16 against the float32 GEMM over the same values rounded once, bit for bit (split or not, the
+// simple kernel too); and tensor ops on the "webgpu" device (the tiled kernel forced by
+// setGemmDefaults, the automatic split on) against the CPU. The device parts are skipped without a
+// WebGPU adapter (scripts/webgpu-setup.sh).
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
 import * as wg from "../src/backends/webgpu/index.js";
 import { autoSplitKFromEnv } from "../src/backends/webgpu/split-k.js";
-import type { Dispatch, GemmArgs, GemmOperand, GpuContext } from "../src/backends/webgpu/index.js";
+import type { GemmArgs, GemmOperand, GpuContext } from "../src/backends/webgpu/index.js";
+import { f16ToF32, f32ToF16 } from "../src/core/dtype.js";
+import { dispatchKeys } from "./support/dispatches.js";
 import { rng } from "./support/random.js";
 
 const available = await torch.webgpu.isAvailable();
@@ -105,21 +109,13 @@ function reference(h: HostCase): number[] {
   return out;
 }
 
-/** Records the keys of the context's dispatches while `body` runs. */
-function dispatchKeys(body: () => void): string[] {
-  const keys: string[] = [];
-  const original = ctx.dispatch.bind(ctx);
-  ctx.dispatch = (d: Dispatch): void => { keys.push(d.key); original(d); };
-  try { body(); } finally { delete (ctx as { dispatch?: unknown }).dispatch; }
-  return keys;
-}
 
 /** Runs the case on the device; returns C and the dispatch keys. */
 async function runCase(h: HostCase, extra: Partial<GemmArgs>): Promise<{ c: number[]; keys: string[] }> {
   const up = (d: Host): wg.GpuTensor => wg.upload(ctx, d, [d.length]);
   const dev = (o: HostOperand): GemmOperand => ({ ...o, buffer: up(o.data).buffer });
   const cT = up(h.c.data);
-  const keys = dispatchKeys(() => wg.gemm(ctx, {
+  const keys = dispatchKeys(ctx, () => wg.gemm(ctx, {
     M: h.M, N: h.N, K: h.K, batch: h.batch, reduceBatch: h.reduceBatch, alpha: h.alpha, accumulate: h.accumulate,
     dtype: h.int ? "int32" : "float32", a: dev(h.a), b: dev(h.b), c: { ...h.c, buffer: cT.buffer }, bias: h.bias && dev(h.bias), ...extra,
   }));
@@ -295,6 +291,85 @@ describe("split-K GEMM on the device", { skip }, () => {
   });
 });
 
+describe("GEMM operands and results stored as f16", { skip }, () => {
+  const toHalf = (d: Host): Uint16Array => Uint16Array.from(d, (v) => f32ToF16(v));
+  const halfValues = (d: Host): Float32Array => Float32Array.from(toHalf(d), (h) => f16ToF32(h));
+
+  /**
+   * The case with every float made a float16 value, run twice: on f32 buffers (what a float16
+   * product computed before: float32 copies, the float32 GEMM, then one rounding, done here on the
+   * host), and on f16 buffers (A, B, C and the bias flagged f16). Returns both C's bits and the
+   * keys of the f16 run.
+   */
+  async function runHalf(h: HostCase, extra: Partial<GemmArgs>): Promise<{ bits: number[]; expected: number[]; keys: string[] }> {
+    const asHalf = (o: HostOperand): HostOperand => ({ ...o, data: halfValues(o.data) });
+    const h32: HostCase = { ...h, a: asHalf(h.a), b: asHalf(h.b), bias: h.bias && asHalf(h.bias), c: { ...h.c, data: halfValues(h.c.data) } };
+    const staged = await runCase(h32, extra);
+    const dev = (o: HostOperand): GemmOperand => ({ ...o, buffer: wg.upload(ctx, toHalf(o.data)).buffer, f16: true });
+    const cT = wg.upload(ctx, toHalf(h.c.data));
+    const keys = dispatchKeys(ctx, () => wg.gemm(ctx, {
+      M: h.M, N: h.N, K: h.K, batch: h.batch, alpha: h.alpha, accumulate: h.accumulate,
+      a: dev(h.a), b: dev(h.b), c: { ...h.c, buffer: cT.buffer, f16: true }, bias: h.bias && dev(h.bias), ...extra,
+    }));
+    return { bits: Array.from(await wg.download(cT)), expected: staged.c.map((v) => f32ToF16(v)), keys };
+  }
+
+  test("each operand layout (vector loads of vec4<f16>), split or not, strided C", async (t) => {
+    if (!ctx.f16Storage) { t.skip("this context stores no f16"); return; }
+    const [M, N, K] = [20, 36, 44];
+    // Each load mode of A and of B once or more (a CPU adapter compiles each variant for seconds).
+    const pairs = [["k4", "n4", 1], ["k4", "k4", 3], ["m4", "k4", 1], ["m4", "n4", 3], ["sk", "sk", 3], ["sm", "sn", 1]] as const;
+    for (const [am, bm, S] of pairs) {
+      const h: HostCase = {
+        M, N, K, a: operand(M, K, aLayout(am, M, K), false), b: operand(K, N, bLayout(bm, K, N), false),
+        c: { data: randf(3 + (M - 1) * (N + 5) + N), offset: 3, rowStride: N + 5 },
+      };
+      const { bits, expected, keys } = await runHalf(h, { config: TINY, splitK: S });
+      assert.ok(keys[0]!.includes(`|${am}|${bm}|`) && keys[0]!.includes(S > 1 ? "f16:a,b|split" : "f16:a,b,c"), `${am}/${bm}: ${keys.join(", ")}`);
+      if (S > 1) assert.match(keys[1]!, /^gemm_splitk_reduce\|.*\|f16:c$/);
+      assert.deepEqual(bits, expected, `A ${am}, B ${bm}, S ${S}`);
+    }
+  });
+
+  test("odd and whole-tile sizes, vector C, bias, alpha, accumulate: tiled, split, double-buffered, simple", async (t) => {
+    if (!ctx.f16Storage) { t.skip("this context stores no f16"); return; }
+    for (const [M, N, K] of [[13, 18, 37], [16, 32, 24], [1, 1, 9]] as const) {
+      for (const [name, extra] of [["tiled", { config: TINY, splitK: 1 }], ["split", { config: TINY_DB, splitK: 3 }], ["simple", { config: "simple" }]] as const) {
+        const h: HostCase = {
+          M, N, K, alpha: 0.75, accumulate: M !== 1,
+          a: operand(M, K, [0, K, 1], false), b: operand(K, N, [0, 1, K], false),
+          c: { data: randf(M * N), offset: 0, rowStride: N },
+          bias: operand(M, N, [2, 0, 1], false),
+        };
+        const { bits, expected, keys } = await runHalf(h, extra);
+        assert.ok(keys.some((k) => k.includes("f16:")), keys.join(", "));
+        assert.deepEqual(bits, expected, `${M}x${N}x${K} ${name}`);
+      }
+    }
+  });
+
+  test("batched, with a per-batch f16 bias; an int32 GEMM takes no f16 operands", async (t) => {
+    if (!ctx.f16Storage) { t.skip("this context stores no f16"); return; }
+    const [M, N, K, B1, B2] = [5, 12, 8, 2, 3];
+    const h: HostCase = {
+      M, N, K, batch: [B1, B2],
+      a: { data: randf(B1 * M * K), offset: 0, rowStride: K, colStride: 1, batchStrides: [M * K, 0] },
+      b: { data: randf(B2 * K * N), offset: 0, rowStride: N, colStride: 1, batchStrides: [0, K * N] },
+      c: { data: randf(B1 * B2 * M * N), offset: 0, rowStride: N, batchStrides: [B2 * M * N, M * N] },
+      bias: { data: randf(B2 * N), offset: 0, rowStride: 0, colStride: 1, batchStrides: [0, N] },
+    };
+    for (const extra of [{ config: TINY }, { config: "simple" as const }]) {
+      const { bits, expected } = await runHalf(h, extra);
+      assert.deepEqual(bits, expected, JSON.stringify(extra));
+    }
+    const buf = wg.upload(ctx, new Int32Array(4)).buffer;
+    assert.throws(() => wg.gemm(ctx, {
+      M: 2, N: 2, K: 1, dtype: "int32", a: { buffer: buf, offset: 0, rowStride: 1, colStride: 1, f16: true },
+      b: { buffer: buf, offset: 0, rowStride: 1, colStride: 1 }, c: { buffer: buf, offset: 0, rowStride: 2 },
+    }), /an int32 GEMM has no f16 operands/);
+  });
+});
+
 describe("split-K through tensor ops on the webgpu device", { skip }, () => {
   const F = torch.nn.functional;
 
@@ -305,7 +380,7 @@ describe("split-K through tensor ops on the webgpu device", { skip }, () => {
   /** Runs `body` with the tiled kernel forced (the automatic split on); returns the dispatch keys. */
   function tiled(body: () => void): string[] {
     const previous = wg.setGemmDefaults({ config: TINY, autoSplitK: true });
-    try { return dispatchKeys(body); } finally { wg.setGemmDefaults(previous); }
+    try { return dispatchKeys(ctx, body); } finally { wg.setGemmDefaults(previous); }
   }
 
   test("x.t().matmul(y) shaped like a weight gradient", async () => {

@@ -116,7 +116,7 @@ function softmaxGrad(g: Tensor, y: Tensor, d: number, log: boolean): Tensor {
 
 /**
  * blas.ts's bmmKernel on the GPU: [B, M, K] @ [B, K, N], no recording. float32 (float16/bfloat16
- * accumulate in float32, the result rounded), and the integer dtypes computed exactly in wrapping
+ * accumulate in float32, the result rounded once: by the GEMM's store for f16 storage), and the integer dtypes computed exactly in wrapping
  * i32 arithmetic (int8/uint8/int16 results wrapped to the type by wrap(); int64 lives in 32 bits
  * on the device, as in every op).
  */
@@ -125,15 +125,16 @@ export function gpuBmm(a: Tensor, b: Tensor): Tensor {
   const d = a.dtype;
   if (d === bool || gpuDTypeOf(d) === null) throw notImplementedOnDevice(`matmul (dtype ${d.name})`);
   if (b.dtype !== d) throw notImplementedOnDevice(`matmul (dtype ${b.dtype.name})`);
-  // float16 stored as f16 multiplies float32 copies (the GEMM reads f32 or i32).
-  return staged((s) => wrap(matmul(s.f32(a), s.f32(b)), d));
+  // float16 stored as f16: the GEMM reads f16 and writes the f16 result itself (no copies).
+  return wrap(matmul(gpuOf(a), gpuOf(b)), d);
 }
 
 /** F.linear with a 2-D float weight: one GEMM with the bias, recorded as AddmmBackward0 (as the CPU does). */
 export function gpuLinear(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   checkDevices("linear", input, weight, bias);
   requireFloat("linear", input, weight, bias);
-  const out = staged((s) => wrap(gpuLinearKernel(s.f32(input), s.f32(weight), s.f32Or(bias) ?? undefined), input.dtype));
+  // float16 stored as f16: one GEMM reads the f16 operands and rounds into an f16 result (no copies).
+  const out = wrap(gpuLinearKernel(gpuOf(input), gpuOf(weight), bias ? gpuOf(bias) : undefined), input.dtype);
   const inF = weight._shape[1]!, outF = weight._shape[0]!;
   const lead = input._shape.slice(0, -1);
   return record("AddmmBackward0", [input, weight, bias], out, ([g]) => {
@@ -158,20 +159,20 @@ export function gpuConv(kind: "forward" | "input" | "weight", a: Tensor, b: Tens
   checkDevices(op, a, b, bias);
   requireFloat(op, a, b, bias);
   const o = { stride: g.stride, padding: g.padding, dilation: g.dilation, groups: g.groups };
-  const out = staged((s) => {
-    const ga = s.f32(a), gb = s.f32(b);
-    /** A stand-in with the right shape for an operand the kernel only measures. */
-    const shaped = (shape: readonly number[]): GpuTensor => ({ ...ga, shape: shape.slice(), strides: contiguousStridesOf(shape), offset: 0 });
-    let res: GpuTensor;
-    if (kind === "forward") {
-      res = conv(ga, gb, s.f32Or(bias), o);
-    } else if (kind === "input") {
-      res = convBackward(ga, shaped(g.inputShape), gb, o, { input: true }).gradInput!;
-    } else {
-      res = convBackward(gb, ga, shaped(g.weightShape), o, { weight: true }).gradWeight!;
-    }
-    return wrap(res, a.dtype);
-  });
+  // float16 stored as f16 is read by the kernels as it is: the forward writes f16 itself; the
+  // gradients come back float32 and wrap() rounds them once.
+  const ga = gpuOf(a), gb = gpuOf(b);
+  /** A stand-in with the right shape for an operand the kernel only measures. */
+  const shaped = (shape: readonly number[]): GpuTensor => ({ ...ga, shape: shape.slice(), strides: contiguousStridesOf(shape), offset: 0 });
+  let res: GpuTensor;
+  if (kind === "forward") {
+    res = conv(ga, gb, bias ? gpuOf(bias) : null, o);
+  } else if (kind === "input") {
+    res = convBackward(ga, shaped(g.inputShape), gb, o, { input: true }).gradInput!;
+  } else {
+    res = convBackward(gb, ga, shaped(g.weightShape), o, { weight: true }).gradWeight!;
+  }
+  const out = wrap(res, a.dtype);
   if (bias && kind !== "forward") {
     const view = new Array<number>(out.dim()).fill(1);
     view[1] = bias.numel();
@@ -184,7 +185,7 @@ export function gpuConv(kind: "forward" | "input" | "weight", a: Tensor, b: Tens
 export function gpuUnfold(x: Tensor, p: Fold2dParams): Tensor {
   checkDevices("unfold", x);
   if (x.dtype === bool) throw new Error(`"im2col_out_cpu" not implemented for 'Bool'`);
-  return staged((s) => wrapExact(unfold(s.f32(x), p), x.dtype));
+  return wrapExact(unfold(gpuOf(x), p), x.dtype);
 }
 
 /** F.fold's kernel (no recording): sums of columns in float32 or wrapping int32, narrowed to the dtype by wrap(). */

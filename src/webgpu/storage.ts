@@ -217,8 +217,8 @@ export function wrapExact(g: GpuTensor, dtype: DType = dtypeOfGpu(g.dtype)): Ten
 }
 
 /**
- * The operands of one call of a kernel that reads only float32 (matmul, conv, cross_entropy, scans,
- * sorts, unfold/fold, the scatter-adds): `f32(t)` is t's view, or for a tensor stored as f16 a
+ * The operands of one call of a kernel that reads only float32 (scans, sorts, fold, the
+ * scatter-adds; the GEMM reads f16 itself): `f32(t)` is t's view, or for a tensor stored as f16 a
  * float32 copy of it (one pass), which `release()` gives back once the kernel has recorded its
  * work (`staged(f)` does both; releasing earlier would let the kernel's own allocations reuse
  * the copy). The copies are exact, so results equal those of float32 storage bit for bit.

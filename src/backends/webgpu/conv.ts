@@ -4,14 +4,16 @@
 // so one batched GEMM (batch dims: image, group) writes the NC... output directly, the input
 // gradient is a transposed GEMM then a gather (col2im, no atomics), and the weight gradient is one
 // batch-reduce GEMM summing over the images (split over groups of images, then summed, where the
-// weight is too small to keep the GPU busy).
+// weight is too small to keep the GPU busy). float16 operands stored as f16 are read as they are
+// (im2col copies them into f16 columns, the GEMM loads f16): the forward result is f16, rounded
+// once; the gradients are float32 (the input gradient's col2im sums in f32) for the caller to round.
 
 import type { GpuContext } from "./context.js";
 import { gemm } from "./matmul.js";
 import { contiguous } from "./pointwise.js";
 import { reduce } from "./reduce.js";
 import { type GpuTensor, checkDType, empty, isContiguous, numel, sameContext, shapeStr } from "./tensor.js";
-import { LINEAR_BUILTINS, ParamStruct, linearIndex, paramAt } from "./wgsl.js";
+import { LINEAR_BUILTINS, ParamStruct, elemHeader, linearIndex, paramAt } from "./wgsl.js";
 
 /** One value for every spatial dim, or one per dim (outermost first). */
 export type Spatial = number | readonly number[];
@@ -136,8 +138,11 @@ const dims = (nd: number): number[] => Array.from({ length: nd }, (_, d) => d);
 /** The element type of columns: convolutions run in f32; unfold/fold also move i32 values. */
 type ColScalar = "f32" | "i32";
 
+/** The element type im2col copies: f16 columns of f16 inputs too (a copy of the bits). */
+type Im2colElem = ColScalar | "f16";
+
 /** WGSL of im2col for nd spatial dims: the kernel offset and output position peeled innermost first. */
-function im2colWgsl(nd: number, wg: number, T: ColScalar): string {
+function im2colWgsl(nd: number, wg: number, T: Im2colElem): string {
   const peel = dims(nd).reverse().map((d) => `  let j${d} = kr % ${dimParam("kernel", d)};
   kr = kr / ${dimParam("kernel", d)};
   let o${d} = lr % ${dimParam("outSize", d)};
@@ -145,7 +150,7 @@ function im2colWgsl(nd: number, wg: number, T: ColScalar): string {
   let q${d} = i32(o${d} * ${dimParam("stride", d)} + j${d} * ${dimParam("dilation", d)}) - i32(${dimParam("padding", d)});`).join("\n");
   const inside = dims(nd).map((d) => `q${d} >= 0 && q${d} < i32(${dimParam("inSize", d)})`).join(" && ");
   const src = dims(nd).map((d) => ` + u32(q${d}) * ${dimParam("xStrides", d)}`).join("");
-  return `${COL_PARAMS.wgsl()}
+  return `${elemHeader([T])}${COL_PARAMS.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read_write> cols: array<${T}>;
 @group(0) @binding(2) var<storage, read> x: array<${T}>;
@@ -180,7 +185,8 @@ function im2col(x: GpuTensor, g: Geometry, n0: number, nc: number, cols: GpuTens
   const wg = Math.min(256, ctx.maxWorkgroupSize);
   const total = nc * g.C * g.K * g.L;
   const st = batchedStrides(x, g);
-  const T = colScalar(x);
+  const T: Im2colElem = x.dtype === "float16" ? "f16" : colScalar(x);
+  if (cols.dtype !== x.dtype) throw new Error(`webgpu im2col: internal error: ${x.dtype} input, ${cols.dtype} columns`);
   ctx.dispatch({
     key: `im2col|${g.nd}|${wg}|${T}`,
     params: { layout: COL_PARAMS, values: colValues(g, { total, xoff: x.offset, sN: st[0]!, sC: st[1]!, n0 }, st.slice(2)) },
@@ -249,38 +255,39 @@ function col2im(cols: GpuTensor, g: Geometry, nc: number, gx: GpuTensor, outOff:
 export function conv(x: GpuTensor, weight: GpuTensor, bias?: GpuTensor | null, options: ConvOptions = {}): GpuTensor {
   const op = `webgpu conv${weight.shape.length - 2}d`;
   const ctx = sameContext(op, x, weight, bias);
-  checkDType(op, "input", x, ["float32"]);
-  checkDType(op, "weight", weight, ["float32"]);
+  checkDType(op, "input", x, ["float32", "float16"]);
+  checkDType(op, "weight", weight, [x.dtype]);
   const g = geometry(op, x.shape, weight.shape, options);
   if (bias) {
-    checkDType(op, "bias", bias, ["float32"]);
+    checkDType(op, "bias", bias, ["float32", "float16"]);
     if (bias.shape.length !== 1 || bias.shape[0] !== g.O) {
       throw new Error(`Given weight of size ${shapeStr(weight.shape)}, expected bias to be 1-dimensional with ${g.O} elements, but got bias of size ${shapeStr(bias.shape)} instead`);
     }
   }
-  const out = empty(ctx, outputShape(g), "float32");
+  const out = empty(ctx, outputShape(g), x.dtype);
   if (numel(out.shape) === 0) return out;
+  const f16 = x.dtype === "float16";
   const w = isContiguous(weight) ? weight : contiguous(weight);
   const pointwise1x1 = g.K === 1 && g.stride.every((s) => s === 1) && g.padding.every((p) => p === 0) && isContiguous(x);
   const chunk = pointwise1x1 ? g.N : chunkImages(ctx, g);
-  const cols = pointwise1x1 ? null : empty(ctx, [chunk, g.C * g.K, g.L], "float32");
+  const cols = pointwise1x1 ? null : empty(ctx, [chunk, g.C * g.K, g.L], x.dtype);
   for (let n0 = 0; n0 < g.N; n0 += chunk) {
     const nc = Math.min(chunk, g.N - n0);
     let B;
     if (cols) {
       im2col(x, g, n0, nc, cols);
-      B = { buffer: cols.buffer, offset: 0, rowStride: g.L, colStride: 1, batchStrides: [g.C * g.K * g.L, g.Ckk * g.L] as [number, number] };
+      B = { buffer: cols.buffer, offset: 0, rowStride: g.L, colStride: 1, batchStrides: [g.C * g.K * g.L, g.Ckk * g.L] as [number, number], f16 };
     } else {
       // A 1x1 convolution reads the input as is: B(c, l) = x[n, g*Cg + c, l].
-      B = { buffer: x.buffer, offset: x.offset + n0 * g.C * g.L, rowStride: g.L, colStride: 1, batchStrides: [g.C * g.L, g.Cg * g.L] as [number, number] };
+      B = { buffer: x.buffer, offset: x.offset + n0 * g.C * g.L, rowStride: g.L, colStride: 1, batchStrides: [g.C * g.L, g.Cg * g.L] as [number, number], f16 };
     }
     gemm(ctx, {
       M: g.Og, N: g.L, K: g.Ckk,
-      a: { buffer: w.buffer, offset: w.offset, rowStride: g.Ckk, colStride: 1, batchStrides: [0, g.Og * g.Ckk] },
+      a: { buffer: w.buffer, offset: w.offset, rowStride: g.Ckk, colStride: 1, batchStrides: [0, g.Og * g.Ckk], f16 },
       b: B,
-      c: { buffer: out.buffer, offset: n0 * g.O * g.L, rowStride: g.L, batchStrides: [g.O * g.L, g.Og * g.L] },
+      c: { buffer: out.buffer, offset: n0 * g.O * g.L, rowStride: g.L, batchStrides: [g.O * g.L, g.Og * g.L], f16 },
       batch: [nc, g.G],
-      bias: bias ? { buffer: bias.buffer, offset: bias.offset, rowStride: bias.strides[0]!, colStride: 0, batchStrides: [0, g.Og * bias.strides[0]!] } : undefined,
+      bias: bias ? { buffer: bias.buffer, offset: bias.offset, rowStride: bias.strides[0]!, colStride: 0, batchStrides: [0, g.Og * bias.strides[0]!], f16: bias.dtype === "float16" } : undefined,
     });
   }
   cols?.buffer.release();
@@ -303,7 +310,7 @@ export interface UnfoldOptions {
  */
 export function unfold(x: GpuTensor, options: UnfoldOptions): GpuTensor {
   const op = "webgpu unfold";
-  checkDType(op, "input", x, ["float32", "int32"]);
+  checkDType(op, "input", x, ["float32", "int32", "float16"]);
   const nd = options.kernelSize.length;
   const batched = x.shape.length === nd + 2;
   const C = x.shape[batched ? 1 : 0] ?? 0;
@@ -348,7 +355,7 @@ export type Conv2dGrads = ConvGrads;
 
 /**
  * The gradients of conv w.r.t. the input, weight and bias (those asked for in `needs`), from the
- * output's gradient.
+ * output's gradient: float32 tensors, also for float16 operands (read as f16; the caller rounds).
  */
 export function convBackward(
   gradOutput: GpuTensor, x: GpuTensor, weight: GpuTensor, options: ConvOptions = {},
@@ -356,9 +363,10 @@ export function convBackward(
 ): ConvGrads {
   const op = `webgpu conv${weight.shape.length - 2}d_backward`;
   const ctx = sameContext(op, gradOutput, x, weight);
-  checkDType(op, "grad_output", gradOutput, ["float32"]);
-  checkDType(op, "input", x, ["float32"]);
-  checkDType(op, "weight", weight, ["float32"]);
+  checkDType(op, "grad_output", gradOutput, ["float32", "float16"]);
+  checkDType(op, "input", x, [gradOutput.dtype]);
+  checkDType(op, "weight", weight, [gradOutput.dtype]);
+  const f16 = gradOutput.dtype === "float16";
   const g = geometry(op, x.shape, weight.shape, options);
   const expected = outputShape(g);
   if (gradOutput.shape.length !== expected.length || gradOutput.shape.some((s, i) => s !== expected[i])) {
@@ -382,8 +390,8 @@ export function convBackward(
         const nc = Math.min(chunk, g.N - n0);
         gemm(ctx, {
           M: g.Ckk, N: g.L, K: g.Og,
-          a: { buffer: w.buffer, offset: w.offset, rowStride: 1, colStride: g.Ckk, batchStrides: [0, g.Og * g.Ckk] },
-          b: { buffer: gO.buffer, offset: gOoff + n0 * g.O * g.L, rowStride: g.L, colStride: 1, batchStrides: [g.O * g.L, g.Og * g.L] },
+          a: { buffer: w.buffer, offset: w.offset, rowStride: 1, colStride: g.Ckk, batchStrides: [0, g.Og * g.Ckk], f16 },
+          b: { buffer: gO.buffer, offset: gOoff + n0 * g.O * g.L, rowStride: g.L, colStride: 1, batchStrides: [g.O * g.L, g.Og * g.L], f16 },
           c: { buffer: gcols.buffer, offset: 0, rowStride: g.L, batchStrides: [g.C * g.K * g.L, g.Ckk * g.L] },
           batch: [nc, g.G],
         });
@@ -394,7 +402,7 @@ export function convBackward(
     grads.gradInput = gx;
   }
   if (needs.weight) {
-    const cols = empty(ctx, colsShape, "float32");
+    const cols = empty(ctx, colsShape, x.dtype);
     const splits = chunk >= g.N ? weightGradSplits(g) : 1;
     if (splits > 1) {
       // Few output tiles over a long reduction (nc x L): `splits` GEMMs side by side, each over
@@ -404,8 +412,8 @@ export function convBackward(
       const partial = empty(ctx, [splits, ...weight.shape], "float32");
       gemm(ctx, {
         M: g.Og, N: g.Ckk, K: g.L,
-        a: { buffer: gO.buffer, offset: gOoff, rowStride: g.L, colStride: 1, batchStrides: [per * g.O * g.L, g.Og * g.L], reduceStride: g.O * g.L },
-        b: { buffer: cols.buffer, offset: 0, rowStride: 1, colStride: g.L, batchStrides: [per * g.C * g.K * g.L, g.Ckk * g.L], reduceStride: g.C * g.K * g.L },
+        a: { buffer: gO.buffer, offset: gOoff, rowStride: g.L, colStride: 1, batchStrides: [per * g.O * g.L, g.Og * g.L], reduceStride: g.O * g.L, f16 },
+        b: { buffer: cols.buffer, offset: 0, rowStride: 1, colStride: g.L, batchStrides: [per * g.C * g.K * g.L, g.Ckk * g.L], reduceStride: g.C * g.K * g.L, f16 },
         c: { buffer: partial.buffer, offset: 0, rowStride: g.Ckk, batchStrides: [wNumel, g.Og * g.Ckk] },
         batch: [splits, g.G], reduceBatch: per,
       });
@@ -418,8 +426,8 @@ export function convBackward(
         im2col(x, g, n0, nc, cols);
         gemm(ctx, {
           M: g.Og, N: g.Ckk, K: g.L,
-          a: { buffer: gO.buffer, offset: gOoff + n0 * g.O * g.L, rowStride: g.L, colStride: 1, batchStrides: [0, g.Og * g.L], reduceStride: g.O * g.L },
-          b: { buffer: cols.buffer, offset: 0, rowStride: 1, colStride: g.L, batchStrides: [0, g.Ckk * g.L], reduceStride: g.C * g.K * g.L },
+          a: { buffer: gO.buffer, offset: gOoff + n0 * g.O * g.L, rowStride: g.L, colStride: 1, batchStrides: [0, g.Og * g.L], reduceStride: g.O * g.L, f16 },
+          b: { buffer: cols.buffer, offset: 0, rowStride: 1, colStride: g.L, batchStrides: [0, g.Ckk * g.L], reduceStride: g.C * g.K * g.L, f16 },
           c: { buffer: gw.buffer, offset: 0, rowStride: g.Ckk, batchStrides: [0, g.Og * g.Ckk] },
           batch: [1, g.G], reduceBatch: nc, accumulate: n0 > 0,
         });

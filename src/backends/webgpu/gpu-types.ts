@@ -6,8 +6,9 @@
  * dtypes a GPU buffer can hold: float32 as f32, int32 as i32, bool as u32 (0 or 1), and float16
  * as f16 (2 bytes) on a context with 16-bit float storage (`GpuContext.f16Storage`: the adapter's
  * "shader-f16" feature). Kernels compute a float16 tensor's values in float32: the pointwise
- * kernels load and store f16 themselves; the other kernels take float32 operands (the front end
- * stages float16 ones through a float32 copy, see `src/webgpu/storage.ts`) and refuse float16.
+ * kernels, reductions, softmax, pooling, losses and the GEMM (matmul, linear, conv) load and store
+ * f16 themselves; the other kernels take float32 operands (the front end stages float16 ones
+ * through a float32 copy, see `src/webgpu/storage.ts`) and refuse float16.
  */
 export type GpuDType = "float32" | "int32" | "bool" | "float16";
 

@@ -3,8 +3,11 @@
 // (register-prefetched while the previous slice is multiplied), TM x TN outputs per thread held in
 // vec4 registers; vec4 global loads where an operand is contiguous along a dim (row-major,
 // transposed, or Linear's x @ W^T alike). Full tiles skip the bounds checks. float32, or int32 with
-// wrapping i32 arithmetic (exact, as PyTorch's integer matmul; alpha must be 1). Few output tiles
-// over a long reduction split it into slices run side by side, then summed (split-k.ts).
+// wrapping i32 arithmetic (exact, as PyTorch's integer matmul; alpha must be 1). Any float32
+// operand may be stored as f16 (its `f16`: float16 tensors): loads convert to f32 in registers,
+// sums stay f32, an f16 C gets each result rounded once; each buffer's type is part of the
+// generated WGSL and the pipeline key. Few output tiles over a long reduction split it into slices
+// run side by side, then summed (split-k.ts).
 
 import { type GpuContext } from "./context.js";
 import type { GpuBuffer } from "./pool.js";
@@ -13,7 +16,7 @@ import {
 } from "./tensor.js";
 import { contiguous } from "./pointwise.js";
 import { autoSplitKFromEnv, chooseSplitK, splitKReduce } from "./split-k.js";
-import { ParamStruct, cachedParamStruct } from "./wgsl.js";
+import { type BufferElem, ParamStruct, cachedParamStruct, elemHeader, loadElem, storeElem } from "./wgsl.js";
 
 export interface MatmulConfig {
   /** Tile rows / columns per workgroup and the depth of a staged K slice. */
@@ -48,6 +51,8 @@ export interface GemmOperand {
   readonly batchStrides?: readonly [number, number];
   /** Stride between the summed pairs of a batch-reduce GEMM (see GemmArgs.reduceBatch). */
   readonly reduceStride?: number;
+  /** The buffer holds f16 (float16 storage), each element read exactly into f32 (float32 GEMMs only). */
+  readonly f16?: boolean;
 }
 
 /** C(i, j) = buffer[offset + i*rowStride + j] (rows of C are contiguous). */
@@ -56,6 +61,11 @@ export interface GemmOutput {
   readonly offset: number;
   readonly rowStride: number;
   readonly batchStrides?: readonly [number, number];
+  /**
+   * The buffer holds f16 (float16 storage): each result, summed in f32 (with alpha, the bias and
+   * C's own value under `accumulate`), is rounded once to float16 as it is stored (float32 GEMMs only).
+   */
+  readonly f16?: boolean;
 }
 
 export interface GemmArgs {
@@ -79,7 +89,7 @@ export interface GemmArgs {
    * workgroup memory (the default on CPU adapters, whose shader compilers are slow on tiled kernels).
    */
   readonly config?: MatmulConfig | "simple";
-  /** The element type of A, B, C and the bias (default float32). */
+  /** The element type A, B, C and the bias compute in (default float32); float32 operands may be stored as f16 (their `f16`). */
   readonly dtype?: GemmDType;
   /**
    * Into how many slices the tiled kernel cuts the reduction (K, times reduceBatch), each run by
@@ -159,6 +169,7 @@ export function gemm(ctx: GpuContext, args: GemmArgs): void {
   const dtype = args.dtype ?? "float32";
   if (dtype !== "float32" && dtype !== "int32") throw new Error(`webgpu gemm: dtype must be float32 or int32, got ${String(dtype)}`);
   if (dtype === "int32" && (args.alpha ?? 1) !== 1) throw new Error(`webgpu gemm: an int32 GEMM takes no alpha (got ${args.alpha})`);
+  if (dtype === "int32" && (a.f16 || b.f16 || c.f16 || args.bias?.f16)) throw new Error("webgpu gemm: an int32 GEMM has no f16 operands");
   if (args.splitK !== undefined && (!Number.isInteger(args.splitK) || args.splitK < 1)) {
     throw new Error(`webgpu gemm: splitK must be a positive integer, got ${args.splitK}`);
   }
@@ -181,10 +192,11 @@ export function gemm(ctx: GpuContext, args: GemmArgs): void {
       : b.rowStride <= b.colStride ? "sk" : "sn";
   const split = S > 1;
   const T = dtype === "int32" ? "i32" : "f32";
-  // A split GEMM's first pass writes plain partial tiles ([S, B1*B2, M, N]): the second pass adds
-  // alpha, the bias and C.
+  // A split GEMM's first pass writes plain partial tiles ([S, B1*B2, M, N], in f32 or i32): the
+  // second pass adds alpha, the bias and C, and stores C as its buffer holds it.
   const accumulate = !split && !!args.accumulate;
   const bias = split ? undefined : args.bias;
+  const elems = gemmElems(T, a, b, split ? {} : c, bias);
   const total = B1 * B2;
   const nkt = Math.ceil(K / cfg.BK);
   const partials = split ? ctx.pool.acquire(S * total * M * N * 4) : null;
@@ -203,7 +215,7 @@ export function gemm(ctx: GpuContext, args: GemmArgs): void {
     { name: "alpha", type: "f32" as const },
   ]);
   const key = ["gemm", cfg.BM, cfg.BN, cfg.BK, cfg.TM, cfg.TN, cfg.DB ? "db" : "sb", aMode, bMode, cVec ? "cv" : "cs", check ? "chk" : "full",
-    accumulate ? "acc" : "", bias ? "bias" : "", ...(dtype === "int32" ? ["i32"] : []), ...(split ? ["split"] : [])].join("|");
+    accumulate ? "acc" : "", bias ? "bias" : "", ...(dtype === "int32" ? ["i32"] : []), ...elemsKey(elems), ...(split ? ["split"] : [])].join("|");
   const biasB = bias?.batchStrides ?? [0, 0];
   const maxZ = ctx.limits.maxComputeWorkgroupsPerDimension;
   const zTotal = total * S;
@@ -220,7 +232,7 @@ export function gemm(ctx: GpuContext, args: GemmArgs): void {
     ctx.dispatch({
       key, params: { layout, values }, buffers,
       workgroups: [Math.ceil(N / cfg.BN), Math.ceil(M / cfg.BM), Math.min(maxZ, zTotal - z0)],
-      wgsl: () => gemmWgsl(cfg, nt, aMode, bMode, cVec, check, accumulate, !!bias, split, layout, T),
+      wgsl: () => gemmWgsl(cfg, nt, aMode, bMode, cVec, check, accumulate, !!bias, split, layout, T, elems),
     });
   }
   if (!partials) return;
@@ -228,10 +240,29 @@ export function gemm(ctx: GpuContext, args: GemmArgs): void {
   const ab = args.bias;
   splitKReduce(ctx, {
     partials, S, M, N, batches: total, B2, T, alpha: args.alpha ?? 1, accumulate: !!args.accumulate,
-    c: { buffer: c.buffer, offset: c.offset, rowStride: c.rowStride, batchStrides: [cBatch[0], cBatch[1]] },
-    bias: ab && { buffer: ab.buffer, offset: ab.offset, rowStride: ab.rowStride, colStride: ab.colStride, batchStrides: ab.batchStrides ?? [0, 0] },
+    c: { buffer: c.buffer, offset: c.offset, rowStride: c.rowStride, batchStrides: [cBatch[0], cBatch[1]], f16: !!c.f16 },
+    bias: ab && { buffer: ab.buffer, offset: ab.offset, rowStride: ab.rowStride, colStride: ab.colStride, batchStrides: ab.batchStrides ?? [0, 0], f16: !!ab.f16 },
   });
   partials.release();
+}
+
+/** The element type of each buffer of a GEMM (f16 for float16 storage, else the compute type T). */
+interface GemmElems {
+  readonly a: BufferElem;
+  readonly b: BufferElem;
+  readonly c: BufferElem;
+  readonly bias: BufferElem;
+}
+
+function gemmElems(T: "f32" | "i32", a: { f16?: boolean }, b: { f16?: boolean }, c: { f16?: boolean }, bias: { f16?: boolean } | undefined): GemmElems {
+  const of = (x: { f16?: boolean } | undefined): BufferElem => (x?.f16 ? "f16" : T);
+  return { a: of(a), b: of(b), c: of(c), bias: of(bias) };
+}
+
+/** The pipeline key's part for the buffers stored as f16 (none: nothing, so f32 keys are unchanged). */
+function elemsKey(e: GemmElems): string[] {
+  const f16 = (["a", "b", "c", "bias"] as const).filter((n) => e[n] === "f16");
+  return f16.length ? [`f16:${f16.join(",")}`] : [];
 }
 
 const NO_SPLIT = { S: 1, tPer: 0 } as const;
@@ -265,13 +296,14 @@ const SIMPLE_PARAMS = new ParamStruct([
 function simpleGemm(ctx: GpuContext, args: GemmArgs, B1: number, B2: number, KB: number, dtype: GemmDType): void {
   const T = dtype === "int32" ? "i32" : "f32";
   const { M, N, K, a, b, c, bias } = args;
+  const e = gemmElems(T, a, b, c, bias);
   const aB = a.batchStrides ?? [0, 0], bB = b.batchStrides ?? [0, 0], cB = c.batchStrides ?? [0, 0];
   const biasB = bias?.batchStrides ?? [0, 0];
   const maxZ = ctx.limits.maxComputeWorkgroupsPerDimension;
   const total = B1 * B2;
   for (let z0 = 0; z0 < total; z0 += maxZ) {
     ctx.dispatch({
-      key: T === "f32" ? "gemm_simple" : "gemm_simple|i32",
+      key: ["gemm_simple", ...(T === "f32" ? [] : ["i32"]), ...elemsKey(e)].join("|"),
       params: {
         layout: SIMPLE_PARAMS,
         values: {
@@ -284,12 +316,12 @@ function simpleGemm(ctx: GpuContext, args: GemmArgs, B1: number, B2: number, KB:
       },
       buffers: [c.buffer, a.buffer, b.buffer, bias ? bias.buffer : ctx.scratch],
       workgroups: [Math.ceil(N / 8), Math.ceil(M / 8), Math.min(maxZ, total - z0)],
-      wgsl: () => `${SIMPLE_PARAMS.wgsl()}
+      wgsl: () => `${elemHeader([e.a, e.b, e.c, e.bias])}${SIMPLE_PARAMS.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read_write> C: array<${T}>;
-@group(0) @binding(2) var<storage, read> A: array<${T}>;
-@group(0) @binding(3) var<storage, read> B: array<${T}>;
-@group(0) @binding(4) var<storage, read> bias: array<${T}>;
+@group(0) @binding(1) var<storage, read_write> C: array<${e.c}>;
+@group(0) @binding(2) var<storage, read> A: array<${e.a}>;
+@group(0) @binding(3) var<storage, read> B: array<${e.b}>;
+@group(0) @binding(4) var<storage, read> bias: array<${e.bias}>;
 @compute @workgroup_size(8, 8)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   let j = gid.x;
@@ -302,13 +334,17 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
   for (var kb = 0u; kb < P.KB; kb++) {
     let ai = P.aOff + z1 * P.aB1 + z2 * P.aB2 + kb * P.aKb + i * P.aRs;
     let bj = P.bOff + z1 * P.bB1 + z2 * P.bB2 + kb * P.bKb + j * P.bCs;
-    for (var k = 0u; k < P.K; k++) { acc = ${T === "f32" ? "fma(A[ai + k * P.aCs], B[bj + k * P.bRs], acc)" : "acc + A[ai + k * P.aCs] * B[bj + k * P.bRs]"}; }
+    for (var k = 0u; k < P.K; k++) {
+      let p = ${loadElem("A[ai + k * P.aCs]", e.a)};
+      let q = ${loadElem("B[bj + k * P.bRs]", e.b)};
+      acc = ${T === "f32" ? "fma(p, q, acc)" : "acc + p * q"};
+    }
   }
   var v = acc${T === "f32" ? " * P.alpha" : ""};
-  if (P.hasBias != 0u) { v += bias[P.biasOff + z1 * P.biasB1 + z2 * P.biasB2 + i * P.biasRs + j * P.biasCs]; }
+  if (P.hasBias != 0u) { v += ${loadElem("bias[P.biasOff + z1 * P.biasB1 + z2 * P.biasB2 + i * P.biasRs + j * P.biasCs]", e.bias)}; }
   let ci = P.cOff + z1 * P.cB1 + z2 * P.cB2 + i * P.cRs + j;
-  if (P.accumulate != 0u) { v += C[ci]; }
-  C[ci] = v;
+  if (P.accumulate != 0u) { v += ${loadElem("C[ci]", e.c)}; }
+  C[ci] = ${storeElem("v", e.c)};
 }
 `,
     });
@@ -317,7 +353,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 
 function gemmWgsl(
   cfg: MatmulConfig, nt: number, aMode: AMode, bMode: BMode, cVec: boolean, check: boolean,
-  accumulate: boolean, bias: boolean, split: boolean, layout: ParamStruct, T: "f32" | "i32",
+  accumulate: boolean, bias: boolean, split: boolean, layout: ParamStruct, T: "f32" | "i32", e: GemmElems,
 ): string {
   const vT = `vec4<${T}>`, zeroS = T === "f32" ? "0.0" : "0i", zeroV = `${vT}(${zeroS})`;
   const { BM, BN, BK, TM, TN } = cfg;
@@ -340,8 +376,8 @@ function gemmWgsl(
       else { gm = `m0 + ${idx} % ${BM}u`; gk = `k0 + ${idx} / ${BM}u`; addr = `aBase + gm * P.aRs + gk * P.aCs`; }
       const zero = aVec ? zeroV : zeroS;
       out.push(`    { let gm = ${gm}; let gk = ${gk};`);
-      if (check) out.push(`      let ok = gm < P.M && gk < P.K; ra${l} = select(${zero}, A[select(0u, ${addr}, ok)], ok); }`);
-      else out.push(`      ra${l} = A[${addr}]; }`);
+      if (check) out.push(`      let ok = gm < P.M && gk < P.K; ra${l} = select(${zero}, ${loadElem(`A[select(0u, ${addr}, ok)]`, e.a, aVec)}, ok); }`);
+      else out.push(`      ra${l} = ${loadElem(`A[${addr}]`, e.a, aVec)}; }`);
     }
     return out;
   };
@@ -356,8 +392,8 @@ function gemmWgsl(
       else { gn = `n0 + ${idx} % ${BN}u`; gk = `k0 + ${idx} / ${BN}u`; addr = `bBase + gk * P.bRs + gn * P.bCs`; }
       const zero = bVec ? zeroV : zeroS;
       out.push(`    { let gn = ${gn}; let gk = ${gk};`);
-      if (check) out.push(`      let ok = gn < P.N && gk < P.K; rb${l} = select(${zero}, B[select(0u, ${addr}, ok)], ok); }`);
-      else out.push(`      rb${l} = B[${addr}]; }`);
+      if (check) out.push(`      let ok = gn < P.N && gk < P.K; rb${l} = select(${zero}, ${loadElem(`B[select(0u, ${addr}, ok)]`, e.b, bVec)}, ok); }`);
+      else out.push(`      rb${l} = ${loadElem(`B[${addr}]`, e.b, bVec)}; }`);
     }
     return out;
   };
@@ -407,12 +443,15 @@ function gemmWgsl(
     "    let bBase = bBatch + kb * P.bKb;",
   ];
 
-  L(layout.wgsl());
+  // f16 buffers hold vec4<f16> (8 bytes) where f32 ones hold vec4<f32>: the same element
+  // alignment (offsets and strides multiples of 4) makes both vector loads legal.
+  const arrayOf = (elem: BufferElem, vec: boolean): string => (vec ? `vec4<${elem}>` : elem);
+  L(elemHeader([e.a, e.b, e.c, e.bias]) + layout.wgsl());
   L("@group(0) @binding(0) var<uniform> P: Params;");
-  L(`@group(0) @binding(1) var<storage, read_write> C: array<${cVec ? vT : T}>;`);
-  L(`@group(0) @binding(2) var<storage, read> A: array<${aVec ? vT : T}>;`);
-  L(`@group(0) @binding(3) var<storage, read> B: array<${bVec ? vT : T}>;`);
-  if (bias) L(`@group(0) @binding(4) var<storage, read> bias: array<${T}>;`);
+  L(`@group(0) @binding(1) var<storage, read_write> C: array<${arrayOf(e.c, cVec)}>;`);
+  L(`@group(0) @binding(2) var<storage, read> A: array<${arrayOf(e.a, aVec)}>;`);
+  L(`@group(0) @binding(3) var<storage, read> B: array<${arrayOf(e.b, bVec)}>;`);
+  if (bias) L(`@group(0) @binding(4) var<storage, read> bias: array<${e.bias}>;`);
   const nbuf = cfg.DB ? 2 : 1, SA = (BK * BM) / 4, SB = (BK * BN) / 4;
   L(`var<workgroup> As: array<${vT}, ${nbuf * SA}>;`);
   L(`var<workgroup> Bs: array<${vT}, ${nbuf * SB}>;`);
@@ -500,20 +539,22 @@ function gemmWgsl(
           L("      let bb = biasBase + row * P.biasRs + col * P.biasCs;");
           if (check) {
             L("      if (row < P.M) {");
-            for (let j = 0; j < 4; j++) L(`        if (col + ${j}u < P.N) { v[${j}] += bias[bb + ${j}u * P.biasCs]; }`);
+            for (let j = 0; j < 4; j++) L(`        if (col + ${j}u < P.N) { v[${j}] += ${loadElem(`bias[bb + ${j}u * P.biasCs]`, e.bias)}; }`);
             L("      }");
           } else {
-            L(`      v += ${vT}(bias[bb], bias[bb + P.biasCs], bias[bb + 2u * P.biasCs], bias[bb + 3u * P.biasCs]);`);
+            const at = (i: string): string => loadElem(`bias[bb${i}]`, e.bias);
+            L(`      v += ${vT}(${at("")}, ${at(" + P.biasCs")}, ${at(" + 2u * P.biasCs")}, ${at(" + 3u * P.biasCs")});`);
           }
         }
         if (cVec) {
           L("      let ci = (cBase + row * P.cRs + col) / 4u;");
-          const st = accumulate ? "C[ci] = C[ci] + v;" : "C[ci] = v;";
+          const st = `C[ci] = ${storeElem(accumulate ? `${loadElem("C[ci]", e.c, true)} + v` : "v", e.c, true)};`;
           L(check ? `      if (row < P.M && col < P.N) { ${st} }` : `      ${st}`);
         } else {
           L("      let ci = cBase + row * P.cRs + col;");
           for (let j = 0; j < 4; j++) {
-            const st = accumulate ? `C[ci + ${j}u] = C[ci + ${j}u] + v[${j}];` : `C[ci + ${j}u] = v[${j}];`;
+            const cj = `C[ci + ${j}u]`;
+            const st = `${cj} = ${storeElem(accumulate ? `${loadElem(cj, e.c)} + v[${j}]` : `v[${j}]`, e.c)};`;
             L(check ? `      if (row < P.M && col + ${j}u < P.N) { ${st} }` : `      ${st}`);
           }
         }
@@ -542,17 +583,19 @@ export interface MatmulOptions {
 }
 
 /**
- * torch.matmul for float32 or int32 tensors (both the same) of 1 or more dims: batch dims
- * broadcast, 1-D operands get a dim of 1 prepended (a) or appended (b) which the result drops.
- * Operands may have any strides. int32 products wrap at 32 bits.
+ * torch.matmul for float32, float16 (stored as f16) or int32 tensors (both the same) of 1 or more
+ * dims: batch dims broadcast, 1-D operands get a dim of 1 prepended (a) or appended (b) which the
+ * result drops. Operands may have any strides. int32 products wrap at 32 bits; float16 products
+ * load f16, sum in float32 and round each result once to float16 (as PyTorch's CUDA half GEMMs).
  */
 export function matmul(a: GpuTensor, b: GpuTensor, options: MatmulOptions = {}): GpuTensor {
   const op = "webgpu matmul";
   const ctx = sameContext(op, a, b, options.out);
-  checkDType(op, "mat1", a, ["float32", "int32"]);
-  checkDType(op, "mat2", b, ["float32", "int32"]);
-  const dtype = a.dtype as GemmDType;
-  if (b.dtype !== dtype) throw new Error(`${op}: expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);
+  checkDType(op, "mat1", a, ["float32", "int32", "float16"]);
+  checkDType(op, "mat2", b, ["float32", "int32", "float16"]);
+  if (b.dtype !== a.dtype) throw new Error(`${op}: expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);
+  const dtype: GemmDType = a.dtype === "int32" ? "int32" : "float32";
+  const f16 = a.dtype === "float16";
   if (a.shape.length === 0 || b.shape.length === 0) {
     throw new Error(`both arguments to matmul need to be at least 1D, but they are ${a.shape.length}D and ${b.shape.length}D`);
   }
@@ -570,11 +613,11 @@ export function matmul(a: GpuTensor, b: GpuTensor, options: MatmulOptions = {}):
     if (out.shape.length !== resultShape.length || out.shape.some((s, i) => s !== resultShape[i])) {
       throw new Error(`${op}: out has shape ${shapeStr(out.shape)}, expected ${shapeStr(resultShape)}`);
     }
-    checkDType(op, "out", out, [dtype]);
+    checkDType(op, "out", out, [a.dtype]);
     const st = contiguousStrides(out.shape);
     if (out.shape.some((s, i) => s > 1 && out!.strides[i] !== st[i])) throw new Error(`${op}: out must be contiguous`);
   } else {
-    out = empty(ctx, resultShape, dtype);
+    out = empty(ctx, resultShape, a.dtype);
   }
   if (numel(fullShape) === 0) return out;
   const nb = batch.length;
@@ -604,9 +647,9 @@ export function matmul(a: GpuTensor, b: GpuTensor, options: MatmulOptions = {}):
     gemm(ctx, {
       M, N, K,
       // Strides of a dim of size 1 never move: zero keeps them from blocking vector loads.
-      a: { buffer: a2.buffer, offset: offA, rowStride: M === 1 ? 0 : aRs, colStride: K === 1 ? 0 : aCs, batchStrides: innerStr[0] },
-      b: { buffer: b2.buffer, offset: offB, rowStride: K === 1 ? 0 : bRs, colStride: N === 1 ? 0 : bCs, batchStrides: innerStr[1] },
-      c: { buffer: out.buffer, offset: offC, rowStride: N, batchStrides: innerStr[2] },
+      a: { buffer: a2.buffer, offset: offA, rowStride: M === 1 ? 0 : aRs, colStride: K === 1 ? 0 : aCs, batchStrides: innerStr[0], f16 },
+      b: { buffer: b2.buffer, offset: offB, rowStride: K === 1 ? 0 : bRs, colStride: N === 1 ? 0 : bCs, batchStrides: innerStr[1], f16 },
+      c: { buffer: out.buffer, offset: offC, rowStride: N, batchStrides: innerStr[2], f16 },
       batch: [inner[0]!, inner[1]!],
       alpha: options.alpha, accumulate: options.accumulate, config: options.config, dtype,
     });
@@ -634,12 +677,16 @@ export function bmm(a: GpuTensor, b: GpuTensor, options: MatmulOptions = {}): Gp
   return matmul(a, b, options);
 }
 
-/** F.linear: x @ w^T + bias, with x [..., in], w [out, in], bias [out]. */
+/**
+ * F.linear: x @ w^T + bias, with x [..., in], w [out, in], bias [out]: float32, or float16 stored
+ * as f16 (x and w alike; the bias either), the result of x's dtype (float16: rounded once).
+ */
 export function linear(x: GpuTensor, w: GpuTensor, bias?: GpuTensor): GpuTensor {
   const op = "webgpu linear";
   const ctx = sameContext(op, x, w, bias);
-  checkDType(op, "input", x, ["float32"]);
-  checkDType(op, "weight", w, ["float32"]);
+  checkDType(op, "input", x, ["float32", "float16"]);
+  checkDType(op, "weight", w, [x.dtype]);
+  if (bias) checkDType(op, "bias", bias, ["float32", "float16"]);
   if (w.shape.length !== 2) throw new Error(`${op}: weight must be 2-D, got ${shapeStr(w.shape)}`);
   const [O, I] = w.shape as [number, number];
   if (x.shape.length < 1 || x.shape[x.shape.length - 1] !== I) {
@@ -650,7 +697,8 @@ export function linear(x: GpuTensor, w: GpuTensor, bias?: GpuTensor): GpuTensor 
   }
   const lead = x.shape.slice(0, -1);
   const rows = numel(lead);
-  const out = empty(ctx, [...lead, O], "float32");
+  const out = empty(ctx, [...lead, O], x.dtype);
+  const f16 = x.dtype === "float16";
   if (rows === 0 || O === 0) return out;
   // The rows of x must form one strided dim for a single GEMM; else they are gathered first.
   const co = coalesce(lead, [x.strides.slice(0, -1)]);
@@ -662,10 +710,10 @@ export function linear(x: GpuTensor, w: GpuTensor, bias?: GpuTensor): GpuTensor 
   }
   gemm(ctx, {
     M: rows, N: O, K: I,
-    a: { buffer: src.buffer, offset: src.offset, rowStride, colStride: I === 1 ? 0 : src.strides[src.shape.length - 1]! },
-    b: { buffer: w.buffer, offset: w.offset, rowStride: I === 1 ? 0 : w.strides[1]!, colStride: O === 1 ? 0 : w.strides[0]! },
-    c: { buffer: out.buffer, offset: 0, rowStride: O },
-    bias: bias ? { buffer: bias.buffer, offset: bias.offset, rowStride: 0, colStride: bias.strides[0]! } : undefined,
+    a: { buffer: src.buffer, offset: src.offset, rowStride, colStride: I === 1 ? 0 : src.strides[src.shape.length - 1]!, f16 },
+    b: { buffer: w.buffer, offset: w.offset, rowStride: I === 1 ? 0 : w.strides[1]!, colStride: O === 1 ? 0 : w.strides[0]!, f16 },
+    c: { buffer: out.buffer, offset: 0, rowStride: O, f16 },
+    bias: bias ? { buffer: bias.buffer, offset: bias.offset, rowStride: 0, colStride: bias.strides[0]!, f16: bias.dtype === "float16" } : undefined,
   });
   temp?.buffer.release();
   return out;

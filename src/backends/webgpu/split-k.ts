@@ -2,12 +2,13 @@
 // gradients dW = X^T dY, whose K is batch x sequence), the reduction is cut into S slices that run
 // as S times more workgroups, each writing its partial tile to a float32 (or int32) scratch buffer
 // [S, batches, M, N]; a second kernel sums the S partials in slice order (deterministic), then
-// applies alpha, the bias and `accumulate`, and writes C through its strides. This file holds the
+// applies alpha, the bias and `accumulate`, and writes C through its strides (rounding each sum
+// once to float16 where C is stored as f16: the partials stay float32 or int32). This file holds the
 // choice of S and that second kernel; the first pass is the tiled kernel (matmul.ts).
 
 import type { GpuContext } from "./context.js";
 import type { GpuBuffer } from "./pool.js";
-import { LINEAR_BUILTINS, cachedParamStruct, linearIndex } from "./wgsl.js";
+import { type BufferElem, LINEAR_BUILTINS, cachedParamStruct, elemHeader, linearIndex, loadElem, storeElem } from "./wgsl.js";
 
 /**
  * Workgroups a GEMM should give the GPU before splitting K stops: about two per SM of the largest
@@ -46,6 +47,8 @@ export interface SplitKTarget {
   readonly offset: number;
   readonly rowStride: number;
   readonly batchStrides: readonly [number, number];
+  /** C holds f16: each sum is rounded once to float16 as it is stored. */
+  readonly f16?: boolean;
 }
 
 /** bias(z1, z2, i, j) = buffer[offset + z1*b1 + z2*b2 + i*rowStride + j*colStride]. */
@@ -55,6 +58,8 @@ export interface SplitKBias {
   readonly rowStride: number;
   readonly colStride: number;
   readonly batchStrides: readonly [number, number];
+  /** The bias holds f16 (read into f32). */
+  readonly f16?: boolean;
 }
 
 export interface SplitKReduceArgs {
@@ -94,16 +99,18 @@ export function splitKReduce(ctx: GpuContext, r: SplitKReduceArgs): void {
   }
   const wg = ctx.maxWorkgroupSize;
   const scaled = T === "f32" && r.alpha !== 1;
+  const cElem: BufferElem = c.f16 ? "f16" : T, biasElem: BufferElem = bias?.f16 ? "f16" : T;
+  const f16 = [...(c.f16 ? ["c"] : []), ...(bias?.f16 ? ["bias"] : [])];
   ctx.dispatch({
-    key: ["gemm_splitk_reduce", T, wg, bias ? "bias" : "", r.accumulate ? "acc" : "", scaled ? "alpha" : ""].join("|"),
+    key: ["gemm_splitk_reduce", T, wg, bias ? "bias" : "", r.accumulate ? "acc" : "", scaled ? "alpha" : "", ...(f16.length ? [`f16:${f16.join(",")}`] : [])].join("|"),
     params: { layout, values },
     buffers: [c.buffer, r.partials, ...(bias ? [bias.buffer] : [])],
     workgroups: ctx.grid(Math.ceil(n / wg)),
-    wgsl: () => `${layout.wgsl()}
+    wgsl: () => `${elemHeader([cElem, biasElem])}${layout.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
-@group(0) @binding(1) var<storage, read_write> C: array<${T}>;
+@group(0) @binding(1) var<storage, read_write> C: array<${cElem}>;
 @group(0) @binding(2) var<storage, read> partials: array<${T}>;
-${bias ? `@group(0) @binding(3) var<storage, read> bias: array<${T}>;` : ""}
+${bias ? `@group(0) @binding(3) var<storage, read> bias: array<${biasElem}>;` : ""}
 @compute @workgroup_size(${wg})
 fn main(${LINEAR_BUILTINS}) {
   let e = ${linearIndex(wg)};
@@ -117,9 +124,9 @@ fn main(${LINEAR_BUILTINS}) {
   let j = r % P.N;
   let z1 = z / P.B2;
   let z2 = z % P.B2;
-  ${bias ? "v += bias[P.biasOff + z1 * P.biasB1 + z2 * P.biasB2 + i * P.biasRs + j * P.biasCs];" : ""}
+  ${bias ? `v += ${loadElem("bias[P.biasOff + z1 * P.biasB1 + z2 * P.biasB2 + i * P.biasRs + j * P.biasCs]", biasElem)};` : ""}
   let ci = P.cOff + z1 * P.cB1 + z2 * P.cB2 + i * P.cRs + j;
-  ${r.accumulate ? "C[ci] = C[ci] + v;" : "C[ci] = v;"}
+  C[ci] = ${storeElem(r.accumulate ? `${loadElem("C[ci]", cElem)} + v` : "v", cElem)};
 }
 `,
   });

@@ -177,6 +177,34 @@ fn f16_store(x: f32) -> f16 {
   return bitcast<vec2<f16>>(sign | b).x;
 }`;
 
+/** F16_HELPERS four at a time (vector loads and stores of f16 storage); needs F16_HELPERS and ROUND_HALF.float16. */
+export const F16X4_HELPERS = `fn f16x4_load(h: vec4<f16>) -> vec4<f32> { return vec4<f32>(f16_load(h.x), f16_load(h.y), f16_load(h.z), f16_load(h.w)); }
+fn f16x4_store(v: vec4<f32>) -> vec4<f16> {
+  let r = round_f16_4(v);
+  return vec4<f16>(f16_store(r.x), f16_store(r.y), f16_store(r.z), f16_store(r.w));
+}`;
+
+/**
+ * The element type a buffer of a kernel with per-buffer storage (the GEMM) is declared with: its
+ * compute type (f32, i32), or f16 for float16 storage, read into f32 and stored rounded.
+ */
+export type BufferElem = "f32" | "i32" | "f16";
+
+/** `expr`, an element (or a vec4 of them) of an `elem` buffer, as its compute type. */
+export function loadElem(expr: string, elem: BufferElem, vec4 = false): string {
+  return elem !== "f16" ? expr : vec4 ? `f16x4_load(${expr})` : `f16_load(${expr})`;
+}
+
+/** `value` (of the compute type, or a vec4) as an `elem` buffer stores it: f16 rounds it to float16 (nearest even) once. */
+export function storeElem(value: string, elem: BufferElem, vec4 = false): string {
+  return elem !== "f16" ? value : vec4 ? `f16x4_store(${value})` : `f16_store(round_f16(${value}))`;
+}
+
+/** What a module whose buffers have these element types starts with: with f16, the directive and the helpers loadElem/storeElem call. */
+export function elemHeader(elems: readonly BufferElem[]): string {
+  return elems.includes("f16") ? `${F16_ENABLE}\n${ROUND_HALF.float16}\n${F16_HELPERS}\n${F16X4_HELPERS}\n` : "";
+}
+
 /** Whether a kernel over these dtypes stores or loads f16 (then its WGSL starts with F16_ENABLE). */
 export function usesF16(dtypes: readonly GpuDType[]): boolean {
   return dtypes.includes("float16");

@@ -31,8 +31,11 @@ function linearImpl(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor 
     const rows = input.dim() ? input.numel() / inF : 1;
     throw new Error(`mat1 and mat2 shapes cannot be multiplied (${rows}x${inF} and ${wIn}x${weight.dim() === 2 ? weight._shape[0] : 1})`);
   }
-  const float = input.dtype.name === "float32" || input.dtype.name === "float64";
-  if (weight.dim() === 1 || !float || weight.dtype !== input.dtype || (bias && (bias.dtype !== input.dtype || bias.dim() !== 1))) {
+  const name = input.dtype.name;
+  // A device's one-kernel linear also takes float16/bfloat16 (the GEMM sums in float32, adds the
+  // bias and rounds once); the CPU composes them of matmul and add.
+  const direct = name === "float32" || name === "float64" || ((name === "float16" || name === "bfloat16") && onDevice(input, weight, bias));
+  if (weight.dim() === 1 || !direct || weight.dtype !== input.dtype || (bias && (bias.dtype !== input.dtype || bias.dim() !== 1))) {
     if (weight.dtype !== input.dtype) {
       throw new Error(`mat1 and mat2 must have the same dtype, but got ${input.dtype.name === "float32" ? "Float" : input.dtype.name} and ${weight.dtype.name === "float32" ? "Float" : weight.dtype.name}`);
     }
