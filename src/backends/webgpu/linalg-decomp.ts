@@ -73,24 +73,19 @@ export function householderQr(a: GpuTensor, rRows: number, qCols: number, positi
   return { q, r };
 }
 
-/** Applies H = I - tau v vᵀ (v = [1, x[i+1..]] in column i of w) to columns c0.. of `t` (rows i..m-1). */
+/**
+ * Applies H = I - tau v vᵀ (v = [1, x[i+1..]] in column i of w) to columns c0.. of `t` (rows i..m-1):
+ * each invocation owns whole columns (its dot product and its update), so no invocation reads what
+ * another writes in this step.
+ */
 function applyReflector(wg: number, t: string, cols: string, c0: string): string {
   return `
     for (var j = ${c0} + l; j < ${cols}; j += ${wg}u) {
       var s = ${t}[tb + i * ${cols} + j];
       for (var r = i + 1u; r < m; r++) { s = s + w[base + r * n + i] * ${t}[tb + r * ${cols} + j]; }
-      dots[j] = s * t;
-    }
-    workgroupBarrier();
-    storageBarrier();
-    {
-      let width = ${cols} - ${c0};
-      for (var e = l; e < (m - i) * width; e += ${wg}u) {
-        let r = i + e / width;
-        let j = ${c0} + e % width;
-        let v = select(w[base + r * n + i], 1.0, r == i);
-        ${t}[tb + r * ${cols} + j] = ${t}[tb + r * ${cols} + j] - dots[j] * v;
-      }
+      s = s * t;
+      ${t}[tb + i * ${cols} + j] = ${t}[tb + i * ${cols} + j] - s;
+      for (var r = i + 1u; r < m; r++) { ${t}[tb + r * ${cols} + j] = ${t}[tb + r * ${cols} + j] - s * w[base + r * n + i]; }
     }
     workgroupBarrier();
     storageBarrier();`;
@@ -106,9 +101,6 @@ function qrWgsl(wg: number, wantQ: boolean): string {
 ${wantQ ? "@group(0) @binding(5) var<storage, read_write> q: array<f32>;" : ""}
 var<workgroup> scl: array<f32, ${wg}>;
 var<workgroup> ssq: array<f32, ${wg}>;
-// One element more than any order uses: with exactly MAX_QR_N, lavapipe gave wrong R rows for
-// 1024 columns (columns 248-255 mod 256; the indices stay below 1024, cause not found).
-var<workgroup> dots: array<f32, ${MAX_QR_N + 1}>;
 @compute @workgroup_size(${wg})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) l: u32) {
   let b = wid.x + wid.y * nwg.x;
