@@ -36,11 +36,13 @@ ${float ? NAN_FIRST : ""}  if (${better}) { return Pair(b, bi); }
   // An infinite max is the result (-inf: both are; +inf: PyTorch's log-add-exp keeps it), where
   // exp(inf - inf) would be NaN.
   if (m == ${NEG_INF} || m == ${POS_INF}) { return Pair(m, 0i); }
-  // m + log1p(exp(lo - m)), with log1p(e) = log(u) * e / (u - 1), u = 1 + e (Goldberg's form; WGSL
-  // has no log1p): log(1 + e) alone rounds a term far below the running value (e < 2^-24) to 0.
+  // m + log1p(exp(lo - m)); WGSL has no log1p, and log(1 + e) alone rounds a term far below the
+  // running value (e < 2^-24) to 0. Below 1e-3 the series e - e^2/2 + e^3/3 (relative error
+  // under e^3/4), above it Goldberg's log(u) * e / (u - 1), u = 1 + e, where u != 1. (A test of
+  // u == 1 instead of e's size was folded away by Mesa's GLSL compiler: 0 for e = 4e-18.)
   let e = exp(min(a, b) - m);
   let u = 1.0 + e;
-  return Pair(m + select(log(u) * e / (u - 1.0), e, u == 1.0), 0i);
+  return Pair(m + select(log(u) * e / (u - 1.0), e * (1.0 - e * (0.5 - e * (1.0 / 3.0))), e < 1e-3), 0i);
 }`,
     };
     case "max": return { identity: float ? NEG_INF : I32_MIN, fn: pick("b >= a") };
