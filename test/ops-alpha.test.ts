@@ -236,6 +236,13 @@ describe("add/sub with alpha: one rounding", () => {
     assert.ok(torch.autograd.gradcheck((p, q) => torch.sub(p, q, { alpha: -0.7 }), [x, y]));
   });
 
+  test("native.binary takes alpha for add and sub only", { skip: native.isAvailable() ? false : "native addon not built" }, () => {
+    const a = Float32Array.of(1, 2), b = Float32Array.of(3, 4), out = new Float32Array(2);
+    native.binary("sub", [2], { data: a, strides: [1] }, { data: b, strides: [1] }, out, 0, 0.5);
+    assert.deepEqual([...out], [-0.5, 0]);
+    assert.throws(() => native.binary("mul", [2], { data: a, strides: [1] }, { data: b, strides: [1] }, out, 0, 2), /alpha applies to add and sub only, not mul/);
+  });
+
   test("integers stay exact; alpha is checked against the common dtype", () => {
     const i = torch.tensor([1, 2, 3], { dtype: torch.int64 }), j = torch.tensor([10, 20, 30], { dtype: torch.int64 });
     assert.deepEqual(torch.add(i, j, { alpha: 3 }).tolist(), [31, 62, 93]);
