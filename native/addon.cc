@@ -112,7 +112,7 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
 }
 
 // binary(op, a, b, out, args): args = [ndim, aOff, bOff, outOff, shape[ndim], aStrides[ndim],
-//                                      bStrides[ndim]]
+//                                      bStrides[ndim], alpha (add_scaled's; T's value)]
 template <typename T>
 void run_binary(tts::BinaryOp op, const View& a, const View& b, const View& out, const double* p) {
   int nd = static_cast<int>(p[0]);
@@ -123,7 +123,8 @@ void run_binary(tts::BinaryOp op, const View& a, const View& b, const View& out,
     sa[d] = I(p[4 + nd + d]);
     sb[d] = I(p[4 + 2 * nd + d]);
   }
-  tts::binary(op, nd, shape, at<T>(a, p[1]), sa, at<T>(b, p[2]), sb, at<T>(out, p[3]));
+  const T alpha = static_cast<T>(p[4 + 3 * nd]);
+  tts::binary(op, nd, shape, at<T>(a, p[1]), sa, at<T>(b, p[2]), sb, at<T>(out, p[3]), alpha);
 }
 
 Napi::Value Binary(const Napi::CallbackInfo& info) {

@@ -76,7 +76,7 @@ void unary(UnaryOp op, index_t n, const T* x, T* y) {
 
 template <typename T>
 void binary(BinaryOp op, int ndim, const index_t* shape_in, const T* a, const index_t* sa_in,
-            const T* b, const index_t* sb_in, T* out) {
+            const T* b, const index_t* sb_in, T* out, T alpha) {
   // Drop size-1 dims and merge dims that are contiguous in both operands (out is contiguous).
   index_t shape[kMaxDims], sa[kMaxDims], sb[kMaxDims];
   int nd = 0;
@@ -96,7 +96,7 @@ void binary(BinaryOp op, int ndim, const index_t* shape_in, const T* a, const in
   }
   const auto& k = kernels<T>();
   if (nd == 0) {
-    k.binary(op, 1, a, 0, b, 0, out);
+    k.binary(op, 1, a, 0, b, 0, out, alpha);
     return;
   }
   const index_t inner = shape[nd - 1], isa = sa[nd - 1], isb = sb[nd - 1];
@@ -107,8 +107,8 @@ void binary(BinaryOp op, int ndim, const index_t* shape_in, const T* a, const in
     // ops and strides it has no form for.
     const bool stream = k.binary_stream && out != a && out != b && inner * static_cast<index_t>(sizeof(T)) >= kStreamBytes;
     parallel_for(0, inner, kGrainCheap, [&](index_t lo, index_t hi) {
-      if (!stream || !k.binary_stream(op, hi - lo, a + lo * isa, isa, b + lo * isb, isb, out + lo))
-        k.binary(op, hi - lo, a + lo * isa, isa, b + lo * isb, isb, out + lo);
+      if (!stream || !k.binary_stream(op, hi - lo, a + lo * isa, isa, b + lo * isb, isb, out + lo, alpha))
+        k.binary(op, hi - lo, a + lo * isa, isa, b + lo * isb, isb, out + lo, alpha);
     });
     return;
   }
@@ -127,8 +127,8 @@ void binary(BinaryOp op, int ndim, const index_t* shape_in, const T* a, const in
       off_b += idx[d] * sb[d];
     }
     for (index_t row = lo; row < hi; ++row) {
-      if (!stream_rows || !k.binary_stream(op, inner, a + off_a, isa, b + off_b, isb, out + row * inner))
-        k.binary(op, inner, a + off_a, isa, b + off_b, isb, out + row * inner);
+      if (!stream_rows || !k.binary_stream(op, inner, a + off_a, isa, b + off_b, isb, out + row * inner, alpha))
+        k.binary(op, inner, a + off_a, isa, b + off_b, isb, out + row * inner, alpha);
       for (int d = nd - 2; d >= 0; --d) {
         off_a += sa[d];
         off_b += sb[d];
@@ -339,7 +339,7 @@ void sgd(const SgdParams& p, index_t n, T* param, const T* grad, T* momentum_buf
 #define TTS_INSTANTIATE(T)                                                                      \
   template void unary<T>(UnaryOp, index_t, const T*, T*);                                       \
   template void binary<T>(BinaryOp, int, const index_t*, const T*, const index_t*, const T*,    \
-                          const index_t*, T*);                                                  \
+                          const index_t*, T*, T);                                               \
   template void reduce<T>(ReduceOp, index_t, index_t, index_t, const T*, T*);                   \
   template double sum_squares<T>(index_t, const T*);                                            \
   template void softmax<T>(bool, index_t, index_t, const T*, T*);                               \

@@ -12,7 +12,8 @@ enum class UnaryOp : int {
   floor, ceil, trunc, round, sign,
   count
 };
-enum class BinaryOp : int { add = 0, sub, mul, div, maximum, minimum, count };
+// add_scaled: a + alpha * b rounded once (an fma), PyTorch's add/sub with alpha (sub: -alpha).
+enum class BinaryOp : int { add = 0, sub, mul, div, maximum, minimum, add_scaled, count };
 enum class ReduceOp : int { sum = 0, mean, max, min, count };
 
 struct AdamParams {
@@ -36,8 +37,10 @@ template <typename T>
 struct ElementwiseKernels {
   // y[i] = op(x[i]); y may equal x.
   void (*unary)(UnaryOp op, index_t n, const T* x, T* y);
-  // out[i] = op(a[i * sa], b[i * sb]); out may equal a (sa == 1) or b (sb == 1).
-  void (*binary)(BinaryOp op, index_t n, const T* a, index_t sa, const T* b, index_t sb, T* out);
+  // out[i] = op(a[i * sa], b[i * sb]); out may equal a (sa == 1) or b (sb == 1). alpha is read
+  // by add_scaled only.
+  void (*binary)(BinaryOp op, index_t n, const T* a, index_t sa, const T* b, index_t sb, T* out,
+                 T alpha);
   // Reduction of x[0:n]: the cascade sum in T (elementwise_cascade.h), or max/min with NaN
   // propagating; returned as double.
   double (*reduce_row)(ReduceOp op, index_t n, const T* x);
@@ -71,7 +74,8 @@ struct ElementwiseKernels {
   // binary() for sa, sb in {0, 1} with non-temporal stores (binary_stream_impl.h), for an out
   // that overlaps neither operand; false (nothing written) for an op it does not stream. Null
   // where the ISA has none.
-  bool (*binary_stream)(BinaryOp op, index_t n, const T* a, index_t sa, const T* b, index_t sb, T* out);
+  bool (*binary_stream)(BinaryOp op, index_t n, const T* a, index_t sa, const T* b, index_t sb, T* out,
+                        T alpha);
 };
 
 // Outputs at least this large are written with non-temporal stores where the ISA's kernels have
@@ -92,11 +96,11 @@ template <typename T>
 void unary(UnaryOp op, index_t n, const T* x, T* y);
 
 // out (contiguous, row-major over shape) = op(a, b), where a and b are read with per-dim strides
-// (a stride of 0 broadcasts). ndim <= kMaxDims.
+// (a stride of 0 broadcasts). ndim <= kMaxDims. alpha: add_scaled's scale of b.
 constexpr int kMaxDims = 16;
 template <typename T>
 void binary(BinaryOp op, int ndim, const index_t* shape, const T* a, const index_t* a_strides,
-            const T* b, const index_t* b_strides, T* out);
+            const T* b, const index_t* b_strides, T* out, T alpha);
 
 // x viewed as [outer, size, inner] (contiguous); out[o * inner + i] = op over the middle dim.
 template <typename T>

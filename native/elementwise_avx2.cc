@@ -19,6 +19,7 @@ template <> struct Vec<float> {
   static constexpr index_t W = 8;
   static R load(const float* p) { return _mm256_loadu_ps(p); }
   static R set1(float v) { return _mm256_set1_ps(v); }
+  static R fmadd(R x, R y, R z) { return _mm256_fmadd_ps(x, y, z); }
   static void stream(float* p, R v) { _mm256_stream_ps(p, v); }
   static void fence() { _mm_sfence(); }
 };
@@ -27,6 +28,7 @@ template <> struct Vec<double> {
   static constexpr index_t W = 4;
   static R load(const double* p) { return _mm256_loadu_pd(p); }
   static R set1(double v) { return _mm256_set1_pd(v); }
+  static R fmadd(R x, R y, R z) { return _mm256_fmadd_pd(x, y, z); }
   static void stream(double* p, R v) { _mm256_stream_pd(p, v); }
   static void fence() { _mm_sfence(); }
 };

@@ -72,7 +72,7 @@ inline void binary_loop(index_t n, const T* a, index_t sa, const T* b, index_t s
 
 template <typename T>
 void binary_generic(BinaryOp op, index_t n, const T* a, index_t sa, const T* b, index_t sb,
-                    T* out) {
+                    T* out, T alpha) {
   switch (op) {
     case BinaryOp::add:
       return binary_loop(n, a, sa, b, sb, out, [](T u, T v) { return u + v; });
@@ -86,6 +86,10 @@ void binary_generic(BinaryOp op, index_t n, const T* a, index_t sa, const T* b, 
       return binary_loop(n, a, sa, b, sb, out, [](T u, T v) { return nan_max(u, v); });
     case BinaryOp::minimum:
       return binary_loop(n, a, sa, b, sb, out, [](T u, T v) { return nan_min(u, v); });
+    case BinaryOp::add_scaled:
+      // std::fma, not u + alpha * v: the build has -ffp-contract=off, and one rounding is the
+      // point (the compiler vectorises it to vfmadd where the ISA has FMA).
+      return binary_loop(n, a, sa, b, sb, out, [alpha](T u, T v) { return std::fma(alpha, v, u); });
     default:
       return;
   }

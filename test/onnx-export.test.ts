@@ -839,6 +839,16 @@ describe("torch.onnx.export", () => {
     await check(new PointwiseMath(), [a, b], { more: [[b.mul(0.5), a]], tol: 2e-7 });
   });
 
+  test("add/sub/rsub with alpha (one traced op, exported as Mul then Add) and rsub", async () => {
+    class Scaled extends nn.Module {
+      override forward(x: Tensor, y: Tensor): Tensor[] {
+        return [torch.add(x, y, { alpha: 0.3 }), x.sub(y, { alpha: -2 }), torch.rsub(x, y, { alpha: 1.5 }), torch.rsub(x, 2), x.add(1.5, { alpha: 3 })];
+      }
+    }
+    torch.manualSeed(12);
+    await check(new Scaled(), [torch.randn(3, 4), torch.randn(4)], { tol: 1e-6 });
+  });
+
   test("nonzero, masked_select (their counts dynamic), take, searchsorted and bucketize, masked_scatter", async () => {
     const rows = (v: number[][]): Tensor => torch.tensor(v, { dtype: "float32" });
     const session = await check(new Selections(), [rows([[1, 0, 2], [0, 0, 3]])], {

@@ -211,7 +211,9 @@ function addRoundOdd(x: number, y: number): number {
 export function fma64(a: number, b: number, c: number): number {
   twoProd(a, b);
   const ph = dH, pl = dL;
-  if (pl === 0 || !Number.isFinite(ph) || !Number.isFinite(c)) return ph + c;
+  // The product's low part is NaN where the Veltkamp split overflows (|a| or |b| above ~2^996):
+  // two roundings there.
+  if (pl === 0 || !Number.isFinite(pl) || !Number.isFinite(ph) || !Number.isFinite(c)) return ph + c;
   const th = c + ph;
   const bb = th - c;
   const tl = (c - (th - bb)) + (ph - bb);

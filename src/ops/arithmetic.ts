@@ -2,8 +2,9 @@
 // and scalar operands. The template for every binary pointwise op.
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, getDefaultDtype, int64 } from "../core/dtype.js";
-import { nativeBinary } from "./native-fast.js";
+import { type DType, getDefaultDtype, int64, float64, roundToDType } from "../core/dtype.js";
+import { fma64, fmaf } from "../core/random-transforms.js";
+import { nativeBinary, nativeScaledAdd } from "./native-fast.js";
 import { nativeTyped } from "./native-typed.js";
 import { type Args, bindArgs, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { type TensorOrScalar, resultType } from "./promotion.js";
@@ -16,17 +17,6 @@ import { outCall, type OutOption, hasOut, withOut } from "./out.js";
 
 interface AlphaOpts { alpha?: number }
 
-function scaled(op: string, other: TensorOrScalar, alpha: number): TensorOrScalar {
-  if (alpha === 1) return other;
-  if (other instanceof Tensor) {
-    if (!other.dtype.isFloatingPoint && !Number.isInteger(alpha)) {
-      throw new Error(`${op}: For integral input tensors, argument alpha must not be a floating point number.`);
-    }
-    return mul(other, alpha);
-  }
-  return typeof other === "boolean" ? Number(other) * alpha : typeof other === "bigint" ? other * BigInt(alpha) : other * alpha;
-}
-
 const ADD: BinarySpec = {
   name: "add", node: "AddBackward0",
   f: nativeBinary((a, b) => a + b, "add"), fBig: (a, b) => a + b,
@@ -38,9 +28,54 @@ const SUB: BinarySpec = {
   vjp: (g, a, b) => [gradFor(g, a), gradFor(g.neg(), b)],
 };
 
+/**
+ * add/sub with alpha on a floating result, as PyTorch's kernel (vec::fmadd on CPU, an FMA on CUDA):
+ * a + alpha * b (sub: a - alpha * b) rounded once. alpha is first converted to the dtype
+ * (PyTorch's alpha.to<scalar_t>()); float16/bfloat16 compute that fma in float32 and round it to
+ * the dtype, as PyTorch's vectorised kernels (1.13's scalar loop for 16-bit types rounds the
+ * product first, and its float16 kernel is that loop). Still one autograd node.
+ */
+function fusedSpec(base: BinarySpec, alpha: number, dtype: DType): BinarySpec {
+  const a = roundToDType(alpha, dtype);
+  const signed = base === SUB ? -a : a;
+  // fmaf/fma64 are exact fmas (error-free transformations), the bits of the native kernel's fma.
+  const f = dtype === float64
+    ? nativeScaledAdd((x: number, y: number) => fma64(signed, y, x), signed)
+    : nativeScaledAdd((x: number, y: number) => fmaf(signed, Math.fround(y), Math.fround(x)), signed);
+  return {
+    name: base.name, node: base.node, f, alpha: a,
+    onnx: { kind: "add_scaled", attrs: { alpha: signed } },
+    vjp: (g, x, y) => [x._requiresGrad ? gradFor(g, x) : null, y._requiresGrad ? gradFor(g.mul(signed), y) : null],
+  };
+}
+
+/**
+ * The spec and second operand of `base` (ADD or SUB) with alpha: one rounding for floating
+ * results, b scaled exactly by an integral alpha otherwise (PyTorch checks alpha against the
+ * common dtype).
+ */
+function withAlpha(op: string, base: BinarySpec, a: TensorOrScalar, b: TensorOrScalar, alpha: number): [BinarySpec, TensorOrScalar] {
+  if (alpha === 1 || !isOperand(a) || !isOperand(b)) return [base, b];
+  const dtype = resultType(a, b);
+  if (dtype.isFloatingPoint) return [fusedSpec(base, alpha, dtype), b];
+  if (!Number.isInteger(alpha)) throw new Error(`${op}: For integral input tensors, argument alpha must not be a floating point number.`);
+  if (b instanceof Tensor) return [base, mul(b, alpha)];
+  return [base, typeof b === "bigint" ? b * BigInt(alpha) : Number(b) * alpha];
+}
+
+function isOperand(v: unknown): v is TensorOrScalar {
+  return v instanceof Tensor || typeof v === "number" || typeof v === "bigint" || typeof v === "boolean";
+}
+
 function alphaOf(op: string, args: readonly unknown[]): number {
   const a = bindArgs(op, args, ["alpha"], [], 2);
   return (a.alpha as number | undefined) ?? 1;
+}
+
+function checkNotBoolSub(input: TensorOrScalar, other: TensorOrScalar): void {
+  if ((input instanceof Tensor && input.dtype.name === "bool") || (other instanceof Tensor && other.dtype.name === "bool")) {
+    throw new Error("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
+  }
 }
 
 export function add(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts & OutOption>): Tensor {
@@ -52,38 +87,41 @@ export function add(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<
     // bool + bool is logical or in PyTorch.
     if (input instanceof Tensor && other instanceof Tensor) return binaryOp({ ...ADD, f: (x, y) => (x || y ? 1 : 0) }, input, other);
   }
-  return binaryOp(ADD, input, scaled("add", other, alpha));
+  const [spec, b] = withAlpha("add", ADD, input, other, alpha);
+  return binaryOp(spec, input, b);
 }
 
 export function sub(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts & OutOption>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(sub, "sub", arguments, ["input", "other", "alpha"], 2, ["out"]);
   if (hasOut(args)) return withOut("sub", args, (rest) => sub(input, other, ...(rest as [])));
   const alpha = alphaOf("sub", args);
-  if ((input instanceof Tensor && input.dtype.name === "bool") || (other instanceof Tensor && other.dtype.name === "bool")) {
-    throw new Error("Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
-  }
-  return binaryOp(SUB, input, scaled("sub", other, alpha));
+  checkNotBoolSub(input, other);
+  const [spec, b] = withAlpha("sub", SUB, input, other, alpha);
+  return binaryOp(spec, input, b);
 }
 export const subtract = sub;
 
 export function rsub(input: Tensor, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(rsub, "rsub", arguments, ["input", "other", "alpha"], 2, []);
   const alpha = alphaOf("rsub", args);
-  return sub(other, alpha === 1 ? input : mul(input, alpha));
+  checkNotBoolSub(input, other);
+  // other - alpha * input, recorded as PyTorch's own node (RsubBackward1 for a Number other).
+  const [spec, b] = withAlpha("rsub", SUB, other, input, alpha);
+  return binaryOp({ ...spec, node: other instanceof Tensor ? "RsubBackward0" : "RsubBackward1" }, other, b);
 }
 
 export function add_(self: Tensor, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : self)) return rebind(add_, "add_", arguments, ["self", "other", "alpha"], 2, []);
   const alpha = alphaOf("add_", args);
-  const o = scaled("add_", other, alpha);
-  return binaryInPlace(ADD, self, o, (s) => add(s, o));
+  const [spec, o] = withAlpha("add_", ADD, self, other, alpha);
+  return binaryInPlace(spec, self, o, (s) => binaryOp(spec, s, o));
 }
 
 export function sub_(self: Tensor, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : self)) return rebind(sub_, "sub_", arguments, ["self", "other", "alpha"], 2, []);
   const alpha = alphaOf("sub_", args);
-  const o = scaled("sub_", other, alpha);
-  return binaryInPlace(SUB, self, o, (s) => sub(s, o));
+  const [spec, o] = withAlpha("sub_", SUB, self, other, alpha);
+  return binaryInPlace(spec, self, o, (s) => binaryOp(spec, s, o));
 }
 
 // ---- mul / div ------------------------------------------------------------------------------

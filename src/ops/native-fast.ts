@@ -25,6 +25,18 @@ export function nativeBinary<F extends (a: number, b: number) => number>(f: F, o
   return f;
 }
 
+const SCALE = new WeakMap<object, number>();
+
+/**
+ * Declares that `f` is a + alpha * b rounded once (add/sub with alpha), alpha already in the
+ * dtype `f` computes in: the native add kernel then runs with that alpha (an fma, same bits).
+ */
+export function nativeScaledAdd<F extends (a: number, b: number) => number>(f: F, alpha: number): F {
+  BINARY.set(f, "add");
+  SCALE.set(f, alpha);
+  return f;
+}
+
 
 function isFloat(t: Tensor): boolean {
   const d = t.storage.data;
@@ -39,7 +51,7 @@ export function tryNativeBinary(f: object, x: Tensor, xs: readonly number[], y: 
   // The output may be an input only as the very same elements (in-place ops).
   const aliases = (t: Tensor, s: readonly number[]) => t.storage === out.storage && !(t._offset === out._offset && t.isContiguous() && s.every((v, i) => shape[i] === 1 || v === out._strides[i]));
   if (aliases(x, xs) || aliases(y, ys)) return false;
-  native.binary(op, shape, { data: x.storage.data as FloatArray, offset: x._offset, strides: xs }, { data: y.storage.data as FloatArray, offset: y._offset, strides: ys }, out.storage.data as FloatArray, out._offset);
+  native.binary(op, shape, { data: x.storage.data as FloatArray, offset: x._offset, strides: xs }, { data: y.storage.data as FloatArray, offset: y._offset, strides: ys }, out.storage.data as FloatArray, out._offset, SCALE.get(f) ?? 1);
   return true;
 }
 

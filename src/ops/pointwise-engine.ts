@@ -42,6 +42,11 @@ export interface BinarySpec {
    * matters (trunc(a / b): the float quotient may round up to an integer the double one stays below).
    */
   f32?: BinaryFn;
+  /**
+   * add/sub with alpha on a floating result: the scale of b (in the op's dtype), which `f`
+   * applies with one rounding; device kernels read it here.
+   */
+  alpha?: number;
   /** Result dtype from the promoted dtype (true division makes ints float). */
   outDtype?: (promoted: DType) => DType;
   vjp?: (g: Tensor, a: Tensor, b: Tensor, out: Tensor) => [Tensor | null, Tensor | null];

@@ -151,8 +151,9 @@ function unaryOpFor(spec: UnarySpec, compute: ComputeDType): Resolved | null {
 function binaryOpFor(spec: BinarySpec, boolInputs: boolean): Resolved | null {
   const P = POINTWISE_OPS as Record<string, PointwiseOp>;
   switch (spec.name) {
-    case "add": return boolInputs ? { op: P.logical_or! } : { op: P.add!, params: [1] };
-    case "sub": return { op: P.sub!, params: [1] };
+    // alpha: the spec's scale of b (add/sub with alpha on floats), rounded once by the kernel.
+    case "add": return boolInputs ? { op: P.logical_or! } : { op: P.add!, params: [spec.alpha ?? 1] };
+    case "sub": return { op: P.sub!, params: [spec.alpha ?? 1] };
     case "mul": return boolInputs ? { op: P.logical_and! } : { op: P.mul! };
     case "div": {
       if (spec.node === "DivBackward0") return { op: P.div! };

@@ -36,6 +36,8 @@ const UNARY_CODES: Readonly<Record<UnaryOp, number>> = {
 const BINARY_CODES: Readonly<Record<BinaryOp, number>> = {
   add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5,
 };
+/** native/elementwise.h's BinaryOp::add_scaled: a + alpha * b with one rounding (add/sub with alpha). */
+const ADD_SCALED_CODE = 6;
 const REDUCE_CODES: Readonly<Record<ReduceOp, number>> = { sum: 0, mean: 1, max: 2, min: 3 };
 
 /**
@@ -205,7 +207,7 @@ export function setIsa(isa: Isa): Isa {
 }
 
 // One argument block reused by every call (each worker thread has its own module instance).
-const ARGS = new Float64Array(4 + 3 * MAX_DIMS);
+const ARGS = new Float64Array(5 + 3 * MAX_DIMS);
 
 // ---------------------------------------------------------------------------------------------
 // Checks
@@ -484,14 +486,21 @@ export function copyStrided<T extends CopyArray>(shape: readonly number[], src: 
  * out (contiguous, row-major over `shape`, starting at outOff) = op(a, b), elementwise, with a and
  * b read through their own strides (0 = broadcast). out may be a or b itself (same start and
  * contiguous strides) but must not otherwise overlap them. Up to MAX_DIMS dims.
+ * `alpha` (add and sub only) scales b: a + alpha * b (a - alpha * b) rounded once, as PyTorch's
+ * fused kernel; give it as a value of out's type (Math.fround'ed for a Float32Array).
  */
 export function binary<T extends FloatArray>(
-  op: BinaryOp, shape: readonly number[], a: StridedOperand<T>, b: StridedOperand<T>, out: T, outOff = 0,
+  op: BinaryOp, shape: readonly number[], a: StridedOperand<T>, b: StridedOperand<T>, out: T, outOff = 0, alpha = 1,
 ): void {
   const name = "binary";
   const native = lib(name);
-  const code = BINARY_CODES[op];
+  let code = BINARY_CODES[op];
   if (code === undefined) throw new Error(`native.${name}: unknown op ${String(op)}`);
+  if (alpha !== 1) {
+    if (op !== "add" && op !== "sub") throw new Error(`native.${name}: alpha applies to add and sub only, not ${op}`);
+    if (typeof alpha !== "number") throw new Error(`native.${name}: alpha must be a number, not ${typeof alpha}`);
+    code = ADD_SCALED_CODE;
+  }
   const nd = shape.length;
   const contiguous = contiguousOf(name, shape, [a.strides, b.strides]);
   checkArray(name, "out", out);
@@ -514,6 +523,8 @@ export function binary<T extends FloatArray>(
     p[4 + nd + d] = a.strides[d]!;
     p[4 + 2 * nd + d] = b.strides[d]!;
   }
+  // a - alpha * b is a + (-alpha) * b exactly (negation is exact), signed zeros included.
+  p[4 + 3 * nd] = op === "sub" ? -alpha : alpha;
   native.binary(code, a.data, b.data, out, p);
 }
 

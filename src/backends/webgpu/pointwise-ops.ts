@@ -144,10 +144,13 @@ export const POINTWISE_OPS = {
   bitwise_not: op({ name: "bitwise_not", arity: 1, expr: "~a", dtypes: I, vec4: true }),
 
   // ---- binary ----
-  /** a + alpha * b (alpha = p0). */
-  add: op({ name: "add", arity: 2, expr: "a + p0 * b", dtypes: FI, vec4: true, params: [1] }),
-  /** a - alpha * b (alpha = p0). */
-  sub: op({ name: "sub", arity: 2, expr: "a - p0 * b", dtypes: FI, vec4: true, params: [1] }),
+  /**
+   * a + alpha * b (alpha = p0), for floats rounded once as PyTorch's fused kernel: WGSL's fma, so
+   * that the compiler cannot round the product first.
+   */
+  add: op({ name: "add", arity: 2, expr: { float32: "fma(p0, b, a)", int32: "a + p0 * b" }, dtypes: FI, vec4: true, params: [1] }),
+  /** a - alpha * b (alpha = p0), rounded once for floats as add. */
+  sub: op({ name: "sub", arity: 2, expr: { float32: "fma(-p0, b, a)", int32: "a - p0 * b" }, dtypes: FI, vec4: true, params: [1] }),
   mul: op({ name: "mul", arity: 2, expr: "a * b", dtypes: FI, vec4: true }),
   div: op({ name: "div", arity: 2, expr: "a / b", dtypes: F, vec4: true }),
   floor_divide: op({

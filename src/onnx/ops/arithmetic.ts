@@ -1,5 +1,5 @@
 // Arithmetic with PyTorch's own rounding rules: fmod, remainder, div with rounding_mode, lerp,
-// addcmul/addcdiv, nan_to_num and atan2, each written with the formula torch-ts's kernel uses.
+// add/sub with alpha, addcmul/addcdiv, nan_to_num and atan2, each written with the formula torch-ts's kernel uses.
 
 import type { ConvertContext, Converter } from "../context.js";
 import { attr } from "../graph.js";
@@ -85,6 +85,12 @@ function addc(opType: "Mul" | "Div"): Converter {
   };
 }
 
+/** add/sub/rsub with alpha: a + alpha b (alpha negated for sub), exported as PyTorch does (Mul, then Add). */
+const addScaled: Converter = (c) => {
+  const d = c.outDtype();
+  return c.op("Add", [c.inputAs(0, d), c.op("Mul", [c.inputAs(1, d), num(c, c.attr<number>("alpha"))])]);
+};
+
 const nanToNum: Converter = (c) => {
   const x = c.input(0);
   const inf = (positive: boolean): string => c.op("IsInf", [x], { detect_positive: attr.i(positive ? 1 : 0), detect_negative: attr.i(positive ? 0 : 1) });
@@ -110,6 +116,7 @@ export const ARITHMETIC: Record<string, Converter> = {
   RemainderBackward0: remainder,
   RemainderBackward1: remainder,
   div_rounding: divRounding,
+  add_scaled: addScaled,
   lerp_scalar: lerpScalar,
   LerpBackward1: lerpTensor,
   addcmul: addc("Mul"),

@@ -217,6 +217,9 @@ export const ELEMENTWISE: Record<string, Converter> = {
   // arithmetic, by autograd node (the number operands arrive as 0-d constants)
   AddBackward0: binary("Add"),
   SubBackward0: binary("Sub"),
+  // rsub records (other, input): other - input.
+  RsubBackward0: binary("Sub"),
+  RsubBackward1: binary("Sub"),
   MulBackward0: binary("Mul"),
   DivBackward0: binary("Div"),
   PowBackward0: binary("Pow"),
