@@ -279,6 +279,18 @@ describe("webgpu float16 storage", { skip }, () => {
     assert.deepEqual(await bits(y), await bits(F.linear(x.float(), w.float(), b.float()).half()));
   });
 
+  test("a float16 leaf of odd length takes its gradient without a copy, as one of even length", async (t) => {
+    if (!f16Storage()) { t.skip("float16 is stored in float32 here"); return; }
+    // Buffers hold whole 4-byte words: the odd length's spare half-word must not make the
+    // gradient's storage look larger than the gradient (autograd would then clone it).
+    const backwardKeys = (n: number): string[] => {
+      const p = torch.ones([n], { dtype: torch.float16 }).to("webgpu").requiresGrad_(true);
+      const loss = p.mul(3).sum();
+      return dispatchKeys(context(), () => loss.backward());
+    };
+    assert.deepEqual(backwardKeys(5), backwardKeys(6));
+  });
+
   test("a float16 linear's forward and backward: the float32 values rounded, within float16's precision, no staging copies", async () => {
     torch.manualSeed(7);
     const x32 = torch.randn([2, 3, 10]), w32 = torch.randn([4, 10]), b32 = torch.randn([4]), g32 = torch.randn([2, 3, 4]);

@@ -12,7 +12,7 @@ import { deviceState, notImplementedOnDevice } from "../ops/device-hooks.js";
 import type { GpuContext } from "../backends/webgpu/context.js";
 import { type GpuBuffer, syncRegistry } from "../backends/webgpu/pool.js";
 import { type GpuDType, type HalfFormat, type NarrowFormat, isFloatDType, itemSize } from "../backends/webgpu/gpu-types.js";
-import type { GpuTensor } from "../backends/webgpu/tensor.js";
+import { type GpuTensor, isContiguous, numel } from "../backends/webgpu/tensor.js";
 import { contiguous, copyInto as copyIntoGpu, narrowInPlace } from "../backends/webgpu/pointwise.js";
 import { isInitialized, context } from "./runtime.js";
 
@@ -211,8 +211,12 @@ export function wrapExact(g: GpuTensor, dtype: DType = dtypeOfGpu(g.dtype)): Ten
     return wrapExact(h, dtype);
   }
   if (expected !== g.dtype) throw new Error(`webgpu: internal error: a ${g.dtype} buffer cannot hold ${dtype.name}`);
-  const n = Math.max(1, Math.floor(g.buffer.byteLength / itemSize(g.dtype)));
-  const storage = new GpuStorage(g.ctx, g.buffer, dtype, n);
+  // Buffers hold whole 4-byte words: an odd count of 2-byte elements leaves a spare half-word,
+  // which is no element (counted, every odd-length float16 gradient would look shared to
+  // autograd's ownership test, which then copies it).
+  const fit = Math.floor(g.buffer.byteLength / itemSize(g.dtype));
+  const spare = itemSize(g.dtype) === 2 && g.offset === 0 && fit === numel(g.shape) + 1 && isContiguous(g);
+  const storage = new GpuStorage(g.ctx, g.buffer, dtype, Math.max(1, spare ? fit - 1 : fit));
   return new Tensor(storage, g.shape.slice(), g.strides.slice(), g.offset);
 }
 
