@@ -55,8 +55,10 @@ inline __m256d high_pd(__m256 v) { return _mm256_cvtps_pd(_mm256_extractf128_ps(
 // about 1 ulp. exp(x) = p * 2^n; scalef_ps applies 2^n with overflow to inf and gradual underflow
 // to denormals and 0 in one rounding, so callers may fold a factor into p first (silu does).
 inline void exp_parts(__m256 x, __m256& p, __m256& n) {
-  // min/max with x second keep a NaN in x (they return the second operand on NaN).
-  x = _mm256_max_ps(_mm256_set1_ps(-104.0f), _mm256_min_ps(_mm256_set1_ps(89.0f), x));
+  // min/max with x second keep a NaN in x (they return the second operand on NaN). Below -104
+  // exp(x) rounds to 0 however far the clamp is; clamping at -110 rather than there keeps p * 2^n
+  // exact for silu's x * p * 2^n, whose denormal results reach down to x = -110.
+  x = _mm256_max_ps(_mm256_set1_ps(-110.0f), _mm256_min_ps(_mm256_set1_ps(89.0f), x));
   n = round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)));
   __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
   r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
