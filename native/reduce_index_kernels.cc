@@ -35,6 +35,7 @@ IndexKernels<T> index_kernels_generic() {
 #pragma GCC target("avx2,fma")
 namespace tts {
 namespace avx2 {
+#define TTS_SIMD_BYTES 32
 #include "reduce_index_kernels_impl.h"
 #include "avx2_exp.h"
 
