@@ -20,7 +20,8 @@ inline T pick_nan(T acc, T v) {
 // Vectors of TTS_SIMD_BYTES (64 unless the including file says otherwise) of T, GCC vector
 // extensions: one zmm register with AVX-512, four xmm in the portable build; the AVX2 build takes
 // 32 (one ymm): GCC lowers the selects of 64-byte vectors for AVX2 to scalar code. Integer
-// vectors of the same lane width hold indices. The results do not depend on the width.
+// vectors of the same lane width hold indices. The results do not depend on the width, but for
+// which of -0 and 0 (or of several NaNs) extreme_row returns, which logsumexp does not show.
 #ifndef TTS_SIMD_BYTES
 #define TTS_SIMD_BYTES 64
 #endif
