@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 
 import * as native from "../src/backends/native/index.js";
-import { isas, mismatch, rng, skipReason } from "../src/backends/native/test-support.js";
+import { forEachIsa, mismatch, rng, skipReason } from "../src/backends/native/test-support.js";
 
 const DENORMAL_STEP = 2 ** -149;
 
@@ -24,17 +24,10 @@ const UNARY: Partial<Record<native.UnaryOp, (x: number) => number>> = {
   silu: (x) => x / (1 + Math.exp(-x)),
 };
 
-/** Runs body once per ISA and returns its results by ISA; restores the best ISA. */
+/** Runs body once per ISA and returns its results by ISA. */
 function perIsa<R>(body: () => R): Map<native.Isa, R> {
   const out = new Map<native.Isa, R>();
-  try {
-    for (const isa of isas()) {
-      native.setIsa(isa);
-      out.set(isa, body());
-    }
-  } finally {
-    if (native.isAvailable()) native.setIsa(native.bestIsa()!);
-  }
+  forEachIsa((isa) => out.set(isa, body()));
   return out;
 }
 
