@@ -1,5 +1,6 @@
 // The loops of reduce_index.h for each ISA: the portable ones (reduce_index_kernels_impl.h)
-// compiled three times, plus AVX-512 sums of exp(x - m) through vectorised exp polynomials.
+// compiled three times, plus AVX-512 and AVX2 sums of exp(x - m) through vectorised exp
+// polynomials (the same bits on both).
 #include <cmath>
 #include <cstring>
 #include <type_traits>
@@ -34,7 +35,105 @@ IndexKernels<T> index_kernels_generic() {
 #pragma GCC target("avx2,fma")
 namespace tts {
 namespace avx2 {
+#define TTS_SIMD_BYTES 32
 #include "reduce_index_kernels_impl.h"
+#include "avx2_exp.h"
+
+// The AVX-512 sums of exp(x - m) below (exp_sum_row_f32 ... exp_sum_cols_f64) in 8 float or 4
+// double lanes, with the same lanes, order and bits.
+double exp_sum_row_f32(index_t n, const float* x, float m) {
+  const __m256 mv = _mm256_set1_ps(m);
+  __m256d a[8];
+  for (int k = 0; k < 8; ++k) a[k] = _mm256_setzero_pd();
+  index_t i = 0;
+  for (; i + 32 <= n; i += 32)
+    for (int k = 0; k < 4; ++k) {
+      const __m256 e = exp_ps(_mm256_sub_ps(_mm256_loadu_ps(x + i + 8 * k), mv));
+      a[2 * k] = _mm256_add_pd(a[2 * k], low_pd(e));
+      a[2 * k + 1] = _mm256_add_pd(a[2 * k + 1], high_pd(e));
+    }
+  // AVX-512's 16-lane tail steps: the first and second 8 values of each go where its lanes do.
+  for (; i < n; i += 16)
+    for (int k = 0; k < 2; ++k) {
+      const index_t rest = n - i - 8 * k;
+      if (rest <= 0) break;
+      const __m256i mask = first_lanes_ps(rest);
+      const __m256 e = _mm256_and_ps(_mm256_castsi256_ps(mask), exp_ps(_mm256_sub_ps(_mm256_maskload_ps(x + i + 8 * k, mask), mv)));
+      a[2 * k] = _mm256_add_pd(a[2 * k], low_pd(e));
+      a[2 * k + 1] = _mm256_add_pd(a[2 * k + 1], high_pd(e));
+    }
+  // a[0..3] are AVX-512's a0, a1 (16 double lanes), a[4..7] its a2, a3.
+  double lanes[8];
+  for (int k = 0; k < 2; ++k)
+    _mm256_storeu_pd(lanes + 4 * k, _mm256_add_pd(_mm256_add_pd(a[k], a[4 + k]), _mm256_add_pd(a[2 + k], a[6 + k])));
+  return ((lanes[0] + lanes[4]) + (lanes[2] + lanes[6])) + ((lanes[1] + lanes[5]) + (lanes[3] + lanes[7]));
+}
+
+void exp_sum_cols_f32(index_t rows, index_t cols, index_t ld, const float* x, const float* m, double* s) {
+  for (index_t c = 0; c < cols; ++c) s[c] = 0;
+  for (index_t r = 0; r < rows; ++r) {
+    const float* row = x + r * ld;
+    for (index_t c = 0; c < cols; c += 8) {
+      const index_t rest = cols - c;
+      const __m256i k = first_lanes_ps(rest);
+      const __m256i lo = first_lanes_pd(rest), hi = first_lanes_pd(rest - 4);
+      const __m256 e = exp_ps(_mm256_sub_ps(_mm256_maskload_ps(row + c, k), _mm256_maskload_ps(m + c, k)));
+      _mm256_maskstore_pd(s + c, lo, _mm256_add_pd(_mm256_maskload_pd(s + c, lo), low_pd(e)));
+      _mm256_maskstore_pd(s + c + 4, hi, _mm256_add_pd(_mm256_maskload_pd(s + c + 4, hi), high_pd(e)));
+    }
+  }
+}
+
+// exp(x) for double lanes with x <= 0: exp_nonpositive_pd of the AVX-512 kernels below.
+inline __m256d exp_nonpositive_pd(__m256d x) {
+  x = _mm256_max_pd(x, _mm256_set1_pd(-746.0));
+  const __m256d n = round_pd(_mm256_mul_pd(x, _mm256_set1_pd(1.4426950408889634)));
+  __m256d r = _mm256_fnmadd_pd(n, _mm256_set1_pd(6.93147180369123816490e-01), x);
+  r = _mm256_fnmadd_pd(n, _mm256_set1_pd(1.90821492927058770002e-10), r);
+  static const double kInverseFactorials[] = {
+      1.0 / 6227020800.0, 1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0,
+      1.0 / 40320.0,      1.0 / 5040.0,      1.0 / 720.0,      1.0 / 120.0,     1.0 / 24.0,
+      1.0 / 6.0,          0.5,               1.0,              1.0};
+  __m256d p = _mm256_set1_pd(kInverseFactorials[0]);
+  for (int k = 1; k < 14; ++k) p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(kInverseFactorials[k]));
+  return scalef_pd(p, n);
+}
+
+double exp_sum_row_f64(index_t n, const double* x, double m) {
+  const __m256d mv = _mm256_set1_pd(m);
+  __m256d a[4];
+  for (int k = 0; k < 4; ++k) a[k] = _mm256_setzero_pd();
+  index_t i = 0;
+  for (; i + 16 <= n; i += 16)
+    for (int k = 0; k < 4; ++k)
+      a[k] = _mm256_add_pd(a[k], exp_nonpositive_pd(_mm256_sub_pd(_mm256_loadu_pd(x + i + 4 * k), mv)));
+  // AVX-512's 8-lane tail steps, into its a0 (a[0] and a[1] here).
+  for (; i < n; i += 8)
+    for (int k = 0; k < 2; ++k) {
+      const index_t rest = n - i - 4 * k;
+      if (rest <= 0) break;
+      const __m256i mask = first_lanes_pd(rest);
+      const __m256d e = exp_nonpositive_pd(_mm256_sub_pd(_mm256_maskload_pd(x + i + 4 * k, mask), mv));
+      a[k] = _mm256_add_pd(a[k], _mm256_and_pd(_mm256_castsi256_pd(mask), e));
+    }
+  // a[0], a[1] are AVX-512's a0, a[2], a[3] its a1.
+  double lanes[8];
+  _mm256_storeu_pd(lanes, _mm256_add_pd(a[0], a[2]));
+  _mm256_storeu_pd(lanes + 4, _mm256_add_pd(a[1], a[3]));
+  return ((lanes[0] + lanes[4]) + (lanes[2] + lanes[6])) + ((lanes[1] + lanes[5]) + (lanes[3] + lanes[7]));
+}
+
+void exp_sum_cols_f64(index_t rows, index_t cols, index_t ld, const double* x, const double* m, double* s) {
+  for (index_t c = 0; c < cols; ++c) s[c] = 0;
+  for (index_t r = 0; r < rows; ++r) {
+    const double* row = x + r * ld;
+    for (index_t c = 0; c < cols; c += 4) {
+      const __m256i k = first_lanes_pd(cols - c);
+      const __m256d e = exp_nonpositive_pd(_mm256_sub_pd(_mm256_maskload_pd(row + c, k), _mm256_maskload_pd(m + c, k)));
+      _mm256_maskstore_pd(s + c, k, _mm256_add_pd(_mm256_maskload_pd(s + c, k), e));
+    }
+  }
+}
 }  // namespace avx2
 }  // namespace tts
 #pragma GCC pop_options
@@ -150,6 +249,16 @@ template <typename T>
 IndexKernels<T> index_kernels_avx2() {
   return {&avx2::select_row_generic<T>, &avx2::select_cols_generic<T>, &avx2::max_row_generic<T>,
           &avx2::exp_sum_row_generic<T>, &avx2::max_cols_generic<T>, &avx2::exp_sum_cols_generic<T>};
+}
+template <>
+IndexKernels<double> index_kernels_avx2<double>() {
+  return {&avx2::select_row_generic<double>, &avx2::select_cols_generic<double>, &avx2::max_row_generic<double>,
+          &avx2::exp_sum_row_f64, &avx2::max_cols_generic<double>, &avx2::exp_sum_cols_f64};
+}
+template <>
+IndexKernels<float> index_kernels_avx2<float>() {
+  return {&avx2::select_row_generic<float>, &avx2::select_cols_generic<float>, &avx2::max_row_generic<float>,
+          &avx2::exp_sum_row_f32, &avx2::max_cols_generic<float>, &avx2::exp_sum_cols_f32};
 }
 template <typename T>
 IndexKernels<T> index_kernels_avx512() {

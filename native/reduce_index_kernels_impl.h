@@ -17,14 +17,20 @@ inline T pick_nan(T acc, T v) {
   return ((kMax ? v > acc : v < acc) | (v != v)) ? v : acc;
 }
 
-// 64-byte vectors of T (GCC vector extensions: one zmm register with AVX-512, two ymm with AVX2,
-// four xmm in the portable build), and integer vectors of the same lane width for indices.
+// Vectors of TTS_SIMD_BYTES (64 unless the including file says otherwise) of T, GCC vector
+// extensions: one zmm register with AVX-512, four xmm in the portable build; the AVX2 build takes
+// 32 (one ymm): GCC lowers the selects of 64-byte vectors for AVX2 to scalar code. Integer
+// vectors of the same lane width hold indices. The results do not depend on the width, but for
+// which of -0 and 0 (or of several NaNs) extreme_row returns, which logsumexp does not show.
+#ifndef TTS_SIMD_BYTES
+#define TTS_SIMD_BYTES 64
+#endif
 template <typename T>
 struct Simd {
-  static constexpr int kWidth = 64 / sizeof(T);
-  typedef T V __attribute__((vector_size(64)));
+  static constexpr int kWidth = TTS_SIMD_BYTES / sizeof(T);
+  typedef T V __attribute__((vector_size(TTS_SIMD_BYTES)));
   using Int = typename std::conditional<sizeof(T) == 8, int64_t, int32_t>::type;
-  typedef Int I __attribute__((vector_size(64)));
+  typedef Int I __attribute__((vector_size(TTS_SIMD_BYTES)));
   static V load(const T* p) {
     V v;
     std::memcpy(&v, p, sizeof v);
@@ -190,3 +196,4 @@ void exp_sum_cols_generic(index_t rows, index_t cols, index_t ld, const T* x, co
 }
 
 #undef TTS_LOOP
+#undef TTS_SIMD_BYTES
