@@ -142,6 +142,15 @@ index_t chunk_count(index_t panels, index_t threads) {
   return n;
 }
 
+// The K depth of the next pass when `rest` remains: as OpenBLAS does, the last two passes share
+// what is left between kc_max and 2 * kc_max evenly (K = 576 at kc 384: 288 + 288, not
+// 384 + 192; a shallow pass reads and writes C for little work).
+index_t pass_depth(index_t rest, index_t kc_max) {
+  if (rest <= kc_max) return rest;
+  if (rest >= 2 * kc_max) return kc_max;
+  return round_up((rest + 1) / 2, 8);
+}
+
 // Runs body(t) for t < n on the pool when `parallel`, else in order on this thread.
 template <class Body>
 void run_tasks(bool parallel, index_t n, const Body& body) {
@@ -175,8 +184,8 @@ void gemm_blocks(const MicroKernel<T>& mk, const GemmArgs<T>& g, bool parallel) 
       const index_t bpanels = (nc + nr - 1) / nr;
       const index_t per_pack = max_i(1, min_i(kPackChunk, bpanels / (2 * threads)));
       const index_t npacks = (bpanels + per_pack - 1) / per_pack;
-      for (index_t pc = 0; pc < g.k; pc += kc_max) {
-        const index_t kc = min_i(kc_max, g.k - pc);
+      for (index_t pc = 0, kc = 0; pc < g.k; pc += kc) {
+        kc = pass_depth(g.k - pc, kc_max);
         const T beta = pc == 0 ? g.beta : T(1);
         // One job: the packing tasks come first in claim order, and a compute task waits until
         // every packing task is done (it only ever waits on tasks already claimed and running).
