@@ -43,6 +43,8 @@ void pack_panels(const MicroKernel<T>& mk, index_t w, index_t n, index_t kc, con
     if (sk == 1 && sw != 1) {
       // k contiguous (row-major A, transposed B): transpose through registers.
       mk.pack_transposed(w, valid, kc, s, sw, out);
+    } else if (sw == 1 && valid == w && mk.pack_rows != nullptr) {
+      mk.pack_rows(w, kc, s, sk, out);
     } else if (sw == 1) {
       for (index_t p = 0; p < kc; ++p) {
         T* dst = out + p * w;

@@ -146,6 +146,22 @@ void pack_transposed(index_t w, index_t valid, index_t kc, const T* src, index_t
   if (p < kc) pack_transposed_scalar<T>(w, valid, kc - p, src + p, ld, out + p * w);
 }
 
+// pack_rows: whole vectors per k step (w is NR, 16 floats or 8 doubles, or MR = 6 with a
+// scalar tail), no libc call per row.
+template <class T>
+void pack_rows(index_t w, index_t kc, const T* src, index_t ld, T* out) {
+  constexpr index_t L = 32 / sizeof(T);
+  const index_t whole = w / L * L;
+  for (index_t p = 0; p < kc; ++p, src += ld, out += w) {
+    index_t i = 0;
+    for (; i < whole; i += L) {
+      if constexpr (sizeof(T) == 4) _mm256_storeu_ps(out + i, _mm256_loadu_ps(src + i));
+      else _mm256_storeu_pd(out + i, _mm256_loadu_pd(src + i));
+    }
+    for (; i < w; ++i) out[i] = src[i];
+  }
+}
+
 }  // namespace
 }  // namespace avx2
 }  // namespace tts
@@ -158,11 +174,15 @@ void pack_transposed(index_t w, index_t valid, index_t kc, const T* src, index_t
 namespace tts {
 template <>
 MicroKernel<float> micro_kernel_avx2<float>() {
-  return {&avx2::micro_kernel<avx2::F32x8, 6>, 6, 16, 384, 128, &avx2::pack_transposed<float>};
+  MicroKernel<float> mk{&avx2::micro_kernel<avx2::F32x8, 6>, 6, 16, 384, 128, &avx2::pack_transposed<float>};
+  mk.pack_rows = &avx2::pack_rows<float>;
+  return mk;
 }
 template <>
 MicroKernel<double> micro_kernel_avx2<double>() {
-  return {&avx2::micro_kernel<avx2::F64x4, 6>, 6, 8, 256, 64, &avx2::pack_transposed<double>};
+  MicroKernel<double> mk{&avx2::micro_kernel<avx2::F64x4, 6>, 6, 8, 256, 64, &avx2::pack_transposed<double>};
+  mk.pack_rows = &avx2::pack_rows<double>;
+  return mk;
 }
 }  // namespace tts
 
