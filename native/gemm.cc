@@ -137,8 +137,12 @@ void compute_chunk(const MicroKernel<T>& mk, const GemmArgs<T>& g, const T* a, T
 
 // Row chunks of C, one per task: the MR-row panels shared out evenly (a short last chunk would
 // leave one thread idle at the end), several chunks per thread so a slowed thread hands work to
-// the others, at most 8 panels (96 rows of float) per chunk so the packed rows stay in L2.
+// the others (when there are others), at most 8 panels (96 rows of float) per chunk so the
+// packed rows stay in L2.
 index_t chunk_count(index_t panels, index_t threads) {
+  // One thread (gemm_serial: a convolution's image per task) has nothing to balance: every
+  // extra chunk reads the packed block of B from L3 once more.
+  if (threads <= 1) return (panels + 7) / 8;
   index_t n = max_i((panels + 7) / 8, min_i(panels, 4 * threads));
   if (threads > 1 && n > threads && n < panels) n = min_i(panels, round_up(n, threads));
   return n;
