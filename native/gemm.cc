@@ -43,6 +43,8 @@ void pack_panels(const MicroKernel<T>& mk, index_t w, index_t n, index_t kc, con
     if (sk == 1 && sw != 1) {
       // k contiguous (row-major A, transposed B): transpose through registers.
       mk.pack_transposed(w, valid, kc, s, sw, out);
+    } else if (sw == 1 && valid == w && mk.pack_rows != nullptr) {
+      mk.pack_rows(w, kc, s, sk, out);
     } else if (sw == 1) {
       for (index_t p = 0; p < kc; ++p) {
         T* dst = out + p * w;
@@ -135,11 +137,24 @@ void compute_chunk(const MicroKernel<T>& mk, const GemmArgs<T>& g, const T* a, T
 
 // Row chunks of C, one per task: the MR-row panels shared out evenly (a short last chunk would
 // leave one thread idle at the end), several chunks per thread so a slowed thread hands work to
-// the others, at most 8 panels (96 rows of float) per chunk so the packed rows stay in L2.
+// the others (when there are others), at most 8 panels (96 rows of float) per chunk so the
+// packed rows stay in L2.
 index_t chunk_count(index_t panels, index_t threads) {
+  // One thread (gemm_serial: a convolution's image per task) has nothing to balance: every
+  // extra chunk reads the packed block of B from L3 once more.
+  if (threads <= 1) return (panels + 7) / 8;
   index_t n = max_i((panels + 7) / 8, min_i(panels, 4 * threads));
   if (threads > 1 && n > threads && n < panels) n = min_i(panels, round_up(n, threads));
   return n;
+}
+
+// The K depth of the next pass when `rest` remains: as OpenBLAS does, the last two passes share
+// what is left between kc_max and 2 * kc_max evenly (K = 576 at kc 384: 288 + 288, not
+// 384 + 192; a shallow pass reads and writes C for little work).
+index_t pass_depth(index_t rest, index_t kc_max) {
+  if (rest <= kc_max) return rest;
+  if (rest >= 2 * kc_max) return kc_max;
+  return round_up((rest + 1) / 2, 8);
 }
 
 // Runs body(t) for t < n on the pool when `parallel`, else in order on this thread.
@@ -175,8 +190,8 @@ void gemm_blocks(const MicroKernel<T>& mk, const GemmArgs<T>& g, bool parallel) 
       const index_t bpanels = (nc + nr - 1) / nr;
       const index_t per_pack = max_i(1, min_i(kPackChunk, bpanels / (2 * threads)));
       const index_t npacks = (bpanels + per_pack - 1) / per_pack;
-      for (index_t pc = 0; pc < g.k; pc += kc_max) {
-        const index_t kc = min_i(kc_max, g.k - pc);
+      for (index_t pc = 0, kc = 0; pc < g.k; pc += kc) {
+        kc = pass_depth(g.k - pc, kc_max);
         const T beta = pc == 0 ? g.beta : T(1);
         // One job: the packing tasks come first in claim order, and a compute task waits until
         // every packing task is done (it only ever waits on tasks already claimed and running).

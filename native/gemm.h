@@ -48,6 +48,11 @@ template <typename T>
 using PackTransposedFn = void (*)(index_t w, index_t valid, index_t kc, const T* src, index_t ld,
                                   T* out);
 
+// Packs a whole panel whose panel index is contiguous (a row-major B, or a transposed A):
+// out[p * w + i] = src[p * ld + i] for i < w and p < kc.
+template <typename T>
+using PackRowsFn = void (*)(index_t w, index_t kc, const T* src, index_t ld, T* out);
+
 template <typename T>
 struct MicroKernel {
   MicroKernelFn<T> fn;
@@ -59,6 +64,8 @@ struct MicroKernel {
   // a 12-row tile and a copy on the last 8. Null where the ISA has none.
   MicroKernelFn<T> edge[2] = {nullptr, nullptr};
   int edge_rows[2] = {0, 0};
+  // Null: one memcpy per k step (a libc call per 64 bytes when w is 16 floats).
+  PackRowsFn<T> pack_rows = nullptr;
 };
 
 // The portable pack_transposed (gemm_kernels_scalar.cc).
