@@ -26,6 +26,16 @@ IndexKernels<T> index_kernels_generic() {
           &generic::exp_sum_row_generic<T>, &generic::max_cols_generic<T>, &generic::exp_sum_cols_generic<T>};
 }
 
+// Shared by the AVX2 and AVX-512 exp sums below, so that both give the same bits: the order in
+// which their 8 double lanes are folded, and exp_nonpositive_pd's Taylor coefficients (1/13! .. 1).
+inline double fold_exp_sum_lanes(const double* lanes) {
+  return ((lanes[0] + lanes[4]) + (lanes[2] + lanes[6])) + ((lanes[1] + lanes[5]) + (lanes[3] + lanes[7]));
+}
+constexpr double kExpInverseFactorials[14] = {
+    1.0 / 6227020800.0, 1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0,
+    1.0 / 40320.0,      1.0 / 5040.0,      1.0 / 720.0,      1.0 / 120.0,     1.0 / 24.0,
+    1.0 / 6.0,          0.5,               1.0,              1.0};
+
 }  // namespace tts
 
 #if TTS_X86_64
@@ -66,7 +76,7 @@ double exp_sum_row_f32(index_t n, const float* x, float m) {
   double lanes[8];
   for (int k = 0; k < 2; ++k)
     _mm256_storeu_pd(lanes + 4 * k, _mm256_add_pd(_mm256_add_pd(a[k], a[4 + k]), _mm256_add_pd(a[2 + k], a[6 + k])));
-  return ((lanes[0] + lanes[4]) + (lanes[2] + lanes[6])) + ((lanes[1] + lanes[5]) + (lanes[3] + lanes[7]));
+  return fold_exp_sum_lanes(lanes);
 }
 
 void exp_sum_cols_f32(index_t rows, index_t cols, index_t ld, const float* x, const float* m, double* s) {
@@ -90,12 +100,8 @@ inline __m256d exp_nonpositive_pd(__m256d x) {
   const __m256d n = round_pd(_mm256_mul_pd(x, _mm256_set1_pd(1.4426950408889634)));
   __m256d r = _mm256_fnmadd_pd(n, _mm256_set1_pd(6.93147180369123816490e-01), x);
   r = _mm256_fnmadd_pd(n, _mm256_set1_pd(1.90821492927058770002e-10), r);
-  static const double kInverseFactorials[] = {
-      1.0 / 6227020800.0, 1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0,
-      1.0 / 40320.0,      1.0 / 5040.0,      1.0 / 720.0,      1.0 / 120.0,     1.0 / 24.0,
-      1.0 / 6.0,          0.5,               1.0,              1.0};
-  __m256d p = _mm256_set1_pd(kInverseFactorials[0]);
-  for (int k = 1; k < 14; ++k) p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(kInverseFactorials[k]));
+  __m256d p = _mm256_set1_pd(kExpInverseFactorials[0]);
+  for (int k = 1; k < 14; ++k) p = _mm256_fmadd_pd(p, r, _mm256_set1_pd(kExpInverseFactorials[k]));
   return scalef_pd(p, n);
 }
 
@@ -120,7 +126,7 @@ double exp_sum_row_f64(index_t n, const double* x, double m) {
   double lanes[8];
   _mm256_storeu_pd(lanes, _mm256_add_pd(a[0], a[2]));
   _mm256_storeu_pd(lanes + 4, _mm256_add_pd(a[1], a[3]));
-  return ((lanes[0] + lanes[4]) + (lanes[2] + lanes[6])) + ((lanes[1] + lanes[5]) + (lanes[3] + lanes[7]));
+  return fold_exp_sum_lanes(lanes);
 }
 
 void exp_sum_cols_f64(index_t rows, index_t cols, index_t ld, const double* x, const double* m, double* s) {
@@ -173,7 +179,7 @@ double exp_sum_row_f32(index_t n, const float* x, float m) {
   }
   double lanes[8];
   _mm512_storeu_pd(lanes, _mm512_add_pd(_mm512_add_pd(a0, a2), _mm512_add_pd(a1, a3)));
-  return ((lanes[0] + lanes[4]) + (lanes[2] + lanes[6])) + ((lanes[1] + lanes[5]) + (lanes[3] + lanes[7]));
+  return fold_exp_sum_lanes(lanes);
 }
 
 void exp_sum_cols_f32(index_t rows, index_t cols, index_t ld, const float* x, const float* m, double* s) {
@@ -200,12 +206,8 @@ inline __m512d exp_nonpositive_pd(__m512d x) {
                                          _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
   __m512d r = _mm512_fnmadd_pd(n, _mm512_set1_pd(6.93147180369123816490e-01), x);
   r = _mm512_fnmadd_pd(n, _mm512_set1_pd(1.90821492927058770002e-10), r);
-  static const double kInverseFactorials[] = {
-      1.0 / 6227020800.0, 1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0,
-      1.0 / 40320.0,      1.0 / 5040.0,      1.0 / 720.0,      1.0 / 120.0,     1.0 / 24.0,
-      1.0 / 6.0,          0.5,               1.0,              1.0};
-  __m512d p = _mm512_set1_pd(kInverseFactorials[0]);
-  for (int k = 1; k < 14; ++k) p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(kInverseFactorials[k]));
+  __m512d p = _mm512_set1_pd(kExpInverseFactorials[0]);
+  for (int k = 1; k < 14; ++k) p = _mm512_fmadd_pd(p, r, _mm512_set1_pd(kExpInverseFactorials[k]));
   return _mm512_scalef_pd(p, n);
 }
 
@@ -224,7 +226,7 @@ double exp_sum_row_f64(index_t n, const double* x, double m) {
   }
   double lanes[8];
   _mm512_storeu_pd(lanes, _mm512_add_pd(a0, a1));
-  return ((lanes[0] + lanes[4]) + (lanes[2] + lanes[6])) + ((lanes[1] + lanes[5]) + (lanes[3] + lanes[7]));
+  return fold_exp_sum_lanes(lanes);
 }
 
 void exp_sum_cols_f64(index_t rows, index_t cols, index_t ld, const double* x, const double* m, double* s) {
