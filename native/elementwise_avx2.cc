@@ -134,23 +134,6 @@ void map_ps(index_t n, const float* x, float* y) {
   }
 }
 
-void unary_f32(UnaryOp op, index_t n, const float* x, float* y) {
-  switch (op) {
-    case UnaryOp::exp:
-      return map_ps<exp_ps>(n, x, y);
-    case UnaryOp::log:
-      return map_ps<log_ps>(n, x, y);
-    case UnaryOp::tanh:
-      return map_ps<tanh_ps>(n, x, y);
-    case UnaryOp::sigmoid:
-      return map_ps<sigmoid_ps>(n, x, y);
-    case UnaryOp::silu:
-      return map_ps<silu_ps>(n, x, y);
-    default:
-      return unary_generic<float>(op, n, x, y);
-  }
-}
-
 // The cascade sum (elementwise_cascade.h) of n values given by `value`, as cascade_lanes_ps of
 // elementwise_avx512.cc: the 16 lanes of the cascade are two 8-lane vectors (lo: 0-7, hi: 8-15).
 // value.full(i) is the vector of values i .. i + 7, value.part(i, rest) the same with the lanes
@@ -203,16 +186,6 @@ struct LoadValues {
   __m256 part(index_t i, index_t rest) const { return _mm256_maskload_ps(x + i, first_lanes_ps(rest)); }
 };
 
-// The 16 lanes of the cascade sum of x[0:n] (elementwise_cascade.h), the bits of
-// sum_lanes_generic.
-void sum_lanes_f32(index_t n, const float* x, double* out) { cascade_lanes_ps(n, LoadValues{x}, out); }
-
-inline float sum_f32(index_t n, const float* x) {
-  double lanes[kSumLanes];
-  sum_lanes_f32(n, x, lanes);
-  return static_cast<float>(fold_lanes(lanes));
-}
-
 // Max of x[0:n] (n >= 1), NaN if any element is NaN.
 inline float max_f32(index_t n, const float* x) {
   __m256 m = _mm256_set1_ps(-INFINITY), nan = _mm256_setzero_ps();
@@ -233,11 +206,7 @@ inline float max_f32(index_t n, const float* x) {
   return _mm256_movemask_ps(nan) ? NAN : r;
 }
 
-double reduce_row_f32(ReduceOp op, index_t n, const float* x) {
-  if (op == ReduceOp::sum || op == ReduceOp::mean) return static_cast<double>(sum_f32(n, x));
-  if (op == ReduceOp::max && n > 0) return static_cast<double>(max_f32(n, x));
-  return reduce_row_generic<float>(op, n, x);
-}
+#include "float_kernels_impl.h"
 
 // exp(x - m) for float, with x - m carried exactly (TwoSum) so that the rounding of the
 // difference does not cost accuracy when |x - m| is large. An infinite x (a masked-out score,

@@ -130,23 +130,6 @@ void map_ps(index_t n, const float* x, float* y) {
   }
 }
 
-void unary_f32(UnaryOp op, index_t n, const float* x, float* y) {
-  switch (op) {
-    case UnaryOp::exp:
-      return map_ps<exp_ps>(n, x, y);
-    case UnaryOp::log:
-      return map_ps<log_ps>(n, x, y);
-    case UnaryOp::tanh:
-      return map_ps<tanh_ps>(n, x, y);
-    case UnaryOp::sigmoid:
-      return map_ps<sigmoid_ps>(n, x, y);
-    case UnaryOp::silu:
-      return map_ps<silu_ps>(n, x, y);
-    default:
-      return unary_generic<float>(op, n, x, y);
-  }
-}
-
 // The cascade sum (elementwise_cascade.h) of n values given by `value`: value.full(i) is the
 // vector of values i .. i + 15, value.part(i, m) the same with the lanes outside m set to +0
 // (adding +0 leaves a lane as the portable loop leaves it: a lane that started at +0 never holds
@@ -207,17 +190,6 @@ struct LoadValues {
   __m512 part(index_t i, __mmask16 m) const { return _mm512_maskz_loadu_ps(m, x + i); }
 };
 
-// The 16 lanes of the cascade sum of x[0:n] (elementwise_cascade.h). Rows read from memory are
-// summed this way too: on transparent huge pages (tensor_memory.cc) the float loop streams faster
-// than one that widens to double (0.47-0.54 against 0.60 ms over 10M floats, two threads).
-void sum_lanes_f32(index_t n, const float* x, double* out) { cascade_lanes_ps(n, LoadValues{x}, out); }
-
-inline float sum_f32(index_t n, const float* x) {
-  double lanes[kSumLanes];
-  sum_lanes_f32(n, x, lanes);
-  return static_cast<float>(fold_lanes(lanes));
-}
-
 // Max of x[0:n] (n >= 1), NaN if any element is NaN.
 inline float max_f32(index_t n, const float* x) {
   __m512 m = _mm512_set1_ps(-INFINITY);
@@ -236,11 +208,7 @@ inline float max_f32(index_t n, const float* x) {
   return nan ? NAN : r;
 }
 
-double reduce_row_f32(ReduceOp op, index_t n, const float* x) {
-  if (op == ReduceOp::sum || op == ReduceOp::mean) return static_cast<double>(sum_f32(n, x));
-  if (op == ReduceOp::max && n > 0) return static_cast<double>(max_f32(n, x));
-  return reduce_row_generic<float>(op, n, x);
-}
+#include "float_kernels_impl.h"
 
 // exp(x - m) for float, with x - m carried exactly (TwoSum) so that the rounding of the
 // difference does not cost accuracy when |x - m| is large. An infinite x (a masked-out score,
