@@ -335,6 +335,14 @@ describe("webgpu linalg: compositions of the SVD", { skip }, () => {
   });
 });
 
+/** QR of a large matrix on the device: Q and R as the CPU's, factored there once. */
+async function checkLargeQr(what: string, A: T): Promise<void> {
+  const [Qc, Rc] = torch.linalg.qr(A);
+  const [Qg, Rg] = torch.linalg.qr(gpu(A));
+  await close(`${what}: R`, Rg, Rc, 1e-3, 1e-4);
+  await close(`${what}: Q`, Qg, Qc, 1e-3, 1e-4);
+}
+
 describe("webgpu linalg: limits", { skip }, () => {
   test("orders above the limits throw naming the limit; float64 never reaches the device", async () => {
     assert.throws(() => torch.linalg.eigh(gpu(torch.zeros(513, 513))), /order at most 512/);
@@ -344,18 +352,9 @@ describe("webgpu linalg: limits", { skip }, () => {
 
   test("larger orders: QR 160×100, eigh 100, SVD 100×70 and 70×100", async () => {
     torch.manualSeed(17);
-    const B = torch.randn(160, 100);
-    const [Qc, Rc] = torch.linalg.qr(B);
-    const [Qg, Rg] = torch.linalg.qr(gpu(B));
-    await close("QR: R", Rg, Rc, 1e-3, 1e-4);
-    await close("QR: Q", Qg, Qc, 1e-3, 1e-4);
+    await checkLargeQr("QR", torch.randn(160, 100));
     // The most columns and rows QR takes, in short and thin matrices.
-    for (const W of [torch.randn(8, 1024), torch.randn(1024, 8)]) {
-      const [Qw, Rw] = torch.linalg.qr(W);
-      const [Qwg, Rwg] = torch.linalg.qr(gpu(W));
-      await close(`QR ${W.shape.join("×")}: R`, Rwg, Rw, 1e-3, 1e-4);
-      await close(`QR ${W.shape.join("×")}: Q`, Qwg, Qw, 1e-3, 1e-4);
-    }
+    for (const W of [torch.randn(8, 1024), torch.randn(1024, 8)]) await checkLargeQr(`QR ${W.shape.join("×")}`, W);
     await checkEigh("eigh 100", symmetric([], 100), "L", false);
     const C = torch.randn(100, 70);
     await checkSvd("SVD 100×70", C, true, false);
@@ -364,11 +363,7 @@ describe("webgpu linalg: limits", { skip }, () => {
 
   test("the largest orders: QR 1024, eigh and SVD 512", { skip: skipLarge }, async () => {
     torch.manualSeed(14);
-    const B = torch.randn(1024, 1024);
-    const [Qc, Rc] = torch.linalg.qr(B);
-    const [Qg, Rg] = torch.linalg.qr(gpu(B));
-    await close("QR 1024: R", Rg, Rc, 1e-3, 1e-4);
-    await close("QR 1024: Q", Qg, Qc, 1e-3, 1e-4);
+    await checkLargeQr("QR 1024", torch.randn(1024, 1024));
     const A = symmetric([], 512);
     const [wg, Vg] = torch.linalg.eigh(gpu(A));
     await close("eigh 512: eigenvalues", wg, torch.linalg.eigvalsh(A), 1e-3, 1e-4);
