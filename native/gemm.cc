@@ -10,6 +10,8 @@
 // Transposed and strided operands are read by the packing routines, never copied beforehand.
 #include "gemm.h"
 
+#include <cmath>
+
 #include "threadpool.h"
 
 namespace tts {
@@ -127,7 +129,7 @@ void compute_chunk(const MicroKernel<T>& mk, const GemmArgs<T>& g, const T* a, T
           if (beta == T(0)) {
             for (index_t j = 0; j < jb; ++j) row[j] = g.alpha * t[j];
           } else {
-            for (index_t j = 0; j < jb; ++j) row[j] = g.alpha * t[j] + beta * row[j];
+            for (index_t j = 0; j < jb; ++j) row[j] = std::fma(g.alpha, t[j], beta * row[j]);  // as the micro-kernels
           }
         }
       }
@@ -224,7 +226,7 @@ template <typename T>
 bool gemv(index_t n_out, index_t k, T alpha, const T* mat, index_t so, index_t sk, const T* vec,
           index_t sv, T beta, T* y, index_t sy, bool parallel) {
   if (sk != 1 && so != 1) return false;
-  auto finish = [&](T acc, T* out) { *out = beta == T(0) ? alpha * acc : alpha * acc + beta * *out; };
+  auto finish = [&](T acc, T* out) { *out = beta == T(0) ? alpha * acc : std::fma(alpha, acc, beta * *out); };
   auto body = [&](index_t lo, index_t hi) {
     if (sk == 1) {
       // Each output is a dot product of two contiguous-ish rows; 8 partial sums vectorise.

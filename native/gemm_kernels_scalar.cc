@@ -2,6 +2,8 @@
 // (SSE2 on x86-64, NEON on arm64). Used where no ISA-specific kernel applies.
 #include "gemm.h"
 
+#include <cmath>
+
 namespace tts {
 namespace {
 template <typename T, int MR, int NR>
@@ -21,7 +23,7 @@ void micro_kernel_portable(index_t kc, const T* ap, const T* bp, T* c, index_t l
     if (beta == T(0)) {
       for (int j = 0; j < NR; ++j) row[j] = alpha * acc[i][j];
     } else {
-      for (int j = 0; j < NR; ++j) row[j] = alpha * acc[i][j] + beta * row[j];
+      for (int j = 0; j < NR; ++j) row[j] = std::fma(alpha, acc[i][j], beta * row[j]);  // as the x86 kernels
     }
   }
 }

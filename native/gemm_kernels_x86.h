@@ -59,8 +59,9 @@ void micro_kernel(index_t kc, const typename V::T* ap, const typename V::T* bp,
 #pragma GCC unroll 16
     for (int i = 0; i < MR; ++i) {
       T* row = c + i * ldc;
-      V::storeu(row, V::fmadd(vb, V::loadu(row), V::mul(acc0[i], va)));
-      V::storeu(row + W, V::fmadd(vb, V::loadu(row + W), V::mul(acc1[i], va)));
+      // alpha * acc + (beta * C), one rounding of the sum (OpenBLAS's order: exact for beta = 1).
+      V::storeu(row, V::fmadd(acc0[i], va, V::mul(vb, V::loadu(row))));
+      V::storeu(row + W, V::fmadd(acc1[i], va, V::mul(vb, V::loadu(row + W))));
     }
   }
 }

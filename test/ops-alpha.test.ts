@@ -11,6 +11,7 @@ import { kernels } from "../src/backends/kernels.js";
 import * as native from "../src/backends/native/index.js";
 import { isas } from "../src/backends/native/test-support.js";
 import { bf16ToF32 } from "../src/core/dtype.js";
+import { roundedSum } from "./support/exact-rounding.js";
 
 type Fixture = Record<string, { a: string[]; b: string[]; ops: Record<string, string[]> }>;
 const fixture = JSON.parse(readFileSync(new URL("./fixtures/alpha-fused.json", import.meta.url), "utf8")) as Fixture;
@@ -19,37 +20,9 @@ const fixture = JSON.parse(readFileSync(new URL("./fixtures/alpha-fused.json", i
 
 const view = new DataView(new ArrayBuffer(8));
 
-/** x = m * 2^e exactly (x finite). */
-function decompose(x: number): [bigint, number] {
-  view.setFloat64(0, x);
-  const hi = view.getUint32(0), lo = view.getUint32(4);
-  const biased = (hi >>> 20) & 0x7ff;
-  let m = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
-  if (biased !== 0) m |= 1n << 52n;
-  const e = biased === 0 ? -1074 : biased - 1075;
-  return [x < 0 ? -m : m, e];
-}
-
-/** n * 2^e rounded to `bits` significant bits, ties to even (normal results: the test data's). */
-function roundBits(n: bigint, e: number, bits: number): number {
-  const neg = n < 0n;
-  let m = neg ? -n : n;
-  const len = m.toString(2).length;
-  if (len > bits) {
-    const shift = BigInt(len - bits);
-    const q = m >> shift, rem = m - (q << shift), half = 1n << (shift - 1n);
-    m = rem > half || (rem === half && (q & 1n) === 1n) ? q + 1n : q;
-    e += len - bits;
-  }
-  const v = Number(m) * 2 ** e;
-  return neg ? -v : v;
-}
-
 /** a + alpha * b computed exactly, then rounded once to `bits` bits (24: float32, 53: float64). */
 function fused(a: number, alpha: number, b: number, bits: number): number {
-  const [ma, ea] = decompose(a), [mx, ex] = decompose(alpha), [mb, eb] = decompose(b);
-  const ep = ex + eb, e = Math.min(ea, ep);
-  return roundBits((ma << BigInt(ea - e)) + ((mx * mb) << BigInt(ep - e)), e, bits);
+  return roundedSum([[a], [alpha, b]], bits);
 }
 
 const BITS: Record<string, number> = { float32: 24, float64: 53, float16: 24, bfloat16: 24 };

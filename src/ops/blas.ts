@@ -3,7 +3,7 @@
 
 import { Tensor } from "../core/tensor.js";
 import { broadcastShapes, numel, normalizeDim, shapeStr } from "../core/shape.js";
-import { record } from "../autograd/record.js";
+import { record, sumToShape } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, installMethods, type Method, checkTensor, checkArgs, describe, isOptionsObject, rebind } from "./args.js";
 import { emptyTensor, uninitTensor, toNumbers, writeNumbers } from "./engine.js";
@@ -249,8 +249,77 @@ function scaledProduct(op: string, args: IArguments, input: Tensor, options: Bet
   return maybeOut(op, scaleAdd(op, input, product(), (a.beta as number) ?? 1, (a.alpha as number) ?? 1), a.out);
 }
 
+/**
+ * Whether addmm/baddbmm run as one GEMM: all three operands of one float dtype the GEMM kernels
+ * take (float32/float64 on the CPU; float32, float16, bfloat16 on a device). Others compose.
+ */
+function fusable(input: Tensor, a: Tensor, b: Tensor): boolean {
+  const d = a.dtype.name;
+  if (b.dtype !== a.dtype || input.dtype !== a.dtype) return false;
+  if (onDevice(input, a, b)) return d === "float32" || d === "float16" || d === "bfloat16";
+  return d === "float32" || d === "float64";
+}
+
+const scaled = (t: Tensor, s: number): Tensor => (s === 1 ? t : t.mul(s));
+
+/**
+ * addmm / baddbmm as PyTorch computes them: the input broadcast into the result, which one GEMM
+ * scales by beta and adds alpha times the product to, each sum rounded once (the composite's
+ * product + add rounds twice); beta = 0 ignores the input. a, b: checked [M, K] @ [K, N] or
+ * [B, M, K] @ [B, K, N]. Recorded as AddmmBackward0 / BaddbmmBackward0, traced with beta and alpha.
+ */
+function fusedScaledProduct(op: "addmm" | "baddbmm", args: IArguments, input: Tensor, a: Tensor, b: Tensor, options: BetaAlpha & OutOption): Tensor {
+  if (args.length > 4) checkArgs(op, args, 3, BETA_ALPHA_OUT);
+  const bound = bindArgs(op, [options], [], BETA_ALPHA_OUT);
+  const beta = (bound.beta as number | undefined) ?? 1, alpha = (bound.alpha as number | undefined) ?? 1;
+  for (const [name, v] of [["beta", beta], ["alpha", alpha]] as const) {
+    if (typeof v !== "number") throw new Error(`${op}: ${name} must be a number, got ${describe(v)}`);
+  }
+  const batched = op === "baddbmm";
+  const shape = batched ? [a._shape[0]!, a._shape[1]!, b._shape[2]!] : [a._shape[0]!, b._shape[1]!];
+  input.expand(shape);  // PyTorch's error where the input does not broadcast to the result
+  let out: Tensor;
+  if (onDevice(input, a, b)) {
+    out = deviceOp("scaledProduct", op)(input.detach(), a.detach(), b.detach(), beta, alpha);
+  } else {
+    out = uninitTensor(shape, a.dtype);
+    if (beta !== 0) out.copy_(input.detach());
+    const [M, K, N] = [a._shape[a.dim() - 2]!, a._shape[a.dim() - 1]!, b._shape[b.dim() - 1]!];
+    const B = batched ? a._shape[0]! : 1;
+    const [as0, as1, as2] = batched ? a._strides : [0, ...a._strides];
+    const [bs0, bs1, bs2] = batched ? b._strides : [0, ...b._strides];
+    const A = a.storage.data as FloatArray, Bd = b.storage.data as FloatArray, C = out.storage.data as FloatArray;
+    if (M > 0 && N > 0) {
+      for (let i = 0; i < B; i++) {
+        kernels.gemm(M, N, K, alpha, A, a._offset + i * as0!, as1!, as2!, Bd, b._offset + i * bs0!, bs1!, bs2!, beta, C, i * M * N, N);
+      }
+    }
+  }
+  const node = batched ? "BaddbmmBackward0" : "AddmmBackward0";
+  const tr = (t: Tensor): Tensor => (batched ? t.transpose(1, 2) : t.t());
+  const prod = (x: Tensor, y: Tensor): Tensor => (batched ? x.bmm(y) : x.mm(y));
+  record(node, [input, a, b], out, ([g]) => [
+    input._requiresGrad ? sumToShape(scaled(g!, beta), input.shape) : null,
+    a._requiresGrad ? scaled(prod(g!, tr(b)), alpha) : null,
+    b._requiresGrad ? scaled(prod(tr(a), g!), alpha) : null,
+  ], [a, b]);
+  if (tracing.on) traceOp("scaled_product", [input, a, b], out, { beta, alpha });
+  return maybeOut(op, out, bound.out);
+}
+
 export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? mat2 : arguments.length === 2 ? mat1 : input)) return rebind(addmm, "addmm", arguments, ["input", "mat1", "mat2"], 3, ["beta", "alpha", "out"]);
+  for (const [name, t] of [["input", input], ["mat1", mat1], ["mat2", mat2]] as const) checkTensor("addmm", name, t);
+  if (mat1.dtype !== mat2.dtype) throw new Error("mat1 and mat2 must have the same dtype");
+  if (input.dtype !== mat2.dtype) throw new Error("self and mat2 must have the same dtype");
+  if (fusable(input, mat1, mat2)) {
+    if (mat1.dim() !== 2) throw new Error(`mat1 must be a matrix, got ${mat1.dim()}-D tensor`);
+    if (mat2.dim() !== 2) throw new Error(`mat2 must be a matrix, got ${mat2.dim()}-D tensor`);
+    if (mat1._shape[1] !== mat2._shape[0]) {
+      throw new Error(`mat1 and mat2 shapes cannot be multiplied (${mat1._shape[0]}x${mat1._shape[1]} and ${mat2._shape[0]}x${mat2._shape[1]})`);
+    }
+    return fusedScaledProduct("addmm", arguments, input, mat1, mat2, options);
+  }
   return scaledProduct("addmm", arguments, input, options, () => mm(mat1, mat2));
 }
 
@@ -265,6 +334,16 @@ export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, options: BetaAlp
 
 export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? batch2 : arguments.length === 2 ? batch1 : input)) return rebind(baddbmm, "baddbmm", arguments, ["input", "batch1", "batch2"], 3, ["beta", "alpha", "out"]);
+  for (const [name, t] of [["input", input], ["batch1", batch1], ["batch2", batch2]] as const) checkTensor("baddbmm", name, t);
+  if (fusable(input, batch1, batch2)) {
+    if (batch1.dim() !== 3) throw new Error(`batch1 must be a 3D tensor`);
+    if (batch2.dim() !== 3) throw new Error(`batch2 must be a 3D tensor`);
+    const [B, , K] = batch1._shape as [number, number, number];
+    if (batch2._shape[0] !== B || batch2._shape[1] !== K) {
+      throw new Error(`Expected size for first two dimensions of batch2 tensor to be: [${B}, ${K}] but got: [${batch2._shape[0]}, ${batch2._shape[1]}].`);
+    }
+    return fusedScaledProduct("baddbmm", arguments, input, batch1, batch2, options);
+  }
   return scaledProduct("baddbmm", arguments, input, options, () => {
     refuseBool("baddbmm", batch1);
     return bmm(batch1, batch2);

@@ -19,7 +19,7 @@ import {
   gpuBinary, gpuCompare, gpuCopy, gpuEmpty, gpuFill, gpuLogical, gpuPointwiseGrad, gpuTernary, gpuTest, gpuUnary, gpuWhere,
 } from "./pointwise.js";
 import {
-  gpuAdaptiveMaxPool, gpuAvgPool, gpuBmm, gpuConv, gpuCrossEntropy, gpuEmbedding, gpuIndexAdd, gpuIndexSelect, gpuLinear, gpuLogsumexp,
+  gpuAdaptiveMaxPool, gpuAvgPool, gpuBmm, gpuConv, gpuCrossEntropy, gpuEmbedding, gpuIndexAdd, gpuIndexSelect, gpuLinear, gpuLogsumexp, gpuScaledProduct,
   gpuMaxPool, gpuReduce, gpuSelectAlong, gpuSoftmax, gpuVarMean, sameDeviceOrThrow, gpuGather, gpuScatterInto,
   gpuVectorNorm, gpuDiffLoss, gpuClampTensor, gpuNllLoss, gpuUnfold, gpuFold,
 } from "./ops.js";
@@ -47,7 +47,7 @@ const OPS = {
   unary: gpuUnary, binary: gpuBinary, ternary: gpuTernary, pointwiseGrad: gpuPointwiseGrad, compare: gpuCompare, logical: gpuLogical, test: gpuTest,
   where: gpuWhere, empty: gpuEmpty, copy: gpuCopy, fill: gpuFill,
   reduce: gpuReduce, selectAlong: gpuSelectAlong, varMean: gpuVarMean, logsumexp: gpuLogsumexp, softmax: gpuSoftmax,
-  bmm: gpuBmm, linear: gpuLinear, conv: gpuConv, maxPool: gpuMaxPool, avgPool: gpuAvgPool, adaptiveMaxPool: gpuAdaptiveMaxPool,
+  bmm: gpuBmm, scaledProduct: gpuScaledProduct, linear: gpuLinear, conv: gpuConv, maxPool: gpuMaxPool, avgPool: gpuAvgPool, adaptiveMaxPool: gpuAdaptiveMaxPool,
   crossEntropy: gpuCrossEntropy, embedding: gpuEmbedding, indexSelect: gpuIndexSelect, indexAdd: gpuIndexAdd, index: gpuIndexAny,
   maskedFill: gpuMaskedFill, maskedFillInto: gpuMaskedFillInto, indexPut: gpuIndexPut, prod: gpuProd, logicalReduce: gpuLogicalReduce, modeAlong: gpuModeAlong, planIndexPut, planMaskedAssign,
   maskedAssignValueGrad: gpuMaskedAssignValueGrad, maskedScatter: gpuMaskedScatter,

@@ -129,6 +129,19 @@ export function gpuBmm(a: Tensor, b: Tensor): Tensor {
   return wrap(matmul(gpuOf(a), gpuOf(b)), d);
 }
 
+/**
+ * addmm / baddbmm (blas.ts's fused form): beta * input + alpha * (a @ b) in one GEMM, the input
+ * broadcast as the GEMM's bias (scaled first by a pointwise kernel when beta is neither 0 nor 1),
+ * each result rounded once to a float16 result. No recording.
+ */
+export function gpuScaledProduct(input: Tensor, a: Tensor, b: Tensor, beta: number, alpha: number): Tensor {
+  const op = a.dim() === 3 ? "baddbmm" : "addmm";
+  checkDevices(op, input, a, b);
+  requireFloat(op, input, a, b);
+  const bias = beta === 0 ? null : beta === 1 ? input : input.mul(beta);
+  return wrap(matmul(gpuOf(a), gpuOf(b), { alpha, bias: bias ? gpuOf(bias) : undefined }), a.dtype);
+}
+
 /** F.linear with a 2-D float weight: one GEMM with the bias, recorded as AddmmBackward0 (as the CPU does). */
 export function gpuLinear(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   checkDevices("linear", input, weight, bias);

@@ -579,6 +579,11 @@ export interface MatmulOptions {
   alpha?: number;
   /** Add into `out` instead of overwriting it. */
   accumulate?: boolean;
+  /**
+   * Added to alpha times each product before the result is stored (one rounding for float16): float32
+   * or float16, broadcastable to the result of 2-d or higher operands (addmm / baddbmm's input).
+   */
+  bias?: GpuTensor;
   config?: MatmulConfig | "simple";
 }
 
@@ -590,7 +595,7 @@ export interface MatmulOptions {
  */
 export function matmul(a: GpuTensor, b: GpuTensor, options: MatmulOptions = {}): GpuTensor {
   const op = "webgpu matmul";
-  const ctx = sameContext(op, a, b, options.out);
+  const ctx = sameContext(op, a, b, options.out, options.bias);
   checkDType(op, "mat1", a, ["float32", "int32", "float16"]);
   checkDType(op, "mat2", b, ["float32", "int32", "float16"]);
   if (b.dtype !== a.dtype) throw new Error(`${op}: expected m1 and m2 to have the same dtype, but got: ${a.dtype} != ${b.dtype}`);
@@ -608,6 +613,23 @@ export function matmul(a: GpuTensor, b: GpuTensor, options: MatmulOptions = {}):
   const batch = broadcastShapes(op, batchA, batchB);
   const fullShape = [...batch, M, N];
   const resultShape = [...batch, ...(a.shape.length === 1 ? [] : [M]), ...(b.shape.length === 1 ? [] : [N])];
+  const bias = options.bias;
+  if (bias) {
+    checkDType(op, "bias", bias, ["float32", "float16"]);
+    if (dtype !== "float32") throw new Error(`${op}: a bias needs float operands, got ${a.dtype}`);
+    if (a.shape.length < 2 || b.shape.length < 2) throw new Error(`${op}: a bias needs operands of 2 or more dims`);
+    const lead = fullShape.length - bias.shape.length;
+    if (lead < 0 || bias.shape.some((s, i) => s !== 1 && s !== fullShape[lead + i])) {
+      throw new Error(`${op}: bias of shape ${shapeStr(bias.shape)} cannot be broadcast to ${shapeStr(fullShape)}`);
+    }
+  }
+  /** The bias's strides over fullShape: zero along the dims it is broadcast over. */
+  const biasStrides = bias
+    ? fullShape.map((_, i) => {
+      const j = i - (fullShape.length - bias.shape.length);
+      return j < 0 || bias.shape[j] === 1 ? 0 : bias.strides[j]!;
+    })
+    : [];
   let out = options.out;
   if (out) {
     if (out.shape.length !== resultShape.length || out.shape.some((s, i) => s !== resultShape[i])) {
@@ -628,7 +650,7 @@ export function matmul(a: GpuTensor, b: GpuTensor, options: MatmulOptions = {}):
     return st;
   };
   const cStr = contiguousStrides(fullShape).slice(0, nb);
-  const co = coalesce(batch, [bStr(a2, batchA), bStr(b2, batchB), cStr]);
+  const co = coalesce(batch, [bStr(a2, batchA), bStr(b2, batchB), cStr, bias ? biasStrides.slice(0, nb) : new Array<number>(nb).fill(0)]);
   // Two batch dims go to the kernel; more are looped over here.
   const inner = co.shape.slice(-2);
   while (inner.length < 2) inner.unshift(1);
@@ -638,11 +660,11 @@ export function matmul(a: GpuTensor, b: GpuTensor, options: MatmulOptions = {}):
   const aRs = a2.strides[a2.shape.length - 2]!, aCs = a2.strides[a2.shape.length - 1]!;
   const bRs = b2.strides[b2.shape.length - 2]!, bCs = b2.strides[b2.shape.length - 1]!;
   for (let o = 0; o < nOuter; o++) {
-    let rem = o, offA = a2.offset, offB = b2.offset, offC = out.offset;
+    let rem = o, offA = a2.offset, offB = b2.offset, offC = out.offset, offBias = bias?.offset ?? 0;
     for (let d = outer.length - 1; d >= 0; d--) {
       const c = rem % outer[d]!;
       rem = Math.floor(rem / outer[d]!);
-      offA += c * co.strides[0]![d]!; offB += c * co.strides[1]![d]!; offC += c * co.strides[2]![d]!;
+      offA += c * co.strides[0]![d]!; offB += c * co.strides[1]![d]!; offC += c * co.strides[2]![d]!; offBias += c * co.strides[3]![d]!;
     }
     gemm(ctx, {
       M, N, K,
@@ -651,6 +673,12 @@ export function matmul(a: GpuTensor, b: GpuTensor, options: MatmulOptions = {}):
       b: { buffer: b2.buffer, offset: offB, rowStride: K === 1 ? 0 : bRs, colStride: N === 1 ? 0 : bCs, batchStrides: innerStr[1], f16 },
       c: { buffer: out.buffer, offset: offC, rowStride: N, batchStrides: innerStr[2], f16 },
       batch: [inner[0]!, inner[1]!],
+      bias: bias
+        ? {
+          buffer: bias.buffer, offset: offBias, rowStride: biasStrides[nb]!, colStride: biasStrides[nb + 1]!,
+          batchStrides: innerStr[3], f16: bias.dtype === "float16",
+        }
+        : undefined,
       alpha: options.alpha, accumulate: options.accumulate, config: options.config, dtype,
     });
   }

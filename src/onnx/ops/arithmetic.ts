@@ -1,5 +1,5 @@
 // Arithmetic with PyTorch's own rounding rules: fmod, remainder, div with rounding_mode, lerp,
-// add/sub with alpha, addcmul/addcdiv, nan_to_num and atan2, each written with the formula torch-ts's kernel uses.
+// add/sub with alpha, addmm/baddbmm, addcmul/addcdiv, nan_to_num and atan2, each written with the formula torch-ts's kernel uses.
 
 import type { ConvertContext, Converter } from "../context.js";
 import { attr } from "../graph.js";
@@ -91,6 +91,22 @@ const addScaled: Converter = (c) => {
   return c.op("Add", [c.inputAs(0, d), c.op("Mul", [c.inputAs(1, d), num(c, c.attr<number>("alpha"))])]);
 };
 
+/**
+ * addmm / baddbmm: beta * input + alpha * (a @ b). A 2-d product is ONNX's Gemm (its C broadcasts
+ * as addmm's input does); a batched one MatMul, Mul and Add. beta = 0 leaves the input out.
+ */
+const scaledProduct: Converter = (c) => {
+  const beta = c.attr<number>("beta"), alpha = c.attr<number>("alpha");
+  if (c.value(1).shape.length === 2) {
+    const withC = beta !== 0 ? [c.input(0)] : [];
+    return c.op("Gemm", [c.input(1), c.input(2), ...withC], { alpha: attr.f(alpha), beta: attr.f(beta) });
+  }
+  const p = c.op("MatMul", [c.input(1), c.input(2)]);
+  const sp = alpha === 1 ? p : c.op("Mul", [p, num(c, alpha)]);
+  if (beta === 0) return sp;
+  return c.op("Add", [beta === 1 ? c.input(0) : c.op("Mul", [c.input(0), num(c, beta)]), sp]);
+};
+
 const nanToNum: Converter = (c) => {
   const x = c.input(0);
   const inf = (positive: boolean): string => c.op("IsInf", [x], { detect_positive: attr.i(positive ? 1 : 0), detect_negative: attr.i(positive ? 0 : 1) });
@@ -117,6 +133,7 @@ export const ARITHMETIC: Record<string, Converter> = {
   RemainderBackward1: remainder,
   div_rounding: divRounding,
   add_scaled: addScaled,
+  scaled_product: scaledProduct,
   lerp_scalar: lerpScalar,
   LerpBackward1: lerpTensor,
   addcmul: addc("Mul"),
