@@ -1034,7 +1034,7 @@ describe("torch.onnx.export", () => {
   test("histc (given and data ranges, edges) and bincount (weights, minlength, its length from the values)", async () => {
     class Counts extends nn.Module {
       override forward(x: Tensor, idx: Tensor): Tensor[] {
-        return [torch.histc(x, 4, -1, 1), torch.histc(x, 6), torch.histc(x.double(), 3, 0, 0.5), torch.histc(x.mul(0).add(2), 3),
+        return [torch.histc(x, 4, -1, 1), torch.histc(x.nanToNum({ nan: 0.75 }), 6), torch.histc(x.double(), 3, 0, 0.5), torch.histc(x.nanToNum({ nan: 0 }).mul(0).add(2), 3),
           torch.bincount(idx), torch.bincount(idx, { minlength: 6 }), torch.bincount(idx, x.get(":", 0)), torch.bincount(idx, x.get(":", 0).double(), 8), torch.bincount(idx, idx)];
       }
     }

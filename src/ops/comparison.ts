@@ -13,7 +13,7 @@ import { applyInPlace, checkInplaceCast } from "./inplace.js";
 import { asOperand, type BinarySpec, binaryInPlace, binaryOp, gradFor, type UnarySpec } from "./pointwise-engine.js";
 import { resultType, type TensorOrScalar } from "./promotion.js";
 import { bigBinary, bigUnary, exactOperand, kernelTypeName, needsBigInt, notImplementedFor, pyType } from "./pointwise-util.js";
-import { deviceOp, onDevice } from "./device-hooks.js";
+import { deviceOp, onDevice, valueOnDevice } from "./device-hooks.js";
 import type { CompareOp } from "../backends/native/masks.js";
 import type { ClassOp } from "../backends/native/unary-math.js";
 import { tryNativeByteReduce, tryNativeClassify, tryNativeCompare, tryNativeSelect } from "./native-masks.js";
@@ -182,6 +182,7 @@ export function equal(input: Tensor, other: Tensor): boolean {
   if (arguments.length > 2) checkArgs("equal", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(equal, "equal", arguments, ["input", "other"], 2, []);
   checkTensor("equal", "input", input);
   checkTensor("equal", "other", other);
+  if (onDevice(input, other)) throw valueOnDevice("equal", "torch.equalAsync(a, b)");
   if (!shapesEqual(input.shape, other.shape)) return false;
   return allTrue(eq(input, other));
 }
@@ -269,8 +270,11 @@ export function isclose(input: Tensor, other: Tensor, ...args: Args<[rtol?: numb
   return closeTensor("isclose", input, other, closeArgs("isclose", args));
 }
 
-export function allclose(input: Tensor, other: Tensor, ...args: Args<[rtol?: number, atol?: number, equalNan?: boolean], CloseOpts>): boolean {
+export type CloseArgs = Args<[rtol?: number, atol?: number, equalNan?: boolean], CloseOpts>;
+
+export function allclose(input: Tensor, other: Tensor, ...args: CloseArgs): boolean {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(allclose, "allclose", arguments, ["input", "other", "rtol", "atol", "equalNan"], 2, []);
+  if (onDevice(input, other)) throw valueOnDevice("allclose", "torch.allcloseAsync(a, b, ...)");
   return allTrue(closeTensor("allclose", input, other, closeArgs("allclose", args)));
 }
 

@@ -59,6 +59,11 @@ export function valueSizedOnDevice(op: string, asyncForm: string, hint = "", dev
   return new Error(`${op}: the result's size depends on the values; on '${device}' use await ${asyncForm}${hint}`);
 }
 
+/** The error of a synchronous op that returns a plain value (a boolean) read from a device tensor: it names the async form. */
+export function valueOnDevice(op: string, asyncForm: string, device = "webgpu"): Error {
+  return new Error(`${op}: its result is a value read back from the device; on '${device}' use await ${asyncForm}`);
+}
+
 /** The device kernel `name`, or the not-implemented error of `op`. */
 export function deviceOp<K extends keyof DeviceOps>(name: K, op: string = String(name)): NonNullable<DeviceOps[K]> {
   const f = deviceOps[name];

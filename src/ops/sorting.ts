@@ -2,7 +2,7 @@
 // bucketize, histc, bincount.
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, bool, float32, float32Bits, int32, int64, getDefaultDtype } from "../core/dtype.js";
+import { type DType, bool, float32Bits, int32, int64 } from "../core/dtype.js";
 import { notImplementedFor } from "./pointwise-util.js";
 import { normalizeDim } from "../core/shape.js";
 import { record } from "../autograd/record.js";
@@ -10,8 +10,9 @@ import { DATA_DEPENDENT_DIMS, traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, checkInt, installMethods, type Method, checkTensor, isOptionsObject, rebind } from "./args.js";
 import { emptyTensor, toNumbers, writeNumbers, type NumArray } from "./engine.js";
 import { valuesIndices, type ValuesIndices } from "./named-tuple.js";
-import { tensor } from "./creation.js";
+import { tensor, zeros } from "./creation.js";
 import { deviceOp, onDevice, valueSizedOnDevice } from "./device-hooks.js";
+import { type BincountArgs, bincountArgs } from "./bincount-args.js";
 import { tryNativeSort } from "./native-index.js";
 
 import { outCall, type OutOption, hasOut, withOut, type OutPairOption } from "./out.js";
@@ -320,41 +321,52 @@ export function bucketize(input: Tensor | number, boundaries: Tensor, ...args: A
 export function histc(input: Tensor, ...args: Args<[bins?: number, min?: number, max?: number], { bins?: number; min?: number; max?: number } & OutOption>): Tensor {
   if (hasOut(args)) return withOut("histc", args, (rest) => histc(input, ...(rest as [never])), "same");
   const o = bindArgs("histc", args, ["bins", "min", "max"], [], 1);
+  checkTensor("histc", "input", input);
   const bins = (o.bins as number | undefined) ?? 100;
-  let lo = (o.min as number | undefined) ?? 0, hi = (o.max as number | undefined) ?? 0;
+  const min = (o.min as number | undefined) ?? 0, max = (o.max as number | undefined) ?? 0;
   if (!input.dtype.isFloatingPoint) throw notImplementedFor("histogram_cpu", input.dtype);
+  checkInt("histc", "bins", bins);
   if (bins <= 0) throw new Error("torch.histc(): bins must be > 0");
-  const vals = toNumbers(input.contiguous());
-  if (lo === hi && vals.length) { lo = Math.min(...vals); hi = Math.max(...vals); }
-  if (lo === hi) { lo -= 1; hi += 1; }
-  if (lo > hi) throw new Error("torch.histc(): max must be larger than min");
-  const counts = new Float64Array(bins);
-  for (const v of vals) {
-    if (v < lo || v > hi || v !== v) continue;
-    let b = Math.floor(((v - lo) * bins) / (hi - lo));
-    if (b === bins) b--;
-    counts[b]!++;
+  const x = input.detach().reshape(-1);
+  const dtype = input.dtype;
+  // The outer edges: the given range, else the data's (as 0-d tensors, so a device reads nothing
+  // back); an empty range widens by 1 on each side. PyTorch rounds them to the input's dtype.
+  let lo: Tensor, hi: Tensor;
+  if (min === max && x.numel() > 0 && onDevice(x)) {
+    const mn = x.min(), mx = x.max(), widen = mn.eq(mx).to(dtype);
+    lo = mn.sub(widen); hi = mx.add(widen);
+  } else {
+    let a = min, b = max;
+    if (a === b && x.numel() > 0) { a = Number(x.min().item()); b = Number(x.max().item()); }
+    if (a === b) { a -= 1; b += 1; }
+    const show = (v: number): string => (Number.isNaN(v) ? "nan" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : String(v));
+    if (!Number.isFinite(a) || !Number.isFinite(b)) throw new Error(`torch.histc: range of [${show(a)}, ${show(b)}] is not finite`);
+    if (a > b) throw new Error("torch.histc(): max must be larger than min");
+    lo = tensor(a, { dtype, device: input.device }); hi = tensor(b, { dtype, device: input.device });
   }
-  const t = emptyTensor([bins], input.dtype);
-  writeNumbers(t, counts);
-  if (tracing.on) traceOp("histc", [input], t, { bins, min: (o.min as number | undefined) ?? 0, max: (o.max as number | undefined) ?? 0 });
-  return t;
+  const counts = zeros([bins], { dtype, device: input.device });
+  if (x.numel() > 0) {
+    // PyTorch 2.11's histc (LINEAR_INTERPOLATION): bin (x - lo) * bins / (hi - lo), each step in
+    // the input's dtype, truncated; the last bin takes its right edge; NaN and elements outside
+    // [lo, hi] are skipped. (PyTorch 1.13 divided first.)
+    const inside = x.ge(lo).logicalAnd(x.le(hi));
+    const bin = x.sub(lo).mul(bins).div(hi.sub(lo)).trunc().maskedFill(inside.logicalNot(), 0).clamp(0, bins - 1).to(int64);
+    counts.indexAdd_(0, bin, inside.to(dtype));
+  }
+  if (tracing.on) traceOp("histc", [input], counts, { bins, min, max });
+  return counts;
 }
 
-export function bincount(input: Tensor, ...args: Args<[weights?: Tensor | null, minlength?: number], { weights?: Tensor | null; minlength?: number }>): Tensor {
-  const o = bindArgs("bincount", args, ["weights", "minlength"], [], 1);
-  if (input.dim() !== 1 || input.dtype.isFloatingPoint || input.dtype.name === "bool") throw new Error("bincount only supports 1-d non-negative integral inputs.");
+export function bincount(input: Tensor, ...args: BincountArgs): Tensor {
+  if (onDevice(input, args[0])) throw valueSizedOnDevice("bincount", "torch.bincountAsync(x, ...)");
+  const { weights: w, minlength, dtype } = bincountArgs(input, args);
   const vals = toNumbers(input.contiguous());
   if (vals.some((v) => v < 0)) throw new Error("bincount only supports 1-d non-negative integral inputs.");
-  const minlength = (o.minlength as number | undefined) ?? 0;
   const n = Math.max(minlength, vals.length ? Math.max(...vals) + 1 : 0);
-  const w = o.weights as Tensor | null | undefined;
   const out = new Float64Array(n);
   const wv = w ? toNumbers(w.contiguous()) : null;
-  if (w && w.numel() !== vals.length) throw new Error("weights should be 1-d and have the same length as input");
   vals.forEach((v, i) => { out[v]! += wv ? wv[i]! : 1; });
-  const dtype = w ? (w.dtype.isFloatingPoint ? (w.dtype === float32 ? float32 : w.dtype) : getDefaultDtype()) : int64;
-  const t = emptyTensor([n], w && w.dtype.name === "float64" ? w.dtype : dtype);
+  const t = emptyTensor([n], dtype);
   writeNumbers(t, out);
   // Its length is max(input) + 1 unless minlength is larger: read from the values.
   if (tracing.on) traceOp("bincount", [input, w ?? null], t, { minlength, [DATA_DEPENDENT_DIMS]: [[0, 0]] });

@@ -1,5 +1,6 @@
 // Async forms of the ops whose result's size depends on the values: nonzeroAsync, argwhereAsync,
-// maskedSelectAsync, uniqueAsync, uniqueConsecutiveAsync (x.getAsync is in indexing.ts). On the
+// maskedSelectAsync, uniqueAsync, uniqueConsecutiveAsync, bincountAsync (x.getAsync is in
+// indexing.ts), and of those that return a value: equalAsync, allcloseAsync. On the
 // CPU they resolve to the synchronous op's result, so code written with them runs on either
 // device; on "webgpu", where the synchronous forms throw (reading the size back is asynchronous),
 // the device computes the result and reads back only its size.
@@ -7,9 +8,15 @@
 import type { Tensor } from "../core/tensor.js";
 import { bool } from "../core/dtype.js";
 import { type Args, bindArgs, checkArgs, checkTensor, installMethods, type Method } from "./args.js";
-import { deviceOp, onDevice } from "./device-hooks.js";
+import { deviceOp, notImplementedOnDevice, onDevice } from "./device-hooks.js";
 import { argwhere, maskedSelect, nonzero } from "./indexing-mask.js";
-import { type UniqueOptions, unique, uniqueConsecutive } from "./sorting.js";
+import { type UniqueOptions, bincount, unique, uniqueConsecutive } from "./sorting.js";
+import { type BincountArgs, bincountArgs } from "./bincount-args.js";
+import { type CloseArgs, allclose, equal, isclose } from "./comparison.js";
+import { ones, zeros } from "./creation.js";
+import { stack } from "./shape-join.js";
+import { int64 } from "../core/dtype.js";
+import { shapesEqual } from "../core/shape.js";
 
 /** torch.nonzero(input, { asTuple }), asynchronously: [n, ndim] int64 positions, or one 1-d int64 tensor per dim. */
 export function nonzeroAsync(input: Tensor, options: { asTuple: true }): Promise<Tensor[]>;
@@ -60,6 +67,43 @@ export async function uniqueConsecutiveAsync(input: Tensor, ...args: Consecutive
     (o.returnInverse as boolean | undefined) ?? false, (o.returnCounts as boolean | undefined) ?? false);
 }
 
+/**
+ * torch.bincount(input, { weights, minlength }), asynchronously. On a device it reads back only the
+ * input's min and max (for the length and the sign check) and counts there by index_add.
+ */
+export async function bincountAsync(input: Tensor, ...args: BincountArgs): Promise<Tensor> {
+  if (!onDevice(input, args[0])) return bincount(input, ...args);
+  const { weights, minlength, dtype } = bincountArgs(input, args);
+  if (weights && dtype !== weights.dtype) {
+    throw notImplementedOnDevice(`bincount with ${weights.dtype.name} weights (the counts are float64)`);
+  }
+  let n = minlength;
+  if (input.numel() > 0) {
+    const [lo, hi] = (await stack([input.min(), input.max()]).tolistAsync()) as number[];
+    if (lo! < 0) throw new Error("bincount only supports 1-d non-negative integral inputs.");
+    n = Math.max(minlength, hi! + 1);
+  }
+  const counts = zeros([n], { dtype, device: input.device });
+  if (input.numel() > 0) counts.indexAdd_(0, input, weights ? weights.detach() : ones([input.numel()], { dtype: int64, device: input.device }));
+  return counts;
+}
+
+/** torch.equal(input, other), asynchronously: the same shape and the same values (NaN is never equal). */
+export async function equalAsync(input: Tensor, other: Tensor): Promise<boolean> {
+  if (arguments.length > 2) checkArgs("equal", arguments, 2);
+  checkTensor("equal", "input", input);
+  checkTensor("equal", "other", other);
+  if (!onDevice(input, other)) return equal(input, other);
+  if (!shapesEqual(input.shape, other.shape)) return false;
+  return Boolean(await input.eq(other).all().itemAsync());
+}
+
+/** torch.allclose(input, other, { rtol, atol, equalNan }), asynchronously. */
+export async function allcloseAsync(input: Tensor, other: Tensor, ...args: CloseArgs): Promise<boolean> {
+  if (!onDevice(input, other)) return allclose(input, other, ...args);
+  return Boolean(await isclose(input, other, ...args).all().itemAsync());
+}
+
 declare module "../core/tensor.js" {
   interface Tensor {
     nonzeroAsync(options: { asTuple: true }): Promise<Tensor[]>;
@@ -68,7 +112,10 @@ declare module "../core/tensor.js" {
     maskedSelectAsync: Method<typeof maskedSelectAsync>;
     uniqueAsync: Method<typeof uniqueAsync>;
     uniqueConsecutiveAsync: Method<typeof uniqueConsecutiveAsync>;
+    bincountAsync: Method<typeof bincountAsync>;
+    equalAsync: Method<typeof equalAsync>;
+    allcloseAsync: Method<typeof allcloseAsync>;
   }
 }
 
-installMethods({ nonzeroAsync, argwhereAsync, maskedSelectAsync, uniqueAsync, uniqueConsecutiveAsync });
+installMethods({ nonzeroAsync, argwhereAsync, maskedSelectAsync, uniqueAsync, uniqueConsecutiveAsync, bincountAsync, equalAsync, allcloseAsync });
