@@ -4,6 +4,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import * as torch from "../src/index.js";
+import { kernels } from "../src/backends/kernels.js";
 import { Json, FixtureTensor, decode, assertClose, det, gout, numel, type T, api, t64, values, camelKeys, checkGrad, checkDoubleBackward, throwsWith } from "./support/kernel-checks.js";
 import {
   type FloatArray, adaptiveAvgPoolBackward, adaptiveAvgPoolForward, adaptiveMaxPoolForward,
@@ -433,4 +435,40 @@ test("F pooling ops: PyTorch's argument errors", async () => {
   throwsWith(() => F.adaptiveAvgPool1d(torch.zeros([1, 2, 8]), [2, 2]), "adaptive_avg_pool1d() argument 'output_size' should contain one int (got 2)");
   throwsWith(() => F.adaptiveMaxPool3d(torch.zeros([8, 8, 8]), 2), "adaptive_max_pool3d(): Expected 4D or 5D tensor, but got: [8, 8, 8]");
   assert.deepEqual(F.maxPool2d(torch.zeros([0, 2, 8, 8]), 2).shape, [0, 2, 4, 4]); // an empty batch is fine
+});
+
+test("F.maxPool1d/2d/3d without indices (no gradient to record, none asked for): the same values, no index tensor made", () => {
+  torch.manualSeed(3);
+  const F = torch.nn.functional;
+  const cases: [(x: torch.Tensor) => torch.Tensor, (x: torch.Tensor) => [torch.Tensor, torch.Tensor], number[]][] = [
+    [(x) => F.maxPool1d(x, 3, 2, 1), (x) => F.maxPool1d(x, 3, 2, 1, 1, false, true), [2, 3, 17]],
+    [(x) => F.maxPool2d(x, 2), (x) => F.maxPool2d(x, 2, { returnIndices: true }), [2, 3, 9, 8]],
+    [(x) => F.maxPool3d(x, 2, { ceilMode: true }), (x) => F.maxPool3d(x, 2, { ceilMode: true, returnIndices: true }), [1, 2, 5, 6, 7]],
+  ];
+  // Which calls of the kernel got an index array.
+  const calls: boolean[] = [];
+  const kernel = kernels.maxPoolForward;
+  kernels.maxPoolForward = (...a: Parameters<typeof kernel>) => { calls.push(a[4] !== null); kernel(...a); };
+  try {
+    for (const [plain, withIndices, shape] of cases) {
+      const x = torch.randn(shape);
+      x.view(-1).set(1, NaN);
+      calls.length = 0;
+      const [want] = withIndices(x);
+      const noGrad = torch.noGrad(() => plain(x.clone().requiresGrad_(true)));
+      const noInput = plain(x);
+      assert.deepEqual(calls, [true, false, false], `indices made for returnIndices only (${shape})`);
+      assert.equal(noGrad.gradFn, null);
+      assert.deepEqual(noGrad.tolist(), want.tolist());
+      assert.deepEqual(noInput.tolist(), want.tolist());
+      // With a gradient to record, the indices are kept for the backward.
+      const xg = x.clone().requiresGrad_(true);
+      const y = plain(xg);
+      assert.match(y.gradFn!.name(), /MaxPool[23]DWithIndicesBackward0|SqueezeBackward1/);
+      y.sum().backward();
+      assert.equal(xg.grad!.sum().item(), y.numel());
+    }
+  } finally {
+    kernels.maxPoolForward = kernel;
+  }
 });

@@ -63,7 +63,8 @@ export class MNIST extends Dataset<[Tensor, unknown]> {
 
   /** All images as one float32 tensor [N, 1, 28, 28] in [0, 1] (what ToTensor() gives per item). */
   images(): Tensor {
-    if (!this.floatImages) this.floatImages = this.data.to(float32).div(255).unsqueeze(1);
+    // Scaled in place: one float32 copy of the images (188 MB for Fashion-MNIST's training set), not two.
+    if (!this.floatImages) this.floatImages = this.data.to(float32).div_(255).unsqueeze(1);
     return this.floatImages;
   }
 

@@ -7,7 +7,7 @@
 
 import { Tensor } from "../../core/tensor.js";
 import { type DType, float64, int64 } from "../../core/dtype.js";
-import { record } from "../../autograd/record.js";
+import { needsGrad, record } from "../../autograd/record.js";
 import { floatData, scratch as floatScratch } from "./float-scratch.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { type Args, bindArgs, describe, isOptionsObject, rebind } from "../../ops/args.js";
@@ -132,14 +132,19 @@ function bindMaxPool(op: string, args: readonly unknown[]): Record<string, unkno
   return a;
 }
 
-/** max_pool2d/3d_with_indices on a 3D/4D (or 4D/5D) input. */
-function maxPoolNd(op: string, k: 2 | 3, x: Tensor, w: Window): [Tensor, Tensor] {
-  const r = maxPoolNdImpl(op, k, x, w);
-  if (tracing.on) traceOp("max_pool", [x], r, { k, kernel: w.kernel, stride: w.stride, padding: w.padding, dilation: w.dilation, ceilMode: w.ceilMode });
+/**
+ * max_pool2d/3d_with_indices on a 3D/4D (or 4D/5D) input; indices null where nothing reads them
+ * (not asked for, no gradient to record: PyTorch's CPU max_pool2d skips them too, which saves an
+ * int64 tensor twice the output's size).
+ */
+function maxPoolNd(op: string, k: 2 | 3, x: Tensor, w: Window, returnIndices: boolean): [Tensor, Tensor | null] {
+  const wantIndices = returnIndices || tracing.on || needsGrad(x) || onDevice(x);
+  const r = maxPoolNdImpl(op, k, x, w, wantIndices);
+  if (tracing.on) traceOp("max_pool", [x], r as [Tensor, Tensor], { k, kernel: w.kernel, stride: w.stride, padding: w.padding, dilation: w.dilation, ceilMode: w.ceilMode });
   return r;
 }
 
-function maxPoolNdImpl(op: string, k: 2 | 3, x: Tensor, w: Window): [Tensor, Tensor] {
+function maxPoolNdImpl(op: string, k: 2 | 3, x: Tensor, w: Window, wantIndices: boolean): [Tensor, Tensor | null] {
   const [kD, kH, kW] = k === 3 ? w.kernel : [1, ...w.kernel];
   const nd = x.dim();
   if (k === 2 && nd !== 3 && nd !== 4) throw new Error("non-empty 3D or 4D (batch mode) tensor expected for input");
@@ -156,10 +161,11 @@ function maxPoolNdImpl(op: string, k: 2 | 3, x: Tensor, w: Window): [Tensor, Ten
   if (onDevice(x)) return deviceOp("maxPool", op)(x, w, k);
   const outShape = [...x.shape.slice(0, nd - k), ...outSpatial];
   const out = scratch(outShape, x.dtype);
-  const indices = uninitTensor(outShape, int64);
-  kernels.maxPoolForward(floatData(x), x.shape, out.data, outShape, indices.storage.data as BigInt64Array,
+  const indices = wantIndices ? uninitTensor(outShape, int64) : null;
+  kernels.maxPoolForward(floatData(x), x.shape, out.data, outShape, indices ? indices.storage.data as BigInt64Array : null,
     { kernelSize: w.kernel, stride: w.stride, padding: w.padding, dilation: w.dilation });
   const res = out.finish();
+  if (!indices) return [res, null];
   const inShape = x.shape;
   const node = k === 2 ? "MaxPool2DWithIndicesBackward0" : "MaxPool3DWithIndicesBackward0";
   record(node, [x], res, ([g]) => [scatterByIndices(g!, indices, inShape, k, node.replace("0", "Backward0"))]);
@@ -217,7 +223,7 @@ function maxPoolPublic(op: string, k: 1 | 2 | 3, input: unknown, args: readonly 
   const x = requireTensor(op, "input", input);
   const a = bindMaxPool(op, args);
   const returnIndices = (a.returnIndices as boolean | undefined) ?? false;
-  let out: Tensor, indices: Tensor;
+  let out: Tensor, indices: Tensor | null;
   if (k === 1) {
     check1dInput(op, x);
     const kernel = oneInt(op, "kernel_size", a.kernelSize);
@@ -226,14 +232,14 @@ function maxPoolPublic(op: string, k: 1 | 2 | 3, input: unknown, args: readonly 
       kernel: [1, kernel], stride: [1, stride], padding: [0, oneInt(op, "padding", a.padding ?? 0)],
       dilation: [1, oneInt(op, "dilation", a.dilation ?? 1)], ceilMode: (a.ceilMode as boolean | undefined) ?? false,
     };
-    [out, indices] = maxPoolNd(op, 2, unsqueeze(x, -2), w);
+    [out, indices] = maxPoolNd(op, 2, unsqueeze(x, -2), w, returnIndices);
     out = squeeze(out, -2);
-    indices = squeeze(indices, -2);
+    indices = indices && squeeze(indices, -2);
   } else {
     const w = maxPoolWindow(op, k, a, tupleMessages(op, k, false));
-    [out, indices] = maxPoolNd(op, k, x, w);
+    [out, indices] = maxPoolNd(op, k, x, w, returnIndices);
   }
-  return returnIndices ? [out, indices] : out;
+  return returnIndices ? [out, indices!] : out;
 }
 
 /** F.max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False). */
@@ -499,7 +505,7 @@ function adaptiveMaxPublic(op: string, k: 1 | 2 | 3, input: unknown, args: reado
   const x = requireTensor(op, "input", input);
   const a = bindAdaptive(op, args, true);
   const returnIndices = (a.returnIndices as boolean | undefined) ?? false;
-  let out: Tensor, indices: Tensor;
+  let out: Tensor, indices: Tensor | null;
   if (k === 1) {
     check1dInput(op, x);
     const size = oneInt(op, "output_size", a.outputSize);
