@@ -200,7 +200,7 @@ CvForwardTile forward_tile(int nv, index_t np) {
 }
 
 // Vectors [v0, v1) of block b when nvec vectors are split evenly into blocks of at most `most`
-// (8 vectors as 3 + 3 + 2, not 3 + 3 + 1 + 1).
+// (7 vectors as 2 + 2 + 3, not 3 + 3 + 1).
 struct VectorBlocks {
   index_t nvec, count;
   VectorBlocks(index_t nvec_, int most) : nvec(nvec_), count((nvec_ + most - 1) / most) {}
