@@ -1,7 +1,7 @@
 // Convolution (1 to 3 spatial dims, lifted to 3) on contiguous N, C, D, H, W arrays: forward and
 // the three backward pieces, as im2col + GEMM per image (images spread over the thread pool),
-// direct AVX-512 kernels for float32 stride-1 2-d/1-d convolutions (conv_direct.h; conv.cc
-// choose_path says which), or direct loops for depthwise convolutions. The same geometry and
+// direct AVX-512 (and AVX2 channel-vector) kernels for float32 stride-1 2-d/1-d convolutions
+// (conv_direct.h; conv.cc choose_path says which), or direct loops for depthwise convolutions. The same geometry and
 // layouts as the JS kernels (src/backends/js/conv.ts); a transposed convolution is the
 // backward-input of a convolution.
 #pragma once

@@ -53,15 +53,23 @@ inline index_t conv_direct_weight_slot(index_t co, index_t k, index_t cout, inde
   return (c0 * K + rows * k0 + (co - c0) * (k1 - k0) + (k - k0)) * 16;
 }
 
-// ---- channel-vector kernels: a vector holds 16 output channels at one output position -------
+// ---- channel-vector kernels: a vector holds the lanes' output channels at one output position -
 // Each input value is broadcast from a zero-padded copy of the image, so no lane is spent on
 // padding or on junk columns (the kernel above computes Wp - ow of those per row); the price is
-// a 16 x 16 transpose of every output (or output gradient) block, about 2% of the work when a
-// sum runs over 32 channels x 9 taps. Output channels are padded to whole vectors (kCvLanes).
-constexpr index_t kCvLanes = 16;
+// a transpose of every output (or output gradient) block (16 x 16 on AVX-512, 8 x 8 on AVX2),
+// about 2% of the work when a sum runs over 32 channels x 9 taps. Output channels are padded to
+// whole vectors of the active ISA (cv_lanes()).
+constexpr index_t kCvLanesAvx512 = 16;
+constexpr index_t kCvLanesAvx2 = 8;
+
+// Whether the channel-vector kernels can run here (x86-64 build, active ISA AVX-512 or AVX2).
+bool conv_cv_available();
+
+// Output channels per vector of the active ISA's channel-vector kernels (16 or 8).
+index_t cv_lanes();
 
 // Output channels rounded up to whole vectors.
-inline index_t cv_channels(index_t cout) { return (cout + kCvLanes - 1) / kCvLanes * kCvLanes; }
+inline index_t cv_channels(index_t cout) { return round_up(cout, cv_lanes()); }
 
 // Floats of per-thread scratch that conv_cv_forward_image / conv_cv_weight_image need.
 index_t conv_cv_forward_scratch(const DirectConv& d);
@@ -79,5 +87,22 @@ void conv_cv_forward_image(const DirectConv& d, const float* x, const float* wt,
 // next_x, next_gy (or null): the next image's, fetched into cache meanwhile.
 void conv_cv_weight_image(const DirectConv& d, const float* x, const float* gy, float* gwt,
                           float* scratch, const float* next_x, const float* next_gy);
+
+// The functions above dispatch (conv.cc) to one of these: conv_direct_avx512.cc (16 lanes),
+// conv_cv_avx2.cc (8 lanes). Each rounds channels to its own lanes.
+index_t conv_cv_forward_scratch_avx512(const DirectConv& d);
+index_t conv_cv_weight_scratch_avx512(const DirectConv& d);
+void conv_cv_forward_image_avx512(const DirectConv& d, const float* x, const float* wt,
+                                  const float* bias, float* y, float* scratch, bool parallel,
+                                  const float* next_x);
+void conv_cv_weight_image_avx512(const DirectConv& d, const float* x, const float* gy, float* gwt,
+                                 float* scratch, const float* next_x, const float* next_gy);
+index_t conv_cv_forward_scratch_avx2(const DirectConv& d);
+index_t conv_cv_weight_scratch_avx2(const DirectConv& d);
+void conv_cv_forward_image_avx2(const DirectConv& d, const float* x, const float* wt,
+                                const float* bias, float* y, float* scratch, bool parallel,
+                                const float* next_x);
+void conv_cv_weight_image_avx2(const DirectConv& d, const float* x, const float* gy, float* gwt,
+                               float* scratch, const float* next_x, const float* next_gy);
 
 }  // namespace tts

@@ -246,7 +246,7 @@ void direct_weight_image(const DirectConv& d, const float* x, const float* gy, f
 
 namespace avx512 {
 
-constexpr int kLanes = static_cast<int>(kCvLanes);
+constexpr int kLanes = static_cast<int>(kCvLanesAvx512);
 
 // Most positions per forward tile and taps per weight tile for NV vectors of channels: NV*N
 // accumulators, NV loaded vectors and one broadcast stay within the 32 registers; N <= 8 keeps
@@ -382,7 +382,7 @@ CvForwardTile forward_tile(int nv, index_t np) {
 void cv_forward_image(const DirectConv& d, const float* x, const float* wt, const float* bias,
                       float* y, float* scratch, bool parallel, const float* next_x) {
   const index_t hp = d.ih + 2 * d.ph, wp = d.iw + 2 * d.pw, plane = hp * wp;
-  const index_t cp = cv_channels(d.cout), nvec = cp / kLanes, L = d.oh * d.ow;
+  const index_t cp = round_up(d.cout, kLanes), nvec = cp / kLanes, L = d.oh * d.ow;
   float* xp = scratch;
   float* yt = scratch + round_up(d.cin * plane, 16);  // [L][cp]
   int32_t* off = reinterpret_cast<int32_t*>(yt + L * cp);
@@ -481,7 +481,7 @@ CvWeightTile weight_tile(int nv, index_t nk) {
 void cv_weight_image(const DirectConv& d, const float* x, const float* gy, float* gwt,
                      float* scratch, const float* next_x, const float* next_gy) {
   const index_t hp = d.ih + 2 * d.ph, wp = d.iw + 2 * d.pw, plane = hp * wp;
-  const index_t cp = cv_channels(d.cout), nvec = cp / kLanes, L = d.oh * d.ow;
+  const index_t cp = round_up(d.cout, kLanes), nvec = cp / kLanes, L = d.oh * d.ow;
   const index_t K = d.cin * d.kh * d.kw;
   float* xp = scratch;
   float* gyt = xp + round_up(d.cin * plane, 16);  // [L][cp]
@@ -531,24 +531,25 @@ void conv_direct_weight_image(const DirectConv& d, const float* x, const float* 
   avx512::direct_weight_image(d, x, gy, gwv, scratch);
 }
 
-index_t conv_cv_forward_scratch(const DirectConv& d) {
+index_t conv_cv_forward_scratch_avx512(const DirectConv& d) {
   const index_t plane = (d.ih + 2 * d.ph) * (d.iw + 2 * d.pw);
   // the padded image, the output in channel vectors, the tap offsets (int32, counted as floats)
-  return round_up(d.cin * plane, 16) + d.oh * d.ow * cv_channels(d.cout) + d.cin * d.kh * d.kw;
+  return round_up(d.cin * plane, 16) + d.oh * d.ow * round_up(d.cout, kCvLanesAvx512) + d.cin * d.kh * d.kw;
 }
 
-index_t conv_cv_weight_scratch(const DirectConv& d) {
+index_t conv_cv_weight_scratch_avx512(const DirectConv& d) {
   // the padded image, gY in channel vectors, the tap offsets
-  return conv_cv_forward_scratch(d);
+  return conv_cv_forward_scratch_avx512(d);
 }
 
-void conv_cv_forward_image(const DirectConv& d, const float* x, const float* wt, const float* bias,
-                           float* y, float* scratch, bool parallel, const float* next_x) {
+void conv_cv_forward_image_avx512(const DirectConv& d, const float* x, const float* wt,
+                                  const float* bias, float* y, float* scratch, bool parallel,
+                                  const float* next_x) {
   avx512::cv_forward_image(d, x, wt, bias, y, scratch, parallel, next_x);
 }
 
-void conv_cv_weight_image(const DirectConv& d, const float* x, const float* gy, float* gwt,
-                          float* scratch, const float* next_x, const float* next_gy) {
+void conv_cv_weight_image_avx512(const DirectConv& d, const float* x, const float* gy, float* gwt,
+                                 float* scratch, const float* next_x, const float* next_gy) {
   avx512::cv_weight_image(d, x, gy, gwt, scratch, next_x, next_gy);
 }
 
@@ -562,12 +563,12 @@ index_t conv_direct_scratch(const DirectConv&) { return 0; }
 void conv_direct_image(const DirectConv&, const float*, const float*, const float*, float*, float*,
                        bool) {}
 void conv_direct_weight_image(const DirectConv&, const float*, const float*, float*, float*) {}
-index_t conv_cv_forward_scratch(const DirectConv&) { return 0; }
-index_t conv_cv_weight_scratch(const DirectConv&) { return 0; }
-void conv_cv_forward_image(const DirectConv&, const float*, const float*, const float*, float*,
-                           float*, bool, const float*) {}
-void conv_cv_weight_image(const DirectConv&, const float*, const float*, float*, float*,
-                          const float*, const float*) {}
+index_t conv_cv_forward_scratch_avx512(const DirectConv&) { return 0; }
+index_t conv_cv_weight_scratch_avx512(const DirectConv&) { return 0; }
+void conv_cv_forward_image_avx512(const DirectConv&, const float*, const float*, const float*,
+                                  float*, float*, bool, const float*) {}
+void conv_cv_weight_image_avx512(const DirectConv&, const float*, const float*, float*, float*,
+                                 const float*, const float*) {}
 }  // namespace tts
 
 #endif

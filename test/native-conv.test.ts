@@ -91,10 +91,13 @@ test("native conv forward/backward match the JS kernels", { skip: skipReason }, 
   });
 });
 
-// Stride 1, dilation 1: the direct float32 kernels on AVX-512 (native/conv.cc choose_path).
-// Channel vectors (16 output channels per vector, blocks of up to 4 vectors, positions per tile
-// and taps per weight tile split evenly): 1 to 4 vectors per block, a partial last vector,
-// short last tiles, position counts that are no multiple of 16 (the transposes' tails). The
+// Stride 1, dilation 1: the direct float32 kernels on AVX-512 and AVX2 (native/conv.cc
+// choose_path). Channel vectors (16 output channels per vector on AVX-512, blocks of up to 4
+// vectors; 8 on AVX2, blocks of up to 3 forward and 2 for the weight gradient; positions per tile
+// and taps per weight tile split evenly): 1 to 4 vectors per block, a partial last vector (one
+// lane of 8 to 7 of 8 used), short last tiles, position counts that are no multiple of 16 or 8
+// (the transposes' tails), rows narrower than a vector (AVX2's padded copy). On AVX2 the forward
+// and the weight gradient run them for every case here, the input gradient from 16 channels. The
 // flat direct kernel (8 channels x 48 positions per tile, shifted copies of the input): partial
 // channel blocks, partial last tiles, shifts across 16-column chunks, output narrower than the
 // input. The direct weight gradient (few taps: 3 channels x up to 9 taps per tile, positions
@@ -117,6 +120,12 @@ const DIRECT_CASES: Case[] = [
   { input: [3, 4, 70], weight: [8, 4, 5], padding: [2] },                             // direct 1-d
   { input: [2, 3, 4, 2], weight: [8, 3, 3, 5], padding: [1, 2] },                     // shifts as wide as the rows: whole columns zero
   { input: [2, 3, 5, 1], weight: [8, 3, 3, 5], padding: [1, 2] },                     // shifts wider than the rows
+  { input: [2, 16, 5, 11], weight: [9, 16, 3, 3], padding: [1, 1] },                  // 9 channels: a one-lane second vector of 8
+  { input: [2, 17, 4, 6], weight: [7, 17, 3, 3], padding: [1, 1] },                   // 7 of 8 lanes; 17 back: a one-lane third vector; 24 positions
+  { input: [2, 40, 23], weight: [26, 20, 3], padding: [1], groups: 2 },               // 1-d groups: 13 channels forward, 20 back
+  { input: [1, 500, 5, 28], weight: [8, 500, 3, 3], padding: [1, 1] },                // AVX2 forward in bands of 2 + 2 + 1 rows, 3 + 2 back
+  { input: [1, 256, 3, 100], weight: [8, 256, 3, 3], padding: [1, 1] },               // rows too long for a band: 2 column bands per row
+  { input: [1, 512, 130], weight: [8, 512, 3], padding: [1] },                        // 1-d in 2 column bands, both ways
 ];
 
 test("native direct conv kernels match the JS kernels, on one thread and on the pool", { skip: skipReason }, () => {

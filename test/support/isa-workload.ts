@@ -21,6 +21,11 @@ for (let step = 0; step < 2; step++) {
   loss.backward();
   opt.step();
 }
+// A float32 stride-1 convolution on the channel-vector kernels (AVX2: forward, input gradient
+// from 16 channels, weight gradient), with partial vectors and position tails.
+const convX = torch.randn([2, 16, 5, 7], { requiresGrad: true });
+const convW = torch.randn([12, 16, 3, 3], { requiresGrad: true });
+F.conv2d(convX, convW, null, { padding: 1 }).square().sum().backward();
 const big = torch.randn(300, 400);
 const checks: unknown[] = [
   big.matmul(big.t()).sum().item(),
@@ -37,6 +42,8 @@ const checks: unknown[] = [
   torch.nonzero(big.gt(2)).shape[0],
   big.kthvalue(7, 1).values.sum().item(),
   torch.rand(1000).add(torch.randn(1000)).sum().item(),
+  convX.grad!.sum().item(),
+  convW.grad!.sum().item(),
 ];
 console.log(`native isa ${torch.backends.native.isa()}`);
 console.log(`isa workload done: ${checks.map(Number).every(Number.isFinite) ? "finite" : "NOT FINITE"}`);
