@@ -99,16 +99,6 @@ void pad_image(const DirectConv& d, const float* x, float* xp, index_t p0, index
   }
 }
 
-// off[k] = where tap k = (ci, a, b) starts in the padded image (planes of `plane` floats, rows
-// of wp); returns K.
-index_t tap_offsets(const DirectConv& d, index_t wp, index_t plane, int32_t* off) {
-  index_t k = 0;
-  for (index_t c = 0; c < d.cin; ++c)
-    for (index_t a = 0; a < d.kh; ++a)
-      for (index_t b = 0; b < d.kw; ++b) off[k++] = static_cast<int32_t>(c * plane + a * wp + b);
-  return k;
-}
-
 // out[l][c] = in[c][l] for c < channels (rows of `ld_in`), l < positions; lanes of out from
 // `channels` up to cp (a multiple of 8) are zero.
 void to_channel_vectors(const float* in, index_t channels, index_t positions, index_t ld_in,
@@ -218,7 +208,7 @@ void cv_forward_image(const DirectConv& d, const float* x, const float* wt, cons
   float* xp = scratch;
   float* yt = xp + padded_floats(d, band.rows + d.kh - 1, wb);  // [band positions][cp]
   int32_t* off = reinterpret_cast<int32_t*>(yt + band.rows * band.cols * cp);
-  const index_t K = tap_offsets(d, wb, plane, off);
+  const index_t K = cv_tap_offsets(d, wb, plane, off);
   // Tasks: one output row of one block of channel vectors.
   const VectorBlocks blocks(cp / kLanes, kForwardVectors);
   // The next image's input is fetched into L2 a slice per task while this one computes.
@@ -323,7 +313,7 @@ void cv_weight_image(const DirectConv& d, const float* x, const float* gy, float
   int32_t* off = reinterpret_cast<int32_t*>(gyt + L * cp);
   pad_image(d, x, xp, 0, hp, 0, wp, wp, hp * wp);
   to_channel_vectors(gy, d.cout, L, L, gyt, cp);
-  const index_t K = tap_offsets(d, wp, hp * wp, off);
+  const index_t K = cv_tap_offsets(d, wp, hp * wp, off);
   const VectorBlocks blocks(cp / kLanes, kWeightVectors);
   // As in cv_forward_image: the next image's x and gY are fetched a slice per tile.
   const index_t x_lines = next_x != nullptr ? (d.cin * d.ih * d.iw * 4 + 63) / 64 : 0;

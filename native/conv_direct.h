@@ -68,6 +68,16 @@ bool conv_cv_available();
 // Output channels per vector of the active ISA's channel-vector kernels (16 or 8).
 index_t cv_lanes();
 
+// off[k] = where tap k = (ci, a, b) starts in a padded image of planes of `plane` floats and rows
+// of wp (the channel-vector kernels of both ISAs); returns K = cin * kh * kw.
+inline index_t cv_tap_offsets(const DirectConv& d, index_t wp, index_t plane, int32_t* off) {
+  index_t k = 0;
+  for (index_t c = 0; c < d.cin; ++c)
+    for (index_t a = 0; a < d.kh; ++a)
+      for (index_t b = 0; b < d.kw; ++b) off[k++] = static_cast<int32_t>(c * plane + a * wp + b);
+  return k;
+}
+
 // Output channels rounded up to whole vectors.
 inline index_t cv_channels(index_t cout) { return round_up(cout, cv_lanes()); }
 

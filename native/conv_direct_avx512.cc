@@ -282,12 +282,7 @@ void pad_image(const DirectConv& d, const float* x, float* xp) {
 
 // off[k] = where tap k = (ci, a, b) starts in the padded image (planes of hp x wp); returns K.
 index_t tap_offsets(const DirectConv& d, index_t wp, int32_t* off) {
-  const index_t plane = (d.ih + 2 * d.ph) * wp;
-  index_t k = 0;
-  for (index_t c = 0; c < d.cin; ++c)
-    for (index_t a = 0; a < d.kh; ++a)
-      for (index_t b = 0; b < d.kw; ++b) off[k++] = static_cast<int32_t>(c * plane + a * wp + b);
-  return k;
+  return cv_tap_offsets(d, wp, (d.ih + 2 * d.ph) * wp, off);
 }
 
 #include "avx512_transpose.h"
