@@ -235,6 +235,12 @@ export function checkTensor(op: string, name: string, v: unknown): Tensor {
   return v;
 }
 
+/** C++'s default stream format of a double, as PyTorch's messages print it. */
+export function cppDouble(v: number): string {
+  if (!Number.isFinite(v)) return Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
+  return String(Number(v.toPrecision(6)));
+}
+
 export function describe(v: unknown): string {
   if (v === null) return "None";
   if (v instanceof Tensor) return "Tensor";

@@ -30,6 +30,22 @@ function checkSameDtype(op: string, a: Tensor, b: Tensor): void {
 }
 
 /**
+ * out[i] = alpha * a[i] @ b[i] + beta * out[i] for float32/float64 CPU operands a [B, M, K], b
+ * [B, K, N] read through their strides, out a fresh contiguous [B, M, N] (beta = 0 ignores it).
+ */
+function gemmBatches(a: Tensor, b: Tensor, out: Tensor, alpha: number, beta: number): void {
+  const [B, M, K] = a._shape as [number, number, number];
+  const N = b._shape[2]!;
+  if (M === 0 || N === 0) return;
+  const A = a.storage.data as FloatArray, Bd = b.storage.data as FloatArray, C = out.storage.data as FloatArray;
+  const [as0, as1, as2] = a._strides as [number, number, number];
+  const [bs0, bs1, bs2] = b._strides as [number, number, number];
+  for (let i = 0; i < B; i++) {
+    kernels.gemm(M, N, K, alpha, A, a._offset + i * as0, as1, as2, Bd, b._offset + i * bs0, bs1, bs2, beta, C, i * M * N, N);
+  }
+}
+
+/**
  * out[b] = a[b] @ b[b] for 3-d operands with equal batch (no autograd). Reads strided operands
  * directly (transposes cost nothing); float32/float64 through the GEMM kernel.
  */
@@ -43,12 +59,7 @@ export function bmmKernel(a: Tensor, b: Tensor): Tensor {
   const out = float ? uninitTensor([B, M, N], a.dtype) : emptyTensor([B, M, N], a.dtype);
   if (M === 0 || N === 0 || B === 0) return out;
   if (float) {
-    const A = a.storage.data as FloatArray, Bd = b.storage.data as FloatArray, C = out.storage.data as FloatArray;
-    const [as0, as1, as2] = a._strides as [number, number, number];
-    const [bs0, bs1, bs2] = b._strides as [number, number, number];
-    for (let i = 0; i < B; i++) {
-      kernels.gemm(M, N, K, 1, A, a._offset + i * as0, as1, as2, Bd, b._offset + i * bs0, bs1, bs2, 0, C, i * M * N, N);
-    }
+    gemmBatches(a, b, out, 1, 0);
     return out;
   }
   // Other dtypes: through float64 numbers (exact for values below 2^53).
@@ -244,9 +255,19 @@ function maybeOut(op: string, result: Tensor, out: unknown): Tensor {
  * computed, written into out= when given.
  */
 function scaledProduct(op: string, args: IArguments, input: Tensor, options: BetaAlpha & OutOption, product: () => Tensor): Tensor {
+  const { beta, alpha, out } = betaAlphaOut(op, args, options);
+  return maybeOut(op, scaleAdd(op, input, product(), beta, alpha), out);
+}
+
+/** The add* family's options: beta and alpha (numbers, default 1) and out, checked. */
+function betaAlphaOut(op: string, args: IArguments, options: BetaAlpha & OutOption): { beta: number; alpha: number; out: unknown } {
   if (args.length > 4) checkArgs(op, args, 3, BETA_ALPHA_OUT);
-  const a = bindArgs(op, [options], [], BETA_ALPHA_OUT);
-  return maybeOut(op, scaleAdd(op, input, product(), (a.beta as number) ?? 1, (a.alpha as number) ?? 1), a.out);
+  const bound = bindArgs(op, [options], [], BETA_ALPHA_OUT);
+  const beta = (bound.beta as number | undefined) ?? 1, alpha = (bound.alpha as number | undefined) ?? 1;
+  for (const [name, v] of [["beta", beta], ["alpha", alpha]] as const) {
+    if (typeof v !== "number") throw new Error(`${op}: ${name} must be a number, got ${describe(v)}`);
+  }
+  return { beta, alpha, out: bound.out };
 }
 
 /**
@@ -269,12 +290,7 @@ const scaled = (t: Tensor, s: number): Tensor => (s === 1 ? t : t.mul(s));
  * [B, M, K] @ [B, K, N]. Recorded as AddmmBackward0 / BaddbmmBackward0, traced with beta and alpha.
  */
 function fusedScaledProduct(op: "addmm" | "baddbmm", args: IArguments, input: Tensor, a: Tensor, b: Tensor, options: BetaAlpha & OutOption): Tensor {
-  if (args.length > 4) checkArgs(op, args, 3, BETA_ALPHA_OUT);
-  const bound = bindArgs(op, [options], [], BETA_ALPHA_OUT);
-  const beta = (bound.beta as number | undefined) ?? 1, alpha = (bound.alpha as number | undefined) ?? 1;
-  for (const [name, v] of [["beta", beta], ["alpha", alpha]] as const) {
-    if (typeof v !== "number") throw new Error(`${op}: ${name} must be a number, got ${describe(v)}`);
-  }
+  const { beta, alpha, out: outArg } = betaAlphaOut(op, args, options);
   const batched = op === "baddbmm";
   const shape = batched ? [a._shape[0]!, a._shape[1]!, b._shape[2]!] : [a._shape[0]!, b._shape[1]!];
   input.expand(shape);  // PyTorch's error where the input does not broadcast to the result
@@ -284,16 +300,8 @@ function fusedScaledProduct(op: "addmm" | "baddbmm", args: IArguments, input: Te
   } else {
     out = uninitTensor(shape, a.dtype);
     if (beta !== 0) out.copy_(input.detach());
-    const [M, K, N] = [a._shape[a.dim() - 2]!, a._shape[a.dim() - 1]!, b._shape[b.dim() - 1]!];
-    const B = batched ? a._shape[0]! : 1;
-    const [as0, as1, as2] = batched ? a._strides : [0, ...a._strides];
-    const [bs0, bs1, bs2] = batched ? b._strides : [0, ...b._strides];
-    const A = a.storage.data as FloatArray, Bd = b.storage.data as FloatArray, C = out.storage.data as FloatArray;
-    if (M > 0 && N > 0) {
-      for (let i = 0; i < B; i++) {
-        kernels.gemm(M, N, K, alpha, A, a._offset + i * as0!, as1!, as2!, Bd, b._offset + i * bs0!, bs1!, bs2!, beta, C, i * M * N, N);
-      }
-    }
+    const batch = (t: Tensor): Tensor => (batched ? t.detach() : t.detach().unsqueeze(0));
+    gemmBatches(batch(a), batch(b), out, alpha, beta);
   }
   const node = batched ? "BaddbmmBackward0" : "AddmmBackward0";
   const tr = (t: Tensor): Tensor => (batched ? t.transpose(1, 2) : t.t());
@@ -304,7 +312,7 @@ function fusedScaledProduct(op: "addmm" | "baddbmm", args: IArguments, input: Te
     b._requiresGrad ? scaled(prod(tr(a), g!), alpha) : null,
   ], [a, b]);
   if (tracing.on) traceOp("scaled_product", [input, a, b], out, { beta, alpha });
-  return maybeOut(op, out, bound.out);
+  return maybeOut(op, out, outArg);
 }
 
 export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {

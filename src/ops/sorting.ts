@@ -7,12 +7,12 @@ import { notImplementedFor } from "./pointwise-util.js";
 import { normalizeDim } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { DATA_DEPENDENT_DIMS, traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, checkInt, installMethods, type Method, checkTensor, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, checkInt, cppDouble, installMethods, type Method, checkTensor, isOptionsObject, rebind } from "./args.js";
 import { emptyTensor, toNumbers, writeNumbers, type NumArray } from "./engine.js";
 import { valuesIndices, type ValuesIndices } from "./named-tuple.js";
 import { tensor, zeros } from "./creation.js";
 import { deviceOp, onDevice, valueSizedOnDevice } from "./device-hooks.js";
-import { type BincountArgs, bincountArgs } from "./bincount-args.js";
+import { BINCOUNT_INPUTS, type BincountArgs, bincountArgs } from "./bincount-args.js";
 import { tryNativeSort } from "./native-index.js";
 
 import { outCall, type OutOption, hasOut, withOut, type OutPairOption } from "./out.js";
@@ -339,8 +339,7 @@ export function histc(input: Tensor, ...args: Args<[bins?: number, min?: number,
     let a = min, b = max;
     if (a === b && x.numel() > 0) { a = Number(x.min().item()); b = Number(x.max().item()); }
     if (a === b) { a -= 1; b += 1; }
-    const show = (v: number): string => (Number.isNaN(v) ? "nan" : v === Infinity ? "inf" : v === -Infinity ? "-inf" : String(v));
-    if (!Number.isFinite(a) || !Number.isFinite(b)) throw new Error(`torch.histc: range of [${show(a)}, ${show(b)}] is not finite`);
+    if (!Number.isFinite(a) || !Number.isFinite(b)) throw new Error(`torch.histc: range of [${cppDouble(a)}, ${cppDouble(b)}] is not finite`);
     if (a > b) throw new Error("torch.histc(): max must be larger than min");
     lo = tensor(a, { dtype, device: input.device }); hi = tensor(b, { dtype, device: input.device });
   }
@@ -361,7 +360,7 @@ export function bincount(input: Tensor, ...args: BincountArgs): Tensor {
   if (onDevice(input, args[0])) throw valueSizedOnDevice("bincount", "torch.bincountAsync(x, ...)");
   const { weights: w, minlength, dtype } = bincountArgs(input, args);
   const vals = toNumbers(input.contiguous());
-  if (vals.some((v) => v < 0)) throw new Error("bincount only supports 1-d non-negative integral inputs.");
+  if (vals.some((v) => v < 0)) throw new Error(BINCOUNT_INPUTS);
   const n = Math.max(minlength, vals.length ? Math.max(...vals) + 1 : 0);
   const out = new Float64Array(n);
   const wv = w ? toNumbers(w.contiguous()) : null;

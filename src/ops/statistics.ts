@@ -4,7 +4,7 @@
 import { Tensor } from "../core/tensor.js";
 import { float32, float64, int64 } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
-import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, checkTensor, cppDouble, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { namedTuple } from "./named-tuple.js";
 import { scalarTypeName } from "./indexing-kernels.js";
 import { noGrad } from "../autograd/grad-mode.js";
@@ -160,12 +160,6 @@ export function corrcoef(input: Tensor): Tensor { if (arguments.length > 1) chec
 
 export type HistogramResult = [Tensor, Tensor] & { hist: Tensor; binEdges: Tensor };
 interface HistogramOptions { range?: [number, number] | null; weight?: Tensor | null; density?: boolean }
-
-/** C++'s default stream format of a double, as PyTorch's messages print it. */
-function cppDouble(v: number): string {
-  if (!Number.isFinite(v)) return Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
-  return String(Number(v.toPrecision(6)));
-}
 
 /**
  * torch.histogram(input, bins=100, *, range=None, weight=None, density=False): the

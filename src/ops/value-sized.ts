@@ -11,7 +11,7 @@ import { type Args, bindArgs, checkArgs, checkTensor, installMethods, type Metho
 import { deviceOp, notImplementedOnDevice, onDevice } from "./device-hooks.js";
 import { argwhere, maskedSelect, nonzero } from "./indexing-mask.js";
 import { type UniqueOptions, bincount, unique, uniqueConsecutive } from "./sorting.js";
-import { type BincountArgs, bincountArgs } from "./bincount-args.js";
+import { BINCOUNT_INPUTS, type BincountArgs, bincountArgs } from "./bincount-args.js";
 import { type CloseArgs, allclose, equal, isclose } from "./comparison.js";
 import { ones, zeros } from "./creation.js";
 import { stack } from "./shape-join.js";
@@ -80,7 +80,7 @@ export async function bincountAsync(input: Tensor, ...args: BincountArgs): Promi
   let n = minlength;
   if (input.numel() > 0) {
     const [lo, hi] = (await stack([input.min(), input.max()]).tolistAsync()) as number[];
-    if (lo! < 0) throw new Error("bincount only supports 1-d non-negative integral inputs.");
+    if (lo! < 0) throw new Error(BINCOUNT_INPUTS);
     n = Math.max(minlength, hi! + 1);
   }
   const counts = zeros([n], { dtype, device: input.device });
