@@ -138,7 +138,7 @@ function bindMaxPool(op: string, args: readonly unknown[]): Record<string, unkno
  * int64 tensor twice the output's size).
  */
 function maxPoolNd(op: string, k: 2 | 3, x: Tensor, w: Window, returnIndices: boolean): [Tensor, Tensor | null] {
-  const wantIndices = returnIndices || tracing.on || needsGrad(x) || onDevice(x);
+  const wantIndices = returnIndices || tracing.on || needsGrad(x);
   const r = maxPoolNdImpl(op, k, x, w, wantIndices);
   if (tracing.on) traceOp("max_pool", [x], r as [Tensor, Tensor], { k, kernel: w.kernel, stride: w.stride, padding: w.padding, dilation: w.dilation, ceilMode: w.ceilMode });
   return r;
@@ -505,7 +505,7 @@ function adaptiveMaxPublic(op: string, k: 1 | 2 | 3, input: unknown, args: reado
   const x = requireTensor(op, "input", input);
   const a = bindAdaptive(op, args, true);
   const returnIndices = (a.returnIndices as boolean | undefined) ?? false;
-  let out: Tensor, indices: Tensor | null;
+  let out: Tensor, indices: Tensor;
   if (k === 1) {
     check1dInput(op, x);
     const size = oneInt(op, "output_size", a.outputSize);
