@@ -210,7 +210,7 @@ void cv_forward_image(const DirectConv& d, const float* x, const float* wt, cons
   int32_t* off = reinterpret_cast<int32_t*>(yt + band.rows * band.cols * cp);
   const index_t K = cv_tap_offsets(d, wb, plane, off);
   // Tasks: one output row of one block of channel vectors.
-  const VectorBlocks blocks(cp / kLanes, kForwardVectors);
+  const VectorBlocks blocks(nvec, kForwardVectors);
   // The next image's input is fetched into L2 a slice per task while this one computes.
   const index_t col_bands = (d.ow + band.cols - 1) / band.cols, tasks = blocks.count * d.oh * col_bands;
   const index_t x_lines = next_x != nullptr ? (d.cin * d.ih * d.iw * 4 + 63) / 64 : 0;
