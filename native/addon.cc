@@ -112,7 +112,7 @@ Napi::Value Unary(const Napi::CallbackInfo& info) {
 }
 
 // binary(op, a, b, out, args): args = [ndim, aOff, bOff, outOff, shape[ndim], aStrides[ndim],
-//                                      bStrides[ndim], alpha (add_scaled's; T's value)]
+//                                      bStrides[ndim], alpha (add_scaled's; T's value), freshOut]
 template <typename T>
 void run_binary(tts::BinaryOp op, const View& a, const View& b, const View& out, const double* p) {
   int nd = static_cast<int>(p[0]);
@@ -124,7 +124,7 @@ void run_binary(tts::BinaryOp op, const View& a, const View& b, const View& out,
     sb[d] = I(p[4 + 2 * nd + d]);
   }
   const T alpha = static_cast<T>(p[4 + 3 * nd]);
-  tts::binary(op, nd, shape, at<T>(a, p[1]), sa, at<T>(b, p[2]), sb, at<T>(out, p[3]), alpha);
+  tts::binary(op, nd, shape, at<T>(a, p[1]), sa, at<T>(b, p[2]), sb, at<T>(out, p[3]), alpha, p[5 + 3 * nd] != 0);
 }
 
 Napi::Value Binary(const Napi::CallbackInfo& info) {

@@ -76,7 +76,7 @@ void unary(UnaryOp op, index_t n, const T* x, T* y) {
 
 template <typename T>
 void binary(BinaryOp op, int ndim, const index_t* shape_in, const T* a, const index_t* sa_in,
-            const T* b, const index_t* sb_in, T* out, T alpha) {
+            const T* b, const index_t* sb_in, T* out, T alpha, bool fresh_out) {
   // Drop size-1 dims and merge dims that are contiguous in both operands (out is contiguous).
   index_t shape[kMaxDims], sa[kMaxDims], sb[kMaxDims];
   int nd = 0;
@@ -105,7 +105,7 @@ void binary(BinaryOp op, int ndim, const index_t* shape_in, const T* a, const in
   if (outer == 1) {
     // Large outputs apart from both operands go through the streaming kernel, which declines the
     // ops and strides it has no form for.
-    const bool stream = k.binary_stream && out != a && out != b && inner * static_cast<index_t>(sizeof(T)) >= kStreamBytes;
+    const bool stream = fresh_out && k.binary_stream && out != a && out != b && inner * static_cast<index_t>(sizeof(T)) >= kStreamBytes;
     parallel_for(0, inner, kGrainCheap, [&](index_t lo, index_t hi) {
       if (!stream || !k.binary_stream(op, hi - lo, a + lo * isa, isa, b + lo * isb, isb, out + lo, alpha))
         k.binary(op, hi - lo, a + lo * isa, isa, b + lo * isb, isb, out + lo, alpha);
@@ -114,7 +114,7 @@ void binary(BinaryOp op, int ndim, const index_t* shape_in, const T* a, const in
   }
   const index_t grain = max_i(1, kGrainCheap / inner);
   // Rows of a large output (x + row, x * column...) stream too, where a row holds whole lines.
-  const bool stream_rows = k.binary_stream && out != a && out != b && inner >= 64 &&
+  const bool stream_rows = fresh_out && k.binary_stream && out != a && out != b && inner >= 64 &&
                            outer * inner * static_cast<index_t>(sizeof(T)) >= kStreamBytes;
   parallel_for(0, outer, grain, [&](index_t lo, index_t hi) {
     // Odometer over the outer dims, started at row `lo`.
@@ -339,7 +339,7 @@ void sgd(const SgdParams& p, index_t n, T* param, const T* grad, T* momentum_buf
 #define TTS_INSTANTIATE(T)                                                                      \
   template void unary<T>(UnaryOp, index_t, const T*, T*);                                       \
   template void binary<T>(BinaryOp, int, const index_t*, const T*, const index_t*, const T*,    \
-                          const index_t*, T*, T);                                               \
+                          const index_t*, T*, T, bool);                                         \
   template void reduce<T>(ReduceOp, index_t, index_t, index_t, const T*, T*);                   \
   template double sum_squares<T>(index_t, const T*);                                            \
   template void softmax<T>(bool, index_t, index_t, const T*, T*);                               \

@@ -160,7 +160,7 @@ test("native binary: broadcasting, strided and transposed operands, in place, ex
   });
 });
 
-test("native binary: outputs of 2 MiB and more (written with non-temporal stores, also row by row) are exact, at any alignment, with a broadcast operand and in place", { skip: skipReason }, () => {
+test("native binary: outputs of 2 MiB and more (fresh ones written with non-temporal stores, also row by row; warm ones plainly) are exact, at any alignment, with a broadcast operand and in place", { skip: skipReason }, () => {
   forEachIsa((isa) => {
     for (const ctor of DTYPES) {
       const n = (2 ** 21) / ctor.BYTES_PER_ELEMENT + 37;
@@ -173,10 +173,12 @@ test("native binary: outputs of 2 MiB and more (written with non-temporal stores
         for (const outOff of [0, 1, 3]) {
           for (const [bShape, bStrides] of [[[n], [1]], [[1], [0]]] as const) {
             const want = binaryReference(op, ctor, [n], a, 1, [1], b, 2, bShape[0] === 1 ? [0] : [1]);
-            const out = new ctor(n + outOff);
-            native.binary(op, [n], { data: a, offset: 1, strides: [1] }, { data: b, offset: 2, strides: [...bStrides] }, out, outOff);
-            const m = mismatch(out.subarray(outOff), want, 0, 0, `${isa} ${ctor.name} ${op} out offset ${outOff} b [${bShape}]`);
-            if (m !== null) assert.fail(m);
+            for (const fresh of [true, false]) {
+              const out = new ctor(n + outOff);
+              native.binary(op, [n], { data: a, offset: 1, strides: [1] }, { data: b, offset: 2, strides: [...bStrides] }, out, outOff, 1, fresh);
+              const m = mismatch(out.subarray(outOff), want, 0, 0, `${isa} ${ctor.name} ${op} out offset ${outOff} b [${bShape}] ${fresh ? "fresh" : "warm"}`);
+              if (m !== null) assert.fail(m);
+            }
           }
         }
         // Rows of a large output (x + row, x * column), streamed row by row.
@@ -186,7 +188,7 @@ test("native binary: outputs of 2 MiB and more (written with non-temporal stores
             for (const outOff of [0, 3]) {
               const want = binaryReference(op, ctor, [rows, inner], a, 1, [inner, 1], b, 2, [...bStrides]);
               const out = new ctor(rows * inner + outOff);
-              native.binary(op, [rows, inner], { data: a, offset: 1, strides: [inner, 1] }, { data: b, offset: 2, strides: [...bStrides] }, out, outOff);
+              native.binary(op, [rows, inner], { data: a, offset: 1, strides: [inner, 1] }, { data: b, offset: 2, strides: [...bStrides] }, out, outOff, 1, true);
               const m = mismatch(out.subarray(outOff), want, 0, 0, `${isa} ${ctor.name} ${op} rows of ${inner} with a ${what} out offset ${outOff}`);
               if (m !== null) assert.fail(m);
             }

@@ -185,7 +185,7 @@ export function copyInto(dst: Tensor, src: Tensor): void {
   if (tryNativeCopy(dst, src, sStr)) return;
   // Float copies within one buffer (disjoint parts, or the very same elements) as the native binary
   // kernel: x * 1 keeps every value, -0 and infinities included.
-  if (dst.dtype === src.dtype && dst.numel() >= NATIVE_MIN_COPY && tryNativeBinary(COPY_BY_MUL, src, sStr, scalarOf(1, src.dtype), shape.map(() => 0), dst, shape)) return;
+  if (dst.dtype === src.dtype && dst.numel() >= NATIVE_MIN_COPY && tryNativeBinary(COPY_BY_MUL, src, sStr, scalarOf(1, src.dtype), shape.map(() => 0), dst, shape, true)) return;
   const a = dst.storage.data as unknown as (number | bigint)[];
   const b = src.storage.data as unknown as (number | bigint)[];
   const srcOp = { strides: sStr, offset: src._offset };
@@ -263,13 +263,13 @@ export function binaryMap(
   const shape = shapesEqual(x._shape, y._shape) ? x._shape : broadcastShapes(x._shape, y._shape);
   if (out) checkOut(op, out, shape);
   const res = out ?? uninitTensor(shape, outDtype);
-  if (tryTypedBinary(x, y, res, shape, f, fBig)) return res;
+  if (tryTypedBinary(x, y, res, shape, f, fBig, out === undefined)) return res;
   if (fBig && res.dtype === int64 && !x.dtype.isFloatingPoint && !y.dtype.isFloatingPoint) {
     bigBinary(x, y, res, shape, fBig);
     return res;
   }
   if (flatBinary(x, y, res, f)) return res;
-  if (tryNativeBinary(f, x, broadcastStrides(x._shape, x._strides, shape), y, broadcastStrides(y._shape, y._strides, shape), res, shape)) return res;
+  if (tryNativeBinary(f, x, broadcastStrides(x._shape, x._strides, shape), y, broadcastStrides(y._shape, y._strides, shape), res, shape, out === undefined)) return res;
   const xa = numericView(x), ya = numericView(y);
   const xs = { data: xa.data, offset: xa.offset, strides: broadcastStrides(x._shape, xa.strides, shape) };
   const ys = { data: ya.data, offset: ya.offset, strides: broadcastStrides(y._shape, ya.strides, shape) };
@@ -296,14 +296,14 @@ export function binaryMap(
  * and the float ops without a plain float kernel. True division of two integer tensors into a
  * float result converts both operands first (native conversions), then divides as floats.
  */
-function tryTypedBinary(x: Tensor, y: Tensor, res: Tensor, shape: readonly number[], f: BinaryFn, fBig?: (a: bigint, b: bigint) => bigint): boolean {
+function tryTypedBinary(x: Tensor, y: Tensor, res: Tensor, shape: readonly number[], f: BinaryFn, fBig: ((a: bigint, b: bigint) => bigint) | undefined, freshOut: boolean): boolean {
   if (kernels.backend !== "native" || res.numel() < NATIVE_MIN_BINARY) return false;
   const floatOp = nativeBinaryOpOf(f);
   if (floatOp === "div" && res.dtype.isFloatingPoint && x.dtype === y.dtype && !x.dtype.isFloatingPoint && x.dtype.name !== "bool") {
     const cx = emptyTensor(x._shape, res.dtype), cy = emptyTensor(y._shape, res.dtype);
     copyInto(cx, x);
     copyInto(cy, y);
-    return tryNativeBinary(f, cx, broadcastStrides(cx._shape, cx._strides, shape), cy, broadcastStrides(cy._shape, cy._strides, shape), res, shape);
+    return tryNativeBinary(f, cx, broadcastStrides(cx._shape, cx._strides, shape), cy, broadcastStrides(cy._shape, cy._strides, shape), res, shape, freshOut);
   }
   // Plain float add/sub/mul/div/maximum/minimum have vectorised kernels of their own.
   if (floatOp !== undefined && res.dtype.isFloatingPoint) return false;

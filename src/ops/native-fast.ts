@@ -43,15 +43,18 @@ function isFloat(t: Tensor): boolean {
   return d instanceof Float32Array || d instanceof Float64Array;
 }
 
-/** out = f(x, y) with broadcasting strides, when f is native-capable and the operands allow it. */
-export function tryNativeBinary(f: object, x: Tensor, xs: readonly number[], y: Tensor, ys: readonly number[], out: Tensor, shape: readonly number[]): boolean {
+/**
+ * out = f(x, y) with broadcasting strides, when f is native-capable and the operands allow it.
+ * `freshOut`: out is a new storage, not a destination the caller wrote lately (see native.binary).
+ */
+export function tryNativeBinary(f: object, x: Tensor, xs: readonly number[], y: Tensor, ys: readonly number[], out: Tensor, shape: readonly number[], freshOut = false): boolean {
   if (kernels.backend !== "native" || out.numel() < NATIVE_MIN_BINARY) return false;
   const op = BINARY.get(f);
   if (!op || !isFloat(out) || x.dtype !== out.dtype || y.dtype !== out.dtype || !out.isContiguous() || shape.length > native.MAX_DIMS) return false;
   // The output may be an input only as the very same elements (in-place ops).
   const aliases = (t: Tensor, s: readonly number[]) => t.storage === out.storage && !(t._offset === out._offset && t.isContiguous() && s.every((v, i) => shape[i] === 1 || v === out._strides[i]));
   if (aliases(x, xs) || aliases(y, ys)) return false;
-  native.binary(op, shape, { data: x.storage.data as FloatArray, offset: x._offset, strides: xs }, { data: y.storage.data as FloatArray, offset: y._offset, strides: ys }, out.storage.data as FloatArray, out._offset, SCALE.get(f) ?? 1);
+  native.binary(op, shape, { data: x.storage.data as FloatArray, offset: x._offset, strides: xs }, { data: y.storage.data as FloatArray, offset: y._offset, strides: ys }, out.storage.data as FloatArray, out._offset, SCALE.get(f) ?? 1, freshOut);
   return true;
 }
 

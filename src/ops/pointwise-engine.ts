@@ -10,6 +10,8 @@ import { resultType, type TensorOrScalar } from "./promotion.js";
 import { applyInPlace, checkInplaceCast } from "./inplace.js";
 import { type TraceAttrs, traceOp, tracing } from "../onnx/hook.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
+import { directOut, outOffered } from "./out.js";
+import { broadcastShapes, shapesEqual } from "../core/shape.js";
 
 /** A scalar operand as a 0-d tensor of the op's compute dtype. */
 export function asOperand(op: string, v: TensorOrScalar, dtype: DType): Tensor {
@@ -80,6 +82,7 @@ export function binaryOp(spec: BinarySpec, a: TensorOrScalar, b: TensorOrScalar,
   // PyTorch casts each operand to the common dtype before computing: for a 16-bit float that rounds
   // an int tensor's or a 0-d float32 tensor's values first (float16 1 + int 2049 is 1 + 2048).
   const cx = castForHalf(x, promoted), cy = castForHalf(y, promoted);
+  if (out === undefined && outOffered(spec.name)) out = directOut(spec.name, shapesEqual(cx._shape, cy._shape) ? cx._shape : broadcastShapes(cx._shape, cy._shape), outDtype, [cx, cy]);
   const res = onDevice(cx, cy, out) ? deviceOp("binary", spec.name)(spec, cx, cy, outDtype, out) : binaryMap(cx, cy, outDtype, spec.f32 && isSingleOrHalf(promoted) ? spec.f32 : spec.f, out, spec.fBig, spec.name);
   if (!spec.vjp || out) {
     if (tracing.on && !out) traceOp(traceKind(spec), [x, y], res, spec.onnx?.attrs);
@@ -125,6 +128,7 @@ export const sameOut = (d: DType): DType => d;
 export function unaryOp(spec: UnarySpec, input: Tensor, out?: Tensor): Tensor {
   checkTensor(spec.name, "input", input);
   const dtype = (spec.outDtype ?? floatOut)(input.dtype);
+  if (out === undefined && outOffered(spec.name)) out = directOut(spec.name, input._shape, dtype, [input]);
   const res = onDevice(input, out) ? deviceOp("unary", spec.name)(spec, input, dtype, out) : unaryMap(input, dtype, spec.f, out);
   if (!spec.vjp || out || !dtype.isFloatingPoint) {
     if (tracing.on && !out) traceOp(traceKind(spec), [input], res, spec.onnx?.attrs);

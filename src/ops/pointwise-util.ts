@@ -13,6 +13,7 @@ import { applyInPlace } from "./inplace.js";
 import { resultTypeMany, type TensorOrScalar } from "./promotion.js";
 import { type TraceAttrs, traceOp, tracing } from "../onnx/hook.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
+import { directOut, outOffered } from "./out.js";
 
 /** Python's type name of an argument, as PyTorch's argument errors print it. */
 export function pyType(v: unknown): string {
@@ -167,9 +168,10 @@ function dense(t: Tensor): Floats {
 export function unaryFast(spec: UnarySpec, loop: Loop1, input: Tensor): Tensor {
   if (onDevice(input)) return unaryOp(spec, input);
   if (!denseFloat(input) || (spec.outDtype ?? floatOutOf)(input.dtype) !== input.dtype) return unaryOp(spec, input);
-  const out = uninitTensor(input._shape, input.dtype);
-  if (!tryNativeUnary(spec.f, dense(input), out.storage.data as Floats, out.numel())) loop(dense(input), out.storage.data as Floats, out.numel());
-  if (!spec.vjp) {
+  const direct = outOffered(spec.name) ? directOut(spec.name, input._shape, input.dtype, [input]) : undefined;
+  const out = direct ?? uninitTensor(input._shape, input.dtype);
+  if (!tryNativeUnary(spec.f, dense(input), dense(out), out.numel())) loop(dense(input), dense(out), out.numel());
+  if (!spec.vjp || direct) {
     if (tracing.on) traceOp(traceKind(spec), [input], out, spec.onnx?.attrs);
     return out;
   }

@@ -207,7 +207,7 @@ export function setIsa(isa: Isa): Isa {
 }
 
 // One argument block reused by every call (each worker thread has its own module instance).
-const ARGS = new Float64Array(5 + 3 * MAX_DIMS);
+const ARGS = new Float64Array(6 + 3 * MAX_DIMS);
 
 // ---------------------------------------------------------------------------------------------
 // Checks
@@ -488,9 +488,11 @@ export function copyStrided<T extends CopyArray>(shape: readonly number[], src: 
  * contiguous strides) but must not otherwise overlap them. Up to MAX_DIMS dims.
  * `alpha` (add and sub only) scales b: a + alpha * b (a - alpha * b) rounded once, as PyTorch's
  * fused kernel; give it as a value of out's type (Math.fround'ed for a Float32Array).
+ * `freshOut`: out was just taken from the storage pool (its lines are cold), so a large one is
+ * written with non-temporal stores; otherwise (out=, in place) plain stores keep it in the caches.
  */
 export function binary<T extends FloatArray>(
-  op: BinaryOp, shape: readonly number[], a: StridedOperand<T>, b: StridedOperand<T>, out: T, outOff = 0, alpha = 1,
+  op: BinaryOp, shape: readonly number[], a: StridedOperand<T>, b: StridedOperand<T>, out: T, outOff = 0, alpha = 1, freshOut = false,
 ): void {
   const name = "binary";
   const native = lib(name);
@@ -525,6 +527,7 @@ export function binary<T extends FloatArray>(
   }
   // a - alpha * b is a + (-alpha) * b exactly (negation is exact), signed zeros included.
   p[4 + 3 * nd] = op === "sub" ? -alpha : alpha;
+  p[5 + 3 * nd] = freshOut ? 1 : 0;
   native.binary(code, a.data, b.data, out, p);
 }
 
