@@ -211,6 +211,13 @@ test("native binary: bad arguments throw", { skip: skipReason }, () => {
   assert.throws(() => native.binary("add", [2, 3], { data: a, strides: [3, 1] }, { data: new Float64Array(3) as unknown as Float32Array, strides: [0, 1] }, out), /Float32Array/);
   assert.throws(() => native.binary("add", [2, 3], { data: a, offset: 1, strides: [2, 1] }, { data: b, strides: [0, 1] }, a), /overlaps a/);
   assert.throws(() => native.binary("pow" as native.BinaryOp, [1], { data: a, strides: [1] }, { data: b, strides: [1] }, out), /unknown op/);
+  // out over an operand read in another order (broadcast, transposed, shifted) is refused; the very same elements are not.
+  assert.throws(() => native.binary("add", [2, 3], { data: a, strides: [3, 1] }, { data: out, strides: [0, 1] }, out), /overlaps b/);
+  assert.throws(() => native.binary("add", [2, 3], { data: a, strides: [3, 1] }, { data: out, strides: [1, 2] }, out), /overlaps b/);
+  const x = Float32Array.from([1, 2, 3, 4, 5, 6]);
+  native.binary("add", [2, 3], { data: x, strides: [3, 1] }, { data: Float32Array.from([10, 20, 30]), strides: [0, 1] }, x);
+  assert.deepEqual([...x], [11, 22, 33, 14, 25, 36]);
+  assert.throws(() => native.binary("add", [5], { data: x, offset: 1, strides: [1] }, { data: b, strides: [0] }, x), /overlaps a/);
 });
 
 function reduceReference(op: native.ReduceOp, x: ArrayLike<number>, outer: number, size: number, inner: number): Float64Array {

@@ -68,6 +68,7 @@ function isOperand(v: unknown): v is TensorOrScalar {
 }
 
 function alphaOf(op: string, args: readonly unknown[]): number {
+  if (args.length === 0) return 1;
   const a = bindArgs(op, args, ["alpha"], [], 2);
   return (a.alpha as number | undefined) ?? 1;
 }

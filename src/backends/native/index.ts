@@ -494,32 +494,17 @@ export function copyStrided<T extends CopyArray>(shape: readonly number[], src: 
 export function binary<T extends FloatArray>(
   op: BinaryOp, shape: readonly number[], a: StridedOperand<T>, b: StridedOperand<T>, out: T, outOff = 0, alpha = 1, freshOut = false,
 ): void {
-  const name = "binary";
-  const native = lib(name);
+  const native = lib("binary");
   let code = BINARY_CODES[op];
-  if (code === undefined) throw new Error(`native.${name}: unknown op ${String(op)}`);
-  if (alpha !== 1) {
-    if (op !== "add" && op !== "sub") throw new Error(`native.${name}: alpha applies to add and sub only, not ${op}`);
-    if (typeof alpha !== "number") throw new Error(`native.${name}: alpha must be a number, not ${typeof alpha}`);
-    code = ADD_SCALED_CODE;
+  if (code === undefined || alpha !== 1 || !binaryArgsPlain(shape, a, b, out, outOff)) {
+    // The cases the lean check below does not settle (alpha, an error, out over an operand) get
+    // every check with its message.
+    if (!binaryArgsChecked(op, shape, a, b, out, outOff, alpha)) return;
+    if (alpha !== 1) code = ADD_SCALED_CODE;
   }
   const nd = shape.length;
-  const contiguous = contiguousOf(name, shape, [a.strides, b.strides]);
-  checkArray(name, "out", out);
-  checkSameDtype(name, out, "a", a.data);
-  checkSameDtype(name, out, "b", b.data);
-  const aOff = a.offset ?? 0, bOff = b.offset ?? 0;
-  const so = checkSpan(name, "out", out, outOff, shape, contiguous);
-  const sa = checkSignedSpan(name, "a", a.data, aOff, shape, a.strides);
-  const sb = checkSignedSpan(name, "b", b.data, bOff, shape, b.strides);
-  if (so === null) return;
-  for (const [x, sx, xOff, label] of [[a, sa, aOff, "a"], [b, sb, bOff, "b"]] as const) {
-    if (!overlaps(out, so, x.data, sx)) continue;
-    const exact = sameStart(out, outOff, x.data, xOff) && shape.every((s, d) => s === 1 || x.strides[d] === contiguous[d]);
-    if (!exact) throw new Error(`native.${name}: out overlaps ${label} other than as the very same elements`);
-  }
   const p = ARGS;
-  p[0] = nd; p[1] = aOff; p[2] = bOff; p[3] = outOff;
+  p[0] = nd; p[1] = a.offset ?? 0; p[2] = b.offset ?? 0; p[3] = outOff;
   for (let d = 0; d < nd; d++) {
     p[4 + d] = shape[d]!;
     p[4 + nd + d] = a.strides[d]!;
@@ -528,7 +513,67 @@ export function binary<T extends FloatArray>(
   // a - alpha * b is a + (-alpha) * b exactly (negation is exact), signed zeros included.
   p[4 + 3 * nd] = op === "sub" ? -alpha : alpha;
   p[5 + 3 * nd] = freshOut ? 1 : 0;
-  native.binary(code, a.data, b.data, out, p);
+  native.binary(code!, a.data, b.data, out, p);
+}
+
+/**
+ * The common call in one pass without allocating (this wrapper's checks were half of a
+ * 1000-element add's time): valid sizes and strides, all elements within their arrays, one float
+ * type, and out in another buffer than a and b or the very same elements (in place). False sends
+ * the call through binaryArgsChecked.
+ */
+function binaryArgsPlain<T extends FloatArray>(shape: readonly number[], a: StridedOperand<T>, b: StridedOperand<T>, out: T, outOff: number): boolean {
+  const nd = shape.length, as = a.strides, bs = b.strides, ad = a.data, bd = b.data;
+  if (nd > MAX_DIMS || as.length !== nd || bs.length !== nd) return false;
+  if (!(out instanceof Float32Array || out instanceof Float64Array) || ad.constructor !== out.constructor || bd.constructor !== out.constructor) return false;
+  const aOff = a.offset ?? 0, bOff = b.offset ?? 0;
+  if (!isIndex(aOff) || !isIndex(bOff) || !isIndex(outOff)) return false;
+  // n: the elements after dim d, which is out's (contiguous) stride there; aSame/bSame: the operand
+  // reads out's elements in out's order (in place), where their buffers are the same.
+  let n = 1, aFirst = aOff, aLast = aOff, bFirst = bOff, bLast = bOff, aSame = true, bSame = true;
+  for (let d = nd - 1; d >= 0; d--) {
+    const size = shape[d]!, sa = as[d]!, sb = bs[d]!;
+    if (!isIndex(size) || !Number.isSafeInteger(sa) || !Number.isSafeInteger(sb)) return false;
+    if (size !== 1) { aSame &&= sa === n; bSame &&= sb === n; }
+    n *= size;
+    if (sa < 0) aFirst += (size - 1) * sa; else aLast += (size - 1) * sa;
+    if (sb < 0) bFirst += (size - 1) * sb; else bLast += (size - 1) * sb;
+  }
+  if (n === 0 || !Number.isSafeInteger(n) || !Number.isSafeInteger(aLast) || !Number.isSafeInteger(bLast)) return false;
+  if (aFirst < 0 || aLast >= ad.length || bFirst < 0 || bLast >= bd.length || outOff + n > out.length) return false;
+  const buffer = out.buffer;
+  return (ad.buffer !== buffer || (aSame && sameStart(out, outOff, ad, aOff))) && (bd.buffer !== buffer || (bSame && sameStart(out, outOff, bd, bOff)));
+}
+
+function isIndex(v: number): boolean {
+  return Number.isSafeInteger(v) && v >= 0;
+}
+
+/** Every check of binary(), each with its message; false when there is nothing to compute. */
+function binaryArgsChecked<T extends FloatArray>(
+  op: BinaryOp, shape: readonly number[], a: StridedOperand<T>, b: StridedOperand<T>, out: T, outOff: number, alpha: number,
+): boolean {
+  const name = "binary";
+  if (BINARY_CODES[op] === undefined) throw new Error(`native.${name}: unknown op ${String(op)}`);
+  if (alpha !== 1) {
+    if (op !== "add" && op !== "sub") throw new Error(`native.${name}: alpha applies to add and sub only, not ${op}`);
+    if (typeof alpha !== "number") throw new Error(`native.${name}: alpha must be a number, not ${typeof alpha}`);
+  }
+  const contiguous = contiguousOf(name, shape, [a.strides, b.strides]);
+  checkArray(name, "out", out);
+  checkSameDtype(name, out, "a", a.data);
+  checkSameDtype(name, out, "b", b.data);
+  const aOff = a.offset ?? 0, bOff = b.offset ?? 0;
+  const so = checkSpan(name, "out", out, outOff, shape, contiguous);
+  const sa = checkSignedSpan(name, "a", a.data, aOff, shape, a.strides);
+  const sb = checkSignedSpan(name, "b", b.data, bOff, shape, b.strides);
+  if (so === null) return false;
+  for (const [x, sx, xOff, label] of [[a, sa, aOff, "a"], [b, sb, bOff, "b"]] as const) {
+    if (!overlaps(out, so, x.data, sx)) continue;
+    const exact = sameStart(out, outOff, x.data, xOff) && shape.every((s, d) => s === 1 || x.strides[d] === contiguous[d]);
+    if (!exact) throw new Error(`native.${name}: out overlaps ${label} other than as the very same elements`);
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------------
