@@ -220,6 +220,35 @@ test("native binary: bad arguments throw", { skip: skipReason }, () => {
   assert.throws(() => native.binary("add", [5], { data: x, offset: 1, strides: [1] }, { data: b, strides: [0] }, x), /overlaps a/);
 });
 
+test("native binary: the one-pass argument check passes only calls that every check passes", () => {
+  // binary() skips its full checks when binaryArgsPlain accepts a call: a call it accepted wrongly
+  // would reach the kernel out of bounds. Random small calls, valid and not, in both checks.
+  let seed = 12345;
+  const rand = (n: number): number => { seed ^= seed << 13; seed ^= seed >>> 17; seed ^= seed << 5; return (seed >>> 0) % n; };
+  const pick = <T,>(xs: readonly T[]): T => xs[rand(xs.length)]!;
+  let accepted = 0;
+  for (let iter = 0; iter < 20000; iter++) {
+    const nd = rand(4);
+    const shape = Array.from({ length: nd }, () => rand(5));
+    const stride = (): number => (rand(12) === 0 ? 0.5 : rand(9) - 3);
+    const buffer = new ArrayBuffer(64 * 8);
+    const ctor = pick([Float32Array, Float64Array] as const);
+    const array = (): Float32Array | Float64Array => {
+      const start = rand(4) * ctor.BYTES_PER_ELEMENT;
+      return rand(3) === 0 ? new ctor(buffer, start, rand(16)) : new ctor(rand(16));
+    };
+    const a = { data: array(), offset: rand(8) - 1, strides: shape.map(stride) };
+    const b = { data: rand(8) === 0 ? new (ctor === Float32Array ? Float64Array : Float32Array)(16) : array(), offset: rand(8) - 1, strides: shape.map(stride) };
+    const out = pick([array(), a.data, b.data]);
+    const outOff = rand(6) - 1;
+    if (!native.binaryArgsPlain(shape, a as native.StridedOperand<Float32Array>, b as native.StridedOperand<Float32Array>, out as Float32Array, outOff)) continue;
+    accepted++;
+    assert.equal(native.binaryArgsChecked("add", shape, a as native.StridedOperand<Float32Array>, b as native.StridedOperand<Float32Array>, out as Float32Array, outOff, 1), true,
+      `accepted: shape [${shape}], a ${a.data.length}@${a.offset} [${a.strides}], b ${b.data.length}@${b.offset} [${b.strides}], out ${out.length}@${outOff}`);
+  }
+  assert.ok(accepted > 500, `only ${accepted} random calls were valid`);
+});
+
 function reduceReference(op: native.ReduceOp, x: ArrayLike<number>, outer: number, size: number, inner: number): Float64Array {
   const out = new Float64Array(outer * inner);
   for (let o = 0; o < outer; o++) {

@@ -520,9 +520,9 @@ export function binary<T extends FloatArray>(
  * The common call in one pass without allocating (this wrapper's checks were half of a
  * 1000-element add's time): valid sizes and strides, all elements within their arrays, one float
  * type, and out in another buffer than a and b or the very same elements (in place). False sends
- * the call through binaryArgsChecked.
+ * the call through binaryArgsChecked. @internal (exported for its test)
  */
-function binaryArgsPlain<T extends FloatArray>(shape: readonly number[], a: StridedOperand<T>, b: StridedOperand<T>, out: T, outOff: number): boolean {
+export function binaryArgsPlain<T extends FloatArray>(shape: readonly number[], a: StridedOperand<T>, b: StridedOperand<T>, out: T, outOff: number): boolean {
   const nd = shape.length, as = a.strides, bs = b.strides, ad = a.data, bd = b.data;
   if (nd > MAX_DIMS || as.length !== nd || bs.length !== nd) return false;
   if (!(out instanceof Float32Array || out instanceof Float64Array) || ad.constructor !== out.constructor || bd.constructor !== out.constructor) return false;
@@ -549,8 +549,8 @@ function isIndex(v: number): boolean {
   return Number.isSafeInteger(v) && v >= 0;
 }
 
-/** Every check of binary(), each with its message; false when there is nothing to compute. */
-function binaryArgsChecked<T extends FloatArray>(
+/** @internal Every check of binary(), each with its message; false when there is nothing to compute. */
+export function binaryArgsChecked<T extends FloatArray>(
   op: BinaryOp, shape: readonly number[], a: StridedOperand<T>, b: StridedOperand<T>, out: T, outOff: number, alpha: number,
 ): boolean {
   const name = "binary";
