@@ -1,6 +1,7 @@
 // DataLoader: batches from a dataset through a (batch) sampler and a collate function, iterable
 // with for...of and for await...of. The async form prepares the next batch while the caller
-// works on the current one.
+// works on the current one. With numWorkers > 0 (Node), worker threads fetch the batches
+// (worker-pool.ts, worker-iterator.ts), in the same order and with the same values.
 
 import { Tensor } from "../../core/tensor.js";
 import { type Generator, defaultGenerator } from "../../core/generator.js";
@@ -10,6 +11,10 @@ import { BatchSampler, RandomSampler, Sampler, SequentialSampler } from "./sampl
 import { copyInto, emptyTensor } from "../../ops/engine.js";
 import { tensor } from "../../ops/creation.js";
 import { isOptionsObject } from "../../ops/args.js";
+import { Decoder, Encoder, encodeFunction, workerModuleOf } from "./worker-transfer.js";
+import { WorkerPool, workerThreads } from "./worker-pool.js";
+import { runAsync, runSync, workerEpoch, type Steps } from "./worker-iterator.js";
+import type { CollateMode } from "./worker-protocol.js";
 
 export type CollateFn<T, B> = (batch: T[]) => B;
 
@@ -82,6 +87,11 @@ export interface DataLoaderOptions<T, B> {
   generator?: Generator | null;
   prefetchFactor?: number | null;
   persistentWorkers?: boolean;
+  /**
+   * Called in each worker thread with its id, after seeding. Workers import it: export it under its
+   * name and set `fn.workerModule = import.meta.url`.
+   */
+  workerInitFn?: ((workerId: number) => void) | null;
 }
 
 const KNOWN = ["batchSize", "shuffle", "sampler", "batchSampler", "numWorkers", "collateFn", "pinMemory", "dropLast", "timeout", "generator", "prefetchFactor", "persistentWorkers", "workerInitFn"];
@@ -93,8 +103,17 @@ export class DataLoader<T = unknown, B = DefaultCollated<T>> {
   readonly sampler: Sampler<number> | null;
   readonly batchSampler: Sampler<number[]> | null;
   readonly collateFn: CollateFn<T, B>;
+  readonly numWorkers: number;
+  /** Batches requested ahead per worker (null without workers). */
+  readonly prefetchFactor: number | null;
+  readonly persistentWorkers: boolean;
+  /** Seconds to wait for a batch from the workers; 0 waits forever. */
+  readonly timeout: number;
+  readonly workerInitFn: ((workerId: number) => void) | null;
   private readonly usesDefaultCollate: boolean;
   private readonly generator: Generator | null;
+  /** The persistent workers, kept between epochs. */
+  private pool: WorkerPool | null = null;
 
   constructor(dataset: Dataset<T> | IterableDataset<T>, batchSize: number | null | DataLoaderOptions<T, B> = 1, options: DataLoaderOptions<T, B> = {}) {
     const o: DataLoaderOptions<T, B> = isOptionsObject(batchSize) ? (batchSize as DataLoaderOptions<T, B>) : { ...options, batchSize: batchSize as number | null };
@@ -110,6 +129,21 @@ export class DataLoader<T = unknown, B = DefaultCollated<T>> {
       throw new Error("batch_sampler option is mutually exclusive with batch_size, shuffle, sampler, and drop_last");
     }
     if (bs !== null && (!Number.isInteger(bs) || bs <= 0)) throw new Error(`batch_size should be a positive integer value, but got batch_size=${bs}`);
+    const numWorkers = o.numWorkers ?? 0;
+    if (!Number.isInteger(numWorkers) || numWorkers < 0) throw new Error("num_workers option should be non-negative; use num_workers=0 to disable multiprocessing.");
+    const timeout = o.timeout ?? 0;
+    if (!(timeout >= 0)) throw new Error("timeout option should be non-negative");
+    const prefetch = o.prefetchFactor ?? null;
+    if (numWorkers === 0 && prefetch !== null) {
+      throw new Error("prefetch_factor option could only be specified in multiprocessing.let num_workers > 0 to enable multiprocessing, otherwise set prefetch_factor to None.");
+    }
+    if (prefetch !== null && (!Number.isInteger(prefetch) || prefetch < 0)) throw new Error("prefetch_factor option should be non-negative");
+    if (o.persistentWorkers && numWorkers === 0) throw new Error("persistent_workers option needs num_workers > 0");
+    this.numWorkers = numWorkers;
+    this.prefetchFactor = numWorkers > 0 ? (prefetch ?? 2) : null;
+    this.persistentWorkers = o.persistentWorkers ?? false;
+    this.timeout = timeout;
+    this.workerInitFn = o.workerInitFn ?? null;
     this.dropLast = o.dropLast ?? false;
     if (iterable) { this.sampler = null; this.batchSampler = null; }
     else {
@@ -131,19 +165,64 @@ export class DataLoader<T = unknown, B = DefaultCollated<T>> {
   }
 
   private fetch(indices: number[]): B {
-    const ds = this.dataset as Dataset<T>;
-    // A TensorDataset batch is one gather per tensor instead of a stack of rows (same result).
-    if (this.usesDefaultCollate && ds instanceof TensorDataset) {
-      const idx = tensor(indices, { dtype: int64 });
-      return ds.tensors.map((t) => t.indexSelect(0, idx)) as unknown as B;
-    }
-    return this.collateFn(indices.map((i) => ds.getItem(i)));
+    return fetchMapBatch(this.dataset as Dataset<T>, indices, this.collateFn, this.usesDefaultCollate);
+  }
+
+  /**
+   * The workers of this epoch: the persistent ones of an earlier epoch, or new ones. The dataset,
+   * collateFn and workerInitFn are checked (and encoded) before any thread starts.
+   */
+  private startPool(wt: NonNullable<ReturnType<typeof workerThreads>>, baseSeed: bigint): { pool: WorkerPool; resume: boolean } {
+    if (this.pool) return { pool: this.pool, resume: true };
+    const dataset = new Encoder("share").encode(this.dataset, "dataset");
+    const collate = this.collateMode();
+    const initFn = this.workerInitFn ? encodeFunction(this.workerInitFn, "workerInitFn") : null;
+    const iterable = this.dataset instanceof IterableDataset;
+    const pool = new WorkerPool(wt, {
+      numWorkers: this.numWorkers, baseSeed, dataset, iterable, batchSize: this.batchSize, dropLast: this.dropLast, collate, initFn,
+    }, this.timeout);
+    if (this.persistentWorkers) this.pool = pool;
+    return { pool, resume: false };
+  }
+
+  private collateMode(): CollateMode {
+    // Without automatic batching (batchSize null) items are not collated, as without workers.
+    if (this.batchSize === null && !this.batchSampler) return { kind: "none" };
+    if (this.usesDefaultCollate) return { kind: "default" };
+    // A collateFn that workers can import runs there; any other runs here on the fetched items.
+    return workerModuleOf(this.collateFn) !== null ? { kind: "function", fn: encodeFunction(this.collateFn, "collateFn") } : { kind: "items" };
+  }
+
+  private epoch(pool: WorkerPool, resume: boolean): Steps<B> {
+    const mainCollate = this.collateMode().kind === "items";
+    const source = this.dataset instanceof IterableDataset ? null : (this.batchSampler ?? this.sampler!)[Symbol.iterator]();
+    return workerEpoch<B>(pool, {
+      source, prefetchFactor: this.prefetchFactor!, resume,
+      finish: (data) => {
+        const value = new Decoder().decode(data);
+        return mainCollate ? this.collateFn(value as T[]) : value as B;
+      },
+    });
+  }
+
+  /** Non-persistent workers end with the epoch (finished, left by break, or failed); persistent ones on failure only. */
+  private endEpoch(pool: WorkerPool, failed: boolean): void {
+    if (this.persistentWorkers && !failed) return;
+    pool.close();
+    if (this.pool === pool) this.pool = null;
   }
 
   *[Symbol.iterator](): Iterator<B> {
     // PyTorch's iterator draws a base seed for workers first (from the loader's generator or the
     // default one), then the sampler draws its own: keep the same stream order.
-    (this.generator ?? defaultGenerator).random64();
+    const baseSeed = (this.generator ?? defaultGenerator).random64();
+    const wt = this.numWorkers > 0 ? workerThreadsOrWarn() : null;
+    if (wt) {
+      const pool = this.startPool(wt, baseSeed);
+      let failed = false;
+      try { yield* runSync(pool.pool, this.epoch(pool.pool, pool.resume)); } catch (e) { failed = true; throw e; } finally { this.endEpoch(pool.pool, failed); }
+      return;
+    }
     if (this.dataset instanceof IterableDataset) {
       if (this.batchSize === null) { for (const x of this.dataset) yield x as unknown as B; return; }
       let batch: T[] = [];
@@ -161,6 +240,14 @@ export class DataLoader<T = unknown, B = DefaultCollated<T>> {
 
   /** for await...of: the next batch is fetched while the caller awaits on the current one. */
   async *[Symbol.asyncIterator](): AsyncIterator<B> {
+    const wt = this.numWorkers > 0 ? workerThreadsOrWarn() : null;
+    if (wt) {
+      const baseSeed = (this.generator ?? defaultGenerator).random64();
+      const pool = this.startPool(wt, baseSeed);
+      let failed = false;
+      try { yield* runAsync(pool.pool, this.epoch(pool.pool, pool.resume)); } catch (e) { failed = true; throw e; } finally { this.endEpoch(pool.pool, failed); }
+      return;
+    }
     const it = this[Symbol.iterator]();
     let next = it.next();
     while (!next.done) {
@@ -170,6 +257,28 @@ export class DataLoader<T = unknown, B = DefaultCollated<T>> {
       next = await pending;
     }
   }
+}
+
+/** PyTorch's fetchers for a map-style batch: getItem per index, then the collate. */
+export function fetchMapBatch<T, B>(ds: Dataset<T>, indices: number[], collateFn: CollateFn<T, B>, usesDefaultCollate: boolean): B {
+  // A TensorDataset batch is one gather per tensor instead of a stack of rows (same result).
+  if (usesDefaultCollate && ds instanceof TensorDataset) {
+    const idx = tensor(indices, { dtype: int64 });
+    return ds.tensors.map((t) => t.indexSelect(0, idx)) as unknown as B;
+  }
+  return collateFn(indices.map((i) => ds.getItem(i)));
+}
+
+let warnedNoWorkers = false;
+
+/** node:worker_threads; where there is none (browsers), says once that batches load in the main thread. */
+function workerThreadsOrWarn(): ReturnType<typeof workerThreads> {
+  const wt = workerThreads();
+  if (wt === null && !warnedNoWorkers) {
+    warnedNoWorkers = true;
+    console.warn("DataLoader: numWorkers > 0 needs worker threads (Node's worker_threads), which this platform lacks; batches load in the main thread");
+  }
+  return wt;
 }
 
 const defer: (f: () => void) => void = (globalThis as { setImmediate?: (f: () => void) => void }).setImmediate ?? ((f) => setTimeout(f, 0));

@@ -2,3 +2,4 @@
 export { Dataset, IterableDataset, TensorDataset, Subset, ConcatDataset, randomSplit } from "./dataset.js";
 export { Sampler, SequentialSampler, RandomSampler, SubsetRandomSampler, WeightedRandomSampler, BatchSampler } from "./sampler.js";
 export { DataLoader, defaultCollate, type DataLoaderOptions, type CollateFn, type DefaultCollated } from "./dataloader.js";
+export { getWorkerInfo, type WorkerInfo } from "./worker-info.js";
