@@ -102,7 +102,7 @@ export class WorkerPool {
       const seen = Atomics.load(this.signal, 0);
       const got = this.wt.receiveMessageOnPort(this.ports[worker]!);
       if (got && (got.message as Reply).k === "ready") { this.ready[worker] = true; deadline = this.deadline(worker); continue; }
-      if (got) return got.message as Reply;
+        if (got) return got.message as Reply;
       const left = deadline - Date.now();
       if (left <= 0) throw timeoutError(this.timeout);
       Atomics.wait(this.signal, 0, seen, left === Infinity ? undefined : left);
@@ -119,7 +119,7 @@ export class WorkerPool {
         const seen = Atomics.load(this.signal, 0);
         const got = this.wt.receiveMessageOnPort(this.ports[worker]!);
         if (got && (got.message as Reply).k === "ready") { this.ready[worker] = true; deadline = this.deadline(worker); continue; }
-      if (got) return got.message as Reply;
+        if (got) return got.message as Reply;
         const left = deadline - Date.now();
         if (left <= 0) throw timeoutError(this.timeout);
         const wait = waitAsync(this.signal, 0, seen, left === Infinity ? undefined : left);
