@@ -94,35 +94,44 @@ export class WorkerPool {
 
   send(worker: number, request: Request): void { this.ports[worker]!.postMessage(request); }
 
-  /** Worker `worker`'s next reply, blocking this thread until it comes. */
-  receiveSync(worker: number): Reply {
-    let deadline = this.deadline(worker);
+  /**
+   * Worker `worker`'s next reply if one came, else the signal count seen before looking and the
+   * milliseconds left to wait (Infinity: no timeout); throws once the timeout passed. Its "ready"
+   * notice starts the timeout's clock.
+   */
+  private poll(worker: number, deadline: { at: number }): Reply | { seen: number; left: number } {
     for (;;) {
       // The count is read before looking for the message: a reply posted in between changes it.
       const seen = Atomics.load(this.signal, 0);
       const got = this.wt.receiveMessageOnPort(this.ports[worker]!);
-      if (got && (got.message as Reply).k === "ready") { this.ready[worker] = true; deadline = this.deadline(worker); continue; }
-        if (got) return got.message as Reply;
-      const left = deadline - Date.now();
+      if (got && (got.message as Reply).k === "ready") { this.ready[worker] = true; deadline.at = this.deadline(worker); continue; }
+      if (got) return got.message as Reply;
+      const left = deadline.at - Date.now();
       if (left <= 0) throw timeoutError(this.timeout);
-      Atomics.wait(this.signal, 0, seen, left === Infinity ? undefined : left);
+      return { seen, left };
+    }
+  }
+
+  /** Worker `worker`'s next reply, blocking this thread until it comes. */
+  receiveSync(worker: number): Reply {
+    const deadline = { at: this.deadline(worker) };
+    for (;;) {
+      const r = this.poll(worker, deadline);
+      if ("k" in r) return r;
+      Atomics.wait(this.signal, 0, r.seen, r.left === Infinity ? undefined : r.left);
     }
   }
 
   /** Worker `worker`'s next reply, without blocking the event loop. */
   async receive(worker: number): Promise<Reply> {
-    let deadline = this.deadline(worker);
+    const deadline = { at: this.deadline(worker) };
     // A pending Atomics.waitAsync does not keep Node's event loop alive; the workers do, meanwhile.
     for (const w of this.workers) w.ref();
     try {
       for (;;) {
-        const seen = Atomics.load(this.signal, 0);
-        const got = this.wt.receiveMessageOnPort(this.ports[worker]!);
-        if (got && (got.message as Reply).k === "ready") { this.ready[worker] = true; deadline = this.deadline(worker); continue; }
-        if (got) return got.message as Reply;
-        const left = deadline - Date.now();
-        if (left <= 0) throw timeoutError(this.timeout);
-        const wait = waitAsync(this.signal, 0, seen, left === Infinity ? undefined : left);
+        const r = this.poll(worker, deadline);
+        if ("k" in r) return r;
+        const wait = waitAsync(this.signal, 0, r.seen, r.left === Infinity ? undefined : r.left);
         if (wait.async) await wait.value;
       }
     } finally {
