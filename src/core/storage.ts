@@ -5,6 +5,13 @@ import { type DType, type StorageArray, allocArray, allocArrayUninit, arrayOver 
 import { POOL_MIN_BYTES, releaseBuffer, takeBuffer, trackAllocation } from "./caching-allocator.js";
 import { sourceBuffer, zeroThroughSource } from "./buffer-source.js";
 import { isInferenceModeEnabled } from "../autograd/grad-mode.js";
+import { sweepBuffersInCollections } from "./v8-flags.js";
+
+/**
+ * Storages after which a program counts as computing with torch-ts (a loop, not a few tensors made
+ * at start-up): its process then frees dead buffers inside V8's collections (v8-flags.ts).
+ */
+const BUSY_PROGRAM_STORAGES = 1000;
 
 export type DeviceType = "cpu" | "webgpu";
 
@@ -58,6 +65,7 @@ export class Storage {
   constructor(data: StorageArray, readonly dtype: DType, readonly device: Device = cpu) {
     // null only from a device storage, whose prototype's `data` getter throws instead.
     if (data !== null) (this as { data: StorageArray }).data = data;
+    if (this.serial === BUSY_PROGRAM_STORAGES) sweepBuffersInCollections();
   }
   static alloc(dtype: DType, n: number): Storage {
     const bytes = n * dtype.itemsize;

@@ -16,6 +16,7 @@
 
 import { setBufferSource } from "../../core/buffer-source.js";
 import { getCacheLimit } from "../../core/caching-allocator.js";
+import { sweepBuffersInCollections } from "../../core/v8-flags.js";
 
 export interface TensorMemoryAddon {
   allocTensorMemory(bytes: number, zero: boolean): SharedArrayBuffer | null;
@@ -66,7 +67,7 @@ export function gcFunction(): GcFunction | null {
     // V8 frees dead buffers after a collection on a background thread unless told otherwise; then
     // the next storage would find no free block yet and map a fresh one (page faults) while the
     // dead one's block arrives a moment later. Sweeping inside the collection returns them first.
-    v8.setFlagsFromString("--no-concurrent-array-buffer-sweeping");
+    sweepBuffersInCollections();
     // Storages come back through young collections, which see only young objects. V8's allocation-site
     // pretenuring, after a full collection, allocates objects of sites whose objects mostly survived
     // straight into old space: a training step's tensors (and the arrays and closures holding them)
