@@ -94,8 +94,12 @@ export function arrayOver(dtype: DType, buffer: ArrayBufferLike, n: number): Sto
 type UnsafeAlloc = (size: number) => { buffer: ArrayBuffer; byteOffset: number };
 const unsafeAlloc: UnsafeAlloc | null =
   (globalThis as { Buffer?: { allocUnsafeSlow?: UnsafeAlloc } }).Buffer?.allocUnsafeSlow ?? null;
-/** Below this many bytes zeroing is cheap and a plain typed array is allocated. */
-const UNINIT_MIN_BYTES = 1 << 16;
+/**
+ * Below this many bytes a plain (zeroed) typed array costs no more. Above, zeroing dominates: with
+ * V8 sweeping buffers inside collections, 8 KiB 1.24 against 0.75 us unzeroed, 16 KiB 2.2 / 0.75,
+ * 32 KiB 4.1 / 0.81, 64 KiB 7.2 / 1.0 (Zen 3 VM; 2-4 KiB equal).
+ */
+const UNINIT_MIN_BYTES = 1 << 13;
 
 /**
  * A typed array for `n` elements of `dtype` whose contents are unspecified: only for outputs a
