@@ -5,6 +5,7 @@
 // 16 registers a tile keeps NV vectors x N positions (or taps) of accumulators, NV weight (or
 // gY) vectors and one broadcast. Off x86-64 it is never available and the GEMM path runs.
 #include <array>
+#include <cstdlib>
 #include <utility>
 
 #include "conv_direct.h"
@@ -139,16 +140,18 @@ void from_channel_vectors(const float* in, index_t cp, index_t positions, index_
   }
 }
 
-// out[p][8v + lane] = sum over taps k of wt[k][8v + lane] * x[off[k] + p] for NP positions p
-// of one output row; wt advances by ldw per tap.
+// out[p][8v + lane] (+)= sum over taps k of wt[k][8v + lane] * x[off[k] + p] for NP positions
+// p of one output row; wt advances by ldw per tap. With `accumulate` the sums start from out
+// (a previous chunk of taps: the same order of additions as one pass over all taps).
 template <int NV, int NP>
 void cv_forward_tile(index_t K, const int32_t* off, const float* x, const float* wt, index_t ldw,
-                     float* out, index_t ldo) {
+                     float* out, index_t ldo, bool accumulate) {
   __m256 acc[NV][NP];
 #pragma GCC unroll 12
   for (int p = 0; p < NP; ++p)
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) acc[v][p] = _mm256_setzero_ps();
+    for (int v = 0; v < NV; ++v)
+      acc[v][p] = accumulate ? _mm256_loadu_ps(out + p * ldo + kLanes * v) : _mm256_setzero_ps();
   // The weights (rows of ldw, whole K too large for L1) are fetched 8 taps ahead: 6-7% faster
   // on 32x64x32x32->64 (as the GEMM kernel fetches packed B); 4 taps per loop: 1-2% more.
 #pragma GCC unroll 4
@@ -173,7 +176,7 @@ void cv_forward_tile(index_t K, const int32_t* off, const float* x, const float*
 }
 
 using CvForwardTile = void (*)(index_t, const int32_t*, const float*, const float*, index_t, float*,
-                               index_t);
+                               index_t, bool);
 
 template <int NV, int... P>
 constexpr std::array<CvForwardTile, sizeof...(P)> forward_tiles(std::integer_sequence<int, P...>) {
@@ -198,8 +201,15 @@ struct VectorBlocks {
   int size(index_t b) const { return static_cast<int>(nvec * (b + 1) / count - nvec * b / count); }
 };
 
+// Taps per chunk of the K loop for a block of nv vectors: the block's weights for one chunk
+// (nv * 32 bytes per tap) take at most 12 KiB of the 32 KiB L1, reused by every tile of a row.
+index_t chunk_taps(int nv) { return 12 * 1024 / (nv * kLanes * 4); }
+
 // The forward in bands of output positions (forward_band): each band's padded input, then its
-// rows of positions, then its outputs transposed into y.
+// rows of positions, then its outputs transposed into y. A task (one output row of one block of
+// channel vectors) runs the taps in chunks, all the row's tiles per chunk, the tiles' sums kept
+// in yt between chunks; the weights are first repacked block by block ([k][block's channels],
+// contiguous), so that a chunk's weights stay in L1 for the whole row.
 void cv_forward_image(const DirectConv& d, const float* x, const float* wt, const float* bias,
                       float* y, float* scratch, bool parallel, const float* next_x) {
   const Band band = forward_band(d);
@@ -209,8 +219,22 @@ void cv_forward_image(const DirectConv& d, const float* x, const float* wt, cons
   float* yt = xp + padded_floats(d, band.rows + d.kh - 1, wb);  // [band positions][cp]
   int32_t* off = reinterpret_cast<int32_t*>(yt + band.rows * band.cols * cp);
   const index_t K = cv_tap_offsets(d, wb, plane, off);
+  float* wb_all = reinterpret_cast<float*>(off + round_up(K, kLanes));  // block b from K * its first channel
   // Tasks: one output row of one block of channel vectors.
   const VectorBlocks blocks(nvec, kForwardVectors);
+  const bool use_old = getenv("TTS_CV_OLD") != nullptr;
+  auto repack = [&](index_t lo, index_t hi) {
+    for (index_t blk = lo; blk < hi; ++blk) {
+      const index_t c_off = blocks.begin(blk) * kLanes, width = blocks.size(blk) * kLanes;
+      float* dst = wb_all + K * c_off;
+      for (index_t k = 0; k < K; ++k, dst += width)
+        for (index_t j = 0; j < width; j += kLanes) _mm256_storeu_ps(dst + j, _mm256_loadu_ps(wt + k * cp + c_off + j));
+    }
+  };
+  if (!use_old) {
+    if (parallel) parallel_for(0, blocks.count, 1, repack);
+    else repack(0, blocks.count);
+  }
   // The next image's input is fetched into L2 a slice per task while this one computes.
   const index_t col_bands = (d.ow + band.cols - 1) / band.cols, tasks = blocks.count * d.oh * col_bands;
   const index_t x_lines = next_x != nullptr ? (d.cin * d.ih * d.iw * 4 + 63) / 64 : 0;
@@ -226,12 +250,21 @@ void cv_forward_image(const DirectConv& d, const float* x, const float* wt, cons
           _mm_prefetch(reinterpret_cast<const char*>(next_x) + 64 * i, _MM_HINT_T1);
         const index_t blk = q / nr, r = q % nr, c_off = blocks.begin(blk) * kLanes;
         const int nv = blocks.size(blk);
-        const index_t most = cv_positions(nv);
-        // Positions split evenly (5 + 5 + 4 rather than 6 + 6 + 2): no short tile where avoidable.
+        const index_t most = cv_positions(nv), width = nv * kLanes;
+        // Positions split evenly (5 + 5 + 4 rather than 6 + 6 + 2): no short tile where avoidable;
+        // so are the taps.
         const index_t tiles = (nc + most - 1) / most;
-        for (index_t t = 0; t < tiles; ++t) {
-          const index_t c0 = nc * t / tiles, c1 = nc * (t + 1) / tiles;
-          forward_tile(nv, c1 - c0)(K, off, xp + r * wb + c0, wt + c_off, cp, yt + (r * nc + c0) * cp + c_off, cp);
+        const index_t chunks = use_old ? 1 : (K + chunk_taps(nv) - 1) / chunk_taps(nv);
+        const float* wblk = use_old ? wt + c_off : wb_all + K * c_off;
+        const index_t ldw = use_old ? cp : width;
+        float* out = yt + r * nc * cp + c_off;
+        for (index_t ch = 0; ch < chunks; ++ch) {
+          const index_t k0 = K * ch / chunks, k1 = K * (ch + 1) / chunks;
+          for (index_t t = 0; t < tiles; ++t) {
+            const index_t c0 = nc * t / tiles, c1 = nc * (t + 1) / tiles;
+            forward_tile(nv, c1 - c0)(k1 - k0, off + k0, xp + r * wb + c0, wblk + k0 * ldw, ldw,
+                                      out + c0 * cp, cp, ch > 0);
+          }
         }
       }
     };
@@ -342,10 +375,11 @@ void cv_weight_image(const DirectConv& d, const float* x, const float* gy, float
 
 index_t conv_cv_forward_scratch_avx2(const DirectConv& d) {
   // a band of the padded image, its outputs in channel vectors, the tap offsets (int32, counted
-  // as floats)
+  // as floats, rounded up to 8), the weights repacked by blocks
   const Band band = forward_band(d);
   return padded_floats(d, band.rows + d.kh - 1, band.cols + d.kw - 1) +
-         band.rows * band.cols * round_up(d.cout, kLanes) + d.cin * d.kh * d.kw;
+         band.rows * band.cols * round_up(d.cout, kLanes) + round_up(d.cin * d.kh * d.kw, kLanes) +
+         d.cin * d.kh * d.kw * round_up(d.cout, kLanes);
 }
 
 index_t conv_cv_weight_scratch_avx2(const DirectConv& d) {
