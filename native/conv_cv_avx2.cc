@@ -47,6 +47,15 @@ Band forward_band(const DirectConv& d) {
   return {1, (d.ow + bands - 1) / bands};
 }
 
+// Vectors [v0, v1) of block b when nvec vectors are split evenly into blocks of at most `most`
+// (7 vectors as 2 + 2 + 3, not 3 + 3 + 1).
+struct VectorBlocks {
+  index_t nvec, count;
+  VectorBlocks(index_t nvec_, int most) : nvec(nvec_), count((nvec_ + most - 1) / most) {}
+  index_t begin(index_t b) const { return nvec * b / count; }
+  int size(index_t b) const { return static_cast<int>(nvec * (b + 1) / count - nvec * b / count); }
+};
+
 }  // namespace
 
 #pragma GCC push_options
@@ -192,15 +201,6 @@ CvForwardTile forward_tile(int nv, index_t np) {
   return nv == 1 ? t1[np - 1] : nv == 2 ? t2[np - 1] : t3[np - 1];
 }
 
-// Vectors [v0, v1) of block b when nvec vectors are split evenly into blocks of at most `most`
-// (7 vectors as 2 + 2 + 3, not 3 + 3 + 1).
-struct VectorBlocks {
-  index_t nvec, count;
-  VectorBlocks(index_t nvec_, int most) : nvec(nvec_), count((nvec_ + most - 1) / most) {}
-  index_t begin(index_t b) const { return nvec * b / count; }
-  int size(index_t b) const { return static_cast<int>(nvec * (b + 1) / count - nvec * b / count); }
-};
-
 // Taps per chunk of the K loop for a block of nv vectors: the block's weights for one chunk
 // (nv * 32 bytes per tap) take at most 12 KiB of the 32 KiB L1, reused by every tile of a row.
 index_t chunk_taps(int nv) { return 12 * 1024 / (nv * kLanes * 4); }
@@ -208,8 +208,8 @@ index_t chunk_taps(int nv) { return 12 * 1024 / (nv * kLanes * 4); }
 // The forward in bands of output positions (forward_band): each band's padded input, then its
 // rows of positions, then its outputs transposed into y. A task (one output row of one block of
 // channel vectors) runs the taps in chunks, all the row's tiles per chunk, the tiles' sums kept
-// in yt between chunks; the weights are first repacked block by block ([k][block's channels],
-// contiguous), so that a chunk's weights stay in L1 for the whole row.
+// in yt between chunks: with the weights blocked (conv_cv_block_weights_avx2) a chunk's weights
+// are contiguous and stay in L1 for the whole row.
 void cv_forward_image(const DirectConv& d, const float* x, const float* wt, const float* bias,
                       float* y, float* scratch, bool parallel, const float* next_x) {
   const Band band = forward_band(d);
@@ -219,22 +219,9 @@ void cv_forward_image(const DirectConv& d, const float* x, const float* wt, cons
   float* yt = xp + padded_floats(d, band.rows + d.kh - 1, wb);  // [band positions][cp]
   int32_t* off = reinterpret_cast<int32_t*>(yt + band.rows * band.cols * cp);
   const index_t K = cv_tap_offsets(d, wb, plane, off);
-  float* wb_all = reinterpret_cast<float*>(off + round_up(K, kLanes));  // block b from K * its first channel
   // Tasks: one output row of one block of channel vectors.
   const VectorBlocks blocks(nvec, kForwardVectors);
   const bool use_old = getenv("TTS_CV_OLD") != nullptr;
-  auto repack = [&](index_t lo, index_t hi) {
-    for (index_t blk = lo; blk < hi; ++blk) {
-      const index_t c_off = blocks.begin(blk) * kLanes, width = blocks.size(blk) * kLanes;
-      float* dst = wb_all + K * c_off;
-      for (index_t k = 0; k < K; ++k, dst += width)
-        for (index_t j = 0; j < width; j += kLanes) _mm256_storeu_ps(dst + j, _mm256_loadu_ps(wt + k * cp + c_off + j));
-    }
-  };
-  if (!use_old) {
-    if (parallel) parallel_for(0, blocks.count, 1, repack);
-    else repack(0, blocks.count);
-  }
   // The next image's input is fetched into L2 a slice per task while this one computes.
   const index_t col_bands = (d.ow + band.cols - 1) / band.cols, tasks = blocks.count * d.oh * col_bands;
   const index_t x_lines = next_x != nullptr ? (d.cin * d.ih * d.iw * 4 + 63) / 64 : 0;
@@ -243,27 +230,47 @@ void cv_forward_image(const DirectConv& d, const float* x, const float* wt, cons
     const index_t r0 = band_start / d.ow, q0 = band_start % d.ow;
     const index_t nr = min_i(band.rows, d.oh - r0), nc = min_i(band.cols, d.ow - q0);
     pad_image(d, x, xp, r0, r0 + nr + d.kh - 1, q0, q0 + nc + d.kw - 1, wb, plane);
+    // Without a next image to fetch, the next band of rows' input is fetched (a slice per task):
+    // input rows [s0, s1) of every plane, `per_plane` lines each.
+    const bool next_band = next_x == nullptr && band.cols == d.ow && r0 + nr < d.oh;
+    const index_t s0 = max_i(0, r0 + nr - d.ph), s1 = min_i(d.ih, r0 + 2 * nr + d.kh - 1 - d.ph);
+    const index_t per_plane = next_band && s1 > s0 ? ((s1 - s0) * d.iw * 4 + 63) / 64 : 0;
+    const index_t band_lines = d.cin * per_plane, band_tasks = blocks.count * nr;
     auto rows = [&](index_t lo, index_t hi) {
       for (index_t q = lo; q < hi; ++q) {
         const index_t done = blocks.count * (r0 * col_bands + q0 / band.cols) + q;
         for (index_t i = x_lines * done / tasks; i < x_lines * (done + 1) / tasks; ++i)
           _mm_prefetch(reinterpret_cast<const char*>(next_x) + 64 * i, _MM_HINT_T1);
+        if (band_lines > 0) {
+          const index_t i0 = band_lines * q / band_tasks, i1 = band_lines * (q + 1) / band_tasks;
+          index_t c = i0 / per_plane, j = i0 % per_plane;
+          for (index_t i = i0; i < i1; ++i) {
+            _mm_prefetch(reinterpret_cast<const char*>(x + (c * d.ih + s0) * d.iw) + 64 * j, _MM_HINT_T1);
+            if (++j == per_plane) j = 0, ++c;
+          }
+        }
         const index_t blk = q / nr, r = q % nr, c_off = blocks.begin(blk) * kLanes;
         const int nv = blocks.size(blk);
         const index_t most = cv_positions(nv), width = nv * kLanes;
-        // Positions split evenly (5 + 5 + 4 rather than 6 + 6 + 2): no short tile where avoidable;
-        // so are the taps.
-        const index_t tiles = (nc + most - 1) / most;
+        // Positions split evenly (5 + 5 + 4 rather than 6 + 6 + 2): no short tile where
+        // avoidable; tile t ends at nc * (t + 1) / tiles, stepped without a division per tile
+        // (idiv: 3-4% of the time). The taps split evenly too.
+        const index_t tiles = (nc + most - 1) / most, step = nc / tiles, step_rem = nc % tiles;
         const index_t chunks = use_old ? 1 : (K + chunk_taps(nv) - 1) / chunk_taps(nv);
-        const float* wblk = use_old ? wt + c_off : wb_all + K * c_off;
+        const float* wblk = use_old ? wt + c_off : wt + K * c_off;
         const index_t ldw = use_old ? cp : width;
+        const float* xr = xp + r * wb;
         float* out = yt + r * nc * cp + c_off;
         for (index_t ch = 0; ch < chunks; ++ch) {
           const index_t k0 = K * ch / chunks, k1 = K * (ch + 1) / chunks;
-          for (index_t t = 0; t < tiles; ++t) {
-            const index_t c0 = nc * t / tiles, c1 = nc * (t + 1) / tiles;
-            forward_tile(nv, c1 - c0)(k1 - k0, off + k0, xp + r * wb + c0, wblk + k0 * ldw, ldw,
-                                      out + c0 * cp, cp, ch > 0);
+          const int32_t* offk = off + k0;
+          const float* wk = wblk + k0 * ldw;
+          for (index_t t = 0, c0 = 0, rem = 0; t < tiles; ++t) {
+            index_t c1 = c0 + step;
+            rem += step_rem;
+            if (rem >= tiles) rem -= tiles, ++c1;
+            forward_tile(nv, c1 - c0)(k1 - k0, offk, xr + c0, wk, ldw, out + c0 * cp, cp, ch > 0);
+            c0 = c1;
           }
         }
       }
@@ -373,13 +380,23 @@ void cv_weight_image(const DirectConv& d, const float* x, const float* gy, float
 }  // namespace avx2
 #pragma GCC pop_options
 
+void conv_cv_block_weights_avx2(const DirectConv& d, const float* wt, float* out) {
+  const index_t cp = round_up(d.cout, kLanes), K = d.cin * d.kh * d.kw;
+  const VectorBlocks blocks(cp / kLanes, avx2::kForwardVectors);
+  for (index_t blk = 0; blk < blocks.count; ++blk) {
+    const index_t c_off = blocks.begin(blk) * kLanes, width = blocks.size(blk) * kLanes;
+    float* dst = out + K * c_off;
+    for (index_t k = 0; k < K; ++k, dst += width)
+      for (index_t j = 0; j < width; ++j) dst[j] = wt[k * cp + c_off + j];
+  }
+}
+
 index_t conv_cv_forward_scratch_avx2(const DirectConv& d) {
   // a band of the padded image, its outputs in channel vectors, the tap offsets (int32, counted
-  // as floats, rounded up to 8), the weights repacked by blocks
+  // as floats)
   const Band band = forward_band(d);
   return padded_floats(d, band.rows + d.kh - 1, band.cols + d.kw - 1) +
-         band.rows * band.cols * round_up(d.cout, kLanes) + round_up(d.cin * d.kh * d.kw, kLanes) +
-         d.cin * d.kh * d.kw * round_up(d.cout, kLanes);
+         band.rows * band.cols * round_up(d.cout, kLanes) + d.cin * d.kh * d.kw;
 }
 
 index_t conv_cv_weight_scratch_avx2(const DirectConv& d) {
@@ -410,6 +427,7 @@ void conv_cv_forward_image_avx2(const DirectConv&, const float*, const float*, c
                                 float*, float*, bool, const float*) {}
 void conv_cv_weight_image_avx2(const DirectConv&, const float*, const float*, float*, float*,
                                const float*, const float*) {}
+void conv_cv_block_weights_avx2(const DirectConv&, const float*, float*) {}
 }  // namespace tts
 
 #endif

@@ -107,6 +107,10 @@ void conv_cv_forward_image_avx512(const DirectConv& d, const float* x, const flo
                                   const float* next_x);
 void conv_cv_weight_image_avx512(const DirectConv& d, const float* x, const float* gy, float* gwt,
                                  float* scratch, const float* next_x, const float* next_gy);
+// AVX2's forward (and input gradient) reads one group's weights blocked: its blocks of up to 3
+// channel vectors (split evenly) one after another, each [k][its channels]; this reorders the
+// K * cv_channels(cout) floats packed [k][cv_channels(cout)] (wt) into that order (out).
+void conv_cv_block_weights_avx2(const DirectConv& d, const float* wt, float* out);
 index_t conv_cv_forward_scratch_avx2(const DirectConv& d);
 index_t conv_cv_weight_scratch_avx2(const DirectConv& d);
 void conv_cv_forward_image_avx2(const DirectConv& d, const float* x, const float* wt,
