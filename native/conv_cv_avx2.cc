@@ -15,6 +15,7 @@
 #include <immintrin.h>
 
 namespace tts {
+bool g_cv_old = false;  // TEMPORARY A/B switch
 namespace {
 
 constexpr index_t kLanes = kCvLanesAvx2;
@@ -152,9 +153,9 @@ void from_channel_vectors(const float* in, index_t cp, index_t positions, index_
 // out[p][8v + lane] (+)= sum over taps k of wt[k][8v + lane] * x[off[k] + p] for NP positions
 // p of one output row; wt advances by ldw per tap. With `accumulate` the sums start from out
 // (a previous chunk of taps: the same order of additions as one pass over all taps).
-template <int NV, int NP>
+template <int NV, int NP, bool accumulate>
 void cv_forward_tile(index_t K, const int32_t* off, const float* x, const float* wt, index_t ldw,
-                     float* out, index_t ldo, bool accumulate) {
+                     float* out, index_t ldo) {
   __m256 acc[NV][NP];
 #pragma GCC unroll 12
   for (int p = 0; p < NP; ++p)
@@ -185,19 +186,24 @@ void cv_forward_tile(index_t K, const int32_t* off, const float* x, const float*
 }
 
 using CvForwardTile = void (*)(index_t, const int32_t*, const float*, const float*, index_t, float*,
-                               index_t, bool);
+                               index_t);
 
-template <int NV, int... P>
+template <int NV, bool A, int... P>
 constexpr std::array<CvForwardTile, sizeof...(P)> forward_tiles(std::integer_sequence<int, P...>) {
-  return {&cv_forward_tile<NV, P + 1>...};
+  return {&cv_forward_tile<NV, P + 1, A>...};
 }
 
-// The forward tile for nv vectors of channels and np positions (np <= cv_positions(nv)).
-CvForwardTile forward_tile(int nv, index_t np) {
+// The forward tile for nv vectors of channels and np positions (np <= cv_positions(nv)), its
+// sums starting from zero or (accumulate) from its outputs.
+CvForwardTile forward_tile(int nv, index_t np, bool accumulate) {
   static_assert(kForwardVectors <= 3, "tables for 1 to 3 vectors");
-  static const auto t1 = forward_tiles<1>(std::make_integer_sequence<int, cv_positions(1)>());
-  static const auto t2 = forward_tiles<2>(std::make_integer_sequence<int, cv_positions(2)>());
-  static const auto t3 = forward_tiles<3>(std::make_integer_sequence<int, cv_positions(3)>());
+  static const auto t1 = forward_tiles<1, false>(std::make_integer_sequence<int, cv_positions(1)>());
+  static const auto t2 = forward_tiles<2, false>(std::make_integer_sequence<int, cv_positions(2)>());
+  static const auto t3 = forward_tiles<3, false>(std::make_integer_sequence<int, cv_positions(3)>());
+  static const auto a1 = forward_tiles<1, true>(std::make_integer_sequence<int, cv_positions(1)>());
+  static const auto a2 = forward_tiles<2, true>(std::make_integer_sequence<int, cv_positions(2)>());
+  static const auto a3 = forward_tiles<3, true>(std::make_integer_sequence<int, cv_positions(3)>());
+  if (accumulate) return nv == 1 ? a1[np - 1] : nv == 2 ? a2[np - 1] : a3[np - 1];
   return nv == 1 ? t1[np - 1] : nv == 2 ? t2[np - 1] : t3[np - 1];
 }
 
@@ -221,7 +227,7 @@ void cv_forward_image(const DirectConv& d, const float* x, const float* wt, cons
   const index_t K = cv_tap_offsets(d, wb, plane, off);
   // Tasks: one output row of one block of channel vectors.
   const VectorBlocks blocks(nvec, kForwardVectors);
-  const bool use_old = getenv("TTS_CV_OLD") != nullptr;
+  const bool use_old = g_cv_old;
   // The next image's input is fetched into L2 a slice per task while this one computes.
   const index_t col_bands = (d.ow + band.cols - 1) / band.cols, tasks = blocks.count * d.oh * col_bands;
   const index_t x_lines = next_x != nullptr ? (d.cin * d.ih * d.iw * 4 + 63) / 64 : 0;
@@ -269,7 +275,7 @@ void cv_forward_image(const DirectConv& d, const float* x, const float* wt, cons
             index_t c1 = c0 + step;
             rem += step_rem;
             if (rem >= tiles) rem -= tiles, ++c1;
-            forward_tile(nv, c1 - c0)(k1 - k0, offk, xr + c0, wk, ldw, out + c0 * cp, cp, ch > 0);
+            forward_tile(nv, c1 - c0, ch > 0)(k1 - k0, offk, xr + c0, wk, ldw, out + c0 * cp, cp);
             c0 = c1;
           }
         }
