@@ -236,25 +236,11 @@ void cv_forward_image(const DirectConv& d, const float* x, const float* wt, cons
     const index_t r0 = band_start / d.ow, q0 = band_start % d.ow;
     const index_t nr = min_i(band.rows, d.oh - r0), nc = min_i(band.cols, d.ow - q0);
     pad_image(d, x, xp, r0, r0 + nr + d.kh - 1, q0, q0 + nc + d.kw - 1, wb, plane);
-    // Without a next image to fetch, the next band of rows' input is fetched (a slice per task):
-    // input rows [s0, s1) of every plane, `per_plane` lines each.
-    const bool next_band = next_x == nullptr && band.cols == d.ow && r0 + nr < d.oh;
-    const index_t s0 = max_i(0, r0 + nr - d.ph), s1 = min_i(d.ih, r0 + 2 * nr + d.kh - 1 - d.ph);
-    const index_t per_plane = next_band && s1 > s0 ? ((s1 - s0) * d.iw * 4 + 63) / 64 : 0;
-    const index_t band_lines = d.cin * per_plane, band_tasks = blocks.count * nr;
     auto rows = [&](index_t lo, index_t hi) {
       for (index_t q = lo; q < hi; ++q) {
         const index_t done = blocks.count * (r0 * col_bands + q0 / band.cols) + q;
         for (index_t i = x_lines * done / tasks; i < x_lines * (done + 1) / tasks; ++i)
           _mm_prefetch(reinterpret_cast<const char*>(next_x) + 64 * i, _MM_HINT_T1);
-        if (band_lines > 0) {
-          const index_t i0 = band_lines * q / band_tasks, i1 = band_lines * (q + 1) / band_tasks;
-          index_t c = i0 / per_plane, j = i0 % per_plane;
-          for (index_t i = i0; i < i1; ++i) {
-            _mm_prefetch(reinterpret_cast<const char*>(x + (c * d.ih + s0) * d.iw) + 64 * j, _MM_HINT_T1);
-            if (++j == per_plane) j = 0, ++c;
-          }
-        }
         const index_t blk = q / nr, r = q % nr, c_off = blocks.begin(blk) * kLanes;
         const int nv = blocks.size(blk);
         const index_t most = cv_positions(nv), width = nv * kLanes;
