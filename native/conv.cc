@@ -14,7 +14,6 @@
 #include "threadpool.h"
 
 namespace tts {
-extern bool g_cv_old;
 namespace {
 
 index_t ceil_div(index_t a, index_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
@@ -415,8 +414,7 @@ void run_channel_vectors(const ConvGeometry& g, const DirectConv& d, const float
   const index_t threads = ThreadPool::instance().size();
   // AVX2's forward reads the weights blocked (conv_cv_block_weights_avx2).
   std::vector<float> blocked;
-  g_cv_old = getenv("TTS_CV_OLD") != nullptr;
-  if (active_isa() == Isa::avx2 && !g_cv_old) {
+  if (active_isa() == Isa::avx2) {
     blocked.resize(wt.size());
     for (index_t gi = 0; gi < g.groups; ++gi)
       conv_cv_block_weights_avx2(d, wt.data() + gi * K * cp, blocked.data() + gi * K * cp);

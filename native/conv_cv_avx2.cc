@@ -1,11 +1,11 @@
 // The channel-vector convolution kernels of conv_direct.h for AVX2 + FMA (used only after the
 // CPU check): a ymm vector holds 8 output channels at one output position, the weights are
-// packed [k][channels rounded up to 8], input values are broadcast from a zero-padded copy of
-// the image, and output (or output-gradient) blocks go through 8 x 8 register transposes. With
+// packed [k][channels rounded up to 8] (for the forward, by blocks of up to 3 channel vectors:
+// conv_cv_block_weights_avx2), input values are broadcast from a zero-padded copy of the image,
+// and output (or output-gradient) blocks go through 8 x 8 register transposes. With
 // 16 registers a tile keeps NV vectors x N positions (or taps) of accumulators, NV weight (or
 // gY) vectors and one broadcast. Off x86-64 it is never available and the GEMM path runs.
 #include <array>
-#include <cstdlib>
 #include <utility>
 
 #include "conv_direct.h"
@@ -15,7 +15,6 @@
 #include <immintrin.h>
 
 namespace tts {
-bool g_cv_old = false;  // TEMPORARY A/B switch
 namespace {
 
 constexpr index_t kLanes = kCvLanesAvx2;
@@ -162,8 +161,10 @@ void cv_forward_tile(index_t K, const int32_t* off, const float* x, const float*
 #pragma GCC unroll 4
     for (int v = 0; v < NV; ++v)
       acc[v][p] = accumulate ? _mm256_loadu_ps(out + p * ldo + kLanes * v) : _mm256_setzero_ps();
-  // The weights (rows of ldw, whole K too large for L1) are fetched 8 taps ahead: 6-7% faster
-  // on 32x64x32x32->64 (as the GEMM kernel fetches packed B); 4 taps per loop: 1-2% more.
+  // The weights are fetched 8 taps ahead: a chunk's first tile reads them from L2, the others
+  // find them in L1 (fetching for the first tile only measured the same; before the chunks,
+  // when every tile read K's weights from L2, the fetch made 32x64x32x32->64 6-7% faster).
+  // 4 taps per loop: 1-2% faster.
 #pragma GCC unroll 4
   for (index_t k = 0; k < K; ++k, wt += ldw) {
     const float* xk = x + off[k];
@@ -208,7 +209,9 @@ CvForwardTile forward_tile(int nv, index_t np, bool accumulate) {
 }
 
 // Taps per chunk of the K loop for a block of nv vectors: the block's weights for one chunk
-// (nv * 32 bytes per tap) take at most 12 KiB of the 32 KiB L1, reused by every tile of a row.
+// (nv * 32 bytes per tap) take at most 12 KiB of the 32 KiB L1, reused by every tile of a row
+// (8, 16 and 20 KiB measured the same within the noise on 32x64x32x32->64; L1 misses of the
+// whole forward 4x fewer than with K's weights per tile).
 index_t chunk_taps(int nv) { return 12 * 1024 / (nv * kLanes * 4); }
 
 // The forward in bands of output positions (forward_band): each band's padded input, then its
@@ -227,7 +230,6 @@ void cv_forward_image(const DirectConv& d, const float* x, const float* wt, cons
   const index_t K = cv_tap_offsets(d, wb, plane, off);
   // Tasks: one output row of one block of channel vectors.
   const VectorBlocks blocks(nvec, kForwardVectors);
-  const bool use_old = g_cv_old;
   // The next image's input is fetched into L2 a slice per task while this one computes.
   const index_t col_bands = (d.ow + band.cols - 1) / band.cols, tasks = blocks.count * d.oh * col_bands;
   const index_t x_lines = next_x != nullptr ? (d.cin * d.ih * d.iw * 4 + 63) / 64 : 0;
@@ -246,22 +248,21 @@ void cv_forward_image(const DirectConv& d, const float* x, const float* wt, cons
         const index_t most = cv_positions(nv), width = nv * kLanes;
         // Positions split evenly (5 + 5 + 4 rather than 6 + 6 + 2): no short tile where
         // avoidable; tile t ends at nc * (t + 1) / tiles, stepped without a division per tile
-        // (idiv: 3-4% of the time). The taps split evenly too.
+        // (the divisions stood out in perf annotate). The taps split evenly too.
         const index_t tiles = (nc + most - 1) / most, step = nc / tiles, step_rem = nc % tiles;
-        const index_t chunks = use_old ? 1 : (K + chunk_taps(nv) - 1) / chunk_taps(nv);
-        const float* wblk = use_old ? wt + c_off : wt + K * c_off;
-        const index_t ldw = use_old ? cp : width;
+        const index_t chunks = (K + chunk_taps(nv) - 1) / chunk_taps(nv);
+        const float* wblk = wt + K * c_off;  // the block's [k][width]
         const float* xr = xp + r * wb;
         float* out = yt + r * nc * cp + c_off;
         for (index_t ch = 0; ch < chunks; ++ch) {
           const index_t k0 = K * ch / chunks, k1 = K * (ch + 1) / chunks;
           const int32_t* offk = off + k0;
-          const float* wk = wblk + k0 * ldw;
+          const float* wk = wblk + k0 * width;
           for (index_t t = 0, c0 = 0, rem = 0; t < tiles; ++t) {
             index_t c1 = c0 + step;
             rem += step_rem;
             if (rem >= tiles) rem -= tiles, ++c1;
-            forward_tile(nv, c1 - c0, ch > 0)(k1 - k0, offk, xr + c0, wk, ldw, out + c0 * cp, cp);
+            forward_tile(nv, c1 - c0, ch > 0)(k1 - k0, offk, xr + c0, wk, width, out + c0 * cp, cp);
             c0 = c1;
           }
         }

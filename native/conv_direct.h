@@ -86,7 +86,8 @@ index_t conv_cv_forward_scratch(const DirectConv& d);
 index_t conv_cv_weight_scratch(const DirectConv& d);
 
 // y as conv_direct_image computes it, for one image and group, with wt the weights packed as
-// [ci][kh][kw][cv_channels(cout)] (zero past cout). Rows of the image are split over the pool
+// [ci][kh][kw][cv_channels(cout)] (zero past cout; on AVX2 then reordered by
+// conv_cv_block_weights_avx2). Rows of the image are split over the pool
 // when `parallel`. next_x (or null): the input of the image this thread computes next, fetched
 // into cache meanwhile.
 void conv_cv_forward_image(const DirectConv& d, const float* x, const float* wt, const float* bias,
