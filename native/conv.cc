@@ -412,6 +412,16 @@ void run_channel_vectors(const ConvGeometry& g, const DirectConv& d, const float
   const index_t x_group = d.cin * d.ih * d.iw, y_group = d.cout * d.oh * d.ow;
   const index_t need = conv_cv_forward_scratch(d);
   const index_t threads = ThreadPool::instance().size();
+  // AVX2's forward reads the weights blocked (conv_cv_block_weights_avx2), in a buffer kept per
+  // thread: a fresh one of 64x64x3x3 floats (144 KiB) would be mapped and faulted in at each call.
+  const float* weights = wt.data();
+  if (active_isa() == Isa::avx2) {
+    static thread_local std::vector<float> blocked;
+    if (blocked.size() < wt.size()) blocked.resize(wt.size());
+    for (index_t gi = 0; gi < g.groups; ++gi)
+      conv_cv_block_weights_avx2(d, wt.data() + gi * K * cp, blocked.data() + gi * K * cp);
+    weights = blocked.data();
+  }
   // Prefetching the next input pays where it is small beside L2 (not for 256 KB images).
   const bool prefetch = x_group * 4 <= 128 * 1024;
   auto images = [&](index_t n0, index_t n1, bool par) {
@@ -423,7 +433,7 @@ void run_channel_vectors(const ConvGeometry& g, const DirectConv& d, const float
         const bool last = gi + 1 == g.groups;
         const bool more = prefetch && (!last || n + 1 < n1);
         const index_t nn = last ? n + 1 : n, ng = last ? 0 : gi + 1;
-        conv_cv_forward_image(d, x + n * x_image + gi * x_group, wt.data() + gi * K * cp,
+        conv_cv_forward_image(d, x + n * x_image + gi * x_group, weights + gi * K * cp,
                               bias != nullptr ? bias + gi * d.cout : nullptr,
                               y + n * y_image + gi * y_group, scratch, par,
                               more ? x + nn * x_image + ng * x_group : nullptr);

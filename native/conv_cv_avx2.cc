@@ -1,7 +1,8 @@
 // The channel-vector convolution kernels of conv_direct.h for AVX2 + FMA (used only after the
 // CPU check): a ymm vector holds 8 output channels at one output position, the weights are
-// packed [k][channels rounded up to 8], input values are broadcast from a zero-padded copy of
-// the image, and output (or output-gradient) blocks go through 8 x 8 register transposes. With
+// packed [k][channels rounded up to 8] (for the forward, by blocks of up to 3 channel vectors:
+// conv_cv_block_weights_avx2), input values are broadcast from a zero-padded copy of the image,
+// and output (or output-gradient) blocks go through 8 x 8 register transposes. With
 // 16 registers a tile keeps NV vectors x N positions (or taps) of accumulators, NV weight (or
 // gY) vectors and one broadcast. Off x86-64 it is never available and the GEMM path runs.
 #include <array>
@@ -45,6 +46,15 @@ Band forward_band(const DirectConv& d) {
   const index_t bands = (d.ow + cols_fit - 1) / cols_fit;
   return {1, (d.ow + bands - 1) / bands};
 }
+
+// Vectors [v0, v1) of block b when nvec vectors are split evenly into blocks of at most `most`
+// (7 vectors as 2 + 2 + 3, not 3 + 3 + 1).
+struct VectorBlocks {
+  index_t nvec, count;
+  VectorBlocks(index_t nvec_, int most) : nvec(nvec_), count((nvec_ + most - 1) / most) {}
+  index_t begin(index_t b) const { return nvec * b / count; }
+  int size(index_t b) const { return static_cast<int>(nvec * (b + 1) / count - nvec * b / count); }
+};
 
 }  // namespace
 
@@ -139,18 +149,22 @@ void from_channel_vectors(const float* in, index_t cp, index_t positions, index_
   }
 }
 
-// out[p][8v + lane] = sum over taps k of wt[k][8v + lane] * x[off[k] + p] for NP positions p
-// of one output row; wt advances by ldw per tap.
-template <int NV, int NP>
+// out[p][8v + lane] (+)= sum over taps k of wt[k][8v + lane] * x[off[k] + p] for NP positions
+// p of one output row; wt advances by ldw per tap. With `accumulate` the sums start from out
+// (a previous chunk of taps: the same order of additions as one pass over all taps).
+template <int NV, int NP, bool accumulate>
 void cv_forward_tile(index_t K, const int32_t* off, const float* x, const float* wt, index_t ldw,
                      float* out, index_t ldo) {
   __m256 acc[NV][NP];
 #pragma GCC unroll 12
   for (int p = 0; p < NP; ++p)
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) acc[v][p] = _mm256_setzero_ps();
-  // The weights (rows of ldw, whole K too large for L1) are fetched 8 taps ahead: 6-7% faster
-  // on 32x64x32x32->64 (as the GEMM kernel fetches packed B); 4 taps per loop: 1-2% more.
+    for (int v = 0; v < NV; ++v)
+      acc[v][p] = accumulate ? _mm256_loadu_ps(out + p * ldo + kLanes * v) : _mm256_setzero_ps();
+  // The weights are fetched 8 taps ahead: a chunk's first tile reads them from L2, the others
+  // find them in L1 (fetching for the first tile only measured the same; before the chunks,
+  // when every tile read K's weights from L2, the fetch made 32x64x32x32->64 6-7% faster).
+  // 4 taps per loop: 1-2% faster.
 #pragma GCC unroll 4
   for (index_t k = 0; k < K; ++k, wt += ldw) {
     const float* xk = x + off[k];
@@ -175,31 +189,36 @@ void cv_forward_tile(index_t K, const int32_t* off, const float* x, const float*
 using CvForwardTile = void (*)(index_t, const int32_t*, const float*, const float*, index_t, float*,
                                index_t);
 
-template <int NV, int... P>
+template <int NV, bool A, int... P>
 constexpr std::array<CvForwardTile, sizeof...(P)> forward_tiles(std::integer_sequence<int, P...>) {
-  return {&cv_forward_tile<NV, P + 1>...};
+  return {&cv_forward_tile<NV, P + 1, A>...};
 }
 
-// The forward tile for nv vectors of channels and np positions (np <= cv_positions(nv)).
-CvForwardTile forward_tile(int nv, index_t np) {
+// The forward tile for nv vectors of channels and np positions (np <= cv_positions(nv)), its
+// sums starting from zero or (accumulate) from its outputs.
+CvForwardTile forward_tile(int nv, index_t np, bool accumulate) {
   static_assert(kForwardVectors <= 3, "tables for 1 to 3 vectors");
-  static const auto t1 = forward_tiles<1>(std::make_integer_sequence<int, cv_positions(1)>());
-  static const auto t2 = forward_tiles<2>(std::make_integer_sequence<int, cv_positions(2)>());
-  static const auto t3 = forward_tiles<3>(std::make_integer_sequence<int, cv_positions(3)>());
+  static const auto t1 = forward_tiles<1, false>(std::make_integer_sequence<int, cv_positions(1)>());
+  static const auto t2 = forward_tiles<2, false>(std::make_integer_sequence<int, cv_positions(2)>());
+  static const auto t3 = forward_tiles<3, false>(std::make_integer_sequence<int, cv_positions(3)>());
+  static const auto a1 = forward_tiles<1, true>(std::make_integer_sequence<int, cv_positions(1)>());
+  static const auto a2 = forward_tiles<2, true>(std::make_integer_sequence<int, cv_positions(2)>());
+  static const auto a3 = forward_tiles<3, true>(std::make_integer_sequence<int, cv_positions(3)>());
+  if (accumulate) return nv == 1 ? a1[np - 1] : nv == 2 ? a2[np - 1] : a3[np - 1];
   return nv == 1 ? t1[np - 1] : nv == 2 ? t2[np - 1] : t3[np - 1];
 }
 
-// Vectors [v0, v1) of block b when nvec vectors are split evenly into blocks of at most `most`
-// (7 vectors as 2 + 2 + 3, not 3 + 3 + 1).
-struct VectorBlocks {
-  index_t nvec, count;
-  VectorBlocks(index_t nvec_, int most) : nvec(nvec_), count((nvec_ + most - 1) / most) {}
-  index_t begin(index_t b) const { return nvec * b / count; }
-  int size(index_t b) const { return static_cast<int>(nvec * (b + 1) / count - nvec * b / count); }
-};
+// Taps per chunk of the K loop for a block of nv vectors: the block's weights for one chunk
+// (nv * 32 bytes per tap) take at most 12 KiB of the 32 KiB L1, reused by every tile of a row
+// (8, 16 and 20 KiB measured the same within the noise on 32x64x32x32->64; L1 misses of the
+// whole forward 4x fewer than with K's weights per tile).
+index_t chunk_taps(int nv) { return 12 * 1024 / (nv * kLanes * 4); }
 
 // The forward in bands of output positions (forward_band): each band's padded input, then its
-// rows of positions, then its outputs transposed into y.
+// rows of positions, then its outputs transposed into y. A task (one output row of one block of
+// channel vectors) runs the taps in chunks, all the row's tiles per chunk, the tiles' sums kept
+// in yt between chunks: with the weights blocked (conv_cv_block_weights_avx2) a chunk's weights
+// are contiguous and stay in L1 for the whole row.
 void cv_forward_image(const DirectConv& d, const float* x, const float* wt, const float* bias,
                       float* y, float* scratch, bool parallel, const float* next_x) {
   const Band band = forward_band(d);
@@ -226,12 +245,26 @@ void cv_forward_image(const DirectConv& d, const float* x, const float* wt, cons
           _mm_prefetch(reinterpret_cast<const char*>(next_x) + 64 * i, _MM_HINT_T1);
         const index_t blk = q / nr, r = q % nr, c_off = blocks.begin(blk) * kLanes;
         const int nv = blocks.size(blk);
-        const index_t most = cv_positions(nv);
-        // Positions split evenly (5 + 5 + 4 rather than 6 + 6 + 2): no short tile where avoidable.
-        const index_t tiles = (nc + most - 1) / most;
-        for (index_t t = 0; t < tiles; ++t) {
-          const index_t c0 = nc * t / tiles, c1 = nc * (t + 1) / tiles;
-          forward_tile(nv, c1 - c0)(K, off, xp + r * wb + c0, wt + c_off, cp, yt + (r * nc + c0) * cp + c_off, cp);
+        const index_t most = cv_positions(nv), width = nv * kLanes;
+        // Positions split evenly (5 + 5 + 4 rather than 6 + 6 + 2): no short tile where
+        // avoidable; tile t ends at nc * (t + 1) / tiles, stepped without a division per tile
+        // (the divisions stood out in perf annotate). The taps split evenly too.
+        const index_t tiles = (nc + most - 1) / most, step = nc / tiles, step_rem = nc % tiles;
+        const index_t chunks = (K + chunk_taps(nv) - 1) / chunk_taps(nv);
+        const float* wblk = wt + K * c_off;  // the block's [k][width]
+        const float* xr = xp + r * wb;
+        float* out = yt + r * nc * cp + c_off;
+        for (index_t ch = 0; ch < chunks; ++ch) {
+          const index_t k0 = K * ch / chunks, k1 = K * (ch + 1) / chunks;
+          const int32_t* offk = off + k0;
+          const float* wk = wblk + k0 * width;
+          for (index_t t = 0, c0 = 0, rem = 0; t < tiles; ++t) {
+            index_t c1 = c0 + step;
+            rem += step_rem;
+            if (rem >= tiles) rem -= tiles, ++c1;
+            forward_tile(nv, c1 - c0, ch > 0)(k1 - k0, offk, xr + c0, wk, width, out + c0 * cp, cp);
+            c0 = c1;
+          }
         }
       }
     };
@@ -340,6 +373,17 @@ void cv_weight_image(const DirectConv& d, const float* x, const float* gy, float
 }  // namespace avx2
 #pragma GCC pop_options
 
+void conv_cv_block_weights_avx2(const DirectConv& d, const float* wt, float* out) {
+  const index_t cp = round_up(d.cout, kLanes), K = d.cin * d.kh * d.kw;
+  const VectorBlocks blocks(cp / kLanes, avx2::kForwardVectors);
+  for (index_t blk = 0; blk < blocks.count; ++blk) {
+    const index_t c_off = blocks.begin(blk) * kLanes, width = blocks.size(blk) * kLanes;
+    float* dst = out + K * c_off;
+    for (index_t k = 0; k < K; ++k, dst += width)
+      for (index_t j = 0; j < width; ++j) dst[j] = wt[k * cp + c_off + j];
+  }
+}
+
 index_t conv_cv_forward_scratch_avx2(const DirectConv& d) {
   // a band of the padded image, its outputs in channel vectors, the tap offsets (int32, counted
   // as floats)
@@ -376,6 +420,7 @@ void conv_cv_forward_image_avx2(const DirectConv&, const float*, const float*, c
                                 float*, float*, bool, const float*) {}
 void conv_cv_weight_image_avx2(const DirectConv&, const float*, const float*, float*, float*,
                                const float*, const float*) {}
+void conv_cv_block_weights_avx2(const DirectConv&, const float*, float*) {}
 }  // namespace tts
 
 #endif

@@ -86,7 +86,8 @@ index_t conv_cv_forward_scratch(const DirectConv& d);
 index_t conv_cv_weight_scratch(const DirectConv& d);
 
 // y as conv_direct_image computes it, for one image and group, with wt the weights packed as
-// [ci][kh][kw][cv_channels(cout)] (zero past cout). Rows of the image are split over the pool
+// [ci][kh][kw][cv_channels(cout)] (zero past cout; on AVX2 then reordered by
+// conv_cv_block_weights_avx2). Rows of the image are split over the pool
 // when `parallel`. next_x (or null): the input of the image this thread computes next, fetched
 // into cache meanwhile.
 void conv_cv_forward_image(const DirectConv& d, const float* x, const float* wt, const float* bias,
@@ -107,6 +108,10 @@ void conv_cv_forward_image_avx512(const DirectConv& d, const float* x, const flo
                                   const float* next_x);
 void conv_cv_weight_image_avx512(const DirectConv& d, const float* x, const float* gy, float* gwt,
                                  float* scratch, const float* next_x, const float* next_gy);
+// AVX2's forward (and input gradient) reads one group's weights blocked: its blocks of up to 3
+// channel vectors (split evenly) one after another, each [k][its channels]; this reorders the
+// K * cv_channels(cout) floats packed [k][cv_channels(cout)] (wt) into that order (out).
+void conv_cv_block_weights_avx2(const DirectConv& d, const float* wt, float* out);
 index_t conv_cv_forward_scratch_avx2(const DirectConv& d);
 index_t conv_cv_weight_scratch_avx2(const DirectConv& d);
 void conv_cv_forward_image_avx2(const DirectConv& d, const float* x, const float* wt,

@@ -96,8 +96,10 @@ test("native conv forward/backward match the JS kernels", { skip: skipReason }, 
 // vectors; 8 on AVX2, blocks of up to 3 forward and 2 for the weight gradient; positions per tile
 // and taps per weight tile split evenly): 1 to 4 vectors per block, a partial last vector (one
 // lane of 8 to 7 of 8 used), short last tiles, position counts that are no multiple of 16 or 8
-// (the transposes' tails), rows narrower than a vector (AVX2's padded copy). On AVX2 the forward
-// and the weight gradient run them for every case here, the input gradient from 16 channels. The
+// (the transposes' tails), rows narrower than a vector (AVX2's padded copy), sums over more taps
+// than AVX2's forward takes in one chunk (128 / 192 / 384 taps for blocks of 3 / 2 / 1 vectors:
+// K = 180 to 4500, chunks split unevenly). On AVX2 the forward and the weight gradient run them
+// for every case here, the input gradient from 16 channels. The
 // flat direct kernel (8 channels x 48 positions per tile, shifted copies of the input): partial
 // channel blocks, partial last tiles, shifts across 16-column chunks, output narrower than the
 // input. The direct weight gradient (few taps: 3 channels x up to 9 taps per tile, positions
@@ -126,6 +128,7 @@ const DIRECT_CASES: Case[] = [
   { input: [1, 500, 5, 28], weight: [8, 500, 3, 3], padding: [1, 1] },                // AVX2 forward in bands of 2 + 2 + 1 rows, 3 + 2 back
   { input: [1, 256, 3, 100], weight: [8, 256, 3, 3], padding: [1, 1] },               // rows too long for a band: 2 column bands per row
   { input: [1, 512, 130], weight: [8, 512, 3], padding: [1] },                        // 1-d in 2 column bands, both ways
+  { input: [1, 43, 5, 7], weight: [24, 43, 3, 3], padding: [1, 1] },                  // AVX2 forward: K = 387 in chunks of 96 + 97 + 97 + 97
 ];
 
 test("native direct conv kernels match the JS kernels, on one thread and on the pool", { skip: skipReason }, () => {

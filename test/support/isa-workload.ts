@@ -22,9 +22,10 @@ for (let step = 0; step < 2; step++) {
   opt.step();
 }
 // A float32 stride-1 convolution on the channel-vector kernels (AVX2: forward, input gradient
-// from 16 channels, weight gradient), with partial vectors and position tails.
-const convX = torch.randn([2, 16, 5, 7], { requiresGrad: true });
-const convW = torch.randn([12, 16, 3, 3], { requiresGrad: true });
+// from 16 channels, weight gradient), with partial vectors and position tails; the forward's
+// 216 taps run in 2 chunks (its accumulating tiles).
+const convX = torch.randn([2, 24, 5, 7], { requiresGrad: true });
+const convW = torch.randn([12, 24, 3, 3], { requiresGrad: true });
 F.conv2d(convX, convW, null, { padding: 1 }).square().sum().backward();
 const big = torch.randn(300, 400);
 const checks: unknown[] = [
