@@ -285,11 +285,11 @@ function spanError(op: string, name: string, a: TypedView, offset: number, sizes
 export function checkSpan(
   op: string, name: string, a: TypedView, offset: number, sizes: readonly number[], strides: readonly number[],
 ): Span {
-  checkCount(op, `${name} offset`, offset);
+  if (!isIndex(offset)) checkCount(op, `${name} offset`, offset);
   let last = offset, empty = false;
   for (let d = 0; d < sizes.length; d++) {
     const size = sizes[d]!, stride = strides[d]!;
-    checkCount(op, `${name} stride`, stride);
+    if (!isIndex(stride)) checkCount(op, `${name} stride`, stride);
     if (size === 0) empty = true;
     last += (size - 1) * stride;
   }
@@ -305,7 +305,7 @@ export function checkSpan(
 function checkSignedSpan(
   op: string, name: string, a: TypedView, offset: number, sizes: readonly number[], strides: readonly number[],
 ): Span {
-  checkCount(op, `${name} offset`, offset);
+  if (!isIndex(offset)) checkCount(op, `${name} offset`, offset);
   let first = offset, last = offset, empty = false;
   for (let d = 0; d < sizes.length; d++) {
     const size = sizes[d]!, stride = strides[d]!;
@@ -324,7 +324,7 @@ function checkSignedSpan(
 
 /** checkSpan for `n` contiguous elements. */
 function checkRange(op: string, name: string, a: TypedView, offset: number, n: number): Span {
-  checkCount(op, `${name} offset`, offset);
+  if (!isIndex(offset)) checkCount(op, `${name} offset`, offset);
   if (n === 0) return null;
   if (offset + n > a.length) throw spanError(op, name, a, offset, [n], [1], offset + n - 1);
   return [offset, offset + n - 1];
@@ -335,10 +335,10 @@ function checkMatrices(
   op: string, name: string, a: FloatArray, offset: number,
   batch: number, rows: number, cols: number, batchStride: number, rowStride: number, colStride: number,
 ): Span {
-  checkCount(op, `${name} offset`, offset);
-  checkCount(op, `${name} batch stride`, batchStride);
-  checkCount(op, `${name} row stride`, rowStride);
-  checkCount(op, `${name} column stride`, colStride);
+  if (!isIndex(offset)) checkCount(op, `${name} offset`, offset);
+  if (!isIndex(batchStride)) checkCount(op, `${name} batch stride`, batchStride);
+  if (!isIndex(rowStride)) checkCount(op, `${name} row stride`, rowStride);
+  if (!isIndex(colStride)) checkCount(op, `${name} column stride`, colStride);
   if (batch === 0 || rows === 0 || cols === 0) return null;
   const last = offset + (batch - 1) * batchStride + (rows - 1) * rowStride + (cols - 1) * colStride;
   if (!Number.isSafeInteger(last) || last >= a.length) {
