@@ -13,12 +13,18 @@ import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import type { DigitsAsset, TrainResult } from "../web/digits-train.js";
 
+// npm test runs every file twice, with the native kernels and with the JS ones (TORCH_TS_BACKEND=js);
+// this one computes with the JS kernels either way (below), so it runs in the JS pass only, or in
+// the one pass there is when the addon is not built.
+const nativePass = process.env["TORCH_TS_BACKEND"] !== "js" && existsSync(new URL("../build/Release/torch_ts_native.node", import.meta.url));
+
 // The browser has no native addon, so Node's reference run uses the JS kernels too. Set before
 // torch-ts is first imported (below, dynamically): the kernel table is filled at import.
 process.env["TORCH_TS_BACKEND"] = "js";
 
 const CHROMIUM = "/usr/bin/chromium";
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing; install Debian's Chromium: apt-get install -y chromium`;
+const skip = !existsSync(CHROMIUM) ? `${CHROMIUM} is missing; install Debian's Chromium: apt-get install -y chromium`
+  : nativePass ? "runs in npm test's JS-kernel pass (TORCH_TS_BACKEND=js): the page and Node's reference both use the JS kernels" : false;
 
 // Headless Chromium as root on a closed network: no sandbox, no background connections (they are
 // refused, many at a time). --enable-unsafe-webgpu gives the page a WebGPU adapter (SwiftShader

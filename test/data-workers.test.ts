@@ -9,6 +9,10 @@ import { liveWorkerThreads } from "../src/utils/data/worker-pool.js";
 import { Faulty, NoisyRange, ShardedStream, countInit, listWithWorker } from "./fixtures/data-workers/datasets.js";
 
 const { DataLoader, TensorDataset, Subset, ConcatDataset, getWorkerInfo } = torch.utils.data;
+
+// Worker threads move bytes, not kernels' results: npm test's native pass covers them (its small
+// storages are plain buffers, as every storage is in the JS pass), and each pool costs seconds.
+const skip = process.env["TORCH_TS_BACKEND"] === "js" ? "npm test's native pass runs the workers (the kernels do not matter here)" : false;
 type Item = [number, number, number, number];
 
 /** A batch as plain values, whatever its structure. */
@@ -24,7 +28,7 @@ async function untilWorkersEnd(before: number): Promise<void> {
   assert.equal(liveWorkerThreads(), before, "worker threads still running");
 }
 
-test("numWorkers 2 gives numWorkers 0's batches (nested datasets, user class, shuffle, custom collate, dropLast), for...of and for await...of; persistent workers", async () => {
+test("numWorkers 2 gives numWorkers 0's batches (nested datasets, user class, shuffle, custom collate, dropLast), for...of and for await...of; persistent workers", { skip }, async () => {
   const tensors = new TensorDataset(torch.arange(30).mul(10), torch.arange(30).to(torch.float16));
   const user = new NoisyRange(9, 3);
   const rows = (i: number, item: unknown): number[] =>
@@ -66,7 +70,7 @@ test("numWorkers 2 gives numWorkers 0's batches (nested datasets, user class, sh
   assert.equal(liveWorkerThreads(), 2);
 });
 
-test("default collate in workers: int64/float16/bfloat16/bool batches; an early break ends the workers", async () => {
+test("default collate in workers: int64/float16/bfloat16/bool batches; an early break ends the workers", { skip }, async () => {
   const before = liveWorkerThreads();
   const ds = new TensorDataset(
     torch.arange(12).mul(1e12), torch.arange(12).div(3).to(torch.float16), torch.arange(12).div(7).to(torch.bfloat16), torch.arange(12).remainder(2).eq(0),
@@ -82,7 +86,7 @@ test("default collate in workers: int64/float16/bfloat16/bool batches; an early 
   await untilWorkersEnd(before);
 });
 
-test("each worker seeds its generator with baseSeed + id: reproducible per seed, different per worker", async () => {
+test("each worker seeds its generator with baseSeed + id: reproducible per seed, different per worker", { skip }, async () => {
   const before = liveWorkerThreads();
   const run = (): Item[] => {
     torch.manualSeed(123);
@@ -106,7 +110,7 @@ test("each worker seeds its generator with baseSeed + id: reproducible per seed,
   await untilWorkersEnd(before);
 });
 
-test("an error in a worker's getItem is re-raised in the main thread (PyTorch's message) and the pool ends; timeout", async () => {
+test("an error in a worker's getItem is re-raised in the main thread (PyTorch's message) and the pool ends; timeout", { skip }, async () => {
   const before = liveWorkerThreads();
   const loader = new DataLoader(new Faulty(10, 6), { batchSize: 2, numWorkers: 2 });
   assert.throws(() => [...loader], (e: Error) =>
@@ -118,7 +122,7 @@ test("an error in a worker's getItem is re-raised in the main thread (PyTorch's 
   await untilWorkersEnd(before);
 });
 
-test("IterableDataset sharded by getWorkerInfo: every item once, batches round-robin; workerInitFn and an importable collateFn run in the workers", async () => {
+test("IterableDataset sharded by getWorkerInfo: every item once, batches round-robin; workerInitFn and an importable collateFn run in the workers", { skip }, async () => {
   const before = liveWorkerThreads();
   const loader = new DataLoader(new ShardedStream(11), { batchSize: 2, numWorkers: 2, workerInitFn: countInit, collateFn: listWithWorker });
   const batches = [...loader] as { values: number[]; worker: number; inits: number[] }[];
@@ -130,7 +134,7 @@ test("IterableDataset sharded by getWorkerInfo: every item once, batches round-r
   await untilWorkersEnd(before);
 });
 
-test("arguments and datasets workers cannot rebuild are errors before any worker starts", () => {
+test("arguments and datasets workers cannot rebuild are errors before any worker starts", { skip }, () => {
   const before = liveWorkerThreads();
   const ds = new TensorDataset(torch.arange(4));
   assert.throws(() => new DataLoader(ds, { numWorkers: -1 }), { message: "num_workers option should be non-negative; use num_workers=0 to disable multiprocessing." });
