@@ -98,7 +98,8 @@ function offering<R>(op: string, out: unknown, args: ArrayLike<unknown>, compute
 function offerable(out: Tensor, args: ArrayLike<unknown>): boolean {
   if (out.device.type !== "cpu" || !out.isContiguous() || out._requiresGrad || tracing.on) return false;
   const buffer = out.storage.data.buffer;
-  const shares = (v: unknown): boolean => v instanceof Tensor && (v.storage === out.storage || v.storage.data.buffer === buffer);
+  // (A GPU tensor holds no CPU memory: the op itself then raises PyTorch's device error.)
+  const shares = (v: unknown): boolean => v instanceof Tensor && (v.storage === out.storage || (v.device.type === "cpu" && v.storage.data.buffer === buffer));
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (shares(a)) return false;
