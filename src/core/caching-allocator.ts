@@ -11,11 +11,12 @@
 // emptyCache/setCacheLimit apply to it too.
 
 import { type BufferSource, bufferSource } from "./buffer-source.js";
+import { nodeBuiltin } from "./node-builtin.js";
 
 /** Buffers below this many bytes are plain allocations (zeroing them is cheap), never pooled. */
 export const POOL_MIN_BYTES = 1 << 16;
 
-type Proc = { env?: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown };
+type Proc = { env?: Record<string, string | undefined> };
 const proc = (globalThis as { process?: Proc }).process;
 
 function envBytes(): number | null {
@@ -26,7 +27,7 @@ function envBytes(): number | null {
 }
 
 function defaultCap(): number {
-  const os = proc?.getBuiltinModule?.("node:os") as { totalmem?: () => number } | undefined;
+  const os = nodeBuiltin<{ totalmem?: () => number }>("node:os");
   const total = os?.totalmem?.();
   return total ? Math.floor(total / 4) : 1 << 30;
 }

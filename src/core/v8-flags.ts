@@ -2,6 +2,8 @@
 // storages and GPU memory, live with what needs them: backends/native/tensor-memory.ts,
 // backends/webgpu/pool.ts). Browsers have no node:v8: nothing happens there.
 
+import { nodeBuiltin } from "./node-builtin.js";
+
 let sweepingInCollections = false;
 
 /**
@@ -13,7 +15,5 @@ let sweepingInCollections = false;
 export function sweepBuffersInCollections(): void {
   if (sweepingInCollections) return;
   sweepingInCollections = true;
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const v8 = proc?.getBuiltinModule?.("node:v8") as { setFlagsFromString(flags: string): void } | undefined;
-  v8?.setFlagsFromString("--no-concurrent-array-buffer-sweeping");
+  nodeBuiltin<{ setFlagsFromString(flags: string): void }>("node:v8")?.setFlagsFromString("--no-concurrent-array-buffer-sweeping");
 }

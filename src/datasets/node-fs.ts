@@ -1,5 +1,7 @@
 // Node's fs/zlib/path, reached without a static import so the core bundles for the web.
 
+import { nodeBuiltin } from "../core/node-builtin.js";
+
 interface NodeBuiltins {
   fs: typeof import("node:fs");
   zlib: typeof import("node:zlib");
@@ -8,13 +10,12 @@ interface NodeBuiltins {
 }
 
 export function nodeBuiltins(what: string): NodeBuiltins {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  const get = proc?.getBuiltinModule;
-  if (!get) throw new Error(`${what} reads files and needs Node.js (20.16 or newer)`);
+  const fs = nodeBuiltin<NodeBuiltins["fs"]>("node:fs");
+  if (!fs) throw new Error(`${what} reads files and needs Node.js (20.16 or newer)`);
   return {
-    fs: get("node:fs") as NodeBuiltins["fs"],
-    zlib: get("node:zlib") as NodeBuiltins["zlib"],
-    path: get("node:path") as NodeBuiltins["path"],
-    url: get("node:url") as NodeBuiltins["url"],
+    fs,
+    zlib: nodeBuiltin<NodeBuiltins["zlib"]>("node:zlib")!,
+    path: nodeBuiltin<NodeBuiltins["path"]>("node:path")!,
+    url: nodeBuiltin<NodeBuiltins["url"]>("node:url")!,
   };
 }

@@ -1,10 +1,11 @@
 // CRC-32 (ISO-HDLC, the zip one): Node's zlib.crc32 where it exists (Node ≥ 20.15), else slicing
 // by 8 bytes at a time in JS.
 
+import { nodeBuiltin } from "../core/node-builtin.js";
+
 // zlib is reached lazily (no static import) so the core bundles for the web, where the JS runs.
 type Crc32Fn = (data: Uint8Array, value?: number) => number;
-const zlib = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
-  ?.getBuiltinModule?.("node:zlib") as { crc32?: Crc32Fn } | undefined;
+const zlib = nodeBuiltin<{ crc32?: Crc32Fn }>("node:zlib");
 const nativeCrc32 = zlib?.crc32;
 
 const TABLES: Uint32Array[] = (() => {

@@ -3,6 +3,7 @@
 
 import { type ByteSink, type ByteSource, checkRange } from "./bytes.js";
 import { FormatError } from "./errors.js";
+import { nodeBuiltin } from "../core/node-builtin.js";
 
 const MAX_IO = 1 << 30;
 
@@ -11,9 +12,8 @@ type NodePath = typeof import("node:path");
 
 // Node's fs and path are reached lazily (no static import) so the core bundles for the web. In a
 // browser only the path forms fail, with this error; the byte forms work everywhere.
-function builtin<T>(id: string, what: string): T {
-  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-  const m = get?.(id) as T | undefined;
+function builtin<T>(id: `node:${string}`, what: string): T {
+  const m = nodeBuiltin<T>(id);
   if (!m) {
     throw new Error(`${what} needs Node.js (20.16 or newer); in a browser use bytes instead: ` +
       "torch.save(obj) returns a Uint8Array, torch.load(bytes), safetensors.save(tensors), safetensors.load(bytes)");

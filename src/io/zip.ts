@@ -6,6 +6,7 @@
 import { type ByteSink, type ByteSource, CountingSink, checkRange } from "./bytes.js";
 import { crc32 } from "./crc32.js";
 import { FormatError } from "./errors.js";
+import { nodeBuiltin } from "../core/node-builtin.js";
 
 const LOCAL_SIG = 0x04034b50;
 const CENTRAL_SIG = 0x02014b50;
@@ -33,8 +34,7 @@ type InflateRawSync = (data: Uint8Array, options: { maxOutputLength: number }) =
 // Node's zlib, reached lazily (no static import) so the core bundles for the web. PyTorch writes
 // stored records, so a browser needs it only for archives re-zipped with deflate.
 function inflateRawSync(record: string): InflateRawSync {
-  const zlib = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process
-    ?.getBuiltinModule?.("node:zlib") as { inflateRawSync: InflateRawSync } | undefined;
+  const zlib = nodeBuiltin<{ inflateRawSync: InflateRawSync }>("node:zlib");
   if (!zlib) throw new Error(`zip: record '${record}' is deflate-compressed, and inflating it needs Node.js (20.16 or newer)`);
   return zlib.inflateRawSync;
 }

@@ -14,6 +14,7 @@ import { installTensorMemory, type TensorMemoryAddon } from "./tensor-memory.js"
 import type { Gemm } from "../kernels.js";
 import type { ConvGeometry } from "../js/conv.js";
 import type { AvgPoolParams, MaxPoolParams } from "../js/pool.js";
+import { nodeBuiltin } from "../../core/node-builtin.js";
 
 export type FloatArray = Float32Array | Float64Array;
 
@@ -85,7 +86,7 @@ function load(): Addon | null {
   if (typeof process === "undefined" || process.env["TORCH_TS_BACKEND"] === "js") return null;
   try {
     // node:module is reached lazily (no static import) so the core bundles for the web.
-    const nodeModule = process.getBuiltinModule?.("node:module") as NodeModule | undefined;
+    const nodeModule = nodeBuiltin<NodeModule>("node:module");
     if (!nodeModule) return null;
     // src/backends/native/ and dist/backends/native/ both sit three levels below the package root;
     // TORCH_TS_NATIVE_ADDON names the file where a bundler moved the code.
@@ -229,7 +230,7 @@ export function elementTypeCode(a: unknown): number | undefined {
 
 /** @internal Throws unless v is a non-negative safe integer (the mask wrappers share it). */
 export function checkCount(op: string, name: string, v: number): void {
-  if (!Number.isSafeInteger(v) || v < 0) throw new Error(`native.${op}: ${name} must be a non-negative integer, got ${v}`);
+  if (!isIndex(v)) throw new Error(`native.${op}: ${name} must be a non-negative integer, got ${v}`);
 }
 
 /**

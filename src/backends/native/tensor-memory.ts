@@ -17,6 +17,7 @@
 import { setBufferSource } from "../../core/buffer-source.js";
 import { getCacheLimit } from "../../core/caching-allocator.js";
 import { sweepBuffersInCollections } from "../../core/v8-flags.js";
+import { nodeBuiltin } from "../../core/node-builtin.js";
 
 export interface TensorMemoryAddon {
   allocTensorMemory(bytes: number, zero: boolean): SharedArrayBuffer | null;
@@ -60,8 +61,8 @@ const RECLAIM_BACKOFF_MAX = 64;
  * contexts the program makes later do not get a `gc` global.
  */
 export function gcFunction(): GcFunction | null {
-  const v8 = process.getBuiltinModule?.("node:v8") as typeof import("node:v8") | undefined;
-  const vm = process.getBuiltinModule?.("node:vm") as typeof import("node:vm") | undefined;
+  const v8 = nodeBuiltin<typeof import("node:v8")>("node:v8");
+  const vm = nodeBuiltin<typeof import("node:vm")>("node:vm");
   if (!v8 || !vm) return null;
   try {
     // V8 frees dead buffers after a collection on a background thread unless told otherwise; then

@@ -17,6 +17,7 @@
 
 import { deathNotices } from "../../core/death-notices.js";
 import { BufferUsage } from "./gpu-types.js";
+import { nodeBuiltin } from "../../core/node-builtin.js";
 
 /** The smallest buffer the pool hands out (bytes); also the granularity of small size classes. */
 const MIN_BYTES = 256;
@@ -147,11 +148,10 @@ function gcThresholdBytes(): number {
 function runtimeGc(): (() => void) | null {
   const g = (globalThis as { gc?: unknown }).gc;
   if (typeof g === "function") return g as () => void;
-  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-  if (!get) return null;
+  const v8 = nodeBuiltin<{ setFlagsFromString(flags: string): void }>("node:v8");
+  const vm = nodeBuiltin<{ runInNewContext(code: string): unknown }>("node:vm");
+  if (!v8 || !vm) return null;
   try {
-    const v8 = get("node:v8") as { setFlagsFromString(flags: string): void };
-    const vm = get("node:vm") as { runInNewContext(code: string): unknown };
     v8.setFlagsFromString("--expose-gc");
     const fn = vm.runInNewContext("gc");
     return typeof fn === "function" ? (fn as () => void) : null;
@@ -173,11 +173,10 @@ let syncRegistryCtor: FinalizationRegistryConstructor | null | undefined;
 function cleanupSomeRegistry(): FinalizationRegistryConstructor | null {
   if (syncRegistryCtor !== undefined) return syncRegistryCtor;
   syncRegistryCtor = null;
-  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-  if (!get) return null;
+  const v8 = nodeBuiltin<{ setFlagsFromString(flags: string): void }>("node:v8");
+  const vm = nodeBuiltin<{ runInNewContext(code: string): unknown }>("node:vm");
+  if (!v8 || !vm) return null;
   try {
-    const v8 = get("node:v8") as { setFlagsFromString(flags: string): void };
-    const vm = get("node:vm") as { runInNewContext(code: string): unknown };
     v8.setFlagsFromString("--harmony-weak-refs-with-cleanup-some");
     const ctor = vm.runInNewContext("FinalizationRegistry") as FinalizationRegistryConstructor;
     if (typeof (ctor.prototype as { cleanupSome?: unknown }).cleanupSome === "function") syncRegistryCtor = ctor;

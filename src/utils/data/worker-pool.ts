@@ -5,13 +5,11 @@
 
 import type * as WorkerThreads from "node:worker_threads";
 import type { Reply, Request, WorkerSetup } from "./worker-protocol.js";
-
-type Proc = { getBuiltinModule?: (id: string) => unknown };
+import { nodeBuiltin } from "../../core/node-builtin.js";
 
 /** node:worker_threads, or null where there is none (browsers, Node before 20.16). */
 export function workerThreads(): typeof WorkerThreads | null {
-  const proc = (globalThis as { process?: Proc }).process;
-  return (proc?.getBuiltinModule?.("node:worker_threads") as typeof WorkerThreads | undefined) ?? null;
+  return nodeBuiltin<typeof WorkerThreads>("node:worker_threads") ?? null;
 }
 
 /**
