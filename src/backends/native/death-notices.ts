@@ -3,7 +3,8 @@
 // which sweeps dead buffers inside the collection, so every dead token has reported when it returns.
 
 import { setDeathNotices } from "../../core/death-notices.js";
-import { gcFunction, type GcFunction } from "./tensor-memory.js";
+import { gcFunction } from "./tensor-memory.js";
+import { type GcFunction } from "../../core/runtime-gc.js";
 
 export interface DeathNoticeAddon {
   reserveDeathIds(count: number): number;

@@ -18,6 +18,7 @@ import { setBufferSource } from "../../core/buffer-source.js";
 import { getCacheLimit } from "../../core/caching-allocator.js";
 import { sweepBuffersInCollections } from "../../core/v8-flags.js";
 import { nodeBuiltin } from "../../core/node-builtin.js";
+import { type GcFunction, runtimeGc } from "../../core/runtime-gc.js";
 
 export interface TensorMemoryAddon {
   allocTensorMemory(bytes: number, zero: boolean): SharedArrayBuffer | null;
@@ -35,7 +36,6 @@ export interface TensorMemoryAddon {
   fill(a: Uint8Array, start: number, count: number, value: number): boolean;
 }
 
-export type GcFunction = (options?: { type?: "major" | "minor"; execution?: "sync" | "async" }) => void;
 
 const MiB = 1 << 20;
 /** The least bytes handed out between young-generation collections: about half the L3 cache. */
@@ -57,13 +57,12 @@ const LARGE_STORAGE = 16 * MiB;
 const RECLAIM_BACKOFF_MAX = 64;
 
 /**
- * @internal V8's `gc` function. `--expose-gc` is set only while one new context is made to fetch it, so
- * contexts the program makes later do not get a `gc` global.
+ * @internal V8's `gc` function (core/runtime-gc.ts), with the collection flags that large storages'
+ * recycling needs set first.
  */
 export function gcFunction(): GcFunction | null {
   const v8 = nodeBuiltin<typeof import("node:v8")>("node:v8");
-  const vm = nodeBuiltin<typeof import("node:vm")>("node:vm");
-  if (!v8 || !vm) return null;
+  if (!v8) return null;
   try {
     // V8 frees dead buffers after a collection on a background thread unless told otherwise; then
     // the next storage would find no free block yet and map a fresh one (page faults) while the
@@ -80,12 +79,7 @@ export function gcFunction(): GcFunction | null {
     // kernels' threads (or other processes) hold: in a webgpu MLP step's young collection, 0.10-0.25
     // ms of 0.22-0.43 went to that phase, 0.025 of 0.13-0.16 without it (node --trace-gc-nvp).
     v8.setFlagsFromString("--no-parallel-scavenge");
-    const exposed = (globalThis as { gc?: unknown }).gc;
-    if (typeof exposed === "function") return exposed as GcFunction;
-    v8.setFlagsFromString("--expose-gc");
-    const gc = vm.runInNewContext("gc") as unknown;
-    v8.setFlagsFromString("--no-expose-gc");
-    return typeof gc === "function" ? (gc as GcFunction) : null;
+    return runtimeGc();
   } catch {
     return null;
   }

@@ -18,6 +18,7 @@
 import { deathNotices } from "../../core/death-notices.js";
 import { BufferUsage } from "./gpu-types.js";
 import { nodeBuiltin } from "../../core/node-builtin.js";
+import { runtimeGc } from "../../core/runtime-gc.js";
 
 /** The smallest buffer the pool hands out (bytes); also the granularity of small size classes. */
 const MIN_BYTES = 256;
@@ -142,22 +143,6 @@ function gcThresholdBytes(): number {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   const mib = Number(env?.["TORCH_TS_WEBGPU_GC_MIB"] ?? 1024);
   return (Number.isFinite(mib) && mib >= 0 ? mib : 1024) * 2 ** 20;
-}
-
-/** A synchronous full garbage collection where the runtime lets a program ask for one, else null. */
-function runtimeGc(): (() => void) | null {
-  const g = (globalThis as { gc?: unknown }).gc;
-  if (typeof g === "function") return g as () => void;
-  const v8 = nodeBuiltin<{ setFlagsFromString(flags: string): void }>("node:v8");
-  const vm = nodeBuiltin<{ runInNewContext(code: string): unknown }>("node:vm");
-  if (!v8 || !vm) return null;
-  try {
-    v8.setFlagsFromString("--expose-gc");
-    const fn = vm.runInNewContext("gc");
-    return typeof fn === "function" ? (fn as () => void) : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Registries made by syncRegistry whose callbacks runPendingFinalizers can run at once. */
