@@ -30,6 +30,7 @@ export * from "./ops/random.js";
 
 export * as autograd from "./autograd/index.js";
 export * as linalg from "./ops/linalg.js";
+export * as special from "./ops/special-namespace.js";
 export * as nn from "./nn/index.js";
 export * as optim from "./optim/index.js";
 export * as utils from "./utils/index.js";

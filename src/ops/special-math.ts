@@ -25,10 +25,18 @@ function tailFar(s: number): number {
   return (-9.86494292470009928597e-03 + s * (-7.99283237680523006574e-01 + s * (-1.77579549177547519889e+01 + s * (-1.60636384855821916062e+02 + s * (-6.37566443368389627722e+02 + s * (-1.02509513161107724954e+03 + s * (-4.83519191608651397019e+02))))))) / (1 + s * (3.03380607434824582924e+01 + s * (3.25792512996573918826e+02 + s * (1.53672958608443695994e+03 + s * (3.19985821950859553908e+03 + s * (2.55305040643316442583e+03 + s * (4.74528541206955367215e+02 + s * (-2.24409524465858183362e+01))))))));
 }
 
+/**
+ * The fit R/S of the erfc tail on [1.25, 28): erfc(x) = exp(-x² - 0.5625 + R/S) / x there (so
+ * erfcx(x) = exp(-0.5625 + R/S) / x, special-normal-math.ts).
+ */
+export function erfcTailFit(ax: number): number {
+  const s = 1 / (ax * ax);
+  return ax < 1 / 0.35 ? tailNear(s) : tailFar(s);
+}
+
 /** exp(-x*x) * (R/S-corrected) / x for x >= 1.25: the erfc tail. */
 function erfcTail(ax: number): number {
-  const s = 1 / (ax * ax);
-  const rs = ax < 1 / 0.35 ? tailNear(s) : tailFar(s);
+  const rs = erfcTailFit(ax);
   // One exp of the whole exponent: a few ulps (x² rounds) for a third of the cost of fdlibm's split.
   return Math.exp(-ax * ax - 0.5625 + rs) / ax;
 }
@@ -191,6 +199,11 @@ const ZETA_A = [12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1.89243758031837
   -7.1661652561756670113e18];
 const MACHEP = 1.11022302462515654042e-16;
 
+/** C's pow, where 1 to any power (±inf and NaN too) is 1 (JS's Math.pow gives NaN for 1 ** ±inf). */
+function powC(base: number, exponent: number): number {
+  return base === 1 ? 1 : Math.pow(base, exponent);
+}
+
 /** Hurwitz zeta ζ(x, q) = Σ (k + q)^-x. */
 export function zeta(x: number, q: number): number {
   if (x === 1) return Infinity;
@@ -199,14 +212,14 @@ export function zeta(x: number, q: number): number {
     if (q === Math.floor(q)) return Infinity;
     if (x !== Math.floor(x)) return NaN;
   }
-  let s = Math.pow(q, -x);
+  let s = powC(q, -x);
   let a = q, b = 0, i = 0;
   while (i < 9 || a <= 9) {
     i++;
     a += 1;
-    b = Math.pow(a, -x);
+    b = powC(a, -x);
     s += b;
-    if (Math.abs(b / s) < MACHEP) return s;
+    if (-MACHEP * s < b && b < MACHEP * s) return s;
   }
   const w = a;
   s += (b * w) / (x - 1);

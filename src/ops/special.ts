@@ -1,16 +1,19 @@
 // Special functions: erf, erfc, erfinv, lgamma, digamma, polygamma, mvlgamma, i0, sinc, logit,
-// xlogy (+ in-place forms), computed in double precision by ./special-math.ts.
+// xlogy, igamma, igammac (+ in-place forms), computed in double precision by ./special-math.ts and
+// ./special-gamma-math.ts. torch.special's own functions are in ./special-namespace.ts.
 
 import { Tensor } from "../core/tensor.js";
 import { roundToDType } from "../core/dtype.js";
 import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { type BinarySpec, binaryInPlace, binaryOp, floatOut, gradFor, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
 import { type TensorOrScalar } from "./promotion.js";
-import { fusedGrad, pyType } from "./pointwise-util.js";
+import { fusedGrad, notImplementedFor, pyType, requireTensor } from "./pointwise-util.js";
 import { nativeUnary } from "./native-fast.js";
 import * as M from "./special-math.js";
 import { where } from "./comparison.js";
 import { nativeTyped } from "./native-typed.js";
+import { i1 } from "./special-namespace.js";
+import { igamma as igammaKernel, igammac as igammacKernel } from "./special-gamma-math.js";
 
 import { outCall, type OutOption, hasOut, withOut } from "./out.js";
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
@@ -30,13 +33,7 @@ const ERFINV: UnarySpec = {
 };
 const LGAMMA: UnarySpec = { name: "lgamma", node: "LgammaBackward0", f: nativeUnary(M.lgamma, "lgamma"), vjp: (g, x) => g.mul(digamma(x)) };
 const DIGAMMA: UnarySpec = { name: "digamma", node: "DigammaBackward0", f: nativeUnary(M.digamma, "digamma"), vjp: (g, x) => g.mul(polygamma(1, x)) };
-const I0: UnarySpec = { name: "i0", node: "I0Backward0", f: nativeUnary(M.i0, "i0"), vjp: (g, x) => g.mul(besselI1(x)) };
-// I1 is the derivative of I0; its own derivative is I0(x) - I1(x)/x (1/2 at 0).
-const I1: UnarySpec = {
-  name: "special_i1", node: "SpecialI1Backward0", f: M.i1, savesOutput: true, savesInput: true,
-  vjp: (g, x, out) => g.mul(where(x.eq(0), 0.5, i0(x).sub(out.div(x)))),
-};
-function besselI1(x: Tensor): Tensor { return unaryOp(I1, x); }
+const I0: UnarySpec = { name: "i0", node: "I0Backward0", f: nativeUnary(M.i0, "i0"), vjp: (g, x) => g.mul(i1(x)) };
 
 const SINC: UnarySpec = {
   name: "sinc", node: "SincBackward0", f: nativeUnary(M.sinc, "sinc"),
@@ -226,6 +223,52 @@ export function xlogy_(self: Tensor, other: TensorOrScalar): Tensor {
   return binaryInPlace(xlogySpec(other instanceof Tensor ? "tensor" : "scalarOther", other), self, other, (s) => xlogy(s, other));
 }
 
+// ---- igamma / igammac -------------------------------------------------------------------------
+
+// The regularized incomplete gamma functions P(a, x) and Q(a, x): PyTorch differentiates them in x only.
+function igammaSpec(upper: boolean): BinarySpec {
+  const op = upper ? "igammac" : "igamma";
+  return {
+    name: op, node: upper ? "IgammacBackward0" : "IgammaBackward0", f: upper ? igammacKernel : igammaKernel,
+    outDtype: (d) => { if (!d.isFloatingPoint) throw notImplementedFor(`${op}_cpu`, d); return d; },
+    vjp: (g, a, x) => {
+      if (a._requiresGrad) throw new Error(`the derivative for '${op}: input' is not implemented.`);
+      if (!x._requiresGrad) return [null, null];
+      // d/dx P(a, x) = x^(a-1) e^-x / Γ(a) = -d/dx Q(a, x).
+      const density = a.sub(1).mul(x.log()).sub(x).sub(lgamma(a)).exp();
+      return [null, gradFor(upper ? g.mul(density).neg() : g.mul(density), x)];
+    },
+  };
+}
+const IGAMMA = igammaSpec(false), IGAMMAC = igammaSpec(true);
+
+function igammaCall(op: string, spec: BinarySpec, input: unknown, other: unknown): Tensor {
+  requireTensor(op, "input", 1, input);
+  const x = requireTensor(op, "other", 2, other);
+  return binaryOp(spec, input as Tensor, x);
+}
+
+/** torch.igamma(input, other): the regularized lower incomplete gamma function P(input, other). */
+export function igamma(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("igamma", arguments, 2, () => igamma(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(igamma, "igamma", arguments, ["input", "other"], 2, ["out"]);
+  return igammaCall("igamma", IGAMMA, input, other);
+}
+export function igamma_(self: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("igamma_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(igamma_, "igamma_", arguments, ["self", "other"], 2, []);
+  requireTensor("igamma_", "other", 1, other);
+  return binaryInPlace(IGAMMA, self, other, (s) => igamma(s, other));
+}
+/** torch.igammac(input, other): the regularized upper incomplete gamma function Q(input, other). */
+export function igammac(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("igammac", arguments, 2, () => igammac(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(igammac, "igammac", arguments, ["input", "other"], 2, ["out"]);
+  return igammaCall("igammac", IGAMMAC, input, other);
+}
+export function igammac_(self: Tensor, other: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("igammac_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(igammac_, "igammac_", arguments, ["self", "other"], 2, []);
+  requireTensor("igammac_", "other", 1, other);
+  return binaryInPlace(IGAMMAC, self, other, (s) => igammac(s, other));
+}
+
 declare module "../core/tensor.js" {
   interface Tensor {
     erf: Method<typeof erf>; erf_: Method<typeof erf_>; erfc: Method<typeof erfc>; erfc_: Method<typeof erfc_>;
@@ -236,6 +279,7 @@ declare module "../core/tensor.js" {
     i0: Method<typeof i0>; i0_: Method<typeof i0_>; sinc: Method<typeof sinc>; sinc_: Method<typeof sinc_>;
     logit: Method<typeof logit>; logit_: Method<typeof logit_>;
     xlogy: Method<(self: Tensor, other: TensorOrScalar) => Tensor>; xlogy_: Method<typeof xlogy_>;
+    igamma: Method<typeof igamma>; igamma_: Method<typeof igamma_>; igammac: Method<typeof igammac>; igammac_: Method<typeof igammac_>;
   }
 }
 
@@ -243,4 +287,5 @@ installMethods({
   erf, erf_, erfc, erfc_, erfinv, erfinv_, lgamma, lgamma_, digamma, digamma_,
   polygamma: (self: Tensor, n: number) => polygamma(n, self), polygamma_, mvlgamma, mvlgamma_,
   i0, i0_, sinc, sinc_, logit, logit_, xlogy: (s: Tensor, o: TensorOrScalar) => xlogy(s, o), xlogy_,
+  igamma, igamma_, igammac, igammac_,
 });
