@@ -26,6 +26,8 @@ import { isFilledZeroGrad } from "../autograd/node.js";
 import { outCall, type OutOption, type OutPairOption, hasOut, withOut } from "./out.js";
 export { matmul };
 export { matrixExp } from "./matrix-exp.js";
+export { luFactor, luFactorEx, lu, luSolve } from "./linalg-lu.js";
+export { matrixPower, multiDot, vecdot, vander, diagonal, tensorinv, tensorsolve, cond } from "./linalg-composites.js";
 
 // ---- LAPACK's info ---------------------------------------------------------------------------
 
