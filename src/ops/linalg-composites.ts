@@ -1,5 +1,5 @@
 // torch.linalg functions that PyTorch composes from other ops (matrix_power, multi_dot, vecdot,
-// vander, diagonal, tensorinv, tensorsolve, cond): written in public ops, so autograd and every
+// vander, diagonal, tensorinv, tensorsolve, cond, householder_product): written in public ops, so autograd and every
 // device those ops run on come for free.
 
 import type { Tensor } from "../core/tensor.js";
@@ -9,10 +9,12 @@ import { type Args, bindArgs, checkTensor, isOptionsObject, rebind } from "./arg
 import { matmul } from "./blas.js";
 import { cat } from "./shape-join.js";
 import { diagonal as torchDiagonal } from "./view.js";
-import { zeros } from "./creation.js";
+import { arange, eye, zeros } from "./creation.js";
 import { hasOut, type OutOption, outCall, withOut } from "./out.js";
 import { matrixPower as torchMatrixPower } from "./linalg-functions.js";
 import { checkFloat, checkSquare, scalarTypeName } from "./linalg-engine.js";
+import { notImplementedFor } from "./pointwise-util.js";
+import { float32, float64 } from "../core/dtype.js";
 import { inv, invEx, matrixNorm, solve, svdvals } from "./linalg.js";
 
 /** torch.linalg.matrix_power(A, n) = torch.matrix_power (negative n through inv). */
@@ -222,4 +224,43 @@ export function cond(A: Tensor, ...args: Args<[p?: CondOrd | null], { p?: CondOr
   const inverseOrInf = inverse.maskedFill(singular, Infinity);
   const ord = p === "fro" ? "fro" : numeric === Infinity ? "inf" : numeric === -Infinity ? "-inf" : numeric!;
   return matrixNorm(A, ord).mul(matrixNorm(inverseOrInf, ord)).nanToNum(Infinity, Infinity, -Infinity);
+}
+
+/**
+ * torch.linalg.householder_product(A, tau): the first n columns of H(0) H(1) … H(k-1), H(i) =
+ * I - tau[i] v vᵀ with v = [0…0, 1, A[i+1:, i]] (LAPACK's orgqr). Applied to the identity from the
+ * last reflector back, in public ops, so its gradient is the product's (PyTorch's
+ * LinalgHouseholderProductBackward0 is the same derivative, recorded as one node).
+ */
+export function householderProduct(A: Tensor, tau: Tensor, options?: OutOption): Tensor {
+  if (arguments.length > 2) return outCall("linalg_householder_product", arguments, 2, () => householderProduct(A, tau), "same");
+  else if (isOptionsObject(arguments.length === 2 ? tau : A)) return rebind(householderProduct, "linalg.householder_product", arguments, ["A", "tau"], 2, ["out"]);
+  const api = "torch.linalg.householder_product";
+  checkTensor("linalg.householder_product", "A", A);
+  checkTensor("linalg.householder_product", "tau", tau);
+  if (A.dim() < 2) throw new Error(`${api}: input must have at least 2 dimensions.`);
+  const m = A.shape[A.dim() - 2]!;
+  const n = A.shape[A.dim() - 1]!;
+  const k = tau.shape[tau.dim() - 1] ?? 1;
+  if (m < n) throw new Error(`${api}: input.shape[-2] must be greater than or equal to input.shape[-1]`);
+  if (n < k) throw new Error(`${api}: input.shape[-1] must be greater than or equal to tau.shape[-1]`);
+  if (A.dim() - tau.dim() !== 1) {
+    throw new Error(`${api}: Expected tau to have one dimension less than input, but got tau.ndim equal to ${tau.dim()} and input.ndim is equal to ${A.dim()}`);
+  }
+  const batch = A.shape.slice(0, -2);
+  const tauBatch = tau.shape.slice(0, -1);
+  if (batch.length > 0 && tauBatch.some((v, i) => v !== batch[i])) {
+    throw new Error(`${api}: Expected batch dimensions of tau to be equal to input.shape[:-2], but got [${tauBatch.join(", ")}]`);
+  }
+  if (tau.dtype !== A.dtype) throw new Error(`${api}: tau dtype ${scalarTypeName(tau.dtype)} does not match input dtype ${scalarTypeName(A.dtype)}`);
+  if (A.dtype !== float32 && A.dtype !== float64) throw notImplementedFor("orgqr_cpu", A.dtype);
+  const like = { dtype: A.dtype, device: A.device };
+  let Q = eye(m, n, like).expand([...batch, m, n]);
+  const rows = arange(m, like).reshape([m, 1]);
+  for (let i = k - 1; i >= 0; i--) {
+    const v = A.narrow(-1, i, 1).mul(rows.gt(i).to(A.dtype)).add(rows.eq(i).to(A.dtype));
+    const t = tau.narrow(-1, i, 1).unsqueeze(-1);
+    Q = Q.sub(matmul(v, matmul(v.mT, Q)).mul(t));
+  }
+  return k === 0 ? Q.clone() : Q;
 }
