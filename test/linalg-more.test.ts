@@ -70,6 +70,12 @@ const ops: Record<string, (x: Tensor[], c: RefCase) => Tensor[]> = {
   cond_singular_1: (x) => [linalg.cond(x[0]!, 1)],
   householder_product_batch: (x) => [linalg.householderProduct(x[0]!, x[1]!)],
   orgqr_geqrf: (x) => [x[0]!.orgqr(x[1]!)],
+  ldl_random: (x) => [...linalg.ldlFactor(x[0]!)],
+  ldl_hollow: (x) => [...linalg.ldlFactor(x[0]!)],
+  ldl_mixed: (x) => [...linalg.ldlFactorEx(x[0]!)].slice(0, 2),
+  ldl_random_solve: (x, c) => [linalg.ldlSolve(x[0]!, pivotsOf(c), x[1]!)],
+  ldl_hollow_solve: (x, c) => [linalg.ldlSolve(x[0]!, pivotsOf(c), x[1]!)],
+  ldl_mixed_solve: (x, c) => [linalg.ldlSolve(x[0]!, pivotsOf(c), x[1]!, { hermitian: true })],
   lstsq_gelsy_tall: (x) => [...linalg.lstsq(x[0]!, x[1]!)],
   lstsq_gelsy_wide_vector: (x) => [...linalg.lstsq(x[0]!, x[1]!, { driver: "gelsy" })],
   lstsq_gelsy_broadcast: (x) => [...linalg.lstsq(x[0]!, x[1]!, { driver: "gelsy" })],
@@ -197,6 +203,16 @@ test("PyTorch 1.13's argument errors", () => {
     [() => linalg.householderProduct(rand64(2, 5, 3), rand64(3, 3)), "torch.linalg.householder_product: Expected batch dimensions of tau to be equal to input.shape[:-2], but got [3]"],
     [() => linalg.householderProduct(rand64(5, 3), rand64(3).to("float32")), "torch.linalg.householder_product: tau dtype Float does not match input dtype Double"],
     [() => torch.orgqr(rand64(5, 3).to("int32"), rand64(3).to("int32")), `"orgqr_cpu" not implemented for 'Int'`],
+    [() => linalg.ldlFactor(rand64(3, 4)), "torch.linalg.ldl_factor_ex: A must be batches of square matrices, but they are 3 by 4 matrices"],
+    [() => linalg.ldlFactor(rand64(3)), "torch.linalg.ldl_factor_ex: The input tensor A must have at least 2 dimensions."],
+    [() => linalg.ldlFactor(A.to("int32")), "torch.linalg.ldl_factor_ex: Expected a floating point or complex tensor as input. Got Int"],
+    [() => linalg.ldlFactor(A.to("float16")), `"ldl_factor_kernel_cpu" not implemented for 'Half'`],
+    [() => linalg.ldlFactor(torch.zeros([2, 3, 3], { dtype: "float64" })), "torch.linalg.ldl_factor: Unknown error code: 1."],
+    [() => linalg.ldlSolve(A, pivots, B.to("float32")), "Expected b and A to have the same dtype, but found b of type Float and A of type Double instead."],
+    [() => linalg.ldlSolve(A, pivots.narrow(0, 0, 2), B), "torch.linalg.ldl_solve: Expected LD.shape[:-1] and pivots.shape to be the same, but got pivots with shape [2] instead"],
+    [() => linalg.ldlSolve(A, pivots, B.narrow(0, 0, 2)), "Incompatible matrix sizes for torch.linalg.ldl_solve: each A matrix is 3 by 3 but each b matrix is 2 by 2"],
+    [() => linalg.ldlSolve(A.narrow(0, 0, 2), pivots, B), "torch.linalg.ldl_solve: A must be batches of square matrices, but they are 2 by 3 matrices"],
+    [() => linalg.ldlSolve(A.to("int32"), pivots, B.to("int32")), "torch.linalg.ldl_solve: Expected a floating point or complex tensor as input. Got Int"],
     [() => linalg.lstsq(rand64(5, 3), rand64(5, 2), { driver: "foo" }), "torch.linalg.lstsq: parameter `driver` should be one of (gels, gelsy, gelsd, gelss)"],
     [() => linalg.lstsq(rand64(5, 3), rand64(4, 2)), "torch.linalg.lstsq: input.size(-2) should match other.size(-2)"],
     [() => linalg.lstsq(rand64(5, 3), rand64(4)), "torch.linalg.lstsq: input.size(-2) should match other.size(-1)"],
@@ -247,4 +263,18 @@ test("lstsq: the fields each driver fills, vector right-hand sides, gradcheck, z
   const Bv = rand64(3).requiresGrad_(true);
   assert.ok(torch.autograd.gradcheck((a: Tensor, b: Tensor) => linalg.lstsq(a, b).solution, [rand64(3, 4).requiresGrad_(true), Bv]), "wide, vector B");
   assert.ok(torch.autograd.gradcheck((a: Tensor, b: Tensor) => linalg.lstsq(a, b, { driver: "gelsd" }).solution, [rand64(5, 3).requiresGrad_(true), rand64(5, 2).requiresGrad_(true)]), "tall");
+});
+
+test("ldl: info for a singular matrix, no derivative (PyTorch's error), broadcasting, int64 pivots", () => {
+  const ex = linalg.ldlFactorEx(torch.zeros([2, 3, 3], { dtype: "float64" }));
+  assert.deepEqual(ex.info.tolist(), [1, 1]);
+  torch.manualSeed(4);
+  const G = rand64(4, 4);
+  const S = G.add(G.mT);
+  const f = linalg.ldlFactor(S.clone().requiresGrad_(true));
+  assert.throws(() => f.LD.sum().backward(), { message: "derivative for aten::linalg_ldl_factor_ex is not implemented" });
+  const B = rand64(3, 4, 2);
+  const X = linalg.ldlSolve(f.LD.detach(), f.pivots.to("int64"), B);
+  assert.deepEqual(X.shape, [3, 4, 2]);
+  assert.ok(S.matmul(X).sub(B).abs().max().item() as number < 1e-12);
 });
