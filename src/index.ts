@@ -40,6 +40,7 @@ export { save, load } from "./io/pt.js";
 export * as safetensors from "./io/safetensors.js";
 export * as serialization from "./io/serialization.js";
 export * from "./ops/linalg-functions.js";
+export * from "./ops/lu-functions.js";
 export * as backends from "./backends/index.js";
 export { getNumThreads, setNumThreads } from "./backends/threads.js";
 export {

@@ -210,7 +210,7 @@ test("eigh with lapack310 rotations reproduces reference LAPACK's eigenvectors (
 test("luFactor picks the first largest pivot and returns PyTorch's 1-based pivots", () => {
   const lu = new Float64Array(9);
   const piv = new Int32Array(3);
-  const info = luFactor(Float64Array.from([1, 2, 2, 4, 4, 2, 4, 6, 4]), 3, 1, lu, piv);
+  const info = luFactor(Float64Array.from([1, 2, 2, 4, 4, 2, 4, 6, 4]), 3, 3, 1, lu, piv);
   assert.deepEqual(Array.from(info), [0]);
   assert.deepEqual(Array.from(piv), [2, 3, 3]);
   close(lu, [4, 4, 2, 1, 2, 2, 0.25, 0.5, 0.5], 1e-15, "LU");
@@ -557,7 +557,7 @@ test("inv and solve factor Aᵀ for a row-major A, as PyTorch does for a contigu
   close(x1, x2, 1e-12, "both factorizations solve the same system");
   const lu = new Float64Array(16);
   const piv = new Int32Array(4);
-  luFactor(m, 4, 1, lu, piv);
+  luFactor(m, 4, 4, 1, lu, piv);
   const xt = new Float64Array(8);
   luSolve(lu, piv, b, 4, 2, 1, xt, true);
   close(matmul(transposeOf(m, 4, 4), xt, 4, 4, 2), b, 1e-12, "lu_solve adjoint");

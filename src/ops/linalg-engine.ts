@@ -8,6 +8,7 @@ import { broadcastShapes, numel, shapeStr, shapesEqual } from "../core/shape.js"
 import { fromArray, toNumbers } from "./engine.js";
 import { onDevice } from "./device-hooks.js";
 import { eye } from "./creation.js";
+import { matmul } from "./blas.js";
 import type { FloatArray } from "../backends/js/linalg.js";
 
 const TYPE_NAMES: Record<string, string> = {
@@ -151,6 +152,25 @@ export function triu(x: Tensor, diagonal = 0): Tensor {
 export function diagEmbed(v: Tensor): Tensor {
   const n = v.shape[v.dim() - 1]!;
   return v.unsqueeze(-1).mul(identity(n, v.dtype, v));
+}
+
+/** The gradient of A from that of pinv(A) (PyTorch's pinv_backward), in public ops. */
+export function pinvBackward(grad: Tensor, pinvA: Tensor, A: Tensor): Tensor {
+  const s = A.shape;
+  const m = s[s.length - 2]!;
+  const n = s[s.length - 1]!;
+  const pinvAh = pinvA.mT;
+  const gradh = grad.mT;
+  if (m <= n) {
+    const K1 = matmul(gradh, pinvA);
+    const KpinvAh = matmul(K1, pinvAh);
+    return matmul(pinvA, K1).mT.neg().add(KpinvAh).sub(matmul(matmul(A, pinvA), KpinvAh))
+      .add(matmul(matmul(pinvAh, pinvA), gradh.sub(matmul(K1, A))));
+  }
+  const K1 = matmul(pinvA, gradh);
+  const pinvAhK = matmul(pinvAh, K1);
+  return matmul(K1, pinvA).mT.neg().add(matmul(matmul(gradh.sub(matmul(A, K1)), pinvA), pinvAh))
+    .add(pinvAhK).sub(matmul(matmul(pinvAhK, pinvA), A));
 }
 
 export { float32, float64 };

@@ -169,8 +169,15 @@ export function matrixPower(input: Tensor, n: number, options?: OutOption): Tens
   return result as Tensor;
 }
 
+/** torch.orgqr(input, tau) = torch.linalg.householder_product(input, tau). */
+export function orgqr(input: Tensor, input2: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("orgqr", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? input2 : input)) return rebind(orgqr, "orgqr", arguments, ["input", "input2"], 2, []);
+  return linalg.householderProduct(input, input2);
+}
+
 declare module "../core/tensor.js" {
   interface Tensor {
+    orgqr: Method<typeof orgqr>;
     det: Method<typeof det>;
     slogdet: Method<typeof slogdet>;
     logdet: Method<typeof logdet>;
@@ -185,4 +192,4 @@ declare module "../core/tensor.js" {
   }
 }
 
-installMethods({ det, slogdet, logdet, inverse, cholesky, choleskySolve, choleskyInverse, pinverse, svd, qr, matrixPower });
+installMethods({ orgqr, det, slogdet, logdet, inverse, cholesky, choleskySolve, choleskyInverse, pinverse, svd, qr, matrixPower });

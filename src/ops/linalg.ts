@@ -17,7 +17,7 @@ import { fromArray, toNumbers } from "./engine.js";
 import { planReduce, reduceWith } from "./reduce-engine.js";
 import {
   type NamedTuple, allocLike, broadcastBatch, checkFloat, checkIsMatrix, checkSameDtype, checkSquare, checkSquareFloat,
-  diagEmbed, identity, matricesOf, namedTuple, tril, triu, wrap, wrapInt32,
+  diagEmbed, identity, matricesOf, namedTuple, pinvBackward, tril, triu, wrap, wrapInt32,
 } from "./linalg-engine.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { zeros } from "./creation.js";
@@ -26,6 +26,10 @@ import { isFilledZeroGrad } from "../autograd/node.js";
 import { outCall, type OutOption, type OutPairOption, hasOut, withOut } from "./out.js";
 export { matmul };
 export { matrixExp } from "./matrix-exp.js";
+export { luFactor, luFactorEx, lu, luSolve } from "./linalg-lu.js";
+export { lstsq } from "./linalg-lstsq.js";
+export { ldlFactor, ldlFactorEx, ldlSolve } from "./linalg-ldl.js";
+export { matrixPower, multiDot, vecdot, vander, diagonal, tensorinv, tensorsolve, cond, householderProduct } from "./linalg-composites.js";
 
 // ---- LAPACK's info ---------------------------------------------------------------------------
 
@@ -717,24 +721,6 @@ function pinvOnDevice(A: Tensor, atol: number, rtol: number): Tensor {
   const [U, S, Vh] = svdForward(A, false);
   const inverse = S.reciprocal().where(aboveTolerance(S, atol, rtol), 0);
   return matmul(Vh.mT.mul(inverse.unsqueeze(-2)), U.mT);
-}
-
-function pinvBackward(grad: Tensor, pinvA: Tensor, A: Tensor): Tensor {
-  const s = A.shape;
-  const m = s[s.length - 2]!;
-  const n = s[s.length - 1]!;
-  const pinvAh = pinvA.mT;
-  const gradh = grad.mT;
-  if (m <= n) {
-    const K1 = matmul(gradh, pinvA);
-    const KpinvAh = matmul(K1, pinvAh);
-    return matmul(pinvA, K1).mT.neg().add(KpinvAh).sub(matmul(matmul(A, pinvA), KpinvAh))
-      .add(matmul(matmul(pinvAh, pinvA), gradh.sub(matmul(K1, A))));
-  }
-  const K1 = matmul(pinvA, gradh);
-  const pinvAhK = matmul(pinvAh, K1);
-  return matmul(K1, pinvA).mT.neg().add(matmul(matmul(gradh.sub(matmul(A, K1)), pinvA), pinvAh))
-    .add(pinvAhK).sub(matmul(matmul(pinvAhK, pinvA), A));
 }
 
 /** torch.linalg.matrix_rank(A, { atol, rtol, hermitian }): int64 counts of singular values above tolerance. */

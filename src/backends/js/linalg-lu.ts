@@ -9,37 +9,46 @@ import { assertDims, assertLength, loadMatrix, storeMatrix, type FloatArray } fr
  * 0, or the 1-based index of the first exactly-zero pivot (the factorization still completes).
  */
 export function luInPlace(a: Float64Array, n: number, piv: Int32Array): number {
+  return luRectInPlace(a, n, n, piv);
+}
+
+/**
+ * getrf on one rows×cols row-major matrix: min(rows, cols) elimination steps, L (rows×k, unit)
+ * below the diagonal and U (k×cols) on and above it; `piv` gets k 0-based row swaps.
+ */
+export function luRectInPlace(a: Float64Array, rows: number, cols: number, piv: Int32Array): number {
   let info = 0;
-  for (let k = 0; k < n; k++) {
+  const steps = Math.min(rows, cols);
+  for (let k = 0; k < steps; k++) {
     let p = k;
-    let best = Math.abs(a[k * n + k]);
-    for (let i = k + 1; i < n; i++) {
-      const v = Math.abs(a[i * n + k]);
+    let best = Math.abs(a[k * cols + k]);
+    for (let i = k + 1; i < rows; i++) {
+      const v = Math.abs(a[i * cols + k]);
       if (v > best) {
         best = v;
         p = i;
       }
     }
     piv[k] = p;
-    if (a[p * n + k] === 0) {
+    if (a[p * cols + k] === 0) {
       if (info === 0) info = k + 1;
       continue;
     }
     if (p !== k) {
-      for (let j = 0; j < n; j++) {
-        const t = a[k * n + j];
-        a[k * n + j] = a[p * n + j];
-        a[p * n + j] = t;
+      for (let j = 0; j < cols; j++) {
+        const t = a[k * cols + j];
+        a[k * cols + j] = a[p * cols + j];
+        a[p * cols + j] = t;
       }
     }
-    const pivot = a[k * n + k];
-    for (let i = k + 1; i < n; i++) {
-      const l = a[i * n + k] / pivot;
-      a[i * n + k] = l;
+    const pivot = a[k * cols + k];
+    for (let i = k + 1; i < rows; i++) {
+      const l = a[i * cols + k] / pivot;
+      a[i * cols + k] = l;
       if (l === 0) continue;
-      const ri = i * n;
-      const rk = k * n;
-      for (let j = k + 1; j < n; j++) a[ri + j] -= l * a[rk + j];
+      const ri = i * cols;
+      const rk = k * cols;
+      for (let j = k + 1; j < cols; j++) a[ri + j] -= l * a[rk + j];
     }
   }
   return info;
@@ -125,21 +134,23 @@ function solveFactored(m: Float64Array, n: number, piv: Int32Array, x: Float64Ar
 }
 
 /**
- * Batched LU factorization (torch.linalg.lu_factor): `lu` receives L\U packed like LAPACK,
- * `pivots` PyTorch's 1-based pivots (n per matrix). Returns the info of each batch element.
+ * Batched LU factorization (torch.linalg.lu_factor) of rows×cols matrices: `lu` receives L\U
+ * packed like LAPACK, `pivots` PyTorch's 1-based pivots (min(rows, cols) per matrix). Returns the
+ * info of each batch element.
  */
-export function luFactor(a: FloatArray, n: number, batch: number, lu: FloatArray, pivots: Int32Array): Int32Array {
-  assertDims("lu_factor", { n, batch });
-  assertLength("lu_factor", "A", a, batch * n * n);
-  assertLength("lu_factor", "LU", lu, batch * n * n);
-  assertLength("lu_factor", "pivots", pivots, batch * n);
+export function luFactor(a: FloatArray, rows: number, cols: number, batch: number, lu: FloatArray, pivots: Int32Array): Int32Array {
+  assertDims("lu_factor", { rows, cols, batch });
+  const k = Math.min(rows, cols);
+  assertLength("lu_factor", "A", a, batch * rows * cols);
+  assertLength("lu_factor", "LU", lu, batch * rows * cols);
+  assertLength("lu_factor", "pivots", pivots, batch * k);
   const infos = new Int32Array(batch);
-  const piv = new Int32Array(n);
+  const piv = new Int32Array(k);
   for (let b = 0; b < batch; b++) {
-    const m = loadMatrix(a, b, n, n);
-    infos[b] = luInPlace(m, n, piv);
+    const m = loadMatrix(a, b, rows, cols);
+    infos[b] = luRectInPlace(m, rows, cols, piv);
     storeMatrix(lu, b, m);
-    for (let i = 0; i < n; i++) pivots[b * n + i] = piv[i] + 1;
+    for (let i = 0; i < k; i++) pivots[b * k + i] = piv[i] + 1;
   }
   return infos;
 }
@@ -279,9 +290,8 @@ export function luSolve(
   assertLength("linalg.lu_solve", "B", b, batch * n * k);
   assertLength("linalg.lu_solve", "out", out, batch * n * k);
   for (let i = 0; i < batch * n; i++) {
-    const r = i % n;
     const p = pivots[i];
-    if (!(p > r && p <= n)) throw new Error(`linalg.lu_solve: pivots[${r}] = ${p} is out of range [${r + 1}, ${n}]`);
+    if (!(p >= 1 && p <= n)) throw new Error(`linalg.lu_solve: pivots[${i % n}] = ${p} is out of range [1, ${n}]`);
   }
   const piv = new Int32Array(n);
   for (let i = 0; i < batch; i++) {

@@ -16,3 +16,5 @@ export { cholesky, choleskySolve } from "./linalg-cholesky.js";
 export { qr, qrShapes, type QrMode } from "./linalg-qr.js";
 export { eigh, eigvalsh, type Uplo, type RotationConvention } from "./linalg-eigh.js";
 export { svd, svdvals, svdShapes, matrixRank, pinv, type SvdShapes } from "./linalg-svd.js";
+export { lstsq, type LstsqDriver, type LstsqOutputs } from "./linalg-lstsq.js";
+export { ldlFactor, ldlSolve } from "./linalg-ldl.js";

@@ -1,0 +1,45 @@
+// torch.linalg's LU family on the "webgpu" device: lu_factor(_ex) and lu_solve run on the device's
+// getrf / solves and equal the CPU's (pivots exactly); what needs the pivots' values on the host
+// raises the device's not-implemented error; the compositions run on the device's ops. Skipped
+// without a WebGPU adapter.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import * as torch from "../src/index.js";
+
+const available = await torch.webgpu.isAvailable();
+const skip = available ? false : "no WebGPU adapter here; run scripts/webgpu-setup.sh to install a CPU adapter";
+
+before(async () => { if (available) await torch.webgpu.init(); });
+after(() => torch.webgpu.shutdown());
+
+test("lu_factor, lu_factor_ex, lu_solve on the device equal the CPU's", { skip }, async () => {
+  torch.manualSeed(5);
+  const A = torch.randn(2, 4, 4);
+  const B = torch.randn(2, 4, 3);
+  const cpu = torch.linalg.luFactor(A);
+  const gpu = torch.linalg.luFactor(A.to("webgpu"));
+  assert.deepEqual((await gpu.pivots.cpuAsync()).tolist(), cpu.pivots.tolist());
+  const dLU = (await gpu.LU.cpuAsync()).sub(cpu.LU).abs().max().item() as number;
+  assert.ok(dLU < 1e-5, `LU off by ${dLU}`);
+  assert.deepEqual((await torch.linalg.luFactorEx(A.to("webgpu")).info.cpuAsync()).tolist(), [0, 0]);
+  for (const adjoint of [false, true]) {
+    const X = await torch.linalg.luSolve(gpu.LU, gpu.pivots, B.to("webgpu"), { adjoint }).cpuAsync();
+    const dX = X.sub(torch.linalg.luSolve(cpu.LU, cpu.pivots, B, { adjoint })).abs().max().item() as number;
+    assert.ok(dX < 1e-4, `lu_solve (adjoint ${adjoint}) off by ${dX}`);
+  }
+  assert.throws(() => torch.linalg.lu(A.to("webgpu")), /is not implemented for the 'webgpu' device/);
+  assert.throws(() => torch.linalg.lstsq(A.to("webgpu"), B.to("webgpu")), /linalg.lstsq is not implemented for the 'webgpu' device/);
+});
+
+test("the compositions run on the device: householder_product, multi_dot, vecdot", { skip }, async () => {
+  torch.manualSeed(6);
+  const V = torch.randn(2, 5, 3);
+  const tau = torch.rand(2, 3);
+  const dQ = (await torch.linalg.householderProduct(V.to("webgpu"), tau.to("webgpu")).cpuAsync()).sub(torch.linalg.householderProduct(V, tau)).abs().max().item() as number;
+  assert.ok(dQ < 1e-5, `householder_product off by ${dQ}`);
+  const mats = [torch.randn(3), torch.randn(3, 4), torch.randn(4, 2)];
+  const dM = (await torch.linalg.multiDot(mats.map((m) => m.to("webgpu"))).cpuAsync()).sub(torch.linalg.multiDot(mats)).abs().max().item() as number;
+  assert.ok(dM < 1e-5, `multi_dot off by ${dM}`);
+  const dV = (await torch.linalg.vecdot(V.to("webgpu"), V.to("webgpu")).cpuAsync()).sub(torch.linalg.vecdot(V, V)).abs().max().item() as number;
+  assert.ok(dV < 1e-5, `vecdot off by ${dV}`);
+});
