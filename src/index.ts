@@ -26,6 +26,7 @@ export * from "./ops/indexing.js";
 export * from "./ops/value-sized.js";
 export * from "./ops/shape.js";
 export * from "./ops/blas.js";
+export * from "./ops/blas-inplace.js";
 export * from "./ops/random.js";
 
 export * as autograd from "./autograd/index.js";
