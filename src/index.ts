@@ -12,6 +12,7 @@ export { noGrad, enableGrad, inferenceMode, setGradEnabled, isGradEnabled, isInf
 export { resultType, promoteTypes, canCast } from "./ops/promotion.js";
 
 export * from "./ops/creation.js";
+export * from "./ops/frombuffer.js";
 export * from "./ops/view.js";
 export * from "./ops/conversion.js";
 export * from "./ops/arithmetic.js";
@@ -55,6 +56,7 @@ export * from "./ops/integration.js";
 export * from "./ops/windows.js";
 export * from "./ops/products-norms.js";
 export * from "./ops/shape-split.js";
+export * from "./ops/split-forms.js";
 export * from "./ops/creation-strided.js";
 export * from "./ops/nn-forms.js";
 export * from "./ops/matrix-exp.js";
@@ -63,3 +65,5 @@ export * from "./ops/asarray.js";
 export * as memory from "./core/memory.js";
 export * as onnx from "./onnx/index.js";
 export * as webgpu from "./webgpu/index.js";
+export * from "./ops/torch-forms.js";
+export * from "./ops/view-copies.js";
