@@ -4,12 +4,15 @@
 
 import { Tensor } from "../core/tensor.js";
 import { DType } from "../core/dtype.js";
-import { bindArgs, checkArgs, checkTensor, isOptionsObject, rebind } from "./args.js";
-import { hasOut, withOut, type OutOption } from "./out.js";
+import { type Args, bindArgs, checkArgs, checkTensor, isOptionsObject, rebind } from "./args.js";
+import { hasOut, withOut } from "./out.js";
 import {
   asStrided, diagonal, expand, permute, reshape, select, slice, split, squeeze, t, transpose, unbind, unsqueeze, clone,
 } from "./view.js";
 import { splitWithSizes } from "./split-forms.js";
+
+/** The options of a *_copy function: out (a tensor, or a list for the splits), and any parameter by name. */
+type CopyOptions<R> = { out?: R | null } & Record<string, unknown>;
 
 /**
  * The copying form of `viewOp`, named `op` in messages, with out= (out's dtype must be the
@@ -19,16 +22,16 @@ import { splitWithSizes } from "./split-forms.js";
  */
 function copyOf<A extends unknown[], R extends Tensor | Tensor[]>(
   op: string, viewOp: (input: Tensor, ...args: A) => R, names?: readonly string[], required = 0, keywords: readonly string[] = [],
-): (input: Tensor, ...args: A | [...A, OutOption]) => R {
-  const f = (input: Tensor, ...args: A | [...A, OutOption]): R => {
-    if (hasOut(args)) return withOut(op, args, (rest) => f(input, ...(rest as A)), "same");
+): (input: Tensor, ...args: Args<A, CopyOptions<R>>) => R {
+  const f = (input: Tensor, ...args: Args<A, CopyOptions<R>>): R => {
+    if (hasOut(args)) return withOut(op, args, (rest) => f(input, ...(rest as Args<A, CopyOptions<R>>)), "same");
     if (names) {
       const last = args[args.length - 1];
       if (isOptionsObject(last) && Object.keys(last).some((k) => names.includes(k))) return rebind(f, op, [input, ...args], ["input", ...names], required + 1, keywords);
       checkArgs(op, [input, ...args], 1 + names.length, keywords);
     }
     checkTensor(op, "input", input);
-    const r = viewOp(input, ...(args as A));
+    const r = viewOp(input, ...(args as unknown as A));
     return (Array.isArray(r) ? r.map((v) => clone(v)) : clone(r)) as R;
   };
   return f;
