@@ -67,3 +67,5 @@ export * as onnx from "./onnx/index.js";
 export * as webgpu from "./webgpu/index.js";
 export * from "./ops/torch-forms.js";
 export * from "./ops/view-copies.js";
+export * from "./ops/tensor-storage.js";
+export { Layout, Layout as layout, strided } from "./core/layout.js";
