@@ -14,7 +14,7 @@ import {
 } from "./indexing-kernels.js";
 import { maskedFill } from "./indexing-mask.js";
 import { cat } from "./shape-join.js";
-import { deviceOp, onDevice } from "./device-hooks.js";
+import { deviceOp, notImplementedOnDevice, onDevice } from "./device-hooks.js";
 
 import { withOut, hasOut, type OutOption } from "./out.js";
 const size1 = (t: Tensor, d: number): number => (t.dim() === 0 ? 1 : t._shape[d]!);
@@ -386,7 +386,9 @@ function indexReduceAsScatter(op: string, self: Tensor, args: readonly unknown[]
   if (b.length !== sliceShape.length || b.some((v, i) => v !== sliceShape[i])) {
     throw new Error(`output with shape [${sliceShape.join(", ")}] doesn't match the broadcast shape [${b.join(", ")}]`);
   }
-  if (!onDevice(self, index)) {
+  // The device's scatter kernel reduces by sum only, and index_reduce has no sum.
+  if (onDevice(self, index, source)) throw notImplementedOnDevice(`index_reduce (reduce='${reduce}')`);
+  {
     const idx = indexValues(index), size = size1(self, d);
     for (let i = 0; i < idx.length; i++) if (idx[i]! < 0 || idx[i]! >= size) throw new Error("index out of range in self");
   }

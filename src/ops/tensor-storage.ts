@@ -142,6 +142,7 @@ function set_(self: Tensor, source?: Tensor | Storage, storageOffset?: number, s
   if (arguments.length > 5) checkArgs("set_", arguments, 5);
   checkInplaceLeaf("set_", self);
   let storage: Storage, offset: number, shape: number[], strides: number[];
+  if (!(source instanceof Tensor) && self.device.type !== "cpu") throw notImplementedOnDevice("set_");
   if (source === undefined) {
     storage = new Storage(allocArray(self.dtype, 0), self.dtype);
     [offset, shape, strides] = [0, [0], [1]];
@@ -163,7 +164,8 @@ function set_(self: Tensor, source?: Tensor | Storage, storageOffset?: number, s
   const extent = shape.some((s) => s === 0) ? 0 : 1 + offset + shape.reduce((acc, s, i) => acc + (s - 1) * strides[i]!, 0);
   const wasGrad = self._requiresGrad;
   (self as { storage: Storage }).storage = storage;
-  if (extent > 0) ensureCapacity("set_", self, extent);
+  // A tensor source's view lies inside its storage; a storage source's may reach past it.
+  if (extent > 0 && !(source instanceof Tensor)) ensureCapacity("set_", self, extent);
   self._shape = shape.slice();
   self._strides = strides.slice();
   self._offset = offset;
