@@ -12,6 +12,7 @@ export { noGrad, enableGrad, inferenceMode, setGradEnabled, isGradEnabled, isInf
 export { resultType, promoteTypes, canCast } from "./ops/promotion.js";
 
 export * from "./ops/creation.js";
+export * from "./ops/frombuffer.js";
 export * from "./ops/view.js";
 export * from "./ops/conversion.js";
 export * from "./ops/arithmetic.js";
@@ -26,6 +27,7 @@ export * from "./ops/indexing.js";
 export * from "./ops/value-sized.js";
 export * from "./ops/shape.js";
 export * from "./ops/blas.js";
+export * from "./ops/blas-inplace.js";
 export * from "./ops/random.js";
 
 export * as autograd from "./autograd/index.js";
@@ -56,6 +58,7 @@ export * from "./ops/integration.js";
 export * from "./ops/windows.js";
 export * from "./ops/products-norms.js";
 export * from "./ops/shape-split.js";
+export * from "./ops/split-forms.js";
 export * from "./ops/creation-strided.js";
 export * from "./ops/nn-forms.js";
 export * from "./ops/matrix-exp.js";
@@ -64,3 +67,7 @@ export * from "./ops/asarray.js";
 export * as memory from "./core/memory.js";
 export * as onnx from "./onnx/index.js";
 export * as webgpu from "./webgpu/index.js";
+export * from "./ops/torch-forms.js";
+export * from "./ops/view-copies.js";
+export * from "./ops/tensor-storage.js";
+export { Layout, Layout as layout, strided } from "./core/layout.js";

@@ -686,3 +686,19 @@ describe("webgpu: pointwise kernels on strided operands four elements at a time"
     }
   });
 });
+
+describe("webgpu: in-place BLAS forms, *_copy, torch.* forms (ops-misc)", { skip }, () => {
+  test("values and gradients agree with the CPU", async () => {
+    await sameOnDevices((s, a, b) => s.mul(1).addmm_(a, b, { beta: 0.5, alpha: 2 }), [[2, 3], [2, 4], [4, 3]]);
+    await sameOnDevices((x) => x.mul(1).fillDiagonal_(2), [[3, 3]]);
+    await sameOnDevices((x) => torch.transposeCopy(x, 0, 1), [[2, 3]]);
+    await sameOnDevices((x) => torch.constantPadNd(x, [1, -1], 0.5), [[2, 3]]);
+    await sameOnDevices((x, w) => torch.convolution(x, w, null, [1], [1], [1], false, [0], 1), [[1, 2, 5], [3, 2, 2]]);
+  });
+  test("CPU-only members refuse the device clearly", () => {
+    const x = torch.ones(2, 2).to("webgpu");
+    assert.throws(() => x.indexReduce(0, torch.tensor([0, 1]).to("webgpu"), x, "amax"), /index_reduce \(reduce='amax'\) is not implemented for the 'webgpu' device/);
+    assert.throws(() => x.resize_(8), /resize_ is not implemented for the 'webgpu' device/);
+    assert.throws(() => x.apply_((v) => v), /apply_ is only implemented on CPU tensors/);
+  });
+});

@@ -76,16 +76,16 @@ export function allocArray(dtype: DType, n: number): StorageArray {
 }
 
 /** A typed array of `dtype` over the first `n` elements of `buffer` (no copy, contents kept). */
-export function arrayOver(dtype: DType, buffer: ArrayBufferLike, n: number): StorageArray {
+export function arrayOver(dtype: DType, buffer: ArrayBufferLike, n: number, byteOffset = 0): StorageArray {
   switch (dtype.name) {
-    case "float32": return new Float32Array(buffer, 0, n);
-    case "float64": return new Float64Array(buffer, 0, n);
-    case "float16": case "bfloat16": return new Uint16Array(buffer, 0, n);
-    case "int8": return new Int8Array(buffer, 0, n);
-    case "uint8": case "bool": return new Uint8Array(buffer, 0, n);
-    case "int16": return new Int16Array(buffer, 0, n);
-    case "int32": return new Int32Array(buffer, 0, n);
-    case "int64": return new BigInt64Array(buffer, 0, n);
+    case "float32": return new Float32Array(buffer, byteOffset, n);
+    case "float64": return new Float64Array(buffer, byteOffset, n);
+    case "float16": case "bfloat16": return new Uint16Array(buffer, byteOffset, n);
+    case "int8": return new Int8Array(buffer, byteOffset, n);
+    case "uint8": case "bool": return new Uint8Array(buffer, byteOffset, n);
+    case "int16": return new Int16Array(buffer, byteOffset, n);
+    case "int32": return new Int32Array(buffer, byteOffset, n);
+    case "int64": return new BigInt64Array(buffer, byteOffset, n);
   }
 }
 

@@ -119,8 +119,33 @@ export function zero_(self: Tensor): Tensor {
   return fill_(self, 0);
 }
 
+/**
+ * Tensor.fill_diagonal_ (a method only, as in PyTorch): fills the main diagonal (all indices equal)
+ * through an as_strided view, as PyTorch does, so autograd sees an in-place fill of a view
+ * (CopySlices). With wrap, a tall matrix's diagonal restarts N+1 rows down (numpy's fill_diagonal).
+ */
+function fillDiagonal_(self: Tensor, fillValue: number | bigint | boolean | Tensor, wrap = false): Tensor {
+  if (arguments.length > 3) checkArgs("fill_diagonal_", arguments, 3, []);
+  else if (isOptionsObject(arguments.length === 3 ? wrap : arguments.length === 2 ? fillValue : self)) return rebind(fillDiagonal_, "fill_diagonal_", arguments, ["self", "fillValue", "wrap"], 2, []);
+  checkTensor("fill_diagonal_", "self", self);
+  const nDims = self.dim();
+  if (nDims < 2) throw new Error("fill_diagonal_: dimensions must larger than 1");
+  const [height, width] = self._shape as [number, number];
+  if (nDims > 2 && self._shape.some((n) => n !== height)) throw new Error("fill_diagonal_: all dimensions of input must be of equal length");
+  const size = Math.min(height, width);
+  const stride = self._strides.reduce((a, b) => a + b, 0);
+  fill_(self.asStrided([size], [stride], self._offset), fillValue);
+  if (wrap && nDims === 2 && height > width + 1) {
+    const step = width + 1;
+    const wrapSize = Math.ceil(self.numel() / step) - size;
+    fill_(self.asStrided([wrapSize], [stride], self._offset + self._strides[0]! * (width + 1)), fillValue);
+  }
+  return self;
+}
+
 declare module "../core/tensor.js" {
   interface Tensor {
+    fillDiagonal_: Method<typeof fillDiagonal_>;
     to: Method<typeof to>;
     type: Method<typeof type>;
     typeAs: Method<typeof typeAs>;
@@ -142,5 +167,6 @@ declare module "../core/tensor.js" {
 }
 
 installMethods({
+  fillDiagonal_,
   to, type, typeAs, cpu, float, double, half, bfloat16: bfloat16_, int, long, short, char, byte, bool: bool_, copy_, fill_, zero_,
 });

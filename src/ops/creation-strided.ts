@@ -3,7 +3,7 @@
 import { Tensor } from "../core/tensor.js";
 import { type DTypeLike, getDefaultDtype, toDType } from "../core/dtype.js";
 import { Storage } from "../core/storage.js";
-import { bindArgs, describe } from "./args.js";
+import { bindArgs, checkArgs, describe, installMethods, isOptionsObject, type Method, rebind } from "./args.js";
 import { tensor, type FactoryOptions } from "./creation.js";
 import { finishFactory } from "./factory-utils.js";
 
@@ -38,3 +38,18 @@ export function emptyStrided(size: number[], stride: number[], options: FactoryO
   const t = new Tensor(Storage.alloc(dtype, elements), [...size], [...stride]);
   return finishFactory(t, options as Record<string, unknown>);
 }
+
+/** Tensor.new_empty_strided(size, stride, *, dtype, device, requires_grad): empty_strided with self's dtype and device by default. */
+function newEmptyStrided(self: Tensor, size: number[], stride: number[], options: FactoryOptions = {}): Tensor {
+  if (arguments.length > 4) checkArgs("new_empty_strided", arguments, 3, FACTORY_KW);
+  else if (isOptionsObject(arguments.length === 3 ? stride : arguments.length === 2 ? size : self)) return rebind(newEmptyStrided, "new_empty_strided", arguments, ["self", "size", "stride"], 3, FACTORY_KW);
+  return emptyStrided(size, stride, { dtype: self.dtype, device: self.device, ...options });
+}
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    newEmptyStrided: Method<typeof newEmptyStrided>;
+  }
+}
+
+installMethods({ newEmptyStrided });

@@ -1,6 +1,7 @@
 // Factories: torch.tensor, zeros/ones/full/empty (+ _like, new_*), arange, linspace, logspace,
 // eye, frombuffer.
 
+import type { Layout } from "../core/layout.js";
 import { Tensor, type NestedArray } from "../core/tensor.js";
 import {
   type DType, type DTypeLike, type StorageArray, bool, dtypeOfArray, float16, bfloat16, float32, float64,
@@ -20,7 +21,7 @@ export interface FactoryOptions {
   requiresGrad?: boolean;
   /** Accepted for PyTorch compatibility; CPU memory is always pageable. */
   pinMemory?: boolean;
-  layout?: null;
+  layout?: Layout | null;
   memoryFormat?: null;
 }
 

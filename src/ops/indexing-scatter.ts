@@ -8,13 +8,13 @@ import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, checkTensor, describe, installMethods, type Method } from "./args.js";
 import { emptyTensor } from "./engine.js";
-import { applyInPlace } from "./inplace.js";
+import { applyInPlace, inPlaceByResult } from "./inplace.js";
 import {
   accessOf, andMask, combineFor, contiguousCopy, eqMask, isPlainNumeric, notMask, indexValues, offsetsOf, rawOf, scalarTypeName, type Val, valueIn,
 } from "./indexing-kernels.js";
 import { maskedFill } from "./indexing-mask.js";
 import { cat } from "./shape-join.js";
-import { deviceOp, onDevice } from "./device-hooks.js";
+import { deviceOp, notImplementedOnDevice, onDevice } from "./device-hooks.js";
 
 import { withOut, hasOut, type OutOption } from "./out.js";
 const size1 = (t: Tensor, d: number): number => (t.dim() === 0 ? 1 : t._shape[d]!);
@@ -356,6 +356,63 @@ function scatterReduceGrad(g: Tensor, self: Tensor, d: number, index: Tensor, sr
   return [self._requiresGrad ? gSelf : null, srcFull._requiresGrad ? padTo(gSrc, srcFull._shape) : null];
 }
 
+// ---- index_reduce ---------------------------------------------------------------------------
+
+type IndexReduce = "prod" | "mean" | "amax" | "amin";
+interface IndexReduceOpts { dim?: number; index?: Tensor; source?: Tensor; reduce?: IndexReduce; includeSelf?: boolean }
+
+/**
+ * index_reduce's arguments checked in PyTorch's order, and the scatter_reduce it equals: each
+ * self.select(dim, index[i]) reduced with source.select(dim, i) broadcast to it, so the index grows
+ * to source's shape (broadcast to self's slices) and source is expanded the same way.
+ */
+function indexReduceAsScatter(op: string, self: Tensor, args: readonly unknown[]): { d: number; index: Tensor; source: Tensor; reduce: IndexReduce; includeSelf: boolean } {
+  checkTensor(op, "input", self);
+  const a = bindArgs(op, args, ["dim", "index", "source", "reduce"], ["includeSelf"], 4);
+  const index = checkTensor(op, "index", a.index), source = checkTensor(op, "source", a.source);
+  const reduce = a.reduce as IndexReduce, includeSelf = (a.includeSelf as boolean | undefined) ?? true;
+  if (!["prod", "mean", "amax", "amin"].includes(reduce)) throw new Error(`index_reduce(): Expected reduce to be one of prod, mean, amax or amin but got ${String(reduce)}.`);
+  const d = normalizeDim(a.dim as number, ndim1(self));
+  if (index.dim() > 1) throw new Error(`index_reduce_(): Index is supposed to be a vector, but got dim: ${index.dim()} with type: ${scalarTypeName(index.dtype)} and size: [${index._shape.join(", ")}]`);
+  if (index.dtype !== int64 && index.dtype.name !== "int32") throw new Error(`index_reduce_(): Expected dtype int32/int64 for index but got: ${scalarTypeName(index.dtype)}`);
+  const n = index.numel(), sourceLen = source.dim() === 0 ? 1 : source._shape[d] ?? 1;
+  if (source.dim() > 0 && d >= source.dim()) normalizeDim(d, source.dim());
+  if (n !== sourceLen) throw new Error(`index_reduce_(): Number of indices (${n}) should be equal to source.size(dim): (${sourceLen}), for dim: ${d}`);
+  if (self.dtype !== source.dtype) throw new Error(`index_reduce_(): self (${scalarTypeName(self.dtype)}) and source (${scalarTypeName(source.dtype)}) must have the same scalar type`);
+  // source's slices broadcast to self's (PyTorch's messages where they do not).
+  const sliceShape = self._shape.filter((_, i) => i !== d);
+  const sourceSlice = source._shape.filter((_, i) => i !== d);
+  const b = broadcastShapes(sliceShape, sourceSlice);
+  if (b.length !== sliceShape.length || b.some((v, i) => v !== sliceShape[i])) {
+    throw new Error(`output with shape [${sliceShape.join(", ")}] doesn't match the broadcast shape [${b.join(", ")}]`);
+  }
+  // The device's scatter kernel reduces by sum only, and index_reduce has no sum.
+  if (onDevice(self, index, source)) throw notImplementedOnDevice(`index_reduce (reduce='${reduce}')`);
+  {
+    const idx = indexValues(index), size = size1(self, d);
+    for (let i = 0; i < idx.length; i++) if (idx[i]! < 0 || idx[i]! >= size) throw new Error("index out of range in self");
+  }
+  const moved = source.dim() === 0 ? source.reshape([1]) : source.movedim(d, 0);
+  const expandedSource = moved.reshape([n, ...sliceShape.slice(sourceSlice.length).map(() => 1), ...sourceSlice]).expand([n, ...sliceShape]).movedim(0, d);
+  const lineShape = self._shape.map((_, i) => (i === d ? n : 1));
+  const expandedIndex = index.to(int64).reshape(self.dim() === 0 ? [n] : lineShape).expand(expandedSource._shape);
+  return { d, index: expandedIndex, source: expandedSource, reduce, includeSelf };
+}
+
+/** torch.index_reduce(input, dim, index, source, reduce, { includeSelf = true }). */
+export function indexReduce(input: Tensor, ...args: Args<[dim: number, index: Tensor, source: Tensor, reduce: IndexReduce], IndexReduceOpts & OutOption>): Tensor {
+  if (hasOut(args)) return withOut("index_reduce", args, (rest) => indexReduce(input, ...(rest as [never, never, never, never])), "same");
+  const s = indexReduceAsScatter("index_reduce", input, args);
+  const out = scatterReduce(input.detach(), s.d, s.index, s.source.detach(), s.reduce, { includeSelf: s.includeSelf });
+  return record("IndexReduceBackward0", [input, s.source], out, ([g]) => scatterReduceGrad(g!, input, s.d, s.index, s.source, s.reduce, s.includeSelf, out), [input, s.source, out]);
+}
+
+/** Tensor.index_reduce_ (a method only, as in PyTorch). */
+function indexReduce_(self: Tensor, ...args: Args<[dim: number, index: Tensor, source: Tensor, reduce: IndexReduce], IndexReduceOpts>): Tensor {
+  const s = indexReduceAsScatter("index_reduce_", self, args);
+  return inPlaceByResult("index_reduce_", self, [s.source], (x) => indexReduce(x, ...(args as [never, never, never, never])));
+}
+
 // ---- take_along_dim -------------------------------------------------------------------------
 
 /** torch.take_along_dim(input, indices, dim?): gather with input and indices broadcast. */
@@ -390,7 +447,9 @@ declare module "../core/tensor.js" {
     scatterReduce: Method<typeof scatterReduce>;
     scatterReduce_: Method<typeof scatterReduce_>;
     takeAlongDim: Method<typeof takeAlongDim>;
+    indexReduce: Method<typeof indexReduce>;
+    indexReduce_: Method<typeof indexReduce_>;
   }
 }
 
-installMethods({ gather, scatter, scatter_, scatterAdd, scatterAdd_, scatterReduce, scatterReduce_, takeAlongDim });
+installMethods({ gather, scatter, scatter_, scatterAdd, scatterAdd_, scatterReduce, scatterReduce_, takeAlongDim, indexReduce, indexReduce_ });

@@ -5,7 +5,7 @@
 import { installMethods } from "./args.js";
 import { type Index, getItem, getItemAsync, setItem } from "./indexing-getitem.js";
 
-export { gather, scatter, scatter_, scatterAdd, scatterAdd_, scatterReduce, scatterReduce_, takeAlongDim } from "./indexing-scatter.js";
+export { gather, scatter, scatter_, scatterAdd, scatterAdd_, scatterReduce, scatterReduce_, takeAlongDim, indexReduce } from "./indexing-scatter.js";
 export { indexSelect, indexAdd, indexAdd_, indexCopy, indexCopy_, indexFill, indexFill_, indexPut, indexPut_, take, put, put_ } from "./indexing-index.js";
 export { maskedFill, maskedFill_, maskedScatter, maskedScatter_, maskedSelect, nonzero, argwhere } from "./indexing-mask.js";
 export type { Index } from "./indexing-getitem.js";

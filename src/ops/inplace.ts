@@ -81,3 +81,26 @@ function inPlaceOnView(op: string, self: Tensor, base: Tensor, outOfPlace: (snap
   self._refreshView();
   return self;
 }
+
+/** C++'s type names, as PyTorch's "Bad in-place call" message prints them. */
+const CPP_TYPE: Record<string, string> = {
+  float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char",
+  uint8: "unsigned char", int16: "short int", int32: "int", int64: "long int", bool: "bool",
+};
+
+/**
+ * An in-place form whose result is its out-of-place op's (addmm_, cumprod_, ...): the result must
+ * have self's size and dtype (PyTorch's "Bad in-place call", raised before self changes).
+ */
+export function inPlaceByResult(op: string, self: Tensor, others: readonly (Tensor | null | undefined)[], compute: (snapshot: Tensor) => Tensor): Tensor {
+  const checked = (r: Tensor): Tensor => {
+    if (r._shape.length !== self._shape.length || r._shape.some((n, i) => n !== self._shape[i])) {
+      throw new Error(`${op}: Bad in-place call: input tensor size [${self._shape.join(", ")}] and output tensor size [${r._shape.join(", ")}] should match`);
+    }
+    if (r.dtype !== self.dtype) {
+      throw new Error(`${op}: Bad in-place call: input tensor dtype ${CPP_TYPE[self.dtype.name]} and output tensor dtype ${CPP_TYPE[r.dtype.name]} should match`);
+    }
+    return r;
+  };
+  return applyInPlace(op, self, others, () => copyInto(self, checked(compute(self.detach())).detach()), (s) => checked(compute(s)));
+}

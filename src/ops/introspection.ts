@@ -97,8 +97,15 @@ export function device(type: string | Device, index?: number | null): Device {
   return kind === "cpu" && idx === null ? cpu : new Device(kind as DeviceType, idx);
 }
 
+/** Tensor.ndimension(): Tensor.dim()'s older name. */
+function ndimension(self: Tensor): number {
+  if (arguments.length > 1) checkArgs("ndimension", arguments, 1);
+  return self.dim();
+}
+
 declare module "../core/tensor.js" {
   interface Tensor {
+    ndimension: Method<typeof ndimension>;
     isComplex: Method<typeof isComplex>;
     isSigned: Method<typeof isSigned>;
     isNonzero: Method<typeof isNonzero>;
@@ -107,4 +114,4 @@ declare module "../core/tensor.js" {
     getDevice: Method<typeof getDevice>;
   }
 }
-installMethods({ isComplex, isSigned, isNonzero, isSameSize, isInference, getDevice });
+installMethods({ ndimension, isComplex, isSigned, isNonzero, isSameSize, isInference, getDevice });

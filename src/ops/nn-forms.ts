@@ -219,3 +219,44 @@ export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Lengths
     blank: (a.blank ?? 0) as number, reduction: reductionName("ctc_loss", a.reduction), zeroInfinity: (a.zeroInfinity ?? false) as boolean,
   });
 }
+
+type ConvolutionArgs = Args<[bias: Opt, stride: number[], padding: number[], dilation: number[], transposed: boolean, outputPadding: number[], groups: number],
+  { bias?: Opt; stride?: number[]; padding?: number[]; dilation?: number[]; transposed?: boolean; outputPadding?: number[]; groups?: number }>;
+const CONVOLUTION = ["bias", "stride", "padding", "dilation", "transposed", "outputPadding", "groups"];
+
+/**
+ * torch.convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding,
+ * groups): ATen's convolution entry, every argument required, the int lists of 1 or (weight.dim() - 2)
+ * values; dispatched to F.conv{1,2,3}d or F.conv_transpose{1,2,3}d by weight's dims.
+ */
+export function convolution(input: Tensor, weight: Tensor, ...args: ConvolutionArgs): Tensor {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(convolution, "convolution", arguments, ["input", "weight", ...CONVOLUTION], 9, []);
+  const a = bindRequired("convolution", args, CONVOLUTION, 7);
+  const lists: Record<string, number[]> = {};
+  CONVOLUTION.forEach((name, i) => {
+    if (name === "bias" || name === "transposed" || name === "groups") return;
+    const v = a[name];
+    if (!Array.isArray(v) || v.some((n) => !Number.isInteger(n))) throw new Error(`convolution(): argument '${snake(name)}' (position ${i + 3}) must be tuple of ints, not ${describe(v)}`);
+    lists[name] = v as number[];
+  });
+  if (weight.dim() < 3) throw new Error("weight should have at least three dimensions");
+  const k = weight.dim() - 2;
+  if (k > 3) throw new Error(`convolution: ${k}-d convolutions are not supported`);
+  if (input.dim() !== weight.dim()) {
+    throw new Error(`Expected ${weight.dim()}-dimensional input for ${weight.dim()}-dimensional weight [${weight.shape.join(", ")}], but got ${input.dim()}-dimensional input of size [${input.shape.join(", ")}] instead`);
+  }
+  const expand = (name: string): number[] => {
+    const v = lists[name]!;
+    if (v.length === 1) return new Array<number>(k).fill(v[0]!);
+    if (v.length !== k) throw new Error(`expected ${snake(name)} to be a single integer value or a list of ${k} values to match the convolution dimensions, but got ${snake(name)}=[${v.join(", ")}]`);
+    return v;
+  };
+  const [stride, padding, dilation, outputPadding] = ["stride", "padding", "dilation", "outputPadding"].map(expand) as [number[], number[], number[], number[]];
+  const bias = a.bias as Opt, groups = a.groups as number;
+  if (a.transposed) {
+    const f = [F.convTranspose1d, F.convTranspose2d, F.convTranspose3d][k - 1]!;
+    return f(input, weight, bias, stride, padding, outputPadding, groups, dilation);
+  }
+  const f = [F.conv1d, F.conv2d, F.conv3d][k - 1]!;
+  return f(input, weight, bias, stride, padding, dilation, groups);
+}

@@ -9,7 +9,7 @@ import { type Args, bindArgs, checkInt, installMethods, type Method } from "./ar
 import { emptyTensor, uninitTensor, toNumbers, writeNumbers, type NumArray } from "./engine.js";
 import { castTo } from "./conversion.js";
 import { valuesIndices, type ValuesIndices } from "./named-tuple.js";
-import { applyInPlace } from "./inplace.js";
+import { inPlaceByResult } from "./inplace.js";
 import * as shapeOps from "./shape.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { notImplementedFor } from "./pointwise-util.js";
@@ -105,7 +105,12 @@ function denseCumsum(x: Tensor, d: number): Tensor | null {
 }
 
 export function cumsum_(self: Tensor, ...args: Args<[dim: number], CumOptions>): Tensor {
-  return applyInPlace("cumsum_", self, [], () => { self.copy_(cumsum(self.detach(), ...args)); }, (s) => cumsum(s, ...args));
+  return inPlaceByResult("cumsum_", self, [], (s) => cumsum(s, ...args));
+}
+
+/** Tensor.cumprod_ (a method only, as in PyTorch). */
+function cumprod_(self: Tensor, ...args: Args<[dim: number], CumOptions>): Tensor {
+  return inPlaceByResult("cumprod_", self, [], (s) => cumprod(s, ...args));
 }
 
 export function cumprod(input: Tensor, ...args: Args<[dim: number], CumOptions & OutOption>): Tensor {
@@ -296,6 +301,7 @@ declare module "../core/tensor.js" {
     cumsum: Method<typeof cumsum>;
     cumsum_: Method<typeof cumsum_>;
     cumprod: Method<typeof cumprod>;
+    cumprod_: Method<typeof cumprod_>;
     cummax: Method<typeof cummax>;
     cummin: Method<typeof cummin>;
     logcumsumexp: Method<typeof logcumsumexp>;
@@ -303,4 +309,4 @@ declare module "../core/tensor.js" {
   }
 }
 
-installMethods({ cumsum, cumsum_, cumprod, cummax, cummin, logcumsumexp, diff });
+installMethods({ cumsum, cumsum_, cumprod, cumprod_, cummax, cummin, logcumsumexp, diff });
