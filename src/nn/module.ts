@@ -7,7 +7,7 @@ import { Tensor } from "../core/tensor.js";
 import { DType } from "../core/dtype.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { zeroGrads } from "../autograd/zero-grad.js";
-import { Parameter, isParameter } from "./parameter.js";
+import { Parameter, isParameter, isUninitialized } from "./parameter.js";
 
 export type ForwardPreHook = (module: Module, args: unknown[]) => unknown[] | void | undefined;
 export type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
@@ -230,6 +230,7 @@ export class Module {
         const rec = m as unknown as Record<string, unknown>;
         for (const [n, p] of m._ownParameters()) {
           if (!p || (floatOnly && !p.dtype.isFloatingPoint)) continue;
+          if (isUninitialized(p)) { p._retarget(fn(p.detach())); continue; }
           const data = fn(p.detach());
           if (data.storage === p.storage && data.dtype === p.dtype) continue;
           const np = new Parameter(data, p.requiresGrad);
@@ -238,6 +239,7 @@ export class Module {
         }
         for (const [n, b] of m._ownBuffers()) {
           if (!b || (floatOnly && !b.dtype.isFloatingPoint)) continue;
+          if (isUninitialized(b)) { b._retarget(fn(b)); continue; }
           rec[n] = fn(b);
         }
       }

@@ -17,3 +17,5 @@ export * from "./loss.js";
 export * from "./attention.js";
 export * from "./transformer.js";
 export * from "./fold.js";
+export * from "./conv-lazy.js";
+export * from "./normalization-lazy.js";

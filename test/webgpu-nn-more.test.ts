@@ -1,0 +1,43 @@
+// Lazy modules (and the ops added with them) on "webgpu": a lazy module moved to the device before
+// its first call, or built with device "webgpu", initialises on the CPU (PyTorch's CPU draws) and
+// lives on the device after; the new primitives without a device kernel refuse it by name.
+// Skipped without a WebGPU adapter (scripts/webgpu-setup.sh installs lavapipe).
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as torch from "../src/index.js";
+
+const available = await torch.webgpu.isAvailable();
+const skip = available ? false : "no WebGPU adapter here; run scripts/webgpu-setup.sh to install a CPU adapter";
+
+before(async () => { if (available) await torch.webgpu.init(); });
+after(() => torch.webgpu.shutdown());
+
+async function values(t: torch.Tensor): Promise<number[]> {
+  return (await t.detach().reshape(-1).tolistAsync()) as number[];
+}
+
+describe("lazy modules on webgpu", { skip }, () => {
+  test("LazyLinear.to('webgpu') and LazyConv2d({ device: 'webgpu' }) take the CPU module's values", async () => {
+    torch.manualSeed(0);
+    const cpu = new torch.nn.LazyLinear(3);
+    const cpuOut = cpu.call(torch.ones(2, 4));
+    torch.manualSeed(0);
+    const gpu = new torch.nn.LazyLinear(3).to("webgpu");
+    assert.ok(gpu.hasUninitializedParams());
+    const gpuOut = gpu.call(torch.ones(2, 4).to("webgpu"));
+    assert.equal(gpu.weight.device.type, "webgpu");
+    assert.equal(gpuOut.device.type, "webgpu");
+    assert.deepEqual(await values(gpu.weight), cpu.weight.reshape(-1).tolist());
+    const got = await values(gpuOut), want = cpuOut.reshape(-1).tolist() as number[];
+    got.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) < 1e-5));
+
+    torch.manualSeed(1);
+    const conv = new torch.nn.LazyConv2d(2, 3, { device: "webgpu" });
+    conv.call(torch.ones(1, 2, 4, 4).to("webgpu"));
+    torch.manualSeed(1);
+    const ref = new torch.nn.Conv2d(2, 2, 3);
+    assert.equal(conv.bias!.device.type, "webgpu");
+    assert.deepEqual(await values(conv.weight), ref.weight.reshape(-1).tolist());
+  });
+});
