@@ -12,7 +12,7 @@ type Ctor = new (...a: unknown[]) => torch.nn.Module;
 const nn = torch.nn as unknown as Record<string, Ctor>;
 
 function camelKeys(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/(?<!^)_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
 }
 
 function close(a: number[], e: number[], what: string, tol = 1e-6): void {
@@ -89,5 +89,108 @@ describe("lazy modules", () => {
     const lin = new torch.nn.LazyLinear(2);
     lin.call(torch.ones(3, 4)).sum().backward();
     assert.deepEqual(lin.weight.grad!.tolist(), [[3, 3, 3, 3], [3, 3, 3, 3]]);
+  });
+});
+
+interface FracCase {
+  name: string; k: 2 | 3; shape: number[]; dtype: "float32" | "float64"; kwargs: Record<string, unknown>; x: number[];
+  y: number[]; y_shape: number[]; indices: number[]; grad: number[]; next_rand: number;
+}
+
+function fracKwargs(c: FracCase): Record<string, unknown> {
+  const kw = camelKeys(c.kwargs);
+  if (Array.isArray(kw._randomSamples)) kw._randomSamples = torch.tensor(kw._randomSamples as number[][][], { dtype: c.dtype });
+  return kw;
+}
+
+describe("fractional max pooling", () => {
+  const F = torch.nn.functional;
+  for (const c of fx.fractional as FracCase[]) {
+    test(`F.fractional_max_pool${c.k}d ${c.name}: PyTorch's samples from the seed, values, indices, gradient`, () => {
+      torch.manualSeed(1);
+      const x = torch.randn(c.shape, { dtype: c.dtype });
+      // x[0, 1, 2, 2] = nan: the NaN wins its windows, as in ATen
+      if (c.name === "2d output 1") torch.noGrad(() => x.view(-1).narrow(0, 37, 1).fill_(NaN));
+      close(flat(x).map((v) => (Number.isNaN(v) ? 0 : v)), c.x.map((v) => v ?? 0), "input");
+      x.requiresGrad_(true);
+      const fn = c.k === 2 ? F.fractionalMaxPool2d : F.fractionalMaxPool3d;
+      const [y, idx] = fn(x, { ...fracKwargs(c), returnIndices: true } as never) as unknown as [torch.Tensor, torch.Tensor];
+      assert.equal(torch.rand(1).item(), c.next_rand, "the samples consumed PyTorch's draws");
+      assert.deepEqual(y.shape, c.y_shape);
+      assert.equal(idx.dtype, torch.int64);
+      assert.deepEqual((idx.reshape(-1).tolist() as bigint[]).map(Number), c.indices);
+      const yv = flat(y), ey = c.y.map((v) => (v === null ? NaN : v));
+      yv.forEach((v, i) => assert.ok(Number.isNaN(ey[i]!) ? Number.isNaN(v) : v === ey[i], `y[${i}]: ${v} vs ${ey[i]}`));
+      const w = torch.arange(y.numel(), { dtype: c.dtype }).reshape(y.shape).div(7);
+      y.mul(w).nansum().backward();
+      close(flat(x.grad!), c.grad, "grad", 1e-12);
+      assert.equal(y.gradFn!.name(), `FractionalMaxPool${c.k}DBackward0`);
+    });
+  }
+
+  test("gradcheck and double backward (float64, fixed samples)", () => {
+    torch.manualSeed(5);
+    const x2 = torch.randn(1, 2, 6, 5, { dtype: torch.float64, requiresGrad: true });
+    const s2 = torch.rand(1, 2, 2, { dtype: torch.float64 });
+    assert.ok(torch.autograd.gradcheck((t: torch.Tensor) => F.fractionalMaxPool2d(t, 2, { outputSize: [3, 3], _randomSamples: s2 }), [x2]));
+    const x3 = torch.randn(2, 4, 4, 5, { dtype: torch.float64, requiresGrad: true });
+    const s3 = torch.rand(1, 2, 3, { dtype: torch.float64 });
+    assert.ok(torch.autograd.gradcheck((t: torch.Tensor) => F.fractionalMaxPool3d(t, [2, 2, 3], { outputSize: 2, _randomSamples: s3 }), [x3]));
+    const [g] = torch.autograd.grad([F.fractionalMaxPool2d(x2, 2, { outputSize: 3, _randomSamples: s2 }).pow(2).sum()], [x2], { createGraph: true });
+    assert.equal(g!.gradFn!.name(), "FractionalMaxPool2DBackwardBackward0");
+  });
+
+  test("with_indices forms, modules and errors", () => {
+    const m = fx.fractional_module as { repr: string; keys: string[]; keys3: string[]; x: number[]; y: number[]; y_shape: number[]; indices: number[] };
+    torch.manualSeed(2);
+    const pool = new torch.nn.FractionalMaxPool2d(3, { outputRatio: [0.5, 0.7], returnIndices: true });
+    const x = torch.randn(2, 2, 8, 9);
+    close(flat(x), m.x, "module input");
+    const [y, idx] = pool.call(x) as [torch.Tensor, torch.Tensor];
+    assert.equal(String(pool), m.repr);
+    assert.deepEqual([...pool.stateDict().keys()], m.keys);
+    assert.deepEqual(y.shape, m.y_shape);
+    close(flat(y), m.y, "module output", 0);
+    assert.deepEqual((idx.reshape(-1).tolist() as bigint[]).map(Number), m.indices);
+    const pool3 = new torch.nn.FractionalMaxPool3d(2, { outputSize: 2, _randomSamples: torch.full([1, 1, 3], 0.5) });
+    assert.deepEqual([...pool3.stateDict().keys()], m.keys3);
+
+    const [y2, i2] = F.fractionalMaxPool2dWithIndices(torch.ones(1, 1, 4, 4), 2, { outputSize: 2 });
+    assert.deepEqual(y2.shape, [1, 1, 2, 2]);
+    assert.equal(i2.dtype, torch.int64);
+    assert.equal(F.fractionalMaxPool3dWithIndices(torch.ones(1, 3, 3, 3), 2, 2).length, 2);
+
+    const a = fx.adaptive_with_indices as { x: number[]; cases: Record<string, { y: number[]; y_shape: number[]; indices: number[] }> };
+    torch.manualSeed(3);
+    const xa = torch.randn(2, 3, 5, 7);
+    const forms: [string, () => [torch.Tensor, torch.Tensor]][] = [
+      ["1", () => F.adaptiveMaxPool1dWithIndices(xa.get(0), 3)],
+      ["2", () => F.adaptiveMaxPool2dWithIndices(xa, [2, 3])],
+      ["3", () => F.adaptiveMaxPool3dWithIndices(xa, [1, 2, 3])],
+    ];
+    for (const [k, run] of forms) {
+      const [ya, ia] = run();
+      assert.deepEqual(ya.shape, a.cases[k]!.y_shape);
+      close(flat(ya), a.cases[k]!.y, `adaptive ${k}d`, 0);
+      assert.deepEqual((ia.reshape(-1).tolist() as bigint[]).map(Number), a.cases[k]!.indices);
+    }
+
+    const x4 = torch.randn(1, 2, 5, 5);
+    assert.throws(() => F.fractionalMaxPool2d(x4, 2), /fractional_max_pool2d requires specifying either an output_size or an output_ratio/);
+    assert.throws(() => F.fractionalMaxPool2d(x4, 4, { outputSize: 3 }), /fractional_max_pool2d\(\): pool height 4 too large relative to input height 5/);
+    assert.throws(() => F.fractionalMaxPool3d(torch.randn(1, 1, 3, 5, 5), [2, 2, 2], { outputSize: [3, 2, 2] }), /fractional_max_pool3d_out\(\): pool time 2 too large relative to input time 3/);
+    assert.throws(() => F.fractionalMaxPool2d(x4, [2, 2, 2], { outputSize: 2 }), /fractional_max_pool2d: kernel_size must either be a single Int or tuple of Ints/);
+    assert.throws(() => F.fractionalMaxPool2d(x4.half(), 2, { outputSize: 2 }), /"fractional_max_pool2d_out_frame" not implemented for 'Half'/);
+    assert.throws(() => F.fractionalMaxPool2d(x4.long(), 2, { outputSize: 2 }), /"check_uniform_bounds" not implemented for 'Long'/);
+    assert.throws(() => F.fractionalMaxPool2d(torch.randn(1, 0, 5, 5), 2, { outputSize: 2 }), /Expected input to have non-zero size for non-batch dimensions/);
+    assert.throws(() => new torch.nn.FractionalMaxPool2d(2), /FractionalMaxPool2d requires specifying either an output size, or a pooling ratio/);
+    assert.throws(() => new torch.nn.FractionalMaxPool2d(2, { outputRatio: 1.5 }), /output_ratio must be between 0 and 1 \(got 1.5\)/);
+    assert.throws(() => new torch.nn.FractionalMaxPool2d(2, { outputSize: 2, outputRatio: 0.5 }), /only one of output_size and output_ratio may be specified/);
+    // a failed call draws nothing
+    torch.manualSeed(9);
+    assert.throws(() => F.fractionalMaxPool2d(x4, 4, { outputSize: 3 }));
+    const after = torch.rand(1).item();
+    torch.manualSeed(9);
+    assert.equal(torch.rand(1).item(), after);
   });
 });

@@ -40,4 +40,14 @@ describe("lazy modules on webgpu", { skip }, () => {
     assert.equal(conv.bias!.device.type, "webgpu");
     assert.deepEqual(await values(conv.weight), ref.weight.reshape(-1).tolist());
   });
+
+  test("fractional max pooling has no device kernel: it refuses webgpu by name, drawing nothing", () => {
+    const x = torch.randn(1, 2, 5, 5).to("webgpu"), x3 = torch.randn(1, 3, 3, 3).to("webgpu");
+    torch.manualSeed(4);
+    assert.throws(() => torch.nn.functional.fractionalMaxPool2d(x, 2, { outputSize: 3 }), /fractional_max_pool2d is not implemented for the 'webgpu' device/);
+    assert.throws(() => new torch.nn.FractionalMaxPool3d(2, { outputSize: 2 }).call(x3), /fractional_max_pool3d is not implemented for the 'webgpu' device/);
+    const next = torch.rand(1).item();
+    torch.manualSeed(4);
+    assert.equal(torch.rand(1).item(), next);
+  });
 });

@@ -19,3 +19,4 @@ export * from "./transformer.js";
 export * from "./fold.js";
 export * from "./conv-lazy.js";
 export * from "./normalization-lazy.js";
+export * from "./pooling-fractional.js";
