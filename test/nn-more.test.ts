@@ -194,3 +194,60 @@ describe("fractional max pooling", () => {
     assert.equal(torch.rand(1).item(), after);
   });
 });
+
+describe("AdaptiveLogSoftmaxWithLoss and CrossMapLRN2d", () => {
+  test("AdaptiveLogSoftmaxWithLoss: PyTorch's parameters, (output, loss), gradients, logProb, predict", () => {
+    const e = fx.adaptive_softmax as {
+      repr: string; state: Record<string, [number[], number[]]>; x: number[]; target: number[]; output: number[]; loss: number;
+      x_grad: number[]; head_grad: number[]; tail_grad: number[]; log_prob: number[]; predict: number[]; predict_scaled: number[];
+      x1: number[]; single_output: number[]; single_loss: number;
+    };
+    torch.manualSeed(0);
+    const m = new torch.nn.AdaptiveLogSoftmaxWithLoss(8, 10, [3, 6], { divValue: 2.0, headBias: true });
+    assert.equal(String(m), e.repr);
+    assert.deepEqual(m.cutoffs, [3, 6, 10]);
+    const sd = m.stateDict();
+    assert.deepEqual([...sd.keys()], Object.keys(e.state));
+    for (const [k, [shape, values]] of Object.entries(e.state)) { assert.deepEqual(sd.get(k)!.shape, shape); close(flat(sd.get(k)!), values, k, 0); }
+    const x = torch.randn(5, 8).requiresGrad_(true);
+    close(flat(x), e.x, "x", 0);
+    const res = m.call(x, torch.tensor(e.target));
+    const [output, loss] = res;
+    assert.equal(res.output, output);
+    assert.equal(res.loss, loss);
+    close(flat(output), e.output, "output", 1e-6);
+    close([loss.item() as number], [e.loss], "loss", 1e-6);
+    loss.backward();
+    close(flat(x.grad!), e.x_grad, "x grad", 1e-5);
+    close(flat(m.head.weight.grad!), e.head_grad, "head grad", 1e-5);
+    close(flat(((m.tail.at(1) as torch.nn.Sequential).at(0) as torch.nn.Linear).weight.grad!), e.tail_grad, "tail grad", 1e-5);
+    close(flat(m.logProb(x)), e.log_prob, "log_prob", 1e-6);
+    assert.deepEqual((m.predict(x).tolist() as bigint[]).map(Number), e.predict);
+    assert.deepEqual((m.predict(x.mul(3)).tolist() as bigint[]).map(Number), e.predict_scaled);
+    const x1 = torch.randn(8);
+    const single = m.call(x1, torch.tensor(5));
+    assert.deepEqual(single.output.shape, []);
+    close(flat(single.output), e.single_output, "unbatched output", 1e-6);
+    close([single.loss.item() as number], [e.single_loss], "unbatched loss", 1e-6);
+
+    assert.throws(() => new torch.nn.AdaptiveLogSoftmaxWithLoss(8, 10, [6, 3]), /cutoffs should be a sequence of unique, positive integers sorted in an increasing order/);
+    assert.throws(() => new torch.nn.AdaptiveLogSoftmaxWithLoss(8, 10, [3, 10]), /cutoffs should be a sequence/);
+    assert.throws(() => m.call(x, torch.tensor([0, 1, 2])), /Input and target should have the same size in the batch dimension/);
+    assert.throws(() => m.call(x, torch.tensor([0, 1, 2, 3, 10])), /Target values should be in \[0, 9\], but values in range \[0, 10\] were found/);
+    assert.throws(() => m.call(x, torch.zeros(5, 2, { dtype: torch.int64 })), /0D or 1D target tensor expected, multi-target not supported/);
+  });
+
+  test("CrossMapLRN2d: PyTorch's legacy Function, forward and backward, float64", () => {
+    for (const c of fx.cross_map_lrn as { args: [number, number, number, number]; shape: number[]; x: number[]; w: number[]; y: number[]; grad: number[]; repr: string }[]) {
+      const x = torch.tensor(c.x, { dtype: torch.float64 }).reshape(c.shape).requiresGrad_(true);
+      const m = new torch.nn.CrossMapLRN2d(...c.args);
+      if (c.args[3] !== 2.0) assert.equal(String(m), c.repr); // Python prints k=2.0; a JS number cannot say it was a float
+      const y = m.call(x);
+      close(flat(y), c.y, `y size ${c.args[0]}`, 1e-12);
+      assert.equal(y.gradFn!.name(), "CrossMapLRN2dBackward");
+      y.mul(torch.tensor(c.w, { dtype: torch.float64 }).reshape(c.shape)).sum().backward();
+      close(flat(x.grad!), c.grad, `grad size ${c.args[0]}`, 1e-12);
+    }
+    assert.throws(() => new torch.nn.CrossMapLRN2d(3).call(torch.ones(2, 3, 4)), /CrossMapLRN2d: Expected input to be 4D, got 3D instead/);
+  });
+});

@@ -50,4 +50,18 @@ describe("lazy modules on webgpu", { skip }, () => {
     torch.manualSeed(4);
     assert.equal(torch.rand(1).item(), next);
   });
+
+  test("CrossMapLRN2d runs on webgpu (composed of device ops): the CPU's values and gradients", async () => {
+    torch.manualSeed(6);
+    const x = torch.randn(1, 4, 2, 3), w = torch.randn(1, 4, 2, 3);
+    const m = new torch.nn.CrossMapLRN2d(3, 0.5, 0.75, 1.5);
+    const xc = x.clone().requiresGrad_(true), xg = x.to("webgpu").requiresGrad_(true);
+    const yc = m.call(xc), yg = m.call(xg);
+    yc.mul(w).sum().backward();
+    yg.mul(w.to("webgpu")).sum().backward();
+    assert.equal(yg.device.type, "webgpu");
+    for (const [a, b] of [[await values(yg), yc.reshape(-1).tolist() as number[]], [await values(xg.grad!), xc.grad!.reshape(-1).tolist() as number[]]] as const) {
+      a.forEach((v, i) => assert.ok(Math.abs(v - b[i]!) < 1e-5, `${v} vs ${b[i]}`));
+    }
+  });
 });

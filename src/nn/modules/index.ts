@@ -20,3 +20,5 @@ export * from "./fold.js";
 export * from "./conv-lazy.js";
 export * from "./normalization-lazy.js";
 export * from "./pooling-fractional.js";
+export * from "./cross-map-lrn.js";
+export * from "./adaptive.js";
