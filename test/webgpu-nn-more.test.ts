@@ -1,4 +1,4 @@
-// Lazy modules (and the ops added with them) on "webgpu": a lazy module moved to the device before
+// Lazy modules, CrossMapLRN2d, fractional pooling, poisson/binomial on "webgpu": a lazy module moved to the device before
 // its first call, or built with device "webgpu", initialises on the CPU (PyTorch's CPU draws) and
 // lives on the device after; the new primitives without a device kernel refuse it by name.
 // Skipped without a WebGPU adapter (scripts/webgpu-setup.sh installs lavapipe).
@@ -63,5 +63,11 @@ describe("lazy modules on webgpu", { skip }, () => {
     for (const [a, b] of [[await values(yg), yc.reshape(-1).tolist() as number[]], [await values(xg.grad!), xc.grad!.reshape(-1).tolist() as number[]]] as const) {
       a.forEach((v, i) => assert.ok(Math.abs(v - b[i]!) < 1e-5, `${v} vs ${b[i]}`));
     }
+  });
+
+  test("torch.poisson and torch.binomial have no device kernel: refused by name", () => {
+    const r = torch.full([3], 2.5, { dtype: torch.float32 }).to("webgpu");
+    assert.throws(() => torch.poisson(r), /poisson is not implemented for the 'webgpu' device/);
+    assert.throws(() => torch.binomial(r, torch.full([3], 0.5, { dtype: torch.float32 }).to("webgpu")), /binomial is not implemented for the 'webgpu' device/);
   });
 });
