@@ -1,6 +1,7 @@
-// Lazy modules, CrossMapLRN2d, fractional pooling, poisson/binomial on "webgpu": a lazy module moved to the device before
-// its first call, or built with device "webgpu", initialises on the CPU (PyTorch's CPU draws) and
-// lives on the device after; the new primitives without a device kernel refuse it by name.
+// Lazy modules, CrossMapLRN2d, fractional pooling, poisson/binomial on "webgpu": a lazy module
+// moved to the device before its first call, or built with device "webgpu", initialises on the CPU
+// (PyTorch's CPU draws) and lives on the device after; CrossMapLRN2d runs in device ops; the new
+// primitives without a device kernel refuse the device by name.
 // Skipped without a WebGPU adapter (scripts/webgpu-setup.sh installs lavapipe).
 
 import { after, before, describe, test } from "node:test";
