@@ -65,6 +65,34 @@ describe("lazy modules", () => {
     });
   }
 
+  test("loadStateDict materializes the placeholders with the checkpoint's shapes (PyTorch's lazy load hook)", () => {
+    const lin = new torch.nn.Linear(4, 3), lazy = new torch.nn.LazyLinear(3);
+    const w = lazy.weight;
+    lazy.loadStateDict(lin.stateDict());
+    assert.equal(lazy.weight, w);
+    assert.deepEqual(lazy.weight.shape, [3, 4]);
+    assert.ok(!lazy.hasUninitializedParams());
+    const x = torch.randn(2, 4);
+    assert.deepEqual(lazy.call(x).tolist(), lin.call(x).tolist());
+    assert.ok(lazy instanceof torch.nn.Linear && lazy.inFeatures === 4);
+
+    const conv = new torch.nn.Conv2d(2, 4, 3, { groups: 2 }), lconv = new torch.nn.LazyConv2d(4, 3, { groups: 2 });
+    lconv.loadStateDict(conv.stateDict());
+    const xi = torch.randn(1, 2, 5, 5);
+    assert.deepEqual(lconv.call(xi).tolist(), conv.call(xi).tolist());
+    assert.equal(lconv.inChannels, 2);
+
+    const bn = new torch.nn.BatchNorm1d(3), lbn = new torch.nn.LazyBatchNorm1d();
+    bn.call(torch.randn(4, 3));
+    lbn.loadStateDict(bn.stateDict());
+    assert.deepEqual(lbn.running_mean!.tolist(), bn.running_mean!.tolist());
+    assert.equal(Number(lbn.num_batches_tracked!.item()), 1);
+    lbn.eval(); bn.eval();
+    const xb = torch.randn(2, 3);
+    assert.deepEqual(lbn.call(xb).tolist(), bn.call(xb).tolist());
+    assert.equal(String(lbn), "BatchNorm1d(3, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)");
+  });
+
   test("placeholders, errors, and the dtype keyword", () => {
     const p: torch.Tensor = new torch.nn.UninitializedParameter();
     assert.ok(p instanceof torch.nn.Parameter && p.requiresGrad);
@@ -85,6 +113,12 @@ describe("lazy modules", () => {
     d.call(torch.ones(1, 3, 4, { dtype: torch.float64 }));
     assert.equal(d.weight.dtype, torch.float64);
     assert.deepEqual(d.weight.shape, [2, 3, 2]);
+    // module.double() before the first call: the placeholders take the dtype
+    const dl = new torch.nn.LazyLinear(2).double();
+    assert.ok(dl.hasUninitializedParams());
+    dl.call(torch.ones(1, 3, { dtype: torch.float64 }));
+    assert.equal(dl.weight.dtype, torch.float64);
+    assert.equal(dl.bias!.dtype, torch.float64);
     // gradients flow into the materialized parameters
     const lin = new torch.nn.LazyLinear(2);
     lin.call(torch.ones(3, 4)).sum().backward();

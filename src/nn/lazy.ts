@@ -16,10 +16,13 @@ export function hasUninitializedParams(m: Module): boolean {
 
 /**
  * PyTorch's _infer_parameters: `initialize` materializes and initialises from the first input;
- * then every placeholder must be gone, and the module becomes `becomes`.
+ * then every placeholder must be gone, and the module becomes `becomes`. When loadStateDict has
+ * already materialized the placeholders, `fromShapes` sets the inferred size from their shapes
+ * instead (PyTorch leaves it 0 there, which its forward never reads but torch-ts's checks do).
  */
-export function inferParameters(m: Module, becomes: abstract new (...args: never[]) => Module, initialize: () => void): void {
+export function inferParameters(m: Module, becomes: abstract new (...args: never[]) => Module, initialize: () => void, fromShapes: () => void): void {
   if (hasUninitializedParams(m)) initialize();
+  else fromShapes();
   if (hasUninitializedParams(m)) throw new Error(`module ${m.constructor.name} has not been fully initialized`);
   for (const [, p] of m._ownParameters()) if (p) placeOnDevice(p);
   for (const [, b] of m._ownBuffers()) if (b) placeOnDevice(b);

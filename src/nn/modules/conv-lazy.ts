@@ -53,6 +53,11 @@ function initializeConv(m: _ConvNd, input: Tensor): void {
   m.resetParameters();
 }
 
+/** in_channels from a weight that loadStateDict materialized. */
+function channelsFromShapes(m: _ConvNd): void {
+  (m as { inChannels: number }).inChannels = m.transposed ? m.weight.shape[0]! : m.weight.shape[1]! * m.groups;
+}
+
 /** PyTorch's lazy reset_parameters: nothing until the parameters have their shapes. */
 function ready(m: _ConvNd): boolean { return !hasUninitializedParams(m) && m.inChannels !== 0; }
 
@@ -61,7 +66,7 @@ export class LazyConv1d extends Conv1d {
   hasUninitializedParams(): boolean { return hasUninitializedParams(this); }
   override resetParameters(): void { if (ready(this)) super.resetParameters(); }
   initializeParameters(input: Tensor): void { initializeConv(this, input); }
-  override forward(input: Tensor): Tensor { inferParameters(this, Conv1d, () => this.initializeParameters(input)); return super.forward(input); }
+  override forward(input: Tensor): Tensor { inferParameters(this, Conv1d, () => this.initializeParameters(input), () => channelsFromShapes(this)); return super.forward(input); }
 }
 
 export class LazyConv2d extends Conv2d {
@@ -69,7 +74,7 @@ export class LazyConv2d extends Conv2d {
   hasUninitializedParams(): boolean { return hasUninitializedParams(this); }
   override resetParameters(): void { if (ready(this)) super.resetParameters(); }
   initializeParameters(input: Tensor): void { initializeConv(this, input); }
-  override forward(input: Tensor): Tensor { inferParameters(this, Conv2d, () => this.initializeParameters(input)); return super.forward(input); }
+  override forward(input: Tensor): Tensor { inferParameters(this, Conv2d, () => this.initializeParameters(input), () => channelsFromShapes(this)); return super.forward(input); }
 }
 
 export class LazyConv3d extends Conv3d {
@@ -77,7 +82,7 @@ export class LazyConv3d extends Conv3d {
   hasUninitializedParams(): boolean { return hasUninitializedParams(this); }
   override resetParameters(): void { if (ready(this)) super.resetParameters(); }
   initializeParameters(input: Tensor): void { initializeConv(this, input); }
-  override forward(input: Tensor): Tensor { inferParameters(this, Conv3d, () => this.initializeParameters(input)); return super.forward(input); }
+  override forward(input: Tensor): Tensor { inferParameters(this, Conv3d, () => this.initializeParameters(input), () => channelsFromShapes(this)); return super.forward(input); }
 }
 
 export class LazyConvTranspose1d extends ConvTranspose1d {
@@ -85,7 +90,7 @@ export class LazyConvTranspose1d extends ConvTranspose1d {
   hasUninitializedParams(): boolean { return hasUninitializedParams(this); }
   override resetParameters(): void { if (ready(this)) super.resetParameters(); }
   initializeParameters(input: Tensor): void { initializeConv(this, input); }
-  override forward(input: Tensor, outputSize: number[] | null = null): Tensor { inferParameters(this, ConvTranspose1d, () => this.initializeParameters(input)); return super.forward(input, outputSize); }
+  override forward(input: Tensor, outputSize: number[] | null = null): Tensor { inferParameters(this, ConvTranspose1d, () => this.initializeParameters(input), () => channelsFromShapes(this)); return super.forward(input, outputSize); }
 }
 
 export class LazyConvTranspose2d extends ConvTranspose2d {
@@ -93,7 +98,7 @@ export class LazyConvTranspose2d extends ConvTranspose2d {
   hasUninitializedParams(): boolean { return hasUninitializedParams(this); }
   override resetParameters(): void { if (ready(this)) super.resetParameters(); }
   initializeParameters(input: Tensor): void { initializeConv(this, input); }
-  override forward(input: Tensor, outputSize: number[] | null = null): Tensor { inferParameters(this, ConvTranspose2d, () => this.initializeParameters(input)); return super.forward(input, outputSize); }
+  override forward(input: Tensor, outputSize: number[] | null = null): Tensor { inferParameters(this, ConvTranspose2d, () => this.initializeParameters(input), () => channelsFromShapes(this)); return super.forward(input, outputSize); }
 }
 
 export class LazyConvTranspose3d extends ConvTranspose3d {
@@ -101,5 +106,5 @@ export class LazyConvTranspose3d extends ConvTranspose3d {
   hasUninitializedParams(): boolean { return hasUninitializedParams(this); }
   override resetParameters(): void { if (ready(this)) super.resetParameters(); }
   initializeParameters(input: Tensor): void { initializeConv(this, input); }
-  override forward(input: Tensor, outputSize: number[] | null = null): Tensor { inferParameters(this, ConvTranspose3d, () => this.initializeParameters(input)); return super.forward(input, outputSize); }
+  override forward(input: Tensor, outputSize: number[] | null = null): Tensor { inferParameters(this, ConvTranspose3d, () => this.initializeParameters(input), () => channelsFromShapes(this)); return super.forward(input, outputSize); }
 }

@@ -115,7 +115,7 @@ export class LazyLinear extends Linear {
     this.resetParameters();
   }
   override forward(input: Tensor): Tensor {
-    inferParameters(this, Linear, () => this.initializeParameters(input));
+    inferParameters(this, Linear, () => this.initializeParameters(input), () => { (this as { inFeatures: number }).inFeatures = this.weight.shape[1]!; });
     return super.forward(input);
   }
 }

@@ -57,6 +57,12 @@ function initializeNorm(m: _NormBase, input: Tensor): void {
   m.resetParameters();
 }
 
+/** num_features from tensors that loadStateDict materialized (none: it stays 0, as PyTorch's). */
+function featuresFromShapes(m: _NormBase): void {
+  const t = m.weight ?? m.running_mean;
+  if (t) (m as { numFeatures: number }).numFeatures = t.shape[0]!;
+}
+
 function ready(m: _NormBase): boolean { return !hasUninitializedParams(m) && m.numFeatures !== 0; }
 
 export class LazyBatchNorm1d extends BatchNorm1d {
@@ -64,7 +70,7 @@ export class LazyBatchNorm1d extends BatchNorm1d {
   hasUninitializedParams(): boolean { return hasUninitializedParams(this); }
   override resetParameters(): void { if (ready(this)) super.resetParameters(); }
   initializeParameters(input: Tensor): void { this.checkInputDim(input); initializeNorm(this, input); }
-  override forward(input: Tensor): Tensor { inferParameters(this, BatchNorm1d, () => this.initializeParameters(input)); return super.forward(input); }
+  override forward(input: Tensor): Tensor { inferParameters(this, BatchNorm1d, () => this.initializeParameters(input), () => featuresFromShapes(this)); return super.forward(input); }
 }
 
 export class LazyBatchNorm2d extends BatchNorm2d {
@@ -72,7 +78,7 @@ export class LazyBatchNorm2d extends BatchNorm2d {
   hasUninitializedParams(): boolean { return hasUninitializedParams(this); }
   override resetParameters(): void { if (ready(this)) super.resetParameters(); }
   initializeParameters(input: Tensor): void { this.checkInputDim(input); initializeNorm(this, input); }
-  override forward(input: Tensor): Tensor { inferParameters(this, BatchNorm2d, () => this.initializeParameters(input)); return super.forward(input); }
+  override forward(input: Tensor): Tensor { inferParameters(this, BatchNorm2d, () => this.initializeParameters(input), () => featuresFromShapes(this)); return super.forward(input); }
 }
 
 export class LazyBatchNorm3d extends BatchNorm3d {
@@ -80,7 +86,7 @@ export class LazyBatchNorm3d extends BatchNorm3d {
   hasUninitializedParams(): boolean { return hasUninitializedParams(this); }
   override resetParameters(): void { if (ready(this)) super.resetParameters(); }
   initializeParameters(input: Tensor): void { this.checkInputDim(input); initializeNorm(this, input); }
-  override forward(input: Tensor): Tensor { inferParameters(this, BatchNorm3d, () => this.initializeParameters(input)); return super.forward(input); }
+  override forward(input: Tensor): Tensor { inferParameters(this, BatchNorm3d, () => this.initializeParameters(input), () => featuresFromShapes(this)); return super.forward(input); }
 }
 
 export class LazyInstanceNorm1d extends InstanceNorm1d {
@@ -88,7 +94,7 @@ export class LazyInstanceNorm1d extends InstanceNorm1d {
   hasUninitializedParams(): boolean { return hasUninitializedParams(this); }
   override resetParameters(): void { if (ready(this)) super.resetParameters(); }
   initializeParameters(input: Tensor): void { this.checkInputDim(input); initializeNorm(this, input); }
-  override forward(input: Tensor): Tensor { inferParameters(this, InstanceNorm1d, () => this.initializeParameters(input)); return super.forward(input); }
+  override forward(input: Tensor): Tensor { inferParameters(this, InstanceNorm1d, () => this.initializeParameters(input), () => featuresFromShapes(this)); return super.forward(input); }
 }
 
 export class LazyInstanceNorm2d extends InstanceNorm2d {
@@ -96,7 +102,7 @@ export class LazyInstanceNorm2d extends InstanceNorm2d {
   hasUninitializedParams(): boolean { return hasUninitializedParams(this); }
   override resetParameters(): void { if (ready(this)) super.resetParameters(); }
   initializeParameters(input: Tensor): void { this.checkInputDim(input); initializeNorm(this, input); }
-  override forward(input: Tensor): Tensor { inferParameters(this, InstanceNorm2d, () => this.initializeParameters(input)); return super.forward(input); }
+  override forward(input: Tensor): Tensor { inferParameters(this, InstanceNorm2d, () => this.initializeParameters(input), () => featuresFromShapes(this)); return super.forward(input); }
 }
 
 export class LazyInstanceNorm3d extends InstanceNorm3d {
@@ -104,5 +110,5 @@ export class LazyInstanceNorm3d extends InstanceNorm3d {
   hasUninitializedParams(): boolean { return hasUninitializedParams(this); }
   override resetParameters(): void { if (ready(this)) super.resetParameters(); }
   initializeParameters(input: Tensor): void { this.checkInputDim(input); initializeNorm(this, input); }
-  override forward(input: Tensor): Tensor { inferParameters(this, InstanceNorm3d, () => this.initializeParameters(input)); return super.forward(input); }
+  override forward(input: Tensor): Tensor { inferParameters(this, InstanceNorm3d, () => this.initializeParameters(input), () => featuresFromShapes(this)); return super.forward(input); }
 }
