@@ -67,7 +67,9 @@ function fractionalMaxPool(k: 2 | 3, input: unknown, args: readonly unknown[]): 
   }
   const where = k === 2 ? op + "()" : `${op}_out()`;
   for (let d = 0; d < k; d++) {
-    if (outSpatial[d]! + pool[d]! - 1 > inSpatial[d]!) {
+    // ATen's 3-d check is strict (a window may not end on the last element), the 2-d one is not.
+    const last = outSpatial[d]! + pool[d]! - 1;
+    if (k === 2 ? last > inSpatial[d]! : last >= inSpatial[d]!) {
       throw new Error(`${where}: pool ${DIM_NAMES[k][d]} ${pool[d]} too large relative to input ${DIM_NAMES[k][d]} ${inSpatial[d]}`);
     }
   }
