@@ -29,6 +29,7 @@ export * from "./ops/shape.js";
 export * from "./ops/blas.js";
 export * from "./ops/blas-inplace.js";
 export * from "./ops/random.js";
+export * from "./ops/random-counts.js";
 
 export * as autograd from "./autograd/index.js";
 export * as linalg from "./ops/linalg.js";

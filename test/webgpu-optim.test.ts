@@ -40,6 +40,7 @@ const CASES: [string, MakeOpt][] = [
   ["RAdam weight_decay", (p) => new optim.RAdam(p, { lr: 0.01, betas: [0.9, 0.9], weightDecay: 0.1 })],
   ["Rprop", (p) => new optim.Rprop(p, { lr: 0.01 })],
   ["Rprop maximize step_sizes", (p) => new optim.Rprop(p, { lr: 0.05, stepSizes: [1e-3, 0.08], maximize: true })],
+  ["ASGD averaging from step 3, weight_decay maximize", (p) => new optim.ASGD(p, { lr: 0.05, lambd: 0.01, t0: 3, weightDecay: 0.1, maximize: true })],
 ];
 
 /** A loss whose gradients change sign between steps (Rprop's and momentum's branches all run). */
@@ -101,7 +102,7 @@ describe("optimizers on webgpu parameters", { skip }, () => {
       for (const [k, v] of Object.entries(cs)) {
         const g = gs[k] as torch.Tensor;
         assert.ok(v instanceof torch.Tensor && g instanceof torch.Tensor, k);
-        const onCpu = k === "step" || k === "mu_product";
+        const onCpu = ["step", "mu_product", "eta", "mu"].includes(k);
         assert.equal(g.device.type, onCpu ? "cpu" : "webgpu", `${k} lives where PyTorch keeps it`);
         closeValues((await g.reshape(-1).tolistAsync()) as number[], v.reshape(-1).tolist() as number[], `${name} state ${k}`);
       }

@@ -2,6 +2,6 @@
 export * as functional from "./functional/index.js";
 export * as init from "./init.js";
 export { Module, type ForwardHook, type ForwardPreHook, type HookHandle, type LoadResult, type StateDictOptions } from "./module.js";
-export { Parameter } from "./parameter.js";
+export { Parameter, UninitializedParameter, UninitializedBuffer } from "./parameter.js";
 export * from "./modules/index.js";
 export * as utils from "./utils/index.js";

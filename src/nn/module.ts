@@ -7,7 +7,7 @@ import { Tensor } from "../core/tensor.js";
 import { DType } from "../core/dtype.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { zeroGrads } from "../autograd/zero-grad.js";
-import { Parameter, isParameter } from "./parameter.js";
+import { Parameter, isParameter, isUninitialized, placeOnDevice } from "./parameter.js";
 
 export type ForwardPreHook = (module: Module, args: unknown[]) => unknown[] | void | undefined;
 export type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
@@ -230,6 +230,7 @@ export class Module {
         const rec = m as unknown as Record<string, unknown>;
         for (const [n, p] of m._ownParameters()) {
           if (!p || (floatOnly && !p.dtype.isFloatingPoint)) continue;
+          if (isUninitialized(p)) { p._retarget(fn(p.detach())); continue; }
           const data = fn(p.detach());
           if (data.storage === p.storage && data.dtype === p.dtype) continue;
           const np = new Parameter(data, p.requiresGrad);
@@ -238,6 +239,7 @@ export class Module {
         }
         for (const [n, b] of m._ownBuffers()) {
           if (!b || (floatOnly && !b.dtype.isFloatingPoint)) continue;
+          if (isUninitialized(b)) { b._retarget(fn(b)); continue; }
           rec[n] = fn(b);
         }
       }
@@ -293,7 +295,8 @@ export class Module {
       const src = entries.get(k);
       if (!src) continue;
       if (!(src instanceof Tensor)) { errors.push(`While copying the parameter named "${k}", expected torch.Tensor or Tensor-like object from checkpoint but received ${typeof src}`); continue; }
-      if (src.shape.join() !== t.shape.join()) {
+      // A lazy module's placeholder takes the checkpoint's shape (PyTorch's _lazy_load_hook).
+      if (!isUninitialized(t) && src.shape.join() !== t.shape.join()) {
         errors.push(`size mismatch for ${k}: copying a param with shape torch.Size([${src.shape.join(", ")}]) from checkpoint, the shape in current model is torch.Size([${t.shape.join(", ")}]).`);
       }
     }
@@ -307,7 +310,10 @@ export class Module {
     noGrad(() => {
       for (const [k, t] of own) {
         const src = entries.get(k);
-        if (src) t.copy_(src);
+        if (!src) continue;
+        if (isUninitialized(t)) t.materialize(src.shape);
+        t.copy_(src);
+        placeOnDevice(t);
       }
     });
     return { missingKeys: missing, unexpectedKeys: unexpected };

@@ -4,7 +4,8 @@
 import type { Tensor } from "../core/tensor.js";
 import { kernels } from "../backends/kernels.js";
 import * as native from "../backends/native/index.js";
-import { type FloatArray, Optimizer, type ParamGroup, type ParamsInput, type State, bumpStep, floatView, stepTensor, zerosState } from "./optimizer.js";
+import { type FloatArray, Optimizer, type ParamGroup, type ParamsInput, type State, bumpStep, floatView, scalarState, stepTensor, zerosState } from "./optimizer.js";
+import { asgdBegin, asgdEnd } from "./asgd-state.js";
 import { deviceOp, notImplementedOnDevice, onDevice } from "../ops/device-hooks.js";
 
 function arr(t: Tensor): FloatArray { return floatView(t).data; }
@@ -390,6 +391,35 @@ export class Rprop extends Base {
         p[i] = p[i]! - Math.sign(gi) * size[i]!;
         prev[i] = gi;
       }
+    });
+  }
+}
+
+export interface ASGDOptions { lr?: number; lambd?: number; alpha?: number; t0?: number; weightDecay?: number; foreach?: boolean | null; maximize?: boolean; differentiable?: boolean; capturable?: boolean }
+
+/**
+ * Averaged SGD. State as PyTorch keeps it: 0-d float32 tensors step, eta (the current step size,
+ * starting at lr) and mu (the averaging weight, 1 until step t0), and ax, the running average of
+ * the parameter (a tensor like it).
+ */
+export class ASGD extends Base {
+  constructor(params: ParamsInput, options: ASGDOptions = {}) {
+    super(params, withDefaults("ASGD", options as Record<string, unknown>, { lr: 0.01, lambd: 1e-4, alpha: 0.75, t0: 1e6, weight_decay: 0, foreach: null, maximize: false, differentiable: false, capturable: false }));
+  }
+  protected updateGroup(group: ParamGroup): void {
+    if (onDevice(group.params)) return deviceOp("composedOptimStep", "ASGD.step")("ASGD", group, this);
+    const wd = group.weight_decay as number, lambd = group.lambd as number, maximize = group.maximize as boolean;
+    eachParam(group, this, (p, g0, s, param) => {
+      const step = asgdBegin(s, param, group);
+      const g = effectiveGrad(g0, p, wd, maximize);
+      const eta = scalarState(s.eta as Tensor), mu = scalarState(s.mu as Tensor);
+      const ax = arr(s.ax as Tensor);
+      for (let i = 0; i < p.length; i++) {
+        p[i] = p[i]! * (1 - lambd * eta);
+        p[i] = p[i]! - eta * g[i]!;
+        ax[i] = mu !== 1 ? ax[i]! + (p[i]! - ax[i]!) * mu : p[i]!;
+      }
+      asgdEnd(s, step, group);
     });
   }
 }

@@ -112,8 +112,9 @@ export abstract class Optimizer {
       const copy: State = {};
       for (const [k, v] of Object.entries(s)) {
         // Tensors follow the parameter's dtype and device, except the step counter (kept as PyTorch
-        // keeps it) and NAdam's mu_product, which the device step reads on the host.
-        copy[k] = v instanceof Tensor ? (k === "step" ? v.clone() : k === "mu_product" ? v.to(p.dtype).clone() : v.to(p).clone()) : v;
+        // keeps it) and the scalars the device step reads on the host (NAdam's mu_product, ASGD's
+        // eta and mu): those follow the dtype only.
+        copy[k] = v instanceof Tensor ? (k === "step" ? v.clone() : HOST_SCALARS.has(k) ? v.to(p.dtype).clone() : v.to(p).clone()) : v;
       }
       newState.set(p, copy);
     }
@@ -125,6 +126,9 @@ export abstract class Optimizer {
     });
   }
 }
+
+/** State scalars kept on the CPU whatever the parameter's device. */
+const HOST_SCALARS = new Set(["mu_product", "eta", "mu"]);
 
 /** Marks an option with no default (PyTorch's `required`). */
 export const REQUIRED = Symbol("required");
@@ -150,6 +154,16 @@ export function zerosState(p: Tensor): Tensor {
 /** The step counter as PyTorch stores it: a 0-d float32 tensor. */
 export function stepTensor(v: number): Tensor {
   return new Tensor(new Storage(new Float32Array([v]), float32), []);
+}
+
+/** The value of a 0-d CPU state scalar (step, eta, mu, ...). */
+export function scalarState(t: Tensor): number {
+  return (t.storage.data as FloatArray)[t._offset]!;
+}
+
+/** Overwrites a 0-d CPU state scalar (rounded to its dtype, as PyTorch's copy_). */
+export function setScalarState(t: Tensor, v: number): void {
+  (t.storage.data as FloatArray)[t._offset] = v;
 }
 
 /** Increments state.step and returns the new count. */

@@ -1,11 +1,12 @@
-// torch.optim's RMSprop, Adagrad, Adadelta, Adamax, NAdam, RAdam and Rprop on "webgpu" parameters:
+// torch.optim's RMSprop, Adagrad, Adadelta, Adamax, NAdam, RAdam, Rprop and ASGD on "webgpu" parameters:
 // the CPU loops' update formulas (PyTorch's single-tensor algorithms) written as GPU tensor ops,
 // in place on the parameter and its state. Optimizer.step already runs under noGrad. State keeps
-// PyTorch's layout: buffers on the device, `step` (and NAdam's `mu_product`) CPU 0-d float32 tensors.
+// PyTorch's layout: buffers on the device, `step` (and NAdam's `mu_product`, ASGD's `eta` and `mu`) CPU 0-d float32 tensors.
 
 import type { Tensor } from "../core/tensor.js";
 import type { ParamGroup, State } from "../optim/optimizer.js";
-import { bumpStep, stepTensor, zerosState } from "../optim/optimizer.js";
+import { bumpStep, scalarState, stepTensor, zerosState } from "../optim/optimizer.js";
+import { asgdBegin, asgdEnd } from "../optim/asgd-state.js";
 import { notImplementedOnDevice } from "../ops/device-hooks.js";
 import { where } from "../ops/comparison.js";
 import { gpuDTypeOf, isGpuTensor } from "./storage.js";
@@ -13,7 +14,7 @@ import { gpuDTypeOf, isGpuTensor } from "./storage.js";
 interface WithState { stateOfParam(p: Tensor): State }
 
 /** The optimizers whose device step is a composition of tensor ops. */
-export type ComposedOptimizer = "RMSprop" | "Adagrad" | "Adadelta" | "Adamax" | "NAdam" | "RAdam" | "Rprop";
+export type ComposedOptimizer = "RMSprop" | "Adagrad" | "Adadelta" | "Adamax" | "NAdam" | "RAdam" | "Rprop" | "ASGD";
 
 type Update = (p: Tensor, grad: Tensor, s: State, group: ParamGroup) => void;
 
@@ -178,8 +179,20 @@ const rprop: Update = (p, g0, s, group) => {
   prev.copy_(gKept);
 };
 
+const asgd: Update = (p, g0, s, group) => {
+  const step = asgdBegin(s, p, group);
+  const g = effectiveGrad(g0, p, group.weight_decay as number, group.maximize as boolean);
+  // eta and mu are CPU scalars (as the CPU loop reads them), so they enter as plain numbers.
+  const eta = scalarState(s.eta as Tensor), mu = scalarState(s.mu as Tensor);
+  p.mul_(1 - (group.lambd as number) * eta).add_(g, { alpha: -eta });
+  const ax = s.ax as Tensor;
+  if (mu !== 1) ax.add_(p.sub(ax).mul_(mu));
+  else ax.copy_(p);
+  asgdEnd(s, step, group);
+};
+
 const UPDATES: Record<ComposedOptimizer, Update> = {
-  RMSprop: rmsprop, Adagrad: adagrad, Adadelta: adadelta, Adamax: adamax, NAdam: nadam, RAdam: radam, Rprop: rprop,
+  RMSprop: rmsprop, Adagrad: adagrad, Adadelta: adadelta, Adamax: adamax, NAdam: nadam, RAdam: radam, Rprop: rprop, ASGD: asgd,
 };
 
 /** One step of optimizer `name` over a group of webgpu parameters. */

@@ -11,3 +11,4 @@ export * from "./dropout.js";
 export * from "./attention.js";
 export * from "./padding.js";
 export * from "./distance.js";
+export * from "./pooling-fractional.js";

@@ -27,6 +27,7 @@ import { scatter } from "../../ops/indexing-scatter.js";
 import { zeros } from "../../ops/creation.js";
 import { kernels } from "../../backends/kernels.js";
 import { notImplementedFor } from "../../ops/pointwise-util.js";
+import { gatherByIndices_, int64Data, scatterByIndices, withIndices } from "./pool-indices.js";
 
 type IntOrTuple = number | number[];
 
@@ -57,10 +58,6 @@ function scratch(shape: readonly number[], dtype: DType) {
   return floatScratch(shape, dtype, true);
 }
 
-function int64Data(t: Tensor): BigInt64Array {
-  const c = contiguous(t.detach());
-  return (c.storage.data as BigInt64Array).subarray(c._offset, c._offset + c.numel());
-}
 
 // ---- arguments --------------------------------------------------------------------------------
 
@@ -172,24 +169,6 @@ function maxPoolNdImpl(op: string, k: 2 | 3, x: Tensor, w: Window, wantIndices: 
   return [res, indices];
 }
 
-/** max pooling's backward as an op: the gradient lands at the saved indices. */
-function scatterByIndices(g: Tensor, indices: Tensor, inputShape: number[], k: number, node: string): Tensor {
-  const out = scratch(inputShape, g.dtype);
-  kernels.maxPoolBackward(floatData(g), int64Data(indices), g.shape, out.data, inputShape, k);
-  const res = out.finish();
-  const outShape = g.shape;
-  return record(node, [g], res, ([gg]) => [gatherByIndices_(gg!, indices, outShape, k)]);
-}
-
-/** The adjoint of scatterByIndices (max pooling's double backward; max_unpool's backward). */
-function gatherByIndices_(x: Tensor, indices: Tensor, outShape: number[], k: number): Tensor {
-  const out = scratch(outShape, x.dtype);
-  gatherByIndices(floatData(x), x.shape, int64Data(indices), out.data, outShape, k);
-  const res = out.finish();
-  const inShape = x.shape;
-  return record("GatherBackward0", [x], res, ([g]) => [scatterByIndices(g!, indices, inShape, k, "ScatterAddBackward0")]);
-}
-
 function maxPoolWindow(op: string, k: number, a: Record<string, unknown>, what: { kernel: string; stride: string; padding: string; dilation: string }): Window {
   const kernel = tupleArg(op, "kernel_size", a.kernelSize, k, what.kernel);
   return {
@@ -274,13 +253,6 @@ export function maxPool3dWithIndices(input: Tensor, ...args: MaxPoolArgs): [Tens
   return maxPoolPublic("max_pool3d", 3, input, [...withIndices(args)]) as [Tensor, Tensor];
 }
 
-function withIndices(args: readonly unknown[]): unknown[] {
-  const last = args[args.length - 1];
-  if (last !== null && typeof last === "object" && !Array.isArray(last)) {
-    return [...args.slice(0, -1), { ...(last as object), returnIndices: true }];
-  }
-  return [...args, { returnIndices: true }];
-}
 
 // ---- average pooling --------------------------------------------------------------------------
 
@@ -540,6 +512,17 @@ export function adaptiveMaxPool3d(input: Tensor, ...args: AdaptiveMaxIndexArgs):
 export function adaptiveMaxPool3d(input: Tensor, ...args: AdaptiveMaxArgs): Tensor;
 export function adaptiveMaxPool3d(input: Tensor, ...args: AdaptiveMaxArgs): Tensor | [Tensor, Tensor] {
   return adaptiveMaxPublic("adaptive_max_pool3d", 3, input, args);
+}
+
+/** F.adaptive_max_pool*d_with_indices: always [output, indices]. */
+export function adaptiveMaxPool1dWithIndices(input: Tensor, ...args: AdaptiveMaxArgs): [Tensor, Tensor] {
+  return adaptiveMaxPublic("adaptive_max_pool1d", 1, input, withIndices(args)) as [Tensor, Tensor];
+}
+export function adaptiveMaxPool2dWithIndices(input: Tensor, ...args: AdaptiveMaxArgs): [Tensor, Tensor] {
+  return adaptiveMaxPublic("adaptive_max_pool2d", 2, input, withIndices(args)) as [Tensor, Tensor];
+}
+export function adaptiveMaxPool3dWithIndices(input: Tensor, ...args: AdaptiveMaxArgs): [Tensor, Tensor] {
+  return adaptiveMaxPublic("adaptive_max_pool3d", 3, input, withIndices(args)) as [Tensor, Tensor];
 }
 
 // ---- max unpooling ----------------------------------------------------------------------------

@@ -17,3 +17,8 @@ export * from "./loss.js";
 export * from "./attention.js";
 export * from "./transformer.js";
 export * from "./fold.js";
+export * from "./conv-lazy.js";
+export * from "./normalization-lazy.js";
+export * from "./pooling-fractional.js";
+export * from "./cross-map-lrn.js";
+export * from "./adaptive.js";

@@ -4,7 +4,8 @@ import type { Tensor } from "../../core/tensor.js";
 import { type DTypeLike } from "../../core/dtype.js";
 import { empty } from "../../ops/creation.js";
 import { Module } from "../module.js";
-import { Parameter } from "../parameter.js";
+import { Parameter, UninitializedParameter } from "../parameter.js";
+import { hasUninitializedParams, inferParameters } from "../lazy.js";
 import * as init from "../init.js";
 import { linear, bilinear } from "../functional/linear.js";
 import { bindArgs } from "../../ops/args.js";
@@ -85,34 +86,36 @@ export class Bilinear extends Module {
 
 /**
  * nn.LazyLinear(out_features, bias=True): a Linear whose in_features is the last dim of its first
- * input. Until then weight (and bias) are empty placeholders (PyTorch's uninitialized
- * parameters); the first call makes them (out_features, in_features) and initialises them as
- * Linear does, drawing from the random stream at that moment, and the module then becomes a
- * Linear (PyTorch's cls_to_become). Create optimizers after that first call: the parameters are
- * new objects.
+ * input. Until then weight (and bias) are UninitializedParameters; the first call materializes
+ * them as (out_features, in_features) in place, initialises them as Linear does (drawing from the
+ * random stream at that moment), and the module then becomes a Linear (PyTorch's cls_to_become).
  */
 export class LazyLinear extends Linear {
-  private readonly factory: { dtype?: DTypeLike };
   constructor(outFeatures: number, bias: boolean | LinearOptions = true, options: LinearOptions = {}) {
     // Linear(0, 0, False) draws no random numbers, as PyTorch's LazyLinear constructor.
     super(0, 0, false);
     const o = typeof bias === "object" ? bindArgs("LazyLinear", [bias], [], ["bias", "device", "dtype"]) : { ...options, bias };
     if (!Number.isInteger(outFeatures) || outFeatures < 0) throw new Error(`LazyLinear: out_features must be a non-negative integer, got ${outFeatures}`);
     (this as { outFeatures: number }).outFeatures = outFeatures;
-    this.factory = factoryKw(o);
-    this.weight = new Parameter(empty([0], this.factory));
-    if (o.bias ?? true) this.bias = new Parameter(empty([0], this.factory));
+    this.weight = new UninitializedParameter(true, factoryKw(o));
+    if (o.bias ?? true) this.bias = new UninitializedParameter(true, factoryKw(o));
   }
   /** Whether the first call has yet to make the parameters. */
-  hasUninitializedParams(): boolean { return true; }
-  override forward(input: Tensor): Tensor {
+  hasUninitializedParams(): boolean { return hasUninitializedParams(this); }
+  override resetParameters(): void {
+    if (!hasUninitializedParams(this) && this.inFeatures !== 0) super.resetParameters();
+  }
+  /** PyTorch's initialize_parameters: in_features from the input, then Linear's initialisation. */
+  initializeParameters(input: Tensor): void {
     const inFeatures = input.shape[input.dim() - 1];
     if (inFeatures === undefined) throw new Error("LazyLinear: expected an input with at least 1 dimension, got a 0-d tensor");
     (this as { inFeatures: number }).inFeatures = inFeatures;
-    this.weight = new Parameter(empty([this.outFeatures, inFeatures], this.factory));
-    if (this.bias) this.bias = new Parameter(empty([this.outFeatures], this.factory));
+    (this.weight as UninitializedParameter).materialize([this.outFeatures, inFeatures]);
+    if (this.bias) (this.bias as UninitializedParameter).materialize([this.outFeatures]);
     this.resetParameters();
-    Object.setPrototypeOf(this, Linear.prototype);
+  }
+  override forward(input: Tensor): Tensor {
+    inferParameters(this, Linear, () => this.initializeParameters(input), () => { (this as { inFeatures: number }).inFeatures = this.weight.shape[1]!; });
     return super.forward(input);
   }
 }
