@@ -55,6 +55,20 @@ export function toDType(d: DTypeLike): DType {
 }
 
 let defaultFloat: DType = float32;
+/** PyTorch's C++ ScalarType name of a dtype, as its error messages print it ("Float", "Long", "Half"). */
+export function scalarTypeName(d: DType | DTypeName): string { return SCALAR_TYPE_NAMES[typeof d === "string" ? d : d.name]; }
+const SCALAR_TYPE_NAMES: Record<DTypeName, string> = {
+  float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int8: "Char", uint8: "Byte",
+  int16: "Short", int32: "Int", int64: "Long", bool: "Bool",
+};
+
+/** The C++ type name c10's TypeMeta prints for a dtype ("float", "long int", "c10::Half"). */
+export function cppTypeName(d: DType | DTypeName): string { return CPP_TYPE_NAMES[typeof d === "string" ? d : d.name]; }
+const CPP_TYPE_NAMES: Record<DTypeName, string> = {
+  float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char", uint8: "unsigned char",
+  int16: "short int", int32: "int", int64: "long int", bool: "bool",
+};
+
 export function getDefaultDtype(): DType { return defaultFloat; }
 export function setDefaultDtype(d: DTypeLike): void {
   const t = toDType(d);

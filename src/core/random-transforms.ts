@@ -14,7 +14,7 @@
 
 import { type RandomKernels, randomKernels } from "./random-kernels.js";
 import type { Generator } from "./generator.js";
-import { f32ToF16, f16ToF32, f32ToBf16, bf16ToF32, float32Bits, float32FromBits } from "./dtype.js";
+import { f32ToF16, f16ToF32, f32ToBf16, bf16ToF32, float32Bits, float32FromBits, cppTypeName, scalarTypeName } from "./dtype.js";
 
 export type RandomFloatDType = "float32" | "float64" | "float16" | "bfloat16";
 export type RandomDType = RandomFloatDType | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool";
@@ -145,8 +145,7 @@ export function uniformFill(gen: Generator, out: FloatOut, from = 0, to = 1, dty
   if (!(to >= -max && to <= max)) throw new Error(`to is out of bounds for ${cppTypeName(dtype)}`);
   if (!(from <= to)) throw new Error(`uniform_ expects to return a [from, to) range, but found from=${fmtDouble(from)} > to=${fmtDouble(to)}`);
   if (!(to - from <= max)) {
-    const scalarType = { float64: "Double", float32: "Float", float16: "Half", bfloat16: "BFloat16" }[dtype];
-    throw new Error(`uniform_ expects to-from <= std::numeric_limits<${scalarType}>::max(), but found to=${fmtDouble(to)} and from=${fmtDouble(from)} which result in to-from to exceed the limit`);
+    throw new Error(`uniform_ expects to-from <= std::numeric_limits<${scalarTypeName(dtype)}>::max(), but found to=${fmtDouble(to)} and from=${fmtDouble(from)} which result in to-from to exceed the limit`);
   }
   const n = out.length;
   if (dtype === "float64") {
@@ -220,13 +219,6 @@ export function fma64(a: number, b: number, c: number): number {
   return th + addRoundOdd(tl, pl);
 }
 
-/** How caffe2::TypeMeta prints a dtype in PyTorch's "out of bounds" messages. */
-function cppTypeName(dtype: RandomDType): string {
-  return {
-    float64: "double", float32: "float", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char",
-    uint8: "unsigned char", int16: "short int", int32: "int", int64: "long int", bool: "bool",
-  }[dtype];
-}
 
 /** How PyTorch's error messages print a double (C++ ostream, 6 significant digits). */
 function fmtDouble(v: number): string {

@@ -99,6 +99,20 @@ export class Storage {
     releaseBuffer(this._token!, this.data.buffer);
     return true;
   }
+  /**
+   * @internal A storage over the same bytes read as `dtype` (Tensor.view(dtype)), sharing this one's
+   * version counter, as PyTorch's views do; null when the typed array cannot start where this one
+   * does (its byte offset is not a multiple of the new element size). Neither storage gives its
+   * buffer back to the caching allocator any more.
+   */
+  _reinterpret(dtype: DType): Storage | null {
+    const { buffer, byteOffset, byteLength } = this.data;
+    if (byteOffset % dtype.itemsize !== 0) return null;
+    const alias = new Storage(arrayOver(dtype, buffer, Math.floor(byteLength / dtype.itemsize), byteOffset), dtype);
+    Object.defineProperty(alias, "version", { get: () => this.version, set: (v: number) => { this.version = v; } });
+    this._pooled = false;
+    return alias;
+  }
   get length(): number { return this.data.length; }
   /**
    * @internal The memory every view of this storage reads (the typed array's ArrayBuffer; a device

@@ -245,14 +245,8 @@ export function broadcastContiguousStrides(shape: readonly number[], target: rea
   return out;
 }
 
-/** PyTorch's ScalarType name of a dtype, as error messages print it ("Float", "Long"). */
-export function scalarTypeName(d: DType): string {
-  const names: Record<string, string> = {
-    float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int8: "Char",
-    uint8: "Byte", int16: "Short", int32: "Int", int64: "Long", bool: "Bool",
-  };
-  return names[d.name]!;
-}
+import { scalarTypeName } from "../core/dtype.js";
+export { scalarTypeName };
 
 // ---- masks (bool tensors; never differentiable) -----------------------------------------------
 

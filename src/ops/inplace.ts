@@ -7,7 +7,7 @@ import { isGradEnabled } from "../autograd/grad-mode.js";
 import { needsGrad } from "../autograd/record.js";
 import { copyInto } from "./engine.js";
 import { canCast } from "./promotion.js";
-import type { DType } from "../core/dtype.js";
+import { type DType, cppTypeName, scalarTypeName } from "../core/dtype.js";
 import { traceInPlace, tracing } from "../onnx/hook.js";
 
 export function checkInplaceLeaf(op: string, self: Tensor): void {
@@ -22,10 +22,7 @@ export function checkInplaceCast(op: string, result: DType, self: Tensor): void 
   }
 }
 
-function typeName(d: DType): string {
-  const n: Record<string, string> = { float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int8: "Char", uint8: "Byte", int16: "Short", int32: "Int", int64: "Long", bool: "Bool" };
-  return n[d.name]!;
-}
+const typeName = scalarTypeName;
 
 /**
  * Runs an in-place op on `self`. `direct()` writes the result into self (no autograd);
@@ -82,11 +79,6 @@ function inPlaceOnView(op: string, self: Tensor, base: Tensor, outOfPlace: (snap
   return self;
 }
 
-/** C++'s type names, as PyTorch's "Bad in-place call" message prints them. */
-const CPP_TYPE: Record<string, string> = {
-  float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char",
-  uint8: "unsigned char", int16: "short int", int32: "int", int64: "long int", bool: "bool",
-};
 
 /**
  * An in-place form whose result is its out-of-place op's (addmm_, cumprod_, ...): the result must
@@ -98,7 +90,7 @@ export function inPlaceByResult(op: string, self: Tensor, others: readonly (Tens
       throw new Error(`${op}: Bad in-place call: input tensor size [${self._shape.join(", ")}] and output tensor size [${r._shape.join(", ")}] should match`);
     }
     if (r.dtype !== self.dtype) {
-      throw new Error(`${op}: Bad in-place call: input tensor dtype ${CPP_TYPE[self.dtype.name]} and output tensor dtype ${CPP_TYPE[r.dtype.name]} should match`);
+      throw new Error(`${op}: Bad in-place call: input tensor dtype ${cppTypeName(self.dtype)} and output tensor dtype ${cppTypeName(r.dtype)} should match`);
     }
     return r;
   };

@@ -14,7 +14,7 @@ import { hasOut, type OutOption, outCall, withOut } from "./out.js";
 import { matrixPower as torchMatrixPower } from "./linalg-functions.js";
 import { checkFloat, checkSquare, scalarTypeName } from "./linalg-engine.js";
 import { notImplementedFor } from "./pointwise-util.js";
-import { float32, float64 } from "../core/dtype.js";
+import { cppTypeName, float32, float64 } from "../core/dtype.js";
 import { inv, invEx, matrixNorm, solve, svdvals } from "./linalg.js";
 
 /** torch.linalg.matrix_power(A, n) = torch.matrix_power (negative n through inv). */
@@ -24,14 +24,8 @@ export function matrixPower(A: Tensor, n: number, options?: OutOption): Tensor {
   return torchMatrixPower(A, n);
 }
 
-/** The names c10's TypeMeta gives dtypes in multi_dot's message ("double", "float", "long int", ...). */
-function typeMetaName(d: DType): string {
-  const names: Record<string, string> = {
-    float64: "double", float32: "float", float16: "c10::Half", bfloat16: "c10::BFloat16", int64: "long int", int32: "int",
-    int16: "short int", int8: "signed char", uint8: "unsigned char", bool: "bool",
-  };
-  return names[d.name] ?? d.name;
-}
+/** multi_dot's message names dtypes as c10's TypeMeta does ("double", "long int", ...). */
+const typeMetaName = cppTypeName;
 
 /**
  * torch.linalg.multi_dot(tensors): the chain product in the order of fewest scalar multiplications

@@ -11,15 +11,8 @@ import { eye } from "./creation.js";
 import { matmul } from "./blas.js";
 import type { FloatArray } from "../backends/js/linalg.js";
 
-const TYPE_NAMES: Record<string, string> = {
-  float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int8: "Char", uint8: "Byte",
-  int16: "Short", int32: "Int", int64: "Long", bool: "Bool",
-};
-
-/** PyTorch's C++ scalar type name (Long, Double, Half, ...). */
-export function scalarTypeName(d: DType): string {
-  return TYPE_NAMES[d.name] ?? d.name;
-}
+import { scalarTypeName } from "../core/dtype.js";
+export { scalarTypeName };
 
 /** checkIsMatrix: at least 2 dimensions. */
 export function checkIsMatrix(api: string, A: Tensor, name = "A"): void {

@@ -3,7 +3,7 @@
 // leading dims. Kernels: src/backends/js/linalg.ts (float64 internally).
 
 import { Tensor } from "../core/tensor.js";
-import { type DTypeLike, float32, int64, toDType } from "../core/dtype.js";
+import { type DTypeLike, float32, int64, scalarTypeName, toDType } from "../core/dtype.js";
 import { normalizeDims } from "../core/shape.js";
 import { needsGrad, record, sumToShape } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -771,13 +771,7 @@ function withDtype(api: string, x: Tensor, dtype: unknown): Tensor {
   return castTo(x, d);
 }
 
-function scalarName(x: Tensor): string {
-  const names: Record<string, string> = {
-    float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int8: "Char", uint8: "Byte",
-    int16: "Short", int32: "Int", int64: "Long", bool: "Bool",
-  };
-  return names[x.dtype.name] ?? x.dtype.name;
-}
+function scalarName(x: Tensor): string { return scalarTypeName(x.dtype); }
 
 function normKernel(p: number): (d: ArrayLike<number>, s: number, len: number) => number {
   if (p === 2) {

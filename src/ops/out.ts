@@ -4,7 +4,7 @@
 
 import { Tensor } from "../core/tensor.js";
 import { Storage } from "../core/storage.js";
-import type { DType } from "../core/dtype.js";
+import { type DType, cppTypeName, scalarTypeName } from "../core/dtype.js";
 import { contiguousStrides, numel, shapesEqual } from "../core/shape.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { checkArgs, describe, isOptionsObject } from "./args.js";
@@ -204,13 +204,4 @@ function resizeOut(o: Tensor, shape: readonly number[]): void {
   o._strides = contiguousStrides(o._shape);
 }
 
-const SCALAR_NAMES: Record<string, string> = {
-  float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int8: "Char", uint8: "Byte",
-  int16: "Short", int32: "Int", int64: "Long", bool: "Bool",
-};
-const C_TYPE_NAMES: Record<string, string> = {
-  float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char", uint8: "unsigned char",
-  int16: "short int", int32: "int", int64: "long int", bool: "bool",
-};
-function scalarName(d: DType): string { return SCALAR_NAMES[d.name]!; }
-function cTypeName(d: DType): string { return C_TYPE_NAMES[d.name]!; }
+const scalarName = scalarTypeName, cTypeName = cppTypeName;

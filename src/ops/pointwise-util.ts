@@ -3,7 +3,7 @@
 
 import { tryNativeUnary } from "./native-fast.js";
 import { Tensor } from "../core/tensor.js";
-import { type DType, bool, getDefaultDtype, int64 } from "../core/dtype.js";
+import { type DType, bool, getDefaultDtype, int64, scalarTypeName } from "../core/dtype.js";
 import { needsGrad, record } from "../autograd/record.js";
 import { broadcastShapes, broadcastStrides, shapesEqual } from "../core/shape.js";
 import { forEachRow } from "../backends/js/strided.js";
@@ -33,12 +33,8 @@ export function requireTensor(op: string, name: string, position: number, v: unk
   return v;
 }
 
-const KERNEL_TYPE: Record<string, string> = {
-  float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int8: "Char", uint8: "Byte",
-  int16: "Short", int32: "Int", int64: "Long", bool: "Bool",
-};
 /** PyTorch's C++ type name of a dtype ('Float', 'Long', ...). */
-export function kernelTypeName(d: DType): string { return KERNEL_TYPE[d.name]!; }
+export const kernelTypeName = scalarTypeName;
 
 /** The C++ type and range PyTorch checks a Python number against before storing it in a tensor. */
 const SCALAR_RANGE: Record<string, { type: string; min: number; max: number }> = {

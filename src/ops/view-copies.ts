@@ -3,7 +3,7 @@
 // input. Gradients follow from the view op and the copy. torch.* only, as in PyTorch.
 
 import { Tensor } from "../core/tensor.js";
-import { DType } from "../core/dtype.js";
+import type { DTypeLike } from "../core/dtype.js";
 import { type Args, bindArgs, checkArgs, checkTensor, isOptionsObject, rebind } from "./args.js";
 import { hasOut, withOut } from "./out.js";
 import {
@@ -59,8 +59,6 @@ export const transposeCopy = copyOf("transpose_copy", transpose);
 export const unbindCopy = copyOf("unbind_copy", unbind);
 export const unfoldCopy = copyOf("unfold_copy", (input: Tensor, dimension: number, size: number, step: number) => input.unfold(dimension, size, step), ["dimension", "size", "step"], 3);
 export const unsqueezeCopy = copyOf("unsqueeze_copy", unsqueeze);
-/** view_copy(input, size): PyTorch reshapes where a view is impossible (a copy either way). */
-export const viewCopy = copyOf("view_copy", (input: Tensor, size: number[] | DType) => {
-  if (size instanceof DType) throw new Error("view_copy: viewing as another dtype (Tensor.view(dtype)) is not supported by torch-ts");
-  return reshape(input, size);
-}, ["size|dtype"], 1);
+/** view_copy(input, size | dtype): PyTorch reshapes where a view is impossible (a copy either way). */
+export const viewCopy = copyOf("view_copy", (input: Tensor, size: number[] | DTypeLike) =>
+  Array.isArray(size) ? reshape(input, size) : input.view(size), ["size|dtype"], 1);

@@ -1,12 +1,13 @@
 // View ops: new shape/strides/offset over the same storage, no copy. Each records its vjp.
 
 import { Tensor } from "../core/tensor.js";
+import { DType, type DTypeLike, scalarTypeName, toDType } from "../core/dtype.js";
 import { inferSize, normalizeDim, normalizeDims, numel, shapeStr, viewStrides } from "../core/shape.js";
 import { needsGrad, record, sumToShape } from "../autograd/record.js";
 import { type Args, bindArgs, bindSize, checkInt, installMethods, type Method, checkDims, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { copyInto, emptyTensor, uninitTensor } from "./engine.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { deviceOp, onDevice } from "./device-hooks.js";
+import { deviceOp, notImplementedOnDevice, onDevice } from "./device-hooks.js";
 
 /** A view of `base` with new geometry; keeps the chain to the storage's owner for in-place ops. */
 export function makeView(base: Tensor, shape: number[], strides: number[], offset: number): Tensor {
@@ -19,6 +20,7 @@ export function makeView(base: Tensor, shape: number[], strides: number[], offse
 // ---- view / reshape -------------------------------------------------------------------------
 
 export function view(input: Tensor, ...size: (number | number[])[]): Tensor {
+  if (size.length === 1 && isDTypeArgument(size[0])) return viewDtype(input, size[0] as unknown as DTypeOption);
   const { size: s } = bindSize("view", size, []);
   const shape = inferSize(s, input.numel());
   const strides = viewStrides(input._shape, input._strides, shape);
@@ -28,6 +30,57 @@ export function view(input: Tensor, ...size: (number | number[])[]): Tensor {
   const out = makeView(input, shape, strides, input._offset);
   const inShape = input.shape;
   return record("ViewBackward0", [input], out, ([g]) => [g!.reshape(inShape)]);
+}
+
+type DTypeOption = DTypeLike | { dtype: DTypeLike };
+
+/** x.view(dtype) / x.view({ dtype }): PyTorch's other overload of view. */
+function isDTypeArgument(a: unknown): boolean {
+  return a instanceof DType || typeof a === "string" || (isOptionsObject(a) && "dtype" in (a as object));
+}
+
+/**
+ * Tensor.view(dtype): the same bytes read as another dtype (no copy, no gradient, as PyTorch). A
+ * different element size rescales the last dim, which must then be contiguous (PyTorch's
+ * view_dtype rules and messages).
+ */
+function viewDtype(input: Tensor, arg: DTypeOption): Tensor {
+  if (isOptionsObject(arg)) {
+    const extra = Object.keys(arg).filter((k) => k !== "dtype");
+    if (extra.length) throw new Error(`view() got an unexpected keyword argument '${extra[0]}'`);
+  }
+  const dtype = toDType(isOptionsObject(arg) ? (arg as { dtype: DTypeLike }).dtype : (arg as DTypeLike));
+  if (dtype === input.dtype) return view(input, input.shape);
+  const from = input.dtype, to = dtype;
+  const what = `view ${scalarTypeName(from)} as ${scalarTypeName(to)} (different element sizes)`;
+  const shape = input.shape, strides = input.stride(), nd = shape.length;
+  let offset = input._offset;
+  if (from.itemsize !== to.itemsize) {
+    if (nd === 0) throw new Error(`self.dim() cannot be 0 to ${what}`);
+    if (from.itemsize > to.itemsize) {
+      const ratio = from.itemsize / to.itemsize;
+      if (strides[nd - 1] !== 1) throw new Error(`self.stride(-1) must be 1 to ${what}, but got ${strides[nd - 1]}`);
+      for (let d = 0; d < nd - 1; d++) strides[d] = strides[d]! * ratio;
+      shape[nd - 1] = shape[nd - 1]! * ratio;
+      offset *= ratio;
+    } else {
+      const ratio = to.itemsize / from.itemsize;
+      if (shape[nd - 1]! % ratio !== 0) throw new Error(`self.size(-1) must be divisible by ${ratio} to ${what}, but got ${shape[nd - 1]}`);
+      if (offset % ratio !== 0) throw new Error(`self.storage_offset() must be divisible by ${ratio} to ${what}, but got ${offset}`);
+      if (strides[nd - 1] !== 1) throw new Error(`self.stride(-1) must be 1 to ${what}, but got ${strides[nd - 1]}`);
+      for (let d = 0; d < nd - 1; d++) {
+        if (strides[d]! % ratio !== 0) throw new Error(`self.stride(${d}) must be divisible by ${ratio} to ${what}, but got ${strides[d]}`);
+        strides[d] = strides[d]! / ratio;
+      }
+      shape[nd - 1] = shape[nd - 1]! / ratio;
+      offset /= ratio;
+    }
+    strides[nd - 1] = 1;
+  }
+  if (input.device.type !== "cpu") throw notImplementedOnDevice("view.dtype");
+  const storage = input.storage._reinterpret(dtype);
+  if (!storage) throw new Error(`view(): cannot ${what.replace(" (different element sizes)", "")}: the storage starts at byte ${input.storage.data.byteOffset} of its buffer, not a multiple of ${dtype.itemsize}`);
+  return new Tensor(storage, shape, strides, offset);
 }
 
 export function reshape(input: Tensor, ...size: (number | number[])[]): Tensor {
@@ -455,7 +508,7 @@ export function unbind(input: Tensor, ...args: Args<[dim?: number], { dim?: numb
 
 declare module "../core/tensor.js" {
   interface Tensor {
-    view: Method<typeof view>;
+    view: Method<typeof view> & ((dtype: DTypeOption) => Tensor);
     reshape: Method<typeof reshape>;
     viewAs: Method<typeof viewAs>;
     reshapeAs: Method<typeof reshapeAs>;

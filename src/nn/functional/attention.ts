@@ -2,7 +2,7 @@
 // functional behind nn.MultiheadAttention), composed of public ops so autograd follows.
 
 import { Tensor } from "../../core/tensor.js";
-import { bool, float32 } from "../../core/dtype.js";
+import { bool, cppTypeName, float32 } from "../../core/dtype.js";
 import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { where } from "../../ops/comparison.js";
 import { cat } from "../../ops/shape-join.js";
@@ -16,10 +16,6 @@ import { pad } from "./padding.js";
 import { boolArg, numberArg, optTensorArg, tensorArg, torchSize, tupleStr, warnOnce } from "./loss-util.js";
 import { notImplementedFor } from "../../ops/pointwise-util.js";
 
-const TYPE_NAMES: Record<string, string> = {
-  float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char", uint8: "unsigned char",
-  int16: "short int", int32: "int", int64: "long int", bool: "bool",
-};
 
 /** A bool mask (true = attend) as an additive float mask: 0 where true, -inf where false. */
 function boolToAdditive(mask: Tensor, like: Tensor): Tensor {
@@ -70,13 +66,13 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
   const scale = a.scale === undefined || a.scale === null ? null : numberArg(op, "scale", a.scale, 1);
   const enableGqa = boolArg(op, "enable_gqa", a.enableGqa, false);
   if (q0.dtype !== k0.dtype || q0.dtype !== v0.dtype) {
-    throw new Error(`Expected query, key, and value to have the same dtype, but got query.dtype: ${TYPE_NAMES[q0.dtype.name]} key.dtype: ${TYPE_NAMES[k0.dtype.name]} and value.dtype: ${TYPE_NAMES[v0.dtype.name]} instead.`);
+    throw new Error(`Expected query, key, and value to have the same dtype, but got query.dtype: ${cppTypeName(q0.dtype)} key.dtype: ${cppTypeName(k0.dtype)} and value.dtype: ${cppTypeName(v0.dtype)} instead.`);
   }
   if (q0.dim() < 2 || k0.dim() < 2 || v0.dim() < 2) {
     throw new Error(`Expected query, key, and value to all be  at least 2 dimensional, but got query.dim: ${q0.dim()} key.dim: ${k0.dim()} and value.dim: ${v0.dim()} instead.`);
   }
   if (mask && mask.dtype !== bool && mask.dtype !== float32 && mask.dtype !== q0.dtype) {
-    throw new Error(`Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: ${TYPE_NAMES[mask.dtype.name]} and  query.dtype: ${TYPE_NAMES[q0.dtype.name]} instead.`);
+    throw new Error(`Expected attn_mask dtype to be bool or float or to match query dtype, but got attn_mask.dtype: ${cppTypeName(mask.dtype)} and  query.dtype: ${cppTypeName(q0.dtype)} instead.`);
   }
   if (!q0.dtype.isFloatingPoint) throw notImplementedFor("baddbmm", q0.dtype);
   if (mask && mask.dtype === bool) mask = boolToAdditive(mask, q0);

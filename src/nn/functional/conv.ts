@@ -11,7 +11,7 @@
 // unfold and fold are each other's adjoints in the same way.
 
 import { Tensor } from "../../core/tensor.js";
-import { type DType, bfloat16, float16, float32, float64 } from "../../core/dtype.js";
+import { type DType, bfloat16, float16, float32, float64, scalarTypeName } from "../../core/dtype.js";
 import { record } from "../../autograd/record.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { type Args, bindArgs, describe, isOptionsObject, rebind } from "../../ops/args.js";
@@ -29,10 +29,6 @@ export type IntOrTuple = number | number[];
 
 // ---- tensors ↔ kernels ------------------------------------------------------------------------
 
-const SCALAR_NAMES: Record<string, string> = {
-  float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int8: "Char", uint8: "Byte",
-  int16: "Short", int32: "Int", int64: "Long", bool: "Bool",
-};
 const C_TYPE_NAMES: Record<string, string> = {
   float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char",
   uint8: "unsigned char", int16: "short", int32: "int", int64: "long", bool: "bool",
@@ -155,7 +151,7 @@ function batchify(op: string, x: Tensor, k: number): { x: Tensor; unbatched: boo
 
 /** dtype rules of ATen's CPU convolution: one dtype for all operands, no bool. */
 function checkDtypes(op: string, x: Tensor, w: Tensor, bias: Tensor | null): void {
-  if (w.dtype !== x.dtype) throw new Error(`expected scalar type ${SCALAR_NAMES[x.dtype.name]} but found ${SCALAR_NAMES[w.dtype.name]}`);
+  if (w.dtype !== x.dtype) throw new Error(`expected scalar type ${scalarTypeName(x.dtype)} but found ${scalarTypeName(w.dtype)}`);
   if (bias && bias.dtype !== x.dtype) {
     throw new Error(`Input type (${C_TYPE_NAMES[x.dtype.name]}) and bias type (${C_TYPE_NAMES[bias.dtype.name]}) should be the same`);
   }

@@ -3,7 +3,7 @@
 // and the float buffers the dedicated kernels read and write. Not public API.
 
 import { Tensor } from "../../core/tensor.js";
-import { type DType } from "../../core/dtype.js";
+import { type DType, scalarTypeName } from "../../core/dtype.js";
 import { emptyTensor, toNumbers, writeNumbers } from "../../ops/engine.js";
 import { pyType } from "../../ops/pointwise-util.js";
 
@@ -35,13 +35,7 @@ export function tupleStr(v: readonly number[]): string {
 }
 
 /** PyTorch's C++ scalar type names: Float, Double, Long, ... */
-export function scalarName(d: DType): string {
-  const names: Record<string, string> = {
-    float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int8: "Char", uint8: "Byte",
-    int16: "Short", int32: "Int", int64: "Long", bool: "Bool",
-  };
-  return names[d.name]!;
-}
+export const scalarName = scalarTypeName;
 
 /** `op(): argument 'name' (position n) must be Tensor, not int`. */
 export function tensorArg(op: string, name: string, position: number, v: unknown): Tensor {

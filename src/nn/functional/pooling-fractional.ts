@@ -4,7 +4,7 @@
 // generator, so one seed gives PyTorch's pooling regions. Kernel: src/backends/js/pool-fractional.ts.
 
 import { Tensor } from "../../core/tensor.js";
-import { int64 } from "../../core/dtype.js";
+import { int64, scalarTypeName } from "../../core/dtype.js";
 import { record } from "../../autograd/record.js";
 import { type Args, bindArgs, describe } from "../../ops/args.js";
 import { emptyTensor } from "../../ops/engine.js";
@@ -33,7 +33,6 @@ type FractionalIndexArgs =
   | [kernelSize: IntOrTuple, outputSize: IntOrTuple | null, outputRatio: FloatOrTuple | null, returnIndices: true, _randomSamples?: Tensor | null];
 
 const NAMES = ["kernelSize", "outputSize", "outputRatio", "returnIndices", "_randomSamples"];
-const SCALAR_NAMES: Record<string, string> = { float16: "Half", bfloat16: "BFloat16", int8: "Char", uint8: "Byte", int16: "Short", int32: "Int", int64: "Long", bool: "Bool" };
 const DIM_NAMES = { 2: ["height", "width"], 3: ["time", "height", "width"] } as const;
 
 /** An int or a k-tuple of ints (ATen's IntArrayRef[k]); anything else is `message`. */
@@ -75,8 +74,8 @@ function fractionalMaxPool(k: 2 | 3, input: unknown, args: readonly unknown[]): 
   }
   const isFloat = x.dtype.name === "float32" || x.dtype.name === "float64";
   let samples = (a._randomSamples as Tensor | null | undefined) ?? null;
-  if (samples === null && !x.dtype.isFloatingPoint) throw new Error(`"check_uniform_bounds" not implemented for '${SCALAR_NAMES[x.dtype.name]}'`);
-  if (!isFloat) throw new Error(`"${op}_out_frame" not implemented for '${SCALAR_NAMES[x.dtype.name]}'`);
+  if (samples === null && !x.dtype.isFloatingPoint) throw new Error(`"check_uniform_bounds" not implemented for '${scalarTypeName(x.dtype)}'`);
+  if (!isFloat) throw new Error(`"${op}_out_frame" not implemented for '${scalarTypeName(x.dtype)}'`);
   if (onDevice(x, samples)) throw notImplementedOnDevice(op);
   const planes = x.numel() / inSpatial.reduce((p, s) => p * s, 1);
   if (samples === null) samples = rand([nd === k + 2 ? x.size(0) : 1, x.size(nd - k - 1), k], { dtype: x.dtype });

@@ -6,7 +6,7 @@
 // backward works like PyTorch's.
 
 import { Tensor } from "../../core/tensor.js";
-import { type DType, float64, int64 } from "../../core/dtype.js";
+import { type DType, float64, int64, scalarTypeName } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
 import { floatData, scratch as floatScratch } from "./float-scratch.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
@@ -33,10 +33,6 @@ type IntOrTuple = number | number[];
 
 // ---- tensors ↔ kernels ------------------------------------------------------------------------
 
-const SCALAR_NAMES: Record<string, string> = {
-  float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int8: "Char", uint8: "Byte",
-  int16: "Short", int32: "Int", int64: "Long", bool: "Bool",
-};
 
 function sizesStr(shape: readonly number[]): string {
   return `[${shape.join(", ")}]`;
@@ -49,7 +45,7 @@ function requireTensor(op: string, name: string, v: unknown): Tensor {
 
 /** Floating inputs only, as ATen's kernels dispatch (`"max_pool2d" not implemented for 'Long'`). */
 function requireFloat(kernel: string, t: Tensor): void {
-  if (!t.dtype.isFloatingPoint) throw new Error(`"${kernel}" not implemented for '${SCALAR_NAMES[t.dtype.name]}'`);
+  if (!t.dtype.isFloatingPoint) throw new Error(`"${kernel}" not implemented for '${scalarTypeName(t.dtype)}'`);
 }
 
 /** The dtype kernels compute in: float32/float64 as is, 16-bit floats (and ints) in float32 or float64. */
@@ -559,7 +555,7 @@ function maxUnpoolPublic(op: string, k: 1 | 2 | 3, input: unknown, indices: unkn
   const stride = strideArg(op, a.stride, kernel, msg);
   const padding = tupleArg(op, "padding", a.padding ?? 0, k, msg);
   const size = unpoolOutputSize(x, kernel, stride, padding, (a.outputSize as number[] | null | undefined) ?? null);
-  if (idx.dtype !== int64) throw new Error(`elements in indices should be type int64 but got: ${SCALAR_NAMES[idx.dtype.name]}`);
+  if (idx.dtype !== int64) throw new Error(`elements in indices should be type int64 but got: ${scalarTypeName(idx.dtype)}`);
   if (idx.shape.join() !== x.shape.join()) {
     throw new Error(`Expected shape of indices to be same as that of the input tensor (${sizesStr(x.shape)}) but got indices tensor with shape: ${sizesStr(idx.shape)}`);
   }

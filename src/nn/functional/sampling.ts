@@ -3,7 +3,7 @@
 // src/backends/js/interpolate.ts and grid-sample.ts; 'area' mode is adaptive average pooling.
 
 import { Tensor } from "../../core/tensor.js";
-import { float32, float64, uint8 } from "../../core/dtype.js";
+import { float32, float64, uint8, cppTypeName, scalarTypeName } from "../../core/dtype.js";
 import { record } from "../../autograd/record.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { floatData, scratch } from "./float-scratch.js";
@@ -21,10 +21,6 @@ import {
 
 // ---- tensors ↔ kernels ------------------------------------------------------------------------
 
-const SCALAR_NAMES: Record<string, string> = {
-  float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int8: "Char", uint8: "Byte",
-  int16: "Short", int32: "Int", int64: "Long", bool: "Bool",
-};
 
 function sizesStr(shape: readonly number[]): string {
   return `[${shape.join(", ")}]`;
@@ -200,7 +196,7 @@ export function interpolate(input: Tensor, ...args: InterpolateArgs): Tensor {
   upsampleShapeCheck(x, outputSize);
   const nearest = m === "nearest" || m === "nearest-exact";
   if (!x.dtype.isFloatingPoint && !(nearest && x.dtype === uint8)) {
-    throw new Error(`"${kernel}" not implemented for '${SCALAR_NAMES[x.dtype.name]}'`);
+    throw new Error(`"${kernel}" not implemented for '${scalarTypeName(x.dtype)}'`);
   }
   return interpolateOp(x, { mode: m, outputSize, alignCorners: alignCorners ?? false, scales, antialias }, kernel);
 }
@@ -228,7 +224,6 @@ export function upsampleBilinear(input: Tensor, ...args: Args<[size?: SizeArg, s
 interface GridSampleOptions { mode?: GridSampleMode; paddingMode?: GridSamplePadding; alignCorners?: boolean | null }
 type GridSampleArgs = Args<[mode?: GridSampleMode, paddingMode?: GridSamplePadding, alignCorners?: boolean | null], GridSampleOptions>;
 
-const DTYPE_PRINT: Record<string, string> = { float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16" };
 
 /**
  * F.grid_sample(input, grid, mode='bilinear', padding_mode='zeros', align_corners=None): 4-D
@@ -253,7 +248,7 @@ export function gridSample(input: Tensor, grid: Tensor, ...args: GridSampleArgs)
     throw new Error(`grid_sampler(): expected input and grid to be on same device, but input is on ${x.device} and grid is on ${g.device}`);
   }
   if (x.dtype !== g.dtype) {
-    throw new Error(`grid_sampler(): expected input and grid to have same dtype, but input has ${DTYPE_PRINT[x.dtype.name] ?? x.dtype.name} and grid has ${DTYPE_PRINT[g.dtype.name] ?? g.dtype.name}`);
+    throw new Error(`grid_sampler(): expected input and grid to have same dtype, but input has ${cppTypeName(x.dtype)} and grid has ${cppTypeName(g.dtype)}`);
   }
   if (x.dim() < 1 || g.dim() < 1 || x.size(0) !== g.size(0)) {
     throw new Error(`grid_sampler(): expected grid and input to have same batch size, but got input with sizes ${sizesStr(x.shape)} and grid with sizes ${sizesStr(g.shape)}`);
@@ -273,7 +268,7 @@ export function gridSample(input: Tensor, grid: Tensor, ...args: GridSampleArgs)
   if (x.dim() !== 4 || g.dim() !== 4) {
     throw new Error(`grid_sampler(): expected 4D input and grid with same number of dimensions, but got input with sizes ${sizesStr(x.shape)} and grid with sizes ${sizesStr(g.shape)}`);
   }
-  if (!x.dtype.isFloatingPoint) throw new Error(`"grid_sampler_2d_cpu" not implemented for '${SCALAR_NAMES[x.dtype.name]}'`);
+  if (!x.dtype.isFloatingPoint) throw new Error(`"grid_sampler_2d_cpu" not implemented for '${scalarTypeName(x.dtype)}'`);
   return gridSampleOp(x, g, { mode, paddingMode: padding, alignCorners });
 }
 

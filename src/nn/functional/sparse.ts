@@ -17,8 +17,7 @@ import { nativeNn } from "./native-nn.js";
 
 function checkIndices(op: string, name: string, position: number, t: Tensor): void {
   if (t.dtype !== int64 && t.dtype !== int32) {
-    const n: Record<string, string> = { float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int8: "Char", uint8: "Byte", int16: "Short", bool: "Bool" };
-    throw new Error(`Expected tensor for argument #${position} '${name}' to have one of the following scalar types: Long, Int; but got torch.${n[t.dtype.name]}Tensor instead (while checking arguments for ${op})`);
+    throw new Error(`Expected tensor for argument #${position} '${name}' to have one of the following scalar types: Long, Int; but got torch.${scalarName(t.dtype)}Tensor instead (while checking arguments for ${op})`);
   }
 }
 
