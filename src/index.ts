@@ -72,3 +72,6 @@ export * from "./ops/torch-forms.js";
 export * from "./ops/view-copies.js";
 export * from "./ops/tensor-storage.js";
 export { Layout, Layout as layout, strided } from "./core/layout.js";
+export * from "./ops/nn-forms-native.js";
+export * from "./ops/nn-forms-sampling.js";
+export * from "./ops/rnn-forms.js";

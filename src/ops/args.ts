@@ -159,8 +159,19 @@ function slotOf(names: readonly string[], key: string): number {
 }
 
 /** A parameter's name as PyTorch spells it, for messages: `normalizedShape` → `normalized_shape`. */
-function pythonName(name: string): string {
+export function pythonName(name: string): string {
   return /^[a-z]/.test(name) ? name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : name;
+}
+
+/**
+ * Binds like bindArgs, then requires the first `required` names, in the words of PyTorch's ATen
+ * bindings: `f() missing 2 required positional arguments: "a", "b"`.
+ */
+export function bindRequired(op: string, args: readonly unknown[], names: readonly string[], required: number, kwOnly: readonly string[] = []): Record<string, unknown> {
+  const a = bindArgs(op, args, names, kwOnly);
+  const missing = names.slice(0, required).filter((n) => a[n] === undefined);
+  if (missing.length) throw new Error(`${op}() missing ${missing.length} required positional arguments: ${missing.map((n) => `"${pythonName(n)}"`).join(", ")}`);
+  return a;
 }
 
 /** Python's words: "f() missing 2 required positional arguments: 'a' and 'b'". */

@@ -8,7 +8,7 @@
 // returns unreduced losses from torch.kl_div(a, b)), and torch-ts does what those programs get.
 
 import type { Tensor } from "../core/tensor.js";
-import { type Args, bindArgs, describe, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, bindRequired, describe, isOptionsObject, pythonName as snake, rebind } from "./args.js";
 import * as F from "../nn/functional/index.js";
 import { broadcastShapes, numel } from "../core/shape.js";
 
@@ -19,16 +19,6 @@ export {
 
 type IntOrTuple = number | number[];
 type LossReduction = 0 | 1 | 2;
-
-/** Binds like bindArgs, then requires the first `required` names, with Python's message. */
-function bindRequired(op: string, args: readonly unknown[], names: readonly string[], required: number, kwOnly: readonly string[] = []): Record<string, unknown> {
-  const a = bindArgs(op, args, names, kwOnly);
-  const missing = names.slice(0, required).filter((n) => a[n] === undefined);
-  if (missing.length) throw new Error(`${op}() missing ${missing.length} required positional arguments: ${missing.map((n) => `"${snake(n)}"`).join(", ")}`);
-  return a;
-}
-
-function snake(name: string): string { return name.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase()); }
 
 /** ATen's reduction enum: 0 none, 1 mean, 2 sum. */
 function reductionName(op: string, v: unknown): "none" | "mean" | "sum" {

@@ -2,6 +2,7 @@
 export * from "./activation.js";
 export * from "./linear.js";
 export * from "./conv.js";
+export * from "./conv-tbc.js";
 export * from "./pooling.js";
 export * from "./sampling.js";
 export * from "./normalization.js";

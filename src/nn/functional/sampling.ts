@@ -382,9 +382,21 @@ export function pixelUnshuffle(input: Tensor, downscaleFactor: number): Tensor {
  * (ShuffleNet's shuffle).
  */
 export function channelShuffle(input: Tensor, groups: number): Tensor {
-  const x = requireTensor("channel_shuffle", "input", input);
-  if (typeof groups !== "number" || !Number.isInteger(groups)) throw new Error(`channel_shuffle(): argument 'groups' (position 2) must be int, not ${typeof groups}`);
-  if (x.dim() <= 2) throw new Error(`channel_shuffle expects input with > 2 dims, but got input with sizes [${x.shape.join(", ")}]`);
+  return shuffleChannels("channel_shuffle", input, groups, 3);
+}
+
+/**
+ * F.native_channel_shuffle(input, groups): channel_shuffle's kernel, which also takes a 2-D
+ * (N, C) input. PyTorch 1.13 checks nothing here (and crashes on groups=0); the checks are kept.
+ */
+export function nativeChannelShuffle(input: Tensor, groups: number): Tensor {
+  return shuffleChannels("native_channel_shuffle", input, groups, 2);
+}
+
+function shuffleChannels(op: string, input: Tensor, groups: number, minDims: number): Tensor {
+  const x = requireTensor(op, "input", input);
+  if (typeof groups !== "number" || !Number.isInteger(groups)) throw new Error(`${op}(): argument 'groups' (position 2) must be int, not ${typeof groups}`);
+  if (x.dim() < minDims) throw new Error(`${op} expects input with > ${minDims - 1} dims, but got input with sizes [${x.shape.join(", ")}]`);
   if (groups <= 0) throw new Error(`Number of groups to divide channels in must be positive. Value of groups:${groups}`);
   const c = x.size(1);
   if (c % groups !== 0) throw new Error(`Number of channels must be divisible by groups. Got ${c} channels and ${groups} groups.`);

@@ -7,15 +7,16 @@
 import type { Tensor } from "../../core/tensor.js";
 import { type Args } from "../../ops/args.js";
 import { empty, zeros } from "../../ops/creation.js";
-import { cat, stack } from "../../ops/shape-join.js";
 import { Module } from "../module.js";
 import { Parameter, isParameter } from "../parameter.js";
 import * as init from "../init.js";
 import * as F from "../functional/index.js";
 import { PackedSequence } from "../utils/rnn.js";
+import { type LayerWeights, type Step, STEPS, checkCellSizes, runLayers } from "./rnn-engine.js";
 import { type FactoryOptions, bindCtor, factory, pyFloat, pyRepr } from "./utils.js";
 
-export type RNNMode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
+export type { RNNMode } from "./rnn-engine.js";
+import type { RNNMode } from "./rnn-engine.js";
 
 export interface RNNOptions extends FactoryOptions {
   inputSize?: number;
@@ -31,80 +32,6 @@ export interface RNNOptions extends FactoryOptions {
 
 type Positional = [inputSize: number, hiddenSize: number, numLayers?: number, bias?: boolean, batchFirst?: boolean, dropout?: number, bidirectional?: boolean];
 const BASE_NAMES = ["inputSize", "hiddenSize", "numLayers", "bias", "batchFirst", "dropout", "bidirectional"];
-
-interface LayerWeights { wIh: Tensor; wHh: Tensor; bIh: Tensor | null; bHh: Tensor | null; wHr: Tensor | null }
-
-/** One recurrence step: the projected input x·W_ihᵀ + b_ih of this step and the state ([h] or [h, c]). */
-type Step = (xProj: Tensor, state: Tensor[], w: LayerWeights) => Tensor[];
-
-function gatesOf(xProj: Tensor, h: Tensor, w: LayerWeights): Tensor {
-  return xProj.add(F.linear(h, w.wHh, w.bHh));
-}
-
-const STEPS: Record<RNNMode, Step> = {
-  RNN_TANH: (x, [h], w) => [gatesOf(x, h!, w).tanh()],
-  RNN_RELU: (x, [h], w) => [gatesOf(x, h!, w).relu()],
-  LSTM: (x, [h, c], w) => {
-    const [i, f, g, o] = gatesOf(x, h!, w).chunk(4, 1) as [Tensor, Tensor, Tensor, Tensor];
-    const c2 = f.sigmoid().mul(c!).add(i.sigmoid().mul(g.tanh()));
-    let h2 = o.sigmoid().mul(c2.tanh());
-    if (w.wHr) h2 = F.linear(h2, w.wHr);
-    return [h2, c2];
-  },
-  GRU: (x, [h], w) => {
-    const [ri, zi, ni] = x.chunk(3, 1) as [Tensor, Tensor, Tensor];
-    const [rh, zh, nh] = F.linear(h!, w.wHh, w.bHh).chunk(3, 1) as [Tensor, Tensor, Tensor];
-    const r = ri.add(rh).sigmoid();
-    const z = zi.add(zh).sigmoid();
-    const n = ni.add(r.mul(nh)).tanh();
-    return [n.add(z.mul(h!.sub(n)))];
-  },
-};
-
-/**
- * Runs one direction of one layer over packed steps (`batchSizes[t]` rows at step t, in `xProj`
- * one step after the other): the outputs in the same layout and the final state per sequence.
- */
-function runDirection(step: Step, xProj: Tensor, batchSizes: number[], state0: Tensor[], w: LayerWeights, reverse: boolean): { output: Tensor; state: Tensor[] } {
-  const T = batchSizes.length;
-  const offsets: number[] = [];
-  let off = 0;
-  for (const b of batchSizes) { offsets.push(off); off += b; }
-  const outputs = new Array<Tensor>(T);
-  if (!reverse) {
-    let state = state0;
-    let last = batchSizes[0]!;
-    const finished: Tensor[][] = [];
-    for (let t = 0; t < T; t++) {
-      const b = batchSizes[t]!;
-      if (b < last) {
-        // Sequences last..b end here: keep their final state.
-        finished.push(state.map((s) => s.narrow(0, b, last - b)));
-        state = state.map((s) => s.narrow(0, 0, b));
-      }
-      state = step(xProj.narrow(0, offsets[t]!, b), state, w);
-      outputs[t] = state[0]!;
-      last = b;
-    }
-    finished.push(state);
-    finished.reverse();
-    const final = state.map((_, k) => (finished.length === 1 ? finished[0]![k]! : cat(finished.map((f) => f[k]!), 0)));
-    return { output: T === 1 ? outputs[0]! : cat(outputs, 0), state: final };
-  }
-  let last = batchSizes[T - 1]!;
-  let state = state0.map((s) => s.narrow(0, 0, last));
-  for (let t = T - 1; t >= 0; t--) {
-    const b = batchSizes[t]!;
-    if (b > last) {
-      // Sequences last..b start here (from their end), with their initial state.
-      state = state.map((s, k) => cat([s, state0[k]!.narrow(0, last, b - last)], 0));
-    }
-    state = step(xProj.narrow(0, offsets[t]!, b), state, w);
-    outputs[t] = state[0]!;
-    last = b;
-  }
-  return { output: T === 1 ? outputs[0]! : cat(outputs, 0), state };
-}
 
 function dtypeName(t: Tensor): string { return `torch.${t.dtype.name}`; }
 function tupleStr(s: number[]): string { return `(${s.join(", ")})`; }
@@ -233,27 +160,10 @@ export class RNNBase extends Module {
    * layer's output (N, dirs*H) and the final states.
    */
   protected runLayers(data: Tensor, batchSizes: number[], hx: Tensor[]): { output: Tensor; state: Tensor[] } {
-    const dirs = this.bidirectional ? 2 : 1;
-    const step = STEPS[this.mode];
-    const finals: Tensor[][] = hx.map(() => []);
-    let layerInput = data;
-    for (let layer = 0; layer < this.numLayers; layer++) {
-      const outs: Tensor[] = [];
-      for (let dir = 0; dir < dirs; dir++) {
-        const w = this.layerWeights(layer, dir);
-        const idx = layer * dirs + dir;
-        const xProj = F.linear(layerInput, w.wIh, w.bIh);
-        const r = runDirection(step, xProj, batchSizes, hx.map((h) => h.select(0, idx)), w, dir === 1);
-        outs.push(r.output);
-        r.state.forEach((s, k) => finals[k]!.push(s));
-      }
-      layerInput = dirs === 1 ? outs[0]! : cat(outs, 1);
-      if (this.dropout > 0 && this.training && layer < this.numLayers - 1) {
-        layerInput = F.dropout(layerInput, this.dropout, true);
-      }
-    }
-    return { output: layerInput, state: finals.map((f) => stack(f, 0)) };
+    return runLayers(this.mode, (layer, dir) => this.layerWeights(layer, dir), this.numLayers, this.bidirectional,
+      this.training ? this.dropout : 0, data, batchSizes, hx);
   }
+
 
   /**
    * The shared forward: input (T, B, H_in) (or (B, T, H_in) with batchFirst, or (T, H_in)
@@ -442,11 +352,7 @@ export abstract class RNNCellBase extends Module {
     const states = hx === null
       ? new Array(nState).fill(0).map(() => zeros([x.shape[0]!, this.hiddenSize], { dtype: x.dtype }))
       : hx.map((h) => (batched ? h : h.unsqueeze(0)));
-    if (x.shape[1] !== this.inputSize) throw new Error(`input has inconsistent input_size: got ${x.shape[1]} expected ${this.inputSize}`);
-    states.forEach((h, i) => {
-      if (x.shape[0] !== h.shape[0]) throw new Error(`Input batch size ${x.shape[0]} doesn't match hidden${i} batch size ${h.shape[0]}`);
-      if (h.shape[1] !== this.hiddenSize) throw new Error(`hidden${i} has inconsistent hidden_size: got ${h.shape[1]}, expected ${this.hiddenSize}`);
-    });
+    checkCellSizes(x, states, this.inputSize, this.hiddenSize);
     if (x.dtype !== this.weight_ih.dtype) throw new Error(`expected scalar type ${x.dtype.name} but found ${this.weight_ih.dtype.name}`);
     const w = this.weights();
     const out = step(F.linear(x, w.wIh, w.bIh), states, w);
