@@ -45,12 +45,14 @@ export * as serialization from "./io/serialization.js";
 export * from "./ops/linalg-functions.js";
 export * from "./ops/lu-functions.js";
 export * as backends from "./backends/index.js";
-export { getNumThreads, setNumThreads } from "./backends/threads.js";
+export { getNumThreads, setNumThreads, initNumThreads } from "./backends/threads.js";
 export {
   useDeterministicAlgorithms, areDeterministicAlgorithmsEnabled, isDeterministicAlgorithmsWarnOnlyEnabled,
   setFloat32MatmulPrecision, getFloat32MatmulPrecision, type Float32MatmulPrecision, setFlushDenormal,
-  getNumInteropThreads, setNumInteropThreads,
+  getNumInteropThreads, setNumInteropThreads, setDeterministicDebugMode, getDeterministicDebugMode, type DeterministicDebugMode,
+  isVulkanAvailable,
 } from "./core/settings.js";
+export { setWarnAlways, isWarnAlwaysEnabled } from "./core/warnings.js";
 export { finfo, iinfo, FInfo, IInfo } from "./core/type-info.js";
 export { isAnomalyEnabled, isAnomalyCheckNanEnabled, setAnomalyEnabled } from "./autograd/anomaly.js";
 export * from "./ops/introspection.js";
@@ -75,3 +77,5 @@ export { Layout, Layout as layout, strided } from "./core/layout.js";
 export * from "./ops/nn-forms-native.js";
 export * from "./ops/nn-forms-sampling.js";
 export * from "./ops/rnn-forms.js";
+export * from "./ops/tensor-flags.js";
+export * from "./ops/type-names.js";

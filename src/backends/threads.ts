@@ -13,3 +13,6 @@ export function setNumThreads(n: number): void {
   if (n <= 0) throw new Error("set_num_threads expects a positive integer");
   if (native.isAvailable()) native.setNumThreads(n);
 }
+
+/** torch.init_num_threads: nothing to do; the native thread pool starts with its first parallel kernel. */
+export function initNumThreads(): void { /* the pool initializes itself */ }

@@ -24,6 +24,35 @@ export function areDeterministicAlgorithmsEnabled(): boolean { return determinis
 /** torch.is_deterministic_algorithms_warn_only_enabled: the warnOnly flag last set. */
 export function isDeterministicAlgorithmsWarnOnlyEnabled(): boolean { return deterministicWarnOnly; }
 
+export type DeterministicDebugMode = 0 | 1 | 2;
+const DEBUG_MODES = ["default", "warn", "error"];
+
+/**
+ * torch.set_deterministic_debug_mode(debug_mode): 0 / "default" turns deterministic algorithms off,
+ * 1 / "warn" on with warnOnly, 2 / "error" on; the same switch as useDeterministicAlgorithms.
+ */
+export function setDeterministicDebugMode(debugMode: DeterministicDebugMode | "default" | "warn" | "error"): void {
+  let mode: number;
+  if (typeof debugMode === "string") {
+    mode = DEBUG_MODES.indexOf(debugMode);
+    if (mode < 0) throw new Error(`invalid value of debug_mode, expected one of \`default\`, \`warn\`, \`error\`, but got ${debugMode}`);
+  } else if (typeof debugMode === "number" && Number.isInteger(debugMode)) {
+    mode = debugMode;
+    if (mode < 0 || mode > 2) throw new Error(`invalid value of debug_mode, expected 0, 1, or 2, but got ${mode}`);
+  } else {
+    throw new Error(`debug_mode must be str or int, but got ${typeof debugMode === "number" ? "<class 'float'>" : typeof debugMode}`);
+  }
+  useDeterministicAlgorithms(mode > 0, { warnOnly: mode === 1 });
+}
+
+/** torch.get_deterministic_debug_mode: 0 when deterministic algorithms are off, 1 when on with warnOnly, else 2. */
+export function getDeterministicDebugMode(): DeterministicDebugMode {
+  return !deterministic ? 0 : deterministicWarnOnly ? 1 : 2;
+}
+
+/** torch.is_vulkan_available: false (torch-ts's GPU device is WebGPU, not Vulkan). */
+export function isVulkanAvailable(): boolean { return false; }
+
 export type Float32MatmulPrecision = "highest" | "high" | "medium";
 let matmulPrecision: Float32MatmulPrecision = "highest";
 

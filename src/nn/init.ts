@@ -6,6 +6,7 @@ import type { Generator } from "../core/generator.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { randperm } from "../ops/random.js";
 import * as linalg from "../ops/linalg.js";
+import { warnOnce } from "../core/warnings.js";
 
 export type Nonlinearity =
   | "linear" | "conv1d" | "conv2d" | "conv3d" | "conv_transpose1d" | "conv_transpose2d" | "conv_transpose3d"
@@ -202,3 +203,35 @@ export function sparse_(tensor: Tensor, sparsity: number, std = 0.01, options: G
 function randpermImpl(n: number, o: GenOpt): number[] {
   return randperm(n, gen(o)).tolist() as number[];
 }
+
+/** PyTorch's deprecated names without the trailing underscore: each warns once, then runs the in-place form. */
+function deprecatedAlias<F extends (...a: never[]) => Tensor>(oldName: string, f: F): F {
+  const alias = (...args: Parameters<F>): Tensor => {
+    warnOnce(`nn.init.${oldName} is now deprecated in favor of nn.init.${oldName}_.`);
+    return f(...args);
+  };
+  return alias as F;
+}
+
+/** Deprecated: nn.init.normal_. */
+export const normal = deprecatedAlias("normal", normal_);
+/** Deprecated: nn.init.uniform_. */
+export const uniform = deprecatedAlias("uniform", uniform_);
+/** Deprecated: nn.init.constant_. */
+export const constant = deprecatedAlias("constant", constant_);
+/** Deprecated: nn.init.eye_. */
+export const eye = deprecatedAlias("eye", eye_);
+/** Deprecated: nn.init.dirac_. */
+export const dirac = deprecatedAlias("dirac", dirac_);
+/** Deprecated: nn.init.xavier_uniform_. */
+export const xavierUniform = deprecatedAlias("xavier_uniform", xavierUniform_);
+/** Deprecated: nn.init.xavier_normal_. */
+export const xavierNormal = deprecatedAlias("xavier_normal", xavierNormal_);
+/** Deprecated: nn.init.kaiming_uniform_. */
+export const kaimingUniform = deprecatedAlias("kaiming_uniform", kaimingUniform_);
+/** Deprecated: nn.init.kaiming_normal_. */
+export const kaimingNormal = deprecatedAlias("kaiming_normal", kaimingNormal_);
+/** Deprecated: nn.init.orthogonal_. */
+export const orthogonal = deprecatedAlias("orthogonal", orthogonal_);
+/** Deprecated: nn.init.sparse_. */
+export const sparse = deprecatedAlias("sparse", sparse_);

@@ -12,6 +12,7 @@ import { copyInto } from "./engine.js";
 import { canCast } from "./promotion.js";
 import { namedTuple } from "./named-tuple.js";
 import { tracing } from "../onnx/hook.js";
+import { warnOnce } from "../core/warnings.js";
 
 /**
  * How out's dtype may differ from the result's: "cast" where PyTorch casts (pointwise ops,
@@ -188,14 +189,11 @@ function resizable(o: Tensor): boolean {
   return o.device.type === "cpu" && o._base === null && o._offset === 0 && o.isContiguous();
 }
 
-const resizeWarned = new Set<string>();
-
 function resizeOut(o: Tensor, shape: readonly number[]): void {
   if (o.numel() !== 0) {
-    const msg = `UserWarning: An output with one or more elements was resized since it had shape [${o._shape.join(", ")}], which does not match the required output shape [${shape.join(", ")}]. ` +
+    warnOnce(`An output with one or more elements was resized since it had shape [${o._shape.join(", ")}], which does not match the required output shape [${shape.join(", ")}]. ` +
       "This behavior is deprecated, and in a future PyTorch release outputs will not be resized unless they have zero elements. " +
-      "You can explicitly reuse an out tensor t by resizing it, inplace, to zero elements with t.resize_(0).";
-    if (!resizeWarned.has(msg)) { resizeWarned.add(msg); console.warn(msg); }
+      "You can explicitly reuse an out tensor t by resizing it, inplace, to zero elements with t.resize_(0).");
   }
   const n = numel(shape);
   // A larger size gets a new buffer, as resize_ reallocates; a smaller one keeps the storage.

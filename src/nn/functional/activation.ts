@@ -17,6 +17,7 @@ import * as act from "../../ops/activation.js";
 import { sigmoid as torchSigmoid, tanh as torchTanh } from "../../ops/pointwise.js";
 import { erf } from "../../ops/special.js";
 import { where } from "../../ops/comparison.js";
+import { warnOnce } from "../../core/warnings.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { onDevice } from "../../ops/device-hooks.js";
 import { nativeUnary } from "../../ops/native-fast.js";
@@ -395,14 +396,9 @@ export function prelu(input: Tensor, weight: Tensor): Tensor {
 
 // ---- softmax family -------------------------------------------------------------------------
 
-const warned = new Set<string>();
-
 /** PyTorch's implicit dim (deprecated): 0 for 0-, 1- and 3-d inputs, else 1, with a warning. */
 function implicitDim(name: string, ndim: number): number {
-  if (!warned.has(name)) {
-    warned.add(name);
-    console.warn(`UserWarning: Implicit dimension choice for ${name} has been deprecated. Change the call to include dim=X as an argument.`);
-  }
+  warnOnce(`Implicit dimension choice for ${name} has been deprecated. Change the call to include dim=X as an argument.`);
   return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
 }
 

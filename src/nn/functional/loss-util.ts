@@ -6,18 +6,12 @@ import { Tensor } from "../../core/tensor.js";
 import { type DType, scalarTypeName } from "../../core/dtype.js";
 import { emptyTensor, toNumbers, writeNumbers } from "../../ops/engine.js";
 import { pyType } from "../../ops/pointwise-util.js";
+import { warnOnce } from "../../core/warnings.js";
 
 export type Reduction = "none" | "mean" | "sum";
 export type Floats = Float32Array | Float64Array;
 
-const warned = new Set<string>();
-
-/** Python's warnings.warn with the default filter: each message once. */
-export function warnOnce(message: string): void {
-  if (warned.has(message)) return;
-  warned.add(message);
-  console.warn(`UserWarning: ${message}`);
-}
+export { warnOnce };
 
 /** `[3, 4]`, as ATen prints sizes. */
 export function sizesStr(shape: readonly number[]): string {

@@ -6,19 +6,17 @@ import { type Args } from "../../ops/args.js";
 import { Module } from "../module.js";
 import * as F from "../functional/index.js";
 import { bindCtor, pyRepr } from "./utils.js";
+import { warnOnce } from "../../core/warnings.js";
 
 export type Reduction = "none" | "mean" | "sum";
 type DistanceFunction = (x1: Tensor, x2: Tensor) => Tensor;
-
-const warned = new Set<string>();
 
 /** PyTorch's _Reduction.legacy_get_string, with its deprecation warning. */
 function legacyReduction(sizeAverage: unknown, reduce: unknown): Reduction {
   const sa = sizeAverage === undefined || sizeAverage === null ? true : Boolean(sizeAverage);
   const r = reduce === undefined || reduce === null ? true : Boolean(reduce);
   const ret: Reduction = sa && r ? "mean" : r ? "sum" : "none";
-  const msg = `UserWarning: size_average and reduce args will be deprecated, please use reduction='${ret}' instead.`;
-  if (!warned.has(msg)) { warned.add(msg); console.warn(msg); }
+  warnOnce(`size_average and reduce args will be deprecated, please use reduction='${ret}' instead.`);
   return ret;
 }
 

@@ -1,0 +1,46 @@
+// PyTorch's legacy tensor-type names ("torch.FloatTensor"): torch.typename, and
+// torch.set_default_tensor_type, which sets the default float dtype from such a name.
+// torch.is_distributed sits here too: another question about a tensor's kind.
+
+import { Tensor } from "../core/tensor.js";
+import { ALL_DTYPES, scalarTypeName, setDefaultDtype } from "../core/dtype.js";
+import { checkTensor } from "./args.js";
+
+/**
+ * torch.typename(obj): "torch.FloatTensor" (and so on) for a tensor, Python's type name for a
+ * number ("int" / "float"), boolean ("bool"), string ("str"), array ("list"), dtype ("torch.dtype")
+ * and null ("NoneType"); the class name for other objects (torch-ts's modules have no Python paths).
+ */
+export function typename(obj: unknown): string {
+  if (obj instanceof Tensor) return obj.type() as string;
+  if (obj === null || obj === undefined) return "NoneType";
+  if (typeof obj === "number") return Number.isInteger(obj) ? "int" : "float";
+  if (typeof obj === "bigint") return "int";
+  if (typeof obj === "boolean") return "bool";
+  if (typeof obj === "string") return "str";
+  if (Array.isArray(obj)) return "list";
+  if (ALL_DTYPES.includes(obj as never)) return "torch.dtype";
+  if (typeof obj === "function") return "function";
+  return (obj as object).constructor?.name ?? "object";
+}
+
+/**
+ * torch.set_default_tensor_type(t): t a name such as "torch.DoubleTensor"; the default float dtype
+ * becomes its dtype. Floating types only, and no CUDA types, with PyTorch's errors.
+ */
+export function setDefaultTensorType(t: string): void {
+  if (arguments.length > 1) throw new Error(`set_default_tensor_type() takes 1 positional argument but ${arguments.length} were given`);
+  if (typeof t !== "string") throw new Error("invalid type object: only floating-point types are supported as the default type");
+  if (t.startsWith("torch.cuda.")) throw new Error(`type ${t} not available. Torch not compiled with CUDA enabled.`);
+  if (!t.startsWith("torch.")) throw new Error(`No module named '${t.split(".")[0]}'`);
+  const dtype = ALL_DTYPES.find((d) => `torch.${scalarTypeName(d)}Tensor` === t);
+  if (!dtype) throw new Error(`module 'torch' has no attribute '${t.slice(6)}'`);
+  if (!dtype.isFloatingPoint) throw new Error("only floating-point types are supported as the default type");
+  setDefaultDtype(dtype);
+}
+
+/** torch.is_distributed(input): false, torch-ts has no distributed tensors. */
+export function isDistributed(input: Tensor): boolean {
+  checkTensor("is_distributed", "input", input);
+  return false;
+}
