@@ -335,7 +335,9 @@ export function affineGrid(theta: Tensor, size: number[], ...args: Args<[alignCo
   const base = affineGridBase(size, alignCorners);
   const rows = base.length / cols;
   const cd = t.dtype === float64 ? float64 : float32;
-  const baseT = castTo(fromArray(cd === float64 ? base : Float32Array.from(base), [rows, cols], cd), t.dtype);
+  let baseT = castTo(fromArray(cd === float64 ? base : Float32Array.from(base), [rows, cols], cd), t.dtype);
+  // The base grid is built on the CPU; a device theta gets it on its device.
+  if (onDevice(t)) baseT = baseT.to(t.device);
   // (rows, cols) @ (N, cols, dims) → (N, rows, dims)
   const grid = matmul(baseT, transpose(t, 1, 2));
   return reshape(grid, [N, ...spatial, cols - 1]);
