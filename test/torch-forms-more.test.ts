@@ -77,6 +77,8 @@ describe("dropout and norm forms", () => {
     assert.equal(torch.featureDropout_(y, 0.5, true), y);
     assert.deepEqual(vals(y), rec["feature_dropout"]);
     throwsMsg(() => torch.featureDropout(torch.ones(3), 0.5, true), "Feature dropout requires at least 2 dimensions in the input");
+    assert.deepEqual(vals(torch.featureDropout(torch.ones(3), 1, true)), [0, 0, 0]);
+    throwsMsg(() => torch.featureDropout(torch.ones(2, 3), 1.5, true), "dropout probability has to be between 0 and 1, but got 1.5");
   });
   test("native_norm, norm_except_dim, native_channel_shuffle", () => {
     assert.equal(torch.nativeNorm(torch.tensor([3, 4], f64)).item(), 5);

@@ -151,7 +151,6 @@ function featureDropoutOf(op: string, input: Tensor, args: readonly unknown[], i
   const x = checkTensor(op, "input", input);
   const p = a.p as number;
   checkP(p);
-  if (a.train && p > 0 && x.numel() > 0) featureShape(x);
   return dropoutImpl(x, p, a.train as boolean, () => featureShape(x), false, inplace);
 }
 
