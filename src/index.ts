@@ -57,6 +57,7 @@ export { isAnomalyEnabled, isAnomalyCheckNanEnabled, setAnomalyEnabled } from ".
 export * from "./ops/introspection.js";
 export * from "./ops/statistics.js";
 export * from "./ops/histogram.js";
+export * from "./ops/lowrank.js";
 export * from "./ops/integration.js";
 export * from "./ops/windows.js";
 export * from "./ops/products-norms.js";
