@@ -3,12 +3,13 @@
 // and density, hence the same "torch.histogramdd" messages. Not differentiable, as in PyTorch.
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, float32, float64 } from "../core/dtype.js";
+import { type DType, cppTypeName, float32, float64 } from "../core/dtype.js";
 import { type Args, bindArgs, checkTensor, cppDouble, installMethods, type Method } from "./args.js";
 import { scalarTypeName } from "./indexing-kernels.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { fromArray, toNumbers } from "./engine.js";
 import { linspace } from "./creation.js";
+import { notImplementedOnDevice, onDevice } from "./device-hooks.js";
 
 export type HistogramResult = [Tensor, Tensor] & { hist: Tensor; binEdges: Tensor };
 export type HistogramddResult = [Tensor, Tensor[]] & { hist: Tensor; binEdges: Tensor[] };
@@ -41,7 +42,7 @@ export function histogram(input: Tensor, ...args: Args<[bins?: number | Tensor],
     throw new Error(`torch.histogramdd: for a 1-dimensional histogram range should have 2 elements, but got ${Array.isArray(range) ? range.length : typeof range}`);
   }
   // PyTorch flattens the input to [numel, 1] points and the weight to [numel].
-  const { hist, edges } = histogramOfPoints(input.reshape(-1, 1), bins instanceof Tensor ? [bins] : [bins], range, weight?.reshape(-1) ?? null, density);
+  const { hist, edges } = histogramOfPoints("histogram", input.reshape(-1, 1), bins instanceof Tensor ? [bins] : [bins], range, weight?.reshape(-1) ?? null, density);
   return namedTupleOf("binEdges", hist, edges[0]!) as HistogramResult;
 }
 
@@ -78,7 +79,7 @@ export function histogramdd(input: Tensor, ...args: Args<[bins?: number | number
       throw new Error(`torch.histogramdd: if weight tensor is provided it should have the same shape as the input tensor excluding its innermost dimension, but got input with shape [${input.shape.join(", ")}] and weight with shape [${weight.shape.join(", ")}]`);
     }
   }
-  const { hist, edges } = histogramOfPoints(input.reshape(-1, N), spec, range, weight?.reshape(-1) ?? null, density);
+  const { hist, edges } = histogramOfPoints("histogramdd", input.reshape(-1, N), spec, range, weight?.reshape(-1) ?? null, density);
   return namedTupleOf("binEdges", hist, edges) as HistogramddResult;
 }
 
@@ -93,15 +94,16 @@ function namedTupleOf(edgesName: string, hist: Tensor, edges: Tensor | Tensor[])
  * The histogram of M points in N dims (`points` [M, N]; `weight` [M] or null): PyTorch's checks,
  * then each dim's edges (the given tensor, or bins + 1 evenly spaced ones), then the counts.
  */
-function histogramOfPoints(points: Tensor, bins: number[] | Tensor[], range: number[] | null, weight: Tensor | null, density: boolean): { hist: Tensor; edges: Tensor[] } {
+function histogramOfPoints(op: string, points: Tensor, bins: number[] | Tensor[], range: number[] | null, weight: Tensor | null, density: boolean): { hist: Tensor; edges: Tensor[] } {
   const dtype = points.dtype;
   const N = points.shape[1]!;
   if (dtype !== float32 && dtype !== float64) throw new Error(`"histogramdd" not implemented for '${scalarTypeName(dtype)}'`);
+  if (onDevice(points, bins, weight)) throw notImplementedOnDevice(op);
   if (bins[0] instanceof Tensor || bins.length === 0) {
     if (bins.length !== N) throw new Error(`torch.histogramdd: expected ${N} sequences of bin edges for a ${N}-dimensional histogram but got ${bins.length}`);
     (bins as Tensor[]).forEach((b, d) => {
       if (b.dtype !== dtype) {
-        throw new Error(`torch.histogramdd: input tensor and bins tensors should have the same dtype, but got input with dtype ${cName(dtype)} and bins for dimension ${d} with dtype ${cName(b.dtype)}`);
+        throw new Error(`torch.histogramdd: input tensor and bins tensors should have the same dtype, but got input with dtype ${cppTypeName(dtype)} and bins for dimension ${d} with dtype ${cppTypeName(b.dtype)}`);
       }
       if (b.dim() !== 1) throw new Error(`torch.histogramdd: bins tensor should have one dimension, but got ${b.dim()} dimensions in the bins tensor for dimension ${d}`);
       if (b.numel() === 0) throw new Error(`torch.histogramdd: bins tensor should have at least 1 element, but got 0 elements in the bins tensor for dimension ${d}`);
@@ -113,7 +115,7 @@ function histogramOfPoints(points: Tensor, bins: number[] | Tensor[], range: num
     throw new Error(`torch.histogramdd: for a ${N}-dimensional histogram range should have ${2 * N} elements, but got ${range.length}`);
   }
   if (weight !== null && weight.dtype !== dtype) {
-    throw new Error(`torch.histogramdd: if weight tensor is provided, input tensor and weight tensor should have the same dtype, but got input(${cName(dtype)}), and weight(${cName(weight.dtype)})`);
+    throw new Error(`torch.histogramdd: if weight tensor is provided, input tensor and weight tensor should have the same dtype, but got input(${cppTypeName(dtype)}), and weight(${cppTypeName(weight.dtype)})`);
   }
   return noGrad(() => {
     const values = toNumbers(points.detach().contiguous());
@@ -183,11 +185,6 @@ function countPoints(values: ArrayLike<number>, M: number, N: number, edges: Arr
     hist[cell] = round(hist[cell]! + (w === null ? 1 : w[i]!));
   }
   return fromArray(dtype === float32 ? Float32Array.from(hist) : hist, counts, dtype);
-}
-
-/** C++'s type name of a dtype, as histogram's messages print it. */
-function cName(d: DType): string {
-  return d === float64 ? "double" : d === float32 ? "float" : d.name;
 }
 
 declare module "../core/tensor.js" {

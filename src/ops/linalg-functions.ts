@@ -18,7 +18,7 @@ import { notImplementedFor } from "./pointwise-util.js";
 import { zeros } from "./creation.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 
-import { outCall, type OutOption, type OutPairOption } from "./out.js";
+import { hasOut, outCall, type OutOption, type OutPairOption, withOut } from "./out.js";
 /** torch.det = torch.linalg.det. */
 export function det(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("det", arguments, 1); else if (isOptionsObject(input)) return rebind(det, "det", arguments, ["input"], 1, []);
@@ -186,12 +186,17 @@ let triangularSolveWarned = false;
  * copied. Composed of solve_triangular and clone, so autograd comes from them.
  */
 export function triangularSolve(
-  input: Tensor, A: Tensor, upper = true, transpose = false, unitriangular = false, options?: OutPairOption,
+  input: Tensor, A: Tensor,
+  ...args: Args<[upper?: boolean, transpose?: boolean, unitriangular?: boolean], { upper?: boolean; transpose?: boolean; unitriangular?: boolean } & OutPairOption>
 ): NamedTuple<"solution" | "clonedCoefficient"> {
-  if (arguments.length > 5) return outCall("triangular_solve", arguments, 5, () => triangularSolve(input, A, upper, transpose, unitriangular), "same") as NamedTuple<"solution" | "clonedCoefficient">;
-  else if (isOptionsObject(arguments.length === 5 ? unitriangular : arguments.length === 4 ? transpose : arguments.length === 3 ? upper : arguments.length === 2 ? A : input)) {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? A : input)) {
     return rebind(triangularSolve, "triangular_solve", arguments, ["input", "A", "upper", "transpose", "unitriangular"], 2, ["out"]);
   }
+  if (hasOut(args)) return withOut("triangular_solve", args, (rest) => triangularSolve(input, A, ...(rest as [never])), "same") as NamedTuple<"solution" | "clonedCoefficient">;
+  const a = bindArgs("triangular_solve", args, ["upper", "transpose", "unitriangular"], [], 2);
+  const upper = (a.upper as boolean | undefined) ?? true;
+  const transpose = (a.transpose as boolean | undefined) ?? false;
+  const unitriangular = (a.unitriangular as boolean | undefined) ?? false;
   const api = "torch.triangular_solve";
   checkTensor("triangular_solve", "input", input);
   checkTensor("triangular_solve", "A", A);

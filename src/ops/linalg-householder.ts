@@ -7,11 +7,11 @@ import type { Tensor } from "../core/tensor.js";
 import { float32, float64 } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
 import * as K from "../backends/js/linalg.js";
-import { checkTensor, installMethods, isOptionsObject, type Method, rebind } from "./args.js";
+import { type Args, bindArgs, checkTensor, installMethods, isOptionsObject, type Method, rebind } from "./args.js";
 import { matmul } from "./blas.js";
 import { notImplementedFor } from "./pointwise-util.js";
 import { notImplementedOnDevice, onDevice } from "./device-hooks.js";
-import { outCall, type OutOption, type OutPairOption } from "./out.js";
+import { hasOut, outCall, type OutOption, type OutPairOption, withOut } from "./out.js";
 import { type NamedTuple, allocLike, householderVector, matricesOf, namedTuple, scalarTypeName, wrap } from "./linalg-engine.js";
 
 /**
@@ -41,11 +41,16 @@ export function geqrf(input: Tensor, options?: OutPairOption): NamedTuple<"a" | 
  * (left) or other · op(Q), op(Q) = Q or Qᵀ, for the mn×mn Q = H(0) … H(k-1) that geqrf's
  * (input, tau) describe (mn = input.shape[-2]). The reflectors are applied one by one.
  */
-export function ormqr(input: Tensor, input2: Tensor, input3: Tensor, left = true, transpose = false, options?: OutOption): Tensor {
-  if (arguments.length > 5) return outCall("ormqr", arguments, 5, () => ormqr(input, input2, input3, left, transpose), "same");
-  else if (isOptionsObject(arguments.length === 5 ? transpose : arguments.length === 4 ? left : arguments.length === 3 ? input3 : arguments.length === 2 ? input2 : input)) {
+export function ormqr(
+  input: Tensor, input2: Tensor, input3: Tensor, ...args: Args<[left?: boolean, transpose?: boolean], { left?: boolean; transpose?: boolean } & OutOption>
+): Tensor {
+  if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? input3 : arguments.length === 2 ? input2 : input)) {
     return rebind(ormqr, "ormqr", arguments, ["input", "input2", "input3", "left", "transpose"], 3, ["out"]);
   }
+  if (hasOut(args)) return withOut("ormqr", args, (rest) => ormqr(input, input2, input3, ...(rest as [never])), "same");
+  const a = bindArgs("ormqr", args, ["left", "transpose"], [], 3);
+  const left = (a.left as boolean | undefined) ?? true;
+  const transpose = (a.transpose as boolean | undefined) ?? false;
   const api = "torch.ormqr";
   checkTensor("ormqr", "input", input);
   checkTensor("ormqr", "input2", input2);
