@@ -58,6 +58,7 @@ export * from "./ops/introspection.js";
 export * from "./ops/statistics.js";
 export * from "./ops/histogram.js";
 export * from "./ops/lowrank.js";
+export * from "./ops/lobpcg.js";
 export * from "./ops/integration.js";
 export * from "./ops/windows.js";
 export * from "./ops/products-norms.js";

@@ -1,4 +1,4 @@
-// torch.geqrf, ormqr, triangular_solve, histogramdd, svd_lowrank and pca_lowrank: values and
+// torch.geqrf, ormqr, triangular_solve, histogramdd, svd_lowrank, pca_lowrank and lobpcg: values and
 // gradients against PyTorch (test/fixtures/linalg/more2.json, made by more2.py: 1.13's results, and
 // for the low-rank SVD PyTorch 2.x's algorithm run on 1.13's ops), gradcheck, PyTorch's errors.
 import { test } from "node:test";
@@ -37,6 +37,7 @@ function alignSigns(actual: Tensor, expected: Recorded): Tensor {
 
 const triangular = (upper: boolean, transpose: boolean, unit: boolean) => (x: Tensor[]) => [...torch.triangularSolve(x[0]!, x[1]!, upper, transpose, unit)];
 const ormqrCase = (left: boolean, transpose: boolean) => (x: Tensor[]) => [torch.ormqr(x[0]!, x[1]!, x[2]!, left, transpose)];
+const squared = ([E, X]: [Tensor, Tensor]): Tensor[] => [E, X.square()];
 const histdd = (r: torch.HistogramddResult): Tensor[] => [r.hist, ...r.binEdges];
 
 /** The op each recorded case ran, as torch-ts calls (outputs in PyTorch's order). */
@@ -71,6 +72,12 @@ const ops: Record<string, (x: Tensor[]) => Tensor[]> = {
   svd_lowrank_float32: (x) => torch.svdLowrank(x[0]!, 3),
   pca_lowrank: (x) => torch.pcaLowrank(x[0]!, 4),
   pca_lowrank_uncentered_wide: (x) => torch.pcaLowrank(x[0]!, { q: 3, center: false, niter: 1 }),
+  lobpcg_ortho: (x) => torch.lobpcg(x[0]!, 2),
+  lobpcg_basic_n4: (x) => torch.lobpcg(x[0]!, { k: 2, n: 4, method: "basic" }),
+  lobpcg_smallest_B: (x) => torch.lobpcg(x[0]!, { k: 2, B: x[1]!, largest: false }),
+  lobpcg_batch_X: (x) => torch.lobpcg(x[0]!, { X: x[1]!, niter: 4 }),
+  lobpcg_grad_squared_k2: (x) => squared(torch.lobpcg(x[0]!, { k: 2, tol: 1e-13 })),
+  lobpcg_grad_squared_smallest_k1: (x) => squared(torch.lobpcg(x[0]!, { k: 1, largest: false, tol: 1e-13 })),
 };
 
 test("values and gradients equal PyTorch's (recorded cases)", () => {
@@ -83,9 +90,9 @@ test("values and gradients equal PyTorch's (recorded cases)", () => {
     assert.equal(outs.length, c.outputs.length, `${c.name}: outputs`);
     const tol = c.outputs[0]!.dtype === "float32" ? 2e-5 : 1e-10;
     // The low-rank SVD's U and V up to each column's sign (torch-ts's linalg.svd, which they come
-    // from, does not give LAPACK's signs for every matrix).
-    const lowrank = c.name.includes("lowrank");
-    outs.forEach((o, i) => close(lowrank && i !== 1 ? alignSigns(o, c.outputs[i]!) : o, c.outputs[i]!, tol, `${c.name}: output ${i}`));
+    // from, does not give LAPACK's signs for every matrix); lobpcg's eigenvectors likewise (eigh's).
+    const signed = (o: Tensor, i: number): Tensor => (c.name.includes("lowrank") ? (i !== 1 ? alignSigns(o, c.outputs[i]!) : o) : c.name.startsWith("lobpcg") && !c.name.includes("squared") && i === 1 ? alignSigns(o, c.outputs[i]!) : o);
+    outs.forEach((o, i) => close(signed(o, i), c.outputs[i]!, tol, `${c.name}: output ${i}`));
     if (c.weights.length === 0) continue;
     const loss = c.weights.map((w, i) => outs[c.diff[i]!]!.mul(tensorOf(w)).sum()).reduce((a, b) => a.add(b));
     assert.ok(Math.abs(Number(loss.item()) - c.value) <= 1e-9 * (1 + Math.abs(c.value)), `${c.name}: loss ${loss.item()} vs ${c.value}`);
@@ -208,6 +215,7 @@ test("PyTorch's argument errors", () => {
     [() => torch.histogramdd(rand64(5, 2), [torch.tensor([0, 1], { dtype: "float64" }), torch.tensor([0.5, 1])]), "torch.histogramdd: input tensor and bins tensors should have the same dtype, but got input with dtype double and bins for dimension 1 with dtype float"],
     [() => torch.histogramdd(rand64(5, 2), [torch.tensor([0, 1], { dtype: "float64" }), torch.tensor([], { dtype: "float64" })]), "torch.histogramdd: bins tensor should have at least 1 element, but got 0 elements in the bins tensor for dimension 1"],
     [() => torch.histogramdd(torch.tensor([[0.5, 0.1], [0.3, Infinity]]), 2), "torch.histogramdd: dimension 1's range [0.1, inf] is not finite"],
+    [() => torch.lobpcg(rand64(8, 8), 3), "LPBPCG algorithm is not applicable when the number of A rows (=8) is smaller than 3 x the number of requested eigenpairs (=3)"],
     [() => torch.pcaLowrank(rand64(5, 3), 4), "q(=4) must be non-negative integer and not greater than min(m, n)=3"],
     [() => torch.pcaLowrank(rand64(5, 3), 2, true, -1), "niter(=-1) must be non-negative integer"],
   ];
