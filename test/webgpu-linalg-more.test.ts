@@ -44,12 +44,13 @@ test("the compositions run on the device: householder_product, multi_dot, vecdot
   assert.ok(dV < 1e-5, `vecdot off by ${dV}`);
 });
 
-test("geqrf and histogramdd raise the device's error; ormqr, triangular_solve and svd_lowrank run on the device", { skip }, async () => {
+test("geqrf, histogramdd and lobpcg raise the device's error; ormqr, triangular_solve and svd_lowrank run on the device", { skip }, async () => {
   torch.manualSeed(7);
   const A = torch.randn(2, 4, 3);
   const { a, tau } = torch.geqrf(A);
   assert.throws(() => torch.geqrf(A.to("webgpu")), { message: "geqrf is not implemented for the 'webgpu' device; move the tensors to the CPU first (await x.cpuAsync())" });
   assert.throws(() => torch.histogramdd(A.to("webgpu"), 2), /histogramdd is not implemented for the 'webgpu' device/);
+  assert.throws(() => torch.lobpcg(torch.eye(9).to("webgpu")), /lobpcg is not implemented for the 'webgpu' device/);
   const C = torch.randn(2, 4, 2);
   const dO = (await torch.ormqr(a.to("webgpu"), tau.to("webgpu"), C.to("webgpu"), true, true).cpuAsync()).sub(torch.ormqr(a, tau, C, true, true)).abs().max().item() as number;
   assert.ok(dO < 1e-5, `ormqr off by ${dO}`);

@@ -166,7 +166,8 @@ class Lobpcg {
   private updateConvergedCount(): number {
     const prev = this.convergedCount;
     const { X, R, E } = this;
-    const rerr = vectorNorm(R, 2, [0]).mul(vectorNorm(X, 2, [0]).mul(E.narrow(0, 0, X.shape[1]!).mul(this.BNorm).add(this.ANorm)).pow(-1));
+    // |E| as PyTorch 2.x (1.13 took E itself, which misjudges negative eigenvalues).
+    const rerr = vectorNorm(R, 2, [0]).div(vectorNorm(X, 2, [0]).mul(E.narrow(0, 0, X.shape[1]!).abs().mul(this.BNorm).add(this.ANorm)));
     const converged = rerr.lt(this.p.tol).tolist() as boolean[];
     let count = 0;
     while (count < converged.length && converged[count]) count++;
