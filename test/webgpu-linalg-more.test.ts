@@ -43,3 +43,28 @@ test("the compositions run on the device: householder_product, multi_dot, vecdot
   const dV = (await torch.linalg.vecdot(V.to("webgpu"), V.to("webgpu")).cpuAsync()).sub(torch.linalg.vecdot(V, V)).abs().max().item() as number;
   assert.ok(dV < 1e-5, `vecdot off by ${dV}`);
 });
+
+test("geqrf, histogramdd and lobpcg raise the device's error; ormqr, triangular_solve and svd_lowrank run on the device", { skip }, async () => {
+  torch.manualSeed(7);
+  const A = torch.randn(2, 4, 3);
+  const { a, tau } = torch.geqrf(A);
+  assert.throws(() => torch.geqrf(A.to("webgpu")), { message: "geqrf is not implemented for the 'webgpu' device; move the tensors to the CPU first (await x.cpuAsync())" });
+  assert.throws(() => torch.histogramdd(A.to("webgpu"), 2), /histogramdd is not implemented for the 'webgpu' device/);
+  assert.throws(() => torch.lobpcg(torch.eye(9).to("webgpu")), /lobpcg is not implemented for the 'webgpu' device/);
+  const C = torch.randn(2, 4, 2);
+  const dO = (await torch.ormqr(a.to("webgpu"), tau.to("webgpu"), C.to("webgpu"), true, true).cpuAsync()).sub(torch.ormqr(a, tau, C, true, true)).abs().max().item() as number;
+  assert.ok(dO < 1e-5, `ormqr off by ${dO}`);
+  const U = torch.randn(3, 3).add(torch.eye(3).mul(3));
+  const B = torch.randn(2, 3, 2);
+  const dT = (await torch.triangularSolve(B.to("webgpu"), U.to("webgpu"), { transpose: true }).solution.cpuAsync()).sub(torch.triangularSolve(B, U, { transpose: true }).solution).abs().max().item() as number;
+  assert.ok(dT < 1e-5, `triangular_solve off by ${dT}`);
+  const L = torch.randn(6, 2).matmul(torch.randn(2, 5));
+  torch.manualSeed(9);
+  const [Uc, Sc, Vc] = torch.svdLowrank(L, 2);
+  torch.manualSeed(9);
+  const [Ug, Sg, Vg] = torch.svdLowrank(L.to("webgpu"), 2);
+  const dS = (await Sg.cpuAsync()).sub(Sc).abs().max().item() as number;
+  assert.ok(dS < 1e-4, `svd_lowrank S off by ${dS}`);
+  const rebuilt = (await Ug.cpuAsync()).mul(await Sg.cpuAsync()).matmul((await Vg.cpuAsync()).mT);
+  assert.ok(rebuilt.sub(Uc.mul(Sc).matmul(Vc.mT)).abs().max().item() as number < 1e-4, "svd_lowrank U S Vᵀ");
+});

@@ -272,9 +272,12 @@ export function linspace(start: number, end: number, steps: number, options: Fac
   const t = emptyTensor([steps], dt);
   const d = t.storage.data as unknown as (number | bigint)[];
   const enc = encoder(dt);
-  const step = steps > 1 ? (end - start) / (steps - 1) : 0;
+  // PyTorch's kernel computes in the dtype (float arithmetic for float32, each operation rounded).
+  const r = dt === float32 ? Math.fround : (v: number) => v;
+  const [from, to] = [r(start), r(end)];
+  const step = steps > 1 ? r((to - from) / (steps - 1)) : 0;
   const half = Math.floor(steps / 2);
-  for (let i = 0; i < steps; i++) d[i] = enc(i < half ? start + step * i : end - step * (steps - i - 1));
+  for (let i = 0; i < steps; i++) d[i] = enc(i < half ? r(from + r(step * i)) : r(to - r(step * (steps - i - 1))));
   return finishFactory(t, opts);
 }
 

@@ -9,10 +9,10 @@ import { type Args, bindArgs, checkTensor, isOptionsObject, rebind } from "./arg
 import { matmul } from "./blas.js";
 import { cat } from "./shape-join.js";
 import { diagonal as torchDiagonal } from "./view.js";
-import { arange, eye, zeros } from "./creation.js";
+import { eye, zeros } from "./creation.js";
 import { hasOut, type OutOption, outCall, withOut } from "./out.js";
 import { matrixPower as torchMatrixPower } from "./linalg-functions.js";
-import { checkFloat, checkSquare, scalarTypeName } from "./linalg-engine.js";
+import { checkFloat, checkSquare, householderVector, scalarTypeName } from "./linalg-engine.js";
 import { notImplementedFor } from "./pointwise-util.js";
 import { cppTypeName, float32, float64 } from "../core/dtype.js";
 import { inv, invEx, matrixNorm, solve, svdvals } from "./linalg.js";
@@ -250,9 +250,8 @@ export function householderProduct(A: Tensor, tau: Tensor, options?: OutOption):
   if (A.dtype !== float32 && A.dtype !== float64) throw notImplementedFor("orgqr_cpu", A.dtype);
   const like = { dtype: A.dtype, device: A.device };
   let Q = eye(m, n, like).expand([...batch, m, n]);
-  const rows = arange(m, like).reshape([m, 1]);
   for (let i = k - 1; i >= 0; i--) {
-    const v = A.narrow(-1, i, 1).mul(rows.gt(i).to(A.dtype)).add(rows.eq(i).to(A.dtype));
+    const v = householderVector(A, i);
     const t = tau.narrow(-1, i, 1).unsqueeze(-1);
     Q = Q.sub(matmul(v, matmul(v.mT, Q)).mul(t));
   }

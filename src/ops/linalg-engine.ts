@@ -7,7 +7,7 @@ import { type DType, float32, float64, int32 } from "../core/dtype.js";
 import { broadcastShapes, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { fromArray, toNumbers } from "./engine.js";
 import { onDevice } from "./device-hooks.js";
-import { eye } from "./creation.js";
+import { arange, eye } from "./creation.js";
 import { matmul } from "./blas.js";
 import type { FloatArray } from "../backends/js/linalg.js";
 
@@ -167,3 +167,13 @@ export function pinvBackward(grad: Tensor, pinvA: Tensor, A: Tensor): Tensor {
 }
 
 export { float32, float64 };
+
+/**
+ * The i-th Householder vector of geqrf's factored A, [0…0, 1, A[i+1:, i]], as a [..., m, 1]
+ * column written in public ops (so differentiable in A's entries below the diagonal).
+ */
+export function householderVector(A: Tensor, i: number): Tensor {
+  const m = A.shape[A.dim() - 2]!;
+  const rows = arange(m, { dtype: A.dtype, device: A.device }).reshape([m, 1]);
+  return A.narrow(-1, i, 1).mul(rows.gt(i).to(A.dtype)).add(rows.eq(i).to(A.dtype));
+}

@@ -13,10 +13,12 @@ import {
   type NamedTuple, allocLike, broadcastBatch, checkFloat, checkIsMatrix, checkSquare, checkSquareFloat, identity, matricesOf, namedTuple, wrap,
 } from "./linalg-engine.js";
 import { toNumbers } from "./engine.js";
+import { float32, float64, scalarTypeName } from "../core/dtype.js";
+import { notImplementedFor } from "./pointwise-util.js";
 import { zeros } from "./creation.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 
-import { outCall, type OutOption, type OutPairOption } from "./out.js";
+import { hasOut, outCall, type OutOption, type OutPairOption, withOut } from "./out.js";
 /** torch.det = torch.linalg.det. */
 export function det(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("det", arguments, 1); else if (isOptionsObject(input)) return rebind(det, "det", arguments, ["input"], 1, []);
@@ -175,9 +177,55 @@ export function orgqr(input: Tensor, input2: Tensor): Tensor {
   return linalg.householderProduct(input, input2);
 }
 
+let triangularSolveWarned = false;
+
+/**
+ * torch.triangular_solve(b, A, upper = true, transpose = false, unitriangular = false): the
+ * deprecated form of torch.linalg.solve_triangular (arguments reversed, Aᵀ X = b with
+ * transpose), returning (solution, clonedCoefficient), the latter A broadcast to the batch and
+ * copied. Composed of solve_triangular and clone, so autograd comes from them.
+ */
+export function triangularSolve(
+  input: Tensor, A: Tensor,
+  ...args: Args<[upper?: boolean, transpose?: boolean, unitriangular?: boolean], { upper?: boolean; transpose?: boolean; unitriangular?: boolean } & OutPairOption>
+): NamedTuple<"solution" | "clonedCoefficient"> {
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? A : input)) {
+    return rebind(triangularSolve, "triangular_solve", arguments, ["input", "A", "upper", "transpose", "unitriangular"], 2, ["out"]);
+  }
+  if (hasOut(args)) return withOut("triangular_solve", args, (rest) => triangularSolve(input, A, ...(rest as [never])), "same") as NamedTuple<"solution" | "clonedCoefficient">;
+  const a = bindArgs("triangular_solve", args, ["upper", "transpose", "unitriangular"], [], 2);
+  const upper = (a.upper as boolean | undefined) ?? true;
+  const transpose = (a.transpose as boolean | undefined) ?? false;
+  const unitriangular = (a.unitriangular as boolean | undefined) ?? false;
+  const api = "torch.triangular_solve";
+  checkTensor("triangular_solve", "input", input);
+  checkTensor("triangular_solve", "A", A);
+  for (const [name, t] of [["b", input], ["A", A]] as const) {
+    if (t.dim() < 2) throw new Error(`${api}: Expected ${name} to have at least 2 dimensions, but it has ${t.dim()} dimensions instead`);
+  }
+  const n = A.shape[A.dim() - 1]!;
+  if (A.shape[A.dim() - 2] !== n) throw new Error(`A must be batches of square matrices, but they are ${A.shape[A.dim() - 2]} by ${n} matrices`);
+  const rows = input.shape[input.dim() - 2]!;
+  if (rows !== n) {
+    throw new Error(`Incompatible matrix sizes for triangular_solve: each A matrix is ${n} by ${n} but each b matrix is ${rows} by ${input.shape[input.dim() - 1]}`);
+  }
+  if (input.dtype !== A.dtype) {
+    throw new Error(`Expected b and A to have the same dtype, but found b of type ${scalarTypeName(input.dtype)} and A of type ${scalarTypeName(A.dtype)} instead.`);
+  }
+  if (input.dtype !== float32 && input.dtype !== float64) throw notImplementedFor("triangular_solve_cpu", input.dtype);
+  const [bb, Ab] = broadcastBatch(input, A);
+  if (!triangularSolveWarned) {
+    triangularSolveWarned = true;
+    console.warn("UserWarning: torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangular and will be removed in a future PyTorch release.");
+  }
+  const solution = transpose ? linalg.solveTriangular(Ab.mT, bb, { upper: !upper, unitriangular }) : linalg.solveTriangular(Ab, bb, { upper, unitriangular });
+  return namedTuple(["solution", "clonedCoefficient"], [solution, Ab.clone()]);
+}
+
 declare module "../core/tensor.js" {
   interface Tensor {
     orgqr: Method<typeof orgqr>;
+    triangularSolve: Method<typeof triangularSolve>;
     det: Method<typeof det>;
     slogdet: Method<typeof slogdet>;
     logdet: Method<typeof logdet>;
@@ -192,4 +240,4 @@ declare module "../core/tensor.js" {
   }
 }
 
-installMethods({ orgqr, det, slogdet, logdet, inverse, cholesky, choleskySolve, choleskyInverse, pinverse, svd, qr, matrixPower });
+installMethods({ orgqr, triangularSolve, det, slogdet, logdet, inverse, cholesky, choleskySolve, choleskyInverse, pinverse, svd, qr, matrixPower });

@@ -1,15 +1,13 @@
-// torch.quantile / nanquantile, cov / corrcoef and histogram: composites of sort, gather, lerp,
-// mm and searchsorted, so quantile, cov and corrcoef get autograd (and double backward) from those.
+// torch.quantile / nanquantile and cov / corrcoef: composites of sort, gather, lerp and mm, so
+// they get autograd (and double backward) from those. torch.histogram lives in histogram.ts.
 
 import { Tensor } from "../core/tensor.js";
 import { float32, float64, int64 } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
-import { type Args, bindArgs, checkTensor, cppDouble, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
-import { namedTuple } from "./named-tuple.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { scalarTypeName } from "./indexing-kernels.js";
-import { noGrad } from "../autograd/grad-mode.js";
-import { fromArray, toNumbers } from "./engine.js";
-import { linspace, zerosLike } from "./creation.js";
+import { fromArray } from "./engine.js";
+import { zerosLike } from "./creation.js";
 
 export type QuantileInterpolation = "linear" | "lower" | "higher" | "midpoint" | "nearest";
 interface QuantileOptions { dim?: number | null; keepdim?: boolean; interpolation?: QuantileInterpolation }
@@ -158,100 +156,12 @@ export function corrcoef(input: Tensor): Tensor { if (arguments.length > 1) chec
   return c.div(stddev.view(-1, 1)).div(stddev.view(1, -1)).clip(-1, 1);
 }
 
-export type HistogramResult = [Tensor, Tensor] & { hist: Tensor; binEdges: Tensor };
-interface HistogramOptions { range?: [number, number] | null; weight?: Tensor | null; density?: boolean }
-
-/**
- * torch.histogram(input, bins=100, *, range=None, weight=None, density=False): the
- * (optionally weighted) counts of input's values in bins equal-width bins over range (input's
- * min and max by default), or between the edges a 1-d bins tensor gives. Returns
- * (hist, binEdges). Not differentiable, as in PyTorch.
- */
-export function histogram(input: Tensor, ...args: Args<[bins?: number | Tensor], HistogramOptions & { bins?: number | Tensor }>): HistogramResult {
-  checkTensor("histogram", "input", input);
-  const o = bindArgs("histogram", args, ["bins"], ["range", "weight", "density"]);
-  const bins = (o.bins ?? 100) as number | Tensor;
-  const weight = (o.weight ?? null) as Tensor | null, density = (o.density ?? false) as boolean;
-  const range = (o.range ?? null) as [number, number] | null;
-  if (bins instanceof Tensor && range !== null) throw new Error("histogram(): range cannot be given with a bins tensor (the tensor holds the edges)");
-  if (input.dtype !== float32 && input.dtype !== float64) throw new Error(`"histogramdd" not implemented for '${scalarTypeName(input.dtype)}'`);
-  if (bins instanceof Tensor) {
-    if (bins.dim() !== 1) throw new Error(`torch.histogramdd: bins tensor should have one dimension, but got ${bins.dim()} dimensions in the bins tensor for dimension 0`);
-    if (bins.dtype !== input.dtype) {
-      throw new Error(`torch.histogramdd: input tensor and bins tensors should have the same dtype, but got input with dtype ${cName(input.dtype)} and bins for dimension 0 with dtype ${cName(bins.dtype)}`);
-    }
-  } else if (typeof bins !== "number" || !Number.isInteger(bins)) {
-    throw new Error(`histogram(): argument 'bins' (position 2) must be int or Tensor, not ${typeof bins}`);
-  }
-  if (weight !== null) {
-    checkTensor("histogram", "weight", weight);
-    if (weight.dtype !== input.dtype) {
-      throw new Error(`torch.histogramdd: if weight tensor is provided, input tensor and weight tensor should have the same dtype, but got input(${cName(input.dtype)}), and weight(${cName(weight.dtype)})`);
-    }
-    if (weight.numel() !== input.numel() || weight.dim() !== input.dim() || weight.shape.some((s, i) => s !== input.shape[i])) {
-      throw new Error(`torch.histogramdd: if weight tensor is provided it should have the same shape as the input tensor excluding its innermost dimension, but got input with shape [${input.numel()}, 1] and weight with shape [${weight.shape.join(", ")}]`);
-    }
-  }
-  const binCount = bins instanceof Tensor ? bins.numel() - 1 : bins;
-  if (binCount < 1) throw new Error(`torch.histogram(): bins must be > 0, but got ${binCount} for dimension 0`);
-  return noGrad(() => {
-    const values = toNumbers(input.detach().contiguous().reshape(-1));
-    let edges: Tensor;
-    if (bins instanceof Tensor) {
-      edges = bins.detach().clone();
-    } else {
-      let lo = 0, hi = 1;
-      if (range !== null) {
-        if (!Array.isArray(range) || range.length !== 2) throw new Error(`torch.histogramdd: for a 1-dimensional histogram range should have 2 elements, but got ${Array.isArray(range) ? range.length : typeof range}`);
-        [lo, hi] = range;
-      } else if (values.length) {
-        lo = Infinity; hi = -Infinity;
-        for (const v of values) {
-          if (v !== v) { lo = hi = NaN; break; }
-          if (v < lo) lo = v;
-          if (v > hi) hi = v;
-        }
-      }
-      if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new Error(`torch.histogramdd: dimension 0's range [${cppDouble(lo)}, ${cppDouble(hi)}] is not finite`);
-      if (lo > hi) throw new Error(`torch.histogramdd: min should not exceed max, but got min ${cppDouble(lo)} max ${cppDouble(hi)} for dimension 0`);
-      if (lo === hi) { lo -= 0.5; hi += 0.5; }
-      edges = linspace(lo, hi, binCount + 1, { dtype: input.dtype });
-    }
-    const e = toNumbers(edges);
-    const w = weight === null ? null : toNumbers(weight.detach().contiguous().reshape(-1));
-    const round = input.dtype === float32 ? Math.fround : (v: number) => v;
-    const counts = new Float64Array(binCount);
-    const first = e[0]!, last = e[binCount]!;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      if (!(v >= first && v <= last)) continue;
-      // The last edge <= v (upper bound - 1), the rightmost bin closed on the right.
-      let lo = 0, hi = binCount + 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (e[mid]! <= v) lo = mid + 1; else hi = mid;
-      }
-      const bin = Math.min(Math.max(lo - 1, 0), binCount - 1);
-      counts[bin] = round(counts[bin]! + (w === null ? 1 : w[i]!));
-    }
-    let hist = fromArray(input.dtype === float32 ? Float32Array.from(counts) : counts, [binCount], input.dtype);
-    if (density) hist = hist.div(hist.sum()).div(edges.narrow(0, 1, binCount).sub(edges.narrow(0, 0, binCount)));
-    return namedTuple(["hist", "binEdges"], [hist, edges]) as unknown as HistogramResult;
-  });
-}
-
-/** C++'s type name of a dtype, as histogram's messages print it. */
-function cName(d: typeof float32): string {
-  return d === float64 ? "double" : d === float32 ? "float" : d.name;
-}
-
 declare module "../core/tensor.js" {
   interface Tensor {
     quantile: Method<typeof quantile>;
     nanquantile: Method<typeof nanquantile>;
     cov: Method<typeof cov>;
     corrcoef: Method<typeof corrcoef>;
-    histogram: Method<typeof histogram>;
   }
 }
-installMethods({ quantile, nanquantile, cov, corrcoef, histogram });
+installMethods({ quantile, nanquantile, cov, corrcoef });

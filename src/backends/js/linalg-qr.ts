@@ -35,6 +35,25 @@ export function formQ(a: Float64Array, m: number, n: number, tau: Float64Array, 
   return q;
 }
 
+/**
+ * Batched geqrf (torch.geqrf): `out` receives each m×n matrix factored in place (R on and above
+ * the diagonal, the reflectors' v[1:] below it), `tau` its min(m, n) taus.
+ */
+export function geqrf(a: FloatArray, m: number, n: number, batch: number, out: FloatArray, tau: FloatArray): void {
+  const api = "geqrf";
+  assertDims(api, { m, n, batch });
+  const k = Math.min(m, n);
+  assertLength(api, "A", a, batch * m * n);
+  assertLength(api, "out", out, batch * m * n);
+  assertLength(api, "tau", tau, batch * k);
+  for (let b = 0; b < batch; b++) {
+    const w = loadMatrix(a, b, m, n);
+    const t = householderQrInPlace(w, m, n);
+    storeMatrix(out, b, w);
+    storeMatrix(tau, b, t);
+  }
+}
+
 /** Matrix shapes of torch.linalg.qr's outputs for an m×n input (mode "r" returns an empty Q of shape [0]). */
 export function qrShapes(m: number, n: number, mode: QrMode): { q: number[]; r: [number, number] } {
   const k = Math.min(m, n);

@@ -13,7 +13,7 @@ export {
 } from "./linalg-common.js";
 export { luFactor, luInfo, luSolve, det, slogdet, inv, solve, triangularSolve, type TriangularSolveOptions } from "./linalg-lu.js";
 export { cholesky, choleskySolve } from "./linalg-cholesky.js";
-export { qr, qrShapes, type QrMode } from "./linalg-qr.js";
+export { geqrf, qr, qrShapes, type QrMode } from "./linalg-qr.js";
 export { eigh, eigvalsh, type Uplo, type RotationConvention } from "./linalg-eigh.js";
 export { svd, svdvals, svdShapes, matrixRank, pinv, type SvdShapes } from "./linalg-svd.js";
 export { lstsq, type LstsqDriver, type LstsqOutputs } from "./linalg-lstsq.js";
