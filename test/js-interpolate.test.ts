@@ -15,7 +15,7 @@ import {
 } from "../src/backends/js/interpolate.js";
 import {
   type GridSampleMode, type GridSampleParams, type GridSamplePadding,
-  affineGridBackward, affineGridForward, gridSample2dBackward, gridSample2dForward,
+  affineGridBackward, affineGridForward, gridSampleBackward, gridSampleForward,
 } from "../src/backends/js/grid-sample.js";
 
 
@@ -509,9 +509,9 @@ interface AffineCase { size: number[]; alignCorners: boolean; grid: number[]; gr
 function runGridSample(x: FloatArray, xShape: number[], grid: FloatArray, gShape: number[], params: GridSampleParams, go: FloatArray) {
   const make = (n: number): FloatArray => (x instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
   const out = make(xShape[0]! * xShape[1]! * gShape[1]! * gShape[2]!);
-  gridSample2dForward(x, xShape, grid, gShape, out, params);
+  gridSampleForward(x, xShape, grid, gShape, out, params);
   const gradInput = make(x.length), gradGrid = make(grid.length);
-  gridSample2dBackward(go, x, xShape, grid, gShape, gradInput, gradGrid, params);
+  gridSampleBackward(go, x, xShape, grid, gShape, gradInput, gradGrid, params);
   return { out, gradInput, gradGrid };
 }
 

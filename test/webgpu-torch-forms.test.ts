@@ -48,5 +48,7 @@ describe("torch.* forms on webgpu", { skip }, () => {
     const w = gpu(torch.randn(4, 3)), idx = gpu(torch.tensor([0, 1, 2])), off = gpu(torch.tensor([0, 1]));
     assert.throws(() => torch.embeddingBag(w, idx, off, false, 1), /is not implemented for the 'webgpu' device/);
     assert.throws(() => torch.gridSampler(gpu(torch.randn(1, 1, 3, 3)), gpu(torch.randn(1, 2, 2, 2)), 0, 0, false), /is not implemented for the 'webgpu' device/);
+    assert.throws(() => torch.gridSampler3d(gpu(torch.randn(1, 1, 2, 3, 3)), gpu(torch.randn(1, 1, 2, 2, 3)), 0, 0, false), /is not implemented for the 'webgpu' device/);
+    assert.throws(() => torch.nn.functional.gridSample(gpu(torch.randn(1, 1, 2, 3, 3)), gpu(torch.randn(1, 1, 2, 2, 3)), { mode: "nearest" }), /gridSample is not implemented for the 'webgpu' device/);
   });
 });

@@ -1,7 +1,7 @@
-// grid_sample (2d: bilinear, nearest, bicubic; padding zeros/border/reflection) with its backward
-// for the input and the grid, and affine_grid (2d and 3d) with its backward, on contiguous
-// row-major arrays. Semantics follow ATen's CPU grid sampler (GridSampler.h, GridSamplerKernel.cpp)
-// and AffineGridGenerator.cpp.
+// grid_sample (4-d input: bilinear, nearest, bicubic; 5-d input: trilinear, nearest; padding
+// zeros/border/reflection) with its backward for the input and the grid, and affine_grid (2d and
+// 3d) with its backward, on contiguous row-major arrays. Semantics follow ATen's CPU grid sampler
+// (GridSampler.h, GridSampler.cpp, GridSamplerKernel.cpp) and AffineGridGenerator.cpp.
 
 import type { FloatArray } from "./pool.js";
 import { cubicCoefficients, cubicCoefficientsGrad } from "./interp-taps.js";
@@ -19,62 +19,81 @@ export interface GridSampleParams {
   readonly alignCorners: boolean;
 }
 
+/** A 4-d input is a volume of depth 1 sampled without a z coordinate. */
 interface Geometry {
-  N: number; C: number; H: number; W: number; Ho: number; Wo: number;
+  N: number; C: number; D: number; H: number; W: number;
+  /** Coordinates per grid location: 2 (x, y) or 3 (x, y, z). */
+  dims: 2 | 3;
+  /** Output locations per batch item: H_out * W_out, or D_out * H_out * W_out. */
+  outPlane: number;
 }
 
-function geometry(inputShape: readonly number[], gridShape: readonly number[]): Geometry {
-  if (inputShape.length !== 4 || gridShape.length !== 4 || gridShape[3] !== 2 || inputShape[0] !== gridShape[0]) {
+function geometry(inputShape: readonly number[], gridShape: readonly number[], mode: GridSampleMode): Geometry {
+  const dims = inputShape.length - 2;
+  if ((dims !== 2 && dims !== 3) || gridShape.length !== inputShape.length || gridShape[dims + 1] !== dims ||
+    inputShape[0] !== gridShape[0] || (dims === 3 && mode === "bicubic")) {
     throw new Error(
-      `grid_sample kernels: expected input (N, C, H, W) and grid (N, H_out, W_out, 2), but got input [${inputShape.join(", ")}] and grid [${gridShape.join(", ")}]`,
+      "grid_sample kernels: expected input (N, C, H, W) and grid (N, H_out, W_out, 2), or input (N, C, D, H, W) and grid " +
+      `(N, D_out, H_out, W_out, 3) without bicubic mode, but got input [${inputShape.join(", ")}] and grid [${gridShape.join(", ")}] (${mode})`,
     );
   }
-  const [N, C, H, W] = inputShape as [number, number, number, number];
-  return { N, C, H, W, Ho: gridShape[1]!, Wo: gridShape[2]! };
+  const [N, C] = inputShape as [number, number];
+  const D = dims === 3 ? inputShape[2]! : 1, H = inputShape[dims]!, W = inputShape[dims + 1]!;
+  const outPlane = gridShape.slice(1, -1).reduce((a, b) => a * b, 1);
+  return { N, C, D, H, W, dims, outPlane };
 }
 
-/** Round half to even (std::nearbyint), as grid_sample's nearest mode rounds. */
+/**
+ * Round half to even (std::nearbyint), as grid_sample's nearest mode rounds. PyTorch 1.13's 3-D
+ * CPU kernel rounded ties away from zero (std::round); PyTorch 2.1 made it nearbyint like 2-D.
+ */
 function roundHalfEven(x: number): number {
   const r = Math.round(x);
   return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /**
- * Where one output location reads the input: up to 16 plane offsets (-1 = outside, reads 0) with
- * their weights, plus what the grid's gradient needs.
+ * Where one output location reads the input: up to 16 offsets into one channel's plane or volume
+ * (-1 = outside, reads 0) with their weights, plus what the grid's gradient needs.
  */
 class Sampler {
   readonly offset = new Int32Array(16);
   readonly weight = new Float64Array(16);
-  /** d(weight)/d(pixel x) and d(weight)/d(pixel y) of every tap. */
+  /** d(weight)/d(pixel x), d(weight)/d(pixel y) and d(weight)/d(pixel z) of every tap. */
   readonly dwx = new Float64Array(16);
   readonly dwy = new Float64Array(16);
+  readonly dwz = new Float64Array(16);
   count = 0;
   /** d(pixel coordinate)/d(grid coordinate). */
   gxMult = 0;
   gyMult = 0;
+  gzMult = 0;
   private readonly cx = new Float64Array(4);
   private readonly cy = new Float64Array(4);
   private readonly dcx = new Float64Array(4);
   private readonly dcy = new Float64Array(4);
 
-  constructor(private readonly H: number, private readonly W: number, private readonly p: GridSampleParams) {}
+  constructor(private readonly g: Geometry, private readonly p: GridSampleParams) {}
 
-  private tap(k: number, x: number, y: number, w: number, dwx: number, dwy: number): void {
-    const inside = x >= 0 && x < this.W && y >= 0 && y < this.H;
-    this.offset[k] = inside ? y * this.W + x : -1;
+  private tap(k: number, x: number, y: number, z: number, w: number, dwx: number, dwy: number, dwz: number): void {
+    const { D, H, W } = this.g;
+    const inside = x >= 0 && x < W && y >= 0 && y < H && z >= 0 && z < D;
+    this.offset[k] = inside ? (z * H + y) * W + x : -1;
     this.weight[k] = w;
     this.dwx[k] = dwx;
     this.dwy[k] = dwy;
+    this.dwz[k] = dwz;
   }
 
-  locate(gx: number, gy: number): void {
-    const { H, W, p } = this;
+  /** Grid coordinates (x, y) of a 4-d input, or (x, y, z) of a 5-d one. */
+  locate(gx: number, gy: number, gz: number): void {
+    const { g: { D, H, W, dims }, p } = this;
     if (p.mode === "bicubic") {
       // Taps are padded one by one: padding the real coordinate first would move the stencil.
       const ix = gridUnnormalize(gx, W, p.alignCorners), iy = gridUnnormalize(gy, H, p.alignCorners);
       this.gxMult = gridUnnormalizeGrad(W, p.alignCorners);
       this.gyMult = gridUnnormalizeGrad(H, p.alignCorners);
+      this.gzMult = 0;
       const x0 = Math.floor(ix), y0 = Math.floor(iy);
       const tx = ix - x0, ty = iy - y0;
       cubicCoefficients(tx, this.cx); cubicCoefficients(ty, this.cy);
@@ -83,7 +102,7 @@ class Sampler {
         const py = Math.trunc(gridPadCoordinate(y0 - 1 + j, H, p.paddingMode, p.alignCorners)[0]);
         for (let i = 0; i < 4; i++) {
           const px = Math.trunc(gridPadCoordinate(x0 - 1 + i, W, p.paddingMode, p.alignCorners)[0]);
-          this.tap(4 * j + i, px, py, this.cx[i]! * this.cy[j]!, this.dcx[i]! * this.cy[j]!, this.cx[i]! * this.dcy[j]!);
+          this.tap(4 * j + i, px, py, 0, this.cx[i]! * this.cy[j]!, this.dcx[i]! * this.cy[j]!, this.cx[i]! * this.dcy[j]!, 0);
         }
       }
       this.count = 16;
@@ -91,35 +110,51 @@ class Sampler {
     }
     const [ix, gxm] = gridSourceIndexWithGrad(gx, W, p.paddingMode, p.alignCorners);
     const [iy, gym] = gridSourceIndexWithGrad(gy, H, p.paddingMode, p.alignCorners);
-    this.gxMult = gxm; this.gyMult = gym;
+    // A 4-d input: one plane at z = 0 with weight 1.
+    const [iz, gzm] = dims === 3 ? gridSourceIndexWithGrad(gz, D, p.paddingMode, p.alignCorners) : [0, 0];
+    this.gxMult = gxm; this.gyMult = gym; this.gzMult = gzm;
     if (p.mode === "nearest") {
-      this.tap(0, roundHalfEven(ix), roundHalfEven(iy), 1, 0, 0);
+      this.tap(0, roundHalfEven(ix), roundHalfEven(iy), roundHalfEven(iz), 1, 0, 0, 0);
       this.count = 1;
       return;
     }
-    const x0 = Math.floor(ix), y0 = Math.floor(iy);
-    const e = x0 + 1 - ix, w = ix - x0, s = y0 + 1 - iy, n = iy - y0;
-    this.tap(0, x0, y0, e * s, -s, -e);
-    this.tap(1, x0 + 1, y0, w * s, s, -w);
-    this.tap(2, x0, y0 + 1, e * n, -n, e);
-    this.tap(3, x0 + 1, y0 + 1, w * n, n, w);
-    this.count = 4;
+    // (Tri/bi)linear: corners in ATen's order (x fastest, then y, then z), each weight the product
+    // of the distances to the opposite corner along every axis.
+    const x0 = Math.floor(ix), y0 = Math.floor(iy), z0 = Math.floor(iz);
+    const wx0 = x0 + 1 - ix, wx1 = ix - x0, wy0 = y0 + 1 - iy, wy1 = iy - y0;
+    const depth = dims === 3 ? 2 : 1;
+    let k = 0;
+    for (let dz = 0; dz < depth; dz++) {
+      const wz = dims === 3 ? (dz === 0 ? z0 + 1 - iz : iz - z0) : 1, dwz = dims === 3 ? (dz === 0 ? -1 : 1) : 0;
+      for (let dy = 0; dy < 2; dy++) {
+        const wy = dy === 0 ? wy0 : wy1, dwy = dy === 0 ? -1 : 1;
+        for (let dx = 0; dx < 2; dx++) {
+          const wx = dx === 0 ? wx0 : wx1, dwx = dx === 0 ? -1 : 1;
+          this.tap(k++, x0 + dx, y0 + dy, z0 + dz, wx * wy * wz, dwx * wy * wz, wx * dwy * wz, wx * wy * dwz);
+        }
+      }
+    }
+    this.count = k;
   }
 }
 
-/** grid_sample forward: input (N, C, H, W), grid (N, H_out, W_out, 2) of (x, y), output (N, C, H_out, W_out). */
-export function gridSample2dForward(
+/**
+ * grid_sample forward: input (N, C, H, W) with grid (N, H_out, W_out, 2) of (x, y) gives output
+ * (N, C, H_out, W_out); input (N, C, D, H, W) with grid (N, D_out, H_out, W_out, 3) of (x, y, z)
+ * gives (N, C, D_out, H_out, W_out).
+ */
+export function gridSampleForward(
   input: FloatArray, inputShape: readonly number[], grid: FloatArray, gridShape: readonly number[],
   output: FloatArray, params: GridSampleParams,
 ): void {
-  const g = geometry(inputShape, gridShape);
-  const plane = g.H * g.W, outPlane = g.Ho * g.Wo;
-  const sampler = new Sampler(g.H, g.W, params);
+  const g = geometry(inputShape, gridShape, params.mode);
+  const plane = g.D * g.H * g.W, { outPlane, dims } = g;
+  const sampler = new Sampler(g, params);
   const { offset, weight } = sampler;
   for (let n = 0; n < g.N; n++) {
     for (let q = 0; q < outPlane; q++) {
-      const gi = 2 * (n * outPlane + q);
-      sampler.locate(grid[gi]!, grid[gi + 1]!);
+      const gi = dims * (n * outPlane + q);
+      sampler.locate(grid[gi]!, grid[gi + 1]!, dims === 3 ? grid[gi + 2]! : 0);
       const T = sampler.count;
       for (let c = 0; c < g.C; c++) {
         const ib = (n * g.C + c) * plane;
@@ -135,26 +170,28 @@ export function gridSample2dForward(
 }
 
 /**
- * grid_sample backward. `gradInput` (input's shape) and `gradGrid` (grid's shape) are overwritten;
- * pass null for the one not needed. Nearest mode gives the grid a zero gradient, as PyTorch does.
+ * grid_sample backward (4-d or 5-d input). `gradInput` (input's shape) and `gradGrid` (grid's
+ * shape) are overwritten; pass null for the one not needed. Nearest mode gives the grid a zero
+ * gradient, as PyTorch does.
  */
-export function gridSample2dBackward(
+export function gridSampleBackward(
   gradOutput: FloatArray, input: FloatArray, inputShape: readonly number[],
   grid: FloatArray, gridShape: readonly number[],
   gradInput: FloatArray | null, gradGrid: FloatArray | null, params: GridSampleParams,
 ): void {
-  const g = geometry(inputShape, gridShape);
-  const plane = g.H * g.W, outPlane = g.Ho * g.Wo;
-  const sampler = new Sampler(g.H, g.W, params);
-  const { offset, weight, dwx, dwy } = sampler;
+  const g = geometry(inputShape, gridShape, params.mode);
+  const plane = g.D * g.H * g.W, { outPlane, dims } = g;
+  const sampler = new Sampler(g, params);
+  const { offset, weight, dwx, dwy, dwz } = sampler;
+  const nearest = params.mode === "nearest";
   // Accumulate in float64 so float32 gradients do not lose the many small contributions.
   const gIn = gradInput ? new Float64Array(g.N * g.C * plane) : null;
   for (let n = 0; n < g.N; n++) {
     for (let q = 0; q < outPlane; q++) {
-      const gi = 2 * (n * outPlane + q);
-      sampler.locate(grid[gi]!, grid[gi + 1]!);
+      const gi = dims * (n * outPlane + q);
+      sampler.locate(grid[gi]!, grid[gi + 1]!, dims === 3 ? grid[gi + 2]! : 0);
       const T = sampler.count;
-      let gix = 0, giy = 0;
+      let gix = 0, giy = 0, giz = 0;
       for (let c = 0; c < g.C; c++) {
         const ib = (n * g.C + c) * plane;
         const go = gradOutput[(n * g.C + c) * outPlane + q]!;
@@ -165,12 +202,13 @@ export function gridSample2dBackward(
           const v = input[ib + o]! * go;
           gix += v * dwx[t]!;
           giy += v * dwy[t]!;
+          giz += v * dwz[t]!;
         }
       }
       if (gradGrid) {
-        const nearest = params.mode === "nearest";
         gradGrid[gi] = nearest ? 0 : gix * sampler.gxMult;
         gradGrid[gi + 1] = nearest ? 0 : giy * sampler.gyMult;
+        if (dims === 3) gradGrid[gi + 2] = nearest ? 0 : giz * sampler.gzMult;
       }
     }
   }

@@ -16,7 +16,7 @@ import { matmul } from "../../ops/blas.js";
 import { adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveAvgPool3d } from "./pooling.js";
 import { type InterpolateMode, type InterpolateParams, interpolateBackward, interpolateForward } from "../../backends/js/interpolate.js";
 import {
-  type GridSampleMode, type GridSamplePadding, type GridSampleParams, affineGridBase, gridSample2dBackward, gridSample2dForward,
+  type GridSampleMode, type GridSamplePadding, type GridSampleParams, affineGridBase, gridSampleBackward, gridSampleForward,
 } from "../../backends/js/grid-sample.js";
 
 // ---- tensors ↔ kernels ------------------------------------------------------------------------
@@ -227,7 +227,9 @@ type GridSampleArgs = Args<[mode?: GridSampleMode, paddingMode?: GridSamplePaddi
 
 /**
  * F.grid_sample(input, grid, mode='bilinear', padding_mode='zeros', align_corners=None): 4-D
- * inputs (N, C, H, W) sampled at grid (N, H_out, W_out, 2) of (x, y) in [-1, 1].
+ * inputs (N, C, H, W) sampled at grid (N, H_out, W_out, 2) of (x, y) in [-1, 1], or 5-D inputs
+ * (N, C, D, H, W) at grid (N, D_out, H_out, W_out, 3) of (x, y, z) ('bilinear' is trilinear
+ * there; 'bicubic' takes 4-D inputs only).
  */
 export function gridSample(input: Tensor, grid: Tensor, ...args: GridSampleArgs): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? grid : input)) return rebind(gridSample, "grid_sample", arguments, ["input", "grid", "mode", "paddingMode", "alignCorners"], 2, []);
@@ -261,23 +263,22 @@ export function gridSample(input: Tensor, grid: Tensor, ...args: GridSampleArgs)
       throw new Error(`grid_sampler(): expected input to have non-empty spatial dimensions, but input has sizes ${sizesStr(x.shape)} with dimension ${i} being empty`);
     }
   }
-  if (x.dim() === 5) {
-    if (g.dim() === 5 && mode === "bicubic") throw new Error("grid_sampler(): bicubic interpolation only supports 4D input");
-    throw new Error("grid_sample: 5-D (volumetric) inputs are not supported yet; only 4-D inputs are");
+  // ATen sends 4-d inputs to grid_sampler_2d and every other rank to grid_sampler_3d.
+  const volumetric = x.dim() !== 4;
+  if (x.dim() !== g.dim() || (volumetric && x.dim() !== 5)) {
+    throw new Error(`grid_sampler(): expected ${volumetric ? 5 : 4}D input and grid with same number of dimensions, but got input with sizes ${sizesStr(x.shape)} and grid with sizes ${sizesStr(g.shape)}`);
   }
-  if (x.dim() !== 4 || g.dim() !== 4) {
-    throw new Error(`grid_sampler(): expected 4D input and grid with same number of dimensions, but got input with sizes ${sizesStr(x.shape)} and grid with sizes ${sizesStr(g.shape)}`);
-  }
-  if (!x.dtype.isFloatingPoint) throw new Error(`"grid_sampler_2d_cpu" not implemented for '${scalarTypeName(x.dtype)}'`);
+  if (volumetric && mode === "bicubic") throw new Error("grid_sampler(): bicubic interpolation only supports 4D input");
+  if (!x.dtype.isFloatingPoint) throw new Error(`"${volumetric ? "grid_sampler3d_cpu" : "grid_sampler_2d_cpu"}" not implemented for '${scalarTypeName(x.dtype)}'`);
   return gridSampleOp(x, g, { mode, paddingMode: padding, alignCorners });
 }
 
 function gridSampleOp(x: Tensor, g: Tensor, params: GridSampleParams): Tensor {
-  const outShape = [x.size(0), x.size(1), g.size(1), g.size(2)];
+  const outShape = [x.size(0), x.size(1), ...g.shape.slice(1, -1)];
   const out = scratch(outShape, x.dtype);
-  gridSample2dForward(floatData(x), x.shape, floatData(g), g.shape, out.data, params);
+  gridSampleForward(floatData(x), x.shape, floatData(g), g.shape, out.data, params);
   const res = out.finish();
-  record("GridSampler2DBackward0", [x, g], res, ([go]) => gridSampleBackwardOp(go!, x, g, params), [x, g]);
+  record(`GridSampler${x.dim() - 2}DBackward0`, [x, g], res, ([go]) => gridSampleBackwardOp(go!, x, g, params), [x, g]);
   if (tracing.on) traceOp("grid_sample", [x, g], res, { mode: params.mode, paddingMode: params.paddingMode, alignCorners: params.alignCorners });
   return res;
 }
@@ -286,11 +287,12 @@ function gridSampleOp(x: Tensor, g: Tensor, params: GridSampleParams): Tensor {
 function gridSampleBackwardOp(go: Tensor, x: Tensor, g: Tensor, params: GridSampleParams): [Tensor | null, Tensor | null] {
   const gi = x._requiresGrad ? scratch(x.shape, x.dtype) : null;
   const gg = g._requiresGrad ? scratch(g.shape, g.dtype) : null;
-  gridSample2dBackward(floatData(go), floatData(x), x.shape, floatData(g), g.shape, gi ? gi.data : null, gg ? gg.data : null, params);
+  gridSampleBackward(floatData(go), floatData(x), x.shape, floatData(g), g.shape, gi ? gi.data : null, gg ? gg.data : null, params);
   const outs = [gi?.finish(), gg?.finish()].filter((t): t is Tensor => t !== undefined);
   if (outs.length) {
-    record("GridSampler2DBackwardBackward0", [go, x, g], outs, () => {
-      throw new Error("derivative for aten::grid_sampler_2d_backward is not implemented");
+    const dims = x.dim() - 2;
+    record(`GridSampler${dims}DBackwardBackward0`, [go, x, g], outs, () => {
+      throw new Error(`derivative for aten::grid_sampler_${dims}d_backward is not implemented`);
     });
   }
   return [gi ? outs[0]! : null, gg ? outs[outs.length - 1]! : null];

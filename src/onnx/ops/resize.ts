@@ -53,10 +53,15 @@ const interpolate: Converter = (c) => {
 
 /**
  * grid_sample (4-D): ONNX's GridSample (opset 16) has PyTorch's modes, padding modes and
- * align_corners, with the same grid layout (N, H_out, W_out, 2) of (x, y) in [-1, 1].
+ * align_corners, with the same grid layout (N, H_out, W_out, 2) of (x, y) in [-1, 1]. Volumetric
+ * (5-D) inputs need GridSample of opset 20, past the opsets this exporter writes.
  */
-const gridSample: Converter = (c) => c.op("GridSample", [c.input(0), c.input(1)], {
-  mode: attr.s(c.attr<string>("mode")), padding_mode: attr.s(c.attr<string>("paddingMode")), align_corners: attr.i(c.attr<boolean>("alignCorners") ? 1 : 0),
-});
+const gridSample: Converter = (c) => {
+  const rank = c.value(0).shape.length;
+  if (rank !== 4) c.fail(`a ${rank}-D input has no ONNX mapping at opset ${c.opset} (GridSample takes 4-D inputs before opset 20)`);
+  return c.op("GridSample", [c.input(0), c.input(1)], {
+    mode: attr.s(c.attr<string>("mode")), padding_mode: attr.s(c.attr<string>("paddingMode")), align_corners: attr.i(c.attr<boolean>("alignCorners") ? 1 : 0),
+  });
+};
 
 export const RESIZE: Record<string, Converter> = { interpolate, grid_sample: gridSample };
