@@ -4,6 +4,8 @@
 // interval, rational fits below 5 and Hankel's asymptotic form above), so that results agree to
 // the last bits. Pure number → number.
 
+import { horner } from "./special-math.js";
+
 /** Σ' c_i T_i(y/2) by Clenshaw's recurrence (Cephes' chbevl: coefficients highest order first). */
 function chebSeries(y: number, c: readonly number[]): number {
   let b0 = c[0]!, b1 = 0, b2 = 0;
@@ -15,12 +17,6 @@ function chebSeries(y: number, c: readonly number[]): number {
   return 0.5 * (b0 - b2);
 }
 
-/** c_0 z^n + ... + c_n (Horner; coefficients highest order first). */
-function horner(z: number, c: readonly number[]): number {
-  let r = 0;
-  for (let i = 0; i < c.length; i++) r = r * z + c[i]!;
-  return r;
-}
 
 // ---- modified Bessel functions of the first kind ---------------------------------------------
 

@@ -1,6 +1,13 @@
 // Scalar special functions in double precision (erf, erfinv, lgamma, digamma, polygamma, i0, ...),
 // shared by the pointwise, special and activation ops. Pure number → number, no tensors.
 
+/** c_0 z^n + ... + c_n (Horner; coefficients highest order first), for the tabulated fits. */
+export function horner(z: number, c: readonly number[]): number {
+  let r = 0;
+  for (let i = 0; i < c.length; i++) r = r * z + c[i]!;
+  return r;
+}
+
 // ---- erf / erfc -----------------------------------------------------------------------------
 // Rational approximations on [0, 0.84375), [0.84375, 1.25), [1.25, 1/0.35), [1/0.35, 28) (Sun's
 // fdlibm s_erf.c scheme), accurate to about one ulp.

@@ -1,13 +1,7 @@
 // Scalar functions of the normal distribution and its error function, in double precision:
 // ndtri (Cephes' algorithm, as PyTorch's CPU kernel), erfcx and log_ndtr. Pure number → number.
 
-import { erfc, erfcTailFit } from "./special-math.js";
-
-function horner(z: number, c: readonly number[]): number {
-  let r = 0;
-  for (let i = 0; i < c.length; i++) r = r * z + c[i]!;
-  return r;
-}
+import { erfc, erfcTailFit, horner } from "./special-math.js";
 
 // ---- ndtri ----------------------------------------------------------------------------------
 
