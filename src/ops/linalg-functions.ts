@@ -19,6 +19,7 @@ import { zeros } from "./creation.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 
 import { hasOut, outCall, type OutOption, type OutPairOption, withOut } from "./out.js";
+import { warnOnce } from "../core/warnings.js";
 /** torch.det = torch.linalg.det. */
 export function det(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("det", arguments, 1); else if (isOptionsObject(input)) return rebind(det, "det", arguments, ["input"], 1, []);
@@ -177,8 +178,6 @@ export function orgqr(input: Tensor, input2: Tensor): Tensor {
   return linalg.householderProduct(input, input2);
 }
 
-let triangularSolveWarned = false;
-
 /**
  * torch.triangular_solve(b, A, upper = true, transpose = false, unitriangular = false): the
  * deprecated form of torch.linalg.solve_triangular (arguments reversed, Aᵀ X = b with
@@ -214,10 +213,7 @@ export function triangularSolve(
   }
   if (input.dtype !== float32 && input.dtype !== float64) throw notImplementedFor("triangular_solve_cpu", input.dtype);
   const [bb, Ab] = broadcastBatch(input, A);
-  if (!triangularSolveWarned) {
-    triangularSolveWarned = true;
-    console.warn("UserWarning: torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangular and will be removed in a future PyTorch release.");
-  }
+  warnOnce("torch.triangular_solve is deprecated in favor of torch.linalg.solve_triangular and will be removed in a future PyTorch release.");
   const solution = transpose ? linalg.solveTriangular(Ab.mT, bb, { upper: !upper, unitriangular }) : linalg.solveTriangular(Ab, bb, { upper, unitriangular });
   return namedTuple(["solution", "clonedCoefficient"], [solution, Ab.clone()]);
 }
