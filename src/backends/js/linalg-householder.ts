@@ -7,12 +7,20 @@ import { EPS, SAFMIN, fsign, hypot2 } from "./linalg-common.js";
 /**
  * Generates a reflector for the vector stored at a[alphaAt], a[xAt], a[xAt + stride], ...
  * (`count` entries in all, alpha included). Overwrites alpha with beta and x with v[1:].
- * Returns tau.
+ * Returns tau. `norm`: ‖x‖ as reference dnrm2 scales it, or "rounded" (see roundedNorm).
  */
-export function makeReflector(a: Float64Array, alphaAt: number, xAt: number, stride: number, count: number): number {
+export function makeReflector(
+  a: Float64Array,
+  alphaAt: number,
+  xAt: number,
+  stride: number,
+  count: number,
+  norm: "scaled" | "rounded" = "scaled",
+): number {
   if (count <= 1) return 0;
   let xnorm = 0;
-  {
+  if (norm === "rounded") xnorm = roundedNorm(a, xAt, stride, count - 1);
+  else {
     // Scaled 2-norm, as dnrm2, so that huge or tiny entries neither overflow nor underflow.
     let scale = 0;
     let ssq = 1;
@@ -80,4 +88,47 @@ export function applyReflectorLeft(
     m[r0 * cols + j] -= w;
     for (let i = 1, p = vAt; i < len; i++, p += vStride) m[(r0 + i) * cols + j] -= w * v[p];
   }
+}
+
+/** a * b as an unevaluated sum hi + lo (Dekker's split: exact for finite, non-overflowing a, b). */
+function twoProduct(a: number, b: number): [number, number] {
+  const hi = a * b;
+  const split = 134217729; // 2^27 + 1
+  const a1 = a * split - (a * split - a);
+  const a2 = a - a1;
+  const b1 = b * split - (b * split - b);
+  const b2 = b - b1;
+  return [hi, a2 * b2 - (((hi - a1 * b1) - a2 * b1) - a1 * b2)];
+}
+
+/**
+ * ‖x‖ rounded once from (nearly) its exact value: what OpenBLAS's x86-64 dnrm2 gives, summing
+ * squares in the x87's extended precision (complex when `im` holds the imaginary parts). Decisions of the QR iterations (deflation at
+ * rounding level) follow LAPACK's more often with it. Scaled by a power of 2, which is exact.
+ */
+export function roundedNorm(a: Float64Array, at: number, stride: number, count: number, im: Float64Array | null = null): number {
+  let big = 0;
+  for (let t = 0, p = at; t < count; t++, p += stride) big = Math.max(big, Math.abs(a[p]), im ? Math.abs(im[p]) : 0);
+  if (big === 0 || !Number.isFinite(big)) return big;
+  const shift = 2 ** -Math.floor(Math.log2(big));
+  let hi = 0;
+  let lo = 0;
+  const add = (v: number): void => {
+    const x = v * shift;
+    const [ph, pl] = twoProduct(x, x);
+    const s = hi + ph;
+    const bb = s - hi;
+    lo += hi - (s - bb) + (ph - bb) + pl;
+    hi = s;
+  };
+  for (let t = 0, p = at; t < count; t++, p += stride) {
+    add(a[p]);
+    if (im) add(im[p]);
+  }
+  const sum = hi + lo;
+  const err = lo - (sum - hi);
+  let r = Math.sqrt(sum);
+  const [rh, rl] = twoProduct(r, r);
+  r += (sum - rh - rl + err) / (2 * r);
+  return r / shift;
 }

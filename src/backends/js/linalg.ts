@@ -15,6 +15,7 @@ export { luFactor, luInfo, luSolve, det, slogdet, inv, solve, triangularSolve, t
 export { cholesky, choleskySolve } from "./linalg-cholesky.js";
 export { geqrf, qr, qrShapes, type QrMode } from "./linalg-qr.js";
 export { eigh, eigvalsh, type Uplo, type RotationConvention } from "./linalg-eigh.js";
+export { geev, geevComplex } from "./linalg-geev.js";
 export { svd, svdvals, svdShapes, matrixRank, pinv, type SvdShapes } from "./linalg-svd.js";
 export { lstsq, type LstsqDriver, type LstsqOutputs } from "./linalg-lstsq.js";
 export { ldlFactor, ldlSolve } from "./linalg-ldl.js";
