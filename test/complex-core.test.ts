@@ -129,3 +129,21 @@ test("add, sub, mul, div: values and gradients as PyTorch", () => {
   z.add_(c(0, 2)).mul_(2);
   assert.deepEqual(flatReal(z), [2, 6]);
 });
+
+test("tensor memory and type names of complex tensors", () => {
+  const z = torch.tensor([c(1, 2), c(3, 4)]);
+  assert.equal(torch.finfo(torch.complex64).eps, 2 ** -23);
+  assert.equal(torch.finfo(torch.complex128).dtype, "float64");
+  assert.equal(z.type(), "torch.ComplexFloatTensor");
+  assert.equal(torch.typename(z.to(torch.complex128)), "torch.ComplexDoubleTensor");
+  assert.equal(z.get(1).dataPtr() - z.dataPtr(), 8);
+  assert.equal(z.elementSize(), 8);
+  const s = z.clone().shareMemory_();
+  assert.ok(s.isShared());
+  assert.deepEqual(flatReal(s), [1, 2, 3, 4]);
+  const r = z.clone().resize_([3]);
+  assert.deepEqual(flatReal(r.narrow(0, 0, 2)), [1, 2, 3, 4]);
+  assert.equal(String(z.view(torch.float32)), "tensor([1., 2., 3., 4.])");
+  assert.equal(String(torch.zeros([4]).view(torch.complex64)), "tensor([0.+0.j, 0.+0.j])");
+  assert.equal(torch.canCast(torch.complex64, torch.float32), false);
+});

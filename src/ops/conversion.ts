@@ -1,7 +1,7 @@
 // dtype and device conversion (to, type, float(), ...), copy_, fill_, zero_.
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, type DTypeLike, DType as DTypeClass, toDType, bfloat16, bool, float16, float32, float64, int16, int32, int64, int8, uint8 } from "../core/dtype.js";
+import { type DType, type DTypeLike, DType as DTypeClass, toDType, bfloat16, bool, float16, float32, float64, int16, int32, int64, int8, uint8, scalarTypeName } from "../core/dtype.js";
 import { type DeviceLike, Device, toDevice } from "../core/storage.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -61,7 +61,8 @@ export function to(input: Tensor, ...args: (DTypeLike | DeviceLike | Tensor | To
 }
 
 export function type(input: Tensor, dtype?: DTypeLike): Tensor | string {
-  if (dtype === undefined) return `torch.${({ float32: "FloatTensor", float64: "DoubleTensor", float16: "HalfTensor", bfloat16: "BFloat16Tensor", int8: "CharTensor", uint8: "ByteTensor", int16: "ShortTensor", int32: "IntTensor", int64: "LongTensor", bool: "BoolTensor" } as Record<string, string>)[input.dtype.name]}`;
+  // PyTorch's legacy type name: torch.FloatTensor, torch.LongTensor, torch.ComplexFloatTensor, ...
+  if (dtype === undefined) return `torch.${scalarTypeName(input.dtype)}Tensor`;
   return castTo(input, toDType(dtype));
 }
 
