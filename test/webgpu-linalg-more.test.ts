@@ -29,6 +29,9 @@ test("lu_factor, lu_factor_ex, lu_solve on the device equal the CPU's", { skip }
   }
   assert.throws(() => torch.linalg.lu(A.to("webgpu")), /is not implemented for the 'webgpu' device/);
   assert.throws(() => torch.linalg.lstsq(A.to("webgpu"), B.to("webgpu")), /linalg.lstsq is not implemented for the 'webgpu' device/);
+  // eig/eigvals (complex results) run on the CPU only.
+  assert.throws(() => torch.linalg.eig(A.to("webgpu")), /linalg.eig is not implemented for the 'webgpu' device/);
+  assert.throws(() => torch.linalg.eigvals(A.to("webgpu")), /linalg.eigvals is not implemented for the 'webgpu' device/);
 });
 
 test("the compositions run on the device: householder_product, multi_dot, vecdot", { skip }, async () => {

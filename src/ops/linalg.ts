@@ -29,6 +29,7 @@ export { matrixExp } from "./matrix-exp.js";
 export { luFactor, luFactorEx, lu, luSolve } from "./linalg-lu.js";
 export { lstsq } from "./linalg-lstsq.js";
 export { ldlFactor, ldlFactorEx, ldlSolve } from "./linalg-ldl.js";
+export { eig, eigvals } from "./linalg-eig.js";
 export { matrixPower, multiDot, vecdot, vander, diagonal, tensorinv, tensorsolve, cond, householderProduct } from "./linalg-composites.js";
 
 // ---- LAPACK's info ---------------------------------------------------------------------------
