@@ -3,7 +3,7 @@
 // results (float32 -> complex64, float64 -> complex128): a real matrix's complex eigenvalues come
 // in conjugate pairs, positive imaginary part first, with conjugate eigenvectors.
 
-import type { Tensor } from "../core/tensor.js";
+import { Tensor } from "../core/tensor.js";
 import { complex128, complex64, complexOf, float32, float64, realOf, scalarTypeName } from "../core/dtype.js";
 import { needsGrad, record } from "../autograd/record.js";
 import * as K from "../backends/js/linalg.js";
@@ -68,7 +68,8 @@ interface EigOutOption { out?: readonly [Tensor, Tensor] | null }
 function checkComplexOut(api: string, A: Tensor, outs: readonly Tensor[], names: readonly string[]): void {
   const computed = A.dtype.isComplex ? A.dtype : A.dtype === float64 ? complex128 : complex64;
   outs.forEach((o, i) => {
-    if (!o.dtype.isComplex) {
+    // Anything but a tensor gets withOut's error.
+    if (o instanceof Tensor && !o.dtype.isComplex) {
       throw new Error(`${api}: Expected ${names[i]} to be safely castable from ${scalarTypeName(computed)} dtype, but got ${names[i]} with dtype ${scalarTypeName(o.dtype)}`);
     }
   });
@@ -81,7 +82,8 @@ function outOf(args: readonly unknown[]): unknown {
 /**
  * torch.linalg.eig(A): (eigenvalues, eigenvectors) of general square matrices, complex. Each
  * eigenvector (a column) has norm 1 and its largest component real, as LAPACK's geev returns
- * them (signs and order: see backends/js/linalg-geev.ts).
+ * them (order and signs: see backends/js/linalg-geev.ts; a complex pair's sign follows the
+ * pre-3.10 dlartg, as eigh's signs do: reference LAPACK >= 3.10 may negate the pair).
  */
 export function eig(A: Tensor, ...args: Args<[], EigOutOption>): NamedTuple<"eigenvalues" | "eigenvectors"> {
   if (hasOut(args)) {
