@@ -3,9 +3,10 @@
 
 export { Tensor } from "./core/tensor.js";
 export {
-  DType, float32, float64, float16, bfloat16, int8, uint8, int16, int32, int64, bool,
-  float, double, half, int, long, short, getDefaultDtype, setDefaultDtype, type DTypeLike, type DTypeName,
+  DType, float32, float64, float16, bfloat16, int8, uint8, int16, int32, int64, bool, complex64, complex128,
+  float, double, half, int, long, short, cfloat, cdouble, getDefaultDtype, setDefaultDtype, type DTypeLike, type DTypeName,
 } from "./core/dtype.js";
+export { Complex } from "./core/complex.js";
 export { Device, type DeviceLike } from "./core/storage.js";
 export { setPrintOptions as setPrintoptions, getPrintOptions as getPrintoptions } from "./core/printing.js";
 export { noGrad, enableGrad, inferenceMode, setGradEnabled, isGradEnabled, isInferenceModeEnabled } from "./autograd/grad-mode.js";
@@ -15,6 +16,7 @@ export * from "./ops/creation.js";
 export * from "./ops/frombuffer.js";
 export * from "./ops/view.js";
 export * from "./ops/conversion.js";
+export * from "./ops/complex-views.js";
 export * from "./ops/arithmetic.js";
 export * from "./ops/pointwise.js";
 export * from "./ops/comparison.js";
@@ -74,6 +76,7 @@ export * from "./ops/asarray.js";
 export * as memory from "./core/memory.js";
 export * as onnx from "./onnx/index.js";
 export * as webgpu from "./webgpu/index.js";
+import "./ops/public-names.js";
 export * from "./ops/torch-forms.js";
 export * from "./ops/view-copies.js";
 export * from "./ops/tensor-storage.js";

@@ -30,6 +30,7 @@ function checkRoot(t: Tensor, g: Tensor | null, op: string): Tensor {
   if (!t._requiresGrad) throw new Error("element 0 of tensors does not require grad and does not have a grad_fn");
   if (g === null) {
     if (t.numel() !== 1) throw new Error("grad can be implicitly created only for scalar outputs");
+    if (t.dtype.isComplex) throw new Error("grad can be implicitly created only for real scalar outputs");
     return onesLikeForGrad(t);
   }
   if (g.shape.join() !== t.shape.join()) {

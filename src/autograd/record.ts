@@ -43,7 +43,7 @@ export function record<T extends Tensor | Tensor[]>(
   node.nextFunctions = next;
   for (let i = 0; i < outs.length; i++) {
     const o = outs[i]!;
-    if (!o.dtype.isFloatingPoint) continue;
+    if (!o.dtype.isDifferentiable) continue;
     o._requiresGrad = true;
     o._gradFn = node;
     o._outputNr = i;

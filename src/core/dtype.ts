@@ -1,15 +1,18 @@
 // PyTorch's dtypes, their storage arrays and type promotion (torch.result_type).
 
+import { Complex } from "./complex.js";
+
 export type DTypeName =
   | "float32" | "float64" | "float16" | "bfloat16"
-  | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool";
+  | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool"
+  | "complex64" | "complex128";
 
 /** The typed array that stores a dtype: float16/bfloat16 keep their 16 bits in a Uint16Array. */
 export type StorageArray =
   | Float32Array | Float64Array | Uint16Array
   | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array;
 
-export type DTypeCategory = "bool" | "int" | "float";
+export type DTypeCategory = "bool" | "int" | "float" | "complex";
 
 export class DType {
   constructor(
@@ -21,7 +24,9 @@ export class DType {
     readonly isSigned: boolean,
   ) {}
   get isFloatingPoint(): boolean { return this.category === "float"; }
-  get isComplex(): boolean { return false; }
+  get isComplex(): boolean { return this.category === "complex"; }
+  /** Whether tensors of this dtype can require gradients (floating point and complex, as in PyTorch). */
+  get isDifferentiable(): boolean { return this.category === "float" || this.category === "complex"; }
   toString(): string { return `torch.${this.name}`; }
   [Symbol.for("nodejs.util.inspect.custom")](): string { return this.toString(); }
 }
@@ -36,15 +41,33 @@ export const int16 = new DType("int16", 2, "int", 2, true);
 export const int32 = new DType("int32", 4, "int", 3, true);
 export const int64 = new DType("int64", 8, "int", 4, true);
 export const bool = new DType("bool", 1, "bool", 0, false);
+/** Complex numbers: (re, im) pairs of float32 / float64, interleaved in a ComplexStorage. */
+export const complex64 = new DType("complex64", 8, "complex", 0, true);
+export const complex128 = new DType("complex128", 16, "complex", 1, true);
 // PyTorch's aliases.
 export const float = float32, double = float64, half = float16;
 export const int = int32, long = int64, short = int16;
+export const cfloat = complex64, cdouble = complex128;
 
+/** The real dtypes: what every kernel computes on (complex tensors go through their real views). */
 export const ALL_DTYPES: readonly DType[] = [float32, float64, float16, bfloat16, int8, uint8, int16, int32, int64, bool];
-const BY_NAME = new Map<string, DType>(ALL_DTYPES.map((d) => [d.name, d]));
-for (const [alias, d] of [["float", float32], ["double", float64], ["half", float16], ["int", int32], ["long", int64], ["short", int16]] as const) BY_NAME.set(alias, d);
+export const COMPLEX_DTYPES: readonly DType[] = [complex64, complex128];
+const BY_NAME = new Map<string, DType>([...ALL_DTYPES, ...COMPLEX_DTYPES].map((d) => [d.name, d]));
+for (const [alias, d] of [["float", float32], ["double", float64], ["half", float16], ["int", int32], ["long", int64], ["short", int16], ["cfloat", complex64], ["cdouble", complex128]] as const) BY_NAME.set(alias, d);
 
-export type DTypeLike = DType | DTypeName | "float" | "double" | "half" | "int" | "long" | "short";
+export type DTypeLike = DType | DTypeName | "float" | "double" | "half" | "int" | "long" | "short" | "cfloat" | "cdouble";
+
+/** The complex dtype whose parts are `real` (float64 -> complex128; other real dtypes -> the default complex dtype). */
+export function complexOf(real: DType): DType {
+  if (real.isComplex) return real;
+  if (real === float64) return complex128;
+  if (real === float32) return complex64;
+  return defaultComplex();
+}
+/** The dtype of a complex dtype's parts (complex64 -> float32, complex128 -> float64); a real dtype stays. */
+export function realOf(d: DType): DType { return d === complex64 ? float32 : d === complex128 ? float64 : d; }
+/** PyTorch's default complex dtype: complex128 when the default float dtype is float64, else complex64. */
+export function defaultComplex(): DType { return defaultFloat === float64 ? complex128 : complex64; }
 
 export function toDType(d: DTypeLike): DType {
   if (d instanceof DType) return d;
@@ -59,7 +82,7 @@ let defaultFloat: DType = float32;
 export function scalarTypeName(d: DType | DTypeName): string { return SCALAR_TYPE_NAMES[typeof d === "string" ? d : d.name]; }
 const SCALAR_TYPE_NAMES: Record<DTypeName, string> = {
   float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int8: "Char", uint8: "Byte",
-  int16: "Short", int32: "Int", int64: "Long", bool: "Bool",
+  int16: "Short", int32: "Int", int64: "Long", bool: "Bool", complex64: "ComplexFloat", complex128: "ComplexDouble",
 };
 
 /** The C++ type name c10's TypeMeta prints for a dtype ("float", "long int", "c10::Half"). */
@@ -67,6 +90,7 @@ export function cppTypeName(d: DType | DTypeName): string { return CPP_TYPE_NAME
 const CPP_TYPE_NAMES: Record<DTypeName, string> = {
   float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char", uint8: "unsigned char",
   int16: "short int", int32: "int", int64: "long int", bool: "bool",
+  complex64: "c10::complex<float>", complex128: "c10::complex<double>",
 };
 
 export function getDefaultDtype(): DType { return defaultFloat; }
@@ -86,6 +110,8 @@ export function allocArray(dtype: DType, n: number): StorageArray {
     case "int16": return new Int16Array(n);
     case "int32": return new Int32Array(n);
     case "int64": return new BigInt64Array(n);
+    case "complex64": return new Float32Array(2 * n);
+    case "complex128": return new Float64Array(2 * n);
   }
 }
 
@@ -100,6 +126,8 @@ export function arrayOver(dtype: DType, buffer: ArrayBufferLike, n: number, byte
     case "int16": return new Int16Array(buffer, byteOffset, n);
     case "int32": return new Int32Array(buffer, byteOffset, n);
     case "int64": return new BigInt64Array(buffer, byteOffset, n);
+    case "complex64": return new Float32Array(buffer, byteOffset, 2 * n);
+    case "complex128": return new Float64Array(buffer, byteOffset, 2 * n);
   }
 }
 
@@ -143,6 +171,8 @@ export function arrayMatchesDType(a: StorageArray, dtype: DType): boolean {
     case "int16": return a instanceof Int16Array;
     case "int32": return a instanceof Int32Array;
     case "int64": return a instanceof BigInt64Array;
+    case "complex64": return a instanceof Float32Array;
+    case "complex128": return a instanceof Float64Array;
   }
 }
 
@@ -159,11 +189,16 @@ export function dtypeOfArray(a: StorageArray): DType {
 
 // ---- Promotion ---------------------------------------------------------------------------
 
-const CATEGORY_ORDER: Record<DTypeCategory, number> = { bool: 0, int: 1, float: 2 };
+const CATEGORY_ORDER: Record<DTypeCategory, number> = { bool: 0, int: 1, float: 2, complex: 3 };
 
 /** Promotion of two tensor dtypes of the same priority (torch.promote_types). */
 export function promoteTypes(a: DType, b: DType): DType {
   if (a === b) return a;
+  if (a.category === "complex" || b.category === "complex") {
+    // complex64 with float64 (or complex128) -> complex128, as PyTorch.
+    const parts = promoteTypes(realOf(a.isComplex ? a : a.category === "float" ? a : float32), realOf(b.isComplex ? b : b.category === "float" ? b : float32));
+    return parts === float64 ? complex128 : complex64;
+  }
   if (a.category !== b.category) return CATEGORY_ORDER[a.category] > CATEGORY_ORDER[b.category] ? a : b;
   if (a.category === "float") {
     // float16 + bfloat16 → float32, as in PyTorch.
@@ -181,9 +216,10 @@ export function promoteTypes(a: DType, b: DType): DType {
 /** One operand of torch.result_type: a tensor (dim > 0 or 0-d) or a Python scalar. */
 export type PromotionOperand =
   | { kind: "tensor"; dtype: DType; zeroDim: boolean }
-  | { kind: "scalar"; value: number | bigint | boolean };
+  | { kind: "scalar"; value: number | bigint | boolean | Complex };
 
-export function scalarCategory(v: number | bigint | boolean): DTypeCategory {
+export function scalarCategory(v: number | bigint | boolean | Complex): DTypeCategory {
+  if (v instanceof Complex) return "complex";
   if (typeof v === "boolean") return "bool";
   if (typeof v === "bigint") return "int";
   return Number.isInteger(v) ? "int" : "float";
@@ -205,11 +241,16 @@ export function resultTypeOf(ops: readonly PromotionOperand[]): DType {
       if (scalarCat === null || CATEGORY_ORDER[c] > CATEGORY_ORDER[scalarCat]) scalarCat = c;
     }
   }
-  const defaultOf = (c: DTypeCategory): DType => (c === "float" ? defaultFloat : c === "int" ? int64 : bool);
+  // A complex scalar with a float64 tensor gives complex128, as PyTorch.
+  const defaultOf = (c: DTypeCategory): DType =>
+    c === "complex" ? (result !== null && result.category === "float" ? complexOf(result) : defaultComplex())
+    : c === "float" ? defaultFloat : c === "int" ? int64 : bool;
   let result: DType | null = dimResult;
   if (zeroResult) {
     if (!result) result = zeroResult;
-    else if (CATEGORY_ORDER[zeroResult.category] > CATEGORY_ORDER[result.category]) result = zeroResult;
+    else if (CATEGORY_ORDER[zeroResult.category] > CATEGORY_ORDER[result.category]) {
+      result = zeroResult.isComplex && result.category === "float" ? complexOf(result) : zeroResult;
+    }
   }
   if (scalarCat !== null) {
     if (!result) result = defaultOf(scalarCat);
@@ -289,6 +330,8 @@ export function roundToDType(v: number, dtype: DType): number {
     case "int16": return (truncInt(v) << 16) >> 16;
     case "int32": return truncInt(v) | 0;
     case "int64": return Math.trunc(v);
+    case "complex64": return Math.fround(v);
+    case "complex128": return v;
   }
 }
 

@@ -1,18 +1,19 @@
 // PyTorch's tensor repr (torch/_tensor_str.py): repr(t) and str(t), and torch.set_printoptions.
 // Works on a minimal `Printable` view so that it does not depend on the Tensor class.
 
-import { getDefaultDtype } from "./dtype.js";
+import { defaultComplex, getDefaultDtype } from "./dtype.js";
+import { Complex } from "./complex.js";
 
 export type PrintDType =
   | "float32" | "float64" | "float16" | "bfloat16"
-  | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool";
+  | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool" | "complex64" | "complex128";
 
 /** What the printer needs to know about a tensor. */
 export interface Printable {
   shape: readonly number[];
   dtype: PrintDType;
-  /** Row-major element: int64 as bigint (a number is accepted too), bool as boolean. */
-  at(flatIndex: number): number | bigint | boolean;
+  /** Row-major element: int64 as bigint (a number is accepted too), bool as boolean, complex as Complex. */
+  at(flatIndex: number): number | bigint | boolean | Complex;
   requiresGrad: boolean;
   /** The grad_fn node's name, e.g. "AddBackward0"; null for leaves. */
   gradFnName: string | null;
@@ -41,7 +42,7 @@ export interface SetPrintOptionsArgs {
 }
 
 const DTYPES: readonly PrintDType[] = [
-  "float32", "float64", "float16", "bfloat16", "int8", "uint8", "int16", "int32", "int64", "bool",
+  "float32", "float64", "float16", "bfloat16", "int8", "uint8", "int16", "int32", "int64", "bool", "complex64", "complex128",
 ];
 const FLOAT_DTYPES: ReadonlySet<PrintDType> = new Set(["float32", "float64", "float16", "bfloat16"]);
 
@@ -215,7 +216,10 @@ export function formatScalarForRepr(v: number | bigint | boolean, kind?: "float"
 
 // ---- The element formatter (_Formatter) ------------------------------------------------------
 
-type Element = number | bigint | boolean;
+type Element = number | bigint | boolean | Complex;
+
+/** What lays out elements: one width for all, and each element's text. */
+interface ElementFormat { readonly width: number; format(v: Element): string }
 
 function integerString(v: Element): string {
   if (typeof v === "boolean") return v ? "True" : "False";
@@ -224,11 +228,25 @@ function integerString(v: Element): string {
 }
 
 /**
+ * Complex elements: the real and imaginary parts each get their own Formatter (over the shown
+ * values' parts), joined as "1.+2.j" / "1.-2.j" as PyTorch's _tensor_str does.
+ */
+class ComplexFormatter implements ElementFormat {
+  readonly width: number;
+  constructor(private readonly re: Formatter, private readonly im: Formatter) { this.width = re.width + im.width + 1; }
+  format(v: Element): string {
+    const z = v as Complex;
+    const imag = (this.im.format(z.im) + "j").trimStart();
+    return this.re.format(z.re) + (imag[0] === "+" || imag[0] === "-" ? imag : "+" + imag);
+  }
+}
+
+/**
  * Chooses one format for every element from the (summarised) values: integers of an integer
  * dtype; floats as "1." when all are whole, fixed with `precision` decimals, or scientific when
  * the magnitudes span more than 1000x, exceed 1e8, or (non-whole) go below 1e-4.
  */
-class Formatter {
+class Formatter implements ElementFormat {
   private intMode = true;
   private sciMode = false;
   readonly width: number = 1;
@@ -323,7 +341,7 @@ function range(start: number, end: number): number[] {
   return r;
 }
 
-function vectorString(l: Layout, f: Formatter, dim: number, offset: number, indent: number): string {
+function vectorString(l: Layout, f: ElementFormat, dim: number, offset: number, indent: number): string {
   const size = l.shape[dim]!, stride = l.strides[dim]!, e = l.o.edgeitems;
   const elementLength = f.width + 2; // ", " between elements
   const perLine = Math.max(1, Math.floor((l.o.linewidth - indent) / elementLength));
@@ -337,7 +355,7 @@ function vectorString(l: Layout, f: Formatter, dim: number, offset: number, inde
   return `[${lines.join(",\n" + " ".repeat(indent + 1))}]`;
 }
 
-function blockString(l: Layout, f: Formatter, dim: number, offset: number, indent: number): string {
+function blockString(l: Layout, f: ElementFormat, dim: number, offset: number, indent: number): string {
   const rank = l.shape.length;
   if (dim === rank) return f.format(l.at(offset));
   if (dim === rank - 1) return vectorString(l, f, dim, offset, indent);
@@ -377,7 +395,11 @@ function dataString(t: Printable, indent: number, numel: number): string {
     shown = new Array<Element>(numel);
     for (let i = 0; i < numel; i++) shown[i] = at(i);
   }
-  const f = new Formatter(shown, floating, o.precision, o.sciMode);
+  const f = t.dtype === "complex64" || t.dtype === "complex128"
+    ? new ComplexFormatter(
+      new Formatter(shown.map((z) => (z as Complex).re), true, o.precision, o.sciMode),
+      new Formatter(shown.map((z) => (z as Complex).im), true, o.precision, o.sciMode))
+    : new Formatter(shown, floating, o.precision, o.sciMode);
   return blockString(l, f, 0, 0, indent);
 }
 
@@ -434,7 +456,7 @@ export function formatTensor(t: Printable): string {
   checkPrintable(t, "formatTensor");
   const prefix = "tensor(";
   const indent = prefix.length;
-  const defaultFloat = getDefaultDtype().name;
+  const defaultFloat = getDefaultDtype().name, defaultComplexName = defaultComplex().name;
   const numel = numelOf(t.shape);
   const suffixes: string[] = [];
   if (t.device !== "cpu") suffixes.push(`device='${deviceRepr(t.device)}'`);
@@ -444,7 +466,7 @@ export function formatTensor(t: Printable): string {
     if (t.dtype !== defaultFloat) suffixes.push(`dtype=${dtypeRepr(t.dtype)}`);
     body = "[]";
   } else {
-    if (t.dtype !== defaultFloat && t.dtype !== "int64" && t.dtype !== "bool") suffixes.push(`dtype=${dtypeRepr(t.dtype)}`);
+    if (t.dtype !== defaultFloat && t.dtype !== defaultComplexName && t.dtype !== "int64" && t.dtype !== "bool") suffixes.push(`dtype=${dtypeRepr(t.dtype)}`);
     body = dataString(t, indent, numel);
   }
   if (t.gradFnName !== null && t.gradFnName !== undefined) suffixes.push(`grad_fn=<${t.gradFnName}>`);

@@ -1,7 +1,8 @@
 // A storage is one typed array shared by every view of it, with the version counter that
 // autograd uses to detect in-place changes of saved tensors.
 
-import { type DType, type StorageArray, allocArray, allocArrayUninit, arrayOver } from "./dtype.js";
+import { type DType, type StorageArray, allocArray, allocArrayUninit, arrayOver, scalarTypeName } from "./dtype.js";
+import { currentOpName } from "./op-name.js";
 import { POOL_MIN_BYTES, releaseBuffer, takeBuffer, trackAllocation } from "./caching-allocator.js";
 import { sourceBuffer, zeroThroughSource } from "./buffer-source.js";
 import { isInferenceModeEnabled } from "../autograd/grad-mode.js";
@@ -68,6 +69,7 @@ export class Storage {
     if (this.serial === BUSY_PROGRAM_STORAGES) sweepBuffersInCollections();
   }
   static alloc(dtype: DType, n: number): Storage {
+    if (dtype.isComplex) return new ComplexStorage(allocArray(dtype, n) as ComplexPairs, dtype);
     const bytes = n * dtype.itemsize;
     if (bytes < POOL_MIN_BYTES) return new Storage(allocArray(dtype, n), dtype);
     const cached = takeBuffer(bytes);
@@ -77,6 +79,7 @@ export class Storage {
   }
   /** A storage whose contents are unspecified (not zeroed): for outputs a kernel overwrites in full. */
   static allocUninit(dtype: DType, n: number): Storage {
+    if (dtype.isComplex) return new ComplexStorage(allocArray(dtype, n) as ComplexPairs, dtype);
     const bytes = n * dtype.itemsize;
     if (bytes < POOL_MIN_BYTES) return new Storage(allocArrayUninit(dtype, n), dtype);
     const buffer = takeBuffer(bytes)?.buffer ?? sourceBuffer(bytes, false);
@@ -107,8 +110,13 @@ export class Storage {
    */
   _reinterpret(dtype: DType): Storage | null {
     const { buffer, byteOffset, byteLength } = this.data;
+    return this._aliasOver(buffer, byteOffset, byteLength, dtype);
+  }
+  /** @internal _reinterpret's second half: the alias over these bytes, of the storage class `dtype` needs. */
+  protected _aliasOver(buffer: ArrayBufferLike, byteOffset: number, byteLength: number, dtype: DType): Storage | null {
     if (byteOffset % dtype.itemsize !== 0) return null;
-    const alias = new Storage(arrayOver(dtype, buffer, Math.floor(byteLength / dtype.itemsize), byteOffset), dtype);
+    const array = arrayOver(dtype, buffer, Math.floor(byteLength / dtype.itemsize), byteOffset);
+    const alias = dtype.isComplex ? new ComplexStorage(array as ComplexPairs, dtype) : new Storage(array, dtype);
     Object.defineProperty(alias, "version", { get: () => this.version, set: (v: number) => { this.version = v; } });
     this._pooled = false;
     return alias;
@@ -122,3 +130,29 @@ export class Storage {
   /** @internal Device storages count the tensors over them (a tensor calls this once, when made). */
   _attach?(tensor: object): void;
 }
+
+/** A complex storage's numbers: (re, im) interleaved, float32 for complex64, float64 for complex128. */
+export type ComplexPairs = Float32Array | Float64Array;
+
+/**
+ * The storage of a complex tensor: `pairs` holds 2 numbers per element; strides and offsets of its
+ * tensors count elements (pairs). Its `data` throws PyTorch's "not implemented for 'ComplexFloat'"
+ * naming the op: a kernel written for real dtypes refuses a complex tensor instead of reading its
+ * numbers as elements. Complex ops compute through the real view (torch.viewAsReal).
+ */
+export class ComplexStorage extends Storage {
+  constructor(readonly pairs: ComplexPairs, dtype: DType) {
+    super(null as unknown as StorageArray, dtype);
+  }
+  override get length(): number { return this.pairs.length >> 1; }
+  override get _memory(): object { return this.pairs.buffer; }
+  override _releaseToCache(): boolean { return false; }
+  override _reinterpret(dtype: DType): Storage | null {
+    const { buffer, byteOffset, byteLength } = this.pairs;
+    return this._aliasOver(buffer, byteOffset, byteLength, dtype);
+  }
+}
+Object.defineProperty(ComplexStorage.prototype, "data", {
+  get(this: ComplexStorage): never { throw new Error(`"${currentOpName()}" not implemented for '${scalarTypeName(this.dtype)}'`); },
+  configurable: true,
+});

@@ -3,7 +3,8 @@
 
 import { type DType, bf16ToF32, f16ToF32, f32ToBf16, f32ToF16 } from "./dtype.js";
 import { type Shape, contiguousStrides, isContiguousLayout, numel, normalizeDim } from "./shape.js";
-import { Device, Storage } from "./storage.js";
+import { ComplexStorage, Device, Storage } from "./storage.js";
+import { Complex } from "./complex.js";
 import { AccumulateGrad, type GradHook, type Node } from "../autograd/node.js";
 import { formatTensor } from "./printing.js";
 import { runBackward, type BackwardOptions } from "../autograd/engine.js";
@@ -80,6 +81,13 @@ export class Tensor {
     }
   }
 
+  /** @internal _read, and a complex element as a Complex (what item/tolist/printing show). */
+  _readValue(storageIndex: number): number | bigint | boolean | Complex {
+    const storage = this.storage;
+    if (storage instanceof ComplexStorage) return new Complex(storage.pairs[2 * storageIndex]!, storage.pairs[2 * storageIndex + 1]!);
+    return this._read(storageIndex);
+  }
+
   /** @internal Row-major iteration of storage indices. */
   _storageIndices(): Int32Array | number[] {
     const n = this.numel();
@@ -101,24 +109,31 @@ export class Tensor {
   }
 
   /** Python's item(): the value of a one-element tensor. int64 gives a number (bigint if beyond 2^53). */
-  item(): number | boolean | bigint {
+  item(): number | boolean | bigint | Complex {
     this._requireCpu("item", "itemAsync");
+    if (this.numel() !== 1) throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
+    const v = this._readValue(this._storageIndices()[0]!);
+    return typeof v === "bigint" ? bigintToNumberIfSafe(v) : v;
+  }
+
+  /** @internal item() of a real tensor (a complex one is refused, naming the op, as its kernels do). */
+  _realItem(): number | boolean | bigint {
     if (this.numel() !== 1) throw new Error(`a Tensor with ${this.numel()} elements cannot be converted to Scalar`);
     const v = this._read(this._storageIndices()[0]!);
     return typeof v === "bigint" ? bigintToNumberIfSafe(v) : v;
   }
 
   /** Nested arrays of the values, as Python's tolist(). */
-  tolist(): NestedArray<number | boolean | bigint> {
+  tolist(): NestedArray<number | boolean | bigint | Complex> {
     this._requireCpu("tolist", "tolistAsync");
     const idx = this._storageIndices();
     let k = 0;
-    const build = (d: number): NestedArray<number | boolean | bigint> => {
+    const build = (d: number): NestedArray<number | boolean | bigint | Complex> => {
       if (d === this._shape.length) {
-        const v = this._read(idx[k++]!);
+        const v = this._readValue(idx[k++]!);
         return typeof v === "bigint" ? bigintToNumberIfSafe(v) : v;
       }
-      const out: NestedArray<number | boolean | bigint>[] = [];
+      const out: NestedArray<number | boolean | bigint | Complex>[] = [];
       for (let i = 0; i < this._shape[d]!; i++) out.push(build(d + 1));
       return out;
     };
@@ -141,7 +156,7 @@ export class Tensor {
     if (this._gradFn && !requiresGrad) {
       throw new Error("you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().");
     }
-    if (requiresGrad && !this.dtype.isFloatingPoint) {
+    if (requiresGrad && !this.dtype.isDifferentiable) {
       throw new Error("only Tensors of floating point and complex dtype can require gradients");
     }
     if (this._gradFn) return this;
@@ -236,7 +251,7 @@ export class Tensor {
     return formatTensor({
       shape: this._shape,
       dtype: this.dtype.name,
-      at: (i: number) => this._read(idx[i]!),
+      at: (i: number) => this._readValue(idx[i]!),
       requiresGrad: this._requiresGrad,
       gradFnName: this._gradFn ? this._gradFn.name() : null,
       device: this.device.toString(),

@@ -20,6 +20,7 @@ export function onnxType(d: DType): number {
     case "int32": return DataType.INT32;
     case "int64": return DataType.INT64;
     case "bool": return DataType.BOOL;
+    case "complex64": case "complex128": throw new Error(`torch.onnx.export: ${d} tensors are not supported (ONNX has no complex operators)`);
   }
 }
 

@@ -3,9 +3,10 @@
 // pays one boolean check: `if (tracing.on) traceOp(...)`.
 
 import type { Tensor } from "../core/tensor.js";
+import type { Complex } from "../core/complex.js";
 
 /** An op input as the tracer sees it: a tensor, a scalar, or an absent optional input. */
-export type TraceInput = Tensor | number | bigint | boolean | null | undefined;
+export type TraceInput = Tensor | number | bigint | boolean | Complex | null | undefined;
 
 /**
  * Attributes of a traced op: plain data (numbers, strings, booleans, arrays of them, null). One

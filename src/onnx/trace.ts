@@ -97,6 +97,7 @@ export class Trace implements TraceSink {
     for (const x of inputs) {
       if (x === null || x === undefined) rec.inputs.push(null);
       else if (x instanceof Tensor) rec.inputs.push(this.resolve(x, rec, written.some((o) => o.storage === x.storage)));
+      else if (typeof x === "object") throw new Error("torch.onnx.export: complex numbers are not supported (ONNX has no complex operators)");
       else rec.inputs.push(this.scalar(x));
     }
     const fold = !this.isMapped(kind) && rec.inputs.every((v) => v === null || v.isConstant);

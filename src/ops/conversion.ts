@@ -20,12 +20,13 @@ export function castTo(input: Tensor, dtype: DType, forceCopy = false): Tensor {
   // copyInto writes every element: the CPU output need not be zeroed first.
   const out = onDevice(input) ? deviceOp("empty", "to")(input.shape, dtype) : uninitTensor(input.shape, dtype);
   copyInto(out, input);
-  if (!dtype.isFloatingPoint || !input.dtype.isFloatingPoint) {
+  if (!dtype.isDifferentiable || !input.dtype.isDifferentiable) {
     if (tracing.on) traceOp("cast", [input], out);
     return out;
   }
   const from = input.dtype;
-  return record("ToCopyBackward0", [input], out, ([g]) => [g!.to(from)]);
+  // A real input takes the real part of a complex gradient (PyTorch's _to_copy backward).
+  return record("ToCopyBackward0", [input], out, ([g]) => [(g!.dtype.isComplex && !from.isComplex ? g!.real : g!).to(from)]);
 }
 
 /**
@@ -106,7 +107,7 @@ export function fill_(self: Tensor, value: number | bigint | boolean | Tensor): 
   if (value instanceof Tensor && value.dim() !== 0) {
     throw new Error(`fill_ only supports 0-dimension value tensor but got tensor with ${value.dim()} dimensions.`);
   }
-  const v = value instanceof Tensor ? value.item() : value;
+  const v = value instanceof Tensor ? value._realItem() : value;
   return applyInPlace("fill_", self, [value instanceof Tensor ? value : null], () => fillTensor(self, v), (snap) => {
     const out = emptyTensor(self.shape, self.dtype);
     fillTensor(out, v);

@@ -2,12 +2,13 @@
 // eye, frombuffer.
 
 import type { Layout } from "../core/layout.js";
+import { Complex } from "../core/complex.js";
 import { Tensor, type NestedArray } from "../core/tensor.js";
 import {
-  type DType, type DTypeLike, type StorageArray, bool, dtypeOfArray, float16, bfloat16, float32, float64,
+  type DType, type DTypeLike, type StorageArray, bool, defaultComplex, dtypeOfArray, float16, bfloat16, float32, float64,
   getDefaultDtype, int64, toDType, int8, uint8, int16, int32,
 } from "../core/dtype.js";
-import { Storage, type DeviceLike, toDevice } from "../core/storage.js";
+import { type ComplexStorage, Storage, type DeviceLike, toDevice } from "../core/storage.js";
 import { numel } from "../core/shape.js";
 import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { emptyTensor, encoder, fillTensor, copyInto } from "./engine.js";
@@ -29,15 +30,16 @@ export interface FactoryOptions {
 // split it off first (out.ts), and the others reject it.
 const FACTORY_KW = ["dtype", "device", "requiresGrad", "pinMemory", "layout", "memoryFormat", "generator"];
 
-export type TensorData = NestedArray<number | bigint | boolean> | StorageArray | Tensor | NestedArray<Tensor>;
+export type TensorData = NestedArray<number | bigint | boolean | Complex> | StorageArray | Tensor | NestedArray<Tensor>;
 
 function dtypeOpt(opts: Record<string, unknown>, fallback: DType): DType {
   return opts.dtype === undefined || opts.dtype === null ? fallback : toDType(opts.dtype as DTypeLike);
 }
 
 /** Infers PyTorch's dtype for Python data: bool < int (int64) < float (default dtype). */
-function inferDType(flat: readonly (number | bigint | boolean)[]): DType {
+function inferDType(flat: readonly (number | bigint | boolean | Complex)[]): DType {
   let kind = 0;
+  for (const v of flat) if (v instanceof Complex) return defaultComplex();
   for (const v of flat) {
     if (typeof v === "boolean") continue;
     if (typeof v === "bigint") kind = Math.max(kind, 1);
@@ -48,11 +50,11 @@ function inferDType(flat: readonly (number | bigint | boolean)[]): DType {
   return kind === 2 ? getDefaultDtype() : kind === 1 ? int64 : flat.every((v) => typeof v === "boolean") ? bool : int64;
 }
 
-function flatten(data: unknown, shape: number[], flat: (number | bigint | boolean)[], depth: number, tensorDtypes: DType[]): void {
+function flatten(data: unknown, shape: number[], flat: (number | bigint | boolean | Complex)[], depth: number, tensorDtypes: DType[]): void {
   if (data instanceof Tensor) {
     if (depth === shape.length) shape.push(...data.shape);
     tensorDtypes.push(data.dtype);
-    for (const v of data.flatten().tolist() as (number | bigint | boolean)[]) flat.push(v);
+    for (const v of data.flatten().tolist() as (number | bigint | boolean | Complex)[]) flat.push(v);
     return;
   }
   if (Array.isArray(data)) {
@@ -63,12 +65,24 @@ function flatten(data: unknown, shape: number[], flat: (number | bigint | boolea
     for (const d of data) flatten(d, shape, flat, depth + 1, tensorDtypes);
     return;
   }
-  if (typeof data === "number" || typeof data === "bigint" || typeof data === "boolean") {
+  if (typeof data === "number" || typeof data === "bigint" || typeof data === "boolean" || data instanceof Complex) {
     if (depth < shape.length) throw new Error(`tensor: expected a sequence at dim ${depth}, got a scalar`);
     flat.push(data);
     return;
   }
   throw new Error(`tensor: could not infer dtype of ${data === null ? "None" : typeof data}`);
+}
+
+/** Writes Python-like values (numbers, Complex) into a complex tensor; a complex value into a real dtype is an error. */
+function complexFrom(out: Tensor, flat: readonly (number | bigint | boolean | Complex)[]): Tensor {
+  if (!out.dtype.isComplex) throw new Error(`tensor: can't convert complex to ${out.dtype.name === "float32" ? "float" : out.dtype.name}`);
+  const pairs = (out.storage as ComplexStorage).pairs;
+  for (let i = 0; i < flat.length; i++) {
+    const v = flat[i]!;
+    pairs[2 * i] = v instanceof Complex ? v.re : Number(v);
+    pairs[2 * i + 1] = v instanceof Complex ? v.im : 0;
+  }
+  return out;
 }
 
 /** torch.tensor(data, { dtype, device, requiresGrad }): always copies. */
@@ -88,7 +102,7 @@ export function tensor(data: TensorData, options: FactoryOptions = {}): Tensor {
     return finishFactory(out, opts);
   }
   const shape: number[] = [];
-  const flat: (number | bigint | boolean)[] = [];
+  const flat: (number | bigint | boolean | Complex)[] = [];
   const tensorDtypes: DType[] = [];
   flatten(data, shape, flat, 0, tensorDtypes);
   const inferred = tensorDtypes.length && flat.every((v) => typeof v !== "boolean" || tensorDtypes.every((d) => d === bool))
@@ -96,9 +110,10 @@ export function tensor(data: TensorData, options: FactoryOptions = {}): Tensor {
     : inferDType(flat);
   const dt = dtypeOpt(opts, inferred);
   const out = emptyTensor(shape, dt);
+  if (dt.isComplex || inferred.isComplex) return finishFactory(complexFrom(out, flat), opts);
   const enc = encoder(dt);
   const d = out.storage.data as unknown as (number | bigint)[];
-  for (let i = 0; i < flat.length; i++) d[i] = enc(flat[i]!);
+  for (let i = 0; i < flat.length; i++) d[i] = enc(flat[i] as number | bigint | boolean);
   return finishFactory(out, opts);
 }
 
@@ -153,20 +168,21 @@ export function empty(...size: SizeArgs): Tensor {
   return hasOut(size) ? withOut("empty", size, (rest) => empty(...(rest as SizeArgs)), "cast", true) : sized("empty", size, null);
 }
 
-function scalarDType(v: number | bigint | boolean): DType {
+function scalarDType(v: number | bigint | boolean | Complex): DType {
+  if (v instanceof Complex) return defaultComplex();
   if (typeof v === "boolean") return bool;
   if (typeof v === "bigint" || Number.isInteger(v)) return int64;
   return getDefaultDtype();
 }
 
 /** torch.full(size, fillValue, { dtype }): the dtype follows the fill value as in PyTorch. */
-export function full(size: number[], fillValue: number | bigint | boolean, options: FactoryOptions & OutOption = {}): Tensor {
+export function full(size: number[], fillValue: number | bigint | boolean | Complex, options: FactoryOptions & OutOption = {}): Tensor {
   if (arguments.length > 3) checkArgs("full", arguments, 2, [...FACTORY_KW, "out"]); else if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? fillValue : size)) return rebind(full, "full", arguments, ["size", "fillValue"], 2, [...FACTORY_KW, "out"]);
   if (hasOut([options])) return withOut("full", [options], (rest) => full(size, fillValue, rest[0] as FactoryOptions), "cast", true);
   const opts = bindArgs("full", [options], [], FACTORY_KW);
   if (!Array.isArray(size)) throw new Error("full(): argument 'size' must be tuple of ints");
   const dtype = dtypeOpt(opts, scalarDType(fillValue));
-  const onDevice = deviceFactory("full", size, dtype, { fill: fillValue }, opts.device, opts.requiresGrad);
+  const onDevice = fillValue instanceof Complex ? null : deviceFactory("full", size, dtype, { fill: fillValue }, opts.device, opts.requiresGrad);
   if (onDevice) return onDevice;
   const t = emptyTensor(size, dtype);
   fillTensor(t, fillValue);

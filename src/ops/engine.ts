@@ -11,6 +11,8 @@ import { kernels } from "../backends/kernels.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryCopy16, tryDecode16, tryEncode16 } from "./native-convert.js";
 import { nativeBinaryOpOf } from "./native-fast.js";
+import type { Complex } from "../core/complex.js";
+import { copyComplex, fillComplex } from "./complex-engine.js";
 import { tryNativeConvert, tryNativeTyped, tryNativeTypedTernary, tryNativeTypedUnary } from "./native-typed.js";
 
 export type NumArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array;
@@ -172,6 +174,7 @@ const COPY_BY_MUL = nativeBinary((a: number, b: number) => a * b, "mul");
 /** Copies src into dst (broadcasting src to dst's shape), converting dtypes like PyTorch's copy_. */
 export function copyInto(dst: Tensor, src: Tensor): void {
   if (onDevice(dst, src)) return deviceOp("copy")(dst, src);
+  if (dst.dtype.isComplex || src.dtype.isComplex) return copyComplex(dst, src);
   const shape = dst._shape;
   if (dst.dtype === src.dtype && shapesEqual(src._shape, shape) && dst.isContiguous() && src.isContiguous()) {
     // The common clone/contiguous copy: one memmove instead of an element loop.
@@ -220,7 +223,8 @@ export function copyInto(dst: Tensor, src: Tensor): void {
 }
 
 /** Fills a strided tensor with one value. */
-export function fillTensor(t: Tensor, value: number | bigint | boolean): void {
+export function fillTensor(t: Tensor, value: number | bigint | boolean | Complex): void {
+  if (t.dtype.isComplex || typeof value === "object") return fillComplex(t, value);
   if (onDevice(t)) return deviceOp("fill")(t, value);
   const raw = encoder(t.dtype)(value);
   const d = t.storage.data as unknown as (number | bigint)[];

@@ -20,6 +20,7 @@ export function registerDeviceFactory(f: NonNullable<typeof deviceFactoryHook>):
 export function deviceFactory(op: string, shape: readonly number[], dtype: DType, init: DeviceInit, device: unknown, requiresGrad: unknown): Tensor | null {
   if (device === undefined || device === null || !deviceFactoryHook) return null;
   if (toDevice(device as DeviceLike).type === "cpu") return null;
+  if (dtype.isComplex) throw new Error(`${op}: complex tensors (${dtype}) are not supported on the ${toDevice(device as DeviceLike).type} device`);
   for (const s of shape) {
     if (!Number.isInteger(s) || s < 0) throw new Error(`${op}: Trying to create tensor with negative dimension ${s}: [${shape.join(", ")}]`);
   }

@@ -206,7 +206,7 @@ function bindIndexFill(op: string, self: Tensor, args: readonly unknown[]): { d:
   let v: Val;
   if (value instanceof Tensor) {
     if (value.dim() !== 0) throw new Error(`index_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.dim()} dimension(s).`);
-    v = valueIn(self.dtype, value.item());
+    v = valueIn(self.dtype, value._realItem());
   } else if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
     v = valueIn(self.dtype, value);
   } else throw new Error(`${op}(): argument 'value' must be Number or Tensor, not ${describe(value)}`);

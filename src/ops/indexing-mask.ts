@@ -45,7 +45,7 @@ function checkInplaceShape(op: string, self: Tensor, mask: Tensor): void {
 function fillValue(op: string, dtype: Tensor["dtype"], value: unknown): Val {
   if (value instanceof Tensor) {
     if (value.dim() !== 0) throw new Error(`${op} only supports a 0-dimensional value tensor, but got tensor with ${value.dim()} dimension(s).`);
-    return valueIn(dtype, value.item());
+    return valueIn(dtype, value._realItem());
   }
   if (typeof value !== "number" && typeof value !== "bigint" && typeof value !== "boolean") {
     throw new Error(`${op}(): argument 'value' must be Number or Tensor, not ${describe(value)}`);

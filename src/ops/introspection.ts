@@ -36,7 +36,7 @@ export function isNonzero(input: Tensor): boolean { if (arguments.length > 1) ch
   if (n === 0) throw new Error("Boolean value of Tensor with no values is ambiguous");
   if (n > 1) throw new Error("Boolean value of Tensor with more than one value is ambiguous");
   const v = input.item();
-  return typeof v === "number" ? v !== 0 : typeof v === "bigint" ? v !== 0n : v;
+  return typeof v === "number" ? v !== 0 : typeof v === "bigint" ? v !== 0n : typeof v === "boolean" ? v : v.re !== 0 || v.im !== 0;
 }
 
 /** torch.is_same_size(input, other): whether the two shapes are equal. */

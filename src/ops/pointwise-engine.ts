@@ -12,6 +12,7 @@ import { type TraceAttrs, traceOp, tracing } from "../onnx/hook.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { directOut, outOffered } from "./out.js";
 import { broadcastShapes, shapesEqual } from "../core/shape.js";
+import { complexBinary } from "./complex-arith.js";
 
 /** A scalar operand as a 0-d tensor of the op's compute dtype. */
 export function asOperand(op: string, v: TensorOrScalar, dtype: DType): Tensor {
@@ -77,6 +78,7 @@ export function binaryOp(spec: BinarySpec, a: TensorOrScalar, b: TensorOrScalar,
   if (!first) throw new Error(`${spec.name}(): at least one argument must be a Tensor`);
   checkSameDevice(spec.name, first, first === a ? b : a);
   const promoted = resultType(a, b);
+  if (promoted.isComplex) return complexBinary(spec.name, a, b, promoted, out);
   const outDtype = spec.outDtype ? spec.outDtype(promoted) : promoted;
   const x = asOperand(spec.name, a, promoted), y = asOperand(spec.name, b, promoted);
   // PyTorch casts each operand to the common dtype before computing: for a 16-bit float that rounds

@@ -785,6 +785,7 @@ export function pow(input: TensorOrScalar, exponent: TensorOrScalar, options?: O
   if (arguments.length > 2) return outCall("pow", arguments, 2, () => pow(input, exponent)); else if (isOptionsObject(arguments.length === 2 ? exponent : input)) return rebind(pow, "pow", arguments, ["input", "exponent"], 2, ["out"]);
   if (!(input instanceof Tensor)) {
     if (!(exponent instanceof Tensor)) throw new Error(`pow() received an invalid combination of arguments - got (${pyType(input)}, ${pyType(exponent)})`);
+    if (typeof input === "object") throw new Error("pow(): a complex base is not supported yet");
     return powScalarTensor(input, exponent);
   }
   if (!(exponent instanceof Tensor)) {

@@ -1,11 +1,12 @@
 // torch.result_type, torch.promote_types, torch.can_cast over tensors and Python scalars.
 
 import { Tensor } from "../core/tensor.js";
+import type { Complex } from "../core/complex.js";
 import { type DType, type DTypeLike, promoteTypes as promote, resultTypeOf, toDType, type PromotionOperand } from "../core/dtype.js";
 
-export type TensorOrScalar = Tensor | number | bigint | boolean;
+export type TensorOrScalar = Tensor | number | bigint | boolean | Complex;
 
-export function operandOf(v: TensorOrScalar): PromotionOperand {
+export function operandOf(v: TensorOrScalar | Complex): PromotionOperand {
   if (v instanceof Tensor) return { kind: "tensor", dtype: v.dtype, zeroDim: v.dim() === 0 };
   return { kind: "scalar", value: v };
 }
@@ -23,9 +24,9 @@ export function promoteTypes(a: DTypeLike, b: DTypeLike): DType {
   return promote(toDType(a), toDType(b));
 }
 
-const ORDER = { bool: 0, int: 1, float: 2 } as const;
+const ORDER = { bool: 0, int: 1, float: 2, complex: 3 } as const;
 
-/** torch.can_cast: same or higher category (bool < int < float). */
+/** torch.can_cast: same or higher category (bool < int < float < complex). */
 export function canCast(from: DTypeLike, to: DTypeLike): boolean {
   const f = toDType(from), t = toDType(to);
   return ORDER[f.category] <= ORDER[t.category];

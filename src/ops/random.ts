@@ -2,7 +2,8 @@
 // (src/core/generator.ts): the same seed gives the same numbers as PyTorch.
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, type DTypeLike, getDefaultDtype, int64, toDType, float32, float64 } from "../core/dtype.js";
+import { type DType, type DTypeLike, getDefaultDtype, int64, toDType, float32, float64, realOf } from "../core/dtype.js";
+import { rawRealView } from "./complex-engine.js";
 import { Generator, defaultGenerator } from "../core/generator.js";
 import {
   type AnyOut, type FloatOut, type RandomDType, type RandomFloatDType, bernoulliScalarFill, bernoulliTensorFill,
@@ -35,6 +36,8 @@ function genOf(opts: Record<string, unknown>): Generator {
  * then writes the values into t. Fills follow PyTorch's element order (row-major).
  */
 function fillInto(t: Tensor, fill: (out: AnyOut, dtype: RandomDType) => void): void {
+  // A complex tensor draws its parts as PyTorch does: through its real view, re and im in turn.
+  if (t.dtype.isComplex) return fillInto(rawRealView(t), fill);
   if (t.isContiguous()) {
     const n = t.numel();
     const data = t.storage.data;
@@ -47,6 +50,7 @@ function fillInto(t: Tensor, fill: (out: AnyOut, dtype: RandomDType) => void): v
 }
 
 function floatDtype(op: string, t: Tensor): RandomFloatDType {
+  if (t.dtype.isComplex) return realOf(t.dtype).name as RandomFloatDType;
   if (!t.dtype.isFloatingPoint) throw new Error(`${op} expects a floating point tensor, got ${t.dtype}`);
   return t.dtype.name as RandomFloatDType;
 }
@@ -73,7 +77,8 @@ export function rand(...size: SizeArgs): Tensor {
 /** torch.randn(*size, { generator, dtype }): standard normal. */
 export function randn(...size: SizeArgs): Tensor {
   if (hasOut(size)) return withOut("randn", size, (rest) => randn(...(rest as SizeArgs)), "cast", true);
-  return sizedRandom("randn", size, (t, g) => fillInto(t, (o) => normalFill(g, o as FloatOut, 0, 1, floatDtype("randn", t))));
+  // Complex: each part has variance 1/2 (PyTorch draws normal(0, 1/sqrt(2)) into the real view).
+  return sizedRandom("randn", size, (t, g) => fillInto(t, (o) => normalFill(g, o as FloatOut, 0, t.dtype.isComplex ? Math.SQRT1_2 : 1, floatDtype("randn", t))));
 }
 
 export interface RandintOptions { generator?: Generator; dtype?: DTypeLike; requiresGrad?: boolean; device?: string }

@@ -28,9 +28,6 @@ import { gpuComposedOptimStep } from "./optim-composite.js";
 import { gpuAdaptiveAvgPool, gpuInterpolate } from "./resample.js";
 import { gpuBatchNorm, gpuLayerNorm } from "./normalization.js";
 import { gpuKthAlong, gpuScan, gpuScanWithIndices, gpuSortAlong } from "./scan-sort.js";
-import { addPublicNames } from "./storage.js";
-import * as functional from "../nn/functional/index.js";
-import * as linalg from "../ops/linalg.js";
 import { cpuAsync, dispose, itemAsync, toAsync, toDevice, tolistAsync } from "./transfer.js";
 import { installGpuFactories } from "./factories.js";
 import {
@@ -85,8 +82,6 @@ declare module "../core/tensor.js" {
   }
 }
 
-// Errors for ops without a GPU kernel name the op; F.* names are known as well as Tensor methods.
-addPublicNames(() => [...Object.keys(functional), ...Object.keys(linalg)]);
 
 installMethods({ cpuAsync, itemAsync, tolistAsync, toAsync });
 installGpuFactories(Tensor.prototype as unknown as Record<string, unknown>);

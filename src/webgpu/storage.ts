@@ -15,6 +15,7 @@ import { type GpuDType, type HalfFormat, type NarrowFormat, isFloatDType, itemSi
 import { type GpuTensor, isContiguous, numel } from "../backends/webgpu/tensor.js";
 import { contiguous, copyInto as copyIntoGpu, narrowInPlace } from "../backends/webgpu/pointwise.js";
 import { isInitialized, context } from "./runtime.js";
+import { currentOpName } from "../core/op-name.js";
 
 export const WEBGPU_DEVICE = new Device("webgpu", 0);
 
@@ -276,38 +277,3 @@ export function staged<R>(f: (s: Staged) => R): R {
   }
 }
 
-// ---- naming the op a CPU kernel was asked to run -----------------------------------------------
-
-let publicNames: Set<string> | null = null;
-const extraNames: (() => Iterable<string>)[] = [];
-
-/** Public op names (torch.*, F.*) that errors may name besides Tensor methods (read when first needed). */
-export function addPublicNames(names: () => Iterable<string>): void {
-  extraNames.push(names);
-  publicNames = null;
-}
-
-function names(): Set<string> {
-  if (!publicNames) {
-    publicNames = new Set(Object.getOwnPropertyNames(Tensor.prototype));
-    for (const f of extraNames) for (const n of f()) publicNames.add(n);
-    for (const n of ["constructor", "toString", "item", "tolist", "backward", "detach", "data", "get", "_read", "_storageIndices"]) publicNames.delete(n);
-  }
-  return publicNames;
-}
-
-/** The innermost public op on the call stack (a best effort: "this op" when none is found). */
-function currentOpName(): string {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 60;
-  const stack = new Error().stack ?? "";
-  Error.stackTraceLimit = limit;
-  const known = names();
-  for (const line of stack.split("\n").slice(2)) {
-    const m = /^\s*at (?:new )?([\w$.<>]+)(?: \[as ([\w$]+)\])?/.exec(line);
-    if (!m) continue;
-    const candidates = [m[2], m[1]!.split(".").pop()];
-    for (const c of candidates) if (c && known.has(c)) return c;
-  }
-  return "this op";
-}

@@ -2,6 +2,7 @@
 // work recorded so far); readbacks are asynchronous, so the synchronous forms on a GPU tensor
 // (item, tolist, toString, cpu(), to("cpu")) throw an error that names the async form.
 
+import type { Complex } from "../core/complex.js";
 import { Tensor } from "../core/tensor.js";
 import { type DType, f32ToBf16, f32ToF16, int64 } from "../core/dtype.js";
 import { type Device, Storage } from "../core/storage.js";
@@ -55,7 +56,7 @@ function hostArray(host: Float32Array | Int32Array | Uint8Array | Uint16Array, d
 }
 
 /** Python's item(), asynchronously. */
-export async function itemAsync(t: Tensor): Promise<number | boolean | bigint> {
+export async function itemAsync(t: Tensor): Promise<number | boolean | bigint | Complex> {
   if (t.numel() !== 1) throw new Error(`a Tensor with ${t.numel()} elements cannot be converted to Scalar`);
   return (await cpuAsync(t.detach())).item();
 }

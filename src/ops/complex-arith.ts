@@ -1,0 +1,62 @@
+// Elementwise arithmetic on complex tensors, written over the real view (view_as_real) with real
+// ops: the gradients then follow PyTorch's convention by themselves. binaryOp (pointwise-engine.ts)
+// hands an op here when the promoted dtype is complex; ops without a complex form refuse.
+
+import { Tensor } from "../core/tensor.js";
+import type { DType } from "../core/dtype.js";
+import { Complex } from "../core/complex.js";
+import { noGrad } from "../autograd/grad-mode.js";
+import { castTo } from "./conversion.js";
+import { copyInto, emptyTensor, fillTensor } from "./engine.js";
+import { notImplementedFor } from "./pointwise-util.js";
+import { viewAsComplex, viewAsReal } from "./complex-views.js";
+import { stack } from "./shape-join.js";
+
+type Operand = Tensor | number | bigint | boolean | Complex;
+
+/** An operand as a complex tensor of `dtype` (a scalar as a 0-d tensor; autograd through the cast). */
+export function asComplexTensor(v: Operand, dtype: DType): Tensor {
+  if (v instanceof Tensor) return v.dtype === dtype ? v : castTo(v, dtype);
+  const t = emptyTensor([], dtype);
+  fillTensor(t, typeof v === "bigint" ? Number(v) : v);
+  return t;
+}
+
+/** (re, im) of a complex tensor as two real tensors (views of its real view; autograd flows). */
+export function parts(z: Tensor): [Tensor, Tensor] {
+  const r = viewAsReal(z);
+  return [r.select(-1, 0), r.select(-1, 1)];
+}
+
+/** A complex tensor from real parts of one shape (broadcast), with autograd. */
+export function fromParts(re: Tensor, im: Tensor): Tensor {
+  return viewAsComplex(stack([re, im], -1));
+}
+
+/** The elementwise complex binary ops: name -> composite over the parts. */
+const BINARY: Record<string, (x: Tensor, y: Tensor) => Tensor> = {
+  add: (x, y) => viewAsComplex(viewAsReal(x).add(viewAsReal(y))),
+  sub: (x, y) => viewAsComplex(viewAsReal(x).sub(viewAsReal(y))),
+  mul: (x, y) => {
+    const [a, b] = parts(x), [c, d] = parts(y);
+    return fromParts(a.mul(c).sub(b.mul(d)), a.mul(d).add(b.mul(c)));
+  },
+  div: (x, y) => {
+    // Smith's algorithm would avoid overflow; this is the textbook form PyTorch's vectorised path uses.
+    const [a, b] = parts(x), [c, d] = parts(y);
+    const den = c.mul(c).add(d.mul(d));
+    return fromParts(a.mul(c).add(b.mul(d)).div(den), b.mul(c).sub(a.mul(d)).div(den));
+  },
+};
+
+/**
+ * binaryOp for a complex result: `out` (in-place forms, out=) receives the value, computed without
+ * recording (the caller records); otherwise the composite's own graph carries the gradient.
+ */
+export function complexBinary(name: string, a: Operand, b: Operand, dtype: DType, out?: Tensor): Tensor {
+  const f = BINARY[name];
+  if (!f) throw notImplementedFor(`${name}_cpu`, dtype);
+  if (!out) return f(asComplexTensor(a, dtype), asComplexTensor(b, dtype));
+  noGrad(() => copyInto(out, f(asComplexTensor(a, dtype), asComplexTensor(b, dtype))));
+  return out;
+}

@@ -1,0 +1,43 @@
+// Moving complex numbers: the raw real views of a complex tensor (no autograd), and the copies
+// and fills that engine.ts's copyInto / fillTensor hand over when a complex tensor takes part.
+// A complex storage interleaves (re, im); its real view has a trailing dim of 2 with stride 1.
+
+import { Tensor } from "../core/tensor.js";
+import { cppTypeName, realOf } from "../core/dtype.js";
+import type { Complex } from "../core/complex.js";
+import { warnOnce } from "../core/warnings.js";
+import { copyInto, fillTensor } from "./engine.js";
+
+/** The float view of a complex tensor: shape [...shape, 2] over the same memory (no autograd). */
+export function rawRealView(z: Tensor): Tensor {
+  const storage = z.storage._reinterpret(realOf(z.dtype))!;
+  return new Tensor(storage, [...z._shape, 2], [...z._strides.map((s) => 2 * s), 1], 2 * z._offset);
+}
+
+/** The real (part 0) or imaginary (part 1) numbers of a complex tensor, as a float view (no autograd). */
+export function rawPart(z: Tensor, part: 0 | 1): Tensor {
+  const storage = z.storage._reinterpret(realOf(z.dtype))!;
+  return new Tensor(storage, z._shape.slice(), z._strides.map((s) => 2 * s), 2 * z._offset + part);
+}
+
+const DISCARD_IMAG = "Casting complex values to real discards the imaginary part";
+
+/** copyInto when either side is complex: part by part, a real source filling the real parts. */
+export function copyComplex(dst: Tensor, src: Tensor): void {
+  if (dst.dtype.isComplex && src.dtype.isComplex) return copyInto(rawRealView(dst), rawRealView(src));
+  if (dst.dtype.isComplex) {
+    copyInto(rawPart(dst, 0), src);
+    fillTensor(rawPart(dst, 1), 0);
+    return;
+  }
+  warnOnce(DISCARD_IMAG);
+  copyInto(dst, rawPart(src, 0));
+}
+
+/** fillTensor of a complex tensor: a real value fills the real parts (imaginary parts 0). */
+export function fillComplex(z: Tensor, value: number | bigint | boolean | Complex): void {
+  if (!z.dtype.isComplex) throw new Error(`value cannot be converted to type ${cppTypeName(z.dtype)} without overflow`);
+  const [re, im] = typeof value === "object" ? [value.re, value.im] : [Number(value), 0];
+  fillTensor(rawPart(z, 0), re);
+  fillTensor(rawPart(z, 1), im);
+}

@@ -1,0 +1,72 @@
+// Complex tensors seen as real ones and made from real ones: torch.view_as_real, view_as_complex,
+// complex, polar. The views share memory (a complex64 element is two float32s); gradients follow
+// PyTorch's convention (dL/dx + i dL/dy for z = x + iy), which is what flows through these views.
+
+import { Tensor } from "../core/tensor.js";
+import { complexOf, float32, float64, scalarTypeName } from "../core/dtype.js";
+import { broadcastShapes } from "../core/shape.js";
+import { record, sumToShape } from "../autograd/record.js";
+import { imag as imagPart, real as realPart } from "./conjugation.js";
+import { checkArgs, checkTensor, isOptionsObject, rebind } from "./args.js";
+import { copyInto, emptyTensor } from "./engine.js";
+import { rawPart, rawRealView } from "./complex-engine.js";
+import { notImplementedOnDevice, onDevice } from "./device-hooks.js";
+
+/** torch.view_as_real(input): a complex tensor's numbers as a real tensor of shape [..., 2] (a view). */
+export function viewAsReal(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("view_as_real", arguments, 1); else if (isOptionsObject(input)) return rebind(viewAsReal, "view_as_real", arguments, ["input"], 1, []);
+  checkTensor("view_as_real", "input", input);
+  if (!input.dtype.isComplex) throw new Error("view_as_real is only supported for complex tensors");
+  const out = rawRealView(input);
+  return record("ViewAsRealBackward0", [input], out, ([g]) => [viewAsComplex(g!.contiguous())]);
+}
+
+/** torch.view_as_complex(input): a float32/float64 tensor of shape [..., 2] as complex numbers (a view). */
+export function viewAsComplex(input: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("view_as_complex", arguments, 1); else if (isOptionsObject(input)) return rebind(viewAsComplex, "view_as_complex", arguments, ["input"], 1, []);
+  checkTensor("view_as_complex", "input", input);
+  if (input.dtype !== float32 && input.dtype !== float64) {
+    throw new Error(`view_as_complex is only supported for float and double tensors, but got a tensor of scalar type: ${scalarTypeName(input.dtype)}`);
+  }
+  const nd = input.dim();
+  if (nd === 0) throw new Error("Input tensor must have one or more dimensions");
+  if (input._shape[nd - 1] !== 2) throw new Error("Tensor must have a last dimension of size 2");
+  if (input._strides[nd - 1] !== 1) throw new Error("Tensor must have a last dimension with stride 1");
+  for (let d = 0; d < nd - 1; d++) if (input._strides[d]! % 2 !== 0) throw new Error("Tensor must have a stride divisible by 2 for all but last dimension");
+  if (input._offset % 2 !== 0) throw new Error("Tensor must have a storage_offset divisible by 2");
+  if (onDevice(input)) throw notImplementedOnDevice("view_as_complex");
+  const storage = input.storage._reinterpret(complexOf(input.dtype));
+  if (!storage) throw new Error(`view_as_complex(): the storage starts at byte ${input.storage.data.byteOffset} of its buffer, not a multiple of ${2 * input.dtype.itemsize}`);
+  const out = new Tensor(storage, input._shape.slice(0, -1), input._strides.slice(0, -1).map((s) => s / 2), input._offset / 2);
+  return record("ViewAsComplexBackward0", [input], out, ([g]) => [viewAsReal(g!)]);
+}
+
+/** torch.complex(real, imag): a complex tensor from its parts (same float dtype, broadcast). */
+export function complex(real: Tensor, imag: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("complex", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? imag : real)) return rebind(complex, "complex", arguments, ["real", "imag"], 2, []);
+  checkTensor("complex", "real", real);
+  checkTensor("complex", "imag", imag);
+  const isPartDtype = (t: Tensor): boolean => t.dtype === float32 || t.dtype === float64;
+  if (!isPartDtype(real) || !isPartDtype(imag)) {
+    throw new Error(`Expected both inputs to be Half, Float or Double tensors but got ${scalarTypeName(real.dtype)} and ${scalarTypeName(imag.dtype)}`);
+  }
+  if (real.dtype !== imag.dtype) throw new Error(`Expected object of scalar type ${scalarTypeName(real.dtype)} but got scalar type ${scalarTypeName(imag.dtype)} for second argument`);
+  if (onDevice(real, imag)) throw notImplementedOnDevice("complex");
+  const shape = broadcastShapes(real._shape, imag._shape);
+  const out = emptyTensor(shape, complexOf(real.dtype));
+  copyInto(rawPart(out, 0), real);
+  copyInto(rawPart(out, 1), imag);
+  const realShape = real.shape, imagShape = imag.shape;
+  return record("ComplexBackward0", [real, imag], out, ([g]) => [sumToShape(realPart(g!), realShape), sumToShape(imagPart(g!), imagShape)]);
+}
+
+/** torch.polar(abs, angle): abs * (cos(angle) + i sin(angle)). */
+export function polar(abs: Tensor, angle: Tensor): Tensor {
+  if (arguments.length > 2) checkArgs("polar", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? angle : abs)) return rebind(polar, "polar", arguments, ["abs", "angle"], 2, []);
+  checkTensor("polar", "abs", abs);
+  checkTensor("polar", "angle", angle);
+  if (abs.dtype !== angle.dtype || (abs.dtype !== float32 && abs.dtype !== float64)) {
+    throw new Error(`Expected both inputs to be Half, Float or Double tensors but got ${scalarTypeName(abs.dtype)} and ${scalarTypeName(angle.dtype)}`);
+  }
+  return complex(abs.mul(angle.cos()), abs.mul(angle.sin()));
+}

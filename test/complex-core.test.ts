@@ -1,0 +1,131 @@
+// Complex tensors, the core: dtypes, promotion, storage views, parts, casts, factories, printing,
+// and the refusal of ops not written for complex. Values recorded from PyTorch 1.13.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as torch from "../src/index.js";
+
+const { Complex } = torch;
+const c = (re: number, im: number) => new Complex(re, im);
+const close = (a: number[], b: number[], tol = 1e-4) => a.forEach((v, i) => assert.ok(Math.abs(v - b[i]!) <= tol, `${a} vs ${b}`));
+const flatReal = (z: torch.Tensor) => (torch.viewAsReal(z).flatten().tolist() as number[]);
+
+test("dtypes, aliases and PyTorch's promotion", () => {
+  assert.equal(torch.complex64.itemsize, 8);
+  assert.equal(torch.complex128.itemsize, 16);
+  assert.equal(torch.cfloat, torch.complex64);
+  assert.equal(torch.cdouble, torch.complex128);
+  assert.ok(torch.complex64.isComplex && !torch.complex64.isFloatingPoint);
+  assert.equal(torch.promoteTypes(torch.complex64, torch.float64), torch.complex128);
+  assert.equal(torch.promoteTypes(torch.complex64, torch.int64), torch.complex64);
+  assert.equal(torch.promoteTypes(torch.complex128, torch.float16), torch.complex128);
+  // a zero-dim complex tensor with a float64 tensor: complex128 (PyTorch's combine_categories)
+  assert.equal(torch.resultType(torch.ones([2], { dtype: torch.float64 }), torch.tensor(c(0, 1))), torch.complex128);
+  assert.equal(torch.isComplex(torch.zeros([1], { dtype: "cfloat" })), true);
+  assert.equal(torch.zeros([1]).isComplex(), false);
+});
+
+test("printing, item and tolist as PyTorch", () => {
+  const z = torch.complex(torch.tensor([1, 2.5, -3]), torch.tensor([0.5, -1, 0]));
+  assert.equal(String(z), "tensor([ 1.0000+0.5000j,  2.5000-1.0000j, -3.0000+0.0000j])");
+  assert.equal(String(z.get(1)), "tensor(2.5000-1.j)");
+  assert.equal(String(z.conj()), "tensor([ 1.0000-0.5000j,  2.5000+1.0000j, -3.0000-0.0000j])");
+  assert.equal(String(torch.tensor([1, 2]).to(torch.complex64)), "tensor([1.+0.j, 2.+0.j])");
+  assert.equal(String(torch.tensor([c(1e-5, 1), c(100, 3)])), "tensor([1.0000e-05+1.j, 1.0000e+02+3.j])");
+  assert.equal(String(torch.empty([0], { dtype: torch.complex64 })), "tensor([], dtype=torch.complex64)");
+  assert.equal(String(torch.ones([2], { dtype: "cdouble" })), "tensor([1.+0.j, 1.+0.j], dtype=torch.complex128)");
+  assert.deepEqual((z.tolist() as unknown[]).map(String), ["(1+0.5j)", "(2.5-1j)", "(-3+0j)"]);
+  const v = z.get(1).item() as InstanceType<typeof Complex>;
+  assert.deepEqual([v.re, v.im], [2.5, -1]);
+});
+
+test("factories: torch.tensor of Complex values, full, randn and rand draws", () => {
+  assert.equal(torch.tensor([c(1, 2), 3]).dtype, torch.complex64);
+  assert.deepEqual(flatReal(torch.tensor([[c(1, -2)]], { dtype: torch.complex128 })), [1, -2]);
+  assert.deepEqual(flatReal(torch.full([2], c(0, 1))), [0, 1, 0, 1]);
+  const g = new torch.Generator().manualSeed(0);
+  close(flatReal(torch.randn([2], { dtype: torch.complex64, generator: g })), [1.0896, -0.2075, -1.5406, 0.4019]);
+  const g1 = new torch.Generator().manualSeed(1);
+  close(flatReal(torch.rand([2], { dtype: torch.complex64, generator: g1 })), [0.7576, 0.2793, 0.4031, 0.7347]);
+  assert.throws(() => torch.zeros([2]).fill_(c(0, 1) as unknown as number), /value cannot be converted to type float without overflow/);
+});
+
+test("view_as_real / view_as_complex share memory; their errors", () => {
+  const x = torch.tensor([[1, 2], [3, 4]], { dtype: torch.float32 });
+  const z = torch.viewAsComplex(x);
+  assert.equal(String(z), "tensor([1.+2.j, 3.+4.j])");
+  x.mul_(2);
+  assert.deepEqual(flatReal(z), [2, 4, 6, 8]);
+  const r = torch.viewAsReal(z);
+  r.set([1, 1], 9);
+  assert.deepEqual(flatReal(z), [2, 4, 6, 9]);
+  assert.throws(() => torch.viewAsComplex(torch.zeros([2, 3])), /Tensor must have a last dimension of size 2/);
+  assert.throws(() => torch.viewAsComplex(torch.zeros([2, 2]).t()), /Tensor must have a last dimension with stride 1/);
+  assert.throws(() => torch.viewAsComplex(torch.zeros([4]).narrow(0, 1, 2)), /storage_offset divisible by 2/);
+  assert.throws(() => torch.viewAsComplex(torch.zeros([2], { dtype: torch.int64 })), /only supported for float and double tensors/);
+  assert.throws(() => torch.viewAsReal(torch.zeros([2])), /view_as_real is only supported for complex tensors/);
+});
+
+test("real / imag views and setters, complex, polar, conj", () => {
+  const z = torch.zeros([2], { dtype: torch.complex64 });
+  z.real = torch.tensor([1, 2], { dtype: torch.float32 });
+  z.imag = torch.tensor([3, 4], { dtype: torch.float32 });
+  assert.equal(String(z), "tensor([1.+3.j, 2.+4.j])");
+  z.imag.mul_(2);
+  assert.deepEqual(flatReal(z), [1, 6, 2, 8]);
+  assert.throws(() => torch.zeros([2]).imag, /imag is not implemented for tensors with non-complex dtypes/);
+  close(flatReal(torch.polar(torch.tensor([3, 4], { dtype: torch.float32 }), torch.tensor([0.5, -1]))), [2.6327, 1.4383, 2.1612, -3.3659]);
+  assert.throws(() => torch.complex(torch.zeros([2]), torch.zeros([2], { dtype: torch.float64 })), /Expected object of scalar type Float but got scalar type Double for second argument/);
+  assert.throws(() => torch.complex(torch.zeros([2], { dtype: torch.int64 }), torch.zeros([2], { dtype: torch.int64 })), /Expected both inputs to be Half, Float or Double tensors but got Long and Long/);
+  const w = torch.complex(torch.tensor([1, 2], { dtype: torch.float32 }), torch.tensor([[3], [4]], { dtype: torch.float32 }));
+  assert.deepEqual(w.shape, [2, 2]);
+  const p = torch.tensor([c(1, 2)]);
+  p.conjPhysical_();
+  assert.deepEqual(flatReal(p), [1, -2]);
+});
+
+test("gradients flow through parts, views and casts with PyTorch's convention", () => {
+  const r = torch.tensor([1, 2], { dtype: torch.float32, requiresGrad: true }), i = torch.tensor([3, -1], { dtype: torch.float32, requiresGrad: true });
+  let w = torch.complex(r, i);
+  w.real.mul(2).add(w.imag.pow(2)).sum().backward();
+  assert.deepEqual([r.grad!.tolist(), i.grad!.tolist()], [[2, 2], [6, -2]]);
+  r.grad = null; i.grad = null;
+  w = torch.complex(r, i);
+  torch.viewAsReal(w.conj()).mul(torch.tensor([1, 10], { dtype: torch.float32 })).sum().backward();
+  assert.deepEqual([r.grad!.tolist(), i.grad!.tolist()], [[1, 1], [-10, -10]]);
+  const q = torch.tensor([1.5, -2], { requiresGrad: true });
+  torch.viewAsReal(q.to(torch.complex64)).mul(torch.tensor([[1, 10], [100, 1000]], { dtype: torch.float32 })).sum().backward();
+  assert.deepEqual(q.grad!.tolist(), [1, 100]);
+  assert.equal(torch.complex(r, i).gradFn!.name(), "ComplexBackward0");
+  // a complex leaf gets a complex gradient
+  const zc = torch.tensor([c(1, 2), c(3, 4)], { requiresGrad: true });
+  torch.viewAsComplex(torch.viewAsReal(zc)).imag.mul(torch.tensor([5, 7], { dtype: torch.float32 })).sum().backward();
+  assert.deepEqual(flatReal(zc.grad!), [0, 5, 0, 7]);
+  assert.equal(zc.grad!.dtype, torch.complex64);
+});
+
+test("ops not written for complex refuse it in PyTorch's words; devices refuse complex", () => {
+  const z = torch.tensor([c(1, 2)]);
+  assert.throws(() => z.exp(), /"exp" not implemented for 'ComplexFloat'/);
+  assert.throws(() => torch.zeros([2], { dtype: torch.complex64, device: "webgpu" }), /complex tensors \(torch.complex64\) are not supported on the webgpu device/);
+  assert.throws(() => z.sum(), /"sum" not implemented for 'ComplexFloat'/);
+  assert.throws(() => z.fmod(2), /not implemented for 'ComplexFloat'/);
+});
+
+test("add, sub, mul, div: values and gradients as PyTorch", () => {
+  const x = torch.tensor([c(1, 2), c(-0.5, 3)], { requiresGrad: true });
+  const y = torch.tensor([c(2, -1), c(0.25, 0.5)], { requiresGrad: true });
+  close(flatReal(x.add(y)), [3, 1, -0.25, 3.5]);
+  close(flatReal(x.sub(2)), [-1, 2, -2.5, 3]);
+  close(flatReal(x.mul(y)), [4, 3, -1.625, 0.5]);
+  close(flatReal(x.div(y)), [0, 1, 4.4, 3.2]);
+  close(flatReal(torch.tensor([1.5, 2], { dtype: torch.float64 }).mul(c(0, 1))), [0, 1.5, 0, 2]);
+  assert.equal(torch.tensor([1.5, 2], { dtype: torch.float64 }).mul(c(0, 1)).dtype, torch.complex128);
+  // grad of sum(|x*y|^2) w.r.t. x is 2 x |y|^2 (PyTorch's conjugate-Wirtinger convention)
+  const p = torch.viewAsReal(x.mul(y));
+  p.mul(p).sum().backward();
+  close(flatReal(x.grad!), [10, 20, -0.3125, 1.875]);
+  close(flatReal(y.grad!), [20, -10, 4.625, 9.25]);
+  const z = torch.tensor([c(1, 1)]);
+  z.add_(c(0, 2)).mul_(2);
+  assert.deepEqual(flatReal(z), [2, 6]);
+});
