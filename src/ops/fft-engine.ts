@@ -8,7 +8,8 @@ import { Tensor } from "../core/tensor.js";
 import type { ComplexStorage } from "../core/storage.js";
 import { type DType, complexOf, realOf } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
-import { fftc2c, fftc2r, fftr2c } from "../backends/js/fft.js";
+import { fftc2c } from "../backends/js/fft.js";
+import { fftc2r, fftr2c } from "../backends/js/fft-real.js";
 import { emptyTensor } from "./engine.js";
 import { constantPad } from "../nn/functional/padding-ops.js";
 import { tensor } from "./creation.js";
@@ -33,7 +34,9 @@ function complexValues(x: Tensor): Float64Array {
   const c = x.contiguous();
   const pairs = (c.storage as ComplexStorage).pairs;
   const from = 2 * c.storageOffset();
-  return Float64Array.from(pairs.subarray(from, from + 2 * c.numel()));
+  const work = new Float64Array(2 * c.numel());
+  work.set(pairs.subarray(from, from + work.length));
+  return work;
 }
 
 /** A real tensor's values, contiguous (the array and where they start). */
