@@ -144,6 +144,7 @@ test("PyTorch's errors for bad n, dim, norm, s and dtypes", () => {
     [() => torch.istft(torch.randn([5, 11], { dtype: "complex64" }), 8, { hopLength: 9 }), /expected 0 < hop_length <= win_length$/],
     [() => torch.istft(torch.randn([5, 11], { dtype: "complex64" }), 8, { onesided: false }), /match n_fft when onsided=False, but got 5$/],
     [() => torch.istft(torch.randn([5, 7], { dtype: "complex64" }), 8, { window: torch.hannWindow(8), center: false }), /window overlap add min/],
+    [() => torch.istft(torch.randn([5, 7], { dtype: "complex64" }), 8, { window: torch.randn([8], { dtype: "complex64" }) }), "Complex windows are incompatible with return_complex=False"],
   ];
   for (const [f, message] of cases) {
     if (typeof message === "string") assert.throws(f, (e: Error) => { assert.equal(e.message, message); return true; });

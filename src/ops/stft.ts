@@ -5,7 +5,7 @@
 // real views (viewAsReal) wherever a real op does the work.
 
 import { Tensor } from "../core/tensor.js";
-import { scalarTypeName } from "../core/dtype.js";
+import { realOf, scalarTypeName } from "../core/dtype.js";
 import { type Args, type Method, bindArgs, checkBool, checkInt, checkTensor, describe, installMethods } from "./args.js";
 import { ones } from "./creation.js";
 import { fftC2C, fftC2R, fftR2C, type FftNormalization } from "./fft-engine.js";
@@ -41,7 +41,6 @@ function optionalBool(op: string, name: string, v: unknown): boolean | null {
 function optionalWindow(op: string, v: unknown): Tensor | null {
   if (v === undefined || v === null) return null;
   if (!(v instanceof Tensor)) throw new Error(`${op}(): argument 'window' must be Tensor, not ${describe(v)}`);
-  if (v.isComplex()) throw new Error(`${op}: complex windows are not supported by torch-ts`);
   return v;
 }
 
@@ -54,15 +53,12 @@ function typeRepr(t: Tensor, braces = false): string {
 /** The window as n_fft values: centred and zero-padded when shorter; a rectangle of ones by default. */
 function fullWindow(window: Tensor | null, winLength: number, nFft: number, like: Tensor): Tensor | null {
   if (window === null && winLength === nFft) return null;
-  const w = window ?? ones([winLength], { dtype: like.dtype.isComplex ? realDtypeOf(like) : like.dtype });
+  const w = window ?? ones([winLength], { dtype: like.dtype.isComplex ? realOf(like.dtype) : like.dtype });
   if (winLength === nFft) return w;
-  const left = Math.floor((nFft - winLength) / 2);
-  return constantPad(w, [left, nFft - winLength - left], 0);
+  const left = Math.floor((nFft - winLength) / 2), right = nFft - winLength - left;
+  return w.isComplex() ? throughRealView(w, (r) => constantPad(r, [0, 0, left, right], 0)) : constantPad(w, [left, right], 0);
 }
 
-function realDtypeOf(t: Tensor): Tensor["dtype"] {
-  return viewAsReal(t).dtype;
-}
 
 /**
  * torch.stft(input, n_fft, hop_length?, win_length?, window?, center=True, pad_mode='reflect',
@@ -120,18 +116,12 @@ export function stft(input: Tensor, nFft: number, ...args: Args<[hopLength?: num
 
   const w = fullWindow(window, winLength, nFft, batched);
   const mode: FftNormalization = normalized ? "by_root_n" : "none";
-  let spectrum: Tensor;
-  if (batched.isComplex()) {
-    // Frames of the real view: [B, frames, 2, n_fft] → [B, frames, n_fft, 2].
-    const frames = throughRealView(batched, (r) => {
-      const f = r.unfold(1, nFft, hop);
-      return (w === null ? f : f.mul(w)).movedim(2, 3);
-    });
-    spectrum = fftC2C(frames, [2], mode, true);
-  } else {
-    const frames = batched.unfold(1, nFft, hop);
-    spectrum = fftR2C(w === null ? frames : frames.mul(w), [2], mode, onesided);
-  }
+  // Frames [B, frames, n_fft] (a complex signal's through its real view [B, frames, 2, n_fft]).
+  const frames = batched.isComplex()
+    ? throughRealView(batched, (r) => r.unfold(1, nFft, hop).movedim(2, 3))
+    : batched.unfold(1, nFft, hop);
+  const windowed = w === null ? frames : frames.mul(w);
+  const spectrum = windowed.isComplex() ? fftC2C(windowed, [2], mode, true) : fftR2C(windowed, [2], mode, onesided);
   let out = throughRealView(spectrum, (r) => r.transpose(1, 2));
   if (signalDim === 1) out = throughRealView(out, (r) => r.squeeze(0));
   return returnComplex === false ? viewAsReal(out) : out;
@@ -178,25 +168,31 @@ export function istft(input: Tensor, nFft: number, ...args: Args<[hopLength?: nu
   }
   if (returnComplex && onesided) throw new Error("Cannot have onesided output if window or input is complex");
 
-  const w = fullWindow(window, winLength, nFft, input) ?? ones([nFft], { dtype: realDtypeOf(input) });
+  const w = fullWindow(window, winLength, nFft, input) ?? ones([nFft], { dtype: realOf(input.dtype) });
   // [(B,) freq, frames] → [B, frames, freq]
   const frames = throughRealView(input, (r) => (inputDim === 2 ? r.unsqueeze(0) : r).transpose(1, 2));
   const batch = frames.shape[0]!;
   const mode: FftNormalization = normalized ? "by_root_n" : "by_n";
   // Overlap-add of [rows, frames, n_fft] into [rows, expectedLength] (F.fold with a 1 × n_fft kernel).
-  const overlapAdd = (t: Tensor): Tensor =>
+  const overlapAddReal = (t: Tensor): Tensor =>
     fold(t.transpose(1, 2), { outputSize: [1, expectedLength], kernelSize: [1, nFft], stride: [1, hop] }).reshape([t.shape[0]!, expectedLength]);
+  // Overlap-add of [rows, frames, n_fft] into [rows, expectedLength] (F.fold with a 1 × n_fft
+  // kernel); complex rows add their real and imaginary parts as 2·rows real ones.
+  const overlapAdd = (t: Tensor): Tensor => {
+    if (!t.isComplex()) return overlapAddReal(t);
+    const rows = t.shape[0]!;
+    const parts = viewAsReal(t).movedim(-1, 1).reshape([2 * rows, nFrames, nFft]);
+    return viewAsComplex(overlapAddReal(parts).reshape([rows, 2, expectedLength]).movedim(1, -1).contiguous());
+  };
   let y: Tensor;
   if (returnComplex) {
-    const signal = fftC2C(frames, [2], mode, false);
-    // Real and imaginary parts overlap-add as 2·B real rows.
-    const parts = viewAsReal(signal).mul(w.unsqueeze(-1)).movedim(-1, 1).reshape([2 * batch, nFrames, nFft]);
-    y = viewAsComplex(overlapAdd(parts).reshape([batch, 2, expectedLength]).movedim(1, -1).contiguous());
+    y = overlapAdd(fftC2C(frames, [2], mode, false).mul(w));
   } else {
+    if (w.isComplex()) throw new Error("Complex windows are incompatible with return_complex=False");
     const half = onesided ? frames : throughRealView(frames, (r) => r.narrow(2, 0, Math.floor(nFft / 2) + 1));
     y = overlapAdd(fftC2R(half, [2], mode, nFft).mul(w));
   }
-  const envelope = overlapAdd(w.square().reshape([1, 1, nFft]).expand([1, nFrames, nFft]));
+  const envelope = overlapAdd(w.mul(w).reshape([1, 1, nFft]).expand([1, nFrames, nFft]));
 
   const start = center ? nFft >> 1 : 0;
   const end = lengthArg !== null ? start + lengthArg : center ? expectedLength - (nFft >> 1) : expectedLength;
@@ -204,9 +200,10 @@ export function istft(input: Tensor, nFft: number, ...args: Args<[hopLength?: nu
   const take = (t: Tensor): Tensor => (t.isComplex() ? throughRealView(t, (r) => r.narrow(1, start, Math.max(stop - start, 0))) : t.narrow(1, start, Math.max(stop - start, 0)));
   y = take(y);
   const env = take(envelope);
-  const lowest = env.numel() === 0 ? Infinity : (env.abs().min().item() as number);
+  const magnitude = env.isComplex() ? viewAsReal(env).square().sum(-1).sqrt() : env.abs();
+  const lowest = env.numel() === 0 ? Infinity : (magnitude.min().item() as number);
   if (lowest < 1e-11) throw new Error(`${prefix}window overlap add min: ${lowest}`);
-  y = y.isComplex() ? throughRealView(y, (r) => r.div(env.unsqueeze(-1))) : y.div(env);
+  y = y.isComplex() && !env.isComplex() ? throughRealView(y, (r) => r.div(env.unsqueeze(-1))) : y.div(env);
   if (inputDim === 2) y = y.isComplex() ? throughRealView(y, (r) => r.squeeze(0)) : y.squeeze(0);
   if (end > expectedLength) {
     warnOnce("The length of signal is shorter than the length parameter. Result is being padded with zeros in the tail. Please check your center and hop_length settings.");
