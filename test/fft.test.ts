@@ -161,3 +161,13 @@ test("dtype rules: integers and bool give the default float's complex, float64 g
   assert.deepEqual(torch.fft.rfft(torch.randn([0, 3])).shape, [0, 2]);
   assert.deepEqual(numbers(torch.fft.fftn(torch.tensor([1.5, -2]), { dim: [] })), [1.5, 0, -2, 0]);
 });
+
+test("strided inputs (transposed, narrowed complex views) transform as their contiguous copies", () => {
+  const x = torch.randn([6, 5], { dtype: "float64" }).t();
+  assert.deepEqual(numbers(torch.fft.rfft(x)), numbers(torch.fft.rfft(x.contiguous())));
+  const z = torch.randn([6, 8], { dtype: "complex128" });
+  const view = torch.viewAsComplex(torch.viewAsReal(z).narrow(1, 2, 5)).t();
+  assert.equal(view.isContiguous(), false);
+  assert.deepEqual(numbers(torch.fft.fftn(view, { s: [4, 3] })), numbers(torch.fft.fftn(view.contiguous(), { s: [4, 3] })));
+  assert.deepEqual(numbers(torch.fft.irfft(view, { dim: 0 })), numbers(torch.fft.irfft(view.contiguous(), { dim: 0 })));
+});

@@ -59,7 +59,6 @@ function fullWindow(window: Tensor | null, winLength: number, nFft: number, like
   return w.isComplex() ? throughRealView(w, (r) => constantPad(r, [0, 0, left, right], 0)) : constantPad(w, [left, right], 0);
 }
 
-
 /**
  * torch.stft(input, n_fft, hop_length?, win_length?, window?, center=True, pad_mode='reflect',
  * normalized=False, onesided?, return_complex?): the short-time Fourier transform of a 1-D signal
