@@ -129,3 +129,35 @@ test("add, sub, mul, div: values and gradients as PyTorch", () => {
   z.add_(c(0, 2)).mul_(2);
   assert.deepEqual(flatReal(z), [2, 6]);
 });
+
+test("tensor memory and type names of complex tensors", () => {
+  const z = torch.tensor([c(1, 2), c(3, 4)]);
+  assert.equal(torch.finfo(torch.complex64).eps, 2 ** -23);
+  assert.equal(torch.finfo(torch.complex128).dtype, "float64");
+  assert.equal(z.type(), "torch.ComplexFloatTensor");
+  assert.equal(torch.typename(z.to(torch.complex128)), "torch.ComplexDoubleTensor");
+  assert.equal(z.get(1).dataPtr() - z.dataPtr(), 8);
+  assert.equal(z.elementSize(), 8);
+  const s = z.clone().shareMemory_();
+  assert.ok(s.isShared());
+  assert.deepEqual(flatReal(s), [1, 2, 3, 4]);
+  const r = z.clone().resize_([3]);
+  assert.deepEqual(flatReal(r.narrow(0, 0, 2)), [1, 2, 3, 4]);
+  assert.equal(String(z.view(torch.float32)), "tensor([1., 2., 3., 4.])");
+  assert.equal(String(torch.zeros([4]).view(torch.complex64)), "tensor([0.+0.j, 0.+0.j])");
+  assert.equal(torch.canCast(torch.complex64, torch.float32), false);
+});
+
+test("complex convolutions equal PyTorch's (four real convolutions), with gradients", () => {
+  // the same x, w, b in PyTorch 1.13: F.conv1d(x, w, b, padding=1) and F.conv_transpose1d(x, w.transpose(0, 1).contiguous(), b)
+  const x = torch.complex(torch.arange(10, { dtype: torch.float32 }).reshape(1, 2, 5).mul(0.1), torch.arange(10, { dtype: torch.float32 }).reshape(1, 2, 5).mul(-0.2).add(1));
+  const w = torch.complex(torch.tensor([[[1, -1], [0.5, 2]], [[0, 1], [1, 1]], [[-1, 0.5], [2, -2]]], { dtype: torch.float32 }), torch.tensor([[[0.5, 0], [1, -1]], [[2, 1], [0, 0.5]], [[1, 1], [-1, 0]]], { dtype: torch.float32 }));
+  const b = torch.tensor([c(0.5, -0.5), c(1, 0), c(0, 2)]);
+  const y = torch.nn.functional.conv1d(x, w, b, { padding: 1 });
+  close(flatReal(y).slice(0, 6), [1.5, -2, 1.15, -0.8, 1.5, -1.25]);
+  const xg = x.detach().requiresGrad_();
+  torch.viewAsReal(torch.nn.functional.conv1d(xg, w, b, { padding: 1 })).pow(2).sum().backward();
+  close(flatReal(xg.grad!).slice(0, 6), [15.7, 12.35, 11.1, 4.3, 11.8, -3.35], 1e-3);
+  const t = torch.nn.functional.convTranspose1d(x, w.transpose(0, 1).contiguous(), b);
+  assert.deepEqual(t.shape, [1, 3, 6]);
+});

@@ -122,6 +122,13 @@ export class Storage {
     return alias;
   }
   get length(): number { return this.data.length; }
+  /** @internal The typed array holding this storage's bytes (a complex storage's pairs). */
+  get _array(): StorageArray { return this.data; }
+  /** @internal Gives the storage new memory (resize_, share_memory_): every tensor over it follows. */
+  _replaceArray(a: StorageArray): void {
+    this._pooled = false;
+    (this as { data: StorageArray }).data = a;
+  }
   /**
    * @internal The memory every view of this storage reads (the typed array's ArrayBuffer; a device
    * storage's buffer handle): autograd's release points compare it to know nothing pending shares it.
@@ -144,6 +151,8 @@ export class ComplexStorage extends Storage {
   constructor(readonly pairs: ComplexPairs, dtype: DType) {
     super(null as unknown as StorageArray, dtype);
   }
+  override get _array(): StorageArray { return this.pairs; }
+  override _replaceArray(a: StorageArray): void { (this as { pairs: ComplexPairs }).pairs = a as ComplexPairs; }
   override get length(): number { return this.pairs.length >> 1; }
   override get _memory(): object { return this.pairs.buffer; }
   override _releaseToCache(): boolean { return false; }

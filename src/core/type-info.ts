@@ -1,6 +1,6 @@
 // torch.finfo / torch.iinfo: the numerical limits of a dtype.
 
-import { type DType, type DTypeLike, DType as DTypeClass, getDefaultDtype, toDType } from "./dtype.js";
+import { type DType, type DTypeLike, DType as DTypeClass, getDefaultDtype, realOf, toDType } from "./dtype.js";
 import { checkArgs, isOptionsObject, rebind } from "../ops/args.js";
 
 /** Bits of the mantissa (stored) and of the exponent of each floating-point dtype. */
@@ -40,7 +40,8 @@ export class FInfo {
   readonly dtype: string;
 
   constructor(type?: DTypeLike) {
-    const d = type === undefined ? getDefaultDtype() : dtypeArgument("finfo", type);
+    // A complex dtype has its parts' limits (finfo(complex64) is finfo(float32)'s), as in PyTorch.
+    const d = realOf(type === undefined ? getDefaultDtype() : dtypeArgument("finfo", type));
     const format = FLOAT_FORMATS[d.name];
     if (!format) throw new Error("torch.finfo() requires a floating point input type. Use torch.iinfo to handle 'torch.finfo'");
     const maxExponent = 2 ** (format.exponent - 1) - 1;

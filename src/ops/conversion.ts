@@ -1,7 +1,9 @@
 // dtype and device conversion (to, type, float(), ...), copy_, fill_, zero_.
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, type DTypeLike, DType as DTypeClass, toDType, bfloat16, bool, float16, float32, float64, int16, int32, int64, int8, uint8 } from "../core/dtype.js";
+import { currentOpName } from "../core/op-name.js";
+import { notImplementedFor } from "./pointwise-util.js";
+import { type DType, type DTypeLike, DType as DTypeClass, toDType, bfloat16, bool, float16, float32, float64, int16, int32, int64, int8, uint8, scalarTypeName } from "../core/dtype.js";
 import { type DeviceLike, Device, toDevice } from "../core/storage.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -15,8 +17,11 @@ import { broadcastShapes } from "../core/shape.js";
 export interface ToOptions { dtype?: DTypeLike | null; device?: DeviceLike | null; copy?: boolean; nonBlocking?: boolean }
 
 /** A copy of `input` converted to `dtype` (autograd: ToCopyBackward0). */
-export function castTo(input: Tensor, dtype: DType, forceCopy = false): Tensor {
+export function castTo(input: Tensor, dtype: DType, forceCopy = false, discardImaginary = false): Tensor {
   if (input.dtype === dtype && !forceCopy) return input;
+  // Ops cast their inputs to the dtype they compute in: a complex input reaching a real kernel that
+  // way is refused (only the explicit conversions, x.to / x.float() / ..., drop the imaginary parts).
+  if (input.dtype.isComplex && !dtype.isComplex && !discardImaginary) throw notImplementedFor(currentOpName(), input.dtype);
   // copyInto writes every element: the CPU output need not be zeroed first.
   const out = onDevice(input) ? deviceOp("empty", "to")(input.shape, dtype) : uninitTensor(input.shape, dtype);
   copyInto(out, input);
@@ -54,35 +59,36 @@ export function to(input: Tensor, ...args: (DTypeLike | DeviceLike | Tensor | To
     } else throw new Error(`to() received an invalid combination of arguments`);
   }
   let r = input;
-  if (dtype) r = castTo(r, dtype, copy);
+  if (dtype) r = castTo(r, dtype, copy, true);
   else if (copy) r = r.clone();
   if (device && device.type !== r.device.type) r = toDeviceHook(r, device);
   return r;
 }
 
 export function type(input: Tensor, dtype?: DTypeLike): Tensor | string {
-  if (dtype === undefined) return `torch.${({ float32: "FloatTensor", float64: "DoubleTensor", float16: "HalfTensor", bfloat16: "BFloat16Tensor", int8: "CharTensor", uint8: "ByteTensor", int16: "ShortTensor", int32: "IntTensor", int64: "LongTensor", bool: "BoolTensor" } as Record<string, string>)[input.dtype.name]}`;
-  return castTo(input, toDType(dtype));
+  // PyTorch's legacy type name: torch.FloatTensor, torch.LongTensor, torch.ComplexFloatTensor, ...
+  if (dtype === undefined) return `torch.${scalarTypeName(input.dtype)}Tensor`;
+  return castTo(input, toDType(dtype), false, true);
 }
 
 export function typeAs(input: Tensor, other: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("type_as", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(typeAs, "type_as", arguments, ["input", "other"], 2, []);
-  return castTo(input, other.dtype);
+  return castTo(input, other.dtype, false, true);
 }
 export function cpu(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("cpu", arguments, 1); else if (isOptionsObject(input)) return rebind(cpu, "cpu", arguments, ["input"], 1, []);
   return to(input, "cpu");
 }
-export const float = (x: Tensor): Tensor => castTo(x, float32);
-export const double = (x: Tensor): Tensor => castTo(x, float64);
-export const half = (x: Tensor): Tensor => castTo(x, float16);
-export const bfloat16_ = (x: Tensor): Tensor => castTo(x, bfloat16);
-export const int = (x: Tensor): Tensor => castTo(x, int32);
-export const long = (x: Tensor): Tensor => castTo(x, int64);
-export const short = (x: Tensor): Tensor => castTo(x, int16);
-export const char = (x: Tensor): Tensor => castTo(x, int8);
-export const byte = (x: Tensor): Tensor => castTo(x, uint8);
-export const bool_ = (x: Tensor): Tensor => castTo(x, bool);
+export const float = (x: Tensor): Tensor => castTo(x, float32, false, true);
+export const double = (x: Tensor): Tensor => castTo(x, float64, false, true);
+export const half = (x: Tensor): Tensor => castTo(x, float16, false, true);
+export const bfloat16_ = (x: Tensor): Tensor => castTo(x, bfloat16, false, true);
+export const int = (x: Tensor): Tensor => castTo(x, int32, false, true);
+export const long = (x: Tensor): Tensor => castTo(x, int64, false, true);
+export const short = (x: Tensor): Tensor => castTo(x, int16, false, true);
+export const char = (x: Tensor): Tensor => castTo(x, int8, false, true);
+export const byte = (x: Tensor): Tensor => castTo(x, uint8, false, true);
+export const bool_ = (x: Tensor): Tensor => castTo(x, bool, false, true);
 
 /** self.copy_(src): broadcasting src into self, converting dtype. */
 export function copy_(self: Tensor, src: Tensor, _nonBlocking = false): Tensor {

@@ -5,6 +5,7 @@
 import { Tensor, type NestedArray } from "../core/tensor.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { record, sumToShape } from "../autograd/record.js";
+import { scalarTypeName } from "../core/dtype.js";
 import { shapeStr } from "../core/shape.js";
 import { tensor } from "./creation.js";
 import { copyInto, scalarOf } from "./engine.js";
@@ -205,17 +206,13 @@ function dropLeadingOnes(shape: readonly number[]): number[] {
   return shape.slice(i);
 }
 
-const TENSOR_TYPE: Record<string, string> = {
-  float32: "FloatTensor", float64: "DoubleTensor", float16: "HalfTensor", bfloat16: "BFloat16Tensor", int8: "CharTensor",
-  uint8: "ByteTensor", int16: "ShortTensor", int32: "IntTensor", int64: "LongTensor", bool: "BoolTensor",
-};
 
 /** PyTorch's copy_to check: value (leading 1s dropped) must broadcast to the target. */
 function checkCopyShape(target: readonly number[], value: Tensor): void {
   if (value.dim() === 0) return;
   const v = dropLeadingOnes(value._shape);
   if (v.length > target.length) {
-    throw new Error(`expand(torch.${TENSOR_TYPE[value.dtype.name]}{${shapeStr(v)}}, size=${shapeStr(target)}): the number of sizes provided (${target.length}) must be greater or equal to the number of dimensions in the tensor (${v.length})`);
+    throw new Error(`expand(torch.${scalarTypeName(value.dtype)}Tensor{${shapeStr(v)}}, size=${shapeStr(target)}): the number of sizes provided (${target.length}) must be greater or equal to the number of dimensions in the tensor (${v.length})`);
   }
   const off = target.length - v.length;
   for (let i = v.length - 1; i >= 0; i--) {
@@ -306,7 +303,7 @@ function valueGrad(region: Tensor, shape: number[], dtype: Tensor["dtype"]): Ten
 export function setItem(self: Tensor, indices: Index | Index[], value: Tensor | number | bigint | boolean): Tensor {
   const items = (Array.isArray(indices) ? indices : [indices]).map(parseItem);
   if (!(value instanceof Tensor) && typeof value !== "number" && typeof value !== "bigint" && typeof value !== "boolean") {
-    throw new Error(`can't assign a ${value === null ? "None" : typeof value} to a ${TENSOR_TYPE[self.dtype.name]!.replace("Tensor", "")} tensor`);
+    throw new Error(`can't assign a ${value === null ? "None" : typeof value} to a ${scalarTypeName(self.dtype)} tensor`);
   }
   // x[False] = v does nothing at all.
   if (items.length === 1 && items[0]!.k === "bool" && !items[0]!.v) return self;

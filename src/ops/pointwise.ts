@@ -425,11 +425,18 @@ const FRAC: UnarySpec = { name: "frac", node: "FracBackward0", f: nativeUnary((x
 function rounding(spec: UnarySpec, kernel: string, input: Tensor): Tensor {
   checkTensor(spec.name, "input", input);
   noBool(kernel, input);
+  noComplexRounding(spec.name, input);
   if (!input.dtype.isFloatingPoint) return intCopy(input);
   return unaryOp(spec, input);
 }
+/** PyTorch's refusal of complex input to floor/ceil/trunc/round. */
+function noComplexRounding(name: string, t: Tensor): void {
+  if (!t.dtype.isComplex) return;
+  throw name === "round" ? notImplementedFor("round_vml_cpu", t.dtype) : new Error(`${name} is not supported for complex inputs`);
+}
 function roundingInPlace(spec: UnarySpec, kernel: string, self: Tensor): Tensor {
   noBool(kernel, self);
+  noComplexRounding(spec.name, self);
   if (!self.dtype.isFloatingPoint) return applyInPlace(spec.name + "_", self, [], () => {}, (s) => s);
   return unaryInPlace(spec, self);
 }
@@ -531,11 +538,13 @@ function nanToNumSpec(op: string, dtype: DType, args: readonly unknown[]): Unary
 export function nanToNum(input: Tensor, ...args: Args<[nan?: number, posinf?: number | null, neginf?: number | null], NanToNumOpts & OutOption>): Tensor {
   if (hasOut(args)) return withOut("nan_to_num", args, (rest) => nanToNum(input, ...(rest as [])), "same");
   checkTensor("nan_to_num", "input", input);
+  if (input.dtype.isComplex) throw notImplementedFor("nan_to_num", input.dtype);
   const spec = nanToNumSpec("nan_to_num", input.dtype, args);
   if (!input.dtype.isFloatingPoint) return intCopy(input);
   return unaryOp(spec, input);
 }
 export function nanToNum_(self: Tensor, ...args: Args<[nan?: number, posinf?: number | null, neginf?: number | null], NanToNumOpts>): Tensor {
+  if (self.dtype.isComplex) throw notImplementedFor("nan_to_num", self.dtype);
   const spec = nanToNumSpec("nan_to_num_", self.dtype, args);
   if (!self.dtype.isFloatingPoint) return self;
   return unaryInPlace(spec, self);

@@ -2,7 +2,7 @@
 // var/std (+ _mean), logsumexp, norm, all/any, count_nonzero, nanmean, median, mode, kthvalue.
 
 import { Tensor } from "../core/tensor.js";
-import { type DTypeLike, bool, int64, toDType, getDefaultDtype } from "../core/dtype.js";
+import { type DTypeLike, bool, int64, toDType, getDefaultDtype, scalarTypeName } from "../core/dtype.js";
 import { kernelTypeName, notImplementedFor } from "./pointwise-util.js";
 import { normalizeDim, numel } from "../core/shape.js";
 import { record } from "../autograd/record.js";
@@ -357,6 +357,7 @@ export function stdMean(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boo
 export function logsumexp(input: Tensor, ...args: Args<[dim: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
   if (hasOut(args)) return withOut("logsumexp", args, (rest) => logsumexp(input, ...(rest as [never])));
   const { dims, keepdim } = dimKeep("logsumexp", args);
+  if (input.dtype.isComplex) throw new Error(`logsumexp(): Expected floating point type for result tensor, but got: ${scalarTypeName(input.dtype)}`);
   const x = input.dtype.isFloatingPoint ? input : castTo(input, getDefaultDtype());
   const plan = planReduce("logsumexp", x, dims, keepdim);
   const out = onDevice(x) ? deviceOp("logsumexp")(x, plan.dims, keepdim) : tryNativeLogsumexp(x, plan.dims, plan.outShape) ?? (nativePasses(x) ? noGrad(() => {

@@ -4,7 +4,7 @@
 
 import { Tensor } from "../core/tensor.js";
 import { Storage } from "../core/storage.js";
-import { allocArray, arrayOver } from "../core/dtype.js";
+import { type StorageArray, allocArray } from "../core/dtype.js";
 import { contiguousStrides } from "../core/shape.js";
 import { type Layout, strided } from "../core/layout.js";
 import { record } from "../autograd/record.js";
@@ -63,11 +63,11 @@ function dataPtr(self: Tensor): number {
   const memory = self.storage._memory;
   let id = bufferIds.get(memory);
   if (id === undefined) bufferIds.set(memory, id = nextBufferId++);
-  const viewStart = self.device.type === "cpu" ? self.storage.data.byteOffset : 0;
+  const viewStart = self.device.type === "cpu" ? self.storage._array.byteOffset : 0;
   return id * 2 ** 32 + viewStart + self._offset * self.dtype.itemsize;
 }
 
-const sharedMemory = (t: Tensor): boolean => typeof SharedArrayBuffer !== "undefined" && t.storage.data.buffer instanceof SharedArrayBuffer;
+const sharedMemory = (t: Tensor): boolean => typeof SharedArrayBuffer !== "undefined" && t.storage._array.buffer instanceof SharedArrayBuffer;
 
 function isShared(self: Tensor): boolean {
   if (arguments.length > 1) checkArgs("is_shared", arguments, 1);
@@ -78,30 +78,21 @@ function shareMemory_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("share_memory_", arguments, 1);
   if (self.device.type !== "cpu" || sharedMemory(self)) return self;
   if (typeof SharedArrayBuffer === "undefined") throw new Error("share_memory_: this JS environment has no SharedArrayBuffer (a browser page needs cross-origin isolation)");
-  const old = self.storage.data;
-  const shared = arrayOver(self.dtype, new SharedArrayBuffer(old.byteLength), old.length);
+  const old = self.storage._array;
+  const shared = new (old.constructor as new (b: ArrayBufferLike) => StorageArray)(new SharedArrayBuffer(old.byteLength));
   (shared as Float32Array).set(old as Float32Array);
-  replaceData(self.storage, shared);
+  self.storage._replaceArray(shared);
   return self;
-}
-
-/**
- * Gives a storage new memory (every tensor over it follows, as PyTorch's storages are resized in
- * place). The caching allocator never takes the new buffer back.
- */
-function replaceData(storage: Storage, data: Storage["data"]): void {
-  storage._pooled = false;
-  (storage as { data: Storage["data"] }).data = data;
 }
 
 /** Grows a CPU storage to `n` elements, keeping its values (the new ones are zero). */
 function ensureCapacity(op: string, t: Tensor, n: number): void {
   if (t.device.type !== "cpu") throw notImplementedOnDevice(op);
-  const old = t.storage.data;
-  if (n <= old.length) return;
+  const old = t.storage._array;
+  if (n * t.dtype.itemsize <= old.byteLength) return;
   const grown = allocArray(t.dtype, n);
   (grown as Float32Array).set(old as Float32Array);
-  replaceData(t.storage, grown);
+  t.storage._replaceArray(grown);
 }
 
 function checkResizable(self: Tensor): void {

@@ -3,7 +3,7 @@
 // torch.is_distributed sits here too: another question about a tensor's kind.
 
 import { Tensor } from "../core/tensor.js";
-import { ALL_DTYPES, scalarTypeName, setDefaultDtype } from "../core/dtype.js";
+import { ALL_DTYPES, DType, scalarTypeName, setDefaultDtype } from "../core/dtype.js";
 import { checkTensor } from "./args.js";
 
 /**
@@ -19,7 +19,7 @@ export function typename(obj: unknown): string {
   if (typeof obj === "boolean") return "bool";
   if (typeof obj === "string") return "str";
   if (Array.isArray(obj)) return "list";
-  if (ALL_DTYPES.includes(obj as never)) return "torch.dtype";
+  if (obj instanceof DType) return "torch.dtype";
   if (typeof obj === "function") return "function";
   return (obj as object).constructor?.name ?? "object";
 }

@@ -24,6 +24,7 @@ import { kernels } from "../../backends/kernels.js";
 import { type Fold2dParams, fold2d, foldShape, unfold2d, unfoldShape } from "../../backends/js/im2col.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 import { notImplementedFor } from "../../ops/pointwise-util.js";
+import { fromParts, parts } from "../../ops/complex-arith.js";
 
 export type IntOrTuple = number | number[];
 
@@ -32,6 +33,7 @@ export type IntOrTuple = number | number[];
 const C_TYPE_NAMES: Record<string, string> = {
   float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char",
   uint8: "unsigned char", int16: "short", int32: "int", int64: "long", bool: "bool",
+  complex64: "c10::complex<float>", complex128: "c10::complex<double>",
 };
 
 /** The dtype kernels compute in: float64 stays, 16-bit floats run in float32, integers in float64 (exact). */
@@ -189,6 +191,21 @@ function optionalTensor(op: string, name: string, v: unknown, position: number):
 
 // ---- convolution ------------------------------------------------------------------------------
 
+/**
+ * A complex convolution as four real ones over the parts: (xr*wr - xi*wi) + i (xr*wi + xi*wr),
+ * the bias's parts added to each (PyTorch computes complex convolutions the same way).
+ */
+function complexConv(x: Tensor, w: Tensor, bias: Tensor | null, conv: (x: Tensor, w: Tensor, b: Tensor | null) => Tensor): Tensor {
+  const [xr, xi] = parts(x), [wr, wi] = parts(w);
+  const [br, bi] = bias ? parts(bias) : [null, null];
+  return fromParts(conv(xr, wr, br).sub(conv(xi, wi, null)), conv(xr, wi, bi).add(conv(xi, wr, null)));
+}
+
+/** Bound arguments as an options object again (undefined entries dropped). */
+function definedOptions(a: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined));
+}
+
 function convPublic(op: string, k: number, input: unknown, weight: unknown, args: readonly unknown[]): Tensor {
   const x0 = requireTensor(op, "input", input, 1);
   const w = requireTensor(op, "weight", weight, 2);
@@ -199,6 +216,7 @@ function convPublic(op: string, k: number, input: unknown, weight: unknown, args
   const groups = checkGroups(op, a.groups ?? 1);
   const { x, unbatched } = batchify(op, x0, k);
   checkDtypes(op, x, w, bias);
+  if (x.dtype.isComplex) return complexConv(x0, w, bias, (xp, wp, bp) => convPublic(op, k, xp, wp, [definedOptions({ ...a, bias: bp })]));
   let padding: number[];
   let trim: number[] = [];
   if (typeof a.padding === "string") {
@@ -258,10 +276,11 @@ function convTransposePublic(op: string, k: number, input: unknown, weight: unkn
   const groups = checkGroups(op, a.groups ?? 1);
   const { x, unbatched } = batchify(op, x0, k);
   // PyTorch's slow transposed kernels (conv_transpose1d runs the 2-d one) take int64 among the integers, no other.
-  if (w.dtype === x.dtype && !x.dtype.isFloatingPoint && x.dtype.name !== "int64") {
+  if (w.dtype === x.dtype && !x.dtype.isFloatingPoint && !x.dtype.isComplex && x.dtype.name !== "int64") {
     throw notImplementedFor(`slow_conv_transpose${k === 3 ? 3 : 2}d_out_cpu`, x.dtype);
   }
   checkDtypes(op, x, w, bias);
+  if (x.dtype.isComplex) return complexConv(x0, w, bias, (xp, wp, bp) => convTransposePublic(op, k, xp, wp, [definedOptions({ ...a, bias: bp })]));
   const g = convTransposeGeometry(x.shape, w.shape, { stride, padding, dilation, groups, outputPadding });
   checkBias(w, bias, g.inChannels, true);
   const y = convPrimitive("input", x, w, bias, g, FORWARD_NODE);
@@ -335,6 +354,8 @@ export function unfold(input: Tensor, ...args: UnfoldArgs): Tensor {
   const x = requireTensor("unfold", "input", input, 1);
   const a = bindArgs("unfold", args, ["kernelSize", "dilation", "padding", "stride"], [], 1);
   const p = foldParams("unfold", a);
+  // Complex: the same patches of each part (a copy of elements, linear in each).
+  if (x.dtype.isComplex) { const [re, im] = parts(x); return fromParts(unfoldOp(re, p), unfoldOp(im, p)); }
   if (!x.dtype.isFloatingPoint) throw notImplementedFor("im2col_out_cpu", x.dtype);
   const out = unfoldOp(x, p);
   if (tracing.on) traceOp("unfold", [x], out, { ...p });
@@ -348,6 +369,7 @@ export function fold(input: Tensor, ...args: FoldArgs): Tensor {
   if (a.outputSize === undefined) throw new Error("fold() missing 1 required positional argument: 'output_size'");
   const outputSize = pair("fold", "output_size", a.outputSize);
   const p = foldParams("fold", a);
+  if (x.dtype.isComplex) { const [re, im] = parts(x); return fromParts(foldOp(re, outputSize, p), foldOp(im, outputSize, p)); }
   if (!x.dtype.isFloatingPoint) throw notImplementedFor("col2im_out_cpu", x.dtype);
   const out = foldOp(x, outputSize, p);
   if (tracing.on) traceOp("fold", [x], out, { ...p, outputSize });
