@@ -86,7 +86,11 @@ function oneDim(op: string, x: Tensor, args: readonly unknown[]): { n: number; d
   const a = bindArgs(op, args, ["n", "dim", "norm"], [], 1);
   const dim = normalizeDim(a.dim === undefined ? -1 : checkInt(op, "dim", a.dim), x.dim());
   const given = a.n !== undefined && a.n !== null;
-  const n = given ? checkInt(op, "n", a.n) : x.dim() === 0 ? 0 : x.shape[dim]!;
+  if (x.dim() === 0) {
+    if (given) throw new Error(`dimension specified as ${a.dim ?? -1} but tensor has no dimensions`);
+    throw invalidPoints(0);
+  }
+  const n = given ? checkInt(op, "n", a.n) : x.shape[dim]!;
   return { n, dim, norm: a.norm, given };
 }
 
@@ -95,6 +99,8 @@ function manyDims(op: string, x: Tensor, args: readonly unknown[], defaultDims: 
   const a = bindArgs(op, args, ["s", "dim", "norm"], [], 1);
   const ndim = x.dim();
   const s = a.s === undefined || a.s === null ? null : listOfInts(op, "s", a.s);
+  // The 2-d forms' dim has a default but no None (PyTorch's signature: int[1] dim=[-2,-1]).
+  if (a.dim === null && defaultDims !== null) throw new Error(`${op}(): argument 'dim' must be tuple of ints, not None`);
   const dimArg = a.dim === undefined ? defaultDims : a.dim === null ? null : listOfInts(op, "dim", a.dim);
   let dims: number[];
   if (dimArg !== null) {
