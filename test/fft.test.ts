@@ -140,6 +140,7 @@ test("PyTorch's errors for bad n, dim, norm, s and dtypes", () => {
     [() => torch.stft(torch.randn([20]), 8), /stft requires the return_complex parameter be given for real inputs/],
     [() => torch.stft(torch.randn([20]), 8, { winLength: 10, returnComplex: true }), /stft\(torch\.FloatTensor\[28\], n_fft=8, hop_length=2, win_length=10, .*: expected 0 < win_length <= n_fft, but got win_length=10$/],
     [() => torch.stft(torch.randn([20]), 30, { center: false, returnComplex: true }), /expected 0 < n_fft < 20, but got n_fft=30$/],
+    [() => torch.stft(torch.randn([5]), 12, { returnComplex: true }), "Argument #4: Padding size should be less than the corresponding input dimension, but got: padding (6, 6) at dimension 2 of input [1, 1, 5]"],
     [() => torch.stft(torch.randn([20]), 8, { hopLength: 0, returnComplex: true }), /expected hop_length > 0, but got hop_length=0$/],
     [() => torch.stft(torch.randn([20]), 8, { window: torch.ones([7]), returnComplex: true }), /expected a 1D window tensor of size equal to win_length=8, but got window with size \[7\]$/],
     [() => torch.stft(z.flatten(), 8, { onesided: true, returnComplex: true }), "Cannot have onesided output if window or input is complex"],
