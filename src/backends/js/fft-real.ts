@@ -8,7 +8,7 @@ import { type FloatArray, checkLength, cosSin2Pi, planFor, runPlan } from "./fft
 
 /** e^{-2πi·k/n} for k < n/2 (interleaved), per even n. */
 const halfTwiddles = new Map<number, Float64Array>();
-const TWIDDLE_CACHE_LIMIT = 64;
+const TWIDDLE_CACHE_LIMIT = 16;
 
 function twiddlesFor(n: number): Float64Array {
   let tw = halfTwiddles.get(n);

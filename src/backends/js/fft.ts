@@ -163,12 +163,21 @@ function makeBluesteinPlan(n: number): BluesteinPlan {
       kernel[2 * (m - j) + 1] = kernel[2 * j + 1]!;
     }
   }
-  const kernelSpectrum = Float64Array.from(runMixedRadix(inner));
+  const kernelSpectrum = runMixedRadix(inner).slice();
   return { kind: "bluestein", n, chirp, kernelSpectrum, inner, work: new Float64Array(2 * n) };
 }
 
+/** Plans by length; the oldest go first once all of them hold more than 2^23 numbers (64 MB). */
 const planCache = new Map<number, Plan>();
-const PLAN_CACHE_LIMIT = 64;
+const PLAN_CACHE_NUMBERS = 1 << 23;
+let cachedNumbers = 0;
+
+function planNumbers(plan: Plan): number {
+  if (plan.kind === "bluestein") return plan.chirp.length + plan.kernelSpectrum.length + plan.work.length + planNumbers(plan.inner);
+  let total = plan.work.length + plan.scratch.length;
+  for (const stage of plan.stages) total += stage.twiddles.length + 4 * stage.radix;
+  return total;
+}
 
 /** The cached plan of length n (twiddles, scratch), made on first use. */
 export function planFor(n: number): Plan {
@@ -178,8 +187,13 @@ export function planFor(n: number): Plan {
   // pocketfft's rule: Bluestein runs two transforms of the longer length, plus its overhead.
   const bluestein = n > 5 ? 2 * mixedRadixCost(smoothLength(2 * n - 1)) * 1.5 : Infinity;
   const plan = bluestein < direct ? makeBluesteinPlan(n) : makeMixedRadixPlan(n);
-  if (planCache.size >= PLAN_CACHE_LIMIT) planCache.delete(planCache.keys().next().value!);
   planCache.set(n, plan);
+  cachedNumbers += planNumbers(plan);
+  for (const [length, old] of planCache) {
+    if (cachedNumbers <= PLAN_CACHE_NUMBERS || length === n) break;
+    planCache.delete(length);
+    cachedNumbers -= planNumbers(old);
+  }
   return plan;
 }
 
