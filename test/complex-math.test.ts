@@ -1,0 +1,112 @@
+// Complex math against PyTorch 1.13: values and gradients from test/fixtures/complex/math.json
+// (made by math.py next to it), errors and predicates as PyTorch words them.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as torch from "../src/index.js";
+
+const { Complex } = torch;
+const c = (re: number, im: number) => new Complex(re, im);
+type Tensor = torch.Tensor;
+
+interface Encoded { shape: number[]; dtype: string; pairs?: number[]; values?: (number | boolean)[] }
+interface Case { name: string; inputs: Encoded[]; out: Encoded; node: string | null; grads?: Encoded[] }
+const fixture = JSON.parse(readFileSync(new URL("./fixtures/complex/math.json", import.meta.url), "utf8")) as { cases: Case[] };
+
+function decode(e: Encoded): Tensor {
+  const dtype = e.dtype as torch.DTypeName;
+  if (e.pairs) return torch.viewAsComplex(torch.tensor(e.pairs, { dtype: torch.float64 }).reshape([...e.shape, 2])).to(dtype);
+  return torch.tensor(e.values as number[], { dtype: torch.float64 }).reshape(e.shape).to(dtype);
+}
+const numbers = (t: Tensor): number[] => (t.dtype.isComplex ? torch.viewAsReal(t.to(torch.complex128)) : t.to(torch.float64)).flatten().tolist() as number[];
+
+function assertClose(what: string, actual: Tensor, expected: Encoded, tol: number): void {
+  assert.equal(actual.dtype.name, expected.dtype, `${what}: dtype`);
+  assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
+  const a = numbers(actual), e = expected.pairs ?? (expected.values as number[]);
+  a.forEach((v, i) => {
+    const x = e[i]!;
+    const ok = Number.isNaN(x) ? Number.isNaN(v) : !Number.isFinite(x) ? v === x : Math.abs(v - x) <= tol * (1 + Math.abs(x));
+    assert.ok(ok, `${what}[${i}]: ${v} vs ${x}`);
+  });
+}
+
+const unary = (name: string) => (z: Tensor) => (torch as unknown as Record<string, (t: Tensor) => Tensor>)[name]!(z);
+const WHERE_MASK = () => torch.tensor([[true, false, true], [false, false, true]]);
+const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
+  "pow/scalar2.5": (a) => torch.pow(a!, 2.5),
+  "pow/scalar2": (a) => torch.pow(a!, 2),
+  "pow/scalar-1": (a) => torch.pow(a!, -1),
+  "pow/scalar0": (a) => torch.pow(a!, 0),
+  "pow/complexscalar": (a) => torch.pow(a!, c(0.5, -1.5)),
+  "pow/tensors": (a, b) => torch.pow(a!, b!),
+  "pow/broadcast": (a, b) => torch.pow(a!, b!),
+  "pow/number**z": (a) => torch.pow(2.0, a!),
+  "pow/complex**z": (a) => torch.pow(c(0.5, 1), a!),
+  "pow/real**complexscalar": (a) => torch.pow(a!, c(0.5, 1)),
+  "pow/real**complextensor": (a, b) => torch.pow(a!, b!),
+  where: (a, b) => torch.where(WHERE_MASK(), a!, b!),
+};
+
+for (const k of fixture.cases) {
+  test(`complex ${k.name}: value, dtype and gradient as PyTorch`, () => {
+    const f = OPS[k.name] ?? unary(k.name.split("/")[0]!);
+    const inputs = k.inputs.map((e) => decode(e).requiresGrad_(true));
+    const out = f(...inputs);
+    const tol = k.inputs.some((e) => e.dtype === "complex64") ? 2e-5 : 1e-10;
+    assertClose("value", out, k.out, tol);
+    if (!k.grads) return;
+    const loss = out.dtype.isComplex ? torch.viewAsReal(out).pow(2).sum() : out.pow(2).sum();
+    const grads = torch.autograd.grad(loss, inputs);
+    grads.forEach((g, i) => assertClose(`grad ${i}`, g!, k.grads![i]!, tol * 10));
+  });
+}
+
+test("complex ops PyTorch refuses keep its errors", () => {
+  const z = torch.tensor([c(1, 2), c(-0.5, 0)]);
+  assert.throws(() => z.sign(), /Unlike NumPy, torch.sign is not intended to support complex numbers. Please use torch.sgn instead./);
+  assert.throws(() => z.abs_(), /In-place abs is not supported for complex tensors./);
+  assert.throws(() => z.expm1(), /"expm1_vml_cpu" not implemented for 'ComplexFloat'/);
+  assert.throws(() => z.log1p(), /"log1p_vml_cpu" not implemented for 'ComplexFloat'/);
+  assert.throws(() => z.exp2(), /"exp2" not implemented for 'ComplexFloat'/);
+  assert.throws(() => z.floor(), /floor is not supported for complex inputs/);
+  assert.throws(() => z.lt(z), /"lt_cpu" not implemented for 'ComplexFloat'/);
+  assert.throws(() => z.ge(1), /"ge_cpu" not implemented for 'ComplexFloat'/);
+  assert.throws(() => torch.isposinf(z), /isposinf does not support complex inputs./);
+  assert.throws(() => torch.isneginf(z), /isneginf does not support complex inputs./);
+  assert.throws(() => z.signbit(), /signbit is not implemented for complex tensors./);
+  assert.throws(() => torch.isclose(z, z.to(torch.complex128)), /ComplexFloat did not match ComplexDouble/);
+});
+
+test("complex in-place forms: values, and sgn_ / sqrt_ / exp_ / pow_ keep the dtype", () => {
+  const z = torch.tensor([c(3, 4), c(0, 0)]);
+  z.sgn_();
+  assert.deepEqual(numbers(z).map((v) => Math.round(v * 1e4) / 1e4), [0.6, 0.8, 0, 0]);
+  const w = torch.tensor([c(-4, 0)], { dtype: torch.complex128 });
+  w.sqrt_();
+  assert.deepEqual(numbers(w), [0, 2]);
+  w.pow_(2).exp_();
+  assert.ok(Math.abs(numbers(w)[0]! - Math.exp(-4)) < 1e-12);
+  assert.equal(w.dtype, torch.complex128);
+});
+
+test("complex predicates, eq / ne / equal, isclose / allclose as PyTorch", () => {
+  const n = NaN, inf = Infinity;
+  const a = torch.tensor([c(n, 0), c(1, inf), c(1, 1), c(1, 1), c(inf, 0)]);
+  const b = torch.tensor([c(n, 0), c(1, inf), c(1, 1.000001), c(1, 2), c(inf, 0)]);
+  const bools = (t: Tensor) => t.tolist() as boolean[];
+  assert.deepEqual(bools(a.isnan()), [true, false, false, false, false]);
+  assert.deepEqual(bools(a.isinf()), [false, true, false, false, true]);
+  assert.deepEqual(bools(a.isfinite()), [false, false, true, true, false]);
+  assert.deepEqual(bools(a.isreal()), [true, false, false, false, true]);
+  assert.deepEqual(bools(torch.eq(a, b)), [false, true, false, false, true]);
+  assert.deepEqual(bools(a.ne(b)), [true, false, true, true, false]);
+  assert.deepEqual(bools(torch.eq(a, c(1, 1))), [false, false, true, true, false]);
+  assert.deepEqual(bools(torch.eq(torch.tensor([1, 2]), c(1, 0))), [true, false]);
+  assert.equal(torch.equal(a, a), false);
+  assert.equal(torch.equal(b.narrow(0, 1, 4), b.narrow(0, 1, 4)), true);
+  assert.deepEqual(bools(torch.isclose(a, b)), [false, true, true, false, true]);
+  assert.deepEqual(bools(torch.isclose(a, b, { equalNan: true })), [true, true, true, false, true]);
+  assert.equal(torch.allclose(a.narrow(0, 1, 2), b.narrow(0, 1, 2)), true);
+  assert.equal(torch.allclose(a, b, { equalNan: true }), false);
+});
