@@ -46,6 +46,33 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   "pow/real**complexscalar": (a) => torch.pow(a!, c(0.5, 1)),
   "pow/real**complextensor": (a, b) => torch.pow(a!, b!),
   where: (a, b) => torch.where(WHERE_MASK(), a!, b!),
+  sum: (a) => torch.sum(a!),
+  "sum/dim1": (a) => torch.sum(a!, 1),
+  "sum/dim-1keep": (a) => torch.sum(a!, -1, true),
+  "sum/dims01": (a) => torch.sum(a!, [0, 1]),
+  "sum/c64": (a) => torch.sum(a!, 0),
+  "sum/dtype": (a) => torch.sum(a!, 0, { dtype: torch.complex128 }),
+  mean: (a) => torch.mean(a!),
+  "mean/dim0": (a) => torch.mean(a!, 0),
+  prod: (a) => torch.prod(a!),
+  "prod/dim1": (a) => torch.prod(a!, 1),
+  "prod/dim0keep": (a) => torch.prod(a!, 0, true),
+  "prod/odd": (a) => torch.prod(a!),
+  "cumsum/dim1": (a) => torch.cumsum(a!, 1),
+  "cumsum/dim0": (a) => torch.cumsum(a!, 0),
+  "cumprod/dim1": (a) => torch.cumprod(a!, 1),
+  "cumprod/odd": (a) => torch.cumprod(a!, 0),
+  var: (a) => torch.var(a!),
+  "var/dim1": (a) => torch.var(a!, 1),
+  "var/biased": (a) => torch.var(a!, 0, { unbiased: false }),
+  std: (a) => torch.std(a!),
+  "std/dim0keep": (a) => torch.std(a!, 0, { keepdim: true }),
+  "std/c64": (a) => torch.std(a!, 1),
+  norm: (a) => torch.norm(a!),
+  "norm/p1dim1": (a) => torch.norm(a!, 1, 1),
+  "vector_norm/ord3": (a) => torch.linalg.vectorNorm(a!, 3),
+  "vector_norm/inf": (a) => torch.linalg.vectorNorm(a!, Infinity, { dim: 1 }),
+  "linalg.norm": (a) => torch.linalg.norm(a!),
 };
 
 for (const k of fixture.cases) {
@@ -109,4 +136,17 @@ test("complex predicates, eq / ne / equal, isclose / allclose as PyTorch", () =>
   assert.deepEqual(bools(torch.isclose(a, b, { equalNan: true })), [true, true, true, false, true]);
   assert.equal(torch.allclose(a.narrow(0, 1, 2), b.narrow(0, 1, 2)), true);
   assert.equal(torch.allclose(a, b, { equalNan: true }), false);
+});
+
+test("complex reductions: nansum refuses, cumsum keeps the complex dtype, varMean / stdMean", () => {
+  const z = torch.tensor([c(1, 2), c(-3, 0.5), c(0, 1)]);
+  assert.throws(() => z.nansum(), /nansum does not support complex inputs/);
+  assert.equal(z.cumsum(0).dtype, torch.complex64);
+  assert.deepEqual(numbers(z.cumsum(0)), [1, 2, -2, 2.5, -2, 3.5]);
+  const [v, m] = torch.varMean(z);
+  assert.equal(v!.dtype, torch.float32);
+  assert.ok(Math.abs((v!.item() as number) - 4.91667) < 1e-5);
+  assert.deepEqual(numbers(m!).map((x) => Math.round(x * 1e5) / 1e5), [-0.66667, 1.16667]);
+  assert.ok(Math.abs((torch.stdMean(z)[0]!.item() as number) - 2.21736) < 1e-5);
+  assert.throws(() => z.logsumexp(0), /logsumexp\(\): Expected floating point type for result tensor, but got: ComplexFloat/);
 });

@@ -22,6 +22,7 @@ import { tryNativeByteReduce } from "./native-masks.js";
 import { tryNativeLogsumexp, tryNativeSelect } from "./native-index.js";
 import { type KthPick, tryNativeKth } from "./native-kth.js";
 
+import { complexProd, complexVar } from "./complex-reduce.js";
 import { hasOut, withOut, type OutOption, type OutPairOption } from "./out.js";
 /**
  * Large contiguous float tensors reduce faster as a few native passes (max, exp, sum...) than in
@@ -98,6 +99,7 @@ export function prod(input: Tensor, ...args: Args<[dim?: number, keepdim?: boole
   let x = input;
   let outDtype = input.dtype.isFloatingPoint ? input.dtype : int64;
   if (o.dtype !== undefined && o.dtype !== null) { outDtype = toDType(o.dtype as DTypeLike); x = castTo(input, outDtype); }
+  if (x.dtype.isComplex) return complexProd(x, dims ? dims[0]! : null, keepdim);
   const plan = planReduce("prod", x, dims, keepdim);
   if (onDevice(x)) return deviceOp("prod", "prod")(x, plan.dims, keepdim, outDtype, dims === null);
   const out = outDtype === int64 && !x.dtype.isFloatingPoint
@@ -314,6 +316,7 @@ function varCore(op: string, input: Tensor, dims: number[] | null, correction: n
 
 export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions & OutOption>): Tensor {
   if (hasOut(args)) return withOut("var", args, (rest) => var_(input, ...(rest as [])));
+  if (input.dtype.isComplex) return complexVar(input, (part) => var_(part, ...args));
   const { dims, correction, keepdim } = varArgs("var", args);
   const { v, plan } = varCore("var", input, dims, correction, keepdim);
   const inShape = input.shape;
@@ -327,6 +330,7 @@ export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolea
 
 export function std(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions & OutOption>): Tensor {
   if (hasOut(args)) return withOut("std", args, (rest) => std(input, ...(rest as [])));
+  if (input.dtype.isComplex) return complexVar(input, (part) => var_(part, ...args)).sqrt();
   const { dims, correction, keepdim } = varArgs("std", args);
   const { v, plan } = varCore("std", input, dims, correction, keepdim);
   const out = v.detach().sqrt();
@@ -357,6 +361,7 @@ export function stdMean(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boo
 export function logsumexp(input: Tensor, ...args: Args<[dim: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
   if (hasOut(args)) return withOut("logsumexp", args, (rest) => logsumexp(input, ...(rest as [never])));
   const { dims, keepdim } = dimKeep("logsumexp", args);
+  if (input.dtype.isComplex) throw new Error(`logsumexp(): Expected floating point type for result tensor, but got: ${kernelTypeName(input.dtype)}`);
   const x = input.dtype.isFloatingPoint ? input : castTo(input, getDefaultDtype());
   const plan = planReduce("logsumexp", x, dims, keepdim);
   const out = onDevice(x) ? deviceOp("logsumexp")(x, plan.dims, keepdim) : tryNativeLogsumexp(x, plan.dims, plan.outShape) ?? (nativePasses(x) ? noGrad(() => {
@@ -393,6 +398,7 @@ export type NormOrd = number | "fro" | "nuc" | null;
 
 /** p-norm over dims with PyTorch's gradient (zero where the norm is zero). */
 export function vectorNormImpl(x: Tensor, p: number, dims: number[] | null, keepdim: boolean): Tensor {
+  if (x.dtype.isComplex) return vectorNormImpl(x.abs(), p, dims, keepdim);
   requireFloat("linalg.vector_norm", x);
   const plan = planReduce("norm", x, dims, keepdim);
   const out = onDevice(x) ? deviceOp("vectorNorm", "norm")(x, p, plan.dims, keepdim)
