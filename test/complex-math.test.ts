@@ -73,6 +73,22 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   "vector_norm/ord3": (a) => torch.linalg.vectorNorm(a!, 3),
   "vector_norm/inf": (a) => torch.linalg.vectorNorm(a!, Infinity, { dim: 1 }),
   "linalg.norm": (a) => torch.linalg.norm(a!),
+  mm: (a, b) => torch.mm(a!, b!),
+  "mm/c64": (a, b) => torch.mm(a!, b!),
+  "mm/transposed": (a, b) => torch.mm(a!.t(), b!.t()),
+  bmm: (a, b) => torch.bmm(a!, b!),
+  "matmul/3d2d": (a, b) => torch.matmul(a!, b!),
+  "matmul/1d1d": (a, b) => torch.matmul(a!, b!),
+  mv: (a, b) => torch.mv(a!, b!),
+  dot: (a, b) => torch.dot(a!, b!),
+  vdot: (a, b) => torch.vdot(a!, b!),
+  inner: (a, b) => torch.inner(a!, b!),
+  outer: (a, b) => torch.outer(a!, b!),
+  "einsum/ij,kj->ik": (a, b) => torch.einsum("ij,kj->ik", a!, b!),
+  "einsum/bij,bjk->bik": (a, b) => torch.einsum("bij,bjk->bik", a!, b!),
+  addmm: (c, a, b) => torch.addmm(c!, a!, b!, { beta: 0.5, alpha: 2 }),
+  "linalg.vecdot": (a, b) => torch.linalg.vecdot(a!, b!),
+  linear: (x, w, b) => torch.nn.functional.linear(x!, w!, b!),
 };
 
 for (const k of fixture.cases) {
