@@ -166,3 +166,16 @@ test("complex reductions: nansum refuses, cumsum keeps the complex dtype, varMea
   assert.ok(Math.abs((torch.stdMean(z)[0]!.item() as number) - 2.21736) < 1e-5);
   assert.throws(() => z.logsumexp(0), /logsumexp\(\): Expected floating point type for result tensor, but got: ComplexFloat/);
 });
+
+test("complex out= and double backward as PyTorch", () => {
+  const z = torch.tensor([[c(1, 2), c(0.5, -1)], [c(-1, 0.3), c(2, 2)]], { dtype: torch.complex128, requiresGrad: true });
+  const out = torch.empty([2, 2], { dtype: torch.complex128 });
+  torch.exp(z.detach(), { out } as never);
+  assertClose("exp out=", out, { shape: [2, 2], dtype: "complex128", pairs: [-1.1312, 2.4717, 0.8908, -1.3874, 0.3514, 0.1087, -3.0749, 6.7188] }, 1e-4);
+  // PyTorch 1.13: grad and grad of grad of sum |sin z|^2 (createGraph)
+  const s = torch.viewAsReal(z.sin()).pow(2).sum();
+  const [g] = torch.autograd.grad(s, [z], { createGraph: true });
+  const [gg] = torch.autograd.grad(torch.viewAsReal(g!).sum(), [z]);
+  assertClose("grad", g!, { shape: [2, 2], dtype: "complex128", pairs: [0.9093, 27.2899, 0.8415, -3.6269, -0.9093, 0.6367, -0.7568, 27.2899] }, 1e-4);
+  assertClose("grad of grad", gg!, { shape: [2, 2], dtype: "complex128", pairs: [-0.8323, 54.6165, 1.0806, 7.5244, -0.8323, 2.3709, -1.3073, 54.6165] }, 1e-4);
+});
