@@ -179,3 +179,13 @@ test("complex out= and double backward as PyTorch", () => {
   assertClose("grad", g!, { shape: [2, 2], dtype: "complex128", pairs: [0.9093, 27.2899, 0.8415, -3.6269, -0.9093, 0.6367, -0.7568, 27.2899] }, 1e-4);
   assertClose("grad of grad", gg!, { shape: [2, 2], dtype: "complex128", pairs: [-0.8323, 54.6165, 1.0806, 7.5244, -0.8323, 2.3709, -1.3073, 54.6165] }, 1e-4);
 });
+
+test("complex functions on the axes and branch cuts as PyTorch (signed zeros choose the side)", () => {
+  const z = torch.viewAsComplex(torch.tensor([[-4, -0], [-4, 0], [2, 0], [Infinity, 0], [0, Infinity]], { dtype: torch.float64 }));
+  assert.deepEqual(numbers(z.sqrt()), [0, -2, 0, 2, Math.SQRT2, 0, Infinity, 0, Infinity, Infinity]);
+  const asin = numbers(z.narrow(0, 2, 1).asin());
+  assert.ok(Math.abs(asin[0]! - Math.PI / 2) < 1e-15 && Math.abs(asin[1]! - 1.3169578969248164) < 1e-14, `${asin}`);
+  // sin(inf + 0j) = nan + 0j and sinh(0 + inf j) = 0 + nan j: no inf * 0 on the axes
+  assert.deepEqual(numbers(z.narrow(0, 3, 1).sin()), [NaN, 0]);
+  assert.deepEqual(numbers(z.narrow(0, 4, 1).sinh()), [0, NaN]);
+});

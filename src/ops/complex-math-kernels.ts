@@ -17,7 +17,11 @@ export function cexp(a: number, b: number): Pair {
 }
 export function clog(a: number, b: number): Pair { return [Math.log(Math.hypot(a, b)), Math.atan2(b, a)]; }
 
+/** Whether the sign bit of x is set (-0 too): the side of a branch cut a zero imaginary part is on. */
+const negative = (x: number): boolean => x < 0 || Object.is(x, -0);
+
 export function csqrt(a: number, b: number): Pair {
+  if (b === Infinity || b === -Infinity) return [Infinity, b];
   const r = Math.hypot(a, b);
   if (r === 0) return [0, b];
   if (a >= 0) {
@@ -25,18 +29,37 @@ export function csqrt(a: number, b: number): Pair {
     return [t, b / (2 * t)];
   }
   const t = Math.sqrt((r - a) / 2);
-  return [Math.abs(b) / (2 * t), b < 0 ? -t : t];
+  return [Math.abs(b) / (2 * t), negative(b) ? -t : t];
 }
 export function crsqrt(a: number, b: number): Pair { const [c, d] = csqrt(a, b); return cdiv(1, 0, c, d); }
 export function creciprocal(a: number, b: number): Pair { return cdiv(1, 0, a, b); }
 
-export function csin(a: number, b: number): Pair { return [Math.sin(a) * Math.cosh(b), Math.cos(a) * Math.sinh(b)]; }
-export function ccos(a: number, b: number): Pair { return [Math.cos(a) * Math.cosh(b), -Math.sin(a) * Math.sinh(b)]; }
-export function csinh(a: number, b: number): Pair { return [Math.sinh(a) * Math.cos(b), Math.cosh(a) * Math.sin(b)]; }
-export function ccosh(a: number, b: number): Pair { return [Math.cosh(a) * Math.cos(b), Math.sinh(a) * Math.sin(b)]; }
+// On the axes the other part is exactly 0 (C99's rule): no inf * 0 = NaN from the product forms.
+export function csin(a: number, b: number): Pair {
+  if (b === 0) return [Math.sin(a), b];
+  if (a === 0) return [a, Math.sinh(b)];
+  return [Math.sin(a) * Math.cosh(b), Math.cos(a) * Math.sinh(b)];
+}
+export function ccos(a: number, b: number): Pair {
+  if (b === 0) return [Math.cos(a), -b];
+  if (a === 0) return [Math.cosh(b), -a];
+  return [Math.cos(a) * Math.cosh(b), -Math.sin(a) * Math.sinh(b)];
+}
+export function csinh(a: number, b: number): Pair {
+  if (b === 0) return [Math.sinh(a), b];
+  if (a === 0) return [a, Math.sin(b)];
+  return [Math.sinh(a) * Math.cos(b), Math.cosh(a) * Math.sin(b)];
+}
+export function ccosh(a: number, b: number): Pair {
+  if (b === 0) return [Math.cosh(a), b];
+  if (a === 0) return [Math.cos(b), a];
+  return [Math.cosh(a) * Math.cos(b), Math.sinh(a) * Math.sin(b)];
+}
 
 /** tanh(a+ib) = (sinh 2a + i sin 2b) / (cosh 2a + cos 2b); past |a| = 20 the real part is ±1. */
 export function ctanh(a: number, b: number): Pair {
+  if (b === 0) return [Math.tanh(a), b];
+  if (a === 0) return [a, Math.tan(b)];
   if (Math.abs(a) > 20) return [Math.sign(a), 4 * Math.sin(b) * Math.cos(b) * Math.exp(-2 * Math.abs(a))];
   const den = Math.cosh(2 * a) + Math.cos(2 * b);
   return [Math.sinh(2 * a) / den, Math.sin(2 * b) / den];
@@ -46,6 +69,7 @@ export function ctan(a: number, b: number): Pair { const [p, q] = ctanh(-b, a); 
 
 /** asinh z = log(z + sqrt(z^2 + 1)), on the right half-plane (odd: the left one by symmetry, no cancellation). */
 export function casinh(a: number, b: number): Pair {
+  if (b === 0) return [Math.asinh(a), b];
   if (a < 0 || (a === 0 && b < 0)) { const [p, q] = casinh(-a, -b); return [-p, -q]; }
   const [s, t] = csqrt(a * a - b * b + 1, 2 * a * b);
   return clog(a + s, b + t);
