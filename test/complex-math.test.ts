@@ -89,6 +89,10 @@ const OPS: Record<string, (...xs: Tensor[]) => Tensor> = {
   addmm: (c, a, b) => torch.addmm(c!, a!, b!, { beta: 0.5, alpha: 2 }),
   "linalg.vecdot": (a, b) => torch.linalg.vecdot(a!, b!),
   linear: (x, w, b) => torch.nn.functional.linear(x!, w!, b!),
+  addmv: (c, a, b) => torch.addmv(c!, a!, b!, { beta: 0.5, alpha: 2 }),
+  baddbmm: (c, a, b) => torch.baddbmm(c!, a!, b!),
+  trace: (a) => torch.trace(a!),
+  "einsum/ii->i": (a) => torch.einsum("ii->i", a!),
 };
 
 for (const k of fixture.cases) {
