@@ -9,6 +9,8 @@ import { copyInto } from "./engine.js";
 import { rawPart, rawRealView } from "./complex-engine.js";
 import { asComplexTensor } from "./complex-arith.js";
 import { notImplementedFor } from "./pointwise-util.js";
+import { gradFor } from "./pointwise-engine.js";
+import { viewAsComplex } from "./complex-views.js";
 import type { TensorOrScalar } from "./promotion.js";
 
 /** eq / ne of operands whose promoted dtype is complex (a bool tensor); the ordering comparisons refuse. */
@@ -38,18 +40,10 @@ export function complexTest(op: string, z: Tensor): Tensor {
 export function complexWhere(condition: Tensor, input: TensorOrScalar, other: TensorOrScalar, dtype: DType): Tensor {
   const x = asComplexTensor(input, dtype), y = asComplexTensor(other, dtype);
   const pairs = rawRealView(x.detach()).where(condition.unsqueeze(-1), rawRealView(y.detach()));
-  const out = viewOfPairs(pairs, dtype);
+  // pairs needs no gradient: viewAsComplex records nothing here.
+  const out = viewAsComplex(pairs.contiguous());
   return record("WhereBackward0", [x, y], out, ([g]) => [
-    x.requiresGrad ? sumTo(g!.where(condition, 0), x) : null,
-    y.requiresGrad ? sumTo(g!.where(condition.logicalNot(), 0), y) : null,
+    x.requiresGrad ? gradFor(g!.where(condition, 0), x) : null,
+    y.requiresGrad ? gradFor(g!.where(condition.logicalNot(), 0), y) : null,
   ], [condition]);
-}
-
-function sumTo(g: Tensor, t: Tensor): Tensor { return g.sumToSize(t.shape); }
-
-/** A contiguous real tensor of shape [..., 2] as the complex tensor of `dtype` over its memory. */
-function viewOfPairs(pairs: Tensor, dtype: DType): Tensor {
-  const c = pairs.contiguous();
-  const storage = c.storage._reinterpret(dtype)!;
-  return new Tensor(storage, c._shape.slice(0, -1), c._strides.slice(0, -1).map((s) => s / 2), c._offset / 2);
 }

@@ -24,7 +24,7 @@ interface ComplexUnarySpec {
   vjp: (g: Tensor, z: Tensor, out: Tensor) => Tensor;
 }
 
-const I = (z: Tensor): Tensor => z.mul(z);
+const squared = (z: Tensor): Tensor => z.mul(z);
 /** grad * d.conj(): the chain rule of a holomorphic function whose derivative is d. */
 const times = (g: Tensor, d: Tensor): Tensor => g.mul(d.conj());
 
@@ -50,17 +50,17 @@ const UNARY: Record<string, ComplexUnarySpec> = {
   reciprocal: { node: "ReciprocalBackward0", f: K.creciprocal, vjp: (g, _z, out) => times(g, out.mul(out).neg()) },
   sin: { node: "SinBackward0", f: K.csin, vjp: (g, z) => times(g, z.cos()) },
   cos: { node: "CosBackward0", f: K.ccos, vjp: (g, z) => times(g, z.sin().neg()) },
-  tan: { node: "TanBackward0", f: K.ctan, vjp: (g, _z, out) => times(g, I(out).add(1)) },
+  tan: { node: "TanBackward0", f: K.ctan, vjp: (g, _z, out) => times(g, squared(out).add(1)) },
   sinh: { node: "SinhBackward0", f: K.csinh, vjp: (g, z) => times(g, z.cosh()) },
   cosh: { node: "CoshBackward0", f: K.ccosh, vjp: (g, z) => times(g, z.sinh()) },
-  tanh: { node: "TanhBackward0", f: K.ctanh, vjp: (g, _z, out) => times(g, I(out).neg().add(1)) },
-  asin: { node: "AsinBackward0", f: K.casin, vjp: (g, z) => times(g, I(z).neg().add(1).rsqrt()) },
-  acos: { node: "AcosBackward0", f: K.cacos, vjp: (g, z) => times(g, I(z).neg().add(1).rsqrt().neg()) },
-  atan: { node: "AtanBackward0", f: K.catan, vjp: (g, z) => g.div(I(z).add(1).conj()) },
-  asinh: { node: "AsinhBackward0", f: K.casinh, vjp: (g, z) => times(g, I(z).add(1).rsqrt()) },
+  tanh: { node: "TanhBackward0", f: K.ctanh, vjp: (g, _z, out) => times(g, squared(out).neg().add(1)) },
+  asin: { node: "AsinBackward0", f: K.casin, vjp: (g, z) => times(g, squared(z).neg().add(1).rsqrt()) },
+  acos: { node: "AcosBackward0", f: K.cacos, vjp: (g, z) => times(g, squared(z).neg().add(1).rsqrt().neg()) },
+  atan: { node: "AtanBackward0", f: K.catan, vjp: (g, z) => g.div(squared(z).add(1).conj()) },
+  asinh: { node: "AsinhBackward0", f: K.casinh, vjp: (g, z) => times(g, squared(z).add(1).rsqrt()) },
   // 1 / (sqrt(z - 1) sqrt(z + 1)), not rsqrt(z^2 - 1): the two differ in sign off the right half-plane
   acosh: { node: "AcoshBackward0", f: K.cacosh, vjp: (g, z) => g.div(z.sub(1).sqrt().mul(z.add(1).sqrt()).conj()) },
-  atanh: { node: "AtanhBackward0", f: K.catanh, vjp: (g, z) => g.div(I(z).neg().add(1).conj()) },
+  atanh: { node: "AtanhBackward0", f: K.catanh, vjp: (g, z) => g.div(squared(z).neg().add(1).conj()) },
   sigmoid: { node: "SigmoidBackward0", f: K.csigmoid, vjp: (g, _z, out) => times(g, out.neg().add(1).mul(out)) },
 };
 
