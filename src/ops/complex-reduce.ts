@@ -1,11 +1,16 @@
-// Reductions and scans of complex tensors, composed from real ops on the parts (so the gradients
-// follow PyTorch's convention by themselves): sum / mean / cumsum over the real view, prod and
-// cumprod as log-depth trees of complex products. reduction.ts, reduction-more.ts and scan.ts hand
+// Reductions and scans of complex tensors over the real view or the parts: sum / mean / cumsum
+// reduce the real view (recorded with the real ops' gradients, which hold for complex too), prod
+// and cumprod are log-depth trees of complex products composed from real ops (their gradients
+// follow PyTorch's convention by themselves). reduction.ts, reduction-more.ts and scan.ts hand
 // complex inputs here.
 
 import type { Tensor } from "../core/tensor.js";
-import { planReduce } from "./reduce-engine.js";
-import { viewAsComplex, viewAsReal } from "./complex-views.js";
+import { numel } from "../core/shape.js";
+import { record } from "../autograd/record.js";
+import { noGrad } from "../autograd/grad-mode.js";
+import { expandReducedGrad, planReduce } from "./reduce-engine.js";
+import { rawRealView } from "./complex-engine.js";
+import { viewAsComplex } from "./complex-views.js";
 import { fromParts, parts } from "./complex-arith.js";
 import { cat } from "./shape-join.js";
 
@@ -16,12 +21,29 @@ function reducedDims(op: string, x: Tensor, dims: readonly number[] | null): num
   return planReduce(op, x, dims, false).dims;
 }
 
-/** sum (or mean) of a complex tensor over dims: the real view reduced over the same dims. */
+/**
+ * sum (or mean) of a complex tensor over dims: the real view reduced over the same dims, recorded
+ * as PyTorch's SumBackward / MeanBackward (its gradient is the real one's: g expanded).
+ */
 export function complexSumMean(op: "sum" | "mean", x: Tensor, dims: readonly number[] | null, keepdim: boolean): Tensor {
   const d = reducedDims(op, x, dims);
   if (d.length === 0) return x.clone();
-  const r = viewAsReal(x);
-  return viewAsComplex(op === "sum" ? r.sum(d, keepdim) : r.mean(d, keepdim));
+  const value = noGrad(() => {
+    const r = rawRealView(x);
+    return viewAsComplex((op === "sum" ? r.sum(d, keepdim) : r.mean(d, keepdim)).contiguous());
+  });
+  const inShape = x.shape, n = numel(d.map((i) => inShape[i]!));
+  const node = (op === "sum" ? "SumBackward" : "MeanBackward") + (dims === null ? "0" : "1");
+  return record(node, [x], value, ([g]) => {
+    const e = expandReducedGrad(g!, inShape, d, keepdim);
+    return [op === "sum" ? e : e.div(n)];
+  });
+}
+
+/** torch.cumsum's values for a complex tensor along a normalized dim (no autograd: cumsum records CumsumBackward0). */
+export function complexCumsumValue(x: Tensor, dim: number): Tensor {
+  if (x.dim() === 0) return x.detach().clone();
+  return noGrad(() => viewAsComplex(rawRealView(x).cumsum(dim).contiguous()));
 }
 
 /** (a + bi)(c + di) on parts. */
@@ -55,11 +77,6 @@ export function complexProd(x: Tensor, dim: number | null, keepdim: boolean): Te
   const d = reducedDims("prod", x, [dim])[0]!;
   const [re, im] = prodAlong(parts(x), d);
   return keepdim ? fromParts(re, im) : fromParts(re.squeeze(d), im.squeeze(d));
-}
-
-/** torch.cumsum of a complex tensor along a normalized dim. */
-export function complexCumsum(x: Tensor, dim: number): Tensor {
-  return x.dim() === 0 ? x.clone() : viewAsComplex(viewAsReal(x).cumsum(dim));
 }
 
 /** torch.cumprod of a complex tensor along a normalized dim: a Hillis-Steele scan of complex products. */
