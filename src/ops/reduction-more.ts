@@ -314,11 +314,19 @@ function varCore(op: string, input: Tensor, dims: number[] | null, correction: n
   return { v, mean: means, n, plan };
 }
 
+/**
+ * varCore of a complex input: the variances of the parts added (PyTorch's E|z - mean|^2, a real
+ * tensor); var_ and std record it with their own gradients, which hold for complex inputs too.
+ */
+function complexVarCore(input: Tensor, dims: number[] | null, correction: number, keepdim: boolean): { v: Tensor; plan: ReturnType<typeof planReduce> } {
+  const v = noGrad(() => complexVar(input.detach(), (part) => var_(part, { dim: dims, correction, keepdim })));
+  return { v, plan: planReduce("var", input, dims, keepdim) };
+}
+
 export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions & OutOption>): Tensor {
   if (hasOut(args)) return withOut("var", args, (rest) => var_(input, ...(rest as [])));
-  if (input.dtype.isComplex) return complexVar(input, (part) => var_(part, ...args));
   const { dims, correction, keepdim } = varArgs("var", args);
-  const { v, plan } = varCore("var", input, dims, correction, keepdim);
+  const { v, plan } = input.dtype.isComplex ? complexVarCore(input, dims, correction, keepdim) : varCore("var", input, dims, correction, keepdim);
   const inShape = input.shape;
   record("VarBackward0", [input], v, ([g]) => {
     const m = input.mean(plan.dims, true);
@@ -330,9 +338,8 @@ export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolea
 
 export function std(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions & OutOption>): Tensor {
   if (hasOut(args)) return withOut("std", args, (rest) => std(input, ...(rest as [])));
-  if (input.dtype.isComplex) return complexVar(input, (part) => var_(part, ...args)).sqrt();
   const { dims, correction, keepdim } = varArgs("std", args);
-  const { v, plan } = varCore("std", input, dims, correction, keepdim);
+  const { v, plan } = input.dtype.isComplex ? complexVarCore(input, dims, correction, keepdim) : varCore("std", input, dims, correction, keepdim);
   const out = v.detach().sqrt();
   const inShape = input.shape;
   record("StdBackward0", [input], out, ([g]) => {
