@@ -127,6 +127,9 @@ test("complex ops PyTorch refuses keep its errors", () => {
   assert.throws(() => torch.isneginf(z), /isneginf does not support complex inputs./);
   assert.throws(() => z.signbit(), /signbit is not implemented for complex tensors./);
   assert.throws(() => torch.isclose(z, z.to(torch.complex128)), /ComplexFloat did not match ComplexDouble/);
+  assert.throws(() => z.erf(), /"erf_vml_cpu" not implemented for 'ComplexFloat'/);
+  assert.throws(() => z.nanToNum(), /"nan_to_num" not implemented for 'ComplexFloat'/);
+  assert.throws(() => z.round(), /"round_vml_cpu" not implemented for 'ComplexFloat'/);
 });
 
 test("complex in-place forms: values, and sgn_ / sqrt_ / exp_ / pow_ keep the dtype", () => {
@@ -160,6 +163,11 @@ test("complex predicates, eq / ne / equal, isclose / allclose as PyTorch", () =>
   assert.deepEqual(bools(torch.isclose(a, b, { equalNan: true })), [true, true, true, false, true]);
   assert.equal(torch.allclose(a.narrow(0, 1, 2), b.narrow(0, 1, 2)), true);
   assert.equal(torch.allclose(a, b, { equalNan: true }), false);
+  // logical ops read a complex number as true when either part is nonzero (NaN too)
+  const l = torch.tensor([c(0, 1), c(0, 0), c(NaN, 0)]);
+  assert.deepEqual(bools(l.logicalNot()), [false, true, false]);
+  assert.deepEqual(bools(torch.logicalAnd(l, torch.tensor([true, true, true]))), [true, false, true]);
+  assert.deepEqual(bools(torch.logicalXor(l, l)), [false, false, false]);
 });
 
 test("complex reductions: nansum refuses, cumsum keeps the complex dtype, varMean / stdMean", () => {

@@ -360,6 +360,10 @@ function logical(op: string, fn: Logic, input: Tensor, other: Tensor, out?: Tens
   checkTensor(op, "input", input);
   if (!(other instanceof Tensor)) throw new Error(`${op}(): argument 'other' (position 2) must be Tensor, not ${pyType(other)}`);
   if (onDevice(input, other, out)) return deviceOp("logical", op)(op, input, other, out);
+  // A complex number is true when either part is nonzero (a cast to bool would read the real part only).
+  if (input.dtype.isComplex || other.dtype.isComplex) {
+    return logical(op, fn, input.dtype.isComplex ? input.ne(0) : input, other.dtype.isComplex ? other.ne(0) : other, out);
+  }
   const shape = broadcastShapes(input.shape, other.shape);
   if (!out && nativeLogicalApplies(input, other, shape)) {
     // Both operands as bool bytes (NaN is true), then one bytewise pass.
@@ -412,6 +416,7 @@ export function logicalNot(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("logical_not", arguments, 1, () => logicalNot(input)); else if (isOptionsObject(input)) return rebind(logicalNot, "logical_not", arguments, ["input"], 1, ["out"]);
   checkTensor("logical_not", "input", input);
   if (onDevice(input)) return deviceOp("test", "logical_not")("logical_not", input);
+  if (input.dtype.isComplex) return complexCompare("eq", input, 0, input.dtype);
   // not x is x == 0 in x's own dtype (NaN is true, -0 false): the native comparison with a zero.
   const r = tryNativeCompare("eq", input, emptyTensor([], input.dtype)) ?? unaryMap(input, bool, (v) => (v === 0 ? 1 : 0));
   if (tracing.on) traceOp("logical_not", [input], r);

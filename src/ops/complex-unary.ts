@@ -77,9 +77,13 @@ const REFUSED: Record<string, (type: string) => string> = {
   rad2deg: () => "rad2deg is not supported for complex tensors.",
 };
 
+/** The ops whose refusal names PyTorch's vectorised (VML) kernel. */
+const VML_KERNELS = new Set(["erf", "erfc", "erfinv", "lgamma", "i0"]);
+
 function refusal(name: string, dtype: DType): Error {
   const words = REFUSED[name];
-  return words ? new Error(words(scalarTypeName(dtype))) : notImplementedFor(name, dtype);
+  if (words) return new Error(words(scalarTypeName(dtype)));
+  return notImplementedFor(VML_KERNELS.has(name) ? `${name}_vml_cpu` : name === "logit" ? "logit_cpu" : name, dtype);
 }
 
 /** f applied to each element of z (no autograd): a complex tensor, or a real one for realOut. */

@@ -535,12 +535,18 @@ export function nanToNum(input: Tensor, ...args: Args<[nan?: number, posinf?: nu
   if (hasOut(args)) return withOut("nan_to_num", args, (rest) => nanToNum(input, ...(rest as [])), "same");
   checkTensor("nan_to_num", "input", input);
   const spec = nanToNumSpec("nan_to_num", input.dtype, args);
-  if (!input.dtype.isFloatingPoint) return intCopy(input);
+  if (!input.dtype.isFloatingPoint) {
+    if (input.dtype.isComplex) throw notImplementedFor("nan_to_num", input.dtype);
+    return intCopy(input);
+  }
   return unaryOp(spec, input);
 }
 export function nanToNum_(self: Tensor, ...args: Args<[nan?: number, posinf?: number | null, neginf?: number | null], NanToNumOpts>): Tensor {
   const spec = nanToNumSpec("nan_to_num_", self.dtype, args);
-  if (!self.dtype.isFloatingPoint) return self;
+  if (!self.dtype.isFloatingPoint) {
+    if (self.dtype.isComplex) throw notImplementedFor("nan_to_num", self.dtype);
+    return self;
+  }
   return unaryInPlace(spec, self);
 }
 
