@@ -95,6 +95,13 @@ export function catan(a: number, b: number): Pair { const [p, q] = catanh(-b, a)
 /** sigmoid z = 1 / (1 + exp(-z)). */
 export function csigmoid(a: number, b: number): Pair { const [e, f] = cexp(-a, -b); return cdiv(1, 0, 1 + e, f); }
 
+/** sinc z = sin(pi z) / (pi z), 1 at 0. */
+export function csinc(a: number, b: number): Pair {
+  if (a === 0 && b === 0) return [1, 0];
+  const [p, q] = csin(Math.PI * a, Math.PI * b);
+  return cdiv(p, q, Math.PI * a, Math.PI * b);
+}
+
 /** x ** y as exp(y log x); 0 ** y is 0 when Re y > 0 (std::pow), as PyTorch. */
 export function cpow(a: number, b: number, c: number, d: number): Pair {
   if (a === 0 && b === 0 && c > 0) return [0, 0];

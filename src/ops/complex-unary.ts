@@ -62,6 +62,11 @@ const UNARY: Record<string, ComplexUnarySpec> = {
   acosh: { node: "AcoshBackward0", f: K.cacosh, vjp: (g, z) => g.div(z.sub(1).sqrt().mul(z.add(1).sqrt()).conj()) },
   atanh: { node: "AtanhBackward0", f: K.catanh, vjp: (g, z) => g.div(squared(z).neg().add(1).conj()) },
   sigmoid: { node: "SigmoidBackward0", f: K.csigmoid, vjp: (g, _z, out) => times(g, out.neg().add(1).mul(out)) },
+  sinc: {
+    node: "SincBackward0", f: K.csinc,
+    // (pi z cos(pi z) - sin(pi z)) / (pi z^2), zero at z = 0 (PyTorch's sinc_backward)
+    vjp: (g, z) => { const pz = z.mul(Math.PI); return times(g, pz.mul(pz.cos()).sub(pz.sin()).div(pz.mul(z))).where(z.ne(0), 0); },
+  },
 };
 
 /** The ops PyTorch 1.13 refuses on complex inputs in words other than the usual dispatch error. */
