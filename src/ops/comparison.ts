@@ -24,6 +24,7 @@ import { isclose as nativeIscloseKernel } from "../backends/native/isclose.js";
 import { nativeLogical, nativeLogicalApplies, nativeTyped } from "./native-typed.js";
 
 import { outCall, type OutOption } from "./out.js";
+import { complexWhere, isComplexOperand } from "./complex-parts.js";
 // ---- eq / ne / lt / le / gt / ge --------------------------------------------------------------
 
 type Cmp = (a: number, b: number) => number;
@@ -607,6 +608,7 @@ export function where(condition: Tensor, input?: TensorOrScalar, other?: TensorO
   if (condition.dtype !== bool && condition.dtype.name !== "uint8") {
     throw new Error(`where expected condition to be a boolean tensor, but got a tensor with dtype ${kernelTypeName(condition.dtype)}`);
   }
+  if (isComplexOperand(input) || isComplexOperand(other)) return complexWhere(condition, input, other);
   for (const [n, v] of [["input", input], ["other", other]] as const) {
     if (!(v instanceof Tensor) && typeof v !== "number" && typeof v !== "bigint" && typeof v !== "boolean") {
       throw new Error(`where(): argument '${n}' must be Tensor or Number, not ${pyType(v)}`);

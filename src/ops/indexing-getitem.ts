@@ -15,6 +15,8 @@ import { contiguousCopy, int64Tensor } from "./indexing-kernels.js";
 import { nonzero } from "./indexing-mask.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { traceOp, tracing } from "../onnx/hook.js";
+import { Complex } from "../core/complex.js";
+import { scalarTypeName } from "../core/dtype.js";
 
 /** One entry of x.get(...): what Python accepts inside x[...], through API.md's translation rule. */
 export type Index = number | bigint | boolean | string | null | Tensor | NestedArray<number | bigint | boolean>[];
@@ -208,6 +210,7 @@ function dropLeadingOnes(shape: readonly number[]): number[] {
 const TENSOR_TYPE: Record<string, string> = {
   float32: "FloatTensor", float64: "DoubleTensor", float16: "HalfTensor", bfloat16: "BFloat16Tensor", int8: "CharTensor",
   uint8: "ByteTensor", int16: "ShortTensor", int32: "IntTensor", int64: "LongTensor", bool: "BoolTensor",
+  complex64: "ComplexFloatTensor", complex128: "ComplexDoubleTensor",
 };
 
 /** PyTorch's copy_to check: value (leading 1s dropped) must broadcast to the target. */
@@ -303,10 +306,10 @@ function valueGrad(region: Tensor, shape: number[], dtype: Tensor["dtype"]): Ten
 }
 
 /** x.set(indices, value): Python's x[indices] = value, in place (version bump, autograd). */
-export function setItem(self: Tensor, indices: Index | Index[], value: Tensor | number | bigint | boolean): Tensor {
+export function setItem(self: Tensor, indices: Index | Index[], value: Tensor | number | bigint | boolean | Complex): Tensor {
   const items = (Array.isArray(indices) ? indices : [indices]).map(parseItem);
-  if (!(value instanceof Tensor) && typeof value !== "number" && typeof value !== "bigint" && typeof value !== "boolean") {
-    throw new Error(`can't assign a ${value === null ? "None" : typeof value} to a ${TENSOR_TYPE[self.dtype.name]!.replace("Tensor", "")} tensor`);
+  if (!(value instanceof Tensor) && typeof value !== "number" && typeof value !== "bigint" && typeof value !== "boolean" && !(value instanceof Complex)) {
+    throw new Error(`can't assign a ${value === null ? "None" : typeof value} to a ${scalarTypeName(self.dtype)} tensor`);
   }
   // x[False] = v does nothing at all.
   if (items.length === 1 && items[0]!.k === "bool" && !items[0]!.v) return self;
