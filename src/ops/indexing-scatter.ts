@@ -449,9 +449,10 @@ function indexReduceAsScatter(op: string, self: Tensor, args: readonly unknown[]
 }
 
 /** PyTorch 1.13's index_reduce on complex numbers: no max/min, and no gradient (its kernel's error). */
-function checkComplexIndexReduce(self: Tensor, source: Tensor, reduce: IndexReduce): void {
+function checkComplexIndexReduce(self: Tensor, source: Tensor, reduce: IndexReduce, includeSelf: boolean): void {
   if (!self.dtype.isComplex) return;
   if (reduce === "amax" || reduce === "amin") throw notImplementedFor(reduce === "amax" ? "maximum_cpu" : "minimum_cpu", self.dtype);
+  if (!includeSelf) throw notImplementedFor("index_reduce_func_exclude_input_init", self.dtype);
   if (isGradEnabled() && needsGrad(self, source)) throw notImplementedFor("index_func_", self.dtype);
 }
 
@@ -459,7 +460,7 @@ function checkComplexIndexReduce(self: Tensor, source: Tensor, reduce: IndexRedu
 export function indexReduce(input: Tensor, ...args: Args<[dim: number, index: Tensor, source: Tensor, reduce: IndexReduce], IndexReduceOpts & OutOption>): Tensor {
   if (hasOut(args)) return withOut("index_reduce", args, (rest) => indexReduce(input, ...(rest as [never, never, never, never])), "same");
   const s = indexReduceAsScatter("index_reduce", input, args);
-  checkComplexIndexReduce(input, s.source, s.reduce);
+  checkComplexIndexReduce(input, s.source, s.reduce, s.includeSelf);
   const out = scatterReduce(input.detach(), s.d, s.index, s.source.detach(), s.reduce, { includeSelf: s.includeSelf });
   return record("IndexReduceBackward0", [input, s.source], out, ([g]) => scatterReduceGrad(g!, input, s.d, s.index, s.source, s.reduce, s.includeSelf, out), [input, s.source, out]);
 }
@@ -467,7 +468,7 @@ export function indexReduce(input: Tensor, ...args: Args<[dim: number, index: Te
 /** Tensor.index_reduce_ (a method only, as in PyTorch). */
 function indexReduce_(self: Tensor, ...args: Args<[dim: number, index: Tensor, source: Tensor, reduce: IndexReduce], IndexReduceOpts>): Tensor {
   const s = indexReduceAsScatter("index_reduce_", self, args);
-  checkComplexIndexReduce(self, s.source, s.reduce);
+  checkComplexIndexReduce(self, s.source, s.reduce, s.includeSelf);
   return inPlaceByResult("index_reduce_", self, [s.source], (x) => indexReduce(x, ...(args as [never, never, never, never])));
 }
 
