@@ -421,15 +421,19 @@ const TRUNC: UnarySpec = { name: "trunc", node: "TruncBackward0", f: nativeUnary
 const ROUND: UnarySpec = { name: "round", node: "RoundBackward0", f: nativeUnary(roundHalfEven, "round"), outDtype: sameOut, vjp: zeroGrad };
 const FRAC: UnarySpec = { name: "frac", node: "FracBackward0", f: nativeUnary((x: number) => x - Math.trunc(x), "frac"), outDtype: sameOut, vjp: (g) => g };
 
+/** PyTorch's refusal of complex numbers by floor/ceil/trunc (round's kernel has its own words). */
+const complexRounding = (name: string, t: Tensor): Error => (name === "round" ? notImplementedFor("round_vml_cpu", t.dtype) : new Error(`${name} is not supported for complex inputs`));
 /** Integers are unchanged by floor/ceil/round/trunc; bool is an error. */
 function rounding(spec: UnarySpec, kernel: string, input: Tensor): Tensor {
   checkTensor(spec.name, "input", input);
   noBool(kernel, input);
+  if (input.dtype.isComplex) throw complexRounding(spec.name, input);
   if (!input.dtype.isFloatingPoint) return intCopy(input);
   return unaryOp(spec, input);
 }
 function roundingInPlace(spec: UnarySpec, kernel: string, self: Tensor): Tensor {
   noBool(kernel, self);
+  if (self.dtype.isComplex) throw complexRounding(spec.name, self);
   if (!self.dtype.isFloatingPoint) return applyInPlace(spec.name + "_", self, [], () => {}, (s) => s);
   return unaryInPlace(spec, self);
 }
@@ -532,11 +536,13 @@ export function nanToNum(input: Tensor, ...args: Args<[nan?: number, posinf?: nu
   if (hasOut(args)) return withOut("nan_to_num", args, (rest) => nanToNum(input, ...(rest as [])), "same");
   checkTensor("nan_to_num", "input", input);
   const spec = nanToNumSpec("nan_to_num", input.dtype, args);
+  if (input.dtype.isComplex) throw notImplementedFor("nan_to_num", input.dtype);
   if (!input.dtype.isFloatingPoint) return intCopy(input);
   return unaryOp(spec, input);
 }
 export function nanToNum_(self: Tensor, ...args: Args<[nan?: number, posinf?: number | null, neginf?: number | null], NanToNumOpts>): Tensor {
   const spec = nanToNumSpec("nan_to_num_", self.dtype, args);
+  if (self.dtype.isComplex) throw notImplementedFor("nan_to_num", self.dtype);
   if (!self.dtype.isFloatingPoint) return self;
   return unaryInPlace(spec, self);
 }

@@ -14,6 +14,7 @@ import * as shapeOps from "./shape.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { notImplementedFor } from "./pointwise-util.js";
 import { tryNativeCumsum } from "./native-fast.js";
+import { byParts, part } from "./complex-parts.js";
 import { kernels } from "../backends/kernels.js";
 import * as nativeScan from "../backends/native/scan.js";
 
@@ -51,7 +52,16 @@ interface CumOptions { dim?: number; dtype?: DTypeLike | null }
 
 function cumDtype(x: Tensor, o: Record<string, unknown>): Tensor {
   if (o.dtype !== undefined && o.dtype !== null) return castTo(x, toDType(o.dtype as DTypeLike));
-  return x.dtype.isFloatingPoint ? x : castTo(x, int64);
+  return x.dtype.isFloatingPoint || x.dtype.isComplex ? x : castTo(x, int64);
+}
+
+/** cumprod of complex numbers: a running product along d, one differentiable complex mul a step. */
+function complexCumprod(x: Tensor, d: number): Tensor {
+  const n = x.dim() ? x._shape[d]! : 1;
+  if (n <= 1) return x.clone();
+  const steps = [x.narrow(d, 0, 1)];
+  for (let k = 1; k < n; k++) steps.push(steps[k - 1]!.mul(x.narrow(d, k, 1)));
+  return shapeOps.cat(steps, d);
 }
 
 export function cumsum(input: Tensor, ...args: Args<[dim: number], CumOptions & OutOption>): Tensor {
@@ -60,6 +70,7 @@ export function cumsum(input: Tensor, ...args: Args<[dim: number], CumOptions & 
   if (o.dim === undefined) throw new Error("cumsum() missing required argument 'dim'");
   const x = cumDtype(input, o);
   const d = x.dim() ? normalizeDim(checkInt("cumsum", "dim", o.dim), x.dim(), "cumsum") : 0;
+  if (x.dtype.isComplex) return byParts((p) => cumsum(part(x, p), d));
   const out = onDevice(x) ? deviceOp("scan", "cumsum")("cumsum", "sum", x, d) : sumLines(x, d);
   record("CumsumBackward0", [x], out, ([g]) => [x.dim() ? reverseCumsum(g!, d) : g!]);
   if (tracing.on) traceOp("cumsum", [x], out, { dim: d });
@@ -119,6 +130,7 @@ export function cumprod(input: Tensor, ...args: Args<[dim: number], CumOptions &
   if (o.dim === undefined) throw new Error("cumprod() missing required argument 'dim'");
   const x = cumDtype(input, o);
   const d = x.dim() ? normalizeDim(checkInt("cumprod", "dim", o.dim), x.dim(), "cumprod") : 0;
+  if (x.dtype.isComplex) return complexCumprod(x, d);
   const out = onDevice(x) ? deviceOp("scan", "cumprod")("cumprod", "prod", x, d) : prodLines(x, d);
   record("CumprodBackward0", [x], out, ([g]) => {
     if (!x.dim()) return [g!];

@@ -156,6 +156,8 @@ function checkDtypes(op: string, x: Tensor, w: Tensor, bias: Tensor | null): voi
     throw new Error(`Input type (${C_TYPE_NAMES[x.dtype.name]}) and bias type (${C_TYPE_NAMES[bias.dtype.name]}) should be the same`);
   }
   if (x.dtype.name === "bool") throw new Error(`"slow_conv${op.match(/\d/)![0]}d_cpu" not implemented for 'Bool'`);
+  // PyTorch convolves complex tensors (four real convolutions); torch-ts does not yet.
+  if (x.dtype.isComplex) throw new Error(`${op}: complex tensors (${scalarTypeName(x.dtype)}) are not supported by torch-ts's convolutions yet`);
 }
 
 function checkBias(w: Tensor, bias: Tensor | null, channels: number, transposed: boolean): void {
