@@ -191,3 +191,15 @@ test("torch.load reads PyTorch 1.13's complex storages; torch.save writes them b
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("DataLoader workers move complex tensors", { skip: process.env["TORCH_TS_BACKEND"] === "js" ? "npm test's native pass runs the workers" : false }, async () => {
+  const z = input().detach().to(torch.complex64);
+  const { DataLoader, TensorDataset } = torch.utils.data;
+  const batches: number[][] = [];
+  for await (const b of new DataLoader(new TensorDataset(z), { batchSize: 1, numWorkers: 1 })) {
+    const t = (b as T[])[0]!;
+    assert.equal(t.dtype, torch.complex64);
+    batches.push(numbers(t));
+  }
+  assert.deepEqual(batches, [numbers(z.get(0).unsqueeze(0)), numbers(z.get(1).unsqueeze(0))]);
+});
