@@ -11,7 +11,6 @@ import { complex } from "./complex-views.js";
 import { imag, real } from "./conjugation.js";
 import { copyInto } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
-import { scalarTypeName } from "../core/dtype.js";
 import { rawPart } from "./complex-engine.js";
 import { asComplexTensor } from "./complex-arith.js";
 import { resultType, type TensorOrScalar } from "./promotion.js";
@@ -52,13 +51,6 @@ export function checkComplexScalarFits(op: string, self: Tensor, v: unknown, wor
   throw new Error(words === "convert"
     ? `${op}: Converting complex Scalar to non-complex type is not supported`
     : `value cannot be converted to type ${cppTypeName(self.dtype)} without overflow`);
-}
-
-/** PyTorch's index_put dtype check (also x[index] = tensor): the value's dtype must be the target's. */
-export function checkIndexPutDtypes(self: Tensor, values: Tensor): void {
-  if (values.dtype !== self.dtype) {
-    throw new Error(`Index put requires the source and destination dtypes match, got ${scalarTypeName(self.dtype)} for the destination and ${scalarTypeName(values.dtype)} for the source.`);
-  }
 }
 
 /** Where either part is nonzero (a bool tensor, no autograd): what nonzero / count_nonzero count. */
