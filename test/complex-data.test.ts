@@ -1,5 +1,5 @@
 // Data movement on complex tensors (indexing, gather/scatter, index_*, masked_*, where, nonzero,
-// tril/triu, take/put, pads), their gradients, torch.save/load and safetensors of complex tensors:
+// tril/triu, take/put, pads; and a convolution), their gradients, torch.save/load and safetensors of complex tensors:
 // values recorded from PyTorch 1.13 by test/fixtures/complex/data.py.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -67,6 +67,8 @@ const CASES: Record<string, (z: T) => T> = {
   pad_constant: (z) => F.pad(z, [1, 2], "constant", 2.5),
   pad_reflect: (z) => F.pad(z.unsqueeze(0), [2, 1], "reflect"),
   repeat_interleave: (z) => z.repeatInterleave(torch.tensor([2, 1]), 0),
+  conv2d: (z) => F.conv2d(z.reshape([1, 1, 2, 3]), torch.tensor([[[[c(1, -1), c(0, 0.5)]]]], { dtype: torch.complex128 }),
+    torch.tensor([c(0.25, 1)], { dtype: torch.complex128 }), { padding: [0, 1] }),
 };
 
 function input(): T {

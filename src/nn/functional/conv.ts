@@ -24,6 +24,8 @@ import { kernels } from "../../backends/kernels.js";
 import { type Fold2dParams, fold2d, foldShape, unfold2d, unfoldShape } from "../../backends/js/im2col.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 import { notImplementedFor } from "../../ops/pointwise-util.js";
+import { complex } from "../../ops/complex-views.js";
+import { imag, real } from "../../ops/conjugation.js";
 
 export type IntOrTuple = number | number[];
 
@@ -156,8 +158,6 @@ function checkDtypes(op: string, x: Tensor, w: Tensor, bias: Tensor | null): voi
     throw new Error(`Input type (${C_TYPE_NAMES[x.dtype.name]}) and bias type (${C_TYPE_NAMES[bias.dtype.name]}) should be the same`);
   }
   if (x.dtype.name === "bool") throw new Error(`"slow_conv${op.match(/\d/)![0]}d_cpu" not implemented for 'Bool'`);
-  // PyTorch convolves complex tensors (four real convolutions); torch-ts does not yet.
-  if (x.dtype.isComplex) throw new Error(`${op}: complex tensors (${scalarTypeName(x.dtype)}) are not supported by torch-ts's convolutions yet`);
 }
 
 function checkBias(w: Tensor, bias: Tensor | null, channels: number, transposed: boolean): void {
@@ -201,6 +201,7 @@ function convPublic(op: string, k: number, input: unknown, weight: unknown, args
   const groups = checkGroups(op, a.groups ?? 1);
   const { x, unbatched } = batchify(op, x0, k);
   checkDtypes(op, x, w, bias);
+  if (x.dtype.isComplex) return complexConv(op, k, x0, w, bias, [a.stride ?? 1, a.padding ?? 0, a.dilation ?? 1, groups]);
   let padding: number[];
   let trim: number[] = [];
   if (typeof a.padding === "string") {
@@ -225,6 +226,18 @@ function convPublic(op: string, k: number, input: unknown, weight: unknown, args
   trim.forEach((t, d) => { if (t) y = narrow(y, d + 2, 1, y._shape[d + 2]! - 1); });
   if (tracing.on) traceOp("conv", [x, w, bias], y, { stride, dilation, groups, padsBegin: padding.map((p, d) => p - (trim[d] ?? 0)), padsEnd: padding });
   return unbatched ? squeeze(y, 0) : y;
+}
+
+/**
+ * A complex convolution as four real ones: (a + ib) * (c + id) = (ac - bd) + i(ad + bc), the bias
+ * added after; gradients come through torch.real / imag / complex.
+ */
+function complexConv(op: string, k: number, x: Tensor, w: Tensor, bias: Tensor | null, rest: readonly unknown[]): Tensor {
+  if (bias) checkBias(w, bias, w._shape[0]!, false);
+  const conv = (p: Tensor, q: Tensor): Tensor => convPublic(op, k, p, q, [null, ...rest]);
+  const [a, b, c, d] = [real(x), imag(x), real(w), imag(w)];
+  const y = complex(conv(a, c).sub(conv(b, d)), conv(a, d).add(conv(b, c)));
+  return bias ? y.add(bias.reshape([-1, ...new Array<number>(k).fill(1)])) : y;
 }
 
 /** F.conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1); padding may be "valid" or "same". */
