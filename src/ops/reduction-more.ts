@@ -24,6 +24,7 @@ import { type KthPick, tryNativeKth } from "./native-kth.js";
 
 import { complexProd, complexVar } from "./complex-reduce.js";
 import { hasOut, withOut, type OutOption, type OutPairOption } from "./out.js";
+import { nonzeroMask } from "./complex-parts.js";
 /**
  * Large contiguous float tensors reduce faster as a few native passes (max, exp, sum...) than in
  * the JS loops below, which call Math.exp or square per element (1M elements: 18 ms vs ~1 ms).
@@ -500,6 +501,7 @@ export function any(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean]
 export function countNonzero(input: Tensor, ...args: Args<[dim?: Dims], { dim?: Dims }>): Tensor {
   const o = bindArgs("count_nonzero", args, ["dim"], [], 1);
   const plan = planReduce("count_nonzero", input, checkDims("count_nonzero", "dim", o.dim), false);
+  if (input.dtype.isComplex) return countNonzero(nonzeroMask(input), ...args);
   if (onDevice(input)) return deviceOp("logicalReduce", "count_nonzero")("countNonzero", input, plan.dims, false, int64, plan.outShape);
   const out = emptyTensor(plan.outShape, int64);
   if (tryNativeByteReduce("countNonzero", input, plan.dims, out)) return out;
