@@ -761,7 +761,7 @@ function ordValue(api: string, ord: unknown): number {
 
 function withDtype(api: string, x: Tensor, dtype: unknown): Tensor {
   if (dtype === undefined || dtype === null) {
-    if (!x.dtype.isFloatingPoint) {
+    if (!x.dtype.isFloatingPoint && !x.dtype.isComplex) {
       throw new Error(`${api}: Expected a floating point or complex tensor as input. Got ${scalarName(x)}`);
     }
     return x;
@@ -838,6 +838,8 @@ export function vectorNorm(
   const dims = checkDims(api, "dim", a.dim);
   const keepdim = (a.keepdim as boolean | undefined) ?? false;
   const input = withDtype(api, x, a.dtype);
+  // The norm of complex numbers is the norm of their moduli (a real result).
+  if (input.dtype.isComplex) return vectorNorm(input.abs(), p, dims, keepdim);
   const plan = planReduce(api, input, dims, keepdim);
   if (p < 0 || p === Infinity) {
     const s = input.shape;
