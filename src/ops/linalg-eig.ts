@@ -97,9 +97,9 @@ export function eig(A: Tensor, ...args: Args<[], EigOutOption>): NamedTuple<"eig
   const { L, V } = eigForward("linalg.eig", A, true);
   const vectors = V as Tensor;
   record("LinalgEigBackward0", [A], [L, vectors], () => {
-    // PyTorch's linalg_eig_backward solves with V and multiplies complex matrices: neither
-    // complex matmul nor complex linalg.solve exists in torch-ts yet.
-    throw new Error("linalg.eig: the backward (LinalgEigBackward0) needs complex matmul and linalg.solve, which torch-ts does not have yet");
+    // PyTorch's linalg_eig_backward ends in linalg.solve(Vᴴ, ·) on complex matrices, which
+    // torch-ts does not have yet (complex matmul it has).
+    throw new Error("linalg.eig: the backward (LinalgEigBackward0) needs linalg.solve on complex matrices, which torch-ts does not have yet");
   }, [L, vectors]);
   return namedTuple(["eigenvalues", "eigenvectors"], [L, vectors]);
 }
