@@ -3,7 +3,7 @@
 // tuples, and the few tensor helpers their backward formulas need.
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, float32, float64, int32 } from "../core/dtype.js";
+import { type DType, float32, float64, int32, realOf } from "../core/dtype.js";
 import { broadcastShapes, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { fromArray, toNumbers } from "./engine.js";
 import { onDevice } from "./device-hooks.js";
@@ -35,6 +35,12 @@ export function checkFloat(api: string, A: Tensor, lowPrecisionMessage = true): 
   if (d !== float32 && d !== float64) {
     throw new Error(lowPrecisionMessage ? `${api}: Low precision dtypes not supported. Got ${scalarTypeName(d)}` : `"${api}" not implemented for '${scalarTypeName(d)}'`);
   }
+}
+
+/** checkFloatingOrComplex for the ops that also take complex64/complex128. */
+export function checkFloatOrComplex(api: string, A: Tensor): void {
+  if (A.dtype.isComplex) return;
+  checkFloat(api, A);
 }
 
 /** Checks for a square float matrix input, in PyTorch's order (dims, square, dtype). */
@@ -130,15 +136,15 @@ export function triangleMask(rows: number, cols: number, lower: boolean, diagona
   return wrap(data, [rows, cols], dtype);
 }
 
-/** tril/triu through a constant mask (differentiable through mul). */
+/** tril/triu through a constant mask (differentiable through mul; a real mask for complex x). */
 export function tril(x: Tensor, diagonal = 0): Tensor {
   const s = x.shape;
-  return x.mul(onDeviceOf(triangleMask(s[s.length - 2]!, s[s.length - 1]!, true, diagonal, x.dtype), x));
+  return x.mul(onDeviceOf(triangleMask(s[s.length - 2]!, s[s.length - 1]!, true, diagonal, realOf(x.dtype)), x));
 }
 
 export function triu(x: Tensor, diagonal = 0): Tensor {
   const s = x.shape;
-  return x.mul(onDeviceOf(triangleMask(s[s.length - 2]!, s[s.length - 1]!, false, diagonal, x.dtype), x));
+  return x.mul(onDeviceOf(triangleMask(s[s.length - 2]!, s[s.length - 1]!, false, diagonal, realOf(x.dtype)), x));
 }
 
 /** diag_embed over the last dim: v[..., n] → [..., n, n] (differentiable through mul). */

@@ -16,12 +16,13 @@ import { castTo } from "./conversion.js";
 import { fromArray, toNumbers } from "./engine.js";
 import { planReduce, reduceWith } from "./reduce-engine.js";
 import {
-  type NamedTuple, allocLike, broadcastBatch, checkFloat, checkIsMatrix, checkSameDtype, checkSquare, checkSquareFloat,
+  type NamedTuple, allocLike, broadcastBatch, checkFloat, checkFloatOrComplex, checkIsMatrix, checkSameDtype, checkSquare, checkSquareFloat,
   diagEmbed, identity, matricesOf, namedTuple, pinvBackward, tril, triu, wrap, wrapInt32,
 } from "./linalg-engine.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { zeros } from "./creation.js";
 import { isFilledZeroGrad } from "../autograd/node.js";
+import * as CX from "./linalg-complex.js";
 
 import { outCall, type OutOption, type OutPairOption, hasOut, withOut } from "./out.js";
 export { matmul };
@@ -77,7 +78,9 @@ export function invEx(A: Tensor, ...args: Args<[], { checkErrors?: boolean }>): 
 }
 
 function invForward(A: Tensor): { X: Tensor; infos: Infos } {
-  checkSquareFloat("linalg.inv", A);
+  checkSquare("linalg.inv", A);
+  checkFloatOrComplex("linalg.inv", A);
+  if (A.dtype.isComplex) return CX.complexInv(A);
   const n = A.shape[A.dim() - 1]!;
   let X: Tensor;
   let infos: Infos;
@@ -110,7 +113,9 @@ function invUnchecked(A: Tensor): Tensor {
 export function det(A: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("linalg_det", arguments, 1, () => det(A), "same"); else if (isOptionsObject(A)) return rebind(det, "linalg_det", arguments, ["A"], 1, ["out"]);
   checkTensor("linalg.det", "A", A);
-  checkSquareFloat("linalg.det", A);
+  checkSquare("linalg.det", A);
+  checkFloatOrComplex("linalg.det", A);
+  if (A.dtype.isComplex) return CX.complexDet(A);
   let D: Tensor;
   if (onDevice(A)) {
     const f = deviceOp("luFactor", "linalg.det")(A);
@@ -200,7 +205,9 @@ export function slogdet(A: Tensor, options?: OutPairOption): NamedTuple<"sign" |
 
 /** The (sign, logabsdet) pair with its backward (the sign has none for real input). */
 function slogdetForward(api: string, A: Tensor): [Tensor, Tensor] {
-  checkSquareFloat(api, A);
+  checkSquare(api, A);
+  checkFloatOrComplex(api, A);
+  if (A.dtype.isComplex) return CX.complexSlogdet(api, A);
   let sign: Tensor, logabsdet: Tensor;
   if (onDevice(A)) {
     const f = deviceOp("luFactor", api)(A);
@@ -246,7 +253,7 @@ function solveForward(A: Tensor, B: Tensor, left: boolean): { X: Tensor; infos: 
   checkTensor(api, "A", A);
   checkTensor(api, "B", B);
   checkSquare(api, A);
-  checkFloat(api, A);
+  checkFloatOrComplex(api, A);
   checkSameDtype(api, A, B);
   const as = A.shape;
   const vector = B.dim() === 1 || (A.dim() - 1 === B.dim() && B.shape.every((v, i) => v === as[i]));
@@ -261,6 +268,9 @@ function solveForward(A: Tensor, B: Tensor, left: boolean): { X: Tensor; infos: 
     const f = deviceOp("luFactorForSolve", api)(left ? A : A.mT);
     infos = f.info;
     X = left ? solveLeft(A, Bm, f) : solveLeft(A.mT, Bm.mT, f).mT;
+  } else if (A.dtype.isComplex) {
+    infos = CX.complexLuInfo(A);
+    X = left ? CX.complexSolveLeft(A, Bm) : CX.complexSolveLeft(A.mT, Bm.mT).mT;
   } else {
     const M = matricesOf(A);
     infos = K.luInfo(M.data, M.rows, M.batch, A.isContiguous());
@@ -322,10 +332,11 @@ export function solveTriangular(
   const a = bindArgs(api, args, [], ["upper", "left", "unitriangular"]);
   if (typeof a.upper !== "boolean") throw new Error(`${api}() missing 1 required keyword-only argument: 'upper'`);
   const left = (a.left as boolean | undefined) ?? true;
-  checkFloat(api, A);
+  checkFloatOrComplex(api, A);
   checkSameDtype(api, A, B);
   checkSquare(api, A);
   checkSolverShapes(api, A, B, left);
+  if (A.dtype.isComplex) return CX.complexSolveTriangular(A, B, a.upper, left, (a.unitriangular as boolean | undefined) ?? false);
   return solveTriangularCore(A, B, a.upper, left, (a.unitriangular as boolean | undefined) ?? false);
 }
 
@@ -376,7 +387,9 @@ export function choleskyEx(A: Tensor, ...args: Args<[], { upper?: boolean; check
 
 /** The factor and LAPACK's infos; `api` names the op in argument errors. */
 function choleskyForward(api: string, A: Tensor, upper: boolean): { L: Tensor; infos: Infos } {
-  checkSquareFloat(api, A);
+  checkSquare(api, A);
+  checkFloatOrComplex(api, A);
+  if (A.dtype.isComplex) return CX.complexCholesky(api, A, upper);
   let L: Tensor;
   let infos: Infos;
   if (onDevice(A)) {

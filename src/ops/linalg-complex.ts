@@ -1,0 +1,105 @@
+// The complex64/complex128 paths of torch.linalg (not public API): linalg.ts checks the
+// arguments as for real input, then hands a complex input here. Values follow LAPACK's complex
+// routines (kernels: backends/js/linalg-complex*.ts); the gradients refuse for now (see
+// refuseComplexGrad).
+
+import type { Tensor } from "../core/tensor.js";
+import { realOf } from "../core/dtype.js";
+import * as C from "../backends/js/linalg-complex.js";
+import { toNumbers } from "./engine.js";
+import { allocLike, broadcastBatch, wrap, wrapInt32 } from "./linalg-engine.js";
+import { allocPairs, complexMatricesOf, refuseComplexGrad, wrapComplex } from "./linalg-complex-engine.js";
+
+/** det of each matrix (complex). */
+export function complexDet(A: Tensor): Tensor {
+  const M = complexMatricesOf("linalg.det", A);
+  const out = allocPairs(A.dtype, M.batch);
+  C.complexDet(M.data, M.rows, M.batch, out);
+  return refuseComplexGrad("LinalgDetBackward0", "linalg.det", [A], wrapComplex(out, M.batchShape, A.dtype));
+}
+
+/** (sign, logabsdet): sign complex (det / |det|), logabsdet real. */
+export function complexSlogdet(api: string, A: Tensor): [Tensor, Tensor] {
+  const M = complexMatricesOf(api, A);
+  const sign = allocPairs(A.dtype, M.batch);
+  const log = allocLike(realOf(A.dtype), M.batch);
+  C.complexSlogdet(M.data, M.rows, M.batch, sign, log);
+  const outs = [wrapComplex(sign, M.batchShape, A.dtype), wrap(log, M.batchShape, realOf(A.dtype))];
+  return refuseComplexGrad("LinalgSlogdetBackward0", api, [A], outs) as [Tensor, Tensor];
+}
+
+/** The inverse and zgetrf's infos (A X = I, factored as PyTorch hands A to LAPACK). */
+export function complexInv(A: Tensor): { X: Tensor; infos: Int32Array } {
+  const M = complexMatricesOf("linalg.inv", A);
+  const n = M.rows;
+  const out = allocPairs(A.dtype, M.batch * n * n);
+  const infos = C.complexInv(M.data, n, M.batch, out, A.isContiguous());
+  return { X: refuseComplexGrad("LinalgInvExBackward0", "linalg.inv", [A], wrapComplex(out, A.shape, A.dtype)), infos };
+}
+
+/** zgetrf's info of each matrix of A, factored as for a solve. */
+export function complexLuInfo(A: Tensor): Int32Array {
+  const M = complexMatricesOf("linalg.solve", A);
+  return C.complexLuInfo(M.data, M.rows, M.batch, A.isContiguous());
+}
+
+/** X = A⁻¹ B for matrices B, broadcasting batch dims; no singularity check. */
+export function complexSolveLeft(A: Tensor, B: Tensor): Tensor {
+  const [Ab, Bb] = broadcastBatch(A, B);
+  const MA = complexMatricesOf("linalg.solve", Ab);
+  const MB = complexMatricesOf("linalg.solve", Bb);
+  const out = allocPairs(A.dtype, MB.batch * MB.rows * MB.cols);
+  C.complexSolve(MA.data, MB.data, MA.rows, MB.cols, MA.batch, out, A.isContiguous());
+  return refuseComplexGrad("LinalgSolveExBackward0", "linalg.solve", [A, B], wrapComplex(out, Bb.shape, A.dtype));
+}
+
+/** solve_triangular on complex matrices (shapes checked by the caller). */
+export function complexSolveTriangular(A: Tensor, B: Tensor, upper: boolean, left: boolean, unit: boolean): Tensor {
+  const api = "linalg.solve_triangular";
+  const [Ab, Bb] = broadcastBatch(A, B);
+  const MA = complexMatricesOf(api, Ab);
+  const MB = complexMatricesOf(api, Bb);
+  const out = allocPairs(A.dtype, MB.batch * MB.rows * MB.cols);
+  C.complexTriangularSolve(MA.data, MB.data, MA.rows, MB.rows, MB.cols, MA.batch, out, upper, left, unit);
+  return refuseComplexGrad("LinalgSolveTriangularBackward0", api, [A, B], wrapComplex(out, Bb.shape, A.dtype));
+}
+
+/** The Cholesky factor (L, or U = Lᴴ when `upper`) and zpotrf's infos. */
+export function complexCholesky(api: string, A: Tensor, upper: boolean): { L: Tensor; infos: Int32Array } {
+  const M = complexMatricesOf(api, A);
+  const n = M.rows;
+  const out = allocPairs(A.dtype, M.batch * n * n);
+  const infos = C.complexCholesky(M.data, n, M.batch, out, upper);
+  return { L: refuseComplexGrad("LinalgCholeskyExBackward0", api, [A], wrapComplex(out, A.shape, A.dtype)), infos };
+}
+
+/** zgetrf on every matrix: packed LU, 1-based int32 pivots, infos (no gradient node: the caller records). */
+export function complexLuFactor(A: Tensor): { LU: Tensor; pivots: Tensor; infos: Int32Array } {
+  const M = complexMatricesOf("linalg.lu_factor", A);
+  const k = Math.min(M.rows, M.cols);
+  const lu = allocPairs(A.dtype, M.batch * M.rows * M.cols);
+  const piv = new Int32Array(M.batch * k);
+  const infos = C.complexLuFactor(M.data, M.rows, M.cols, M.batch, lu, piv);
+  return { LU: wrapComplex(lu, A.shape, A.dtype), pivots: wrapInt32(piv, [...M.batchShape, k]), infos };
+}
+
+/**
+ * lu_solve on complex factors (arguments checked): A X = B, Aᴴ X = B, X A = B (Aᵀ Xᵀ = Bᵀ) or
+ * X Aᴴ = B (A conj(Xᵀ) = conj(Bᵀ)).
+ */
+export function complexLuSolve(LU: Tensor, pivots: Tensor, B: Tensor, left: boolean, adjoint: boolean): Tensor {
+  const api = "linalg.lu_solve";
+  const conjugated = !left && adjoint;
+  const Bl = left ? B : conjugated ? B.mT.conj() : B.mT;
+  const trans: C.Trans = left ? (adjoint ? "C" : "N") : adjoint ? "N" : "T";
+  const [LUb, Bb] = broadcastBatch(LU, Bl);
+  const n = LU.shape[LU.dim() - 1]!;
+  const pivb = pivots.expand([...Bb.shape.slice(0, -2), n]).contiguous();
+  const ML = complexMatricesOf(api, LUb.detach());
+  const MB = complexMatricesOf(api, Bb.detach());
+  const out = allocPairs(LU.dtype, MB.batch * n * MB.cols);
+  C.complexLuSolve(ML.data, toNumbers(pivb) as Int32Array, MB.data, n, MB.cols, MB.batch, out, trans);
+  let X = wrapComplex(out, Bb.shape, LU.dtype);
+  if (!left) X = conjugated ? X.conj().mT : X.mT;
+  return refuseComplexGrad("LinalgLuSolveBackward0", api, [LU, B], X);
+}

@@ -1,0 +1,96 @@
+// torch.linalg on complex64/complex128 input against PyTorch 1.13 (test/fixtures/linalg/complex.json,
+// made by fixtures/linalg/complex.py): values of every op; eigenvectors up to each column's phase,
+// singular vectors through U S Vᴴ = A and orthonormality (their phases are free, as PyTorch documents).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as torch from "../src/index.js";
+
+type Tensor = torch.Tensor;
+type Num = number | "inf" | "-inf" | "nan";
+interface Recorded { shape: number[]; dtype: string; data?: Num[]; re?: Num[]; im?: Num[] }
+interface RefCase { name: string; inputs: Recorded[]; outputs: Recorded[] }
+
+const cases = new Map((JSON.parse(readFileSync(new URL("./fixtures/linalg/complex.json", import.meta.url), "utf8")) as RefCase[]).map((c) => [c.name, c]));
+const value = (v: Num): number => (v === "inf" ? Infinity : v === "-inf" ? -Infinity : v === "nan" ? NaN : v);
+
+function tensorOf(r: Recorded): Tensor {
+  if (r.data) return torch.tensor(r.data.map(value), { dtype: r.dtype as "float64" }).reshape(r.shape);
+  const re = torch.tensor(r.re!.map(value), { dtype: r.dtype === "complex64" ? "float32" : "float64" });
+  const im = torch.tensor(r.im!.map(value), { dtype: re.dtype });
+  return torch.complex(re, im).reshape(r.shape);
+}
+
+/** [re, im] lists of a tensor (im all 0 for a real one). */
+function partsOf(t: Tensor): [number[], number[]] {
+  const flat = t.reshape(-1);
+  if (!t.isComplex()) return [flat.tolist() as number[], (flat.tolist() as number[]).map(() => 0)];
+  return [torch.real(flat).tolist() as number[], torch.imag(flat).tolist() as number[]];
+}
+
+function close(actual: Tensor, expected: Recorded, what: string, tol?: number): void {
+  assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
+  assert.equal(actual.dtype.name, expected.dtype, `${what}: dtype`);
+  const t = tol ?? (expected.dtype === "complex64" || expected.dtype === "float32" ? 2e-4 : 1e-9);
+  const [ar, ai] = partsOf(actual);
+  const er = (expected.data ?? expected.re!).map(value);
+  const ei = expected.im ? expected.im.map(value) : er.map(() => 0);
+  for (let i = 0; i < ar.length; i++) {
+    for (const [a, e, part] of [[ar[i]!, er[i]!, "re"], [ai[i]!, ei[i]!, "im"]] as const) {
+      const ok = Number.isFinite(e) ? Math.abs(a - e) <= t * (1 + Math.abs(e)) : Object.is(a, e) || (Number.isNaN(a) && Number.isNaN(e));
+      if (!ok) assert.fail(`${what}: element ${i} (${part}): got ${a}, expected ${e}`);
+    }
+  }
+}
+
+function run(name: string, f: (x: Tensor[]) => Tensor[], check?: (outs: Tensor[], ref: RefCase, x: Tensor[]) => void): void {
+  test(`complex linalg: ${name}`, () => {
+    const ref = cases.get(name);
+    assert.ok(ref, `fixture case ${name}`);
+    const x = ref.inputs.map(tensorOf);
+    const outs = f(x);
+    if (check) return check(outs, ref, x);
+    assert.equal(outs.length, ref.outputs.length, `${name}: number of outputs`);
+    outs.forEach((o, i) => close(o, ref.outputs[i]!, `${name} output ${i}`));
+  });
+}
+
+const L = torch.linalg;
+const one = (f: (...x: Tensor[]) => Tensor) => (x: Tensor[]) => [f(...x)];
+const all = (f: (...x: Tensor[]) => Tensor[]) => (x: Tensor[]) => [...f(...x)];
+
+for (const n of ["det", "det_batch", "det_complex64", "det_singular"]) run(n, one((a) => L.det(a)));
+for (const n of ["slogdet", "slogdet_batch_c64", "slogdet_singular"]) run(n, all((a) => L.slogdet(a)));
+for (const n of ["inv", "inv_batch_c64"]) run(n, one((a) => L.inv(a)));
+run("inv_ex_singular", all((a) => L.invEx(a)));
+for (const n of ["solve_matrix", "solve_vector_batch", "solve_broadcast_c64"]) run(n, one((a, b) => L.solve(a, b)));
+run("solve_right", one((a, b) => L.solve(a, b, { left: false })));
+run("solve_ex", all((a, b) => L.solveEx(a, b)));
+for (const upper of [1, 0]) for (const left of [1, 0]) for (const unit of [0, 1]) {
+  run(`solve_triangular_u${upper}_l${left}_unit${unit}`, one((a, b) => L.solveTriangular(a, b, { upper: upper === 1, left: left === 1, unitriangular: unit === 1 })));
+}
+for (const n of ["lu_factor", "lu_factor_wide", "lu_factor_tall_c64"]) run(n, all((a) => L.luFactor(a)));
+for (const n of ["lu", "lu_tall", "lu_wide"]) run(n, all((a) => L.lu(a)));
+for (const left of [1, 0]) for (const adjoint of [0, 1]) {
+  run(`lu_solve_l${left}_a${adjoint}`, one((a, b) => { const f = L.luFactor(a); return L.luSolve(f.LU, f.pivots, b, { left: left === 1, adjoint: adjoint === 1 }); }));
+}
+run("cholesky", one((a) => L.cholesky(a)));
+run("cholesky_upper", one((a) => L.cholesky(a, { upper: true })));
+run("cholesky_c64", one((a) => L.cholesky(a)));
+run("cholesky_ex_not_pd", all((a) => L.choleskyEx(a)), ([, info], ref) => close(info!, ref.outputs[1]!, "cholesky_ex info"));
+
+test("complex linalg: errors in PyTorch's words", () => {
+  const singular = tensorOf(cases.get("det_singular")!.inputs[0]!);
+  assert.throws(() => L.inv(singular), /linalg.inv: The diagonal element 2 is zero, the inversion could not be completed because the input matrix is singular./);
+  assert.throws(() => L.solve(singular, singular), /torch.linalg.solve: The solver failed because the input matrix is singular./);
+  assert.throws(() => L.cholesky(tensorOf(cases.get("cholesky_ex_not_pd")!.inputs[0]!)), /linalg.cholesky: The factorization could not be completed because the input is not positive-definite \(the leading minor of order 1 is not positive-definite\)./);
+  const c64 = torch.zeros([2, 2], { dtype: "complex64" });
+  assert.throws(() => L.solve(c64, torch.zeros([2, 2], { dtype: "complex128" })), /linalg.solve: Expected A and B to have the same dtype, but found A of type ComplexFloat and B of type ComplexDouble instead/);
+  assert.throws(() => L.det(torch.zeros([2, 3], { dtype: "complex64" })), /linalg.det: A must be batches of square matrices, but they are 2 by 3 matrices/);
+});
+
+test("complex linalg: gradients refuse with a clear error until complex matmul lands", () => {
+  const A = tensorOf(cases.get("det")!.inputs[0]!).requiresGrad_();
+  const d = L.det(A);
+  assert.throws(() => torch.real(d).backward(), /linalg.det: the derivative for complex input is not implemented in torch-ts yet/);
+});
