@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as torch from "../src/index.js";
+import { complexEigh } from "../src/backends/js/linalg-complex-householder.js";
 
 type Tensor = torch.Tensor;
 type Num = number | "inf" | "-inf" | "nan";
@@ -93,4 +94,71 @@ test("complex linalg: gradients refuse with a clear error until complex matmul l
   const A = tensorOf(cases.get("det")!.inputs[0]!).requiresGrad_();
   const d = L.det(A);
   assert.throws(() => torch.real(d).backward(), /linalg.det: the derivative for complex input is not implemented in torch-ts yet/);
+});
+
+for (const n of ["qr_reduced_tall", "qr_reduced_wide"]) run(n, all((a) => L.qr(a)));
+run("qr_complete_tall", all((a) => L.qr(a, "complete")));
+run("qr_r_batch_c64", all((a) => L.qr(a, { mode: "r" })), ([Q, R], ref) => {
+  assert.deepEqual(Q!.shape, [0]);
+  close(R!, ref.outputs[1]!, "qr r");
+});
+
+/** Interleaved numbers of the last two dims of t, one matrix after another. */
+function matrices(t: Tensor): { re: number[]; im: number[]; rows: number; cols: number } {
+  const [re, im] = partsOf(t.contiguous());
+  return { re, im, rows: t.shape[t.dim() - 2]!, cols: t.shape[t.dim() - 1]! };
+}
+
+/** `actual`'s columns each times the unit phase that makes its entry of largest |expected| equal expected's. */
+function alignColumnPhases(actual: Tensor, expected: Tensor): Tensor {
+  const a = matrices(actual), e = matrices(expected);
+  const size = a.rows * a.cols;
+  const re = a.re.slice(), im = a.im.slice();
+  for (let b = 0; b < a.re.length / size; b++) {
+    for (let j = 0; j < a.cols; j++) {
+      let best = 0, at = 0;
+      for (let i = 0; i < a.rows; i++) {
+        const p = b * size + i * a.cols + j;
+        const mag = Math.hypot(e.re[p]!, e.im[p]!);
+        if (mag > best) { best = mag; at = p; }
+      }
+      // phase = e / a at that entry, made unit
+      const ar = a.re[at]!, ai = a.im[at]!, er = e.re[at]!, ei = e.im[at]!;
+      let pr = er * ar + ei * ai, pi = ei * ar - er * ai;
+      const m = Math.hypot(pr, pi) || 1;
+      pr /= m; pi /= m;
+      for (let i = 0; i < a.rows; i++) {
+        const p = b * size + i * a.cols + j;
+        re[p] = a.re[p]! * pr - a.im[p]! * pi;
+        im[p] = a.re[p]! * pi + a.im[p]! * pr;
+      }
+    }
+  }
+  const dt = actual.dtype.name === "complex64" ? "float32" : "float64";
+  return torch.complex(torch.tensor(re, { dtype: dt }), torch.tensor(im, { dtype: dt })).reshape(actual.shape);
+}
+
+const checkEigh = (outs: Tensor[], ref: RefCase): void => {
+  const [w, V] = outs;
+  close(w!, ref.outputs[0]!, `${ref.name} eigenvalues`);
+  close(alignColumnPhases(V!, tensorOf(ref.outputs[1]!)), ref.outputs[1]!, `${ref.name} eigenvectors (up to phase)`, ref.outputs[1]!.dtype === "complex64" ? 1e-3 : 1e-7);
+};
+run("eigh_L", all((a) => L.eigh(a)), checkEigh);
+run("eigh_U_batch", all((a) => L.eigh(a, "U")), checkEigh);
+run("eigh_c64", all((a) => L.eigh(a)), checkEigh);
+run("eigvalsh", one((a) => L.eigvalsh(a)));
+run("eigvalsh_U", one((a) => L.eigvalsh(a, { UPLO: "U" })));
+
+test("complex linalg: eigh's kernel follows zheevd (with LAPACK >= 3.10's rotations, Debian's OpenBLAS: PyTorch's eigenvectors exactly)", () => {
+  for (const [name, uplo] of [["eigh_L", "L"], ["eigh_U_batch", "U"]] as const) {
+    const ref = cases.get(name)!;
+    const A = tensorOf(ref.inputs[0]!);
+    const n = A.shape[A.dim() - 1]!;
+    const batch = A.numel() / (n * n);
+    const w = new Float64Array(batch * n);
+    const v = new Float64Array(2 * batch * n * n);
+    complexEigh(new Float64Array(torch.viewAsReal(A).reshape(-1).tolist() as number[]), n, batch, w, v, uplo, "lapack310");
+    const V = torch.viewAsComplex(torch.tensor(Array.from(v), { dtype: "float64" }).reshape([...A.shape, 2]));
+    close(V, ref.outputs[1]!, `${name} eigenvectors`, 1e-8);
+  }
 });

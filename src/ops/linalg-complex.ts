@@ -6,6 +6,8 @@
 import type { Tensor } from "../core/tensor.js";
 import { realOf } from "../core/dtype.js";
 import * as C from "../backends/js/linalg-complex.js";
+import { complexEigh as eighKernel, complexQr as qrKernel, type QrMode } from "../backends/js/linalg-complex-householder.js";
+import { qrShapes, checkLinalgErrors } from "../backends/js/linalg.js";
 import { toNumbers } from "./engine.js";
 import { allocLike, broadcastBatch, wrap, wrapInt32 } from "./linalg-engine.js";
 import { allocPairs, complexMatricesOf, refuseComplexGrad, wrapComplex } from "./linalg-complex-engine.js";
@@ -102,4 +104,31 @@ export function complexLuSolve(LU: Tensor, pivots: Tensor, B: Tensor, left: bool
   let X = wrapComplex(out, Bb.shape, LU.dtype);
   if (!left) X = conjugated ? X.conj().mT : X.mT;
   return refuseComplexGrad("LinalgLuSolveBackward0", api, [LU, B], X);
+}
+
+/** (Q, R) of complex matrices (Householder, R's diagonal real as zgeqrf's); mode "r": an empty Q. */
+export function complexQr(A: Tensor, mode: QrMode): [Tensor, Tensor] {
+  const M = complexMatricesOf("linalg.qr", A);
+  const shapes = qrShapes(M.rows, M.cols, mode);
+  const q = mode === "r" ? null : allocPairs(A.dtype, M.batch * shapes.q[0]! * shapes.q[1]!);
+  const r = allocPairs(A.dtype, M.batch * shapes.r[0] * shapes.r[1]);
+  qrKernel(M.data, M.rows, M.cols, M.batch, mode, q, r);
+  const Q = q ? wrapComplex(q, [...M.batchShape, ...shapes.q], A.dtype) : wrapComplex(allocPairs(A.dtype, 0), [0], A.dtype);
+  return refuseComplexGrad("LinalgQrBackward0", "linalg.qr", [A], [Q, wrapComplex(r, [...M.batchShape, ...shapes.r], A.dtype)]) as [Tensor, Tensor];
+}
+
+/** Eigenvalues (real, ascending) and, when asked, eigenvectors of Hermitian matrices (zheevd's normalisation). */
+export function complexEigh(api: string, A: Tensor, uplo: "L" | "U", wantVectors: boolean): { L: Tensor; V: Tensor | null } {
+  const M = complexMatricesOf(api, A);
+  const n = M.rows;
+  const real = realOf(A.dtype);
+  const w = allocLike(real, M.batch * n);
+  const v = wantVectors ? allocPairs(A.dtype, M.batch * n * n) : null;
+  const infos = eighKernel(M.data, n, M.batch, w, v, uplo);
+  checkLinalgErrors(infos, api, "eigh", A.dim() > 2);
+  const L = wrap(w, [...M.batchShape, n], real);
+  if (!v) return { L: refuseComplexGrad("LinalgEighBackward0", api, [A], L), V: null };
+  const V = wrapComplex(v, A.shape, A.dtype);
+  refuseComplexGrad("LinalgEighBackward0", api, [A], [L, V]);
+  return { L, V };
 }

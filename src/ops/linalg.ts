@@ -432,7 +432,8 @@ export function qr(A: Tensor, ...args: Args<[mode?: QrMode], { mode?: QrMode } &
     throw new Error(`qr received unrecognized mode '${String(mode)}' but expected one of 'reduced' (default), 'r', or 'complete'`);
   }
   checkIsMatrix(api, A);
-  checkFloat(api, A);
+  checkFloatOrComplex(api, A);
+  if (A.dtype.isComplex) return namedTuple(["Q", "R"], CX.complexQr(A, mode));
   const [Q, R] = qrForward(api, A, mode);
   const m = A.shape[A.dim() - 2]!;
   const n = A.shape[A.dim() - 1]!;
@@ -498,7 +499,8 @@ function uploOf(v: unknown): Uplo {
 
 function eighForward(api: string, A: Tensor, uplo: Uplo, wantVectors: boolean): { L: Tensor; V: Tensor | null } {
   checkSquare(api, A);
-  checkFloat(api, A);
+  checkFloatOrComplex(api, A);
+  if (A.dtype.isComplex) return CX.complexEigh(api, A, uplo, wantVectors);
   // The device cannot report a failure to converge (LAPACK's info) without a readback: Jacobi stops after its last sweep.
   if (onDevice(A)) return deviceOp("eigh", api)(A, uplo === "U", wantVectors);
   const M = matricesOf(A);
@@ -521,6 +523,7 @@ export function eigh(A: Tensor, ...args: Args<[UPLO?: Uplo], { UPLO?: Uplo } & O
   const uplo = uploOf(a.UPLO ?? "L");
   const { L, V } = eighForward("linalg.eigh", A, uplo, true);
   const vectors = V as Tensor;
+  if (A.dtype.isComplex) return namedTuple(["eigenvalues", "eigenvectors"], [L, vectors]);
   record("LinalgEighBackward0", [A], [L, vectors], ([gL, gV]) => [eighBackward(gL!, gV!, L, vectors)], [L, vectors]);
   return namedTuple(["eigenvalues", "eigenvectors"], [L, vectors]);
 }
@@ -531,7 +534,7 @@ export function eigvalsh(A: Tensor, ...args: Args<[UPLO?: Uplo], { UPLO?: Uplo }
   const a = bindArgs("linalg.eigvalsh", args, ["UPLO"], [], 1);
   const uplo = uploOf(a.UPLO ?? "L");
   // With autograd, through eigh itself so that higher-order gradients see the eigenvectors.
-  if (needsGrad(A)) return eigh(A, uplo)[0]!;
+  if (needsGrad(A) && !A.dtype.isComplex) return eigh(A, uplo)[0]!;
   return eighForward("linalg.eigh", A, uplo, false).L;
 }
 
