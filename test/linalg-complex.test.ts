@@ -162,3 +162,45 @@ test("complex linalg: eigh's kernel follows zheevd (with LAPACK >= 3.10's rotati
     close(V, ref.outputs[1]!, `${name} eigenvectors`, 1e-8);
   }
 });
+
+/** X Y for complex batches, through the real parts (torch.matmul on real tensors). */
+function cmatmul(X: Tensor, Y: Tensor): Tensor {
+  const [xr, xi, yr, yi] = [torch.real(X), torch.imag(X), torch.real(Y), torch.imag(Y)];
+  return torch.complex(torch.matmul(xr, yr).sub(torch.matmul(xi, yi)), torch.matmul(xr, yi).add(torch.matmul(xi, yr)));
+}
+const adjoint = (X: Tensor): Tensor => torch.complex(torch.real(X).mT, torch.imag(X).mT.neg());
+function assertSmall(t: Tensor, tol: number, what: string): void {
+  const m = torch.viewAsReal(t).abs().max().item() as number;
+  assert.ok(m <= tol, `${what}: ${m} > ${tol}`);
+}
+function eyeLike(k: number, batch: number[], dtype: string): Tensor {
+  return torch.complex(torch.eye(k, { dtype: dtype === "complex64" ? "float32" : "float64" }), torch.zeros([k, k], { dtype: dtype === "complex64" ? "float32" : "float64" })).expand([...batch, k, k]);
+}
+
+const checkSvd = (full: boolean) => (outs: Tensor[], ref: RefCase, x: Tensor[]): void => {
+  const [U, S, Vh] = outs;
+  const A = x[0]!;
+  const tol = A.dtype.name === "complex64" ? 1e-4 : 1e-10;
+  close(S!, ref.outputs[1]!, `${ref.name} S`);
+  assert.deepEqual(U!.shape, ref.outputs[0]!.shape, "U shape");
+  assert.deepEqual(Vh!.shape, ref.outputs[2]!.shape, "Vh shape");
+  const m = A.shape[A.dim() - 2]!, n = A.shape[A.dim() - 1]!, k = Math.min(m, n);
+  const batch = A.shape.slice(0, -2);
+  const Uk = U!.narrow(-1, 0, k), Vhk = Vh!.narrow(-2, 0, k);
+  const Sc = torch.complex(S!, torch.zerosLike(S!)).unsqueeze(-1);
+  assertSmall(cmatmul(Uk, Vhk.mul(Sc)).sub(A), tol * 10, `${ref.name}: U S Vh = A`);
+  assertSmall(cmatmul(adjoint(U!), U!).sub(eyeLike(U!.shape[U!.dim() - 1]!, batch, A.dtype.name)), tol, `${ref.name}: Uᴴ U = I`);
+  assertSmall(cmatmul(Vh!, adjoint(Vh!)).sub(eyeLike(Vh!.shape[Vh!.dim() - 2]!, batch, A.dtype.name)), tol, `${ref.name}: Vh Vhᴴ = I`);
+  assert.equal(full, U!.shape[U!.dim() - 1] === m);
+};
+run("svd_tall", all((a) => L.svd(a, false)), checkSvd(false));
+run("svd_wide_full", all((a) => L.svd(a)), checkSvd(true));
+run("svd_batch_c64", all((a) => L.svd(a, { fullMatrices: true })), checkSvd(true));
+run("svd_rank_deficient", all((a) => L.svd(a)), checkSvd(true));
+run("svdvals", one((a) => L.svdvals(a)));
+run("pinv", one((a) => L.pinv(a)));
+run("pinv_rank_deficient", one((a) => L.pinv(a)));
+run("pinv_hermitian", one((a) => L.pinv(a, { hermitian: true })));
+run("matrix_rank", one((a) => L.matrixRank(a)));
+run("matrix_rank_hermitian", one((a) => L.matrixRank(a, { hermitian: true })));
+run("matrix_rank_atol", one((a) => L.matrixRank(a, { atol: 1.0, rtol: 0.0 })));

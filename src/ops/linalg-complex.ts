@@ -7,9 +7,14 @@ import type { Tensor } from "../core/tensor.js";
 import { realOf } from "../core/dtype.js";
 import * as C from "../backends/js/linalg-complex.js";
 import { complexEigh as eighKernel, complexQr as qrKernel, type QrMode } from "../backends/js/linalg-complex-householder.js";
-import { qrShapes, checkLinalgErrors } from "../backends/js/linalg.js";
+import { qrShapes, checkLinalgErrors, svdShapes } from "../backends/js/linalg.js";
+import * as S from "../backends/js/linalg-complex-svd.js";
+import { fillHermitian } from "../backends/js/linalg-complex-householder.js";
+import { fromArray } from "./engine.js";
+import { int64 } from "../core/dtype.js";
 import { toNumbers } from "./engine.js";
 import { allocLike, broadcastBatch, wrap, wrapInt32 } from "./linalg-engine.js";
+import type { FloatArray } from "../backends/js/linalg.js";
 import { allocPairs, complexMatricesOf, refuseComplexGrad, wrapComplex } from "./linalg-complex-engine.js";
 
 /** det of each matrix (complex). */
@@ -131,4 +136,55 @@ export function complexEigh(api: string, A: Tensor, uplo: "L" | "U", wantVectors
   const V = wrapComplex(v, A.shape, A.dtype);
   refuseComplexGrad("LinalgEighBackward0", api, [A], [L, V]);
   return { L, V };
+}
+
+/** (U, S, Vh) of complex matrices: S real descending; the vectors' phases are free (see linalg-complex-svd.ts). */
+export function complexSvd(A: Tensor, full: boolean): [Tensor, Tensor, Tensor] {
+  const M = complexMatricesOf("linalg.svd", A);
+  const sh = svdShapes(M.rows, M.cols, full);
+  const u = allocPairs(A.dtype, M.batch * sh.u[0] * sh.u[1]);
+  const s = allocLike(realOf(A.dtype), M.batch * sh.s);
+  const vh = allocPairs(A.dtype, M.batch * sh.vh[0] * sh.vh[1]);
+  S.complexSvd(M.data, M.rows, M.cols, M.batch, full, u, s, vh);
+  const outs = [
+    wrapComplex(u, [...M.batchShape, ...sh.u], A.dtype),
+    wrap(s, [...M.batchShape, sh.s], realOf(A.dtype)),
+    wrapComplex(vh, [...M.batchShape, ...sh.vh], A.dtype),
+  ];
+  return refuseComplexGrad("LinalgSvdBackward0", "linalg.svd", [A], outs) as [Tensor, Tensor, Tensor];
+}
+
+/** The singular values (real, descending). */
+export function complexSvdvals(A: Tensor): Tensor {
+  const M = complexMatricesOf("linalg.svd", A);
+  const k = Math.min(M.rows, M.cols);
+  const s = allocLike(realOf(A.dtype), M.batch * k);
+  S.complexSvdvals(M.data, M.rows, M.cols, M.batch, s);
+  return refuseComplexGrad("LinalgSvdBackward0", "linalg.svdvals", [A], wrap(s, [...M.batchShape, k], realOf(A.dtype)));
+}
+
+/** A's matrices as interleaved float64, made Hermitian from their lower triangle when `hermitian` (PyTorch's eigh path reads only it). */
+function matricesFor(api: string, A: Tensor, hermitian: boolean): { data: FloatArray; M: ReturnType<typeof complexMatricesOf> } {
+  const M = complexMatricesOf(api, A);
+  if (!hermitian) return { data: M.data, M };
+  const n = M.rows;
+  const data = new Float64Array(M.data);
+  for (let b = 0; b < M.batch; b++) fillHermitian(data.subarray(2 * b * n * n, 2 * (b + 1) * n * n), n, "L");
+  return { data, M };
+}
+
+/** pinv of complex matrices (tolerances resolved by the caller). */
+export function complexPinv(A: Tensor, atol: number, rtol: number, hermitian: boolean): Tensor {
+  const { data, M } = matricesFor("linalg.pinv", A, hermitian);
+  const out = allocPairs(A.dtype, M.batch * M.rows * M.cols);
+  S.complexPinv(data, M.rows, M.cols, M.batch, atol, rtol, out);
+  return refuseComplexGrad("LinalgPinvBackward0", "linalg.pinv", [A], wrapComplex(out, [...M.batchShape, M.cols, M.rows], A.dtype));
+}
+
+/** matrix_rank of complex matrices: int64 counts. */
+export function complexMatrixRank(A: Tensor, atol: number, rtol: number, hermitian: boolean): Tensor {
+  const { data, M } = matricesFor("linalg.matrix_rank", A, hermitian);
+  const out = new BigInt64Array(M.batch);
+  S.complexMatrixRank(data, M.rows, M.cols, M.batch, atol, rtol, out);
+  return fromArray(out, M.batchShape, int64);
 }

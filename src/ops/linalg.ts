@@ -574,7 +574,8 @@ function checkDriver(driver: unknown): void {
 function svdForward(A: Tensor, full: boolean): [Tensor, Tensor, Tensor] {
   const api = "linalg.svd";
   checkIsMatrix(api, A);
-  checkFloat(api, A);
+  checkFloatOrComplex(api, A);
+  if (A.dtype.isComplex) return CX.complexSvd(A, full);
   if (onDevice(A)) {
     const r = deviceOp("svd", api)(A, full, true);
     return [r.U!, r.S, r.Vh!];
@@ -604,6 +605,7 @@ export function svd(A: Tensor, ...args: Args<[fullMatrices?: boolean], { fullMat
   checkDriver(a.driver);
   const full = (a.fullMatrices as boolean | undefined) ?? true;
   const [U, S, Vh] = svdForward(A, full);
+  if (A.dtype.isComplex) return namedTuple(["U", "S", "Vh"], [U, S, Vh]);
   const s = A.shape;
   const m = s[s.length - 2]!;
   const n = s[s.length - 1]!;
@@ -617,10 +619,11 @@ export function svdvals(A: Tensor, ...args: Args<[], { driver?: string | null } 
   checkTensor("linalg.svdvals", "A", A);
   const a = bindArgs("linalg.svdvals", args, [], ["driver"], 1);
   checkDriver(a.driver);
-  if (!needsGrad(A)) {
+  if (!needsGrad(A) || A.dtype.isComplex) {
     const api = "linalg.svd";
     checkIsMatrix(api, A);
-    checkFloat(api, A);
+    checkFloatOrComplex(api, A);
+    if (A.dtype.isComplex) return CX.complexSvdvals(A);
     if (onDevice(A)) return deviceOp("svd", api)(A, false, false).S;
     const M = matricesOf(A);
     const k = Math.min(M.rows, M.cols);
@@ -684,7 +687,7 @@ interface TolOptions { atol?: number | null; rtol?: number | null; hermitian?: b
 
 function tolerances(A: Tensor, atol: number | null | undefined, rtol: number | null | undefined): [number, number] {
   const s = A.shape;
-  const eps = A.dtype === float32 ? 2 ** -23 : 2 ** -52;
+  const eps = A.dtype === float32 || A.dtype.name === "complex64" ? 2 ** -23 : 2 ** -52;
   const a = atol ?? 0;
   // PyTorch: rtol defaults to eps · max(m, n) unless atol is given (> 0).
   const r = rtol ?? (atol !== null && atol !== undefined && atol > 0 ? 0 : eps * Math.max(s[s.length - 2]!, s[s.length - 1]!));
@@ -702,10 +705,11 @@ export function pinv(A: Tensor, ...args: Args<[rcond?: number | null, hermitian?
   checkTensor(api, "A", A);
   const a = bindArgs(api, args, ["rcond", "hermitian"], ["atol", "rtol"]);
   checkIsMatrix(api, A);
-  checkFloat(api, A);
+  checkFloatOrComplex(api, A);
   const rtolArg = (a.rtol as number | null | undefined) ?? (a.rcond as number | null | undefined);
   const [atol, rtol] = tolerances(A, a.atol as number | null | undefined, rtolArg);
   const hermitian = (a.hermitian as boolean | undefined) ?? false;
+  if (A.dtype.isComplex) return CX.complexPinv(A, atol, rtol, hermitian);
   const src = hermitian ? symmetrizeLower(A.detach()) : A;
   const s = A.shape;
   let P: Tensor;
@@ -745,9 +749,10 @@ export function matrixRank(A: Tensor, ...args: Args<[tol?: number | null, hermit
   checkTensor(api, "A", A);
   const a = bindArgs(api, args, ["tol", "hermitian"], ["atol", "rtol"]);
   checkIsMatrix(api, A);
-  checkFloat(api, A);
+  checkFloatOrComplex(api, A);
   const atolArg = (a.atol as number | null | undefined) ?? (a.tol as number | null | undefined);
   const [atol, rtol] = tolerances(A, atolArg, a.rtol as number | null | undefined);
+  if (A.dtype.isComplex) return CX.complexMatrixRank(A, atol, rtol, (a.hermitian as boolean | undefined) ?? false);
   const src = (a.hermitian as boolean | undefined) ? symmetrizeLower(A.detach()) : A;
   if (onDevice(A)) {
     const s = A.shape;

@@ -101,15 +101,8 @@ export function complexQr(a: FloatArray, m: number, n: number, batch: number, mo
   }
 }
 
-/** A Hermitian matrix's real tridiagonal form: d[1..n], e[1..n-1] (1-based, as steqr), and Q. */
-interface HermitianTridiagonal { d: Float64Array; e: Float64Array; q: Float64Array | null }
-
-/**
- * zhetd2 (+ zungtr when `wantQ`) on an interleaved n×n matrix of which only the `uplo` triangle
- * is read: A = Q T Qᴴ with T real symmetric tridiagonal.
- */
-export function hermitianTridiagonalize(a: Float64Array, n: number, uplo: Uplo, wantQ: boolean): HermitianTridiagonal {
-  // The full Hermitian matrix from the triangle that counts (the diagonal's imaginary parts dropped).
+/** In place: the Hermitian matrix whose `uplo` triangle `a` holds (the diagonal's imaginary parts dropped). */
+export function fillHermitian(a: Float64Array, n: number, uplo: Uplo): void {
   for (let i = 0; i < n; i++) {
     a[2 * (i * n + i) + 1] = 0;
     for (let j = i + 1; j < n; j++) {
@@ -118,6 +111,17 @@ export function hermitianTridiagonalize(a: Float64Array, n: number, uplo: Uplo, 
       a[2 * dst + 1] = -a[2 * src + 1]!;
     }
   }
+}
+
+/** A Hermitian matrix's real tridiagonal form: d[1..n], e[1..n-1] (1-based, as steqr), and Q. */
+interface HermitianTridiagonal { d: Float64Array; e: Float64Array; q: Float64Array | null }
+
+/**
+ * zhetd2 (+ zungtr when `wantQ`) on an interleaved n×n matrix of which only the `uplo` triangle
+ * is read: A = Q T Qᴴ with T real symmetric tridiagonal.
+ */
+export function hermitianTridiagonalize(a: Float64Array, n: number, uplo: Uplo, wantQ: boolean): HermitianTridiagonal {
+  fillHermitian(a, n, uplo);
   const d = new Float64Array(n + 1);
   const e = new Float64Array(n + 1);
   const reflectors: { tauRe: number; tauIm: number; v: Float64Array; lo: number; len: number }[] = [];
