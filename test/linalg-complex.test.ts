@@ -204,3 +204,25 @@ run("pinv_hermitian", one((a) => L.pinv(a, { hermitian: true })));
 run("matrix_rank", one((a) => L.matrixRank(a)));
 run("matrix_rank_hermitian", one((a) => L.matrixRank(a, { hermitian: true })));
 run("matrix_rank_atol", one((a) => L.matrixRank(a, { atol: 1.0, rtol: 0.0 })));
+
+for (const [name, ord] of [["fro", "fro"], ["nuc", "nuc"], ["2", 2], ["m2", -2], ["1", 1], ["m1", -1], ["inf", "inf"], ["minf", "-inf"]] as const) {
+  run(`matrix_norm_${name}`, one((a) => L.matrixNorm(a, ord)));
+}
+run("matrix_norm_keepdim_c64", one((a) => L.matrixNorm(a, "nuc", { keepdim: true })));
+run("norm_inf_matrix", one((a) => L.norm(a, "inf")));
+
+test("complex linalg: matrix norms' dtype argument and gradients", () => {
+  const z = tensorOf(cases.get("matrix_norm_fro")!.inputs[0]!);
+  const n = L.matrixNorm(z.to("complex64"), { dtype: "complex128" });
+  assert.equal(n.dtype.name, "float64");
+  assert.ok(Math.abs((n.item() as number) - (L.matrixNorm(z).item() as number)) < 1e-5);
+  assert.throws(() => L.matrixNorm(z, { dtype: "float64" }), /linalg.matrix_norm: dtype should be complex for complex inputs, but got Double/);
+  assert.throws(() => L.matrixNorm(torch.ones([2, 2]), { dtype: "complex128" }), /linalg.matrix_norm: dtype should be real for real inputs, but got ComplexDouble/);
+  // d‖A‖_F/dA = A / ‖A‖_F in PyTorch's convention (dL/dx + i dL/dy); zero entries get 0.
+  const w = torch.complex(torch.real(z).where(torch.real(z).gt(0), 0), torch.imag(z).where(torch.real(z).gt(0), 0)).requiresGrad_();
+  L.matrixNorm(w).backward();
+  const nrm = L.matrixNorm(w.detach());
+  const expected = w.detach().div(torch.complex(nrm, torch.zerosLike(nrm)));
+  assertSmall(w.grad!.sub(expected), 1e-12, "matrix_norm gradient");
+  assert.ok(!torch.isnan(torch.viewAsReal(w.grad!)).any().item(), "no NaN at zero entries");
+});

@@ -3,7 +3,7 @@
 // leading dims. Kernels: src/backends/js/linalg.ts (float64 internally).
 
 import { Tensor } from "../core/tensor.js";
-import { type DTypeLike, float32, int64, scalarTypeName, toDType } from "../core/dtype.js";
+import { type DType, type DTypeLike, float32, int64, scalarTypeName, toDType } from "../core/dtype.js";
 import { normalizeDims } from "../core/shape.js";
 import { needsGrad, record, sumToShape } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -23,6 +23,7 @@ import { deviceOp, onDevice } from "./device-hooks.js";
 import { zeros } from "./creation.js";
 import { isFilledZeroGrad } from "../autograd/node.js";
 import * as CX from "./linalg-complex.js";
+import { viewAsReal } from "./complex-views.js";
 
 import { outCall, type OutOption, type OutPairOption, hasOut, withOut } from "./out.js";
 export { matmul };
@@ -781,15 +782,25 @@ function ordValue(api: string, ord: unknown): number {
 
 function withDtype(api: string, x: Tensor, dtype: unknown): Tensor {
   if (dtype === undefined || dtype === null) {
-    if (!x.dtype.isFloatingPoint) {
+    if (!x.dtype.isFloatingPoint && !x.dtype.isComplex) {
       throw new Error(`${api}: Expected a floating point or complex tensor as input. Got ${scalarName(x)}`);
     }
     return x;
   }
-  const d = toDType(dtype as DTypeLike);
-  if (!x.dtype.isFloatingPoint) throw new Error(`${api}: Expected a floating point or complex tensor as input. Got ${scalarName(x)}`);
+  const d = checkNormDtype(api, x, dtype as DTypeLike);
+  if (d.isComplex) return castTo(x, d);
   if (!d.isFloatingPoint) throw new Error(`${api}: dtype should be floating point or complex. Got ${scalarName(castTo(x.detach(), d))}`);
   return castTo(x, d);
+}
+
+/** The dtype= of a norm: complex for complex input, real for real input (PyTorch's checks). */
+function checkNormDtype(api: string, x: Tensor, dtype: DTypeLike): DType {
+  const d = toDType(dtype);
+  if (!x.dtype.isFloatingPoint && !x.dtype.isComplex) throw new Error(`${api}: Expected a floating point or complex tensor as input. Got ${scalarName(x)}`);
+  if (x.dtype.isComplex !== d.isComplex) {
+    throw new Error(`${api}: dtype should be ${x.dtype.isComplex ? "complex for complex" : "real for real"} inputs, but got ${scalarTypeName(d)}`);
+  }
+  return d;
 }
 
 function scalarName(x: Tensor): string { return scalarTypeName(x.dtype); }
@@ -858,6 +869,8 @@ export function vectorNorm(
   const dims = checkDims(api, "dim", a.dim);
   const keepdim = (a.keepdim as boolean | undefined) ?? false;
   const input = withDtype(api, x, a.dtype);
+  // The norm of complex numbers is the norm of their moduli (a real result).
+  if (input.dtype.isComplex) return vectorNorm(input.abs(), p, dims, keepdim);
   const plan = planReduce(api, input, dims, keepdim);
   if (p < 0 || p === Infinity) {
     const s = input.shape;
@@ -919,6 +932,13 @@ function matrixNormImpl(api: string, A: Tensor, ord: Ord | "fro" | "nuc", dim: n
   if (dim.length !== 2) throw new Error(`${api}: dim must be a 2-tuple. Got ${dim.join(" ")}`);
   const [d0, d1] = normalizeDims(dim, A.dim(), api) as [number, number];
   if (d0 === d1) throw new Error(`${api}: dims must be different. Got (${dim.join(", ")})`);
+  if (dtype !== undefined && dtype !== null) checkNormDtype(api, A, dtype);
+  // Complex A: the entrywise norms are those of the moduli |a_ij| (each the 2-norm of (re, im),
+  // which gives abs's gradient); the spectral ones go through the complex svdvals.
+  if (A.dtype.isComplex && ord !== "nuc" && ord !== 2 && ord !== -2) {
+    const moduli = vectorNorm(viewAsReal(withDtype(api, A, dtype)), 2, -1);
+    return matrixNormImpl(api, moduli, ord, dim, keepdim, null);
+  }
   if (ord === "fro") return vectorNorm(A, 2, [d0, d1], keepdim, { dtype: dtype ?? null });
   if (ord === "nuc" || ord === 2 || ord === -2) {
     const x = withDtype(api, A, dtype);
