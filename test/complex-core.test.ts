@@ -161,3 +161,16 @@ test("complex convolutions equal PyTorch's (four real convolutions), with gradie
   const t = torch.nn.functional.convTranspose1d(x, w.transpose(0, 1).contiguous(), b);
   assert.deepEqual(t.shape, [1, 3, 6]);
 });
+
+test("nn modules made with a complex dtype draw PyTorch's values; uniform_ / normal_ on complex", () => {
+  torch.manualSeed(0);
+  const l = new torch.nn.Linear(3, 2, { dtype: torch.complex64 });
+  close(flatReal(l.weight).slice(0, 4), [-0.0043, 0.3097, -0.4752, -0.4249]);
+  close(flatReal(l.bias), [-0.5516, -0.3824, -0.238, 0.0214]);
+  const z = torch.zeros([3], { dtype: torch.complex64 });
+  torch.manualSeed(0);
+  z.uniform_(-1, 1);
+  close(flatReal(z), [-0.0075, 0.5364, -0.823, -0.7359, -0.3852, 0.2682]);
+  z.normal_();
+  close(flatReal(z), [0.8941, -0.4861, 0.1134, -0.4288, -0.5537, 0.7511]);
+});

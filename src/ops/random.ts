@@ -232,7 +232,9 @@ export function normal_(self: Tensor, ...args: (number | GenOpt & { mean?: numbe
   const { x, y, g } = twoNumbers("normal_", args, ["mean", "std"], [0, 1]);
   const d = floatDtype("normal_", self);
   const contiguous = self.isContiguous();
-  return randomInPlace("normal_", self, (o) => normalFill(g, o as FloatOut, x, y, d, { contiguous }));
+  // Complex: each part drawn with std / sqrt(2), as PyTorch's normal_ on the real view.
+  const std = self.dtype.isComplex ? y * Math.SQRT1_2 : y;
+  return randomInPlace("normal_", self, (o) => normalFill(g, o as FloatOut, x, std, d, { contiguous }));
 }
 
 /** tensor.random_(from?, to?): integers in [from, to) (to defaults to the dtype's range). */

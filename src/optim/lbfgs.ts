@@ -4,6 +4,7 @@
 // where it needs the closure's loss or scalars' values, so step() drives it with item() and
 // stepAsync() with asynchronous reads (the "webgpu" device, where step() cannot run).
 
+import { rawRealView } from "../ops/complex-engine.js";
 import type { Tensor } from "../core/tensor.js";
 import { enableGrad, noGrad } from "../autograd/grad-mode.js";
 import { Optimizer, type ParamGroup, type ParamsInput } from "./optimizer.js";
@@ -68,6 +69,10 @@ function cubicInterpolate(x1: number, f1: number, g1: number, x2: number, f2: nu
 
 /** A trial step's loss, gradient and directional derivative. */
 type Objective = (t: number) => Algorithm<[number, Tensor, number]>;
+
+/** A complex parameter (or gradient) is optimised as its real view, as PyTorch 2.x's LBFGS does. */
+function realValues(t: Tensor): Tensor { return t.dtype.isComplex ? rawRealView(t) : t; }
+function realCount(t: Tensor): number { return t.dtype.isComplex ? 2 * t.numel() : t.numel(); }
 
 /** PyTorch's _strong_wolfe: returns [loss, grad, step, evals]. `dNorm`: max |d|. */
 function* strongWolfe(obj: Objective, t0: number, dNorm: number, f: number, g: Tensor, gtd: number, c1 = 1e-4, c2 = 0.9, tolChange = 1e-9, maxLs = 25): Algorithm<[number, Tensor, number, number]> {
@@ -160,15 +165,16 @@ export class LBFGS extends Optimizer {
 
   /** PyTorch's _gather_flat_grad: the gradients as one new vector (zeros for a parameter without one). */
   private gatherFlatGrad(): Tensor {
-    return cat(this.params.map((p) => (p.grad ? p.grad.reshape([-1]) : p.detach().newZeros([p.numel()]))));
+    return cat(this.params.map((p) => (p.grad ? realValues(p.grad).reshape([-1]) : realValues(p).detach().newZeros([realCount(p)]))));
   }
 
   /** The parameters += t * d (d flat, in the parameters' order). */
   private addGrad(t: number, d: Tensor): void {
     let off = 0;
     for (const p of this.params) {
-      p.add_(d.narrow(0, off, p.numel()).view(p.shape), { alpha: t });
-      off += p.numel();
+      const values = realValues(p);
+      values.add_(d.narrow(0, off, realCount(p)).view(values.shape), { alpha: t });
+      off += realCount(p);
     }
   }
 

@@ -1,6 +1,7 @@
 // The Optimizer base: parameter groups with defaults, per-parameter state, zeroGrad, and
 // stateDict/loadStateDict in PyTorch's layout ({ state: {index: {...}}, param_groups: [...] }).
 
+import { rawRealView } from "../ops/complex-engine.js";
 import { Tensor } from "../core/tensor.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { zeroGrads } from "../autograd/zero-grad.js";
@@ -135,6 +136,9 @@ export const REQUIRED = Symbol("required");
 
 /** A parameter's values as a contiguous float array, and a way to write them back if copied. */
 export function floatView(t: Tensor): { data: FloatArray; commit: () => void } {
+  // A complex parameter (and its gradient and state) steps as its real view, as PyTorch's
+  // optimizers do (view_as_real): the per-element formulas then act on re and im alike.
+  if (t.dtype.isComplex) return floatView(rawRealView(t));
   if (t.dtype.name !== "float32" && t.dtype.name !== "float64") {
     throw new Error(`optimizer: parameters of dtype ${t.dtype} are not supported (float32/float64 only)`);
   }

@@ -354,6 +354,8 @@ export function unfold(input: Tensor, ...args: UnfoldArgs): Tensor {
   const x = requireTensor("unfold", "input", input, 1);
   const a = bindArgs("unfold", args, ["kernelSize", "dilation", "padding", "stride"], [], 1);
   const p = foldParams("unfold", a);
+  // Complex: the same patches of each part (a copy of elements, linear in each).
+  if (x.dtype.isComplex) { const [re, im] = parts(x); return fromParts(unfoldOp(re, p), unfoldOp(im, p)); }
   if (!x.dtype.isFloatingPoint) throw notImplementedFor("im2col_out_cpu", x.dtype);
   const out = unfoldOp(x, p);
   if (tracing.on) traceOp("unfold", [x], out, { ...p });
@@ -367,6 +369,7 @@ export function fold(input: Tensor, ...args: FoldArgs): Tensor {
   if (a.outputSize === undefined) throw new Error("fold() missing 1 required positional argument: 'output_size'");
   const outputSize = pair("fold", "output_size", a.outputSize);
   const p = foldParams("fold", a);
+  if (x.dtype.isComplex) { const [re, im] = parts(x); return fromParts(foldOp(re, outputSize, p), foldOp(im, outputSize, p)); }
   if (!x.dtype.isFloatingPoint) throw notImplementedFor("col2im_out_cpu", x.dtype);
   const out = foldOp(x, outputSize, p);
   if (tracing.on) traceOp("fold", [x], out, { ...p, outputSize });

@@ -1,0 +1,251 @@
+// The JS FFT kernel (src/backends/js/fft.ts) against a naive DFT and against numpy's pocketfft
+// (fixtures/fft/kernel.py → kernel.json): every length kind (powers of 2 and 4, 3/5-smooth,
+// other small odd factors, Bluestein primes), strided and in-place use, float32 arrays.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { fftc2c, fftAlgorithm, smoothLength, cosSin2Pi } from "../src/backends/js/fft.js";
+import { fftc2r, fftr2c } from "../src/backends/js/fft-real.js";
+
+type Pair = [number, number];
+interface KernelCase {
+  n: number; seed_re: number; seed_im: number; index: number[]; half_index: number[];
+  forward: Pair[]; forward_rms: number; inverse: Pair[]; inverse_rms: number;
+  rfft: Pair[]; rfft_rms: number; irfft: number[]; irfft_rms: number; hfft: number[]; hfft_rms: number;
+}
+const fixture = JSON.parse(readFileSync(new URL("./fixtures/fft/kernel.json", import.meta.url), "utf8")) as {
+  cases: KernelCase[];
+};
+
+const M = 2 ** 31 - 1;
+function minstd(count: number, seed: number): Float64Array {
+  const out = new Float64Array(count);
+  let x = seed;
+  for (let i = 0; i < count; i++) {
+    x = (48271 * x) % M;
+    out[i] = x / M - 0.5;
+  }
+  return out;
+}
+
+function interleave(re: Float64Array, im: Float64Array): Float64Array {
+  const z = new Float64Array(2 * re.length);
+  for (let i = 0; i < re.length; i++) {
+    z[2 * i] = re[i]!;
+    z[2 * i + 1] = im[i]!;
+  }
+  return z;
+}
+
+/** Σ_j z_j·e^{∓2πi·jk/n} with each angle reduced exactly (jk mod n): accurate to ~√n·eps. */
+function naiveDft(z: Float64Array, inverse: boolean): Float64Array {
+  const n = z.length / 2;
+  const out = new Float64Array(2 * n);
+  const sign = inverse ? 1 : -1;
+  for (let k = 0; k < n; k++) {
+    let sr = 0, si = 0;
+    for (let j = 0; j < n; j++) {
+      const angle = (sign * 2 * Math.PI * ((j * k) % n)) / n;
+      const c = Math.cos(angle), s = Math.sin(angle);
+      sr += z[2 * j]! * c - z[2 * j + 1]! * s;
+      si += z[2 * j]! * s + z[2 * j + 1]! * c;
+    }
+    out[2 * k] = sr;
+    out[2 * k + 1] = si;
+  }
+  return out;
+}
+
+/** rms(actual - expected) / rms(expected) over complex (pairs) or real arrays of equal length. */
+function relativeRms(actual: ArrayLike<number>, expected: ArrayLike<number>, scale?: number): number {
+  let err = 0, ref = 0;
+  for (let i = 0; i < expected.length; i++) {
+    err += (actual[i]! - expected[i]!) ** 2;
+    ref += expected[i]! ** 2;
+  }
+  const count = expected.length;
+  return Math.sqrt(err / count) / (scale ?? Math.sqrt(ref / count));
+}
+
+test("cosSin2Pi reduces angles exactly: symmetric points are exact negatives/swaps", () => {
+  const out = new Float64Array(8);
+  for (const n of [7, 8, 12, 1000, 99991]) {
+    for (const k of [1, 3, Math.floor(n / 3), n - 1]) {
+      cosSin2Pi(k, n, out, 0);
+      cosSin2Pi(n - k, n, out, 2);
+      cosSin2Pi(-k, n, out, 4);
+      assert.equal(out[0], out[2]);
+      assert.equal(out[1], -out[3]!);
+      assert.equal(out[4], out[2]);
+      assert.equal(out[5], out[3]);
+      assert.ok(Math.abs(out[0]! - Math.cos((2 * Math.PI * k) / n)) < 1e-15);
+      assert.ok(Math.abs(out[1]! - Math.sin((2 * Math.PI * k) / n)) < 1e-15);
+    }
+  }
+  cosSin2Pi(1, 4, out, 0);
+  assert.deepEqual([out[0], out[1]], [0, 1]);
+  cosSin2Pi(1, 2, out, 0);
+  assert.deepEqual([out[0], out[1]], [-1, 0]);
+});
+
+test("algorithm choice: smooth lengths run mixed radix, large primes Bluestein on a 2·3·5-smooth length", () => {
+  assert.equal(fftAlgorithm(4096), "mixed-radix");
+  assert.equal(fftAlgorithm(100000), "mixed-radix");
+  assert.equal(fftAlgorithm(49), "mixed-radix");
+  assert.equal(fftAlgorithm(1009), "bluestein");
+  assert.equal(fftAlgorithm(99991), "bluestein");
+  assert.equal(smoothLength(2017), 2025);
+  assert.equal(smoothLength(1025), 1080);
+  assert.equal(smoothLength(64), 64);
+});
+
+test("fftc2c matches a naive DFT for every length 1..130 and a few Bluestein primes", () => {
+  const lengths = [...Array.from({ length: 130 }, (_, i) => i + 1), 211, 257, 331, 1009];
+  let worst = 0;
+  for (const n of lengths) {
+    const z = interleave(minstd(n, n), minstd(n, 7 * n + 1));
+    for (const inverse of [false, true]) {
+      const expected = naiveDft(z, inverse);
+      const actual = new Float64Array(2 * n);
+      fftc2c(z, 0, 1, actual, 0, 1, n, inverse);
+      const err = relativeRms(actual, expected);
+      worst = Math.max(worst, err);
+      assert.ok(err < 1e-14, `n=${n} inverse=${inverse}: relative rms error ${err}`);
+    }
+  }
+  assert.ok(worst > 0, "the comparison saw rounding differences, so it compared real values");
+});
+
+test("fftr2c and fftc2r match a naive DFT for every length 1..70 (even lengths pack into a half-length transform)", () => {
+  for (let n = 1; n <= 70; n++) {
+    const x = minstd(n, 3 * n + 2);
+    const expected = naiveDft(interleave(x, new Float64Array(n)), false);
+    for (const inverse of [false, true]) {
+      const full = new Float64Array(2 * n);
+      fftr2c(x, 0, 1, full, 0, 1, n, n, inverse);
+      const want = inverse ? expected.map((v, i) => (i % 2 === 1 ? -v : v)) : expected;
+      assert.ok(relativeRms(full, want) < 1e-14, `fftr2c n=${n} inverse=${inverse}`);
+    }
+    // A Hermitian spectrum's signal: the real part of the inverse DFT of its full completion.
+    const half = Math.floor(n / 2) + 1;
+    const spec = interleave(minstd(half, n + 5), minstd(half, n + 9));
+    spec[1] = 0;
+    if (n % 2 === 0) spec[2 * (half - 1) + 1] = 0;
+    const complete = new Float64Array(2 * n);
+    for (let k = 0; k < n; k++) {
+      const mirrored = k >= half;
+      const src = mirrored ? n - k : k;
+      complete[2 * k] = spec[2 * src]!;
+      complete[2 * k + 1] = mirrored ? -spec[2 * src + 1]! : spec[2 * src + 1]!;
+    }
+    for (const inverse of [false, true]) {
+      const signal = new Float64Array(n);
+      fftc2r(spec, 0, 1, half, signal, 0, 1, n, inverse);
+      const ref = naiveDft(complete, inverse).filter((_, i) => i % 2 === 0);
+      assert.ok(relativeRms(signal, ref) < 1e-14, `fftc2r n=${n} inverse=${inverse}`);
+    }
+  }
+});
+
+test("fftc2c, fftr2c and fftc2r match numpy (pocketfft) to ~1e-15 up to n = 100000", () => {
+  for (const c of fixture.cases) {
+    const { n } = c;
+    const re = minstd(n, c.seed_re);
+    const im = minstd(n, c.seed_im);
+    const z = interleave(re, im);
+    const pick = (full: Float64Array, idx: number[]): Float64Array => {
+      const out = new Float64Array(2 * idx.length);
+      idx.forEach((k, i) => {
+        out[2 * i] = full[2 * k]!;
+        out[2 * i + 1] = full[2 * k + 1]!;
+      });
+      return out;
+    };
+    const pickReal = (full: Float64Array, idx: number[]): Float64Array => Float64Array.from(idx, (k) => full[k]!);
+    const check = (label: string, actual: Float64Array, expected: Pair[] | number[], rms: number): void => {
+      // numpy's rms is over |z|² per element; per real number (re and im counted apart) it is rms/√2.
+      const isComplex = Array.isArray(expected[0]);
+      const err = relativeRms(actual, expected.flat(), isComplex ? rms / Math.SQRT2 : rms);
+      assert.ok(err < 4e-15, `${label} n=${n}: relative rms error ${err} vs numpy`);
+    };
+
+    const forward = new Float64Array(2 * n);
+    fftc2c(z, 0, 1, forward, 0, 1, n, false);
+    check("fft", pick(forward, c.index), c.forward, c.forward_rms);
+    const inverse = new Float64Array(2 * n);
+    fftc2c(z, 0, 1, inverse, 0, 1, n, true);
+    check("ifft·n", pick(inverse, c.index), c.inverse, c.inverse_rms);
+
+    const half = Math.floor(n / 2) + 1;
+    const spectrum = new Float64Array(2 * half);
+    fftr2c(re, 0, 1, spectrum, 0, 1, n, half, false);
+    check("rfft", pick(spectrum, c.half_index), c.rfft, c.rfft_rms);
+
+    const real = new Float64Array(n);
+    fftc2r(z, 0, 1, half, real, 0, 1, n, true);
+    check("irfft·n", pickReal(real, c.index), c.irfft, c.irfft_rms);
+    fftc2r(z, 0, 1, half, real, 0, 1, n, false);
+    check("hfft", pickReal(real, c.index), c.hfft, c.hfft_rms);
+  }
+});
+
+test("strided, offset and in-place use; float32 arrays", () => {
+  const n = 12;
+  const z = interleave(minstd(n, 3), minstd(n, 4));
+  const expected = naiveDft(z, false);
+  // Source every 3rd complex slot from offset 2, destination reversed in a wider buffer.
+  const src = new Float64Array(2 * (2 + 3 * n));
+  for (let j = 0; j < n; j++) {
+    src[2 * (2 + 3 * j)] = z[2 * j]!;
+    src[2 * (2 + 3 * j) + 1] = z[2 * j + 1]!;
+  }
+  const dst = new Float64Array(2 * (n + 5));
+  fftc2c(src, 2, 3, dst, n + 4, -1, n, false);
+  const gathered = new Float64Array(2 * n);
+  for (let k = 0; k < n; k++) {
+    gathered[2 * k] = dst[2 * (n + 4 - k)]!;
+    gathered[2 * k + 1] = dst[2 * (n + 4 - k) + 1]!;
+  }
+  assert.ok(relativeRms(gathered, expected) < 1e-15);
+  assert.equal(dst[0], 0, "slots outside the destination stay untouched");
+
+  const inPlace = Float64Array.from(z);
+  fftc2c(inPlace, 0, 1, inPlace, 0, 1, n, false);
+  assert.ok(relativeRms(inPlace, expected) < 1e-15);
+
+  const single = Float32Array.from(z);
+  const out32 = new Float32Array(2 * n);
+  fftc2c(single, 0, 1, out32, 0, 1, n, false);
+  assert.ok(relativeRms(out32, naiveDft(Float64Array.from(single), false)) < 1e-7);
+
+  // A real row read with stride 2 into a onesided spectrum (odd and even lengths, written with
+  // stride 3); the round trip through fftc2r (strided output) gives n·x.
+  for (const len of [9, 10]) {
+    const half = Math.floor(len / 2) + 1;
+    const x = minstd(2 * len, 11);
+    const spec = new Float64Array(2 * 3 * half);
+    fftr2c(x, 1, 2, spec, 0, 3, len, half, false);
+    const back = new Float64Array(2 * len);
+    fftc2r(spec, 0, 3, half, back, 1, 2, len, true);
+    for (let j = 0; j < len; j++) assert.ok(Math.abs(back[1 + 2 * j]! / len - x[1 + 2 * j]!) < 1e-15, `n=${len} j=${j}`);
+    assert.ok(back.every((v, i) => i % 2 === 1 || v === 0), "the skipped slots stay untouched");
+  }
+});
+
+test("fftc2r ignores the imaginary parts of X_0 and X_{n/2}, as pocketfft", () => {
+  const spec = Float64Array.from([1, 5, 2, -1, 3, 7]); // n = 4: X_0, X_1, X_2
+  const out = new Float64Array(4);
+  fftc2r(spec, 0, 1, 3, out, 0, 1, 4, true);
+  const clean = Float64Array.from([1, 0, 2, -1, 3, 0]);
+  const ref = new Float64Array(4);
+  fftc2r(clean, 0, 1, 3, ref, 0, 1, 4, true);
+  assert.deepEqual(Array.from(out), Array.from(ref));
+  // x_j = Σ_k X_k·e^{2πi·jk/4} over X = [1, 2-i, 3, 2+i]
+  assert.deepEqual(Array.from(ref, (v) => v + 0), [8, 0, 0, -4]);
+});
+
+test("bad lengths throw", () => {
+  const a = new Float64Array(4);
+  assert.throws(() => fftc2c(a, 0, 1, a, 0, 1, 0, false), /fftc2c: the transform length must be a positive integer, got 0/);
+  assert.throws(() => fftr2c(a, 0, 1, a, 0, 1, 2, 3, false), /fftr2c: outLength must be in \[0, 2\], got 3/);
+});
