@@ -166,7 +166,7 @@ test("nn modules made with a complex dtype draw PyTorch's values; uniform_ / nor
   torch.manualSeed(0);
   const l = new torch.nn.Linear(3, 2, { dtype: torch.complex64 });
   close(flatReal(l.weight).slice(0, 4), [-0.0043, 0.3097, -0.4752, -0.4249]);
-  close(flatReal(l.bias), [-0.5516, -0.3824, -0.238, 0.0214]);
+  close(flatReal(l.bias!), [-0.5516, -0.3824, -0.238, 0.0214]);
   const z = torch.zeros([3], { dtype: torch.complex64 });
   torch.manualSeed(0);
   z.uniform_(-1, 1);
