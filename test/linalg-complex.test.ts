@@ -226,3 +226,13 @@ test("complex linalg: matrix norms' dtype argument and gradients", () => {
   assertSmall(w.grad!.sub(expected), 1e-12, "matrix_norm gradient");
   assert.ok(!torch.isnan(torch.viewAsReal(w.grad!)).any().item(), "no NaN at zero entries");
 });
+
+run("torch_logdet", one((a) => torch.logdet(a)));
+run("torch_logdet_singular_c64", one((a) => torch.logdet(a)));
+run("torch_cholesky_upper", one((a) => torch.cholesky(a, true)));
+run("torch_svd", all((a) => torch.svd(a)), ([U, S, V], ref, x) => {
+  // V, not Vh: A = U diag(S) Vᴴ.
+  close(S!, ref.outputs[1]!, "torch.svd S");
+  const Sc = torch.complex(S!, torch.zerosLike(S!)).unsqueeze(-1);
+  assertSmall(cmatmul(U!, adjoint(V!).mul(Sc)).sub(x[0]!), 1e-10, "torch.svd: U S Vᴴ = A");
+});

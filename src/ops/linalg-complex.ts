@@ -35,6 +35,21 @@ export function complexSlogdet(api: string, A: Tensor): [Tensor, Tensor] {
   return refuseComplexGrad("LinalgSlogdetBackward0", api, [A], outs) as [Tensor, Tensor];
 }
 
+/** torch.logdet of complex matrices: log det = log|det| + i angle(det); -inf + nan j for a singular one, as PyTorch. */
+export function complexLogdet(A: Tensor): Tensor {
+  const M = complexMatricesOf("logdet", A);
+  const sign = new Float64Array(2 * M.batch);
+  const log = new Float64Array(M.batch);
+  C.complexSlogdet(M.data, M.rows, M.batch, sign, log);
+  const out = allocPairs(A.dtype, M.batch);
+  for (let b = 0; b < M.batch; b++) {
+    const sr = sign[2 * b]!, si = sign[2 * b + 1]!;
+    out[2 * b] = log[b]!;
+    out[2 * b + 1] = sr === 0 && si === 0 ? NaN : Math.atan2(si, sr);
+  }
+  return refuseComplexGrad("LogdetBackward0", "logdet", [A], wrapComplex(out, M.batchShape, A.dtype));
+}
+
 /** The inverse and zgetrf's infos (A X = I, factored as PyTorch hands A to LAPACK). */
 export function complexInv(A: Tensor): { X: Tensor; infos: Int32Array } {
   const M = complexMatricesOf("linalg.inv", A);
