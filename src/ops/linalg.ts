@@ -3,7 +3,7 @@
 // leading dims. Kernels: src/backends/js/linalg.ts (float64 internally).
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, type DTypeLike, float32, int64, scalarTypeName, toDType } from "../core/dtype.js";
+import { type DType, type DTypeLike, float32, int64, realOf, scalarTypeName, toDType } from "../core/dtype.js";
 import { normalizeDims } from "../core/shape.js";
 import { needsGrad, record, sumToShape } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -688,7 +688,7 @@ interface TolOptions { atol?: number | null; rtol?: number | null; hermitian?: b
 
 function tolerances(A: Tensor, atol: number | null | undefined, rtol: number | null | undefined): [number, number] {
   const s = A.shape;
-  const eps = A.dtype === float32 || A.dtype.name === "complex64" ? 2 ** -23 : 2 ** -52;
+  const eps = realOf(A.dtype) === float32 ? 2 ** -23 : 2 ** -52;
   const a = atol ?? 0;
   // PyTorch: rtol defaults to eps · max(m, n) unless atol is given (> 0).
   const r = rtol ?? (atol !== null && atol !== undefined && atol > 0 ? 0 : eps * Math.max(s[s.length - 2]!, s[s.length - 1]!));
