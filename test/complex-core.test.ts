@@ -105,9 +105,9 @@ test("gradients flow through parts, views and casts with PyTorch's convention", 
 
 test("ops not written for complex refuse it in PyTorch's words; devices refuse complex", () => {
   const z = torch.tensor([c(1, 2)]);
-  assert.throws(() => z.exp(), /"exp" not implemented for 'ComplexFloat'/);
+  assert.throws(() => z.lgamma(), /"lgamma_vml_cpu" not implemented for 'ComplexFloat'/);
   assert.throws(() => torch.zeros([2], { dtype: torch.complex64, device: "webgpu" }), /complex tensors \(torch.complex64\) are not supported on the webgpu device/);
-  assert.throws(() => z.sum(), /"sum" not implemented for 'ComplexFloat'/);
+  assert.throws(() => z.amax(), /"amax" not implemented for 'ComplexFloat'/);
   assert.throws(() => z.fmod(2), /not implemented for 'ComplexFloat'/);
 });
 

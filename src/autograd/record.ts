@@ -5,6 +5,7 @@ import type { Tensor } from "../core/tensor.js";
 import { isGradEnabled } from "./grad-mode.js";
 import { type Edge, OpNode, type OutputMeta } from "./node.js";
 import { traceOp, tracing } from "../onnx/hook.js";
+import { complex } from "../ops/complex-views.js";
 
 export type Vjp = (grads: Tensor[]) => (Tensor | null | undefined)[];
 
@@ -64,6 +65,8 @@ export function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
     if (i < lead) dims.push(i);
     else if (shape[i - lead] === 1 && gs[i] !== 1) dims.push(i);
   }
+  // Complex: each part summed alone (no complex reduction needed), then put back together.
+  if (g.dtype.isComplex && dims.length) return complex(sumToShape(g.real, shape), sumToShape(g.imag, shape));
   let r = dims.length ? g.sum(dims, true) : g;
   if (lead > 0) r = r.reshape(shape as number[]);
   return r;

@@ -6,11 +6,11 @@
 /** The dtypes a storage can have in torch-ts (PyTorch's legacy typed storage classes). */
 export type StorageDType =
   | "float32" | "float64" | "float16" | "bfloat16"
-  | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool";
+  | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool" | "complex64" | "complex128";
 
 export const ITEM_SIZE: Readonly<Record<StorageDType, number>> = {
   float32: 4, float64: 8, float16: 2, bfloat16: 2,
-  int8: 1, uint8: 1, int16: 2, int32: 4, int64: 8, bool: 1,
+  int8: 1, uint8: 1, int16: 2, int32: 4, int64: 8, bool: 1, complex64: 8, complex128: 16,
 };
 
 /** A Python tuple: an array (so `const [a, b] = t` works) that pickles back as a tuple. */

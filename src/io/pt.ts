@@ -71,7 +71,7 @@ class SaveContext {
     let ref = this.storageRefs.get(s);
     if (!ref) {
       if (s.device.type !== "cpu") throw new Error(`torch.save: a tensor is on ${s.device}; move it to the CPU first (await x.cpuAsync())`);
-      ref = new StorageRef(String(this.storageRefs.size), s.dtype.name as StorageDType, s.data.length, "cpu");
+      ref = new StorageRef(String(this.storageRefs.size), s.dtype.name as StorageDType, s.length, "cpu");
       this.storageRefs.set(s, ref);
       this.storages.set(ref, storageBytes(s));
     }
@@ -188,7 +188,7 @@ class LoadContext {
   }
 
   private tensor(ref: TensorRef): Tensor {
-    if (ref.requiresGrad && !toDType(ref.dtype).isFloatingPoint) {
+    if (ref.requiresGrad && !toDType(ref.dtype).isDifferentiable) {
       throw new FormatError(`torch.load: a ${ref.dtype} tensor is marked requires_grad, which only floating-point tensors can be`);
     }
     const t = new Tensor(this.storage(ref.storage), ref.shape.slice(), ref.stride.slice(), ref.offset);

@@ -15,7 +15,7 @@ export const MAX_HEADER_SIZE = 100_000_000;
 /** The safetensors dtypes torch-ts has, with their torch-ts dtype. */
 export const SAFETENSORS_DTYPES = {
   BOOL: "bool", U8: "uint8", I8: "int8", I16: "int16", F16: "float16", BF16: "bfloat16",
-  I32: "int32", F32: "float32", F64: "float64", I64: "int64",
+  I32: "int32", F32: "float32", F64: "float64", I64: "int64", C64: "complex64",
 } as const satisfies Record<string, StorageDType>;
 
 export type SafetensorsDType = keyof typeof SAFETENSORS_DTYPES;
@@ -28,7 +28,7 @@ const FORMAT_DTYPE_ORDER = [
 const RANK = new Map(FORMAT_DTYPE_ORDER.map((d, i) => [d, i]));
 
 export const DTYPE_SIZE: Readonly<Record<SafetensorsDType, number>> = {
-  BOOL: 1, U8: 1, I8: 1, I16: 2, F16: 2, BF16: 2, I32: 4, F32: 4, F64: 8, I64: 8,
+  BOOL: 1, U8: 1, I8: 1, I16: 2, F16: 2, BF16: 2, I32: 4, F32: 4, F64: 8, I64: 8, C64: 8,
 };
 
 const TORCH_TO_SAFETENSORS = new Map<StorageDType, SafetensorsDType>(
@@ -37,7 +37,11 @@ const TORCH_TO_SAFETENSORS = new Map<StorageDType, SafetensorsDType>(
 
 export function safetensorsDType(dtype: StorageDType): SafetensorsDType {
   const d = TORCH_TO_SAFETENSORS.get(dtype);
-  if (!d) throw new Error(`safetensors: no safetensors dtype for ${dtype}`);
+  if (!d) {
+    // The format's one complex dtype is C64 (complex64).
+    const hint = dtype === "complex128" ? " (the format's only complex dtype is C64, complex64: convert with .to(torch.complex64))" : "";
+    throw new Error(`safetensors: no safetensors dtype for ${dtype}${hint}`);
+  }
   return d;
 }
 

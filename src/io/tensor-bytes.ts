@@ -1,9 +1,10 @@
 // Moving tensor data between torch-ts storages and little-endian bytes (the byte order of both
 // .pt and safetensors files).
 
-import { allocArray, toDType, type StorageArray } from "../core/dtype.js";
-import { Storage } from "../core/storage.js";
+import { type DType, allocArray, realOf, toDType, type StorageArray } from "../core/dtype.js";
+import { ComplexStorage, Storage } from "../core/storage.js";
 import type { Tensor } from "../core/tensor.js";
+import { rawRealView } from "../ops/complex-engine.js";
 import { isLittleEndianHost, swapBytes } from "./bytes.js";
 import type { StorageDType } from "./pickle-values.js";
 
@@ -13,17 +14,24 @@ function bytesOf(a: StorageArray): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
+/** The size of the numbers a dtype's bytes hold: a complex element is two floats, each swapped alone. */
+function wordSize(dtype: DType): number {
+  return dtype.isComplex ? realOf(dtype).itemsize : dtype.itemsize;
+}
+
 /** A storage's bytes, little-endian (a view of its memory on little-endian hosts). */
 export function storageBytes(storage: Storage): Uint8Array {
-  const b = bytesOf(storage.data);
+  const b = bytesOf(storage instanceof ComplexStorage ? storage.pairs : storage.data);
   if (LITTLE_ENDIAN) return b;
   const copy = b.slice();
-  swapBytes(copy, storage.dtype.itemsize);
+  swapBytes(copy, wordSize(storage.dtype));
   return copy;
 }
 
 /** The tensor's elements in row-major order as little-endian bytes (no copy when already contiguous). */
 export function contiguousBytes(t: Tensor): Uint8Array {
+  // A complex tensor's bytes are its float view's: (re, im) pairs in element order.
+  if (t.dtype.isComplex) return contiguousBytes(rawRealView(t));
   const n = t.numel();
   const size = t.dtype.itemsize;
   const data = t.storage.data;
@@ -55,6 +63,6 @@ export function newStorage(dtype: StorageDType, numel: number, fill: (bytes: Uin
   const data = allocArray(d, numel);
   const b = bytesOf(data);
   fill(b);
-  if (!LITTLE_ENDIAN) swapBytes(b, d.itemsize);
-  return new Storage(data, d);
+  if (!LITTLE_ENDIAN) swapBytes(b, wordSize(d));
+  return d.isComplex ? new ComplexStorage(data as Float32Array | Float64Array, d) : new Storage(data, d);
 }

@@ -12,20 +12,20 @@ import {
 export const STORAGE_CLASS_OF: Readonly<Record<StorageDType, string>> = {
   float32: "FloatStorage", float64: "DoubleStorage", float16: "HalfStorage", bfloat16: "BFloat16Storage",
   int8: "CharStorage", uint8: "ByteStorage", int16: "ShortStorage", int32: "IntStorage",
-  int64: "LongStorage", bool: "BoolStorage",
+  int64: "LongStorage", bool: "BoolStorage", complex64: "ComplexFloatStorage", complex128: "ComplexDoubleStorage",
 };
 const DTYPE_OF_STORAGE_CLASS = new Map<string, StorageDType>(
   Object.entries(STORAGE_CLASS_OF).map(([d, c]) => [c, d as StorageDType]),
 );
 /** Allowed by PyTorch's weights-only loader, but holding dtypes torch-ts does not have. */
 const UNSUPPORTED_STORAGE_CLASSES = new Set([
-  "ComplexFloatStorage", "ComplexDoubleStorage", "QInt8Storage", "QUInt8Storage", "QInt32Storage",
+  "QInt8Storage", "QUInt8Storage", "QInt32Storage",
   "QUInt4x2Storage", "QUInt2x4Storage", "UntypedStorage", "TypedStorage",
 ]);
 
 const SUPPORTED_DTYPES = new Set<string>(Object.keys(ITEM_SIZE));
 const OTHER_DTYPES = [
-  "complex32", "complex64", "complex128", "uint16", "uint32", "uint64",
+  "complex32", "uint16", "uint32", "uint64",
   "float8_e4m3fn", "float8_e5m2", "float8_e4m3fnuz", "float8_e5m2fnuz", "float8_e8m0fnu", "float4_e2m1fn_x2",
   "quint8", "qint8", "qint32", "quint4x2", "quint2x4", "bits1x8", "bits2x4", "bits4x2", "bits8", "bits16",
   "int1", "int2", "int3", "int4", "int5", "int6", "int7", "uint1", "uint2", "uint3", "uint4", "uint5", "uint6", "uint7",

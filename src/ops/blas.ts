@@ -13,10 +13,15 @@ import { deviceOp, onDevice } from "./device-hooks.js";
 import { kernelTypeName, notImplementedFor } from "./pointwise-util.js";
 
 import { outCall, type OutOption, writeOut, hasOut, withOut } from "./out.js";
+import { complexBmm } from "./complex-matmul.js";
 const TYPE_NAMES: Record<string, string> = {
   float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char",
   uint8: "unsigned char", int16: "short", int32: "int", int64: "long int", bool: "bool",
+  complex64: "c10::complex<float>", complex128: "c10::complex<double>",
 };
+
+/** The adjoint's conjugation in a product's gradient (PyTorch's mm backward: grad @ mat2^H). */
+const conjIfComplex = (t: Tensor): Tensor => (t.dtype.isComplex ? t.conj() : t);
 
 /** PyTorch's CPU matrix-product kernels take every dtype but bool; `kernel` is the name its error gives. */
 function refuseBool(kernel: string, t: Tensor): void {
@@ -51,6 +56,7 @@ function gemmBatches(a: Tensor, b: Tensor, out: Tensor, alpha: number, beta: num
  */
 export function bmmKernel(a: Tensor, b: Tensor): Tensor {
   if (onDevice(a, b)) return deviceOp("bmm", "matmul")(a, b);
+  if (a.dtype.isComplex) return complexBmm(a, b, bmmKernel);
   const [B, M, K] = a._shape as [number, number, number];
   const N = b._shape[2]!;
   const name = a.dtype.name;
@@ -110,8 +116,8 @@ export function mm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
   refuseBool("addmm_impl_cpu_", input);
   const out = mmKernel(input, mat2);
   return record("MmBackward0", [input, mat2], out, ([g]) => [
-    input._requiresGrad ? g!.mm(mat2.t()) : null,
-    mat2._requiresGrad ? input.t().mm(g!) : null,
+    input._requiresGrad ? g!.mm(conjIfComplex(mat2.t())) : null,
+    mat2._requiresGrad ? conjIfComplex(input.t()).mm(g!) : null,
   ], [input, mat2]);
 }
 
@@ -130,8 +136,8 @@ export function bmm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
   refuseBool("bmm", input);
   const out = bmmKernel(input.detach(), mat2.detach());
   return record("BmmBackward0", [input, mat2], out, ([g]) => [
-    input._requiresGrad ? g!.bmm(mat2.transpose(1, 2)) : null,
-    mat2._requiresGrad ? input.transpose(1, 2).bmm(g!) : null,
+    input._requiresGrad ? g!.bmm(conjIfComplex(mat2.transpose(1, 2))) : null,
+    mat2._requiresGrad ? conjIfComplex(input.transpose(1, 2)).bmm(g!) : null,
   ], [input, mat2]);
 }
 
@@ -147,15 +153,16 @@ export function dot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   refuseBool("dot", input);
   const out = bmmKernel(input.detach().view(1, 1, -1), other.detach().view(1, -1, 1)).reshape([]).detach();
   return record("DotBackward0", [input, other], out, ([g]) => [
-    input._requiresGrad ? other.mul(g!) : null,
-    other._requiresGrad ? input.mul(g!) : null,
+    input._requiresGrad ? conjIfComplex(other).mul(g!) : null,
+    other._requiresGrad ? conjIfComplex(input).mul(g!) : null,
   ], [input, other]);
 }
 export const inner1d = dot;
 
 export function vdot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("vdot", arguments, 2, () => vdot(input, other), "same"); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(vdot, "vdot", arguments, ["input", "other"], 2, ["out"]);
-  return dot(input, other);
+  // vdot conjugates its first operand (the identity on real tensors).
+  return dot(input.dtype.isComplex ? input.conj() : input, other);
 }
 
 export function mv(input: Tensor, vec: Tensor, options?: OutOption): Tensor {
@@ -230,7 +237,7 @@ function scaleAdd(op: string, input: Tensor, prod: Tensor, beta: number, alpha: 
   }
   // Integer products take beta and alpha converted to their dtype, as PyTorch does (0.5 -> 0).
   // addr refuses fractional ones instead.
-  if (!prod.dtype.isFloatingPoint) {
+  if (!prod.dtype.isFloatingPoint && !prod.dtype.isComplex) {
     if (op === "addr") {
       for (const [name, v] of [["beta", beta], ["alpha", alpha]] as const) {
         if (!Number.isInteger(v)) throw new Error(`For integral input tensors, argument ${name} must not be a floating point number.`);

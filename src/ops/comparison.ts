@@ -24,6 +24,8 @@ import { isclose as nativeIscloseKernel } from "../backends/native/isclose.js";
 import { nativeLogical, nativeLogicalApplies, nativeTyped } from "./native-typed.js";
 
 import { outCall, type OutOption } from "./out.js";
+import { Complex } from "../core/complex.js";
+import { complexCompare, complexTest, complexWhere } from "./complex-compare.js";
 // ---- eq / ne / lt / le / gt / ge --------------------------------------------------------------
 
 type Cmp = (a: number, b: number) => number;
@@ -42,7 +44,7 @@ function checkOther(op: string, input: unknown, other: unknown): void {
   if (!(input instanceof Tensor)) {
     throw new Error(`${op}() received an invalid combination of arguments - got (${pyType(input)}, ${pyType(other)})`);
   }
-  if (!(other instanceof Tensor) && typeof other !== "number" && typeof other !== "bigint" && typeof other !== "boolean") {
+  if (!(other instanceof Tensor) && typeof other !== "number" && typeof other !== "bigint" && typeof other !== "boolean" && !(other instanceof Complex)) {
     throw new Error(`${op}(): argument 'other' (position 2) must be Tensor or Number, not ${pyType(other)}`);
   }
 }
@@ -60,6 +62,7 @@ function compare(spec: CompareSpec, input: Tensor, other: TensorOrScalar, out?: 
 function compareKernel(spec: CompareSpec, input: Tensor, other: TensorOrScalar, out?: Tensor): Tensor {
   checkOther(spec.name, input, other);
   const promoted = resultType(input, other);
+  if (promoted.isComplex) return complexCompare(spec.name, input, other, promoted, out);
   const y = asOperand(spec.name, other, promoted);
   if (onDevice(input, y, out)) return deviceOp("compare", spec.name)(spec.name, input, y, promoted, out);
   const big = needsBigInt(promoted, input, other);
@@ -206,6 +209,7 @@ function closeTensor(op: string, input: Tensor, other: Tensor, o: { rtol: number
   checkTensor(op, "other", other);
   if (input.dtype !== other.dtype) throw new Error(`${kernelTypeName(input.dtype)} did not match ${kernelTypeName(other.dtype)}`);
   const d = input.dtype;
+  if (d.isComplex) return closeByOps(input, other, o);
   const isFloat = d.isFloatingPoint;
   // Allowed error in the tensor's dtype (the default float dtype for integers and bool).
   const errDtype: DType = isFloat ? d : getDefaultDtype();
@@ -233,10 +237,11 @@ function closeTensor(op: string, input: Tensor, other: Tensor, o: { rtol: number
  */
 function closeByOps(input: Tensor, other: Tensor, o: { rtol: number; atol: number; equalNan: boolean }): Tensor {
   let close = eq(input, other);
-  if (o.equalNan && input.dtype.isFloatingPoint) close = logicalOr(close, logicalAnd(isnan(input), isnan(other)));
+  const inexact = input.dtype.isFloatingPoint || input.dtype.isComplex;
+  if (o.equalNan && inexact) close = logicalOr(close, logicalAnd(isnan(input), isnan(other)));
   if (o.rtol === 0 && o.atol === 0) return close;
   // Integer and bool `other` in the default float dtype, so that |a - b| cannot wrap.
-  const b = input.dtype.isFloatingPoint ? other : other.to(getDefaultDtype());
+  const b = inexact ? other : other.to(getDefaultDtype());
   const allowed = add(abs(mul(b, o.rtol)), o.atol);
   const actual = abs(sub(input.dtype === bool ? input.to(b.dtype) : input, b));
   return logicalOr(close, logicalAnd(isfinite(actual), le(actual, allowed)));
@@ -289,10 +294,13 @@ type NativeTest = { op: CompareOp; with: "self" | number } | { classify: ClassOp
 function test(op: string, input: Tensor, f: (v: number) => number, intValue: 0 | 1 | null, native?: NativeTest): Tensor {
   checkTensor(op, "input", input);
   if (onDevice(input)) return deviceOp("test", op)(op, input);
-  if (!input.dtype.isFloatingPoint && intValue !== null) {
-    const out = emptyTensor(input.shape, bool);
-    fillTensor(out, intValue);
-    return out;
+  if (!input.dtype.isFloatingPoint) {
+    if (input.dtype.isComplex) return complexTest(op, input);
+    if (intValue !== null) {
+      const out = emptyTensor(input.shape, bool);
+      fillTensor(out, intValue);
+      return out;
+    }
   }
   const d = input.storage.data;
   if (native && "classify" in native && (d instanceof Float32Array || d instanceof Float64Array)) {
@@ -352,6 +360,10 @@ function logical(op: string, fn: Logic, input: Tensor, other: Tensor, out?: Tens
   checkTensor(op, "input", input);
   if (!(other instanceof Tensor)) throw new Error(`${op}(): argument 'other' (position 2) must be Tensor, not ${pyType(other)}`);
   if (onDevice(input, other, out)) return deviceOp("logical", op)(op, input, other, out);
+  // A complex number is true when either part is nonzero (a cast to bool would read the real part only).
+  if (input.dtype.isComplex || other.dtype.isComplex) {
+    return logical(op, fn, input.dtype.isComplex ? input.ne(0) : input, other.dtype.isComplex ? other.ne(0) : other, out);
+  }
   const shape = broadcastShapes(input.shape, other.shape);
   if (!out && nativeLogicalApplies(input, other, shape)) {
     // Both operands as bool bytes (NaN is true), then one bytewise pass.
@@ -404,6 +416,7 @@ export function logicalNot(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("logical_not", arguments, 1, () => logicalNot(input)); else if (isOptionsObject(input)) return rebind(logicalNot, "logical_not", arguments, ["input"], 1, ["out"]);
   checkTensor("logical_not", "input", input);
   if (onDevice(input)) return deviceOp("test", "logical_not")("logical_not", input);
+  if (input.dtype.isComplex) return complexCompare("eq", input, 0, input.dtype);
   // not x is x == 0 in x's own dtype (NaN is true, -0 false): the native comparison with a zero.
   const r = tryNativeCompare("eq", input, emptyTensor([], input.dtype)) ?? unaryMap(input, bool, (v) => (v === 0 ? 1 : 0));
   if (tracing.on) traceOp("logical_not", [input], r);
@@ -608,11 +621,12 @@ export function where(condition: Tensor, input?: TensorOrScalar, other?: TensorO
     throw new Error(`where expected condition to be a boolean tensor, but got a tensor with dtype ${kernelTypeName(condition.dtype)}`);
   }
   for (const [n, v] of [["input", input], ["other", other]] as const) {
-    if (!(v instanceof Tensor) && typeof v !== "number" && typeof v !== "bigint" && typeof v !== "boolean") {
+    if (!(v instanceof Tensor) && typeof v !== "number" && typeof v !== "bigint" && typeof v !== "boolean" && !(v instanceof Complex)) {
       throw new Error(`where(): argument '${n}' must be Tensor or Number, not ${pyType(v)}`);
     }
   }
   const dtype = resultType(input, other);
+  if (dtype.isComplex) return complexWhere(condition, input, other, dtype);
   const x = asOperand("where", input, dtype), y = asOperand("where", other, dtype);
   let out: Tensor;
   if (onDevice(condition, x, y)) out = deviceOp("where")(condition, x, y, dtype);

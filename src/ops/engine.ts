@@ -368,8 +368,9 @@ export function ternaryMap(x: Tensor, y: Tensor, z: Tensor, outDtype: DType, f: 
 }
 
 /** A 0-d tensor holding a Python scalar in `dtype`. */
-export function scalarOf(v: number | bigint | boolean, dtype: DType): Tensor {
+export function scalarOf(v: number | bigint | boolean | Complex, dtype: DType): Tensor {
   const t = emptyTensor([], dtype);
+  if (dtype.isComplex || typeof v === "object") { fillTensor(t, v); return t; }
   (t.storage.data as unknown as (number | bigint)[])[0] = encoder(dtype)(v);
   return t;
 }

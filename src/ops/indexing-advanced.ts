@@ -13,6 +13,10 @@ import {
 } from "./indexing-kernels.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryNativeMaskedSelect } from "./native-compact.js";
+import { ComplexStorage } from "../core/storage.js";
+
+/** A complex tensor's (re, im) numbers: element offset o holds pairs[2o], pairs[2o + 1]. */
+const pairsOf = (t: Tensor): Float32Array | Float64Array => (t.storage as ComplexStorage).pairs;
 
 /** One entry per leading dim of the indexed tensor: an index tensor, or null for "all of it". */
 export type IndexList = readonly (Tensor | null | undefined)[];
@@ -107,10 +111,20 @@ function isRun(post: ArrayLike<number>): boolean {
 }
 
 export function gatherPlanned(plan: AdvancedPlan, src: Tensor, out: Tensor): void {
-  const a = rawOf(out), b = rawOf(src);
   const { pre, mid, post } = plan;
   const np = post.length;
   let k = 0;
+  if (src.dtype.isComplex) {
+    const a = pairsOf(out), b = pairsOf(src);
+    for (let i = 0; i < pre.length; i++) {
+      for (let j = 0; j < mid.length; j++) {
+        const o = pre[i]! + mid[j]!;
+        for (let l = 0; l < np; l++, k += 2) { const q = 2 * (o + post[l]!); a[k] = b[q]!; a[k + 1] = b[q + 1]!; }
+      }
+    }
+    return;
+  }
+  const a = rawOf(out), b = rawOf(src);
   if (np >= 16 && isRun(post) && a.constructor === b.constructor) {
     // Each gathered block is a contiguous run (rows of index_select along dim 0): one set() each.
     const da = a as unknown as Float32Array, db = b as unknown as Float32Array, p0 = post[0]!;
@@ -135,6 +149,19 @@ export function putPlanned(plan: AdvancedPlan, dst: Tensor, values: Tensor, accu
   const { pre, mid, post } = plan;
   const np = post.length;
   let k = 0;
+  if (dst.dtype.isComplex) {
+    const a = pairsOf(dst), v = pairsOf(values);
+    for (let i = 0; i < pre.length; i++) {
+      for (let j = 0; j < mid.length; j++) {
+        const o = pre[i]! + mid[j]!;
+        for (let l = 0; l < np; l++, k += 2) {
+          const q = 2 * (o + post[l]!);
+          if (accumulate) { a[q]! += v[k]!; a[q + 1]! += v[k + 1]!; } else { a[q] = v[k]!; a[q + 1] = v[k + 1]!; }
+        }
+      }
+    }
+    return;
+  }
   if (!accumulate) {
     const a = rawOf(dst), v = rawOf(values);
     for (let i = 0; i < pre.length; i++) {
@@ -173,7 +200,7 @@ export function indexWith(src: Tensor, indices: IndexList): Tensor {
   if (onDevice(src, indices)) return deviceOp("index", "index")(src, indices.map((t) => t ?? null));
   const mask = indices.length === 1 ? indices[0] : null;
   // x[mask] with a bool mask of x's whole shape is masked_select: one native compaction.
-  const fast = mask instanceof Tensor && mask.dtype.name === "bool" && shapesEqual(mask._shape, src._shape)
+  const fast = mask instanceof Tensor && mask.dtype.name === "bool" && shapesEqual(mask._shape, src._shape) && !src.dtype.isComplex
     ? tryNativeMaskedSelect(src, mask, src._shape) : null;
   const plan = fast ? null : planAdvanced(src, indices);
   const out = fast ?? emptyTensor(plan!.shape, src.dtype);

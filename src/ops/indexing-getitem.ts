@@ -16,6 +16,7 @@ import { contiguousCopy, int64Tensor } from "./indexing-kernels.js";
 import { nonzero } from "./indexing-mask.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { traceOp, tracing } from "../onnx/hook.js";
+import { Complex } from "../core/complex.js";
 
 /** One entry of x.get(...): what Python accepts inside x[...], through API.md's translation rule. */
 export type Index = number | bigint | boolean | string | null | Tensor | NestedArray<number | bigint | boolean>[];
@@ -300,9 +301,9 @@ function valueGrad(region: Tensor, shape: number[], dtype: Tensor["dtype"]): Ten
 }
 
 /** x.set(indices, value): Python's x[indices] = value, in place (version bump, autograd). */
-export function setItem(self: Tensor, indices: Index | Index[], value: Tensor | number | bigint | boolean): Tensor {
+export function setItem(self: Tensor, indices: Index | Index[], value: Tensor | number | bigint | boolean | Complex): Tensor {
   const items = (Array.isArray(indices) ? indices : [indices]).map(parseItem);
-  if (!(value instanceof Tensor) && typeof value !== "number" && typeof value !== "bigint" && typeof value !== "boolean") {
+  if (!(value instanceof Tensor) && typeof value !== "number" && typeof value !== "bigint" && typeof value !== "boolean" && !(value instanceof Complex)) {
     throw new Error(`can't assign a ${value === null ? "None" : typeof value} to a ${scalarTypeName(self.dtype)} tensor`);
   }
   // x[False] = v does nothing at all.

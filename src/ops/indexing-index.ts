@@ -15,6 +15,8 @@ import {
 } from "./indexing-kernels.js";
 import { type IndexList, gatherPlanned, indexPutInto, indexPutWith, planAdvanced, putPlanned } from "./indexing-advanced.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
+import { byParts, checkComplexScalarFits, complexInPlace, part, valuePart } from "./complex-parts.js";
+import { Complex } from "../core/complex.js";
 
 import { withOut, hasOut, type OutOption } from "./out.js";
 const ndim1 = (t: Tensor): number => Math.max(t.dim(), 1);
@@ -47,6 +49,7 @@ export function indexSelect(input: Tensor, ...args: Args<[dim: number, index: Te
   const index = checkVectorIndex("index_select", a.index, true);
   const d = normalizeDim(a.dim as number, ndim1(input), "index_select");
   if (onDevice(input, index)) return deviceOp("indexSelect", "index_select")(input, d, index);
+  if (input.dtype.isComplex) return byParts((p) => indexSelect(part(input, p), d, index));
   const x = atLeast1(input);
   checkIndexRange(indexValues(index), x._shape[d]!, false, () => "index out of range in self");
   const plan = planAdvanced(x, alongDim(d, index));
@@ -88,9 +91,9 @@ function checkIndexSource(op: string, self: Tensor, dim: number, index: Tensor, 
   return d;
 }
 
-interface AddOpts { dim?: number; index?: Tensor; source?: Tensor; alpha?: number }
+interface AddOpts { dim?: number; index?: Tensor; source?: Tensor; alpha?: number | Complex }
 
-function bindIndexAdd(op: string, self: Tensor, args: readonly unknown[]): { d: number; index: Tensor; source: Tensor; alpha: number } {
+function bindIndexAdd(op: string, self: Tensor, args: readonly unknown[]): { d: number; index: Tensor; source: Tensor; alpha: number | Complex } {
   const a = bindArgs(op, args, ["dim", "index", "source"], ["alpha"], 1);
   const index = checkTensor(op, "index", a.index);
   if (index.dim() > 1) throw new Error("index_add_(): Index is supposed to be a vector");
@@ -99,8 +102,9 @@ function bindIndexAdd(op: string, self: Tensor, args: readonly unknown[]): { d: 
   if (source.dtype !== self.dtype) {
     throw new Error(`index_add_(): self (${scalarTypeName(self.dtype)}) and source (${scalarTypeName(source.dtype)}) must have the same scalar type`);
   }
-  const alpha = (a.alpha as number | undefined) ?? 1;
-  if (!self.dtype.isFloatingPoint && !Number.isInteger(alpha)) {
+  const alpha = (a.alpha as number | Complex | undefined) ?? 1;
+  checkComplexScalarFits(op, self, alpha);
+  if (!self.dtype.isFloatingPoint && !self.dtype.isComplex && !Number.isInteger(alpha)) {
     throw new Error(`${op}: For integral input tensors, argument alpha must not be a floating point number.`);
   }
   const d = checkIndexSource("index_add_", self, a.dim as number, index, source);
@@ -125,6 +129,12 @@ export function indexAdd(input: Tensor, ...args: Args<[dim: number, index: Tenso
   if (hasOut(args)) return withOut("index_add", args, (rest) => indexAdd(input, ...(rest as [never, never, never])), "same");
   checkTensor("index_add", "input", input);
   const { d, index, source, alpha } = bindIndexAdd("index_add", input, args);
+  if (input.dtype.isComplex) {
+    // A complex alpha mixes the parts: scale the source first (complex mul), then add part by part.
+    const scaled = alpha === 1 ? source : source.mul(alpha);
+    return byParts((p) => indexAdd(part(input, p), d, index, part(scaled, p)));
+  }
+  if (typeof alpha === "object") throw new Error("index_add: a complex alpha needs a complex tensor");
   if (onDevice(input, index, source)) return deviceOp("indexAdd", "index_add")(input, d, index, source, alpha);
   const out = contiguousCopy(input);
   writeAlong(out, d, index, source, true, alpha);
@@ -144,6 +154,7 @@ export function indexAdd(input: Tensor, ...args: Args<[dim: number, index: Tenso
 
 export function indexAdd_(self: Tensor, ...args: Args<[dim: number, index: Tensor, source: Tensor], AddOpts>): Tensor {
   const { d, index, source, alpha } = bindIndexAdd("index_add_", self, args);
+  if (self.dtype.isComplex || typeof alpha === "object") return complexInPlace("index_add_", self, [source], (x) => indexAdd(x, d, index, source, { alpha }));
   // On a device the result is computed out of place by its kernel and copied back.
   const direct = onDevice(self, index, source)
     ? () => { copyInto(self, deviceOp("indexAdd", "index_add_")(self.detach(), d, index, source.detach(), alpha).detach()); }
@@ -175,6 +186,7 @@ function bindIndexCopy(op: string, self: Tensor, args: readonly unknown[]): { d:
 export function indexCopy(input: Tensor, ...args: Args<[dim: number, index: Tensor, source: Tensor], { dim?: number; index?: Tensor; source?: Tensor }>): Tensor {
   checkTensor("index_copy", "input", input);
   const { d, index, source } = bindIndexCopy("index_copy", input, args);
+  if (input.dtype.isComplex) return byParts((p) => indexCopy(part(input, p), d, index, part(source, p)));
   const out = contiguousCopy(input);
   writeAlong(out, d, index, source, false);
   const srcShape = source.shape;
@@ -188,6 +200,7 @@ export function indexCopy(input: Tensor, ...args: Args<[dim: number, index: Tens
 
 export function indexCopy_(self: Tensor, ...args: Args<[dim: number, index: Tensor, source: Tensor], { dim?: number; index?: Tensor; source?: Tensor }>): Tensor {
   const { d, index, source } = bindIndexCopy("index_copy_", self, args);
+  if (self.dtype.isComplex) return complexInPlace("index_copy_", self, [source], (x) => indexCopy(x, d, index, source));
   applyInPlace("index_copy_", self, [source], () => writeAlong(self, d, index, source, false), (x) => indexCopy(x, d, index, source));
   if (tracing.on) traceOp("index_copy", [self, index, source], self, { dim: d });
   return self;
@@ -195,7 +208,7 @@ export function indexCopy_(self: Tensor, ...args: Args<[dim: number, index: Tens
 
 // ---- index_fill -----------------------------------------------------------------------------
 
-type FillValue = number | bigint | boolean | Tensor;
+type FillValue = number | bigint | boolean | Complex | Tensor;
 
 function bindIndexFill(op: string, self: Tensor, args: readonly unknown[]): { d: number; index: Tensor; value: FillValue; v: Val } {
   const a = bindArgs(op, args, ["dim", "index", "value"]);
@@ -206,7 +219,11 @@ function bindIndexFill(op: string, self: Tensor, args: readonly unknown[]): { d:
   let v: Val;
   if (value instanceof Tensor) {
     if (value.dim() !== 0) throw new Error(`index_fill_ only supports a 0-dimensional value tensor, but got tensor with ${value.dim()} dimension(s).`);
-    v = valueIn(self.dtype, value._realItem());
+    checkComplexScalarFits("index_fill_()", self, value.dtype.isComplex ? new Complex(0) : null, "convert");
+    v = self.dtype.isComplex ? 0 : valueIn(self.dtype, value._realItem());
+  } else if (value instanceof Complex) {
+    checkComplexScalarFits("index_fill_()", self, value, "convert");
+    v = 0;
   } else if (typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
     v = valueIn(self.dtype, value);
   } else throw new Error(`${op}(): argument 'value' must be Number or Tensor, not ${describe(value)}`);
@@ -236,6 +253,7 @@ function fillAlong(target: Tensor, d: number, index: Tensor, v: Val): void {
 export function indexFill(input: Tensor, ...args: Args<[dim: number, index: Tensor, value: FillValue], { dim?: number; index?: Tensor; value?: FillValue }>): Tensor {
   checkTensor("index_fill", "input", input);
   const { d, index, value, v } = bindIndexFill("index_fill", input, args);
+  if (input.dtype.isComplex) return byParts((p) => indexFill(part(input, p), d, index, valuePart(value, p)));
   const out = contiguousCopy(input);
   fillAlong(out, d, index, v);
   const valueT = value instanceof Tensor ? value : null;
@@ -249,6 +267,7 @@ export function indexFill(input: Tensor, ...args: Args<[dim: number, index: Tens
 
 export function indexFill_(self: Tensor, ...args: Args<[dim: number, index: Tensor, value: FillValue], { dim?: number; index?: Tensor; value?: FillValue }>): Tensor {
   const { d, index, value, v } = bindIndexFill("index_fill_", self, args);
+  if (self.dtype.isComplex) return complexInPlace("index_fill_", self, [value instanceof Tensor ? value : null], (x) => indexFill(x, d, index, value));
   applyInPlace("index_fill_", self, [value instanceof Tensor ? value : null], () => fillAlong(self, d, index, v), (x) => indexFill(x, d, index, value));
   if (tracing.on) traceOp("index_fill", [self, index, value], self, { dim: d });
   return self;
@@ -303,6 +322,7 @@ export function take(input: Tensor, ...args: Args<[index: Tensor], { index?: Ten
   if (index.dtype !== int64) throw new Error(`take(): Expected a long tensor for index, but got ${scalarTypeName(index.dtype)}`);
   const n = input.numel();
   const vals = checkFlatIndex(index, n);
+  if (input.dtype.isComplex) return byParts((p) => take(part(input, p), index));
   const offs = elementOffsets(input);
   const out = emptyTensor(index._shape, input.dtype);
   const o = rawOf(out), s = rawOf(input);
@@ -344,6 +364,7 @@ function putKernel(target: Tensor, vals: ArrayLike<number>, source: Tensor, accu
 export function put(input: Tensor, ...args: Args<[index: Tensor, source: Tensor, accumulate?: boolean], PutFlatOpts>): Tensor {
   checkTensor("put", "input", input);
   const { index, source, accumulate, vals } = bindPut("put", input, args);
+  if (input.dtype.isComplex) return byParts((p) => put(part(input, p), index, part(source, p), accumulate));
   const out = contiguousCopy(input);
   putKernel(out, vals, source, accumulate);
   const srcShape = source.shape;
@@ -355,6 +376,7 @@ export function put(input: Tensor, ...args: Args<[index: Tensor, source: Tensor,
 
 export function put_(self: Tensor, ...args: Args<[index: Tensor, source: Tensor, accumulate?: boolean], PutFlatOpts>): Tensor {
   const { index, source, accumulate, vals } = bindPut("put_", self, args);
+  if (self.dtype.isComplex) return complexInPlace("put_", self, [source], (x) => put(x, index, source, accumulate));
   return applyInPlace("put_", self, [source], () => putKernel(self, vals, source, accumulate), (x) => put(x, index, source, accumulate));
 }
 

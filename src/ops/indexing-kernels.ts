@@ -203,6 +203,7 @@ export function contiguousCopy(t: Tensor, dtype: DType = t.dtype, shape: readonl
     return out;
   }
   const out = emptyTensor(shape, dtype);
+  if (dtype.isComplex || t.dtype.isComplex) { copyInto(out, t); return out; }
   const src = accessOf(t), dst = accessOf(out);
   const offs = offsetsOf(shape, broadcastStrides(t._shape, t._strides, shape), t._offset);
   if (dtype === t.dtype) {

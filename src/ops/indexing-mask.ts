@@ -17,9 +17,11 @@ import { deviceOp, onDevice, valueSizedOnDevice } from "./device-hooks.js";
 import { tryNativeSelect, tryNativeSelectInto } from "./native-masks.js";
 import { checkScalarFits } from "./pointwise-util.js";
 import { tryNativeMaskedSelect, tryNativeNonzero } from "./native-compact.js";
+import { Complex } from "../core/complex.js";
+import { byParts, checkComplexScalarFits, complexInPlace, nonzeroMask, part, valuePart } from "./complex-parts.js";
 
 import { withOut, hasOut, type OutOption } from "./out.js";
-type Fill = number | bigint | boolean | Tensor;
+type Fill = number | bigint | boolean | Complex | Tensor;
 
 function checkMask(op: string, mask: unknown): Tensor {
   const m = checkTensor(op, "mask", mask);
@@ -52,6 +54,15 @@ function fillValue(op: string, dtype: Tensor["dtype"], value: unknown): Val {
   }
   if (typeof value === "number") checkScalarFits(value, dtype);
   return valueIn(dtype, value);
+}
+
+/** Whether masked_fill takes the complex path: a complex tensor, or a complex value (which a real tensor refuses). */
+function complexFill(op: string, self: Tensor, value: unknown): boolean {
+  const isComplexValue = value instanceof Complex || (value instanceof Tensor && value.dtype.isComplex);
+  if (!self.dtype.isComplex && !isComplexValue) return false;
+  if (value instanceof Tensor && value.dim() !== 0) throw new Error(`${op} only supports a 0-dimensional value tensor, but got tensor with ${value.dim()} dimension(s).`);
+  checkComplexScalarFits(op, self, isComplexValue ? new Complex(0) : null);
+  return true;
 }
 
 /**
@@ -114,6 +125,7 @@ export function maskedFill(input: Tensor, ...args: Args<[mask: Tensor, value: Fi
   const a = bindArgs("masked_fill", args, ["mask", "value"], [], 1);
   checkTensor("masked_fill", "input", input);
   const mask = checkMask("masked_fill_", a.mask);
+  if (complexFill("masked_fill_", input, a.value)) return byParts((p) => maskedFill(part(input, p), mask, valuePart(a.value as Fill, p)));
   const device = onDevice(input, mask, a.value);
   const v = device ? deviceFillValue("masked_fill_", input.dtype, a.value) : fillValue("masked_fill_", input.dtype, a.value);
   const shape = broadcastShapes(input._shape, mask._shape);
@@ -136,6 +148,10 @@ export function maskedFill(input: Tensor, ...args: Args<[mask: Tensor, value: Fi
 export function maskedFill_(self: Tensor, ...args: Args<[mask: Tensor, value: Fill], { mask?: Tensor; value?: Fill }>): Tensor {
   const a = bindArgs("masked_fill_", args, ["mask", "value"], [], 1);
   const mask = checkMask("masked_fill_", a.mask);
+  if (complexFill("masked_fill_", self, a.value)) {
+    checkInplaceShape("masked_fill_", self, mask);
+    return complexInPlace("masked_fill_", self, [a.value instanceof Tensor ? a.value : null], (x) => maskedFill(x, mask, a.value as Fill));
+  }
   const device = onDevice(self, mask, a.value);
   const v = device ? deviceFillValue("masked_fill_", self.dtype, a.value) : fillValue("masked_fill_", self.dtype, a.value);
   checkInplaceShape("masked_fill_", self, mask);
@@ -179,6 +195,7 @@ export function maskedScatter(input: Tensor, ...args: Args<[mask: Tensor, source
   checkTensor("masked_scatter", "input", input);
   const [mask, source] = checkScatterArgs(input, a.mask, a.source);
   const shape = broadcastShapes(input._shape, mask._shape);
+  if (input.dtype.isComplex) return byParts((p) => maskedScatter(part(input, p), mask, part(source, p)));
   if (onDevice(input, mask, source)) return deviceOp("maskedScatter", "masked_scatter")(input, mask, source);
   const out = contiguousCopy(input, input.dtype, shape);
   planMaskedScatter(out, mask, source)();
@@ -202,6 +219,7 @@ export function maskedScatter_(self: Tensor, ...args: Args<[mask: Tensor, source
   const a = bindArgs("masked_scatter_", args, ["mask", "source"], [], 1);
   const [mask, source] = checkScatterArgs(self, a.mask, a.source);
   checkInplaceShape("masked_scatter_", self, mask);
+  if (self.dtype.isComplex) return complexInPlace("masked_scatter_", self, [source], (x) => maskedScatter(x, mask, source));
   // On a device the result is computed out of place (no readback of the mask) and copied back.
   const write = onDevice(self, mask, source)
     ? () => copyInto(self, deviceOp("maskedScatter", "masked_scatter_")(self.detach(), mask, source.detach()))
@@ -225,6 +243,7 @@ export function maskedSelect(input: Tensor, ...args: Args<[mask: Tensor], { mask
       " (the size is the mask's number of true elements), or keep the shape with x.where(mask, other) or x.maskedFill(mask.logicalNot(), value)");
   }
   const shape = broadcastShapes(input._shape, mask._shape);
+  if (input.dtype.isComplex) return byParts((p) => maskedSelect(part(input, p), mask));
   const fast = tryNativeMaskedSelect(input, mask, shape);
   if (fast) return maskedSelectRecord(input, mask, shape, fast);
   const io = offsetsOf(shape, broadcastStrides(input._shape, input._strides, shape), input._offset);
@@ -272,6 +291,8 @@ export function nonzero(input: Tensor, options: { asTuple?: boolean } & OutOptio
 }
 
 function nonzeroOf(input: Tensor, asTuple: boolean): Tensor | Tensor[] {
+  // A complex number is nonzero when either part is.
+  if (input.dtype.isComplex) return nonzeroOf(nonzeroMask(input), asTuple);
   if (!asTuple) {
     const fast = tryNativeNonzero(input);
     if (fast) return fast;

@@ -15,6 +15,14 @@ import {
 import { maskedFill } from "./indexing-mask.js";
 import { cat } from "./shape-join.js";
 import { deviceOp, notImplementedOnDevice, onDevice } from "./device-hooks.js";
+import { Complex } from "../core/complex.js";
+import { ComplexStorage } from "../core/storage.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
+import { needsGrad } from "../autograd/record.js";
+import { complex } from "./complex-views.js";
+import { rawPart } from "./complex-engine.js";
+import { checkComplexScalarFits, scalarPart } from "./complex-parts.js";
+import { notImplementedFor } from "./pointwise-util.js";
 
 import { withOut, hasOut, type OutOption } from "./out.js";
 const size1 = (t: Tensor, d: number): number => (t.dim() === 0 ? 1 : t._shape[d]!);
@@ -55,6 +63,7 @@ function checkGather(input: Tensor, dim: number, index: Tensor): number {
 
 /** out[p] = input[p with p[dim] = index[p]]; no checks. */
 function gatherKernel(input: Tensor, d: number, index: Tensor, idx: ArrayLike<number>): Tensor {
+  if (input.dtype.isComplex) return complex(gatherKernel(rawPart(input, 0), d, index, idx), gatherKernel(rawPart(input, 1), d, index, idx));
   const out = emptyTensor(index._shape, input.dtype);
   const a = rawOf(out), b = rawOf(input);
   const base = offsetsAlong(input, index._shape, d);
@@ -131,8 +140,10 @@ function intRange(d: DType): [number, number] {
  * Writes src (or `value`) into `out` at the index positions along `d`: plain, or reduced with
  * what is there (include_self) or with the other values only.
  */
-function scatterKernel(out: Tensor, d: number, index: Tensor, src: Tensor | null, value: Val | null, reduce: Reduce | null, includeSelf = true): void {
-  if (onDevice(out, index, src)) return deviceOp("scatterInto", "scatter")(out, d, index, src, value, reduce, includeSelf);
+function scatterKernel(out: Tensor, d: number, index: Tensor, src: Tensor | null, value: Val | Complex | null, reduce: Reduce | null, includeSelf = true): void {
+  if (out.dtype.isComplex) return complexScatterKernel(out, d, index, src, value, reduce, includeSelf);
+  const realValue = value as Val | null;
+  if (onDevice(out, index, src)) return deviceOp("scatterInto", "scatter")(out, d, index, src, realValue, reduce, includeSelf);
   const idx = indexValues(index);
   const base = offsetsAlong(out, index._shape, d);
   const stride = out.dim() === 0 ? 0 : out._strides[d]!;
@@ -141,7 +152,7 @@ function scatterKernel(out: Tensor, d: number, index: Tensor, src: Tensor | null
   if (reduce === null) {
     const a = rawOf(out);
     if (so) { const b = rawOf(src!); for (let i = 0; i < n; i++) a[base[i]! + idx[i]! * stride] = b[so[i]!]!; }
-    else { const v = accessOf(out); for (let i = 0; i < n; i++) v.store(base[i]! + idx[i]! * stride, value!); }
+    else { const v = accessOf(out); for (let i = 0; i < n; i++) v.store(base[i]! + idx[i]! * stride, realValue!); }
     return;
   }
   if (reduce === "sum" && includeSelf && so && isPlainNumeric(out.dtype)) {
@@ -159,7 +170,7 @@ function scatterKernel(out: Tensor, d: number, index: Tensor, src: Tensor | null
   const counts = reduce === "mean" ? new Float64Array(out.storage.length).fill(includeSelf ? 1 : 0) : null;
   for (let i = 0; i < n; i++) {
     const p = base[i]! + idx[i]! * stride;
-    o.store(p, f(o.load(p), s ? s.load(so![i]!) : value!));
+    o.store(p, f(o.load(p), s ? s.load(so![i]!) : realValue!));
     if (counts) counts[p]!++;
   }
   if (counts) {
@@ -177,17 +188,42 @@ function scatterKernel(out: Tensor, d: number, index: Tensor, src: Tensor | null
   }
 }
 
-interface ScatterOpts { dim?: number; index?: Tensor; src?: Tensor | number | bigint | boolean; value?: number | bigint | boolean; reduce?: "add" | "multiply" }
+/**
+ * scatterKernel on complex numbers: plain writes, sums and means part by part (the real kernel on
+ * each part's float view), products as complex products. PyTorch has no max/min of complex numbers.
+ */
+function complexScatterKernel(out: Tensor, d: number, index: Tensor, src: Tensor | null, value: Val | Complex | null, reduce: Reduce | null, includeSelf: boolean): void {
+  if (reduce === "amax" || reduce === "amin") throw notImplementedFor(`scatter_gather_tensor_cpu_reduce_${reduce}`, out.dtype);
+  if (reduce !== "prod") {
+    for (const p of [0, 1] as const) scatterKernel(rawPart(out, p), d, index, src ? rawPart(src, p) : null, src ? null : scalarPart(value!, p), reduce, includeSelf);
+    return;
+  }
+  const idx = indexValues(index);
+  const base = offsetsAlong(out, index._shape, d);
+  const stride = out.dim() === 0 ? 0 : out._strides[d]!;
+  const so = src ? offsetsOf(index._shape, src.dim() === 0 ? index._shape.map(() => 0) : src._strides, src._offset) : null;
+  const o = (out.storage as ComplexStorage).pairs, s = src ? (src.storage as ComplexStorage).pairs : null;
+  const vr = scalarPart(value ?? 0, 0), vi = scalarPart(value ?? 0, 1);
+  if (!includeSelf) for (let i = 0; i < base.length; i++) { const p = 2 * (base[i]! + idx[i]! * stride); o[p] = 1; o[p + 1] = 0; }
+  for (let i = 0; i < base.length; i++) {
+    const p = 2 * (base[i]! + idx[i]! * stride);
+    const br = s ? s[2 * so![i]!]! : vr, bi = s ? s[2 * so![i]! + 1]! : vi, ar = o[p]!, ai = o[p + 1]!;
+    o[p] = ar * br - ai * bi;
+    o[p + 1] = ar * bi + ai * br;
+  }
+}
 
-function bindScatter(op: string, args: readonly unknown[]): { dim: number; index: Tensor; src: Tensor | null; value: number | bigint | boolean | null; reduce: Reduce | null } {
+interface ScatterOpts { dim?: number; index?: Tensor; src?: Tensor | number | bigint | boolean | Complex; value?: number | bigint | boolean | Complex; reduce?: "add" | "multiply" }
+
+function bindScatter(op: string, args: readonly unknown[]): { dim: number; index: Tensor; src: Tensor | null; value: number | bigint | boolean | Complex | null; reduce: Reduce | null } {
   const a = bindArgs(op, args, ["dim", "index", "src"], ["value", "reduce"], 1);
-  let src = a.src as Tensor | number | bigint | boolean | undefined;
+  let src = a.src as Tensor | number | bigint | boolean | Complex | undefined;
   if (a.value !== undefined) {
     if (src !== undefined) throw new Error(`${op}() got multiple values for argument 'src'`);
     src = a.value as number;
   }
   if (src === undefined) throw new Error(`${op}() missing required argument 'src' (or 'value')`);
-  if (!(src instanceof Tensor) && typeof src !== "number" && typeof src !== "bigint" && typeof src !== "boolean") {
+  if (!(src instanceof Tensor) && typeof src !== "number" && typeof src !== "bigint" && typeof src !== "boolean" && !(src instanceof Complex)) {
     throw new Error(`${op}(): argument 'src' must be Tensor or Number, not ${describe(src)}`);
   }
   let reduce: Reduce | null = null;
@@ -203,13 +239,13 @@ function bindScatter(op: string, args: readonly unknown[]): { dim: number; index
 }
 
 /** torch.scatter(input, dim, index, src | value, { reduce }). */
-export function scatter(input: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor | number | bigint | boolean], ScatterOpts & OutOption>): Tensor {
+export function scatter(input: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor | number | bigint | boolean | Complex], ScatterOpts & OutOption>): Tensor {
   if (hasOut(args)) return withOut("scatter", args, (rest) => scatter(input, ...(rest as [never, never, never])), "same");
   checkTensor("scatter", "input", input);
   const s = bindScatter("scatter", args);
   const d = checkScatter("scatter", input, s.dim, s.index, s.src);
   const out = contiguousCopy(input);
-  scatterKernel(out, d, s.index, s.src, s.src ? null : valueIn(input.dtype, s.value!), s.reduce);
+  scatterKernel(out, d, s.index, s.src, s.src ? null : scatterValue(input, s.value!), s.reduce);
   const index = s.index, src = s.src;
   if (s.reduce !== null) {
     record(src ? "ScatterBackward0" : "ScatterBackward1", [input, src], out, () => {
@@ -223,6 +259,12 @@ export function scatter(input: Tensor, ...args: Args<[dim: number, index: Tensor
   }
   if (tracing.on) traceOp("scatter", [input, index, src ?? s.value], out, { dim: d, reduce: s.reduce });
   return out;
+}
+
+/** scatter's value in self's domain (a complex tensor keeps it; a real one refuses a Complex, as PyTorch). */
+function scatterValue(self: Tensor, value: number | bigint | boolean | Complex): Val | Complex {
+  checkComplexScalarFits("scatter", self, value);
+  return self.dtype.isComplex ? (value instanceof Complex ? value : Number(value)) : valueIn(self.dtype, value as number);
 }
 
 /** The gradient of a scatter source: gathered where the index reads it, zero where src is larger. */
@@ -244,10 +286,10 @@ function padTo(t: Tensor, shape: readonly number[]): Tensor {
   return r;
 }
 
-export function scatter_(self: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor | number | bigint | boolean], ScatterOpts>): Tensor {
+export function scatter_(self: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor | number | bigint | boolean | Complex], ScatterOpts>): Tensor {
   const s = bindScatter("scatter_", args);
   const d = checkScatter("scatter", self, s.dim, s.index, s.src);
-  const value = s.src ? null : valueIn(self.dtype, s.value!);
+  const value = s.src ? null : scatterValue(self, s.value!);
   applyInPlace("scatter_", self, [s.src], () => scatterKernel(self, d, s.index, s.src, value, s.reduce),
     (x) => scatter(x, d, s.index, s.src ?? s.value!, s.reduce ? { reduce: s.reduce === "sum" ? "add" : "multiply" } : {}));
   // The write is a new value of self for the exporter (its own tensor as the output).
@@ -295,6 +337,7 @@ export function scatterReduce(input: Tensor, ...args: Args<[dim: number, index: 
   checkTensor("scatter_reduce", "input", input);
   const s = bindReduce("scatter_reduce", args);
   const d = checkScatter("scatter_reduce", input, s.dim, s.index, s.src);
+  checkComplexReduceGrad(input, s.src);
   const out = contiguousCopy(input);
   scatterKernel(out, d, s.index, s.src, null, s.reduce, s.includeSelf);
   const r = record("ScatterReduceBackward0", [input, s.src], out, ([g]) => scatterReduceGrad(g!, input, d, s.index, s.src, s.reduce, s.includeSelf, out), [input, s.index, s.src, out]);
@@ -305,11 +348,17 @@ export function scatterReduce(input: Tensor, ...args: Args<[dim: number, index: 
 export function scatterReduce_(self: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor, reduce: Reduce], ReduceOpts>): Tensor {
   const s = bindReduce("scatter_reduce_", args);
   const d = checkScatter("scatter_reduce", self, s.dim, s.index, s.src);
+  checkComplexReduceGrad(self, s.src);
   applyInPlace("scatter_reduce_", self, [s.src], () => scatterKernel(self, d, s.index, s.src, null, s.reduce, s.includeSelf),
     (x) => scatterReduce(x, d, s.index, s.src, s.reduce, { includeSelf: s.includeSelf }));
   // The write is a new value of self for the exporter (its own tensor as the output).
   if (tracing.on) traceOp("scatter_reduce", [self, s.index, s.src], self, { dim: d, reduce: s.reduce, includeSelf: s.includeSelf });
   return self;
+}
+
+/** PyTorch's scatter_reduce has no gradient for complex outputs: it refuses when one would be needed. */
+function checkComplexReduceGrad(self: Tensor, src: Tensor): void {
+  if (self.dtype.isComplex && isGradEnabled() && needsGrad(self, src)) throw new Error("scatter_reduce does not support automatic differentiation for outputs with complex dtype.");
 }
 
 /** A differentiable where(cond, a, b) from masked_fill (cond is a bool tensor, no gradient). */
@@ -399,10 +448,19 @@ function indexReduceAsScatter(op: string, self: Tensor, args: readonly unknown[]
   return { d, index: expandedIndex, source: expandedSource, reduce, includeSelf };
 }
 
+/** PyTorch 1.13's index_reduce on complex numbers: no max/min, and no gradient (its kernel's error). */
+function checkComplexIndexReduce(self: Tensor, source: Tensor, reduce: IndexReduce, includeSelf: boolean): void {
+  if (!self.dtype.isComplex) return;
+  if (reduce === "amax" || reduce === "amin") throw notImplementedFor(reduce === "amax" ? "maximum_cpu" : "minimum_cpu", self.dtype);
+  if (!includeSelf) throw notImplementedFor("index_reduce_func_exclude_input_init", self.dtype);
+  if (isGradEnabled() && needsGrad(self, source)) throw notImplementedFor("index_func_", self.dtype);
+}
+
 /** torch.index_reduce(input, dim, index, source, reduce, { includeSelf = true }). */
 export function indexReduce(input: Tensor, ...args: Args<[dim: number, index: Tensor, source: Tensor, reduce: IndexReduce], IndexReduceOpts & OutOption>): Tensor {
   if (hasOut(args)) return withOut("index_reduce", args, (rest) => indexReduce(input, ...(rest as [never, never, never, never])), "same");
   const s = indexReduceAsScatter("index_reduce", input, args);
+  checkComplexIndexReduce(input, s.source, s.reduce, s.includeSelf);
   const out = scatterReduce(input.detach(), s.d, s.index, s.source.detach(), s.reduce, { includeSelf: s.includeSelf });
   return record("IndexReduceBackward0", [input, s.source], out, ([g]) => scatterReduceGrad(g!, input, s.d, s.index, s.source, s.reduce, s.includeSelf, out), [input, s.source, out]);
 }
@@ -410,6 +468,7 @@ export function indexReduce(input: Tensor, ...args: Args<[dim: number, index: Te
 /** Tensor.index_reduce_ (a method only, as in PyTorch). */
 function indexReduce_(self: Tensor, ...args: Args<[dim: number, index: Tensor, source: Tensor, reduce: IndexReduce], IndexReduceOpts>): Tensor {
   const s = indexReduceAsScatter("index_reduce_", self, args);
+  checkComplexIndexReduce(self, s.source, s.reduce, s.includeSelf);
   return inPlaceByResult("index_reduce_", self, [s.source], (x) => indexReduce(x, ...(args as [never, never, never, never])));
 }
 

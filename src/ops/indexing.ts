@@ -3,6 +3,7 @@
 // family file re-exports the public ones and installs get/set.
 
 import { installMethods } from "./args.js";
+import type { Complex } from "../core/complex.js";
 import { type Index, getItem, getItemAsync, setItem } from "./indexing-getitem.js";
 
 export { gather, scatter, scatter_, scatterAdd, scatterAdd_, scatterReduce, scatterReduce_, takeAlongDim, indexReduce } from "./indexing-scatter.js";
@@ -27,7 +28,7 @@ declare module "../core/tensor.js" {
      * `x[:, 0] = 1.5` and `x.set([[0, 2]], v)` is `x[[0, 2]] = v`; a single non-array index may be given
      * bare (`x.set(0, v)`, `x.set(mask, 0)`).
      */
-    set(index: Index | Index[], value: Tensor | number | bigint | boolean): Tensor;
+    set(index: Index | Index[], value: Tensor | number | bigint | boolean | Complex): Tensor;
   }
 }
 

@@ -99,7 +99,7 @@ function chainProduct(mats: Tensor[], split: number[][], i: number, j: number): 
   return matmul(chainProduct(mats, split, i, k), chainProduct(mats, split, k + 1, j));
 }
 
-/** torch.linalg.vecdot(x, y, { dim = -1 }): Σ x·y over dim (x conjugated: real here), broadcasting. */
+/** torch.linalg.vecdot(x, y, { dim = -1 }): Σ conj(x)·y over dim, broadcasting. */
 export function vecdot(x: Tensor, y: Tensor, ...args: Args<[], { dim?: number } & OutOption>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? y : x)) return rebind(vecdot, "linalg.vecdot", arguments, ["x", "y"], 2, ["dim", "out"]);
   if (hasOut(args)) return withOut("linalg_vecdot", args, (rest) => vecdot(x, y, ...(rest as [never])), "same");
@@ -107,11 +107,11 @@ export function vecdot(x: Tensor, y: Tensor, ...args: Args<[], { dim?: number } 
   checkTensor(api, "x", x);
   checkTensor(api, "y", y);
   const a = bindArgs(api, args, [], ["dim"], 2);
-  if (!x.dtype.isFloatingPoint) throw new Error(`${api}: Expected a floating point or complex tensor as input. Got ${scalarTypeName(x.dtype)}`);
+  if (!x.dtype.isFloatingPoint && !x.dtype.isComplex) throw new Error(`${api}: Expected a floating point or complex tensor as input. Got ${scalarTypeName(x.dtype)}`);
   if (x.dtype !== y.dtype) {
     throw new Error(`${api}: Expected x and y to have the same dtype, but found x of type ${scalarTypeName(x.dtype)} and y of type ${scalarTypeName(y.dtype)} instead`);
   }
-  return x.mul(y).sum((a.dim as number | undefined) ?? -1);
+  return (x.dtype.isComplex ? x.conj() : x).mul(y).sum((a.dim as number | undefined) ?? -1);
 }
 
 /** torch.linalg.vander(x, { N }): [..., n, N] with columns x⁰, x¹, …, x^(N-1) (N defaults to n). */

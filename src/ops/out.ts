@@ -98,9 +98,10 @@ function offering<R>(op: string, out: unknown, args: ArrayLike<unknown>, compute
 /** out can take a result directly: a contiguous CPU tensor that no argument's memory overlaps. */
 function offerable(out: Tensor, args: ArrayLike<unknown>): boolean {
   if (out.device.type !== "cpu" || !out.isContiguous() || out._requiresGrad || tracing.on) return false;
-  const buffer = out.storage.data.buffer;
+  // _memory, not data.buffer: a complex storage has no `data` (its pairs are its memory).
+  const buffer = out.storage._memory;
   // (A GPU tensor holds no CPU memory: the op itself then raises PyTorch's device error.)
-  const shares = (v: unknown): boolean => v instanceof Tensor && (v.storage === out.storage || (v.device.type === "cpu" && v.storage.data.buffer === buffer));
+  const shares = (v: unknown): boolean => v instanceof Tensor && (v.storage === out.storage || (v.device.type === "cpu" && v.storage._memory === buffer));
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (shares(a)) return false;

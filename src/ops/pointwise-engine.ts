@@ -13,6 +13,7 @@ import { deviceOp, onDevice } from "./device-hooks.js";
 import { directOut, outOffered } from "./out.js";
 import { broadcastShapes, shapesEqual } from "../core/shape.js";
 import { complexBinary } from "./complex-arith.js";
+import { complexUnary, complexUnaryInPlace } from "./complex-unary.js";
 
 /** A scalar operand as a 0-d tensor of the op's compute dtype. */
 export function asOperand(op: string, v: TensorOrScalar, dtype: DType): Tensor {
@@ -129,6 +130,7 @@ export const sameOut = (d: DType): DType => d;
 
 export function unaryOp(spec: UnarySpec, input: Tensor, out?: Tensor): Tensor {
   checkTensor(spec.name, "input", input);
+  if (input.dtype.isComplex) return complexUnary(spec.name, input, out);
   const dtype = (spec.outDtype ?? floatOut)(input.dtype);
   if (out === undefined && outOffered(spec.name)) out = directOut(spec.name, input._shape, dtype, [input]);
   const res = onDevice(input, out) ? deviceOp("unary", spec.name)(spec, input, dtype, out) : unaryMap(input, dtype, spec.f, out);
@@ -143,6 +145,7 @@ export function unaryOp(spec: UnarySpec, input: Tensor, out?: Tensor): Tensor {
 }
 
 export function unaryInPlace(spec: UnarySpec, self: Tensor): Tensor {
+  if (self.dtype.isComplex) return complexUnaryInPlace(spec.name, self, (s) => unaryOp(spec, s));
   checkInplaceCast(spec.name + "_", (spec.outDtype ?? floatOut)(self.dtype), self);
   const direct = (): void => { if (onDevice(self)) deviceOp("unary", spec.name)(spec, self, self.dtype, self); else unaryMap(self, self.dtype, spec.f, self); };
   const r = applyInPlace(spec.name + "_", self, [], direct, (s) => unaryOp(spec, s));

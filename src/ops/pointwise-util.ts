@@ -163,7 +163,8 @@ function dense(t: Tensor): Floats {
 /** unaryOp with a dedicated loop when the input is a contiguous float32/float64 tensor. */
 export function unaryFast(spec: UnarySpec, loop: Loop1, input: Tensor): Tensor {
   if (onDevice(input)) return unaryOp(spec, input);
-  if (!denseFloat(input) || (spec.outDtype ?? floatOutOf)(input.dtype) !== input.dtype) return unaryOp(spec, input);
+  // The dtype test first: it sends complex inputs (floatOutOf: float32) to unaryOp before denseFloat reads their data.
+  if ((spec.outDtype ?? floatOutOf)(input.dtype) !== input.dtype || !denseFloat(input)) return unaryOp(spec, input);
   const direct = outOffered(spec.name) ? directOut(spec.name, input._shape, input.dtype, [input]) : undefined;
   const out = direct ?? uninitTensor(input._shape, input.dtype);
   if (!tryNativeUnary(spec.f, dense(input), dense(out), out.numel())) loop(dense(input), dense(out), out.numel());
@@ -180,7 +181,7 @@ export function unaryFast(spec: UnarySpec, loop: Loop1, input: Tensor): Tensor {
 /** unaryInPlace with the dedicated loop (in place: src and dst are the same buffer). */
 export function unaryFastInPlace(spec: UnarySpec, loop: Loop1, self: Tensor): Tensor {
   if (onDevice(self)) return unaryInPlace(spec, self);
-  if (!denseFloat(self)) return unaryInPlace(spec, self);
+  if (self.dtype.isComplex || !denseFloat(self)) return unaryInPlace(spec, self);
   const r = applyInPlace(spec.name + "_", self, [], () => { const d = dense(self); if (!tryNativeUnary(spec.f, d, d, d.length)) loop(d, d, d.length); }, (s) => unaryFast(spec, loop, s));
   if (tracing.on) traceOp(traceKind(spec), [self], self, spec.onnx?.attrs);
   return r;

@@ -21,6 +21,8 @@ import { where } from "./comparison.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { nativeBinary, nativeDerivativeLoop, nativeGradLoop, nativeUnary, tryNativeClamp } from "./native-fast.js";
 import { nativeTyped, nativeTypedTernary } from "./native-typed.js";
+import { Complex } from "../core/complex.js";
+import { complexPow } from "./complex-pow.js";
 
 import { outCall, type OutOption, type OutPairOption, hasOut, withOut } from "./out.js";
 // ---- helpers --------------------------------------------------------------------------------
@@ -425,19 +427,13 @@ const FRAC: UnarySpec = { name: "frac", node: "FracBackward0", f: nativeUnary((x
 function rounding(spec: UnarySpec, kernel: string, input: Tensor): Tensor {
   checkTensor(spec.name, "input", input);
   noBool(kernel, input);
-  noComplexRounding(spec.name, input);
-  if (!input.dtype.isFloatingPoint) return intCopy(input);
+  // unaryOp refuses complex inputs in PyTorch's words
+  if (!input.dtype.isFloatingPoint) return input.dtype.isComplex ? unaryOp(spec, input) : intCopy(input);
   return unaryOp(spec, input);
-}
-/** PyTorch's refusal of complex input to floor/ceil/trunc/round. */
-function noComplexRounding(name: string, t: Tensor): void {
-  if (!t.dtype.isComplex) return;
-  throw name === "round" ? notImplementedFor("round_vml_cpu", t.dtype) : new Error(`${name} is not supported for complex inputs`);
 }
 function roundingInPlace(spec: UnarySpec, kernel: string, self: Tensor): Tensor {
   noBool(kernel, self);
-  noComplexRounding(spec.name, self);
-  if (!self.dtype.isFloatingPoint) return applyInPlace(spec.name + "_", self, [], () => {}, (s) => s);
+  if (!self.dtype.isFloatingPoint && !self.dtype.isComplex) return applyInPlace(spec.name + "_", self, [], () => {}, (s) => s);
   return unaryInPlace(spec, self);
 }
 
@@ -538,15 +534,19 @@ function nanToNumSpec(op: string, dtype: DType, args: readonly unknown[]): Unary
 export function nanToNum(input: Tensor, ...args: Args<[nan?: number, posinf?: number | null, neginf?: number | null], NanToNumOpts & OutOption>): Tensor {
   if (hasOut(args)) return withOut("nan_to_num", args, (rest) => nanToNum(input, ...(rest as [])), "same");
   checkTensor("nan_to_num", "input", input);
-  if (input.dtype.isComplex) throw notImplementedFor("nan_to_num", input.dtype);
   const spec = nanToNumSpec("nan_to_num", input.dtype, args);
-  if (!input.dtype.isFloatingPoint) return intCopy(input);
+  if (!input.dtype.isFloatingPoint) {
+    if (input.dtype.isComplex) throw notImplementedFor("nan_to_num", input.dtype);
+    return intCopy(input);
+  }
   return unaryOp(spec, input);
 }
 export function nanToNum_(self: Tensor, ...args: Args<[nan?: number, posinf?: number | null, neginf?: number | null], NanToNumOpts>): Tensor {
-  if (self.dtype.isComplex) throw notImplementedFor("nan_to_num", self.dtype);
   const spec = nanToNumSpec("nan_to_num_", self.dtype, args);
-  if (!self.dtype.isFloatingPoint) return self;
+  if (!self.dtype.isFloatingPoint) {
+    if (self.dtype.isComplex) throw notImplementedFor("nan_to_num", self.dtype);
+    return self;
+  }
   return unaryInPlace(spec, self);
 }
 
@@ -794,10 +794,11 @@ export function pow(input: TensorOrScalar, exponent: TensorOrScalar, options?: O
   if (arguments.length > 2) return outCall("pow", arguments, 2, () => pow(input, exponent)); else if (isOptionsObject(arguments.length === 2 ? exponent : input)) return rebind(pow, "pow", arguments, ["input", "exponent"], 2, ["out"]);
   if (!(input instanceof Tensor)) {
     if (!(exponent instanceof Tensor)) throw new Error(`pow() received an invalid combination of arguments - got (${pyType(input)}, ${pyType(exponent)})`);
-    if (typeof input === "object") throw new Error("pow(): a complex base is not supported yet");
+    if (input instanceof Complex || exponent.dtype.isComplex) return complexPow(input, exponent, resultType(input, exponent));
     return powScalarTensor(input, exponent);
   }
   if (!(exponent instanceof Tensor)) {
+    if (exponent instanceof Complex || input.dtype.isComplex) return complexPow(input, exponent, resultType(input, exponent));
     if (typeof exponent !== "number" && typeof exponent !== "bigint" && typeof exponent !== "boolean") {
       throw new Error(`pow(): argument 'exponent' must be Tensor or Number, not ${pyType(exponent)}`);
     }
@@ -805,6 +806,7 @@ export function pow(input: TensorOrScalar, exponent: TensorOrScalar, options?: O
   }
   const promoted = resultType(input, exponent);
   if (promoted === bool) throw notImplementedFor("pow", bool);
+  if (promoted.isComplex) return complexPow(input, exponent, promoted);
   return binaryOp(promoted.isFloatingPoint ? POW_FLOAT : POW_INT, input, exponent);
 }
 

@@ -22,7 +22,9 @@ import { tryNativeByteReduce } from "./native-masks.js";
 import { tryNativeLogsumexp, tryNativeSelect } from "./native-index.js";
 import { type KthPick, tryNativeKth } from "./native-kth.js";
 
+import { complexProd, complexVar } from "./complex-reduce.js";
 import { hasOut, withOut, type OutOption, type OutPairOption } from "./out.js";
+import { nonzeroMask } from "./complex-parts.js";
 /**
  * Large contiguous float tensors reduce faster as a few native passes (max, exp, sum...) than in
  * the JS loops below, which call Math.exp or square per element (1M elements: 18 ms vs ~1 ms).
@@ -98,6 +100,7 @@ export function prod(input: Tensor, ...args: Args<[dim?: number, keepdim?: boole
   let x = input;
   let outDtype = input.dtype.isFloatingPoint ? input.dtype : int64;
   if (o.dtype !== undefined && o.dtype !== null) { outDtype = toDType(o.dtype as DTypeLike); x = castTo(input, outDtype); }
+  if (x.dtype.isComplex) return complexProd(x, dims ? dims[0]! : null, keepdim);
   const plan = planReduce("prod", x, dims, keepdim);
   if (onDevice(x)) return deviceOp("prod", "prod")(x, plan.dims, keepdim, outDtype, dims === null);
   const out = outDtype === int64 && !x.dtype.isFloatingPoint
@@ -312,10 +315,19 @@ function varCore(op: string, input: Tensor, dims: number[] | null, correction: n
   return { v, mean: means, n, plan };
 }
 
+/**
+ * varCore of a complex input: the variances of the parts added (PyTorch's E|z - mean|^2, a real
+ * tensor); var_ and std record it with their own gradients, which hold for complex inputs too.
+ */
+function complexVarCore(input: Tensor, dims: number[] | null, correction: number, keepdim: boolean): { v: Tensor; plan: ReturnType<typeof planReduce> } {
+  const v = noGrad(() => complexVar(input.detach(), (part) => var_(part, { dim: dims, correction, keepdim })));
+  return { v, plan: planReduce("var", input, dims, keepdim) };
+}
+
 export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions & OutOption>): Tensor {
   if (hasOut(args)) return withOut("var", args, (rest) => var_(input, ...(rest as [])));
   const { dims, correction, keepdim } = varArgs("var", args);
-  const { v, plan } = varCore("var", input, dims, correction, keepdim);
+  const { v, plan } = input.dtype.isComplex ? complexVarCore(input, dims, correction, keepdim) : varCore("var", input, dims, correction, keepdim);
   const inShape = input.shape;
   record("VarBackward0", [input], v, ([g]) => {
     const m = input.mean(plan.dims, true);
@@ -328,7 +340,7 @@ export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolea
 export function std(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions & OutOption>): Tensor {
   if (hasOut(args)) return withOut("std", args, (rest) => std(input, ...(rest as [])));
   const { dims, correction, keepdim } = varArgs("std", args);
-  const { v, plan } = varCore("std", input, dims, correction, keepdim);
+  const { v, plan } = input.dtype.isComplex ? complexVarCore(input, dims, correction, keepdim) : varCore("std", input, dims, correction, keepdim);
   const out = v.detach().sqrt();
   const inShape = input.shape;
   record("StdBackward0", [input], out, ([g]) => {
@@ -394,6 +406,7 @@ export type NormOrd = number | "fro" | "nuc" | null;
 
 /** p-norm over dims with PyTorch's gradient (zero where the norm is zero). */
 export function vectorNormImpl(x: Tensor, p: number, dims: number[] | null, keepdim: boolean): Tensor {
+  if (x.dtype.isComplex) return vectorNormImpl(x.abs(), p, dims, keepdim);
   requireFloat("linalg.vector_norm", x);
   const plan = planReduce("norm", x, dims, keepdim);
   const out = onDevice(x) ? deviceOp("vectorNorm", "norm")(x, p, plan.dims, keepdim)
@@ -488,6 +501,7 @@ export function any(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean]
 export function countNonzero(input: Tensor, ...args: Args<[dim?: Dims], { dim?: Dims }>): Tensor {
   const o = bindArgs("count_nonzero", args, ["dim"], [], 1);
   const plan = planReduce("count_nonzero", input, checkDims("count_nonzero", "dim", o.dim), false);
+  if (input.dtype.isComplex) return countNonzero(nonzeroMask(input), ...args);
   if (onDevice(input)) return deviceOp("logicalReduce", "count_nonzero")("countNonzero", input, plan.dims, false, int64, plan.outShape);
   const out = emptyTensor(plan.outShape, int64);
   if (tryNativeByteReduce("countNonzero", input, plan.dims, out)) return out;

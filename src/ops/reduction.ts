@@ -12,6 +12,7 @@ import { deviceOp, onDevice } from "./device-hooks.js";
 
 import { hasOut, withOut, type OutOption } from "./out.js";
 import { kernelTypeName } from "./pointwise-util.js";
+import { complexSumMean } from "./complex-reduce.js";
 export type Dims = number | number[] | null;
 
 interface SumOptions { dim?: Dims; keepdim?: boolean; dtype?: DTypeLike | null }
@@ -31,6 +32,7 @@ export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean]
   let x = input;
   let outDtype: DType = input.dtype.isFloatingPoint ? input.dtype : int64;
   if (a.dtype !== undefined && a.dtype !== null) { outDtype = toDType(a.dtype as DTypeLike); x = castTo(input, outDtype); }
+  if (x.dtype.isComplex) return complexSumMean("sum", x, dims, keepdim);
   const plan = planReduce("sum", x, dims, keepdim);
   const out = onDevice(x) ? deviceOp("reduce", "sum")("sum", x, plan.dims, keepdim, outDtype)
     : outDtype === int64 && !x.dtype.isFloatingPoint
@@ -44,6 +46,7 @@ export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean]
 
 export function nansum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor {
   if (hasOut(args)) return withOut("nansum", args, (rest) => nansum(input, ...(rest as [])), "cast", true);
+  if (input.dtype.isComplex) throw new Error("nansum does not support complex inputs");
   if (!input.dtype.isFloatingPoint) return sum(input, ...args);
   return sum(input.where(input.isnan().logicalNot(), 0), ...args);
 }
@@ -54,6 +57,7 @@ export function mean(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean
   const a = bindArgs("mean", args, ["dim", "keepdim"], ["dtype"], 1);
   let x = input;
   if (a.dtype !== undefined && a.dtype !== null) x = castTo(input, toDType(a.dtype as DTypeLike));
+  if (x.dtype.isComplex) return complexSumMean("mean", x, checkDims("mean", "dim", a.dim), (a.keepdim as boolean | undefined) ?? false);
   if (!x.dtype.isFloatingPoint) {
     throw new Error(`mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: ${kernelTypeName(x.dtype)}`);
   }

@@ -17,6 +17,7 @@ import { tryNativeCumsum } from "./native-fast.js";
 import { kernels } from "../backends/kernels.js";
 import * as nativeScan from "../backends/native/scan.js";
 
+import { complexCumprod, complexCumsumValue } from "./complex-reduce.js";
 import { hasOut, withOut, type OutOption, writeOut, type OutPairOption } from "./out.js";
 /** Runs `scan(src, dst, start, n)` over each line along `dim`; src/dst hold the line contiguously. */
 function scanLines(x: Tensor, dim: number, scan: (src: NumArray, out: Float64Array, s: number, n: number, idx: Float64Array | null) => void, withIndices: boolean): { values: Float64Array; indices: Float64Array | null; perm: number[] } {
@@ -51,7 +52,7 @@ interface CumOptions { dim?: number; dtype?: DTypeLike | null }
 
 function cumDtype(x: Tensor, o: Record<string, unknown>): Tensor {
   if (o.dtype !== undefined && o.dtype !== null) return castTo(x, toDType(o.dtype as DTypeLike));
-  return x.dtype.isFloatingPoint ? x : castTo(x, int64);
+  return x.dtype.isFloatingPoint || x.dtype.isComplex ? x : castTo(x, int64);
 }
 
 export function cumsum(input: Tensor, ...args: Args<[dim: number], CumOptions & OutOption>): Tensor {
@@ -60,7 +61,7 @@ export function cumsum(input: Tensor, ...args: Args<[dim: number], CumOptions & 
   if (o.dim === undefined) throw new Error("cumsum() missing required argument 'dim'");
   const x = cumDtype(input, o);
   const d = x.dim() ? normalizeDim(checkInt("cumsum", "dim", o.dim), x.dim(), "cumsum") : 0;
-  const out = onDevice(x) ? deviceOp("scan", "cumsum")("cumsum", "sum", x, d) : sumLines(x, d);
+  const out = onDevice(x) ? deviceOp("scan", "cumsum")("cumsum", "sum", x, d) : x.dtype.isComplex ? complexCumsumValue(x, d) : sumLines(x, d);
   record("CumsumBackward0", [x], out, ([g]) => [x.dim() ? reverseCumsum(g!, d) : g!]);
   if (tracing.on) traceOp("cumsum", [x], out, { dim: d });
   return out;
@@ -119,6 +120,7 @@ export function cumprod(input: Tensor, ...args: Args<[dim: number], CumOptions &
   if (o.dim === undefined) throw new Error("cumprod() missing required argument 'dim'");
   const x = cumDtype(input, o);
   const d = x.dim() ? normalizeDim(checkInt("cumprod", "dim", o.dim), x.dim(), "cumprod") : 0;
+  if (x.dtype.isComplex) return complexCumprod(x, d);
   const out = onDevice(x) ? deviceOp("scan", "cumprod")("cumprod", "prod", x, d) : prodLines(x, d);
   record("CumprodBackward0", [x], out, ([g]) => {
     if (!x.dim()) return [g!];

@@ -15,6 +15,8 @@ import { indexSelect } from "./indexing-index.js";
 import { rawNarrow, rawView } from "./shape-join.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryNativeFill } from "./native-fast.js";
+import { complex } from "./complex-views.js";
+import { rawPart } from "./complex-engine.js";
 
 import { withOut, hasOut, type OutOption } from "./out.js";
 // ---- flip / roll / rot90 --------------------------------------------------------------------
@@ -245,6 +247,8 @@ export function narrowCopy(input: Tensor, ...args: Args<[dim: number, start: num
 
 /** Zeroes the elements above (tril) or below (triu) diagonal k of every matrix of `out`. */
 function triangle(input: Tensor, k: number, lower: boolean): Tensor {
+  // Complex: each part's triangle (no autograd here: the caller records).
+  if (input.dtype.isComplex) return complex(triangle(rawPart(input, 0), k, lower), triangle(rawPart(input, 1), k, lower));
   const device = onDevice(input);
   // On the CPU copyInto moves whole rows (memmove, or the native strided copy), and each row's
   // zeroes go in as one fill.

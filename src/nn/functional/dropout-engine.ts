@@ -1,6 +1,7 @@
 // The dropout kernels behind F.dropout* and the torch.* dropout forms (torch.native_dropout,
 // torch.feature_dropout): ATen's _dropout_impl and its noise. Not public API.
 
+import { notImplementedFor } from "../../ops/pointwise-util.js";
 import type { Tensor } from "../../core/tensor.js";
 import { float32 } from "../../core/dtype.js";
 import { emptyTensor } from "../../ops/engine.js";
@@ -35,6 +36,8 @@ export function noiseFor(x: Tensor, shape: number[], p: number): Tensor {
 export function dropoutImpl(x: Tensor, p: number, train: boolean, noiseShape: (() => number[]) | null, alpha: boolean, inplace: boolean): Tensor {
   checkP(p);
   if (p === 0 || !train || x.numel() === 0) return x;
+  // PyTorch draws the mask in the input's dtype, and has no Bernoulli draw of complex numbers.
+  if (x.dtype.isComplex) throw notImplementedFor("bernoulli_scalar_cpu_", x.dtype);
   if (p === 1) {
     const zero = x.newZeros([]);
     return inplace ? x.mul_(zero) : x.mul(zero);

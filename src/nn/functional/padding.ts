@@ -5,6 +5,7 @@ import { Tensor } from "../../core/tensor.js";
 import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { constantPad, indexPad } from "./padding-ops.js";
 import { tensorArg } from "./loss-util.js";
+import { Complex } from "../../core/complex.js";
 
 export type PadMode = "constant" | "reflect" | "replicate" | "circular";
 
@@ -18,7 +19,9 @@ export function pad(input: Tensor, padding: number[],
     throw new Error("pad(): argument 'pad' (position 2) must be tuple of ints");
   }
   const mode = (a.mode as string | undefined) ?? "constant";
-  const value = (a.value as number | null | undefined) ?? null;
+  const value = (a.value as number | Complex | null | undefined) ?? null;
+  // PyTorch 1.13 takes a float only, complex tensors included (their padding is value + 0j).
+  if (value !== null && typeof value !== "number") throw new Error(`pad(): argument 'value' must be float, not ${value instanceof Complex ? "complex" : typeof value}`);
   if (mode !== "constant" && mode !== "reflect" && mode !== "replicate" && mode !== "circular") {
     throw new Error(`Unrecognised padding mode ${mode}`);
   }

@@ -5,8 +5,8 @@
 // its bytes: shared (SharedArrayBuffer) or moved (transfer list), never copied per worker.
 
 import { Tensor } from "../../core/tensor.js";
-import { Storage } from "../../core/storage.js";
-import { type DTypeName, arrayOver, toDType } from "../../core/dtype.js";
+import { ComplexStorage, Storage } from "../../core/storage.js";
+import { type DTypeName, type StorageArray, arrayOver, toDType } from "../../core/dtype.js";
 import { copyInto, emptyTensor } from "../../ops/engine.js";
 import { builtinDatasetClass, builtinDatasetName } from "./builtin-datasets.js";
 
@@ -60,8 +60,11 @@ export function encodeFunction(fn: Function, what: string): { k: "function"; mod
 /** Bytes of non-shared storages copied once into SharedArrayBuffers, reused while unchanged. */
 const sharedCopies = new WeakMap<Storage, { version: number; buffer: SharedArrayBuffer }>();
 
+/** A storage's numbers (a complex storage's (re, im) pairs). */
+const numbersOf = (s: Storage): StorageArray => (s instanceof ComplexStorage ? s.pairs : s.data);
+
 function sharedBuffer(s: Storage): SharedArrayBuffer {
-  const data = s.data;
+  const data = numbersOf(s);
   if (data.buffer instanceof SharedArrayBuffer && data.byteOffset === 0) return data.buffer;
   const hit = sharedCopies.get(s);
   if (hit && hit.version === s.version) return hit.buffer;
@@ -121,7 +124,7 @@ export class Encoder {
   private tensor(t: Tensor, id: number, path: string): EncodedTensor {
     if (t.device.type !== "cpu") throw new Error(`DataLoader (numWorkers > 0): ${path} is a tensor on ${t.device}; datasets sent to worker threads hold CPU tensors`);
     if (this.mode === "share") return this.layout(t, id, sharedBuffer(t.storage));
-    const data = t.storage.data;
+    const data = numbersOf(t.storage);
     const fresh = t.storage.serial >= this.firstFreshStorage;
     if (fresh && data.buffer instanceof SharedArrayBuffer && data.byteOffset === 0) return this.layout(t, id, data.buffer);
     // A buffer this batch made, wholly the storage's: moved, not copied.
@@ -132,13 +135,13 @@ export class Encoder {
     // A view of the dataset's (or of a cache's) memory: its elements only, in a fresh buffer.
     const copy = emptyTensor(t.shape, t.dtype);
     copyInto(copy, t);
-    const buffer = copy.storage.data.buffer;
+    const buffer = numbersOf(copy.storage).buffer;
     if (!(buffer instanceof SharedArrayBuffer)) this.transfer.push(buffer as ArrayBuffer);
     return this.layout(copy, id, buffer);
   }
 
   private layout(t: Tensor, id: number, buffer: ArrayBufferLike): EncodedTensor {
-    return { k: "tensor", id, buffer, dtype: t.dtype.name, length: t.storage.data.length, shape: t.shape, strides: t.stride(), offset: t.storageOffset() };
+    return { k: "tensor", id, buffer, dtype: t.dtype.name, length: t.storage.length, shape: t.shape, strides: t.stride(), offset: t.storageOffset() };
   }
 }
 
@@ -175,7 +178,8 @@ export class Decoder {
       case "function": return exported(this.modules, value.module, value.name, "function");
       case "bytes": return this.keep(value.id, value.value);
       case "tensor": {
-        const storage = new Storage(arrayOver(toDType(value.dtype), value.buffer, value.length), toDType(value.dtype));
+        const dtype = toDType(value.dtype), numbers = arrayOver(dtype, value.buffer, value.length);
+        const storage = dtype.isComplex ? new ComplexStorage(numbers as Float32Array | Float64Array, dtype) : new Storage(numbers, dtype);
         return this.keep(value.id, new Tensor(storage, value.shape, value.strides, value.offset));
       }
       case "array": {

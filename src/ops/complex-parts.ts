@@ -1,0 +1,57 @@
+// Data-movement ops on complex tensors, by parts: an op that only moves, selects, sums or fills
+// elements acts alike on the real and the imaginary numbers, so its complex form is
+// complex(op(real parts), op(imaginary parts)). Written over the differentiable torch.real /
+// torch.imag / torch.complex, the gradient follows PyTorch's convention with no rule of its own.
+
+import { Tensor } from "../core/tensor.js";
+import { cppTypeName } from "../core/dtype.js";
+import { Complex } from "../core/complex.js";
+import { noGrad } from "../autograd/grad-mode.js";
+import { complex } from "./complex-views.js";
+import { imag, real } from "./conjugation.js";
+import { copyInto } from "./engine.js";
+import { applyInPlace } from "./inplace.js";
+import { rawPart } from "./complex-engine.js";
+
+/** Which numbers of a complex value: 0 the real parts, 1 the imaginary parts. */
+export type Part = 0 | 1;
+
+/** complex(f(0), f(1)): an op applied to the real and to the imaginary parts of its operands. */
+export function byParts(f: (p: Part) => Tensor): Tensor {
+  return complex(f(0), f(1));
+}
+
+/** The real (0) or imaginary (1) parts of a tensor, with autograd; a real tensor's imaginary parts are zeros. */
+export function part(t: Tensor, p: Part): Tensor {
+  if (p === 0) return real(t);
+  return t.dtype.isComplex ? imag(t) : t.mul(0);
+}
+
+/** One part of a scalar: a Complex's re/im, a real number's itself / 0. */
+export function scalarPart(v: number | bigint | boolean | Complex, p: Part): number {
+  if (v instanceof Complex) return p === 0 ? v.re : v.im;
+  return p === 0 ? Number(v) : 0;
+}
+
+/** A value (Complex, number, tensor) as one part; tensors keep autograd. */
+export function valuePart<V extends number | bigint | boolean | Complex | Tensor>(v: V, p: Part): number | Tensor {
+  return v instanceof Tensor ? part(v, p) : scalarPart(v as number | Complex, p);
+}
+
+/** An in-place op on a complex tensor: its out-of-place form's result copied in (autograd through applyInPlace). */
+export function complexInPlace(op: string, self: Tensor, others: readonly (Tensor | null | undefined)[], outOfPlace: (x: Tensor) => Tensor): Tensor {
+  return applyInPlace(op, self, others, () => copyInto(self, noGrad(() => outOfPlace(self.detach()))), outOfPlace);
+}
+
+/** PyTorch's refusal of a complex scalar written into a real tensor. */
+export function checkComplexScalarFits(op: string, self: Tensor, v: unknown, words: "convert" | "overflow" = "overflow"): void {
+  if (!(v instanceof Complex) || self.dtype.isComplex) return;
+  throw new Error(words === "convert"
+    ? `${op}: Converting complex Scalar to non-complex type is not supported`
+    : `value cannot be converted to type ${cppTypeName(self.dtype)} without overflow`);
+}
+
+/** Where either part is nonzero (a bool tensor, no autograd): what nonzero / count_nonzero count. */
+export function nonzeroMask(z: Tensor): Tensor {
+  return rawPart(z, 0).ne(0).logicalOr(rawPart(z, 1).ne(0));
+}
