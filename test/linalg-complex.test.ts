@@ -236,3 +236,11 @@ run("torch_svd", all((a) => torch.svd(a)), ([U, S, V], ref, x) => {
   const Sc = torch.complex(S!, torch.zerosLike(S!)).unsqueeze(-1);
   assertSmall(cmatmul(U!, adjoint(V!).mul(Sc)).sub(x[0]!), 1e-10, "torch.svd: U S Vᴴ = A");
 });
+
+run("cross", one((a, b) => L.cross(a, b)));
+run("torch_cross_c64", one((a, b) => torch.cross(a, b, 0)));
+run("trace", one((a) => torch.trace(a)));
+run("trace_c64", one((a) => torch.trace(a)));
+run("norm_default", one((a) => L.norm(a)));
+run("norm_vector_3", one((a) => L.norm(a, 3)));
+run("vector_norm_dim", one((a) => L.vectorNorm(a, 1, 1)));
