@@ -38,12 +38,9 @@ export function wrapComplex(pairs: ComplexPairs, shape: readonly number[], dtype
   return new Tensor(new ComplexStorage(pairs, dtype), shape.slice());
 }
 
-/**
- * Records the op's node with a backward that refuses: the gradient formulas of the complex
- * paths need complex matmul and conjugate transposes, which torch-ts does not have yet.
- */
+/** Records the op's node with a backward that refuses: that complex gradient is not written yet. */
 export function refuseComplexGrad<T extends Tensor | Tensor[]>(node: string, api: string, inputs: readonly Tensor[], outputs: T): T {
   return record(node, inputs, outputs, () => {
-    throw new Error(`${api}: the derivative for complex input is not implemented in torch-ts yet (${node} needs complex matmul)`);
+    throw new Error(`${api}: the derivative for complex input is not implemented in torch-ts yet (${node})`);
   });
 }

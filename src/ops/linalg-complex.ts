@@ -1,10 +1,18 @@
 // The complex64/complex128 paths of torch.linalg (not public API): linalg.ts checks the
 // arguments as for real input, then hands a complex input here. Values follow LAPACK's complex
-// routines (kernels: backends/js/linalg-complex*.ts); the gradients refuse for now (see
-// refuseComplexGrad).
+// routines (kernels: backends/js/linalg-complex*.ts). Gradients: PyTorch's formulas (the real
+// ones with conjugate transposes) for det, inv, solve, solve_triangular and cholesky; the other
+// nodes refuse for now (refuseComplexGrad).
+
+/** Xᴴ (torch-ts's mH does not conjugate yet). */
+function adj(X: Tensor): Tensor {
+  return X.mT.conj();
+}
 
 import type { Tensor } from "../core/tensor.js";
 import { realOf } from "../core/dtype.js";
+import { record, sumToShape } from "../autograd/record.js";
+import { matmul } from "./blas.js";
 import * as C from "../backends/js/linalg-complex.js";
 import { complexEigh as eighKernel, complexQr as qrKernel, type QrMode } from "../backends/js/linalg-complex-householder.js";
 import { qrShapes, checkLinalgErrors, svdShapes } from "../backends/js/linalg.js";
@@ -13,7 +21,7 @@ import { fillHermitian } from "../backends/js/linalg-complex-householder.js";
 import { fromArray } from "./engine.js";
 import { int64 } from "../core/dtype.js";
 import { toNumbers } from "./engine.js";
-import { allocLike, broadcastBatch, wrap, wrapInt32 } from "./linalg-engine.js";
+import { allocLike, broadcastBatch, tril, triu, wrap, wrapInt32 } from "./linalg-engine.js";
 import type { FloatArray } from "../backends/js/linalg.js";
 import { allocPairs, complexMatricesOf, refuseComplexGrad, wrapComplex } from "./linalg-complex-engine.js";
 
@@ -22,7 +30,9 @@ export function complexDet(A: Tensor): Tensor {
   const M = complexMatricesOf("linalg.det", A);
   const out = allocPairs(A.dtype, M.batch);
   C.complexDet(M.data, M.rows, M.batch, out);
-  return refuseComplexGrad("LinalgDetBackward0", "linalg.det", [A], wrapComplex(out, M.batchShape, A.dtype));
+  const D = wrapComplex(out, M.batchShape, A.dtype);
+  // g conj(det) A⁻ᴴ (PyTorch's nonsingular branch: a singular A gives inf/nan here).
+  return record("LinalgDetBackward0", [A], D, ([g]) => [g!.mul(D.conj()).unsqueeze(-1).unsqueeze(-1).mul(adj(complexInv(A).X))], [A, D]);
 }
 
 /** (sign, logabsdet): sign complex (det / |det|), logabsdet real. */
@@ -56,7 +66,9 @@ export function complexInv(A: Tensor): { X: Tensor; infos: Int32Array } {
   const n = M.rows;
   const out = allocPairs(A.dtype, M.batch * n * n);
   const infos = C.complexInv(M.data, n, M.batch, out, A.isContiguous());
-  return { X: refuseComplexGrad("LinalgInvExBackward0", "linalg.inv", [A], wrapComplex(out, A.shape, A.dtype)), infos };
+  const X = wrapComplex(out, A.shape, A.dtype);
+  record("LinalgInvExBackward0", [A], X, ([g]) => [matmul(matmul(adj(X), g!), adj(X)).neg()], [X]);
+  return { X, infos };
 }
 
 /** zgetrf's info of each matrix of A, factored as for a solve. */
@@ -72,7 +84,11 @@ export function complexSolveLeft(A: Tensor, B: Tensor): Tensor {
   const MB = complexMatricesOf("linalg.solve", Bb);
   const out = allocPairs(A.dtype, MB.batch * MB.rows * MB.cols);
   C.complexSolve(MA.data, MB.data, MA.rows, MB.cols, MA.batch, out, A.isContiguous());
-  return refuseComplexGrad("LinalgSolveExBackward0", "linalg.solve", [A, B], wrapComplex(out, Bb.shape, A.dtype));
+  const X = wrapComplex(out, Bb.shape, A.dtype);
+  return record("LinalgSolveExBackward0", [A, B], X, ([g]) => {
+    const gB = complexSolveLeft(adj(A), g!);
+    return [sumToShape(matmul(gB, adj(X)).neg(), A.shape), sumToShape(gB, B.shape)];
+  }, [A, X]);
 }
 
 /** solve_triangular on complex matrices (shapes checked by the caller). */
@@ -83,7 +99,14 @@ export function complexSolveTriangular(A: Tensor, B: Tensor, upper: boolean, lef
   const MB = complexMatricesOf(api, Bb);
   const out = allocPairs(A.dtype, MB.batch * MB.rows * MB.cols);
   C.complexTriangularSolve(MA.data, MB.data, MA.rows, MB.rows, MB.cols, MA.batch, out, upper, left, unit);
-  return refuseComplexGrad("LinalgSolveTriangularBackward0", api, [A, B], wrapComplex(out, Bb.shape, A.dtype));
+  const X = wrapComplex(out, Bb.shape, A.dtype);
+  return record("LinalgSolveTriangularBackward0", [A, B], X, ([g]) => {
+    // gB = A⁻ᴴ g (left) or g A⁻ᴴ; gA = -gB Xᴴ or -Xᴴ gB, kept on A's triangle.
+    const gB = complexSolveTriangular(adj(A), g!, !upper, left, unit);
+    let gA = left ? matmul(gB, adj(X)).neg() : matmul(adj(X), gB).neg();
+    gA = upper ? triu(gA, unit ? 1 : 0) : tril(gA, unit ? -1 : 0);
+    return [sumToShape(gA, A.shape), sumToShape(gB, B.shape)];
+  }, [A, X]);
 }
 
 /** The Cholesky factor (L, or U = Lᴴ when `upper`) and zpotrf's infos. */
@@ -92,7 +115,19 @@ export function complexCholesky(api: string, A: Tensor, upper: boolean): { L: Te
   const n = M.rows;
   const out = allocPairs(A.dtype, M.batch * n * n);
   const infos = C.complexCholesky(M.data, n, M.batch, out, upper);
-  return { L: refuseComplexGrad("LinalgCholeskyExBackward0", api, [A], wrapComplex(out, A.shape, A.dtype)), infos };
+  const L = wrapComplex(out, A.shape, A.dtype);
+  record("LinalgCholeskyExBackward0", [A], L, ([g]) => [complexCholeskyBackward(g!, L, upper)], [L]);
+  return { L, infos };
+}
+
+/** PyTorch's cholesky_backward: gA = L⁻ᴴ π*(tril(Lᴴ gL)) L⁻¹, π*(X) = ½ (X + tril(X, -1)ᴴ). */
+function complexCholeskyBackward(gFactor: Tensor, factor: Tensor, upper: boolean): Tensor {
+  const L = upper ? adj(factor) : factor;
+  const gL = upper ? adj(gFactor) : gFactor;
+  let gA = tril(matmul(adj(L), gL));
+  gA = gA.add(adj(tril(gA, -1))).mul(0.5);
+  gA = complexSolveTriangular(adj(L), gA, true, true, false);
+  return complexSolveTriangular(L, gA, false, false, false);
 }
 
 /** zgetrf on every matrix: packed LU, 1-based int32 pivots, infos (no gradient node: the caller records). */
