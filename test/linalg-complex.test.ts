@@ -245,14 +245,16 @@ run("norm_default", one((a) => L.norm(a)));
 run("norm_vector_3", one((a) => L.norm(a, 3)));
 run("vector_norm_dim", one((a) => L.vectorNorm(a, 1, 1)));
 
-/** loss = Σ viewAsReal(f(x)) · W as the fixture's, backward, each input's gradient against PyTorch's. */
-function grad(name: string, f: (x: Tensor[]) => Tensor): void {
+/** loss = Σ (f(x)'s outputs, complex ones as (re, im)) · W as the fixture's; each input's gradient against PyTorch's. */
+function grad(name: string, f: (x: Tensor[]) => Tensor | Tensor[]): void {
   test(`complex linalg gradient: ${name}`, () => {
     const ref = cases.get(name);
     assert.ok(ref, `fixture case ${name}`);
     const x = ref.inputs.map((r) => tensorOf(r).requiresGrad_());
     const [W, ...grads] = ref.outputs;
-    torch.viewAsReal(f(x)).mul(tensorOf(W!)).sum().backward();
+    const outs = [f(x)].flat();
+    const flat = torch.cat(outs.map((o) => (o.isComplex() ? torch.viewAsReal(o) : o).reshape(-1)));
+    flat.mul(tensorOf(W!)).sum().backward();
     x.forEach((xi, i) => close(xi.grad!, grads[i]!, `${name}: gradient of input ${i}`, 1e-8));
   });
 }
@@ -264,3 +266,13 @@ grad("grad_solve_triangular_upper", ([a, b]) => L.solveTriangular(a!, b!, { uppe
 grad("grad_solve_triangular_right_unit", ([a, b]) => L.solveTriangular(a!, b!, { upper: false, left: false, unitriangular: true }));
 grad("grad_cholesky", ([a]) => L.cholesky(a!));
 grad("grad_cholesky_upper", ([a]) => L.cholesky(a!, { upper: true }));
+grad("grad_slogdet", ([a]) => [...L.slogdet(a!)]);
+grad("grad_pinv_tall", ([a]) => L.pinv(a!));
+grad("grad_pinv_wide", ([a]) => L.pinv(a!));
+grad("grad_eigvalsh", ([a]) => L.eigvalsh(a!));
+grad("grad_eigh_phase_invariant", ([a]) => { const r = L.eigh(a!); return [r[0]!, r[1]!.abs()]; });
+
+test("complex linalg: eigh's gradient refuses a loss that depends on the eigenvectors' phases, as PyTorch", () => {
+  const A = tensorOf(cases.get("eigh_L")!.inputs[0]!).requiresGrad_();
+  assert.throws(() => torch.viewAsReal(L.eigh(A)[1]!).sum().backward(), /The eigenvectors in the complex case are specified up to multiplication by e\^\{i phi\}/);
+});

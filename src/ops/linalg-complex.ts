@@ -4,15 +4,13 @@
 // ones with conjugate transposes) for det, inv, solve, solve_triangular and cholesky; the other
 // nodes refuse for now (refuseComplexGrad).
 
-/** Xᴴ (torch-ts's mH does not conjugate yet). */
-function adj(X: Tensor): Tensor {
-  return X.mT.conj();
-}
 
 import type { Tensor } from "../core/tensor.js";
 import { realOf } from "../core/dtype.js";
 import { record, sumToShape } from "../autograd/record.js";
 import { matmul } from "./blas.js";
+import { eye } from "./creation.js";
+import { isFilledZeroGrad } from "../autograd/node.js";
 import * as C from "../backends/js/linalg-complex.js";
 import { complexEigh as eighKernel, complexQr as qrKernel, type QrMode } from "../backends/js/linalg-complex-householder.js";
 import { qrShapes, checkLinalgErrors, svdShapes } from "../backends/js/linalg.js";
@@ -21,7 +19,9 @@ import { fillHermitian } from "../backends/js/linalg-complex-householder.js";
 import { fromArray } from "./engine.js";
 import { int64 } from "../core/dtype.js";
 import { toNumbers } from "./engine.js";
-import { allocLike, broadcastBatch, tril, triu, wrap, wrapInt32 } from "./linalg-engine.js";
+import { adjoint as adj, allocLike, broadcastBatch, diagEmbed, pinvBackward, tril, triu, wrap, wrapInt32 } from "./linalg-engine.js";
+import { complex as fromRealImag } from "./complex-views.js";
+import { imag as imagPart } from "./conjugation.js";
 import type { FloatArray } from "../backends/js/linalg.js";
 import { allocPairs, complexMatricesOf, refuseComplexGrad, wrapComplex } from "./linalg-complex-engine.js";
 
@@ -41,8 +41,13 @@ export function complexSlogdet(api: string, A: Tensor): [Tensor, Tensor] {
   const sign = allocPairs(A.dtype, M.batch);
   const log = allocLike(realOf(A.dtype), M.batch);
   C.complexSlogdet(M.data, M.rows, M.batch, sign, log);
-  const outs = [wrapComplex(sign, M.batchShape, A.dtype), wrap(log, M.batchShape, realOf(A.dtype))];
-  return refuseComplexGrad("LinalgSlogdetBackward0", api, [A], outs) as [Tensor, Tensor];
+  const S = wrapComplex(sign, M.batchShape, A.dtype);
+  const outs: [Tensor, Tensor] = [S, wrap(log, M.batchShape, realOf(A.dtype))];
+  // PyTorch's slogdet_backward: g = g_logabsdet - i Im(conj(g_sign) sign), gA = g A⁻ᴴ.
+  return record("LinalgSlogdetBackward0", [A], outs, ([gs, gl]) => {
+    const g = fromRealImag(gl!, imagPart(gs!.conj().mul(S)).neg());
+    return [g.unsqueeze(-1).unsqueeze(-1).mul(adj(complexInv(A).X))];
+  }, [A, S]);
 }
 
 /** torch.logdet of complex matrices: log det = log|det| + i angle(det); -inf + nan j for a singular one, as PyTorch. */
@@ -130,6 +135,27 @@ function complexCholeskyBackward(gFactor: Tensor, factor: Tensor, upper: boolean
   return complexSolveTriangular(L, gA, false, false, false);
 }
 
+/**
+ * PyTorch's linalg_eig_backward for Hermitian input: gA = V (diag(gL) + ½(Vᴴ gV - (Vᴴ gV)ᴴ) / E) Vᴴ,
+ * E_ij = λ_j - λ_i (a loss that depends on the eigenvectors' phases has no gradient: PyTorch raises).
+ */
+function complexEighBackward(gL: Tensor, gV: Tensor | null, V: Tensor, L: Tensor): Tensor {
+  const diag = diagEmbed(gL);
+  let inner = fromRealImag(diag, diag.mul(0));
+  if (gV && !isFilledZeroGrad(gV)) {
+    const VhgV = matmul(adj(V), gV);
+    const phases = imagPart(VhgV.diagonal(0, -2, -1)).abs().max().item() as number;
+    if (phases > 1e-6) {
+      throw new Error("linalg_eigh_backward: The eigenvectors in the complex case are specified up to multiplication by e^{i phi}. The specified loss function depends on this quantity, so it is ill-defined.");
+    }
+    const n = L.shape[L.dim() - 1]!;
+    const gaps = L.unsqueeze(-2).sub(L.unsqueeze(-1)).add(eye(n, { dtype: L.dtype }));
+    const skew = VhgV.sub(adj(VhgV)).mul(0.5);
+    inner = inner.add(skew.div(fromRealImag(gaps, gaps.mul(0))));
+  }
+  return matmul(matmul(V, inner), adj(V));
+}
+
 /** zgetrf on every matrix: packed LU, 1-based int32 pivots, infos (no gradient node: the caller records). */
 export function complexLuFactor(A: Tensor): { LU: Tensor; pivots: Tensor; infos: Int32Array } {
   const M = complexMatricesOf("linalg.lu_factor", A);
@@ -182,9 +208,10 @@ export function complexEigh(api: string, A: Tensor, uplo: "L" | "U", wantVectors
   const infos = eighKernel(M.data, n, M.batch, w, v, uplo);
   checkLinalgErrors(infos, api, "eigh", A.dim() > 2);
   const L = wrap(w, [...M.batchShape, n], real);
-  if (!v) return { L: refuseComplexGrad("LinalgEighBackward0", api, [A], L), V: null };
+  // Eigenvalues alone (eigvalsh): gA = V diag(gL) Vᴴ needs V: computed with the gradient.
+  if (!v) return { L: record("LinalgEighBackward0", [A], L, ([g]) => [complexEighBackward(g!, null, complexEigh(api, A.detach(), uplo, true).V!, L)]), V: null };
   const V = wrapComplex(v, A.shape, A.dtype);
-  refuseComplexGrad("LinalgEighBackward0", api, [A], [L, V]);
+  record("LinalgEighBackward0", [A], [L, V], ([gL, gV]) => [complexEighBackward(gL!, gV!, V, L)], [L, V]);
   return { L, V };
 }
 
@@ -228,7 +255,8 @@ export function complexPinv(A: Tensor, atol: number, rtol: number, hermitian: bo
   const { data, M } = matricesFor("linalg.pinv", A, hermitian);
   const out = allocPairs(A.dtype, M.batch * M.rows * M.cols);
   S.complexPinv(data, M.rows, M.cols, M.batch, atol, rtol, out);
-  return refuseComplexGrad("LinalgPinvBackward0", "linalg.pinv", [A], wrapComplex(out, [...M.batchShape, M.cols, M.rows], A.dtype));
+  const P = wrapComplex(out, [...M.batchShape, M.cols, M.rows], A.dtype);
+  return record("LinalgPinvBackward0", [A], P, ([g]) => [pinvBackward(g!, P, A)], [A, P]);
 }
 
 /** matrix_rank of complex matrices: int64 counts. */

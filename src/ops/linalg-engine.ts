@@ -153,22 +153,27 @@ export function diagEmbed(v: Tensor): Tensor {
   return v.unsqueeze(-1).mul(identity(n, v.dtype, v));
 }
 
-/** The gradient of A from that of pinv(A) (PyTorch's pinv_backward), in public ops. */
+/** Xᴴ: the conjugate transpose (the transpose for real X; torch-ts's mH does not conjugate yet). */
+export function adjoint(X: Tensor): Tensor {
+  return X.dtype.isComplex ? X.mT.conj() : X.mT;
+}
+
+/** The gradient of A from that of pinv(A) (PyTorch's pinv_backward, real or complex), in public ops. */
 export function pinvBackward(grad: Tensor, pinvA: Tensor, A: Tensor): Tensor {
   const s = A.shape;
   const m = s[s.length - 2]!;
   const n = s[s.length - 1]!;
-  const pinvAh = pinvA.mT;
-  const gradh = grad.mT;
+  const pinvAh = adjoint(pinvA);
+  const gradh = adjoint(grad);
   if (m <= n) {
     const K1 = matmul(gradh, pinvA);
     const KpinvAh = matmul(K1, pinvAh);
-    return matmul(pinvA, K1).mT.neg().add(KpinvAh).sub(matmul(matmul(A, pinvA), KpinvAh))
+    return adjoint(matmul(pinvA, K1)).neg().add(KpinvAh).sub(matmul(matmul(A, pinvA), KpinvAh))
       .add(matmul(matmul(pinvAh, pinvA), gradh.sub(matmul(K1, A))));
   }
   const K1 = matmul(pinvA, gradh);
   const pinvAhK = matmul(pinvAh, K1);
-  return matmul(K1, pinvA).mT.neg().add(matmul(matmul(gradh.sub(matmul(A, K1)), pinvA), pinvAh))
+  return adjoint(matmul(K1, pinvA)).neg().add(matmul(matmul(gradh.sub(matmul(A, K1)), pinvA), pinvAh))
     .add(pinvAhK).sub(matmul(matmul(pinvAhK, pinvA), A));
 }
 
