@@ -276,3 +276,7 @@ test("complex linalg: eigh's gradient refuses a loss that depends on the eigenve
   const A = tensorOf(cases.get("eigh_L")!.inputs[0]!).requiresGrad_();
   assert.throws(() => torch.viewAsReal(L.eigh(A)[1]!).sum().backward(), /The eigenvectors in the complex case are specified up to multiplication by e\^\{i phi\}/);
 });
+grad("grad_svdvals", ([a]) => L.svdvals(a!));
+grad("grad_svd_tall_phase_invariant", ([a]) => { const r = L.svd(a!, false); return [r[0]!.abs(), r[1]!, r[2]!.abs()]; });
+grad("grad_svd_wide_phase_invariant", ([a]) => { const r = L.svd(a!, false); return [r[0]!.abs(), r[1]!, r[2]!.abs()]; });
+grad("grad_svd_products", ([a]) => { const r = L.svd(a!); return torch.matmul(r[0]!, r[2]!); });

@@ -156,6 +156,64 @@ function complexEighBackward(gL: Tensor, gV: Tensor | null, V: Tensor, L: Tensor
   return matmul(matmul(V, inner), adj(V));
 }
 
+/** A real tensor as complex (imaginary parts 0). */
+function asComplex(x: Tensor): Tensor {
+  return fromRealImag(x, x.mul(0));
+}
+
+/**
+ * PyTorch's svd_backward for complex A (the real formula with conjugate transposes, plus the
+ * imaginary diagonal of Uᴴ gU over σ when both gU and gVh are given); a loss that depends on the vectors' phases raises, as PyTorch.
+ */
+function complexSvdBackward(gU0: Tensor | null, gS: Tensor, gVh0: Tensor | null, U0: Tensor, S: Tensor, Vh0: Tensor, full: boolean): Tensor {
+  const m = U0.shape[U0.dim() - 2]!, n = Vh0.shape[Vh0.dim() - 1]!, k = Math.min(m, n);
+  let U = U0, Vh = Vh0;
+  let gU = gU0 && !isFilledZeroGrad(gU0) ? gU0 : null;
+  let gVh = gVh0 && !isFilledZeroGrad(gVh0) ? gVh0 : null;
+  if (full) {
+    U = U.narrow(-1, 0, k);
+    Vh = Vh.narrow(-2, 0, k);
+    if (gU) gU = gU.narrow(-1, 0, k);
+    if (gVh) gVh = gVh.narrow(-2, 0, k);
+  }
+  const Sc = asComplex(S);
+  const gSc = asComplex(gS);
+  if (!gU && !gVh) return m >= n ? matmul(U, gSc.unsqueeze(-1).mul(Vh)) : matmul(U.mul(gSc.unsqueeze(-2)), Vh);
+  const UhgU = gU ? matmul(adj(U), gU) : null;
+  const VhgV = gVh ? matmul(Vh, adj(gVh)) : null;
+  const diagSum = UhgU && VhgV ? UhgU.add(VhgV) : (UhgU ?? VhgV)!;
+  if ((imagPart(diagSum.diagonal(0, -2, -1)).abs().max().item() as number) > 1e-6) {
+    throw new Error("linalg_svd_backward: The singular vectors in the complex case are specified up to multiplication by e^{i phi}. The specified loss function depends on this phase term, making it ill-defined.");
+  }
+  const skew = (X: Tensor): Tensor => X.sub(adj(X));
+  const S2 = S.mul(S);
+  const E = asComplex(S2.unsqueeze(-2).sub(S2.unsqueeze(-1)).add(eye(k, { dtype: S.dtype })));
+  let inner: Tensor;
+  if (UhgU && VhgV) inner = skew(UhgU).mul(Sc.unsqueeze(-2)).add(Sc.unsqueeze(-1).mul(skew(VhgV))).div(E);
+  else if (UhgU) inner = skew(UhgU).mul(Sc.unsqueeze(-2)).div(E);
+  else inner = Sc.unsqueeze(-1).mul(skew(VhgV!)).div(E);
+  inner = inner.add(diagEmbed(gS).to(U.dtype));
+  if (UhgU && VhgV) {
+    // diag(skew(Uᴴ gU)) / (2σ) = i Im(diag(Uᴴ gU)) / σ on the diagonal.
+    const im = imagPart(UhgU.diagonal(0, -2, -1)).div(S);
+    const d = diagEmbed(im);
+    inner = inner.add(fromRealImag(d.mul(0), d));
+  }
+  if (m > n && gU) {
+    let gA = matmul(U, inner);
+    const gUSinv = gU.div(Sc.unsqueeze(-2));
+    gA = gA.add(gUSinv).sub(matmul(U, matmul(adj(U), gUSinv)));
+    return matmul(gA, Vh);
+  }
+  if (m < n && gVh) {
+    let gA = matmul(inner, Vh);
+    const SinvgVh = gVh.div(Sc.unsqueeze(-1));
+    gA = gA.add(SinvgVh).sub(matmul(matmul(SinvgVh, adj(Vh)), Vh));
+    return matmul(U, gA);
+  }
+  return matmul(matmul(U, inner), Vh);
+}
+
 /** zgetrf on every matrix: packed LU, 1-based int32 pivots, infos (no gradient node: the caller records). */
 export function complexLuFactor(A: Tensor): { LU: Tensor; pivots: Tensor; infos: Int32Array } {
   const M = complexMatricesOf("linalg.lu_factor", A);
@@ -228,7 +286,9 @@ export function complexSvd(A: Tensor, full: boolean): [Tensor, Tensor, Tensor] {
     wrap(s, [...M.batchShape, sh.s], realOf(A.dtype)),
     wrapComplex(vh, [...M.batchShape, ...sh.vh], A.dtype),
   ];
-  return refuseComplexGrad("LinalgSvdBackward0", "linalg.svd", [A], outs) as [Tensor, Tensor, Tensor];
+  const [U, Sv, Vh] = outs as [Tensor, Tensor, Tensor];
+  record("LinalgSvdBackward0", [A], outs, ([gU, gS, gVh]) => [complexSvdBackward(gU!, gS!, gVh!, U, Sv, Vh, full)], outs);
+  return [U, Sv, Vh];
 }
 
 /** The singular values (real, descending). */
@@ -237,7 +297,12 @@ export function complexSvdvals(A: Tensor): Tensor {
   const k = Math.min(M.rows, M.cols);
   const s = allocLike(realOf(A.dtype), M.batch * k);
   S.complexSvdvals(M.data, M.rows, M.cols, M.batch, s);
-  return refuseComplexGrad("LinalgSvdBackward0", "linalg.svdvals", [A], wrap(s, [...M.batchShape, k], realOf(A.dtype)));
+  const values = wrap(s, [...M.batchShape, k], realOf(A.dtype));
+  // gA = U diag(gS) Vh: the vectors are computed with the gradient.
+  return record("LinalgSvdBackward0", [A], values, ([gS]) => {
+    const [U, , Vh] = complexSvd(A.detach(), false);
+    return [complexSvdBackward(null, gS!, null, U, values, Vh, false)];
+  });
 }
 
 /** A's matrices as interleaved float64, made Hermitian from their lower triangle when `hermitian` (PyTorch's eigh path reads only it). */
