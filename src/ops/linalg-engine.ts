@@ -3,7 +3,7 @@
 // tuples, and the few tensor helpers their backward formulas need.
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, float32, float64, int32 } from "../core/dtype.js";
+import { type DType, float32, float64, int32, realOf } from "../core/dtype.js";
 import { broadcastShapes, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { fromArray, toNumbers } from "./engine.js";
 import { onDevice } from "./device-hooks.js";
@@ -35,6 +35,12 @@ export function checkFloat(api: string, A: Tensor, lowPrecisionMessage = true): 
   if (d !== float32 && d !== float64) {
     throw new Error(lowPrecisionMessage ? `${api}: Low precision dtypes not supported. Got ${scalarTypeName(d)}` : `"${api}" not implemented for '${scalarTypeName(d)}'`);
   }
+}
+
+/** checkFloatingOrComplex for the ops that also take complex64/complex128. */
+export function checkFloatOrComplex(api: string, A: Tensor): void {
+  if (A.dtype.isComplex) return;
+  checkFloat(api, A);
 }
 
 /** Checks for a square float matrix input, in PyTorch's order (dims, square, dtype). */
@@ -130,15 +136,15 @@ export function triangleMask(rows: number, cols: number, lower: boolean, diagona
   return wrap(data, [rows, cols], dtype);
 }
 
-/** tril/triu through a constant mask (differentiable through mul). */
+/** tril/triu through a constant mask (differentiable through mul; a real mask for complex x). */
 export function tril(x: Tensor, diagonal = 0): Tensor {
   const s = x.shape;
-  return x.mul(onDeviceOf(triangleMask(s[s.length - 2]!, s[s.length - 1]!, true, diagonal, x.dtype), x));
+  return x.mul(onDeviceOf(triangleMask(s[s.length - 2]!, s[s.length - 1]!, true, diagonal, realOf(x.dtype)), x));
 }
 
 export function triu(x: Tensor, diagonal = 0): Tensor {
   const s = x.shape;
-  return x.mul(onDeviceOf(triangleMask(s[s.length - 2]!, s[s.length - 1]!, false, diagonal, x.dtype), x));
+  return x.mul(onDeviceOf(triangleMask(s[s.length - 2]!, s[s.length - 1]!, false, diagonal, realOf(x.dtype)), x));
 }
 
 /** diag_embed over the last dim: v[..., n] → [..., n, n] (differentiable through mul). */
@@ -147,22 +153,27 @@ export function diagEmbed(v: Tensor): Tensor {
   return v.unsqueeze(-1).mul(identity(n, v.dtype, v));
 }
 
-/** The gradient of A from that of pinv(A) (PyTorch's pinv_backward), in public ops. */
+/** Xᴴ: the conjugate transpose (the transpose for real X; torch-ts's mH does not conjugate yet). */
+export function adjoint(X: Tensor): Tensor {
+  return X.dtype.isComplex ? X.mT.conj() : X.mT;
+}
+
+/** The gradient of A from that of pinv(A) (PyTorch's pinv_backward, real or complex), in public ops. */
 export function pinvBackward(grad: Tensor, pinvA: Tensor, A: Tensor): Tensor {
   const s = A.shape;
   const m = s[s.length - 2]!;
   const n = s[s.length - 1]!;
-  const pinvAh = pinvA.mT;
-  const gradh = grad.mT;
+  const pinvAh = adjoint(pinvA);
+  const gradh = adjoint(grad);
   if (m <= n) {
     const K1 = matmul(gradh, pinvA);
     const KpinvAh = matmul(K1, pinvAh);
-    return matmul(pinvA, K1).mT.neg().add(KpinvAh).sub(matmul(matmul(A, pinvA), KpinvAh))
+    return adjoint(matmul(pinvA, K1)).neg().add(KpinvAh).sub(matmul(matmul(A, pinvA), KpinvAh))
       .add(matmul(matmul(pinvAh, pinvA), gradh.sub(matmul(K1, A))));
   }
   const K1 = matmul(pinvA, gradh);
   const pinvAhK = matmul(pinvAh, K1);
-  return matmul(K1, pinvA).mT.neg().add(matmul(matmul(gradh.sub(matmul(A, K1)), pinvA), pinvAh))
+  return adjoint(matmul(K1, pinvA)).neg().add(matmul(matmul(gradh.sub(matmul(A, K1)), pinvA), pinvAh))
     .add(pinvAhK).sub(matmul(matmul(pinvAhK, pinvA), A));
 }
 

@@ -10,8 +10,9 @@ import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArg
 import { matmul } from "./blas.js";
 import * as linalg from "./linalg.js";
 import {
-  type NamedTuple, allocLike, broadcastBatch, checkFloat, checkIsMatrix, checkSquare, checkSquareFloat, identity, matricesOf, namedTuple, wrap,
+  type NamedTuple, allocLike, broadcastBatch, checkFloat, checkFloatOrComplex, checkIsMatrix, checkSquare, checkSquareFloat, identity, matricesOf, namedTuple, wrap,
 } from "./linalg-engine.js";
+import { complexLogdet } from "./linalg-complex.js";
 import { toNumbers } from "./engine.js";
 import { float32, float64, scalarTypeName } from "../core/dtype.js";
 import { notImplementedFor } from "./pointwise-util.js";
@@ -36,6 +37,7 @@ export function slogdet(input: Tensor, options?: OutPairOption): NamedTuple<"sig
 export function logdet(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("logdet", arguments, 1); else if (isOptionsObject(input)) return rebind(logdet, "logdet", arguments, ["input"], 1, []);
   checkTensor("logdet", "input", input);
+  if (input.dtype.isComplex) return complexLogdet(input);
   // Computed from slogdet without recording it: logdet has its own backward (g · A^{-T}).
   const [sign, logabs] = linalg.slogdet(input.detach());
   const backward = ([g]: (Tensor | null)[]): Tensor[] => [g!.unsqueeze(-1).unsqueeze(-1).mul(linalg.invEx(input).inverse.mT)];
@@ -61,7 +63,8 @@ export function inverse(input: Tensor, options?: OutOption): Tensor {
 export function cholesky(input: Tensor, ...args: Args<[upper?: boolean], { upper?: boolean }>): Tensor {
   checkTensor("cholesky", "input", input);
   const a = bindArgs("cholesky", args, ["upper"], [], 1);
-  checkSquareFloat("cholesky", input);
+  checkSquare("cholesky", input);
+  checkFloatOrComplex("cholesky", input);
   const { L, info } = linalg.choleskyEx(input, { upper: (a.upper as boolean | undefined) ?? false });
   // The device cannot read info back synchronously: no error there (see linalg.ts, "LAPACK's info").
   if (!onDevice(input)) K.checkLinalgErrors(toNumbers(info) as Int32Array, "cholesky", "cholesky", input.dim() > 2);
@@ -141,7 +144,7 @@ export function svd(input: Tensor, ...args: Args<[some?: boolean, computeUv?: bo
     return namedTuple(["U", "S", "V"], [zeros([...batch, m, m], like), S, zeros([...batch, n, n], like)]);
   }
   const [U, S, Vh] = linalg.svd(input, !some);
-  return namedTuple(["U", "S", "V"], [U!, S!, Vh!.mT]);
+  return namedTuple(["U", "S", "V"], [U!, S!, input.dtype.isComplex ? Vh!.mT.conj() : Vh!.mT]);
 }
 
 /** torch.qr(input, some = true) = torch.linalg.qr(input, some ? "reduced" : "complete"). */

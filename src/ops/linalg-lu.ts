@@ -17,13 +17,16 @@ import {
   checkLuMatrix, luBackward, luFactorBackward, luFactorValues, luInfoTensor, permutationFromPivots, unpackFactors,
 } from "./lu-engine.js";
 import { float32, float64 } from "../core/dtype.js";
+import { refuseComplexGrad } from "./linalg-complex-engine.js";
+import { complexLuSolve } from "./linalg-complex.js";
 
 interface PivotOption { pivot?: boolean }
 
 /** The factorization with its node (LinalgLuFactorExBackward0 on LU; pivots and info have no gradient). */
 function luFactorRecorded(api: string, A: Tensor, pivot: boolean): { LU: Tensor; pivots: Tensor; info: Tensor; infos: Int32Array | Tensor } {
   const { LU, pivots, infos } = luFactorValues(api, A, pivot);
-  record("LinalgLuFactorExBackward0", [A], LU, ([g]) => [luFactorBackward(g!, LU, pivots)], [LU, pivots]);
+  if (A.dtype.isComplex) refuseComplexGrad("LinalgLuFactorExBackward0", api, [A], LU);
+  else record("LinalgLuFactorExBackward0", [A], LU, ([g]) => [luFactorBackward(g!, LU, pivots)], [LU, pivots]);
   return { LU, pivots, info: luInfoTensor(infos, A.shape.slice(0, -2)), infos };
 }
 
@@ -61,7 +64,8 @@ export function lu(A: Tensor, ...args: Args<[], PivotOption>): NamedTuple<"P" | 
   const { L, U } = unpackFactors(LU);
   // One node for L and U (LinalgLuBackward0), as PyTorch; P has no gradient.
   const nodeOutputs = [L.detach(), U.detach()];
-  record("LinalgLuBackward0", [A], nodeOutputs, ([gL, gU]) => [luBackward(gL!, gU!, P, nodeOutputs[0]!, nodeOutputs[1]!)], nodeOutputs);
+  if (A.dtype.isComplex) refuseComplexGrad("LinalgLuBackward0", api, [A], nodeOutputs);
+  else record("LinalgLuBackward0", [A], nodeOutputs, ([gL, gU]) => [luBackward(gL!, gU!, P, nodeOutputs[0]!, nodeOutputs[1]!)], nodeOutputs);
   return namedTuple(["P", "L", "U"], [P, nodeOutputs[0]!, nodeOutputs[1]!]);
 }
 
@@ -81,6 +85,7 @@ export function luSolve(LU: Tensor, pivots: Tensor, B: Tensor, ...args: Args<[],
   const left = (a.left as boolean | undefined) ?? true;
   const adjoint = (a.adjoint as boolean | undefined) ?? false;
   checkLuSolveArgs(LU, pivots, B, left);
+  if (LU.dtype.isComplex) return complexLuSolve(LU, pivots, B, left, adjoint);
   return luSolveCore(LU, pivots, B, left, adjoint);
 }
 
@@ -89,8 +94,8 @@ function checkLuSolveArgs(LU: Tensor, pivots: Tensor, B: Tensor, left: boolean):
   const api = "linalg.lu_solve";
   checkIsMatrix(api, B, "B");
   checkSquare("torch.linalg.lu_solve", LU);
-  checkFloat("torch.linalg.lu_solve", LU, false);
-  if (LU.dtype !== float32 && LU.dtype !== float64) throw new Error(`"linalg.lu_solve_cpu" not implemented for '${scalarTypeName(LU.dtype)}'`);
+  if (!LU.dtype.isComplex) checkFloat("torch.linalg.lu_solve", LU, false);
+  if (LU.dtype !== float32 && LU.dtype !== float64 && !LU.dtype.isComplex) throw new Error(`"linalg.lu_solve_cpu" not implemented for '${scalarTypeName(LU.dtype)}'`);
   const n = LU.shape[LU.dim() - 1]!;
   const bs = B.shape;
   const [br, bc] = [bs[bs.length - 2]!, bs[bs.length - 1]!];

@@ -3,7 +3,7 @@
 // leading dims. Kernels: src/backends/js/linalg.ts (float64 internally).
 
 import { Tensor } from "../core/tensor.js";
-import { type DTypeLike, float32, int64, scalarTypeName, toDType } from "../core/dtype.js";
+import { type DType, type DTypeLike, float32, int64, realOf, scalarTypeName, toDType } from "../core/dtype.js";
 import { normalizeDims } from "../core/shape.js";
 import { needsGrad, record, sumToShape } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -16,12 +16,14 @@ import { castTo } from "./conversion.js";
 import { fromArray, toNumbers } from "./engine.js";
 import { planReduce, reduceWith } from "./reduce-engine.js";
 import {
-  type NamedTuple, allocLike, broadcastBatch, checkFloat, checkIsMatrix, checkSameDtype, checkSquare, checkSquareFloat,
+  type NamedTuple, allocLike, broadcastBatch, checkFloat, checkFloatOrComplex, checkIsMatrix, checkSameDtype, checkSquare, checkSquareFloat,
   diagEmbed, identity, matricesOf, namedTuple, pinvBackward, tril, triu, wrap, wrapInt32,
 } from "./linalg-engine.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { zeros } from "./creation.js";
 import { isFilledZeroGrad } from "../autograd/node.js";
+import * as CX from "./linalg-complex.js";
+import { viewAsReal } from "./complex-views.js";
 
 import { outCall, type OutOption, type OutPairOption, hasOut, withOut } from "./out.js";
 export { matmul };
@@ -78,7 +80,9 @@ export function invEx(A: Tensor, ...args: Args<[], { checkErrors?: boolean }>): 
 }
 
 function invForward(A: Tensor): { X: Tensor; infos: Infos } {
-  checkSquareFloat("linalg.inv", A);
+  checkSquare("linalg.inv", A);
+  checkFloatOrComplex("linalg.inv", A);
+  if (A.dtype.isComplex) return CX.complexInv(A);
   const n = A.shape[A.dim() - 1]!;
   let X: Tensor;
   let infos: Infos;
@@ -111,7 +115,9 @@ function invUnchecked(A: Tensor): Tensor {
 export function det(A: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("linalg_det", arguments, 1, () => det(A), "same"); else if (isOptionsObject(A)) return rebind(det, "linalg_det", arguments, ["A"], 1, ["out"]);
   checkTensor("linalg.det", "A", A);
-  checkSquareFloat("linalg.det", A);
+  checkSquare("linalg.det", A);
+  checkFloatOrComplex("linalg.det", A);
+  if (A.dtype.isComplex) return CX.complexDet(A);
   let D: Tensor;
   if (onDevice(A)) {
     const f = deviceOp("luFactor", "linalg.det")(A);
@@ -201,7 +207,9 @@ export function slogdet(A: Tensor, options?: OutPairOption): NamedTuple<"sign" |
 
 /** The (sign, logabsdet) pair with its backward (the sign has none for real input). */
 function slogdetForward(api: string, A: Tensor): [Tensor, Tensor] {
-  checkSquareFloat(api, A);
+  checkSquare(api, A);
+  checkFloatOrComplex(api, A);
+  if (A.dtype.isComplex) return CX.complexSlogdet(api, A);
   let sign: Tensor, logabsdet: Tensor;
   if (onDevice(A)) {
     const f = deviceOp("luFactor", api)(A);
@@ -247,7 +255,7 @@ function solveForward(A: Tensor, B: Tensor, left: boolean): { X: Tensor; infos: 
   checkTensor(api, "A", A);
   checkTensor(api, "B", B);
   checkSquare(api, A);
-  checkFloat(api, A);
+  checkFloatOrComplex(api, A);
   checkSameDtype(api, A, B);
   const as = A.shape;
   const vector = B.dim() === 1 || (A.dim() - 1 === B.dim() && B.shape.every((v, i) => v === as[i]));
@@ -262,6 +270,9 @@ function solveForward(A: Tensor, B: Tensor, left: boolean): { X: Tensor; infos: 
     const f = deviceOp("luFactorForSolve", api)(left ? A : A.mT);
     infos = f.info;
     X = left ? solveLeft(A, Bm, f) : solveLeft(A.mT, Bm.mT, f).mT;
+  } else if (A.dtype.isComplex) {
+    infos = CX.complexLuInfo(A);
+    X = left ? CX.complexSolveLeft(A, Bm) : CX.complexSolveLeft(A.mT, Bm.mT).mT;
   } else {
     const M = matricesOf(A);
     infos = K.luInfo(M.data, M.rows, M.batch, A.isContiguous());
@@ -323,10 +334,11 @@ export function solveTriangular(
   const a = bindArgs(api, args, [], ["upper", "left", "unitriangular"]);
   if (typeof a.upper !== "boolean") throw new Error(`${api}() missing 1 required keyword-only argument: 'upper'`);
   const left = (a.left as boolean | undefined) ?? true;
-  checkFloat(api, A);
+  checkFloatOrComplex(api, A);
   checkSameDtype(api, A, B);
   checkSquare(api, A);
   checkSolverShapes(api, A, B, left);
+  if (A.dtype.isComplex) return CX.complexSolveTriangular(A, B, a.upper, left, (a.unitriangular as boolean | undefined) ?? false);
   return solveTriangularCore(A, B, a.upper, left, (a.unitriangular as boolean | undefined) ?? false);
 }
 
@@ -377,7 +389,9 @@ export function choleskyEx(A: Tensor, ...args: Args<[], { upper?: boolean; check
 
 /** The factor and LAPACK's infos; `api` names the op in argument errors. */
 function choleskyForward(api: string, A: Tensor, upper: boolean): { L: Tensor; infos: Infos } {
-  checkSquareFloat(api, A);
+  checkSquare(api, A);
+  checkFloatOrComplex(api, A);
+  if (A.dtype.isComplex) return CX.complexCholesky(api, A, upper);
   let L: Tensor;
   let infos: Infos;
   if (onDevice(A)) {
@@ -420,7 +434,8 @@ export function qr(A: Tensor, ...args: Args<[mode?: QrMode], { mode?: QrMode } &
     throw new Error(`qr received unrecognized mode '${String(mode)}' but expected one of 'reduced' (default), 'r', or 'complete'`);
   }
   checkIsMatrix(api, A);
-  checkFloat(api, A);
+  checkFloatOrComplex(api, A);
+  if (A.dtype.isComplex) return namedTuple(["Q", "R"], CX.complexQr(A, mode));
   const [Q, R] = qrForward(api, A, mode);
   const m = A.shape[A.dim() - 2]!;
   const n = A.shape[A.dim() - 1]!;
@@ -486,7 +501,8 @@ function uploOf(v: unknown): Uplo {
 
 function eighForward(api: string, A: Tensor, uplo: Uplo, wantVectors: boolean): { L: Tensor; V: Tensor | null } {
   checkSquare(api, A);
-  checkFloat(api, A);
+  checkFloatOrComplex(api, A);
+  if (A.dtype.isComplex) return CX.complexEigh(api, A, uplo, wantVectors);
   // The device cannot report a failure to converge (LAPACK's info) without a readback: Jacobi stops after its last sweep.
   if (onDevice(A)) return deviceOp("eigh", api)(A, uplo === "U", wantVectors);
   const M = matricesOf(A);
@@ -509,6 +525,7 @@ export function eigh(A: Tensor, ...args: Args<[UPLO?: Uplo], { UPLO?: Uplo } & O
   const uplo = uploOf(a.UPLO ?? "L");
   const { L, V } = eighForward("linalg.eigh", A, uplo, true);
   const vectors = V as Tensor;
+  if (A.dtype.isComplex) return namedTuple(["eigenvalues", "eigenvectors"], [L, vectors]);
   record("LinalgEighBackward0", [A], [L, vectors], ([gL, gV]) => [eighBackward(gL!, gV!, L, vectors)], [L, vectors]);
   return namedTuple(["eigenvalues", "eigenvectors"], [L, vectors]);
 }
@@ -519,7 +536,7 @@ export function eigvalsh(A: Tensor, ...args: Args<[UPLO?: Uplo], { UPLO?: Uplo }
   const a = bindArgs("linalg.eigvalsh", args, ["UPLO"], [], 1);
   const uplo = uploOf(a.UPLO ?? "L");
   // With autograd, through eigh itself so that higher-order gradients see the eigenvectors.
-  if (needsGrad(A)) return eigh(A, uplo)[0]!;
+  if (needsGrad(A) && !A.dtype.isComplex) return eigh(A, uplo)[0]!;
   return eighForward("linalg.eigh", A, uplo, false).L;
 }
 
@@ -559,7 +576,8 @@ function checkDriver(driver: unknown): void {
 function svdForward(A: Tensor, full: boolean): [Tensor, Tensor, Tensor] {
   const api = "linalg.svd";
   checkIsMatrix(api, A);
-  checkFloat(api, A);
+  checkFloatOrComplex(api, A);
+  if (A.dtype.isComplex) return CX.complexSvd(A, full);
   if (onDevice(A)) {
     const r = deviceOp("svd", api)(A, full, true);
     return [r.U!, r.S, r.Vh!];
@@ -589,6 +607,7 @@ export function svd(A: Tensor, ...args: Args<[fullMatrices?: boolean], { fullMat
   checkDriver(a.driver);
   const full = (a.fullMatrices as boolean | undefined) ?? true;
   const [U, S, Vh] = svdForward(A, full);
+  if (A.dtype.isComplex) return namedTuple(["U", "S", "Vh"], [U, S, Vh]);
   const s = A.shape;
   const m = s[s.length - 2]!;
   const n = s[s.length - 1]!;
@@ -602,10 +621,11 @@ export function svdvals(A: Tensor, ...args: Args<[], { driver?: string | null } 
   checkTensor("linalg.svdvals", "A", A);
   const a = bindArgs("linalg.svdvals", args, [], ["driver"], 1);
   checkDriver(a.driver);
-  if (!needsGrad(A)) {
+  if (!needsGrad(A) || A.dtype.isComplex) {
     const api = "linalg.svd";
     checkIsMatrix(api, A);
-    checkFloat(api, A);
+    checkFloatOrComplex(api, A);
+    if (A.dtype.isComplex) return CX.complexSvdvals(A);
     if (onDevice(A)) return deviceOp("svd", api)(A, false, false).S;
     const M = matricesOf(A);
     const k = Math.min(M.rows, M.cols);
@@ -669,7 +689,7 @@ interface TolOptions { atol?: number | null; rtol?: number | null; hermitian?: b
 
 function tolerances(A: Tensor, atol: number | null | undefined, rtol: number | null | undefined): [number, number] {
   const s = A.shape;
-  const eps = A.dtype === float32 ? 2 ** -23 : 2 ** -52;
+  const eps = realOf(A.dtype) === float32 ? 2 ** -23 : 2 ** -52;
   const a = atol ?? 0;
   // PyTorch: rtol defaults to eps · max(m, n) unless atol is given (> 0).
   const r = rtol ?? (atol !== null && atol !== undefined && atol > 0 ? 0 : eps * Math.max(s[s.length - 2]!, s[s.length - 1]!));
@@ -687,10 +707,11 @@ export function pinv(A: Tensor, ...args: Args<[rcond?: number | null, hermitian?
   checkTensor(api, "A", A);
   const a = bindArgs(api, args, ["rcond", "hermitian"], ["atol", "rtol"]);
   checkIsMatrix(api, A);
-  checkFloat(api, A);
+  checkFloatOrComplex(api, A);
   const rtolArg = (a.rtol as number | null | undefined) ?? (a.rcond as number | null | undefined);
   const [atol, rtol] = tolerances(A, a.atol as number | null | undefined, rtolArg);
   const hermitian = (a.hermitian as boolean | undefined) ?? false;
+  if (A.dtype.isComplex) return CX.complexPinv(A, atol, rtol, hermitian);
   const src = hermitian ? symmetrizeLower(A.detach()) : A;
   const s = A.shape;
   let P: Tensor;
@@ -730,9 +751,10 @@ export function matrixRank(A: Tensor, ...args: Args<[tol?: number | null, hermit
   checkTensor(api, "A", A);
   const a = bindArgs(api, args, ["tol", "hermitian"], ["atol", "rtol"]);
   checkIsMatrix(api, A);
-  checkFloat(api, A);
+  checkFloatOrComplex(api, A);
   const atolArg = (a.atol as number | null | undefined) ?? (a.tol as number | null | undefined);
   const [atol, rtol] = tolerances(A, atolArg, a.rtol as number | null | undefined);
+  if (A.dtype.isComplex) return CX.complexMatrixRank(A, atol, rtol, (a.hermitian as boolean | undefined) ?? false);
   const src = (a.hermitian as boolean | undefined) ? symmetrizeLower(A.detach()) : A;
   if (onDevice(A)) {
     const s = A.shape;
@@ -766,10 +788,20 @@ function withDtype(api: string, x: Tensor, dtype: unknown): Tensor {
     }
     return x;
   }
-  const d = toDType(dtype as DTypeLike);
-  if (!x.dtype.isFloatingPoint) throw new Error(`${api}: Expected a floating point or complex tensor as input. Got ${scalarName(x)}`);
+  const d = checkNormDtype(api, x, dtype as DTypeLike);
+  if (d.isComplex) return castTo(x, d);
   if (!d.isFloatingPoint) throw new Error(`${api}: dtype should be floating point or complex. Got ${scalarName(castTo(x.detach(), d))}`);
   return castTo(x, d);
+}
+
+/** The dtype= of a norm: complex for complex input, real for real input (PyTorch's checks). */
+function checkNormDtype(api: string, x: Tensor, dtype: DTypeLike): DType {
+  const d = toDType(dtype);
+  if (!x.dtype.isFloatingPoint && !x.dtype.isComplex) throw new Error(`${api}: Expected a floating point or complex tensor as input. Got ${scalarName(x)}`);
+  if (x.dtype.isComplex !== d.isComplex) {
+    throw new Error(`${api}: dtype should be ${x.dtype.isComplex ? "complex for complex" : "real for real"} inputs, but got ${scalarTypeName(d)}`);
+  }
+  return d;
 }
 
 function scalarName(x: Tensor): string { return scalarTypeName(x.dtype); }
@@ -901,6 +933,13 @@ function matrixNormImpl(api: string, A: Tensor, ord: Ord | "fro" | "nuc", dim: n
   if (dim.length !== 2) throw new Error(`${api}: dim must be a 2-tuple. Got ${dim.join(" ")}`);
   const [d0, d1] = normalizeDims(dim, A.dim(), api) as [number, number];
   if (d0 === d1) throw new Error(`${api}: dims must be different. Got (${dim.join(", ")})`);
+  if (dtype !== undefined && dtype !== null) checkNormDtype(api, A, dtype);
+  // Complex A: the entrywise norms are those of the moduli |a_ij| (each the 2-norm of (re, im),
+  // which gives abs's gradient); the spectral ones go through the complex svdvals.
+  if (A.dtype.isComplex && ord !== "nuc" && ord !== 2 && ord !== -2) {
+    const moduli = vectorNorm(viewAsReal(withDtype(api, A, dtype)), 2, -1);
+    return matrixNormImpl(api, moduli, ord, dim, keepdim, null);
+  }
   if (ord === "fro") return vectorNorm(A, 2, [d0, d1], keepdim, { dtype: dtype ?? null });
   if (ord === "nuc" || ord === 2 || ord === -2) {
     const x = withDtype(api, A, dtype);

@@ -14,7 +14,8 @@ import { deviceOp, notImplementedOnDevice, onDevice } from "./device-hooks.js";
 import { allocLike, matricesOf, tril, triu, wrap, wrapInt32 } from "./linalg-engine.js";
 import { eye, zeros } from "./creation.js";
 import { solveTriangular } from "./linalg.js";
-import { float32, float64 } from "../core/dtype.js";
+import { float32, float64, realOf } from "../core/dtype.js";
+import { complexLuFactor } from "./linalg-complex.js";
 
 /** LAPACK's info per matrix: host values on the CPU, a device tensor on the "webgpu" device. */
 export type LuInfos = Int32Array | Tensor;
@@ -28,6 +29,7 @@ export function checkLuMatrix(api: string, A: Tensor): void {
 export function luFactorValues(api: string, A: Tensor, pivot: boolean): { LU: Tensor; pivots: Tensor; infos: LuInfos } {
   checkLuMatrix("torch.lu_factor", A);
   if (!pivot) throw new Error("linalg.lu_factor: LU without pivoting is not implemented on the CPU");
+  if (A.dtype.isComplex) return complexLuFactor(A.detach());
   if (A.dtype !== float32 && A.dtype !== float64) throw notImplementedFor("lu_cpu", A.dtype);
   const s = A.shape;
   const m = s[s.length - 2]!;
@@ -91,7 +93,7 @@ export function unpackFactors(LU: Tensor): { L: Tensor; U: Tensor } {
   const n = s[s.length - 1]!;
   const k = Math.min(m, n);
   const lower = tril(LU, -1).narrow(-1, 0, k);
-  return { L: lower.add(eye(m, k, { dtype: LU.dtype, device: LU.device })), U: triu(LU).narrow(-2, 0, k) };
+  return { L: lower.add(eye(m, k, { dtype: realOf(LU.dtype), device: LU.device })), U: triu(LU).narrow(-2, 0, k) };
 }
 
 /**

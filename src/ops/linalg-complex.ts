@@ -1,0 +1,333 @@
+// The complex64/complex128 paths of torch.linalg (not public API): linalg.ts checks the
+// arguments as for real input, then hands a complex input here. Values follow LAPACK's complex
+// routines (kernels: backends/js/linalg-complex*.ts). Gradients: PyTorch's formulas (the real
+// ones with conjugate transposes) for det, inv, solve, solve_triangular and cholesky; the other
+// nodes refuse for now (refuseComplexGrad).
+
+
+import type { Tensor } from "../core/tensor.js";
+import { realOf } from "../core/dtype.js";
+import { record, sumToShape } from "../autograd/record.js";
+import { matmul } from "./blas.js";
+import { eye } from "./creation.js";
+import { isFilledZeroGrad } from "../autograd/node.js";
+import * as C from "../backends/js/linalg-complex.js";
+import { complexEigh as eighKernel, complexQr as qrKernel, type QrMode } from "../backends/js/linalg-complex-householder.js";
+import { qrShapes, checkLinalgErrors, svdShapes } from "../backends/js/linalg.js";
+import * as S from "../backends/js/linalg-complex-svd.js";
+import { fillHermitian } from "../backends/js/linalg-complex-householder.js";
+import { fromArray } from "./engine.js";
+import { int64 } from "../core/dtype.js";
+import { toNumbers } from "./engine.js";
+import { adjoint as adj, allocLike, broadcastBatch, diagEmbed, pinvBackward, tril, triu, wrap, wrapInt32 } from "./linalg-engine.js";
+import { complex as fromRealImag } from "./complex-views.js";
+import { imag as imagPart } from "./conjugation.js";
+import type { FloatArray } from "../backends/js/linalg.js";
+import { allocPairs, complexMatricesOf, refuseComplexGrad, wrapComplex } from "./linalg-complex-engine.js";
+
+/** det of each matrix (complex). */
+export function complexDet(A: Tensor): Tensor {
+  const M = complexMatricesOf("linalg.det", A);
+  const out = allocPairs(A.dtype, M.batch);
+  C.complexDet(M.data, M.rows, M.batch, out);
+  const D = wrapComplex(out, M.batchShape, A.dtype);
+  // g conj(det) A⁻ᴴ (PyTorch's nonsingular branch: a singular A gives inf/nan here).
+  return record("LinalgDetBackward0", [A], D, ([g]) => [g!.mul(D.conj()).unsqueeze(-1).unsqueeze(-1).mul(adj(complexInv(A).X))], [A, D]);
+}
+
+/** (sign, logabsdet): sign complex (det / |det|), logabsdet real. */
+export function complexSlogdet(api: string, A: Tensor): [Tensor, Tensor] {
+  const M = complexMatricesOf(api, A);
+  const sign = allocPairs(A.dtype, M.batch);
+  const log = allocLike(realOf(A.dtype), M.batch);
+  C.complexSlogdet(M.data, M.rows, M.batch, sign, log);
+  const S = wrapComplex(sign, M.batchShape, A.dtype);
+  const outs: [Tensor, Tensor] = [S, wrap(log, M.batchShape, realOf(A.dtype))];
+  // PyTorch's slogdet_backward: g = g_logabsdet - i Im(conj(g_sign) sign), gA = g A⁻ᴴ.
+  return record("LinalgSlogdetBackward0", [A], outs, ([gs, gl]) => {
+    const g = fromRealImag(gl!, imagPart(gs!.conj().mul(S)).neg());
+    return [g.unsqueeze(-1).unsqueeze(-1).mul(adj(complexInv(A).X))];
+  }, [A, S]);
+}
+
+/** torch.logdet of complex matrices: log det = log|det| + i angle(det); -inf + nan j for a singular one, as PyTorch. */
+export function complexLogdet(A: Tensor): Tensor {
+  const M = complexMatricesOf("logdet", A);
+  const sign = new Float64Array(2 * M.batch);
+  const log = new Float64Array(M.batch);
+  C.complexSlogdet(M.data, M.rows, M.batch, sign, log);
+  const out = allocPairs(A.dtype, M.batch);
+  for (let b = 0; b < M.batch; b++) {
+    const sr = sign[2 * b]!, si = sign[2 * b + 1]!;
+    out[2 * b] = log[b]!;
+    out[2 * b + 1] = sr === 0 && si === 0 ? NaN : Math.atan2(si, sr);
+  }
+  return refuseComplexGrad("LogdetBackward0", "logdet", [A], wrapComplex(out, M.batchShape, A.dtype));
+}
+
+/** The inverse and zgetrf's infos (A X = I, factored as PyTorch hands A to LAPACK). */
+export function complexInv(A: Tensor): { X: Tensor; infos: Int32Array } {
+  const M = complexMatricesOf("linalg.inv", A);
+  const n = M.rows;
+  const out = allocPairs(A.dtype, M.batch * n * n);
+  const infos = C.complexInv(M.data, n, M.batch, out, A.isContiguous());
+  const X = wrapComplex(out, A.shape, A.dtype);
+  record("LinalgInvExBackward0", [A], X, ([g]) => [matmul(matmul(adj(X), g!), adj(X)).neg()], [X]);
+  return { X, infos };
+}
+
+/** zgetrf's info of each matrix of A, factored as for a solve. */
+export function complexLuInfo(A: Tensor): Int32Array {
+  const M = complexMatricesOf("linalg.solve", A);
+  return C.complexLuInfo(M.data, M.rows, M.batch, A.isContiguous());
+}
+
+/** X = A⁻¹ B for matrices B, broadcasting batch dims; no singularity check. */
+export function complexSolveLeft(A: Tensor, B: Tensor): Tensor {
+  const [Ab, Bb] = broadcastBatch(A, B);
+  const MA = complexMatricesOf("linalg.solve", Ab);
+  const MB = complexMatricesOf("linalg.solve", Bb);
+  const out = allocPairs(A.dtype, MB.batch * MB.rows * MB.cols);
+  C.complexSolve(MA.data, MB.data, MA.rows, MB.cols, MA.batch, out, A.isContiguous());
+  const X = wrapComplex(out, Bb.shape, A.dtype);
+  return record("LinalgSolveExBackward0", [A, B], X, ([g]) => {
+    const gB = complexSolveLeft(adj(A), g!);
+    return [sumToShape(matmul(gB, adj(X)).neg(), A.shape), sumToShape(gB, B.shape)];
+  }, [A, X]);
+}
+
+/** solve_triangular on complex matrices (shapes checked by the caller). */
+export function complexSolveTriangular(A: Tensor, B: Tensor, upper: boolean, left: boolean, unit: boolean): Tensor {
+  const api = "linalg.solve_triangular";
+  const [Ab, Bb] = broadcastBatch(A, B);
+  const MA = complexMatricesOf(api, Ab);
+  const MB = complexMatricesOf(api, Bb);
+  const out = allocPairs(A.dtype, MB.batch * MB.rows * MB.cols);
+  C.complexTriangularSolve(MA.data, MB.data, MA.rows, MB.rows, MB.cols, MA.batch, out, upper, left, unit);
+  const X = wrapComplex(out, Bb.shape, A.dtype);
+  return record("LinalgSolveTriangularBackward0", [A, B], X, ([g]) => {
+    // gB = A⁻ᴴ g (left) or g A⁻ᴴ; gA = -gB Xᴴ or -Xᴴ gB, kept on A's triangle.
+    const gB = complexSolveTriangular(adj(A), g!, !upper, left, unit);
+    let gA = left ? matmul(gB, adj(X)).neg() : matmul(adj(X), gB).neg();
+    gA = upper ? triu(gA, unit ? 1 : 0) : tril(gA, unit ? -1 : 0);
+    return [sumToShape(gA, A.shape), sumToShape(gB, B.shape)];
+  }, [A, X]);
+}
+
+/** The Cholesky factor (L, or U = Lᴴ when `upper`) and zpotrf's infos. */
+export function complexCholesky(api: string, A: Tensor, upper: boolean): { L: Tensor; infos: Int32Array } {
+  const M = complexMatricesOf(api, A);
+  const n = M.rows;
+  const out = allocPairs(A.dtype, M.batch * n * n);
+  const infos = C.complexCholesky(M.data, n, M.batch, out, upper);
+  const L = wrapComplex(out, A.shape, A.dtype);
+  record("LinalgCholeskyExBackward0", [A], L, ([g]) => [complexCholeskyBackward(g!, L, upper)], [L]);
+  return { L, infos };
+}
+
+/** PyTorch's cholesky_backward: gA = L⁻ᴴ π*(tril(Lᴴ gL)) L⁻¹, π*(X) = ½ (X + tril(X, -1)ᴴ). */
+function complexCholeskyBackward(gFactor: Tensor, factor: Tensor, upper: boolean): Tensor {
+  const L = upper ? adj(factor) : factor;
+  const gL = upper ? adj(gFactor) : gFactor;
+  let gA = tril(matmul(adj(L), gL));
+  gA = gA.add(adj(tril(gA, -1))).mul(0.5);
+  gA = complexSolveTriangular(adj(L), gA, true, true, false);
+  return complexSolveTriangular(L, gA, false, false, false);
+}
+
+/**
+ * PyTorch's linalg_eig_backward for Hermitian input: gA = V (diag(gL) + ½(Vᴴ gV - (Vᴴ gV)ᴴ) / E) Vᴴ,
+ * E_ij = λ_j - λ_i (a loss that depends on the eigenvectors' phases has no gradient: PyTorch raises).
+ */
+function complexEighBackward(gL: Tensor, gV: Tensor | null, V: Tensor, L: Tensor): Tensor {
+  const diag = diagEmbed(gL);
+  let inner = fromRealImag(diag, diag.mul(0));
+  if (gV && !isFilledZeroGrad(gV)) {
+    const VhgV = matmul(adj(V), gV);
+    const phases = imagPart(VhgV.diagonal(0, -2, -1)).abs().max().item() as number;
+    if (phases > 1e-6) {
+      throw new Error("linalg_eigh_backward: The eigenvectors in the complex case are specified up to multiplication by e^{i phi}. The specified loss function depends on this quantity, so it is ill-defined.");
+    }
+    const n = L.shape[L.dim() - 1]!;
+    const gaps = L.unsqueeze(-2).sub(L.unsqueeze(-1)).add(eye(n, { dtype: L.dtype }));
+    const skew = VhgV.sub(adj(VhgV)).mul(0.5);
+    inner = inner.add(skew.div(fromRealImag(gaps, gaps.mul(0))));
+  }
+  return matmul(matmul(V, inner), adj(V));
+}
+
+/** A real tensor as complex (imaginary parts 0). */
+function asComplex(x: Tensor): Tensor {
+  return fromRealImag(x, x.mul(0));
+}
+
+/**
+ * PyTorch's svd_backward for complex A (the real formula with conjugate transposes, plus the
+ * imaginary diagonal of Uᴴ gU over σ when both gU and gVh are given); a loss that depends on the vectors' phases raises, as PyTorch.
+ */
+function complexSvdBackward(gU0: Tensor | null, gS: Tensor, gVh0: Tensor | null, U0: Tensor, S: Tensor, Vh0: Tensor, full: boolean): Tensor {
+  const m = U0.shape[U0.dim() - 2]!, n = Vh0.shape[Vh0.dim() - 1]!, k = Math.min(m, n);
+  let U = U0, Vh = Vh0;
+  let gU = gU0 && !isFilledZeroGrad(gU0) ? gU0 : null;
+  let gVh = gVh0 && !isFilledZeroGrad(gVh0) ? gVh0 : null;
+  if (full) {
+    U = U.narrow(-1, 0, k);
+    Vh = Vh.narrow(-2, 0, k);
+    if (gU) gU = gU.narrow(-1, 0, k);
+    if (gVh) gVh = gVh.narrow(-2, 0, k);
+  }
+  const Sc = asComplex(S);
+  const gSc = asComplex(gS);
+  if (!gU && !gVh) return m >= n ? matmul(U, gSc.unsqueeze(-1).mul(Vh)) : matmul(U.mul(gSc.unsqueeze(-2)), Vh);
+  const UhgU = gU ? matmul(adj(U), gU) : null;
+  const VhgV = gVh ? matmul(Vh, adj(gVh)) : null;
+  const diagSum = UhgU && VhgV ? UhgU.add(VhgV) : (UhgU ?? VhgV)!;
+  if ((imagPart(diagSum.diagonal(0, -2, -1)).abs().max().item() as number) > 1e-6) {
+    throw new Error("linalg_svd_backward: The singular vectors in the complex case are specified up to multiplication by e^{i phi}. The specified loss function depends on this phase term, making it ill-defined.");
+  }
+  const skew = (X: Tensor): Tensor => X.sub(adj(X));
+  const S2 = S.mul(S);
+  const E = asComplex(S2.unsqueeze(-2).sub(S2.unsqueeze(-1)).add(eye(k, { dtype: S.dtype })));
+  let inner: Tensor;
+  if (UhgU && VhgV) inner = skew(UhgU).mul(Sc.unsqueeze(-2)).add(Sc.unsqueeze(-1).mul(skew(VhgV))).div(E);
+  else if (UhgU) inner = skew(UhgU).mul(Sc.unsqueeze(-2)).div(E);
+  else inner = Sc.unsqueeze(-1).mul(skew(VhgV!)).div(E);
+  inner = inner.add(diagEmbed(gS).to(U.dtype));
+  if (UhgU && VhgV) {
+    // diag(skew(Uᴴ gU)) / (2σ) = i Im(diag(Uᴴ gU)) / σ on the diagonal.
+    const im = imagPart(UhgU.diagonal(0, -2, -1)).div(S);
+    const d = diagEmbed(im);
+    inner = inner.add(fromRealImag(d.mul(0), d));
+  }
+  if (m > n && gU) {
+    let gA = matmul(U, inner);
+    const gUSinv = gU.div(Sc.unsqueeze(-2));
+    gA = gA.add(gUSinv).sub(matmul(U, matmul(adj(U), gUSinv)));
+    return matmul(gA, Vh);
+  }
+  if (m < n && gVh) {
+    let gA = matmul(inner, Vh);
+    const SinvgVh = gVh.div(Sc.unsqueeze(-1));
+    gA = gA.add(SinvgVh).sub(matmul(matmul(SinvgVh, adj(Vh)), Vh));
+    return matmul(U, gA);
+  }
+  return matmul(matmul(U, inner), Vh);
+}
+
+/** zgetrf on every matrix: packed LU, 1-based int32 pivots, infos (no gradient node: the caller records). */
+export function complexLuFactor(A: Tensor): { LU: Tensor; pivots: Tensor; infos: Int32Array } {
+  const M = complexMatricesOf("linalg.lu_factor", A);
+  const k = Math.min(M.rows, M.cols);
+  const lu = allocPairs(A.dtype, M.batch * M.rows * M.cols);
+  const piv = new Int32Array(M.batch * k);
+  const infos = C.complexLuFactor(M.data, M.rows, M.cols, M.batch, lu, piv);
+  return { LU: wrapComplex(lu, A.shape, A.dtype), pivots: wrapInt32(piv, [...M.batchShape, k]), infos };
+}
+
+/**
+ * lu_solve on complex factors (arguments checked): A X = B, Aᴴ X = B, X A = B (Aᵀ Xᵀ = Bᵀ) or
+ * X Aᴴ = B (A conj(Xᵀ) = conj(Bᵀ)).
+ */
+export function complexLuSolve(LU: Tensor, pivots: Tensor, B: Tensor, left: boolean, adjoint: boolean): Tensor {
+  const api = "linalg.lu_solve";
+  const conjugated = !left && adjoint;
+  const Bl = left ? B : conjugated ? B.mT.conj() : B.mT;
+  const trans: C.Trans = left ? (adjoint ? "C" : "N") : adjoint ? "N" : "T";
+  const [LUb, Bb] = broadcastBatch(LU, Bl);
+  const n = LU.shape[LU.dim() - 1]!;
+  const pivb = pivots.expand([...Bb.shape.slice(0, -2), n]).contiguous();
+  const ML = complexMatricesOf(api, LUb.detach());
+  const MB = complexMatricesOf(api, Bb.detach());
+  const out = allocPairs(LU.dtype, MB.batch * n * MB.cols);
+  C.complexLuSolve(ML.data, toNumbers(pivb) as Int32Array, MB.data, n, MB.cols, MB.batch, out, trans);
+  let X = wrapComplex(out, Bb.shape, LU.dtype);
+  if (!left) X = conjugated ? X.conj().mT : X.mT;
+  return refuseComplexGrad("LinalgLuSolveBackward0", api, [LU, B], X);
+}
+
+/** (Q, R) of complex matrices (Householder, R's diagonal real as zgeqrf's); mode "r": an empty Q. */
+export function complexQr(A: Tensor, mode: QrMode): [Tensor, Tensor] {
+  const M = complexMatricesOf("linalg.qr", A);
+  const shapes = qrShapes(M.rows, M.cols, mode);
+  const q = mode === "r" ? null : allocPairs(A.dtype, M.batch * shapes.q[0]! * shapes.q[1]!);
+  const r = allocPairs(A.dtype, M.batch * shapes.r[0] * shapes.r[1]);
+  qrKernel(M.data, M.rows, M.cols, M.batch, mode, q, r);
+  const Q = q ? wrapComplex(q, [...M.batchShape, ...shapes.q], A.dtype) : wrapComplex(allocPairs(A.dtype, 0), [0], A.dtype);
+  return refuseComplexGrad("LinalgQrBackward0", "linalg.qr", [A], [Q, wrapComplex(r, [...M.batchShape, ...shapes.r], A.dtype)]) as [Tensor, Tensor];
+}
+
+/** Eigenvalues (real, ascending) and, when asked, eigenvectors of Hermitian matrices (zheevd's normalisation). */
+export function complexEigh(api: string, A: Tensor, uplo: "L" | "U", wantVectors: boolean): { L: Tensor; V: Tensor | null } {
+  const M = complexMatricesOf(api, A);
+  const n = M.rows;
+  const real = realOf(A.dtype);
+  const w = allocLike(real, M.batch * n);
+  const v = wantVectors ? allocPairs(A.dtype, M.batch * n * n) : null;
+  const infos = eighKernel(M.data, n, M.batch, w, v, uplo);
+  checkLinalgErrors(infos, api, "eigh", A.dim() > 2);
+  const L = wrap(w, [...M.batchShape, n], real);
+  // Eigenvalues alone (eigvalsh): gA = V diag(gL) Vᴴ needs V: computed with the gradient.
+  if (!v) return { L: record("LinalgEighBackward0", [A], L, ([g]) => [complexEighBackward(g!, null, complexEigh(api, A.detach(), uplo, true).V!, L)]), V: null };
+  const V = wrapComplex(v, A.shape, A.dtype);
+  record("LinalgEighBackward0", [A], [L, V], ([gL, gV]) => [complexEighBackward(gL!, gV!, V, L)], [L, V]);
+  return { L, V };
+}
+
+/** (U, S, Vh) of complex matrices: S real descending; the vectors' phases are free (see linalg-complex-svd.ts). */
+export function complexSvd(A: Tensor, full: boolean): [Tensor, Tensor, Tensor] {
+  const M = complexMatricesOf("linalg.svd", A);
+  const sh = svdShapes(M.rows, M.cols, full);
+  const u = allocPairs(A.dtype, M.batch * sh.u[0] * sh.u[1]);
+  const s = allocLike(realOf(A.dtype), M.batch * sh.s);
+  const vh = allocPairs(A.dtype, M.batch * sh.vh[0] * sh.vh[1]);
+  S.complexSvd(M.data, M.rows, M.cols, M.batch, full, u, s, vh);
+  const outs = [
+    wrapComplex(u, [...M.batchShape, ...sh.u], A.dtype),
+    wrap(s, [...M.batchShape, sh.s], realOf(A.dtype)),
+    wrapComplex(vh, [...M.batchShape, ...sh.vh], A.dtype),
+  ];
+  const [U, Sv, Vh] = outs as [Tensor, Tensor, Tensor];
+  record("LinalgSvdBackward0", [A], outs, ([gU, gS, gVh]) => [complexSvdBackward(gU!, gS!, gVh!, U, Sv, Vh, full)], outs);
+  return [U, Sv, Vh];
+}
+
+/** The singular values (real, descending). */
+export function complexSvdvals(A: Tensor): Tensor {
+  const M = complexMatricesOf("linalg.svd", A);
+  const k = Math.min(M.rows, M.cols);
+  const s = allocLike(realOf(A.dtype), M.batch * k);
+  S.complexSvdvals(M.data, M.rows, M.cols, M.batch, s);
+  const values = wrap(s, [...M.batchShape, k], realOf(A.dtype));
+  // gA = U diag(gS) Vh: the vectors are computed with the gradient.
+  return record("LinalgSvdBackward0", [A], values, ([gS]) => {
+    const [U, , Vh] = complexSvd(A.detach(), false);
+    return [complexSvdBackward(null, gS!, null, U, values, Vh, false)];
+  });
+}
+
+/** A's matrices as interleaved float64, made Hermitian from their lower triangle when `hermitian` (PyTorch's eigh path reads only it). */
+function matricesFor(api: string, A: Tensor, hermitian: boolean): { data: FloatArray; M: ReturnType<typeof complexMatricesOf> } {
+  const M = complexMatricesOf(api, A);
+  if (!hermitian) return { data: M.data, M };
+  const n = M.rows;
+  const data = new Float64Array(M.data);
+  for (let b = 0; b < M.batch; b++) fillHermitian(data.subarray(2 * b * n * n, 2 * (b + 1) * n * n), n, "L");
+  return { data, M };
+}
+
+/** pinv of complex matrices (tolerances resolved by the caller). */
+export function complexPinv(A: Tensor, atol: number, rtol: number, hermitian: boolean): Tensor {
+  const { data, M } = matricesFor("linalg.pinv", A, hermitian);
+  const out = allocPairs(A.dtype, M.batch * M.rows * M.cols);
+  S.complexPinv(data, M.rows, M.cols, M.batch, atol, rtol, out);
+  const P = wrapComplex(out, [...M.batchShape, M.cols, M.rows], A.dtype);
+  return record("LinalgPinvBackward0", [A], P, ([g]) => [pinvBackward(g!, P, A)], [A, P]);
+}
+
+/** matrix_rank of complex matrices: int64 counts. */
+export function complexMatrixRank(A: Tensor, atol: number, rtol: number, hermitian: boolean): Tensor {
+  const { data, M } = matricesFor("linalg.matrix_rank", A, hermitian);
+  const out = new BigInt64Array(M.batch);
+  S.complexMatrixRank(data, M.rows, M.cols, M.batch, atol, rtol, out);
+  return fromArray(out, M.batchShape, int64);
+}
