@@ -5,6 +5,7 @@
 // nodes refuse for now (refuseComplexGrad).
 
 
+import { adjoint as adj } from "./view.js";
 import type { Tensor } from "../core/tensor.js";
 import { realOf } from "../core/dtype.js";
 import { record, sumToShape } from "../autograd/record.js";
@@ -19,7 +20,7 @@ import { fillHermitian } from "../backends/js/linalg-complex-householder.js";
 import { fromArray } from "./engine.js";
 import { int64 } from "../core/dtype.js";
 import { toNumbers } from "./engine.js";
-import { adjoint as adj, allocLike, broadcastBatch, diagEmbed, pinvBackward, tril, triu, wrap, wrapInt32 } from "./linalg-engine.js";
+import { allocLike, broadcastBatch, diagEmbed, pinvBackward, tril, triu, wrap, wrapInt32 } from "./linalg-engine.js";
 import { complex as fromRealImag } from "./complex-views.js";
 import { imag as imagPart } from "./conjugation.js";
 import type { FloatArray } from "../backends/js/linalg.js";

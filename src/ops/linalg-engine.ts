@@ -2,6 +2,7 @@
 // matrices as typed arrays for the kernels in backends/js/linalg.ts, result wrapping, named
 // tuples, and the few tensor helpers their backward formulas need.
 
+import { adjoint } from "./view.js";
 import { Tensor } from "../core/tensor.js";
 import { type DType, float32, float64, int32, realOf } from "../core/dtype.js";
 import { broadcastShapes, numel, shapeStr, shapesEqual } from "../core/shape.js";
@@ -153,10 +154,6 @@ export function diagEmbed(v: Tensor): Tensor {
   return v.unsqueeze(-1).mul(identity(n, v.dtype, v));
 }
 
-/** Xᴴ: the conjugate transpose (the transpose for real X; torch-ts's mH does not conjugate yet). */
-export function adjoint(X: Tensor): Tensor {
-  return X.dtype.isComplex ? X.mT.conj() : X.mT;
-}
 
 /** The gradient of A from that of pinv(A) (PyTorch's pinv_backward, real or complex), in public ops. */
 export function pinvBackward(grad: Tensor, pinvA: Tensor, A: Tensor): Tensor {

@@ -154,8 +154,11 @@ export function t(input: Tensor): Tensor {
 
 export function adjoint(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("adjoint", arguments, 1); else if (isOptionsObject(input)) return rebind(adjoint, "adjoint", arguments, ["input"], 1, []);
-  return transpose(input, -2, -1);
+  return conjugateIfComplex(transpose(input, -2, -1));
 }
+
+/** The conjugate of a complex tensor (a new tensor: torch-ts has no lazy conjugate bit); a real one itself. */
+function conjugateIfComplex(x: Tensor): Tensor { return x.dtype.isComplex ? x.conj() : x; }
 
 export function movedim(input: Tensor, source: number | number[], destination: number | number[]): Tensor {
   if (arguments.length > 3) checkArgs("movedim", arguments, 3); else if (isOptionsObject(arguments.length === 3 ? destination : arguments.length === 2 ? source : input)) return rebind(movedim, "movedim", arguments, ["input", "source", "destination"], 3, []);
@@ -559,9 +562,9 @@ installMethods({
 
 const reversedDims = (x: Tensor) => permute(x, [...Array(x.dim()).keys()].reverse());
 Object.defineProperty(Tensor.prototype, "T", { get(this: Tensor) { return reversedDims(this); } });
-Object.defineProperty(Tensor.prototype, "H", { get(this: Tensor) { return reversedDims(this); } });
+Object.defineProperty(Tensor.prototype, "H", { get(this: Tensor) { return conjugateIfComplex(reversedDims(this)); } });
 Object.defineProperty(Tensor.prototype, "mT", { get(this: Tensor) {
   if (this.dim() < 2) throw new Error("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.");
   return transpose(this, -2, -1);
 } });
-Object.defineProperty(Tensor.prototype, "mH", { get(this: Tensor) { return transpose(this, -2, -1); } });
+Object.defineProperty(Tensor.prototype, "mH", { get(this: Tensor) { return conjugateIfComplex(transpose(this, -2, -1)); } });
