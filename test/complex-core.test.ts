@@ -174,3 +174,11 @@ test("nn modules made with a complex dtype draw PyTorch's values; uniform_ / nor
   z.normal_();
   close(flatReal(z), [0.8941, -0.4861, 0.1134, -0.4288, -0.5537, 0.7511]);
 });
+
+test("lerp (both of PyTorch's forms), addcmul, addcdiv on complex tensors", () => {
+  const a = torch.tensor([c(1, 2), c(-1, 0.5)]), b = torch.tensor([c(3, -1), c(2, 2)]);
+  close(flatReal(torch.lerp(a, b, 0.25)), [1.5, 1.25, -0.25, 0.875]);
+  close(flatReal(torch.lerp(a, b, 0.75)), [2.5, -0.25, 1.25, 1.625]);
+  close(flatReal(torch.addcmul(a, b, b, { value: 0.5 })), [5, -1, -1, 4.5]);
+  close(flatReal(torch.addcdiv(a, b, a, { value: 2 })), [1.4, -0.8, -2.6, -4.3]);
+});

@@ -1244,8 +1244,18 @@ function checkLerp(op: string, input: Tensor, end: Tensor, weight: TensorOrScala
   if (weight instanceof Tensor && weight.dtype !== input.dtype) {
     throw new Error(`expected dtype ${input.dtype.name.replace("float32", "float").replace("float64", "double")} for \`weight\` but got dtype ${weight.dtype.name.replace("float32", "float").replace("float64", "double")}`);
   }
-  if (!(weight instanceof Tensor) && typeof weight !== "number") throw new Error(`${op}(): argument 'weight' must be Number or Tensor, not ${pyType(weight)}`);
-  if (!input.dtype.isFloatingPoint) throw notImplementedFor("lerp_kernel_scalar", input.dtype);
+  if (!(weight instanceof Tensor) && typeof weight !== "number" && !(weight instanceof Complex && input.dtype.isComplex)) throw new Error(`${op}(): argument 'weight' must be Number or Tensor, not ${pyType(weight)}`);
+  if (!input.dtype.isFloatingPoint && !input.dtype.isComplex) throw notImplementedFor("lerp_kernel_scalar", input.dtype);
+}
+
+/**
+ * lerp of complex tensors, in PyTorch's two forms: start + w (end - start) where |w| < 0.5, else
+ * end - (end - start)(1 - w) (composite: gradients through complex arithmetic).
+ */
+function complexLerp(input: Tensor, end: Tensor, weight: TensorOrScalar): Tensor {
+  const diff = end.sub(input);
+  const w = weight instanceof Tensor ? weight : input.newFull([], weight as number);
+  return where(w.abs().lt(0.5), input.add(diff.mul(w)), end.sub(diff.mul(w.neg().add(1))));
 }
 
 const LERP: TernarySpec = {
@@ -1261,6 +1271,7 @@ const LERP: TernarySpec = {
 export function lerp(input: Tensor, end: Tensor, weight: TensorOrScalar, options?: OutOption): Tensor {
   if (arguments.length > 3) return outCall("lerp", arguments, 3, () => lerp(input, end, weight)); else if (isOptionsObject(arguments.length === 3 ? weight : arguments.length === 2 ? end : input)) return rebind(lerp, "lerp", arguments, ["input", "end", "weight"], 3, ["out"]);
   checkLerp("lerp", input, end, weight);
+  if (input.dtype.isComplex) return complexLerp(input, end, weight);
   if (weight instanceof Tensor) return ternaryOp(LERP, input, end, weight);
   const w = roundToDType(weight as number, input.dtype);
   return binaryOp({
@@ -1331,6 +1342,7 @@ export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args
   const [a, b] = checkAddc("addcmul", input, tensor1, tensor2);
   const promoted = resultTypeMany(input, a, b);
   if (promoted === bool) throw notImplementedFor("addcmul_cpu_out", bool);
+  if (promoted.isComplex) return input.add(a.mul(b).mul(value));
   return ternaryOp(addcmulSpec(value, promoted), input, a, b);
 }
 export function addcmul_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts>): Tensor {
@@ -1349,6 +1361,7 @@ export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args
   if (hasOut(args)) return withOut("addcdiv", args, (rest) => addcdiv(input, tensor1, tensor2, ...(rest as [])), "same");
   const value = valueOf("addcdiv", args);
   const [a, b] = checkAddc("addcdiv", input, tensor1, tensor2);
+  if (resultTypeMany(input, a, b).isComplex) return input.add(a.div(b).mul(value));
   return ternaryOp(addcdivSpec("addcdiv", value, a, b), input, a, b);
 }
 export function addcdiv_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts>): Tensor {

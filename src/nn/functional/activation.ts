@@ -227,7 +227,10 @@ const siluLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) { const x = s
 /** F.silu(input, inplace=False) = x * sigmoid(x). */
 export function silu(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOpt>): Tensor {
   checkTensor("silu", "input", input);
-  return inplaceOf("silu", bindArgs("silu", args, ["inplace"], [], 1)) ? unaryFastInPlace(SILU, siluLoop, input) : unaryFast(SILU, siluLoop, input);
+  const inplace = inplaceOf("silu", bindArgs("silu", args, ["inplace"], [], 1));
+  // Complex: x * sigmoid(x), as PyTorch's complex kernel.
+  if (input.dtype.isComplex) return inplace ? input.mul_(input.sigmoid()) : input.mul(input.sigmoid());
+  return inplace ? unaryFastInPlace(SILU, siluLoop, input) : unaryFast(SILU, siluLoop, input);
 }
 
 const MISH = activation("mish", [], { name: "mish", node: "MishBackward0", outDtype: floatOnlyOut("mish_cpu") },
