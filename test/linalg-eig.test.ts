@@ -1,5 +1,5 @@
 // torch.linalg.eig / eigvals against Debian's PyTorch 1.13 (test/fixtures/linalg/eig.py): values,
-// dtypes, batching, out=, PyTorch's errors, and the backward's refusal.
+// dtypes, batching, out=, PyTorch's errors, and the backward.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -120,11 +120,31 @@ test("linalg.eig/eigvals out=: any complex dtype (cast), a real one is refused",
   assert.throws(() => torch.linalg.eigvals(A, { out: torch.empty(0) }), /torch.linalg.eigvals: Expected eigenvalues to be safely castable from ComplexFloat dtype/);
 });
 
-test("linalg.eig's backward refuses clearly until complex linalg.solve exists", () => {
-  const A = torch.tensor([[1, 2], [3, 4]], { dtype: torch.float64, requiresGrad: true });
-  const { eigenvalues, eigenvectors } = torch.linalg.eig(A);
-  assert.equal(eigenvalues.gradFn?.name(), "LinalgEigBackward0");
-  assert.equal(eigenvectors.gradFn?.name(), "LinalgEigBackward0");
+test("linalg.eig's backward is PyTorch's (eigenvalue and gauge-invariant eigenvector losses; phase-dependent ones refused)", () => {
+  // A = [[1, 2, 0.5], [-1, 0.5, 2], [0.3, -0.7, 1.5]] in PyTorch 1.13, float32
+  const rows = [[1, 2, 0.5], [-1, 0.5, 2], [0.3, -0.7, 1.5]];
+  const close = (a: number[], b: number[]) => a.forEach((v, k) => assert.ok(Math.abs(v - b[k]!) < 1e-4, `${a} vs ${b}`));
+  let A = torch.tensor(rows, { dtype: torch.float32, requiresGrad: true });
+  let r = torch.linalg.eig(A);
+  assert.equal(r.eigenvalues.gradFn?.name(), "LinalgEigBackward0");
   assert.equal(torch.linalg.eigvals(A).gradFn?.name(), "LinalgEigBackward0");
-  assert.throws(() => torch.viewAsReal(eigenvalues).sum().backward(), /linalg.eig: the backward \(LinalgEigBackward0\) needs linalg.solve on complex matrices/);
+  // (view_as_real(L)**2 * [1, 2]).sum()
+  torch.viewAsReal(r.eigenvalues).pow(2).mul(torch.tensor([1, 2], { dtype: torch.float32 })).sum().backward();
+  close(A.grad!.flatten().tolist() as number[], [2.215167, 4.516468, 0.337713, -7.813663, 1.81967, 2.917674, 4.627134, -6.594372, 1.965162]);
+  // (V.abs()**2 * [[1, 2, 3], [4, 5, 6], [7, 8, 9]]).sum()
+  A = torch.tensor(rows, { dtype: torch.float32, requiresGrad: true });
+  r = torch.linalg.eig(A);
+  r.eigenvectors.abs().pow(2).mul(torch.tensor([[1, 2, 3], [4, 5, 6], [7, 8, 9]], { dtype: torch.float32 })).sum().backward();
+  close(A.grad!.flatten().tolist() as number[], [-0.155131, -1.292307, -0.521606, -2.142331, -0.347529, -0.738323, 2.786025, -1.312613, 0.502663]);
+  r = torch.linalg.eig(A);
+  assert.throws(() => torch.viewAsReal(r.eigenvectors).sum().backward(), /linalg_eig_backward: The eigenvectors in the complex case are specified up to multiplication by e\^\{i phi\}/);
+});
+
+test("linalg.eig's backward on complex input", () => {
+  // A2 = [[1, 2], [3, 4]] (complex128), L = eig(A2 * [[1, 1j], [1, 1]]).eigenvalues, (view_as_real(L)**3).sum()
+  const A2 = torch.tensor([[1, 2], [3, 4]], { dtype: torch.complex128, requiresGrad: true });
+  const M = torch.tensor([[new torch.Complex(1, 0), new torch.Complex(0, 1)], [1, 1]], { dtype: torch.complex128 });
+  torch.viewAsReal(torch.linalg.eig(A2.mul(M)).eigenvalues).pow(3).sum().backward();
+  const expected = [16.536865, -4.296699, 21.067406, -30.400277, 14.044938, -20.266852, 46.937143, 16.770707];
+  (torch.viewAsReal(A2.grad!).flatten().tolist() as number[]).forEach((v, k) => assert.ok(Math.abs(v - expected[k]!) < 1e-5, `${v} vs ${expected[k]}`));
 });

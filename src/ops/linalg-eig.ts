@@ -13,6 +13,7 @@ import { rawRealView } from "./complex-engine.js";
 import { notImplementedOnDevice, onDevice } from "./device-hooks.js";
 import { notImplementedFor } from "./pointwise-util.js";
 import { hasOut, withOut } from "./out.js";
+import { solve as linalgSolve } from "./linalg.js";
 import { type NamedTuple, allocLike, checkSquare, namedTuple, wrap } from "./linalg-engine.js";
 
 type FloatArray = Float32Array | Float64Array;
@@ -96,12 +97,46 @@ export function eig(A: Tensor, ...args: Args<[], EigOutOption>): NamedTuple<"eig
   bindArgs("linalg.eig", args, [], [], 1);
   const { L, V } = eigForward("linalg.eig", A, true);
   const vectors = V as Tensor;
-  record("LinalgEigBackward0", [A], [L, vectors], () => {
-    // PyTorch's linalg_eig_backward ends in linalg.solve(Vᴴ, ·) on complex matrices, which
-    // torch-ts does not have yet (complex matmul it has).
-    throw new Error("linalg.eig: the backward (LinalgEigBackward0) needs linalg.solve on complex matrices, which torch-ts does not have yet");
+  const realInput = !A.dtype.isComplex;
+  record("LinalgEigBackward0", [A], [L, vectors], ([gL, gV]) => {
+    const gA = eigBackward(gL ?? null, gV ?? null, L, vectors);
+    return [realInput ? gA.real : gA];
   }, [L, vectors]);
   return namedTuple(["eigenvalues", "eigenvectors"], [L, vectors]);
+}
+
+/**
+ * PyTorch's linalg_eig_backward (general A): with Vᴴ gV projected onto the gauge-invariant part
+ * (its diagonal's real part removed through VᴴV), divided by conj(λ_j - λ_i) off the diagonal,
+ * gL on the diagonal, and pulled back as V⁻ᴴ (·) Vᴴ. A loss that depends on the eigenvectors'
+ * phases is PyTorch's error.
+ */
+function eigBackward(gL: Tensor | null, gV: Tensor | null, L: Tensor, V: Tensor): Tensor {
+  const Vh = V.mH;
+  const n = L.shape[L.dim() - 1]!;
+  let inner: Tensor;
+  if (gV) {
+    const VhgV = Vh.matmul(gV);
+    const diag = VhgV.diagonal(0, -2, -1);
+    if (diag.imag.abs().gt(1e-4 * Math.max(1, Number(diag.abs().max().item()))).any().item()) {
+      throw new Error("linalg_eig_backward: The eigenvectors in the complex case are specified up to multiplication by e^{i phi}. The specified loss function depends on this quantity, so it is ill-defined.");
+    }
+    const projected = VhgV.sub(Vh.matmul(V.mul(diag.real.unsqueeze(-2))));
+    const Lc = L.conj();
+    const eye = identityLike(n, L);
+    // conj(λ_j - λ_i) off the diagonal, 1 on it
+    const Econj = Lc.unsqueeze(-2).sub(Lc.unsqueeze(-1)).add(eye);
+    inner = projected.div(Econj).mul(eye.neg().add(1));
+    if (gL) inner = inner.add(gL.diagEmbed());
+  } else {
+    inner = (gL ?? L.mul(0)).diagEmbed();
+  }
+  return linalgSolve(Vh, inner.matmul(Vh));
+}
+
+/** An n x n identity of L's dtype (complex), for masking diagonals. */
+function identityLike(n: number, L: Tensor): Tensor {
+  return L.newZeros([n, n]).add(L.newOnes([n]).diagEmbed());
 }
 
 /** torch.linalg.eigvals(A): the eigenvalues of general square matrices (complex), as eig's. */
