@@ -103,3 +103,19 @@ export function checkLinalgErrors(infos: Int32Array, api: string, kind: LinalgFa
     if (info < 0) throw new LinalgError(`${api}: Argument ${-info} has illegal value.`, b, info);
   }
 }
+
+/**
+ * (a + ib) / (c + id) by Smith's algorithm (what LAPACK's dladiv computes, to rounding): no avoidable
+ * overflow; a division by an exact zero is nan + nanj, as Fortran's and PyTorch's complex division.
+ */
+export function complexDivide(a: number, b: number, c: number, d: number): [number, number] {
+  if (Math.abs(d) <= Math.abs(c)) {
+    if (c === 0 && d === 0) return [NaN, NaN];
+    const r = d / c;
+    const den = c + d * r;
+    return [(a + b * r) / den, (b - a * r) / den];
+  }
+  const r = c / d;
+  const den = c * r + d;
+  return [(a * r + b) / den, (b * r - a) / den];
+}

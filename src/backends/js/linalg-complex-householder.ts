@@ -6,8 +6,8 @@
 // Matrices are interleaved (re, im), row-major (see linalg-complex.ts).
 
 import { type RotationConvention, type Uplo, tridiagonalEigen } from "./linalg-eigh.js";
-import { hypot2, type FloatArray } from "./linalg-common.js";
-import { cdiv, loadComplex, storeComplex } from "./linalg-complex.js";
+import { complexDivide, hypot2, type FloatArray } from "./linalg-common.js";
+import { loadComplex, storeComplex } from "./linalg-complex.js";
 
 interface Reflector { tauRe: number; tauIm: number; beta: number }
 
@@ -24,7 +24,7 @@ export function complexReflector(v: Float64Array, len: number): Reflector {
   if (xnorm === 0 && alphi === 0) return { tauRe: 0, tauIm: 0, beta: alphr };
   const norm = hypot2(hypot2(alphr, alphi), xnorm);
   const beta = alphr >= 0 ? -norm : norm;
-  const [sr, si] = cdiv(1, 0, alphr - beta, alphi);
+  const [sr, si] = complexDivide(1, 0, alphr - beta, alphi);
   for (let i = 1; i < len; i++) {
     const xr = v[2 * i]!, xi = v[2 * i + 1]!;
     v[2 * i] = xr * sr - xi * si;

@@ -5,7 +5,7 @@
 // |re| + |im|, izamax's measure) and what is built on it (det, slogdet, inv, solve), triangular
 // solves and Cholesky (zpotrf).
 
-import { assertDims, assertLength, hypot2, type FloatArray } from "./linalg-common.js";
+import { assertDims, assertLength, complexDivide, hypot2, type FloatArray } from "./linalg-common.js";
 
 /** Copies complex matrix `index` (rows×cols) of an interleaved batch into a fresh float64 array. */
 export function loadComplex(src: FloatArray, index: number, rows: number, cols: number): Float64Array {
@@ -20,20 +20,6 @@ export function loadComplex(src: FloatArray, index: number, rows: number, cols: 
 export function storeComplex(dst: FloatArray, index: number, m: Float64Array, size: number = m.length): void {
   const base = index * size;
   for (let i = 0; i < size; i++) dst[base + i] = m[i]!;
-}
-
-/** (a + bi) / (c + di) by Smith's algorithm (no avoidable overflow); returns [re, im]. */
-export function cdiv(a: number, b: number, c: number, d: number): [number, number] {
-  if (Math.abs(c) >= Math.abs(d)) {
-    // A division by an exact zero is nan + nanj, as Fortran's and PyTorch's complex division.
-    if (c === 0 && d === 0) return [NaN, NaN];
-    const r = d / c;
-    const den = c + d * r;
-    return [(a + b * r) / den, (b - a * r) / den];
-  }
-  const r = c / d;
-  const den = c * r + d;
-  return [(a * r + b) / den, (b * r - a) / den];
 }
 
 /** The transpose (conjugated when `conj`) of an interleaved rows×cols matrix. */
@@ -84,7 +70,7 @@ export function complexLuInPlace(a: Float64Array, rows: number, cols: number, pi
     }
     for (let i = k + 1; i < rows; i++) {
       const at = 2 * (i * cols + k);
-      const [lr, li] = cdiv(a[at]!, a[at + 1]!, pr, pi);
+      const [lr, li] = complexDivide(a[at]!, a[at + 1]!, pr, pi);
       a[at] = lr;
       a[at + 1] = li;
       if (lr === 0 && li === 0) continue;
@@ -117,7 +103,7 @@ function axpyRow(b: Float64Array, k: number, i: number, r: number, fr: number, f
 function divRow(b: Float64Array, k: number, i: number, dr: number, di: number): void {
   for (let j = 0; j < k; j++) {
     const d = 2 * (i * k + j);
-    const [xr, xi] = cdiv(b[d]!, b[d + 1]!, dr, di);
+    const [xr, xi] = complexDivide(b[d]!, b[d + 1]!, dr, di);
     b[d] = xr;
     b[d + 1] = xi;
   }

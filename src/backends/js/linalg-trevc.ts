@@ -5,20 +5,8 @@
 // Each vector is left scaled so that its largest entry (|re| + |im| for a pair) is 1.
 // 1-based indices through `at(i, j)`, as in LAPACK, keep the translation checkable.
 
-import { SAFMIN } from "./linalg-common.js";
+import { SAFMIN, complexDivide } from "./linalg-common.js";
 import { ULP } from "./linalg-balance.js";
-
-/** (a + ib) / (c + id) by Smith's algorithm (what LAPACK's dladiv computes, to rounding). */
-export function complexDivide(a: number, b: number, c: number, d: number): [number, number] {
-  if (Math.abs(d) <= Math.abs(c)) {
-    const r = d / c;
-    const den = c + d * r;
-    return [(a + b * r) / den, (b - a * r) / den];
-  }
-  const r = c / d;
-  const den = c * r + d;
-  return [(a * r + b) / den, (b * r - a) / den];
-}
 
 interface SmallSolve {
   /** X column-major as LAPACK's X(2,2): [x11, x21, x12, x22]; x12/x22 are imaginary parts. */

@@ -7,7 +7,7 @@
 import { SAFMIN } from "./linalg-common.js";
 import { ULP, balance, rescale, scalingTarget, unbalanceVectors } from "./linalg-balance.js";
 import { complexHessenberg, schurComplex } from "./linalg-zhqr.js";
-import { complexDivide } from "./linalg-trevc.js";
+import { complexDivide } from "./linalg-common.js";
 
 export interface ComplexEigen {
   wRe: Float64Array;

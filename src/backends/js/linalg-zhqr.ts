@@ -5,7 +5,7 @@
 
 import { SAFMIN, fsign } from "./linalg-common.js";
 import { ULP } from "./linalg-balance.js";
-import { complexDivide } from "./linalg-trevc.js";
+import { complexDivide } from "./linalg-common.js";
 import { roundedNorm } from "./linalg-householder.js";
 
 type C = [number, number];
