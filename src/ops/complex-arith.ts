@@ -10,7 +10,7 @@ import { castTo } from "./conversion.js";
 import { copyInto, emptyTensor, fillTensor } from "./engine.js";
 import { notImplementedFor } from "./pointwise-util.js";
 import { viewAsComplex, viewAsReal } from "./complex-views.js";
-import { stack } from "./shape-join.js";
+import { fromParts, parts } from "./complex-parts.js";
 
 type Operand = Tensor | number | bigint | boolean | Complex;
 
@@ -20,17 +20,6 @@ export function asComplexTensor(v: Operand, dtype: DType): Tensor {
   const t = emptyTensor([], dtype);
   fillTensor(t, typeof v === "bigint" ? Number(v) : v);
   return t;
-}
-
-/** (re, im) of a complex tensor as two real tensors (views of its real view; autograd flows). */
-export function parts(z: Tensor): [Tensor, Tensor] {
-  const r = viewAsReal(z);
-  return [r.select(-1, 0), r.select(-1, 1)];
-}
-
-/** A complex tensor from real parts of one shape (broadcast), with autograd. */
-export function fromParts(re: Tensor, im: Tensor): Tensor {
-  return viewAsComplex(stack([re, im], -1));
 }
 
 /** The elementwise complex binary ops: name -> composite over the parts. */

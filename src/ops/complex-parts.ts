@@ -18,7 +18,17 @@ export type Part = 0 | 1;
 
 /** complex(f(0), f(1)): an op applied to the real and to the imaginary parts of its operands. */
 export function byParts(f: (p: Part) => Tensor): Tensor {
-  return complex(f(0), f(1));
+  return fromParts(f(0), f(1));
+}
+
+/** (re, im) of a tensor as two real tensors, with autograd (a real tensor's imaginary parts are zeros). */
+export function parts(z: Tensor): [Tensor, Tensor] {
+  return [part(z, 0), part(z, 1)];
+}
+
+/** A complex tensor from real parts (broadcast), with autograd: torch.complex. */
+export function fromParts(re: Tensor, im: Tensor): Tensor {
+  return complex(re, im);
 }
 
 /** The real (0) or imaginary (1) parts of a tensor, with autograd; a real tensor's imaginary parts are zeros. */

@@ -11,7 +11,7 @@ import { noGrad } from "../autograd/grad-mode.js";
 import { expandReducedGrad, planReduce } from "./reduce-engine.js";
 import { rawRealView } from "./complex-engine.js";
 import { viewAsComplex } from "./complex-views.js";
-import { fromParts, parts } from "./complex-arith.js";
+import { fromParts, parts } from "./complex-parts.js";
 import { cat } from "./shape-join.js";
 
 type Parts = [Tensor, Tensor];

@@ -24,7 +24,7 @@ import { kernels } from "../../backends/kernels.js";
 import { type Fold2dParams, fold2d, foldShape, unfold2d, unfoldShape } from "../../backends/js/im2col.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 import { notImplementedFor } from "../../ops/pointwise-util.js";
-import { fromParts, parts } from "../../ops/complex-arith.js";
+import { fromParts, parts } from "../../ops/complex-parts.js";
 
 export type IntOrTuple = number | number[];
 
