@@ -196,10 +196,22 @@ async function main(): Promise<void> {
   }
   const add = await addBandwidth(ctx);
   console.log(`add ${add.mib} MiB float32: ${add.ms.toFixed(3)} ms  ${add.gbps.toFixed(0)} GB/s (3 x 4 bytes per element)`);
-  const t0 = performance.now();
+  // Round trips, medians of 50: what an await costs a step beyond the GPU's work.
   const one = wg.upload(ctx, Float32Array.from([1, 2, 3, 4]), [4]);
-  for (let i = 0; i < 20; i++) await wg.download(wg.pointwise("add", [one, one]));
-  console.log(`dispatch + readback latency: ${((performance.now() - t0) / 20).toFixed(3)} ms`);
+  const roundTrip = async (f: () => Promise<unknown>): Promise<number> => {
+    const ts: number[] = [];
+    for (let i = 0; i < 55; i++) {
+      const t = performance.now();
+      await f();
+      if (i >= 5) ts.push(performance.now() - t);
+    }
+    return ts.sort((a, b) => a - b)[ts.length >> 1]!;
+  };
+  const idle = await roundTrip(() => ctx.sync());
+  const dispatchSync = await roundTrip(() => { wg.pointwise("add", [one, one]).buffer.release(); return ctx.sync(); });
+  const readback = await roundTrip(() => wg.download(wg.pointwise("add", [one, one])));
+  console.log(`latency: synchronize with nothing queued ${idle.toFixed(3)} ms, one dispatch + synchronize ${dispatchSync.toFixed(3)} ms, ` +
+    `one dispatch + readback of 4 floats ${readback.toFixed(3)} ms`);
   if (jsonOut) {
     const { writeFileSync } = await import("node:fs");
     writeFileSync(jsonOut, JSON.stringify({ adapter: ctx.describe(), matmul: results, sweep: sweepResults, wgrad, convs, add }, null, 2));

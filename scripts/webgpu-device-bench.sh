@@ -11,6 +11,8 @@
 #                        weight gradients with split-K off and automatic, see its --wgrad / --conv)
 #   WEBGPU_SPLITK_AB=0   skip the rerun of the training steps with TORCH_TS_WEBGPU_SPLIT_K=0 (the
 #                        automatic split-K off; default 1: the A/B for the split)
+#   WEBGPU_FLUSH_AB="0 1"  rerun the training steps with each TORCH_TS_WEBGPU_FLUSH_MS (milliseconds of
+#                        recording before a batch is submitted; 0: by count and at safe points only)
 #   WEBGPU_GC_RERUN=MIB  also rerun the webgpu side with TORCH_TS_WEBGPU_GC_MIB=MIB (the pool's
 #                        collection threshold; WEBGPU_GC_ARGS its arguments, default --sizes 4096)
 #   WEBGPU_KERNEL_TESTS=1  first run the WebGPU kernel tests with every tile configuration (and the
@@ -19,21 +21,8 @@
 #   WEBGPU_SKIP_GL=1     do not unpack .gl/ (a machine that has the loaders, or a local dry run)
 set -uo pipefail
 cd "$(dirname "$0")/.."
-R=tmp/webgpu-run
-OUT="${OUT:-/tmp/webgpu-out}"
-mkdir -p "$OUT"
-if [ "${WEBGPU_SKIP_GL:-0}" != "1" ]; then
-  for f in .gl/*.deb; do dpkg -x "$f" /; done
-  ldconfig
-  export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
-  export __EGL_VENDOR_LIBRARY_FILENAMES=/usr/local/nvidia/share/glvnd/egl_vendor.d/10_nvidia.json
-fi
-BIN=/tmp/webgpu-node/bin
-mkdir -p "$BIN"
-[ -x "$BIN/node" ] || { xz -dc "$R/node.xz" > "$BIN/node" && chmod +x "$BIN/node"; }
-[ -s "$R/node_modules/webgpu/dist/linux-x64/dawn.node" ] || xz -dc "$R/dawn.node.xz" > "$R/node_modules/webgpu/dist/linux-x64/dawn.node"
-export PATH="$BIN:$PATH"
-export TORCH_TS_NATIVE_ADDON="$PWD/$R/torch_ts_native.node"
+# shellcheck source=scripts/webgpu-device-env.sh
+. scripts/webgpu-device-env.sh
 { nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv 2>&1 || true; node --version; } | tee "$OUT/gpu.txt"
 
 if [ "${WEBGPU_KERNEL_TESTS:-0}" = "1" ]; then
@@ -58,6 +47,11 @@ if [ -n "${WEBGPU_GC_RERUN:-}" ]; then
   # shellcheck disable=SC2086
   TORCH_TS_WEBGPU_GC_MIB="$WEBGPU_GC_RERUN" timeout 100 node "$R/gpubench.mjs" --no-pytorch ${WEBGPU_GC_ARGS:---sizes 4096} 2>&1 | grep -v "artificially reduced" | tee "$OUT/steps-gc.log"
 fi
+
+for ms in ${WEBGPU_FLUSH_AB:-}; do
+  echo "== training steps again, TORCH_TS_WEBGPU_FLUSH_MS=$ms"
+  TORCH_TS_WEBGPU_FLUSH_MS="$ms" timeout 100 node "$R/gpubench.mjs" --no-pytorch --sizes 0 2>&1 | grep -v "artificially reduced" | grep -E "step|fwd" | tee "$OUT/steps-flush-$ms.log"
+done
 
 if [ "${WEBGPU_SPLITK_AB:-1}" = "1" ]; then
   echo "== training steps again, split-K off (TORCH_TS_WEBGPU_SPLIT_K=0)"

@@ -55,6 +55,54 @@ describe("webgpu host side", { skip }, () => {
     assert.deepEqual(await values(e.narrow(0, 4, 4).add(e.narrow(0, 0, 4))), [4, 6, 8, 10]);
   });
 
+  test("a batch recorded for longer than flushAfterMs is submitted while recording goes on", async () => {
+    const a = torch.ones(64, { device: "webgpu" });
+    await torch.webgpu.synchronize();
+    const saved = ctx.flushAfterMs;
+    try {
+      const submitsOver = (ms: number): number => {
+        ctx.flushAfterMs = ms;
+        const s0 = ctx.stats().submits;
+        let y = a;
+        for (let i = 0; i < 12; i++) {
+          y = y.add(a);
+          const t = performance.now();
+          while (performance.now() - t < 0.05); // the host's time between two ops
+        }
+        return ctx.stats().submits - s0;
+      };
+      assert.equal(submitsOver(0), 0, "by count only: 12 dispatches stay in the batch");
+      await torch.webgpu.synchronize();
+      assert.ok(submitsOver(0.1) >= 3, "submitted every few dispatches");
+      assert.equal(submitsOver(1e6), 0);
+      await torch.webgpu.synchronize();
+    } finally {
+      ctx.flushAfterMs = saved;
+    }
+  });
+
+  test("readbacks reuse their staging buffers", async () => {
+    const x = torch.arange(6, { device: "webgpu", dtype: torch.float32 });
+    assert.deepEqual(await values(x), [0, 1, 2, 3, 4, 5]);
+    const device = ctx.device;
+    const create = device.createBuffer;
+    let mapReadBuffers = 0;
+    Object.defineProperty(device, "createBuffer", {
+      configurable: true,
+      value: (d: GPUBufferDescriptor) => {
+        if ((d.usage & 1) !== 0) mapReadBuffers++; // GPUBufferUsage.MAP_READ
+        return create.call(device, d);
+      },
+    });
+    try {
+      for (let i = 0; i < 5; i++) assert.deepEqual(await values(x.add(i)), [0, 1, 2, 3, 4, 5].map((v) => v + i));
+      assert.equal(mapReadBuffers, 0, "each read takes the staging buffer the last one gave back");
+    } finally {
+      delete (device as { createBuffer?: unknown }).createBuffer;
+    }
+    assert.equal(device.createBuffer, create);
+  });
+
   test("the gradients the engine drops return to the GPU pool during backward", async () => {
     const x = torch.randn(65536).to("webgpu").requiresGrad_(true);
     let y = x;

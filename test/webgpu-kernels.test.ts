@@ -274,6 +274,26 @@ describe("webgpu kernels", { skip, timeout: process.env["TORCH_TS_WEBGPU_FULL_TE
     assert.deepEqual(await get(r.indices), [1, 1]);
   });
 
+  test("reductions over long columns (rows split into slices, then summed)", async () => {
+    // 1200 outputs over 2000 rows: a thread per output, its rows split (5 workgroups are too few).
+    const [rows, cols] = [2000, 1200];
+    const X = randn(rows * cols);
+    X[37 * cols + 5] = NaN;
+    const I = randint(rows * cols, -50, 50);
+    const col = (data: ArrayLike<number>, c: number): number[] => Array.from({ length: rows }, (_, r) => data[r * cols + c]!);
+    const sums = Array.from({ length: cols }, (_, c) => col(X, c).reduce((a, b) => a + b, 0));
+    const x = up(X, [rows, cols]);
+    close(await get(wg.sum(x, [0])), sums, 1e-4, "sum cols");
+    close(await get(wg.mean(x, [0])), sums.map((v) => v / rows), 1e-4, "mean cols");
+    const maxes = Array.from({ length: cols }, (_, c) => (c === 5 ? NaN : Math.max(...col(X, c))));
+    close(await get(wg.amax(x, [0])), maxes, 0, "max cols, NaN propagates");
+    assert.deepEqual(await get(wg.sum(up(I, [rows, cols]), [0])), Array.from({ length: cols }, (_, c) => col(I, c).reduce((a, b) => a + b, 0)));
+    // the same columns through a transposed view, kept dim
+    const xt = wg.restride(x, [cols, rows], [1, cols]);
+    close(await get(wg.sum(xt, [1], true)), sums, 1e-4, "sum transposed view");
+    assert.deepEqual(wg.sum(xt, [1], true).shape, [cols, 1]);
+  });
+
   test("softmax / log_softmax forward and backward", async () => {
     for (const [shape, dim] of [[[4, 10], -1], [[3, 300], 1], [[5, 6, 7], 1], [[2, 40], 0]] as [number[], number][]) {
       const X = randn(prod(shape), 4);

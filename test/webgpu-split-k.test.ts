@@ -31,18 +31,21 @@ const layoutConfigs = (): [string, wg.MatmulConfig][] => (!ctx.isCpuAdapter || p
   : [["tiny", TINY]]);
 
 describe("chooseSplitK", () => {
-  const { SPLIT_K_TARGET_WORKGROUPS: target, SPLIT_K_MIN_SLICE: minSlice, SPLIT_K_MAX: max } = wg;
+  const { SPLIT_K_ENOUGH_WORKGROUPS: enough, SPLIT_K_MIN_SLICE: minSlice, SPLIT_K_MAX: max } = wg;
 
-  test("splits few tiles over a long reduction up to the workgroup target", () => {
-    // The Transformer's weight gradients with the "wide" 64x128 tiles, K = 32 x 128.
+  test("splits few tiles over a long reduction in a power of two of slices, up to the workgroup target", () => {
+    // The Transformer's weight gradients with the "wide" 64x128 tiles, K = 32 x 128 (H100: the best slice counts).
     assert.equal(wg.chooseSplitK(32, 4096), 8); // 512 x 512
-    assert.equal(wg.chooseSplitK(96, 4096), 3); // 512 x 1536
-    assert.equal(wg.chooseSplitK(128, 4096), 2); // 2048 x 512, 512 x 2048
-    assert.equal(wg.chooseSplitK(target - 1, 4096), 2);
+    assert.equal(wg.chooseSplitK(96, 4096), 4); // 512 x 1536
+    assert.equal(wg.chooseSplitK(128, 4096), 1); // 2048 x 512, 512 x 2048
+    assert.equal(wg.chooseSplitK(enough - 1, 4096), 4);
+    assert.equal(wg.chooseSplitK(65, 4096), 4);
+    assert.equal(wg.chooseSplitK(64, 4096), 4);
+    assert.equal(wg.chooseSplitK(63, 4096), 8);
   });
 
   test("no split where the output fills the GPU, or the slices would be short", () => {
-    assert.equal(wg.chooseSplitK(target, 1 << 20), 1);
+    assert.equal(wg.chooseSplitK(enough, 1 << 20), 1);
     assert.equal(wg.chooseSplitK(10_000, 1 << 20), 1);
     assert.equal(wg.chooseSplitK(0, 4096), 1);
     assert.equal(wg.chooseSplitK(32, 2 * minSlice - 1), 1);

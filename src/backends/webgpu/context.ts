@@ -15,8 +15,31 @@ function envValue(name: string): string | undefined {
 
 /** Dispatches recorded before the batch is submitted on its own. */
 const AUTO_FLUSH_DISPATCHES = 64;
+/**
+ * Milliseconds of recording after which a batch is submitted, so that the GPU starts on the first
+ * kernels of a step while the host records the rest (TORCH_TS_WEBGPU_FLUSH_MS; 0 submits by count
+ * and at safe points only).
+ */
+const DEFAULT_FLUSH_MS = 1;
+/** Bytes of readback staging buffers kept for reuse. */
+const READBACK_POOL_BYTES = 1 << 24;
 /** The uniform arena: every dispatch of a batch gets its parameters from one buffer. */
 const ARENA_BYTES = 1 << 18;
+
+/**
+ * The device's limits as a plain frozen object: in Dawn's Node binding each read of a
+ * GPUSupportedLimits property is a native call (a few microseconds), and dispatches read them.
+ */
+function plainLimits(limits: GPUSupportedLimits): GPUSupportedLimits {
+  const out: Record<string, number> = {};
+  for (let o: object | null = limits; o !== null && o !== Object.prototype; o = Object.getPrototypeOf(o) as object | null) {
+    for (const k of Object.getOwnPropertyNames(o)) {
+      const v: unknown = k in out ? undefined : Reflect.get(limits, k);
+      if (typeof v === "number") out[k] = v;
+    }
+  }
+  return Object.freeze(out) as unknown as GPUSupportedLimits;
+}
 
 export interface AdapterDescription {
   vendor: string;
@@ -117,6 +140,13 @@ export class GpuContext {
   private encoder: GPUCommandEncoder | null = null;
   private pass: GPUComputePassEncoder | null = null;
   private queued = 0;
+  /** When the batch's first dispatch was recorded (performance.now()). */
+  private batchStart = 0;
+  /**
+   * Milliseconds of recording after which a batch is submitted (0: by count and at safe points
+   * only). From TORCH_TS_WEBGPU_FLUSH_MS, default DEFAULT_FLUSH_MS; benchmarks and tests set it.
+   */
+  flushAfterMs: number;
   private readonly arena: GPUBuffer;
   /** A small storage buffer to bind where a kernel's optional operand is absent (never read). */
   readonly scratch: GPUBuffer;
@@ -125,6 +155,9 @@ export class GpuContext {
   private arenaUsed = 0;
   private readonly uniformAlign: number;
   private readonly afterSubmit: (() => void)[] = [];
+  /** Unmapped readback staging buffers by size (acquireReadback). */
+  private readonly readbacks = new Map<number, GPUBuffer[]>();
+  private readbackBytes = 0;
   private lostReason: string | null = null;
   /** Set between startKernelProfile() and stopKernelProfile(). */
   private profiler: KernelProfiler | null = null;
@@ -141,11 +174,14 @@ export class GpuContext {
       vendor: info.vendor, architecture: info.architecture, device: info.device,
       description: info.description, source,
     };
-    this.limits = device.limits;
+    this.limits = plainLimits(device.limits);
     const fallback = (info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
     this.isCpuAdapter = fallback || /llvmpipe|lavapipe|softpipe|swiftshader/i.test(`${info.device} ${info.description} ${info.architecture}`);
     this.features = new Set(device.features);
     this.f16Storage = this.features.has("shader-f16") && envValue("TORCH_TS_WEBGPU_F16_STORAGE") !== "0";
+    // On a CPU adapter the "GPU" runs on the host's own cores: nothing to overlap.
+    const flushMs = Number(envValue("TORCH_TS_WEBGPU_FLUSH_MS") ?? (this.isCpuAdapter ? 0 : DEFAULT_FLUSH_MS));
+    this.flushAfterMs = Number.isFinite(flushMs) && flushMs > 0 ? flushMs : 0;
     this.maxWorkgroupSize = Math.min(256, device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX);
     this.uniformAlign = Math.max(16, device.limits.minUniformBufferOffsetAlignment);
     // Buffers about to be destroyed: submit the work that uses them, and forget their bind groups.
@@ -293,7 +329,16 @@ export class GpuContext {
       this.passPipeline = p.pipeline;
     }
     this.bindAndDispatch(pass, p, bindGroup, offset, x, y, z);
-    if (++this.queued >= AUTO_FLUSH_DISPATCHES) this.flush();
+    this.afterDispatch();
+  }
+
+  /** Submits the batch once it holds AUTO_FLUSH_DISPATCHES, or has been recorded for flushAfterMs. */
+  private afterDispatch(): void {
+    if (this.queued++ === 0) {
+      this.batchStart = performance.now();
+      return;
+    }
+    if (this.queued >= AUTO_FLUSH_DISPATCHES || (this.flushAfterMs > 0 && performance.now() - this.batchStart >= this.flushAfterMs)) this.flush();
   }
 
   /** One dispatch in a compute pass of its own whose timestamps the profiler reads. */
@@ -303,7 +348,7 @@ export class GpuContext {
     pass.setPipeline(p.pipeline);
     this.bindAndDispatch(pass, p, bindGroup, offset, x, y, z);
     pass.end();
-    if (++this.queued >= AUTO_FLUSH_DISPATCHES) this.flush();
+    this.afterDispatch();
   }
 
   /** Binds group 0 (parameters at `offset`) and records the dispatch in `pass`, whose pipeline is set. */
@@ -418,10 +463,42 @@ export class GpuContext {
     return { ...this.counters, buffersCreated: this.pool.stats().created };
   }
 
+  /**
+   * A MAP_READ staging buffer of at least `bytes` (a power of two from 256 bytes) for a readback;
+   * give it back with releaseReadback once unmapped. Up to READBACK_POOL_BYTES of them are kept:
+   * on an H100 host, creating and destroying one per read took about 1 ms of a 4-byte read.
+   */
+  acquireReadback(bytes: number): GPUBuffer {
+    let size = 256;
+    while (size < bytes) size *= 2;
+    const free = this.readbacks.get(size);
+    const b = free?.pop();
+    if (b) {
+      this.readbackBytes -= size;
+      return b;
+    }
+    return this.device.createBuffer({ size, usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
+  }
+
+  /** Keeps an unmapped staging buffer from acquireReadback for the next read, or destroys it. */
+  releaseReadback(b: GPUBuffer): void {
+    if (this.readbackBytes + b.size > READBACK_POOL_BYTES) {
+      b.destroy();
+      return;
+    }
+    this.readbackBytes += b.size;
+    let free = this.readbacks.get(b.size);
+    if (!free) this.readbacks.set(b.size, (free = []));
+    free.push(b);
+  }
+
   memoryAllocated(): number { return this.pool.memoryAllocated(); }
   memoryReserved(): number { return this.pool.memoryReserved(); }
   emptyCache(): void {
     this.pool.emptyCache();
+    for (const free of this.readbacks.values()) for (const b of free) b.destroy();
+    this.readbacks.clear();
+    this.readbackBytes = 0;
     // Destroyed buffers must not stay bound (their ids are never reused, but their memory is held).
     this.bindGroups.clear();
   }

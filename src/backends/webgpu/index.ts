@@ -19,7 +19,7 @@ export {
   type GemmArgs, type GemmDefaults, type GemmOperand, type GemmOutput, MATMUL_CONFIGS, type MatmulConfig, type MatmulOptions, bmm, gemm,
   linear, matmul, mm, setGemmDefaults,
 } from "./matmul.js";
-export { SPLIT_K_MAX, SPLIT_K_MIN_SLICE, SPLIT_K_TARGET_WORKGROUPS, chooseSplitK } from "./split-k.js";
+export { SPLIT_K_ENOUGH_WORKGROUPS, SPLIT_K_MAX, SPLIT_K_MIN_SLICE, SPLIT_K_TARGET_WORKGROUPS, chooseSplitK } from "./split-k.js";
 export {
   type Conv2dGrads, type Conv2dOptions, type ConvGrads, type ConvOptions, type Spatial, type UnfoldOptions, conv, conv2d, conv2dBackward,
   convBackward, fold, unfold,

@@ -92,16 +92,32 @@ function reduceImpl(kind: ReduceKind, x: GpuTensor, dimsIn: readonly number[] | 
   const innerContiguous = red.shape.length > 0 && red.strides[0]![red.shape.length - 1] === 1;
   const perGroup = R > 64 && (innerContiguous || nOut < 1024);
   const parts = !perGroup || withIndices || nOut >= 512 ? 1 : Math.min(1024, Math.ceil(R / (wg * 16)));
-  const common = {
-    x, kind, compute, withIndices, kept, red, R, nOut,
-  };
+  // The first pass's arguments but where it writes (a literal per call: V8 spreads `{ ...common, out }` slowly).
+  const pass1 = (out: GpuTensor, outDtype: GpuDType, final: boolean, perGroup: boolean, parts: number, idx?: GpuTensor): RunArgs => ({
+    x, kind, compute, withIndices, kept, red, R, nOut, out, idx, outDtype, final, perGroup, parts,
+  });
+  // A thread per output over a long reduction (a bias gradient: 4096 rows into 2048 columns) fills
+  // only a few workgroups, each thread walking every row: on an H100 that took 1.5 ms. Split the
+  // rows into slices, so enough workgroups run, then add the slices' partials.
+  const tGroups = Math.ceil(nOut / Math.min(256, wg));
+  const tParts = perGroup || withIndices || R < 1024 || tGroups >= 256 ? 1 : Math.min(Math.ceil(R / 128), Math.ceil(512 / tGroups));
+  if (tParts > 1) {
+    const partial = empty(ctx, [tParts * nOut], compute);
+    run(pass1(partial, compute, false, false, tParts));
+    run({
+      x: partial, kind, compute, withIndices: false, kept: coalesce([nOut], [[1], [1]]), red: coalesce([tParts], [[nOut]]),
+      R: tParts, nOut, out: values, outDtype, final: true, perGroup: false, parts: 1, scale: kind === "mean" ? 1 / R : 1,
+    });
+    partial.buffer.release();
+    return { values, indices };
+  }
   if (parts === 1) {
-    run({ ...common, out: values, idx: indices, outDtype, final: true, perGroup, parts: 1 });
+    run(pass1(values, outDtype, true, perGroup, 1, indices));
     return { values, indices };
   }
   // Two passes: partial results of `parts` slices per output, then a reduction of the partials.
   const partial = empty(ctx, [nOut * parts], compute);
-  run({ ...common, out: partial, outDtype: compute, final: false, perGroup: true, parts });
+  run(pass1(partial, compute, false, true, parts));
   const pView = restride(partial, [nOut, parts], [parts, 1], 0);
   const k2 = coalesce([nOut], [[parts], [1]]);
   const r2 = coalesce([parts], [[1]]);
@@ -159,7 +175,7 @@ function run(a: RunArgs): void {
   const key = ["reduce", a.kind, a.x.dtype, a.compute, a.outDtype, nk, nr, a.perGroup ? "g" : "t", wg, a.withIndices ? "i" : "", final ? "f" : "p"].join("|");
   const buffers = [a.out.buffer, a.x.buffer];
   if (a.idx) buffers.splice(1, 0, a.idx.buffer);
-  const groups = a.perGroup ? a.nOut * a.parts : Math.ceil(a.nOut / wg);
+  const groups = a.perGroup ? a.nOut * a.parts : Math.ceil(a.nOut / wg) * a.parts;
   ctx.dispatch({
     key, params: { layout, values }, buffers, workgroups: ctx.grid(groups),
     wgsl: () => reduceWgsl(a, layout, wg, nk, nr, final),
@@ -221,16 +237,21 @@ ${decl.join("\n")}
 ${helpers}
 @compute @workgroup_size(${wg})
 fn main(${LINEAR_BUILTINS}) {
-  let o = ${linearIndex(wg)};
-  if (o >= P.nout) { return; }
+  // Thread t reduces slice t / padded of output t % padded (one slice unless the rows are split).
+  let t = ${linearIndex(wg)};
+  let padded = ((P.nout + ${wg - 1}u) / ${wg}u) * ${wg}u;
+  let o = t % padded;
+  let part = t / padded;
+  if (o >= P.nout || part >= P.parts) { return; }
 ${keptOffset.join("\n")}
   var acc: T = ${init};
   var ia = 0u;
-  for (var r = 0u; r < P.R; r++) {
+  let r1 = min(P.R, (part + 1u) * P.chunk);
+  for (var r = part * P.chunk; r < r1; r++) {
 ${redOffset.join("\n")}
 ${step}
   }
-  out[o] = ${finish("acc")};
+  out[part * P.nout + o] = ${finish("acc")};
 ${a.idx ? "  oidx[o] = i32(ia);" : ""}
 }
 `;

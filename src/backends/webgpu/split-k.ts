@@ -11,10 +11,16 @@ import type { GpuBuffer } from "./pool.js";
 import { type BufferElem, LINEAR_BUILTINS, cachedParamStruct, elemHeader, linearIndex, loadElem, storeElem } from "./wgsl.js";
 
 /**
- * Workgroups a GEMM should give the GPU before splitting K stops: about two per SM of the largest
- * GPUs (132 SMs on an H100/H200), which is also about what fits on them at once for the "wide" tiles.
+ * Workgroups a split GEMM should give the GPU: about two per SM of the largest GPUs (132 SMs on an
+ * H100/H200), which is also about what fits on them at once for the "wide" tiles.
  */
 export const SPLIT_K_TARGET_WORKGROUPS = 256;
+/**
+ * Workgroups from which a GEMM is not split: about one per SM of the largest GPUs. On an H100 the
+ * Transformer's 128-tile weight gradients ran as fast unsplit as at any slice count (2-16), and
+ * slower at 2 slices (28 TFLOPS against 31).
+ */
+export const SPLIT_K_ENOUGH_WORKGROUPS = 128;
 /** The shortest share of the reduction a slice gets (elements of K): below it the second pass and the partials' traffic outweigh the gain. */
 export const SPLIT_K_MIN_SLICE = 256;
 /** The most slices (bounds the scratch buffer and the second pass's reads per output). */
@@ -22,16 +28,19 @@ export const SPLIT_K_MAX = 32;
 
 /**
  * How many slices the automatic split cuts a GEMM's reduction into: 1 (none) when `workgroups`
- * (output tiles x batches) already reaches SPLIT_K_TARGET_WORKGROUPS; else enough slices to reach
- * it, as long as each keeps SPLIT_K_MIN_SLICE of the `reduction` (K, times reduceBatch) and there
- * are at most SPLIT_K_MAX.
+ * (output tiles x batches) reaches SPLIT_K_ENOUGH_WORKGROUPS; else the smallest power of two that
+ * brings them to SPLIT_K_TARGET_WORKGROUPS, as long as each slice keeps SPLIT_K_MIN_SLICE of the
+ * `reduction` (K, times reduceBatch) and there are at most SPLIT_K_MAX. Powers of two because on an
+ * H100 96 tiles ran at 23 TFLOPS cut in 3 (288 workgroups) and at 30 cut in 4 (384).
  */
 export function chooseSplitK(workgroups: number, reduction: number): number {
   for (const [name, v] of [["workgroups", workgroups], ["reduction", reduction]] as const) {
     if (!Number.isInteger(v) || v < 0) throw new Error(`webgpu chooseSplitK: ${name} must be a non-negative integer, got ${v}`);
   }
-  if (workgroups === 0 || workgroups >= SPLIT_K_TARGET_WORKGROUPS) return 1;
-  const s = Math.min(Math.ceil(SPLIT_K_TARGET_WORKGROUPS / workgroups), Math.floor(reduction / SPLIT_K_MIN_SLICE), SPLIT_K_MAX);
+  if (workgroups === 0 || workgroups >= SPLIT_K_ENOUGH_WORKGROUPS) return 1;
+  let wanted = 1;
+  while (wanted * workgroups < SPLIT_K_TARGET_WORKGROUPS) wanted *= 2;
+  const s = Math.min(wanted, Math.floor(reduction / SPLIT_K_MIN_SLICE), SPLIT_K_MAX);
   return s >= 2 ? s : 1;
 }
 

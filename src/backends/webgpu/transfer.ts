@@ -1,7 +1,7 @@
 // Moving data between host arrays and GPU tensors. Uploads are queued after the work recorded so
 // far; downloads are asynchronous (map a staging buffer after the copy), as WebGPU requires.
 
-import { BufferUsage, type GpuDType, type HostArray, type HostArrayOf, MAP_MODE_READ, bufferBytes, itemSize } from "./gpu-types.js";
+import { type GpuDType, type HostArray, type HostArrayOf, MAP_MODE_READ, bufferBytes, itemSize } from "./gpu-types.js";
 import { f16ToF32, f32ToF16 } from "../../core/dtype.js";
 import type { GpuContext } from "./context.js";
 import { contiguous } from "./pointwise.js";
@@ -63,13 +63,15 @@ export async function download(t: GpuTensor): Promise<HostArray> {
     const bytes = n * size;
     const copied = bufferBytes(n, t.dtype);
     const ctx = t.ctx;
-    const staging = ctx.device.createBuffer({ size: Math.max(4, copied), usage: BufferUsage.MAP_READ | BufferUsage.COPY_DST });
+    const staging = ctx.acquireReadback(copied);
+    let reusable = false;
     try {
       ctx.copyBuffer(src.buffer.raw, src.offset * size, staging, 0, copied);
       ctx.flush();
       await staging.mapAsync(MAP_MODE_READ, 0, Math.max(4, copied));
       const copy = staging.getMappedRange(0, Math.max(4, copied)).slice(0, bytes);
       staging.unmap();
+      reusable = true;
       if (t.dtype === "float32") return new Float32Array(copy);
       if (t.dtype === "int32") return new Int32Array(copy);
       if (t.dtype === "float16") return new Uint16Array(copy);
@@ -78,7 +80,9 @@ export async function download(t: GpuTensor): Promise<HostArray> {
       for (let i = 0; i < n; i++) out[i] = words[i] !== 0 ? 1 : 0;
       return out;
     } finally {
-      staging.destroy();
+      // Only a buffer that was mapped, read and unmapped goes back (not after a failed map).
+      if (reusable) ctx.releaseReadback(staging);
+      else staging.destroy();
     }
   } finally {
     if (src !== t) src.buffer.release();
