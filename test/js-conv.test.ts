@@ -460,6 +460,8 @@ test("F.conv*d / F.convTranspose*d / F.unfold / F.fold: PyTorch's argument error
     [() => F.conv2d(x, torch.zeros([4, 3, 3, 3]), { groups: 0 }), "non-positive groups is not supported"],
     [() => F.conv2d(x, torch.zeros([4, 3, 3, 3], { dtype: torch.float64 })), "expected scalar type Float but found Double"],
     [() => F.conv2d(x, torch.zeros([4, 3, 3, 3]), torch.zeros([4], { dtype: torch.float64 })), "Input type (float) and bias type (double) should be the same"],
+    // c10's TypeMeta names, as PyTorch 1.13 prints them ("long int", "short int").
+    [() => F.conv2d(x.long(), torch.zeros([4, 3, 3, 3], { dtype: torch.int64 }), torch.zeros([4], { dtype: torch.int16 })), "Input type (long int) and bias type (short int) should be the same"],
     [() => F.convTranspose2d(x, torch.zeros([4, 2, 3, 3])), "Given transposed=1, weight of size [4, 2, 3, 3], expected input[1, 3, 5, 5] to have 4 channels, but got 3 channels instead"],
     [() => F.convTranspose2d(x, torch.zeros([3, 2, 3, 3]), null, 1, 0, 1), "output padding must be smaller than either stride or dilation, but got output_padding_height: 1 output_padding_width: 1 stride_height: 1 stride_width: 1 dilation_height: 1 dilation_width: 1"],
     [() => F.convTranspose2d(x, torch.zeros([3, 2, 3, 3]), torch.zeros([3])), "Given transposed=1, weight of size [3, 2, 3, 3], expected bias to be 1-dimensional with 2 elements, but got bias of size [3] instead"],

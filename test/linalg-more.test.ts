@@ -6,29 +6,17 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as torch from "../src/index.js";
+import { checkRecordedBackward, closeToRecorded, type RecordedBackward, type RecordedTensor, recordedTensor } from "./support/recorded.js";
 
 type Tensor = torch.Tensor;
 const { linalg } = torch;
 
-interface Recorded { shape: number[]; data: (number | "inf" | "-inf" | "nan")[]; dtype: string }
-interface RefCase { name: string; inputs: Recorded[]; weights: Recorded[]; outputs: Recorded[]; value: number; grads: Recorded[]; pivots?: Recorded }
+interface RefCase extends RecordedBackward { inputs: RecordedTensor[]; outputs: RecordedTensor[]; pivots?: RecordedTensor }
 
 const refCases = JSON.parse(readFileSync(new URL("./fixtures/linalg/more.json", import.meta.url), "utf8")) as RefCase[];
 
-const value = (v: number | string): number => (v === "inf" ? Infinity : v === "-inf" ? -Infinity : v === "nan" ? NaN : (v as number));
-const t64 = (r: Recorded): Tensor => torch.tensor(r.data.map(value), { dtype: "float64" }).reshape(r.shape);
-const pivotsOf = (c: RefCase): Tensor => torch.tensor(c.pivots!.data.map(value), { dtype: "int32" }).reshape(c.pivots!.shape);
-
-function close(actual: Tensor, expected: Recorded, tol: number, what: string): void {
-  assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
-  assert.equal(actual.dtype.name, expected.dtype, `${what}: dtype`);
-  const a = actual.reshape(-1).tolist() as number[];
-  for (let i = 0; i < a.length; i++) {
-    const e = value(expected.data[i]!);
-    const ok = Number.isFinite(e) ? Math.abs(a[i]! - e) <= tol * (1 + Math.abs(e)) : Object.is(a[i], e);
-    if (!ok) assert.fail(`${what}: element ${i}: got ${a[i]}, expected ${e}`);
-  }
-}
+// Every recorded input is float64 and every pivot tensor int32 (more.py).
+const pivotsOf = (c: RefCase): Tensor => recordedTensor(c.pivots!);
 
 const luSolveCase = (left: boolean, adjoint: boolean) => (x: Tensor[], c: RefCase) => [linalg.luSolve(x[0]!, pivotsOf(c), x[1]!, { left, adjoint })];
 
@@ -92,17 +80,14 @@ test("values, pivots and gradients equal PyTorch 1.13's (recorded cases)", () =>
   for (const c of refCases) {
     const op = ops[c.name];
     assert.ok(op, `an op for ${c.name}`);
-    const xs = c.inputs.map((r) => t64(r).requiresGrad_(true));
+    const xs = c.inputs.map((r) => recordedTensor(r).requiresGrad_(true));
     const outs = op(xs, c);
     assert.equal(outs.length, c.outputs.length, `${c.name}: outputs`);
-    outs.forEach((o, i) => close(o, c.outputs[i]!, 1e-10, `${c.name}: output ${i}`));
+    outs.forEach((o, i) => closeToRecorded(o, c.outputs[i]!, 1e-10, `${c.name}: output ${i}`));
     if (c.weights.length === 0) continue;
     const diff = outs.filter((o) => o.dtype.isFloatingPoint && o.requiresGrad);
     assert.equal(diff.length, c.weights.length, `${c.name}: differentiable outputs`);
-    const loss = diff.map((o, i) => o.mul(t64(c.weights[i]!)).sum()).reduce((a, b) => a.add(b));
-    assert.ok(Math.abs(Number(loss.item()) - c.value) <= 1e-9 * (1 + Math.abs(c.value)), `${c.name}: loss ${loss.item()} vs ${c.value}`);
-    const grads = torch.autograd.grad([loss], xs, { allowUnused: true });
-    grads.forEach((g, i) => close(g ?? torch.zerosLike(xs[i]!), c.grads[i]!, 1e-8, `${c.name}: grad ${i}`));
+    checkRecordedBackward(c, diff, xs);
   }
 });
 

@@ -5,31 +5,18 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as torch from "../src/index.js";
+import { checkRecordedBackward, closeToRecorded, type RecordedBackward, type RecordedTensor, recordedTensor } from "./support/recorded.js";
 
 type Tensor = torch.Tensor;
 
-interface Recorded { shape: number[]; data: (number | "inf" | "-inf" | "nan")[]; dtype: string }
-interface RefCase { name: string; inputs: Recorded[]; diff: number[]; weights: Recorded[]; outputs: Recorded[]; value: number; grads: Recorded[]; seed?: number }
+/** diff: which outputs the recorded loss weights, in the weights' order. */
+interface RefCase extends RecordedBackward { inputs: RecordedTensor[]; diff: number[]; outputs: RecordedTensor[]; seed?: number }
 
 const refCases = JSON.parse(readFileSync(new URL("./fixtures/linalg/more2.json", import.meta.url), "utf8")) as RefCase[];
 
-const value = (v: number | string): number => (v === "inf" ? Infinity : v === "-inf" ? -Infinity : v === "nan" ? NaN : (v as number));
-const tensorOf = (r: Recorded): Tensor => torch.tensor(r.data.map(value), { dtype: r.dtype as "float32" | "float64" }).reshape(r.shape);
-
-function close(actual: Tensor, expected: Recorded, tol: number, what: string): void {
-  assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
-  assert.equal(actual.dtype.name, expected.dtype, `${what}: dtype`);
-  const a = actual.reshape(-1).tolist() as number[];
-  for (let i = 0; i < a.length; i++) {
-    const e = value(expected.data[i]!);
-    const ok = Number.isFinite(e) ? Math.abs(a[i]! - e) <= tol * (1 + Math.abs(e)) : Object.is(a[i], e);
-    if (!ok) assert.fail(`${what}: element ${i}: got ${a[i]}, expected ${e}`);
-  }
-}
-
 /** `actual` with each column's sign flipped where its largest entry's sign differs from `expected`'s. */
-function alignSigns(actual: Tensor, expected: Recorded): Tensor {
-  const e = tensorOf(expected);
+function alignSigns(actual: Tensor, expected: RecordedTensor): Tensor {
+  const e = recordedTensor(expected);
   const at = e.abs().argmax(-2, true);
   const flip = actual.gather(-2, at).mul(e.gather(-2, at)).sign();
   return actual.mul(flip);
@@ -84,7 +71,7 @@ test("values and gradients equal PyTorch's (recorded cases)", () => {
   for (const c of refCases) {
     const op = ops[c.name];
     assert.ok(op, `an op for ${c.name}`);
-    const xs = c.inputs.map((r) => tensorOf(r).requiresGrad_(c.weights.length > 0));
+    const xs = c.inputs.map((r) => recordedTensor(r).requiresGrad_(c.weights.length > 0));
     if (c.seed !== undefined) torch.manualSeed(c.seed);
     const outs = op(xs);
     assert.equal(outs.length, c.outputs.length, `${c.name}: outputs`);
@@ -92,12 +79,9 @@ test("values and gradients equal PyTorch's (recorded cases)", () => {
     // The low-rank SVD's U and V up to each column's sign (torch-ts's linalg.svd, which they come
     // from, does not give LAPACK's signs for every matrix); lobpcg's eigenvectors likewise (eigh's).
     const signed = (o: Tensor, i: number): Tensor => (c.name.includes("lowrank") ? (i !== 1 ? alignSigns(o, c.outputs[i]!) : o) : c.name.startsWith("lobpcg") && !c.name.includes("squared") && i === 1 ? alignSigns(o, c.outputs[i]!) : o);
-    outs.forEach((o, i) => close(signed(o, i), c.outputs[i]!, tol, `${c.name}: output ${i}`));
+    outs.forEach((o, i) => closeToRecorded(signed(o, i), c.outputs[i]!, tol, `${c.name}: output ${i}`));
     if (c.weights.length === 0) continue;
-    const loss = c.weights.map((w, i) => outs[c.diff[i]!]!.mul(tensorOf(w)).sum()).reduce((a, b) => a.add(b));
-    assert.ok(Math.abs(Number(loss.item()) - c.value) <= 1e-9 * (1 + Math.abs(c.value)), `${c.name}: loss ${loss.item()} vs ${c.value}`);
-    const grads = torch.autograd.grad([loss], xs, { allowUnused: true });
-    grads.forEach((g, i) => close(g ?? torch.zerosLike(xs[i]!), c.grads[i]!, 1e-8, `${c.name}: grad ${i}`));
+    checkRecordedBackward(c, c.diff.map((k) => outs[k]!), xs);
   }
 });
 

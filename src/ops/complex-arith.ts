@@ -9,8 +9,8 @@ import { noGrad } from "../autograd/grad-mode.js";
 import { castTo } from "./conversion.js";
 import { copyInto, emptyTensor, fillTensor } from "./engine.js";
 import { notImplementedFor } from "./pointwise-util.js";
-import { viewAsComplex, viewAsReal } from "./complex-views.js";
-import { fromParts, parts } from "./complex-parts.js";
+import { viewAsReal } from "./complex-views.js";
+import { fromParts, parts, throughRealView } from "./complex-parts.js";
 
 type Operand = Tensor | number | bigint | boolean | Complex;
 
@@ -24,8 +24,8 @@ export function asComplexTensor(v: Operand, dtype: DType): Tensor {
 
 /** The elementwise complex binary ops: name -> composite over the parts. */
 const BINARY: Record<string, (x: Tensor, y: Tensor) => Tensor> = {
-  add: (x, y) => viewAsComplex(viewAsReal(x).add(viewAsReal(y))),
-  sub: (x, y) => viewAsComplex(viewAsReal(x).sub(viewAsReal(y))),
+  add: (x, y) => throughRealView(x, (r) => r.add(viewAsReal(y))),
+  sub: (x, y) => throughRealView(x, (r) => r.sub(viewAsReal(y))),
   mul: (x, y) => {
     const [a, b] = parts(x), [c, d] = parts(y);
     return fromParts(a.mul(c).sub(b.mul(d)), a.mul(d).add(b.mul(c)));

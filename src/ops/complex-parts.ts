@@ -2,12 +2,13 @@
 // elements acts alike on the real and the imaginary numbers, so its complex form is
 // complex(op(real parts), op(imaginary parts)). Written over the differentiable torch.real /
 // torch.imag / torch.complex, the gradient follows PyTorch's convention with no rule of its own.
+// throughRealView is the other road: one real op on the real view [..., 2].
 
 import { Tensor } from "../core/tensor.js";
 import { cppTypeName } from "../core/dtype.js";
 import { Complex } from "../core/complex.js";
 import { noGrad } from "../autograd/grad-mode.js";
-import { complex } from "./complex-views.js";
+import { complex, viewAsComplex, viewAsReal } from "./complex-views.js";
 import { imag, real } from "./conjugation.js";
 import { copyInto } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
@@ -29,6 +30,15 @@ export function parts(z: Tensor): [Tensor, Tensor] {
 /** A complex tensor from real parts (broadcast), with autograd: torch.complex. */
 export function fromParts(re: Tensor, im: Tensor): Tensor {
   return complex(re, im);
+}
+
+/**
+ * A real op run on a complex tensor's real view [..., 2] and seen as complex again:
+ * viewAsComplex(f(viewAsReal(z))). f must keep the pair dim last with stride 1 (viewAsComplex's
+ * rule); autograd flows through both views, so the gradient follows PyTorch's convention.
+ */
+export function throughRealView(z: Tensor, f: (r: Tensor) => Tensor): Tensor {
+  return viewAsComplex(f(viewAsReal(z)));
 }
 
 /** The real (0) or imaginary (1) parts of a tensor, with autograd; a real tensor's imaginary parts are zeros. */

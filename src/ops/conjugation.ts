@@ -7,7 +7,8 @@ import { Tensor as TensorClass, type Tensor } from "../core/tensor.js";
 import { checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { record } from "../autograd/record.js";
 import { rawPart } from "./complex-engine.js";
-import { complex, viewAsComplex, viewAsReal } from "./complex-views.js";
+import { complex } from "./complex-views.js";
+import { throughRealView } from "./complex-parts.js";
 import { applyInPlace } from "./inplace.js";
 import { fromArray } from "./engine.js";
 import { realOf } from "../core/dtype.js";
@@ -15,7 +16,7 @@ import { realOf } from "../core/dtype.js";
 /** z with its imaginary parts negated (autograd through the real view). */
 function conjugated(z: Tensor): Tensor {
   const signs = fromArray(new Float64Array([1, -1]), [2], realOf(z.dtype));
-  return viewAsComplex(viewAsReal(z).mul(signs));
+  return throughRealView(z, (r) => r.mul(signs));
 }
 
 /** torch.conj(input): the complex conjugate (a new tensor); the input itself for a real tensor, as in PyTorch. */

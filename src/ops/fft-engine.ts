@@ -13,7 +13,7 @@ import { fftc2r, fftr2c } from "../backends/js/fft-real.js";
 import { emptyTensor } from "./engine.js";
 import { constantPad } from "../nn/functional/padding-ops.js";
 import { tensor } from "./creation.js";
-import { viewAsComplex, viewAsReal } from "./complex-views.js";
+import { throughRealView } from "./complex-parts.js";
 import { real } from "./conjugation.js";
 
 /** ATen's fft_norm_mode: no scaling, 1/√n, 1/n (n: the signal's element count). */
@@ -141,7 +141,7 @@ export function fftC2R(x: Tensor, dims: readonly number[], normalization: FftNor
 export function padComplexEnd(z: Tensor, dim: number, count: number): Tensor {
   const pad = new Array<number>(2 * (z.dim() - dim + 1)).fill(0);
   pad[pad.length - 1] = count;
-  return viewAsComplex(constantPad(viewAsReal(z), pad, 0));
+  return throughRealView(z, (r) => constantPad(r, pad, 0));
 }
 
 /**
@@ -171,5 +171,5 @@ function fftC2RBackward(g: Tensor, dims: readonly number[], normalization: FftNo
   // Broadcast along `last` of the real view [..., 2].
   const shape = [half, ...new Array<number>(gI.dim() - last).fill(1)];
   const w = tensor(weights, { dtype: realOf(gI.dtype) }).reshape(shape);
-  return viewAsComplex(viewAsReal(gI).mul(w));
+  return throughRealView(gI, (r) => r.mul(w));
 }

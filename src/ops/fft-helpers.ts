@@ -10,7 +10,7 @@ import { cat } from "./shape-join.js";
 import { roll } from "./shape-reorder.js";
 import { finishFactory } from "./factory-utils.js";
 import { noGrad } from "../autograd/grad-mode.js";
-import { viewAsComplex, viewAsReal } from "./complex-views.js";
+import { throughRealView } from "./complex-parts.js";
 
 type FreqOptions = { d?: number; dtype?: DTypeLike | null; device?: string | null; requiresGrad?: boolean; layout?: null; pinMemory?: boolean };
 const FACTORY_KW = ["dtype", "device", "requiresGrad", "layout", "pinMemory"];
@@ -56,7 +56,7 @@ function shift(op: string, input: Tensor, args: readonly unknown[], amount: (siz
   if (dims.length === 0) throw new Error("`shifts` required");
   const shifts = dims.map((d) => amount(input.shape[d]!));
   // A complex tensor rolls through its real view (the trailing pair dim stays in place).
-  if (input.isComplex()) return viewAsComplex(roll(viewAsReal(input), shifts, dims));
+  if (input.isComplex()) return throughRealView(input, (r) => roll(r, shifts, dims));
   return roll(input, shifts, dims);
 }
 

@@ -12,7 +12,7 @@ import { type Args, bindArgs, checkInt, checkTensor, describe } from "./args.js"
 import { castTo } from "./conversion.js";
 import { conj } from "./conjugation.js";
 import { type FftNormalization, fftC2C, fftC2R, fftR2C, padComplexEnd } from "./fft-engine.js";
-import { viewAsComplex, viewAsReal } from "./complex-views.js";
+import { throughRealView } from "./complex-parts.js";
 import { constantPad } from "../nn/functional/padding-ops.js";
 import { notImplementedOnDevice, onDevice } from "./device-hooks.js";
 
@@ -68,7 +68,7 @@ function resize(x: Tensor, dims: readonly number[], sizes: readonly number[]): T
   let out = x;
   dims.forEach((d, i) => {
     const want = sizes[i]!, have = out.shape[d]!;
-    if (want < have) out = out.isComplex() ? viewAsComplex(viewAsReal(out).narrow(d, 0, want)) : out.narrow(d, 0, want);
+    if (want < have) out = out.isComplex() ? throughRealView(out, (r) => r.narrow(d, 0, want)) : out.narrow(d, 0, want);
     else if (want > have) {
       if (out.isComplex()) out = padComplexEnd(out, d, want - have);
       else {

@@ -9,7 +9,8 @@ import { realOf, scalarTypeName } from "../core/dtype.js";
 import { type Args, type Method, bindArgs, checkBool, checkInt, checkTensor, describe, installMethods } from "./args.js";
 import { ones } from "./creation.js";
 import { fftC2C, fftC2R, fftR2C, type FftNormalization } from "./fft-engine.js";
-import { viewAsComplex, viewAsReal } from "./complex-views.js";
+import { viewAsReal } from "./complex-views.js";
+import { throughRealView } from "./complex-parts.js";
 import { constantPad } from "../nn/functional/padding-ops.js";
 import { pad as fPad, type PadMode } from "../nn/functional/padding.js";
 import { fold } from "../nn/functional/conv.js";
@@ -26,9 +27,12 @@ type IstftOptions = {
   normalized?: boolean; onesided?: boolean | null; length?: number | null; returnComplex?: boolean;
 };
 
-/** Applies a real op to a complex tensor's real view [..., 2] (which the op must keep last). */
-function throughRealView(z: Tensor, f: (r: Tensor) => Tensor): Tensor {
-  return viewAsComplex(f(viewAsReal(z)).contiguous());
+/**
+ * throughRealView with the real result made contiguous first: transposed/moved views become
+ * viewable as complex, and stft/istft hand on (and return) contiguous tensors.
+ */
+function contiguousThroughRealView(z: Tensor, f: (r: Tensor) => Tensor): Tensor {
+  return throughRealView(z, (r) => f(r).contiguous());
 }
 
 function optionalInt(op: string, name: string, v: unknown): number | null {
@@ -71,7 +75,7 @@ function fullWindow(window: Tensor | null, winLength: number, nFft: number, like
   const w = window ?? ones([winLength], { dtype: like.dtype.isComplex ? realOf(like.dtype) : like.dtype });
   if (winLength === nFft) return w;
   const left = Math.floor((nFft - winLength) / 2), right = nFft - winLength - left;
-  return w.isComplex() ? throughRealView(w, (r) => constantPad(r, [0, 0, left, right], 0)) : constantPad(w, [left, right], 0);
+  return w.isComplex() ? contiguousThroughRealView(w, (r) => constantPad(r, [0, 0, left, right], 0)) : constantPad(w, [left, right], 0);
 }
 
 /**
@@ -113,10 +117,10 @@ export function stft(input: Tensor, nFft: number, ...args: Args<[hopLength?: num
     };
     if (x.isComplex()) {
       // The pair dim goes in front as the batch of the [N, C, L] view.
-      x = throughRealView(x, (r) => padded(r.movedim(-1, 0), [2, signalDim === 1 ? 1 : x.shape[0]!]).movedim(0, -1));
+      x = contiguousThroughRealView(x, (r) => padded(r.movedim(-1, 0), [2, signalDim === 1 ? 1 : x.shape[0]!]).movedim(0, -1));
     } else x = padded(x, signalDim === 1 ? [1, 1] : [1, x.shape[0]!]);
   }
-  const batched = x.dim() === 1 ? (x.isComplex() ? throughRealView(x, (r) => r.unsqueeze(0)) : x.unsqueeze(0)) : x;
+  const batched = x.dim() === 1 ? (x.isComplex() ? contiguousThroughRealView(x, (r) => r.unsqueeze(0)) : x.unsqueeze(0)) : x;
   const length = batched.shape[1]!;
   const onesidedRepr = onesidedArg === null ? "None" : onesidedArg ? "1" : "0";
   const prefix = `stft(${typeRepr(x)}, n_fft=${nFft}, hop_length=${hop}, win_length=${winLength}, window=${window ? typeRepr(window, true) : "None"}, normalized=${normalized ? 1 : 0}, onesided=${onesidedRepr}, return_complex=${returnComplex ? 1 : 0}) : `;
@@ -133,12 +137,12 @@ export function stft(input: Tensor, nFft: number, ...args: Args<[hopLength?: num
   const mode: FftNormalization = normalized ? "by_root_n" : "none";
   // Frames [B, frames, n_fft] (a complex signal's through its real view [B, frames, 2, n_fft]).
   const frames = batched.isComplex()
-    ? throughRealView(batched, (r) => r.unfold(1, nFft, hop).movedim(2, 3))
+    ? contiguousThroughRealView(batched, (r) => r.unfold(1, nFft, hop).movedim(2, 3))
     : batched.unfold(1, nFft, hop);
   const windowed = w === null ? frames : frames.mul(w);
   const spectrum = windowed.isComplex() ? fftC2C(windowed, [2], mode, true) : fftR2C(windowed, [2], mode, onesided);
-  let out = throughRealView(spectrum, (r) => r.transpose(1, 2));
-  if (signalDim === 1) out = throughRealView(out, (r) => r.squeeze(0));
+  let out = contiguousThroughRealView(spectrum, (r) => r.transpose(1, 2));
+  if (signalDim === 1) out = contiguousThroughRealView(out, (r) => r.squeeze(0));
   return returnComplex === false ? viewAsReal(out) : out;
 }
 
@@ -185,7 +189,7 @@ export function istft(input: Tensor, nFft: number, ...args: Args<[hopLength?: nu
 
   const w = fullWindow(window, winLength, nFft, input) ?? ones([nFft], { dtype: realOf(input.dtype) });
   // [(B,) freq, frames] → [B, frames, freq]
-  const frames = throughRealView(input, (r) => (inputDim === 2 ? r.unsqueeze(0) : r).transpose(1, 2));
+  const frames = contiguousThroughRealView(input, (r) => (inputDim === 2 ? r.unsqueeze(0) : r).transpose(1, 2));
   const batch = frames.shape[0]!;
   const mode: FftNormalization = normalized ? "by_root_n" : "by_n";
   // Overlap-add of [rows, frames, n_fft] into [rows, expectedLength] (F.fold with a 1 × n_fft kernel).
@@ -196,15 +200,15 @@ export function istft(input: Tensor, nFft: number, ...args: Args<[hopLength?: nu
   const overlapAdd = (t: Tensor): Tensor => {
     if (!t.isComplex()) return overlapAddReal(t);
     const rows = t.shape[0]!;
-    const parts = viewAsReal(t).movedim(-1, 1).reshape([2 * rows, nFrames, nFft]);
-    return viewAsComplex(overlapAddReal(parts).reshape([rows, 2, expectedLength]).movedim(1, -1).contiguous());
+    return contiguousThroughRealView(t, (r) =>
+      overlapAddReal(r.movedim(-1, 1).reshape([2 * rows, nFrames, nFft])).reshape([rows, 2, expectedLength]).movedim(1, -1));
   };
   let y: Tensor;
   if (returnComplex) {
     y = overlapAdd(fftC2C(frames, [2], mode, false).mul(w));
   } else {
     if (w.isComplex()) throw new Error("Complex windows are incompatible with return_complex=False");
-    const half = onesided ? frames : throughRealView(frames, (r) => r.narrow(2, 0, Math.floor(nFft / 2) + 1));
+    const half = onesided ? frames : contiguousThroughRealView(frames, (r) => r.narrow(2, 0, Math.floor(nFft / 2) + 1));
     y = overlapAdd(fftC2R(half, [2], mode, nFft).mul(w));
   }
   const envelope = overlapAdd(w.mul(w).reshape([1, 1, nFft]).expand([1, nFrames, nFft]));
@@ -212,18 +216,18 @@ export function istft(input: Tensor, nFft: number, ...args: Args<[hopLength?: nu
   const start = center ? nFft >> 1 : 0;
   const end = lengthArg !== null ? start + lengthArg : center ? expectedLength - (nFft >> 1) : expectedLength;
   const stop = Math.min(end, expectedLength);
-  const take = (t: Tensor): Tensor => (t.isComplex() ? throughRealView(t, (r) => r.narrow(1, start, Math.max(stop - start, 0))) : t.narrow(1, start, Math.max(stop - start, 0)));
+  const take = (t: Tensor): Tensor => (t.isComplex() ? contiguousThroughRealView(t, (r) => r.narrow(1, start, Math.max(stop - start, 0))) : t.narrow(1, start, Math.max(stop - start, 0)));
   y = take(y);
   const env = take(envelope);
   const magnitude = env.isComplex() ? viewAsReal(env).square().sum(-1).sqrt() : env.abs();
   const lowest = env.numel() === 0 ? Infinity : (magnitude.min().item() as number);
   if (lowest < 1e-11) throw new Error(`${prefix}window overlap add min: ${lowest}`);
-  y = y.isComplex() && !env.isComplex() ? throughRealView(y, (r) => r.div(env.unsqueeze(-1))) : y.div(env);
-  if (inputDim === 2) y = y.isComplex() ? throughRealView(y, (r) => r.squeeze(0)) : y.squeeze(0);
+  y = y.isComplex() && !env.isComplex() ? contiguousThroughRealView(y, (r) => r.div(env.unsqueeze(-1))) : y.div(env);
+  if (inputDim === 2) y = y.isComplex() ? contiguousThroughRealView(y, (r) => r.squeeze(0)) : y.squeeze(0);
   if (end > expectedLength) {
     warnOnce("The length of signal is shorter than the length parameter. Result is being padded with zeros in the tail. Please check your center and hop_length settings.");
     const missing = end - expectedLength;
-    y = y.isComplex() ? throughRealView(y, (r) => constantPad(r, [0, 0, 0, missing], 0)) : constantPad(y, [0, missing], 0);
+    y = y.isComplex() ? contiguousThroughRealView(y, (r) => constantPad(r, [0, 0, 0, missing], 0)) : constantPad(y, [0, missing], 0);
   }
   return y;
 }

@@ -1,7 +1,9 @@
 // Comparing results with values recorded from PyTorch: nested lists of numbers (tolist()) within a
-// relative tolerance, NaN where PyTorch gave NaN; and errors by PyTorch's message.
+// relative tolerance, NaN where PyTorch gave NaN; recorded tensors (shape, dtype, flat values) and
+// the weighted-loss gradient check of the linalg fixtures; and errors by PyTorch's message.
 
 import assert from "node:assert/strict";
+import * as torch from "../../src/index.js";
 
 /** actual ≈ expected, element by element through nested arrays (other values compared exactly). */
 export function closeNested(actual: unknown, expected: unknown, tol = 1e-12, path = ""): void {
@@ -22,4 +24,37 @@ export function closeNested(actual: unknown, expected: unknown, tol = 1e-12, pat
 /** f throws `msg` (alone, or after an "op: " prefix). */
 export function throwsMsg(f: () => unknown, msg: string): void {
   assert.throws(f, (e: Error) => e.message === msg || e.message.endsWith(": " + msg), `expected error ${msg}`);
+}
+
+/** A tensor as the fixture scripts record it: shape, dtype name, values flat (infinities and NaN as strings). */
+export interface RecordedTensor { shape: number[]; data: (number | "inf" | "-inf" | "nan")[]; dtype: string }
+
+const recordedNumber = (v: number | string): number => (v === "inf" ? Infinity : v === "-inf" ? -Infinity : v === "nan" ? NaN : (v as number));
+
+/** The recorded tensor, in its recorded dtype. */
+export function recordedTensor(r: RecordedTensor): torch.Tensor {
+  return torch.tensor(r.data.map(recordedNumber), { dtype: r.dtype as torch.DTypeName }).reshape(r.shape);
+}
+
+/** Same shape and dtype, and |actual - expected| <= tol (1 + |expected|) elementwise; NaN and infinities exactly. */
+export function closeToRecorded(actual: torch.Tensor, expected: RecordedTensor, tol: number, what: string): void {
+  assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
+  assert.equal(actual.dtype.name, expected.dtype, `${what}: dtype`);
+  const a = actual.reshape(-1).tolist() as number[];
+  for (let i = 0; i < a.length; i++) {
+    const e = recordedNumber(expected.data[i]!);
+    const ok = Number.isFinite(e) ? Math.abs(a[i]! - e) <= tol * (1 + Math.abs(e)) : Object.is(a[i], e);
+    if (!ok) assert.fail(`${what}: element ${i}: got ${a[i]}, expected ${e}`);
+  }
+}
+
+/** What a fixture recorded of a backward pass: the loss sum_k sum(outputs[k] * weights[k]), its value and its gradients by input. */
+export interface RecordedBackward { name: string; weights: RecordedTensor[]; value: number; grads: RecordedTensor[] }
+
+/** The loss over `outputs` (one per recorded weight) equals PyTorch's, and so do its gradients with respect to `inputs`. */
+export function checkRecordedBackward(c: RecordedBackward, outputs: readonly torch.Tensor[], inputs: torch.Tensor[]): void {
+  const loss = c.weights.map((w, i) => outputs[i]!.mul(recordedTensor(w)).sum()).reduce((a, b) => a.add(b));
+  assert.ok(Math.abs(Number(loss.item()) - c.value) <= 1e-9 * (1 + Math.abs(c.value)), `${c.name}: loss ${loss.item()} vs ${c.value}`);
+  const grads = torch.autograd.grad([loss], inputs, { allowUnused: true });
+  grads.forEach((g, i) => closeToRecorded(g ?? torch.zerosLike(inputs[i]!), c.grads[i]!, 1e-8, `${c.name}: grad ${i}`));
 }

@@ -11,7 +11,7 @@
 // unfold and fold are each other's adjoints in the same way.
 
 import { Tensor } from "../../core/tensor.js";
-import { type DType, bfloat16, float16, float32, float64, scalarTypeName } from "../../core/dtype.js";
+import { type DType, bfloat16, cppTypeName, float16, float32, float64, scalarTypeName } from "../../core/dtype.js";
 import { record } from "../../autograd/record.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { type Args, bindArgs, describe, isOptionsObject, rebind } from "../../ops/args.js";
@@ -29,12 +29,6 @@ import { fromParts, parts } from "../../ops/complex-parts.js";
 export type IntOrTuple = number | number[];
 
 // ---- tensors ↔ kernels ------------------------------------------------------------------------
-
-const C_TYPE_NAMES: Record<string, string> = {
-  float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char",
-  uint8: "unsigned char", int16: "short", int32: "int", int64: "long", bool: "bool",
-  complex64: "c10::complex<float>", complex128: "c10::complex<double>",
-};
 
 /** The dtype kernels compute in: float64 stays, 16-bit floats run in float32, integers in float64 (exact). */
 function computeDtype(d: DType): DType {
@@ -155,7 +149,7 @@ function batchify(op: string, x: Tensor, k: number): { x: Tensor; unbatched: boo
 function checkDtypes(op: string, x: Tensor, w: Tensor, bias: Tensor | null): void {
   if (w.dtype !== x.dtype) throw new Error(`expected scalar type ${scalarTypeName(x.dtype)} but found ${scalarTypeName(w.dtype)}`);
   if (bias && bias.dtype !== x.dtype) {
-    throw new Error(`Input type (${C_TYPE_NAMES[x.dtype.name]}) and bias type (${C_TYPE_NAMES[bias.dtype.name]}) should be the same`);
+    throw new Error(`Input type (${cppTypeName(x.dtype)}) and bias type (${cppTypeName(bias.dtype)}) should be the same`);
   }
   if (x.dtype.name === "bool") throw new Error(`"slow_conv${op.match(/\d/)![0]}d_cpu" not implemented for 'Bool'`);
 }
