@@ -20,18 +20,26 @@ import { context } from "./runtime.js";
 
 /** PyTorch's mixed-device error unless every tensor is on the GPU (0-d CPU tensors count as scalars). */
 export function checkDevices(op: string, ...vals: unknown[]): void {
+  // vals.flat() without the array it would make (this runs for every op on the device).
   let first: Tensor | null = null;
-  for (const v of vals.flat()) {
-    if (!(v instanceof Tensor)) continue;
-    if (!isGpuTensor(v) && v.dim() === 0) continue;
-    if (!first) { first = v; continue; }
-    if (v.device.type !== first.device.type) {
+  let firstOnGpu = false, anyOnGpu: Tensor | null = null;
+  const visit = (v: unknown): void => {
+    if (!(v instanceof Tensor)) return;
+    const onGpu = isGpuTensor(v);
+    if (onGpu && !anyOnGpu) anyOnGpu = v;
+    if (!onGpu && v.dim() === 0) return;
+    if (!first) { first = v; firstOnGpu = onGpu; return; }
+    if (onGpu !== firstOnGpu || v.device.type !== first.device.type) {
       throw new Error(`${op}: Expected all tensors to be on the same device, but found at least two devices, ${first.device} and ${v.device}!`);
     }
+  };
+  for (const v of vals) {
+    if (Array.isArray(v)) for (const e of v) visit(e);
+    else visit(v);
   }
-  if (first && !isGpuTensor(first)) {
-    const gpu = vals.flat().find((v) => isGpuTensor(v)) as Tensor | undefined;
-    if (gpu) throw new Error(`${op}: Expected all tensors to be on the same device, but found at least two devices, ${first.device} and ${gpu.device}!`);
+  const gpu = anyOnGpu as Tensor | null;
+  if (first !== null && !firstOnGpu && gpu) {
+    throw new Error(`${op}: Expected all tensors to be on the same device, but found at least two devices, ${(first as Tensor).device} and ${gpu.device}!`);
   }
 }
 
