@@ -47,6 +47,10 @@ test("factories: torch.tensor of Complex values, full, randn and rand draws", ()
   const g1 = new torch.Generator().manualSeed(1);
   close(flatReal(torch.rand([2], { dtype: torch.complex64, generator: g1 })), [0.7576, 0.2793, 0.4031, 0.7347]);
   assert.throws(() => torch.zeros([2]).fill_(c(0, 1) as unknown as number), /value cannot be converted to type float without overflow/);
+  // torch.eye(2, 3, dtype=torch.complex64): ones on the diagonal, imaginary parts 0.
+  const I = torch.eye(2, 3, { dtype: torch.complex64 });
+  assert.equal(I.dtype, torch.complex64);
+  assert.deepEqual(flatReal(I), [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]);
 });
 
 test("view_as_real / view_as_complex share memory; their errors", () => {
