@@ -1,4 +1,4 @@
-// Gradients of torch.logdet, linalg.qr, lu_factor(_ex), lu and lu_solve on complex128 input against
+// Gradients of torch.logdet, linalg.qr, lu_factor(_ex), lu, lu_solve and torch.lu_unpack on complex128 input against
 // PyTorch 1.13 (test/fixtures/linalg/complex-grad.json, made by fixtures/linalg/complex-grad.py), with
 // real, non-holomorphic losses; central differences through (re, im) for a few small cases; PyTorch's
 // refusals (qr's mode 'r' and complete tall matrices) in its words.
@@ -71,6 +71,7 @@ for (const left of [true, false]) for (const adjoint of [false, true]) {
     return L.luSolve(f.LU, f.pivots, b, { left, adjoint });
   });
 }
+against("lu_unpack_wide", "LuUnpackBackward0", (a) => { const f = L.luFactor(a); const r = torch.luUnpack(f.LU, f.pivots); return [r.L, r.U]; });
 against("lu_solve_broadcast", "LinalgLuSolveBackward0", (a, b) => { const f = L.luFactor(a); return L.luSolve(f.LU, f.pivots, b); });
 
 /** f on complex matrices, checked by central differences through the real and imaginary parts. */
