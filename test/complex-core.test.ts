@@ -47,6 +47,10 @@ test("factories: torch.tensor of Complex values, full, randn and rand draws", ()
   const g1 = new torch.Generator().manualSeed(1);
   close(flatReal(torch.rand([2], { dtype: torch.complex64, generator: g1 })), [0.7576, 0.2793, 0.4031, 0.7347]);
   assert.throws(() => torch.zeros([2]).fill_(c(0, 1) as unknown as number), /value cannot be converted to type float without overflow/);
+  // torch.eye(2, 3, dtype=torch.complex64): ones on the diagonal, imaginary parts 0.
+  const I = torch.eye(2, 3, { dtype: torch.complex64 });
+  assert.equal(I.dtype, torch.complex64);
+  assert.deepEqual(flatReal(I), [1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0]);
 });
 
 test("view_as_real / view_as_complex share memory; their errors", () => {
@@ -181,4 +185,21 @@ test("lerp (both of PyTorch's forms), addcmul, addcdiv on complex tensors", () =
   close(flatReal(torch.lerp(a, b, 0.75)), [2.5, -0.25, 1.25, 1.625]);
   close(flatReal(torch.addcmul(a, b, b, { value: 0.5 })), [5, -1, -1, 4.5]);
   close(flatReal(torch.addcdiv(a, b, a, { value: 2 })), [1.4, -0.8, -2.6, -4.3]);
+});
+
+test("F.softMarginLoss on complex input: 1.13's log(1 + exp(-y x)) in the input's dtype; no autograd, as PyTorch", () => {
+  const F = torch.nn.functional;
+  const x = torch.tensor([c(0.5, 0.1), c(-1, 2), c(3, -1)]), y = torch.tensor([c(1, 0.5), c(-1, 0), c(0.3, 0.2)]);
+  close(flatReal(F.softMarginLoss(x, y, { reduction: "none" })), [0.4786, -0.1359, -0.0937, 0.3762, 0.2789, -0.0745]);
+  close(flatReal(F.softMarginLoss(x, y)), [0.2213, 0.0553]);
+  close(flatReal(F.softMarginLoss(x, y, { reduction: "sum" })), [0.6638, 0.1658]);
+  assert.equal(F.softMarginLoss(x, y.to(torch.complex128)).dtype, torch.complex64);
+  assert.equal(F.softMarginLoss(x.to(torch.complex128), y).dtype, torch.complex128);
+  // exp overflows to inf: log(inf) keeps the angle (1.13's kernel has no complex log1p).
+  const big = flatReal(F.softMarginLoss(torch.tensor([c(100, 1), c(-100, 3)]), torch.tensor([c(-1, 0), c(1, 0)]), { reduction: "none" }));
+  assert.equal(big[0], Infinity);
+  close([big[1]!, big[3]!], [0.7854, -2.3562]);
+  assert.throws(() => F.softMarginLoss(torch.tensor([0.5, 1, -2]), y), /^Error: result type ComplexFloat can't be cast to the desired output type Float$/);
+  assert.throws(() => F.softMarginLoss(x.clone().requiresGrad_(), y), /^Error: soft_margin_loss does not support automatic differentiation for outputs with complex dtype.$/);
+  torch.noGrad(() => assert.equal(F.softMarginLoss(x.clone().requiresGrad_(), y).dtype, torch.complex64));
 });

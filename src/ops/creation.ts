@@ -328,6 +328,12 @@ export function eye(n: number, m?: number | (FactoryOptions & OutOption), option
   const onDevice = deviceFactory("eye", [n, cols], opts.dtype ? toDType(opts.dtype) : getDefaultDtype(), { eye: true }, opts.device, opts.requiresGrad);
   if (onDevice) return onDevice;
   const t = zeros([n, cols], opts.dtype ? { dtype: opts.dtype } : {});
+  if (t.dtype.isComplex) {
+    // The real parts of the diagonal's (re, im) pairs.
+    const pairs = (t.storage as ComplexStorage).pairs;
+    for (let i = 0; i < Math.min(n, cols); i++) pairs[2 * (i * cols + i)] = 1;
+    return finishFactory(t, opts as Record<string, unknown>);
+  }
   const d = t.storage.data as unknown as (number | bigint)[];
   const one = encoder(t.dtype)(1);
   for (let i = 0; i < Math.min(n, cols); i++) d[i * cols + i] = one;

@@ -1,12 +1,11 @@
 // Plumbing of torch.linalg on complex64/complex128 input (not public API): batches of complex
 // matrices as interleaved (re, im) arrays for the kernels in backends/js/linalg-complex*.ts,
-// complex results wrapped back into tensors, and the gradient refusal of the complex paths.
+// complex results wrapped back into tensors.
 
 import { Tensor } from "../core/tensor.js";
 import { ComplexStorage, type ComplexPairs } from "../core/storage.js";
 import { type DType, float32, realOf } from "../core/dtype.js";
 import { numel } from "../core/shape.js";
-import { record } from "../autograd/record.js";
 import { toNumbers } from "./engine.js";
 import { rawRealView } from "./complex-engine.js";
 import { notImplementedOnDevice, onDevice } from "./device-hooks.js";
@@ -36,11 +35,4 @@ export function allocPairs(dtype: DType, n: number): ComplexPairs {
 /** A contiguous complex tensor over an interleaved array (no copy). */
 export function wrapComplex(pairs: ComplexPairs, shape: readonly number[], dtype: DType): Tensor {
   return new Tensor(new ComplexStorage(pairs, dtype), shape.slice());
-}
-
-/** Records the op's node with a backward that refuses: that complex gradient is not written yet. */
-export function refuseComplexGrad<T extends Tensor | Tensor[]>(node: string, api: string, inputs: readonly Tensor[], outputs: T): T {
-  return record(node, inputs, outputs, () => {
-    throw new Error(`${api}: the derivative for complex input is not implemented in torch-ts yet (${node})`);
-  });
 }

@@ -1,8 +1,9 @@
 // The complex64/complex128 paths of torch.linalg (not public API): linalg.ts checks the
 // arguments as for real input, then hands a complex input here. Values follow LAPACK's complex
 // routines (kernels: backends/js/linalg-complex*.ts). Gradients: PyTorch's formulas (the real
-// ones with conjugate transposes) for det, inv, solve, solve_triangular and cholesky; the other
-// nodes refuse for now (refuseComplexGrad).
+// ones with conjugate transposes) for det, slogdet, inv, solve, solve_triangular, cholesky, eigh and
+// svd here; logdet, qr and the LU family compute values here and record the one backward their
+// public op shares with real input (linalg-functions.ts, linalg.ts, linalg-lu.ts).
 
 
 import { adjoint as adj } from "./view.js";
@@ -24,7 +25,7 @@ import { allocLike, broadcastBatch, diagEmbed, pinvBackward, tril, triu, wrap, w
 import { complex as fromRealImag } from "./complex-views.js";
 import { imag as imagPart } from "./conjugation.js";
 import type { FloatArray } from "../backends/js/linalg.js";
-import { allocPairs, complexMatricesOf, refuseComplexGrad, wrapComplex } from "./linalg-complex-engine.js";
+import { allocPairs, complexMatricesOf, wrapComplex } from "./linalg-complex-engine.js";
 
 /** det of each matrix (complex). */
 export function complexDet(A: Tensor): Tensor {
@@ -51,7 +52,7 @@ export function complexSlogdet(api: string, A: Tensor): [Tensor, Tensor] {
   }, [A, S]);
 }
 
-/** torch.logdet of complex matrices: log det = log|det| + i angle(det); -inf + nan j for a singular one, as PyTorch. */
+/** torch.logdet's values on complex matrices: log det = log|det| + i angle(det); -inf + nan j for a singular one, as PyTorch (no node: logdet records it). */
 export function complexLogdet(A: Tensor): Tensor {
   const M = complexMatricesOf("logdet", A);
   const sign = new Float64Array(2 * M.batch);
@@ -63,7 +64,7 @@ export function complexLogdet(A: Tensor): Tensor {
     out[2 * b] = log[b]!;
     out[2 * b + 1] = sr === 0 && si === 0 ? NaN : Math.atan2(si, sr);
   }
-  return refuseComplexGrad("LogdetBackward0", "logdet", [A], wrapComplex(out, M.batchShape, A.dtype));
+  return wrapComplex(out, M.batchShape, A.dtype);
 }
 
 /** The inverse and zgetrf's infos (A X = I, factored as PyTorch hands A to LAPACK). */
@@ -227,7 +228,7 @@ export function complexLuFactor(A: Tensor): { LU: Tensor; pivots: Tensor; infos:
 
 /**
  * lu_solve on complex factors (arguments checked): A X = B, Aᴴ X = B, X A = B (Aᵀ Xᵀ = Bᵀ) or
- * X Aᴴ = B (A conj(Xᵀ) = conj(Bᵀ)).
+ * X Aᴴ = B (A conj(Xᵀ) = conj(Bᵀ)). No node: linalg.lu_solve records the backward of real and complex factors.
  */
 export function complexLuSolve(LU: Tensor, pivots: Tensor, B: Tensor, left: boolean, adjoint: boolean): Tensor {
   const api = "linalg.lu_solve";
@@ -243,10 +244,10 @@ export function complexLuSolve(LU: Tensor, pivots: Tensor, B: Tensor, left: bool
   C.complexLuSolve(ML.data, toNumbers(pivb) as Int32Array, MB.data, n, MB.cols, MB.batch, out, trans);
   let X = wrapComplex(out, Bb.shape, LU.dtype);
   if (!left) X = conjugated ? X.conj().mT : X.mT;
-  return refuseComplexGrad("LinalgLuSolveBackward0", api, [LU, B], X);
+  return X;
 }
 
-/** (Q, R) of complex matrices (Householder, R's diagonal real as zgeqrf's); mode "r": an empty Q. */
+/** (Q, R) of complex matrices (Householder, R's diagonal real as zgeqrf's); mode "r": an empty Q. No node: linalg.qr records the one backward of real and complex input. */
 export function complexQr(A: Tensor, mode: QrMode): [Tensor, Tensor] {
   const M = complexMatricesOf("linalg.qr", A);
   const shapes = qrShapes(M.rows, M.cols, mode);
@@ -254,7 +255,7 @@ export function complexQr(A: Tensor, mode: QrMode): [Tensor, Tensor] {
   const r = allocPairs(A.dtype, M.batch * shapes.r[0] * shapes.r[1]);
   qrKernel(M.data, M.rows, M.cols, M.batch, mode, q, r);
   const Q = q ? wrapComplex(q, [...M.batchShape, ...shapes.q], A.dtype) : wrapComplex(allocPairs(A.dtype, 0), [0], A.dtype);
-  return refuseComplexGrad("LinalgQrBackward0", "linalg.qr", [A], [Q, wrapComplex(r, [...M.batchShape, ...shapes.r], A.dtype)]) as [Tensor, Tensor];
+  return [Q, wrapComplex(r, [...M.batchShape, ...shapes.r], A.dtype)];
 }
 
 /** Eigenvalues (real, ascending) and, when asked, eigenvectors of Hermitian matrices (zheevd's normalisation). */

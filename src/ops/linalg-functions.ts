@@ -37,10 +37,11 @@ export function slogdet(input: Tensor, options?: OutPairOption): NamedTuple<"sig
 export function logdet(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("logdet", arguments, 1); else if (isOptionsObject(input)) return rebind(logdet, "logdet", arguments, ["input"], 1, []);
   checkTensor("logdet", "input", input);
-  if (input.dtype.isComplex) return complexLogdet(input);
-  // Computed from slogdet without recording it: logdet has its own backward (g · A^{-T}).
+  // Computed from slogdet without recording it: logdet has its own backward, g · A⁻ᴴ (A⁻ᵀ for real A;
+  // for complex A what PyTorch's log(sign) + logabsdet gives through slogdet's complex rule).
+  const backward = ([g]: (Tensor | null)[]): Tensor[] => [g!.unsqueeze(-1).unsqueeze(-1).mul(linalg.invEx(input).inverse.mH)];
+  if (input.dtype.isComplex) return record("LogdetBackward0", [input], complexLogdet(input.detach()), backward, [input]);
   const [sign, logabs] = linalg.slogdet(input.detach());
-  const backward = ([g]: (Tensor | null)[]): Tensor[] => [g!.unsqueeze(-1).unsqueeze(-1).mul(linalg.invEx(input).inverse.mT)];
   if (onDevice(input)) {
     // -inf already for a singular matrix (sign 0); NaN for a negative determinant.
     return record("LogdetBackward0", [input], logabs!.maskedFill(sign!.lt(0), Number.NaN), backward, [input]);

@@ -17,7 +17,6 @@ import {
   checkLuMatrix, luBackward, luFactorBackward, luFactorValues, luInfoTensor, permutationFromPivots, unpackFactors,
 } from "./lu-engine.js";
 import { float32, float64 } from "../core/dtype.js";
-import { refuseComplexGrad } from "./linalg-complex-engine.js";
 import { complexLuSolve } from "./linalg-complex.js";
 
 interface PivotOption { pivot?: boolean }
@@ -25,8 +24,7 @@ interface PivotOption { pivot?: boolean }
 /** The factorization with its node (LinalgLuFactorExBackward0 on LU; pivots and info have no gradient). */
 function luFactorRecorded(api: string, A: Tensor, pivot: boolean): { LU: Tensor; pivots: Tensor; info: Tensor; infos: Int32Array | Tensor } {
   const { LU, pivots, infos } = luFactorValues(api, A, pivot);
-  if (A.dtype.isComplex) refuseComplexGrad("LinalgLuFactorExBackward0", api, [A], LU);
-  else record("LinalgLuFactorExBackward0", [A], LU, ([g]) => [luFactorBackward(g!, LU, pivots)], [LU, pivots]);
+  record("LinalgLuFactorExBackward0", [A], LU, ([g]) => [luFactorBackward(g!, LU, pivots)], [LU, pivots]);
   return { LU, pivots, info: luInfoTensor(infos, A.shape.slice(0, -2)), infos };
 }
 
@@ -64,8 +62,7 @@ export function lu(A: Tensor, ...args: Args<[], PivotOption>): NamedTuple<"P" | 
   const { L, U } = unpackFactors(LU);
   // One node for L and U (LinalgLuBackward0), as PyTorch; P has no gradient.
   const nodeOutputs = [L.detach(), U.detach()];
-  if (A.dtype.isComplex) refuseComplexGrad("LinalgLuBackward0", api, [A], nodeOutputs);
-  else record("LinalgLuBackward0", [A], nodeOutputs, ([gL, gU]) => [luBackward(gL!, gU!, P, nodeOutputs[0]!, nodeOutputs[1]!)], nodeOutputs);
+  record("LinalgLuBackward0", [A], nodeOutputs, ([gL, gU]) => [luBackward(gL!, gU!, P, nodeOutputs[0]!, nodeOutputs[1]!)], nodeOutputs);
   return namedTuple(["P", "L", "U"], [P, nodeOutputs[0]!, nodeOutputs[1]!]);
 }
 
@@ -85,7 +82,6 @@ export function luSolve(LU: Tensor, pivots: Tensor, B: Tensor, ...args: Args<[],
   const left = (a.left as boolean | undefined) ?? true;
   const adjoint = (a.adjoint as boolean | undefined) ?? false;
   checkLuSolveArgs(LU, pivots, B, left);
-  if (LU.dtype.isComplex) return complexLuSolve(LU, pivots, B, left, adjoint);
   return luSolveCore(LU, pivots, B, left, adjoint);
 }
 
@@ -121,8 +117,29 @@ function checkLuSolveArgs(LU: Tensor, pivots: Tensor, B: Tensor, left: boolean):
   }
 }
 
-/** The solve (shapes checked), with LinalgLuSolveBackward0. */
+/**
+ * The solve (shapes checked), with LinalgLuSolveBackward0: one backward for real and complex
+ * factors (PyTorch's linalg_lu_solve rows: conjugate transposes, which are transposes on real input).
+ */
 function luSolveCore(LU: Tensor, pivots: Tensor, B: Tensor, left: boolean, adjoint: boolean): Tensor {
+  const X = LU.dtype.isComplex ? complexLuSolve(LU, pivots, B, left, adjoint) : realLuSolve(LU, pivots, B, left, adjoint);
+  return record("LinalgLuSolveBackward0", [LU, B], X, ([g]) => {
+    const n = LU.shape[LU.dim() - 1]!;
+    const gB = luSolveCore(LU, pivots, g!, left, !adjoint);
+    // The gradient of the matrix A = P L U, then pulled back to the packed factors.
+    let gA: Tensor;
+    if (left) gA = adjoint ? matmul(X, gB.mH).neg() : matmul(gB, X.mH).neg();
+    else gA = adjoint ? matmul(gB.mH, X).neg() : matmul(X.mH, gB).neg();
+    const P = permutationFromPivots("linalg.lu_solve", pivots, n, LU);
+    const { L, U } = unpackFactors(LU);
+    const PtgA = matmul(P.mT, gA);
+    const gLU = tril(matmul(PtgA, U.mH), -1).add(triu(matmul(L.mH, PtgA)));
+    return [sumToShape(gLU, LU.shape), sumToShape(gB, B.shape)];
+  }, [LU, pivots, X]);
+}
+
+/** X of a real solve, without a node. */
+function realLuSolve(LU: Tensor, pivots: Tensor, B: Tensor, left: boolean, adjoint: boolean): Tensor {
   // X A = B is Aᵀ Xᵀ = Bᵀ: a left solve with the other adjoint flag.
   const Bl = left ? B : B.mT;
   const adj = left ? adjoint : !adjoint;
@@ -140,18 +157,5 @@ function luSolveCore(LU: Tensor, pivots: Tensor, B: Tensor, left: boolean, adjoi
     K.luSolve(ML.data, toNumbers(pivb.contiguous()) as Int32Array, MB.data, n, MB.cols, MB.batch, out, adj);
     Xl = wrap(out, Bb.shape, LU.dtype);
   }
-  const X = left ? Xl : Xl.mT;
-  return record("LinalgLuSolveBackward0", [LU, B], X, ([g]) => {
-    const gB = luSolveCore(LU, pivots, g!, left, !adjoint);
-    // The gradient of the matrix A = P L U, then pulled back to the packed factors.
-    let gA: Tensor;
-    if (left) gA = adjoint ? matmul(X, gB.mT).neg() : matmul(gB, X.mT).neg();
-    else gA = adjoint ? matmul(gB.mT, X).neg() : matmul(X.mT, gB).neg();
-    const P = permutationFromPivots("linalg.lu_solve", pivots, n, LU);
-    const { L, U } = unpackFactors(LU);
-    const PtgA = matmul(P.mT, gA);
-    const gLU = tril(matmul(PtgA, U.mT), -1).add(triu(matmul(L.mT, PtgA)));
-    return [sumToShape(gLU, LU.shape), sumToShape(gB, B.shape)];
-  }, [LU, pivots, X]);
+  return left ? Xl : Xl.mT;
 }
-

@@ -20,7 +20,7 @@ import {
   diagEmbed, identity, matricesOf, namedTuple, pinvBackward, tril, triu, wrap, wrapInt32,
 } from "./linalg-engine.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
-import { zeros } from "./creation.js";
+import { eye, zeros } from "./creation.js";
 import { isFilledZeroGrad } from "../autograd/node.js";
 import * as CX from "./linalg-complex.js";
 import { viewAsReal } from "./complex-views.js";
@@ -435,8 +435,7 @@ export function qr(A: Tensor, ...args: Args<[mode?: QrMode], { mode?: QrMode } &
   }
   checkIsMatrix(api, A);
   checkFloatOrComplex(api, A);
-  if (A.dtype.isComplex) return namedTuple(["Q", "R"], CX.complexQr(A, mode));
-  const [Q, R] = qrForward(api, A, mode);
+  const [Q, R] = A.dtype.isComplex ? CX.complexQr(A, mode) : qrForward(api, A, mode);
   const m = A.shape[A.dim() - 2]!;
   const n = A.shape[A.dim() - 1]!;
   record("LinalgQrBackward0", [A], [Q, R], ([gQ, gR]) => [qrBackward(gQ!, gR!, Q, R, mode, m, n)], [Q, R]);
@@ -457,35 +456,29 @@ function qrForward(api: string, A: Tensor, mode: QrMode): [Tensor, Tensor] {
   return [Q, wrap(rData, [...M.batchShape, ...shapes.r], A.dtype)];
 }
 
+/**
+ * PyTorch's linalg_qr_backward, real or complex (conjugate transposes), with M = gR Rᴴ - Qᴴ gQ:
+ * m >= n: gA = (gQ + Q herm(triu(M))) R⁻ᴴ, herm(X) = X + Xᴴ with its (real) diagonal halved;
+ * m < n: gA = [Q skew(-M) R₁⁻ᴴ | 0] + Q gR, skew(X) = tril(X - Xᴴ) with its (imaginary) diagonal
+ * halved, R₁ = R's leading m×m block. Complex QR fixes R's diagonal real, hence those diagonals.
+ */
 function qrBackward(gQ: Tensor, gR: Tensor, Q: Tensor, R: Tensor, mode: QrMode, m: number, n: number): Tensor {
   if (mode === "r") {
     throw new Error("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please use linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr.");
   }
   if (mode === "complete" && m > n) throw new Error("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.");
-  if (m >= n) return qrBackwardTall(gQ, gR, Q, R);
-  // A = [X | Y] with X m×m: X = Q U, Y = Q V where R = [U | V].
-  const U = R.narrow(-1, 0, m);
-  const V = R.narrow(-1, m, n - m);
-  const gU = gR.narrow(-1, 0, m);
-  const gV = gR.narrow(-1, m, n - m);
-  const Y = matmul(Q, V);
-  const gX = qrBackwardTall(gQ.add(matmul(Y, gV.mT)), gU, Q, U);
-  const gY = matmul(Q, gV);
-  // [gX | gY] through selection matrices (differentiable, no concatenation needed).
-  const left = allocLike(Q.dtype, m * n);
-  const right = allocLike(Q.dtype, (n - m) * n);
-  for (let i = 0; i < m; i++) left[i * n + i] = 1;
-  for (let i = 0; i < n - m; i++) right[i * n + m + i] = 1;
-  const onQ = (t: Tensor): Tensor => (onDevice(Q) ? t.to(Q.device) : t);
-  return matmul(gX, onQ(wrap(left, [m, n], Q.dtype))).add(matmul(gY, onQ(wrap(right, [n - m, n], Q.dtype))));
-}
-
-/** m >= n: gA = (gQ + Q copyltu(M)) R^{-T}, M = R gRᵀ - gQᵀ Q, copyltu(M) = tril(M) + tril(M, -1)ᵀ. */
-function qrBackwardTall(gQ: Tensor, gR: Tensor, Q: Tensor, R: Tensor): Tensor {
-  const M = matmul(R, gR.mT).sub(matmul(gQ.mT, Q));
-  const sym = tril(M).add(tril(M, -1).mT);
-  const B = gQ.add(matmul(Q, sym));
-  return solveTriangularCore(R.mT, B, false, false, false);
+  const M = matmul(gR, R.mH).sub(matmul(Q.mH, gQ));
+  // ½(X + Xᴴ) + ½(X₁ + X₁ᴴ), X₁ = X without its diagonal, halves just the diagonal (with no diag_embed).
+  const hermitianPart = (X: Tensor): Tensor => X.add(X.mH).mul(0.5);
+  if (m >= n) {
+    const inner = hermitianPart(triu(M)).add(hermitianPart(triu(M, 1)));
+    return solveTriangular(R.mH, gQ.add(matmul(Q, inner)), { upper: false, left: false });
+  }
+  const K = M.mH.sub(M);
+  const inner = tril(K).add(tril(K, -1)).mul(0.5);
+  const gA1 = solveTriangular(R.narrow(-1, 0, m).mH, matmul(Q, inner), { upper: false, left: false });
+  // [gA₁ | 0] through a selection matrix (differentiable, and on the device without a concatenation).
+  return matmul(gA1, eye(m, n, { dtype: Q.dtype, device: Q.device })).add(matmul(Q, gR));
 }
 
 // ---- symmetric eigendecomposition ------------------------------------------------------------

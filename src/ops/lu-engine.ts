@@ -97,34 +97,34 @@ export function unpackFactors(LU: Tensor): { L: Tensor; U: Tensor } {
 }
 
 /**
- * gA of A = P L U from gL [..., m, k] and gU [..., k, n] (PyTorch's linalg_lu_backward):
- * square: P L⁻ᵀ (tril₋₁(Lᵀ gL) + triu(gU Uᵀ)) U⁻ᵀ; wide (U = [U1 | U2]):
- * P L⁻ᵀ [(tril₋₁(Lᵀ gL - gU2 U2ᵀ) + triu(gU1 U1ᵀ)) U1⁻ᵀ | gU2]; tall (L = [L1; L2]):
- * P [L1⁻ᵀ (tril₋₁(L1ᵀ gL1) + triu(gU Uᵀ - L2ᵀ gL2)); gL2] U⁻ᵀ.
+ * gA of A = P L U from gL [..., m, k] and gU [..., k, n] (PyTorch's linalg_lu_backward; real or
+ * complex: conjugate transposes): square: P L⁻ᴴ (tril₋₁(Lᴴ gL) + triu(gU Uᴴ)) U⁻ᴴ; wide (U = [U1 | U2]):
+ * P L⁻ᴴ [(tril₋₁(Lᴴ gL - gU2 U2ᴴ) + triu(gU1 U1ᴴ)) U1⁻ᴴ | gU2]; tall (L = [L1; L2]):
+ * P [L1⁻ᴴ (tril₋₁(L1ᴴ gL1) + triu(gU Uᴴ - L2ᴴ gL2)); gL2] U⁻ᴴ.
  */
 export function luBackward(gL: Tensor, gU: Tensor, P: Tensor, L: Tensor, U: Tensor): Tensor {
   const m = L.shape[L.dim() - 2]!;
   const n = U.shape[U.dim() - 1]!;
-  const leftSolveLt = (L1: Tensor, X: Tensor): Tensor => solveTriangular(L1.mT, X, { upper: true, left: true, unitriangular: true });
-  const rightSolveUt = (X: Tensor, U1: Tensor): Tensor => solveTriangular(U1.mT, X, { upper: false, left: false });
+  const leftSolveLh = (L1: Tensor, X: Tensor): Tensor => solveTriangular(L1.mH, X, { upper: true, left: true, unitriangular: true });
+  const rightSolveUh = (X: Tensor, U1: Tensor): Tensor => solveTriangular(U1.mH, X, { upper: false, left: false });
   let gA: Tensor;
   if (m === n) {
-    const G = tril(matmul(L.mT, gL), -1).add(triu(matmul(gU, U.mT)));
-    gA = leftSolveLt(L, rightSolveUt(G, U));
+    const G = tril(matmul(L.mH, gL), -1).add(triu(matmul(gU, U.mH)));
+    gA = leftSolveLh(L, rightSolveUh(G, U));
   } else if (m < n) {
     const U1 = U.narrow(-1, 0, m);
     const U2 = U.narrow(-1, m, n - m);
     const gU1 = gU.narrow(-1, 0, m);
     const gU2 = gU.narrow(-1, m, n - m);
-    const G1 = tril(matmul(L.mT, gL).sub(matmul(gU2, U2.mT)), -1).add(triu(matmul(gU1, U1.mT)));
-    gA = leftSolveLt(L, cat([rightSolveUt(G1, U1), gU2], -1));
+    const G1 = tril(matmul(L.mH, gL).sub(matmul(gU2, U2.mH)), -1).add(triu(matmul(gU1, U1.mH)));
+    gA = leftSolveLh(L, cat([rightSolveUh(G1, U1), gU2], -1));
   } else {
     const L1 = L.narrow(-2, 0, n);
     const L2 = L.narrow(-2, n, m - n);
     const gL1 = gL.narrow(-2, 0, n);
     const gL2 = gL.narrow(-2, n, m - n);
-    const G = tril(matmul(L1.mT, gL1), -1).add(triu(matmul(gU, U.mT).sub(matmul(L2.mT, gL2))));
-    gA = rightSolveUt(cat([leftSolveLt(L1, G), gL2], -2), U);
+    const G = tril(matmul(L1.mH, gL1), -1).add(triu(matmul(gU, U.mH).sub(matmul(L2.mH, gL2))));
+    gA = rightSolveUh(cat([leftSolveLh(L1, G), gL2], -2), U);
   }
   return matmul(P, gA);
 }

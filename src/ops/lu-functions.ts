@@ -56,7 +56,7 @@ export function luUnpack(
   const P = a.unpackPivots === false ? empty() : permutationFromPivots(api, LU_pivots, m, LU_data);
   if (a.unpackData === false) return namedTuple(["P", "L", "U"], [P, empty(), empty()]);
   const { L, U } = unpackFactors(LU_data.detach());
-  if (!LU_data.dtype.isFloatingPoint) return namedTuple(["P", "L", "U"], [P, L, U]);
+  if (!LU_data.dtype.isFloatingPoint && !LU_data.dtype.isComplex) return namedTuple(["P", "L", "U"], [P, L, U]);
   record("LuUnpackBackward0", [LU_data], [L, U], ([gL, gU]) => [luUnpackBackward(gL!, gU!, m, n)], []);
   return namedTuple(["P", "L", "U"], [P, L, U]);
 }

@@ -11,6 +11,8 @@ import { minimum } from "../../ops/pointwise.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { kernelTypeName, notImplementedFor } from "../../ops/pointwise-util.js";
 import { logsigmoid } from "./activation.js";
+import { needsGrad } from "../../autograd/record.js";
+import { isGradEnabled } from "../../autograd/grad-mode.js";
 import { pairwiseDistance } from "./distance.js";
 import {
   type Reduction, boolArg, checkReduction, intArg, intValues, numberArg, optTensorArg, reduceLoss, reductionOf, sizesStr,
@@ -57,10 +59,16 @@ export function softMarginLoss(input: Tensor, target: Tensor, ...args: Args<Lega
   const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction"], [], 2);
   const x = tensorArg(op, "input", 1, input), t = tensorArg(op, "target", 2, target);
   const reduction = reductionOf(a);
-  const elems = x.neg().mul(t).exp().log1p();
+  const product = x.neg().mul(t);
   // PyTorch writes the elements into a tensor of the input's dtype.
-  if (!x.dtype.isFloatingPoint) throw new Error(`result type ${kernelTypeName(elems.dtype)} can't be cast to the desired output type ${kernelTypeName(x.dtype)}`);
-  return reduceLoss(elems, reduction);
+  if (!x.dtype.isFloatingPoint && !x.dtype.isComplex || product.dtype.isComplex && !x.dtype.isComplex) {
+    throw new Error(`result type ${kernelTypeName(product.dtype)} can't be cast to the desired output type ${kernelTypeName(x.dtype)}`);
+  }
+  if (!product.dtype.isComplex) return reduceLoss(product.exp().log1p(), reduction);
+  // Complex: log(1 + exp(-y x)) as 1.13's kernel computes it (it has no complex log1p), in the input's
+  // dtype; its derivative is not written for complex outputs.
+  if (isGradEnabled() && needsGrad(x, t)) throw new Error("soft_margin_loss does not support automatic differentiation for outputs with complex dtype.");
+  return reduceLoss(product.exp().add(1).log().to(x.dtype), reduction);
 }
 
 /** F.multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction='mean'). */

@@ -1,0 +1,111 @@
+// Gradients of torch.logdet, linalg.qr, lu_factor(_ex), lu, lu_solve and torch.lu_unpack on complex128 input against
+// PyTorch 1.13 (test/fixtures/linalg/complex-grad.json, made by fixtures/linalg/complex-grad.py), with
+// real, non-holomorphic losses; central differences through (re, im) for a few small cases; PyTorch's
+// refusals (qr's mode 'r' and complete tall matrices) in its words.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as torch from "../src/index.js";
+
+type Tensor = torch.Tensor;
+interface Recorded { shape: number[]; dtype: string; data?: number[]; re?: number[]; im?: number[] }
+interface GradCase { name: string; inputs: Recorded[]; weights: Recorded[]; loss: number; grads: Recorded[] }
+
+const cases = new Map((JSON.parse(readFileSync(new URL("./fixtures/linalg/complex-grad.json", import.meta.url), "utf8")) as GradCase[]).map((c) => [c.name, c]));
+const L = torch.linalg;
+
+function tensorOf(r: Recorded): Tensor {
+  if (r.data) return torch.tensor(r.data, { dtype: torch.float64 }).reshape(r.shape);
+  return torch.complex(torch.tensor(r.re!, { dtype: torch.float64 }), torch.tensor(r.im!, { dtype: torch.float64 })).reshape(r.shape);
+}
+
+function assertClose(actual: Tensor, expected: Recorded, what: string): void {
+  assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
+  assert.equal(actual.dtype.name, expected.dtype, `${what}: dtype`);
+  const a = torch.viewAsReal(actual.contiguous()).flatten().tolist() as number[];
+  const e = expected.re!.flatMap((re, i) => [re, expected.im![i]!]);
+  a.forEach((x, i) => assert.ok(Math.abs(x - e[i]!) <= 1e-9 * (1 + Math.abs(e[i]!)), `${what}[${i >> 1}] (${i % 2 ? "im" : "re"}): ${x} vs PyTorch's ${e[i]}`));
+}
+
+/** The fixture's loss: Σ over the outputs o of (|o|² · wAbs).sum() + (viewAsReal(o) · wParts).sum(). */
+function lossOf(outputs: Tensor[], weights: Tensor[]): Tensor {
+  return outputs
+    .map((o, i) => o.abs().pow(2).mul(weights[2 * i]!).sum().add(torch.viewAsReal(o.resolveConj()).mul(weights[2 * i + 1]!).sum()))
+    .reduce((s, t) => s.add(t));
+}
+
+function against(name: string, node: string, f: (...x: Tensor[]) => Tensor | Tensor[]): void {
+  test(`complex gradient of ${name} equals PyTorch 1.13's (${node})`, () => {
+    const ref = cases.get(name);
+    assert.ok(ref, `fixture case ${name}`);
+    const xs = ref.inputs.map((r) => tensorOf(r).requiresGrad_());
+    const r = f(...xs);
+    const outs = Array.isArray(r) ? r : [r];
+    assert.equal(outs[0]!.gradFn?.name(), node);
+    const loss = lossOf(outs, ref.weights.map(tensorOf));
+    assert.ok(Math.abs((loss.item() as number) - ref.loss) <= 1e-9 * (1 + Math.abs(ref.loss)), `${name}: loss ${loss.item()} vs ${ref.loss}`);
+    loss.backward();
+    xs.forEach((x, i) => assertClose(x.grad!, ref.grads[i]!, `${name}: gradient of input ${i}`));
+  });
+}
+
+against("logdet", "LogdetBackward0", (a) => torch.logdet(a));
+against("logdet_batch", "LogdetBackward0", (a) => torch.logdet(a));
+against("qr_reduced_tall", "LinalgQrBackward0", (a) => [...L.qr(a)]);
+against("qr_reduced_square_batch", "LinalgQrBackward0", (a) => [...L.qr(a)]);
+against("qr_reduced_wide", "LinalgQrBackward0", (a) => [...L.qr(a)]);
+against("qr_complete_wide_batch", "LinalgQrBackward0", (a) => [...L.qr(a, "complete")]);
+against("qr_complete_square", "LinalgQrBackward0", (a) => [...L.qr(a, "complete")]);
+against("qr_only_R_tall", "LinalgQrBackward0", (a) => L.qr(a).R);
+against("qr_only_Q_wide", "LinalgQrBackward0", (a) => L.qr(a).Q);
+against("lu_factor", "LinalgLuFactorExBackward0", (a) => L.luFactor(a).LU);
+against("lu_factor_wide_batch", "LinalgLuFactorExBackward0", (a) => L.luFactor(a).LU);
+against("lu_factor_tall", "LinalgLuFactorExBackward0", (a) => L.luFactorEx(a).LU);
+against("lu", "LinalgLuBackward0", (a) => { const r = L.lu(a); return [r.L, r.U]; });
+against("lu_tall_batch", "LinalgLuBackward0", (a) => { const r = L.lu(a); return [r.L, r.U]; });
+against("lu_wide", "LinalgLuBackward0", (a) => { const r = L.lu(a); return [r.L, r.U]; });
+against("lu_only_U", "LinalgLuBackward0", (a) => L.lu(a).U);
+for (const left of [true, false]) for (const adjoint of [false, true]) {
+  against(`lu_solve_l${Number(left)}_a${Number(adjoint)}`, "LinalgLuSolveBackward0", (a, b) => {
+    const f = L.luFactor(a);
+    return L.luSolve(f.LU, f.pivots, b, { left, adjoint });
+  });
+}
+against("lu_unpack_wide", "LuUnpackBackward0", (a) => { const f = L.luFactor(a); const r = torch.luUnpack(f.LU, f.pivots); return [r.L, r.U]; });
+against("lu_solve_broadcast", "LinalgLuSolveBackward0", (a, b) => { const f = L.luFactor(a); return L.luSolve(f.LU, f.pivots, b); });
+
+/** f on complex matrices, checked by central differences through the real and imaginary parts. */
+function gradcheckComplex(f: (z: Tensor) => Tensor, shape: number[]): void {
+  torch.manualSeed(3);
+  const re = torch.randn(shape, { dtype: torch.float64, requiresGrad: true });
+  const im = torch.randn(shape, { dtype: torch.float64, requiresGrad: true });
+  assert.ok(torch.autograd.gradcheck((x, y) => torch.viewAsReal(f(torch.complex(x!, y!)).resolveConj()), [re, im]));
+}
+
+test("complex gradients of qr, lu, lu_factor, lu_solve and logdet pass central differences", () => {
+  gradcheckComplex((z) => L.qr(z).Q, [3, 2]);
+  gradcheckComplex((z) => L.qr(z).R, [2, 3]);
+  gradcheckComplex((z) => L.lu(z).L, [3, 2]);
+  gradcheckComplex((z) => L.luFactor(z).LU, [2, 3]);
+  gradcheckComplex((z) => { const f = L.luFactor(z.narrow(-1, 0, 2)); return L.luSolve(f.LU, f.pivots, z.narrow(-1, 2, 1), { adjoint: true }); }, [2, 3]);
+  gradcheckComplex((z) => torch.logdet(z.add(torch.eye(2, { dtype: torch.complex128 }).mul(3))), [2, 2]);
+});
+
+test("complex logdet and lu_solve support double backward", () => {
+  torch.manualSeed(5);
+  const re = torch.randn([2, 2], { dtype: torch.float64, requiresGrad: true });
+  const im = torch.randn([2, 2], { dtype: torch.float64, requiresGrad: true });
+  const shift = torch.eye(2, { dtype: torch.complex128 }).mul(3);
+  assert.ok(torch.autograd.gradgradcheck((x, y) => torch.viewAsReal(torch.logdet(torch.complex(x!, y!).add(shift))), [re, im]));
+  assert.ok(torch.autograd.gradgradcheck((x, y) => {
+    const z = torch.complex(x!, y!);
+    const f = L.luFactor(z.add(shift));
+    return torch.viewAsReal(L.luSolve(f.LU, f.pivots, z, { left: false }));
+  }, [re, im]));
+});
+
+test("complex qr's backward refuses what PyTorch refuses, in its words", () => {
+  const A = tensorOf(cases.get("qr_reduced_tall")!.inputs[0]!).requiresGrad_();
+  assert.throws(() => L.qr(A, "r").R.abs().sum().backward(), /^Error: The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please use linalg.qr\(A, mode='reduced'\) if you are going to differentiate through linalg.qr.$/);
+  assert.throws(() => L.qr(A, "complete").Q.abs().sum().backward(), /^Error: The QR decomposition is not differentiable when mode='complete' and nrows > ncols.$/);
+});
