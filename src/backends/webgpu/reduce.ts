@@ -243,14 +243,14 @@ function reduceWgsl(a: RunArgs, layout: ParamStruct, wg: number, nk: number, nr:
   const step = a.withIndices
     ? `    let v = ${load};\n    if (better(acc, ia, v, r)) { acc = v; ia = r; }`
     : isExt
-      ? `    let v = ${load};\n    if (!(${nan("acc")}) && (${nan("v")} || v ${cmp} acc)) { acc = v; }`
+      ? `    acc = extreme(acc, ${load});`
       : `    let v = ${load};\n    acc = ${combine};`;
   const finish = (v: string): string => {
     const scaled = final && a.kind === "mean" ? `(${v}) * P.scale` : v;
     return convert(scaled, a.compute, final ? a.outDtype : a.compute);
   };
   const f16 = usesF16([a.x.dtype, a.outDtype]);
-  const helpers = [F32_BITS, isF ? WGSL_HELPERS.isnan : "", isExt && a.withIndices ? better : "", f16 ? `${ROUND_HALF.float16}\n${F16_HELPERS}` : ""].join("\n");
+  const helpers = [F32_BITS, isF ? WGSL_HELPERS.isnan : "", isExt ? (a.withIndices ? better : extreme) : "", f16 ? `${ROUND_HALF.float16}\n${F16_HELPERS}` : ""].join("\n");
   const enable = (f16 ? `${F16_ENABLE}\n` : "") + (sg ? `${SUBGROUPS_ENABLE}\n` : "");
   if (!a.perGroup) {
     return `${enable}alias T = ${T};
@@ -287,7 +287,6 @@ ${layout.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 ${decl.join("\n")}
 ${helpers}
-${isExt ? extreme : ""}
 ${subgroupScratch(r, wg)}
 @compute @workgroup_size(${wg})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) l: u32, ${SUBGROUP_BUILTINS}) {
@@ -311,7 +310,7 @@ ${subgroupTree(wg, r)}
   const merge = a.withIndices
     ? `      if (better(sv[l], si[l], sv[l + s], si[l + s])) { sv[l] = sv[l + s]; si[l] = si[l + s]; }`
     : isExt
-      ? `      let acc = sv[l]; let v = sv[l + s];\n      if (!(${nan("acc")}) && (${nan("v")} || v ${cmp} acc)) { sv[l] = v; }`
+      ? `      sv[l] = extreme(sv[l], sv[l + s]);`
       : `      let acc = sv[l]; let v = sv[l + s];\n      sv[l] = ${combine};`;
   return `${enable}alias T = ${T};
 ${layout.wgsl()}

@@ -48,7 +48,8 @@ export function subgroupScratch(r: SubgroupReduction, wg: number): string {
  * every invocation's `acc`: a subgroup reduction, one partial per subgroup in workgroup memory,
  * one barrier, then every subgroup combines the partials (lane i the partials i, i + ss, ...) and
  * reduces those: the same fixed order everywhere, and no second barrier to share the result.
- * Every invocation of the workgroup must reach it. A scratch array serves one tree per kernel: a
+ * Every invocation of the workgroup must reach it, with `l` (local_invocation_index) and the
+ * SUBGROUP_BUILTINS in scope. A scratch array serves one tree per kernel: a
  * second tree would overwrite partials that a slower subgroup may still be reading.
  */
 export function subgroupTree(wg: number, r: SubgroupReduction, acc = "acc"): string {
