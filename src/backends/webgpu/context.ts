@@ -6,6 +6,7 @@ import { onSafePoint } from "../../core/safe-point.js";
 import { BufferUsage } from "./gpu-types.js";
 import { type KernelTime, KernelProfiler } from "./kernel-profile.js";
 import { BufferPool, GpuBuffer } from "./pool.js";
+import type { SubgroupSupport } from "./subgroups.js";
 import type { ParamStruct } from "./wgsl.js";
 
 /** An environment variable where there is a `process` (Node), else undefined. */
@@ -39,6 +40,11 @@ function plainLimits(limits: GPUSupportedLimits): GPUSupportedLimits {
     }
   }
   return Object.freeze(out) as unknown as GPUSupportedLimits;
+}
+
+/** The largest workgroup the kernels use on a device: 256, or less where the device allows less. */
+export function kernelWorkgroupSize(limits: GPUSupportedLimits): number {
+  return Math.min(256, limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
 }
 
 export interface AdapterDescription {
@@ -127,6 +133,12 @@ export class GpuContext {
   readonly f16Storage: boolean;
   /** The largest workgroup the kernels use here (256, or less where the device allows less). */
   readonly maxWorkgroupSize: number;
+  /**
+   * Where the reductions (reduce, softmax, layer norm) use subgroup operations: the "subgroups"
+   * feature confirmed by a probe as requestDevice creates the context (see subgroups.ts); null
+   * keeps the barrier trees.
+   */
+  readonly subgroups: SubgroupSupport | null;
   /** Compiled pipelines and their bind group layouts (asked once: each call makes a new object). */
   private readonly pipelines = new Map<string, Compiled>();
   private readonly layouts = new Map<string, { layout: GPUBindGroupLayout; id: number }>();
@@ -169,7 +181,7 @@ export class GpuContext {
    */
   readonly counters = { dispatches: 0, submits: 0, pipelines: 0, bindGroupsCreated: 0, uniformBytes: 0, uploads: 0, uploadBytes: 0 };
 
-  constructor(readonly device: GPUDevice, info: GPUAdapterInfo, source: string) {
+  constructor(readonly device: GPUDevice, info: GPUAdapterInfo, source: string, subgroups: SubgroupSupport | null = null) {
     this.adapter = {
       vendor: info.vendor, architecture: info.architecture, device: info.device,
       description: info.description, source,
@@ -182,7 +194,8 @@ export class GpuContext {
     // On a CPU adapter the "GPU" runs on the host's own cores: nothing to overlap.
     const flushMs = Number(envValue("TORCH_TS_WEBGPU_FLUSH_MS") ?? (this.isCpuAdapter ? 0 : DEFAULT_FLUSH_MS));
     this.flushAfterMs = Number.isFinite(flushMs) && flushMs > 0 ? flushMs : 0;
-    this.maxWorkgroupSize = Math.min(256, device.limits.maxComputeInvocationsPerWorkgroup, device.limits.maxComputeWorkgroupSizeX);
+    this.maxWorkgroupSize = kernelWorkgroupSize(this.limits);
+    this.subgroups = subgroups?.workgroupSize === this.maxWorkgroupSize ? subgroups : null;
     this.uniformAlign = Math.max(16, device.limits.minUniformBufferOffsetAlignment);
     // Buffers about to be destroyed: submit the work that uses them, and forget their bind groups.
     this.pool = new BufferPool(device, () => { this.flush(); this.bindGroups.clear(); });

@@ -2,7 +2,8 @@
 // Nothing here imports a Node built-in, so bundlers for the web can include this file as is.
 
 import "./gpu-types.js";
-import { GpuContext } from "./context.js";
+import { GpuContext, kernelWorkgroupSize } from "./context.js";
+import { probeSubgroups } from "./subgroups.js";
 
 /** Dawn backends selectable in Node (`backend=` flag of dawn.node). */
 export type DawnBackend = "vulkan" | "opengles" | "opengl" | "metal" | "d3d12" | "d3d11" | "null";
@@ -21,6 +22,11 @@ export interface RequestDeviceOptions {
   robustness?: boolean;
   /** Node only: extra dawn.node flags (`enable-dawn-features=...`, `adapter=...`). */
   dawnFlags?: readonly string[];
+  /**
+   * Let the reductions use subgroup operations where the adapter offers them and the probe
+   * confirms them (default true; TORCH_TS_WEBGPU_SUBGROUPS=0 makes it false).
+   */
+  subgroups?: boolean;
 }
 
 interface DawnModule {
@@ -94,6 +100,7 @@ function envOptions(): RequestDeviceOptions {
   const fl = e["TORCH_TS_WEBGPU_FEATURE_LEVEL"];
   if (fl === "core" || fl === "compatibility") o.featureLevel = fl;
   if (e["TORCH_TS_WEBGPU_ROBUSTNESS"] === "0") o.robustness = false;
+  if (e["TORCH_TS_WEBGPU_SUBGROUPS"] === "0") o.subgroups = false;
   const flags = e["TORCH_TS_WEBGPU_DAWN_FLAGS"]?.trim();
   if (flags) o.dawnFlags = flags.split(/\s+/);
   return o;
@@ -164,7 +171,9 @@ export async function requestDevice(options: RequestDeviceOptions = {}): Promise
   } catch {
     device = await adapter.requestDevice();
   }
-  return new GpuContext(device, adapter.info, label);
+  // Probed here, before the context exists, so that dispatching never waits on it.
+  const subgroups = await probeSubgroups(device, adapter.info, kernelWorkgroupSize(device.limits), o.subgroups !== false);
+  return new GpuContext(device, adapter.info, label, subgroups);
 }
 
 let defaultContext: Promise<GpuContext> | null = null;

@@ -6,6 +6,7 @@
 
 import { type GpuTensor, checkDType, empty, isContiguous, numel, sameContext, shapeStr } from "./tensor.js";
 import { ParamStruct, workgroupTree } from "./wgsl.js";
+import { SUBGROUPS_ENABLE, SUBGROUP_BUILTINS, type SubgroupReduction, subgroupScratch, subgroupSum, subgroupTree, useSubgroups } from "./subgroups.js";
 
 export interface LayerNormResult {
   /** The normalized rows (x̂ w + b), contiguous, of x's shape. */
@@ -42,6 +43,23 @@ function checkSizes(op: string, M: number, D: number): void {
 const ROW_BUILTINS =
   "@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) l: u32";
 
+/**
+ * The row kernels' reductions of `acc` (of `type`), as subgroup trees (`sg`, each its own scratch
+ * array) or as the barrier tree over `red`: the directive, the builtins, the workgroup memory
+ * and a tree per reduction.
+ */
+function rowTrees(sg: boolean, wg: number, type: string, count: number) {
+  const reductions: SubgroupReduction[] = Array.from({ length: count }, (_, i) => subgroupSum(`sg_red${i}`, type));
+  return {
+    enable: sg ? `${SUBGROUPS_ENABLE}\n` : "",
+    builtins: sg ? `${ROW_BUILTINS}, ${SUBGROUP_BUILTINS}` : ROW_BUILTINS,
+    scratch: sg ? reductions.map((r) => subgroupScratch(r, wg)).join("\n") : `var<workgroup> red: array<${type}, ${wg}>;`,
+    tree: (i: number): string => (sg ? subgroupTree(wg, reductions[i]!) : workgroupTree(wg)),
+    /** Appended to the pipeline key (the barrier tree's keys stay as they were). */
+    key: sg ? "|sg" : "",
+  };
+}
+
 const FORWARD = new ParamStruct([
   ...["M", "D", "xOff", "wOff", "bOff"].map((name) => ({ name, type: "u32" as const })),
   { name: "eps", type: "f32" },
@@ -62,12 +80,13 @@ export function layerNormForward(x: GpuTensor, M: number, D: number, weight: Gpu
   const buffers = [y.buffer, mean.buffer, rstd.buffer, x.buffer];
   if (weight) buffers.push(weight.buffer);
   if (bias) buffers.push(bias.buffer);
+  const t = rowTrees(useSubgroups(ctx, wg), wg, "f32", 2);
   ctx.dispatch({
-    key: `layer_norm|${wg}|${+hasW}${+hasB}`,
+    key: `layer_norm|${wg}|${+hasW}${+hasB}${t.key}`,
     params: { layout: FORWARD, values: { M, D, xOff: x.offset, wOff: weight?.offset ?? 0, bOff: bias?.offset ?? 0, eps } },
     buffers,
     workgroups: ctx.grid(M),
-    wgsl: () => `${FORWARD.wgsl()}
+    wgsl: () => `${t.enable}${FORWARD.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read_write> y: array<f32>;
 @group(0) @binding(2) var<storage, read_write> mean: array<f32>;
@@ -75,19 +94,19 @@ export function layerNormForward(x: GpuTensor, M: number, D: number, weight: Gpu
 @group(0) @binding(4) var<storage, read> x: array<f32>;
 ${hasW ? "@group(0) @binding(5) var<storage, read> w: array<f32>;" : ""}
 ${hasB ? `@group(0) @binding(${hasW ? 6 : 5}) var<storage, read> b: array<f32>;` : ""}
-var<workgroup> red: array<f32, ${wg}>;
+${t.scratch}
 @compute @workgroup_size(${wg})
-fn main(${ROW_BUILTINS}) {
+fn main(${t.builtins}) {
   let row = wid.x + wid.y * nwg.x;
   if (row >= P.M) { return; }
   let base = P.xOff + row * P.D;
   var acc = 0.0;
   for (var c = l; c < P.D; c += ${wg}u) { acc += x[base + c]; }
-${workgroupTree(wg)}
+${t.tree(0)}
   let m = acc / f32(P.D);
   acc = 0.0;
   for (var c = l; c < P.D; c += ${wg}u) { let d = x[base + c] - m; acc += d * d; }
-${workgroupTree(wg)}
+${t.tree(1)}
   let r = 1.0 / sqrt(acc / f32(P.D) + P.eps);
   if (l == 0u) { mean[row] = m; rstd[row] = r; }
   for (var c = l; c < P.D; c += ${wg}u) {
@@ -132,12 +151,13 @@ export function layerNormBackward(
     const buffers = [dx.buffer, g.buffer, x.buffer, mean.buffer, rstd.buffer];
     if (weight) buffers.push(weight.buffer);
     if (M > 0) {
+      const t = rowTrees(useSubgroups(ctx, wg), wg, "vec2<f32>", 1);
       ctx.dispatch({
-        key: `layer_norm_bwd_x|${wg}|${+hasW}`,
+        key: `layer_norm_bwd_x|${wg}|${+hasW}${t.key}`,
         params: { layout: BACKWARD_X, values: { M, D, gOff: g.offset, xOff: x.offset, wOff: weight?.offset ?? 0 } },
         buffers,
         workgroups: ctx.grid(M),
-        wgsl: () => `${BACKWARD_X.wgsl()}
+        wgsl: () => `${t.enable}${BACKWARD_X.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 @group(0) @binding(1) var<storage, read_write> dx: array<f32>;
 @group(0) @binding(2) var<storage, read> g: array<f32>;
@@ -145,9 +165,9 @@ export function layerNormBackward(
 @group(0) @binding(4) var<storage, read> mean: array<f32>;
 @group(0) @binding(5) var<storage, read> rstd: array<f32>;
 ${hasW ? "@group(0) @binding(6) var<storage, read> w: array<f32>;" : ""}
-var<workgroup> red: array<vec2<f32>, ${wg}>;
+${t.scratch}
 @compute @workgroup_size(${wg})
-fn main(${ROW_BUILTINS}) {
+fn main(${t.builtins}) {
   let row = wid.x + wid.y * nwg.x;
   if (row >= P.M) { return; }
   let m = mean[row];
@@ -160,7 +180,7 @@ fn main(${ROW_BUILTINS}) {
     let d = g[gb + c]${hasW ? " * w[P.wOff + c]" : ""};
     acc += vec2<f32>(d, d * (x[xb + c] - m) * r);
   }
-${workgroupTree(wg)}
+${t.tree(0)}
   let md = acc.x / f32(P.D);
   let mdx = acc.y / f32(P.D);
   for (var c = l; c < P.D; c += ${wg}u) {

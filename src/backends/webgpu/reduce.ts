@@ -8,8 +8,9 @@ import {
 } from "./tensor.js";
 import {
   F16_ENABLE, F16_HELPERS, F32_BITS, LINEAR_BUILTINS, NEG_INF, POS_INF, I32_MAX, I32_MIN, type ParamStruct, ROUND_HALF, WGSL_HELPERS,
-  cachedParamStruct, convert, linearIndex, paramAt, usesF16,
+  NAN, cachedParamStruct, convert, linearIndex, paramAt, usesF16,
 } from "./wgsl.js";
+import { SUBGROUPS_ENABLE, SUBGROUP_BUILTINS, type SubgroupReduction, subgroupScratch, subgroupTree, useSubgroups } from "./subgroups.js";
 
 export type ReduceKind = "sum" | "mean" | "prod" | "max" | "min";
 
@@ -172,17 +173,34 @@ function run(a: RunArgs): void {
     scale: a.scale ?? (a.kind === "mean" ? 1 / a.R : 1),
   };
   const final = a.final;
-  const key = ["reduce", a.kind, a.x.dtype, a.compute, a.outDtype, nk, nr, a.perGroup ? "g" : "t", wg, a.withIndices ? "i" : "", final ? "f" : "p"].join("|");
+  // The index-returning tree keeps its barriers: its first-index tie rule is not a subgroup op.
+  const sg = a.perGroup && !a.withIndices && useSubgroups(ctx, wg);
+  const key = ["reduce", a.kind, a.x.dtype, a.compute, a.outDtype, nk, nr, a.perGroup ? (sg ? "sg" : "g") : "t", wg, a.withIndices ? "i" : "", final ? "f" : "p"].join("|");
   const buffers = [a.out.buffer, a.x.buffer];
   if (a.idx) buffers.splice(1, 0, a.idx.buffer);
   const groups = a.perGroup ? a.nOut * a.parts : Math.ceil(a.nOut / wg) * a.parts;
   ctx.dispatch({
     key, params: { layout, values }, buffers, workgroups: ctx.grid(groups),
-    wgsl: () => reduceWgsl(a, layout, wg, nk, nr, final),
+    wgsl: () => reduceWgsl(a, layout, wg, nk, nr, final, sg),
   });
 }
 
-function reduceWgsl(a: RunArgs, layout: ParamStruct, wg: number, nk: number, nr: number, final: boolean): string {
+/**
+ * The subgroup form of a reduction without indices. Float max/min test NaN apart from
+ * subgroupMax/Min, which skip it on some drivers (lavapipe), to keep PyTorch's NaN propagation.
+ */
+function subgroupReduction(kind: ReduceKind, isF: boolean, identity: string, cmp: string): SubgroupReduction {
+  const scratch = "sgp";
+  if (kind === "sum" || kind === "mean") return { type: "T", scratch, identity, combine: (x, y) => `${x} + ${y}`, subgroupOp: (v) => `subgroupAdd(${v})` };
+  if (kind === "prod") return { type: "T", scratch, identity, combine: (x, y) => `${x} * ${y}`, subgroupOp: (v) => `subgroupMul(${v})` };
+  const op = kind === "max" ? "subgroupMax" : "subgroupMin";
+  return {
+    type: "T", scratch, identity, combine: (x, y) => `extreme(${x}, ${y})`,
+    subgroupOp: (v) => (isF ? `select(${op}(${v}), ${NAN}, subgroupAny(isnan_f(${v})))` : `${op}(${v})`),
+  };
+}
+
+function reduceWgsl(a: RunArgs, layout: ParamStruct, wg: number, nk: number, nr: number, final: boolean, sg: boolean): string {
   const T = storageType(a.compute);
   const isF = a.compute === "float32";
   const init = a.kind === "sum" || a.kind === "mean" ? (isF ? "0.0" : "0i")
@@ -197,6 +215,11 @@ function reduceWgsl(a: RunArgs, layout: ParamStruct, wg: number, nk: number, nr:
 }`;
   const combine = a.kind === "prod" ? "acc * v" : "acc + v";
   const isExt = a.kind === "max" || a.kind === "min";
+  // extreme(acc, v): acc or v, whichever max/min keeps; NaN wins.
+  const extreme = `fn extreme(acc: T, v: T) -> T {
+  if (!(${nan("acc")}) && (${nan("v")} || v ${cmp} acc)) { return v; }
+  return acc;
+}`;
   const decl = [
     `@group(0) @binding(1) var<storage, read_write> out: array<${storageType(a.outDtype)}>;`,
     ...(a.idx ? ["@group(0) @binding(2) var<storage, read_write> oidx: array<i32>;"] : []),
@@ -220,15 +243,15 @@ function reduceWgsl(a: RunArgs, layout: ParamStruct, wg: number, nk: number, nr:
   const step = a.withIndices
     ? `    let v = ${load};\n    if (better(acc, ia, v, r)) { acc = v; ia = r; }`
     : isExt
-      ? `    let v = ${load};\n    if (!(${nan("acc")}) && (${nan("v")} || v ${cmp} acc)) { acc = v; }`
+      ? `    acc = extreme(acc, ${load});`
       : `    let v = ${load};\n    acc = ${combine};`;
   const finish = (v: string): string => {
     const scaled = final && a.kind === "mean" ? `(${v}) * P.scale` : v;
     return convert(scaled, a.compute, final ? a.outDtype : a.compute);
   };
   const f16 = usesF16([a.x.dtype, a.outDtype]);
-  const helpers = [F32_BITS, isF ? WGSL_HELPERS.isnan : "", isExt && a.withIndices ? better : "", f16 ? `${ROUND_HALF.float16}\n${F16_HELPERS}` : ""].join("\n");
-  const enable = f16 ? `${F16_ENABLE}\n` : "";
+  const helpers = [F32_BITS, isF ? WGSL_HELPERS.isnan : "", isExt ? (a.withIndices ? better : extreme) : "", f16 ? `${ROUND_HALF.float16}\n${F16_HELPERS}` : ""].join("\n");
+  const enable = (f16 ? `${F16_ENABLE}\n` : "") + (sg ? `${SUBGROUPS_ENABLE}\n` : "");
   if (!a.perGroup) {
     return `${enable}alias T = ${T};
 ${layout.wgsl()}
@@ -257,10 +280,37 @@ ${a.idx ? "  oidx[o] = i32(ia);" : ""}
 `;
   }
   // Workgroup per (output, part): strided partial loop, then a tree in workgroup memory.
+  if (sg) {
+    const r = subgroupReduction(a.kind, isF, init, cmp);
+    return `${enable}alias T = ${T};
+${layout.wgsl()}
+@group(0) @binding(0) var<uniform> P: Params;
+${decl.join("\n")}
+${helpers}
+${subgroupScratch(r, wg)}
+@compute @workgroup_size(${wg})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) l: u32, ${SUBGROUP_BUILTINS}) {
+  let g = wid.x + wid.y * nwg.x;
+  let o = g / P.parts;
+  let part = g % P.parts;
+  let oo = min(o, P.nout - 1u);
+${keptOffset.join("\n").replace("var rem = o;", "var rem = oo;")}
+  var acc: T = ${init};
+  let r0 = part * P.chunk;
+  let r1 = min(P.R, r0 + P.chunk);
+  for (var r = r0 + l; r < r1; r += ${wg}u) {
+${redOffset.join("\n")}
+${step}
+  }
+${subgroupTree(wg, r)}
+  if (l == 0u && o < P.nout) { out[g] = ${finish("acc")}; }
+}
+`;
+  }
   const merge = a.withIndices
     ? `      if (better(sv[l], si[l], sv[l + s], si[l + s])) { sv[l] = sv[l + s]; si[l] = si[l + s]; }`
     : isExt
-      ? `      let acc = sv[l]; let v = sv[l + s];\n      if (!(${nan("acc")}) && (${nan("v")} || v ${cmp} acc)) { sv[l] = v; }`
+      ? `      sv[l] = extreme(sv[l], sv[l + s]);`
       : `      let acc = sv[l]; let v = sv[l + s];\n      sv[l] = ${combine};`;
   return `${enable}alias T = ${T};
 ${layout.wgsl()}

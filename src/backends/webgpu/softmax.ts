@@ -9,6 +9,7 @@ import {
 import {
   F16_ENABLE, F16_HELPERS, F32_BITS, LINEAR_BUILTINS, NEG_INF, type ParamStruct, ROUND_HALF, cachedParamStruct, linearIndex, paramAt, workgroupTree,
 } from "./wgsl.js";
+import { SUBGROUPS_ENABLE, SUBGROUP_BUILTINS, type SubgroupReduction, subgroupScratch, subgroupSum, subgroupTree, useSubgroups } from "./subgroups.js";
 
 function normDim(op: string, dim: number, nd: number): number {
   const n = Math.max(nd, 1);
@@ -89,16 +90,26 @@ function runRows(kind: RowKind, lay: ReturnType<typeof rows>, ts: readonly GpuTe
     values[`off${j}`] = offsets[j]!;
   });
   const f16 = ts[0]!.dtype === "float16";
-  const key = ["rows", kind, nrd, perThread ? "t" : "g", wg, f16 ? "f16" : "f32"].join("|");
+  const sg = !perThread && useSubgroups(ctx, wg);
+  const key = ["rows", kind, nrd, perThread ? "t" : sg ? "sg" : "g", wg, f16 ? "f16" : "f32"].join("|");
   ctx.dispatch({
     key, params: { layout, values }, buffers: ts.map((t) => t.buffer),
     workgroups: ctx.grid(perThread ? Math.ceil(lay.nrows / wg) : lay.nrows),
-    wgsl: () => rowsWgsl(kind, layout, ts.length, nrd, perThread, wg, f16),
+    wgsl: () => rowsWgsl(kind, layout, ts.length, nrd, perThread, wg, f16, sg),
   });
 }
 
-/** `f16`: every operand is stored as f16 (loads decode to f32, stores round to float16). */
-function rowsWgsl(kind: RowKind, layout: ParamStruct, nt: number, nrd: number, perThread: boolean, wg: number, f16: boolean): string {
+/** The row max of the subgroup trees: a NaN in the row makes the whole row NaN whatever max() does with it. */
+const SUBGROUP_MAX: SubgroupReduction = {
+  type: "f32", scratch: "sg_max", identity: NEG_INF, combine: (a, b) => `max(${a}, ${b})`, subgroupOp: (v) => `subgroupMax(${v})`,
+};
+const SUBGROUP_SUM = subgroupSum("sg_sum");
+
+/**
+ * `f16`: every operand is stored as f16 (loads decode to f32, stores round to float16). `sg`: the
+ * row reductions are subgroup trees (subgroups.ts).
+ */
+function rowsWgsl(kind: RowKind, layout: ParamStruct, nt: number, nrd: number, perThread: boolean, wg: number, f16: boolean, sg: boolean): string {
   const S = f16 ? "f16" : "f32";
   const decl = [`@group(0) @binding(1) var<storage, read_write> t0: array<${S}>;`];
   for (let j = 1; j < nt; j++) decl.push(`@group(0) @binding(${j + 1}) var<storage, read> t${j}: array<${S}>;`);
@@ -145,22 +156,26 @@ ${after}
 }
 `;
   }
-  return `${header}
+  const maxTree = sg ? subgroupTree(wg, SUBGROUP_MAX) : workgroupTree(wg, "max(red[l], red[l + k])");
+  const sumTree = sg ? subgroupTree(wg, SUBGROUP_SUM) : workgroupTree(wg);
+  const scratch = sg ? [...(fwd ? [subgroupScratch(SUBGROUP_MAX, wg)] : []), subgroupScratch(SUBGROUP_SUM, wg)].join("\n")
+    : `var<workgroup> red: array<f32, ${wg}>;`;
+  return `${sg ? `${SUBGROUPS_ENABLE}\n` : ""}${header}
 ${layout.wgsl()}
 @group(0) @binding(0) var<uniform> P: Params;
 ${decl.join("\n")}
-var<workgroup> red: array<f32, ${wg}>;
+${scratch}
 @compute @workgroup_size(${wg})
-fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) l: u32) {
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>, @builtin(local_invocation_index) l: u32${sg ? `, ${SUBGROUP_BUILTINS}` : ""}) {
   let row = wid.x + wid.y * nwg.x;
   if (row >= P.nrows) { return; }
 ${base.join("\n")}
   var acc = ${NEG_INF};
   var m = 0.0;
-${fwd ? `  for (var c = l; c < P.C; c += ${wg}u) { ${pass1} }\n${workgroupTree(wg, "max(red[l], red[l + k])")}\n  m = acc;` : ""}
+${fwd ? `  for (var c = l; c < P.C; c += ${wg}u) { ${pass1} }\n${maxTree}\n  m = acc;` : ""}
   acc = 0.0;
   for (var c = l; c < P.C; c += ${wg}u) { ${pass2} }
-${workgroupTree(wg)}
+${sumTree}
   let s = acc;
 ${after}
   for (var c = l; c < P.C; c += ${wg}u) { ${write} }
