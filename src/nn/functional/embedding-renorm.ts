@@ -1,0 +1,23 @@
+// The renorm of embedding rows (PyTorch's embedding_renorm_), shared by torch.embedding_renorm_ and
+// the max_norm path of F.embedding / F.embedding_bag: one implementation over public ops.
+
+import type { Tensor } from "../../core/tensor.js";
+import { noGrad } from "../../autograd/grad-mode.js";
+import { copyInto } from "../../ops/engine.js";
+
+/**
+ * Scales down, in place and without autograd, each distinct row of the 2-D `weight` named in
+ * `rows` (valid non-negative row numbers) whose `normType`-norm exceeds `maxNorm`: the row is
+ * multiplied by maxNorm / (norm + 1e-7), the norm computed in the weight's dtype, as ATen's kernel
+ * does. Rows are independent, so the order of visits does not matter. Does not bump the version.
+ */
+export function renormEmbeddingRows(weight: Tensor, rows: ArrayLike<number>, maxNorm: number, normType: number): void {
+  const distinct = [...new Set(Array.from(rows))];
+  noGrad(() => {
+    for (const r of distinct) {
+      const row = weight.select(0, r);
+      const norm = row.norm(normType).item() as number;
+      if (norm > maxNorm) copyInto(row, row.mul(maxNorm / (norm + 1e-7)));
+    }
+  });
+}
