@@ -11,6 +11,7 @@ import {
 } from "./view.js";
 import { splitWithSizes } from "./split-forms.js";
 import { viewAsComplex, viewAsReal } from "./complex-views.js";
+import { notImplementedOnDevice, onDevice } from "./device-hooks.js";
 
 /** The options of a *_copy function: out (a tensor, or a list for the splits), and any parameter by name. */
 type CopyOptions<R> = { out?: R | null } & Record<string, unknown>;
@@ -64,6 +65,9 @@ export const unsqueezeCopy = copyOf("unsqueeze_copy", unsqueeze);
 // PyTorch 1.13 refuses autograd through view_as_complex_copy (its complex-output allowlist lacks
 // the *_copy names, as for transpose_copy); like the other copies here, these keep the gradient.
 export const viewAsRealCopy = copyOf("view_as_real_copy", viewAsReal, []);
-export const viewAsComplexCopy = copyOf("view_as_complex_copy", viewAsComplex, []);
+export const viewAsComplexCopy = copyOf("view_as_complex_copy", (input: Tensor) => {
+  if (onDevice(input)) throw notImplementedOnDevice("view_as_complex_copy");
+  return viewAsComplex(input);
+}, []);
 export const viewCopy = copyOf("view_copy", (input: Tensor, size: number[] | DTypeLike) =>
   Array.isArray(size) ? reshape(input, size) : input.view(size), ["size|dtype"], 1);
