@@ -70,7 +70,7 @@ export function segmentReduce(data: Tensor, reduce: SegmentReduction, ...args: A
   const boundValues = toNumbers(bounds);
   if (!offsets && !unsafe) {
     if (boundValues.length === 0) throw new Error("min(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument.");
-    if (Math.min(...boundValues) < 0) throw new Error("lengths contains negative value!");
+    if (boundValues.some((n) => n < 0)) throw new Error("lengths contains negative value!");
   }
   const plan = planSegments(data, axis, boundValues, bounds.size(-1), offsets !== null);
   if (!offsets && !unsafe && plan.rowTotals.some((t) => t !== data.size(axis))) {

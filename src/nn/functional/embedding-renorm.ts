@@ -3,7 +3,8 @@
 
 import type { Tensor } from "../../core/tensor.js";
 import { noGrad } from "../../autograd/grad-mode.js";
-import { copyInto } from "../../ops/engine.js";
+import { int64 } from "../../core/dtype.js";
+import { copyInto, fromArray, toNumbers } from "../../ops/engine.js";
 
 /**
  * Scales down, in place and without autograd, each distinct row of the 2-D `weight` named in
@@ -13,11 +14,16 @@ import { copyInto } from "../../ops/engine.js";
  */
 export function renormEmbeddingRows(weight: Tensor, rows: ArrayLike<number>, maxNorm: number, normType: number): void {
   const distinct = [...new Set(Array.from(rows))];
+  if (distinct.length === 0) return;
   noGrad(() => {
-    for (const r of distinct) {
-      const row = weight.select(0, r);
-      const norm = row.norm(normType).item() as number;
-      if (norm > maxNorm) copyInto(row, row.mul(maxNorm / (norm + 1e-7)));
+    // The norms of all named rows in one op; only the rows over max_norm are then written.
+    const picked = fromArray(BigInt64Array.from(distinct, (r) => BigInt(r)), [distinct.length], int64);
+    const norms = toNumbers(weight.indexSelect(0, picked).norm(normType, 1));
+    for (let i = 0; i < distinct.length; i++) {
+      const norm = norms[i]!;
+      if (!(norm > maxNorm)) continue;
+      const row = weight.select(0, distinct[i]!);
+      copyInto(row, row.mul(maxNorm / (norm + 1e-7)));
     }
   });
 }
