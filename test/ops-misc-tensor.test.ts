@@ -54,9 +54,12 @@ describe("resize_ and resize_as_", () => {
     const z = f32(6).get("2:");
     z.resize_(5);
     assert.deepEqual([z.storageOffset(), z.storage.length, z.stride()], [2, 7, [1]]);
+    // PyTorch keeps the strides when the size does not change: t.resize_(3, 2) stays (1, 3).
     const t = f32(6).view(2, 3).t();
     t.resize_(3, 2);
-    assert.deepEqual(t.stride(), [2, 1]);
+    assert.deepEqual(t.stride(), [1, 3]);
+    t.resize_(2, 3);
+    assert.deepEqual(t.stride(), [3, 1]);
     assert.deepEqual(torch.ones(2).resizeAs_(torch.ones(3, 2)).shape, [3, 2]);
   });
   test("refused on tensors that require grad", () => {

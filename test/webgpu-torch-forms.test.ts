@@ -51,4 +51,11 @@ describe("torch.* forms on webgpu", { skip }, () => {
     assert.throws(() => torch.gridSampler3d(gpu(torch.randn(1, 1, 2, 3, 3)), gpu(torch.randn(1, 1, 2, 2, 3)), 0, 0, false), /is not implemented for the 'webgpu' device/);
     assert.throws(() => torch.nn.functional.gridSample(gpu(torch.randn(1, 1, 2, 3, 3)), gpu(torch.randn(1, 1, 2, 2, 3)), { mode: "nearest" }), /gridSample is not implemented for the 'webgpu' device/);
   });
+  test("segment_reduce, embedding_renorm_, view_as_complex_copy and a growing resize_as_ raise the device error", () => {
+    const data = gpu(torch.ones(4)), lengths = gpu(torch.tensor([1, 3]));
+    assert.throws(() => torch.segmentReduce(data, "sum", { lengths }), /^Error: segment_reduce is not implemented for the 'webgpu' device/);
+    assert.throws(() => torch.embeddingRenorm_(gpu(torch.ones(4, 3)), lengths, 1, 2), /^Error: embedding_renorm_ is not implemented for the 'webgpu' device/);
+    assert.throws(() => torch.viewAsComplexCopy(gpu(torch.ones(3, 2))), /^Error: view_as_complex_copy is not implemented for the 'webgpu' device/);
+    assert.throws(() => torch.resizeAs_(gpu(torch.ones(2)), torch.ones(3)), /^Error: resize_as_ is not implemented for the 'webgpu' device/);
+  });
 });

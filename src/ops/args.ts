@@ -167,8 +167,8 @@ export function pythonName(name: string): string {
  * Binds like bindArgs, then requires the first `required` names, in the words of PyTorch's ATen
  * bindings: `f() missing 2 required positional arguments: "a", "b"`.
  */
-export function bindRequired(op: string, args: readonly unknown[], names: readonly string[], required: number, kwOnly: readonly string[] = []): Record<string, unknown> {
-  const a = bindArgs(op, args, names, kwOnly);
+export function bindRequired(op: string, args: readonly unknown[], names: readonly string[], required: number, kwOnly: readonly string[] = [], leading = 0): Record<string, unknown> {
+  const a = bindArgs(op, args, names, kwOnly, leading);
   const missing = names.slice(0, required).filter((n) => a[n] === undefined);
   if (missing.length) throw new Error(`${op}() missing ${missing.length} required positional arguments: ${missing.map((n) => `"${pythonName(n)}"`).join(", ")}`);
   return a;

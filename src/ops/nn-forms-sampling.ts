@@ -1,18 +1,58 @@
-// The torch.* forms of embedding_bag, grid_sample and affine_grid with ATen's signatures: modes as
-// ints (embedding_bag: 0 sum, 1 mean, 2 max; grid_sampler: 0 bilinear, 1 nearest, 2 bicubic and
-// 0 zeros, 1 border, 2 reflection), every argument positional, and embedding_bag's four outputs.
-// Each calls the nn.functional implementation; torch.conv_tbc is F.conv_tbc.
+// The torch.* forms of embedding_bag, embedding_renorm_, grid_sample and affine_grid with ATen's
+// signatures: modes as ints (embedding_bag: 0 sum, 1 mean, 2 max; grid_sampler: 0 bilinear,
+// 1 nearest, 2 bicubic and 0 zeros, 1 border, 2 reflection), every argument positional, and
+// embedding_bag's four outputs. Each calls the nn.functional implementation; torch.conv_tbc is F.conv_tbc.
 
 import type { Tensor } from "../core/tensor.js";
 import { type DType, bfloat16, float16, float32, float64 } from "../core/dtype.js";
 import { type Args, bindArgs, bindRequired, checkBool, checkInt, checkTensor, isOptionsObject, rebind } from "./args.js";
 import { fromArray } from "./engine.js";
 import * as F from "../nn/functional/index.js";
-import { floatValues, intValues } from "../nn/functional/loss-util.js";
+import { floatValues, intValues, numberArg } from "../nn/functional/loss-util.js";
+import { renormEmbeddingRows } from "../nn/functional/embedding-renorm.js";
+import { record } from "../autograd/record.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
+import { applyInPlace } from "./inplace.js";
+import { kernelTypeName } from "./pointwise-util.js";
+import { notImplementedOnDevice, onDevice } from "./device-hooks.js";
 
 export { convTbc } from "../nn/functional/index.js";
 
 type Opt = Tensor | null;
+
+/**
+ * torch.embedding_renorm_(input, indices, max_norm, norm_type): each distinct row of the 2-D input
+ * named by indices (int64/int32, negative ones count from the end) whose norm_type-norm exceeds
+ * max_norm is scaled to max_norm / (norm + 1e-7) of itself, in place; what F.embedding's max_norm
+ * does. PyTorch has no derivative for it: a backward through it throws, and a leaf that requires
+ * grad is refused while grad mode is on (F.embedding calls it under no_grad).
+ */
+export function embeddingRenorm_(input: Tensor, indices: Tensor, ...args: Args<[maxNorm: number, normType: number], { maxNorm?: number; normType?: number }>): Tensor {
+  const names = ["input", "indices", "maxNorm", "normType"];
+  if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? indices : input)) return rebind(embeddingRenorm_, "embedding_renorm_", arguments, names, 4, []);
+  const op = "embedding_renorm_";
+  const a = bindRequired(op, args, names.slice(2), 2, [], 2);
+  const w = checkTensor(op, "input", input), idx = checkTensor(op, "indices", indices);
+  const maxNorm = numberArg(op, "max_norm", a.maxNorm, 0), normType = numberArg(op, "norm_type", a.normType, 0);
+  if (w.dim() !== 2) throw new Error(`Expected 2-dimensional tensor, but got ${w.dim()}-dimensional tensor for argument #1 'self' (while checking arguments for embedding_renorm_)`);
+  if (idx.dtype.name !== "int64" && idx.dtype.name !== "int32") {
+    throw new Error(`Expected tensor for argument #2 'indices' to have one of the following scalar types: Long, Int; but got ${idx.type()} instead (while checking arguments for embedding_renorm_)`);
+  }
+  if (onDevice(w, idx)) throw notImplementedOnDevice(op);
+  const V = w.size(0);
+  const rows = Array.from(intValues(idx), (r) => {
+    if (r < -V || r >= V) throw new Error(`select(): index ${r} out of range for tensor of size [${w.shape.join(", ")}] at dimension 0`);
+    return r < 0 ? r + V : r;
+  });
+  if (rows.length && !w.dtype.isFloatingPoint && !w.dtype.isComplex) throw new Error(`norm(): input dtype should be either floating point or complex. Got ${kernelTypeName(w.dtype)} instead.`);
+  // ATen scales each row through a view of it: on a leaf that requires grad, that view's error.
+  if (isGradEnabled() && w.isLeaf && w.requiresGrad) throw new Error(`${op}: a view of a leaf Variable that requires grad is being used in an in-place operation.`);
+  return applyInPlace(op, w, [], () => renormEmbeddingRows(w, rows, maxNorm, normType), (snapshot) => {
+    const out = snapshot.detach().clone();
+    renormEmbeddingRows(out, rows, maxNorm, normType);
+    return record("EmbeddingRenormBackward0", [snapshot], out, () => { throw new Error("the derivative for 'embedding_renorm' is not implemented."); });
+  });
+}
 const BAG_MODES = ["sum", "mean", "max"] as const;
 
 interface EmbeddingBagOptions {

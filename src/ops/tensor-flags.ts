@@ -5,7 +5,7 @@
 
 import { Tensor } from "../core/tensor.js";
 import { type DTypeLike, toDType } from "../core/dtype.js";
-import { bindSize, checkArgs, checkTensor, installMethods } from "./args.js";
+import { bindSize, checkArgs, checkTensor, installMethods, isOptionsObject, rebind } from "./args.js";
 import { checkInplaceLeaf } from "./inplace.js";
 import { asStrided } from "./view.js";
 import { record } from "../autograd/record.js";
@@ -79,11 +79,13 @@ function isSetTo(self: Tensor, tensor: Tensor): boolean {
 }
 
 /**
- * as_strided_: the geometry of asStrided (same bounds check) put on self. A non-leaf takes the
+ * torch.as_strided_ / Tensor.as_strided_: the geometry of asStrided (same bounds check) put on self. A non-leaf takes the
  * view's AsStridedBackward node as its history, so gradients flow as through as_strided.
  */
-function asStrided_(self: Tensor, size: number[], stride: number[], storageOffset?: number): Tensor {
+export function asStrided_(self: Tensor, size: number[], stride: number[], storageOffset?: number): Tensor {
   if (arguments.length > 4) checkArgs("as_strided_", arguments, 4);
+  else if (isOptionsObject(arguments.length === 4 ? storageOffset : arguments.length === 3 ? stride : arguments.length === 2 ? size : self)) return rebind(asStrided_, "as_strided_", arguments, ["input", "size", "stride", "storageOffset"], 3, []);
+  checkTensor("as_strided_", "input", self);
   checkInplaceLeaf("as_strided_", self);
   const view = asStrided(self, size, stride, storageOffset);
   self._shape = view._shape.slice();

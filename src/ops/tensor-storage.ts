@@ -9,7 +9,7 @@ import { contiguousStrides } from "../core/shape.js";
 import { type Layout, strided } from "../core/layout.js";
 import { record } from "../autograd/record.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
-import { bindSize, checkArgs, checkTensor, describe, installMethods } from "./args.js";
+import { bindSize, checkArgs, checkTensor, describe, installMethods, isOptionsObject, rebind } from "./args.js";
 import { checkInplaceLeaf } from "./inplace.js";
 import { encoder } from "./engine.js";
 import { notImplementedOnDevice } from "./device-hooks.js";
@@ -104,6 +104,8 @@ function resizeTo(op: string, self: Tensor, size: number[]): Tensor {
     if (!Number.isInteger(s) || s < 0) throw new Error(`${op}: Trying to create tensor with negative dimension ${s}: [${size.join(", ")}]`);
   }
   checkResizable(self);
+  // PyTorch keeps the geometry (strides included) when the size does not change.
+  if (size.length === self._shape.length && size.every((n, i) => n === self._shape[i])) return self;
   const n = size.reduce((a, b) => a * b, 1);
   if (n > 0) ensureCapacity(op, self, self._offset + n);
   self._shape = size.slice();
@@ -116,8 +118,15 @@ function resize_(self: Tensor, ...args: (number | number[] | { memoryFormat?: nu
   return resizeTo("resize_", self, size);
 }
 
-function resizeAs_(self: Tensor, theTemplate: Tensor, options: { memoryFormat?: null } = {}): Tensor {
+/**
+ * torch.resize_as_(input, the_template) / Tensor.resize_as_: input takes the template's size
+ * (contiguous strides unless the size is unchanged), its storage growing as resize_'s does; a
+ * tensor that requires grad cannot be resized, as in PyTorch (even under no_grad).
+ */
+export function resizeAs_(self: Tensor, theTemplate: Tensor, options: { memoryFormat?: null } = {}): Tensor {
   if (arguments.length > 2) checkArgs("resize_as_", arguments, 2, ["memoryFormat"]);
+  else if (isOptionsObject(arguments.length === 2 ? theTemplate : self)) return rebind(resizeAs_, "resize_as_", arguments, ["input", "theTemplate"], 2, ["memoryFormat"]);
+  checkTensor("resize_as_", "input", self);
   checkTensor("resize_as_", "the_template", theTemplate);
   void options;
   return resizeTo("resize_as_", self, theTemplate._shape);

@@ -1,10 +1,11 @@
 // PyTorch's legacy tensor-type names ("torch.FloatTensor"): torch.typename, and
-// torch.set_default_tensor_type, which sets the default float dtype from such a name.
-// torch.is_distributed sits here too: another question about a tensor's kind.
+// torch.set_default_tensor_type, which sets the default float dtype from such a name; the legacy
+// storage classes' names (Tensor.storage_type). torch.is_distributed sits here too: another
+// question about a tensor's kind.
 
 import { Tensor } from "../core/tensor.js";
 import { ALL_DTYPES, DType, scalarTypeName, setDefaultDtype } from "../core/dtype.js";
-import { checkTensor } from "./args.js";
+import { checkArgs, checkTensor, installMethods } from "./args.js";
 
 /**
  * torch.typename(obj): "torch.FloatTensor" (and so on) for a tensor, Python's type name for a
@@ -44,3 +45,39 @@ export function isDistributed(input: Tensor): boolean {
   checkTensor("is_distributed", "input", input);
   return false;
 }
+
+/**
+ * What Tensor.storage_type() returns. PyTorch returns the legacy storage class (torch.FloatStorage);
+ * torch-ts has no such classes, so this describes one: its name and dtype, one frozen object per
+ * dtype, so that `x.storageType() === y.storageType()` as PyTorch's classes compare.
+ */
+export interface StorageType {
+  /** The class name, e.g. "FloatStorage" (PyTorch's `__name__`). */
+  readonly name: string;
+  readonly dtype: DType;
+  /** "torch.FloatStorage", the name Tensor.type() uses for tensors ("torch.FloatTensor"). */
+  toString(): string;
+}
+
+const storageTypes = new Map<DType, StorageType>();
+
+/** Tensor.storage_type(): the legacy storage class of the tensor's dtype, named as Tensor.type() names it. */
+function storageType(self: Tensor): StorageType {
+  if (arguments.length > 1) checkArgs("storage_type", arguments, 1);
+  let t = storageTypes.get(self.dtype);
+  if (!t) {
+    const name = `${scalarTypeName(self.dtype)}Storage`;
+    t = Object.freeze({ name, dtype: self.dtype, toString: () => `torch.${name}` });
+    storageTypes.set(self.dtype, t);
+  }
+  return t;
+}
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    /** The legacy storage class of this tensor's dtype, described (see StorageType). */
+    storageType(): StorageType;
+  }
+}
+
+installMethods({ storageType });

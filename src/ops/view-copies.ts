@@ -10,6 +10,8 @@ import {
   asStrided, diagonal, expand, permute, reshape, select, slice, split, squeeze, t, transpose, unbind, unsqueeze, clone,
 } from "./view.js";
 import { splitWithSizes } from "./split-forms.js";
+import { viewAsComplex, viewAsReal } from "./complex-views.js";
+import { notImplementedOnDevice, onDevice } from "./device-hooks.js";
 
 /** The options of a *_copy function: out (a tensor, or a list for the splits), and any parameter by name. */
 type CopyOptions<R> = { out?: R | null } & Record<string, unknown>;
@@ -60,5 +62,12 @@ export const unbindCopy = copyOf("unbind_copy", unbind);
 export const unfoldCopy = copyOf("unfold_copy", (input: Tensor, dimension: number, size: number, step: number) => input.unfold(dimension, size, step), ["dimension", "size", "step"], 3);
 export const unsqueezeCopy = copyOf("unsqueeze_copy", unsqueeze);
 /** view_copy(input, size | dtype): PyTorch reshapes where a view is impossible (a copy either way). */
+// PyTorch 1.13 refuses autograd through view_as_complex_copy (its complex-output allowlist lacks
+// the *_copy names, as for transpose_copy); like the other copies here, these keep the gradient.
+export const viewAsRealCopy = copyOf("view_as_real_copy", viewAsReal, []);
+export const viewAsComplexCopy = copyOf("view_as_complex_copy", (input: Tensor) => {
+  if (onDevice(input)) throw notImplementedOnDevice("view_as_complex_copy");
+  return viewAsComplex(input);
+}, []);
 export const viewCopy = copyOf("view_copy", (input: Tensor, size: number[] | DTypeLike) =>
   Array.isArray(size) ? reshape(input, size) : input.view(size), ["size|dtype"], 1);

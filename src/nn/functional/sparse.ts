@@ -6,14 +6,20 @@
 import { Tensor } from "../../core/tensor.js";
 import { float64, int32, int64 } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
-import { noGrad } from "../../autograd/grad-mode.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
-import { emptyTensor, fromArray, uninitTensor, writeNumbers } from "../../ops/engine.js";
+import { emptyTensor, fromArray, uninitTensor } from "../../ops/engine.js";
 import { type Floats, boolArg, floatOut, floatValues, intArg, intValues, numberArg, optTensorArg, scalarName, tensorArg, torchSize } from "./loss-util.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 import * as native from "../../backends/native/index.js";
 import { nativeNn } from "./native-nn.js";
+import { renormEmbeddingRows } from "./embedding-renorm.js";
+
+/** PyTorch's F.embedding / F.embedding_bag call embedding_renorm_ under no_grad: one version bump. */
+function renorm(weight: Tensor, rows: ArrayLike<number>, maxNorm: number, normType: number): void {
+  renormEmbeddingRows(weight, rows, maxNorm, normType);
+  weight.storage.version++;
+}
 
 function checkIndices(op: string, name: string, position: number, t: Tensor): void {
   if (t.dtype !== int64 && t.dtype !== int32) {
@@ -31,31 +37,6 @@ function paddingIndex(paddingIdx: unknown, num: number, message: string): number
     return num + p;
   }
   return p;
-}
-
-/** embedding_renorm_: rows of `weight` used by `indices` whose norm exceeds maxNorm are scaled down, in place. */
-function embeddingRenorm(weight: Tensor, indices: ArrayLike<number>, maxNorm: number, normType: number): void {
-  noGrad(() => {
-    const D = weight.size(1);
-    const seen = new Set<number>();
-    let changed = false;
-    for (let i = 0; i < indices.length; i++) {
-      const r = indices[i]!;
-      if (seen.has(r)) continue;
-      seen.add(r);
-      const row = weight.select(0, r);
-      const v = floatValues(row);
-      let norm: number;
-      if (normType === Infinity) { norm = 0; for (let j = 0; j < D; j++) norm = Math.max(norm, Math.abs(v[j]!)); }
-      else { let s = 0; for (let j = 0; j < D; j++) s += Math.abs(v[j]!) ** normType; norm = s ** (1 / normType); }
-      if (norm > maxNorm) {
-        const scale = maxNorm / (norm + 1e-7);
-        writeNumbers(row, Float64Array.from(v, (x) => x * scale));
-        changed = true;
-      }
-    }
-    if (changed) weight.storage.version++;
-  });
 }
 
 interface EmbeddingOptions {
@@ -86,7 +67,7 @@ export function embedding(input: Tensor, weight: Tensor,
   }
   const iv = intValues(idx);
   for (let i = 0; i < iv.length; i++) if (!(iv[i]! >= 0 && iv[i]! < V)) throw new Error("index out of range in self");
-  if (maxNorm !== null) embeddingRenorm(w, iv, maxNorm, normType);
+  if (maxNorm !== null) renorm(w, iv, maxNorm, normType);
   const outShape = [...idx.shape, D];
   if (!w.dtype.isFloatingPoint) return w.indexSelect(0, idx.reshape(-1)).reshape(outShape);
   const wv = floatValues(w);
@@ -239,7 +220,7 @@ export function embeddingBag(input: Tensor, weight: Tensor,
   for (let i = 0; i < n; i++) {
     if (!(iv[i]! >= 0 && iv[i]! < V)) throw new Error(`embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be ${iv[i]}`);
   }
-  if (maxNorm !== null) embeddingRenorm(w, iv, maxNorm, normType);
+  if (maxNorm !== null) renorm(w, iv, maxNorm, normType);
   const out = embeddingBagOp(w, iv, ov, mode as BagMode, psw, includeLast, padding, byFreq);
   if (tracing.on) traceOp("embedding_bag", [w, traced.idx, traced.offsets, traced.psw], out, { mode, includeLast, paddingIdx: padding, maxNorm, normType });
   return out;

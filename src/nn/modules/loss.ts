@@ -77,6 +77,14 @@ export class NLLLoss extends _WeightedLoss {
   }
 }
 
+/** nn.NLLLoss2d: PyTorch's deprecated alias of NLLLoss (same arguments), with its warning. */
+export class NLLLoss2d extends NLLLoss {
+  constructor(...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, ignoreIndex?: number, reduce?: boolean | null, reduction?: Reduction], NLLOptions>) {
+    warnOnce("NLLLoss2d has been deprecated. Please use NLLLoss instead as a drop-in replacement and see https://pytorch.org/docs/master/nn.html#torch.nn.NLLLoss for more details.");
+    super(...args);
+  }
+}
+
 interface CrossEntropyOptions extends NLLOptions { labelSmoothing?: number }
 
 export class CrossEntropyLoss extends _WeightedLoss {
