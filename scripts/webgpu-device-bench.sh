@@ -16,7 +16,7 @@
 #   WEBGPU_GC_RERUN=MIB  also rerun the webgpu side with TORCH_TS_WEBGPU_GC_MIB=MIB (the pool's
 #                        collection threshold; WEBGPU_GC_ARGS its arguments, default --sizes 4096)
 #   WEBGPU_KERNEL_TESTS=1  first run the WebGPU kernel tests with every tile configuration (and the
-#                        split-K tests)
+#                        split-K and subgroup tests)
 #   WEBGPU_DEVICE_TESTS=1  first run test/webgpu-device.test.ts (the "webgpu" device against the CPU)
 #   WEBGPU_SKIP_GL=1     do not unpack .gl/ (a machine that has the loaders, or a local dry run)
 set -uo pipefail
@@ -27,7 +27,7 @@ cd "$(dirname "$0")/.."
 
 if [ "${WEBGPU_KERNEL_TESTS:-0}" = "1" ]; then
   echo "== kernel tests (every tile configuration)"
-  TORCH_TS_WEBGPU_FULL_TESTS=1 timeout 240 node --test --test-reporter=spec "$R/kernels.test.mjs" "$R/split-k.test.mjs" > "$OUT/tests.log" 2>&1
+  TORCH_TS_WEBGPU_FULL_TESTS=1 timeout 240 node --test --test-reporter=spec "$R/kernels.test.mjs" "$R/split-k.test.mjs" "$R/subgroups.test.mjs" > "$OUT/tests.log" 2>&1
   echo "tests exit $?"
   grep -E "^\s*(✔|✖|ℹ (tests|pass|fail))|webgpu adapter" "$OUT/tests.log" | tail -30
 fi

@@ -23,6 +23,7 @@ cp bench/cuda_bench.py "$R/"
 "$ESB" bench/webgpu-matmul.ts --bundle --platform=node --format=esm --target=node20 --outfile="$R/bench.mjs" --log-level=warning
 "$ESB" test/webgpu-kernels.test.ts --bundle --platform=node --format=esm --target=node20 --outfile="$R/kernels.test.mjs" --log-level=warning
 "$ESB" test/webgpu-split-k.test.ts --bundle --platform=node --format=esm --target=node20 --outfile="$R/split-k.test.mjs" --log-level=warning
+"$ESB" test/webgpu-subgroups.test.ts --bundle --platform=node --format=esm --target=node20 --outfile="$R/subgroups.test.mjs" --log-level=warning
 # The "webgpu" device: its test (which reads ../fixtures/conformance/ops.jsonl from its own folder)
 # and the training example; Fashion-MNIST (xz keeps the carried tree under the tool's 64 MiB).
 mkdir -p "$R/conformance" "$R/fixtures/conformance"
