@@ -14,6 +14,10 @@ import { existsSync, readdirSync } from "node:fs";
  * - every test of the native files below skips without the addon (test-support.ts skipReason): they
  *   compare the native kernels with the JS ones in the first pass, and the JS pass only paid
  *   their start-up. data-workers: its worker threads move bytes, not kernels' results (skipped too).
+ * - ops-alpha switches the kernel table itself (onEveryKernel: each native ISA, then "js") in every
+ *   kernel test, so the first pass already runs them on the JS kernels; the JS pass repeated that
+ *   half and its exact BigInt references (~10 s). Its other CPU tests (autograd node on 3 elements,
+ *   integer alpha) run the JS kernels in both passes (below the native thresholds, or integers).
  * A native-* file with tests that run on the JS kernels (activation, softmax-dims, ...) stays.
  */
 const FIRST_PASS_ONLY = new Set([
@@ -23,6 +27,8 @@ const FIRST_PASS_ONLY = new Set([
   "data-workers", "native-conv", "native-copy", "native-cumprod", "native-float-math", "native-gemm", "native-index",
   "native-isa", "native-masks", "native-memory", "native-nn", "native-optim", "native-scan", "native-sum-squares",
   "native-typed", "native-unary-math", "native-unary-routing",
+  // runs its kernel tests on the JS kernels itself
+  "ops-alpha",
 ].map((name) => `test/${name}.test.ts`));
 const firstPassOnly = (f) => f.startsWith("test/webgpu-") || FIRST_PASS_ONLY.has(f);
 
