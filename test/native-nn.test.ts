@@ -118,9 +118,10 @@ test("batch norm: native training/eval forward, running stats and backward match
 });
 
 test("embedding: native gather and deterministic scatter-add match the JS kernels (padding_idx, repeats)", { skip: skipReason }, () => {
-  // The backward splits rows into chunks of max(n, 65536 / D) rows: [9000, 16, 1000] makes three,
-  // the padding rows 3 and -1 in the first and the last; the forward gathers chunks of 32768 / D
-  // rows: three for [7, 300, 240]. (float64 randn is slow: its exact Box-Muller costs microseconds.)
+  // parallel_for splits work over the threads once it holds two grains: the backward's grain is
+  // max(n, 65536 / D) weight rows ([9000, 16, 1000] splits, padding rows 3 and -1 in the first and
+  // the last part), the forward's 32768 / D index rows ([7, 300, 240] splits). Kept small: float64
+  // randn (the exact Box-Muller) costs microseconds a value.
   for (const dt of DTS) {
     for (const [V, D, n] of [[1000, 37, 376], [50, 129, 64], [7, 300, 240], [9000, 16, 1000]] as const) {
       const rand = rng(V + D);
