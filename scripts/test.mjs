@@ -2,9 +2,10 @@
 // the JS kernels (TORCH_TS_BACKEND=js), since both must give PyTorch's results. The second pass
 // leaves out the files for which it would repeat the first pass's work or run nothing
 // (FIRST_PASS_ONLY below, each with its reason). Extra arguments go to `node --test`, e.g.
-// --test-concurrency=2 (two files at a time): about 25% less wall time on a 2-core machine busy with
-// other jobs, where it mostly takes a larger share of the CPU; no gain shown on an idle one (the
-// files already use the second core: native kernel threads, lavapipe, V8's helpers), so not the default.
+// --test-concurrency=2 (two files at a time): about 25% less wall time measured on a 2-core machine
+// busy with other jobs, where it mostly takes a larger share of the CPU; not measured idle, where
+// the files already keep the second core partly busy (native kernel threads, lavapipe, V8's
+// helpers), so not the default.
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 
