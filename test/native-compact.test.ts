@@ -8,13 +8,8 @@ import * as torch from "../src/index.js";
 import type { Tensor } from "../src/core/tensor.js";
 import { compactElements, countSelected, nonzeroCoordinates } from "../src/backends/native/compact.js";
 import { nativeAndJs, rng, skipReason } from "../src/backends/native/test-support.js";
+import { assertSameElements as same } from "./support/same-elements.js";
 
-function same(got: Tensor, want: Tensor, what: string): void {
-  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
-  assert.equal(got.dtype, want.dtype, `${what}: dtype`);
-  const g = got.reshape(-1).tolist() as unknown[], w = want.reshape(-1).tolist() as unknown[];
-  for (let i = 0; i < g.length; i++) if (!Object.is(g[i], w[i])) assert.fail(`${what}[${i}]: ${String(g[i])} vs ${String(w[i])}`);
-}
 
 /** Seeded floats with about `share` of them zero (some -0), a few NaN. */
 function sparse(shape: number[], share: number, seed: number): Tensor {

@@ -8,13 +8,8 @@ import * as torch from "../src/index.js";
 import type { Tensor } from "../src/core/tensor.js";
 import { cumprod } from "../src/backends/native/scan.js";
 import { nativeAndJs, rng, skipReason } from "../src/backends/native/test-support.js";
+import { assertSameElements as same } from "./support/same-elements.js";
 
-function same(got: Tensor, want: Tensor, what: string): void {
-  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
-  assert.equal(got.dtype, want.dtype, `${what}: dtype`);
-  const g = got.reshape(-1).tolist() as number[], w = want.reshape(-1).tolist() as number[];
-  for (let i = 0; i < g.length; i++) if (!Object.is(g[i], w[i])) assert.fail(`${what}[${i}]: ${g[i]} vs ${w[i]}`);
-}
 
 test("native cumprod matches the JS loop bit for bit", { skip: skipReason }, () => {
   const r = rng(9);

@@ -12,6 +12,7 @@ import type { Tensor } from "../src/core/tensor.js";
 import { kernels } from "../src/backends/kernels.js";
 import * as native from "../src/backends/native/index.js";
 import { forEachIsa, rng, skipReason, nativeAndJs } from "../src/backends/native/test-support.js";
+import { assertSameElements as same } from "./support/same-elements.js";
 
 type DT = "float32" | "float64" | "int32";
 
@@ -44,15 +45,6 @@ function flat(t: Tensor): (number | bigint)[] {
   return t.contiguous().reshape(-1).tolist() as (number | bigint)[];
 }
 
-/** Element-for-element identity (NaN equals NaN, -0 differs from 0). */
-function same(got: Tensor, want: Tensor, what: string): void {
-  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
-  assert.equal(got.dtype, want.dtype, `${what}: dtype`);
-  const g = flat(got), w = flat(want);
-  for (let i = 0; i < g.length; i++) {
-    if (!Object.is(g[i], w[i])) assert.fail(`${what}: element ${i} is ${String(g[i])}, expected ${String(w[i])}`);
-  }
-}
 
 function close(got: Tensor, want: Tensor, dt: DT, what: string): void {
   assert.deepEqual(got.shape, want.shape, `${what}: shape`);

@@ -9,13 +9,8 @@ import * as torch from "../src/index.js";
 import type { Tensor } from "../src/core/tensor.js";
 import { kthAlong } from "../src/backends/native/kth-select.js";
 import { forEachIsa, nativeAndJs, rng, skipReason } from "../src/backends/native/test-support.js";
+import { assertSameElements as same } from "./support/same-elements.js";
 
-function same(got: Tensor, want: Tensor, what: string): void {
-  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
-  assert.equal(got.dtype, want.dtype, `${what}: dtype`);
-  const g = got.reshape(-1).tolist() as number[], w = want.reshape(-1).tolist() as number[];
-  for (let i = 0; i < g.length; i++) if (!Object.is(g[i], w[i])) assert.fail(`${what}[${i}]: ${g[i]} vs ${w[i]}`);
-}
 
 function make(shape: number[], dt: "float32" | "float64" | "int32", nanShare: number, seed: number): Tensor {
   const r = rng(seed), n = shape.reduce((a, b) => a * b, 1);

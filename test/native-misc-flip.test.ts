@@ -8,13 +8,8 @@ import * as torch from "../src/index.js";
 import type { Tensor } from "../src/core/tensor.js";
 import * as native from "../src/backends/native/index.js";
 import { forEachIsa, nativeAndJs, skipReason } from "../src/backends/native/test-support.js";
+import { assertSameElements as same } from "./support/same-elements.js";
 
-function same(got: Tensor, want: Tensor, what: string): void {
-  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
-  assert.equal(got.dtype, want.dtype, `${what}: dtype`);
-  const g = got.contiguous().reshape(-1).tolist() as number[], w = want.contiguous().reshape(-1).tolist() as number[];
-  for (let i = 0; i < g.length; i++) if (!Object.is(g[i], w[i])) assert.fail(`${what}: element ${i} is ${g[i]}, expected ${w[i]}`);
-}
 
 /** The flip of a row-major array by index arithmetic. */
 function flipByIndex(x: Tensor, dims: number[]): number[] {
