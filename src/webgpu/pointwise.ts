@@ -20,26 +20,19 @@ import { context } from "./runtime.js";
 
 /** PyTorch's mixed-device error unless every tensor is on the GPU (0-d CPU tensors count as scalars). */
 export function checkDevices(op: string, ...vals: unknown[]): void {
-  // vals.flat() without the array it would make (this runs for every op on the device).
+  // One level of arrays, as vals.flat() without the array it makes (this runs for every op on the
+  // device). A GPU tensor is never skipped, so one beside a CPU tensor always meets the check.
   let first: Tensor | null = null;
-  let firstOnGpu = false, anyOnGpu: Tensor | null = null;
   const visit = (v: unknown): void => {
-    if (!(v instanceof Tensor)) return;
-    const onGpu = isGpuTensor(v);
-    if (onGpu && !anyOnGpu) anyOnGpu = v;
-    if (!onGpu && v.dim() === 0) return;
-    if (!first) { first = v; firstOnGpu = onGpu; return; }
-    if (onGpu !== firstOnGpu || v.device.type !== first.device.type) {
+    if (!(v instanceof Tensor) || (!isGpuTensor(v) && v.dim() === 0)) return;
+    if (!first) { first = v; return; }
+    if (v.device.type !== first.device.type) {
       throw new Error(`${op}: Expected all tensors to be on the same device, but found at least two devices, ${first.device} and ${v.device}!`);
     }
   };
   for (const v of vals) {
     if (Array.isArray(v)) for (const e of v) visit(e);
     else visit(v);
-  }
-  const gpu = anyOnGpu as Tensor | null;
-  if (first !== null && !firstOnGpu && gpu) {
-    throw new Error(`${op}: Expected all tensors to be on the same device, but found at least two devices, ${(first as Tensor).device} and ${gpu.device}!`);
   }
 }
 

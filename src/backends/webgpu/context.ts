@@ -5,7 +5,7 @@
 import { onSafePoint } from "../../core/safe-point.js";
 import { BufferUsage } from "./gpu-types.js";
 import { type KernelTime, KernelProfiler } from "./kernel-profile.js";
-import { BufferPool, GpuBuffer } from "./pool.js";
+import { BufferPool, GpuBuffer, sizeClass } from "./pool.js";
 import type { SubgroupSupport } from "./subgroups.js";
 import type { ParamStruct } from "./wgsl.js";
 
@@ -477,13 +477,12 @@ export class GpuContext {
   }
 
   /**
-   * A MAP_READ staging buffer of at least `bytes` (a power of two from 256 bytes) for a readback;
+   * A MAP_READ staging buffer of at least `bytes` (the pool's size classes) for a readback;
    * give it back with releaseReadback once unmapped. Up to READBACK_POOL_BYTES of them are kept:
    * on an H100 host, creating and destroying one per read took about 1 ms of a 4-byte read.
    */
   acquireReadback(bytes: number): GPUBuffer {
-    let size = 256;
-    while (size < bytes) size *= 2;
+    const size = sizeClass(bytes);
     const free = this.readbacks.get(size);
     const b = free?.pop();
     if (b) {

@@ -4,7 +4,7 @@
 
 import { type GpuDType, isFloatDType, storageType } from "./gpu-types.js";
 import {
-  type GpuTensor, MAX_DIMS, coalesce, contiguousStrides, empty, numel, restride, sameContext, shapeStr,
+  type GpuTensor, MAX_DIMS, coalesce, contiguousStrides, empty, numel, sameContext, shapeStr,
 } from "./tensor.js";
 import {
   F16_ENABLE, F16_HELPERS, F32_BITS, LINEAR_BUILTINS, NEG_INF, POS_INF, I32_MAX, I32_MIN, type ParamStruct, ROUND_HALF, WGSL_HELPERS,
@@ -100,31 +100,23 @@ function reduceImpl(kind: ReduceKind, x: GpuTensor, dimsIn: readonly number[] | 
   // A thread per output over a long reduction (a bias gradient: 4096 rows into 2048 columns) fills
   // only a few workgroups, each thread walking every row: on an H100 that took 1.5 ms. Split the
   // rows into slices, so enough workgroups run, then add the slices' partials.
-  const tGroups = Math.ceil(nOut / Math.min(256, wg));
+  const tGroups = Math.ceil(nOut / wg);
   const tParts = perGroup || withIndices || R < 1024 || tGroups >= 256 ? 1 : Math.min(Math.ceil(R / 128), Math.ceil(512 / tGroups));
-  if (tParts > 1) {
-    const partial = empty(ctx, [tParts * nOut], compute);
-    run(pass1(partial, compute, false, false, tParts));
-    run({
-      x: partial, kind, compute, withIndices: false, kept: coalesce([nOut], [[1], [1]]), red: coalesce([tParts], [[nOut]]),
-      R: tParts, nOut, out: values, outDtype, final: true, perGroup: false, parts: 1, scale: kind === "mean" ? 1 / R : 1,
-    });
-    partial.buffer.release();
-    return { values, indices };
-  }
-  if (parts === 1) {
+  if (parts === 1 && tParts === 1) {
     run(pass1(values, outDtype, true, perGroup, 1, indices));
     return { values, indices };
   }
-  // Two passes: partial results of `parts` slices per output, then a reduction of the partials.
-  const partial = empty(ctx, [nOut * parts], compute);
-  run(pass1(partial, compute, false, true, parts));
-  const pView = restride(partial, [nOut, parts], [parts, 1], 0);
-  const k2 = coalesce([nOut], [[parts], [1]]);
-  const r2 = coalesce([parts], [[1]]);
+  // Two passes: partial results of P slices per output, then a reduction of the partials. A
+  // workgroup per (output, slice) writes them output by output; a thread per (output, slice) slice
+  // by slice, so that the second pass's threads (one per output) read adjacent values.
+  const bySlice = tParts > 1;
+  const P = bySlice ? tParts : parts;
+  const partial = empty(ctx, [nOut * P], compute);
+  run(pass1(partial, compute, false, perGroup, P));
   run({
-    x: pView, kind, compute, withIndices: false, kept: k2, red: r2, R: parts, nOut,
-    out: values, outDtype, final: true, perGroup: true, parts: 1, scale: kind === "mean" ? 1 / R : 1,
+    x: partial, kind, compute, withIndices: false,
+    kept: coalesce([nOut], [[bySlice ? 1 : P], [1]]), red: coalesce([P], [[bySlice ? nOut : 1]]), R: P, nOut,
+    out: values, outDtype, final: true, perGroup: !bySlice, parts: 1, scale: kind === "mean" ? 1 / R : 1,
   });
   partial.buffer.release();
   return { values, indices };
