@@ -74,12 +74,13 @@ for (const left of [true, false]) for (const adjoint of [false, true]) {
 against("lu_unpack_wide", "LuUnpackBackward0", (a) => { const f = L.luFactor(a); const r = torch.luUnpack(f.LU, f.pivots); return [r.L, r.U]; });
 against("lu_solve_broadcast", "LinalgLuSolveBackward0", (a, b) => { const f = L.luFactor(a); return L.luSolve(f.LU, f.pivots, b); });
 
-/** f on complex matrices, checked by central differences through the real and imaginary parts. */
+/** f on complex matrices (a complex or real result), checked by central differences through the real and imaginary parts. */
 function gradcheckComplex(f: (z: Tensor) => Tensor, shape: number[]): void {
   torch.manualSeed(3);
   const re = torch.randn(shape, { dtype: torch.float64, requiresGrad: true });
   const im = torch.randn(shape, { dtype: torch.float64, requiresGrad: true });
-  assert.ok(torch.autograd.gradcheck((x, y) => torch.viewAsReal(f(torch.complex(x!, y!)).resolveConj()), [re, im]));
+  const parts = (t: Tensor): Tensor => (t.isComplex() ? torch.viewAsReal(t.resolveConj()) : t);
+  assert.ok(torch.autograd.gradcheck((x, y) => parts(f(torch.complex(x!, y!))), [re, im]));
 }
 
 test("complex gradients of qr, lu, lu_factor, lu_solve and logdet pass central differences", () => {
@@ -108,4 +109,36 @@ test("complex qr's backward refuses what PyTorch refuses, in its words", () => {
   const A = tensorOf(cases.get("qr_reduced_tall")!.inputs[0]!).requiresGrad_();
   assert.throws(() => L.qr(A, "r").R.abs().sum().backward(), /^Error: The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please use linalg.qr\(A, mode='reduced'\) if you are going to differentiate through linalg.qr.$/);
   assert.throws(() => L.qr(A, "complete").Q.abs().sum().backward(), /^Error: The QR decomposition is not differentiable when mode='complete' and nrows > ncols.$/);
+});
+
+test("complex gradients of svd and eigh pass central differences: full_matrices on wide and tall input, gU or gVh alone", () => {
+  // Phase-invariant losses only (|entries| of the vectors, U Vh): other losses are ill-defined.
+  gradcheckComplex((z) => { const r = L.svd(z); return torch.matmul(r.U, r.Vh.narrow(-2, 0, 2)); }, [2, 4]);
+  gradcheckComplex((z) => { const r = L.svd(z); return torch.cat([r.U.narrow(-1, 0, 2).abs().flatten(), r.Vh.abs().flatten()]); }, [4, 2]);
+  gradcheckComplex((z) => L.svd(z, false).Vh.abs(), [2, 3]);
+  gradcheckComplex((z) => L.svd(z, false).U.abs(), [3, 2]);
+  gradcheckComplex((z) => { const h = z.add(z.mH); const r = L.eigh(h); return torch.cat([r.eigenvalues, r.eigenvectors.abs().flatten()]); }, [3, 3]);
+});
+
+test("complex svd, svdvals, eigh and eigvalsh support double backward (createGraph)", () => {
+  torch.manualSeed(7);
+  const re = torch.randn([3, 2], { dtype: torch.float64, requiresGrad: true });
+  const im = torch.randn([3, 2], { dtype: torch.float64, requiresGrad: true });
+  assert.ok(torch.autograd.gradgradcheck((x, y) => L.svdvals(torch.complex(x!, y!)), [re, im]));
+  assert.ok(torch.autograd.gradgradcheck((x, y) => { const r = L.svd(torch.complex(x!, y!), false); return torch.viewAsReal(torch.matmul(r.U, r.Vh)); }, [re, im]));
+  const hre = torch.randn([3, 3], { dtype: torch.float64, requiresGrad: true });
+  const him = torch.randn([3, 3], { dtype: torch.float64, requiresGrad: true });
+  const herm = (x: Tensor, y: Tensor): Tensor => { const z = torch.complex(x, y); return z.add(z.mH); };
+  assert.ok(torch.autograd.gradgradcheck((x, y) => L.eigvalsh(herm(x!, y!)), [hre, him]));
+  assert.ok(torch.autograd.gradgradcheck((x, y) => L.eigh(herm(x!, y!)).eigenvectors.abs(), [hre, him]));
+});
+
+test("complex svd's and eigh's backward refuse a loss that depends on the vectors' phases, in PyTorch's words", () => {
+  torch.manualSeed(9);
+  const A = torch.complex(torch.randn([3, 2], { dtype: torch.float64 }), torch.randn([3, 2], { dtype: torch.float64 })).requiresGrad_();
+  const svdPhase = /^Error: linalg_svd_backward: The singular vectors in the complex case are specified up to multiplication by e\^\{i phi\}. The specified loss function depends on this phase term, making it ill-defined.$/;
+  assert.throws(() => torch.viewAsReal(L.svd(A, false).U).sum().backward(), svdPhase);
+  assert.throws(() => torch.viewAsReal(L.svd(A).Vh).sum().backward(), svdPhase);
+  const H = A.mH.matmul(A);
+  assert.throws(() => torch.viewAsReal(L.eigh(H).eigenvectors).sum().backward(), /^Error: linalg_eigh_backward: The eigenvectors in the complex case are specified up to multiplication by e\^\{i phi\}/);
 });

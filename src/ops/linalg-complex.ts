@@ -1,9 +1,9 @@
 // The complex64/complex128 paths of torch.linalg (not public API): linalg.ts checks the
 // arguments as for real input, then hands a complex input here. Values follow LAPACK's complex
 // routines (kernels: backends/js/linalg-complex*.ts). Gradients: PyTorch's formulas (the real
-// ones with conjugate transposes) for det, slogdet, inv, solve, solve_triangular, cholesky, eigh and
-// svd here; logdet, qr and the LU family compute values here and record the one backward their
-// public op shares with real input (linalg-functions.ts, linalg.ts, linalg-lu.ts).
+// ones with conjugate transposes) for det, slogdet, inv, solve, solve_triangular and cholesky here;
+// logdet, qr, eigh, svd and the LU family compute values here and record the one backward their
+// public op shares with real input (linalg-functions.ts, linalg.ts, linalg-spectral-backward.ts, linalg-lu.ts).
 
 
 import { adjoint as adj } from "./view.js";
@@ -11,8 +11,6 @@ import type { Tensor } from "../core/tensor.js";
 import { realOf } from "../core/dtype.js";
 import { record, sumToShape } from "../autograd/record.js";
 import { matmul } from "./blas.js";
-import { eye } from "./creation.js";
-import { isFilledZeroGrad } from "../autograd/node.js";
 import * as C from "../backends/js/linalg-complex.js";
 import { complexEigh as eighKernel, complexQr as qrKernel, type QrMode } from "../backends/js/linalg-complex-householder.js";
 import { qrShapes, checkLinalgErrors, svdShapes } from "../backends/js/linalg.js";
@@ -21,7 +19,7 @@ import { fillHermitian } from "../backends/js/linalg-complex-householder.js";
 import { fromArray } from "./engine.js";
 import { int64 } from "../core/dtype.js";
 import { toNumbers } from "./engine.js";
-import { allocLike, broadcastBatch, diagEmbed, pinvBackward, tril, triu, wrap, wrapInt32 } from "./linalg-engine.js";
+import { allocLike, broadcastBatch, pinvBackward, tril, triu, wrap, wrapInt32 } from "./linalg-engine.js";
 import { complex as fromRealImag } from "./complex-views.js";
 import { imag as imagPart } from "./conjugation.js";
 import type { FloatArray } from "../backends/js/linalg.js";
@@ -137,85 +135,6 @@ function complexCholeskyBackward(gFactor: Tensor, factor: Tensor, upper: boolean
   return complexSolveTriangular(L, gA, false, false, false);
 }
 
-/**
- * PyTorch's linalg_eig_backward for Hermitian input: gA = V (diag(gL) + ½(Vᴴ gV - (Vᴴ gV)ᴴ) / E) Vᴴ,
- * E_ij = λ_j - λ_i (a loss that depends on the eigenvectors' phases has no gradient: PyTorch raises).
- */
-function complexEighBackward(gL: Tensor, gV: Tensor | null, V: Tensor, L: Tensor): Tensor {
-  const diag = diagEmbed(gL);
-  let inner = fromRealImag(diag, diag.mul(0));
-  if (gV && !isFilledZeroGrad(gV)) {
-    const VhgV = matmul(adj(V), gV);
-    const phases = imagPart(VhgV.diagonal(0, -2, -1)).abs().max().item() as number;
-    if (phases > 1e-6) {
-      throw new Error("linalg_eigh_backward: The eigenvectors in the complex case are specified up to multiplication by e^{i phi}. The specified loss function depends on this quantity, so it is ill-defined.");
-    }
-    const n = L.shape[L.dim() - 1]!;
-    const gaps = L.unsqueeze(-2).sub(L.unsqueeze(-1)).add(eye(n, { dtype: L.dtype }));
-    const skew = VhgV.sub(adj(VhgV)).mul(0.5);
-    inner = inner.add(skew.div(fromRealImag(gaps, gaps.mul(0))));
-  }
-  return matmul(matmul(V, inner), adj(V));
-}
-
-/** A real tensor as complex (imaginary parts 0). */
-function asComplex(x: Tensor): Tensor {
-  return fromRealImag(x, x.mul(0));
-}
-
-/**
- * PyTorch's svd_backward for complex A (the real formula with conjugate transposes, plus the
- * imaginary diagonal of Uᴴ gU over σ when both gU and gVh are given); a loss that depends on the vectors' phases raises, as PyTorch.
- */
-function complexSvdBackward(gU0: Tensor | null, gS: Tensor, gVh0: Tensor | null, U0: Tensor, S: Tensor, Vh0: Tensor, full: boolean): Tensor {
-  const m = U0.shape[U0.dim() - 2]!, n = Vh0.shape[Vh0.dim() - 1]!, k = Math.min(m, n);
-  let U = U0, Vh = Vh0;
-  let gU = gU0 && !isFilledZeroGrad(gU0) ? gU0 : null;
-  let gVh = gVh0 && !isFilledZeroGrad(gVh0) ? gVh0 : null;
-  if (full) {
-    U = U.narrow(-1, 0, k);
-    Vh = Vh.narrow(-2, 0, k);
-    if (gU) gU = gU.narrow(-1, 0, k);
-    if (gVh) gVh = gVh.narrow(-2, 0, k);
-  }
-  const Sc = asComplex(S);
-  const gSc = asComplex(gS);
-  if (!gU && !gVh) return m >= n ? matmul(U, gSc.unsqueeze(-1).mul(Vh)) : matmul(U.mul(gSc.unsqueeze(-2)), Vh);
-  const UhgU = gU ? matmul(adj(U), gU) : null;
-  const VhgV = gVh ? matmul(Vh, adj(gVh)) : null;
-  const diagSum = UhgU && VhgV ? UhgU.add(VhgV) : (UhgU ?? VhgV)!;
-  if ((imagPart(diagSum.diagonal(0, -2, -1)).abs().max().item() as number) > 1e-6) {
-    throw new Error("linalg_svd_backward: The singular vectors in the complex case are specified up to multiplication by e^{i phi}. The specified loss function depends on this phase term, making it ill-defined.");
-  }
-  const skew = (X: Tensor): Tensor => X.sub(adj(X));
-  const S2 = S.mul(S);
-  const E = asComplex(S2.unsqueeze(-2).sub(S2.unsqueeze(-1)).add(eye(k, { dtype: S.dtype })));
-  let inner: Tensor;
-  if (UhgU && VhgV) inner = skew(UhgU).mul(Sc.unsqueeze(-2)).add(Sc.unsqueeze(-1).mul(skew(VhgV))).div(E);
-  else if (UhgU) inner = skew(UhgU).mul(Sc.unsqueeze(-2)).div(E);
-  else inner = Sc.unsqueeze(-1).mul(skew(VhgV!)).div(E);
-  inner = inner.add(diagEmbed(gS).to(U.dtype));
-  if (UhgU && VhgV) {
-    // diag(skew(Uᴴ gU)) / (2σ) = i Im(diag(Uᴴ gU)) / σ on the diagonal.
-    const im = imagPart(UhgU.diagonal(0, -2, -1)).div(S);
-    const d = diagEmbed(im);
-    inner = inner.add(fromRealImag(d.mul(0), d));
-  }
-  if (m > n && gU) {
-    let gA = matmul(U, inner);
-    const gUSinv = gU.div(Sc.unsqueeze(-2));
-    gA = gA.add(gUSinv).sub(matmul(U, matmul(adj(U), gUSinv)));
-    return matmul(gA, Vh);
-  }
-  if (m < n && gVh) {
-    let gA = matmul(inner, Vh);
-    const SinvgVh = gVh.div(Sc.unsqueeze(-1));
-    gA = gA.add(SinvgVh).sub(matmul(matmul(SinvgVh, adj(Vh)), Vh));
-    return matmul(U, gA);
-  }
-  return matmul(matmul(U, inner), Vh);
-}
-
 /** zgetrf on every matrix: packed LU, 1-based int32 pivots, infos (no gradient node: the caller records). */
 export function complexLuFactor(A: Tensor): { LU: Tensor; pivots: Tensor; infos: Int32Array } {
   const M = complexMatricesOf("linalg.lu_factor", A);
@@ -258,7 +177,7 @@ export function complexQr(A: Tensor, mode: QrMode): [Tensor, Tensor] {
   return [Q, wrapComplex(r, [...M.batchShape, ...shapes.r], A.dtype)];
 }
 
-/** Eigenvalues (real, ascending) and, when asked, eigenvectors of Hermitian matrices (zheevd's normalisation). */
+/** Eigenvalues (real, ascending) and, when asked, eigenvectors of Hermitian matrices (zheevd's normalisation). No node: linalg.eigh records the one backward of real and complex input. */
 export function complexEigh(api: string, A: Tensor, uplo: "L" | "U", wantVectors: boolean): { L: Tensor; V: Tensor | null } {
   const M = complexMatricesOf(api, A);
   const n = M.rows;
@@ -267,15 +186,10 @@ export function complexEigh(api: string, A: Tensor, uplo: "L" | "U", wantVectors
   const v = wantVectors ? allocPairs(A.dtype, M.batch * n * n) : null;
   const infos = eighKernel(M.data, n, M.batch, w, v, uplo);
   checkLinalgErrors(infos, api, "eigh", A.dim() > 2);
-  const L = wrap(w, [...M.batchShape, n], real);
-  // Eigenvalues alone (eigvalsh): gA = V diag(gL) Vᴴ needs V: computed with the gradient.
-  if (!v) return { L: record("LinalgEighBackward0", [A], L, ([g]) => [complexEighBackward(g!, null, complexEigh(api, A.detach(), uplo, true).V!, L)]), V: null };
-  const V = wrapComplex(v, A.shape, A.dtype);
-  record("LinalgEighBackward0", [A], [L, V], ([gL, gV]) => [complexEighBackward(gL!, gV!, V, L)], [L, V]);
-  return { L, V };
+  return { L: wrap(w, [...M.batchShape, n], real), V: v ? wrapComplex(v, A.shape, A.dtype) : null };
 }
 
-/** (U, S, Vh) of complex matrices: S real descending; the vectors' phases are free (see linalg-complex-svd.ts). */
+/** (U, S, Vh) of complex matrices: S real descending; the vectors' phases are free (see linalg-complex-svd.ts). No node: linalg.svd records the one backward of real and complex input. */
 export function complexSvd(A: Tensor, full: boolean): [Tensor, Tensor, Tensor] {
   const M = complexMatricesOf("linalg.svd", A);
   const sh = svdShapes(M.rows, M.cols, full);
@@ -283,28 +197,20 @@ export function complexSvd(A: Tensor, full: boolean): [Tensor, Tensor, Tensor] {
   const s = allocLike(realOf(A.dtype), M.batch * sh.s);
   const vh = allocPairs(A.dtype, M.batch * sh.vh[0] * sh.vh[1]);
   S.complexSvd(M.data, M.rows, M.cols, M.batch, full, u, s, vh);
-  const outs = [
+  return [
     wrapComplex(u, [...M.batchShape, ...sh.u], A.dtype),
     wrap(s, [...M.batchShape, sh.s], realOf(A.dtype)),
     wrapComplex(vh, [...M.batchShape, ...sh.vh], A.dtype),
   ];
-  const [U, Sv, Vh] = outs as [Tensor, Tensor, Tensor];
-  record("LinalgSvdBackward0", [A], outs, ([gU, gS, gVh]) => [complexSvdBackward(gU!, gS!, gVh!, U, Sv, Vh, full)], outs);
-  return [U, Sv, Vh];
 }
 
-/** The singular values (real, descending). */
+/** The singular values (real, descending), without a node (svdvals differentiates through linalg.svd). */
 export function complexSvdvals(A: Tensor): Tensor {
   const M = complexMatricesOf("linalg.svd", A);
   const k = Math.min(M.rows, M.cols);
   const s = allocLike(realOf(A.dtype), M.batch * k);
   S.complexSvdvals(M.data, M.rows, M.cols, M.batch, s);
-  const values = wrap(s, [...M.batchShape, k], realOf(A.dtype));
-  // gA = U diag(gS) Vh: the vectors are computed with the gradient.
-  return record("LinalgSvdBackward0", [A], values, ([gS]) => {
-    const [U, , Vh] = complexSvd(A.detach(), false);
-    return [complexSvdBackward(null, gS!, null, U, values, Vh, false)];
-  });
+  return wrap(s, [...M.batchShape, k], realOf(A.dtype));
 }
 
 /** A's matrices as interleaved float64, made Hermitian from their lower triangle when `hermitian` (PyTorch's eigh path reads only it). */

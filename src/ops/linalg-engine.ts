@@ -148,10 +148,10 @@ export function triu(x: Tensor, diagonal = 0): Tensor {
   return x.mul(onDeviceOf(triangleMask(s[s.length - 2]!, s[s.length - 1]!, false, diagonal, realOf(x.dtype)), x));
 }
 
-/** diag_embed over the last dim: v[..., n] → [..., n, n] (differentiable through mul). */
+/** diag_embed over the last dim: v[..., n] → [..., n, n] (differentiable through mul; a real identity for complex v). */
 export function diagEmbed(v: Tensor): Tensor {
   const n = v.shape[v.dim() - 1]!;
-  return v.unsqueeze(-1).mul(identity(n, v.dtype, v));
+  return v.unsqueeze(-1).mul(identity(n, realOf(v.dtype), v));
 }
 
 

@@ -21,7 +21,7 @@ import {
 } from "./linalg-engine.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { eye, zeros } from "./creation.js";
-import { isFilledZeroGrad } from "../autograd/node.js";
+import { eighBackward, svdBackward } from "./linalg-spectral-backward.js";
 import * as CX from "./linalg-complex.js";
 import { viewAsReal } from "./complex-views.js";
 
@@ -518,7 +518,6 @@ export function eigh(A: Tensor, ...args: Args<[UPLO?: Uplo], { UPLO?: Uplo } & O
   const uplo = uploOf(a.UPLO ?? "L");
   const { L, V } = eighForward("linalg.eigh", A, uplo, true);
   const vectors = V as Tensor;
-  if (A.dtype.isComplex) return namedTuple(["eigenvalues", "eigenvectors"], [L, vectors]);
   record("LinalgEighBackward0", [A], [L, vectors], ([gL, gV]) => [eighBackward(gL!, gV!, L, vectors)], [L, vectors]);
   return namedTuple(["eigenvalues", "eigenvectors"], [L, vectors]);
 }
@@ -529,33 +528,8 @@ export function eigvalsh(A: Tensor, ...args: Args<[UPLO?: Uplo], { UPLO?: Uplo }
   const a = bindArgs("linalg.eigvalsh", args, ["UPLO"], [], 1);
   const uplo = uploOf(a.UPLO ?? "L");
   // With autograd, through eigh itself so that higher-order gradients see the eigenvectors.
-  if (needsGrad(A) && !A.dtype.isComplex) return eigh(A, uplo)[0]!;
+  if (needsGrad(A)) return eigh(A, uplo)[0]!;
   return eighForward("linalg.eigh", A, uplo, false).L;
-}
-
-/**
- * Whether a gradient is zero, so that a backward can leave out its terms (PyTorch's undefined
- * gradients): a zero filled in for an unused output, or on the CPU any all-zero tensor.
- */
-function isAllZero(t: Tensor): boolean {
-  if (isFilledZeroGrad(t)) return true;
-  if (onDevice(t)) return false;
-  const v = toNumbers(t);
-  for (let i = 0; i < v.length; i++) if (v[i] !== 0) return false;
-  return true;
-}
-
-/** gA = V (diag(gL) + skew(Vᵀ gV) / E) Vᵀ, E_ij = λ_j - λ_i. */
-function eighBackward(gL: Tensor, gV: Tensor, L: Tensor, V: Tensor): Tensor {
-  const n = L.shape[L.dim() - 1]!;
-  let inner = diagEmbed(gL);
-  if (!isAllZero(gV)) {
-    const VtgV = matmul(V.mT, gV);
-    const skew = VtgV.sub(VtgV.mT).mul(0.5);
-    const gaps = L.unsqueeze(-2).sub(L.unsqueeze(-1)).add(identity(n, L.dtype, L));
-    inner = inner.add(skew.div(gaps));
-  }
-  return matmul(matmul(V, inner), V.mT);
 }
 
 // ---- SVD -------------------------------------------------------------------------------------
@@ -600,7 +574,6 @@ export function svd(A: Tensor, ...args: Args<[fullMatrices?: boolean], { fullMat
   checkDriver(a.driver);
   const full = (a.fullMatrices as boolean | undefined) ?? true;
   const [U, S, Vh] = svdForward(A, full);
-  if (A.dtype.isComplex) return namedTuple(["U", "S", "Vh"], [U, S, Vh]);
   const s = A.shape;
   const m = s[s.length - 2]!;
   const n = s[s.length - 1]!;
@@ -614,7 +587,7 @@ export function svdvals(A: Tensor, ...args: Args<[], { driver?: string | null } 
   checkTensor("linalg.svdvals", "A", A);
   const a = bindArgs("linalg.svdvals", args, [], ["driver"], 1);
   checkDriver(a.driver);
-  if (!needsGrad(A) || A.dtype.isComplex) {
+  if (!needsGrad(A)) {
     const api = "linalg.svd";
     checkIsMatrix(api, A);
     checkFloatOrComplex(api, A);
@@ -628,52 +601,6 @@ export function svdvals(A: Tensor, ...args: Args<[], { driver?: string | null } 
   }
   // With autograd, through svd itself so that higher-order gradients see U and Vh.
   return svd(A, false)[1]!;
-}
-
-function svdBackward(
-  gU0: Tensor | null, gS: Tensor, gVh0: Tensor | null,
-  U0: Tensor, S: Tensor, Vh0: Tensor, full: boolean, m: number, n: number,
-): Tensor {
-  const k = Math.min(m, n);
-  let U = U0;
-  let Vh = Vh0;
-  let gU = gU0 && !isAllZero(gU0) ? gU0 : null;
-  let gVh = gVh0 && !isAllZero(gVh0) ? gVh0 : null;
-  if (full) {
-    U = U.narrow(-1, 0, k);
-    Vh = Vh.narrow(-2, 0, k);
-    if (gU) gU = gU.narrow(-1, 0, k);
-    if (gVh) gVh = gVh.narrow(-2, 0, k);
-  }
-  if (!gU && !gVh) return m >= n ? matmul(U, gS.unsqueeze(-1).mul(Vh)) : matmul(U.mul(gS.unsqueeze(-2)), Vh);
-  const skew = (X: Tensor) => X.sub(X.mT);
-  const S2 = S.mul(S);
-  // E_ij = σ_j² - σ_i², with ones on the diagonal.
-  const E = S2.unsqueeze(-2).sub(S2.unsqueeze(-1)).add(identity(k, S.dtype, S));
-  let inner: Tensor;
-  if (gU && gVh) {
-    inner = skew(matmul(U.mT, gU)).mul(S.unsqueeze(-2)).add(S.unsqueeze(-1).mul(skew(matmul(Vh, gVh.mT)))).div(E);
-  } else if (gU) {
-    inner = skew(matmul(U.mT, gU)).mul(S.unsqueeze(-2).div(E));
-  } else {
-    inner = S.unsqueeze(-1).mul(skew(matmul(Vh, (gVh as Tensor).mT)).div(E));
-  }
-  inner = inner.add(diagEmbed(gS));
-  if (m > n && gU) {
-    // gA = [U inner + (I - U Uᵀ) gU S⁻¹] Vh
-    let gA = matmul(U, inner);
-    const gUSinv = gU.div(S.unsqueeze(-2));
-    gA = gA.add(gUSinv).sub(matmul(U, matmul(U.mT, gUSinv)));
-    return matmul(gA, Vh);
-  }
-  if (m < n && gVh) {
-    // gA = U [inner Vh + S⁻¹ gVh (I - Vᵀ V)]
-    let gA = matmul(inner, Vh);
-    const SinvgVh = gVh.div(S.unsqueeze(-1));
-    gA = gA.add(SinvgVh).sub(matmul(matmul(SinvgVh, Vh.mT), Vh));
-    return matmul(U, gA);
-  }
-  return matmul(matmul(U, inner), Vh);
 }
 
 // ---- pseudo-inverse and rank -----------------------------------------------------------------
