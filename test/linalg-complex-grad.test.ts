@@ -1,7 +1,9 @@
 // Gradients of torch.logdet, linalg.qr, lu_factor(_ex), lu, lu_solve and torch.lu_unpack on complex128 input against
 // PyTorch 1.13 (test/fixtures/linalg/complex-grad.json, made by fixtures/linalg/complex-grad.py), with
-// real, non-holomorphic losses; central differences through (re, im) for a few small cases; PyTorch's
-// refusals (qr's mode 'r' and complete tall matrices) in its words.
+// real, non-holomorphic losses; central differences through (re, im) for a few small cases (svd with
+// full_matrices and one of gU/gVh, eigh too); double backward of every linalg op whose backward real
+// and complex input share; PyTorch's refusals (qr's mode 'r' and complete tall matrices, losses that
+// depend on the phases of svd's or eigh's vectors) in its words.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -122,12 +124,12 @@ test("complex gradients of svd and eigh pass central differences: full_matrices 
 
 test("complex svd, svdvals, eigh and eigvalsh support double backward (createGraph)", () => {
   torch.manualSeed(7);
-  const re = torch.randn([3, 2], { dtype: torch.float64, requiresGrad: true });
-  const im = torch.randn([3, 2], { dtype: torch.float64, requiresGrad: true });
+  const re = torch.randn([2, 2], { dtype: torch.float64, requiresGrad: true });
+  const im = torch.randn([2, 2], { dtype: torch.float64, requiresGrad: true });
   assert.ok(torch.autograd.gradgradcheck((x, y) => L.svdvals(torch.complex(x!, y!)), [re, im]));
   assert.ok(torch.autograd.gradgradcheck((x, y) => { const r = L.svd(torch.complex(x!, y!), false); return torch.viewAsReal(torch.matmul(r.U, r.Vh)); }, [re, im]));
-  const hre = torch.randn([3, 3], { dtype: torch.float64, requiresGrad: true });
-  const him = torch.randn([3, 3], { dtype: torch.float64, requiresGrad: true });
+  const hre = torch.randn([2, 2], { dtype: torch.float64, requiresGrad: true });
+  const him = torch.randn([2, 2], { dtype: torch.float64, requiresGrad: true });
   const herm = (x: Tensor, y: Tensor): Tensor => { const z = torch.complex(x, y); return z.add(z.mH); };
   assert.ok(torch.autograd.gradgradcheck((x, y) => L.eigvalsh(herm(x!, y!)), [hre, him]));
   assert.ok(torch.autograd.gradgradcheck((x, y) => L.eigh(herm(x!, y!)).eigenvectors.abs(), [hre, him]));
@@ -141,4 +143,28 @@ test("complex svd's and eigh's backward refuse a loss that depends on the vector
   assert.throws(() => torch.viewAsReal(L.svd(A).Vh).sum().backward(), svdPhase);
   const H = A.mH.matmul(A);
   assert.throws(() => torch.viewAsReal(L.eigh(H).eigenvectors).sum().backward(), /^Error: linalg_eigh_backward: The eigenvectors in the complex case are specified up to multiplication by e\^\{i phi\}/);
+});
+
+test("complex det, slogdet, inv, solve, solve_triangular, cholesky and pinv: their one backward (shared with real input) has PyTorch's node names and supports double backward", () => {
+  torch.manualSeed(11);
+  const re = torch.randn([2, 2], { dtype: torch.float64, requiresGrad: true });
+  const im = torch.randn([2, 2], { dtype: torch.float64, requiresGrad: true });
+  const shift = torch.eye(2, { dtype: torch.complex128 }).mul(3);
+  const z = (x: Tensor, y: Tensor): Tensor => torch.complex(x, y).add(shift);
+  const A = z(re, im);
+  const names: [Tensor, string][] = [
+    [L.det(A), "LinalgDetBackward0"], [L.slogdet(A).logabsdet, "LinalgSlogdetBackward0"], [L.inv(A), "LinalgInvExBackward0"],
+    [L.solve(A, A), "LinalgSolveExBackward0"], [L.solveTriangular(A, A, { upper: true }), "LinalgSolveTriangularBackward0"],
+    [L.cholesky(A.matmul(A.mH)), "LinalgCholeskyExBackward0"], [L.pinv(A), "LinalgPinvBackward0"],
+  ];
+  for (const [t, node] of names) assert.equal(t.gradFn?.name(), node);
+  const fns: [string, (x: Tensor, y: Tensor) => Tensor][] = [
+    ["det", (x, y) => torch.viewAsReal(L.det(z(x, y)))],
+    ["slogdet", (x, y) => { const r = L.slogdet(z(x, y)); return torch.cat([torch.viewAsReal(r.sign).flatten(), r.logabsdet.reshape([1])]); }],
+    ["inv", (x, y) => torch.viewAsReal(L.inv(z(x, y)))],
+    ["solve", (x, y) => torch.viewAsReal(L.solve(z(x, y), torch.complex(y, x)))],
+    ["solve_triangular", (x, y) => torch.viewAsReal(L.solveTriangular(z(x, y), torch.complex(y, x), { upper: false, left: false }))],
+    ["cholesky", (x, y) => { const a = z(x, y); return torch.viewAsReal(L.cholesky(a.matmul(a.mH))); }],
+  ];
+  for (const [name, f] of fns) assert.ok(torch.autograd.gradgradcheck((x, y) => f(x!, y!), [re, im]), name);
 });

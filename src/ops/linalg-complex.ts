@@ -1,16 +1,12 @@
 // The complex64/complex128 paths of torch.linalg (not public API): linalg.ts checks the
-// arguments as for real input, then hands a complex input here. Values follow LAPACK's complex
-// routines (kernels: backends/js/linalg-complex*.ts). Gradients: PyTorch's formulas (the real
-// ones with conjugate transposes) for det, slogdet, inv, solve, solve_triangular and cholesky here;
-// logdet, qr, eigh, svd and the LU family compute values here and record the one backward their
-// public op shares with real input (linalg-functions.ts, linalg.ts, linalg-spectral-backward.ts, linalg-lu.ts).
+// arguments as for real input, then hands a complex input here for its values. Values follow
+// LAPACK's complex routines (kernels: backends/js/linalg-complex*.ts). No function here records a
+// gradient node: each public op records the one backward it shares with real input, PyTorch's
+// formula over conjugate transposes (linalg.ts, linalg-spectral-backward.ts, linalg-functions.ts,
+// linalg-lu.ts).
 
-
-import { adjoint as adj } from "./view.js";
 import type { Tensor } from "../core/tensor.js";
 import { realOf } from "../core/dtype.js";
-import { record, sumToShape } from "../autograd/record.js";
-import { matmul } from "./blas.js";
 import * as C from "../backends/js/linalg-complex.js";
 import { complexEigh as eighKernel, complexQr as qrKernel, type QrMode } from "../backends/js/linalg-complex-householder.js";
 import { qrShapes, checkLinalgErrors, svdShapes } from "../backends/js/linalg.js";
@@ -19,9 +15,7 @@ import { fillHermitian } from "../backends/js/linalg-complex-householder.js";
 import { fromArray } from "./engine.js";
 import { int64 } from "../core/dtype.js";
 import { toNumbers } from "./engine.js";
-import { allocLike, broadcastBatch, pinvBackward, tril, triu, wrap, wrapInt32 } from "./linalg-engine.js";
-import { complex as fromRealImag } from "./complex-views.js";
-import { imag as imagPart } from "./conjugation.js";
+import { allocLike, broadcastBatch, wrap, wrapInt32 } from "./linalg-engine.js";
 import type { FloatArray } from "../backends/js/linalg.js";
 import { allocPairs, complexMatricesOf, wrapComplex } from "./linalg-complex-engine.js";
 
@@ -30,9 +24,7 @@ export function complexDet(A: Tensor): Tensor {
   const M = complexMatricesOf("linalg.det", A);
   const out = allocPairs(A.dtype, M.batch);
   C.complexDet(M.data, M.rows, M.batch, out);
-  const D = wrapComplex(out, M.batchShape, A.dtype);
-  // g conj(det) A⁻ᴴ (PyTorch's nonsingular branch: a singular A gives inf/nan here).
-  return record("LinalgDetBackward0", [A], D, ([g]) => [g!.mul(D.conj()).unsqueeze(-1).unsqueeze(-1).mul(adj(complexInv(A).X))], [A, D]);
+  return wrapComplex(out, M.batchShape, A.dtype);
 }
 
 /** (sign, logabsdet): sign complex (det / |det|), logabsdet real. */
@@ -41,13 +33,7 @@ export function complexSlogdet(api: string, A: Tensor): [Tensor, Tensor] {
   const sign = allocPairs(A.dtype, M.batch);
   const log = allocLike(realOf(A.dtype), M.batch);
   C.complexSlogdet(M.data, M.rows, M.batch, sign, log);
-  const S = wrapComplex(sign, M.batchShape, A.dtype);
-  const outs: [Tensor, Tensor] = [S, wrap(log, M.batchShape, realOf(A.dtype))];
-  // PyTorch's slogdet_backward: g = g_logabsdet - i Im(conj(g_sign) sign), gA = g A⁻ᴴ.
-  return record("LinalgSlogdetBackward0", [A], outs, ([gs, gl]) => {
-    const g = fromRealImag(gl!, imagPart(gs!.conj().mul(S)).neg());
-    return [g.unsqueeze(-1).unsqueeze(-1).mul(adj(complexInv(A).X))];
-  }, [A, S]);
+  return [wrapComplex(sign, M.batchShape, A.dtype), wrap(log, M.batchShape, realOf(A.dtype))];
 }
 
 /** torch.logdet's values on complex matrices: log det = log|det| + i angle(det); -inf + nan j for a singular one, as PyTorch (no node: logdet records it). */
@@ -71,9 +57,7 @@ export function complexInv(A: Tensor): { X: Tensor; infos: Int32Array } {
   const n = M.rows;
   const out = allocPairs(A.dtype, M.batch * n * n);
   const infos = C.complexInv(M.data, n, M.batch, out, A.isContiguous());
-  const X = wrapComplex(out, A.shape, A.dtype);
-  record("LinalgInvExBackward0", [A], X, ([g]) => [matmul(matmul(adj(X), g!), adj(X)).neg()], [X]);
-  return { X, infos };
+  return { X: wrapComplex(out, A.shape, A.dtype), infos };
 }
 
 /** zgetrf's info of each matrix of A, factored as for a solve. */
@@ -89,11 +73,7 @@ export function complexSolveLeft(A: Tensor, B: Tensor): Tensor {
   const MB = complexMatricesOf("linalg.solve", Bb);
   const out = allocPairs(A.dtype, MB.batch * MB.rows * MB.cols);
   C.complexSolve(MA.data, MB.data, MA.rows, MB.cols, MA.batch, out, A.isContiguous());
-  const X = wrapComplex(out, Bb.shape, A.dtype);
-  return record("LinalgSolveExBackward0", [A, B], X, ([g]) => {
-    const gB = complexSolveLeft(adj(A), g!);
-    return [sumToShape(matmul(gB, adj(X)).neg(), A.shape), sumToShape(gB, B.shape)];
-  }, [A, X]);
+  return wrapComplex(out, Bb.shape, A.dtype);
 }
 
 /** solve_triangular on complex matrices (shapes checked by the caller). */
@@ -104,14 +84,7 @@ export function complexSolveTriangular(A: Tensor, B: Tensor, upper: boolean, lef
   const MB = complexMatricesOf(api, Bb);
   const out = allocPairs(A.dtype, MB.batch * MB.rows * MB.cols);
   C.complexTriangularSolve(MA.data, MB.data, MA.rows, MB.rows, MB.cols, MA.batch, out, upper, left, unit);
-  const X = wrapComplex(out, Bb.shape, A.dtype);
-  return record("LinalgSolveTriangularBackward0", [A, B], X, ([g]) => {
-    // gB = A⁻ᴴ g (left) or g A⁻ᴴ; gA = -gB Xᴴ or -Xᴴ gB, kept on A's triangle.
-    const gB = complexSolveTriangular(adj(A), g!, !upper, left, unit);
-    let gA = left ? matmul(gB, adj(X)).neg() : matmul(adj(X), gB).neg();
-    gA = upper ? triu(gA, unit ? 1 : 0) : tril(gA, unit ? -1 : 0);
-    return [sumToShape(gA, A.shape), sumToShape(gB, B.shape)];
-  }, [A, X]);
+  return wrapComplex(out, Bb.shape, A.dtype);
 }
 
 /** The Cholesky factor (L, or U = Lᴴ when `upper`) and zpotrf's infos. */
@@ -120,19 +93,7 @@ export function complexCholesky(api: string, A: Tensor, upper: boolean): { L: Te
   const n = M.rows;
   const out = allocPairs(A.dtype, M.batch * n * n);
   const infos = C.complexCholesky(M.data, n, M.batch, out, upper);
-  const L = wrapComplex(out, A.shape, A.dtype);
-  record("LinalgCholeskyExBackward0", [A], L, ([g]) => [complexCholeskyBackward(g!, L, upper)], [L]);
-  return { L, infos };
-}
-
-/** PyTorch's cholesky_backward: gA = L⁻ᴴ π*(tril(Lᴴ gL)) L⁻¹, π*(X) = ½ (X + tril(X, -1)ᴴ). */
-function complexCholeskyBackward(gFactor: Tensor, factor: Tensor, upper: boolean): Tensor {
-  const L = upper ? adj(factor) : factor;
-  const gL = upper ? adj(gFactor) : gFactor;
-  let gA = tril(matmul(adj(L), gL));
-  gA = gA.add(adj(tril(gA, -1))).mul(0.5);
-  gA = complexSolveTriangular(adj(L), gA, true, true, false);
-  return complexSolveTriangular(L, gA, false, false, false);
+  return { L: wrapComplex(out, A.shape, A.dtype), infos };
 }
 
 /** zgetrf on every matrix: packed LU, 1-based int32 pivots, infos (no gradient node: the caller records). */
@@ -177,7 +138,7 @@ export function complexQr(A: Tensor, mode: QrMode): [Tensor, Tensor] {
   return [Q, wrapComplex(r, [...M.batchShape, ...shapes.r], A.dtype)];
 }
 
-/** Eigenvalues (real, ascending) and, when asked, eigenvectors of Hermitian matrices (zheevd's normalisation). No node: linalg.eigh records the one backward of real and complex input. */
+/** Eigenvalues (real, ascending) and, when asked, eigenvectors of Hermitian matrices (zheevd's normalisation). */
 export function complexEigh(api: string, A: Tensor, uplo: "L" | "U", wantVectors: boolean): { L: Tensor; V: Tensor | null } {
   const M = complexMatricesOf(api, A);
   const n = M.rows;
@@ -189,7 +150,7 @@ export function complexEigh(api: string, A: Tensor, uplo: "L" | "U", wantVectors
   return { L: wrap(w, [...M.batchShape, n], real), V: v ? wrapComplex(v, A.shape, A.dtype) : null };
 }
 
-/** (U, S, Vh) of complex matrices: S real descending; the vectors' phases are free (see linalg-complex-svd.ts). No node: linalg.svd records the one backward of real and complex input. */
+/** (U, S, Vh) of complex matrices: S real descending; the vectors' phases are free (see linalg-complex-svd.ts). */
 export function complexSvd(A: Tensor, full: boolean): [Tensor, Tensor, Tensor] {
   const M = complexMatricesOf("linalg.svd", A);
   const sh = svdShapes(M.rows, M.cols, full);
@@ -204,7 +165,7 @@ export function complexSvd(A: Tensor, full: boolean): [Tensor, Tensor, Tensor] {
   ];
 }
 
-/** The singular values (real, descending), without a node (svdvals differentiates through linalg.svd). */
+/** The singular values (real, descending). */
 export function complexSvdvals(A: Tensor): Tensor {
   const M = complexMatricesOf("linalg.svd", A);
   const k = Math.min(M.rows, M.cols);
@@ -228,8 +189,7 @@ export function complexPinv(A: Tensor, atol: number, rtol: number, hermitian: bo
   const { data, M } = matricesFor("linalg.pinv", A, hermitian);
   const out = allocPairs(A.dtype, M.batch * M.rows * M.cols);
   S.complexPinv(data, M.rows, M.cols, M.batch, atol, rtol, out);
-  const P = wrapComplex(out, [...M.batchShape, M.cols, M.rows], A.dtype);
-  return record("LinalgPinvBackward0", [A], P, ([g]) => [pinvBackward(g!, P, A)], [A, P]);
+  return wrapComplex(out, [...M.batchShape, M.cols, M.rows], A.dtype);
 }
 
 /** matrix_rank of complex matrices: int64 counts. */

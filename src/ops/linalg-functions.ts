@@ -145,7 +145,7 @@ export function svd(input: Tensor, ...args: Args<[some?: boolean, computeUv?: bo
     return namedTuple(["U", "S", "V"], [zeros([...batch, m, m], like), S, zeros([...batch, n, n], like)]);
   }
   const [U, S, Vh] = linalg.svd(input, !some);
-  return namedTuple(["U", "S", "V"], [U!, S!, input.dtype.isComplex ? Vh!.mT.conj() : Vh!.mT]);
+  return namedTuple(["U", "S", "V"], [U!, S!, Vh!.mH]);
 }
 
 /** torch.qr(input, some = true) = torch.linalg.qr(input, some ? "reduced" : "complete"). */

@@ -23,7 +23,7 @@ import { deviceOp, onDevice } from "./device-hooks.js";
 import { eye, zeros } from "./creation.js";
 import { eighBackward, svdBackward } from "./linalg-spectral-backward.js";
 import * as CX from "./linalg-complex.js";
-import { viewAsReal } from "./complex-views.js";
+import { complex, viewAsReal } from "./complex-views.js";
 
 import { outCall, type OutOption, type OutPairOption, hasOut, withOut } from "./out.js";
 export { matmul };
@@ -82,11 +82,11 @@ export function invEx(A: Tensor, ...args: Args<[], { checkErrors?: boolean }>): 
 function invForward(A: Tensor): { X: Tensor; infos: Infos } {
   checkSquare("linalg.inv", A);
   checkFloatOrComplex("linalg.inv", A);
-  if (A.dtype.isComplex) return CX.complexInv(A);
   const n = A.shape[A.dim() - 1]!;
   let X: Tensor;
   let infos: Infos;
-  if (onDevice(A)) {
+  if (A.dtype.isComplex) ({ X, infos } = CX.complexInv(A));
+  else if (onDevice(A)) {
     const f = deviceOp("luFactorForSolve", "linalg.inv")(A);
     X = deviceOp("luSolve", "linalg.inv")(f.LU, f.pivots, identity(n, A.dtype, A).expand(A.shape), f.adjoint);
     infos = f.info;
@@ -98,8 +98,8 @@ function invForward(A: Tensor): { X: Tensor; infos: Infos } {
     X = wrap(out, A.shape, A.dtype);
   }
   record("LinalgInvExBackward0", [A], X, ([g]) => {
-    const Xt = X.mT;
-    return [matmul(matmul(Xt, g!), Xt).neg()];
+    const Xh = X.mH;
+    return [matmul(matmul(Xh, g!), Xh).neg()];
   }, [X]);
   return { X, infos };
 }
@@ -117,9 +117,9 @@ export function det(A: Tensor, options?: OutOption): Tensor {
   checkTensor("linalg.det", "A", A);
   checkSquare("linalg.det", A);
   checkFloatOrComplex("linalg.det", A);
-  if (A.dtype.isComplex) return CX.complexDet(A);
   let D: Tensor;
-  if (onDevice(A)) {
+  if (A.dtype.isComplex) D = CX.complexDet(A);
+  else if (onDevice(A)) {
     const f = deviceOp("luFactor", "linalg.det")(A);
     D = deviceOp("luDet", "linalg.det")(f.LU, f.pivots).det;
   } else {
@@ -132,9 +132,10 @@ export function det(A: Tensor, options?: OutOption): Tensor {
 }
 
 function detBackward(g: Tensor, D: Tensor, A: Tensor): Tensor {
-  // On the device (no readback to find singular matrices): g · det · A^{-T}, NaN for an exactly
-  // singular A.
-  if (onDevice(g, D, A)) return g.mul(D).unsqueeze(-1).unsqueeze(-1).mul(invUnchecked(A).mT);
+  // g · conj(det) · A⁻ᴴ, NaN for an exactly singular A: on the device (no readback to find
+  // singular matrices) and for complex input, as PyTorch's nonsingular branch.
+  const nonsingular = (): Tensor => g.mul(D.conj()).unsqueeze(-1).unsqueeze(-1).mul(invUnchecked(A).mH);
+  if (onDevice(g, D, A) || A.dtype.isComplex) return nonsingular();
   const dets = toNumbers(D);
   if (!isGradEnabled()) {
     // PyTorch's first-order path: g · det · A^{-T} from a perturbed LU, so exactly 0 for an
@@ -157,7 +158,7 @@ function detBackward(g: Tensor, D: Tensor, A: Tensor): Tensor {
   const eps = A.dtype === float32 ? 2 ** -23 : 2 ** -52;
   let singular = false;
   for (let i = 0; i < dets.length; i++) if (Math.abs(dets[i]!) < 100 * eps) singular = true;
-  if (!singular) return g.mul(D).unsqueeze(-1).unsqueeze(-1).mul(invUnchecked(A).mT);
+  if (!singular) return nonsingular();
   return g.unsqueeze(-1).unsqueeze(-1).mul(cofactorMatrix(A));
 }
 
@@ -209,9 +210,9 @@ export function slogdet(A: Tensor, options?: OutPairOption): NamedTuple<"sign" |
 function slogdetForward(api: string, A: Tensor): [Tensor, Tensor] {
   checkSquare(api, A);
   checkFloatOrComplex(api, A);
-  if (A.dtype.isComplex) return CX.complexSlogdet(api, A);
   let sign: Tensor, logabsdet: Tensor;
-  if (onDevice(A)) {
+  if (A.dtype.isComplex) [sign, logabsdet] = CX.complexSlogdet(api, A);
+  else if (onDevice(A)) {
     const f = deviceOp("luFactor", api)(A);
     ({ sign, logabsdet } = deviceOp("luDet", api)(f.LU, f.pivots));
   } else {
@@ -222,7 +223,12 @@ function slogdetForward(api: string, A: Tensor): [Tensor, Tensor] {
     sign = wrap(s, M.batchShape, A.dtype);
     logabsdet = wrap(l, M.batchShape, A.dtype);
   }
-  record("LinalgSlogdetBackward0", [A], [sign, logabsdet], ([, gl]) => [gl!.unsqueeze(-1).unsqueeze(-1).mul(invUnchecked(A).mT)], [A]);
+  // PyTorch's slogdet_backward: g A⁻ᴴ, g = g_logabsdet - i Im(conj(g_sign) sign) for complex A.
+  const complexInput = A.dtype.isComplex;
+  record("LinalgSlogdetBackward0", [A], [sign, logabsdet], ([gs, gl]) => {
+    const g = complexInput ? complex(gl!, gs!.conj().mul(sign).imag.neg()) : gl!;
+    return [g.unsqueeze(-1).unsqueeze(-1).mul(invUnchecked(A).mH)];
+  }, [A, sign]);
   return [sign, logabsdet];
 }
 
@@ -270,12 +276,12 @@ function solveForward(A: Tensor, B: Tensor, left: boolean): { X: Tensor; infos: 
     const f = deviceOp("luFactorForSolve", api)(left ? A : A.mT);
     infos = f.info;
     X = left ? solveLeft(A, Bm, f) : solveLeft(A.mT, Bm.mT, f).mT;
-  } else if (A.dtype.isComplex) {
-    infos = CX.complexLuInfo(A);
-    X = left ? CX.complexSolveLeft(A, Bm) : CX.complexSolveLeft(A.mT, Bm.mT).mT;
   } else {
-    const M = matricesOf(A);
-    infos = K.luInfo(M.data, M.rows, M.batch, A.isContiguous());
+    if (A.dtype.isComplex) infos = CX.complexLuInfo(A);
+    else {
+      const M = matricesOf(A);
+      infos = K.luInfo(M.data, M.rows, M.batch, A.isContiguous());
+    }
     X = left ? solveLeft(A, Bm) : solveLeft(A.mT, Bm.mT).mT;
   }
   if (vector) X = X.squeeze(left ? -1 : -2);
@@ -305,7 +311,8 @@ function solveLeft(A: Tensor, B: Tensor, factors?: DeviceLu): Tensor {
     const batch = Bb.shape.slice(0, -2);
     const n = A.shape[A.dim() - 1]!;
     X = deviceOp("luSolve", "linalg.solve")(f.LU.expand([...batch, n, n]), f.pivots.expand([...batch, n]), Bb, f.adjoint);
-  } else {
+  } else if (A.dtype.isComplex) X = CX.complexSolveLeft(A, B);
+  else {
     const MA = matricesOf(Ab);
     const MB = matricesOf(Bb);
     const n = MA.rows;
@@ -315,8 +322,8 @@ function solveLeft(A: Tensor, B: Tensor, factors?: DeviceLu): Tensor {
     X = wrap(out, Bb.shape, A.dtype);
   }
   return record("LinalgSolveExBackward0", [A, B], X, ([g]) => {
-    const gB = solveLeft(A.mT, g!);
-    const gA = matmul(gB, X.mT).neg();
+    const gB = solveLeft(A.mH, g!);
+    const gA = matmul(gB, X.mH).neg();
     return [sumToShape(gA, A.shape), sumToShape(gB, B.shape)];
   }, [A, X]);
 }
@@ -338,7 +345,6 @@ export function solveTriangular(
   checkSameDtype(api, A, B);
   checkSquare(api, A);
   checkSolverShapes(api, A, B, left);
-  if (A.dtype.isComplex) return CX.complexSolveTriangular(A, B, a.upper, left, (a.unitriangular as boolean | undefined) ?? false);
   return solveTriangularCore(A, B, a.upper, left, (a.unitriangular as boolean | undefined) ?? false);
 }
 
@@ -349,7 +355,8 @@ function solveTriangularCore(A: Tensor, B: Tensor, upper: boolean, left: boolean
     // X A = B is Aᵀ Xᵀ = Bᵀ, Aᵀ's triangle the other one.
     const solveOnDevice = deviceOp("triangularSolve", "linalg.solve_triangular");
     X = left ? solveOnDevice(Ab, Bb, upper, unit) : solveOnDevice(Ab.mT, Bb.mT, !upper, unit).mT;
-  } else {
+  } else if (A.dtype.isComplex) X = CX.complexSolveTriangular(A, B, upper, left, unit);
+  else {
     const MA = matricesOf(Ab);
     const MB = matricesOf(Bb);
     const out = allocLike(A.dtype, MB.batch * MB.rows * MB.cols);
@@ -357,9 +364,9 @@ function solveTriangularCore(A: Tensor, B: Tensor, upper: boolean, left: boolean
     X = wrap(out, Bb.shape, A.dtype);
   }
   return record("LinalgSolveTriangularBackward0", [A, B], X, ([g]) => {
-    // gB = A^{-T} g (left) or g A^{-T} (right); gA = -gB Xᵀ or -Xᵀ gB, kept on A's triangle.
-    const gB = solveTriangularCore(A.mT, g!, !upper, left, unit);
-    let gA = left ? matmul(gB, X.mT).neg() : matmul(X.mT, gB).neg();
+    // gB = A⁻ᴴ g (left) or g A⁻ᴴ (right); gA = -gB Xᴴ or -Xᴴ gB, kept on A's triangle.
+    const gB = solveTriangularCore(A.mH, g!, !upper, left, unit);
+    let gA = left ? matmul(gB, X.mH).neg() : matmul(X.mH, gB).neg();
     gA = upper ? triu(gA, unit ? 1 : 0) : tril(gA, unit ? -1 : 0);
     return [sumToShape(gA, A.shape), sumToShape(gB, B.shape)];
   }, [A, X]);
@@ -391,10 +398,10 @@ export function choleskyEx(A: Tensor, ...args: Args<[], { upper?: boolean; check
 function choleskyForward(api: string, A: Tensor, upper: boolean): { L: Tensor; infos: Infos } {
   checkSquare(api, A);
   checkFloatOrComplex(api, A);
-  if (A.dtype.isComplex) return CX.complexCholesky(api, A, upper);
   let L: Tensor;
   let infos: Infos;
-  if (onDevice(A)) {
+  if (A.dtype.isComplex) ({ L, infos } = CX.complexCholesky(api, A, upper));
+  else if (onDevice(A)) {
     const r = deviceOp("cholesky", api)(A, upper);
     L = r.L;
     infos = r.info;
@@ -410,12 +417,12 @@ function choleskyForward(api: string, A: Tensor, upper: boolean): { L: Tensor; i
 }
 
 function choleskyBackward(gFactor: Tensor, factor: Tensor, upper: boolean): Tensor {
-  // Murray (2016): gA = L^{-T} Φ(Lᵀ gL) L^{-1}, Φ = lower triangle with a halved diagonal, symmetrized.
-  const L = upper ? factor.mT : factor;
-  const gL = upper ? gFactor.mT : gFactor;
-  let gA = tril(matmul(L.mT, gL));
-  gA = gA.add(tril(gA, -1).mT).mul(0.5);
-  gA = solveTriangularCore(L.mT, gA, true, true, false);
+  // PyTorch's cholesky_backward (Murray 2016): gA = L⁻ᴴ Φ(Lᴴ gL) L⁻¹, Φ = lower triangle with a halved diagonal, made Hermitian.
+  const L = upper ? factor.mH : factor;
+  const gL = upper ? gFactor.mH : gFactor;
+  let gA = tril(matmul(L.mH, gL));
+  gA = gA.add(tril(gA, -1).mH).mul(0.5);
+  gA = solveTriangularCore(L.mH, gA, true, true, false);
   return solveTriangularCore(L, gA, false, false, false);
 }
 
@@ -631,16 +638,18 @@ export function pinv(A: Tensor, ...args: Args<[rcond?: number | null, hermitian?
   const rtolArg = (a.rtol as number | null | undefined) ?? (a.rcond as number | null | undefined);
   const [atol, rtol] = tolerances(A, a.atol as number | null | undefined, rtolArg);
   const hermitian = (a.hermitian as boolean | undefined) ?? false;
-  if (A.dtype.isComplex) return CX.complexPinv(A, atol, rtol, hermitian);
-  const src = hermitian ? symmetrizeLower(A.detach()) : A;
-  const s = A.shape;
   let P: Tensor;
-  if (onDevice(A)) P = pinvOnDevice(src.detach(), atol, rtol);
+  if (A.dtype.isComplex) P = CX.complexPinv(A, atol, rtol, hermitian);
   else {
-    const M = matricesOf(src);
-    const out = allocLike(A.dtype, M.batch * M.rows * M.cols);
-    K.pinv(M.data, M.rows, M.cols, M.batch, atol, rtol, out);
-    P = wrap(out, [...s.slice(0, -2), s[s.length - 1]!, s[s.length - 2]!], A.dtype);
+    const src = hermitian ? symmetrizeLower(A.detach()) : A;
+    if (onDevice(A)) P = pinvOnDevice(src.detach(), atol, rtol);
+    else {
+      const s = A.shape;
+      const M = matricesOf(src);
+      const out = allocLike(A.dtype, M.batch * M.rows * M.cols);
+      K.pinv(M.data, M.rows, M.cols, M.batch, atol, rtol, out);
+      P = wrap(out, [...s.slice(0, -2), s[s.length - 1]!, s[s.length - 2]!], A.dtype);
+    }
   }
   return record("LinalgPinvBackward0", [A], P, ([g]) => [pinvBackward(g!, P, A)], [A, P]);
 }
