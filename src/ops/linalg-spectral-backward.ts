@@ -25,7 +25,7 @@ function isAllZero(t: Tensor): boolean {
   return true;
 }
 
-/** [..., n] → [..., n, n] with ones on the diagonal of `gaps`' last two dims: E_ij = x_j - x_i off it. */
+/** E_ij = x_j - x_i for x [..., n], with ones on the diagonal (where the formulas divide 0 by it). */
 function gapsOf(x: Tensor): Tensor {
   const n = x.shape[x.dim() - 1]!;
   return x.unsqueeze(-2).sub(x.unsqueeze(-1)).add(identity(n, x.dtype, x));
@@ -36,7 +36,7 @@ function gapsOf(x: Tensor): Tensor {
  * columns / rows enter the formula, as derivatives.yaml narrows them). With skew(X) = X - Xᴴ and
  * E_ij = σ_j² - σ_i² (1 on the diagonal):
  *   inner = (skew(Uᴴ gU) / E) S + S (skew(Vᴴ gV) / E) + diag(gS) [+ i Im diag(Uᴴ gU) / σ, complex],
- *   gA = U inner Vh, plus (I - U Uᴴ) gU S⁻¹ Vh when m > n, or U S⁻¹ gVh (I - Vᴴ V) when m < n.
+ *   gA = U inner Vh, plus (I - U Uᴴ) gU S⁻¹ Vh when m > n, or U S⁻¹ gVh (I - Vhᴴ Vh) when m < n.
  * For complex A a loss that depends on the singular vectors' phases is PyTorch's error.
  */
 export function svdBackward(
@@ -90,7 +90,7 @@ function checkSvdPhaseInvariance(UhgU: Tensor | null, VhgV: Tensor | null): void
   const imV = VhgV ? VhgV.diagonal(0, -2, -1).imag : null;
   const zero = (imU ?? imV)!.mul(0);
   if (!allclose(imU ?? zero, imV ? imV.neg() : zero, 1e-2, 1e-2)) {
-    throw new Error("linalg_svd_backward: The singular vectors in the complex case are specified up to multiplication by e^{i phi}. The specified loss function depends on this phase term, making it ill-defined.");
+    throw new Error("svd_backward: The singular vectors in the complex case are specified up to multiplication by e^{i phi}. The specified loss function depends on this phase term, making it ill-defined.");
   }
 }
 
@@ -100,14 +100,13 @@ function checkSvdPhaseInvariance(UhgU: Tensor | null, VhgV: Tensor | null): void
  * not 0) is PyTorch's error.
  */
 export function eighBackward(gL: Tensor, gV: Tensor | null, L: Tensor, V: Tensor): Tensor {
-  let inner = diagEmbed(gL);
-  if (gV && !isAllZero(gV)) {
-    const VhgV = matmul(V.mH, gV);
-    if (V.dtype.isComplex && !allclose(VhgV.diagonal(0, -2, -1).imag, L.mul(0), 1e-2, 1e-2)) {
-      throw new Error("linalg_eigh_backward: The eigenvectors in the complex case are specified up to multiplication by e^{i phi}. The specified loss function depends on this quantity, so it is ill-defined.");
-    }
-    const skew = VhgV.sub(VhgV.mH).mul(0.5);
-    inner = inner.add(skew.div(gapsOf(L)));
-  } else if (V.dtype.isComplex) inner = inner.to(V.dtype);
+  // Eigenvalues alone (eigvalsh): V diag(gL) Vᴴ in one product.
+  if (!gV || isAllZero(gV)) return matmul(V.mul(gL.unsqueeze(-2)), V.mH);
+  const VhgV = matmul(V.mH, gV);
+  if (V.dtype.isComplex && !allclose(VhgV.diagonal(0, -2, -1).imag, L.mul(0), 1e-2, 1e-2)) {
+    throw new Error("linalg_eigh_backward: The eigenvectors in the complex case are specified up to multiplication by e^{i phi}. The specified loss function depends on this quantity, so it is ill-defined.");
+  }
+  const skew = VhgV.sub(VhgV.mH).mul(0.5);
+  const inner = diagEmbed(gL).add(skew.div(gapsOf(L)));
   return matmul(matmul(V, inner), V.mH);
 }
