@@ -308,6 +308,8 @@ test("gradients match finite differences", () => {
     const X = randn(shape, true);
     const [wu, ws, wv, wp] = [randn([m, k]), randn([k]), randn([k, n]), randn([n, m])];
     checkGrad((a) => { const s = linalg.svd(a, false); return weighted(squares(s.U), wu).add(weighted(s.S, ws)).add(weighted(squares(s.Vh), wv)); }, [X], `svd ${m}x${n}`);
+    // full_matrices: the leading k columns of U / rows of Vh (the rest are not unique, as in PyTorch).
+    checkGrad((a) => { const s = linalg.svd(a); return weighted(squares(s.U.narrow(-1, 0, k)), wu).add(weighted(squares(s.Vh.narrow(-2, 0, k)), wv)); }, [X], `svd full ${m}x${n}`);
     checkGrad((a) => weighted(linalg.svdvals(a), ws), [X], `svdvals ${m}x${n}`);
     checkGrad((a) => weighted(linalg.pinv(a), wp), [X], `pinv ${m}x${n}`);
   }
