@@ -89,3 +89,4 @@ export * from "./ops/rnn-forms.js";
 export * from "./ops/tensor-flags.js";
 export * from "./ops/segment-reduce.js";
 export * from "./ops/type-names.js";
+export * from "./ops/fake-quantize.js";
