@@ -12,7 +12,7 @@ import { notImplementedFor } from "./pointwise-util.js";
 import { notImplementedOnDevice } from "./device-hooks.js";
 import { toNumbers } from "./engine.js";
 import { mul } from "./arithmetic.js";
-import { fakeQuantizeKernel } from "./fake-quantize-kernels.js";
+import { fakeQuantizeKernel } from "./quantize-kernels.js";
 
 // PyTorch's message, line continuation and all.
 const RANGE_ORDER = "`quant_min` should be less than or         equal to `quant_max`.";
