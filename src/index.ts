@@ -91,3 +91,4 @@ export * from "./ops/segment-reduce.js";
 export * from "./ops/type-names.js";
 export * from "./ops/fake-quantize.js";
 export * from "./ops/quantize.js";
+export * as ao from "./ao/index.js";

@@ -1,0 +1,3 @@
+// torch.ao.quantization: the observers and the FakeQuantize module of quantization-aware training.
+export { MinMaxObserver, MovingAverageMinMaxObserver, UniformQuantizationObserverBase, type ObserverOptions } from "./observer.js";
+export { FakeQuantize, type FakeQuantizeOptions } from "./fake-quantize.js";
