@@ -10,7 +10,9 @@ import * as torch from "../src/index.js";
 type Value = number | "nan" | "inf" | "-inf";
 interface TensorCase { kind: "tensor"; dtype: torch.DTypeName; scale: number; zeroPoint: number; quantMin: number; quantMax: number; input: Value[]; output: Value[]; grad: number[] }
 interface ChannelCase { kind: "channel"; dtype: torch.DTypeName; scales: number[]; zeroPoints: number[]; floatZeroPoint: boolean; axis: number; quantMin: number; quantMax: number; shape: number[]; input: Value[]; output: Value[]; grad: number[] }
-const fixture = JSON.parse(readFileSync(new URL("./fixtures/quant-fake.json", import.meta.url), "utf8")) as { cases: (TensorCase | ChannelCase)[] };
+interface FusedStep { observerOn: number; fakeQuantOn: number; output: number[]; grad: number[]; runningMin: number[]; runningMax: number[]; scale: number[]; zeroPoint: number[] }
+interface FusedCase { quantMin: number; quantMax: number; symmetric: boolean; perRow: boolean; steps: FusedStep[] }
+const fixture = JSON.parse(readFileSync(new URL("./fixtures/quant-fake.json", import.meta.url), "utf8")) as { cases: (TensorCase | ChannelCase)[]; fusedInputs: number[][]; fused: FusedCase[] };
 
 const decode = (v: Value): number => (v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : v);
 const values = (t: torch.Tensor): number[] => t.reshape(-1).tolist() as number[];
@@ -92,4 +94,33 @@ test("argument errors in PyTorch's words", () => {
   for (const [f, message] of cases) assert.throws(f, message);
   // A float zero point is not range-checked (PyTorch's float-qparams form).
   assert.doesNotThrow(() => torch.fakeQuantizePerChannelAffine(x, s, torch.tensor([30, 0.5]), 0, -10, 10));
+});
+
+test("fusedMovingAvgObsFakeQuant: running min/max, chosen qparams (written in place), output and gradient as PyTorch's", () => {
+  const inputs = fixture.fusedInputs.map((v) => torch.tensor(v, { dtype: "float32" }).reshape(3, 4));
+  for (const c of fixture.fused) {
+    const shape = c.perRow ? [3] : [];
+    const runningMin = torch.full(shape, Infinity), runningMax = torch.full(shape, -Infinity);
+    const scale = torch.ones(c.perRow ? 3 : 1), zeroPoint = torch.zeros(c.perRow ? 3 : 1, { dtype: "int32" });
+    [...inputs, ...inputs.slice(1, 3)].forEach((input, i) => {
+      const s = c.steps[i]!;
+      const what = `[${c.quantMin}, ${c.quantMax}] symmetric=${c.symmetric} per_row=${c.perRow} step ${i}`;
+      const x = input.clone().requiresGrad_();
+      const flag = (on: number): torch.Tensor => torch.tensor([on], { dtype: "uint8" });
+      const y = torch.fusedMovingAvgObsFakeQuant(x, flag(s.observerOn), flag(s.fakeQuantOn), runningMin, runningMax, scale, zeroPoint, 0.3, c.quantMin, c.quantMax, 0, c.perRow, c.symmetric);
+      assert.equal(y.gradFn?.name(), "FusedMovingAvgObsFqHelperBackward0");
+      y.backward(torch.onesLike(y));
+      assertSame(values(y), s.output, `${what}: output`);
+      assertSame(values(x.grad!), s.grad, `${what}: gradient`);
+      assertSame(values(runningMin), s.runningMin, `${what}: running_min`);
+      assertSame(values(runningMax), s.runningMax, `${what}: running_max`);
+      assertSame(values(scale), s.scale, `${what}: scale`);
+      assertSame(values(zeroPoint), s.zeroPoint, `${what}: zero_point`);
+    });
+  }
+  const on = torch.tensor([1], { dtype: "uint8" });
+  assert.throws(() => torch.fusedMovingAvgObsFakeQuant(torch.zeros(3, 4, { dtype: "float64" }), on, on, torch.tensor(Infinity), torch.tensor(-Infinity), torch.ones(1), torch.zeros(1, { dtype: "int32" }), 0.01, 0, 255, 0),
+    /expected scalar type Float but found Double/);
+  assert.throws(() => torch.fusedMovingAvgObsFakeQuant(torch.zeros(3, 4), on, on, torch.full([3], Infinity), torch.full([3], -Infinity), torch.ones(3), torch.zeros(3, { dtype: "int32" }), 0.01, 0, 255, 1, true),
+    /Per-channel FakeQuant in fused_moving_avg_obs_fake_quant is only supported on axis == 0/);
 });

@@ -79,7 +79,7 @@ test("observer and FakeQuantize argument errors", () => {
   assert.throws(() => new FakeQuantize({ quantMin: 0, quantMax: 300 }), /quant_max out of bound/);
   assert.throws(() => new FakeQuantize({ quantMin: 5, quantMax: 1 }), /quant_min must be less than or equal to quant_max/);
   const unobserved = new MinMaxObserver();
-  assert.deepEqual(unobserved.calculateQparams().map((t) => t.tolist()), [[1], [0]]);
+  assert.deepEqual(unobserved.calculateQparams().map((t) => [t.tolist(), String(t.dtype)]), [[[1], "torch.float32"], [[0], "torch.int64"]]);
 });
 
 test("observers are modules: buffers(), train/eval and the ao namespace", () => {

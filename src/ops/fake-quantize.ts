@@ -12,7 +12,10 @@ import { notImplementedFor } from "./pointwise-util.js";
 import { notImplementedOnDevice } from "./device-hooks.js";
 import { toNumbers } from "./engine.js";
 import { mul } from "./arithmetic.js";
-import { fakeQuantizeKernel } from "./quantize-kernels.js";
+import { chooseQuantizationParams, fakeQuantizeKernel } from "./quantize-kernels.js";
+import { aminmax } from "./reduction-more.js";
+import { onesLike, tensor } from "./creation.js";
+import { clone } from "./view.js";
 
 // PyTorch's message, line continuation and all.
 const RANGE_ORDER = "`quant_min` should be less than or         equal to `quant_max`.";
@@ -125,4 +128,66 @@ export function fakeQuantizePerChannelAffine(input: Tensor, scale: Tensor, zeroP
     scales: toNumbers(scale.contiguous()), zeroPoints, floatZeroPoint: zd !== int32, axis,
   }, quantMin, quantMax);
   return record("FakeQuantizePerChannelAffineCachemaskBackward0", [input], output, ([g]) => [mul(g!, mask)]);
+}
+
+/**
+ * torch.fused_moving_avg_obs_fake_quant(input, observer_on, fake_quant_on, running_min, running_max,
+ * scale, zero_point, averaging_const, quant_min, quant_max, ch_axis, per_row_fake_quant=False,
+ * symmetric_quant=False): FakeQuantize's step in one op. When observer_on, running_min/max (per
+ * tensor, or per row of a 2-D input) move toward the input's min/max by averaging_const (taking
+ * them outright while still infinite); when fake_quant_on, scale and zero_point are chosen from
+ * them (ChooseQuantizationParams, as quantizePerTensorDynamic) and written in place, and the input is fake-quantized;
+ * otherwise it is copied. float32 only, as PyTorch's CPU kernel.
+ */
+export function fusedMovingAvgObsFakeQuant(
+  input: Tensor, observerOn: Tensor, fakeQuantOn: Tensor, runningMin: Tensor, runningMax: Tensor, scale: Tensor, zeroPoint: Tensor,
+  averagingConst: number, quantMin: number, quantMax: number, chAxis: number, perRowFakeQuant = false, symmetricQuant = false,
+): Tensor {
+  const op = "fused_moving_avg_obs_fake_quant";
+  if (arguments.length > 13) checkArgs(op, arguments, 13);
+  else if (arguments.length < 13 && isOptionsObject(arguments[arguments.length - 1])) {
+    return rebind(fusedMovingAvgObsFakeQuant, op, arguments, ["input", "observerOn", "fakeQuantOn", "runningMin", "runningMax", "scale", "zeroPoint",
+      "averagingConst", "quantMin", "quantMax", "chAxis", "perRowFakeQuant", "symmetricQuant"], 11);
+  }
+  const names = ["input", "observer_on", "fake_quant_on", "running_min", "running_max", "scale", "zero_point"];
+  [input, observerOn, fakeQuantOn, runningMin, runningMax, scale, zeroPoint].forEach((t, i) => checkTensor(op, names[i]!, t));
+  checkNumber(op, "averaging_const", averagingConst);
+  for (const [name, v] of [["quant_min", quantMin], ["quant_max", quantMax], ["ch_axis", chAxis]] as const) checkInt(op, name, v);
+  notDifferentiable("_fused_moving_avg_obs_fq_helper", "scale", scale);
+  notDifferentiable("_fused_moving_avg_obs_fq_helper", "zero_point", zeroPoint);
+  for (const t of [input, runningMin, runningMax, scale]) {
+    if (t.dtype !== float32) throw new Error(`expected scalar type Float but found ${scalarTypeName(t.dtype)}`);
+  }
+  if (zeroPoint.dtype !== int32) throw new Error(`expected scalar type Int but found ${scalarTypeName(zeroPoint.dtype)}`);
+  if (Number(oneValue(observerOn)) !== 0) {
+    if (perRowFakeQuant && chAxis !== 0) throw new Error("Per-channel FakeQuant in fused_moving_avg_obs_fake_quant is only supported on axis == 0");
+    const [currentMin, currentMax] = perRowFakeQuant ? aminmax(input.detach(), { dim: 1 }) : aminmax(input.detach());
+    const c = Math.fround(averagingConst);
+    const moved = (running: Tensor, current: Tensor): number[] => {
+      const r = toNumbers(running.contiguous()), x = toNumbers(current!.contiguous());
+      return Array.from(r, (v, i) => (Math.abs(v) === Infinity ? x[i]! : Math.fround(v + Math.fround(c * Math.fround(x[i]! - v)))));
+    };
+    const mins = moved(runningMin, currentMin!), maxs = moved(runningMax, currentMax!);
+    runningMin.copy_(tensorOf(mins, runningMin));
+    runningMax.copy_(tensorOf(maxs, runningMax));
+  }
+  let output: Tensor, mask: Tensor;
+  if (Number(oneValue(fakeQuantOn)) !== 0) {
+    const mins = toNumbers(runningMin.contiguous()), maxs = toNumbers(runningMax.contiguous());
+    const params = Array.from(mins, (lo, i) => chooseQuantizationParams(lo, maxs[i]!, quantMin, quantMax, false, symmetricQuant));
+    scale.copy_(tensorOf(params.map((p) => p.scale), scale));
+    zeroPoint.copy_(tensorOf(params.map((p) => p.zeroPoint), zeroPoint));
+    ({ output, mask } = perRowFakeQuant
+      ? fakeQuantizeKernel(input, { scales: params.map((p) => Math.fround(p.scale)), zeroPoints: params.map((p) => p.zeroPoint), floatZeroPoint: false, axis: chAxis }, quantMin, quantMax)
+      : fakeQuantizeKernel(input, params[0]!, quantMin, quantMax));
+  } else {
+    output = clone(input.detach());
+    mask = onesLike(input, { dtype: "bool" });
+  }
+  return record("FusedMovingAvgObsFqHelperBackward0", [input], output, ([g]) => [mul(g!, mask)]);
+}
+
+/** Values shaped and typed as `like` (the in-place results of the fused op). */
+function tensorOf(values: number[], like: Tensor): Tensor {
+  return tensor(values, { dtype: like.dtype }).reshape(like.shape);
 }

@@ -127,14 +127,21 @@ export function rawArray(dtype: DType, n: number): QuantizedArray {
 
 /**
  * The scale and zero point of PyTorch's ChooseQuantizationParams (QuantUtils.h) for [min, max]
- * extended to hold 0, without preserve_sparsity or power-of-two scales: the scale in double, 0.1
+ * extended to hold 0 (made symmetric first with preserve_sparsity; no power-of-two scales): the scale in double, 0.1
  * when float(scale) is 0 or its float reciprocal overflows, raised to 6.1e-5 (min and max scaled
  * along), the zero point from whichever end loses less, nudged into [qmin, qmax].
  */
-export function chooseQuantizationParams(min: number, max: number, qmin: number, qmax: number, reduceRange: boolean): { scale: number; zeroPoint: number } {
+export function chooseQuantizationParams(min: number, max: number, qmin: number, qmax: number, reduceRange: boolean, preserveSparsity = false): { scale: number; zeroPoint: number } {
   const f32 = Math.fround;
   if (!(min <= max)) throw new Error("In ChooseQuantizationParams, min should be less than or equal to max");
   if (reduceRange) { qmin = Math.trunc(qmin / 2); qmax = Math.trunc(qmax / 2); }
+  const symmetric = min < 0 && max > 0 && preserveSparsity;
+  if (symmetric) {
+    const symmetricMin = -(Math.trunc((qmax - qmin) / 2) + 1), symmetricMax = Math.trunc((qmax - qmin) / 2);
+    const maxScale = Math.max(Math.abs(f32(min / symmetricMin)), Math.abs(f32(max / symmetricMax)));
+    min = f32(maxScale * symmetricMin);
+    max = f32(maxScale * symmetricMax);
+  }
   min = Math.min(min, 0);
   max = Math.max(max, 0);
   let scale = (max - min) / (qmax - qmin);
@@ -149,7 +156,7 @@ export function chooseQuantizationParams(min: number, max: number, qmin: number,
   }
   const fromMin = qmin - min / scale, fromMax = qmax - max / scale;
   const fromMinError = Math.abs(qmin) - Math.abs(min / scale), fromMaxError = Math.abs(qmax) - Math.abs(max / scale);
-  const initial = fromMinError < fromMaxError ? fromMin : fromMax;
+  const initial = symmetric ? (qmin + qmax) / 2 : fromMinError < fromMaxError ? fromMin : fromMax;
   const zeroPoint = initial < qmin ? qmin : initial > qmax ? qmax : roundHalfEven(initial);
   return { scale, zeroPoint };
 }
@@ -163,4 +170,5 @@ export function cloneQuantized(self: Tensor): Tensor {
   for (let i = 0; i < idx.length; i++) raw[i] = storage.raw[idx[i]!]!;
   return quantizedTensor(raw, self.dtype, viewQuantizerOf(storage, self), self.shape);
 }
+
 

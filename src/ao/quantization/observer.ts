@@ -77,7 +77,7 @@ export abstract class UniformQuantizationObserverBase extends Module {
     const lo = Number(minVal.item()), hi = Number(maxVal.item());
     if (lo === Infinity && hi === -Infinity) {
       warnOnce("must run observer before calling calculate_qparams. Returning default values.");
-      return [tensor([1.0]), tensor([0])];
+      return [tensor([1.0], { dtype: float32 }), tensor([0], { dtype: int64 })];
     }
     if (!(lo <= hi)) throw new Error(`min ${formatScalarForRepr(lo, "float")} should be less than max ${formatScalarForRepr(hi, "float")}`);
     const { quantMin, quantMax } = this;
