@@ -7,24 +7,29 @@ import { readFileSync } from "node:fs";
 
 import * as torch from "../src/index.js";
 
-const { FakeQuantize, MinMaxObserver, MovingAverageMinMaxObserver } = torch.ao.quantization;
-type Options = { dtype?: "quint8" | "qint8"; qscheme?: string; quant_min?: number; quant_max?: number; reduce_range?: boolean; averaging_constant?: number };
-interface Step { min: number; max: number; scale: number[]; zeroPoint: number[]; zeroPointDtype: string; repr: string }
+const { FakeQuantize, MinMaxObserver, MovingAverageMinMaxObserver, PerChannelMinMaxObserver, MovingAveragePerChannelMinMaxObserver } = torch.ao.quantization;
+type Options = { dtype?: "quint8" | "qint8"; qscheme?: string; quant_min?: number; quant_max?: number; reduce_range?: boolean; averaging_constant?: number; ch_axis?: number };
+interface Step<V = number> { min: V; max: V; scale: number[]; zeroPoint: number[]; zeroPointDtype: string; repr: string }
 interface Fixture {
   inputs: number[][];
   observers: { cls: "MinMaxObserver" | "MovingAverageMinMaxObserver"; options: Options; steps: Step[] }[];
   fakeQuantize: { output: number[]; grad: number[]; scale: number[]; zeroPoint: number[]; repr: string }[];
   fakeQuantize4bit: { output: number[]; scale: number[]; zeroPoint: number[] }[];
   stateDictKeys: string[];
+  perChannelObservers: { cls: "PerChannelMinMaxObserver" | "MovingAveragePerChannelMinMaxObserver"; options: Options; steps: Step<number[]>[] }[];
+  fakeQuantizePerChannel: { output: number[]; grad: number[]; scale: number[]; zeroPoint: number[]; repr: string }[];
 }
 const fixture = JSON.parse(readFileSync(new URL("./fixtures/quant-observers.json", import.meta.url), "utf8")) as Fixture;
 const inputs = fixture.inputs.map((v) => torch.tensor(v).reshape(3, 4));
-const QSCHEMES: Record<string, torch.QScheme> = { per_tensor_affine: torch.perTensorAffine, per_tensor_symmetric: torch.perTensorSymmetric };
+const QSCHEMES: Record<string, torch.QScheme> = {
+  per_tensor_affine: torch.perTensorAffine, per_tensor_symmetric: torch.perTensorSymmetric,
+  per_channel_affine: torch.perChannelAffine, per_channel_symmetric: torch.perChannelSymmetric,
+};
 
-function optionsOf(o: Options): torch.ao.quantization.ObserverOptions & { averagingConstant?: number } {
+function optionsOf(o: Options): torch.ao.quantization.PerChannelObserverOptions & { averagingConstant?: number } {
   return {
     dtype: o.dtype, qscheme: o.qscheme === undefined ? undefined : QSCHEMES[o.qscheme], quantMin: o.quant_min, quantMax: o.quant_max,
-    reduceRange: o.reduce_range, averagingConstant: o.averaging_constant,
+    reduceRange: o.reduce_range, averagingConstant: o.averaging_constant, chAxis: o.ch_axis,
   };
 }
 
@@ -87,4 +92,35 @@ test("observers are modules: buffers(), train/eval and the ao namespace", () => 
   assert.deepEqual([...fq.namedBuffers()].map(([n]) => n), fixture.stateDictKeys);
   assert.ok(fq.activationPostProcess instanceof MovingAverageMinMaxObserver);
   assert.ok(fq.activationPostProcess instanceof torch.nn.Module);
+});
+
+test("per-channel observers and FakeQuantize with one (default_per_channel_weight_fake_quant)", () => {
+  for (const c of fixture.perChannelObservers) {
+    const observer = c.cls === "PerChannelMinMaxObserver" ? new PerChannelMinMaxObserver(optionsOf(c.options)) : new MovingAveragePerChannelMinMaxObserver(optionsOf(c.options));
+    c.steps.forEach((s, i) => {
+      const what = `${c.cls} ${JSON.stringify(c.options)} step ${i}`;
+      observer.call(inputs[i]!);
+      assert.deepEqual([observer.minVal.tolist(), observer.maxVal.tolist()], [s.min, s.max], `${what}: min_val, max_val`);
+      const [scale, zeroPoint] = observer.calculateQparams();
+      assert.deepEqual([scale.tolist(), zeroPoint.tolist(), String(zeroPoint.dtype)], [s.scale, s.zeroPoint, s.zeroPointDtype], `${what}: qparams`);
+      assert.equal(String(observer), s.repr, `${what}: repr`);
+    });
+  }
+  const make = (): InstanceType<typeof FakeQuantize> => new FakeQuantize({
+    observer: MovingAveragePerChannelMinMaxObserver, quantMin: -128, quantMax: 127, dtype: "qint8", qscheme: torch.perChannelSymmetric, chAxis: 1,
+  });
+  const fq = make();
+  fixture.fakeQuantizePerChannel.forEach((s, i) => {
+    const x = inputs[i]!.clone().requiresGrad_();
+    const y = fq.call(x);
+    y.sum().backward();
+    assert.deepEqual([y.reshape(-1).tolist(), x.grad!.reshape(-1).tolist()], [s.output, s.grad], `step ${i}: output, gradient`);
+    assert.deepEqual([fq.scale.tolist(), fq.zeroPoint.tolist()], [s.scale, s.zeroPoint], `step ${i}: qparams`);
+    assert.equal(String(fq), s.repr, `step ${i}: repr`);
+  });
+  // A fresh module takes the per-channel buffers' shapes from the checkpoint, as PyTorch's loader does.
+  const loaded = make();
+  loaded.loadStateDict(fq.stateDict());
+  assert.equal(String(loaded), String(fq));
+  assert.deepEqual(loaded.call(inputs[0]!).tolist(), fq.call(inputs[0]!).tolist());
 });

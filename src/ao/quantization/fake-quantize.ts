@@ -1,20 +1,21 @@
 // torch.ao.quantization.FakeQuantize: an observer (MovingAverageMinMaxObserver by default) that
 // sets the scale and zero point, then torch.fakeQuantizePerTensorAffine with them, each step
 // switchable by PyTorch's uint8 flag buffers (fake_quant_enabled, observer_enabled). Buffers and
-// state_dict keys are PyTorch's; per-tensor quantization only (torch-ts has no per-channel observer).
+// state_dict keys are PyTorch's; with a per-channel observer, torch.fakeQuantizePerChannelAffine.
 
 import { Tensor } from "../../core/tensor.js";
 import { type DType, float32, int32, toDType, uint8, quint8 } from "../../core/dtype.js";
 import { Module } from "../../nn/module.js";
 import { tensor } from "../../ops/creation.js";
-import { type QScheme, perTensorAffine, perTensorSymmetric } from "../../ops/quantize.js";
-import { fakeQuantizePerTensorAffine } from "../../ops/fake-quantize.js";
+import { type QScheme, perChannelAffine, perChannelSymmetric, perTensorAffine, perTensorSymmetric } from "../../ops/quantize.js";
+import { fakeQuantizePerChannelAffine, fakeQuantizePerTensorAffine } from "../../ops/fake-quantize.js";
 import { iinfo } from "../../core/type-info.js";
-import { MovingAverageMinMaxObserver, type ObserverOptions, type UniformQuantizationObserverBase } from "./observer.js";
+import { MovingAverageMinMaxObserver, type ObserverOptions, type PerChannelMinMaxObserver, type UniformQuantizationObserverBase } from "./observer.js";
 
-type ObserverClass = new (options: ObserverOptions) => UniformQuantizationObserverBase;
+type ObserverClass = new (options: ObserverOptions & { chAxis?: number; averagingConstant?: number }) => UniformQuantizationObserverBase;
 
 export interface FakeQuantizeOptions extends ObserverOptions {
+  chAxis?: number;
   /** The observer's class (PyTorch's `observer`); the other options are its arguments. */
   observer?: ObserverClass;
   averagingConstant?: number;
@@ -32,8 +33,9 @@ export class FakeQuantize extends Module {
   readonly quantMax: number;
   readonly dtype: DType;
   readonly qscheme: QScheme;
-  readonly chAxis = -1;
-  readonly isPerChannel = false;
+  readonly chAxis: number;
+  readonly isPerChannel: boolean;
+  override readonly _resizedOnLoad = ["scale", "zero_point"];
 
   constructor(options: FakeQuantizeOptions = {}) {
     super();
@@ -54,8 +56,10 @@ export class FakeQuantize extends Module {
     this.registerBuffer("zero_point", tensor([0], { dtype: int32 }));
     this.dtype = this.activation_post_process.dtype;
     this.qscheme = this.activation_post_process.qscheme;
-    if (this.qscheme !== perTensorAffine && this.qscheme !== perTensorSymmetric) {
-      throw new Error(`FakeQuantize: torch-ts supports per-tensor quantization only, got qscheme: ${this.qscheme}`);
+    this.chAxis = "chAxis" in this.activation_post_process ? (this.activation_post_process as PerChannelMinMaxObserver).chAxis : -1;
+    this.isPerChannel = this.qscheme === perChannelAffine || this.qscheme === perChannelSymmetric;
+    if (!this.isPerChannel && this.qscheme !== perTensorAffine && this.qscheme !== perTensorSymmetric) {
+      throw new Error(`Only per channel and per tensor quantization are supported in fake quantize got qscheme: ${this.qscheme}`);
     }
   }
 
@@ -84,7 +88,9 @@ export class FakeQuantize extends Module {
       this.zero_point.copy_(zeroPoint);
     }
     if (Number(this.fake_quant_enabled.get(0).item()) === 1) {
-      return fakeQuantizePerTensorAffine(x, this.scale, this.zero_point, this.quantMin, this.quantMax);
+      return this.isPerChannel
+        ? fakeQuantizePerChannelAffine(x, this.scale, this.zero_point, this.chAxis, this.quantMin, this.quantMax)
+        : fakeQuantizePerTensorAffine(x, this.scale, this.zero_point, this.quantMin, this.quantMax);
     }
     return x;
   }

@@ -8,7 +8,7 @@ import { type DType, float32, int32, int64, qint32, qint8, quint8, toDType } fro
 import { warnOnce } from "../../core/warnings.js";
 import { formatScalarForRepr } from "../../core/printing.js";
 import { Module } from "../../nn/module.js";
-import { tensor, zerosLike } from "../../ops/creation.js";
+import { full, tensor, zerosLike } from "../../ops/creation.js";
 import { aminmax } from "../../ops/reduction-more.js";
 import { type QScheme, perChannelAffine, perChannelAffineFloatQparams, perChannelSymmetric, perTensorAffine, perTensorSymmetric } from "../../ops/quantize.js";
 
@@ -72,26 +72,32 @@ export abstract class UniformQuantizationObserverBase extends Module {
   abstract override forward(x: Tensor): Tensor;
   abstract calculateQparams(): [Tensor, Tensor];
 
-  /** PyTorch's _calculate_qparams for per-tensor min/max (0-d float32 tensors): [scale], [zero_point]. */
+  /**
+   * PyTorch's _calculate_qparams: from 0-d min/max, [scale] and [zero_point]; from per-channel ones,
+   * one of each per channel.
+   */
   protected _calculateQparams(minVal: Tensor, maxVal: Tensor): [Tensor, Tensor] {
-    const lo = Number(minVal.item()), hi = Number(maxVal.item());
-    if (lo === Infinity && hi === -Infinity) {
+    const unobserved = (): [Tensor, Tensor] => {
       warnOnce("must run observer before calling calculate_qparams. Returning default values.");
       return [tensor([1.0], { dtype: float32 }), tensor([0], { dtype: int64 })];
-    }
-    if (!(lo <= hi)) throw new Error(`min ${formatScalarForRepr(lo, "float")} should be less than max ${formatScalarForRepr(hi, "float")}`);
+    };
+    if (minVal.numel() === 0 || maxVal.numel() === 0) return unobserved();
+    const los = minVal.reshape(-1).tolist() as number[], his = maxVal.reshape(-1).tolist() as number[];
+    if (minVal.dim() === 0 && los[0] === Infinity && his[0] === -Infinity) return unobserved();
+    if (minVal.dim() === 0 && !(los[0]! <= his[0]!)) throw new Error(`min ${formatScalarForRepr(los[0]!, "float")} should be less than max ${formatScalarForRepr(his[0]!, "float")}`);
+    if (minVal.dim() > 0 && !los.every((lo, i) => lo <= his[i]!)) throw new Error(`min ${minVal} should be less than max ${maxVal}`);
     const { quantMin, quantMax } = this;
     const minNeg = minVal.minimum(zerosLike(minVal)), maxPos = maxVal.maximum(zerosLike(maxVal));
     let scale: Tensor, zeroPoint: Tensor;
     if (this.qscheme === perTensorSymmetric || this.qscheme === perChannelSymmetric) {
-      scale = minNeg.neg().maximum(maxPos).div((quantMax - quantMin) / 2).maximum(this.eps.reshape([]));
+      scale = minNeg.neg().maximum(maxPos).div((quantMax - quantMin) / 2).maximum(this.eps);
       const zp = this.dtype === quint8 ? (this.hasCustomizedQrange ? Math.floor((quantMin + quantMax) / 2) : 128) : 0;
-      zeroPoint = tensor([zp], { dtype: int64 });
+      zeroPoint = full(minNeg.shape, zp, { dtype: int64 });
     } else {
-      scale = maxPos.sub(minNeg).div(quantMax - quantMin).maximum(this.eps.reshape([]));
+      scale = maxPos.sub(minNeg).div(quantMax - quantMin).maximum(this.eps);
       zeroPoint = minNeg.div(scale).round().to(int32).neg().add(quantMin).clamp(quantMin, quantMax);
     }
-    return [scale.reshape([1]), zeroPoint.reshape([1])];
+    return [scale.reshape([-1]), zeroPoint.reshape([-1])];
   }
 }
 
@@ -174,5 +180,96 @@ export class MovingAverageMinMaxObserver extends MinMaxObserver {
       max.copy_(max.add(curMax!.sub(max).mul(c)));
     }
     return x;
+  }
+}
+
+/** The options of the per-channel observers: ch_axis, the channel dim, besides the common ones. */
+export interface PerChannelObserverOptions extends ObserverOptions { chAxis?: number }
+
+/**
+ * torch.ao.quantization.PerChannelMinMaxObserver: the running min and max of each slice of dim
+ * ch_axis (min_val and max_val start empty and take the channel count at the first input).
+ */
+export class PerChannelMinMaxObserver extends UniformQuantizationObserverBase {
+  readonly chAxis: number;
+  override readonly _resizedOnLoad = ["min_val", "max_val"];
+
+  constructor(options: PerChannelObserverOptions = {}) {
+    const qscheme = options.qscheme ?? perChannelAffine;
+    if (qscheme !== perChannelAffine && qscheme !== perChannelSymmetric) {
+      throw new Error(`${new.target.name}'s qscheme only support torch.per_channel_symmetric and torch.per_channel_affine (torch-ts has no torch.per_channel_affine_float_qparams observers yet).`);
+    }
+    super({ ...options, qscheme });
+    this.chAxis = options.chAxis ?? 0;
+    this.registerBuffer("min_val", tensor([], { dtype: float32 }));
+    this.registerBuffer("max_val", tensor([], { dtype: float32 }));
+    if (this.qscheme === perChannelSymmetric && this.reduceRange && this.dtype === quint8) {
+      throw new Error("Cannot reduce range for symmetric quantization for quint8");
+    }
+  }
+
+  protected get minMax(): { min: Tensor; max: Tensor } {
+    const self = this as unknown as { min_val: Tensor; max_val: Tensor };
+    return { min: self.min_val, max: self.max_val };
+  }
+  /** The min_val buffer. */
+  get minVal(): Tensor { return this.minMax.min; }
+  /** The max_val buffer. */
+  get maxVal(): Tensor { return this.minMax.max; }
+
+  /** The input's channels as rows (PyTorch's permute of ch_axis to the front, then flatten). */
+  protected rows(x: Tensor): Tensor {
+    const order = x.shape.map((_, i) => i);
+    const axis = this.chAxis < 0 ? this.chAxis + order.length : this.chAxis;
+    [order[0], order[axis]] = [order[axis]!, order[0]!];
+    return x.detach().permute(order).to(float32).flatten(1);
+  }
+
+  /** The new running min and max from the current ones (empty before the first input) and the rows'. */
+  protected update(min: Tensor, max: Tensor, currentMin: Tensor, currentMax: Tensor): [Tensor, Tensor] {
+    return min.numel() === 0 || max.numel() === 0 ? [currentMin, currentMax] : [currentMin.minimum(min), currentMax.maximum(max)];
+  }
+
+  override forward(x: Tensor): Tensor {
+    if (x.numel() === 0) return x;
+    const { min, max } = this.minMax;
+    const [currentMin, currentMax] = aminmax(this.rows(x), { dim: 1 });
+    const [newMin, newMax] = this.update(min, max, currentMin!, currentMax!);
+    min.resize_(newMin.shape).copy_(newMin);
+    max.resize_(newMax.shape).copy_(newMax);
+    return x;
+  }
+
+  calculateQparams(): [Tensor, Tensor] {
+    const { min, max } = this.minMax;
+    return this._calculateQparams(min, max);
+  }
+
+  /** Forgets what it has seen (empty min_val and max_val). */
+  resetMinMaxVals(): void {
+    const { min, max } = this.minMax;
+    min.resize_([0]);
+    max.resize_([0]);
+  }
+
+  override extraRepr(): string {
+    const { min, max } = this.minMax;
+    return `min_val=${min}, max_val=${max}`;
+  }
+}
+
+/** torch.ao.quantization.MovingAveragePerChannelMinMaxObserver: per-channel moving averages. */
+export class MovingAveragePerChannelMinMaxObserver extends PerChannelMinMaxObserver {
+  readonly averagingConstant: number;
+
+  constructor(options: PerChannelObserverOptions & { averagingConstant?: number } = {}) {
+    super(options);
+    this.averagingConstant = options.averagingConstant ?? 0.01;
+  }
+
+  protected override update(min: Tensor, max: Tensor, currentMin: Tensor, currentMax: Tensor): [Tensor, Tensor] {
+    if (min.numel() === 0 || max.numel() === 0) return [currentMin, currentMax];
+    const c = this.averagingConstant;
+    return [min.add(currentMin.sub(min).mul(c)), max.add(currentMax.sub(max).mul(c))];
   }
 }
