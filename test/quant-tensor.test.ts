@@ -158,3 +158,12 @@ test("argument errors in PyTorch's words", () => {
   for (const [f, message] of cases) assert.throws(f, message);
   assert.equal(x.dequantize(), x, "a float tensor dequantizes to itself");
 });
+
+test("list forms and the options object", () => {
+  const x = torch.tensor([0.05, 0.5, -1, 3]);
+  const qs = torch.quantizePerTensor([x, x.mul(2)], torch.tensor([0.1, 0.2]), torch.tensor([1, 2]), "quint8");
+  assert.deepEqual(qs.map((q) => [q.intRepr().tolist(), q.qScale(), q.qZeroPoint()]), [[[1, 6, 0, 31], 0.10000000149011612, 1], [[2, 7, 0, 32], 0.20000000298023224, 2]]);
+  assert.deepEqual(torch.dequantize(qs).map((d) => d.tolist()), [[0, 0.5, -0.10000000149011612, 3], [0, 1, -0.4000000059604645, 6]]);
+  const withOptions = torch.quantizePerTensor as unknown as (input: torch.Tensor, options: object) => torch.Tensor;
+  assert.deepEqual(withOptions(x, { scale: 0.1, zeroPoint: 1, dtype: "quint8" }).intRepr().tolist(), [1, 6, 0, 31]);
+});

@@ -6,7 +6,7 @@
 //
 // Per-channel parameters belong to the storage's layout (the contiguous tensor quantizePerChannel
 // made): the channel of storage element i is floor(i / channelStride) % channels. A view's own
-// parameters (viewQuantizer) follow from its geometry, so that a slice keeps its channels' scales.
+// parameters (viewQuantizerOf) follow from its geometry, so that a slice keeps its channels' scales.
 
 import type { DType, StorageArray } from "./dtype.js";
 import { Storage } from "./storage.js";

@@ -9,7 +9,7 @@
 // type's range (dequantize: QuantizedStorage.valueAt).
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, bool, float64, truncToInt64 } from "../core/dtype.js";
+import { type DType, allocArray, bool, float64, truncToInt64 } from "../core/dtype.js";
 import { type QuantizedArray, type Quantizer, QuantizedStorage, viewQuantizerOf } from "../core/quantized-storage.js";
 import { emptyTensor, toNumbers, writeNumbers } from "./engine.js";
 import { roundHalfEven } from "./special-math.js";
@@ -121,9 +121,6 @@ export function quantizedTensor(raw: QuantizedArray, dtype: DType, quantizer: Qu
   return new Tensor(new QuantizedStorage(raw, dtype, quantizer, shape), shape.slice());
 }
 
-export function rawArray(dtype: DType, n: number): QuantizedArray {
-  return dtype.name === "quint8" ? new Uint8Array(n) : dtype.name === "qint8" ? new Int8Array(n) : new Int32Array(n);
-}
 
 /**
  * The scale and zero point of PyTorch's ChooseQuantizationParams (QuantUtils.h) for [min, max]
@@ -166,7 +163,7 @@ export function chooseQuantizationParams(min: number, max: number, qmin: number,
 export function cloneQuantized(self: Tensor): Tensor {
   const storage = self.storage as QuantizedStorage;
   const idx = self._storageIndices();
-  const raw = rawArray(self.dtype, idx.length);
+  const raw = allocArray(self.dtype, idx.length) as QuantizedArray;
   for (let i = 0; i < idx.length; i++) raw[i] = storage.raw[idx[i]!]!;
   return quantizedTensor(raw, self.dtype, viewQuantizerOf(storage, self), self.shape);
 }

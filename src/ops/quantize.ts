@@ -6,11 +6,11 @@
 // tensor in PyTorch's words (its storage refuses to hand out values: core/quantized-storage.ts).
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, type DTypeLike, float32, float64, int32, int64, int8, toDType, uint8, scalarTypeName } from "../core/dtype.js";
-import { type PerChannelQuantizer, QuantizedStorage, viewQuantizerOf } from "../core/quantized-storage.js";
+import { type DType, type DTypeLike, allocArray, float32, float64, int32, int64, int8, toDType, uint8, scalarTypeName } from "../core/dtype.js";
+import { type PerChannelQuantizer, type QuantizedArray, QuantizedStorage, viewQuantizerOf } from "../core/quantized-storage.js";
 import { checkArgs, checkInt, checkTensor, describe, installMethods, isOptionsObject, rebind } from "./args.js";
 import { fromArray, toNumbers } from "./engine.js";
-import { chooseQuantizationParams, quantizeInto, quantizedRange, quantizedTensor, rawArray } from "./quantize-kernels.js";
+import { chooseQuantizationParams, quantizeInto, quantizedRange, quantizedTensor } from "./quantize-kernels.js";
 
 /** torch.qscheme: how a quantized tensor maps integers to values. */
 export class QScheme {
@@ -25,7 +25,7 @@ export const perChannelSymmetric = new QScheme("per_channel_symmetric");
 export const perChannelAffineFloatQparams = new QScheme("per_channel_affine_float_qparams");
 export { QScheme as qscheme };
 
-type QuantizedDTypeLike = DTypeLike | "quint8" | "qint8" | "qint32";
+type QuantizedDTypeLike = DTypeLike;
 
 /** The quantized dtype asked for, or PyTorch's error for any other. */
 function quantizedDType(dtype: QuantizedDTypeLike): DType {
@@ -54,7 +54,7 @@ function checkFloatInput(op: string, input: Tensor, message: (d: string) => stri
 function quantizeOne(input: Tensor, scale: number, zeroPoint: number, dtype: DType): Tensor {
   checkFloatInput("quantize_per_tensor", input, (d) => `Quantize only works on Float Tensor, got ${d}`);
   checkZeroPoint("quantize_tensor_per_tensor_affine", zeroPoint, dtype);
-  const raw = rawArray(dtype, input.numel());
+  const raw = allocArray(dtype, input.numel()) as QuantizedArray;
   quantizeInto(toNumbers(input), raw, [scale], [zeroPoint], () => 0, quantizedRange(dtype));
   return quantizedTensor(raw, dtype, { scheme: "per_tensor_affine", scale, zeroPoint }, input.shape);
 }
@@ -116,7 +116,7 @@ export function quantizePerChannel(input: Tensor, scales: Tensor, zeroPoints: Te
   const scaleValues = Float64Array.from(toNumbers(scales.contiguous()));
   let channelStride = 1;
   for (let k = axis + 1; k < input.dim(); k++) channelStride *= input.size(k);
-  const raw = rawArray(d, input.numel());
+  const raw = allocArray(d, input.numel()) as QuantizedArray;
   quantizeInto(toNumbers(input), raw, scaleValues, zps, (i) => Math.floor(i / channelStride) % channels, quantizedRange(d));
   return quantizedTensor(raw, d, { scheme: "per_channel_affine", scales: scaleValues, zeroPoints: zps, axis }, input.shape);
 }
@@ -167,7 +167,7 @@ export function intRepr(self: Tensor): Tensor {
   const storage = quantizedStorageOf("int_repr", self);
   const idx = self._storageIndices();
   const d = self.dtype.name === "quint8" ? uint8 : self.dtype.name === "qint8" ? int8 : int32;
-  const out = rawArray(self.dtype, idx.length);
+  const out = allocArray(self.dtype, idx.length) as QuantizedArray;
   for (let i = 0; i < idx.length; i++) out[i] = storage.raw[idx[i]!]!;
   return fromArray(out, self.shape, d);
 }

@@ -68,6 +68,16 @@ export abstract class UniformQuantizationObserverBase extends Module {
     [this.quantMin, this.quantMax] = quantRange(quantMin, quantMax, dtype, reduceRange);
   }
 
+  /** The min_val and max_val buffers (PyTorch's names) its subclasses register. */
+  protected get minMax(): { min: Tensor; max: Tensor } {
+    const self = this as unknown as { min_val: Tensor; max_val: Tensor };
+    return { min: self.min_val, max: self.max_val };
+  }
+  /** The min_val buffer. */
+  get minVal(): Tensor { return this.minMax.min; }
+  /** The max_val buffer. */
+  get maxVal(): Tensor { return this.minMax.max; }
+
   /** Records statistics of x and returns x. */
   abstract override forward(x: Tensor): Tensor;
   abstract calculateQparams(): [Tensor, Tensor];
@@ -117,16 +127,6 @@ export class MinMaxObserver extends UniformQuantizationObserverBase {
     }
   }
 
-  /** The min_val and max_val buffers (PyTorch's names). */
-  protected get minMax(): { min: Tensor; max: Tensor } {
-    const self = this as unknown as { min_val: Tensor; max_val: Tensor };
-    return { min: self.min_val, max: self.max_val };
-  }
-
-  /** The min_val buffer. */
-  get minVal(): Tensor { return this.minMax.min; }
-  /** The max_val buffer. */
-  get maxVal(): Tensor { return this.minMax.max; }
 
   override forward(x: Tensor): Tensor {
     if (x.numel() === 0) return x;
@@ -208,14 +208,6 @@ export class PerChannelMinMaxObserver extends UniformQuantizationObserverBase {
     }
   }
 
-  protected get minMax(): { min: Tensor; max: Tensor } {
-    const self = this as unknown as { min_val: Tensor; max_val: Tensor };
-    return { min: self.min_val, max: self.max_val };
-  }
-  /** The min_val buffer. */
-  get minVal(): Tensor { return this.minMax.min; }
-  /** The max_val buffer. */
-  get maxVal(): Tensor { return this.minMax.max; }
 
   /** The input's channels as rows (PyTorch's permute of ch_axis to the front, then flatten). */
   protected rows(x: Tensor): Tensor {
