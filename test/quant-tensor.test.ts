@@ -128,6 +128,12 @@ test("other ops refuse quantized tensors in PyTorch's words", () => {
     ["flip", () => q.flip(0)], ["mm", () => torch.mm(q.view(3, 1), q.view(1, 3))], ["sort", () => q.sort()],
   ];
   for (const [op, f] of refusals) assert.throws(f, new RegExp(`^Error: Could not run 'aten::${op}' with arguments from the 'QuantizedCPU' backend\\.`), op);
+  // Ops whose integer forms compute nothing (rounding, value tests) have no quantized kernel either.
+  for (const [op, f] of [["ceil", () => q.ceil()], ["floor_", () => q.floor_()], ["nan_to_num", () => q.nanToNum()], ["isnan", () => q.isnan()], ["isfinite", () => q.isfinite()], ["diag", () => q.view(1, 3).diag()]] as const) {
+    assert.throws(f, new RegExp(`'aten::${op}'.*QuantizedCPU`), op);
+  }
+  assert.equal(q.type(), "torch.quantized.QUInt8Tensor");
+  assert.throws(() => q.set_(), /QuantizedCPU/);
   assert.throws(() => q.float(), /QuantizedCPU/);
   assert.throws(() => q.tolist(), /QuantizedCPU/);
   assert.throws(() => q.requiresGrad_(), /only Tensors of floating point and complex dtype can require gradients/);

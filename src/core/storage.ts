@@ -65,7 +65,11 @@ export class Storage {
   declare readonly data: StorageArray;
   constructor(data: StorageArray, readonly dtype: DType, readonly device: Device = cpu) {
     // null only from a device storage, whose prototype's `data` getter throws instead.
-    if (data !== null) (this as { data: StorageArray }).data = data;
+    if (data !== null) {
+      // Quantized dtypes live only in a QuantizedStorage (it passes null), which holds the quantizer.
+      if (dtype.category === "quantized") throw quantizedRefusal();
+      (this as { data: StorageArray }).data = data;
+    }
     if (this.serial === BUSY_PROGRAM_STORAGES) sweepBuffersInCollections();
   }
   static alloc(dtype: DType, n: number): Storage {
