@@ -1,7 +1,8 @@
 // Fake quantization (what quantization-aware training runs): a float tensor rounded to the grid of
 // an affine quantization and back to float, torch.fake_quantize_per_tensor_affine and
-// torch.fake_quantize_per_channel_affine. The gradient is PyTorch's straight-through estimator:
-// the output's gradient where the quantized index fell inside [quant_min, quant_max], zero outside.
+// torch.fake_quantize_per_channel_affine, and torch.fused_moving_avg_obs_fake_quant (an observer's
+// step and fake quantization in one op). The gradient is PyTorch's straight-through estimator: the
+// output's gradient where the quantized index fell inside [quant_min, quant_max], zero outside.
 
 import { Tensor } from "../core/tensor.js";
 import { float16, float32, float64, int32, scalarTypeName } from "../core/dtype.js";
@@ -136,8 +137,8 @@ export function fakeQuantizePerChannelAffine(input: Tensor, scale: Tensor, zeroP
  * symmetric_quant=False): FakeQuantize's step in one op. When observer_on, running_min/max (per
  * tensor, or per row of a 2-D input) move toward the input's min/max by averaging_const (taking
  * them outright while still infinite); when fake_quant_on, scale and zero_point are chosen from
- * them (ChooseQuantizationParams, as quantizePerTensorDynamic) and written in place, and the input is fake-quantized;
- * otherwise it is copied. float32 only, as PyTorch's CPU kernel.
+ * them (ChooseQuantizationParams, as quantizePerTensorDynamic), written in place, and the input is
+ * fake-quantized; otherwise it is copied. CPU float32 only, as PyTorch's kernel.
  */
 export function fusedMovingAvgObsFakeQuant(
   input: Tensor, observerOn: Tensor, fakeQuantOn: Tensor, runningMin: Tensor, runningMax: Tensor, scale: Tensor, zeroPoint: Tensor,
@@ -150,7 +151,9 @@ export function fusedMovingAvgObsFakeQuant(
       "averagingConst", "quantMin", "quantMax", "chAxis", "perRowFakeQuant", "symmetricQuant"], 11);
   }
   const names = ["input", "observer_on", "fake_quant_on", "running_min", "running_max", "scale", "zero_point"];
-  [input, observerOn, fakeQuantOn, runningMin, runningMax, scale, zeroPoint].forEach((t, i) => checkTensor(op, names[i]!, t));
+  const tensors = [input, observerOn, fakeQuantOn, runningMin, runningMax, scale, zeroPoint];
+  tensors.forEach((t, i) => checkTensor(op, names[i]!, t));
+  if (tensors.some((t) => t.device.type !== "cpu")) throw notImplementedOnDevice(op);
   checkNumber(op, "averaging_const", averagingConst);
   for (const [name, v] of [["quant_min", quantMin], ["quant_max", quantMax], ["ch_axis", chAxis]] as const) checkInt(op, name, v);
   notDifferentiable("_fused_moving_avg_obs_fq_helper", "scale", scale);
@@ -159,12 +162,13 @@ export function fusedMovingAvgObsFakeQuant(
     if (t.dtype !== float32) throw new Error(`expected scalar type Float but found ${scalarTypeName(t.dtype)}`);
   }
   if (zeroPoint.dtype !== int32) throw new Error(`expected scalar type Int but found ${scalarTypeName(zeroPoint.dtype)}`);
-  if (Number(oneValue(observerOn)) !== 0) {
+  if (oneValue(observerOn) !== 0) {
     if (perRowFakeQuant && chAxis !== 0) throw new Error("Per-channel FakeQuant in fused_moving_avg_obs_fake_quant is only supported on axis == 0");
     const [currentMin, currentMax] = perRowFakeQuant ? aminmax(input.detach(), { dim: 1 }) : aminmax(input.detach());
     const c = Math.fround(averagingConst);
+    // PyTorch's float arithmetic: running + c * (current - running), or current while running is infinite.
     const moved = (running: Tensor, current: Tensor): number[] => {
-      const r = toNumbers(running.contiguous()), x = toNumbers(current!.contiguous());
+      const r = toNumbers(running.contiguous()), x = toNumbers(current.contiguous());
       return Array.from(r, (v, i) => (Math.abs(v) === Infinity ? x[i]! : Math.fround(v + Math.fround(c * Math.fround(x[i]! - v)))));
     };
     const mins = moved(runningMin, currentMin!), maxs = moved(runningMax, currentMax!);
@@ -172,7 +176,7 @@ export function fusedMovingAvgObsFakeQuant(
     runningMax.copy_(tensorOf(maxs, runningMax));
   }
   let output: Tensor, mask: Tensor;
-  if (Number(oneValue(fakeQuantOn)) !== 0) {
+  if (oneValue(fakeQuantOn) !== 0) {
     const mins = toNumbers(runningMin.contiguous()), maxs = toNumbers(runningMax.contiguous());
     const params = Array.from(mins, (lo, i) => chooseQuantizationParams(lo, maxs[i]!, quantMin, quantMax, false, symmetricQuant));
     scale.copy_(tensorOf(params.map((p) => p.scale), scale));
