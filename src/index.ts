@@ -3,7 +3,7 @@
 
 export { Tensor } from "./core/tensor.js";
 export {
-  DType, float32, float64, float16, bfloat16, int8, uint8, int16, int32, int64, bool, complex64, complex128,
+  DType, float32, float64, float16, bfloat16, int8, uint8, int16, int32, int64, bool, complex64, complex128, quint8, qint8, qint32,
   float, double, half, int, long, short, cfloat, cdouble, getDefaultDtype, setDefaultDtype, type DTypeLike, type DTypeName,
 } from "./core/dtype.js";
 export { Complex } from "./core/complex.js";
@@ -89,3 +89,6 @@ export * from "./ops/rnn-forms.js";
 export * from "./ops/tensor-flags.js";
 export * from "./ops/segment-reduce.js";
 export * from "./ops/type-names.js";
+export * from "./ops/fake-quantize.js";
+export * from "./ops/quantize.js";
+export * as ao from "./ao/index.js";

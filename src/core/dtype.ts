@@ -5,14 +5,15 @@ import { Complex } from "./complex.js";
 export type DTypeName =
   | "float32" | "float64" | "float16" | "bfloat16"
   | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool"
-  | "complex64" | "complex128";
+  | "complex64" | "complex128"
+  | "quint8" | "qint8" | "qint32";
 
 /** The typed array that stores a dtype: float16/bfloat16 keep their 16 bits in a Uint16Array. */
 export type StorageArray =
   | Float32Array | Float64Array | Uint16Array
   | Int8Array | Uint8Array | Int16Array | Int32Array | BigInt64Array;
 
-export type DTypeCategory = "bool" | "int" | "float" | "complex";
+export type DTypeCategory = "bool" | "int" | "float" | "complex" | "quantized";
 
 export class DType {
   constructor(
@@ -44,6 +45,10 @@ export const bool = new DType("bool", 1, "bool", 0, false);
 /** Complex numbers: (re, im) pairs of float32 / float64, interleaved in a ComplexStorage. */
 export const complex64 = new DType("complex64", 8, "complex", 0, true);
 export const complex128 = new DType("complex128", 16, "complex", 1, true);
+/** Quantized integers (affine: value = (q - zero_point) * scale); storage holds q as uint8/int8/int32. */
+export const quint8 = new DType("quint8", 1, "quantized", 0, false);
+export const qint8 = new DType("qint8", 1, "quantized", 1, true);
+export const qint32 = new DType("qint32", 4, "quantized", 2, true);
 // PyTorch's aliases.
 export const float = float32, double = float64, half = float16;
 export const int = int32, long = int64, short = int16;
@@ -52,7 +57,8 @@ export const cfloat = complex64, cdouble = complex128;
 /** The real dtypes: what every kernel computes on (complex tensors go through their real views). */
 export const ALL_DTYPES: readonly DType[] = [float32, float64, float16, bfloat16, int8, uint8, int16, int32, int64, bool];
 export const COMPLEX_DTYPES: readonly DType[] = [complex64, complex128];
-const BY_NAME = new Map<string, DType>([...ALL_DTYPES, ...COMPLEX_DTYPES].map((d) => [d.name, d]));
+export const QUANTIZED_DTYPES: readonly DType[] = [quint8, qint8, qint32];
+const BY_NAME = new Map<string, DType>([...ALL_DTYPES, ...COMPLEX_DTYPES, ...QUANTIZED_DTYPES].map((d) => [d.name, d]));
 for (const [alias, d] of [["float", float32], ["double", float64], ["half", float16], ["int", int32], ["long", int64], ["short", int16], ["cfloat", complex64], ["cdouble", complex128]] as const) BY_NAME.set(alias, d);
 
 export type DTypeLike = DType | DTypeName | "float" | "double" | "half" | "int" | "long" | "short" | "cfloat" | "cdouble";
@@ -83,6 +89,7 @@ export function scalarTypeName(d: DType | DTypeName): string { return SCALAR_TYP
 const SCALAR_TYPE_NAMES: Record<DTypeName, string> = {
   float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int8: "Char", uint8: "Byte",
   int16: "Short", int32: "Int", int64: "Long", bool: "Bool", complex64: "ComplexFloat", complex128: "ComplexDouble",
+  quint8: "QUInt8", qint8: "QInt8", qint32: "QInt32",
 };
 
 /** The C++ type name c10's TypeMeta prints for a dtype ("float", "long int", "c10::Half"). */
@@ -91,6 +98,7 @@ const CPP_TYPE_NAMES: Record<DTypeName, string> = {
   float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char", uint8: "unsigned char",
   int16: "short int", int32: "int", int64: "long int", bool: "bool",
   complex64: "c10::complex<float>", complex128: "c10::complex<double>",
+  quint8: "c10::quint8", qint8: "c10::qint8", qint32: "c10::qint32",
 };
 
 export function getDefaultDtype(): DType { return defaultFloat; }
@@ -105,10 +113,10 @@ export function allocArray(dtype: DType, n: number): StorageArray {
     case "float32": return new Float32Array(n);
     case "float64": return new Float64Array(n);
     case "float16": case "bfloat16": return new Uint16Array(n);
-    case "int8": return new Int8Array(n);
-    case "uint8": case "bool": return new Uint8Array(n);
+    case "int8": case "qint8": return new Int8Array(n);
+    case "uint8": case "bool": case "quint8": return new Uint8Array(n);
     case "int16": return new Int16Array(n);
-    case "int32": return new Int32Array(n);
+    case "int32": case "qint32": return new Int32Array(n);
     case "int64": return new BigInt64Array(n);
     case "complex64": return new Float32Array(2 * n);
     case "complex128": return new Float64Array(2 * n);
@@ -121,10 +129,10 @@ export function arrayOver(dtype: DType, buffer: ArrayBufferLike, n: number, byte
     case "float32": return new Float32Array(buffer, byteOffset, n);
     case "float64": return new Float64Array(buffer, byteOffset, n);
     case "float16": case "bfloat16": return new Uint16Array(buffer, byteOffset, n);
-    case "int8": return new Int8Array(buffer, byteOffset, n);
-    case "uint8": case "bool": return new Uint8Array(buffer, byteOffset, n);
+    case "int8": case "qint8": return new Int8Array(buffer, byteOffset, n);
+    case "uint8": case "bool": case "quint8": return new Uint8Array(buffer, byteOffset, n);
     case "int16": return new Int16Array(buffer, byteOffset, n);
-    case "int32": return new Int32Array(buffer, byteOffset, n);
+    case "int32": case "qint32": return new Int32Array(buffer, byteOffset, n);
     case "int64": return new BigInt64Array(buffer, byteOffset, n);
     case "complex64": return new Float32Array(buffer, byteOffset, 2 * n);
     case "complex128": return new Float64Array(buffer, byteOffset, 2 * n);
@@ -166,10 +174,10 @@ export function arrayMatchesDType(a: StorageArray, dtype: DType): boolean {
     case "float32": return a instanceof Float32Array;
     case "float64": return a instanceof Float64Array;
     case "float16": case "bfloat16": return a instanceof Uint16Array;
-    case "int8": return a instanceof Int8Array;
-    case "uint8": case "bool": return a instanceof Uint8Array;
+    case "int8": case "qint8": return a instanceof Int8Array;
+    case "uint8": case "bool": case "quint8": return a instanceof Uint8Array;
     case "int16": return a instanceof Int16Array;
-    case "int32": return a instanceof Int32Array;
+    case "int32": case "qint32": return a instanceof Int32Array;
     case "int64": return a instanceof BigInt64Array;
     case "complex64": return a instanceof Float32Array;
     case "complex128": return a instanceof Float64Array;
@@ -189,11 +197,14 @@ export function dtypeOfArray(a: StorageArray): DType {
 
 // ---- Promotion ---------------------------------------------------------------------------
 
-const CATEGORY_ORDER: Record<DTypeCategory, number> = { bool: 0, int: 1, float: 2, complex: 3 };
+const CATEGORY_ORDER: Record<DTypeCategory, number> = { bool: 0, int: 1, float: 2, complex: 3, quantized: 4 };
 
 /** Promotion of two tensor dtypes of the same priority (torch.promote_types). */
 export function promoteTypes(a: DType, b: DType): DType {
   if (a === b) return a;
+  if (a.category === "quantized" || b.category === "quantized") {
+    throw new Error(`promoteTypes with quantized numbers is not handled yet; figure out what the correct rules should be, offending types: ${scalarTypeName(a)} ${scalarTypeName(b)}`);
+  }
   if (a.category === "complex" || b.category === "complex") {
     // complex64 with float64 (or complex128) -> complex128, as PyTorch.
     const parts = promoteTypes(realOf(a.isComplex ? a : a.category === "float" ? a : float32), realOf(b.isComplex ? b : b.category === "float" ? b : float32));
@@ -325,10 +336,10 @@ export function roundToDType(v: number, dtype: DType): number {
     case "float16": return f16ToF32(f32ToF16(v));
     case "bfloat16": return bf16ToF32(f32ToBf16(v));
     case "bool": return v || v !== v ? 1 : 0; // NaN is true, as in PyTorch
-    case "uint8": return truncInt(v) & 0xff;
-    case "int8": return (truncInt(v) << 24) >> 24;
+    case "uint8": case "quint8": return truncInt(v) & 0xff;
+    case "int8": case "qint8": return (truncInt(v) << 24) >> 24;
     case "int16": return (truncInt(v) << 16) >> 16;
-    case "int32": return truncInt(v) | 0;
+    case "int32": case "qint32": return truncInt(v) | 0;
     case "int64": return Math.trunc(v);
     case "complex64": return Math.fround(v);
     case "complex128": return v;

@@ -3,7 +3,7 @@
 
 const nameSources: (() => Iterable<string>)[] = [];
 let publicNames: Set<string> | null = null;
-const NOT_OPS = ["constructor", "toString", "item", "tolist", "backward", "detach", "data", "get", "_read", "_storageIndices"];
+const NOT_OPS = ["constructor", "toString", "item", "tolist", "backward", "detach", "data", "get", "_read", "_readValue", "_realItem", "_storageIndices"];
 
 /** Public op names (Tensor methods, torch.*, F.*) that errors may name (read when first needed). */
 export function addPublicNames(names: () => Iterable<string>): void {
@@ -34,4 +34,11 @@ export function currentOpName(): string {
     for (const c of candidates) if (c && known.has(c)) return c;
   }
   return "this op";
+}
+
+/** PyTorch's refusal of an op handed a quantized tensor it has no kernel for, naming the op as ATen does. */
+export function quantizedRefusal(): Error {
+  const name = currentOpName();
+  if (name === "this op") return new Error("Could not run this op with arguments from the 'QuantizedCPU' backend (read a quantized tensor's values with dequantize() or intRepr()).");
+  return new Error(`Could not run 'aten::${name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}' with arguments from the 'QuantizedCPU' backend.`);
 }

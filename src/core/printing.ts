@@ -21,6 +21,11 @@ export interface Printable {
   device: string;
   /** nn.Parameter prints as "Parameter containing:\ntensor(...)". */
   isParameter?: boolean;
+  /**
+   * A quantized tensor: `at` gives its dequantized values (`dtype` float32), printed with size=,
+   * its own dtype and these quantization suffixes, as PyTorch's repr does.
+   */
+  quantization?: { dtype: string; suffixes: readonly string[] };
 }
 
 /** torch._tensor_str.PRINT_OPTS, as get_printoptions() returns it. */
@@ -461,7 +466,10 @@ export function formatTensor(t: Printable): string {
   const suffixes: string[] = [];
   if (t.device !== "cpu") suffixes.push(`device='${deviceRepr(t.device)}'`);
   let body: string;
-  if (numel === 0) {
+  if (t.quantization) {
+    suffixes.push(`size=${tupleRepr(t.shape)}`, `dtype=torch.${t.quantization.dtype}`, ...t.quantization.suffixes);
+    body = numel === 0 ? "[]" : dataString(t, indent, numel);
+  } else if (numel === 0) {
     if (t.shape.length !== 1) suffixes.push(`size=${tupleRepr(t.shape)}`);
     if (t.dtype !== defaultFloat) suffixes.push(`dtype=${dtypeRepr(t.dtype)}`);
     body = "[]";

@@ -2,7 +2,7 @@
 // autograd uses to detect in-place changes of saved tensors.
 
 import { type DType, type StorageArray, allocArray, allocArrayUninit, arrayOver, scalarTypeName } from "./dtype.js";
-import { currentOpName } from "./op-name.js";
+import { currentOpName, quantizedRefusal } from "./op-name.js";
 import { POOL_MIN_BYTES, releaseBuffer, takeBuffer, trackAllocation } from "./caching-allocator.js";
 import { sourceBuffer, zeroThroughSource } from "./buffer-source.js";
 import { isInferenceModeEnabled } from "../autograd/grad-mode.js";
@@ -65,10 +65,16 @@ export class Storage {
   declare readonly data: StorageArray;
   constructor(data: StorageArray, readonly dtype: DType, readonly device: Device = cpu) {
     // null only from a device storage, whose prototype's `data` getter throws instead.
-    if (data !== null) (this as { data: StorageArray }).data = data;
+    if (data !== null) {
+      // Quantized dtypes live only in a QuantizedStorage (it passes null), which holds the quantizer.
+      if (dtype.category === "quantized") throw quantizedRefusal();
+      (this as { data: StorageArray }).data = data;
+    }
     if (this.serial === BUSY_PROGRAM_STORAGES) sweepBuffersInCollections();
   }
   static alloc(dtype: DType, n: number): Storage {
+    // Quantized storages carry their quantizer: only the quantize ops make them (QuantizedStorage).
+    if (dtype.category === "quantized") throw quantizedRefusal();
     if (dtype.isComplex) return new ComplexStorage(allocArray(dtype, n) as ComplexPairs, dtype);
     const bytes = n * dtype.itemsize;
     if (bytes < POOL_MIN_BYTES) return new Storage(allocArray(dtype, n), dtype);
@@ -79,6 +85,7 @@ export class Storage {
   }
   /** A storage whose contents are unspecified (not zeroed): for outputs a kernel overwrites in full. */
   static allocUninit(dtype: DType, n: number): Storage {
+    if (dtype.category === "quantized") throw quantizedRefusal();
     if (dtype.isComplex) return new ComplexStorage(allocArray(dtype, n) as ComplexPairs, dtype);
     const bytes = n * dtype.itemsize;
     if (bytes < POOL_MIN_BYTES) return new Storage(allocArrayUninit(dtype, n), dtype);
@@ -136,6 +143,8 @@ export class Storage {
   get _memory(): object { return this.data.buffer; }
   /** @internal Device storages count the tensors over them (a tensor calls this once, when made). */
   _attach?(tensor: object): void;
+  /** @internal A storage whose tensors print in their own way (quantized ones) formats them here. */
+  _format?(tensor: object): string;
 }
 
 /** A complex storage's numbers: (re, im) interleaved, float32 for complex64, float64 for complex128. */

@@ -6,7 +6,7 @@ import { type Shape, contiguousStrides, isContiguousLayout, numel, normalizeDim 
 import { ComplexStorage, Device, Storage } from "./storage.js";
 import { Complex } from "./complex.js";
 import { AccumulateGrad, type GradHook, type Node } from "../autograd/node.js";
-import { formatTensor } from "./printing.js";
+import { type PrintDType, formatTensor } from "./printing.js";
 import { runBackward, type BackwardOptions } from "../autograd/engine.js";
 
 export type Scalar = number | bigint | boolean;
@@ -247,10 +247,12 @@ export class Tensor {
 
   toString(): string {
     this._requireCpu("toString", "cpuAsync");
+    if (this.storage._format) return this.storage._format(this);
     const idx = this._storageIndices();
     return formatTensor({
       shape: this._shape,
-      dtype: this.dtype.name,
+      // Quantized dtypes (the only names PrintDType lacks) printed through storage._format above.
+      dtype: this.dtype.name as PrintDType,
       at: (i: number) => this._readValue(idx[i]!),
       requiresGrad: this._requiresGrad,
       gradFnName: this._gradFn ? this._gradFn.name() : null,

@@ -71,6 +71,7 @@ class SaveContext {
     let ref = this.storageRefs.get(s);
     if (!ref) {
       if (s.device.type !== "cpu") throw new Error(`torch.save: a tensor is on ${s.device}; move it to the CPU first (await x.cpuAsync())`);
+      if (s.dtype.category === "quantized") throw new Error(`torch.save: quantized tensors (${s.dtype}) cannot be saved by torch-ts yet; save x.intRepr() with its scale and zero point, or x.dequantize()`);
       ref = new StorageRef(String(this.storageRefs.size), s.dtype.name as StorageDType, s.length, "cpu");
       this.storageRefs.set(s, ref);
       this.storages.set(ref, storageBytes(s));

@@ -35,6 +35,11 @@ function handle<T>(list: T[], item: T): HookHandle {
 export class Module {
   /** Training mode (train()/eval()). */
   declare training: boolean;
+  /**
+   * @internal Buffers that take the checkpoint's shape in loadStateDict (PyTorch's FakeQuantize and
+   * per-channel observers resize them in their _load_from_state_dict).
+   */
+  declare _resizedOnLoad?: readonly string[];
   declare [INTERNALS]: ModuleInternals;
 
   constructor() {
@@ -283,6 +288,10 @@ export class Module {
     const entries = stateDict instanceof Map ? stateDict : new Map(Object.entries(stateDict));
     const own = new Map<string, Tensor>();
     const visit = (m: Module, prefix: string): void => {
+      for (const n of m._resizedOnLoad ?? []) {
+        const src = entries.get(prefix + n), b = (m as unknown as Record<string, unknown>)[n];
+        if (src instanceof Tensor && b instanceof Tensor) b.resize_(src.shape);
+      }
       for (const [n, p] of m._ownParameters()) if (p) own.set(prefix + n, p);
       for (const [n, b, persistent] of m._ownBuffers()) if (b && persistent) own.set(prefix + n, b);
       for (const [n, c] of m._ownModules()) if (c) visit(c, `${prefix}${n}.`);

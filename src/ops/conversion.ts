@@ -67,7 +67,7 @@ export function to(input: Tensor, ...args: (DTypeLike | DeviceLike | Tensor | To
 
 export function type(input: Tensor, dtype?: DTypeLike): Tensor | string {
   // PyTorch's legacy type name: torch.FloatTensor, torch.LongTensor, torch.ComplexFloatTensor, ...
-  if (dtype === undefined) return `torch.${scalarTypeName(input.dtype)}Tensor`;
+  if (dtype === undefined) return `torch.${input.dtype.category === "quantized" ? "quantized." : ""}${scalarTypeName(input.dtype)}Tensor`;
   return castTo(input, toDType(dtype), false, true);
 }
 

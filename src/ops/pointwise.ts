@@ -25,6 +25,7 @@ import { Complex } from "../core/complex.js";
 import { complexPow } from "./complex-pow.js";
 
 import { outCall, type OutOption, type OutPairOption, hasOut, withOut } from "./out.js";
+import { quantizedRefusal } from "../core/op-name.js";
 // ---- helpers --------------------------------------------------------------------------------
 
 const sgnOf = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : 0);
@@ -34,6 +35,12 @@ function noBool(kernel: string, x: Tensor): void {
 }
 
 /** A copy of an integer tensor (rounding ops leave integers unchanged). */
+/** x, unless it is quantized: ops whose integer forms compute nothing still have no quantized kernel. */
+function refuseQuantized(x: Tensor): Tensor {
+  if (x.dtype.category === "quantized") throw quantizedRefusal();
+  return x;
+}
+
 function intCopy(x: Tensor): Tensor {
   const out = emptyTensor(x.shape, x.dtype);
   copyInto(out, x);
@@ -427,13 +434,13 @@ const FRAC: UnarySpec = { name: "frac", node: "FracBackward0", f: nativeUnary((x
 function rounding(spec: UnarySpec, kernel: string, input: Tensor): Tensor {
   checkTensor(spec.name, "input", input);
   noBool(kernel, input);
-  // unaryOp refuses complex inputs in PyTorch's words
-  if (!input.dtype.isFloatingPoint) return input.dtype.isComplex ? unaryOp(spec, input) : intCopy(input);
+  // unaryOp refuses complex inputs in PyTorch's words; the integer shortcut is no quantized kernel
+  if (!input.dtype.isFloatingPoint) return input.dtype.isComplex ? unaryOp(spec, input) : intCopy(refuseQuantized(input));
   return unaryOp(spec, input);
 }
 function roundingInPlace(spec: UnarySpec, kernel: string, self: Tensor): Tensor {
   noBool(kernel, self);
-  if (!self.dtype.isFloatingPoint && !self.dtype.isComplex) return applyInPlace(spec.name + "_", self, [], () => {}, (s) => s);
+  if (!self.dtype.isFloatingPoint && !self.dtype.isComplex) return applyInPlace(spec.name + "_", refuseQuantized(self), [], () => {}, (s) => s);
   return unaryInPlace(spec, self);
 }
 
@@ -537,7 +544,7 @@ export function nanToNum(input: Tensor, ...args: Args<[nan?: number, posinf?: nu
   const spec = nanToNumSpec("nan_to_num", input.dtype, args);
   if (!input.dtype.isFloatingPoint) {
     if (input.dtype.isComplex) throw notImplementedFor("nan_to_num", input.dtype);
-    return intCopy(input);
+    return intCopy(refuseQuantized(input));
   }
   return unaryOp(spec, input);
 }
@@ -545,7 +552,7 @@ export function nanToNum_(self: Tensor, ...args: Args<[nan?: number, posinf?: nu
   const spec = nanToNumSpec("nan_to_num_", self.dtype, args);
   if (!self.dtype.isFloatingPoint) {
     if (self.dtype.isComplex) throw notImplementedFor("nan_to_num", self.dtype);
-    return self;
+    return refuseQuantized(self);
   }
   return unaryInPlace(spec, self);
 }

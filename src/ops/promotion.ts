@@ -29,5 +29,7 @@ const ORDER = { bool: 0, int: 1, float: 2, complex: 3 } as const;
 /** torch.can_cast: same or higher category (bool < int < float < complex). */
 export function canCast(from: DTypeLike, to: DTypeLike): boolean {
   const f = toDType(from), t = toDType(to);
+  // PyTorch's rules name complex, floating and integral types only: a quantized one always passes.
+  if (f.category === "quantized" || t.category === "quantized") return true;
   return ORDER[f.category] <= ORDER[t.category];
 }

@@ -20,8 +20,6 @@ declare module "../core/tensor.js" {
     readonly isCuda: boolean;
     /** false: torch-ts tensors are dense. */
     readonly isSparse: boolean;
-    /** false: torch-ts has no quantized tensors. */
-    readonly isQuantized: boolean;
     /** false: torch-ts has no meta device. */
     readonly isMeta: boolean;
     /** false: torch-ts has no MKL-DNN tensors. */
@@ -49,7 +47,7 @@ declare module "../core/tensor.js" {
 }
 
 const proto = Tensor.prototype as unknown as Record<string, unknown>;
-for (const name of ["isCuda", "isSparse", "isQuantized", "isMeta", "isMkldnn"]) {
+for (const name of ["isCuda", "isSparse", "isMeta", "isMkldnn"]) {
   Object.defineProperty(proto, name, { get() { return false; }, configurable: true });
 }
 Object.defineProperty(proto, "layout", { get() { return strided; }, configurable: true });

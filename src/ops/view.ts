@@ -8,6 +8,8 @@ import { type Args, bindArgs, bindSize, checkInt, installMethods, type Method, c
 import { copyInto, emptyTensor, uninitTensor } from "./engine.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { deviceOp, notImplementedOnDevice, onDevice } from "./device-hooks.js";
+import { QuantizedStorage } from "../core/quantized-storage.js";
+import { cloneQuantized } from "./quantize-kernels.js";
 
 /** A view of `base` with new geometry; keeps the chain to the storage's owner for in-place ops. */
 export function makeView(base: Tensor, shape: number[], strides: number[], offset: number): Tensor {
@@ -108,6 +110,7 @@ export function contiguous(input: Tensor): Tensor {
 /** A copy with its own storage (autograd: CloneBackward0). */
 export function clone(input: Tensor, _options: { memoryFormat?: null } = {}): Tensor {
   if (arguments.length > 1) checkArgs("clone", arguments, 1, ["memoryFormat"]); else if (isOptionsObject(input)) return rebind(clone, "clone", arguments, ["input"], 1, ["memoryFormat"]);
+  if (input.storage instanceof QuantizedStorage) return cloneQuantized(input);
   const out = onDevice(input) ? deviceOp("empty", "clone")(input._shape, input.dtype) : uninitTensor(input._shape, input.dtype);
   copyInto(out, input);
   return record("CloneBackward0", [input], out, ([g]) => [g]);

@@ -1,0 +1,2 @@
+// torch.ao
+export * as quantization from "./quantization/index.js";

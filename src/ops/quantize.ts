@@ -1,0 +1,246 @@
+// Quantized tensors (torch.quint8 / qint8 / qint32 with an affine quantizer): torch.quantizePerTensor,
+// quantizePerChannel, quantizePerTensorDynamic, dequantize, and the Tensor members that read the
+// representation (intRepr, qScale, qZeroPoint, qPerChannelScales, qPerChannelZeroPoints,
+// qPerChannelAxis, qscheme, isQuantized). Views (view, reshape, select, slices, transpose, permute,
+// ...) work through the ordinary view ops; every op with no quantized kernel refuses a quantized
+// tensor in PyTorch's words (its storage refuses to hand out values: core/quantized-storage.ts).
+
+import { Tensor } from "../core/tensor.js";
+import { type DType, type DTypeLike, allocArray, float32, float64, int32, int64, int8, toDType, uint8, scalarTypeName } from "../core/dtype.js";
+import { type PerChannelQuantizer, type QuantizedArray, QuantizedStorage, viewQuantizerOf } from "../core/quantized-storage.js";
+import { checkArgs, checkInt, checkTensor, describe, installMethods, isOptionsObject, rebind } from "./args.js";
+import { fromArray, toNumbers } from "./engine.js";
+import { chooseQuantizationParams, quantizeInto, quantizedRange, quantizedTensor } from "./quantize-kernels.js";
+
+/** torch.qscheme: how a quantized tensor maps integers to values. */
+export class QScheme {
+  constructor(readonly name: string) {}
+  toString(): string { return `torch.${this.name}`; }
+  [Symbol.for("nodejs.util.inspect.custom")](): string { return this.toString(); }
+}
+export const perTensorAffine = new QScheme("per_tensor_affine");
+export const perChannelAffine = new QScheme("per_channel_affine");
+export const perTensorSymmetric = new QScheme("per_tensor_symmetric");
+export const perChannelSymmetric = new QScheme("per_channel_symmetric");
+export const perChannelAffineFloatQparams = new QScheme("per_channel_affine_float_qparams");
+export { QScheme as qscheme };
+
+type QuantizedDTypeLike = DTypeLike;
+
+/** The quantized dtype asked for, or PyTorch's error for any other. */
+function quantizedDType(dtype: QuantizedDTypeLike): DType {
+  const d = toDType(dtype);
+  if (d.category !== "quantized") throw new Error(`ScalarType ${scalarTypeName(d)} is not supported in new_qtensor.`);
+  return d;
+}
+
+function quantizedStorageOf(op: string, t: Tensor): QuantizedStorage {
+  checkTensor(op, "self", t);
+  if (!(t.storage instanceof QuantizedStorage)) throw new Error(`Could not run 'aten::${op}' with arguments from the '${t.device.type === "cpu" ? "CPU" : "WebGPU"}' backend.`);
+  return t.storage;
+}
+
+function checkZeroPoint(kernel: string, zeroPoint: number, dtype: DType): void {
+  const [lo, hi] = quantizedRange(dtype);
+  if (zeroPoint > hi) throw new Error(`${kernel} zero_point ${zeroPoint} is above upper bound.`);
+  if (zeroPoint < lo) throw new Error(`${kernel} zero_point ${zeroPoint} is below lower bound.`);
+}
+
+function checkFloatInput(op: string, input: Tensor, message: (d: string) => string): void {
+  if (input.storage instanceof QuantizedStorage) throw new Error(`Could not run 'aten::${op}' with arguments from the 'QuantizedCPU' backend.`);
+  if (input.dtype !== float32) throw new Error(message(scalarTypeName(input.dtype)));
+}
+
+function quantizeOne(input: Tensor, scale: number, zeroPoint: number, dtype: DType): Tensor {
+  checkFloatInput("quantize_per_tensor", input, (d) => `Quantize only works on Float Tensor, got ${d}`);
+  checkZeroPoint("quantize_tensor_per_tensor_affine", zeroPoint, dtype);
+  const raw = allocArray(dtype, input.numel()) as QuantizedArray;
+  quantizeInto(toNumbers(input), raw, [scale], [zeroPoint], () => 0, quantizedRange(dtype));
+  return quantizedTensor(raw, dtype, { scheme: "per_tensor_affine", scale, zeroPoint }, input.shape);
+}
+
+/**
+ * torch.quantize_per_tensor(input, scale, zero_point, dtype): the float32 input quantized as
+ * clamp(nearbyint(x / scale) + zero_point) in dtype's range (quint8, qint8, qint32), bit for bit
+ * PyTorch's CPU kernel. scale and zero_point are numbers or one-element tensors; a list of tensors
+ * with tensors of scales and zero points gives a list (PyTorch's tensors overload).
+ */
+export function quantizePerTensor(input: Tensor, scale: number | Tensor, zeroPoint: number | Tensor, dtype: QuantizedDTypeLike): Tensor;
+export function quantizePerTensor(tensors: Tensor[], scales: Tensor, zeroPoints: Tensor, dtype: QuantizedDTypeLike): Tensor[];
+export function quantizePerTensor(input: Tensor | Tensor[], scale: number | Tensor, zeroPoint: number | Tensor, dtype: QuantizedDTypeLike): Tensor | Tensor[] {
+  if (arguments.length > 4) checkArgs("quantize_per_tensor", arguments, 4);
+  else if (arguments.length < 4 && isOptionsObject(arguments[arguments.length - 1])) {
+    return rebind(quantizePerTensor as (...a: never[]) => unknown, "quantize_per_tensor", arguments, ["input", "scale", "zeroPoint", "dtype"], 4) as Tensor;
+  }
+  const d = quantizedDType(dtype);
+  const scalar = (v: number | Tensor, name: string, int: boolean): number => {
+    const n = v instanceof Tensor ? Number(v._realItem()) : v;
+    if (typeof n !== "number" || (int && !Number.isInteger(n))) throw new Error(`quantize_per_tensor(): argument '${name}' must be ${int ? "int" : "float"}, not ${describe(v)}`);
+    return n;
+  };
+  if (Array.isArray(input)) {
+    if (!(scale instanceof Tensor) || !(zeroPoint instanceof Tensor)) throw new Error("quantize_per_tensor(): a list of tensors takes tensors of scales and zero points");
+    const scales = toNumbers(scale.contiguous()), zeroPoints = toNumbers(zeroPoint.contiguous());
+    if (scales.length !== input.length || zeroPoints.length !== input.length) throw new Error(`quantize_per_tensor(): expected ${input.length} scales and zero points, got ${scales.length} and ${zeroPoints.length}`);
+    return input.map((t, i) => quantizeOne(checkTensor("quantize_per_tensor", "tensors", t), scales[i]!, Math.trunc(zeroPoints[i]!), d));
+  }
+  checkTensor("quantize_per_tensor", "input", input);
+  return quantizeOne(input, scalar(scale, "scale", false), scalar(zeroPoint, "zero_point", true), d);
+}
+
+/**
+ * torch.quantize_per_channel(input, scales, zero_points, axis, dtype): quantization with
+ * scales[c] and zero_points[c] (integers) for the slices c of dim `axis`.
+ */
+export function quantizePerChannel(input: Tensor, scales: Tensor, zeroPoints: Tensor, axis: number, dtype: QuantizedDTypeLike): Tensor {
+  if (arguments.length > 5) checkArgs("quantize_per_channel", arguments, 5);
+  else if (arguments.length < 5 && isOptionsObject(arguments[arguments.length - 1])) {
+    return rebind(quantizePerChannel, "quantize_per_channel", arguments, ["input", "scales", "zeroPoints", "axis", "dtype"], 5);
+  }
+  const op = "quantize_per_channel";
+  checkTensor(op, "input", input);
+  checkTensor(op, "scales", scales);
+  checkTensor(op, "zero_points", zeroPoints);
+  checkInt(op, "axis", axis);
+  const d = quantizedDType(dtype);
+  if (zeroPoints.dtype.isFloatingPoint) throw new Error("quantize_per_channel: float zero points (torch.per_channel_affine_float_qparams) are not supported by torch-ts yet");
+  if (scales.dim() !== 1) throw new Error("scale tensor must have dimension 1");
+  if (zeroPoints.dim() !== 1) throw new Error("zero_points tensor must have dimension 1");
+  if (scales.numel() !== zeroPoints.numel()) throw new Error("number of elements in scales and zero_points must match");
+  if (axis < 0 || axis >= input.dim()) throw new Error(`Channel axis out of range in per channel affine quantization. Got: ${axis}Expected: [0, ${input.dim()})`);
+  const channels = input.size(axis);
+  if (scales.numel() !== channels) throw new Error("length of scales must equal to channel");
+  const zps = Array.from(toNumbers(zeroPoints.contiguous()));
+  for (const z of zps) checkZeroPoint("quantize_tensor_per_channel_affine", z, d);
+  checkFloatInput(op, input, (t) => `quantize_tensor_per_channel_affine expects a Float Tensor, got ${t}`);
+  const scaleValues = Float64Array.from(toNumbers(scales.contiguous()));
+  let channelStride = 1;
+  for (let k = axis + 1; k < input.dim(); k++) channelStride *= input.size(k);
+  const raw = allocArray(d, input.numel()) as QuantizedArray;
+  quantizeInto(toNumbers(input), raw, scaleValues, zps, (i) => Math.floor(i / channelStride) % channels, quantizedRange(d));
+  return quantizedTensor(raw, d, { scheme: "per_channel_affine", scales: scaleValues, zeroPoints: zps, axis }, input.shape);
+}
+
+/**
+ * torch.quantize_per_tensor_dynamic(input, dtype, reduce_range): per-tensor quantization with the
+ * scale and zero point chosen from the input's min and max (quint8 or qint8; float16 gives a
+ * float16 copy, as PyTorch).
+ */
+export function quantizePerTensorDynamic(input: Tensor, dtype: QuantizedDTypeLike | "float16", reduceRange: boolean): Tensor {
+  if (arguments.length > 3) checkArgs("quantize_per_tensor_dynamic", arguments, 3);
+  else if (arguments.length < 3 && isOptionsObject(arguments[arguments.length - 1])) {
+    return rebind(quantizePerTensorDynamic, "quantize_per_tensor_dynamic", arguments, ["input", "dtype", "reduceRange"], 3);
+  }
+  checkTensor("quantize_per_tensor_dynamic", "input", input);
+  const d = toDType(dtype);
+  if (d.name !== "qint8" && d.name !== "quint8" && d.name !== "float16") throw new Error(`dtype ${scalarTypeName(d)}not supported`);
+  if (typeof reduceRange !== "boolean") throw new Error(`quantize_per_tensor_dynamic(): argument 'reduce_range' must be bool, not ${describe(reduceRange)}`);
+  if (d.name === "float16") return input.contiguous().to("float16");
+  checkFloatInput("quantize_per_tensor_dynamic", input, (t) => `Quantize only works on Float Tensor, got ${t}`);
+  const min = Number(input.min()._realItem()), max = Number(input.max()._realItem());
+  const [qmin, qmax] = quantizedRange(d);
+  const { scale, zeroPoint } = chooseQuantizationParams(min, max, qmin, qmax, reduceRange);
+  return quantizeOne(input, scale, zeroPoint, d);
+}
+
+/**
+ * torch.dequantize(tensor) / Tensor.dequantize(): the float32 values (q - zero_point) * scale; a
+ * float tensor is returned as it is, as PyTorch does; a list of tensors gives a list.
+ */
+export function dequantize(tensor: Tensor): Tensor;
+export function dequantize(tensors: Tensor[]): Tensor[];
+export function dequantize(tensor: Tensor | Tensor[]): Tensor | Tensor[] {
+  if (arguments.length > 1) checkArgs("dequantize", arguments, 1);
+  if (Array.isArray(tensor)) return tensor.map((t) => dequantize(t));
+  checkTensor("dequantize", "self", tensor);
+  const storage = tensor.storage;
+  if (!(storage instanceof QuantizedStorage)) return tensor;
+  const idx = tensor._storageIndices();
+  const out = new Float32Array(idx.length);
+  for (let i = 0; i < idx.length; i++) out[i] = storage.valueAt(idx[i]!);
+  return fromArray(out, tensor.shape, float32);
+}
+
+/** torch.int_repr / Tensor.int_repr(): the integers (uint8 for quint8, int8, int32), a contiguous copy. */
+export function intRepr(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("int_repr", arguments, 1);
+  const storage = quantizedStorageOf("int_repr", self);
+  const idx = self._storageIndices();
+  const d = self.dtype.name === "quint8" ? uint8 : self.dtype.name === "qint8" ? int8 : int32;
+  const out = allocArray(self.dtype, idx.length) as QuantizedArray;
+  for (let i = 0; i < idx.length; i++) out[i] = storage.raw[idx[i]!]!;
+  return fromArray(out, self.shape, d);
+}
+
+function perTensorOf(op: string, self: Tensor): { scale: number; zeroPoint: number } {
+  const q = viewQuantizerOf(quantizedStorageOf(op, self), self);
+  if (q.scheme !== "per_tensor_affine") throw new Error("Expected quantizer->qscheme() == kPerTensorAffine to be true, but got false.");
+  return q;
+}
+
+function perChannelOf(op: string, self: Tensor): PerChannelQuantizer {
+  const q = viewQuantizerOf(quantizedStorageOf(op, self), self);
+  if (q.scheme !== "per_channel_affine") throw new Error("Expected quantizer->qscheme() == kPerChannelAffine || quantizer->qscheme() == kPerChannelAffineFloatQParams to be true, but got false.");
+  return q;
+}
+
+/** torch.q_scale / Tensor.q_scale(): the scale of a per-tensor quantized tensor. */
+export function qScale(self: Tensor): number {
+  if (arguments.length > 1) checkArgs("q_scale", arguments, 1);
+  return perTensorOf("q_scale", self).scale;
+}
+
+/** torch.q_zero_point / Tensor.q_zero_point(). */
+export function qZeroPoint(self: Tensor): number {
+  if (arguments.length > 1) checkArgs("q_zero_point", arguments, 1);
+  return perTensorOf("q_zero_point", self).zeroPoint;
+}
+
+/** torch.q_per_channel_scales / Tensor.q_per_channel_scales(): float64, one per channel. */
+export function qPerChannelScales(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("q_per_channel_scales", arguments, 1);
+  const q = perChannelOf("q_per_channel_scales", self);
+  return fromArray(q.scales.slice(), [q.scales.length], float64);
+}
+
+/** torch.q_per_channel_zero_points / Tensor.q_per_channel_zero_points(): int64, one per channel. */
+export function qPerChannelZeroPoints(self: Tensor): Tensor {
+  if (arguments.length > 1) checkArgs("q_per_channel_zero_points", arguments, 1);
+  const q = perChannelOf("q_per_channel_zero_points", self);
+  return fromArray(BigInt64Array.from(q.zeroPoints, (z) => BigInt(z)), [q.zeroPoints.length], int64);
+}
+
+/** torch.q_per_channel_axis / Tensor.q_per_channel_axis(): the dim the channels run along. */
+export function qPerChannelAxis(self: Tensor): number {
+  if (arguments.length > 1) checkArgs("q_per_channel_axis", arguments, 1);
+  return perChannelOf("q_per_channel_axis", self).axis;
+}
+
+function qscheme(self: Tensor): QScheme {
+  if (arguments.length > 1) checkArgs("qscheme", arguments, 1);
+  const q = viewQuantizerOf(quantizedStorageOf("qscheme", self), self);
+  return q.scheme === "per_tensor_affine" ? perTensorAffine : perChannelAffine;
+}
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    /** Whether this is a quantized tensor (torch.quint8, qint8, qint32). */
+    readonly isQuantized: boolean;
+    dequantize(): Tensor;
+    intRepr(): Tensor;
+    qScale(): number;
+    qZeroPoint(): number;
+    qPerChannelScales(): Tensor;
+    qPerChannelZeroPoints(): Tensor;
+    qPerChannelAxis(): number;
+    qscheme(): QScheme;
+  }
+}
+
+Object.defineProperty(Tensor.prototype, "isQuantized", {
+  get(this: Tensor): boolean { return this.storage instanceof QuantizedStorage; },
+  configurable: true,
+});
+installMethods({
+  dequantize: dequantize as (self: Tensor) => Tensor, intRepr, qScale, qZeroPoint, qPerChannelScales, qPerChannelZeroPoints, qPerChannelAxis, qscheme,
+});
