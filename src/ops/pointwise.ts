@@ -34,13 +34,13 @@ function noBool(kernel: string, x: Tensor): void {
   if (x.dtype === bool) throw notImplementedFor(kernel, bool);
 }
 
-/** A copy of an integer tensor (rounding ops leave integers unchanged). */
 /** x, unless it is quantized: ops whose integer forms compute nothing still have no quantized kernel. */
 function refuseQuantized(x: Tensor): Tensor {
   if (x.dtype.category === "quantized") throw quantizedRefusal();
   return x;
 }
 
+/** A copy of an integer tensor (rounding ops leave integers unchanged). */
 function intCopy(x: Tensor): Tensor {
   const out = emptyTensor(x.shape, x.dtype);
   copyInto(out, x);
