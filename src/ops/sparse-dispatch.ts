@@ -133,11 +133,9 @@ function sparseMul(a: Operand, b: Operand, out?: Tensor): Tensor {
   const factor = (t: Operand, at: SparseTensor): Operand => {
     if (!(t instanceof Tensor) || t.dim() === 0) return t;
     if (t.device.type !== "cpu") throw new Error("mul: sparse tensors are CPU only in torch-ts");
-    const full = t.expand(at.shape);
-    const c = coalesceRaw(at);
-    return gatherAt(full, c._sparseIndices, c._shape);
+    return gatherAt(t.expand(at.shape), at._sparseIndices, at._shape);
   };
-  const c = other instanceof Tensor && other.dim() > 0 ? coalesceRaw(s) : s;
+  const c = s;
   const values = noGrad(() => c._sparseValues.mul(factor(other, c) as Tensor));
   const r = withValues(c, values);
   return record("MulBackward0", [s, isTensor ? other : null], r, ([g]) => [
@@ -301,13 +299,8 @@ export function sparseMatmul(op: "mm" | "matmul" | "mv", a: Tensor, b: Tensor): 
     const r = noGrad(() => mmKernel(checkedMm(a, b), b));
     return record("MmBackward0", [null, b], r, ([g]) => [null, sparseAddmm(null, a.t() as SparseTensor, g!, 0, 1)]);
   }
-  const s = b as SparseTensor;
-  refuseSparseGrad(s, "mat2");
-  // dense @ sparse = (sparse^T @ dense^T)^T
-  if (a.dim() !== 2) throw new Error(`${op}: dense @ sparse needs a 2-D dense operand in torch-ts, got ${a.dim()}-D`);
-  const st = noGrad(() => s.t()) as SparseTensor;
-  const r = noGrad(() => mmKernel(checkedMm(st, a.t()), a.t()).t());
-  return record("MmBackward0", [a, null], r, ([g]) => [sparseAddmm(null, st, g!.t(), 0, 1).t(), null]);
+  // PyTorch 1.13 has no dense @ sparse kernel.
+  throw new Error("Could not run 'aten::sparse_dim' with arguments from the 'CPU' backend");
 }
 
 function checkedMm(s: SparseTensor, d: Tensor): SparseTensor {
