@@ -196,9 +196,12 @@ export function sparseUnary(spec: UnarySpec, x: SparseTensor, apply: (values: Te
   const r = withValues(c, outValues);
   const vjp = spec.vjp;
   if (!vjp || !r.dtype.isFloatingPoint) return r;
+  // The gradient lives on x's coalesced pattern: per stored entry, duplicates would count twice.
   return record(spec.node, [x], r, ([g]) => {
-    const gv = gatherAt(g!, c._sparseIndices, c._shape);
-    return [makeSparse(c._sparseIndices, vjp(gv, c._sparseValues, outValues), c._shape, c._coalesced)];
+    const cc = coalesceRaw(x);
+    const outc = cc === c ? outValues : noGrad(() => apply(cc._sparseValues));
+    const gv = gatherAt(g!, cc._sparseIndices, cc._shape);
+    return [makeSparse(cc._sparseIndices, vjp(gv, cc._sparseValues, outc), cc._shape, true)];
   });
 }
 
