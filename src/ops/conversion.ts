@@ -1,7 +1,7 @@
 // dtype and device conversion (to, type, float(), ...), copy_, fill_, zero_.
 
 import { SparseTensor } from "../core/sparse-tensor.js";
-import { sparseCast } from "./sparse-dispatch.js";
+import { sparseCast, sparseZero_ } from "./sparse-dispatch.js";
 import { Tensor } from "../core/tensor.js";
 import { currentOpName } from "../core/op-name.js";
 import { notImplementedFor } from "./pointwise-util.js";
@@ -132,6 +132,7 @@ export function fill_(self: Tensor, value: number | bigint | boolean | Tensor): 
 
 export function zero_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("zero_", arguments, 1); else if (isOptionsObject(self)) return rebind(zero_, "zero_", arguments, ["self"], 1, []);
+  if (self instanceof SparseTensor) return sparseZero_(self);
   return fill_(self, 0);
 }
 

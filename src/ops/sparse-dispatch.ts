@@ -5,7 +5,8 @@
 
 import { Tensor } from "../core/tensor.js";
 import { SparseTensor } from "../core/sparse-tensor.js";
-import { type DType } from "../core/dtype.js";
+import { type DType, int64 } from "../core/dtype.js";
+import { checkInplaceLeaf } from "./inplace.js";
 import { Complex } from "../core/complex.js";
 import type { TensorOrScalar } from "./promotion.js";
 import { sparseBackendError } from "../core/storage.js";
@@ -15,7 +16,7 @@ import { needsGrad, record, sumToShape } from "../autograd/record.js";
 import { normalizeDim } from "../core/shape.js";
 import type { BinarySpec, UnarySpec } from "./pointwise-engine.js";
 import { emptyTensor, toNumbers, writeNumbers } from "./engine.js";
-import { coalesceRaw, gatherAt, linearIndices, longTensor, makeSparse } from "./sparse-engine.js";
+import { coalesceRaw, gatherAt, linearIndices, longTensor, makeSparse, sparseGeometry } from "./sparse-engine.js";
 
 type Operand = Tensor | number | bigint | boolean;
 
@@ -69,13 +70,32 @@ function sparseAdd(spec: BinarySpec, a: Operand, b: Operand, out?: Tensor): Tens
   if (!(a instanceof SparseTensor)) {
     if (!(a instanceof Tensor)) throw new Error("add(sparse, dense) is not supported. Use add(dense, sparse) instead.");
     // dense + sparse: a dense result; the sparse operand's gradient stays sparse (ToDenseBackward0).
-    const bd = (b as SparseTensor).toDense(), alpha = spec.alpha ?? 1;
-    const sum = (): Tensor => (spec.name === "sub" ? a.sub(bd, alpha) : a.add(bd, alpha));
+    const s = b as SparseTensor, alpha = spec.alpha ?? 1;
+    const sum = (): Tensor => { const bd = s.toDense(); return spec.name === "sub" ? a.sub(bd, alpha) : a.add(bd, alpha); };
+    if (out === a && a.isContiguous() && a.dtype === s.dtype && a.device.type === "cpu") {
+      // In place: only the sparse operand's rows are touched (O(nnz * dense size)).
+      const { sparseNumel, denseShape } = sparseGeometry(s._shape, s._sparseDim);
+      const lin = linearIndices(s._sparseIndices, s._shape);
+      noGrad(() => a.view([sparseNumel, ...denseShape]).indexAdd_(0, longTensor(lin, [lin.length]), s._sparseValues, { alpha: spec.name === "sub" ? -alpha : alpha }));
+      return out;
+    }
     if (out) { noGrad(() => out.copy_(sum())); return out; }
     return sum();
   }
   if (!(b instanceof SparseTensor)) throw new Error("add(sparse, dense) is not supported. Use add(dense, sparse) instead.");
   if (a._shape.join() !== b._shape.join()) throw new Error(`add: expected sizes of 'self' and 'other' to match, but ${sizesOf(a)} != ${sizesOf(b)}`);
+  // An empty operand (a zeroed sparse grad) takes the other's layout, as PyTorch's add does.
+  if (b._nnzCount === 0 || a._nnzCount === 0) {
+    const r = noGrad(() => {
+      const dtype = resultDtype(a, b);
+      if (b._nnzCount === 0) return makeSparse(a._sparseIndices, a._sparseValues.to(dtype), a._shape, a._coalesced);
+      return makeSparse(b._sparseIndices, b._sparseValues.to(dtype).mul(scale), b._shape, b._coalesced);
+    });
+    return record(spec.name === "sub" ? "SubBackward0" : "AddBackward0", [a, b], r, ([g]) => [
+      a._requiresGrad ? sparseGradFor(g!, a) : null,
+      b._requiresGrad ? sparseGradFor(scale === 1 ? g! : g!.mul(scale), b) : null,
+    ]);
+  }
   if (a._sparseDim !== b._sparseDim) throw new Error(`add: expected 'self' and 'other' to have same sparse dimensions, but got ${a._sparseDim} and ${b._sparseDim}`);
   const r = noGrad(() => mergeAdd(a, b, scale));
   return record(spec.name === "sub" ? "SubBackward0" : "AddBackward0", [a, b], r, ([g]) => [
@@ -211,6 +231,16 @@ export function sparseCast(x: SparseTensor, dtype: DType): Tensor {
   if (!dtype.isDifferentiable || !x.dtype.isDifferentiable) return r;
   const from = x.dtype;
   return record("ToCopyBackward0", [x], r, ([g]) => [g!.to(from)]);
+}
+
+/** zero_ of a sparse tensor: no nonzeros left, every dim sparse (PyTorch's sparse_resize_and_clear_). */
+export function sparseZero_(x: SparseTensor): Tensor {
+  checkInplaceLeaf("zero_", x);
+  x._sparseIndices = emptyTensor([x.dim(), 0], int64);
+  x._sparseValues = emptyTensor([0], x.dtype);
+  x._coalesced = true;
+  x.storage.version++;
+  return x;
 }
 
 export function sparseClone(x: SparseTensor): Tensor {
