@@ -123,4 +123,12 @@ describe("sparse COO: creation and inspection", () => {
     assert.throws(() => s.asStrided([2], [1]), /'SparseCPU' backend/);
     assert.throws(() => s.to("webgpu"), /CPU only/);
   });
+
+  test("out of scope: compressed layouts and saving refuse clearly", () => {
+    const d = torch.ones([2, 3]);
+    assert.throws(() => d.toSparseCsr(), /sparse COO tensors only/);
+    assert.throws(() => d.toSparseBsc([1, 1]), /sparse COO tensors only/);
+    assert.throws(() => torch.save(S()), /sparse COO tensors cannot be saved/);
+    assert.throws(() => torch.safetensors.save({ s: S() }), /is sparse/);
+  });
 });

@@ -44,6 +44,14 @@ declare module "../core/tensor.js" {
     _nnz(): number;
     /** This dense tensor's elements at the nonzeros of the coalesced sparse `mask`, as a sparse tensor. */
     sparseMask(mask: Tensor): Tensor;
+    /** Refuses: torch-ts has sparse COO tensors only (no CSR). */
+    toSparseCsr(denseDim?: number): Tensor;
+    /** Refuses: torch-ts has sparse COO tensors only (no CSC). */
+    toSparseCsc(denseDim?: number): Tensor;
+    /** Refuses: torch-ts has sparse COO tensors only (no BSR). */
+    toSparseBsr(blocksize: number[], denseDim?: number): Tensor;
+    /** Refuses: torch-ts has sparse COO tensors only (no BSC). */
+    toSparseBsc(blocksize: number[], denseDim?: number): Tensor;
   }
 }
 
@@ -241,7 +249,14 @@ function sparseMask(self: Tensor, mask: Tensor): Tensor {
   return record("SparseMaskBackward0", [self], out, ([g]) => [g instanceof SparseTensor ? g.toDense() : scatterValues(idx, gatherAt(g!, idx, shape), shape)]);
 }
 
+/** The compressed layouts are not part of torch-ts: a clear refusal instead of "not a function". */
+const compressedLayout = (layout: string) => function (self: Tensor): Tensor {
+  void self;
+  throw new Error(`to_sparse_${layout}: torch-ts has sparse COO tensors only (torch.sparse_${layout} is not supported); use toSparse()`);
+};
+
 installMethods({
+  toSparseCsr: compressedLayout("csr"), toSparseCsc: compressedLayout("csc"), toSparseBsr: compressedLayout("bsr"), toSparseBsc: compressedLayout("bsc"),
   toSparse, toSparseCoo, toDense, indices, values, _indices: rawIndices, _values: rawValues, coalesce, isCoalesced,
   sparseDim, denseDim, _nnz: nnz, sparseMask,
 } as unknown as Record<string, (self: Tensor, ...a: never[]) => unknown>);

@@ -1,7 +1,7 @@
 // Tensor members PyTorch programs read or call that describe kinds torch-ts does not have (nested,
-// MPS, XPU, IPU, Vulkan, ORT, sparse CSR, pinned, distributed, named tensors) and the legacy members
+// MPS, XPU, IPU, Vulkan, ORT, sparse CSR (torch-ts has sparse COO only), pinned, distributed, named tensors) and the legacy members
 // around them: output_nr, is_set_to, as_strided_, cuda/xpu/ipu and pin_memory (PyTorch's errors of
-// a CPU-only build), to_dense, and the deprecated out-of-place resize / resize_as.
+// a CPU-only build), and the deprecated out-of-place resize / resize_as.
 
 import { Tensor } from "../core/tensor.js";
 import type { DTypeLike } from "../core/dtype.js";
