@@ -110,4 +110,19 @@ describe("sparse COO autograd", () => {
     y.toDense().mul(2).sum().backward();
     sparseGrad(y.grad, PATTERN, [3, 3]);
   });
+
+  test("gradcheck and gradgradcheck through sparse ops (float64)", () => {
+    const i = torch.tensor([[0, 0, 1, 2], [2, 2, 0, 1]], { dtype: torch.int64 });
+    const v = torch.tensor([0.3, -1.2, 0.7, 2.1], { dtype: torch.float64, requiresGrad: true });
+    const d = torch.tensor([[0.5, -1], [2, 0.25], [-0.75, 1.5]], { dtype: torch.float64, requiresGrad: true });
+    const mmSquared = (vv: T, dd: T): T => torch.sparse.mm(torch.sparseCooTensor(i, vv, [3, 3]), dd).pow(2);
+    assert.ok(torch.autograd.gradcheck(mmSquared, [v, d]));
+    assert.ok(torch.autograd.gradgradcheck(mmSquared, [v, d]));
+    const pos = torch.tensor([0.3, 1.2, 0.7, 2.1], { dtype: torch.float64, requiresGrad: true });
+    const unary = (vv: T): T => torch.sparse.sum(torch.sparseCooTensor(i, vv, [3, 3]).sqrt().mul(torch.sparseCooTensor(i, vv, [3, 3]).abs()), 1).toDense();
+    assert.ok(torch.autograd.gradcheck(unary, [pos]));
+    const mixed = (vv: T): T => torch.ones([3, 3], { dtype: torch.float64 }).add(torch.sparseCooTensor(i, vv, [3, 3]).t(), { alpha: 2 }).mul(torch.sparseCooTensor(i, vv, [3, 3]).coalesce().toDense());
+    assert.ok(torch.autograd.gradcheck(mixed, [v]));
+    assert.ok(torch.autograd.gradgradcheck(mixed, [v]));
+  });
 });

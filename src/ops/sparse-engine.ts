@@ -7,11 +7,18 @@ import { Tensor } from "../core/tensor.js";
 import { SparseTensor } from "../core/sparse-tensor.js";
 import { int64 } from "../core/dtype.js";
 import { noGrad } from "../autograd/grad-mode.js";
+import { needsGrad, record } from "../autograd/record.js";
 import { fromArray, toNumbers } from "./engine.js";
 
-/** A sparse tensor over these indices and values (no checks, no autograd). */
+/**
+ * A sparse tensor over these indices and values (no checks). Values that carry a graph (the
+ * sparse gradients vjps build under createGraph) are linked to it as sparseCooTensor links them.
+ */
 export function makeSparse(indices: Tensor, values: Tensor, shape: readonly number[], coalesced: boolean): SparseTensor {
-  return new SparseTensor(indices, values, shape.slice(), coalesced || indices._shape[1]! <= 1);
+  const flag = coalesced || indices._shape[1]! <= 1;
+  if (!needsGrad(values)) return new SparseTensor(indices, values, shape.slice(), flag);
+  const out = new SparseTensor(indices, values.detach(), shape.slice(), flag);
+  return record("SparseCooTensorWithDimsAndTensorsBackward0", [values], out, ([g]) => [gatherAt(g!, indices, shape)]);
 }
 
 /** An int64 tensor of these numbers. */
@@ -87,7 +94,8 @@ export function coalesceRaw(x: SparseTensor): SparseTensor {
  * values ([nnz, ...dense dims]); public ops, so it is differentiable.
  */
 export function gatherAt(g: Tensor, indices: Tensor, shape: readonly number[]): Tensor {
-  const dense = g instanceof SparseTensor ? toDenseRaw(g) : g;
+  // toDense (not toDenseRaw): a sparse g keeps its graph, so createGraph differentiates again.
+  const dense = g instanceof SparseTensor ? g.toDense() : g;
   const { sparseNumel, denseShape } = sparseGeometry(shape, indices._shape[0]!);
   const lin = linearIndices(indices, shape);
   return dense.reshape([sparseNumel, ...denseShape]).indexSelect(0, longTensor(lin, [lin.length]));

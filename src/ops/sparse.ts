@@ -105,8 +105,8 @@ export function sparseCooTensor(indices: TensorData, values: TensorData, ...args
     for (let d = 0; d < sd; d++) if (maxIndex[d]! >= shape[d]!) throw new Error(`size is inconsistent with indices: for dim ${d}, size is ${shape[d]} but found index ${maxIndex[d]}`);
     if (shape.slice(sd).join() !== denseShape.join()) throw new Error(`values has incorrect size, expected [${[nnz, ...shape.slice(sd)].join(", ")}], got [${vals.shape.join(", ")}]`);
   }
-  const out = makeSparse(idx, vals.detach(), shape, false);
-  const r = record("SparseCooTensorWithDimsAndTensorsBackward0", [vals], out, ([g]) => [gatherAt(g!, idx, shape)]);
+  // Recorded as SparseCooTensorWithDimsAndTensorsBackward0 when values require grad.
+  const r = makeSparse(idx, vals, shape, false);
   if (a.requiresGrad) {
     if (r.gradFn) throw new Error("sparse_coo_tensor(): requires_grad=True needs values that are a leaf");
     r.requiresGrad_(true);
