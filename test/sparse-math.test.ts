@@ -99,4 +99,27 @@ describe("sparse COO arithmetic", () => {
     throwsMsg(() => torch.sparse.mm(S(), torch.ones([2, 2])), "addmm: Argument #3 (dense): Expected dim 0 size 3, got 2");
     throwsMsg(() => torch.mm(S(), torch.ones([3, 2], { dtype: torch.float64 })), "expected scalar type Float but found Double");
   });
+
+  test("torch.sparse.softmax / logSoftmax over the nonzeros (values and gradients)", () => {
+    const s = torch.sparseCooTensor(long([[0, 0, 1, 1, 1], [2, 0, 0, 2, 2]]), f32([3, 4, -5, 1, 0.5]), [2, 3]);
+    raw(torch.sparse.softmax(s, 0), [[0, 0, 1, 1], [0, 2, 0, 2]], [0.9998766183853149, 0.8175744414329529, 0.00012339458044152707, 0.18242551386356354], true);
+    raw(torch.sparse.logSoftmax(s, 0), [[0, 0, 1, 1], [0, 2, 0, 2]], [-0.00012350082397460938, -0.20141339302062988, -9.000123977661133, -1.7014133930206299], true);
+    raw(torch.sparse.softmax(s, 1), [[0, 0, 1, 1], [0, 2, 0, 2]], [0.7310585975646973, 0.2689414322376251, 0.0015011822106316686, 0.998498797416687], true);
+    raw(torch.sparse.logSoftmax(s, 1), [[0, 0, 1, 1], [0, 2, 0, 2]], [-0.3132615089416504, -1.3132615089416504, -6.501502513885498, -0.001502394676208496], true);
+    const h = torch.sparseCooTensor(long([[0, 2]]), torch.tensor([[1, 2], [3, 5]], { dtype: torch.float32 }), [3, 2]);
+    closeNested(torch.sparse.softmax(h, 0)._values().tolist(), [[0.11920291185379028, 0.04742587357759476], [0.8807970285415649, 0.9525741338729858]], 1e-6);
+    closeNested(torch.sparse.softmax(h, 1)._values().tolist(), [[0.2689414322376251, 0.7310585975646973], [0.11920291185379028, 0.8807970285415649]], 1e-6);
+    assert.equal(torch.sparse.softmax(s, 1, { dtype: torch.float64 }).dtype, torch.float64);
+    const weights = torch.arange(6, { dtype: torch.float32 }).reshape(2, 3);
+    let x = s.clone().requiresGrad_();
+    let r = torch.sparse.softmax(x, 1);
+    assert.equal(r.gradFn?.name(), "SparseSoftmaxBackward0");
+    r.toDense().mul(weights).sum().backward();
+    closeNested(x.grad!.coalesce().values().tolist(), [-0.3932238817214966, 0.3932238817214966, -0.002997857518494129, 0.002997659845277667], 1e-6);
+    x = s.clone().requiresGrad_();
+    r = torch.sparse.logSoftmax(x, 0);
+    assert.equal(r.gradFn?.name(), "SparseLogSoftmaxBackward0");
+    r.toDense().mul(weights).sum().backward();
+    closeNested(x.grad!.coalesce().values().tolist(), [-2.999629497528076, -3.723020553588867, 2.9996297359466553, 3.7230215072631836], 1e-6);
+  });
 });
