@@ -79,6 +79,10 @@ describe("sparse gradients of Embedding / EmbeddingBag", () => {
     e.zeroGrad(false);
     assert.equal(e.weight.grad, g);
     assert.deepEqual([g._nnz(), g.sparseDim(), g._indices().shape, g._values().shape], [0, 2, [2, 0], [0]]);
+    // the next backward merges into the same grad object, as PyTorch's AccumulateGrad does
+    e.forward(long([2])).sum().backward();
+    assert.equal(e.weight.grad, g);
+    assert.deepEqual([g._indices().tolist(), g._values().tolist()], [[[2]], [[1, 1]]]);
   });
 });
 
@@ -94,6 +98,17 @@ describe("optimizers with sparse gradients", () => {
       ["bagSparseAdam", (p) => new torch.optim.SparseAdam(p, { lr: 0.1 }), true],
     ];
     for (const [name, make, bag] of cases) closeNested(run(make, 3, bag), EXPECTED[name], 1e-6, name);
+  });
+
+  test("LBFGS densifies sparse gradients (PyTorch's _gather_flat_grad): the same step as dense ones", () => {
+    const step = (sparse: boolean): number[] => {
+      const e = new torch.nn.Embedding(4, 2, { sparse });
+      torch.noGrad(() => e.weight.copy_(torch.arange(8, { dtype: torch.float32 }).reshape(4, 2).mul(0.1)));
+      const opt = new torch.optim.LBFGS([e.weight], { lr: 0.5, maxIter: 3 });
+      opt.step(() => { opt.zeroGrad(); const l = e.forward(long([1, 3, 1])).pow(2).sum(); l.backward(); return l; });
+      return e.weight.detach().reshape(-1).tolist() as number[];
+    };
+    closeNested(step(true), step(false), 1e-6);
   });
 
   test("refusals in PyTorch's words, before any parameter changes", () => {

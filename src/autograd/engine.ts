@@ -336,6 +336,7 @@ function accumulateInto(t: Tensor, g: Tensor | null, createGraph: boolean, runHo
     // A dense gradient arriving on a sparse .grad makes it dense (PyTorch's AccumulateGrad).
     t._grad = g.detach().add(t._grad.detach());
   } else {
-    t._grad = t._grad.detach().add_(g.detach());
+    // A sparse .grad merges in place (detach would make another sparse tensor object).
+    t._grad = (isSparseGrad(t._grad) ? t._grad : t._grad.detach()).add_(g.detach());
   }
 }
