@@ -5,7 +5,8 @@
 
 import { Tensor } from "../core/tensor.js";
 import { SparseTensor } from "../core/sparse-tensor.js";
-import { type DType, int64 } from "../core/dtype.js";
+import { type DType, int64, scalarTypeName } from "../core/dtype.js";
+import { promoteTypes } from "./promotion.js";
 import { checkInplaceLeaf } from "./inplace.js";
 import { Complex } from "../core/complex.js";
 import type { TensorOrScalar } from "./promotion.js";
@@ -141,7 +142,7 @@ function mergeAdd(a: SparseTensor, b: SparseTensor, scale: number): SparseTensor
 }
 
 function resultDtype(a: Tensor, b: Tensor): DType {
-  return noGrad(() => emptyTensor([], a.dtype).add(emptyTensor([], b.dtype)).dtype);
+  return promoteTypes(a.dtype, b.dtype);
 }
 
 function sparseMul(a: Operand, b: Operand, out?: Tensor): Tensor {
@@ -268,13 +269,9 @@ function checkMm(op: string, s: SparseTensor, d: Tensor): void {
   if (d instanceof SparseTensor) throw new Error(`${op}: sparse @ sparse is not supported by torch-ts`);
   if (d.dim() !== 2) throw new Error(`${op}: Argument #3 (dense): Expected 2-D tensor, got ${d.dim()}-D`);
   if (d._shape[0] !== s._shape[1]) throw new Error(`addmm: Argument #3 (dense): Expected dim 0 size ${s._shape[1]}, got ${d._shape[0]}`);
-  if (s.dtype !== d.dtype) throw new Error(`expected scalar type ${scalar(s.dtype)} but found ${scalar(d.dtype)}`);
+  if (s.dtype !== d.dtype) throw new Error(`expected scalar type ${scalarTypeName(s.dtype)} but found ${scalarTypeName(d.dtype)}`);
 }
 
-function scalar(d: DType): string {
-  const names: Record<string, string> = { float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int64: "Long", int32: "Int", int16: "Short", int8: "Char", uint8: "Byte", bool: "Bool" };
-  return names[d.name] ?? d.name;
-}
 
 /** s @ d over the nonzeros: O(nnz * columns), no autograd. */
 function mmKernel(s: SparseTensor, d: Tensor): Tensor {

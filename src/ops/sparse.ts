@@ -14,7 +14,7 @@ import { type Args, bindArgs, checkArgs, checkTensor, installMethods, isOptionsO
 import { type TensorData, tensor } from "./creation.js";
 import { toNumbers } from "./engine.js";
 import {
-  coalesceRaw, gatherAt, longTensor, makeSparse, scatterValues, sparseGeometry, toDenseRaw,
+  coalesceRaw, gatherAt, indicesFromLinear, longTensor, makeSparse, scatterValues, sparseGeometry, toDenseRaw,
 } from "./sparse-engine.js";
 import "./sparse-dispatch.js";
 
@@ -215,20 +215,10 @@ function toSparse(self: Tensor, sparseDimArg?: number): Tensor {
   for (let r = 0; r < sparseNumel; r++) {
     for (let j = r * per; j < r * per + per; j++) if (v[j] !== 0) { keep.push(r); break; }
   }
-  const idx = indicesFromRows(keep, sparseShape);
+  const idx = indicesFromLinear(keep, sparseShape);
   const out = makeSparse(idx, rows.indexSelect(0, longTensor(keep, [keep.length])), shape, true);
   const from = self;
   return record(sparseDimArg === undefined ? "ToSparseBackward0" : "ToSparseBackward1", [from], out, ([g]) => [g instanceof SparseTensor ? g.toDense() : g!]);
-}
-
-function indicesFromRows(rows: number[], sparseShape: number[]): Tensor {
-  const sd = sparseShape.length, n = rows.length;
-  const out = new Float64Array(sd * n);
-  for (let k = 0; k < n; k++) {
-    let rest = rows[k]!;
-    for (let d = sd - 1; d >= 0; d--) { out[d * n + k] = rest % sparseShape[d]!; rest = Math.floor(rest / sparseShape[d]!); }
-  }
-  return longTensor(out, [sd, n]);
 }
 
 function toSparseCoo(self: Tensor): Tensor {
