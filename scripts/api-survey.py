@@ -1,6 +1,6 @@
 # PyTorch's public names for scripts/api-survey.ts: run with /usr/bin/python3 (Debian's PyTorch 1.13);
 # prints JSON {namespace: [names]} of torch functions, Tensor members, F, nn classes, linalg, special,
-# fft, optim, lr_scheduler classes and nn.init.
+# fft, optim, lr_scheduler classes, nn.init and torch.sparse functions.
 import torch, json, inspect
 import torch.nn.functional as F
 def pub(obj):
@@ -14,5 +14,6 @@ out = {
  'optim': [n for n in pub(torch.optim) if inspect.isclass(getattr(torch.optim,n))],
  'sched': [n for n in pub(torch.optim.lr_scheduler) if inspect.isclass(getattr(torch.optim.lr_scheduler,n))],
  'init': pub(torch.nn.init),
+ 'sparse': [n for n in pub(torch.sparse) if callable(getattr(torch.sparse,n)) and not inspect.isclass(getattr(torch.sparse,n))],
 }
 print(json.dumps(out))

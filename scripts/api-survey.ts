@@ -19,7 +19,7 @@ const spaces: Record<string, object | undefined> = {
   torch, Tensor: torch.zeros(1), F: torch.nn.functional, nn: torch.nn, linalg: torch.linalg,
   special: (torch as Record<string, unknown>)["special"] as object | undefined,
   fft: (torch as Record<string, unknown>)["fft"] as object | undefined,
-  optim: torch.optim, sched: torch.optim.lrScheduler, init: torch.nn.init,
+  optim: torch.optim, sched: torch.optim.lrScheduler, init: torch.nn.init, sparse: torch.sparse,
 };
 for (const [space, list] of Object.entries(names)) {
   const obj = spaces[space] as Record<string, unknown> | undefined;

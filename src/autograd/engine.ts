@@ -3,7 +3,7 @@
 // gradients of requested inputs (torch.autograd.grad).
 
 import type { Tensor } from "../core/tensor.js";
-import { Storage } from "../core/storage.js";
+import { SparseStorage, Storage } from "../core/storage.js";
 import { shapesEqual } from "../core/shape.js";
 import { AccumulateGrad, type Node, OpNode } from "./node.js";
 import { isGradEnabled, setGradEnabled } from "./grad-mode.js";
@@ -95,7 +95,12 @@ function onesLikeForGrad(t: Tensor): Tensor {
 }
 
 function addForGrad(a: Tensor, b: Tensor): Tensor {
-  return a.add(b);
+  // dense + sparse is dense; sparse + dense is not an op (PyTorch's engine sums in that order too).
+  return isSparseGrad(a) && !isSparseGrad(b) ? b.add(a) : a.add(b);
+}
+
+function isSparseGrad(t: Tensor): boolean {
+  return t.storage instanceof SparseStorage;
 }
 
 interface ExecOptions {
@@ -178,7 +183,7 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
   const recycle = !opt.createGraph;
   const exclusive = (t: Tensor, g: Tensor): boolean => {
     const st = g.storage;
-    if (opt.createGraph || st.serial < firstSerial || shared.has(st) || (t._leafHooks !== null && t._leafHooks.length > 0)) return false;
+    if (opt.createGraph || st instanceof SparseStorage || st.serial < firstSerial || shared.has(st) || (t._leafHooks !== null && t._leafHooks.length > 0)) return false;
     if (g.dtype !== t.dtype || g._offset !== 0 || g.numel() !== st.length || !g.isContiguous() || !shapesEqual(g._shape, t._shape)) return false;
     return !pending.has(st._memory);
   };
@@ -327,7 +332,11 @@ function accumulateInto(t: Tensor, g: Tensor | null, createGraph: boolean, runHo
     t._grad = createGraph ? g : steal ? g.detach() : g.detach().clone();
   } else if (createGraph) {
     t._grad = addForGrad(t._grad, g);
+  } else if (isSparseGrad(t._grad) && !isSparseGrad(g)) {
+    // A dense gradient arriving on a sparse .grad makes it dense (PyTorch's AccumulateGrad).
+    t._grad = g.detach().add(t._grad.detach());
   } else {
-    t._grad = t._grad.detach().add_(g.detach());
+    // A sparse .grad merges in place (detach would make another sparse tensor object).
+    t._grad = (isSparseGrad(t._grad) ? t._grad : t._grad.detach()).add_(g.detach());
   }
 }

@@ -11,7 +11,8 @@ export function zeroGrads(params: Iterable<Tensor>, setToNone: boolean | { setTo
   for (const p of params) {
     if (!p.grad) continue;
     if (none) p.grad = null;
-    else noGrad(() => p.grad!.detach().zero_());
+    // A sparse grad is emptied in place (detach would make another sparse tensor object).
+    else noGrad(() => (p.grad!.isSparse ? p.grad!.zero_() : p.grad!.detach().zero_()));
   }
   reachSafePoint("zeroGrad");
 }

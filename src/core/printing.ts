@@ -436,12 +436,13 @@ function deviceRepr(device: string): string {
 }
 
 /** Appends ", suffix" items, wrapping onto a new line indented by `indent` when the line would pass linewidth. */
-function addSuffixes(body: string, suffixes: readonly string[], indent: number, linewidth: number): string {
+function addSuffixes(body: string, suffixes: readonly string[], indent: number, linewidth: number, forceNewline = false): string {
   let out = body;
   // as in PyTorch, the last line counts as its length + 2
   let lastLineLen = body.length - body.lastIndexOf("\n") + 1;
   for (const s of suffixes) {
-    if (lastLineLen + s.length + 2 > linewidth) {
+    if (forceNewline || lastLineLen + s.length + 2 > linewidth) {
+      forceNewline = false;
       out += ",\n" + " ".repeat(indent) + s;
       lastLineLen = indent + s.length;
     } else {
@@ -480,5 +481,41 @@ export function formatTensor(t: Printable): string {
   if (t.gradFnName !== null && t.gradFnName !== undefined) suffixes.push(`grad_fn=<${t.gradFnName}>`);
   else if (t.requiresGrad) suffixes.push("requires_grad=True");
   const s = addSuffixes(prefix + body, suffixes, indent, opts.linewidth);
+  return t.isParameter ? `Parameter containing:\n${s}` : s;
+}
+
+/** What the printer needs to know about a sparse COO tensor. */
+export interface SparsePrintable {
+  shape: readonly number[];
+  dtype: PrintDType;
+  indices: Printable;
+  values: Printable;
+  nnz: number;
+  requiresGrad: boolean;
+  gradFnName: string | null;
+  device: string;
+  isParameter?: boolean;
+}
+
+/**
+ * repr of a sparse COO tensor, as PyTorch's _str_intern: the indices and values tensors, then
+ * size, nnz, dtype (unless a default one), layout and autograd, the first of them on a new line.
+ */
+export function formatSparseTensor(t: SparsePrintable): string {
+  const prefix = "tensor(";
+  const indent = prefix.length;
+  const inner = (p: Printable, name: string): string => {
+    const head = `${name}=tensor(`;
+    const n = numelOf(p.shape);
+    return head + dataString(p, indent + head.length, n) + (n === 0 ? `, size=${tupleRepr(p.shape)}` : "") + ")";
+  };
+  const suffixes = [`size=${tupleRepr(t.shape)}`, `nnz=${t.nnz}`];
+  if (t.device !== "cpu") suffixes.unshift(`device='${deviceRepr(t.device)}'`);
+  if (t.dtype !== getDefaultDtype().name && t.dtype !== defaultComplex().name && t.dtype !== "int64" && t.dtype !== "bool") suffixes.push(`dtype=${dtypeRepr(t.dtype)}`);
+  suffixes.push("layout=torch.sparse_coo");
+  if (t.gradFnName !== null) suffixes.push(`grad_fn=<${t.gradFnName}>`);
+  else if (t.requiresGrad) suffixes.push("requires_grad=True");
+  const body = prefix + inner(t.indices, "indices") + ",\n" + " ".repeat(indent) + inner(t.values, "values");
+  const s = addSuffixes(body, suffixes, indent, opts.linewidth, true);
   return t.isParameter ? `Parameter containing:\n${s}` : s;
 }

@@ -174,3 +174,27 @@ Object.defineProperty(ComplexStorage.prototype, "data", {
   get(this: ComplexStorage): never { throw new Error(`"${currentOpName()}" not implemented for '${scalarTypeName(this.dtype)}'`); },
   configurable: true,
 });
+
+/**
+ * The storage of a sparse COO tensor, which has none: its indices and values are tensors of their
+ * own (core/sparse-tensor.ts). Its `data` throws PyTorch's "Could not run 'aten::<op>' with arguments
+ * from the 'SparseCPU' backend" naming the op (core/op-name.ts), so a dense kernel handed a sparse
+ * tensor refuses it instead of reading values that do not exist.
+ */
+export class SparseStorage extends Storage {
+  constructor(dtype: DType, device: Device = cpu) {
+    super(null as unknown as StorageArray, dtype, device);
+  }
+  override get _memory(): object { return this; }
+  override _releaseToCache(): boolean { return false; }
+}
+Object.defineProperty(SparseStorage.prototype, "data", {
+  get(this: SparseStorage): never { throw sparseBackendError(currentOpName()); },
+  configurable: true,
+});
+
+/** PyTorch's error for an op with no sparse kernel; `op` is a torch-ts name (camelCase). */
+export function sparseBackendError(op: string): Error {
+  const aten = op === "this op" ? op : op.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
+  return new Error(`Could not run 'aten::${aten}' with arguments from the 'SparseCPU' backend`);
+}

@@ -6,7 +6,7 @@
 // weights-only unpickler; storages are read from the file one at a time into their typed arrays.
 
 import { DType, toDType } from "../core/dtype.js";
-import { Device, Storage, cpu } from "../core/storage.js";
+import { Device, SparseStorage, Storage, cpu } from "../core/storage.js";
 import { Tensor } from "../core/tensor.js";
 import { Parameter } from "../nn/parameter.js";
 import { BytesSink, BytesSource, type ByteSource } from "./bytes.js";
@@ -94,7 +94,10 @@ class SaveContext {
       if (typeof v === "function" || typeof v === "symbol") throw new Error(`torch.save: cannot save a ${typeof v}`);
       return v ?? null;
     }
-    if (v instanceof Tensor) return this.tensorRef(v);
+    if (v instanceof Tensor) {
+      if (v.storage instanceof SparseStorage) throw new Error("torch.save: sparse COO tensors cannot be saved by torch-ts yet; save x.toDense() or its _indices() and _values()");
+      return this.tensorRef(v);
+    }
     if (v instanceof Storage) return this.storageRef(v);
     if (v instanceof DType) return new DTypeRef(v.name);
     if (v instanceof Device) return new DeviceRef(v.type, v.index);

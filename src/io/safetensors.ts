@@ -3,6 +3,7 @@
 // Loading reads the header, then each tensor's bytes straight into its own storage.
 
 import { Tensor } from "../core/tensor.js";
+import { SparseStorage } from "../core/storage.js";
 import { type ByteSource, BytesSink, BytesSource } from "./bytes.js";
 import { FormatError } from "./errors.js";
 import { nodeFs, nodePath, withFileSource, writeFileFromSink } from "./file.js";
@@ -23,6 +24,7 @@ function entriesOf(op: string, tensors: TensorDict): [string, Tensor][] {
   for (const [name, t] of entries) {
     if (typeof name !== "string") throw new Error(`safetensors.${op}: tensor names must be strings, got ${typeof name}`);
     if (!(t instanceof Tensor)) throw new Error(`safetensors.${op}: '${name}' is not a Tensor`);
+    if (t.storage instanceof SparseStorage) throw new Error(`safetensors.${op}: tensor '${name}' is sparse; the format holds dense tensors only (save toDense())`);
     if (t.device.type !== "cpu") throw new Error(`safetensors.${op}: tensor '${name}' is on ${t.device}; move it to the CPU first`);
   }
   return entries;

@@ -1,7 +1,8 @@
 // Factories: torch.tensor, zeros/ones/full/empty (+ _like, new_*), arange, linspace, logspace,
 // eye, frombuffer.
 
-import type { Layout } from "../core/layout.js";
+import { type Layout, sparseCoo, strided } from "../core/layout.js";
+import { makeSparse } from "./sparse-engine.js";
 import { Complex } from "../core/complex.js";
 import { Tensor, type NestedArray } from "../core/tensor.js";
 import {
@@ -150,11 +151,21 @@ function sized(op: string, args: readonly unknown[], fill: number | null, defaul
   const { size, opts } = bindSize(op, args);
   bindArgs(op, [opts], [], FACTORY_KW);
   const dtype = dtypeOpt(opts, defaultDtype ?? getDefaultDtype());
+  if (opts.layout !== undefined && opts.layout !== null && opts.layout !== strided) return sparseFactory(op, size, dtype, opts);
   const onDevice = deviceFactory(op, size, dtype, { fill: op === "empty" ? null : fill ?? 0 }, opts.device, opts.requiresGrad);
   if (onDevice) return onDevice;
   const t = emptyTensor(size, dtype);
   if (fill !== null && fill !== 0) fillTensor(t, fill);
   return finishFactory(t, opts);
+}
+
+/** zeros / empty with layout=torch.sparse_coo: a sparse tensor with no nonzeros (every dim sparse). */
+function sparseFactory(op: string, size: number[], dtype: DType, opts: Record<string, unknown>): Tensor {
+  if (opts.layout !== sparseCoo) throw new Error(`${op}: layout ${String(opts.layout)} is not supported by torch-ts (torch.strided or torch.sparse_coo)`);
+  if (op !== "zeros" && op !== "empty") throw new Error(`${op === "ones" ? "full" : op}(...) is not implemented for sparse layout`);
+  if (opts.device !== undefined && opts.device !== null && String(opts.device) !== "cpu") throw new Error(`${op}: sparse COO tensors are CPU only in torch-ts`);
+  const t = makeSparse(emptyTensor([size.length, 0], int64), emptyTensor([0], dtype), size, true);
+  return opts.requiresGrad ? t.requiresGrad_(true) : t;
 }
 
 export function zeros(...size: SizeArgs): Tensor {

@@ -1,10 +1,10 @@
 // Tensor members PyTorch programs read or call that describe kinds torch-ts does not have (nested,
-// MPS, XPU, IPU, Vulkan, ORT, sparse CSR, pinned, distributed, named tensors) and the legacy members
+// MPS, XPU, IPU, Vulkan, ORT, sparse CSR (torch-ts has sparse COO only), pinned, distributed, named tensors) and the legacy members
 // around them: output_nr, is_set_to, as_strided_, cuda/xpu/ipu and pin_memory (PyTorch's errors of
-// a CPU-only build), to_dense, and the deprecated out-of-place resize / resize_as.
+// a CPU-only build), and the deprecated out-of-place resize / resize_as.
 
 import { Tensor } from "../core/tensor.js";
-import { type DTypeLike, toDType } from "../core/dtype.js";
+import type { DTypeLike } from "../core/dtype.js";
 import { bindSize, checkArgs, checkTensor, installMethods, isOptionsObject, rebind } from "./args.js";
 import { checkInplaceLeaf } from "./inplace.js";
 import { asStrided } from "./view.js";
@@ -49,7 +49,7 @@ declare module "../core/tensor.js" {
     ipu(device?: unknown, nonBlocking?: boolean): Tensor;
     /** Throws, as PyTorch does where CUDA is missing: pinned memory is CUDA's. */
     pinMemory(): Tensor;
-    /** This tensor (it is dense already), cast when another dtype is given. */
+    /** The dense tensor of a sparse one (ops/sparse.ts); a dense tensor itself, cast when another dtype is given. */
     toDense(dtype?: DTypeLike | null): Tensor;
     /** Deprecated: this tensor's elements under another shape of the same numel (ResizeBackward). */
     resize(...size: (number | number[])[]): Tensor;
@@ -109,11 +109,6 @@ function pinMemory(self: Tensor): Tensor {
   throw new Error("Could not run 'aten::_pin_memory' with arguments from the 'CUDA' backend: pinned memory is CUDA's, and torch-ts has no CUDA");
 }
 
-function toDense(self: Tensor, dtype?: DTypeLike | null): Tensor {
-  if (arguments.length > 2) checkArgs("to_dense", arguments, 2);
-  return dtype === undefined || dtype === null || toDType(dtype) === self.dtype ? self : self.to(toDType(dtype));
-}
-
 /** Python's Resize.apply: a new tensor over the same elements with another shape of the same numel. */
 function resizeTo(op: string, self: Tensor, size: number[]): Tensor {
   warnOnce(`non-inplace ${op} is deprecated`);
@@ -138,7 +133,7 @@ function resizeAs(self: Tensor, tensor: Tensor): Tensor {
 
 installMethods({
   isPinned: answersFalse("is_pinned"), isDistributed: answersFalse("is_distributed"), hasNames: answersFalse("has_names"),
-  isSetTo, asStrided_, pinMemory, toDense, resize, resizeAs,
+  isSetTo, asStrided_, pinMemory, resize, resizeAs,
   cuda: unavailable("Torch not compiled with CUDA enabled"),
   xpu: unavailable("PyTorch is not linked with support for xpu devices"),
   ipu: unavailable("PyTorch is not linked with support for ipu devices"),

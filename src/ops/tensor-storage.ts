@@ -18,13 +18,13 @@ declare module "../core/tensor.js" {
   interface Tensor {
     /** false: torch-ts has no CUDA device (its GPU device is "webgpu"). */
     readonly isCuda: boolean;
-    /** false: torch-ts tensors are dense. */
+    /** Whether this is a sparse COO tensor (torch.sparseCooTensor, toSparse; core/sparse-tensor.ts). */
     readonly isSparse: boolean;
     /** false: torch-ts has no meta device. */
     readonly isMeta: boolean;
     /** false: torch-ts has no MKL-DNN tensors. */
     readonly isMkldnn: boolean;
-    /** torch.strided, the only layout torch-ts has. */
+    /** torch.strided, or torch.sparseCoo for a sparse COO tensor. */
     readonly layout: Layout;
     /**
      * An integer standing for the address of the first element, as PyTorch's data_ptr(): JS has no
@@ -47,6 +47,7 @@ declare module "../core/tensor.js" {
 }
 
 const proto = Tensor.prototype as unknown as Record<string, unknown>;
+// A SparseTensor answers isSparse and layout from its own prototype (ops/sparse-dispatch.ts).
 for (const name of ["isCuda", "isSparse", "isMeta", "isMkldnn"]) {
   Object.defineProperty(proto, name, { get() { return false; }, configurable: true });
 }

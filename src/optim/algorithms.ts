@@ -6,6 +6,7 @@ import { kernels } from "../backends/kernels.js";
 import * as native from "../backends/native/index.js";
 import { type FloatArray, Optimizer, type ParamGroup, type ParamsInput, type State, bumpStep, floatView, scalarState, stepTensor, zerosState } from "./optimizer.js";
 import { asgdBegin, asgdEnd } from "./asgd-state.js";
+import { adagradSparseStep, sgdSparseStep, sparseAdamStep } from "./sparse-steps.js";
 import { deviceOp, notImplementedOnDevice, onDevice } from "../ops/device-hooks.js";
 
 function arr(t: Tensor): FloatArray { return floatView(t).data; }
@@ -40,10 +41,20 @@ function withDefaults(name: string, opts: Record<string, unknown>, defaults: Rec
   return { ...defaults, ...o };
 }
 
-/** Runs fn over each parameter with a gradient: values, grad values (maybe negated), state. */
-function eachParam(group: ParamGroup, self: Optimizer & { stateOfParam(p: Tensor): State }, fn: (p: FloatArray, g: FloatArray, s: State, param: Tensor) => void): void {
+/**
+ * Runs fn over each parameter with a gradient: values, grad values (maybe negated), state. A sparse
+ * gradient goes to `sparse` (SGD, Adagrad), never to fn or a fused native step; an optimizer without
+ * it refuses sparse gradients in PyTorch's words, before any parameter changes.
+ */
+function eachParam(group: ParamGroup, self: Optimizer & { stateOfParam(p: Tensor): State }, fn: (p: FloatArray, g: FloatArray, s: State, param: Tensor) => void,
+  sparse?: (param: Tensor, grad: Tensor, s: State) => void): void {
+  if (!sparse && group.params.some((p) => p.grad?.isSparse)) {
+    const name = self.constructor.name;
+    throw new Error(name === "Adam" ? "Adam does not support sparse gradients, please consider SparseAdam instead" : `${name} does not support sparse gradients`);
+  }
   for (const param of group.params) {
     if (!param.grad) continue;
+    if (sparse && param.grad.isSparse) { sparse(param, param.grad, self.stateOfParam(param)); continue; }
     if (onDevice(param, param.grad)) throw notImplementedOnDevice(`${self.constructor.name}.step`);
     const view = floatView(param);
     const g = floatView(param.grad).data;
@@ -98,7 +109,7 @@ export class SGD extends Base {
         }
       }
       for (let i = 0; i < p.length; i++) p[i] = p[i]! - lr * d[i]!;
-    });
+    }, (param, grad, s) => sgdSparseStep(param, grad, s, { lr, momentum: mom, dampening: damp, weightDecay: wd, nesterov, maximize }));
   }
 }
 
@@ -225,7 +236,7 @@ export class Adagrad extends Base {
         sum[i] = sum[i]! + g[i]! * g[i]!;
         p[i] = p[i]! - clr * (g[i]! / (Math.sqrt(sum[i]!) + eps));
       }
-    });
+    }, (param, grad, s) => adagradSparseStep(param, grad, s, { lr, lrDecay: decay, weightDecay: wd, eps, maximize }));
   }
 }
 
@@ -421,5 +432,23 @@ export class ASGD extends Base {
       }
       asgdEnd(s, step, group);
     });
+  }
+}
+
+export interface SparseAdamOptions { lr?: number; betas?: [number, number]; eps?: number; maximize?: boolean }
+
+/** optim.SparseAdam: Adam for sparse gradients (nn.Embedding(sparse=true)); the moments move at the gradient's rows only. */
+export class SparseAdam extends Base {
+  constructor(params: ParamsInput, options: SparseAdamOptions = {}) {
+    super(params, withDefaults("SparseAdam", options as Record<string, unknown>, { lr: 0.001, betas: [0.9, 0.999], eps: 1e-8, maximize: false }));
+    const sparseParams: string[] = [];
+    this.paramGroups.forEach((g, i) => g.params.forEach((p, j) => { if (p.isSparse) sparseParams.push(this.paramGroups.length > 1 ? `[${i}, ${j}]` : String(j)); }));
+    if (sparseParams.length) throw new Error(`Sparse params at indices [${sparseParams.join(", ")}]: SparseAdam requires dense parameter tensors`);
+  }
+  protected updateGroup(group: ParamGroup): void {
+    if (group.params.some((p) => p.grad && !p.grad.isSparse)) throw new Error("SparseAdam does not support dense gradients, please consider Adam instead");
+    const [beta1, beta2] = group.betas as [number, number];
+    const o = { lr: group.lr as number, beta1, beta2, eps: group.eps as number, maximize: group.maximize as boolean };
+    for (const p of group.params) if (p.grad) sparseAdamStep(p, p.grad, this.stateOfParam(p), o);
   }
 }

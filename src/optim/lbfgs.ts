@@ -165,7 +165,7 @@ export class LBFGS extends Optimizer {
 
   /** PyTorch's _gather_flat_grad: the gradients as one new vector (zeros for a parameter without one). */
   private gatherFlatGrad(): Tensor {
-    return cat(this.params.map((p) => (p.grad ? realValues(p.grad).reshape([-1]) : realValues(p).detach().newZeros([realCount(p)]))));
+    return cat(this.params.map((p) => (p.grad ? realValues(p.grad.isSparse ? p.grad.toDense() : p.grad).reshape([-1]) : realValues(p).detach().newZeros([realCount(p)]))));
   }
 
   /** The parameters += t * d (d flat, in the parameters' order). */

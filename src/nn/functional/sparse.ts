@@ -1,7 +1,7 @@
 // F.embedding, F.embedding_bag, F.one_hot. Embedding lookups are dedicated ops (a row-copy kernel
 // forward) whose vjps accumulate rows with index_add in public ops: no gradient reaches padding_idx,
-// scale_grad_by_freq divides by the index counts, and double backward works. Gradients are dense
-// (sparse=True is accepted and gives the same dense gradient).
+// scale_grad_by_freq divides by the index counts, and double backward works. With sparse=True the
+// weight's gradient is a sparse COO tensor as PyTorch makes it (uncoalesced: one row per index).
 
 import { Tensor } from "../../core/tensor.js";
 import { float64, int32, int64 } from "../../core/dtype.js";
@@ -14,6 +14,7 @@ import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 import * as native from "../../backends/native/index.js";
 import { nativeNn } from "./native-nn.js";
 import { renormEmbeddingRows } from "./embedding-renorm.js";
+import { sparseCooTensor } from "../../ops/sparse.js";
 
 /** PyTorch's F.embedding / F.embedding_bag call embedding_renorm_ under no_grad: one version bump. */
 function renorm(weight: Tensor, rows: ArrayLike<number>, maxNorm: number, normType: number): void {
@@ -57,12 +58,12 @@ export function embedding(input: Tensor, weight: Tensor,
   const maxNorm = a.maxNorm === undefined || a.maxNorm === null ? null : numberArg(op, "max_norm", a.maxNorm, 0);
   const normType = numberArg(op, "norm_type", a.normType, 2);
   const byFreq = boolArg(op, "scale_grad_by_freq", a.scaleGradByFreq, false);
-  boolArg(op, "sparse", a.sparse, false);
+  const sparse = boolArg(op, "sparse", a.sparse, false);
   if (w.dim() !== 2) throw new Error("'weight' must be 2-D");
   checkIndices(op, "indices", 1, idx);
   if (onDevice(idx, w)) return deviceOp("embedding")(idx, w, padding, maxNorm, byFreq);
   const V = w.size(0), D = w.size(1);
-  if (maxNorm === null && nativeNn(idx.numel() * D) && idx.dtype === int64 && (w.dtype.name === "float32" || w.dtype.name === "float64")) {
+  if (maxNorm === null && !sparse && nativeNn(idx.numel() * D) && idx.dtype === int64 && (w.dtype.name === "float32" || w.dtype.name === "float64")) {
     return nativeEmbedding(idx, w, padding, byFreq);
   }
   const iv = intValues(idx);
@@ -75,7 +76,9 @@ export function embedding(input: Tensor, weight: Tensor,
   for (let i = 0; i < iv.length; i++) out.data.set(wv.subarray(iv[i]! * D, iv[i]! * D + D), i * D);
   const res = out.done();
   const n = iv.length;
-  const r = record("EmbeddingBackward0", [w], res, ([g]) => [embeddingGradComposite(g!, w, iv, padding, byFreq)]);
+  const r = record("EmbeddingBackward0", [w], res, ([g]) => [
+    sparse ? embeddingSparseGrad(g!, iv, padding, byFreq, V, D) : embeddingGradComposite(g!, w, iv, padding, byFreq),
+  ]);
   if (tracing.on) traceOp("embedding", [idx, w], r, { maxNorm, normType });
   return r;
 }
@@ -97,6 +100,27 @@ function embeddingGradComposite(g: Tensor, w: Tensor, iv: ArrayLike<number>, pad
     rows = rows.mul(fromArray(scale, [n, 1], float64).to(g.dtype));
   }
   return w.newZeros([V, D]).indexAdd(0, flat, rows);
+}
+
+/**
+ * PyTorch's sparse embedding gradient (uncoalesced): indices (1 x m) the weight row of each lookup
+ * in order, values the gradient row of that lookup.
+ */
+function sparseRowsGrad(rows: Tensor, weightRows: ArrayLike<number>, byFreq: boolean, shape: number[]): Tensor {
+  if (byFreq) throw new Error("embedding_backward: scale_grad_by_freq not supported with sparse gradients");
+  const m = weightRows.length;
+  return sparseCooTensor(fromArray(BigInt64Array.from(weightRows, (r) => BigInt(r)), [1, m], int64), rows, shape);
+}
+
+/** F.embedding's sparse gradient: a row per lookup, padding_idx's lookups left out. */
+function embeddingSparseGrad(g: Tensor, iv: ArrayLike<number>, padding: number, byFreq: boolean, V: number, D: number): Tensor {
+  const n = iv.length;
+  const rows = g.reshape(n, D);
+  const kept: number[] = [];
+  for (let i = 0; i < n; i++) if (iv[i] !== padding) kept.push(i);
+  if (kept.length === n) return sparseRowsGrad(rows, iv, byFreq, [V, D]);
+  const picked = rows.indexSelect(0, fromArray(BigInt64Array.from(kept, (e) => BigInt(e)), [kept.length], int64));
+  return sparseRowsGrad(picked, kept.map((e) => iv[e]!), byFreq, [V, D]);
 }
 
 /** int64 indices (contiguous copy) checked against [0, V) through their 32-bit halves (little-endian). */
@@ -221,13 +245,13 @@ export function embeddingBag(input: Tensor, weight: Tensor,
     if (!(iv[i]! >= 0 && iv[i]! < V)) throw new Error(`embedding_bag: Expected idx >= 0 && idx < num_embeddings but found idx to be ${iv[i]}`);
   }
   if (maxNorm !== null) renorm(w, iv, maxNorm, normType);
-  const out = embeddingBagOp(w, iv, ov, mode as BagMode, psw, includeLast, padding, byFreq);
+  const out = embeddingBagOp(w, iv, ov, mode as BagMode, psw, includeLast, padding, byFreq, sparse);
   if (tracing.on) traceOp("embedding_bag", [w, traced.idx, traced.offsets, traced.psw], out, { mode, includeLast, paddingIdx: padding, maxNorm, normType });
   return out;
 }
 
 function embeddingBagOp(w: Tensor, iv: ArrayLike<number>, ov: ArrayLike<number>, mode: BagMode, psw: Tensor | null,
-  includeLast: boolean, padding: number, byFreq: boolean): Tensor {
+  includeLast: boolean, padding: number, byFreq: boolean, sparse: boolean): Tensor {
   const V = w.size(0), D = w.size(1), n = iv.length;
   const B = includeLast ? ov.length - 1 : ov.length;
   const wv = floatValues(w), pv = psw ? floatValues(psw) : null;
@@ -279,7 +303,7 @@ function embeddingBagOp(w: Tensor, iv: ArrayLike<number>, ov: ArrayLike<number>,
         const eIdx = fromArray(BigInt64Array.from(elems, (e) => BigInt(e)), [m], int64);
         if (psw) rows = rows.mul(psw.indexSelect(0, eIdx).unsqueeze(1));
         const dst = fromArray(BigInt64Array.from(elems, (e) => BigInt(iv[e]!)), [m], int64);
-        gw = w.newZeros([V, D]).indexAdd(0, dst, rows);
+        gw = sparse ? sparseRowsGrad(rows, elems.map((e) => iv[e]!), byFreq, [V, D]) : w.newZeros([V, D]).indexAdd(0, dst, rows);
       }
     }
     if (psw && psw._requiresGrad) {

@@ -37,7 +37,8 @@ export function clipGradNorm_(parameters: ParametersArg, ...args: Args<[maxNorm:
   const grads = gradsOf(parameters);
   if (grads.length === 0) return tensor(0);
   return noGrad(() => {
-    const norms = grads.map((g) => vectorNorm(g.detach(), p));
+    // A sparse grad's norm is its coalesced values' norm (duplicates summed first).
+    const norms = grads.map((g) => vectorNorm(g.isSparse ? g.coalesce()._values() : g.detach(), p));
     const total = norms.length === 1 && !Number.isFinite(p) ? norms[0]! : vectorNorm(stack(norms.map((n) => n.to(norms[0]!.dtype))), p);
     if ((a.errorIfNonfinite as boolean | undefined) && !Number.isFinite(Number(total.item()))) {
       throw new Error(`The total norm of order ${p === Infinity ? "inf" : p === -Infinity ? "-inf" : Number.isInteger(p) ? `${p}.0` : p} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``);

@@ -1,0 +1,351 @@
+// The sparse COO forms of dense ops, reached from their entry points (binaryOp, unaryOp, castTo,
+// clone, transpose, mm/matmul/addmm) when an operand is a SparseTensor: PyTorch's sparse kernels'
+// semantics (add merges, mul intersects, unary ops map the coalesced values), each recorded under
+// PyTorch's node name with a vjp in public ops. An op with no sparse form refuses in PyTorch's words.
+
+import { Tensor } from "../core/tensor.js";
+import { SparseTensor } from "../core/sparse-tensor.js";
+import { type DType, int64, scalarTypeName } from "../core/dtype.js";
+import { promoteTypes } from "./promotion.js";
+import { checkInplaceLeaf } from "./inplace.js";
+import { Complex } from "../core/complex.js";
+import type { TensorOrScalar } from "./promotion.js";
+import { sparseBackendError } from "../core/storage.js";
+import { sparseCoo } from "../core/layout.js";
+import { noGrad } from "../autograd/grad-mode.js";
+import { needsGrad, record, sumToShape } from "../autograd/record.js";
+import { normalizeDim } from "../core/shape.js";
+import type { BinarySpec, UnarySpec } from "./pointwise-engine.js";
+import { emptyTensor, toNumbers, writeNumbers } from "./engine.js";
+import { coalesceRaw, gatherAt, linearIndices, longTensor, makeSparse, sparseGeometry } from "./sparse-engine.js";
+
+type Operand = Tensor | number | bigint | boolean;
+
+const proto = SparseTensor.prototype as unknown as Record<string, unknown>;
+Object.defineProperty(proto, "layout", { get() { return sparseCoo; }, configurable: true });
+Object.defineProperty(proto, "isSparse", { get() { return true; }, configurable: true });
+
+/** A gradient for the sparse input x: itself when sparse, else the dense g at x's nonzeros. */
+export function sparseGradFor(g: Tensor, x: SparseTensor): Tensor {
+  if (g instanceof SparseTensor) return g;
+  const c = coalesceRaw(x);
+  return makeSparse(c._sparseIndices, gatherAt(g, c._sparseIndices, c._shape), c._shape, true);
+}
+
+/** A gradient for the dense input t from a sparse or dense g. */
+function denseGradFor(g: Tensor, t: Tensor): Tensor {
+  const d = g instanceof SparseTensor ? g.toDense() : g;
+  const r = sumToShape(d, t.shape);
+  return r.dtype === t.dtype ? r : r.to(t.dtype);
+}
+
+/** A sparse tensor of x's indices with new values (no autograd). */
+function withValues(x: SparseTensor, values: Tensor, coalesced = x._coalesced): SparseTensor {
+  return makeSparse(x._sparseIndices, values, x._shape, coalesced);
+}
+
+function isScalarLike(v: Operand): boolean {
+  return !(v instanceof Tensor) || (!(v instanceof SparseTensor) && v.dim() === 0);
+}
+
+function sizesOf(t: Tensor): string { return `[${t._shape.join(", ")}]`; }
+
+/** add/sub/mul/div with a sparse operand; `out` is self for the in-place forms. */
+export function sparseBinary(spec: BinarySpec, a: TensorOrScalar, b: TensorOrScalar, out?: Tensor): Tensor {
+  if (a instanceof Complex || b instanceof Complex) throw sparseBackendError(spec.name);
+  const name = spec.name;
+  if (out instanceof SparseTensor) {
+    const r = noGrad(() => sparseBinary({ ...spec, vjp: undefined }, a, b)) as SparseTensor;
+    if (r.dtype !== out.dtype) throw new Error(`result type ${r.dtype} can't be cast to the desired output type ${out.dtype}`);
+    out._sparseIndices = r._sparseIndices; out._sparseValues = r._sparseValues; out._coalesced = r._coalesced;
+    return out;
+  }
+  if (name === "add" || name === "sub") return sparseAdd(spec, a, b, out);
+  if (name === "mul") return sparseMul(a, b, out);
+  if (name === "div") return sparseDiv(a, b, out);
+  throw sparseBackendError(name);
+}
+
+function sparseAdd(spec: BinarySpec, a: Operand, b: Operand, out?: Tensor): Tensor {
+  const scale = (spec.name === "sub" ? -1 : 1) * (spec.alpha ?? 1);
+  if (!(a instanceof SparseTensor)) {
+    if (!(a instanceof Tensor)) throw new Error("add(sparse, dense) is not supported. Use add(dense, sparse) instead.");
+    // dense + sparse: a dense result; the sparse operand's gradient stays sparse (ToDenseBackward0).
+    const s = b as SparseTensor, alpha = spec.alpha ?? 1;
+    const sum = (): Tensor => { const bd = s.toDense(); return spec.name === "sub" ? a.sub(bd, alpha) : a.add(bd, alpha); };
+    if (out === a && a.isContiguous() && a.dtype === s.dtype && a.device.type === "cpu") {
+      // In place: only the sparse operand's rows are touched (O(nnz * dense size)).
+      const { sparseNumel, denseShape } = sparseGeometry(s._shape, s._sparseDim);
+      const lin = linearIndices(s._sparseIndices, s._shape);
+      noGrad(() => a.view([sparseNumel, ...denseShape]).indexAdd_(0, longTensor(lin, [lin.length]), s._sparseValues, { alpha: spec.name === "sub" ? -alpha : alpha }));
+      return out;
+    }
+    if (out) { noGrad(() => out.copy_(sum())); return out; }
+    return sum();
+  }
+  if (!(b instanceof SparseTensor)) throw new Error("add(sparse, dense) is not supported. Use add(dense, sparse) instead.");
+  if (a._shape.join() !== b._shape.join()) throw new Error(`add: expected sizes of 'self' and 'other' to match, but ${sizesOf(a)} != ${sizesOf(b)}`);
+  // An empty operand (a zeroed sparse grad) takes the other's layout, as PyTorch's add does.
+  if (b._nnzCount === 0 || a._nnzCount === 0) {
+    const r = noGrad(() => {
+      const dtype = resultDtype(a, b);
+      if (b._nnzCount === 0) return makeSparse(a._sparseIndices, a._sparseValues.to(dtype), a._shape, a._coalesced);
+      return makeSparse(b._sparseIndices, b._sparseValues.to(dtype).mul(scale), b._shape, b._coalesced);
+    });
+    return record(spec.name === "sub" ? "SubBackward0" : "AddBackward0", [a, b], r, ([g]) => [
+      a._requiresGrad ? sparseGradFor(g!, a) : null,
+      b._requiresGrad ? sparseGradFor(scale === 1 ? g! : g!.mul(scale), b) : null,
+    ]);
+  }
+  if (a._sparseDim !== b._sparseDim) throw new Error(`add: expected 'self' and 'other' to have same sparse dimensions, but got ${a._sparseDim} and ${b._sparseDim}`);
+  const r = noGrad(() => mergeAdd(a, b, scale));
+  return record(spec.name === "sub" ? "SubBackward0" : "AddBackward0", [a, b], r, ([g]) => [
+    a._requiresGrad ? sparseGradFor(g!, a) : null,
+    b._requiresGrad ? sparseGradFor(scale === 1 ? g! : g!.mul(scale), b) : null,
+  ]);
+}
+
+/**
+ * PyTorch's sparse add: one merge of the two index lists in order, an entry of a and one of b at
+ * the same position summed into one (so coalesced + coalesced is coalesced, and otherwise the
+ * duplicates stay).
+ */
+function mergeAdd(a: SparseTensor, b: SparseTensor, scale: number): SparseTensor {
+  const dtype = resultDtype(a, b);
+  const va = a._sparseValues.to(dtype), vb = b._sparseValues.to(dtype).mul(scale);
+  const la = linearIndices(a._sparseIndices, a._shape), lb = linearIndices(b._sparseIndices, b._shape);
+  const srcA: number[] = [], srcB: number[] = [];
+  let i = 0, j = 0;
+  while (i < la.length || j < lb.length) {
+    if (j >= lb.length || (i < la.length && la[i]! < lb[j]!)) { srcA.push(i++); srcB.push(-1); }
+    else if (i >= la.length || lb[j]! < la[i]!) { srcA.push(-1); srcB.push(j++); }
+    else { srcA.push(i++); srcB.push(j++); }
+  }
+  const n = srcA.length;
+  const rows = va._shape.slice(1);
+  const pick = (v: Tensor, src: number[]): Tensor => {
+    const slots: number[] = [], from: number[] = [];
+    src.forEach((s, k) => { if (s >= 0) { slots.push(k); from.push(s); } });
+    return v.newZeros([n, ...rows]).indexAdd_(0, longTensor(slots, [slots.length]), v.indexSelect(0, longTensor(from, [from.length])));
+  };
+  const values = pick(va, srcA).add(pick(vb, srcB));
+  const idx = a._sparseIndices.newZeros([a._sparseDim, n]);
+  const ia = toNumbers(a._sparseIndices), ib = toNumbers(b._sparseIndices);
+  const merged = new Float64Array(a._sparseDim * n);
+  for (let k = 0; k < n; k++) {
+    for (let d = 0; d < a._sparseDim; d++) {
+      merged[d * n + k] = srcA[k]! >= 0 ? ia[d * la.length + srcA[k]!]! : ib[d * lb.length + srcB[k]!]!;
+    }
+  }
+  writeNumbers(idx, merged);
+  return makeSparse(idx, values, a._shape, a._coalesced && b._coalesced);
+}
+
+function resultDtype(a: Tensor, b: Tensor): DType {
+  return promoteTypes(a.dtype, b.dtype);
+}
+
+function sparseMul(a: Operand, b: Operand, out?: Tensor): Tensor {
+  if (out) throw sparseBackendError("mul_");
+  if (a instanceof SparseTensor && b instanceof SparseTensor) return mulSparseSparse(a, b);
+  const [s, other] = a instanceof SparseTensor ? [a, b] : [b as SparseTensor, a];
+  const isTensor = other instanceof Tensor;
+  // The factor at each nonzero: a scalar, a 0-d tensor, or a dense tensor broadcast to s's shape.
+  const factor = (t: Operand, at: SparseTensor): Operand => {
+    if (!(t instanceof Tensor) || t.dim() === 0) return t;
+    if (t.device.type !== "cpu") throw new Error("mul: sparse tensors are CPU only in torch-ts");
+    return gatherAt(t.expand(at.shape), at._sparseIndices, at._shape);
+  };
+  const c = s;
+  const values = noGrad(() => c._sparseValues.mul(factor(other, c) as Tensor));
+  const r = withValues(c, values);
+  return record("MulBackward0", [s, isTensor ? other : null], r, ([g]) => [
+    s._requiresGrad ? sparseGradFor(g!.mul(other), s) : null,
+    isTensor && other._requiresGrad ? denseGradFor(g!.mul(s), other) : null,
+  ]);
+}
+
+/** Elementwise product of two sparse tensors of one shape: the intersection of their nonzeros. */
+function mulSparseSparse(a: SparseTensor, b: SparseTensor): Tensor {
+  if (a._shape.join() !== b._shape.join() || a._sparseDim !== b._sparseDim) {
+    throw new Error("sparse_binary_op_intersection_cpu(): expects sparse inputs with equal dimensionality, number of sparse dimensions, and shape of sparse dimensions");
+  }
+  const ca = coalesceRaw(a), cb = coalesceRaw(b);
+  const la = linearIndices(ca._sparseIndices, ca._shape), lb = linearIndices(cb._sparseIndices, cb._shape);
+  const fa: number[] = [], fb: number[] = [];
+  for (let i = 0, j = 0; i < la.length && j < lb.length;) {
+    if (la[i]! < lb[j]!) i++;
+    else if (lb[j]! < la[i]!) j++;
+    else { fa.push(i++); fb.push(j++); }
+  }
+  const r = noGrad(() => {
+    const values = ca._sparseValues.indexSelect(0, longTensor(fa, [fa.length])).mul(cb._sparseValues.indexSelect(0, longTensor(fb, [fb.length])));
+    return makeSparse(ca._sparseIndices.indexSelect(1, longTensor(fa, [fa.length])), values, a._shape, true);
+  });
+  return record("MulBackward0", [a, b], r, ([g]) => [
+    a._requiresGrad ? sparseGradFor(g!.mul(b), a) : null,
+    b._requiresGrad ? sparseGradFor(g!.mul(a), b) : null,
+  ]);
+}
+
+function sparseDiv(a: Operand, b: Operand, out?: Tensor): Tensor {
+  if (out) throw sparseBackendError("div_");
+  if (!(a instanceof SparseTensor)) throw sparseBackendError("div");
+  if (!isScalarLike(b)) {
+    const shape = b instanceof Tensor ? sizesOf(b) : "[]";
+    throw new Error(`Sparse division requires a scalar or zero-dim dense tensor divisor (got shape ${shape} for divisor)`);
+  }
+  const r = withValues(a, noGrad(() => a._sparseValues.div(b)));
+  return record("DivBackward0", [a, b instanceof Tensor ? b : null], r, ([g]) => [
+    a._requiresGrad ? sparseGradFor(g!.div(b), a) : null,
+    b instanceof Tensor && b._requiresGrad ? denseGradFor(g!.mul(a), b).neg().div((b as Tensor).mul(b)) : null,
+  ]);
+}
+
+/** The zero-preserving unary ops PyTorch 1.13 has for sparse COO; neg and deg/rad keep duplicates, the rest coalesce first. */
+const LINEAR_UNARY = new Set(["neg", "deg2rad", "rad2deg"]);
+const COALESCING_UNARY = new Set([
+  "abs", "sign", "sgn", "sqrt", "sin", "tan", "tanh", "asin", "atan", "sinh", "asinh", "atanh", "expm1", "log1p",
+  "floor", "ceil", "round", "trunc", "erf", "square",
+]);
+
+export function sparseUnary(spec: UnarySpec, x: SparseTensor, apply: (values: Tensor) => Tensor): Tensor {
+  const linear = LINEAR_UNARY.has(spec.name);
+  if (!linear && !COALESCING_UNARY.has(spec.name)) throw sparseBackendError(spec.name);
+  const c = linear ? x : coalesceRaw(x);
+  const outValues = noGrad(() => apply(c._sparseValues));
+  const r = withValues(c, outValues);
+  const vjp = spec.vjp;
+  if (!vjp || !r.dtype.isFloatingPoint) return r;
+  // The gradient lives on x's coalesced pattern: per stored entry, duplicates would count twice.
+  return record(spec.node, [x], r, ([g]) => {
+    const cc = coalesceRaw(x);
+    const outc = cc === c ? outValues : noGrad(() => apply(cc._sparseValues));
+    const gv = gatherAt(g!, cc._sparseIndices, cc._shape);
+    return [makeSparse(cc._sparseIndices, vjp(gv, cc._sparseValues, outc), cc._shape, true)];
+  });
+}
+
+/** x.to(dtype) / x.double() ... of a sparse tensor (ToCopyBackward0). */
+export function sparseCast(x: SparseTensor, dtype: DType): Tensor {
+  const r = withValues(x, noGrad(() => x._sparseValues.to(dtype)));
+  if (!dtype.isDifferentiable || !x.dtype.isDifferentiable) return r;
+  const from = x.dtype;
+  return record("ToCopyBackward0", [x], r, ([g]) => [g!.to(from)]);
+}
+
+/** zero_ of a sparse tensor: no nonzeros left, every dim sparse (PyTorch's sparse_resize_and_clear_). */
+export function sparseZero_(x: SparseTensor): Tensor {
+  checkInplaceLeaf("zero_", x);
+  x._sparseIndices = emptyTensor([x.dim(), 0], int64);
+  x._sparseValues = emptyTensor([0], x.dtype);
+  x._coalesced = true;
+  x.storage.version++;
+  return x;
+}
+
+export function sparseClone(x: SparseTensor): Tensor {
+  const r = makeSparse(x._sparseIndices.clone(), x._sparseValues.clone(), x._shape, x._coalesced);
+  return record("CloneBackward0", [x], r, ([g]) => [g]);
+}
+
+/** transpose of two sparse dims: the index rows swapped (uncoalesced). */
+export function sparseTranspose(x: SparseTensor, dim0: number, dim1: number, node: string): Tensor {
+  const nd = x.dim();
+  const a = normalizeDim(dim0, nd, "transpose"), b = normalizeDim(dim1, nd, "transpose");
+  if (a === b) return x;
+  if (a >= x._sparseDim || b >= x._sparseDim) throw new Error(`transpose: sparse COO tensors in torch-ts transpose sparse dims only (got dims ${a} and ${b} with sparse_dim ${x._sparseDim})`);
+  const order = Array.from({ length: x._sparseDim }, (_, d) => (d === a ? b : d === b ? a : d));
+  const shape = x.shape;
+  [shape[a], shape[b]] = [shape[b]!, shape[a]!];
+  const r = makeSparse(x._sparseIndices.indexSelect(0, longTensor(order, [order.length])), x._sparseValues, shape, false);
+  return record(node, [x], r, ([g]) => [g!.transpose(a, b)]);
+}
+
+// ---- products -----------------------------------------------------------------------------
+
+function checkMm(op: string, s: SparseTensor, d: Tensor): void {
+  if (s.dim() !== 2 || s._sparseDim !== 2) throw new Error(`${op}: expected a 2-D sparse matrix with 2 sparse dims, got size ${sizesOf(s)} with sparse_dim ${s._sparseDim}`);
+  if (d instanceof SparseTensor) throw new Error(`${op}: sparse @ sparse is not supported by torch-ts`);
+  if (d.dim() !== 2) throw new Error(`${op}: Argument #3 (dense): Expected 2-D tensor, got ${d.dim()}-D`);
+  if (d._shape[0] !== s._shape[1]) throw new Error(`addmm: Argument #3 (dense): Expected dim 0 size ${s._shape[1]}, got ${d._shape[0]}`);
+  if (s.dtype !== d.dtype) throw new Error(`expected scalar type ${scalarTypeName(s.dtype)} but found ${scalarTypeName(d.dtype)}`);
+}
+
+
+/** s @ d over the nonzeros: O(nnz * columns), no autograd. */
+function mmKernel(s: SparseTensor, d: Tensor): Tensor {
+  const M = s._shape[0]!, N = d._shape[1]!, nnz = s._nnzCount;
+  const idx = toNumbers(s._sparseIndices), v = toNumbers(s._sparseValues), dv = toNumbers(d.contiguous());
+  const acc = new Float64Array(M * N);
+  for (let k = 0; k < nnz; k++) {
+    const i = idx[k]!, j = idx[nnz + k]!, w = v[k]!;
+    for (let n = 0; n < N; n++) acc[i * N + n] += w * dv[j * N + n]!;
+  }
+  const out = emptyTensor([M, N], s.dtype);
+  writeNumbers(out, s.dtype.isFloatingPoint ? acc : acc.map(Math.trunc));
+  return out;
+}
+
+/** The gradient of s in s @ d, at s's coalesced nonzeros: rows of g dotted with rows of d. */
+function mmGradSparse(g: Tensor, s: SparseTensor, d: Tensor): Tensor {
+  const c = coalesceRaw(s);
+  const nnz = c._nnzCount;
+  const rows = c._sparseIndices.select(0, 0), cols = c._sparseIndices.select(0, 1);
+  const gd = g instanceof SparseTensor ? g.toDense() : g;
+  const values = gd.indexSelect(0, rows).mul(d.indexSelect(0, cols)).sum(1);
+  return makeSparse(c._sparseIndices, nnz ? values : values.reshape([0]), c._shape, true);
+}
+
+/** torch.sparse.mm(sparse, dense) / torch.sparse.addmm: SparseAddmmBackward0, gradients to every input. */
+export function sparseAddmm(input: Tensor | null, s: SparseTensor, d: Tensor, beta: number, alpha: number): Tensor {
+  checkMm(input ? "sparse.addmm" : "sparse.mm", s, d);
+  const r = noGrad(() => {
+    const p = mmKernel(s, d);
+    if (!input) return p;
+    return input.mul(beta).add(p, alpha);
+  });
+  return record("SparseAddmmBackward0", [input, s, d], r, ([g]) => [
+    input && input._requiresGrad ? denseGradFor(g!.mul(beta), input) : null,
+    s._requiresGrad ? sparseGradFor(alpha === 1 ? mmGradSparse(g!, s, d) : mmGradSparse(g!, s, d).mul(alpha), s) : null,
+    d._requiresGrad ? sparseAddmm(null, s.t() as SparseTensor, g!, 0, 1).mul(alpha) : null,
+  ]);
+}
+
+function refuseSparseGrad(s: SparseTensor, name: string): void {
+  if (needsGrad(s)) throw new Error(`The backward pass for this operation requires the '${name}' tensor to be strided, but a sparse tensor was given instead. Please either use a strided tensor or set requires_grad=False for '${name}'`);
+}
+
+/** torch.mm / matmul / mv with a sparse operand (PyTorch: the sparse one gets no gradient). */
+export function sparseMatmul(op: "mm" | "matmul" | "mv", a: Tensor, b: Tensor): Tensor {
+  if (a instanceof SparseTensor && b instanceof SparseTensor) throw new Error(`${op}: sparse @ sparse is not supported by torch-ts (use to_dense())`);
+  if (a instanceof SparseTensor) {
+    refuseSparseGrad(a, "self");
+    if (b.dim() === 1 && op !== "mm") {
+      if (b._shape[0] !== a._shape[1]) throw new Error(`size mismatch, got input (${a._shape[0]}), mat (${a._shape[0]}x${a._shape[1]}), vec (${b._shape[0]})`);
+      const r = noGrad(() => mmKernel(checkedMm(a, b.unsqueeze(1)), b.unsqueeze(1)).squeeze(1));
+      return record("MvBackward0", [null, b], r, ([g]) => [null, sparseAddmm(null, a.t() as SparseTensor, g!.unsqueeze(1), 0, 1).squeeze(1)]);
+    }
+    const r = noGrad(() => mmKernel(checkedMm(a, b), b));
+    return record("MmBackward0", [null, b], r, ([g]) => [null, sparseAddmm(null, a.t() as SparseTensor, g!, 0, 1)]);
+  }
+  // PyTorch 1.13 has no dense @ sparse kernel.
+  throw new Error("Could not run 'aten::sparse_dim' with arguments from the 'CPU' backend");
+}
+
+function checkedMm(s: SparseTensor, d: Tensor): SparseTensor {
+  checkMm("mm", s, d);
+  return s;
+}
+
+/** torch.addmm(input, sparse, dense, beta, alpha): AddmmBackward0 (no gradient for the sparse one). */
+export function sparseAddmmDense(input: Tensor, s: SparseTensor, d: Tensor, beta: number, alpha: number): Tensor {
+  refuseSparseGrad(s, "mat1");
+  checkMm("addmm", s, d);
+  const r = noGrad(() => input.mul(beta).add(mmKernel(s, d), alpha));
+  return record("AddmmBackward0", [input, null, d], r, ([g]) => [
+    input._requiresGrad ? denseGradFor(g!.mul(beta), input) : null, null,
+    d._requiresGrad ? sparseAddmm(null, s.t() as SparseTensor, g!, 0, 1).mul(alpha) : null,
+  ]);
+}
+
