@@ -112,13 +112,13 @@ describe("sparse COO: creation and inspection", () => {
 
   test("dense ops, views and storage access refuse a sparse tensor, naming the op", () => {
     const s = S();
-    throwsMsg(() => s.exp(), "Could not run 'aten::exp' with arguments from the 'SparseCPU' backend");
-    throwsMsg(() => torch.exp(s), "Could not run 'aten::exp' with arguments from the 'SparseCPU' backend");
-    throwsMsg(() => s.view(6), "Could not run 'aten::view' with arguments from the 'SparseCPU' backend");
+    throwsMsg(() => s.exp(), "Could not run 'aten::exp' with arguments from the 'SparseCPU' backend.");
+    throwsMsg(() => torch.exp(s), "Could not run 'aten::exp' with arguments from the 'SparseCPU' backend.");
+    throwsMsg(() => s.view(6), "Could not run 'aten::view' with arguments from the 'SparseCPU' backend.");
     throwsMsg(() => s.reshape(6), "reshape is not implemented for sparse tensors");
     throwsMsg(() => s.stride(), "Sparse tensors do not have strides");
     throwsMsg(() => s.tolist(), "Cannot access data pointer of Tensor that doesn't have storage");
-    throwsMsg(() => s.toSparse(), "Could not run 'aten::to_sparse' with arguments from the 'SparseCPU' backend");
+    throwsMsg(() => s.toSparse(), "Could not run 'aten::to_sparse' with arguments from the 'SparseCPU' backend.");
     assert.throws(() => s.sum(), /'SparseCPU' backend/);
     assert.throws(() => s.asStrided([2], [1]), /'SparseCPU' backend/);
     assert.throws(() => s.to("webgpu"), /CPU only/);

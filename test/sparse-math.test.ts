@@ -68,7 +68,7 @@ describe("sparse COO arithmetic", () => {
     raw(S().abs(), [[0, 1], [2, 0]], [7, 5], true);
     raw(torch.sqrt(S()), [[0, 1], [2, 0]], [2.6457512378692627, NaN], true);
     raw(S().tanh(), [[0, 1], [2, 0]], [0.9999983310699463, -0.9999092221260071], true);
-    throwsMsg(() => S().exp(), "Could not run 'aten::exp' with arguments from the 'SparseCPU' backend");
+    throwsMsg(() => S().exp(), "Could not run 'aten::exp' with arguments from the 'SparseCPU' backend.");
   });
 
   test("transpose swaps sparse dims", () => {

@@ -36,9 +36,11 @@ export function currentOpName(): string {
   return "this op";
 }
 
-/** PyTorch's refusal of an op handed a quantized tensor it has no kernel for, naming the op as ATen does. */
-export function quantizedRefusal(): Error {
-  const name = currentOpName();
-  if (name === "this op") return new Error("Could not run this op with arguments from the 'QuantizedCPU' backend (read a quantized tensor's values with dequantize() or intRepr()).");
-  return new Error(`Could not run 'aten::${name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}' with arguments from the 'QuantizedCPU' backend.`);
+/**
+ * PyTorch's refusal of an op that has no kernel for a kind of tensor (its dispatch key: sparse COO
+ * or quantized tensors), naming the op as ATen does (snake_case; without the overload name).
+ */
+export function backendRefusal(backend: "SparseCPU" | "QuantizedCPU", op: string = currentOpName()): Error {
+  const what = op === "this op" ? op : `'aten::${op.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}'`;
+  return new Error(`Could not run ${what} with arguments from the '${backend}' backend.`);
 }

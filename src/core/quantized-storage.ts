@@ -10,7 +10,7 @@
 
 import type { DType, StorageArray } from "./dtype.js";
 import { Storage } from "./storage.js";
-import { currentOpName, quantizedRefusal } from "./op-name.js";
+import { backendRefusal, currentOpName } from "./op-name.js";
 import { formatScalarForRepr, formatTensor } from "./printing.js";
 import type { Tensor } from "./tensor.js";
 
@@ -89,7 +89,7 @@ export class QuantizedStorage extends Storage {
   }
 }
 Object.defineProperty(QuantizedStorage.prototype, "data", {
-  get(): never { throw quantizedRefusal(); },
+  get(): never { throw backendRefusal("QuantizedCPU"); },
   configurable: true,
 });
 

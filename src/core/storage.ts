@@ -2,7 +2,7 @@
 // autograd uses to detect in-place changes of saved tensors.
 
 import { type DType, type StorageArray, allocArray, allocArrayUninit, arrayOver, scalarTypeName } from "./dtype.js";
-import { currentOpName, quantizedRefusal } from "./op-name.js";
+import { backendRefusal, currentOpName } from "./op-name.js";
 import { POOL_MIN_BYTES, releaseBuffer, takeBuffer, trackAllocation } from "./caching-allocator.js";
 import { sourceBuffer, zeroThroughSource } from "./buffer-source.js";
 import { isInferenceModeEnabled } from "../autograd/grad-mode.js";
@@ -67,14 +67,14 @@ export class Storage {
     // null only from a device storage, whose prototype's `data` getter throws instead.
     if (data !== null) {
       // Quantized dtypes live only in a QuantizedStorage (it passes null), which holds the quantizer.
-      if (dtype.category === "quantized") throw quantizedRefusal();
+      if (dtype.category === "quantized") throw backendRefusal("QuantizedCPU");
       (this as { data: StorageArray }).data = data;
     }
     if (this.serial === BUSY_PROGRAM_STORAGES) sweepBuffersInCollections();
   }
   static alloc(dtype: DType, n: number): Storage {
     // Quantized storages carry their quantizer: only the quantize ops make them (QuantizedStorage).
-    if (dtype.category === "quantized") throw quantizedRefusal();
+    if (dtype.category === "quantized") throw backendRefusal("QuantizedCPU");
     if (dtype.isComplex) return new ComplexStorage(allocArray(dtype, n) as ComplexPairs, dtype);
     const bytes = n * dtype.itemsize;
     if (bytes < POOL_MIN_BYTES) return new Storage(allocArray(dtype, n), dtype);
@@ -85,7 +85,7 @@ export class Storage {
   }
   /** A storage whose contents are unspecified (not zeroed): for outputs a kernel overwrites in full. */
   static allocUninit(dtype: DType, n: number): Storage {
-    if (dtype.category === "quantized") throw quantizedRefusal();
+    if (dtype.category === "quantized") throw backendRefusal("QuantizedCPU");
     if (dtype.isComplex) return new ComplexStorage(allocArray(dtype, n) as ComplexPairs, dtype);
     const bytes = n * dtype.itemsize;
     if (bytes < POOL_MIN_BYTES) return new Storage(allocArrayUninit(dtype, n), dtype);
@@ -189,12 +189,7 @@ export class SparseStorage extends Storage {
   override _releaseToCache(): boolean { return false; }
 }
 Object.defineProperty(SparseStorage.prototype, "data", {
-  get(this: SparseStorage): never { throw sparseBackendError(currentOpName()); },
+  get(this: SparseStorage): never { throw backendRefusal("SparseCPU"); },
   configurable: true,
 });
 
-/** PyTorch's error for an op with no sparse kernel; `op` is a torch-ts name (camelCase). */
-export function sparseBackendError(op: string): Error {
-  const aten = op === "this op" ? op : op.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
-  return new Error(`Could not run 'aten::${aten}' with arguments from the 'SparseCPU' backend`);
-}

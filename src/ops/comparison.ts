@@ -26,7 +26,7 @@ import { nativeLogical, nativeLogicalApplies, nativeTyped } from "./native-typed
 import { outCall, type OutOption } from "./out.js";
 import { Complex } from "../core/complex.js";
 import { complexCompare, complexTest, complexWhere } from "./complex-compare.js";
-import { quantizedRefusal } from "../core/op-name.js";
+import { backendRefusal } from "../core/op-name.js";
 // ---- eq / ne / lt / le / gt / ge --------------------------------------------------------------
 
 type Cmp = (a: number, b: number) => number;
@@ -298,7 +298,7 @@ function test(op: string, input: Tensor, f: (v: number) => number, intValue: 0 |
   if (!input.dtype.isFloatingPoint) {
     if (input.dtype.isComplex) return complexTest(op, input);
     // The integer answers are known without reading; a quantized tensor still has no kernel here.
-    if (input.dtype.category === "quantized") throw quantizedRefusal();
+    if (input.dtype.category === "quantized") throw backendRefusal("QuantizedCPU");
     if (intValue !== null) {
       const out = emptyTensor(input.shape, bool);
       fillTensor(out, intValue);

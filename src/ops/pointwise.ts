@@ -25,7 +25,7 @@ import { Complex } from "../core/complex.js";
 import { complexPow } from "./complex-pow.js";
 
 import { outCall, type OutOption, type OutPairOption, hasOut, withOut } from "./out.js";
-import { quantizedRefusal } from "../core/op-name.js";
+import { backendRefusal } from "../core/op-name.js";
 // ---- helpers --------------------------------------------------------------------------------
 
 const sgnOf = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : 0);
@@ -36,7 +36,7 @@ function noBool(kernel: string, x: Tensor): void {
 
 /** x, unless it is quantized: ops whose integer forms compute nothing still have no quantized kernel. */
 function refuseQuantized(x: Tensor): Tensor {
-  if (x.dtype.category === "quantized") throw quantizedRefusal();
+  if (x.dtype.category === "quantized") throw backendRefusal("QuantizedCPU");
   return x;
 }
 

@@ -5,6 +5,7 @@
 // ...) work through the ordinary view ops; every op with no quantized kernel refuses a quantized
 // tensor in PyTorch's words (its storage refuses to hand out values: core/quantized-storage.ts).
 
+import { backendRefusal } from "../core/op-name.js";
 import { Tensor } from "../core/tensor.js";
 import { type DType, type DTypeLike, allocArray, float32, float64, int32, int64, int8, toDType, uint8, scalarTypeName } from "../core/dtype.js";
 import { type PerChannelQuantizer, type QuantizedArray, QuantizedStorage, viewQuantizerOf } from "../core/quantized-storage.js";
@@ -47,7 +48,7 @@ function checkZeroPoint(kernel: string, zeroPoint: number, dtype: DType): void {
 }
 
 function checkFloatInput(op: string, input: Tensor, message: (d: string) => string): void {
-  if (input.storage instanceof QuantizedStorage) throw new Error(`Could not run 'aten::${op}' with arguments from the 'QuantizedCPU' backend.`);
+  if (input.storage instanceof QuantizedStorage) throw backendRefusal("QuantizedCPU", op);
   if (input.dtype !== float32) throw new Error(message(scalarTypeName(input.dtype)));
 }
 

@@ -19,7 +19,7 @@ import { complex } from "./complex-views.js";
 import { rawPart } from "./complex-engine.js";
 
 import { withOut, hasOut, type OutOption } from "./out.js";
-import { quantizedRefusal } from "../core/op-name.js";
+import { backendRefusal } from "../core/op-name.js";
 // ---- flip / roll / rot90 --------------------------------------------------------------------
 
 /** A copy of `input` read through negated strides on `dims`. */
@@ -334,7 +334,7 @@ export function diag(input: Tensor, ...args: Args<[diagonal?: number], { diagona
   if (hasOut(args)) return withOut("diag", args, (rest) => diag(input, ...(rest as [never])), "same");
   const a = bindArgs("diag", args, ["diagonal"], [], 1);
   checkTensor("diag", "input", input);
-  if (input.dtype.category === "quantized") throw quantizedRefusal();
+  if (input.dtype.category === "quantized") throw backendRefusal("QuantizedCPU");
   const k = (a.diagonal as number | undefined) ?? 0;
   if (input.dim() === 1) return diagEmbed(input, k, 0, 1);
   if (input.dim() === 2) return input.diagonal(k).clone();

@@ -10,7 +10,7 @@ import { promoteTypes } from "./promotion.js";
 import { checkInplaceLeaf } from "./inplace.js";
 import { Complex } from "../core/complex.js";
 import type { TensorOrScalar } from "./promotion.js";
-import { sparseBackendError } from "../core/storage.js";
+import { backendRefusal } from "../core/op-name.js";
 import { sparseCoo } from "../core/layout.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { needsGrad, record, sumToShape } from "../autograd/record.js";
@@ -52,7 +52,7 @@ function sizesOf(t: Tensor): string { return `[${t._shape.join(", ")}]`; }
 
 /** add/sub/mul/div with a sparse operand; `out` is self for the in-place forms. */
 export function sparseBinary(spec: BinarySpec, a: TensorOrScalar, b: TensorOrScalar, out?: Tensor): Tensor {
-  if (a instanceof Complex || b instanceof Complex) throw sparseBackendError(spec.name);
+  if (a instanceof Complex || b instanceof Complex) throw backendRefusal("SparseCPU", spec.name);
   const name = spec.name;
   if (out instanceof SparseTensor) {
     const r = noGrad(() => sparseBinary({ ...spec, vjp: undefined }, a, b)) as SparseTensor;
@@ -63,7 +63,7 @@ export function sparseBinary(spec: BinarySpec, a: TensorOrScalar, b: TensorOrSca
   if (name === "add" || name === "sub") return sparseAdd(spec, a, b, out);
   if (name === "mul") return sparseMul(a, b, out);
   if (name === "div") return sparseDiv(a, b, out);
-  throw sparseBackendError(name);
+  throw backendRefusal("SparseCPU", name);
 }
 
 function sparseAdd(spec: BinarySpec, a: Operand, b: Operand, out?: Tensor): Tensor {
@@ -146,7 +146,7 @@ function resultDtype(a: Tensor, b: Tensor): DType {
 }
 
 function sparseMul(a: Operand, b: Operand, out?: Tensor): Tensor {
-  if (out) throw sparseBackendError("mul_");
+  if (out) throw backendRefusal("SparseCPU", "mul_");
   if (a instanceof SparseTensor && b instanceof SparseTensor) return mulSparseSparse(a, b);
   const [s, other] = a instanceof SparseTensor ? [a, b] : [b as SparseTensor, a];
   const isTensor = other instanceof Tensor;
@@ -189,8 +189,8 @@ function mulSparseSparse(a: SparseTensor, b: SparseTensor): Tensor {
 }
 
 function sparseDiv(a: Operand, b: Operand, out?: Tensor): Tensor {
-  if (out) throw sparseBackendError("div_");
-  if (!(a instanceof SparseTensor)) throw sparseBackendError("div");
+  if (out) throw backendRefusal("SparseCPU", "div_");
+  if (!(a instanceof SparseTensor)) throw backendRefusal("SparseCPU", "div");
   if (!isScalarLike(b)) {
     const shape = b instanceof Tensor ? sizesOf(b) : "[]";
     throw new Error(`Sparse division requires a scalar or zero-dim dense tensor divisor (got shape ${shape} for divisor)`);
@@ -211,7 +211,7 @@ const COALESCING_UNARY = new Set([
 
 export function sparseUnary(spec: UnarySpec, x: SparseTensor, apply: (values: Tensor) => Tensor): Tensor {
   const linear = LINEAR_UNARY.has(spec.name);
-  if (!linear && !COALESCING_UNARY.has(spec.name)) throw sparseBackendError(spec.name);
+  if (!linear && !COALESCING_UNARY.has(spec.name)) throw backendRefusal("SparseCPU", spec.name);
   const c = linear ? x : coalesceRaw(x);
   const outValues = noGrad(() => apply(c._sparseValues));
   const r = withValues(c, outValues);

@@ -3,6 +3,7 @@
 // sparse_mask. The arithmetic is in sparse-dispatch.ts (reached from the dense ops' entry points),
 // torch.sparse.* in sparse-namespace.ts, the helpers in sparse-engine.ts.
 
+import { backendRefusal } from "../core/op-name.js";
 import { Tensor } from "../core/tensor.js";
 import { SparseTensor } from "../core/sparse-tensor.js";
 import { type DTypeLike, int64, toDType } from "../core/dtype.js";
@@ -202,7 +203,7 @@ function toSparse(self: Tensor, sparseDimArg?: number): Tensor {
     if (o.sparseDim !== undefined) sd = o.sparseDim;
   } else if (sparseDimArg !== undefined) sd = sparseDimArg;
   checkTensor("to_sparse", "self", self);
-  if (self instanceof SparseTensor) throw new Error("Could not run 'aten::to_sparse' with arguments from the 'SparseCPU' backend");
+  if (self instanceof SparseTensor) throw backendRefusal("SparseCPU", "toSparse");
   if (!Number.isInteger(sd) || sd < 0) throw new Error(`to_sparse(): argument 'sparse_dim' must be a non-negative int, got ${String(sd)}`);
   if (sd > self.dim()) throw new Error("sparse_dim must be less than or equal to self.dim()");
   if (self.device.type !== "cpu") throw new Error("to_sparse: sparse tensors are CPU only in torch-ts");
@@ -230,7 +231,7 @@ function toSparseCoo(self: Tensor): Tensor {
 function sparseMask(self: Tensor, mask: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("sparse_mask", arguments, 2);
   checkTensor("sparse_mask", "mask", mask);
-  if (self instanceof SparseTensor) throw new Error("Could not run 'aten::sparse_mask' with arguments from the 'SparseCPU' backend");
+  if (self instanceof SparseTensor) throw backendRefusal("SparseCPU", "sparseMask");
   if (!(mask instanceof SparseTensor)) throw new Error("sparse_mask: expected mask to be a sparse COO tensor");
   if (self.shape.join() !== mask.shape.join()) throw new Error(`sparse_mask(): operands have incompatible sizes; self has size [${self.shape.join(", ")}] but mask has size [${mask.shape.join(", ")}]`);
   if (!mask._coalesced) throw new Error("sparse_mask: mask is uncoalesced");

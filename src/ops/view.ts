@@ -1,7 +1,7 @@
 // View ops: new shape/strides/offset over the same storage, no copy. Each records its vjp.
 
 import { SparseTensor } from "../core/sparse-tensor.js";
-import { sparseBackendError } from "../core/storage.js";
+import { backendRefusal } from "../core/op-name.js";
 import { currentOpName } from "../core/op-name.js";
 import { sparseClone, sparseTranspose } from "./sparse-dispatch.js";
 import { Tensor } from "../core/tensor.js";
@@ -18,7 +18,7 @@ import { cloneQuantized } from "./quantize-kernels.js";
 /** A view of `base` with new geometry; keeps the chain to the storage's owner for in-place ops. */
 export function makeView(base: Tensor, shape: number[], strides: number[], offset: number): Tensor {
   // A sparse tensor has no strided memory to view (PyTorch's SparseCPU has no view kernels).
-  if (base instanceof SparseTensor) throw sparseBackendError(currentOpName());
+  if (base instanceof SparseTensor) throw backendRefusal("SparseCPU");
   const v = new Tensor(base.storage, shape, strides, offset);
   v._base = base._base ?? base;
   v._viewHistory = v._base._historyVersion;
