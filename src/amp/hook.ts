@@ -38,7 +38,7 @@ export function runAutocast<F extends (...a: never[]) => unknown>(fn: F, args: A
   const list = Array.from(args);
   const call = (a: unknown[]) => withoutAutocast(() => (fn as unknown as (...x: unknown[]) => ReturnType<F>)(...a));
   // out= forms are not autocast in PyTorch (their overloads are not registered): run as given.
-  if (list.some((a) => isOptionsObject(a) && a["out"] != null)) return call(list);
+  if (policy === "keep" || list.some((a) => isOptionsObject(a) && a["out"] != null)) return call(list);
   if (policy === "fp32SetOptDtype") {
     const first = list[0];
     if (!(first instanceof Tensor) || !eligible(first, device) || dtypeGiven(list)) return call(list);

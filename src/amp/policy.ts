@@ -10,9 +10,10 @@ import type { AutocastDevice } from "./state.js";
  * lower: eligible tensor arguments cast to the device's lower dtype; fp32: cast to float32;
  * fp32SetOptDtype: dtype=float32 unless given (ops with a dtype argument, like softmax);
  * promote: cast to the widest eligible floating dtype; banned: refused (binary_cross_entropy on
- * the GPU). Eligible: a floating tensor on the device, not float64.
+ * the GPU); keep: not listed, run with autocast off (see CPU_KEEP). Eligible: a floating tensor on
+ * the device, not float64.
  */
-export type CastPolicy = "lower" | "fp32" | "fp32SetOptDtype" | "promote" | "banned";
+export type CastPolicy = "lower" | "fp32" | "fp32SetOptDtype" | "promote" | "banned" | "keep";
 
 const CPU_LOWER = [
   "conv1d", "conv2d", "conv3d", "bmm", "mm", "linalg_vecdot", "baddbmm", "addmm", "_addmm_activation", "addbmm",
@@ -38,6 +39,11 @@ const CPU_FP32 = [
 ];
 
 const CPU_PROMOTE = ["stack", "cat", "index_copy"];
+
+// Not on PyTorch's CPU list, and its kernels for them are not made of listed ops (convolution
+// reaches the non-deprecated _convolution, bilinear _trilinear, mv addmv), so they keep their
+// input dtype; torch-ts composes them of conv2d / einsum / mm, which must not be cast inside them.
+const CPU_KEEP = ["convolution", "bilinear", "mv"];
 
 const GPU_LOWER = [
   "_convolution", "conv1d", "conv2d", "conv3d", "conv_tbc", "conv_transpose1d", "conv_transpose2d",
@@ -74,12 +80,12 @@ function table(lists: [readonly string[], CastPolicy][]): ReadonlyMap<string, Ca
 }
 
 const POLICIES: Readonly<Record<AutocastDevice, ReadonlyMap<string, CastPolicy>>> = {
-  cpu: table([[CPU_LOWER, "lower"], [CPU_FP32, "fp32"], [CPU_PROMOTE, "promote"]]),
+  cpu: table([[CPU_LOWER, "lower"], [CPU_FP32, "fp32"], [CPU_PROMOTE, "promote"], [CPU_KEEP, "keep"]]),
   webgpu: table([[GPU_LOWER, "lower"], [GPU_FP32, "fp32"], [GPU_SET_OPT_DTYPE, "fp32SetOptDtype"], [GPU_PROMOTE, "promote"], [["binary_cross_entropy"], "banned"]]),
 };
 
 /** The op's policy on the device, or undefined where the op is not listed there. */
 export function castPolicy(device: AutocastDevice, op: string): CastPolicy | undefined { return POLICIES[device].get(op); }
 
-/** Every op name listed for some device (tests check each is hooked somewhere or known absent). */
+/** Every op name the device's table holds. */
 export function listedOps(device: AutocastDevice): string[] { return [...POLICIES[device].keys()]; }
