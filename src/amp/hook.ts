@@ -42,6 +42,8 @@ export function runAutocast<F extends (...a: never[]) => unknown>(fn: F, args: A
   if (policy === "fp32SetOptDtype") {
     const first = list[0];
     if (!(first instanceof Tensor) || !eligible(first, device) || dtypeGiven(list)) return call(list);
+    // Trailing None positionals (softmax(x, 1, null)) are defaults; the dtype goes in the options.
+    while (list.length > 1 && list[list.length - 1] == null) list.pop();
     const last = list[list.length - 1];
     if (list.length > 1 && isOptionsObject(last)) list[list.length - 1] = { ...last, dtype: float32 };
     else list.push({ dtype: float32 });
