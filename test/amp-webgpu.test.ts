@@ -21,7 +21,7 @@ describe("autocast('webgpu')", { skip }, () => {
       const p = torch.mm(a, b);
       return {
         mm: p.dtype, linear: F.linear(a, b.t()).dtype, exp: half.exp().dtype, sum: half.sum().dtype,
-        softmax: torch.softmax(half, 1).dtype, sumGiven: half.sum({ dtype: torch.float16 }).dtype,
+        softmax: torch.softmax(half, 1).dtype, softmaxNone: torch.softmax(half, 1, null).dtype, fSoftmax: F.softmax(half, 1).dtype, sumGiven: half.sum({ dtype: torch.float16 }).dtype,
         relu: F.relu(half).dtype, catMixed: torch.cat([half, a]).dtype, addcmul: torch.addcmul(half, half, a).dtype,
         cpu: torch.mm(torch.randn(2, 2), torch.randn(2, 2)).dtype, value: p,
       };
@@ -31,6 +31,8 @@ describe("autocast('webgpu')", { skip }, () => {
     assert.equal(got.exp, torch.float32);
     assert.equal(got.sum, torch.float32);
     assert.equal(got.softmax, torch.float32);
+    assert.equal(got.softmaxNone, torch.float32);
+    assert.equal(got.fSoftmax, torch.float32);
     assert.equal(got.sumGiven, torch.float16);
     assert.equal(got.relu, torch.float16);
     assert.equal(got.catMixed, torch.float32);
