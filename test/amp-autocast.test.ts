@@ -210,6 +210,11 @@ describe("the weight-cast cache", () => {
     const w = f(2, 4).requiresGrad_();
     const y = torch.autocast("cpu", { cacheEnabled: false }, () => F.linear(x, w).add(F.linear(x, w)));
     assert.equal(castNodes(y), 2);
+    const inner = torch.autocast("cpu", () => {
+      F.linear(x, w);
+      return torch.autocast("cpu", { dtype: torch.float16 }, () => F.linear(x, w).dtype);
+    });
+    assert.equal(inner, torch.float16, "a nested region of another dtype does not reuse the outer cast");
     const y1 = torch.autocast("cpu", () => F.linear(x, w));
     const y2 = torch.autocast("cpu", () => F.linear(x, w));
     assert.equal(castNodes(y1.add(y2)), 2);

@@ -158,7 +158,10 @@ export class GradScaler {
     if (!this._enabled) return this.disabledStep(optimizer, args);
     const [state, rest, returnFoundInf] = this.prepareStep(optimizer, args);
     let found = false;
-    for (const f of state.foundInfPerDevice.values()) if (Number(f.item()) !== 0) found = true;
+    for (const [device, f] of state.foundInfPerDevice) {
+      if (f.device.type !== "cpu") throw new Error(`GradScaler.step: the gradients are on ${device}, whose values are read asynchronously: use await scaler.stepAsync(optimizer)`);
+      if (Number(f.item()) !== 0) found = true;
+    }
     return this.finishStep(optimizer, state, rest, found, returnFoundInf);
   }
 

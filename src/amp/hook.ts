@@ -127,6 +127,8 @@ function cachedCast(t: Tensor, to: DType, device: AutocastDevice): Tensor {
   if (!canCache) return t.to(to);
   const cache = cachedCasts();
   let cast = cache.get(t);
-  if (cast === undefined) { cast = t.to(to); cache.set(t, cast); }
+  // PyTorch keys the cache by tensor alone; the dtype test keeps a nested region of another lower
+  // dtype from getting the outer region's cast.
+  if (cast === undefined || cast.dtype !== to) { cast = t.to(to); cache.set(t, cast); }
   return cast;
 }
