@@ -22,7 +22,7 @@ describe("autocast('webgpu')", { skip }, () => {
       return {
         mm: p.dtype, linear: F.linear(a, b.t()).dtype, exp: half.exp().dtype, sum: half.sum().dtype,
         softmax: torch.softmax(half, 1).dtype, softmaxNone: torch.softmax(half, 1, null).dtype, fSoftmax: F.softmax(half, 1).dtype, sumGiven: half.sum({ dtype: torch.float16 }).dtype,
-        relu: F.relu(half).dtype, catMixed: torch.cat([half, a]).dtype, addcmul: torch.addcmul(half, half, a).dtype,
+        relu: F.relu(half).dtype, crossEntropy: F.crossEntropy(p.t(), torch.tensor([0, 1]).to("webgpu")).dtype, catMixed: torch.cat([half, a]).dtype, addcmul: torch.addcmul(half, half, a).dtype,
         cpu: torch.mm(torch.randn(2, 2), torch.randn(2, 2)).dtype, value: p,
       };
     });
@@ -35,6 +35,7 @@ describe("autocast('webgpu')", { skip }, () => {
     assert.equal(got.fSoftmax, torch.float32);
     assert.equal(got.sumGiven, torch.float16);
     assert.equal(got.relu, torch.float16);
+    assert.equal(got.crossEntropy, torch.float32);
     assert.equal(got.catMixed, torch.float32);
     assert.equal(got.addcmul, torch.float32);
     assert.equal(got.cpu, torch.float32, "CPU tensors are not cast by the webgpu region");
