@@ -11,6 +11,14 @@ export { Device, type DeviceLike } from "./core/storage.js";
 export { setPrintOptions as setPrintoptions, getPrintOptions as getPrintoptions } from "./core/printing.js";
 export { noGrad, enableGrad, inferenceMode, setGradEnabled, isGradEnabled, isInferenceModeEnabled } from "./autograd/grad-mode.js";
 export { resultType, promoteTypes, canCast } from "./ops/promotion.js";
+export { autocast } from "./amp/autocast.js";
+export {
+  isAutocastEnabled, setAutocastEnabled, getAutocastDtype, setAutocastDtype, isAutocastCpuEnabled, setAutocastCpuEnabled,
+  getAutocastCpuDtype, setAutocastCpuDtype, getAutocastGpuDtype, setAutocastGpuDtype, isAutocastCacheEnabled,
+  setAutocastCacheEnabled, clearAutocastCache, autocastIncrementNesting, autocastDecrementNesting,
+} from "./amp/state.js";
+export * as amp from "./amp/index.js";
+export * as cpu from "./amp/cpu.js";
 
 export * from "./ops/creation.js";
 export * from "./ops/frombuffer.js";

@@ -1,6 +1,8 @@
 // Activations in the torch namespace: relu, selu, celu, rrelu, threshold, prelu, hardshrink,
 // softmax, log_softmax (+ in-place forms). The F.* activations build on these.
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import { nativeGradLoop, nativeUnary, tryNativeSoftmax, tryNativeSoftmaxBackward } from "./native-fast.js";
 import { Tensor } from "../core/tensor.js";
 import { type DTypeLike, bool, float32, float64, roundToDType, toDType } from "../core/dtype.js";
@@ -189,6 +191,7 @@ export function hardshrink(input: Tensor, ...args: Args<[lambd?: number], { lamb
 
 /** torch.prelu(input, weight): max(0, x) + weight * min(0, x), weight per channel (dim 1) or shared. */
 export function prelu(input: Tensor, weight: Tensor): Tensor {
+  if (autocasting.on && autocasts("prelu", arguments)) return runAutocast(prelu, arguments);
   if (arguments.length > 2) checkArgs("prelu", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(prelu, "prelu", arguments, ["input", "weight"], 2, []);
   checkTensor("prelu", "input", input);
   checkTensor("prelu", "weight", weight);
@@ -375,12 +378,14 @@ function softmaxBackward(g: Tensor, y: Tensor, d: number, outer: number, size: n
 
 /** torch.softmax(input, dim, dtype=None). */
 export function softmax(input: Tensor, ...args: Args<[dim?: number, dtype?: DTypeLike | null], SoftmaxOpts>): Tensor {
+  if (autocasting.on && autocasts("softmax", arguments)) return runAutocast(softmax, arguments);
   const a = bindArgs("softmax", args, ["dim", "dtype"], [], 1);
   return softmaxImpl("softmax", input, a.dim, a.dtype as DTypeLike | null | undefined);
 }
 
 /** torch.log_softmax(input, dim, dtype=None). */
 export function logSoftmax(input: Tensor, ...args: Args<[dim?: number, dtype?: DTypeLike | null], SoftmaxOpts>): Tensor {
+  if (autocasting.on && autocasts("log_softmax", arguments)) return runAutocast(logSoftmax, arguments);
   const a = bindArgs("log_softmax", args, ["dim", "dtype"], [], 1);
   return softmaxImpl("log_softmax", input, a.dim, a.dtype as DTypeLike | null | undefined);
 }

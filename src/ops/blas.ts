@@ -3,6 +3,8 @@
 
 import { SparseTensor } from "../core/sparse-tensor.js";
 import { sparseAddmmDense, sparseMatmul } from "./sparse-dispatch.js";
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
 import { broadcastShapes, numel, normalizeDim, shapeStr } from "../core/shape.js";
 import { record, sumToShape } from "../autograd/record.js";
@@ -106,6 +108,7 @@ function mmKernel(a: Tensor, b: Tensor): Tensor {
 }
 
 export function mm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("mm", arguments)) return runAutocast(mm, arguments);
   if (arguments.length > 2) return outCall("mm", arguments, 2, () => mm(input, mat2), "same"); else if (isOptionsObject(arguments.length === 2 ? mat2 : input)) return rebind(mm, "mm", arguments, ["input", "mat2"], 2, ["out"]);
   checkTensor("mm", "input", input);
   checkTensor("mm", "mat2", mat2);
@@ -125,6 +128,7 @@ export function mm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
 }
 
 export function bmm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("bmm", arguments)) return runAutocast(bmm, arguments);
   if (arguments.length > 2) return outCall("bmm", arguments, 2, () => bmm(input, mat2), "same"); else if (isOptionsObject(arguments.length === 2 ? mat2 : input)) return rebind(bmm, "bmm", arguments, ["input", "mat2"], 2, ["out"]);
   checkTensor("bmm", "input", input);
   checkTensor("bmm", "mat2", mat2);
@@ -145,6 +149,7 @@ export function bmm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
 }
 
 export function dot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("dot", arguments)) return runAutocast(dot, arguments);
   if (arguments.length > 2) return outCall("dot", arguments, 2, () => dot(input, other), "same"); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(dot, "dot", arguments, ["input", "tensor"], 2, ["out"]);
   if (input.dim() !== 1 || other.dim() !== 1) {
     throw new Error(`1D tensors expected, but got ${input.dim()}D and ${other.dim()}D tensors`);
@@ -163,12 +168,14 @@ export function dot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
 export const inner1d = dot;
 
 export function vdot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("vdot", arguments)) return runAutocast(vdot, arguments);
   if (arguments.length > 2) return outCall("vdot", arguments, 2, () => vdot(input, other), "same"); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(vdot, "vdot", arguments, ["input", "other"], 2, ["out"]);
   // vdot conjugates its first operand (the identity on real tensors).
   return dot(input.dtype.isComplex ? input.conj() : input, other);
 }
 
 export function mv(input: Tensor, vec: Tensor, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("mv", arguments)) return runAutocast(mv, arguments);
   if (arguments.length > 2) return outCall("mv", arguments, 2, () => mv(input, vec), "same"); else if (isOptionsObject(arguments.length === 2 ? vec : input)) return rebind(mv, "mv", arguments, ["input", "vec"], 2, ["out"]);
   if (input instanceof SparseTensor && vec.dim() === 1) return sparseMatmul("mv", input, vec);
   if (input.dim() !== 2 || vec.dim() !== 1) {
@@ -183,6 +190,7 @@ export function mv(input: Tensor, vec: Tensor, options?: OutOption): Tensor {
 
 /** torch.matmul: NumPy-style, with broadcast batch dims. */
 export function matmul(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("matmul", arguments)) return runAutocast(matmul, arguments);
   if (arguments.length > 2) return outCall("matmul", arguments, 2, () => matmul(input, other), "same"); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(matmul, "matmul", arguments, ["input", "other"], 2, ["out"]);
   if (input instanceof SparseTensor || other instanceof SparseTensor) return sparseMatmul("matmul", input, other);
   const out = matmulImpl(input, other);
@@ -328,6 +336,7 @@ function fusedScaledProduct(op: "addmm" | "baddbmm", args: IArguments, input: Te
 }
 
 export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
+  if (autocasting.on && autocasts("addmm", arguments)) return runAutocast(addmm, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? mat2 : arguments.length === 2 ? mat1 : input)) return rebind(addmm, "addmm", arguments, ["input", "mat1", "mat2"], 3, ["beta", "alpha", "out"]);
   for (const [name, t] of [["input", input], ["mat1", mat1], ["mat2", mat2]] as const) checkTensor("addmm", name, t);
   if (mat1 instanceof SparseTensor) return sparseAddmmDense(input, mat1, mat2, options.beta ?? 1, options.alpha ?? 1);
@@ -345,15 +354,18 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: BetaAl
 }
 
 export function addmv(input: Tensor, mat: Tensor, vec: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
+  if (autocasting.on && autocasts("addmv", arguments)) return runAutocast(addmv, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? vec : arguments.length === 2 ? mat : input)) return rebind(addmv, "addmv", arguments, ["input", "mat", "vec"], 3, ["beta", "alpha", "out"]);
   return scaledProduct("addmv", arguments, input, options, () => mv(mat, vec));
 }
 
 export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
+  if (autocasting.on && autocasts("addr", arguments)) return runAutocast(addr, arguments);
   return scaledProduct("addr", arguments, input, options, () => outer(vec1, vec2));
 }
 
 export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
+  if (autocasting.on && autocasts("baddbmm", arguments)) return runAutocast(baddbmm, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? batch2 : arguments.length === 2 ? batch1 : input)) return rebind(baddbmm, "baddbmm", arguments, ["input", "batch1", "batch2"], 3, ["beta", "alpha", "out"]);
   for (const [name, t] of [["input", input], ["batch1", batch1], ["batch2", batch2]] as const) checkTensor("baddbmm", name, t);
   if (fusable(input, batch1, batch2)) {
@@ -372,11 +384,13 @@ export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: 
 }
 
 export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
+  if (autocasting.on && autocasts("addbmm", arguments)) return runAutocast(addbmm, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? batch2 : arguments.length === 2 ? batch1 : input)) return rebind(addbmm, "addbmm", arguments, ["input", "batch1", "batch2"], 3, ["beta", "alpha", "out"]);
   return scaledProduct("addbmm", arguments, input, options, () => bmm(batch1, batch2).sum(0));
 }
 
 export function chainMatmul(...matrices: Tensor[]): Tensor {
+  if (autocasting.on && autocasts("chain_matmul", arguments)) return runAutocast(chainMatmul, arguments);
   if (matrices.length === 0) throw new Error("chain_matmul(): Expected one or more matrices");
   matrices.forEach((m, i) => {
     if (!(m instanceof Tensor)) throw new Error(`chain_matmul(): expected Tensor as element ${i} in argument 0, but got ${describe(m)}`);
@@ -477,6 +491,7 @@ function contractPair(a: Tensor, la: string[], b: Tensor, lb: string[], keep: Se
 
 /** torch.einsum(equation, ...operands) (operands also as one array). */
 export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Tensor {
+  if (autocasting.on && autocasts("einsum", arguments)) return runAutocast(einsum, arguments);
   const ops = (operands.length === 1 && Array.isArray(operands[0]) ? operands[0] : operands) as Tensor[];
   const { inputs, output } = parseEinsum(equation, ops);
   // Sizes must agree per letter (1 broadcasts).
@@ -515,6 +530,7 @@ export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Te
 type TensordotDims = number | [number[] | number, number[] | number];
 
 export function tensordot(a: Tensor, b: Tensor, ...args: Args<[dims?: TensordotDims], { dims?: TensordotDims } & OutOption>): Tensor {
+  if (autocasting.on && autocasts("tensordot", arguments)) return runAutocast(tensordot, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? b : a)) return rebind(tensordot, "tensordot", arguments, ["a", "b", "dims"], 2, ["out"]);
   if (hasOut(args)) return withOut("tensordot", args, (rest) => tensordot(a, b, ...(rest as [never])), "same");
   const o = bindArgs("tensordot", args, ["dims"], [], 2);
@@ -555,6 +571,7 @@ export function kron(input: Tensor, other: Tensor, options?: OutOption): Tensor 
 }
 
 export function trace(input: Tensor): Tensor {
+  if (autocasting.on && autocasts("trace", arguments)) return runAutocast(trace, arguments);
   if (arguments.length > 1) checkArgs("trace", arguments, 1); else if (isOptionsObject(input)) return rebind(trace, "trace", arguments, ["input"], 1, []);
   if (input.dim() !== 2) throw new Error(`trace: expected a matrix, but got tensor with dim ${input.dim()}`);
   refuseBool("trace", input);
@@ -562,6 +579,7 @@ export function trace(input: Tensor): Tensor {
 }
 
 export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number | null], { dim?: number | null } & OutOption>): Tensor {
+  if (autocasting.on && autocasts("cross", arguments)) return runAutocast(cross, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(cross, "cross", arguments, ["input", "other", "dim"], 2, ["out"]);
   if (hasOut(args)) return withOut("cross", args, (rest) => cross(input, other, ...(rest as [never])), "same");
   const o = bindArgs("cross", args, ["dim"], [], 2);
@@ -586,6 +604,7 @@ export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number 
 
 /** torch.cdist(x1, x2, p=2): pairwise p-norm distances between row sets (batched). */
 export function cdist(x1: Tensor, x2: Tensor, ...args: Args<[p?: number], { p?: number; computeMode?: string | null }>): Tensor {
+  if (autocasting.on && autocasts("cdist", arguments)) return runAutocast(cdist, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? x2 : x1)) return rebind(cdist, "cdist", arguments, ["x1", "x2", "p"], 2, ["computeMode"]);
   const o = bindArgs("cdist", args, ["p"], ["computeMode"], 2);
   const p = (o.p as number | undefined) ?? 2;

@@ -2,6 +2,8 @@
 // complex, polar. The views share memory (a complex64 element is two float32s); gradients follow
 // PyTorch's convention (dL/dx + i dL/dy for z = x + iy), which is what flows through these views.
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
 import { complexOf, float32, float64, scalarTypeName } from "../core/dtype.js";
 import { broadcastShapes } from "../core/shape.js";
@@ -23,6 +25,7 @@ export function viewAsReal(input: Tensor): Tensor {
 
 /** torch.view_as_complex(input): a float32/float64 tensor of shape [..., 2] as complex numbers (a view). */
 export function viewAsComplex(input: Tensor): Tensor {
+  if (autocasting.on && autocasts("view_as_complex", arguments)) return runAutocast(viewAsComplex, arguments);
   if (arguments.length > 1) checkArgs("view_as_complex", arguments, 1); else if (isOptionsObject(input)) return rebind(viewAsComplex, "view_as_complex", arguments, ["input"], 1, []);
   checkTensor("view_as_complex", "input", input);
   if (input.dtype !== float32 && input.dtype !== float64) {
@@ -62,6 +65,7 @@ export function complex(real: Tensor, imag: Tensor): Tensor {
 
 /** torch.polar(abs, angle): abs * (cos(angle) + i sin(angle)). */
 export function polar(abs: Tensor, angle: Tensor): Tensor {
+  if (autocasting.on && autocasts("polar", arguments)) return runAutocast(polar, arguments);
   if (arguments.length > 2) checkArgs("polar", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? angle : abs)) return rebind(polar, "polar", arguments, ["abs", "angle"], 2, []);
   checkTensor("polar", "abs", abs);
   checkTensor("polar", "angle", angle);

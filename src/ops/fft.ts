@@ -5,6 +5,8 @@
 // zero-padding / trimming to n, and error messages. The helpers (fftfreq, rfftfreq, fftshift,
 // ifftshift) are in fft-helpers.ts. CPU only: a webgpu tensor gets the device's error.
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import type { Tensor } from "../core/tensor.js";
 import { type DType, complexOf, getDefaultDtype, scalarTypeName } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
@@ -165,31 +167,37 @@ function c2rOneDim(op: string, input: Tensor, args: readonly unknown[], forward:
 
 /** torch.fft.fft(input, n?, dim=-1, norm?): the discrete Fourier transform along one dim. */
 export function fft(input: Tensor, ...args: OneDimArgs): Tensor {
+  if (autocasting.on && autocasts("fft_fft", arguments)) return runAutocast(fft, arguments);
   return c2cOrR2c("fft_fft", input, args, true);
 }
 
 /** torch.fft.ifft(input, n?, dim=-1, norm?): the inverse transform along one dim. */
 export function ifft(input: Tensor, ...args: OneDimArgs): Tensor {
+  if (autocasting.on && autocasts("fft_ifft", arguments)) return runAutocast(ifft, arguments);
   return c2cOrR2c("fft_ifft", input, args, false);
 }
 
 /** torch.fft.rfft(input, n?, dim=-1, norm?): a real signal's n/2+1 non-negative frequencies. */
 export function rfft(input: Tensor, ...args: OneDimArgs): Tensor {
+  if (autocasting.on && autocasts("fft_rfft", arguments)) return runAutocast(rfft, arguments);
   return r2cOneSided("fft_rfft", "rfft", input, args, true);
 }
 
 /** torch.fft.irfft(input, n?, dim=-1, norm?): the inverse of rfft (output length n, default 2·(m-1)). */
 export function irfft(input: Tensor, ...args: OneDimArgs): Tensor {
+  if (autocasting.on && autocasts("fft_irfft", arguments)) return runAutocast(irfft, arguments);
   return c2rOneDim("fft_irfft", input, args, false);
 }
 
 /** torch.fft.hfft(input, n?, dim=-1, norm?): the transform of a Hermitian signal given by its first half. */
 export function hfft(input: Tensor, ...args: OneDimArgs): Tensor {
+  if (autocasting.on && autocasts("fft_hfft", arguments)) return runAutocast(hfft, arguments);
   return c2rOneDim("fft_hfft", input, args, true);
 }
 
 /** torch.fft.ihfft(input, n?, dim=-1, norm?): the inverse of hfft (a real input's one-sided inverse transform). */
 export function ihfft(input: Tensor, ...args: OneDimArgs): Tensor {
+  if (autocasting.on && autocasts("fft_ihfft", arguments)) return runAutocast(ihfft, arguments);
   return r2cOneSided("fft_ihfft", "ihfft", input, args, false);
 }
 
@@ -228,41 +236,49 @@ const LAST_TWO = [-2, -1];
 
 /** torch.fft.fftn(input, s?, dim?, norm?): the transform over dims (default: all, or the last len(s)). */
 export function fftn(input: Tensor, ...args: ManyDimArgs): Tensor {
+  if (autocasting.on && autocasts("fft_fftn", arguments)) return runAutocast(fftn, arguments);
   return c2cMany("fft_fftn", input, args, true, null);
 }
 
 /** torch.fft.ifftn(input, s?, dim?, norm?). */
 export function ifftn(input: Tensor, ...args: ManyDimArgs): Tensor {
+  if (autocasting.on && autocasts("fft_ifftn", arguments)) return runAutocast(ifftn, arguments);
   return c2cMany("fft_ifftn", input, args, false, null);
 }
 
 /** torch.fft.fft2(input, s?, dim=[-2, -1], norm?). */
 export function fft2(input: Tensor, ...args: TwoDimArgs): Tensor {
+  if (autocasting.on && autocasts("fft_fft2", arguments)) return runAutocast(fft2, arguments);
   return c2cMany("fft_fft2", input, args, true, LAST_TWO);
 }
 
 /** torch.fft.ifft2(input, s?, dim=[-2, -1], norm?). */
 export function ifft2(input: Tensor, ...args: TwoDimArgs): Tensor {
+  if (autocasting.on && autocasts("fft_ifft2", arguments)) return runAutocast(ifft2, arguments);
   return c2cMany("fft_ifft2", input, args, false, LAST_TWO);
 }
 
 /** torch.fft.rfftn(input, s?, dim?, norm?): one-sided along the last transformed dim. */
 export function rfftn(input: Tensor, ...args: ManyDimArgs): Tensor {
+  if (autocasting.on && autocasts("fft_rfftn", arguments)) return runAutocast(rfftn, arguments);
   return r2cMany("fft_rfftn", "rfftn", input, args, true, null);
 }
 
 /** torch.fft.rfft2(input, s?, dim=[-2, -1], norm?). */
 export function rfft2(input: Tensor, ...args: TwoDimArgs): Tensor {
+  if (autocasting.on && autocasts("fft_rfft2", arguments)) return runAutocast(rfft2, arguments);
   return r2cMany("fft_rfft2", "rfftn", input, args, true, LAST_TWO);
 }
 
 /** torch.fft.irfftn(input, s?, dim?, norm?): the inverse of rfftn. */
 export function irfftn(input: Tensor, ...args: ManyDimArgs): Tensor {
+  if (autocasting.on && autocasts("fft_irfftn", arguments)) return runAutocast(irfftn, arguments);
   return c2rMany("fft_irfftn", "irfftn", input, args, false, null);
 }
 
 /** torch.fft.irfft2(input, s?, dim=[-2, -1], norm?). */
 export function irfft2(input: Tensor, ...args: TwoDimArgs): Tensor {
+  if (autocasting.on && autocasts("fft_irfft2", arguments)) return runAutocast(irfft2, arguments);
   return c2rMany("fft_irfft2", "irfftn", input, args, false, LAST_TWO);
 }
 

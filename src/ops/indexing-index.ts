@@ -1,6 +1,8 @@
 // index_select / index_add / index_copy / index_fill along one dim, index_put with a list of
 // index tensors, and take / put on the flattened tensor.
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
 import { int32, int64 } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
@@ -184,6 +186,7 @@ function bindIndexCopy(op: string, self: Tensor, args: readonly unknown[]): { d:
 }
 
 export function indexCopy(input: Tensor, ...args: Args<[dim: number, index: Tensor, source: Tensor], { dim?: number; index?: Tensor; source?: Tensor }>): Tensor {
+  if (autocasting.on && autocasts("index_copy", arguments)) return runAutocast(indexCopy, arguments);
   checkTensor("index_copy", "input", input);
   const { d, index, source } = bindIndexCopy("index_copy", input, args);
   if (input.dtype.isComplex) return byParts((p) => indexCopy(part(input, p), d, index, part(source, p)));
@@ -286,6 +289,7 @@ function bindIndexPut(op: string, args: readonly unknown[]): { indices: IndexLis
 
 /** torch.index_put(input, indices, values, accumulate = false): indices may hold null for whole dims. */
 export function indexPut(input: Tensor, ...args: Args<[indices: IndexList, values: Tensor, accumulate?: boolean], PutOpts>): Tensor {
+  if (autocasting.on && autocasts("index_put", arguments)) return runAutocast(indexPut, arguments);
   checkTensor("index_put", "input", input);
   const { indices, values, accumulate } = bindIndexPut("index_put", args);
   const out = indexPutWith(input, indices, values, accumulate);

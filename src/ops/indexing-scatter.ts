@@ -1,6 +1,8 @@
 // gather / scatter / scatter_add / scatter_reduce / take_along_dim: element-wise indexing along
 // one dim, where the index tensor names, for each of its positions, the coordinate along `dim`.
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
 import { type DType, int64 } from "../core/dtype.js";
 import { broadcastShapes, normalizeDim, shapeStr } from "../core/shape.js";
@@ -298,6 +300,7 @@ export function scatter_(self: Tensor, ...args: Args<[dim: number, index: Tensor
 }
 
 export function scatterAdd(input: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor], { dim?: number; index?: Tensor; src?: Tensor } & OutOption>): Tensor {
+  if (autocasting.on && autocasts("scatter_add", arguments)) return runAutocast(scatterAdd, arguments);
   if (hasOut(args)) return withOut("scatter_add", args, (rest) => scatterAdd(input, ...(rest as [never, never, never])), "same");
   const a = bindArgs("scatter_add", args, ["dim", "index", "src"], [], 1);
   checkTensor("scatter_add", "input", input);

@@ -2,6 +2,8 @@
 // vander, diagonal, tensorinv, tensorsolve, cond, householder_product): written in public ops, so autograd and every
 // device those ops run on come for free.
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import type { Tensor } from "../core/tensor.js";
 import type { DType } from "../core/dtype.js";
 import { numel } from "../core/shape.js";
@@ -33,6 +35,7 @@ const typeMetaName = cppTypeName;
  * column vector, and their dims are dropped from the result.
  */
 export function multiDot(tensors: Tensor[], options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("linalg_multi_dot", arguments)) return runAutocast(multiDot, arguments);
   if (arguments.length > 1) return outCall("linalg_multi_dot", arguments, 1, () => multiDot(tensors), "same");
   else if (isOptionsObject(tensors)) return rebind(multiDot, "linalg.multi_dot", arguments, ["tensors"], 1, ["out"]);
   const api = "multi_dot()";
@@ -101,6 +104,7 @@ function chainProduct(mats: Tensor[], split: number[][], i: number, j: number): 
 
 /** torch.linalg.vecdot(x, y, { dim = -1 }): Σ conj(x)·y over dim, broadcasting. */
 export function vecdot(x: Tensor, y: Tensor, ...args: Args<[], { dim?: number } & OutOption>): Tensor {
+  if (autocasting.on && autocasts("linalg_vecdot", arguments)) return runAutocast(vecdot, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? y : x)) return rebind(vecdot, "linalg.vecdot", arguments, ["x", "y"], 2, ["dim", "out"]);
   if (hasOut(args)) return withOut("linalg_vecdot", args, (rest) => vecdot(x, y, ...(rest as [never])), "same");
   const api = "linalg.vecdot";
@@ -141,6 +145,7 @@ export function diagonal(A: Tensor, ...args: Args<[], { offset?: number; dim1?: 
 
 /** torch.linalg.tensorinv(A, ind = 2): the inverse of A as a prod(shape[:ind]) × prod(shape[ind:]) matrix, reshaped to shape[ind:] + shape[:ind]. */
 export function tensorinv(A: Tensor, ...args: Args<[ind?: number], { ind?: number } & OutOption>): Tensor {
+  if (autocasting.on && autocasts("linalg_tensorinv", arguments)) return runAutocast(tensorinv, arguments);
   if (hasOut(args)) return withOut("linalg_tensorinv", args, (rest) => tensorinv(A, ...(rest as [never])), "same");
   checkTensor("linalg.tensorinv", "A", A);
   const a = bindArgs("linalg.tensorinv", args, ["ind"], [], 1);
@@ -157,6 +162,7 @@ export function tensorinv(A: Tensor, ...args: Args<[ind?: number], { ind?: numbe
 
 /** torch.linalg.tensorsolve(A, B, dims = null): X with tensordot(A, X, X.ndim) = B; `dims` of A move to the end first. */
 export function tensorsolve(A: Tensor, B: Tensor, ...args: Args<[dims?: number[] | null], { dims?: number[] | null } & OutOption>): Tensor {
+  if (autocasting.on && autocasts("linalg_tensorsolve", arguments)) return runAutocast(tensorsolve, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? B : A)) return rebind(tensorsolve, "linalg.tensorsolve", arguments, ["A", "B", "dims"], 2, ["out"]);
   if (hasOut(args)) return withOut("linalg_tensorsolve", args, (rest) => tensorsolve(A, B, ...(rest as [never])), "same");
   checkTensor("linalg.tensorsolve", "A", A);
@@ -184,6 +190,7 @@ type CondOrd = number | "inf" | "-inf" | "fro" | "nuc";
  * 'fro' / ±1 / ±inf as ‖A‖ ‖A⁻¹‖ with inf for a singular A; 0 for an empty matrix.
  */
 export function cond(A: Tensor, ...args: Args<[p?: CondOrd | null], { p?: CondOrd | null } & OutOption>): Tensor {
+  if (autocasting.on && autocasts("linalg_cond", arguments)) return runAutocast(cond, arguments);
   if (hasOut(args)) return withOut("linalg_cond", args, (rest) => cond(A, ...(rest as [never])), "same");
   const api = "linalg.cond";
   checkTensor(api, "A", A);
@@ -227,6 +234,7 @@ export function cond(A: Tensor, ...args: Args<[p?: CondOrd | null], { p?: CondOr
  * LinalgHouseholderProductBackward0 is the same derivative, recorded as one node).
  */
 export function householderProduct(A: Tensor, tau: Tensor, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("linalg_householder_product", arguments)) return runAutocast(householderProduct, arguments);
   if (arguments.length > 2) return outCall("linalg_householder_product", arguments, 2, () => householderProduct(A, tau), "same");
   else if (isOptionsObject(arguments.length === 2 ? tau : A)) return rebind(householderProduct, "linalg.householder_product", arguments, ["A", "tau"], 2, ["out"]);
   const api = "torch.linalg.householder_product";

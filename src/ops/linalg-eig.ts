@@ -3,6 +3,8 @@
 // results (float32 -> complex64, float64 -> complex128): a real matrix's complex eigenvalues come
 // in conjugate pairs, positive imaginary part first, with conjugate eigenvectors.
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
 import { complex128, complex64, complexOf, float32, float64, realOf, scalarTypeName } from "../core/dtype.js";
 import { needsGrad, record } from "../autograd/record.js";
@@ -87,6 +89,7 @@ function outOf(args: readonly unknown[]): unknown {
  * pre-3.10 dlartg, as eigh's signs do: reference LAPACK >= 3.10 may negate the pair).
  */
 export function eig(A: Tensor, ...args: Args<[], EigOutOption>): NamedTuple<"eigenvalues" | "eigenvectors"> {
+  if (autocasting.on && autocasts("linalg_eig", arguments)) return runAutocast(eig, arguments);
   if (hasOut(args)) {
     const out = outOf(args);
     checkTensor("linalg.eig", "A", A);
@@ -141,6 +144,7 @@ function identityLike(n: number, L: Tensor): Tensor {
 
 /** torch.linalg.eigvals(A): the eigenvalues of general square matrices (complex), as eig's. */
 export function eigvals(A: Tensor, ...args: Args<[], { out?: Tensor | null }>): Tensor {
+  if (autocasting.on && autocasts("linalg_eigvals", arguments)) return runAutocast(eigvals, arguments);
   if (hasOut(args)) {
     const out = outOf(args);
     checkTensor("linalg.eigvals", "A", A);

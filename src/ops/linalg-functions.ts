@@ -3,6 +3,8 @@
 // to torch.linalg (src/ops/linalg.ts); the legacy ones keep their own argument conventions
 // (torch.svd returns V, not Vh, and takes some=True; torch.qr takes some; ...).
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
 import { record, sumToShape } from "../autograd/record.js";
 import * as K from "../backends/js/linalg.js";
@@ -56,12 +58,14 @@ export function logdet(input: Tensor): Tensor {
 
 /** torch.inverse = torch.linalg.inv (same messages, "linalg.inv"). */
 export function inverse(input: Tensor, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("inverse", arguments)) return runAutocast(inverse, arguments);
   if (arguments.length > 1) return outCall("inverse", arguments, 1, () => inverse(input), "same"); else if (isOptionsObject(input)) return rebind(inverse, "inverse", arguments, ["input"], 1, ["out"]);
   return linalg.inv(input);
 }
 
 /** torch.cholesky(input, upper = false): the deprecated spelling, with "cholesky" in its messages. */
 export function cholesky(input: Tensor, ...args: Args<[upper?: boolean], { upper?: boolean }>): Tensor {
+  if (autocasting.on && autocasts("cholesky", arguments)) return runAutocast(cholesky, arguments);
   checkTensor("cholesky", "input", input);
   const a = bindArgs("cholesky", args, ["upper"], [], 1);
   checkSquare("cholesky", input);
@@ -74,6 +78,7 @@ export function cholesky(input: Tensor, ...args: Args<[upper?: boolean], { upper
 
 /** torch.cholesky_solve(B, L, upper = false): solves A X = B given A's Cholesky factor L (A = L Lᵀ). */
 export function choleskySolve(input: Tensor, input2: Tensor, ...args: Args<[upper?: boolean], { upper?: boolean }>): Tensor {
+  if (autocasting.on && autocasts("cholesky_solve", arguments)) return runAutocast(choleskySolve, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? input2 : input)) return rebind(choleskySolve, "cholesky_solve", arguments, ["input", "input2", "upper"], 2, []);
   const api = "cholesky_solve";
   checkTensor(api, "input", input);
@@ -113,6 +118,7 @@ export function choleskySolve(input: Tensor, input2: Tensor, ...args: Args<[uppe
 
 /** torch.cholesky_inverse(L, upper = false): A⁻¹ from A's Cholesky factor. */
 export function choleskyInverse(input: Tensor, ...args: Args<[upper?: boolean], { upper?: boolean }>): Tensor {
+  if (autocasting.on && autocasts("cholesky_inverse", arguments)) return runAutocast(choleskyInverse, arguments);
   checkTensor("cholesky_inverse", "input", input);
   const a = bindArgs("cholesky_inverse", args, ["upper"], [], 1);
   checkIsMatrix("cholesky_inverse", input, "input");
@@ -122,6 +128,7 @@ export function choleskyInverse(input: Tensor, ...args: Args<[upper?: boolean], 
 
 /** torch.pinverse(input, rcond = 1e-15) = torch.linalg.pinv(input, rtol = rcond). */
 export function pinverse(input: Tensor, ...args: Args<[rcond?: number], { rcond?: number }>): Tensor {
+  if (autocasting.on && autocasts("pinverse", arguments)) return runAutocast(pinverse, arguments);
   const a = bindArgs("pinverse", args, ["rcond"], [], 1);
   return linalg.pinv(input, { rtol: (a.rcond as number | undefined) ?? 1e-15 });
 }
@@ -131,6 +138,7 @@ export function pinverse(input: Tensor, ...args: Args<[rcond?: number], { rcond?
  * they come back zero-filled, m×m and n×n, as in PyTorch.
  */
 export function svd(input: Tensor, ...args: Args<[some?: boolean, computeUv?: boolean], { some?: boolean; computeUv?: boolean }>): NamedTuple<"U" | "S" | "V"> {
+  if (autocasting.on && autocasts("svd", arguments)) return runAutocast(svd, arguments);
   checkTensor("svd", "input", input);
   const a = bindArgs("svd", args, ["some", "computeUv"], [], 1);
   const some = (a.some as boolean | undefined) ?? true;
@@ -150,6 +158,7 @@ export function svd(input: Tensor, ...args: Args<[some?: boolean, computeUv?: bo
 
 /** torch.qr(input, some = true) = torch.linalg.qr(input, some ? "reduced" : "complete"). */
 export function qr(input: Tensor, ...args: Args<[some?: boolean], { some?: boolean }>): NamedTuple<"Q" | "R"> {
+  if (autocasting.on && autocasts("qr", arguments)) return runAutocast(qr, arguments);
   checkTensor("qr", "input", input);
   const a = bindArgs("qr", args, ["some"], [], 1);
   return linalg.qr(input, ((a.some as boolean | undefined) ?? true) ? "reduced" : "complete");
@@ -178,6 +187,7 @@ export function matrixPower(input: Tensor, n: number, options?: OutOption): Tens
 
 /** torch.orgqr(input, tau) = torch.linalg.householder_product(input, tau). */
 export function orgqr(input: Tensor, input2: Tensor): Tensor {
+  if (autocasting.on && autocasts("orgqr", arguments)) return runAutocast(orgqr, arguments);
   if (arguments.length > 2) checkArgs("orgqr", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? input2 : input)) return rebind(orgqr, "orgqr", arguments, ["input", "input2"], 2, []);
   return linalg.householderProduct(input, input2);
 }
@@ -192,6 +202,7 @@ export function triangularSolve(
   input: Tensor, A: Tensor,
   ...args: Args<[upper?: boolean, transpose?: boolean, unitriangular?: boolean], { upper?: boolean; transpose?: boolean; unitriangular?: boolean } & OutPairOption>
 ): NamedTuple<"solution" | "clonedCoefficient"> {
+  if (autocasting.on && autocasts("triangular_solve", arguments)) return runAutocast(triangularSolve, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? A : input)) {
     return rebind(triangularSolve, "triangular_solve", arguments, ["input", "A", "upper", "transpose", "unitriangular"], 2, ["out"]);
   }

@@ -3,6 +3,8 @@
 // PyTorch (its backward raises); ormqr is composed of public ops, so its gradient comes from them
 // (the derivative PyTorch 2.x's OrmqrBackward0 computes).
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import type { Tensor } from "../core/tensor.js";
 import { float32, float64 } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
@@ -20,6 +22,7 @@ import { type NamedTuple, allocLike, householderVector, matricesOf, namedTuple, 
  * Q = H(0) … H(k-1), H(i) = I - tau[i] v vᵀ (torch.linalg.householder_product, torch.ormqr).
  */
 export function geqrf(input: Tensor, options?: OutPairOption): NamedTuple<"a" | "tau"> {
+  if (autocasting.on && autocasts("geqrf", arguments)) return runAutocast(geqrf, arguments);
   if (arguments.length > 1) return outCall("geqrf", arguments, 1, () => geqrf(input), "same") as NamedTuple<"a" | "tau">;
   else if (isOptionsObject(input)) return rebind(geqrf, "geqrf", arguments, ["input"], 1, ["out"]);
   checkTensor("geqrf", "input", input);
@@ -44,6 +47,7 @@ export function geqrf(input: Tensor, options?: OutPairOption): NamedTuple<"a" | 
 export function ormqr(
   input: Tensor, input2: Tensor, input3: Tensor, ...args: Args<[left?: boolean, transpose?: boolean], { left?: boolean; transpose?: boolean } & OutOption>
 ): Tensor {
+  if (autocasting.on && autocasts("ormqr", arguments)) return runAutocast(ormqr, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? input3 : arguments.length === 2 ? input2 : input)) {
     return rebind(ormqr, "ormqr", arguments, ["input", "input2", "input3", "left", "transpose"], 3, ["out"]);
   }

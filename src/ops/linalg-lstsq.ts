@@ -2,6 +2,8 @@
 // (residuals: m > n, not gelsy, and for gelsd/gelss only when every matrix has rank n; rank: not
 // gels; singular values: gelsd/gelss), and the backward through pinv(A) (LinalgLstsqBackward0).
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import type { Tensor } from "../core/tensor.js";
 import { float32, float64, int64 } from "../core/dtype.js";
 import { numel } from "../core/shape.js";
@@ -26,6 +28,7 @@ export function lstsq(
   B: Tensor,
   ...args: Args<[rcond?: number | null], { rcond?: number | null; driver?: string | null }>
 ): NamedTuple<"solution" | "residuals" | "rank" | "singularValues"> {
+  if (autocasting.on && autocasts("linalg_lstsq", arguments)) return runAutocast(lstsq, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? B : A)) return rebind(lstsq, "linalg.lstsq", arguments, ["A", "B", "rcond"], 2, ["driver"]);
   const api = "torch.linalg.lstsq";
   checkTensor("linalg.lstsq", "A", A);

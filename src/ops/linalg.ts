@@ -2,6 +2,8 @@
 // error messages and backward formulas (derivatives.yaml / FunctionsManual.cpp), batched over
 // leading dims. Kernels: src/backends/js/linalg.ts (float64 internally).
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
 import { type DType, type DTypeLike, float32, int64, realOf, scalarTypeName, toDType } from "../core/dtype.js";
 import { normalizeDims } from "../core/shape.js";
@@ -62,6 +64,7 @@ function refuseDeviceCheckErrors(api: string, checkErrors: unknown, ...ts: Tenso
 
 /** torch.linalg.inv(A): raises PyTorch's error for a singular matrix. */
 export function inv(A: Tensor, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("linalg_inv", arguments)) return runAutocast(inv, arguments);
   if (arguments.length > 1) return outCall("linalg_inv", arguments, 1, () => inv(A), "same"); else if (isOptionsObject(A)) return rebind(inv, "linalg_inv", arguments, ["A"], 1, ["out"]);
   checkTensor("linalg.inv", "A", A);
   const { X, infos } = invForward(A);
@@ -71,6 +74,7 @@ export function inv(A: Tensor, options?: OutOption): Tensor {
 
 /** torch.linalg.inv_ex(A, { checkErrors }): (inverse, info) with LAPACK's info per matrix. */
 export function invEx(A: Tensor, ...args: Args<[], { checkErrors?: boolean }>): NamedTuple<"inverse" | "info"> {
+  if (autocasting.on && autocasts("linalg_inv_ex", arguments)) return runAutocast(invEx, arguments);
   checkTensor("linalg.inv_ex", "A", A);
   const a = bindArgs("linalg.inv_ex", args, [], ["checkErrors"], 1);
   refuseDeviceCheckErrors("linalg.inv_ex", a.checkErrors, A);
@@ -238,6 +242,7 @@ interface LeftOption { left?: boolean }
 
 /** torch.linalg.solve(A, B, { left }): B a (batch of) matrix, or of vectors when B is A.shape[:-1] or 1-D. */
 export function solve(A: Tensor, B: Tensor, ...args: Args<[], LeftOption & OutOption>): Tensor {
+  if (autocasting.on && autocasts("linalg_solve", arguments)) return runAutocast(solve, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? B : A)) return rebind(solve, "linalg.solve", arguments, ["A", "B"], 2, ["left", "out"]);
   if (hasOut(args)) return withOut("linalg_solve", args, (rest) => solve(A, B, ...(rest as [never])), "same");
   const a = bindArgs("linalg.solve", args, [], ["left"], 2);
@@ -376,6 +381,7 @@ function solveTriangularCore(A: Tensor, B: Tensor, upper: boolean, left: boolean
 
 /** torch.linalg.cholesky(A, { upper }): L with A = L Lᵀ (or U with A = Uᵀ U). */
 export function cholesky(A: Tensor, ...args: Args<[], { upper?: boolean } & OutOption>): Tensor {
+  if (autocasting.on && autocasts("linalg_cholesky", arguments)) return runAutocast(cholesky, arguments);
   if (hasOut(args)) return withOut("linalg_cholesky", args, (rest) => cholesky(A, ...(rest as [never])), "same");
   checkTensor("linalg.cholesky", "A", A);
   const a = bindArgs("linalg.cholesky", args, [], ["upper"], 1);
@@ -386,6 +392,7 @@ export function cholesky(A: Tensor, ...args: Args<[], { upper?: boolean } & OutO
 
 /** torch.linalg.cholesky_ex(A, { upper, checkErrors }): (L, info). */
 export function choleskyEx(A: Tensor, ...args: Args<[], { upper?: boolean; checkErrors?: boolean }>): NamedTuple<"L" | "info"> {
+  if (autocasting.on && autocasts("linalg_cholesky_ex", arguments)) return runAutocast(choleskyEx, arguments);
   checkTensor("linalg.cholesky_ex", "A", A);
   const a = bindArgs("linalg.cholesky_ex", args, [], ["upper", "checkErrors"], 1);
   refuseDeviceCheckErrors("linalg.cholesky_ex", a.checkErrors, A);
@@ -432,6 +439,7 @@ export type QrMode = "reduced" | "complete" | "r";
 
 /** torch.linalg.qr(A, mode = "reduced"): (Q, R); mode "r" gives an empty Q. */
 export function qr(A: Tensor, ...args: Args<[mode?: QrMode], { mode?: QrMode } & OutPairOption>): NamedTuple<"Q" | "R"> {
+  if (autocasting.on && autocasts("linalg_qr", arguments)) return runAutocast(qr, arguments);
   if (hasOut(args)) return withOut("linalg_qr", args, (rest) => qr(A, ...(rest as [never])), "same");
   const api = "linalg.qr";
   checkTensor(api, "A", A);
@@ -519,6 +527,7 @@ function eighForward(api: string, A: Tensor, uplo: Uplo, wantVectors: boolean): 
  * UPLO triangle is read. Eigenvector signs follow LAPACK's syevd (see backends/js/linalg-eigh.ts).
  */
 export function eigh(A: Tensor, ...args: Args<[UPLO?: Uplo], { UPLO?: Uplo } & OutPairOption>): NamedTuple<"eigenvalues" | "eigenvectors"> {
+  if (autocasting.on && autocasts("linalg_eigh", arguments)) return runAutocast(eigh, arguments);
   if (hasOut(args)) return withOut("linalg_eigh", args, (rest) => eigh(A, ...(rest as [never])), "same");
   checkTensor("linalg.eigh", "A", A);
   const a = bindArgs("linalg.eigh", args, ["UPLO"], [], 1);
@@ -531,6 +540,7 @@ export function eigh(A: Tensor, ...args: Args<[UPLO?: Uplo], { UPLO?: Uplo } & O
 
 /** torch.linalg.eigvalsh(A, UPLO = "L"): the eigenvalues, ascending. */
 export function eigvalsh(A: Tensor, ...args: Args<[UPLO?: Uplo], { UPLO?: Uplo }>): Tensor {
+  if (autocasting.on && autocasts("linalg_eigvalsh", arguments)) return runAutocast(eigvalsh, arguments);
   checkTensor("linalg.eigvalsh", "A", A);
   const a = bindArgs("linalg.eigvalsh", args, ["UPLO"], [], 1);
   const uplo = uploOf(a.UPLO ?? "L");
@@ -576,6 +586,7 @@ function svdForward(A: Tensor, full: boolean): [Tensor, Tensor, Tensor] {
  * signs of U and Vh are LAPACK gesdd's; beyond, Jacobi's (see backends/js/linalg-svd.ts).
  */
 export function svd(A: Tensor, ...args: Args<[fullMatrices?: boolean], { fullMatrices?: boolean; driver?: string | null }>): NamedTuple<"U" | "S" | "Vh"> {
+  if (autocasting.on && autocasts("linalg_svd", arguments)) return runAutocast(svd, arguments);
   checkTensor("linalg.svd", "A", A);
   const a = bindArgs("linalg.svd", args, ["fullMatrices"], ["driver"], 1);
   checkDriver(a.driver);
@@ -590,6 +601,7 @@ export function svd(A: Tensor, ...args: Args<[fullMatrices?: boolean], { fullMat
 
 /** torch.linalg.svdvals(A): the singular values, descending. */
 export function svdvals(A: Tensor, ...args: Args<[], { driver?: string | null } & OutOption>): Tensor {
+  if (autocasting.on && autocasts("linalg_svdvals", arguments)) return runAutocast(svdvals, arguments);
   if (hasOut(args)) return withOut("linalg_svdvals", args, (rest) => svdvals(A, ...(rest as [never])), "same");
   checkTensor("linalg.svdvals", "A", A);
   const a = bindArgs("linalg.svdvals", args, [], ["driver"], 1);
@@ -676,6 +688,7 @@ function pinvOnDevice(A: Tensor, atol: number, rtol: number): Tensor {
 
 /** torch.linalg.matrix_rank(A, { atol, rtol, hermitian }): int64 counts of singular values above tolerance. */
 export function matrixRank(A: Tensor, ...args: Args<[tol?: number | null, hermitian?: boolean], TolOptions & { tol?: number | null }>): Tensor {
+  if (autocasting.on && autocasts("linalg_matrix_rank", arguments)) return runAutocast(matrixRank, arguments);
   const api = "linalg.matrix_rank";
   checkTensor(api, "A", A);
   const a = bindArgs(api, args, ["tol", "hermitian"], ["atol", "rtol"]);
@@ -791,6 +804,7 @@ export function vectorNorm(
   x: Tensor,
   ...args: Args<[ord?: Ord, dim?: NormDims, keepdim?: boolean], { ord?: Ord; dim?: NormDims; keepdim?: boolean } & NormOptions & OutOption>
 ): Tensor {
+  if (autocasting.on && autocasts("linalg_vector_norm", arguments)) return runAutocast(vectorNorm, arguments);
   if (hasOut(args)) return withOut("linalg_vector_norm", args, (rest) => vectorNorm(x, ...(rest as [never])), "same");
   const api = "linalg.vector_norm";
   checkTensor(api, "x", x);
@@ -847,6 +861,7 @@ export function matrixNorm(
   A: Tensor,
   ...args: Args<[ord?: Ord | "fro" | "nuc", dim?: number[], keepdim?: boolean], { ord?: Ord | "fro" | "nuc"; dim?: number[]; keepdim?: boolean } & NormOptions & OutOption>
 ): Tensor {
+  if (autocasting.on && autocasts("linalg_matrix_norm", arguments)) return runAutocast(matrixNorm, arguments);
   if (hasOut(args)) return withOut("linalg_matrix_norm", args, (rest) => matrixNorm(A, ...(rest as [never])), "same");
   const api = "linalg.matrix_norm";
   checkTensor(api, "A", A);

@@ -2,6 +2,8 @@
 // torch.lu_solve (deprecated argument order b, LU_data, LU_pivots) and torch.lu_unpack, with the
 // Tensor methods lu and lu_solve.
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import type { Tensor } from "../core/tensor.js";
 import { record } from "../autograd/record.js";
 import { type Args, bindArgs, checkArgs, checkTensor, installMethods, isOptionsObject, type Method, rebind } from "./args.js";
@@ -15,6 +17,7 @@ import { zeros } from "./creation.js";
  * getInfos. Like PyTorch 1.13 it raises no error for a singular matrix.
  */
 export function lu(A: Tensor, ...args: Args<[pivot?: boolean, getInfos?: boolean], { pivot?: boolean; getInfos?: boolean }>): Tensor[] | NamedTuple<"LU" | "pivots" | "info"> {
+  if (autocasting.on && autocasts("_lu_with_info", arguments)) return runAutocast(lu, arguments);
   checkTensor("lu", "A", A);
   const a = bindArgs("lu", args, ["pivot", "getInfos"], [], 1);
   const r = linalg.luFactorEx(A, { pivot: (a.pivot as boolean | undefined) ?? true });
@@ -24,6 +27,7 @@ export function lu(A: Tensor, ...args: Args<[pivot?: boolean, getInfos?: boolean
 
 /** torch.lu_solve(b, LU_data, LU_pivots) = torch.linalg.lu_solve(LU_data, LU_pivots, b). */
 export function luSolve(input: Tensor, LU_data: Tensor, LU_pivots: Tensor): Tensor {
+  if (autocasting.on && autocasts("lu_solve", arguments)) return runAutocast(luSolve, arguments);
   if (arguments.length > 3) checkArgs("lu_solve", arguments, 3);
   else if (isOptionsObject(arguments.length === 3 ? LU_pivots : arguments.length === 2 ? LU_data : input)) {
     return rebind(luSolve, "lu_solve", arguments, ["input", "LU_data", "LU_pivots"], 3, []);

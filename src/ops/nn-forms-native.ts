@@ -4,6 +4,8 @@
 // native_channel_shuffle, feature_dropout(_). Outputs come from the nn.functional ops; the saved
 // statistics are computed beside them, detached (ATen marks them non-differentiable).
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import type { Tensor } from "../core/tensor.js";
 import { type DTypeLike, bool } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
@@ -32,6 +34,7 @@ type Triple = [Tensor, Tensor, Tensor];
  */
 export function nativeLayerNorm(input: Tensor, ...args: Args<[normalizedShape: number[], weight: Opt, bias: Opt, eps: number],
   { normalizedShape?: number[]; weight?: Opt; bias?: Opt; eps?: number }>): Triple {
+  if (autocasting.on && autocasts("native_layer_norm", arguments)) return runAutocast(nativeLayerNorm, arguments);
   const op = "native_layer_norm";
   const a = bindRequired(op, args, ["normalizedShape", "weight", "bias", "eps"], 4);
   const x = checkTensor(op, "input", input);

@@ -3,6 +3,8 @@
 // 1 nearest, 2 bicubic and 0 zeros, 1 border, 2 reflection), every argument positional, and
 // embedding_bag's four outputs. Each calls the nn.functional implementation; torch.conv_tbc is F.conv_tbc.
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import type { Tensor } from "../core/tensor.js";
 import { type DType, bfloat16, float16, float32, float64 } from "../core/dtype.js";
 import { type Args, bindArgs, bindRequired, checkBool, checkInt, checkTensor, isOptionsObject, rebind } from "./args.js";
@@ -152,11 +154,11 @@ function gridSamplerOf(op: string, input: Tensor, grid: Tensor, args: readonly u
 }
 
 /** torch.grid_sampler(input, grid, interpolation_mode, padding_mode, align_corners): F.grid_sample with ATen's int modes. */
-export function gridSampler(input: Tensor, grid: Tensor, ...args: GridSamplerArgs): Tensor { return gridSamplerOf("grid_sampler", input, grid, args, null); }
+export function gridSampler(input: Tensor, grid: Tensor, ...args: GridSamplerArgs): Tensor { if (autocasting.on && autocasts("grid_sampler", arguments)) return runAutocast(gridSampler, arguments); return gridSamplerOf("grid_sampler", input, grid, args, null); }
 /** torch.grid_sampler_2d(input, grid, interpolation_mode, padding_mode, align_corners): 4-D input and grid. */
-export function gridSampler2d(input: Tensor, grid: Tensor, ...args: GridSamplerArgs): Tensor { return gridSamplerOf("grid_sampler_2d", input, grid, args, 4); }
+export function gridSampler2d(input: Tensor, grid: Tensor, ...args: GridSamplerArgs): Tensor { if (autocasting.on && autocasts("grid_sampler_2d", arguments)) return runAutocast(gridSampler2d, arguments); return gridSamplerOf("grid_sampler_2d", input, grid, args, 4); }
 /** torch.grid_sampler_3d(input, grid, interpolation_mode, padding_mode, align_corners): 5-D input and grid. */
-export function gridSampler3d(input: Tensor, grid: Tensor, ...args: GridSamplerArgs): Tensor { return gridSamplerOf("grid_sampler_3d", input, grid, args, 5); }
+export function gridSampler3d(input: Tensor, grid: Tensor, ...args: GridSamplerArgs): Tensor { if (autocasting.on && autocasts("grid_sampler_3d", arguments)) return runAutocast(gridSampler3d, arguments); return gridSamplerOf("grid_sampler_3d", input, grid, args, 5); }
 
 /** torch.affine_grid_generator(theta, size, align_corners): F.affine_grid with align_corners required. */
 export function affineGridGenerator(theta: Tensor, ...args: Args<[size: number[], alignCorners: boolean], { size?: number[]; alignCorners?: boolean }>): Tensor {

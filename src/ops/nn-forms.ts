@@ -7,6 +7,8 @@
 // torch.* losses reads the schema default "at::Reduction::Mean" as the integer 0 (PyTorch 1.13
 // returns unreduced losses from torch.kl_div(a, b)), and torch-ts does what those programs get.
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import type { Tensor } from "../core/tensor.js";
 import { type Args, bindArgs, bindRequired, describe, isOptionsObject, pythonName as snake, rebind } from "./args.js";
 import * as F from "../nn/functional/index.js";
@@ -49,6 +51,7 @@ export function maxPool2d(input: Tensor, ...args: MaxPoolArgs): Tensor {
 }
 /** torch.max_pool3d(input, kernel_size, stride=[], padding=0, dilation=1, ceil_mode=False): values only. */
 export function maxPool3d(input: Tensor, ...args: MaxPoolArgs): Tensor {
+  if (autocasting.on && autocasts("max_pool3d", arguments)) return runAutocast(maxPool3d, arguments);
   return F.maxPool3d(input, maxPoolOptions("max_pool3d", args));
 }
 
@@ -82,6 +85,7 @@ interface NormOptions { weight?: Opt; bias?: Opt; eps?: number; cudnnEnable?: bo
 
 /** torch.layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5, cudnn_enable=True). */
 export function layerNorm(input: Tensor, normalizedShape: number | number[], ...args: Args<[weight?: Opt, bias?: Opt, eps?: number, cudnnEnable?: boolean], NormOptions>): Tensor {
+  if (autocasting.on && autocasts("layer_norm", arguments)) return runAutocast(layerNorm, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? normalizedShape : input)) return rebind(layerNorm, "layer_norm", arguments, ["input", "normalizedShape", "weight", "bias", "eps", "cudnnEnable"], 2, []);
   const a = bindArgs("layer_norm", args, ["weight", "bias", "eps", "cudnnEnable"]);
   return F.layerNorm(input, normalizedShape, (a.weight ?? null) as Opt, (a.bias ?? null) as Opt, (a.eps ?? 1e-5) as number);
@@ -89,6 +93,7 @@ export function layerNorm(input: Tensor, normalizedShape: number | number[], ...
 
 /** torch.group_norm(input, num_groups, weight=None, bias=None, eps=1e-5, cudnn_enabled=True). */
 export function groupNorm(input: Tensor, numGroups: number, ...args: Args<[weight?: Opt, bias?: Opt, eps?: number, cudnnEnabled?: boolean], Omit<NormOptions, "cudnnEnable"> & { cudnnEnabled?: boolean }>): Tensor {
+  if (autocasting.on && autocasts("group_norm", arguments)) return runAutocast(groupNorm, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? numGroups : input)) return rebind(groupNorm, "group_norm", arguments, ["input", "numGroups", "weight", "bias", "eps", "cudnnEnabled"], 2, []);
   const a = bindArgs("group_norm", args, ["weight", "bias", "eps", "cudnnEnabled"]);
   return F.groupNorm(input, numGroups, (a.weight ?? null) as Opt, (a.bias ?? null) as Opt, (a.eps ?? 1e-5) as number);
@@ -135,6 +140,7 @@ export function embedding(weight: Tensor, indices: Tensor, ...args: Args<[paddin
 
 /** torch.binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=1). */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, ...args: Args<[weight?: Opt, posWeight?: Opt, reduction?: LossReduction], { weight?: Opt; posWeight?: Opt; reduction?: LossReduction }>): Tensor {
+  if (autocasting.on && autocasts("binary_cross_entropy_with_logits", arguments)) return runAutocast(binaryCrossEntropyWithLogits, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(binaryCrossEntropyWithLogits, "binary_cross_entropy_with_logits", arguments, ["input", "target", "weight", "posWeight", "reduction"], 2, []);
   const op = "binary_cross_entropy_with_logits";
   const a = bindArgs(op, args, ["weight", "posWeight", "reduction"]);
@@ -143,6 +149,7 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, ...a
 
 /** torch.kl_div(input, target, reduction=1, *, log_target=False). */
 export function klDiv(input: Tensor, target: Tensor, ...args: Args<[reduction?: LossReduction], { reduction?: LossReduction; logTarget?: boolean }>): Tensor {
+  if (autocasting.on && autocasts("kl_div", arguments)) return runAutocast(klDiv, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(klDiv, "kl_div", arguments, ["input", "target", "reduction"], 2, ["logTarget"]);
   const a = bindArgs("kl_div", args, ["reduction"], ["logTarget"]);
   const reduction = reductionName("kl_div", a.reduction), logTarget = (a.logTarget ?? false) as boolean;
@@ -158,6 +165,7 @@ type MarginArgs = Args<[margin?: number, reduction?: LossReduction], { margin?: 
 
 /** torch.margin_ranking_loss(input1, input2, target, margin=0., reduction=1). */
 export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: MarginArgs): Tensor {
+  if (autocasting.on && autocasts("margin_ranking_loss", arguments)) return runAutocast(marginRankingLoss, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? target : arguments.length === 2 ? input2 : input1)) return rebind(marginRankingLoss, "margin_ranking_loss", arguments, ["input1", "input2", "target", "margin", "reduction"], 3, []);
   const a = bindArgs("margin_ranking_loss", args, ["margin", "reduction"]);
   return F.marginRankingLoss(input1, input2, target, { margin: (a.margin ?? 0) as number, reduction: reductionName("margin_ranking_loss", a.reduction) });
@@ -165,6 +173,7 @@ export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor
 
 /** torch.hinge_embedding_loss(input, target, margin=1., reduction=1). */
 export function hingeEmbeddingLoss(input: Tensor, target: Tensor, ...args: MarginArgs): Tensor {
+  if (autocasting.on && autocasts("hinge_embedding_loss", arguments)) return runAutocast(hingeEmbeddingLoss, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(hingeEmbeddingLoss, "hinge_embedding_loss", arguments, ["input", "target", "margin", "reduction"], 2, []);
   const a = bindArgs("hinge_embedding_loss", args, ["margin", "reduction"]);
   return F.hingeEmbeddingLoss(input, target, { margin: (a.margin ?? 1) as number, reduction: reductionName("hinge_embedding_loss", a.reduction) });
@@ -172,6 +181,7 @@ export function hingeEmbeddingLoss(input: Tensor, target: Tensor, ...args: Margi
 
 /** torch.cosine_embedding_loss(input1, input2, target, margin=0., reduction=1). */
 export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: MarginArgs): Tensor {
+  if (autocasting.on && autocasts("cosine_embedding_loss", arguments)) return runAutocast(cosineEmbeddingLoss, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? target : arguments.length === 2 ? input2 : input1)) return rebind(cosineEmbeddingLoss, "cosine_embedding_loss", arguments, ["input1", "input2", "target", "margin", "reduction"], 3, []);
   const a = bindArgs("cosine_embedding_loss", args, ["margin", "reduction"]);
   return F.cosineEmbeddingLoss(input1, input2, target, { margin: (a.margin ?? 0) as number, reduction: reductionName("cosine_embedding_loss", a.reduction) });
@@ -179,6 +189,7 @@ export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tens
 
 /** torch.poisson_nll_loss(input, target, log_input, full, eps, reduction): every argument required. */
 export function poissonNllLoss(input: Tensor, target: Tensor, ...args: Args<[logInput: boolean, full: boolean, eps: number, reduction: LossReduction], { logInput?: boolean; full?: boolean; eps?: number; reduction?: LossReduction }>): Tensor {
+  if (autocasting.on && autocasts("poisson_nll_loss", arguments)) return runAutocast(poissonNllLoss, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(poissonNllLoss, "poisson_nll_loss", arguments, ["input", "target", "logInput", "full", "eps", "reduction"], 6, []);
   const op = "poisson_nll_loss";
   const a = bindRequired(op, args, ["logInput", "full", "eps", "reduction"], 4);
@@ -189,6 +200,7 @@ interface TripletOptions { margin?: number; p?: number; eps?: number; swap?: boo
 
 /** torch.triplet_margin_loss(anchor, positive, negative, margin=1., p=2., eps=1e-6, swap=False, reduction=1). */
 export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, ...args: Args<[margin?: number, p?: number, eps?: number, swap?: boolean, reduction?: LossReduction], TripletOptions>): Tensor {
+  if (autocasting.on && autocasts("triplet_margin_loss", arguments)) return runAutocast(tripletMarginLoss, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? negative : arguments.length === 2 ? positive : anchor)) return rebind(tripletMarginLoss, "triplet_margin_loss", arguments, ["anchor", "positive", "negative", "margin", "p", "eps", "swap", "reduction"], 3, []);
   const op = "triplet_margin_loss";
   const a = bindArgs(op, args, ["margin", "p", "eps", "swap", "reduction"]);
@@ -203,6 +215,7 @@ type Lengths = Tensor | number[];
 /** torch.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=1, zero_infinity=False). */
 export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths,
   ...args: Args<[blank?: number, reduction?: LossReduction, zeroInfinity?: boolean], { blank?: number; reduction?: LossReduction; zeroInfinity?: boolean }>): Tensor {
+  if (autocasting.on && autocasts("ctc_loss", arguments)) return runAutocast(ctcLoss, arguments);
   if (arguments.length <= 4 && isOptionsObject(arguments.length === 4 ? targetLengths : arguments.length === 3 ? inputLengths : arguments.length === 2 ? targets : logProbs)) return rebind(ctcLoss, "ctc_loss", arguments, ["logProbs", "targets", "inputLengths", "targetLengths", "blank", "reduction", "zeroInfinity"], 4, []);
   const a = bindArgs("ctc_loss", args, ["blank", "reduction", "zeroInfinity"]);
   return F.ctcLoss(logProbs, targets, inputLengths, targetLengths, {
@@ -220,6 +233,7 @@ const CONVOLUTION = ["bias", "stride", "padding", "dilation", "transposed", "out
  * values; dispatched to F.conv{1,2,3}d or F.conv_transpose{1,2,3}d by weight's dims.
  */
 export function convolution(input: Tensor, weight: Tensor, ...args: ConvolutionArgs): Tensor {
+  if (autocasting.on && autocasts("convolution", arguments)) return runAutocast(convolution, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(convolution, "convolution", arguments, ["input", "weight", ...CONVOLUTION], 9, []);
   const a = bindRequired("convolution", args, CONVOLUTION, 7);
   const lists: Record<string, number[]> = {};

@@ -2,6 +2,8 @@
 // fmod, remainder, maximum, lerp, addcmul, ...) ops with PyTorch's dtype rules, int64 exactness,
 // in-place forms and vjps. Special functions (erf, lgamma, ...) live in special.ts.
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
 import { type DType, bool, float64, getDefaultDtype, int32, int64, roundToDType } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
@@ -176,6 +178,7 @@ const RECIPROCAL: UnarySpec = {
 };
 
 export function exp(input: Tensor, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("exp", arguments)) return runAutocast(exp, arguments);
   if (arguments.length > 1) return outCall("exp", arguments, 1, () => exp(input)); else if (isOptionsObject(input)) return rebind(exp, "exp", arguments, ["input"], 1, ["out"]);
   return unaryFast(EXP, expLoop, input);
 }
@@ -192,6 +195,7 @@ export function exp2_(self: Tensor): Tensor {
   return unaryInPlace(EXP2, self);
 }
 export function expm1(input: Tensor, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("expm1", arguments)) return runAutocast(expm1, arguments);
   if (arguments.length > 1) return outCall("expm1", arguments, 1, () => expm1(input)); else if (isOptionsObject(input)) return rebind(expm1, "expm1", arguments, ["input"], 1, ["out"]);
   return unaryOp(EXPM1, input);
 }
@@ -200,6 +204,7 @@ export function expm1_(self: Tensor): Tensor {
   return unaryInPlace(EXPM1, self);
 }
 export function log(input: Tensor, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("log", arguments)) return runAutocast(log, arguments);
   if (arguments.length > 1) return outCall("log", arguments, 1, () => log(input)); else if (isOptionsObject(input)) return rebind(log, "log", arguments, ["input"], 1, ["out"]);
   return unaryFast(LOG, logLoop, input);
 }
@@ -208,6 +213,7 @@ export function log_(self: Tensor): Tensor {
   return unaryFastInPlace(LOG, logLoop, self);
 }
 export function log2(input: Tensor, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("log2", arguments)) return runAutocast(log2, arguments);
   if (arguments.length > 1) return outCall("log2", arguments, 1, () => log2(input)); else if (isOptionsObject(input)) return rebind(log2, "log2", arguments, ["input"], 1, ["out"]);
   return unaryOp(LOG2, input);
 }
@@ -216,6 +222,7 @@ export function log2_(self: Tensor): Tensor {
   return unaryInPlace(LOG2, self);
 }
 export function log10(input: Tensor, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("log10", arguments)) return runAutocast(log10, arguments);
   if (arguments.length > 1) return outCall("log10", arguments, 1, () => log10(input)); else if (isOptionsObject(input)) return rebind(log10, "log10", arguments, ["input"], 1, ["out"]);
   return unaryOp(LOG10, input);
 }
@@ -224,6 +231,7 @@ export function log10_(self: Tensor): Tensor {
   return unaryInPlace(LOG10, self);
 }
 export function log1p(input: Tensor, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("log1p", arguments)) return runAutocast(log1p, arguments);
   if (arguments.length > 1) return outCall("log1p", arguments, 1, () => log1p(input)); else if (isOptionsObject(input)) return rebind(log1p, "log1p", arguments, ["input"], 1, ["out"]);
   return unaryOp(LOG1P, input);
 }
@@ -240,6 +248,7 @@ export function sqrt_(self: Tensor): Tensor {
   return unaryFastInPlace(SQRT, sqrtLoop, self);
 }
 export function rsqrt(input: Tensor, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("rsqrt", arguments)) return runAutocast(rsqrt, arguments);
   if (arguments.length > 1) return outCall("rsqrt", arguments, 1, () => rsqrt(input)); else if (isOptionsObject(input)) return rebind(rsqrt, "rsqrt", arguments, ["input"], 1, ["out"]);
   return unaryOp(RSQRT, input);
 }
@@ -248,6 +257,7 @@ export function rsqrt_(self: Tensor): Tensor {
   return unaryInPlace(RSQRT, self);
 }
 export function reciprocal(input: Tensor, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("reciprocal", arguments)) return runAutocast(reciprocal, arguments);
   if (arguments.length > 1) return outCall("reciprocal", arguments, 1, () => reciprocal(input)); else if (isOptionsObject(input)) return rebind(reciprocal, "reciprocal", arguments, ["input"], 1, ["out"]);
   return unaryOp(RECIPROCAL, input);
 }
@@ -316,6 +326,7 @@ export function cos_(self: Tensor): Tensor {
   return unaryInPlace(COS, self);
 }
 export function tan(input: Tensor, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("tan", arguments)) return runAutocast(tan, arguments);
   if (arguments.length > 1) return outCall("tan", arguments, 1, () => tan(input)); else if (isOptionsObject(input)) return rebind(tan, "tan", arguments, ["input"], 1, ["out"]);
   return unaryOp(TAN, input);
 }
@@ -324,6 +335,7 @@ export function tan_(self: Tensor): Tensor {
   return unaryInPlace(TAN, self);
 }
 export function asin(input: Tensor, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("asin", arguments)) return runAutocast(asin, arguments);
   if (arguments.length > 1) return outCall("asin", arguments, 1, () => asin(input)); else if (isOptionsObject(input)) return rebind(asin, "asin", arguments, ["input"], 1, ["out"]);
   return unaryOp(ASIN, input);
 }
@@ -332,6 +344,7 @@ export function asin_(self: Tensor): Tensor {
   return unaryInPlace(ASIN, self);
 }
 export function acos(input: Tensor, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("acos", arguments)) return runAutocast(acos, arguments);
   if (arguments.length > 1) return outCall("acos", arguments, 1, () => acos(input)); else if (isOptionsObject(input)) return rebind(acos, "acos", arguments, ["input"], 1, ["out"]);
   return unaryOp(ACOS, input);
 }
@@ -348,6 +361,7 @@ export function atan_(self: Tensor): Tensor {
   return unaryInPlace(ATAN, self);
 }
 export function sinh(input: Tensor, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("sinh", arguments)) return runAutocast(sinh, arguments);
   if (arguments.length > 1) return outCall("sinh", arguments, 1, () => sinh(input)); else if (isOptionsObject(input)) return rebind(sinh, "sinh", arguments, ["input"], 1, ["out"]);
   return unaryOp(SINH, input);
 }
@@ -356,6 +370,7 @@ export function sinh_(self: Tensor): Tensor {
   return unaryInPlace(SINH, self);
 }
 export function cosh(input: Tensor, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("cosh", arguments)) return runAutocast(cosh, arguments);
   if (arguments.length > 1) return outCall("cosh", arguments, 1, () => cosh(input)); else if (isOptionsObject(input)) return rebind(cosh, "cosh", arguments, ["input"], 1, ["out"]);
   return unaryOp(COSH, input);
 }
@@ -798,6 +813,7 @@ function powScalarTensor(base: number | bigint | boolean, exponent: Tensor): Ten
 
 /** torch.pow(input, exponent): tensor or number on either side; integer powers are exact. */
 export function pow(input: TensorOrScalar, exponent: TensorOrScalar, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("pow", arguments)) return runAutocast(pow, arguments);
   if (arguments.length > 2) return outCall("pow", arguments, 2, () => pow(input, exponent)); else if (isOptionsObject(arguments.length === 2 ? exponent : input)) return rebind(pow, "pow", arguments, ["input", "exponent"], 2, ["out"]);
   if (!(input instanceof Tensor)) {
     if (!(exponent instanceof Tensor)) throw new Error(`pow() received an invalid combination of arguments - got (${pyType(input)}, ${pyType(exponent)})`);
@@ -861,6 +877,7 @@ const ATAN2: BinarySpec = {
   },
 };
 export function atan2(input: Tensor, other: Tensor, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("atan2", arguments)) return runAutocast(atan2, arguments);
   if (arguments.length > 2) return outCall("atan2", arguments, 2, () => atan2(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(atan2, "atan2", arguments, ["input", "other"], 2, ["out"]);
   const [a, b] = tensors2("atan2", input, other);
   return binaryOp(ATAN2, a, b);
@@ -1343,6 +1360,7 @@ function checkAddc(op: string, input: Tensor, t1: unknown, t2: unknown): [Tensor
 
 /** torch.addcmul(input, tensor1, tensor2, *, value=1): input + value * tensor1 * tensor2. */
 export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts & OutOption>): Tensor {
+  if (autocasting.on && autocasts("addcmul", arguments)) return runAutocast(addcmul, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? tensor2 : arguments.length === 2 ? tensor1 : input)) return rebind(addcmul, "addcmul", arguments, ["input", "tensor1", "tensor2"], 3, ["value", "out"]);
   if (hasOut(args)) return withOut("addcmul", args, (rest) => addcmul(input, tensor1, tensor2, ...(rest as [])), "same");
   const value = valueOf("addcmul", args);
@@ -1364,6 +1382,7 @@ export function addcmul_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args
 
 /** torch.addcdiv(input, tensor1, tensor2, *, value=1): input + value * tensor1 / tensor2. */
 export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts & OutOption>): Tensor {
+  if (autocasting.on && autocasts("addcdiv", arguments)) return runAutocast(addcdiv, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? tensor2 : arguments.length === 2 ? tensor1 : input)) return rebind(addcdiv, "addcdiv", arguments, ["input", "tensor1", "tensor2"], 3, ["value", "out"]);
   if (hasOut(args)) return withOut("addcdiv", args, (rest) => addcdiv(input, tensor1, tensor2, ...(rest as [])), "same");
   const value = valueOf("addcdiv", args);

@@ -1,6 +1,8 @@
 // torch.dist, inner, renorm, vander and isin: small composites over public ops (so the
 // differentiable ones get autograd and double backward from the ops they are made of).
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
 import { bool, int64 } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
@@ -29,6 +31,7 @@ function ordOf(op: string, p: unknown): number {
 
 /** torch.dist(input, other, p=2): the p-norm of input - other (broadcast). */
 export function dist(input: Tensor, other: Tensor, ...args: Args<[p?: Ord], { p?: Ord }>): Tensor {
+  if (autocasting.on && autocasts("dist", arguments)) return runAutocast(dist, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(dist, "dist", arguments, ["input", "other", "p"], 2, []);
   checkTensor("dist", "input", input);
   checkTensor("dist", "other", other);
@@ -61,6 +64,7 @@ export function inner(input: Tensor, other: Tensor, options?: OutOption): Tensor
  * to norm maxnorm (by maxnorm / (norm + 1e-7), as PyTorch does).
  */
 export function renorm(input: Tensor, p: number, dim: number, maxnorm: number, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("renorm", arguments)) return runAutocast(renorm, arguments);
   if (arguments.length > 4) return outCall("renorm", arguments, 4, () => renorm(input, p, dim, maxnorm), "same"); else if (isOptionsObject(arguments.length === 4 ? maxnorm : arguments.length === 3 ? dim : arguments.length === 2 ? p : input)) return rebind(renorm, "renorm", arguments, ["input", "p", "dim", "maxnorm"], 4, ["out"]);
   const { dims } = renormChecks("renorm", input, p, dim, maxnorm);
   const norms = vectorNormImpl(input, p, dims, true);

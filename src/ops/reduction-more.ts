@@ -1,6 +1,8 @@
 // Reductions beyond sum/mean: prod, max/min (+ dim forms), amax/amin, argmax/argmin, aminmax,
 // var/std (+ _mean), logsumexp, norm, all/any, count_nonzero, nanmean, median, mode, kthvalue.
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
 import { type DTypeLike, bool, int64, toDType, getDefaultDtype, scalarTypeName } from "../core/dtype.js";
 import { kernelTypeName, notImplementedFor } from "./pointwise-util.js";
@@ -94,6 +96,7 @@ function prodOthers(x: Tensor, dims: number[]): Tensor {
 }
 
 export function prod(input: Tensor, ...args: Args<[dim?: number, keepdim?: boolean], DimKeep & OutOption>): Tensor {
+  if (autocasting.on && autocasts("prod", arguments)) return runAutocast(prod, arguments);
   if (hasOut(args)) return withOut("prod", args, (rest) => prod(input, ...(rest as [])), "cast", true);
   const { dims, keepdim, o } = dimKeep("prod", args, ["dtype"]);
   if (dims && dims.length > 1) throw new Error("prod(): argument 'dim' must be int, not list");
@@ -367,6 +370,7 @@ export function stdMean(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boo
 // ---- logsumexp / nanmean / norm ---------------------------------------------------------------
 
 export function logsumexp(input: Tensor, ...args: Args<[dim: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
+  if (autocasting.on && autocasts("logsumexp", arguments)) return runAutocast(logsumexp, arguments);
   if (hasOut(args)) return withOut("logsumexp", args, (rest) => logsumexp(input, ...(rest as [never])));
   const { dims, keepdim } = dimKeep("logsumexp", args);
   if (input.dtype.isComplex) throw new Error(`logsumexp(): Expected floating point type for result tensor, but got: ${scalarTypeName(input.dtype)}`);
@@ -459,6 +463,7 @@ function ordValue(v: unknown): number {
 
 /** torch.norm(input, p = "fro", dim?, keepdim?, { dtype }). */
 export function norm(input: Tensor, ...args: Args<[p?: NormOrd | "inf" | "-inf", dim?: Dims, keepdim?: boolean], { p?: NormOrd | "inf" | "-inf"; dim?: Dims; keepdim?: boolean; dtype?: DTypeLike | null } & OutOption>): Tensor {
+  if (autocasting.on && autocasts("norm", arguments)) return runAutocast(norm, arguments);
   if (hasOut(args)) return withOut("norm", args, (rest) => norm(input, ...(rest as [])));
   const o = bindArgs("norm", args, ["p", "dim", "keepdim"], ["dtype"], 1);
   const dims = checkDims("norm", "dim", o.dim);

@@ -1,5 +1,7 @@
 // Reductions: sum, mean (the template for the others).
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
 import { type DType, type DTypeLike, int64, toDType } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
@@ -25,6 +27,7 @@ function sumKernel(d: ArrayLike<number>, s: number, n: number): number {
 
 /** torch.sum(input, dim?, keepdim?, { dtype }): integer inputs sum to int64. */
 export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor {
+  if (autocasting.on && autocasts("sum", arguments)) return runAutocast(sum, arguments);
   if (hasOut(args)) return withOut("sum", args, (rest) => sum(input, ...(rest as [])), "cast", true);
   const a = bindArgs("sum", args, ["dim", "keepdim"], ["dtype"], 1);
   const dims = checkDims("sum", "dim", a.dim);

@@ -3,6 +3,8 @@
 // and the one-step cells torch.rnn_tanh_cell / rnn_relu_cell / lstm_cell / gru_cell. They run the
 // recurrence nn.RNN / LSTM / GRU run (nn/modules/rnn-engine.ts), so the values are the modules'.
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import type { Tensor } from "../core/tensor.js";
 import { type Args, bindRequired, checkBool, checkInt, checkTensor } from "./args.js";
 import { type LayerWeights, type RNNMode, STEPS, checkCellSizes, runLayers } from "../nn/modules/rnn-engine.js";
@@ -74,10 +76,10 @@ function runCell(op: string, mode: RNNMode, input: Tensor, args: readonly unknow
 }
 
 /** torch.rnn_tanh_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None) → h'. */
-export function rnnTanhCell(input: Tensor, ...args: CellArgs<Tensor>): Tensor { return runCell("rnn_tanh_cell", "RNN_TANH", input, args)[0]!; }
+export function rnnTanhCell(input: Tensor, ...args: CellArgs<Tensor>): Tensor { if (autocasting.on && autocasts("rnn_tanh_cell", arguments)) return runAutocast(rnnTanhCell, arguments); return runCell("rnn_tanh_cell", "RNN_TANH", input, args)[0]!; }
 /** torch.rnn_relu_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None) → h'. */
-export function rnnReluCell(input: Tensor, ...args: CellArgs<Tensor>): Tensor { return runCell("rnn_relu_cell", "RNN_RELU", input, args)[0]!; }
+export function rnnReluCell(input: Tensor, ...args: CellArgs<Tensor>): Tensor { if (autocasting.on && autocasts("rnn_relu_cell", arguments)) return runAutocast(rnnReluCell, arguments); return runCell("rnn_relu_cell", "RNN_RELU", input, args)[0]!; }
 /** torch.lstm_cell(input, hx=[h, c], w_ih, w_hh, b_ih=None, b_hh=None) → (h', c'). */
-export function lstmCell(input: Tensor, ...args: CellArgs<[Tensor, Tensor]>): [Tensor, Tensor] { return runCell("lstm_cell", "LSTM", input, args) as [Tensor, Tensor]; }
+export function lstmCell(input: Tensor, ...args: CellArgs<[Tensor, Tensor]>): [Tensor, Tensor] { if (autocasting.on && autocasts("lstm_cell", arguments)) return runAutocast(lstmCell, arguments); return runCell("lstm_cell", "LSTM", input, args) as [Tensor, Tensor]; }
 /** torch.gru_cell(input, hx, w_ih, w_hh, b_ih=None, b_hh=None) → h'. */
-export function gruCell(input: Tensor, ...args: CellArgs<Tensor>): Tensor { return runCell("gru_cell", "GRU", input, args)[0]!; }
+export function gruCell(input: Tensor, ...args: CellArgs<Tensor>): Tensor { if (autocasting.on && autocasts("gru_cell", arguments)) return runAutocast(gruCell, arguments); return runCell("gru_cell", "GRU", input, args)[0]!; }

@@ -1,5 +1,7 @@
 // Cumulative ops along a dim: cumsum, cumprod, cummax, cummin, logcumsumexp; and diff.
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
 import { type DTypeLike, int64, toDType } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
@@ -56,6 +58,7 @@ function cumDtype(x: Tensor, o: Record<string, unknown>): Tensor {
 }
 
 export function cumsum(input: Tensor, ...args: Args<[dim: number], CumOptions & OutOption>): Tensor {
+  if (autocasting.on && autocasts("cumsum", arguments)) return runAutocast(cumsum, arguments);
   if (hasOut(args)) return withOut("cumsum", args, (rest) => cumsum(input, ...(rest as [never])), "cast", true);
   const o = bindArgs("cumsum", args, ["dim"], ["dtype"], 1);
   if (o.dim === undefined) throw new Error("cumsum() missing required argument 'dim'");
@@ -115,6 +118,7 @@ function cumprod_(self: Tensor, ...args: Args<[dim: number], CumOptions>): Tenso
 }
 
 export function cumprod(input: Tensor, ...args: Args<[dim: number], CumOptions & OutOption>): Tensor {
+  if (autocasting.on && autocasts("cumprod", arguments)) return runAutocast(cumprod, arguments);
   if (hasOut(args)) return withOut("cumprod", args, (rest) => cumprod(input, ...(rest as [never])), "cast", true);
   const o = bindArgs("cumprod", args, ["dim"], ["dtype"], 1);
   if (o.dim === undefined) throw new Error("cumprod() missing required argument 'dim'");

@@ -1,6 +1,8 @@
 // Joining tensors: cat (and its stack/hstack/vstack/dstack/column_stack forms), block_diag,
 // meshgrid, cartesian_prod, combinations, broadcast_tensors/broadcast_shapes, atleast_nd.
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
 import { type DType, float32, promoteTypes } from "../core/dtype.js";
 import { broadcastShapes as broadcastCore, normalizeDim, shapeStr } from "../core/shape.js";
@@ -102,6 +104,7 @@ function catImpl(op: string, tensors: Tensor[], dim: number): Tensor {
 
 /** torch.cat(tensors, dim = 0): inputs promoted to a common dtype. */
 export function cat(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: number } & OutOption>): Tensor {
+  if (autocasting.on && autocasts("cat", arguments)) return runAutocast(cat, arguments);
   if (hasOut(args)) return withOut("cat", args, (rest) => cat(tensors, ...(rest as [])));
   const a = bindArgs("cat", args, ["dim"], [], 1);
   return catImpl("cat", tensorList("cat", tensors), (a.dim as number | undefined) ?? 0);
@@ -110,6 +113,7 @@ export const concat = cat;
 
 /** torch.concatenate(tensors, axis = 0). */
 export function concatenate(tensors: Tensor[], ...args: Args<[axis?: number], { axis?: number } & OutOption>): Tensor {
+  if (autocasting.on && autocasts("cat", arguments)) return runAutocast(concatenate, arguments);
   if (hasOut(args)) return withOut("concatenate", args, (rest) => concatenate(tensors, ...(rest as [])));
   const a = bindArgs("concatenate", args, ["axis"], [], 1);
   return catImpl("concatenate", tensorList("concatenate", tensors), (a.axis as number | undefined) ?? 0);
@@ -118,6 +122,7 @@ export function concatenate(tensors: Tensor[], ...args: Args<[axis?: number], { 
 // ---- stack ----------------------------------------------------------------------------------
 
 export function stack(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: number } & OutOption>): Tensor {
+  if (autocasting.on && autocasts("stack", arguments)) return runAutocast(stack, arguments);
   if (hasOut(args)) return withOut("stack", args, (rest) => stack(tensors, ...(rest as [])));
   const a = bindArgs("stack", args, ["dim"], [], 1);
   const ts = tensorList("stack", tensors);

@@ -2,6 +2,8 @@
 // xlogy, igamma, igammac (+ in-place forms), computed in double precision by ./special-math.ts and
 // ./special-gamma-math.ts. torch.special's own functions are in ./special-namespace.ts.
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
 import { roundToDType } from "../core/dtype.js";
 import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
@@ -61,6 +63,7 @@ export function erfc_(self: Tensor): Tensor {
   return unaryInPlace(ERFC, self);
 }
 export function erfinv(input: Tensor, options?: OutOption): Tensor {
+  if (autocasting.on && autocasts("erfinv", arguments)) return runAutocast(erfinv, arguments);
   if (arguments.length > 1) return outCall("erfinv", arguments, 1, () => erfinv(input)); else if (isOptionsObject(input)) return rebind(erfinv, "erfinv", arguments, ["input"], 1, ["out"]);
   return unaryOp(ERFINV, input);
 }

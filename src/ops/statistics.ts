@@ -1,6 +1,8 @@
 // torch.quantile / nanquantile and cov / corrcoef: composites of sort, gather, lerp and mm, so
 // they get autograd (and double backward) from those. torch.histogram lives in histogram.ts.
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
 import { float32, float64, int64 } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
@@ -20,12 +22,14 @@ const INTERPOLATIONS: readonly string[] = ["linear", "lower", "higher", "midpoin
  * with a NaN gives NaN.
  */
 export function quantile(input: Tensor, q: number | Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], QuantileOptions>): Tensor {
+  if (autocasting.on && autocasts("quantile", arguments)) return runAutocast(quantile, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? q : input)) return rebind(quantile, "quantile", arguments, ["input", "q", "dim", "keepdim"], 2, ["interpolation"]);
   return quantileOf("quantile", input, q, args, false);
 }
 
 /** torch.nanquantile: quantile over the non-NaN values of each row (NaN where a row has none). */
 export function nanquantile(input: Tensor, q: number | Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], QuantileOptions>): Tensor {
+  if (autocasting.on && autocasts("nanquantile", arguments)) return runAutocast(nanquantile, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? q : input)) return rebind(nanquantile, "nanquantile", arguments, ["input", "q", "dim", "keepdim"], 2, ["interpolation"]);
   return quantileOf("nanquantile", input, q, args, true);
 }

@@ -4,6 +4,8 @@
 // envelope. Gradients flow through the ops they are built from. Complex tensors go through their
 // real views (viewAsReal) wherever a real op does the work.
 
+import { autocasting } from "../amp/state.js";
+import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
 import { realOf, scalarTypeName } from "../core/dtype.js";
 import { type Args, type Method, bindArgs, checkBool, checkInt, checkTensor, describe, installMethods } from "./args.js";
@@ -85,6 +87,7 @@ function fullWindow(window: Tensor | null, winLength: number, nFft: number, like
  * PyTorch 2.x requires); return_complex=false gives the deprecated real view [..., 2].
  */
 export function stft(input: Tensor, nFft: number, ...args: Args<[hopLength?: number | null, winLength?: number | null, window?: Tensor | null, center?: boolean, padMode?: PadMode, normalized?: boolean, onesided?: boolean | null, returnComplex?: boolean | null], StftOptions>): Tensor {
+  if (autocasting.on && autocasts("stft", arguments)) return runAutocast(stft, arguments);
   const op = "stft";
   checkTensor(op, "input", input);
   if (onDevice(input)) throw notImplementedOnDevice(op);

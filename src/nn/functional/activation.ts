@@ -2,6 +2,8 @@
 // mish, softplus, shrinks, softsign, hardsigmoid/hardswish, logsigmoid, glu, prelu, threshold,
 // softmax/log_softmax/softmin (with PyTorch's implicit-dim rule), gumbel_softmax.
 
+import { autocasting } from "../../amp/state.js";
+import { autocasts, runAutocast } from "../../amp/hook.js";
 import { Tensor } from "../../core/tensor.js";
 import { type DTypeLike, bool, roundToDType } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
@@ -251,6 +253,7 @@ interface SoftplusOpts { beta?: number; threshold?: number }
 
 /** F.softplus(input, beta=1.0, threshold=20.0): log(1 + exp(beta x)) / beta, linear above threshold. */
 export function softplus(input: Tensor, ...args: Args<[beta?: number, threshold?: number], SoftplusOpts>): Tensor {
+  if (autocasting.on && autocasts("softplus", arguments)) return runAutocast(softplus, arguments);
   checkTensor("softplus", "input", input);
   const a = bindArgs("softplus", args, ["beta", "threshold"], [], 1);
   const beta = (a.beta as number | undefined) ?? 1, th = (a.threshold as number | undefined) ?? 20;
@@ -393,6 +396,7 @@ export function glu(input: Tensor, ...args: Args<[dim?: number], { dim?: number 
 
 /** F.prelu(input, weight). */
 export function prelu(input: Tensor, weight: Tensor): Tensor {
+  if (autocasting.on && autocasts("prelu", arguments)) return runAutocast(prelu, arguments);
   if (arguments.length > 2) checkArgs("prelu", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(prelu, "prelu", arguments, ["input", "weight"], 2, []);
   return act.prelu(input, weight);
 }

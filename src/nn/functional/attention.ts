@@ -1,6 +1,8 @@
 // F.scaled_dot_product_attention (PyTorch's math path) and F.multi_head_attention_forward (the
 // functional behind nn.MultiheadAttention), composed of public ops so autograd follows.
 
+import { autocasting } from "../../amp/state.js";
+import { autocasts, runAutocast } from "../../amp/hook.js";
 import { Tensor } from "../../core/tensor.js";
 import { bool, cppTypeName, float32 } from "../../core/dtype.js";
 import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
@@ -56,6 +58,7 @@ interface SdpaOptions {
  */
 export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor,
   ...args: Args<[attnMask?: Tensor | null, dropoutP?: number, isCausal?: boolean], SdpaOptions>): Tensor {
+  if (autocasting.on && autocasts("scaled_dot_product_attention", arguments)) return runAutocast(scaledDotProductAttention, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? value : arguments.length === 2 ? key : query)) return rebind(scaledDotProductAttention, "scaled_dot_product_attention", arguments, ["query", "key", "value", "attnMask", "dropoutP", "isCausal"], 3, ["scale", "enableGqa"]);
   const op = "scaled_dot_product_attention";
   const a = bindArgs(op, args, ["attnMask", "dropoutP", "isCausal"], ["scale", "enableGqa"], 3);

@@ -1,6 +1,8 @@
 // F.conv_tbc: the 1-d convolution of fairseq's (time, batch, channel) layout, written as conv1d on
 // the (batch, channel, time) view, so it runs wherever conv1d runs and gets conv1d's gradients.
 
+import { autocasting } from "../../amp/state.js";
+import { autocasts, runAutocast } from "../../amp/hook.js";
 import type { Tensor } from "../../core/tensor.js";
 import { type Args, bindArgs, checkInt, checkTensor, isOptionsObject, rebind } from "../../ops/args.js";
 import { conv1d } from "./conv.js";
@@ -10,6 +12,7 @@ import { conv1d } from "./conv.js";
  * (C_out) → (T + 2 pad - K + 1, B, C_out), out[t] = bias + Σ_k input[t + k - pad] @ weight[k].
  */
 export function convTbc(input: Tensor, weight: Tensor, bias: Tensor, ...args: Args<[pad?: number], { pad?: number }>): Tensor {
+  if (autocasting.on && autocasts("conv_tbc", arguments)) return runAutocast(convTbc, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? bias : arguments.length === 2 ? weight : input)) return rebind(convTbc, "conv_tbc", arguments, ["input", "weight", "bias", "pad"], 3, []);
   const op = "conv_tbc";
   const a = bindArgs(op, args, ["pad"], [], 3);

@@ -10,6 +10,8 @@
 // `input` on the geometry read backwards (convTransposeGeometry), so it needs nothing more.
 // unfold and fold are each other's adjoints in the same way.
 
+import { autocasting } from "../../amp/state.js";
+import { autocasts, runAutocast } from "../../amp/hook.js";
 import { Tensor } from "../../core/tensor.js";
 import { type DType, bfloat16, cppTypeName, float16, float32, float64, scalarTypeName } from "../../core/dtype.js";
 import { record } from "../../autograd/record.js";
@@ -239,18 +241,21 @@ function convPublic(op: string, k: number, input: unknown, weight: unknown, args
 
 /** F.conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1); padding may be "valid" or "same". */
 export function conv1d(input: Tensor, weight: Tensor, ...args: ConvArgs): Tensor {
+  if (autocasting.on && autocasts("conv1d", arguments)) return runAutocast(conv1d, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(conv1d, "conv1d", arguments, ["input", "weight", "bias", "stride", "padding", "dilation", "groups"], 2, []);
   return convPublic("conv1d", 1, input, weight, args);
 }
 
 /** F.conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1); padding may be "valid" or "same". */
 export function conv2d(input: Tensor, weight: Tensor, ...args: ConvArgs): Tensor {
+  if (autocasting.on && autocasts("conv2d", arguments)) return runAutocast(conv2d, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(conv2d, "conv2d", arguments, ["input", "weight", "bias", "stride", "padding", "dilation", "groups"], 2, []);
   return convPublic("conv2d", 2, input, weight, args);
 }
 
 /** F.conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1); padding may be "valid" or "same". */
 export function conv3d(input: Tensor, weight: Tensor, ...args: ConvArgs): Tensor {
+  if (autocasting.on && autocasts("conv3d", arguments)) return runAutocast(conv3d, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(conv3d, "conv3d", arguments, ["input", "weight", "bias", "stride", "padding", "dilation", "groups"], 2, []);
   return convPublic("conv3d", 3, input, weight, args);
 }
@@ -284,18 +289,21 @@ function convTransposePublic(op: string, k: number, input: unknown, weight: unkn
 
 /** F.conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1). */
 export function convTranspose1d(input: Tensor, weight: Tensor, ...args: ConvTransposeArgs): Tensor {
+  if (autocasting.on && autocasts("conv_transpose1d", arguments)) return runAutocast(convTranspose1d, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(convTranspose1d, "conv_transpose1d", arguments, ["input", "weight", "bias", "stride", "padding", "outputPadding", "groups", "dilation"], 2, []);
   return convTransposePublic("conv_transpose1d", 1, input, weight, args);
 }
 
 /** F.conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1). */
 export function convTranspose2d(input: Tensor, weight: Tensor, ...args: ConvTransposeArgs): Tensor {
+  if (autocasting.on && autocasts("conv_transpose2d", arguments)) return runAutocast(convTranspose2d, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(convTranspose2d, "conv_transpose2d", arguments, ["input", "weight", "bias", "stride", "padding", "outputPadding", "groups", "dilation"], 2, []);
   return convTransposePublic("conv_transpose2d", 2, input, weight, args);
 }
 
 /** F.conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1). */
 export function convTranspose3d(input: Tensor, weight: Tensor, ...args: ConvTransposeArgs): Tensor {
+  if (autocasting.on && autocasts("conv_transpose3d", arguments)) return runAutocast(convTranspose3d, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(convTranspose3d, "conv_transpose3d", arguments, ["input", "weight", "bias", "stride", "padding", "outputPadding", "groups", "dilation"], 2, []);
   return convTransposePublic("conv_transpose3d", 3, input, weight, args);
 }

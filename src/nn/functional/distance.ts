@@ -1,6 +1,8 @@
 // F.pairwise_distance, F.cosine_similarity, F.pdist (torch.cdist lives in src/ops/blas.ts), composed
 // of public ops as in ATen, so their gradients (and double backward) follow.
 
+import { autocasting } from "../../amp/state.js";
+import { autocasts, runAutocast } from "../../amp/hook.js";
 import { Tensor } from "../../core/tensor.js";
 import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { noGrad } from "../../autograd/grad-mode.js";
@@ -28,6 +30,7 @@ export function pairwiseDistance(x1: Tensor, x2: Tensor,
  */
 export function cosineSimilarity(x1: Tensor, x2: Tensor,
   ...args: Args<[dim?: number, eps?: number], { dim?: number; eps?: number }>): Tensor {
+  if (autocasting.on && autocasts("cosine_similarity", arguments)) return runAutocast(cosineSimilarity, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? x2 : x1)) return rebind(cosineSimilarity, "cosine_similarity", arguments, ["x1", "x2", "dim", "eps"], 2, []);
   const op = "cosine_similarity";
   const a = bindArgs(op, args, ["dim", "eps"], [], 2);
@@ -45,6 +48,7 @@ export function cosineSimilarity(x1: Tensor, x2: Tensor,
 
 /** F.pdist(input, p=2): the p-norm distances of all row pairs i < j, in row-major order. */
 export function pdist(input: Tensor, ...args: Args<[p?: number], { p?: number }>): Tensor {
+  if (autocasting.on && autocasts("pdist", arguments)) return runAutocast(pdist, arguments);
   const op = "pdist";
   const a = bindArgs(op, args, ["p"], [], 1);
   const x = tensorArg(op, "input", 1, input);

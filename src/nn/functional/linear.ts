@@ -1,5 +1,7 @@
 // F.linear and F.bilinear.
 
+import { autocasting } from "../../amp/state.js";
+import { autocasts, runAutocast } from "../../amp/hook.js";
 import type { Tensor } from "../../core/tensor.js";
 import { record } from "../../autograd/record.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
@@ -14,6 +16,7 @@ import { deviceOp, onDevice } from "../../ops/device-hooks.js";
  * preloaded into the output). Its vjp: gx = g W, gW = g^T x, gb = sum of g over rows.
  */
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  if (autocasting.on && autocasts("linear", arguments)) return runAutocast(linear, arguments);
   if (arguments.length > 3) checkArgs("linear", arguments, 3);
   else if (isOptionsObject(arguments.length === 3 ? bias : arguments.length === 2 ? weight : input)) return rebind(linear, "linear", arguments, ["input", "weight", "bias"], 2, []);
   const out = linearImpl(input, weight, bias);
@@ -73,6 +76,7 @@ function linearImpl(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor 
 
 /** y = x1^T A x2 + b per output feature: weight [out, in1, in2]. */
 export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+  if (autocasting.on && autocasts("bilinear", arguments)) return runAutocast(bilinear, arguments);
   if (arguments.length > 4) checkArgs("bilinear", arguments, 4);
   else if (isOptionsObject(arguments.length === 4 ? bias : arguments.length === 3 ? weight : arguments.length === 2 ? input2 : input1)) return rebind(bilinear, "bilinear", arguments, ["input1", "input2", "weight", "bias"], 3, []);
   if (weight.dim() !== 3) throw new Error(`bilinear(): weight must be 3-dimensional, got ${weight.dim()}`);

@@ -2,6 +2,8 @@
 // recursion) as the vjp. As in PyTorch, the gradient is the one for log_softmax outputs
 // (exp(lp) - exp(log αβ + nll - lp)), and it has no derivative of its own.
 
+import { autocasting } from "../../amp/state.js";
+import { autocasts, runAutocast } from "../../amp/hook.js";
 import { Tensor } from "../../core/tensor.js";
 import { float64, int32, int64 } from "../../core/dtype.js";
 import { record } from "../../autograd/record.js";
@@ -157,6 +159,7 @@ interface CtcOptions { blank?: number; reduction?: Reduction; zeroInfinity?: boo
  */
 export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths,
   ...args: Args<[blank?: number, reduction?: Reduction, zeroInfinity?: boolean], CtcOptions>): Tensor {
+  if (autocasting.on && autocasts("ctc_loss", arguments)) return runAutocast(ctcLoss, arguments);
   if (arguments.length <= 4 && isOptionsObject(arguments.length === 4 ? targetLengths : arguments.length === 3 ? inputLengths : arguments.length === 2 ? targets : logProbs)) return rebind(ctcLoss, "ctc_loss", arguments, ["logProbs", "targets", "inputLengths", "targetLengths", "blank", "reduction", "zeroInfinity"], 4, []);
   const op = "ctc_loss";
   const a = bindArgs(op, args, ["blank", "reduction", "zeroInfinity"], [], 4);

@@ -2,6 +2,8 @@
 // multi_margin, multilabel_margin, cosine_embedding, triplet_margin (+ with a distance function).
 // All compose public ops as ATen does, so gradients and double backward follow.
 
+import { autocasting } from "../../amp/state.js";
+import { autocasts, runAutocast } from "../../amp/hook.js";
 import { Tensor } from "../../core/tensor.js";
 import { bool, float64, int64 } from "../../core/dtype.js";
 import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
@@ -25,6 +27,7 @@ type Legacy3 = [sizeAverage?: boolean | null, reduce?: boolean | null, reduction
 /** F.hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction='mean'). */
 export function hingeEmbeddingLoss(input: Tensor, target: Tensor,
   ...args: Args<[margin?: number, ...Legacy3], LegacyOptions & { margin?: number }>): Tensor {
+  if (autocasting.on && autocasts("hinge_embedding_loss", arguments)) return runAutocast(hingeEmbeddingLoss, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(hingeEmbeddingLoss, "hinge_embedding_loss", arguments, ["input", "target", "margin", "sizeAverage", "reduce", "reduction"], 2, []);
   const op = "hinge_embedding_loss";
   const a = bindArgs(op, args, ["margin", "sizeAverage", "reduce", "reduction"], [], 2);
@@ -40,6 +43,7 @@ export function hingeEmbeddingLoss(input: Tensor, target: Tensor,
 /** F.margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean'). */
 export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor,
   ...args: Args<[margin?: number, ...Legacy3], LegacyOptions & { margin?: number }>): Tensor {
+  if (autocasting.on && autocasts("margin_ranking_loss", arguments)) return runAutocast(marginRankingLoss, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? target : arguments.length === 2 ? input2 : input1)) return rebind(marginRankingLoss, "margin_ranking_loss", arguments, ["input1", "input2", "target", "margin", "sizeAverage", "reduce", "reduction"], 3, []);
   const op = "margin_ranking_loss";
   const a = bindArgs(op, args, ["margin", "sizeAverage", "reduce", "reduction"], [], 3);
@@ -54,6 +58,7 @@ export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor
 
 /** F.soft_margin_loss(input, target, size_average=None, reduce=None, reduction='mean'): log(1 + exp(-y x)). */
 export function softMarginLoss(input: Tensor, target: Tensor, ...args: Args<Legacy3, LegacyOptions>): Tensor {
+  if (autocasting.on && autocasts("soft_margin_loss", arguments)) return runAutocast(softMarginLoss, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(softMarginLoss, "soft_margin_loss", arguments, ["input", "target", "sizeAverage", "reduce", "reduction"], 2, []);
   const op = "soft_margin_loss";
   const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction"], [], 2);
@@ -101,6 +106,7 @@ function marginFrames(input: Tensor): { nframe: number; dim: number } {
  */
 export function multiMarginLoss(input: Tensor, target: Tensor,
   ...args: Args<[p?: number, margin?: number, weight?: Tensor | null, ...Legacy3], LegacyOptions & { p?: number; margin?: number; weight?: Tensor | null }>): Tensor {
+  if (autocasting.on && autocasts("multi_margin_loss", arguments)) return runAutocast(multiMarginLoss, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(multiMarginLoss, "multi_margin_loss", arguments, ["input", "target", "p", "margin", "weight", "sizeAverage", "reduce", "reduction"], 2, []);
   const op = "multi_margin_loss";
   const a = bindArgs(op, args, ["p", "margin", "weight", "sizeAverage", "reduce", "reduction"], [], 2);
@@ -139,6 +145,7 @@ export function multiMarginLoss(input: Tensor, target: Tensor,
  * target lists class indices, ended by the first -1; Σ_{j in y} Σ_{k not in y} max(0, 1 - (x[j] - x[k])) / C.
  */
 export function multilabelMarginLoss(input: Tensor, target: Tensor, ...args: Args<Legacy3, LegacyOptions>): Tensor {
+  if (autocasting.on && autocasts("multilabel_margin_loss", arguments)) return runAutocast(multilabelMarginLoss, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(multilabelMarginLoss, "multilabel_margin_loss", arguments, ["input", "target", "sizeAverage", "reduce", "reduction"], 2, []);
   const op = "multilabel_margin_loss";
   const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction"], [], 2);
@@ -182,6 +189,7 @@ export function multilabelMarginLoss(input: Tensor, target: Tensor, ...args: Arg
 /** F.cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean'). */
 export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor,
   ...args: Args<[margin?: number, ...Legacy3], LegacyOptions & { margin?: number }>): Tensor {
+  if (autocasting.on && autocasts("cosine_embedding_loss", arguments)) return runAutocast(cosineEmbeddingLoss, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? target : arguments.length === 2 ? input2 : input1)) return rebind(cosineEmbeddingLoss, "cosine_embedding_loss", arguments, ["input1", "input2", "target", "margin", "sizeAverage", "reduce", "reduction"], 3, []);
   const op = "cosine_embedding_loss";
   const a = bindArgs(op, args, ["margin", "sizeAverage", "reduce", "reduction"], [], 3);
@@ -219,6 +227,7 @@ function checkTripletDims(a: Tensor, p: Tensor, n: Tensor): void {
 export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor,
   ...args: Args<[margin?: number, p?: number, eps?: number, swap?: boolean, ...Legacy3],
     LegacyOptions & { margin?: number; p?: number; eps?: number; swap?: boolean }>): Tensor {
+  if (autocasting.on && autocasts("triplet_margin_loss", arguments)) return runAutocast(tripletMarginLoss, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? negative : arguments.length === 2 ? positive : anchor)) return rebind(tripletMarginLoss, "triplet_margin_loss", arguments, ["anchor", "positive", "negative", "margin", "p", "eps", "swap", "sizeAverage", "reduce", "reduction"], 3, []);
   const op = "triplet_margin_loss";
   const a = bindArgs(op, args, ["margin", "p", "eps", "swap", "sizeAverage", "reduce", "reduction"], [], 3);

@@ -3,6 +3,8 @@
 // (softmax - onehot) scaled per sample: a direct kernel normally, public ops under createGraph.
 // Class probabilities are composed from log_softmax, as in ATen.
 
+import { autocasting } from "../../amp/state.js";
+import { autocasts, runAutocast } from "../../amp/hook.js";
 import { Tensor } from "../../core/tensor.js";
 import { type DType, float64, int64, uint8 } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
@@ -130,6 +132,7 @@ export function nllLoss(
   input: Tensor, target: Tensor,
   ...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, ignoreIndex?: number, reduce?: boolean | null, reduction?: Reduction], NllOptions>
 ): Tensor {
+  if (autocasting.on && autocasts("nll_loss", arguments)) return runAutocast(nllLoss, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(nllLoss, "nll_loss", arguments, ["input", "target", "weight", "sizeAverage", "ignoreIndex", "reduce", "reduction"], 2, []);
   const op = "nll_loss";
   const a = bindArgs(op, args, ["weight", "sizeAverage", "ignoreIndex", "reduce", "reduction"], [], 2);
@@ -189,6 +192,7 @@ export function crossEntropy(
   input: Tensor, target: Tensor,
   ...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, ignoreIndex?: number, reduce?: boolean | null, reduction?: Reduction, labelSmoothing?: number], CrossEntropyOptions>
 ): Tensor {
+  if (autocasting.on && autocasts("cross_entropy_loss", arguments)) return runAutocast(crossEntropy, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(crossEntropy, "cross_entropy", arguments, ["input", "target", "weight", "sizeAverage", "ignoreIndex", "reduce", "reduction", "labelSmoothing"], 2, []);
   const op = "cross_entropy";
   const a = bindArgs(op, args, ["weight", "sizeAverage", "ignoreIndex", "reduce", "reduction", "labelSmoothing"], [], 2);

@@ -2,6 +2,8 @@
 // kl_div, poisson and gaussian NLL. mse/smooth_l1/huber/bce are dedicated ops (one pass forward,
 // vjp in public ops); the rest compose public ops as ATen does.
 
+import { autocasting } from "../../amp/state.js";
+import { autocasts, runAutocast } from "../../amp/hook.js";
 import { Tensor } from "../../core/tensor.js";
 import { needsGrad, record } from "../../autograd/record.js";
 import { noGrad } from "../../autograd/grad-mode.js";
@@ -108,6 +110,7 @@ const L1: DiffLoss = { kernel: "l1_cpu", node: "L1LossBackward0", f: Math.abs, g
 
 /** F.mse_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None). */
 export function mseLoss(input: Tensor, target: Tensor, ...args: MseArgs): Tensor {
+  if (autocasting.on && autocasts("mse_loss", arguments)) return runAutocast(mseLoss, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(mseLoss, "mse_loss", arguments, ["input", "target", "sizeAverage", "reduce", "reduction", "weight"], 2, []);
   const op = "mse_loss";
   const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction", "weight"], [], 2);
@@ -122,6 +125,7 @@ export function mseLoss(input: Tensor, target: Tensor, ...args: MseArgs): Tensor
 
 /** F.l1_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None). */
 export function l1Loss(input: Tensor, target: Tensor, ...args: MseArgs): Tensor {
+  if (autocasting.on && autocasts("l1_loss", arguments)) return runAutocast(l1Loss, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(l1Loss, "l1_loss", arguments, ["input", "target", "sizeAverage", "reduce", "reduction", "weight"], 2, []);
   const op = "l1_loss";
   const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction", "weight"], [], 2);
@@ -148,6 +152,7 @@ function smoothL1Spec(beta: number): DiffLoss {
 /** F.smooth_l1_loss(input, target, size_average=None, reduce=None, reduction='mean', beta=1.0). */
 export function smoothL1Loss(input: Tensor, target: Tensor,
   ...args: Args<[sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction, beta?: number], LegacyOptions & { beta?: number }>): Tensor {
+  if (autocasting.on && autocasts("smooth_l1_loss", arguments)) return runAutocast(smoothL1Loss, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(smoothL1Loss, "smooth_l1_loss", arguments, ["input", "target", "sizeAverage", "reduce", "reduction", "beta"], 2, []);
   const op = "smooth_l1_loss";
   const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction", "beta"], [], 2);
@@ -173,6 +178,7 @@ function huberSpec(delta: number): DiffLoss {
 /** F.huber_loss(input, target, reduction='mean', delta=1.0, weight=None). */
 export function huberLoss(input: Tensor, target: Tensor,
   ...args: Args<[reduction?: Reduction, delta?: number, weight?: Tensor | null], { reduction?: Reduction; delta?: number; weight?: Tensor | null }>): Tensor {
+  if (autocasting.on && autocasts("huber_loss", arguments)) return runAutocast(huberLoss, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(huberLoss, "huber_loss", arguments, ["input", "target", "reduction", "delta", "weight"], 2, []);
   const op = "huber_loss";
   const a = bindArgs(op, args, ["reduction", "delta", "weight"], [], 2);
@@ -197,6 +203,7 @@ type BceArgs = Args<[weight?: Tensor | null, sizeAverage?: boolean | null, reduc
  * -w (t log x + (1 - t) log(1 - x)) with both logs clamped to >= -100, as PyTorch.
  */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, ...args: BceArgs): Tensor {
+  if (autocasting.on && autocasts("binary_cross_entropy", arguments)) return runAutocast(binaryCrossEntropy, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(binaryCrossEntropy, "binary_cross_entropy", arguments, ["input", "target", "weight", "sizeAverage", "reduce", "reduction"], 2, []);
   const op = "binary_cross_entropy";
   const a = bindArgs(op, args, ["weight", "sizeAverage", "reduce", "reduction"], [], 2);
@@ -267,6 +274,7 @@ function bceGrad(g: Tensor, x: Tensor, t: Tensor, w: Tensor | null, reduction: R
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor,
   ...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction, posWeight?: Tensor | null],
     LegacyOptions & { weight?: Tensor | null; posWeight?: Tensor | null }>): Tensor {
+  if (autocasting.on && autocasts("binary_cross_entropy_with_logits", arguments)) return runAutocast(binaryCrossEntropyWithLogits, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(binaryCrossEntropyWithLogits, "binary_cross_entropy_with_logits", arguments, ["input", "target", "weight", "sizeAverage", "reduce", "reduction", "posWeight"], 2, []);
   const op = "binary_cross_entropy_with_logits";
   const a = bindArgs(op, args, ["weight", "sizeAverage", "reduce", "reduction", "posWeight"], [], 2);
@@ -323,6 +331,7 @@ function bceWithLogitsNative(l: NativeLoss, reduction: Reduction): Tensor {
 export function klDiv(input: Tensor, target: Tensor,
   ...args: Args<[sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction | "batchmean", logTarget?: boolean],
     { sizeAverage?: boolean | null; reduce?: boolean | null; reduction?: Reduction | "batchmean"; logTarget?: boolean }>): Tensor {
+  if (autocasting.on && autocasts("kl_div", arguments)) return runAutocast(klDiv, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(klDiv, "kl_div", arguments, ["input", "target", "sizeAverage", "reduce", "reduction", "logTarget"], 2, []);
   const op = "kl_div";
   const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction", "logTarget"], [], 2);
@@ -362,6 +371,7 @@ function klDivOp(x: Tensor, t: Tensor, reduction: Reduction | "batchmean", logTa
 export function poissonNllLoss(input: Tensor, target: Tensor,
   ...args: Args<[logInput?: boolean, full?: boolean, sizeAverage?: boolean | null, eps?: number, reduce?: boolean | null, reduction?: Reduction],
     LegacyOptions & { logInput?: boolean; full?: boolean; eps?: number }>): Tensor {
+  if (autocasting.on && autocasts("poisson_nll_loss", arguments)) return runAutocast(poissonNllLoss, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(poissonNllLoss, "poisson_nll_loss", arguments, ["input", "target", "logInput", "full", "sizeAverage", "eps", "reduce", "reduction"], 2, []);
   const op = "poisson_nll_loss";
   const a = bindArgs(op, args, ["logInput", "full", "sizeAverage", "eps", "reduce", "reduction"], [], 2);

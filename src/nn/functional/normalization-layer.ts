@@ -1,6 +1,8 @@
 // F.layer_norm (a dedicated op: row statistics and the standard backward in direct kernels, public
 // ops under createGraph), and F.group_norm / rms_norm / local_response_norm / normalize, composed.
 
+import { autocasting } from "../../amp/state.js";
+import { autocasts, runAutocast } from "../../amp/hook.js";
 import { Tensor } from "../../core/tensor.js";
 import { float64 } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
@@ -50,6 +52,7 @@ function checkNormInputs(x: Tensor, normalizedShape: number[], weight: Tensor | 
  */
 export function layerNorm(input: Tensor, normalizedShape: number[] | number,
   ...args: Args<[weight?: Tensor | null, bias?: Tensor | null, eps?: number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>): Tensor {
+  if (autocasting.on && autocasts("layer_norm", arguments)) return runAutocast(layerNorm, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? normalizedShape : input)) return rebind(layerNorm, "layer_norm", arguments, ["input", "normalizedShape", "weight", "bias", "eps"], 2, []);
   const op = "layer_norm";
   const a = bindArgs(op, args, ["weight", "bias", "eps"], [], 2);
@@ -170,6 +173,7 @@ function layerNormGradComposite(g: Tensor, x: Tensor, dims: number[], weight: Te
  */
 export function groupNorm(input: Tensor, numGroups: number,
   ...args: Args<[weight?: Tensor | null, bias?: Tensor | null, eps?: number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>): Tensor {
+  if (autocasting.on && autocasts("group_norm", arguments)) return runAutocast(groupNorm, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? numGroups : input)) return rebind(groupNorm, "group_norm", arguments, ["input", "numGroups", "weight", "bias", "eps"], 2, []);
   const op = "group_norm";
   const a = bindArgs(op, args, ["weight", "bias", "eps"], [], 2);

@@ -1,6 +1,9 @@
 // F.pad: constant (negative padding crops), reflect, replicate and circular modes over 1 to 3
 // trailing dims, with ATen's checks and gradients. The ops live in padding-ops.ts.
 
+import { autocasting } from "../../amp/state.js";
+import { autocasts, runAutocast } from "../../amp/hook.js";
+import { padOpName } from "../../amp/op-names.js";
 import { Tensor } from "../../core/tensor.js";
 import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { constantPad, indexPad } from "./padding-ops.js";
@@ -12,6 +15,7 @@ export type PadMode = "constant" | "reflect" | "replicate" | "circular";
 /** F.pad(input, pad, mode='constant', value=None): pad = (left, right) for the last dim, then the one before, ... */
 export function pad(input: Tensor, padding: number[],
   ...args: Args<[mode?: PadMode, value?: number | null], { mode?: PadMode; value?: number | null }>): Tensor {
+  if (autocasting.on && autocasts(padOpName(arguments), arguments)) return runAutocast(pad, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? padding : input)) return rebind(pad, "pad", arguments, ["input", "pad", "mode", "value"], 2, []);
   const a = bindArgs("pad", args, ["mode", "value"], [], 2);
   const x = tensorArg("pad", "input", 1, input);

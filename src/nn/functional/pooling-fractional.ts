@@ -3,6 +3,8 @@
 // drawn as PyTorch draws them, torch.rand(N, C, 2 or 3, dtype=input.dtype) from the default
 // generator, so one seed gives PyTorch's pooling regions. Kernel: src/backends/js/pool-fractional.ts.
 
+import { autocasting } from "../../amp/state.js";
+import { autocasts, runAutocast } from "../../amp/hook.js";
 import { Tensor } from "../../core/tensor.js";
 import { int64, scalarTypeName } from "../../core/dtype.js";
 import { record } from "../../autograd/record.js";
@@ -104,12 +106,14 @@ function fractionalMaxPool(k: 2 | 3, input: unknown, args: readonly unknown[]): 
 export function fractionalMaxPool2d(input: Tensor, ...args: FractionalIndexArgs): [Tensor, Tensor];
 export function fractionalMaxPool2d(input: Tensor, ...args: FractionalArgs): Tensor;
 export function fractionalMaxPool2d(input: Tensor, ...args: FractionalArgs): Tensor | [Tensor, Tensor] {
+  if (autocasting.on && autocasts("fractional_max_pool2d", arguments)) return runAutocast(fractionalMaxPool2d, arguments);
   return fractionalMaxPool(2, input, args);
 }
 /** F.fractional_max_pool3d(input, kernel_size, output_size=None, output_ratio=None, return_indices=False, _random_samples=None). */
 export function fractionalMaxPool3d(input: Tensor, ...args: FractionalIndexArgs): [Tensor, Tensor];
 export function fractionalMaxPool3d(input: Tensor, ...args: FractionalArgs): Tensor;
 export function fractionalMaxPool3d(input: Tensor, ...args: FractionalArgs): Tensor | [Tensor, Tensor] {
+  if (autocasting.on && autocasts("fractional_max_pool3d", arguments)) return runAutocast(fractionalMaxPool3d, arguments);
   return fractionalMaxPool(3, input, args);
 }
 /** F.fractional_max_pool2d_with_indices: always [output, indices]. */

@@ -5,6 +5,9 @@
 // op with a vjp (the forward kernel, or the gather/scatter pair for max pooling), so double
 // backward works like PyTorch's.
 
+import { autocasting } from "../../amp/state.js";
+import { autocasts, runAutocast } from "../../amp/hook.js";
+import { maxPool3dOpName } from "../../amp/op-names.js";
 import { Tensor } from "../../core/tensor.js";
 import { type DType, float64, int64, scalarTypeName } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
@@ -235,6 +238,7 @@ export function maxPool2d(input: Tensor, ...args: MaxPoolArgs): Tensor | [Tensor
 export function maxPool3d(input: Tensor, ...args: MaxPoolIndexArgs): [Tensor, Tensor];
 export function maxPool3d(input: Tensor, ...args: MaxPoolArgs): Tensor;
 export function maxPool3d(input: Tensor, ...args: MaxPoolArgs): Tensor | [Tensor, Tensor] {
+  if (autocasting.on && autocasts(maxPool3dOpName(arguments), arguments)) return runAutocast(maxPool3d, arguments);
   return maxPoolPublic("max_pool3d", 3, input, args);
 }
 
@@ -360,6 +364,7 @@ export function avgPool2d(input: Tensor, ...args: AvgPoolArgs): Tensor {
 }
 /** F.avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None). */
 export function avgPool3d(input: Tensor, ...args: AvgPoolArgs): Tensor {
+  if (autocasting.on && autocasts("avg_pool3d", arguments)) return runAutocast(avgPool3d, arguments);
   return avgPoolPublic("avg_pool3d", 3, input, args);
 }
 
@@ -463,6 +468,7 @@ export function adaptiveAvgPool2d(input: Tensor, ...args: AdaptiveArgs): Tensor 
 }
 /** F.adaptive_avg_pool3d(input, output_size). */
 export function adaptiveAvgPool3d(input: Tensor, ...args: AdaptiveArgs): Tensor {
+  if (autocasting.on && autocasts("adaptive_avg_pool3d", arguments)) return runAutocast(adaptiveAvgPool3d, arguments);
   const op = "adaptive_avg_pool3d";
   const x = requireTensor(op, "input", input);
   const a = bindAdaptive(op, args, false);
@@ -507,6 +513,7 @@ export function adaptiveMaxPool2d(input: Tensor, ...args: AdaptiveMaxArgs): Tens
 export function adaptiveMaxPool3d(input: Tensor, ...args: AdaptiveMaxIndexArgs): [Tensor, Tensor];
 export function adaptiveMaxPool3d(input: Tensor, ...args: AdaptiveMaxArgs): Tensor;
 export function adaptiveMaxPool3d(input: Tensor, ...args: AdaptiveMaxArgs): Tensor | [Tensor, Tensor] {
+  if (autocasting.on && autocasts("adaptive_max_pool3d", arguments)) return runAutocast(adaptiveMaxPool3d, arguments);
   return adaptiveMaxPublic("adaptive_max_pool3d", 3, input, args);
 }
 
@@ -586,11 +593,13 @@ export function maxUnpool1d(input: Tensor, indices: Tensor, ...args: UnpoolArgs)
 }
 /** F.max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None). */
 export function maxUnpool2d(input: Tensor, indices: Tensor, ...args: UnpoolArgs): Tensor {
+  if (autocasting.on && autocasts("max_unpool2d", arguments)) return runAutocast(maxUnpool2d, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? indices : input)) return rebind(maxUnpool2d, "max_unpool2d", arguments, ["input", "indices", "kernelSize", "stride", "padding", "outputSize"], 3, []);
   return maxUnpoolPublic("max_unpool2d", 2, input, indices, args);
 }
 /** F.max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None). */
 export function maxUnpool3d(input: Tensor, indices: Tensor, ...args: UnpoolArgs): Tensor {
+  if (autocasting.on && autocasts("max_unpool3d", arguments)) return runAutocast(maxUnpool3d, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? indices : input)) return rebind(maxUnpool3d, "max_unpool3d", arguments, ["input", "indices", "kernelSize", "stride", "padding", "outputSize"], 3, []);
   return maxUnpoolPublic("max_unpool3d", 3, input, indices, args);
 }

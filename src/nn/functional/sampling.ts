@@ -2,6 +2,9 @@
 // and pixel_unshuffle, with PyTorch's argument checks and autograd. Kernels:
 // src/backends/js/interpolate.ts and grid-sample.ts; 'area' mode is adaptive average pooling.
 
+import { autocasting } from "../../amp/state.js";
+import { autocasts, runAutocast } from "../../amp/hook.js";
+import { interpolateOpName } from "../../amp/op-names.js";
 import { Tensor } from "../../core/tensor.js";
 import { float32, float64, uint8, cppTypeName, scalarTypeName } from "../../core/dtype.js";
 import { record } from "../../autograd/record.js";
@@ -111,6 +114,7 @@ function isInt(v: unknown): v is number {
  * recompute_scale_factor=None, antialias=False).
  */
 export function interpolate(input: Tensor, ...args: InterpolateArgs): Tensor {
+  if (autocasting.on && autocasts(interpolateOpName(arguments), arguments)) return runAutocast(interpolate, arguments);
   const op = "interpolate";
   const x = requireTensor(op, "input", input);
   const a = bindArgs(op, args, ["size", "scaleFactor", "mode", "alignCorners", "recomputeScaleFactor", "antialias"], [], 1);
@@ -232,6 +236,7 @@ type GridSampleArgs = Args<[mode?: GridSampleMode, paddingMode?: GridSamplePaddi
  * there; 'bicubic' takes 4-D inputs only).
  */
 export function gridSample(input: Tensor, grid: Tensor, ...args: GridSampleArgs): Tensor {
+  if (autocasting.on && autocasts("grid_sampler", arguments)) return runAutocast(gridSample, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? grid : input)) return rebind(gridSample, "grid_sample", arguments, ["input", "grid", "mode", "paddingMode", "alignCorners"], 2, []);
   const op = "grid_sample";
   const x = requireTensor(op, "input", input);
