@@ -1,6 +1,6 @@
 // dtype and device conversion (to, type, float(), ...), copy_, fill_, zero_.
 
-import { SparseTensor } from "../core/sparse-tensor.js";
+import { isSparse } from "../core/sparse-tensor.js";
 import { sparseCast, sparseZero_ } from "./sparse-dispatch.js";
 import { Tensor } from "../core/tensor.js";
 import { currentOpName } from "../core/op-name.js";
@@ -21,7 +21,7 @@ export interface ToOptions { dtype?: DTypeLike | null; device?: DeviceLike | nul
 /** A copy of `input` converted to `dtype` (autograd: ToCopyBackward0). */
 export function castTo(input: Tensor, dtype: DType, forceCopy = false, discardImaginary = false): Tensor {
   if (input.dtype === dtype && !forceCopy) return input;
-  if (input instanceof SparseTensor) return sparseCast(input, dtype);
+  if (isSparse(input)) return sparseCast(input, dtype);
   // Ops cast their inputs to the dtype they compute in: a complex input reaching a real kernel that
   // way is refused (only the explicit conversions, x.to / x.float() / ..., drop the imaginary parts).
   if (input.dtype.isComplex && !dtype.isComplex && !discardImaginary) throw notImplementedFor(currentOpName(), input.dtype);
@@ -65,7 +65,7 @@ export function to(input: Tensor, ...args: (DTypeLike | DeviceLike | Tensor | To
   if (dtype) r = castTo(r, dtype, copy, true);
   else if (copy) r = r.clone();
   if (device && device.type !== r.device.type) {
-    if (r instanceof SparseTensor) throw new Error(`to(): sparse COO tensors are CPU only in torch-ts (asked for ${device})`);
+    if (isSparse(r)) throw new Error(`to(): sparse COO tensors are CPU only in torch-ts (asked for ${device})`);
     r = toDeviceHook(r, device);
   }
   return r;
@@ -132,7 +132,7 @@ export function fill_(self: Tensor, value: number | bigint | boolean | Tensor): 
 
 export function zero_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("zero_", arguments, 1); else if (isOptionsObject(self)) return rebind(zero_, "zero_", arguments, ["self"], 1, []);
-  if (self instanceof SparseTensor) return sparseZero_(self);
+  if (isSparse(self)) return sparseZero_(self);
   return fill_(self, 0);
 }
 

@@ -1,7 +1,7 @@
 // The machinery of pointwise ops: a spec per op (kernel, dtype rule, vjp) run through one path
 // for promotion, broadcasting, scalars, in-place forms and autograd recording.
 
-import { SparseTensor } from "../core/sparse-tensor.js";
+import { isSparse } from "../core/sparse-tensor.js";
 import { sparseBinary, sparseUnary } from "./sparse-dispatch.js";
 import { Tensor } from "../core/tensor.js";
 import { type DType, getDefaultDtype } from "../core/dtype.js";
@@ -79,7 +79,7 @@ function castForHalf(t: Tensor, dtype: DType): Tensor {
 export function binaryOp(spec: BinarySpec, a: TensorOrScalar, b: TensorOrScalar, out?: Tensor): Tensor {
   const first = a instanceof Tensor ? a : b instanceof Tensor ? b : null;
   if (!first) throw new Error(`${spec.name}(): at least one argument must be a Tensor`);
-  if (a instanceof SparseTensor || b instanceof SparseTensor || out instanceof SparseTensor) return sparseBinary(spec, a, b, out);
+  if (isSparse(a) || isSparse(b) || isSparse(out)) return sparseBinary(spec, a, b, out);
   checkSameDevice(spec.name, first, first === a ? b : a);
   const promoted = resultType(a, b);
   if (promoted.isComplex) return complexBinary(spec.name, a, b, promoted, out);
@@ -133,7 +133,7 @@ export const sameOut = (d: DType): DType => d;
 
 export function unaryOp(spec: UnarySpec, input: Tensor, out?: Tensor): Tensor {
   checkTensor(spec.name, "input", input);
-  if (input instanceof SparseTensor) return sparseUnary(spec, input, (v) => unaryOp(spec, v));
+  if (isSparse(input)) return sparseUnary(spec, input, (v) => unaryOp(spec, v));
   if (input.dtype.isComplex) return complexUnary(spec.name, input, out);
   const dtype = (spec.outDtype ?? floatOut)(input.dtype);
   if (out === undefined && outOffered(spec.name)) out = directOut(spec.name, input._shape, dtype, [input]);

@@ -4,7 +4,7 @@
 // PyTorch's node name with a vjp in public ops. An op with no sparse form refuses in PyTorch's words.
 
 import { Tensor } from "../core/tensor.js";
-import { SparseTensor } from "../core/sparse-tensor.js";
+import { isSparse, SparseTensor } from "../core/sparse-tensor.js";
 import { type DType, int64, scalarTypeName } from "../core/dtype.js";
 import { promoteTypes } from "./promotion.js";
 import { checkInplaceLeaf } from "./inplace.js";
@@ -27,14 +27,14 @@ Object.defineProperty(proto, "isSparse", { get() { return true; }, configurable:
 
 /** A gradient for the sparse input x: itself when sparse, else the dense g at x's nonzeros. */
 export function sparseGradFor(g: Tensor, x: SparseTensor): Tensor {
-  if (g instanceof SparseTensor) return g;
+  if (isSparse(g)) return g;
   const c = coalesceRaw(x);
   return makeSparse(c._sparseIndices, gatherAt(g, c._sparseIndices, c._shape), c._shape, true);
 }
 
 /** A gradient for the dense input t from a sparse or dense g. */
 function denseGradFor(g: Tensor, t: Tensor): Tensor {
-  const d = g instanceof SparseTensor ? g.toDense() : g;
+  const d = isSparse(g) ? g.toDense() : g;
   const r = sumToShape(d, t.shape);
   return r.dtype === t.dtype ? r : r.to(t.dtype);
 }
@@ -45,7 +45,7 @@ function withValues(x: SparseTensor, values: Tensor, coalesced = x._coalesced): 
 }
 
 function isScalarLike(v: Operand): boolean {
-  return !(v instanceof Tensor) || (!(v instanceof SparseTensor) && v.dim() === 0);
+  return !(v instanceof Tensor) || (!(isSparse(v)) && v.dim() === 0);
 }
 
 function sizesOf(t: Tensor): string { return `[${t._shape.join(", ")}]`; }
@@ -54,7 +54,7 @@ function sizesOf(t: Tensor): string { return `[${t._shape.join(", ")}]`; }
 export function sparseBinary(spec: BinarySpec, a: TensorOrScalar, b: TensorOrScalar, out?: Tensor): Tensor {
   if (a instanceof Complex || b instanceof Complex) throw backendRefusal("SparseCPU", spec.name);
   const name = spec.name;
-  if (out instanceof SparseTensor) {
+  if (isSparse(out)) {
     const r = noGrad(() => sparseBinary({ ...spec, vjp: undefined }, a, b)) as SparseTensor;
     if (r.dtype !== out.dtype) throw new Error(`result type ${r.dtype} can't be cast to the desired output type ${out.dtype}`);
     out._sparseIndices = r._sparseIndices; out._sparseValues = r._sparseValues; out._coalesced = r._coalesced;
@@ -68,7 +68,7 @@ export function sparseBinary(spec: BinarySpec, a: TensorOrScalar, b: TensorOrSca
 
 function sparseAdd(spec: BinarySpec, a: Operand, b: Operand, out?: Tensor): Tensor {
   const scale = (spec.name === "sub" ? -1 : 1) * (spec.alpha ?? 1);
-  if (!(a instanceof SparseTensor)) {
+  if (!(isSparse(a))) {
     if (!(a instanceof Tensor)) throw new Error("add(sparse, dense) is not supported. Use add(dense, sparse) instead.");
     // dense + sparse: a dense result; the sparse operand's gradient stays sparse (ToDenseBackward0).
     const s = b as SparseTensor, alpha = spec.alpha ?? 1;
@@ -83,7 +83,7 @@ function sparseAdd(spec: BinarySpec, a: Operand, b: Operand, out?: Tensor): Tens
     if (out) { noGrad(() => out.copy_(sum())); return out; }
     return sum();
   }
-  if (!(b instanceof SparseTensor)) throw new Error("add(sparse, dense) is not supported. Use add(dense, sparse) instead.");
+  if (!(isSparse(b))) throw new Error("add(sparse, dense) is not supported. Use add(dense, sparse) instead.");
   if (a._shape.join() !== b._shape.join()) throw new Error(`add: expected sizes of 'self' and 'other' to match, but ${sizesOf(a)} != ${sizesOf(b)}`);
   // An empty operand (a zeroed sparse grad) takes the other's layout, as PyTorch's add does.
   if (b._nnzCount === 0 || a._nnzCount === 0) {
@@ -147,8 +147,8 @@ function resultDtype(a: Tensor, b: Tensor): DType {
 
 function sparseMul(a: Operand, b: Operand, out?: Tensor): Tensor {
   if (out) throw backendRefusal("SparseCPU", "mul_");
-  if (a instanceof SparseTensor && b instanceof SparseTensor) return mulSparseSparse(a, b);
-  const [s, other] = a instanceof SparseTensor ? [a, b] : [b as SparseTensor, a];
+  if (isSparse(a) && isSparse(b)) return mulSparseSparse(a, b);
+  const [s, other] = isSparse(a) ? [a, b] : [b as SparseTensor, a];
   const isTensor = other instanceof Tensor;
   // The factor at each nonzero: a scalar, a 0-d tensor, or a dense tensor broadcast to s's shape.
   const factor = (t: Operand, at: SparseTensor): Operand => {
@@ -190,7 +190,7 @@ function mulSparseSparse(a: SparseTensor, b: SparseTensor): Tensor {
 
 function sparseDiv(a: Operand, b: Operand, out?: Tensor): Tensor {
   if (out) throw backendRefusal("SparseCPU", "div_");
-  if (!(a instanceof SparseTensor)) throw backendRefusal("SparseCPU", "div");
+  if (!(isSparse(a))) throw backendRefusal("SparseCPU", "div");
   if (!isScalarLike(b)) {
     const shape = b instanceof Tensor ? sizesOf(b) : "[]";
     throw new Error(`Sparse division requires a scalar or zero-dim dense tensor divisor (got shape ${shape} for divisor)`);
@@ -266,7 +266,7 @@ export function sparseTranspose(x: SparseTensor, dim0: number, dim1: number, nod
 
 function checkMm(op: string, s: SparseTensor, d: Tensor): void {
   if (s.dim() !== 2 || s._sparseDim !== 2) throw new Error(`${op}: expected a 2-D sparse matrix with 2 sparse dims, got size ${sizesOf(s)} with sparse_dim ${s._sparseDim}`);
-  if (d instanceof SparseTensor) throw new Error(`${op}: sparse @ sparse is not supported by torch-ts`);
+  if (isSparse(d)) throw new Error(`${op}: sparse @ sparse is not supported by torch-ts`);
   if (d.dim() !== 2) throw new Error(`${op}: Argument #3 (dense): Expected 2-D tensor, got ${d.dim()}-D`);
   if (d._shape[0] !== s._shape[1]) throw new Error(`addmm: Argument #3 (dense): Expected dim 0 size ${s._shape[1]}, got ${d._shape[0]}`);
   if (s.dtype !== d.dtype) throw new Error(`expected scalar type ${scalarTypeName(s.dtype)} but found ${scalarTypeName(d.dtype)}`);
@@ -292,7 +292,7 @@ function mmGradSparse(g: Tensor, s: SparseTensor, d: Tensor): Tensor {
   const c = coalesceRaw(s);
   const nnz = c._nnzCount;
   const rows = c._sparseIndices.select(0, 0), cols = c._sparseIndices.select(0, 1);
-  const gd = g instanceof SparseTensor ? g.toDense() : g;
+  const gd = isSparse(g) ? g.toDense() : g;
   const values = gd.indexSelect(0, rows).mul(d.indexSelect(0, cols)).sum(1);
   return makeSparse(c._sparseIndices, nnz ? values : values.reshape([0]), c._shape, true);
 }
@@ -318,8 +318,8 @@ function refuseSparseGrad(s: SparseTensor, name: string): void {
 
 /** torch.mm / matmul / mv with a sparse operand (PyTorch: the sparse one gets no gradient). */
 export function sparseMatmul(op: "mm" | "matmul" | "mv", a: Tensor, b: Tensor): Tensor {
-  if (a instanceof SparseTensor && b instanceof SparseTensor) throw new Error(`${op}: sparse @ sparse is not supported by torch-ts (use to_dense())`);
-  if (a instanceof SparseTensor) {
+  if (isSparse(a) && isSparse(b)) throw new Error(`${op}: sparse @ sparse is not supported by torch-ts (use to_dense())`);
+  if (isSparse(a)) {
     refuseSparseGrad(a, "self");
     if (b.dim() === 1 && op !== "mm") {
       if (b._shape[0] !== a._shape[1]) throw new Error(`size mismatch, got input (${a._shape[0]}), mat (${a._shape[0]}x${a._shape[1]}), vec (${b._shape[0]})`);

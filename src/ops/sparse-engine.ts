@@ -4,7 +4,7 @@
 // result is dense.
 
 import { Tensor } from "../core/tensor.js";
-import { SparseTensor } from "../core/sparse-tensor.js";
+import { isSparse, SparseTensor } from "../core/sparse-tensor.js";
 import { int64 } from "../core/dtype.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { needsGrad, record } from "../autograd/record.js";
@@ -95,7 +95,7 @@ export function coalesceRaw(x: SparseTensor): SparseTensor {
  */
 export function gatherAt(g: Tensor, indices: Tensor, shape: readonly number[]): Tensor {
   // toDense (not toDenseRaw): a sparse g keeps its graph, so createGraph differentiates again.
-  const dense = g instanceof SparseTensor ? g.toDense() : g;
+  const dense = isSparse(g) ? g.toDense() : g;
   const { sparseNumel, denseShape } = sparseGeometry(shape, indices._shape[0]!);
   const lin = linearIndices(indices, shape);
   return dense.reshape([sparseNumel, ...denseShape]).indexSelect(0, longTensor(lin, [lin.length]));

@@ -1,7 +1,7 @@
 // torch.sparse.*: sum, mm, addmm, softmax, log_softmax over sparse COO tensors (the `torch.sparse` namespace).
 
 import { Tensor } from "../core/tensor.js";
-import { SparseTensor } from "../core/sparse-tensor.js";
+import { isSparse, SparseTensor } from "../core/sparse-tensor.js";
 import { normalizeDim } from "../core/shape.js";
 import { type DTypeLike, toDType } from "../core/dtype.js";
 import { noGrad } from "../autograd/grad-mode.js";
@@ -13,7 +13,7 @@ import { sparseAddmm, sparseGradFor } from "./sparse-dispatch.js";
 
 function requireSparse(op: string, name: string, t: Tensor): SparseTensor {
   checkTensor(op, name, t);
-  if (!(t instanceof SparseTensor)) throw new Error(`${op}: expected '${name}' to be a sparse COO tensor, got a ${t.layout} one`);
+  if (!(isSparse(t))) throw new Error(`${op}: expected '${name}' to be a sparse COO tensor, got a ${t.layout} one`);
   return t;
 }
 
@@ -56,7 +56,7 @@ export function sum(input: Tensor, dim?: number | number[] | null, options: { dt
   // The gradient at each nonzero of x: g at the nonzero's position with the summed dims dropped.
   return record("SparseSumBackward0", [src], r, ([g]) => {
     const c = coalesceRaw(src);
-    const gd = g instanceof SparseTensor ? g.toDense() : g!;
+    const gd = isSparse(g) ? g.toDense() : g!;
     let gv: Tensor;
     if (keptSparse.length === 0) gv = gd.unsqueeze(0).expand([c._nnzCount, ...gd.shape]);
     else gv = gatherAt(gd, c._sparseIndices.indexSelect(0, longTensor(keptSparse, [keptSparse.length])), gd.shape);
@@ -78,7 +78,7 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: { beta
   checkTensor("sparse.addmm", "input", input);
   checkTensor("sparse.addmm", "mat2", mat2);
   const s = requireSparse("sparse.addmm", "mat1", mat1);
-  if (input instanceof SparseTensor) throw new Error("sparse.addmm: a sparse input is not supported by torch-ts (input must be dense)");
+  if (isSparse(input)) throw new Error("sparse.addmm: a sparse input is not supported by torch-ts (input must be dense)");
   if (input.dtype !== s.dtype) throw new Error(`expected scalar type ${String(s.dtype)} but found ${String(input.dtype)}`);
   return sparseAddmm(input, s, mat2, options.beta ?? 1, options.alpha ?? 1);
 }

@@ -5,7 +5,7 @@
 
 import { backendRefusal } from "../core/op-name.js";
 import { Tensor } from "../core/tensor.js";
-import { SparseTensor } from "../core/sparse-tensor.js";
+import { isSparse, SparseTensor } from "../core/sparse-tensor.js";
 import { type DTypeLike, int64, toDType } from "../core/dtype.js";
 import { type DeviceLike, toDevice } from "../core/storage.js";
 import { sparseCoo } from "../core/layout.js";
@@ -116,7 +116,7 @@ export function sparseCooTensor(indices: TensorData, values: TensorData, ...args
 }
 
 function requireSparse(op: string, self: Tensor): SparseTensor {
-  if (!(self instanceof SparseTensor)) throw new Error(`Could not run 'aten::${op}' with arguments from the 'CPU' backend`);
+  if (!(isSparse(self))) throw new Error(`Could not run 'aten::${op}' with arguments from the 'CPU' backend`);
   return self;
 }
 
@@ -181,7 +181,7 @@ function nnz(self: Tensor): number {
 function toDense(self: Tensor, dtype?: DTypeLike | null): Tensor {
   if (arguments.length > 2) checkArgs("to_dense", arguments, 2);
   const want = dtype === undefined || dtype === null ? self.dtype : toDType(dtype);
-  if (!(self instanceof SparseTensor)) return want === self.dtype ? self : self.to(want);
+  if (!(isSparse(self))) return want === self.dtype ? self : self.to(want);
   const s = self.dtype === want ? self : self.to(want) as SparseTensor;
   return record("ToDenseBackward0", [s], toDenseRaw(s), ([g]) => [maskedLike(g!, s)]);
 }
@@ -203,7 +203,7 @@ function toSparse(self: Tensor, sparseDimArg?: number): Tensor {
     if (o.sparseDim !== undefined) sd = o.sparseDim;
   } else if (sparseDimArg !== undefined) sd = sparseDimArg;
   checkTensor("to_sparse", "self", self);
-  if (self instanceof SparseTensor) throw backendRefusal("SparseCPU", "toSparse");
+  if (isSparse(self)) throw backendRefusal("SparseCPU", "toSparse");
   if (!Number.isInteger(sd) || sd < 0) throw new Error(`to_sparse(): argument 'sparse_dim' must be a non-negative int, got ${String(sd)}`);
   if (sd > self.dim()) throw new Error("sparse_dim must be less than or equal to self.dim()");
   if (self.device.type !== "cpu") throw new Error("to_sparse: sparse tensors are CPU only in torch-ts");
@@ -219,7 +219,7 @@ function toSparse(self: Tensor, sparseDimArg?: number): Tensor {
   const idx = indicesFromLinear(keep, sparseShape);
   const out = makeSparse(idx, rows.indexSelect(0, longTensor(keep, [keep.length])), shape, true);
   const from = self;
-  return record(sparseDimArg === undefined ? "ToSparseBackward0" : "ToSparseBackward1", [from], out, ([g]) => [g instanceof SparseTensor ? g.toDense() : g!]);
+  return record(sparseDimArg === undefined ? "ToSparseBackward0" : "ToSparseBackward1", [from], out, ([g]) => [isSparse(g) ? g.toDense() : g!]);
 }
 
 function toSparseCoo(self: Tensor): Tensor {
@@ -231,13 +231,13 @@ function toSparseCoo(self: Tensor): Tensor {
 function sparseMask(self: Tensor, mask: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("sparse_mask", arguments, 2);
   checkTensor("sparse_mask", "mask", mask);
-  if (self instanceof SparseTensor) throw backendRefusal("SparseCPU", "sparseMask");
-  if (!(mask instanceof SparseTensor)) throw new Error("sparse_mask: expected mask to be a sparse COO tensor");
+  if (isSparse(self)) throw backendRefusal("SparseCPU", "sparseMask");
+  if (!(isSparse(mask))) throw new Error("sparse_mask: expected mask to be a sparse COO tensor");
   if (self.shape.join() !== mask.shape.join()) throw new Error(`sparse_mask(): operands have incompatible sizes; self has size [${self.shape.join(", ")}] but mask has size [${mask.shape.join(", ")}]`);
   if (!mask._coalesced) throw new Error("sparse_mask: mask is uncoalesced");
   const idx = mask._sparseIndices, shape = mask.shape;
   const out = makeSparse(idx, noGrad(() => gatherAt(self, idx, shape)), shape, true);
-  return record("SparseMaskBackward0", [self], out, ([g]) => [g instanceof SparseTensor ? g.toDense() : scatterValues(idx, gatherAt(g!, idx, shape), shape)]);
+  return record("SparseMaskBackward0", [self], out, ([g]) => [isSparse(g) ? g.toDense() : scatterValues(idx, gatherAt(g!, idx, shape), shape)]);
 }
 
 /** The compressed layouts are not part of torch-ts: a clear refusal instead of "not a function". */

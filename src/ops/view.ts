@@ -1,6 +1,6 @@
 // View ops: new shape/strides/offset over the same storage, no copy. Each records its vjp.
 
-import { SparseTensor } from "../core/sparse-tensor.js";
+import { isSparse } from "../core/sparse-tensor.js";
 import { backendRefusal } from "../core/op-name.js";
 import { currentOpName } from "../core/op-name.js";
 import { sparseClone, sparseTranspose } from "./sparse-dispatch.js";
@@ -18,7 +18,7 @@ import { cloneQuantized } from "./quantize-kernels.js";
 /** A view of `base` with new geometry; keeps the chain to the storage's owner for in-place ops. */
 export function makeView(base: Tensor, shape: number[], strides: number[], offset: number): Tensor {
   // A sparse tensor has no strided memory to view (PyTorch's SparseCPU has no view kernels).
-  if (base instanceof SparseTensor) throw backendRefusal("SparseCPU");
+  if (isSparse(base)) throw backendRefusal("SparseCPU");
   const v = new Tensor(base.storage, shape, strides, offset);
   v._base = base._base ?? base;
   v._viewHistory = v._base._historyVersion;
@@ -93,7 +93,7 @@ function viewDtype(input: Tensor, arg: DTypeOption): Tensor {
 
 export function reshape(input: Tensor, ...size: (number | number[])[]): Tensor {
   const { size: s } = bindSize("reshape", size, [], "shape");
-  if (input instanceof SparseTensor) throw new Error("reshape is not implemented for sparse tensors");
+  if (isSparse(input)) throw new Error("reshape is not implemented for sparse tensors");
   const shape = inferSize(s, input.numel());
   const strides = viewStrides(input._shape, input._strides, shape);
   if (strides) return view(input, shape);
@@ -118,7 +118,7 @@ export function contiguous(input: Tensor): Tensor {
 export function clone(input: Tensor, _options: { memoryFormat?: null } = {}): Tensor {
   if (arguments.length > 1) checkArgs("clone", arguments, 1, ["memoryFormat"]); else if (isOptionsObject(input)) return rebind(clone, "clone", arguments, ["input"], 1, ["memoryFormat"]);
   if (input.storage instanceof QuantizedStorage) return cloneQuantized(input);
-  if (input instanceof SparseTensor) return sparseClone(input);
+  if (isSparse(input)) return sparseClone(input);
   const out = onDevice(input) ? deviceOp("empty", "clone")(input._shape, input.dtype) : uninitTensor(input._shape, input.dtype);
   copyInto(out, input);
   return record("CloneBackward0", [input], out, ([g]) => [g]);
@@ -128,7 +128,7 @@ export function clone(input: Tensor, _options: { memoryFormat?: null } = {}): Te
 
 export function transpose(input: Tensor, dim0: number, dim1: number): Tensor {
   if (arguments.length > 3) checkArgs("transpose", arguments, 3); else if (isOptionsObject(arguments.length === 3 ? dim1 : arguments.length === 2 ? dim0 : input)) return rebind(transpose, "transpose", arguments, ["input", "dim0", "dim1"], 3, []);
-  if (input instanceof SparseTensor) return sparseTranspose(input, checkInt("transpose", "dim0", dim0), checkInt("transpose", "dim1", dim1), "TransposeBackward0");
+  if (isSparse(input)) return sparseTranspose(input, checkInt("transpose", "dim0", dim0), checkInt("transpose", "dim1", dim1), "TransposeBackward0");
   const nd = input.dim();
   const a = normalizeDim(checkInt("transpose", "dim0", dim0), nd, "transpose");
   const b = normalizeDim(checkInt("transpose", "dim1", dim1), nd, "transpose");
@@ -161,7 +161,7 @@ export function permute(input: Tensor, ...dims: (number | number[])[]): Tensor {
 export function t(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("t", arguments, 1); else if (isOptionsObject(input)) return rebind(t, "t", arguments, ["input"], 1, []);
   if (input.dim() > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${input.dim()}D`);
-  if (input instanceof SparseTensor) return input.dim() < 2 ? input : sparseTranspose(input, 0, 1, "TBackward0");
+  if (isSparse(input)) return input.dim() < 2 ? input : sparseTranspose(input, 0, 1, "TBackward0");
   return input.dim() < 2 ? view(input, input.shape) : transpose(input, 0, 1);
 }
 
