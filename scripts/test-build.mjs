@@ -52,11 +52,11 @@ function mirror(rel, sources) {
 const moduleUrls = {
   name: "module-urls",
   setup(build) {
-    build.onLoad({ filter: /\.ts$/ }, (args) => {
+    build.onLoad({ filter: /\.(ts|js|mjs)$/ }, (args) => {
       const text = readFileSync(args.path, "utf8");
       if (!text.includes("import.meta.url")) return undefined;
       const url = pathToFileURL(join(OUT, relative(ROOT, args.path)).replace(/\.ts$/, ".js")).href;
-      return { loader: "ts", contents: `const __moduleUrl = ${JSON.stringify(url)};${text}` };
+      return { loader: args.path.endsWith(".ts") ? "ts" : "js", contents: `const __moduleUrl = ${JSON.stringify(url)};${text}` };
     });
   },
 };
