@@ -6,51 +6,43 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import * as torch from "../src/index.js";
+import { type RecordedNumber, assertSameNumbers, flatValues, recordedNumber } from "./support/recorded.js";
 
-type Value = number | "nan" | "inf" | "-inf";
+type Value = RecordedNumber;
 interface TensorCase { kind: "tensor"; dtype: torch.DTypeName; scale: number; zeroPoint: number; quantMin: number; quantMax: number; input: Value[]; output: Value[]; grad: number[] }
 interface ChannelCase { kind: "channel"; dtype: torch.DTypeName; scales: number[]; zeroPoints: number[]; floatZeroPoint: boolean; axis: number; quantMin: number; quantMax: number; shape: number[]; input: Value[]; output: Value[]; grad: number[] }
 interface FusedStep { observerOn: number; fakeQuantOn: number; output: number[]; grad: number[]; runningMin: number[]; runningMax: number[]; scale: number[]; zeroPoint: number[] }
 interface FusedCase { quantMin: number; quantMax: number; symmetric: boolean; perRow: boolean; steps: FusedStep[] }
 const fixture = JSON.parse(readFileSync(new URL("./fixtures/quant-fake.json", import.meta.url), "utf8")) as { cases: (TensorCase | ChannelCase)[]; fusedInputs: number[][]; fused: FusedCase[] };
 
-const decode = (v: Value): number => (v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : v);
-const values = (t: torch.Tensor): number[] => t.reshape(-1).tolist() as number[];
 
-/** Same numbers, -0 and +0 told apart, NaN equal to NaN; the first difference is reported. */
-function assertSame(actual: number[], expected: number[], what: string): void {
-  assert.equal(actual.length, expected.length, what);
-  for (let i = 0; i < actual.length; i++) {
-    if (!Object.is(actual[i], expected[i])) assert.fail(`${what}: element ${i}: ${actual[i]} != ${expected[i]}`);
-  }
-}
 
 for (const c of fixture.cases) {
   const label = c.kind === "tensor"
     ? `per tensor ${c.dtype} scale=${c.scale} zero_point=${c.zeroPoint} [${c.quantMin}, ${c.quantMax}]`
     : `per channel ${c.dtype} ${c.floatZeroPoint ? "float" : "int32"} zero points`;
   test(`${label}: bit-exact values and straight-through gradient`, () => {
-    const x = torch.tensor(c.input.map(decode), { dtype: c.dtype }).reshape(c.kind === "channel" ? c.shape : [-1]).requiresGrad_();
+    const x = torch.tensor(c.input.map(recordedNumber), { dtype: c.dtype }).reshape(c.kind === "channel" ? c.shape : [-1]).requiresGrad_();
     const y = c.kind === "tensor"
       ? torch.fakeQuantizePerTensorAffine(x, c.scale, c.zeroPoint, c.quantMin, c.quantMax)
       : torch.fakeQuantizePerChannelAffine(x, torch.tensor(c.scales), torch.tensor(c.zeroPoints, { dtype: c.floatZeroPoint ? "float32" : "int32" }), c.axis, c.quantMin, c.quantMax);
     assert.equal(y.dtype.name, c.dtype);
-    assertSame(values(y), c.output.map(decode), "values");
+    assertSameNumbers(flatValues(y), c.output.map(recordedNumber), "values");
     assert.equal(y.gradFn?.name(), c.kind === "tensor" ? "FakeQuantizePerTensorAffineCachemaskBackward0" : "FakeQuantizePerChannelAffineCachemaskBackward0");
     y.backward(torch.onesLike(y));
-    assertSame(values(x.grad!), c.grad, "gradient");
+    assertSameNumbers(flatValues(x.grad!), c.grad, "gradient");
   });
 }
 
 test("tensor scale and zero point: PyTorch's tensor_qparams overload (float scale, truncated zero point, own node)", () => {
   const x = torch.tensor([NaN, 1e19, -1e19, 3.5, 2.5, -2.5, 1000]).requiresGrad_();
   const y = torch.fakeQuantizePerTensorAffine(x, torch.tensor(0.3, { dtype: "float64" }), torch.tensor(2.7), -128, 127);
-  assertSame(values(y), [-39, -39, -39, 3.6000001430511475, 2.4000000953674316, -2.4000000953674316, 37.5], "values");
+  assertSameNumbers(flatValues(y), [-39, -39, -39, 3.6000001430511475, 2.4000000953674316, -2.4000000953674316, 37.5], "values");
   assert.equal(y.gradFn?.name(), "FakeQuantizePerTensorAffineCachemaskTensorQparamsBackward0");
   y.sum().backward();
-  assertSame(values(x.grad!), [0, 0, 0, 1, 1, 1, 0], "gradient");
+  assertSameNumbers(flatValues(x.grad!), [0, 0, 0, 1, 1, 1, 0], "gradient");
   // Two tensors are not range-checked; a 0-d tensor beside a number takes the number overload.
-  assertSame(values(torch.fakeQuantizePerTensorAffine(x.detach(), torch.tensor(1), torch.tensor(300), 0, 255)), [-300, -300, -300, -45, -45, -45, -45], "zero point outside the range");
+  assertSameNumbers(flatValues(torch.fakeQuantizePerTensorAffine(x.detach(), torch.tensor(1), torch.tensor(300), 0, 255)), [-300, -300, -300, -45, -45, -45, -45], "zero point outside the range");
   assert.throws(() => torch.fakeQuantizePerTensorAffine(x, 1, torch.tensor(300), 0, 255), /`zero_point` must be between/);
   assert.equal(torch.fakeQuantizePerTensorAffine(x, torch.tensor(0.1), 3, 0, 255).gradFn?.name(), "FakeQuantizePerTensorAffineCachemaskBackward0");
   assert.throws(() => torch.fakeQuantizePerTensorAffine(x, 0.1, torch.tensor(3.7), 0, 255), /invalid combination of arguments - got \(Tensor, float, Tensor, int, int\)/);
@@ -61,12 +53,12 @@ test("tensor scale and zero point: PyTorch's tensor_qparams overload (float scal
 
 test("strided inputs and the options object", () => {
   const x = torch.arange(12).reshape(3, 4).mul(0.37).sub(2).t();
-  assertSame(values(torch.fakeQuantizePerChannelAffine(x, torch.tensor([0.5, 0.25, 1, 2]), torch.tensor([1, 0, -1, 2], { dtype: "int32" }), 0, -4, 4)),
+  assertSameNumbers(flatValues(torch.fakeQuantizePerChannelAffine(x, torch.tensor([0.5, 0.25, 1, 2]), torch.tensor([1, 0, -1, 2], { dtype: "int32" }), 0, -4, 4)),
     [-2, -0.5, 1, -1, -0.25, 1, -1, 0, 2, 0, 0, 2], "per channel");
   const expected = [-1.5, -0.6000000238418579, 0.9000000357627869, -1.5, 0, 0.9000000357627869, -1.2000000476837158, 0.30000001192092896, 0.9000000357627869, -0.9000000357627869, 0.6000000238418579, 0.9000000357627869];
-  assertSame(values(torch.fakeQuantizePerTensorAffine(x, 0.3, 1, -4, 4)), expected, "per tensor");
+  assertSameNumbers(flatValues(torch.fakeQuantizePerTensorAffine(x, 0.3, 1, -4, 4)), expected, "per tensor");
   const withOptions = torch.fakeQuantizePerTensorAffine as unknown as (input: torch.Tensor, options: object) => torch.Tensor;
-  assertSame(values(withOptions(x, { scale: 0.3, zeroPoint: 1, quantMin: -4, quantMax: 4 })), expected, "options object");
+  assertSameNumbers(flatValues(withOptions(x, { scale: 0.3, zeroPoint: 1, quantMin: -4, quantMax: 4 })), expected, "options object");
   assert.deepEqual(torch.fakeQuantizePerTensorAffine(torch.zeros(0, 2), 1, 0, -10, 10).shape, [0, 2]);
 });
 
@@ -110,12 +102,12 @@ test("fusedMovingAvgObsFakeQuant: running min/max, chosen qparams (written in pl
       const y = torch.fusedMovingAvgObsFakeQuant(x, flag(s.observerOn), flag(s.fakeQuantOn), runningMin, runningMax, scale, zeroPoint, 0.3, c.quantMin, c.quantMax, 0, c.perRow, c.symmetric);
       assert.equal(y.gradFn?.name(), "FusedMovingAvgObsFqHelperBackward0");
       y.backward(torch.onesLike(y));
-      assertSame(values(y), s.output, `${what}: output`);
-      assertSame(values(x.grad!), s.grad, `${what}: gradient`);
-      assertSame(values(runningMin), s.runningMin, `${what}: running_min`);
-      assertSame(values(runningMax), s.runningMax, `${what}: running_max`);
-      assertSame(values(scale), s.scale, `${what}: scale`);
-      assertSame(values(zeroPoint), s.zeroPoint, `${what}: zero_point`);
+      assertSameNumbers(flatValues(y), s.output, `${what}: output`);
+      assertSameNumbers(flatValues(x.grad!), s.grad, `${what}: gradient`);
+      assertSameNumbers(flatValues(runningMin), s.runningMin, `${what}: running_min`);
+      assertSameNumbers(flatValues(runningMax), s.runningMax, `${what}: running_max`);
+      assertSameNumbers(flatValues(scale), s.scale, `${what}: scale`);
+      assertSameNumbers(flatValues(zeroPoint), s.zeroPoint, `${what}: zero_point`);
     });
   }
   const on = torch.tensor([1], { dtype: "uint8" });

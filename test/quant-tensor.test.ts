@@ -6,8 +6,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import * as torch from "../src/index.js";
+import { type RecordedNumber, assertSameNumbers, flatValues, recordedNumber } from "./support/recorded.js";
 
-type Value = number | "nan" | "inf" | "-inf";
+type Value = RecordedNumber;
 type QName = "quint8" | "qint8" | "qint32";
 interface Fixture {
   perTensor: { dtype: QName; scale: number; zeroPoint: number; input: Value[]; intRepr: number[]; dequantized: number[] }[];
@@ -17,22 +18,14 @@ interface Fixture {
 }
 const fixture = JSON.parse(readFileSync(new URL("./fixtures/quant-tensor.json", import.meta.url), "utf8")) as Fixture;
 
-const decode = (v: Value): number => (v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : v);
-const values = (t: torch.Tensor): number[] => t.reshape(-1).tolist() as number[];
 
-function assertSame(actual: number[], expected: number[], what: string): void {
-  assert.equal(actual.length, expected.length, what);
-  for (let i = 0; i < actual.length; i++) {
-    if (!Object.is(actual[i], expected[i])) assert.fail(`${what}: element ${i}: ${actual[i]} != ${expected[i]}`);
-  }
-}
 
 const INT_REPR = { quint8: "uint8", qint8: "int8", qint32: "int32" } as const;
 
 test("quantizePerTensor: PyTorch's integers and dequantized values, bit for bit", () => {
   for (const c of fixture.perTensor) {
     const what = `${c.dtype} scale=${c.scale} zero_point=${c.zeroPoint}`;
-    const q = torch.quantizePerTensor(torch.tensor(c.input.map(decode)), c.scale, c.zeroPoint, c.dtype);
+    const q = torch.quantizePerTensor(torch.tensor(c.input.map(recordedNumber)), c.scale, c.zeroPoint, c.dtype);
     assert.equal(q.dtype, torch[c.dtype]);
     assert.ok(q.isQuantized);
     assert.equal(q.qScale(), c.scale);
@@ -40,25 +33,25 @@ test("quantizePerTensor: PyTorch's integers and dequantized values, bit for bit"
     assert.equal(String(q.qscheme()), "torch.per_tensor_affine");
     const ints = q.intRepr();
     assert.equal(ints.dtype.name, INT_REPR[c.dtype]);
-    assertSame(values(ints), c.intRepr, `${what}: int_repr`);
+    assertSameNumbers(flatValues(ints), c.intRepr, `${what}: int_repr`);
     const d = q.dequantize();
     assert.equal(d.dtype, torch.float32);
-    assertSame(values(d), c.dequantized, `${what}: dequantize`);
-    assertSame(values(torch.dequantize(q)), c.dequantized, `${what}: torch.dequantize`);
+    assertSameNumbers(flatValues(d), c.dequantized, `${what}: dequantize`);
+    assertSameNumbers(flatValues(torch.dequantize(q)), c.dequantized, `${what}: torch.dequantize`);
   }
 });
 
 test("quantizePerChannel: PyTorch's integers and dequantized values along each axis", () => {
   for (const c of fixture.perChannel) {
     const what = `${c.dtype} axis=${c.axis}`;
-    const q = torch.quantizePerChannel(torch.tensor(c.input.map(decode)).reshape(c.shape), torch.tensor(c.scales, { dtype: "float64" }), torch.tensor(c.zeroPoints), c.axis, c.dtype);
+    const q = torch.quantizePerChannel(torch.tensor(c.input.map(recordedNumber)).reshape(c.shape), torch.tensor(c.scales, { dtype: "float64" }), torch.tensor(c.zeroPoints), c.axis, c.dtype);
     assert.equal(String(q.qscheme()), "torch.per_channel_affine");
     assert.equal(q.qPerChannelAxis(), c.axis);
     assert.deepEqual(q.qPerChannelScales().tolist(), c.scales);
     assert.equal(q.qPerChannelZeroPoints().dtype, torch.int64);
     assert.deepEqual(q.qPerChannelZeroPoints().tolist(), c.zeroPoints);
-    assertSame(values(q.intRepr()), c.intRepr, `${what}: int_repr`);
-    assertSame(values(q.dequantize()), c.dequantized, `${what}: dequantize`);
+    assertSameNumbers(flatValues(q.intRepr()), c.intRepr, `${what}: int_repr`);
+    assertSameNumbers(flatValues(q.dequantize()), c.dequantized, `${what}: dequantize`);
   }
 });
 
@@ -68,7 +61,7 @@ test("quantizePerTensorDynamic: PyTorch's chosen scale and zero point (ChooseQua
     const what = `${c.name} ${c.dtype} reduce_range=${c.reduceRange}`;
     assert.equal(q.qScale(), c.scale, `${what}: scale`);
     assert.equal(q.qZeroPoint(), c.zeroPoint, `${what}: zero point`);
-    assertSame(values(q.intRepr()), c.intRepr, `${what}: int_repr`);
+    assertSameNumbers(flatValues(q.intRepr()), c.intRepr, `${what}: int_repr`);
   }
   const h = torch.quantizePerTensorDynamic(torch.tensor([1.5, 2]), "float16", false);
   assert.equal(h.dtype, torch.float16);

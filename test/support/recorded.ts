@@ -26,10 +26,24 @@ export function throwsMsg(f: () => unknown, msg: string): void {
   assert.throws(f, (e: Error) => e.message === msg || e.message.endsWith(": " + msg), `expected error ${msg}`);
 }
 
-/** A tensor as the fixture scripts record it: shape, dtype name, values flat (infinities and NaN as strings). */
-export interface RecordedTensor { shape: number[]; data: (number | "inf" | "-inf" | "nan")[]; dtype: string }
+/** A number as the fixture scripts record it (JSON has no infinities or NaN). */
+export type RecordedNumber = number | "inf" | "-inf" | "nan";
 
-const recordedNumber = (v: number | string): number => (v === "inf" ? Infinity : v === "-inf" ? -Infinity : v === "nan" ? NaN : (v as number));
+/** A tensor as the fixture scripts record it: shape, dtype name, values flat (infinities and NaN as strings). */
+export interface RecordedTensor { shape: number[]; data: RecordedNumber[]; dtype: string }
+
+export const recordedNumber = (v: RecordedNumber): number => (v === "inf" ? Infinity : v === "-inf" ? -Infinity : v === "nan" ? NaN : v);
+
+/** A tensor's values, flat, as numbers. */
+export const flatValues = (t: torch.Tensor): number[] => t.reshape(-1).tolist() as number[];
+
+/** The same numbers bit for bit as far as JS tells: -0 and +0 apart, NaN equal to NaN; names the first difference. */
+export function assertSameNumbers(actual: number[], expected: number[], what: string): void {
+  assert.equal(actual.length, expected.length, what);
+  for (let i = 0; i < actual.length; i++) {
+    if (!Object.is(actual[i], expected[i])) assert.fail(`${what}: element ${i}: ${actual[i]} != ${expected[i]}`);
+  }
+}
 
 /** The recorded tensor, in its recorded dtype. */
 export function recordedTensor(r: RecordedTensor): torch.Tensor {
