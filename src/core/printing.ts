@@ -453,6 +453,17 @@ function addSuffixes(body: string, suffixes: readonly string[], indent: number, 
   return out + ")";
 }
 
+/** Whether a non-empty tensor's printed values imply its dtype: the default float and complex dtypes, int64, bool. */
+function valuesImplyDtype(dtype: string): boolean {
+  return dtype === getDefaultDtype().name || dtype === defaultComplex().name || dtype === "int64" || dtype === "bool";
+}
+
+/** grad_fn=<...>, or requires_grad=True for a leaf that requires grad. */
+function pushAutogradSuffix(suffixes: string[], t: { gradFnName?: string | null; requiresGrad: boolean }): void {
+  if (t.gradFnName !== null && t.gradFnName !== undefined) suffixes.push(`grad_fn=<${t.gradFnName}>`);
+  else if (t.requiresGrad) suffixes.push("requires_grad=True");
+}
+
 /**
  * repr(t) / str(t) of a dense tensor, e.g. "tensor([1., 2.], dtype=torch.float64, requires_grad=True)".
  * The dtype is printed unless it is the default float dtype, int64 or bool (empty tensors print any
@@ -462,7 +473,7 @@ export function formatTensor(t: Printable): string {
   checkPrintable(t, "formatTensor");
   const prefix = "tensor(";
   const indent = prefix.length;
-  const defaultFloat = getDefaultDtype().name, defaultComplexName = defaultComplex().name;
+  const defaultFloat = getDefaultDtype().name;
   const numel = numelOf(t.shape);
   const suffixes: string[] = [];
   if (t.device !== "cpu") suffixes.push(`device='${deviceRepr(t.device)}'`);
@@ -475,11 +486,10 @@ export function formatTensor(t: Printable): string {
     if (t.dtype !== defaultFloat) suffixes.push(`dtype=${dtypeRepr(t.dtype)}`);
     body = "[]";
   } else {
-    if (t.dtype !== defaultFloat && t.dtype !== defaultComplexName && t.dtype !== "int64" && t.dtype !== "bool") suffixes.push(`dtype=${dtypeRepr(t.dtype)}`);
+    if (!valuesImplyDtype(t.dtype)) suffixes.push(`dtype=${dtypeRepr(t.dtype)}`);
     body = dataString(t, indent, numel);
   }
-  if (t.gradFnName !== null && t.gradFnName !== undefined) suffixes.push(`grad_fn=<${t.gradFnName}>`);
-  else if (t.requiresGrad) suffixes.push("requires_grad=True");
+  pushAutogradSuffix(suffixes, t);
   const s = addSuffixes(prefix + body, suffixes, indent, opts.linewidth);
   return t.isParameter ? `Parameter containing:\n${s}` : s;
 }
@@ -511,10 +521,9 @@ export function formatSparseTensor(t: SparsePrintable): string {
   };
   const suffixes = [`size=${tupleRepr(t.shape)}`, `nnz=${t.nnz}`];
   if (t.device !== "cpu") suffixes.unshift(`device='${deviceRepr(t.device)}'`);
-  if (t.dtype !== getDefaultDtype().name && t.dtype !== defaultComplex().name && t.dtype !== "int64" && t.dtype !== "bool") suffixes.push(`dtype=${dtypeRepr(t.dtype)}`);
+  if (!valuesImplyDtype(t.dtype)) suffixes.push(`dtype=${dtypeRepr(t.dtype)}`);
   suffixes.push("layout=torch.sparse_coo");
-  if (t.gradFnName !== null) suffixes.push(`grad_fn=<${t.gradFnName}>`);
-  else if (t.requiresGrad) suffixes.push("requires_grad=True");
+  pushAutogradSuffix(suffixes, t);
   const body = prefix + inner(t.indices, "indices") + ",\n" + " ".repeat(indent) + inner(t.values, "values");
   const s = addSuffixes(body, suffixes, indent, opts.linewidth, true);
   return t.isParameter ? `Parameter containing:\n${s}` : s;
