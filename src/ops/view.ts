@@ -2,7 +2,6 @@
 
 import { isSparse } from "../core/sparse-tensor.js";
 import { backendRefusal } from "../core/op-name.js";
-import { currentOpName } from "../core/op-name.js";
 import { sparseClone, sparseTranspose } from "./sparse-dispatch.js";
 import { Tensor } from "../core/tensor.js";
 import { DType, type DTypeLike, scalarTypeName, toDType } from "../core/dtype.js";

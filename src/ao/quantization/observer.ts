@@ -80,7 +80,11 @@ export abstract class UniformQuantizationObserverBase extends Module {
 
   /** Records statistics of x and returns x. */
   abstract override forward(x: Tensor): Tensor;
-  abstract calculateQparams(): [Tensor, Tensor];
+  /** [scale], [zero_point] (one of each per channel for the per-channel observers) from what it has seen. */
+  calculateQparams(): [Tensor, Tensor] {
+    const { min, max } = this.minMax;
+    return this._calculateQparams(min, max);
+  }
 
   /**
    * PyTorch's _calculate_qparams: from 0-d min/max, [scale] and [zero_point]; from per-channel ones,
@@ -135,11 +139,6 @@ export class MinMaxObserver extends UniformQuantizationObserverBase {
     min.copy_(curMin!.minimum(min));
     max.copy_(curMax!.maximum(max));
     return x;
-  }
-
-  calculateQparams(): [Tensor, Tensor] {
-    const { min, max } = this.minMax;
-    return this._calculateQparams(min, max);
   }
 
   /** Forgets what it has seen (min_val = inf, max_val = -inf). */
@@ -230,11 +229,6 @@ export class PerChannelMinMaxObserver extends UniformQuantizationObserverBase {
     min.resize_(newMin.shape).copy_(newMin);
     max.resize_(newMax.shape).copy_(newMax);
     return x;
-  }
-
-  calculateQparams(): [Tensor, Tensor] {
-    const { min, max } = this.minMax;
-    return this._calculateQparams(min, max);
   }
 
   /** Forgets what it has seen (empty min_val and max_val). */
