@@ -11,14 +11,19 @@
 // resolve a linked one's imports from its real folder), and the package root's build/ linked.
 // (import.meta.resolve stays the chunk's: src/ uses it only when running from .ts under tsx.)
 // tsx's transform options (keepNames: messages name classes), tsconfig.json read, linked source maps.
-// Usage: node scripts/test-build.mjs; or import { buildTestTree }.
+// Each run builds its own tree, .test-build/<pid>/, so two runs in one checkout (two terminals, or
+// a run started while another is still going) never overwrite each other's files; the runner
+// removes its tree when done, and the trees of runs that no longer exist (killed) at the next start.
+// Usage: node scripts/test-build.mjs (builds .test-build/<its pid>/ and leaves it); or import
+// { buildTestTree, removeTestTree }.
 import * as esbuild from "esbuild";
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
-export const OUT = join(ROOT, ".test-build");
+/** The parent of the per-run trees. */
+export const TREES = join(ROOT, ".test-build");
 
 /** The folders the tests import from (their imports reach src/, web/, bench/ and scripts/). */
 const MIRRORED = ["src", "test", "web", "bench", "scripts"];
@@ -32,13 +37,13 @@ function hasSources(dir) {
   return readdirSync(dir, { withFileTypes: true }).some((e) => (e.isDirectory() ? hasSources(join(dir, e.name)) : isSource(e.name)));
 }
 
-/** Links (or copies) what the compiled tree needs beside its .js files; collects the .ts sources. */
-function mirror(rel, sources) {
-  mkdirSync(join(OUT, rel), { recursive: true });
+/** Links (or copies) what the compiled tree out needs beside its .js files; collects the .ts sources. */
+function mirror(out, rel, sources) {
+  mkdirSync(join(out, rel), { recursive: true });
   for (const e of readdirSync(join(ROOT, rel), { withFileTypes: true })) {
-    const r = join(rel, e.name), target = join(ROOT, r), link = join(OUT, r);
+    const r = join(rel, e.name), target = join(ROOT, r), link = join(out, r);
     if (e.isDirectory() && hasSources(target)) {
-      mirror(r, sources);
+      mirror(out, r, sources);
     } else if (!e.isDirectory() && isJsModule(e.name)) {
       copyFileSync(target, link);
     } else {
@@ -48,26 +53,44 @@ function mirror(rel, sources) {
   }
 }
 
-/** Replaces import.meta.url (the expression, not the words in a string) with the module's 1:1 file's URL. */
-const moduleUrls = {
+/** Replaces import.meta.url (the expression, not the words in a string) with the module's 1:1 file's URL in out. */
+const moduleUrls = (out) => ({
   name: "module-urls",
   setup(build) {
     build.onLoad({ filter: /\.(ts|js|mjs)$/ }, (args) => {
       const text = readFileSync(args.path, "utf8");
       if (!text.includes("import.meta.url")) return undefined;
-      const url = pathToFileURL(join(OUT, relative(ROOT, args.path)).replace(/\.ts$/, ".js")).href;
+      const url = pathToFileURL(join(out, relative(ROOT, args.path)).replace(/\.ts$/, ".js")).href;
       return { loader: args.path.endsWith(".ts") ? "ts" : "js", contents: `const __moduleUrl = ${JSON.stringify(url)};${text}` };
     });
   },
-};
+});
 
-/** Rebuilds .test-build/ from the sources; returns the number of test files bundled. */
+/** Whether a process with this id is running (signal 0 tests without sending anything). */
+function isRunning(pid) {
+  try { process.kill(pid, 0); return true; } catch (e) { return e.code === "EPERM"; }
+}
+
+/** Removes one run's tree. */
+export function removeTestTree(out) {
+  rmSync(out, { recursive: true, force: true });
+}
+
+/**
+ * Builds this process's tree .test-build/<pid>/ afresh from the sources (removing the trees of
+ * runs that have ended without removing theirs); returns its path and the number of test files bundled.
+ */
 export async function buildTestTree() {
-  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(TREES, { recursive: true });
+  for (const e of readdirSync(TREES, { withFileTypes: true })) {
+    const pid = Number(e.name);
+    if (!e.isDirectory() || !Number.isInteger(pid) || pid === process.pid || !isRunning(pid)) removeTestTree(join(TREES, e.name));
+  }
+  const out = join(TREES, String(process.pid));
   const sources = [];
-  for (const rel of MIRRORED) mirror(rel, sources);
-  symlinkSync("../build", join(OUT, "build"));
-  writeFileSync(join(OUT, "package.json"), JSON.stringify({ private: true, type: "module" }) + "\n");
+  for (const rel of MIRRORED) mirror(out, rel, sources);
+  symlinkSync(relative(out, join(ROOT, "build")), join(out, "build"));
+  writeFileSync(join(out, "package.json"), JSON.stringify({ private: true, type: "module" }) + "\n");
   const tests = sources.filter(isTestFile);
   const options = {
     format: "esm",
@@ -79,24 +102,24 @@ export async function buildTestTree() {
     logLevel: "error",
   };
   await Promise.all([
-    esbuild.build({ ...options, entryPoints: sources.filter((f) => !isTestFile(f)), outdir: OUT, outbase: ROOT }),
+    esbuild.build({ ...options, entryPoints: sources.filter((f) => !isTestFile(f)), outdir: out, outbase: ROOT }),
     esbuild.build({
       ...options,
       entryPoints: tests,
-      outdir: join(OUT, "test"),
+      outdir: join(out, "test"),
       chunkNames: "chunks/[name]-[hash]",
       bundle: true,
       splitting: true,
       packages: "external",
       define: { "import.meta.url": "__moduleUrl" },
-      plugins: [moduleUrls],
+      plugins: [moduleUrls(out)],
     }),
   ]);
-  return tests.length;
+  return { out: out, tests: tests.length };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const t0 = performance.now();
-  const n = await buildTestTree();
-  console.log(`${relative(process.cwd(), OUT) || "."}: ${n} test files in ${Math.round(performance.now() - t0)} ms`);
+  const { out, tests } = await buildTestTree();
+  console.log(`${relative(process.cwd(), out)}: ${tests} test files in ${Math.round(performance.now() - t0)} ms`);
 }

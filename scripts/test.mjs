@@ -2,9 +2,9 @@
 // the JS kernels (TORCH_TS_BACKEND=js), since both must give PyTorch's results. The second pass
 // leaves out the files for which it would repeat the first pass's work or run nothing
 // (FIRST_PASS_ONLY below, each with its reason).
-// Both passes run compiled files: scripts/test-build.mjs first builds .test-build/ with esbuild
+// Both passes run compiled files: scripts/test-build.mjs first builds .test-build/<pid>/ with esbuild
 // (each test file bundled, shared code in chunks; rebuilt on every run, so never stale; source
-// maps on, so failures name the .ts lines), and `node --test` runs .test-build/test/*.test.js.
+// maps on, so failures name the .ts lines), and `node --test` runs .test-build/<pid>/test/*.test.js.
 // Most of each file's start-up under tsx was its loader hooks transforming the library's ~500
 // modules: a small test file took 3.5-4.7 s of CPU under tsx, 1.5-1.9 s as plain JS transpiled
 // 1:1, 0.9-1.1 s bundled. One file alone still runs from source:
@@ -15,7 +15,8 @@
 // helpers), so not the default.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { buildTestTree } from "./test-build.mjs";
+import { relative } from "node:path";
+import { buildTestTree, removeTestTree } from "./test-build.mjs";
 
 /**
  * Files the JS pass leaves out, by what they exercise (their imports, and what their tests skip):
@@ -53,9 +54,10 @@ const files = readdirSync("test").filter((f) => f.endsWith(".test.ts")).sort().m
 for (const f of FIRST_PASS_ONLY) if (!files.includes(f)) throw new Error(`scripts/test.mjs: FIRST_PASS_ONLY names ${f}, which is not a test file`);
 const extra = process.argv.slice(2);
 const t0 = performance.now();
-const bundled = await buildTestTree();
-console.log(`.test-build/: ${bundled} test files built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-const compiled = (f) => `.test-build/${f.slice(0, -".ts".length)}.js`;
+const tree = await buildTestTree();
+const treeDir = relative(process.cwd(), tree.out);
+console.log(`${treeDir}/: ${tree.tests} test files built in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+const compiled = (f) => `${treeDir}/${f.slice(0, -".ts".length)}.js`;
 // CPU seconds of the finished child processes (Linux's /proc; null elsewhere), to report each pass's.
 const childCpu = () => {
   try { return readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ").slice(13, 15).reduce((a, t) => a + Number(t), 0) / 100; } catch { return null; }
@@ -72,4 +74,5 @@ const run = (label, env, only = files) => {
 const native = existsSync("build/Release/torch_ts_native.node");
 let status = run(native ? "native kernels" : "JS kernels (the native addon is not built)", {});
 if (native) status = run("JS kernels (first pass only: webgpu-* and FIRST_PASS_ONLY)", { TORCH_TS_BACKEND: "js" }, files.filter((f) => !firstPassOnly(f))) || status;
+removeTestTree(tree.out);
 process.exit(status);
