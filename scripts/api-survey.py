@@ -1,8 +1,14 @@
 # PyTorch's public names for scripts/api-survey.ts: run with /usr/bin/python3 (Debian's PyTorch 1.13);
 # prints JSON {namespace: [names]} of torch functions, Tensor members, F, nn classes, linalg, special,
-# fft, optim, lr_scheduler classes, nn.init and torch.sparse functions.
+# fft, optim, lr_scheduler classes, nn.init, torch.sparse functions, and the public names of
+# torch.distributions, torch.autograd.functional, torch.nn.utils (and its parametrize,
+# parametrizations, prune, stateless), torch.utils.checkpoint, torch.ao.quantization and
+# torch.ao.nn.quantized (torch.func is not in 1.13).
 import torch, json, inspect
 import torch.nn.functional as F
+import torch.distributions, torch.autograd.functional, torch.utils.checkpoint
+import torch.nn.utils.parametrize, torch.nn.utils.parametrizations, torch.nn.utils.prune, torch.nn.utils.stateless
+import torch.ao.quantization, torch.ao.nn.quantized
 def pub(obj):
     return sorted(n for n in dir(obj) if not n.startswith('_'))
 out = {
@@ -16,4 +22,15 @@ out = {
  'init': pub(torch.nn.init),
  'sparse': [n for n in pub(torch.sparse) if callable(getattr(torch.sparse,n)) and not inspect.isclass(getattr(torch.sparse,n))],
 }
+def members(mod):
+    # what the module defines or re-exports as its API: its __all__ when it has one, else its
+    # public callables that are not modules; only torch's own (not typing's Any, abc's ABC, ...)
+    names = getattr(mod, '__all__', None) or [n for n in pub(mod) if callable(getattr(mod, n)) and not inspect.ismodule(getattr(mod, n))]
+    return sorted(n for n in set(names) if str(getattr(getattr(mod, n, None), '__module__', 'torch')).startswith('torch'))
+for space, mod in [('distributions', torch.distributions), ('autograd.functional', torch.autograd.functional),
+                   ('nn.utils', torch.nn.utils), ('nn.utils.parametrize', torch.nn.utils.parametrize),
+                   ('nn.utils.parametrizations', torch.nn.utils.parametrizations), ('nn.utils.prune', torch.nn.utils.prune),
+                   ('nn.utils.stateless', torch.nn.utils.stateless), ('utils.checkpoint', torch.utils.checkpoint),
+                   ('ao.quantization', torch.ao.quantization), ('ao.nn.quantized', torch.ao.nn.quantized)]:
+    out[space] = members(mod)
 print(json.dumps(out))

@@ -21,6 +21,15 @@ const spaces: Record<string, object | undefined> = {
   fft: (torch as Record<string, unknown>)["fft"] as object | undefined,
   optim: torch.optim, sched: torch.optim.lrScheduler, init: torch.nn.init, sparse: torch.sparse,
 };
+// The dotted namespaces (torch.distributions, torch.nn.utils.prune, ...): looked up by path, so a
+// namespace torch-ts does not have yet reads as missing whole.
+const lookUp = (path: string): object | undefined => {
+  let at: unknown = torch;
+  for (const part of path.split(".")) at = at === undefined || at === null ? undefined : (at as Record<string, unknown>)[part];
+  return typeof at === "object" || typeof at === "function" ? (at as object) : undefined;
+};
+for (const space of ["distributions", "autograd.functional", "nn.utils", "nn.utils.parametrize", "nn.utils.parametrizations",
+  "nn.utils.prune", "nn.utils.stateless", "utils.checkpoint", "ao.quantization", "ao.nn.quantized"]) spaces[space] = lookUp(space);
 for (const [space, list] of Object.entries(names)) {
   const obj = spaces[space] as Record<string, unknown> | undefined;
   if (!obj) { console.log(`${space}: no such namespace (${list.length} names)`); continue; }
