@@ -8,7 +8,7 @@ import torch, json, inspect
 import torch.nn.functional as F
 import torch.distributions, torch.autograd.functional, torch.utils.checkpoint
 import torch.nn.utils.parametrize, torch.nn.utils.parametrizations, torch.nn.utils.prune, torch.nn.utils.stateless
-import torch.ao.quantization, torch.ao.nn.quantized
+import torch.ao.quantization, torch.ao.nn.quantized, torch.testing, torch.random
 def pub(obj):
     return sorted(n for n in dir(obj) if not n.startswith('_'))
 out = {
@@ -31,6 +31,7 @@ for space, mod in [('distributions', torch.distributions), ('autograd.functional
                    ('nn.utils', torch.nn.utils), ('nn.utils.parametrize', torch.nn.utils.parametrize),
                    ('nn.utils.parametrizations', torch.nn.utils.parametrizations), ('nn.utils.prune', torch.nn.utils.prune),
                    ('nn.utils.stateless', torch.nn.utils.stateless), ('utils.checkpoint', torch.utils.checkpoint),
-                   ('ao.quantization', torch.ao.quantization), ('ao.nn.quantized', torch.ao.nn.quantized)]:
+                   ('ao.quantization', torch.ao.quantization), ('ao.nn.quantized', torch.ao.nn.quantized),
+                   ('testing', torch.testing), ('random', torch.random)]:
     out[space] = members(mod)
 print(json.dumps(out))

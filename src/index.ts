@@ -102,3 +102,6 @@ export * from "./ops/type-names.js";
 export * from "./ops/fake-quantize.js";
 export * from "./ops/quantize.js";
 export * as ao from "./ao/index.js";
+export * as testing from "./testing/index.js";
+export * as random from "./ops/random-namespace.js";
+export { defaultGenerator } from "./core/generator.js";

@@ -210,7 +210,8 @@ function closeTensor(op: string, input: Tensor, other: Tensor, o: { rtol: number
   checkTensor(op, "other", other);
   if (input.dtype !== other.dtype) throw new Error(`${kernelTypeName(input.dtype)} did not match ${kernelTypeName(other.dtype)}`);
   const d = input.dtype;
-  if (d.isComplex) return closeByOps(input, other, o);
+  // int64 beyond 2^53 does not fit a JS number: compared exactly by ops.
+  if (d.isComplex || d === int64) return closeByOps(input, other, o);
   const isFloat = d.isFloatingPoint;
   // Allowed error in the tensor's dtype (the default float dtype for integers and bool).
   const errDtype: DType = isFloat ? d : getDefaultDtype();
@@ -241,10 +242,11 @@ function closeByOps(input: Tensor, other: Tensor, o: { rtol: number; atol: numbe
   const inexact = input.dtype.isFloatingPoint || input.dtype.isComplex;
   if (o.equalNan && inexact) close = logicalOr(close, logicalAnd(isnan(input), isnan(other)));
   if (o.rtol === 0 && o.atol === 0) return close;
-  // Integer and bool `other` in the default float dtype, so that |a - b| cannot wrap.
+  // The allowed error of integer and bool `other` in the default float dtype; |a - b| of integers in
+  // their own dtype (exact, as PyTorch: int64 beyond 2^53 too), of bools in the float dtype.
   const b = inexact ? other : other.to(getDefaultDtype());
   const allowed = add(abs(mul(b, o.rtol)), o.atol);
-  const actual = abs(sub(input.dtype === bool ? input.to(b.dtype) : input, b));
+  const actual = abs(input.dtype === bool ? sub(input.to(b.dtype), b) : sub(input, other));
   return logicalOr(close, logicalAnd(isfinite(actual), le(actual, allowed)));
 }
 
