@@ -57,6 +57,7 @@ export * from "./ops/linalg-functions.js";
 export * from "./ops/linalg-householder.js";
 export * from "./ops/lu-functions.js";
 export * as backends from "./backends/index.js";
+export * as cuda from "./backends/cuda.js";
 export { getNumThreads, setNumThreads, initNumThreads } from "./backends/threads.js";
 export {
   useDeterministicAlgorithms, areDeterministicAlgorithmsEnabled, isDeterministicAlgorithmsWarnOnlyEnabled,
