@@ -18,6 +18,28 @@ async function values(t: torch.Tensor): Promise<number[]> {
   return (await t.detach().reshape(-1).tolistAsync()) as number[];
 }
 
+describe("eager modules built with device 'webgpu'", { skip }, () => {
+  test("Linear, Conv2d, BatchNorm1d, Embedding, LSTM: the CPU module's initial values, on the device", async () => {
+    const build = (device?: string) => {
+      torch.manualSeed(3);
+      const o = device === undefined ? {} : { device };
+      return [new torch.nn.Linear(4, 3, o), new torch.nn.Conv2d(2, 3, 3, o), new torch.nn.BatchNorm1d(3, o),
+        new torch.nn.Embedding(5, 2, o), new torch.nn.LSTM(2, 3, o)];
+    };
+    const cpu = build(), gpu = build("webgpu");
+    for (let i = 0; i < cpu.length; i++) {
+      const want = [...cpu[i]!.stateDict()], got = [...gpu[i]!.stateDict()];
+      assert.deepEqual(got.map(([k]) => k), want.map(([k]) => k));
+      for (let j = 0; j < want.length; j++) {
+        assert.equal(got[j]![1].device.type, "webgpu", `${gpu[i]!.constructor.name}.${got[j]![0]}`);
+        assert.deepEqual(await values(got[j]![1]), (want[j]![1].reshape(-1).tolist() as (number | bigint)[]).map(Number));
+      }
+    }
+    const out = (gpu[0] as torch.nn.Linear).call(torch.ones(2, 4).to("webgpu"));
+    assert.equal(out.device.type, "webgpu");
+  });
+});
+
 describe("lazy modules on webgpu", { skip }, () => {
   test("LazyLinear.to('webgpu') and LazyConv2d({ device: 'webgpu' }) take the CPU module's values", async () => {
     torch.manualSeed(0);

@@ -8,7 +8,7 @@ import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import * as init from "../init.js";
 import * as F from "../functional/index.js";
-import { type FactoryOptions, bindCtor, factory, pyFloat, pyRepr } from "./utils.js";
+import { type FactoryOptions, bindCtor, factory, placeOnDevice, pyFloat, pyRepr } from "./utils.js";
 
 interface InplaceOptions { inplace?: boolean }
 type InplaceArgs = Args<[inplace?: boolean], InplaceOptions>;
@@ -248,6 +248,7 @@ export class PReLU extends Module {
     this.init = num("PReLU", "init", a.init, 0.25);
     this.weight = new Parameter(empty([n], factory(a)));
     this.resetParameters();
+    placeOnDevice(this, a);
   }
   resetParameters(): void { init.constant_(this.weight, this.init); }
   override forward(input: Tensor): Tensor { return F.prelu(input, this.weight); }

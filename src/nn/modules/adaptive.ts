@@ -15,7 +15,7 @@ import { logSoftmax } from "../functional/activation.js";
 import { Module } from "../module.js";
 import { Linear } from "./linear.js";
 import { ModuleList, Sequential } from "./container.js";
-import { type FactoryOptions, bindCtor, factory } from "./utils.js";
+import { type FactoryOptions, bindCtor, factory, placeOnDevice } from "./utils.js";
 
 /** PyTorch's _ASMoutput: [output, loss], also reachable by name. */
 export type ASMOutput = [Tensor, Tensor] & { output: Tensor; loss: Tensor };
@@ -70,6 +70,7 @@ export class AdaptiveLogSoftmaxWithLoss extends Module {
       const osz = this.cutoffs[i + 1]! - this.cutoffs[i]!;
       this.tail.append(new Sequential(new Linear(inFeatures, hsz, { bias: false, ...f }), new Linear(hsz, osz, { bias: false, ...f })));
     }
+    placeOnDevice(this, a);
   }
 
   resetParameters(): void {

@@ -11,7 +11,7 @@ import { Parameter } from "../parameter.js";
 import * as init from "../init.js";
 import * as F from "../functional/index.js";
 import { Linear } from "./linear.js";
-import { type FactoryOptions, bindCtor, bindForward, factory, pyRepr } from "./utils.js";
+import { type FactoryOptions, bindCtor, bindForward, factory, placeOnDevice, pyRepr } from "./utils.js";
 
 /** PyTorch's NonDynamicallyQuantizableLinear: a Linear (only its name differs, for quantization tooling). */
 export class NonDynamicallyQuantizableLinear extends Linear {}
@@ -108,6 +108,7 @@ export class MultiheadAttention extends Module {
     }
     this.addZeroAttn = (a.addZeroAttn as boolean | undefined) ?? false;
     this._resetParameters();
+    placeOnDevice(this, a);
   }
 
   get inProjWeight(): Parameter | null { return this.in_proj_weight; }

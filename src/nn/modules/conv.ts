@@ -9,7 +9,7 @@ import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import * as init from "../init.js";
 import * as F from "../functional/index.js";
-import { type FactoryOptions, bindCtor, factory, ntuple, pyRepr, sizeStr } from "./utils.js";
+import { type FactoryOptions, bindCtor, factory, placeOnDevice, ntuple, pyRepr, sizeStr } from "./utils.js";
 
 export type PaddingMode = "zeros" | "reflect" | "replicate" | "circular";
 type IntOrTuple = number | number[];
@@ -121,6 +121,7 @@ export abstract class _ConvNd extends Module {
     if ((a.bias as boolean | undefined) ?? true) this.bias = new Parameter(empty([outChannels], factory(a)));
     else this.registerParameter("bias", null);
     this.resetParameters();
+    placeOnDevice(this, a);
   }
 
   resetParameters(): void {

@@ -9,6 +9,7 @@ import { hasUninitializedParams, inferParameters } from "../lazy.js";
 import * as init from "../init.js";
 import { linear, bilinear } from "../functional/linear.js";
 import { bindArgs } from "../../ops/args.js";
+import { placeOnDevice } from "./utils.js";
 
 export interface FactoryKw { device?: string | null; dtype?: DTypeLike | null }
 
@@ -41,6 +42,7 @@ export class Linear extends Module {
     if (o.bias ?? true) this.bias = new Parameter(empty([outFeatures], factoryKw(o)));
     else this.registerParameter("bias", null);
     this.resetParameters();
+    placeOnDevice(this, o);
   }
   resetParameters(): void {
     init.kaimingUniform_(this.weight, Math.sqrt(5));
@@ -72,6 +74,7 @@ export class Bilinear extends Module {
     if (o.bias ?? true) this.bias = new Parameter(empty([outFeatures], factoryKw(o as Record<string, unknown>)));
     else this.registerParameter("bias", null);
     this.resetParameters();
+    placeOnDevice(this, o as Record<string, unknown>);
   }
   resetParameters(): void {
     const bound = 1 / Math.sqrt(this.weight.shape[1]!);

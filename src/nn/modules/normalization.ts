@@ -11,7 +11,7 @@ import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import * as init from "../init.js";
 import * as F from "../functional/index.js";
-import { type FactoryOptions, bindCtor, factory, pyFloat, pyRepr } from "./utils.js";
+import { type FactoryOptions, bindCtor, factory, placeOnDevice, pyFloat, pyRepr } from "./utils.js";
 
 export interface NormOptions extends FactoryOptions {
   numFeatures?: number;
@@ -65,6 +65,7 @@ export abstract class _NormBase extends Module {
       this.registerBuffer("num_batches_tracked", null);
     }
     this.resetParameters();
+    placeOnDevice(this, a);
   }
 
   get runningMean(): Tensor | null { return this.running_mean; }
@@ -207,6 +208,7 @@ export class LayerNorm extends Module {
       this.registerParameter("bias", null);
     }
     this.resetParameters();
+    placeOnDevice(this, a);
   }
   resetParameters(): void {
     if (this.weight) init.ones_(this.weight);
@@ -247,6 +249,7 @@ export class GroupNorm extends Module {
       this.registerParameter("bias", null);
     }
     this.resetParameters();
+    placeOnDevice(this, a);
   }
   resetParameters(): void {
     if (this.weight) init.ones_(this.weight);
@@ -273,6 +276,7 @@ export class RMSNorm extends Module {
     if (this.elementwiseAffine) this.weight = new Parameter(empty(this.normalizedShape, factory(a)));
     else this.registerParameter("weight", null);
     this.resetParameters();
+    placeOnDevice(this, a);
   }
   resetParameters(): void { if (this.weight) init.ones_(this.weight); }
   override forward(input: Tensor): Tensor { return F.rmsNorm(input, this.normalizedShape, this.weight, this.eps); }

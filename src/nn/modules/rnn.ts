@@ -13,7 +13,7 @@ import * as init from "../init.js";
 import * as F from "../functional/index.js";
 import { PackedSequence } from "../utils/rnn.js";
 import { type LayerWeights, type Step, STEPS, checkCellSizes, runLayers } from "./rnn-engine.js";
-import { type FactoryOptions, bindCtor, factory, pyFloat, pyRepr } from "./utils.js";
+import { type FactoryOptions, bindCtor, factory, placeOnDevice, pyFloat, pyRepr } from "./utils.js";
 
 export type { RNNMode } from "./rnn-engine.js";
 import type { RNNMode } from "./rnn-engine.js";
@@ -100,6 +100,7 @@ export class RNNBase extends Module {
       }
     }
     this.resetParameters();
+    placeOnDevice(this, a);
   }
 
   resetParameters(): void {
@@ -322,6 +323,7 @@ export abstract class RNNCellBase extends Module {
       this.registerParameter("bias_hh", null);
     }
     this.resetParameters();
+    placeOnDevice(this, a);
   }
 
   get weightIh(): Parameter { return this.weight_ih; }

@@ -8,7 +8,7 @@ import { Module } from "../module.js";
 import { Parameter } from "../parameter.js";
 import * as init from "../init.js";
 import * as F from "../functional/index.js";
-import { type FactoryOptions, bindCtor, factory, pyFloat, pyRepr, sizeStr } from "./utils.js";
+import { type FactoryOptions, bindCtor, factory, placeOnDevice, pyFloat, pyRepr, sizeStr } from "./utils.js";
 
 export interface EmbeddingOptions extends FactoryOptions {
   numEmbeddings?: number;
@@ -82,6 +82,8 @@ export class Embedding extends Module {
     this.weight = weight;
     if (fresh) this.resetParameters();
     this.sparse = (a.sparse as boolean | undefined) ?? false;
+    // A given _weight stays where it is, as PyTorch's.
+    if (fresh) placeOnDevice(this, a);
   }
 
   resetParameters(): void {
@@ -165,6 +167,7 @@ export class EmbeddingBag extends Module {
     this.mode = mode;
     this.sparse = (a.sparse as boolean | undefined) ?? false;
     this.includeLastOffset = (a.includeLastOffset as boolean | undefined) ?? false;
+    if (fresh) placeOnDevice(this, a);
   }
 
   resetParameters(): void {

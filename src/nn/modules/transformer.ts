@@ -16,7 +16,7 @@ import { Dropout } from "./dropout.js";
 import { LayerNorm } from "./normalization.js";
 import { ModuleList } from "./container.js";
 import { MultiheadAttention } from "./attention.js";
-import { type FactoryOptions, bindCtor, bindForward, factory, pyRepr } from "./utils.js";
+import { type FactoryOptions, bindCtor, bindForward, factory, placeOnDevice, pyRepr } from "./utils.js";
 
 export type Activation = "relu" | "gelu" | ((x: Tensor) => Tensor) | Module;
 
@@ -120,7 +120,7 @@ export interface TransformerLayerOptions extends FactoryOptions {
 type LayerArgs = Args<[dModel: number, nhead: number, dimFeedforward?: number, dropout?: number, activation?: Activation, layerNormEps?: number, batchFirst?: boolean, normFirst?: boolean, bias?: boolean], TransformerLayerOptions>;
 const LAYER_NAMES = ["dModel", "nhead", "dimFeedforward", "dropout", "activation", "layerNormEps", "batchFirst", "normFirst", "bias", "device", "dtype"];
 
-interface LayerConfig { d: number; h: number; ff: number; p: number; eps: number; batchFirst: boolean; normFirst: boolean; bias: boolean; fk: FactoryOptions; activation: Activation }
+interface LayerConfig { d: number; h: number; ff: number; p: number; eps: number; batchFirst: boolean; normFirst: boolean; bias: boolean; fk: FactoryOptions; device: unknown; activation: Activation }
 
 function layerConfig(cls: string, args: readonly unknown[]): LayerConfig {
   const a = bindCtor(cls, args, LAYER_NAMES, 2);
@@ -128,7 +128,7 @@ function layerConfig(cls: string, args: readonly unknown[]): LayerConfig {
     d: a.dModel as number, h: a.nhead as number, ff: (a.dimFeedforward as number | undefined) ?? 2048,
     p: (a.dropout as number | undefined) ?? 0.1, eps: (a.layerNormEps as number | undefined) ?? 1e-5,
     batchFirst: (a.batchFirst as boolean | undefined) ?? false, normFirst: (a.normFirst as boolean | undefined) ?? false,
-    bias: (a.bias as boolean | undefined) ?? true, fk: factory(a), activation: (a.activation as Activation | undefined) ?? "relu",
+    bias: (a.bias as boolean | undefined) ?? true, fk: factory(a), device: a.device, activation: (a.activation as Activation | undefined) ?? "relu",
   };
 }
 
@@ -163,6 +163,7 @@ export class TransformerEncoderLayer extends Module {
     this.dropout1 = new Dropout(c.p);
     this.dropout2 = new Dropout(c.p);
     this.activation = activationFn(c.activation);
+    placeOnDevice(this, { device: c.device });
   }
 
   get selfAttn(): MultiheadAttention { return this.self_attn; }
@@ -236,6 +237,7 @@ export class TransformerDecoderLayer extends Module {
     this.dropout2 = new Dropout(c.p);
     this.dropout3 = new Dropout(c.p);
     this.activation = activationFn(c.activation);
+    placeOnDevice(this, { device: c.device });
   }
 
   get selfAttn(): MultiheadAttention { return this.self_attn; }
@@ -406,6 +408,7 @@ export class Transformer extends Module {
     this.encoder = customEncoder ?? new TransformerEncoder(new TransformerEncoderLayer(d, h, layerOpts), (a.numEncoderLayers as number | undefined) ?? 6, new LayerNorm(d, normOpts));
     this.decoder = customDecoder ?? new TransformerDecoder(new TransformerDecoderLayer(d, h, layerOpts), (a.numDecoderLayers as number | undefined) ?? 6, new LayerNorm(d, normOpts));
     this._resetParameters();
+    placeOnDevice(this, a);
     this.dModel = d;
     this.nhead = h;
     this.batchFirst = layerOpts.batchFirst!;

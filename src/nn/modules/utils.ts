@@ -9,6 +9,20 @@ import type { DTypeLike } from "../../core/dtype.js";
 /** The `device`/`dtype` factory keywords every parameterised module takes. */
 export interface FactoryOptions { device?: string | null; dtype?: DTypeLike | null }
 
+/**
+ * The factory keyword `device` of a module's constructor: its parameters and buffers are made and
+ * initialised on the CPU (PyTorch's CPU initialisation streams), then moved to that device, so
+ * `new nn.Linear(3, 4, { device: "webgpu" })` is `new nn.Linear(3, 4).to("webgpu")`. Called last in
+ * the constructor of each module that takes the keyword.
+ */
+export function placeOnDevice(module: { to(device: string): unknown }, a: Record<string, unknown>): void {
+  const device = a.device;
+  if (device === undefined || device === null) return;
+  const name = String(device);
+  if (!/^(cpu|webgpu)(:\d+)?$/.test(name)) throw new Error(`Expected one of cpu, webgpu device type at start of device string: ${name}`);
+  if (!name.startsWith("cpu")) module.to(name);
+}
+
 export function snake(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }

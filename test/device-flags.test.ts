@@ -1,6 +1,7 @@
 // torch.cuda and torch.backends.cudnn/cuda/mps answer as a CPU-only PyTorch 1.13 build does
 // (recorded with /usr/bin/python3): the device-choice idiom runs unchanged, seeding is ignored,
-// what needs a CUDA device throws PyTorch's error, and the flags read back what was set.
+// what needs a CUDA device throws PyTorch's error, and the flags read back what was set. Modules'
+// device keyword (on "webgpu": test/webgpu-nn-more.test.ts).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
@@ -35,4 +36,14 @@ test("torch.backends: cudnn/cuda/mps flags as a CPU-only PyTorch reads them, and
   assert.equal(torch.backends.cudnn.deterministic, true);
   cudnn.benchmark = false;
   cudnn.deterministic = false;
+});
+
+test("a module's device keyword: cpu builds as without it; an unknown device is PyTorch's error", () => {
+  torch.manualSeed(2);
+  const a = new torch.nn.Linear(3, 2, { device: "cpu" });
+  torch.manualSeed(2);
+  const b = new torch.nn.Linear(3, 2);
+  assert.deepEqual(a.weight.tolist(), b.weight.tolist());
+  assert.equal(a.weight.device.type, "cpu");
+  assert.throws(() => new torch.nn.Conv2d(1, 1, 3, { device: "cuda" }), /Expected one of cpu, webgpu device type at start of device string: cuda/);
 });
