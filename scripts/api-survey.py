@@ -8,7 +8,7 @@ import torch, json, inspect
 import torch.nn.functional as F
 import torch.distributions, torch.autograd.functional, torch.utils.checkpoint
 import torch.nn.utils.parametrize, torch.nn.utils.parametrizations, torch.nn.utils.prune, torch.nn.utils.stateless
-import torch.ao.quantization, torch.ao.nn.quantized, torch.testing, torch.random
+import torch.ao.quantization, torch.ao.nn.quantized, torch.testing, torch.random, torch.utils.data
 def pub(obj):
     return sorted(n for n in dir(obj) if not n.startswith('_'))
 out = {
@@ -32,6 +32,6 @@ for space, mod in [('distributions', torch.distributions), ('autograd.functional
                    ('nn.utils.parametrizations', torch.nn.utils.parametrizations), ('nn.utils.prune', torch.nn.utils.prune),
                    ('nn.utils.stateless', torch.nn.utils.stateless), ('utils.checkpoint', torch.utils.checkpoint),
                    ('ao.quantization', torch.ao.quantization), ('ao.nn.quantized', torch.ao.nn.quantized),
-                   ('testing', torch.testing), ('random', torch.random)]:
+                   ('testing', torch.testing), ('random', torch.random), ('utils.data', torch.utils.data)]:
     out[space] = members(mod)
 print(json.dumps(out))

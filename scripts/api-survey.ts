@@ -29,7 +29,7 @@ const lookUp = (path: string): object | undefined => {
   return typeof at === "object" || typeof at === "function" ? (at as object) : undefined;
 };
 for (const space of ["distributions", "autograd.functional", "nn.utils", "nn.utils.parametrize", "nn.utils.parametrizations",
-  "nn.utils.prune", "nn.utils.stateless", "utils.checkpoint", "ao.quantization", "ao.nn.quantized", "testing", "random"]) spaces[space] = lookUp(space);
+  "nn.utils.prune", "nn.utils.stateless", "utils.checkpoint", "ao.quantization", "ao.nn.quantized", "testing", "random", "utils.data"]) spaces[space] = lookUp(space);
 for (const [space, list] of Object.entries(names)) {
   const obj = spaces[space] as Record<string, unknown> | undefined;
   if (!obj) { console.log(`${space}: no such namespace (${list.length} names)`); continue; }

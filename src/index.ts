@@ -104,5 +104,7 @@ export * from "./ops/fake-quantize.js";
 export * from "./ops/quantize.js";
 export * as ao from "./ao/index.js";
 export * as testing from "./testing/index.js";
+export { compile, OptimizedModule, type CompileOptions } from "./compile.js";
+export * as compiler from "./compiler.js";
 export * as random from "./ops/random-namespace.js";
 export { defaultGenerator } from "./core/generator.js";
