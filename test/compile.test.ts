@@ -13,7 +13,7 @@ test("torch.compile(module): OptimizedModule over _orig_mod, same outputs and gr
   assert.equal(compiled._orig_mod, model);
   assert.deepEqual([...compiled.stateDict().keys()], ["_orig_mod.0.weight", "_orig_mod.0.bias", "_orig_mod.2.weight", "_orig_mod.2.bias"]);
   const x = torch.randn(5, 3);
-  const a = model.call(x), b = compiled.call(x);
+  const a = model.call(x) as torch.Tensor, b = compiled.call(x) as torch.Tensor;
   assert.deepEqual(b.tolist(), a.tolist());
   b.sum().backward();
   const g = (model.at(0) as torch.nn.Linear).weight.grad!.clone();

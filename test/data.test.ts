@@ -103,3 +103,27 @@ test("FashionMNIST reads Debian's IDX files when installed", { skip: !torch.data
   assert.deepEqual(img.shape, [1, 28, 28]);
   assert.equal(label, 9);
 });
+
+test("ChainDataset chains iterable datasets; StackDataset zips map-style ones (array or object items)", () => {
+  class Items extends torch.utils.data.IterableDataset<number> {
+    constructor(readonly xs: number[]) { super(); }
+    *[Symbol.iterator](): Iterator<number> { yield* this.xs; }
+  }
+  class Sized extends Items { get length(): number { return this.xs.length; } }
+  const chain = new torch.utils.data.ChainDataset([new Items([1, 2]), new Items([3])]);
+  assert.deepEqual([...chain], [1, 2, 3]);
+  assert.throws(() => chain.length, /object of type 'Items' has no len\(\)/);
+  assert.equal(new torch.utils.data.ChainDataset([new Sized([1, 2]), new Sized([3])]).length, 3);
+  assert.throws(() => new ConcatDataset([new Items([1]) as never]), /ConcatDataset does not support IterableDataset/);
+
+  const xs = new TensorDataset(torch.arange(4)), ys = new TensorDataset(torch.arange(10, 14));
+  const byPosition = new torch.utils.data.StackDataset<[torch.Tensor[], torch.Tensor[]]>([xs, ys]);
+  assert.equal(byPosition.length, 4);
+  assert.deepEqual(byPosition.getItem(2).map(([t]) => t!.item()), [2, 12]);
+  const byName = new torch.utils.data.StackDataset<{ x: torch.Tensor[]; y: torch.Tensor[] }>({ x: xs, y: ys });
+  const item = byName.getItem(-1);
+  assert.deepEqual([item.x[0]!.item(), item.y[0]!.item()], [3, 13]);
+  const batch = [...new DataLoader(byName, { batchSize: 4 })][0] as { x: torch.Tensor[]; y: torch.Tensor[] };
+  assert.deepEqual(batch.y[0]!.tolist(), [10, 11, 12, 13]);
+  assert.throws(() => new torch.utils.data.StackDataset([xs, new TensorDataset(torch.arange(3))]), /Size mismatch between datasets/);
+});

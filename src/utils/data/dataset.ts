@@ -1,5 +1,5 @@
 // Datasets: map-style (getItem + length) and iterable, with PyTorch's TensorDataset, Subset,
-// ConcatDataset and randomSplit.
+// ConcatDataset, ChainDataset, StackDataset and randomSplit.
 
 import type { Tensor } from "../../core/tensor.js";
 import type { Generator } from "../../core/generator.js";
@@ -54,6 +54,7 @@ export class ConcatDataset<T> extends Dataset<T> {
   constructor(datasets: Dataset<T>[]) {
     super();
     if (datasets.length === 0) throw new Error("datasets should not be an empty iterable");
+    if (datasets.some((d) => d instanceof IterableDataset)) throw new Error("ConcatDataset does not support IterableDataset");
     this.datasets = datasets;
     let s = 0;
     this.cumulativeSizes = datasets.map((d) => (s += d.length));
@@ -64,6 +65,56 @@ export class ConcatDataset<T> extends Dataset<T> {
     return this.datasets[k]!.getItem(i - (k > 0 ? this.cumulativeSizes[k - 1]! : 0));
   }
   get length(): number { return this.cumulativeSizes[this.cumulativeSizes.length - 1]!; }
+}
+
+/** torch.utils.data.ChainDataset: iterable datasets one after the other (lazily, as PyTorch's). */
+export class ChainDataset<T> extends IterableDataset<T> {
+  readonly datasets: IterableDataset<T>[];
+  constructor(datasets: Iterable<IterableDataset<T>>) {
+    super();
+    this.datasets = [...datasets];
+  }
+  *[Symbol.iterator](): Iterator<T> {
+    for (const d of this.datasets) {
+      if (!(d instanceof IterableDataset)) throw new Error("ChainDataset only supports IterableDataset");
+      yield* d as unknown as Iterable<T>;
+    }
+  }
+  /** The sum of the datasets' lengths; each must have one. */
+  get length(): number {
+    let total = 0;
+    for (const d of this.datasets) {
+      if (!(d instanceof IterableDataset)) throw new Error("ChainDataset only supports IterableDataset");
+      const n = (d as { length?: unknown }).length;
+      if (typeof n !== "number") throw new TypeError(`object of type '${d.constructor.name}' has no len()`);
+      total += n;
+    }
+    return total;
+  }
+}
+
+/**
+ * torch.utils.data.StackDataset: item i of several datasets of one length together, as an array
+ * (datasets given as an array, Python's positional form) or an object (Python's keyword form).
+ */
+export class StackDataset<T extends unknown[] | Record<string, unknown>> extends Dataset<T> {
+  readonly datasets: Dataset[] | Record<string, Dataset>;
+  readonly #length: number;
+  constructor(datasets: Dataset[] | Record<string, Dataset>) {
+    super();
+    const list = Array.isArray(datasets) ? datasets : Object.values(datasets);
+    if (list.length === 0) throw new Error("At least one dataset should be passed");
+    const n = list[0]!.length;
+    if (list.some((d) => d.length !== n)) throw new Error("Size mismatch between datasets");
+    this.datasets = datasets;
+    this.#length = n;
+  }
+  getItem(index: number): T {
+    const i = checkIndex(index, this.#length);
+    const d = this.datasets;
+    return (Array.isArray(d) ? d.map((x) => x.getItem(i)) : Object.fromEntries(Object.entries(d).map(([k, x]) => [k, x.getItem(i)]))) as T;
+  }
+  get length(): number { return this.#length; }
 }
 
 /**
