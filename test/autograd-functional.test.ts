@@ -47,6 +47,11 @@ test("jacobian's createGraph keeps the graph of the input; without it the result
   // d/da of trace(diag(2a)) = 2 per element.
   jc.diagonal().sum().backward();
   assert.deepEqual(a.grad!.tolist(), [2, 2, 2]);
+  // hessian with createGraph: differentiable again (d/da trace(diag(6a)) = 6).
+  const b = y().requiresGrad_();
+  const h = AF.hessian((t: Tensor) => t.pow(3).sum(), b, { createGraph: true }) as Tensor;
+  h.sum().backward();
+  assert.deepEqual(b.grad!.tolist(), [6, 6, 6]);
   const jn = AF.jacobian((t: Tensor) => t.pow(2), y().requiresGrad_()) as Tensor;
   assert.deepEqual([jn.requiresGrad], rec.jac_nocg);
 });

@@ -65,6 +65,13 @@ test("composition: grad(grad(f)), jacrev(jacrev(f)), hessian, jacfwd, vmap(jacre
   closeNested(func.jacrev(func.jacrev(cube))(x()).tolist(), rec.hess_single, TOL);
   closeNested(func.hessian(cube)(x()).tolist(), rec.hess_single, TOL);
   closeNested(list(func.hessian<[Tensor, Tensor], Tensor[][]>(cross, [0, 1])(x(), y())), rec.hess_tuple, 1e-10);
+  // grad of a jvp (forward over reverse by hand), vmap inside grad, jacrev over a dict argument.
+  const ones = torch.ones(3, f64);
+  const gj = func.grad((t: Tensor) => func.jvp((u: Tensor) => u.sin(), [t], [ones])[1].sum())(y());
+  closeNested(gj.tolist(), y().sin().neg().tolist(), TOL);
+  assert.deepEqual(func.grad((t: Tensor) => func.vmap((r: Tensor) => r.pow(2).sum())(t).sum())(torch.ones(2, 3, f64)).tolist(), [[2, 2, 2], [2, 2, 2]]);
+  const jd = func.jacrev<[Record<string, Tensor>], Record<string, Tensor>>((p: Record<string, Tensor>) => p.a!.mul(p.b!))({ a: torch.ones(2, f64), b: torch.tensor([2, 3.5], f64) });
+  assert.deepEqual([jd.a!.tolist(), jd.b!.tolist()], [[[2, 0], [0, 3.5]], [[1, 0], [0, 1]]]);
   const jb = func.vmap(func.jacrev((a: Tensor) => a.sin()))(x());
   assert.deepEqual(jb.shape, [2, 3, 3]);
   closeNested(jb.get(1).tolist(), torch.diag(x().get(1).cos()).tolist(), TOL);
