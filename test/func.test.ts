@@ -25,8 +25,10 @@ const pairDot = (a: Tensor, b: Tensor): Tensor => a.dot(b);
 
 test("grad and gradAndValue: PyTorch's gradients, argnums, hasAux, no graph left behind", () => {
   const [outRec, gradsRec] = rec.vjp_cross as [number, unknown];
-  const gx = func.grad(cross)(x(), y());
+  const xin = x();
+  const gx = func.grad(cross)(xin, y());
   closeNested(gx.tolist(), (gradsRec as unknown[])[0], TOL);
+  assert.ok(!xin.requiresGrad && xin.grad === null);
   assert.ok(!gx.requiresGrad && gx.gradFn === null);
   closeNested(list(func.grad<[Tensor, Tensor], Tensor[]>(cross, [0, 1])(x(), y())), gradsRec, TOL);
   closeNested(func.grad(cross, 1)(x(), y()).tolist(), (gradsRec as unknown[])[1], TOL);

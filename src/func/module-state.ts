@@ -7,6 +7,7 @@ import { Module } from "../nn/module.js";
 import { stack } from "../ops/shape-join.js";
 import { type Args, bindArgs, isOptionsObject } from "../ops/args.js";
 import { pairsToMap, reparametrizedCall } from "./reparametrize.js";
+import { pythonType } from "./pytree.js";
 import type { FunctionalCallOptions, ParametersAndBuffers } from "../nn/utils/stateless.js";
 
 const pyList = (names: readonly string[]): string => `[${names.map((n) => `'${n}'`).join(", ")}]`;
@@ -41,7 +42,7 @@ export function functionalCall(module: Module, parameterAndBufferDicts: Paramete
       named = pairsToMap(items, "parameter_and_buffer_dicts");
     }
   } else {
-    throw new Error(`Expected parameter_and_buffer_dicts to be a dict, an iterable of dicts, or an iterable of (name, Tensor) pairs, but got ${pb === null ? "None" : typeof pb}`);
+    throw new Error(`Expected parameter_and_buffer_dicts to be a dict, an iterable of dicts, or an iterable of (name, Tensor) pairs, but got ${pythonType(pb)}`);
   }
   return reparametrizedCall(module, named, o.args, (o.kwargs as Record<string, unknown> | null | undefined) ?? null, (o.tieWeights as boolean | undefined) ?? true, (o.strict as boolean | undefined) ?? false);
 }

@@ -6,6 +6,7 @@
 import { Tensor } from "../core/tensor.js";
 import { Module } from "../nn/module.js";
 import { isOptionsObject } from "../ops/args.js";
+import { pythonType } from "./pytree.js";
 
 /** Marks a name that was not an attribute of its module before the swap (deleted again afterwards). */
 const MISSING = Symbol("missing");
@@ -19,7 +20,7 @@ const fields = (m: Module): Record<string, unknown> => m as unknown as Record<st
 export function namedTensorsOf(pb: unknown): Map<string, Tensor> | Record<string, Tensor> {
   if (pb instanceof Map || isOptionsObject(pb)) return pb as Map<string, Tensor> | Record<string, Tensor>;
   if (pb === null || typeof pb !== "object" || !(Symbol.iterator in pb)) {
-    throw new Error(`Expected parameters_and_buffers to be a dict or an iterable of (name, Tensor) pairs, but got ${pb === null ? "None" : typeof pb}`);
+    throw new Error(`Expected parameters_and_buffers to be a dict or an iterable of (name, Tensor) pairs, but got ${pythonType(pb)}`);
   }
   return pairsToMap(pb as Iterable<unknown>, "parameters_and_buffers");
 }
