@@ -42,6 +42,8 @@ export * from "./ops/random.js";
 export * from "./ops/random-counts.js";
 
 export * as autograd from "./autograd/index.js";
+export * as func from "./func/index.js";
+export { vmap } from "./func/vmap.js";
 export * as linalg from "./ops/linalg.js";
 export * as special from "./ops/special-namespace.js";
 export * as fft from "./ops/fft.js";

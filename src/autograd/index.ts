@@ -5,3 +5,4 @@ export { Function, FunctionCtx } from "./function.js";
 export { gradcheck, gradgradcheck } from "./gradcheck.js";
 export { detectAnomaly, setDetectAnomaly } from "./anomaly.js";
 export { Node } from "./node.js";
+export * as functional from "./functional.js";

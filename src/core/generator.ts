@@ -56,6 +56,24 @@ function nondeterministicSeed(): bigint {
   return (BigInt(words[0]! & 0x1fffff) << 32n) | BigInt(words[1]!);
 }
 
+/**
+ * torch.func.vmap's randomness modes (src/func/vmap-randomness.ts): called with the generator before
+ * every draw while set, null otherwise (one comparison on the draw path).
+ */
+let drawGuard: ((g: Generator) => void) | null = null;
+
+/** @internal Installs the draw guard and returns the previous one (vmap nests). */
+export function setDrawGuard(guard: ((g: Generator) => void) | null): ((g: Generator) => void) | null {
+  const prev = drawGuard;
+  drawGuard = guard;
+  return prev;
+}
+
+/** @internal For a draw that reads no new word (a cached normal sample): the guard sees it too. */
+export function noteDraw(g: Generator): void {
+  if (drawGuard !== null) drawGuard(g);
+}
+
 export class Generator {
   readonly device: "cpu" = "cpu";
 
@@ -136,6 +154,7 @@ export class Generator {
 
   /** The next uint32 of the stream (CPUGeneratorImpl::random). */
   random(): number {
+    if (drawGuard !== null) drawGuard(this);
     if (--this.left === 0) this.twist();
     let y = this.mt[this.next++]!;
     y ^= y >>> 11;
@@ -147,6 +166,7 @@ export class Generator {
 
   /** @internal n draws of random() into out[start .. start + n): the same stream without a call per draw. */
   randomInto(out: Uint32Array, start: number, n: number): void {
+    if (drawGuard !== null) drawGuard(this);
     const mt = this.mt;
     const native = n >= 256 ? randomKernels() : null;
     if (native !== null) {

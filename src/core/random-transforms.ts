@@ -13,7 +13,7 @@
 // (the storage of those dtypes) or into a Float32Array/Float64Array as their values.
 
 import { type RandomKernels, randomKernels } from "./random-kernels.js";
-import type { Generator } from "./generator.js";
+import { type Generator, noteDraw } from "./generator.js";
 import { f32ToF16, f16ToF32, f32ToBf16, bf16ToF32, float32Bits, float32FromBits, cppTypeName, scalarTypeName } from "./dtype.js";
 
 export type RandomFloatDType = "float32" | "float64" | "float16" | "bfloat16";
@@ -335,6 +335,7 @@ function normalFill16Double(data: Float64Array, off: number, mean: number, std: 
 export function normalSample(gen: Generator, mean: number, std: number): number {
   const cached = gen.nextDoubleNormalSample;
   if (cached !== null) {
+    noteDraw(gen);
     gen.nextDoubleNormalSample = null;
     return fma64(cached, std, mean);
   }

@@ -2,3 +2,4 @@
 export { clipGradNorm_, clipGradValue_, getTotalNorm, type ParametersArg } from "./clip-grad.js";
 export { parametersToVector, vectorToParameters } from "./convert-parameters.js";
 export * as rnn from "./rnn.js";
+export * as stateless from "./stateless.js";
