@@ -89,10 +89,10 @@ test("assert_close: an int64 difference beyond 2^53 is exact", () => {
   const big = 2n ** 62n;
   assert.throws(() => torch.testing.assertClose(torch.tensor([big], { dtype: "int64" }), torch.tensor([big + 1n], { dtype: "int64" })),
     /Greatest absolute difference: 1 at index \(0,\)/);
-  // isclose itself: |a - b| = 1 computed in int64, not in doubles where the two are equal.
+  // isclose itself, as PyTorch 1.13: a == b exactly in int64, else |a - b| with b in the default float dtype.
   const a = torch.tensor([big], { dtype: "int64" }), b = torch.tensor([big + 1n], { dtype: "int64" });
-  assert.deepEqual(torch.isclose(a, b, { rtol: 0, atol: 0.5 }).tolist(), [false]);
-  assert.deepEqual(torch.isclose(a, b, { rtol: 0, atol: 1 }).tolist(), [true]);
+  assert.deepEqual(torch.isclose(a, b, { rtol: 0, atol: 0 }).tolist(), [false]);
+  assert.deepEqual(torch.isclose(a, b, { rtol: 0, atol: 0.5 }).tolist(), [true]);
 });
 
 test("assertCloseAsync: the same comparison, awaited (reads tensors on other devices first)", async () => {

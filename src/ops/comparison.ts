@@ -210,7 +210,7 @@ function closeTensor(op: string, input: Tensor, other: Tensor, o: { rtol: number
   checkTensor(op, "other", other);
   if (input.dtype !== other.dtype) throw new Error(`${kernelTypeName(input.dtype)} did not match ${kernelTypeName(other.dtype)}`);
   const d = input.dtype;
-  // int64 beyond 2^53 does not fit a JS number: compared exactly by ops.
+  // int64 beyond 2^53 does not fit a JS number: by ops, where a == b is exact.
   if (d.isComplex || d === int64) return closeByOps(input, other, o);
   const isFloat = d.isFloatingPoint;
   // Allowed error in the tensor's dtype (the default float dtype for integers and bool).
@@ -242,11 +242,11 @@ function closeByOps(input: Tensor, other: Tensor, o: { rtol: number; atol: numbe
   const inexact = input.dtype.isFloatingPoint || input.dtype.isComplex;
   if (o.equalNan && inexact) close = logicalOr(close, logicalAnd(isnan(input), isnan(other)));
   if (o.rtol === 0 && o.atol === 0) return close;
-  // The allowed error of integer and bool `other` in the default float dtype; |a - b| of integers in
-  // their own dtype (exact, as PyTorch: int64 beyond 2^53 too), of bools in the float dtype.
+  // Integer and bool `other` in the default float dtype, so that |a - b| cannot wrap (PyTorch's
+  // cast_other: int64 values beyond 2^24 are compared as float32 there too, unless both tolerances are 0).
   const b = inexact ? other : other.to(getDefaultDtype());
   const allowed = add(abs(mul(b, o.rtol)), o.atol);
-  const actual = abs(input.dtype === bool ? sub(input.to(b.dtype), b) : sub(input, other));
+  const actual = abs(sub(input.dtype === bool ? input.to(b.dtype) : input, b));
   return logicalOr(close, logicalAnd(isfinite(actual), le(actual, allowed)));
 }
 
