@@ -2,3 +2,5 @@
 export { clipGradNorm_, clipGradValue_, getTotalNorm, type ParametersArg } from "./clip-grad.js";
 export { parametersToVector, vectorToParameters } from "./convert-parameters.js";
 export * as rnn from "./rnn.js";
+export * as parametrize from "./parametrize.js";
+export * as parametrizations from "./parametrizations.js";
