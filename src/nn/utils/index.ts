@@ -4,3 +4,5 @@ export { parametersToVector, vectorToParameters } from "./convert-parameters.js"
 export * as rnn from "./rnn.js";
 export * as parametrize from "./parametrize.js";
 export * as parametrizations from "./parametrizations.js";
+export { weightNorm, removeWeightNorm } from "./weight-norm.js";
+export { spectralNorm, removeSpectralNorm } from "./spectral-norm.js";
