@@ -6,3 +6,4 @@ export * as parametrize from "./parametrize.js";
 export * as parametrizations from "./parametrizations.js";
 export { weightNorm, removeWeightNorm } from "./weight-norm.js";
 export { spectralNorm, removeSpectralNorm } from "./spectral-norm.js";
+export * as prune from "./prune.js";
