@@ -7,3 +7,5 @@ export * as parametrizations from "./parametrizations.js";
 export { weightNorm, removeWeightNorm } from "./weight-norm.js";
 export { spectralNorm, removeSpectralNorm } from "./spectral-norm.js";
 export * as prune from "./prune.js";
+export { fuseConvBnEval, fuseConvBnWeights, fuseLinearBnEval, fuseLinearBnWeights } from "./fusion.js";
+export * as fusion from "./fusion.js";
