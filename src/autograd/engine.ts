@@ -5,7 +5,7 @@
 import type { Tensor } from "../core/tensor.js";
 import { Storage } from "../core/storage.js";
 import { shapesEqual } from "../core/shape.js";
-import { AccumulateGrad, type Node, OpNode } from "./node.js";
+import { AccumulateGrad, type Edge, type Node, OpNode } from "./node.js";
 import { isGradEnabled, setGradEnabled } from "./grad-mode.js";
 import { anomalyCheck, anomalyChecksNan } from "./anomaly.js";
 import { reachSafePoint } from "../core/safe-point.js";
@@ -109,6 +109,19 @@ interface ExecOptions {
   captures: Capture[] | null;
   /** backward() accumulates into leaves; autograd.grad only captures. */
   accumulate: boolean;
+  /** The captured nodes are where the run ends: they are not applied, nor the graph past them walked. */
+  stopAtCaptures?: boolean;
+}
+
+/**
+ * @internal The gradients that `roots` (with `rootGrads`) send into each of `edges`, the run
+ * ending there (torch.utils.checkpoint's recomputed segment, whose edges lead to the graph
+ * outside it). Nothing accumulates into leaves.
+ */
+export function gradAtEdges(roots: Tensor[], rootGrads: Tensor[], edges: readonly Edge[], createGraph: boolean): (Tensor | null)[] {
+  const captures: Capture[] = edges.map(([node, outputNr]) => ({ node: node!, outputNr, grad: null }));
+  executeOutermost(roots, rootGrads, { createGraph, retainGraph: createGraph, captures, accumulate: false, stopAtCaptures: true });
+  return captures.map((c) => c.grad);
 }
 
 /** How many backward runs are in progress (a hook or a custom Function's backward may start one). */
@@ -131,9 +144,11 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
   const seen = new Set<Node>();
   const stack: Node[] = [];
   const rootEdges = roots.map((t) => t._gradEdge());
+  const stopAt = opt.stopAtCaptures && opt.captures ? new Set(opt.captures.map((c) => c.node)) : null;
   for (const [n] of rootEdges) if (!seen.has(n)) { seen.add(n); stack.push(n); }
   while (stack.length) {
     const n = stack.pop()!;
+    if (stopAt?.has(n)) continue;
     // Indexed loops, no destructuring: the engine's loops ran unoptimized and made an iterator per edge.
     const edges = n.nextFunctions;
     for (let i = 0; i < edges.length; i++) {
@@ -235,6 +250,8 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
           if (g && (steal || (node.variable._leafHooks?.length ?? 0) > 0)) share(g);
           accumulateInto(node.variable, g, opt.createGraph, true, steal);
         }
+      } else if (stopAt?.has(node)) {
+        continue;
       } else if (!needed || needed.has(node)) {
         if (buf.some((g) => g)) {
           results = node.apply(buf);

@@ -9,6 +9,9 @@ export type GradHook = (grad: Tensor) => Tensor | void | undefined;
 
 let sequence = 0;
 
+/** @internal The sequence number the next node will get: nodes made from now on compare >= it. */
+export function nextSequenceNr(): number { return sequence; }
+
 export abstract class Node {
   /** Creation order: the engine runs later nodes first, as PyTorch does. */
   readonly sequenceNr = sequence++;

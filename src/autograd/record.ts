@@ -37,8 +37,20 @@ export function record<T extends Tensor | Tensor[]>(
   if (!needsGrad(inputs)) return outputs;
   // A shared empty edge, and arrays of exact length (map; a push into [] reserves 17 slots): the
   // graph is alive at the young collection after the backward.
-  const outs = (Array.isArray(outputs) ? outputs : [outputs]) as Tensor[];
   const next: Edge[] = inputs.map((t) => (t && t.requiresGrad ? t._gradEdge() : NO_EDGE));
+  return attachNode(name, next, outputs, vjp, saved);
+}
+
+/**
+ * @internal Makes `outputs` the outputs of a node whose inputs are given as graph edges (a
+ * checkpointed segment's edges to the graph outside it); the vjp returns one gradient per edge.
+ */
+export function recordEdges(name: string, edges: Edge[], outputs: Tensor[], vjp: Vjp): Tensor[] {
+  return attachNode(name, edges, outputs, vjp, []);
+}
+
+function attachNode<T extends Tensor | Tensor[]>(name: string, next: Edge[], outputs: T, vjp: Vjp, saved: readonly Tensor[]): T {
+  const outs = (Array.isArray(outputs) ? outputs : [outputs]) as Tensor[];
   const metas: OutputMeta[] = outs.map((o) => ({ shape: o.shape, dtype: o.dtype }));
   const node = new OpNode(name, metas, vjp, saved.length ? saved.map((t) => ({ tensor: t, version: t._version })) : []);
   node.nextFunctions = next;

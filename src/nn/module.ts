@@ -96,6 +96,9 @@ export class Module {
     this.checkName("buffer", name);
     if (tensor !== null && !(tensor instanceof Tensor)) throw new Error(`cannot assign '${typeof tensor}' object to buffer '${name}' (torch Tensor or None required)`);
     const inner = this[INTERNALS];
+    // A deleted buffer registered again goes last, as a new key of PyTorch's _buffers dict does.
+    const at = inner.bufferNames.indexOf(name);
+    if (at >= 0 && !Object.hasOwn(this, name)) inner.bufferNames.splice(at, 1);
     if (!inner.bufferNames.includes(name)) inner.bufferNames.push(name);
     if (persistent) inner.nonPersistent.delete(name); else inner.nonPersistent.add(name);
     (this as unknown as Record<string, unknown>)[name] = tensor;
@@ -125,7 +128,8 @@ export class Module {
   _ownBuffers(): [string, Tensor | null, boolean][] {
     const inner = this[INTERNALS];
     return inner.bufferNames
-      .filter((k) => k in this)
+      // Own properties only: a deleted buffer may be an accessor of the class now (nn.utils.parametrize).
+      .filter((k) => Object.hasOwn(this, k))
       .map((k) => [k, (this as unknown as Record<string, Tensor | null>)[k] ?? null, !inner.nonPersistent.has(k)]);
   }
 
