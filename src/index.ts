@@ -102,3 +102,4 @@ export * from "./ops/type-names.js";
 export * from "./ops/fake-quantize.js";
 export * from "./ops/quantize.js";
 export * as ao from "./ao/index.js";
+export * as distributions from "./distributions/index.js";

@@ -1,0 +1,23 @@
+/**
+ * torch.distributions: probability distributions with PyTorch's parameters, shapes, validation,
+ * sampling streams and KL divergences.
+ *
+ * ```ts
+ * import * as torch from "torch-ts";
+ * const D = torch.distributions;
+ * torch.manualSeed(0);
+ * const policy = new D.Categorical({ logits: torch.tensor([0.1, 0.5, -0.2], { requiresGrad: true }) });
+ * const action = policy.sample();                 // the same draw as PyTorch with seed 0
+ * policy.logProb(action).neg().backward();         // REINFORCE-style gradient
+ * const q = new D.Normal(0, 1), p = new D.Normal(torch.tensor([0.5]), torch.tensor([2.0]));
+ * D.klDivergence(p, q);                            // tensor([0.4431])
+ * ```
+ */
+
+export * as constraints from "./constraints.js";
+export { Distribution, type SampleShape } from "./distribution.js";
+export { ExponentialFamily } from "./exp-family.js";
+export { Normal, type NormalOptions } from "./normal.js";
+export { Uniform, type UniformOptions } from "./uniform.js";
+export { Bernoulli, type BernoulliOptions } from "./bernoulli.js";
+export { Categorical, type CategoricalOptions } from "./categorical.js";
