@@ -40,6 +40,7 @@ export * from "./ops/blas.js";
 export * from "./ops/blas-inplace.js";
 export * from "./ops/random.js";
 export * from "./ops/random-counts.js";
+export * from "./ops/random-gamma.js";
 
 export * as autograd from "./autograd/index.js";
 export * as linalg from "./ops/linalg.js";

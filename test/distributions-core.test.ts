@@ -35,6 +35,30 @@ describe("distributions: validation", () => {
   });
 });
 
+describe("distributions: validation of the other families", () => {
+  test("parameters", () => {
+    throwsMsg(() => new D.MultivariateNormal(torch.zeros(2)), "Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.");
+    throwsMsg(() => new D.MultivariateNormal(torch.zeros(2), { covarianceMatrix: f32([[1, 2], [2, 1]]) }), "Expected parameter covariance_matrix (Tensor of shape (2, 2)) of distribution MultivariateNormal(loc: torch.Size([2]), covariance_matrix: torch.Size([2, 2])) to satisfy the constraint PositiveDefinite(), but found invalid values:\ntensor([[1., 2.],\n        [2., 1.]])");
+    throwsMsg(() => new D.Independent(new D.Normal(torch.zeros(2), 1), 2), "Expected reinterpreted_batch_ndims <= len(base_distribution.batch_shape), actual 2 vs 1");
+    throwsMsg(() => new D.Geometric(f32([0, 0.5])), "Expected parameter probs (Tensor of shape (2,)) of distribution Geometric(probs: torch.Size([2])) to be positive but found invalid values:\ntensor([0.])");
+    throwsMsg(() => new D.Beta(f32([1, -1]), 1), "Expected parameter concentration (Tensor of shape (2, 2)) of distribution Dirichlet(concentration: torch.Size([2, 2])) to satisfy the constraint IndependentConstraint(GreaterThan(lower_bound=0.0), 1), but found invalid values:\ntensor([[ 1.,  1.],\n        [-1.,  1.]])");
+    throwsMsg(() => new D.Chi2(f32([-1, 1])), "Expected parameter df (Tensor of shape (2,)) of distribution Chi2() to satisfy the constraint GreaterThan(lower_bound=0.0), but found invalid values:\ntensor([-1.,  1.])");
+  });
+  test("values", () => {
+    throwsMsg(() => new D.Gamma(1, 1).logProb(torch.tensor(-1.0)), "Expected value argument (Tensor of shape ()) to be within the support (GreaterThanEq(lower_bound=0.0)) of the distribution Gamma(concentration: 1.0, rate: 1.0), but found invalid values:\n-1.0");
+    throwsMsg(() => new D.Binomial(10, f32([0.2, 0.4])).logProb(f32([11, 2])), "Expected value argument (Tensor of shape (2,)) to be within the support (IntegerInterval(lower_bound=0, upper_bound=tensor([10., 10.]))) of the distribution Binomial(total_count: torch.Size([2]), probs: torch.Size([2])), but found invalid values:\ntensor([11.,  2.])");
+    throwsMsg(() => new D.Multinomial(5, f32([0.2, 0.8])).logProb(f32([4, 2])), "Expected value argument (Tensor of shape (2,)) to be within the support (Multinomial()) of the distribution Multinomial(), but found invalid values:\ntensor([4., 2.])");
+    throwsMsg(() => new D.OneHotCategorical(f32([0.2, 0.8])).logProb(f32([1, 1])), "Expected value argument (Tensor of shape (2,)) to be within the support (OneHot()) of the distribution OneHotCategorical(), but found invalid values:\ntensor([1., 1.])");
+  });
+  test("Independent sums the reinterpreted dims", () => {
+    const d = new D.Independent(new D.Normal(torch.zeros(2, 3), torch.ones(2, 3)), 1);
+    assert.equal(String(d), "Independent(Normal(loc: torch.Size([2, 3]), scale: torch.Size([2, 3])), 1)");
+    assert.deepEqual([d.batchShape, d.eventShape], [[2], [3]]);
+    assert.deepEqual(d.logProb(torch.ones(2, 3)).tolist(), [-4.256815433502197, -4.256815433502197]);
+    assert.deepEqual(d.entropy().tolist(), [4.256815433502197, 4.256815433502197]);
+  });
+});
+
 describe("distributions: constraints", () => {
   test("check and repr", () => {
     assert.deepEqual(C.simplex.check(f32([[0.5, 0.5], [0.2, 0.3]])).tolist(), [true, false]);
@@ -72,6 +96,11 @@ describe("distributions: gradients", () => {
     torch.autograd.gradcheck((logits: torch.Tensor) => new D.Bernoulli({ logits }).logProb(f64([1, 0])), [f64([0.3, -2], true)]);
     torch.autograd.gradcheck((probs: torch.Tensor) => new D.Categorical(probs).logProb(torch.tensor([2, 0])), [f64([[0.2, 0.3, 0.5], [0.1, 0.6, 0.3]], true)]);
     torch.autograd.gradcheck((logits: torch.Tensor) => new D.Categorical({ logits }).entropy(), [f64([0.2, -0.3, 1.5], true)]);
+    torch.autograd.gradcheck((c: torch.Tensor, r: torch.Tensor) => new D.Gamma(c, r).logProb(f64([0.5, 2])), [f64([0.7, 3], true), f64([1.5, 0.5], true)]);
+    torch.autograd.gradcheck((c: torch.Tensor) => new D.Dirichlet(c).entropy(), [f64([0.7, 3, 1.2], true)]);
+    torch.autograd.gradcheck((df: torch.Tensor, loc: torch.Tensor) => new D.StudentT(df, loc, 2).logProb(f64([0.5, -1])), [f64([1.5, 4], true), f64([0.2, -0.3], true)]);
+    torch.autograd.gradcheck((l: torch.Tensor) => new D.MultivariateNormal(f64([0.1, -0.2]), { scaleTril: l.tril() }).logProb(f64([0.5, 0.7])), [f64([[1.5, 0], [0.3, 0.8]], true)]);
+    torch.autograd.gradcheck((p: torch.Tensor) => new D.Binomial(5, p).logProb(f64([2, 4])), [f64([0.3, 0.6], true)]);
   });
   test("rsample is differentiable: d(loc + eps*scale)/dscale = eps", () => {
     const loc = f64([0.5], true), scale = f64([2], true);

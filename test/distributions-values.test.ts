@@ -11,7 +11,7 @@ const D = torch.distributions;
 
 type Nested = number | string | Nested[];
 interface Case {
-  id: string; dist: string; params: Record<string, Nested>; dtype: "float32" | "float64";
+  id: string; dist: string; params: Record<string, Nested>; raw: Record<string, number>; dtype: "float32" | "float64";
   batchShape: number[]; eventShape: number[]; values?: Nested; quantiles?: Nested; seed?: number; sampleShape?: number[];
   [key: string]: unknown;
 }
@@ -26,7 +26,7 @@ function build(c: Case): torch.distributions.Distribution {
   const params: Record<string, torch.Tensor> = {};
   for (const [k, v] of Object.entries(c.params)) params[k] = torch.tensor(decode(v) as number[], { dtype: c.dtype });
   const Ctor = (D as unknown as Record<string, new (o: Record<string, unknown>) => torch.distributions.Distribution>)[c.dist]!;
-  return new Ctor(params);
+  return new Ctor({ ...params, ...c.raw });
 }
 
 describe("distributions: values recorded from PyTorch", () => {
