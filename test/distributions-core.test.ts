@@ -3,7 +3,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
-import { throwsMsg } from "./support/recorded.js";
+import { closeNested, throwsMsg } from "./support/recorded.js";
 
 const D = torch.distributions;
 const C = D.constraints;
@@ -112,5 +112,34 @@ describe("distributions: gradients", () => {
     assert.deepEqual(loc.grad!.tolist(), [1]);
     assert.deepEqual(scale.grad!.tolist(), eps.tolist());
     assert.equal(new D.Normal(loc, scale).sample().requiresGrad, false);
+  });
+});
+
+describe("distributions: klDivergence dispatch", () => {
+  test("the ExponentialFamily pair (Bregman divergence of the log normaliser)", () => {
+    // A subclass registered for nothing falls back to the most specific registered pair.
+    class MyGamma extends D.Gamma {}
+    class MyDirichlet extends D.Dirichlet {}
+    const t = (v: number[] | number[][]) => torch.tensor(v, { dtype: "float64" });
+    const viaFamily = D.klDivergence(new MyGamma(t([0.5, 2.0]), t([1.5, 3.0])), new MyGamma(t([1.0, 4.0]), t([2.0, 0.5])));
+    // MyGamma is a Gamma: Gamma-Gamma's closed form wins over ExponentialFamily's.
+    assert.deepEqual(viaFamily.tolist(), D.klDivergence(new D.Gamma(t([0.5, 2.0]), t([1.5, 3.0])), new D.Gamma(t([1.0, 4.0]), t([2.0, 0.5]))).tolist());
+    D.registerKl(MyDirichlet, MyDirichlet)(() => torch.tensor([42]));
+    assert.deepEqual(D.klDivergence(new MyDirichlet(t([[0.5, 2.0, 1.0]])), new MyDirichlet(t([1.0, 1.5, 2.5]))).tolist(), [42]);
+    // Poisson-Poisson is registered; Geometric vs Poisson is not; two Beta subclasses use Beta-Beta.
+    throwsMsg(() => D.klDivergence(new D.Normal(0, 1), new D.Categorical(torch.ones(2))), "No KL(p || q) is implemented for p type Normal and q type Categorical");
+  });
+  test("ExponentialFamily pairs without a closed form: Bregman divergence of the log normaliser", () => {
+    // A user family (Poisson in natural parameters) that registers no KL of its own.
+    class MyPoisson extends D.ExponentialFamily {
+      constructor(readonly rate: torch.Tensor) { super(); this.init(rate.shape); }
+      get argConstraints() { return {}; }
+      override get naturalParams() { return [this.rate.log()]; }
+      override logNormalizer(x: torch.Tensor) { return x.exp(); }
+    }
+    const t = (v: number[]) => torch.tensor(v, { dtype: "float64" });
+    const kl = D.klDivergence(new MyPoisson(t([0.5, 4.0])), new MyPoisson(t([1.5, 3.0])));
+    closeNested(kl.tolist(), [0.4506938556659452, 0.15072828980712316]);
+    throwsMsg(() => D.klDivergence(new MyPoisson(t([0.5])), new D.Poisson(t([1.5]))), "The cross KL-divergence between different exponential families cannot be computed using Bregman divergences");
   });
 });

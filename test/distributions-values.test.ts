@@ -15,14 +15,15 @@ interface Case {
   batchShape: number[]; eventShape: number[]; values?: Nested; quantiles?: Nested; seed?: number; sampleShape?: number[];
   [key: string]: unknown;
 }
-const fixture = JSON.parse(readFileSync(new URL("./fixtures/distributions.json", import.meta.url), "utf8")) as { cases: Case[] };
+interface KlCase { id: string; p: { dist: string; params: Record<string, Nested> }; q: { dist: string; params: Record<string, Nested> }; dtype: "float32" | "float64"; kl: Nested }
+const fixture = JSON.parse(readFileSync(new URL("./fixtures/distributions.json", import.meta.url), "utf8")) as { cases: Case[]; kl: KlCase[] };
 
 const decode = (v: unknown): unknown => (Array.isArray(v) ? v.map(decode) : v === "nan" ? NaN : v === "inf" ? Infinity : v === "-inf" ? -Infinity : v);
 // float32: PyTorch 2.x and 1.13 differ by an ulp or two in a few kernels (erfinv, log-sigmoid BCE).
 const tolOf = (c: Case): number => (c.dtype === "float32" ? 3e-6 : 1e-12);
 const DISCRETE_VALUES = new Set(["Categorical"]);
 
-function build(c: Case): torch.distributions.Distribution {
+function build(c: { dist: string; params: Record<string, Nested>; raw?: Record<string, number>; dtype: "float32" | "float64" }): torch.distributions.Distribution {
   const params: Record<string, torch.Tensor> = {};
   for (const [k, v] of Object.entries(c.params)) params[k] = torch.tensor(decode(v) as number[], { dtype: c.dtype });
   const Ctor = (D as unknown as Record<string, new (o: Record<string, unknown>) => torch.distributions.Distribution>)[c.dist]!;
@@ -60,6 +61,15 @@ describe("distributions: values recorded from PyTorch", () => {
           check("rsample", () => d.rsample(c.sampleShape!));
         }
       }
+    });
+  }
+});
+
+describe("klDivergence: values recorded from PyTorch", () => {
+  for (const c of fixture.kl) {
+    test(c.id, () => {
+      const kl = D.klDivergence(build({ ...c.p, dtype: c.dtype }), build({ ...c.q, dtype: c.dtype }));
+      closeNested(kl.tolist(), decode(c.kl), c.dtype === "float32" ? 3e-6 : 1e-12, c.id);
     });
   }
 });

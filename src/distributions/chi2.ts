@@ -8,6 +8,8 @@ import { type TensorLike, bindParams, validateArgsOf } from "./utils.js";
 export interface Chi2Options { df?: TensorLike; validateArgs?: boolean | null }
 
 export class Chi2 extends Gamma {
+  protected static override bindsOwnArguments = true;
+
   constructor(dfArg: TensorLike | Chi2Options, validateArgs?: boolean | null | Chi2Options) {
     super(dfArg as TensorLike);
     const p = bindParams("Chi2", [...arguments], ["df", "validateArgs"]);

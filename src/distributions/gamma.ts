@@ -15,12 +15,14 @@ import { type TensorLike, asTensor, bindParams, broadcastAll, validateArgsOf } f
 export interface GammaOptions { concentration?: TensorLike; rate?: TensorLike; validateArgs?: boolean | null }
 
 export class Gamma extends ExponentialFamily {
+  /** Set by subclasses whose constructor takes other arguments (Chi2). */
+  protected static bindsOwnArguments = false;
   concentration!: Tensor;
   rate!: Tensor;
 
   constructor(concentration: TensorLike | GammaOptions, rate?: TensorLike | GammaOptions, validateArgs?: boolean | null | GammaOptions) {
     super();
-    if (new.target !== Gamma) return; // a subclass (Chi2) binds its own arguments, then calls setGamma
+    if ((new.target as typeof Gamma).bindsOwnArguments) return; // Chi2 binds its own, then calls setGamma
     const p = bindParams("Gamma", [...arguments], ["concentration", "rate", "validateArgs"]);
     this.setGamma(p.concentration as TensorLike, p.rate as TensorLike, validateArgsOf(p));
     void rate; void validateArgs;

@@ -36,3 +36,4 @@ export { Binomial, type BinomialOptions } from "./binomial.js";
 export { Geometric, type GeometricOptions } from "./geometric.js";
 export { Multinomial, type MultinomialOptions } from "./multinomial.js";
 export { MultivariateNormal, type MultivariateNormalOptions } from "./multivariate-normal.js";
+export { klDivergence, registerKl, type KlFunction, type DistributionClass } from "./kl.js";

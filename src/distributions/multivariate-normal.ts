@@ -82,6 +82,9 @@ export class MultivariateNormal extends Distribution {
     }
   }
 
+  /** The Cholesky factor before broadcasting to the batch shape (PyTorch's _unbroadcasted_scale_tril). */
+  get unbroadcastedScaleTril(): Tensor { return this._unbroadcastedScaleTril; }
+
   private get matrixShape(): number[] { return [...this._batchShape, ...this._eventShape, ...this._eventShape]; }
   get scaleTril(): Tensor { return (this._scaleTril ??= this._unbroadcastedScaleTril.expand(this.matrixShape)); }
   get covarianceMatrix(): Tensor {
