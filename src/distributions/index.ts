@@ -37,3 +37,20 @@ export { Geometric, type GeometricOptions } from "./geometric.js";
 export { Multinomial, type MultinomialOptions } from "./multinomial.js";
 export { MultivariateNormal, type MultivariateNormalOptions } from "./multivariate-normal.js";
 export { klDivergence, registerKl, type KlFunction, type DistributionClass } from "./kl.js";
+export * as transforms from "./transforms.js";
+export {
+  Transform, ComposeTransform, IndependentTransform, ExpTransform, PowerTransform, SigmoidTransform, SoftplusTransform, TanhTransform,
+  AbsTransform, AffineTransform, SoftmaxTransform, StickBreakingTransform, LowerCholeskyTransform, PositiveDefiniteTransform, identityTransform,
+} from "./transforms.js";
+export { bijectTo, transformTo, ConstraintRegistry } from "./constraint-registry.js";
+export { TransformedDistribution, type TransformedDistributionOptions } from "./transformed-distribution.js";
+export { LogNormal, type LogNormalOptions } from "./log-normal.js";
+export { HalfNormal, type HalfNormalOptions } from "./half-normal.js";
+export { HalfCauchy, type HalfCauchyOptions } from "./half-cauchy.js";
+export { Gumbel, type GumbelOptions } from "./gumbel.js";
+export { Weibull, type WeibullOptions } from "./weibull.js";
+export { Pareto, type ParetoOptions } from "./pareto.js";
+export { Kumaraswamy, type KumaraswamyOptions } from "./kumaraswamy.js";
+export { LogisticNormal, type LogisticNormalOptions } from "./logistic-normal.js";
+export { LogitRelaxedBernoulli, RelaxedBernoulli, type RelaxedBernoulliOptions } from "./relaxed-bernoulli.js";
+export { ExpRelaxedCategorical, RelaxedOneHotCategorical, type RelaxedCategoricalOptions } from "./relaxed-categorical.js";
