@@ -27,6 +27,10 @@ import { Normal } from "./normal.js";
 import { OneHotCategorical } from "./one-hot-categorical.js";
 import { Poisson } from "./poisson.js";
 import { Uniform } from "./uniform.js";
+import { Gumbel } from "./gumbel.js";
+import { HalfNormal } from "./half-normal.js";
+import { Pareto } from "./pareto.js";
+import { TransformedDistribution } from "./transformed-distribution.js";
 import { EULER_CONSTANT, sameShape, sumRightmost } from "./utils.js";
 
 /** A distribution class (abstract ones included, as ExponentialFamily). */
@@ -97,6 +101,9 @@ export function klDivergence(p: Distribution, q: Distribution): Tensor {
 }
 
 const infiniteLike = (t: Tensor): Tensor => fullLike(t, Infinity);
+/** The parameter PyTorch's _infinite_like reads for p's shape and dtype. */
+const paramOf = (p: Distribution): Tensor =>
+  p instanceof Beta ? p.concentration1 : p instanceof Exponential ? p.rate : p instanceof Gamma ? p.concentration : (p as Laplace | Normal).loc;
 const xLogX = (t: Tensor): Tensor => t.mul(t.log());
 
 // ---- the same family --------------------------------------------------------------------------
@@ -337,3 +344,107 @@ registerKl(Uniform, Normal, (p, q) => {
   return t1.add(t2.add(t3).mul(0.5).div(q.scale.pow(2)));
 });
 
+
+// ---- transformed families ---------------------------------------------------------------------
+
+registerKl(TransformedDistribution, TransformedDistribution, (p, q) => {
+  const same = p.transforms.length === q.transforms.length && p.transforms.every((t, i) => t.equals(q.transforms[i]!));
+  if (!same) throw new Error("No KL(p || q) is implemented for TransformedDistributions with different transforms");
+  if (!sameShape(p.eventShape, q.eventShape)) throw new Error("No KL(p || q) is implemented for TransformedDistributions with different event shapes");
+  return klDivergence(p.baseDist, q.baseDist);
+});
+
+registerKl(HalfNormal, HalfNormal, (p, q) => klNormal(p.baseDist, q.baseDist));
+
+registerKl(Gumbel, Gumbel, (p, q) => {
+  const ct1 = p.scale.div(q.scale), ct2 = q.loc.div(q.scale), ct3 = p.loc.div(q.scale);
+  const t1 = ct1.log().neg().sub(ct2).add(ct3);
+  const t2 = ct1.mul(EULER_CONSTANT);
+  const t3 = ct2.add(ct1.add(1).lgamma()).sub(ct3).exp();
+  return t1.add(t2).add(t3).sub(1 + EULER_CONSTANT);
+});
+
+registerKl(Pareto, Pareto, (p, q) => {
+  const scaleRatio = p.scale.div(q.scale);
+  const alphaRatio = q.alpha.div(p.alpha);
+  const result = q.alpha.mul(scaleRatio.log()).add(alphaRatio.log().neg()).add(alphaRatio).sub(1);
+  return where(p.scale.lt(q.scale), Infinity, result);
+});
+
+for (const P of [Beta, Exponential, Gamma, Laplace, Normal] as DistributionClass[]) {
+  registerKl(P, Pareto, (p: Distribution) => infiniteLike(paramOf(p)));
+}
+for (const Q of [Beta, Exponential, Gamma, Pareto, Uniform] as DistributionClass[]) registerKl(Gumbel, Q, (p: Gumbel) => infiniteLike(p.loc));
+registerKl(Pareto, Beta, (p) => infiniteLike(p.scale));
+registerKl(Pareto, Uniform, (p) => infiniteLike(p.scale));
+
+registerKl(Exponential, Gumbel, (p, q) => {
+  const scaleRateProd = p.rate.mul(q.scale);
+  const locScaleRatio = q.loc.div(q.scale);
+  const t1 = scaleRateProd.log().sub(1);
+  const t2 = locScaleRatio.exp().mul(scaleRateProd).div(scaleRateProd.add(1));
+  const t3 = scaleRateProd.reciprocal();
+  return t1.sub(locScaleRatio).add(t2).add(t3);
+});
+registerKl(Gamma, Gumbel, (p, q) => {
+  const betaScaleProd = p.rate.mul(q.scale);
+  const locScaleRatio = q.loc.div(q.scale);
+  const t1 = p.concentration.sub(1).mul(p.concentration.digamma()).sub(p.concentration.lgamma()).sub(p.concentration);
+  const t2 = betaScaleProd.log().add(p.concentration.div(betaScaleProd));
+  const t3 = locScaleRatio.exp().mul(betaScaleProd.reciprocal().add(1).pow(p.concentration.neg())).sub(locScaleRatio);
+  return t1.add(t2).add(t3);
+});
+registerKl(Gumbel, Normal, (p, q) => {
+  const paramRatio = p.scale.div(q.scale);
+  const t1 = paramRatio.div(Math.sqrt(2 * Math.PI)).log();
+  const t2 = paramRatio.mul(Math.PI).mul(0.5).pow(2).div(3);
+  const t3 = p.loc.add(p.scale.mul(EULER_CONSTANT)).sub(q.loc).div(q.scale).pow(2).mul(0.5);
+  return t1.neg().add(t2).add(t3).sub(EULER_CONSTANT + 1);
+});
+registerKl(Normal, Gumbel, (p, q) => {
+  const meanScaleRatio = p.loc.div(q.scale);
+  const varScaleSqrRatio = p.scale.div(q.scale).pow(2);
+  const locScaleRatio = q.loc.div(q.scale);
+  const t1 = varScaleSqrRatio.log().mul(0.5);
+  const t2 = meanScaleRatio.sub(locScaleRatio);
+  const t3 = meanScaleRatio.neg().add(varScaleSqrRatio.mul(0.5)).add(locScaleRatio).exp();
+  return t1.neg().add(t2).add(t3).sub(0.5 * (1 + Math.log(2 * Math.PI)));
+});
+registerKl(Uniform, Gumbel, (p, q) => {
+  const common = q.scale.div(p.high.sub(p.low));
+  const highLocDiff = p.high.sub(q.loc).div(q.scale);
+  const lowLocDiff = p.low.sub(q.loc).div(q.scale);
+  const t1 = common.log().add(highLocDiff.add(lowLocDiff).mul(0.5));
+  const t2 = common.mul(highLocDiff.neg().exp().sub(lowLocDiff.neg().exp()));
+  return t1.sub(t2);
+});
+registerKl(Uniform, Pareto, (p, q) => {
+  const support = p.high.sub(p.low);
+  const t1 = q.alpha.mul(q.scale.pow(q.alpha)).mul(support).log();
+  const t2 = xLogX(p.high).sub(xLogX(p.low)).sub(support).div(support);
+  const result = t2.mul(q.alpha.add(1)).sub(t1);
+  return where(p.low.lt(q.scale), Infinity, result);
+});
+registerKl(Pareto, Exponential, (p, q) => {
+  const t1 = p.alpha.div(p.scale.mul(q.rate)).log();
+  const t2 = p.alpha.reciprocal();
+  const t3 = q.rate.mul(p.alpha).mul(p.scale).div(p.alpha.sub(1));
+  return where(p.alpha.le(1), Infinity, t1.sub(t2).add(t3).sub(1));
+});
+registerKl(Pareto, Gamma, (p, q) => {
+  const common = p.scale.log().add(p.alpha.reciprocal());
+  const t1 = p.alpha.log().sub(common);
+  const t2 = q.concentration.lgamma().sub(q.concentration.mul(q.rate.log()));
+  const t3 = q.concentration.neg().add(1).mul(common);
+  const t4 = q.rate.mul(p.alpha).mul(p.scale).div(p.alpha.sub(1));
+  return where(p.alpha.le(1), Infinity, t1.add(t2).add(t3).add(t4).sub(1));
+});
+registerKl(Pareto, Normal, (p, q) => {
+  const varNormal = q.scale.pow(2).mul(2);
+  const common = p.scale.div(p.alpha.sub(1));
+  const t1 = q.scale.mul(Math.sqrt(2 * Math.PI)).mul(p.alpha).div(p.scale).log();
+  const t2 = p.alpha.reciprocal();
+  const t3 = p.alpha.mul(common.pow(2)).div(p.alpha.sub(2));
+  const t4 = p.alpha.mul(common).sub(q.loc).pow(2);
+  return where(p.alpha.le(2), Infinity, t1.sub(t2).add(t3.add(t4).div(varNormal)).sub(1));
+});
