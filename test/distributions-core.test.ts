@@ -143,3 +143,27 @@ describe("distributions: klDivergence dispatch", () => {
     throwsMsg(() => D.klDivergence(new MyPoisson(t([0.5])), new D.Poisson(t([1.5]))), "The cross KL-divergence between different exponential families cannot be computed using Bregman divergences");
   });
 });
+
+describe("MixtureSameFamily", () => {
+  test("univariate components: values and samples as PyTorch", () => {
+    const m = new D.MixtureSameFamily(new D.Categorical({ probs: f32([[0.3, 0.7], [0.5, 0.5]]) }), new D.Normal(f32([[-1, 2], [0, 1]]), f32([[0.5, 1.5], [1, 2]])));
+    const v = f32([0.3, -0.4]);
+    closeNested(m.logProb(v).tolist(), [-2.243377685546875, -1.3386532068252563], 3e-6);
+    closeNested(m.cdf(v).tolist(), [0.3885776400566101, 0.29327094554901123], 3e-6);
+    closeNested(m.mean.tolist(), [1.0999999046325684, 0.5], 3e-6);
+    closeNested(m.variance.tolist(), [3.5399999618530273, 2.75], 3e-6);
+    torch.manualSeed(3);
+    closeNested(m.sample([3]).tolist(), [[-0.8312524557113647, -1.435179352760315], [-0.7389750480651855, 1.59792160987854], [1.880218505859375, 2.631355047225952]], 3e-6);
+  });
+  test("multivariate components (Independent)", () => {
+    const m = new D.MixtureSameFamily(new D.Categorical({ logits: f32([0.2, -0.3, 0.1]) }),
+      new D.Independent(new D.Normal(f32([[-1, 2], [0, 1], [3, 0.5]]), f32([[0.5, 1.5], [1, 2], [0.3, 0.3]])), 1));
+    torch.manualSeed(4);
+    closeNested(m.sample([2]).tolist(), [[1.2006442546844482, 0.19689935445785522], [2.975717067718506, 0.5153791904449463]], 3e-6);
+    closeNested(m.logProb(f32([0.5, 1.0])).item(), -4.033488750457764, 3e-6);
+    closeNested(m.mean.tolist(), [0.682700514793396, 1.218040943145752], 3e-6);
+    closeNested(m.variance.tolist(), [3.5482664108276367, 2.335130453109741], 3e-6);
+    assert.equal(String(m), "MixtureSameFamily(\n  Categorical(probs: torch.Size([3]), logits: torch.Size([3])),\n  Independent(Normal(loc: torch.Size([3, 2]), scale: torch.Size([3, 2])), 1))");
+    throwsMsg(() => new D.MixtureSameFamily(new D.Categorical(f32([0.5, 0.5])), new D.Normal(torch.zeros(3), 1)), "`mixture_distribution component` (2) does not equal `component_distribution.batch_shape[-1]` (3)");
+  });
+});

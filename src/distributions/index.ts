@@ -54,3 +54,6 @@ export { Kumaraswamy, type KumaraswamyOptions } from "./kumaraswamy.js";
 export { LogisticNormal, type LogisticNormalOptions } from "./logistic-normal.js";
 export { LogitRelaxedBernoulli, RelaxedBernoulli, type RelaxedBernoulliOptions } from "./relaxed-bernoulli.js";
 export { ExpRelaxedCategorical, RelaxedOneHotCategorical, type RelaxedCategoricalOptions } from "./relaxed-categorical.js";
+export { MixtureSameFamily, type MixtureSameFamilyOptions } from "./mixture-same-family.js";
+export { NegativeBinomial, type NegativeBinomialOptions } from "./negative-binomial.js";
+export { FisherSnedecor, type FisherSnedecorOptions } from "./fisher-snedecor.js";
