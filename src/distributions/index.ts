@@ -7,10 +7,10 @@
  * const D = torch.distributions;
  * torch.manualSeed(0);
  * const policy = new D.Categorical({ logits: torch.tensor([0.1, 0.5, -0.2], { requiresGrad: true }) });
- * const action = policy.sample();                 // the same draw as PyTorch with seed 0
+ * const action = policy.sample();                 // PyTorch 2.x's draw for seed 0
  * policy.logProb(action).neg().backward();         // REINFORCE-style gradient
- * const q = new D.Normal(0, 1), p = new D.Normal(torch.tensor([0.5]), torch.tensor([2.0]));
- * D.klDivergence(p, q);                            // tensor([0.4431])
+ * const q = new D.Normal(0, 1), p = new D.Normal(torch.tensor([0.5]), torch.tensor([2.5]));
+ * D.klDivergence(p, q);                            // tensor([1.8337])
  * ```
  */
 
