@@ -57,3 +57,4 @@ export { ExpRelaxedCategorical, RelaxedOneHotCategorical, type RelaxedCategorica
 export { MixtureSameFamily, type MixtureSameFamilyOptions } from "./mixture-same-family.js";
 export { NegativeBinomial, type NegativeBinomialOptions } from "./negative-binomial.js";
 export { FisherSnedecor, type FisherSnedecorOptions } from "./fisher-snedecor.js";
+export { ContinuousBernoulli, type ContinuousBernoulliOptions } from "./continuous-bernoulli.js";
