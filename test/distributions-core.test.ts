@@ -167,3 +167,15 @@ describe("MixtureSameFamily", () => {
     throwsMsg(() => new D.MixtureSameFamily(new D.Categorical(f32([0.5, 0.5])), new D.Normal(torch.zeros(3), 1)), "`mixture_distribution component` (2) does not equal `component_distribution.batch_shape[-1]` (3)");
   });
 });
+
+describe("LowRankMultivariateNormal", () => {
+  test("matrices agree with the MultivariateNormal of the same covariance", () => {
+    const loc = f64([0.5, -1.0, 0.2]), w = f64([[1.0, 0.3], [-0.5, 0.2], [0.1, 0.8]]), d = f64([0.5, 1.5, 0.25]);
+    const low = new D.LowRankMultivariateNormal(loc, w, d);
+    const full = new D.MultivariateNormal(loc, { covarianceMatrix: low.covarianceMatrix });
+    closeNested(low.precisionMatrix.tolist(), full.precisionMatrix.tolist(), 1e-12);
+    closeNested(low.scaleTril.tolist(), full.scaleTril.tolist(), 1e-12);
+    closeNested(low.logProb(f64([0.2, 0.1, 0.0])).item(), full.logProb(f64([0.2, 0.1, 0.0])).item() as number, 1e-12);
+    throwsMsg(() => new D.LowRankMultivariateNormal(loc, f64([[1.0], [0.5]]), d), "cov_factor must be a batch of matrices with shape 3 x m");
+  });
+});

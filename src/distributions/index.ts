@@ -58,3 +58,4 @@ export { MixtureSameFamily, type MixtureSameFamilyOptions } from "./mixture-same
 export { NegativeBinomial, type NegativeBinomialOptions } from "./negative-binomial.js";
 export { FisherSnedecor, type FisherSnedecorOptions } from "./fisher-snedecor.js";
 export { ContinuousBernoulli, type ContinuousBernoulliOptions } from "./continuous-bernoulli.js";
+export { LowRankMultivariateNormal, type LowRankMultivariateNormalOptions } from "./low-rank-multivariate-normal.js";
