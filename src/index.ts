@@ -40,6 +40,7 @@ export * from "./ops/blas.js";
 export * from "./ops/blas-inplace.js";
 export * from "./ops/random.js";
 export * from "./ops/random-counts.js";
+export * from "./ops/random-gamma.js";
 
 export * as autograd from "./autograd/index.js";
 export * as func from "./func/index.js";
@@ -110,3 +111,4 @@ export { compile, OptimizedModule, type CompileOptions } from "./compile.js";
 export * as compiler from "./compiler.js";
 export * as random from "./ops/random-namespace.js";
 export { defaultGenerator } from "./core/generator.js";
+export * as distributions from "./distributions/index.js";

@@ -15,6 +15,7 @@ export function closeNested(actual: unknown, expected: unknown, tol = 1e-12, pat
   }
   if (typeof expected === "number" && Number.isNaN(expected)) { assert.ok(Number.isNaN(actual), `${path}: expected NaN, got ${String(actual)}`); return; }
   if (typeof expected === "number") {
+    if (actual === expected) return; // infinities too, whose difference is NaN
     assert.ok(typeof actual === "number" && Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)), `${path}: ${String(actual)} != ${expected}`);
     return;
   }
