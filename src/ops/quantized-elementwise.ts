@@ -128,10 +128,10 @@ function tanhParams(dtype: DType): [number, number] {
   return dtype.name === "qint32" ? [2 ** -31, 0] : dtype.name === "qint8" ? [2 ** -7, 0] : [2 ** -7, 128];
 }
 
-/** sigmoid of a quantized tensor, with PyTorch's fixed output scale and zero point. */
-export function quantizedSigmoid(x: Tensor): Tensor {
+/** sigmoid of a quantized tensor, with PyTorch's fixed output scale and zero point unless given. */
+export function quantizedSigmoid(x: Tensor, outputScale?: number, outputZeroPoint?: number): Tensor {
   const v = perTensorValues("quantized::sigmoid", x);
-  const [scale, zp] = sigmoidParams(v.dtype);
+  const [scale, zp] = outputScale === undefined ? sigmoidParams(v.dtype) : [outputScale, outputZeroPoint ?? 0];
   return mapDequantized(v, v.dtype, scale, zp, (t) => f32(1 / f32(1 + f32(Math.exp(-t)))));
 }
 
