@@ -105,6 +105,7 @@ export * from "./ops/segment-reduce.js";
 export * from "./ops/type-names.js";
 export * from "./ops/fake-quantize.js";
 export * from "./ops/quantize.js";
+export * as ops from "./ops/torch-ops.js";
 export * as ao from "./ao/index.js";
 export * as testing from "./testing/index.js";
 export { compile, OptimizedModule, type CompileOptions } from "./compile.js";

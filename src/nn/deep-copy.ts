@@ -1,4 +1,5 @@
-// copy.deepcopy for modules (TransformerEncoder's clones, nn.utils.fusion's fused copies).
+// copy.deepcopy for modules (TransformerEncoder's clones, nn.utils.fusion's fused copies,
+// torch.ao.quantization's prepare/convert copies).
 
 import { Tensor } from "../core/tensor.js";
 import { Module } from "./module.js";

@@ -5,3 +5,4 @@ export { Module, type ForwardHook, type ForwardPreHook, type HookHandle, type Lo
 export { Parameter, UninitializedParameter, UninitializedBuffer } from "./parameter.js";
 export * from "./modules/index.js";
 export * as utils from "./utils/index.js";
+export * as quantized from "../ao/nn/quantized/namespace.js";

@@ -50,6 +50,14 @@ export class Module {
     Object.defineProperty(this, "training", { value: true, writable: true, enumerable: false });
   }
 
+  /**
+   * @internal State entries that are no parameter or buffer, as PyTorch's _save_to_state_dict
+   * overrides write them (quantized modules: the packed (weight, bias) tuple, scale, zero_point).
+   */
+  _extraState?(): [string, unknown][];
+  /** @internal Takes those entries back (PyTorch's _load_from_state_dict); `get` reads one by name. */
+  _loadExtraState?(get: (name: string) => unknown): void;
+
   /** The computation; subclasses override it. Call the module with call(), which runs hooks. */
   forward(..._args: never[]): unknown {
     throw new Error(`Module [${this.constructor.name}] is missing the required "forward" function`);
@@ -277,6 +285,8 @@ export class Module {
     const visit = (m: Module, prefix: string): void => {
       for (const [n, p] of m._ownParameters()) if (p) out.set(prefix + n, options.keepVars ? p : p.detach());
       for (const [n, b, persistent] of m._ownBuffers()) if (b && persistent) out.set(prefix + n, options.keepVars ? b : b.detach());
+      // Entries that are no parameter or buffer (a quantized module's packed (weight, bias) tuple).
+      for (const [n, v] of m._extraState?.() ?? []) out.set(prefix + n, v as Tensor);
       for (const [n, c] of m._ownModules()) if (c) visit(c, `${prefix}${n}.`);
     };
     visit(this, options.prefix ?? "");
@@ -298,12 +308,15 @@ export class Module {
       }
       for (const [n, p] of m._ownParameters()) if (p) own.set(prefix + n, p);
       for (const [n, b, persistent] of m._ownBuffers()) if (b && persistent) own.set(prefix + n, b);
+      if (m._extraState) extra.push([m, prefix, m._extraState().map(([n]) => prefix + n)]);
       for (const [n, c] of m._ownModules()) if (c) visit(c, `${prefix}${n}.`);
     };
+    const extra: [Module, string, string[]][] = [];
     visit(this, "");
     const errors: string[] = [];
-    const missing = [...own.keys()].filter((k) => !entries.has(k));
-    const unexpected = [...entries.keys()].filter((k) => !own.has(k));
+    const extraKeys = new Set(extra.flatMap(([, , keys]) => keys));
+    const missing = [...own.keys(), ...extraKeys].filter((k) => !entries.has(k));
+    const unexpected = [...entries.keys()].filter((k) => !own.has(k) && !extraKeys.has(k));
     for (const [k, t] of own) {
       const src = entries.get(k);
       if (!src) continue;
@@ -328,6 +341,7 @@ export class Module {
         t.copy_(src);
         placeOnDevice(t);
       }
+      for (const [m, prefix] of extra) m._loadExtraState!((n) => entries.get(prefix + n) as unknown);
     });
     return { missingKeys: missing, unexpectedKeys: unexpected };
   }

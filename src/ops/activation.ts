@@ -20,6 +20,8 @@ import { activation, type Activation, eluActivation, mapDense, runActivation, tr
 import { where } from "./comparison.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
+import { assignQuantized, isQuantizedTensor } from "./quantized-engine.js";
+import { quantizedRelu } from "./quantized-elementwise.js";
 
 // ---- relu / threshold -----------------------------------------------------------------------
 
@@ -39,11 +41,13 @@ function checkReluBool(x: Tensor): void {
 export function relu(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("relu", arguments, 1); else if (isOptionsObject(input)) return rebind(relu, "relu", arguments, ["input"], 1, []);
   checkTensor("relu", "input", input);
+  if (isQuantizedTensor(input)) return quantizedRelu(input);
   checkReluBool(input);
   return unaryFast(RELU, reluLoop, input);
 }
 export function relu_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("relu_", arguments, 1); else if (isOptionsObject(self)) return rebind(relu_, "relu_", arguments, ["self"], 1, []);
+  if (isQuantizedTensor(self)) return assignQuantized(self, quantizedRelu(self));
   checkReluBool(self);
   return unaryFastInPlace(RELU, reluLoop, self);
 }

@@ -28,6 +28,15 @@ import { complexPow } from "./complex-pow.js";
 
 import { outCall, type OutOption, type OutPairOption, hasOut, withOut } from "./out.js";
 import { backendRefusal } from "../core/op-name.js";
+import { isQuantizedTensor } from "./quantized-engine.js";
+import { quantizedClamp, quantizedSigmoid, quantizedTanh } from "./quantized-elementwise.js";
+
+/** clamp of a quantized tensor: number bounds only (PyTorch's quantized clamp takes no tensors). */
+function quantizedClampOf(input: Tensor, lo: Bound, hi: Bound): Tensor {
+  if (lo instanceof Tensor || hi instanceof Tensor) throw new Error("clamp: a quantized tensor takes number bounds only");
+  if (lo === null && hi === null) throw new Error("torch.clamp: At least one of 'min' or 'max' must not be None");
+  return quantizedClamp(input, lo === null ? null : Number(lo), hi === null ? null : Number(hi));
+}
 // ---- helpers --------------------------------------------------------------------------------
 
 const sgnOf = (x: number): number => (x > 0 ? 1 : x < 0 ? -1 : 0);
@@ -380,6 +389,7 @@ export function cosh_(self: Tensor): Tensor {
 }
 export function tanh(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("tanh", arguments, 1, () => tanh(input)); else if (isOptionsObject(input)) return rebind(tanh, "tanh", arguments, ["input"], 1, ["out"]);
+  if (isQuantizedTensor(input)) return quantizedTanh(input);
   return unaryFast(TANH, tanhLoop, input);
 }
 export function tanh_(self: Tensor): Tensor {
@@ -412,6 +422,7 @@ export function atanh_(self: Tensor): Tensor {
 }
 export function sigmoid(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("sigmoid", arguments, 1, () => sigmoid(input)); else if (isOptionsObject(input)) return rebind(sigmoid, "sigmoid", arguments, ["input"], 1, ["out"]);
+  if (isQuantizedTensor(input)) return quantizedSigmoid(input);
   return unaryFast(SIGMOID, sigmoidLoop, input);
 }
 export function sigmoid_(self: Tensor): Tensor {
@@ -660,6 +671,7 @@ function clampTensor(input: Tensor, lo: Bound, hi: Bound, promoted: DType, node:
 export function clamp(input: Tensor, ...args: Args<[min?: Bound, max?: Bound], ClampOpts & OutOption>): Tensor {
   if (hasOut(args)) return withOut("clamp", args, (rest) => clamp(input, ...(rest as [])), "same");
   const a = bindArgs("clamp", args, ["min", "max"], [], 1);
+  if (isQuantizedTensor(input)) return quantizedClampOf(input, checkBound("clamp", "min", a.min), checkBound("clamp", "max", a.max));
   return clampImpl("clamp", input, checkBound("clamp", "min", a.min), checkBound("clamp", "max", a.max), { scalar: "ClampBackward1", tensor: "ClampBackward0" });
 }
 export const clip = clamp;

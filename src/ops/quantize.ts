@@ -245,3 +245,37 @@ Object.defineProperty(Tensor.prototype, "isQuantized", {
 installMethods({
   dequantize: dequantize as (self: Tensor) => Tensor, intRepr, qScale, qZeroPoint, qPerChannelScales, qPerChannelZeroPoints, qPerChannelAxis, qscheme,
 });
+
+const QUANTIZED_OF: Record<string, DType> = { uint8: toDType("quint8"), int8: toDType("qint8"), int32: toDType("qint32") };
+
+function quantizedOfIntegers(op: string, self: Tensor): { dtype: DType; raw: QuantizedArray } {
+  checkTensor(op, "self", self);
+  const dtype = QUANTIZED_OF[self.dtype.name];
+  if (!dtype) throw new Error(`${op}: expected an uint8, int8 or int32 tensor, got ${scalarTypeName(self.dtype)}`);
+  const values = toNumbers(self.contiguous());
+  const raw = allocArray(dtype, values.length) as QuantizedArray;
+  raw.set(values);
+  return { dtype, raw };
+}
+
+/**
+ * torch._make_per_tensor_quantized_tensor(self, scale, zero_point): a quantized tensor whose
+ * integers are self's (uint8 -> quint8, int8 -> qint8, int32 -> qint32).
+ */
+export function _makePerTensorQuantizedTensor(self: Tensor, scale: number, zeroPoint: number): Tensor {
+  if (arguments.length > 3) checkArgs("_make_per_tensor_quantized_tensor", arguments, 3);
+  const { dtype, raw } = quantizedOfIntegers("_make_per_tensor_quantized_tensor", self);
+  return quantizedTensor(raw, dtype, { scheme: "per_tensor_affine", scale, zeroPoint }, self.shape);
+}
+
+/** torch._make_per_channel_quantized_tensor(self, scale, zero_point, axis). */
+export function _makePerChannelQuantizedTensor(self: Tensor, scale: Tensor, zeroPoint: Tensor, axis: number): Tensor {
+  if (arguments.length > 4) checkArgs("_make_per_channel_quantized_tensor", arguments, 4);
+  const op = "_make_per_channel_quantized_tensor";
+  const { dtype, raw } = quantizedOfIntegers(op, self);
+  checkInt(op, "axis", axis);
+  if (axis < 0 || axis >= self.dim()) throw new Error(`${op}: axis ${axis} is out of range for a ${self.dim()}-d tensor`);
+  const scales = Float64Array.from(toNumbers(scale.contiguous())), zeroPoints = Array.from(toNumbers(zeroPoint.contiguous()), Number);
+  if (scales.length !== self.size(axis) || zeroPoints.length !== self.size(axis)) throw new Error(`${op}: expected ${self.size(axis)} scales and zero points`);
+  return quantizedTensor(raw, dtype, { scheme: "per_channel_affine", scales, zeroPoints, axis }, self.shape);
+}

@@ -15,6 +15,8 @@ import { deviceOp, onDevice } from "./device-hooks.js";
 import { hasOut, withOut, type OutOption } from "./out.js";
 import { kernelTypeName } from "./pointwise-util.js";
 import { complexSumMean } from "./complex-reduce.js";
+import { isQuantizedTensor } from "./quantized-engine.js";
+import { quantizedMean } from "./quantized-pool.js";
 export type Dims = number | number[] | null;
 
 interface SumOptions { dim?: Dims; keepdim?: boolean; dtype?: DTypeLike | null }
@@ -58,6 +60,7 @@ export function nansum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boole
 export function mean(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor {
   if (hasOut(args)) return withOut("mean", args, (rest) => mean(input, ...(rest as [])));
   const a = bindArgs("mean", args, ["dim", "keepdim"], ["dtype"], 1);
+  if (isQuantizedTensor(input)) return quantizedMean(input, checkDims("mean", "dim", a.dim), (a.keepdim as boolean | undefined) ?? false);
   let x = input;
   if (a.dtype !== undefined && a.dtype !== null) x = castTo(input, toDType(a.dtype as DTypeLike));
   if (x.dtype.isComplex) return complexSumMean("mean", x, checkDims("mean", "dim", a.dim), (a.keepdim as boolean | undefined) ?? false);

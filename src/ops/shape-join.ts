@@ -15,6 +15,8 @@ import { indexSelect } from "./indexing-index.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 
 import { outCall, type OutOption, hasOut, withOut } from "./out.js";
+import { isQuantizedTensor } from "./quantized-engine.js";
+import { quantizedCat } from "./quantized-elementwise.js";
 /** A view of `t`'s storage with new geometry, outside autograd (for kernels writing into `t`). */
 export function rawView(t: Tensor, shape: number[], strides: number[], offset: number): Tensor {
   return new Tensor(t.storage, shape, strides, offset);
@@ -107,6 +109,7 @@ export function cat(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: num
   if (autocasting.on && autocasts("cat", arguments)) return runAutocast(cat, arguments);
   if (hasOut(args)) return withOut("cat", args, (rest) => cat(tensors, ...(rest as [])));
   const a = bindArgs("cat", args, ["dim"], [], 1);
+  if (Array.isArray(tensors) && isQuantizedTensor(tensors[0])) return quantizedCat(tensorList("cat", tensors), (a.dim as number | undefined) ?? 0);
   return catImpl("cat", tensorList("cat", tensors), (a.dim as number | undefined) ?? 0);
 }
 export const concat = cat;

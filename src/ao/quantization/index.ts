@@ -1,6 +1,12 @@
-// torch.ao.quantization: the observers and the FakeQuantize module of quantization-aware training.
+// torch.ao.quantization: observers, FakeQuantize, QConfig, the stubs and the eager-mode workflow.
 export {
   MinMaxObserver, MovingAverageMinMaxObserver, PerChannelMinMaxObserver, MovingAveragePerChannelMinMaxObserver, UniformQuantizationObserverBase,
   type ObserverOptions, type PerChannelObserverOptions,
 } from "./observer.js";
 export { FakeQuantize, type FakeQuantizeOptions } from "./fake-quantize.js";
+export {
+  QConfig, type ObserverFactory, defaultObserver, defaultWeightObserver, defaultPerChannelWeightObserver, defaultQconfig,
+  defaultDynamicQconfig, perChannelDynamicQconfig,
+} from "./qconfig.js";
+export { QuantStub, DeQuantStub } from "./stubs.js";
+export { prepare, convert, quantizeDynamic, fuseModules } from "./quantize.js";

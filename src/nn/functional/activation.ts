@@ -23,6 +23,14 @@ import { warnOnce } from "../../core/warnings.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { onDevice } from "../../ops/device-hooks.js";
 import { nativeUnary } from "../../ops/native-fast.js";
+import { assignQuantized, isQuantizedTensor } from "../../ops/quantized-engine.js";
+import { quantizedClamp, quantizedHardswish, quantizedLeakyRelu, quantizedRelu6 } from "../../ops/quantized-elementwise.js";
+
+/** hardtanh of a quantized tensor: a clamp of its integers (in place when asked). */
+function quantizedHardtanh(input: Tensor, minVal: number | undefined, maxVal: number | undefined, inplace: boolean): Tensor {
+  const r = quantizedClamp(input, minVal ?? -1, maxVal ?? 1);
+  return inplace ? assignQuantized(input, r) : r;
+}
 
 interface InplaceOpt { inplace?: boolean }
 
@@ -67,11 +75,13 @@ interface HardtanhOpts { minVal?: number; maxVal?: number; inplace?: boolean }
 export function hardtanh(input: Tensor, ...args: Args<[minVal?: number, maxVal?: number, inplace?: boolean], HardtanhOpts>): Tensor {
   checkTensor("hardtanh", "input", input);
   const a = bindArgs("hardtanh", args, ["minVal", "maxVal", "inplace"], [], 1);
+  if (isQuantizedTensor(input)) return quantizedHardtanh(input, a.minVal as number | undefined, a.maxVal as number | undefined, inplaceOf("hardtanh", a));
   const act = hardtanhActivation(input, (a.minVal as number | undefined) ?? -1, (a.maxVal as number | undefined) ?? 1);
   return runActivation(act, input, inplaceOf("hardtanh", a));
 }
 export function hardtanh_(input: Tensor, ...args: Args<[minVal?: number, maxVal?: number], HardtanhOpts>): Tensor {
   const a = bindArgs("hardtanh_", args, ["minVal", "maxVal"], [], 1);
+  if (isQuantizedTensor(input)) return quantizedHardtanh(input, a.minVal as number | undefined, a.maxVal as number | undefined, true);
   return runActivation(hardtanhActivation(input, (a.minVal as number | undefined) ?? -1, (a.maxVal as number | undefined) ?? 1), input, true);
 }
 
@@ -79,6 +89,7 @@ export function hardtanh_(input: Tensor, ...args: Args<[minVal?: number, maxVal?
 export function relu6(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOpt>): Tensor {
   checkTensor("relu6", "input", input);
   const a = bindArgs("relu6", args, ["inplace"], [], 1);
+  if (isQuantizedTensor(input)) return inplaceOf("relu6", a) ? assignQuantized(input, quantizedRelu6(input)) : quantizedRelu6(input);
   return runActivation(hardtanhActivation(input, 0, 6), input, inplaceOf("relu6", a));
 }
 
@@ -99,6 +110,7 @@ export function leakyRelu(input: Tensor, ...args: Args<[negativeSlope?: number, 
   checkTensor("leaky_relu", "input", input);
   const a = bindArgs("leaky_relu", args, ["negativeSlope", "inplace"], [], 1);
   const slope = (a.negativeSlope as number | undefined) ?? 0.01;
+  if (isQuantizedTensor(input)) return inplaceOf("leaky_relu", a) ? assignQuantized(input, quantizedLeakyRelu(input, slope)) : quantizedLeakyRelu(input, slope);
   return runActivation(leakyActivation(slope), input, inplaceOf("leaky_relu", a));
 }
 export function leakyRelu_(input: Tensor, ...args: Args<[negativeSlope?: number], LeakyOpts>): Tensor {
@@ -299,6 +311,7 @@ const HARDSWISH = activation("hardswish", [], { name: "hardswish", node: "Hardsw
 /** F.hardswish(input, inplace=False) = x * relu6(x + 3) / 6. */
 export function hardswish(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOpt>): Tensor {
   checkTensor("hardswish", "input", input);
+  if (isQuantizedTensor(input)) return quantizedHardswish(input, input.qScale(), input.qZeroPoint());
   return runActivation(HARDSWISH, input, inplaceOf("hardswish", bindArgs("hardswish", args, ["inplace"], [], 1)));
 }
 

@@ -31,6 +31,8 @@ import { zeros } from "../../ops/creation.js";
 import { kernels } from "../../backends/kernels.js";
 import { notImplementedFor } from "../../ops/pointwise-util.js";
 import { gatherByIndices_, int64Data, scatterByIndices, withIndices } from "./pool-indices.js";
+import { isQuantizedTensor } from "../../ops/quantized-engine.js";
+import { quantizedAdaptiveAvgPool, quantizedAvgPool, quantizedMaxPool } from "../../ops/quantized-pool.js";
 
 type IntOrTuple = number | number[];
 
@@ -152,6 +154,10 @@ function maxPoolNdImpl(op: string, k: 2 | 3, x: Tensor, w: Window, wantIndices: 
   } else {
     pool3dShapeCheck(x.shape, kD!, kH!, kW!, w.stride[0]!, w.stride[1]!, w.stride[2]!, w.padding[0]!, w.padding[1]!, w.padding[2]!,
       w.dilation[0]!, w.dilation[1]!, w.dilation[2]!, outSpatial[0]!, outSpatial[1]!, outSpatial[2]!, "max_pool3d_with_indices_out_cpu_template()");
+  }
+  if (isQuantizedTensor(x)) {
+    const params = { kernelSize: w.kernel, stride: w.stride, padding: w.padding, dilation: w.dilation };
+    return [quantizedMaxPool(x, [...x.shape.slice(0, nd - k), ...outSpatial], params), null];
   }
   requireFloat(k === 2 ? "max_pool2d" : "max_pool3d", x);
   if (onDevice(x)) return deviceOp("maxPool", op)(x, w, k);
@@ -291,6 +297,10 @@ function avgPoolNdImpl(op: string, k: 2 | 3, x: Tensor, w: AvgWindow): Tensor {
     pool3dShapeCheck(x.shape, w.kernel[0]!, w.kernel[1]!, w.kernel[2]!, w.stride[0]!, w.stride[1]!, w.stride[2]!,
       w.padding[0]!, w.padding[1]!, w.padding[2]!, 1, 1, 1, outSpatial[0]!, outSpatial[1]!, outSpatial[2]!, "avg_pool3d()", true);
   }
+  if (isQuantizedTensor(x)) {
+    const params = { kernelSize: w.kernel, stride: w.stride, padding: w.padding, countIncludePad: w.countIncludePad, divisorOverride: w.divisorOverride };
+    return quantizedAvgPool(x, [...x.shape.slice(0, nd - k), ...outSpatial], params);
+  }
   if (x.dtype.name === "bool") throw new Error(`"${op}" not implemented for 'Bool'`);
   // PyTorch's CPU kernels take int64 among the integers, no other (the device follows the CPU).
   if (!x.dtype.isFloatingPoint && x.dtype !== int64) throw notImplementedFor(k === 3 ? "avg_pool3d_out_frame" : op, x.dtype);
@@ -416,6 +426,11 @@ function adaptiveAvgBackwardOp(g: Tensor, inShape: number[], k: number): Tensor 
 }
 
 function adaptiveAvgNd(op: string, k: 2 | 3, x: Tensor, size: number[]): Tensor {
+  if (isQuantizedTensor(x) && k === 2) {
+    if (x.dim() !== 3 && x.dim() !== 4) throw new Error(`${op}(): Expected 3D or 4D tensor, but got ${sizesStr(x.shape)}`);
+    if (size.length !== 2 || size.some((s) => s < 0)) throw new Error(`${op}: output_size must be 2 non-negative sizes`);
+    return quantizedAdaptiveAvgPool(x, [...x.shape.slice(0, x.dim() - 2), ...size]);
+  }
   checkAdaptive(op, k, x, size, false);
   // ATen takes the mean for a 1x1 (1x1x1) output.
   if (size.every((s) => s === 1)) return mean(x, k === 2 ? [-1, -2] : [-1, -2, -3], true);

@@ -21,6 +21,8 @@ import { type InterpolateMode, type InterpolateParams, interpolateBackward, inte
 import {
   type GridSampleMode, type GridSamplePadding, type GridSampleParams, affineGridBase, gridSampleBackward, gridSampleForward,
 } from "../../backends/js/grid-sample.js";
+import { isQuantizedTensor } from "../../ops/quantized-engine.js";
+import { quantizedUpsampleNearest } from "../../ops/quantized-pool.js";
 
 // ---- tensors ↔ kernels ------------------------------------------------------------------------
 
@@ -199,6 +201,10 @@ export function interpolate(input: Tensor, ...args: InterpolateArgs): Tensor {
   if (antialias) kernel = mode === "bilinear" ? "_upsample_bilinear2d_aa" : "_upsample_bicubic2d_aa";
   upsampleShapeCheck(x, outputSize);
   const nearest = m === "nearest" || m === "nearest-exact";
+  if (isQuantizedTensor(x)) {
+    if (!nearest) throw new Error(`interpolate: torch-ts has no quantized '${m}' kernel yet (only 'nearest' and 'nearest-exact')`);
+    return quantizedUpsampleNearest(x, { mode: m, outputSize, alignCorners: false, scales, antialias });
+  }
   if (!x.dtype.isFloatingPoint && !(nearest && x.dtype === uint8)) {
     throw new Error(`"${kernel}" not implemented for '${scalarTypeName(x.dtype)}'`);
   }

@@ -1,0 +1,3 @@
+// torch.ao.nn.intrinsic.quantized.
+export { LinearReLU } from "../../quantized/linear.js";
+export { ConvReLU1d, ConvReLU2d } from "../../quantized/conv.js";

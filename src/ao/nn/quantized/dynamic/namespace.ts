@@ -1,0 +1,2 @@
+// torch.ao.nn.quantized.dynamic.
+export { DynamicLinear as Linear } from "../linear.js";

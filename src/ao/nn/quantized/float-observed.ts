@@ -1,0 +1,25 @@
+// What a float module carries after torch.ao.quantization.prepare: its qconfig and the observer of
+// its output (activation_post_process); the quantized modules' fromFloat read both.
+import type { Module } from "../../../nn/module.js";
+import type { UniformQuantizationObserverBase } from "../../quantization/observer.js";
+import type { QConfig } from "../../quantization/qconfig.js";
+
+export interface Observed {
+  qconfig?: QConfig | null;
+  activation_post_process?: UniformQuantizationObserverBase;
+}
+
+/** The module's qconfig, or PyTorch's error when it has none. */
+export function qconfigOf(mod: Module, cls: string): QConfig {
+  const q = (mod as Module & Observed).qconfig;
+  if (!q) throw new Error(`${cls}.from_float: Input float module must have qconfig defined`);
+  return q;
+}
+
+/** The output observer's scale and zero point, as numbers. */
+export function outputQparams(mod: Module, cls: string): { scale: number; zeroPoint: number } {
+  const observer = (mod as Module & Observed).activation_post_process;
+  if (!observer) throw new Error(`${cls}.from_float: Input float module must have observer attached`);
+  const [scale, zeroPoint] = observer.calculateQparams();
+  return { scale: Number(scale.reshape(-1).get(0).item()), zeroPoint: Number(zeroPoint.reshape(-1).get(0).item()) };
+}
