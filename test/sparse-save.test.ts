@@ -64,6 +64,27 @@ describe("sparse COO checkpoints", () => {
   });
 });
 
+describe("sparse CSR/CSC checkpoints", () => {
+  test("PyTorch 1.13's CSR record and PyTorch 2.11's CSR/CSC records load", () => {
+    const old = torch.load<Map<string, T>>(join(FIX, "csr_113.pt")).get("csr")!;
+    assert.equal(old.layout, torch.sparseCsr);
+    assert.deepEqual([old.crowIndices().tolist(), old.colIndices().tolist(), old.values().tolist()], [[0, 2, 2, 4], [1, 3, 0, 2], [1, 2, 3, 4]]);
+    const m = torch.load<Map<string, T>>(join(FIX, "compressed_211.pt"));
+    assert.deepEqual(m.get("csr")!.toDense().tolist(), old.toDense().tolist());
+    assert.equal(m.get("csc")!.layout, torch.sparseCsc);
+    assert.deepEqual(m.get("csc")!.toDense().tolist(), [[0, 1, 0, 2], [0, 0, 0, 0], [3, 0, 4, 0]]);
+  });
+
+  test("a round trip keeps the layout, index dtype and values; bad indices are refused", () => {
+    const c = torch.sparseCsrTensor(torch.tensor([0, 1, 2], { dtype: torch.int32 }), torch.tensor([1, 0], { dtype: torch.int32 }), [1.5, 2]);
+    const back = torch.load<Map<string, T>>(torch.save({ c, k: c.toSparseCsc() }));
+    const c2 = back.get("c")!, k2 = back.get("k")!;
+    assert.deepEqual([c2.layout, c2.crowIndices().dtype, c2.colIndices().tolist(), c2.values().tolist()], [torch.sparseCsr, torch.int32, [1, 0], [1.5, 2]]);
+    assert.deepEqual([k2.layout, k2.toDense().tolist()], [torch.sparseCsc, [[0, 1.5], [2, 0]]]);
+    refused("csr_bad_crow.pt", /invalid torch\.sparse_csr tensor: `crow_indices\[\.\.\., -1\] == nnz` is not satisfied\./);
+  });
+});
+
 describe("Python reads what torch-ts writes", () => {
   test("PyTorch 1.13 loads torch-ts's sparse COO tensors, also with weights_only=True", { skip }, () => {
     const dir = mkdtempSync(join(tmpdir(), "torch-ts-sparse-"));
@@ -82,6 +103,38 @@ describe("Python reads what torch-ts writes", () => {
       assert.equal(r.status, 0, r.stderr);
       const expected = ["OrderedDict", "torch.sparse_coo", "torch.float64", [[1, 0, 1], [2, 1, 2]], [1.5, -2, 3], [[0, -2, 0], [0, 0, 4.5]], [1, 2]];
       for (const line of r.stdout.trim().split("\n")) assert.deepEqual(JSON.parse(line), expected);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("CSR/CSC files are PyTorch 2.x's records (1.13 refuses them; its loader with 2.x's _rebuild_sparse_tensor reads them)", { skip }, () => {
+    const dir = mkdtempSync(join(tmpdir(), "torch-ts-sparse-"));
+    try {
+      const path = join(dir, "c.pt");
+      const c = torch.tensor([[0, 1.5], [2, 0]], { dtype: torch.float32 }).toSparseCsr();
+      torch.save({ c, k: c.toSparseCsc() }, path);
+      const code = [
+        "import json, sys, torch, torch._utils as u",
+        "try:",
+        "    torch.load(sys.argv[1], weights_only=True); print('loaded')",
+        "except Exception:",
+        "    print('refused')",
+        "orig = u._rebuild_sparse_tensor",
+        "def as211(layout, data):",
+        "    if layout in (torch.sparse_csr, torch.sparse_csc):",
+        "        c, p, v, size = data",
+        "        return torch.sparse_compressed_tensor(c, p, v, size, layout=layout)",
+        "    return orig(layout, data)",
+        "u._rebuild_sparse_tensor = as211",
+        "d = torch.load(sys.argv[1])",
+        "print(json.dumps([str(d['c'].layout), d['c'].crow_indices().tolist(), str(d['k'].layout), d['k'].row_indices().tolist(), d['k'].to_dense().tolist()]))",
+      ].join("\n");
+      const r = spawnSync(PYTHON, ["-W", "ignore", "-c", code, path], { encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+      const [first, second] = r.stdout.trim().split("\n");
+      assert.equal(first, "refused");
+      assert.deepEqual(JSON.parse(second!), ["torch.sparse_csr", [0, 1, 2], "torch.sparse_csc", [1, 0], [[0, 1.5], [2, 0]]]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

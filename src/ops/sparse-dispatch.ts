@@ -209,6 +209,11 @@ const COALESCING_UNARY = new Set([
   "floor", "ceil", "round", "trunc", "erf", "square",
 ]);
 
+/** Whether PyTorch has the unary op for sparse tensors (it maps zero to zero). */
+export function zeroPreservingUnary(name: string): boolean {
+  return LINEAR_UNARY.has(name) || COALESCING_UNARY.has(name);
+}
+
 export function sparseUnary(spec: UnarySpec, x: SparseTensor, apply: (values: Tensor) => Tensor): Tensor {
   const linear = LINEAR_UNARY.has(spec.name);
   if (!linear && !COALESCING_UNARY.has(spec.name)) throw backendRefusal("SparseCPU", spec.name);
