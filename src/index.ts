@@ -93,6 +93,7 @@ export * from "./ops/tensor-storage.js";
 export { Layout, Layout as layout, strided, sparseCoo, sparseCsr, sparseCsc, sparseBsr, sparseBsc } from "./core/layout.js";
 export * from "./ops/sparse.js";
 export * from "./ops/sparse-compressed.js";
+export * from "./ops/sparse-products.js";
 export * as sparse from "./ops/sparse-namespace.js";
 export * from "./ops/nn-forms-native.js";
 export * from "./ops/nn-forms-sampling.js";

@@ -1,7 +1,7 @@
 // dtype and device conversion (to, type, float(), ...), copy_, fill_, zero_.
 
 import { isSparse } from "../core/sparse-tensor.js";
-import { sparseCast, sparseZero_ } from "./sparse-dispatch.js";
+import { sparseCast, sparseCopy_, sparseZero_ } from "./sparse-dispatch.js";
 import { isCompressed } from "../core/sparse-compressed-tensor.js";
 import { compressedCast, compressedZero_ } from "./sparse-compressed-dispatch.js";
 import { Tensor } from "../core/tensor.js";
@@ -105,6 +105,7 @@ export const cdouble = (x: Tensor): Tensor => castTo(x, complex128, false, true)
 /** self.copy_(src): broadcasting src into self, converting dtype. */
 export function copy_(self: Tensor, src: Tensor, _nonBlocking = false): Tensor {
   checkTensor("copy_", "src", src);
+  if (isSparse(self) || isSparse(src)) return sparseCopy_(self, src);
   const shape = broadcastShapes(self.shape, src.shape);
   if (shape.join() !== self.shape.join()) {
     throw new Error(`copy_: output with shape ${shapeStr(self.shape)} doesn't match the broadcast shape ${shapeStr(shape)}`);

@@ -2,7 +2,7 @@
 // for promotion, broadcasting, scalars, in-place forms and autograd recording.
 
 import { isSparse } from "../core/sparse-tensor.js";
-import { sparseBinary, sparseUnary } from "./sparse-dispatch.js";
+import { sparseBinary, sparseUnary, sparseUnaryInPlace } from "./sparse-dispatch.js";
 import { isCompressed } from "../core/sparse-compressed-tensor.js";
 import { compressedBinary, compressedUnary } from "./sparse-compressed-dispatch.js";
 import { Tensor } from "../core/tensor.js";
@@ -155,6 +155,7 @@ export function unaryOp(spec: UnarySpec, input: Tensor, out?: Tensor): Tensor {
 
 export function unaryInPlace(spec: UnarySpec, self: Tensor): Tensor {
   if (isCompressed(self)) return compressedUnary(spec, self, (v) => unaryOp(spec, v), self);
+  if (isSparse(self)) return sparseUnaryInPlace(spec, self, (v) => unaryOp(spec, v));
   if (self.dtype.isComplex) return complexUnaryInPlace(spec.name, self, (s) => unaryOp(spec, s));
   checkInplaceCast(spec.name + "_", (spec.outDtype ?? floatOut)(self.dtype), self);
   const direct = (): void => { if (onDevice(self)) deviceOp("unary", spec.name)(spec, self, self.dtype, self); else unaryMap(self, self.dtype, spec.f, self); };

@@ -182,7 +182,7 @@ export function unaryFast(spec: UnarySpec, loop: Loop1, input: Tensor): Tensor {
 
 /** unaryInPlace with the dedicated loop (in place: src and dst are the same buffer). */
 export function unaryFastInPlace(spec: UnarySpec, loop: Loop1, self: Tensor): Tensor {
-  if (onDevice(self)) return unaryInPlace(spec, self);
+  if (onDevice(self) || isSparse(self) || isCompressed(self)) return unaryInPlace(spec, self);
   if (self.dtype.isComplex || !denseFloat(self)) return unaryInPlace(spec, self);
   const r = applyInPlace(spec.name + "_", self, [], () => { const d = dense(self); if (!tryNativeUnary(spec.f, d, d, d.length)) loop(d, d, d.length); }, (s) => unaryFast(spec, loop, s));
   if (tracing.on) traceOp(traceKind(spec), [self], self, spec.onnx?.attrs);

@@ -9,7 +9,7 @@ import { record } from "../autograd/record.js";
 import { checkArgs, checkTensor } from "./args.js";
 import { emptyTensor, toNumbers, writeNumbers } from "./engine.js";
 import { coalesceRaw, gatherAt, indicesFromLinear, linearIndices, longTensor, makeSparse } from "./sparse-engine.js";
-import { sparseAddmm, sparseGradFor } from "./sparse-dispatch.js";
+import { sparseAddmm, sparseGradFor, sparseSparseMm } from "./sparse-dispatch.js";
 import { isCompressed } from "../core/sparse-compressed-tensor.js";
 import { compressedMatmul } from "./sparse-compressed-dispatch.js";
 
@@ -67,11 +67,12 @@ export function sum(input: Tensor, dim?: number | number[] | null, options: { dt
   });
 }
 
-/** torch.sparse.mm(sparse, dense): the dense product; gradients to both (the sparse one's is sparse). */
+/** torch.sparse.mm(sparse, dense): the dense product; gradients to both (the sparse one's is sparse). Of two sparse matrices: a sparse product. */
 export function mm(mat1: Tensor, mat2: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("sparse.mm", arguments, 2);
   checkTensor("sparse.mm", "mat2", mat2);
   if (isCompressed(mat1)) return compressedMatmul(null, mat1, mat2);
+  if (isSparse(mat1) && isSparse(mat2)) return sparseSparseMm(mat1, mat2);
   return sparseAddmm(null, requireSparse("sparse.mm", "mat1", mat1), mat2, 0, 1);
 }
 
