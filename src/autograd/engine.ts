@@ -3,7 +3,7 @@
 // gradients of requested inputs (torch.autograd.grad).
 
 import type { Tensor } from "../core/tensor.js";
-import { Storage } from "../core/storage.js";
+import { SparseStorage, Storage } from "../core/storage.js";
 import { shapesEqual } from "../core/shape.js";
 import { AccumulateGrad, type Edge, type Node, OpNode } from "./node.js";
 import { isGradEnabled, setGradEnabled } from "./grad-mode.js";
@@ -99,8 +99,9 @@ function addForGrad(a: Tensor, b: Tensor): Tensor {
   return isSparseGrad(a) && !isSparseGrad(b) ? b.add(a) : a.add(b);
 }
 
+/** A sparse COO or compressed (CSR/CSC) gradient: no dense storage to reuse or add into. */
 function isSparseGrad(t: Tensor): boolean {
-  return t._sparse;
+  return t.storage instanceof SparseStorage;
 }
 
 interface ExecOptions {
@@ -198,7 +199,7 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
   const recycle = !opt.createGraph;
   const exclusive = (t: Tensor, g: Tensor): boolean => {
     const st = g.storage;
-    if (opt.createGraph || g._sparse || st.serial < firstSerial || shared.has(st) || (t._leafHooks !== null && t._leafHooks.length > 0)) return false;
+    if (opt.createGraph || st instanceof SparseStorage || st.serial < firstSerial || shared.has(st) || (t._leafHooks !== null && t._leafHooks.length > 0)) return false;
     if (g.dtype !== t.dtype || g._offset !== 0 || g.numel() !== st.length || !g.isContiguous() || !shapesEqual(g._shape, t._shape)) return false;
     return !pending.has(st._memory);
   };

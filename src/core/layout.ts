@@ -1,6 +1,8 @@
-// torch.layout: how a tensor's elements are laid out in memory. torch-ts has strided tensors and
-// sparse COO ones (core/sparse-tensor.ts: indices and values, no dense storage); no CSR/CSC/BSR,
-// MKL-DNN or jagged layouts.
+// torch.layout: how a tensor's elements are laid out in memory. torch-ts has strided tensors, sparse
+// COO ones (core/sparse-tensor.ts: indices and values, no dense storage) and the compressed sparse
+// layouts CSR and CSC (core/sparse-compressed-tensor.ts: compressed indices, plain indices, values;
+// 2-D, no batch dims). BSR/BSC exist as layouts only (their constructors refuse); no MKL-DNN or
+// jagged layouts.
 
 export class Layout {
   constructor(readonly name: string) {}
@@ -13,3 +15,15 @@ export const strided = new Layout("strided");
 
 /** Sparse COO tensors: int64 indices (sparseDim x nnz) and values (nnz x dense dims). */
 export const sparseCoo = new Layout("sparse_coo");
+
+/** Compressed sparse rows: crow_indices (nrows + 1), col_indices (nnz), values (nnz x dense dims). */
+export const sparseCsr = new Layout("sparse_csr");
+
+/** Compressed sparse columns: ccol_indices (ncols + 1), row_indices (nnz), values (nnz x dense dims). */
+export const sparseCsc = new Layout("sparse_csc");
+
+/** Block compressed rows: torch-ts has the layout object, not such tensors. */
+export const sparseBsr = new Layout("sparse_bsr");
+
+/** Block compressed columns: torch-ts has the layout object, not such tensors. */
+export const sparseBsc = new Layout("sparse_bsc");

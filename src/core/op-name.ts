@@ -37,10 +37,10 @@ export function currentOpName(): string {
 }
 
 /**
- * PyTorch's refusal of an op that has no kernel for a kind of tensor (its dispatch key: sparse COO
- * or quantized tensors), naming the op as ATen does (snake_case; without the overload name).
+ * PyTorch's refusal of an op that has no kernel for a kind of tensor (its dispatch key: sparse COO,
+ * sparse compressed (CSR/CSC), or quantized tensors), naming the op as ATen does (snake_case; without the overload name).
  */
-export function backendRefusal(backend: "SparseCPU" | "QuantizedCPU", op: string = currentOpName()): Error {
+export function backendRefusal(backend: "SparseCPU" | "SparseCsrCPU" | "QuantizedCPU", op: string = currentOpName()): Error {
   const what = op === "this op" ? op : `'aten::${op.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}'`;
   return new Error(`Could not run ${what} with arguments from the '${backend}' backend.`);
 }

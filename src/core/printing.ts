@@ -498,8 +498,10 @@ export function formatTensor(t: Printable): string {
 export interface SparsePrintable {
   shape: readonly number[];
   dtype: PrintDType;
-  indices: Printable;
-  values: Printable;
+  /** The member tensors by PyTorch's names: indices and values, or crow_indices, col_indices and values, ... */
+  parts: readonly (readonly [string, Printable])[];
+  /** PyTorch's layout name: sparse_coo, sparse_csr, sparse_csc. */
+  layout: string;
   nnz: number;
   requiresGrad: boolean;
   gradFnName: string | null;
@@ -508,8 +510,8 @@ export interface SparsePrintable {
 }
 
 /**
- * repr of a sparse COO tensor, as PyTorch's _str_intern: the indices and values tensors, then
- * size, nnz, dtype (unless a default one), layout and autograd, the first of them on a new line.
+ * repr of a sparse tensor, as PyTorch's _str_intern: the member tensors, then size, nnz, dtype
+ * (unless a default one), layout and autograd; for COO (only) the first of them on a new line.
  */
 export function formatSparseTensor(t: SparsePrintable): string {
   const prefix = "tensor(";
@@ -522,9 +524,9 @@ export function formatSparseTensor(t: SparsePrintable): string {
   const suffixes = [`size=${tupleRepr(t.shape)}`, `nnz=${t.nnz}`];
   if (t.device !== "cpu") suffixes.unshift(`device='${deviceRepr(t.device)}'`);
   if (!valuesImplyDtype(t.dtype)) suffixes.push(`dtype=${dtypeRepr(t.dtype)}`);
-  suffixes.push("layout=torch.sparse_coo");
+  suffixes.push(`layout=torch.${t.layout}`);
   pushAutogradSuffix(suffixes, t);
-  const body = prefix + inner(t.indices, "indices") + ",\n" + " ".repeat(indent) + inner(t.values, "values");
-  const s = addSuffixes(body, suffixes, indent, opts.linewidth, true);
+  const body = prefix + t.parts.map(([name, p]) => inner(p, name)).join(",\n" + " ".repeat(indent));
+  const s = addSuffixes(body, suffixes, indent, opts.linewidth, t.layout === "sparse_coo");
   return t.isParameter ? `Parameter containing:\n${s}` : s;
 }

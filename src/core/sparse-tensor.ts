@@ -42,7 +42,7 @@ export class SparseTensor extends Tensor {
   override toString(): string {
     return formatSparseTensor({
       shape: this._shape, dtype: this.dtype.name as PrintDType, nnz: this._nnzCount,
-      indices: printable(this._sparseIndices), values: printable(this._sparseValues),
+      parts: [["indices", printable(this._sparseIndices)], ["values", printable(this._sparseValues)]], layout: "sparse_coo",
       requiresGrad: this._requiresGrad, gradFnName: this._gradFn ? this._gradFn.name() : null,
       device: this.device.toString(), isParameter: this._isParameter,
     });
@@ -51,7 +51,8 @@ export class SparseTensor extends Tensor {
 
 Object.defineProperty(SparseTensor.prototype, "_sparse", { value: true });
 
-function printable(t: Tensor): Printable {
+/** A member tensor (indices, values) for the sparse repr. */
+export function printable(t: Tensor): Printable {
   const idx = t._storageIndices();
   return {
     shape: t._shape, dtype: t.dtype.name as PrintDType, at: (i: number) => t._readValue(idx[i]!),

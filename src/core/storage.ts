@@ -176,20 +176,21 @@ Object.defineProperty(ComplexStorage.prototype, "data", {
 });
 
 /**
- * The storage of a sparse COO tensor, which has none: its indices and values are tensors of their
- * own (core/sparse-tensor.ts). Its `data` throws PyTorch's "Could not run 'aten::<op>' with arguments
- * from the 'SparseCPU' backend" naming the op (core/op-name.ts), so a dense kernel handed a sparse
- * tensor refuses it instead of reading values that do not exist.
+ * The storage of a sparse tensor, which has none: its indices and values are tensors of their own
+ * (core/sparse-tensor.ts, core/sparse-compressed-tensor.ts). Its `data` throws PyTorch's "Could not
+ * run 'aten::<op>' with arguments from the 'SparseCPU' backend" ('SparseCsrCPU' for the compressed
+ * layouts) naming the op (core/op-name.ts), so a dense kernel handed a sparse tensor refuses it
+ * instead of reading values that do not exist.
  */
 export class SparseStorage extends Storage {
-  constructor(dtype: DType, device: Device = cpu) {
+  constructor(dtype: DType, device: Device = cpu, readonly backend: "SparseCPU" | "SparseCsrCPU" = "SparseCPU") {
     super(null as unknown as StorageArray, dtype, device);
   }
   override get _memory(): object { return this; }
   override _releaseToCache(): boolean { return false; }
 }
 Object.defineProperty(SparseStorage.prototype, "data", {
-  get(this: SparseStorage): never { throw backendRefusal("SparseCPU"); },
+  get(this: SparseStorage): never { throw backendRefusal(this.backend); },
   configurable: true,
 });
 

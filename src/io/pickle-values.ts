@@ -85,6 +85,23 @@ export class TensorRef {
   get dtype(): StorageDType { return this.storage.dtype; }
 }
 
+/** PyTorch's sparse layouts, as torch.serialization._get_layout names them (without "torch."). */
+export type SparseLayoutName = "sparse_coo" | "sparse_csr" | "sparse_csc" | "sparse_bsr" | "sparse_bsc";
+
+/**
+ * A sparse tensor as _rebuild_sparse_tensor rebuilds it: COO (indices, values), or compressed
+ * (compressed indices, plain indices, values), a size, and (COO, PyTorch 2.1+) whether it is coalesced.
+ */
+export class SparseTensorRef {
+  readonly kind = "sparse";
+  constructor(
+    readonly layout: SparseLayoutName,
+    readonly parts: readonly TensorRef[],
+    readonly size: readonly number[],
+    readonly coalesced: boolean | null,
+  ) {}
+}
+
 export type PickleValue =
   | null | boolean | number | bigint | string
   | Uint8Array
@@ -93,4 +110,4 @@ export type PickleValue =
   | PyTuple<PickleValue>
   | Map<PickleValue, PickleValue>
   | Set<PickleValue>
-  | PyGlobal | DTypeRef | DeviceRef | StorageRef | TensorRef;
+  | PyGlobal | DTypeRef | DeviceRef | StorageRef | TensorRef | SparseTensorRef;

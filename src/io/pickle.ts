@@ -5,7 +5,7 @@
 
 import { FormatError } from "./errors.js";
 import {
-  DTypeRef, DeviceRef, OrderedDict, PyComplex, PyFloat, PyGlobal, PyTuple, StorageRef, TensorRef,
+  DTypeRef, DeviceRef, OrderedDict, PyComplex, PyFloat, PyGlobal, PyTuple, SparseTensorRef, StorageRef, TensorRef,
   tuple, type PickleValue,
 } from "./pickle-values.js";
 import {
@@ -487,6 +487,28 @@ class Pickler {
     }
   }
 
+  /**
+   * _rebuild_sparse_tensor(layout, (tensors..., torch.Size(size)[, is_coalesced])), as
+   * Tensor.__reduce_ex__ writes a sparse tensor; the layout pickles as _get_layout("torch.<name>").
+   */
+  private sparseTensor(t: SparseTensorRef): void {
+    this.global("torch._utils", "_rebuild_sparse_tensor");
+    this.global("torch.serialization", "_get_layout");
+    this.str(`torch.${t.layout}`);
+    this.out.byte(OP.TUPLE1);
+    this.out.byte(OP.REDUCE);
+    this.out.byte(OP.MARK);
+    for (const part of t.parts) this.save(part);
+    this.global("torch", "Size");
+    this.tupleOf(t.size);
+    this.out.byte(OP.TUPLE1);
+    this.out.byte(OP.REDUCE);
+    if (t.coalesced !== null) this.save(t.coalesced);
+    this.out.byte(OP.TUPLE);
+    this.out.byte(OP.TUPLE2);
+    this.out.byte(OP.REDUCE);
+  }
+
   save(v: PicklableValue): void {
     if (v === null || v === undefined) { this.out.byte(OP.NONE); return; }
     switch (typeof v) {
@@ -548,6 +570,9 @@ class Pickler {
       this.inProgress.add(v);
       this.tensor(v);
       this.inProgress.delete(v);
+      this.put(v);
+    } else if (v instanceof SparseTensorRef) {
+      this.sparseTensor(v);
       this.put(v);
     } else if (v instanceof StorageRef) {
       this.storage(v);

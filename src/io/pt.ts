@@ -14,11 +14,12 @@ import { FormatError } from "./errors.js";
 import { withFileSource, writeFileFromSink } from "./file.js";
 import type { PicklableValue } from "./pickle.js";
 import {
-  DTypeRef, DeviceRef, ITEM_SIZE, OrderedDict, PyComplex, PyFloat, PyGlobal, PyTuple, StorageRef, TensorRef,
+  DTypeRef, DeviceRef, ITEM_SIZE, OrderedDict, PyComplex, PyFloat, PyGlobal, PyTuple, SparseTensorRef, StorageRef, TensorRef,
   tuple, type PickleValue, type StorageDType,
 } from "./pickle-values.js";
 import { archiveNameForPath, readCheckpoint, writeCheckpoint, type Checkpoint } from "./pt-format.js";
 import { newStorage, storageBytes } from "./tensor-bytes.js";
+import { sparseFromRecord, sparseRecord } from "./sparse-records.js";
 
 /** Python's own recursion limit: deeper data cannot come from PyTorch, only from a hostile file. */
 const MAX_DEPTH = 1000;
@@ -95,7 +96,14 @@ class SaveContext {
       return v ?? null;
     }
     if (v instanceof Tensor) {
-      if (v.storage instanceof SparseStorage) throw new Error("torch.save: sparse COO tensors cannot be saved by torch-ts yet; save x.toDense() or its _indices() and _values()");
+      if (v.storage instanceof SparseStorage) {
+        const seen = this.memo.get(v);
+        if (seen !== undefined) return seen;
+        const rec = sparseRecord(v, (part) => this.tensorRef(part));
+        if (!rec) throw new Error(`torch.save: tensors of layout ${String(v.layout)} cannot be saved by torch-ts yet`);
+        this.memo.set(v, rec);
+        return rec;
+      }
       return this.tensorRef(v);
     }
     if (v instanceof Storage) return this.storageRef(v);
@@ -212,6 +220,11 @@ class LoadContext {
     if (seen !== undefined) return seen;
     if (v instanceof TensorRef) {
       const t = this.tensor(v);
+      this.memo.set(v, t);
+      return t;
+    }
+    if (v instanceof SparseTensorRef) {
+      const t = sparseFromRecord(v, (part) => this.tensor(part));
       this.memo.set(v, t);
       return t;
     }

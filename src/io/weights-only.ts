@@ -4,8 +4,8 @@
 
 import { FormatError } from "./errors.js";
 import {
-  DTypeRef, DeviceRef, ITEM_SIZE, OrderedDict, PyComplex, PyGlobal, PyTuple, StorageRef, TensorRef,
-  tuple, type PickleValue, type StorageDType,
+  DTypeRef, DeviceRef, ITEM_SIZE, OrderedDict, PyComplex, PyGlobal, PyTuple, SparseTensorRef, StorageRef, TensorRef,
+  tuple, type PickleValue, type SparseLayoutName, type StorageDType,
 } from "./pickle-values.js";
 
 /** PyTorch's legacy typed storage classes for the dtypes torch-ts has. */
@@ -39,8 +39,6 @@ const QSCHEMES = ["per_tensor_affine", "per_tensor_symmetric", "per_channel_affi
 /** Allowed by PyTorch, refused here because torch-ts has no such tensors. */
 const UNSUPPORTED_CALLABLES: Readonly<Record<string, string>> = {
   "torch._utils._rebuild_qtensor": "quantized tensors",
-  "torch._utils._rebuild_sparse_tensor": "sparse tensors",
-  "torch._utils._rebuild_sparse_csr_tensor": "sparse tensors",
   "torch._utils._rebuild_meta_tensor_no_storage": "meta tensors",
   "torch._utils._rebuild_wrapper_subclass": "tensor subclasses",
   "torch._utils._rebuild_device_tensor_from_numpy": "numpy-backed tensors",
@@ -104,6 +102,7 @@ export function describe(v: PickleValue | undefined): string {
   if (v instanceof Uint8Array) return "bytes";
   if (v instanceof TensorRef) return "tensor";
   if (v instanceof StorageRef) return "storage";
+  if (v instanceof SparseTensorRef) return `torch.${v.layout} tensor`;
   return v.constructor.name;
 }
 
@@ -206,7 +205,32 @@ function rebuildTensorV3(args: PickleValue): TensorRef {
   return t;
 }
 
+const COMPRESSED_LAYOUTS: readonly SparseLayoutName[] = ["sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc"];
+
+/**
+ * A sparse tensor's record: (layout, (indices, values, size[, is_coalesced])) for COO (PyTorch 2.1+
+ * adds is_coalesced), (layout, (compressed, plain, values, size)) for the compressed layouts. The
+ * invariants are checked when torch.load builds the tensor (as PyTorch's weights-only load does).
+ */
+function rebuildSparse(fn: string, allowed: readonly SparseLayoutName[]): Call {
+  return (args) => {
+    const [layout, data] = argTuple(fn, args, 2, 2);
+    const name = layout instanceof PyGlobal && layout.module === "torch" ? layout.name as SparseLayoutName : null;
+    if (!name || !allowed.includes(name)) fail(fn, `rebuilding sparse tensor for layout ${describe(layout)} is not supported`);
+    const coo = name === "sparse_coo";
+    const d = argTuple(fn, data!, coo ? 3 : 4, 4);
+    const parts = d.slice(0, coo ? 2 : 3).map((t) => tensorArg(fn, t));
+    const size = intList(fn, "size", d[coo ? 2 : 3]);
+    const coalesced = coo && d.length === 4 && d[3] !== null ? flag(fn, "is_coalesced", d[3]) : null;
+    return new SparseTensorRef(name, parts, size, coalesced);
+  };
+}
+
 const CALLS: Readonly<Record<string, Call>> = {
+  "torch._utils._rebuild_sparse_tensor": rebuildSparse("torch._utils._rebuild_sparse_tensor", ["sparse_coo", ...COMPRESSED_LAYOUTS]),
+  // What PyTorch 1.13 writes for CSR, and 2.0's name for the compressed layouts.
+  "torch._utils._rebuild_sparse_csr_tensor": rebuildSparse("torch._utils._rebuild_sparse_csr_tensor", ["sparse_csr"]),
+  "torch._utils._rebuild_sparse_compressed_tensor": rebuildSparse("torch._utils._rebuild_sparse_compressed_tensor", COMPRESSED_LAYOUTS),
   "collections.OrderedDict": (args) => {
     const a = argTuple("collections.OrderedDict", args, 0, 1);
     const d = new OrderedDict();

@@ -1,7 +1,9 @@
 // dtype and device conversion (to, type, float(), ...), copy_, fill_, zero_.
 
 import { isSparse } from "../core/sparse-tensor.js";
-import { sparseCast, sparseZero_ } from "./sparse-dispatch.js";
+import { sparseCast, sparseCopy_, sparseZero_ } from "./sparse-dispatch.js";
+import { isCompressed } from "../core/sparse-compressed-tensor.js";
+import { compressedCast, compressedZero_ } from "./sparse-compressed-dispatch.js";
 import { Tensor } from "../core/tensor.js";
 import { currentOpName } from "../core/op-name.js";
 import { notImplementedFor } from "./pointwise-util.js";
@@ -22,6 +24,7 @@ export interface ToOptions { dtype?: DTypeLike | null; device?: DeviceLike | nul
 export function castTo(input: Tensor, dtype: DType, forceCopy = false, discardImaginary = false): Tensor {
   if (input.dtype === dtype && !forceCopy) return input;
   if (isSparse(input)) return sparseCast(input, dtype);
+  if (isCompressed(input)) return compressedCast(input, dtype);
   // Ops cast their inputs to the dtype they compute in: a complex input reaching a real kernel that
   // way is refused (only the explicit conversions, x.to / x.float() / ..., drop the imaginary parts).
   if (input.dtype.isComplex && !dtype.isComplex && !discardImaginary) throw notImplementedFor(currentOpName(), input.dtype);
@@ -102,6 +105,7 @@ export const cdouble = (x: Tensor): Tensor => castTo(x, complex128, false, true)
 /** self.copy_(src): broadcasting src into self, converting dtype. */
 export function copy_(self: Tensor, src: Tensor, _nonBlocking = false): Tensor {
   checkTensor("copy_", "src", src);
+  if (isSparse(self) || isSparse(src)) return sparseCopy_(self, src);
   const shape = broadcastShapes(self.shape, src.shape);
   if (shape.join() !== self.shape.join()) {
     throw new Error(`copy_: output with shape ${shapeStr(self.shape)} doesn't match the broadcast shape ${shapeStr(shape)}`);
@@ -133,6 +137,7 @@ export function fill_(self: Tensor, value: number | bigint | boolean | Tensor): 
 export function zero_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("zero_", arguments, 1); else if (isOptionsObject(self)) return rebind(zero_, "zero_", arguments, ["self"], 1, []);
   if (isSparse(self)) return sparseZero_(self);
+  if (isCompressed(self)) return compressedZero_(self);
   return fill_(self, 0);
 }
 

@@ -2,7 +2,9 @@
 // for promotion, broadcasting, scalars, in-place forms and autograd recording.
 
 import { isSparse } from "../core/sparse-tensor.js";
-import { sparseBinary, sparseUnary } from "./sparse-dispatch.js";
+import { sparseBinary, sparseUnary, sparseUnaryInPlace } from "./sparse-dispatch.js";
+import { isCompressed } from "../core/sparse-compressed-tensor.js";
+import { compressedBinary, compressedUnary } from "./sparse-compressed-dispatch.js";
 import { Tensor } from "../core/tensor.js";
 import { type DType, getDefaultDtype } from "../core/dtype.js";
 import { record, sumToShape } from "../autograd/record.js";
@@ -79,6 +81,7 @@ function castForHalf(t: Tensor, dtype: DType): Tensor {
 export function binaryOp(spec: BinarySpec, a: TensorOrScalar, b: TensorOrScalar, out?: Tensor): Tensor {
   const first = a instanceof Tensor ? a : b instanceof Tensor ? b : null;
   if (!first) throw new Error(`${spec.name}(): at least one argument must be a Tensor`);
+  if (isCompressed(a) || isCompressed(b) || isCompressed(out)) return compressedBinary(spec, a, b, out);
   if (isSparse(a) || isSparse(b) || isSparse(out)) return sparseBinary(spec, a, b, out);
   checkSameDevice(spec.name, first, first === a ? b : a);
   const promoted = resultType(a, b);
@@ -102,6 +105,7 @@ export function binaryOp(spec: BinarySpec, a: TensorOrScalar, b: TensorOrScalar,
 
 /** In-place form of a binary op: self op= other, keeping self's dtype. */
 export function binaryInPlace(spec: BinarySpec, self: Tensor, other: TensorOrScalar, outOfPlace: (s: Tensor) => Tensor): Tensor {
+  if (isCompressed(self)) return compressedBinary(spec, self, other, self);
   const promoted = resultType(self, other);
   checkInplaceCast(spec.name + "_", spec.outDtype ? spec.outDtype(promoted) : promoted, self);
   const r = applyInPlace(spec.name + "_", self, [other instanceof Tensor ? other : null],
@@ -134,6 +138,7 @@ export const sameOut = (d: DType): DType => d;
 export function unaryOp(spec: UnarySpec, input: Tensor, out?: Tensor): Tensor {
   checkTensor(spec.name, "input", input);
   if (isSparse(input)) return sparseUnary(spec, input, (v) => unaryOp(spec, v));
+  if (isCompressed(input)) return compressedUnary(spec, input, (v) => unaryOp(spec, v), out);
   if (input.dtype.isComplex) return complexUnary(spec.name, input, out);
   const dtype = (spec.outDtype ?? floatOut)(input.dtype);
   if (out === undefined && outOffered(spec.name)) out = directOut(spec.name, input._shape, dtype, [input]);
@@ -149,6 +154,8 @@ export function unaryOp(spec: UnarySpec, input: Tensor, out?: Tensor): Tensor {
 }
 
 export function unaryInPlace(spec: UnarySpec, self: Tensor): Tensor {
+  if (isCompressed(self)) return compressedUnary(spec, self, (v) => unaryOp(spec, v), self);
+  if (isSparse(self)) return sparseUnaryInPlace(spec, self, (v) => unaryOp(spec, v));
   if (self.dtype.isComplex) return complexUnaryInPlace(spec.name, self, (s) => unaryOp(spec, s));
   checkInplaceCast(spec.name + "_", (spec.outDtype ?? floatOut)(self.dtype), self);
   const direct = (): void => { if (onDevice(self)) deviceOp("unary", spec.name)(spec, self, self.dtype, self); else unaryMap(self, self.dtype, spec.f, self); };

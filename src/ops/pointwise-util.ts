@@ -2,6 +2,7 @@
 // PyTorch's words, exact int64 maps, ternary ops, dtype-exact operand casts, and fused gradients.
 
 import { isSparse } from "../core/sparse-tensor.js";
+import { isCompressed } from "../core/sparse-compressed-tensor.js";
 import { tryNativeUnary } from "./native-fast.js";
 import { Tensor } from "../core/tensor.js";
 import { type DType, bool, getDefaultDtype, int64, scalarTypeName } from "../core/dtype.js";
@@ -163,7 +164,7 @@ function dense(t: Tensor): Floats {
 
 /** unaryOp with a dedicated loop when the input is a contiguous float32/float64 tensor. */
 export function unaryFast(spec: UnarySpec, loop: Loop1, input: Tensor): Tensor {
-  if (onDevice(input) || isSparse(input)) return unaryOp(spec, input);
+  if (onDevice(input) || isSparse(input) || isCompressed(input)) return unaryOp(spec, input);
   // The dtype test first: it sends complex inputs (floatOutOf: float32) to unaryOp before denseFloat reads their data.
   if ((spec.outDtype ?? floatOutOf)(input.dtype) !== input.dtype || !denseFloat(input)) return unaryOp(spec, input);
   const direct = outOffered(spec.name) ? directOut(spec.name, input._shape, input.dtype, [input]) : undefined;
@@ -181,7 +182,7 @@ export function unaryFast(spec: UnarySpec, loop: Loop1, input: Tensor): Tensor {
 
 /** unaryInPlace with the dedicated loop (in place: src and dst are the same buffer). */
 export function unaryFastInPlace(spec: UnarySpec, loop: Loop1, self: Tensor): Tensor {
-  if (onDevice(self)) return unaryInPlace(spec, self);
+  if (onDevice(self) || isSparse(self) || isCompressed(self)) return unaryInPlace(spec, self);
   if (self.dtype.isComplex || !denseFloat(self)) return unaryInPlace(spec, self);
   const r = applyInPlace(spec.name + "_", self, [], () => { const d = dense(self); if (!tryNativeUnary(spec.f, d, d, d.length)) loop(d, d, d.length); }, (s) => unaryFast(spec, loop, s));
   if (tracing.on) traceOp(traceKind(spec), [self], self, spec.onnx?.attrs);

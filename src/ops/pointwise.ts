@@ -2,6 +2,7 @@
 // fmod, remainder, maximum, lerp, addcmul, ...) ops with PyTorch's dtype rules, int64 exactness,
 // in-place forms and vjps. Special functions (erf, lgamma, ...) live in special.ts.
 
+import { SparseStorage } from "../core/storage.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
@@ -93,7 +94,7 @@ export const absolute = abs;
 export function abs_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("abs_", arguments, 1); else if (isOptionsObject(self)) return rebind(abs_, "abs_", arguments, ["self"], 1, []);
   noBool("abs_cpu", self);
-  if (self.dtype === int64 && !onDevice(self)) return applyInPlace("abs_", self, [], () => { bigUnary(self, bigAbs, self); }, abs);
+  if (self.dtype === int64 && !onDevice(self) && !(self.storage instanceof SparseStorage)) return applyInPlace("abs_", self, [], () => { bigUnary(self, bigAbs, self); }, abs);
   return unaryInPlace(ABS, self);
 }
 
@@ -104,7 +105,8 @@ export function neg(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("neg", arguments, 1, () => neg(input)); else if (isOptionsObject(input)) return rebind(neg, "neg", arguments, ["input"], 1, ["out"]);
   checkTensor("neg", "input", input);
   checkNegBool(input);
-  return input.dtype === int64 && !onDevice(input) ? bigUnary(input, (v) => -v) : unaryOp(NEG, input);
+  // int64 negates exactly (bigint) on strided CPU tensors; sparse ones map their values through unaryOp.
+  return input.dtype === int64 && !onDevice(input) && !(input.storage instanceof SparseStorage) ? bigUnary(input, (v) => -v) : unaryOp(NEG, input);
 }
 export const negative = neg;
 export const negative_ = neg_;

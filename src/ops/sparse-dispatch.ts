@@ -5,7 +5,7 @@
 
 import { Tensor } from "../core/tensor.js";
 import { isSparse, SparseTensor } from "../core/sparse-tensor.js";
-import { type DType, int64, scalarTypeName } from "../core/dtype.js";
+import { type DType, float64, int64, scalarTypeName } from "../core/dtype.js";
 import { promoteTypes } from "./promotion.js";
 import { checkInplaceLeaf } from "./inplace.js";
 import { Complex } from "../core/complex.js";
@@ -16,8 +16,8 @@ import { noGrad } from "../autograd/grad-mode.js";
 import { needsGrad, record, sumToShape } from "../autograd/record.js";
 import { normalizeDim } from "../core/shape.js";
 import type { BinarySpec, UnarySpec } from "./pointwise-engine.js";
-import { emptyTensor, toNumbers, writeNumbers } from "./engine.js";
-import { coalesceRaw, gatherAt, linearIndices, longTensor, makeSparse, sparseGeometry } from "./sparse-engine.js";
+import { emptyTensor, fromArray, toNumbers, writeNumbers } from "./engine.js";
+import { coalesceRaw, gatherAt, indicesFromLinear, linearIndices, longTensor, makeSparse, sparseGeometry } from "./sparse-engine.js";
 
 type Operand = Tensor | number | bigint | boolean;
 
@@ -209,6 +209,11 @@ const COALESCING_UNARY = new Set([
   "floor", "ceil", "round", "trunc", "erf", "square",
 ]);
 
+/** Whether PyTorch has the unary op for sparse tensors (it maps zero to zero). */
+export function zeroPreservingUnary(name: string): boolean {
+  return LINEAR_UNARY.has(name) || COALESCING_UNARY.has(name);
+}
+
 export function sparseUnary(spec: UnarySpec, x: SparseTensor, apply: (values: Tensor) => Tensor): Tensor {
   const linear = LINEAR_UNARY.has(spec.name);
   if (!linear && !COALESCING_UNARY.has(spec.name)) throw backendRefusal("SparseCPU", spec.name);
@@ -224,6 +229,38 @@ export function sparseUnary(spec: UnarySpec, x: SparseTensor, apply: (values: Te
     const gv = gatherAt(g!, cc._sparseIndices, cc._shape);
     return [makeSparse(cc._sparseIndices, vjp(gv, cc._sparseValues, outc), cc._shape, true)];
   });
+}
+
+/**
+ * The in-place form of a zero-preserving unary op: neg_ and deg2rad_/rad2deg_ on any sparse tensor,
+ * the others on a coalesced one only (PyTorch's rule: they would apply once per duplicate).
+ */
+export function sparseUnaryInPlace(spec: UnarySpec, x: SparseTensor, apply: (values: Tensor) => Tensor): Tensor {
+  if (!zeroPreservingUnary(spec.name)) throw backendRefusal("SparseCPU", `${spec.name}_`);
+  checkInplaceLeaf(`${spec.name}_`, x);
+  if (!LINEAR_UNARY.has(spec.name) && !x._coalesced) throw new Error(`${spec.name}_ requires coalesced input`);
+  const values = noGrad(() => apply(x._sparseValues));
+  if (values.dtype !== x.dtype) throw new Error(`result type ${values.dtype} can't be cast to the desired output type ${x.dtype}`);
+  x._sparseValues = values;
+  x.storage.version++;
+  return x;
+}
+
+/** self.copy_(src) between sparse tensors: self takes src's indices and values (cast to self's dtype). */
+export function sparseCopy_(self: Tensor, src: Tensor): Tensor {
+  if (!isSparse(self) || !isSparse(src)) {
+    const kind = (t: Tensor): string => (isSparse(t) ? "SparseCPU" : "CPU");
+    throw new Error(`copy_() between dense and sparse Tensors is not implemented! Found self type = ${kind(self)}${scalarTypeName(self.dtype)}Type and src type = ${kind(src)}${scalarTypeName(src.dtype)}Type`);
+  }
+  if (self._shape.join() !== src._shape.join()) throw new Error(`copy_: expected sparse tensors of the same size, got ${sizesOf(self)} and ${sizesOf(src)}`);
+  checkInplaceLeaf("copy_", self);
+  noGrad(() => {
+    self._sparseIndices = src._sparseIndices.clone();
+    self._sparseValues = src._sparseValues.to(self.dtype, { copy: true });
+  });
+  self._coalesced = src._coalesced;
+  self.storage.version++;
+  return self;
 }
 
 /** x.to(dtype) / x.double() ... of a sparse tensor (ToCopyBackward0). */
@@ -318,7 +355,12 @@ function refuseSparseGrad(s: SparseTensor, name: string): void {
 
 /** torch.mm / matmul / mv with a sparse operand (PyTorch: the sparse one gets no gradient). */
 export function sparseMatmul(op: "mm" | "matmul" | "mv", a: Tensor, b: Tensor): Tensor {
-  if (isSparse(a) && isSparse(b)) throw new Error(`${op}: sparse @ sparse is not supported by torch-ts (use to_dense())`);
+  if (isSparse(a) && isSparse(b)) {
+    // torch.mm's backward needs strided operands (torch.sparse.mm differentiates sparse @ sparse).
+    refuseSparseGrad(b, "mat2");
+    refuseSparseGrad(a, "self");
+    return noGrad(() => sparseSparseKernel(a, b));
+  }
   if (isSparse(a)) {
     refuseSparseGrad(a, "self");
     if (b.dim() === 1 && op !== "mm") {
@@ -349,3 +391,39 @@ export function sparseAddmmDense(input: Tensor, s: SparseTensor, d: Tensor, beta
   ]);
 }
 
+/** a @ b of two 2-D COO matrices without dense dims: a coalesced COO result, no autograd. */
+function sparseSparseKernel(a: SparseTensor, b: SparseTensor): SparseTensor {
+  if (a.dim() !== 2 || b.dim() !== 2 || a._sparseDim !== 2 || b._sparseDim !== 2) throw new Error(`mm: sparse @ sparse needs 2-D sparse matrices with 2 sparse dims, got sizes [${a.shape.join(", ")}] and [${b.shape.join(", ")}]`);
+  if (a.shape[1] !== b.shape[0]) throw new Error(`mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
+  if (a.dtype !== b.dtype) throw new Error(`expected scalar type ${scalarTypeName(a.dtype)} but found ${scalarTypeName(b.dtype)}`);
+  const ca = coalesceRaw(a), cb = coalesceRaw(b);
+  const ia = toNumbers(ca._sparseIndices), va = toNumbers(ca._sparseValues), ib = toNumbers(cb._sparseIndices), vb = toNumbers(cb._sparseValues);
+  const na = ca._nnzCount, nb = cb._nnzCount, n = b.shape[1]!;
+  // b's entries by row (coalesced: rows ascending), then one pass over a's entries.
+  const start = new Array<number>(b.shape[0]! + 1).fill(0);
+  for (let k = 0; k < nb; k++) start[ib[k]! + 1]! += 1;
+  for (let r = 0; r < b.shape[0]!; r++) start[r + 1] += start[r]!;
+  const acc = new Map<number, number>();
+  for (let k = 0; k < na; k++) {
+    const i = ia[k]!, j = ia[na + k]!, w = va[k]!;
+    for (let q = start[j]!; q < start[j + 1]!; q++) {
+      const key = i * n + ib[nb + q]!;
+      acc.set(key, (acc.get(key) ?? 0) + w * vb[q]!);
+    }
+  }
+  const keys = [...acc.keys()].sort((x, y) => x - y);
+  const values = noGrad(() => fromArray(Float64Array.from(keys, (k) => acc.get(k)!), [keys.length], float64).to(a.dtype));
+  return makeSparse(indicesFromLinear(keys, [a.shape[0]!, n]), values, [a.shape[0]!, n], true);
+}
+
+/** torch.sparse.mm of two sparse matrices: SparseSparseMatmulBackward0, each gradient at its input's nonzeros. */
+export function sparseSparseMm(a: SparseTensor, b: SparseTensor): Tensor {
+  const r = noGrad(() => sparseSparseKernel(a, b));
+  return record("SparseSparseMatmulBackward0", [a, b], r, ([g]) => {
+    const gd = isSparse(g) ? g.toDense() : g!;
+    return [
+      a._requiresGrad ? sparseGradFor(gd.mm(b.toDense().t()), a) : null,
+      b._requiresGrad ? sparseGradFor(a.toDense().t().mm(gd), b) : null,
+    ];
+  });
+}

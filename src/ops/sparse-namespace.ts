@@ -9,7 +9,9 @@ import { record } from "../autograd/record.js";
 import { checkArgs, checkTensor } from "./args.js";
 import { emptyTensor, toNumbers, writeNumbers } from "./engine.js";
 import { coalesceRaw, gatherAt, indicesFromLinear, linearIndices, longTensor, makeSparse } from "./sparse-engine.js";
-import { sparseAddmm, sparseGradFor } from "./sparse-dispatch.js";
+import { sparseAddmm, sparseGradFor, sparseSparseMm } from "./sparse-dispatch.js";
+import { isCompressed } from "../core/sparse-compressed-tensor.js";
+import { compressedMatmul } from "./sparse-compressed-dispatch.js";
 
 function requireSparse(op: string, name: string, t: Tensor): SparseTensor {
   checkTensor(op, name, t);
@@ -65,10 +67,12 @@ export function sum(input: Tensor, dim?: number | number[] | null, options: { dt
   });
 }
 
-/** torch.sparse.mm(sparse, dense): the dense product; gradients to both (the sparse one's is sparse). */
+/** torch.sparse.mm(sparse, dense): the dense product; gradients to both (the sparse one's is sparse). Of two sparse matrices: a sparse product. */
 export function mm(mat1: Tensor, mat2: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("sparse.mm", arguments, 2);
   checkTensor("sparse.mm", "mat2", mat2);
+  if (isCompressed(mat1)) return compressedMatmul(null, mat1, mat2);
+  if (isSparse(mat1) && isSparse(mat2)) return sparseSparseMm(mat1, mat2);
   return sparseAddmm(null, requireSparse("sparse.mm", "mat1", mat1), mat2, 0, 1);
 }
 
@@ -77,6 +81,7 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: { beta
   if (arguments.length > 4) checkArgs("sparse.addmm", arguments, 4);
   checkTensor("sparse.addmm", "input", input);
   checkTensor("sparse.addmm", "mat2", mat2);
+  if (isCompressed(mat1)) return compressedMatmul(input, mat1, mat2, options.beta ?? 1, options.alpha ?? 1);
   const s = requireSparse("sparse.addmm", "mat1", mat1);
   if (isSparse(input)) throw new Error("sparse.addmm: a sparse input is not supported by torch-ts (input must be dense)");
   if (input.dtype !== s.dtype) throw new Error(`expected scalar type ${String(s.dtype)} but found ${String(input.dtype)}`);

@@ -8,7 +8,7 @@ import { Tensor } from "../core/tensor.js";
 import { isSparse, SparseTensor } from "../core/sparse-tensor.js";
 import { type DTypeLike, int64, toDType } from "../core/dtype.js";
 import { type DeviceLike, toDevice } from "../core/storage.js";
-import { sparseCoo } from "../core/layout.js";
+import { type Layout, sparseCoo } from "../core/layout.js";
 import { record } from "../autograd/record.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { type Args, bindArgs, checkArgs, checkTensor, installMethods, isOptionsObject } from "./args.js";
@@ -18,11 +18,16 @@ import {
   coalesceRaw, gatherAt, indicesFromLinear, longTensor, makeSparse, scatterValues, sparseGeometry, toDenseRaw,
 } from "./sparse-engine.js";
 import "./sparse-dispatch.js";
+import { isCompressed } from "../core/sparse-compressed-tensor.js";
+import { compressedLayoutOf, compressedToCoo, compressedToDense, compressedValues, toCompressed } from "./sparse-compressed-dispatch.js";
 
 declare module "../core/tensor.js" {
   interface Tensor {
-    /** A sparse COO copy of this dense tensor with its first sparseDim dims sparse (default: all). */
-    toSparse(sparseDim?: number): Tensor;
+    /**
+     * A sparse COO copy of this dense tensor with its first sparseDim dims sparse (default: all);
+     * of a CSR/CSC tensor, its COO form; `{ layout: torch.sparseCsr }` (or sparseCsc) converts to that layout.
+     */
+    toSparse(sparseDim?: number | { sparseDim?: number; layout?: Layout | null }): Tensor;
     /** toSparse() with every dim sparse. */
     toSparseCoo(): Tensor;
     /** The indices of a coalesced sparse tensor (int64, sparseDim x nnz). */
@@ -45,13 +50,9 @@ declare module "../core/tensor.js" {
     _nnz(): number;
     /** This dense tensor's elements at the nonzeros of the coalesced sparse `mask`, as a sparse tensor. */
     sparseMask(mask: Tensor): Tensor;
-    /** Refuses: torch-ts has sparse COO tensors only (no CSR). */
-    toSparseCsr(denseDim?: number): Tensor;
-    /** Refuses: torch-ts has sparse COO tensors only (no CSC). */
-    toSparseCsc(denseDim?: number): Tensor;
-    /** Refuses: torch-ts has sparse COO tensors only (no BSR). */
+    /** Refuses: torch-ts has no BSR tensors. */
     toSparseBsr(blocksize: number[], denseDim?: number): Tensor;
-    /** Refuses: torch-ts has sparse COO tensors only (no BSC). */
+    /** Refuses: torch-ts has no BSC tensors. */
     toSparseBsc(blocksize: number[], denseDim?: number): Tensor;
   }
 }
@@ -133,6 +134,7 @@ function indices(self: Tensor): Tensor {
 
 function values(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("values", arguments, 1);
+  if (isCompressed(self)) return compressedValues(self);
   const s = requireSparse("values", self);
   requireCoalesced("values", s);
   const idx = s._sparseIndices, shape = s.shape;
@@ -163,24 +165,26 @@ function isCoalesced(self: Tensor): boolean {
 
 function sparseDim(self: Tensor): number {
   if (arguments.length > 1) checkArgs("sparse_dim", arguments, 1);
-  return requireSparse("sparse_dim", self)._sparseDim;
+  return isCompressed(self) ? 2 : requireSparse("sparse_dim", self)._sparseDim;
 }
 
 function denseDim(self: Tensor): number {
   if (arguments.length > 1) checkArgs("dense_dim", arguments, 1);
+  if (isCompressed(self)) return self._compressedValues.dim() - 1;
   const s = requireSparse("dense_dim", self);
   return s.dim() - s._sparseDim;
 }
 
 function nnz(self: Tensor): number {
   if (arguments.length > 1) checkArgs("_nnz", arguments, 1);
-  return requireSparse("_nnz", self)._nnzCount;
+  return isCompressed(self) ? self._nnzCount : requireSparse("_nnz", self)._nnzCount;
 }
 
 /** Tensor.to_dense(dtype=None): the dense tensor of a sparse one (duplicates summed); a dense tensor itself. */
 function toDense(self: Tensor, dtype?: DTypeLike | null): Tensor {
   if (arguments.length > 2) checkArgs("to_dense", arguments, 2);
   const want = dtype === undefined || dtype === null ? self.dtype : toDType(dtype);
+  if (isCompressed(self)) return compressedToDense((self.dtype === want ? self : self.to(want)) as typeof self);
   if (!(isSparse(self))) return want === self.dtype ? self : self.to(want);
   const s = self.dtype === want ? self : self.to(want) as SparseTensor;
   return record("ToDenseBackward0", [s], toDenseRaw(s), ([g]) => [maskedLike(g!, s)]);
@@ -199,10 +203,14 @@ function toSparse(self: Tensor, sparseDimArg?: number): Tensor {
   if (isOptionsObject(sparseDimArg)) {
     const o = sparseDimArg as unknown as { sparseDim?: number; layout?: unknown };
     for (const k of Object.keys(o)) if (k !== "sparseDim" && k !== "layout") throw new Error(`to_sparse() got an unexpected keyword argument '${k}'`);
-    if (o.layout !== undefined && o.layout !== null && o.layout !== sparseCoo) throw new Error(`to_sparse: layout ${String(o.layout)} is not supported by torch-ts (only torch.sparse_coo)`);
+    if (o.layout !== undefined && o.layout !== null && o.layout !== sparseCoo) return toCompressed(self, compressedLayoutOf(o.layout, "to_sparse"), null);
     if (o.sparseDim !== undefined) sd = o.sparseDim;
   } else if (sparseDimArg !== undefined) sd = sparseDimArg;
   checkTensor("to_sparse", "self", self);
+  if (isCompressed(self)) {
+    if (sd !== 2) throw new Error(`to_sparse: sparse_dim of a compressed tensor must be 2, got ${sd}`);
+    return compressedToCoo(self);
+  }
   if (isSparse(self)) throw backendRefusal("SparseCPU", "toSparse");
   if (!Number.isInteger(sd) || sd < 0) throw new Error(`to_sparse(): argument 'sparse_dim' must be a non-negative int, got ${String(sd)}`);
   if (sd > self.dim()) throw new Error("sparse_dim must be less than or equal to self.dim()");
@@ -240,14 +248,14 @@ function sparseMask(self: Tensor, mask: Tensor): Tensor {
   return record("SparseMaskBackward0", [self], out, ([g]) => [isSparse(g) ? g.toDense() : scatterValues(idx, gatherAt(g!, idx, shape), shape)]);
 }
 
-/** The compressed layouts are not part of torch-ts: a clear refusal instead of "not a function". */
-const compressedLayout = (layout: string) => function (self: Tensor): Tensor {
+/** The block layouts are not part of torch-ts: a clear refusal instead of "not a function". */
+const blockLayout = (layout: string) => function (self: Tensor): Tensor {
   void self;
-  throw new Error(`to_sparse_${layout}: torch-ts has sparse COO tensors only (torch.sparse_${layout} is not supported); use toSparse()`);
+  throw new Error(`to_sparse_${layout}: torch-ts has no block sparse tensors (torch.sparse_${layout} is not supported); use toSparseCsr() or toSparse()`);
 };
 
 installMethods({
-  toSparseCsr: compressedLayout("csr"), toSparseCsc: compressedLayout("csc"), toSparseBsr: compressedLayout("bsr"), toSparseBsc: compressedLayout("bsc"),
+  toSparseBsr: blockLayout("bsr"), toSparseBsc: blockLayout("bsc"),
   toSparse, toSparseCoo, toDense, indices, values, _indices: rawIndices, _values: rawValues, coalesce, isCoalesced,
   sparseDim, denseDim, _nnz: nnz, sparseMask,
 } as unknown as Record<string, (self: Tensor, ...a: never[]) => unknown>);

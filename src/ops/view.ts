@@ -3,6 +3,8 @@
 import { isSparse } from "../core/sparse-tensor.js";
 import { backendRefusal } from "../core/op-name.js";
 import { sparseClone, sparseTranspose } from "./sparse-dispatch.js";
+import { isCompressed } from "../core/sparse-compressed-tensor.js";
+import { compressedClone, compressedTranspose } from "./sparse-compressed-dispatch.js";
 import { Tensor } from "../core/tensor.js";
 import { DType, type DTypeLike, scalarTypeName, toDType } from "../core/dtype.js";
 import { inferSize, normalizeDim, normalizeDims, numel, shapeStr, viewStrides } from "../core/shape.js";
@@ -12,12 +14,13 @@ import { copyInto, emptyTensor, uninitTensor } from "./engine.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { deviceOp, notImplementedOnDevice, onDevice } from "./device-hooks.js";
 import { QuantizedStorage } from "../core/quantized-storage.js";
+import { SparseStorage } from "../core/storage.js";
 import { cloneQuantized } from "./quantize-kernels.js";
 
 /** A view of `base` with new geometry; keeps the chain to the storage's owner for in-place ops. */
 export function makeView(base: Tensor, shape: number[], strides: number[], offset: number): Tensor {
-  // A sparse tensor has no strided memory to view (PyTorch's SparseCPU has no view kernels).
-  if (isSparse(base)) throw backendRefusal("SparseCPU");
+  // A sparse tensor has no strided memory to view (PyTorch's SparseCPU/SparseCsrCPU have no view kernels).
+  if (base.storage instanceof SparseStorage) throw backendRefusal(base.storage.backend);
   const v = new Tensor(base.storage, shape, strides, offset);
   v._base = base._base ?? base;
   v._viewHistory = v._base._historyVersion;
@@ -118,6 +121,7 @@ export function clone(input: Tensor, _options: { memoryFormat?: null } = {}): Te
   if (arguments.length > 1) checkArgs("clone", arguments, 1, ["memoryFormat"]); else if (isOptionsObject(input)) return rebind(clone, "clone", arguments, ["input"], 1, ["memoryFormat"]);
   if (input.storage instanceof QuantizedStorage) return cloneQuantized(input);
   if (isSparse(input)) return sparseClone(input);
+  if (isCompressed(input)) return compressedClone(input);
   const out = onDevice(input) ? deviceOp("empty", "clone")(input._shape, input.dtype) : uninitTensor(input._shape, input.dtype);
   copyInto(out, input);
   return record("CloneBackward0", [input], out, ([g]) => [g]);
@@ -128,6 +132,7 @@ export function clone(input: Tensor, _options: { memoryFormat?: null } = {}): Te
 export function transpose(input: Tensor, dim0: number, dim1: number): Tensor {
   if (arguments.length > 3) checkArgs("transpose", arguments, 3); else if (isOptionsObject(arguments.length === 3 ? dim1 : arguments.length === 2 ? dim0 : input)) return rebind(transpose, "transpose", arguments, ["input", "dim0", "dim1"], 3, []);
   if (isSparse(input)) return sparseTranspose(input, checkInt("transpose", "dim0", dim0), checkInt("transpose", "dim1", dim1), "TransposeBackward0");
+  if (isCompressed(input)) return compressedTranspose(input, checkInt("transpose", "dim0", dim0), checkInt("transpose", "dim1", dim1));
   const nd = input.dim();
   const a = normalizeDim(checkInt("transpose", "dim0", dim0), nd, "transpose");
   const b = normalizeDim(checkInt("transpose", "dim1", dim1), nd, "transpose");
@@ -161,6 +166,7 @@ export function t(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("t", arguments, 1); else if (isOptionsObject(input)) return rebind(t, "t", arguments, ["input"], 1, []);
   if (input.dim() > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${input.dim()}D`);
   if (isSparse(input)) return input.dim() < 2 ? input : sparseTranspose(input, 0, 1, "TBackward0");
+  if (isCompressed(input)) return compressedTranspose(input, 0, 1);
   return input.dim() < 2 ? view(input, input.shape) : transpose(input, 0, 1);
 }
 
