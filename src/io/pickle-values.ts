@@ -6,11 +6,19 @@
 /** The dtypes a storage can have in torch-ts (PyTorch's legacy typed storage classes). */
 export type StorageDType =
   | "float32" | "float64" | "float16" | "bfloat16"
-  | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool" | "complex64" | "complex128";
+  | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool" | "complex64" | "complex128"
+  | QuantizedStorageDType;
+
+/** The storages of quantized tensors (QUInt8Storage, QInt8Storage, QInt32Storage): their integers. */
+export type QuantizedStorageDType = "quint8" | "qint8" | "qint32";
+/** The plain integer dtype a quantized storage's bytes are read as. */
+export const QUANTIZED_INTEGERS: Readonly<Record<QuantizedStorageDType, "uint8" | "int8" | "int32">> = { quint8: "uint8", qint8: "int8", qint32: "int32" };
+export const isQuantizedStorageDType = (d: string): d is QuantizedStorageDType => d in QUANTIZED_INTEGERS;
 
 export const ITEM_SIZE: Readonly<Record<StorageDType, number>> = {
   float32: 4, float64: 8, float16: 2, bfloat16: 2,
   int8: 1, uint8: 1, int16: 2, int32: 4, int64: 8, bool: 1, complex64: 8, complex128: 16,
+  quint8: 1, qint8: 1, qint32: 4,
 };
 
 /** A Python tuple: an array (so `const [a, b] = t` works) that pickles back as a tuple. */
@@ -85,6 +93,24 @@ export class TensorRef {
   get dtype(): StorageDType { return this.storage.dtype; }
 }
 
+/**
+ * A quantized tensor as torch._utils._rebuild_qtensor rebuilds it: a view of a quantized storage
+ * and its quantizer, per tensor (scale, zero point) or per channel (scales, zero points, axis).
+ */
+export class QTensorRef {
+  readonly kind = "qtensor";
+  constructor(
+    /** Of dtype quint8, qint8 or qint32 (QUInt8Storage, ...): the integers. */
+    readonly storage: StorageRef,
+    readonly offset: number,
+    readonly shape: readonly number[],
+    readonly stride: readonly number[],
+    readonly quantizer:
+      | { scheme: "per_tensor_affine"; scale: number; zeroPoint: number }
+      | { scheme: "per_channel_affine"; scales: TensorRef; zeroPoints: TensorRef; axis: number },
+  ) {}
+}
+
 /** PyTorch's sparse layouts, as torch.serialization._get_layout names them (without "torch."). */
 export type SparseLayoutName = "sparse_coo" | "sparse_csr" | "sparse_csc" | "sparse_bsr" | "sparse_bsc";
 
@@ -110,4 +136,4 @@ export type PickleValue =
   | PyTuple<PickleValue>
   | Map<PickleValue, PickleValue>
   | Set<PickleValue>
-  | PyGlobal | DTypeRef | DeviceRef | StorageRef | TensorRef | SparseTensorRef;
+  | PyGlobal | DTypeRef | DeviceRef | StorageRef | TensorRef | SparseTensorRef | QTensorRef;

@@ -5,7 +5,7 @@
 
 import { FormatError } from "./errors.js";
 import {
-  DTypeRef, DeviceRef, OrderedDict, PyComplex, PyFloat, PyGlobal, PyTuple, SparseTensorRef, StorageRef, TensorRef,
+  DTypeRef, DeviceRef, OrderedDict, PyComplex, PyFloat, PyGlobal, PyTuple, QTensorRef, SparseTensorRef, StorageRef, TensorRef,
   tuple, type PickleValue,
 } from "./pickle-values.js";
 import {
@@ -509,6 +509,35 @@ class Pickler {
     this.out.byte(OP.REDUCE);
   }
 
+  /**
+   * _rebuild_qtensor(storage, offset, size, stride, quantizer_params, False, OrderedDict()), as
+   * Tensor.__reduce_ex__ writes a quantized tensor; the qscheme pickles as the global torch.<name>.
+   */
+  private qTensor(t: QTensorRef): void {
+    this.global("torch._utils", "_rebuild_qtensor");
+    this.out.byte(OP.MARK);
+    this.storage(t.storage);
+    this.int(t.offset);
+    this.tupleOf(t.shape);
+    this.tupleOf(t.stride);
+    const q = t.quantizer;
+    this.out.byte(OP.MARK);
+    this.global("torch", q.scheme);
+    if (q.scheme === "per_tensor_affine") {
+      this.float(q.scale);
+      this.int(q.zeroPoint);
+    } else {
+      this.save(q.scales);
+      this.save(q.zeroPoints);
+      this.int(q.axis);
+    }
+    this.out.byte(OP.TUPLE);
+    this.out.byte(OP.NEWFALSE);
+    this.emptyOrderedDict();
+    this.out.byte(OP.TUPLE);
+    this.out.byte(OP.REDUCE);
+  }
+
   save(v: PicklableValue): void {
     if (v === null || v === undefined) { this.out.byte(OP.NONE); return; }
     switch (typeof v) {
@@ -573,6 +602,9 @@ class Pickler {
       this.put(v);
     } else if (v instanceof SparseTensorRef) {
       this.sparseTensor(v);
+      this.put(v);
+    } else if (v instanceof QTensorRef) {
+      this.qTensor(v);
       this.put(v);
     } else if (v instanceof StorageRef) {
       this.storage(v);

@@ -9,16 +9,18 @@ import { DType, toDType } from "../core/dtype.js";
 import { Device, SparseStorage, Storage, cpu } from "../core/storage.js";
 import { Tensor } from "../core/tensor.js";
 import { Parameter } from "../nn/parameter.js";
+import { stateDictVersions } from "../nn/module.js";
 import { BytesSink, BytesSource, type ByteSource } from "./bytes.js";
 import { FormatError } from "./errors.js";
 import { withFileSource, writeFileFromSink } from "./file.js";
 import type { PicklableValue } from "./pickle.js";
 import {
-  DTypeRef, DeviceRef, ITEM_SIZE, OrderedDict, PyComplex, PyFloat, PyGlobal, PyTuple, SparseTensorRef, StorageRef, TensorRef,
-  tuple, type PickleValue, type StorageDType,
+  DTypeRef, DeviceRef, ITEM_SIZE, OrderedDict, PyComplex, PyFloat, PyGlobal, PyTuple, QTensorRef, QUANTIZED_INTEGERS, SparseTensorRef,
+  StorageRef, TensorRef, isQuantizedStorageDType, tuple, type PickleValue, type StorageDType,
 } from "./pickle-values.js";
 import { archiveNameForPath, readCheckpoint, writeCheckpoint, type Checkpoint } from "./pt-format.js";
-import { newStorage, storageBytes } from "./tensor-bytes.js";
+import { contiguousBytes, newStorage, storageBytes } from "./tensor-bytes.js";
+import { _makePerChannelQuantizedTensor, _makePerTensorQuantizedTensor } from "../ops/quantize.js";
 import { sparseFromRecord, sparseRecord } from "./sparse-records.js";
 
 /** Python's own recursion limit: deeper data cannot come from PyTorch, only from a hostile file. */
@@ -72,8 +74,8 @@ class SaveContext {
     let ref = this.storageRefs.get(s);
     if (!ref) {
       if (s.device.type !== "cpu") throw new Error(`torch.save: a tensor is on ${s.device}; move it to the CPU first (await x.cpuAsync())`);
-      if (s.dtype.category === "quantized") throw new Error(`torch.save: quantized tensors (${s.dtype}) cannot be saved by torch-ts yet; save x.intRepr() with its scale and zero point, or x.dequantize()`);
-      ref = new StorageRef(String(this.storageRefs.size), s.dtype.name as StorageDType, s.length, "cpu");
+      if (s.dtype.category === "quantized") throw new Error(`torch.save: a ${s.dtype} storage is saved only through its quantized tensor`);
+      ref = new StorageRef(String(this.nextKey++), s.dtype.name as StorageDType, s.length, "cpu");
       this.storageRefs.set(s, ref);
       this.storages.set(ref, storageBytes(s));
     }
@@ -89,6 +91,24 @@ class SaveContext {
     return ref;
   }
 
+  /**
+   * A quantized tensor's record: its integers (intRepr, contiguous) as a storage of its own and its
+   * quantizer (so quantized views do not share storage in the file, unlike PyTorch's).
+   */
+  private qTensorRef(t: Tensor): QTensorRef {
+    const ints = t.intRepr();
+    const ref = new StorageRef(String(this.nextKey++), t.dtype.name as StorageDType, ints.numel(), "cpu");
+    this.storages.set(ref, contiguousBytes(ints));
+    const stride: number[] = [];
+    for (let d = t.dim() - 1, s = 1; d >= 0; s *= t.shape[d]!, d--) stride[d] = s;
+    const quantizer = String(t.qscheme()) === "torch.per_channel_affine"
+      ? { scheme: "per_channel_affine" as const, scales: this.tensorRef(t.qPerChannelScales()), zeroPoints: this.tensorRef(t.qPerChannelZeroPoints()), axis: t.qPerChannelAxis() }
+      : { scheme: "per_tensor_affine" as const, scale: t.qScale(), zeroPoint: t.qZeroPoint() };
+    return new QTensorRef(ref, 0, t.shape, stride, quantizer);
+  }
+  /** The file's storage keys "0", "1", ... in order of first use. */
+  private nextKey = 0;
+
   convert(v: SaveValue, depth: number): PicklableValue {
     if (depth > MAX_DEPTH) throw new Error(`torch.save: the object is nested deeper than ${MAX_DEPTH} levels`);
     if (v === null || v === undefined || typeof v !== "object") {
@@ -101,6 +121,13 @@ class SaveContext {
         if (seen !== undefined) return seen;
         const rec = sparseRecord(v, (part) => this.tensorRef(part));
         if (!rec) throw new Error(`torch.save: tensors of layout ${String(v.layout)} cannot be saved by torch-ts yet`);
+        this.memo.set(v, rec);
+        return rec;
+      }
+      if (v.isQuantized) {
+        const seen = this.memo.get(v);
+        if (seen !== undefined) return seen;
+        const rec = this.qTensorRef(v);
         this.memo.set(v, rec);
         return rec;
       }
@@ -129,10 +156,17 @@ class SaveContext {
     }
     if (v instanceof Map) {
       const m = v as ReadonlyMap<SaveValue, SaveValue>;
-      const ordered = v instanceof OrderedDict || (!LOADED_DICTS.has(v as Map<LoadedValue, LoadedValue>) && isStateDict(m));
+      // A module's stateDict(): an OrderedDict with PyTorch's _metadata (each module's version).
+      const versions = stateDictVersions.get(v as Map<string, unknown>);
+      const ordered = versions !== undefined || v instanceof OrderedDict || (!LOADED_DICTS.has(v as Map<LoadedValue, LoadedValue>) && isStateDict(m));
       const out = ordered ? new OrderedDict<PicklableValue, PicklableValue>() : new Map<PicklableValue, PicklableValue>();
       this.memo.set(v, out);
       for (const [k, x] of m) out.set(this.convert(k, depth + 1), this.convert(x, depth + 1));
+      if (versions !== undefined && out instanceof OrderedDict) {
+        const metadata = new OrderedDict<PickleValue, PickleValue>();
+        for (const [prefix, version] of versions) metadata.set(prefix, new Map<PickleValue, PickleValue>([["version", version]]));
+        out.attributes = new Map<string, PickleValue>([["_metadata", metadata]]);
+      }
       if (v instanceof OrderedDict && v.attributes && out instanceof OrderedDict) {
         out.attributes = new Map();
         for (const [k, x] of v.attributes as Map<string, SaveValue>) out.attributes.set(k, this.convert(x, depth + 1) as PickleValue);
@@ -193,13 +227,16 @@ class LoadContext {
   private storage(ref: StorageRef): Storage {
     let s = this.storages.get(ref);
     if (!s) {
-      s = newStorage(ref.dtype, ref.numel, (bytes) => this.ckpt.readStorage(ref, bytes));
+      // A quantized storage's bytes are its integers (uint8, int8 or int32).
+      const dtype = isQuantizedStorageDType(ref.dtype) ? QUANTIZED_INTEGERS[ref.dtype] : ref.dtype;
+      s = newStorage(dtype, ref.numel, (bytes) => this.ckpt.readStorage(ref, bytes));
       this.storages.set(ref, s);
     }
     return s;
   }
 
   private tensor(ref: TensorRef): Tensor {
+    if (isQuantizedStorageDType(ref.dtype)) throw new FormatError(`torch.load: a plain tensor over a ${ref.dtype} storage (only _rebuild_qtensor may view one)`);
     if (ref.requiresGrad && !toDType(ref.dtype).isDifferentiable) {
       throw new FormatError(`torch.load: a ${ref.dtype} tensor is marked requires_grad, which only floating-point tensors can be`);
     }
@@ -207,6 +244,18 @@ class LoadContext {
     if (ref.isParameter) return new Parameter(t, ref.requiresGrad);
     if (ref.requiresGrad) t.requiresGrad_(true);
     return t;
+  }
+
+  /** A quantized tensor from its record; the quantizer's values are checked as the quantize ops check them. */
+  private qTensor(ref: QTensorRef): Tensor {
+    const ints = new Tensor(this.storage(ref.storage), ref.shape.slice(), ref.stride.slice(), ref.offset).contiguous();
+    const q = ref.quantizer;
+    try {
+      if (q.scheme === "per_tensor_affine") return _makePerTensorQuantizedTensor(ints, q.scale, q.zeroPoint);
+      return _makePerChannelQuantizedTensor(ints, this.tensor(q.scales), this.tensor(q.zeroPoints), q.axis);
+    } catch (e) {
+      throw new FormatError(`torch.load: invalid quantized tensor: ${(e as Error).message}`);
+    }
   }
 
   convert(v: PickleValue, depth: number): LoadedValue {
@@ -225,6 +274,11 @@ class LoadContext {
     }
     if (v instanceof SparseTensorRef) {
       const t = sparseFromRecord(v, (part) => this.tensor(part));
+      this.memo.set(v, t);
+      return t;
+    }
+    if (v instanceof QTensorRef) {
+      const t = this.qTensor(v);
       this.memo.set(v, t);
       return t;
     }

@@ -4,8 +4,8 @@
 
 import { FormatError } from "./errors.js";
 import {
-  DTypeRef, DeviceRef, ITEM_SIZE, OrderedDict, PyComplex, PyGlobal, PyTuple, SparseTensorRef, StorageRef, TensorRef,
-  tuple, type PickleValue, type SparseLayoutName, type StorageDType,
+  DTypeRef, DeviceRef, ITEM_SIZE, OrderedDict, PyComplex, PyGlobal, PyTuple, QTensorRef, SparseTensorRef, StorageRef, TensorRef,
+  isQuantizedStorageDType, tuple, type PickleValue, type SparseLayoutName, type StorageDType,
 } from "./pickle-values.js";
 
 /** PyTorch's legacy typed storage classes for the dtypes torch-ts has. */
@@ -13,13 +13,13 @@ export const STORAGE_CLASS_OF: Readonly<Record<StorageDType, string>> = {
   float32: "FloatStorage", float64: "DoubleStorage", float16: "HalfStorage", bfloat16: "BFloat16Storage",
   int8: "CharStorage", uint8: "ByteStorage", int16: "ShortStorage", int32: "IntStorage",
   int64: "LongStorage", bool: "BoolStorage", complex64: "ComplexFloatStorage", complex128: "ComplexDoubleStorage",
+  quint8: "QUInt8Storage", qint8: "QInt8Storage", qint32: "QInt32Storage",
 };
 const DTYPE_OF_STORAGE_CLASS = new Map<string, StorageDType>(
   Object.entries(STORAGE_CLASS_OF).map(([d, c]) => [c, d as StorageDType]),
 );
 /** Allowed by PyTorch's weights-only loader, but holding dtypes torch-ts does not have. */
 const UNSUPPORTED_STORAGE_CLASSES = new Set([
-  "QInt8Storage", "QUInt8Storage", "QInt32Storage",
   "QUInt4x2Storage", "QUInt2x4Storage", "UntypedStorage", "TypedStorage",
 ]);
 
@@ -38,7 +38,6 @@ const QSCHEMES = ["per_tensor_affine", "per_tensor_symmetric", "per_channel_affi
 
 /** Allowed by PyTorch, refused here because torch-ts has no such tensors. */
 const UNSUPPORTED_CALLABLES: Readonly<Record<string, string>> = {
-  "torch._utils._rebuild_qtensor": "quantized tensors",
   "torch._utils._rebuild_meta_tensor_no_storage": "meta tensors",
   "torch._utils._rebuild_wrapper_subclass": "tensor subclasses",
   "torch._utils._rebuild_device_tensor_from_numpy": "numpy-backed tensors",
@@ -103,6 +102,7 @@ export function describe(v: PickleValue | undefined): string {
   if (v instanceof TensorRef) return "tensor";
   if (v instanceof StorageRef) return "storage";
   if (v instanceof SparseTensorRef) return `torch.${v.layout} tensor`;
+  if (v instanceof QTensorRef) return "quantized tensor";
   return v.constructor.name;
 }
 
@@ -205,6 +205,36 @@ function rebuildTensorV3(args: PickleValue): TensorRef {
   return t;
 }
 
+/**
+ * _rebuild_qtensor(storage, storage_offset, size, stride, quantizer_params, requires_grad, hooks):
+ * a quantized storage's view with (per_tensor_affine, scale, zero_point) or (per_channel_affine,
+ * scales, zero_points, axis). The view and the parameters are checked here; the values when loaded.
+ */
+function rebuildQTensor(args: PickleValue): QTensorRef {
+  const fn = "torch._utils._rebuild_qtensor";
+  const a = argTuple(fn, args, 7, 7);
+  const view = makeTensorRef(fn, a[0], a[1], a[2], a[3], false);
+  if (!isQuantizedStorageDType(view.dtype)) fail(fn, `expected a quantized storage (QUInt8Storage, QInt8Storage or QInt32Storage), got one of ${view.dtype}`);
+  if (flag(fn, "requires_grad", a[5])) fail(fn, "a quantized tensor cannot require grad");
+  const q = argTuple(fn, a[4]!, 3, 4);
+  const scheme = q[0] instanceof PyGlobal && q[0].module === "torch" ? q[0].name : null;
+  if (scheme === "per_tensor_affine") {
+    if (q.length !== 3) fail(fn, `per_tensor_affine takes (qscheme, scale, zero_point), got ${q.length} entries`);
+    const scale = q[1], zeroPoint = q[2];
+    if (typeof scale !== "number" || !Number.isFinite(scale)) fail(fn, `scale must be a finite float, got ${describe(scale)}`);
+    if (typeof zeroPoint !== "number" || !Number.isSafeInteger(zeroPoint)) fail(fn, `zero_point must be an int, got ${describe(zeroPoint)}`);
+    return new QTensorRef(view.storage, view.offset, view.shape, view.stride, { scheme, scale, zeroPoint });
+  }
+  if (scheme === "per_channel_affine") {
+    if (q.length !== 4) fail(fn, `per_channel_affine takes (qscheme, scales, zero_points, axis), got ${q.length} entries`);
+    const axis = nonNegativeInt(fn, "axis", q[3]);
+    if (axis >= view.shape.length) fail(fn, `axis ${axis} is out of range for a ${view.shape.length}-d tensor`);
+    return new QTensorRef(view.storage, view.offset, view.shape, view.stride,
+      { scheme, scales: tensorArg(fn, q[1]), zeroPoints: tensorArg(fn, q[2]), axis });
+  }
+  fail(fn, `quantization scheme ${describe(q[0])} is not supported by torch-ts (per_tensor_affine and per_channel_affine are)`);
+}
+
 const COMPRESSED_LAYOUTS: readonly SparseLayoutName[] = ["sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc"];
 
 /**
@@ -249,6 +279,7 @@ const CALLS: Readonly<Record<string, Call>> = {
     return makeTensorRef(fn, a[0], a[1], a[2], a[3], false);
   },
   "torch._utils._rebuild_tensor_v2": rebuildTensorV2,
+  "torch._utils._rebuild_qtensor": rebuildQTensor,
   "torch._utils._rebuild_tensor_v3": rebuildTensorV3,
   "torch._utils._rebuild_parameter": (args) => {
     const fn = "torch._utils._rebuild_parameter";

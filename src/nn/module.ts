@@ -14,6 +14,14 @@ export type ForwardHook = (module: Module, args: unknown[], output: unknown) => 
 export interface HookHandle { remove(): void }
 
 export interface StateDictOptions { prefix?: string; keepVars?: boolean }
+
+/**
+ * The `_metadata` PyTorch's state_dict carries: each module's class `_version` by its prefix ("" for
+ * the root, "0", "layer.sub"), which its _load_from_state_dict reads to convert older layouts (a
+ * quantized Linear without version 3 expects `weight`/`bias` keys). torch.save writes it as the
+ * OrderedDict's `_metadata` attribute; kept beside the Map rather than as a key.
+ */
+export const stateDictVersions = new WeakMap<Map<string, unknown>, Map<string, number>>();
 export interface LoadResult { missingKeys: string[]; unexpectedKeys: string[] }
 
 interface ModuleInternals {
@@ -55,6 +63,8 @@ export class Module {
    * overrides write them (quantized modules: the packed (weight, bias) tuple, scale, zero_point).
    */
   _extraState?(): [string, unknown][];
+  /** @internal The state-dict versions of what _extraState lists under a sub-prefix (a quantized Linear's _packed_params). */
+  _extraVersions?(): [string, number][];
   /** @internal Takes those entries back (PyTorch's _load_from_state_dict); `get` reads one by name. */
   _loadExtraState?(get: (name: string) => unknown): void;
 
@@ -282,7 +292,10 @@ export class Module {
   /** Parameters and persistent buffers by PyTorch's keys, in PyTorch's order. */
   stateDict(options: StateDictOptions = {}): Map<string, Tensor> {
     const out = new Map<string, Tensor>();
+    const versions = new Map<string, number>();
     const visit = (m: Module, prefix: string): void => {
+      versions.set(prefix.slice(0, -1), (m.constructor as { _version?: number })._version ?? 1);
+      for (const [n, v] of m._extraVersions?.() ?? []) versions.set(prefix + n, v);
       for (const [n, p] of m._ownParameters()) if (p) out.set(prefix + n, options.keepVars ? p : p.detach());
       for (const [n, b, persistent] of m._ownBuffers()) if (b && persistent) out.set(prefix + n, options.keepVars ? b : b.detach());
       // Entries that are no parameter or buffer (a quantized module's packed (weight, bias) tuple).
@@ -290,6 +303,7 @@ export class Module {
       for (const [n, c] of m._ownModules()) if (c) visit(c, `${prefix}${n}.`);
     };
     visit(this, options.prefix ?? "");
+    stateDictVersions.set(out, versions);
     return out;
   }
 

@@ -275,6 +275,10 @@ export function _makePerChannelQuantizedTensor(self: Tensor, scale: Tensor, zero
   const { dtype, raw } = quantizedOfIntegers(op, self);
   checkInt(op, "axis", axis);
   if (axis < 0 || axis >= self.dim()) throw new Error(`${op}: axis ${axis} is out of range for a ${self.dim()}-d tensor`);
+  // Float zero points make PyTorch's per_channel_affine_float_qparams tensors, which torch-ts lacks.
+  if (!(zeroPoint instanceof Tensor) || zeroPoint.dtype.isFloatingPoint || zeroPoint.dtype.isComplex) {
+    throw new Error(`${op}: zero points of dtype ${zeroPoint instanceof Tensor ? zeroPoint.dtype : typeof zeroPoint} (torch.per_channel_affine_float_qparams) are not supported by torch-ts; integer zero points are`);
+  }
   const scales = Float64Array.from(toNumbers(scale.contiguous())), zeroPoints = Array.from(toNumbers(zeroPoint.contiguous()), Number);
   if (scales.length !== self.size(axis) || zeroPoints.length !== self.size(axis)) throw new Error(`${op}: expected ${self.size(axis)} scales and zero points`);
   return quantizedTensor(raw, dtype, { scheme: "per_channel_affine", scales, zeroPoints, axis }, self.shape);

@@ -39,6 +39,8 @@ function quantRange(quantMin: number | null, quantMax: number | null, dtype: DTy
 
 /** UniformQuantizationObserverBase: the options, the eps buffer and calculate_qparams' formula. */
 export abstract class UniformQuantizationObserverBase extends Module {
+  /** PyTorch's state-dict version (3). */
+  static _version = 3;
   readonly dtype: DType;
   readonly qscheme: QScheme;
   readonly reduceRange: boolean;

@@ -25,6 +25,8 @@ const NORM_NAMES = ["numFeatures", "eps", "momentum", "affine", "trackRunningSta
 
 /** PyTorch's _NormBase: affine parameters and running statistics. */
 export abstract class _NormBase extends Module {
+  /** PyTorch's state-dict version (2: num_batches_tracked). */
+  static _version = 2;
   readonly numFeatures: number;
   readonly eps: number;
   readonly momentum: number | null;

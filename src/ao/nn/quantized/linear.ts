@@ -38,6 +38,8 @@ abstract class PackedLinear extends Module {
       ["_packed_params.dtype", this.dtype], ["_packed_params._packed_params", [this._packed.weight, this._packed.bias]],
     ];
   }
+  /** PyTorch's LinearPackedParams submodule is at version 3 (dtype and the (weight, bias) tuple). */
+  override _extraVersions(): [string, number][] { return [["_packed_params", 3]]; }
   override _loadExtraState(get: (name: string) => unknown): void {
     const scale = get("scale"), zeroPoint = get("zero_point"), packed = get("_packed_params._packed_params");
     if (scale instanceof Tensor) this.scale = Number(scale.item());
@@ -48,6 +50,8 @@ abstract class PackedLinear extends Module {
 
 /** torch.ao.nn.quantized.Linear. */
 export class Linear extends PackedLinear {
+  /** PyTorch's state-dict version (3: the packed (weight, bias) under _packed_params). */
+  static _version = 3;
   /** @internal Whether the relu is fused (torch.ao.nn.intrinsic.quantized.LinearReLU). */
   protected readonly fusedRelu: boolean = false;
   override forward(x: Tensor): Tensor { return quantizedLinear(x, this._packed, this.scale, this.zeroPoint, this.fusedRelu); }
@@ -76,6 +80,8 @@ function floatLinearOf(mod: Module, cls: string): FloatLinear {
 
 /** torch.ao.nn.quantized.dynamic.Linear: float in and out, activations quantized on the fly (7 bits). */
 export class DynamicLinear extends PackedLinear {
+  /** PyTorch's state-dict version. */
+  static _version = 4;
   override forward(x: Tensor): Tensor { return quantizedLinearDynamic(x, this._packed, true); }
   override extraRepr(): string {
     return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, dtype=${this.dtype}, qscheme=torch.${this._packed.weight.qscheme().name}`;
