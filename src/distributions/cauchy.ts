@@ -2,34 +2,16 @@
 
 import type { Tensor } from "../core/tensor.js";
 import { empty, full } from "../ops/creation.js";
-import { type Constraint, positive, real } from "./constraints.js";
-import { Distribution, type SampleShape } from "./distribution.js";
-import { type TensorLike, bindParams, broadcastAll, validateArgsOf } from "./utils.js";
+import type { SampleShape } from "./distribution.js";
+import { LocScaleDistribution, type LocScaleOptions } from "./loc-scale.js";
+import type { TensorLike } from "./utils.js";
 
-export interface CauchyOptions { loc?: TensorLike; scale?: TensorLike; validateArgs?: boolean | null }
+export type CauchyOptions = LocScaleOptions;
 
-export class Cauchy extends Distribution {
-  loc!: Tensor;
-  scale!: Tensor;
-
+export class Cauchy extends LocScaleDistribution {
   constructor(loc: TensorLike | CauchyOptions, scale?: TensorLike | CauchyOptions, validateArgs?: boolean | null | CauchyOptions) {
-    super();
-    const p = bindParams("Cauchy", [...arguments], ["loc", "scale", "validateArgs"]);
-    if (p.loc === undefined || p.scale === undefined) throw new TypeError("Cauchy.__init__() missing required positional arguments: 'loc' and 'scale'");
-    [this.loc, this.scale] = broadcastAll(p.loc, p.scale) as [Tensor, Tensor];
-    this.init(typeof p.loc === "number" && typeof p.scale === "number" ? [] : this.loc.shape, [], validateArgsOf(p));
-    void scale; void validateArgs;
-  }
-
-  get argConstraints(): Record<string, Constraint> { return { loc: real, scale: positive }; }
-  override get support(): Constraint { return real; }
-  override get hasRsample(): boolean { return true; }
-
-  override expand(batchShape: readonly number[]): Cauchy {
-    const copy = this.blank();
-    copy.loc = this.loc.expand([...batchShape]);
-    copy.scale = this.scale.expand([...batchShape]);
-    return this.finishExpand(copy, batchShape);
+    super("Cauchy", [...arguments]);
+    void loc; void scale; void validateArgs;
   }
 
   override get mean(): Tensor { return full(this.extendedShape(), NaN, { dtype: this.loc.dtype }); }
