@@ -6,7 +6,7 @@ import { binomial } from "../ops/random-counts.js";
 import { arange } from "../ops/creation.js";
 import { type Constraint, integerInterval, nonnegativeInteger, real, unitInterval } from "./constraints.js";
 import { Distribution, type SampleShape } from "./distribution.js";
-import { type TensorLike, bindParams, broadcastAll, logitsToProbs, probsToLogits, validateArgsOf } from "./utils.js";
+import { type TensorLike, bindParams, broadcastAll, logitsToProbs, probsToLogits, validateArgsOf, probsOrLogits } from "./utils.js";
 
 export interface BinomialOptions { totalCount?: TensorLike; probs?: TensorLike | null; logits?: TensorLike | null; validateArgs?: boolean | null }
 
@@ -23,11 +23,10 @@ export class Binomial extends Distribution {
   constructor(totalCount?: TensorLike | BinomialOptions, probs?: TensorLike | null | BinomialOptions, logits?: TensorLike | null | BinomialOptions, validateArgs?: boolean | null | BinomialOptions) {
     super();
     const p = bindParams("Binomial", [...arguments], ["totalCount", "probs", "logits", "validateArgs"]);
-    const given = p.probs ?? null, givenLogits = p.logits ?? null;
-    if ((given === null) === (givenLogits === null)) throw new Error("Either `probs` or `logits` must be specified, but not both.");
-    const [count, param] = broadcastAll(p.totalCount ?? 1, given ?? givenLogits) as [Tensor, Tensor];
+    const { raw, isProbs } = probsOrLogits(p);
+    const [count, param] = broadcastAll(p.totalCount ?? 1, raw) as [Tensor, Tensor];
     this.totalCount = count.typeAs(param);
-    if (given !== null) this._probs = param; else this._logits = param;
+    if (isProbs) this._probs = param; else this._logits = param;
     this.init(param.shape, [], validateArgsOf(p));
     void totalCount; void probs; void logits; void validateArgs;
   }

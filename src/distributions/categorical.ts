@@ -11,7 +11,7 @@ import { arange, full } from "../ops/creation.js";
 import { broadcastTensors } from "../ops/shape-join.js";
 import { type Constraint, integerInterval, realVector, simplex } from "./constraints.js";
 import { Distribution, type SampleShape } from "./distribution.js";
-import { bindParams, logitsToProbs, probsToLogits, validateArgsOf } from "./utils.js";
+import { bindParams, logitsToProbs, probsToLogits, validateArgsOf, probsOrLogits } from "./utils.js";
 
 export interface CategoricalOptions { probs?: Tensor | null; logits?: Tensor | null; validateArgs?: boolean | null }
 
@@ -30,8 +30,8 @@ export class Categorical extends Distribution {
 
   /** Normalises and stores the parameter given (shared with OneHotCategorical). */
   protected setParams(probs: Tensor | null | undefined, logits: Tensor | null | undefined): void {
-    const given = probs ?? null, givenLogits = logits ?? null;
-    if ((given === null) === (givenLogits === null)) throw new Error("Either `probs` or `logits` must be specified, but not both.");
+    const { raw, isProbs } = probsOrLogits({ probs, logits });
+    const given = isProbs ? raw : null, givenLogits = isProbs ? null : raw;
     if (given !== null) {
       if (!(given instanceof Tensor)) throw new TypeError("`probs` must be a Tensor");
       if (given.dim() < 1) throw new Error("`probs` parameter must be at least one-dimensional.");

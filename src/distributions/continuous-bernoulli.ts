@@ -10,7 +10,7 @@ import { binaryCrossEntropyWithLogits } from "../nn/functional/loss-regression.j
 import { type Constraint, real, unitInterval } from "./constraints.js";
 import { ExponentialFamily } from "./exp-family.js";
 import type { SampleShape } from "./distribution.js";
-import { type TensorLike, bindParams, broadcastAll, clampProbs, logitsToProbs, probsToLogits, validateArgsOf } from "./utils.js";
+import { type TensorLike, bindParams, broadcastAll, clampProbs, logitsToProbs, probsToLogits, validateArgsOf, probsOrLogits } from "./utils.js";
 
 export interface ContinuousBernoulliOptions { probs?: TensorLike | null; logits?: TensorLike | null; lims?: [number, number]; validateArgs?: boolean | null }
 
@@ -23,12 +23,10 @@ export class ContinuousBernoulli extends ExponentialFamily {
     lims?: [number, number] | ContinuousBernoulliOptions, validateArgs?: boolean | null | ContinuousBernoulliOptions) {
     super();
     const p = bindParams("ContinuousBernoulli", [...arguments], ["probs", "logits", "lims", "validateArgs"]);
-    const given = p.probs ?? null, givenLogits = p.logits ?? null;
-    if ((given === null) === (givenLogits === null)) throw new Error("Either `probs` or `logits` must be specified, but not both.");
+    const { raw, isProbs } = probsOrLogits(p);
     const validate = validateArgsOf(p);
-    const raw = given ?? givenLogits;
     const [param] = broadcastAll(raw) as [Tensor];
-    if (given !== null) {
+    if (isProbs) {
       // Checked before clamping, which would make any probs valid.
       if (validate !== null && !(unitInterval.check(param).all().item() as boolean)) throw new Error("The parameter probs has invalid values");
       this._probs = clampProbs(param);

@@ -8,7 +8,7 @@ import { logsigmoid } from "../nn/functional/activation.js";
 import { type Constraint, greaterThanEq, halfOpenInterval, nonnegativeInteger, real } from "./constraints.js";
 import { Distribution, type SampleShape } from "./distribution.js";
 import { Gamma } from "./gamma.js";
-import { type TensorLike, bindParams, broadcastAll, logitsToProbs, probsToLogits, validateArgsOf } from "./utils.js";
+import { type TensorLike, bindParams, broadcastAll, logitsToProbs, probsToLogits, validateArgsOf, probsOrLogits } from "./utils.js";
 
 export interface NegativeBinomialOptions { totalCount?: TensorLike; probs?: TensorLike | null; logits?: TensorLike | null; validateArgs?: boolean | null }
 
@@ -21,12 +21,11 @@ export class NegativeBinomial extends Distribution {
   constructor(totalCount: TensorLike | NegativeBinomialOptions, probs?: TensorLike | null | NegativeBinomialOptions, logits?: TensorLike | null | NegativeBinomialOptions, validateArgs?: boolean | null | NegativeBinomialOptions) {
     super();
     const p = bindParams("NegativeBinomial", [...arguments], ["totalCount", "probs", "logits", "validateArgs"]);
-    const given = p.probs ?? null, givenLogits = p.logits ?? null;
-    if ((given === null) === (givenLogits === null)) throw new Error("Either `probs` or `logits` must be specified, but not both.");
+    const { raw, isProbs } = probsOrLogits(p);
     if (p.totalCount === undefined) throw new TypeError("NegativeBinomial.__init__() missing 1 required positional argument: 'total_count'");
-    const [count, param] = broadcastAll(p.totalCount, given ?? givenLogits) as [Tensor, Tensor];
+    const [count, param] = broadcastAll(p.totalCount, raw) as [Tensor, Tensor];
     this.totalCount = count.typeAs(param);
-    if (given !== null) this._probs = param; else this._logits = param;
+    if (isProbs) this._probs = param; else this._logits = param;
     this.init(param.shape, [], validateArgsOf(p));
     void probs; void logits; void validateArgs;
   }

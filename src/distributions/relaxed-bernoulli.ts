@@ -7,7 +7,7 @@ import { type Constraint, real, unitInterval } from "./constraints.js";
 import { Distribution, type SampleShape } from "./distribution.js";
 import { TransformedDistribution } from "./transformed-distribution.js";
 import { SigmoidTransform } from "./transforms.js";
-import { type TensorLike, bindParams, broadcastAll, clampProbs, logitsToProbs, probsToLogits, validateArgsOf } from "./utils.js";
+import { type TensorLike, bindParams, broadcastAll, clampProbs, logitsToProbs, probsToLogits, validateArgsOf, probsOrLogits } from "./utils.js";
 
 export interface RelaxedBernoulliOptions { temperature?: Tensor; probs?: TensorLike | null; logits?: TensorLike | null; validateArgs?: boolean | null }
 
@@ -21,11 +21,9 @@ export class LogitRelaxedBernoulli extends Distribution {
     const p = bindParams("LogitRelaxedBernoulli", [...arguments], ["temperature", "probs", "logits", "validateArgs"]);
     if (!(p.temperature instanceof Tensor)) throw new TypeError("LogitRelaxedBernoulli: temperature must be a Tensor");
     this.temperature = p.temperature;
-    const given = p.probs ?? null, givenLogits = p.logits ?? null;
-    if ((given === null) === (givenLogits === null)) throw new Error("Either `probs` or `logits` must be specified, but not both.");
-    const raw = given ?? givenLogits;
+    const { raw, isProbs } = probsOrLogits(p);
     const [param] = broadcastAll(raw) as [Tensor];
-    if (given !== null) this._probs = param; else this._logits = param;
+    if (isProbs) this._probs = param; else this._logits = param;
     this.init(typeof raw === "number" ? [] : param.shape, [], validateArgsOf(p));
     void probs; void logits; void validateArgs;
   }

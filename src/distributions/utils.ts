@@ -135,3 +135,13 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
 export function snakeCase(name: string): string {
   return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
+
+/**
+ * The `probs`/`logits` pair of PyTorch's discrete families: exactly one must be given (PyTorch's
+ * error otherwise); returns it and which one it is.
+ */
+export function probsOrLogits(p: Record<string, unknown>): { raw: unknown; isProbs: boolean } {
+  const probs = p.probs ?? null, logits = p.logits ?? null;
+  if ((probs === null) === (logits === null)) throw new Error("Either `probs` or `logits` must be specified, but not both.");
+  return probs !== null ? { raw: probs, isProbs: true } : { raw: logits, isProbs: false };
+}
