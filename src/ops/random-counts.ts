@@ -13,9 +13,10 @@ import { broadcastTo } from "./view.js";
 import { kernelTypeName, notImplementedFor } from "./pointwise-util.js";
 import { notImplementedOnDevice, onDevice } from "./device-hooks.js";
 
-type GeneratorArg = Generator | null | { generator?: Generator | null };
+export type GeneratorArg = Generator | null | { generator?: Generator | null };
 
-function generatorOf(op: string, args: readonly unknown[]): Generator {
+/** The generator argument of the sampling ops (the default generator when absent), checked. */
+export function generatorOf(op: string, args: readonly unknown[]): Generator {
   const g = bindArgs(op, args, ["generator"]).generator;
   if (g === undefined || g === null) return defaultGenerator;
   if (!(g instanceof Generator)) throw new Error(`${op}(): argument 'generator' must be torch.Generator, not ${typeof g}`);

@@ -4,24 +4,16 @@
 // samples. Gamma, Beta, Dirichlet, Chi2 and StudentT (torch.distributions) draw through them.
 
 import { Tensor } from "../core/tensor.js";
-import { Generator, defaultGenerator } from "../core/generator.js";
 import { dirichletGradOne, sampleDirichletValues, standardGammaGradOne, standardGammaValues } from "../core/random-gamma.js";
 import { broadcastShapes } from "../core/shape.js";
 import { record } from "../autograd/record.js";
-import { bindArgs, checkTensor } from "./args.js";
+import { checkTensor } from "./args.js";
 import { emptyTensor, toNumbers, writeNumbers } from "./engine.js";
 import { broadcastTo } from "./view.js";
 import { notImplementedFor, kernelTypeName } from "./pointwise-util.js";
 import { notImplementedOnDevice, onDevice } from "./device-hooks.js";
 
-type GeneratorArg = Generator | null | { generator?: Generator | null };
-
-function generatorOf(op: string, args: readonly unknown[]): Generator {
-  const g = bindArgs(op, args, ["generator"]).generator;
-  if (g === undefined || g === null) return defaultGenerator;
-  if (!(g instanceof Generator)) throw new Error(`${op}(): argument 'generator' must be torch.Generator, not ${typeof g}`);
-  return g;
-}
+import { type GeneratorArg, generatorOf } from "./random-counts.js";
 
 function checkFloat(op: string, kernel: string, t: Tensor): void {
   if (t.dtype.name !== "float32" && t.dtype.name !== "float64") throw notImplementedFor(kernel, t.dtype);
