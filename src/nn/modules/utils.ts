@@ -5,6 +5,7 @@
 import { Tensor } from "../../core/tensor.js";
 import { bindArgs } from "../../ops/args.js";
 import type { DTypeLike } from "../../core/dtype.js";
+import { type DeviceLike, toDevice } from "../../core/storage.js";
 
 /** The `device`/`dtype` factory keywords every parameterised module takes. */
 export interface FactoryOptions { device?: string | null; dtype?: DTypeLike | null }
@@ -18,9 +19,9 @@ export interface FactoryOptions { device?: string | null; dtype?: DTypeLike | nu
 export function placeOnDevice(module: { to(device: string): unknown }, a: Record<string, unknown>): void {
   const device = a.device;
   if (device === undefined || device === null) return;
-  const name = String(device);
-  if (!/^(cpu|webgpu)(:\d+)?$/.test(name)) throw new Error(`Expected one of cpu, webgpu device type at start of device string: ${name}`);
-  if (!name.startsWith("cpu")) module.to(name);
+  // toDevice parses (and refuses, in PyTorch's words) as every factory does.
+  const d = toDevice(device as DeviceLike);
+  if (d.type !== "cpu") module.to(String(d));
 }
 
 export function snake(name: string): string {
