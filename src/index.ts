@@ -21,6 +21,12 @@ export * as amp from "./amp/index.js";
 export * as cpu from "./amp/cpu.js";
 
 export * from "./ops/creation.js";
+// The factories of torch.set_default_device: these shadow the plain ones of the `export *` lines.
+export {
+  setDefaultDevice, getDefaultDevice, tensor, asTensor, asarray, zeros, ones, empty, full, arange, range, linspace, logspace,
+  eye, trilIndices, triuIndices, scalarTensor, emptyStrided, rand, randn, randint, randperm, hannWindow, hammingWindow,
+  blackmanWindow, bartlettWindow, kaiserWindow,
+} from "./ops/default-device.js";
 export * from "./ops/frombuffer.js";
 export * from "./ops/view.js";
 export * from "./ops/conversion.js";

@@ -5,6 +5,7 @@ import { Tensor } from "../core/tensor.js";
 import { Storage, type DeviceLike } from "../core/storage.js";
 import { type DTypeLike, float32 } from "../core/dtype.js";
 import { empty } from "../ops/creation.js";
+import { defaultDeviceOrNull } from "../core/default-device.js";
 
 export class Parameter extends Tensor {
   constructor(data?: Tensor | null, requiresGrad = true) {
@@ -24,6 +25,14 @@ export interface UninitializedOptions { device?: DeviceLike | null; dtype?: DTyp
 
 /** The factory keywords a placeholder keeps for materialize (PyTorch keeps device and dtype). */
 const FACTORY = Symbol("torch-ts.uninitialized-factory");
+
+/**
+ * A placeholder's factory keywords: PyTorch makes it with torch.empty(0, device=device), so it keeps
+ * the default device (torch.setDefaultDevice) of its construction when none is given.
+ */
+function placeholderOptions(options: UninitializedOptions): UninitializedOptions {
+  return { ...options, device: options.device ?? defaultDeviceOrNull() };
+}
 
 /** Makes `t` a view of `src`'s data in place, so that references to it (a module's field, an optimizer) see it. */
 function adoptData(t: Tensor, src: Tensor): void {
@@ -70,7 +79,7 @@ export class UninitializedParameter extends Parameter {
   declare readonly [FACTORY]: UninitializedOptions;
   constructor(requiresGrad = true, options: UninitializedOptions = {}) {
     super(empty([0], options.dtype ? { dtype: options.dtype } : {}), requiresGrad);
-    Object.defineProperty(this, FACTORY, { value: { ...options }, enumerable: false });
+    Object.defineProperty(this, FACTORY, { value: placeholderOptions(options), enumerable: false });
   }
   /** Makes this an uninitialised Parameter of `shape` (device/dtype: the constructor's unless given). */
   materialize(shape: readonly number[], options: UninitializedOptions = {}): void {
@@ -91,7 +100,7 @@ export class UninitializedBuffer extends Tensor {
   constructor(requiresGrad = false, options: UninitializedOptions = {}) {
     const d = empty([0], options.dtype ? { dtype: options.dtype } : {});
     super(d.storage, [0]);
-    Object.defineProperty(this, FACTORY, { value: { ...options }, enumerable: false });
+    Object.defineProperty(this, FACTORY, { value: placeholderOptions(options), enumerable: false });
     if (requiresGrad) this.requiresGrad_(true);
   }
   materialize(shape: readonly number[], options: UninitializedOptions = {}): void {

@@ -359,7 +359,7 @@ export function trilIndices(row: number, col: number, offset: number | FactoryOp
   const off = typeof offset === "number" ? offset : (a.offset as number | undefined) ?? 0;
   const rows: number[] = [], cols: number[] = [];
   for (let i = 0; i < row; i++) for (let j = 0; j < col; j++) if (j - i <= off) { rows.push(i); cols.push(j); }
-  return tensor([rows, cols], { dtype: opts.dtype ?? int64 });
+  return tensor([rows, cols], { dtype: opts.dtype ?? int64, device: opts.device ?? null });
 }
 
 export function triuIndices(row: number, col: number, offset: number | FactoryOptions = 0, options: FactoryOptions = {}): Tensor {
@@ -369,7 +369,7 @@ export function triuIndices(row: number, col: number, offset: number | FactoryOp
   const off = typeof offset === "number" ? offset : (a.offset as number | undefined) ?? 0;
   const rows: number[] = [], cols: number[] = [];
   for (let i = 0; i < row; i++) for (let j = 0; j < col; j++) if (j - i >= off) { rows.push(i); cols.push(j); }
-  return tensor([rows, cols], { dtype: opts.dtype ?? int64 });
+  return tensor([rows, cols], { dtype: opts.dtype ?? int64, device: opts.device ?? null });
 }
 
 declare module "../core/tensor.js" {

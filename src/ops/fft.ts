@@ -18,7 +18,8 @@ import { throughRealView } from "./complex-parts.js";
 import { constantPad } from "../nn/functional/padding-ops.js";
 import { notImplementedOnDevice, onDevice } from "./device-hooks.js";
 
-export { fftfreq, rfftfreq, fftshift, ifftshift } from "./fft-helpers.js";
+export { fftshift, ifftshift } from "./fft-helpers.js";
+export { fftfreq, rfftfreq } from "./default-device.js";
 
 /** PyTorch's norm argument: which direction is scaled (by 1/n), or both by 1/√n. */
 export type FftNorm = "backward" | "ortho" | "forward";

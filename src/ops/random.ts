@@ -5,6 +5,7 @@ import { Tensor } from "../core/tensor.js";
 import { type DType, type DTypeLike, getDefaultDtype, int64, toDType, float32, float64, realOf } from "../core/dtype.js";
 import { rawRealView } from "./complex-engine.js";
 import { Generator, defaultGenerator } from "../core/generator.js";
+import type { DeviceLike } from "../core/storage.js";
 import {
   type AnyOut, type FloatOut, type RandomDType, type RandomFloatDType, bernoulliScalarFill, bernoulliTensorFill,
   cauchyFill, exponentialFill, geometricFill, logNormalFill, multinomial as multinomialDraw, normalFill,
@@ -81,7 +82,7 @@ export function randn(...size: SizeArgs): Tensor {
   return sizedRandom("randn", size, (t, g) => fillInto(t, (o) => normalFill(g, o as FloatOut, 0, t.dtype.isComplex ? Math.SQRT1_2 : 1, floatDtype("randn", t))));
 }
 
-export interface RandintOptions { generator?: Generator; dtype?: DTypeLike; requiresGrad?: boolean; device?: string }
+export interface RandintOptions { generator?: Generator; dtype?: DTypeLike; requiresGrad?: boolean; device?: DeviceLike | null }
 
 /** torch.randint(high, size) or randint(low, high, size): int64 by default. */
 export function randint(...args: (number | bigint | number[] | (RandintOptions & OutOption))[]): Tensor {
@@ -118,20 +119,30 @@ export function randperm(n: number, options: { generator?: Generator; dtype?: DT
   return finishFactory(dt === int64 ? t : t.to(dt), opts);
 }
 
-export function randLike(input: Tensor, options: { dtype?: DTypeLike; generator?: Generator } = {}): Tensor {
+/** The options a *_like random factory passes on: input's dtype and device unless given. */
+function likeOptions(input: Tensor, o: LikeOptions): Record<string, unknown> {
+  return {
+    dtype: o.dtype ?? input.dtype, device: o.device ?? input.device,
+    ...(o.generator ? { generator: o.generator } : {}), ...(o.requiresGrad ? { requiresGrad: true } : {}),
+  };
+}
+
+type LikeOptions = { dtype?: DTypeLike | null; device?: DeviceLike | null; requiresGrad?: boolean; generator?: Generator };
+
+export function randLike(input: Tensor, options: LikeOptions = {}): Tensor {
   if (arguments.length > 2) checkArgs("rand_like", arguments, 1, FACTORY_KW); else if (arguments.length <= 1 && isOptionsObject(input)) return rebind(randLike, "rand_like", arguments, ["input"], 1, FACTORY_KW);
   bindArgs("rand_like", [options], [], FACTORY_KW);
-  return rand(input.shape, { dtype: options.dtype ?? input.dtype, ...(options.generator ? { generator: options.generator } : {}) });
+  return rand(input.shape, likeOptions(input, options));
 }
-export function randnLike(input: Tensor, options: { dtype?: DTypeLike; generator?: Generator } = {}): Tensor {
+export function randnLike(input: Tensor, options: LikeOptions = {}): Tensor {
   if (arguments.length > 2) checkArgs("randn_like", arguments, 1, FACTORY_KW); else if (arguments.length <= 1 && isOptionsObject(input)) return rebind(randnLike, "randn_like", arguments, ["input"], 1, FACTORY_KW);
   bindArgs("randn_like", [options], [], FACTORY_KW);
-  return randn(input.shape, { dtype: options.dtype ?? input.dtype, ...(options.generator ? { generator: options.generator } : {}) });
+  return randn(input.shape, likeOptions(input, options));
 }
 export function randintLike(input: Tensor, low: number, high?: number | RandintOptions, options: RandintOptions = {}): Tensor {
   let lo = 0, hi: number, o = options;
   if (typeof high === "number") { lo = low; hi = high; } else { hi = low; if (high) o = high; }
-  return randint(lo, hi, input.shape, { dtype: o.dtype ?? input.dtype, ...(o.generator ? { generator: o.generator } : {}) });
+  return randint(lo, hi, input.shape, likeOptions(input, o as LikeOptions));
 }
 
 interface NormalOptions { generator?: Generator; dtype?: DTypeLike; size?: number[]; requiresGrad?: boolean }

@@ -73,13 +73,13 @@ export function makeTensor(...args: [...(number | readonly number[])[], MakeTens
   let result: Tensor;
   if (dtype === bool) {
     const [lo, hi] = bounds(low, high, 0, 2, 0, 2, dtype);
-    result = randint(lo, hi, shape, { dtype, device: String(device) });
+    result = randint(lo, hi, shape, { dtype, device });
   } else if (dtype.category === "int") {
     const info = iinfo(dtype);
     // randint converts its bounds to int64, so int64's maximum itself cannot be the exclusive bound.
     const highest = Number(info.max) + (dtype === int64 ? 0 : 1);
     const [lo, hi] = bounds(low, high, Number(info.min), highest, -9, 10, dtype);
-    result = randint(intBound(lo), intBound(hi), shape, { dtype, device: String(device) });
+    result = randint(intBound(lo), intBound(hi), shape, { dtype, device });
   } else if (FLOATS.includes(dtype) || COMPLEX.includes(dtype)) {
     const info = finfo(dtype);
     const [lo, hi] = bounds(low, high, info.min, info.max, -9, 9, dtype);

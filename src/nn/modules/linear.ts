@@ -5,7 +5,7 @@ import { type DTypeLike } from "../../core/dtype.js";
 import { empty } from "../../ops/creation.js";
 import { Module } from "../module.js";
 import { Parameter, UninitializedParameter } from "../parameter.js";
-import { hasUninitializedParams, inferParameters } from "../lazy.js";
+import { hasUninitializedParams, inferParameters, placeholderFactory } from "../lazy.js";
 import * as init from "../init.js";
 import { linear, bilinear } from "../functional/linear.js";
 import { bindArgs } from "../../ops/args.js";
@@ -100,8 +100,8 @@ export class LazyLinear extends Linear {
     const o = typeof bias === "object" ? bindArgs("LazyLinear", [bias], [], ["bias", "device", "dtype"]) : { ...options, bias };
     if (!Number.isInteger(outFeatures) || outFeatures < 0) throw new Error(`LazyLinear: out_features must be a non-negative integer, got ${outFeatures}`);
     (this as { outFeatures: number }).outFeatures = outFeatures;
-    this.weight = new UninitializedParameter(true, factoryKw(o));
-    if (o.bias ?? true) this.bias = new UninitializedParameter(true, factoryKw(o));
+    this.weight = new UninitializedParameter(true, placeholderFactory(o));
+    if (o.bias ?? true) this.bias = new UninitializedParameter(true, placeholderFactory(o));
   }
   /** Whether the first call has yet to make the parameters. */
   hasUninitializedParams(): boolean { return hasUninitializedParams(this); }

@@ -6,6 +6,7 @@ import { Tensor } from "../../core/tensor.js";
 import { bindArgs } from "../../ops/args.js";
 import type { DTypeLike } from "../../core/dtype.js";
 import { type DeviceLike, toDevice } from "../../core/storage.js";
+import { defaultDeviceOrNull } from "../../core/default-device.js";
 
 /** The `device`/`dtype` factory keywords every parameterised module takes. */
 export interface FactoryOptions { device?: string | null; dtype?: DTypeLike | null }
@@ -17,7 +18,8 @@ export interface FactoryOptions { device?: string | null; dtype?: DTypeLike | nu
  * the constructor of each module that takes the keyword.
  */
 export function placeOnDevice(module: { to(device: string): unknown }, a: Record<string, unknown>): void {
-  const device = a.device;
+  // torch.set_default_device applies where the module names none, as PyTorch's factories do.
+  const device = a.device ?? defaultDeviceOrNull();
   if (device === undefined || device === null) return;
   // toDevice parses (and refuses, in PyTorch's words) as every factory does.
   const d = toDevice(device as DeviceLike);
