@@ -5,6 +5,7 @@ import type { Tensor } from "../core/tensor.js";
 import type { Generator } from "../core/generator.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { randperm } from "../ops/random.js";
+import { zeros } from "../ops/creation.js";
 import * as linalg from "../ops/linalg.js";
 import { warnOnce } from "../core/warnings.js";
 
@@ -61,7 +62,7 @@ export function normal_(tensor: Tensor, mean = 0, std = 1, options: GenOpt = {})
 /** Normal(mean, std) truncated to [a, b], by PyTorch's inverse-CDF method. */
 export function truncNormal_(tensor: Tensor, mean = 0, std = 1, a = -2, b = 2, options: GenOpt = {}): Tensor {
   const normCdf = (x: number) => (1 + erf(x / Math.SQRT2)) / 2;
-  return noGrad(() => {
+  return onHost(tensor, (tensor) => {
     const l = normCdf((a - mean) / std), u = normCdf((b - mean) / std);
     tensor.uniform_(2 * l - 1, 2 * u - 1, gen(options));
     tensor.erfinv_();
@@ -69,6 +70,20 @@ export function truncNormal_(tensor: Tensor, mean = 0, std = 1, a = -2, b = 2, o
     tensor.add_(mean);
     tensor.clamp_(a, b);
     return tensor;
+  });
+}
+
+/**
+ * Runs a multi-step initialisation without grad on `tensor`, or, for a tensor off the CPU, on a CPU
+ * tensor of its shape that is then copied in: the CPU's draws and kernels (erfinv, QR, per-column
+ * fills) whatever the device, as the device's random fills also take the CPU generator's draws.
+ */
+function onHost(tensor: Tensor, init: (t: Tensor) => Tensor): Tensor {
+  return noGrad(() => {
+    if (tensor.device.type === "cpu") return init(tensor);
+    const host = zeros(tensor.shape, { dtype: tensor.dtype });
+    init(host);
+    return tensor.copy_(host);
   });
 }
 
@@ -165,7 +180,7 @@ export function kaimingNormal_(tensor: Tensor, a: number | KaimingOptions = 0, m
 export function orthogonal_(tensor: Tensor, gain = 1, options: GenOpt = {}): Tensor {
   if (tensor.dim() < 2) throw new Error("Only tensors with 2 or more dimensions are supported");
   if (tensor.numel() === 0) return tensor;
-  return noGrad(() => {
+  return onHost(tensor, (tensor) => {
     const rows = tensor.shape[0]!, cols = tensor.numel() / rows;
     let flat = tensor.newZeros([rows, cols]).normal_(0, 1, gen(options));
     if (rows < cols) flat = flat.t();
@@ -190,7 +205,7 @@ export function sparse_(tensor: Tensor, sparsity: number, std = 0.01, options: G
   if (tensor.dim() !== 2) throw new Error("Only tensors with 2 dimensions are supported");
   const [rows, cols] = tensor.shape as [number, number];
   const numZeros = Math.ceil(sparsity * rows);
-  return noGrad(() => {
+  return onHost(tensor, (tensor) => {
     tensor.normal_(0, std, gen(options));
     for (let c = 0; c < cols; c++) {
       const perm = randpermImpl(rows, options);

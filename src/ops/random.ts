@@ -14,7 +14,9 @@ import {
 import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { copyInto, emptyTensor, toNumbers } from "./engine.js";
 import { finishFactory } from "./factory-utils.js";
-import { applyInPlace } from "./inplace.js";
+import { applyInPlace, checkInplaceLeaf } from "./inplace.js";
+import { copy_ } from "./conversion.js";
+import { notImplementedOnDevice, onDevice } from "./device-hooks.js";
 import { broadcastShapes } from "../core/shape.js";
 import { noGrad } from "../autograd/grad-mode.js";
 
@@ -168,6 +170,8 @@ export function normal(mean: number | Tensor, std: number | Tensor = 1, size?: n
   const shapes = [mean, std].filter((v): v is Tensor => v instanceof Tensor).map((v) => v.shape);
   const outShape = broadcastShapes(...shapes);
   const dt = mean instanceof Tensor ? mean.dtype : (std as Tensor).dtype;
+  // The tensor-parameter draws read their parameters on the host (PyTorch's CPU order of draws).
+  if (onDevice(mean, std)) throw notImplementedOnDevice("normal");
   if (std instanceof Tensor && (std.lt(0).any().item() as boolean)) throw new Error("normal expects all elements of std >= 0.0");
   const t = emptyTensor(outShape, dt);
   const vals = (v: number | Tensor): number | Float32Array | Float64Array =>
@@ -184,6 +188,11 @@ export function bernoulli(input: Tensor, p?: number | { generator?: Generator; p
   if (typeof p === "number") prob = p; else if (p) { opts = p; prob = p.p; }
   bindArgs("bernoulli", [opts], [], ["generator", "p"]);
   const g = genOf(opts as Record<string, unknown>);
+  if (onDevice(input)) {
+    // With a number p only the shape is read: the CPU's draws, uploaded (see randomInPlace).
+    if (prob === undefined) throw notImplementedOnDevice("bernoulli");
+    return bernoulli(emptyTensor(input.shape, input.dtype), prob, { generator: g }).to(input.device);
+  }
   const out = emptyTensor(input.shape, input.dtype);
   if (prob !== undefined) {
     fillInto(out, (o, d) => bernoulliScalarFill(g, o, prob, d));
@@ -220,6 +229,14 @@ export function multinomial(input: Tensor, numSamples: number, replacement: bool
 interface GenOpt { generator?: Generator | null }
 
 function randomInPlace(op: string, self: Tensor, fill: (o: AnyOut, d: RandomDType) => void): Tensor {
+  if (onDevice(self)) {
+    // A device tensor takes the CPU generator's draws (the numbers a CPU tensor of its shape gets,
+    // as the device factories do), uploaded by copy_, which also keeps the version and autograd rules.
+    checkInplaceLeaf(op, self);
+    const drawn = emptyTensor(self.shape, self.dtype);
+    fillInto(drawn, fill);
+    return copy_(self, drawn);
+  }
   return applyInPlace(op, self, [], () => fillInto(self, fill), (snap) => {
     // A fill replaces the values: the gradient to the old values is zero.
     const out = noGrad(() => snap.detach().clone());
@@ -265,6 +282,7 @@ export function bernoulli_(self: Tensor, p: number | Tensor | GenOpt & { p?: num
   if (typeof p === "number" || p instanceof Tensor) prob = p; else { opts = p; prob = p.p ?? 0.5; }
   const g = genOf(opts as Record<string, unknown>);
   if (prob instanceof Tensor) {
+    if (onDevice(self, prob)) throw notImplementedOnDevice("bernoulli_");
     const probs = toNumbers(prob.expand(self.shape).contiguous()) as Float32Array | Float64Array;
     const pd = (prob.dtype.isFloatingPoint ? prob.dtype.name : "float32") as RandomFloatDType;
     return randomInPlace("bernoulli_", self, (o, d) => bernoulliTensorFill(g, o, probs, pd, d));
