@@ -22,3 +22,4 @@ export * from "./normalization-lazy.js";
 export * from "./pooling-fractional.js";
 export * from "./cross-map-lrn.js";
 export * from "./adaptive.js";
+export * from "./data-parallel.js";

@@ -38,9 +38,9 @@ export abstract class _NormBase extends Module {
   declare running_var: Tensor | null;
   declare num_batches_tracked: Tensor | null;
 
-  protected constructor(cls: string, args: readonly unknown[], defaults: { affine: boolean; trackRunningStats: boolean }) {
+  protected constructor(cls: string, args: readonly unknown[], defaults: { affine: boolean; trackRunningStats: boolean }, names = NORM_NAMES) {
     super();
-    const a = bindCtor(cls, args, NORM_NAMES, 1);
+    const a = bindCtor(cls, args, names, 1);
     const n = a.numFeatures;
     if (typeof n !== "number" || !Number.isInteger(n) || n < 0) throw new Error(`${cls}: num_features must be a non-negative integer, got ${pyRepr(n)}`);
     this.numFeatures = n;
@@ -99,8 +99,8 @@ export abstract class _NormBase extends Module {
 }
 
 abstract class BatchNorm extends _NormBase {
-  constructor(cls: string, args: readonly unknown[]) {
-    super(cls, args, { affine: true, trackRunningStats: true });
+  constructor(cls: string, args: readonly unknown[], names = NORM_NAMES) {
+    super(cls, args, { affine: true, trackRunningStats: true }, names);
   }
   override forward(input: Tensor): Tensor {
     this.checkInputDim(input);
@@ -133,6 +133,54 @@ export class BatchNorm2d extends BatchNorm {
 export class BatchNorm3d extends BatchNorm {
   constructor(...args: NormArgs) { super("BatchNorm3d", args); }
   protected checkInputDim(input: Tensor): void { if (input.dim() !== 5) throw dimError("5D", input); }
+}
+
+const SYNC_NAMES = ["numFeatures", "eps", "momentum", "affine", "trackRunningStats", "processGroup", "device", "dtype"];
+
+/**
+ * nn.SyncBatchNorm(numFeatures, eps, momentum, affine, trackRunningStats, processGroup): batch
+ * norm whose statistics PyTorch all-reduces across a torch.distributed process group. torch-ts has
+ * no process group, so it computes as PyTorch does when none is initialised: BatchNorm over the
+ * local batch, for inputs of any rank >= 2; processGroup is kept as given.
+ */
+export class SyncBatchNorm extends BatchNorm {
+  processGroup: unknown;
+  constructor(...args: Args<[numFeatures: number, eps?: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean, processGroup?: unknown], NormOptions & { processGroup?: unknown }>) {
+    super("SyncBatchNorm", args, SYNC_NAMES);
+    this.processGroup = bindCtor("SyncBatchNorm", args, SYNC_NAMES, 1).processGroup ?? null;
+  }
+  protected checkInputDim(input: Tensor): void {
+    if (input.dim() < 2) throw new Error(`expected at least 2D input (got ${input.dim()}D input)`);
+    if (input.shape[1] === 0) throw new Error("SyncBatchNorm number of input channels should be non-zero");
+  }
+
+  /**
+   * SyncBatchNorm.convert_sync_batchnorm(module, processGroup): every BatchNorm1d/2d/3d in `module`
+   * (or `module` itself) replaced by a SyncBatchNorm that shares its parameters and buffers and
+   * keeps its training mode; returns the converted module.
+   */
+  static convertSyncBatchnorm(module: Module, processGroup: unknown = null): Module {
+    let out = module;
+    if (module instanceof BatchNorm && !(module instanceof SyncBatchNorm)) {
+      const sync = new SyncBatchNorm(module.numFeatures, module.eps, module.momentum, module.affine, module.trackRunningStats, processGroup);
+      if (module.affine) {
+        sync.weight = module.weight;
+        sync.bias = module.bias;
+      }
+      sync.running_mean = module.running_mean;
+      sync.running_var = module.running_var;
+      sync.num_batches_tracked = module.num_batches_tracked;
+      sync.training = module.training;
+      const qconfig = (module as unknown as { qconfig?: unknown }).qconfig;
+      if (qconfig !== undefined) (sync as unknown as { qconfig: unknown }).qconfig = qconfig;
+      out = sync;
+    }
+    for (const [name, child] of module.namedChildren()) {
+      const converted = SyncBatchNorm.convertSyncBatchnorm(child, processGroup);
+      if (converted !== child) out.registerModule(name, converted);
+    }
+    return out;
+  }
 }
 
 abstract class InstanceNorm extends _NormBase {

@@ -7,6 +7,7 @@ import { tensor } from "../../ops/creation.js";
 import { stack } from "../../ops/shape-join.js";
 import { vectorNorm } from "../../ops/linalg.js";
 import { noGrad } from "../../autograd/grad-mode.js";
+import { warnOnce } from "../../core/warnings.js";
 
 export type ParametersArg = Tensor | Iterable<Tensor>;
 
@@ -43,10 +44,36 @@ export function clipGradNorm_(parameters: ParametersArg, ...args: Args<[maxNorm:
     if ((a.errorIfNonfinite as boolean | undefined) && !Number.isFinite(Number(total.item()))) {
       throw new Error(`The total norm of order ${p === Infinity ? "inf" : p === -Infinity ? "-inf" : Number.isInteger(p) ? `${p}.0` : p} for gradients from \`parameters\` is non-finite, so it cannot be clipped. To disable this error and scale the gradients by the non-finite norm anyway, set \`error_if_nonfinite=False\``);
     }
-    const coef = total.add(1e-6).reciprocal().mul(maxNorm).clamp({ max: 1 });
-    for (const g of grads) g.mul_(coef.to(g.dtype));
+    scaleGrads(grads, maxNorm, total);
     return total;
   });
+}
+
+/** The gradients times min(1, maxNorm / (totalNorm + 1e-6)), as PyTorch computes that number. */
+function scaleGrads(grads: Tensor[], maxNorm: number, totalNorm: Tensor): void {
+  // Python's `max_norm / tensor` is tensor.reciprocal() * max_norm.
+  const coef = totalNorm.add(1e-6).reciprocal().mul(maxNorm).clamp({ max: 1 });
+  for (const g of grads) g.mul_(coef.to(g.dtype));
+}
+
+/**
+ * nn.utils.clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None): scales the
+ * gradients in place by min(1, max_norm / (total_norm + 1e-6)), total_norm computed beforehand
+ * (getTotalNorm), so that the norm and the scaling can be split.
+ */
+export function clipGradsWithNorm_(parameters: ParametersArg, ...args: Args<[maxNorm: number, totalNorm: Tensor, foreach?: boolean | null], { maxNorm?: number; totalNorm?: Tensor; foreach?: boolean | null }>): void {
+  const a = bindArgs("clip_grads_with_norm_", args, ["maxNorm", "totalNorm", "foreach"], [], 1);
+  if (typeof a.maxNorm !== "number") throw new Error("clip_grads_with_norm_() missing 1 required positional argument: 'max_norm'");
+  if (!(a.totalNorm instanceof Tensor)) throw new Error("clip_grads_with_norm_(): argument 'total_norm' must be a Tensor");
+  const grads = gradsOf(parameters);
+  if (grads.length === 0) return;
+  noGrad(() => scaleGrads(grads, a.maxNorm as number, a.totalNorm as Tensor));
+}
+
+/** nn.utils.clip_grad_norm: the deprecated name of clipGradNorm_ (warns once). */
+export function clipGradNorm(parameters: ParametersArg, ...args: Args<[maxNorm: number, normType?: number | "inf", errorIfNonfinite?: boolean, foreach?: boolean | null], ClipNormOptions>): Tensor {
+  warnOnce("`torch.nn.utils.clip_grad_norm` is now deprecated in favor of `torch.nn.utils.clip_grad_norm_`.");
+  return clipGradNorm_(parameters, ...args);
 }
 
 /** nn.utils.clip_grad_value_(parameters, clip_value, foreach=None): clamps every gradient to [-clip_value, clip_value] in place. */

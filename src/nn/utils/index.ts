@@ -1,5 +1,6 @@
 // torch.nn.utils
-export { clipGradNorm_, clipGradValue_, getTotalNorm, type ParametersArg } from "./clip-grad.js";
+export { clipGradNorm_, clipGradNorm, clipGradsWithNorm_, clipGradValue_, getTotalNorm, type ParametersArg } from "./clip-grad.js";
+export { skipInit } from "./skip-init.js";
 export { parametersToVector, vectorToParameters } from "./convert-parameters.js";
 export * as rnn from "./rnn.js";
 export * as stateless from "./stateless.js";

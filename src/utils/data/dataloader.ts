@@ -9,7 +9,8 @@ import { float64, int64, bool } from "../../core/dtype.js";
 import { Dataset, IterableDataset, TensorDataset } from "./dataset.js";
 import { BatchSampler, RandomSampler, Sampler, SequentialSampler } from "./sampler.js";
 import { copyInto, emptyTensor } from "../../ops/engine.js";
-import { tensor } from "../../ops/creation.js";
+import { asTensor, tensor } from "../../ops/creation.js";
+import type { StorageArray } from "../../core/dtype.js";
 import { isOptionsObject } from "../../ops/args.js";
 import { Decoder, Encoder, encodeFunction, workerModuleOf } from "./worker-transfer.js";
 import { WorkerPool, workerThreads } from "./worker-pool.js";
@@ -49,6 +50,8 @@ function stackTensors(ts: Tensor[]): Tensor {
 export function defaultCollate(batch: unknown[]): unknown {
   const elem = batch[0];
   if (elem instanceof Tensor) return stackTensors(batch as Tensor[]);
+  // Typed arrays play numpy arrays' part: made tensors, then stacked.
+  if (isTypedArray(elem)) return stackTensors(batch.map((b) => defaultConvert(b) as Tensor));
   if (typeof elem === "number") {
     const ints = (batch as number[]).every((v) => Number.isInteger(v));
     return tensor(batch as number[], { dtype: ints ? int64 : float64 });
@@ -72,6 +75,25 @@ export function defaultCollate(batch: unknown[]): unknown {
     return out;
   }
   throw new Error(`default_collate: batch must contain tensors, numbers, strings, objects or arrays; found ${elem === null ? "null" : typeof elem}`);
+}
+
+/** A typed array (not a DataView): the JS counterpart of a numpy array in a dataset's items. */
+function isTypedArray(v: unknown): boolean {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView);
+}
+
+/**
+ * PyTorch's default_convert, the collate of a DataLoader without automatic batching: typed arrays
+ * (numpy arrays' counterpart) become tensors, inside arrays, Maps and objects too; tensors, numbers,
+ * strings and anything else are returned as they are.
+ */
+export function defaultConvert(data: unknown): unknown {
+  if (data instanceof Tensor) return data;
+  if (isTypedArray(data)) return asTensor(data as StorageArray);
+  if (data instanceof Map) return new Map([...data].map(([k, v]) => [k, defaultConvert(v)]));
+  if (Array.isArray(data)) return data.map(defaultConvert);
+  if (isOptionsObject(data)) return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, defaultConvert(v)]));
+  return data;
 }
 
 export interface DataLoaderOptions<T, B> {
@@ -200,6 +222,7 @@ export class DataLoader<T = unknown, B = DefaultCollated<T>> {
       source, prefetchFactor: this.prefetchFactor!, resume,
       finish: (data) => {
         const value = new Decoder().decode(data);
+        if (this.batchSize === null && !this.batchSampler) return this.single(value);
         return mainCollate ? this.collateFn(value as T[]) : value as B;
       },
     });
@@ -224,7 +247,7 @@ export class DataLoader<T = unknown, B = DefaultCollated<T>> {
       return;
     }
     if (this.dataset instanceof IterableDataset) {
-      if (this.batchSize === null) { for (const x of this.dataset) yield x as unknown as B; return; }
+      if (this.batchSize === null) { for (const x of this.dataset) yield this.single(x); return; }
       let batch: T[] = [];
       for (const x of this.dataset) {
         batch.push(x);
@@ -235,7 +258,15 @@ export class DataLoader<T = unknown, B = DefaultCollated<T>> {
     }
     if (this.batchSampler) { for (const idx of this.batchSampler) yield this.fetch(idx); return; }
     const ds = this.dataset as Dataset<T>;
-    for (const i of this.sampler!) yield ds.getItem(i) as unknown as B;
+    for (const i of this.sampler!) yield this.single(ds.getItem(i));
+  }
+
+  /**
+   * Without automatic batching PyTorch passes each item alone to the collate function: the given
+   * collateFn, or default_convert.
+   */
+  private single(item: unknown): B {
+    return this.usesDefaultCollate ? defaultConvert(item) as B : (this.collateFn as unknown as (item: unknown) => B)(item);
   }
 
   /** for await...of: the next batch is fetched while the caller awaits on the current one. */
