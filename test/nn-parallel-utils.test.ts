@@ -108,7 +108,7 @@ describe("nn.utils: skipInit, clipGradsWithNorm_, clipGradNorm", () => {
     p.grad = torch.tensor([3, 4], { dtype: "float32" });
     const total = nn.utils.getTotalNorm([p.grad]);
     nn.utils.clipGradsWithNorm_([p], 1, total);
-    assert.deepEqual(p.grad.tolist().map((v) => Number((v as number).toFixed(6))), [0.6, 0.8]);
+    assert.deepEqual((p.grad.tolist() as number[]).map((v) => Number(v.toFixed(6))), [0.6, 0.8]);
     p.grad = torch.tensor([3, 4], { dtype: "float32" });
     const q = torch.tensor([3, 4], { dtype: "float32", requiresGrad: true });
     q.grad = torch.tensor([3, 4], { dtype: "float32" });
@@ -140,11 +140,11 @@ describe("utils.data.defaultConvert and DataLoader without automatic batching", 
       get length(): number { return 2; }
       getItem(i: number): Float32Array { return new Float32Array([i, i]); }
     }
-    const converted = [...new DataLoader(new Arrays(), { batchSize: null })] as torch.Tensor[];
+    const converted = [...new DataLoader(new Arrays(), { batchSize: null })] as unknown as torch.Tensor[];
     assert.deepEqual(converted.map((t) => t.tolist()), [[0, 0], [1, 1]]);
     assert.equal(items.length, 3);
     // With batching, typed arrays are stacked like numpy arrays.
-    const batched = [...new DataLoader(new Arrays(), { batchSize: 2 })] as torch.Tensor[];
+    const batched = [...new DataLoader(new Arrays(), { batchSize: 2 })] as unknown as torch.Tensor[];
     assert.deepEqual(batched[0]!.tolist(), [[0, 0], [1, 1]]);
   });
 });

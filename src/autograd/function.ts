@@ -23,6 +23,33 @@ export class FunctionCtx {
   setMaterializeGrads(value: boolean): void { this._materializeGrads = value; }
 }
 
+/**
+ * PyTorch's validate_outputs on a gradient a backward returned: a broadcast gradient is summed to
+ * the input's shape, one of another dtype is cast to the input's; any other shape is an error.
+ */
+function validGrad(fn: string, index: number, g: Tensor, input: unknown): Tensor {
+  if (!(input instanceof Tensor)) return g;
+  let r = g;
+  if (!sameShape(g.shape, input.shape)) {
+    if (!expandableTo(input.shape, g.shape)) {
+      throw new Error(`Function ${fn}Backward returned an invalid gradient at index ${index} - got [${g.shape.join(", ")}] but expected shape compatible with [${input.shape.join(", ")}]`);
+    }
+    r = r.sumToSize(input.shape);
+  }
+  return r.dtype === input.dtype ? r : r.to(input.dtype);
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/** Whether `shape` broadcasts to `target` (PyTorch's is_expandable_to). */
+function expandableTo(shape: readonly number[], target: readonly number[]): boolean {
+  if (shape.length > target.length) return false;
+  const lead = target.length - shape.length;
+  return shape.every((d, i) => d === target[lead + i] || d === 1);
+}
+
 type BackwardResult = Tensor | null | undefined | (Tensor | null | undefined)[];
 
 export class Function {
@@ -51,7 +78,7 @@ export class Function {
       if (list.length !== args.length && !(list.length > args.length && list.slice(args.length).every((x) => x == null))) {
         throw new Error(`function ${this.name}Backward returned an incorrect number of gradients (expected ${args.length}, got ${list.length})`);
       }
-      return list.map((g) => g ?? null);
+      return list.slice(0, args.length).map((g, i) => (g ? validGrad(this.name, i, g, args[i]) : null));
     }, ctx.savedTensors);
     for (const o of differentiable) if (o._gradFn instanceof OpNode) o._gradFn.userCode = true;
     return Array.isArray(result) ? outs : outs[0]!;
