@@ -21,7 +21,7 @@ export { Normal, type NormalOptions } from "./normal.js";
 export { Uniform, type UniformOptions } from "./uniform.js";
 export { Bernoulli, type BernoulliOptions } from "./bernoulli.js";
 export { Categorical, type CategoricalOptions } from "./categorical.js";
-export { OneHotCategorical } from "./one-hot-categorical.js";
+export { OneHotCategorical, OneHotCategoricalStraightThrough } from "./one-hot-categorical.js";
 export { Independent, type IndependentOptions } from "./independent.js";
 export { Exponential, type ExponentialOptions } from "./exponential.js";
 export { Laplace, type LaplaceOptions } from "./laplace.js";
@@ -59,3 +59,6 @@ export { NegativeBinomial, type NegativeBinomialOptions } from "./negative-binom
 export { FisherSnedecor, type FisherSnedecorOptions } from "./fisher-snedecor.js";
 export { ContinuousBernoulli, type ContinuousBernoulliOptions } from "./continuous-bernoulli.js";
 export { LowRankMultivariateNormal, type LowRankMultivariateNormalOptions } from "./low-rank-multivariate-normal.js";
+export { VonMises, type VonMisesOptions } from "./von-mises.js";
+export { Wishart, type WishartOptions } from "./wishart.js";
+export { LKJCholesky, type LKJCholeskyOptions } from "./lkj-cholesky.js";
