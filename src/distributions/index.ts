@@ -37,11 +37,12 @@ export { Geometric, type GeometricOptions } from "./geometric.js";
 export { Multinomial, type MultinomialOptions } from "./multinomial.js";
 export { MultivariateNormal, type MultivariateNormalOptions } from "./multivariate-normal.js";
 export { klDivergence, registerKl, type KlFunction, type DistributionClass } from "./kl.js";
-export * as transforms from "./transforms.js";
+export * as transforms from "./transforms-all.js";
 export {
   Transform, ComposeTransform, IndependentTransform, ExpTransform, PowerTransform, SigmoidTransform, SoftplusTransform, TanhTransform,
   AbsTransform, AffineTransform, SoftmaxTransform, StickBreakingTransform, LowerCholeskyTransform, PositiveDefiniteTransform, identityTransform,
 } from "./transforms.js";
+export { CorrCholeskyTransform, ReshapeTransform, CatTransform, StackTransform, CumulativeDistributionTransform } from "./transforms-structured.js";
 export { bijectTo, transformTo, ConstraintRegistry } from "./constraint-registry.js";
 export { TransformedDistribution, type TransformedDistributionOptions } from "./transformed-distribution.js";
 export { LogNormal, type LogNormalOptions } from "./log-normal.js";
