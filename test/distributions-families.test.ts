@@ -124,3 +124,15 @@ describe("OneHotCategoricalStraightThrough", () => {
     closeNested(D.klDivergence(d, new D.OneHotCategoricalStraightThrough({ probs: f32([0.5, 0.25, 0.25]) })).item(), 0.21801190078258514, 1e-6);
   });
 });
+
+describe("KL divergences of the new families", () => {
+  test("as PyTorch registers them: Wishart through ExponentialFamily, none for VonMises or LKJCholesky", () => {
+    const w = new D.Wishart(f64(3.5), { covarianceMatrix: torch.eye(2, { dtype: "float64" }) });
+    const w2 = new D.Wishart(f64(6.0), { scaleTril: f64([[1.2, 0.0], [-0.3, 0.9]]) });
+    closeNested(D.klDivergence(w, w2).item(), 1.608048074214492, 1e-11);
+    throwsMsg(() => D.klDivergence(w, new D.Normal(f64(0.0), f64(1.0))),
+      "The cross KL-divergence between different exponential families cannot be computed using Bregman divergences");
+    throwsMsg(() => D.klDivergence(new D.VonMises(0.0, 1.0), new D.VonMises(1.0, 2.0)), "No KL(p || q) is implemented for p type VonMises and q type VonMises");
+    throwsMsg(() => D.klDivergence(new D.LKJCholesky(2), new D.LKJCholesky(2)), "No KL(p || q) is implemented for p type LKJCholesky and q type LKJCholesky");
+  });
+});
