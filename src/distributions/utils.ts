@@ -174,3 +174,13 @@ export function vecToTrilMatrix(vec: Tensor, diag = 0): Tensor {
   const flat = zeros([...vec.shape.slice(0, -1), size * size], { dtype: vec.dtype });
   return indexCopy(flat, -1, positions, vec).view([...vec.shape.slice(0, -1), size, size]);
 }
+
+/**
+ * The elementwise probs or logits of Bernoulli-like families (Bernoulli, LogitRelaxedBernoulli,
+ * Geometric): exactly one given, broadcast to a tensor (a number becomes 0-d); its shape is the batch shape.
+ */
+export function elementwiseProbsOrLogits(p: Record<string, unknown>): { probs: Tensor | undefined; logits: Tensor | undefined; batchShape: number[] } {
+  const { raw, isProbs } = probsOrLogits(p);
+  const [param] = broadcastAll(raw) as [Tensor];
+  return { probs: isProbs ? param : undefined, logits: isProbs ? undefined : param, batchShape: param.shape };
+}
