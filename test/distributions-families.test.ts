@@ -1,6 +1,7 @@
 // VonMises, Wishart, LKJCholesky and OneHotCategoricalStraightThrough against PyTorch 1.13: the same
 // draws from the same seed (VonMises float32 as PyTorch 2.x, which samples in double then casts),
-// log_prob, moments, parameterisations, reprs and errors.
+// log_prob, moments, parameterisations, reprs and errors; the KL pairs of these and of
+// ContinuousBernoulli and LowRankMultivariateNormal as PyTorch registers them.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
@@ -134,5 +135,30 @@ describe("KL divergences of the new families", () => {
       "The cross KL-divergence between different exponential families cannot be computed using Bregman divergences");
     throwsMsg(() => D.klDivergence(new D.VonMises(0.0, 1.0), new D.VonMises(1.0, 2.0)), "No KL(p || q) is implemented for p type VonMises and q type VonMises");
     throwsMsg(() => D.klDivergence(new D.LKJCholesky(2), new D.LKJCholesky(2)), "No KL(p || q) is implemented for p type LKJCholesky and q type LKJCholesky");
+  });
+});
+
+describe("KL pairs of ContinuousBernoulli and LowRankMultivariateNormal", () => {
+  const cb = new D.ContinuousBernoulli({ probs: f64([0.2, 0.5, 0.7]) });
+  const cb2 = new D.ContinuousBernoulli({ logits: f64([0.3, -1.0, 2.0]) });
+  test("ContinuousBernoulli with itself, Beta, Exponential, Normal, Uniform, Pareto", () => {
+    closeNested(D.klDivergence(cb, cb2).tolist(), [0.11375738818110392, 0.04132485461291813, 0.05127056609098135]);
+    closeNested(D.klDivergence(new D.Beta(f64([0.5, 2.0, 3.0]), f64([1.5, 1.0, 0.7])), cb2).tolist(), [0.6271644862216341, 0.40113870183953004, 0.24129035891509498], 1e-13);
+    closeNested(D.klDivergence(cb, new D.Exponential(f64([0.5, 2.0, 1.0]))).tolist(), [0.9635687269188784, 0.3068528194400547, 0.5991637010883002]);
+    closeNested(D.klDivergence(cb, new D.Normal(f64([0.1, -1.0, 0.5]), f64([1.0, 0.5, 2.0]))).tolist(), [1.074777972400158, 4.892458019311394, 1.6521336724408493]);
+    closeNested(D.klDivergence(cb, new D.Uniform(f64([-0.5, 0.1, -1.0]), f64([1.5, 2.0, 0.9]))).tolist(), [0.7695616333633042, Infinity, Infinity]);
+    closeNested(D.klDivergence(new D.Uniform(f64([0.1, 0.0, 0.3]), f64([0.9, 0.5, 1.0])), cb2).tolist(), [0.2268907428252992, Infinity, Infinity]);
+    assert.deepEqual(D.klDivergence(new D.Normal(f64([0.0]), f64([1.0])), new D.ContinuousBernoulli(f64([0.3]))).tolist(), [Infinity]);
+    assert.deepEqual(D.klDivergence(cb, new D.Pareto(f64([1.0, 1.0, 1.0]), f64([2.0, 2.0, 2.0]))).tolist(), [Infinity, Infinity, Infinity]);
+  });
+  test("LowRankMultivariateNormal with itself and MultivariateNormal", () => {
+    const p = new D.LowRankMultivariateNormal(f64([[0.1, -0.3, 0.5], [1.0, 0.0, -1.0]]), f64([[0.5, 0.1], [-0.3, 0.8], [0.2, 0.2]]), f64([0.7, 1.2, 0.4]));
+    const q = new D.LowRankMultivariateNormal(f64([0.0, 0.2, 0.1]), f64([[0.1], [0.6], [-0.4]]), f64([1.1, 0.5, 0.9]));
+    const m = new D.MultivariateNormal(f64([0.3, 0.3, -0.2]), { scaleTril: f64([[1.0, 0.0, 0.0], [0.3, 0.8, 0.0], [-0.2, 0.1, 1.3]]) });
+    closeNested(D.klDivergence(p, q).tolist(), [0.653987770297686, 1.6019801423709987]);
+    closeNested(D.klDivergence(m, q).item(), 0.27965516654281797);
+    closeNested(D.klDivergence(p, m).tolist(), [1.2918790233528972, 1.4408666342996428]);
+    throwsMsg(() => D.klDivergence(q, new D.LowRankMultivariateNormal(f64([0.0, 0.0]), f64([[1.0], [0.0]]), f64([1.0, 1.0]))),
+      `KL-divergence between two Low Rank Multivariate Normals with${" ".repeat(26)}different event shapes cannot be computed`);
   });
 });
