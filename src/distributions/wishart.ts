@@ -113,8 +113,8 @@ export class Wishart extends ExponentialFamily {
     return (this._covarianceMatrix ??= matmul(this._unbroadcastedScaleTril, this._unbroadcastedScaleTril.mT).expand(this.matrixShape));
   }
   get precisionMatrix(): Tensor {
-    const identity = eye(this._eventShape[1]!, { dtype: this._unbroadcastedScaleTril.dtype });
-    return (this._precisionMatrix ??= choleskySolve(identity, this._unbroadcastedScaleTril).expand(this.matrixShape));
+    return (this._precisionMatrix ??= choleskySolve(eye(this._eventShape[1]!, { dtype: this._unbroadcastedScaleTril.dtype }), this._unbroadcastedScaleTril)
+      .expand(this.matrixShape));
   }
 
   override expand(batchShape: readonly number[]): Wishart {
@@ -156,37 +156,35 @@ export class Wishart extends ExponentialFamily {
     return matmul(chol, chol.mT);
   }
 
-  /** Whether each sample (over the batch) fails the support check: PyTorch's is_singular after the first check. */
-  private anyInvalid(sample: Tensor, valid: boolean): Tensor {
-    let flags = this.support.check(sample);
-    if (!valid) flags = flags.logicalNot();
+  /** Per sample (any over the batch), whether the support check gives `outcome` (PyTorch's is_singular with amax). */
+  private supportCheckIs(sample: Tensor, outcome: boolean): Tensor {
+    const valid = this.support.check(sample);
+    const flags = outcome ? valid : valid.logicalNot();
     const batchDims = this._batchShape.map((_, i) => -(i + 1));
     return batchDims.length ? flags.amax(batchDims) : flags;
   }
 
   /**
-   * A Bartlett sample, then PyTorch's correction loop. Its first check marks the *valid* samples (as
-   * PyTorch's does), so they are drawn again once, with the warning; later rounds redraw the invalid.
+   * A Bartlett sample, then PyTorch's correction loop. Its first check flags the samples that *pass*
+   * (as PyTorch's does), so those are drawn again once, with the warning; later rounds redraw the failures.
    */
   override rsample(sampleShape?: SampleShape, maxTryCorrection = 10): Tensor {
     const shape = this.extendedShape(sampleShape);
     const sizes = shape.slice(0, shape.length - this._batchShape.length - 2);
-    let sample = this.bartlettSample(sizes);
-    let redraw = this.anyInvalid(sample, true).reshape([-1]);
+    const sample = this.bartlettSample(sizes);
+    let redraw = this.supportCheckIs(sample, true).reshape([-1]);
     if (!(redraw.any().item() as boolean)) return sample;
     warnOnce("Singular sample detected.");
-    const rowShape = sample.shape.slice(sizes.length);
-    let rows = sample.reshape([-1, ...rowShape]);
+    // One row per sample, over the flattened sample dims.
+    let rows = sample.reshape([-1, ...sample.shape.slice(sizes.length)]);
     for (let attempt = 0; attempt < maxTryCorrection; attempt++) {
       const positions = nonzero(redraw).view([-1]);
       const fresh = this.bartlettSample([positions.size(0)]);
       rows = indexCopy(rows, 0, positions, fresh);
-      const stillInvalid = this.anyInvalid(fresh, false);
-      redraw = indexCopy(redraw, 0, positions, stillInvalid);
+      redraw = indexCopy(redraw, 0, positions, this.supportCheckIs(fresh, false));
       if (!(redraw.any().item() as boolean)) break;
     }
-    sample = rows.reshape(shape);
-    return sample;
+    return rows.reshape(shape);
   }
 
   override logProb(value: Tensor): Tensor {
