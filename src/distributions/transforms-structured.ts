@@ -37,7 +37,8 @@ export class CorrCholeskyTransform extends ParameterlessTransform {
     const remaining = y.mul(y).cumsum(-1).neg().add(1);
     const shifted = pad(remaining.narrow(-1, 0, n - 1), [1, 0], { value: 1 });
     const t = trilMatrixToVec(y, -1).div(trilMatrixToVec(shifted, -1).sqrt());
-    return t.add(1).div(t.neg().add(1)).log().div(2);
+    // atanh(t), written as PyTorch 2.x does.
+    return t.log1p().sub(t.neg().log1p()).div(2);
   }
 
   override logAbsDetJacobian(x: Tensor, y: Tensor): Tensor {
