@@ -11,7 +11,7 @@ import { binaryCrossEntropyWithLogits } from "../nn/functional/loss-regression.j
 import { type Constraint, boolean, real, unitInterval } from "./constraints.js";
 import { ExponentialFamily } from "./exp-family.js";
 import type { SampleShape } from "./distribution.js";
-import { type TensorLike, bindParams, broadcastAll, logitsToProbs, probsToLogits, validateArgsOf, probsOrLogits } from "./utils.js";
+import { type TensorLike, bindParams, broadcastAll, logitsToProbs, probsToLogits, validateArgsOf, elementwiseProbsOrLogits } from "./utils.js";
 
 export interface BernoulliOptions { probs?: TensorLike | null; logits?: TensorLike | null; validateArgs?: boolean | null }
 
@@ -22,10 +22,9 @@ export class Bernoulli extends ExponentialFamily {
   constructor(probs?: TensorLike | null | BernoulliOptions, logits?: TensorLike | null | BernoulliOptions, validateArgs?: boolean | null | BernoulliOptions) {
     super();
     const p = bindParams("Bernoulli", [...arguments], ["probs", "logits", "validateArgs"]);
-    const { raw, isProbs } = probsOrLogits(p);
-    const [param] = broadcastAll(raw) as [Tensor];
-    if (isProbs) this._probs = param; else this._logits = param;
-    this.init(typeof raw === "number" ? [] : param.shape, [], validateArgsOf(p));
+    const given = elementwiseProbsOrLogits(p);
+    [this._probs, this._logits] = [given.probs, given.logits];
+    this.init(given.batchShape, [], validateArgsOf(p));
     void probs; void logits; void validateArgs;
   }
 

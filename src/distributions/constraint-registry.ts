@@ -2,13 +2,14 @@
 // a constraint's set (bijective for bijectTo), looked up by the constraint's class.
 
 import {
-  type Constraint, GreaterThan, GreaterThanEq, HalfOpenInterval, IndependentConstraint, Interval, LessThan,
+  type Constraint, CatConstraint, StackConstraint, corrCholesky, GreaterThan, GreaterThanEq, HalfOpenInterval, IndependentConstraint, Interval, LessThan,
   lowerCholesky, positiveDefinite, positiveSemidefinite, real, simplex,
 } from "./constraints.js";
 import {
   AffineTransform, ComposeTransform, ExpTransform, IndependentTransform, LowerCholeskyTransform, PositiveDefiniteTransform,
   SigmoidTransform, SoftmaxTransform, StickBreakingTransform, type Transform, identityTransform,
 } from "./transforms.js";
+import { CatTransform, CorrCholeskyTransform, StackTransform } from "./transforms-structured.js";
 
 type ConstraintClass = abstract new (...args: never[]) => Constraint;
 type Factory = (constraint: never) => Transform;
@@ -66,3 +67,8 @@ transformRegistry.register(simplex, () => new SoftmaxTransform());
 transformRegistry.register(lowerCholesky, () => new LowerCholeskyTransform());
 transformRegistry.register(positiveDefinite, () => new PositiveDefiniteTransform());
 transformRegistry.register(positiveSemidefinite, () => new PositiveDefiniteTransform());
+both(corrCholesky, () => new CorrCholeskyTransform());
+bijectRegistry.register(CatConstraint, (c: CatConstraint) => new CatTransform(c.cseq.map(bijectTo), c.dim, c.lengths));
+transformRegistry.register(CatConstraint, (c: CatConstraint) => new CatTransform(c.cseq.map(transformTo), c.dim, c.lengths));
+bijectRegistry.register(StackConstraint, (c: StackConstraint) => new StackTransform(c.cseq.map(bijectTo), c.dim));
+transformRegistry.register(StackConstraint, (c: StackConstraint) => new StackTransform(c.cseq.map(transformTo), c.dim));

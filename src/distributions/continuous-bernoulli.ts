@@ -57,8 +57,8 @@ export class ContinuousBernoulli extends ExponentialFamily {
   private outsideUnstableRegion(): Tensor { return this.probs.le(this._lims[0]).logicalOr(this.probs.gt(this._lims[1])); }
   private cutProbs(): Tensor { return where(this.outsideUnstableRegion(), this.probs, onesLike(this.probs).mul(this._lims[0])); }
 
-  /** The log normalising constant as a function of probs. */
-  private contBernLogNorm(): Tensor {
+  /** The log normalising constant as a function of probs (PyTorch's _cont_bern_log_norm; the KL closed forms use it). */
+  contBernLogNorm(): Tensor {
     const cut = this.cutProbs();
     const below = where(cut.le(0.5), cut, zerosLike(cut));
     const above = where(cut.ge(0.5), cut, onesLike(cut));

@@ -8,7 +8,7 @@ import { where } from "../ops/comparison.js";
 import { binaryCrossEntropyWithLogits } from "../nn/functional/loss-regression.js";
 import { type Constraint, nonnegativeInteger, real, unitInterval } from "./constraints.js";
 import { Distribution, type SampleShape } from "./distribution.js";
-import { type TensorLike, bindParams, broadcastAll, logitsToProbs, probsToLogits, pyFormat, pyTuple, validateArgsOf, probsOrLogits } from "./utils.js";
+import { type TensorLike, bindParams, broadcastAll, logitsToProbs, probsToLogits, pyFormat, pyTuple, validateArgsOf, elementwiseProbsOrLogits } from "./utils.js";
 
 export interface GeometricOptions { probs?: TensorLike | null; logits?: TensorLike | null; validateArgs?: boolean | null }
 
@@ -19,14 +19,13 @@ export class Geometric extends Distribution {
   constructor(probs?: TensorLike | null | GeometricOptions, logits?: TensorLike | null | GeometricOptions, validateArgs?: boolean | null | GeometricOptions) {
     super();
     const p = bindParams("Geometric", [...arguments], ["probs", "logits", "validateArgs"]);
-    const { raw, isProbs } = probsOrLogits(p);
-    const [param] = broadcastAll(raw) as [Tensor];
-    if (isProbs) this._probs = param; else this._logits = param;
-    this.init(typeof raw === "number" ? [] : param.shape, [], validateArgsOf(p));
-    if (this._validateArgs && isProbs) {
-      const valid = param.gt(0);
+    const given = elementwiseProbsOrLogits(p);
+    [this._probs, this._logits] = [given.probs, given.logits];
+    this.init(given.batchShape, [], validateArgsOf(p));
+    if (this._validateArgs && given.probs) {
+      const valid = given.probs.gt(0);
       if (!(valid.all().item() as boolean)) {
-        throw new Error(`Expected parameter probs (Tensor of shape ${pyTuple(param.shape)}) of distribution ${this.toString()} to be positive but found invalid values:\n${pyFormat(param.get(valid.logicalNot()))}`);
+        throw new Error(`Expected parameter probs (Tensor of shape ${pyTuple(given.batchShape)}) of distribution ${this.toString()} to be positive but found invalid values:\n${pyFormat(given.probs.get(valid.logicalNot()))}`);
       }
     }
     void probs; void logits; void validateArgs;

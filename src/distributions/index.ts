@@ -21,7 +21,7 @@ export { Normal, type NormalOptions } from "./normal.js";
 export { Uniform, type UniformOptions } from "./uniform.js";
 export { Bernoulli, type BernoulliOptions } from "./bernoulli.js";
 export { Categorical, type CategoricalOptions } from "./categorical.js";
-export { OneHotCategorical } from "./one-hot-categorical.js";
+export { OneHotCategorical, OneHotCategoricalStraightThrough } from "./one-hot-categorical.js";
 export { Independent, type IndependentOptions } from "./independent.js";
 export { Exponential, type ExponentialOptions } from "./exponential.js";
 export { Laplace, type LaplaceOptions } from "./laplace.js";
@@ -37,11 +37,12 @@ export { Geometric, type GeometricOptions } from "./geometric.js";
 export { Multinomial, type MultinomialOptions } from "./multinomial.js";
 export { MultivariateNormal, type MultivariateNormalOptions } from "./multivariate-normal.js";
 export { klDivergence, registerKl, type KlFunction, type DistributionClass } from "./kl.js";
-export * as transforms from "./transforms.js";
+export * as transforms from "./transforms-all.js";
 export {
   Transform, ComposeTransform, IndependentTransform, ExpTransform, PowerTransform, SigmoidTransform, SoftplusTransform, TanhTransform,
   AbsTransform, AffineTransform, SoftmaxTransform, StickBreakingTransform, LowerCholeskyTransform, PositiveDefiniteTransform, identityTransform,
 } from "./transforms.js";
+export { CorrCholeskyTransform, ReshapeTransform, CatTransform, StackTransform, CumulativeDistributionTransform } from "./transforms-structured.js";
 export { bijectTo, transformTo, ConstraintRegistry } from "./constraint-registry.js";
 export { TransformedDistribution, type TransformedDistributionOptions } from "./transformed-distribution.js";
 export { LogNormal, type LogNormalOptions } from "./log-normal.js";
@@ -59,3 +60,6 @@ export { NegativeBinomial, type NegativeBinomialOptions } from "./negative-binom
 export { FisherSnedecor, type FisherSnedecorOptions } from "./fisher-snedecor.js";
 export { ContinuousBernoulli, type ContinuousBernoulliOptions } from "./continuous-bernoulli.js";
 export { LowRankMultivariateNormal, type LowRankMultivariateNormalOptions } from "./low-rank-multivariate-normal.js";
+export { VonMises, type VonMisesOptions } from "./von-mises.js";
+export { Wishart, type WishartOptions } from "./wishart.js";
+export { LKJCholesky, type LKJCholeskyOptions } from "./lkj-cholesky.js";

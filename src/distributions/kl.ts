@@ -7,6 +7,7 @@ import { enableGrad } from "../autograd/grad-mode.js";
 import { where } from "../ops/comparison.js";
 import { fullLike } from "../ops/creation.js";
 import { broadcastShapes } from "../core/shape.js";
+import { matmul } from "../ops/blas.js";
 import { solveTriangular } from "../ops/linalg.js";
 import { softplus } from "../nn/functional/activation.js";
 import { Distribution } from "./distribution.js";
@@ -30,6 +31,8 @@ import { Uniform } from "./uniform.js";
 import { Gumbel } from "./gumbel.js";
 import { HalfNormal } from "./half-normal.js";
 import { Pareto } from "./pareto.js";
+import { ContinuousBernoulli } from "./continuous-bernoulli.js";
+import { LowRankMultivariateNormal, lowrankLogdet, lowrankMahalanobis } from "./low-rank-multivariate-normal.js";
 import { TransformedDistribution } from "./transformed-distribution.js";
 import { EULER_CONSTANT, sameShape, sumRightmost } from "./utils.js";
 
@@ -447,4 +450,98 @@ registerKl(Pareto, Normal, (p, q) => {
   const t3 = p.alpha.mul(common.pow(2)).div(p.alpha.sub(2));
   const t4 = p.alpha.mul(common).sub(q.loc).pow(2);
   return where(p.alpha.le(2), Infinity, t1.sub(t2).add(t3.add(t4).div(varNormal)).sub(1));
+});
+
+
+// ---- ContinuousBernoulli ----------------------------------------------------------------------
+
+/** E_p[-log q] for q a ContinuousBernoulli, given E_p[x] (the cross-entropy terms PyTorch spells out). */
+const crossEntropyContinuousBernoulli = (mean: Tensor, q: ContinuousBernoulli): Tensor =>
+  mean.mul(q.logits).neg().sub(q.probs.neg().log1p()).sub(q.contBernLogNorm());
+
+registerKl(ContinuousBernoulli, ContinuousBernoulli, (p, q) => {
+  const t1 = p.mean.mul(p.logits.sub(q.logits));
+  const t2 = p.contBernLogNorm().add(p.probs.neg().log1p());
+  const t3 = q.contBernLogNorm().neg().sub(q.probs.neg().log1p());
+  return t1.add(t2).add(t3);
+});
+registerKl(Beta, ContinuousBernoulli, (p, q) => p.entropy().neg().add(crossEntropyContinuousBernoulli(p.mean, q)));
+registerKl(ContinuousBernoulli, Pareto, (p) => infiniteLike(p.probs));
+registerKl(ContinuousBernoulli, Exponential, (p, q) => p.entropy().neg().sub(q.rate.log()).add(q.rate.mul(p.mean)));
+registerKl(ContinuousBernoulli, Normal, (p, q) => {
+  const t1 = p.entropy().neg();
+  const t2 = q.loc.div(q.scale).square().add(Math.log(2 * Math.PI)).mul(0.5).add(q.scale.log());
+  const t3 = p.variance.add(p.mean.square()).sub(q.loc.mul(2).mul(p.mean)).div(q.scale.square().mul(2));
+  return t1.add(t2).add(t3);
+});
+registerKl(ContinuousBernoulli, Uniform, (p, q) => {
+  const result = p.entropy().neg().add(q.high.sub(q.low).log());
+  return where(q.low.ge(0).logicalOr(q.high.le(1)), Infinity, result);
+});
+for (const P of [Exponential, Gamma, Gumbel, Laplace, Normal, Pareto] as DistributionClass[]) {
+  registerKl(P, ContinuousBernoulli, (p: Distribution) => infiniteLike(p instanceof Gumbel ? p.loc : p instanceof Pareto ? p.scale : paramOf(p)));
+}
+registerKl(Uniform, ContinuousBernoulli, (p, q) => {
+  const result = p.entropy().neg().add(crossEntropyContinuousBernoulli(p.mean, q));
+  return where(p.high.ge(1).logicalOr(p.low.le(0)), Infinity, result);
+});
+
+// ---- LowRankMultivariateNormal ----------------------------------------------------------------
+
+/** The trace of X X^T over the last two dims (_batch_trace_XXT). */
+const traceXXt = (x: Tensor): Tensor => x.pow(2).reshape([...x.shape.slice(0, -2), -1]).sum(-1);
+
+function checkSameEvent(p: Distribution, q: Distribution, what: string): void {
+  if (!sameShape(p.eventShape, q.eventShape)) {
+    // PyTorch's message keeps the indentation of its source line's continuation.
+    throw new Error(`KL-divergence between two ${what} with${" ".repeat(26)}different event shapes cannot be computed`);
+  }
+}
+
+/** A = L_C^-1 W^T D^-1 for q's capacitance factor L_C: q's precision is D^-1 - A^T A. */
+function lowRankPrecisionFactor(q: LowRankMultivariateNormal): Tensor {
+  const wtDinv = q.unbroadcastedCovFactor.mT.div(q.unbroadcastedCovDiag.unsqueeze(-2));
+  return solveTriangular(q.capacitanceTril, wtDinv, { upper: false });
+}
+
+const lowRankLogdetOf = (d: LowRankMultivariateNormal): Tensor => lowrankLogdet(d.unbroadcastedCovDiag, d.capacitanceTril);
+const lowRankMahalanobisOf = (q: LowRankMultivariateNormal, x: Tensor): Tensor =>
+  lowrankMahalanobis(q.unbroadcastedCovFactor, q.unbroadcastedCovDiag, x, q.capacitanceTril);
+
+registerKl(LowRankMultivariateNormal, LowRankMultivariateNormal, (p, q) => {
+  checkSameEvent(p, q, "Low Rank Multivariate Normals");
+  const term1 = lowRankLogdetOf(q).sub(lowRankLogdetOf(p));
+  const term3 = lowRankMahalanobisOf(q, q.loc.sub(p.loc));
+  const a = lowRankPrecisionFactor(q);
+  const pW = p.unbroadcastedCovFactor, pD = p.unbroadcastedCovDiag, qD = q.unbroadcastedCovDiag;
+  const term21 = pD.div(qD).sum(-1);
+  const term22 = traceXXt(pW.mul(qD.rsqrt().unsqueeze(-1)));
+  const term23 = traceXXt(a.mul(pD.sqrt().unsqueeze(-2)));
+  const term24 = traceXXt(matmul(a, pW));
+  const term2 = term21.add(term22).sub(term23).sub(term24);
+  return term1.add(term2).add(term3).sub(p.eventShape[0]!).mul(0.5);
+});
+registerKl(MultivariateNormal, LowRankMultivariateNormal, (p, q) => {
+  checkSameEvent(p, q, "(Low Rank) Multivariate Normals");
+  const pL = p.unbroadcastedScaleTril;
+  const term1 = lowRankLogdetOf(q).sub(pL.diagonal(0, -2, -1).log().sum(-1).mul(2));
+  const term3 = lowRankMahalanobisOf(q, q.loc.sub(p.loc));
+  const a = lowRankPrecisionFactor(q);
+  const term21 = traceXXt(pL.mul(q.unbroadcastedCovDiag.rsqrt().unsqueeze(-1)));
+  const term22 = traceXXt(matmul(a, pL));
+  return term1.add(term21.sub(term22)).add(term3).sub(p.eventShape[0]!).mul(0.5);
+});
+registerKl(LowRankMultivariateNormal, MultivariateNormal, (p, q) => {
+  checkSameEvent(p, q, "(Low Rank) Multivariate Normals");
+  const qL = q.unbroadcastedScaleTril;
+  const term1 = qL.diagonal(0, -2, -1).log().sum(-1).mul(2).sub(lowRankLogdetOf(p));
+  const term3 = batchMahalanobis(qL, q.loc.sub(p.loc));
+  const batch = broadcastShapes(qL.shape.slice(0, -2), p.unbroadcastedCovFactor.shape.slice(0, -2));
+  const n = p.eventShape[0]!;
+  const qTril = qL.expand([...batch, n, n]);
+  const pW = p.unbroadcastedCovFactor.expand([...batch, n, p.covFactor.size(-1)]);
+  const pD = p.unbroadcastedCovDiag.sqrt().diagEmbed().expand([...batch, n, n]);
+  const term21 = traceXXt(solveTriangular(qTril, pW, { upper: false }));
+  const term22 = traceXXt(solveTriangular(qTril, pD, { upper: false }));
+  return term1.add(term21.add(term22)).add(term3).sub(n).mul(0.5);
 });

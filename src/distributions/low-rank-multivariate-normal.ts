@@ -20,11 +20,13 @@ function capacitanceTril(w: Tensor, d: Tensor): Tensor {
   return cholesky(matmul(wtDinv, w).add(eye(m, { dtype: w.dtype })));
 }
 
-function lowrankLogdet(d: Tensor, capTril: Tensor): Tensor {
+/** log det(W W^T + D) through the capacitance factor (_batch_lowrank_logdet). */
+export function lowrankLogdet(d: Tensor, capTril: Tensor): Tensor {
   return capTril.diagonal(0, -2, -1).log().sum(-1).mul(2).add(d.log().sum(-1));
 }
 
-function lowrankMahalanobis(w: Tensor, d: Tensor, x: Tensor, capTril: Tensor): Tensor {
+/** x^T (W W^T + D)^-1 x through the capacitance factor (_batch_lowrank_mahalanobis). */
+export function lowrankMahalanobis(w: Tensor, d: Tensor, x: Tensor, capTril: Tensor): Tensor {
   const wtDinv = w.mT.div(d.unsqueeze(-2));
   const wtDinvX = batchMv(wtDinv, x);
   return x.pow(2).div(d).sum(-1).sub(batchMahalanobis(capTril, wtDinvX));
@@ -63,6 +65,11 @@ export class LowRankMultivariateNormal extends Distribution {
     this.init(this.loc.shape.slice(0, -1), eventShape, validateArgsOf(p));
     void covFactor; void covDiag; void validateArgs;
   }
+
+  /** cov_factor, cov_diag and the capacitance factor before broadcasting (PyTorch's _unbroadcasted_* and _capacitance_tril). */
+  get unbroadcastedCovFactor(): Tensor { return this._covFactor; }
+  get unbroadcastedCovDiag(): Tensor { return this._covDiag; }
+  get capacitanceTril(): Tensor { return this._capacitanceTril; }
 
   get argConstraints(): Record<string, Constraint> { return { loc: realVector, covFactor: independent(real, 2), covDiag: independent(positive, 1) }; }
   override get support(): Constraint { return realVector; }

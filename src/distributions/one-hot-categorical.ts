@@ -1,4 +1,5 @@
-// OneHotCategorical(probs | logits): one-hot vectors of a Categorical (one_hot_categorical.py).
+// OneHotCategorical(probs | logits): one-hot vectors of a Categorical (one_hot_categorical.py), and
+// OneHotCategoricalStraightThrough, whose rsample passes gradients to probs straight through.
 
 import type { Tensor } from "../core/tensor.js";
 import { eye } from "../ops/creation.js";
@@ -26,7 +27,7 @@ export class OneHotCategorical extends Distribution {
   protected override givenParam(name: string): Tensor | undefined {
     return name === "probs" ? this.probs : name === "logits" ? this.logits : undefined;
   }
-  override toString(): string { return "OneHotCategorical()"; }
+  override toString(): string { return `${this.constructor.name}()`; }
 
   get probs(): Tensor { return this._categorical.probs; }
   get logits(): Tensor { return this._categorical.logits; }
@@ -62,5 +63,15 @@ export class OneHotCategorical extends Distribution {
     let values = eye(n, { dtype: this.probs.dtype }).view([n, ...this._batchShape.map(() => 1), n]);
     if (expand) values = values.expand([n, ...this._batchShape, n]);
     return values;
+  }
+}
+
+/** OneHotCategorical whose rsample is the sample plus (probs - probs.detach()): the straight-through gradient estimator. */
+export class OneHotCategoricalStraightThrough extends OneHotCategorical {
+  override get hasRsample(): boolean { return true; }
+  override rsample(sampleShape?: SampleShape): Tensor {
+    const samples = this.sample(sampleShape);
+    const probs = this.probs;
+    return samples.add(probs.sub(probs.detach()));
   }
 }

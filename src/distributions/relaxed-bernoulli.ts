@@ -7,7 +7,7 @@ import { type Constraint, real, unitInterval } from "./constraints.js";
 import { Distribution, type SampleShape } from "./distribution.js";
 import { TransformedDistribution } from "./transformed-distribution.js";
 import { SigmoidTransform } from "./transforms.js";
-import { type TensorLike, bindParams, broadcastAll, clampProbs, logitsToProbs, probsToLogits, validateArgsOf, probsOrLogits } from "./utils.js";
+import { type TensorLike, bindParams, broadcastAll, clampProbs, logitsToProbs, probsToLogits, validateArgsOf, elementwiseProbsOrLogits } from "./utils.js";
 
 export interface RelaxedBernoulliOptions { temperature?: Tensor; probs?: TensorLike | null; logits?: TensorLike | null; validateArgs?: boolean | null }
 
@@ -21,10 +21,9 @@ export class LogitRelaxedBernoulli extends Distribution {
     const p = bindParams("LogitRelaxedBernoulli", [...arguments], ["temperature", "probs", "logits", "validateArgs"]);
     if (!(p.temperature instanceof Tensor)) throw new TypeError("LogitRelaxedBernoulli: temperature must be a Tensor");
     this.temperature = p.temperature;
-    const { raw, isProbs } = probsOrLogits(p);
-    const [param] = broadcastAll(raw) as [Tensor];
-    if (isProbs) this._probs = param; else this._logits = param;
-    this.init(typeof raw === "number" ? [] : param.shape, [], validateArgsOf(p));
+    const given = elementwiseProbsOrLogits(p);
+    [this._probs, this._logits] = [given.probs, given.logits];
+    this.init(given.batchShape, [], validateArgsOf(p));
     void probs; void logits; void validateArgs;
   }
 

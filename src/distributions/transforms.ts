@@ -81,6 +81,7 @@ class InverseTransform extends Transform {
   override get bijective(): boolean { return this.base.bijective; }
   override get sign(): number | Tensor { return this.base.sign; }
   override get inv(): Transform { return this.base; }
+  override withCache(cacheSize = 1): Transform { return this.base.withCache(cacheSize).inv; }
   override equals(other: Transform): boolean { return other instanceof InverseTransform && this.base.equals(other.base); }
   override call(x: Tensor): Tensor { return this.base.invCall(x); }
   protected forward(x: Tensor): Tensor { return this.base.invCall(x); }
@@ -90,6 +91,17 @@ class InverseTransform extends Transform {
   override toString(): string { return `_InverseTransform()`; }
 }
 
+/**
+ * A transform without parameters: equal to any instance of its class (PyTorch's isinstance __eq__),
+ * and withCache builds a new one of the class (Transform.with_cache's default).
+ */
+export abstract class ParameterlessTransform extends Transform {
+  override equals(other: Transform): boolean { return other instanceof (this.constructor as abstract new (cacheSize?: number) => Transform); }
+  override withCache(cacheSize = 1): Transform {
+    return this.cacheSize === cacheSize ? this : new (this.constructor as new (cacheSize?: number) => Transform)(cacheSize);
+  }
+}
+
 /** Applies `parts` in order. */
 export class ComposeTransform extends Transform {
   readonly parts: Transform[];
@@ -97,6 +109,7 @@ export class ComposeTransform extends Transform {
     super(cacheSize);
     this.parts = cacheSize ? parts.map((p) => p.withCache(cacheSize)) : [...parts];
   }
+  override withCache(cacheSize = 1): Transform { return this.cacheSize === cacheSize ? this : new ComposeTransform(this.parts, cacheSize); }
   override equals(other: Transform): boolean {
     return other instanceof ComposeTransform && other.parts.length === this.parts.length && this.parts.every((p, i) => p.equals(other.parts[i]!));
   }
@@ -153,7 +166,13 @@ export const identityTransform = new ComposeTransform([]);
 
 /** Treats `reinterpretedBatchNdims` extra rightmost dims of a transform as event dims. */
 export class IndependentTransform extends Transform {
-  constructor(readonly baseTransform: Transform, readonly reinterpretedBatchNdims: number, cacheSize = 0) { super(cacheSize); }
+  constructor(readonly baseTransform: Transform, readonly reinterpretedBatchNdims: number, cacheSize = 0) {
+    super(cacheSize);
+    this.baseTransform = baseTransform.withCache(cacheSize);
+  }
+  override withCache(cacheSize = 1): Transform {
+    return this.cacheSize === cacheSize ? this : new IndependentTransform(this.baseTransform, this.reinterpretedBatchNdims, cacheSize);
+  }
   get domain(): Constraint { return independent(this.baseTransform.domain, this.reinterpretedBatchNdims); }
   get codomain(): Constraint { return independent(this.baseTransform.codomain, this.reinterpretedBatchNdims); }
   override get bijective(): boolean { return this.baseTransform.bijective; }
@@ -172,13 +191,11 @@ export class IndependentTransform extends Transform {
 }
 
 /** y = exp(x). */
-export class ExpTransform extends Transform {
+export class ExpTransform extends ParameterlessTransform {
   get domain(): Constraint { return real; }
   get codomain(): Constraint { return positive; }
   override get bijective(): boolean { return true; }
   override get sign(): number { return 1; }
-  override equals(other: Transform): boolean { return other instanceof ExpTransform; }
-  override withCache(cacheSize = 1): Transform { return this.cacheSize === cacheSize ? this : new ExpTransform(cacheSize); }
   protected forward(x: Tensor): Tensor { return x.exp(); }
   protected override backward(y: Tensor): Tensor { return y.log(); }
   override logAbsDetJacobian(x: Tensor): Tensor { return x; }
@@ -208,13 +225,11 @@ function clippedSigmoid(x: Tensor): Tensor {
 }
 
 /** y = sigmoid(x). */
-export class SigmoidTransform extends Transform {
+export class SigmoidTransform extends ParameterlessTransform {
   get domain(): Constraint { return real; }
   get codomain(): Constraint { return unitInterval; }
   override get bijective(): boolean { return true; }
   override get sign(): number { return 1; }
-  override equals(other: Transform): boolean { return other instanceof SigmoidTransform; }
-  override withCache(cacheSize = 1): Transform { return this.cacheSize === cacheSize ? this : new SigmoidTransform(cacheSize); }
   protected forward(x: Tensor): Tensor { return clippedSigmoid(x); }
   protected override backward(y: Tensor): Tensor {
     const f = finfo(y.dtype);
@@ -225,25 +240,22 @@ export class SigmoidTransform extends Transform {
 }
 
 /** y = softplus(x). */
-export class SoftplusTransform extends Transform {
+export class SoftplusTransform extends ParameterlessTransform {
   get domain(): Constraint { return real; }
   get codomain(): Constraint { return positive; }
   override get bijective(): boolean { return true; }
   override get sign(): number { return 1; }
-  override equals(other: Transform): boolean { return other instanceof SoftplusTransform; }
   protected forward(x: Tensor): Tensor { return softplus(x); }
   protected override backward(y: Tensor): Tensor { return y.neg().expm1().neg().log().add(y); }
   override logAbsDetJacobian(x: Tensor): Tensor { return softplus(x.neg()).neg(); }
 }
 
 /** y = tanh(x). */
-export class TanhTransform extends Transform {
+export class TanhTransform extends ParameterlessTransform {
   get domain(): Constraint { return real; }
   get codomain(): Constraint { return interval(-1.0, 1.0); }
   override get bijective(): boolean { return true; }
   override get sign(): number { return 1; }
-  override equals(other: Transform): boolean { return other instanceof TanhTransform; }
-  override withCache(cacheSize = 1): Transform { return this.cacheSize === cacheSize ? this : new TanhTransform(cacheSize); }
   protected forward(x: Tensor): Tensor { return x.tanh(); }
   protected override backward(y: Tensor): Tensor { return y.atanh(); }
   // log(1 - tanh(x)^2) written stably.
@@ -251,10 +263,9 @@ export class TanhTransform extends Transform {
 }
 
 /** y = |x| (not invertible: the inverse keeps y). */
-export class AbsTransform extends Transform {
+export class AbsTransform extends ParameterlessTransform {
   get domain(): Constraint { return real; }
   get codomain(): Constraint { return positive; }
-  override equals(other: Transform): boolean { return other instanceof AbsTransform; }
   protected forward(x: Tensor): Tensor { return x.abs(); }
   protected override backward(y: Tensor): Tensor { return y; }
 }
@@ -301,10 +312,9 @@ export class AffineTransform extends Transform {
 }
 
 /** y = softmax(x) over the last dim (not bijective; the inverse is log). */
-export class SoftmaxTransform extends Transform {
+export class SoftmaxTransform extends ParameterlessTransform {
   get domain(): Constraint { return realVector; }
   get codomain(): Constraint { return simplex; }
-  override equals(other: Transform): boolean { return other instanceof SoftmaxTransform; }
   protected forward(x: Tensor): Tensor {
     const probs = x.sub(x.max(-1, true)[0]!).exp();
     return probs.div(probs.sum(-1, true));
@@ -313,12 +323,10 @@ export class SoftmaxTransform extends Transform {
 }
 
 /** R^(K-1) -> the K-simplex by stick breaking. */
-export class StickBreakingTransform extends Transform {
+export class StickBreakingTransform extends ParameterlessTransform {
   get domain(): Constraint { return realVector; }
   get codomain(): Constraint { return simplex; }
   override get bijective(): boolean { return true; }
-  override equals(other: Transform): boolean { return other instanceof StickBreakingTransform; }
-  override withCache(cacheSize = 1): Transform { return this.cacheSize === cacheSize ? this : new StickBreakingTransform(cacheSize); }
   /** K + 1 - [1, ..., K] for K = x.size(-1). */
   private static offset(x: Tensor): Tensor {
     return ones([x.size(-1)], { dtype: x.dtype }).cumsum(-1).neg().add(x.size(-1) + 1);
@@ -349,19 +357,17 @@ export class StickBreakingTransform extends Transform {
 }
 
 /** Unconstrained matrices -> lower triangular with a positive diagonal (exp of the diagonal). */
-export class LowerCholeskyTransform extends Transform {
+export class LowerCholeskyTransform extends ParameterlessTransform {
   get domain(): Constraint { return independent(real, 2); }
   get codomain(): Constraint { return lowerCholesky; }
-  override equals(other: Transform): boolean { return other instanceof LowerCholeskyTransform; }
   protected forward(x: Tensor): Tensor { return x.tril(-1).add(x.diagonal(0, -2, -1).exp().diagEmbed()); }
   protected override backward(y: Tensor): Tensor { return y.tril(-1).add(y.diagonal(0, -2, -1).log().diagEmbed()); }
 }
 
 /** Unconstrained matrices -> positive definite matrices (L L^T of LowerCholeskyTransform). */
-export class PositiveDefiniteTransform extends Transform {
+export class PositiveDefiniteTransform extends ParameterlessTransform {
   get domain(): Constraint { return independent(real, 2); }
   get codomain(): Constraint { return positiveDefinite; }
-  override equals(other: Transform): boolean { return other instanceof PositiveDefiniteTransform; }
   protected forward(x: Tensor): Tensor {
     const l = new LowerCholeskyTransform().call(x);
     return matmul(l, l.mT);

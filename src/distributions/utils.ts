@@ -4,7 +4,8 @@
 import { Tensor } from "../core/tensor.js";
 import { getDefaultDtype, type DType } from "../core/dtype.js";
 import { finfo } from "../core/type-info.js";
-import { tensor, empty } from "../ops/creation.js";
+import { tensor, empty, zeros } from "../ops/creation.js";
+import { indexCopy, indexSelect } from "../ops/indexing-index.js";
 import { broadcastTensors } from "../ops/shape-join.js";
 import { softmax } from "../ops/activation.js";
 import { isOptionsObject } from "../ops/args.js";
@@ -144,4 +145,42 @@ export function probsOrLogits(p: Record<string, unknown>): { raw: unknown; isPro
   const probs = p.probs ?? null, logits = p.logits ?? null;
   if ((probs === null) === (logits === null)) throw new Error("Either `probs` or `logits` must be specified, but not both.");
   return probs !== null ? { raw: probs, isProbs: true } : { raw: logits, isProbs: false };
+}
+
+/** Flat row-major positions of the entries on or below diagonal `diag` of an n x n matrix (PyTorch's tril_mask). */
+function trilPositions(n: number, diag: number): Tensor {
+  const positions: number[] = [];
+  for (let i = 0; i < n; i++) for (let j = 0; j < n && j <= i + diag; j++) positions.push(i * n + j);
+  return tensor(positions, { dtype: "int64" });
+}
+
+/** tril_matrix_to_vec: the entries on or below diagonal `diag` of (batched) square matrices, row by row. */
+export function trilMatrixToVec(mat: Tensor, diag = 0): Tensor {
+  const n = mat.size(-1);
+  if (diag < -n || diag >= n) throw new Error(`diag (${diag}) provided is outside [${-n}, ${n - 1}].`);
+  return indexSelect(mat.reshape([...mat.shape.slice(0, -2), n * n]), -1, trilPositions(n, diag));
+}
+
+/** vec_to_tril_matrix: (batched) vectors laid row by row on and below diagonal `diag` of zero square matrices. */
+export function vecToTrilMatrix(vec: Tensor, diag = 0): Tensor {
+  const len = vec.size(-1);
+  // The positive root of D^2 + (1 + 2 diag) D - |diag| (diag + 1) - 2 len = 0.
+  const n = (-(1 + 2 * diag) + Math.sqrt((1 + 2 * diag) ** 2 + 8 * len + 4 * Math.abs(diag) * (diag + 1))) / 2;
+  const size = Math.round(n);
+  const positions = trilPositions(size, diag);
+  if (size - n > finfo(vec.dtype).eps || positions.size(0) !== len) {
+    throw new Error(`The size of last dimension is ${len} which cannot be expressed as the lower triangular part of a square D x D matrix.`);
+  }
+  const flat = zeros([...vec.shape.slice(0, -1), size * size], { dtype: vec.dtype });
+  return indexCopy(flat, -1, positions, vec).view([...vec.shape.slice(0, -1), size, size]);
+}
+
+/**
+ * The elementwise probs or logits of Bernoulli-like families (Bernoulli, LogitRelaxedBernoulli,
+ * Geometric): exactly one given, broadcast to a tensor (a number becomes 0-d); its shape is the batch shape.
+ */
+export function elementwiseProbsOrLogits(p: Record<string, unknown>): { probs: Tensor | undefined; logits: Tensor | undefined; batchShape: number[] } {
+  const { raw, isProbs } = probsOrLogits(p);
+  const [param] = broadcastAll(raw) as [Tensor];
+  return { probs: isProbs ? param : undefined, logits: isProbs ? undefined : param, batchShape: param.shape };
 }
