@@ -47,27 +47,22 @@ function castInputsTo(value: unknown, deviceType: string, dtype: DType): unknown
 export function customFwd<C extends FunctionCtx, A extends unknown[], R>(fwd: Step<C, A, R>, options: CustomFwdOptions): Step<C, A, R>;
 export function customFwd(options: CustomFwdOptions): <C extends FunctionCtx, A extends unknown[], R>(fwd: Step<C, A, R>) => Step<C, A, R>;
 export function customFwd<C extends FunctionCtx, A extends unknown[], R>(fwdOrOptions: Step<C, A, R> | CustomFwdOptions, maybeOptions?: CustomFwdOptions): unknown {
-  if (typeof fwdOrOptions !== "function") {
-    const options = fwdOrOptions;
-    checkDeviceType("custom_fwd", options);
-    return (fwd: Step<C, A, R>) => customFwd(fwd, options);
-  }
-  const fwd = fwdOrOptions;
-  const deviceType = checkDeviceType("custom_fwd", maybeOptions);
-  const castTo = maybeOptions!.castInputs == null ? null : toDType(maybeOptions!.castInputs);
-  return function decorateFwd(ctx: C, ...args: A): R {
-    const state = ctx as unknown as AutocastCtx;
-    const device = autocastDevice(deviceType);
-    state._dtype = getAutocastDtype(device);
-    if (castTo === null) {
-      state._fwd_used_autocast = isAutocastEnabled(device);
-      return fwd(ctx, ...args);
-    }
-    state._fwd_used_autocast = false;
-    if (!isAutocastEnabled(device)) return fwd(ctx, ...args);
-    const cast = args.map((a) => castInputsTo(a, deviceType, castTo)) as A;
-    return autocast(deviceType, { enabled: false }, () => fwd(ctx, ...cast));
-  };
+  return decoratorForm<Step<C, A, R>, CustomFwdOptions>("custom_fwd", fwdOrOptions, maybeOptions, (fwd, deviceType, options) => {
+    const castTo = options.castInputs == null ? null : toDType(options.castInputs);
+    return function decorateFwd(ctx: C, ...args: A): R {
+      const state = ctx as unknown as AutocastCtx;
+      const device = autocastDevice(deviceType);
+      state._dtype = getAutocastDtype(device);
+      if (castTo === null) {
+        state._fwd_used_autocast = isAutocastEnabled(device);
+        return fwd(ctx, ...args);
+      }
+      state._fwd_used_autocast = false;
+      if (!isAutocastEnabled(device)) return fwd(ctx, ...args);
+      const cast = args.map((a) => castInputsTo(a, deviceType, castTo)) as A;
+      return autocast(deviceType, { enabled: false }, () => fwd(ctx, ...cast));
+    };
+  });
 }
 
 /**
@@ -77,18 +72,23 @@ export function customFwd<C extends FunctionCtx, A extends unknown[], R>(fwdOrOp
 export function customBwd<C extends FunctionCtx, A extends unknown[], R>(bwd: Step<C, A, R>, options: CustomBwdOptions): Step<C, A, R>;
 export function customBwd(options: CustomBwdOptions): <C extends FunctionCtx, A extends unknown[], R>(bwd: Step<C, A, R>) => Step<C, A, R>;
 export function customBwd<C extends FunctionCtx, A extends unknown[], R>(bwdOrOptions: Step<C, A, R> | CustomBwdOptions, maybeOptions?: CustomBwdOptions): unknown {
-  if (typeof bwdOrOptions !== "function") {
-    const options = bwdOrOptions;
-    checkDeviceType("custom_bwd", options);
-    return (bwd: Step<C, A, R>) => customBwd(bwd, options);
-  }
-  const bwd = bwdOrOptions;
-  const deviceType = checkDeviceType("custom_bwd", maybeOptions);
-  return function decorateBwd(ctx: C, ...grads: A): R {
+  return decoratorForm<Step<C, A, R>, CustomBwdOptions>("custom_bwd", bwdOrOptions, maybeOptions, (bwd, deviceType) => function decorateBwd(ctx: C, ...grads: A): R {
     const state = ctx as unknown as AutocastCtx;
     if (state._fwd_used_autocast === undefined) {
       throw new Error("custom_bwd: the Function's forward was not wrapped by custom_fwd (ctx has no _fwd_used_autocast)");
     }
     return autocast(deviceType, { enabled: state._fwd_used_autocast, dtype: state._dtype ?? null }, () => bwd(ctx, ...grads));
-  };
+  });
+}
+
+/**
+ * Python's decorator with keyword arguments: (fn, options) wraps fn now; (options) alone returns
+ * the wrapper to apply to fn. The options' deviceType is checked either way before anything runs.
+ */
+function decoratorForm<F extends (...args: never[]) => unknown, O extends { deviceType: string }>(
+  op: string, fnOrOptions: F | O, maybeOptions: O | undefined, wrap: (fn: F, deviceType: string, options: O) => F,
+): F | ((fn: F) => F) {
+  if (typeof fnOrOptions === "function") return wrap(fnOrOptions, checkDeviceType(op, maybeOptions), maybeOptions!);
+  const deviceType = checkDeviceType(op, fnOrOptions);
+  return (fn: F) => wrap(fn, deviceType, fnOrOptions);
 }
