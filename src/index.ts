@@ -99,6 +99,7 @@ export * from "./ops/sparse.js";
 export * from "./ops/sparse-compressed.js";
 export * from "./ops/sparse-products.js";
 export * from "./ops/sparse-copies.js";
+export * from "./ops/sparse-resize.js";
 export * as sparse from "./ops/sparse-namespace.js";
 export * from "./ops/nn-forms-native.js";
 export * from "./ops/nn-forms-sampling.js";

@@ -94,3 +94,30 @@ describe("*_copy names and the old product names", () => {
     assert.deepEqual(r._values().tolist(), [1, 2, 3, 4, 0, 1, 0, 2, 3, 0, 4, 0]);
   });
 });
+
+describe("sparse COO resizes", () => {
+  const coo = (): T => torch.sparseCooTensor([[0, 1], [1, 0]], [1, 2], [2, 3]);
+  const alternatives = "\nYou could try the following options:\n1. If you need an empty sparse tensor of this size, call `x = torch.sparse_coo_tensor(size)`.\n"
+    + "2. If you need to resize this tensor, you have the following options:\n"
+    + "    1. For both sparse and dense dimensions, keep the number of them constant and the size of them non-shrinking, and then try the same call again.\n"
+    + "    2. Or, create a new sparse tensor with the correct indices and values from this sparse tensor.";
+
+  test("sparse_resize_ grows sparse dims; shrinking or re-splitting a non-empty tensor refuses (PyTorch 1.13)", () => {
+    const s = coo();
+    assert.equal(s.sparseResize_([3, 4], 2, 0), s);
+    assert.deepEqual([s.shape, s._indices().tolist(), s.toDense().tolist()], [[3, 4], [[0, 1], [1, 0]], [[0, 1, 0, 0], [2, 0, 0, 0], [0, 0, 0, 0]]]);
+    throwsMsg(() => coo().sparseResize_([1, 4], 2, 0), `shrinking the size of sparse dimensions (from [2, 3] to [1, 4]) on a non-empty sparse tensor is not supported.${alternatives}`);
+    throwsMsg(() => coo().sparseResize_([3, 4], 1, 1), `changing the number of sparse dimensions (from 2 to 1) on a non-empty sparse tensor is not supported.${alternatives}`);
+    // PyTorch 2.11's wording (1.13: "number of dimensions must be sparse_dim (2) + dense_dim (0), but got 3").
+    throwsMsg(() => coo().sparseResize_([3, 4, 1], 2, 0), "'len(size) == sparse_dim + dense_dim' is not satisfied: len(size) = 3, sparse_dim = 2, dense_dim = 0");
+  });
+
+  test("sparse_resize_and_clear_ and resize_as_sparse_ (PyTorch 1.13)", () => {
+    const c = coo().sparseResizeAndClear_([3, 4], 1, 1);
+    assert.deepEqual([c.shape, c._nnz(), c.sparseDim(), c._indices().shape, c._values().shape], [[3, 4], 0, 1, [1, 0], [0, 4]]);
+    const r = coo().resizeAsSparse_(torch.zeros([4, 5]).toSparse());
+    assert.deepEqual([r.shape, r._values().tolist()], [[4, 5], [1, 2]]);
+    assert.deepEqual(torch.resizeAsSparse_(coo(), torch.zeros([2, 6]).toSparse()).shape, [2, 6]);
+    assert.throws(() => torch.zeros([2]).sparseResize_([3], 1, 0), /Could not run 'aten::sparse_resize_' with arguments from the 'CPU' backend/);
+  });
+});
