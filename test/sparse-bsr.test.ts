@@ -50,6 +50,12 @@ describe("sparse BSR/BSC: construction and printing", () => {
     assert.deepEqual(b.toDense().sum(1).tolist(), [3, 3, 3, 3]);
     const hybrid = torch.sparseBsrTensor(long([0, 1, 2]), long([0, 1]), torch.ones([2, 2, 3, 4]));
     assert.deepEqual([hybrid.shape, hybrid.denseDim()], [[4, 6, 4], 1]);
+    // Dense -> hybrid BSR (PyTorch 2.x; 1.13 misplaces the block dims when dense_dim > 0).
+    const ones = torch.ones([4, 6, 2]).narrow(1, 0, 3).contiguous();
+    const fromDense = torch.cat([ones, torch.zeros([4, 3, 2])], 1).toSparseBsr([2, 3], 1);
+    assert.deepEqual([fromDense.crowIndices().tolist(), fromDense.colIndices().tolist(), fromDense.values().shape], [[0, 1, 2], [0, 0], [2, 2, 3, 2]]);
+    assert.deepEqual(fromDense.toDense().sum().item(), 24);
+    throwsMsg(() => torch.mm(fromDense, torch.ones([6, 1])), "mm: expected 2-D operands, got 3-D and 2-D");
     const viaLayout = torch.sparseCompressedTensor(long([0, 1, 2]), long([1, 0]), torch.arange(8, { dtype: torch.float32 }).reshape([2, 2, 2]), [4, 4], { layout: torch.sparseBsc });
     assert.deepEqual(viaLayout.toDense().tolist(), [[0, 0, 4, 5], [0, 0, 6, 7], [0, 1, 0, 0], [2, 3, 0, 0]]);
     const batched = torch.tensor([[[1, 0, 2], [0, 3, 0]], [[0, 4, 0], [5, 0, 6]]], { dtype: torch.float32 }).toSparseBsr([1, 1]);
