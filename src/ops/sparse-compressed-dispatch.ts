@@ -11,6 +11,7 @@ import { isSparse, type SparseTensor } from "../core/sparse-tensor.js";
 import { type Layout, sparseBsc, sparseBsr, sparseCoo, sparseCsc, sparseCsr } from "../core/layout.js";
 import { type DType, scalarTypeName } from "../core/dtype.js";
 import { backendRefusal } from "../core/op-name.js";
+import { numel } from "../core/shape.js";
 import { checkInplaceLeaf } from "./inplace.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { record } from "../autograd/record.js";
@@ -213,7 +214,7 @@ export function compressedClone(x: SparseCompressedTensor): Tensor {
 /** zero_(): no nonzeros left (the compressed indices all zero). */
 export function compressedZero_(x: SparseCompressedTensor): Tensor {
   checkInplaceLeaf("zero_", x);
-  const bd = x._batchDim, batch = x._shape.slice(0, bd), batches = batch.reduce((p, q) => p * q, 1);
+  const bd = x._batchDim, batch = x._shape.slice(0, bd), batches = numel(batch);
   const span = x._compressedIndices._shape[bd]!;
   const idt = x._compressedIndices.dtype;
   const valuesShape = x._compressedValues.shape;

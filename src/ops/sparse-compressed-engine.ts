@@ -9,6 +9,7 @@ import { SparseCompressedTensor } from "../core/sparse-compressed-tensor.js";
 import { isSparse, type SparseTensor } from "../core/sparse-tensor.js";
 import { type Layout, sparseBsc, sparseBsr, sparseCsr } from "../core/layout.js";
 import { type DType, int64 } from "../core/dtype.js";
+import { numel } from "../core/shape.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { needsGrad, record } from "../autograd/record.js";
 import { fromArray, toNumbers } from "./engine.js";
@@ -18,10 +19,6 @@ import { coalesceRaw, gatherAt, longTensor, makeSparse } from "./sparse-engine.j
 export function indexTensor(values: ArrayLike<number>, dtype: DType, shape: readonly number[] = [values.length]): Tensor {
   if (dtype === int64) return longTensor(values, shape);
   return fromArray(Int32Array.from(values), shape, dtype);
-}
-
-function product(sizes: readonly number[]): number {
-  return sizes.reduce((a, b) => a * b, 1);
 }
 
 /** Whether the layout stores blocks (BSR, BSC). */
@@ -53,7 +50,7 @@ function denseOrCoo(g: Tensor): Tensor {
 /** How many elements c stores: batches x nnz x block size. */
 function storedElements(c: SparseCompressedTensor): number {
   const [br, bc] = c._blocksize;
-  return product(c._shape.slice(0, c._batchDim)) * c._nnzCount * br * bc;
+  return numel(c._shape.slice(0, c._batchDim)) * c._nnzCount * br * bc;
 }
 
 /** c's values (or a tensor shaped as them) with the batch, nnz and block dims merged, in cooIndices' order. */
@@ -67,7 +64,7 @@ export function flatValues(c: SparseCompressedTensor, values: Tensor): Tensor {
  */
 export function cooIndices(c: SparseCompressedTensor): Tensor {
   const bd = c._batchDim, nnz = c._nnzCount, [br, bc] = c._blocksize;
-  const batchShape = c._shape.slice(0, bd), batches = product(batchShape);
+  const batchShape = c._shape.slice(0, bd), batches = numel(batchShape);
   const per = br * bc, total = batches * nnz * per;
   const cidx = toNumbers(c._compressedIndices), pidx = toNumbers(c._plainIndices);
   const span = batches ? cidx.length / batches : 0;
@@ -119,7 +116,7 @@ export function toDenseRaw(c: SparseCompressedTensor): Tensor {
 export function compressCoo(x: SparseTensor, values: Tensor, layout: Layout, blocksize: readonly [number, number], indexDtype: DType = int64): SparseCompressedTensor {
   const shape = x._shape, bd = x._sparseDim - 2;
   const [br, bc] = blocksize;
-  const batchShape = shape.slice(0, bd), batches = product(batchShape);
+  const batchShape = shape.slice(0, bd), batches = numel(batchShape);
   const rowFirst = isRowLayout(layout);
   const nbr = shape[bd]! / br, nbc = shape[bd + 1]! / bc;
   const [ncomp, nplain] = rowFirst ? [nbr, nbc] : [nbc, nbr];

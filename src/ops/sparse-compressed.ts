@@ -60,6 +60,19 @@ function names(layout: Layout): { c: string; p: string; cdim: string; pdim: stri
 
 const sizesRepr = (s: readonly number[]): string => `[${s.join(", ")}]`;
 
+/** The batch, block and dense dimensionalities the members imply, after PyTorch's first checks. */
+function memberDims(layout: Layout, cidx: Tensor, pidx: Tensor, values: Tensor): { bd: number; blockNdim: number; denseNdim: number; blocksize: [number, number] } {
+  const n = names(layout);
+  const bd = cidx.dim() - 1, blockNdim = isBlockLayout(layout) ? 2 : 0;
+  if (bd < 0) throw new Error(`${n.c} must have dimensionality >= 1 but got ${cidx.dim()}`);
+  if (cidx.dim() !== pidx.dim()) throw new Error(`${n.c} and ${n.p} dimensionalities must be equal but got ${cidx.dim()} and ${pidx.dim()}, respectively`);
+  const denseNdim = values.dim() - bd - blockNdim - 1;
+  if (denseNdim < 0) throw new Error(`values must have dimensionality > sum of batch and block dimensionalities (=${bd} + ${blockNdim}) but got ${values.dim()}`);
+  // PyTorch's blocksize of a block layout: the values' block dims (at least 1); (1, 1) otherwise.
+  const blocksize: [number, number] = blockNdim ? [Math.max(1, values.shape[bd + 1]!), Math.max(1, values.shape[bd + 2]!)] : [1, 1];
+  return { bd, blockNdim, denseNdim, blocksize };
+}
+
 /**
  * PyTorch's _validate_sparse_compressed_tensor_args: dimensionalities, batch and block shapes, index
  * dtypes, then the index invariants of every batch, each in PyTorch's words. Always run: the
@@ -67,13 +80,8 @@ const sizesRepr = (s: readonly number[]): string => `[${s.join(", ")}]`;
  */
 function validate(layout: Layout, cidx: Tensor, pidx: Tensor, values: Tensor, size: readonly number[]): void {
   const n = names(layout);
-  const bd = cidx.dim() - 1, blockNdim = isBlockLayout(layout) ? 2 : 0;
-  if (bd < 0) throw new Error(`${n.c} must have dimensionality >= 1 but got ${cidx.dim()}`);
-  if (cidx.dim() !== pidx.dim()) throw new Error(`${n.c} and ${n.p} dimensionalities must be equal but got ${cidx.dim()} and ${pidx.dim()}, respectively`);
-  const denseNdim = values.dim() - bd - blockNdim - 1;
-  if (denseNdim < 0) throw new Error(`values must have dimensionality > sum of batch and block dimensionalities (=${bd} + ${blockNdim}) but got ${values.dim()}`);
+  const { bd, blockNdim, denseNdim, blocksize } = memberDims(layout, cidx, pidx, values);
   if (size.length !== bd + 2 + denseNdim) throw new Error(`tensor dimensionality must be sum of batch, base, and dense dimensionalities (=${bd} + 2 + ${denseNdim}) but got ${size.length}`);
-  const blocksize = blockNdim ? [Math.max(1, values.shape[bd + 1]!), Math.max(1, values.shape[bd + 2]!)] : [1, 1];
   const batch = size.slice(0, bd), cBatch = cidx.shape.slice(0, bd), pBatch = pidx.shape.slice(0, bd), vBatch = values.shape.slice(0, bd);
   if ([cBatch, pBatch, vBatch].some((b) => b.join() !== batch.join())) {
     throw new Error(`all batch dimensions of ${n.c} (=${sizesRepr(cBatch)}), ${n.p} (=${sizesRepr(pBatch)}), and values (=${sizesRepr(vBatch)}) must be equal to tensor batch dimensions (=${sizesRepr(batch)})`);
@@ -149,13 +157,8 @@ export function sparseBscTensor(ccolIndices: TensorData, rowIndices: TensorData,
 /** PyTorch's _estimate_sparse_compressed_tensor_size (its dimensionality checks first). */
 function estimateSize(layout: Layout, cidx: Tensor, pidx: Tensor, vals: Tensor): number[] {
   const n = names(layout);
-  const bd = cidx.dim() - 1, blockNdim = isBlockLayout(layout) ? 2 : 0;
-  if (bd < 0) throw new Error(`${n.c} must have dimensionality >= 1 but got ${cidx.dim()}`);
-  if (cidx.dim() !== pidx.dim()) throw new Error(`${n.c} and ${n.p} dimensionalities must be equal but got ${cidx.dim()} and ${pidx.dim()}, respectively`);
-  const denseNdim = vals.dim() - bd - blockNdim - 1;
-  if (denseNdim < 0) throw new Error(`values must have dimensionality > sum of batch and block dimensionalities (=${bd} + ${blockNdim}) but got ${vals.dim()}`);
+  const { bd, blockNdim, blocksize: [br, bc] } = memberDims(layout, cidx, pidx, vals);
   if (pidx.dtype !== int32 && pidx.dtype !== int64) throw new Error(`${n.c} and ${n.p} dtype must be Int or Long, but got ${scalarTypeName(pidx.dtype)}`);
-  const [br, bc] = blockNdim ? [Math.max(1, vals.shape[bd + 1]!), Math.max(1, vals.shape[bd + 2]!)] : [1, 1];
   const cdim = cidx.shape[bd]! > 0 ? cidx.shape[bd]! - 1 : 0;
   let pdim = 0;
   for (const v of toNumbers(pidx)) if (v + 1 > pdim) pdim = v + 1;
