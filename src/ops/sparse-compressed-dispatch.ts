@@ -18,7 +18,7 @@ import { record } from "../autograd/record.js";
 import type { BinarySpec, UnarySpec } from "./pointwise-engine.js";
 import type { TensorOrScalar } from "./promotion.js";
 import { int64 } from "../core/dtype.js";
-import { emptyTensor, toNumbers } from "./engine.js";
+import { emptyTensor } from "./engine.js";
 import { coalesceRaw, makeSparse, scatterValues } from "./sparse-engine.js";
 import {
   compressCoo, cooIndices, cooIsCoalesced, flatValues, indexTensor, isBlockLayout, makeCompressed,
