@@ -104,6 +104,8 @@ export { Layout, Layout as layout, strided, sparseCoo, sparseCsr, sparseCsc, spa
 export * from "./ops/sparse.js";
 export * from "./ops/sparse-compressed.js";
 export * from "./ops/sparse-products.js";
+export * from "./ops/sparse-copies.js";
+export * from "./ops/sparse-resize.js";
 export * as sparse from "./ops/sparse-namespace.js";
 export * from "./ops/nn-forms-native.js";
 export * from "./ops/nn-forms-sampling.js";

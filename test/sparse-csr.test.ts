@@ -78,8 +78,7 @@ describe("sparse CSR/CSC: creation and inspection", () => {
     throwsMsg(() => torch.sparseCsrTensor([0, 1, 2], torch.tensor([0, 1], { dtype: torch.int32 }), [1, 2]), "crow_indices and col_indices must have the same dtype, bot got Long and Int, respectively");
     throwsMsg(() => torch.sparseCsrTensor([[0, 1, 2]], [0, 1], [1, 2], [2, 2]), "crow_indices and col_indices dimensionalities must be equal but got 2 and 1, respectively");
     throwsMsg(() => torch.sparseCscTensor([0, 1, 2], [0, 2], [1, 2], [2, 2]), "`0 <= row_indices < nrows` is not satisfied.");
-    assert.throws(() => torch.sparseBsrTensor([0, 1], [0], [[[1]]]), /not supported by torch-ts/);
-    assert.throws(() => torch.zeros([2, 3, 4]).toSparseCsr(), /2-D compressed tensors only/);
+    throwsMsg(() => torch.tensor([[[1, 0], [0, 0]], [[1, 1], [0, 0]]]).toSparseCsr(), "Expect the same number of specified elements per batch.");
   });
 });
 

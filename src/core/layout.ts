@@ -1,8 +1,7 @@
 // torch.layout: how a tensor's elements are laid out in memory. torch-ts has strided tensors, sparse
 // COO ones (core/sparse-tensor.ts: indices and values, no dense storage) and the compressed sparse
-// layouts CSR and CSC (core/sparse-compressed-tensor.ts: compressed indices, plain indices, values;
-// 2-D, no batch dims). BSR/BSC exist as layouts only (their constructors refuse); no MKL-DNN or
-// jagged layouts.
+// layouts CSR, CSC, BSR and BSC (core/sparse-compressed-tensor.ts: compressed indices, plain
+// indices, values; batch dims allowed). No MKL-DNN or jagged layouts.
 
 export class Layout {
   constructor(readonly name: string) {}
@@ -22,8 +21,8 @@ export const sparseCsr = new Layout("sparse_csr");
 /** Compressed sparse columns: ccol_indices (ncols + 1), row_indices (nnz), values (nnz x dense dims). */
 export const sparseCsc = new Layout("sparse_csc");
 
-/** Block compressed rows: torch-ts has the layout object, not such tensors. */
+/** Block compressed rows: crow_indices (block rows + 1), col_indices (nnz blocks), values (nnz x blockRows x blockCols x dense dims). */
 export const sparseBsr = new Layout("sparse_bsr");
 
-/** Block compressed columns: torch-ts has the layout object, not such tensors. */
+/** Block compressed columns: ccol_indices (block cols + 1), row_indices (nnz blocks), values (nnz x blockRows x blockCols x dense dims). */
 export const sparseBsc = new Layout("sparse_bsc");

@@ -7,7 +7,7 @@ import { Tensor } from "../core/tensor.js";
 import { isSparse, type SparseTensor } from "../core/sparse-tensor.js";
 import { int64 } from "../core/dtype.js";
 import { isCompressed } from "../core/sparse-compressed-tensor.js";
-import { sparseCsc, sparseCsr } from "../core/layout.js";
+import { type Layout, sparseBsc, sparseBsr, sparseCsc, sparseCsr } from "../core/layout.js";
 import { sparseCooTensor } from "../ops/sparse.js";
 import { sparseCompressedTensor } from "../ops/sparse-compressed.js";
 import { linearIndices } from "../ops/sparse-engine.js";
@@ -17,7 +17,7 @@ import { SparseTensorRef, type SparseLayoutName, type TensorRef } from "./pickle
 /**
  * The record of a sparse tensor. COO writes (indices, values, size) without PyTorch 2.1's
  * is_coalesced, so that PyTorch 1.13 reads it too (2.x reads the 3-tuple as "not known coalesced").
- * CSR/CSC write PyTorch 2.x's record (layout, (compressed, plain, values, size)); PyTorch 1.13 reads
+ * CSR/CSC/BSR/BSC (batched too) write PyTorch 2.x's record (layout, (compressed, plain, values, size)); PyTorch 1.13 reads
  * only its own _rebuild_sparse_csr_tensor, which 2.x no longer has, so no record serves both.
  */
 export function sparseRecord(t: Tensor, tensorRef: (part: Tensor) => TensorRef): SparseTensorRef | null {
@@ -27,12 +27,15 @@ export function sparseRecord(t: Tensor, tensorRef: (part: Tensor) => TensorRef):
   return new SparseTensorRef(t._compressedLayout.name as SparseLayoutName, parts, t.shape, null);
 }
 
+const COMPRESSED = new Map<SparseLayoutName, Layout>([["sparse_csr", sparseCsr], ["sparse_csc", sparseCsc], ["sparse_bsr", sparseBsr], ["sparse_bsc", sparseBsc]]);
+
 /** The tensor of a sparse record, its invariants checked (FormatError otherwise). */
 export function sparseFromRecord(ref: SparseTensorRef, tensor: (part: TensorRef) => Tensor): Tensor {
-  if (ref.layout === "sparse_csr" || ref.layout === "sparse_csc") {
+  const compressed = COMPRESSED.get(ref.layout);
+  if (compressed !== undefined) {
     const [c, p, v] = ref.parts.map(tensor) as [Tensor, Tensor, Tensor];
     try {
-      return sparseCompressedTensor(c, p, v, ref.size.slice(), { layout: ref.layout === "sparse_csr" ? sparseCsr : sparseCsc });
+      return sparseCompressedTensor(c, p, v, ref.size.slice(), { layout: compressed });
     } catch (e) {
       throw new FormatError(`torch.load: invalid torch.${ref.layout} tensor: ${(e as Error).message}`);
     }

@@ -15,6 +15,8 @@ import { deviceOp, onDevice } from "./device-hooks.js";
 import { hasOut, withOut, type OutOption } from "./out.js";
 import { kernelTypeName } from "./pointwise-util.js";
 import { complexSumMean } from "./complex-reduce.js";
+import { isCompressed } from "../core/sparse-compressed-tensor.js";
+import { compressedSum } from "./sparse-compressed-reduce.js";
 import { isQuantizedTensor } from "./quantized-engine.js";
 import { quantizedMean } from "./quantized-pool.js";
 export type Dims = number | number[] | null;
@@ -37,6 +39,7 @@ export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean]
   let x = input;
   let outDtype: DType = input.dtype.isFloatingPoint ? input.dtype : int64;
   if (a.dtype !== undefined && a.dtype !== null) { outDtype = toDType(a.dtype as DTypeLike); x = castTo(input, outDtype); }
+  if (isCompressed(x)) return compressedSum(x, dims, keepdim);
   if (x.dtype.isComplex) return complexSumMean("sum", x, dims, keepdim);
   const plan = planReduce("sum", x, dims, keepdim);
   const out = onDevice(x) ? deviceOp("reduce", "sum")("sum", x, plan.dims, keepdim, outDtype)

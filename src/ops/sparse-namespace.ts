@@ -1,4 +1,5 @@
-// torch.sparse.*: sum, mm, addmm, softmax, log_softmax over sparse COO tensors (the `torch.sparse` namespace).
+// torch.sparse.*: sum, mm, addmm, softmax, log_softmax over sparse COO tensors (the `torch.sparse` namespace);
+// sampled_addmm and spdiags live in their own files.
 
 import { Tensor } from "../core/tensor.js";
 import { isSparse, SparseTensor } from "../core/sparse-tensor.js";
@@ -12,6 +13,9 @@ import { coalesceRaw, gatherAt, indicesFromLinear, linearIndices, longTensor, ma
 import { sparseAddmm, sparseGradFor, sparseSparseMm } from "./sparse-dispatch.js";
 import { isCompressed } from "../core/sparse-compressed-tensor.js";
 import { compressedMatmul } from "./sparse-compressed-dispatch.js";
+
+export { sampledAddmm } from "./sparse-sampled-addmm.js";
+export { spdiags } from "./sparse-spdiags.js";
 
 function requireSparse(op: string, name: string, t: Tensor): SparseTensor {
   checkTensor(op, name, t);

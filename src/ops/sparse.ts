@@ -8,7 +8,7 @@ import { Tensor } from "../core/tensor.js";
 import { isSparse, SparseTensor } from "../core/sparse-tensor.js";
 import { type DTypeLike, int64, toDType } from "../core/dtype.js";
 import { type DeviceLike, toDevice } from "../core/storage.js";
-import { type Layout, sparseCoo } from "../core/layout.js";
+import { type Layout, sparseBsc, sparseBsr, sparseCoo } from "../core/layout.js";
 import { record } from "../autograd/record.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { type Args, bindArgs, checkArgs, checkTensor, installMethods, isOptionsObject } from "./args.js";
@@ -19,15 +19,16 @@ import {
 } from "./sparse-engine.js";
 import "./sparse-dispatch.js";
 import { isCompressed } from "../core/sparse-compressed-tensor.js";
-import { compressedLayoutOf, compressedToCoo, compressedToDense, compressedValues, toCompressed } from "./sparse-compressed-dispatch.js";
+import { compressedLayoutOf, compressedToCoo, compressedToDense, compressedValues, layoutWord, toCompressed } from "./sparse-compressed-dispatch.js";
 
 declare module "../core/tensor.js" {
   interface Tensor {
     /**
      * A sparse COO copy of this dense tensor with its first sparseDim dims sparse (default: all);
-     * of a CSR/CSC tensor, its COO form; `{ layout: torch.sparseCsr }` (or sparseCsc) converts to that layout.
+     * of a compressed tensor, its COO form; `{ layout: torch.sparseCsr }` (sparseCsc, or sparseBsr/sparseBsc with a
+     * blocksize) converts to that layout.
      */
-    toSparse(sparseDim?: number | { sparseDim?: number; layout?: Layout | null }): Tensor;
+    toSparse(sparseDim?: number | { sparseDim?: number; layout?: Layout | null; blocksize?: number[] | null; denseDim?: number | null }): Tensor;
     /** toSparse() with every dim sparse. */
     toSparseCoo(): Tensor;
     /** The indices of a coalesced sparse tensor (int64, sparseDim x nnz). */
@@ -50,10 +51,6 @@ declare module "../core/tensor.js" {
     _nnz(): number;
     /** This dense tensor's elements at the nonzeros of the coalesced sparse `mask`, as a sparse tensor. */
     sparseMask(mask: Tensor): Tensor;
-    /** Refuses: torch-ts has no BSR tensors. */
-    toSparseBsr(blocksize: number[], denseDim?: number): Tensor;
-    /** Refuses: torch-ts has no BSC tensors. */
-    toSparseBsc(blocksize: number[], denseDim?: number): Tensor;
   }
 }
 
@@ -170,7 +167,7 @@ function sparseDim(self: Tensor): number {
 
 function denseDim(self: Tensor): number {
   if (arguments.length > 1) checkArgs("dense_dim", arguments, 1);
-  if (isCompressed(self)) return self._compressedValues.dim() - 1;
+  if (isCompressed(self)) return self._denseDimCount;
   const s = requireSparse("dense_dim", self);
   return s.dim() - s._sparseDim;
 }
@@ -200,15 +197,17 @@ export function maskedLike(g: Tensor, x: SparseTensor): Tensor {
 function toSparse(self: Tensor, sparseDimArg?: number): Tensor {
   if (arguments.length > 2) checkArgs("to_sparse", arguments, 2, ["sparseDim", "layout", "blocksize", "denseDim"]);
   let sd = self.dim();
+  let given = sparseDimArg !== undefined;
   if (isOptionsObject(sparseDimArg)) {
-    const o = sparseDimArg as unknown as { sparseDim?: number; layout?: unknown };
-    for (const k of Object.keys(o)) if (k !== "sparseDim" && k !== "layout") throw new Error(`to_sparse() got an unexpected keyword argument '${k}'`);
-    if (o.layout !== undefined && o.layout !== null && o.layout !== sparseCoo) return toCompressed(self, compressedLayoutOf(o.layout, "to_sparse"), null);
-    if (o.sparseDim !== undefined) sd = o.sparseDim;
+    const o = sparseDimArg as unknown as { sparseDim?: number; layout?: unknown; blocksize?: number[] | null; denseDim?: number | null };
+    for (const k of Object.keys(o)) if (!["sparseDim", "layout", "blocksize", "denseDim"].includes(k)) throw new Error(`to_sparse() got an unexpected keyword argument '${k}'`);
+    if (o.layout !== undefined && o.layout !== null && o.layout !== sparseCoo) return toSparseLayout(self, compressedLayoutOf(o.layout, "to_sparse"), o.blocksize ?? null, o.denseDim ?? null);
+    given = o.sparseDim !== undefined;
+    if (given) sd = o.sparseDim!;
   } else if (sparseDimArg !== undefined) sd = sparseDimArg;
   checkTensor("to_sparse", "self", self);
   if (isCompressed(self)) {
-    if (sd !== 2) throw new Error(`to_sparse: sparse_dim of a compressed tensor must be 2, got ${sd}`);
+    if (given && sd !== 2) throw new Error("sparse dim argument must be 2 for sparse_compressed_to_sparse");
     return compressedToCoo(self);
   }
   if (isSparse(self)) throw backendRefusal("SparseCPU", "toSparse");
@@ -230,6 +229,18 @@ function toSparse(self: Tensor, sparseDimArg?: number): Tensor {
   return record(sparseDimArg === undefined ? "ToSparseBackward0" : "ToSparseBackward1", [from], out, ([g]) => [isSparse(g) ? g.toDense() : g!]);
 }
 
+/** to_sparse(layout=..., blocksize=..., dense_dim=...) to a compressed layout: the block ones need a blocksize (a block source's own by default). */
+function toSparseLayout(self: Tensor, layout: Layout, blocksize: number[] | null, denseDim: number | null): Tensor {
+  const blocked = layout === sparseBsr || layout === sparseBsc;
+  if (blocksize !== null && !blocked) throw new Error(`to_sparse: ${layoutWord(self)} to ${layoutWord(self, layout)} conversion does not use the specified blocksize [${blocksize.join(", ")}].`);
+  let bs = blocksize;
+  if (blocked && bs === null) {
+    if (!isCompressed(self) || !self._isBlocked) throw new Error(`to_sparse: ${layoutWord(self)} to ${layoutWord(self, layout)} conversion requires blocksize specified.`);
+    bs = self._blocksize;
+  }
+  return toCompressed(self, layout, denseDim, bs);
+}
+
 function toSparseCoo(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("to_sparse_coo", arguments, 1);
   return toSparse(self);
@@ -248,14 +259,7 @@ function sparseMask(self: Tensor, mask: Tensor): Tensor {
   return record("SparseMaskBackward0", [self], out, ([g]) => [isSparse(g) ? g.toDense() : scatterValues(idx, gatherAt(g!, idx, shape), shape)]);
 }
 
-/** The block layouts are not part of torch-ts: a clear refusal instead of "not a function". */
-const blockLayout = (layout: string) => function (self: Tensor): Tensor {
-  void self;
-  throw new Error(`to_sparse_${layout}: torch-ts has no block sparse tensors (torch.sparse_${layout} is not supported); use toSparseCsr() or toSparse()`);
-};
-
 installMethods({
-  toSparseBsr: blockLayout("bsr"), toSparseBsc: blockLayout("bsc"),
   toSparse, toSparseCoo, toDense, indices, values, _indices: rawIndices, _values: rawValues, coalesce, isCoalesced,
   sparseDim, denseDim, _nnz: nnz, sparseMask,
 } as unknown as Record<string, (self: Tensor, ...a: never[]) => unknown>);
