@@ -116,3 +116,16 @@ function inLayoutOf(t: Tensor, values: Tensor | null): Tensor {
   // Out of place (a scatter), so that a tangent requiring grad keeps its graph.
   return flat.asStridedScatter(values, t.shape, t.stride(), t._offset).asStrided(t.shape, t.stride(), t._offset);
 }
+
+/**
+ * t.detach() that keeps t's tangent: a transform's fresh leaf (or detached result) at a reverse
+ * level stays dual for the forward level around it, as functorch's wrappers of different levels do.
+ */
+export function detachKeepingTangent(t: Tensor): Tensor {
+  const d = t.detach();
+  if (forwardGrads.on) {
+    const tangent = tangentOf(t);
+    if (tangent) setTangent(d, tangent);
+  }
+  return d;
+}
