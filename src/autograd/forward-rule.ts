@@ -62,24 +62,43 @@ function doubleVjp(inputs: readonly (Tensor | null | undefined)[], tans: (Tensor
   });
   const prevMode = setGradEnabled(true);
   try {
-    const us = outs.map((o) => (o.dtype.isDifferentiable ? o.newZeros(o.shape).requiresGrad_() : o.newZeros(o.shape)));
-    const gs = vjp(us);
-    let s: Tensor | null = null;
-    for (let i = 0; i < inputs.length; i++) {
-      const g = gs[i], t = tans[i];
-      if (!g || !t || !g._requiresGrad) continue;
-      const term = innerProduct(g, t);
-      s = s ? s.add(term) : term;
-    }
-    const wrt = pending.map((k) => us[k]!);
-    const res = s && s._requiresGrad ? autogradGrad([s], wrt, { createGraph, allowUnused: true }) : wrt.map(() => null);
-    pending.forEach((k, j) => {
-      const o = outs[k]!;
-      setTangent(o, res[j] ?? o.newZeros(o.shape));
-    });
+    withRefusal(() => tangentsByDoubleVjp(inputs, tans, outs, pending, vjp, createGraph));
   } finally {
     setGradEnabled(prevMode);
     for (const [x, acc] of flipped) { x._requiresGrad = false; x._accumulator = acc; }
+  }
+}
+
+/** J·t = d/du <vjp(u), t>, u zeros shaped as the outputs, for the outputs at `pending`. */
+function tangentsByDoubleVjp(inputs: readonly (Tensor | null | undefined)[], tans: (Tensor | null)[], outs: Tensor[], pending: number[], vjp: Vjp, createGraph: boolean): void {
+  const us = outs.map((o) => (o.dtype.isDifferentiable ? o.newZeros(o.shape).requiresGrad_() : o.newZeros(o.shape)));
+  const gs = vjp(us);
+  let s: Tensor | null = null;
+  for (let i = 0; i < inputs.length; i++) {
+    const g = gs[i], t = tans[i];
+    if (!g || !t || !g._requiresGrad) continue;
+    const term = innerProduct(g, t);
+    s = s ? s.add(term) : term;
+  }
+  const wrt = pending.map((k) => us[k]!);
+  const res = s && s._requiresGrad ? autogradGrad([s], wrt, { createGraph, allowUnused: true }) : wrt.map(() => null);
+  pending.forEach((k, j) => {
+    const o = outs[k]!;
+    setTangent(o, res[j] ?? o.newZeros(o.shape));
+  });
+}
+
+/**
+ * A backward that has no derivative itself (PyTorch's not-implemented double backward) is an op
+ * without forward AD: refused in PyTorch's words.
+ */
+function withRefusal(fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    const m = e instanceof Error ? /^derivative for aten::(\w+?)(_backward)? is not implemented$/.exec(e.message) : null;
+    if (m) throw new Error(`Trying to use forward AD with ${m[1]} that does not support it because it has not been implemented yet.`);
+    throw e;
   }
 }
 
