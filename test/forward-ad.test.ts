@@ -22,6 +22,11 @@ const rec = JSON.parse(readFileSync(new URL("./fixtures/forward-ad.json", import
 function inplaceMul(a: Tensor, b: Tensor): Tensor { const c = a.clone(); c.mul_(b); return c; }
 function inplaceView(a: Tensor, b: Tensor): Tensor { const c = a.clone(); c.select(0, 1).add_(b.select(0, 0)); return c; }
 
+function copyFill(a: Tensor): Tensor { const b = torch.zeros([2, 3], f64); b.copy_(a); b.select(0, 0).fill_(2); return b; }
+function setitemIndexAdd(a: Tensor): Tensor { const b = torch.zeros([2, 3], f64); b.set([0], a.select(0, 1)); b.indexAdd_(0, torch.tensor([1, 0]), a); return b; }
+function maskedScatter(a: Tensor, b: Tensor): Tensor { const c = a.clone(); c.maskedFill_(c.gt(0.5), 0.5); c.scatter_(1, torch.tensor([[2, 1, 0], [0, 1, 2]]), b); return c; }
+function tRelu(a: Tensor): Tensor { const c = a.clone(); c.t_(); F.relu(c, { inplace: true }); return c; }
+
 const CASES: Record<string, (...a: Tensor[]) => Tensor> = {
   exp: (a) => a.exp(),
   sin_mul_tanh: (a, b) => a.sin().mul(b.tanh()),
@@ -39,6 +44,10 @@ const CASES: Record<string, (...a: Tensor[]) => Tensor> = {
   select_diag: (a) => a.select(0, 1).add(a.diagonal()),
   inplace_mul: inplaceMul,
   inplace_view: inplaceView,
+  copy_fill: copyFill,
+  setitem_index_add: setitemIndexAdd,
+  masked_scatter: maskedScatter,
+  t_relu: tRelu,
   conv2d: (x, w, b) => F.conv2d(x, w, b, { padding: 1 }),
   softmax_log_softmax: (a) => F.softmax(a, 1).add(F.logSoftmax(a, 0)),
   mse_l1: (a, b) => F.mseLoss(a, b).add(F.l1Loss(a, b)),
@@ -213,5 +222,24 @@ test("autograd.Function: jvp gives the tangents (zeros for a tensor without one)
     throwsMsg(() => NoJvp.apply(d), "You must implement the jvp function for custom autograd.Function to use it with forward mode AD.");
     assert.equal(fwAD.unpackDual(NoJvp.apply(t([1, 2])) as Tensor).tangent, null, "no dual input: no jvp needed");
     throwsMsg(() => TwoTangents.apply(d), "Function's jvp returned an invalid number of forward gradients (expected 1 but got 2)");
+  });
+});
+
+test("complex tangents equal PyTorch's (holomorphic and not), and a dual tensor prints its tangent", () => {
+  const c = (re: number[], im: number[]): Tensor => torch.complex(t(re), t(im));
+  const parts = (z: Tensor): number[][] => (torch.viewAsReal(z).tolist() as number[][]);
+  fwAD.dualLevel(() => {
+    const d = fwAD.makeDual(c([1, -0.5], [2, 0.25]), c([0.5, 2], [-1, 0.5]));
+    const dr = fwAD.makeDual(t([1.5, -2]), t([0.25, 1]));
+    const tan = (y: Tensor): Tensor => fwAD.unpackDual(y).tangent!;
+    // PyTorch 1.13's values.
+    closeNested(parts(tan(d.exp())), [[1.9061244801264121, 2.367067719759223], [1.1003211373767636, 0.5939537184162879]], 1e-12);
+    closeNested(parts(tan(d.mul(d.conj()))), [[-3, 0], [-1.75, 0]], 1e-12);
+    closeNested(tan(d.abs()).tolist(), [-0.6708203932499368, -1.5652475842498526], 1e-12);
+    closeNested(tan(d.mul(d).real).tolist(), [5, -2.25], 1e-12);
+    closeNested(parts(tan(torch.complex(dr, dr.mul(2)).mul(d))), [[3, 1], [-3, -9.75]], 1e-12);
+    closeNested(tan(d.angle()).tolist(), [-0.4, -2.4], 1e-12);
+    const p = fwAD.makeDual(torch.tensor([0.1999, 0.6439, -0.3611]), torch.tensor([0.1445, -0.6365, -0.7532], f64));
+    assert.equal(String(p), "tensor([ 0.1999,  0.6439, -0.3611],\n       tangent=tensor([ 0.1445, -0.6365, -0.7532], dtype=torch.float64))");
   });
 });

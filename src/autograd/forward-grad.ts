@@ -129,3 +129,9 @@ export function detachKeepingTangent(t: Tensor): Tensor {
   }
   return d;
 }
+
+/** An in-place view op (t_, unsqueeze_, as_strided_) gave t the geometry of `view`: its tangent too. */
+export function takeViewTangent(t: Tensor, view: Tensor): void {
+  const tangent = tangentOf(view);
+  if (tangent) tangents.set(t, tangent);
+}
