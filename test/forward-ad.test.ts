@@ -182,6 +182,14 @@ test("reverse over forward: a tangent is differentiable; forward over reverse: j
     return fwAD.unpackDual(gr!).tangent!;
   });
   closeNested(hv.tolist(), x0.mul(v).mul(6).tolist(), 1e-12);
+  // Through the ops with hand-written forward derivatives (linear, relu, mul): the tangent
+  // sum(relu'(x Wᵀ) ⊙ (t Wᵀ)) ⊙ 3 has gradient 3 · Σ_rows mask_r ⊗ t_r with respect to W.
+  const W = t([0.5, -1, 2, 1.5, 0.25, -0.5], 2, 3).requiresGrad_();
+  const xs = t([1, 2, -1, 0.5, -0.5, 1], 2, 3), ts = t([0.5, 1, 1.5, -1, 2, 0.25], 2, 3);
+  const tl = fwAD.dualLevel(() => fwAD.unpackDual(F.relu(F.linear(fwAD.makeDual(xs, ts), W)).mul(3).sum()).tangent!);
+  const [gW] = torch.autograd.grad(tl, W);
+  const mask = xs.matmul(W.detach().t()).gt(0).double();
+  closeNested(gW!.tolist(), mask.t().matmul(ts).mul(3).tolist(), 1e-12);
   // A dual whose primal needs no gradient gives no gradient to it.
   const z = t([1.5, 2.5]);
   const w = t([0.5, 0.5]).requiresGrad_();

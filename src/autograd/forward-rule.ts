@@ -10,9 +10,10 @@ import { isGradEnabled, setGradEnabled } from "./grad-mode.js";
 import { forwardGrads, setTangent, tangentOf } from "./forward-grad.js";
 
 type Vjp = (grads: Tensor[]) => (Tensor | null | undefined)[];
+type Jvp = (tangents: (Tensor | null)[]) => (Tensor | null | undefined)[];
 
 /** Gives the outputs of an op their tangents, from the tangents of its inputs (if any). */
-export function propagateTangents(inputs: readonly (Tensor | null | undefined)[], outputs: Tensor | Tensor[], vjp: Vjp): void {
+export function propagateTangents(inputs: readonly (Tensor | null | undefined)[], outputs: Tensor | Tensor[], vjp: Vjp, jvp?: Jvp): void {
   let tans: (Tensor | null)[] | null = null;
   for (let i = 0; i < inputs.length; i++) {
     const x = inputs[i];
@@ -29,7 +30,9 @@ export function propagateTangents(inputs: readonly (Tensor | null | undefined)[]
       if (!o.dtype.isDifferentiable || inputs.includes(o)) return;
       if (!viewOfTangent(o, inputs, tans!)) pending.push(k);
     });
-    if (pending.length) doubleVjp(inputs, tans, outs, pending, vjp);
+    if (pending.length === 0) return;
+    if (jvp) byJvp(jvp, tans, outs, pending);
+    else doubleVjp(inputs, tans, outs, pending, vjp);
   } finally {
     forwardGrads.on = true;
   }
@@ -46,6 +49,18 @@ function viewOfTangent(o: Tensor, inputs: readonly (Tensor | null | undefined)[]
     }
   }
   return false;
+}
+
+/** The op's own forward derivative; a tangent is broadcast and cast to its output's shape and dtype. */
+function byJvp(jvp: Jvp, tans: (Tensor | null)[], outs: Tensor[], pending: number[]): void {
+  const res = jvp(tans);
+  for (const k of pending) {
+    const o = outs[k]!;
+    let t = res[k] ?? o.newZeros(o.shape);
+    if (t.dtype !== o.dtype) t = t.to(o.dtype);
+    if (t._shape.length !== o._shape.length || t._shape.some((n, i) => n !== o._shape[i])) t = t.expand(o.shape);
+    setTangent(o, t);
+  }
 }
 
 function doubleVjp(inputs: readonly (Tensor | null | undefined)[], tans: (Tensor | null)[], outs: Tensor[], pending: number[], vjp: Vjp): void {

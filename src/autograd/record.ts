@@ -10,6 +10,11 @@ import { anyTangent, forwardGrads } from "./forward-grad.js";
 import { propagateTangents } from "./forward-rule.js";
 
 export type Vjp = (grads: Tensor[]) => (Tensor | null | undefined)[];
+/**
+ * A hand-written forward derivative: the outputs' tangents (J·t) from one tangent (or null) per
+ * input, in public ops. Optional: without one, the tangent rule derives J·t from the vjp.
+ */
+export type Jvp = (tangents: (Tensor | null)[]) => (Tensor | null | undefined)[];
 
 type Inputs = readonly (Tensor | null | undefined | readonly (Tensor | null | undefined)[])[];
 
@@ -36,7 +41,8 @@ function needsReverse(inputs: Inputs): boolean {
  * computed with public ops (so createGraph gives higher-order gradients). `saved` are tensors the
  * vjp reads: modifying them in place before backward is an error, as in PyTorch.
  * Returns outputs for chaining. Nothing is recorded when no input requires grad or grad mode is
- * off; inside a dual level, inputs with tangents give the outputs theirs.
+ * off; inside a dual level, inputs with tangents give the outputs theirs (from `jvp` where the op
+ * has one: pass it only while `forwardGrads.on`, so that the hot path makes no closure for it).
  */
 export function record<T extends Tensor | Tensor[]>(
   name: string,
@@ -44,11 +50,12 @@ export function record<T extends Tensor | Tensor[]>(
   outputs: T,
   vjp: Vjp,
   saved: readonly Tensor[] = [],
+  jvp?: Jvp,
 ): T {
   // torch.onnx.export sees every differentiable op here, under its autograd node name.
   if (tracing.on) traceOp(name, inputs, outputs);
   // Forward-mode AD: the outputs' tangents, from the same vjp (forward-rule.ts).
-  if (forwardGrads.on) propagateTangents(inputs, outputs, vjp);
+  if (forwardGrads.on) propagateTangents(inputs, outputs, vjp, jvp);
   if (!needsReverse(inputs)) return outputs;
   // A shared empty edge, and arrays of exact length (map; a push into [] reserves 17 slots): the
   // graph is alive at the young collection after the backward.
