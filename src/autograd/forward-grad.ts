@@ -93,7 +93,8 @@ export function withForwardOff<T>(fn: () => T): T {
   try {
     return fn();
   } finally {
-    forwardGrads.on = prev;
+    // Unless fn closed the level.
+    forwardGrads.on = prev && currentLevel >= 0;
   }
 }
 

@@ -7,7 +7,7 @@ import type { Tensor } from "../core/tensor.js";
 import { AccumulateGrad } from "./node.js";
 import { grad as autogradGrad } from "./engine.js";
 import { isGradEnabled, setGradEnabled } from "./grad-mode.js";
-import { forwardGrads, setTangent, tangentOf } from "./forward-grad.js";
+import { dualLevelNow, forwardGrads, setTangent, tangentOf } from "./forward-grad.js";
 
 type Vjp = (grads: Tensor[]) => (Tensor | null | undefined)[];
 type Jvp = (tangents: (Tensor | null)[]) => (Tensor | null | undefined)[];
@@ -34,7 +34,7 @@ export function propagateTangents(inputs: readonly (Tensor | null | undefined)[]
     if (jvp) byJvp(jvp, tans, outs, pending);
     else doubleVjp(inputs, tans, outs, pending, vjp);
   } finally {
-    forwardGrads.on = true;
+    forwardGrads.on = dualLevelNow() >= 0;
   }
 }
 
