@@ -127,6 +127,11 @@ test("in-place ops update the tangent, through views both ways", () => {
     view.mul_(3);
     assert.deepEqual(dt.tolist(), [1, 1, 3, 3]);
     assert.deepEqual(fwAD.unpackDual(d).tangent!.tolist(), [1, 1, 3, 3]);
+    // An output whose tangent is an input's (x + 1) owns a copy: in place on it leaves the input's.
+    const e = d.add(1);
+    e.mul_(2);
+    assert.deepEqual(dt.tolist(), [1, 1, 3, 3]);
+    assert.deepEqual(fwAD.unpackDual(e).tangent!.tolist(), [2, 2, 6, 6]);
     d.exp_();
     closeNested(fwAD.unpackDual(view).tangent!.tolist(), [3 * Math.exp(9), 3 * Math.exp(12)], 1e-12);
   });

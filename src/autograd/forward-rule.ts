@@ -59,6 +59,9 @@ function byJvp(jvp: Jvp, tans: (Tensor | null)[], outs: Tensor[], pending: numbe
     let t = res[k] ?? o.newZeros(o.shape);
     if (t.dtype !== o.dtype) t = t.to(o.dtype);
     if (t._shape.length !== o._shape.length || t._shape.some((n, i) => n !== o._shape[i])) t = t.expand(o.shape);
+    // An input's tangent passed through (x + 1) is copied: an in-place op on the output updates
+    // the output's tangent in place, which must not reach the input's.
+    else if (tans.includes(t)) t = t.clone();
     setTangent(o, t);
   }
 }

@@ -21,11 +21,13 @@ const ADD: BinarySpec = {
   name: "add", node: "AddBackward0",
   f: nativeBinary((a, b) => a + b, "add"), fBig: (a, b) => a + b,
   vjp: (g, a, b) => [gradFor(g, a), gradFor(g, b)],
+  jvp: (ta, tb) => (ta && tb ? ta.add(tb) : ta ?? tb),
 };
 const SUB: BinarySpec = {
   name: "sub", node: "SubBackward0",
   f: nativeBinary((a, b) => a - b, "sub"), fBig: (a, b) => a - b,
   vjp: (g, a, b) => [gradFor(g, a), gradFor(g.neg(), b)],
+  jvp: (ta, tb) => (ta && tb ? ta.sub(tb) : ta ?? tb!.neg()),
 };
 
 /**
