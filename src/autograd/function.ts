@@ -5,6 +5,7 @@ import { Tensor } from "../core/tensor.js";
 import { noGrad } from "./grad-mode.js";
 import { record } from "./record.js";
 import { OpNode } from "./node.js";
+import { forwardGrads, setTangent, tangentOf, updateTangentInPlace, withForwardOff } from "./forward-grad.js";
 
 export class FunctionCtx {
   savedTensors: Tensor[] = [];
@@ -18,6 +19,11 @@ export class FunctionCtx {
   saveForBackward(...tensors: (Tensor | null)[]): void {
     this.savedTensors = tensors.filter((t): t is Tensor => t !== null);
   }
+  /** Tensors jvp reads (ctx.save_for_forward): jvp sees them as savedTensors, as in PyTorch. */
+  saveForForward(...tensors: (Tensor | null)[]): void {
+    this._savedForForward = tensors.filter((t): t is Tensor => t !== null);
+  }
+  /** @internal */ _savedForForward: Tensor[] = [];
   markDirty(...tensors: Tensor[]): void { this._dirty.push(...tensors); }
   markNonDifferentiable(...tensors: Tensor[]): void { for (const t of tensors) this._nonDifferentiable.add(t); }
   setMaterializeGrads(value: boolean): void { this._materializeGrads = value; }
@@ -60,9 +66,56 @@ export class Function {
     throw new Error(`You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.`);
   }
 
-  /** Runs forward without recording, then records one graph node whose vjp is `backward`. */
+  /**
+   * Forward-mode AD: the tangents of the outputs (one per output, in order) from those of the
+   * inputs (zeros for a tensor input without one, null for other arguments).
+   */
+  static jvp(_ctx: FunctionCtx, ..._tangents: (Tensor | null)[]): Tensor | null | undefined | (Tensor | null | undefined)[] {
+    throw new Error("You must implement the jvp function for custom autograd.Function to use it with forward mode AD.");
+  }
+
+  /**
+   * Runs forward without recording, then records one graph node whose vjp is `backward`; inside a
+   * dual level, inputs with tangents give the outputs theirs through `jvp`.
+   */
   static apply(...args: unknown[]): Tensor | Tensor[] {
+    if (forwardGrads.on && args.some((a) => a instanceof Tensor && tangentOf(a))) {
+      return withForwardOff(() => this.applyWithTangents(args));
+    }
+    return this.applyRecorded(args);
+  }
+
+  private static applyWithTangents(args: unknown[]): Tensor | Tensor[] {
+    const tangents = args.map((a) => (a instanceof Tensor && a.dtype.isDifferentiable ? tangentOf(a) ?? a.newZeros(a.shape) : null));
+    let ctxSeen: FunctionCtx | null = null;
+    const result = this.applyRecorded(args, (ctx) => { ctxSeen = ctx; });
+    const ctx = ctxSeen as unknown as FunctionCtx;
+    const outs = Array.isArray(result) ? result : [result];
+    const forBackward = ctx.savedTensors;
+    ctx.savedTensors = ctx._savedForForward;
+    let r;
+    try {
+      r = this.jvp(ctx, ...tangents);
+    } finally {
+      ctx.savedTensors = forBackward;
+    }
+    const list = Array.isArray(r) ? r : [r];
+    if (list.length !== outs.length) throw new Error(`Function's jvp returned an invalid number of forward gradients (expected ${outs.length} but got ${list.length})`);
+    outs.forEach((o, i) => {
+      const t = list[i];
+      if (!t || !o.dtype.isDifferentiable || ctx._nonDifferentiable.has(o)) return;
+      if (t.shape.join() !== o.shape.join()) {
+        throw new Error(`Trying to set a forward gradient that has a different size than that of the original Tensor, this is not supported. Tensor is of size [${o.shape.join(", ")}] while the given forward gradient is of size [${t.shape.join(", ")}].`);
+      }
+      if (ctx._dirty.includes(o)) updateTangentInPlace(o, t);
+      else setTangent(o, t);
+    });
+    return result;
+  }
+
+  private static applyRecorded(args: unknown[], seeCtx?: (ctx: FunctionCtx) => void): Tensor | Tensor[] {
     const ctx = new FunctionCtx();
+    seeCtx?.(ctx);
     ctx.needsInputGrad = args.map((a) => a instanceof Tensor && a.requiresGrad);
     const result = noGrad(() => this.forward(ctx, ...args));
     const outs = (Array.isArray(result) ? result : [result]).map((o) => {

@@ -1,9 +1,10 @@
 // torch.autograd.functional: vjp, jvp, jacobian, hessian, vhp, hvp, as PyTorch's
 // torch/autograd/functional.py computes them with autograd.grad. Tuples are arrays; a Tensor given
 // (or returned) where a tuple may be stays unwrapped in the results, as in PyTorch. jvp and hvp use
-// the double-backward trick, as PyTorch does. strategy "forward-mode" needs forward-mode AD, which
-// torch-ts does not have: it is refused (reverse mode gives the same values). vectorize=true computes
-// row by row as vectorize=false does: the results are identical, only slower than PyTorch's.
+// the double-backward trick, as PyTorch does. jacobian's strategy "forward-mode" (and hessian's
+// outer_jacobian_strategy) runs func on dual tensors (forwardAd), one pass per input element, where
+// PyTorch vmaps the same passes. vectorize=true computes row by row (or pass by pass) as
+// vectorize=false does: the results are identical, only slower than PyTorch's.
 
 import { Tensor } from "../core/tensor.js";
 import { grad as autogradGrad } from "./engine.js";
@@ -12,6 +13,8 @@ import { type Args, bindArgs } from "../ops/args.js";
 import { stack } from "../ops/shape-join.js";
 import { zerosLike } from "../ops/creation.js";
 import { pythonType } from "../func/pytree.js";
+import { detachKeepingTangent } from "./forward-grad.js";
+import { dualLevel, makeDual, unpackDual } from "./forward-ad.js";
 
 export type TensorOrTensors = Tensor | Tensor[];
 /** A function of Tensors, as the functional API calls it: func(...inputs). */
@@ -55,13 +58,13 @@ function tuplePostprocess(res: Tensor[] | Tensor[][], toUnpack: boolean | [boole
 function gradPreprocess(inputs: Tensor[], createGraph: boolean, needGraph: boolean): Tensor[] {
   return inputs.map((inp) => {
     if (createGraph && inp.requiresGrad) return inp._sparse ? inp.clone() : inp.viewAs(inp);
-    return inp.detach().requiresGrad_(needGraph);
+    return detachKeepingTangent(inp).requiresGrad_(needGraph);
   });
 }
 
 function gradPostprocess<T extends Tensor[] | Tensor[][]>(inputs: T, createGraph: boolean): T {
   if (createGraph) return inputs;
-  return inputs.map((el) => (el instanceof Tensor ? el.detach() : el.map((t) => t.detach()))) as T;
+  return inputs.map((el) => (el instanceof Tensor ? detachKeepingTangent(el) : el.map(detachKeepingTangent))) as T;
 }
 
 const torchSize = (t: Tensor): string => `torch.Size([${t.shape.join(", ")}])`;
@@ -200,25 +203,60 @@ function checkStrategy(strategy: unknown, hint: boolean): asserts strategy is St
   }
 }
 
-/** PyTorch's errors for strategy="forward-mode", then torch-ts's refusal where PyTorch would run forward AD. */
-function refuseForwardMode(createGraph: boolean, strict: boolean, vectorize: boolean): never {
+/**
+ * jacobian with strategy="forward-mode" (PyTorch's _jacfwd): PyTorch's refusals, then one
+ * forward-mode pass per input element, its tangents the basis vector of that element; an output
+ * without a tangent depends on no input (zeros).
+ */
+function forwardModeJacobian(func: TensorFunction, inputs: TensorOrTensors, createGraph: boolean, strict: boolean, vectorize: boolean): NestedTensors {
   if (createGraph) throw new Error('torch.autograd.functional.jacobian: `create_graph=True` and `strategy="forward-mode"` are not supported together (yet). Please either set `create_graph=False` or `strategy="reverse-mode"`.');
   if (strict) throw new Error('torch.autograd.functional.jacobian: `strict=True` and `strategy="forward-mode"` are not supported together (yet). Please either set `strict=False` or `strategy="reverse-mode"`.');
+  const [isInputsTuple, ins] = asTuple(inputs, "inputs", "jacobian");
   if (!vectorize) throw new Error("Computing Jacobian using forward-AD or forward-over-reverse Hessian isonly implemented for `vectorize=True`.");
-  throw new Error('torch.autograd.functional.jacobian: strategy="forward-mode" needs forward-mode AD, which torch-ts does not have; use strategy="reverse-mode", which gives the same values.');
+  const numels = ins.map((t) => t.numel());
+  const total = numels.reduce((a, b) => a + b, 0);
+  let isOutputsTuple = false;
+  let outs: Tensor[] = [];
+  const columns: Tensor[][] = [];
+  for (let j = 0; j < Math.max(total, 1); j++) {
+    let start = 0;
+    const tangents = ins.map((inp, i) => {
+      const tg = zerosLike(inp);
+      if (j >= start && j < start + numels[i]!) tg.view(-1).select(0, j - start).fill_(1);
+      start += numels[i]!;
+      return tg;
+    });
+    dualLevel(() => {
+      const [isOut, dualOuts] = asTuple(func(...ins.map((inp, i) => makeDual(inp, tangents[i]!))), "outputs", "jacobian");
+      isOutputsTuple = isOut;
+      const unpacked = dualOuts.map((o) => unpackDual(o));
+      outs = unpacked.map((u) => u.primal);
+      columns.push(unpacked.map((u) => u.tangent ?? zerosLike(u.primal)));
+    });
+  }
+  const jac = outs.map((out, k) => {
+    let start = 0;
+    return ins.map((inp, i) => {
+      const cols = columns.slice(start, start + numels[i]!).map((c) => c[k]!);
+      start += numels[i]!;
+      return cols.length === 0 || total === 0 ? out.newZeros([...out.shape, ...inp.shape]) : stack(cols, -1).view([...out.shape, ...inp.shape]);
+    });
+  });
+  return tuplePostprocess(jac, [isOutputsTuple, isInputsTuple]);
 }
 
 /**
  * torch.autograd.functional.jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
  * strategy="reverse-mode"): J[i][j] = d output_i / d input_j, shaped output_i.shape + input_j.shape.
- * vectorize=true gives the same values, computed row by row (torch-ts has no batched gradients).
+ * vectorize=true gives the same values, computed row by row (torch-ts has no batched gradients);
+ * "forward-mode" (vectorize=true, as PyTorch requires) runs func once per input element on duals.
  */
 export function jacobian(func: TensorFunction, inputs: TensorOrTensors, ...args: Args<[createGraph?: boolean, strict?: boolean, vectorize?: boolean, strategy?: Strategy], JacobianOptions>): NestedTensors {
   const a = bindArgs("jacobian", args, ["createGraph", "strict", "vectorize", "strategy"]);
   const createGraph = (a.createGraph as boolean | undefined) ?? false, strict = (a.strict as boolean | undefined) ?? false;
   const vectorize = (a.vectorize as boolean | undefined) ?? false, strategy = a.strategy ?? "reverse-mode";
   checkStrategy(strategy, true);
-  if (strategy === "forward-mode") refuseForwardMode(createGraph, strict, vectorize);
+  if (strategy === "forward-mode") return forwardModeJacobian(func, inputs, createGraph, strict, vectorize);
   return enableGrad(() => {
     const [isInputsTuple, raw] = asTuple(inputs, "inputs", "jacobian");
     const ins = gradPreprocess(raw, createGraph, true);
@@ -253,7 +291,8 @@ export function jacobian(func: TensorFunction, inputs: TensorOrTensors, ...args:
 /**
  * torch.autograd.functional.hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
  * outer_jacobian_strategy="reverse-mode"): the Jacobian of the Jacobian of a function with a
- * single-element output; H[i][j] shaped input_i.shape + input_j.shape.
+ * single-element output; H[i][j] shaped input_i.shape + input_j.shape. With "forward-mode" the
+ * outer Jacobian is forward over the inner reverse one.
  */
 export function hessian(func: TensorFunction, inputs: TensorOrTensors, ...args: Args<[createGraph?: boolean, strict?: boolean, vectorize?: boolean, outerJacobianStrategy?: Strategy], HessianOptions>): NestedTensors {
   const a = bindArgs("hessian", args, ["createGraph", "strict", "vectorize", "outerJacobianStrategy"]);

@@ -6,3 +6,4 @@ export { gradcheck, gradgradcheck } from "./gradcheck.js";
 export { detectAnomaly, setDetectAnomaly } from "./anomaly.js";
 export { Node } from "./node.js";
 export * as functional from "./functional.js";
+export * as forwardAd from "./forward-ad.js";

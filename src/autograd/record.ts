@@ -6,11 +6,28 @@ import { isGradEnabled } from "./grad-mode.js";
 import { type Edge, OpNode, type OutputMeta } from "./node.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { complex } from "../ops/complex-views.js";
+import { anyTangent, forwardGrads } from "./forward-grad.js";
+import { propagateTangents } from "./forward-rule.js";
 
 export type Vjp = (grads: Tensor[]) => (Tensor | null | undefined)[];
+/**
+ * A hand-written forward derivative: the outputs' tangents (J·t) from one tangent (or null) per
+ * input, in public ops. Optional: without one, the tangent rule derives J·t from the vjp.
+ */
+export type Jvp = (tangents: (Tensor | null)[]) => (Tensor | null | undefined)[];
 
-/** True when an op on these inputs must be recorded. */
-export function needsGrad(...inputs: readonly (Tensor | null | undefined | readonly (Tensor | null | undefined)[])[]): boolean {
+type Inputs = readonly (Tensor | null | undefined | readonly (Tensor | null | undefined)[])[];
+
+/**
+ * True when an op on these inputs must be recorded: one of them requires grad (grad mode on), or
+ * carries a tangent of forward-mode AD (whatever the grad mode, as in PyTorch).
+ */
+export function needsGrad(...inputs: Inputs): boolean {
+  if (forwardGrads.on && anyTangent(inputs)) return true;
+  return needsReverse(inputs);
+}
+
+function needsReverse(inputs: Inputs): boolean {
   if (!isGradEnabled()) return false;
   for (const t of inputs) {
     if (Array.isArray(t)) { for (const u of t) if (u && (u as Tensor).requiresGrad) return true; }
@@ -23,7 +40,9 @@ export function needsGrad(...inputs: readonly (Tensor | null | undefined | reado
  * Records `outputs = op(inputs)`: `vjp(gradOutputs)` returns one gradient (or null) per input,
  * computed with public ops (so createGraph gives higher-order gradients). `saved` are tensors the
  * vjp reads: modifying them in place before backward is an error, as in PyTorch.
- * Returns outputs for chaining. Nothing happens when no input requires grad or grad mode is off.
+ * Returns outputs for chaining. Nothing is recorded when no input requires grad or grad mode is
+ * off; inside a dual level, inputs with tangents give the outputs theirs (from `jvp` where the op
+ * has one: pass it only while `forwardGrads.on`, so that the hot path makes no closure for it).
  */
 export function record<T extends Tensor | Tensor[]>(
   name: string,
@@ -31,10 +50,13 @@ export function record<T extends Tensor | Tensor[]>(
   outputs: T,
   vjp: Vjp,
   saved: readonly Tensor[] = [],
+  jvp?: Jvp,
 ): T {
   // torch.onnx.export sees every differentiable op here, under its autograd node name.
   if (tracing.on) traceOp(name, inputs, outputs);
-  if (!needsGrad(inputs)) return outputs;
+  // Forward-mode AD: the outputs' tangents, from the same vjp (forward-rule.ts).
+  if (forwardGrads.on) propagateTangents(inputs, outputs, vjp, jvp);
+  if (!needsReverse(inputs)) return outputs;
   // A shared empty edge, and arrays of exact length (map; a push into [] reserves 17 slots): the
   // graph is alive at the young collection after the backward.
   const next: Edge[] = inputs.map((t) => (t && t.requiresGrad ? t._gradEdge() : NO_EDGE));

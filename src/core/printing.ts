@@ -26,6 +26,8 @@ export interface Printable {
    * its own dtype and these quantization suffixes, as PyTorch's repr does.
    */
   quantization?: { dtype: string; suffixes: readonly string[] };
+  /** A dual tensor's tangent (forward-mode AD), printed as `tangent=tensor(...)`. */
+  tangent?: string | null;
 }
 
 /** torch._tensor_str.PRINT_OPTS, as get_printoptions() returns it. */
@@ -490,6 +492,7 @@ export function formatTensor(t: Printable): string {
     body = dataString(t, indent, numel);
   }
   pushAutogradSuffix(suffixes, t);
+  if (t.tangent) suffixes.push(`tangent=${t.tangent}`);
   const s = addSuffixes(prefix + body, suffixes, indent, opts.linewidth);
   return t.isParameter ? `Parameter containing:\n${s}` : s;
 }

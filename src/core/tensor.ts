@@ -8,6 +8,7 @@ import { Complex } from "./complex.js";
 import { AccumulateGrad, type GradHook, type Node } from "../autograd/node.js";
 import { type PrintDType, formatTensor } from "./printing.js";
 import { runBackward, type BackwardOptions } from "../autograd/engine.js";
+import { forwardGrads, tangentOf } from "../autograd/forward-grad.js";
 
 export type Scalar = number | bigint | boolean;
 export type NestedArray<T> = T | NestedArray<T>[];
@@ -264,6 +265,7 @@ export class Tensor {
       gradFnName: this._gradFn ? this._gradFn.name() : null,
       device: this.device.toString(),
       isParameter: this._isParameter,
+      tangent: forwardGrads.on ? tangentOf(this)?.toString() : null,
     });
   }
   [Symbol.for("nodejs.util.inspect.custom")](): string {

@@ -1,8 +1,8 @@
 // torch.func.grad, gradAndValue, vjp and jvp over torch-ts's reverse-mode autograd (see level.ts
 // for how a transform level is kept). Like functorch's, they run func with grad enabled whatever
 // the caller's mode, respect a noGrad inside func, take pytrees (arrays, plain objects) of tensors,
-// and nest: grad(grad(f)), grad of a vjp, vmap(grad(f)). jvp has no forward-mode AD to use: it is
-// computed with the double-backward trick (two reverse passes), with the same values.
+// and nest: grad(grad(f)), grad of a vjp, vmap(grad(f)). jvp runs in forward mode (forward.ts),
+// or with the double-backward trick inside another forward level (torch-ts has one dual level).
 
 import { Tensor } from "../core/tensor.js";
 import { grad as autogradGrad } from "../autograd/engine.js";
@@ -13,6 +13,7 @@ import { type Argnums, checkArgnums, replaceArgnums } from "./argnums.js";
 import { Level, gradsOrZeros } from "./level.js";
 import { pythonType, specString, specsEqual, treeFlatten, treeMap, treeUnflatten } from "./pytree.js";
 import { fnName } from "./vmap.js";
+import { canUseForwardMode, forwardPass } from "./forward.js";
 
 export interface GradTransformOptions { argnums?: Argnums; hasAux?: boolean }
 
@@ -148,8 +149,9 @@ export interface JvpOptions { strict?: boolean; hasAux?: boolean }
 
 /**
  * torch.func.jvp(func, primals, tangents, *, strict=False, has_aux=False): [func(...primals), J·tangents]
- * (and aux with hasAux), primals and tangents arrays of the same structure. Computed in reverse mode
- * by the double-backward trick: the same values as PyTorch's forward-mode AD.
+ * (and aux with hasAux), primals and tangents arrays of the same structure. Computed in forward mode
+ * (func runs once on dual tensors); inside another forward level (jvp of jvp), by the
+ * double-backward trick (two reverse passes), with the same values.
  */
 export function jvp<R = Tensor>(func: (...args: never[]) => unknown, primals: readonly unknown[], tangents: readonly unknown[], options: JvpOptions = {}): [R, R] | [R, R, unknown] {
   if (arguments.length > 4) throw new Error(`jvp() takes 3 positional arguments but ${arguments.length - 1} were given`);
@@ -169,6 +171,17 @@ export function jvp<R = Tensor>(func: (...args: never[]) => unknown, primals: re
       throw new Error(`Trying to set a forward gradient that has a different size than that of the original Tensor, this is not supported. Tensor is of size [${p.shape.join(", ")}] while the given forward gradient is of size [${ts[i]!.shape.join(", ")}].`);
     }
   });
+  if (canUseForwardMode()) {
+    const pass = forwardPass(ps, ts, (duals) => func(...(treeUnflatten(duals, pSpec) as never[])), (out) => splitAux(out, hasAux, JVP), (flat) => checkNonEmptyTensorOutput(flat, JVP));
+    const tOut = pass.tangents.map((t, k) => {
+      if (t !== null) return t;
+      if (strict) throw new Error("jvp(f, primals, tangents, strict=True): The output of f is independent of the inputs. This is not allowed with strict=True.");
+      return zerosLike(pass.outputs[k]!);
+    });
+    const primalsOut = treeUnflatten(pass.outputs, pass.spec) as R, tangentsOut = treeUnflatten(tOut, pass.spec) as R;
+    return hasAux ? [primalsOut, tangentsOut, pass.aux] : [primalsOut, tangentsOut];
+  }
+  // Inside another forward level: two reverse passes (the outer level's tangents flow through them).
   const level = new Level();
   return enableGrad(() => {
     const diffs = ps.map((p) => level.differentiable(p));

@@ -1,6 +1,6 @@
-// torch.func: composable function transforms over torch-ts's reverse-mode autograd.
-// vmap loops over the batch (no batching rules: PyTorch's values, a loop's speed); jacfwd and jvp
-// are computed in reverse mode (no forward-mode AD: the same values). See each function's notes.
+// torch.func: composable function transforms over torch-ts's autograd (reverse mode, and forward
+// mode for jvp, jacfwd and hessian's outer Jacobian). vmap loops over the batch (no batching rules:
+// PyTorch's values, a loop's speed). See each function's notes.
 
 export { vmap, type Dims, type VmapOptions } from "./vmap.js";
 export { grad, gradAndValue, vjp, jvp, type GradTransformOptions, type JvpOptions, type VjpFn, type VjpFnOptions } from "./grad.js";

@@ -1,10 +1,10 @@
-// torch.func.jacrev, jacfwd and hessian. Both Jacobians are computed in reverse mode, one
-// vector-Jacobian product per output element (PyTorch's jacrev vmaps the same products; torch-ts
-// loops over them). jacfwd therefore gives jacrev's values, PyTorch's layout and errors, and its
-// randomness flag governs its single evaluation of func ("same" and "different" both let random
-// ops run once: with "different", PyTorch would draw anew per input direction). Results nest as
-// PyTorch's: outputs' structure outside, the differentiated arguments' inside, each Jacobian
-// shaped output.shape + input.shape.
+// torch.func.jacrev, jacfwd and hessian. jacrev computes one vector-Jacobian product per output
+// element (PyTorch's jacrev vmaps the same products; torch-ts loops over them); jacfwd runs func in
+// forward mode once per input element (forward.ts), its randomness flag applied per direction as
+// vmap's. Inside another forward level (jacfwd of jacfwd) jacfwd computes in reverse mode, with
+// the same values, its flag governing that single evaluation. Results nest as PyTorch's: outputs'
+// structure outside, the differentiated arguments' inside, each Jacobian shaped
+// output.shape + input.shape.
 
 import { Tensor } from "../core/tensor.js";
 import { type Args, bindArgs } from "../ops/args.js";
@@ -13,6 +13,7 @@ import { type Argnums, checkArgnums } from "./argnums.js";
 import { named, vjpWithArgnums } from "./grad.js";
 import { treeFlatten, treeUnflatten } from "./pytree.js";
 import { type Randomness, checkRandomness, withRandomness } from "./vmap-randomness.js";
+import { canUseForwardMode, forwardJacobian } from "./forward.js";
 
 export interface JacrevOptions { argnums?: Argnums; hasAux?: boolean; chunkSize?: number | null }
 export interface JacfwdOptions { argnums?: Argnums; hasAux?: boolean; randomness?: Randomness }
@@ -78,9 +79,9 @@ export function jacrev<A extends unknown[], R = Tensor>(func: (...args: A) => un
 }
 
 /**
- * torch.func.jacfwd(func, argnums=0, has_aux=False, *, randomness="error"): the same Jacobian as
- * jacrev (torch-ts computes it in reverse mode: it has no forward-mode AD), with jacfwd's randomness
- * flag: "error" refuses random ops in func, as PyTorch's does.
+ * torch.func.jacfwd(func, argnums=0, has_aux=False, *, randomness="error"): the Jacobian by
+ * forward-mode AD, one pass of func per input element; randomness "error" refuses random ops in
+ * func, "same" gives every pass the same draws, "different" lets them draw anew, as PyTorch's.
  */
 export function jacfwd<A extends unknown[], R = Tensor>(func: (...args: A) => unknown, ...rest: Args<[argnums?: Argnums, hasAux?: boolean], JacfwdOptions>): (...args: A) => R {
   const o = bindArgs("jacfwd", rest, ["argnums", "hasAux"], ["randomness"]);
@@ -89,12 +90,17 @@ export function jacfwd<A extends unknown[], R = Tensor>(func: (...args: A) => un
   const f = func as (...a: never[]) => unknown;
   return named((...args: A): R => {
     checkRandomness(randomness);
+    if (canUseForwardMode()) {
+      errorIfComplex("jacfwd", args, true);
+      return forwardJacobian("jacfwd", f, args, argnums, hasAux, randomness) as R;
+    }
     return withRandomness(randomness, () => reverseJacobian("jacfwd", f, args, argnums, hasAux)) as R;
   }, f);
 }
 
 /**
- * torch.func.hessian(func, argnums=0): jacfwd(jacrev(func, argnums), argnums), the Hessian shaped
+ * torch.func.hessian(func, argnums=0): jacfwd(jacrev(func, argnums), argnums) (forward over
+ * reverse), the Hessian shaped
  * input.shape + input.shape (nested per argument for an array argnums).
  */
 export function hessian<A extends unknown[], R = Tensor>(func: (...args: A) => unknown, ...rest: Args<[argnums?: Argnums], { argnums?: Argnums }>): (...args: A) => R {

@@ -10,6 +10,7 @@ import { Tensor } from "../core/tensor.js";
 import { AccumulateGrad, type Node } from "../autograd/node.js";
 import { grad as autogradGrad } from "../autograd/engine.js";
 import { treeMap, pythonType } from "./pytree.js";
+import { detachKeepingTangent } from "../autograd/forward-grad.js";
 
 export class Level {
   private readonly leaves = new Set<Tensor>();
@@ -18,7 +19,7 @@ export class Level {
   differentiable(x: unknown): Tensor {
     if (!(x instanceof Tensor)) throw new Error(`Thing passed to transform API must be Tensor, got ${pythonType(x)}`);
     if (x.requiresGrad) return x.viewAs(x);
-    const fresh = x.detach().requiresGrad_();
+    const fresh = detachKeepingTangent(x).requiresGrad_();
     this.leaves.add(fresh);
     return fresh;
   }
@@ -48,7 +49,7 @@ export class Level {
 
   /** A result as the caller of the transform sees it (_undo_create_differentiable). */
   unwrap(t: Tensor): Tensor {
-    return this.reachesOuter(t) ? t : t.detach();
+    return this.reachesOuter(t) ? t : detachKeepingTangent(t);
   }
 
   /** unwrap over a tree whose leaves must be tensors (aux outputs, primal outputs). */

@@ -21,11 +21,13 @@ const ADD: BinarySpec = {
   name: "add", node: "AddBackward0",
   f: nativeBinary((a, b) => a + b, "add"), fBig: (a, b) => a + b,
   vjp: (g, a, b) => [gradFor(g, a), gradFor(g, b)],
+  jvp: (ta, tb) => (ta && tb ? ta.add(tb) : ta ?? tb),
 };
 const SUB: BinarySpec = {
   name: "sub", node: "SubBackward0",
   f: nativeBinary((a, b) => a - b, "sub"), fBig: (a, b) => a - b,
   vjp: (g, a, b) => [gradFor(g, a), gradFor(g.neg(), b)],
+  jvp: (ta, tb) => (ta && tb ? ta.sub(tb) : ta ?? tb!.neg()),
 };
 
 /**
@@ -46,6 +48,7 @@ function fusedSpec(base: BinarySpec, alpha: number, dtype: DType): BinarySpec {
     name: base.name, node: base.node, f, alpha: a,
     onnx: { kind: "add_scaled", attrs: { alpha: signed } },
     vjp: (g, x, y) => [x._requiresGrad ? gradFor(g, x) : null, y._requiresGrad ? gradFor(g.mul(signed), y) : null],
+    jvp: (ta, tb) => (tb ? (ta ? ta.add(tb, { alpha: signed }) : tb.mul(signed)) : ta),
   };
 }
 
@@ -131,6 +134,7 @@ const MUL: BinarySpec = {
   name: "mul", node: "MulBackward0",
   f: nativeBinary((a, b) => a * b, "mul"), fBig: (a, b) => a * b,
   vjp: (g, a, b) => [a._requiresGrad ? gradFor(g.mul(b), a) : null, b._requiresGrad ? gradFor(g.mul(a), b) : null],
+  jvp: (ta, tb, a, b) => (ta && tb ? ta.mul(b).add(a.mul(tb)) : ta ? ta.mul(b) : tb!.mul(a)),
 };
 
 export function mul(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
@@ -159,6 +163,7 @@ const DIV: BinarySpec = {
     a._requiresGrad ? gradFor(g.div(b), a) : null,
     b._requiresGrad ? gradFor(g.neg().mul(out).div(b), b) : null,
   ],
+  jvp: (ta, tb, _a, b, out) => (tb ? (ta ? ta.sub(tb.mul(out)).div(b) : tb.mul(out).neg().div(b)) : ta!.div(b)),
 };
 
 const floorDivNumber = nativeTyped(floorDivideJs, "floorDivide");

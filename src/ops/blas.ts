@@ -1,6 +1,7 @@
 // Matrix products: mm, bmm, matmul (batch broadcasting), mv, dot, outer, addmm & co, einsum,
 // tensordot, kron, trace, cross, cdist.
 
+import { forwardGrads } from "../autograd/forward-grad.js";
 import { isSparse } from "../core/sparse-tensor.js";
 import { sparseAddmmDense, sparseMatmul } from "./sparse-dispatch.js";
 import { isCompressed } from "../core/sparse-compressed-tensor.js";
@@ -127,7 +128,13 @@ export function mm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
   return record("MmBackward0", [input, mat2], out, ([g]) => [
     input._requiresGrad ? g!.mm(conjIfComplex(mat2.t())) : null,
     mat2._requiresGrad ? conjIfComplex(input.t()).mm(g!) : null,
-  ], [input, mat2]);
+  ], [input, mat2], forwardGrads.on ? ([ta, tb]) => [productJvp(ta, tb, input, mat2, mm)] : undefined);
+}
+
+/** The tangent of a product a·b: ta·b + a·tb (either tangent may be missing). */
+function productJvp(ta: Tensor | null, tb: Tensor | null, a: Tensor, b: Tensor, prod: (x: Tensor, y: Tensor) => Tensor): Tensor {
+  const left = ta ? prod(ta, b) : null, right = tb ? prod(a, tb) : null;
+  return left && right ? left.add(right) : (left ?? right)!;
 }
 
 export function bmm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
@@ -335,7 +342,11 @@ function fusedScaledProduct(op: "addmm" | "baddbmm", args: IArguments, input: Te
     input._requiresGrad ? sumToShape(scaled(g!, beta), input.shape) : null,
     a._requiresGrad ? scaled(prod(g!, tr(b)), alpha) : null,
     b._requiresGrad ? scaled(prod(tr(a), g!), alpha) : null,
-  ], [a, b]);
+  ], [a, b], forwardGrads.on ? ([ti, ta, tb]) => {
+    const p = ta || tb ? scaled(productJvp(ta, tb, a, b, prod), alpha) : null;
+    const i = ti && beta !== 0 ? scaled(ti, beta) : null;
+    return [p && i ? p.add(i) : p ?? i];
+  } : undefined);
   if (tracing.on) traceOp("scaled_product", [input, a, b], out, { beta, alpha });
   return maybeOut(op, out, outArg);
 }

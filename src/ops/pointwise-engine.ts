@@ -8,6 +8,7 @@ import { compressedBinary, compressedUnary } from "./sparse-compressed-dispatch.
 import { Tensor } from "../core/tensor.js";
 import { type DType, getDefaultDtype } from "../core/dtype.js";
 import { record, sumToShape } from "../autograd/record.js";
+import { forwardGrads } from "../autograd/forward-grad.js";
 import { checkTensor, describe } from "./args.js";
 import { binaryMap, type BinaryFn, scalarOf, unaryMap, type UnaryFn } from "./engine.js";
 import { resultType, type TensorOrScalar } from "./promotion.js";
@@ -58,6 +59,11 @@ export interface BinarySpec {
   /** Result dtype from the promoted dtype (true division makes ints float). */
   outDtype?: (promoted: DType) => DType;
   vjp?: (g: Tensor, a: Tensor, b: Tensor, out: Tensor) => [Tensor | null, Tensor | null];
+  /**
+   * Forward-mode AD's derivative (tangents ta, tb, either may be null) for the hottest ops; without
+   * one, it is derived from the vjp (src/autograd/forward-rule.ts).
+   */
+  jvp?: (ta: Tensor | null, tb: Tensor | null, a: Tensor, b: Tensor, out: Tensor) => Tensor | null;
   /** How torch.onnx.export records the op when its node name does not say everything (its arguments). */
   onnx?: { kind: string; attrs: TraceAttrs };
 }
@@ -97,8 +103,8 @@ export function binaryOp(spec: BinarySpec, a: TensorOrScalar, b: TensorOrScalar,
     if (tracing.on && !out) traceOp(traceKind(spec), [x, y], res, spec.onnx?.attrs);
     return res;
   }
-  const vjp = spec.vjp;
-  record(spec.node, [x, y], res, ([g]) => vjp(g!, x, y, res), [x, y]);
+  const vjp = spec.vjp, jvp = spec.jvp;
+  record(spec.node, [x, y], res, ([g]) => vjp(g!, x, y, res), [x, y], forwardGrads.on && jvp ? ([ta, tb]) => [jvp(ta!, tb!, x, y, res)] : undefined);
   if (tracing.on && spec.onnx) traceOp(spec.onnx.kind, [x, y], res, spec.onnx.attrs);
   return res;
 }
@@ -148,7 +154,9 @@ export function unaryOp(spec: UnarySpec, input: Tensor, out?: Tensor): Tensor {
     return res;
   }
   const vjp = spec.vjp;
-  const r = record(spec.node, [input], res, ([g]) => [vjp(g!, input, res)], spec.savesOutput ? (spec.savesInput ? [input, res] : [res]) : [input]);
+  // A pointwise op's Jacobian is diagonal, so its own transpose: the tangent is the vjp of the tangent.
+  const r = record(spec.node, [input], res, ([g]) => [vjp(g!, input, res)], spec.savesOutput ? (spec.savesInput ? [input, res] : [res]) : [input],
+    forwardGrads.on ? ([t]) => [vjp(t!, input, res)] : undefined);
   if (tracing.on && spec.onnx) traceOp(spec.onnx.kind, [input], r, spec.onnx.attrs);
   return r;
 }

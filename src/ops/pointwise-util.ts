@@ -1,6 +1,7 @@
 // Helpers shared by the pointwise, comparison and activation families: argument checks in
 // PyTorch's words, exact int64 maps, ternary ops, dtype-exact operand casts, and fused gradients.
 
+import { forwardGrads } from "../autograd/forward-grad.js";
 import { isSparse } from "../core/sparse-tensor.js";
 import { isCompressed } from "../core/sparse-compressed-tensor.js";
 import { tryNativeUnary } from "./native-fast.js";
@@ -175,7 +176,9 @@ export function unaryFast(spec: UnarySpec, loop: Loop1, input: Tensor): Tensor {
     return out;
   }
   const vjp = spec.vjp;
-  const r = record(spec.node, [input], out, ([g]) => [vjp(g!, input, out)], spec.savesOutput ? (spec.savesInput ? [input, out] : [out]) : [input]);
+  // Pointwise: a diagonal Jacobian, its own transpose (the tangent is the vjp of the tangent).
+  const r = record(spec.node, [input], out, ([g]) => [vjp(g!, input, out)], spec.savesOutput ? (spec.savesInput ? [input, out] : [out]) : [input],
+    forwardGrads.on ? ([t]) => [vjp(t!, input, out)] : undefined);
   if (tracing.on && spec.onnx) traceOp(spec.onnx.kind, [input], r, spec.onnx.attrs);
   return r;
 }

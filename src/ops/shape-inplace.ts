@@ -1,6 +1,7 @@
 // In-place shape changes (unsqueeze_, squeeze_, t_, transpose_, swapaxes_, swapdims_): the
 // tensor takes the geometry (and autograd node) of the out-of-place view. And Tensor iteration.
 
+import { forwardGrads, takeViewTangent } from "../autograd/forward-grad.js";
 import { Tensor } from "../core/tensor.js";
 import { installMethods, type Method } from "./args.js";
 import { checkInplaceLeaf } from "./inplace.js";
@@ -12,6 +13,7 @@ function restride(op: string, self: Tensor, view: (x: Tensor) => Tensor): Tensor
   self._shape = r._shape.slice();
   self._strides = r._strides.slice();
   self._offset = r._offset;
+  if (forwardGrads.on) takeViewTangent(self, r);
   if (r._gradFn) {
     self._gradFn = r._gradFn;
     self._outputNr = r._outputNr;

@@ -3,6 +3,7 @@
 // around them: output_nr, is_set_to, as_strided_, cuda/xpu/ipu and pin_memory (PyTorch's errors of
 // a CPU-only build), and the deprecated out-of-place resize / resize_as.
 
+import { forwardGrads, takeViewTangent } from "../autograd/forward-grad.js";
 import { Tensor } from "../core/tensor.js";
 import type { DTypeLike } from "../core/dtype.js";
 import { bindSize, checkArgs, checkTensor, installMethods, isOptionsObject, rebind } from "./args.js";
@@ -91,6 +92,7 @@ export function asStrided_(self: Tensor, size: number[], stride: number[], stora
   self._shape = view._shape.slice();
   self._strides = view._strides.slice();
   self._offset = view._offset;
+  if (forwardGrads.on) takeViewTangent(self, view);
   if (view.gradFn) {
     self._gradFn = view.gradFn;
     self._outputNr = 0;

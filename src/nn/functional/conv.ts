@@ -10,6 +10,7 @@
 // `input` on the geometry read backwards (convTransposeGeometry), so it needs nothing more.
 // unfold and fold are each other's adjoints in the same way.
 
+import { forwardGrads } from "../../autograd/forward-grad.js";
 import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
 import { Tensor } from "../../core/tensor.js";
@@ -98,7 +99,17 @@ function convPrimitive(kind: Kind, a: Tensor, b: Tensor, bias: Tensor | null, g:
     }
     return [need(a) ? convPrimitive("input", b, go, null, g, BACKWARD_NODE) : null,
       need(b) ? convPrimitive("forward", a, go, null, g, BACKWARD_NODE) : null, gb];
-  }, [a, b]);
+  }, [a, b], forwardGrads.on ? ([ta, tb, tBias]) => {
+    // Each primitive is bilinear in (a, b); the bias adds over the channels.
+    const left = ta ? convPrimitive(kind, ta, b, null, g, node) : null;
+    const right = tb ? convPrimitive(kind, a, tb, null, g, node) : null;
+    let t = left && right ? left.add(right) : left ?? right;
+    if (tBias) {
+      const perChannel = tBias.reshape([1, -1, ...g.kernelSize.map(() => 1)]);
+      t = t ? t.add(perChannel) : perChannel;
+    }
+    return [t];
+  } : undefined);
 }
 
 /** The bias gradient: gY summed over every dim but the channels, without a permuted copy. */

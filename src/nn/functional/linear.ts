@@ -1,5 +1,6 @@
 // F.linear and F.bilinear.
 
+import { forwardGrads } from "../../autograd/forward-grad.js";
 import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
 import type { Tensor } from "../../core/tensor.js";
@@ -71,7 +72,13 @@ function linearImpl(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor 
       weight._requiresGrad ? g2.t().mm(input.reshape(-1, inF)) : null,
       bias && bias._requiresGrad ? g2.sum(0) : null,
     ];
-  }, [input, weight]);
+  }, [input, weight], forwardGrads.on ? ([ti, tw, tb]) => {
+    // d(x Wᵀ + b) = dx Wᵀ + x dWᵀ + db
+    let t = ti ? ti.matmul(weight.t()) : null;
+    if (tw) t = t ? t.add(input.matmul(tw.t())) : input.matmul(tw.t());
+    if (tb) t = t ? t.add(tb) : tb;
+    return [t];
+  } : undefined);
 }
 
 /** y = x1^T A x2 + b per output feature: weight [out, in1, in2]. */
