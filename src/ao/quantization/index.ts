@@ -1,8 +1,13 @@
 // torch.ao.quantization: observers, FakeQuantize, QConfig, the stubs and the eager-mode workflow.
 export {
-  MinMaxObserver, MovingAverageMinMaxObserver, PerChannelMinMaxObserver, MovingAveragePerChannelMinMaxObserver, UniformQuantizationObserverBase,
+  ObserverBase, MinMaxObserver, MovingAverageMinMaxObserver, PerChannelMinMaxObserver, MovingAveragePerChannelMinMaxObserver, UniformQuantizationObserverBase,
   type ObserverOptions, type PerChannelObserverOptions,
 } from "./observer.js";
+export { HistogramObserver, type HistogramObserverOptions } from "./observer-histogram.js";
+export {
+  FixedQParamsObserver, type FixedQParamsObserverOptions, PlaceholderObserver, NoopObserver, RecordingObserver, ReuseInputObserver,
+} from "./observer-simple.js";
+export { type ModuleFactory } from "./with-args.js";
 export { FakeQuantize, type FakeQuantizeOptions } from "./fake-quantize.js";
 export {
   QConfig, type ObserverFactory, defaultObserver, defaultWeightObserver, defaultPerChannelWeightObserver, defaultQconfig,
