@@ -8,10 +8,11 @@ export {
   FixedQParamsObserver, type FixedQParamsObserverOptions, PlaceholderObserver, NoopObserver, RecordingObserver, ReuseInputObserver,
 } from "./observer-simple.js";
 export { type ModuleFactory } from "./with-args.js";
-export { FakeQuantize, type FakeQuantizeOptions } from "./fake-quantize.js";
 export {
-  QConfig, type ObserverFactory, defaultObserver, defaultWeightObserver, defaultPerChannelWeightObserver, defaultQconfig,
-  defaultDynamicQconfig, perChannelDynamicQconfig,
-} from "./qconfig.js";
+  FakeQuantizeBase, FakeQuantize, type FakeQuantizeOptions, FixedQParamsFakeQuantize, FusedMovingAvgObsFakeQuantize, type RangeObserver, type ObserverConstructor,
+  enableFakeQuant, disableFakeQuant, enableObserver, disableObserver,
+} from "./fake-quantize.js";
+export * from "./defaults.js";
+export * from "./qconfig.js";
 export { QuantStub, DeQuantStub } from "./stubs.js";
 export { prepare, convert, quantizeDynamic, fuseModules } from "./quantize.js";

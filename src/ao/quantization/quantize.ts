@@ -57,7 +57,7 @@ function addObservers(m: Module): void {
     if (q && mapped && !(c instanceof DeQuantStub)) {
       const observer = q.activation();
       c.addModule("activation_post_process", observer);
-      c.registerForwardHook((_mod, _args, output) => { observer.call(output as Tensor); });
+      c.registerForwardHook((_mod, _args, output) => { (observer as Module & { forward(x: Tensor): Tensor }).call(output as Tensor); });
     }
     // Fused and leaf modules keep their insides unobserved; containers are walked.
     if (!mapped) addObservers(c);

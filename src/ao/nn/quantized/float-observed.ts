@@ -1,12 +1,14 @@
 // What a float module carries after torch.ao.quantization.prepare: its qconfig and the observer of
 // its output (activation_post_process); the quantized modules' fromFloat read both.
 import type { Module } from "../../../nn/module.js";
-import type { UniformQuantizationObserverBase } from "../../quantization/observer.js";
+import type { Tensor } from "../../../core/tensor.js";
+import type { DType } from "../../../core/dtype.js";
 import type { QConfig } from "../../quantization/qconfig.js";
 
 export interface Observed {
   qconfig?: QConfig | null;
-  activation_post_process?: UniformQuantizationObserverBase;
+  /** An observer or a fake-quantize module (QAT). */
+  activation_post_process?: Module & { readonly dtype: DType; calculateQparams(): [Tensor, Tensor] };
 }
 
 /** The module's qconfig, or PyTorch's error when it has none. */
