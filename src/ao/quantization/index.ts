@@ -14,5 +14,13 @@ export {
 } from "./fake-quantize.js";
 export * from "./defaults.js";
 export * from "./qconfig.js";
-export { QuantStub, DeQuantStub } from "./stubs.js";
-export { prepare, convert, quantizeDynamic, fuseModules } from "./quantize.js";
+export { QuantStub, DeQuantStub, QuantWrapper } from "./stubs.js";
+export {
+  prepare, prepareQat, convert, quantize, quantizeQat, quantizeDynamic, propagateQconfig_, addObserver_, addQuantDequant, swapModule,
+  type QconfigDict, type PrepareOptions, type AddObserverOptions,
+} from "./quantize.js";
+export { fuseModules, fuseModulesQat, fuseConvBn, fuseConvBnRelu, fuseConvBnEval, fuseKnownModules, getFuserMethod } from "./fuse-modules.js";
+export {
+  getDefaultStaticQuantModuleMappings, getDefaultQatModuleMappings, getDefaultDynamicQuantModuleMappings, getStaticQuantModuleClass,
+  getDynamicQuantModuleClass, getDefaultQconfigPropagationList, type ModuleMapping, type ModuleClass, type FromFloat,
+} from "./mappings.js";

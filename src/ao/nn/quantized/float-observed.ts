@@ -25,3 +25,14 @@ export function outputQparams(mod: Module, cls: string): { scale: number; zeroPo
   const [scale, zeroPoint] = observer.calculateQparams();
   return { scale: Number(scale.reshape(-1).get(0).item()), zeroPoint: Number(zeroPoint.reshape(-1).get(0).item()) };
 }
+
+/**
+ * The weight's observer for from_float: a QAT module's weight_fake_quant (after its batch norm,
+ * if any, is folded into the weight), else a new one from the qconfig.
+ */
+export function weightPostProcess(mod: Module, qconfig: QConfig): Module {
+  const qat = mod as Module & { weight_fake_quant?: Module; _foldBatchNorm?(): void };
+  if (!qat.weight_fake_quant) return qconfig.weight();
+  qat._foldBatchNorm?.();
+  return qat.weight_fake_quant;
+}
