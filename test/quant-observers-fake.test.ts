@@ -98,3 +98,22 @@ test("simple observers, factories and qconfigEquals", () => {
   model.apply(tq.enableObserver);
   assert.deepEqual([fq.fake_quant_enabled.tolist(), fq.observer_enabled.tolist()], [[1], [1]]);
 });
+
+test("QConfigMapping and the default qconfig mappings", () => {
+  const m = tq.getDefaultQconfigMapping("x86");
+  assert.ok(tq.qconfigEquals(m.globalQconfig, tq.getDefaultQconfig("x86")));
+  const sigmoid = m.objectTypeQconfigs.get(torch.nn.Sigmoid)!;
+  assert.equal(sigmoid.activation, tq.defaultFixedQparamsRange0to1Observer);
+  assert.equal(m.objectTypeQconfigs.get("sigmoid"), sigmoid, "one qconfig per fixed-qparams observer");
+  assert.equal(m.objectTypeQconfigs.get(torch.nn.ConvTranspose2d)!.weight, tq.defaultWeightObserver);
+  assert.equal(m.objectTypeQconfigs.get("reshape"), tq.defaultReuseInputQconfig);
+  const qat = tq.getDefaultQatQconfigMapping("qnnpack");
+  assert.equal(qat.objectTypeQconfigs.get(torch.nn.Tanh)!.activation.cls, tq.FixedQParamsFakeQuantize);
+  assert.ok(tq.qconfigEquals(qat.objectTypeQconfigs.get(torch.nn.ConvTranspose1d), tq.getDefaultQatQconfig("qnnpack")));
+  const custom = new tq.QConfigMapping().setGlobal(tq.defaultQconfig).setModuleName("1", null).setModuleNameObjectTypeOrder("0", torch.nn.Linear, 0, tq.defaultQconfig);
+  assert.deepEqual(tq.QConfigMapping.fromDict(custom.toDict()).toDict(), custom.toDict());
+  const model = new torch.nn.Sequential(new torch.nn.Linear(2, 2), new torch.nn.Linear(2, 2));
+  tq.propagateQconfig_(model, custom);
+  const qc = (x: torch.nn.Module): unknown => (x as unknown as { qconfig: unknown }).qconfig;
+  assert.deepEqual([qc(model), qc(model.at(0)), qc(model.at(1))], [tq.defaultQconfig, tq.defaultQconfig, null]);
+});

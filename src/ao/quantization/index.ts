@@ -25,3 +25,4 @@ export {
   getDynamicQuantModuleClass, getDefaultQconfigPropagationList, type ModuleMapping, type ModuleClass, type FromFloat,
 } from "./mappings.js";
 export { getObserverStateDict, loadObserverStateDict, QuantType, quantTypeToStr } from "./observer-state.js";
+export { QConfigMapping, type ObjectType, getDefaultQconfigMapping, getDefaultQatQconfigMapping } from "./qconfig-mapping.js";

@@ -14,6 +14,7 @@ import { _FusedModule, LinearReLU } from "../nn/intrinsic/fused.js";
 import { FloatFunctional, QFunctional } from "../nn/quantized/functional-modules.js";
 import { type QConfig, activationIsMemoryless, defaultDynamicQconfig } from "./qconfig.js";
 import { DeQuantStub, QuantWrapper } from "./stubs.js";
+import { QConfigMapping } from "./qconfig-mapping.js";
 import {
   DEFAULT_MODULE_TO_ACT_POST_PROCESS, type ModuleClass, type ModuleMapping, getDefaultDynamicQuantModuleMappings, getDefaultQatModuleMappings,
   getDefaultQconfigPropagationList, getDefaultStaticQuantModuleMappings,
@@ -32,12 +33,15 @@ export type QconfigDict = Map<string | ModuleClass, QConfig | null>;
 
 /**
  * torch.ao.quantization.propagate_qconfig_(module, qconfig_dict=None): every module gets a qconfig:
- * its own, else its qualified name's, else its class's, else its parent's (null at the top).
+ * its own, else its qualified name's, else its class's, else its parent's (null at the top). A
+ * QConfigMapping gives its global ("" names the model), class and module-name entries.
  */
-export function propagateQconfig_(module: Module, qconfigDict: QconfigDict = new Map()): void {
+export function propagateQconfig_(module: Module, qconfigDict: QconfigDict | QConfigMapping = new Map()): void {
+  if (qconfigDict instanceof QConfigMapping) qconfigDict = qconfigDict.toQconfigDict();
+  const dict = qconfigDict;
   const walk = (m: Module, parent: QConfig | null, prefix: string): void => {
-    let own = qconfigDict.has(m.constructor as ModuleClass) ? qconfigDict.get(m.constructor as ModuleClass)! : parent;
-    if (qconfigDict.has(prefix)) own = qconfigDict.get(prefix)!;
+    let own = dict.has(m.constructor as ModuleClass) ? dict.get(m.constructor as ModuleClass)! : parent;
+    if (dict.has(prefix)) own = dict.get(prefix)!;
     if (q(m).qconfig !== undefined) own = q(m).qconfig!;
     q(m).qconfig = own;
     for (const [name, c] of children(m)) walk(c, own, prefix ? `${prefix}.${name}` : name);
