@@ -47,6 +47,13 @@ test("quantize (x86 PTQ, histogram observers) and quantizeQat as PyTorch 1.13; o
   fresh.qconfig = tq.getDefaultQconfig("x86");
   tq.prepare(fresh.eval(), { inplace: true });
   tq.loadObserverStateDict(fresh, saved);
+  const observers = new Map<string, torch.nn.Module>();
+  tq.getObserverDict(fresh, observers);
+  assert.deepEqual([...observers.keys()], ["0.activation_post_process", "1.activation_post_process", "3.activation_post_process"]);
+  assert.ok([...observers.values()].every(tq.isActivationPostProcess) && !tq.isActivationPostProcess(fresh.at(1)));
+  const qparams = tq.getQparamDict(observers.get("1.activation_post_process") as InstanceType<typeof tq.HistogramObserver>);
+  assert.equal(qparams.qscheme, torch.perTensorAffine);
+  assert.ok(Math.abs(Number(qparams.scale!.item()) - fx.ptq.scales[1]!) <= 1e-6 * fx.ptq.scales[1]!);
   check(tq.convert(fresh), fx.ptq);
   saved.delete("1.activation_post_process.histogram");
   assert.throws(() => tq.loadObserverStateDict(fresh, saved), /Missing keys for observer 1.activation_post_process.histogram in state_dict/);
@@ -60,6 +67,11 @@ test("quantize (x86 PTQ, histogram observers) and quantizeQat as PyTorch 1.13; o
   }, [calib]);
   check(qq, fx.qat);
   assert.equal(tq.quantTypeToStr(tq.QuantType.QAT), "qat");
+  const evaluated: number[] = [];
+  const counter = new nn.Identity();
+  counter.registerForwardHook((_m, args) => { evaluated.push((args[0] as torch.Tensor).numel()); });
+  tq.defaultEvalFn(counter, [[torch.zeros(2), 0], [torch.zeros(3), 1]]);
+  assert.deepEqual(evaluated, [2, 3]);
 });
 
 test("propagateQconfig_, addQuantDequant, QuantWrapper, swapModule and the mappings", () => {
@@ -81,6 +93,10 @@ test("propagateQconfig_, addQuantDequant, QuantWrapper, swapModule and the mappi
   assert.equal(tq.getDefaultDynamicQuantModuleMappings().get(nn.Linear), torch.ao.nn.quantized.dynamic.Linear);
   assert.ok(tq.getDefaultQconfigPropagationList().has(nn.Sequential));
   assert.throws(() => tq.getStaticQuantModuleClass(nn.ReLU), /does not have a corresponding quantized module class/);
+  assert.equal(tq.getCombinedDict(statics, new Map([[nn.ReLU, nnqat.Linear]])).get(nn.ReLU), nnqat.Linear);
+  const transpose = new nn.Sequential(new nn.ConvTranspose2d(2, 2, 2));
+  assert.throws(() => tq.propagateQconfig_(transpose, new Map([["", tq.defaultPerChannelQconfig]])), /Per channel weight observer is not supported yet for ConvTranspose2d/);
+  assert.ok(tq.qconfigEquals(new tq.QConfigDynamic(tq.defaultDynamicQuantObserver, tq.defaultWeightObserver), new tq.QConfig(tq.defaultDynamicQuantObserver, tq.defaultWeightObserver)));
   const lin = new nn.Linear(2, 2);
   assert.equal(tq.swapModule(lin, tq.getDefaultQatModuleMappings()), lin, "no qconfig: unchanged");
   (lin as unknown as { qconfig: unknown }).qconfig = tq.defaultQatQconfig;

@@ -16,7 +16,7 @@ export * from "./defaults.js";
 export * from "./qconfig.js";
 export { QuantStub, DeQuantStub, QuantWrapper } from "./stubs.js";
 export {
-  prepare, prepareQat, convert, quantize, quantizeQat, quantizeDynamic, propagateQconfig_, addObserver_, addQuantDequant, swapModule,
+  prepare, prepareQat, convert, quantize, quantizeQat, quantizeDynamic, propagateQconfig_, addObserver_, addQuantDequant, swapModule, registerActivationPostProcessHook,
   type QconfigDict, type PrepareOptions, type AddObserverOptions,
 } from "./quantize.js";
 export { fuseModules, fuseModulesQat, fuseConvBn, fuseConvBnRelu, fuseConvBnEval, fuseKnownModules, getFuserMethod } from "./fuse-modules.js";
@@ -26,3 +26,7 @@ export {
 } from "./mappings.js";
 export { getObserverStateDict, loadObserverStateDict, QuantType, quantTypeToStr } from "./observer-state.js";
 export { QConfigMapping, type ObjectType, getDefaultQconfigMapping, getDefaultQatQconfigMapping } from "./qconfig-mapping.js";
+export {
+  isActivationPostProcess, hasNoChildrenIgnoringParametrizations, getObserverDict, getQparamDict, type QparamDict, getCombinedDict, defaultEvalFn,
+  assertValidQconfig, QConfigDynamic,
+} from "./utils.js";

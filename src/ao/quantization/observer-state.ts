@@ -3,10 +3,7 @@
 // QuantType / quant_type_to_str.
 import type { Tensor } from "../../core/tensor.js";
 import type { Module } from "../../nn/module.js";
-import { ObserverBase } from "./observer.js";
-import { FakeQuantizeBase } from "./fake-quantize.js";
-
-const isActivationPostProcess = (m: Module): boolean => m instanceof ObserverBase || m instanceof FakeQuantizeBase;
+import { isActivationPostProcess } from "./utils.js";
 
 /** get_observer_state_dict(mod): the state_dict entries of its activation_post_process modules. */
 export function getObserverStateDict(mod: Module): Map<string, Tensor> {

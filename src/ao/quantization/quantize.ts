@@ -15,6 +15,7 @@ import { FloatFunctional, QFunctional } from "../nn/quantized/functional-modules
 import { type QConfig, activationIsMemoryless, defaultDynamicQconfig } from "./qconfig.js";
 import { DeQuantStub, QuantWrapper } from "./stubs.js";
 import { QConfigMapping } from "./qconfig-mapping.js";
+import { assertValidQconfig } from "./utils.js";
 import {
   DEFAULT_MODULE_TO_ACT_POST_PROCESS, type ModuleClass, type ModuleMapping, getDefaultDynamicQuantModuleMappings, getDefaultQatModuleMappings,
   getDefaultQconfigPropagationList, getDefaultStaticQuantModuleMappings,
@@ -43,6 +44,7 @@ export function propagateQconfig_(module: Module, qconfigDict: QconfigDict | QCo
     let own = dict.has(m.constructor as ModuleClass) ? dict.get(m.constructor as ModuleClass)! : parent;
     if (dict.has(prefix)) own = dict.get(prefix)!;
     if (q(m).qconfig !== undefined) own = q(m).qconfig!;
+    assertValidQconfig(own, m);
     q(m).qconfig = own;
     for (const [name, c] of children(m)) walk(c, own, prefix ? `${prefix}.${name}` : name);
   };
@@ -53,11 +55,20 @@ export function propagateQconfig_(module: Module, qconfigDict: QconfigDict | QCo
 function insertActivationPostProcess(m: Module, special?: ModuleFactory): void {
   const qconfig = q(m).qconfig;
   if (!qconfig || m instanceof DeQuantStub) return;
-  const post = (special ?? qconfig.activation)() as TensorModule;
-  m.addModule("activation_post_process", post);
+  m.addModule("activation_post_process", (special ?? qconfig.activation)());
   // A memoryless activation observer (dynamic QAT) observes the input instead.
-  if (activationIsMemoryless(qconfig)) m.registerForwardPreHook((_mod, args) => [post.call(args[0] as Tensor), ...args.slice(1)]);
-  else m.registerForwardHook((_mod, _args, output) => post.call(output as Tensor));
+  registerActivationPostProcessHook(m, activationIsMemoryless(qconfig));
+}
+
+/**
+ * register_activation_post_process_hook(module, pre_hook=False): runs module.activation_post_process
+ * on the output (its result becomes the output), or with preHook on the first input.
+ */
+export function registerActivationPostProcessHook(module: Module, preHook = false): void {
+  const post = q(module).activation_post_process as TensorModule | undefined;
+  if (!post) throw new Error("Expect activation_post_process attribute already attached to the module");
+  if (preHook) module.registerForwardPreHook((_mod, args) => [post.call(args[0] as Tensor), ...args.slice(1)]);
+  else module.registerForwardHook((_mod, _args, output) => post.call(output as Tensor));
 }
 
 export interface AddObserverOptions {
