@@ -138,7 +138,8 @@ export function fakeQuantizePerChannelAffine(input: Tensor, scale: Tensor, zeroP
  * tensor, or per row of a 2-D input) move toward the input's min/max by averaging_const (taking
  * them outright while still infinite); when fake_quant_on, scale and zero_point are chosen from
  * them (ChooseQuantizationParams, as quantizePerTensorDynamic), written in place, and the input is
- * fake-quantized; otherwise it is copied. CPU float32 only, as PyTorch's kernel.
+ * fake-quantized; otherwise it is copied. Per row, an input of another rank is seen as the rows of
+ * ch_axis, and empty running_min/max are first sized to them. CPU float32 only, as PyTorch's kernel.
  */
 export function fusedMovingAvgObsFakeQuant(
   input: Tensor, observerOn: Tensor, fakeQuantOn: Tensor, runningMin: Tensor, runningMax: Tensor, scale: Tensor, zeroPoint: Tensor,
@@ -162,9 +163,27 @@ export function fusedMovingAvgObsFakeQuant(
     if (t.dtype !== float32) throw new Error(`expected scalar type Float but found ${scalarTypeName(t.dtype)}`);
   }
   if (zeroPoint.dtype !== int32) throw new Error(`expected scalar type Int but found ${scalarTypeName(zeroPoint.dtype)}`);
+  let observed = input.detach();
+  if (perRowFakeQuant) {
+    // Rows are the slices of ch_axis; running_min/max (and scale, zero_point) start empty, as a
+    // per-channel observer's, and take the channel count at the first call.
+    if (chAxis < 0 || chAxis >= input.dim()) throw new Error(`fused_moving_avg_obs_fake_quant: ch_axis ${chAxis} out of range for a ${input.dim()}-D input`);
+    if (observed.dim() !== 2) {
+      const order = input.shape.map((_, i) => i);
+      [order[0], order[chAxis]] = [chAxis, 0];
+      observed = observed.permute(order).flatten(1);
+    }
+    const size = input.shape[chAxis]!;
+    if (runningMin.numel() === 0) {
+      runningMin.resize_([size]).fill_(Infinity);
+      runningMax.resize_([size]).fill_(-Infinity);
+      scale.resize_([size]);
+      zeroPoint.resize_([size]);
+    }
+  }
   if (oneValue(observerOn) !== 0) {
     if (perRowFakeQuant && chAxis !== 0) throw new Error("Per-channel FakeQuant in fused_moving_avg_obs_fake_quant is only supported on axis == 0");
-    const [currentMin, currentMax] = perRowFakeQuant ? aminmax(input.detach(), { dim: 1 }) : aminmax(input.detach());
+    const [currentMin, currentMax] = perRowFakeQuant ? aminmax(observed, { dim: 1 }) : aminmax(observed);
     const c = Math.fround(averagingConst);
     // PyTorch's float arithmetic: running + c * (current - running), or current while running is infinite.
     const moved = (running: Tensor, current: Tensor): number[] => {

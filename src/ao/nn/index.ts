@@ -1,3 +1,4 @@
-// torch.ao.nn: quantized modules (quantized, quantized.dynamic) and the fused float modules (intrinsic).
+// torch.ao.nn: quantized modules (quantized, quantized.dynamic), the fused float modules (intrinsic) and QAT modules (qat).
 export * as quantized from "./quantized/namespace.js";
 export * as intrinsic from "./intrinsic/namespace.js";
+export * as qat from "./qat/namespace.js";

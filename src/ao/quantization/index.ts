@@ -1,12 +1,32 @@
 // torch.ao.quantization: observers, FakeQuantize, QConfig, the stubs and the eager-mode workflow.
 export {
-  MinMaxObserver, MovingAverageMinMaxObserver, PerChannelMinMaxObserver, MovingAveragePerChannelMinMaxObserver, UniformQuantizationObserverBase,
+  ObserverBase, MinMaxObserver, MovingAverageMinMaxObserver, PerChannelMinMaxObserver, MovingAveragePerChannelMinMaxObserver, UniformQuantizationObserverBase,
   type ObserverOptions, type PerChannelObserverOptions,
 } from "./observer.js";
-export { FakeQuantize, type FakeQuantizeOptions } from "./fake-quantize.js";
+export { HistogramObserver, type HistogramObserverOptions } from "./observer-histogram.js";
 export {
-  QConfig, type ObserverFactory, defaultObserver, defaultWeightObserver, defaultPerChannelWeightObserver, defaultQconfig,
-  defaultDynamicQconfig, perChannelDynamicQconfig,
-} from "./qconfig.js";
-export { QuantStub, DeQuantStub } from "./stubs.js";
-export { prepare, convert, quantizeDynamic, fuseModules } from "./quantize.js";
+  FixedQParamsObserver, type FixedQParamsObserverOptions, PlaceholderObserver, NoopObserver, RecordingObserver, ReuseInputObserver,
+} from "./observer-simple.js";
+export { type ModuleFactory } from "./with-args.js";
+export {
+  FakeQuantizeBase, FakeQuantize, type FakeQuantizeOptions, FixedQParamsFakeQuantize, FusedMovingAvgObsFakeQuantize, type RangeObserver, type ObserverConstructor,
+  enableFakeQuant, disableFakeQuant, enableObserver, disableObserver,
+} from "./fake-quantize.js";
+export * from "./defaults.js";
+export * from "./qconfig.js";
+export { QuantStub, DeQuantStub, QuantWrapper } from "./stubs.js";
+export {
+  prepare, prepareQat, convert, quantize, quantizeQat, quantizeDynamic, propagateQconfig_, addObserver_, addQuantDequant, swapModule, registerActivationPostProcessHook,
+  type QconfigDict, type PrepareOptions, type AddObserverOptions,
+} from "./quantize.js";
+export { fuseModules, fuseModulesQat, fuseConvBn, fuseConvBnRelu, fuseConvBnEval, fuseKnownModules, getFuserMethod } from "./fuse-modules.js";
+export {
+  getDefaultStaticQuantModuleMappings, getDefaultQatModuleMappings, getDefaultDynamicQuantModuleMappings, getStaticQuantModuleClass,
+  getDynamicQuantModuleClass, getDefaultQconfigPropagationList, type ModuleMapping, type ModuleClass, type FromFloat,
+} from "./mappings.js";
+export { getObserverStateDict, loadObserverStateDict, QuantType, quantTypeToStr } from "./observer-state.js";
+export { QConfigMapping, type ObjectType, getDefaultQconfigMapping, getDefaultQatQconfigMapping } from "./qconfig-mapping.js";
+export {
+  isActivationPostProcess, hasNoChildrenIgnoringParametrizations, getObserverDict, getQparamDict, type QparamDict, getCombinedDict, defaultEvalFn,
+  assertValidQconfig, QConfigDynamic,
+} from "./utils.js";

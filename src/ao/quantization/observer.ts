@@ -4,12 +4,13 @@
 // composed of the same float32 tensor ops as PyTorch's Python code, so the numbers are its own.
 
 import { Tensor } from "../../core/tensor.js";
-import { type DType, float32, int32, int64, qint32, qint8, quint8, toDType } from "../../core/dtype.js";
+import { type DType, type DTypeLike, float32, int32, int64, qint32, qint8, quint8, toDType } from "../../core/dtype.js";
 import { warnOnce } from "../../core/warnings.js";
 import { formatScalarForRepr } from "../../core/printing.js";
 import { Module } from "../../nn/module.js";
 import { full, tensor, zerosLike } from "../../ops/creation.js";
 import { aminmax } from "../../ops/reduction-more.js";
+import { type ModuleFactory, withArgs } from "./with-args.js";
 import { type QScheme, perChannelAffine, perChannelAffineFloatQparams, perChannelSymmetric, perTensorAffine, perTensorSymmetric } from "../../ops/quantize.js";
 
 export interface ObserverOptions {
@@ -37,11 +38,25 @@ function quantRange(quantMin: number | null, quantMax: number | null, dtype: DTy
   return [-(2 ** 31), 2 ** 31 - 1];
 }
 
+/**
+ * torch.ao.quantization.ObserverBase: a module that records statistics of what passes through it
+ * (forward returns its input) and derives quantization parameters from them.
+ */
+export abstract class ObserverBase extends Module {
+  dtype: DType;
+  constructor(dtype: DType | DTypeLike) { super(); this.dtype = toDType(dtype); }
+  /** Cls.withArgs(options) (PyTorch's with_args): a factory of observers with these options. */
+  static withArgs<T extends Module, O extends object>(this: new (options: O) => T, options: O): ModuleFactory<T> { return withArgs(this, options); }
+  /** Records statistics of x and returns x. */
+  abstract override forward(x: Tensor): Tensor;
+  /** [scale], [zero_point] from what it has seen. */
+  abstract calculateQparams(): [Tensor, Tensor];
+}
+
 /** UniformQuantizationObserverBase: the options, the eps buffer and calculate_qparams' formula. */
-export abstract class UniformQuantizationObserverBase extends Module {
+export abstract class UniformQuantizationObserverBase extends ObserverBase {
   /** PyTorch's state-dict version (3). */
   static _version = 3;
-  readonly dtype: DType;
   readonly qscheme: QScheme;
   readonly reduceRange: boolean;
   readonly quantMin: number;
@@ -50,15 +65,14 @@ export abstract class UniformQuantizationObserverBase extends Module {
   declare eps: Tensor;
 
   constructor(options: ObserverOptions = {}) {
-    super();
-    const { qscheme = perTensorAffine, reduceRange = false, quantMin = null, quantMax = null, eps = FLOAT32_EPS } = options;
     const dtype = toDType(options.dtype ?? quint8);
+    super(dtype);
+    const { qscheme = perTensorAffine, reduceRange = false, quantMin = null, quantMax = null, eps = FLOAT32_EPS } = options;
     if (reduceRange) warnOnce("Please use quant_min and quant_max to specify the range for observers.                     reduce_range will be deprecated in a future release of PyTorch.");
     if (![perTensorAffine, perTensorSymmetric, perChannelAffine, perChannelSymmetric, perChannelAffineFloatQparams].includes(qscheme)) {
       throw new Error("Default Observer only works for per_tensor_affine,                 per_tensor_symmetric, per_channel_affine,                 per_channel_symmetric and per_channel_float_qparams quantization scheme");
     }
     if (dtype !== qint8 && dtype !== quint8 && dtype !== qint32) throw new Error("Default Observer only works for qint8, quint8 and quint4x2 data type");
-    this.dtype = dtype;
     this.qscheme = qscheme;
     this.reduceRange = reduceRange;
     this.registerBuffer("eps", tensor([eps], { dtype: float32 }));
@@ -80,8 +94,6 @@ export abstract class UniformQuantizationObserverBase extends Module {
   /** The max_val buffer. */
   get maxVal(): Tensor { return this.minMax.max; }
 
-  /** Records statistics of x and returns x. */
-  abstract override forward(x: Tensor): Tensor;
   /** [scale], [zero_point] (one of each per channel for the per-channel observers) from what it has seen. */
   calculateQparams(): [Tensor, Tensor] {
     const { min, max } = this.minMax;
@@ -109,6 +121,11 @@ export abstract class UniformQuantizationObserverBase extends Module {
       scale = minNeg.neg().maximum(maxPos).div((quantMax - quantMin) / 2).maximum(this.eps);
       const zp = this.dtype === quint8 ? (this.hasCustomizedQrange ? Math.floor((quantMin + quantMax) / 2) : 128) : 0;
       zeroPoint = full(minNeg.shape, zp, { dtype: int64 });
+    } else if (this.qscheme === perChannelAffineFloatQparams) {
+      // A float zero point: x_q = round((x - min) / scale); a scale under eps becomes 1.
+      const range = maxVal.sub(minVal).div(quantMax - quantMin);
+      scale = range.where(range.gt(this.eps), 1);
+      zeroPoint = minVal.mul(-1).div(scale);
     } else {
       scale = maxPos.sub(minNeg).div(quantMax - quantMin).maximum(this.eps);
       zeroPoint = minNeg.div(scale).round().to(int32).neg().add(quantMin).clamp(quantMin, quantMax);
@@ -197,8 +214,8 @@ export class PerChannelMinMaxObserver extends UniformQuantizationObserverBase {
 
   constructor(options: PerChannelObserverOptions = {}) {
     const qscheme = options.qscheme ?? perChannelAffine;
-    if (qscheme !== perChannelAffine && qscheme !== perChannelSymmetric) {
-      throw new Error(`${new.target.name}'s qscheme only support torch.per_channel_symmetric and torch.per_channel_affine (torch-ts has no torch.per_channel_affine_float_qparams observers yet).`);
+    if (qscheme !== perChannelAffine && qscheme !== perChannelSymmetric && qscheme !== perChannelAffineFloatQparams) {
+      throw new Error(`${new.target.name}'s qscheme only support torch.per_channel_symmetric, torch.per_channel_affine and torch.per_channel_affine_float_qparams.`);
     }
     super({ ...options, qscheme });
     this.chAxis = options.chAxis ?? 0;

@@ -1,175 +1,208 @@
-// torch.ao.quantization's eager-mode workflow: prepare (observers on the outputs of the modules
-// with a qconfig), convert (each observed module swapped for its quantized module), quantizeDynamic
-// and fuseModules (Conv2d+BatchNorm2d(+ReLU), Conv1d+ReLU, Linear+ReLU), as PyTorch 1.13's
-// quantize.py and fuse_modules.py. prepare and convert copy the model unless inplace is set.
+// torch.ao.quantization's eager-mode workflow, as PyTorch 1.13's quantize.py: propagateQconfig_,
+// addObserver_ (an observer, or a fake quantize for QAT, on the output of each module convert
+// will swap, run by a forward hook that returns its output), prepare, prepareQat, convert (each
+// module swapped for its mapping's class by fromFloat), quantize, quantizeQat, quantizeDynamic,
+// addQuantDequant and swapModule. prepare, convert and the one-call functions copy the model
+// unless inplace is set.
 import { Module } from "../../nn/module.js";
 import { deepCopy } from "../../nn/deep-copy.js";
+import { Sequential } from "../../nn/modules/container.js";
 import { Linear as FloatLinear } from "../../nn/modules/linear.js";
-import { Conv1d as FloatConv1d, Conv2d as FloatConv2d } from "../../nn/modules/conv.js";
-import { ReLU, ReLU6 as FloatReLU6, Hardswish as FloatHardswish, LeakyReLU as FloatLeakyReLU } from "../../nn/modules/activation.js";
-import { Identity } from "../../nn/modules/linear.js";
-import { BatchNorm2d } from "../../nn/modules/normalization.js";
-import { Parameter } from "../../nn/parameter.js";
 import { noGrad } from "../../autograd/grad-mode.js";
 import type { Tensor } from "../../core/tensor.js";
-import { onesLike, zerosLike } from "../../ops/creation.js";
-import { ConvReLU1d, ConvReLU2d, LinearReLU } from "../nn/intrinsic/fused.js";
-import * as nnq from "../nn/quantized/modules.js";
-import { FloatFunctional } from "../nn/quantized/functional-modules.js";
-import type { Observed } from "../nn/quantized/float-observed.js";
-import { QConfig, defaultDynamicQconfig } from "./qconfig.js";
-import { DeQuantStub, QuantStub } from "./stubs.js";
+import { _FusedModule, LinearReLU } from "../nn/intrinsic/fused.js";
+import { FloatFunctional, QFunctional } from "../nn/quantized/functional-modules.js";
+import { type QConfig, activationIsMemoryless, defaultDynamicQconfig } from "./qconfig.js";
+import { DeQuantStub, QuantWrapper } from "./stubs.js";
+import { QConfigMapping } from "./qconfig-mapping.js";
+import { assertValidQconfig } from "./utils.js";
+import {
+  DEFAULT_MODULE_TO_ACT_POST_PROCESS, type ModuleClass, type ModuleMapping, getDefaultDynamicQuantModuleMappings, getDefaultQatModuleMappings,
+  getDefaultQconfigPropagationList, getDefaultStaticQuantModuleMappings,
+} from "./mappings.js";
+import type { ModuleFactory } from "./with-args.js";
 
-type ModuleClass = abstract new (...args: never[]) => Module;
-interface Swap { from: ModuleClass; to: { fromFloat(mod: Module): Module } }
-
-/** DEFAULT_STATIC_QUANT_MODULE_MAPPINGS (the part torch-ts has), most derived classes first. */
-const STATIC_MAPPINGS: Swap[] = [
-  { from: QuantStub, to: nnq.Quantize }, { from: DeQuantStub, to: nnq.DeQuantize },
-  { from: LinearReLU, to: nnq.LinearReLU }, { from: ConvReLU2d, to: nnq.ConvReLU2d }, { from: ConvReLU1d, to: nnq.ConvReLU1d },
-  { from: FloatLinear, to: nnq.Linear }, { from: FloatConv2d, to: nnq.Conv2d }, { from: FloatConv1d, to: nnq.Conv1d },
-  { from: FloatReLU6, to: nnq.ReLU6 }, { from: FloatHardswish, to: nnq.Hardswish }, { from: FloatLeakyReLU, to: nnq.LeakyReLU },
-  { from: FloatFunctional, to: nnq.QFunctional },
-];
-
-const mappingOf = (m: Module, mappings: readonly Swap[]): Swap | undefined => mappings.find((s) => m.constructor === s.from);
+type WithQconfig = Module & { qconfig?: QConfig | null; activation_post_process?: Module };
+type TensorModule = Module & { forward(x: Tensor): Tensor };
 const children = (m: Module): [string, Module][] => m._ownModules().filter((e): e is [string, Module] => e[1] !== null);
 const setChild = (parent: Module, name: string, child: Module): void => { (parent as unknown as Record<string, Module>)[name] = child; };
-const observed = (m: Module): Module & Observed => m as Module & Observed;
+const q = (m: Module): WithQconfig => m as WithQconfig;
+const needsObservation = (m: Module): boolean => !!q(m).qconfig;
 
-/** propagate_qconfig_: every submodule without its own qconfig takes its parent's. */
-function propagateQconfig(m: Module, inherited: QConfig | null): void {
-  const own = observed(m).qconfig;
-  const q = own === undefined ? inherited : own;
-  if (q !== undefined) observed(m).qconfig = q;
-  for (const [, c] of children(m)) propagateQconfig(c, q ?? null);
+/** A qconfig per module class or per qualified name ("" for the model), as propagateQconfig_ takes. */
+export type QconfigDict = Map<string | ModuleClass, QConfig | null>;
+
+/**
+ * torch.ao.quantization.propagate_qconfig_(module, qconfig_dict=None): every module gets a qconfig:
+ * its own, else its qualified name's, else its class's, else its parent's (null at the top). A
+ * QConfigMapping gives its global ("" names the model), class and module-name entries.
+ */
+export function propagateQconfig_(module: Module, qconfigDict: QconfigDict | QConfigMapping = new Map()): void {
+  if (qconfigDict instanceof QConfigMapping) qconfigDict = qconfigDict.toQconfigDict();
+  const dict = qconfigDict;
+  const walk = (m: Module, parent: QConfig | null, prefix: string): void => {
+    let own = dict.has(m.constructor as ModuleClass) ? dict.get(m.constructor as ModuleClass)! : parent;
+    if (dict.has(prefix)) own = dict.get(prefix)!;
+    if (q(m).qconfig !== undefined) own = q(m).qconfig!;
+    assertValidQconfig(own, m);
+    q(m).qconfig = own;
+    for (const [name, c] of children(m)) walk(c, own, prefix ? `${prefix}.${name}` : name);
+  };
+  walk(module, null, "");
 }
 
-/** Adds output observers (activation_post_process and a forward hook) where convert will quantize. */
-function addObservers(m: Module): void {
-  for (const [, c] of children(m)) {
-    const q = observed(c).qconfig;
-    if (c instanceof FloatFunctional) {
-      if (q) c.activation_post_process = q.activation();
-      continue;
+/** insert_activation_post_process: the output observer (or fake quantize) and the hook that runs it first. */
+function insertActivationPostProcess(m: Module, special?: ModuleFactory): void {
+  const qconfig = q(m).qconfig;
+  if (!qconfig || m instanceof DeQuantStub) return;
+  m.addModule("activation_post_process", (special ?? qconfig.activation)());
+  // A memoryless activation observer (dynamic QAT) observes the input instead.
+  registerActivationPostProcessHook(m, activationIsMemoryless(qconfig));
+}
+
+/**
+ * register_activation_post_process_hook(module, pre_hook=False): runs module.activation_post_process
+ * on the output (its result becomes the output), or with preHook on the first input.
+ */
+export function registerActivationPostProcessHook(module: Module, preHook = false): void {
+  const post = q(module).activation_post_process as TensorModule | undefined;
+  if (!post) throw new Error("Expect activation_post_process attribute already attached to the module");
+  if (preHook) module.registerForwardPreHook((_mod, args) => [post.call(args[0] as Tensor), ...args.slice(1)]);
+  else module.registerForwardHook((_mod, _args, output) => post.call(output as Tensor));
+}
+
+export interface AddObserverOptions {
+  /** The classes whose leaf instances get an output observer (getDefaultQconfigPropagationList()). */
+  qconfigPropagationList?: Set<ModuleClass>;
+  /** Classes observed as a whole though they have children (the QAT modules, in prepareQat). */
+  nonLeafModuleList?: Set<ModuleClass>;
+}
+
+/** torch.ao.quantization.add_observer_(module, ...): adds the output observers where convert will quantize. */
+export function addObserver_(module: Module, options: AddObserverOptions = {}): void {
+  const propagation = options.qconfigPropagationList ?? getDefaultQconfigPropagationList();
+  const nonLeaf = options.nonLeafModuleList;
+  for (const [, child] of children(module)) {
+    if (child instanceof FloatFunctional || child instanceof QFunctional) {
+      if (needsObservation(child)) child.activation_post_process = q(child).qconfig!.activation();
+    } else if (child instanceof _FusedModule || (nonLeaf?.has(child.constructor as ModuleClass) ?? false)) {
+      if (needsObservation(child)) insertActivationPostProcess(child);
+    } else if (child.training && DEFAULT_MODULE_TO_ACT_POST_PROCESS.has(child.constructor as ModuleClass)) {
+      insertActivationPostProcess(child, DEFAULT_MODULE_TO_ACT_POST_PROCESS.get(child.constructor as ModuleClass));
+    } else {
+      addObserver_(child, options);
     }
-    const mapped = mappingOf(c, STATIC_MAPPINGS);
-    if (q && mapped && !(c instanceof DeQuantStub)) {
-      const observer = q.activation();
-      c.addModule("activation_post_process", observer);
-      c.registerForwardHook((_mod, _args, output) => { observer.call(output as Tensor); });
-    }
-    // Fused and leaf modules keep their insides unobserved; containers are walked.
-    if (!mapped) addObservers(c);
   }
+  if (children(module).length === 0 && !(module instanceof Sequential) && propagation.has(module.constructor as ModuleClass)) insertActivationPostProcess(module);
+}
+
+export interface PrepareOptions {
+  inplace?: boolean;
+  /** The classes to observe (PyTorch's allow_list). */
+  allowList?: Set<ModuleClass>;
+  /** Classes observed as a whole (PyTorch's observer_non_leaf_module_list). */
+  observerNonLeafModuleList?: Set<ModuleClass>;
 }
 
 /** torch.ao.quantization.prepare(model, inplace=False): the model with observers, ready to calibrate. */
-export function prepare<T extends Module>(model: T, options: { inplace?: boolean } = {}): T {
+export function prepare<T extends Module>(model: T, options: PrepareOptions = {}): T {
   const m = options.inplace ? model : deepCopy(model);
-  propagateQconfig(m, null);
-  if (!hasQconfig(m)) console.warn("None of the submodule got qconfig applied. Make sure you passed correct configuration through `qconfig_dict` or by assigning the `.qconfig` attribute directly on submodules");
-  addObservers(m);
+  propagateQconfig_(m);
+  if (![...m.modules()].some(needsObservation)) console.warn("None of the submodule got qconfig applied. Make sure you passed correct configuration through `qconfig_dict` or by assigning the `.qconfig` attribute directly on submodules");
+  addObserver_(m, { qconfigPropagationList: options.allowList, nonLeafModuleList: options.observerNonLeafModuleList });
   return m;
 }
 
-function hasQconfig(m: Module): boolean {
-  return !!observed(m).qconfig || children(m).some(([, c]) => hasQconfig(c));
+/**
+ * torch.ao.quantization.prepare_qat(model, mapping=None, inplace=False): the training model's
+ * modules swapped for their QAT forms (fake-quantized weights), with fake quantize on their outputs.
+ */
+export function prepareQat<T extends Module>(model: T, options: { mapping?: ModuleMapping; inplace?: boolean } = {}): T {
+  if (!model.training) throw new Error("prepare_qat only works on models in training mode");
+  const mapping = options.mapping ?? getDefaultQatModuleMappings();
+  const m = options.inplace ? model : deepCopy(model);
+  propagateQconfig_(m);
+  convert(m, { mapping, inplace: true, removeQconfig: false });
+  prepare(m, { observerNonLeafModuleList: new Set([...mapping.values()] as unknown as ModuleClass[]), inplace: true });
+  return m;
 }
 
-function swapAll(m: Module, mappings: readonly Swap[], needsQconfig: boolean): void {
-  for (const [name, c] of children(m)) {
-    const mapped = mappingOf(c, mappings);
-    if (mapped && (!needsQconfig || observed(c).qconfig)) setChild(m, name, mapped.to.fromFloat(c));
-    else swapAll(c, mappings, needsQconfig);
+/** torch.ao.quantization.swap_module(mod, mapping): the mapping's module for mod (fromFloat) if it has a qconfig, else mod. */
+export function swapModule(mod: Module, mapping: ModuleMapping): Module {
+  if (!q(mod).qconfig) return mod;
+  const target = mapping.get(mod.constructor as ModuleClass);
+  return target ? target.fromFloat(mod) : mod;
+}
+
+function convertInPlace(module: Module, mapping: ModuleMapping): void {
+  for (const [name, child] of children(module)) {
+    // Fused modules are swapped as one unit.
+    if (!(child instanceof _FusedModule)) convertInPlace(child, mapping);
+    const swapped = swapModule(child, mapping);
+    if (swapped !== child) setChild(module, name, swapped);
   }
 }
 
 function removeQconfig(m: Module): void {
-  delete observed(m).qconfig;
-  for (const [, c] of children(m)) removeQconfig(c);
+  for (const x of m.modules()) delete q(x).qconfig;
 }
 
-/** torch.ao.quantization.convert(model, inplace=False): observed modules swapped for quantized ones. */
-export function convert<T extends Module>(model: T, options: { inplace?: boolean } = {}): T {
+/**
+ * torch.ao.quantization.convert(model, mapping=None, inplace=False, remove_qconfig=True): every
+ * module with a qconfig whose class the mapping has (the static quantization mapping by default)
+ * swapped for the mapped class's fromFloat.
+ */
+export function convert<T extends Module>(model: T, options: { mapping?: ModuleMapping; inplace?: boolean; removeQconfig?: boolean } = {}): T {
   const m = options.inplace ? model : deepCopy(model);
-  noGrad(() => swapAll(m, STATIC_MAPPINGS, true));
-  removeQconfig(m);
+  const mapping = options.mapping ?? getDefaultStaticQuantModuleMappings();
+  noGrad(() => convertInPlace(m, mapping));
+  if (options.removeQconfig ?? true) removeQconfig(m);
   return m;
+}
+
+/**
+ * torch.ao.quantization.quantize(model, run_fn, run_args, mapping=None, inplace=False): post-training
+ * static quantization in one call: eval, prepare, run_fn(model, ...run_args) to calibrate, convert.
+ */
+export function quantize<T extends Module, A extends unknown[]>(model: T, runFn: (model: T, ...args: A) => unknown, runArgs: A, options: { mapping?: ModuleMapping; inplace?: boolean } = {}): T {
+  const m = options.inplace ? model : deepCopy(model);
+  m.eval();
+  prepare(m, { inplace: true });
+  runFn(m, ...runArgs);
+  return convert(m, { mapping: options.mapping ?? getDefaultStaticQuantModuleMappings(), inplace: true });
+}
+
+/**
+ * torch.ao.quantization.quantize_qat(model, run_fn, run_args, inplace=False): quantization-aware
+ * training in one call: train mode, prepareQat, run_fn(model, ...run_args) to train, convert.
+ */
+export function quantizeQat<T extends Module, A extends unknown[]>(model: T, runFn: (model: T, ...args: A) => unknown, runArgs: A, options: { inplace?: boolean } = {}): T {
+  const m = options.inplace ? model : deepCopy(model);
+  m.train();
+  prepareQat(m, { inplace: true });
+  runFn(m, ...runArgs);
+  return convert(m, { inplace: true });
+}
+
+/** torch.ao.quantization.add_quant_dequant(module): each leaf module with a qconfig wrapped in a QuantWrapper. */
+export function addQuantDequant(module: Module): Module {
+  if (children(module).length === 0 && needsObservation(module)) return new QuantWrapper(module);
+  for (const [name, child] of children(module)) {
+    const wrapped = addQuantDequant(child);
+    if (wrapped !== child) setChild(module, name, wrapped);
+  }
+  return module;
 }
 
 /**
  * torch.ao.quantization.quantize_dynamic(model, qconfig_spec={Linear}, dtype=qint8): every
  * nn.Linear swapped for torch.ao.nn.quantized.dynamic.Linear with default_dynamic_qconfig's weights.
  */
-export function quantizeDynamic<T extends Module>(model: T, options: { qconfigSpec?: ModuleClass[]; dtype?: "qint8"; inplace?: boolean } = {}): T {
+export function quantizeDynamic<T extends Module>(model: T, options: { qconfigSpec?: ModuleClass[]; dtype?: "qint8"; inplace?: boolean; mapping?: ModuleMapping } = {}): T {
   const spec = options.qconfigSpec ?? [FloatLinear];
   if (spec.some((c) => c !== FloatLinear && c !== LinearReLU)) throw new Error("quantize_dynamic: torch-ts quantizes nn.Linear only");
   if ((options.dtype ?? "qint8") !== "qint8") throw new Error(`quantize_dynamic: unsupported dtype ${options.dtype}`);
   const m = options.inplace ? model : deepCopy(model);
-  const tag = (x: Module): void => {
-    if (spec.some((c) => x.constructor === c) && observed(x).qconfig === undefined) observed(x).qconfig = defaultDynamicQconfig;
-    for (const [, c] of children(x)) tag(c);
-  };
-  tag(m);
-  noGrad(() => swapAll(m, [{ from: FloatLinear, to: nnq.DynamicLinear }], true));
-  removeQconfig(m);
-  return m;
-}
-
-/** fuse_conv_bn_eval: the convolution with the batch norm's affine map folded into its weight and bias. */
-function foldBatchNorm(conv: FloatConv2d, bn: BatchNorm2d): FloatConv2d {
-  const out = deepCopy(conv);
-  const b = bn as unknown as { running_mean: Tensor; running_var: Tensor; weight: Tensor | null; bias: Tensor | null; eps: number };
-  noGrad(() => {
-    const invStd = b.running_var.add(b.eps).rsqrt();
-    const gamma = b.weight ?? onesLike(invStd), beta = b.bias ?? zerosLike(invStd);
-    const factor = gamma.mul(invStd);
-    const bias = conv.bias ?? zerosLike(b.running_mean);
-    out.weight = new Parameter(conv.weight.mul(factor.reshape([-1, 1, 1, 1])), conv.weight.requiresGrad);
-    // PyTorch's order of operations: (bias - mean) * rsqrt(var + eps) * gamma + beta.
-    out.bias = new Parameter(bias.sub(b.running_mean).mul(invStd).mul(gamma).add(beta), conv.weight.requiresGrad);
-  });
-  return out;
-}
-
-function fuseGroup(mods: Module[]): Module {
-  const [a, b, c] = mods;
-  const kinds = mods.map((m) => m.constructor);
-  if (kinds.length === 2 && a instanceof FloatLinear && b instanceof ReLU) return new LinearReLU(a, b);
-  if (kinds.length === 2 && a instanceof FloatConv2d && b instanceof ReLU) return new ConvReLU2d(a, b);
-  if (kinds.length === 2 && a instanceof FloatConv1d && b instanceof ReLU) return new ConvReLU1d(a, b);
-  if (a instanceof FloatConv2d && b instanceof BatchNorm2d && (kinds.length === 2 || (kinds.length === 3 && c instanceof ReLU))) {
-    if (a.training || b.training) throw new Error("fuse_modules: torch-ts fuses Conv2d and BatchNorm2d in eval mode only (call model.eval() first; ConvBn2d for QAT is not there yet)");
-    const conv = foldBatchNorm(a, b);
-    return kinds.length === 3 ? new ConvReLU2d(conv, c!) : conv;
-  }
-  throw new Error(`Cannot fuse modules: ${mods.map((m) => m.constructor.name).join(", ")}`);
-}
-
-function lookup(model: Module, path: string): [Module, string] {
-  const parts = path.split(".");
-  let parent = model;
-  for (const p of parts.slice(0, -1)) parent = parent.getSubmodule(p);
-  return [parent, parts[parts.length - 1]!];
-}
-
-/**
- * torch.ao.quantization.fuse_modules(model, modules_to_fuse, inplace=False): each list of names
- * becomes one fused module in the first name's place; the others become Identity.
- */
-export function fuseModules<T extends Module>(model: T, modulesToFuse: string[] | string[][], options: { inplace?: boolean } = {}): T {
-  const m = options.inplace ? model : deepCopy(model);
-  const groups = (typeof modulesToFuse[0] === "string" ? [modulesToFuse] : modulesToFuse) as string[][];
-  for (const names of groups) {
-    const mods = names.map((n) => m.getSubmodule(n));
-    const fused = fuseGroup(mods);
-    names.forEach((n, i) => {
-      const [parent, leaf] = lookup(m, n);
-      const replacement = i === 0 ? fused : new Identity();
-      if (i > 0) replacement.training = mods[i]!.training;
-      setChild(parent, leaf, replacement);
-    });
-  }
-  return m;
+  propagateQconfig_(m, new Map(spec.map((c) => [c, defaultDynamicQconfig])));
+  return convert(m, { mapping: options.mapping ?? getDefaultDynamicQuantModuleMappings(), inplace: true });
 }

@@ -1,21 +1,43 @@
 // torch.ao.nn.intrinsic: the float modules fuseModules makes (a Sequential of the fused modules,
-// so they run and train as before), which convert swaps for one quantized kernel with the relu.
+// so they run and train as before), which convert swaps for one quantized kernel with the relu;
+// the conv + batch-norm ones (made by fuseModulesQat) become QAT modules that fold the batch norm.
 import { Module } from "../../../nn/module.js";
 import { Sequential } from "../../../nn/modules/container.js";
 
-function checkPair(cls: string, a: Module, b: Module, first: string): void {
-  if (a.constructor.name !== first || b.constructor.name !== "ReLU") throw new Error(`Incorrect types for input modules${cls ? ` of ${cls}` : ""}: ${a.constructor.name}${b.constructor.name}`);
+/** torch.ao.nn.intrinsic._FusedModule: the base of the fused modules (converted as one unit). */
+export class _FusedModule extends Sequential {}
+
+function checkTypes(cls: string, mods: Module[], expected: string[]): void {
+  if (mods.length !== expected.length || mods.some((m, i) => m.constructor.name !== expected[i])) {
+    throw new Error(`Incorrect types for input modules${cls ? ` of ${cls}` : ""}: ${mods.map((m) => m.constructor.name).join("")}`);
+  }
 }
 
 /** torch.ao.nn.intrinsic.LinearReLU(linear, relu). */
-export class LinearReLU extends Sequential {
-  constructor(linear: Module, relu: Module) { checkPair("LinearReLU", linear, relu, "Linear"); super(linear, relu); }
+export class LinearReLU extends _FusedModule {
+  constructor(linear: Module, relu: Module) { checkTypes("LinearReLU", [linear, relu], ["Linear", "ReLU"]); super(linear, relu); }
 }
 /** torch.ao.nn.intrinsic.ConvReLU2d(conv, relu). */
-export class ConvReLU2d extends Sequential {
-  constructor(conv: Module, relu: Module) { checkPair("ConvReLU2d", conv, relu, "Conv2d"); super(conv, relu); }
+export class ConvReLU2d extends _FusedModule {
+  constructor(conv: Module, relu: Module) { checkTypes("ConvReLU2d", [conv, relu], ["Conv2d", "ReLU"]); super(conv, relu); }
 }
 /** torch.ao.nn.intrinsic.ConvReLU1d(conv, relu). */
-export class ConvReLU1d extends Sequential {
-  constructor(conv: Module, relu: Module) { checkPair("ConvReLU1d", conv, relu, "Conv1d"); super(conv, relu); }
+export class ConvReLU1d extends _FusedModule {
+  constructor(conv: Module, relu: Module) { checkTypes("ConvReLU1d", [conv, relu], ["Conv1d", "ReLU"]); super(conv, relu); }
+}
+/** torch.ao.nn.intrinsic.ConvBn1d(conv, bn). */
+export class ConvBn1d extends _FusedModule {
+  constructor(conv: Module, bn: Module) { checkTypes("", [conv, bn], ["Conv1d", "BatchNorm1d"]); super(conv, bn); }
+}
+/** torch.ao.nn.intrinsic.ConvBn2d(conv, bn). */
+export class ConvBn2d extends _FusedModule {
+  constructor(conv: Module, bn: Module) { checkTypes("", [conv, bn], ["Conv2d", "BatchNorm2d"]); super(conv, bn); }
+}
+/** torch.ao.nn.intrinsic.ConvBnReLU1d(conv, bn, relu). */
+export class ConvBnReLU1d extends _FusedModule {
+  constructor(conv: Module, bn: Module, relu: Module) { checkTypes("", [conv, bn, relu], ["Conv1d", "BatchNorm1d", "ReLU"]); super(conv, bn, relu); }
+}
+/** torch.ao.nn.intrinsic.ConvBnReLU2d(conv, bn, relu). */
+export class ConvBnReLU2d extends _FusedModule {
+  constructor(conv: Module, bn: Module, relu: Module) { checkTypes("", [conv, bn, relu], ["Conv2d", "BatchNorm2d", "ReLU"]); super(conv, bn, relu); }
 }

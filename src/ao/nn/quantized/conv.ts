@@ -11,7 +11,7 @@ import { quantizePerTensor } from "../../../ops/quantize.js";
 import { ConvPackedParams, quantizedConv2d } from "../../../ops/quantized-linear.js";
 import { squeeze, unsqueeze } from "../../../ops/view.js";
 import { ConvReLU1d as FusedConvReLU1d, ConvReLU2d as FusedConvReLU2d } from "../intrinsic/fused.js";
-import { outputQparams, qconfigOf } from "./float-observed.js";
+import { outputQparams, qconfigOf, weightPostProcess } from "./float-observed.js";
 import { quantizeWeight } from "./weight.js";
 
 export interface QuantizedConvOptions { stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number; bias?: boolean }
@@ -82,8 +82,9 @@ function fromFloatConv<T extends QuantizedConv>(make: (c: FloatConv1d | FloatCon
   const q = qconfigOf(mod, cls);
   const { scale, zeroPoint } = outputQparams(mod, cls);
   if (float.paddingMode !== "zeros" || typeof float.padding === "string") throw new Error(`${cls}.from_float: only zero padding given as sizes is supported`);
+  const weightObserver = weightPostProcess(mod, q);
   const out = make(float);
-  out.setWeightBias(quantizeWeight(float.weight, q.weight()), float.bias?.detach().float() ?? null);
+  out.setWeightBias(quantizeWeight(float.weight, weightObserver), float.bias?.detach().float() ?? null);
   out.scale = scale;
   out.zeroPoint = zeroPoint;
   return out;

@@ -11,7 +11,7 @@ import { tensor, zeros } from "../../../ops/creation.js";
 import { quantizePerTensor } from "../../../ops/quantize.js";
 import { LinearPackedParams, quantizedLinear, quantizedLinearDynamic } from "../../../ops/quantized-linear.js";
 import { LinearReLU as FusedLinearReLU } from "../intrinsic/fused.js";
-import { outputQparams, qconfigOf } from "./float-observed.js";
+import { outputQparams, qconfigOf, weightPostProcess } from "./float-observed.js";
 import { quantizeWeight } from "./weight.js";
 
 /** The state both Linear forms share: the packed weight and the output's scale and zero point. */
@@ -64,7 +64,7 @@ export class Linear extends PackedLinear {
     const q = qconfigOf(mod, this.name);
     const { scale, zeroPoint } = outputQparams(mod, this.name);
     const out = new this(float.inFeatures, float.outFeatures, float.bias !== null);
-    out.setWeightBias(quantizeWeight(float.weight, q.weight()), float.bias?.detach().float() ?? null);
+    out.setWeightBias(quantizeWeight(float.weight, weightPostProcess(mod, q)), float.bias?.detach().float() ?? null);
     out.scale = scale;
     out.zeroPoint = zeroPoint;
     return out;
