@@ -8,7 +8,9 @@ import { Linear as FloatLinear } from "../../nn/modules/linear.js";
 import { Conv1d as FloatConv1d, Conv2d as FloatConv2d } from "../../nn/modules/conv.js";
 import { ReLU, ReLU6 as FloatReLU6, Hardswish as FloatHardswish, LeakyReLU as FloatLeakyReLU } from "../../nn/modules/activation.js";
 import { Identity } from "../../nn/modules/linear.js";
-import { BatchNorm2d } from "../../nn/modules/normalization.js";
+import { BatchNorm2d, BatchNorm3d, GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm } from "../../nn/modules/normalization.js";
+import { ELU, PReLU } from "../../nn/modules/activation.js";
+import { Dropout } from "../../nn/modules/dropout.js";
 import { Parameter } from "../../nn/parameter.js";
 import { noGrad } from "../../autograd/grad-mode.js";
 import type { Tensor } from "../../core/tensor.js";
@@ -30,6 +32,9 @@ const STATIC_MAPPINGS: Swap[] = [
   { from: FloatLinear, to: nnq.Linear }, { from: FloatConv2d, to: nnq.Conv2d }, { from: FloatConv1d, to: nnq.Conv1d },
   { from: FloatReLU6, to: nnq.ReLU6 }, { from: FloatHardswish, to: nnq.Hardswish }, { from: FloatLeakyReLU, to: nnq.LeakyReLU },
   { from: FloatFunctional, to: nnq.QFunctional },
+  { from: BatchNorm2d, to: nnq.BatchNorm2d }, { from: BatchNorm3d, to: nnq.BatchNorm3d }, { from: LayerNorm, to: nnq.LayerNorm },
+  { from: GroupNorm, to: nnq.GroupNorm }, { from: InstanceNorm1d, to: nnq.InstanceNorm1d }, { from: InstanceNorm2d, to: nnq.InstanceNorm2d },
+  { from: InstanceNorm3d, to: nnq.InstanceNorm3d }, { from: ELU, to: nnq.ELU }, { from: PReLU, to: nnq.PReLU }, { from: Dropout, to: nnq.Dropout },
 ];
 
 const mappingOf = (m: Module, mappings: readonly Swap[]): Swap | undefined => mappings.find((s) => m.constructor === s.from);
