@@ -11,6 +11,7 @@ import { ConvPackedParams, LinearPackedParams, quantizedConv2d, quantizedLinear,
 import { unsqueeze, squeeze } from "./view.js";
 import { quantizedBatchNormKernel, quantizedGroupNormKernel, quantizedInstanceNormKernel, quantizedLayerNormKernel } from "./quantized-norm.js";
 import { quantizedElu, quantizedPrelu, quantizedSoftmax } from "./quantized-activation.js";
+import { EmbeddingPackedParams, quantizedEmbeddingBagByte } from "./quantized-embedding.js";
 
 export { LinearPackedParams, ConvPackedParams };
 
@@ -153,4 +154,27 @@ export function prelu(qx: Tensor, weight: Tensor, outputScale: number, outputZer
 /** quantized::softmax(qx, dim, output_scale, output_zero_point). */
 export function softmax(qx: Tensor, dim: number, outputScale: number, outputZeroPoint: number): Tensor {
   return quantizedSoftmax(qx, dim, outputScale, outputZeroPoint);
+}
+
+export { EmbeddingPackedParams };
+/** quantized::embedding_bag_prepack(weight): a quint8 per_channel_affine_float_qparams weight, packed. */
+export function embeddingBagPrepack(weight: Tensor): EmbeddingPackedParams { return new EmbeddingPackedParams(weight); }
+/** quantized::embedding_bag_unpack(packed): the quantized weight. */
+export function embeddingBagUnpack(packed: EmbeddingPackedParams): Tensor { return packed.unpack(); }
+/** quantized::embedding_byte(weight, indices, pruned_weights=False): float32 rows [*indices.shape, dim]. */
+export function embeddingByte(weight: EmbeddingPackedParams, indices: Tensor, prunedWeights = false): Tensor {
+  if (prunedWeights) throw new Error("quantized::embedding_byte: pruned weights are not supported by torch-ts");
+  return quantizedEmbeddingBagByte("quantized::embedding_byte", weight, indices, null, null, false, true);
+}
+/**
+ * quantized::embedding_bag_byte(weight, indices, offsets=None, scale_grad_by_freq=False, mode=0,
+ * pruned_weights=False, per_sample_weights=None, compressed_indices_mapping=None, include_last_offset=False):
+ * the sum of each bag (PyTorch's kernel sums whatever the mode).
+ */
+export function embeddingBagByte(
+  weight: EmbeddingPackedParams, indices: Tensor, offsets: Tensor | null = null, _scaleGradByFreq = false, _mode = 0, prunedWeights = false,
+  perSampleWeights: Tensor | null = null, compressedIndicesMapping: Tensor | null = null, includeLastOffset = false,
+): Tensor {
+  if (prunedWeights || compressedIndicesMapping !== null) throw new Error("quantized::embedding_bag_byte: pruned weights are not supported by torch-ts");
+  return quantizedEmbeddingBagByte("quantized::embedding_bag_byte", weight, indices, offsets, perSampleWeights, includeLastOffset, false);
 }

@@ -19,7 +19,11 @@ import { ConvReLU1d, ConvReLU2d, LinearReLU } from "../nn/intrinsic/fused.js";
 import * as nnq from "../nn/quantized/modules.js";
 import { FloatFunctional } from "../nn/quantized/functional-modules.js";
 import type { Observed } from "../nn/quantized/float-observed.js";
-import { QConfig, defaultDynamicQconfig } from "./qconfig.js";
+import { QConfig, defaultDynamicQconfig, defaultObserver } from "./qconfig.js";
+import { PerChannelMinMaxObserver } from "./observer.js";
+import { quint8 } from "../../core/dtype.js";
+import { perChannelAffineFloatQparams } from "../../ops/quantize.js";
+import { Embedding as FloatEmbedding, EmbeddingBag as FloatEmbeddingBag } from "../../nn/modules/sparse.js";
 import { DeQuantStub, QuantStub } from "./stubs.js";
 
 type ModuleClass = abstract new (...args: never[]) => Module;
@@ -35,6 +39,7 @@ const STATIC_MAPPINGS: Swap[] = [
   { from: BatchNorm2d, to: nnq.BatchNorm2d }, { from: BatchNorm3d, to: nnq.BatchNorm3d }, { from: LayerNorm, to: nnq.LayerNorm },
   { from: GroupNorm, to: nnq.GroupNorm }, { from: InstanceNorm1d, to: nnq.InstanceNorm1d }, { from: InstanceNorm2d, to: nnq.InstanceNorm2d },
   { from: InstanceNorm3d, to: nnq.InstanceNorm3d }, { from: ELU, to: nnq.ELU }, { from: PReLU, to: nnq.PReLU }, { from: Dropout, to: nnq.Dropout },
+  { from: FloatEmbedding, to: nnq.Embedding }, { from: FloatEmbeddingBag, to: nnq.EmbeddingBag },
 ];
 
 const mappingOf = (m: Module, mappings: readonly Swap[]): Swap | undefined => mappings.find((s) => m.constructor === s.from);
@@ -103,21 +108,34 @@ export function convert<T extends Module>(model: T, options: { inplace?: boolean
   return m;
 }
 
+/** The dynamic mappings torch-ts has (DEFAULT_DYNAMIC_QUANT_MODULE_MAPPINGS' part), most derived first. */
+const DYNAMIC_MAPPINGS: Swap[] = [
+  { from: FloatLinear, to: nnq.DynamicLinear }, { from: FloatEmbedding, to: nnq.Embedding }, { from: FloatEmbeddingBag, to: nnq.EmbeddingBag },
+];
+/** float_qparams_weight_only_qconfig's weight (PyTorch's default_float_qparams_observer); the activation is unused. */
+const floatQparamsQconfig = new QConfig(defaultObserver, () => new PerChannelMinMaxObserver({ dtype: quint8, qscheme: perChannelAffineFloatQparams, chAxis: 0 }));
+
 /**
- * torch.ao.quantization.quantize_dynamic(model, qconfig_spec={Linear}, dtype=qint8): every
- * nn.Linear swapped for torch.ao.nn.quantized.dynamic.Linear with default_dynamic_qconfig's weights.
+ * torch.ao.quantization.quantize_dynamic(model, qconfig_spec=None, dtype=qint8): the modules of
+ * qconfig_spec (classes, each with dtype's default qconfig, or a Map class -> QConfig) swapped for
+ * their dynamic quantized modules: nn.Linear by default for qint8, nn.Embedding / EmbeddingBag
+ * (float-qparams weights) for quint8.
  */
-export function quantizeDynamic<T extends Module>(model: T, options: { qconfigSpec?: ModuleClass[]; dtype?: "qint8"; inplace?: boolean } = {}): T {
-  const spec = options.qconfigSpec ?? [FloatLinear];
-  if (spec.some((c) => c !== FloatLinear && c !== LinearReLU)) throw new Error("quantize_dynamic: torch-ts quantizes nn.Linear only");
-  if ((options.dtype ?? "qint8") !== "qint8") throw new Error(`quantize_dynamic: unsupported dtype ${options.dtype}`);
+export function quantizeDynamic<T extends Module>(model: T, options: { qconfigSpec?: ModuleClass[] | Map<ModuleClass, QConfig>; dtype?: "qint8" | "quint8"; inplace?: boolean } = {}): T {
+  const dtype = options.dtype ?? "qint8";
+  if (dtype !== "qint8" && dtype !== "quint8") throw new Error(`Don't know how to quantize with default settings for ${dtype}. Provide full qconfig please`);
+  const fallback = dtype === "qint8" ? defaultDynamicQconfig : floatQparamsQconfig;
+  const classes = options.qconfigSpec ?? (dtype === "qint8" ? [FloatLinear] : [FloatEmbeddingBag, FloatEmbedding]);
+  const spec = classes instanceof Map ? classes : new Map(classes.map((c) => [c, fallback]));
+  for (const c of spec.keys()) if (c !== LinearReLU && !DYNAMIC_MAPPINGS.some((s) => s.from === c)) throw new Error(`quantize_dynamic: torch-ts has no dynamic quantized module for ${c.name}`);
   const m = options.inplace ? model : deepCopy(model);
   const tag = (x: Module): void => {
-    if (spec.some((c) => x.constructor === c) && observed(x).qconfig === undefined) observed(x).qconfig = defaultDynamicQconfig;
+    const q = spec.get(x.constructor as ModuleClass);
+    if (q && observed(x).qconfig === undefined) observed(x).qconfig = q;
     for (const [, c] of children(x)) tag(c);
   };
   tag(m);
-  noGrad(() => swapAll(m, [{ from: FloatLinear, to: nnq.DynamicLinear }], true));
+  noGrad(() => swapAll(m, DYNAMIC_MAPPINGS, true));
   removeQconfig(m);
   return m;
 }

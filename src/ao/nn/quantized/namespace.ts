@@ -7,4 +7,6 @@ export { BatchNorm2d, BatchNorm3d, LayerNorm, GroupNorm, InstanceNorm1d, Instanc
 export { ELU, PReLU, Softmax, Dropout } from "./elu-prelu-softmax.js";
 /** torch.ao.nn.quantized.MaxPool2d is torch.nn.MaxPool2d (it runs on quantized tensors as they are). */
 export { MaxPool2d } from "../../../nn/modules/pooling.js";
+export { Embedding, EmbeddingBag } from "./embedding.js";
+export { EmbeddingPackedParams } from "../../../ops/quantized-embedding.js";
 export * as dynamic from "./dynamic/namespace.js";
