@@ -1,5 +1,6 @@
 // Quantized normalizations and activations against PyTorch 1.13 (test/fixtures/quant-modules-norm.py):
-// torch.ops.quantized batch/layer/group/instance norm, elu, celu, prelu, softmax, torch.quantized_*;
+// torch.ops.quantized batch/layer/group/instance norm, elu, celu, prelu, softmax, broadcasting
+// add/mul, torch.quantized_*;
 // then the modules convert makes of a float model (BatchNorm2d, GroupNorm, InstanceNorm2d,
 // LayerNorm, ELU, Dropout): PyTorch's state_dict keys, parameters and outputs.
 import { test } from "node:test";
@@ -31,6 +32,10 @@ const RUN: Record<string, Run> = {
   celu: ([x], a) => qops.celu(x!, num(a.scale), num(a.zeroPoint), num(a.alpha)),
   prelu: ([x, w], a) => qops.prelu(x!, w!, num(a.scale), num(a.zeroPoint)),
   softmax: ([x], a) => qops.softmax(x!, num(a.dim), num(a.scale), num(a.zeroPoint)),
+  add: ([a, b], x) => qops.add(a!, b!, num(x.scale), num(x.zeroPoint)),
+  add_relu: ([a, b], x) => qops.addRelu(a!, b!, num(x.scale), num(x.zeroPoint)),
+  mul: ([a, b], x) => qops.mul(a!, b!, num(x.scale), num(x.zeroPoint)),
+  mul_relu: ([a, b], x) => qops.mulRelu(a!, b!, num(x.scale), num(x.zeroPoint)),
   quantized_max_pool1d: ([x], a) => torch.quantizedMaxPool1d(x!, a.kernel as number[], { stride: a.stride as number[], padding: a.padding as number[] }),
   quantized_max_pool2d: ([x], a) => torch.quantizedMaxPool2d(x!, a.kernel as number[], { stride: a.stride as number[], padding: a.padding as number[], ceilMode: a.ceil as boolean }),
 };
