@@ -24,6 +24,7 @@ import { PerChannelMinMaxObserver } from "./observer.js";
 import { quint8 } from "../../core/dtype.js";
 import { perChannelAffineFloatQparams } from "../../ops/quantize.js";
 import { Embedding as FloatEmbedding, EmbeddingBag as FloatEmbeddingBag } from "../../nn/modules/sparse.js";
+import { GRU, GRUCell, LSTM, LSTMCell, RNNCell } from "../../nn/modules/rnn.js";
 import { DeQuantStub, QuantStub } from "./stubs.js";
 
 type ModuleClass = abstract new (...args: never[]) => Module;
@@ -111,6 +112,8 @@ export function convert<T extends Module>(model: T, options: { inplace?: boolean
 /** The dynamic mappings torch-ts has (DEFAULT_DYNAMIC_QUANT_MODULE_MAPPINGS' part), most derived first. */
 const DYNAMIC_MAPPINGS: Swap[] = [
   { from: FloatLinear, to: nnq.DynamicLinear }, { from: FloatEmbedding, to: nnq.Embedding }, { from: FloatEmbeddingBag, to: nnq.EmbeddingBag },
+  { from: LSTM, to: nnq.DynamicLSTM }, { from: GRU, to: nnq.DynamicGRU }, { from: LSTMCell, to: nnq.DynamicLSTMCell },
+  { from: GRUCell, to: nnq.DynamicGRUCell }, { from: RNNCell, to: nnq.DynamicRNNCell },
 ];
 /** float_qparams_weight_only_qconfig's weight (PyTorch's default_float_qparams_observer); the activation is unused. */
 const floatQparamsQconfig = new QConfig(defaultObserver, () => new PerChannelMinMaxObserver({ dtype: quint8, qscheme: perChannelAffineFloatQparams, chAxis: 0 }));
@@ -118,7 +121,7 @@ const floatQparamsQconfig = new QConfig(defaultObserver, () => new PerChannelMin
 /**
  * torch.ao.quantization.quantize_dynamic(model, qconfig_spec=None, dtype=qint8): the modules of
  * qconfig_spec (classes, each with dtype's default qconfig, or a Map class -> QConfig) swapped for
- * their dynamic quantized modules: nn.Linear by default for qint8, nn.Embedding / EmbeddingBag
+ * their dynamic quantized modules (Linear, LSTM, GRU and the cells: qint8): nn.Linear by default for qint8, nn.Embedding / EmbeddingBag
  * (float-qparams weights) for quint8.
  */
 export function quantizeDynamic<T extends Module>(model: T, options: { qconfigSpec?: ModuleClass[] | Map<ModuleClass, QConfig>; dtype?: "qint8" | "quint8"; inplace?: boolean } = {}): T {

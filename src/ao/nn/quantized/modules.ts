@@ -6,3 +6,4 @@ export { FloatFunctional, QFunctional } from "./functional-modules.js";
 export { BatchNorm2d, BatchNorm3d, LayerNorm, GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d } from "./normalization.js";
 export { ELU, PReLU, Softmax, Dropout } from "./elu-prelu-softmax.js";
 export { Embedding, EmbeddingBag } from "./embedding.js";
+export { DynamicLSTM, DynamicGRU, DynamicRNNCell, DynamicLSTMCell, DynamicGRUCell } from "./dynamic-rnn.js";
