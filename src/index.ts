@@ -115,6 +115,7 @@ export * from "./ops/segment-reduce.js";
 export * from "./ops/type-names.js";
 export * from "./ops/fake-quantize.js";
 export * from "./ops/quantize.js";
+export * from "./ops/quantized-torch.js";
 export * as ops from "./ops/torch-ops.js";
 export * as ao from "./ao/index.js";
 export * as testing from "./testing/index.js";

@@ -10,7 +10,6 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as torch from "../src/index.js";
-import { FormatError } from "../src/io/errors.js";
 
 type T = torch.Tensor;
 const FIX = "test/fixtures/quant";
@@ -64,9 +63,15 @@ describe("quantized checkpoints", () => {
     assert.deepEqual(described(fresh.call(input) as T), described(lin.call(input) as T));
   });
 
-  test("a quantization scheme torch-ts lacks is refused on load, naming it", () => {
-    assert.throws(() => torch.load(join(FIX, "float_qparams_113.pt")),
-      (e: unknown) => e instanceof FormatError && /invalid quantized tensor: .*per_channel_affine_float_qparams\) are not supported by torch-ts/.test(e.message));
+  test("float-qparams (embedding weight) tensors load and save as PyTorch's", () => {
+    for (const round of [0, 1]) {
+      let f = torch.load<Map<string, T>>(join(FIX, "float_qparams_113.pt")).get("f")!;
+      if (round) f = torch.load<Map<string, T>>(torch.save(new Map([["f", f]]))).get("f")!;
+      assert.equal(String(f.qscheme()), "torch.per_channel_affine_float_qparams");
+      assert.deepEqual(f.intRepr().tolist(), [[10, 26, 0], [2, 21, 36]]);
+      assert.deepEqual(f.qPerChannelZeroPoints().tolist(), [0.5, 1]);
+      assert.equal(f.qPerChannelScales().dtype, torch.float32);
+    }
   });
 
   test("PyTorch 1.13 reads what torch-ts writes", { skip }, () => {

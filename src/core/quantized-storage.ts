@@ -18,8 +18,12 @@ export type QuantizedArray = Uint8Array | Int8Array | Int32Array;
 
 export interface PerTensorQuantizer { readonly scheme: "per_tensor_affine"; readonly scale: number; readonly zeroPoint: number }
 export interface PerChannelQuantizer {
-  readonly scheme: "per_channel_affine";
-  /** Scales as PyTorch keeps them (float64) and integer zero points, one per channel. */
+  /**
+   * per_channel_affine_float_qparams (embedding weights) has float32 scales and float zero points,
+   * and PyTorch refuses every view of it but the whole tensor.
+   */
+  readonly scheme: "per_channel_affine" | "per_channel_affine_float_qparams";
+  /** Scales as PyTorch keeps them (float64; float32 values for float qparams) and zero points, one per channel. */
   readonly scales: Float64Array;
   readonly zeroPoints: readonly number[];
   readonly axis: number;
@@ -35,9 +39,12 @@ interface Geometry { readonly _shape: readonly number[]; readonly _strides: read
 export class QuantizedStorage extends Storage {
   /** Set for per-channel storages: the layout their quantizer's channels refer to. */
   readonly channelLayout: ChannelLayout | null;
+  /** The rank of the tensor the storage was made for. */
+  readonly shapeRank: number;
   constructor(readonly raw: QuantizedArray, dtype: DType, readonly quantizer: Quantizer, shape: readonly number[]) {
     super(null as unknown as StorageArray, dtype);
-    if (quantizer.scheme === "per_channel_affine") {
+    this.shapeRank = shape.length;
+    if (quantizer.scheme !== "per_tensor_affine") {
       let channelStride = 1;
       for (let d = quantizer.axis + 1; d < shape.length; d++) channelStride *= shape[d]!;
       this.channelLayout = { channelStride, channels: shape[quantizer.axis]! };
@@ -74,9 +81,10 @@ export class QuantizedStorage extends Storage {
     const suffixes = [`quantization_scheme=torch.${q.scheme}`];
     if (q.scheme === "per_tensor_affine") suffixes.push(`scale=${formatScalarForRepr(q.scale, "float")}`, `zero_point=${q.zeroPoint}`);
     else {
-      const vector = (dtype: "float64" | "int64", at: (i: number) => number): string =>
+      const vector = (dtype: "float32" | "float64" | "int64", at: (i: number) => number): string =>
         formatTensor({ shape: [q.scales.length], dtype, at, requiresGrad: false, gradFnName: null, device: "cpu" });
-      suffixes.push(`scale=${vector("float64", (i) => q.scales[i]!)}`, `zero_point=${vector("int64", (i) => q.zeroPoints[i]!)}`, `axis=${q.axis}`);
+      const floatQparams = q.scheme === "per_channel_affine_float_qparams";
+      suffixes.push(`scale=${vector(floatQparams ? "float32" : "float64", (i) => q.scales[i]!)}`, `zero_point=${vector(floatQparams ? "float32" : "int64", (i) => q.zeroPoints[i]!)}`, `axis=${q.axis}`);
     }
     return formatTensor({
       shape: t._shape, dtype: "float32", at: (i) => this.valueAt(idx[i]!), requiresGrad: false, gradFnName: null, device: "cpu",
@@ -99,6 +107,11 @@ export function viewQuantizerOf(storage: QuantizedStorage, t: Geometry): Quantiz
   if (q.scheme === "per_tensor_affine") return q;
   const { channelStride, channels } = storage.channelLayout!;
   const shape = t._shape, strides = t._strides;
+  if (q.scheme === "per_channel_affine_float_qparams") {
+    const whole = t._offset === 0 && shape.length === storage.shapeRank && shape.reduce((a, b) => a * b, 1) === storage.raw.length && isContiguous(shape, strides);
+    if (!whole) throw new Error("Setting strides is possible only on uniformly or per channel quantized tensors");
+    return q;
+  }
   if (shape.includes(0)) return q;
   // Dims of size 1 do not move; the others must keep their order and not repeat elements.
   const moving = shape.map((_, d) => d).filter((d) => shape[d] !== 1);
@@ -128,5 +141,10 @@ export function viewQuantizerOf(storage: QuantizedStorage, t: Geometry): Quantiz
   const count = shape[axis]!;
   if (first + count > channels) refuse();
   if (first === 0 && count === channels && axis === q.axis) return q;
-  return { scheme: "per_channel_affine", scales: q.scales.slice(first, first + count), zeroPoints: q.zeroPoints.slice(first, first + count), axis };
+  return { scheme: q.scheme, scales: q.scales.slice(first, first + count), zeroPoints: q.zeroPoints.slice(first, first + count), axis };
+}
+
+function isContiguous(shape: readonly number[], strides: readonly number[]): boolean {
+  for (let d = shape.length - 1, expected = 1; d >= 0; expected *= shape[d]!, d--) if (shape[d]! !== 1 && strides[d] !== expected) return false;
+  return true;
 }

@@ -107,7 +107,7 @@ export class QTensorRef {
     readonly stride: readonly number[],
     readonly quantizer:
       | { scheme: "per_tensor_affine"; scale: number; zeroPoint: number }
-      | { scheme: "per_channel_affine"; scales: TensorRef; zeroPoints: TensorRef; axis: number },
+      | { scheme: "per_channel_affine" | "per_channel_affine_float_qparams"; scales: TensorRef; zeroPoints: TensorRef; axis: number },
   ) {}
 }
 

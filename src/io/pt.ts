@@ -101,8 +101,9 @@ class SaveContext {
     this.storages.set(ref, contiguousBytes(ints));
     const stride: number[] = [];
     for (let d = t.dim() - 1, s = 1; d >= 0; s *= t.shape[d]!, d--) stride[d] = s;
-    const quantizer = String(t.qscheme()) === "torch.per_channel_affine"
-      ? { scheme: "per_channel_affine" as const, scales: this.tensorRef(t.qPerChannelScales()), zeroPoints: this.tensorRef(t.qPerChannelZeroPoints()), axis: t.qPerChannelAxis() }
+    const scheme = t.qscheme().name as "per_tensor_affine" | "per_channel_affine" | "per_channel_affine_float_qparams";
+    const quantizer = scheme === "per_channel_affine" || scheme === "per_channel_affine_float_qparams"
+      ? { scheme, scales: this.tensorRef(t.qPerChannelScales()), zeroPoints: this.tensorRef(t.qPerChannelZeroPoints()), axis: t.qPerChannelAxis() }
       : { scheme: "per_tensor_affine" as const, scale: t.qScale(), zeroPoint: t.qZeroPoint() };
     return new QTensorRef(ref, 0, t.shape, stride, quantizer);
   }

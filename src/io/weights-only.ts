@@ -225,14 +225,14 @@ function rebuildQTensor(args: PickleValue): QTensorRef {
     if (typeof zeroPoint !== "number" || !Number.isSafeInteger(zeroPoint)) fail(fn, `zero_point must be an int, got ${describe(zeroPoint)}`);
     return new QTensorRef(view.storage, view.offset, view.shape, view.stride, { scheme, scale, zeroPoint });
   }
-  if (scheme === "per_channel_affine") {
-    if (q.length !== 4) fail(fn, `per_channel_affine takes (qscheme, scales, zero_points, axis), got ${q.length} entries`);
+  if (scheme === "per_channel_affine" || scheme === "per_channel_affine_float_qparams") {
+    if (q.length !== 4) fail(fn, `${scheme} takes (qscheme, scales, zero_points, axis), got ${q.length} entries`);
     const axis = nonNegativeInt(fn, "axis", q[3]);
     if (axis >= view.shape.length) fail(fn, `axis ${axis} is out of range for a ${view.shape.length}-d tensor`);
     return new QTensorRef(view.storage, view.offset, view.shape, view.stride,
       { scheme, scales: tensorArg(fn, q[1]), zeroPoints: tensorArg(fn, q[2]), axis });
   }
-  fail(fn, `quantization scheme ${describe(q[0])} is not supported by torch-ts (per_tensor_affine and per_channel_affine are)`);
+  fail(fn, `quantization scheme ${describe(q[0])} is not supported by torch-ts (per_tensor_affine, per_channel_affine and per_channel_affine_float_qparams are)`);
 }
 
 const COMPRESSED_LAYOUTS: readonly SparseLayoutName[] = ["sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc"];

@@ -12,6 +12,7 @@ import { type PerChannelQuantizer, type QuantizedArray, QuantizedStorage, viewQu
 import { checkArgs, checkInt, checkTensor, describe, installMethods, isOptionsObject, rebind } from "./args.js";
 import { fromArray, toNumbers } from "./engine.js";
 import { chooseQuantizationParams, quantizeInto, quantizedRange, quantizedTensor } from "./quantize-kernels.js";
+import { roundHalfEven } from "./special-math.js";
 
 /** torch.qscheme: how a quantized tensor maps integers to values. */
 export class QScheme {
@@ -104,13 +105,13 @@ export function quantizePerChannel(input: Tensor, scales: Tensor, zeroPoints: Te
   checkTensor(op, "zero_points", zeroPoints);
   checkInt(op, "axis", axis);
   const d = quantizedDType(dtype);
-  if (zeroPoints.dtype.isFloatingPoint) throw new Error("quantize_per_channel: float zero points (torch.per_channel_affine_float_qparams) are not supported by torch-ts yet");
   if (scales.dim() !== 1) throw new Error("scale tensor must have dimension 1");
   if (zeroPoints.dim() !== 1) throw new Error("zero_points tensor must have dimension 1");
   if (scales.numel() !== zeroPoints.numel()) throw new Error("number of elements in scales and zero_points must match");
   if (axis < 0 || axis >= input.dim()) throw new Error(`Channel axis out of range in per channel affine quantization. Got: ${axis}Expected: [0, ${input.dim()})`);
   const channels = input.size(axis);
   if (scales.numel() !== channels) throw new Error("length of scales must equal to channel");
+  if (zeroPoints.dtype.isFloatingPoint) return quantizeFloatQparams(input, scales, zeroPoints, axis, d);
   const zps = Array.from(toNumbers(zeroPoints.contiguous()));
   for (const z of zps) checkZeroPoint("quantize_tensor_per_channel_affine", z, d);
   checkFloatInput(op, input, (t) => `quantize_tensor_per_channel_affine expects a Float Tensor, got ${t}`);
@@ -120,6 +121,25 @@ export function quantizePerChannel(input: Tensor, scales: Tensor, zeroPoints: Te
   const raw = allocArray(d, input.numel()) as QuantizedArray;
   quantizeInto(toNumbers(input), raw, scaleValues, zps, (i) => Math.floor(i / channelStride) % channels, quantizedRange(d));
   return quantizedTensor(raw, d, { scheme: "per_channel_affine", scales: scaleValues, zeroPoints: zps, axis }, input.shape);
+}
+
+/**
+ * quantize_per_channel with float zero points: a per_channel_affine_float_qparams tensor (quint8,
+ * as embedding weights), index = lrintf(x * (1 / scale) + zero_point) in float, clamped.
+ */
+function quantizeFloatQparams(input: Tensor, scales: Tensor, zeroPoints: Tensor, axis: number, d: DType): Tensor {
+  if (d.name !== "quint8") throw new Error(`quantize_tensor_per_channel_float_qparams: expected quint8 (quint4x2 is not in torch-ts), got ${d.name}`);
+  checkFloatInput("quantize_per_channel", input, (t) => `quantize_tensor_per_channel_float_qparams expects a Float Tensor, got ${t}`);
+  const f32 = Math.fround;
+  const scaleValues = Float64Array.from(toNumbers(scales.contiguous()), f32), zps = Array.from(toNumbers(zeroPoints.contiguous()), f32);
+  let channelStride = 1;
+  for (let k = axis + 1; k < input.dim(); k++) channelStride *= input.size(k);
+  const channels = input.size(axis), x = toNumbers(input.contiguous()), raw = allocArray(d, input.numel()) as QuantizedArray;
+  for (let i = 0; i < raw.length; i++) {
+    const c = Math.floor(i / channelStride) % channels, s = scaleValues[c]!;
+    raw[i] = Math.min(Math.max(roundHalfEven(f32(f32(x[i]! * (s === 0 ? 1 : f32(1 / s))) + zps[c]!)), 0), 255);
+  }
+  return quantizedTensor(raw, d, { scheme: "per_channel_affine_float_qparams", scales: scaleValues, zeroPoints: zps, axis }, input.shape);
 }
 
 /**
@@ -181,7 +201,7 @@ function perTensorOf(op: string, self: Tensor): { scale: number; zeroPoint: numb
 
 function perChannelOf(op: string, self: Tensor): PerChannelQuantizer {
   const q = viewQuantizerOf(quantizedStorageOf(op, self), self);
-  if (q.scheme !== "per_channel_affine") throw new Error("Expected quantizer->qscheme() == kPerChannelAffine || quantizer->qscheme() == kPerChannelAffineFloatQParams to be true, but got false.");
+  if (q.scheme === "per_tensor_affine") throw new Error("Expected quantizer->qscheme() == kPerChannelAffine || quantizer->qscheme() == kPerChannelAffineFloatQParams to be true, but got false.");
   return q;
 }
 
@@ -201,6 +221,7 @@ export function qZeroPoint(self: Tensor): number {
 export function qPerChannelScales(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("q_per_channel_scales", arguments, 1);
   const q = perChannelOf("q_per_channel_scales", self);
+  if (q.scheme === "per_channel_affine_float_qparams") return fromArray(Float32Array.from(q.scales), [q.scales.length], float32);
   return fromArray(q.scales.slice(), [q.scales.length], float64);
 }
 
@@ -208,6 +229,7 @@ export function qPerChannelScales(self: Tensor): Tensor {
 export function qPerChannelZeroPoints(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("q_per_channel_zero_points", arguments, 1);
   const q = perChannelOf("q_per_channel_zero_points", self);
+  if (q.scheme === "per_channel_affine_float_qparams") return fromArray(Float32Array.from(q.zeroPoints), [q.zeroPoints.length], float32);
   return fromArray(BigInt64Array.from(q.zeroPoints, (z) => BigInt(z)), [q.zeroPoints.length], int64);
 }
 
@@ -220,7 +242,7 @@ export function qPerChannelAxis(self: Tensor): number {
 function qscheme(self: Tensor): QScheme {
   if (arguments.length > 1) checkArgs("qscheme", arguments, 1);
   const q = viewQuantizerOf(quantizedStorageOf("qscheme", self), self);
-  return q.scheme === "per_tensor_affine" ? perTensorAffine : perChannelAffine;
+  return q.scheme === "per_tensor_affine" ? perTensorAffine : q.scheme === "per_channel_affine" ? perChannelAffine : perChannelAffineFloatQparams;
 }
 
 declare module "../core/tensor.js" {
@@ -275,11 +297,14 @@ export function _makePerChannelQuantizedTensor(self: Tensor, scale: Tensor, zero
   const { dtype, raw } = quantizedOfIntegers(op, self);
   checkInt(op, "axis", axis);
   if (axis < 0 || axis >= self.dim()) throw new Error(`${op}: axis ${axis} is out of range for a ${self.dim()}-d tensor`);
-  // Float zero points make PyTorch's per_channel_affine_float_qparams tensors, which torch-ts lacks.
-  if (!(zeroPoint instanceof Tensor) || zeroPoint.dtype.isFloatingPoint || zeroPoint.dtype.isComplex) {
-    throw new Error(`${op}: zero points of dtype ${zeroPoint instanceof Tensor ? zeroPoint.dtype : typeof zeroPoint} (torch.per_channel_affine_float_qparams) are not supported by torch-ts; integer zero points are`);
-  }
-  const scales = Float64Array.from(toNumbers(scale.contiguous())), zeroPoints = Array.from(toNumbers(zeroPoint.contiguous()), Number);
+  checkTensor(op, "scale", scale);
+  checkTensor(op, "zero_point", zeroPoint);
+  if (zeroPoint.dtype.isComplex) throw new Error(`${op}: zero points of dtype ${zeroPoint.dtype} are not supported`);
+  // Float zero points make PyTorch's per_channel_affine_float_qparams tensors (quint8 embedding weights here).
+  const floatQparams = zeroPoint.dtype.isFloatingPoint;
+  if (floatQparams && dtype.name !== "quint8") throw new Error(`${op}: float zero points need a uint8 tensor (quint8), got ${scalarTypeName(self.dtype)}`);
+  const f = floatQparams ? Math.fround : (v: number): number => v;
+  const scales = Float64Array.from(toNumbers(scale.contiguous()), f), zeroPoints = Array.from(toNumbers(zeroPoint.contiguous()), (v) => f(Number(v)));
   if (scales.length !== self.size(axis) || zeroPoints.length !== self.size(axis)) throw new Error(`${op}: expected ${self.size(axis)} scales and zero points`);
-  return quantizedTensor(raw, dtype, { scheme: "per_channel_affine", scales, zeroPoints, axis }, self.shape);
+  return quantizedTensor(raw, dtype, { scheme: floatQparams ? "per_channel_affine_float_qparams" : "per_channel_affine", scales, zeroPoints, axis }, self.shape);
 }

@@ -11,9 +11,10 @@ import { type DType, float64 } from "../core/dtype.js";
 import { cat } from "./shape-join.js";
 import { fromArray, toNumbers } from "./engine.js";
 import {
-  type QuantizedValues, clampTo, dequantizeAsKernel, mapDequantized, perTensorResult, perTensorValues, quantizeValue,
-  requantizeFromInt, vectorizedCount,
+  type QuantizedValues, clampTo, dequantizeAsKernel, kernelDequantizer, mapDequantized, perTensorResult, perTensorValues, quantizeValue,
+  requantizeFromInt,
 } from "./quantized-engine.js";
+import { type BroadcastPair, broadcastPair } from "./quantized-broadcast.js";
 import { quantizedRange } from "./quantize-kernels.js";
 
 const f32 = Math.fround;
@@ -47,40 +48,41 @@ export function quantizedClamp(x: Tensor, min: number | null, max: number | null
   return mapInts(v, (q) => Math.min(Math.max(q, qmin), qmax));
 }
 
-function checkBinary(op: string, a: QuantizedValues, b: QuantizedValues): void {
+/** The two operands' common dtype and broadcast layout (PyTorch broadcasts quantized add and mul). */
+function binaryLayout(op: string, a: QuantizedValues, b: QuantizedValues): BroadcastPair {
   if (a.dtype !== b.dtype) throw new Error(`${op}: operands should have same data type, got ${a.dtype.name} and ${b.dtype.name}`);
-  if (a.shape.join() !== b.shape.join()) throw new Error(`${op}: operands must have the same size, got [${a.shape.join(", ")}] and [${b.shape.join(", ")}]`);
+  return broadcastPair(a.shape, b.shape, a.dtype);
 }
 
-/** quantized::add(qa, qb, scale, zero_point) (with relu: quantized::add_relu). */
+/** quantized::add(qa, qb, scale, zero_point) (with relu: quantized::add_relu), broadcasting. */
 export function quantizedAdd(qa: Tensor, qb: Tensor, scale: number, zeroPoint: number, relu = false): Tensor {
   const op = relu ? "quantized::add_relu" : "quantized::add";
   const a = perTensorValues(op, qa), b = perTensorValues(op, qb);
-  checkBinary(op, a, b);
-  const vectorized = vectorizedCount(a.dtype, a.ints.length);
-  const da = dequantizeAsKernel(a, vectorized), db = dequantizeAsKernel(b, vectorized);
+  const layout = binaryLayout(op, a, b);
+  const da = kernelDequantizer(a), db = kernelDequantizer(b);
   const quantize = quantizeValue(a.dtype, scale, zeroPoint);
-  const out = new Int32Array(da.length);
+  const out = new Int32Array(layout.aIndex.length);
   for (let i = 0; i < out.length; i++) {
-    const c = f32(da[i]! + db[i]!);
+    const vector = layout.vectorized(i);
+    const c = f32(da(a.ints[layout.aIndex[i]!]!, vector) + db(b.ints[layout.bIndex[i]!]!, vector));
     out[i] = quantize(relu && c < 0 ? 0 : c);
   }
-  return perTensorResult(out, a.dtype, scale, zeroPoint, a.shape);
+  return perTensorResult(out, a.dtype, scale, zeroPoint, layout.shape);
 }
 
-/** quantized::mul(qa, qb, scale, zero_point): (qa - za) * (qb - zb) requantized (with relu: mul_relu). */
+/** quantized::mul(qa, qb, scale, zero_point): (qa - za) * (qb - zb) requantized (with relu: mul_relu), broadcasting. */
 export function quantizedMul(qa: Tensor, qb: Tensor, scale: number, zeroPoint: number, relu = false): Tensor {
   const op = relu ? "quantized::mul_relu" : "quantized::mul";
   const a = perTensorValues(op, qa), b = perTensorValues(op, qb);
-  checkBinary(op, a, b);
+  const layout = binaryLayout(op, a, b);
   const multiplier = f32(f32(f32(a.scale) * f32(b.scale)) * f32(1 / f32(scale)));
   const requantize = requantizeFromInt(a.dtype, multiplier, zeroPoint);
-  const out = new Int32Array(a.ints.length);
+  const out = new Int32Array(layout.aIndex.length);
   for (let i = 0; i < out.length; i++) {
-    const r = requantize((a.ints[i]! - a.zeroPoint) * (b.ints[i]! - b.zeroPoint));
+    const r = requantize((a.ints[layout.aIndex[i]!]! - a.zeroPoint) * (b.ints[layout.bIndex[i]!]! - b.zeroPoint));
     out[i] = relu && r < zeroPoint ? zeroPoint : r;
   }
-  return perTensorResult(out, a.dtype, scale, zeroPoint, a.shape);
+  return perTensorResult(out, a.dtype, scale, zeroPoint, layout.shape);
 }
 
 /**

@@ -102,12 +102,15 @@ export function vectorizedCount(dtype: DType, n: number): number {
  * zero point) for the first `vectorized` elements, and as its scalar tail for the rest.
  */
 export function dequantizeAsKernel(v: QuantizedValues, vectorized: number): Float32Array {
-  const scale = f32(v.scale), zp = v.zeroPoint, premul = f32(scale * f32(-zp)), out = new Float32Array(v.ints.length);
-  for (let i = 0; i < out.length; i++) {
-    const q = v.ints[i]!;
-    out[i] = i < vectorized ? fmaf(scale, q, premul) : f32(f32(q - zp) * scale);
-  }
+  const dequantize = kernelDequantizer(v), out = new Float32Array(v.ints.length);
+  for (let i = 0; i < out.length; i++) out[i] = dequantize(v.ints[i]!, i < vectorized);
   return out;
+}
+
+/** One integer of `v` dequantized as the vectorized kernel (vector true) or its scalar tail does. */
+export function kernelDequantizer(v: QuantizedValues): (q: number, vector: boolean) => number {
+  const scale = f32(v.scale), zp = v.zeroPoint, premul = f32(scale * f32(-zp));
+  return (q, vector) => (vector ? fmaf(scale, q, premul) : f32(f32(q - zp) * scale));
 }
 
 /** Applies a float function elementwise between dequantization and quantization, as PyTorch's kernels. */

@@ -9,6 +9,9 @@ import {
 } from "./quantized-elementwise.js";
 import { ConvPackedParams, LinearPackedParams, quantizedConv2d, quantizedLinear, quantizedLinearDynamic } from "./quantized-linear.js";
 import { unsqueeze, squeeze } from "./view.js";
+import { quantizedBatchNormKernel, quantizedGroupNormKernel, quantizedInstanceNormKernel, quantizedLayerNormKernel } from "./quantized-norm.js";
+import { quantizedElu, quantizedPrelu, quantizedSoftmax } from "./quantized-activation.js";
+import { EmbeddingPackedParams, quantizedEmbeddingBagByte } from "./quantized-embedding.js";
 
 export { LinearPackedParams, ConvPackedParams };
 
@@ -93,3 +96,85 @@ export function conv1d(qx: Tensor, packed: ConvPackedParams, scale: number, zero
 }
 /** quantized::conv1d_relu. */
 export function conv1dRelu(qx: Tensor, packed: ConvPackedParams, scale: number, zeroPoint: number): Tensor { return conv1d(qx, packed, scale, zeroPoint, true); }
+
+type Optional = Tensor | null;
+/** quantized::batch_norm(qx, weight, bias, mean, var, eps, output_scale, output_zero_point): any rank of at least 2, channels in dim 1. */
+export function batchNorm(qx: Tensor, weight: Optional, bias: Optional, mean: Tensor, variance: Tensor, eps: number, outputScale: number, outputZeroPoint: number): Tensor {
+  return quantizedBatchNormKernel("quantized::batch_norm", qx, weight, bias, mean, variance, eps, outputScale, outputZeroPoint, false, null);
+}
+/** quantized::batch_norm_relu. */
+export function batchNormRelu(qx: Tensor, weight: Optional, bias: Optional, mean: Tensor, variance: Tensor, eps: number, outputScale: number, outputZeroPoint: number): Tensor {
+  return quantizedBatchNormKernel("quantized::batch_norm_relu", qx, weight, bias, mean, variance, eps, outputScale, outputZeroPoint, true, null);
+}
+/** quantized::batch_norm1d: [N, C] or [N, C, L]. */
+export function batchNorm1d(qx: Tensor, weight: Optional, bias: Optional, mean: Tensor, variance: Tensor, eps: number, outputScale: number, outputZeroPoint: number): Tensor {
+  if (qx.dim() !== 2 && qx.dim() !== 3) throw new Error("quantized::batch_norm1d: Expecting the input tensor of rank 2 or 3.");
+  return quantizedBatchNormKernel("quantized::batch_norm1d", qx, weight, bias, mean, variance, eps, outputScale, outputZeroPoint, false, null);
+}
+/** quantized::batch_norm2d: [N, C, H, W]. */
+export function batchNorm2d(qx: Tensor, weight: Optional, bias: Optional, mean: Tensor, variance: Tensor, eps: number, outputScale: number, outputZeroPoint: number): Tensor {
+  return quantizedBatchNormKernel("quantized::batch_norm2d", qx, weight, bias, mean, variance, eps, outputScale, outputZeroPoint, false, 4);
+}
+/** quantized::batch_norm2d_relu. */
+export function batchNorm2dRelu(qx: Tensor, weight: Optional, bias: Optional, mean: Tensor, variance: Tensor, eps: number, outputScale: number, outputZeroPoint: number): Tensor {
+  return quantizedBatchNormKernel("quantized::batch_norm2d_relu", qx, weight, bias, mean, variance, eps, outputScale, outputZeroPoint, true, 4);
+}
+/** quantized::batch_norm3d: [N, C, D, H, W]. */
+export function batchNorm3d(qx: Tensor, weight: Optional, bias: Optional, mean: Tensor, variance: Tensor, eps: number, outputScale: number, outputZeroPoint: number): Tensor {
+  return quantizedBatchNormKernel("quantized::batch_norm3d", qx, weight, bias, mean, variance, eps, outputScale, outputZeroPoint, false, 5);
+}
+/** quantized::batch_norm3d_relu. */
+export function batchNorm3dRelu(qx: Tensor, weight: Optional, bias: Optional, mean: Tensor, variance: Tensor, eps: number, outputScale: number, outputZeroPoint: number): Tensor {
+  return quantizedBatchNormKernel("quantized::batch_norm3d_relu", qx, weight, bias, mean, variance, eps, outputScale, outputZeroPoint, true, 5);
+}
+/** quantized::layer_norm(input, normalized_shape, weight, bias, eps, output_scale, output_zero_point). */
+export function layerNorm(input: Tensor, normalizedShape: number[], weight: Optional, bias: Optional, eps: number, outputScale: number, outputZeroPoint: number): Tensor {
+  return quantizedLayerNormKernel(input, normalizedShape, weight, bias, eps, outputScale, outputZeroPoint);
+}
+/** quantized::group_norm(input, num_groups, weight, bias, eps, output_scale, output_zero_point). */
+export function groupNorm(input: Tensor, numGroups: number, weight: Optional, bias: Optional, eps: number, outputScale: number, outputZeroPoint: number): Tensor {
+  return quantizedGroupNormKernel(input, numGroups, weight, bias, eps, outputScale, outputZeroPoint);
+}
+/** quantized::instance_norm(input, weight, bias, eps, output_scale, output_zero_point). */
+export function instanceNorm(input: Tensor, weight: Optional, bias: Optional, eps: number, outputScale: number, outputZeroPoint: number): Tensor {
+  return quantizedInstanceNormKernel(input, weight, bias, eps, outputScale, outputZeroPoint);
+}
+/** quantized::elu(self, output_scale, output_zero_point, alpha=1, scale=1, input_scale=1). */
+export function elu(qx: Tensor, outputScale: number, outputZeroPoint: number, alpha = 1, scale = 1, inputScale = 1): Tensor {
+  return quantizedElu(qx, outputScale, outputZeroPoint, alpha, scale, inputScale);
+}
+/** quantized::celu(self, output_scale, output_zero_point, alpha=1): elu with scale 1 and input scale 1 / alpha. */
+export function celu(qx: Tensor, outputScale: number, outputZeroPoint: number, alpha = 1): Tensor {
+  return quantizedElu(qx, outputScale, outputZeroPoint, alpha, 1, 1 / alpha);
+}
+/** quantized::prelu(qx, weight, output_scale, output_zero_point). */
+export function prelu(qx: Tensor, weight: Tensor, outputScale: number, outputZeroPoint: number): Tensor {
+  return quantizedPrelu(qx, weight, outputScale, outputZeroPoint);
+}
+/** quantized::softmax(qx, dim, output_scale, output_zero_point). */
+export function softmax(qx: Tensor, dim: number, outputScale: number, outputZeroPoint: number): Tensor {
+  return quantizedSoftmax(qx, dim, outputScale, outputZeroPoint);
+}
+
+export { EmbeddingPackedParams };
+/** quantized::embedding_bag_prepack(weight): a quint8 per_channel_affine_float_qparams weight, packed. */
+export function embeddingBagPrepack(weight: Tensor): EmbeddingPackedParams { return new EmbeddingPackedParams(weight); }
+/** quantized::embedding_bag_unpack(packed): the quantized weight. */
+export function embeddingBagUnpack(packed: EmbeddingPackedParams): Tensor { return packed.unpack(); }
+/** quantized::embedding_byte(weight, indices, pruned_weights=False): float32 rows [*indices.shape, dim]. */
+export function embeddingByte(weight: EmbeddingPackedParams, indices: Tensor, prunedWeights = false): Tensor {
+  if (prunedWeights) throw new Error("quantized::embedding_byte: pruned weights are not supported by torch-ts");
+  return quantizedEmbeddingBagByte("quantized::embedding_byte", weight, indices, null, null, false, true);
+}
+/**
+ * quantized::embedding_bag_byte(weight, indices, offsets=None, scale_grad_by_freq=False, mode=0,
+ * pruned_weights=False, per_sample_weights=None, compressed_indices_mapping=None, include_last_offset=False):
+ * the sum of each bag (PyTorch's kernel sums whatever the mode).
+ */
+export function embeddingBagByte(
+  weight: EmbeddingPackedParams, indices: Tensor, offsets: Tensor | null = null, _scaleGradByFreq = false, _mode = 0, prunedWeights = false,
+  perSampleWeights: Tensor | null = null, compressedIndicesMapping: Tensor | null = null, includeLastOffset = false,
+): Tensor {
+  if (prunedWeights || compressedIndicesMapping !== null) throw new Error("quantized::embedding_bag_byte: pruned weights are not supported by torch-ts");
+  return quantizedEmbeddingBagByte("quantized::embedding_bag_byte", weight, indices, offsets, perSampleWeights, includeLastOffset, false);
+}

@@ -5,7 +5,11 @@ import type { Module } from "../../nn/module.js";
 import { Linear as FloatLinear } from "../../nn/modules/linear.js";
 import { Conv1d as FloatConv1d, Conv2d as FloatConv2d } from "../../nn/modules/conv.js";
 import { Sequential } from "../../nn/modules/container.js";
-import { Hardswish, LeakyReLU, ReLU6, Sigmoid, Tanh, Hardsigmoid, Softmax } from "../../nn/modules/activation.js";
+import { ELU, Hardswish, LeakyReLU, PReLU, ReLU6, Sigmoid, Tanh, Hardsigmoid, Softmax } from "../../nn/modules/activation.js";
+import { BatchNorm2d, BatchNorm3d, GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm } from "../../nn/modules/normalization.js";
+import { Dropout } from "../../nn/modules/dropout.js";
+import { Embedding as FloatEmbedding, EmbeddingBag as FloatEmbeddingBag } from "../../nn/modules/sparse.js";
+import { GRU, GRUCell, LSTM, LSTMCell, RNNCell } from "../../nn/modules/rnn.js";
 import * as nni from "../nn/intrinsic/fused.js";
 import * as nniqat from "../nn/intrinsic/qat/modules.js";
 import * as nnqat from "../nn/qat/modules.js";
@@ -29,13 +33,20 @@ const STATIC: [ModuleClass, FromFloat][] = [
   [nniqat.ConvBn1d, nnq.Conv1d], [nniqat.ConvBn2d, nnq.Conv2d], [nniqat.ConvBnReLU1d, nnq.ConvReLU1d], [nniqat.ConvBnReLU2d, nnq.ConvReLU2d],
   [nniqat.ConvReLU2d, nnq.ConvReLU2d], [nniqat.LinearReLU, nnq.LinearReLU],
   [nnqat.Linear, nnq.Linear], [nnqat.Conv1d, nnq.Conv1d], [nnqat.Conv2d, nnq.Conv2d],
+  [BatchNorm2d, nnq.BatchNorm2d], [BatchNorm3d, nnq.BatchNorm3d], [Dropout, nnq.Dropout], [ELU, nnq.ELU],
+  [FloatEmbedding, nnq.Embedding], [FloatEmbeddingBag, nnq.EmbeddingBag], [GroupNorm, nnq.GroupNorm],
+  [InstanceNorm1d, nnq.InstanceNorm1d], [InstanceNorm2d, nnq.InstanceNorm2d], [InstanceNorm3d, nnq.InstanceNorm3d],
+  [LayerNorm, nnq.LayerNorm], [PReLU, nnq.PReLU],
 ];
 const QAT: [ModuleClass, FromFloat][] = [
   [FloatConv2d, nnqat.Conv2d], [FloatLinear, nnqat.Linear],
   [nni.ConvBn1d, nniqat.ConvBn1d], [nni.ConvBn2d, nniqat.ConvBn2d], [nni.ConvBnReLU1d, nniqat.ConvBnReLU1d], [nni.ConvBnReLU2d, nniqat.ConvBnReLU2d],
   [nni.ConvReLU2d, nniqat.ConvReLU2d], [nni.LinearReLU, nniqat.LinearReLU],
 ];
-const DYNAMIC: [ModuleClass, FromFloat][] = [[FloatLinear, nnq.DynamicLinear]];
+const DYNAMIC: [ModuleClass, FromFloat][] = [
+  [GRUCell, nnq.DynamicGRUCell], [FloatLinear, nnq.DynamicLinear], [LSTM, nnq.DynamicLSTM], [GRU, nnq.DynamicGRU],
+  [LSTMCell, nnq.DynamicLSTMCell], [RNNCell, nnq.DynamicRNNCell], [FloatEmbeddingBag, nnq.EmbeddingBag], [FloatEmbedding, nnq.Embedding],
+];
 
 /** get_default_static_quant_module_mappings(): a new Map each call. */
 export function getDefaultStaticQuantModuleMappings(): ModuleMapping { return new Map(STATIC); }

@@ -8,7 +8,8 @@ import { type DType, type DTypeLike, float32, int32, int64, qint32, qint8, quint
 import { warnOnce } from "../../core/warnings.js";
 import { formatScalarForRepr } from "../../core/printing.js";
 import { Module } from "../../nn/module.js";
-import { full, tensor, zerosLike } from "../../ops/creation.js";
+import { full, onesLike, tensor, zerosLike } from "../../ops/creation.js";
+import { where } from "../../ops/comparison.js";
 import { aminmax } from "../../ops/reduction-more.js";
 import { type ModuleFactory, withArgs } from "./with-args.js";
 import { type QScheme, perChannelAffine, perChannelAffineFloatQparams, perChannelSymmetric, perTensorAffine, perTensorSymmetric } from "../../ops/quantize.js";
@@ -117,7 +118,12 @@ export abstract class UniformQuantizationObserverBase extends ObserverBase {
     const { quantMin, quantMax } = this;
     const minNeg = minVal.minimum(zerosLike(minVal)), maxPos = maxVal.maximum(zerosLike(maxVal));
     let scale: Tensor, zeroPoint: Tensor;
-    if (this.qscheme === perTensorSymmetric || this.qscheme === perChannelSymmetric) {
+    if (this.qscheme === perChannelAffineFloatQparams) {
+      // Float zero points: -min / scale, so that (x - min) / scale is the index (embedding weights).
+      const s = maxVal.sub(minVal).div(quantMax - quantMin);
+      scale = where(s.gt(this.eps), s, onesLike(s));
+      zeroPoint = minVal.neg().div(scale);
+    } else if (this.qscheme === perTensorSymmetric || this.qscheme === perChannelSymmetric) {
       scale = minNeg.neg().maximum(maxPos).div((quantMax - quantMin) / 2).maximum(this.eps);
       const zp = this.dtype === quint8 ? (this.hasCustomizedQrange ? Math.floor((quantMin + quantMax) / 2) : 128) : 0;
       zeroPoint = full(minNeg.shape, zp, { dtype: int64 });

@@ -12,7 +12,9 @@ import { noGrad } from "../../autograd/grad-mode.js";
 import type { Tensor } from "../../core/tensor.js";
 import { _FusedModule, LinearReLU } from "../nn/intrinsic/fused.js";
 import { FloatFunctional, QFunctional } from "../nn/quantized/functional-modules.js";
-import { type QConfig, activationIsMemoryless, defaultDynamicQconfig } from "./qconfig.js";
+import { type QConfig, activationIsMemoryless, defaultDynamicQconfig, floatQparamsWeightOnlyQconfig } from "./qconfig.js";
+import { Embedding as FloatEmbedding, EmbeddingBag as FloatEmbeddingBag } from "../../nn/modules/sparse.js";
+import { GRU, GRUCell, LSTM, LSTMCell, RNNCell } from "../../nn/modules/rnn.js";
 import { DeQuantStub, QuantWrapper } from "./stubs.js";
 import { QConfigMapping } from "./qconfig-mapping.js";
 import { assertValidQconfig } from "./utils.js";
@@ -195,14 +197,19 @@ export function addQuantDequant(module: Module): Module {
 }
 
 /**
- * torch.ao.quantization.quantize_dynamic(model, qconfig_spec={Linear}, dtype=qint8): every
- * nn.Linear swapped for torch.ao.nn.quantized.dynamic.Linear with default_dynamic_qconfig's weights.
+ * torch.ao.quantization.quantize_dynamic(model, qconfig_spec=None, dtype=qint8): the modules of
+ * qconfig_spec (classes, each with dtype's default qconfig, or a Map class -> QConfig) swapped for
+ * their dynamic quantized modules. Without a spec, as PyTorch: Linear, LSTM, GRU and the RNN cells
+ * for qint8 (default_dynamic_qconfig); Embedding and EmbeddingBag for quint8 (float-qparams weights).
  */
-export function quantizeDynamic<T extends Module>(model: T, options: { qconfigSpec?: ModuleClass[]; dtype?: "qint8"; inplace?: boolean; mapping?: ModuleMapping } = {}): T {
-  const spec = options.qconfigSpec ?? [FloatLinear];
-  if (spec.some((c) => c !== FloatLinear && c !== LinearReLU)) throw new Error("quantize_dynamic: torch-ts quantizes nn.Linear only");
-  if ((options.dtype ?? "qint8") !== "qint8") throw new Error(`quantize_dynamic: unsupported dtype ${options.dtype}`);
+export function quantizeDynamic<T extends Module>(model: T, options: { qconfigSpec?: ModuleClass[] | Map<ModuleClass, QConfig>; dtype?: "qint8" | "quint8"; inplace?: boolean; mapping?: ModuleMapping } = {}): T {
+  const dtype = options.dtype ?? "qint8";
+  if (dtype !== "qint8" && dtype !== "quint8") throw new Error(`Don't know how to quantize with default settings for ${String(dtype)}. Provide full qconfig please`);
+  const fallback = dtype === "qint8" ? defaultDynamicQconfig : floatQparamsWeightOnlyQconfig;
+  const classes = options.qconfigSpec ?? (dtype === "qint8" ? [FloatLinear, LSTM, GRU, LSTMCell, RNNCell, GRUCell] : [FloatEmbeddingBag, FloatEmbedding]);
+  const spec: QconfigDict = new Map(classes instanceof Map ? classes : classes.map((c) => [c, fallback]));
   const m = options.inplace ? model : deepCopy(model);
-  propagateQconfig_(m, new Map(spec.map((c) => [c, defaultDynamicQconfig])));
+  m.eval();
+  propagateQconfig_(m, spec);
   return convert(m, { mapping: options.mapping ?? getDefaultDynamicQuantModuleMappings(), inplace: true });
 }

@@ -20,6 +20,7 @@ import { sigmoid as torchSigmoid, tanh as torchTanh } from "../../ops/pointwise.
 import { erf } from "../../ops/special.js";
 import { where } from "../../ops/comparison.js";
 import { warnOnce } from "../../core/warnings.js";
+import { implicitSoftmaxDim as implicitDim } from "./softmax-dim.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { onDevice } from "../../ops/device-hooks.js";
 import { nativeUnary } from "../../ops/native-fast.js";
@@ -416,11 +417,6 @@ export function prelu(input: Tensor, weight: Tensor): Tensor {
 
 // ---- softmax family -------------------------------------------------------------------------
 
-/** PyTorch's implicit dim (deprecated): 0 for 0-, 1- and 3-d inputs, else 1, with a warning. */
-function implicitDim(name: string, ndim: number): number {
-  warnOnce(`Implicit dimension choice for ${name} has been deprecated. Change the call to include dim=X as an argument.`);
-  return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
-}
 
 interface SoftmaxOpts { dim?: number | null; _stacklevel?: number; dtype?: DTypeLike | null }
 

@@ -8,13 +8,23 @@ import * as F from "../functional/index.js";
 
 export type RNNMode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
 
-export interface LayerWeights { wIh: Tensor; wHh: Tensor; bIh: Tensor | null; bHh: Tensor | null; wHr: Tensor | null }
+export interface LayerWeights {
+  wIh: Tensor; wHh: Tensor; bIh: Tensor | null; bHh: Tensor | null; wHr: Tensor | null;
+  /** The input and hidden projections when they are not F.linear with these weights (dynamic quantized RNNs). */
+  ih?: (x: Tensor) => Tensor;
+  hh?: (h: Tensor) => Tensor;
+}
+
+/** h·W_hhᵀ + b_hh. */
+const hiddenProjection = (h: Tensor, w: LayerWeights): Tensor => (w.hh ? w.hh(h) : F.linear(h, w.wHh, w.bHh));
+/** x·W_ihᵀ + b_ih. */
+export const inputProjection = (x: Tensor, w: LayerWeights): Tensor => (w.ih ? w.ih(x) : F.linear(x, w.wIh, w.bIh));
 
 /** One recurrence step: the projected input x·W_ihᵀ + b_ih of this step and the state ([h] or [h, c]). */
 export type Step = (xProj: Tensor, state: Tensor[], w: LayerWeights) => Tensor[];
 
 function gatesOf(xProj: Tensor, h: Tensor, w: LayerWeights): Tensor {
-  return xProj.add(F.linear(h, w.wHh, w.bHh));
+  return xProj.add(hiddenProjection(h, w));
 }
 
 export const STEPS: Record<RNNMode, Step> = {
@@ -29,7 +39,7 @@ export const STEPS: Record<RNNMode, Step> = {
   },
   GRU: (x, [h], w) => {
     const [ri, zi, ni] = x.chunk(3, 1) as [Tensor, Tensor, Tensor];
-    const [rh, zh, nh] = F.linear(h!, w.wHh, w.bHh).chunk(3, 1) as [Tensor, Tensor, Tensor];
+    const [rh, zh, nh] = hiddenProjection(h!, w).chunk(3, 1) as [Tensor, Tensor, Tensor];
     const r = ri.add(rh).sigmoid();
     const z = zi.add(zh).sigmoid();
     const n = ni.add(r.mul(nh)).tanh();
@@ -99,7 +109,7 @@ export function runLayers(mode: RNNMode, weights: (layer: number, dir: number) =
     for (let dir = 0; dir < dirs; dir++) {
       const w = weights(layer, dir);
       const idx = layer * dirs + dir;
-      const xProj = F.linear(layerInput, w.wIh, w.bIh);
+      const xProj = inputProjection(layerInput, w);
       const r = runDirection(step, xProj, batchSizes, hx.map((h) => h.select(0, idx)), w, dir === 1);
       outs.push(r.output);
       r.state.forEach((s, k) => finals[k]!.push(s));

@@ -12,7 +12,7 @@ import { Parameter, isParameter } from "../parameter.js";
 import * as init from "../init.js";
 import * as F from "../functional/index.js";
 import { PackedSequence } from "../utils/rnn.js";
-import { type LayerWeights, type Step, STEPS, checkCellSizes, runLayers } from "./rnn-engine.js";
+import { type LayerWeights, type Step, STEPS, checkCellSizes, inputProjection, runLayers } from "./rnn-engine.js";
 import { type FactoryOptions, bindCtor, factory, placeOnDevice, pyFloat, pyRepr } from "./utils.js";
 
 export type { RNNMode } from "./rnn-engine.js";
@@ -123,7 +123,8 @@ export class RNNBase extends Module {
   /** No-op: kept for PyTorch code that calls it (weights are always used as they are). */
   flattenParameters(): void { /* nothing to flatten */ }
 
-  private layerWeights(layer: number, dir: number): LayerWeights {
+  /** @internal The weights of one layer and direction (dynamic quantized RNNs override it). */
+  protected layerWeights(layer: number, dir: number): LayerWeights {
     const rec = this as unknown as Record<string, Tensor | null | undefined>;
     const sfx = `_l${layer}${dir === 1 ? "_reverse" : ""}`;
     return {
@@ -357,7 +358,7 @@ export abstract class RNNCellBase extends Module {
     checkCellSizes(x, states, this.inputSize, this.hiddenSize);
     if (x.dtype !== this.weight_ih.dtype) throw new Error(`expected scalar type ${x.dtype.name} but found ${this.weight_ih.dtype.name}`);
     const w = this.weights();
-    const out = step(F.linear(x, w.wIh, w.bIh), states, w);
+    const out = step(inputProjection(x, w), states, w);
     return batched ? out : out.map((t) => t.squeeze(0));
   }
 

@@ -1,0 +1,99 @@
+// torch.ao.nn.quantized.Embedding and EmbeddingBag: a quint8 weight with a float scale and zero
+// point per row (per_channel_affine_float_qparams), packed as torch.ops.quantized.embedding_bag_prepack
+// does. State dict as PyTorch's: _packed_params.dtype and _packed_params._packed_weight.
+import { Tensor } from "../../../core/tensor.js";
+import { type DType, float32, quint8 } from "../../../core/dtype.js";
+import { noGrad } from "../../../autograd/grad-mode.js";
+import { Module } from "../../../nn/module.js";
+import { Embedding as FloatEmbedding, EmbeddingBag as FloatEmbeddingBag } from "../../../nn/modules/sparse.js";
+import { ones, zeros } from "../../../ops/creation.js";
+import { perChannelAffineFloatQparams, quantizePerChannel } from "../../../ops/quantize.js";
+import { EmbeddingPackedParams, quantizedEmbeddingBagByte } from "../../../ops/quantized-embedding.js";
+import { PerChannelMinMaxObserver, type UniformQuantizationObserverBase } from "../../quantization/observer.js";
+import type { Observed } from "./float-observed.js";
+import { asWeightObserver } from "./weight.js";
+
+/** PyTorch's default_float_qparams_observer: per row (ch_axis 0), quint8, float zero points. */
+const floatQparamsObserver = (): UniformQuantizationObserverBase => new PerChannelMinMaxObserver({ dtype: quint8, qscheme: perChannelAffineFloatQparams, chAxis: 0 });
+
+/** The weight PyTorch's constructor starts with: scales 1, zero points 0 (all integers 0). */
+function emptyWeight(rows: number, cols: number): Tensor {
+  return quantizePerChannel(zeros(rows, cols), ones(rows), zeros(rows), 0, quint8);
+}
+
+/** torch.ao.nn.quantized.Embedding(num_embeddings, embedding_dim, ..., _weight=None, dtype=quint8). */
+export class Embedding extends Module {
+  /** PyTorch's state-dict version. */
+  static _version = 1;
+  /** @internal */ _packed: EmbeddingPackedParams;
+  readonly dtype: DType;
+  constructor(readonly numEmbeddings: number, readonly embeddingDim: number, options: { weight?: Tensor; dtype?: DType } = {}) {
+    super();
+    this.dtype = options.dtype ?? quint8;
+    if (this.dtype !== quint8) throw new Error(`Unsupported dtype on quantized embedding! Supports quint8 and quint4x2 (torch-ts: quint8). Got dtype: ${this.dtype}`);
+    const w = options.weight ?? emptyWeight(numEmbeddings, embeddingDim);
+    if (w.shape.join() !== [numEmbeddings, embeddingDim].join()) throw new Error("Shape of weight does not match num_embeddings and embedding_dim");
+    this._packed = new EmbeddingPackedParams(w);
+  }
+  /** Packs a new quint8 float-qparams weight. */
+  setWeight(w: Tensor): void { this._packed = new EmbeddingPackedParams(w); }
+  /** The quantized weight. */
+  weight(): Tensor { return this._packed.unpack(); }
+  override forward(indices: Tensor): Tensor {
+    return quantizedEmbeddingBagByte("quantized::embedding_byte", this._packed, indices, null, null, false, true);
+  }
+  override extraRepr(): string {
+    return `num_embeddings=${this.numEmbeddings}, embedding_dim=${this.embeddingDim}, dtype=${this.dtype}, qscheme=${this.weight().qscheme()}`;
+  }
+  override _extraState(): [string, unknown][] { return [["_packed_params.dtype", this.dtype], ["_packed_params._packed_weight", this._packed.unpack()]]; }
+  /** PyTorch's EmbeddingPackedParams submodule is at version 1. */
+  override _extraVersions(): [string, number][] { return [["_packed_params", 1]]; }
+  override _loadExtraState(get: (name: string) => unknown): void {
+    const w = get("_packed_params._packed_weight");
+    if (w instanceof Tensor) this.setWeight(w);
+  }
+  /** PyTorch's from_float: the weight observed per row by the qconfig's weight observer (float qparams). */
+  static fromFloat(mod: Module): Embedding {
+    if (mod.constructor !== FloatEmbedding) throw new Error(`nnq.${this.name}.from_float only works for ${FloatEmbedding.name}`);
+    const f = mod as FloatEmbedding;
+    const out = new Embedding(f.numEmbeddings, f.embeddingDim);
+    out.setWeight(quantizeEmbeddingWeight(f.weight, mod, this.name));
+    return out;
+  }
+}
+
+/** Observes the float weight and quantizes it per row with float zero points (PyTorch's _quantize_weight). */
+function quantizeEmbeddingWeight(weight: Tensor, mod: Module, cls: string): Tensor {
+  const qconfig = (mod as Module & Observed).qconfig;
+  if (qconfig === undefined) throw new Error(`${cls} input float module must have qconfig defined`);
+  const observer = qconfig?.weight ? asWeightObserver(qconfig.weight()) : floatQparamsObserver();
+  if (observer.qscheme !== perChannelAffineFloatQparams) throw new Error(`${cls} quantization is only supported with float_qparams_weight_only_qconfig.`);
+  if (observer.dtype !== quint8) throw new Error(`The only supported dtype for nnq.${cls} is torch.quint8 and torch.quint4x2 (torch-ts: quint8), got ${observer.dtype}`);
+  return noGrad(() => {
+    const w = weight.detach().to(float32);
+    observer.call(w);
+    const [scales, zeroPoints] = observer.calculateQparams();
+    return quantizePerChannel(w, scales.to(float32), zeroPoints.to(float32), 0, quint8);
+  });
+}
+
+/** torch.ao.nn.quantized.EmbeddingBag: sums of bags (PyTorch's quantized kernel sums whatever the mode). */
+export class EmbeddingBag extends Embedding {
+  readonly mode: string;
+  readonly includeLastOffset: boolean;
+  constructor(numEmbeddings: number, embeddingDim: number, options: { mode?: "sum" | "mean" | "max"; includeLastOffset?: boolean; weight?: Tensor; dtype?: DType } = {}) {
+    super(numEmbeddings, embeddingDim, options);
+    this.mode = options.mode ?? "sum";
+    this.includeLastOffset = options.includeLastOffset ?? false;
+  }
+  override forward(indices: Tensor, offsets: Tensor | null = null, perSampleWeights: Tensor | null = null): Tensor {
+    return quantizedEmbeddingBagByte("quantized::embedding_bag_byte", this._packed, indices, offsets, perSampleWeights, this.includeLastOffset, false);
+  }
+  static override fromFloat(mod: Module): EmbeddingBag {
+    if (mod.constructor !== FloatEmbeddingBag) throw new Error(`nnq.${this.name}.from_float only works for ${FloatEmbeddingBag.name}`);
+    const f = mod as FloatEmbeddingBag;
+    const out = new EmbeddingBag(f.numEmbeddings, f.embeddingDim);
+    out.setWeight(quantizeEmbeddingWeight(f.weight, mod, this.name));
+    return out;
+  }
+}
