@@ -10,7 +10,7 @@ import { Sequential } from "../../nn/modules/container.js";
 import { Linear as FloatLinear } from "../../nn/modules/linear.js";
 import { noGrad } from "../../autograd/grad-mode.js";
 import type { Tensor } from "../../core/tensor.js";
-import { _FusedModule, LinearReLU } from "../nn/intrinsic/fused.js";
+import { isFusedModule } from "../nn/intrinsic/fused.js";
 import { FloatFunctional, QFunctional } from "../nn/quantized/functional-modules.js";
 import { type QConfig, activationIsMemoryless, defaultDynamicQconfig, floatQparamsWeightOnlyQconfig } from "./qconfig.js";
 import { Embedding as FloatEmbedding, EmbeddingBag as FloatEmbeddingBag } from "../../nn/modules/sparse.js";
@@ -87,7 +87,7 @@ export function addObserver_(module: Module, options: AddObserverOptions = {}): 
   for (const [, child] of children(module)) {
     if (child instanceof FloatFunctional || child instanceof QFunctional) {
       if (needsObservation(child)) child.activation_post_process = q(child).qconfig!.activation();
-    } else if (child instanceof _FusedModule || (nonLeaf?.has(child.constructor as ModuleClass) ?? false)) {
+    } else if (isFusedModule(child) || (nonLeaf?.has(child.constructor as ModuleClass) ?? false)) {
       if (needsObservation(child)) insertActivationPostProcess(child);
     } else if (child.training && DEFAULT_MODULE_TO_ACT_POST_PROCESS.has(child.constructor as ModuleClass)) {
       insertActivationPostProcess(child, DEFAULT_MODULE_TO_ACT_POST_PROCESS.get(child.constructor as ModuleClass));
@@ -139,7 +139,7 @@ export function swapModule(mod: Module, mapping: ModuleMapping): Module {
 function convertInPlace(module: Module, mapping: ModuleMapping): void {
   for (const [name, child] of children(module)) {
     // Fused modules are swapped as one unit.
-    if (!(child instanceof _FusedModule)) convertInPlace(child, mapping);
+    if (!isFusedModule(child)) convertInPlace(child, mapping);
     const swapped = swapModule(child, mapping);
     if (swapped !== child) setChild(module, name, swapped);
   }

@@ -7,6 +7,20 @@ import { Sequential } from "../../../nn/modules/container.js";
 /** torch.ao.nn.intrinsic._FusedModule: the base of the fused modules (converted as one unit). */
 export class _FusedModule extends Sequential {}
 
+/**
+ * Classes that are _FusedModule subclasses in PyTorch but extend another base here (TypeScript has
+ * single inheritance: the QAT ConvBn modules extend Conv).
+ */
+const fusedElsewhere: (abstract new (...args: never[]) => Module)[] = [];
+
+/** Registers a class as fused (see fusedElsewhere). */
+export function markFused(cls: abstract new (...args: never[]) => Module): void { fusedElsewhere.push(cls); }
+
+/** PyTorch's isinstance(m, _FusedModule): convert and prepare treat such a module as one unit. */
+export function isFusedModule(m: Module): boolean {
+  return m instanceof _FusedModule || fusedElsewhere.some((cls) => m instanceof cls);
+}
+
 function checkTypes(cls: string, mods: Module[], expected: string[]): void {
   if (mods.length !== expected.length || mods.some((m, i) => m.constructor.name !== expected[i])) {
     throw new Error(`Incorrect types for input modules${cls ? ` of ${cls}` : ""}: ${mods.map((m) => m.constructor.name).join("")}`);

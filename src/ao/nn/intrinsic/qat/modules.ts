@@ -220,3 +220,6 @@ export class ConvBnReLU1d extends ConvBn1d {
 export function updateBnStats(mod: Module): void { if (mod instanceof ConvBn1d || mod instanceof ConvBn2d) mod.updateBnStats(); }
 /** torch.ao.nn.intrinsic.qat.freeze_bn_stats(mod), for model.apply. */
 export function freezeBnStats(mod: Module): void { if (mod instanceof ConvBn1d || mod instanceof ConvBn2d) mod.freezeBnStats(); }
+
+// PyTorch's QAT fused modules are also _FusedModule subclasses: convert swaps each as one unit.
+for (const cls of [LinearReLU, ConvReLU2d, ConvBn1d, ConvBn2d]) nni.markFused(cls);
