@@ -9,13 +9,11 @@ import { Embedding as FloatEmbedding, EmbeddingBag as FloatEmbeddingBag } from "
 import { ones, zeros } from "../../../ops/creation.js";
 import { perChannelAffineFloatQparams, quantizePerChannel } from "../../../ops/quantize.js";
 import { EmbeddingPackedParams, quantizedEmbeddingBagByte } from "../../../ops/quantized-embedding.js";
-import { PerChannelMinMaxObserver, type UniformQuantizationObserverBase } from "../../quantization/observer.js";
+import { defaultFloatQparamsObserver } from "../../quantization/defaults.js";
 import type { Observed } from "./float-observed.js";
 import { asWeightObserver } from "./weight.js";
 
 /** PyTorch's default_float_qparams_observer: per row (ch_axis 0), quint8, float zero points. */
-const floatQparamsObserver = (): UniformQuantizationObserverBase => new PerChannelMinMaxObserver({ dtype: quint8, qscheme: perChannelAffineFloatQparams, chAxis: 0 });
-
 /** The weight PyTorch's constructor starts with: scales 1, zero points 0 (all integers 0). */
 function emptyWeight(rows: number, cols: number): Tensor {
   return quantizePerChannel(zeros(rows, cols), ones(rows), zeros(rows), 0, quint8);
@@ -66,7 +64,7 @@ export class Embedding extends Module {
 function quantizeEmbeddingWeight(weight: Tensor, mod: Module, cls: string): Tensor {
   const qconfig = (mod as Module & Observed).qconfig;
   if (qconfig === undefined) throw new Error(`${cls} input float module must have qconfig defined`);
-  const observer = qconfig?.weight ? asWeightObserver(qconfig.weight()) : floatQparamsObserver();
+  const observer = asWeightObserver(qconfig?.weight ? qconfig.weight() : defaultFloatQparamsObserver());
   if (observer.qscheme !== perChannelAffineFloatQparams) throw new Error(`${cls} quantization is only supported with float_qparams_weight_only_qconfig.`);
   if (observer.dtype !== quint8) throw new Error(`The only supported dtype for nnq.${cls} is torch.quint8 and torch.quint4x2 (torch-ts: quint8), got ${observer.dtype}`);
   return noGrad(() => {
