@@ -131,3 +131,28 @@ describe("nn.utils.parametrize", () => {
     assert.throws(() => { (m as unknown as Parametrized).weight = torch.zeros(2); }, /parametrization NoInverse does not implement right_inverse\./);
   });
 });
+
+describe("parametrize.transferParametrizationsAndParams", () => {
+  test("the parametrizations and the shared originals move to another module, as PyTorch 1.13", () => {
+    const a = new nn.Linear(3, 3), b = new nn.Linear(3, 3);
+    P.registerParametrization(a, "weight", new Symmetric());
+    assert.equal(P.transferParametrizationsAndParams(a, b), b);
+    assert.equal(b.constructor.name, "ParametrizedLinear");
+    assert.deepEqual([...b.stateDict().keys()], ["bias", "parametrizations.weight.original"]);
+    assert.equal(originalOf(b), originalOf(a));
+    assert.deepEqual(weightOf(b).tolist(), weightOf(a).tolist());
+    // A module without the tensor gets it: a Parameter with the parametrized value, then parametrized.
+    const c = new nn.Module();
+    P.transferParametrizationsAndParams(a, c, "weight");
+    assert.deepEqual([...c.stateDict().keys()], ["parametrizations.weight.original"]);
+    assert.deepEqual(weightOf(c).tolist(), weightOf(a).tolist());
+    // Several originals (original0, original1) are shared too.
+    const s = new nn.Linear(2, 2), t = new nn.Linear(2, 2);
+    P.registerParametrization(s, "weight", new Split());
+    P.transferParametrizationsAndParams(s, t);
+    assert.equal(originalOf(t, "original1"), originalOf(s, "original1"));
+    assert.deepEqual(weightOf(t).tolist(), weightOf(s).tolist());
+    // An unparametrized source changes nothing.
+    assert.equal(P.transferParametrizationsAndParams(new nn.Linear(2, 2), t), t);
+  });
+});

@@ -45,6 +45,9 @@ describe("smm, hspmm, sspaddmm", () => {
     const input = torch.sparseCooTensor([[2], [1]], f32([1]), [3, 2]);
     const r = torch.sspaddmm(input, S3(), D(), { beta: 2, alpha: 3 });
     assert.deepEqual([r._indices().tolist(), r._values().tolist(), r.isCoalesced()], [[[2, 0, 0, 1, 1], [1, 0, 1, 0, 1]], [2, 18, 0, 42, 0], false]);
+    // The Tensor methods (PyTorch has x.smm and x.sspaddmm; hspmm is a function only).
+    assert.deepEqual(S3().smm(D())._values().tolist(), m._values().tolist());
+    assert.deepEqual(input.sspaddmm(S3(), D(), { beta: 2, alpha: 3 })._values().tolist(), r._values().tolist());
   });
 
   test("bad shapes refuse; no derivative, as in PyTorch", () => {

@@ -6,7 +6,7 @@ import { isSparse, type SparseTensor } from "../core/sparse-tensor.js";
 import { scalarTypeName } from "../core/dtype.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { record } from "../autograd/record.js";
-import { checkArgs, checkTensor } from "./args.js";
+import { checkArgs, checkTensor, installMethods, type Method } from "./args.js";
 import { cat } from "./shape-join.js";
 import { toNumbers } from "./engine.js";
 import { coalesceRaw, indicesFromLinear, longTensor, makeSparse } from "./sparse-engine.js";
@@ -83,3 +83,11 @@ export function smm(input: Tensor, mat: Tensor): Tensor {
   const empty = makeSparse(longTensor([], [2, 0]), s._sparseValues.newZeros([0]), [s.shape[0]!, mat.shape[1]!], true);
   return sspaddmm(empty, input, mat);
 }
+
+declare module "../core/tensor.js" {
+  interface Tensor {
+    smm: Method<typeof smm>;
+    sspaddmm: Method<typeof sspaddmm>;
+  }
+}
+installMethods({ smm, sspaddmm });

@@ -305,3 +305,26 @@ function injectedBase(module: Module): ModuleClass | null {
   const cls = Object.getPrototypeOf(module).constructor as ModuleClass & { [BASE_CLASS]?: ModuleClass };
   return Object.prototype.hasOwnProperty.call(cls, BASE_CLASS) ? cls[BASE_CLASS]! : null;
 }
+
+/**
+ * parametrize.transfer_parametrizations_and_params(from_module, to_module, tensor_name=None): gives
+ * toModule the parametrizations of fromModule (all, or those of tensorName) and the same original
+ * tensors (shared: the two modules then train the same parameters). A tensor toModule lacks is first
+ * made a Parameter holding fromModule's parametrized value. Returns toModule.
+ */
+export function transferParametrizationsAndParams(fromModule: Module, toModule: Module, tensorName: string | null = null): Module {
+  const from = parametrizationsOf(fromModule);
+  if (from === null) return toModule;
+  const names = tensorName === null ? [...from.keys()] : [tensorName];
+  for (const name of names) {
+    const fromList = listOf(fromModule, name);
+    if (!fromList) throw new Error(`transfer_parametrizations_and_params: ${fromModule.constructor.name} has no parametrization on '${name}'`);
+    if (!(name in toModule)) toModule.registerParameter(name, new Parameter((fromModule as unknown as Rec)[name] as Tensor));
+    for (const parametrization of fromList.children()) registerParametrization(toModule, name, parametrization);
+    // The originals are shared: `original`, or `original0`, `original1`, ...
+    const toList = listOf(toModule, name);
+    if (fromList.isTensor) registerParameterOrBuffer(toList, "original", fromList.original);
+    else fromList.originals().forEach((t, i) => registerParameterOrBuffer(toList, `original${i}`, t));
+  }
+  return toModule;
+}
