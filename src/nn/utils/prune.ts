@@ -203,6 +203,18 @@ export class PruningContainer extends BasePruningMethod {
   }
 }
 
+/**
+ * The unstructured masks: defaultMask with the `amount` units that rank first by score (the largest
+ * or the smallest) zeroed. Scores are computed only when something is pruned (RandomUnstructured
+ * draws them: PyTorch draws nothing for amount 0).
+ */
+function maskTopK(amount: number, defaultMask: Tensor, scores: () => Tensor, largest: boolean): Tensor {
+  const k = nparamsToPrune(amount, defaultMask.numel());
+  const mask = defaultMask.clone();
+  if (k !== 0) mask.view(-1).set([scores().view(-1).topk(k, { largest }).indices], 0);
+  return mask;
+}
+
 /** Prunes nothing (the mask is all ones): makes a tensor look pruned. */
 export class Identity extends BasePruningMethod {
   readonly PRUNING_TYPE = "unstructured";
@@ -215,10 +227,7 @@ export class RandomUnstructured extends BasePruningMethod {
   readonly amount: number;
   constructor(amount: number | { amount?: number }) { super(); this.amount = amountOf(amount); }
   computeMask(t: Tensor, defaultMask: Tensor): Tensor {
-    const k = nparamsToPrune(this.amount, t.numel());
-    const mask = defaultMask.clone();
-    if (k !== 0) mask.view(-1).set([randLike(t).view(-1).topk(k).indices], 0);
-    return mask;
+    return maskTopK(this.amount, defaultMask, () => randLike(t), true);
   }
 }
 
@@ -228,10 +237,7 @@ export class L1Unstructured extends BasePruningMethod {
   readonly amount: number;
   constructor(amount: number | { amount?: number }) { super(); this.amount = amountOf(amount); }
   computeMask(t: Tensor, defaultMask: Tensor): Tensor {
-    const k = nparamsToPrune(this.amount, t.numel());
-    const mask = defaultMask.clone();
-    if (k !== 0) mask.view(-1).set([t.abs().view(-1).topk(k, { largest: false }).indices], 0);
-    return mask;
+    return maskTopK(this.amount, defaultMask, () => t.abs(), false);
   }
 }
 

@@ -78,7 +78,15 @@ abstract class QuantizedConv extends Module {
   }
 }
 
-function fromFloatConv<T extends QuantizedConv>(make: (c: FloatConv1d | FloatConv2d) => T, mod: Module, cls: string, float: FloatConv1d | FloatConv2d): T {
+/**
+ * The quantized conv of an observed float conv `mod` (or of the conv inside a fused ConvReLU), built
+ * by `make` and given the quantized weight and the output's scale and zero point.
+ */
+function fromFloatConv<T extends QuantizedConv, F extends FloatConv1d | FloatConv2d>(
+  make: (c: F) => T, mod: Module, cls: string, Float: abstract new (...args: never[]) => F, Fused: abstract new (...args: never[]) => Module & { at(i: number): Module },
+): T {
+  const float = mod instanceof Fused ? mod.at(0) : mod;
+  if (!(float instanceof Float)) throw new Error(`${cls}.from_float: expected a torch.nn.${Float.name}, got ${mod.constructor.name}`);
   const q = qconfigOf(mod, cls);
   const { scale, zeroPoint } = outputQparams(mod, cls);
   if (float.paddingMode !== "zeros" || typeof float.padding === "string") throw new Error(`${cls}.from_float: only zero padding given as sizes is supported`);
@@ -97,9 +105,7 @@ export class Conv2d extends QuantizedConv {
   protected readonly k = 2;
   constructor(inChannels: number, outChannels: number, kernelSize: number | number[], options: QuantizedConvOptions = {}) { super(inChannels, outChannels, kernelSize, 2, options); }
   static fromFloat(mod: Module): Conv2d {
-    const float = mod instanceof FusedConvReLU2d ? mod.at(0) : mod;
-    if (!(float instanceof FloatConv2d)) throw new Error(`${this.name}.from_float: expected a torch.nn.Conv2d, got ${mod.constructor.name}`);
-    return fromFloatConv((c) => new this(c.inChannels, c.outChannels, c.kernelSize, optionsOf(c)), mod, this.name, float);
+    return fromFloatConv((c) => new this(c.inChannels, c.outChannels, c.kernelSize, optionsOf(c)), mod, this.name, FloatConv2d, FusedConvReLU2d);
   }
 }
 
@@ -108,9 +114,7 @@ export class Conv1d extends QuantizedConv {
   protected readonly k = 1;
   constructor(inChannels: number, outChannels: number, kernelSize: number | number[], options: QuantizedConvOptions = {}) { super(inChannels, outChannels, kernelSize, 1, options); }
   static fromFloat(mod: Module): Conv1d {
-    const float = mod instanceof FusedConvReLU1d ? mod.at(0) : mod;
-    if (!(float instanceof FloatConv1d)) throw new Error(`${this.name}.from_float: expected a torch.nn.Conv1d, got ${mod.constructor.name}`);
-    return fromFloatConv((c) => new this(c.inChannels, c.outChannels, c.kernelSize, optionsOf(c)), mod, this.name, float);
+    return fromFloatConv((c) => new this(c.inChannels, c.outChannels, c.kernelSize, optionsOf(c)), mod, this.name, FloatConv1d, FusedConvReLU1d);
   }
 }
 
