@@ -101,6 +101,7 @@ export * from "./ops/torch-forms.js";
 export * from "./ops/view-copies.js";
 export * from "./ops/tensor-storage.js";
 export { Layout, Layout as layout, strided, sparseCoo, sparseCsr, sparseCsc, sparseBsr, sparseBsc } from "./core/layout.js";
+export { MemoryFormat, MemoryFormat as memoryFormat, contiguousFormat, channelsLast, channelsLast3d, preserveFormat } from "./core/memory-format.js";
 export * from "./ops/sparse.js";
 export * from "./ops/sparse-compressed.js";
 export * from "./ops/sparse-products.js";

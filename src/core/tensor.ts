@@ -4,6 +4,7 @@
 import { type DType, bf16ToF32, f16ToF32, f32ToBf16, f32ToF16 } from "./dtype.js";
 import { type Shape, contiguousStrides, isContiguousLayout, numel, normalizeDim } from "./shape.js";
 import { ComplexStorage, Device, Storage } from "./storage.js";
+import { MemoryFormat, isContiguousAs, memoryFormatOption } from "./memory-format.js";
 import { Complex } from "./complex.js";
 import { AccumulateGrad, type GradHook, type Node } from "../autograd/node.js";
 import { type PrintDType, formatTensor } from "./printing.js";
@@ -65,7 +66,12 @@ export class Tensor {
     return this._strides[normalizeDim(dim, this._shape.length, "stride")] ?? 1;
   }
   storageOffset(): number { return this._offset; }
-  isContiguous(): boolean { return isContiguousLayout(this._shape, this._strides); }
+  /** Whether the elements lie densely in `memoryFormat`'s order (contiguous_format by default). */
+  isContiguous(memoryFormat?: MemoryFormat | { memoryFormat?: MemoryFormat | null } | null): boolean {
+    if (memoryFormat === undefined) return isContiguousLayout(this._shape, this._strides);
+    const format = memoryFormat === null || memoryFormat instanceof MemoryFormat ? memoryFormat : memoryFormatOption("is_contiguous", memoryFormat);
+    return format === null ? isContiguousLayout(this._shape, this._strides) : isContiguousAs(this._shape, this._strides, format);
+  }
   get isCpu(): boolean { return this.device.type === "cpu"; }
   isFloatingPoint(): boolean { return this.dtype.isFloatingPoint; }
   get length(): number {

@@ -5,6 +5,7 @@
 
 import { Tensor } from "../core/tensor.js";
 import { DType } from "../core/dtype.js";
+import type { MemoryFormat } from "../core/memory-format.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { zeroGrads } from "../autograd/zero-grad.js";
 import { Parameter, isParameter, isUninitialized, placeOnDevice } from "./parameter.js";
@@ -275,11 +276,20 @@ export class Module {
   }
 
   /** module.to(dtype) / to(device) / to({ dtype, device }): floating parameters and buffers. */
-  to(...args: (DType | string | { dtype?: DType | string; device?: string } | Tensor)[]): this {
+  to(...args: (DType | string | { dtype?: DType | string; device?: string; memoryFormat?: MemoryFormat | null } | Tensor)[]): this {
     // Non-floating tensors (num_batches_tracked, ...) change device but never dtype, as in PyTorch.
+    const isOptions = (a: unknown): a is { device?: string; memoryFormat?: MemoryFormat | null } => !!a && typeof a === "object" && !(a instanceof DType) && !(a instanceof Tensor);
     const device = args.map((a) => (a instanceof Tensor ? a.device.toString() : typeof a === "string" && /^(cpu|webgpu)(:\d+)?$/.test(a) ? a
-      : a && typeof a === "object" && !(a instanceof DType) && "device" in a ? a.device : undefined)).find((d) => d !== undefined);
-    return this._applyToTensors((t) => (t.dtype.isFloatingPoint ? (t.to as (...a: unknown[]) => Tensor)(...args) : device ? t.to(device as "cpu") : t), false);
+      : isOptions(a) && "device" in a ? a.device : undefined)).find((d) => d !== undefined);
+    // memoryFormat reaches only 4-d and 5-d tensors (PyTorch's Module.to: weights of convolutions).
+    const memoryFormat = args.map((a) => (isOptions(a) ? a.memoryFormat ?? undefined : undefined)).find((f) => f !== undefined);
+    const withoutFormat = memoryFormat === undefined ? args : args.map((a) => (isOptions(a) ? { ...a, memoryFormat: null } : a));
+    return this._applyToTensors((t) => {
+      const reformat = memoryFormat !== undefined && (t.dim() === 4 || t.dim() === 5);
+      if (t.dtype.isFloatingPoint) return (t.to as (...a: unknown[]) => Tensor)(...(reformat ? args : withoutFormat));
+      const moved = device ? t.to(device as "cpu") : t;
+      return reformat ? moved.to({ memoryFormat }) : moved;
+    }, false);
   }
   float(): this { return this._applyToTensors((t) => t.float(), true); }
   double(): this { return this._applyToTensors((t) => t.double(), true); }

@@ -12,16 +12,17 @@ import { type DeviceLike, Device, toDevice } from "../core/storage.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { installMethods, type Method, isOptionsObject, checkTensor, checkArgs, rebind } from "./args.js";
-import { copyInto, emptyTensor, fillTensor, uninitTensor } from "./engine.js";
+import { copyInto, emptyTensor, fillTensor, uninitLike } from "./engine.js";
+import { type MemoryFormat, memoryFormatArg, preserveFormat, suggestMemoryFormat } from "../core/memory-format.js";
 import { applyInPlace } from "./inplace.js";
 import { deviceOp, onDevice, toDeviceHook } from "./device-hooks.js";
 import { shapeStr } from "../core/shape.js";
 import { broadcastShapes } from "../core/shape.js";
 
-export interface ToOptions { dtype?: DTypeLike | null; device?: DeviceLike | null; copy?: boolean; nonBlocking?: boolean }
+export interface ToOptions { dtype?: DTypeLike | null; device?: DeviceLike | null; copy?: boolean; nonBlocking?: boolean; memoryFormat?: MemoryFormat | null }
 
 /** A copy of `input` converted to `dtype` (autograd: ToCopyBackward0). */
-export function castTo(input: Tensor, dtype: DType, forceCopy = false, discardImaginary = false): Tensor {
+export function castTo(input: Tensor, dtype: DType, forceCopy = false, discardImaginary = false, memoryFormat: MemoryFormat | null = null): Tensor {
   if (input.dtype === dtype && !forceCopy) return input;
   if (isSparse(input)) return sparseCast(input, dtype);
   if (isCompressed(input)) return compressedCast(input, dtype);
@@ -29,7 +30,7 @@ export function castTo(input: Tensor, dtype: DType, forceCopy = false, discardIm
   // way is refused (only the explicit conversions, x.to / x.float() / ..., drop the imaginary parts).
   if (input.dtype.isComplex && !dtype.isComplex && !discardImaginary) throw notImplementedFor(currentOpName(), input.dtype);
   // copyInto writes every element: the CPU output need not be zeroed first.
-  const out = onDevice(input) ? deviceOp("empty", "to")(input.shape, dtype) : uninitTensor(input.shape, dtype);
+  const out = onDevice(input) ? deviceOp("empty", "to")(input.shape, dtype) : uninitLike(input, dtype, memoryFormat);
   copyInto(out, input);
   if (!dtype.isDifferentiable || !input.dtype.isDifferentiable) {
     if (tracing.on) traceOp("cast", [input], out);
@@ -48,6 +49,7 @@ export function to(input: Tensor, ...args: (DTypeLike | DeviceLike | Tensor | To
   let dtype: DType | null = null;
   let device: Device | null = null;
   let copy = false;
+  let memoryFormat: MemoryFormat | null = null;
   for (const a of args) {
     if (a === null || a === undefined || typeof a === "boolean") continue;
     if (a instanceof Tensor) { dtype = a.dtype; device = a.device; }
@@ -62,10 +64,14 @@ export function to(input: Tensor, ...args: (DTypeLike | DeviceLike | Tensor | To
       if (o.dtype) dtype = toDType(o.dtype);
       if (o.device) device = toDevice(o.device);
       if (o.copy) copy = true;
+      memoryFormat = memoryFormatArg("to", o.memoryFormat);
     } else throw new Error(`to() received an invalid combination of arguments`);
   }
+  // PyTorch returns input itself when neither dtype nor device changes and the format is preserve
+  // or the one input's strides suggest (so a transposed matrix is already "contiguous_format" here).
+  const reformat = memoryFormat !== null && memoryFormat !== preserveFormat && suggestMemoryFormat(input._shape, input._strides) !== memoryFormat;
   let r = input;
-  if (dtype) r = castTo(r, dtype, copy, true);
+  if (dtype || reformat) r = castTo(r, dtype ?? r.dtype, copy || reformat, true, memoryFormat);
   else if (copy) r = r.clone();
   if (device && device.type !== r.device.type) {
     if (isSparse(r)) throw new Error(`to(): sparse COO tensors are CPU only in torch-ts (asked for ${device})`);

@@ -13,7 +13,8 @@ import { type ComplexStorage, Storage, type DeviceLike, toDevice } from "../core
 import { numel } from "../core/shape.js";
 import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { emptyTensor, encoder, fillTensor, copyInto } from "./engine.js";
-import { deviceFactory, finishFactory } from "./factory-utils.js";
+import { deviceFactory, finishFactory, likeStrides } from "./factory-utils.js";
+import { type MemoryFormat, memoryFormatArg, preserveFormat, stridesFor } from "../core/memory-format.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 
 import { hasOut, withOut, type OutOption } from "./out.js";
@@ -24,7 +25,8 @@ export interface FactoryOptions {
   /** Accepted for PyTorch compatibility; CPU memory is always pageable. */
   pinMemory?: boolean;
   layout?: Layout | null;
-  memoryFormat?: null;
+  /** empty and the *_like factories: the result's layout (torch.channelsLast, ...); the others take only null. */
+  memoryFormat?: MemoryFormat | null;
 }
 
 // `out` is not among them: the factories that take out= (zeros, ones, empty, full, arange, linspace, eye)
@@ -154,9 +156,17 @@ function sized(op: string, args: readonly unknown[], fill: number | null, defaul
   if (opts.layout !== undefined && opts.layout !== null && opts.layout !== strided) return sparseFactory(op, size, dtype, opts);
   const onDevice = deviceFactory(op, size, dtype, { fill: op === "empty" ? null : fill ?? 0 }, opts.device, opts.requiresGrad);
   if (onDevice) return onDevice;
-  const t = emptyTensor(size, dtype);
+  const t = opts.memoryFormat === undefined || opts.memoryFormat === null ? emptyTensor(size, dtype) : emptyInFormat(op, size, dtype, opts.memoryFormat);
   if (fill !== null && fill !== 0) fillTensor(t, fill);
   return finishFactory(t, opts);
+}
+
+/** torch.empty(..., { memoryFormat }): the only sized factory of PyTorch that takes a memory format. */
+function emptyInFormat(op: string, size: number[], dtype: DType, memoryFormat: unknown): Tensor {
+  const format = memoryFormatArg(op, memoryFormat)!;
+  if (op !== "empty") throw new Error(`${op}() received an invalid combination of arguments - got memory_format=${format}: only torch.empty and the *_like factories take memory_format`);
+  if (format === preserveFormat) throw new Error("unsupported memory format Preserve");
+  return new Tensor(Storage.alloc(dtype, numel(size)), size, stridesFor(size, format));
 }
 
 /** zeros / empty with layout=torch.sparse_coo: a sparse tensor with no nonzeros (every dim sparse). */
@@ -204,19 +214,25 @@ function likeDType(input: Tensor, opts: Record<string, unknown>): DType {
   return dtypeOpt(opts, input.dtype);
 }
 
+/** A zeroed tensor shaped like input, laid out as the *_like factories lay it (see likeStrides). */
+function zerosShapedLike(op: string, input: Tensor, dtype: DType, opts: Record<string, unknown>): Tensor {
+  const strides = likeStrides(op, input, opts.memoryFormat);
+  return strides === null ? emptyTensor(input.shape, dtype) : new Tensor(Storage.alloc(dtype, input.numel()), input.shape, strides);
+}
+
 export function zerosLike(input: Tensor, options: FactoryOptions = {}): Tensor {
   checkTensor("zeros_like", "input", input);
   const opts = bindArgs("zeros_like", [options], [], FACTORY_KW);
   const onDevice = deviceFactory("zeros_like", input.shape, likeDType(input, opts), { fill: 0 }, opts.device ?? input.device, opts.requiresGrad);
   if (onDevice) return onDevice;
-  return finishFactory(emptyTensor(input.shape, likeDType(input, opts)), { device: input.device, ...opts });
+  return finishFactory(zerosShapedLike("zeros_like", input, likeDType(input, opts), opts), { device: input.device, ...opts });
 }
 export function onesLike(input: Tensor, options: FactoryOptions = {}): Tensor {
   checkTensor("ones_like", "input", input);
   const opts = bindArgs("ones_like", [options], [], FACTORY_KW);
   const onDevice = deviceFactory("ones_like", input.shape, likeDType(input, opts), { fill: 1 }, opts.device ?? input.device, opts.requiresGrad);
   if (onDevice) return onDevice;
-  const t = emptyTensor(input.shape, likeDType(input, opts));
+  const t = zerosShapedLike("ones_like", input, likeDType(input, opts), opts);
   fillTensor(t, 1);
   return finishFactory(t, { device: input.device, ...opts });
 }
@@ -227,7 +243,7 @@ export function fullLike(input: Tensor, fillValue: number | bigint | boolean, op
   const opts = bindArgs("full_like", [options], [], FACTORY_KW);
   const onDevice = deviceFactory("full_like", input.shape, likeDType(input, opts), { fill: fillValue }, opts.device ?? input.device, opts.requiresGrad);
   if (onDevice) return onDevice;
-  const t = emptyTensor(input.shape, likeDType(input, opts));
+  const t = zerosShapedLike("full_like", input, likeDType(input, opts), opts);
   fillTensor(t, fillValue);
   return finishFactory(t, { device: input.device, ...opts });
 }

@@ -12,6 +12,7 @@ import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryCopy16, tryDecode16, tryEncode16 } from "./native-convert.js";
 import { nativeBinaryOpOf } from "./native-fast.js";
 import type { Complex } from "../core/complex.js";
+import { type MemoryFormat, pointwiseStrides, preservedStrides, sameDenseLayout, stridesForLike } from "../core/memory-format.js";
 import { copyComplex, fillComplex } from "./complex-engine.js";
 import { tryNativeConvert, tryNativeTyped, tryNativeTypedTernary, tryNativeTypedUnary } from "./native-typed.js";
 
@@ -36,6 +37,31 @@ export function emptyTensor(shape: readonly number[], dtype: DType): Tensor {
  */
 export function uninitTensor(shape: readonly number[], dtype: DType): Tensor {
   return new Tensor(Storage.allocUninit(dtype, numel(shape)), shape.slice());
+}
+
+/** An uninitialised tensor with the given (dense) strides. */
+export function uninitStrided(shape: readonly number[], strides: readonly number[], dtype: DType): Tensor {
+  return new Tensor(Storage.allocUninit(dtype, numel(shape)), shape.slice(), strides.slice());
+}
+
+/**
+ * The uninitialised result of a pointwise op over `shape`: contiguous when every operand is, else
+ * laid out as PyTorch's TensorIterator lays it (a channels-last or transposed input gives a result
+ * of the same layout).
+ */
+export function pointwiseResult(shape: readonly number[], dtype: DType, operands: readonly Tensor[]): Tensor {
+  let contiguous = true;
+  for (const t of operands) if (!t.isContiguous()) { contiguous = false; break; }
+  if (contiguous) return uninitTensor(shape, dtype);
+  if (operands.length === 1 && shapesEqual(operands[0]!._shape, shape)) return uninitStrided(shape, preservedStrides(shape, operands[0]!._strides), dtype);
+  const sameShape = operands.every((t) => shapesEqual(t._shape, shape));
+  return uninitStrided(shape, pointwiseStrides(shape, operands.map((t) => broadcastStrides(t._shape, t._strides, shape)), sameShape), dtype);
+}
+
+/** An uninitialised tensor shaped like `like`, laid out in `format` (null or preserve_format: like `like`). */
+export function uninitLike(like: Tensor, dtype: DType, format: MemoryFormat | null = null): Tensor {
+  if (format === null && like.isContiguous()) return uninitTensor(like._shape, dtype);
+  return uninitStrided(like._shape, stridesForLike(like._shape, format, like), dtype);
 }
 
 /** Wraps a typed array (no copy) as a contiguous tensor of `dtype`. */
@@ -246,7 +272,7 @@ function checkOut(op: string, out: Tensor, shape: readonly number[]): void {
 }
 
 export function unaryMap(x: Tensor, outDtype: DType, f: UnaryFn, out?: Tensor): Tensor {
-  const res = out ?? uninitTensor(x._shape, outDtype);
+  const res = out ?? pointwiseResult(x._shape, outDtype, [x]);
   if (tryNativeUnaryMap(f, x, res, copyInto)) return res;
   if (tryNativeTypedUnary(f, x, res)) return res;
   const src = numericView(x);
@@ -266,7 +292,7 @@ export function binaryMap(
 ): Tensor {
   const shape = shapesEqual(x._shape, y._shape) ? x._shape : broadcastShapes(x._shape, y._shape);
   if (out) checkOut(op, out, shape);
-  const res = out ?? uninitTensor(shape, outDtype);
+  const res = out ?? pointwiseResult(shape, outDtype, [x, y]);
   if (tryTypedBinary(x, y, res, shape, f, fBig, out === undefined)) return res;
   if (fBig && res.dtype === int64 && !x.dtype.isFloatingPoint && !y.dtype.isFloatingPoint) {
     bigBinary(x, y, res, shape, fBig);
@@ -315,15 +341,15 @@ function tryTypedBinary(x: Tensor, y: Tensor, res: Tensor, shape: readonly numbe
 }
 
 /**
- * The common small case in one flat loop: x and the result contiguous over the same shape, y the
+ * The common small case in one flat loop: x and the result dense in the same layout (contiguous, mostly), y the
  * same or a single element, all of the result's number-backed dtype. Large ones go native.
  */
 function flatBinary(x: Tensor, y: Tensor, res: Tensor, f: BinaryFn): boolean {
   const n = res.numel();
   if ((n >= NATIVE_MIN_BINARY && kernels.backend === "native") || x.dtype !== res.dtype || y.dtype !== res.dtype || !isNumberBacked(res.dtype)) return false;
-  if (!shapesEqual(x._shape, res._shape) || !x.isContiguous() || !res.isContiguous()) return false;
+  if (!sameDenseLayout(x, res)) return false;
   const scalar = y.numel() === 1;
-  if (!scalar && !(shapesEqual(y._shape, res._shape) && y.isContiguous())) return false;
+  if (!scalar && !sameDenseLayout(y, res)) return false;
   const a = res.storage.data as NumArray, b = x.storage.data as NumArray, c = y.storage.data as NumArray;
   const p = res._offset, q = x._offset, r = y._offset;
   if (scalar) {
@@ -351,7 +377,7 @@ function bigBinary(x: Tensor, y: Tensor, res: Tensor, shape: readonly number[], 
 export function ternaryMap(x: Tensor, y: Tensor, z: Tensor, outDtype: DType, f: TernaryFn, out?: Tensor, op = "ternary op"): Tensor {
   const shape = broadcastShapes(x._shape, y._shape, z._shape);
   if (out) checkOut(op, out, shape);
-  const res = out ?? emptyTensor(shape, outDtype);
+  const res = out ?? pointwiseResult(shape, outDtype, [x, y, z]);
   if (tryNativeTypedTernary(f, [x, y, z].map((t) => [t, broadcastStrides(t._shape, t._strides, shape)] as const), res, shape)) return res;
   const views = [x, y, z].map((t) => {
     const v = numericView(t);

@@ -4,6 +4,8 @@ import type { Tensor } from "../core/tensor.js";
 import type { DType } from "../core/dtype.js";
 import { type DeviceLike, toDevice } from "../core/storage.js";
 import { toDeviceHook } from "./device-hooks.js";
+import { memoryFormatArg, stridesForLike } from "../core/memory-format.js";
+import { contiguousStrides } from "../core/shape.js";
 
 /** How a device factory fills its tensor: a value (null: unspecified), arange's start + i * step, or eye's identity. */
 export type DeviceInit = { fill: number | bigint | boolean | null } | { arange: readonly [start: number, step: number] } | { eye: true };
@@ -40,3 +42,15 @@ export function finishFactory(t: Tensor, opts: Record<string, unknown>): Tensor 
   return r;
 }
 
+
+/**
+ * The strides of a *_like factory's result (memoryFormat: null or preserve_format keeps input's
+ * layout, as PyTorch's empty_like), or null where they are the contiguous ones.
+ */
+export function likeStrides(op: string, input: Tensor, memoryFormat: unknown): number[] | null {
+  const format = memoryFormatArg(op, memoryFormat);
+  if (format === null && input.isContiguous()) return null;
+  const strides = stridesForLike(input._shape, format, input);
+  const plain = contiguousStrides(input._shape);
+  return strides.every((v, i) => v === plain[i]) ? null : strides;
+}

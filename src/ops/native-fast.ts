@@ -7,6 +7,7 @@ import { kernels, type FloatArray } from "../backends/kernels.js";
 import * as native from "../backends/native/index.js";
 import * as math from "../backends/native/unary-math.js";
 import type { Loop2 } from "./pointwise-util.js";
+import { denseOrder, permuted, sameDenseLayout } from "../core/memory-format.js";
 
 const BINARY = new WeakMap<object, native.BinaryOp>();
 
@@ -50,9 +51,17 @@ function isFloat(t: Tensor): boolean {
 export function tryNativeBinary(f: object, x: Tensor, xs: readonly number[], y: Tensor, ys: readonly number[], out: Tensor, shape: readonly number[], freshOut = false): boolean {
   if (kernels.backend !== "native" || out.numel() < NATIVE_MIN_BINARY) return false;
   const op = BINARY.get(f);
-  if (!op || !isFloat(out) || x.dtype !== out.dtype || y.dtype !== out.dtype || !out.isContiguous() || shape.length > native.MAX_DIMS) return false;
+  if (!op || !isFloat(out) || x.dtype !== out.dtype || y.dtype !== out.dtype || shape.length > native.MAX_DIMS) return false;
   // The output may be an input only as the very same elements (in-place ops).
   if (aliasesOut(x, xs, out, shape) || aliasesOut(y, ys, out, shape)) return false;
+  if (!out.isContiguous()) {
+    // A dense output in another order (channels-last, transposed): the same problem with every
+    // operand's dims permuted into the output's memory order, where it is contiguous.
+    const order = denseOrder(out._shape, out._strides);
+    if (order === null) return false;
+    native.binary(op, permuted(shape, order), operandOf(x, permuted(xs, order), 0), operandOf(y, permuted(ys, order), 1), out.storage.data as FloatArray, out._offset, SCALE.get(f) ?? 1, freshOut);
+    return true;
+  }
   native.binary(op, shape, operandOf(x, xs, 0), operandOf(y, ys, 1), out.storage.data as FloatArray, out._offset, SCALE.get(f) ?? 1, freshOut);
   return true;
 }
@@ -86,9 +95,16 @@ function aliasesOut(t: Tensor, s: readonly number[], out: Tensor, shape: readonl
  * False when not applicable: the JS backend, small copies, other dtypes, or shared memory.
  */
 export function tryNativeCopy(dst: Tensor, src: Tensor, strides: readonly number[]): boolean {
-  if (kernels.backend !== "native" || dst.numel() < NATIVE_MIN_COPY || dst.dtype !== src.dtype || !dst.isContiguous()) return false;
+  if (kernels.backend !== "native" || dst.numel() < NATIVE_MIN_COPY || dst.dtype !== src.dtype) return false;
   const d = dst.storage.data, s = src.storage.data;
   if (d.buffer === s.buffer || dst._shape.length > native.MAX_DIMS) return false;
+  if (!dst.isContiguous()) {
+    // A dense destination in another order (x.contiguous(channels_last)): permute into its memory order.
+    const order = denseOrder(dst._shape, dst._strides);
+    if (order === null) return false;
+    native.copyStrided(permuted(dst._shape, order), { data: s as native.CopyArray, offset: src._offset, strides: permuted(strides, order) }, d as native.CopyArray, dst._offset);
+    return true;
+  }
   native.copyStrided(dst._shape, { data: s as native.CopyArray, offset: src._offset, strides }, d as native.CopyArray, dst._offset);
   return true;
 }
@@ -126,13 +142,13 @@ export function nativeUnary<F extends (x: number) => number>(f: F, op: native.Un
   return f;
 }
 
-/** Whether a and b are the very same elements (same start, both contiguous), share none, or overlap otherwise. */
+/** Whether a and b are the very same elements (same start, same dense layout), share none, or overlap otherwise. */
 function sameOrDisjoint(a: Tensor, b: Tensor): "same" | "disjoint" | "overlap" {
   const ad = a.storage.data, bd = b.storage.data;
   if (ad.buffer !== bd.buffer) return "disjoint";
   const w = ad.BYTES_PER_ELEMENT;
   const a0 = ad.byteOffset + a._offset * w, b0 = bd.byteOffset + b._offset * w;
-  if (a0 === b0 && a.isContiguous() && b.isContiguous()) return "same";
+  if (a0 === b0 && sameDenseLayout(a, b)) return "same";
   // Bounds of the elements each may touch, whatever its strides.
   const extent = (t: Tensor): number => 1 + t._shape.reduce((s, n, d) => s + (n > 0 ? (n - 1) * Math.abs(t._strides[d]!) : 0), 0);
   return a0 + extent(a) * w <= b0 || b0 + extent(b) * w <= a0 ? "disjoint" : "overlap";
@@ -157,11 +173,14 @@ export function nativeUnaryRoutes(): number {
 export function tryNativeUnaryMap(f: object, x: Tensor, out: Tensor, copy: (dst: Tensor, src: Tensor) => void): boolean {
   if (kernels.backend !== "native" || out.numel() < NATIVE_MIN_UNARY) return false;
   const k = UNARY_KERNELS.get(f);
-  if (!k || !isFloat(out) || x.dtype !== out.dtype || !out.isContiguous()) return false;
+  if (!k || !isFloat(out) || x.dtype !== out.dtype) return false;
+  const flat = sameDenseLayout(x, out);
+  // A dense output in another order than x's is filled by the strided copy first.
+  if (!flat && !out.isContiguous() && denseOrder(out._shape, out._strides) === null) return false;
   const alias = sameOrDisjoint(x, out);
-  if (alias === "overlap") return false;
+  if (alias === "overlap" || (alias === "same" && !flat)) return false;
   const dst = out.storage.data as FloatArray;
-  if (x.isContiguous()) {
+  if (flat) {
     runUnary(k, x.storage.data as FloatArray, dst, out.numel(), x._offset, out._offset);
   } else {
     if (alias !== "disjoint") return false;

@@ -5,7 +5,7 @@ import { Tensor } from "../core/tensor.js";
 import { type DType, type DTypeLike, getDefaultDtype, int64, toDType, float32, float64, realOf } from "../core/dtype.js";
 import { rawRealView } from "./complex-engine.js";
 import { Generator, defaultGenerator } from "../core/generator.js";
-import type { DeviceLike } from "../core/storage.js";
+import { type DeviceLike, Storage, toDevice } from "../core/storage.js";
 import {
   type AnyOut, type FloatOut, type RandomDType, type RandomFloatDType, bernoulliScalarFill, bernoulliTensorFill,
   cauchyFill, exponentialFill, geometricFill, logNormalFill, multinomial as multinomialDraw, normalFill,
@@ -13,7 +13,8 @@ import {
 } from "../core/random-transforms.js";
 import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { copyInto, emptyTensor, toNumbers } from "./engine.js";
-import { finishFactory } from "./factory-utils.js";
+import { type MemoryFormat, iterationOrder, permuted } from "../core/memory-format.js";
+import { finishFactory, likeStrides } from "./factory-utils.js";
 import { applyInPlace, checkInplaceLeaf } from "./inplace.js";
 import { copy_ } from "./conversion.js";
 import { notImplementedOnDevice, onDevice } from "./device-hooks.js";
@@ -36,7 +37,8 @@ function genOf(opts: Record<string, unknown>): Generator {
 
 /**
  * Runs `fill` on a contiguous scratch array of t's dtype (its storage array when t is contiguous),
- * then writes the values into t. Fills follow PyTorch's element order (row-major).
+ * then writes the values into t. Fills follow PyTorch's element order: TensorIterator's walk, which
+ * is row-major for a contiguous tensor and memory order for a channels-last or transposed one.
  */
 function fillInto(t: Tensor, fill: (out: AnyOut, dtype: RandomDType) => void): void {
   // A complex tensor draws its parts as PyTorch does: through its real view, re and im in turn.
@@ -47,9 +49,16 @@ function fillInto(t: Tensor, fill: (out: AnyOut, dtype: RandomDType) => void): v
     fill(data.subarray(t._offset, t._offset + n) as AnyOut, t.dtype.name as RandomDType);
     return;
   }
-  const tmp = emptyTensor(t.shape, t.dtype);
+  const walked = walkOrderView(t);
+  const tmp = emptyTensor(walked._shape, t.dtype);
   fill(tmp.storage.data as AnyOut, t.dtype.name as RandomDType);
-  copyInto(t, tmp);
+  copyInto(walked, tmp);
+}
+
+/** t's elements as a view whose row-major order is TensorIterator's walk of t (no autograd). */
+function walkOrderView(t: Tensor): Tensor {
+  const order = iterationOrder(t._shape, [t._strides]);
+  return new Tensor(t.storage, permuted(t._shape, order), permuted(t._strides, order), t._offset);
 }
 
 function floatDtype(op: string, t: Tensor): RandomFloatDType {
@@ -84,7 +93,7 @@ export function randn(...size: SizeArgs): Tensor {
   return sizedRandom("randn", size, (t, g) => fillInto(t, (o) => normalFill(g, o as FloatOut, 0, t.dtype.isComplex ? Math.SQRT1_2 : 1, floatDtype("randn", t))));
 }
 
-export interface RandintOptions { generator?: Generator; dtype?: DTypeLike; requiresGrad?: boolean; device?: DeviceLike | null }
+export interface RandintOptions { generator?: Generator; dtype?: DTypeLike; requiresGrad?: boolean; device?: DeviceLike | null; memoryFormat?: MemoryFormat | null }
 
 /** torch.randint(high, size) or randint(low, high, size): int64 by default. */
 export function randint(...args: (number | bigint | number[] | (RandintOptions & OutOption))[]): Tensor {
@@ -129,22 +138,37 @@ function likeOptions(input: Tensor, o: LikeOptions): Record<string, unknown> {
   };
 }
 
-type LikeOptions = { dtype?: DTypeLike | null; device?: DeviceLike | null; requiresGrad?: boolean; generator?: Generator };
+type LikeOptions = { dtype?: DTypeLike | null; device?: DeviceLike | null; requiresGrad?: boolean; generator?: Generator; memoryFormat?: MemoryFormat | null };
+
+/**
+ * A *_like random factory: `sized` for a contiguous result; a result laid out as input (preserve_format)
+ * or in the memoryFormat given is filled in place (`fillIn`), so it takes its draws in memory order,
+ * as PyTorch's empty_like(...).uniform_() does.
+ */
+function randomLike(op: string, input: Tensor, o: LikeOptions, sized: (opts: Record<string, unknown>) => Tensor, fillIn: (t: Tensor, g: GenOpt) => void): Tensor {
+  const strides = likeStrides(op, input, o.memoryFormat);
+  const opts = likeOptions(input, o);
+  const device = toDevice(opts.device as DeviceLike);
+  if (strides === null || device.type !== "cpu") return sized(opts);
+  const t = new Tensor(Storage.alloc(toDType(opts.dtype as DTypeLike), input.numel()), input.shape, strides);
+  fillIn(t, { generator: o.generator ?? null });
+  return finishFactory(t, opts);
+}
 
 export function randLike(input: Tensor, options: LikeOptions = {}): Tensor {
   if (arguments.length > 2) checkArgs("rand_like", arguments, 1, FACTORY_KW); else if (arguments.length <= 1 && isOptionsObject(input)) return rebind(randLike, "rand_like", arguments, ["input"], 1, FACTORY_KW);
   bindArgs("rand_like", [options], [], FACTORY_KW);
-  return rand(input.shape, likeOptions(input, options));
+  return randomLike("rand_like", input, options, (opts) => rand(input.shape, opts), (t, g) => uniform_(t, g));
 }
 export function randnLike(input: Tensor, options: LikeOptions = {}): Tensor {
   if (arguments.length > 2) checkArgs("randn_like", arguments, 1, FACTORY_KW); else if (arguments.length <= 1 && isOptionsObject(input)) return rebind(randnLike, "randn_like", arguments, ["input"], 1, FACTORY_KW);
   bindArgs("randn_like", [options], [], FACTORY_KW);
-  return randn(input.shape, likeOptions(input, options));
+  return randomLike("randn_like", input, options, (opts) => randn(input.shape, opts), (t, g) => normal_(t, g));
 }
 export function randintLike(input: Tensor, low: number, high?: number | RandintOptions, options: RandintOptions = {}): Tensor {
   let lo = 0, hi: number, o = options;
   if (typeof high === "number") { lo = low; hi = high; } else { hi = low; if (high) o = high; }
-  return randint(lo, hi, input.shape, likeOptions(input, o as LikeOptions));
+  return randomLike("randint_like", input, o as LikeOptions, (opts) => randint(lo, hi, input.shape, opts), (t, g) => random_(t, lo, hi, g));
 }
 
 interface NormalOptions { generator?: Generator; dtype?: DTypeLike; size?: number[]; requiresGrad?: boolean }
@@ -283,7 +307,10 @@ export function bernoulli_(self: Tensor, p: number | Tensor | GenOpt & { p?: num
   const g = genOf(opts as Record<string, unknown>);
   if (prob instanceof Tensor) {
     if (onDevice(self, prob)) throw notImplementedOnDevice("bernoulli_");
-    const probs = toNumbers(prob.expand(self.shape).contiguous()) as Float32Array | Float64Array;
+    // The probabilities in the order the fill walks self.
+    const order = self.isContiguous() ? null : iterationOrder(self._shape, [self._strides]);
+    const expanded = prob.expand(self.shape);
+    const probs = toNumbers((order ? expanded.permute(order) : expanded).contiguous()) as Float32Array | Float64Array;
     const pd = (prob.dtype.isFloatingPoint ? prob.dtype.name : "float32") as RandomFloatDType;
     return randomInPlace("bernoulli_", self, (o, d) => bernoulliTensorFill(g, o, probs, pd, d));
   }

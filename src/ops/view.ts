@@ -7,10 +7,11 @@ import { isCompressed } from "../core/sparse-compressed-tensor.js";
 import { compressedClone, compressedTranspose } from "./sparse-compressed-dispatch.js";
 import { Tensor } from "../core/tensor.js";
 import { DType, type DTypeLike, scalarTypeName, toDType } from "../core/dtype.js";
-import { inferSize, normalizeDim, normalizeDims, numel, shapeStr, viewStrides } from "../core/shape.js";
+import { contiguousStrides, inferSize, normalizeDim, normalizeDims, numel, shapeStr, viewStrides } from "../core/shape.js";
+import { MemoryFormat, contiguousFormat, isContiguousAs, memoryFormatArg, memoryFormatOption, preserveFormat, stridesFor, stridesForLike } from "../core/memory-format.js";
 import { needsGrad, record, sumToShape } from "../autograd/record.js";
 import { type Args, bindArgs, bindSize, checkInt, installMethods, type Method, checkDims, checkArgs, isOptionsObject, rebind } from "./args.js";
-import { copyInto, emptyTensor, uninitTensor } from "./engine.js";
+import { copyInto, emptyTensor, uninitStrided, uninitTensor } from "./engine.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { deviceOp, notImplementedOnDevice, onDevice } from "./device-hooks.js";
 import { QuantizedStorage } from "../core/quantized-storage.js";
@@ -111,18 +112,34 @@ export function reshapeAs(input: Tensor, other: Tensor): Tensor {
   return reshape(input, other.shape);
 }
 
-export function contiguous(input: Tensor): Tensor {
-  if (arguments.length > 1) checkArgs("contiguous", arguments, 1); else if (isOptionsObject(input)) return rebind(contiguous, "contiguous", arguments, ["input"], 1, []);
-  return input.isContiguous() ? input : clone(input);
+/**
+ * x.contiguous(memoryFormat?): x itself when already laid out in that format (contiguous_format by
+ * default; channels_last for 4-d, channels_last_3d for 5-d tensors), else a copy in that layout.
+ */
+export function contiguous(input: Tensor, memoryFormat?: MemoryFormat | { memoryFormat?: MemoryFormat | null } | null): Tensor {
+  if (arguments.length > 2) checkArgs("contiguous", arguments, 2, ["memoryFormat"]); else if (isOptionsObject(input)) return rebind(contiguous, "contiguous", arguments, ["input"], 1, ["memoryFormat"]);
+  const format = memoryFormat === undefined || memoryFormat === null ? null : memoryFormat instanceof MemoryFormat ? memoryFormat : memoryFormatOption("contiguous", memoryFormat);
+  if (format === null || format === contiguousFormat) return input.isContiguous() ? input : copyAs(input, contiguousStrides(input._shape));
+  if (isContiguousAs(input._shape, input._strides, format)) return input;
+  if (format === preserveFormat) throw new Error("preserve memory format is unsupported by the contiguous operator");
+  return copyAs(input, stridesFor(input._shape, format));
 }
 
-/** A copy with its own storage (autograd: CloneBackward0). */
-export function clone(input: Tensor, _options: { memoryFormat?: null } = {}): Tensor {
+/** A copy with its own storage (autograd: CloneBackward0), laid out as memoryFormat says (preserve_format: input's layout). */
+export function clone(input: Tensor, options: { memoryFormat?: MemoryFormat | null } = {}): Tensor {
   if (arguments.length > 1) checkArgs("clone", arguments, 1, ["memoryFormat"]); else if (isOptionsObject(input)) return rebind(clone, "clone", arguments, ["input"], 1, ["memoryFormat"]);
   if (input.storage instanceof QuantizedStorage) return cloneQuantized(input);
   if (isSparse(input)) return sparseClone(input);
   if (isCompressed(input)) return compressedClone(input);
-  const out = onDevice(input) ? deviceOp("empty", "clone")(input._shape, input.dtype) : uninitTensor(input._shape, input.dtype);
+  const format = options.memoryFormat === undefined ? null : memoryFormatArg("clone", options.memoryFormat);
+  return copyAs(input, format === null && input.isContiguous() ? null : stridesForLike(input._shape, format, input));
+}
+
+/** A copy of input with the given dense strides (null: contiguous), recorded as CloneBackward0. */
+function copyAs(input: Tensor, strides: readonly number[] | null): Tensor {
+  const device = onDevice(input);
+  const out = device ? deviceOp("empty", "clone")(input._shape, input.dtype)
+    : strides === null ? uninitTensor(input._shape, input.dtype) : uninitStrided(input._shape, strides, input.dtype);
   copyInto(out, input);
   return record("CloneBackward0", [input], out, ([g]) => [g]);
 }

@@ -10,6 +10,7 @@
 // `input` on the geometry read backwards (convTransposeGeometry), so it needs nothing more.
 // unfold and fold are each other's adjoints in the same way.
 
+import { keepChannelsLast } from "./channels-last.js";
 import { forwardGrads } from "../../autograd/forward-grad.js";
 import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
@@ -247,7 +248,7 @@ function convPublic(op: string, k: number, input: unknown, weight: unknown, args
   let y = convPrimitive("forward", x, w, bias, g, FORWARD_NODE);
   trim.forEach((t, d) => { if (t) y = narrow(y, d + 2, 1, y._shape[d + 2]! - 1); });
   if (tracing.on) traceOp("conv", [x, w, bias], y, { stride, dilation, groups, padsBegin: padding.map((p, d) => p - (trim[d] ?? 0)), padsEnd: padding });
-  return unbatched ? squeeze(y, 0) : y;
+  return unbatched ? squeeze(y, 0) : keepChannelsLast(y, x, w);
 }
 
 /** F.conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1); padding may be "valid" or "same". */
@@ -295,6 +296,7 @@ function convTransposePublic(op: string, k: number, input: unknown, weight: unkn
   checkBias(w, bias, g.inChannels, true);
   const y = convPrimitive("input", x, w, bias, g, FORWARD_NODE);
   if (tracing.on) traceOp("conv_transpose", [x, w, bias], y, { stride, padding, outputPadding, dilation, groups });
+  // PyTorch 1.13's transposed convolution (slow_conv_transpose2d) returns contiguous results.
   return unbatched ? squeeze(y, 0) : y;
 }
 

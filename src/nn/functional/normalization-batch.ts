@@ -2,6 +2,7 @@
 // per-channel statistics and the standard backward in direct kernels; under createGraph the vjp
 // recomputes the statistics from the input in public ops, so double backward is exact.
 
+import { keepChannelsLast } from "./channels-last.js";
 import { Tensor } from "../../core/tensor.js";
 import { float64 } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
@@ -86,7 +87,7 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
     for (let i = 2; i < size.length; i++) prod *= size[i]!;
     if (prod === 1) throw new Error(`Expected more than 1 value per channel when training, got input size ${torchSize(size)}`);
   }
-  return batchNormImpl(x, rm, rv, weight, bias, training, momentum, eps);
+  return keepChannelsLast(batchNormImpl(x, rm, rv, weight, bias, training, momentum, eps), x);
 }
 
 function batchNormImpl(x: Tensor, rm: Tensor | null, rv: Tensor | null, weight: Tensor | null, bias: Tensor | null,

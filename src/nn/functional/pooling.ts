@@ -5,6 +5,7 @@
 // op with a vjp (the forward kernel, or the gather/scatter pair for max pooling), so double
 // backward works like PyTorch's.
 
+import { keepChannelsLast, keepChannelsLastEach } from "./channels-last.js";
 import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
 import { maxPool3dOpName } from "../../amp/op-names.js";
@@ -237,7 +238,7 @@ export function maxPool1d(input: Tensor, ...args: MaxPoolArgs): Tensor | [Tensor
 export function maxPool2d(input: Tensor, ...args: MaxPoolIndexArgs): [Tensor, Tensor];
 export function maxPool2d(input: Tensor, ...args: MaxPoolArgs): Tensor;
 export function maxPool2d(input: Tensor, ...args: MaxPoolArgs): Tensor | [Tensor, Tensor] {
-  return maxPoolPublic("max_pool2d", 2, input, args);
+  return keepChannelsLastEach(maxPoolPublic("max_pool2d", 2, input, args), input);
 }
 
 /** F.max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False). */
@@ -370,7 +371,7 @@ export function avgPool1d(input: Tensor, ...args: AvgPool1dArgs): Tensor {
 }
 /** F.avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None). */
 export function avgPool2d(input: Tensor, ...args: AvgPoolArgs): Tensor {
-  return avgPoolPublic("avg_pool2d", 2, input, args);
+  return keepChannelsLast(avgPoolPublic("avg_pool2d", 2, input, args), input);
 }
 /** F.avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None). */
 export function avgPool3d(input: Tensor, ...args: AvgPoolArgs): Tensor {
@@ -479,7 +480,7 @@ export function adaptiveAvgPool2d(input: Tensor, ...args: AdaptiveArgs): Tensor 
   const op = "adaptive_avg_pool2d";
   const x = requireTensor(op, "input", input);
   const a = bindAdaptive(op, args, false);
-  return adaptiveAvgNd(op, 2, x, adaptiveSize(op, a.outputSize, 2, x));
+  return keepChannelsLast(adaptiveAvgNd(op, 2, x, adaptiveSize(op, a.outputSize, 2, x)), x);
 }
 /** F.adaptive_avg_pool3d(input, output_size). */
 export function adaptiveAvgPool3d(input: Tensor, ...args: AdaptiveArgs): Tensor {

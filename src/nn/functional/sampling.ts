@@ -2,6 +2,7 @@
 // and pixel_unshuffle, with PyTorch's argument checks and autograd. Kernels:
 // src/backends/js/interpolate.ts and grid-sample.ts; 'area' mode is adaptive average pooling.
 
+import { keepChannelsLast } from "./channels-last.js";
 import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
 import { interpolateOpName } from "../../amp/op-names.js";
@@ -117,6 +118,10 @@ function isInt(v: unknown): v is number {
  */
 export function interpolate(input: Tensor, ...args: InterpolateArgs): Tensor {
   if (autocasting.on && autocasts(interpolateOpName(arguments), arguments)) return runAutocast(interpolate, arguments);
+  return keepChannelsLast(interpolateAnyLayout(input, args), input instanceof Tensor ? input : null);
+}
+
+function interpolateAnyLayout(input: Tensor, args: InterpolateArgs): Tensor {
   const op = "interpolate";
   const x = requireTensor(op, "input", input);
   const a = bindArgs(op, args, ["size", "scaleFactor", "mode", "alignCorners", "recomputeScaleFactor", "antialias"], [], 1);

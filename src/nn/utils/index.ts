@@ -1,6 +1,7 @@
 // torch.nn.utils
 export { clipGradNorm_, clipGradNorm, clipGradsWithNorm_, clipGradValue_, getTotalNorm, type ParametersArg } from "./clip-grad.js";
 export { skipInit } from "./skip-init.js";
+export { convertConv2dWeightMemoryFormat } from "./memory-format.js";
 export { parametersToVector, vectorToParameters } from "./convert-parameters.js";
 export * as rnn from "./rnn.js";
 export * as stateless from "./stateless.js";

@@ -1,0 +1,33 @@
+// PyTorch's convolution, pooling, batch norm and interpolation kernels return a channels-last
+// result for a channels-last input (or weight): the same values, laid out as the input, so a
+// channels-last network stays channels-last. torch-ts's kernels compute in NCHW order; the result
+// is then laid out again (a copy, recorded as a clone for autograd).
+
+import type { Tensor } from "../../core/tensor.js";
+import { QuantizedStorage } from "../../core/quantized-storage.js";
+import { channelsLast, channelsLast3d, contiguousFormat, isContiguousAs, stridesFor, suggestMemoryFormat } from "../../core/memory-format.js";
+
+/** result (4-d or 5-d) in the channels-last format that the first of `from` suggests, if any. */
+export function keepChannelsLast(result: Tensor, ...from: (Tensor | null | undefined)[]): Tensor {
+  const rank = result._shape.length;
+  if ((rank !== 4 && rank !== 5) || result.storage instanceof QuantizedStorage) return result;
+  for (const t of from) {
+    if (!t || t._shape.length !== rank || t.isContiguous()) continue;
+    const format = suggestMemoryFormat(t._shape, t._strides);
+    if (format === contiguousFormat) continue;
+    const target = rank === 4 ? channelsLast : channelsLast3d;
+    if (format !== target) return result;
+    if (!isContiguousAs(result._shape, result._strides, target)) return result.contiguous(target);
+    // Already in that order but for the strides of size-1 dims ([N, C, 1, 1]): PyTorch's are
+    // channels-last's own; the same elements, viewed with them.
+    const strides = stridesFor(result._shape, target);
+    return strides.every((v, i) => v === result._strides[i]) ? result : result.asStrided(result._shape, strides, result._offset);
+  }
+  return result;
+}
+
+/** keepChannelsLast over an op's tensor or (values, indices) pair. */
+export function keepChannelsLastEach<R extends Tensor | [Tensor, Tensor]>(result: R, input: Tensor): R {
+  if (Array.isArray(result)) return [keepChannelsLast(result[0], input), keepChannelsLast(result[1], input)] as R;
+  return keepChannelsLast(result as Tensor, input) as R;
+}
