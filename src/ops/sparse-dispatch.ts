@@ -303,7 +303,8 @@ export function sparseTranspose(x: SparseTensor, dim0: number, dim1: number, nod
 
 function checkMm(op: string, s: SparseTensor, d: Tensor): void {
   if (s.dim() !== 2 || s._sparseDim !== 2) throw new Error(`${op}: expected a 2-D sparse matrix with 2 sparse dims, got size ${sizesOf(s)} with sparse_dim ${s._sparseDim}`);
-  if (isSparse(d)) throw new Error(`${op}: sparse @ sparse is not supported by torch-ts`);
+  // 1.13's addmm reads the second operand's storage (only torch.mm / sparse.mm take sparse @ sparse).
+  if (isSparse(d)) throw new Error("Cannot access data pointer of Tensor that doesn't have storage");
   if (d.dim() !== 2) throw new Error(`${op}: Argument #3 (dense): Expected 2-D tensor, got ${d.dim()}-D`);
   if (d._shape[0] !== s._shape[1]) throw new Error(`addmm: Argument #3 (dense): Expected dim 0 size ${s._shape[1]}, got ${d._shape[0]}`);
   if (s.dtype !== d.dtype) throw new Error(`expected scalar type ${scalarTypeName(s.dtype)} but found ${scalarTypeName(d.dtype)}`);
@@ -361,6 +362,11 @@ export function sparseMatmul(op: "mm" | "matmul" | "mv", a: Tensor, b: Tensor): 
     refuseSparseGrad(a, "self");
     return noGrad(() => sparseSparseKernel(a, b));
   }
+  if (isSparse(a) && op === "matmul" && (a.dim() > 2 || b.dim() > 2)) {
+    // 1.13's matmul folds batch dims with views, which sparse tensors (and dense ones next to them) lack.
+    if (a.dim() > 2) throw backendRefusal("SparseCPU", "as_strided");
+    throw new Error("Could not run 'aten::sparse_dim' with arguments from the 'CPU' backend.");
+  }
   if (isSparse(a)) {
     refuseSparseGrad(a, "self");
     if (b.dim() === 1 && op !== "mm") {
@@ -372,7 +378,7 @@ export function sparseMatmul(op: "mm" | "matmul" | "mv", a: Tensor, b: Tensor): 
     return record("MmBackward0", [null, b], r, ([g]) => [null, sparseAddmm(null, a.t() as SparseTensor, g!, 0, 1)]);
   }
   // PyTorch 1.13 has no dense @ sparse kernel.
-  throw new Error("Could not run 'aten::sparse_dim' with arguments from the 'CPU' backend");
+  throw new Error("Could not run 'aten::sparse_dim' with arguments from the 'CPU' backend.");
 }
 
 function checkedMm(s: SparseTensor, d: Tensor): SparseTensor {
@@ -382,6 +388,8 @@ function checkedMm(s: SparseTensor, d: Tensor): SparseTensor {
 
 /** torch.addmm(input, sparse, dense, beta, alpha): AddmmBackward0 (no gradient for the sparse one). */
 export function sparseAddmmDense(input: Tensor, s: SparseTensor, d: Tensor, beta: number, alpha: number): Tensor {
+  // 1.13 resizes the result like the input, which a sparse COO result cannot do.
+  if (isSparse(input)) throw backendRefusal("SparseCPU", "resize_");
   refuseSparseGrad(s, "mat1");
   checkMm("addmm", s, d);
   const r = noGrad(() => input.mul(beta).add(mmKernel(s, d), alpha));

@@ -12,7 +12,8 @@ import { emptyTensor, toNumbers, writeNumbers } from "./engine.js";
 import { coalesceRaw, gatherAt, indicesFromLinear, linearIndices, longTensor, makeSparse } from "./sparse-engine.js";
 import { sparseAddmm, sparseGradFor, sparseSparseMm } from "./sparse-dispatch.js";
 import { isCompressed } from "../core/sparse-compressed-tensor.js";
-import { compressedMatmul } from "./sparse-compressed-dispatch.js";
+import { compressedMatmul } from "./sparse-compressed-products.js";
+import { backendRefusal } from "../core/op-name.js";
 
 export { sampledAddmm } from "./sparse-sampled-addmm.js";
 export { spdiags } from "./sparse-spdiags.js";
@@ -29,6 +30,8 @@ function requireSparse(op: string, name: string, t: Tensor): SparseTensor {
  */
 export function sum(input: Tensor, dim?: number | number[] | null, options: { dtype?: DTypeLike | null } = {}): Tensor {
   if (arguments.length > 3) checkArgs("sparse.sum", arguments, 3);
+  // 1.13's sparse.sum reads COO members (is_coalesced, or _indices along dims), which compressed tensors lack.
+  if (isCompressed(input)) throw backendRefusal("SparseCsrCPU", dim === undefined || dim === null ? "is_coalesced" : "_indices");
   let x = requireSparse("sparse.sum", "input", input);
   if (options.dtype !== undefined && options.dtype !== null) x = x.to(toDType(options.dtype)) as SparseTensor;
   const src = x;
@@ -75,7 +78,7 @@ export function sum(input: Tensor, dim?: number | number[] | null, options: { dt
 export function mm(mat1: Tensor, mat2: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("sparse.mm", arguments, 2);
   checkTensor("sparse.mm", "mat2", mat2);
-  if (isCompressed(mat1)) return compressedMatmul(null, mat1, mat2);
+  if (isCompressed(mat1)) return compressedMatmul("sparse.mm", null, mat1, mat2);
   if (isSparse(mat1) && isSparse(mat2)) return sparseSparseMm(mat1, mat2);
   return sparseAddmm(null, requireSparse("sparse.mm", "mat1", mat1), mat2, 0, 1);
 }
@@ -85,9 +88,10 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: { beta
   if (arguments.length > 4) checkArgs("sparse.addmm", arguments, 4);
   checkTensor("sparse.addmm", "input", input);
   checkTensor("sparse.addmm", "mat2", mat2);
-  if (isCompressed(mat1)) return compressedMatmul(input, mat1, mat2, options.beta ?? 1, options.alpha ?? 1);
+  if (isCompressed(mat1)) return compressedMatmul("sparse.addmm", input, mat1, mat2, options.beta ?? 1, options.alpha ?? 1);
   const s = requireSparse("sparse.addmm", "mat1", mat1);
-  if (isSparse(input)) throw new Error("sparse.addmm: a sparse input is not supported by torch-ts (input must be dense)");
+  // 1.13 resizes the result like the input, which a sparse COO result cannot do.
+  if (isSparse(input)) throw backendRefusal("SparseCPU", "resize_");
   if (input.dtype !== s.dtype) throw new Error(`expected scalar type ${String(s.dtype)} but found ${String(input.dtype)}`);
   return sparseAddmm(input, s, mat2, options.beta ?? 1, options.alpha ?? 1);
 }
@@ -105,6 +109,7 @@ export function logSoftmax(input: Tensor, dim: number, options: { dtype?: DTypeL
 }
 
 function sparseSoftmax(op: "softmax" | "log_softmax", input: Tensor, dim: number, dtype?: DTypeLike | null): Tensor {
+  if (isCompressed(input)) throw backendRefusal("SparseCsrCPU", `_sparse_${op}`);
   let x = requireSparse(`sparse.${op}`, "input", input);
   if (!Number.isInteger(dim)) throw new Error(`sparse.${op}(): argument 'dim' must be int, not ${String(dim)}`);
   const d = normalizeDim(dim, x.dim(), `sparse.${op}`);
