@@ -1,0 +1,192 @@
+// Products involving batched, hybrid and N-D operands next to sparse tensors, as PyTorch 1.13's CPU
+// runs them: matmul of a 2-D CSR/CSC with an N-D dense tensor (either side), CSR @ CSR as CSR, COO
+// bmm, the refusals of what 1.13 does not run (batched/hybrid compressed products, bmm/baddbmm of
+// compressed tensors, COO operands where 1.13 has no kernel) and sparse_resize_ growing dense dims.
+// Values, gradients and messages recorded by test/fixtures/sparse/batched-products.py.
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as torch from "../src/index.js";
+import { closeNested, throwsMsg } from "./support/recorded.js";
+
+type T = torch.Tensor;
+interface Fixture {
+  values: Record<string, unknown>;
+  errors: Record<string, string>;
+  grads: Record<string, unknown>;
+}
+const FIX = JSON.parse(readFileSync("test/fixtures/sparse/batched-products.json", "utf8")) as Fixture;
+
+const f32 = (v: unknown): T => torch.tensor(v as number[], { dtype: torch.float32 });
+const A2 = (): T => f32([[1, 0, 2], [0, 3, 0]]);
+const B2 = (): T => f32([[1, 0], [0, 2], [3, 0]]);
+const S2 = (): T => f32([[1, 0], [2, 3]]);
+const D3 = (): T => torch.arange(24, { dtype: torch.float32 }).reshape([2, 3, 4]);
+const L3 = (): T => torch.arange(16, { dtype: torch.float32 }).reshape([2, 4, 2]);
+const X4 = (): T => torch.arange(24, { dtype: torch.float32 }).reshape([2, 3, 2, 2]);
+const BATCH = (): T => f32([[[1, 0, 2], [0, 3, 0]], [[0, 4, 0], [5, 0, 6]]]);
+const b3 = (): T => BATCH().toSparseCsr();
+const coo3 = (): T => BATCH().toSparse();
+const hyb = (): T => torch.sparseCsrTensor(torch.tensor([0, 2, 3]), torch.tensor([0, 2, 1]), f32([[1, 2], [3, 0], [4, 4]]), [2, 3, 2]);
+const ones = (...s: number[]): T => torch.ones(s);
+const dense = (t: T): unknown => (t.layout === torch.strided ? t : t.toDense()).tolist();
+const expectValue = (name: string, t: T): void => closeNested(dense(t), FIX.values[name], 1e-6, name);
+
+describe("2-D compressed with N-D dense operands (matmul folds the batch dims)", () => {
+  test("values as PyTorch 1.13's, CSR and CSC, either side, 3-D and 4-D", () => {
+    expectValue("matmul_csr_dense3", torch.matmul(A2().toSparseCsr(), D3()));
+    expectValue("matmul_dense3_csr", torch.matmul(L3(), A2().toSparseCsr()));
+    expectValue("matmul_csc_dense3", torch.matmul(A2().toSparseCsc(), D3()));
+    expectValue("matmul_csr_dense4", torch.matmul(S2().toSparseCsr(), X4()));
+    expectValue("matmul_dense4_csc", torch.matmul(X4(), S2().toSparseCsc()));
+    expectValue("matmul_csr_dense3", A2().toSparseCsr().matmul(D3()));
+  });
+
+  test("gradients reach the dense operand; a CSR leaf's is CSR of its pattern (1.13's dense one there)", () => {
+    const d = D3().requiresGrad_();
+    torch.matmul(A2().toSparseCsr(), d).pow(2).sum().backward();
+    closeNested(d.grad!.tolist(), FIX.grads["matmul_csr_dense3.dense"], 1e-6);
+    const l = L3().requiresGrad_();
+    torch.matmul(l, A2().toSparseCsr()).pow(2).sum().backward();
+    closeNested(l.grad!.tolist(), FIX.grads["matmul_dense3_csr.dense"], 1e-6);
+    const c = A2().toSparseCsr().requiresGrad_();
+    torch.matmul(L3(), c).pow(2).sum().backward();
+    assert.equal(c.grad!.layout, torch.sparseCsr);
+    assert.deepEqual([c.grad!.crowIndices().tolist(), c.grad!.colIndices().tolist()], [[0, 2, 3], [0, 2, 1]]);
+    const mask = A2().ne(0);
+    closeNested(c.grad!.toDense().tolist(), torch.tensor(FIX.grads["matmul_dense3_csr.sparse"] as number[][]).mul(mask).tolist(), 1e-6);
+  });
+
+  test("shape and dtype errors in 1.13's words (from its folded product)", () => {
+    throwsMsg(() => torch.matmul(S2().toSparseCsr(), ones(2, 3, 2)), FIX.errors.matmul_csr_dense3_mismatch!);
+    throwsMsg(() => torch.matmul(ones(2, 3, 3), S2().toSparseCsr()), FIX.errors.matmul_dense3_csr_mismatch!);
+    throwsMsg(() => torch.matmul(S2().toSparseCsr(), torch.ones([2, 2, 2], { dtype: torch.float64 })), FIX.errors.matmul_csr_dense3_dtype!);
+  });
+});
+
+describe("CSR @ CSR", () => {
+  test("mm / matmul / sparse.mm of CSR and CSC operands give a CSR tensor (1.13's _sparse_csr_mm)", () => {
+    const a = A2().toSparseCsr(), b = B2().toSparseCsr();
+    for (const r of [torch.mm(a, b), torch.matmul(a, b), torch.sparse.mm(a, b), torch.mm(A2().toSparseCsc(), B2().toSparseCsc()), torch.mm(a, B2().toSparseCsc())]) {
+      assert.equal(r.layout, torch.sparseCsr);
+      expectValue("mm_csr_csr", r);
+    }
+    const r = torch.addmm(torch.eye(2).toSparseCsr(), a, b, { beta: 2, alpha: 3 });
+    assert.equal(r.layout, torch.sparseCsr);
+    expectValue("addmm_csr_csr_csr", r);
+  });
+
+  test("gradients reach both values, each at its own pattern", () => {
+    const a = A2().toSparseCsr().requiresGrad_(), b = B2().toSparseCsr().requiresGrad_();
+    torch.mm(a, b).toDense().pow(2).sum().backward();
+    const at = (g: unknown, m: T): unknown => torch.tensor(g as number[][]).mul(m.ne(0)).tolist();
+    assert.equal(a.grad!.layout, torch.sparseCsr);
+    closeNested(a.grad!.toDense().tolist(), at(FIX.grads["mm_csr_csr.a"], A2()), 1e-6);
+    closeNested(b.grad!.toDense().tolist(), at(FIX.grads["mm_csr_csr.b"], B2()), 1e-6);
+  });
+
+  test("what 1.13 has no kernel for refuses", () => {
+    throwsMsg(() => torch.mm(ones(2, 2).toSparseBsr([1, 1]), ones(2, 2).toSparseBsr([1, 1])), FIX.errors.mm_bsr_bsr!);
+    throwsMsg(() => torch.addmm(ones(2, 2), A2().toSparseCsr(), B2().toSparseCsr()), "addmm: computation on CPU is not implemented for Strided + SparseCsr @ SparseCsr");
+    throwsMsg(() => torch.mm(A2().toSparseCsr(), B2().toSparse()), "addmm: computation on CPU is not implemented for SparseCsr + SparseCsr @ Sparse");
+  });
+});
+
+describe("torch.bmm of a sparse COO batch", () => {
+  test("values (duplicates add up) and BmmBackward0 to the dense operand", () => {
+    expectValue("bmm_coo_dense", torch.bmm(coo3(), D3()));
+    const unc = torch.sparseCooTensor([[1, 0, 0], [0, 1, 1], [1, 2, 2]], f32([1, 2, 3]), [2, 2, 3]);
+    expectValue("bmm_coo_uncoalesced", unc.bmm(D3()));
+    const d = D3().requiresGrad_();
+    const r = torch.bmm(coo3(), d);
+    assert.equal(r.gradFn!.name(), FIX.grads["bmm_coo_dense.gradFn"]);
+    r.pow(2).sum().backward();
+    closeNested(d.grad!.tolist(), FIX.grads["bmm_coo_dense.dense"], 1e-6);
+    const s = coo3().requiresGrad_();
+    throwsMsg(() => torch.bmm(s, D3()).sum().backward(), FIX.errors.bmm_coo_sparse_grad!);
+  });
+
+  test("PyTorch's checks, in its order", () => {
+    const cases: Record<string, () => unknown> = {
+      bmm_coo_hybrid: () => torch.bmm(BATCH().toSparse(2), D3()),
+      bmm_coo_2sparse: () => torch.bmm(A2().toSparse(), D3()),
+      bmm_dense_coo: () => torch.bmm(L3().get(":", ":3", ":2"), coo3()),
+      bmm_coo_coo: () => torch.bmm(coo3(), D3().toSparse()),
+      bmm_coo_batch: () => torch.bmm(coo3(), ones(3, 3, 4)),
+      bmm_coo_inner: () => torch.bmm(coo3(), ones(2, 4, 4)),
+      bmm_coo_dtype: () => torch.bmm(coo3(), D3().double()),
+      bmm_coo_2d: () => torch.bmm(coo3(), D3().get(0)),
+      baddbmm_coo: () => torch.baddbmm(ones(2, 2, 4), coo3(), D3()),
+    };
+    for (const [name, f] of Object.entries(cases)) throwsMsg(f, FIX.errors[name]!);
+  });
+});
+
+describe("what PyTorch 1.13's CPU does not run, refused in its words", () => {
+  const cases: Record<string, () => unknown> = {
+    bmm_csr3: () => torch.bmm(b3(), D3()),
+    bmm_dense_csr3: () => torch.bmm(L3().get(":", ":3", ":2"), b3()),
+    bmm_bsr3: () => torch.bmm(ones(2, 2, 2).toSparseBsr([1, 1]), ones(2, 2, 3)),
+    baddbmm_csr3: () => torch.baddbmm(ones(2, 2, 4), b3(), D3()),
+    baddbmm_dense_csr3: () => torch.baddbmm(ones(2, 5, 3), ones(2, 5, 2), b3()),
+    matmul_csr3: () => torch.matmul(b3(), D3()),
+    matmul_dense_csr3: () => torch.matmul(ones(2, 5, 2), b3()),
+    matmul_csc3: () => torch.matmul(BATCH().toSparseCsc(), D3()),
+    matmul_bsr3: () => torch.matmul(ones(2, 2, 2).toSparseBsr([1, 1]), ones(2, 2, 3)),
+    mm_csr3: () => torch.mm(b3(), D3()),
+    mm_dense3_csr: () => torch.mm(ones(2, 3, 2), ones(2, 2).toSparseCsr()),
+    mm_csr_dense3: () => torch.mm(A2().toSparseCsr(), D3()),
+    addmm_csr3: () => torch.addmm(ones(2, 4), b3(), D3()),
+    sparse_mm_csr3: () => torch.sparse.mm(b3(), D3()),
+    sparse_mm_csr_dense3: () => torch.sparse.mm(A2().toSparseCsr(), D3()),
+    sparse_addmm_csr3: () => torch.sparse.addmm(ones(2, 4), b3(), D3()),
+    mm_hybrid: () => torch.mm(hyb(), ones(3, 2)),
+    matmul_hybrid: () => torch.matmul(hyb(), ones(3, 2)),
+    sparse_mm_hybrid: () => torch.sparse.mm(hyb(), ones(3, 2)),
+    addmm_hybrid: () => torch.addmm(ones(2, 2), hyb(), ones(3, 2)),
+    mv_hybrid: () => torch.mv(hyb(), ones(3)),
+    mv_csr3: () => torch.mv(b3(), ones(3)),
+    matmul_coo3: () => torch.matmul(coo3(), D3()),
+    matmul_coo_dense3: () => torch.matmul(A2().toSparse(), D3()),
+    matmul_dense3_coo: () => torch.matmul(L3(), A2().toSparse()),
+    matmul_vec_coo: () => torch.matmul(ones(2), A2().toSparse()),
+    addmm_coo_input: () => torch.addmm(torch.eye(2).toSparse(), A2().toSparse(), B2()),
+    sparse_addmm_coo_input: () => torch.sparse.addmm(torch.eye(2).toSparse(), A2().toSparse(), B2()),
+    addmm_dense_coo_coo: () => torch.addmm(torch.eye(2), A2().toSparse(), B2().toSparse()),
+    sparse_softmax_csr: () => torch.sparse.softmax(A2().toSparseCsr(), 1),
+    sparse_log_softmax_csr: () => torch.sparse.logSoftmax(A2().toSparseCsr(), 1),
+    sparse_sum_csr: () => torch.sparse.sum(b3()),
+    sparse_sum_csr_dim: () => torch.sparse.sum(b3(), 0),
+  };
+  test("every recorded refusal", () => {
+    for (const [name, f] of Object.entries(cases)) throwsMsg(f, FIX.errors[name]!);
+  });
+});
+
+describe("sparse_resize_ of dense dims", () => {
+  const S = (): T => torch.sparseCooTensor([[0, 1, 1], [2, 0, 1]], f32([[1, 2], [3, 4], [5, 6]]), [2, 3, 2]);
+  interface Grown { size: number[]; indices?: number[][]; valuesShape: number[]; flatPrefix: number[] }
+
+  test("growing keeps the split and resizes the values as PyTorch does (flat order kept)", () => {
+    const v = f32([[1, 2], [3, 4], [5, 6]]);
+    const x = torch.sparseCooTensor([[0, 1, 1], [2, 0, 1]], v, [2, 3, 2]);
+    x.sparseResize_([3, 4, 4], 2, 1);
+    const want = FIX.values.resize_grow as Grown;
+    assert.deepEqual([x.shape, x._indices().tolist(), x._values().shape], [want.size, want.indices, want.valuesShape]);
+    assert.deepEqual((x._values().reshape(-1).tolist() as number[]).slice(0, 6), want.flatPrefix);
+    assert.deepEqual(v.shape, [3, 2]);
+    const y = S();
+    y.sparseResize_([2, 3, 3], 2, 1);
+    const kept = FIX.values.resize_grow_sparse_dims_kept as Grown;
+    assert.deepEqual([y.shape, y._values().shape], [kept.size, kept.valuesShape]);
+    assert.deepEqual((y._values().reshape(-1).tolist() as number[]).slice(0, 6), kept.flatPrefix);
+  });
+
+  test("shrinking, changing the split and leaves refuse in PyTorch's words", () => {
+    // PyTorch's messages go on with the alternatives (sparse-resize.ts); their first line is recorded.
+    assert.throws(() => S().sparseResize_([2, 3, 1], 2, 1), (e: Error) => e.message.startsWith(FIX.errors.resize_shrink_dense!));
+    assert.throws(() => S().sparseResize_([2, 2, 2], 2, 1), (e: Error) => e.message.startsWith(FIX.errors.resize_shrink_sparse!));
+    assert.throws(() => S().sparseResize_([2, 3, 2, 2], 2, 2), (e: Error) => e.message.startsWith(FIX.errors.resize_dense_count!));
+    throwsMsg(() => S().requiresGrad_().sparseResize_([2, 3, 3], 2, 1), FIX.errors.resize_leaf!);
+  });
+});
