@@ -163,6 +163,78 @@ describe("what PyTorch 1.13's CPU does not run, refused in its words", () => {
   });
 });
 
+describe("sparse COO products: PyTorch 1.13's checks and broadcast inputs", () => {
+  const a = (): T => A2().toSparse();
+  const I2 = (): T => torch.eye(2).toSparse();
+  const h1 = (): T => torch.sparseCooTensor([[0, 1]], ones(2, 3), [2, 3]);
+  const h2 = (): T => torch.sparseCooTensor([[0, 1], [0, 2]], ones(2, 2), [2, 3, 2]);
+  const c3 = (): T => ones(2, 2, 3).toSparse();
+  const double = (...s: number[]): T => torch.ones(s, { dtype: torch.float64 });
+
+  test("addmm / sparse.addmm broadcast a dense input", () => {
+    expectValue("coo_addmm_input_broadcast", torch.addmm(ones(2), a(), ones(3, 2)));
+    expectValue("coo_sparse_addmm_input_broadcast", torch.sparse.addmm(ones(2), a(), ones(3, 2), { beta: 2, alpha: 3 }));
+  });
+
+  test("every recorded refusal", () => {
+    const cases: Record<string, () => unknown> = {
+      coo_mm_3sparse: () => torch.mm(c3(), ones(3, 2)),
+      coo_mm_1sparse: () => torch.mm(h1(), ones(3, 2)),
+      coo_sparse_mm_3sparse: () => torch.sparse.mm(c3(), ones(3, 2)),
+      coo_mm_vector: () => torch.mm(a(), ones(3)),
+      coo_mm_mismatch: () => torch.mm(a(), ones(2, 2)),
+      coo_addmm_3sparse: () => torch.addmm(ones(2, 2), c3(), ones(3, 2)),
+      coo_addmm_input_shape: () => torch.addmm(ones(3, 2), a(), ones(3, 2)),
+      coo_addmm_input_dtype: () => torch.addmm(double(2, 2), a(), ones(3, 2)),
+      coo_sparse_addmm_input_dtype: () => torch.sparse.addmm(double(2, 2), a(), ones(3, 2)),
+      coo_mv_3sparse: () => torch.mv(c3(), ones(3)),
+      coo_mv_mismatch: () => torch.mv(a(), ones(2)),
+      coo_mv_1sparse: () => torch.mv(h1(), ones(3)),
+      coo_matmul_vec_mismatch: () => torch.matmul(a(), ones(2)),
+      coo_matmul_3sparse_vec: () => torch.matmul(c3(), ones(3)),
+      coo_coo_dtype: () => torch.sparse.mm(a(), a().t().double()),
+      coo_coo_mm_dtype: () => torch.mm(a(), a().t().double()),
+      coo_coo_3d: () => torch.sparse.mm(c3(), a().t()),
+      coo_coo_hybrid: () => torch.sparse.mm(h2(), a().t()),
+      coo_coo_3d_right: () => torch.mm(a(), ones(2, 3, 2).toSparse()),
+      sparse_addmm_coo_coo: () => torch.sparse.addmm(ones(2, 2), a(), ones(3, 2).toSparse()),
+      hspmm_3sparse: () => torch.hspmm(c3(), ones(3, 2)),
+      hspmm_hybrid: () => torch.hspmm(h2(), ones(3, 2)),
+      hspmm_vector: () => torch.hspmm(a(), ones(3)),
+      hspmm_mismatch: () => torch.hspmm(a(), ones(2, 2)),
+      hspmm_dtype: () => torch.hspmm(a(), double(3, 2)),
+      hspmm_sparse_mat2: () => torch.hspmm(a(), ones(3, 2).toSparse()),
+      sspaddmm_3sparse: () => torch.sspaddmm(I2(), c3(), ones(3, 2)),
+      sspaddmm_hybrid: () => torch.sspaddmm(I2(), h2(), ones(3, 2)),
+      sspaddmm_vector: () => torch.sspaddmm(I2(), a(), ones(3)),
+      sspaddmm_mismatch: () => torch.sspaddmm(I2(), a(), ones(2, 2)),
+      sspaddmm_input_size: () => torch.sspaddmm(torch.eye(3).toSparse(), a(), ones(3, 2)),
+      sspaddmm_dtype: () => torch.sspaddmm(I2(), a(), double(3, 2)),
+      sspaddmm_input_dtype: () => torch.sspaddmm(I2().double(), a(), ones(3, 2)),
+      sspaddmm_sparse_mat2: () => torch.sspaddmm(I2(), a(), ones(3, 2).toSparse()),
+      smm_3sparse: () => torch.smm(c3(), ones(3, 2)),
+      smm_sparse_mat2: () => torch.smm(a(), ones(3, 2).toSparse()),
+    };
+    for (const [name, f] of Object.entries(cases)) throwsMsg(f, FIX.errors[name]!);
+  });
+});
+
+describe("elementwise ops with CSR operands", () => {
+  const C2 = (): T => f32([[2, 5, 0], [0, 1, 7]]);
+  const members = (t: T): unknown => ({ crow: t.crowIndices().tolist(), col: t.colIndices().tolist(), values: t.values().tolist() });
+
+  test("CSR * CSR intersects, CSR * dense keeps the CSR's pattern, dense + CSR is dense (PyTorch 1.13)", () => {
+    assert.deepEqual(members(A2().toSparseCsr().mul(C2().toSparseCsr())), FIX.values.csr_mul_csr);
+    assert.deepEqual(members(A2().toSparseCsr().mul(f32([[0, 5, 0], [6, 0, 7]]))), FIX.values.csr_mul_dense);
+    assert.deepEqual(members(C2().mul(A2().toSparseCsr())), FIX.values.dense_mul_csr);
+    expectValue("dense_add_csr", C2().add(A2().toSparseCsr()));
+    expectValue("dense_add_csr_alpha", torch.add(C2(), A2().toSparseCsr(), { alpha: 2 }));
+    const d = C2();
+    d.add_(A2().toSparseCsr());
+    expectValue("dense_add__csr", d);
+  });
+});
+
 describe("sparse_resize_ of dense dims", () => {
   const S = (): T => torch.sparseCooTensor([[0, 1, 1], [2, 0, 1]], f32([[1, 2], [3, 4], [5, 6]]), [2, 3, 2]);
   interface Grown { size: number[]; indices?: number[][]; valuesShape: number[]; flatPrefix: number[] }

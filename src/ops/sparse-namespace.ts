@@ -92,7 +92,6 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: { beta
   const s = requireSparse("sparse.addmm", "mat1", mat1);
   // 1.13 resizes the result like the input, which a sparse COO result cannot do.
   if (isSparse(input)) throw backendRefusal("SparseCPU", "resize_");
-  if (input.dtype !== s.dtype) throw new Error(`expected scalar type ${String(s.dtype)} but found ${String(input.dtype)}`);
   return sparseAddmm(input, s, mat2, options.beta ?? 1, options.alpha ?? 1);
 }
 
