@@ -106,6 +106,17 @@ describe("torch.bmm of a sparse COO batch", () => {
     throwsMsg(() => torch.bmm(s, D3()).sum().backward(), FIX.errors.bmm_coo_sparse_grad!);
   });
 
+  test("integer values, out=, and the in-place / composite forms of the 2-D products", () => {
+    expectValue("bmm_coo_int", torch.bmm(BATCH().long().toSparse(), D3().long()));
+    const out = torch.empty(2, 2, 4);
+    assert.equal(torch.bmm(coo3(), D3(), { out }), out);
+    expectValue("bmm_coo_out", out);
+    expectValue("addmm__coo", ones(2, 2).addmm_(A2().toSparse(), B2(), { beta: 2, alpha: 3 }));
+    expectValue("addmm__csr", ones(2, 2).addmm_(A2().toSparseCsr(), B2(), { beta: 2, alpha: 3 }));
+    expectValue("addmm__dense_csr", ones(2, 3).addmm_(S2(), A2().toSparseCsr()));
+    expectValue("chain_matmul_csr", torch.chainMatmul(A2().toSparseCsr(), B2(), S2()));
+  });
+
   test("PyTorch's checks, in its order", () => {
     const cases: Record<string, () => unknown> = {
       bmm_coo_hybrid: () => torch.bmm(BATCH().toSparse(2), D3()),
@@ -117,6 +128,9 @@ describe("torch.bmm of a sparse COO batch", () => {
       bmm_coo_dtype: () => torch.bmm(coo3(), D3().double()),
       bmm_coo_2d: () => torch.bmm(coo3(), D3().get(0)),
       baddbmm_coo: () => torch.baddbmm(ones(2, 2, 4), coo3(), D3()),
+      addbmm_coo: () => torch.addbmm(ones(2, 4), coo3(), D3()),
+      addbmm_csr: () => torch.addbmm(ones(2, 4), b3(), D3()),
+      matmul_coo3_coo3: () => torch.matmul(coo3(), D3().toSparse()),
     };
     for (const [name, f] of Object.entries(cases)) throwsMsg(f, FIX.errors[name]!);
   });

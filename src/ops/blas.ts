@@ -409,6 +409,8 @@ export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: 
 export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
   if (autocasting.on && autocasts("addbmm", arguments)) return runAutocast(addbmm, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? batch2 : arguments.length === 2 ? batch1 : input)) return rebind(addbmm, "addbmm", arguments, ["input", "batch1", "batch2"], 3, ["beta", "alpha", "out"]);
+  if (isCompressed(batch1) || isCompressed(batch2) || isCompressed(input)) throw backendRefusal("SparseCsrCPU", "addbmm");
+  if (isSparse(batch1) || isSparse(batch2) || isSparse(input)) throw backendRefusal("SparseCPU", "addbmm");
   return scaledProduct("addbmm", arguments, input, options, () => bmm(batch1, batch2).sum(0));
 }
 

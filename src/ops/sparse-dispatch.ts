@@ -365,12 +365,6 @@ function refuseSparseGrad(s: SparseTensor, name: string): void {
 
 /** torch.mm / matmul / mv with a sparse operand (PyTorch: the sparse one gets no gradient). */
 export function sparseMatmul(op: "mm" | "matmul" | "mv", a: Tensor, b: Tensor): Tensor {
-  if (isSparse(a) && isSparse(b)) {
-    // torch.mm's backward needs strided operands (torch.sparse.mm differentiates sparse @ sparse).
-    refuseSparseGrad(b, "mat2");
-    refuseSparseGrad(a, "self");
-    return noGrad(() => sparseSparseKernel(a, b));
-  }
   if (isSparse(a) && op === "matmul" && (a.dim() > 2 || b.dim() > 2)) {
     // 1.13's matmul folds batch dims with views, which sparse tensors (and dense ones next to them) lack.
     if (a.dim() > 2) {
@@ -378,6 +372,12 @@ export function sparseMatmul(op: "mm" | "matmul" | "mv", a: Tensor, b: Tensor): 
       throw backendRefusal("SparseCPU", "as_strided");
     }
     throw new Error("Could not run 'aten::sparse_dim' with arguments from the 'CPU' backend.");
+  }
+  if (isSparse(a) && isSparse(b)) {
+    // torch.mm's backward needs strided operands (torch.sparse.mm differentiates sparse @ sparse).
+    refuseSparseGrad(b, "mat2");
+    refuseSparseGrad(a, "self");
+    return noGrad(() => sparseSparseKernel(a, b));
   }
   if (isSparse(a)) {
     refuseSparseGrad(a, "self");
