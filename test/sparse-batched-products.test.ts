@@ -87,8 +87,22 @@ describe("CSR @ CSR", () => {
 
   test("what 1.13 has no kernel for refuses", () => {
     throwsMsg(() => torch.mm(ones(2, 2).toSparseBsr([1, 1]), ones(2, 2).toSparseBsr([1, 1])), FIX.errors.mm_bsr_bsr!);
-    throwsMsg(() => torch.addmm(ones(2, 2), A2().toSparseCsr(), B2().toSparseCsr()), "addmm: computation on CPU is not implemented for Strided + SparseCsr @ SparseCsr");
-    throwsMsg(() => torch.mm(A2().toSparseCsr(), B2().toSparse()), "addmm: computation on CPU is not implemented for SparseCsr + SparseCsr @ Sparse");
+    const cases: Record<string, () => unknown> = {
+      addmm_dense_csr_csr: () => torch.addmm(ones(2, 2), A2().toSparseCsr(), B2().toSparseCsr()),
+      mm_csr_coo: () => torch.mm(A2().toSparseCsr(), B2().toSparse()),
+      mm_coo_csr: () => torch.mm(A2().toSparse(), B2().toSparseCsr()),
+      addmm_coo_input_csr: () => torch.addmm(torch.eye(2).toSparse(), A2().toSparseCsr(), B2()),
+      addmm_csr_input_csr_dense: () => torch.addmm(torch.eye(2).toSparseCsr(), A2().toSparseCsr(), B2()),
+      sparse_mm_dense_csr: () => torch.sparse.mm(S2(), A2().toSparseCsr()),
+      sparse_mm_coo_csr: () => torch.sparse.mm(S2().toSparse(), A2().toSparseCsr()),
+      sparse_mm_dense_coo: () => torch.sparse.mm(S2(), A2().toSparse()),
+    };
+    for (const [name, f] of Object.entries(cases)) throwsMsg(f, FIX.errors[name]!);
+  });
+
+  test("torch.sparse.mm / sparse.addmm with a dense first operand", () => {
+    expectValue("sparse_mm_dense_dense", torch.sparse.mm(S2(), S2()));
+    expectValue("sparse_addmm_dense_dense_csr", torch.sparse.addmm(ones(2, 3), S2(), A2().toSparseCsr(), { beta: 2, alpha: 3 }));
   });
 });
 

@@ -55,9 +55,9 @@ function matrixVector(s: SparseCompressedTensor, v: Tensor): Tensor {
 /** The product of two 2-D operands, one or both compressed. */
 function matrixProduct(input: Tensor | null, a: Tensor, b: Tensor, beta: number, alpha: number): Tensor {
   if (isCompressed(a) && isCompressed(b)) return compressedCompressed(input, a, b, beta, alpha);
-  if (isSparse(a) || isSparse(b)) {
-    // 1.13 routes a COO operand next to a compressed one to addmm, which has no such kernel.
-    const result = input ? layoutWord(input) : layoutWord(isCompressed(a) ? a : b);
+  if (isSparse(a) || isSparse(b) || (input && (isSparse(input) || isCompressed(input)))) {
+    // 1.13 routes a COO operand next to a compressed one, or a sparse input, to addmm, which has no such kernel.
+    const result = layoutWord(input ?? a); // mm's result takes mat1's layout
     throw new Error(`addmm: computation on CPU is not implemented for ${result} + ${layoutWord(a)} @ ${layoutWord(b)}`);
   }
   if (isCompressed(b)) {
