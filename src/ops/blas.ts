@@ -191,10 +191,10 @@ export function vdot(input: Tensor, other: Tensor, options?: OutOption): Tensor 
 export function mv(input: Tensor, vec: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("mv", arguments)) return runAutocast(mv, arguments);
   if (arguments.length > 2) return outCall("mv", arguments, 2, () => mv(input, vec), "same"); else if (isOptionsObject(arguments.length === 2 ? vec : input)) return rebind(mv, "mv", arguments, ["input", "vec"], 2, ["out"]);
-  if (isCompressed(input) && vec.dim() === 1) return compressedMatmul("mv", null, input, vec);
+  if (isCompressed(input)) return compressedMatmul("mv", null, input, vec);
   if (isSparse(input) && vec.dim() === 1) return sparseMatmul("mv", input, vec);
   if (input.dim() !== 2 || vec.dim() !== 1) {
-    throw new Error(`vector + matrix @ vector expected, got ${input.dim()}, ${vec.dim()}, ${vec.dim()}`);
+    throw new Error(`vector + matrix @ vector expected, got 1, ${input.dim()}, ${vec.dim()}`); // the first is the 1-D result
   }
   if (input._shape[1] !== vec._shape[0]) {
     throw new Error(`size mismatch, got input (${input._shape[0]}), mat (${input._shape[0]}x${input._shape[1]}), vec (${vec._shape[0]})`);
