@@ -193,6 +193,26 @@ describe("what PyTorch 1.13's CPU does not run, refused in its words", () => {
   });
 });
 
+describe("gradcheck (float64) through the new products", () => {
+  test("N-D matmul with CSR values and the dense operand, COO bmm's dense operand, CSR @ CSR values", () => {
+    const f64 = (v: unknown): T => torch.tensor(v as number[], { dtype: torch.float64 });
+    const crow = torch.tensor([0, 2, 3]), col = torch.tensor([0, 2, 1]);
+    const v = f64([1, 2, 3]).requiresGrad_();
+    const d = torch.arange(24, { dtype: torch.float64 }).reshape([2, 3, 4]).div(10).requiresGrad_();
+    const left = (vals: T, x: T): T => torch.matmul(torch.sparseCsrTensor(crow, col, vals, [2, 3]), x);
+    assert.ok(torch.autograd.gradcheck(left, [v, d]));
+    const l = torch.arange(16, { dtype: torch.float64 }).reshape([2, 4, 2]).div(10).requiresGrad_();
+    const right = (x: T, vals: T): T => torch.matmul(x, torch.sparseCsrTensor(crow, col, vals, [2, 3]));
+    assert.ok(torch.autograd.gradcheck(right, [l, v]));
+    const s = BATCH().double().toSparse();
+    assert.ok(torch.autograd.gradcheck((x: T) => torch.bmm(s, x), [d]));
+    const w = f64([1, 2, 3]).requiresGrad_();
+    const bcrow = torch.tensor([0, 1, 2, 3]), bcol = torch.tensor([0, 1, 0]);
+    const csrCsr = (x: T, y: T): T => torch.mm(torch.sparseCsrTensor(crow, col, x, [2, 3]), torch.sparseCsrTensor(bcrow, bcol, y, [3, 2])).toDense();
+    assert.ok(torch.autograd.gradcheck(csrCsr, [v, w]));
+  });
+});
+
 describe("sparse COO products: PyTorch 1.13's checks and broadcast inputs", () => {
   const a = (): T => A2().toSparse();
   const I2 = (): T => torch.eye(2).toSparse();
