@@ -55,7 +55,7 @@ describe("sparse BSR/BSC: construction and printing", () => {
     const fromDense = torch.cat([ones, torch.zeros([4, 3, 2])], 1).toSparseBsr([2, 3], 1);
     assert.deepEqual([fromDense.crowIndices().tolist(), fromDense.colIndices().tolist(), fromDense.values().shape], [[0, 1, 2], [0, 0], [2, 2, 3, 2]]);
     assert.deepEqual(fromDense.toDense().sum().item(), 24);
-    throwsMsg(() => torch.mm(fromDense, torch.ones([6, 1])), "mm: expected 2-D operands, got 3-D and 2-D");
+    throwsMsg(() => torch.mm(fromDense, torch.ones([6, 1])), "mat1 must be a matrix, got 3-D tensor");
     const viaLayout = torch.sparseCompressedTensor(long([0, 1, 2]), long([1, 0]), torch.arange(8, { dtype: torch.float32 }).reshape([2, 2, 2]), [4, 4], { layout: torch.sparseBsc });
     assert.deepEqual(viaLayout.toDense().tolist(), [[0, 0, 4, 5], [0, 0, 6, 7], [0, 1, 0, 0], [2, 3, 0, 0]]);
     const batched = torch.tensor([[[1, 0, 2], [0, 3, 0]], [[0, 4, 0], [5, 0, 6]]], { dtype: torch.float32 }).toSparseBsr([1, 1]);

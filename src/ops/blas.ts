@@ -5,7 +5,9 @@ import { forwardGrads } from "../autograd/forward-grad.js";
 import { isSparse } from "../core/sparse-tensor.js";
 import { sparseAddmmDense, sparseMatmul } from "./sparse-dispatch.js";
 import { isCompressed } from "../core/sparse-compressed-tensor.js";
-import { compressedMatmul } from "./sparse-compressed-dispatch.js";
+import { backendRefusal } from "../core/op-name.js";
+import { compressedMatmul, refuseCompressedBatchProduct } from "./sparse-compressed-products.js";
+import { sparseBmm } from "./sparse-bmm.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
@@ -115,7 +117,7 @@ export function mm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("mm", arguments, 2, () => mm(input, mat2), "same"); else if (isOptionsObject(arguments.length === 2 ? mat2 : input)) return rebind(mm, "mm", arguments, ["input", "mat2"], 2, ["out"]);
   checkTensor("mm", "input", input);
   checkTensor("mm", "mat2", mat2);
-  if (isCompressed(input) || isCompressed(mat2)) return compressedMatmul(null, input, mat2);
+  if (isCompressed(input) || isCompressed(mat2)) return compressedMatmul("mm", null, input, mat2);
   if (isSparse(input) || isSparse(mat2)) return sparseMatmul("mm", input, mat2);
   if (input.dim() !== 2) throw new Error(`mm: self must be a matrix`);
   if (mat2.dim() !== 2) throw new Error(`mm: mat2 must be a matrix`);
@@ -142,6 +144,8 @@ export function bmm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("bmm", arguments, 2, () => bmm(input, mat2), "same"); else if (isOptionsObject(arguments.length === 2 ? mat2 : input)) return rebind(bmm, "bmm", arguments, ["input", "mat2"], 2, ["out"]);
   checkTensor("bmm", "input", input);
   checkTensor("bmm", "mat2", mat2);
+  if (isCompressed(input) || isCompressed(mat2)) refuseCompressedBatchProduct("bmm", null, input, mat2);
+  if (isSparse(input) || isSparse(mat2)) return sparseBmm(input, mat2);
   if (input.dim() !== 3) throw new Error(`batch1 must be a 3D tensor`);
   if (mat2.dim() !== 3) throw new Error(`batch2 must be a 3D tensor`);
   const [B, M, K] = input._shape as [number, number, number];
@@ -187,10 +191,10 @@ export function vdot(input: Tensor, other: Tensor, options?: OutOption): Tensor 
 export function mv(input: Tensor, vec: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("mv", arguments)) return runAutocast(mv, arguments);
   if (arguments.length > 2) return outCall("mv", arguments, 2, () => mv(input, vec), "same"); else if (isOptionsObject(arguments.length === 2 ? vec : input)) return rebind(mv, "mv", arguments, ["input", "vec"], 2, ["out"]);
-  if (isCompressed(input) && vec.dim() === 1) return compressedMatmul(null, input, vec);
+  if (isCompressed(input)) return compressedMatmul("mv", null, input, vec);
   if (isSparse(input) && vec.dim() === 1) return sparseMatmul("mv", input, vec);
   if (input.dim() !== 2 || vec.dim() !== 1) {
-    throw new Error(`vector + matrix @ vector expected, got ${input.dim()}, ${vec.dim()}, ${vec.dim()}`);
+    throw new Error(`vector + matrix @ vector expected, got 1, ${input.dim()}, ${vec.dim()}`); // the first is the 1-D result
   }
   if (input._shape[1] !== vec._shape[0]) {
     throw new Error(`size mismatch, got input (${input._shape[0]}), mat (${input._shape[0]}x${input._shape[1]}), vec (${vec._shape[0]})`);
@@ -203,7 +207,7 @@ export function mv(input: Tensor, vec: Tensor, options?: OutOption): Tensor {
 export function matmul(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("matmul", arguments)) return runAutocast(matmul, arguments);
   if (arguments.length > 2) return outCall("matmul", arguments, 2, () => matmul(input, other), "same"); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(matmul, "matmul", arguments, ["input", "other"], 2, ["out"]);
-  if (isCompressed(input) || isCompressed(other)) return compressedMatmul(null, input, other);
+  if (isCompressed(input) || isCompressed(other)) return compressedMatmul("matmul", null, input, other);
   if (isSparse(input) || isSparse(other)) return sparseMatmul("matmul", input, other);
   const out = matmulImpl(input, other);
   if (tracing.on) traceOp("matmul", [input, other], out);
@@ -355,7 +359,7 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: BetaAl
   if (autocasting.on && autocasts("addmm", arguments)) return runAutocast(addmm, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? mat2 : arguments.length === 2 ? mat1 : input)) return rebind(addmm, "addmm", arguments, ["input", "mat1", "mat2"], 3, ["beta", "alpha", "out"]);
   for (const [name, t] of [["input", input], ["mat1", mat1], ["mat2", mat2]] as const) checkTensor("addmm", name, t);
-  if (isCompressed(mat1) || isCompressed(mat2)) return compressedMatmul(input, mat1, mat2, options.beta ?? 1, options.alpha ?? 1);
+  if (isCompressed(mat1) || isCompressed(mat2)) return compressedMatmul("addmm", input, mat1, mat2, options.beta ?? 1, options.alpha ?? 1);
   if (isSparse(mat1)) return sparseAddmmDense(input, mat1, mat2, options.beta ?? 1, options.alpha ?? 1);
   if (mat1.dtype !== mat2.dtype) throw new Error("mat1 and mat2 must have the same dtype");
   if (input.dtype !== mat2.dtype) throw new Error("self and mat2 must have the same dtype");
@@ -385,6 +389,8 @@ export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: 
   if (autocasting.on && autocasts("baddbmm", arguments)) return runAutocast(baddbmm, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? batch2 : arguments.length === 2 ? batch1 : input)) return rebind(baddbmm, "baddbmm", arguments, ["input", "batch1", "batch2"], 3, ["beta", "alpha", "out"]);
   for (const [name, t] of [["input", input], ["batch1", batch1], ["batch2", batch2]] as const) checkTensor("baddbmm", name, t);
+  if (isCompressed(input) || isCompressed(batch1) || isCompressed(batch2)) refuseCompressedBatchProduct("baddbmm", input, batch1, batch2);
+  if (isSparse(input) || isSparse(batch1) || isSparse(batch2)) throw backendRefusal("SparseCPU", "baddbmm");
   if (fusable(input, batch1, batch2)) {
     if (batch1.dim() !== 3) throw new Error(`batch1 must be a 3D tensor`);
     if (batch2.dim() !== 3) throw new Error(`batch2 must be a 3D tensor`);
@@ -403,6 +409,8 @@ export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: 
 export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
   if (autocasting.on && autocasts("addbmm", arguments)) return runAutocast(addbmm, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? batch2 : arguments.length === 2 ? batch1 : input)) return rebind(addbmm, "addbmm", arguments, ["input", "batch1", "batch2"], 3, ["beta", "alpha", "out"]);
+  if (isCompressed(batch1) || isCompressed(batch2) || isCompressed(input)) throw backendRefusal("SparseCsrCPU", "addbmm");
+  if (isSparse(batch1) || isSparse(batch2) || isSparse(input)) throw backendRefusal("SparseCPU", "addbmm");
   return scaledProduct("addbmm", arguments, input, options, () => bmm(batch1, batch2).sum(0));
 }
 

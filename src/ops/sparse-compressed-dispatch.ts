@@ -1,15 +1,15 @@
 // The sparse compressed (CSR/CSC/BSR/BSC) forms of dense ops, reached from their entry points (binaryOp,
-// unaryOp, castTo, clone, transpose, mm/matmul/addmm, values/to_dense/to_sparse) when an operand is
+// unaryOp, castTo, clone, transpose, values/to_dense/to_sparse) when an operand is
 // a SparseCompressedTensor. Each is a composite: over the values (values() and makeCompressed carry
 // the gradient), or over the COO ops through the two differentiable conversions, so gradients reach
 // the values and the dense operands with no vjp of its own. An op with no compressed form refuses
-// in PyTorch's words ('SparseCsrCPU').
+// in PyTorch's words ('SparseCsrCPU'). The products are in sparse-compressed-products.ts.
 
 import { Tensor } from "../core/tensor.js";
 import { isCompressed, SparseCompressedTensor } from "../core/sparse-compressed-tensor.js";
 import { isSparse, type SparseTensor } from "../core/sparse-tensor.js";
 import { type Layout, sparseBsc, sparseBsr, sparseCoo, sparseCsc, sparseCsr } from "../core/layout.js";
-import { type DType, scalarTypeName } from "../core/dtype.js";
+import type { DType } from "../core/dtype.js";
 import { backendRefusal } from "../core/op-name.js";
 import { numel } from "../core/shape.js";
 import { checkInplaceLeaf } from "./inplace.js";
@@ -23,7 +23,7 @@ import { coalesceRaw, makeSparse, scatterValues } from "./sparse-engine.js";
 import {
   compressCoo, cooIndices, cooIsCoalesced, flatValues, indexTensor, isBlockLayout, makeCompressed,
 } from "./sparse-compressed-engine.js";
-import { sparseAddmm, zeroPreservingUnary } from "./sparse-dispatch.js";
+import { zeroPreservingUnary } from "./sparse-dispatch.js";
 
 const proto = SparseCompressedTensor.prototype as unknown as Record<string, unknown>;
 Object.defineProperty(proto, "layout", { get(this: SparseCompressedTensor) { return this._compressedLayout; }, configurable: true });
@@ -58,7 +58,7 @@ export function layoutWord(t: Tensor, layout?: Layout): string {
  * The compressed tensor (layout, blocksize) of the COO tensor x, differentiably (its coalesced
  * values regrouped).
  */
-function compressDifferentiable(x: SparseTensor, layout: Layout, blocksize: readonly [number, number], indexDtype: DType): SparseCompressedTensor {
+export function compressDifferentiable(x: SparseTensor, layout: Layout, blocksize: readonly [number, number], indexDtype: DType): SparseCompressedTensor {
   const c = x.coalesce() as SparseTensor;
   return compressCoo(coalesceRaw(c), c.values(), layout, blocksize, indexDtype);
 }
@@ -241,34 +241,6 @@ export function compressedTranspose(x: SparseCompressedTensor, dim0: number, dim
   [shape[bd], shape[bd + 1]] = [shape[bd + 1]!, shape[bd]!];
   const values = x._isBlocked ? compressedValues(x).transpose(bd + 1, bd + 2) : compressedValues(x);
   return makeCompressed(FLIPPED.get(x._compressedLayout)!, x._compressedIndices, x._plainIndices, values, shape);
-}
-
-function checkMatmul(a: Tensor, b: Tensor): void {
-  if (a.dim() !== 2 || b.dim() !== 2) throw new Error(`mm: expected 2-D operands, got ${a.dim()}-D and ${b.dim()}-D`);
-  if (a.shape[1] !== b.shape[0]) throw new Error(`mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
-  if (a.dtype !== b.dtype) throw new Error(`expected scalar type ${scalarTypeName(a.dtype)} but found ${scalarTypeName(b.dtype)}`);
-}
-
-/**
- * mm / matmul / mv / sparse.mm / addmm with a compressed operand: the COO product (sparse.addmm's
- * kernel and gradients) over the converted operand; dense @ compressed is (compressed^T @ dense^T)^T.
- */
-export function compressedMatmul(input: Tensor | null, a: Tensor, b: Tensor, beta = 1, alpha = 1): Tensor {
-  if (isCompressed(a) && isCompressed(b)) throw backendRefusal("SparseCsrCPU", "mm");
-  if (isCompressed(b)) {
-    if (a.dim() === 1) return compressedMatmul(null, b.t(), a);
-    const p = compressedMatmul(null, b.t(), a.t()).t();
-    return input ? input.mul(beta).add(p, alpha) : p;
-  }
-  const s = a as SparseCompressedTensor;
-  if (b.dim() === 1) {
-    if (s.shape[1] !== b.shape[0]) throw new Error(`size mismatch, got input (${s.shape[0]}), mat (${s.shape[0]}x${s.shape[1]}), vec (${b.shape[0]})`);
-    if (s.dtype !== b.dtype) throw new Error(`expected scalar type ${scalarTypeName(s.dtype)} but found ${scalarTypeName(b.dtype)}`);
-    return sparseAddmm(null, compressedToCoo(s), b.unsqueeze(1), 0, 1).squeeze(1);
-  }
-  checkMatmul(s, b);
-  if (s.dim() !== 2 || s._denseDimCount !== 0) throw new Error("mm: torch-ts multiplies 2-D compressed tensors without batch or dense dims only");
-  return sparseAddmm(input, compressedToCoo(s), b, beta, alpha);
 }
 
 /** A sparse compressed layout argument. */

@@ -301,14 +301,24 @@ export function sparseTranspose(x: SparseTensor, dim0: number, dim1: number, nod
 
 // ---- products -----------------------------------------------------------------------------
 
-function checkMm(op: string, s: SparseTensor, d: Tensor): void {
-  if (s.dim() !== 2 || s._sparseDim !== 2) throw new Error(`${op}: expected a 2-D sparse matrix with 2 sparse dims, got size ${sizesOf(s)} with sparse_dim ${s._sparseDim}`);
-  if (isSparse(d)) throw new Error(`${op}: sparse @ sparse is not supported by torch-ts`);
+/**
+ * PyTorch 1.13's checks of sparse @ dense (s_addmm_out_sparse_dense), in its order and words; a
+ * hybrid sparse operand or an N-D dense one (which 1.13 fails on deep inside) refuse in torch-ts's.
+ */
+function checkMm(op: string, s: SparseTensor, d: Tensor, input: Tensor | null = null): void {
+  if (s._sparseDim !== 2) throw new Error(`addmm: matrices expected, got ${s._sparseDim}D tensor`);
+  // 1.13's addmm reads the second operand's storage (only torch.mm / sparse.mm take sparse @ sparse).
+  if (isSparse(d)) throw new Error("Cannot access data pointer of Tensor that doesn't have storage");
+  if (s.dim() !== 2) throw new Error(`${op}: torch-ts multiplies sparse COO matrices without dense dims, got size ${sizesOf(s)} with ${s.dim() - 2} dense dims`);
+  if (d.dim() === 1) throw new Error("Dimension out of range (expected to be in range of [-1, 0], but got 1)");
   if (d.dim() !== 2) throw new Error(`${op}: Argument #3 (dense): Expected 2-D tensor, got ${d.dim()}-D`);
   if (d._shape[0] !== s._shape[1]) throw new Error(`addmm: Argument #3 (dense): Expected dim 0 size ${s._shape[1]}, got ${d._shape[0]}`);
   if (s.dtype !== d.dtype) throw new Error(`expected scalar type ${scalarTypeName(s.dtype)} but found ${scalarTypeName(d.dtype)}`);
+  if (input) {
+    if (input.dtype !== s.dtype) throw new Error(`expected scalar type ${scalarTypeName(s.dtype)} but found ${scalarTypeName(input.dtype)}`);
+    input.expand([s._shape[0]!, d._shape[1]!]); // PyTorch's expand message when the input does not broadcast
+  }
 }
-
 
 /** s @ d over the nonzeros: O(nnz * columns), no autograd. */
 function mmKernel(s: SparseTensor, d: Tensor): Tensor {
@@ -336,7 +346,7 @@ function mmGradSparse(g: Tensor, s: SparseTensor, d: Tensor): Tensor {
 
 /** torch.sparse.mm(sparse, dense) / torch.sparse.addmm: SparseAddmmBackward0, gradients to every input. */
 export function sparseAddmm(input: Tensor | null, s: SparseTensor, d: Tensor, beta: number, alpha: number): Tensor {
-  checkMm(input ? "sparse.addmm" : "sparse.mm", s, d);
+  checkMm(input ? "sparse.addmm" : "sparse.mm", s, d, input);
   const r = noGrad(() => {
     const p = mmKernel(s, d);
     if (!input) return p;
@@ -355,6 +365,14 @@ function refuseSparseGrad(s: SparseTensor, name: string): void {
 
 /** torch.mm / matmul / mv with a sparse operand (PyTorch: the sparse one gets no gradient). */
 export function sparseMatmul(op: "mm" | "matmul" | "mv", a: Tensor, b: Tensor): Tensor {
+  if (isSparse(a) && op === "matmul" && (a.dim() > 2 || b.dim() > 2)) {
+    // 1.13's matmul folds batch dims with views, which sparse tensors (and dense ones next to them) lack.
+    if (a.dim() > 2) {
+      if (b.dim() === 1) throw new Error("reshape is not implemented for sparse tensors");
+      throw backendRefusal("SparseCPU", "as_strided");
+    }
+    throw new Error("Could not run 'aten::sparse_dim' with arguments from the 'CPU' backend.");
+  }
   if (isSparse(a) && isSparse(b)) {
     // torch.mm's backward needs strided operands (torch.sparse.mm differentiates sparse @ sparse).
     refuseSparseGrad(b, "mat2");
@@ -364,7 +382,8 @@ export function sparseMatmul(op: "mm" | "matmul" | "mv", a: Tensor, b: Tensor): 
   if (isSparse(a)) {
     refuseSparseGrad(a, "self");
     if (b.dim() === 1 && op !== "mm") {
-      if (b._shape[0] !== a._shape[1]) throw new Error(`size mismatch, got input (${a._shape[0]}), mat (${a._shape[0]}x${a._shape[1]}), vec (${b._shape[0]})`);
+      if (a.dim() !== 2) throw new Error(`mv: two tensor dim should be 2 and 1, but got SparseTensor Dim: ${a.dim()}Tensor Dim: 1`);
+      if (b._shape[0] !== a._shape[1]) throw new Error("mv: expected self.size(-1) == vec.size(-1)");
       const r = noGrad(() => mmKernel(checkedMm(a, b.unsqueeze(1)), b.unsqueeze(1)).squeeze(1));
       return record("MvBackward0", [null, b], r, ([g]) => [null, sparseAddmm(null, a.t() as SparseTensor, g!.unsqueeze(1), 0, 1).squeeze(1)]);
     }
@@ -372,7 +391,7 @@ export function sparseMatmul(op: "mm" | "matmul" | "mv", a: Tensor, b: Tensor): 
     return record("MmBackward0", [null, b], r, ([g]) => [null, sparseAddmm(null, a.t() as SparseTensor, g!, 0, 1)]);
   }
   // PyTorch 1.13 has no dense @ sparse kernel.
-  throw new Error("Could not run 'aten::sparse_dim' with arguments from the 'CPU' backend");
+  throw new Error("Could not run 'aten::sparse_dim' with arguments from the 'CPU' backend.");
 }
 
 function checkedMm(s: SparseTensor, d: Tensor): SparseTensor {
@@ -382,8 +401,10 @@ function checkedMm(s: SparseTensor, d: Tensor): SparseTensor {
 
 /** torch.addmm(input, sparse, dense, beta, alpha): AddmmBackward0 (no gradient for the sparse one). */
 export function sparseAddmmDense(input: Tensor, s: SparseTensor, d: Tensor, beta: number, alpha: number): Tensor {
+  // 1.13 resizes the result like the input, which a sparse COO result cannot do.
+  if (isSparse(input)) throw backendRefusal("SparseCPU", "resize_");
   refuseSparseGrad(s, "mat1");
-  checkMm("addmm", s, d);
+  checkMm("addmm", s, d, input);
   const r = noGrad(() => input.mul(beta).add(mmKernel(s, d), alpha));
   return record("AddmmBackward0", [input, null, d], r, ([g]) => [
     input._requiresGrad ? denseGradFor(g!.mul(beta), input) : null, null,
@@ -393,9 +414,12 @@ export function sparseAddmmDense(input: Tensor, s: SparseTensor, d: Tensor, beta
 
 /** a @ b of two 2-D COO matrices without dense dims: a coalesced COO result, no autograd. */
 function sparseSparseKernel(a: SparseTensor, b: SparseTensor): SparseTensor {
-  if (a.dim() !== 2 || b.dim() !== 2 || a._sparseDim !== 2 || b._sparseDim !== 2) throw new Error(`mm: sparse @ sparse needs 2-D sparse matrices with 2 sparse dims, got sizes [${a.shape.join(", ")}] and [${b.shape.join(", ")}]`);
+  for (const [name, t] of [["mat1_", a], ["mat2_", b]] as const) {
+    if (t.dim() !== 2) throw new Error(`Expected ${name}.dim() == 2 to be true, but got false.  (Could this error message be improved?  If so, please report an enhancement request to PyTorch.)`);
+  }
+  if (a._sparseDim !== 2 || b._sparseDim !== 2) throw new Error(`mm: sparse @ sparse needs sparse matrices with 2 sparse dims, got sparse_dim ${a._sparseDim} and ${b._sparseDim}`);
   if (a.shape[1] !== b.shape[0]) throw new Error(`mat1 and mat2 shapes cannot be multiplied (${a.shape[0]}x${a.shape[1]} and ${b.shape[0]}x${b.shape[1]})`);
-  if (a.dtype !== b.dtype) throw new Error(`expected scalar type ${scalarTypeName(a.dtype)} but found ${scalarTypeName(b.dtype)}`);
+  if (a.dtype !== b.dtype) throw new Error(`mat1 dtype ${scalarTypeName(a.dtype)} does not match mat2 dtype ${scalarTypeName(b.dtype)}`);
   const ca = coalesceRaw(a), cb = coalesceRaw(b);
   const ia = toNumbers(ca._sparseIndices), va = toNumbers(ca._sparseValues), ib = toNumbers(cb._sparseIndices), vb = toNumbers(cb._sparseValues);
   const na = ca._nnzCount, nb = cb._nnzCount, n = b.shape[1]!;

@@ -12,7 +12,9 @@ import { emptyTensor, toNumbers, writeNumbers } from "./engine.js";
 import { coalesceRaw, gatherAt, indicesFromLinear, linearIndices, longTensor, makeSparse } from "./sparse-engine.js";
 import { sparseAddmm, sparseGradFor, sparseSparseMm } from "./sparse-dispatch.js";
 import { isCompressed } from "../core/sparse-compressed-tensor.js";
-import { compressedMatmul } from "./sparse-compressed-dispatch.js";
+import { compressedMatmul } from "./sparse-compressed-products.js";
+import { layoutWord } from "./sparse-compressed-dispatch.js";
+import { backendRefusal } from "../core/op-name.js";
 
 export { sampledAddmm } from "./sparse-sampled-addmm.js";
 export { spdiags } from "./sparse-spdiags.js";
@@ -29,6 +31,8 @@ function requireSparse(op: string, name: string, t: Tensor): SparseTensor {
  */
 export function sum(input: Tensor, dim?: number | number[] | null, options: { dtype?: DTypeLike | null } = {}): Tensor {
   if (arguments.length > 3) checkArgs("sparse.sum", arguments, 3);
+  // 1.13's sparse.sum reads COO members (is_coalesced, or _indices along dims), which compressed tensors lack.
+  if (isCompressed(input)) throw backendRefusal("SparseCsrCPU", dim === undefined || dim === null ? "is_coalesced" : "_indices");
   let x = requireSparse("sparse.sum", "input", input);
   if (options.dtype !== undefined && options.dtype !== null) x = x.to(toDType(options.dtype)) as SparseTensor;
   const src = x;
@@ -71,25 +75,39 @@ export function sum(input: Tensor, dim?: number | number[] | null, options: { dt
   });
 }
 
-/** torch.sparse.mm(sparse, dense): the dense product; gradients to both (the sparse one's is sparse). Of two sparse matrices: a sparse product. */
+/**
+ * torch.sparse.mm(mat1, mat2): sparse @ dense is dense (gradients to both; the sparse one's is
+ * sparse), sparse @ sparse is sparse; as in PyTorch 1.13, dense @ dense is torch.mm, a dense mat1 with
+ * a compressed mat2 (a compressed result 1.13 has no kernel for) or a COO one refuses.
+ */
 export function mm(mat1: Tensor, mat2: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("sparse.mm", arguments, 2);
+  checkTensor("sparse.mm", "mat1", mat1);
   checkTensor("sparse.mm", "mat2", mat2);
-  if (isCompressed(mat1)) return compressedMatmul(null, mat1, mat2);
+  if (isCompressed(mat1)) return compressedMatmul("sparse.mm", null, mat1, mat2);
+  if (isCompressed(mat2)) throw new Error(`addmm: computation on CPU is not implemented for SparseCsr + ${layoutWord(mat1)} @ ${layoutWord(mat2)}`);
   if (isSparse(mat1) && isSparse(mat2)) return sparseSparseMm(mat1, mat2);
-  return sparseAddmm(null, requireSparse("sparse.mm", "mat1", mat1), mat2, 0, 1);
+  if (isSparse(mat1)) return sparseAddmm(null, mat1, mat2, 0, 1);
+  if (isSparse(mat2)) throw new Error("Could not run 'aten::sparse_dim' with arguments from the 'CPU' backend.");
+  return mat1.mm(mat2);
 }
 
-/** torch.sparse.addmm(input, mat1, mat2, beta=1, alpha=1): beta * input + alpha * (mat1 @ mat2), mat1 sparse. */
+/**
+ * torch.sparse.addmm(input, mat1, mat2, beta=1, alpha=1): beta * input + alpha * (mat1 @ mat2) with a
+ * dense input; mat1 sparse (COO or compressed), or a compressed mat2, or both dense (torch.addmm).
+ */
 export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: { beta?: number; alpha?: number } = {}): Tensor {
   if (arguments.length > 4) checkArgs("sparse.addmm", arguments, 4);
   checkTensor("sparse.addmm", "input", input);
+  checkTensor("sparse.addmm", "mat1", mat1);
   checkTensor("sparse.addmm", "mat2", mat2);
-  if (isCompressed(mat1)) return compressedMatmul(input, mat1, mat2, options.beta ?? 1, options.alpha ?? 1);
-  const s = requireSparse("sparse.addmm", "mat1", mat1);
-  if (isSparse(input)) throw new Error("sparse.addmm: a sparse input is not supported by torch-ts (input must be dense)");
-  if (input.dtype !== s.dtype) throw new Error(`expected scalar type ${String(s.dtype)} but found ${String(input.dtype)}`);
-  return sparseAddmm(input, s, mat2, options.beta ?? 1, options.alpha ?? 1);
+  const beta = options.beta ?? 1, alpha = options.alpha ?? 1;
+  if (isCompressed(mat1) || isCompressed(mat2)) return compressedMatmul("sparse.addmm", input, mat1, mat2, beta, alpha);
+  // 1.13 resizes the result like the input, which a sparse COO result cannot do.
+  if (isSparse(input)) throw backendRefusal("SparseCPU", "resize_");
+  if (isSparse(mat1)) return sparseAddmm(input, mat1, mat2, beta, alpha);
+  if (isSparse(mat2)) throw new Error("Could not run 'aten::sparse_dim' with arguments from the 'CPU' backend.");
+  return input.addmm(mat1, mat2, { beta, alpha });
 }
 
 /** torch.sparse.softmax(input, dim, dtype=None): softmax over the nonzeros along dim (absent entries stay zero). */
@@ -105,6 +123,7 @@ export function logSoftmax(input: Tensor, dim: number, options: { dtype?: DTypeL
 }
 
 function sparseSoftmax(op: "softmax" | "log_softmax", input: Tensor, dim: number, dtype?: DTypeLike | null): Tensor {
+  if (isCompressed(input)) throw backendRefusal("SparseCsrCPU", `_sparse_${op}`);
   let x = requireSparse(`sparse.${op}`, "input", input);
   if (!Number.isInteger(dim)) throw new Error(`sparse.${op}(): argument 'dim' must be int, not ${String(dim)}`);
   const d = normalizeDim(dim, x.dim(), `sparse.${op}`);

@@ -4,6 +4,7 @@
 import { Tensor } from "../core/tensor.js";
 import { isSparse, type SparseTensor } from "../core/sparse-tensor.js";
 import { scalarTypeName } from "../core/dtype.js";
+import { backendRefusal } from "../core/op-name.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { record } from "../autograd/record.js";
 import { checkArgs, checkTensor, installMethods, type Method } from "./args.js";
@@ -11,11 +12,17 @@ import { cat } from "./shape-join.js";
 import { toNumbers } from "./engine.js";
 import { coalesceRaw, indicesFromLinear, longTensor, makeSparse } from "./sparse-engine.js";
 
-function checkProduct(op: string, s: Tensor, d: Tensor): SparseTensor {
+/** PyTorch 1.13's checks of hspmm and sspaddmm (smm is sspaddmm), in its order and words. */
+function checkProduct(op: "hspmm" | "sspaddmm", s: Tensor, d: Tensor): SparseTensor {
   checkTensor(op, "mat1", s);
   checkTensor(op, "mat2", d);
-  if (!isSparse(s) || s.dim() !== 2 || s.sparseDim() !== 2) throw new Error(`${op}: expected mat1 to be a 2-D sparse COO matrix with 2 sparse dims, got ${String(s.layout)} of size [${s.shape.join(", ")}]`);
-  if (isSparse(d) || d.dim() !== 2) throw new Error(`${op}: Argument #3: Expected a 2-D dense matrix, got ${d.dim()}-D`);
+  if (!isSparse(s)) throw new Error(`${op}: expected mat1 to be a 2-D sparse COO matrix with 2 sparse dims, got ${String(s.layout)} of size [${s.shape.join(", ")}]`);
+  // A sparse mat2: hspmm resizes it as a sparse result, sspaddmm reads its storage.
+  if (isSparse(d)) throw op === "hspmm" ? backendRefusal("SparseCPU", "resize_") : new Error("Cannot access data pointer of Tensor that doesn't have storage");
+  if (s.sparseDim() !== 2) throw new Error(`${op}: Argument #2: matrices expected, got ${s.sparseDim()}D tensor`);
+  if (s.denseDim() !== 0) throw new Error(`${op}: Argument #2: scalar values expected, got ${s.denseDim()}D values`);
+  // (sspaddmm's message names mat2 "Argument #2" too.)
+  if (d.dim() !== 2) throw new Error(`${op}: Argument #${op === "hspmm" ? 3 : 2}: matrices expected, got ${d.dim()}D tensor`);
   if (d.shape[0] !== s.shape[1]) throw new Error(`${op}: Argument #3: Expected dim 0 size ${s.shape[1]}, got ${d.shape[0]}`);
   if (s.dtype !== d.dtype) throw new Error(`expected scalar type ${scalarTypeName(s.dtype)} but found ${scalarTypeName(d.dtype)}`);
   return s;
@@ -63,10 +70,13 @@ export function sspaddmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: { b
   checkTensor("sspaddmm", "input", input);
   const s = checkProduct("sspaddmm", mat1, mat2);
   const m = s.shape[0]!, n = mat2.shape[1]!;
-  if (!isSparse(input) || input.sparseDim() !== 2 || input.shape.join() !== [m, n].join()) {
+  if (!isSparse(input) || input.sparseDim() !== 2 || input.dim() !== 2) {
     throw new Error(`sspaddmm: Argument #1: Expected a sparse COO tensor of size [${m}, ${n}] with 2 sparse dims, got ${String(input.layout)} of size [${input.shape.join(", ")}]`);
   }
-  if (input.dtype !== s.dtype) throw new Error(`expected scalar type ${scalarTypeName(s.dtype)} but found ${scalarTypeName(input.dtype)}`);
+  for (const [d, size] of [[0, m], [1, n]] as const) {
+    if (input.shape[d] !== size) throw new Error(`sspaddmm: Argument #1: Expected dim ${d} size ${size}, got ${input.shape[d]}`);
+  }
+  if (input.dtype !== s.dtype) throw new Error(`dtype of values (${scalarTypeName(s.dtype)}) must match dtype of sparse tensor (${scalarTypeName(input.dtype)})`);
   const beta = options.beta ?? 1, alpha = options.alpha ?? 1;
   const r = noGrad(() => {
     const [rows, values] = rowsProduct(s, mat2);
@@ -79,7 +89,7 @@ export function sspaddmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: { b
 /** torch.smm(input, mat): input (sparse) @ mat (dense), sparse: sspaddmm over an empty input. */
 export function smm(input: Tensor, mat: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("smm", arguments, 2);
-  const s = checkProduct("smm", input, mat);
+  const s = checkProduct("sspaddmm", input, mat);
   const empty = makeSparse(longTensor([], [2, 0]), s._sparseValues.newZeros([0]), [s.shape[0]!, mat.shape[1]!], true);
   return sspaddmm(empty, input, mat);
 }

@@ -1,7 +1,7 @@
 // The sparse COO resizes (Tensor.sparse_resize_, sparse_resize_and_clear_, resize_as_sparse_ and
 // torch.resize_as_sparse_): a new size and sparse/dense split, PyTorch's SparseTensorImpl::resize_
-// rules. A non-empty tensor keeps its split and may only grow its sparse dims (its indices stay in
-// bounds); an empty one, or one cleared, takes any split.
+// rules. A non-empty tensor keeps its split and may only grow its dims (its indices stay in bounds;
+// its values are resized as PyTorch resizes them); an empty one, or one cleared, takes any split.
 
 import { Tensor } from "../core/tensor.js";
 import { isSparse, type SparseTensor } from "../core/sparse-tensor.js";
@@ -9,10 +9,11 @@ import { int64 } from "../core/dtype.js";
 import { checkInplaceLeaf } from "./inplace.js";
 import { checkArgs, checkTensor, installMethods } from "./args.js";
 import { emptyTensor } from "./engine.js";
+import { noGrad } from "../autograd/grad-mode.js";
 
 declare module "../core/tensor.js" {
   interface Tensor {
-    /** Resizes a sparse COO tensor to `size` with sparseDim sparse dims (a non-empty one may only grow its sparse dims). */
+    /** Resizes a sparse COO tensor to `size` with sparseDim sparse dims (a non-empty one keeps its split and may only grow). */
     sparseResize_(size: number[], sparseDim: number, denseDim: number): this;
     /** Resizes a sparse COO tensor to `size` with sparseDim sparse dims and removes every stored element. */
     sparseResizeAndClear_(size: number[], sparseDim: number, denseDim: number): this;
@@ -55,6 +56,15 @@ function install(x: SparseTensor, size: number[], sparseDim: number, clear: bool
   x.storage.version++;
 }
 
+/**
+ * PyTorch's values_.resize_({nnz, *new dense sizes}): the stored values keep their flat order (so
+ * each old row spreads over the new rows) and the added elements are new memory (uninitialized in
+ * PyTorch). Done on an alias, so a tensor the values came from keeps its size.
+ */
+function growDenseDims(x: SparseTensor, denseSize: number[]): void {
+  x._sparseValues = noGrad(() => x._sparseValues.detach().resize_([x._nnzCount, ...denseSize]));
+}
+
 function sparseResize_(self: Tensor, size: number[], sparseDim: number, denseDim: number): Tensor {
   if (arguments.length > 4) checkArgs("sparse_resize_", arguments, 4);
   const x = requireSparse("sparse_resize_", self);
@@ -71,10 +81,7 @@ function sparseResize_(self: Tensor, size: number[], sparseDim: number, denseDim
     if (size.slice(sparseDim).some((s, d) => s < oldSize[sparseDim + d]!)) {
       throw new Error(`shrinking the size of dense dimensions (from ${repr(oldSize.slice(sparseDim))} to ${repr(size.slice(sparseDim))}) on a non-empty sparse tensor is not supported.\n${ALTERNATIVES}`);
     }
-    // PyTorch grows the values' storage in place (the new elements are whatever memory holds); torch-ts refuses instead.
-    if (size.slice(sparseDim).join() !== oldSize.slice(sparseDim).join()) {
-      throw new Error(`sparse_resize_: torch-ts does not grow the dense dimensions of a non-empty sparse tensor (from ${repr(oldSize.slice(sparseDim))} to ${repr(size.slice(sparseDim))}); build a new tensor from its indices and padded values`);
-    }
+    if (size.slice(sparseDim).join() !== oldSize.slice(sparseDim).join()) growDenseDims(x, size.slice(sparseDim));
   }
   install(x, size, sparseDim, false);
   return x;
