@@ -1,0 +1,199 @@
+// Static quantization of nn.LSTM and nn.MultiheadAttention through torch.ao.nn.quantizable against
+// PyTorch 1.13 (test/fixtures/quant-rnn-mha.py): prepare swaps them for the quantizable modules
+// (PyTorch's submodule names, an observer on every gate), calibration, convert to the quantized
+// modules: the same state_dict keys, scales and zero points and outputs.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+
+import * as torch from "../src/index.js";
+
+interface Values { values: number[]; shape: number[] }
+interface MhaCase {
+  state: Record<string, Values>; q: Values; k: Values; v: Values; out: Values; weights: Values; qparams: Record<string, [number, number]>;
+  preparedKeys: string[]; convertedKeys: string[]; dequantizedOut?: Values; biasK?: [number, number, number[]]; biasV?: [number, number, number[]];
+}
+const fx = JSON.parse(readFileSync(new URL("./fixtures/quant-rnn-mha.json", import.meta.url), "utf8")) as {
+  lstm: {
+    state: Record<string, Values>; calib: Values; x: Values; floatOut: Values[]; preparedOut: Values[]; preparedKeys: string[]; convertedKeys: string[];
+    qparams: Record<string, [number, number]>; out: Values[];
+  };
+  mha1: MhaCase; mha2: MhaCase;
+};
+const nn = torch.nn, tq = torch.ao.quantization, nnq = torch.ao.nn.quantized, nnqa = torch.ao.nn.quantizable;
+type M = torch.nn.Module;
+const t = (v: Values): torch.Tensor => torch.tensor(v.values).reshape(v.shape);
+const stateOf = (s: Record<string, Values>): Map<string, torch.Tensor> => new Map(Object.entries(s).map(([k, v]) => [k, t(v)]));
+const callOf = (m: M, ...a: unknown[]): unknown => (m.call as (...x: unknown[]) => unknown).call(m, ...a);
+
+/** The largest difference from PyTorch's values, which must stay under tol. */
+function close(actual: torch.Tensor, expected: Values, what: string, tol = 1e-5): number {
+  assert.deepEqual(actual.shape, expected.shape, what);
+  let worst = 0;
+  (actual.reshape(-1).tolist() as number[]).forEach((v, i) => { worst = Math.max(worst, Math.abs(v - expected.values[i]!)); });
+  assert.ok(worst < tol, `${what}: differs from PyTorch by ${worst}`);
+  return worst;
+}
+
+/** The scale and zero point of every quantized piece, by qualified name (as the fixture's qparams). */
+function qparamsOf(m: M): Record<string, [number, number]> {
+  const out: Record<string, [number, number]> = {};
+  for (const [name, mod] of m.namedModules()) {
+    const r = mod as unknown as { scale?: unknown; zeroPoint?: unknown; zero_point?: unknown };
+    if (typeof r.scale === "number" && typeof r.zeroPoint === "number") out[name] = [r.scale, r.zeroPoint];
+    else if (r.scale instanceof torch.Tensor && r.zero_point instanceof torch.Tensor) out[name] = [Number(r.scale.item()), Number(r.zero_point.item())];
+  }
+  return out;
+}
+function sameQparams(actual: Record<string, [number, number]>, expected: Record<string, [number, number]>): void {
+  assert.deepEqual(Object.keys(actual).sort(), Object.keys(expected).sort());
+  for (const [k, [s, z]] of Object.entries(expected)) {
+    assert.equal(actual[k]![1], z, `${k} zero point`);
+    assert.ok(Math.abs(actual[k]![0] - s) <= 1e-6 * s, `${k} scale ${actual[k]![0]} vs ${s}`);
+  }
+}
+
+class LstmNet extends nn.Module {
+  quant = new tq.QuantStub();
+  lstm: M = new nn.LSTM(4, 3, { numLayers: 2, bidirectional: true });
+  dequant = new tq.DeQuantStub();
+  override forward(x: torch.Tensor): torch.Tensor[] {
+    const [y, [h, c]] = callOf(this.lstm, this.quant.call(x)) as [torch.Tensor, [torch.Tensor, torch.Tensor]];
+    return [this.dequant.call(y), this.dequant.call(h), this.dequant.call(c)];
+  }
+}
+
+test("nn.LSTM: prepare → quantizable LSTM, calibrate, convert → quantized LSTM with PyTorch's outputs", () => {
+  const L = fx.lstm;
+  const net = new LstmNet();
+  net.loadStateDict(stateOf(L.state));
+  net.eval();
+  (net as M & { qconfig?: unknown }).qconfig = tq.defaultQconfig;
+  net.call(t(L.x)).forEach((o, i) => close(o, L.floatOut[i]!, `float output ${i}`));
+  const p = tq.prepare(net);
+  const lstm = (p as unknown as { lstm: M }).lstm;
+  assert.ok(lstm instanceof nnqa.LSTM && !(lstm instanceof nnq.LSTM));
+  assert.equal(lstm.toString().split("\n")[0], "QuantizableLSTM(");
+  assert.deepEqual([...p.stateDict().keys()], L.preparedKeys);
+  // The observed model computes in float: the float LSTM's outputs.
+  p.call(t(L.calib)).forEach((o, i) => close(o, L.preparedOut[i]!, `prepared output ${i}`));
+  const c = tq.convert(p);
+  const ql = (c as unknown as { lstm: M }).lstm;
+  assert.ok(ql instanceof nnq.LSTM);
+  assert.deepEqual([...c.stateDict().keys()], L.convertedKeys);
+  sameQparams(qparamsOf(c), L.qparams);
+  // A quantum of the output is ~0.002-0.007: equal to PyTorch's within a quantum (SLEEF's sigmoid/tanh may round one step apart).
+  const outs = c.call(t(L.x));
+  outs.forEach((o, i) => close(o, L.out[i]!, `quantized output ${i}`, 0.0101));
+  const exact = outs.map((o, i) => (o.reshape(-1).tolist() as number[]).filter((v, j) => Math.abs(v - L.out[i]!.values[j]!) < 1e-6).length);
+  const total = L.out.reduce((n, o) => n + o.values.length, 0);
+  assert.ok(exact.reduce((a, b) => a + b, 0) >= 0.9 * total, `only ${exact} of ${total} outputs equal PyTorch's`);
+  // Quantization moved the outputs: the check sees the quantized path.
+  assert.ok(Math.max(...(outs[0]!.sub(t(L.floatOut[0]!)).abs().reshape(-1).tolist() as number[])) > 1e-3);
+});
+
+test("quantizable LSTM: fromFloat, submodule names, errors", () => {
+  const f = new nn.LSTM(3, 2, { batchFirst: true });
+  assert.throws(() => nnqa.LSTM.fromFloat(f), /must have 'qconfig'/);
+  (f as M & { qconfig?: unknown }).qconfig = tq.defaultQconfig;
+  const o = nnqa.LSTM.fromFloat(f);
+  const names = [...o.namedModules()].map(([n]) => n);
+  assert.ok(names.includes("layers.0.layer_fw.cell.igates") && names.includes("layers.0.layer_fw.cell.fgate_cx_igate_cgate.activation_post_process"));
+  const x = torch.randn(2, 5, 3);
+  const [y, [h]] = o.call(x) as [torch.Tensor, [torch.Tensor, torch.Tensor]];
+  const [fy, [fh]] = f.call(x) as [torch.Tensor, [torch.Tensor, torch.Tensor]];
+  close(y, { values: fy.reshape(-1).tolist() as number[], shape: fy.shape }, "batch-first float path");
+  close(h, { values: fh.reshape(-1).tolist() as number[], shape: fh.shape }, "h_n");
+  assert.throws(() => nnq.LSTM.fromFloat(f), /non-observed LSTM/);
+  assert.throws(() => nnqa.LSTM.fromFloat(new nn.GRU(2, 2)), /expected a torch.nn.LSTM/);
+  // The options form of prepare's custom config: an empty map leaves nn.LSTM as it is.
+  const net = new LstmNet();
+  (net as M & { qconfig?: unknown }).qconfig = tq.defaultQconfig;
+  const kept = tq.prepare(net, { prepareCustomConfigDict: { float_to_observed_custom_module_class: new Map() } });
+  assert.ok((kept as unknown as { lstm: M }).lstm instanceof nn.LSTM);
+  const swapped = tq.prepare(net, { prepareCustomConfigDict: { floatToObservedCustomModuleClass: new Map([[nn.LSTM, nnqa.LSTM]]) } });
+  assert.ok((swapped as unknown as { lstm: M }).lstm instanceof nnqa.LSTM);
+});
+
+class MhaNet extends nn.Module {
+  qq = new tq.QuantStub();
+  qk = new tq.QuantStub();
+  qv = new tq.QuantStub();
+  constructor(public mha: M) { super(); }
+  dequant = new tq.DeQuantStub();
+  override forward(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor | null = null): torch.Tensor[] {
+    const [y, w] = callOf(this.mha, this.qq.call(q), this.qk.call(k), this.qv.call(v), { keyPaddingMask: mask }) as [torch.Tensor, torch.Tensor];
+    return [this.dequant.call(y), this.dequant.call(w)];
+  }
+}
+
+function mhaFlow(C: MhaCase, mha: M, mask: torch.Tensor | null): M {
+  const net = new MhaNet(mha);
+  // Field order puts mha after the stubs here; PyTorch's keys come from the same names.
+  net.loadStateDict(stateOf(C.state));
+  net.eval();
+  (net as M & { qconfig?: unknown }).qconfig = tq.defaultQconfig;
+  const [q, k, v] = [t(C.q), t(C.k), t(C.v)];
+  const p = tq.prepare(net);
+  assert.ok((p as unknown as { mha: M }).mha instanceof nnqa.MultiheadAttention);
+  assert.deepEqual([...p.stateDict().keys()].sort(), [...C.preparedKeys].sort());
+  p.call(q, k, v, mask);
+  const c = tq.convert(p);
+  const qm = (c as unknown as { mha: M }).mha;
+  assert.ok(qm instanceof nnq.MultiheadAttention);
+  assert.equal(qm.toString().split("\n")[0], "QuantizedMultiheadAttention(");
+  assert.deepEqual([...c.stateDict().keys()].sort(), [...C.convertedKeys].sort());
+  sameQparams(qparamsOf(c), C.qparams);
+  const [y, w] = c.call(q, k, v, mask);
+  // The float attention core may move an observed range by an ulp (its softmax): then a scale is one
+  // float32 step off and a few outputs one quantum off; most must equal PyTorch's.
+  for (const [actual, expected, name] of [[y!, C.out, "mha.quant_attn_output"], [w!, C.weights, "mha.quant_attn_output_weights"]] as const) {
+    const quantum = name === "mha.quant_attn_output" ? C.qparams["mha.out_proj"]![0] : C.qparams[name]![0];
+    close(actual, expected, name, 1.01 * quantum);
+    const same = (actual.reshape(-1).tolist() as number[]).filter((x, i) => Math.abs(x - expected.values[i]!) < 1e-6).length;
+    assert.ok(same >= 0.8 * expected.values.length, `${name}: only ${same} of ${expected.values.length} equal PyTorch's`);
+  }
+  return c;
+}
+
+test("nn.MultiheadAttention: prepare → quantizable, convert → quantized, PyTorch's outputs; dequantize()", () => {
+  const C = fx.mha1;
+  const c = mhaFlow(C, new nn.MultiheadAttention(4, 2), null);
+  const qm = (c as unknown as { mha: InstanceType<typeof nnq.MultiheadAttention> }).mha;
+  const fp = qm.dequantize();
+  assert.ok(fp instanceof nnqa.MultiheadAttention && !(fp instanceof nnq.MultiheadAttention));
+  fp.eval();
+  const q = t(C.q);
+  close(fp.call(q, q, q)[0], C.dequantizedOut!, "dequantized module", 1e-5);
+});
+
+test("MultiheadAttention with kdim/vdim, bias_k/bias_v, add_zero_attn and a key padding mask", () => {
+  const C = fx.mha2;
+  const mask = torch.tensor([[false, false, false, true, false], [false, true, false, false, false]]);
+  const c = mhaFlow(C, new nn.MultiheadAttention(4, 2, { addBiasKv: true, addZeroAttn: true, kdim: 3, vdim: 5 }), mask);
+  const qm = (c as unknown as { mha: { bias_k: torch.Tensor; bias_v: torch.Tensor } }).mha;
+  for (const [b, [s, z, ints]] of [[qm.bias_k, C.biasK!], [qm.bias_v, C.biasV!]] as const) {
+    assert.ok(Math.abs(b.qScale() - s) <= 1e-9 * s && b.qZeroPoint() === z);
+    assert.deepEqual(b.intRepr().reshape(-1).tolist(), ints);
+  }
+  assert.throws(() => nnq.MultiheadAttention.fromFloat(new nn.MultiheadAttention(4, 2)), /non-observed MHA/);
+});
+
+test("swapModule carries forward pre-hooks and forward hooks (not the observer's) to the swapped module", () => {
+  const model = new nn.Sequential(new tq.QuantStub(), new nn.Linear(3, 2), new tq.DeQuantStub());
+  (model as M & { qconfig?: unknown }).qconfig = tq.defaultQconfig;
+  model.eval();
+  const seen: string[] = [];
+  model.at(1).registerForwardPreHook((_m, args) => { seen.push(`pre:${(args[0] as torch.Tensor).isQuantized}`); });
+  model.at(1).registerForwardHook((_m, _a, out) => { seen.push(`post:${(out as torch.Tensor).isQuantized}`); });
+  const p = tq.prepare(model);
+  p.call(torch.randn(4, 3));
+  assert.deepEqual(seen, ["pre:false", "post:false"]);
+  const c = tq.convert(p);
+  assert.ok(c.at(1) instanceof nnq.Linear);
+  seen.length = 0;
+  c.call(torch.randn(4, 3));
+  assert.deepEqual(seen, ["pre:true", "post:true"]);
+  // The converted Linear has no observer hook left (it would fail without activation_post_process).
+  assert.equal(c.at(1)._forwardHooks().length, 1);
+});
