@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import * as torch from "../src/index.js";
+import { stateDictVersions } from "../src/nn/module.js";
 
 interface Values { values: number[]; shape: number[] }
 interface MhaCase {
@@ -19,6 +20,7 @@ const fx = JSON.parse(readFileSync(new URL("./fixtures/quant-rnn-mha.json", impo
     qparams: Record<string, [number, number]>; out: Values[];
   };
   mha1: MhaCase; mha2: MhaCase;
+  dynamic: { keys: string[]; versions: Record<string, number> };
 };
 const nn = torch.nn, tq = torch.ao.quantization, nnq = torch.ao.nn.quantized, nnqa = torch.ao.nn.quantizable;
 type M = torch.nn.Module;
@@ -196,4 +198,42 @@ test("swapModule carries forward pre-hooks and forward hooks (not the observer's
   assert.deepEqual(seen, ["pre:true", "post:true"]);
   // The converted Linear has no observer hook left (it would fail without activation_post_process).
   assert.equal(c.at(1)._forwardHooks().length, 1);
+});
+
+class DynNet extends nn.Module {
+  lstm = new nn.LSTM(3, 2, { numLayers: 2, bidirectional: true });
+  gru = new nn.GRU(4, 2);
+  cell = new nn.LSTMCell(3, 2);
+  rnn = new nn.RNNCell(3, 2, { nonlinearity: "relu" });
+  grucell = new nn.GRUCell(3, 2);
+  fc = new nn.Linear(2, 2);
+}
+type Dyn = { lstm: torch.nn.LSTM; gru: torch.nn.GRU; cell: torch.nn.LSTMCell; rnn: torch.nn.RNNCell; grucell: torch.nn.GRUCell; fc: torch.nn.Linear };
+function dynOutputs(m: M, x: torch.Tensor, xg: torch.Tensor, xc: torch.Tensor): torch.Tensor[] {
+  const d = m as unknown as Dyn;
+  const [y, [h, c]] = d.lstm.call(x) as [torch.Tensor, [torch.Tensor, torch.Tensor]];
+  const [g] = d.gru.call(xg) as [torch.Tensor, torch.Tensor];
+  return [y, h, c, g, ...d.cell.call(xc), d.rnn.call(xc), d.grucell.call(xc), d.fc.call(xc.narrow(1, 0, 2))];
+}
+
+test("quantizeDynamic'd LSTM/GRU/cells: PyTorch's state_dict keys and versions; save/load round trips", () => {
+  const D = fx.dynamic;
+  const dq = tq.quantizeDynamic(new DynNet());
+  const sd = dq.stateDict();
+  assert.deepEqual([...sd.keys()], D.keys);
+  assert.deepEqual(Object.fromEntries(stateDictVersions.get(sd as Map<string, unknown>)!), D.versions);
+  // No float weights are left on the modules.
+  assert.equal([...dq.parameters()].length, 0);
+  const x = torch.randn(4, 2, 3), xg = torch.randn(3, 2, 4), xc = torch.randn(5, 3);
+  const before = dynOutputs(dq, x, xg, xc);
+  // A model quantized from other weights takes the saved state: the same outputs.
+  const other = tq.quantizeDynamic(new DynNet());
+  assert.ok(Math.max(...(dynOutputs(other, x, xg, xc)[0]!.sub(before[0]!).abs().reshape(-1).tolist() as number[])) > 1e-3);
+  other.loadStateDict(torch.load<Map<string, unknown>>(torch.save(sd)) as Map<string, torch.Tensor>);
+  dynOutputs(other, x, xg, xc).forEach((o, i) => assert.deepEqual(o.tolist(), before[i]!.tolist(), `output ${i}`));
+  // load_state_dict refuses the float weights of the float module, and a value that is no packed state.
+  assert.throws(() => other.loadStateDict(new DynNet().stateDict()), /Missing key\(s\) in state_dict: "lstm._all_weight_values.0.param"[^]*Unexpected key\(s\) in state_dict: "lstm.weight_ih_l0"/);
+  const bad = new Map(sd);
+  bad.set("gru._all_weight_values.0.param", torch.zeros(2) as unknown as torch.Tensor);
+  assert.throws(() => other.loadStateDict(bad as Map<string, torch.Tensor>), /gru._all_weight_values.0.param|_all_weight_values.0.param: expected the state of a quantized_dynamic CellParams/);
 });
