@@ -21,6 +21,7 @@ const fx = JSON.parse(readFileSync(new URL("./fixtures/quant-rnn-mha.json", impo
   };
   mha1: MhaCase; mha2: MhaCase;
   dynamic: { keys: string[]; versions: Record<string, number> };
+  functions: { state: Record<string, Values>; x: Values; h0: Values; c0: Values; g0: Values; batchSizes: number[]; out: Record<string, Values[]> };
 };
 const nn = torch.nn, tq = torch.ao.quantization, nnq = torch.ao.nn.quantized, nnqa = torch.ao.nn.quantizable;
 type M = torch.nn.Module;
@@ -236,4 +237,38 @@ test("quantizeDynamic'd LSTM/GRU/cells: PyTorch's state_dict keys and versions; 
   const bad = new Map(sd);
   bad.set("gru._all_weight_values.0.param", torch.zeros(2) as unknown as torch.Tensor);
   assert.throws(() => other.loadStateDict(bad as Map<string, torch.Tensor>), /gru._all_weight_values.0.param|_all_weight_values.0.param: expected the state of a quantized_dynamic CellParams/);
+});
+
+test("torch.quantizedLstm / quantizedGru over a dynamic module's CellParams: PyTorch's outputs; the FBGEMM cells refused", () => {
+  const Fx = fx.functions;
+  const rp = new nn.Module() as M & { lstm: torch.nn.LSTM; gru: torch.nn.GRU };
+  rp.lstm = new nn.LSTM(3, 2, { numLayers: 2, bidirectional: true });
+  rp.gru = new nn.GRU(3, 2);
+  rp.loadStateDict(stateOf(Fx.state));
+  const rq = tq.quantizeDynamic(rp, { qconfigSpec: [nn.LSTM, nn.GRU] }) as unknown as { lstm: InstanceType<typeof nnq.dynamic.LSTM>; gru: InstanceType<typeof nnq.dynamic.GRU> };
+  const lp = rq.lstm._all_weight_values.map((w) => w.param), gp = rq.gru._all_weight_values.map((w) => w.param);
+  const [x, h0, c0, g0] = [t(Fx.x), t(Fx.h0), t(Fx.c0), t(Fx.g0)];
+  const bs = torch.tensor(Fx.batchSizes, { dtype: torch.int64 });
+  const data = torch.nn.utils.rnn.packPaddedSequence(x, [4, 3]).data;
+  const got: Record<string, torch.Tensor[]> = {
+    lstm: torch.quantizedLstm(x, [h0, c0], lp, true, 2, 0.0, false, true, false, { dtype: torch.qint8, useDynamic: true }),
+    lstmBatchFirst: torch.quantizedLstm(x.transpose(0, 1), [h0, c0], lp, true, 2, 0.0, false, true, true),
+    lstmPacked: torch.quantizedLstm(data, bs, [h0, c0], lp, true, 2, 0.0, false, true),
+    gru: torch.quantizedGru(x, g0, gp, true, 1, 0.0, false, false, false),
+    gruPacked: torch.quantizedGru(data, bs, g0, gp, true, 1, 0.0, false, false),
+  };
+  for (const [k, outs] of Object.entries(got)) outs.forEach((o, i) => close(o, Fx.out[k]![i]!, `${k} output ${i}`));
+  // The module and the function agree.
+  assert.deepEqual((rq.lstm.call(x, [h0, c0])[0] as torch.Tensor).tolist(), got.lstm![0]!.tolist());
+  const w = torch.randn(8, 3);
+  assert.throws(() => torch.quantizedLstm(x, [h0, c0], [w, w, w, w] as never, true, 1, 0.0, false, false, false), /^Error: torch.quantized_lstm with List\[Tensor\] for parameters is no longer supported/);
+  assert.throws(() => torch.quantizedLstm(x, [h0], lp, true, 2, 0.0, false, true, false), /lstm expects two hidden states/);
+  assert.throws(() => torch.quantizedLstm(x, [g0, g0], lp, true, 2, 0.0, false, true, false), /Expected more hidden states in stacked_rnn/);
+  const z = torch.zeros(2, 2);
+  for (const f of [
+    () => torch.quantizedLstmCell(torch.randn(2, 3), [z, z], w, w, w, w, w, w, w, w, 1.0, 1.0, 0, 0),
+    () => torch.quantizedGruCell(torch.randn(2, 3), z, w, w, w, w, w, w, w, w, 1.0, 1.0, 0, 0),
+    () => torch.quantizedRnnReluCell(torch.randn(2, 3), z, w, w, w, w, w, w, w, w, 1.0, 1.0, 0, 0),
+    () => torch.quantizedRnnTanhCell(torch.randn(2, 3), z, w, w, w, w, w, w, w, w, 1.0, 1.0, 0, 0),
+  ]) assert.throws(f, /^Error: This PyTorch installation was not built with FBGEMM operators$/);
 });

@@ -15,7 +15,8 @@ import { defaultDynamicQconfig } from "../../quantization/qconfig.js";
 import type { Observed } from "./float-observed.js";
 import { quantizeWeight } from "./weight.js";
 
-type Pair = [LinearPackedParams, LinearPackedParams];
+/** The packed input and hidden projections of one layer and direction (or of a cell). */
+export type Pair = [LinearPackedParams, LinearPackedParams];
 
 /** The packed (weight, bias) of one projection, quantized by the module's qconfig (default_dynamic_qconfig if none). */
 function pack(mod: Module, weight: Tensor, bias: Tensor | null): LinearPackedParams {
@@ -24,7 +25,7 @@ function pack(mod: Module, weight: Tensor, bias: Tensor | null): LinearPackedPar
 }
 
 /** The layer's weights: the quantized ones, projected by the dynamic quantized linear. */
-function dynamicWeights([ih, hh]: Pair): LayerWeights {
+export function dynamicWeights([ih, hh]: Pair): LayerWeights {
   return {
     wIh: ih.weight, wHh: hh.weight, bIh: ih.bias, bHh: hh.bias, wHr: null,
     ih: (x) => quantizedLinearDynamic(x, ih, true), hh: (h) => quantizedLinearDynamic(h, hh, true),
@@ -52,7 +53,7 @@ function packedFrom(v: unknown, what: string): LinearPackedParams {
   return new LinearPackedParams(v[0] as Tensor, (v[1] as Tensor | null | undefined) ?? null);
 }
 
-function pairFromState(v: unknown, what: string): Pair {
+export function pairFromState(v: unknown, what: string): Pair {
   if (!Array.isArray(v) || v[0] !== "quantized_dynamic" || !Array.isArray(v[4]) || v[4].length !== 2) {
     throw new Error(`${what}: expected the state of a quantized_dynamic CellParams ("quantized_dynamic", tensors, doubles, longs, packed params)`);
   }
@@ -94,6 +95,8 @@ export class DynamicLSTM extends FloatLSTM {
   override _extraState(): [string, unknown][] { return layerState(this._packedLayers); }
   override _extraVersions(): [string, number][] { return layerVersions(this._packedLayers); }
   override _loadExtraState(get: (name: string) => unknown): void { loadLayers(this, get); }
+  /** PyTorch's _all_weight_values: each layer and direction's packed parameters (`.param`, for torch.quantizedLstm). */
+  get _all_weight_values(): { param: CellParamsState }[] { return this._packedLayers.map((p) => ({ param: cellParamsState(p) })); }
   static fromFloat(mod: Module): DynamicLSTM {
     if (!(mod instanceof FloatLSTM) || mod.projSize > 0) throw new Error("nn.quantized.dynamic.LSTM.from_float: expected a torch.nn.LSTM without projections");
     const out = new DynamicLSTM(mod.inputSize, mod.hiddenSize, { numLayers: mod.numLayers, bias: mod.bias, batchFirst: mod.batchFirst, dropout: mod.dropout, bidirectional: mod.bidirectional });
@@ -115,6 +118,8 @@ export class DynamicGRU extends FloatGRU {
   override _extraState(): [string, unknown][] { return layerState(this._packedLayers); }
   override _extraVersions(): [string, number][] { return layerVersions(this._packedLayers); }
   override _loadExtraState(get: (name: string) => unknown): void { loadLayers(this, get); }
+  /** PyTorch's _all_weight_values: each layer and direction's packed parameters (`.param`, for torch.quantizedGru). */
+  get _all_weight_values(): { param: CellParamsState }[] { return this._packedLayers.map((p) => ({ param: cellParamsState(p) })); }
   static fromFloat(mod: Module): DynamicGRU {
     if (!(mod instanceof FloatGRU)) throw new Error("nn.quantized.dynamic.GRU.from_float: expected a torch.nn.GRU");
     const out = new DynamicGRU(mod.inputSize, mod.hiddenSize, { numLayers: mod.numLayers, bias: mod.bias, batchFirst: mod.batchFirst, dropout: mod.dropout, bidirectional: mod.bidirectional });
