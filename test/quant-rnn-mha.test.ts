@@ -12,11 +12,11 @@ import { stateDictVersions } from "../src/nn/module.js";
 interface Values { values: number[]; shape: number[] }
 interface MhaCase {
   state: Record<string, Values>; q: Values; k: Values; v: Values; out: Values; weights: Values; qparams: Record<string, [number, number]>;
-  preparedKeys: string[]; convertedKeys: string[]; dequantizedOut?: Values; biasK?: [number, number, number[]]; biasV?: [number, number, number[]];
+  preparedKeys: string[]; convertedKeys: string[]; dequantizedOut?: Values; maskedOut?: Values[]; repr?: string; biasK?: [number, number, number[]]; biasV?: [number, number, number[]];
 }
 const fx = JSON.parse(readFileSync(new URL("./fixtures/quant-rnn-mha.json", import.meta.url), "utf8")) as {
   lstm: {
-    state: Record<string, Values>; calib: Values; x: Values; floatOut: Values[]; preparedOut: Values[]; preparedKeys: string[]; convertedKeys: string[];
+    repr: string; state: Record<string, Values>; calib: Values; x: Values; floatOut: Values[]; preparedOut: Values[]; preparedKeys: string[]; convertedKeys: string[];
     qparams: Record<string, [number, number]>; out: Values[];
   };
   mha1: MhaCase; mha2: MhaCase;
@@ -85,6 +85,10 @@ test("nn.LSTM: prepare → quantizable LSTM, calibrate, convert → quantized LS
   assert.ok(ql instanceof nnq.LSTM);
   assert.deepEqual([...c.stateDict().keys()], L.convertedKeys);
   sameQparams(qparamsOf(c), L.qparams);
+  // PyTorch's repr, but for the numbers (an observed range may be a float32 step apart) and the
+  // quantized Linear's name (torch-ts prints its class name, Linear; PyTorch's _get_name says QuantizedLinear).
+  const shape = (r: string): string => r.replace(/QuantizedLinear\(/g, "Linear(").replace(/-?\d+(\.\d+)?(e-?\d+)?/g, "#");
+  assert.equal(shape(ql.toString()), shape(L.repr));
   // A quantum of the output is ~0.002-0.007: equal to PyTorch's within a quantum (SLEEF's sigmoid/tanh may round one step apart).
   const outs = c.call(t(L.x));
   outs.forEach((o, i) => close(o, L.out[i]!, `quantized output ${i}`, 0.0101));
@@ -108,6 +112,13 @@ test("quantizable LSTM: fromFloat, submodule names, errors", () => {
   close(y, { values: fy.reshape(-1).tolist() as number[], shape: fy.shape }, "batch-first float path");
   close(h, { values: fh.reshape(-1).tolist() as number[], shape: fh.shape }, "h_n");
   assert.throws(() => nnq.LSTM.fromFloat(f), /non-observed LSTM/);
+  // The cell alone: fromFloat of an nn.LSTMCell computes the float cell's values.
+  const fc = new nn.LSTMCell(3, 2);
+  (fc as M & { qconfig?: unknown }).qconfig = tq.defaultQconfig;
+  const qc = nnqa.LSTMCell.fromFloat(fc), xc = torch.randn(4, 3), hc: [torch.Tensor, torch.Tensor] = [torch.randn(4, 2), torch.randn(4, 2)];
+  const [a, b] = [qc.call(xc, hc), fc.call(xc, hc)];
+  a.forEach((v, i) => close(v, { values: b[i]!.reshape(-1).tolist() as number[], shape: b[i]!.shape }, `cell state ${i}`));
+  assert.throws(() => nnqa.LSTMCell.fromFloat(new nn.LSTMCell(3, 2)), /must have 'qconfig'/);
   assert.throws(() => nnqa.LSTM.fromFloat(new nn.GRU(2, 2)), /expected a torch.nn.LSTM/);
   // The options form of prepare's custom config: an empty map leaves nn.LSTM as it is.
   const net = new LstmNet();
@@ -163,6 +174,16 @@ test("nn.MultiheadAttention: prepare → quantizable, convert → quantized, PyT
   const C = fx.mha1;
   const c = mhaFlow(C, new nn.MultiheadAttention(4, 2), null);
   const qm = (c as unknown as { mha: InstanceType<typeof nnq.MultiheadAttention> }).mha;
+  // A boolean attn_mask and per-head weights on the quantized module itself.
+  const stubs = c as unknown as { qq: M; qk: M; qv: M };
+  const q0 = t(C.q), attnMask = torch.tensor([[false, true, false], [false, false, true], [true, false, false]]);
+  const [qq, qk, qv] = [stubs.qq, stubs.qk, stubs.qv].map((s) => callOf(s, q0) as torch.Tensor) as [torch.Tensor, torch.Tensor, torch.Tensor];
+  const [my, mw] = qm.call(qq, qk, qv, { attnMask, averageAttnWeights: false });
+  close(my.dequantize(), C.maskedOut![0]!, "masked attn_output", 1.01 * C.qparams["mha.out_proj"]![0]);
+  close(mw!.dequantize(), C.maskedOut![1]!, "masked per-head weights", 1.01 * C.qparams["mha.quant_attn_output_weights"]![0]);
+  assert.throws(() => qm.call(qq, qk, qv, { attnMask: torch.ones(2, 2) }), /The size of the 2D attn_mask is not correct/);
+  const shape = (r: string): string => r.replace(/QuantizedLinear\(/g, "Linear(").replace(/-?\d+(\.\d+)?(e-?\d+)?/g, "#");
+  assert.equal(shape(qm.toString()), shape(C.repr!));
   const fp = qm.dequantize();
   assert.ok(fp instanceof nnqa.MultiheadAttention && !(fp instanceof nnq.MultiheadAttention));
   fp.eval();
