@@ -148,10 +148,12 @@ function mhaFlow(C: MhaCase, mha: M, mask: torch.Tensor | null): M {
   net.eval();
   (net as M & { qconfig?: unknown }).qconfig = tq.defaultQconfig;
   const [q, k, v] = [t(C.q), t(C.k), t(C.v)];
+  const floatOut = net.call(q, k, v, mask);
   const p = tq.prepare(net);
   assert.ok((p as unknown as { mha: M }).mha instanceof nnqa.MultiheadAttention);
   assert.deepEqual([...p.stateDict().keys()].sort(), [...C.preparedKeys].sort());
-  p.call(q, k, v, mask);
+  // The observed module computes what nn.MultiheadAttention computes.
+  p.call(q, k, v, mask).forEach((o, i) => close(o, { values: floatOut[i]!.reshape(-1).tolist() as number[], shape: floatOut[i]!.shape }, `observed output ${i}`));
   const c = tq.convert(p);
   const qm = (c as unknown as { mha: M }).mha;
   assert.ok(qm instanceof nnq.MultiheadAttention);
@@ -201,6 +203,13 @@ test("MultiheadAttention with kdim/vdim, bias_k/bias_v, add_zero_attn and a key 
     assert.deepEqual(b.intRepr().reshape(-1).tolist(), ints);
   }
   assert.throws(() => nnq.MultiheadAttention.fromFloat(new nn.MultiheadAttention(4, 2)), /non-observed MHA/);
+  // dequantize() with separate q/k/v weights and bias_k/bias_v.
+  const fp = (qm as unknown as InstanceType<typeof nnq.MultiheadAttention>).dequantize();
+  const lk = (qm as unknown as { linear_K: { weight(): torch.Tensor } }).linear_K;
+  assert.deepEqual(fp.k_proj_weight!.tolist(), lk.weight().dequantize().tolist());
+  assert.deepEqual(fp.linear_K.weight.tolist(), lk.weight().dequantize().tolist());
+  assert.deepEqual(fp.bias_k!.tolist(), qm.bias_k.dequantize().tolist());
+  assert.equal(fp.in_proj_weight, null);
 });
 
 test("swapModule carries forward pre-hooks and forward hooks (not the observer's) to the swapped module", () => {
