@@ -97,6 +97,14 @@ test("nn.LSTM: prepare → quantizable LSTM, calibrate, convert → quantized LS
   assert.ok(exact.reduce((a, b) => a + b, 0) >= 0.9 * total, `only ${exact} of ${total} outputs equal PyTorch's`);
   // Quantization moved the outputs: the check sees the quantized path.
   assert.ok(Math.max(...(outs[0]!.sub(t(L.floatOut[0]!)).abs().reshape(-1).tolist() as number[])) > 1e-3);
+  // PyTorch's own file of its converted model loads into one calibrated otherwise: PyTorch's parameters and outputs.
+  const other = tq.prepare(net);
+  other.call(t(L.x));
+  const blank = tq.convert(other);
+  assert.notDeepEqual(qparamsOf(blank), L.qparams);
+  blank.loadStateDict(torch.load<Map<string, torch.Tensor>>("test/fixtures/quant/lstm_converted_113.pt"));
+  sameQparams(qparamsOf(blank), L.qparams);
+  blank.call(t(L.x)).forEach((o, i) => close(o, L.out[i]!, `loaded model output ${i}`, 0.0101));
 });
 
 test("quantizable LSTM: fromFloat, submodule names, errors", () => {
