@@ -128,6 +128,12 @@ test("quantizable LSTM: fromFloat, submodule names, errors", () => {
   a.forEach((v, i) => close(v, { values: b[i]!.reshape(-1).tolist() as number[], shape: b[i]!.shape }, `cell state ${i}`));
   assert.throws(() => nnqa.LSTMCell.fromFloat(new nn.LSTMCell(3, 2)), /must have 'qconfig'/);
   assert.throws(() => nnqa.LSTM.fromFloat(new nn.GRU(2, 2)), /expected a torch.nn.LSTM/);
+  // PyTorch's positional parameters, or an options object.
+  const direct = new nnqa.LSTM(3, 2, 2, true, false, 0.0, true);
+  assert.equal(direct.layers.length, 2);
+  assert.ok((direct.layers.at(1) as unknown as { layer_bw?: M }).layer_bw !== undefined);
+  assert.equal(new nnqa.LSTM(3, 2, { numLayers: 3 }).layers.length, 3);
+  assert.throws(() => new nnqa.LSTM(3, 2, { dropout: 2 }), /dropout should be a number in range \[0, 1\]/);
   // The options form of prepare's custom config: an empty map leaves nn.LSTM as it is.
   const net = new LstmNet();
   (net as M & { qconfig?: unknown }).qconfig = tq.defaultQconfig;

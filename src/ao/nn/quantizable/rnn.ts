@@ -7,6 +7,8 @@
 import type { Tensor } from "../../../core/tensor.js";
 import { float32, quint8 } from "../../../core/dtype.js";
 import { Module } from "../../../nn/module.js";
+import { type Args } from "../../../ops/args.js";
+import { bindCtor } from "../../../nn/modules/utils.js";
 import { Parameter } from "../../../nn/parameter.js";
 import { ModuleList } from "../../../nn/modules/container.js";
 import { Linear } from "../../../nn/modules/linear.js";
@@ -34,8 +36,10 @@ export class QuantizableLSTMCell extends Module {
   fgate_cx_igate_cgate = new FloatFunctional();
   ogate_cy = new FloatFunctional();
 
-  constructor(inputDim: number, hiddenDim: number, bias = true) {
+  constructor(...args: Args<[inputDim: number, hiddenDim: number, bias?: boolean], { inputDim?: number; hiddenDim?: number; bias?: boolean }>) {
     super();
+    const a = bindCtor("QuantizableLSTMCell", args, ["inputDim", "hiddenDim", "bias"], 2);
+    const inputDim = a.inputDim as number, hiddenDim = a.hiddenDim as number, bias = (a.bias as boolean | undefined) ?? true;
     for (const [n, v] of [["input_dim", inputDim], ["hidden_dim", hiddenDim]] as const) {
       if (!Number.isInteger(v) || v < 0) throw new Error(`QuantizableLSTMCell: ${n} must be a non-negative int, got ${String(v)}`);
     }
@@ -160,7 +164,8 @@ export class _LSTMLayer extends Module {
   }
 }
 
-export interface QuantizableLSTMOptions { numLayers?: number; bias?: boolean; batchFirst?: boolean; dropout?: number; bidirectional?: boolean }
+export interface QuantizableLSTMOptions { inputSize?: number; hiddenSize?: number; numLayers?: number; bias?: boolean; batchFirst?: boolean; dropout?: number; bidirectional?: boolean }
+type LSTMArgs = Args<[inputSize: number, hiddenSize: number, numLayers?: number, bias?: boolean, batchFirst?: boolean, dropout?: number, bidirectional?: boolean], QuantizableLSTMOptions>;
 
 /** torch.ao.nn.quantizable.LSTM: layers of _LSTMLayer (no projections; dropout is ignored, as PyTorch's). */
 export class QuantizableLSTM extends Module {
@@ -173,9 +178,10 @@ export class QuantizableLSTM extends Module {
   readonly bidirectional: boolean;
   layers: ModuleList;
 
-  constructor(inputSize: number, hiddenSize: number, options: QuantizableLSTMOptions = {}) {
+  constructor(...args: LSTMArgs) {
     super();
-    const { numLayers = 1, bias = true, batchFirst = false, dropout = 0, bidirectional = false } = options;
+    const a = bindCtor("QuantizableLSTM", args, ["inputSize", "hiddenSize", "numLayers", "bias", "batchFirst", "dropout", "bidirectional"], 2) as QuantizableLSTMOptions;
+    const { inputSize = 0, hiddenSize = 0, numLayers = 1, bias = true, batchFirst = false, dropout = 0, bidirectional = false } = a;
     if (typeof dropout !== "number" || !(dropout >= 0 && dropout <= 1)) {
       throw new Error("dropout should be a number in range [0, 1] representing the probability of an element being zeroed");
     }
