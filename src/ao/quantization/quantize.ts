@@ -154,7 +154,8 @@ export function prepareQat<T extends Module>(model: T, options: { mapping?: Modu
 /**
  * torch.ao.quantization.swap_module(mod, mapping, custom_module_class_mapping): if mod has a qconfig,
  * the custom mapping's module for it (fromObserved) or the mapping's (fromFloat), carrying over
- * mod's forward pre-hooks and forward hooks but the observer's (they then see quantized tensors);
+ * mod's forward pre-hooks and forward hooks but the observer's (they then see quantized tensors;
+ * PyTorch also carries an input observer's pre-hook, which fails on the swapped module, so it is left);
  * else mod.
  */
 export function swapModule(mod: Module, mapping: ModuleMapping, customModuleClassMapping: Map<ModuleClass, QuantizedCustomModuleClass> = new Map()): Module {
