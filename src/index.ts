@@ -117,6 +117,9 @@ export * from "./ops/type-names.js";
 export * from "./ops/fake-quantize.js";
 export * from "./ops/quantize.js";
 export * from "./ops/quantized-torch.js";
+export {
+  quantizedLstm, quantizedGru, quantizedLstmCell, quantizedGruCell, quantizedRnnReluCell, quantizedRnnTanhCell, type QuantizedRnnOptions,
+} from "./ao/nn/quantized/rnn-functions.js";
 export * as ops from "./ops/torch-ops.js";
 export * as ao from "./ao/index.js";
 export * as testing from "./testing/index.js";

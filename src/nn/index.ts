@@ -6,3 +6,4 @@ export { Parameter, UninitializedParameter, UninitializedBuffer } from "./parame
 export * from "./modules/index.js";
 export * as utils from "./utils/index.js";
 export * as quantized from "../ao/nn/quantized/namespace.js";
+export * as quantizable from "../ao/nn/quantizable/namespace.js";

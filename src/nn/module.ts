@@ -92,6 +92,10 @@ export class Module {
 
   registerForwardPreHook(hook: ForwardPreHook): HookHandle { return handle(this[INTERNALS].preHooks, hook); }
   registerForwardHook(hook: ForwardHook): HookHandle { return handle(this[INTERNALS].hooks, hook); }
+  /** @internal The forward pre-hooks in call order (PyTorch's _forward_pre_hooks; the live list). */
+  _forwardPreHooks(): ForwardPreHook[] { return this[INTERNALS].preHooks; }
+  /** @internal The forward hooks in call order (PyTorch's _forward_hooks; the live list). */
+  _forwardHooks(): ForwardHook[] { return this[INTERNALS].hooks; }
 
   // ---- registration ------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@
 import type { Tensor } from "../core/tensor.js";
 import { type DType, float64 } from "../core/dtype.js";
 import { cat } from "./shape-join.js";
+import { flip } from "./shape-reorder.js";
 import { fromArray, toNumbers } from "./engine.js";
 import {
   type QuantizedValues, clampTo, dequantizeAsKernel, kernelDequantizer, mapDequantized, perTensorResult, perTensorValues, quantizeValue,
@@ -176,4 +177,16 @@ export function quantizedCat(tensors: readonly Tensor[], dim: number, scale?: nu
   // The integers joined by the ordinary cat (its shape checks and errors), as exact float64 values.
   const joined = cat(parts.map((p) => fromArray(Float64Array.from(p.ints), p.shape, float64)), dim);
   return perTensorResult(toNumbers(joined), first.dtype, s, zp, joined.shape);
+}
+
+/** stack of quantized tensors: cat of each unsqueezed at dim (PyTorch's stack), the first input's parameters. */
+export function quantizedStack(tensors: readonly Tensor[], dim: number): Tensor {
+  return quantizedCat(tensors.map((t) => t.unsqueeze(dim)), dim);
+}
+
+/** flip of a quantized tensor: its integers reordered, the same scale and zero point. */
+export function quantizedFlip(x: Tensor, dims: number[]): Tensor {
+  const v = perTensorValues("aten::flip", x);
+  const flipped = flip(fromArray(Float64Array.from(v.ints), v.shape, float64), dims);
+  return perTensorResult(toNumbers(flipped), v.dtype, v.scale, v.zeroPoint, v.shape);
 }

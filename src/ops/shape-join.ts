@@ -16,7 +16,7 @@ import { deviceOp, onDevice } from "./device-hooks.js";
 
 import { outCall, type OutOption, hasOut, withOut } from "./out.js";
 import { isQuantizedTensor } from "./quantized-engine.js";
-import { quantizedCat } from "./quantized-elementwise.js";
+import { quantizedCat, quantizedStack } from "./quantized-elementwise.js";
 /** A view of `t`'s storage with new geometry, outside autograd (for kernels writing into `t`). */
 export function rawView(t: Tensor, shape: number[], strides: number[], offset: number): Tensor {
   return new Tensor(t.storage, shape, strides, offset);
@@ -137,6 +137,7 @@ export function stack(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: n
     }
   });
   const d = normalizeDim((a.dim as number | undefined) ?? 0, ref.dim() + 1, "stack");
+  if (isQuantizedTensor(ref)) return quantizedStack(ts, d);
   const shape = ref.shape;
   shape.splice(d, 0, ts.length);
   const gpu = onDevice(ts);

@@ -20,6 +20,8 @@ import { rawPart } from "./complex-engine.js";
 
 import { withOut, hasOut, type OutOption } from "./out.js";
 import { backendRefusal } from "../core/op-name.js";
+import { isQuantizedTensor } from "./quantized-engine.js";
+import { quantizedFlip } from "./quantized-elementwise.js";
 // ---- flip / roll / rot90 --------------------------------------------------------------------
 
 /** A copy of `input` read through negated strides on `dims`. */
@@ -51,6 +53,7 @@ function flippedByIndex(input: Tensor, dims: readonly number[]): Tensor {
 export function flip(input: Tensor, ...dims: (number | number[])[]): Tensor {
   checkTensor("flip", "input", input);
   const d = normalizeDims(bindSize("flip", dims, [], "dims").size, input.dim(), "flip");
+  if (isQuantizedTensor(input)) return quantizedFlip(input, d);
   const out = flipped(input, d);
   record("FlipBackward0", [input], out, ([g]) => [flip(g!, d)]);
   if (tracing.on) traceOp("flip", [input], out, { dims: d });

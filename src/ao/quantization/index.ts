@@ -17,8 +17,9 @@ export * from "./qconfig.js";
 export { QuantStub, DeQuantStub, QuantWrapper } from "./stubs.js";
 export {
   prepare, prepareQat, convert, quantize, quantizeQat, quantizeDynamic, propagateQconfig_, addObserver_, addQuantDequant, swapModule, registerActivationPostProcessHook,
-  type QconfigDict, type PrepareOptions, type AddObserverOptions,
+  type QconfigDict, type PrepareOptions, type AddObserverOptions, type ConvertOptions,
 } from "./quantize.js";
+export { getDefaultCustomConfigDict, noObserverSet, type CustomConfigDict, type ObservedCustomModuleClass, type QuantizedCustomModuleClass } from "./custom-config.js";
 export { fuseModules, fuseModulesQat, fuseConvBn, fuseConvBnRelu, fuseConvBnEval, fuseKnownModules, getFuserMethod } from "./fuse-modules.js";
 export {
   getDefaultStaticQuantModuleMappings, getDefaultQatModuleMappings, getDefaultDynamicQuantModuleMappings, getStaticQuantModuleClass,

@@ -23,6 +23,7 @@ import {
   getDefaultQconfigPropagationList, getDefaultStaticQuantModuleMappings,
 } from "./mappings.js";
 import type { ModuleFactory } from "./with-args.js";
+import { type CustomConfigDict, type QuantizedCustomModuleClass, type ObservedCustomModuleClass, floatToObserved, getDefaultCustomConfigDict, noObserverSet, observedToQuantized } from "./custom-config.js";
 
 type WithQconfig = Module & { qconfig?: QConfig | null; activation_post_process?: Module };
 type TensorModule = Module & { forward(x: Tensor): Tensor };
@@ -62,15 +63,22 @@ function insertActivationPostProcess(m: Module, special?: ModuleFactory): void {
   registerActivationPostProcessHook(m, activationIsMemoryless(qconfig));
 }
 
+/** The observer hooks (swapModule carries every other hook to the swapped module). */
+const observerHooks = new WeakSet<object>();
+const postOf = (m: Module): TensorModule => q(m).activation_post_process as TensorModule;
+const observerPreHook = (mod: Module, args: unknown[]): unknown[] => [postOf(mod).call(args[0] as Tensor), ...args.slice(1)];
+const observerHook = (mod: Module, _args: unknown[], output: unknown): unknown => postOf(mod).call(output as Tensor);
+observerHooks.add(observerPreHook).add(observerHook);
+
 /**
  * register_activation_post_process_hook(module, pre_hook=False): runs module.activation_post_process
- * on the output (its result becomes the output), or with preHook on the first input.
+ * on the output (its result becomes the output), or with preHook on the first input; first of the
+ * module's hooks, as PyTorch's.
  */
 export function registerActivationPostProcessHook(module: Module, preHook = false): void {
-  const post = q(module).activation_post_process as TensorModule | undefined;
-  if (!post) throw new Error("Expect activation_post_process attribute already attached to the module");
-  if (preHook) module.registerForwardPreHook((_mod, args) => [post.call(args[0] as Tensor), ...args.slice(1)]);
-  else module.registerForwardHook((_mod, _args, output) => post.call(output as Tensor));
+  if (!q(module).activation_post_process) throw new Error("Expect activation_post_process attribute already attached to the module");
+  if (preHook) module._forwardPreHooks().unshift(observerPreHook);
+  else module._forwardHooks().unshift(observerHook);
 }
 
 export interface AddObserverOptions {
@@ -78,19 +86,27 @@ export interface AddObserverOptions {
   qconfigPropagationList?: Set<ModuleClass>;
   /** Classes observed as a whole though they have children (the QAT modules, in prepareQat). */
   nonLeafModuleList?: Set<ModuleClass>;
+  /** Float classes swapped for an observed class's fromFloat (PyTorch's custom_module_class_mapping). */
+  customModuleClassMapping?: Map<ModuleClass, ObservedCustomModuleClass>;
 }
 
 /** torch.ao.quantization.add_observer_(module, ...): adds the output observers where convert will quantize. */
 export function addObserver_(module: Module, options: AddObserverOptions = {}): void {
   const propagation = options.qconfigPropagationList ?? getDefaultQconfigPropagationList();
   const nonLeaf = options.nonLeafModuleList;
-  for (const [, child] of children(module)) {
+  const custom = options.customModuleClassMapping ?? new Map<ModuleClass, ObservedCustomModuleClass>();
+  for (const [name, child] of children(module)) {
     if (child instanceof FloatFunctional || child instanceof QFunctional) {
       if (needsObservation(child)) child.activation_post_process = q(child).qconfig!.activation();
     } else if (isFusedModule(child) || (nonLeaf?.has(child.constructor as ModuleClass) ?? false)) {
       if (needsObservation(child)) insertActivationPostProcess(child);
     } else if (child.training && DEFAULT_MODULE_TO_ACT_POST_PROCESS.has(child.constructor as ModuleClass)) {
       insertActivationPostProcess(child, DEFAULT_MODULE_TO_ACT_POST_PROCESS.get(child.constructor as ModuleClass));
+    } else if (needsObservation(child) && custom.has(child.constructor as ModuleClass)) {
+      const observedClass = custom.get(child.constructor as ModuleClass)!;
+      const observed = observedClass.fromFloat(child);
+      setChild(module, name, observed);
+      if (!noObserverSet().has(observedClass as unknown as ModuleClass)) insertActivationPostProcess(observed);
     } else {
       addObserver_(child, options);
     }
@@ -104,6 +120,11 @@ export interface PrepareOptions {
   allowList?: Set<ModuleClass>;
   /** Classes observed as a whole (PyTorch's observer_non_leaf_module_list). */
   observerNonLeafModuleList?: Set<ModuleClass>;
+  /**
+   * PyTorch's prepare_custom_config_dict: its float_to_observed_custom_module_class Map (float class →
+   * observed class with fromFloat); by default nn.LSTM and nn.MultiheadAttention → their quantizable forms.
+   */
+  prepareCustomConfigDict?: CustomConfigDict;
 }
 
 /** torch.ao.quantization.prepare(model, inplace=False): the model with observers, ready to calibrate. */
@@ -111,7 +132,8 @@ export function prepare<T extends Module>(model: T, options: PrepareOptions = {}
   const m = options.inplace ? model : deepCopy(model);
   propagateQconfig_(m);
   if (![...m.modules()].some(needsObservation)) console.warn("None of the submodule got qconfig applied. Make sure you passed correct configuration through `qconfig_dict` or by assigning the `.qconfig` attribute directly on submodules");
-  addObserver_(m, { qconfigPropagationList: options.allowList, nonLeafModuleList: options.observerNonLeafModuleList });
+  const custom = floatToObserved(options.prepareCustomConfigDict ?? getDefaultCustomConfigDict());
+  addObserver_(m, { qconfigPropagationList: options.allowList, nonLeafModuleList: options.observerNonLeafModuleList, customModuleClassMapping: custom });
   return m;
 }
 
@@ -129,18 +151,29 @@ export function prepareQat<T extends Module>(model: T, options: { mapping?: Modu
   return m;
 }
 
-/** torch.ao.quantization.swap_module(mod, mapping): the mapping's module for mod (fromFloat) if it has a qconfig, else mod. */
-export function swapModule(mod: Module, mapping: ModuleMapping): Module {
+/**
+ * torch.ao.quantization.swap_module(mod, mapping, custom_module_class_mapping): if mod has a qconfig,
+ * the custom mapping's module for it (fromObserved) or the mapping's (fromFloat), carrying over
+ * mod's forward pre-hooks and forward hooks but the observer's (they then see quantized tensors;
+ * PyTorch also carries an input observer's pre-hook, which fails on the swapped module, so it is left);
+ * else mod.
+ */
+export function swapModule(mod: Module, mapping: ModuleMapping, customModuleClassMapping: Map<ModuleClass, QuantizedCustomModuleClass> = new Map()): Module {
   if (!q(mod).qconfig) return mod;
-  const target = mapping.get(mod.constructor as ModuleClass);
-  return target ? target.fromFloat(mod) : mod;
+  const cls = mod.constructor as ModuleClass;
+  const custom = customModuleClassMapping.get(cls), target = mapping.get(cls);
+  const swapped = custom ? custom.fromObserved(mod) : target ? target.fromFloat(mod) : null;
+  if (swapped === null) return mod;
+  for (const h of mod._forwardPreHooks()) if (!observerHooks.has(h)) swapped.registerForwardPreHook(h);
+  for (const h of mod._forwardHooks()) if (!observerHooks.has(h)) swapped.registerForwardHook(h);
+  return swapped;
 }
 
-function convertInPlace(module: Module, mapping: ModuleMapping): void {
+function convertInPlace(module: Module, mapping: ModuleMapping, custom: Map<ModuleClass, QuantizedCustomModuleClass>): void {
   for (const [name, child] of children(module)) {
-    // Fused modules are swapped as one unit.
-    if (!isFusedModule(child)) convertInPlace(child, mapping);
-    const swapped = swapModule(child, mapping);
+    // Fused modules and observed custom modules are swapped as one unit.
+    if (!isFusedModule(child) && !custom.has(child.constructor as ModuleClass)) convertInPlace(child, mapping, custom);
+    const swapped = swapModule(child, mapping, custom);
     if (swapped !== child) setChild(module, name, swapped);
   }
 }
@@ -149,15 +182,27 @@ function removeQconfig(m: Module): void {
   for (const x of m.modules()) delete q(x).qconfig;
 }
 
+export interface ConvertOptions {
+  mapping?: ModuleMapping;
+  inplace?: boolean;
+  removeQconfig?: boolean;
+  /**
+   * PyTorch's convert_custom_config_dict: its observed_to_quantized_custom_module_class Map (observed
+   * class → quantized class with fromObserved); by default the quantizable LSTM and MultiheadAttention.
+   */
+  convertCustomConfigDict?: CustomConfigDict;
+}
+
 /**
  * torch.ao.quantization.convert(model, mapping=None, inplace=False, remove_qconfig=True): every
  * module with a qconfig whose class the mapping has (the static quantization mapping by default)
  * swapped for the mapped class's fromFloat.
  */
-export function convert<T extends Module>(model: T, options: { mapping?: ModuleMapping; inplace?: boolean; removeQconfig?: boolean } = {}): T {
+export function convert<T extends Module>(model: T, options: ConvertOptions = {}): T {
   const m = options.inplace ? model : deepCopy(model);
   const mapping = options.mapping ?? getDefaultStaticQuantModuleMappings();
-  noGrad(() => convertInPlace(m, mapping));
+  const custom = observedToQuantized(options.convertCustomConfigDict ?? getDefaultCustomConfigDict());
+  noGrad(() => convertInPlace(m, mapping, custom));
   if (options.removeQconfig ?? true) removeQconfig(m);
   return m;
 }

@@ -39,7 +39,7 @@ export interface MultiheadAttentionForwardOptions {
   isCausal?: boolean;
 }
 
-type MhaForwardArgs = Args<[keyPaddingMask?: Tensor | null, needWeights?: boolean, attnMask?: Tensor | null, averageAttnWeights?: boolean, isCausal?: boolean], MultiheadAttentionForwardOptions>;
+export type MhaForwardArgs = Args<[keyPaddingMask?: Tensor | null, needWeights?: boolean, attnMask?: Tensor | null, averageAttnWeights?: boolean, isCausal?: boolean], MultiheadAttentionForwardOptions>;
 
 export class MultiheadAttention extends Module {
   readonly embedDim: number;

@@ -5,6 +5,7 @@
 // weights. The recurrences are written with differentiable ops (autograd gives the gradients).
 
 import type { Tensor } from "../../core/tensor.js";
+import type { DType } from "../../core/dtype.js";
 import { type Args } from "../../ops/args.js";
 import { empty, zeros } from "../../ops/creation.js";
 import { Module } from "../module.js";
@@ -136,9 +137,12 @@ export class RNNBase extends Module {
 
   protected clsName(): string { return this.constructor.name; }
 
+  /** @internal The dtype the input must have (the weights'; dynamic quantized RNNs: float32). */
+  protected weightsDtype(): DType { return this._flatWeights[0]!.dtype; }
+
   protected checkInput(input: Tensor, batchSizes: number[] | null): void {
-    const w0 = this._flatWeights[0]!;
-    if (input.dtype !== w0.dtype) throw new Error(`input must have the type ${dtypeName(w0)}, got type ${dtypeName(input)}`);
+    const wDtype = this.weightsDtype();
+    if (input.dtype !== wDtype) throw new Error(`input must have the type torch.${wDtype.name}, got type ${dtypeName(input)}`);
     const expected = batchSizes !== null ? 2 : 3;
     if (input.dim() !== expected) throw new Error(`input must have ${expected} dimensions, got ${input.dim()}`);
     if (input.shape[input.dim() - 1] !== this.inputSize) {
@@ -340,6 +344,8 @@ export abstract class RNNCellBase extends Module {
   protected weights(): LayerWeights {
     return { wIh: this.weight_ih, wHh: this.weight_hh, bIh: this.bias_ih, bHh: this.bias_hh, wHr: null };
   }
+  /** @internal The dtype the input must have (the weights'; dynamic quantized cells: float32). */
+  protected weightsDtype(): DType { return this.weight_ih.dtype; }
 
   /** Checks and batches (input, states) as PyTorch's cells do; runs `step`; unbatches. */
   protected runCell(input: Tensor, hx: Tensor[] | null, nState: number, step: Step): Tensor[] {
@@ -356,7 +362,8 @@ export abstract class RNNCellBase extends Module {
       ? new Array(nState).fill(0).map(() => zeros([x.shape[0]!, this.hiddenSize], { dtype: x.dtype }))
       : hx.map((h) => (batched ? h : h.unsqueeze(0)));
     checkCellSizes(x, states, this.inputSize, this.hiddenSize);
-    if (x.dtype !== this.weight_ih.dtype) throw new Error(`expected scalar type ${x.dtype.name} but found ${this.weight_ih.dtype.name}`);
+    const wDtype = this.weightsDtype();
+    if (x.dtype !== wDtype) throw new Error(`expected scalar type ${x.dtype.name} but found ${wDtype.name}`);
     const w = this.weights();
     const out = step(inputProjection(x, w), states, w);
     return batched ? out : out.map((t) => t.squeeze(0));

@@ -3,8 +3,10 @@
 // (per-tensor, observed by the qconfig's weight observer) packed with the float biases, activations
 // quantized with reduce_range (7 bits; what PyTorch 1.13 computes for the layers and the cells alike,
 // measured); a layer projects the whole sequence's input at once, as PyTorch's CPU layer does.
-// The float weights stay on the module (torch-ts does not write PyTorch's _all_weight_values state).
+// The modules hold only the packed weights, and their state_dict is PyTorch's: an LSTM/GRU's
+// `_all_weight_values.N.param` per layer and direction, a cell's `_packed_weight_ih`/`_packed_weight_hh`.
 import type { Tensor } from "../../../core/tensor.js";
+import { type DType, float32 } from "../../../core/dtype.js";
 import type { Module } from "../../../nn/module.js";
 import { GRU as FloatGRU, GRUCell as FloatGRUCell, LSTM as FloatLSTM, LSTMCell as FloatLSTMCell, RNNCell as FloatRNNCell } from "../../../nn/modules/rnn.js";
 import type { LayerWeights } from "../../../nn/modules/rnn-engine.js";
@@ -13,22 +15,56 @@ import { defaultDynamicQconfig } from "../../quantization/qconfig.js";
 import type { Observed } from "./float-observed.js";
 import { quantizeWeight } from "./weight.js";
 
+/** The packed input and hidden projections of one layer and direction (or of a cell). */
+export type Pair = [LinearPackedParams, LinearPackedParams];
+
 /** The packed (weight, bias) of one projection, quantized by the module's qconfig (default_dynamic_qconfig if none). */
 function pack(mod: Module, weight: Tensor, bias: Tensor | null): LinearPackedParams {
   const q = (mod as Module & Observed).qconfig ?? defaultDynamicQconfig;
   return new LinearPackedParams(quantizeWeight(weight, q.weight()), bias === null ? null : bias.detach().float());
 }
 
-/** The layer's weights with its dynamic quantized projections. */
-function dynamicWeights(w: LayerWeights, ih: LinearPackedParams, hh: LinearPackedParams, reduceRange: boolean): LayerWeights {
-  return { ...w, ih: (x) => quantizedLinearDynamic(x, ih, reduceRange), hh: (h) => quantizedLinearDynamic(h, hh, reduceRange) };
+/** The layer's weights: the quantized ones, projected by the dynamic quantized linear. */
+export function dynamicWeights([ih, hh]: Pair): LayerWeights {
+  return {
+    wIh: ih.weight, wHh: hh.weight, bIh: ih.bias, bHh: hh.bias, wHr: null,
+    ih: (x) => quantizedLinearDynamic(x, ih, true), hh: (h) => quantizedLinearDynamic(h, hh, true),
+  };
+}
+
+/** The float parameters a dynamic module drops once its weights are packed. */
+function dropFloatWeights(mod: Module, names: readonly string[]): void {
+  for (const n of names) delete (mod as unknown as Record<string, unknown>)[n];
+}
+
+/**
+ * One layer and direction as PyTorch's CellParams state (what `_all_weight_values.N.param` pickles):
+ * ("quantized_dynamic", [bias_ih, bias_hh], [], [reduce_range], [(w_ih, b_ih), (w_hh, b_hh)]).
+ */
+export type CellParamsState = [string, (Tensor | null)[], number[], number[], [Tensor, Tensor | null][]];
+
+function cellParamsState([ih, hh]: Pair): CellParamsState {
+  return ["quantized_dynamic", [ih.bias, hh.bias], [], [1], [[ih.weight, ih.bias], [hh.weight, hh.bias]]];
+}
+
+/** A (weight, bias) pair of a state dict as packed params, or PyTorch-like refusal. */
+function packedFrom(v: unknown, what: string): LinearPackedParams {
+  if (!Array.isArray(v) || v.length < 1) throw new Error(`${what}: expected a packed (weight, bias) pair`);
+  return new LinearPackedParams(v[0] as Tensor, (v[1] as Tensor | null | undefined) ?? null);
+}
+
+export function pairFromState(v: unknown, what: string): Pair {
+  if (!Array.isArray(v) || v[0] !== "quantized_dynamic" || !Array.isArray(v[4]) || v[4].length !== 2) {
+    throw new Error(`${what}: expected the state of a quantized_dynamic CellParams ("quantized_dynamic", tensors, doubles, longs, packed params)`);
+  }
+  return [packedFrom(v[4][0], what), packedFrom(v[4][1], what)];
 }
 
 type FloatLayer = FloatLSTM | FloatGRU;
 /** The packed projections of every layer and direction of a float LSTM / GRU, in (layer, dir) order. */
-function packLayers(mod: FloatLayer): [LinearPackedParams, LinearPackedParams][] {
+function packLayers(mod: FloatLayer): Pair[] {
   const rec = mod as unknown as Record<string, Tensor | null>;
-  const out: [LinearPackedParams, LinearPackedParams][] = [];
+  const out: Pair[] = [];
   for (let layer = 0; layer < mod.numLayers; layer++) {
     for (let dir = 0; dir < (mod.bidirectional ? 2 : 1); dir++) {
       const sfx = `_l${layer}${dir === 1 ? "_reverse" : ""}`;
@@ -38,78 +74,116 @@ function packLayers(mod: FloatLayer): [LinearPackedParams, LinearPackedParams][]
   return out;
 }
 
+/** The state_dict entries of the packed layers, as PyTorch's `_all_weight_values` ModuleList of PackedParameter. */
+const layerState = (packed: Pair[]): [string, unknown][] => packed.map((p, i) => [`_all_weight_values.${i}.param`, cellParamsState(p)]);
+const layerVersions = (packed: Pair[]): [string, number][] => [["_all_weight_values", 1], ...packed.map((_, i): [string, number] => [`_all_weight_values.${i}`, 1])];
+function loadLayers(mod: { _packedLayers: Pair[]; constructor: { name: string } }, get: (name: string) => unknown): void {
+  const n = mod._packedLayers.length;
+  const next = Array.from({ length: n }, (_, i) => pairFromState(get(`_all_weight_values.${i}.param`), `${mod.constructor.name}: _all_weight_values.${i}.param`));
+  mod._packedLayers = next;
+}
+
 /** torch.ao.nn.quantized.dynamic.LSTM (from a float nn.LSTM without projections). */
 export class DynamicLSTM extends FloatLSTM {
-  /** @internal */ _packedLayers: [LinearPackedParams, LinearPackedParams][] = [];
+  /** PyTorch's state-dict version of the dynamic RNNs. */
+  static _version = 2;
+  /** @internal */ _packedLayers: Pair[] = [];
   protected override layerWeights(layer: number, dir: number): LayerWeights {
-    const [ih, hh] = this._packedLayers[layer * (this.bidirectional ? 2 : 1) + dir]!;
-    return dynamicWeights(super.layerWeights(layer, dir), ih, hh, true);
+    return dynamicWeights(this._packedLayers[layer * (this.bidirectional ? 2 : 1) + dir]!);
   }
+  protected override weightsDtype(): DType { return float32; }
+  override _extraState(): [string, unknown][] { return layerState(this._packedLayers); }
+  override _extraVersions(): [string, number][] { return layerVersions(this._packedLayers); }
+  override _loadExtraState(get: (name: string) => unknown): void { loadLayers(this, get); }
+  /** PyTorch's _all_weight_values: each layer and direction's packed parameters (`.param`, for torch.quantizedLstm). */
+  get _all_weight_values(): { param: CellParamsState }[] { return this._packedLayers.map((p) => ({ param: cellParamsState(p) })); }
   static fromFloat(mod: Module): DynamicLSTM {
     if (!(mod instanceof FloatLSTM) || mod.projSize > 0) throw new Error("nn.quantized.dynamic.LSTM.from_float: expected a torch.nn.LSTM without projections");
     const out = new DynamicLSTM(mod.inputSize, mod.hiddenSize, { numLayers: mod.numLayers, bias: mod.bias, batchFirst: mod.batchFirst, dropout: mod.dropout, bidirectional: mod.bidirectional });
-    out.loadStateDict(mod.stateDict());
     out._packedLayers = packLayers(mod);
+    dropFloatWeights(out, out._flatWeightsNames);
     return out;
   }
 }
 
 /** torch.ao.nn.quantized.dynamic.GRU (from a float nn.GRU). */
 export class DynamicGRU extends FloatGRU {
-  /** @internal */ _packedLayers: [LinearPackedParams, LinearPackedParams][] = [];
+  /** PyTorch's state-dict version of the dynamic RNNs. */
+  static _version = 2;
+  /** @internal */ _packedLayers: Pair[] = [];
   protected override layerWeights(layer: number, dir: number): LayerWeights {
-    const [ih, hh] = this._packedLayers[layer * (this.bidirectional ? 2 : 1) + dir]!;
-    return dynamicWeights(super.layerWeights(layer, dir), ih, hh, true);
+    return dynamicWeights(this._packedLayers[layer * (this.bidirectional ? 2 : 1) + dir]!);
   }
+  protected override weightsDtype(): DType { return float32; }
+  override _extraState(): [string, unknown][] { return layerState(this._packedLayers); }
+  override _extraVersions(): [string, number][] { return layerVersions(this._packedLayers); }
+  override _loadExtraState(get: (name: string) => unknown): void { loadLayers(this, get); }
+  /** PyTorch's _all_weight_values: each layer and direction's packed parameters (`.param`, for torch.quantizedGru). */
+  get _all_weight_values(): { param: CellParamsState }[] { return this._packedLayers.map((p) => ({ param: cellParamsState(p) })); }
   static fromFloat(mod: Module): DynamicGRU {
     if (!(mod instanceof FloatGRU)) throw new Error("nn.quantized.dynamic.GRU.from_float: expected a torch.nn.GRU");
     const out = new DynamicGRU(mod.inputSize, mod.hiddenSize, { numLayers: mod.numLayers, bias: mod.bias, batchFirst: mod.batchFirst, dropout: mod.dropout, bidirectional: mod.bidirectional });
-    out.loadStateDict(mod.stateDict());
     out._packedLayers = packLayers(mod);
+    dropFloatWeights(out, out._flatWeightsNames);
     return out;
   }
 }
 
 type FloatCell = FloatRNNCell | FloatLSTMCell | FloatGRUCell;
-function packCell(mod: FloatCell): [LinearPackedParams, LinearPackedParams] {
-  return [pack(mod, mod.weight_ih, mod.bias_ih), pack(mod, mod.weight_hh, mod.bias_hh)];
+const CELL_WEIGHTS = ["weight_ih", "weight_hh", "bias_ih", "bias_hh"];
+/** The packed projections of a float cell, its float parameters dropped from `out`. */
+function packCell(mod: FloatCell, out: FloatCell): Pair {
+  const packed: Pair = [pack(mod, mod.weight_ih, mod.bias_ih), pack(mod, mod.weight_hh, mod.bias_hh)];
+  dropFloatWeights(out, CELL_WEIGHTS);
+  return packed;
 }
+const cellState = (p: Pair | null): [string, unknown][] => (p === null ? [] : [["_packed_weight_ih", [p[0].weight, p[0].bias]], ["_packed_weight_hh", [p[1].weight, p[1].bias]]]);
+function loadCell(cls: string, get: (name: string) => unknown): Pair {
+  return [packedFrom(get("_packed_weight_ih"), `${cls}: _packed_weight_ih`), packedFrom(get("_packed_weight_hh"), `${cls}: _packed_weight_hh`)];
+}
+const CELL_ERROR = "nn.quantized.dynamic.RNNCellBase.from_float only works for nn.LSTMCell, nn.GRUCell and nn.RNNCell";
 
 /** torch.ao.nn.quantized.dynamic.RNNCell. */
 export class DynamicRNNCell extends FloatRNNCell {
-  /** @internal */ _packed: [LinearPackedParams, LinearPackedParams] | null = null;
-  protected override weights(): LayerWeights { return dynamicWeights(super.weights(), this._packed![0], this._packed![1], true); }
+  /** @internal */ _packed: Pair | null = null;
+  protected override weights(): LayerWeights { return dynamicWeights(this._packed!); }
+  protected override weightsDtype(): DType { return float32; }
+  override _extraState(): [string, unknown][] { return cellState(this._packed); }
+  override _loadExtraState(get: (name: string) => unknown): void { this._packed = loadCell(this.constructor.name, get); }
   static fromFloat(mod: Module): DynamicRNNCell {
-    if (mod.constructor !== FloatRNNCell) throw new Error("nn.quantized.dynamic.RNNCellBase.from_float only works for nn.LSTMCell, nn.GRUCell and nn.RNNCell");
+    if (mod.constructor !== FloatRNNCell) throw new Error(CELL_ERROR);
     const f = mod as FloatRNNCell, out = new DynamicRNNCell(f.inputSize, f.hiddenSize, f.bias, f.nonlinearity);
-    out.loadStateDict(f.stateDict());
-    out._packed = packCell(f);
+    out._packed = packCell(f, out);
     return out;
   }
 }
 
 /** torch.ao.nn.quantized.dynamic.LSTMCell. */
 export class DynamicLSTMCell extends FloatLSTMCell {
-  /** @internal */ _packed: [LinearPackedParams, LinearPackedParams] | null = null;
-  protected override weights(): LayerWeights { return dynamicWeights(super.weights(), this._packed![0], this._packed![1], true); }
+  /** @internal */ _packed: Pair | null = null;
+  protected override weights(): LayerWeights { return dynamicWeights(this._packed!); }
+  protected override weightsDtype(): DType { return float32; }
+  override _extraState(): [string, unknown][] { return cellState(this._packed); }
+  override _loadExtraState(get: (name: string) => unknown): void { this._packed = loadCell(this.constructor.name, get); }
   static fromFloat(mod: Module): DynamicLSTMCell {
-    if (mod.constructor !== FloatLSTMCell) throw new Error("nn.quantized.dynamic.RNNCellBase.from_float only works for nn.LSTMCell, nn.GRUCell and nn.RNNCell");
+    if (mod.constructor !== FloatLSTMCell) throw new Error(CELL_ERROR);
     const f = mod as FloatLSTMCell, out = new DynamicLSTMCell(f.inputSize, f.hiddenSize, f.bias);
-    out.loadStateDict(f.stateDict());
-    out._packed = packCell(f);
+    out._packed = packCell(f, out);
     return out;
   }
 }
 
 /** torch.ao.nn.quantized.dynamic.GRUCell. */
 export class DynamicGRUCell extends FloatGRUCell {
-  /** @internal */ _packed: [LinearPackedParams, LinearPackedParams] | null = null;
-  protected override weights(): LayerWeights { return dynamicWeights(super.weights(), this._packed![0], this._packed![1], true); }
+  /** @internal */ _packed: Pair | null = null;
+  protected override weights(): LayerWeights { return dynamicWeights(this._packed!); }
+  protected override weightsDtype(): DType { return float32; }
+  override _extraState(): [string, unknown][] { return cellState(this._packed); }
+  override _loadExtraState(get: (name: string) => unknown): void { this._packed = loadCell(this.constructor.name, get); }
   static fromFloat(mod: Module): DynamicGRUCell {
-    if (mod.constructor !== FloatGRUCell) throw new Error("nn.quantized.dynamic.RNNCellBase.from_float only works for nn.LSTMCell, nn.GRUCell and nn.RNNCell");
+    if (mod.constructor !== FloatGRUCell) throw new Error(CELL_ERROR);
     const f = mod as FloatGRUCell, out = new DynamicGRUCell(f.inputSize, f.hiddenSize, f.bias);
-    out.loadStateDict(f.stateDict());
-    out._packed = packCell(f);
+    out._packed = packCell(f, out);
     return out;
   }
 }

@@ -9,4 +9,6 @@ export { ELU, PReLU, Softmax, Dropout } from "./elu-prelu-softmax.js";
 export { MaxPool2d } from "../../../nn/modules/pooling.js";
 export { Embedding, EmbeddingBag } from "./embedding.js";
 export { EmbeddingPackedParams } from "../../../ops/quantized-embedding.js";
+export { QuantizedLSTM as LSTM } from "../quantizable/rnn.js";
+export { QuantizedMultiheadAttention as MultiheadAttention } from "../quantizable/activation.js";
 export * as dynamic from "./dynamic/namespace.js";
