@@ -1,6 +1,7 @@
 // Ops that copy a tensor's elements into a new arrangement: flip, roll, rot90, repeat, tile,
 // repeat_interleave, tril/triu, diag, diag_embed, diagflat, narrow_copy; and Tensor.unfold (a view).
 
+import { contiguousFormat } from "../core/memory-format.js";
 import { Tensor } from "../core/tensor.js";
 import { int64 } from "../core/dtype.js";
 import { normalizeDim, normalizeDims, numel, shapeStr } from "../core/shape.js";
@@ -126,7 +127,7 @@ export function rot90(input: Tensor, ...args: Args<[k?: number, dims?: number[]]
     case 1: return flip(input, [d1]).transpose(d0, d1);
     case 2: return flip(input, [d0, d1]);
     case 3: return flip(input, [d0]).transpose(d0, d1);
-    default: return input.clone();
+    default: return input.clone({ memoryFormat: contiguousFormat });
   }
 }
 
@@ -244,7 +245,7 @@ function unfold(input: Tensor, ...args: Args<[dimension: number, size: number, s
 
 export function narrowCopy(input: Tensor, ...args: Args<[dim: number, start: number, length: number], { dim?: number; start?: number; length?: number }>): Tensor {
   const a = bindArgs("narrow_copy", args, ["dim", "start", "length"], [], 1);
-  return input.narrow(a.dim as number, a.start as number, a.length as number).clone();
+  return input.narrow(a.dim as number, a.start as number, a.length as number).clone({ memoryFormat: contiguousFormat });
 }
 
 // ---- tril / triu ----------------------------------------------------------------------------

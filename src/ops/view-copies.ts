@@ -2,6 +2,7 @@
 // ...): the view op, then a contiguous copy of its result(s), so the output never aliases the
 // input. Gradients follow from the view op and the copy. torch.* only, as in PyTorch.
 
+import { contiguousFormat } from "../core/memory-format.js";
 import { Tensor } from "../core/tensor.js";
 import type { DTypeLike } from "../core/dtype.js";
 import { type Args, bindArgs, checkArgs, checkTensor, isOptionsObject, rebind } from "./args.js";
@@ -22,6 +23,8 @@ type CopyOptions<R> = { out?: R | null } & Record<string, unknown>;
  * required) is given where viewOp does not bind options itself: they may then come in the options
  * object (API.md rule 2), and extra positional arguments are Python's error.
  */
+const CONTIGUOUS = { memoryFormat: contiguousFormat };
+
 function copyOf<A extends unknown[], R extends Tensor | Tensor[]>(
   op: string, viewOp: (input: Tensor, ...args: A) => R, names?: readonly string[], required = 0, keywords: readonly string[] = [],
 ): (input: Tensor, ...args: Args<A, CopyOptions<R>>) => R {
@@ -34,7 +37,8 @@ function copyOf<A extends unknown[], R extends Tensor | Tensor[]>(
     }
     checkTensor(op, "input", input);
     const r = viewOp(input, ...(args as unknown as A));
-    return (Array.isArray(r) ? r.map((v) => clone(v)) : clone(r)) as R;
+    // The *_copy functions return contiguous tensors, whatever the view's layout.
+    return (Array.isArray(r) ? r.map((v) => clone(v, CONTIGUOUS)) : clone(r, CONTIGUOUS)) as R;
   };
   return f;
 }

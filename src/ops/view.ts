@@ -119,7 +119,7 @@ export function reshapeAs(input: Tensor, other: Tensor): Tensor {
 export function contiguous(input: Tensor, memoryFormat?: MemoryFormat | { memoryFormat?: MemoryFormat | null } | null): Tensor {
   if (arguments.length > 2) checkArgs("contiguous", arguments, 2, ["memoryFormat"]); else if (isOptionsObject(input)) return rebind(contiguous, "contiguous", arguments, ["input"], 1, ["memoryFormat"]);
   const format = memoryFormat === undefined || memoryFormat === null ? null : memoryFormat instanceof MemoryFormat ? memoryFormat : memoryFormatOption("contiguous", memoryFormat);
-  if (format === null || format === contiguousFormat) return input.isContiguous() ? input : copyAs(input, contiguousStrides(input._shape));
+  if (format === null || format === contiguousFormat) return input.isContiguous() ? input : clone(input, { memoryFormat: contiguousFormat });
   if (isContiguousAs(input._shape, input._strides, format)) return input;
   if (format === preserveFormat) throw new Error("preserve memory format is unsupported by the contiguous operator");
   return copyAs(input, stridesFor(input._shape, format));
@@ -132,7 +132,8 @@ export function clone(input: Tensor, options: { memoryFormat?: MemoryFormat | nu
   if (isSparse(input)) return sparseClone(input);
   if (isCompressed(input)) return compressedClone(input);
   const format = options.memoryFormat === undefined ? null : memoryFormatArg("clone", options.memoryFormat);
-  return copyAs(input, format === null && input.isContiguous() ? null : stridesForLike(input._shape, format, input));
+  if ((format === null || format === preserveFormat) && input.isContiguous()) return copyAs(input, null);
+  return copyAs(input, format === contiguousFormat ? null : stridesForLike(input._shape, format, input));
 }
 
 /** A copy of input with the given dense strides (null: contiguous), recorded as CloneBackward0. */
