@@ -19,7 +19,9 @@ export {
   prepare, prepareQat, convert, quantize, quantizeQat, quantizeDynamic, propagateQconfig_, addObserver_, addQuantDequant, swapModule, registerActivationPostProcessHook,
   type QconfigDict, type PrepareOptions, type AddObserverOptions,
 } from "./quantize.js";
-export { fuseModules, fuseModulesQat, fuseConvBn, fuseConvBnRelu, fuseConvBnEval, fuseKnownModules, getFuserMethod } from "./fuse-modules.js";
+export {
+  fuseModules, fuseModulesQat, fuseConvBn, fuseConvBnRelu, fuseConvBnEval, fuseLinearBn, fuseConvtransposeBn, fuseKnownModules, getFuserMethod,
+} from "./fuse-modules.js";
 export {
   getDefaultStaticQuantModuleMappings, getDefaultQatModuleMappings, getDefaultDynamicQuantModuleMappings, getStaticQuantModuleClass,
   getDynamicQuantModuleClass, getDefaultQconfigPropagationList, type ModuleMapping, type ModuleClass, type FromFloat,
