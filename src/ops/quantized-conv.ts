@@ -1,8 +1,13 @@
 // Quantized convolution and transposed convolution, 1-d to 3-d, as PyTorch 1.13 computes them on
-// x86 (qconv.cpp with the onednn or fbgemm engine): the exact int32 sum of
-// (x - x_zero_point) * (w - w_zero_point[channel]) over the window, then the requantization that
-// quantized linear shares (quantized-linear.ts: float bias divided by x_scale * w_scale, one float
-// multiplier, round half to even, clamp; relu keeps outputs at least the zero point). Padding adds
+// x86 with the onednn engine (qconv.cpp): the exact int32 sum of (x - x_zero_point) *
+// (w - w_zero_point[channel]) over the window, then the requantization that quantized linear shares
+// (quantized-linear.ts: float bias divided by x_scale * w_scale, round half to even, clamp; relu
+// keeps outputs at least the zero point), with onednn's float multiplier (onednnMultiplier).
+// onednn's AVX2 kernels (vpmaddubsw) multiply the raw uint8 inputs by the int8 weights and add the
+// products of input channels (2c, 2c + 1) of one kernel tap in int16, saturated, before summing in
+// int32 and subtracting the zero points' share; its grouped (non-transposed) convolutions go
+// through a gemm that sums exactly. (As in linear, saturation needs full 8-bit activations and
+// large weights: PyTorch's x86 qconfigs reduce activations to 7 bits.) Padding adds
 // nothing (a padded input is the zero point). quint8 activations, qint8 weights; the transposed
 // forms take per-tensor weights only, as PyTorch 1.13's prepack does.
 
@@ -10,6 +15,9 @@ import { Tensor } from "../core/tensor.js";
 import { type PackedWeight, checkBias, requantizer, unpackWeight } from "./quantized-linear.js";
 import { type QuantizedStorage, viewQuantizerOf } from "../core/quantized-storage.js";
 import { clampTo, perTensorResult, perTensorValues } from "./quantized-engine.js";
+
+const f32 = Math.fround;
+const sat16 = (v: number): number => (v > 32767 ? 32767 : v < -32768 ? -32768 : v);
 
 /** The sizes of a 1-d or 2-d geometry with unit leading dims, so that one 3-d loop serves all. */
 const lift3 = (v: readonly number[], fill: number): number[] => [...new Array<number>(3 - v.length).fill(fill), ...v];
@@ -52,6 +60,16 @@ export class ConvPackedParams {
   unpack(): [Tensor, Tensor | null] { return [this.weight, this.bias]; }
 }
 
+/**
+ * onednn's output scale: PyTorch hands it the reciprocals of the (double) scales as floats, and it
+ * divides them in float: (1 / out_scale) / ((1 / x_scale) * (1 / w_scale)). It differs from fbgemm's
+ * x_scale * w_scale / out_scale in the last bit for some scales, which moves results that land
+ * near a rounding tie.
+ */
+function onednnMultiplier(xScale: number, wScale: number, outScale: number): number {
+  return f32(f32(1 / outScale) / f32(f32(1 / xScale) * f32(1 / wScale)));
+}
+
 /** The output size of one spatial dim. */
 function outputSize(transposed: boolean, input: number, k: number, s: number, p: number, d: number, op: number): number {
   return transposed ? (input - 1) * s - 2 * p + d * (k - 1) + op + 1 : Math.floor((input + 2 * p - d * (k - 1) - 1) / s) + 1;
@@ -78,6 +96,10 @@ export function quantizedConv(op: string, x: Tensor, packed: ConvPackedParams, s
   const outShape = [N, CO, ...[OD, OH, OW].slice(3 - k)];
   if (OD <= 0 || OH <= 0 || OW <= 0) throw new Error(`${op}: the output would be empty ([${outShape.join(", ")}])`);
   const w = packed.packed, clamp = clampTo(v.dtype), xs = v.ints, xz = v.zeroPoint, plane = ID * IH * IW, kVol = KD * KH * KW;
+  // onednn's AVX2 kernels saturate pairs of products (see the file's note); its grouped
+  // convolutions run a gemm that sums exactly.
+  const saturate = t || groups === 1;
+  const wCiStride = t ? COg * kVol : kVol;
   // Where kernel tap kk of output position o reads the input (or -1): strided for a convolution,
   // the strided positions that land on o for a transposed one.
   const tap = (o: number, kk: number, s: number, p: number, d: number, size: number): number => {
@@ -91,30 +113,39 @@ export function quantizedConv(op: string, x: Tensor, packed: ConvPackedParams, s
   for (let n = 0; n < N; n++) {
     for (let co = 0; co < CO; co++) {
       const wc = t ? 0 : co;
-      const requant = requantizer(v.scale, w.scales[wc]!, packed.biasValues?.[co], scale, zeroPoint, clamp, relu);
+      const requant = requantizer(v.scale, w.scales[wc]!, packed.biasValues?.[co], scale, zeroPoint, clamp, relu, onednnMultiplier(v.scale, w.exactScales[wc]!, scale));
       const g = Math.floor(co / COg), wz = w.zeroPoints[wc]!;
+      const xBase = (n * C + g * CIg) * plane, wBase = (t ? g * CIg * COg + (co - g * COg) : co * CIg) * kVol;
       for (let od = 0; od < OD; od++) {
         for (let oh = 0; oh < OH; oh++) {
           for (let ow = 0; ow < OW; ow++, o++) {
-            let acc = 0;
-            for (let ci = 0; ci < CIg; ci++) {
-              const xBase = (n * C + g * CIg + ci) * plane;
-              const wBase = (t ? (g * CIg + ci) * COg + (co - g * COg) : co * CIg + ci) * kVol;
-              for (let kd = 0; kd < KD; kd++) {
-                const id = tap(od, kd, sD, pD, dD, ID);
-                if (id < 0) continue;
-                for (let kh = 0; kh < KH; kh++) {
-                  const ih = tap(oh, kh, sH, pH, dH, IH);
-                  if (ih < 0) continue;
-                  for (let kw = 0; kw < KW; kw++) {
-                    const iw = tap(ow, kw, sW, pW, dW, IW);
-                    if (iw < 0) continue;
-                    acc += (xs[xBase + (id * IH + ih) * IW + iw]! - xz) * (w.ints[wBase + (kd * KH + kh) * KW + kw]! - wz);
+            // Raw integer products; the zero points come off at the end (as the kernels' compensation does).
+            let acc = 0, xSum = 0, wSum = 0, count = 0;
+            for (let kd = 0; kd < KD; kd++) {
+              const id = tap(od, kd, sD, pD, dD, ID);
+              if (id < 0) continue;
+              for (let kh = 0; kh < KH; kh++) {
+                const ih = tap(oh, kh, sH, pH, dH, IH);
+                if (ih < 0) continue;
+                for (let kw = 0; kw < KW; kw++) {
+                  const iw = tap(ow, kw, sW, pW, dW, IW);
+                  if (iw < 0) continue;
+                  const xAt = xBase + (id * IH + ih) * IW + iw, wAt = wBase + (kd * KH + kh) * KW + kw;
+                  for (let ci = 0; ci < CIg; ci += 2) {
+                    const x0 = xs[xAt + ci * plane]!, w0 = w.ints[wAt + ci * wCiStride]!;
+                    let product = x0 * w0;
+                    xSum += x0; wSum += w0; count++;
+                    if (ci + 1 < CIg) {
+                      const x1 = xs[xAt + (ci + 1) * plane]!, w1 = w.ints[wAt + (ci + 1) * wCiStride]!;
+                      product += x1 * w1;
+                      xSum += x1; wSum += w1; count++;
+                    }
+                    acc += saturate ? sat16(product) : product;
                   }
                 }
               }
             }
-            out[o] = requant(acc);
+            out[o] = requant(acc - xz * wSum - wz * xSum + count * xz * wz);
           }
         }
       }

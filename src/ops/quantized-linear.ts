@@ -27,6 +27,8 @@ const f32 = Math.fround;
 export interface PackedWeight {
   readonly ints: Int32Array;
   readonly scales: Float32Array;
+  /** The scales as the weight holds them (doubles). */
+  readonly exactScales: Float64Array;
   readonly zeroPoints: Int32Array;
 }
 
@@ -39,12 +41,12 @@ export function unpackWeight(op: string, weight: Tensor): PackedWeight {
   if (q.scheme === "per_channel_affine" && q.axis !== 0) throw new Error(`${op}: a per-channel weight must be quantized along axis 0, got ${q.axis}`);
   const idx = weight._storageIndices(), ints = new Int32Array(idx.length);
   for (let i = 0; i < idx.length; i++) ints[i] = weight.storage.raw[idx[i]!]!;
-  const scales = new Float32Array(out), zeroPoints = new Int32Array(out);
+  const exactScales = new Float64Array(out), zeroPoints = new Int32Array(out);
   for (let c = 0; c < out; c++) {
-    scales[c] = q.scheme === "per_tensor_affine" ? q.scale : q.scales[c]!;
+    exactScales[c] = q.scheme === "per_tensor_affine" ? q.scale : q.scales[c]!;
     zeroPoints[c] = q.scheme === "per_tensor_affine" ? q.zeroPoint : q.zeroPoints[c]!;
   }
-  return { ints, scales, zeroPoints };
+  return { ints, scales: Float32Array.from(exactScales), exactScales, zeroPoints };
 }
 
 export function checkBias(op: string, bias: Tensor | null, outChannels: number): Float32Array | null {
@@ -83,9 +85,15 @@ function innerProduct(x: Int32Array, xAt: number, xZero: number, w: Int32Array, 
   return acc - xZero * wSum - wZero * xSum + n * xZero * wZero;
 }
 
-/** One output channel's requantization of fbgemm with a float bias (see the file's note). */
-export function requantizer(xScale: number, wScale: number, bias: number | undefined, scale: number, zeroPoint: number, clamp: (v: number) => number, relu: boolean): (acc: number) => number {
-  const actTimesW = f32(f32(xScale) * wScale), multiplier = f32(actTimesW / f32(scale));
+/**
+ * One output channel's requantization of fbgemm with a float bias (see the file's note); `multiplier`
+ * replaces fbgemm's act_times_w_scale / out_scale (convolution passes onednn's).
+ */
+export function requantizer(
+  xScale: number, wScale: number, bias: number | undefined, scale: number, zeroPoint: number, clamp: (v: number) => number, relu: boolean,
+  multiplier = f32(f32(f32(xScale) * wScale) / f32(scale)),
+): (acc: number) => number {
+  const actTimesW = f32(f32(xScale) * wScale);
   const b = bias === undefined ? 0 : f32(bias / actTimesW);
   return (acc) => {
     const q = clamp(zeroPoint + roundHalfEven(f32(f32(f32(acc) + b) * multiplier)));
