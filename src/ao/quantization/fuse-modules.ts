@@ -10,21 +10,15 @@ import {
 } from "../../nn/modules/conv.js";
 import { ReLU } from "../../nn/modules/activation.js";
 import { BatchNorm1d, BatchNorm2d, BatchNorm3d } from "../../nn/modules/normalization.js";
-import { fuseConvBnEval as fuseConvBnEvalTransposed, fuseLinearBnEval } from "../../nn/utils/fusion.js";
+import { fuseConvBnEval, fuseLinearBnEval } from "../../nn/utils/fusion.js";
 import * as nni from "../nn/intrinsic/fused.js";
-import { fuseConvBnWeights } from "../nn/intrinsic/fusion.js";
 
 type Conv = FloatConv1d | FloatConv2d | FloatConv3d;
 type BatchNorm = BatchNorm1d | BatchNorm2d | BatchNorm3d;
 type ConvTranspose = ConvTranspose1d | ConvTranspose2d | ConvTranspose3d;
 
-/** torch.nn.utils.fuse_conv_bn_eval(conv, bn): a copy of the eval-mode conv with the batch norm folded in. */
-export function fuseConvBnEval<T extends Conv>(conv: T, bn: BatchNorm): T {
-  if (conv.training || bn.training) throw new Error("Fusion only for eval!");
-  const fused = deepCopy(conv);
-  [fused.weight, fused.bias] = fuseConvBnWeights(fused.weight, fused.bias, bn.running_mean!, bn.running_var!, bn.eps, bn.weight, bn.bias);
-  return fused;
-}
+/** torch.nn.utils.fuse_conv_bn_eval (also reached from here, as quantize.py imports it). */
+export { fuseConvBnEval };
 
 /** The fused classes of a convolution's dimensionality. */
 function fusedFor(conv: Conv): { ConvBn: new (c: Module, b: Module) => Module; ConvBnReLU: new (c: Module, b: Module, r: Module) => Module; ConvReLU: new (c: Module, r: Module) => Module } {
@@ -65,7 +59,7 @@ export function fuseLinearBn(isQat: boolean, linear: FloatLinear, bn: BatchNorm1
 export function fuseConvtransposeBn(isQat: boolean, convt: ConvTranspose, bn: BatchNorm): Module {
   if (convt.training !== bn.training) throw new Error("ConvTranspose and BN both must be in the same mode (train or eval).");
   if (isQat) throw new Error("Fusing ConvTranspose+BatchNorm not yet supported in QAT.");
-  return fuseConvBnEvalTransposed(convt, bn, true);
+  return fuseConvBnEval(convt, bn, true);
 }
 
 function checkQatBn(conv: Conv, bn: BatchNorm): void {

@@ -10,7 +10,7 @@ import { ReLU } from "../../../../nn/modules/activation.js";
 import { Conv1d as FloatConv1d, Conv2d as FloatConv2d, Conv3d as FloatConv3d, type ConvOptions } from "../../../../nn/modules/conv.js";
 import { BatchNorm1d, BatchNorm2d, BatchNorm3d } from "../../../../nn/modules/normalization.js";
 import { linear } from "../../../../nn/functional/linear.js";
-import { fuseLinearBnWeights } from "../../../../nn/utils/fusion.js";
+import { fuseConvBnWeights, fuseLinearBnWeights } from "../../../../nn/utils/fusion.js";
 import { Linear as FloatLinear } from "../../../../nn/modules/linear.js";
 import * as init from "../../../../nn/init.js";
 import { relu } from "../../../../ops/activation.js";
@@ -22,7 +22,6 @@ import {
 } from "../../qat/modules.js";
 import * as nni from "../fused.js";
 import type { _FusedModule } from "../fused.js";
-import { fuseConvBnWeights } from "../fusion.js";
 
 /** torch.ao.nn.intrinsic.qat.LinearReLU: QAT Linear then relu. */
 export class LinearReLU extends QatLinear {
