@@ -331,4 +331,9 @@ test("QAT 3-d modules: fromFloat shares parameters, toFloat folds the batch norm
   const la = qatLb.call(xl).reshape(-1).tolist() as number[], lbv = fl.call(xl).reshape(-1).tolist() as number[];
   la.forEach((v, i) => assert.ok(Math.abs(v - lbv[i]!) <= 1e-5, `linear folded ${i}: ${v} vs ${lbv[i]}`));
   assert.throws(() => nniqat.LinearBn1d.fromFloat(fused), /only works for LinearBn1d/);
+  const noBias = new nniqat.LinearBn1d(3, 4, false, { qconfig, eps: 1e-3 });
+  assert.equal(noBias.bias, null);
+  assert.equal(noBias.bn.eps, 1e-3);
+  assert.deepEqual([...noBias.stateDict().keys()].slice(0, 3), ["weight", "bn.weight", "bn.bias"]);
+  assert.throws(() => new nniqat.LinearBn1d(3, 4), /qconfig must be provided for QAT module/);
 });

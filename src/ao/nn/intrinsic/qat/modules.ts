@@ -246,14 +246,15 @@ export class ConvBnReLU3d extends ConvBn3d {
 
 export interface LinearBnOptions { bias?: boolean; eps?: number; momentum?: number | null; freezeBn?: boolean; qconfig?: QConfig | null }
 
-/** torch.ao.nn.intrinsic.qat.LinearBn1d(in_features, out_features, {bias, eps, momentum, freezeBn, qconfig}): Linear + BatchNorm1d, folded as ConvBn. */
+/** torch.ao.nn.intrinsic.qat.LinearBn1d(in_features, out_features, bias=True, {eps, momentum, freezeBn, qconfig}): Linear + BatchNorm1d, folded as ConvBn. */
 export class LinearBn1d extends FloatLinear implements BnFolding {
   static _FLOAT_MODULE: ModuleClass = nni.LinearBn1d;
   declare qconfig: QConfig;
   declare freezeBn: boolean;
   declare bn: BatchNorm1d;
   declare weight_fake_quant: Module;
-  constructor(inFeatures: number, outFeatures: number, options: LinearBnOptions = {}) {
+  constructor(inFeatures: number, outFeatures: number, bias: boolean | LinearBnOptions = true, options: LinearBnOptions = {}) {
+    if (typeof bias === "object") options = bias; else options = { ...options, bias };
     super(inFeatures, outFeatures, { bias: options.bias ?? true });
     // PyTorch replaces the bias with an uninitialised Parameter (from_float overwrites it).
     initBnFolding(this, new BatchNorm1d(outFeatures, options.eps ?? 1e-5, options.momentum === undefined ? 0.1 : options.momentum), options.bias ?? true, options);
