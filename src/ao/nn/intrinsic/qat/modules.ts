@@ -1,7 +1,7 @@
 // torch.ao.nn.intrinsic.qat: the fused modules for quantization-aware training. LinearReLU and
-// ConvReLU2d are the QAT Linear/Conv2d followed by relu. ConvBn{1,2}d and ConvBnReLU{1,2}d keep
-// the batch norm and train with PyTorch's folding approximation: the weight is scaled by
-// gamma / sqrt(running_var + eps) before fake quantization, the convolution's output unscaled,
+// ConvReLU{1,2,3}d are the QAT Linear/Conv followed by relu. ConvBn{1,2,3}d, ConvBnReLU{1,2,3}d
+// and LinearBn1d keep the batch norm and train with PyTorch's folding approximation: the weight is
+// scaled by gamma / sqrt(running_var + eps) before fake quantization, the layer's output unscaled,
 // the bias added back, then the batch norm runs (updating its statistics unless frozen).
 import type { Tensor } from "../../../../core/tensor.js";
 import { Module } from "../../../../nn/module.js";
