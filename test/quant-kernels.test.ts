@@ -43,7 +43,7 @@ function convPack(w: torch.Tensor, a: Record<string, unknown>) {
 }
 
 /** Ops whose PyTorch kernel uses a vector math library (SLEEF) or another engine's rounding. */
-const WITHIN_ONE = new Set(["sigmoid", "tanh", "linear", "conv2d"]);
+const WITHIN_ONE = new Set(["sigmoid", "tanh", "linear"]);
 
 test("quantized kernels: PyTorch's integers, scale and zero point", () => {
   const mismatches: Record<string, [number, number]> = {};
@@ -62,8 +62,8 @@ test("quantized kernels: PyTorch's integers, scale and zero point", () => {
   // The one-quantum differences, counted: the exact kernels have none (checked above).
   for (const [op, [bad, total]] of Object.entries(mismatches)) if (bad) console.log(`  ${op}: ${bad} of ${total} integers one quantum off`);
   // The recorded engine is onednn (this PyTorch has no fbgemm): its requantization rounds a few
-  // results of linear / conv2d the other way.
-  for (const op of ["sigmoid", "tanh", "linear", "conv2d"]) assert.ok(mismatches[op]![0] <= mismatches[op]![1] / 50, `${op}: too many one-quantum differences`);
+  // results of linear the other way (conv2d follows onednn's multiplier: exact).
+  for (const op of ["sigmoid", "tanh", "linear"]) assert.ok(mismatches[op]![0] <= mismatches[op]![1] / 50, `${op}: too many one-quantum differences`);
 });
 
 test("fused relu of linear and conv2d: fbgemm's clamp at the output zero point", () => {

@@ -1,5 +1,6 @@
-// Quantized linear and convolution as PyTorch 1.13's fbgemm kernels compute them (qlinear.cpp,
-// qconv.cpp, qlinear_dynamic.cpp and fbgemm's requantization): the exact int32 sum of
+// Quantized linear as PyTorch 1.13's fbgemm kernels compute it (qlinear.cpp, qlinear_dynamic.cpp
+// and fbgemm's requantization; convolution, in quantized-conv.ts, shares the weight packing and
+// requantization): the exact int32 sum of
 // (x - x_zero_point) * (w - w_zero_point[channel]), then, with act_times_w_scale =
 // float(x_scale) * float(w_scale[channel]) and multiplier = act_times_w_scale / float(out_scale),
 // out = zero_point + nearbyint((float(acc) + bias / act_times_w_scale) * multiplier) in float,
@@ -23,13 +24,15 @@ import { aminmax } from "./reduction-more.js";
 const f32 = Math.fround;
 
 /** The integers of a qint8 weight and its zero point and float scale per output channel (dim 0). */
-interface PackedWeight {
+export interface PackedWeight {
   readonly ints: Int32Array;
   readonly scales: Float32Array;
+  /** The scales as the weight holds them (doubles). */
+  readonly exactScales: Float64Array;
   readonly zeroPoints: Int32Array;
 }
 
-function unpackWeight(op: string, weight: Tensor): PackedWeight {
+export function unpackWeight(op: string, weight: Tensor): PackedWeight {
   if (!(weight.storage instanceof QuantizedStorage) || weight.dtype.name !== "qint8") {
     throw new Error(`${op}: the weight must be a qint8 quantized tensor, got ${weight.dtype.name}`);
   }
@@ -38,15 +41,15 @@ function unpackWeight(op: string, weight: Tensor): PackedWeight {
   if (q.scheme === "per_channel_affine" && q.axis !== 0) throw new Error(`${op}: a per-channel weight must be quantized along axis 0, got ${q.axis}`);
   const idx = weight._storageIndices(), ints = new Int32Array(idx.length);
   for (let i = 0; i < idx.length; i++) ints[i] = weight.storage.raw[idx[i]!]!;
-  const scales = new Float32Array(out), zeroPoints = new Int32Array(out);
+  const exactScales = new Float64Array(out), zeroPoints = new Int32Array(out);
   for (let c = 0; c < out; c++) {
-    scales[c] = q.scheme === "per_tensor_affine" ? q.scale : q.scales[c]!;
+    exactScales[c] = q.scheme === "per_tensor_affine" ? q.scale : q.scales[c]!;
     zeroPoints[c] = q.scheme === "per_tensor_affine" ? q.zeroPoint : q.zeroPoints[c]!;
   }
-  return { ints, scales, zeroPoints };
+  return { ints, scales: Float32Array.from(exactScales), exactScales, zeroPoints };
 }
 
-function checkBias(op: string, bias: Tensor | null, outChannels: number): Float32Array | null {
+export function checkBias(op: string, bias: Tensor | null, outChannels: number): Float32Array | null {
   if (bias === null) return null;
   if (!(bias instanceof Tensor) || bias.dtype !== float32 || bias.dim() !== 1) throw new Error(`${op}: the bias must be a 1-D float32 tensor`);
   if (bias.size(0) !== outChannels) throw new Error(`${op}: bias should have ${outChannels} elements, got ${bias.size(0)}`);
@@ -67,23 +70,6 @@ export class LinearPackedParams {
   unpack(): [Tensor, Tensor | null] { return [this.weight, this.bias]; }
 }
 
-/** torch.ops.quantized.conv2d_prepack's result: the weight, bias and the convolution's geometry. */
-export class ConvPackedParams {
-  /** @internal */ readonly packed: PackedWeight;
-  /** @internal */ readonly biasValues: Float32Array | null;
-  constructor(
-    readonly weight: Tensor, readonly bias: Tensor | null, readonly stride: number[], readonly padding: number[],
-    readonly dilation: number[], readonly groups: number,
-  ) {
-    const op = "quantized::conv2d_prepack";
-    if (!(weight instanceof Tensor) || weight.dim() !== 4) throw new Error(`${op}: the weight must be 4-dimensional [out, in / groups, kH, kW]`);
-    if (weight.size(0) % groups !== 0) throw new Error(`${op}: out channels ${weight.size(0)} are not divisible by groups ${groups}`);
-    this.packed = unpackWeight(op, weight);
-    this.biasValues = checkBias(op, bias, weight.size(0));
-  }
-  unpack(): [Tensor, Tensor | null] { return [this.weight, this.bias]; }
-}
-
 const sat16 = (v: number): number => (v > 32767 ? 32767 : v < -32768 ? -32768 : v);
 
 /** sum_k (x[k] - xZero) * (w[k] - wZero) as the AVX2 kernels compute it (see the file's note). */
@@ -99,9 +85,15 @@ function innerProduct(x: Int32Array, xAt: number, xZero: number, w: Int32Array, 
   return acc - xZero * wSum - wZero * xSum + n * xZero * wZero;
 }
 
-/** One output channel's requantization of fbgemm with a float bias (see the file's note). */
-function requantizer(xScale: number, wScale: number, bias: number | undefined, scale: number, zeroPoint: number, clamp: (v: number) => number, relu: boolean): (acc: number) => number {
-  const actTimesW = f32(f32(xScale) * wScale), multiplier = f32(actTimesW / f32(scale));
+/**
+ * One output channel's requantization of fbgemm with a float bias (see the file's note); `multiplier`
+ * replaces fbgemm's act_times_w_scale / out_scale (convolution passes onednn's).
+ */
+export function requantizer(
+  xScale: number, wScale: number, bias: number | undefined, scale: number, zeroPoint: number, clamp: (v: number) => number, relu: boolean,
+  multiplier = f32(f32(f32(xScale) * wScale) / f32(scale)),
+): (acc: number) => number {
+  const actTimesW = f32(f32(xScale) * wScale);
   const b = bias === undefined ? 0 : f32(bias / actTimesW);
   return (acc) => {
     const q = clamp(zeroPoint + roundHalfEven(f32(f32(f32(acc) + b) * multiplier)));
@@ -153,47 +145,4 @@ export function quantizedLinearDynamic(x: Tensor, packed: LinearPackedParams, re
     }
   }
   return fromArray(out, [...x.shape.slice(0, -1), outF], float32);
-}
-
-/** torch.ops.quantized.conv2d(x, packed, scale, zero_point) on [N, C, H, W] quint8 input (conv2d_relu with relu). */
-export function quantizedConv2d(x: Tensor, packed: ConvPackedParams, scale: number, zeroPoint: number, relu = false): Tensor {
-  const op = relu ? "quantized::conv2d_relu" : "quantized::conv2d";
-  const v = perTensorValues(op, x);
-  if (v.dtype.name !== "quint8") throw new Error(`${op}: expected a quint8 input, got ${v.dtype.name}`);
-  if (v.shape.length !== 4) throw new Error(`${op}: expected a 4-D input [N, C, H, W], got [${v.shape.join(", ")}]`);
-  const [N, C, H, W] = v.shape as [number, number, number, number];
-  const [CO, CIg, KH, KW] = packed.weight.shape as [number, number, number, number];
-  const [sH, sW] = packed.stride as [number, number], [pH, pW] = packed.padding as [number, number];
-  const [dH, dW] = packed.dilation as [number, number], groups = packed.groups;
-  if (CIg * groups !== C) throw new Error(`${op}: input channels ${C} do not match the weight's ${CIg} x groups ${groups}`);
-  const OH = Math.floor((H + 2 * pH - dH * (KH - 1) - 1) / sH) + 1, OW = Math.floor((W + 2 * pW - dW * (KW - 1) - 1) / sW) + 1;
-  if (OH <= 0 || OW <= 0) throw new Error(`${op}: the output would be empty ([${N}, ${CO}, ${OH}, ${OW}])`);
-  const w = packed.packed, clamp = clampTo(v.dtype), coPerGroup = CO / groups;
-  const out = new Int32Array(N * CO * OH * OW);
-  let o = 0;
-  for (let n = 0; n < N; n++) {
-    for (let co = 0; co < CO; co++) {
-      const requant = requantizer(v.scale, w.scales[co]!, packed.biasValues?.[co], scale, zeroPoint, clamp, relu);
-      const g = Math.floor(co / coPerGroup), wz = w.zeroPoints[co]!;
-      for (let oh = 0; oh < OH; oh++) {
-        for (let ow = 0; ow < OW; ow++, o++) {
-          let acc = 0;
-          for (let ci = 0; ci < CIg; ci++) {
-            const plane = (n * C + g * CIg + ci) * H * W, wBase = (co * CIg + ci) * KH * KW;
-            for (let kh = 0; kh < KH; kh++) {
-              const ih = oh * sH - pH + kh * dH;
-              if (ih < 0 || ih >= H) continue;
-              for (let kw = 0; kw < KW; kw++) {
-                const iw = ow * sW - pW + kw * dW;
-                if (iw < 0 || iw >= W) continue;
-                acc += (v.ints[plane + ih * W + iw]! - v.zeroPoint) * (w.ints[wBase + kh * KW + kw]! - wz);
-              }
-            }
-          }
-          out[o] = requant(acc);
-        }
-      }
-    }
-  }
-  return perTensorResult(out, v.dtype, scale, zeroPoint, [N, CO, OH, OW]);
 }

@@ -7,7 +7,8 @@ import {
   quantizedAdd, quantizedAddScalar, quantizedCat, quantizedHardswish, quantizedLeakyRelu, quantizedMul, quantizedMulScalar,
   quantizedRelu6,
 } from "./quantized-elementwise.js";
-import { ConvPackedParams, LinearPackedParams, quantizedConv2d, quantizedLinear, quantizedLinearDynamic } from "./quantized-linear.js";
+import { LinearPackedParams, quantizedLinear, quantizedLinearDynamic } from "./quantized-linear.js";
+import { ConvPackedParams, quantizedConv, quantizedConv2d } from "./quantized-conv.js";
 import { unsqueeze, squeeze } from "./view.js";
 import { quantizedBatchNormKernel, quantizedGroupNormKernel, quantizedInstanceNormKernel, quantizedLayerNormKernel } from "./quantized-norm.js";
 import { quantizedElu, quantizedPrelu, quantizedSoftmax } from "./quantized-activation.js";
@@ -72,17 +73,26 @@ function pair(op: string, name: string, v: number[] | number, n: number): number
   return a;
 }
 
+type Sizes = number[] | number;
+
 /** quantized::conv2d_prepack(weight, bias, stride, padding, dilation, groups). */
-export function conv2dPrepack(weight: Tensor, bias: Tensor | null, stride: number[] | number = 1, padding: number[] | number = 0, dilation: number[] | number = 1, groups = 1): ConvPackedParams {
+export function conv2dPrepack(weight: Tensor, bias: Tensor | null, stride: Sizes = 1, padding: Sizes = 0, dilation: Sizes = 1, groups = 1): ConvPackedParams {
   const op = "quantized::conv2d_prepack";
   return new ConvPackedParams(weight, bias, pair(op, "stride", stride, 2), pair(op, "padding", padding, 2), pair(op, "dilation", dilation, 2), groups);
 }
 /** quantized::conv1d_prepack: a conv2d_prepack of the weight with a unit height. */
-export function conv1dPrepack(weight: Tensor, bias: Tensor | null, stride: number[] | number = 1, padding: number[] | number = 0, dilation: number[] | number = 1, groups = 1): ConvPackedParams {
+export function conv1dPrepack(weight: Tensor, bias: Tensor | null, stride: Sizes = 1, padding: Sizes = 0, dilation: Sizes = 1, groups = 1): ConvPackedParams {
   const op = "quantized::conv1d_prepack";
   checkTensor(op, "weight", weight);
   if (weight.dim() !== 3) throw new Error(`${op}: the weight must be 3-dimensional [out, in / groups, kW]`);
   return new ConvPackedParams(unsqueeze(weight, 2), bias, [1, ...pair(op, "stride", stride, 1)], [0, ...pair(op, "padding", padding, 1)], [1, ...pair(op, "dilation", dilation, 1)], groups);
+}
+/** quantized::conv3d_prepack(weight [out, in / groups, kD, kH, kW], bias, stride, padding, dilation, groups). */
+export function conv3dPrepack(weight: Tensor, bias: Tensor | null, stride: Sizes = 1, padding: Sizes = 0, dilation: Sizes = 1, groups = 1): ConvPackedParams {
+  const op = "quantized::conv3d_prepack";
+  checkTensor(op, "weight", weight);
+  if (weight.dim() !== 5) throw new Error(`${op}: the weight must be 5-dimensional [out, in / groups, kD, kH, kW]`);
+  return new ConvPackedParams(weight, bias, pair(op, "stride", stride, 3), pair(op, "padding", padding, 3), pair(op, "dilation", dilation, 3), groups);
 }
 /** quantized::conv2d(qx, packed, output_scale, output_zero_point). */
 export function conv2d(qx: Tensor, packed: ConvPackedParams, scale: number, zeroPoint: number): Tensor { return quantizedConv2d(qx, packed, scale, zeroPoint); }
@@ -96,6 +106,60 @@ export function conv1d(qx: Tensor, packed: ConvPackedParams, scale: number, zero
 }
 /** quantized::conv1d_relu. */
 export function conv1dRelu(qx: Tensor, packed: ConvPackedParams, scale: number, zeroPoint: number): Tensor { return conv1d(qx, packed, scale, zeroPoint, true); }
+/** quantized::conv3d(qx [N, C, D, H, W], packed from conv3d_prepack, output_scale, output_zero_point). */
+export function conv3d(qx: Tensor, packed: ConvPackedParams, scale: number, zeroPoint: number): Tensor {
+  checkTensor("quantized::conv3d", "qx", qx);
+  return quantizedConv("quantized::conv3d", qx, packed, scale, zeroPoint);
+}
+/** quantized::conv3d_relu. */
+export function conv3dRelu(qx: Tensor, packed: ConvPackedParams, scale: number, zeroPoint: number): Tensor {
+  checkTensor("quantized::conv3d_relu", "qx", qx);
+  return quantizedConv("quantized::conv3d_relu", qx, packed, scale, zeroPoint, true);
+}
+
+/** conv_transpose{k}d_prepack(weight [in, out / groups, *kernel], bias, stride, padding, output_padding, dilation, groups). */
+function convTransposePrepack(k: number) {
+  const op = `quantized::conv_transpose${k}d_prepack`;
+  return (weight: Tensor, bias: Tensor | null, stride: Sizes = 1, padding: Sizes = 0, outputPadding: Sizes = 0, dilation: Sizes = 1, groups = 1): ConvPackedParams => {
+    checkTensor(op, "weight", weight);
+    if (weight.dim() !== k + 2) throw new Error(`${op}: the weight must be ${k + 2}-dimensional [in, out / groups, *kernel], got ${weight.dim()} dims`);
+    return new ConvPackedParams(
+      weight, bias, pair(op, "stride", stride, k), pair(op, "padding", padding, k), pair(op, "dilation", dilation, k), groups, pair(op, "output_padding", outputPadding, k),
+    );
+  };
+}
+/** conv_transpose{k}d(qx, packed, output_scale, output_zero_point). */
+function convTranspose(k: number) {
+  const op = `quantized::conv_transpose${k}d`;
+  return (qx: Tensor, packed: ConvPackedParams, scale: number, zeroPoint: number): Tensor => {
+    checkTensor(op, "qx", qx);
+    if (!(packed instanceof ConvPackedParams) || !packed.transposed || packed.weight.dim() !== k + 2) throw new Error(`${op}: expected the packed weight of conv_transpose${k}d_prepack`);
+    return quantizedConv(op, qx, packed, scale, zeroPoint);
+  };
+}
+/** quantized::conv_transpose1d_prepack(weight [in, out / groups, kW], bias, stride, padding, output_padding, dilation, groups). */
+export const convTranspose1dPrepack = convTransposePrepack(1);
+/** quantized::conv_transpose2d_prepack. */
+export const convTranspose2dPrepack = convTransposePrepack(2);
+/** quantized::conv_transpose3d_prepack. */
+export const convTranspose3dPrepack = convTransposePrepack(3);
+/** quantized::conv_transpose1d(qx [N, C, L], packed, output_scale, output_zero_point). */
+export const convTranspose1d = convTranspose(1);
+/** quantized::conv_transpose2d(qx [N, C, H, W], packed, output_scale, output_zero_point). */
+export const convTranspose2d = convTranspose(2);
+/** quantized::conv_transpose3d(qx [N, C, D, H, W], packed, output_scale, output_zero_point). */
+export const convTranspose3d = convTranspose(3);
+const unpackConv = (packed: ConvPackedParams): [Tensor, Tensor | null] => packed.unpack();
+/** quantized::conv2d_unpack(packed): (weight, bias). */
+export const conv2dUnpack = unpackConv;
+/** quantized::conv3d_unpack. */
+export const conv3dUnpack = unpackConv;
+/** quantized::conv_transpose1d_unpack. */
+export const convTranspose1dUnpack = unpackConv;
+/** quantized::conv_transpose2d_unpack. */
+export const convTranspose2dUnpack = unpackConv;
+/** quantized::conv_transpose3d_unpack. */
+export const convTranspose3dUnpack = unpackConv;
 
 type Optional = Tensor | null;
 /** quantized::batch_norm(qx, weight, bias, mean, var, eps, output_scale, output_zero_point): any rank of at least 2, channels in dim 1. */

@@ -5,40 +5,61 @@
 import { Module } from "../../nn/module.js";
 import { deepCopy } from "../../nn/deep-copy.js";
 import { Linear as FloatLinear, Identity } from "../../nn/modules/linear.js";
-import { Conv1d as FloatConv1d, Conv2d as FloatConv2d } from "../../nn/modules/conv.js";
+import {
+  Conv1d as FloatConv1d, Conv2d as FloatConv2d, Conv3d as FloatConv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d,
+} from "../../nn/modules/conv.js";
 import { ReLU } from "../../nn/modules/activation.js";
-import { BatchNorm1d, BatchNorm2d } from "../../nn/modules/normalization.js";
+import { BatchNorm1d, BatchNorm2d, BatchNorm3d } from "../../nn/modules/normalization.js";
+import { fuseConvBnEval, fuseLinearBnEval } from "../../nn/utils/fusion.js";
 import * as nni from "../nn/intrinsic/fused.js";
-import { fuseConvBnWeights } from "../nn/intrinsic/fusion.js";
 
-type Conv = FloatConv1d | FloatConv2d;
-type BatchNorm = BatchNorm1d | BatchNorm2d;
+type Conv = FloatConv1d | FloatConv2d | FloatConv3d;
+type BatchNorm = BatchNorm1d | BatchNorm2d | BatchNorm3d;
+type ConvTranspose = ConvTranspose1d | ConvTranspose2d | ConvTranspose3d;
 
-/** torch.nn.utils.fuse_conv_bn_eval(conv, bn): a copy of the eval-mode conv with the batch norm folded in. */
-export function fuseConvBnEval<T extends Conv>(conv: T, bn: BatchNorm): T {
-  if (conv.training || bn.training) throw new Error("Fusion only for eval!");
-  const fused = deepCopy(conv);
-  [fused.weight, fused.bias] = fuseConvBnWeights(fused.weight, fused.bias, bn.running_mean!, bn.running_var!, bn.eps, bn.weight, bn.bias);
-  return fused;
+/** torch.nn.utils.fuse_conv_bn_eval (also reached from here, as quantize.py imports it). */
+export { fuseConvBnEval };
+
+/** The fused classes of a convolution's dimensionality. */
+function fusedFor(conv: Conv): { ConvBn: new (c: Module, b: Module) => Module; ConvBnReLU: new (c: Module, b: Module, r: Module) => Module; ConvReLU: new (c: Module, r: Module) => Module } {
+  if (conv instanceof FloatConv3d) return { ConvBn: nni.ConvBn3d, ConvBnReLU: nni.ConvBnReLU3d, ConvReLU: nni.ConvReLU3d };
+  if (conv instanceof FloatConv2d) return { ConvBn: nni.ConvBn2d, ConvBnReLU: nni.ConvBnReLU2d, ConvReLU: nni.ConvReLU2d };
+  return { ConvBn: nni.ConvBn1d, ConvBnReLU: nni.ConvBnReLU1d, ConvReLU: nni.ConvReLU1d };
 }
 
-/** fuse_conv_bn(is_qat, conv, bn): ConvBn{1,2}d for QAT, else the conv with the batch norm folded in. */
+/** fuse_conv_bn(is_qat, conv, bn): ConvBn{1,2,3}d for QAT, else the conv with the batch norm folded in. */
 export function fuseConvBn(isQat: boolean, conv: Conv, bn: BatchNorm): Module {
   if (conv.training !== bn.training) throw new Error("Conv and BN both must be in the same mode (train or eval).");
   if (!isQat) return fuseConvBnEval(conv, bn);
   checkQatBn(conv, bn);
-  return conv instanceof FloatConv2d ? new nni.ConvBn2d(conv, bn) : new nni.ConvBn1d(conv, bn);
+  return new (fusedFor(conv).ConvBn)(conv, bn);
 }
 
-/** fuse_conv_bn_relu(is_qat, conv, bn, relu): ConvBnReLU{1,2}d for QAT, else ConvReLU of the folded conv. */
+/** fuse_conv_bn_relu(is_qat, conv, bn, relu): ConvBnReLU{1,2,3}d for QAT, else ConvReLU of the folded conv. */
 export function fuseConvBnRelu(isQat: boolean, conv: Conv, bn: BatchNorm, relu: Module): Module {
   if (conv.training !== bn.training || bn.training !== relu.training) throw new Error("Conv and BN both must be in the same mode (train or eval).");
   if (isQat) {
     checkQatBn(conv, bn);
-    return conv instanceof FloatConv2d ? new nni.ConvBnReLU2d(conv, bn, relu) : new nni.ConvBnReLU1d(conv, bn, relu);
+    return new (fusedFor(conv).ConvBnReLU)(conv, bn, relu);
   }
-  const folded = fuseConvBnEval(conv, bn);
-  return folded instanceof FloatConv2d ? new nni.ConvReLU2d(folded, relu) : new nni.ConvReLU1d(folded, relu);
+  return new (fusedFor(conv).ConvReLU)(fuseConvBnEval(conv, bn), relu);
+}
+
+/** fuse_linear_bn(is_qat, linear, bn): LinearBn1d for QAT, else the linear layer with the batch norm folded in. */
+export function fuseLinearBn(isQat: boolean, linear: FloatLinear, bn: BatchNorm1d): Module {
+  if (linear.training !== bn.training) throw new Error("Linear and BN both must be in the same mode (train or eval).");
+  if (!isQat) return fuseLinearBnEval(linear, bn);
+  if (bn.numFeatures !== linear.outFeatures) throw new Error("Output features of Linear must match num_features of BatchNorm1d");
+  if (!bn.affine) throw new Error("Only support fusing BatchNorm1d with affine set to True");
+  if (!bn.trackRunningStats) throw new Error("Only support fusing BatchNorm1d with tracking_running_stats set to True");
+  return new nni.LinearBn1d(linear, bn);
+}
+
+/** fuse_convtranspose_bn(is_qat, convt, bn): the transposed convolution with the batch norm folded in (eval only). */
+export function fuseConvtransposeBn(isQat: boolean, convt: ConvTranspose, bn: BatchNorm): Module {
+  if (convt.training !== bn.training) throw new Error("ConvTranspose and BN both must be in the same mode (train or eval).");
+  if (isQat) throw new Error("Fusing ConvTranspose+BatchNorm not yet supported in QAT.");
+  return fuseConvBnEval(convt, bn, true);
 }
 
 function checkQatBn(conv: Conv, bn: BatchNorm): void {
@@ -56,9 +77,16 @@ const FUSER_METHODS: [Function[], FuserMethod][] = [
   [[FloatConv1d, BatchNorm1d, ReLU], (isQat, c, b, r) => fuseConvBnRelu(isQat, c as Conv, b as BatchNorm, r!)],
   [[FloatConv2d, BatchNorm2d], (isQat, c, b) => fuseConvBn(isQat, c as Conv, b as BatchNorm)],
   [[FloatConv2d, BatchNorm2d, ReLU], (isQat, c, b, r) => fuseConvBnRelu(isQat, c as Conv, b as BatchNorm, r!)],
+  [[FloatConv3d, BatchNorm3d], (isQat, c, b) => fuseConvBn(isQat, c as Conv, b as BatchNorm)],
+  [[FloatConv3d, BatchNorm3d, ReLU], (isQat, c, b, r) => fuseConvBnRelu(isQat, c as Conv, b as BatchNorm, r!)],
   [[FloatConv1d, ReLU], pairFuser(nni.ConvReLU1d)],
   [[FloatConv2d, ReLU], pairFuser(nni.ConvReLU2d)],
+  [[FloatConv3d, ReLU], pairFuser(nni.ConvReLU3d)],
+  [[FloatLinear, BatchNorm1d], (isQat, l, b) => fuseLinearBn(isQat, l as FloatLinear, b as BatchNorm1d)],
   [[FloatLinear, ReLU], pairFuser(nni.LinearReLU)],
+  [[ConvTranspose1d, BatchNorm1d], (isQat, c, b) => fuseConvtransposeBn(isQat, c as ConvTranspose, b as BatchNorm)],
+  [[ConvTranspose2d, BatchNorm2d], (isQat, c, b) => fuseConvtransposeBn(isQat, c as ConvTranspose, b as BatchNorm)],
+  [[ConvTranspose3d, BatchNorm3d], (isQat, c, b) => fuseConvtransposeBn(isQat, c as ConvTranspose, b as BatchNorm)],
 ];
 
 /** get_fuser_method(op_list): the function that fuses modules of these classes. */

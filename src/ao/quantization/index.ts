@@ -20,7 +20,9 @@ export {
   type QconfigDict, type PrepareOptions, type AddObserverOptions, type ConvertOptions,
 } from "./quantize.js";
 export { getDefaultCustomConfigDict, noObserverSet, type CustomConfigDict, type ObservedCustomModuleClass, type QuantizedCustomModuleClass } from "./custom-config.js";
-export { fuseModules, fuseModulesQat, fuseConvBn, fuseConvBnRelu, fuseConvBnEval, fuseKnownModules, getFuserMethod } from "./fuse-modules.js";
+export {
+  fuseModules, fuseModulesQat, fuseConvBn, fuseConvBnRelu, fuseConvBnEval, fuseLinearBn, fuseConvtransposeBn, fuseKnownModules, getFuserMethod,
+} from "./fuse-modules.js";
 export {
   getDefaultStaticQuantModuleMappings, getDefaultQatModuleMappings, getDefaultDynamicQuantModuleMappings, getStaticQuantModuleClass,
   getDynamicQuantModuleClass, getDefaultQconfigPropagationList, type ModuleMapping, type ModuleClass, type FromFloat,

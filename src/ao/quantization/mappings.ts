@@ -3,7 +3,9 @@
 // tables whose modules torch-ts has), and the classes prepare observes.
 import type { Module } from "../../nn/module.js";
 import { Linear as FloatLinear } from "../../nn/modules/linear.js";
-import { Conv1d as FloatConv1d, Conv2d as FloatConv2d } from "../../nn/modules/conv.js";
+import {
+  Conv1d as FloatConv1d, Conv2d as FloatConv2d, Conv3d as FloatConv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d,
+} from "../../nn/modules/conv.js";
 import { Sequential } from "../../nn/modules/container.js";
 import { ELU, Hardswish, LeakyReLU, PReLU, ReLU6, Sigmoid, Tanh, Hardsigmoid, Softmax } from "../../nn/modules/activation.js";
 import { BatchNorm2d, BatchNorm3d, GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm } from "../../nn/modules/normalization.js";
@@ -27,21 +29,24 @@ export type ModuleMapping = Map<ModuleClass, FromFloat>;
 
 const STATIC: [ModuleClass, FromFloat][] = [
   [QuantStub, nnq.Quantize], [DeQuantStub, nnq.DeQuantize],
-  [FloatConv1d, nnq.Conv1d], [FloatConv2d, nnq.Conv2d], [Hardswish, nnq.Hardswish], [LeakyReLU, nnq.LeakyReLU],
+  [FloatConv1d, nnq.Conv1d], [FloatConv2d, nnq.Conv2d], [FloatConv3d, nnq.Conv3d],
+  [ConvTranspose1d, nnq.ConvTranspose1d], [ConvTranspose2d, nnq.ConvTranspose2d], [ConvTranspose3d, nnq.ConvTranspose3d], [Hardswish, nnq.Hardswish], [LeakyReLU, nnq.LeakyReLU],
   [FloatLinear, nnq.Linear], [ReLU6, nnq.ReLU6], [FloatFunctional, nnq.QFunctional],
-  [nni.ConvReLU1d, nnq.ConvReLU1d], [nni.ConvReLU2d, nnq.ConvReLU2d], [nni.LinearReLU, nnq.LinearReLU],
-  [nniqat.ConvBn1d, nnq.Conv1d], [nniqat.ConvBn2d, nnq.Conv2d], [nniqat.ConvBnReLU1d, nnq.ConvReLU1d], [nniqat.ConvBnReLU2d, nnq.ConvReLU2d],
-  [nniqat.ConvReLU2d, nnq.ConvReLU2d], [nniqat.LinearReLU, nnq.LinearReLU],
-  [nnqat.Linear, nnq.Linear], [nnqat.Conv1d, nnq.Conv1d], [nnqat.Conv2d, nnq.Conv2d],
+  [nni.ConvReLU1d, nnq.ConvReLU1d], [nni.ConvReLU2d, nnq.ConvReLU2d], [nni.ConvReLU3d, nnq.ConvReLU3d], [nni.LinearReLU, nnq.LinearReLU],
+  [nniqat.ConvBn1d, nnq.Conv1d], [nniqat.ConvBn2d, nnq.Conv2d], [nniqat.ConvBn3d, nnq.Conv3d],
+  [nniqat.ConvBnReLU1d, nnq.ConvReLU1d], [nniqat.ConvBnReLU2d, nnq.ConvReLU2d], [nniqat.ConvBnReLU3d, nnq.ConvReLU3d],
+  [nniqat.ConvReLU2d, nnq.ConvReLU2d], [nniqat.ConvReLU3d, nnq.ConvReLU3d], [nniqat.LinearReLU, nnq.LinearReLU], [nniqat.LinearBn1d, nnq.Linear],
+  [nnqat.Linear, nnq.Linear], [nnqat.Conv1d, nnq.Conv1d], [nnqat.Conv2d, nnq.Conv2d], [nnqat.Conv3d, nnq.Conv3d],
   [BatchNorm2d, nnq.BatchNorm2d], [BatchNorm3d, nnq.BatchNorm3d], [Dropout, nnq.Dropout], [ELU, nnq.ELU],
   [FloatEmbedding, nnq.Embedding], [FloatEmbeddingBag, nnq.EmbeddingBag], [GroupNorm, nnq.GroupNorm],
   [InstanceNorm1d, nnq.InstanceNorm1d], [InstanceNorm2d, nnq.InstanceNorm2d], [InstanceNorm3d, nnq.InstanceNorm3d],
   [LayerNorm, nnq.LayerNorm], [PReLU, nnq.PReLU],
 ];
 const QAT: [ModuleClass, FromFloat][] = [
-  [FloatConv2d, nnqat.Conv2d], [FloatLinear, nnqat.Linear],
-  [nni.ConvBn1d, nniqat.ConvBn1d], [nni.ConvBn2d, nniqat.ConvBn2d], [nni.ConvBnReLU1d, nniqat.ConvBnReLU1d], [nni.ConvBnReLU2d, nniqat.ConvBnReLU2d],
-  [nni.ConvReLU2d, nniqat.ConvReLU2d], [nni.LinearReLU, nniqat.LinearReLU],
+  [FloatConv2d, nnqat.Conv2d], [FloatConv3d, nnqat.Conv3d], [FloatLinear, nnqat.Linear],
+  [nni.ConvBn1d, nniqat.ConvBn1d], [nni.ConvBn2d, nniqat.ConvBn2d], [nni.ConvBn3d, nniqat.ConvBn3d],
+  [nni.ConvBnReLU1d, nniqat.ConvBnReLU1d], [nni.ConvBnReLU2d, nniqat.ConvBnReLU2d], [nni.ConvBnReLU3d, nniqat.ConvBnReLU3d],
+  [nni.ConvReLU2d, nniqat.ConvReLU2d], [nni.ConvReLU3d, nniqat.ConvReLU3d], [nni.LinearReLU, nniqat.LinearReLU], [nni.LinearBn1d, nniqat.LinearBn1d],
 ];
 const DYNAMIC: [ModuleClass, FromFloat][] = [
   [GRUCell, nnq.DynamicGRUCell], [FloatLinear, nnq.DynamicLinear], [LSTM, nnq.DynamicLSTM], [GRU, nnq.DynamicGRU],

@@ -39,6 +39,10 @@ export class ConvReLU2d extends _FusedModule {
 export class ConvReLU1d extends _FusedModule {
   constructor(conv: Module, relu: Module) { checkTypes("ConvReLU1d", [conv, relu], ["Conv1d", "ReLU"]); super(conv, relu); }
 }
+/** torch.ao.nn.intrinsic.ConvReLU3d(conv, relu). */
+export class ConvReLU3d extends _FusedModule {
+  constructor(conv: Module, relu: Module) { checkTypes("ConvReLU3d", [conv, relu], ["Conv3d", "ReLU"]); super(conv, relu); }
+}
 /** torch.ao.nn.intrinsic.ConvBn1d(conv, bn). */
 export class ConvBn1d extends _FusedModule {
   constructor(conv: Module, bn: Module) { checkTypes("", [conv, bn], ["Conv1d", "BatchNorm1d"]); super(conv, bn); }
@@ -54,4 +58,16 @@ export class ConvBnReLU1d extends _FusedModule {
 /** torch.ao.nn.intrinsic.ConvBnReLU2d(conv, bn, relu). */
 export class ConvBnReLU2d extends _FusedModule {
   constructor(conv: Module, bn: Module, relu: Module) { checkTypes("", [conv, bn, relu], ["Conv2d", "BatchNorm2d", "ReLU"]); super(conv, bn, relu); }
+}
+/** torch.ao.nn.intrinsic.ConvBn3d(conv, bn). */
+export class ConvBn3d extends _FusedModule {
+  constructor(conv: Module, bn: Module) { checkTypes("", [conv, bn], ["Conv3d", "BatchNorm3d"]); super(conv, bn); }
+}
+/** torch.ao.nn.intrinsic.ConvBnReLU3d(conv, bn, relu). */
+export class ConvBnReLU3d extends _FusedModule {
+  constructor(conv: Module, bn: Module, relu: Module) { checkTypes("", [conv, bn, relu], ["Conv3d", "BatchNorm3d", "ReLU"]); super(conv, bn, relu); }
+}
+/** torch.ao.nn.intrinsic.LinearBn1d(linear, bn). */
+export class LinearBn1d extends _FusedModule {
+  constructor(linear: Module, bn: Module) { checkTypes("", [linear, bn], ["Linear", "BatchNorm1d"]); super(linear, bn); }
 }

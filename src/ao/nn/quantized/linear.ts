@@ -64,7 +64,9 @@ export class Linear extends PackedLinear {
     const q = qconfigOf(mod, this.name);
     const { scale, zeroPoint } = outputQparams(mod, this.name);
     const out = new this(float.inFeatures, float.outFeatures, float.bias !== null);
-    out.setWeightBias(quantizeWeight(float.weight, weightPostProcess(mod, q)), float.bias?.detach().float() ?? null);
+    // A QAT LinearBn1d folds its batch norm into weight and bias here, before they are read.
+    const observer = weightPostProcess(mod, q);
+    out.setWeightBias(quantizeWeight(float.weight, observer), float.bias?.detach().float() ?? null);
     out.scale = scale;
     out.zeroPoint = zeroPoint;
     return out;

@@ -7,7 +7,7 @@ import type { Module } from "../../../nn/module.js";
 import { Parameter } from "../../../nn/parameter.js";
 import {
   BatchNorm2d as FloatBatchNorm2d, BatchNorm3d as FloatBatchNorm3d, GroupNorm as FloatGroupNorm, InstanceNorm1d as FloatInstanceNorm1d,
-  InstanceNorm2d as FloatInstanceNorm2d, InstanceNorm3d as FloatInstanceNorm3d, LayerNorm as FloatLayerNorm,
+  InstanceNorm2d as FloatInstanceNorm2d, InstanceNorm3d as FloatInstanceNorm3d, LayerNorm as FloatLayerNorm, type _NormBase,
 } from "../../../nn/modules/normalization.js";
 import { tensor } from "../../../ops/creation.js";
 import { quantizedBatchNormKernel, quantizedGroupNormKernel, quantizedInstanceNormKernel, quantizedLayerNormKernel } from "../../../ops/quantized-norm.js";
@@ -116,60 +116,53 @@ export class GroupNorm extends FloatGroupNorm {
   }
 }
 
-type FloatInstanceNorm = FloatInstanceNorm1d | FloatInstanceNorm2d | FloatInstanceNorm3d;
-type QuantizedInstanceNormModule = FloatInstanceNorm & { scale: Tensor; zero_point: Tensor };
+type InstanceNormArgs = [numFeatures: number, weight: Tensor | null, bias: Tensor | null, scale: number, zeroPoint: number, eps?: number, momentum?: number, affine?: boolean, trackRunningStats?: boolean];
+/** What the float instance norms (1d/2d/3d) share. */
+type InstanceNormLike = Module & Pick<_NormBase, "numFeatures" | "eps" | "momentum" | "affine" | "weight" | "bias">;
+/** A float instance norm class. TypeScript's mixins need any[] here. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type FloatInstanceNormClass = new (...args: any[]) => InstanceNormLike;
+/** The members the quantized instance norms add. */
+export interface QuantizedInstanceNormMembers { scale: Tensor; zero_point: Tensor; forward(input: Tensor): Tensor }
+interface QuantizedInstanceNormClass<Q> {
+  new (numFeatures: number, weight: Tensor | null, bias: Tensor | null, scale: number, zeroPoint: number, eps?: number, momentum?: number, affine?: boolean): Q;
+  readonly name: string;
+}
+/** Their static side. */
+export interface QuantizedInstanceNormStatics { fromFloat<Q>(this: QuantizedInstanceNormClass<Q>, mod: Module): Q }
 
-function instanceNormSetup(m: QuantizedInstanceNormModule, weight: Tensor | null, bias: Tensor | null, scale: number, zeroPoint: number): void {
-  m.weight = asParameter(weight);
-  m.bias = asParameter(bias);
-  registerOutputQparams(m, scale, zeroPoint);
-}
-function instanceNormForward(m: QuantizedInstanceNormModule, input: Tensor): Tensor {
-  return quantizedInstanceNormKernel(input, m.weight, m.bias, m.eps, numberOf(m.scale), numberOf(m.zero_point));
-}
-function instanceNormFromFloat<T>(make: (f: FloatInstanceNorm, scale: number, zeroPoint: number) => T, mod: Module, name: string, Float: abstract new (...a: never[]) => FloatInstanceNorm): T {
-  const f = floatOf(mod, name, Float), q = outputQparams(mod, name);
-  return make(f, q.scale, q.zeroPoint);
+/**
+ * The quantized InstanceNorm over a float one: the float module's weight and bias, the output's
+ * scale and zero point as buffers, quantized::instance_norm as forward. One body for 1d/2d/3d.
+ */
+function quantizedInstanceNorm<B extends FloatInstanceNormClass>(Float: B): (new (...args: InstanceNormArgs) => InstanceType<B> & QuantizedInstanceNormMembers) & QuantizedInstanceNormStatics {
+  class QuantizedInstanceNorm extends Float {
+    declare scale: Tensor;
+    declare zero_point: Tensor;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    constructor(...args: any[]) {
+      const [numFeatures, weight, bias, scale, zeroPoint, eps = 1e-5, momentum = 0.1, affine = false, trackRunningStats = false] =
+        args as [number, Tensor | null, Tensor | null, number, number, number?, number?, boolean?, boolean?];
+      super(numFeatures, eps, momentum, affine, trackRunningStats);
+      this.weight = asParameter(weight);
+      this.bias = asParameter(bias);
+      registerOutputQparams(this, scale, zeroPoint);
+    }
+    override forward(input: Tensor): Tensor {
+      return quantizedInstanceNormKernel(input, this.weight, this.bias, this.eps, numberOf(this.scale), numberOf(this.zero_point));
+    }
+    static fromFloat<Q>(this: QuantizedInstanceNormClass<Q>, mod: Module): Q {
+      const f = floatOf(mod, this.name, Float), q = outputQparams(mod, this.name);
+      return new this(f.numFeatures, f.weight, f.bias, q.scale, q.zeroPoint, f.eps, f.momentum ?? 0.1, f.affine);
+    }
+  }
+  // The generic instance type of a mixin cannot be stated in the class; the signature above states it.
+  return QuantizedInstanceNorm as unknown as (new (...args: InstanceNormArgs) => InstanceType<B> & QuantizedInstanceNormMembers) & QuantizedInstanceNormStatics;
 }
 
 /** torch.ao.nn.quantized.InstanceNorm1d(num_features, weight, bias, scale, zero_point, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False). */
-export class InstanceNorm1d extends FloatInstanceNorm1d {
-  declare scale: Tensor;
-  declare zero_point: Tensor;
-  constructor(numFeatures: number, weight: Tensor | null, bias: Tensor | null, scale: number, zeroPoint: number, eps = 1e-5, momentum = 0.1, affine = false, trackRunningStats = false) {
-    super(numFeatures, eps, momentum, affine, trackRunningStats);
-    instanceNormSetup(this, weight, bias, scale, zeroPoint);
-  }
-  override forward(input: Tensor): Tensor { return instanceNormForward(this, input); }
-  static fromFloat(mod: Module): InstanceNorm1d {
-    return instanceNormFromFloat((f, s, z) => new this(f.numFeatures, f.weight, f.bias, s, z, f.eps, f.momentum ?? 0.1, f.affine), mod, this.name, FloatInstanceNorm1d);
-  }
-}
-
+export class InstanceNorm1d extends quantizedInstanceNorm(FloatInstanceNorm1d) {}
 /** torch.ao.nn.quantized.InstanceNorm2d (InstanceNorm1d's arguments). */
-export class InstanceNorm2d extends FloatInstanceNorm2d {
-  declare scale: Tensor;
-  declare zero_point: Tensor;
-  constructor(numFeatures: number, weight: Tensor | null, bias: Tensor | null, scale: number, zeroPoint: number, eps = 1e-5, momentum = 0.1, affine = false, trackRunningStats = false) {
-    super(numFeatures, eps, momentum, affine, trackRunningStats);
-    instanceNormSetup(this, weight, bias, scale, zeroPoint);
-  }
-  override forward(input: Tensor): Tensor { return instanceNormForward(this, input); }
-  static fromFloat(mod: Module): InstanceNorm2d {
-    return instanceNormFromFloat((f, s, z) => new this(f.numFeatures, f.weight, f.bias, s, z, f.eps, f.momentum ?? 0.1, f.affine), mod, this.name, FloatInstanceNorm2d);
-  }
-}
-
+export class InstanceNorm2d extends quantizedInstanceNorm(FloatInstanceNorm2d) {}
 /** torch.ao.nn.quantized.InstanceNorm3d (InstanceNorm1d's arguments). */
-export class InstanceNorm3d extends FloatInstanceNorm3d {
-  declare scale: Tensor;
-  declare zero_point: Tensor;
-  constructor(numFeatures: number, weight: Tensor | null, bias: Tensor | null, scale: number, zeroPoint: number, eps = 1e-5, momentum = 0.1, affine = false, trackRunningStats = false) {
-    super(numFeatures, eps, momentum, affine, trackRunningStats);
-    instanceNormSetup(this, weight, bias, scale, zeroPoint);
-  }
-  override forward(input: Tensor): Tensor { return instanceNormForward(this, input); }
-  static fromFloat(mod: Module): InstanceNorm3d {
-    return instanceNormFromFloat((f, s, z) => new this(f.numFeatures, f.weight, f.bias, s, z, f.eps, f.momentum ?? 0.1, f.affine), mod, this.name, FloatInstanceNorm3d);
-  }
-}
+export class InstanceNorm3d extends quantizedInstanceNorm(FloatInstanceNorm3d) {}

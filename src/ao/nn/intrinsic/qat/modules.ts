@@ -1,22 +1,27 @@
 // torch.ao.nn.intrinsic.qat: the fused modules for quantization-aware training. LinearReLU and
-// ConvReLU2d are the QAT Linear/Conv2d followed by relu. ConvBn{1,2}d and ConvBnReLU{1,2}d keep
-// the batch norm and train with PyTorch's folding approximation: the weight is scaled by
-// gamma / sqrt(running_var + eps) before fake quantization, the convolution's output unscaled,
+// ConvReLU{1,2,3}d are the QAT Linear/Conv followed by relu. ConvBn{1,2,3}d, ConvBnReLU{1,2,3}d
+// and LinearBn1d keep the batch norm and train with PyTorch's folding approximation: the weight is
+// scaled by gamma / sqrt(running_var + eps) before fake quantization, the layer's output unscaled,
 // the bias added back, then the batch norm runs (updating its statistics unless frozen).
 import type { Tensor } from "../../../../core/tensor.js";
 import { Module } from "../../../../nn/module.js";
 import { Parameter } from "../../../../nn/parameter.js";
 import { ReLU } from "../../../../nn/modules/activation.js";
-import { Conv1d as FloatConv1d, Conv2d as FloatConv2d, type ConvOptions } from "../../../../nn/modules/conv.js";
-import { BatchNorm1d, BatchNorm2d } from "../../../../nn/modules/normalization.js";
+import { Conv1d as FloatConv1d, Conv2d as FloatConv2d, Conv3d as FloatConv3d, type ConvOptions } from "../../../../nn/modules/conv.js";
+import { BatchNorm1d, BatchNorm2d, BatchNorm3d } from "../../../../nn/modules/normalization.js";
+import { linear } from "../../../../nn/functional/linear.js";
+import { fuseConvBnWeights, fuseLinearBnWeights } from "../../../../nn/utils/fusion.js";
 import { Linear as FloatLinear } from "../../../../nn/modules/linear.js";
 import * as init from "../../../../nn/init.js";
 import { relu } from "../../../../ops/activation.js";
 import { empty, zeros } from "../../../../ops/creation.js";
 import type { QConfig } from "../../../quantization/qconfig.js";
-import { Conv2d as QatConv2d, Linear as QatLinear, convOptionsOf, floatConvCopy, floatQconfig, requireQconfig, runModule } from "../../qat/modules.js";
+import {
+  type FloatConv, type FloatConvClass, Conv1d as QatConv1d, Conv2d as QatConv2d, Conv3d as QatConv3d, Linear as QatLinear, convOptionsOf, floatConvCopy,
+  floatQconfig, requireQconfig, runModule,
+} from "../../qat/modules.js";
 import * as nni from "../fused.js";
-import { fuseConvBnWeights } from "../fusion.js";
+import type { _FusedModule } from "../fused.js";
 
 /** torch.ao.nn.intrinsic.qat.LinearReLU: QAT Linear then relu. */
 export class LinearReLU extends QatLinear {
@@ -28,198 +33,266 @@ export class LinearReLU extends QatLinear {
   override toFloat(): Module { return new nni.LinearReLU(super.toFloat(), new ReLU()).train(this.training); }
 }
 
+/** torch.ao.nn.intrinsic.qat.ConvReLU1d: QAT Conv1d then relu. */
+export class ConvReLU1d extends QatConv1d {
+  static override _FLOAT_MODULE = nni.ConvReLU1d;
+  override forward(input: Tensor): Tensor { return relu(super.forward(input)); }
+  override toFloat(): Module { return new nni.ConvReLU1d(super.toFloat(), new ReLU()).train(this.training); }
+}
 /** torch.ao.nn.intrinsic.qat.ConvReLU2d: QAT Conv2d then relu. */
 export class ConvReLU2d extends QatConv2d {
+  static override _FLOAT_MODULE = nni.ConvReLU2d;
   override forward(input: Tensor): Tensor { return relu(super.forward(input)); }
-  static override fromFloat(mod: Module): ConvReLU2d {
-    const qconfig = floatQconfig(mod, nni.ConvReLU2d, this.name);
-    const c = (mod as nni.ConvReLU2d).at(0) as FloatConv2d;
-    const qat = new this(c.inChannels, c.outChannels, c.kernelSize, { ...convOptionsOf(c), qconfig });
-    qat.weight = c.weight;
-    qat.bias = c.bias;
-    return qat;
-  }
-  override toFloat(): Module { return new nni.ConvReLU2d(floatConvCopy(this, FloatConv2d), new ReLU()).train(this.training); }
+  override toFloat(): Module { return new nni.ConvReLU2d(super.toFloat(), new ReLU()).train(this.training); }
+}
+/** torch.ao.nn.intrinsic.qat.ConvReLU3d: QAT Conv3d then relu. */
+export class ConvReLU3d extends QatConv3d {
+  static override _FLOAT_MODULE = nni.ConvReLU3d;
+  override forward(input: Tensor): Tensor { return relu(super.forward(input)); }
+  override toFloat(): Module { return new nni.ConvReLU3d(super.toFloat(), new ReLU()).train(this.training); }
 }
 
 export interface ConvBnOptions extends ConvOptions { eps?: number; momentum?: number | null; freezeBn?: boolean; qconfig?: QConfig | null }
 
-type BatchNorm = BatchNorm1d | BatchNorm2d;
+type BatchNorm = BatchNorm1d | BatchNorm2d | BatchNorm3d;
+type ModuleClass = abstract new (...args: never[]) => Module;
 
 /** The convolution's own options (built without bias: the bias is added after the batch-norm scaling). */
 function convPart(options: ConvBnOptions): ConvOptions {
   const { eps: _eps, momentum: _momentum, freezeBn: _freezeBn, qconfig: _qconfig, ...conv } = options;
   return { ...conv, bias: false };
 }
-type FusedConvBn = nni.ConvBn1d | nni.ConvBn2d | nni.ConvBnReLU1d | nni.ConvBnReLU2d;
 
-/** The members ConvBn{1,2}d and ConvBnReLU{1,2}d share (PyTorch's _ConvBnNd). */
-interface ConvBnLike extends Module {
+/** What the batch-norm-folding QAT modules (ConvBn*, LinearBn1d) share. */
+export interface BnFolding extends Module {
   qconfig: QConfig;
   freezeBn: boolean;
   bn: BatchNorm;
   weight_fake_quant: Module;
   weight: Parameter;
   bias: Parameter | null;
-  readonly outChannels: number;
-  _convForward(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor;
 }
 
-/** _ConvBnNd.__init__ after the convolution's: the batch norm, weight fake quant, bias and their initialisation. */
-function initConvBn(self: ConvBnLike, BN: new (n: number, eps: number, momentum: number | null) => BatchNorm, options: ConvBnOptions): void {
+/**
+ * __init__ after the float layer's: the batch norm, weight fake quant, the bias (a new Parameter when
+ * the layer has one) and reset_bn_parameters (fresh statistics, gamma ~ U(0, 1), beta = 0).
+ */
+function initBnFolding(self: BnFolding, bn: BatchNorm, withBias: boolean, options: { freezeBn?: boolean; qconfig?: QConfig | null }): void {
   self.qconfig = requireQconfig(options.qconfig);
   const freezeBn = options.freezeBn ?? false;
   self.freezeBn = self.training ? freezeBn : true;
-  self.bn = new BN(self.outChannels, options.eps ?? 1e-5, options.momentum === undefined ? 0.1 : options.momentum);
+  self.bn = bn;
   self.weight_fake_quant = self.qconfig.weight();
-  if (options.bias) self.bias = new Parameter(empty([self.outChannels]));
-  // reset_bn_parameters: fresh statistics, gamma ~ U(0, 1), beta = 0, bias ~ U(-1/sqrt(fan_in), ...).
+  if (withBias) self.bias = new Parameter(empty([bn.numFeatures]));
   self.bn.resetRunningStats();
   init.uniform_(self.bn.weight!);
   init.zeros_(self.bn.bias!);
-  if (self.bias) {
-    const [fanIn] = init.calculateFanInAndFanOut(self.weight);
-    const bound = 1 / Math.sqrt(fanIn);
-    init.uniform_(self.bias, -bound, bound);
-  }
-  if (self.training && !freezeBn) updateBnStatsOf(self); else freezeBnStatsOf(self);
 }
 
-function updateBnStatsOf(self: ConvBnLike): void { self.freezeBn = false; self.bn.training = true; }
-function freezeBnStatsOf(self: ConvBnLike): void { self.freezeBn = true; self.bn.training = false; }
-
-/** PyTorch's _forward_approximate: the batch-norm-scaled weight fake-quantized, the output unscaled, then the batch norm. */
-function convBnForward(self: ConvBnLike, input: Tensor): Tensor {
-  const bn = self.bn;
-  const runningStd = bn.running_var!.add(bn.eps).sqrt();
-  const scaleFactor = bn.weight!.div(runningStd);
-  const ones = new Array<number>(self.weight.dim() - 1).fill(1);
-  const scaledWeight = runModule(self.weight_fake_quant, self.weight.mul(scaleFactor.reshape([-1, ...ones])));
-  const zeroBias = zeros([self.outChannels], { dtype: input.dtype });
-  const biasShape = [1, -1, ...ones.slice(1)];
-  let conv = self._convForward(input, scaledWeight, zeroBias).div(scaleFactor.reshape(biasShape));
-  if (self.bias) conv = conv.add(self.bias.reshape(biasShape));
-  return bn.call(conv);
+function updateBnStatsOf(self: BnFolding): void { self.freezeBn = false; self.bn.training = true; }
+function freezeBnStatsOf(self: BnFolding): void { self.freezeBn = true; self.bn.training = false; }
+/** train(mode): the batch norm follows unless its statistics are frozen. */
+function trainBnFolding(self: BnFolding, mode: boolean): void {
+  self.training = mode;
+  if (!self.freezeBn) for (const m of self.children()) m.train(mode);
 }
 
-/** _ConvBnNd.from_float: a new QAT module that takes over the fused module's conv and batch-norm parameters and statistics. */
-function convBnFromFloat<T extends ConvBnLike>(make: (conv: FloatConv1d | FloatConv2d, options: ConvBnOptions) => T, mod: FusedConvBn, qconfig: QConfig): T {
-  const conv = mod.at(0) as FloatConv1d | FloatConv2d, bn = mod.at(1) as BatchNorm;
-  const qat = make(conv, { ...convOptionsOf(conv), eps: bn.eps, momentum: bn.momentum, freezeBn: false, qconfig });
-  qat.weight = conv.weight;
-  qat.bias = conv.bias;
+/** from_float: the fused float module's batch norm (parameters and statistics) taken over by the QAT module. */
+function takeOverBn(qat: BnFolding, bn: BatchNorm): void {
   qat.bn.weight = bn.weight;
   qat.bn.bias = bn.bias;
   qat.bn.running_mean = bn.running_mean;
   qat.bn.running_var = bn.running_var;
   qat.bn.num_batches_tracked = bn.num_batches_tracked;
-  return qat;
 }
 
-/** _ConvBnNd.to_float: the float convolution with the batch norm folded in (and the relu, fused). */
-function convBnToFloat(self: ConvBnLike & (FloatConv1d | FloatConv2d), FloatClass: typeof FloatConv1d | typeof FloatConv2d, withRelu: boolean): Module {
-  const conv = floatConvCopy(self, FloatClass);
+/**
+ * PyTorch's _forward_approximate: the weight scaled by gamma / sqrt(running_var + eps) is
+ * fake-quantized, the layer runs with a zero bias, its output is unscaled, the bias added, then
+ * the batch norm runs. `layer` runs the float layer with a weight and bias.
+ */
+function bnFoldingForward(self: BnFolding, input: Tensor, layer: (weight: Tensor, bias: Tensor) => Tensor): Tensor {
   const bn = self.bn;
-  [conv.weight, conv.bias] = fuseConvBnWeights(conv.weight, conv.bias, bn.running_mean!, bn.running_var!, bn.eps, bn.weight, bn.bias);
-  if (!withRelu) return conv.train(self.training);
-  const fused = conv instanceof FloatConv2d ? new nni.ConvReLU2d(conv, new ReLU()) : new nni.ConvReLU1d(conv, new ReLU());
-  return fused.train(self.training);
+  const scaleFactor = bn.weight!.div(bn.running_var!.add(bn.eps).sqrt());
+  const ones = new Array<number>(self.weight.dim() - 1).fill(1);
+  const scaledWeight = runModule(self.weight_fake_quant, self.weight.mul(scaleFactor.reshape([-1, ...ones])));
+  const biasShape = [1, -1, ...ones.slice(1)];
+  let out = layer(scaledWeight, zeros([bn.numFeatures], { dtype: input.dtype })).div(scaleFactor.reshape(biasShape));
+  if (self.bias) out = out.add(self.bias.reshape(biasShape));
+  return bn.call(out);
 }
 
-/** Folds the batch norm into weight and bias in place (what convert does before quantizing the weight). */
-function foldBn(self: ConvBnLike): void {
-  const bn = self.bn;
-  [self.weight, self.bias] = fuseConvBnWeights(self.weight, self.bias, bn.running_mean!, bn.running_var!, bn.eps, bn.weight, bn.bias);
+/** The members the QAT ConvBn modules add to their float convolution. */
+export interface ConvBnMembers extends BnFolding {
+  forward(input: Tensor): Tensor;
+  /** @internal Whether a relu follows the batch norm (the ConvBnReLU forms). */
+  readonly _withRelu: boolean;
+  updateBnStats(): this;
+  freezeBnStats(): this;
+  resetRunningStats(): void;
+  /** @internal */
+  _foldBatchNorm(): void;
+  toFloat(): Module;
+}
+/** Their static side. */
+export interface ConvBnStatics {
+  _version: number;
+  _FLOAT_MODULE: ModuleClass;
+  fromFloat<Q extends BnFolding>(this: ConvBnClass<Q>, mod: Module): Q;
+}
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Mixin<M> = new (...args: any[]) => M;
+
+interface ConvBnClass<Q> {
+  new (i: number, o: number, k: number[], options: ConvBnOptions): Q;
+  readonly _FLOAT_MODULE: ModuleClass;
+  readonly name: string;
 }
 
-/** torch.ao.nn.intrinsic.qat.ConvBn2d(in_channels, out_channels, kernel_size, {stride, padding, dilation, groups, bias, paddingMode, eps, momentum, freezeBn, qconfig}). */
-export class ConvBn2d extends FloatConv2d implements ConvBnLike {
-  /** PyTorch's state-dict version (2: the batch norm under bn.). */
-  static _version = 2;
-  declare qconfig: QConfig;
-  declare freezeBn: boolean;
+/**
+ * PyTorch's _ConvBnNd over a float convolution class and its batch norm: one body for
+ * ConvBn1d/2d/3d (the ConvBnReLU forms set withRelu and their fused float class).
+ */
+function convBn<B extends FloatConvClass>(
+  Float: B, BN: new (n: number, eps: number, momentum: number | null) => BatchNorm, FusedFloat: ModuleClass, FusedConvReLU: new (conv: Module, relu: Module) => Module,
+): B & ConvBnStatics & Mixin<ConvBnMembers> {
+  return class ConvBn extends Float implements BnFolding {
+    /** PyTorch's state-dict version (2: the batch norm under bn.). */
+    static _version = 2;
+    /** The fused float class fromFloat converts. */
+    static _FLOAT_MODULE: ModuleClass = FusedFloat;
+    declare qconfig: QConfig;
+    declare freezeBn: boolean;
+    declare bn: BatchNorm;
+    declare weight_fake_quant: Module;
+    readonly _withRelu: boolean = false;
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    constructor(...args: any[]) {
+      const [inChannels, outChannels, kernelSize, options = {}] = args as [number, number, number | number[], ConvBnOptions?];
+      super(inChannels, outChannels, kernelSize, convPart(options));
+      initBnFolding(this, new BN(outChannels, options.eps ?? 1e-5, options.momentum === undefined ? 0.1 : options.momentum), options.bias ?? false, options);
+      if (this.bias) {
+        // reset_bn_parameters: the bias ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)).
+        const bound = 1 / Math.sqrt(init.calculateFanInAndFanOut(this.weight)[0]);
+        init.uniform_(this.bias, -bound, bound);
+      }
+      if (this.training && !(options.freezeBn ?? false)) updateBnStatsOf(this); else freezeBnStatsOf(this);
+    }
+    override forward(input: Tensor): Tensor {
+      const out = bnFoldingForward(this, input, (w, b) => this._convForward(input, w, b));
+      return this._withRelu ? relu(out) : out;
+    }
+    /** Batch-norm statistics update during training again. */
+    updateBnStats(): this { updateBnStatsOf(this); return this; }
+    /** Batch-norm statistics stay as they are (the batch norm runs in eval mode). */
+    freezeBnStats(): this { freezeBnStatsOf(this); return this; }
+    resetRunningStats(): void { this.bn.resetRunningStats(); }
+    override train(mode = true): this { trainBnFolding(this, mode); return this; }
+    /** @internal Folds the batch norm into weight and bias in place (convert, before quantizing the weight). */
+    _foldBatchNorm(): void {
+      const bn = this.bn;
+      [this.weight, this.bias] = fuseConvBnWeights(this.weight, this.bias, bn.running_mean!, bn.running_var!, bn.eps, bn.weight, bn.bias);
+    }
+    /** _ConvBnNd.from_float: takes over the fused module's conv and batch-norm parameters and statistics. */
+    static fromFloat<Q extends BnFolding>(this: ConvBnClass<Q>, mod: Module): Q {
+      const qconfig = floatQconfig(mod, this._FLOAT_MODULE, this.name);
+      const conv = (mod as _FusedModule).at(0) as FloatConv, bn = (mod as _FusedModule).at(1) as BatchNorm;
+      const qat = new this(conv.inChannels, conv.outChannels, conv.kernelSize, { ...convOptionsOf(conv), eps: bn.eps, momentum: bn.momentum, freezeBn: false, qconfig });
+      qat.weight = conv.weight;
+      qat.bias = conv.bias;
+      takeOverBn(qat, bn);
+      return qat;
+    }
+    /** _ConvBnNd.to_float: the float convolution with the batch norm folded in (and the relu, fused). */
+    toFloat(): Module {
+      const conv = floatConvCopy(this, Float);
+      const bn = this.bn;
+      [conv.weight, conv.bias] = fuseConvBnWeights(conv.weight, conv.bias, bn.running_mean!, bn.running_var!, bn.eps, bn.weight, bn.bias);
+      return (this._withRelu ? new FusedConvReLU(conv, new ReLU()) : conv).train(this.training);
+    }
+  };
+}
+
+/** torch.ao.nn.intrinsic.qat.ConvBn1d(in_channels, out_channels, kernel_size, {stride, padding, dilation, groups, bias, paddingMode, eps, momentum, freezeBn, qconfig}). */
+export class ConvBn1d extends convBn(FloatConv1d, BatchNorm1d, nni.ConvBn1d, nni.ConvReLU1d) {
+  declare bn: BatchNorm1d;
+  constructor(inChannels: number, outChannels: number, kernelSize: number | number[], options: ConvBnOptions = {}) { super(inChannels, outChannels, kernelSize, options); }
+}
+/** torch.ao.nn.intrinsic.qat.ConvBnReLU1d: ConvBn1d then relu. */
+export class ConvBnReLU1d extends ConvBn1d {
+  static override _FLOAT_MODULE: ModuleClass = nni.ConvBnReLU1d;
+  override readonly _withRelu = true;
+}
+/** torch.ao.nn.intrinsic.qat.ConvBn2d. */
+export class ConvBn2d extends convBn(FloatConv2d, BatchNorm2d, nni.ConvBn2d, nni.ConvReLU2d) {
   declare bn: BatchNorm2d;
-  declare weight_fake_quant: Module;
-  protected readonly withRelu: boolean = false;
-  constructor(inChannels: number, outChannels: number, kernelSize: number | number[], options: ConvBnOptions = {}) {
-    super(inChannels, outChannels, kernelSize, convPart(options));
-    initConvBn(this, BatchNorm2d, options);
-  }
-  override forward(input: Tensor): Tensor { return convBnForward(this, input); }
-  /** Batch-norm statistics update during training again. */
-  updateBnStats(): this { updateBnStatsOf(this); return this; }
-  /** Batch-norm statistics stay as they are (the batch norm runs in eval mode). */
-  freezeBnStats(): this { freezeBnStatsOf(this); return this; }
-  resetRunningStats(): void { this.bn.resetRunningStats(); }
-  /** train(mode): the batch norm follows unless its statistics are frozen. */
-  override train(mode = true): this {
-    this.training = mode;
-    if (!this.freezeBn) for (const m of this.children()) m.train(mode);
-    return this;
-  }
-  /** @internal Folds the batch norm into weight and bias (convert, before quantizing). */
-  _foldBatchNorm(): void { foldBn(this); }
-  static fromFloat(mod: Module): ConvBn2d {
-    const qconfig = floatQconfig(mod, nni.ConvBn2d, this.name);
-    return convBnFromFloat((c, o) => new this(c.inChannels, c.outChannels, c.kernelSize, o), mod as nni.ConvBn2d, qconfig);
-  }
-  toFloat(): Module { return convBnToFloat(this, FloatConv2d, this.withRelu); }
+  constructor(inChannels: number, outChannels: number, kernelSize: number | number[], options: ConvBnOptions = {}) { super(inChannels, outChannels, kernelSize, options); }
 }
-
-/** torch.ao.nn.intrinsic.qat.ConvBnReLU2d: ConvBn2d then relu. */
+/** torch.ao.nn.intrinsic.qat.ConvBnReLU2d. */
 export class ConvBnReLU2d extends ConvBn2d {
-  protected override readonly withRelu = true;
-  override forward(input: Tensor): Tensor { return relu(convBnForward(this, input)); }
-  static override fromFloat(mod: Module): ConvBnReLU2d {
-    const qconfig = floatQconfig(mod, nni.ConvBnReLU2d, this.name);
-    return convBnFromFloat((c, o) => new this(c.inChannels, c.outChannels, c.kernelSize, o), mod as nni.ConvBnReLU2d, qconfig);
-  }
+  static override _FLOAT_MODULE: ModuleClass = nni.ConvBnReLU2d;
+  override readonly _withRelu = true;
+}
+/** torch.ao.nn.intrinsic.qat.ConvBn3d. */
+export class ConvBn3d extends convBn(FloatConv3d, BatchNorm3d, nni.ConvBn3d, nni.ConvReLU3d) {
+  declare bn: BatchNorm3d;
+  constructor(inChannels: number, outChannels: number, kernelSize: number | number[], options: ConvBnOptions = {}) { super(inChannels, outChannels, kernelSize, options); }
+}
+/** torch.ao.nn.intrinsic.qat.ConvBnReLU3d. */
+export class ConvBnReLU3d extends ConvBn3d {
+  static override _FLOAT_MODULE: ModuleClass = nni.ConvBnReLU3d;
+  override readonly _withRelu = true;
 }
 
-/** torch.ao.nn.intrinsic.qat.ConvBn1d. */
-export class ConvBn1d extends FloatConv1d implements ConvBnLike {
-  static _version = 2;
+export interface LinearBnOptions { bias?: boolean; eps?: number; momentum?: number | null; freezeBn?: boolean; qconfig?: QConfig | null }
+
+/** torch.ao.nn.intrinsic.qat.LinearBn1d(in_features, out_features, bias=True, {eps, momentum, freezeBn, qconfig}): Linear + BatchNorm1d, folded as ConvBn. */
+export class LinearBn1d extends FloatLinear implements BnFolding {
+  static _FLOAT_MODULE: ModuleClass = nni.LinearBn1d;
   declare qconfig: QConfig;
   declare freezeBn: boolean;
   declare bn: BatchNorm1d;
   declare weight_fake_quant: Module;
-  protected readonly withRelu: boolean = false;
-  constructor(inChannels: number, outChannels: number, kernelSize: number | number[], options: ConvBnOptions = {}) {
-    super(inChannels, outChannels, kernelSize, convPart(options));
-    initConvBn(this, BatchNorm1d, options);
+  constructor(inFeatures: number, outFeatures: number, bias: boolean | LinearBnOptions = true, options: LinearBnOptions = {}) {
+    if (typeof bias === "object") options = bias; else options = { ...options, bias };
+    super(inFeatures, outFeatures, { bias: options.bias ?? true });
+    // PyTorch replaces the bias with an uninitialised Parameter (from_float overwrites it).
+    initBnFolding(this, new BatchNorm1d(outFeatures, options.eps ?? 1e-5, options.momentum === undefined ? 0.1 : options.momentum), options.bias ?? true, options);
+    if (this.training && !(options.freezeBn ?? false)) updateBnStatsOf(this); else freezeBnStatsOf(this);
   }
-  override forward(input: Tensor): Tensor { return convBnForward(this, input); }
+  override forward(input: Tensor): Tensor { return bnFoldingForward(this, input, (w, b) => linear(input, w, b)); }
   updateBnStats(): this { updateBnStatsOf(this); return this; }
   freezeBnStats(): this { freezeBnStatsOf(this); return this; }
   resetRunningStats(): void { this.bn.resetRunningStats(); }
-  override train(mode = true): this {
-    this.training = mode;
-    if (!this.freezeBn) for (const m of this.children()) m.train(mode);
-    return this;
+  override train(mode = true): this { trainBnFolding(this, mode); return this; }
+  /** @internal Folds the batch norm into weight and bias in place (quantized Linear.fromFloat). */
+  _foldBatchNorm(): void {
+    const bn = this.bn;
+    [this.weight, this.bias] = fuseLinearBnWeights(this.weight, this.bias, bn.running_mean!, bn.running_var!, bn.eps, bn.weight!, bn.bias!);
   }
-  /** @internal */
-  _foldBatchNorm(): void { foldBn(this); }
-  static fromFloat(mod: Module): ConvBn1d {
-    const qconfig = floatQconfig(mod, nni.ConvBn1d, this.name);
-    return convBnFromFloat((c, o) => new this(c.inChannels, c.outChannels, c.kernelSize, o), mod as nni.ConvBn1d, qconfig);
+  static fromFloat(mod: Module): LinearBn1d {
+    const qconfig = floatQconfig(mod, this._FLOAT_MODULE, this.name);
+    const float = (mod as nni.LinearBn1d).at(0) as FloatLinear, bn = (mod as nni.LinearBn1d).at(1) as BatchNorm1d;
+    const qat = new this(float.inFeatures, float.outFeatures, { bias: float.bias !== null, eps: bn.eps, momentum: bn.momentum, freezeBn: false, qconfig });
+    qat.weight = float.weight;
+    qat.bias = float.bias;
+    takeOverBn(qat, bn);
+    return qat;
   }
-  toFloat(): Module { return convBnToFloat(this, FloatConv1d, this.withRelu); }
+  /** A float Linear with the batch norm folded in. */
+  toFloat(): Module {
+    const float = new FloatLinear(this.inFeatures, this.outFeatures);
+    const bn = this.bn;
+    [float.weight, float.bias] = fuseLinearBnWeights(this.weight, this.bias, bn.running_mean!, bn.running_var!, bn.eps, bn.weight!, bn.bias!);
+    return float;
+  }
 }
 
-/** torch.ao.nn.intrinsic.qat.ConvBnReLU1d. */
-export class ConvBnReLU1d extends ConvBn1d {
-  protected override readonly withRelu = true;
-  override forward(input: Tensor): Tensor { return relu(convBnForward(this, input)); }
-  static override fromFloat(mod: Module): ConvBnReLU1d {
-    const qconfig = floatQconfig(mod, nni.ConvBnReLU1d, this.name);
-    return convBnFromFloat((c, o) => new this(c.inChannels, c.outChannels, c.kernelSize, o), mod as nni.ConvBnReLU1d, qconfig);
-  }
-}
-
+const BN_FOLDING = [ConvBn1d, ConvBn2d, ConvBn3d];
 /** torch.ao.nn.intrinsic.qat.update_bn_stats(mod), for model.apply. */
-export function updateBnStats(mod: Module): void { if (mod instanceof ConvBn1d || mod instanceof ConvBn2d) mod.updateBnStats(); }
+export function updateBnStats(mod: Module): void { if (BN_FOLDING.some((c) => mod instanceof c)) (mod as ConvBn1d).updateBnStats(); }
 /** torch.ao.nn.intrinsic.qat.freeze_bn_stats(mod), for model.apply. */
-export function freezeBnStats(mod: Module): void { if (mod instanceof ConvBn1d || mod instanceof ConvBn2d) mod.freezeBnStats(); }
+export function freezeBnStats(mod: Module): void { if (BN_FOLDING.some((c) => mod instanceof c)) (mod as ConvBn1d).freezeBnStats(); }
 
 // PyTorch's QAT fused modules are also _FusedModule subclasses: convert swaps each as one unit.
-for (const cls of [LinearReLU, ConvReLU2d, ConvBn1d, ConvBn2d]) nni.markFused(cls);
+for (const cls of [LinearReLU, LinearBn1d, ConvReLU1d, ConvReLU2d, ConvReLU3d, ConvBn1d, ConvBn2d, ConvBn3d]) nni.markFused(cls);

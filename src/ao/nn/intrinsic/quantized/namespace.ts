@@ -1,3 +1,3 @@
 // torch.ao.nn.intrinsic.quantized.
 export { LinearReLU } from "../../quantized/linear.js";
-export { ConvReLU1d, ConvReLU2d } from "../../quantized/conv.js";
+export { ConvReLU1d, ConvReLU2d, ConvReLU3d } from "../../quantized/conv.js";
