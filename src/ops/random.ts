@@ -13,7 +13,7 @@ import {
 } from "../core/random-transforms.js";
 import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { copyInto, emptyTensor, toNumbers } from "./engine.js";
-import { type MemoryFormat, iterationOrder, permuted } from "../core/memory-format.js";
+import { type MemoryFormat, iterationOrder, permuted, pointwiseStrides } from "../core/memory-format.js";
 import { finishFactory, likeStrides } from "./factory-utils.js";
 import { applyInPlace, checkInplaceLeaf } from "./inplace.js";
 import { copy_ } from "./conversion.js";
@@ -257,7 +257,9 @@ function randomInPlace(op: string, self: Tensor, fill: (o: AnyOut, d: RandomDTyp
     // A device tensor takes the CPU generator's draws (the numbers a CPU tensor of its shape gets,
     // as the device factories do), uploaded by copy_, which also keeps the version and autograd rules.
     checkInplaceLeaf(op, self);
-    const drawn = emptyTensor(self.shape, self.dtype);
+    // Drawn on the CPU in self's layout, so that a strided view takes its draws in the same order.
+    const drawn = self.isContiguous() ? emptyTensor(self.shape, self.dtype)
+      : new Tensor(Storage.alloc(self.dtype, self.numel()), self.shape, pointwiseStrides(self._shape, [self._strides], false));
     fillInto(drawn, fill);
     return copy_(self, drawn);
   }
