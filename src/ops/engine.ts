@@ -272,7 +272,7 @@ function checkOut(op: string, out: Tensor, shape: readonly number[]): void {
 }
 
 export function unaryMap(x: Tensor, outDtype: DType, f: UnaryFn, out?: Tensor): Tensor {
-  const res = out ?? pointwiseResult(x._shape, outDtype, [x]);
+  const res = out ?? (x.isContiguous() ? uninitTensor(x._shape, outDtype) : pointwiseResult(x._shape, outDtype, [x]));
   if (tryNativeUnaryMap(f, x, res, copyInto)) return res;
   if (tryNativeTypedUnary(f, x, res)) return res;
   const src = numericView(x);
@@ -292,7 +292,7 @@ export function binaryMap(
 ): Tensor {
   const shape = shapesEqual(x._shape, y._shape) ? x._shape : broadcastShapes(x._shape, y._shape);
   if (out) checkOut(op, out, shape);
-  const res = out ?? pointwiseResult(shape, outDtype, [x, y]);
+  const res = out ?? (x.isContiguous() && y.isContiguous() ? uninitTensor(shape, outDtype) : pointwiseResult(shape, outDtype, [x, y]));
   if (tryTypedBinary(x, y, res, shape, f, fBig, out === undefined)) return res;
   if (fBig && res.dtype === int64 && !x.dtype.isFloatingPoint && !y.dtype.isFloatingPoint) {
     bigBinary(x, y, res, shape, fBig);
@@ -377,7 +377,7 @@ function bigBinary(x: Tensor, y: Tensor, res: Tensor, shape: readonly number[], 
 export function ternaryMap(x: Tensor, y: Tensor, z: Tensor, outDtype: DType, f: TernaryFn, out?: Tensor, op = "ternary op"): Tensor {
   const shape = broadcastShapes(x._shape, y._shape, z._shape);
   if (out) checkOut(op, out, shape);
-  const res = out ?? pointwiseResult(shape, outDtype, [x, y, z]);
+  const res = out ?? (x.isContiguous() && y.isContiguous() && z.isContiguous() ? uninitTensor(shape, outDtype) : pointwiseResult(shape, outDtype, [x, y, z]));
   if (tryNativeTypedTernary(f, [x, y, z].map((t) => [t, broadcastStrides(t._shape, t._strides, shape)] as const), res, shape)) return res;
   const views = [x, y, z].map((t) => {
     const v = numericView(t);
