@@ -144,8 +144,9 @@ export function stft(input: Tensor, nFft: number, ...args: Args<[hopLength?: num
     : batched.unfold(1, nFft, hop);
   const windowed = w === null ? frames : frames.mul(w);
   const spectrum = windowed.isComplex() ? fftC2C(windowed, [2], mode, true) : fftR2C(windowed, [2], mode, onesided);
-  let out = contiguousThroughRealView(spectrum, (r) => r.transpose(1, 2));
-  if (signalDim === 1) out = contiguousThroughRealView(out, (r) => r.squeeze(0));
+  // [B, freq, frames] as a transposed view, PyTorch's strides (its stft transposes in place).
+  let out = spectrum.transpose(1, 2);
+  if (signalDim === 1) out = out.squeeze(0);
   return returnComplex === false ? viewAsReal(out) : out;
 }
 
