@@ -1,5 +1,6 @@
 // FFT kernels for AVX2 + FMA: fft_impl.h on 32-byte vectors (8 float or 4 double lines at a time).
 #include <cstring>
+#include <utility>
 
 #include "fft.h"
 #include "threadpool.h"

@@ -1,5 +1,6 @@
 // FFT kernels for AVX-512: fft_impl.h on 64-byte vectors (16 float or 8 double lines at a time).
 #include <cstring>
+#include <utility>
 
 #include "fft.h"
 #include "threadpool.h"

@@ -1,5 +1,6 @@
 // FFT kernels for any CPU: fft_impl.h on 16-byte vectors (SSE2 on x86-64).
 #include <cstring>
+#include <utility>
 
 #include "fft.h"
 #include "threadpool.h"

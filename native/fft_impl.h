@@ -308,6 +308,91 @@ void for_line_groups(index_t lines, index_t cost_per_line, const Group& group) {
 // Where line q of an [outer, n, inner] view starts.
 inline index_t line_base(index_t q, index_t n, index_t inner) { return (q / inner) * n * inner + q % inner; }
 
+// Integer vectors of V's shape: __builtin_shuffle's masks.
+template <class T> struct MaskOf;
+template <> struct MaskOf<float> { typedef int32_t type __attribute__((vector_size(TTS_FFT_VECTOR_BYTES))); };
+template <> struct MaskOf<double> { typedef int64_t type __attribute__((vector_size(TTS_FFT_VECTOR_BYTES))); };
+
+// Lane k of the masks of the transpose stage of half-width q: the lower (`high` false) or upper
+// q lanes of each 2q-lane chunk of row i, followed by the same of row i + q (indices >= L).
+constexpr index_t stage_lane(index_t L, index_t q, bool high, index_t k) {
+  return k % (2 * q) < q ? k / (2 * q) * 2 * q + (high ? q : 0) + k % (2 * q)
+                         : L + k / (2 * q) * 2 * q + (high ? q : 0) + k % (2 * q) - q;
+}
+
+template <class M, index_t L, index_t q, bool high, size_t... k>
+constexpr M stage_mask(std::index_sequence<k...>) {
+  return M{stage_lane(L, q, high, static_cast<index_t>(k))...};
+}
+
+// In-register transpose of L rows of L lanes (r[i] = row i on entry, column i on exit): log2(L)
+// stages with constant masks; the stage of half-width q swaps the upper-right and lower-left
+// q x q blocks of every 2q x 2q block, pairing rows i and i + q.
+template <class T, class V, index_t L, index_t q = L / 2>
+inline __attribute__((always_inline)) void transpose(V* r) {
+  using M = typename MaskOf<T>::type;
+  constexpr M lo = stage_mask<M, L, q, false>(std::make_index_sequence<L>{});
+  constexpr M hi = stage_mask<M, L, q, true>(std::make_index_sequence<L>{});
+  for (index_t i = 0; i < L; ++i) {
+    if (i & q) continue;
+    const V a = r[i], c = r[i + q];
+    r[i] = __builtin_shuffle(a, c, lo);
+    r[i + q] = __builtin_shuffle(a, c, hi);
+  }
+  if constexpr (q > 1) transpose<T, V, L, q / 2>(r);
+}
+
+// Elements [0, count) of L complex rows (row l's element j at rows[l] + 2j, interleaved) into
+// the split scratch (element j: L real parts, then L imaginary parts), the imaginary parts times
+// `sign`: L/2 elements of every row per L x L register transpose, the rest lane by lane.
+template <class T, class V, index_t L>
+void gather_rows(const T* const* rows, index_t count, T sign, V* a) {
+  constexpr index_t H = L / 2;
+  index_t j0 = 0;
+  if constexpr (L > 1) {
+    for (; j0 + H <= count; j0 += H) {
+      V r[L];
+      for (index_t l = 0; l < L; ++l) std::memcpy(&r[l], rows[l] + 2 * j0, sizeof(V));
+      transpose<T, V, L>(r);
+      for (index_t c = 0; c < L; c += 2) {
+        a[2 * j0 + c] = r[c];
+        a[2 * j0 + c + 1] = r[c + 1] * sign;
+      }
+    }
+  }
+  T* at = reinterpret_cast<T*>(a);
+  for (index_t j = j0; j < count; ++j)
+    for (index_t l = 0; l < L; ++l) {
+      at[2 * j * L + l] = rows[l][2 * j];
+      at[(2 * j + 1) * L + l] = sign * rows[l][2 * j + 1];
+    }
+}
+
+// The inverse of gather_rows: split elements [0, count) out to L interleaved rows, real parts
+// times `re_scale`, imaginary parts times `im_scale`.
+template <class T, class V, index_t L>
+void scatter_rows(const V* a, index_t count, T re_scale, T im_scale, T* const* rows) {
+  constexpr index_t H = L / 2;
+  index_t j0 = 0;
+  if constexpr (L > 1) {
+    for (; j0 + H <= count; j0 += H) {
+      V r[L];
+      for (index_t c = 0; c < L; c += 2) {
+        r[c] = a[2 * j0 + c] * re_scale;
+        r[c + 1] = a[2 * j0 + c + 1] * im_scale;
+      }
+      transpose<T, V, L>(r);
+      for (index_t l = 0; l < L; ++l) std::memcpy(rows[l] + 2 * j0, &r[l], sizeof(V));
+    }
+  }
+  const T* at = reinterpret_cast<const T*>(a);
+  for (index_t j = j0; j < count; ++j)
+    for (index_t l = 0; l < L; ++l) {
+      rows[l][2 * j] = at[2 * j * L + l] * re_scale;
+      rows[l][2 * j + 1] = at[(2 * j + 1) * L + l] * im_scale;
+    }
+}
+
 template <class T>
 struct C2C {
   const FftPlan<T>& plan;
@@ -324,6 +409,18 @@ struct C2C {
     for (index_t l = 0; l < L; ++l) base[l] = line_base(q0 + l, n, inner);
     T* at = reinterpret_cast<T*>(s.a);
     const T sign = inverse ? T(-1) : T(1);
+    const T im_scale = sign * scale;
+    if (inner == 1) {  // rows: through register transposes
+      const T* in[L];
+      T* out[L];
+      for (index_t l = 0; l < L; ++l) {
+        in[l] = src + 2 * base[l];
+        out[l] = dst + 2 * base[l];
+      }
+      gather_rows<T, V, L>(in, n, sign, s.a);
+      scatter_rows<T, V, L>(run_plan(plan, s.a, s.b, s.v), n, scale, im_scale, out);
+      return;
+    }
     for (index_t j = 0; j < n; ++j)
       for (index_t l = 0; l < L; ++l) {
         const T* x = src + 2 * (base[l] + j * inner);
@@ -331,7 +428,6 @@ struct C2C {
         at[(2 * j + 1) * L + l] = sign * x[1];
       }
     const T* r = reinterpret_cast<const T*>(run_plan(plan, s.a, s.b, s.v));
-    const T im_scale = sign * scale;
     for (index_t j = 0; j < n; ++j)
       for (index_t l = 0; l < L; ++l) {
         T* y = dst + 2 * (base[l] + j * inner);
@@ -366,6 +462,11 @@ struct R2C {
     }
     T* at = reinterpret_cast<T*>(s.a);
     // Even n: z_j = x_{2j} + i·x_{2j+1}; odd n: the real values with zero imaginary parts.
+    if (even && inner == 1) {
+      const T* rows[L];
+      for (index_t l = 0; l < L; ++l) rows[l] = src + in[l];
+      gather_rows<T, V, L>(rows, m, T(1), s.a);
+    } else
     for (index_t j = 0; j < m; ++j)
       for (index_t l = 0; l < L; ++l) {
         at[2 * j * L + l] = src[in[l] + (even ? 2 * j : j) * inner];
@@ -407,7 +508,14 @@ struct R2C {
     // Past n/2 the coefficients mirror: X_{n-k} = conj X_k.
     const T* r = reinterpret_cast<const T*>(z);
     const index_t half = n / 2;
-    for (index_t k = 0; k < out_length; ++k) {
+    index_t k0 = 0;
+    if (inner == 1) {
+      T* rows[L];
+      for (index_t l = 0; l < L; ++l) rows[l] = dst + 2 * out[l];
+      k0 = out_length < half + 1 ? out_length : half + 1;
+      scatter_rows<T, V, L>(z, k0, scale, scale, rows);
+    }
+    for (index_t k = k0; k < out_length; ++k) {
       const bool mirrored = k > half;
       const index_t kk = mirrored ? n - k : k;
       const T im_scale = mirrored ? -scale : scale;
@@ -489,7 +597,11 @@ struct C2R {
       }
     }
     const T* r = reinterpret_cast<const T*>(run_plan(plan, a, s.b, s.v));
-    if (even) {
+    if (even && inner == 1) {  // x_{2j} + i·x_{2j+1} = conj(z_j): the row read as complex
+      T* rows[L];
+      for (index_t l = 0; l < L; ++l) rows[l] = dst + out[l];
+      scatter_rows<T, V, L>(reinterpret_cast<const V*>(r), m, scale, -scale, rows);
+    } else if (even) {
       const T neg = -scale;
       for (index_t j = 0; j < m; ++j)
         for (index_t l = 0; l < L; ++l) {

@@ -6,11 +6,11 @@
 // the output, later dims run in place, and the last one applies the norm's scale.
 
 import { Tensor } from "../core/tensor.js";
-import type { ComplexStorage } from "../core/storage.js";
-import { complexOf, realOf } from "../core/dtype.js";
+import { type ComplexStorage, Storage } from "../core/storage.js";
+import { type DType, complexOf, realOf } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
 import { kernels, type FloatArray } from "../backends/kernels.js";
-import { emptyTensor } from "./engine.js";
+import { uninitTensor } from "./engine.js";
 import { constantPad } from "../nn/functional/padding-ops.js";
 import { tensor } from "./creation.js";
 import { throughRealView } from "./complex-parts.js";
@@ -33,6 +33,16 @@ function product(xs: readonly number[]): number {
 function buffer(x: Tensor): { data: FloatArray; offset: number } {
   const data = x.dtype.isComplex ? (x.storage as ComplexStorage).pairs : (x.storage.data as FloatArray);
   return { data, offset: x.storageOffset() };
+}
+
+/**
+ * A complex tensor the kernels overwrite in full, unzeroed: its pairs are a real storage's
+ * reinterpreted, so large ones come from the tensor memory blocks as real storages do (complex
+ * storages of their own are plain zeroed arrays).
+ */
+function uninitComplex(shape: readonly number[], dtype: DType): Tensor {
+  const storage = Storage.allocUninit(realOf(dtype), 2 * product(shape))._reinterpret(dtype);
+  return new Tensor(storage!, shape.slice());
 }
 
 /** [outer, n, inner] of a contiguous row-major `shape` around `dim`. */
@@ -63,7 +73,7 @@ function c2cAlong(src: Tensor, dst: Tensor, dims: readonly number[], forward: bo
 /** torch._fft_c2c(x, dim, normalization, forward): a complex transform over `dims` (sizes kept). */
 export function fftC2C(x: Tensor, dims: readonly number[], normalization: FftNormalization, forward: boolean): Tensor {
   const shape = x.shape;
-  const out = emptyTensor(shape, x.dtype);
+  const out = uninitComplex(shape, x.dtype);
   c2cAlong(x.contiguous(), out, dims, forward, normScale(normalization, product(dims.map((d) => shape[d]!))));
   return record("FftC2CBackward0", [x], out, ([g]) => [fftC2C(g!, dims, normalization, !forward)]);
 }
@@ -79,7 +89,7 @@ export function fftR2C(x: Tensor, dims: readonly number[], normalization: FftNor
   const outLength = onesided ? Math.floor(n / 2) + 1 : n;
   const outShape = shape.slice();
   outShape[last] = outLength;
-  const out = emptyTensor(outShape, complexOf(x.dtype));
+  const out = uninitComplex(outShape, complexOf(x.dtype));
   const scale = normScale(normalization, product(dims.map((d) => shape[d]!)));
   if (product(outShape) > 0) {
     const from = buffer(x.contiguous()), to = buffer(out);
@@ -105,13 +115,13 @@ export function fftC2R(x: Tensor, dims: readonly number[], normalization: FftNor
   const rest = dims.slice(0, -1);
   let spectrum = x.contiguous();
   if (rest.length > 0) {
-    const work = emptyTensor(shape, x.dtype);
+    const work = uninitComplex(shape, x.dtype);
     c2cAlong(spectrum, work, rest, false, 1);
     spectrum = work;
   }
   const outShape = shape.slice();
   outShape[last] = lastDimSize;
-  const out = emptyTensor(outShape, realOf(x.dtype));
+  const out = uninitTensor(outShape, realOf(x.dtype));
   if (product(outShape) > 0) {
     const from = buffer(spectrum), to = buffer(out);
     const [outer, , inner] = around(shape, last);
