@@ -255,21 +255,22 @@ Napi::Value C2C(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// fftR2C(src, dst, args): args = [srcOff, dstOff, outer, n, inner, outLength, scale]
-// (srcOff in real elements, dstOff in complex ones).
-Napi::Value R2C(const Napi::CallbackInfo& info) {
-  const double* p = typed_data<const double>(info[2]);
+// fftR2C(src, dst, window | null, args): args = [srcOff, dstOff, outer, n, inner, outLength, scale,
+// group, groupStride, lineStride, elementStride] (srcOff in real elements, dstOff in complex ones;
+// the source layout of FftRealSource).
+template <class T>
+void r2c_call(const Napi::CallbackInfo& info, const double* p) {
   const index_t n = I(p[3]);
-  const index_t plan_n = n % 2 == 0 ? n / 2 : n;
-  if (is_float64(info[0])) {
-    auto plan = fft_plan<double>(plan_n);
-    kernels<double>().r2c(*plan, typed_data<const double>(info[0]) + I(p[0]), typed_data<double>(info[1]) + 2 * I(p[1]),
-                          I(p[2]), n, I(p[4]), I(p[5]), p[6]);
-  } else {
-    auto plan = fft_plan<float>(plan_n);
-    kernels<float>().r2c(*plan, typed_data<const float>(info[0]) + I(p[0]), typed_data<float>(info[1]) + 2 * I(p[1]),
-                         I(p[2]), n, I(p[4]), I(p[5]), static_cast<float>(p[6]));
-  }
+  auto plan = fft_plan<T>(n % 2 == 0 ? n / 2 : n);
+  const FftRealSource<T> from{I(p[7]), I(p[8]), I(p[9]), I(p[10]), info[2].IsNull() ? nullptr : typed_data<const T>(info[2])};
+  kernels<T>().r2c(*plan, typed_data<const T>(info[0]) + I(p[0]), typed_data<T>(info[1]) + 2 * I(p[1]), I(p[2]), n, I(p[4]),
+                   I(p[5]), static_cast<T>(p[6]), from);
+}
+
+Napi::Value R2C(const Napi::CallbackInfo& info) {
+  const double* p = typed_data<const double>(info[3]);
+  if (is_float64(info[0])) r2c_call<double>(info, p);
+  else r2c_call<float>(info, p);
   return info.Env().Undefined();
 }
 

@@ -42,15 +42,25 @@ std::shared_ptr<const FftPlan<T>> fft_plan(index_t n);
 // "mixed-radix" or "bluestein" for a length (tests).
 bool fft_is_bluestein(index_t n);
 
+// Where r2c reads its lines: line q (q < outer·inner) starts at (q / group)·group_stride +
+// (q % group)·line_stride, its elements element_stride apart, each times window[j] when given.
+// A contiguous [outer, n, inner] source: group inner, strides n·inner, 1 and inner; stft's frames
+// of a [B, length] signal: group frames, strides length, hop and 1, and its window.
+template <class T>
+struct FftRealSource {
+  index_t group, group_stride, line_stride, element_stride;
+  const T* window;
+};
+
 template <class T>
 struct FftKernels {
   // src (interleaved complex) transformed along the middle dim into dst (src itself or disjoint
   // from it); inverse: e^{+2πi·…}.
   void (*c2c)(const FftPlan<T>& plan, const T* src, T* dst, index_t outer, index_t inner, bool inverse, T scale);
-  // src real [outer, n, inner] -> dst complex [outer, out_length, inner] (forward sign; out_length
+  // src real lines (`from`) -> dst complex [outer, out_length, inner] (forward sign; out_length
   // <= n, entries past n/2 mirrored). `plan` has length n (odd n) or n/2 (even n, with `half`).
   void (*r2c)(const FftPlan<T>& plan, const T* src, T* dst, index_t outer, index_t n, index_t inner,
-              index_t out_length, T scale);
+              index_t out_length, T scale, const FftRealSource<T>& from);
   // src complex [outer, in_length, inner], the leading entries of Hermitian spectra -> dst real
   // [outer, n, inner] (inverse sign); imaginary parts of X_0 and X_{n/2} ignored, as pocketfft.
   void (*c2r)(const FftPlan<T>& plan, const T* src, index_t in_length, T* dst, index_t outer, index_t n,

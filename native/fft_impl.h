@@ -344,9 +344,10 @@ inline __attribute__((always_inline)) void transpose(V* r) {
 
 // Elements [0, count) of L complex rows (row l's element j at rows[l] + 2j, interleaved) into
 // the split scratch (element j: L real parts, then L imaginary parts), the imaginary parts times
-// `sign`: L/2 elements of every row per L x L register transpose, the rest lane by lane.
+// `sign`, number i of every row first times window[i] when there is a window: L/2 elements of
+// every row per L x L register transpose, the rest lane by lane.
 template <class T, class V, index_t L>
-void gather_rows(const T* const* rows, index_t count, T sign, V* a) {
+void gather_rows(const T* const* rows, index_t count, T sign, V* a, const T* window = nullptr) {
   constexpr index_t H = L / 2;
   index_t j0 = 0;
   if constexpr (L > 1) {
@@ -354,6 +355,8 @@ void gather_rows(const T* const* rows, index_t count, T sign, V* a) {
       V r[L];
       for (index_t l = 0; l < L; ++l) std::memcpy(&r[l], rows[l] + 2 * j0, sizeof(V));
       transpose<T, V, L>(r);
+      if (window != nullptr)  // vector c holds number 2·j0 + c of every row
+        for (index_t c = 0; c < L; ++c) r[c] = r[c] * window[2 * j0 + c];
       for (index_t c = 0; c < L; c += 2) {
         a[2 * j0 + c] = r[c];
         a[2 * j0 + c + 1] = r[c + 1] * sign;
@@ -363,8 +366,9 @@ void gather_rows(const T* const* rows, index_t count, T sign, V* a) {
   T* at = reinterpret_cast<T*>(a);
   for (index_t j = j0; j < count; ++j)
     for (index_t l = 0; l < L; ++l) {
-      at[2 * j * L + l] = rows[l][2 * j];
-      at[(2 * j + 1) * L + l] = sign * rows[l][2 * j + 1];
+      const T re = rows[l][2 * j], im = rows[l][2 * j + 1];
+      at[2 * j * L + l] = window != nullptr ? re * window[2 * j] : re;
+      at[(2 * j + 1) * L + l] = sign * (window != nullptr ? im * window[2 * j + 1] : im);
     }
 }
 
@@ -450,6 +454,7 @@ struct R2C {
   T* dst;
   index_t n, inner, out_length;
   T scale;
+  FftRealSource<T> from;
   template <class V, index_t L>
   void operator()(index_t q0) const {
     const bool even = n % 2 == 0;
@@ -457,21 +462,28 @@ struct R2C {
     Scratch<V, T> s(plan, m);
     index_t in[L], out[L];
     for (index_t l = 0; l < L; ++l) {
-      in[l] = line_base(q0 + l, n, inner);
-      out[l] = line_base(q0 + l, out_length, inner);
+      const index_t q = q0 + l;
+      in[l] = q / from.group * from.group_stride + q % from.group * from.line_stride;
+      out[l] = line_base(q, out_length, inner);
     }
-    T* at = reinterpret_cast<T*>(s.a);
+    const index_t e = from.element_stride;
+    const T* w = from.window;
     // Even n: z_j = x_{2j} + i·x_{2j+1}; odd n: the real values with zero imaginary parts.
-    if (even && inner == 1) {
+    if (even && e == 1) {
       const T* rows[L];
       for (index_t l = 0; l < L; ++l) rows[l] = src + in[l];
-      gather_rows<T, V, L>(rows, m, T(1), s.a);
-    } else
-    for (index_t j = 0; j < m; ++j)
-      for (index_t l = 0; l < L; ++l) {
-        at[2 * j * L + l] = src[in[l] + (even ? 2 * j : j) * inner];
-        at[(2 * j + 1) * L + l] = even ? src[in[l] + (2 * j + 1) * inner] : T(0);
+      gather_rows<T, V, L>(rows, m, T(1), s.a, w);
+    } else {
+      T* at = reinterpret_cast<T*>(s.a);
+      for (index_t j = 0; j < m; ++j) {
+        const index_t j0 = even ? 2 * j : j;
+        for (index_t l = 0; l < L; ++l) {
+          const T x0 = src[in[l] + j0 * e], x1 = even ? src[in[l] + (j0 + 1) * e] : T(0);
+          at[2 * j * L + l] = w != nullptr ? x0 * w[j0] : x0;
+          at[(2 * j + 1) * L + l] = w != nullptr && even ? x1 * w[j0 + 1] : x1;
+        }
       }
+    }
     V* z = run_plan(plan, s.a, s.b, s.v);
     if (even) {
       // X_k = E_k + w^k·O_k with E = (Z_k + conj Z_{m-k})/2, O = (Z_k - conj Z_{m-k})/(2i), for
@@ -529,8 +541,9 @@ struct R2C {
 };
 
 template <class T>
-void r2c(const FftPlan<T>& plan, const T* src, T* dst, index_t outer, index_t n, index_t inner, index_t out_length, T scale) {
-  const R2C<T> g{plan, src, dst, n, inner, out_length, scale};
+void r2c(const FftPlan<T>& plan, const T* src, T* dst, index_t outer, index_t n, index_t inner, index_t out_length, T scale,
+         const FftRealSource<T>& from) {
+  const R2C<T> g{plan, src, dst, n, inner, out_length, scale, from};
   for_line_groups<T>(outer * inner, n * 4, g);
 }
 

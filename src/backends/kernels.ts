@@ -52,6 +52,8 @@ export interface KernelTable {
   fftC2C: typeof jsFft.fftC2CLines;
   fftR2C: typeof jsFft.fftR2CLines;
   fftC2R: typeof jsFft.fftC2RLines;
+  /** stft's windowed frames straight from the signal (src/backends/js/fft-lines.ts). */
+  fftR2CFrames: typeof jsFft.fftR2CFrames;
   /** Which implementation filled the table: "js" or "native". */
   backend: "js" | "native";
 }
@@ -69,6 +71,7 @@ export const kernels: KernelTable = {
   fftC2C: jsFft.fftC2CLines,
   fftR2C: jsFft.fftR2CLines,
   fftC2R: jsFft.fftC2RLines,
+  fftR2CFrames: jsFft.fftR2CFrames,
   backend: "js",
 };
 
@@ -95,5 +98,6 @@ if (native.isAvailable()) {
   kernels.fftC2C = nativeFft.fftC2CLines;
   kernels.fftR2C = nativeFft.fftR2CLines;
   kernels.fftC2R = nativeFft.fftC2RLines;
+  kernels.fftR2CFrames = nativeFft.fftR2CFrames;
   kernels.backend = "native";
 }

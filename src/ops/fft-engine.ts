@@ -10,7 +10,7 @@ import { type ComplexStorage, Storage } from "../core/storage.js";
 import { type DType, complexOf, realOf } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
 import { kernels, type FloatArray } from "../backends/kernels.js";
-import { uninitTensor } from "./engine.js";
+import { emptyTensor, uninitTensor } from "./engine.js";
 import { constantPad } from "../nn/functional/padding-ops.js";
 import { tensor } from "./creation.js";
 import { throughRealView } from "./complex-parts.js";
@@ -41,6 +41,7 @@ function buffer(x: Tensor): { data: FloatArray; offset: number } {
  * storages of their own are plain zeroed arrays).
  */
 function uninitComplex(shape: readonly number[], dtype: DType): Tensor {
+  if (process.env["FFT_PLAIN"]) return emptyTensor(shape, dtype);
   const storage = Storage.allocUninit(realOf(dtype), 2 * product(shape))._reinterpret(dtype);
   return new Tensor(storage!, shape.slice());
 }
@@ -99,6 +100,26 @@ export function fftR2C(x: Tensor, dims: readonly number[], normalization: FftNor
     if (rest.length > 0) c2cAlong(out, out, rest, true, scale);
   }
   return record("FftR2CBackward0", [x], out, ([g]) => [fftR2CBackward(g!, dims, normalization, onesided, n)]);
+}
+
+/**
+ * stft's spectrum of a real contiguous [B, length] signal without autograd: the one-sided (or
+ * full) transform of every frame signal[b, f·hop .. f·hop + n) times the window (null: none, else
+ * of the signal's dtype), as [B, frames, outLength], read straight from the signal instead of a
+ * windowed copy of its frames. fftR2C over frames.mul(window) gives the same values.
+ */
+export function fftR2CFrames(signal: Tensor, n: number, hop: number, window: Tensor | null, normalization: FftNormalization, onesided: boolean): Tensor {
+  const [batch, length] = signal.shape as [number, number];
+  const frames = Math.floor((length - n) / hop) + 1;
+  const outLength = onesided ? Math.floor(n / 2) + 1 : n;
+  const out = uninitComplex([batch, frames, outLength], complexOf(signal.dtype));
+  if (batch * frames * outLength > 0) {
+    const from = buffer(signal.contiguous()), to = buffer(out);
+    const w = window === null ? null : buffer(window.contiguous());
+    const weights = w === null ? null : w.offset === 0 ? w.data : w.data.subarray(w.offset, w.offset + n);
+    kernels.fftR2CFrames(from.data, from.offset, batch, length, frames, hop, n, weights, to.data, to.offset, outLength, normScale(normalization, n));
+  }
+  return out;
 }
 
 /**

@@ -74,3 +74,24 @@ export function fftC2RLines(
     for (let j = 0; j < n; j++) dst[dstOffset + base + j * inner] = line[j]! * scale;
   });
 }
+
+/**
+ * stft's transforms without the frames' copy: line (b, f) is the real frame
+ * src[srcOffset + b·signalStride + f·hop + j]·window[j] (j < n; no window: 1), and its first
+ * outLength coefficients, scaled, go to row b·frames + f of the complex dst [batch·frames,
+ * outLength] (offset in complex elements). Each product is rounded to src's dtype first, as
+ * frames.mul(window) would.
+ */
+export function fftR2CFrames(
+  src: FloatArray, srcOffset: number, batch: number, signalStride: number, frames: number, hop: number, n: number,
+  window: FloatArray | null, dst: FloatArray, dstOffset: number, outLength: number, scale: number,
+): void {
+  const frame = src instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
+  for (let b = 0; b < batch; b++) {
+    for (let f = 0; f < frames; f++) {
+      const at = srcOffset + b * signalStride + f * hop;
+      for (let j = 0; j < n; j++) frame[j] = window === null ? src[at + j]! : src[at + j]! * window[j]!;
+      fftR2CLines(frame, 0, dst, dstOffset + (b * frames + f) * outLength, 1, n, 1, outLength, scale);
+    }
+  }
+}

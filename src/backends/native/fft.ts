@@ -7,12 +7,12 @@ import { addonAs, checkCount, checkSpan, overlaps, type FloatArray, type Span } 
 
 interface FftAddon {
   fftC2C(src: FloatArray, dst: FloatArray, args: Float64Array): void;
-  fftR2C(src: FloatArray, dst: FloatArray, args: Float64Array): void;
+  fftR2C(src: FloatArray, dst: FloatArray, window: FloatArray | null, args: Float64Array): void;
   fftC2R(src: FloatArray, dst: FloatArray, args: Float64Array): void;
   fftAlgorithm(n: number): string;
 }
 
-const ARGS = new Float64Array(7);
+const ARGS = new Float64Array(11);
 
 function checkFloats(op: string, src: FloatArray, dst: FloatArray): void {
   for (const [name, a] of [["src", src], ["dst", dst]] as const) {
@@ -71,7 +71,32 @@ export function fftR2CLines(
   if (ss === null || sd === null) return;
   if (overlaps(src, ss, dst, sd)) throw new Error(`native.${op}: dst overlaps src`);
   ARGS[0] = srcOffset; ARGS[1] = dstOffset; ARGS[2] = outer; ARGS[3] = n; ARGS[4] = inner; ARGS[5] = outLength; ARGS[6] = scale;
-  addonAs<FftAddon>(op).fftR2C(src, dst, ARGS);
+  ARGS[7] = inner; ARGS[8] = n * inner; ARGS[9] = 1; ARGS[10] = inner;
+  addonAs<FftAddon>(op).fftR2C(src, dst, null, ARGS);
+}
+
+/** The JS kernel's fftR2CFrames, natively (src, window and dst of one dtype; dst disjoint from both). */
+export function fftR2CFrames(
+  src: FloatArray, srcOffset: number, batch: number, signalStride: number, frames: number, hop: number, n: number,
+  window: FloatArray | null, dst: FloatArray, dstOffset: number, outLength: number, scale: number,
+): void {
+  const op = "fftR2CFrames";
+  checkFloats(op, src, dst);
+  checkLength(op, n);
+  checkSizes(op, { batch, signalStride, frames, hop, outLength });
+  if (outLength > n) throw new Error(`native.${op}: outLength must be in [0, ${n}], got ${outLength}`);
+  const ss = checkSpan(op, "src", src, srcOffset, [batch, frames, n], [signalStride, hop, 1]);
+  const sd = numbers(op, "dst", dst, dstOffset, batch * frames * outLength, 2);
+  if (ss === null || sd === null) return;
+  if (overlaps(src, ss, dst, sd)) throw new Error(`native.${op}: dst overlaps src`);
+  if (window !== null) {
+    checkFloats(op, src, window);
+    const sw = numbers(op, "window", window, 0, n, 1);
+    if (overlaps(window, sw, dst, sd)) throw new Error(`native.${op}: dst overlaps the window`);
+  }
+  ARGS[0] = srcOffset; ARGS[1] = dstOffset; ARGS[2] = batch * frames; ARGS[3] = n; ARGS[4] = 1; ARGS[5] = outLength; ARGS[6] = scale;
+  ARGS[7] = frames; ARGS[8] = signalStride; ARGS[9] = hop; ARGS[10] = 1;
+  addonAs<FftAddon>(op).fftR2C(src, dst, window, ARGS);
 }
 
 /** The JS kernel's fftC2RLines, natively (src and dst disjoint). */
