@@ -10,7 +10,7 @@ import { type ComplexStorage, Storage } from "../core/storage.js";
 import { type DType, complexOf, realOf } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
 import { kernels, type FloatArray } from "../backends/kernels.js";
-import { emptyTensor, uninitTensor } from "./engine.js";
+import { uninitTensor } from "./engine.js";
 import { constantPad } from "../nn/functional/padding-ops.js";
 import { tensor } from "./creation.js";
 import { throughRealView } from "./complex-parts.js";
@@ -41,7 +41,6 @@ function buffer(x: Tensor): { data: FloatArray; offset: number } {
  * storages of their own are plain zeroed arrays).
  */
 function uninitComplex(shape: readonly number[], dtype: DType): Tensor {
-  if (process.env["FFT_PLAIN"]) return emptyTensor(shape, dtype);
   const storage = Storage.allocUninit(realOf(dtype), 2 * product(shape))._reinterpret(dtype);
   return new Tensor(storage!, shape.slice());
 }
