@@ -299,9 +299,9 @@ void for_line_groups(index_t lines, index_t cost_per_line, const Group& group) {
       else group.template operator()<T, 1>(full * L + (t - full));
     }
   };
-  // Enough work per chunk that the pool's hand-off (a few µs) stays small beside it.
-  const index_t per_task = cost_per_line * (tasks > full ? 1 : L);
-  const index_t grain = max_i(1, (index_t{1} << 16) / max_i(1, per_task));
+  // Enough work per chunk (2^16 units: a group of L lines of length 1024) that the pool's
+  // hand-off, a few µs, stays small beside it.
+  const index_t grain = max_i(1, (index_t{1} << 16) / max_i(1, cost_per_line * L));
   parallel_for(0, tasks, grain, body);
 }
 

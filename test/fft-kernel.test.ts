@@ -475,6 +475,10 @@ test("native line kernels check their arguments before the addon runs", { skip: 
   assert.throws(() => nativeFft.fftR2CLines(a, 0, a, 1, 1, 4, 1, 3, 1), /native\.fftR2C: dst overlaps src/);
   assert.throws(() => nativeFft.fftC2RLines(a, 0, 3, new Float64Array(4), 0, 1, 5, 1, 1), /native\.fftC2R: dst .* past its length 4/);
   assert.throws(() => nativeFft.fftC2RLines(a, 0, 3, a, 0, 1, 4, 1, 1), /native\.fftC2R: dst overlaps src/);
+  const signal = new Float64Array(20), spectrum = new Float64Array(2 * 5 * 3);
+  assert.throws(() => nativeFft.fftR2CFrames(signal, 0, 1, 20, 5, 4, 4, new Float64Array(3), spectrum, 0, 3, 1), /native\.fftR2CFrames: window .* past its length 3/);
+  assert.throws(() => nativeFft.fftR2CFrames(signal, 0, 1, 20, 5, 5, 4, null, spectrum, 0, 3, 1), /native\.fftR2CFrames: src of sizes \[1, 5, 4\] .* reaches element 23, past its length 20/);
+  assert.throws(() => nativeFft.fftR2CFrames(signal, 0, 1, 20, 5, 4, 4, new Float32Array(4), spectrum, 0, 3, 1), /native\.fftR2CFrames: expected window to be a Float64Array like src, got Float32Array/);
   assert.equal(nativeFft.fftAlgorithm(10007), "bluestein");
   assert.equal(nativeFft.fftAlgorithm(100000), "mixed-radix");
   assert.equal(nativeFft.fftAlgorithm(49), "mixed-radix");

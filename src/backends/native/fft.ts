@@ -14,12 +14,12 @@ interface FftAddon {
 
 const ARGS = new Float64Array(11);
 
-function checkFloats(op: string, src: FloatArray, dst: FloatArray): void {
-  for (const [name, a] of [["src", src], ["dst", dst]] as const) {
+function checkFloats(op: string, src: FloatArray, other: FloatArray, otherName = "dst"): void {
+  for (const [name, a] of [["src", src], [otherName, other]] as const) {
     if (!(a instanceof Float32Array) && !(a instanceof Float64Array)) throw new Error(`native.${op}: ${name} must be a Float32Array or Float64Array`);
   }
-  if (src.constructor !== dst.constructor) {
-    throw new Error(`native.${op}: expected dst to be a ${src.constructor.name} like src, got ${dst.constructor.name}`);
+  if (src.constructor !== other.constructor) {
+    throw new Error(`native.${op}: expected ${otherName} to be a ${src.constructor.name} like src, got ${other.constructor.name}`);
   }
 }
 
@@ -90,7 +90,7 @@ export function fftR2CFrames(
   if (ss === null || sd === null) return;
   if (overlaps(src, ss, dst, sd)) throw new Error(`native.${op}: dst overlaps src`);
   if (window !== null) {
-    checkFloats(op, src, window);
+    checkFloats(op, src, window, "window");
     const sw = numbers(op, "window", window, 0, n, 1);
     if (overlaps(window, sw, dst, sd)) throw new Error(`native.${op}: dst overlaps the window`);
   }
