@@ -8,6 +8,7 @@
 #if TTS_X86_64
 #pragma GCC push_options
 #pragma GCC target("avx2,fma")
+#pragma GCC optimize("fp-contract=fast")
 #define TTS_FFT_VECTOR_BYTES 32
 namespace tts {
 namespace fft_avx2_isa {

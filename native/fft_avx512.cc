@@ -8,6 +8,7 @@
 #if TTS_X86_64
 #pragma GCC push_options
 #pragma GCC target("avx512f,avx512dq,avx512vl,avx512bw,fma")
+#pragma GCC optimize("fp-contract=fast")
 #define TTS_FFT_VECTOR_BYTES 64
 namespace tts {
 namespace fft_avx512_isa {
