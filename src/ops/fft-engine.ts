@@ -6,7 +6,7 @@
 // the output, later dims run in place, and the last one applies the norm's scale.
 
 import { Tensor } from "../core/tensor.js";
-import { type ComplexStorage, Storage } from "../core/storage.js";
+import { type ComplexPairs, ComplexStorage, Storage } from "../core/storage.js";
 import { type DType, complexOf, realOf } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
 import { kernels, type FloatArray } from "../backends/kernels.js";
@@ -36,13 +36,17 @@ function buffer(x: Tensor): { data: FloatArray; offset: number } {
 }
 
 /**
- * A complex tensor the kernels overwrite in full, unzeroed: its pairs are a real storage's
- * reinterpreted, so large ones come from the tensor memory blocks as real storages do (complex
- * storages of their own are plain zeroed arrays).
+ * A complex tensor the kernels overwrite in full, unzeroed, whose pairs are a real storage's
+ * array: large ones come from the tensor memory blocks as real storages do (complex storages of
+ * their own are plain zeroed arrays). Not through Storage._reinterpret: its aliases outlive young
+ * collections, so their blocks came back only with full ones. The complex storage carries the real
+ * one's allocation token, which the allocator's statistics watch.
  */
 function uninitComplex(shape: readonly number[], dtype: DType): Tensor {
-  const storage = Storage.allocUninit(realOf(dtype), 2 * product(shape))._reinterpret(dtype);
-  return new Tensor(storage!, shape.slice());
+  const real = Storage.allocUninit(realOf(dtype), 2 * product(shape));
+  const storage = new ComplexStorage(real.data as ComplexPairs, dtype);
+  storage._token = real._token;
+  return new Tensor(storage, shape.slice());
 }
 
 /** [outer, n, inner] of a contiguous row-major `shape` around `dim`. */
