@@ -408,7 +408,9 @@ for (const k of LINE_KERNELS) {
     });
   });
 
-  test(`${k.name} line kernels: float32 at least as close to the exact transform as PyTorch 1.13's float32`, () => {
+  // pocketfft's float32 error, within rounding luck: the same passes in float (AVX2 with FMA measured
+  // 0.78-1.04x of PyTorch's error, the portable build without FMA up to 1.12x, the JS kernel 0.1-0.3x).
+  test(`${k.name} line kernels: float32 within 1.15x of PyTorch 1.13's float32 error`, () => {
     k.around(() => {
       const rows = float32Fixture.rows;
       for (const c of float32Fixture.cases) {
