@@ -65,7 +65,11 @@
         "native/typed_binary_addon.cc",
         "native/typed_binary_generic.cc",
         "native/typed_binary_avx2.cc",
-        "native/typed_binary_avx512.cc"
+        "native/typed_binary_avx512.cc",
+        "native/fft.cc",
+        "native/fft_generic.cc",
+        "native/fft_avx2.cc",
+        "native/fft_avx512.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_CPP_EXCEPTIONS"],

@@ -33,6 +33,7 @@
 #include "nnk.h"
 #include "pool.h"
 #include "random.h"
+#include "fft.h"
 #include "scan.h"
 #include "tensor_memory.h"
 #include "threadpool.h"
@@ -714,6 +715,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   tts::register_scan_functions(env, exports);  // cumprod (scan.cc)
   tts::register_isclose_functions(env, exports);  // isclose (isclose.cc)
   tts::register_typed_functions(env, exports);  // typedBinary, typedTernary, typedConvert (typed_binary_addon.cc)
+  tts::register_fft_functions(env, exports);  // fftC2C, fftR2C, fftC2R, fftAlgorithm (fft.cc)
   return exports;
 }
 

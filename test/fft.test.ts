@@ -110,6 +110,23 @@ test("torch.stft and torch.istft match PyTorch 1.13, gradients included", () => 
   }
 });
 
+test("torch.stft without autograd (frames read straight from the signal) matches PyTorch 1.13, with its strides", () => {
+  let seen = 0;
+  for (const c of fixture.stft) {
+    if (c.fn !== "stft") continue;
+    const x = decode(c.input);
+    const window = c.window ? decode(c.window) : null;
+    if (x.isComplex() || (window !== null && window.dtype !== x.dtype)) continue;
+    const label = `stft(${c.input.dtype}[${c.input.shape}], ${c.nFft}, ${JSON.stringify(c.kwargs)}) without grad`;
+    const y = torch.stft(x, c.nFft, { ...c.kwargs, window, returnComplex: true });
+    assertClose(y, c.output, label);
+    // PyTorch transposes its [B, frames, freq] spectrum in place: frequencies are the fastest dim.
+    assert.equal(y.stride()[y.dim() - 2], 1, `${label}: strides ${y.stride()}`);
+    seen++;
+  }
+  assert.ok(seen >= 2, `${seen} real stft cases ran`);
+});
+
 test("PyTorch's errors for bad n, dim, norm, s and dtypes", () => {
   const x = torch.randn([4, 6]);
   const z = torch.fft.fft(x);

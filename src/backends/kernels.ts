@@ -4,6 +4,7 @@
 import { gemmKernel } from "./js/gemm.js";
 import * as jsConv from "./js/conv.js";
 import * as jsPool from "./js/pool.js";
+import * as jsFft from "./js/fft-lines.js";
 
 export type FloatArray = Float32Array | Float64Array;
 
@@ -47,6 +48,12 @@ export interface KernelTable {
   maxPoolBackward: typeof jsPool.maxPoolBackward;
   avgPoolForward: typeof jsPool.avgPoolForward;
   avgPoolBackward: typeof jsPool.avgPoolBackward;
+  /** FFTs of every line along the middle dim of [outer, n, inner] views (src/backends/js/fft-lines.ts). */
+  fftC2C: typeof jsFft.fftC2CLines;
+  fftR2C: typeof jsFft.fftR2CLines;
+  fftC2R: typeof jsFft.fftC2RLines;
+  /** stft's windowed frames straight from the signal (src/backends/js/fft-lines.ts). */
+  fftR2CFrames: typeof jsFft.fftR2CFrames;
   /** Which implementation filled the table: "js" or "native". */
   backend: "js" | "native";
 }
@@ -61,11 +68,16 @@ export const kernels: KernelTable = {
   maxPoolBackward: jsPool.maxPoolBackward,
   avgPoolForward: jsPool.avgPoolForward,
   avgPoolBackward: jsPool.avgPoolBackward,
+  fftC2C: jsFft.fftC2CLines,
+  fftR2C: jsFft.fftR2CLines,
+  fftC2R: jsFft.fftC2RLines,
+  fftR2CFrames: jsFft.fftR2CFrames,
   backend: "js",
 };
 
 // The native addon, where it loaded, replaces the JS kernels.
 import * as native from "./native/index.js";
+import * as nativeFft from "./native/fft.js";
 if (native.isAvailable()) {
   kernels.gemm = native.gemm;
   kernels.convForward = native.convForward;
@@ -83,5 +95,9 @@ if (native.isAvailable()) {
       : native.maxPoolBackward(gradOutput, indices, outputShape, gradInput, inputShape, spatial);
   kernels.avgPoolForward = native.avgPoolForward;
   kernels.avgPoolBackward = native.avgPoolBackward;
+  kernels.fftC2C = nativeFft.fftC2CLines;
+  kernels.fftR2C = nativeFft.fftR2CLines;
+  kernels.fftC2R = nativeFft.fftC2RLines;
+  kernels.fftR2CFrames = nativeFft.fftR2CFrames;
   kernels.backend = "native";
 }

@@ -1,16 +1,16 @@
-// ATen's three FFT primitives (_fft_c2c, _fft_r2c, _fft_c2r) over the JS kernel of
-// backends/js/fft.ts, with their gradients (FftC2CBackward0, FftR2CBackward0, FftC2RBackward0)
-// written in public ops, so double backward works. Every torch.fft function and torch.stft /
-// istft is a composite over these. Values are computed in float64 and rounded once at the end
-// for complex64/float32 results.
+// ATen's three FFT primitives (_fft_c2c, _fft_r2c, _fft_c2r) over the kernel table's FFT kernels
+// (the native addon's, or the JS kernel of backends/js/fft-lines.ts), with their gradients
+// (FftC2CBackward0, FftR2CBackward0, FftC2RBackward0) written in public ops, so double backward
+// works. Every torch.fft function and torch.stft / istft is a composite over these. The kernels
+// transform the tensors' own buffers, one dim at a time: the first pass reads the input and writes
+// the output, later dims run in place, and the last one applies the norm's scale.
 
 import { Tensor } from "../core/tensor.js";
-import type { ComplexStorage } from "../core/storage.js";
+import { type ComplexPairs, ComplexStorage, Storage } from "../core/storage.js";
 import { type DType, complexOf, realOf } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
-import { fftc2c } from "../backends/js/fft.js";
-import { fftc2r, fftr2c } from "../backends/js/fft-real.js";
-import { emptyTensor } from "./engine.js";
+import { kernels, type FloatArray } from "../backends/kernels.js";
+import { uninitTensor } from "./engine.js";
 import { constantPad } from "../nn/functional/padding-ops.js";
 import { tensor } from "./creation.js";
 import { throughRealView } from "./complex-parts.js";
@@ -29,57 +29,56 @@ function product(xs: readonly number[]): number {
   return p;
 }
 
-/** A complex tensor's values, contiguous and interleaved, as a fresh float64 working copy. */
-function complexValues(x: Tensor): Float64Array {
-  const c = x.contiguous();
-  const pairs = (c.storage as ComplexStorage).pairs;
-  const from = 2 * c.storageOffset();
-  const work = new Float64Array(2 * c.numel());
-  work.set(pairs.subarray(from, from + work.length));
-  return work;
-}
-
-/** A real tensor's values, contiguous (the array and where they start). */
-function realValues(x: Tensor): { values: Float32Array | Float64Array; offset: number } {
-  const c = x.contiguous();
-  return { values: c.storage.data as Float32Array | Float64Array, offset: c.storageOffset() };
-}
-
-function complexResult(shape: readonly number[], dtype: DType, values: Float64Array, scale: number): Tensor {
-  const out = emptyTensor(shape, dtype);
-  const pairs = (out.storage as ComplexStorage).pairs;
-  if (scale === 1) pairs.set(values);
-  else for (let i = 0; i < values.length; i++) pairs[i] = values[i]! * scale;
-  return out;
+/** A contiguous tensor's numbers and where its first element starts (in elements of its dtype). */
+function buffer(x: Tensor): { data: FloatArray; offset: number } {
+  const data = x.dtype.isComplex ? (x.storage as ComplexStorage).pairs : (x.storage.data as FloatArray);
+  return { data, offset: x.storageOffset() };
 }
 
 /**
- * Calls `f(base, stride)` for every line along `dim` of a contiguous row-major `shape`: `base` is
- * the line's first element, `stride` the distance between its elements.
+ * A complex tensor the kernels overwrite in full, unzeroed, whose pairs are a real storage's
+ * array: large ones come from the tensor memory blocks as real storages do (complex storages of
+ * their own are plain zeroed arrays). Not through Storage._reinterpret: its aliases outlive young
+ * collections, so their blocks came back only with full ones. The complex storage carries the real
+ * one's allocation token, which the allocator's statistics watch.
  */
-function forEachLine(shape: readonly number[], dim: number, f: (base: number, outer: number, inner: number) => void): void {
-  const inner = product(shape.slice(dim + 1));
-  const outer = product(shape.slice(0, dim));
-  const n = shape[dim]!;
-  for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) f(o * n * inner + i, o, i);
+function uninitComplex(shape: readonly number[], dtype: DType): Tensor {
+  const real = Storage.allocUninit(realOf(dtype), 2 * product(shape));
+  const storage = new ComplexStorage(real.data as ComplexPairs, dtype);
+  storage._token = real._token;
+  return new Tensor(storage, shape.slice());
 }
 
-/** In-place complex transforms of a contiguous interleaved array along each of `dims`. */
-function c2cAlong(work: Float64Array, shape: readonly number[], dims: readonly number[], forward: boolean): void {
+/** [outer, n, inner] of a contiguous row-major `shape` around `dim`. */
+function around(shape: readonly number[], dim: number): [number, number, number] {
+  return [product(shape.slice(0, dim)), shape[dim]!, product(shape.slice(dim + 1))];
+}
+
+/**
+ * Complex transforms of contiguous `src` into `dst` (same shape, a fresh tensor) along each of
+ * `dims`: the first reads src, the others run in place on dst; the last applies `scale`. With no
+ * dims dst gets src's values times `scale`.
+ */
+function c2cAlong(src: Tensor, dst: Tensor, dims: readonly number[], forward: boolean, scale: number): void {
+  const shape = dst.shape;
   if (product(shape) === 0) return;
-  for (const d of dims) {
-    const stride = product(shape.slice(d + 1));
-    const n = shape[d]!;
-    forEachLine(shape, d, (base) => fftc2c(work, base, stride, work, base, stride, n, !forward));
+  const from = buffer(src), to = buffer(dst);
+  if (dims.length === 0) {
+    for (let i = 0; i < 2 * product(shape); i++) to.data[2 * to.offset + i] = from.data[2 * from.offset + i]! * scale;
+    return;
   }
+  dims.forEach((d, t) => {
+    const [outer, n, inner] = around(shape, d);
+    const input = t === 0 ? from : to;
+    kernels.fftC2C(input.data, input.offset, to.data, to.offset, outer, n, inner, !forward, t === dims.length - 1 ? scale : 1);
+  });
 }
 
 /** torch._fft_c2c(x, dim, normalization, forward): a complex transform over `dims` (sizes kept). */
 export function fftC2C(x: Tensor, dims: readonly number[], normalization: FftNormalization, forward: boolean): Tensor {
   const shape = x.shape;
-  const work = complexValues(x);
-  c2cAlong(work, shape, dims, forward);
-  const out = complexResult(shape, x.dtype, work, normScale(normalization, product(dims.map((d) => shape[d]!))));
+  const out = uninitComplex(shape, x.dtype);
+  c2cAlong(x.contiguous(), out, dims, forward, normScale(normalization, product(dims.map((d) => shape[d]!))));
   return record("FftC2CBackward0", [x], out, ([g]) => [fftC2C(g!, dims, normalization, !forward)]);
 }
 
@@ -94,18 +93,36 @@ export function fftR2C(x: Tensor, dims: readonly number[], normalization: FftNor
   const outLength = onesided ? Math.floor(n / 2) + 1 : n;
   const outShape = shape.slice();
   outShape[last] = outLength;
-  const work = new Float64Array(2 * product(outShape));
-  if (work.length > 0) {
-    const { values, offset } = realValues(x);
-    const inner = product(shape.slice(last + 1));
-    forEachLine(shape, last, (base, o, i) => {
-      fftr2c(values, offset + base, inner, work, o * outLength * inner + i, inner, n, outLength, false);
-    });
-  }
-  c2cAlong(work, outShape, dims.slice(0, -1), true);
+  const out = uninitComplex(outShape, complexOf(x.dtype));
   const scale = normScale(normalization, product(dims.map((d) => shape[d]!)));
-  const out = complexResult(outShape, complexOf(x.dtype), work, scale);
+  if (product(outShape) > 0) {
+    const from = buffer(x.contiguous()), to = buffer(out);
+    const [outer, , inner] = around(shape, last);
+    const rest = dims.slice(0, -1);
+    kernels.fftR2C(from.data, from.offset, to.data, to.offset, outer, n, inner, outLength, rest.length === 0 ? scale : 1);
+    if (rest.length > 0) c2cAlong(out, out, rest, true, scale);
+  }
   return record("FftR2CBackward0", [x], out, ([g]) => [fftR2CBackward(g!, dims, normalization, onesided, n)]);
+}
+
+/**
+ * stft's spectrum of a real contiguous [B, length] signal without autograd: the one-sided (or
+ * full) transform of every frame signal[b, f·hop .. f·hop + n) times the window (null: none, else
+ * of the signal's dtype), as [B, frames, outLength], read straight from the signal instead of a
+ * windowed copy of its frames. fftR2C over frames.mul(window) gives the same values.
+ */
+export function fftR2CFrames(signal: Tensor, n: number, hop: number, window: Tensor | null, normalization: FftNormalization, onesided: boolean): Tensor {
+  const [batch, length] = signal.shape as [number, number];
+  const frames = Math.floor((length - n) / hop) + 1;
+  const outLength = onesided ? Math.floor(n / 2) + 1 : n;
+  const out = uninitComplex([batch, frames, outLength], complexOf(signal.dtype));
+  if (batch * frames * outLength > 0) {
+    const from = buffer(signal.contiguous()), to = buffer(out);
+    const w = window === null ? null : buffer(window.contiguous());
+    const weights = w === null ? null : w.offset === 0 ? w.data : w.data.subarray(w.offset, w.offset + n);
+    kernels.fftR2CFrames(from.data, from.offset, batch, length, frames, hop, n, weights, to.data, to.offset, outLength, normScale(normalization, n));
+  }
+  return out;
 }
 
 /**
@@ -119,20 +136,21 @@ export function fftC2R(x: Tensor, dims: readonly number[], normalization: FftNor
   const shape = x.shape;
   const last = dims[dims.length - 1]!;
   const inLength = shape[last]!;
-  const work = complexValues(x);
-  c2cAlong(work, shape, dims.slice(0, -1), false);
+  const rest = dims.slice(0, -1);
+  let spectrum = x.contiguous();
+  if (rest.length > 0) {
+    const work = uninitComplex(shape, x.dtype);
+    c2cAlong(spectrum, work, rest, false, 1);
+    spectrum = work;
+  }
   const outShape = shape.slice();
   outShape[last] = lastDimSize;
-  const out = emptyTensor(outShape, realOf(x.dtype));
-  const values = out.storage.data as Float32Array | Float64Array;
-  if (values.length > 0) {
-    const inner = product(shape.slice(last + 1));
-    const signal = new Float64Array(values.length);
-    forEachLine(shape, last, (base, o, i) => {
-      fftc2r(work, base, inner, inLength, signal, o * lastDimSize * inner + i, inner, lastDimSize, true);
-    });
+  const out = uninitTensor(outShape, realOf(x.dtype));
+  if (product(outShape) > 0) {
+    const from = buffer(spectrum), to = buffer(out);
+    const [outer, , inner] = around(shape, last);
     const scale = normScale(normalization, product(dims.map((d) => outShape[d]!)));
-    for (let k = 0; k < signal.length; k++) values[k] = signal[k]! * scale;
+    kernels.fftC2R(from.data, from.offset, inLength, to.data, to.offset, outer, lastDimSize, inner, scale);
   }
   return record("FftC2RBackward0", [x], out, ([g]) => [fftC2RBackward(g!, dims, normalization)]);
 }

@@ -10,7 +10,10 @@ import { Tensor } from "../core/tensor.js";
 import { realOf, scalarTypeName } from "../core/dtype.js";
 import { type Args, type Method, bindArgs, checkBool, checkInt, checkTensor, describe, installMethods } from "./args.js";
 import { ones } from "./creation.js";
-import { fftC2C, fftC2R, fftR2C, type FftNormalization } from "./fft-engine.js";
+import { fftC2C, fftC2R, fftR2C, fftR2CFrames, type FftNormalization } from "./fft-engine.js";
+import { isGradEnabled } from "../autograd/grad-mode.js";
+import { forwardGrads } from "../autograd/forward-grad.js";
+import { tracing } from "../onnx/hook.js";
 import { viewAsReal } from "./complex-views.js";
 import { throughRealView } from "./complex-parts.js";
 import { constantPad } from "../nn/functional/padding-ops.js";
@@ -81,6 +84,17 @@ function fullWindow(window: Tensor | null, winLength: number, nFft: number, like
 }
 
 /**
+ * Whether stft's frames can go to the FFT kernel straight from the signal (fftR2CFrames): a real
+ * float32/float64 signal, a window of its dtype or none, and nothing that records the ops.
+ */
+function framesDirect(signal: Tensor, w: Tensor | null): boolean {
+  const d = signal.dtype.name;
+  if ((d !== "float32" && d !== "float64") || (w !== null && w.dtype !== signal.dtype)) return false;
+  if (tracing.on || forwardGrads.on) return false;
+  return !isGradEnabled() || (!signal.requiresGrad && !(w?.requiresGrad ?? false));
+}
+
+/**
  * torch.stft(input, n_fft, hop_length?, win_length?, window?, center=True, pad_mode='reflect',
  * normalized=False, onesided?, return_complex?): the short-time Fourier transform of a 1-D signal
  * or a batch [B, L] of them, as [(B,) freq, frames]. Real inputs must say return_complex (as
@@ -142,10 +156,15 @@ export function stft(input: Tensor, nFft: number, ...args: Args<[hopLength?: num
   const frames = batched.isComplex()
     ? contiguousThroughRealView(batched, (r) => r.unfold(1, nFft, hop).movedim(2, 3))
     : batched.unfold(1, nFft, hop);
-  const windowed = w === null ? frames : frames.mul(w);
-  const spectrum = windowed.isComplex() ? fftC2C(windowed, [2], mode, true) : fftR2C(windowed, [2], mode, onesided);
-  let out = contiguousThroughRealView(spectrum, (r) => r.transpose(1, 2));
-  if (signalDim === 1) out = contiguousThroughRealView(out, (r) => r.squeeze(0));
+  let spectrum: Tensor;
+  if (framesDirect(batched, w)) spectrum = fftR2CFrames(batched, nFft, hop, w, mode, onesided);
+  else {
+    const windowed = w === null ? frames : frames.mul(w);
+    spectrum = windowed.isComplex() ? fftC2C(windowed, [2], mode, true) : fftR2C(windowed, [2], mode, onesided);
+  }
+  // [B, freq, frames] as a transposed view, PyTorch's strides (its stft transposes in place).
+  let out = spectrum.transpose(1, 2);
+  if (signalDim === 1) out = out.squeeze(0);
   return returnComplex === false ? viewAsReal(out) : out;
 }
 
