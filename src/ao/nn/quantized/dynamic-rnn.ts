@@ -8,7 +8,7 @@
 import type { Tensor } from "../../../core/tensor.js";
 import { type DType, float32 } from "../../../core/dtype.js";
 import type { Module } from "../../../nn/module.js";
-import { GRU as FloatGRU, GRUCell as FloatGRUCell, LSTM as FloatLSTM, LSTMCell as FloatLSTMCell, RNNCell as FloatRNNCell } from "../../../nn/modules/rnn.js";
+import { GRU as FloatGRU, GRUCell as FloatGRUCell, LSTM as FloatLSTM, LSTMCell as FloatLSTMCell, RNNCell as FloatRNNCell, type RNNBase } from "../../../nn/modules/rnn.js";
 import type { LayerWeights } from "../../../nn/modules/rnn-engine.js";
 import { LinearPackedParams, quantizedLinearDynamic } from "../../../ops/quantized-linear.js";
 import { defaultDynamicQconfig } from "../../quantization/qconfig.js";
@@ -83,20 +83,33 @@ function loadLayers(mod: { _packedLayers: Pair[]; constructor: { name: string } 
   mod._packedLayers = next;
 }
 
+/** What the dynamic LSTM/GRU add to the float module: the packed layers. */
+export interface PackedLayers {
+  /** @internal */ _packedLayers: Pair[];
+  /** PyTorch's _all_weight_values: each layer and direction's packed parameters (`.param`, for torch.quantizedLstm/quantizedGru). */
+  readonly _all_weight_values: { param: CellParamsState }[];
+}
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Mixin<M> = new (...args: any[]) => M;
+
+/** The float recurrence of nn.LSTM/nn.GRU over packed layers, with PyTorch's state dict (version 2). */
+function packedLayers<B extends Mixin<RNNBase>>(Float: B): B & Mixin<PackedLayers> & { _version: number } {
+  return class extends Float {
+    static _version = 2;
+    _packedLayers: Pair[] = [];
+    protected override layerWeights(layer: number, dir: number): LayerWeights {
+      return dynamicWeights(this._packedLayers[layer * (this.bidirectional ? 2 : 1) + dir]!);
+    }
+    protected override weightsDtype(): DType { return float32; }
+    override _extraState(): [string, unknown][] { return layerState(this._packedLayers); }
+    override _extraVersions(): [string, number][] { return layerVersions(this._packedLayers); }
+    override _loadExtraState(get: (name: string) => unknown): void { loadLayers(this, get); }
+    get _all_weight_values(): { param: CellParamsState }[] { return this._packedLayers.map((p) => ({ param: cellParamsState(p) })); }
+  };
+}
+
 /** torch.ao.nn.quantized.dynamic.LSTM (from a float nn.LSTM without projections). */
-export class DynamicLSTM extends FloatLSTM {
-  /** PyTorch's state-dict version of the dynamic RNNs. */
-  static _version = 2;
-  /** @internal */ _packedLayers: Pair[] = [];
-  protected override layerWeights(layer: number, dir: number): LayerWeights {
-    return dynamicWeights(this._packedLayers[layer * (this.bidirectional ? 2 : 1) + dir]!);
-  }
-  protected override weightsDtype(): DType { return float32; }
-  override _extraState(): [string, unknown][] { return layerState(this._packedLayers); }
-  override _extraVersions(): [string, number][] { return layerVersions(this._packedLayers); }
-  override _loadExtraState(get: (name: string) => unknown): void { loadLayers(this, get); }
-  /** PyTorch's _all_weight_values: each layer and direction's packed parameters (`.param`, for torch.quantizedLstm). */
-  get _all_weight_values(): { param: CellParamsState }[] { return this._packedLayers.map((p) => ({ param: cellParamsState(p) })); }
+export class DynamicLSTM extends packedLayers(FloatLSTM) {
   static fromFloat(mod: Module): DynamicLSTM {
     if (!(mod instanceof FloatLSTM) || mod.projSize > 0) throw new Error("nn.quantized.dynamic.LSTM.from_float: expected a torch.nn.LSTM without projections");
     const out = new DynamicLSTM(mod.inputSize, mod.hiddenSize, { numLayers: mod.numLayers, bias: mod.bias, batchFirst: mod.batchFirst, dropout: mod.dropout, bidirectional: mod.bidirectional });
@@ -107,19 +120,7 @@ export class DynamicLSTM extends FloatLSTM {
 }
 
 /** torch.ao.nn.quantized.dynamic.GRU (from a float nn.GRU). */
-export class DynamicGRU extends FloatGRU {
-  /** PyTorch's state-dict version of the dynamic RNNs. */
-  static _version = 2;
-  /** @internal */ _packedLayers: Pair[] = [];
-  protected override layerWeights(layer: number, dir: number): LayerWeights {
-    return dynamicWeights(this._packedLayers[layer * (this.bidirectional ? 2 : 1) + dir]!);
-  }
-  protected override weightsDtype(): DType { return float32; }
-  override _extraState(): [string, unknown][] { return layerState(this._packedLayers); }
-  override _extraVersions(): [string, number][] { return layerVersions(this._packedLayers); }
-  override _loadExtraState(get: (name: string) => unknown): void { loadLayers(this, get); }
-  /** PyTorch's _all_weight_values: each layer and direction's packed parameters (`.param`, for torch.quantizedGru). */
-  get _all_weight_values(): { param: CellParamsState }[] { return this._packedLayers.map((p) => ({ param: cellParamsState(p) })); }
+export class DynamicGRU extends packedLayers(FloatGRU) {
   static fromFloat(mod: Module): DynamicGRU {
     if (!(mod instanceof FloatGRU)) throw new Error("nn.quantized.dynamic.GRU.from_float: expected a torch.nn.GRU");
     const out = new DynamicGRU(mod.inputSize, mod.hiddenSize, { numLayers: mod.numLayers, bias: mod.bias, batchFirst: mod.batchFirst, dropout: mod.dropout, bidirectional: mod.bidirectional });
