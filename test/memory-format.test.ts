@@ -79,6 +79,12 @@ test("pointwise ops on operands of different layouts follow TensorIterator's rul
   check("mixed.addcmulMixed", () => torch.addcmul(x, xc, xc).stride());
   check("mixed.gt", () => xc.gt(0).stride());
   check("mixed.inplace", () => xc.clone().neg_().stride());
+  check("cat.channelsLast", () => torch.cat([xc, xc], 1).stride());
+  check("cat.clThenContig", () => torch.cat([xc, x]).stride());
+  check("cat.contigThenCl", () => torch.cat([x, xc]).stride());
+  check("cat.withEmpty", () => torch.cat([xc, torch.empty(0)]).stride());
+  assert.ok(torch.cat([xc, x], 1).equal(torch.cat([x, x], 1)));
+  assert.ok(torch.cat([xc, xc], 1).equal(torch.cat([x, x], 1)));
 });
 
 test("values do not depend on the layout", () => {

@@ -1,6 +1,7 @@
 // Joining tensors: cat (and its stack/hstack/vstack/dstack/column_stack forms), block_diag,
 // meshgrid, cartesian_prod, combinations, broadcast_tensors/broadcast_shapes, atleast_nd.
 
+import { type MemoryFormat, contiguousFormat, stridesFor, suggestMemoryFormat } from "../core/memory-format.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
@@ -9,7 +10,7 @@ import { broadcastShapes as broadcastCore, normalizeDim, shapeStr } from "../cor
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, describe, checkArgs, isOptionsObject, rebind } from "./args.js";
-import { copyInto, emptyTensor, uninitTensor } from "./engine.js";
+import { copyInto, emptyTensor, uninitStrided, uninitTensor } from "./engine.js";
 import { int64Tensor } from "./indexing-kernels.js";
 import { indexSelect } from "./indexing-index.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
@@ -55,6 +56,20 @@ function asInputGrad(g: Tensor, input: Tensor): Tensor {
 
 // ---- cat ------------------------------------------------------------------------------------
 
+/**
+ * The layout of cat's result (PyTorch's compute_output_memory_format): the first input's suggested
+ * format when every input suggests it (channels-last inputs give a channels-last result), else contiguous.
+ */
+function catMemoryFormat(tensors: readonly Tensor[]): MemoryFormat {
+  let format: MemoryFormat | null = null;
+  for (const t of tensors) {
+    const f = t.isContiguous() ? contiguousFormat : suggestMemoryFormat(t._shape, t._strides);
+    if (format === null) format = f;
+    else if (format !== f && format !== contiguousFormat) return contiguousFormat;
+  }
+  return format ?? contiguousFormat;
+}
+
 function catImpl(op: string, tensors: Tensor[], dim: number): Tensor {
   if (tensors.length === 0) throw new Error(`torch.${op}(): expected a non-empty list of Tensors`);
   tensors.forEach((t, i) => {
@@ -86,7 +101,8 @@ function catImpl(op: string, tensors: Tensor[], dim: number): Tensor {
   const gpu = onDevice(tensors);
   if (gpu) deviceOp("sameDevice", op)(op, tensors);
   // Every element is copied in: no need to zero the output first.
-  const out = gpu ? deviceOp("empty", op)(shape, dtype) : uninitTensor(shape, dtype);
+  const format = gpu ? contiguousFormat : catMemoryFormat(tensors);
+  const out = gpu ? deviceOp("empty", op)(shape, dtype) : format === contiguousFormat ? uninitTensor(shape, dtype) : uninitStrided(shape, stridesFor(shape, format), dtype);
   const starts: number[] = [];
   let off = 0;
   tensors.forEach((t, i) => {
