@@ -1,6 +1,7 @@
 // Activations in the torch namespace: relu, selu, celu, rrelu, threshold, prelu, hardshrink,
 // softmax, log_softmax (+ in-place forms). The F.* activations build on these.
 
+import { dimOf, isNamed, keepNamed } from "./named-engine.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { nativeGradLoop, nativeUnary, tryNativeSoftmax, tryNativeSoftmaxBackward } from "./native-fast.js";
@@ -334,6 +335,7 @@ interface SoftmaxOpts { dim?: number; dtype?: DTypeLike | null }
 
 function softmaxImpl(op: "softmax" | "log_softmax", input: Tensor, dim: unknown, dtype: DTypeLike | null | undefined): Tensor {
   checkTensor(op, "input", input);
+  if (isNamed(input)) { const d = dimOf(input, dim as number | string); return keepNamed(input, [], () => softmaxImpl(op, input, d, dtype)); }
   if (typeof dim !== "number" || !Number.isInteger(dim)) throw new Error(`${op}(): argument 'dim' must be int, not ${pyType(dim)}`);
   const x = dtype === undefined || dtype === null ? input : castTo(input, toDType(dtype));
   const nd = x.dim();

@@ -1,6 +1,7 @@
 // Comparisons and logic: eq/ne/lt/le/gt/ge (bool results, exact on int64), equal, isclose,
 // allclose, isnan/isinf/isfinite/..., logical_*, bitwise_* and shifts, where, heaviside.
 
+import { checkOutNames, hideNames, namesMode, namesOf, putNames, unifyFromRight } from "./named-engine.js";
 import { Tensor } from "../core/tensor.js";
 import { type DType, bool, float32, float64, getDefaultDtype, int64, roundToDType } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
@@ -65,6 +66,11 @@ function compareKernel(spec: CompareSpec, input: Tensor, other: TensorOrScalar, 
   const promoted = resultType(input, other);
   if (promoted.isComplex) return complexCompare(spec.name, input, other, promoted, out);
   const y = asOperand(spec.name, other, promoted);
+  if ((input._names !== null || y._names !== null) && namesMode.enabled) {
+    const names = unifyFromRight(namesOf(input), namesOf(y));
+    if (out) checkOutNames(out, names);
+    return putNames(hideNames([input, y, out], () => compareKernel(spec, input, other, out)), names);
+  }
   if (onDevice(input, y, out)) return deviceOp("compare", spec.name)(spec.name, input, y, promoted, out);
   const big = needsBigInt(promoted, input, other);
   const a = big ? input : exactOperand(input, promoted), b = big ? y : exactOperand(y, promoted);

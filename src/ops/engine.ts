@@ -14,6 +14,7 @@ import { nativeBinaryOpOf } from "./native-fast.js";
 import type { Complex } from "../core/complex.js";
 import { copyComplex, fillComplex } from "./complex-engine.js";
 import { tryNativeConvert, tryNativeTyped, tryNativeTypedTernary, tryNativeTypedUnary } from "./native-typed.js";
+import { refuseNamed } from "./named-engine.js";
 
 export type NumArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array;
 export type UnaryFn = (x: number) => number;
@@ -22,6 +23,7 @@ export type TernaryFn = (a: number, b: number, c: number) => number;
 
 /** A tensor's layout as a strided operand. */
 export function lay(t: Tensor): { strides: readonly number[]; offset: number } {
+  if (t._names !== null) refuseNamed();
   return { strides: t._strides, offset: t._offset };
 }
 
@@ -52,12 +54,14 @@ function isNumberBacked(d: DType): boolean {
  * storage itself for number-backed dtypes, a decoded contiguous copy for float16/bfloat16/int64.
  */
 export function numericView(t: Tensor): { data: NumArray; strides: number[]; offset: number } {
+  if (t._names !== null) refuseNamed();
   if (isNumberBacked(t.dtype)) return { data: t.storage.data as NumArray, strides: t._strides, offset: t._offset };
   return { data: toNumbers(t), strides: contiguousStrides(t._shape), offset: 0 };
 }
 
 /** Contiguous values as JS numbers: Float32Array for 16-bit floats, Float64Array for int64. */
 export function toNumbers(t: Tensor): NumArray {
+  if (t._names !== null) refuseNamed();
   const n = t.numel();
   const src = t.storage.data;
   if (t.dtype.name === "int64") {
@@ -173,6 +177,7 @@ const COPY_BY_MUL = nativeBinary((a: number, b: number) => a * b, "mul");
 
 /** Copies src into dst (broadcasting src to dst's shape), converting dtypes like PyTorch's copy_. */
 export function copyInto(dst: Tensor, src: Tensor): void {
+  if (src._names !== null) refuseNamed();
   if (onDevice(dst, src)) return deviceOp("copy")(dst, src);
   if (dst.dtype.isComplex || src.dtype.isComplex) return copyComplex(dst, src);
   const shape = dst._shape;
@@ -349,6 +354,7 @@ function bigBinary(x: Tensor, y: Tensor, res: Tensor, shape: readonly number[], 
 }
 
 export function ternaryMap(x: Tensor, y: Tensor, z: Tensor, outDtype: DType, f: TernaryFn, out?: Tensor, op = "ternary op"): Tensor {
+  if (x._names !== null || y._names !== null || z._names !== null) refuseNamed();
   const shape = broadcastShapes(x._shape, y._shape, z._shape);
   if (out) checkOut(op, out, shape);
   const res = out ?? emptyTensor(shape, outDtype);

@@ -14,6 +14,7 @@ import {
 import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { copyInto, emptyTensor, toNumbers } from "./engine.js";
 import { finishFactory } from "./factory-utils.js";
+import { keepNamesOf } from "./named-engine.js";
 import { applyInPlace, checkInplaceLeaf } from "./inplace.js";
 import { copy_ } from "./conversion.js";
 import { notImplementedOnDevice, onDevice } from "./device-hooks.js";
@@ -64,7 +65,7 @@ type SizeArgs = (number | number[] | Record<string, unknown>)[];
 
 function sizedRandom(op: string, args: readonly unknown[], fill: (t: Tensor, g: Generator) => void, defaultDtype?: DType): Tensor {
   const { size, opts } = bindSize(op, args);
-  bindArgs(op, [opts], [], FACTORY_KW);
+  bindArgs(op, [opts], [], [...FACTORY_KW, "names"]);
   const dt = opts.dtype ? toDType(opts.dtype as DTypeLike) : defaultDtype ?? getDefaultDtype();
   const t = emptyTensor(size, dt);
   fill(t, genOf(opts));
@@ -134,12 +135,12 @@ type LikeOptions = { dtype?: DTypeLike | null; device?: DeviceLike | null; requi
 export function randLike(input: Tensor, options: LikeOptions = {}): Tensor {
   if (arguments.length > 2) checkArgs("rand_like", arguments, 1, FACTORY_KW); else if (arguments.length <= 1 && isOptionsObject(input)) return rebind(randLike, "rand_like", arguments, ["input"], 1, FACTORY_KW);
   bindArgs("rand_like", [options], [], FACTORY_KW);
-  return rand(input.shape, likeOptions(input, options));
+  return keepNamesOf(input, rand(input.shape, likeOptions(input, options)));
 }
 export function randnLike(input: Tensor, options: LikeOptions = {}): Tensor {
   if (arguments.length > 2) checkArgs("randn_like", arguments, 1, FACTORY_KW); else if (arguments.length <= 1 && isOptionsObject(input)) return rebind(randnLike, "randn_like", arguments, ["input"], 1, FACTORY_KW);
   bindArgs("randn_like", [options], [], FACTORY_KW);
-  return randn(input.shape, likeOptions(input, options));
+  return keepNamesOf(input, randn(input.shape, likeOptions(input, options)));
 }
 export function randintLike(input: Tensor, low: number, high?: number | RandintOptions, options: RandintOptions = {}): Tensor {
   let lo = 0, hi: number, o = options;

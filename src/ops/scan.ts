@@ -1,5 +1,6 @@
 // Cumulative ops along a dim: cumsum, cumprod, cummax, cummin, logcumsumexp; and diff.
 
+import { dimOf, isNamed, keepNamed } from "./named-engine.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
@@ -61,6 +62,7 @@ export function cumsum(input: Tensor, ...args: Args<[dim: number], CumOptions & 
   if (autocasting.on && autocasts("cumsum", arguments)) return runAutocast(cumsum, arguments);
   if (hasOut(args)) return withOut("cumsum", args, (rest) => cumsum(input, ...(rest as [never])), "cast", true);
   const o = bindArgs("cumsum", args, ["dim"], ["dtype"], 1);
+  if (isNamed(input)) { const dim = dimOf(input, o.dim as number | string); return keepNamed(input, [], () => cumsum(input, { ...o, dim })); }
   if (o.dim === undefined) throw new Error("cumsum() missing required argument 'dim'");
   const x = cumDtype(input, o);
   const d = x.dim() ? normalizeDim(checkInt("cumsum", "dim", o.dim), x.dim(), "cumsum") : 0;
@@ -121,6 +123,7 @@ export function cumprod(input: Tensor, ...args: Args<[dim: number], CumOptions &
   if (autocasting.on && autocasts("cumprod", arguments)) return runAutocast(cumprod, arguments);
   if (hasOut(args)) return withOut("cumprod", args, (rest) => cumprod(input, ...(rest as [never])), "cast", true);
   const o = bindArgs("cumprod", args, ["dim"], ["dtype"], 1);
+  if (isNamed(input)) { const dim = dimOf(input, o.dim as number | string); return keepNamed(input, [], () => cumprod(input, { ...o, dim })); }
   if (o.dim === undefined) throw new Error("cumprod() missing required argument 'dim'");
   const x = cumDtype(input, o);
   const d = x.dim() ? normalizeDim(checkInt("cumprod", "dim", o.dim), x.dim(), "cumprod") : 0;

@@ -1,0 +1,271 @@
+// The machinery of named tensors (PyTorch's name inference): checking names, resolving a dim
+// given by name, unifying names from the right, and running an op's unnamed computation on named
+// inputs. An unnamed tensor has `_names === null`, so every op pays one load to tell.
+
+import { Tensor } from "../core/tensor.js";
+import { currentOpName } from "../core/op-name.js";
+import { namesMode } from "../core/names-mode.js";
+import { bindArgs } from "./args.js";
+import { record } from "../autograd/record.js";
+
+export type Name = string | null;
+
+export { namesMode };
+
+/** Whether `t` has names that ops must honour (the one test an op makes; false for unnamed tensors). */
+export function isNamed(t: Tensor): boolean {
+  return t._names !== null && namesMode.enabled;
+}
+
+/** The names of `t`, one per dim (all null for an unnamed tensor). */
+export function namesOf(t: Tensor): Name[] {
+  return t._names ? t._names.slice() : new Array<Name>(t._shape.length).fill(null);
+}
+
+/** PyTorch's Tensor['N', None] description of a list of names. */
+export function describeNames(names: readonly Name[]): string {
+  return `Tensor[${names.map((n) => (n === null ? "None" : `'${n}'`)).join(", ")}]`;
+}
+
+/** A Python list repr of names: ['N', 'C']. */
+export function listRepr(names: readonly Name[]): string {
+  return `[${names.map((n) => (n === null ? "None" : `'${n}'`)).join(", ")}]`;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Checks one name as PyTorch's Dimname does (a Python identifier; "..." only where a glob is allowed). */
+export function checkName(name: unknown): Name {
+  if (name === null || name === undefined) return null;
+  if (typeof name !== "string") throw new Error(`Dimname: expected a string or None as a name, got ${typeof name}`);
+  if (!IDENTIFIER.test(name)) {
+    throw new Error(`Invalid name: a valid identifier contains only digits, alphabetical characters, and/or underscore and starts with a non-digit. got: '${name}'.`);
+  }
+  return name;
+}
+
+/** Checks a full list of names for a tensor of `ndim` dims (count, identifiers, duplicates). */
+export function checkNames(names: readonly unknown[], ndim: number): Name[] {
+  if (names.length !== ndim) {
+    throw new Error(`Number of names (${names.length}) and number of dimensions in tensor (${ndim}) do not match. Attempted to create a tensor with names ${listRepr(names.map((n) => (typeof n === "string" ? n : null)))}`);
+  }
+  const checked = names.map(checkName);
+  const seen = new Set<string>();
+  for (const n of checked) {
+    if (n === null) continue;
+    if (seen.has(n)) throw new Error(`Cannot construct a tensor with duplicate names. Got names: ${listRepr(checked)}.`);
+    seen.add(n);
+  }
+  return checked;
+}
+
+/** Sets `t`'s names (checked), in place; all-null or null names make it unnamed. Returns t. */
+export function setNames(t: Tensor, names: readonly unknown[] | null): Tensor {
+  if (names === null) { t._names = null; return t; }
+  const checked = checkNames(names, t._shape.length);
+  t._names = checked.some((n) => n !== null) ? checked : null;
+  return t;
+}
+
+/** Sets names already known to be valid (inferred by an op); all-null becomes unnamed. */
+export function putNames(t: Tensor, names: readonly Name[]): Tensor {
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (n === null) continue;
+    if (seen.has(n)) throw new Error(`Cannot construct a tensor with duplicate names. Got names: ${listRepr(names)}.`);
+    seen.add(n);
+  }
+  t._names = names.some((n) => n !== null) ? names.slice() : null;
+  return t;
+}
+
+/** `out` with `input`'s names when input is named (the *_like factories, casts, copies); out itself. */
+export function keepNamesOf(input: Tensor, out: Tensor): Tensor {
+  if (input._names !== null && namesMode.enabled) out._names = input._names.slice();
+  return out;
+}
+
+/** A dim given by index or by name, as an index of `t` (a name must be one of t's names). */
+export function dimOf(t: Tensor, dim: number | string): number {
+  if (typeof dim !== "string") return dim;
+  const names = t._names;
+  const i = names && namesMode.enabled ? names.indexOf(dim) : -1;
+  if (i < 0) {
+    checkName(dim);
+    throw new Error(`Name '${dim}' not found in ${describeNames(namesOf(t))}.`);
+  }
+  return i;
+}
+
+/** dimOf over a dim, a list of dims, or null (all). */
+export function dimsOf<D extends number | string>(t: Tensor, dims: D | readonly D[] | null | undefined): number | number[] | null | undefined {
+  if (dims === null || dims === undefined) return dims;
+  if (Array.isArray(dims)) return (dims as readonly D[]).map((d) => dimOf(t, d));
+  return dimOf(t, dims as D);
+}
+
+/** Whether a dim argument names a dim (a string, or a list holding one). */
+export function hasDimname(dim: unknown): boolean {
+  return typeof dim === "string" || (Array.isArray(dim) && dim.some((d) => typeof d === "string"));
+}
+
+/**
+ * PyTorch's refusal of a dim name by an op that takes only indices (on an unnamed tensor too).
+ */
+export function dimnameRefusal(op: string): Error {
+  return new Error(`${op}: You passed a dimname (string) to this op in place of a dimension index but it does not yet support this behavior. Please pass a dimension index to work around this.`);
+}
+
+/** PyTorch's refusal of a named input by an op that has no name inference rule. */
+export function namedRefusal(op: string = currentOpName()): Error {
+  const aten = op === "this op" ? op : `aten::${op.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
+  return new Error(`${aten} is not yet supported with named tensors. Please drop names via \`tensor = tensor.rename(None)\`, call the op with an unnamed tensor, and set names on the result of the operation.`);
+}
+
+/**
+ * Refuses a named input (the shared kernel paths call it when a tensor they got has names: an
+ * op that got there has no name rule, since ops with one hide the names first).
+ */
+export function refuseNamed(): void {
+  if (namesMode.enabled) throw namedRefusal();
+}
+
+/**
+ * Runs an op's unnamed computation on named inputs: their names are hidden while `run` runs (so
+ * the op computes as for unnamed tensors, with the same autograd nodes), then restored.
+ */
+export function hideNames<T>(inputs: readonly unknown[], run: () => T): T {
+  const tensors: Tensor[] = [], saved: (Name[] | null)[] = [];
+  for (const t of inputs) {
+    if (t instanceof Tensor && t._names !== null) { tensors.push(t); saved.push(t._names); t._names = null; }
+  }
+  try { return run(); } finally { tensors.forEach((t, i) => { t._names = saved[i]!; }); }
+}
+
+/**
+ * Unifies two name lists aligned from the right, as broadcasting does: a name meets itself or
+ * None; a name present in both lists must sit at the same position from the right.
+ */
+export function unifyFromRight(a: readonly Name[], b: readonly Name[], action = "broadcast"): Name[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<Name>(n).fill(null);
+  for (let i = 1; i <= n; i++) {
+    const x = a.length - i >= 0 ? a[a.length - i]! : null, y = b.length - i >= 0 ? b[b.length - i]! : null;
+    if (x !== null && y !== null && x !== y) {
+      throw new Error(`Error when attempting to ${action} dims ${listRepr(a)} and dims ${listRepr(b)}: dim '${x}' and dim '${y}' are at the same position from the right but do not match.`);
+    }
+    const name = x ?? y;
+    if (name !== null) {
+      // The same name elsewhere in the other list is a misalignment.
+      const other = x === null ? a : b, pos = (x === null ? a.length : b.length) - i;
+      const at = other.indexOf(name);
+      if (at >= 0 && at !== pos) {
+        throw new Error(`Misaligned dims when attempting to ${action} dims ${listRepr(a)} and dims ${listRepr(b)}: dim '${name}' appears in a different position from the right across both lists.`);
+      }
+    }
+    out[n - i] = name;
+  }
+  return out;
+}
+
+/**
+ * An out tensor (or in-place self) must carry the computed names already, or none (then it takes
+ * them), as PyTorch's propagate_names does.
+ */
+export function checkOutNames(out: Tensor, names: readonly Name[]): void {
+  if (out._names === null) return;
+  const own = namesOf(out);
+  if (own.length !== names.length || own.some((n, i) => n !== names[i])) {
+    throw new Error(`Name mismatch: specified out tensor with names ${listRepr(own)} are not the same as the computed output names ${listRepr(names)}. Please rename the out tensor's dims with \`Tensor.rename\`.`);
+  }
+}
+
+/** Names one output or each tensor of a list of outputs. */
+export function nameAll<T extends Tensor | readonly Tensor[]>(out: T, names: readonly Name[]): T {
+  if (out instanceof Tensor) putNames(out, names);
+  else for (const t of out as readonly Tensor[]) putNames(t, names);
+  return out;
+}
+
+/** The names left after reducing `dims` (indices), kept as they are under keepdim. */
+export function reducedNames(names: readonly Name[], dims: number | readonly number[] | null | undefined, keepdim: boolean): Name[] {
+  if (keepdim) return names.slice();
+  if (dims === null || dims === undefined || (Array.isArray(dims) && dims.length === 0)) return [];
+  const nd = names.length;
+  const drop = new Set((typeof dims === "number" ? [dims] : (dims as number[])).map((d) => (d < 0 ? d + nd : d)));
+  return names.filter((_, i) => !drop.has(i));
+}
+
+/** A reduction over dims given by index or name: the reduced dims' names leave (unless keepdim). */
+export function reduceNamed<T extends Tensor | readonly Tensor[]>(x: Tensor, dim: unknown, keepdim: boolean, run: (dims: number | number[] | null | undefined) => T): T {
+  const dims = dimsOf(x, dim as number | string | (number | string)[] | null | undefined);
+  const names = reducedNames(namesOf(x), dims, keepdim);
+  return nameAll(hideNames([x], () => run(dims)), names);
+}
+
+/**
+ * A reduction bound by bindArgs (`params` positional-or-keyword, `kw` keyword-only) on a named
+ * input: `run` gets the bound options with `dim` as indices and calls the op on the unnamed input.
+ */
+export function namedReduction<T extends Tensor | readonly Tensor[]>(
+  op: string, x: Tensor, args: readonly unknown[], params: readonly string[], kw: readonly string[], run: (options: Record<string, unknown>) => T, leading = 1,
+): T {
+  const o = bindArgs(op, args, params, kw, leading);
+  return reduceNamed(x, o.dim, o.keepdim === true, (dims) => {
+    const options: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(o)) if (v !== undefined && k !== "dim") options[k] = v;
+    if (dims !== undefined) options.dim = dims;
+    return run(options);
+  });
+}
+
+/** An op that keeps its input's names (softmax, cumsum, casts, copies, ...): computed unnamed, then named. */
+export function keepNamed<T extends Tensor | readonly Tensor[]>(x: Tensor, others: readonly unknown[], run: () => T): T {
+  const names = namesOf(x);
+  return nameAll(hideNames([x, ...others], run), names);
+}
+
+/** A view of `t` with the same geometry (autograd: AliasBackward0), names hidden: what rename returns before naming. */
+export function aliasOf(t: Tensor): Tensor {
+  return hideNames([t], () => {
+    const v = new Tensor(t.storage, t._shape.slice(), t._strides.slice(), t._offset);
+    v._base = t._base ?? t;
+    v._viewHistory = v._base._historyVersion;
+    return record("AliasBackward0", [t], v, ([g]) => [g!]);
+  });
+}
+
+/** `out`, or an alias of `input` when an op returned its input itself (so naming the result leaves the input's names alone). */
+export function ownOutput(input: Tensor, out: Tensor): Tensor {
+  return out === input ? aliasOf(input) : out;
+}
+
+/** The names of a matrix product (PyTorch's contracts-away-dims rule): batch dims unified, the contracted dims gone. */
+export function matmulNames(a: readonly Name[], b: readonly Name[]): Name[] {
+  let out: Name[];
+  if (a.length <= 1 && b.length <= 1) out = [];
+  else if (a.length === 1) out = [...b.slice(0, -2), b[b.length - 1]!];
+  else if (b.length === 1) out = a.slice(0, -1);
+  else out = [...unifyFromRight(a.slice(0, -2), b.slice(0, -2)), a[a.length - 2]!, b[b.length - 1]!];
+  const seen = new Set<string>();
+  for (const n of out) {
+    if (n === null) continue;
+    if (seen.has(n)) {
+      throw new Error(`Matrix multiplying ${describeNames(a)} with ${describeNames(b)} would produce output tensor with duplicate names ${listRepr(out)}. Please rename the input tensors with \`Tensor.rename\` to prevent this.`);
+    }
+    seen.add(n);
+  }
+  return out;
+}
+
+/** A matrix product of named inputs: computed unnamed, named by matmulNames (and unified with a bias's names). */
+export function namedMatmul(a: Tensor, b: Tensor, run: () => Tensor, bias?: Tensor): Tensor {
+  let names = matmulNames(namesOf(a), namesOf(b));
+  if (bias) names = unifyFromRight(names, namesOf(bias));
+  return nameAll(hideNames([a, b, bias], run), names);
+}
+
+/** Whether either of two tensors has names in play. */
+export function eitherNamed(a: Tensor, b: Tensor): boolean {
+  return (a._names !== null || b._names !== null) && namesMode.enabled;
+}
