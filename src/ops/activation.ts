@@ -331,7 +331,7 @@ function softmaxBackwardKernel(g: ArrayLike<number>, y: ArrayLike<number>, dst: 
   }
 }
 
-interface SoftmaxOpts { dim?: number; dtype?: DTypeLike | null }
+interface SoftmaxOpts { dim?: number | string; dtype?: DTypeLike | null }
 
 function softmaxImpl(op: "softmax" | "log_softmax", input: Tensor, dim: unknown, dtype: DTypeLike | null | undefined): Tensor {
   checkTensor(op, "input", input);
@@ -383,14 +383,14 @@ function softmaxBackward(g: Tensor, y: Tensor, d: number, outer: number, size: n
 }
 
 /** torch.softmax(input, dim, dtype=None). */
-export function softmax(input: Tensor, ...args: Args<[dim?: number, dtype?: DTypeLike | null], SoftmaxOpts>): Tensor {
+export function softmax(input: Tensor, ...args: Args<[dim?: number | string, dtype?: DTypeLike | null], SoftmaxOpts>): Tensor {
   if (autocasting.on && autocasts("softmax", arguments)) return runAutocast(softmax, arguments);
   const a = bindArgs("softmax", args, ["dim", "dtype"], [], 1);
   return softmaxImpl("softmax", input, a.dim, a.dtype as DTypeLike | null | undefined);
 }
 
 /** torch.log_softmax(input, dim, dtype=None). */
-export function logSoftmax(input: Tensor, ...args: Args<[dim?: number, dtype?: DTypeLike | null], SoftmaxOpts>): Tensor {
+export function logSoftmax(input: Tensor, ...args: Args<[dim?: number | string, dtype?: DTypeLike | null], SoftmaxOpts>): Tensor {
   if (autocasting.on && autocasts("log_softmax", arguments)) return runAutocast(logSoftmax, arguments);
   const a = bindArgs("log_softmax", args, ["dim", "dtype"], [], 1);
   return softmaxImpl("log_softmax", input, a.dim, a.dtype as DTypeLike | null | undefined);

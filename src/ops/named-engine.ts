@@ -160,7 +160,8 @@ export function unifyFromRight(a: readonly Name[], b: readonly Name[], action = 
       const other = x === null ? a : b, pos = (x === null ? a.length : b.length) - i;
       const at = other.indexOf(name);
       if (at >= 0 && at !== pos) {
-        throw new Error(`Misaligned dims when attempting to ${action} dims ${listRepr(a)} and dims ${listRepr(b)}: dim '${name}' appears in a different position from the right across both lists.`);
+        const [found, rest] = x === null ? [b, a] : [a, b];
+        throw new Error(`Misaligned dims when attempting to ${action} dims ${listRepr(found)} and dims ${listRepr(rest)}: dim '${name}' appears in a different position from the right across both lists.`);
       }
     }
     out[n - i] = name;

@@ -73,7 +73,7 @@ function renamedNames(op: string, self: Tensor, args: readonly unknown[]): Name[
     for (const [from, to] of Object.entries(args[0])) {
       const i = current.indexOf(from);
       if (i < 0) {
-        throw new Error(`${op}: Tried to rename dim '${from}' to dim ${to} in Tensor[${namesOf(self).map((n) => (n === null ? "None" : `'${n}'`)).join(", ")}] but dim '${from}' does not exist`);
+        throw new Error(`${op}: Tried to rename dim '${from}' to dim ${to} in Tensor[${tupleRepr(namesOf(self))}] but dim '${from}' does not exist`);
       }
       current[i] = to === null ? null : checkName(to);
     }

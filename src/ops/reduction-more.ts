@@ -96,7 +96,7 @@ function prodOthers(x: Tensor, dims: number[]): Tensor {
   return t.permute(inverse);
 }
 
-export function prod(input: Tensor, ...args: Args<[dim?: number, keepdim?: boolean], DimKeep & OutOption>): Tensor {
+export function prod(input: Tensor, ...args: Args<[dim?: number | string, keepdim?: boolean], DimKeep & OutOption>): Tensor {
   if (autocasting.on && autocasts("prod", arguments)) return runAutocast(prod, arguments);
   if (hasOut(args)) return withOut("prod", args, (rest) => prod(input, ...(rest as [])), "cast", true);
   if (isNamed(input)) return namedReduction("prod", input, args, ["dim", "keepdim"], ["dtype"], (o) => prod(input, o));
@@ -219,7 +219,7 @@ function maxMin(op: "max" | "min", input: Tensor, args: unknown[]): MaxResult {
 /** torch.max(input) → 0-d; max(input, dim, keepdim?) → (values, indices); max(input, other) → maximum. */
 export function max(input: Tensor): Tensor;
 export function max(input: Tensor, other: Tensor): Tensor;
-export function max(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices;
+export function max(input: Tensor, ...args: Args<[dim: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices;
 export function max(input: Tensor, ...args: unknown[]): MaxResult {
   if (hasOut(args)) return withOut("max", args, (rest) => max(input, ...(rest as [])), "same");
   return maxMin("max", input, args);
@@ -227,7 +227,7 @@ export function max(input: Tensor, ...args: unknown[]): MaxResult {
 
 export function min(input: Tensor): Tensor;
 export function min(input: Tensor, other: Tensor): Tensor;
-export function min(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices;
+export function min(input: Tensor, ...args: Args<[dim: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices;
 export function min(input: Tensor, ...args: unknown[]): MaxResult {
   if (hasOut(args)) return withOut("min", args, (rest) => min(input, ...(rest as [])), "same");
   return maxMin("min", input, args);
@@ -550,7 +550,7 @@ function kthPick(k: (n: number) => number): Pick {
 }
 
 export function median(input: Tensor): Tensor;
-export function median(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices;
+export function median(input: Tensor, ...args: Args<[dim: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices;
 export function median(input: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
   if (hasOut(args)) return withOut("median", args, (rest) => median(input, ...(rest as [])), "same");
   if (isNamed(input)) return namedReduction("median", input, args, ["dim", "keepdim"], [], (o) => median(input, o as { dim: number }));
@@ -596,7 +596,7 @@ export function nanmedian(input: Tensor, ...args: unknown[]): Tensor | ValuesInd
   return valuesIndices(values, indices);
 }
 
-export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices {
+export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? k : input)) return rebind(kthvalue, "kthvalue", arguments, ["input", "k", "dim", "keepdim"], 2, ["out"]);
   if (hasOut(args)) return withOut("kthvalue", args, (rest) => kthvalue(input, k, ...(rest as [])), "same");
   if (isNamed(input)) return namedReduction("kthvalue", input, [{ dim: -1, ...bindArgs("kthvalue", args, ["dim", "keepdim"], [], 2) }], ["dim", "keepdim"], [], (o) => kthvalue(input, k, o), 2);
@@ -616,7 +616,7 @@ export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number, 
 }
 
 /** torch.mode: the most frequent value (smallest on ties) and the last index where it occurs. */
-export function mode(input: Tensor, ...args: Args<[dim?: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices {
+export function mode(input: Tensor, ...args: Args<[dim?: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices {
   if (hasOut(args)) return withOut("mode", args, (rest) => mode(input, ...(rest as [])), "same");
   if (isNamed(input)) return namedReduction("mode", input, [{ dim: -1, ...bindArgs("mode", args, ["dim", "keepdim"], [], 1) }], ["dim", "keepdim"], [], (o) => mode(input, o));
   const o = bindArgs("mode", args, ["dim", "keepdim"], [], 1);
@@ -673,9 +673,9 @@ declare module "../core/tensor.js" {
 // Overloaded methods keep their overloads.
 declare function maxMethod(): Tensor;
 declare function maxMethod(other: Tensor): Tensor;
-declare function maxMethod(...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean }>): ValuesIndices;
+declare function maxMethod(...args: Args<[dim: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean }>): ValuesIndices;
 declare function medianMethod(): Tensor;
-declare function medianMethod(...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean }>): ValuesIndices;
+declare function medianMethod(...args: Args<[dim: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean }>): ValuesIndices;
 
 installMethods({
   prod, max: max as (s: Tensor, ...a: never[]) => unknown, min: min as (s: Tensor, ...a: never[]) => unknown, amax, amin, aminmax, argmax, argmin,

@@ -51,14 +51,14 @@ function reverseCumsum(g: Tensor, d: number): Tensor {
   return g.sum(d, true).sub(g.cumsum(d)).add(g);
 }
 
-interface CumOptions { dim?: number; dtype?: DTypeLike | null }
+interface CumOptions { dim?: number | string; dtype?: DTypeLike | null }
 
 function cumDtype(x: Tensor, o: Record<string, unknown>): Tensor {
   if (o.dtype !== undefined && o.dtype !== null) return castTo(x, toDType(o.dtype as DTypeLike));
   return x.dtype.isFloatingPoint || x.dtype.isComplex ? x : castTo(x, int64);
 }
 
-export function cumsum(input: Tensor, ...args: Args<[dim: number], CumOptions & OutOption>): Tensor {
+export function cumsum(input: Tensor, ...args: Args<[dim: number | string], CumOptions & OutOption>): Tensor {
   if (autocasting.on && autocasts("cumsum", arguments)) return runAutocast(cumsum, arguments);
   if (hasOut(args)) return withOut("cumsum", args, (rest) => cumsum(input, ...(rest as [never])), "cast", true);
   const o = bindArgs("cumsum", args, ["dim"], ["dtype"], 1);
@@ -119,7 +119,7 @@ function cumprod_(self: Tensor, ...args: Args<[dim: number], CumOptions>): Tenso
   return inPlaceByResult("cumprod_", self, [], (s) => cumprod(s, ...args));
 }
 
-export function cumprod(input: Tensor, ...args: Args<[dim: number], CumOptions & OutOption>): Tensor {
+export function cumprod(input: Tensor, ...args: Args<[dim: number | string], CumOptions & OutOption>): Tensor {
   if (autocasting.on && autocasts("cumprod", arguments)) return runAutocast(cumprod, arguments);
   if (hasOut(args)) return withOut("cumprod", args, (rest) => cumprod(input, ...(rest as [never])), "cast", true);
   const o = bindArgs("cumprod", args, ["dim"], ["dtype"], 1);

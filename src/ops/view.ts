@@ -599,7 +599,7 @@ declare module "../core/tensor.js" {
     broadcastTo: Method<typeof broadcastTo>;
     squeeze: Method<typeof squeeze>;
     unsqueeze: Method<typeof unsqueeze>;
-    flatten: Method<typeof flatten>;
+    flatten: Method<typeof flatten> & ((dims: (number | string)[], outDim: string) => Tensor) & ((startDim: number | string, endDim: number | string, outDim: string) => Tensor);
     ravel: Method<typeof ravel>;
     unflatten: Method<typeof unflatten>;
     narrow: Method<typeof narrow>;

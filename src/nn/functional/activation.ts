@@ -418,7 +418,7 @@ export function prelu(input: Tensor, weight: Tensor): Tensor {
 // ---- softmax family -------------------------------------------------------------------------
 
 
-interface SoftmaxOpts { dim?: number | null; _stacklevel?: number; dtype?: DTypeLike | null }
+interface SoftmaxOpts { dim?: number | string | null; _stacklevel?: number; dtype?: DTypeLike | null }
 
 function softmaxArgs(op: string, input: Tensor, args: readonly unknown[]): { dim: number; dtype: DTypeLike | null } {
   checkTensor(op, "input", input);
@@ -428,13 +428,13 @@ function softmaxArgs(op: string, input: Tensor, args: readonly unknown[]): { dim
 }
 
 /** F.softmax(input, dim=None, _stacklevel=3, dtype=None). */
-export function softmax(input: Tensor, ...args: Args<[dim?: number | null, _stacklevel?: number, dtype?: DTypeLike | null], SoftmaxOpts>): Tensor {
+export function softmax(input: Tensor, ...args: Args<[dim?: number | string | null, _stacklevel?: number, dtype?: DTypeLike | null], SoftmaxOpts>): Tensor {
   const { dim, dtype } = softmaxArgs("softmax", input, args);
   return act.softmax(input, dim, dtype);
 }
 
 /** F.log_softmax(input, dim=None, _stacklevel=3, dtype=None). */
-export function logSoftmax(input: Tensor, ...args: Args<[dim?: number | null, _stacklevel?: number, dtype?: DTypeLike | null], SoftmaxOpts>): Tensor {
+export function logSoftmax(input: Tensor, ...args: Args<[dim?: number | string | null, _stacklevel?: number, dtype?: DTypeLike | null], SoftmaxOpts>): Tensor {
   const { dim, dtype } = softmaxArgs("log_softmax", input, args);
   return act.logSoftmax(input, dim, dtype);
 }
