@@ -1,6 +1,7 @@
 // Matrix products: mm, bmm, matmul (batch broadcasting), mv, dot, outer, addmm & co, einsum,
 // tensordot, kron, trace, cross, cdist.
 
+import { isNamed, namedRefusal } from "./named-engine.js";
 import { eitherNamed, namedMatmul, namesMode } from "./named-engine.js";
 import { forwardGrads } from "../autograd/forward-grad.js";
 import { isSparse } from "../core/sparse-tensor.js";
@@ -595,6 +596,7 @@ export function kron(input: Tensor, other: Tensor, options?: OutOption): Tensor 
 }
 
 export function trace(input: Tensor): Tensor {
+  if (isNamed(input)) throw namedRefusal("trace");
   if (autocasting.on && autocasts("trace", arguments)) return runAutocast(trace, arguments);
   if (arguments.length > 1) checkArgs("trace", arguments, 1); else if (isOptionsObject(input)) return rebind(trace, "trace", arguments, ["input"], 1, []);
   if (input.dim() !== 2) throw new Error(`trace: expected a matrix, but got tensor with dim ${input.dim()}`);

@@ -1,7 +1,7 @@
 // Comparisons and logic: eq/ne/lt/le/gt/ge (bool results, exact on int64), equal, isclose,
 // allclose, isnan/isinf/isfinite/..., logical_*, bitwise_* and shifts, where, heaviside.
 
-import { checkOutNames, hideNames, namesMode, namesOf, putNames, unifyFromRight } from "./named-engine.js";
+import { checkOutNames, eitherNamed, hideNames, isNamed, keepNamed, namedRefusal, namesMode, namesOf, putNames, unifyFromRight } from "./named-engine.js";
 import { Tensor } from "../core/tensor.js";
 import { type DType, bool, float32, float64, getDefaultDtype, int64, roundToDType } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
@@ -302,6 +302,7 @@ type NativeTest = { op: CompareOp; with: "self" | number } | { classify: ClassOp
 
 function test(op: string, input: Tensor, f: (v: number) => number, intValue: 0 | 1 | null, native?: NativeTest): Tensor {
   checkTensor(op, "input", input);
+  if (isNamed(input)) return keepNamed(input, [], () => test(op, input, f, intValue, native));
   if (onDevice(input)) return deviceOp("test", op)(op, input);
   if (!input.dtype.isFloatingPoint) {
     if (input.dtype.isComplex) return complexTest(op, input);
@@ -339,10 +340,12 @@ export function isinf(input: Tensor): Tensor {
   return test("isinf", input, (v) => (v === Infinity || v === -Infinity ? 1 : 0), 0, { classify: "isinf" });
 }
 export function isposinf(input: Tensor, options?: OutOption): Tensor {
+  if (isNamed(input)) throw namedRefusal("isposinf");
   if (arguments.length > 1) return outCall("isposinf", arguments, 1, () => isposinf(input)); else if (isOptionsObject(input)) return rebind(isposinf, "isposinf", arguments, ["input"], 1, ["out"]);
   return test("isposinf", input, (v) => (v === Infinity ? 1 : 0), 0, { op: "eq", with: Infinity });
 }
 export function isneginf(input: Tensor, options?: OutOption): Tensor {
+  if (isNamed(input)) throw namedRefusal("isneginf");
   if (arguments.length > 1) return outCall("isneginf", arguments, 1, () => isneginf(input)); else if (isOptionsObject(input)) return rebind(isneginf, "isneginf", arguments, ["input"], 1, ["out"]);
   return test("isneginf", input, (v) => (v === -Infinity ? 1 : 0), 0, { op: "eq", with: -Infinity });
 }
@@ -370,6 +373,11 @@ type Logic = (a: boolean, b: boolean) => boolean;
 function logical(op: string, fn: Logic, input: Tensor, other: Tensor, out?: Tensor): Tensor {
   checkTensor(op, "input", input);
   if (!(other instanceof Tensor)) throw new Error(`${op}(): argument 'other' (position 2) must be Tensor, not ${pyType(other)}`);
+  if (eitherNamed(input, other)) {
+    const names = unifyFromRight(namesOf(input), namesOf(other));
+    if (out) checkOutNames(out, names);
+    return putNames(hideNames([input, other, out], () => logical(op, fn, input, other, out)), names);
+  }
   if (onDevice(input, other, out)) return deviceOp("logical", op)(op, input, other, out);
   // A complex number is true when either part is nonzero (a cast to bool would read the real part only).
   if (input.dtype.isComplex || other.dtype.isComplex) {
@@ -426,6 +434,7 @@ export function logicalXor_(self: Tensor, other: Tensor): Tensor {
 export function logicalNot(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("logical_not", arguments, 1, () => logicalNot(input)); else if (isOptionsObject(input)) return rebind(logicalNot, "logical_not", arguments, ["input"], 1, ["out"]);
   checkTensor("logical_not", "input", input);
+  if (isNamed(input)) return keepNamed(input, [], () => logicalNot(input));
   if (onDevice(input)) return deviceOp("test", "logical_not")("logical_not", input);
   if (input.dtype.isComplex) return complexCompare("eq", input, 0, input.dtype);
   // not x is x == 0 in x's own dtype (NaN is true, -0 false): the native comparison with a zero.

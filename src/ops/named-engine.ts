@@ -270,3 +270,34 @@ export function namedMatmul(a: Tensor, b: Tensor, run: () => Tensor, bias?: Tens
 export function eitherNamed(a: Tensor, b: Tensor): boolean {
   return (a._names !== null || b._names !== null) && namesMode.enabled;
 }
+
+/**
+ * Ops that reach a shared engine with a name rule (pointwise, in place) but that PyTorch 1.13
+ * has no name rule for: refused on named inputs, as PyTorch does.
+ */
+const NO_NAME_RULE = new Set([
+  "exp2", "hardshrink", "logit", "nan_to_num", "sgn", "sinc", "conj_physical", "tril", "triu", "squeeze", "unsqueeze", "t", "transpose", "as_strided",
+  "copysign", "fmax", "fmin", "fmod", "heaviside", "remainder", "maximum", "minimum", "xlogy", "mvlgamma", "cumsum", "cumprod",
+]);
+/** In-place forms PyTorch refuses where the out-of-place op has a rule (comparisons). */
+const NO_INPLACE_RULE = new Set(["eq_", "ne_", "lt_", "le_", "gt_", "ge_", "greater_", "greater_equal_", "less_", "less_equal_", "not_equal_"]);
+
+/** Refuses a named input of an op PyTorch has no name rule for (see NO_NAME_RULE): in place, `op` ends with "_". */
+export function refuseWithoutRule(op: string): void {
+  const inPlace = op.endsWith("_");
+  const base = inPlace ? op.slice(0, -1) : op;
+  // cumsum/cumprod have a rule; only their in-place forms are refused.
+  if ((NO_NAME_RULE.has(base) && (inPlace || (base !== "cumsum" && base !== "cumprod"))) || NO_INPLACE_RULE.has(op)) throw namedRefusal(op);
+}
+
+/**
+ * An in-place op on a named self: the names unify with the other operands' and must be self's
+ * own (PyTorch's out-tensor rule); the op runs on the unnamed tensors.
+ */
+export function namedInPlace(op: string, self: Tensor, others: readonly (Tensor | null | undefined)[], run: () => Tensor): Tensor {
+  refuseWithoutRule(op);
+  let names = namesOf(self);
+  for (const o of others) if (o instanceof Tensor && o._names !== null) names = unifyFromRight(names, namesOf(o));
+  checkOutNames(self, names);
+  return putNames(hideNames([self, ...others], run), names);
+}

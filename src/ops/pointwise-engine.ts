@@ -19,7 +19,7 @@ import { directOut, outOffered } from "./out.js";
 import { broadcastShapes, shapesEqual } from "../core/shape.js";
 import { complexBinary } from "./complex-arith.js";
 import { complexUnary, complexUnaryInPlace } from "./complex-unary.js";
-import { checkOutNames, hideNames, keepNamed, namesMode, namesOf, putNames, unifyFromRight } from "./named-engine.js";
+import { checkOutNames, hideNames, keepNamed, refuseWithoutRule, namesMode, namesOf, putNames, unifyFromRight } from "./named-engine.js";
 
 /** A scalar operand as a 0-d tensor of the op's compute dtype. */
 export function asOperand(op: string, v: TensorOrScalar, dtype: DType): Tensor {
@@ -97,6 +97,7 @@ export function binaryOp(spec: BinarySpec, a: TensorOrScalar, b: TensorOrScalar,
   const x = asOperand(spec.name, a, promoted), y = asOperand(spec.name, b, promoted);
   if ((x._names !== null || y._names !== null) && namesMode.enabled) {
     // Named inputs: the names unified from the right (broadcasting by position, checked by name).
+    refuseWithoutRule(spec.name);
     const names = unifyFromRight(namesOf(x), namesOf(y));
     if (out) checkOutNames(out, names);
     return putNames(hideNames([x, y, out], () => binaryOp(spec, a, b, out)), names);
@@ -153,6 +154,7 @@ export function unaryOp(spec: UnarySpec, input: Tensor, out?: Tensor): Tensor {
   if (isSparse(input)) return sparseUnary(spec, input, (v) => unaryOp(spec, v));
   if (isCompressed(input)) return compressedUnary(spec, input, (v) => unaryOp(spec, v), out);
   if (input._names !== null && namesMode.enabled) {
+    refuseWithoutRule(spec.name);
     const names = input._names;
     if (out) checkOutNames(out, names);
     return putNames(hideNames([input, out], () => unaryOp(spec, input, out)), names);
@@ -174,7 +176,7 @@ export function unaryOp(spec: UnarySpec, input: Tensor, out?: Tensor): Tensor {
 }
 
 export function unaryInPlace(spec: UnarySpec, self: Tensor): Tensor {
-  if (self._names !== null && namesMode.enabled) return keepNamed(self, [], () => unaryInPlace(spec, self));
+  if (self._names !== null && namesMode.enabled) { refuseWithoutRule(spec.name); return keepNamed(self, [], () => unaryInPlace(spec, self)); }
   if (isCompressed(self)) return compressedUnary(spec, self, (v) => unaryOp(spec, v), self);
   if (isSparse(self)) return sparseUnaryInPlace(spec, self, (v) => unaryOp(spec, v));
   if (self.dtype.isComplex) return complexUnaryInPlace(spec.name, self, (s) => unaryOp(spec, s));

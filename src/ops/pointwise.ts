@@ -2,6 +2,7 @@
 // fmod, remainder, maximum, lerp, addcmul, ...) ops with PyTorch's dtype rules, int64 exactness,
 // in-place forms and vjps. Special functions (erf, lgamma, ...) live in special.ts.
 
+import { hideNames, isNamed, nameAll, namesMode, namesOf, unifyFromRight } from "./named-engine.js";
 import { SparseStorage } from "../core/storage.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
@@ -607,6 +608,12 @@ function boundValue(v: number | bigint | boolean, dtype: DType): number {
  */
 function clampImpl(op: string, input: Tensor, lo: Bound, hi: Bound, nodes: { scalar: string; tensor: string }): Tensor {
   checkTensor(op, "input", input);
+  if ((isNamed(input) || (lo instanceof Tensor && isNamed(lo)) || (hi instanceof Tensor && isNamed(hi))) && namesMode.enabled) {
+    // The bounds' names unify with the input's, as a pointwise op's operands do.
+    let names = namesOf(input);
+    for (const b of [lo, hi]) if (b instanceof Tensor) names = unifyFromRight(names, namesOf(b));
+    return nameAll(hideNames([input, lo, hi], () => clampImpl(op, input, lo, hi, nodes)), names);
+  }
   if (lo === null && hi === null) throw new Error(`torch.${op}: At least one of 'min' or 'max' must not be None`);
   const vals = [input, ...(lo === null ? [] : [lo]), ...(hi === null ? [] : [hi])];
   const promoted = resultTypeMany(...vals);

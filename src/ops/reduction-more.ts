@@ -1,7 +1,7 @@
 // Reductions beyond sum/mean: prod, max/min (+ dim forms), amax/amin, argmax/argmin, aminmax,
 // var/std (+ _mean), logsumexp, norm, all/any, count_nonzero, nanmean, median, mode, kthvalue.
 
-import { dimnameRefusal, hasDimname, isNamed, namedReduction } from "./named-engine.js";
+import { dimnameRefusal, hasDimname, isNamed, namedReduction, namedRefusal } from "./named-engine.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
@@ -409,6 +409,7 @@ export function logsumexp(input: Tensor, ...args: Args<[dim: Dims, keepdim?: boo
 }
 
 export function nanmean(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], DimKeep>): Tensor {
+  if (isNamed(input)) throw namedRefusal("nanmean");
   const { dims, keepdim, o } = dimKeep("nanmean", args, ["dtype"]);
   requireFloat("nanmean", input);
   const notNan = input.isnan().logicalNot();
@@ -574,6 +575,7 @@ export function median(input: Tensor, ...args: unknown[]): Tensor | ValuesIndice
 }
 
 export function nanmedian(input: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
+  if (isNamed(input)) return namedReduction("nanmedian", input, args, ["dim", "keepdim"], [], (o) => nanmedian(input, o));
   const o = bindArgs("nanmedian", args, ["dim", "keepdim"], [], 1);
   if (input.dtype === bool) throw notImplementedFor(o.dim === undefined || o.dim === null ? "median_cpu" : "median_out", bool);
   const pick: Pick = (d, s, n) => {

@@ -19,7 +19,7 @@ import { isCompressed } from "../core/sparse-compressed-tensor.js";
 import { compressedSum } from "./sparse-compressed-reduce.js";
 import { isQuantizedTensor } from "./quantized-engine.js";
 import { quantizedMean } from "./quantized-pool.js";
-import { isNamed, namedReduction } from "./named-engine.js";
+import { isNamed, namedReduction, namedRefusal } from "./named-engine.js";
 /** Dims to reduce: indices, or names of a named tensor's dims. */
 export type Dims = number | string | (number | string)[] | null;
 
@@ -56,6 +56,7 @@ export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean]
 }
 
 export function nansum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor {
+  if (isNamed(input)) throw namedRefusal("nansum");
   if (hasOut(args)) return withOut("nansum", args, (rest) => nansum(input, ...(rest as [])), "cast", true);
   if (input.dtype.isComplex) throw new Error("nansum does not support complex inputs");
   if (!input.dtype.isFloatingPoint) return sum(input, ...args);

@@ -1,6 +1,7 @@
 // Ops that copy a tensor's elements into a new arrangement: flip, roll, rot90, repeat, tile,
 // repeat_interleave, tril/triu, diag, diag_embed, diagflat, narrow_copy; and Tensor.unfold (a view).
 
+import { isNamed, namedRefusal } from "./named-engine.js";
 import { Tensor } from "../core/tensor.js";
 import { int64 } from "../core/dtype.js";
 import { normalizeDim, normalizeDims, numel, shapeStr } from "../core/shape.js";
@@ -50,6 +51,7 @@ function flippedByIndex(input: Tensor, dims: readonly number[]): Tensor {
 /** torch.flip(input, dims); the method also takes x.flip(0, 1). */
 export function flip(input: Tensor, ...dims: (number | number[])[]): Tensor {
   checkTensor("flip", "input", input);
+  if (isNamed(input)) throw namedRefusal("flip");
   const d = normalizeDims(bindSize("flip", dims, [], "dims").size, input.dim(), "flip");
   const out = flipped(input, d);
   record("FlipBackward0", [input], out, ([g]) => [flip(g!, d)]);
@@ -331,6 +333,7 @@ export function diagEmbed(input: Tensor, ...args: Args<[offset?: number, dim1?: 
 
 /** torch.diag: a 1-d input becomes a matrix with it on diagonal `diagonal`, a 2-d one gives that diagonal. */
 export function diag(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number } & OutOption>): Tensor {
+  if (isNamed(input)) throw namedRefusal("diag");
   if (hasOut(args)) return withOut("diag", args, (rest) => diag(input, ...(rest as [never])), "same");
   const a = bindArgs("diag", args, ["diagonal"], [], 1);
   checkTensor("diag", "input", input);

@@ -395,6 +395,12 @@ export function select(input: Tensor, dim: number | string, index: number): Tens
 
 export function diagonal(input: Tensor, ...args: Args<[offset?: number, dim1?: number, dim2?: number], { offset?: number; dim1?: number; dim2?: number }>): Tensor {
   const a = bindArgs("diagonal", args, ["offset", "dim1", "dim2"], [], 1);
+  if (isNamed(input)) {
+    // The diagonal's own dim (last) is unnamed; the others keep their names.
+    const nd = input.dim(), d1 = normalizeDim((a.dim1 as number) ?? 0, nd, "diagonal"), d2 = normalizeDim((a.dim2 as number) ?? 1, nd, "diagonal");
+    const names = [...namesOf(input).filter((_, i) => i !== d1 && i !== d2), null];
+    return nameAll(hideNames([input], () => diagonal(input, a)), names);
+  }
   const offset = (a.offset as number) ?? 0;
   const nd = input.dim();
   const d1 = normalizeDim((a.dim1 as number) ?? 0, nd, "diagonal"), d2 = normalizeDim((a.dim2 as number) ?? 1, nd, "diagonal");
