@@ -1,7 +1,7 @@
 // Comparisons and logic: eq/ne/lt/le/gt/ge (bool results, exact on int64), equal, isclose,
 // allclose, isnan/isinf/isfinite/..., logical_*, bitwise_* and shifts, where, heaviside.
 
-import { checkOutNames, eitherNamed, hideNames, isNamed, keepNamed, namedRefusal, namesMode, namesOf, putNames, unifyFromRight } from "./named-engine.js";
+import { anyNamed, checkOutNames, eitherNamed, hideNames, isNamed, keepNamed, namedRefusal, namesMode, namesOf, putNames, unifyFromRight } from "./named-engine.js";
 import { Tensor } from "../core/tensor.js";
 import { type DType, bool, float32, float64, getDefaultDtype, int64, roundToDType } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
@@ -192,6 +192,7 @@ export function equal(input: Tensor, other: Tensor): boolean {
   if (arguments.length > 2) checkArgs("equal", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(equal, "equal", arguments, ["input", "other"], 2, []);
   checkTensor("equal", "input", input);
   checkTensor("equal", "other", other);
+  if (eitherNamed(input, other)) return hideNames([input, other], () => equal(input, other));
   if (onDevice(input, other)) throw valueOnDevice("equal", "torch.equalAsync(a, b)");
   if (!shapesEqual(input.shape, other.shape)) return false;
   return allTrue(eq(input, other));
@@ -629,6 +630,7 @@ function castExact(t: Tensor, dtype: DType): Tensor {
 export function where(condition: Tensor): Tensor[];
 export function where(condition: Tensor, input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor;
 export function where(condition: Tensor, input?: TensorOrScalar, other?: TensorOrScalar): Tensor | Tensor[] {
+  if (anyNamed(condition, input, other)) throw namedRefusal(input === undefined ? "nonzero" : "where.self");
   if (arguments.length > 3) return outCall("where", arguments, 3, () => where(condition, input!, other!), "same"); else if (isOptionsObject(arguments.length === 3 ? other : arguments.length === 2 ? input : condition)) return rebind(where, "where", arguments, ["condition", "input", "other"], 1, ["out"]);
   checkTensor("where", "condition", condition);
   if (input === undefined && other === undefined) {

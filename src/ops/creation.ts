@@ -14,7 +14,7 @@ import { numel } from "../core/shape.js";
 import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { emptyTensor, encoder, fillTensor, copyInto } from "./engine.js";
 import { deviceFactory, finishFactory } from "./factory-utils.js";
-import { keepNamesOf } from "./named-engine.js";
+import { isNamed, keepNamesOf, namedRefusal } from "./named-engine.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 
 import { hasOut, withOut, type OutOption } from "./out.js";
@@ -239,6 +239,7 @@ export function fullLike(input: Tensor, fillValue: number | bigint | boolean, op
 
 // Tensor.new_* keep the tensor's dtype and device.
 function newSized(self: Tensor, op: string, args: readonly unknown[], fill: number | null): Tensor {
+  if (isNamed(self)) throw namedRefusal(op);
   const { size, opts } = bindSize(op, args);
   bindArgs(op, [opts], [], FACTORY_KW);
   const t = emptyTensor(size, dtypeOpt(opts, self.dtype));
@@ -249,6 +250,7 @@ export function newZeros(self: Tensor, ...size: SizeArgs): Tensor { return newSi
 export function newOnes(self: Tensor, ...size: SizeArgs): Tensor { return newSized(self, "new_ones", size, 1); }
 export function newEmpty(self: Tensor, ...size: SizeArgs): Tensor { return newSized(self, "new_empty", size, null); }
 export function newFull(self: Tensor, size: number[], fillValue: number | bigint | boolean, options: FactoryOptions = {}): Tensor {
+  if (isNamed(self)) throw namedRefusal("new_full");
   const opts = bindArgs("new_full", [options], [], FACTORY_KW);
   const t = emptyTensor(size, dtypeOpt(opts, self.dtype));
   fillTensor(t, fillValue);

@@ -118,7 +118,9 @@ export function dimnameRefusal(op: string): Error {
 
 /** PyTorch's refusal of a named input by an op that has no name inference rule. */
 export function namedRefusal(op: string = currentOpName()): Error {
-  const aten = op === "this op" ? op : `aten::${op.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
+  // A camelCase op name becomes ATen's snake_case; an overload name after "." keeps its case (lerp.Scalar).
+  const [name, overload] = op.split(".");
+  const aten = op === "this op" ? op : `aten::${name!.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}${overload === undefined ? "" : `.${overload}`}`;
   return new Error(`${aten} is not yet supported with named tensors. Please drop names via \`tensor = tensor.rename(None)\`, call the op with an unnamed tensor, and set names on the result of the operation.`);
 }
 
@@ -300,4 +302,14 @@ export function namedInPlace(op: string, self: Tensor, others: readonly (Tensor 
   for (const o of others) if (o instanceof Tensor && o._names !== null) names = unifyFromRight(names, namesOf(o));
   checkOutNames(self, names);
   return putNames(hideNames([self, ...others], run), names);
+}
+
+/** Whether any of the tensors has names in play (ops with three operands). */
+export function anyNamed(...tensors: readonly unknown[]): boolean {
+  return namesMode.enabled && tensors.some((t) => t instanceof Tensor && t._names !== null);
+}
+
+/** The names of tensors broadcast together: unified from the right. */
+export function unifiedNames(...tensors: readonly Tensor[]): Name[] {
+  return tensors.reduce<Name[]>((names, t) => unifyFromRight(names, namesOf(t)), []);
 }

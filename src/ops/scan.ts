@@ -238,10 +238,12 @@ function cumWithOut<R extends Tensor | Tensor[]>(op: string, args: IArguments, r
 
 export function cummax(input: Tensor, dim: number | { dim: number } & OutPairOption, options?: OutPairOption): ValuesIndices {
   if (arguments.length > 2 || typeof dim === "object") return cumWithOut("cummax", arguments, (d) => cummax(input, d));
+  if (isNamed(input)) return keepNamed(input, [], () => cummax(input, dim));
   return cumExtreme("cummax", input, dim as number);
 }
 export function cummin(input: Tensor, dim: number | { dim: number } & OutPairOption, options?: OutPairOption): ValuesIndices {
   if (arguments.length > 2 || typeof dim === "object") return cumWithOut("cummin", arguments, (d) => cummin(input, d));
+  if (isNamed(input)) return keepNamed(input, [], () => cummin(input, dim));
   return cumExtreme("cummin", input, dim as number);
 }
 

@@ -1,7 +1,7 @@
 // Joining tensors: cat (and its stack/hstack/vstack/dstack/column_stack forms), block_diag,
 // meshgrid, cartesian_prod, combinations, broadcast_tensors/broadcast_shapes, atleast_nd.
 
-import { dimOf, hideNames, nameAll, type Name, namesMode, namesOf, unifyFromRight } from "./named-engine.js";
+import { dimOf, hideNames, isNamed, type Name, nameAll, namedRefusal, namesMode, namesOf, unifyFromRight } from "./named-engine.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
@@ -138,6 +138,7 @@ export function concatenate(tensors: Tensor[], ...args: Args<[axis?: number], { 
 // ---- stack ----------------------------------------------------------------------------------
 
 export function stack(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: number } & OutOption>): Tensor {
+  if (Array.isArray(tensors) && tensors.some((t) => t instanceof Tensor && isNamed(t))) throw namedRefusal("stack");
   if (autocasting.on && autocasts("stack", arguments)) return runAutocast(stack, arguments);
   if (hasOut(args)) return withOut("stack", args, (rest) => stack(tensors, ...(rest as [])));
   const a = bindArgs("stack", args, ["dim"], [], 1);

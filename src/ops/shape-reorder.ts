@@ -90,6 +90,7 @@ function rollOnce(x: Tensor, d: number, shift: number): Tensor {
 
 /** torch.roll(input, shifts, dims?): without dims the tensor is rolled flattened. */
 export function roll(input: Tensor, ...args: Args<[shifts: number | number[], dims?: number | number[] | null], { shifts?: number | number[]; dims?: number | number[] | null }>): Tensor {
+  if (isNamed(input)) throw namedRefusal("roll");
   const a = bindArgs("roll", args, ["shifts", "dims"], [], 1);
   checkTensor("roll", "input", input);
   const shifts = listOf("roll", "shifts", a.shifts);
@@ -133,6 +134,7 @@ export function rot90(input: Tensor, ...args: Args<[k?: number, dims?: number[]]
 
 /** Tensor.repeat(*sizes): the tensor tiled `sizes[i]` times along each dim. */
 function repeat(input: Tensor, ...sizes: (number | number[])[]): Tensor {
+  if (isNamed(input)) throw namedRefusal("repeat");
   const { size: reps } = bindSize("repeat", sizes, [], "repeats");
   if (reps.length < input.dim()) throw new Error("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
   const lead = reps.length - input.dim();
@@ -155,6 +157,7 @@ function repeat(input: Tensor, ...sizes: (number | number[])[]): Tensor {
 
 /** torch.tile(input, dims): repeat, with dims padded by leading 1s. */
 export function tile(input: Tensor, ...dims: (number | number[])[]): Tensor {
+  if (isNamed(input)) throw namedRefusal("repeat");
   const { size } = bindSize("tile", dims, [], "dims");
   const reps = size.length < input.dim() ? [...new Array<number>(input.dim() - size.length).fill(1), ...size] : size;
   return repeat(input, reps);
