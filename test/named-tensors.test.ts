@@ -235,6 +235,7 @@ const CASES: Record<string, () => unknown> = {
   bool: () => X().bool(),
   is_contiguous: () => X().isContiguous(),
   numel: () => X().numel(),
+  bernoulli: () => X().div(10).bernoulli(),
   repr: () => Z().toString(),
   repr_grad: () => torch.zeros(2, { names: ["A"], requiresGrad: true }).mul(2).toString(),
 };

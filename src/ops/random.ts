@@ -14,7 +14,7 @@ import {
 import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { copyInto, emptyTensor, toNumbers } from "./engine.js";
 import { finishFactory } from "./factory-utils.js";
-import { keepNamesOf } from "./named-engine.js";
+import { isNamed, keepNamed, keepNamesOf } from "./named-engine.js";
 import { applyInPlace, checkInplaceLeaf } from "./inplace.js";
 import { copy_ } from "./conversion.js";
 import { notImplementedOnDevice, onDevice } from "./device-hooks.js";
@@ -185,6 +185,7 @@ export function normal(mean: number | Tensor, std: number | Tensor = 1, size?: n
 export function bernoulli(input: Tensor, p?: number | { generator?: Generator; p?: number }, options: { generator?: Generator } = {}): Tensor {
   if (arguments.length > 2) checkArgs("bernoulli", arguments, 2, ["generator", "p"]); else if (isOptionsObject(arguments.length === 2 ? p : input)) return rebind(bernoulli, "bernoulli", arguments, ["input", "p"], 1, ["generator"]);
   checkTensor("bernoulli", "input", input);
+  if (isNamed(input)) return keepNamed(input, [], () => bernoulli(input, p, options));
   let prob: number | undefined, opts: { generator?: Generator; p?: number } = options;
   if (typeof p === "number") prob = p; else if (p) { opts = p; prob = p.p; }
   bindArgs("bernoulli", [opts], [], ["generator", "p"]);
