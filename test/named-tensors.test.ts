@@ -96,6 +96,7 @@ const CASES: Record<string, () => unknown> = {
   sum_index: () => X().sum(1),
   sum_keepdim: () => X().sum(-1, { keepdim: true }),
   sum_missing: () => X().sum("D"),
+  sum_unnamed_name: () => torch.zeros(2, 3).sum("C"),
   mean_keepdim: () => X().mean("N", { keepdim: true }),
   std: () => X().std("C"),
   var_biased: () => X().var("C", { unbiased: false }),
@@ -246,8 +247,7 @@ const CASES: Record<string, () => unknown> = {
  * checked without the op name.
  */
 const OTHER_OP_NAME = new Set(["refuse_reshape", "refuse_flatten", "refuse_norm"]);
-/** PyTorch checks a dim name against an unnamed tensor; torch-ts's unnamed reductions take indices only. */
-const NOT_YET = new Set(["sum_unnamed_name"]);
+const NOT_YET = new Set<string>();
 const REFUSAL_TAIL = " is not yet supported with named tensors. Please drop names via `tensor = tensor.rename(None)`, call the op with an unnamed tensor, and set names on the result of the operation.";
 
 function describe(r: unknown): Described {

@@ -5,7 +5,7 @@
 import { Tensor } from "../core/tensor.js";
 import { currentOpName } from "../core/op-name.js";
 import { namesMode } from "../core/names-mode.js";
-import { bindArgs } from "./args.js";
+import { bindArgs, isOptionsObject } from "./args.js";
 import { record } from "../autograd/record.js";
 
 export type Name = string | null;
@@ -106,7 +106,10 @@ export function dimsOf<D extends number | string>(t: Tensor, dims: D | readonly 
 
 /** Whether a dim argument names a dim (a string, or a list holding one). */
 export function hasDimname(dim: unknown): boolean {
-  return typeof dim === "string" || (Array.isArray(dim) && dim.some((d) => typeof d === "string"));
+  if (typeof dim === "string") return true;
+  if (!Array.isArray(dim)) return false;
+  for (let i = 0; i < dim.length; i++) if (typeof dim[i] === "string") return true;
+  return false;
 }
 
 /**
@@ -204,6 +207,17 @@ export function reduceNamed<T extends Tensor | readonly Tensor[]>(x: Tensor, dim
   const dims = dimsOf(x, dim as number | string | (number | string)[] | null | undefined);
   const names = reducedNames(namesOf(x), dims, keepdim);
   return nameAll(hideNames([x], () => run(dims)), names);
+}
+
+/**
+ * Whether a reduction takes the named path: a named input, or a dim given by name (which an
+ * unnamed tensor refuses as PyTorch does: "Name 'C' not found in Tensor[None, None].").
+ */
+export function reducesByName(input: Tensor, args: readonly unknown[]): boolean {
+  if (input._names !== null) return namesMode.enabled;
+  if (args.length === 0) return false;
+  const first = args[0];
+  return hasDimname(first) || (isOptionsObject(first) && hasDimname(first.dim));
 }
 
 /**

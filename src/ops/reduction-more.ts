@@ -1,7 +1,7 @@
 // Reductions beyond sum/mean: prod, max/min (+ dim forms), amax/amin, argmax/argmin, aminmax,
 // var/std (+ _mean), logsumexp, norm, all/any, count_nonzero, nanmean, median, mode, kthvalue.
 
-import { dimnameRefusal, hasDimname, isNamed, namedReduction, namedRefusal } from "./named-engine.js";
+import { dimnameRefusal, hasDimname, isNamed, namedReduction, namedRefusal, reducesByName } from "./named-engine.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
@@ -99,7 +99,7 @@ function prodOthers(x: Tensor, dims: number[]): Tensor {
 export function prod(input: Tensor, ...args: Args<[dim?: number | string, keepdim?: boolean], DimKeep & OutOption>): Tensor {
   if (autocasting.on && autocasts("prod", arguments)) return runAutocast(prod, arguments);
   if (hasOut(args)) return withOut("prod", args, (rest) => prod(input, ...(rest as [])), "cast", true);
-  if (isNamed(input)) return namedReduction("prod", input, args, ["dim", "keepdim"], ["dtype"], (o) => prod(input, o));
+  if (reducesByName(input, args)) return namedReduction("prod", input, args, ["dim", "keepdim"], ["dtype"], (o) => prod(input, o));
   const { dims, keepdim, o } = dimKeep("prod", args, ["dtype"]);
   if (dims && dims.length > 1) throw new Error("prod(): argument 'dim' must be int, not list");
   let x = input;
@@ -199,7 +199,7 @@ function maxMin(op: "max" | "min", input: Tensor, args: unknown[]): MaxResult {
   if (first instanceof Tensor) {
     return op === "max" ? (input as unknown as { maximum(o: Tensor): Tensor }).maximum(first) : (input as unknown as { minimum(o: Tensor): Tensor }).minimum(first);
   }
-  if (isNamed(input)) return namedReduction(op, input, args, ["dim", "keepdim"], [], (o) => maxMin(op, input, [o]));
+  if (reducesByName(input, args)) return namedReduction(op, input, args, ["dim", "keepdim"], [], (o) => maxMin(op, input, [o]));
   const o = bindArgs(op, args, ["dim", "keepdim"], [], 1);
   const pick = op === "max" ? pickMax : pickMin;
   if (o.dim === undefined || o.dim === null) {
@@ -336,7 +336,7 @@ function complexVarCore(input: Tensor, dims: number[] | null, correction: number
 
 export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions & OutOption>): Tensor {
   if (hasOut(args)) return withOut("var", args, (rest) => var_(input, ...(rest as [])));
-  if (isNamed(input)) return namedReduction("var", input, unbiasedFirst(args), ["dim", "unbiased", "keepdim"], ["correction"], (o) => var_(input, o));
+  if (reducesByName(input, args)) return namedReduction("var", input, unbiasedFirst(args), ["dim", "unbiased", "keepdim"], ["correction"], (o) => var_(input, o));
   const { dims, correction, keepdim } = varArgs("var", args);
   const { v, plan } = input.dtype.isComplex ? complexVarCore(input, dims, correction, keepdim) : varCore("var", input, dims, correction, keepdim);
   const inShape = input.shape;
@@ -350,7 +350,7 @@ export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolea
 
 export function std(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions & OutOption>): Tensor {
   if (hasOut(args)) return withOut("std", args, (rest) => std(input, ...(rest as [])));
-  if (isNamed(input)) return namedReduction("std", input, unbiasedFirst(args), ["dim", "unbiased", "keepdim"], ["correction"], (o) => std(input, o));
+  if (reducesByName(input, args)) return namedReduction("std", input, unbiasedFirst(args), ["dim", "unbiased", "keepdim"], ["correction"], (o) => std(input, o));
   const { dims, correction, keepdim } = varArgs("std", args);
   const { v, plan } = input.dtype.isComplex ? complexVarCore(input, dims, correction, keepdim) : varCore("std", input, dims, correction, keepdim);
   const out = v.detach().sqrt();
@@ -381,7 +381,7 @@ export function stdMean(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boo
 export function logsumexp(input: Tensor, ...args: Args<[dim: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
   if (autocasting.on && autocasts("logsumexp", arguments)) return runAutocast(logsumexp, arguments);
   if (hasOut(args)) return withOut("logsumexp", args, (rest) => logsumexp(input, ...(rest as [never])));
-  if (isNamed(input)) return namedReduction("logsumexp", input, args, ["dim", "keepdim"], [], (o) => logsumexp(input, o as { dim: Dims }));
+  if (reducesByName(input, args)) return namedReduction("logsumexp", input, args, ["dim", "keepdim"], [], (o) => logsumexp(input, o as { dim: Dims }));
   const { dims, keepdim } = dimKeep("logsumexp", args);
   if (input.dtype.isComplex) throw new Error(`logsumexp(): Expected floating point type for result tensor, but got: ${scalarTypeName(input.dtype)}`);
   const x = input.dtype.isFloatingPoint ? input : castTo(input, getDefaultDtype());
@@ -554,7 +554,7 @@ export function median(input: Tensor): Tensor;
 export function median(input: Tensor, ...args: Args<[dim: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices;
 export function median(input: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
   if (hasOut(args)) return withOut("median", args, (rest) => median(input, ...(rest as [])), "same");
-  if (isNamed(input)) return namedReduction("median", input, args, ["dim", "keepdim"], [], (o) => median(input, o as { dim: number }));
+  if (reducesByName(input, args)) return namedReduction("median", input, args, ["dim", "keepdim"], [], (o) => median(input, o as { dim: number }));
   const o = bindArgs("median", args, ["dim", "keepdim"], [], 1);
   if (input.dtype === bool) throw notImplementedFor(o.dim === undefined || o.dim === null ? "median_cpu" : "median_out", bool);
   const pick = kthPick((n) => Math.floor((n - 1) / 2));
@@ -575,7 +575,7 @@ export function median(input: Tensor, ...args: unknown[]): Tensor | ValuesIndice
 }
 
 export function nanmedian(input: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
-  if (isNamed(input)) return namedReduction("nanmedian", input, args, ["dim", "keepdim"], [], (o) => nanmedian(input, o));
+  if (reducesByName(input, args)) return namedReduction("nanmedian", input, args, ["dim", "keepdim"], [], (o) => nanmedian(input, o));
   const o = bindArgs("nanmedian", args, ["dim", "keepdim"], [], 1);
   if (input.dtype === bool) throw notImplementedFor(o.dim === undefined || o.dim === null ? "median_cpu" : "median_out", bool);
   const pick: Pick = (d, s, n) => {
@@ -601,7 +601,7 @@ export function nanmedian(input: Tensor, ...args: unknown[]): Tensor | ValuesInd
 export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? k : input)) return rebind(kthvalue, "kthvalue", arguments, ["input", "k", "dim", "keepdim"], 2, ["out"]);
   if (hasOut(args)) return withOut("kthvalue", args, (rest) => kthvalue(input, k, ...(rest as [])), "same");
-  if (isNamed(input)) return namedReduction("kthvalue", input, [{ dim: -1, ...bindArgs("kthvalue", args, ["dim", "keepdim"], [], 2) }], ["dim", "keepdim"], [], (o) => kthvalue(input, k, o), 2);
+  if (reducesByName(input, args)) return namedReduction("kthvalue", input, [{ dim: -1, ...bindArgs("kthvalue", args, ["dim", "keepdim"], [], 2) }], ["dim", "keepdim"], [], (o) => kthvalue(input, k, o), 2);
   const o = bindArgs("kthvalue", args, ["dim", "keepdim"], [], 2);
   if (input.dtype === bool) throw notImplementedFor("kthvalue_cpu", bool);
   const dim = (o.dim as number | undefined) ?? -1;
@@ -620,7 +620,7 @@ export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number |
 /** torch.mode: the most frequent value (smallest on ties) and the last index where it occurs. */
 export function mode(input: Tensor, ...args: Args<[dim?: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices {
   if (hasOut(args)) return withOut("mode", args, (rest) => mode(input, ...(rest as [])), "same");
-  if (isNamed(input)) return namedReduction("mode", input, [{ dim: -1, ...bindArgs("mode", args, ["dim", "keepdim"], [], 1) }], ["dim", "keepdim"], [], (o) => mode(input, o));
+  if (reducesByName(input, args)) return namedReduction("mode", input, [{ dim: -1, ...bindArgs("mode", args, ["dim", "keepdim"], [], 1) }], ["dim", "keepdim"], [], (o) => mode(input, o));
   const o = bindArgs("mode", args, ["dim", "keepdim"], [], 1);
   const dim = (o.dim as number | undefined) ?? -1;
   const keepdim = (o.keepdim as boolean | undefined) ?? false;

@@ -19,7 +19,7 @@ import { isCompressed } from "../core/sparse-compressed-tensor.js";
 import { compressedSum } from "./sparse-compressed-reduce.js";
 import { isQuantizedTensor } from "./quantized-engine.js";
 import { quantizedMean } from "./quantized-pool.js";
-import { isNamed, namedReduction, namedRefusal } from "./named-engine.js";
+import { isNamed, namedReduction, namedRefusal, reducesByName } from "./named-engine.js";
 /** Dims to reduce: indices, or names of a named tensor's dims. */
 export type Dims = number | string | (number | string)[] | null;
 
@@ -35,7 +35,7 @@ function sumKernel(d: ArrayLike<number>, s: number, n: number): number {
 export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor {
   if (autocasting.on && autocasts("sum", arguments)) return runAutocast(sum, arguments);
   if (hasOut(args)) return withOut("sum", args, (rest) => sum(input, ...(rest as [])), "cast", true);
-  if (isNamed(input)) return namedReduction("sum", input, args, ["dim", "keepdim"], ["dtype"], (o) => sum(input, o));
+  if (reducesByName(input, args)) return namedReduction("sum", input, args, ["dim", "keepdim"], ["dtype"], (o) => sum(input, o));
   const a = bindArgs("sum", args, ["dim", "keepdim"], ["dtype"], 1);
   const dims = checkDims("sum", "dim", a.dim);
   const keepdim = (a.keepdim as boolean | undefined) ?? false;
@@ -66,7 +66,7 @@ export function nansum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boole
 /** torch.mean: floating inputs only (PyTorch's rule), or with dtype. */
 export function mean(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor {
   if (hasOut(args)) return withOut("mean", args, (rest) => mean(input, ...(rest as [])));
-  if (isNamed(input)) return namedReduction("mean", input, args, ["dim", "keepdim"], ["dtype"], (o) => mean(input, o));
+  if (reducesByName(input, args)) return namedReduction("mean", input, args, ["dim", "keepdim"], ["dtype"], (o) => mean(input, o));
   const a = bindArgs("mean", args, ["dim", "keepdim"], ["dtype"], 1);
   if (isQuantizedTensor(input)) return quantizedMean(input, checkDims("mean", "dim", a.dim), (a.keepdim as boolean | undefined) ?? false);
   let x = input;
