@@ -305,6 +305,14 @@ test("named: gradients carry no names", () => {
   assert.deepEqual(c.grad!.tolist(), fixture.grad_align!.values);
 });
 
+test("named: autograd nodes are PyTorch's (rename: AliasBackward0, align_to: AsStridedBackward0, sum by name: SumBackward1)", () => {
+  const a = torch.zeros(2, 3, { names: ["N", "C"], requiresGrad: true });
+  assert.equal(a.rename(null).gradFn!.name(), "AliasBackward0");
+  assert.equal(a.alignTo("C", "N").gradFn!.name(), "AsStridedBackward0");
+  assert.equal(a.add(1).sum("C").gradFn!.name(), "SumBackward1");
+  assert.equal(a.mul(2).gradFn!.name(), "MulBackward0");
+});
+
 test("named: names setter and rename_ (in place)", () => {
   const x = torch.arange(6).float().reshape(2, 3);
   x.names = ["A", "B"];

@@ -147,7 +147,7 @@ function alignView(op: string, self: Tensor, source: readonly number[], outNames
     v._base = self._base ?? self;
     v._viewHistory = v._base._historyVersion;
     // The gradient back in self's order: drop the added size-1 dims, then undo the permutation.
-    return record("AlignToBackward0", [self], v, ([g]) => [(added.length ? g!.squeeze(added) : g!).permute(inverse)]);
+    return record("AsStridedBackward0", [self], v, ([g]) => [(added.length ? g!.squeeze(added) : g!).permute(inverse)]);
   });
   return putNames(out, outNames);
 }
