@@ -1,7 +1,8 @@
 // Activations in the torch namespace: relu, selu, celu, rrelu, threshold, prelu, hardshrink,
 // softmax, log_softmax (+ in-place forms). The F.* activations build on these.
 
-import { dimOf, isNamed, keepNamed } from "./named-engine.js";
+import { dimOf, isNamed } from "./named-engine.js";
+import { keepNamed } from "./named-rules.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { nativeGradLoop, nativeUnary, tryNativeSoftmax, tryNativeSoftmaxBackward } from "./native-fast.js";

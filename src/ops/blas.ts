@@ -2,7 +2,8 @@
 // tensordot, kron, trace, cross, cdist.
 
 import { isNamed, namedRefusal } from "./named-engine.js";
-import { eitherNamed, namedMatmul, namesMode } from "./named-engine.js";
+import { namesMode } from "./named-engine.js";
+import { eitherNamed, namedMatmul } from "./named-rules.js";
 import { forwardGrads } from "../autograd/forward-grad.js";
 import { isSparse } from "../core/sparse-tensor.js";
 import { sparseAddmmDense, sparseMatmul } from "./sparse-dispatch.js";

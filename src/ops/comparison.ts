@@ -1,7 +1,8 @@
 // Comparisons and logic: eq/ne/lt/le/gt/ge (bool results, exact on int64), equal, isclose,
 // allclose, isnan/isinf/isfinite/..., logical_*, bitwise_* and shifts, where, heaviside.
 
-import { anyNamed, checkOutNames, eitherNamed, hideNames, isNamed, keepNamed, namedRefusal, namesMode, namesOf, putNames, unifyFromRight } from "./named-engine.js";
+import { checkOutNames, hideNames, isNamed, namedRefusal, namesMode, namesOf, putNames, unifyFromRight } from "./named-engine.js";
+import { anyNamed, eitherNamed, keepNamed } from "./named-rules.js";
 import { Tensor } from "../core/tensor.js";
 import { type DType, bool, float32, float64, getDefaultDtype, int64, roundToDType } from "../core/dtype.js";
 import { record } from "../autograd/record.js";

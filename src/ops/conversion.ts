@@ -1,6 +1,7 @@
 // dtype and device conversion (to, type, float(), ...), copy_, fill_, zero_.
 
-import { eitherNamed, hideNames, isNamed, keepNamed, nameAll, namesOf } from "./named-engine.js";
+import { hideNames, isNamed, nameAll, namesOf } from "./named-engine.js";
+import { eitherNamed, keepNamed } from "./named-rules.js";
 import { isSparse } from "../core/sparse-tensor.js";
 import { sparseCast, sparseCopy_, sparseZero_ } from "./sparse-dispatch.js";
 import { isCompressed } from "../core/sparse-compressed-tensor.js";

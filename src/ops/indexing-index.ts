@@ -1,7 +1,8 @@
 // index_select / index_add / index_copy / index_fill along one dim, index_put with a list of
 // index tensors, and take / put on the flattened tensor.
 
-import { dimOf, isNamed, keepNamed, namedRefusal } from "./named-engine.js";
+import { dimOf, isNamed, namedRefusal } from "./named-engine.js";
+import { keepNamed } from "./named-rules.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";

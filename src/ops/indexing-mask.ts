@@ -1,6 +1,7 @@
 // Masked ops (masked_fill, masked_scatter, masked_select) and nonzero / argwhere.
 
-import { eitherNamed, hideNames, nameAll, namesOf, unifyFromRight } from "./named-engine.js";
+import { hideNames, nameAll, namesOf, unifyFromRight } from "./named-engine.js";
+import { eitherNamed } from "./named-rules.js";
 import { Tensor } from "../core/tensor.js";
 import { bool } from "../core/dtype.js";
 import { broadcastShapes, broadcastStrides, numel, shapeStr, shapesEqual } from "../core/shape.js";

@@ -2,7 +2,8 @@
 // storage; with autograd they compute the out-of-place result on a snapshot of the tensor and
 // take its graph node, so saved values stay valid (PyTorch's rebase_history).
 
-import { namedInPlace, namesMode } from "./named-engine.js";
+import { namesMode } from "./named-engine.js";
+import { namedInPlace } from "./named-rules.js";
 import type { Tensor } from "../core/tensor.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { needsGrad } from "../autograd/record.js";

@@ -3,7 +3,8 @@
 
 import type { Tensor } from "../core/tensor.js";
 import { normalizeDim } from "../core/shape.js";
-import { describeNames, dimOf, hideNames, isNamed, listRepr, nameAll, namesOf, ownOutput, type Name } from "./named-engine.js";
+import { describeNames, dimOf, hideNames, isNamed, listRepr, nameAll, namesOf, type Name } from "./named-engine.js";
+import { ownOutput } from "./named-rules.js";
 
 /** flatten's named overloads: the flattened dims (consecutive) become one dim named `outDim`. */
 export function namedFlatten(input: Tensor, args: readonly unknown[]): Tensor {

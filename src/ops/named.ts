@@ -4,9 +4,8 @@
 
 import { Tensor } from "../core/tensor.js";
 import { checkArgs, checkTensor, installMethods, isOptionsObject } from "./args.js";
-import {
-  type Name, aliasOf, checkName, checkNames, describeNames, hideNames, listRepr, namesOf, putNames, setNames,
-} from "./named-engine.js";
+import { type Name, checkName, checkNames, describeNames, hideNames, listRepr, namesOf, putNames, setNames } from "./named-engine.js";
+import { aliasOf } from "./named-rules.js";
 import { record } from "../autograd/record.js";
 
 /** One name given to rename/refineNames/alignTo: a dim name, null (rename only), or "..." (the other dims). */

@@ -19,7 +19,8 @@ import { directOut, outOffered } from "./out.js";
 import { broadcastShapes, shapesEqual } from "../core/shape.js";
 import { complexBinary } from "./complex-arith.js";
 import { complexUnary, complexUnaryInPlace } from "./complex-unary.js";
-import { checkOutNames, hideNames, keepNamed, refuseWithoutRule, namesMode, namesOf, putNames, unifyFromRight } from "./named-engine.js";
+import { checkOutNames, hideNames, namesMode, namesOf, putNames, unifyFromRight } from "./named-engine.js";
+import { keepNamed, refuseWithoutRule } from "./named-rules.js";
 
 /** A scalar operand as a 0-d tensor of the op's compute dtype. */
 export function asOperand(op: string, v: TensorOrScalar, dtype: DType): Tensor {

@@ -2,7 +2,8 @@
 // fmod, remainder, maximum, lerp, addcmul, ...) ops with PyTorch's dtype rules, int64 exactness,
 // in-place forms and vjps. Special functions (erf, lgamma, ...) live in special.ts.
 
-import { anyNamed, hideNames, isNamed, nameAll, namedRefusal, namesMode, namesOf, unifiedNames, unifyFromRight } from "./named-engine.js";
+import { hideNames, isNamed, nameAll, namedRefusal, namesMode, namesOf, unifyFromRight } from "./named-engine.js";
+import { anyNamed, unifiedNames } from "./named-rules.js";
 import { SparseStorage } from "../core/storage.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";

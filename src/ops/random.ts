@@ -14,7 +14,8 @@ import {
 import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { copyInto, emptyTensor, toNumbers } from "./engine.js";
 import { finishFactory } from "./factory-utils.js";
-import { isNamed, keepNamed, keepNamesOf } from "./named-engine.js";
+import { isNamed, keepNamesOf } from "./named-engine.js";
+import { keepNamed } from "./named-rules.js";
 import { applyInPlace, checkInplaceLeaf } from "./inplace.js";
 import { copy_ } from "./conversion.js";
 import { notImplementedOnDevice, onDevice } from "./device-hooks.js";

@@ -1,7 +1,8 @@
 // Reductions beyond sum/mean: prod, max/min (+ dim forms), amax/amin, argmax/argmin, aminmax,
 // var/std (+ _mean), logsumexp, norm, all/any, count_nonzero, nanmean, median, mode, kthvalue.
 
-import { dimnameRefusal, hasDimname, isNamed, namedReduction, namedRefusal, reducesByName } from "./named-engine.js";
+import { dimnameRefusal, hasDimname, isNamed, namedRefusal } from "./named-engine.js";
+import { namedReduction, reducesByName } from "./named-rules.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";

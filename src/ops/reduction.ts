@@ -19,7 +19,8 @@ import { isCompressed } from "../core/sparse-compressed-tensor.js";
 import { compressedSum } from "./sparse-compressed-reduce.js";
 import { isQuantizedTensor } from "./quantized-engine.js";
 import { quantizedMean } from "./quantized-pool.js";
-import { isNamed, namedReduction, namedRefusal, reducesByName } from "./named-engine.js";
+import { isNamed, namedRefusal } from "./named-engine.js";
+import { namedReduction, reducesByName } from "./named-rules.js";
 /** Dims to reduce: indices, or names of a named tensor's dims. */
 export type Dims = number | string | (number | string)[] | null;
 

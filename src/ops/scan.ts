@@ -1,6 +1,7 @@
 // Cumulative ops along a dim: cumsum, cumprod, cummax, cummin, logcumsumexp; and diff.
 
-import { dimOf, isNamed, keepNamed } from "./named-engine.js";
+import { dimOf, isNamed } from "./named-engine.js";
+import { keepNamed } from "./named-rules.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";

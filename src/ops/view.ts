@@ -1,6 +1,7 @@
 // View ops: new shape/strides/offset over the same storage, no copy. Each records its vjp.
 
-import { dimOf, dimsOf, hasDimname, hideNames, isNamed, keepNamed, nameAll, namedRefusal, namesOf, ownOutput, reduceNamed } from "./named-engine.js";
+import { dimOf, dimsOf, hasDimname, hideNames, isNamed, nameAll, namedRefusal, namesOf } from "./named-engine.js";
+import { keepNamed, ownOutput, reduceNamed } from "./named-rules.js";
 import { namedFlatten, namedUnflatten } from "./named-views.js";
 import { isSparse } from "../core/sparse-tensor.js";
 import { backendRefusal } from "../core/op-name.js";

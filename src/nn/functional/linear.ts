@@ -1,6 +1,7 @@
 // F.linear and F.bilinear.
 
-import { hideNames, matmulNames, nameAll, namesMode, namesOf, unifyFromRight } from "../../ops/named-engine.js";
+import { hideNames, nameAll, namesMode, namesOf, unifyFromRight } from "../../ops/named-engine.js";
+import { matmulNames } from "../../ops/named-rules.js";
 import { forwardGrads } from "../../autograd/forward-grad.js";
 import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
