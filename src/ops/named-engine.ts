@@ -12,7 +12,8 @@ export { namesMode };
 
 /** Whether `t` has names that ops must honour (the one test an op makes; false for unnamed tensors). */
 export function isNamed(t: Tensor): boolean {
-  return t._names !== null && namesMode.enabled;
+  // Loose: an options object (API.md rule 2) in a tensor's place has no _names and is not named.
+  return t._names != null && namesMode.enabled;
 }
 
 /** The names of `t`, one per dim (all null for an unnamed tensor). */
