@@ -237,6 +237,13 @@ const CASES: Record<string, () => unknown> = {
   is_contiguous: () => X().isContiguous(),
   numel: () => X().numel(),
   bernoulli: () => X().div(10).bernoulli(),
+  var_mean_name: () => torch.varMean(X(), "C"),
+  std_mean_keepdim: () => torch.stdMean(X(), "C", { keepdim: true }),
+  var_mean_all: () => torch.varMean(X()),
+  cummax_name: () => X().cummax("C"),
+  cummin_name: () => X().cummin("N"),
+  logcumsumexp_name: () => X().logcumsumexp("C"),
+  sort_name: () => X().sort("C"),
   repr: () => Z().toString(),
   repr_grad: () => torch.zeros(2, { names: ["A"], requiresGrad: true }).mul(2).toString(),
 };
@@ -332,6 +339,15 @@ test("named: names live on the tensor, not the storage; views follow their rule"
   assert.equal(x.get(0, 0).item(), 5);
   assert.deepEqual(x.select("N", 0).names, ["C"]);
   assert.equal(torch.zeros(2, 3).names.every((n) => n === null), true);
+});
+
+test("named: PyTorch's experimental-feature warning, once", () => {
+  const warned: string[] = [];
+  const warn = console.warn;
+  console.warn = (m: string) => { warned.push(m); };
+  try { torch.zeros(1, { names: ["A"] }); torch.zeros(1, { names: ["B"] }); } finally { console.warn = warn; }
+  assert.ok(warned.length <= 1);
+  assert.ok(warned.every((m) => m.startsWith("UserWarning: Named tensors and all their associated APIs are an experimental feature")));
 });
 
 test("named: an unnamed tensor costs one null field", () => {

@@ -2,6 +2,7 @@
 // given by name, unifying names from the right, and running an op's unnamed computation on named
 // inputs. An unnamed tensor has `_names === null`, so every op pays one load to tell.
 
+import { warnOnce } from "../core/warnings.js";
 import { Tensor } from "../core/tensor.js";
 import { currentOpName } from "../core/op-name.js";
 import { namesMode } from "../core/names-mode.js";
@@ -63,8 +64,12 @@ export function setNames(t: Tensor, names: readonly unknown[] | null): Tensor {
   if (names === null) { t._names = null; return t; }
   const checked = checkNames(names, t._shape.length);
   t._names = checked.some((n) => n !== null) ? checked : null;
+  if (t._names !== null) warnOnce(EXPERIMENTAL);
   return t;
 }
+
+/** PyTorch 1.13's warning, given the first time a tensor is named. */
+const EXPERIMENTAL = "Named tensors and all their associated APIs are an experimental feature and subject to change. Please do not use them for anything important until they are released as stable.";
 
 /** Sets names already known to be valid (inferred by an op); all-null becomes unnamed. */
 export function putNames(t: Tensor, names: readonly Name[]): Tensor {

@@ -366,12 +366,14 @@ export function std(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean
 }
 
 export function varMean(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions>): Tensor[] {
+  if (reducesByName(input, unbiasedFirst(args))) return namedReduction("var_mean", input, unbiasedFirst(args), ["dim", "unbiased", "keepdim"], ["correction"], (o) => varMean(input, o));
   const { dims, correction, keepdim } = varArgs("var_mean", args);
   const o = { dim: dims, correction, keepdim };
   return [var_(input, o), input.mean({ dim: dims, keepdim })];
 }
 
 export function stdMean(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions>): Tensor[] {
+  if (reducesByName(input, unbiasedFirst(args))) return namedReduction("std_mean", input, unbiasedFirst(args), ["dim", "unbiased", "keepdim"], ["correction"], (o) => stdMean(input, o));
   const { dims, correction, keepdim } = varArgs("std_mean", args);
   const o = { dim: dims, correction, keepdim };
   return [std(input, o), input.mean({ dim: dims, keepdim })];

@@ -237,19 +237,20 @@ function cumWithOut<R extends Tensor | Tensor[]>(op: string, args: IArguments, r
   return a.out === undefined || a.out === null ? r : writeOut(op, r, a.out, "same");
 }
 
-export function cummax(input: Tensor, dim: number | { dim: number } & OutPairOption, options?: OutPairOption): ValuesIndices {
+export function cummax(input: Tensor, dim: number | string | { dim: number | string } & OutPairOption, options?: OutPairOption): ValuesIndices {
   if (arguments.length > 2 || typeof dim === "object") return cumWithOut("cummax", arguments, (d) => cummax(input, d));
-  if (isNamed(input)) return keepNamed(input, [], () => cummax(input, dim));
+  if (isNamed(input) || typeof dim === "string") { const d = dimOf(input, dim); return keepNamed(input, [], () => cummax(input, d)); }
   return cumExtreme("cummax", input, dim as number);
 }
-export function cummin(input: Tensor, dim: number | { dim: number } & OutPairOption, options?: OutPairOption): ValuesIndices {
+export function cummin(input: Tensor, dim: number | string | { dim: number | string } & OutPairOption, options?: OutPairOption): ValuesIndices {
   if (arguments.length > 2 || typeof dim === "object") return cumWithOut("cummin", arguments, (d) => cummin(input, d));
-  if (isNamed(input)) return keepNamed(input, [], () => cummin(input, dim));
+  if (isNamed(input) || typeof dim === "string") { const d = dimOf(input, dim); return keepNamed(input, [], () => cummin(input, d)); }
   return cumExtreme("cummin", input, dim as number);
 }
 
-export function logcumsumexp(input: Tensor, dim: number | { dim: number } & OutOption, options?: OutOption): Tensor {
+export function logcumsumexp(input: Tensor, dim: number | string | { dim: number | string } & OutOption, options?: OutOption): Tensor {
   if (arguments.length > 2 || typeof dim === "object") return cumWithOut("logcumsumexp", arguments, (d) => logcumsumexp(input, d));
+  if (isNamed(input) || typeof dim === "string") { const d = dimOf(input, dim); return keepNamed(input, [], () => logcumsumexp(input, d)); }
   const dd = dim as number;
   const d = input.dim() ? normalizeDim(checkInt("logcumsumexp", "dim", dd), input.dim(), "logcumsumexp") : 0;
   const gpu = onDevice(input);

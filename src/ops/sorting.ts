@@ -1,7 +1,7 @@
 // Sorting and searching: sort, argsort, msort, topk, unique (+ consecutive), searchsorted,
 // bucketize, histc, bincount.
 
-import { isNamed, namedRefusal } from "./named-engine.js";
+import { dimnameRefusal, hasDimname, isNamed, namedRefusal } from "./named-engine.js";
 import { Tensor } from "../core/tensor.js";
 import { type DType, bool, float32Bits, int32, int64 } from "../core/dtype.js";
 import { notImplementedFor } from "./pointwise-util.js";
@@ -119,7 +119,8 @@ function gradByIndices(g: Tensor, indices: Tensor, inShape: number[], d: number)
 
 interface SortOptions { dim?: number; descending?: boolean; stable?: boolean | null }
 
-export function sort(input: Tensor, ...args: Args<[dim?: number, descending?: boolean], SortOptions & OutPairOption>): ValuesIndices {
+export function sort(input: Tensor, ...args: Args<[dim?: number | string, descending?: boolean], SortOptions & OutPairOption>): ValuesIndices {
+  if (hasDimname(args[0]) || (isOptionsObject(args[0]) && hasDimname(args[0].dim))) throw dimnameRefusal("sort");
   if (isNamed(input)) throw namedRefusal("sort");
   if (hasOut(args)) return withOut("sort", args, (rest) => sort(input, ...(rest as [])), "same");
   checkTensor("sort", "input", input);
@@ -136,6 +137,7 @@ export function sort(input: Tensor, ...args: Args<[dim?: number, descending?: bo
 }
 
 export function argsort(input: Tensor, ...args: Args<[dim?: number, descending?: boolean], SortOptions>): Tensor {
+  if (hasDimname(args[0]) || (isOptionsObject(args[0]) && hasDimname(args[0].dim))) throw dimnameRefusal("sort");
   if (isNamed(input)) throw namedRefusal("sort");
   return sort(input.detach(), ...args).indices;
 }
