@@ -1,6 +1,6 @@
 // Named tensors' own API (PyTorch 1.13): Tensor.names (read and assigned), hasNames, rename,
 // rename_, refineNames, alignTo, alignAs and torch.alignTensors. Name inference of the other ops
-// lives with each op, through named-engine.ts.
+// lives with each op, through named-engine.ts and named-rules.ts.
 
 import { Tensor } from "../core/tensor.js";
 import { checkArgs, checkTensor, installMethods, isOptionsObject } from "./args.js";
