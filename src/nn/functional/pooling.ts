@@ -5,6 +5,8 @@
 // op with a vjp (the forward kernel, or the gather/scatter pair for max pooling), so double
 // backward works like PyTorch's.
 
+import { keepNamed } from "../../ops/named-rules.js";
+import { isNamed, namedRefusal } from "../../ops/named-engine.js";
 import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
 import { maxPool3dOpName } from "../../amp/op-names.js";
@@ -205,6 +207,11 @@ function tupleMessages(op: string, k: 2 | 3, avg: boolean): { kernel: string; st
 
 function maxPoolPublic(op: string, k: 1 | 2 | 3, input: unknown, args: readonly unknown[]): Tensor | [Tensor, Tensor] {
   const x = requireTensor(op, "input", input);
+  if (isNamed(x)) {
+    // PyTorch's max_pool1d/2d/3d keep the input's names; with indices (max_pool2d_with_indices) it has no rule.
+    if (bindMaxPool(op, args).returnIndices === true) throw namedRefusal(`${op}_with_indices`);
+    return keepNamed(x, [], () => maxPoolPublic(op, k, x, args) as Tensor);
+  }
   const a = bindMaxPool(op, args);
   const returnIndices = (a.returnIndices as boolean | undefined) ?? false;
   let out: Tensor, indices: Tensor | null;
@@ -339,6 +346,7 @@ function avgPoolBackwardOp(g: Tensor, inShape: number[], params: AvgParams, k: n
 
 function avgPoolPublic(op: string, k: 1 | 2 | 3, input: unknown, args: readonly unknown[]): Tensor {
   const x = requireTensor(op, "input", input);
+  if (isNamed(x)) throw namedRefusal(op);
   const names = ["kernelSize", "stride", "padding", "ceilMode", "countIncludePad"];
   const a = k === 1 ? bindArgs(op, args, names) : bindArgs(op, args, [...names, "divisorOverride"]);
   if (a.kernelSize === undefined) throw new Error(`${op}() missing 1 required positional argument: 'kernel_size'`);
