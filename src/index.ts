@@ -112,6 +112,7 @@ export * from "./ops/nn-forms-native.js";
 export * from "./ops/nn-forms-sampling.js";
 export * from "./ops/rnn-forms.js";
 export * from "./ops/tensor-flags.js";
+export * from "./ops/named.js";
 export * from "./ops/segment-reduce.js";
 export * from "./ops/type-names.js";
 export * from "./ops/fake-quantize.js";

@@ -9,6 +9,7 @@ import { AccumulateGrad, type Edge, type Node, OpNode } from "./node.js";
 import { isGradEnabled, setGradEnabled } from "./grad-mode.js";
 import { anomalyCheck, anomalyChecksNan } from "./anomaly.js";
 import { reachSafePoint } from "../core/safe-point.js";
+import { withoutNames } from "../core/names-mode.js";
 
 export interface BackwardOptions {
   retainGraph?: boolean | null;
@@ -132,7 +133,8 @@ let running = 0;
 function executeOutermost(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
   running++;
   try {
-    execute(roots, rootGrads, opt);
+    // Gradients have no names (PyTorch runs backward without them).
+    withoutNames(() => execute(roots, rootGrads, opt));
   } finally {
     running--;
   }

@@ -28,6 +28,8 @@ export interface Printable {
   quantization?: { dtype: string; suffixes: readonly string[] };
   /** A dual tensor's tangent (forward-mode AD), printed as `tangent=tensor(...)`. */
   tangent?: string | null;
+  /** A named tensor's dim names, printed as `names=('N', None)`; null when it has none. */
+  names?: readonly (string | null)[] | null;
 }
 
 /** torch._tensor_str.PRINT_OPTS, as get_printoptions() returns it. */
@@ -492,6 +494,7 @@ export function formatTensor(t: Printable): string {
     body = dataString(t, indent, numel);
   }
   pushAutogradSuffix(suffixes, t);
+  if (t.names) suffixes.push(`names=(${t.names.map((n) => (n === null ? "None" : `'${n}'`)).join(", ")}${t.names.length === 1 ? "," : ""})`);
   if (t.tangent) suffixes.push(`tangent=${t.tangent}`);
   const s = addSuffixes(prefix + body, suffixes, indent, opts.linewidth);
   return t.isParameter ? `Parameter containing:\n${s}` : s;

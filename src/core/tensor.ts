@@ -30,6 +30,11 @@ export class Tensor {
   /** @internal Bumped when an in-place op rebases this (root) tensor's autograd history. */ _historyVersion = 0;
   /** @internal For a view: the base's history version its gradFn was made for. */ _viewHistory = 0;
   /**
+   * @internal Dim names of a named tensor; null on an unnamed one (almost every tensor), so ops pay
+   * one load to tell (src/ops/named-*.ts). Names belong to the tensor, not its storage.
+   */
+  _names: (string | null)[] | null = null;
+  /**
    * @internal true only on a SparseTensor: a constant on each class's prototype, which hot ops read
    * instead of `instanceof SparseTensor` (measured: that test cost a dense transpose ~1000
    * instructions, a walk to the end of the prototype chain; this is one load).
@@ -50,9 +55,10 @@ export class Tensor {
   /** @internal */ get _version(): number { return this.storage.version; }
 
   size(): number[];
-  size(dim: number): number;
-  size(dim?: number): number[] | number {
+  size(dim: number | string): number;
+  size(dim?: number | string): number[] | number {
     if (dim === undefined) return this._shape.slice();
+    if (typeof dim === "string") dim = this._dimNamed(dim);
     return this._shape[normalizeDim(dim, this._shape.length, "size")] ?? 1;
   }
   dim(): number { return this._shape.length; }
@@ -60,12 +66,23 @@ export class Tensor {
   nelement(): number { return this.numel(); }
   elementSize(): number { return this.dtype.itemsize; }
   stride(): number[];
-  stride(dim: number): number;
-  stride(dim?: number): number[] | number {
+  stride(dim: number | string): number;
+  stride(dim?: number | string): number[] | number {
     if (dim === undefined) return this._strides.slice();
+    if (typeof dim === "string") dim = this._dimNamed(dim);
     return this._strides[normalizeDim(dim, this._shape.length, "stride")] ?? 1;
   }
   storageOffset(): number { return this._offset; }
+
+  /** @internal The index of the dim named `name` (size/stride by name; ops use named-engine's dimOf). */
+  _dimNamed(name: string): number {
+    const i = this._names ? this._names.indexOf(name) : -1;
+    if (i < 0) {
+      const names = (this._names ?? new Array<null>(this._shape.length).fill(null)).map((n) => (n === null ? "None" : `'${n}'`));
+      throw new Error(`Name '${name}' not found in Tensor[${names.join(", ")}].`);
+    }
+    return i;
+  }
   /** Whether the elements lie densely in `memoryFormat`'s order (contiguous_format by default). */
   isContiguous(memoryFormat?: MemoryFormat | { memoryFormat?: MemoryFormat | null } | null): boolean {
     if (memoryFormat === undefined) return isContiguousLayout(this._shape, this._strides);
@@ -240,6 +257,7 @@ export class Tensor {
   /** A new tensor sharing storage, cut from the graph. */
   detach(): Tensor {
     const t = new Tensor(this.storage, this._shape.slice(), this._strides.slice(), this._offset);
+    t._names = this._names;
     return t;
   }
 
@@ -272,6 +290,7 @@ export class Tensor {
       device: this.device.toString(),
       isParameter: this._isParameter,
       tangent: forwardGrads.on ? tangentOf(this)?.toString() : null,
+      names: this._names,
     });
   }
   [Symbol.for("nodejs.util.inspect.custom")](): string {

@@ -1,6 +1,8 @@
 // Activations in the torch namespace: relu, selu, celu, rrelu, threshold, prelu, hardshrink,
 // softmax, log_softmax (+ in-place forms). The F.* activations build on these.
 
+import { dimOf, isNamed } from "./named-engine.js";
+import { keepNamed } from "./named-rules.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { nativeGradLoop, nativeUnary, tryNativeSoftmax, tryNativeSoftmaxBackward } from "./native-fast.js";
@@ -330,10 +332,11 @@ function softmaxBackwardKernel(g: ArrayLike<number>, y: ArrayLike<number>, dst: 
   }
 }
 
-interface SoftmaxOpts { dim?: number; dtype?: DTypeLike | null }
+interface SoftmaxOpts { dim?: number | string; dtype?: DTypeLike | null }
 
 function softmaxImpl(op: "softmax" | "log_softmax", input: Tensor, dim: unknown, dtype: DTypeLike | null | undefined): Tensor {
   checkTensor(op, "input", input);
+  if (isNamed(input)) { const d = dimOf(input, dim as number | string); return keepNamed(input, [], () => softmaxImpl(op, input, d, dtype)); }
   if (typeof dim !== "number" || !Number.isInteger(dim)) throw new Error(`${op}(): argument 'dim' must be int, not ${pyType(dim)}`);
   const x = dtype === undefined || dtype === null ? input : castTo(input, toDType(dtype));
   const nd = x.dim();
@@ -381,14 +384,14 @@ function softmaxBackward(g: Tensor, y: Tensor, d: number, outer: number, size: n
 }
 
 /** torch.softmax(input, dim, dtype=None). */
-export function softmax(input: Tensor, ...args: Args<[dim?: number, dtype?: DTypeLike | null], SoftmaxOpts>): Tensor {
+export function softmax(input: Tensor, ...args: Args<[dim?: number | string, dtype?: DTypeLike | null], SoftmaxOpts>): Tensor {
   if (autocasting.on && autocasts("softmax", arguments)) return runAutocast(softmax, arguments);
   const a = bindArgs("softmax", args, ["dim", "dtype"], [], 1);
   return softmaxImpl("softmax", input, a.dim, a.dtype as DTypeLike | null | undefined);
 }
 
 /** torch.log_softmax(input, dim, dtype=None). */
-export function logSoftmax(input: Tensor, ...args: Args<[dim?: number, dtype?: DTypeLike | null], SoftmaxOpts>): Tensor {
+export function logSoftmax(input: Tensor, ...args: Args<[dim?: number | string, dtype?: DTypeLike | null], SoftmaxOpts>): Tensor {
   if (autocasting.on && autocasts("log_softmax", arguments)) return runAutocast(logSoftmax, arguments);
   const a = bindArgs("log_softmax", args, ["dim", "dtype"], [], 1);
   return softmaxImpl("log_softmax", input, a.dim, a.dtype as DTypeLike | null | undefined);

@@ -1,6 +1,9 @@
 // Matrix products: mm, bmm, matmul (batch broadcasting), mv, dot, outer, addmm & co, einsum,
 // tensordot, kron, trace, cross, cdist.
 
+import { isNamed, namedRefusal } from "./named-engine.js";
+import { namesMode } from "./named-engine.js";
+import { eitherNamed, namedMatmul } from "./named-rules.js";
 import { forwardGrads } from "../autograd/forward-grad.js";
 import { isSparse } from "../core/sparse-tensor.js";
 import { sparseAddmmDense, sparseMatmul } from "./sparse-dispatch.js";
@@ -115,6 +118,7 @@ function mmKernel(a: Tensor, b: Tensor): Tensor {
 export function mm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("mm", arguments)) return runAutocast(mm, arguments);
   if (arguments.length > 2) return outCall("mm", arguments, 2, () => mm(input, mat2), "same"); else if (isOptionsObject(arguments.length === 2 ? mat2 : input)) return rebind(mm, "mm", arguments, ["input", "mat2"], 2, ["out"]);
+  if (eitherNamed(input, mat2)) return namedMatmul(input, mat2, () => mm(input, mat2));
   checkTensor("mm", "input", input);
   checkTensor("mm", "mat2", mat2);
   if (isCompressed(input) || isCompressed(mat2)) return compressedMatmul("mm", null, input, mat2);
@@ -142,6 +146,7 @@ function productJvp(ta: Tensor | null, tb: Tensor | null, a: Tensor, b: Tensor, 
 export function bmm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("bmm", arguments)) return runAutocast(bmm, arguments);
   if (arguments.length > 2) return outCall("bmm", arguments, 2, () => bmm(input, mat2), "same"); else if (isOptionsObject(arguments.length === 2 ? mat2 : input)) return rebind(bmm, "bmm", arguments, ["input", "mat2"], 2, ["out"]);
+  if (eitherNamed(input, mat2)) return namedMatmul(input, mat2, () => bmm(input, mat2));
   checkTensor("bmm", "input", input);
   checkTensor("bmm", "mat2", mat2);
   if (isCompressed(input) || isCompressed(mat2)) refuseCompressedBatchProduct("bmm", null, input, mat2);
@@ -165,6 +170,7 @@ export function bmm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
 export function dot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("dot", arguments)) return runAutocast(dot, arguments);
   if (arguments.length > 2) return outCall("dot", arguments, 2, () => dot(input, other), "same"); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(dot, "dot", arguments, ["input", "tensor"], 2, ["out"]);
+  if (eitherNamed(input, other)) return namedMatmul(input, other, () => dot(input, other));
   if (input.dim() !== 1 || other.dim() !== 1) {
     throw new Error(`1D tensors expected, but got ${input.dim()}D and ${other.dim()}D tensors`);
   }
@@ -191,6 +197,7 @@ export function vdot(input: Tensor, other: Tensor, options?: OutOption): Tensor 
 export function mv(input: Tensor, vec: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("mv", arguments)) return runAutocast(mv, arguments);
   if (arguments.length > 2) return outCall("mv", arguments, 2, () => mv(input, vec), "same"); else if (isOptionsObject(arguments.length === 2 ? vec : input)) return rebind(mv, "mv", arguments, ["input", "vec"], 2, ["out"]);
+  if (eitherNamed(input, vec)) return namedMatmul(input, vec, () => mv(input, vec));
   if (isCompressed(input)) return compressedMatmul("mv", null, input, vec);
   if (isSparse(input) && vec.dim() === 1) return sparseMatmul("mv", input, vec);
   if (input.dim() !== 2 || vec.dim() !== 1) {
@@ -207,6 +214,7 @@ export function mv(input: Tensor, vec: Tensor, options?: OutOption): Tensor {
 export function matmul(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("matmul", arguments)) return runAutocast(matmul, arguments);
   if (arguments.length > 2) return outCall("matmul", arguments, 2, () => matmul(input, other), "same"); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(matmul, "matmul", arguments, ["input", "other"], 2, ["out"]);
+  if (eitherNamed(input, other)) return namedMatmul(input, other, () => matmul(input, other));
   if (isCompressed(input) || isCompressed(other)) return compressedMatmul("matmul", null, input, other);
   if (isSparse(input) || isSparse(other)) return sparseMatmul("matmul", input, other);
   const out = matmulImpl(input, other);
@@ -359,6 +367,7 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: BetaAl
   if (autocasting.on && autocasts("addmm", arguments)) return runAutocast(addmm, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? mat2 : arguments.length === 2 ? mat1 : input)) return rebind(addmm, "addmm", arguments, ["input", "mat1", "mat2"], 3, ["beta", "alpha", "out"]);
   for (const [name, t] of [["input", input], ["mat1", mat1], ["mat2", mat2]] as const) checkTensor("addmm", name, t);
+  if ((input._names !== null || eitherNamed(mat1, mat2)) && namesMode.enabled) return namedMatmul(mat1, mat2, () => addmm(input, mat1, mat2, options), input);
   if (isCompressed(mat1) || isCompressed(mat2)) return compressedMatmul("addmm", input, mat1, mat2, options.beta ?? 1, options.alpha ?? 1);
   if (isSparse(mat1)) return sparseAddmmDense(input, mat1, mat2, options.beta ?? 1, options.alpha ?? 1);
   if (mat1.dtype !== mat2.dtype) throw new Error("mat1 and mat2 must have the same dtype");
@@ -596,6 +605,7 @@ export function kron(input: Tensor, other: Tensor, options?: OutOption): Tensor 
 }
 
 export function trace(input: Tensor): Tensor {
+  if (isNamed(input)) throw namedRefusal("trace");
   if (autocasting.on && autocasts("trace", arguments)) return runAutocast(trace, arguments);
   if (arguments.length > 1) checkArgs("trace", arguments, 1); else if (isOptionsObject(input)) return rebind(trace, "trace", arguments, ["input"], 1, []);
   if (input.dim() !== 2) throw new Error(`trace: expected a matrix, but got tensor with dim ${input.dim()}`);

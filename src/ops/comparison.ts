@@ -1,6 +1,8 @@
 // Comparisons and logic: eq/ne/lt/le/gt/ge (bool results, exact on int64), equal, isclose,
 // allclose, isnan/isinf/isfinite/..., logical_*, bitwise_* and shifts, where, heaviside.
 
+import { checkOutNames, hideNames, isNamed, namedRefusal, namesMode, namesOf, putNames, unifyFromRight } from "./named-engine.js";
+import { anyNamed, eitherNamed, keepNamed } from "./named-rules.js";
 import { Tensor } from "../core/tensor.js";
 import { type DType, bool, float32, float64, getDefaultDtype, int64, roundToDType } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
@@ -65,6 +67,11 @@ function compareKernel(spec: CompareSpec, input: Tensor, other: TensorOrScalar, 
   const promoted = resultType(input, other);
   if (promoted.isComplex) return complexCompare(spec.name, input, other, promoted, out);
   const y = asOperand(spec.name, other, promoted);
+  if ((input._names !== null || y._names !== null) && namesMode.enabled) {
+    const names = unifyFromRight(namesOf(input), namesOf(y));
+    if (out) checkOutNames(out, names);
+    return putNames(hideNames([input, y, out], () => compareKernel(spec, input, other, out)), names);
+  }
   if (onDevice(input, y, out)) return deviceOp("compare", spec.name)(spec.name, input, y, promoted, out);
   const big = needsBigInt(promoted, input, other);
   const a = big ? input : exactOperand(input, promoted), b = big ? y : exactOperand(y, promoted);
@@ -186,6 +193,7 @@ export function equal(input: Tensor, other: Tensor): boolean {
   if (arguments.length > 2) checkArgs("equal", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(equal, "equal", arguments, ["input", "other"], 2, []);
   checkTensor("equal", "input", input);
   checkTensor("equal", "other", other);
+  if (eitherNamed(input, other)) return hideNames([input, other], () => equal(input, other));
   if (onDevice(input, other)) throw valueOnDevice("equal", "torch.equalAsync(a, b)");
   if (!shapesEqual(input.shape, other.shape)) return false;
   return allTrue(eq(input, other));
@@ -296,6 +304,7 @@ type NativeTest = { op: CompareOp; with: "self" | number } | { classify: ClassOp
 
 function test(op: string, input: Tensor, f: (v: number) => number, intValue: 0 | 1 | null, native?: NativeTest): Tensor {
   checkTensor(op, "input", input);
+  if (isNamed(input)) return keepNamed(input, [], () => test(op, input, f, intValue, native));
   if (onDevice(input)) return deviceOp("test", op)(op, input);
   if (!input.dtype.isFloatingPoint) {
     if (input.dtype.isComplex) return complexTest(op, input);
@@ -333,10 +342,12 @@ export function isinf(input: Tensor): Tensor {
   return test("isinf", input, (v) => (v === Infinity || v === -Infinity ? 1 : 0), 0, { classify: "isinf" });
 }
 export function isposinf(input: Tensor, options?: OutOption): Tensor {
+  if (isNamed(input)) throw namedRefusal("isposinf");
   if (arguments.length > 1) return outCall("isposinf", arguments, 1, () => isposinf(input)); else if (isOptionsObject(input)) return rebind(isposinf, "isposinf", arguments, ["input"], 1, ["out"]);
   return test("isposinf", input, (v) => (v === Infinity ? 1 : 0), 0, { op: "eq", with: Infinity });
 }
 export function isneginf(input: Tensor, options?: OutOption): Tensor {
+  if (isNamed(input)) throw namedRefusal("isneginf");
   if (arguments.length > 1) return outCall("isneginf", arguments, 1, () => isneginf(input)); else if (isOptionsObject(input)) return rebind(isneginf, "isneginf", arguments, ["input"], 1, ["out"]);
   return test("isneginf", input, (v) => (v === -Infinity ? 1 : 0), 0, { op: "eq", with: -Infinity });
 }
@@ -364,6 +375,11 @@ type Logic = (a: boolean, b: boolean) => boolean;
 function logical(op: string, fn: Logic, input: Tensor, other: Tensor, out?: Tensor): Tensor {
   checkTensor(op, "input", input);
   if (!(other instanceof Tensor)) throw new Error(`${op}(): argument 'other' (position 2) must be Tensor, not ${pyType(other)}`);
+  if (eitherNamed(input, other)) {
+    const names = unifyFromRight(namesOf(input), namesOf(other));
+    if (out) checkOutNames(out, names);
+    return putNames(hideNames([input, other, out], () => logical(op, fn, input, other, out)), names);
+  }
   if (onDevice(input, other, out)) return deviceOp("logical", op)(op, input, other, out);
   // A complex number is true when either part is nonzero (a cast to bool would read the real part only).
   if (input.dtype.isComplex || other.dtype.isComplex) {
@@ -420,6 +436,7 @@ export function logicalXor_(self: Tensor, other: Tensor): Tensor {
 export function logicalNot(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("logical_not", arguments, 1, () => logicalNot(input)); else if (isOptionsObject(input)) return rebind(logicalNot, "logical_not", arguments, ["input"], 1, ["out"]);
   checkTensor("logical_not", "input", input);
+  if (isNamed(input)) return keepNamed(input, [], () => logicalNot(input));
   if (onDevice(input)) return deviceOp("test", "logical_not")("logical_not", input);
   if (input.dtype.isComplex) return complexCompare("eq", input, 0, input.dtype);
   // not x is x == 0 in x's own dtype (NaN is true, -0 false): the native comparison with a zero.
@@ -614,6 +631,7 @@ function castExact(t: Tensor, dtype: DType): Tensor {
 export function where(condition: Tensor): Tensor[];
 export function where(condition: Tensor, input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor;
 export function where(condition: Tensor, input?: TensorOrScalar, other?: TensorOrScalar): Tensor | Tensor[] {
+  if (anyNamed(condition, input, other)) throw namedRefusal(input === undefined ? "nonzero" : "where.self");
   if (arguments.length > 3) return outCall("where", arguments, 3, () => where(condition, input!, other!), "same"); else if (isOptionsObject(arguments.length === 3 ? other : arguments.length === 2 ? input : condition)) return rebind(where, "where", arguments, ["condition", "input", "other"], 1, ["out"]);
   checkTensor("where", "condition", condition);
   if (input === undefined && other === undefined) {

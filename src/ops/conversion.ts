@@ -1,5 +1,7 @@
 // dtype and device conversion (to, type, float(), ...), copy_, fill_, zero_.
 
+import { hideNames, isNamed, nameAll, namesOf } from "./named-engine.js";
+import { eitherNamed, keepNamed } from "./named-rules.js";
 import { isSparse } from "../core/sparse-tensor.js";
 import { sparseCast, sparseCopy_, sparseZero_ } from "./sparse-dispatch.js";
 import { isCompressed } from "../core/sparse-compressed-tensor.js";
@@ -24,6 +26,7 @@ export interface ToOptions { dtype?: DTypeLike | null; device?: DeviceLike | nul
 /** A copy of `input` converted to `dtype` (autograd: ToCopyBackward0). */
 export function castTo(input: Tensor, dtype: DType, forceCopy = false, discardImaginary = false, memoryFormat: MemoryFormat | null = null): Tensor {
   if (input.dtype === dtype && !forceCopy) return input;
+  if (isNamed(input)) return keepNamed(input, [], () => castTo(input, dtype, forceCopy, discardImaginary));
   if (isSparse(input)) return sparseCast(input, dtype);
   if (isCompressed(input)) return compressedCast(input, dtype);
   // Ops cast their inputs to the dtype they compute in: a complex input reaching a real kernel that
@@ -111,6 +114,11 @@ export const cdouble = (x: Tensor): Tensor => castTo(x, complex128, false, true)
 /** self.copy_(src): broadcasting src into self, converting dtype. */
 export function copy_(self: Tensor, src: Tensor, _nonBlocking = false): Tensor {
   checkTensor("copy_", "src", src);
+  if (eitherNamed(self, src)) {
+    // self keeps its names (an unnamed self takes src's, as an out tensor does).
+    const names = self._names === null ? namesOf(src) : namesOf(self);
+    return nameAll(hideNames([self, src], () => copy_(self, src)), names.length === self.dim() ? names : namesOf(self));
+  }
   if (isSparse(self) || isSparse(src)) return sparseCopy_(self, src);
   const shape = broadcastShapes(self.shape, src.shape);
   if (shape.join() !== self.shape.join()) {

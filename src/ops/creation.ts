@@ -15,6 +15,7 @@ import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs
 import { emptyTensor, encoder, fillTensor, copyInto } from "./engine.js";
 import { deviceFactory, finishFactory, likeStrides } from "./factory-utils.js";
 import { type MemoryFormat, memoryFormatArg, preserveFormat, stridesFor } from "../core/memory-format.js";
+import { isNamed, keepNamesOf, namedRefusal } from "./named-engine.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 
 import { hasOut, withOut, type OutOption } from "./out.js";
@@ -27,11 +28,15 @@ export interface FactoryOptions {
   layout?: Layout | null;
   /** empty and the *_like factories: the result's layout (torch.channelsLast, ...); the others take only null. */
   memoryFormat?: MemoryFormat | null;
+  /** Dim names (PyTorch's names=): empty, zeros, ones, full, rand, randn and tensor take them. */
+  names?: readonly (string | null)[] | null;
 }
 
 // `out` is not among them: the factories that take out= (zeros, ones, empty, full, arange, linspace, eye)
 // split it off first (out.ts), and the others reject it.
 const FACTORY_KW = ["dtype", "device", "requiresGrad", "pinMemory", "layout", "memoryFormat", "generator"];
+/** The factories PyTorch gives names= (named tensors). */
+const NAMED_FACTORY_KW = [...FACTORY_KW, "names"];
 
 export type TensorData = NestedArray<number | bigint | boolean | Complex> | StorageArray | Tensor | NestedArray<Tensor>;
 
@@ -90,7 +95,7 @@ function complexFrom(out: Tensor, flat: readonly (number | bigint | boolean | Co
 
 /** torch.tensor(data, { dtype, device, requiresGrad }): always copies. */
 export function tensor(data: TensorData, options: FactoryOptions = {}): Tensor {
-  const opts = bindArgs("tensor", [options], [], FACTORY_KW);
+  const opts = bindArgs("tensor", [options], [], NAMED_FACTORY_KW);
   if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
     const arr = data as StorageArray;
     const dt = dtypeOpt(opts, dtypeOfArray(arr));
@@ -151,7 +156,7 @@ type SizeArgs = (number | number[] | (FactoryOptions & OutOption))[];
 
 function sized(op: string, args: readonly unknown[], fill: number | null, defaultDtype?: DType): Tensor {
   const { size, opts } = bindSize(op, args);
-  bindArgs(op, [opts], [], FACTORY_KW);
+  bindArgs(op, [opts], [], NAMED_FACTORY_KW);
   const dtype = dtypeOpt(opts, defaultDtype ?? getDefaultDtype());
   if (opts.layout !== undefined && opts.layout !== null && opts.layout !== strided) return sparseFactory(op, size, dtype, opts);
   const onDevice = deviceFactory(op, size, dtype, { fill: op === "empty" ? null : fill ?? 0 }, opts.device, opts.requiresGrad);
@@ -198,9 +203,9 @@ function scalarDType(v: number | bigint | boolean | Complex): DType {
 
 /** torch.full(size, fillValue, { dtype }): the dtype follows the fill value as in PyTorch. */
 export function full(size: number[], fillValue: number | bigint | boolean | Complex, options: FactoryOptions & OutOption = {}): Tensor {
-  if (arguments.length > 3) checkArgs("full", arguments, 2, [...FACTORY_KW, "out"]); else if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? fillValue : size)) return rebind(full, "full", arguments, ["size", "fillValue"], 2, [...FACTORY_KW, "out"]);
+  if (arguments.length > 3) checkArgs("full", arguments, 2, [...NAMED_FACTORY_KW, "out"]); else if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? fillValue : size)) return rebind(full, "full", arguments, ["size", "fillValue"], 2, [...NAMED_FACTORY_KW, "out"]);
   if (hasOut([options])) return withOut("full", [options], (rest) => full(size, fillValue, rest[0] as FactoryOptions), "cast", true);
-  const opts = bindArgs("full", [options], [], FACTORY_KW);
+  const opts = bindArgs("full", [options], [], NAMED_FACTORY_KW);
   if (!Array.isArray(size)) throw new Error("full(): argument 'size' must be tuple of ints");
   const dtype = dtypeOpt(opts, scalarDType(fillValue));
   const onDevice = fillValue instanceof Complex ? null : deviceFactory("full", size, dtype, { fill: fillValue }, opts.device, opts.requiresGrad);
@@ -225,7 +230,7 @@ export function zerosLike(input: Tensor, options: FactoryOptions = {}): Tensor {
   const opts = bindArgs("zeros_like", [options], [], FACTORY_KW);
   const onDevice = deviceFactory("zeros_like", input.shape, likeDType(input, opts), { fill: 0 }, opts.device ?? input.device, opts.requiresGrad);
   if (onDevice) return onDevice;
-  return finishFactory(zerosShapedLike("zeros_like", input, likeDType(input, opts), opts), { device: input.device, ...opts });
+  return keepNamesOf(input, finishFactory(zerosShapedLike("zeros_like", input, likeDType(input, opts), opts), { device: input.device, ...opts }));
 }
 export function onesLike(input: Tensor, options: FactoryOptions = {}): Tensor {
   checkTensor("ones_like", "input", input);
@@ -234,7 +239,7 @@ export function onesLike(input: Tensor, options: FactoryOptions = {}): Tensor {
   if (onDevice) return onDevice;
   const t = zerosShapedLike("ones_like", input, likeDType(input, opts), opts);
   fillTensor(t, 1);
-  return finishFactory(t, { device: input.device, ...opts });
+  return keepNamesOf(input, finishFactory(t, { device: input.device, ...opts }));
 }
 export function emptyLike(input: Tensor, options: FactoryOptions = {}): Tensor { return zerosLike(input, options); }
 export function fullLike(input: Tensor, fillValue: number | bigint | boolean, options: FactoryOptions = {}): Tensor {
@@ -245,11 +250,12 @@ export function fullLike(input: Tensor, fillValue: number | bigint | boolean, op
   if (onDevice) return onDevice;
   const t = zerosShapedLike("full_like", input, likeDType(input, opts), opts);
   fillTensor(t, fillValue);
-  return finishFactory(t, { device: input.device, ...opts });
+  return keepNamesOf(input, finishFactory(t, { device: input.device, ...opts }));
 }
 
 // Tensor.new_* keep the tensor's dtype and device.
 function newSized(self: Tensor, op: string, args: readonly unknown[], fill: number | null): Tensor {
+  if (isNamed(self)) throw namedRefusal(op);
   const { size, opts } = bindSize(op, args);
   bindArgs(op, [opts], [], FACTORY_KW);
   const t = emptyTensor(size, dtypeOpt(opts, self.dtype));
@@ -260,6 +266,7 @@ export function newZeros(self: Tensor, ...size: SizeArgs): Tensor { return newSi
 export function newOnes(self: Tensor, ...size: SizeArgs): Tensor { return newSized(self, "new_ones", size, 1); }
 export function newEmpty(self: Tensor, ...size: SizeArgs): Tensor { return newSized(self, "new_empty", size, null); }
 export function newFull(self: Tensor, size: number[], fillValue: number | bigint | boolean, options: FactoryOptions = {}): Tensor {
+  if (isNamed(self)) throw namedRefusal("new_full");
   const opts = bindArgs("new_full", [options], [], FACTORY_KW);
   const t = emptyTensor(size, dtypeOpt(opts, self.dtype));
   fillTensor(t, fillValue);

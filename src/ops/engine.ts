@@ -15,6 +15,7 @@ import type { Complex } from "../core/complex.js";
 import { type MemoryFormat, pointwiseStrides, preservedStrides, sameDenseLayout, stridesForLike } from "../core/memory-format.js";
 import { copyComplex, fillComplex } from "./complex-engine.js";
 import { tryNativeConvert, tryNativeTyped, tryNativeTypedTernary, tryNativeTypedUnary } from "./native-typed.js";
+import { refuseNamed } from "./named-engine.js";
 
 export type NumArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Int32Array;
 export type UnaryFn = (x: number) => number;
@@ -23,6 +24,7 @@ export type TernaryFn = (a: number, b: number, c: number) => number;
 
 /** A tensor's layout as a strided operand. */
 export function lay(t: Tensor): { strides: readonly number[]; offset: number } {
+  if (t._names !== null) refuseNamed();
   return { strides: t._strides, offset: t._offset };
 }
 
@@ -78,12 +80,14 @@ function isNumberBacked(d: DType): boolean {
  * storage itself for number-backed dtypes, a decoded contiguous copy for float16/bfloat16/int64.
  */
 export function numericView(t: Tensor): { data: NumArray; strides: number[]; offset: number } {
+  if (t._names !== null) refuseNamed();
   if (isNumberBacked(t.dtype)) return { data: t.storage.data as NumArray, strides: t._strides, offset: t._offset };
   return { data: toNumbers(t), strides: contiguousStrides(t._shape), offset: 0 };
 }
 
 /** Contiguous values as JS numbers: Float32Array for 16-bit floats, Float64Array for int64. */
 export function toNumbers(t: Tensor): NumArray {
+  if (t._names !== null) refuseNamed();
   const n = t.numel();
   const src = t.storage.data;
   if (t.dtype.name === "int64") {
@@ -199,6 +203,7 @@ const COPY_BY_MUL = nativeBinary((a: number, b: number) => a * b, "mul");
 
 /** Copies src into dst (broadcasting src to dst's shape), converting dtypes like PyTorch's copy_. */
 export function copyInto(dst: Tensor, src: Tensor): void {
+  if (src._names !== null) refuseNamed();
   if (onDevice(dst, src)) return deviceOp("copy")(dst, src);
   if (dst.dtype.isComplex || src.dtype.isComplex) return copyComplex(dst, src);
   const shape = dst._shape;
@@ -375,6 +380,7 @@ function bigBinary(x: Tensor, y: Tensor, res: Tensor, shape: readonly number[], 
 }
 
 export function ternaryMap(x: Tensor, y: Tensor, z: Tensor, outDtype: DType, f: TernaryFn, out?: Tensor, op = "ternary op"): Tensor {
+  if (x._names !== null || y._names !== null || z._names !== null) refuseNamed();
   const shape = broadcastShapes(x._shape, y._shape, z._shape);
   if (out) checkOut(op, out, shape);
   const res = out ?? (x.isContiguous() && y.isContiguous() && z.isContiguous() ? uninitTensor(shape, outDtype) : pointwiseResult(shape, outDtype, [x, y, z]));

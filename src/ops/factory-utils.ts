@@ -6,6 +6,7 @@ import { type DeviceLike, toDevice } from "../core/storage.js";
 import { toDeviceHook } from "./device-hooks.js";
 import { memoryFormatArg, stridesForLike } from "../core/memory-format.js";
 import { contiguousStrides } from "../core/shape.js";
+import { setNames } from "./named-engine.js";
 
 /** How a device factory fills its tensor: a value (null: unspecified), arange's start + i * step, or eye's identity. */
 export type DeviceInit = { fill: number | bigint | boolean | null } | { arange: readonly [start: number, step: number] } | { eye: true };
@@ -31,9 +32,13 @@ export function deviceFactory(op: string, shape: readonly number[], dtype: DType
   return t;
 }
 
-/** Applies dtype-independent factory options: device and requires_grad. */
+/** Applies dtype-independent factory options: device, requires_grad and (where the factory takes them) names. */
 export function finishFactory(t: Tensor, opts: Record<string, unknown>): Tensor {
   let r = t;
+  if (opts.names !== undefined && opts.names !== null) {
+    if (!Array.isArray(opts.names)) throw new Error("names must be a list of names or None");
+    setNames(r, opts.names);
+  }
   if (opts.device !== undefined && opts.device !== null) {
     const dev = toDevice(opts.device as DeviceLike);
     if (dev.type !== "cpu") r = toDeviceHook(r, dev);

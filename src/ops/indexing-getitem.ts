@@ -2,6 +2,8 @@
 // x.set([...], v). Integers, slices, "...", null and Python bools are applied first as views
 // (select / slice / unsqueeze); the index tensors that remain go to advanced indexing.
 
+import { hideNames, isNamed, nameAll, namedRefusal, namesOf } from "./named-engine.js";
+import { aliasOf } from "./named-rules.js";
 import { Tensor, type NestedArray } from "../core/tensor.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { record, sumToShape } from "../autograd/record.js";
@@ -156,6 +158,7 @@ function resolve(self: Tensor, items: readonly Item[], forSet: boolean): Resolve
 
 /** at::alias: the same view, as its own tensor (AliasBackward0). */
 function alias(x: Tensor): Tensor {
+  if (isNamed(x)) return nameAll(aliasOf(x), namesOf(x));
   const out = makeView(x, x.shape, x.stride(), x._offset);
   return record("AliasBackward0", [x], out, ([g]) => [g]);
 }
@@ -169,7 +172,10 @@ function getParsed(self: Tensor, items: readonly Item[]): Tensor {
 
 /** x.get(...): Python's x[...]. Basic indexing returns a view; index tensors copy. */
 export function getItem(self: Tensor, ...index: Index[]): Tensor {
-  return getParsed(self, index.map(parseItem));
+  const items = index.map(parseItem);
+  // Basic indexing names its result through select/slice; PyTorch has no name rule for index tensors.
+  if (isNamed(self) && items.some((it) => it.k === "tensor")) throw namedRefusal("index.Tensor");
+  return getParsed(self, items);
 }
 
 /**
@@ -305,6 +311,11 @@ export function setItem(self: Tensor, indices: Index | Index[], value: Tensor | 
   const items = (Array.isArray(indices) ? indices : [indices]).map(parseItem);
   if (!(value instanceof Tensor) && typeof value !== "number" && typeof value !== "bigint" && typeof value !== "boolean" && !(value instanceof Complex)) {
     throw new Error(`can't assign a ${value === null ? "None" : typeof value} to a ${scalarTypeName(self.dtype)} tensor`);
+  }
+  if (isNamed(self) || (value instanceof Tensor && isNamed(value))) {
+    // Basic indexing writes through a view (PyTorch's select/slice + copy_); index tensors have no name rule.
+    if (items.some((it) => it.k === "tensor")) throw namedRefusal("index_put_");
+    return hideNames([self, value], () => setItem(self, indices, value));
   }
   // x[False] = v does nothing at all.
   if (items.length === 1 && items[0]!.k === "bool" && !items[0]!.v) return self;

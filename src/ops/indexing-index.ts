@@ -1,6 +1,8 @@
 // index_select / index_add / index_copy / index_fill along one dim, index_put with a list of
 // index tensors, and take / put on the flattened tensor.
 
+import { dimOf, isNamed, namedRefusal } from "./named-engine.js";
+import { keepNamed } from "./named-rules.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
@@ -45,6 +47,7 @@ function checkVectorIndex(op: string, index: unknown, allowInt32: boolean): Tens
 // ---- index_select ---------------------------------------------------------------------------
 
 export function indexSelect(input: Tensor, ...args: Args<[dim: number, index: Tensor], { dim?: number; index?: Tensor } & OutOption>): Tensor {
+  if (isNamed(input)) throw namedRefusal("index_select");
   if (hasOut(args)) return withOut("index_select", args, (rest) => indexSelect(input, ...(rest as [never, never])), "same");
   const a = bindArgs("index_select", args, ["dim", "index"], [], 1);
   checkTensor("index_select", "input", input);
@@ -253,8 +256,13 @@ function fillAlong(target: Tensor, d: number, index: Tensor, v: Val): void {
   putPlanned(plan, x, vals, false);
 }
 
-export function indexFill(input: Tensor, ...args: Args<[dim: number, index: Tensor, value: FillValue], { dim?: number; index?: Tensor; value?: FillValue }>): Tensor {
+export function indexFill(input: Tensor, ...args: Args<[dim: number | string, index: Tensor, value: FillValue], { dim?: number | string; index?: Tensor; value?: FillValue }>): Tensor {
   checkTensor("index_fill", "input", input);
+  if (isNamed(input)) {
+    const a = bindArgs("index_fill", args, ["dim", "index", "value"], [], 1);
+    const dim = dimOf(input, a.dim as number | string);
+    return keepNamed(input, [a.index, a.value], () => indexFill(input, dim, a.index as Tensor, a.value as FillValue));
+  }
   const { d, index, value, v } = bindIndexFill("index_fill", input, args);
   if (input.dtype.isComplex) return byParts((p) => indexFill(part(input, p), d, index, valuePart(value, p)));
   const out = contiguousCopy(input);

@@ -1,5 +1,7 @@
 // Masked ops (masked_fill, masked_scatter, masked_select) and nonzero / argwhere.
 
+import { hideNames, nameAll, namesOf, unifyFromRight } from "./named-engine.js";
+import { eitherNamed } from "./named-rules.js";
 import { Tensor } from "../core/tensor.js";
 import { bool } from "../core/dtype.js";
 import { broadcastShapes, broadcastStrides, numel, shapeStr, shapesEqual } from "../core/shape.js";
@@ -124,6 +126,11 @@ function fillWhereDense(target: Tensor, mask: Tensor, v: Val): boolean {
 export function maskedFill(input: Tensor, ...args: Args<[mask: Tensor, value: Fill], { mask?: Tensor; value?: Fill }>): Tensor {
   const a = bindArgs("masked_fill", args, ["mask", "value"], [], 1);
   checkTensor("masked_fill", "input", input);
+  if (a.mask instanceof Tensor && eitherNamed(input, a.mask)) {
+    // The mask's names unify with the input's (broadcasting); the result has the input's shape.
+    const names = unifyFromRight(namesOf(input), namesOf(a.mask));
+    return nameAll(hideNames([input, a.mask, a.value], () => maskedFill(input, a.mask as Tensor, a.value as Fill)), names);
+  }
   const mask = checkMask("masked_fill_", a.mask);
   if (complexFill("masked_fill_", input, a.value)) return byParts((p) => maskedFill(part(input, p), mask, valuePart(a.value as Fill, p)));
   const device = onDevice(input, mask, a.value);

@@ -1,6 +1,7 @@
 // gather / scatter / scatter_add / scatter_reduce / take_along_dim: element-wise indexing along
 // one dim, where the index tensor names, for each of its positions, the coordinate along `dim`.
 
+import { isNamed, namedRefusal } from "./named-engine.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
@@ -8,7 +9,7 @@ import { type DType, int64 } from "../core/dtype.js";
 import { broadcastShapes, normalizeDim, shapeStr } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, checkTensor, describe, installMethods, type Method } from "./args.js";
+import { type Args, bindArgs, checkTensor, describe, installMethods, type Method, isOptionsObject } from "./args.js";
 import { emptyTensor } from "./engine.js";
 import { applyInPlace, inPlaceByResult } from "./inplace.js";
 import {
@@ -75,6 +76,7 @@ function gatherKernel(input: Tensor, d: number, index: Tensor, idx: ArrayLike<nu
 }
 
 export function gather(input: Tensor, ...args: Args<[dim: number, index: Tensor], { dim?: number; index?: Tensor; sparseGrad?: boolean } & OutOption>): Tensor {
+  if (isNamed(input)) throw namedRefusal("gather");
   if (hasOut(args)) return withOut("gather", args, (rest) => gather(input, ...(rest as [never, never])), "same");
   const a = bindArgs("gather", args, ["dim", "index"], ["sparseGrad"], 1);
   checkTensor("gather", "input", input);
@@ -242,6 +244,7 @@ function bindScatter(op: string, args: readonly unknown[]): { dim: number; index
 
 /** torch.scatter(input, dim, index, src | value, { reduce }). */
 export function scatter(input: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor | number | bigint | boolean | Complex], ScatterOpts & OutOption>): Tensor {
+  if (isNamed(input)) throw namedRefusal(args[2] instanceof Tensor || isOptionsObject(args[0]) ? "scatter.src" : "scatter.value");
   if (hasOut(args)) return withOut("scatter", args, (rest) => scatter(input, ...(rest as [never, never, never])), "same");
   checkTensor("scatter", "input", input);
   const s = bindScatter("scatter", args);

@@ -2,6 +2,8 @@
 // storage; with autograd they compute the out-of-place result on a snapshot of the tensor and
 // take its graph node, so saved values stay valid (PyTorch's rebase_history).
 
+import { namesMode } from "./named-engine.js";
+import { namedInPlace } from "./named-rules.js";
 import type { Tensor } from "../core/tensor.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { needsGrad } from "../autograd/record.js";
@@ -33,6 +35,7 @@ export function applyInPlace(
   op: string, self: Tensor, others: readonly (Tensor | null | undefined)[],
   direct: () => void, outOfPlace: (snapshot: Tensor) => Tensor,
 ): Tensor {
+  if (self._names !== null && namesMode.enabled) return namedInPlace(op, self, others, () => applyInPlace(op, self, others, direct, outOfPlace));
   checkInplaceLeaf(op, self);
   if (tracing.on) traceInPlace(op, self);
   if (needsGrad(self, ...others)) {

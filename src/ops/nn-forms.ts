@@ -7,6 +7,7 @@
 // torch.* losses reads the schema default "at::Reduction::Mean" as the integer 0 (PyTorch 1.13
 // returns unreduced losses from torch.kl_div(a, b)), and torch-ts does what those programs get.
 
+import { isNamed, namedRefusal } from "./named-engine.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import type { Tensor } from "../core/tensor.js";
@@ -85,6 +86,7 @@ interface NormOptions { weight?: Opt; bias?: Opt; eps?: number; cudnnEnable?: bo
 
 /** torch.layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5, cudnn_enable=True). */
 export function layerNorm(input: Tensor, normalizedShape: number | number[], ...args: Args<[weight?: Opt, bias?: Opt, eps?: number, cudnnEnable?: boolean], NormOptions>): Tensor {
+  if (isNamed(input)) throw namedRefusal("native_layer_norm");
   if (autocasting.on && autocasts("layer_norm", arguments)) return runAutocast(layerNorm, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? normalizedShape : input)) return rebind(layerNorm, "layer_norm", arguments, ["input", "normalizedShape", "weight", "bias", "eps", "cudnnEnable"], 2, []);
   const a = bindArgs("layer_norm", args, ["weight", "bias", "eps", "cudnnEnable"]);

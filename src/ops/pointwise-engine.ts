@@ -19,6 +19,8 @@ import { directOut, outOffered } from "./out.js";
 import { broadcastShapes, shapesEqual } from "../core/shape.js";
 import { complexBinary } from "./complex-arith.js";
 import { complexUnary, complexUnaryInPlace } from "./complex-unary.js";
+import { checkOutNames, hideNames, namesMode, namesOf, putNames, unifyFromRight } from "./named-engine.js";
+import { keepNamed, refuseWithoutRule } from "./named-rules.js";
 
 /** A scalar operand as a 0-d tensor of the op's compute dtype. */
 export function asOperand(op: string, v: TensorOrScalar, dtype: DType): Tensor {
@@ -94,6 +96,13 @@ export function binaryOp(spec: BinarySpec, a: TensorOrScalar, b: TensorOrScalar,
   if (promoted.isComplex) return complexBinary(spec.name, a, b, promoted, out);
   const outDtype = spec.outDtype ? spec.outDtype(promoted) : promoted;
   const x = asOperand(spec.name, a, promoted), y = asOperand(spec.name, b, promoted);
+  if ((x._names !== null || y._names !== null) && namesMode.enabled) {
+    // Named inputs: the names unified from the right (broadcasting by position, checked by name).
+    refuseWithoutRule(spec.name);
+    const names = unifyFromRight(namesOf(x), namesOf(y));
+    if (out) checkOutNames(out, names);
+    return putNames(hideNames([x, y, out], () => binaryOp(spec, a, b, out)), names);
+  }
   // PyTorch casts each operand to the common dtype before computing: for a 16-bit float that rounds
   // an int tensor's or a 0-d float32 tensor's values first (float16 1 + int 2049 is 1 + 2048).
   const cx = castForHalf(x, promoted), cy = castForHalf(y, promoted);
@@ -145,6 +154,12 @@ export function unaryOp(spec: UnarySpec, input: Tensor, out?: Tensor): Tensor {
   checkTensor(spec.name, "input", input);
   if (isSparse(input)) return sparseUnary(spec, input, (v) => unaryOp(spec, v));
   if (isCompressed(input)) return compressedUnary(spec, input, (v) => unaryOp(spec, v), out);
+  if (input._names !== null && namesMode.enabled) {
+    refuseWithoutRule(spec.name);
+    const names = input._names;
+    if (out) checkOutNames(out, names);
+    return putNames(hideNames([input, out], () => unaryOp(spec, input, out)), names);
+  }
   if (input.dtype.isComplex) return complexUnary(spec.name, input, out);
   const dtype = (spec.outDtype ?? floatOut)(input.dtype);
   if (out === undefined && outOffered(spec.name)) out = directOut(spec.name, input._shape, dtype, [input]);
@@ -162,6 +177,7 @@ export function unaryOp(spec: UnarySpec, input: Tensor, out?: Tensor): Tensor {
 }
 
 export function unaryInPlace(spec: UnarySpec, self: Tensor): Tensor {
+  if (self._names !== null && namesMode.enabled) { refuseWithoutRule(spec.name); return keepNamed(self, [], () => unaryInPlace(spec, self)); }
   if (isCompressed(self)) return compressedUnary(spec, self, (v) => unaryOp(spec, v), self);
   if (isSparse(self)) return sparseUnaryInPlace(spec, self, (v) => unaryOp(spec, v));
   if (self.dtype.isComplex) return complexUnaryInPlace(spec.name, self, (s) => unaryOp(spec, s));

@@ -165,7 +165,8 @@ function dense(t: Tensor): Floats {
 
 /** unaryOp with a dedicated loop when the input is a contiguous float32/float64 tensor. */
 export function unaryFast(spec: UnarySpec, loop: Loop1, input: Tensor): Tensor {
-  if (onDevice(input) || isSparse(input) || isCompressed(input)) return unaryOp(spec, input);
+  // unaryOp also gives a named input its names.
+  if (onDevice(input) || isSparse(input) || isCompressed(input) || input._names !== null) return unaryOp(spec, input);
   // The dtype test first: it sends complex inputs (floatOutOf: float32) to unaryOp before denseFloat reads their data.
   if ((spec.outDtype ?? floatOutOf)(input.dtype) !== input.dtype || !denseFloat(input)) return unaryOp(spec, input);
   const direct = outOffered(spec.name) ? directOut(spec.name, input._shape, input.dtype, [input]) : undefined;
@@ -185,7 +186,7 @@ export function unaryFast(spec: UnarySpec, loop: Loop1, input: Tensor): Tensor {
 
 /** unaryInPlace with the dedicated loop (in place: src and dst are the same buffer). */
 export function unaryFastInPlace(spec: UnarySpec, loop: Loop1, self: Tensor): Tensor {
-  if (onDevice(self) || isSparse(self) || isCompressed(self)) return unaryInPlace(spec, self);
+  if (onDevice(self) || isSparse(self) || isCompressed(self) || self._names !== null) return unaryInPlace(spec, self);
   if (self.dtype.isComplex || !denseFloat(self)) return unaryInPlace(spec, self);
   const r = applyInPlace(spec.name + "_", self, [], () => { const d = dense(self); if (!tryNativeUnary(spec.f, d, d, d.length)) loop(d, d, d.length); }, (s) => unaryFast(spec, loop, s));
   if (tracing.on) traceOp(traceKind(spec), [self], self, spec.onnx?.attrs);

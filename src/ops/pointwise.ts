@@ -2,6 +2,8 @@
 // fmod, remainder, maximum, lerp, addcmul, ...) ops with PyTorch's dtype rules, int64 exactness,
 // in-place forms and vjps. Special functions (erf, lgamma, ...) live in special.ts.
 
+import { hideNames, isNamed, nameAll, namedRefusal, namesMode, namesOf, unifyFromRight } from "./named-engine.js";
+import { anyNamed, unifiedNames } from "./named-rules.js";
 import { SparseStorage } from "../core/storage.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
@@ -607,6 +609,12 @@ function boundValue(v: number | bigint | boolean, dtype: DType): number {
  */
 function clampImpl(op: string, input: Tensor, lo: Bound, hi: Bound, nodes: { scalar: string; tensor: string }): Tensor {
   checkTensor(op, "input", input);
+  if ((isNamed(input) || (lo instanceof Tensor && isNamed(lo)) || (hi instanceof Tensor && isNamed(hi))) && namesMode.enabled) {
+    // The bounds' names unify with the input's, as a pointwise op's operands do.
+    let names = namesOf(input);
+    for (const b of [lo, hi]) if (b instanceof Tensor) names = unifyFromRight(names, namesOf(b));
+    return nameAll(hideNames([input, lo, hi], () => clampImpl(op, input, lo, hi, nodes)), names);
+  }
   if (lo === null && hi === null) throw new Error(`torch.${op}: At least one of 'min' or 'max' must not be None`);
   const vals = [input, ...(lo === null ? [] : [lo]), ...(hi === null ? [] : [hi])];
   const promoted = resultTypeMany(...vals);
@@ -1307,6 +1315,7 @@ const LERP: TernarySpec = {
 
 /** torch.lerp(input, end, weight): input + weight * (end - input). */
 export function lerp(input: Tensor, end: Tensor, weight: TensorOrScalar, options?: OutOption): Tensor {
+  if (isNamed(input) || isNamed(end) || (weight instanceof Tensor && isNamed(weight))) throw namedRefusal(weight instanceof Tensor ? "lerp.Tensor" : "lerp.Scalar");
   if (arguments.length > 3) return outCall("lerp", arguments, 3, () => lerp(input, end, weight)); else if (isOptionsObject(arguments.length === 3 ? weight : arguments.length === 2 ? end : input)) return rebind(lerp, "lerp", arguments, ["input", "end", "weight"], 3, ["out"]);
   checkLerp("lerp", input, end, weight);
   if (input.dtype.isComplex) return complexLerp(input, end, weight);
@@ -1377,6 +1386,7 @@ export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args
   if (autocasting.on && autocasts("addcmul", arguments)) return runAutocast(addcmul, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? tensor2 : arguments.length === 2 ? tensor1 : input)) return rebind(addcmul, "addcmul", arguments, ["input", "tensor1", "tensor2"], 3, ["value", "out"]);
   if (hasOut(args)) return withOut("addcmul", args, (rest) => addcmul(input, tensor1, tensor2, ...(rest as [])), "same");
+  if (anyNamed(input, tensor1, tensor2)) return nameAll(hideNames([input, tensor1, tensor2], () => addcmul(input, tensor1, tensor2, ...args)), unifiedNames(input, tensor1, tensor2));
   const value = valueOf("addcmul", args);
   const [a, b] = checkAddc("addcmul", input, tensor1, tensor2);
   const promoted = resultTypeMany(input, a, b);
@@ -1399,6 +1409,7 @@ export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args
   if (autocasting.on && autocasts("addcdiv", arguments)) return runAutocast(addcdiv, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? tensor2 : arguments.length === 2 ? tensor1 : input)) return rebind(addcdiv, "addcdiv", arguments, ["input", "tensor1", "tensor2"], 3, ["value", "out"]);
   if (hasOut(args)) return withOut("addcdiv", args, (rest) => addcdiv(input, tensor1, tensor2, ...(rest as [])), "same");
+  if (anyNamed(input, tensor1, tensor2)) return nameAll(hideNames([input, tensor1, tensor2], () => addcdiv(input, tensor1, tensor2, ...args)), unifiedNames(input, tensor1, tensor2));
   const value = valueOf("addcdiv", args);
   const [a, b] = checkAddc("addcdiv", input, tensor1, tensor2);
   if (resultTypeMany(input, a, b).isComplex) return input.add(a.div(b).mul(value));

@@ -15,6 +15,8 @@ import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs
 import { copyInto, emptyTensor, toNumbers } from "./engine.js";
 import { type MemoryFormat, iterationOrder, permuted, pointwiseStrides } from "../core/memory-format.js";
 import { finishFactory, likeStrides } from "./factory-utils.js";
+import { isNamed, keepNamesOf } from "./named-engine.js";
+import { keepNamed } from "./named-rules.js";
 import { applyInPlace, checkInplaceLeaf } from "./inplace.js";
 import { copy_ } from "./conversion.js";
 import { notImplementedOnDevice, onDevice } from "./device-hooks.js";
@@ -73,7 +75,7 @@ type SizeArgs = (number | number[] | Record<string, unknown>)[];
 
 function sizedRandom(op: string, args: readonly unknown[], fill: (t: Tensor, g: Generator) => void, defaultDtype?: DType): Tensor {
   const { size, opts } = bindSize(op, args);
-  bindArgs(op, [opts], [], FACTORY_KW);
+  bindArgs(op, [opts], [], [...FACTORY_KW, "names"]);
   const dt = opts.dtype ? toDType(opts.dtype as DTypeLike) : defaultDtype ?? getDefaultDtype();
   const t = emptyTensor(size, dt);
   fill(t, genOf(opts));
@@ -158,12 +160,12 @@ function randomLike(op: string, input: Tensor, o: LikeOptions, sized: (opts: Rec
 export function randLike(input: Tensor, options: LikeOptions = {}): Tensor {
   if (arguments.length > 2) checkArgs("rand_like", arguments, 1, FACTORY_KW); else if (arguments.length <= 1 && isOptionsObject(input)) return rebind(randLike, "rand_like", arguments, ["input"], 1, FACTORY_KW);
   bindArgs("rand_like", [options], [], FACTORY_KW);
-  return randomLike("rand_like", input, options, (opts) => rand(input.shape, opts), (t, g) => uniform_(t, g));
+  return keepNamesOf(input, randomLike("rand_like", input, options, (opts) => rand(input.shape, opts), (t, g) => uniform_(t, g)));
 }
 export function randnLike(input: Tensor, options: LikeOptions = {}): Tensor {
   if (arguments.length > 2) checkArgs("randn_like", arguments, 1, FACTORY_KW); else if (arguments.length <= 1 && isOptionsObject(input)) return rebind(randnLike, "randn_like", arguments, ["input"], 1, FACTORY_KW);
   bindArgs("randn_like", [options], [], FACTORY_KW);
-  return randomLike("randn_like", input, options, (opts) => randn(input.shape, opts), (t, g) => normal_(t, g));
+  return keepNamesOf(input, randomLike("randn_like", input, options, (opts) => randn(input.shape, opts), (t, g) => normal_(t, g)));
 }
 export function randintLike(input: Tensor, low: number, high?: number | RandintOptions, options: RandintOptions = {}): Tensor {
   let lo = 0, hi: number, o = options;
@@ -208,6 +210,7 @@ export function normal(mean: number | Tensor, std: number | Tensor = 1, size?: n
 export function bernoulli(input: Tensor, p?: number | { generator?: Generator; p?: number }, options: { generator?: Generator } = {}): Tensor {
   if (arguments.length > 2) checkArgs("bernoulli", arguments, 2, ["generator", "p"]); else if (isOptionsObject(arguments.length === 2 ? p : input)) return rebind(bernoulli, "bernoulli", arguments, ["input", "p"], 1, ["generator"]);
   checkTensor("bernoulli", "input", input);
+  if (isNamed(input)) return keepNamed(input, [], () => bernoulli(input, p, options));
   let prob: number | undefined, opts: { generator?: Generator; p?: number } = options;
   if (typeof p === "number") prob = p; else if (p) { opts = p; prob = p.p; }
   bindArgs("bernoulli", [opts], [], ["generator", "p"]);

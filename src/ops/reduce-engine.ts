@@ -7,6 +7,7 @@ import { normalizeDims, numel } from "../core/shape.js";
 import { emptyTensor, toNumbers, type NumArray, writeNumbers } from "./engine.js";
 import { tryNativeReduce } from "./native-fast.js";
 import { tryNativeByteReduce } from "./native-masks.js";
+import { refuseNamed } from "./named-engine.js";
 
 export interface ReducePlan {
   /** Dims reduced, normalized and sorted. */
@@ -20,6 +21,8 @@ export interface ReducePlan {
 
 /** Resolves `dim` (null/[] = all dims) for a reduction of `x`. */
 export function planReduce(op: string, x: Tensor, dim: number | readonly number[] | null | undefined, keepdim: boolean): ReducePlan {
+  // Reductions with a name rule hide the names before they get here.
+  if (x._names !== null) refuseNamed();
   const nd = x.dim();
   let dims: number[];
   if (dim === null || dim === undefined || (Array.isArray(dim) && dim.length === 0)) dims = [...Array(nd).keys()];

@@ -1,6 +1,8 @@
 // Reductions beyond sum/mean: prod, max/min (+ dim forms), amax/amin, argmax/argmin, aminmax,
 // var/std (+ _mean), logsumexp, norm, all/any, count_nonzero, nanmean, median, mode, kthvalue.
 
+import { dimnameRefusal, hasDimname, isNamed, namedRefusal } from "./named-engine.js";
+import { namedReduction, reducesByName } from "./named-rules.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
@@ -95,9 +97,10 @@ function prodOthers(x: Tensor, dims: number[]): Tensor {
   return t.permute(inverse);
 }
 
-export function prod(input: Tensor, ...args: Args<[dim?: number, keepdim?: boolean], DimKeep & OutOption>): Tensor {
+export function prod(input: Tensor, ...args: Args<[dim?: number | string, keepdim?: boolean], DimKeep & OutOption>): Tensor {
   if (autocasting.on && autocasts("prod", arguments)) return runAutocast(prod, arguments);
   if (hasOut(args)) return withOut("prod", args, (rest) => prod(input, ...(rest as [])), "cast", true);
+  if (reducesByName(input, args)) return namedReduction("prod", input, args, ["dim", "keepdim"], ["dtype"], (o) => prod(input, o));
   const { dims, keepdim, o } = dimKeep("prod", args, ["dtype"]);
   if (dims && dims.length > 1) throw new Error("prod(): argument 'dim' must be int, not list");
   let x = input;
@@ -197,6 +200,7 @@ function maxMin(op: "max" | "min", input: Tensor, args: unknown[]): MaxResult {
   if (first instanceof Tensor) {
     return op === "max" ? (input as unknown as { maximum(o: Tensor): Tensor }).maximum(first) : (input as unknown as { minimum(o: Tensor): Tensor }).minimum(first);
   }
+  if (reducesByName(input, args)) return namedReduction(op, input, args, ["dim", "keepdim"], [], (o) => maxMin(op, input, [o]));
   const o = bindArgs(op, args, ["dim", "keepdim"], [], 1);
   const pick = op === "max" ? pickMax : pickMin;
   if (o.dim === undefined || o.dim === null) {
@@ -216,7 +220,7 @@ function maxMin(op: "max" | "min", input: Tensor, args: unknown[]): MaxResult {
 /** torch.max(input) → 0-d; max(input, dim, keepdim?) → (values, indices); max(input, other) → maximum. */
 export function max(input: Tensor): Tensor;
 export function max(input: Tensor, other: Tensor): Tensor;
-export function max(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices;
+export function max(input: Tensor, ...args: Args<[dim: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices;
 export function max(input: Tensor, ...args: unknown[]): MaxResult {
   if (hasOut(args)) return withOut("max", args, (rest) => max(input, ...(rest as [])), "same");
   return maxMin("max", input, args);
@@ -224,7 +228,7 @@ export function max(input: Tensor, ...args: unknown[]): MaxResult {
 
 export function min(input: Tensor): Tensor;
 export function min(input: Tensor, other: Tensor): Tensor;
-export function min(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices;
+export function min(input: Tensor, ...args: Args<[dim: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices;
 export function min(input: Tensor, ...args: unknown[]): MaxResult {
   if (hasOut(args)) return withOut("min", args, (rest) => min(input, ...(rest as [])), "same");
   return maxMin("min", input, args);
@@ -290,9 +294,13 @@ export function argmin(input: Tensor, ...args: Args<[dim?: number | null, keepdi
 interface VarOptions { dim?: Dims; correction?: number | null; unbiased?: boolean; keepdim?: boolean }
 
 /** Binds var/std's forms: (x), (x, unbiased), (x, dim, unbiased?, keepdim?), (x, dim, { correction, keepdim }). */
+/** var(input, unbiased) (the old overload): a leading boolean is unbiased, with no dim. */
+function unbiasedFirst(args: unknown[]): unknown[] {
+  return typeof args[0] === "boolean" ? [null, args[0], ...args.slice(1)] : args;
+}
+
 function varArgs(op: string, args: unknown[]): { dims: number[] | null; correction: number; keepdim: boolean } {
-  let rest = args;
-  if (typeof rest[0] === "boolean") rest = [null, rest[0], ...rest.slice(1)];
+  const rest = unbiasedFirst(args);
   const o = bindArgs(op, rest, ["dim", "unbiased", "keepdim"], ["correction"]);
   if (o.unbiased !== undefined && o.correction !== undefined && o.correction !== null) {
     throw new Error(`${op}(): cannot specify both unbiased and correction`);
@@ -329,6 +337,7 @@ function complexVarCore(input: Tensor, dims: number[] | null, correction: number
 
 export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions & OutOption>): Tensor {
   if (hasOut(args)) return withOut("var", args, (rest) => var_(input, ...(rest as [])));
+  if (reducesByName(input, args)) return namedReduction("var", input, unbiasedFirst(args), ["dim", "unbiased", "keepdim"], ["correction"], (o) => var_(input, o));
   const { dims, correction, keepdim } = varArgs("var", args);
   const { v, plan } = input.dtype.isComplex ? complexVarCore(input, dims, correction, keepdim) : varCore("var", input, dims, correction, keepdim);
   const inShape = input.shape;
@@ -342,6 +351,7 @@ export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolea
 
 export function std(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions & OutOption>): Tensor {
   if (hasOut(args)) return withOut("std", args, (rest) => std(input, ...(rest as [])));
+  if (reducesByName(input, args)) return namedReduction("std", input, unbiasedFirst(args), ["dim", "unbiased", "keepdim"], ["correction"], (o) => std(input, o));
   const { dims, correction, keepdim } = varArgs("std", args);
   const { v, plan } = input.dtype.isComplex ? complexVarCore(input, dims, correction, keepdim) : varCore("std", input, dims, correction, keepdim);
   const out = v.detach().sqrt();
@@ -356,12 +366,14 @@ export function std(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean
 }
 
 export function varMean(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions>): Tensor[] {
+  if (reducesByName(input, unbiasedFirst(args))) return namedReduction("var_mean", input, unbiasedFirst(args), ["dim", "unbiased", "keepdim"], ["correction"], (o) => varMean(input, o));
   const { dims, correction, keepdim } = varArgs("var_mean", args);
   const o = { dim: dims, correction, keepdim };
   return [var_(input, o), input.mean({ dim: dims, keepdim })];
 }
 
 export function stdMean(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions>): Tensor[] {
+  if (reducesByName(input, unbiasedFirst(args))) return namedReduction("std_mean", input, unbiasedFirst(args), ["dim", "unbiased", "keepdim"], ["correction"], (o) => stdMean(input, o));
   const { dims, correction, keepdim } = varArgs("std_mean", args);
   const o = { dim: dims, correction, keepdim };
   return [std(input, o), input.mean({ dim: dims, keepdim })];
@@ -372,6 +384,7 @@ export function stdMean(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boo
 export function logsumexp(input: Tensor, ...args: Args<[dim: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
   if (autocasting.on && autocasts("logsumexp", arguments)) return runAutocast(logsumexp, arguments);
   if (hasOut(args)) return withOut("logsumexp", args, (rest) => logsumexp(input, ...(rest as [never])));
+  if (reducesByName(input, args)) return namedReduction("logsumexp", input, args, ["dim", "keepdim"], [], (o) => logsumexp(input, o as { dim: Dims }));
   const { dims, keepdim } = dimKeep("logsumexp", args);
   if (input.dtype.isComplex) throw new Error(`logsumexp(): Expected floating point type for result tensor, but got: ${scalarTypeName(input.dtype)}`);
   const x = input.dtype.isFloatingPoint ? input : castTo(input, getDefaultDtype());
@@ -399,6 +412,7 @@ export function logsumexp(input: Tensor, ...args: Args<[dim: Dims, keepdim?: boo
 }
 
 export function nanmean(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], DimKeep>): Tensor {
+  if (isNamed(input)) throw namedRefusal("nanmean");
   const { dims, keepdim, o } = dimKeep("nanmean", args, ["dtype"]);
   requireFloat("nanmean", input);
   const notNan = input.isnan().logicalNot();
@@ -480,6 +494,11 @@ export function norm(input: Tensor, ...args: Args<[p?: NormOrd | "inf" | "-inf",
 // ---- all / any / count_nonzero ----------------------------------------------------------------
 
 function logicalReduce(op: string, input: Tensor, args: unknown[], isAll: boolean): Tensor {
+  if (isNamed(input)) {
+    // PyTorch's all/any have no dimname overloads: a name is refused, an index reduces as usual.
+    if (hasDimname(bindArgs(op, args, ["dim", "keepdim"], [], 1).dim)) throw dimnameRefusal(op);
+    return namedReduction(op, input, args, ["dim", "keepdim"], [], (o) => logicalReduce(op, input, [o], isAll));
+  }
   const { dims, keepdim } = dimKeep(op, args);
   const plan = planReduce(op, input, dims, keepdim);
   const outDtype = input.dtype === bool ? bool : input.dtype.name === "uint8" ? input.dtype : bool;
@@ -535,9 +554,10 @@ function kthPick(k: (n: number) => number): Pick {
 }
 
 export function median(input: Tensor): Tensor;
-export function median(input: Tensor, ...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices;
+export function median(input: Tensor, ...args: Args<[dim: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices;
 export function median(input: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
   if (hasOut(args)) return withOut("median", args, (rest) => median(input, ...(rest as [])), "same");
+  if (reducesByName(input, args)) return namedReduction("median", input, args, ["dim", "keepdim"], [], (o) => median(input, o as { dim: number }));
   const o = bindArgs("median", args, ["dim", "keepdim"], [], 1);
   if (input.dtype === bool) throw notImplementedFor(o.dim === undefined || o.dim === null ? "median_cpu" : "median_out", bool);
   const pick = kthPick((n) => Math.floor((n - 1) / 2));
@@ -558,6 +578,7 @@ export function median(input: Tensor, ...args: unknown[]): Tensor | ValuesIndice
 }
 
 export function nanmedian(input: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
+  if (reducesByName(input, args)) return namedReduction("nanmedian", input, args, ["dim", "keepdim"], [], (o) => nanmedian(input, o));
   const o = bindArgs("nanmedian", args, ["dim", "keepdim"], [], 1);
   if (input.dtype === bool) throw notImplementedFor(o.dim === undefined || o.dim === null ? "median_cpu" : "median_out", bool);
   const pick: Pick = (d, s, n) => {
@@ -580,9 +601,10 @@ export function nanmedian(input: Tensor, ...args: unknown[]): Tensor | ValuesInd
   return valuesIndices(values, indices);
 }
 
-export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices {
+export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? k : input)) return rebind(kthvalue, "kthvalue", arguments, ["input", "k", "dim", "keepdim"], 2, ["out"]);
   if (hasOut(args)) return withOut("kthvalue", args, (rest) => kthvalue(input, k, ...(rest as [])), "same");
+  if (reducesByName(input, args)) return namedReduction("kthvalue", input, [{ dim: -1, ...bindArgs("kthvalue", args, ["dim", "keepdim"], [], 2) }], ["dim", "keepdim"], [], (o) => kthvalue(input, k, o), 2);
   const o = bindArgs("kthvalue", args, ["dim", "keepdim"], [], 2);
   if (input.dtype === bool) throw notImplementedFor("kthvalue_cpu", bool);
   const dim = (o.dim as number | undefined) ?? -1;
@@ -599,8 +621,9 @@ export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number, 
 }
 
 /** torch.mode: the most frequent value (smallest on ties) and the last index where it occurs. */
-export function mode(input: Tensor, ...args: Args<[dim?: number, keepdim?: boolean], { dim?: number; keepdim?: boolean } & OutPairOption>): ValuesIndices {
+export function mode(input: Tensor, ...args: Args<[dim?: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices {
   if (hasOut(args)) return withOut("mode", args, (rest) => mode(input, ...(rest as [])), "same");
+  if (reducesByName(input, args)) return namedReduction("mode", input, [{ dim: -1, ...bindArgs("mode", args, ["dim", "keepdim"], [], 1) }], ["dim", "keepdim"], [], (o) => mode(input, o));
   const o = bindArgs("mode", args, ["dim", "keepdim"], [], 1);
   const dim = (o.dim as number | undefined) ?? -1;
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
@@ -655,9 +678,9 @@ declare module "../core/tensor.js" {
 // Overloaded methods keep their overloads.
 declare function maxMethod(): Tensor;
 declare function maxMethod(other: Tensor): Tensor;
-declare function maxMethod(...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean }>): ValuesIndices;
+declare function maxMethod(...args: Args<[dim: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean }>): ValuesIndices;
 declare function medianMethod(): Tensor;
-declare function medianMethod(...args: Args<[dim: number, keepdim?: boolean], { dim?: number; keepdim?: boolean }>): ValuesIndices;
+declare function medianMethod(...args: Args<[dim: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean }>): ValuesIndices;
 
 installMethods({
   prod, max: max as (s: Tensor, ...a: never[]) => unknown, min: min as (s: Tensor, ...a: never[]) => unknown, amax, amin, aminmax, argmax, argmin,

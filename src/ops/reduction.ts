@@ -19,7 +19,10 @@ import { isCompressed } from "../core/sparse-compressed-tensor.js";
 import { compressedSum } from "./sparse-compressed-reduce.js";
 import { isQuantizedTensor } from "./quantized-engine.js";
 import { quantizedMean } from "./quantized-pool.js";
-export type Dims = number | number[] | null;
+import { isNamed, namedRefusal } from "./named-engine.js";
+import { namedReduction, reducesByName } from "./named-rules.js";
+/** Dims to reduce: indices, or names of a named tensor's dims. */
+export type Dims = number | string | (number | string)[] | null;
 
 interface SumOptions { dim?: Dims; keepdim?: boolean; dtype?: DTypeLike | null }
 
@@ -33,6 +36,7 @@ function sumKernel(d: ArrayLike<number>, s: number, n: number): number {
 export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor {
   if (autocasting.on && autocasts("sum", arguments)) return runAutocast(sum, arguments);
   if (hasOut(args)) return withOut("sum", args, (rest) => sum(input, ...(rest as [])), "cast", true);
+  if (reducesByName(input, args)) return namedReduction("sum", input, args, ["dim", "keepdim"], ["dtype"], (o) => sum(input, o));
   const a = bindArgs("sum", args, ["dim", "keepdim"], ["dtype"], 1);
   const dims = checkDims("sum", "dim", a.dim);
   const keepdim = (a.keepdim as boolean | undefined) ?? false;
@@ -53,6 +57,7 @@ export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean]
 }
 
 export function nansum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor {
+  if (isNamed(input)) throw namedRefusal("nansum");
   if (hasOut(args)) return withOut("nansum", args, (rest) => nansum(input, ...(rest as [])), "cast", true);
   if (input.dtype.isComplex) throw new Error("nansum does not support complex inputs");
   if (!input.dtype.isFloatingPoint) return sum(input, ...args);
@@ -62,6 +67,7 @@ export function nansum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boole
 /** torch.mean: floating inputs only (PyTorch's rule), or with dtype. */
 export function mean(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor {
   if (hasOut(args)) return withOut("mean", args, (rest) => mean(input, ...(rest as [])));
+  if (reducesByName(input, args)) return namedReduction("mean", input, args, ["dim", "keepdim"], ["dtype"], (o) => mean(input, o));
   const a = bindArgs("mean", args, ["dim", "keepdim"], ["dtype"], 1);
   if (isQuantizedTensor(input)) return quantizedMean(input, checkDims("mean", "dim", a.dim), (a.keepdim as boolean | undefined) ?? false);
   let x = input;

@@ -1,5 +1,7 @@
 // Cumulative ops along a dim: cumsum, cumprod, cummax, cummin, logcumsumexp; and diff.
 
+import { dimOf, isNamed } from "./named-engine.js";
+import { keepNamed } from "./named-rules.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
@@ -50,17 +52,18 @@ function reverseCumsum(g: Tensor, d: number): Tensor {
   return g.sum(d, true).sub(g.cumsum(d)).add(g);
 }
 
-interface CumOptions { dim?: number; dtype?: DTypeLike | null }
+interface CumOptions { dim?: number | string; dtype?: DTypeLike | null }
 
 function cumDtype(x: Tensor, o: Record<string, unknown>): Tensor {
   if (o.dtype !== undefined && o.dtype !== null) return castTo(x, toDType(o.dtype as DTypeLike));
   return x.dtype.isFloatingPoint || x.dtype.isComplex ? x : castTo(x, int64);
 }
 
-export function cumsum(input: Tensor, ...args: Args<[dim: number], CumOptions & OutOption>): Tensor {
+export function cumsum(input: Tensor, ...args: Args<[dim: number | string], CumOptions & OutOption>): Tensor {
   if (autocasting.on && autocasts("cumsum", arguments)) return runAutocast(cumsum, arguments);
   if (hasOut(args)) return withOut("cumsum", args, (rest) => cumsum(input, ...(rest as [never])), "cast", true);
   const o = bindArgs("cumsum", args, ["dim"], ["dtype"], 1);
+  if (isNamed(input)) { const dim = dimOf(input, o.dim as number | string); return keepNamed(input, [], () => cumsum(input, { ...o, dim })); }
   if (o.dim === undefined) throw new Error("cumsum() missing required argument 'dim'");
   const x = cumDtype(input, o);
   const d = x.dim() ? normalizeDim(checkInt("cumsum", "dim", o.dim), x.dim(), "cumsum") : 0;
@@ -117,10 +120,11 @@ function cumprod_(self: Tensor, ...args: Args<[dim: number], CumOptions>): Tenso
   return inPlaceByResult("cumprod_", self, [], (s) => cumprod(s, ...args));
 }
 
-export function cumprod(input: Tensor, ...args: Args<[dim: number], CumOptions & OutOption>): Tensor {
+export function cumprod(input: Tensor, ...args: Args<[dim: number | string], CumOptions & OutOption>): Tensor {
   if (autocasting.on && autocasts("cumprod", arguments)) return runAutocast(cumprod, arguments);
   if (hasOut(args)) return withOut("cumprod", args, (rest) => cumprod(input, ...(rest as [never])), "cast", true);
   const o = bindArgs("cumprod", args, ["dim"], ["dtype"], 1);
+  if (isNamed(input)) { const dim = dimOf(input, o.dim as number | string); return keepNamed(input, [], () => cumprod(input, { ...o, dim })); }
   if (o.dim === undefined) throw new Error("cumprod() missing required argument 'dim'");
   const x = cumDtype(input, o);
   const d = x.dim() ? normalizeDim(checkInt("cumprod", "dim", o.dim), x.dim(), "cumprod") : 0;
@@ -233,17 +237,20 @@ function cumWithOut<R extends Tensor | Tensor[]>(op: string, args: IArguments, r
   return a.out === undefined || a.out === null ? r : writeOut(op, r, a.out, "same");
 }
 
-export function cummax(input: Tensor, dim: number | { dim: number } & OutPairOption, options?: OutPairOption): ValuesIndices {
+export function cummax(input: Tensor, dim: number | string | { dim: number | string } & OutPairOption, options?: OutPairOption): ValuesIndices {
   if (arguments.length > 2 || typeof dim === "object") return cumWithOut("cummax", arguments, (d) => cummax(input, d));
+  if (isNamed(input) || typeof dim === "string") { const d = dimOf(input, dim); return keepNamed(input, [], () => cummax(input, d)); }
   return cumExtreme("cummax", input, dim as number);
 }
-export function cummin(input: Tensor, dim: number | { dim: number } & OutPairOption, options?: OutPairOption): ValuesIndices {
+export function cummin(input: Tensor, dim: number | string | { dim: number | string } & OutPairOption, options?: OutPairOption): ValuesIndices {
   if (arguments.length > 2 || typeof dim === "object") return cumWithOut("cummin", arguments, (d) => cummin(input, d));
+  if (isNamed(input) || typeof dim === "string") { const d = dimOf(input, dim); return keepNamed(input, [], () => cummin(input, d)); }
   return cumExtreme("cummin", input, dim as number);
 }
 
-export function logcumsumexp(input: Tensor, dim: number | { dim: number } & OutOption, options?: OutOption): Tensor {
+export function logcumsumexp(input: Tensor, dim: number | string | { dim: number | string } & OutOption, options?: OutOption): Tensor {
   if (arguments.length > 2 || typeof dim === "object") return cumWithOut("logcumsumexp", arguments, (d) => logcumsumexp(input, d));
+  if (isNamed(input) || typeof dim === "string") { const d = dimOf(input, dim); return keepNamed(input, [], () => logcumsumexp(input, d)); }
   const dd = dim as number;
   const d = input.dim() ? normalizeDim(checkInt("logcumsumexp", "dim", dd), input.dim(), "logcumsumexp") : 0;
   const gpu = onDevice(input);

@@ -1,6 +1,7 @@
 // In-place shape changes (unsqueeze_, squeeze_, t_, transpose_, swapaxes_, swapdims_): the
 // tensor takes the geometry (and autograd node) of the out-of-place view. And Tensor iteration.
 
+import { isNamed, namedRefusal } from "./named-engine.js";
 import { forwardGrads, takeViewTangent } from "../autograd/forward-grad.js";
 import { Tensor } from "../core/tensor.js";
 import { installMethods, type Method } from "./args.js";
@@ -8,6 +9,8 @@ import { checkInplaceLeaf } from "./inplace.js";
 import { select, squeeze, t, transpose, unsqueeze } from "./view.js";
 
 function restride(op: string, self: Tensor, view: (x: Tensor) => Tensor): Tensor {
+  // PyTorch has no name rule for these in-place reshapes.
+  if (isNamed(self)) throw namedRefusal(op);
   checkInplaceLeaf(op, self);
   const r = view(self);
   self._shape = r._shape.slice();

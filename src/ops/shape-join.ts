@@ -2,6 +2,7 @@
 // meshgrid, cartesian_prod, combinations, broadcast_tensors/broadcast_shapes, atleast_nd.
 
 import { type MemoryFormat, contiguousFormat, stridesFor, suggestMemoryFormat } from "../core/memory-format.js";
+import { dimOf, hideNames, isNamed, type Name, nameAll, namedRefusal, namesMode, namesOf, unifyFromRight } from "./named-engine.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
@@ -120,11 +121,23 @@ function catImpl(op: string, tensors: Tensor[], dim: number): Tensor {
   return r;
 }
 
+/** cat of named tensors: names unified across the inputs (dim given by index or by the first input's names). */
+function namedCat(tensors: Tensor[], dim: number | string): Tensor {
+  const d = tensors.length ? dimOf(tensors[0]!, dim) : 0;
+  let names: Name[] | null = null;
+  for (const t of tensors) {
+    if (t.dim() === 1 && t._shape[0] === 0) continue; // legacy empty tensors are skipped by cat
+    names = names === null ? namesOf(t) : unifyFromRight(names, namesOf(t), "cat");
+  }
+  return nameAll(hideNames(tensors, () => catImpl("cat", tensors, d)), names ?? []);
+}
+
 /** torch.cat(tensors, dim = 0): inputs promoted to a common dtype. */
-export function cat(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: number } & OutOption>): Tensor {
+export function cat(tensors: Tensor[], ...args: Args<[dim?: number | string], { dim?: number | string } & OutOption>): Tensor {
   if (autocasting.on && autocasts("cat", arguments)) return runAutocast(cat, arguments);
   if (hasOut(args)) return withOut("cat", args, (rest) => cat(tensors, ...(rest as [])));
   const a = bindArgs("cat", args, ["dim"], [], 1);
+  if (typeof a.dim === "string" || (Array.isArray(tensors) && tensors.some((t) => t instanceof Tensor && t._names !== null) && namesMode.enabled)) return namedCat(tensorList("cat", tensors), (a.dim as number | string | undefined) ?? 0);
   if (Array.isArray(tensors) && isQuantizedTensor(tensors[0])) return quantizedCat(tensorList("cat", tensors), (a.dim as number | undefined) ?? 0);
   return catImpl("cat", tensorList("cat", tensors), (a.dim as number | undefined) ?? 0);
 }
@@ -141,6 +154,7 @@ export function concatenate(tensors: Tensor[], ...args: Args<[axis?: number], { 
 // ---- stack ----------------------------------------------------------------------------------
 
 export function stack(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: number } & OutOption>): Tensor {
+  if (Array.isArray(tensors) && tensors.some((t) => t instanceof Tensor && isNamed(t))) throw namedRefusal("stack");
   if (autocasting.on && autocasts("stack", arguments)) return runAutocast(stack, arguments);
   if (hasOut(args)) return withOut("stack", args, (rest) => stack(tensors, ...(rest as [])));
   const a = bindArgs("stack", args, ["dim"], [], 1);

@@ -2,6 +2,7 @@
 // repeat_interleave, tril/triu, diag, diag_embed, diagflat, narrow_copy; and Tensor.unfold (a view).
 
 import { contiguousFormat } from "../core/memory-format.js";
+import { isNamed, namedRefusal } from "./named-engine.js";
 import { Tensor } from "../core/tensor.js";
 import { int64 } from "../core/dtype.js";
 import { normalizeDim, normalizeDims, numel, shapeStr } from "../core/shape.js";
@@ -53,6 +54,7 @@ function flippedByIndex(input: Tensor, dims: readonly number[]): Tensor {
 /** torch.flip(input, dims); the method also takes x.flip(0, 1). */
 export function flip(input: Tensor, ...dims: (number | number[])[]): Tensor {
   checkTensor("flip", "input", input);
+  if (isNamed(input)) throw namedRefusal("flip");
   const d = normalizeDims(bindSize("flip", dims, [], "dims").size, input.dim(), "flip");
   if (isQuantizedTensor(input)) return quantizedFlip(input, d);
   const out = flipped(input, d);
@@ -92,6 +94,7 @@ function rollOnce(x: Tensor, d: number, shift: number): Tensor {
 
 /** torch.roll(input, shifts, dims?): without dims the tensor is rolled flattened. */
 export function roll(input: Tensor, ...args: Args<[shifts: number | number[], dims?: number | number[] | null], { shifts?: number | number[]; dims?: number | number[] | null }>): Tensor {
+  if (isNamed(input)) throw namedRefusal("roll");
   const a = bindArgs("roll", args, ["shifts", "dims"], [], 1);
   checkTensor("roll", "input", input);
   const shifts = listOf("roll", "shifts", a.shifts);
@@ -135,6 +138,7 @@ export function rot90(input: Tensor, ...args: Args<[k?: number, dims?: number[]]
 
 /** Tensor.repeat(*sizes): the tensor tiled `sizes[i]` times along each dim. */
 function repeat(input: Tensor, ...sizes: (number | number[])[]): Tensor {
+  if (isNamed(input)) throw namedRefusal("repeat");
   const { size: reps } = bindSize("repeat", sizes, [], "repeats");
   if (reps.length < input.dim()) throw new Error("Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor");
   const lead = reps.length - input.dim();
@@ -157,6 +161,7 @@ function repeat(input: Tensor, ...sizes: (number | number[])[]): Tensor {
 
 /** torch.tile(input, dims): repeat, with dims padded by leading 1s. */
 export function tile(input: Tensor, ...dims: (number | number[])[]): Tensor {
+  if (isNamed(input)) throw namedRefusal("repeat");
   const { size } = bindSize("tile", dims, [], "dims");
   const reps = size.length < input.dim() ? [...new Array<number>(input.dim() - size.length).fill(1), ...size] : size;
   return repeat(input, reps);
@@ -335,6 +340,7 @@ export function diagEmbed(input: Tensor, ...args: Args<[offset?: number, dim1?: 
 
 /** torch.diag: a 1-d input becomes a matrix with it on diagonal `diagonal`, a 2-d one gives that diagonal. */
 export function diag(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number } & OutOption>): Tensor {
+  if (isNamed(input)) throw namedRefusal("diag");
   if (hasOut(args)) return withOut("diag", args, (rest) => diag(input, ...(rest as [never])), "same");
   const a = bindArgs("diag", args, ["diagonal"], [], 1);
   checkTensor("diag", "input", input);

@@ -1,6 +1,7 @@
 // Sorting and searching: sort, argsort, msort, topk, unique (+ consecutive), searchsorted,
 // bucketize, histc, bincount.
 
+import { dimnameRefusal, hasDimname, isNamed, namedRefusal } from "./named-engine.js";
 import { Tensor } from "../core/tensor.js";
 import { type DType, bool, float32Bits, int32, int64 } from "../core/dtype.js";
 import { notImplementedFor } from "./pointwise-util.js";
@@ -118,7 +119,9 @@ function gradByIndices(g: Tensor, indices: Tensor, inShape: number[], d: number)
 
 interface SortOptions { dim?: number; descending?: boolean; stable?: boolean | null }
 
-export function sort(input: Tensor, ...args: Args<[dim?: number, descending?: boolean], SortOptions & OutPairOption>): ValuesIndices {
+export function sort(input: Tensor, ...args: Args<[dim?: number | string, descending?: boolean], SortOptions & OutPairOption>): ValuesIndices {
+  if (hasDimname(args[0]) || (isOptionsObject(args[0]) && hasDimname(args[0].dim))) throw dimnameRefusal("sort");
+  if (isNamed(input)) throw namedRefusal("sort");
   if (hasOut(args)) return withOut("sort", args, (rest) => sort(input, ...(rest as [])), "same");
   checkTensor("sort", "input", input);
   const o = bindArgs("sort", args, ["dim", "descending"], ["stable"], 1);
@@ -134,6 +137,8 @@ export function sort(input: Tensor, ...args: Args<[dim?: number, descending?: bo
 }
 
 export function argsort(input: Tensor, ...args: Args<[dim?: number, descending?: boolean], SortOptions>): Tensor {
+  if (hasDimname(args[0]) || (isOptionsObject(args[0]) && hasDimname(args[0].dim))) throw dimnameRefusal("sort");
+  if (isNamed(input)) throw namedRefusal("sort");
   return sort(input.detach(), ...args).indices;
 }
 
@@ -145,6 +150,7 @@ export function msort(input: Tensor, options?: OutOption): Tensor {
 interface TopkOptions { dim?: number; largest?: boolean; sorted?: boolean }
 
 export function topk(input: Tensor, k: number, ...args: Args<[dim?: number, largest?: boolean, sorted?: boolean], TopkOptions & OutPairOption>): ValuesIndices {
+  if (isNamed(input)) throw namedRefusal("topk");
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? k : input)) return rebind(topk, "topk", arguments, ["input", "k", "dim", "largest", "sorted"], 2, ["out"]);
   if (hasOut(args)) return withOut("topk", args, (rest) => topk(input, k, ...(rest as [])), "same");
   checkTensor("topk", "input", input);

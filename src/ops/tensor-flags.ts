@@ -1,5 +1,5 @@
 // Tensor members PyTorch programs read or call that describe kinds torch-ts does not have (nested,
-// MPS, XPU, IPU, Vulkan, ORT, sparse CSR (torch-ts has sparse COO only), pinned, distributed, named tensors) and the legacy members
+// MPS, XPU, IPU, Vulkan, ORT, sparse CSR (torch-ts has sparse COO only), pinned, distributed) and the legacy members
 // around them: output_nr, is_set_to, as_strided_, cuda/xpu/ipu and pin_memory (PyTorch's errors of
 // a CPU-only build), and the deprecated out-of-place resize / resize_as.
 
@@ -28,16 +28,12 @@ declare module "../core/tensor.js" {
     readonly isOrt: boolean;
     /** false: torch-ts tensors are strided, never sparse CSR. */
     readonly isSparseCsr: boolean;
-    /** One null per dim: torch-ts has no named tensors (PyTorch's names of an unnamed tensor). */
-    readonly names: null[];
     /** Which output of gradFn this tensor is; 0 for leaves (PyTorch's output_nr). */
     readonly outputNr: number;
     /** false: memory is never page-locked (there is no CUDA). */
     isPinned(): boolean;
     /** false: torch-ts has no distributed tensors. */
     isDistributed(): boolean;
-    /** false: torch-ts has no named tensors. */
-    hasNames(): boolean;
     /** Whether both tensors view the same storage with the same offset, sizes and strides. */
     isSetTo(tensor: Tensor): boolean;
     /** Gives this tensor the geometry (size, stride, storage offset) over its own storage. */
@@ -63,7 +59,6 @@ const proto = Tensor.prototype as unknown as Record<string, unknown>;
 for (const name of ["isNested", "isMps", "isXpu", "isIpu", "isVulkan", "isOrt", "isSparseCsr"]) {
   Object.defineProperty(proto, name, { get() { return false; }, configurable: true });
 }
-Object.defineProperty(proto, "names", { get(this: Tensor) { return new Array<null>(this.dim()).fill(null); }, configurable: true });
 Object.defineProperty(proto, "outputNr", { get(this: Tensor) { return this.gradFn ? this._outputNr : 0; }, configurable: true });
 
 const answersFalse = (op: string) => function (self: Tensor): boolean {
@@ -134,7 +129,7 @@ function resizeAs(self: Tensor, tensor: Tensor): Tensor {
 }
 
 installMethods({
-  isPinned: answersFalse("is_pinned"), isDistributed: answersFalse("is_distributed"), hasNames: answersFalse("has_names"),
+  isPinned: answersFalse("is_pinned"), isDistributed: answersFalse("is_distributed"), 
   isSetTo, asStrided_, pinMemory, resize, resizeAs,
   cuda: unavailable("Torch not compiled with CUDA enabled"),
   xpu: unavailable("PyTorch is not linked with support for xpu devices"),

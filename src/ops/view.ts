@@ -1,5 +1,8 @@
 // View ops: new shape/strides/offset over the same storage, no copy. Each records its vjp.
 
+import { dimOf, dimsOf, hasDimname, hideNames, isNamed, nameAll, namedRefusal, namesOf } from "./named-engine.js";
+import { keepNamed, ownOutput, reduceNamed } from "./named-rules.js";
+import { namedFlatten, namedUnflatten } from "./named-views.js";
 import { isSparse } from "../core/sparse-tensor.js";
 import { backendRefusal } from "../core/op-name.js";
 import { sparseClone, sparseTranspose } from "./sparse-dispatch.js";
@@ -17,11 +20,14 @@ import { deviceOp, notImplementedOnDevice, onDevice } from "./device-hooks.js";
 import { QuantizedStorage } from "../core/quantized-storage.js";
 import { SparseStorage } from "../core/storage.js";
 import { cloneQuantized } from "./quantize-kernels.js";
+import { refuseNamed } from "./named-engine.js";
 
 /** A view of `base` with new geometry; keeps the chain to the storage's owner for in-place ops. */
 export function makeView(base: Tensor, shape: number[], strides: number[], offset: number): Tensor {
   // A sparse tensor has no strided memory to view (PyTorch's SparseCPU/SparseCsrCPU have no view kernels).
   if (base.storage instanceof SparseStorage) throw backendRefusal(base.storage.backend);
+  // Views with a name rule hide the names before they get here.
+  if (base._names !== null) refuseNamed();
   const v = new Tensor(base.storage, shape, strides, offset);
   v._base = base._base ?? base;
   v._viewHistory = v._base._historyVersion;
@@ -128,6 +134,7 @@ export function contiguous(input: Tensor, memoryFormat?: MemoryFormat | { memory
 /** A copy with its own storage (autograd: CloneBackward0), laid out as memoryFormat says (preserve_format: input's layout). */
 export function clone(input: Tensor, options: { memoryFormat?: MemoryFormat | null } = {}): Tensor {
   if (arguments.length > 1) checkArgs("clone", arguments, 1, ["memoryFormat"]); else if (isOptionsObject(input)) return rebind(clone, "clone", arguments, ["input"], 1, ["memoryFormat"]);
+  if (isNamed(input)) return keepNamed(input, [], () => clone(input));
   if (input.storage instanceof QuantizedStorage) return cloneQuantized(input);
   if (isSparse(input)) return sparseClone(input);
   if (isCompressed(input)) return compressedClone(input);
@@ -147,8 +154,14 @@ function copyAs(input: Tensor, strides: readonly number[] | null): Tensor {
 
 // ---- transpose / permute --------------------------------------------------------------------
 
-export function transpose(input: Tensor, dim0: number, dim1: number): Tensor {
+export function transpose(input: Tensor, dim0: number | string, dim1: number | string): Tensor {
   if (arguments.length > 3) checkArgs("transpose", arguments, 3); else if (isOptionsObject(arguments.length === 3 ? dim1 : arguments.length === 2 ? dim0 : input)) return rebind(transpose, "transpose", arguments, ["input", "dim0", "dim1"], 3, []);
+  if (isNamed(input) || typeof dim0 === "string" || typeof dim1 === "string") {
+    const a = normalizeDim(dimOf(input, dim0), input.dim(), "transpose"), b = normalizeDim(dimOf(input, dim1), input.dim(), "transpose");
+    const names = namesOf(input);
+    if (names.length) [names[a], names[b]] = [names[b]!, names[a]!];
+    return nameAll(hideNames([input], () => transpose(input, a, b)), names);
+  }
   if (isSparse(input)) return sparseTranspose(input, checkInt("transpose", "dim0", dim0), checkInt("transpose", "dim1", dim1), "TransposeBackward0");
   if (isCompressed(input)) return compressedTranspose(input, checkInt("transpose", "dim0", dim0), checkInt("transpose", "dim1", dim1));
   const nd = input.dim();
@@ -183,6 +196,7 @@ export function permute(input: Tensor, ...dims: (number | number[])[]): Tensor {
 export function t(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("t", arguments, 1); else if (isOptionsObject(input)) return rebind(t, "t", arguments, ["input"], 1, []);
   if (input.dim() > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${input.dim()}D`);
+  if (isNamed(input)) return nameAll(ownOutput(input, hideNames([input], () => t(input))), namesOf(input).reverse());
   if (isSparse(input)) return input.dim() < 2 ? input : sparseTranspose(input, 0, 1, "TBackward0");
   if (isCompressed(input)) return compressedTranspose(input, 0, 1);
   return input.dim() < 2 ? view(input, input.shape) : transpose(input, 0, 1);
@@ -218,6 +232,10 @@ export const moveaxis = movedim;
 export function expand(input: Tensor, ...sizes: (number | number[])[]): Tensor {
   const { size } = bindSize("expand", sizes, []);
   const nd = size.length, ind = input.dim();
+  if (isNamed(input) && nd >= ind) {
+    // New leading dims are unnamed.
+    return nameAll(hideNames([input], () => expand(input, size)), [...new Array<null>(nd - ind).fill(null), ...namesOf(input)]);
+  }
   if (nd < ind) {
     throw new Error(`expand: the number of sizes provided (${nd}) must be greater or equal to the number of dimensions in the tensor (${ind})`);
   }
@@ -253,12 +271,27 @@ export function broadcastTo(input: Tensor, size: number[]): Tensor {
 
 // ---- squeeze / unsqueeze / flatten ----------------------------------------------------------
 
-export function squeeze(input: Tensor, dim?: number | number[] | null): Tensor {
+export function squeeze(input: Tensor, dim?: number | string | (number | string)[] | null): Tensor {
   if (arguments.length > 1) {
     const opts = checkArgs("squeeze", arguments, 2, ["dim"]);
     if (opts) return squeeze(input, (dim as unknown) === opts ? (opts.dim as number | number[] | null | undefined) : dim);
   }
+  if (isNamed(input) || hasDimname(dim)) return namedSqueeze(input, dimsOf(input, dim));
   const dims = checkDims("squeeze", "dim", dim ?? null);
+  return squeezeDims(input, dims);
+}
+
+/** The names squeeze leaves: those of the dims kept. As PyTorch 1.13 does, squeezing a dim given by index or name that is not of size 1 drops all names. */
+function namedSqueeze(input: Tensor, dim: number | number[] | null | undefined): Tensor {
+  const nd = input.dim();
+  const dims = dim === null || dim === undefined ? null : normalizeDims(typeof dim === "number" ? [dim] : dim, nd, "squeeze");
+  const names = namesOf(input);
+  const out = ownOutput(input, hideNames([input], () => squeezeDims(input, dims)));
+  if (dims !== null && dims.some((d) => input._shape[d] !== 1)) return nameAll(out, new Array<null>(out.dim()).fill(null));
+  return nameAll(out, names.filter((_, i) => !(input._shape[i] === 1 && (dims === null || dims.includes(i)))));
+}
+
+function squeezeDims(input: Tensor, dims: number[] | null): Tensor {
   const nd = input.dim();
   const drop = dims === null
     ? input._shape.map((s, i) => (s === 1 ? i : -1)).filter((i) => i >= 0)
@@ -285,7 +318,13 @@ export function unsqueeze(input: Tensor, dim: number): Tensor {
   return r;
 }
 
-export function flatten(input: Tensor, ...args: Args<[startDim?: number, endDim?: number], { startDim?: number; endDim?: number }>): Tensor {
+export function flatten(input: Tensor, dims: (number | string)[], outDim: string): Tensor;
+export function flatten(input: Tensor, startDim: number | string, endDim: number | string, outDim: string): Tensor;
+export function flatten(input: Tensor, ...args: Args<[startDim?: number, endDim?: number], { startDim?: number; endDim?: number }>): Tensor;
+export function flatten(input: Tensor, ...args: unknown[]): Tensor {
+  // The named overloads: flatten(dims, outDim) and flatten(startDim, endDim, outDim).
+  if (typeof args[args.length - 1] === "string") return namedFlatten(input, args);
+  if (isNamed(input)) throw namedRefusal("reshape");
   const a = bindArgs("flatten", args, ["startDim", "endDim"], [], 1);
   const nd = input.dim();
   if (nd === 0) return reshape(input, [1]);
@@ -302,10 +341,13 @@ export function ravel(input: Tensor): Tensor {
   return reshape(input, [-1]);
 }
 
-export function unflatten(input: Tensor, dim: number, sizes: number[]): Tensor {
+export function unflatten(input: Tensor, dim: number | string, sizes: number[] | [name: string, size: number][]): Tensor {
   if (arguments.length > 3) checkArgs("unflatten", arguments, 3); else if (isOptionsObject(arguments.length === 3 ? sizes : arguments.length === 2 ? dim : input)) return rebind(unflatten, "unflatten", arguments, ["input", "dim", "sizes"], 3, []);
+  if (isNamed(input) || typeof dim === "string") return namedUnflatten(input, dim, sizes);
+  if (sizes.some((s) => Array.isArray(s))) throw new Error("unflatten(): argument 'dim' (position 1) must be name, not int");
+  if (typeof dim !== "number") throw new Error("unflatten(): argument 'dim' must be int");
   const d = normalizeDim(dim, input.dim(), "unflatten");
-  const inferred = inferSize(sizes, input._shape[d]!);
+  const inferred = inferSize(sizes as number[], input._shape[d]!);
   return view(input, [...input._shape.slice(0, d), ...inferred, ...input._shape.slice(d + 1)]);
 }
 
@@ -313,6 +355,7 @@ export function unflatten(input: Tensor, dim: number, sizes: number[]): Tensor {
 
 /** x[..., start:end:step, ...] along one dim, as a view. */
 export function slice(input: Tensor, dim: number, start: number, end: number, step = 1): Tensor {
+  if (isNamed(input)) return keepNamed(input, [], () => slice(input, dim, start, end, step));
   const d = normalizeDim(dim, input.dim(), "slice");
   const size = input._shape[d]!;
   if (step <= 0) throw new Error("slice step must be positive");
@@ -344,8 +387,12 @@ export function narrow(input: Tensor, dim: number, start: number | Tensor, lengt
   return slice(input, d, s, s + length, 1);
 }
 
-export function select(input: Tensor, dim: number, index: number): Tensor {
+export function select(input: Tensor, dim: number | string, index: number): Tensor {
   if (arguments.length > 3) checkArgs("select", arguments, 3); else if (isOptionsObject(arguments.length === 3 ? index : arguments.length === 2 ? dim : input)) return rebind(select, "select", arguments, ["input", "dim", "index"], 3, []);
+  if (isNamed(input) || typeof dim === "string") {
+    const d = dimOf(input, dim);
+    return reduceNamed(input, d, false, () => select(input, d, index));
+  }
   if (input.dim() === 0) throw new Error("select() cannot be applied to a 0-dim tensor.");
   const d = normalizeDim(dim, input.dim(), "select");
   const size = input._shape[d]!;
@@ -367,6 +414,12 @@ export function select(input: Tensor, dim: number, index: number): Tensor {
 
 export function diagonal(input: Tensor, ...args: Args<[offset?: number, dim1?: number, dim2?: number], { offset?: number; dim1?: number; dim2?: number }>): Tensor {
   const a = bindArgs("diagonal", args, ["offset", "dim1", "dim2"], [], 1);
+  if (isNamed(input)) {
+    // The diagonal's own dim (last) is unnamed; the others keep their names.
+    const nd = input.dim(), d1 = normalizeDim((a.dim1 as number) ?? 0, nd, "diagonal"), d2 = normalizeDim((a.dim2 as number) ?? 1, nd, "diagonal");
+    const names = [...namesOf(input).filter((_, i) => i !== d1 && i !== d2), null];
+    return nameAll(hideNames([input], () => diagonal(input, a)), names);
+  }
   const offset = (a.offset as number) ?? 0;
   const nd = input.dim();
   const d1 = normalizeDim((a.dim1 as number) ?? 0, nd, "diagonal"), d2 = normalizeDim((a.dim2 as number) ?? 1, nd, "diagonal");
@@ -536,8 +589,13 @@ export function tensorSplit(input: Tensor, indicesOrSections: number | number[],
   return out;
 }
 
-export function unbind(input: Tensor, ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
-  const dim = (bindArgs("unbind", args, ["dim"], [], 1).dim as number | undefined) ?? 0;
+export function unbind(input: Tensor, ...args: Args<[dim?: number | string], { dim?: number | string }>): Tensor[] {
+  const given = (bindArgs("unbind", args, ["dim"], [], 1).dim as number | string | undefined) ?? 0;
+  if (isNamed(input) || typeof given === "string") {
+    const d = dimOf(input, given);
+    return reduceNamed(input, d, false, () => unbind(input, d));
+  }
+  const dim = given as number;
   const d = normalizeDim(dim, input.dim(), "unbind");
   const out: Tensor[] = [];
   for (let i = 0; i < input._shape[d]!; i++) out.push(select(input, d, i));
@@ -566,7 +624,7 @@ declare module "../core/tensor.js" {
     broadcastTo: Method<typeof broadcastTo>;
     squeeze: Method<typeof squeeze>;
     unsqueeze: Method<typeof unsqueeze>;
-    flatten: Method<typeof flatten>;
+    flatten: Method<typeof flatten> & ((dims: (number | string)[], outDim: string) => Tensor) & ((startDim: number | string, endDim: number | string, outDim: string) => Tensor);
     ravel: Method<typeof ravel>;
     unflatten: Method<typeof unflatten>;
     narrow: Method<typeof narrow>;

@@ -2,6 +2,7 @@
 // mish, softplus, shrinks, softsign, hardsigmoid/hardswish, logsigmoid, glu, prelu, threshold,
 // softmax/log_softmax/softmin (with PyTorch's implicit-dim rule), gumbel_softmax.
 
+import { isNamed, namedRefusal } from "../../ops/named-engine.js";
 import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
 import { Tensor } from "../../core/tensor.js";
@@ -74,6 +75,7 @@ interface HardtanhOpts { minVal?: number; maxVal?: number; inplace?: boolean }
 
 /** F.hardtanh(input, min_val=-1., max_val=1., inplace=False). */
 export function hardtanh(input: Tensor, ...args: Args<[minVal?: number, maxVal?: number, inplace?: boolean], HardtanhOpts>): Tensor {
+  if (isNamed(input)) throw namedRefusal("hardtanh");
   checkTensor("hardtanh", "input", input);
   const a = bindArgs("hardtanh", args, ["minVal", "maxVal", "inplace"], [], 1);
   if (isQuantizedTensor(input)) return quantizedHardtanh(input, a.minVal as number | undefined, a.maxVal as number | undefined, inplaceOf("hardtanh", a));
@@ -108,6 +110,7 @@ interface LeakyOpts { negativeSlope?: number; inplace?: boolean }
 
 /** F.leaky_relu(input, negative_slope=0.01, inplace=False). */
 export function leakyRelu(input: Tensor, ...args: Args<[negativeSlope?: number, inplace?: boolean], LeakyOpts>): Tensor {
+  if (isNamed(input)) throw namedRefusal("leaky_relu");
   checkTensor("leaky_relu", "input", input);
   const a = bindArgs("leaky_relu", args, ["negativeSlope", "inplace"], [], 1);
   const slope = (a.negativeSlope as number | undefined) ?? 0.01;
@@ -123,6 +126,7 @@ interface AlphaOpts { alpha?: number; inplace?: boolean }
 
 /** F.elu(input, alpha=1.0, inplace=False). */
 export function elu(input: Tensor, ...args: Args<[alpha?: number, inplace?: boolean], AlphaOpts>): Tensor {
+  if (isNamed(input)) throw namedRefusal("elu");
   checkTensor("elu", "input", input);
   const a = bindArgs("elu", args, ["alpha", "inplace"], [], 1);
   return runActivation(eluActivation("EluBackward0", (a.alpha as number | undefined) ?? 1, 1, 1), input, inplaceOf("elu", a));
@@ -220,6 +224,7 @@ const GELU_TANH = activation("geluTanh", [], {
 
 /** F.gelu(input, approximate='none'): x Φ(x) with erf, or the tanh approximation. */
 export function gelu(input: Tensor, ...args: Args<[], { approximate?: "none" | "tanh" }>): Tensor {
+  if (isNamed(input)) throw namedRefusal("gelu");
   checkTensor("gelu", "input", input);
   const a = bindArgs("gelu", args, [], ["approximate"], 1);
   const mode = (a.approximate as string | undefined) ?? "none";
@@ -241,6 +246,7 @@ const SILU: UnarySpec = {
 const siluLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) { const x = s[i]!; d[i] = x / (1 + Math.exp(-x)); } };
 /** F.silu(input, inplace=False) = x * sigmoid(x). */
 export function silu(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOpt>): Tensor {
+  if (isNamed(input)) throw namedRefusal("silu");
   checkTensor("silu", "input", input);
   const inplace = inplaceOf("silu", bindArgs("silu", args, ["inplace"], [], 1));
   // Complex: x * sigmoid(x), as PyTorch's complex kernel.
@@ -266,6 +272,7 @@ interface SoftplusOpts { beta?: number; threshold?: number }
 
 /** F.softplus(input, beta=1.0, threshold=20.0): log(1 + exp(beta x)) / beta, linear above threshold. */
 export function softplus(input: Tensor, ...args: Args<[beta?: number, threshold?: number], SoftplusOpts>): Tensor {
+  if (isNamed(input)) throw namedRefusal("softplus");
   if (autocasting.on && autocasts("softplus", arguments)) return runAutocast(softplus, arguments);
   checkTensor("softplus", "input", input);
   const a = bindArgs("softplus", args, ["beta", "threshold"], [], 1);
@@ -418,7 +425,7 @@ export function prelu(input: Tensor, weight: Tensor): Tensor {
 // ---- softmax family -------------------------------------------------------------------------
 
 
-interface SoftmaxOpts { dim?: number | null; _stacklevel?: number; dtype?: DTypeLike | null }
+interface SoftmaxOpts { dim?: number | string | null; _stacklevel?: number; dtype?: DTypeLike | null }
 
 function softmaxArgs(op: string, input: Tensor, args: readonly unknown[]): { dim: number; dtype: DTypeLike | null } {
   checkTensor(op, "input", input);
@@ -428,13 +435,13 @@ function softmaxArgs(op: string, input: Tensor, args: readonly unknown[]): { dim
 }
 
 /** F.softmax(input, dim=None, _stacklevel=3, dtype=None). */
-export function softmax(input: Tensor, ...args: Args<[dim?: number | null, _stacklevel?: number, dtype?: DTypeLike | null], SoftmaxOpts>): Tensor {
+export function softmax(input: Tensor, ...args: Args<[dim?: number | string | null, _stacklevel?: number, dtype?: DTypeLike | null], SoftmaxOpts>): Tensor {
   const { dim, dtype } = softmaxArgs("softmax", input, args);
   return act.softmax(input, dim, dtype);
 }
 
 /** F.log_softmax(input, dim=None, _stacklevel=3, dtype=None). */
-export function logSoftmax(input: Tensor, ...args: Args<[dim?: number | null, _stacklevel?: number, dtype?: DTypeLike | null], SoftmaxOpts>): Tensor {
+export function logSoftmax(input: Tensor, ...args: Args<[dim?: number | string | null, _stacklevel?: number, dtype?: DTypeLike | null], SoftmaxOpts>): Tensor {
   const { dim, dtype } = softmaxArgs("log_softmax", input, args);
   return act.logSoftmax(input, dim, dtype);
 }

@@ -11,6 +11,7 @@
 // unfold and fold are each other's adjoints in the same way.
 
 import { keepChannelsLast } from "./channels-last.js";
+import { isNamed, namedRefusal } from "../../ops/named-engine.js";
 import { forwardGrads } from "../../autograd/forward-grad.js";
 import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
@@ -217,6 +218,7 @@ function definedOptions(a: Record<string, unknown>): Record<string, unknown> {
 function convPublic(op: string, k: number, input: unknown, weight: unknown, args: readonly unknown[]): Tensor {
   const x0 = requireTensor(op, "input", input, 1);
   const w = requireTensor(op, "weight", weight, 2);
+  if (isNamed(x0) || isNamed(w)) throw namedRefusal("convolution");
   const a = bindArgs(op, args, ["bias", "stride", "padding", "dilation", "groups"]);
   const bias = optionalTensor(op, "bias", a.bias, 3);
   const stride = expandParam(op, "stride", a.stride ?? 1, k);
@@ -277,6 +279,7 @@ export function conv3d(input: Tensor, weight: Tensor, ...args: ConvArgs): Tensor
 function convTransposePublic(op: string, k: number, input: unknown, weight: unknown, args: readonly unknown[]): Tensor {
   const x0 = requireTensor(op, "input", input, 1);
   const w = requireTensor(op, "weight", weight, 2);
+  if (isNamed(x0) || isNamed(w)) throw namedRefusal("convolution");
   const a = bindArgs(op, args, ["bias", "stride", "padding", "outputPadding", "groups", "dilation"]);
   const bias = optionalTensor(op, "bias", a.bias, 3);
   if (typeof a.padding === "string") throw new Error(`${op}(): argument 'padding' must be tuple of ints, not str`);

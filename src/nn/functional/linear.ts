@@ -1,5 +1,7 @@
 // F.linear and F.bilinear.
 
+import { hideNames, nameAll, namesMode, namesOf, unifyFromRight } from "../../ops/named-engine.js";
+import { matmulNames } from "../../ops/named-rules.js";
 import { forwardGrads } from "../../autograd/forward-grad.js";
 import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
@@ -20,6 +22,12 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
   if (autocasting.on && autocasts("linear", arguments)) return runAutocast(linear, arguments);
   if (arguments.length > 3) checkArgs("linear", arguments, 3);
   else if (isOptionsObject(arguments.length === 3 ? bias : arguments.length === 2 ? weight : input)) return rebind(linear, "linear", arguments, ["input", "weight", "bias"], 2, []);
+  if ((input._names !== null || weight._names !== null || (bias !== null && bias._names !== null)) && namesMode.enabled) {
+    // input @ weight.T (+ bias): the names of a matrix product with the transposed weight.
+    let names = matmulNames(namesOf(input), namesOf(weight).reverse());
+    if (bias) names = unifyFromRight(names, namesOf(bias));
+    return nameAll(hideNames([input, weight, bias], () => linear(input, weight, bias)), names);
+  }
   const out = linearImpl(input, weight, bias);
   if (tracing.on) traceOp("linear", [input, weight, bias], out);
   return out;

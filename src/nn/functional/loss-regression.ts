@@ -2,6 +2,7 @@
 // kl_div, poisson and gaussian NLL. mse/smooth_l1/huber/bce are dedicated ops (one pass forward,
 // vjp in public ops); the rest compose public ops as ATen does.
 
+import { isNamed, namedRefusal } from "../../ops/named-engine.js";
 import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
 import { Tensor } from "../../core/tensor.js";
@@ -113,6 +114,7 @@ export function mseLoss(input: Tensor, target: Tensor, ...args: MseArgs): Tensor
   if (autocasting.on && autocasts("mse_loss", arguments)) return runAutocast(mseLoss, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(mseLoss, "mse_loss", arguments, ["input", "target", "sizeAverage", "reduce", "reduction", "weight"], 2, []);
   const op = "mse_loss";
+  if (isNamed(input) || isNamed(target)) throw namedRefusal(op);
   const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction", "weight"], [], 2);
   const x = tensorArg(op, "input", 1, input), y = tensorArg(op, "target", 2, target);
   warnSizeMismatch(x, y);

@@ -1,6 +1,7 @@
 // F.layer_norm (a dedicated op: row statistics and the standard backward in direct kernels, public
 // ops under createGraph), and F.group_norm / rms_norm / local_response_norm / normalize, composed.
 
+import { isNamed, namedRefusal } from "../../ops/named-engine.js";
 import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
 import { Tensor } from "../../core/tensor.js";
@@ -52,6 +53,7 @@ function checkNormInputs(x: Tensor, normalizedShape: number[], weight: Tensor | 
  */
 export function layerNorm(input: Tensor, normalizedShape: number[] | number,
   ...args: Args<[weight?: Tensor | null, bias?: Tensor | null, eps?: number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>): Tensor {
+  if (isNamed(input)) throw namedRefusal("native_layer_norm");
   if (autocasting.on && autocasts("layer_norm", arguments)) return runAutocast(layerNorm, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? normalizedShape : input)) return rebind(layerNorm, "layer_norm", arguments, ["input", "normalizedShape", "weight", "bias", "eps"], 2, []);
   const op = "layer_norm";

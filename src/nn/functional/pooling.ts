@@ -6,6 +6,8 @@
 // backward works like PyTorch's.
 
 import { keepChannelsLast, keepChannelsLastEach } from "./channels-last.js";
+import { keepNamed } from "../../ops/named-rules.js";
+import { isNamed, namedRefusal } from "../../ops/named-engine.js";
 import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
 import { maxPool3dOpName } from "../../amp/op-names.js";
@@ -206,6 +208,11 @@ function tupleMessages(op: string, k: 2 | 3, avg: boolean): { kernel: string; st
 
 function maxPoolPublic(op: string, k: 1 | 2 | 3, input: unknown, args: readonly unknown[]): Tensor | [Tensor, Tensor] {
   const x = requireTensor(op, "input", input);
+  if (isNamed(x)) {
+    // PyTorch's max_pool1d/2d/3d keep the input's names; with indices (max_pool2d_with_indices) it has no rule.
+    if (bindMaxPool(op, args).returnIndices === true) throw namedRefusal(`${op}_with_indices`);
+    return keepNamed(x, [], () => maxPoolPublic(op, k, x, args) as Tensor);
+  }
   const a = bindMaxPool(op, args);
   const returnIndices = (a.returnIndices as boolean | undefined) ?? false;
   let out: Tensor, indices: Tensor | null;
@@ -340,6 +347,7 @@ function avgPoolBackwardOp(g: Tensor, inShape: number[], params: AvgParams, k: n
 
 function avgPoolPublic(op: string, k: 1 | 2 | 3, input: unknown, args: readonly unknown[]): Tensor {
   const x = requireTensor(op, "input", input);
+  if (isNamed(x)) throw namedRefusal(op);
   const names = ["kernelSize", "stride", "padding", "ceilMode", "countIncludePad"];
   const a = k === 1 ? bindArgs(op, args, names) : bindArgs(op, args, [...names, "divisorOverride"]);
   if (a.kernelSize === undefined) throw new Error(`${op}() missing 1 required positional argument: 'kernel_size'`);

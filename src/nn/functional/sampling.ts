@@ -3,6 +3,7 @@
 // src/backends/js/interpolate.ts and grid-sample.ts; 'area' mode is adaptive average pooling.
 
 import { keepChannelsLast } from "./channels-last.js";
+import { isNamed, namedRefusal } from "../../ops/named-engine.js";
 import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
 import { interpolateOpName } from "../../amp/op-names.js";
@@ -126,6 +127,8 @@ function interpolateAnyLayout(input: Tensor, args: InterpolateArgs): Tensor {
   const x = requireTensor(op, "input", input);
   const a = bindArgs(op, args, ["size", "scaleFactor", "mode", "alignCorners", "recomputeScaleFactor", "antialias"], [], 1);
   const mode = (a.mode as string | undefined) ?? "nearest";
+  // PyTorch refuses in the upsample kernel it reaches (upsample_nearest2d.vec, upsample_bilinear2d.vec, ...).
+  if (isNamed(x)) throw namedRefusal(`upsample_${mode.replace("-", "_")}${x.dim() - 2}d.vec`);
   let alignCorners = (a.alignCorners as boolean | null | undefined) ?? null;
   let recompute = (a.recomputeScaleFactor as boolean | null | undefined) ?? null;
   const antialias = (a.antialias as boolean | undefined) ?? false;
