@@ -25,7 +25,7 @@ export * from "./ops/creation.js";
 export {
   setDefaultDevice, getDefaultDevice, tensor, asTensor, asarray, zeros, ones, empty, full, arange, range, linspace, logspace,
   eye, trilIndices, triuIndices, scalarTensor, emptyStrided, rand, randn, randint, randperm, hannWindow, hammingWindow,
-  blackmanWindow, bartlettWindow, kaiserWindow,
+  blackmanWindow, bartlettWindow, kaiserWindow, device,
 } from "./ops/default-device.js";
 export * from "./ops/frombuffer.js";
 export * from "./ops/view.js";

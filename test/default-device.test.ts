@@ -119,3 +119,27 @@ describe("default device: webgpu", { skip }, () => {
     assert.equal(torch.randLike(x, { device: "cpu" }).device.type, "cpu");
   });
 });
+
+describe("with torch.device(d): the callback form", () => {
+  test("torch.device(type) is still a Device; a callback runs with d as the default and restores it", async () => {
+    assert.ok(torch.device("cpu") instanceof torch.Device);
+    assert.equal(String(torch.device("webgpu", 1)), "webgpu:1");
+    torch.setDefaultDevice("cpu");
+    const seen = torch.device("webgpu", 0, () => String(torch.getDefaultDevice()));
+    assert.equal(seen, "webgpu:0");
+    assert.equal(String(torch.getDefaultDevice()), "cpu");
+    assert.throws(() => torch.device("webgpu", () => { throw new Error("inside"); }), /inside/);
+    assert.equal(String(torch.getDefaultDevice()), "cpu");
+    const pending = torch.device("webgpu", async () => { await Promise.resolve(); return String(torch.getDefaultDevice()); });
+    assert.equal(String(torch.getDefaultDevice()), "webgpu", "still inside the async body");
+    assert.equal(await pending, "webgpu");
+    assert.equal(String(torch.getDefaultDevice()), "cpu");
+    assert.throws(() => torch.device("cuda", () => 1), /torch-ts has no cuda device/);
+  });
+
+  test("factories inside the body follow it", { skip }, () => {
+    const t = torch.device("webgpu", () => torch.zeros(2));
+    assert.equal(t.device.type, "webgpu");
+    assert.equal(torch.zeros(2).device.type, "cpu");
+  });
+});

@@ -86,3 +86,32 @@ export const bartlettWindow = followsDefaultDevice(windows.bartlettWindow);
 export const kaiserWindow = followsDefaultDevice(windows.kaiserWindow);
 export const fftfreq = followsDefaultDevice(freq.fftfreq);
 export const rfftfreq = followsDefaultDevice(freq.rfftfreq);
+
+/**
+ * torch.device(type, index?): a Device; `with torch.device(d): body` is `torch.device(d, () => body)`
+ * (the callback last, as torch.noGrad(fn)): factories and new modules inside default to `d`, the
+ * previous default comes back afterwards (after the promise settles for an async callback), and
+ * the callback's result is returned.
+ */
+export function device(type: string | Device, index?: number | null): Device;
+export function device<T>(type: string | Device, body: () => T): T;
+export function device<T>(type: string | Device, index: number | null, body: () => T): T;
+export function device<T>(type: string | Device, index?: number | null | (() => T), body?: () => T): Device | T {
+  if (typeof index === "function") { body = index; index = undefined; }
+  const d = index === undefined ? parseDevice(type) : parseDevice(type, index);
+  if (body === undefined) return d;
+  if (typeof body !== "function") throw new Error(`device(): the body of \`with torch.device(...)\` must be a function, not ${typeof body}`);
+  const previous = defaultDeviceOrNull();
+  storeDefaultDevice(d);
+  const restore = (): void => storeDefaultDevice(previous);
+  let result: T;
+  try {
+    result = body();
+  } catch (e) {
+    restore();
+    throw e;
+  }
+  if (result instanceof Promise) return result.finally(restore) as T;
+  restore();
+  return result;
+}
