@@ -149,3 +149,24 @@ test("setupContext left to the base: forward takes ctx; calling the base's is Py
   (Twice.apply(x) as Tensor).sum().backward();
   assert.deepEqual(x.grad!.tolist(), [2, 2]);
 });
+
+test("backward gets one gradient per output: a non-differentiable one's is zeros, or null without materialized grads (PyTorch 1.13)", () => {
+  const seen: (number[] | null)[][] = [];
+  class MaskFirst extends torch.autograd.Function {
+    static override forward(x: Tensor): Tensor[] { return [x.gt(0).to("float64"), x.mul(3)]; }
+    static override setupContext(ctx: Ctx, inputs: [Tensor], output: Tensor[]): void {
+      ctx.markNonDifferentiable(output[0]!);
+      ctx.setMaterializeGrads(inputs[0].shape[0] !== 3);
+    }
+    static override backward(_ctx: Ctx, gMask: Tensor | null, g: Tensor): Tensor {
+      seen.push([gMask === null ? null : (gMask.tolist() as number[]), g.tolist() as number[]]);
+      return g.mul(3);
+    }
+  }
+  const x = torch.tensor([1, -2], f64).requiresGrad_();
+  (MaskFirst.apply(x) as Tensor[])[1]!.sum().backward();
+  assert.deepEqual(x.grad!.tolist(), [3, 3]);
+  const x3 = torch.tensor([1, -2, 4], f64).requiresGrad_();
+  (MaskFirst.apply(x3) as Tensor[])[1]!.sum().backward();
+  assert.deepEqual(seen, [[[0, 0], [1, 1]], [null, [1, 1, 1]]]);
+});

@@ -142,7 +142,11 @@ export class Function {
     const inputs = args.map((a) => (a instanceof Tensor ? a : null));
     const differentiable = outs.filter((o) => !ctx._nonDifferentiable.has(o));
     record(`${this.name}Backward`, inputs, differentiable, (grads) => {
-      const r = this.backward(ctx, ...grads);
+      // backward gets one gradient per output, as in PyTorch: a non-differentiable output's is
+      // zeros (null after ctx.setMaterializeGrads(false)).
+      let k = 0;
+      const perOutput = outs.map((o) => (ctx._nonDifferentiable.has(o) ? (ctx._materializeGrads ? o.newZeros(o.shape) : null) : grads[k++]!));
+      const r = this.backward(ctx, ...(perOutput as Tensor[]));
       const list = Array.isArray(r) ? r : [r];
       if (list.length !== args.length && !(list.length > args.length && list.slice(args.length).every((x) => x == null))) {
         throw new Error(`function ${this.name}Backward returned an incorrect number of gradients (expected ${args.length}, got ${list.length})`);
