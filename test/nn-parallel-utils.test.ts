@@ -42,6 +42,18 @@ describe("nn.SyncBatchNorm without a process group", () => {
     assert.equal(new nn.SyncBatchNorm(3, 1e-5, 0.1, true, true, "group").processGroup, "group");
   });
 
+  test("binds its arguments once: options (processGroup too) read a single time", () => {
+    let reads = 0;
+    const options = { get processGroup(): string { reads++; return "group"; }, momentum: null, affine: false };
+    const sync = new nn.SyncBatchNorm(4, options);
+    assert.equal(reads, 1);
+    assert.equal(sync.processGroup, "group");
+    assert.equal(sync.toString(), "SyncBatchNorm(4, eps=1e-05, momentum=None, affine=False, track_running_stats=True)");
+    assert.equal(new nn.SyncBatchNorm({ numFeatures: 2 }).processGroup, null);
+    assert.throws(() => new nn.SyncBatchNorm(3, { bogus: 1 } as never), /SyncBatchNorm.*unexpected keyword argument 'bogus'/);
+    assert.throws(() => new (nn.SyncBatchNorm as unknown as new () => unknown)(), /SyncBatchNorm.__init__\(\) missing 1 required positional argument: 'num_features'/);
+  });
+
   test("convertSyncBatchnorm replaces every BatchNorm, sharing its tensors and mode", () => {
     const model = new nn.Sequential(new nn.Conv2d(2, 3, 1), new nn.BatchNorm2d(3), new nn.Sequential(new nn.BatchNorm1d(3)));
     model.eval();

@@ -1,5 +1,6 @@
 // Custom autograd functions: class MyFn extends torch.autograd.Function with static forward(ctx, ...)
-// and static backward(ctx, ...grads), called as MyFn.apply(...).
+// and static backward(ctx, ...grads), called as MyFn.apply(...). As in PyTorch 2.x, forward may
+// instead take its arguments alone when the class defines static setupContext(ctx, inputs, output).
 
 import { Tensor } from "../core/tensor.js";
 import { noGrad } from "./grad-mode.js";
@@ -59,8 +60,17 @@ function expandableTo(shape: readonly number[], target: readonly number[]): bool
 type BackwardResult = Tensor | null | undefined | (Tensor | null | undefined)[];
 
 export class Function {
-  static forward(_ctx: FunctionCtx, ..._args: unknown[]): Tensor | Tensor[] {
+  /** forward(ctx, ...args), or forward(...args) when the class defines setupContext. */
+  static forward(..._args: unknown[]): Tensor | Tensor[] {
     throw new Error(`You must implement the forward function for custom autograd.Function.`);
+  }
+  /**
+   * PyTorch 2.x's setup_context(ctx, inputs, output): a class that defines it has a forward without
+   * ctx; it is called after forward (under no_grad, as forward) with the arguments given to apply and
+   * forward's result, to save tensors and mark outputs on ctx for backward and jvp.
+   */
+  static setupContext(_ctx: FunctionCtx, _inputs: unknown[], _output: Tensor | Tensor[]): void {
+    throw new Error("setup_context is not implemented.");
   }
   static backward(_ctx: FunctionCtx, ..._grads: Tensor[]): BackwardResult {
     throw new Error(`You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.`);
@@ -117,7 +127,13 @@ export class Function {
     const ctx = new FunctionCtx();
     seeCtx?.(ctx);
     ctx.needsInputGrad = args.map((a) => a instanceof Tensor && a.requiresGrad);
-    const result = noGrad(() => this.forward(ctx, ...args));
+    const separateSetup = this.setupContext !== Function.setupContext;
+    const result = noGrad(() => {
+      if (!separateSetup) return this.forward(ctx, ...args);
+      const output = this.forward(...args);
+      this.setupContext(ctx, args, output);
+      return output;
+    });
     const outs = (Array.isArray(result) ? result : [result]).map((o) => {
       if (!(o instanceof Tensor)) throw new Error(`${this.name}.forward must return a Tensor or an array of Tensors`);
       // An input returned as is becomes a new tensor sharing its storage, so the input keeps its history.
@@ -126,7 +142,11 @@ export class Function {
     const inputs = args.map((a) => (a instanceof Tensor ? a : null));
     const differentiable = outs.filter((o) => !ctx._nonDifferentiable.has(o));
     record(`${this.name}Backward`, inputs, differentiable, (grads) => {
-      const r = this.backward(ctx, ...grads);
+      // backward gets one gradient per output, as in PyTorch: a non-differentiable output's is
+      // zeros (null after ctx.setMaterializeGrads(false)).
+      let k = 0;
+      const perOutput = outs.map((o) => (ctx._nonDifferentiable.has(o) ? (ctx._materializeGrads ? o.newZeros(o.shape) : null) : grads[k++]!));
+      const r = this.backward(ctx, ...(perOutput as Tensor[]));
       const list = Array.isArray(r) ? r : [r];
       if (list.length !== args.length && !(list.length > args.length && list.slice(args.length).every((x) => x == null))) {
         throw new Error(`function ${this.name}Backward returned an incorrect number of gradients (expected ${args.length}, got ${list.length})`);

@@ -1,4 +1,8 @@
-// torch.distributions.transforms: every transform, from the two files that define them.
+// torch.distributions.transforms: PyTorch's public transforms, from the two files that define them
+// (named one by one: the helpers those files share, ParameterlessTransform, stay internal).
 
-export * from "./transforms.js";
-export * from "./transforms-structured.js";
+export {
+  Transform, ComposeTransform, IndependentTransform, ExpTransform, PowerTransform, SigmoidTransform, SoftplusTransform, TanhTransform,
+  AbsTransform, AffineTransform, SoftmaxTransform, StickBreakingTransform, LowerCholeskyTransform, PositiveDefiniteTransform, identityTransform,
+} from "./transforms.js";
+export { CorrCholeskyTransform, ReshapeTransform, CatTransform, StackTransform, CumulativeDistributionTransform } from "./transforms-structured.js";

@@ -379,10 +379,13 @@ export class Module {
   /** The text inside the parentheses of this module's repr (PyTorch's extra_repr). */
   extraRepr(): string { return ""; }
 
+  /** The name this module's repr starts with (PyTorch's _get_name): its class name unless a class says otherwise. */
+  _getName(): string { return this.constructor.name; }
+
   toString(): string {
     const extra = this.extraRepr();
     const children = this._ownModules().filter(([, m]) => m !== null) as [string, Module][];
-    const name = this.constructor.name;
+    const name = this._getName();
     if (!children.length) return `${name}(${extra})`;
     const lines: string[] = extra ? extra.split("\n") : [];
     for (const [n, m] of children) {

@@ -22,6 +22,8 @@ export interface NormOptions extends FactoryOptions {
 }
 type NormArgs = Args<[numFeatures: number, eps?: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean], NormOptions>;
 const NORM_NAMES = ["numFeatures", "eps", "momentum", "affine", "trackRunningStats", "device", "dtype"];
+/** A norm constructor's arguments bound by name (num_features required), once, for the whole class chain. */
+const bindNorm = (cls: string, args: readonly unknown[], names = NORM_NAMES): Record<string, unknown> => bindCtor(cls, args, names, 1);
 
 /** PyTorch's _NormBase: affine parameters and running statistics. */
 export abstract class _NormBase extends Module {
@@ -38,9 +40,9 @@ export abstract class _NormBase extends Module {
   declare running_var: Tensor | null;
   declare num_batches_tracked: Tensor | null;
 
-  protected constructor(cls: string, args: readonly unknown[], defaults: { affine: boolean; trackRunningStats: boolean }, names = NORM_NAMES) {
+  /** `a`: the constructor's arguments, bound by bindNorm. */
+  protected constructor(cls: string, a: Record<string, unknown>, defaults: { affine: boolean; trackRunningStats: boolean }) {
     super();
-    const a = bindCtor(cls, args, names, 1);
     const n = a.numFeatures;
     if (typeof n !== "number" || !Number.isInteger(n) || n < 0) throw new Error(`${cls}: num_features must be a non-negative integer, got ${pyRepr(n)}`);
     this.numFeatures = n;
@@ -99,8 +101,8 @@ export abstract class _NormBase extends Module {
 }
 
 abstract class BatchNorm extends _NormBase {
-  constructor(cls: string, args: readonly unknown[], names = NORM_NAMES) {
-    super(cls, args, { affine: true, trackRunningStats: true }, names);
+  constructor(cls: string, a: Record<string, unknown>) {
+    super(cls, a, { affine: true, trackRunningStats: true });
   }
   override forward(input: Tensor): Tensor {
     this.checkInputDim(input);
@@ -121,17 +123,17 @@ function dimError(expected: string, input: Tensor): Error {
 }
 
 export class BatchNorm1d extends BatchNorm {
-  constructor(...args: NormArgs) { super("BatchNorm1d", args); }
+  constructor(...args: NormArgs) { super("BatchNorm1d", bindNorm("BatchNorm1d", args)); }
   protected checkInputDim(input: Tensor): void { if (input.dim() !== 2 && input.dim() !== 3) throw dimError("2D or 3D", input); }
 }
 
 export class BatchNorm2d extends BatchNorm {
-  constructor(...args: NormArgs) { super("BatchNorm2d", args); }
+  constructor(...args: NormArgs) { super("BatchNorm2d", bindNorm("BatchNorm2d", args)); }
   protected checkInputDim(input: Tensor): void { if (input.dim() !== 4) throw dimError("4D", input); }
 }
 
 export class BatchNorm3d extends BatchNorm {
-  constructor(...args: NormArgs) { super("BatchNorm3d", args); }
+  constructor(...args: NormArgs) { super("BatchNorm3d", bindNorm("BatchNorm3d", args)); }
   protected checkInputDim(input: Tensor): void { if (input.dim() !== 5) throw dimError("5D", input); }
 }
 
@@ -146,8 +148,9 @@ const SYNC_NAMES = ["numFeatures", "eps", "momentum", "affine", "trackRunningSta
 export class SyncBatchNorm extends BatchNorm {
   processGroup: unknown;
   constructor(...args: Args<[numFeatures: number, eps?: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean, processGroup?: unknown], NormOptions & { processGroup?: unknown }>) {
-    super("SyncBatchNorm", args, SYNC_NAMES);
-    this.processGroup = bindCtor("SyncBatchNorm", args, SYNC_NAMES, 1).processGroup ?? null;
+    const a = bindNorm("SyncBatchNorm", args, SYNC_NAMES);
+    super("SyncBatchNorm", a);
+    this.processGroup = a.processGroup ?? null;
   }
   protected checkInputDim(input: Tensor): void {
     if (input.dim() < 2) throw new Error(`expected at least 2D input (got ${input.dim()}D input)`);
@@ -186,8 +189,8 @@ export class SyncBatchNorm extends BatchNorm {
 abstract class InstanceNorm extends _NormBase {
   /** Dims of an unbatched input (PyTorch's _get_no_batch_dim). */
   protected abstract readonly noBatchDim: number;
-  constructor(cls: string, args: readonly unknown[]) {
-    super(cls, args, { affine: false, trackRunningStats: false });
+  constructor(cls: string, a: Record<string, unknown>) {
+    super(cls, a, { affine: false, trackRunningStats: false });
   }
   protected checkInputDim(input: Tensor): void {
     const k = this.noBatchDim;
@@ -210,17 +213,17 @@ abstract class InstanceNorm extends _NormBase {
 
 export class InstanceNorm1d extends InstanceNorm {
   protected readonly noBatchDim = 2;
-  constructor(...args: NormArgs) { super("InstanceNorm1d", args); }
+  constructor(...args: NormArgs) { super("InstanceNorm1d", bindNorm("InstanceNorm1d", args)); }
 }
 
 export class InstanceNorm2d extends InstanceNorm {
   protected readonly noBatchDim = 3;
-  constructor(...args: NormArgs) { super("InstanceNorm2d", args); }
+  constructor(...args: NormArgs) { super("InstanceNorm2d", bindNorm("InstanceNorm2d", args)); }
 }
 
 export class InstanceNorm3d extends InstanceNorm {
   protected readonly noBatchDim = 4;
-  constructor(...args: NormArgs) { super("InstanceNorm3d", args); }
+  constructor(...args: NormArgs) { super("InstanceNorm3d", bindNorm("InstanceNorm3d", args)); }
 }
 
 // ---- LayerNorm, GroupNorm, RMSNorm, LocalResponseNorm -------------------------------------------

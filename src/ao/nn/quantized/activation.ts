@@ -38,6 +38,7 @@ export class DeQuantize extends Module {
 
 /** torch.ao.nn.quantized.ReLU6(inplace=False). */
 export class ReLU6 extends Module {
+  override _getName(): string { return "QuantizedReLU6"; }
   constructor(readonly inplace = false) { super(); }
   override forward(x: Tensor): Tensor { return this.inplace ? assignQuantized(x, quantizedRelu6(x)) : quantizedRelu6(x); }
   static fromFloat(mod: Module): ReLU6 { return new ReLU6((mod as Module & { inplace?: boolean }).inplace ?? false); }
@@ -45,6 +46,7 @@ export class ReLU6 extends Module {
 
 /** torch.ao.nn.quantized.Hardswish(scale, zero_point): the output's parameters. */
 export class Hardswish extends Module {
+  override _getName(): string { return "QuantizedHardswish"; }
   constructor(public scale: number, public zeroPoint: number) { super(); }
   override forward(x: Tensor): Tensor { return quantizedHardswish(x, this.scale, this.zeroPoint); }
   static fromFloat(mod: Module): Hardswish { const q = outputQparams(mod, "Hardswish"); return new Hardswish(q.scale, q.zeroPoint); }
@@ -52,6 +54,7 @@ export class Hardswish extends Module {
 
 /** torch.ao.nn.quantized.LeakyReLU(scale, zero_point, negative_slope=0.01). */
 export class LeakyReLU extends Module {
+  override _getName(): string { return "QuantizedLeakyReLU"; }
   constructor(public scale: number, public zeroPoint: number, readonly negativeSlope = 0.01) { super(); }
   override forward(x: Tensor): Tensor { return quantizedLeakyRelu(x, this.negativeSlope, this.scale, this.zeroPoint); }
   override extraRepr(): string { return `negative_slope=${formatScalarForRepr(this.negativeSlope, "float")}`; }

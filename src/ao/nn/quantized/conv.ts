@@ -110,6 +110,7 @@ const optionsOf = (c: FloatConv): QuantizedConvOptions => ({ stride: c.stride, p
 
 /** torch.ao.nn.quantized.Conv1d. */
 export class Conv1d extends QuantizedConv {
+  override _getName(): string { return "QuantizedConv1d"; }
   constructor(inChannels: number, outChannels: number, kernelSize: number | number[], options: QuantizedConvOptions = {}) { super(inChannels, outChannels, kernelSize, 1, options); }
   static fromFloat(mod: Module): Conv1d {
     return fromFloatConv((c) => new this(c.inChannels, c.outChannels, c.kernelSize, optionsOf(c)), mod, this.name, FloatConv1d, FusedConvReLU1d);
@@ -118,6 +119,7 @@ export class Conv1d extends QuantizedConv {
 
 /** torch.ao.nn.quantized.Conv2d. */
 export class Conv2d extends QuantizedConv {
+  override _getName(): string { return "QuantizedConv2d"; }
   constructor(inChannels: number, outChannels: number, kernelSize: number | number[], options: QuantizedConvOptions = {}) { super(inChannels, outChannels, kernelSize, 2, options); }
   static fromFloat(mod: Module): Conv2d {
     return fromFloatConv((c) => new this(c.inChannels, c.outChannels, c.kernelSize, optionsOf(c)), mod, this.name, FloatConv2d, FusedConvReLU2d);
@@ -126,6 +128,7 @@ export class Conv2d extends QuantizedConv {
 
 /** torch.ao.nn.quantized.Conv3d. */
 export class Conv3d extends QuantizedConv {
+  override _getName(): string { return "QuantizedConv3d"; }
   constructor(inChannels: number, outChannels: number, kernelSize: number | number[], options: QuantizedConvOptions = {}) { super(inChannels, outChannels, kernelSize, 3, options); }
   static fromFloat(mod: Module): Conv3d {
     return fromFloatConv((c) => new this(c.inChannels, c.outChannels, c.kernelSize, optionsOf(c)), mod, this.name, FloatConv3d, FusedConvReLU3d);
@@ -133,11 +136,20 @@ export class Conv3d extends QuantizedConv {
 }
 
 /** torch.ao.nn.intrinsic.quantized.ConvReLU1d: Conv1d with the relu fused (outputs at least the zero point). */
-export class ConvReLU1d extends Conv1d { protected override readonly fusedRelu = true; }
+export class ConvReLU1d extends Conv1d {
+  protected override readonly fusedRelu = true;
+  override _getName(): string { return "QuantizedConvReLU1d"; }
+}
 /** torch.ao.nn.intrinsic.quantized.ConvReLU2d. */
-export class ConvReLU2d extends Conv2d { protected override readonly fusedRelu = true; }
+export class ConvReLU2d extends Conv2d {
+  protected override readonly fusedRelu = true;
+  override _getName(): string { return "QuantizedConvReLU2d"; }
+}
 /** torch.ao.nn.intrinsic.quantized.ConvReLU3d. */
-export class ConvReLU3d extends Conv3d { protected override readonly fusedRelu = true; }
+export class ConvReLU3d extends Conv3d {
+  protected override readonly fusedRelu = true;
+  override _getName(): string { return "QuantizedConvReLU3d"; }
+}
 
 type FloatConvTranspose = FloatConvTranspose1d | FloatConvTranspose2d | FloatConvTranspose3d;
 
@@ -161,6 +173,7 @@ const transposeOptionsOf = (c: FloatConvTranspose): QuantizedConvTransposeOption
 
 /** torch.ao.nn.quantized.ConvTranspose1d(in_channels, out_channels, kernel_size, {stride, padding, outputPadding, groups, bias, dilation}). */
 export class ConvTranspose1d extends QuantizedConv {
+  override _getName(): string { return "QuantizedConvTranspose1d"; }
   constructor(inChannels: number, outChannels: number, kernelSize: number | number[], options: QuantizedConvTransposeOptions = {}) { super(inChannels, outChannels, kernelSize, 1, options, true); }
   static fromFloat(mod: Module): ConvTranspose1d {
     return fromFloatConvTranspose((c) => new this(c.inChannels, c.outChannels, c.kernelSize, transposeOptionsOf(c)), mod, this.name, FloatConvTranspose1d);
@@ -169,6 +182,7 @@ export class ConvTranspose1d extends QuantizedConv {
 
 /** torch.ao.nn.quantized.ConvTranspose2d. */
 export class ConvTranspose2d extends QuantizedConv {
+  override _getName(): string { return "QuantizedConvTranspose2d"; }
   constructor(inChannels: number, outChannels: number, kernelSize: number | number[], options: QuantizedConvTransposeOptions = {}) { super(inChannels, outChannels, kernelSize, 2, options, true); }
   static fromFloat(mod: Module): ConvTranspose2d {
     return fromFloatConvTranspose((c) => new this(c.inChannels, c.outChannels, c.kernelSize, transposeOptionsOf(c)), mod, this.name, FloatConvTranspose2d);
@@ -177,6 +191,7 @@ export class ConvTranspose2d extends QuantizedConv {
 
 /** torch.ao.nn.quantized.ConvTranspose3d. */
 export class ConvTranspose3d extends QuantizedConv {
+  override _getName(): string { return "QuantizedConvTranspose3d"; }
   constructor(inChannels: number, outChannels: number, kernelSize: number | number[], options: QuantizedConvTransposeOptions = {}) { super(inChannels, outChannels, kernelSize, 3, options, true); }
   static fromFloat(mod: Module): ConvTranspose3d {
     return fromFloatConvTranspose((c) => new this(c.inChannels, c.outChannels, c.kernelSize, transposeOptionsOf(c)), mod, this.name, FloatConvTranspose3d);

@@ -110,6 +110,7 @@ function packedLayers<B extends Mixin<RNNBase>>(Float: B): B & Mixin<PackedLayer
 
 /** torch.ao.nn.quantized.dynamic.LSTM (from a float nn.LSTM without projections). */
 export class DynamicLSTM extends packedLayers(FloatLSTM) {
+  override _getName(): string { return "DynamicQuantizedLSTM"; }
   static fromFloat(mod: Module): DynamicLSTM {
     if (!(mod instanceof FloatLSTM) || mod.projSize > 0) throw new Error("nn.quantized.dynamic.LSTM.from_float: expected a torch.nn.LSTM without projections");
     const out = new DynamicLSTM(mod.inputSize, mod.hiddenSize, { numLayers: mod.numLayers, bias: mod.bias, batchFirst: mod.batchFirst, dropout: mod.dropout, bidirectional: mod.bidirectional });
@@ -121,6 +122,7 @@ export class DynamicLSTM extends packedLayers(FloatLSTM) {
 
 /** torch.ao.nn.quantized.dynamic.GRU (from a float nn.GRU). */
 export class DynamicGRU extends packedLayers(FloatGRU) {
+  override _getName(): string { return "DynamicQuantizedGRU"; }
   static fromFloat(mod: Module): DynamicGRU {
     if (!(mod instanceof FloatGRU)) throw new Error("nn.quantized.dynamic.GRU.from_float: expected a torch.nn.GRU");
     const out = new DynamicGRU(mod.inputSize, mod.hiddenSize, { numLayers: mod.numLayers, bias: mod.bias, batchFirst: mod.batchFirst, dropout: mod.dropout, bidirectional: mod.bidirectional });
@@ -146,6 +148,7 @@ const CELL_ERROR = "nn.quantized.dynamic.RNNCellBase.from_float only works for n
 
 /** torch.ao.nn.quantized.dynamic.RNNCell. */
 export class DynamicRNNCell extends FloatRNNCell {
+  override _getName(): string { return "DynamicQuantizedRNNCell"; }
   /** @internal */ _packed: Pair | null = null;
   protected override weights(): LayerWeights { return dynamicWeights(this._packed!); }
   protected override weightsDtype(): DType { return float32; }
@@ -161,6 +164,7 @@ export class DynamicRNNCell extends FloatRNNCell {
 
 /** torch.ao.nn.quantized.dynamic.LSTMCell. */
 export class DynamicLSTMCell extends FloatLSTMCell {
+  override _getName(): string { return "DynamicQuantizedLSTMCell"; }
   /** @internal */ _packed: Pair | null = null;
   protected override weights(): LayerWeights { return dynamicWeights(this._packed!); }
   protected override weightsDtype(): DType { return float32; }
@@ -176,6 +180,7 @@ export class DynamicLSTMCell extends FloatLSTMCell {
 
 /** torch.ao.nn.quantized.dynamic.GRUCell. */
 export class DynamicGRUCell extends FloatGRUCell {
+  override _getName(): string { return "DynamicQuantizedGRUCell"; }
   /** @internal */ _packed: Pair | null = null;
   protected override weights(): LayerWeights { return dynamicWeights(this._packed!); }
   protected override weightsDtype(): DType { return float32; }

@@ -21,6 +21,7 @@ function floatOf<T>(mod: Module, cls: string, Float: abstract new (...a: never[]
 
 /** torch.ao.nn.quantized.ELU(scale, zero_point, alpha=1.0). */
 export class ELU extends FloatELU {
+  override _getName(): string { return "QuantizedELU"; }
   constructor(public scale: number, public zeroPoint: number, alpha = 1) { super(alpha); }
   override forward(input: Tensor): Tensor { return quantizedElu(input, this.scale, this.zeroPoint, this.alpha); }
   static fromFloat(mod: Module): ELU {
@@ -31,6 +32,7 @@ export class ELU extends FloatELU {
 
 /** torch.ao.nn.quantized.Softmax(dim=None, scale=1.0, zero_point=0). */
 export class Softmax extends FloatSoftmax {
+  override _getName(): string { return "QuantizedSoftmax"; }
   constructor(dim: number | null = null, public scale = 1, public zeroPoint = 0) { super(dim); }
   override forward(input: Tensor): Tensor {
     return quantizedSoftmax(input, this.dim ?? implicitSoftmaxDim("softmax", input.dim()), this.scale, this.zeroPoint);
@@ -43,6 +45,7 @@ export class Softmax extends FloatSoftmax {
 
 /** torch.ao.nn.quantized.PReLU(output_scale, output_zero_point, num_parameters=1): a quint8 weight. */
 export class PReLU extends Module {
+  override _getName(): string { return "QuantizedPReLU"; }
   weight: Tensor;
   constructor(public scale: number, public zeroPoint: number, readonly numParameters = 1) {
     super();
@@ -68,6 +71,7 @@ export class PReLU extends Module {
 
 /** torch.ao.nn.quantized.Dropout(p=0.5, inplace=False): the identity on quantized tensors, in training too. */
 export class Dropout extends FloatDropout {
+  override _getName(): string { return "QuantizedDropout"; }
   override forward(input: Tensor): Tensor { return input; }
   static fromFloat(mod: Module): Dropout {
     const f = floatOf(mod, "Dropout", FloatDropout);

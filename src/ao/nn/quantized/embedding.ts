@@ -21,6 +21,7 @@ function emptyWeight(rows: number, cols: number): Tensor {
 
 /** torch.ao.nn.quantized.Embedding(num_embeddings, embedding_dim, ..., _weight=None, dtype=quint8). */
 export class Embedding extends Module {
+  override _getName(): string { return "QuantizedEmbedding"; }
   /** PyTorch's state-dict version. */
   static _version = 1;
   /** @internal */ _packed: EmbeddingPackedParams;
@@ -77,6 +78,7 @@ function quantizeEmbeddingWeight(weight: Tensor, mod: Module, cls: string): Tens
 
 /** torch.ao.nn.quantized.EmbeddingBag: sums of bags (PyTorch's quantized kernel sums whatever the mode). */
 export class EmbeddingBag extends Embedding {
+  override _getName(): string { return "QuantizedEmbeddingBag"; }
   readonly mode: string;
   readonly includeLastOffset: boolean;
   constructor(numEmbeddings: number, embeddingDim: number, options: { mode?: "sum" | "mean" | "max"; includeLastOffset?: boolean; weight?: Tensor; dtype?: DType } = {}) {

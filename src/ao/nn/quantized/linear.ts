@@ -50,6 +50,7 @@ abstract class PackedLinear extends Module {
 
 /** torch.ao.nn.quantized.Linear. */
 export class Linear extends PackedLinear {
+  override _getName(): string { return "QuantizedLinear"; }
   /** PyTorch's state-dict version (3: the packed (weight, bias) under _packed_params). */
   static _version = 3;
   /** @internal Whether the relu is fused (torch.ao.nn.intrinsic.quantized.LinearReLU). */
@@ -82,6 +83,7 @@ function floatLinearOf(mod: Module, cls: string): FloatLinear {
 
 /** torch.ao.nn.quantized.dynamic.Linear: float in and out, activations quantized on the fly (7 bits). */
 export class DynamicLinear extends PackedLinear {
+  override _getName(): string { return "DynamicQuantizedLinear"; }
   /** PyTorch's state-dict version. */
   static _version = 4;
   override forward(x: Tensor): Tensor { return quantizedLinearDynamic(x, this._packed, true); }
@@ -99,4 +101,7 @@ export class DynamicLinear extends PackedLinear {
 }
 
 /** torch.ao.nn.intrinsic.quantized.LinearReLU: Linear with the relu fused (outputs at least the zero point). */
-export class LinearReLU extends Linear { protected override readonly fusedRelu = true; }
+export class LinearReLU extends Linear {
+  protected override readonly fusedRelu = true;
+  override _getName(): string { return "QuantizedLinearReLU"; }
+}

@@ -62,6 +62,7 @@ function batchNormFromFloat<T extends QuantizedBatchNormModule>(make: (n: number
 
 /** torch.ao.nn.quantized.BatchNorm2d(num_features, eps=1e-5, momentum=0.1). */
 export class BatchNorm2d extends FloatBatchNorm2d {
+  override _getName(): string { return "QuantizedBatchNorm2d"; }
   declare scale: Tensor;
   declare zero_point: Tensor;
   constructor(numFeatures: number, eps = 1e-5, momentum = 0.1) { super(numFeatures, eps, momentum); registerOutputQparams(this, 1, 0); }
@@ -71,6 +72,7 @@ export class BatchNorm2d extends FloatBatchNorm2d {
 
 /** torch.ao.nn.quantized.BatchNorm3d(num_features, eps=1e-5, momentum=0.1). */
 export class BatchNorm3d extends FloatBatchNorm3d {
+  override _getName(): string { return "QuantizedBatchNorm3d"; }
   declare scale: Tensor;
   declare zero_point: Tensor;
   constructor(numFeatures: number, eps = 1e-5, momentum = 0.1) { super(numFeatures, eps, momentum); registerOutputQparams(this, 1, 0); }
@@ -80,6 +82,7 @@ export class BatchNorm3d extends FloatBatchNorm3d {
 
 /** torch.ao.nn.quantized.LayerNorm(normalized_shape, weight, bias, scale, zero_point, eps=1e-5, elementwise_affine=True). */
 export class LayerNorm extends FloatLayerNorm {
+  override _getName(): string { return "QuantizedLayerNorm"; }
   declare scale: Tensor;
   declare zero_point: Tensor;
   constructor(normalizedShape: number | number[], weight: Tensor | null, bias: Tensor | null, scale: number, zeroPoint: number, eps = 1e-5, elementwiseAffine = true) {
@@ -99,6 +102,7 @@ export class LayerNorm extends FloatLayerNorm {
 
 /** torch.ao.nn.quantized.GroupNorm(num_groups, num_channels, weight, bias, scale, zero_point, eps=1e-5, affine=True). */
 export class GroupNorm extends FloatGroupNorm {
+  override _getName(): string { return "QuantizedGroupNorm"; }
   declare scale: Tensor;
   declare zero_point: Tensor;
   constructor(numGroups: number, numChannels: number, weight: Tensor | null, bias: Tensor | null, scale: number, zeroPoint: number, eps = 1e-5, affine = true) {
@@ -161,8 +165,8 @@ function quantizedInstanceNorm<B extends FloatInstanceNormClass>(Float: B): (new
 }
 
 /** torch.ao.nn.quantized.InstanceNorm1d(num_features, weight, bias, scale, zero_point, eps=1e-5, momentum=0.1, affine=False, track_running_stats=False). */
-export class InstanceNorm1d extends quantizedInstanceNorm(FloatInstanceNorm1d) {}
+export class InstanceNorm1d extends quantizedInstanceNorm(FloatInstanceNorm1d) { override _getName(): string { return "QuantizedInstanceNorm1d"; } }
 /** torch.ao.nn.quantized.InstanceNorm2d (InstanceNorm1d's arguments). */
-export class InstanceNorm2d extends quantizedInstanceNorm(FloatInstanceNorm2d) {}
+export class InstanceNorm2d extends quantizedInstanceNorm(FloatInstanceNorm2d) { override _getName(): string { return "QuantizedInstanceNorm2d"; } }
 /** torch.ao.nn.quantized.InstanceNorm3d (InstanceNorm1d's arguments). */
-export class InstanceNorm3d extends quantizedInstanceNorm(FloatInstanceNorm3d) {}
+export class InstanceNorm3d extends quantizedInstanceNorm(FloatInstanceNorm3d) { override _getName(): string { return "QuantizedInstanceNorm3d"; } }
