@@ -136,20 +136,21 @@ export class Storage {
   /**
    * @internal A storage over the same bytes read as `dtype` (Tensor.view(dtype)), sharing this one's
    * version counter, as PyTorch's views do; null when the typed array cannot start where this one
-   * does (its byte offset is not a multiple of the new element size). Neither storage gives its
-   * buffer back to the caching allocator any more.
+   * does (its byte offset is not a multiple of the new element size). The alias never gives its
+   * buffer back to the caching allocator, nor does this storage afterwards, unless `transient`: the
+   * caller drops the alias before returning (a write through it), so it cannot outlive this storage's use.
    */
-  _reinterpret(dtype: DType): Storage | null {
+  _reinterpret(dtype: DType, transient = false): Storage | null {
     const { buffer, byteOffset, byteLength } = this.data;
-    return this._aliasOver(buffer, byteOffset, byteLength, dtype);
+    return this._aliasOver(buffer, byteOffset, byteLength, dtype, transient);
   }
   /** @internal _reinterpret's second half: the alias over these bytes, of the storage class `dtype` needs. */
-  protected _aliasOver(buffer: ArrayBufferLike, byteOffset: number, byteLength: number, dtype: DType): Storage | null {
+  protected _aliasOver(buffer: ArrayBufferLike, byteOffset: number, byteLength: number, dtype: DType, transient: boolean): Storage | null {
     if (byteOffset % dtype.itemsize !== 0) return null;
     const array = arrayOver(dtype, buffer, Math.floor(byteLength / dtype.itemsize), byteOffset);
     const alias = Storage.over(array, dtype);
     alias._versions = this._versions;
-    this._pooled = false;
+    if (!transient) this._pooled = false;
     return alias;
   }
   get length(): number { return this.data.length; }
@@ -188,9 +189,9 @@ export class ComplexStorage extends Storage {
   override _replaceArray(a: StorageArray): void { (this as { pairs: ComplexPairs }).pairs = a as ComplexPairs; }
   override get length(): number { return this.pairs.length >> 1; }
   override get _memory(): object { return this.pairs.buffer; }
-  override _reinterpret(dtype: DType): Storage | null {
+  override _reinterpret(dtype: DType, transient = false): Storage | null {
     const { buffer, byteOffset, byteLength } = this.pairs;
-    return this._aliasOver(buffer, byteOffset, byteLength, dtype);
+    return this._aliasOver(buffer, byteOffset, byteLength, dtype, transient);
   }
 }
 Object.defineProperty(ComplexStorage.prototype, "data", {
