@@ -153,7 +153,7 @@ const UNINIT_MIN_BYTES = 1 << 13;
 
 /**
  * A typed array for `n` elements of `dtype` whose contents are unspecified: only for outputs a
- * kernel overwrites in full. Large float32/float64/int64/16-bit float arrays skip the zero-fill (which costs as
+ * kernel overwrites in full. Large float32/float64/int64/16-bit float/complex arrays skip the zero-fill (which costs as
  * much as a pass of the kernel itself); everything else is allocArray.
  */
 export function allocArrayUninit(dtype: DType, n: number): StorageArray {
@@ -164,6 +164,8 @@ export function allocArrayUninit(dtype: DType, n: number): StorageArray {
     case "float64": { const b = unsafeAlloc(bytes); return new Float64Array(b.buffer, b.byteOffset, n); }
     case "int64": { const b = unsafeAlloc(bytes); return new BigInt64Array(b.buffer, b.byteOffset, n); }
     case "float16": case "bfloat16": { const b = unsafeAlloc(bytes); return new Uint16Array(b.buffer, b.byteOffset, n); }
+    case "complex64": { const b = unsafeAlloc(bytes); return new Float32Array(b.buffer, b.byteOffset, 2 * n); }
+    case "complex128": { const b = unsafeAlloc(bytes); return new Float64Array(b.buffer, b.byteOffset, 2 * n); }
     default: return allocArray(dtype, n);
   }
 }

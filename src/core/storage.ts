@@ -40,11 +40,33 @@ function zeroed(a: StorageArray): StorageArray {
   return a;
 }
 
+/**
+ * A zeroed array for `n` elements of `dtype` (a complex dtype's pairs) that a kernel fills and a
+ * storage of its own then wraps (fromArray): large ones on the native source's recycled memory, as
+ * Storage.alloc's, instead of fresh pages. Not from the caching allocator's pool: the wrapping
+ * storage cannot give the buffer back, and the source counts its buffers itself.
+ */
+export function allocOutputArray(dtype: DType, n: number): StorageArray {
+  const bytes = n * dtype.itemsize;
+  const sourced = bytes >= POOL_MIN_BYTES ? sourceBuffer(bytes, true) : null;
+  return sourced ? arrayOver(dtype, sourced, n) : allocArray(dtype, n);
+}
+
+/** A version counter that a storage and its reinterpreting aliases share. */
+class VersionCounter { value = 0; }
+
 export class Storage {
   /** How many storages were made so far: the next one's serial. */
   static created = 0;
+  /**
+   * @internal The version counter, shared with the aliases of _reinterpret: a field, not an
+   * accessor defined on each alias, whose closures a per-object hidden class (allocated in old
+   * space) would hold, keeping the storage and its buffer alive until a full collection.
+   */
+  _versions = new VersionCounter();
   /** Bumped by every in-place write through any view (PyTorch's version counter). */
-  version = 0;
+  get version(): number { return this._versions.value; }
+  set version(v: number) { this._versions.value = v; }
   /** Creation order: autograd tells the gradients it made itself from older buffers. */
   readonly serial = Storage.created++;
   /**
@@ -75,9 +97,8 @@ export class Storage {
   static alloc(dtype: DType, n: number): Storage {
     // Quantized storages carry their quantizer: only the quantize ops make them (QuantizedStorage).
     if (dtype.category === "quantized") throw backendRefusal("QuantizedCPU");
-    if (dtype.isComplex) return new ComplexStorage(allocArray(dtype, n) as ComplexPairs, dtype);
     const bytes = n * dtype.itemsize;
-    if (bytes < POOL_MIN_BYTES) return new Storage(allocArray(dtype, n), dtype);
+    if (bytes < POOL_MIN_BYTES) return Storage.over(allocArray(dtype, n), dtype);
     const cached = takeBuffer(bytes);
     if (cached) return Storage.tracked(zeroed(arrayOver(dtype, cached.buffer, n)), dtype, bytes);
     const sourced = sourceBuffer(bytes, true);
@@ -86,14 +107,17 @@ export class Storage {
   /** A storage whose contents are unspecified (not zeroed): for outputs a kernel overwrites in full. */
   static allocUninit(dtype: DType, n: number): Storage {
     if (dtype.category === "quantized") throw backendRefusal("QuantizedCPU");
-    if (dtype.isComplex) return new ComplexStorage(allocArray(dtype, n) as ComplexPairs, dtype);
     const bytes = n * dtype.itemsize;
-    if (bytes < POOL_MIN_BYTES) return new Storage(allocArrayUninit(dtype, n), dtype);
+    if (bytes < POOL_MIN_BYTES) return Storage.over(allocArrayUninit(dtype, n), dtype);
     const buffer = takeBuffer(bytes)?.buffer ?? sourceBuffer(bytes, false);
     return Storage.tracked(buffer ? arrayOver(dtype, buffer, n) : allocArrayUninit(dtype, n), dtype, bytes);
   }
+  /** A storage over `data`: a ComplexStorage (data: the pairs) for a complex dtype. */
+  private static over(data: StorageArray, dtype: DType): Storage {
+    return dtype.isComplex ? new ComplexStorage(data as ComplexPairs, dtype) : new Storage(data, dtype);
+  }
   private static tracked(data: StorageArray, dtype: DType, bytes: number): Storage {
-    const s = new Storage(data, dtype);
+    const s = Storage.over(data, dtype);
     // Only a buffer that is exactly this storage's can be handed out again.
     s._pooled = data.byteOffset === 0 && data.buffer.byteLength === bytes;
     if (s._pooled) trackAllocation(s._token = {}, bytes, data.buffer);
@@ -106,26 +130,27 @@ export class Storage {
   _releaseToCache(): boolean {
     if (!this._pooled) return false;
     this._pooled = false;
-    releaseBuffer(this._token!, this.data.buffer);
+    releaseBuffer(this._token!, this._array.buffer);
     return true;
   }
   /**
    * @internal A storage over the same bytes read as `dtype` (Tensor.view(dtype)), sharing this one's
    * version counter, as PyTorch's views do; null when the typed array cannot start where this one
-   * does (its byte offset is not a multiple of the new element size). Neither storage gives its
-   * buffer back to the caching allocator any more.
+   * does (its byte offset is not a multiple of the new element size). The alias never gives its
+   * buffer back to the caching allocator, nor does this storage afterwards, unless `transient`: the
+   * caller drops the alias before returning (a write through it), so it cannot outlive this storage's use.
    */
-  _reinterpret(dtype: DType): Storage | null {
+  _reinterpret(dtype: DType, transient = false): Storage | null {
     const { buffer, byteOffset, byteLength } = this.data;
-    return this._aliasOver(buffer, byteOffset, byteLength, dtype);
+    return this._aliasOver(buffer, byteOffset, byteLength, dtype, transient);
   }
   /** @internal _reinterpret's second half: the alias over these bytes, of the storage class `dtype` needs. */
-  protected _aliasOver(buffer: ArrayBufferLike, byteOffset: number, byteLength: number, dtype: DType): Storage | null {
+  protected _aliasOver(buffer: ArrayBufferLike, byteOffset: number, byteLength: number, dtype: DType, transient: boolean): Storage | null {
     if (byteOffset % dtype.itemsize !== 0) return null;
     const array = arrayOver(dtype, buffer, Math.floor(byteLength / dtype.itemsize), byteOffset);
-    const alias = dtype.isComplex ? new ComplexStorage(array as ComplexPairs, dtype) : new Storage(array, dtype);
-    Object.defineProperty(alias, "version", { get: () => this.version, set: (v: number) => { this.version = v; } });
-    this._pooled = false;
+    const alias = Storage.over(array, dtype);
+    alias._versions = this._versions;
+    if (!transient) this._pooled = false;
     return alias;
   }
   get length(): number { return this.data.length; }
@@ -164,10 +189,9 @@ export class ComplexStorage extends Storage {
   override _replaceArray(a: StorageArray): void { (this as { pairs: ComplexPairs }).pairs = a as ComplexPairs; }
   override get length(): number { return this.pairs.length >> 1; }
   override get _memory(): object { return this.pairs.buffer; }
-  override _releaseToCache(): boolean { return false; }
-  override _reinterpret(dtype: DType): Storage | null {
+  override _reinterpret(dtype: DType, transient = false): Storage | null {
     const { buffer, byteOffset, byteLength } = this.pairs;
-    return this._aliasOver(buffer, byteOffset, byteLength, dtype);
+    return this._aliasOver(buffer, byteOffset, byteLength, dtype, transient);
   }
 }
 Object.defineProperty(ComplexStorage.prototype, "data", {

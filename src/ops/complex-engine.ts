@@ -8,15 +8,19 @@ import type { Complex } from "../core/complex.js";
 import { warnOnce } from "../core/warnings.js";
 import { copyInto, fillTensor } from "./engine.js";
 
-/** The float view of a complex tensor: shape [...shape, 2] over the same memory (no autograd). */
-export function rawRealView(z: Tensor): Tensor {
-  const storage = z.storage._reinterpret(realOf(z.dtype))!;
+/**
+ * The float view of a complex tensor: shape [...shape, 2] over the same memory (no autograd).
+ * `transient`: the caller drops the view before returning (a copy or fill through it), so the
+ * complex storage keeps giving its buffer back to the caching allocator (Storage._reinterpret).
+ */
+export function rawRealView(z: Tensor, transient = false): Tensor {
+  const storage = z.storage._reinterpret(realOf(z.dtype), transient)!;
   return new Tensor(storage, [...z._shape, 2], [...z._strides.map((s) => 2 * s), 1], 2 * z._offset);
 }
 
-/** The real (part 0) or imaginary (part 1) numbers of a complex tensor, as a float view (no autograd). */
-export function rawPart(z: Tensor, part: 0 | 1): Tensor {
-  const storage = z.storage._reinterpret(realOf(z.dtype))!;
+/** The real (part 0) or imaginary (part 1) numbers of a complex tensor, as a float view (no autograd; `transient` as rawRealView's). */
+export function rawPart(z: Tensor, part: 0 | 1, transient = false): Tensor {
+  const storage = z.storage._reinterpret(realOf(z.dtype), transient)!;
   return new Tensor(storage, z._shape.slice(), z._strides.map((s) => 2 * s), 2 * z._offset + part);
 }
 
@@ -24,20 +28,20 @@ const DISCARD_IMAG = "Casting complex values to real discards the imaginary part
 
 /** copyInto when either side is complex: part by part, a real source filling the real parts. */
 export function copyComplex(dst: Tensor, src: Tensor): void {
-  if (dst.dtype.isComplex && src.dtype.isComplex) return copyInto(rawRealView(dst), rawRealView(src));
+  if (dst.dtype.isComplex && src.dtype.isComplex) return copyInto(rawRealView(dst, true), rawRealView(src, true));
   if (dst.dtype.isComplex) {
-    copyInto(rawPart(dst, 0), src);
-    fillTensor(rawPart(dst, 1), 0);
+    copyInto(rawPart(dst, 0, true), src);
+    fillTensor(rawPart(dst, 1, true), 0);
     return;
   }
   warnOnce(DISCARD_IMAG);
-  copyInto(dst, rawPart(src, 0));
+  copyInto(dst, rawPart(src, 0, true));
 }
 
 /** fillTensor of a complex tensor: a real value fills the real parts (imaginary parts 0). */
 export function fillComplex(z: Tensor, value: number | bigint | boolean | Complex): void {
   if (!z.dtype.isComplex) throw new Error(`value cannot be converted to type ${cppTypeName(z.dtype)} without overflow`);
   const [re, im] = typeof value === "object" ? [value.re, value.im] : [Number(value), 0];
-  fillTensor(rawPart(z, 0), re);
-  fillTensor(rawPart(z, 1), im);
+  fillTensor(rawPart(z, 0, true), re);
+  fillTensor(rawPart(z, 1, true), im);
 }

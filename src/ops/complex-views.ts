@@ -57,8 +57,8 @@ export function complex(real: Tensor, imag: Tensor): Tensor {
   if (onDevice(real, imag)) throw notImplementedOnDevice("complex");
   const shape = broadcastShapes(real._shape, imag._shape);
   const out = emptyTensor(shape, complexOf(real.dtype));
-  copyInto(rawPart(out, 0), real);
-  copyInto(rawPart(out, 1), imag);
+  copyInto(rawPart(out, 0, true), real);
+  copyInto(rawPart(out, 1, true), imag);
   const realShape = real.shape, imagShape = imag.shape;
   return record("ComplexBackward0", [real, imag], out, ([g]) => [sumToShape(realPart(g!), realShape), sumToShape(imagPart(g!), imagShape)]);
 }

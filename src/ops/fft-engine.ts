@@ -6,8 +6,8 @@
 // the output, later dims run in place, and the last one applies the norm's scale.
 
 import { Tensor } from "../core/tensor.js";
-import { type ComplexPairs, ComplexStorage, Storage } from "../core/storage.js";
-import { type DType, complexOf, realOf } from "../core/dtype.js";
+import type { ComplexStorage } from "../core/storage.js";
+import { complexOf, realOf } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
 import { kernels, type FloatArray } from "../backends/kernels.js";
 import { uninitTensor } from "./engine.js";
@@ -33,20 +33,6 @@ function product(xs: readonly number[]): number {
 function buffer(x: Tensor): { data: FloatArray; offset: number } {
   const data = x.dtype.isComplex ? (x.storage as ComplexStorage).pairs : (x.storage.data as FloatArray);
   return { data, offset: x.storageOffset() };
-}
-
-/**
- * A complex tensor the kernels overwrite in full, unzeroed, whose pairs are a real storage's
- * array: large ones come from the tensor memory blocks as real storages do (complex storages of
- * their own are plain zeroed arrays). Not through Storage._reinterpret: its aliases outlive young
- * collections, so their blocks came back only with full ones. The complex storage carries the real
- * one's allocation token, which the allocator's statistics watch.
- */
-function uninitComplex(shape: readonly number[], dtype: DType): Tensor {
-  const real = Storage.allocUninit(realOf(dtype), 2 * product(shape));
-  const storage = new ComplexStorage(real.data as ComplexPairs, dtype);
-  storage._token = real._token;
-  return new Tensor(storage, shape.slice());
 }
 
 /** [outer, n, inner] of a contiguous row-major `shape` around `dim`. */
@@ -77,7 +63,7 @@ function c2cAlong(src: Tensor, dst: Tensor, dims: readonly number[], forward: bo
 /** torch._fft_c2c(x, dim, normalization, forward): a complex transform over `dims` (sizes kept). */
 export function fftC2C(x: Tensor, dims: readonly number[], normalization: FftNormalization, forward: boolean): Tensor {
   const shape = x.shape;
-  const out = uninitComplex(shape, x.dtype);
+  const out = uninitTensor(shape, x.dtype);
   c2cAlong(x.contiguous(), out, dims, forward, normScale(normalization, product(dims.map((d) => shape[d]!))));
   return record("FftC2CBackward0", [x], out, ([g]) => [fftC2C(g!, dims, normalization, !forward)]);
 }
@@ -93,7 +79,7 @@ export function fftR2C(x: Tensor, dims: readonly number[], normalization: FftNor
   const outLength = onesided ? Math.floor(n / 2) + 1 : n;
   const outShape = shape.slice();
   outShape[last] = outLength;
-  const out = uninitComplex(outShape, complexOf(x.dtype));
+  const out = uninitTensor(outShape, complexOf(x.dtype));
   const scale = normScale(normalization, product(dims.map((d) => shape[d]!)));
   if (product(outShape) > 0) {
     const from = buffer(x.contiguous()), to = buffer(out);
@@ -115,7 +101,7 @@ export function fftR2CFrames(signal: Tensor, n: number, hop: number, window: Ten
   const [batch, length] = signal.shape as [number, number];
   const frames = Math.floor((length - n) / hop) + 1;
   const outLength = onesided ? Math.floor(n / 2) + 1 : n;
-  const out = uninitComplex([batch, frames, outLength], complexOf(signal.dtype));
+  const out = uninitTensor([batch, frames, outLength], complexOf(signal.dtype));
   if (batch * frames * outLength > 0) {
     const from = buffer(signal.contiguous()), to = buffer(out);
     const w = window === null ? null : buffer(window.contiguous());
@@ -139,7 +125,7 @@ export function fftC2R(x: Tensor, dims: readonly number[], normalization: FftNor
   const rest = dims.slice(0, -1);
   let spectrum = x.contiguous();
   if (rest.length > 0) {
-    const work = uninitComplex(shape, x.dtype);
+    const work = uninitTensor(shape, x.dtype);
     c2cAlong(spectrum, work, rest, false, 1);
     spectrum = work;
   }

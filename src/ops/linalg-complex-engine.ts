@@ -3,8 +3,8 @@
 // complex results wrapped back into tensors.
 
 import { Tensor } from "../core/tensor.js";
-import { ComplexStorage, type ComplexPairs } from "../core/storage.js";
-import { type DType, float32, realOf } from "../core/dtype.js";
+import { ComplexStorage, type ComplexPairs, allocOutputArray } from "../core/storage.js";
+import { type DType, complex128, complex64, float32, realOf } from "../core/dtype.js";
 import { numel } from "../core/shape.js";
 import { toNumbers } from "./engine.js";
 import { rawRealView } from "./complex-engine.js";
@@ -29,7 +29,7 @@ export function complexMatricesOf(api: string, A: Tensor): ComplexMatrices {
 
 /** A zeroed interleaved array for `n` complex elements of `dtype` (complex64: float32 parts). */
 export function allocPairs(dtype: DType, n: number): ComplexPairs {
-  return realOf(dtype) === float32 ? new Float32Array(2 * n) : new Float64Array(2 * n);
+  return allocOutputArray(realOf(dtype) === float32 ? complex64 : complex128, n) as ComplexPairs;
 }
 
 /** A contiguous complex tensor over an interleaved array (no copy). */

@@ -7,6 +7,7 @@ import { Tensor } from "../core/tensor.js";
 import { type DType, float32, float64, int32, realOf } from "../core/dtype.js";
 import { broadcastShapes, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { fromArray, toNumbers } from "./engine.js";
+import { allocOutputArray } from "../core/storage.js";
 import { onDevice } from "./device-hooks.js";
 import { arange, eye } from "./creation.js";
 import { matmul } from "./blas.js";
@@ -74,9 +75,9 @@ export function matricesOf(A: Tensor): Matrices {
   return { data: toNumbers(A) as FloatArray, batchShape, batch: numel(batchShape), rows, cols };
 }
 
-/** A fresh typed array of A's float dtype. */
+/** A fresh zeroed typed array of A's float dtype (float32, else float64). */
 export function allocLike(dtype: DType, n: number): FloatArray {
-  return dtype === float32 ? new Float32Array(n) : new Float64Array(n);
+  return allocOutputArray(dtype === float32 ? float32 : float64, n) as FloatArray;
 }
 
 export function wrap(data: FloatArray, shape: readonly number[], dtype: DType): Tensor {

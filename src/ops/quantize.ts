@@ -9,6 +9,7 @@ import { backendRefusal } from "../core/op-name.js";
 import { Tensor } from "../core/tensor.js";
 import { type DType, type DTypeLike, allocArray, float32, float64, int32, int64, int8, toDType, uint8, scalarTypeName } from "../core/dtype.js";
 import { type PerChannelQuantizer, type QuantizedArray, QuantizedStorage, viewQuantizerOf } from "../core/quantized-storage.js";
+import { allocOutputArray } from "../core/storage.js";
 import { checkArgs, checkInt, checkTensor, describe, installMethods, isOptionsObject, rebind } from "./args.js";
 import { fromArray, toNumbers } from "./engine.js";
 import { chooseQuantizationParams, quantizeInto, quantizedRange, quantizedTensor } from "./quantize-kernels.js";
@@ -177,7 +178,7 @@ export function dequantize(tensor: Tensor | Tensor[]): Tensor | Tensor[] {
   const storage = tensor.storage;
   if (!(storage instanceof QuantizedStorage)) return tensor;
   const idx = tensor._storageIndices();
-  const out = new Float32Array(idx.length);
+  const out = allocOutputArray(float32, idx.length) as Float32Array;
   for (let i = 0; i < idx.length; i++) out[i] = storage.valueAt(idx[i]!);
   return fromArray(out, tensor.shape, float32);
 }

@@ -6,6 +6,7 @@
 import { Tensor } from "../core/tensor.js";
 import { float32 } from "../core/dtype.js";
 import { QuantizedStorage } from "../core/quantized-storage.js";
+import { allocOutputArray } from "../core/storage.js";
 import { fromArray, toNumbers } from "./engine.js";
 
 const f32 = Math.fround;
@@ -68,7 +69,7 @@ export function quantizedEmbeddingBagByte(
     if (perSampleWeights.numel() !== idx.length) throw new Error(`${op}: expected per_sample_weights to have ${idx.length} elements, got ${perSampleWeights.numel()}`);
     weights = Float32Array.from(toNumbers(perSampleWeights.contiguous()));
   }
-  const D = packed.cols, out = new Float32Array(Math.max(bags, 0) * D);
+  const D = packed.cols, out = allocOutputArray(float32, Math.max(bags, 0) * D) as Float32Array;
   for (let m = 0; m < bags; m++) {
     const start = offs[m]!, end = offs[m + 1]!;
     if (start > end || end > idx.length) throw new Error("Expect the lengths data to be less than indices size");

@@ -15,6 +15,7 @@
 import { Tensor } from "../core/tensor.js";
 import { float32, quint8 } from "../core/dtype.js";
 import { QuantizedStorage, viewQuantizerOf } from "../core/quantized-storage.js";
+import { allocOutputArray } from "../core/storage.js";
 import { roundHalfEven } from "./special-math.js";
 import { chooseQuantizationParams } from "./quantize-kernels.js";
 import { clampTo, perTensorResult, perTensorValues, quantizeValue } from "./quantized-engine.js";
@@ -134,7 +135,7 @@ export function quantizedLinearDynamic(x: Tensor, packed: LinearPackedParams, re
   if (values.length > 0) { const [lo, hi] = aminmax(x); min = Number(lo!.item()); max = Number(hi!.item()); }
   const { scale, zeroPoint } = chooseQuantizationParams(Math.min(min, 0), Math.max(max, 0), 0, 255, reduceRange);
   const toQ = quantizeValue(quint8, scale, zeroPoint);
-  const rows = values.length / inF, w = packed.packed, out = new Float32Array(rows * outF);
+  const rows = values.length / inF, w = packed.packed, out = allocOutputArray(float32, rows * outF) as Float32Array;
   const xq = Int32Array.from(values, (t) => toQ(t));
   for (let j = 0; j < outF; j++) {
     const s = f32(f32(scale) * w.scales[j]!), b = packed.biasValues?.[j] ?? 0, wz = w.zeroPoints[j]!;
