@@ -10,7 +10,7 @@ import { MAX_DIMS } from "../backends/native/index.js";
 import * as masks from "../backends/native/masks.js";
 import { classify, type ClassOp } from "../backends/native/unary-math.js";
 import { denseOrder, permuted } from "../core/memory-format.js";
-import { uninitTensor } from "./engine.js";
+import { pointwiseResult, uninitTensor } from "./engine.js";
 import { NATIVE_MIN_BINARY } from "./native-fast.js";
 
 /** Below this many elements the JS loops win (see NATIVE_MIN_BINARY); reductions read bytes. */
@@ -36,8 +36,12 @@ export function tryNativeCompare(op: masks.CompareOp, a: Tensor, b: Tensor): Ten
   if (!comparable(ad) || bd.constructor !== ad.constructor) return null;
   const shape = broadcastShapes(a._shape, b._shape);
   if (shape.length > MAX_DIMS || numel(shape) < NATIVE_MIN_BINARY) return null;
-  const out = uninitTensor(shape, bool);
-  masks.compare(op, shape, operand<masks.ComparableArray>(a, shape), operand<masks.ComparableArray>(b, shape), out.storage.data as Uint8Array);
+  // Laid out by TensorIterator's rule (channels-last or transposed operands give that layout),
+  // then walked in the result's memory order.
+  const out = a.isContiguous() && b.isContiguous() ? uninitTensor(shape, bool) : pointwiseResult(shape, bool, [a, b]);
+  const order = out.isContiguous() ? undefined : denseOrder(shape, out._strides) ?? undefined;
+  if (order === undefined && !out.isContiguous()) return null;
+  masks.compare(op, order ? permuted(shape, order) : shape, operand<masks.ComparableArray>(a, shape, order), operand<masks.ComparableArray>(b, shape, order), out.storage.data as Uint8Array);
   return out;
 }
 
