@@ -169,3 +169,204 @@ test("convolution, pooling, batch norm and interpolation keep a channels-last in
   const g = (net.at(0) as torch.nn.Conv2d).weight.grad!, gCl = (netCl.at(0) as torch.nn.Conv2d).weight.grad!;
   assert.ok(gCl.allclose(g, 1e-4, 1e-5));
 });
+
+// Ops with their own output allocation, in-place and out= forms: PyTorch 1.13's layouts.
+const F = torch.nn.functional;
+const m = torch.randn(2, 3, 4, 5).gt(0), mc = m.contiguous(cl);
+const x5 = views.x5!;
+const t3 = torch.randn(2, 3, 4).permute(0, 2, 1);
+const xp = torch.randn(2, 3, 4, 5).permute(0, 1, 3, 2);
+const ops: Record<string, () => Tensor> = {
+  whereClClCl: () => torch.where(mc, xc, xc),
+  whereCClCl: () => torch.where(m, xc, xc),
+  whereClCC: () => torch.where(mc, x, x),
+  whereCClC: () => torch.where(m, xc, x),
+  whereClScalar: () => torch.where(mc, xc, 0),
+  whereT: () => torch.where(t.gt(0), t, t),
+  whereCT: () => torch.where(torch.randn(4, 3).gt(0), t, t),
+  sumKeep1: () => xc.sum(1, true),
+  sumKeepHW: () => xc.sum([2, 3], true),
+  meanKeep0: () => xc.mean(0, true),
+  maxKeep: () => xc.max(1, true)[0],
+  argmaxKeep: () => xc.argmax(1, true),
+  tSumKeep: () => t.sum(0, true),
+  cumsum: () => xc.cumsum(1),
+  softmax: () => F.softmax(xc, 1),
+  logSoftmax: () => F.logSoftmax(xc, 1),
+  layerNorm: () => F.layerNorm(xc, [5]),
+  groupNorm: () => F.groupNorm(xc, 3),
+  groupNormAffine: () => F.groupNorm(xc, 3, torch.randn(3), torch.randn(3)),
+  groupNorm3d: () => F.groupNorm(x5, 3),
+  groupNormPermuted: () => F.groupNorm(xp, 3),
+  dropout: () => F.dropout(xc, 0.5),
+  dropoutEval: () => F.dropout(xc, 0.5, false),
+  dropout2d: () => F.dropout2d(xc, 0.5),
+  dropoutT: () => F.dropout(t, 0.5),
+  pad: () => F.pad(xc, [1, 1, 1, 1]),
+  padValue: () => F.pad(xc, [1, 1], { value: 2 }),
+  padCrop: () => F.pad(xc, [-1, -1]),
+  pad3d: () => F.pad(x5, [1, 1]),
+  padT: () => F.pad(t, [1, 1]),
+  padPermuted: () => F.pad(xp, [1, 1]),
+  padReflect: () => F.pad(xc, [1, 1, 1, 1], "reflect"),
+  padReplicate: () => F.pad(xc, [1, 1, 1, 1], "replicate"),
+  maskedFill: () => xc.maskedFill(mc, 0),
+  maskedFillBroadcast: () => xc.maskedFill(torch.rand(3, 1, 1).gt(0.5), 0),
+  clamp: () => xc.clamp(0, 1),
+  clampTensors: () => xc.clamp(torch.zeros(3, 1, 1), torch.ones(3, 1, 1)),
+  lerp: () => torch.lerp(xc, xc, 0.5),
+  lerpMixed: () => torch.lerp(x, xc, 0.5),
+  addcdiv: () => torch.addcdiv(xc, xc, xc),
+  hardswish: () => F.hardswish(xc),
+  gelu: () => F.gelu(xc),
+  silu: () => F.silu(xc),
+  leakyRelu: () => F.leakyRelu(xc),
+  relu6: () => F.relu6(xc),
+  elu: () => F.elu(xc),
+  hardsigmoid: () => F.hardsigmoid(xc),
+  prelu: () => F.prelu(xc, torch.tensor([0.25])),
+  preluChannels: () => F.prelu(xc, torch.tensor([0.25, 0.5, 0.75])),
+  prelu3d: () => F.prelu(x5, torch.tensor([0.25])),
+  preluPermuted: () => F.prelu(xp, torch.tensor([0.25])),
+  preluT3: () => F.prelu(t3, torch.tensor([0.25, 0.25, 0.25, 0.25])),
+  adaptiveMaxPool2d: () => F.adaptiveMaxPool2d(xc, 2),
+  adaptiveMaxPool2dOne: () => F.adaptiveMaxPool2d(xc, 1),
+  adaptiveMaxPool2dIndices: () => F.adaptiveMaxPool2d(xc, 2, true)[1],
+  adaptiveMaxPool3d: () => F.adaptiveMaxPool3d(x5, 2),
+  flip: () => xc.flip(1),
+  flipT: () => t.flip(0),
+  flipPermuted: () => xp.flip(1),
+  roll: () => xc.roll(1, 1),
+  rollT: () => t.roll(1, 0),
+  rollFlat: () => xc.roll(1),
+  roll3d: () => x5.roll(1, 1),
+  pixelShuffle: () => F.pixelShuffle(torch.randn(2, 8, 3, 3).contiguous(cl), 2),
+  pixelUnshuffle: () => F.pixelUnshuffle(torch.randn(2, 2, 4, 4).contiguous(cl), 2),
+  indexSelect: () => xc.indexSelect(1, torch.tensor([0, 2])),
+  normalize: () => F.normalize(xc, { dim: 1 }),
+  mseNone: () => F.mseLoss(xc, xc, { reduction: "none" }),
+  outEmptyExp: () => torch.exp(xc, { out: torch.empty(0) }),
+  outEmptyWhere: () => torch.where(mc, xc, xc, { out: torch.empty(0) }),
+  outEmptyT: () => torch.exp(t, { out: torch.empty(0) }),
+  outEmptySum: () => torch.sum(xc, 1, true, { out: torch.empty(0) }),
+  outEmptyAdd: () => torch.add(xc, xc, { out: torch.empty(0) }),
+  outContiguous: () => torch.add(xc, xc, { out: torch.empty(2, 3, 4, 5) }),
+  outChannelsLast: () => torch.exp(x, { out: torch.empty(2, 3, 4, 5).contiguous(cl) }),
+  relu_: () => F.relu(xc.clone(), true),
+  clamp_: () => xc.clone().clamp_(0, 1),
+  maskedFill_: () => xc.clone().maskedFill_(m, 0),
+  mulContiguous_: () => xc.clone().mul_(x),
+  zero_: () => xc.clone().zero_(),
+};
+
+test("ops with their own output allocation, in-place and out= forms keep PyTorch's layouts", () => {
+  for (const [n, f] of Object.entries(ops)) check(`ops.${n}`, () => f().stride());
+});
+
+test("where, prelu, pad, group norm, flip, roll and pixel shuffle: values do not depend on the layout", () => {
+  // Large enough for the native select kernel (a dense channels-last output walked in memory order).
+  const big = torch.randn(4, 16, 16, 16), bigCl = big.contiguous(cl);
+  const cond = big.gt(0.3), condCl = cond.contiguous(cl);
+  assert.ok(torch.where(condCl, bigCl, bigCl.neg()).equal(torch.where(cond, big, big.neg())));
+  assert.ok(torch.where(condCl, bigCl, 0).equal(torch.where(cond, big, 0)));
+  assert.ok(torch.where(cond, bigCl, big.mul(2)).equal(torch.where(cond, big, big.mul(2))));
+  const bt = torch.randn(64, 48).t();
+  assert.ok(torch.where(bt.gt(0), bt, 1).equal(torch.where(bt.contiguous().gt(0), bt.contiguous(), 1)));
+  assert.deepEqual(torch.where(bt.gt(0), bt, 1).stride(), [1, 48]);
+  assert.ok(ops.whereClScalar!().equal(torch.where(m, x, 0)));
+  const w3 = torch.tensor([0.25, 0.5, 0.75]);
+  assert.ok(F.prelu(xc, w3).equal(F.prelu(x, w3)));
+  assert.ok(F.prelu(xp, torch.tensor([0.25])).equal(F.prelu(xp.contiguous(), torch.tensor([0.25]))));
+  assert.ok(F.pad(xc, [1, 2, 0, 1], { value: 3 }).equal(F.pad(x, [1, 2, 0, 1], { value: 3 })));
+  assert.ok(F.groupNorm(xc, 3).allclose(F.groupNorm(x, 3), 1e-6, 1e-6));
+  assert.ok(xc.flip(1, 3).equal(x.flip(1, 3)));
+  assert.ok(t.flip(0).equal(t.contiguous().flip(0)));
+  assert.ok(xc.roll([1, -2], [1, 3]).equal(x.roll([1, -2], [1, 3])));
+  const ps = torch.randn(2, 8, 3, 3);
+  assert.ok(F.pixelShuffle(ps.contiguous(cl), 2).equal(F.pixelShuffle(ps, 2)));
+  const [v, i] = F.adaptiveMaxPool2d(xc, 2, true), [v0, i0] = F.adaptiveMaxPool2d(x, 2, true);
+  assert.ok(v.equal(v0) && i.equal(i0));
+  const out = torch.empty(0);
+  torch.exp(xc, { out });
+  assert.ok(out.equal(x.exp()));
+});
+
+/** Strides of each leaf's .grad after y.backward(ones) over leaves of these shapes (true: channels-last). */
+function leafGradStrides(shapes: [number[], boolean][], f: (...leaves: Tensor[]) => Tensor): number[][] {
+  const leaves = shapes.map(([shape, c]) => { const v = torch.randn(shape); return (c ? v.contiguous(cl) : v).requiresGrad_(); });
+  const y = f(...leaves);
+  y.backward(torch.ones(y.shape));
+  return leaves.map((l) => l.grad!.stride());
+}
+
+test("a leaf's gradient takes its layout (AccumulateGrad's gradient layout contract)", () => {
+  const X: [number[], boolean] = [[2, 3, 4, 5], true], XC: [number[], boolean] = [[2, 3, 4, 5], false];
+  const backs: Record<string, [[number[], boolean][], (...a: Tensor[]) => Tensor]> = {
+    exp: [[X], (a) => a.exp()],
+    add: [[X, X], (a, b) => a.add(b)],
+    addMixed: [[X, XC], (a, b) => a.add(b)],
+    addMixed2: [[XC, X], (a, b) => a.add(b)],
+    bias: [[X, [[3, 1, 1], false]], (a, b) => a.add(b)],
+    conv: [[X, [[4, 3, 3, 3], false]], (a, w) => F.conv2d(a, w, null, { padding: 1 })],
+    convWeightCL: [[X, [[4, 3, 3, 3], true]], (a, w) => F.conv2d(a, w, null, { padding: 1 })],
+    convContiguousInput: [[XC, [[4, 3, 3, 3], true]], (a, w) => F.conv2d(a, w, null, { padding: 1 })],
+    batchNorm: [[X, [[3], false], [[3], false]], (a, w, b) => F.batchNorm(a, null, null, w, b, true)],
+    maxPool: [[X], (a) => F.maxPool2d(a, 2)],
+    avgPool: [[X], (a) => F.avgPool2d(a, 2)],
+    adaptiveAvgPool: [[X], (a) => F.adaptiveAvgPool2d(a, 1).flatten(1)],
+    adaptiveMaxPool: [[X], (a) => F.adaptiveMaxPool2d(a, 2)],
+    sum: [[X], (a) => a.sum()],
+    sumKeep: [[X], (a) => a.sum([2, 3], true)],
+    flattenLinear: [[[[2, 3, 1, 1], true], [[4, 3], false]], (a, w) => F.linear(a.flatten(1), w)],
+    softmax: [[X], (a) => F.softmax(a, 1)],
+    where: [[X], (a) => torch.where(a.gt(0), a, 0)],
+    pad: [[X], (a) => F.pad(a, [1, 1, 1, 1])],
+    groupNorm: [[X], (a) => F.groupNorm(a, 3)],
+    layerNorm: [[X], (a) => F.layerNorm(a, [5])],
+    prelu: [[X, [[1], false]], (a, w) => F.prelu(a, w)],
+    permutedLeaf: [[[[2, 3, 5, 4], false]], (a) => a.permute(0, 1, 3, 2).exp()],
+  };
+  for (const [n, [shapes, f]] of Object.entries(backs)) check(`grad.${n}`, () => leafGradStrides(shapes, f));
+  // A transposed leaf (dense) gets a transposed gradient, which a later accumulation keeps.
+  const leaf = torch.randn(4, 3).t().requiresGrad_();
+  leaf.exp().sum().backward();
+  assert.deepEqual(leaf.grad!.stride(), [1, 3]);
+  leaf.exp().sum().backward();
+  assert.deepEqual(leaf.grad!.stride(), [1, 3]);
+  assert.ok(leaf.grad!.allclose(leaf.detach().exp().mul(2)));
+  // createGraph: the copy into the leaf's layout stays differentiable.
+  const a = torch.randn(2, 3, 4, 5).contiguous(cl).requiresGrad_();
+  a.square().sum().backward(undefined, { createGraph: true });
+  assert.deepEqual(a.grad!.stride(), a.stride());
+  const [gg] = torch.autograd.grad([a.grad!.sum()], [a]);
+  assert.ok(gg!.allclose(torch.fullLike(a, 2)));
+});
+
+test("a channels-last CNN step: conv -> bn -> relu -> pool -> add -> adaptive pool -> flatten -> linear", () => {
+  class Net extends torch.nn.Module {
+    conv = new torch.nn.Conv2d(3, 8, 3, { padding: 1 });
+    bn = new torch.nn.BatchNorm2d(8);
+    conv2 = new torch.nn.Conv2d(8, 8, 3, { padding: 1 });
+    fc = new torch.nn.Linear(8, 4);
+    override forward(x: Tensor): Tensor {
+      let y = F.maxPool2d(F.relu(this.bn.call(this.conv.call(x)) as Tensor), 2);
+      y = y.add(this.conv2.call(y) as Tensor);
+      return this.fc.call(torch.flatten(F.adaptiveAvgPool2d(y, 1), 1)) as Tensor;
+    }
+  }
+  torch.manualSeed(3);
+  const net = new Net(), netCl = new Net();
+  netCl.loadStateDict(net.stateDict());
+  netCl.to({ memoryFormat: cl });
+  const input = torch.randn(2, 3, 8, 8), inputCl = input.contiguous(cl).requiresGrad_();
+  const inputC = input.clone().requiresGrad_();
+  const y = net.call(inputC) as Tensor, yCl = netCl.call(inputCl) as Tensor;
+  assert.ok(yCl.allclose(y, 1e-5, 1e-6));
+  y.sum().backward();
+  yCl.sum().backward();
+  check("cnn.grads", () => Object.fromEntries([...netCl.namedParameters()].map(([k, p]) => [k, p.grad!.stride()])));
+  check("cnn.inputGrad", () => inputCl.grad!.stride());
+  const params = new Map(net.namedParameters());
+  for (const [k, p] of netCl.namedParameters()) assert.ok(p.grad!.allclose(params.get(k)!.grad!, 1e-4, 1e-5), k);
+  assert.ok(inputCl.grad!.allclose(inputC.grad!, 1e-4, 1e-6));
+});

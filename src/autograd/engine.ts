@@ -10,6 +10,7 @@ import { isGradEnabled, setGradEnabled } from "./grad-mode.js";
 import { anomalyCheck, anomalyChecksNan } from "./anomaly.js";
 import { reachSafePoint } from "../core/safe-point.js";
 import { withoutNames } from "../core/names-mode.js";
+import { cloneObeyingContract, obeysLayoutContract } from "./grad-layout.js";
 
 export interface BackwardOptions {
   retainGraph?: boolean | null;
@@ -101,6 +102,11 @@ function addForGrad(a: Tensor, b: Tensor): Tensor {
 }
 
 /** A sparse COO or compressed (CSR/CSC) gradient: no dense storage to reuse or add into. */
+/** A strided tensor (sparse and compressed tensors have no layout contract). */
+function isStrided(t: Tensor): boolean {
+  return !(t.storage instanceof SparseStorage) && (t as { _compressed?: boolean })._compressed !== true;
+}
+
 function isSparseGrad(t: Tensor): boolean {
   return t.storage instanceof SparseStorage;
 }
@@ -202,7 +208,7 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
   const exclusive = (t: Tensor, g: Tensor): boolean => {
     const st = g.storage;
     if (opt.createGraph || st instanceof SparseStorage || st.serial < firstSerial || shared.has(st) || (t._leafHooks !== null && t._leafHooks.length > 0)) return false;
-    if (g.dtype !== t.dtype || g._offset !== 0 || g.numel() !== st.length || !g.isContiguous() || !shapesEqual(g._shape, t._shape)) return false;
+    if (g.dtype !== t.dtype || g._offset !== 0 || g.numel() !== st.length || !shapesEqual(g._shape, t._shape) || !obeysLayoutContract(g, t)) return false;
     return !pending.has(st._memory);
   };
   const addGrad = (node: Node, nr: number, g: Tensor): void => {
@@ -349,7 +355,10 @@ function accumulateInto(t: Tensor, g: Tensor | null, createGraph: boolean, runHo
   if (t._grad === null) {
     // A detached copy unless building a graph of the gradient (then the graph is kept), or the
     // gradient itself when the engine holds its only reference.
-    t._grad = createGraph ? g : steal ? g.detach() : g.detach().clone();
+    // A gradient laid out otherwise than the leaf is copied into the leaf's layout (PyTorch's
+    // gradient layout contract; AccumulateGrad's copy is recorded when building a graph).
+    if (g.isCpu && isStrided(g) && isStrided(t) && !obeysLayoutContract(g, t)) t._grad = createGraph ? cloneObeyingContract(g, t) : cloneObeyingContract(g.detach(), t);
+    else t._grad = createGraph ? g : steal ? g.detach() : g.detach().clone();
   } else if (createGraph) {
     t._grad = addForGrad(t._grad, g);
   } else if (isSparseGrad(t._grad) && !isSparseGrad(g)) {

@@ -14,6 +14,7 @@ import { normalizeDim } from "../core/shape.js";
 import { defaultGenerator, type Generator } from "../core/generator.js";
 import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { copyInto, emptyTensor, toNumbers, uninitTensor, writeNumbers } from "./engine.js";
+import { inSuggestedFormat } from "../nn/functional/channels-last.js";
 import { applyInPlace } from "./inplace.js";
 import { sameOut, type UnarySpec } from "./pointwise-engine.js";
 import { castTo } from "./conversion.js";
@@ -226,7 +227,8 @@ export function prelu(input: Tensor, weight: Tensor): Tensor {
   const leaky = weight.numel() === 1 && host ? preluAsLeaky(Number(weight.detach().item())) : null;
   const perChannel = weight.numel() > 1 && host;
   const x = input.detach();
-  const out = (leaky ? mapDense(leaky.loop, x) : perChannel ? tryNativePrelu(x, weight.detach()) : null) ?? x.where(x.gt(0), w.detach().mul(x));
+  // Allocated in the input's suggested format, as PyTorch's prelu: channels-last, else contiguous.
+  const out = inSuggestedFormat((leaky ? mapDense(leaky.loop, x) : perChannel ? tryNativePrelu(x, weight.detach()) : null) ?? x.where(x.gt(0), w.detach().mul(x)), x);
   return record("PreluKernelBackward0", [input, w], out, ([g]) => {
     const pos = () => input.gt(0);
     const fast = !needsGrad(g!, input, w);

@@ -10,7 +10,7 @@ import { traceOp, tracing } from "../onnx/hook.js";
 import { broadcastShapes, broadcastStrides, numel, shapesEqual } from "../core/shape.js";
 import { forEachRow } from "../backends/js/strided.js";
 import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
-import { binaryMap, emptyTensor, fillTensor, lay, unaryMap, copyInto, toNumbers, uninitTensor } from "./engine.js";
+import { binaryMap, emptyTensor, fillTensor, lay, unaryMap, copyInto, toNumbers, uninitTensor, pointwiseResult } from "./engine.js";
 import { applyInPlace, checkInplaceCast } from "./inplace.js";
 import { asOperand, type BinarySpec, binaryInPlace, binaryOp, gradFor, type UnarySpec } from "./pointwise-engine.js";
 import { resultType, type TensorOrScalar } from "./promotion.js";
@@ -18,7 +18,7 @@ import { bigBinary, bigUnary, exactOperand, kernelTypeName, needsBigInt, notImpl
 import { deviceOp, onDevice, valueOnDevice } from "./device-hooks.js";
 import type { CompareOp } from "../backends/native/masks.js";
 import type { ClassOp } from "../backends/native/unary-math.js";
-import { tryNativeByteReduce, tryNativeClassify, tryNativeCompare, tryNativeSelect } from "./native-masks.js";
+import { tryNativeByteReduce, tryNativeClassify, tryNativeCompare, tryNativeSelect, tryNativeSelectFresh } from "./native-masks.js";
 import { kernels } from "../backends/kernels.js";
 import { add, mul, sub } from "./arithmetic.js";
 import { abs } from "./pointwise.js";
@@ -655,11 +655,13 @@ export function where(condition: Tensor, input?: TensorOrScalar, other?: TensorO
   if (onDevice(condition, x, y)) out = deviceOp("where")(condition, x, y, dtype);
   else {
     const shape = broadcastShapes(condition.shape, x.shape, y.shape), xd = castExact(x, dtype), yd = castExact(y, dtype);
-    const fast = tryNativeSelect(shape, condition, xd, yd);
+    const fast = condition.isContiguous() && x.isContiguous() && y.isContiguous() ? tryNativeSelect(shape, condition, xd, yd) : null;
     if (fast) out = fast;
     else {
-      out = emptyTensor(shape, dtype);
-      selectInto(out, condition, xd, yd);
+      // Laid out as TensorIterator lays it, condition first: a channels-last condition or input
+      // gives a channels-last result.
+      out = pointwiseResult(shape, dtype, [condition, x, y]);
+      if (!tryNativeSelectFresh(out, condition, xd, yd)) selectInto(out, condition, xd, yd);
     }
   }
   const r = record("WhereBackward0", [x, y], out, ([g]) => [

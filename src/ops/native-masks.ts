@@ -9,7 +9,8 @@ import { kernels } from "../backends/kernels.js";
 import { MAX_DIMS } from "../backends/native/index.js";
 import * as masks from "../backends/native/masks.js";
 import { classify, type ClassOp } from "../backends/native/unary-math.js";
-import { uninitTensor } from "./engine.js";
+import { denseOrder, permuted } from "../core/memory-format.js";
+import { pointwiseResult, uninitTensor } from "./engine.js";
 import { NATIVE_MIN_BINARY } from "./native-fast.js";
 
 /** Below this many elements the JS loops win (see NATIVE_MIN_BINARY); reductions read bytes. */
@@ -20,8 +21,9 @@ function comparable(d: unknown): d is masks.ComparableArray {
     || d instanceof Int16Array || d instanceof Int32Array || d instanceof BigInt64Array;
 }
 
-function operand<T>(t: Tensor, shape: readonly number[]): masks.StridedArray<T> {
-  return { data: t.storage.data as unknown as T, offset: t._offset, strides: broadcastStrides(t._shape, t._strides, shape) };
+function operand<T>(t: Tensor, shape: readonly number[], order?: readonly number[]): masks.StridedArray<T> {
+  const strides = broadcastStrides(t._shape, t._strides, shape);
+  return { data: t.storage.data as unknown as T, offset: t._offset, strides: order ? permuted(strides, order) : strides };
 }
 
 /**
@@ -34,8 +36,12 @@ export function tryNativeCompare(op: masks.CompareOp, a: Tensor, b: Tensor): Ten
   if (!comparable(ad) || bd.constructor !== ad.constructor) return null;
   const shape = broadcastShapes(a._shape, b._shape);
   if (shape.length > MAX_DIMS || numel(shape) < NATIVE_MIN_BINARY) return null;
-  const out = uninitTensor(shape, bool);
-  masks.compare(op, shape, operand<masks.ComparableArray>(a, shape), operand<masks.ComparableArray>(b, shape), out.storage.data as Uint8Array);
+  // Laid out by TensorIterator's rule (channels-last or transposed operands give that layout),
+  // then walked in the result's memory order.
+  const out = a.isContiguous() && b.isContiguous() ? uninitTensor(shape, bool) : pointwiseResult(shape, bool, [a, b]);
+  const order = out.isContiguous() ? undefined : denseOrder(shape, out._strides) ?? undefined;
+  if (order === undefined && !out.isContiguous()) return null;
+  masks.compare(op, order ? permuted(shape, order) : shape, operand<masks.ComparableArray>(a, shape, order), operand<masks.ComparableArray>(b, shape, order), out.storage.data as Uint8Array);
   return out;
 }
 
@@ -67,6 +73,22 @@ export function tryNativeSelectInto(out: Tensor, cond: Tensor, a: Tensor, b: Ten
   if (cond.storage.data.buffer === out.storage.data.buffer || aliasesOtherwise(out, a) || aliasesOtherwise(out, b)) return false;
   type Data = masks.SelectableArray;
   masks.select(out._shape, operand<Uint8Array>(cond, out._shape), operand<Data>(a, out._shape), operand<Data>(b, out._shape),
+    out.storage.data as Data, out._offset);
+  return true;
+}
+
+/**
+ * out = cond ? a : b into a fresh out laid out densely in any order (channels-last, transposed):
+ * every operand is walked in out's memory order, one flat pass; false when not applicable.
+ */
+export function tryNativeSelectFresh(out: Tensor, cond: Tensor, a: Tensor, b: Tensor): boolean {
+  if (out.isContiguous()) return tryNativeSelectInto(out, cond, a, b);
+  if (kernels.backend !== "native" || a.dtype !== b.dtype || !selectable(out, cond, a, b)) return false;
+  const order = denseOrder(out._shape, out._strides);
+  if (order === null) return false;
+  type Data = masks.SelectableArray;
+  const shape = out._shape;
+  masks.select(permuted(shape, order), operand<Uint8Array>(cond, shape, order), operand<Data>(a, shape, order), operand<Data>(b, shape, order),
     out.storage.data as Data, out._offset);
   return true;
 }

@@ -6,6 +6,7 @@ import { Tensor } from "../core/tensor.js";
 import { Storage } from "../core/storage.js";
 import { type DType, cppTypeName, scalarTypeName } from "../core/dtype.js";
 import { contiguousStrides, numel, shapesEqual } from "../core/shape.js";
+import { isNonOverlappingAndDense } from "../core/memory-format.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { checkArgs, describe, isOptionsObject } from "./args.js";
 import { copyInto } from "./engine.js";
@@ -145,7 +146,7 @@ export function writeOut<R extends Tensor | Tensor[]>(op: string, result: R, out
     const o = outs[i]!;
     // The op wrote into out itself (directOut).
     if (r === o) { o.storage.version++; return; }
-    if (!shapesEqual(o._shape, r._shape)) resizeOut(o, r._shape);
+    if (!shapesEqual(o._shape, r._shape)) resizeOut(o, r._shape, r._strides);
     // A result over out's memory (out taken by an op whose result a later step of the op viewed).
     copyInto(o, r.storage === o.storage ? r.clone() : r);
     o.storage.version++;
@@ -190,7 +191,8 @@ function resizable(o: Tensor): boolean {
   return o.device.type === "cpu" && o._base === null && o._offset === 0 && o.isContiguous();
 }
 
-function resizeOut(o: Tensor, shape: readonly number[]): void {
+/** Resizes out to the result's shape, taking its strides when they are dense (a channels-last or transposed result gives such an out, as TensorIterator's). */
+function resizeOut(o: Tensor, shape: readonly number[], strides: readonly number[]): void {
   if (o.numel() !== 0) {
     warnOnce(`An output with one or more elements was resized since it had shape [${o._shape.join(", ")}], which does not match the required output shape [${shape.join(", ")}]. ` +
       "This behavior is deprecated, and in a future PyTorch release outputs will not be resized unless they have zero elements. " +
@@ -200,7 +202,7 @@ function resizeOut(o: Tensor, shape: readonly number[]): void {
   // A larger size gets a new buffer, as resize_ reallocates; a smaller one keeps the storage.
   if (n > o.storage.length) (o as { storage: Storage }).storage = Storage.alloc(o.dtype, n);
   o._shape = shape.slice();
-  o._strides = contiguousStrides(o._shape);
+  o._strides = isNonOverlappingAndDense(shape, strides) ? strides.slice() : contiguousStrides(o._shape);
 }
 
 const scalarName = scalarTypeName, cTypeName = cppTypeName;

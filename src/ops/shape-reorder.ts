@@ -1,7 +1,7 @@
 // Ops that copy a tensor's elements into a new arrangement: flip, roll, rot90, repeat, tile,
 // repeat_interleave, tril/triu, diag, diag_embed, diagflat, narrow_copy; and Tensor.unfold (a view).
 
-import { contiguousFormat } from "../core/memory-format.js";
+import { contiguousFormat, preservedStrides, stridesFor, suggestMemoryFormat } from "../core/memory-format.js";
 import { isNamed, namedRefusal } from "./named-engine.js";
 import { Tensor } from "../core/tensor.js";
 import { int64 } from "../core/dtype.js";
@@ -9,7 +9,7 @@ import { normalizeDim, normalizeDims, numel, shapeStr } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, bindSize, checkInt, checkTensor, describe, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
-import { copyInto, emptyTensor, encoder } from "./engine.js";
+import { copyInto, emptyTensor, encoder, uninitStrided } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
 import { makeView } from "./view.js";
 import { contiguousCopy, indexValues, int64Tensor, rawOf } from "./indexing-kernels.js";
@@ -35,7 +35,8 @@ function flipped(input: Tensor, dims: readonly number[]): Tensor {
     if (input._shape[d]! > 0) off += (input._shape[d]! - 1) * strides[d]!;
     strides[d] = -strides[d]!;
   }
-  const out = emptyTensor(input._shape, input.dtype);
+  // PyTorch's flip keeps the input's layout (empty_like's preserve_format).
+  const out = input.isContiguous() ? emptyTensor(input._shape, input.dtype) : uninitStrided(input._shape, preservedStrides(input._shape, input._strides), input.dtype);
   copyInto(out, rawView(input, input.shape, strides, off));
   return out;
 }
@@ -84,7 +85,9 @@ function listOf(op: string, name: string, v: unknown): number[] {
 /** Rolls along one dim into a fresh tensor. */
 function rollOnce(x: Tensor, d: number, shift: number): Tensor {
   const n = x._shape[d]!;
-  const out = onDevice(x) ? deviceOp("empty", "roll")(x._shape, x.dtype) : emptyTensor(x._shape, x.dtype);
+  // Laid out in x's suggested format (PyTorch rolls by cat, which keeps channels-last).
+  const out = onDevice(x) ? deviceOp("empty", "roll")(x._shape, x.dtype)
+    : x.isContiguous() ? emptyTensor(x._shape, x.dtype) : uninitStrided(x._shape, stridesFor(x._shape, suggestMemoryFormat(x._shape, x._strides)), x.dtype);
   if (n === 0) return out;
   const s = ((shift % n) + n) % n;
   copyInto(rawNarrow(out, d, s, n - s), rawNarrow(x, d, 0, n - s));

@@ -26,6 +26,17 @@ export function keepChannelsLast(result: Tensor, ...from: (Tensor | null | undef
   return result;
 }
 
+/**
+ * result laid out in the format PyTorch's suggest_memory_format gives input (ops that allocate
+ * their output with it: prelu, roll): channels-last for a channels-last input, else contiguous.
+ */
+export function inSuggestedFormat(result: Tensor, input: Tensor): Tensor {
+  if (result.storage instanceof QuantizedStorage) return result;
+  const format = input.isContiguous() || input._shape.length !== result._shape.length ? contiguousFormat : suggestMemoryFormat(input._shape, input._strides);
+  if (format === contiguousFormat) return result.isContiguous() ? result : result.contiguous();
+  return keepChannelsLast(result, input);
+}
+
 /** keepChannelsLast over an op's tensor or (values, indices) pair. */
 export function keepChannelsLastEach<R extends Tensor | [Tensor, Tensor]>(result: R, input: Tensor): R {
   if (Array.isArray(result)) return [keepChannelsLast(result[0], input), keepChannelsLast(result[1], input)] as R;

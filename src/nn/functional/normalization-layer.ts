@@ -18,6 +18,7 @@ import { nativeFloatOut, nativeNn, sameFloats } from "./native-nn.js";
 
 import { writeOut } from "../../ops/out.js";
 import { notImplementedFor } from "../../ops/pointwise-util.js";
+import { keepChannelsLast } from "./channels-last.js";
 function checkShapeArg(op: string, v: unknown): number[] {
   const s = typeof v === "number" ? [v] : v;
   if (!Array.isArray(s) || s.some((d) => typeof d !== "number" || !Number.isInteger(d))) {
@@ -200,7 +201,8 @@ export function groupNorm(input: Tensor, numGroups: number,
   if (!x.dtype.isFloatingPoint) throw notImplementedFor("GroupNormKernelImpl", x.dtype);
   const grouped = x.reshape(N, G, -1);
   const D = grouped.size(2);
-  let y = layerNormOp(grouped, 1, N * G, D, null, null, eps).reshape(x.shape);
+  // PyTorch's group norm returns a channels-last input's layout (the affine below keeps it).
+  let y = keepChannelsLast(layerNormOp(grouped, 1, N * G, D, null, null, eps).reshape(x.shape), x);
   const view = x.shape.map((s, i) => (i === 1 ? s : 1));
   if (weight) y = y.mul(weight.view(view));
   if (bias) y = y.add(bias.view(view));

@@ -8,6 +8,7 @@ import { Tensor } from "../../core/tensor.js";
 import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { constantPad, indexPad } from "./padding-ops.js";
 import { tensorArg } from "./loss-util.js";
+import { keepChannelsLast } from "./channels-last.js";
 import { Complex } from "../../core/complex.js";
 
 export type PadMode = "constant" | "reflect" | "replicate" | "circular";
@@ -34,7 +35,8 @@ export function pad(input: Tensor, padding: number[],
   if (padding.length > nd * 2) {
     throw new Error(`Padding length should be less than or equal to two times the input dimension but got padding length ${padding.length} and input of dimension ${nd}`);
   }
-  if (mode === "constant") return constantPad(x, padding, value ?? 0);
+  // constant_pad_nd allocates in the input's suggested format; the other modes, contiguous.
+  if (mode === "constant") return keepChannelsLast(constantPad(x, padding, value ?? 0), x);
   if (value !== null && value !== 0) throw new Error(`Padding mode "${mode}" doesn't take in value argument`);
   const k = padding.length / 2;
   if (!(k >= 1 && k <= 3 && (nd === k + 1 || nd === k + 2))) {

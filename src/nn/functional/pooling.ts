@@ -517,6 +517,8 @@ function adaptiveMaxPublic(op: string, k: 1 | 2 | 3, input: unknown, args: reado
     indices = squeeze(indices, -2);
   } else {
     [out, indices] = adaptiveMaxNd(op, k, x, adaptiveSize(op, a.outputSize, k, x));
+    // PyTorch 1.13's adaptive_max_pool2d keeps a channels-last layout (its 3-d form does not).
+    if (k === 2) [out, indices] = keepChannelsLastEach([out, indices], x);
   }
   return returnIndices ? [out, indices] : out;
 }

@@ -381,7 +381,8 @@ export function pixelShuffle(input: Tensor, upscaleFactor: number): Tensor {
   const oc = c / (r * r);
   const v = reshape(x, [...lead, oc, r, r, h, w]);
   const p = permute(v, [...lead.map((_, i) => i), L, L + 3, L + 1, L + 4, L + 2]);
-  return reshape(p, [...lead, oc, h * r, w * r]);
+  // PyTorch 1.13 keeps a channels-last input's layout.
+  return keepChannelsLast(reshape(p, [...lead, oc, h * r, w * r]), x);
 }
 
 /** F.pixel_unshuffle(input, downscale_factor): (*, C, H*r, W*r) → (*, C*r*r, H, W). */
@@ -397,7 +398,7 @@ export function pixelUnshuffle(input: Tensor, downscaleFactor: number): Tensor {
   const lead = x.shape.slice(0, nd - 3), L = lead.length;
   const v = reshape(x, [...lead, c, h / r, r, w / r, r]);
   const p = permute(v, [...lead.map((_, i) => i), L, L + 2, L + 4, L + 1, L + 3]);
-  return reshape(p, [...lead, c * r * r, h / r, w / r]);
+  return keepChannelsLast(reshape(p, [...lead, c * r * r, h / r, w / r]), x);
 }
 
 /**
