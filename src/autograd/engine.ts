@@ -101,12 +101,12 @@ function addForGrad(a: Tensor, b: Tensor): Tensor {
   return isSparseGrad(a) && !isSparseGrad(b) ? b.add(a) : a.add(b);
 }
 
-/** A sparse COO or compressed (CSR/CSC) gradient: no dense storage to reuse or add into. */
 /** A strided tensor (sparse and compressed tensors have no layout contract). */
 function isStrided(t: Tensor): boolean {
   return !(t.storage instanceof SparseStorage) && (t as { _compressed?: boolean })._compressed !== true;
 }
 
+/** A sparse COO or compressed (CSR/CSC) gradient: no dense storage to reuse or add into. */
 function isSparseGrad(t: Tensor): boolean {
   return t.storage instanceof SparseStorage;
 }
