@@ -2,6 +2,7 @@
 // context managers, like torch.noGrad(fn)): the region's enter and exit are PyTorch's
 // autocast.__init__/__enter__/__exit__, around fn. An async fn keeps the region until it settles.
 
+import { runScoped } from "../core/scope.js";
 import { bfloat16, float16, toDType, type DType, type DTypeLike } from "../core/dtype.js";
 import { warnOnce } from "../core/warnings.js";
 import { isOptionsObject } from "../ops/args.js";
@@ -70,14 +71,5 @@ function region<T>(device: "cpu" | "webgpu", enabled: boolean, dtype: DType, cac
     setAutocastDtype(device, prevDtype);
     setAutocastCacheEnabled(prevCache);
   };
-  let result: T;
-  try {
-    result = fn();
-  } catch (e) {
-    exit();
-    throw e;
-  }
-  if (result instanceof Promise) return result.finally(exit) as T;
-  exit();
-  return result;
+  return runScoped(fn, exit);
 }

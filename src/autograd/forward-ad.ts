@@ -2,6 +2,7 @@
 // gives x a tangent t; every op on it computes its output's tangent (J·t) along with its value,
 // and unpackDual(y) reads it. Only one level exists at a time, as in PyTorch 2.11.
 
+import { runScoped } from "../core/scope.js";
 import { Tensor } from "../core/tensor.js";
 import { pythonType } from "../func/pytree.js";
 import { clearTangent, closeLevel, dualLevelNow, openLevel, setTangent, tangentOf, withForwardOff } from "./forward-grad.js";
@@ -28,16 +29,7 @@ export function exitDualLevel(options: LevelOption = {}): void {
  */
 export function dualLevel<T>(fn: (level: number) => T): T {
   const level = enterDualLevel();
-  let result: T;
-  try {
-    result = fn(level);
-  } catch (e) {
-    exitDualLevel({ level });
-    throw e;
-  }
-  if (result instanceof Promise) return result.finally(() => exitDualLevel({ level })) as T;
-  exitDualLevel({ level });
-  return result;
+  return runScoped(() => fn(level), () => exitDualLevel({ level }));
 }
 
 function levelOf(op: string, options: LevelOption): number {

@@ -2,6 +2,7 @@
 // torch/utils/_device.py's _device_constructors that torch-ts has; the sparse constructors stay on
 // the CPU, where torch-ts's sparse layouts live).
 
+import { runScoped } from "../core/scope.js";
 import { cpu, Device } from "../core/storage.js";
 import type { Tensor } from "../core/tensor.js";
 import { defaultDeviceOrNull, storeDefaultDevice } from "../core/default-device.js";
@@ -103,15 +104,5 @@ export function device<T>(type: string | Device, index?: number | null | (() => 
   if (typeof body !== "function") throw new Error(`device(): the body of \`with torch.device(...)\` must be a function, not ${typeof body}`);
   const previous = defaultDeviceOrNull();
   storeDefaultDevice(d);
-  const restore = (): void => storeDefaultDevice(previous);
-  let result: T;
-  try {
-    result = body();
-  } catch (e) {
-    restore();
-    throw e;
-  }
-  if (result instanceof Promise) return result.finally(restore) as T;
-  restore();
-  return result;
+  return runScoped(body, () => storeDefaultDevice(previous));
 }

@@ -1,4 +1,5 @@
 // torch.random: the default generator's seeding and state, and fork_rng.
+import { runScoped } from "../core/scope.js";
 import { getRngState, setRngState } from "../core/generator.js";
 
 export { defaultGenerator, manualSeed, seed, initialSeed, getRngState, setRngState } from "../core/generator.js";
@@ -28,15 +29,6 @@ export function forkRng<T>(a: ForkRngOptions | (() => T), b?: () => T): T {
   if (devices !== null && devices.length > 0) throw new Error(`fork_rng: torch-ts has no CUDA devices to fork, got devices=[${devices.join(", ")}]`);
   if (!enabled) return fn();
   const state = getRngState();
-  let result: T;
-  try {
-    result = fn();
-  } catch (e) {
-    setRngState(state);
-    throw e;
-  }
-  if (result instanceof Promise) return result.finally(() => setRngState(state)) as T;
-  setRngState(state);
-  return result;
+  return runScoped(fn, () => setRngState(state));
 }
 
