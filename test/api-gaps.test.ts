@@ -219,3 +219,26 @@ describe("Tensor.storageType and nn.NLLLoss2d", () => {
     assert.equal(loss.call(input, target).item(), torch.nn.functional.nllLoss(input, target, { ignoreIndex: 1 }).item());
   });
 });
+
+describe("Tensor.new (PyTorch's legacy constructor, session 20)", () => {
+  // Recorded from PyTorch 1.13: x = torch.ones(2, dtype=torch.float64).
+  test("sizes, data, nothing, a tensor of self's dtype; self's dtype and device", () => {
+    const x = torch.ones(2, { dtype: torch.float64 });
+    const sized = x.new(2, 3);
+    assert.deepEqual([sized.shape, sized.dtype], [[2, 3], torch.float64]);
+    const data = x.new([1, 2]);
+    assert.deepEqual([data.tolist(), data.dtype], [[1, 2], torch.float64]);
+    assert.deepEqual(x.new().shape, [0]);
+    assert.deepEqual(x.new(3, { device: "cpu" }).shape, [3]);
+    assert.deepEqual(torch.ones(2, { dtype: torch.int32 }).new([1.5]).tolist(), [1]);
+    const t = torch.tensor([1.5, 2], { dtype: torch.float64 });
+    x.new(t).set([0], 9);
+    assert.deepEqual(t.tolist(), [9, 2], "a tensor of self's dtype comes back as a view of itself");
+  });
+  test("errors", () => {
+    const x = torch.ones(2, { dtype: torch.float64 });
+    assert.throws(() => x.new(torch.tensor([1, 2])), /expected a tensor of dtype torch.float64 \(got torch.int64\)/);
+    assert.throws(() => x.new(2.5), /new\(\): data must be a sequence \(got float\)/);
+    assert.throws(() => x.new([1, 2], { dtype: torch.int32 } as never), /only the keyword device/);
+  });
+});

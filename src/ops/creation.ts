@@ -277,6 +277,35 @@ export function newTensor(self: Tensor, data: TensorData, options: FactoryOption
   return tensor(data, { dtype: self.dtype, device: self.device, ...options });
 }
 
+/**
+ * Tensor.new(*args): PyTorch's legacy constructor, in self's dtype and on self's device (or
+ * `{ device }`): sizes give a new tensor of that size (zeros; PyTorch leaves it uninitialised), an
+ * array gives its data (JS has no torch.Size: an array is always data, as a Python list is), a
+ * tensor of self's dtype is returned as a view of itself, no argument gives an empty tensor.
+ */
+function legacyNew(self: Tensor, ...args: (number | NestedArray<number | bigint | boolean> | Tensor | { device?: DeviceLike | null })[]): Tensor {
+  const last = args[args.length - 1];
+  let device: DeviceLike | null | undefined;
+  if (last !== undefined && isOptionsObject(last) && !(last instanceof Tensor)) {
+    for (const k of Object.keys(last)) if (k !== "device") throw new Error(`new() received an invalid combination of arguments - got ${k}=..., but only the keyword device is accepted`);
+    device = (last as { device?: DeviceLike | null }).device;
+    args = args.slice(0, -1);
+  }
+  const opts = { dtype: self.dtype, device: device ?? self.device };
+  if (args.length === 0) return newEmpty(self, [0], { device: opts.device });
+  const first = args[0];
+  if (args.length === 1 && first instanceof Tensor) {
+    if (first.dtype !== self.dtype) throw new Error(`expected a tensor of dtype ${self.dtype} (got ${first.dtype})`);
+    return first.viewAs(first);
+  }
+  if (args.length === 1 && Array.isArray(first)) return tensor(first as TensorData, opts);
+  if (args.every((a) => typeof a === "number")) {
+    for (const a of args) if (!Number.isInteger(a)) throw new Error(`new(): data must be a sequence (got float)`);
+    return newZeros(self, args as number[], { device: opts.device });
+  }
+  throw new Error(`new() received an invalid combination of arguments - got (${args.map((a) => (a instanceof Tensor ? "Tensor" : Array.isArray(a) ? "list" : typeof a)).join(", ")})`);
+}
+
 export interface ArangeOptions extends FactoryOptions { start?: number; end?: number; step?: number }
 
 /** torch.arange(end) / arange(start, end, step?): int64 when all bounds are integers. */
@@ -402,7 +431,8 @@ declare module "../core/tensor.js" {
     newEmpty: Method<typeof newEmpty>;
     newFull: Method<typeof newFull>;
     newTensor: Method<typeof newTensor>;
+    new: Method<typeof legacyNew>;
   }
 }
-installMethods({ newZeros, newOnes, newEmpty, newFull, newTensor });
+installMethods({ newZeros, newOnes, newEmpty, newFull, newTensor, new: legacyNew });
 
