@@ -7,11 +7,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import * as torch from "../src/index.js";
-import { type RecordedQTensor, countIntMismatches, qtensor } from "./support/quantized-fixture.js";
+import { type RecordedQTensor, countIntMismatches, qtensor, countQuantumSteps, type RecordedValues as Values } from "./support/quantized-fixture.js";
 
 const nn = torch.nn, tq = torch.ao.quantization, nnq = torch.ao.nn.quantized, nni = torch.ao.nn.intrinsic, nniqat = torch.ao.nn.intrinsic.qat;
 const qops = torch.ops.quantized;
-interface Values { values: number[]; shape: number[] }
 interface OpCase {
   args: { engine: string; d: 1 | 2 | 3; transposed: boolean; stride: number; padding: number; dilation: number; outputPadding: number; groups: number; bias: number[] | null; scale: number; zeroPoint: number };
   x: RecordedQTensor; w: RecordedQTensor; out: RecordedQTensor;
@@ -229,18 +228,6 @@ class QatNet extends nn.Module {
   }
 }
 
-/** Elements farther apart than 1e-5, each within one quantum (a fake-quantize tie broken differently). */
-function offByQuantum(actual: number[], expected: number[], quantum: number): number {
-  assert.equal(actual.length, expected.length);
-  let n = 0;
-  actual.forEach((v, i) => {
-    const d = Math.abs(v - expected[i]!);
-    assert.ok(d <= quantum * 1.01 + 1e-5, `element ${i}: ${v} vs ${expected[i]} (more than one quantum ${quantum})`);
-    if (d > 1e-5) n++;
-  });
-  return n;
-}
-
 test("3-d QAT flow (Conv3d+BN3d+ReLU, Linear+BN1d: fuseModulesQat, prepareQat, SGD, convert) as PyTorch 1.13", () => {
   const e = fx.qat;
   const model = new QatNet();
@@ -263,12 +250,12 @@ test("3-d QAT flow (Conv3d+BN3d+ReLU, Linear+BN1d: fuseModulesQat, prepareQat, S
     const loss = nn.functional.mseLoss(out, torch.tensor(b.y).reshape(4, 5));
     loss.backward();
     opt.step();
-    off += offByQuantum(out.detach().reshape(-1).tolist() as number[], e.steps[i]!.output, outQuantum());
+    off += countQuantumSteps(out.detach().reshape(-1).tolist() as number[], e.steps[i]!.output, outQuantum());
     assert.ok(Math.abs(Number(loss.item()) - e.steps[i]!.loss) <= 1e-5 * e.steps[i]!.loss, `step ${i}: loss ${Number(loss.item())} vs ${e.steps[i]!.loss}`);
   });
   model.eval();
   const testX = torch.tensor(e.testX).reshape(2, 2, 4, 4, 4);
-  off += offByQuantum(model.call(testX).detach().reshape(-1).tolist() as number[], e.evalOutput, outQuantum());
+  off += countQuantumSteps(model.call(testX).detach().reshape(-1).tolist() as number[], e.evalOutput, outQuantum());
 
   const q = tq.convert(model);
   assert.deepEqual(Object.fromEntries(q._ownModules().map(([n, m]) => [n, m!.constructor.name])), e.convertedTypes);
@@ -284,7 +271,7 @@ test("3-d QAT flow (Conv3d+BN3d+ReLU, Linear+BN1d: fuseModulesQat, prepareQat, S
     assert.ok(Math.abs(m.scale - c.scale) <= 1e-6 * c.scale, `${name}: scale ${m.scale} vs ${c.scale}`);
     assert.ok(Math.abs(m.zeroPoint - c.zeroPoint) <= 1, `${name}: zero point`);
   }
-  off += offByQuantum(q.call(testX).reshape(-1).tolist() as number[], e.output, e.converted.fc!.scale);
+  off += countQuantumSteps(q.call(testX).reshape(-1).tolist() as number[], e.output, e.converted.fc!.scale);
   assert.ok(off <= 2, `${off} outputs differ by a quantum`);
   assert.ok(weightOff <= 2, `${weightOff} weight integers differ by one`);
 });

@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import * as torch from "../src/index.js";
+import { maxDifference, type RecordedValues as Values } from "./support/quantized-fixture.js";
 
-interface Values { values: number[]; shape: number[] }
 const fx = JSON.parse(readFileSync(new URL("./fixtures/quant-modules-rnn.json", import.meta.url), "utf8")) as {
   net: Record<string, Values>; x: Values; out: Values; h: Values; floatOut: Values; modules: string[];
   cells: Record<string, Values>; cx: Values; ch: Values; cellsOut: Values;
@@ -16,14 +16,6 @@ const fx = JSON.parse(readFileSync(new URL("./fixtures/quant-modules-rnn.json", 
 const nn = torch.nn, tq = torch.ao.quantization, nnqd = torch.ao.nn.quantized.dynamic;
 const t = (v: Values): torch.Tensor => torch.tensor(v.values).reshape(v.shape);
 const stateOf = (s: Record<string, Values>): Map<string, torch.Tensor> => new Map(Object.entries(s).map(([k, v]) => [k, t(v)]));
-
-function close(actual: torch.Tensor, expected: Values, what: string, tol = 1e-5): number {
-  assert.deepEqual(actual.shape, expected.shape, what);
-  let worst = 0;
-  (actual.reshape(-1).tolist() as number[]).forEach((v, i) => { worst = Math.max(worst, Math.abs(v - expected.values[i]!)); });
-  assert.ok(worst < tol, `${what}: differs from PyTorch by ${worst}`);
-  return worst;
-}
 
 class Net extends nn.Module {
   lstm = new nn.LSTM(4, 5, { numLayers: 2, bidirectional: true, batchFirst: true });
@@ -40,15 +32,15 @@ test("quantizeDynamic({LSTM, GRU, Linear}): PyTorch's outputs", () => {
   const net = new Net();
   net.loadStateDict(stateOf(fx.net));
   net.eval();
-  close(net.call(t(fx.x))[0], fx.floatOut, "float model");
+  maxDifference(net.call(t(fx.x))[0], fx.floatOut, "float model");
   const dq = tq.quantizeDynamic(net, { qconfigSpec: [nn.LSTM, nn.GRU, nn.Linear] });
   const mods = dq as unknown as Record<string, torch.nn.Module>;
   assert.ok(mods.lstm instanceof nnqd.LSTM && mods.gru instanceof nnqd.GRU && mods.fc instanceof nnqd.Linear);
   const [out, h] = dq.call(t(fx.x));
   // Quantization moves the outputs by far more than the tolerance: the check sees the dynamic path.
   assert.ok(Math.max(...(out.sub(t(fx.floatOut)).abs().reshape(-1).tolist() as number[])) > 1e-3);
-  close(out, fx.out, "output");
-  close(h, fx.h, "h_n");
+  maxDifference(out, fx.out, "output");
+  maxDifference(h, fx.h, "h_n");
 });
 
 class Cells extends nn.Module {
@@ -69,6 +61,6 @@ test("quantizeDynamic of RNNCell, LSTMCell, GRUCell: PyTorch's outputs", () => {
   const dc = tq.quantizeDynamic(cells, { qconfigSpec: [nn.RNNCell, nn.LSTMCell, nn.GRUCell] });
   const mods = dc as unknown as Record<string, torch.nn.Module>;
   assert.ok(mods.rnn instanceof nnqd.RNNCell && mods.lstm instanceof nnqd.LSTMCell && mods.gru instanceof nnqd.GRUCell);
-  close(dc.call(t(fx.cx), t(fx.ch)), fx.cellsOut, "cells");
+  maxDifference(dc.call(t(fx.cx), t(fx.ch)), fx.cellsOut, "cells");
   assert.throws(() => nnqd.LSTM.fromFloat(new nn.GRU(2, 2)), /expected a torch.nn.LSTM/);
 });

@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import * as torch from "../src/index.js";
+import { countQuantumSteps, type RecordedValues as Values } from "./support/quantized-fixture.js";
 
 const nn = torch.nn, tq = torch.ao.quantization, nniqat = torch.ao.nn.intrinsic.qat;
-interface Values { values: number[]; shape: number[] }
 interface Converted { type: string; scale: number; zeroPoint: number; weightInts?: number[]; weightScales?: number[]; bias?: number[] }
 const fx = JSON.parse(readFileSync(new URL("./fixtures/quant-qat.json", import.meta.url), "utf8")) as {
   floatState: Record<string, Values>; batches: { x: number[]; y: number[] }[]; testX: number[]; preparedKeys: string[]; preparedTypes: Record<string, string>;
@@ -35,18 +35,6 @@ class Net extends nn.Module {
   }
 }
 
-/** Elements farther apart than 1e-5 (a fake-quantize rounding tie broken differently moves a value by a quantum). */
-function mismatches(actual: number[], expected: number[], quantum: number): number {
-  assert.equal(actual.length, expected.length);
-  let n = 0;
-  actual.forEach((v, i) => {
-    const d = Math.abs(v - expected[i]!);
-    assert.ok(d <= quantum * 1.01 + 1e-5, `element ${i}: ${v} vs ${expected[i]} (more than one quantum ${quantum})`);
-    if (d > 1e-5) n++;
-  });
-  return n;
-}
-
 test("QAT flow (fuseModulesQat, x86 QAT qconfig, prepareQat, SGD, convert) as PyTorch 1.13", () => {
   const model = new Net();
   model.loadStateDict(new Map(Object.entries(fx.floatState).map(([k, v]) => [k, torch.tensor(v.values).reshape(v.shape)])), { strict: false });
@@ -68,12 +56,12 @@ test("QAT flow (fuseModulesQat, x86 QAT qconfig, prepareQat, SGD, convert) as Py
     const loss = nn.functional.mseLoss(out, torch.tensor(b.y).reshape(4, 3));
     loss.backward();
     opt.step();
-    off += mismatches(out.detach().reshape(-1).tolist() as number[], fx.steps[i]!.output, fc2Quantum());
+    off += countQuantumSteps(out.detach().reshape(-1).tolist() as number[], fx.steps[i]!.output, fc2Quantum());
     assert.ok(Math.abs(Number(loss.item()) - fx.steps[i]!.loss) <= 1e-5 * fx.steps[i]!.loss, `step ${i}: loss ${Number(loss.item())} vs ${fx.steps[i]!.loss}`);
   });
   model.eval();
   const testX = torch.tensor(fx.testX).reshape(2, 2, 6, 6);
-  off += mismatches(model.call(testX).detach().reshape(-1).tolist() as number[], fx.qatEvalOutput, fc2Quantum());
+  off += countQuantumSteps(model.call(testX).detach().reshape(-1).tolist() as number[], fx.qatEvalOutput, fc2Quantum());
 
   const q = tq.convert(model);
   assert.deepEqual([...q.stateDict().keys()], fx.convertedKeys);
@@ -95,7 +83,7 @@ test("QAT flow (fuseModulesQat, x86 QAT qconfig, prepareQat, SGD, convert) as Py
     }
   }
   const out = q.call(testX).reshape(-1).tolist() as number[];
-  off += mismatches(out, fx.output, fx.converted.fc2!.scale);
+  off += countQuantumSteps(out, fx.output, fx.converted.fc2!.scale);
   // Float rounding may break a few fake-quantize ties differently; the flow itself must agree.
   assert.ok(off <= 2, `${off} outputs differ by a quantum`);
   assert.ok(weightOff <= 2, `${weightOff} weight integers differ by one`);

@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import * as torch from "../src/index.js";
+import { maxDifference, type RecordedValues as Values } from "./support/quantized-fixture.js";
 import { stateDictVersions } from "../src/nn/module.js";
 
-interface Values { values: number[]; shape: number[] }
 interface MhaCase {
   state: Record<string, Values>; q: Values; k: Values; v: Values; out: Values; weights: Values; qparams: Record<string, [number, number]>;
   preparedKeys: string[]; convertedKeys: string[]; dequantizedOut?: Values; maskedOut?: Values[]; repr?: string; biasK?: [number, number, number[]]; biasV?: [number, number, number[]];
@@ -28,15 +28,6 @@ type M = torch.nn.Module;
 const t = (v: Values): torch.Tensor => torch.tensor(v.values).reshape(v.shape);
 const stateOf = (s: Record<string, Values>): Map<string, torch.Tensor> => new Map(Object.entries(s).map(([k, v]) => [k, t(v)]));
 const callOf = (m: M, ...a: unknown[]): unknown => (m.call as (...x: unknown[]) => unknown).call(m, ...a);
-
-/** The largest difference from PyTorch's values, which must stay under tol. */
-function close(actual: torch.Tensor, expected: Values, what: string, tol = 1e-5): number {
-  assert.deepEqual(actual.shape, expected.shape, what);
-  let worst = 0;
-  (actual.reshape(-1).tolist() as number[]).forEach((v, i) => { worst = Math.max(worst, Math.abs(v - expected.values[i]!)); });
-  assert.ok(worst < tol, `${what}: differs from PyTorch by ${worst}`);
-  return worst;
-}
 
 /** The scale and zero point of every quantized piece, by qualified name (as the fixture's qparams). */
 function qparamsOf(m: M): Record<string, [number, number]> {
@@ -72,14 +63,14 @@ test("nn.LSTM: prepare → quantizable LSTM, calibrate, convert → quantized LS
   net.loadStateDict(stateOf(L.state));
   net.eval();
   (net as M & { qconfig?: unknown }).qconfig = tq.defaultQconfig;
-  net.call(t(L.x)).forEach((o, i) => close(o, L.floatOut[i]!, `float output ${i}`));
+  net.call(t(L.x)).forEach((o, i) => maxDifference(o, L.floatOut[i]!, `float output ${i}`));
   const p = tq.prepare(net);
   const lstm = (p as unknown as { lstm: M }).lstm;
   assert.ok(lstm instanceof nnqa.LSTM && !(lstm instanceof nnq.LSTM));
   assert.equal(lstm.toString().split("\n")[0], "QuantizableLSTM(");
   assert.deepEqual([...p.stateDict().keys()], L.preparedKeys);
   // The observed model computes in float: the float LSTM's outputs.
-  p.call(t(L.calib)).forEach((o, i) => close(o, L.preparedOut[i]!, `prepared output ${i}`));
+  p.call(t(L.calib)).forEach((o, i) => maxDifference(o, L.preparedOut[i]!, `prepared output ${i}`));
   const c = tq.convert(p);
   const ql = (c as unknown as { lstm: M }).lstm;
   assert.ok(ql instanceof nnq.LSTM);
@@ -90,7 +81,7 @@ test("nn.LSTM: prepare → quantizable LSTM, calibrate, convert → quantized LS
   assert.equal(shape(ql.toString()), shape(L.repr));
   // A quantum of the output is ~0.002-0.007: equal to PyTorch's within a quantum (SLEEF's sigmoid/tanh may round one step apart).
   const outs = c.call(t(L.x));
-  outs.forEach((o, i) => close(o, L.out[i]!, `quantized output ${i}`, 0.0101));
+  outs.forEach((o, i) => maxDifference(o, L.out[i]!, `quantized output ${i}`, 0.0101));
   const exact = outs.map((o, i) => (o.reshape(-1).tolist() as number[]).filter((v, j) => Math.abs(v - L.out[i]!.values[j]!) < 1e-6).length);
   const total = L.out.reduce((n, o) => n + o.values.length, 0);
   assert.ok(exact.reduce((a, b) => a + b, 0) >= 0.9 * total, `only ${exact} of ${total} outputs equal PyTorch's`);
@@ -103,7 +94,7 @@ test("nn.LSTM: prepare → quantizable LSTM, calibrate, convert → quantized LS
   assert.notDeepEqual(qparamsOf(blank), L.qparams);
   blank.loadStateDict(torch.load<Map<string, torch.Tensor>>("test/fixtures/quant/lstm_converted_113.pt"));
   sameQparams(qparamsOf(blank), L.qparams);
-  blank.call(t(L.x)).forEach((o, i) => close(o, L.out[i]!, `loaded model output ${i}`, 0.0101));
+  blank.call(t(L.x)).forEach((o, i) => maxDifference(o, L.out[i]!, `loaded model output ${i}`, 0.0101));
 });
 
 test("quantizable LSTM: fromFloat, submodule names, errors", () => {
@@ -116,15 +107,15 @@ test("quantizable LSTM: fromFloat, submodule names, errors", () => {
   const x = torch.randn(2, 5, 3);
   const [y, [h]] = o.call(x) as [torch.Tensor, [torch.Tensor, torch.Tensor]];
   const [fy, [fh]] = f.call(x) as [torch.Tensor, [torch.Tensor, torch.Tensor]];
-  close(y, { values: fy.reshape(-1).tolist() as number[], shape: fy.shape }, "batch-first float path");
-  close(h, { values: fh.reshape(-1).tolist() as number[], shape: fh.shape }, "h_n");
+  maxDifference(y, { values: fy.reshape(-1).tolist() as number[], shape: fy.shape }, "batch-first float path");
+  maxDifference(h, { values: fh.reshape(-1).tolist() as number[], shape: fh.shape }, "h_n");
   assert.throws(() => nnq.LSTM.fromFloat(f), /non-observed LSTM/);
   // The cell alone: fromFloat of an nn.LSTMCell computes the float cell's values.
   const fc = new nn.LSTMCell(3, 2);
   (fc as M & { qconfig?: unknown }).qconfig = tq.defaultQconfig;
   const qc = nnqa.LSTMCell.fromFloat(fc), xc = torch.randn(4, 3), hc: [torch.Tensor, torch.Tensor] = [torch.randn(4, 2), torch.randn(4, 2)];
   const [a, b] = [qc.call(xc, hc), fc.call(xc, hc)];
-  a.forEach((v, i) => close(v, { values: b[i]!.reshape(-1).tolist() as number[], shape: b[i]!.shape }, `cell state ${i}`));
+  a.forEach((v, i) => maxDifference(v, { values: b[i]!.reshape(-1).tolist() as number[], shape: b[i]!.shape }, `cell state ${i}`));
   assert.throws(() => nnqa.LSTMCell.fromFloat(new nn.LSTMCell(3, 2)), /must have 'qconfig'/);
   assert.throws(() => nnqa.LSTM.fromFloat(new nn.GRU(2, 2)), /expected a torch.nn.LSTM/);
   // PyTorch's positional parameters, or an options object.
@@ -166,7 +157,7 @@ function mhaFlow(C: MhaCase, mha: M, mask: torch.Tensor | null): M {
   assert.ok((p as unknown as { mha: M }).mha instanceof nnqa.MultiheadAttention);
   assert.deepEqual([...p.stateDict().keys()].sort(), [...C.preparedKeys].sort());
   // The observed module computes what nn.MultiheadAttention computes.
-  p.call(q, k, v, mask).forEach((o, i) => close(o, { values: floatOut[i]!.reshape(-1).tolist() as number[], shape: floatOut[i]!.shape }, `observed output ${i}`));
+  p.call(q, k, v, mask).forEach((o, i) => maxDifference(o, { values: floatOut[i]!.reshape(-1).tolist() as number[], shape: floatOut[i]!.shape }, `observed output ${i}`));
   const c = tq.convert(p);
   const qm = (c as unknown as { mha: M }).mha;
   assert.ok(qm instanceof nnq.MultiheadAttention);
@@ -178,7 +169,7 @@ function mhaFlow(C: MhaCase, mha: M, mask: torch.Tensor | null): M {
   // float32 step off and a few outputs one quantum off; most must equal PyTorch's.
   for (const [actual, expected, name] of [[y!, C.out, "mha.quant_attn_output"], [w!, C.weights, "mha.quant_attn_output_weights"]] as const) {
     const quantum = name === "mha.quant_attn_output" ? C.qparams["mha.out_proj"]![0] : C.qparams[name]![0];
-    close(actual, expected, name, 1.01 * quantum);
+    maxDifference(actual, expected, name, 1.01 * quantum);
     const same = (actual.reshape(-1).tolist() as number[]).filter((x, i) => Math.abs(x - expected.values[i]!) < 1e-6).length;
     assert.ok(same >= 0.8 * expected.values.length, `${name}: only ${same} of ${expected.values.length} equal PyTorch's`);
   }
@@ -194,8 +185,8 @@ test("nn.MultiheadAttention: prepare → quantizable, convert → quantized, PyT
   const q0 = t(C.q), attnMask = torch.tensor([[false, true, false], [false, false, true], [true, false, false]]);
   const [qq, qk, qv] = [stubs.qq, stubs.qk, stubs.qv].map((s) => callOf(s, q0) as torch.Tensor) as [torch.Tensor, torch.Tensor, torch.Tensor];
   const [my, mw] = qm.call(qq, qk, qv, { attnMask, averageAttnWeights: false });
-  close(my.dequantize(), C.maskedOut![0]!, "masked attn_output", 1.01 * C.qparams["mha.out_proj"]![0]);
-  close(mw!.dequantize(), C.maskedOut![1]!, "masked per-head weights", 1.01 * C.qparams["mha.quant_attn_output_weights"]![0]);
+  maxDifference(my.dequantize(), C.maskedOut![0]!, "masked attn_output", 1.01 * C.qparams["mha.out_proj"]![0]);
+  maxDifference(mw!.dequantize(), C.maskedOut![1]!, "masked per-head weights", 1.01 * C.qparams["mha.quant_attn_output_weights"]![0]);
   assert.throws(() => qm.call(qq, qk, qv, { attnMask: torch.ones(2, 2) }), /The size of the 2D attn_mask is not correct/);
   const shape = (r: string): string => r.replace(/-?\d+(\.\d+)?(e-?\d+)?/g, "#");
   assert.equal(shape(qm.toString()), shape(C.repr!));
@@ -203,7 +194,7 @@ test("nn.MultiheadAttention: prepare → quantizable, convert → quantized, PyT
   assert.ok(fp instanceof nnqa.MultiheadAttention && !(fp instanceof nnq.MultiheadAttention));
   fp.eval();
   const q = t(C.q);
-  close(fp.call(q, q, q)[0], C.dequantizedOut!, "dequantized module", 1e-5);
+  maxDifference(fp.call(q, q, q)[0], C.dequantizedOut!, "dequantized module", 1e-5);
 });
 
 test("MultiheadAttention with kdim/vdim, bias_k/bias_v, add_zero_attn and a key padding mask", () => {
@@ -300,7 +291,7 @@ test("torch.quantizedLstm / quantizedGru over a dynamic module's CellParams: PyT
     gru: torch.quantizedGru(x, g0, gp, true, 1, 0.0, false, false, false),
     gruPacked: torch.quantizedGru(data, bs, g0, gp, true, 1, 0.0, false, false),
   };
-  for (const [k, outs] of Object.entries(got)) outs.forEach((o, i) => close(o, Fx.out[k]![i]!, `${k} output ${i}`));
+  for (const [k, outs] of Object.entries(got)) outs.forEach((o, i) => maxDifference(o, Fx.out[k]![i]!, `${k} output ${i}`));
   // The module and the function agree.
   assert.deepEqual((rq.lstm.call(x, [h0, c0])[0] as torch.Tensor).tolist(), got.lstm![0]!.tolist());
   const w = torch.randn(8, 3);

@@ -42,3 +42,30 @@ export function countIntMismatches(actual: torch.Tensor, expected: RecordedQTens
   });
   return mismatches;
 }
+
+/** Float values as the quant fixture scripts record them. */
+export interface RecordedValues { values: number[]; shape: number[] }
+
+/** The largest difference of `actual` from PyTorch's values, which must stay under tol (shapes equal). */
+export function maxDifference(actual: torch.Tensor, expected: RecordedValues, what: string, tol = 1e-5): number {
+  assert.deepEqual(actual.shape, expected.shape, what);
+  let worst = 0;
+  (actual.reshape(-1).tolist() as number[]).forEach((v, i) => { worst = Math.max(worst, Math.abs(v - expected.values[i]!)); });
+  assert.ok(worst < tol, `${what}: differs from PyTorch by ${worst}`);
+  return worst;
+}
+
+/**
+ * How many elements are farther apart than 1e-5, after checking that each is within one quantum
+ * (a fake-quantize rounding tie broken differently moves a value by a quantum).
+ */
+export function countQuantumSteps(actual: number[], expected: number[], quantum: number): number {
+  assert.equal(actual.length, expected.length);
+  let n = 0;
+  actual.forEach((v, i) => {
+    const d = Math.abs(v - expected[i]!);
+    assert.ok(d <= quantum * 1.01 + 1e-5, `element ${i}: ${v} vs ${expected[i]} (more than one quantum ${quantum})`);
+    if (d > 1e-5) n++;
+  });
+  return n;
+}
