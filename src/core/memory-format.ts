@@ -86,24 +86,12 @@ export function suggestMemoryFormat(shape: Shape, strides: readonly number[]): M
   return shape.length === 4 ? channelsLast : channelsLast3d;
 }
 
-/** Whether the elements fill [offset, offset + numel) once each, in some order of the dims. */
+/**
+ * Whether the elements fill [offset, offset + numel) once each, in some order of the dims
+ * (PyTorch's is_non_overlapping_and_dense; an empty tensor is, as PyTorch's contiguous empty ones).
+ */
 export function isNonOverlappingAndDense(shape: Shape, strides: readonly number[]): boolean {
-  const n = shape.length;
-  if (n === 1) return shape[0]! < 2 || strides[0] === 1;
-  const perm = Array.from({ length: n }, (_, i) => i);
-  perm.sort((a, b) => {
-    const sa = shape[a]! < 2, sb = shape[b]! < 2;
-    if (sa || sb) return sa === sb ? 0 : sa ? 1 : -1;
-    return strides[a]! - strides[b]!;
-  });
-  let required = 1;
-  for (const d of perm) {
-    const size = shape[d]!;
-    if (size < 2) return true;
-    if (strides[d] !== required) return false;
-    required *= size;
-  }
-  return true;
+  return denseOrder(shape, strides) !== null;
 }
 
 /**
