@@ -370,3 +370,10 @@ test("a channels-last CNN step: conv -> bn -> relu -> pool -> add -> adaptive po
   for (const [k, p] of netCl.namedParameters()) assert.ok(p.grad!.allclose(params.get(k)!.grad!, 1e-4, 1e-5), k);
   assert.ok(inputCl.grad!.allclose(inputC.grad!, 1e-4, 1e-6));
 });
+
+test("a named tensor's clone takes the memory format too (PyTorch 1.13: strides (60, 1, 15, 3), names kept)", () => {
+  const named = torch.zeros([2, 3, 4, 5], { names: ["N", "C", "H", "W"] });
+  const c = named.clone({ memoryFormat: cl });
+  assert.deepEqual(c.stride(), [60, 1, 15, 3]);
+  assert.deepEqual(c.names, ["N", "C", "H", "W"]);
+});

@@ -134,7 +134,7 @@ export function contiguous(input: Tensor, memoryFormat?: MemoryFormat | { memory
 /** A copy with its own storage (autograd: CloneBackward0), laid out as memoryFormat says (preserve_format: input's layout). */
 export function clone(input: Tensor, options: { memoryFormat?: MemoryFormat | null } = {}): Tensor {
   if (arguments.length > 1) checkArgs("clone", arguments, 1, ["memoryFormat"]); else if (isOptionsObject(input)) return rebind(clone, "clone", arguments, ["input"], 1, ["memoryFormat"]);
-  if (isNamed(input)) return keepNamed(input, [], () => clone(input));
+  if (isNamed(input)) return keepNamed(input, [], () => clone(input, options));
   if (input.storage instanceof QuantizedStorage) return cloneQuantized(input);
   if (isSparse(input)) return sparseClone(input);
   if (isCompressed(input)) return compressedClone(input);
