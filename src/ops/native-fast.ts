@@ -54,15 +54,15 @@ export function tryNativeBinary(f: object, x: Tensor, xs: readonly number[], y: 
   if (!op || !isFloat(out) || x.dtype !== out.dtype || y.dtype !== out.dtype || shape.length > native.MAX_DIMS) return false;
   // The output may be an input only as the very same elements (in-place ops).
   if (aliasesOut(x, xs, out, shape) || aliasesOut(y, ys, out, shape)) return false;
+  // A dense output in another order (channels-last, transposed) runs as the same problem with
+  // every operand's dims permuted into the output's memory order, where it is contiguous.
+  let dims = shape, xd = xs, yd = ys;
   if (!out.isContiguous()) {
-    // A dense output in another order (channels-last, transposed): the same problem with every
-    // operand's dims permuted into the output's memory order, where it is contiguous.
     const order = denseOrder(out._shape, out._strides);
     if (order === null) return false;
-    native.binary(op, permuted(shape, order), operandOf(x, permuted(xs, order), 0), operandOf(y, permuted(ys, order), 1), out.storage.data as FloatArray, out._offset, SCALE.get(f) ?? 1, freshOut);
-    return true;
+    dims = permuted(shape, order); xd = permuted(xs, order); yd = permuted(ys, order);
   }
-  native.binary(op, shape, operandOf(x, xs, 0), operandOf(y, ys, 1), out.storage.data as FloatArray, out._offset, SCALE.get(f) ?? 1, freshOut);
+  native.binary(op, dims, operandOf(x, xd, 0), operandOf(y, yd, 1), out.storage.data as FloatArray, out._offset, SCALE.get(f) ?? 1, freshOut);
   return true;
 }
 
@@ -98,14 +98,14 @@ export function tryNativeCopy(dst: Tensor, src: Tensor, strides: readonly number
   if (kernels.backend !== "native" || dst.numel() < NATIVE_MIN_COPY || dst.dtype !== src.dtype) return false;
   const d = dst.storage.data, s = src.storage.data;
   if (d.buffer === s.buffer || dst._shape.length > native.MAX_DIMS) return false;
+  // A dense destination in another order (x.contiguous(channels_last)): permuted into its memory order.
+  let dims: readonly number[] = dst._shape, from = strides;
   if (!dst.isContiguous()) {
-    // A dense destination in another order (x.contiguous(channels_last)): permute into its memory order.
     const order = denseOrder(dst._shape, dst._strides);
     if (order === null) return false;
-    native.copyStrided(permuted(dst._shape, order), { data: s as native.CopyArray, offset: src._offset, strides: permuted(strides, order) }, d as native.CopyArray, dst._offset);
-    return true;
+    dims = permuted(dst._shape, order); from = permuted(strides, order);
   }
-  native.copyStrided(dst._shape, { data: s as native.CopyArray, offset: src._offset, strides }, d as native.CopyArray, dst._offset);
+  native.copyStrided(dims, { data: s as native.CopyArray, offset: src._offset, strides: from }, d as native.CopyArray, dst._offset);
   return true;
 }
 
