@@ -8,7 +8,7 @@
 import type { Tensor } from "../../../core/tensor.js";
 import { type DType, float32 } from "../../../core/dtype.js";
 import type { Module } from "../../../nn/module.js";
-import { GRU as FloatGRU, GRUCell as FloatGRUCell, LSTM as FloatLSTM, LSTMCell as FloatLSTMCell, RNNCell as FloatRNNCell, type RNNBase } from "../../../nn/modules/rnn.js";
+import { GRU as FloatGRU, GRUCell as FloatGRUCell, LSTM as FloatLSTM, LSTMCell as FloatLSTMCell, RNNCell as FloatRNNCell, type RNNBase, type RNNCellBase } from "../../../nn/modules/rnn.js";
 import type { LayerWeights } from "../../../nn/modules/rnn-engine.js";
 import { LinearPackedParams, quantizedLinearDynamic } from "../../../ops/quantized-linear.js";
 import { defaultDynamicQconfig } from "../../quantization/qconfig.js";
@@ -146,14 +146,23 @@ function loadCell(cls: string, get: (name: string) => unknown): Pair {
 }
 const CELL_ERROR = "nn.quantized.dynamic.RNNCellBase.from_float only works for nn.LSTMCell, nn.GRUCell and nn.RNNCell";
 
-/** torch.ao.nn.quantized.dynamic.RNNCell. */
-export class DynamicRNNCell extends FloatRNNCell {
-  override _getName(): string { return "DynamicQuantizedRNNCell"; }
+/** What the dynamic cells add to the float cell: its packed projections. */
+export interface PackedCell { /** @internal */ _packed: Pair | null }
+
+/** The float cell's step over packed projections, with PyTorch's `_packed_weight_ih`/`_packed_weight_hh` state. */
+function packedCell<B extends Mixin<RNNCellBase>>(Float: B): B & Mixin<PackedCell> {
+  return class extends Float {
   /** @internal */ _packed: Pair | null = null;
   protected override weights(): LayerWeights { return dynamicWeights(this._packed!); }
   protected override weightsDtype(): DType { return float32; }
   override _extraState(): [string, unknown][] { return cellState(this._packed); }
   override _loadExtraState(get: (name: string) => unknown): void { this._packed = loadCell(this.constructor.name, get); }
+  };
+}
+
+/** torch.ao.nn.quantized.dynamic.RNNCell. */
+export class DynamicRNNCell extends packedCell(FloatRNNCell) {
+  override _getName(): string { return "DynamicQuantizedRNNCell"; }
   static fromFloat(mod: Module): DynamicRNNCell {
     if (mod.constructor !== FloatRNNCell) throw new Error(CELL_ERROR);
     const f = mod as FloatRNNCell, out = new DynamicRNNCell(f.inputSize, f.hiddenSize, f.bias, f.nonlinearity);
@@ -163,13 +172,8 @@ export class DynamicRNNCell extends FloatRNNCell {
 }
 
 /** torch.ao.nn.quantized.dynamic.LSTMCell. */
-export class DynamicLSTMCell extends FloatLSTMCell {
+export class DynamicLSTMCell extends packedCell(FloatLSTMCell) {
   override _getName(): string { return "DynamicQuantizedLSTMCell"; }
-  /** @internal */ _packed: Pair | null = null;
-  protected override weights(): LayerWeights { return dynamicWeights(this._packed!); }
-  protected override weightsDtype(): DType { return float32; }
-  override _extraState(): [string, unknown][] { return cellState(this._packed); }
-  override _loadExtraState(get: (name: string) => unknown): void { this._packed = loadCell(this.constructor.name, get); }
   static fromFloat(mod: Module): DynamicLSTMCell {
     if (mod.constructor !== FloatLSTMCell) throw new Error(CELL_ERROR);
     const f = mod as FloatLSTMCell, out = new DynamicLSTMCell(f.inputSize, f.hiddenSize, f.bias);
@@ -179,13 +183,8 @@ export class DynamicLSTMCell extends FloatLSTMCell {
 }
 
 /** torch.ao.nn.quantized.dynamic.GRUCell. */
-export class DynamicGRUCell extends FloatGRUCell {
+export class DynamicGRUCell extends packedCell(FloatGRUCell) {
   override _getName(): string { return "DynamicQuantizedGRUCell"; }
-  /** @internal */ _packed: Pair | null = null;
-  protected override weights(): LayerWeights { return dynamicWeights(this._packed!); }
-  protected override weightsDtype(): DType { return float32; }
-  override _extraState(): [string, unknown][] { return cellState(this._packed); }
-  override _loadExtraState(get: (name: string) => unknown): void { this._packed = loadCell(this.constructor.name, get); }
   static fromFloat(mod: Module): DynamicGRUCell {
     if (mod.constructor !== FloatGRUCell) throw new Error(CELL_ERROR);
     const f = mod as FloatGRUCell, out = new DynamicGRUCell(f.inputSize, f.hiddenSize, f.bias);
