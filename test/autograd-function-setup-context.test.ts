@@ -170,3 +170,23 @@ test("backward gets one gradient per output: a non-differentiable one's is zeros
   (MaskFirst.apply(x3) as Tensor[])[1]!.sum().backward();
   assert.deepEqual(seen, [[[0, 0], [1, 1]], [null, [1, 1, 1]]]);
 });
+
+test("an unused differentiable output's gradient is zeros, or null after setMaterializeGrads(false) (PyTorch 1.13)", () => {
+  const seen: (number[] | null)[][] = [];
+  const make = (materialize: boolean) => class Two extends torch.autograd.Function {
+    static override forward(ctx: Ctx, x: Tensor): Tensor[] { ctx.setMaterializeGrads(materialize); return [x.mul(2), x.mul(3)]; }
+    static override backward(_ctx: Ctx, g1: Tensor | null, g2: Tensor | null): Tensor {
+      seen.push([g1 === null ? null : (g1.tolist() as number[]), g2 === null ? null : (g2.tolist() as number[])]);
+      return (g1 ?? torch.zeros(2, f64)).mul(2).add((g2 ?? torch.zeros(2, f64)).mul(3));
+    }
+  };
+  for (const materialize of [true, false]) {
+    const Two = make(materialize);
+    const x = torch.ones(2, f64).requiresGrad_();
+    (Two.apply(x) as Tensor[])[0]!.sum().backward();
+    (Two.apply(x) as Tensor[])[1]!.sum().backward();
+    assert.deepEqual(x.grad!.tolist(), [5, 5]);
+  }
+  // 1.13: g2 None when only the first output is used, g1 None when only the second.
+  assert.deepEqual(seen, [[[1, 1], [0, 0]], [[0, 0], [1, 1]], [[1, 1], null], [null, [1, 1]]]);
+});

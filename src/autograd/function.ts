@@ -142,10 +142,10 @@ export class Function {
     const inputs = args.map((a) => (a instanceof Tensor ? a : null));
     const differentiable = outs.filter((o) => !ctx._nonDifferentiable.has(o));
     record(`${this.name}Backward`, inputs, differentiable, (grads) => {
-      // backward gets one gradient per output, as in PyTorch: a non-differentiable output's is
-      // zeros (null after ctx.setMaterializeGrads(false)).
+      // backward gets one gradient per output, as in PyTorch: zeros for a non-differentiable output
+      // and for one that got none (null for both after ctx.setMaterializeGrads(false)).
       let k = 0;
-      const perOutput = outs.map((o) => (ctx._nonDifferentiable.has(o) ? (ctx._materializeGrads ? o.newZeros(o.shape) : null) : grads[k++]!));
+      const perOutput = outs.map((o) => (ctx._nonDifferentiable.has(o) ? (ctx._materializeGrads ? o.newZeros(o.shape) : null) : grads[k++] ?? null));
       const r = this.backward(ctx, ...(perOutput as Tensor[]));
       const list = Array.isArray(r) ? r : [r];
       if (list.length !== args.length && !(list.length > args.length && list.slice(args.length).every((x) => x == null))) {
@@ -153,7 +153,11 @@ export class Function {
       }
       return list.slice(0, args.length).map((g, i) => (g ? validGrad(this.name, i, g, args[i]) : null));
     }, ctx.savedTensors);
-    for (const o of differentiable) if (o._gradFn instanceof OpNode) o._gradFn.userCode = true;
+    for (const o of differentiable) {
+      if (!(o._gradFn instanceof OpNode)) continue;
+      o._gradFn.userCode = true;
+      o._gradFn.materializeGrads = ctx._materializeGrads;
+    }
     return Array.isArray(result) ? outs : outs[0]!;
   }
 }

@@ -56,6 +56,8 @@ export class OpNode extends Node {
    * it gets or returns: the engine then never gives their buffers back to the caching allocator.
    */
   userCode = false;
+  /** Zeros for outputs without a gradient; false after a custom Function's ctx.setMaterializeGrads(false): null. */
+  materializeGrads = true;
   constructor(
     private readonly opName: string,
     readonly outputs: OutputMeta[],
@@ -85,8 +87,8 @@ export class OpNode extends Node {
     // its memory, until the whole graph died).
     const some = grads.find((g) => g);
     if (!some) return this.nextFunctions.map(() => null);
-    const filled = this.outputs.map((m, i) => grads[i] ?? filledZero(some.newZeros(m.shape, { dtype: m.dtype })));
-    const out = this.vjp!(filled);
+    const filled = this.outputs.map((m, i) => grads[i] ?? (this.materializeGrads ? filledZero(some.newZeros(m.shape, { dtype: m.dtype })) : null));
+    const out = this.vjp!(filled as Tensor[]);
     return this.nextFunctions.map((_, i) => out[i] ?? null);
   }
   release(): void {
