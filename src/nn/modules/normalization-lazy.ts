@@ -8,7 +8,7 @@ import type { Tensor } from "../../core/tensor.js";
 import { int64 } from "../../core/dtype.js";
 import { type Args } from "../../ops/args.js";
 import { tensor } from "../../ops/creation.js";
-import { UninitializedBuffer, UninitializedParameter } from "../parameter.js";
+import { UninitializedBuffer, UninitializedParameter, type UninitializedOptions } from "../parameter.js";
 import { hasUninitializedParams, inferParameters, placeholderFactory } from "../lazy.js";
 import { BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, type NormOptions, type _NormBase } from "./normalization.js";
 import { bindCtor } from "./utils.js";
@@ -16,18 +16,22 @@ import { bindCtor } from "./utils.js";
 type LazyNormArgs = Args<[eps?: number, momentum?: number | null, affine?: boolean, trackRunningStats?: boolean], NormOptions>;
 const LAZY_NORM_NAMES = ["eps", "momentum", "affine", "trackRunningStats", "device", "dtype"];
 
-/** The eager constructor's arguments: 0 features, affine and running statistics off. */
-function eagerArgs(cls: string, args: readonly unknown[]): [number, NormOptions] {
+/** The constructor's arguments, bound once: the eager class's (0 features, affine and running statistics off) and the lazy settings. */
+interface LazyNormSettings { eager: NormOptions; affine: boolean; track: boolean; factory: UninitializedOptions }
+
+function bindLazyNorm(cls: string, args: readonly unknown[]): LazyNormSettings {
   const a = bindCtor(cls, args, LAZY_NORM_NAMES);
   const rest = Object.fromEntries(Object.entries(a).filter(([k, v]) => v !== undefined && k !== "affine" && k !== "trackRunningStats"));
-  return [0, { ...rest, affine: false, trackRunningStats: false }];
+  return {
+    eager: { ...rest, affine: false, trackRunningStats: false },
+    affine: (a.affine as boolean | undefined) ?? true,
+    track: (a.trackRunningStats as boolean | undefined) ?? true,
+    factory: placeholderFactory(a),
+  };
 }
 
 /** Turns affine / running statistics back on, as placeholders (both default to true here). */
-function makeLazy(m: _NormBase, cls: string, args: readonly unknown[]): void {
-  const a = bindCtor(cls, args, LAZY_NORM_NAMES);
-  const affine = (a.affine as boolean | undefined) ?? true, track = (a.trackRunningStats as boolean | undefined) ?? true;
-  const f = placeholderFactory(a);
+function makeLazy(m: _NormBase, { affine, track, factory: f }: LazyNormSettings): void {
   (m as { affine: boolean }).affine = affine;
   (m as { trackRunningStats: boolean }).trackRunningStats = track;
   if (affine) {
@@ -66,7 +70,7 @@ function featuresFromShapes(m: _NormBase): void {
 function ready(m: _NormBase): boolean { return !hasUninitializedParams(m) && m.numFeatures !== 0; }
 
 export class LazyBatchNorm1d extends BatchNorm1d {
-  constructor(...args: LazyNormArgs) { super(...eagerArgs("LazyBatchNorm1d", args)); makeLazy(this, "LazyBatchNorm1d", args); }
+  constructor(...args: LazyNormArgs) { const settings = bindLazyNorm("LazyBatchNorm1d", args); super(0, settings.eager); makeLazy(this, settings); }
   hasUninitializedParams(): boolean { return hasUninitializedParams(this); }
   override resetParameters(): void { if (ready(this)) super.resetParameters(); }
   initializeParameters(input: Tensor): void { this.checkInputDim(input); initializeNorm(this, input); }
@@ -74,7 +78,7 @@ export class LazyBatchNorm1d extends BatchNorm1d {
 }
 
 export class LazyBatchNorm2d extends BatchNorm2d {
-  constructor(...args: LazyNormArgs) { super(...eagerArgs("LazyBatchNorm2d", args)); makeLazy(this, "LazyBatchNorm2d", args); }
+  constructor(...args: LazyNormArgs) { const settings = bindLazyNorm("LazyBatchNorm2d", args); super(0, settings.eager); makeLazy(this, settings); }
   hasUninitializedParams(): boolean { return hasUninitializedParams(this); }
   override resetParameters(): void { if (ready(this)) super.resetParameters(); }
   initializeParameters(input: Tensor): void { this.checkInputDim(input); initializeNorm(this, input); }
@@ -82,7 +86,7 @@ export class LazyBatchNorm2d extends BatchNorm2d {
 }
 
 export class LazyBatchNorm3d extends BatchNorm3d {
-  constructor(...args: LazyNormArgs) { super(...eagerArgs("LazyBatchNorm3d", args)); makeLazy(this, "LazyBatchNorm3d", args); }
+  constructor(...args: LazyNormArgs) { const settings = bindLazyNorm("LazyBatchNorm3d", args); super(0, settings.eager); makeLazy(this, settings); }
   hasUninitializedParams(): boolean { return hasUninitializedParams(this); }
   override resetParameters(): void { if (ready(this)) super.resetParameters(); }
   initializeParameters(input: Tensor): void { this.checkInputDim(input); initializeNorm(this, input); }
@@ -90,7 +94,7 @@ export class LazyBatchNorm3d extends BatchNorm3d {
 }
 
 export class LazyInstanceNorm1d extends InstanceNorm1d {
-  constructor(...args: LazyNormArgs) { super(...eagerArgs("LazyInstanceNorm1d", args)); makeLazy(this, "LazyInstanceNorm1d", args); }
+  constructor(...args: LazyNormArgs) { const settings = bindLazyNorm("LazyInstanceNorm1d", args); super(0, settings.eager); makeLazy(this, settings); }
   hasUninitializedParams(): boolean { return hasUninitializedParams(this); }
   override resetParameters(): void { if (ready(this)) super.resetParameters(); }
   initializeParameters(input: Tensor): void { this.checkInputDim(input); initializeNorm(this, input); }
@@ -98,7 +102,7 @@ export class LazyInstanceNorm1d extends InstanceNorm1d {
 }
 
 export class LazyInstanceNorm2d extends InstanceNorm2d {
-  constructor(...args: LazyNormArgs) { super(...eagerArgs("LazyInstanceNorm2d", args)); makeLazy(this, "LazyInstanceNorm2d", args); }
+  constructor(...args: LazyNormArgs) { const settings = bindLazyNorm("LazyInstanceNorm2d", args); super(0, settings.eager); makeLazy(this, settings); }
   hasUninitializedParams(): boolean { return hasUninitializedParams(this); }
   override resetParameters(): void { if (ready(this)) super.resetParameters(); }
   initializeParameters(input: Tensor): void { this.checkInputDim(input); initializeNorm(this, input); }
@@ -106,7 +110,7 @@ export class LazyInstanceNorm2d extends InstanceNorm2d {
 }
 
 export class LazyInstanceNorm3d extends InstanceNorm3d {
-  constructor(...args: LazyNormArgs) { super(...eagerArgs("LazyInstanceNorm3d", args)); makeLazy(this, "LazyInstanceNorm3d", args); }
+  constructor(...args: LazyNormArgs) { const settings = bindLazyNorm("LazyInstanceNorm3d", args); super(0, settings.eager); makeLazy(this, settings); }
   hasUninitializedParams(): boolean { return hasUninitializedParams(this); }
   override resetParameters(): void { if (ready(this)) super.resetParameters(); }
   initializeParameters(input: Tensor): void { this.checkInputDim(input); initializeNorm(this, input); }
