@@ -263,7 +263,9 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
         continue;
       } else if (!needed || needed.has(node)) {
         if (buf.some((g) => g)) {
+          if (node.preHooks?.length) runNodeHooks(node.preHooks, buf, (h) => h(buf), share);
           results = node.apply(buf);
+          if (node.postHooks?.length) runNodeHooks(node.postHooks, results, (h) => h(results, buf), share);
           if (anomalyChecksNan()) anomalyCheck(node, results);
           if (!opt.retainGraph && node instanceof OpNode) node.release();
           if (userCode) for (const g of results) if (g) share(g);
@@ -325,6 +327,21 @@ function nodesLeadingTo(all: Set<Node>, targets: Set<Node>): Set<Node> {
   const out = new Set<Node>();
   for (const n of all) if (visit(n)) out.add(n);
   return out;
+}
+
+/**
+ * A node's pre-hooks (on its output gradients) or post-hooks (on the gradients it computed), in
+ * registration order: each sees what the one before returned; `grads` is replaced in place.
+ */
+function runNodeHooks<H extends (...a: never[]) => (Tensor | null)[] | void | undefined>(hooks: H[], grads: (Tensor | null)[], call: (h: H) => (Tensor | null)[] | void | undefined, share: (g: Tensor) => void): void {
+  for (const g of grads) if (g) share(g);
+  for (const h of [...hooks]) {
+    const r = call(h);
+    if (r === undefined || r === null) continue;
+    if (!Array.isArray(r)) throw new TypeError(`expected tuple, but hook returned '${typeof r}'`);
+    if (r.length !== grads.length) throw new Error(`hook '${h.name || "<lambda>"}' has returned an incorrect number of values (got ${r.length}, but expected ${grads.length})`);
+    for (let i = 0; i < r.length; i++) { const g = r[i] ?? null; if (g) share(g); grads[i] = g; }
+  }
 }
 
 /** Hooks registered on non-leaf tensors, and retainGrad, see the summed gradient of their output. */

@@ -136,8 +136,12 @@ export class Function {
     });
     const outs = (Array.isArray(result) ? result : [result]).map((o) => {
       if (!(o instanceof Tensor)) throw new Error(`${this.name}.forward must return a Tensor or an array of Tensors`);
-      // An input returned as is becomes a new tensor sharing its storage, so the input keeps its history.
-      return args.includes(o) && !ctx._dirty.includes(o) ? o.detach() : o;
+      // An input returned as is becomes a new tensor sharing its storage, so the input keeps its
+      // history; marks made on the input hold for it.
+      if (!args.includes(o) || ctx._dirty.includes(o)) return o;
+      const alias = o.detach();
+      if (ctx._nonDifferentiable.has(o)) ctx._nonDifferentiable.add(alias);
+      return alias;
     });
     const inputs = args.map((a) => (a instanceof Tensor ? a : null));
     const differentiable = outs.filter((o) => !ctx._nonDifferentiable.has(o));

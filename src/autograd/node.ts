@@ -6,6 +6,16 @@ import type { DType } from "../core/dtype.js";
 
 export type Edge = readonly [Node | null, number];
 export type GradHook = (grad: Tensor) => Tensor | void | undefined;
+/** grad_fn.register_prehook(fn): fn(gradOutputs) may return replacements for the node's output gradients. */
+export type NodePreHook = (gradOutputs: (Tensor | null)[]) => (Tensor | null)[] | void | undefined;
+/** grad_fn.register_hook(fn): fn(gradInputs, gradOutputs) may return replacements for the gradients the node computed. */
+export type NodePostHook = (gradInputs: (Tensor | null)[], gradOutputs: (Tensor | null)[]) => (Tensor | null)[] | void | undefined;
+export interface RemovableHandle { remove(): void }
+
+function removable<T>(list: T[], item: T): RemovableHandle {
+  list.push(item);
+  return { remove: () => { const i = list.indexOf(item); if (i >= 0) list.splice(i, 1); } };
+}
 
 let sequence = 0;
 
@@ -22,7 +32,15 @@ export abstract class Node {
   outputHooks: Map<number, GradHook[]> | null = null;
   /** Non-leaf tensors whose .grad is kept (retainGrad), by output index. */
   retainedOutputs: Map<number, WeakRef<Tensor>> | null = null;
+  /** Hooks before the node runs (register_prehook), after the tensors' hooks. */
+  preHooks: NodePreHook[] | null = null;
+  /** Hooks after the node ran (register_hook). */
+  postHooks: NodePostHook[] | null = null;
   abstract name(): string;
+  /** PyTorch's Node.register_prehook: fn(gradOutputs) runs before the node, and may replace its output gradients. */
+  registerPrehook(fn: NodePreHook): RemovableHandle { return removable(this.preHooks ??= [], fn); }
+  /** PyTorch's Node.register_hook: fn(gradInputs, gradOutputs) runs after the node, and may replace the gradients it computed. */
+  registerHook(fn: NodePostHook): RemovableHandle { return removable(this.postHooks ??= [], fn); }
   abstract apply(grads: (Tensor | null)[]): (Tensor | null)[];
   toString(): string { return `<${this.name()}>`; }
   [Symbol.for("nodejs.util.inspect.custom")](): string { return `<${this.name()} object>`; }

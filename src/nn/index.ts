@@ -1,7 +1,11 @@
 // torch.nn
 export * as functional from "./functional/index.js";
 export * as init from "./init.js";
-export { Module, type ForwardHook, type ForwardPreHook, type HookHandle, type LoadResult, type StateDictOptions } from "./module.js";
+export {
+  Module, type BackwardHook, type BackwardPreHook, type ForwardHook, type ForwardHookWithKwargs, type ForwardPreHook, type ForwardPreHookWithKwargs,
+  type HookHandle, type LoadResult, type LoadStateDictPostHook, type LoadStateDictPreHook, type StateDictOptions, type StateDictPostHook, type StateDictPreHook,
+} from "./module.js";
+export * as modules from "./modules-namespace.js";
 export { Parameter, UninitializedParameter, UninitializedBuffer } from "./parameter.js";
 export * from "./modules/index.js";
 export * as utils from "./utils/index.js";

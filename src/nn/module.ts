@@ -9,10 +9,21 @@ import type { MemoryFormat } from "../core/memory-format.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { zeroGrads } from "../autograd/zero-grad.js";
 import { Parameter, isParameter, isUninitialized, placeOnDevice } from "./parameter.js";
+import {
+  type BackwardHook, type BackwardPreHook, type ForwardHook, type ForwardHookOptions, type ForwardHookWithKwargs, type ForwardPreHook,
+  type ForwardPreHookOptions, type ForwardPreHookWithKwargs, type HookOptions, HookList, anyGlobalHooks, callWithHooks,
+} from "./module-hooks.js";
 
-export type ForwardPreHook = (module: Module, args: unknown[]) => unknown[] | void | undefined;
-export type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
+export type { BackwardHook, BackwardPreHook, ForwardHook, ForwardHookWithKwargs, ForwardPreHook, ForwardPreHookWithKwargs } from "./module-hooks.js";
 export interface HookHandle { remove(): void }
+/** hook(module, stateDict, prefix, localMetadata, strict, missingKeys, unexpectedKeys, errorMsgs): may edit stateDict (a copy) and the lists. */
+export type LoadStateDictPreHook = (module: Module, stateDict: Map<string, Tensor>, prefix: string, localMetadata: Record<string, unknown>, strict: boolean, missingKeys: string[], unexpectedKeys: string[], errorMsgs: string[]) => void;
+/** hook(module, incompatibleKeys): may edit incompatibleKeys.missingKeys / unexpectedKeys (strict mode then sees the edited lists). */
+export type LoadStateDictPostHook = (module: Module, incompatibleKeys: LoadResult) => void;
+/** hook(module, prefix, keepVars): before the module writes its entries. */
+export type StateDictPreHook = (module: Module, prefix: string, keepVars: boolean) => void;
+/** hook(module, stateDict, prefix, localMetadata): after the module and its children wrote theirs; may edit stateDict in place. */
+export type StateDictPostHook = (module: Module, stateDict: Map<string, Tensor>, prefix: string, localMetadata: Record<string, unknown>) => void;
 
 export interface StateDictOptions { prefix?: string; keepVars?: boolean }
 
@@ -25,19 +36,29 @@ export interface StateDictOptions { prefix?: string; keepVars?: boolean }
 export const stateDictVersions = new WeakMap<Map<string, unknown>, Map<string, number>>();
 export interface LoadResult { missingKeys: string[]; unexpectedKeys: string[] }
 
-interface ModuleInternals {
+/** @internal A module's registration state and hook lists. */
+export interface ModuleInternals {
   bufferNames: string[];
   nonPersistent: Set<string>;
   paramNames: Set<string>;
   moduleNames: Set<string>;
-  preHooks: ForwardPreHook[];
-  hooks: ForwardHook[];
+  preHooks: HookList<ForwardPreHook>;
+  hooks: HookList<ForwardHook>;
+  backwardHooks: BackwardHook[];
+  /** true after a full backward hook, false after a regular one, null before either (PyTorch's _is_full_backward_hook). */
+  isFullBackwardHook: boolean | null;
+  backwardPreHooks: BackwardPreHook[];
+  loadStateDictPreHooks: LoadStateDictPreHook[];
+  loadStateDictPostHooks: LoadStateDictPostHook[];
+  stateDictPreHooks: StateDictPreHook[];
+  stateDictHooks: StateDictPostHook[];
 }
 
 const INTERNALS = Symbol("torch-ts.module");
 
-function handle<T>(list: T[], item: T): HookHandle {
-  list.push(item);
+function handle<T>(list: T[], item: T, prepend = false): HookHandle {
+  if (typeof item !== "function") throw new TypeError(`hook must be callable, got ${typeof item}`);
+  if (prepend) list.unshift(item); else list.push(item);
   return { remove: () => { const i = list.indexOf(item); if (i >= 0) list.splice(i, 1); } };
 }
 
@@ -53,7 +74,10 @@ export class Module {
 
   constructor() {
     Object.defineProperty(this, INTERNALS, {
-      value: { bufferNames: [], nonPersistent: new Set(), paramNames: new Set(), moduleNames: new Set(), preHooks: [], hooks: [] },
+      value: {
+        bufferNames: [], nonPersistent: new Set(), paramNames: new Set(), moduleNames: new Set(), preHooks: new HookList(), hooks: new HookList(),
+        backwardHooks: [], isFullBackwardHook: null, backwardPreHooks: [], loadStateDictPreHooks: [], loadStateDictPostHooks: [], stateDictPreHooks: [], stateDictHooks: [],
+      } satisfies ModuleInternals,
       enumerable: false,
     });
     Object.defineProperty(this, "training", { value: true, writable: true, enumerable: false });
@@ -74,28 +98,72 @@ export class Module {
     throw new Error(`Module [${this.constructor.name}] is missing the required "forward" function`);
   }
 
-  /** model(x) in Python: forward pre-hooks, forward, forward hooks. */
+  /**
+   * model(x) in Python: forward pre-hooks, forward, forward hooks, and the backward hooks set up on
+   * the way (PyTorch's _call_impl). A trailing options object is the call's keyword arguments: hooks
+   * see the positional arguments, and those registered withKwargs the options too.
+   */
   call<T extends Module>(this: T, ...args: Parameters<T["forward"]>): ReturnType<T["forward"]> {
     const inner = this[INTERNALS];
-    let a: unknown[] = args;
-    for (const h of inner.preHooks) {
-      const r = h(this, a);
-      if (r !== undefined && r !== null) a = Array.isArray(r) ? r : [r];
+    if (inner.preHooks.hooks.length === 0 && inner.hooks.hooks.length === 0 && inner.backwardHooks.length === 0 && inner.backwardPreHooks.length === 0 && !anyGlobalHooks()) {
+      return (this.forward as (...x: unknown[]) => unknown)(...args) as ReturnType<T["forward"]>;
     }
-    let out = (this.forward as (...x: unknown[]) => unknown)(...a);
-    for (const h of inner.hooks) {
-      const r = h(this, a, out);
-      if (r !== undefined) out = r;
-    }
-    return out as ReturnType<T["forward"]>;
+    return callWithHooks(this, args) as ReturnType<T["forward"]>;
   }
 
-  registerForwardPreHook(hook: ForwardPreHook): HookHandle { return handle(this[INTERNALS].preHooks, hook); }
-  registerForwardHook(hook: ForwardHook): HookHandle { return handle(this[INTERNALS].hooks, hook); }
+  /** register_forward_pre_hook(hook, *, prepend=False, with_kwargs=False): hook(module, args) may return new args (a non-array is one argument); withKwargs: hook(module, args, kwargs) may return [args, kwargs]. */
+  registerForwardPreHook(hook: ForwardPreHook, options?: ForwardPreHookOptions & { withKwargs?: false }): HookHandle;
+  registerForwardPreHook(hook: ForwardPreHookWithKwargs, options: ForwardPreHookOptions & { withKwargs: true }): HookHandle;
+  registerForwardPreHook(hook: ForwardPreHook | ForwardPreHookWithKwargs, options: ForwardPreHookOptions = {}): HookHandle {
+    return this[INTERNALS].preHooks.add(hook as ForwardPreHook, options);
+  }
+  /** register_forward_hook(hook, *, prepend=False, with_kwargs=False, always_call=False): hook(module, args, output) may return a new output; alwaysCall: runs even when forward throws. */
+  registerForwardHook(hook: ForwardHook, options?: ForwardHookOptions & { withKwargs?: false }): HookHandle;
+  registerForwardHook(hook: ForwardHookWithKwargs, options: ForwardHookOptions & { withKwargs: true }): HookHandle;
+  registerForwardHook(hook: ForwardHook | ForwardHookWithKwargs, options: ForwardHookOptions = {}): HookHandle {
+    return this[INTERNALS].hooks.add(hook as ForwardHook, options);
+  }
+  /**
+   * register_full_backward_hook(hook, prepend=False): hook(module, gradInput, gradOutput) runs when
+   * the gradients with respect to the module's inputs are computed (one entry per positional
+   * argument, null where none), and may return replacements for gradInput.
+   */
+  registerFullBackwardHook(hook: BackwardHook, options: HookOptions = {}): HookHandle {
+    const inner = this[INTERNALS];
+    if (inner.isFullBackwardHook === false) throw new Error("Cannot use both regular backward hooks and full backward hooks on a single Module. Please use only one of them.");
+    inner.isFullBackwardHook = true;
+    return handle(inner.backwardHooks, hook, options.prepend);
+  }
+  /** register_full_backward_pre_hook(hook, prepend=False): hook(module, gradOutput) runs when the gradients of the outputs are known, and may return replacements. */
+  registerFullBackwardPreHook(hook: BackwardPreHook, options: HookOptions = {}): HookHandle {
+    return handle(this[INTERNALS].backwardPreHooks, hook, options.prepend);
+  }
+  /**
+   * register_backward_hook(hook), deprecated: a hook on the grad_fn of the module's (first) output,
+   * so gradInput are the gradients of that last op's inputs; PyTorch's warnings where they differ
+   * from the module's.
+   */
+  registerBackwardHook(hook: BackwardHook): HookHandle {
+    const inner = this[INTERNALS];
+    if (inner.isFullBackwardHook === true) throw new Error("Cannot use both regular backward hooks and full backward hooks on a single Module. Please use only one of them.");
+    inner.isFullBackwardHook = false;
+    return handle(inner.backwardHooks, hook);
+  }
   /** @internal The forward pre-hooks in call order (PyTorch's _forward_pre_hooks; the live list). */
-  _forwardPreHooks(): ForwardPreHook[] { return this[INTERNALS].preHooks; }
+  _forwardPreHooks(): ForwardPreHook[] { return this[INTERNALS].preHooks.hooks; }
   /** @internal The forward hooks in call order (PyTorch's _forward_hooks; the live list). */
-  _forwardHooks(): ForwardHook[] { return this[INTERNALS].hooks; }
+  _forwardHooks(): ForwardHook[] { return this[INTERNALS].hooks.hooks; }
+  /** @internal This module's hook lists (module.ts's own helpers read them). */
+  _hooks(): ModuleInternals { return this[INTERNALS]; }
+
+  /** register_load_state_dict_pre_hook(hook): runs before loadStateDict reads this module's entries (PyTorch 2.x's signature, the module first). */
+  registerLoadStateDictPreHook(hook: LoadStateDictPreHook): HookHandle { return handle(this[INTERNALS].loadStateDictPreHooks, hook); }
+  /** register_load_state_dict_post_hook(hook): runs after loadStateDict, before strict mode's key errors. */
+  registerLoadStateDictPostHook(hook: LoadStateDictPostHook): HookHandle { return handle(this[INTERNALS].loadStateDictPostHooks, hook); }
+  /** register_state_dict_pre_hook(hook): hook(module, prefix, keepVars) before stateDict writes this module's entries. */
+  registerStateDictPreHook(hook: StateDictPreHook): HookHandle { return handle(this[INTERNALS].stateDictPreHooks, hook); }
+  /** register_state_dict_post_hook(hook): hook(module, stateDict, prefix, localMetadata) after this module's entries and its children's. */
+  registerStateDictPostHook(hook: StateDictPostHook): HookHandle { return handle(this[INTERNALS].stateDictHooks, hook); }
 
   // ---- registration ------------------------------------------------------------------------
 
@@ -308,13 +376,17 @@ export class Module {
     const out = new Map<string, Tensor>();
     const versions = new Map<string, number>();
     const visit = (m: Module, prefix: string): void => {
-      versions.set(prefix.slice(0, -1), (m.constructor as { _version?: number })._version ?? 1);
+      const hooks = m[INTERNALS];
+      for (const h of hooks.stateDictPreHooks) h(m, prefix, options.keepVars ?? false);
+      const version = (m.constructor as { _version?: number })._version ?? 1;
+      versions.set(prefix.slice(0, -1), version);
       for (const [n, v] of m._extraVersions?.() ?? []) versions.set(prefix + n, v);
       for (const [n, p] of m._ownParameters()) if (p) out.set(prefix + n, options.keepVars ? p : p.detach());
       for (const [n, b, persistent] of m._ownBuffers()) if (b && persistent) out.set(prefix + n, options.keepVars ? b : b.detach());
       // Entries that are no parameter or buffer (a quantized module's packed (weight, bias) tuple).
       for (const [n, v] of m._extraState?.() ?? []) out.set(prefix + n, v as Tensor);
       for (const [n, c] of m._ownModules()) if (c) visit(c, `${prefix}${n}.`);
+      for (const h of hooks.stateDictHooks) h(m, out, prefix, { version });
     };
     visit(this, options.prefix ?? "");
     stateDictVersions.set(out, versions);
@@ -327,9 +399,18 @@ export class Module {
    */
   loadStateDict(stateDict: Map<string, Tensor> | Record<string, Tensor>, options: { strict?: boolean; assign?: boolean } | boolean = {}): LoadResult {
     const strict = typeof options === "boolean" ? options : options.strict ?? true;
-    const entries = stateDict instanceof Map ? stateDict : new Map(Object.entries(stateDict));
+    // A copy: load pre-hooks may edit it (PyTorch copies the OrderedDict too).
+    const entries = new Map(stateDict instanceof Map ? stateDict : Object.entries(stateDict));
+    const metadata = stateDict instanceof Map ? stateDictVersions.get(stateDict) : undefined;
     const own = new Map<string, Tensor>();
+    const hookMissing: string[] = [], hookUnexpected: string[] = [], errors: string[] = [];
+    const postHooked: [Module, LoadStateDictPostHook[]][] = [];
     const visit = (m: Module, prefix: string): void => {
+      const hooks = m[INTERNALS];
+      if (hooks.loadStateDictPreHooks.length) {
+        const version = metadata?.get(prefix.slice(0, -1));
+        for (const h of hooks.loadStateDictPreHooks) h(m, entries, prefix, version === undefined ? {} : { version }, strict, hookMissing, hookUnexpected, errors);
+      }
       for (const n of m._resizedOnLoad ?? []) {
         const src = entries.get(prefix + n), b = (m as unknown as Record<string, unknown>)[n];
         if (src instanceof Tensor && b instanceof Tensor) b.resize_(src.shape);
@@ -338,13 +419,16 @@ export class Module {
       for (const [n, b, persistent] of m._ownBuffers()) if (b && persistent) own.set(prefix + n, b);
       if (m._extraState) extra.push([m, prefix, m._extraState().map(([n]) => prefix + n)]);
       for (const [n, c] of m._ownModules()) if (c) visit(c, `${prefix}${n}.`);
+      // After the children, as PyTorch's load() runs them.
+      if (hooks.loadStateDictPostHooks.length) postHooked.push([m, hooks.loadStateDictPostHooks]);
     };
     const extra: [Module, string, string[]][] = [];
     visit(this, "");
-    const errors: string[] = [];
     const extraKeys = new Set(extra.flatMap(([, , keys]) => keys));
-    const missing = [...own.keys(), ...extraKeys].filter((k) => !entries.has(k));
-    const unexpected = [...entries.keys()].filter((k) => !own.has(k) && !extraKeys.has(k));
+    const result: LoadResult = {
+      missingKeys: [...hookMissing, ...[...own.keys(), ...extraKeys].filter((k) => !entries.has(k))],
+      unexpectedKeys: [...hookUnexpected, ...[...entries.keys()].filter((k) => !own.has(k) && !extraKeys.has(k))],
+    };
     for (const [k, t] of own) {
       const src = entries.get(k);
       if (!src) continue;
@@ -354,13 +438,15 @@ export class Module {
         errors.push(`size mismatch for ${k}: copying a param with shape torch.Size([${src.shape.join(", ")}]) from checkpoint, the shape in current model is torch.Size([${t.shape.join(", ")}]).`);
       }
     }
-    if (strict) {
-      if (unexpected.length) errors.unshift(`Unexpected key(s) in state_dict: ${unexpected.map((k) => `"${k}"`).join(", ")}. `);
-      if (missing.length) errors.unshift(`Missing key(s) in state_dict: ${missing.map((k) => `"${k}"`).join(", ")}. `);
-    }
-    if (errors.length) {
-      throw new Error(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errors.join("\n\t")}`);
-    }
+    const keyErrors = (): string[] => !strict ? [] : [
+      ...(result.missingKeys.length ? [`Missing key(s) in state_dict: ${result.missingKeys.map((k) => `"${k}"`).join(", ")}. `] : []),
+      ...(result.unexpectedKeys.length ? [`Unexpected key(s) in state_dict: ${result.unexpectedKeys.map((k) => `"${k}"`).join(", ")}. `] : []),
+    ];
+    const fail = (errs: string[]): Error => new Error(`Error(s) in loading state_dict for ${this.constructor.name}:\n\t${errs.join("\n\t")}`);
+    // Every error is found before anything changes, but strict mode's key errors when post-hooks
+    // may still clear them: those come after the load, as PyTorch's do.
+    const early = postHooked.length ? errors : [...keyErrors(), ...errors];
+    if (early.length) throw fail(early);
     noGrad(() => {
       for (const [k, t] of own) {
         const src = entries.get(k);
@@ -371,7 +457,14 @@ export class Module {
       }
       for (const [m, prefix] of extra) m._loadExtraState!((n) => entries.get(prefix + n) as unknown);
     });
-    return { missingKeys: missing, unexpectedKeys: unexpected };
+    if (postHooked.length) {
+      for (const [m, hooks] of postHooked) for (const h of [...hooks]) {
+        if (h(m, result) !== undefined) throw new Error("Hooks registered with ``register_load_state_dict_post_hook`` are not expected to return new values, if incompatible_keys need to be modified, it should be done inplace.");
+      }
+      const late = keyErrors();
+      if (late.length) throw fail(late);
+    }
+    return result;
   }
 
   // ---- printing ----------------------------------------------------------------------------
