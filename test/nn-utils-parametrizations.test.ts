@@ -98,4 +98,19 @@ describe("nn.utils.parametrizations", () => {
     k.call(torch.ones(2, 4)).pow(2).sum().backward();
     close(original(k, "original0").grad!, [2.845645], "g.grad");
   });
+
+  test("weightNorm loads a checkpoint of the hook form (weight_g / weight_v), as PyTorch 2.x's compat hook", () => {
+    torch.manualSeed(0);
+    const old = nn.utils.weightNorm(new nn.Linear(4, 3));
+    const saved = old.stateDict();
+    assert.deepEqual([...saved.keys()].sort(), ["bias", "weight_g", "weight_v"]);
+    const m = new nn.Sequential(PZ.weightNorm(new nn.Linear(4, 3)));
+    const prefixed = new Map([...saved].map(([k, v]) => [`0.${k}`, v.mul(2)]));
+    const r = m.loadStateDict(prefixed);
+    assert.deepEqual([r.missingKeys, r.unexpectedKeys], [[], []]);
+    const loaded = m.at(0);
+    close(original(loaded, "original0"), saved.get("weight_g")!.mul(2).reshape(-1).tolist() as number[], "g", 0);
+    close(original(loaded, "original1"), saved.get("weight_v")!.mul(2).reshape(-1).tolist() as number[], "v", 0);
+    close(weight(loaded), weight(old).mul(2).reshape(-1).tolist() as number[], "weight", 1e-6);
+  });
 });

@@ -155,6 +155,16 @@ export function weightNorm(module: Module, name: string | { name?: string; dim?:
   const d = typeof name === "object" && "dim" in name ? name.dim ?? null : dim;
   tensorAttr(module, tensorName);
   registerParametrization(module, tensorName, new _WeightNorm(d), { unsafe: true });
+  // Checkpoints of the hook form (nn.utils.weightNorm) hold `weight_g`/`weight_v`: loaded as the
+  // parametrization's original0/original1, as PyTorch's _weight_norm_compat_hook does.
+  module.registerLoadStateDictPreHook((_m, stateDict, prefix) => {
+    const g = stateDict.get(`${prefix}${tensorName}_g`), v = stateDict.get(`${prefix}${tensorName}_v`);
+    if (g === undefined || v === undefined) return;
+    stateDict.delete(`${prefix}${tensorName}_g`);
+    stateDict.delete(`${prefix}${tensorName}_v`);
+    stateDict.set(`${prefix}parametrizations.${tensorName}.original0`, g);
+    stateDict.set(`${prefix}parametrizations.${tensorName}.original1`, v);
+  });
   return module;
 }
 
