@@ -9,6 +9,7 @@ import type { MemoryFormat } from "../core/memory-format.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { zeroGrads } from "../autograd/zero-grad.js";
 import { Parameter, isParameter, isUninitialized, placeOnDevice } from "./parameter.js";
+import { emptyLike as torchEmptyLike } from "../ops/creation.js";
 import {
   type BackwardHook, type BackwardPreHook, type ForwardHook, type ForwardHookOptions, type ForwardHookWithKwargs, type ForwardPreHook,
   type ForwardPreHookOptions, type ForwardPreHookWithKwargs, type HookOptions, HookList, anyGlobalHooks, callWithHooks,
@@ -298,6 +299,30 @@ export class Module {
     return p;
   }
 
+  /** get_buffer(target): the buffer at a dotted path ("bn.running_mean"). */
+  getBuffer(target: string): Tensor {
+    const i = target.lastIndexOf(".");
+    const mod = this.getSubmodule(i < 0 ? "" : target.slice(0, i));
+    const name = target.slice(i + 1);
+    if (!(name in mod)) throw new Error(`${mod.constructor.name} has no attribute \`${name}\``);
+    if (!mod[INTERNALS].bufferNames.includes(name)) throw new Error(`\`${name}\` is not a buffer`);
+    return (mod as unknown as Record<string, Tensor>)[name]!;
+  }
+
+  /**
+   * get_extra_state(): what a subclass that overrides it adds to its state dict under
+   * `_extra_state` (any value); setExtraState receives it back from loadStateDict.
+   */
+  getExtraState(): unknown {
+    throw new Error("Reached a code path in Module.get_extra_state() that should never be called. Please file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml to report this bug.");
+  }
+  /** set_extra_state(state): takes back what getExtraState returned (subclasses override both). */
+  setExtraState(_state: unknown): void {
+    throw new Error("Reached a code path in Module.set_extra_state() that should never be called. Please file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml to report this bug.");
+  }
+  /** PyTorch's class attribute (a hook for old checkpoints' source changes): false. */
+  static dumpPatches = false;
+
   // ---- modes and bulk operations -----------------------------------------------------------
 
   train(mode = true): this {
@@ -324,9 +349,9 @@ export class Module {
   }
 
   /** Replaces every parameter's and buffer's data through fn (keeping Parameter identity). */
-  protected _applyToTensors(fn: (t: Tensor) => Tensor, floatOnly: boolean): this {
+  protected _applyToTensors(fn: (t: Tensor) => Tensor, floatOnly: boolean, modules: Iterable<Module> = this.modules()): this {
     noGrad(() => {
-      for (const m of this.modules()) {
+      for (const m of modules) {
         const rec = m as unknown as Record<string, unknown>;
         for (const [n, p] of m._ownParameters()) {
           if (!p || (floatOnly && !p.dtype.isFloatingPoint)) continue;
@@ -368,6 +393,22 @@ export class Module {
   half(): this { return this._applyToTensors((t) => t.half(), true); }
   bfloat16(): this { return this._applyToTensors((t) => t.bfloat16(), true); }
   cpu(): this { return this._applyToTensors((t) => t.cpu(), false); }
+  /** module.type(dst_type): every parameter and buffer cast to the dtype (integer buffers too, as PyTorch's). */
+  type(dstType: DType | string): this { return this._applyToTensors((t) => t.to(dstType as DType), false); }
+  /** PyTorch's error of a build without CUDA (torch-ts's GPU device is "webgpu"). */
+  cuda(device?: unknown): this { return this._applyToTensors((t) => t.cuda(device), false); }
+  /** PyTorch's error of a build without XPU. */
+  xpu(device?: unknown): this { return this._applyToTensors((t) => t.xpu(device), false); }
+  /** PyTorch's error of a build without IPU. */
+  ipu(device?: unknown): this { return this._applyToTensors((t) => t.ipu(device), false); }
+  /** share_memory(): every parameter and buffer moved to shared memory (Tensor.shareMemory_). */
+  shareMemory(): this { return this._applyToTensors((t) => t.shareMemory_(), false); }
+  /** to_empty(*, device, recurse=True): parameters and buffers replaced by uninitialized tensors of their shapes on `device`. */
+  toEmpty(options: { device?: string | null; recurse?: boolean } = {}): this {
+    const recurse = options.recurse ?? true;
+    const own = new Set<Module>(recurse ? this.modules() : [this]);
+    return this._applyToTensors((t) => torchEmptyLike(t, { device: (options.device ?? t.device.toString()) as "cpu" }), false, own);
+  }
 
   // ---- state dict --------------------------------------------------------------------------
 
@@ -385,6 +426,7 @@ export class Module {
       for (const [n, b, persistent] of m._ownBuffers()) if (b && persistent) out.set(prefix + n, options.keepVars ? b : b.detach());
       // Entries that are no parameter or buffer (a quantized module's packed (weight, bias) tuple).
       for (const [n, v] of m._extraState?.() ?? []) out.set(prefix + n, v as Tensor);
+      if (m.getExtraState !== Module.prototype.getExtraState) out.set(`${prefix}_extra_state`, m.getExtraState() as Tensor);
       for (const [n, c] of m._ownModules()) if (c) visit(c, `${prefix}${n}.`);
       for (const h of hooks.stateDictHooks) h(m, out, prefix, { version });
     };
@@ -418,13 +460,16 @@ export class Module {
       for (const [n, p] of m._ownParameters()) if (p) own.set(prefix + n, p);
       for (const [n, b, persistent] of m._ownBuffers()) if (b && persistent) own.set(prefix + n, b);
       if (m._extraState) extra.push([m, prefix, m._extraState().map(([n]) => prefix + n)]);
+      if (m.setExtraState !== Module.prototype.setExtraState) userExtra.push([m, `${prefix}_extra_state`]);
       for (const [n, c] of m._ownModules()) if (c) visit(c, `${prefix}${n}.`);
       // After the children, as PyTorch's load() runs them.
       if (hooks.loadStateDictPostHooks.length) postHooked.push([m, hooks.loadStateDictPostHooks]);
     };
     const extra: [Module, string, string[]][] = [];
+    // Modules overriding setExtraState, with their `_extra_state` key.
+    const userExtra: [Module, string][] = [];
     visit(this, "");
-    const extraKeys = new Set(extra.flatMap(([, , keys]) => keys));
+    const extraKeys = new Set([...extra.flatMap(([, , keys]) => keys), ...userExtra.map(([, k]) => k)]);
     const result: LoadResult = {
       missingKeys: [...hookMissing, ...[...own.keys(), ...extraKeys].filter((k) => !entries.has(k))],
       unexpectedKeys: [...hookUnexpected, ...[...entries.keys()].filter((k) => !own.has(k) && !extraKeys.has(k))],
@@ -456,6 +501,7 @@ export class Module {
         placeOnDevice(t);
       }
       for (const [m, prefix] of extra) m._loadExtraState!((n) => entries.get(prefix + n) as unknown);
+      for (const [m, key] of userExtra) if (entries.has(key)) m.setExtraState(entries.get(key));
     });
     if (postHooked.length) {
       for (const [m, hooks] of postHooked) for (const h of [...hooks]) {
