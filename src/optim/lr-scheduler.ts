@@ -2,6 +2,8 @@
 // the closed forms used when step(epoch) is given an explicit epoch.
 
 import type { Optimizer, ParamGroup } from "./optimizer.js";
+import { STEP_WRAPPER } from "./optimizer-hooks.js";
+import { warnOnce } from "../core/warnings.js";
 
 type Opts = Record<string, unknown>;
 
@@ -27,6 +29,8 @@ function bisectRight(a: readonly number[], x: number): number {
   return lo;
 }
 
+const EPOCH_DEPRECATION_WARNING = "The epoch parameter in `scheduler.step()` was not necessary and is being deprecated where possible. Please use `scheduler.step()` to step the scheduler. During the deprecation, if epoch is different from None, the closed form is used instead of the new chainable form, where available. Please open an issue if you are unable to replicate your use case: https://github.com/pytorch/pytorch/issues/new/choose.";
+
 export abstract class LRScheduler {
   baseLrs: number[];
   lastEpoch: number;
@@ -47,6 +51,7 @@ export abstract class LRScheduler {
 
   /** Subclasses call this at the end of their constructor (PyTorch's _initial_step). */
   protected initialStep(): void {
+    this.optimizer._stepCount = 0;
     this.stepCount = 0;
     this.step();
   }
@@ -59,6 +64,15 @@ export abstract class LRScheduler {
   protected closedFormLr(): number[] | null { return null; }
 
   step(epoch?: number): void {
+    // PyTorch's warnings for the order of the first calls (https://github.com/pytorch/pytorch/issues/20124).
+    if (this.stepCount === 1) {
+      if (!(this.optimizer.step as { [STEP_WRAPPER]?: boolean })[STEP_WRAPPER]) {
+        warnOnce("Seems like `optimizer.step()` has been overridden after learning rate scheduler initialization. Please, make sure to call `optimizer.step()` before `lr_scheduler.step()`. See more details at https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate");
+      } else if (this.optimizer._stepCount < 1) {
+        warnOnce("Detected call of `lr_scheduler.step()` before `optimizer.step()`. In PyTorch 1.1.0 and later, you should call them in the opposite order: `optimizer.step()` before `lr_scheduler.step()`.  Failure to do this will result in PyTorch skipping the first value of the learning rate schedule. See more details at https://pytorch.org/docs/stable/optim.html#how-to-adjust-learning-rate");
+      }
+    }
+    if (epoch !== undefined) warnOnce(EPOCH_DEPRECATION_WARNING);
     this.stepCount++;
     let values: number[];
     if (epoch === undefined) {

@@ -7,6 +7,10 @@ import { noGrad } from "../autograd/grad-mode.js";
 import { zeroGrads } from "../autograd/zero-grad.js";
 import { float32 } from "../core/dtype.js";
 import { Storage } from "../core/storage.js";
+import {
+  type OptimizerHook, type OptimizerStateDictHook, type OptimizerStepPostHook, type OptimizerStepPreHook, type RemovableHandle,
+  STEP_WRAPPER, addHook, runStep,
+} from "./optimizer-hooks.js";
 
 export type ParamGroupOptions = Record<string, unknown>;
 export interface ParamGroup { params: Tensor[]; [option: string]: unknown }
@@ -26,7 +30,22 @@ export abstract class Optimizer {
   state: Map<Tensor, State> = new Map();
   readonly defaults: ParamGroupOptions;
 
+  /** @internal Calls of step so far (PyTorch's _step_count; a scheduler resets it). */
+  _stepCount = 0;
+  private readonly hookLists = {
+    stepPre: [] as OptimizerStepPreHook[], stepPost: [] as OptimizerStepPostHook[],
+    stateDictPre: [] as OptimizerHook[], stateDictPost: [] as OptimizerStateDictHook[],
+    loadPre: [] as OptimizerStateDictHook[], loadPost: [] as OptimizerHook[],
+  };
+
   constructor(params: ParamsInput, defaults: ParamGroupOptions) {
+    // The class's step (a subclass may override it) counts calls and runs the step hooks, as
+    // PyTorch's patched step does.
+    const step = this.step;
+    const wrapped = (...args: unknown[]): Tensor | number | null => runStep(this, this.hookLists.stepPre, this.hookLists.stepPost, step as (...a: unknown[]) => Tensor | number | null, args);
+    Object.defineProperty(wrapped, STEP_WRAPPER, { value: true });
+    Object.defineProperty(this, "step", { value: wrapped, writable: true, configurable: true, enumerable: false });
+    Object.defineProperty(this, "hookLists", { enumerable: false });
     this.defaults = defaults;
     const list = [...(params as Iterable<unknown>)];
     if (list.length === 0) throw new Error("optimizer got an empty parameter list");
@@ -80,7 +99,27 @@ export abstract class Optimizer {
     return s;
   }
 
+  /** register_step_pre_hook(hook): hook(optimizer, args, kwargs) before each step; may return [newArgs, newKwargs]. */
+  registerStepPreHook(hook: OptimizerStepPreHook): RemovableHandle { return addHook(this.hookLists.stepPre, hook); }
+  /** register_step_post_hook(hook): hook(optimizer, args, kwargs) after each step. */
+  registerStepPostHook(hook: OptimizerStepPostHook): RemovableHandle { return addHook(this.hookLists.stepPost, hook); }
+  /** register_state_dict_pre_hook(hook, prepend=False): hook(optimizer) before stateDict. */
+  registerStateDictPreHook(hook: OptimizerHook, prepend = false): RemovableHandle { return addHook(this.hookLists.stateDictPre, hook, prepend); }
+  /** register_state_dict_post_hook(hook, prepend=False): hook(optimizer, stateDict) may return a replacement. */
+  registerStateDictPostHook(hook: OptimizerStateDictHook, prepend = false): RemovableHandle { return addHook(this.hookLists.stateDictPost, hook, prepend); }
+  /** register_load_state_dict_pre_hook(hook, prepend=False): hook(optimizer, stateDict) may return a replacement to load. */
+  registerLoadStateDictPreHook(hook: OptimizerStateDictHook, prepend = false): RemovableHandle { return addHook(this.hookLists.loadPre, hook, prepend); }
+  /** register_load_state_dict_post_hook(hook, prepend=False): hook(optimizer) after loadStateDict. */
+  registerLoadStateDictPostHook(hook: OptimizerHook, prepend = false): RemovableHandle { return addHook(this.hookLists.loadPost, hook, prepend); }
+
   stateDict(): OptimizerStateDict {
+    for (const h of [...this.hookLists.stateDictPre]) h(this);
+    let sd = this.buildStateDict();
+    for (const h of [...this.hookLists.stateDictPost]) sd = h(this, sd) ?? sd;
+    return sd;
+  }
+
+  private buildStateDict(): OptimizerStateDict {
     const index = new Map<Tensor, number>();
     let i = 0;
     const groups = this.paramGroups.map((g) => {
@@ -95,7 +134,15 @@ export abstract class Optimizer {
     return { state, param_groups: groups };
   }
 
-  loadStateDict(sd: OptimizerStateDict | { state: Record<string, State> | Map<number, State>; param_groups: (Record<string, unknown> & { params: number[] })[] }): void {
+  loadStateDict(given: OptimizerStateDict | { state: Record<string, State> | Map<number, State>; param_groups: (Record<string, unknown> & { params: number[] })[] }): void {
+    // A shallow copy, as PyTorch's: pre-hooks may replace entries without touching the caller's.
+    let sd = { ...given } as OptimizerStateDict;
+    for (const h of [...this.hookLists.loadPre]) sd = h(this, sd) ?? sd;
+    this.loadBuilt(sd);
+    for (const h of [...this.hookLists.loadPost]) h(this);
+  }
+
+  private loadBuilt(sd: OptimizerStateDict | { state: Record<string, State> | Map<number, State>; param_groups: (Record<string, unknown> & { params: number[] })[] }): void {
     const groups = sd.param_groups;
     if (groups.length !== this.paramGroups.length) throw new Error("loaded state dict has a different number of parameter groups");
     groups.forEach((g, i) => {
