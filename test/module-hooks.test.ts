@@ -224,3 +224,23 @@ test("forward hook options: prepend, withKwargs (the trailing options object), a
   assert.deepEqual(always, ["always null"]);
   assert.throws(() => m.registerForwardPreHook(5 as unknown as () => void), /hook must be callable/);
 });
+
+test("registerPostAccumulateGradHook runs after .grad is accumulated (an optimizer step in backward, PyTorch 2.x)", () => {
+  const w = torch.tensor([1, 2], f64).requiresGrad_();
+  w.grad = torch.tensor([10, 10], f64);
+  const seen: unknown[] = [];
+  const h = w.registerPostAccumulateGradHook((p) => {
+    seen.push(p.grad!.tolist());
+    torch.noGrad(() => { p.sub_(p.grad!.mul(0.5)); });
+    p.grad = null;
+  });
+  w.mul(w).sum().backward();
+  assert.deepEqual(seen, [[12, 14]]);
+  assert.deepEqual(w.tolist(), [-5, -5]);
+  assert.equal(w.grad, null);
+  h.remove();
+  w.sum().backward();
+  assert.equal(seen.length, 1);
+  assert.throws(() => w.mul(2).registerPostAccumulateGradHook(() => undefined), /post accumulate grad hooks cannot be registered on non-leaf tensors/);
+  assert.throws(() => torch.zeros(1).registerPostAccumulateGradHook(() => undefined), /doesn't require gradient/);
+});

@@ -2,7 +2,7 @@
 // gradients that reach each node, and either accumulates into leaves' .grad or captures the
 // gradients of requested inputs (torch.autograd.grad).
 
-import type { Tensor } from "../core/tensor.js";
+import { type Tensor, postAccumulateGradHooks } from "../core/tensor.js";
 import { SparseStorage, Storage } from "../core/storage.js";
 import { shapesEqual } from "../core/shape.js";
 import { AccumulateGrad, type Edge, type Node, OpNode } from "./node.js";
@@ -385,4 +385,6 @@ function accumulateInto(t: Tensor, g: Tensor | null, createGraph: boolean, runHo
     // A sparse .grad merges in place (detach would make another sparse tensor object).
     t._grad = (isSparseGrad(t._grad) ? t._grad : t._grad.detach()).add_(g.detach());
   }
+  const post = postAccumulateGradHooks.get(t);
+  if (post) for (const h of [...post]) h(t);
 }

@@ -14,6 +14,9 @@ import { forwardGrads, tangentOf } from "../autograd/forward-grad.js";
 export type Scalar = number | bigint | boolean;
 export type NestedArray<T> = T | NestedArray<T>[];
 
+/** @internal Leaves' post-accumulate-grad hooks (few tensors have any: kept off the Tensor object). */
+export const postAccumulateGradHooks = new WeakMap<Tensor, ((tensor: Tensor) => void)[]>();
+
 export class Tensor {
   /** @internal */ _shape: number[];
   /** @internal */ _strides: number[];
@@ -244,6 +247,20 @@ export class Tensor {
     } else list = (this._leafHooks ??= []);
     list.push(fn);
     return { remove: () => { const i = list.indexOf(fn); if (i >= 0) list.splice(i, 1); } };
+  }
+
+  /**
+   * register_post_accumulate_grad_hook(hook): hook(tensor) after a backward accumulated into this
+   * leaf's `.grad` (an optimizer step per parameter, in backward). Returns a handle.
+   */
+  registerPostAccumulateGradHook(hook: (tensor: Tensor) => void): { remove(): void } {
+    if (!this._requiresGrad) throw new Error("cannot register a hook on a tensor that doesn't require gradient");
+    if (this._gradFn) throw new Error("post accumulate grad hooks cannot be registered on non-leaf tensors");
+    let list = postAccumulateGradHooks.get(this);
+    if (!list) { list = []; postAccumulateGradHooks.set(this, list); }
+    const hooks = list;
+    hooks.push(hook);
+    return { remove: () => { const i = hooks.indexOf(hook); if (i >= 0) hooks.splice(i, 1); } };
   }
 
   /** @internal The node a gradient for this tensor flows into. */
