@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import * as torch from "../src/index.js";
+import { captureWarnings } from "./support/warnings.js";
 
 type Tensor = torch.Tensor;
 type Grads = (Tensor | null)[];
@@ -29,15 +30,6 @@ function close(actual: unknown, expected: unknown, tol = 1e-12): void {
   } else {
     assert.deepEqual(actual, expected);
   }
-}
-
-function captureWarnings(fn: () => void): string[] {
-  const seen: string[] = [];
-  const original = console.warn;
-  console.warn = (msg: string) => { seen.push(String(msg).replace(/^UserWarning: /, "")); };
-  torch.setWarnAlways(true);
-  try { fn(); } finally { console.warn = original; torch.setWarnAlways(false); }
-  return seen;
 }
 
 test("full backward hook on Linear: the gradients of the module's input and output, and a replaced grad_input", () => {

@@ -6,17 +6,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 
 import * as torch from "../src/index.js";
+import { captureWarnings } from "./support/warnings.js";
 
 const ref = JSON.parse(readFileSync(new URL("./fixtures/optim-hooks.json", import.meta.url), "utf8"));
-
-function captureWarnings(fn: () => void): string[] {
-  const seen: string[] = [];
-  const original = console.warn;
-  console.warn = (msg: string) => { seen.push(String(msg).replace(/^UserWarning: /, "")); };
-  torch.setWarnAlways(true);
-  try { fn(); } finally { console.warn = original; torch.setWarnAlways(false); }
-  return seen;
-}
 
 function sgd(): [torch.nn.Parameter, torch.optim.SGD] {
   const p = new torch.nn.Parameter(torch.zeros(1));
