@@ -54,3 +54,20 @@ test("shareMemory moves parameters and buffers to shared memory in place", () =>
   assert.ok(lin.weight.isShared() && lin.bias!.isShared());
   assert.deepEqual(lin.weight.tolist(), values);
 });
+
+test("loadStateDict with assign keeps the checkpoint's tensors (dtype, storage), parameters stay Parameters with their requires_grad (PyTorch 2.x)", () => {
+  const bn = new nn.BatchNorm1d(2);
+  bn.weight!.requiresGrad_(false);
+  const sd = new Map([...new nn.BatchNorm1d(2).stateDict()].map(([k, v]) => [k, v.double().add(k === "num_batches_tracked" ? 0 : 1)]));
+  const weight = sd.get("weight")!;
+  bn.loadStateDict(sd, { assign: true });
+  assert.ok(bn.weight instanceof nn.Parameter);
+  assert.equal(bn.weight!.dtype, torch.float64);
+  assert.equal(bn.weight!.requiresGrad, false);
+  assert.equal(bn.bias!.requiresGrad, true);
+  assert.equal(bn.running_mean!.dtype, torch.float64);
+  weight.fill_(5);
+  assert.deepEqual(bn.weight!.tolist(), [5, 5]);
+  assert.deepEqual([...bn.stateDict().keys()], [...sd.keys()]);
+  assert.throws(() => bn.loadStateDict({ ...Object.fromEntries(sd), weight: torch.zeros(3) }, { assign: true }), /size mismatch for weight/);
+});

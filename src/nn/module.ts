@@ -441,10 +441,13 @@ export class Module {
    */
   loadStateDict(stateDict: Map<string, Tensor> | Record<string, Tensor>, options: { strict?: boolean; assign?: boolean } | boolean = {}): LoadResult {
     const strict = typeof options === "boolean" ? options : options.strict ?? true;
+    const assign = typeof options === "boolean" ? false : options.assign ?? false;
     // A copy: load pre-hooks may edit it (PyTorch copies the OrderedDict too).
     const entries = new Map(stateDict instanceof Map ? stateDict : Object.entries(stateDict));
     const metadata = stateDict instanceof Map ? stateDictVersions.get(stateDict) : undefined;
     const own = new Map<string, Tensor>();
+    // Where each key lives, for assign: the module and its attribute.
+    const owners = new Map<string, [Module, string]>();
     const hookMissing: string[] = [], hookUnexpected: string[] = [], errors: string[] = [];
     const postHooked: [Module, LoadStateDictPostHook[]][] = [];
     const visit = (m: Module, prefix: string): void => {
@@ -457,8 +460,8 @@ export class Module {
         const src = entries.get(prefix + n), b = (m as unknown as Record<string, unknown>)[n];
         if (src instanceof Tensor && b instanceof Tensor) b.resize_(src.shape);
       }
-      for (const [n, p] of m._ownParameters()) if (p) own.set(prefix + n, p);
-      for (const [n, b, persistent] of m._ownBuffers()) if (b && persistent) own.set(prefix + n, b);
+      for (const [n, p] of m._ownParameters()) if (p) { own.set(prefix + n, p); owners.set(prefix + n, [m, n]); }
+      for (const [n, b, persistent] of m._ownBuffers()) if (b && persistent) { own.set(prefix + n, b); owners.set(prefix + n, [m, n]); }
       if (m._extraState) extra.push([m, prefix, m._extraState().map(([n]) => prefix + n)]);
       if (m.setExtraState !== Module.prototype.setExtraState) userExtra.push([m, `${prefix}_extra_state`]);
       for (const [n, c] of m._ownModules()) if (c) visit(c, `${prefix}${n}.`);
@@ -496,6 +499,14 @@ export class Module {
       for (const [k, t] of own) {
         const src = entries.get(k);
         if (!src) continue;
+        if (assign) {
+          // assign=True keeps the checkpoint's tensors (their dtype, device and storage); a
+          // parameter stays a Parameter with its requires_grad.
+          const [m, n] = owners.get(k)!;
+          const value = isParameter(t) ? (isParameter(src) ? src.requiresGrad_(t.requiresGrad) : new Parameter(src, t.requiresGrad)) : src;
+          (m as unknown as Record<string, Tensor>)[n] = value;
+          continue;
+        }
         if (isUninitialized(t)) t.materialize(src.shape);
         t.copy_(src);
         placeOnDevice(t);
