@@ -154,11 +154,15 @@ export function updateTangentsInPlace(t: Tensor, result: Tensor): void {
   for (let k = active - 1; k >= 0; k--) updateTangentInPlace(t, tangentAt(result, k), k);
 }
 
-/** A snapshot taken without autograd keeps the tangents (at every active level) of what it copies. */
+/**
+ * A snapshot taken without autograd keeps copies of the tangents (at every active level) of what
+ * it copies: the in-place op then writes its result's tangent into the original ones, which must
+ * not be what that result was computed from (a reverse level may have saved them).
+ */
 export function carryTangents(from: Tensor, to: Tensor): void {
   for (let k = 0; k < active; k++) {
     const t = tangentAt(from, k);
-    if (t) setTangent(to, t, k);
+    if (t) setTangent(to, atLevel(k, () => t.clone()), k);
   }
 }
 
@@ -189,7 +193,10 @@ function inLayoutOf(t: Tensor, values: Tensor | null): Tensor {
  */
 export function detachKeepingTangent(t: Tensor): Tensor {
   const d = t.detach();
-  if (forwardGrads.on) carryTangents(t, d);
+  for (let k = 0; k < active; k++) {
+    const tangent = tangentAt(t, k);
+    if (tangent) setTangent(d, tangent, k);
+  }
   return d;
 }
 

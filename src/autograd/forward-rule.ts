@@ -14,9 +14,14 @@ import { activeLevels, atLevel, setTangent, tangentAt } from "./forward-grad.js"
 type Vjp = (grads: Tensor[]) => (Tensor | null | undefined)[];
 type Jvp = (tangents: (Tensor | null)[]) => (Tensor | null | undefined)[];
 
-/** Gives the outputs of an op their tangents at every active level, from those of its inputs (if any). */
+/**
+ * Gives the outputs of an op their tangents at every active level, from those of its inputs (if
+ * any). Outermost first: an inner level's rule may read the outputs (exp's tangent is t·exp(x)),
+ * whose outer tangents must be there for the outer levels to differentiate it.
+ */
 export function propagateTangents(inputs: readonly (Tensor | null | undefined)[], outputs: Tensor | Tensor[], vjp: Vjp, jvp?: Jvp): void {
-  for (let level = activeLevels() - 1; level >= 0; level--) propagateAt(level, inputs, outputs, vjp, jvp);
+  const n = activeLevels();
+  for (let level = 0; level < n; level++) propagateAt(level, inputs, outputs, vjp, jvp);
 }
 
 /** The outputs' tangents at `level`, computed with only the levels outside it active. */

@@ -102,7 +102,8 @@ export class Function {
     const result = this.applyRecorded(args, (ctx) => { ctxSeen = ctx; });
     const ctx = ctxSeen as unknown as FunctionCtx;
     const outs = Array.isArray(result) ? result : [result];
-    for (let k = levels - 1; k >= 0; k--) {
+    // Outermost first, as an op's tangents (an inner level's jvp may read the outputs).
+    for (let k = 0; k < levels; k++) {
       if (!args.some((a) => a instanceof Tensor && tangentAt(a, k))) continue;
       atLevel(k, () => this.tangentsAt(k, ctx, args, outs));
     }
