@@ -16,7 +16,7 @@ export const forwardGrads = { on: false };
 
 type TangentMap = WeakMap<Tensor, Tensor | null>;
 /** A tensor mapped to null has no tangent and none derived from its base (unpackDual's primal). */
-interface DualLevel { tangents: TangentMap; user: boolean }
+interface DualLevel { tangents: TangentMap; user: boolean; activeBefore: number }
 
 /** The open levels, outermost first; a level's number is its index. */
 const levels: DualLevel[] = [];
@@ -47,15 +47,20 @@ export function isUserLevel(level: number): boolean { return levels[level]?.user
  */
 export function openLevel(user: boolean): number {
   if (user && levels.length > 0) throw new Error("Nested forward mode AD is not supported at the moment");
-  levels.push({ tangents: new WeakMap(), user });
+  levels.push({ tangents: new WeakMap(), user, activeBefore: active });
   setActive(levels.length);
   return levels.length - 1;
 }
 
-/** @internal Closes `level` and the levels inside it: every tangent made at them vanishes. */
+/**
+ * @internal Closes `level` and the levels inside it: every tangent made at them vanishes, and the
+ * levels active when it opened are again (none, when it opened with propagation off).
+ */
 export function closeLevel(level: number): void {
-  levels.length = Math.min(levels.length, level);
-  setActive(Math.min(active, levels.length));
+  const closing = levels[level];
+  if (!closing) return;
+  levels.length = level;
+  setActive(Math.min(closing.activeBefore, level));
 }
 
 /**
