@@ -19,6 +19,7 @@ interface Recorded {
   two_args: { jacfwd_jacfwd_argnums: Nested[][]; jacfwd_jacfwd_10: Nested };
   vmap: { xs: Nested; jacfwd_jacfwd: Nested; jvp_jvp: Nested };
   confusion: { sum: number; product: number };
+  edge: { identity: [Nested, Nested]; constant: [Nested, Nested]; vjp_in_jvp: [Nested, Nested]; aux: [Nested, Nested]; complex: Nested[] };
 }
 const rec = JSON.parse(readFileSync(new URL("./fixtures/func-nested-forward.json", import.meta.url), "utf8")) as Recorded;
 
@@ -139,4 +140,16 @@ test("dual levels: the user's refuses to nest (PyTorch's words), the transforms 
   });
   assert.equal(fwAD.enterDualLevel(), 0);
   fwAD.exitDualLevel();
+});
+
+test("edge cases: identity and constant inner functions, vjp inside jvp, hasAux inside, complex inputs", () => {
+  const jvpOf = (inner: (b: Tensor) => Tensor): Nested[] => list(func.jvp(inner, [x()], [w])) as Nested[];
+  closeNested(jvpOf((b) => func.jvp((a: Tensor) => a, [b], [v])[1]), rec.edge.identity, TOL);
+  closeNested(jvpOf((b) => func.jvp(() => torch.ones(3, f64), [b], [v])[1]), rec.edge.constant, TOL);
+  const sinX = (a: Tensor): Tensor => a.sin().mul(a).sum();
+  closeNested(jvpOf((b) => func.vjp(sinX, b)[1](torch.tensor(1, f64))[0]!), rec.edge.vjp_in_jvp, TOL);
+  closeNested(jvpOf((b) => func.jvp((c: Tensor) => [c.exp(), c.cos()], [b], [v], { hasAux: true })[1]), rec.edge.aux, TOL);
+  const z = torch.complex(torch.tensor([0.3, -0.2], f64), torch.tensor([0.1, 0.5], f64));
+  const [zp, zt] = func.jvp((b: Tensor) => func.jvp((c: Tensor) => c.mul(c.exp()), [b], [z])[1], [z], [z.conj()]);
+  closeNested([zp.real.tolist(), zp.imag.tolist(), zt.real.tolist(), zt.imag.tolist()], rec.edge.complex, TOL);
 });
