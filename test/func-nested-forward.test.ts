@@ -114,7 +114,7 @@ test("no perturbation confusion: d/dx [x * d/dy (x + y)] = 1, d/dx [x * d/dy (x 
   }, [torch.tensor(3, f64)], [torch.tensor(1, f64)]);
 });
 
-test("a custom autograd.Function's jvp runs at each level", () => {
+test("a custom autograd.Function's jvp runs at each level (derivatives by hand)", () => {
   class Cube extends torch.autograd.Function {
     static override forward(ctx: torch.autograd.FunctionCtx, a: Tensor): Tensor { ctx.saveForBackward(a); ctx.saveForForward(a); return a.pow(3); }
     static override backward(ctx: torch.autograd.FunctionCtx, g: Tensor): Tensor { return g.mul(ctx.savedTensors[0]!.pow(2)).mul(3); }
@@ -122,6 +122,14 @@ test("a custom autograd.Function's jvp runs at each level", () => {
   }
   const [, second] = jvp2((a) => Cube.apply(a) as Tensor, x(), v, w);
   closeNested(second.tolist(), x().mul(6).mul(v).mul(w).tolist(), TOL);
+  // A jvp reading the output: the outer levels' tangents reach it before the inner level's jvp runs.
+  class Exp extends torch.autograd.Function {
+    static override forward(ctx: torch.autograd.FunctionCtx, a: Tensor): Tensor { const r = a.exp(); ctx.saveForBackward(r); ctx.saveForForward(r); return r; }
+    static override backward(ctx: torch.autograd.FunctionCtx, g: Tensor): Tensor { return g.mul(ctx.savedTensors[0]!); }
+    static override jvp(ctx: torch.autograd.FunctionCtx, t: Tensor | null): Tensor { return t!.mul(ctx.savedTensors[0]!); }
+  }
+  closeNested(jvp2((a) => Exp.apply(a) as Tensor, x(), v, w)[1].tolist(), x().exp().mul(v).mul(w).tolist(), TOL);
+  closeNested(func.jacrev(func.jacfwd((a: Tensor) => Exp.apply(a) as Tensor))(x()).tolist(), torch.diag(x().exp()).unsqueeze(-1).mul(torch.eye(3, f64)).tolist(), TOL);
 });
 
 test("dual levels: the user's refuses to nest (PyTorch's words), the transforms nest inside any", () => {
