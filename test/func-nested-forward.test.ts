@@ -19,6 +19,7 @@ interface Recorded {
   two_args: { jacfwd_jacfwd_argnums: Nested[][]; jacfwd_jacfwd_10: Nested };
   vmap: { xs: Nested; jacfwd_jacfwd: Nested; jvp_jvp: Nested };
   confusion: { sum: number; product: number };
+  mixed3: { grad_jvp_grad: Nested; jacfwd_jvp_jacrev: Nested; jvp_grad_jvp: Nested };
   edge: { identity: [Nested, Nested]; constant: [Nested, Nested]; vjp_in_jvp: [Nested, Nested]; aux: [Nested, Nested]; complex: Nested[] };
 }
 const rec = JSON.parse(readFileSync(new URL("./fixtures/func-nested-forward.json", import.meta.url), "utf8")) as Recorded;
@@ -160,4 +161,11 @@ test("edge cases: identity and constant inner functions, vjp inside jvp, hasAux 
   const z = torch.complex(torch.tensor([0.3, -0.2], f64), torch.tensor([0.1, 0.5], f64));
   const [zp, zt] = func.jvp((b: Tensor) => func.jvp((c: Tensor) => c.mul(c.exp()), [b], [z])[1], [z], [z.conj()]);
   closeNested([zp.real.tolist(), zp.imag.tolist(), zt.real.tolist(), zt.imag.tolist()], rec.edge.complex, TOL);
+});
+
+test("three transforms, forward and reverse mixed: grad(jvp(grad)), jacfwd(jvp(jacrev)), jvp(grad(jvp))", () => {
+  const f = (a: Tensor): Tensor => a.sin().mul(a.exp()).sum().add(a.pow(2).sum().add(1).log());
+  closeNested(func.grad((a: Tensor) => func.jvp(func.grad(f), [a], [v])[1].dot(w))(x()).tolist(), rec.mixed3.grad_jvp_grad, TOL);
+  closeNested(func.jacfwd((a: Tensor) => func.jvp(func.jacrev(f), [a], [v])[1])(x()).tolist(), rec.mixed3.jacfwd_jvp_jacrev, TOL);
+  closeNested(func.jvp((a: Tensor) => func.grad((b: Tensor) => func.jvp(f, [b], [v])[1])(a), [x()], [w])[1].tolist(), rec.mixed3.jvp_grad_jvp, TOL);
 });
