@@ -139,6 +139,16 @@ test("dual levels: the user's refuses to nest (PyTorch's words), the transforms 
     throwsMsg(() => fwAD.enterDualLevel(), "Nested forward mode AD is not supported at the moment");
     throwsMsg(() => fwAD.dualLevel(() => 0), "Nested forward mode AD is not supported at the moment");
     throwsMsg(() => fwAD.exitDualLevel(), "Trying to exit a forward AD level that was not the last one that was created. This is not supported.");
+    // Levels by number: only the innermost takes tangents (PyTorch 1.13's words for a level that is
+    // not its one); an outer one can be read; one not open has none.
+    func.jvp((b: Tensor) => {
+      throwsMsg(() => fwAD.makeDual(x(), v, { level: 0 }), "Invalid level given to _make_dual");
+      throwsMsg(() => fwAD.makeDual(x(), v, { level: 3 }), "Invalid level given to _make_dual");
+      assert.equal(fwAD.unpackDual(b, { level: 3 }).tangent, null);
+      closeNested(fwAD.unpackDual(b, { level: 1 }).tangent!.tolist(), w.tolist(), 0);
+      closeNested(fwAD.unpackDual(b, { level: 0 }).tangent!.tolist(), v.tolist(), 0);
+      return b;
+    }, [a], [w]);
     return a;
   }, [x()], [v]);
   // A jvp inside the user's level opens its own: the user's tangent differentiates it.

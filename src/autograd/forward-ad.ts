@@ -37,11 +37,6 @@ export function dualLevel<T>(fn: (level: number) => T): T {
   return runScoped(() => fn(level), () => exitDualLevel({ level }));
 }
 
-function levelOf(op: string, options: LevelOption): number {
-  const level = options.level ?? dualLevelNow();
-  if (level !== dualLevelNow() && level >= 0) throw new Error(`${op}: dual level ${level} does not exist (the current level is ${dualLevelNow()})`);
-  return level;
-}
 
 function checkTensor(op: string, name: string, position: number, v: unknown): asserts v is Tensor {
   if (!(v instanceof Tensor)) throw new TypeError(`${op}(): argument '${name}' (position ${position}) must be Tensor, not ${pythonType(v).slice(8, -2)}`);
@@ -53,12 +48,14 @@ function checkTensor(op: string, name: string, position: number, v: unknown): as
  * has tensor's layout and copied into that layout otherwise.
  */
 export function makeDual(tensor: Tensor, tangent: Tensor, options: LevelOption = {}): Tensor {
-  const level = levelOf("make_dual", options);
+  const level = options.level ?? dualLevelNow();
   if (level < 0) throw new Error("Trying to create a dual Tensor for forward AD but no level exists, make sure to enter_dual_level() first.");
   checkTensor("make_dual", "tensor", 1, tensor);
   checkTensor("make_dual", "tangent", 2, tangent);
   if (!tensor.dtype.isDifferentiable) throw new Error(`Expected primal to be floating point or complex, but got: ${tensor.dtype}`);
   if (!tangent.dtype.isDifferentiable) throw new Error(`Expected tangent to be floating point or complex, but got: ${tangent.dtype}`);
+  // Only the innermost level takes new tangents (PyTorch has one level: 0).
+  if (level !== dualLevelNow()) throw new Error("Invalid level given to _make_dual");
   if (tangentAt(tangent, level)) throw new Error(`Setting a forward grad that itself has a forward gradient at the same level ${level} is not supported.`);
   if (tangentAt(tensor, level)) throw new Error(`Making a dual Tensor based on a Tensor that already has a forward gradient at the same level ${level} is not supported.`);
   if (tensor.shape.join() !== tangent.shape.join()) {
@@ -94,11 +91,12 @@ export class UnpackedDualTensor {
  * torch.autograd.forward_ad.unpack_dual(tensor, *, level=None): [primal, tangent] as an
  * UnpackedDualTensor. Inside a level the primal is a view of tensor without the tangent
  * (backward-differentiable; it keeps those of outer levels); the tangent is null where tensor has
- * none. Outside, [tensor, null].
+ * none. Outside (or at a level not open), [tensor, null].
  */
 export function unpackDual(tensor: Tensor, options: LevelOption = {}): UnpackedDualTensor {
-  const level = levelOf("unpack_dual", options);
-  if (level < 0) return new UnpackedDualTensor(tensor, null);
+  const level = options.level ?? dualLevelNow();
+  // No tangent at a level that is not open, as PyTorch's.
+  if (level < 0 || level > dualLevelNow()) return new UnpackedDualTensor(tensor, null);
   checkTensor("_unpack_dual", "dual", 1, tensor);
   const tangent = tangentAt(tensor, level);
   const primal = atLevel(level, () => tensor.view(tensor.shape));
