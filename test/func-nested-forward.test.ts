@@ -1,13 +1,16 @@
 // Nested forward-mode AD: every jvp/jacfwd pass opens its own dual level inside the open ones, so
 // jvp(jvp(f)), jacfwd(jacfwd(f)) and their mixes with reverse-mode transforms and vmap compute
 // forward over forward. Values recorded from functorch in PyTorch 1.13 (torch.func in 2.x):
-// test/fixtures/func-nested-forward.json, made by func-nested-forward.py next to it.
+// test/fixtures/func-nested-forward.json, made by func-nested-forward.py next to it; and every
+// differentiable op of the sample table, forward over forward against reverse over reverse.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as torch from "../src/index.js";
 import { closeNested, throwsMsg } from "./support/recorded.js";
+import { NotImplemented } from "./conformance/ops-runner.js";
+import { callCase, casePrimals, differentiableCases, mismatch, tangentFor } from "./support/differentiable-cases.js";
 
 type Tensor = torch.Tensor;
 type Nested = number | Nested[];
@@ -178,4 +181,32 @@ test("three transforms, forward and reverse mixed: grad(jvp(grad)), jacfwd(jvp(j
   closeNested(func.grad((a: Tensor) => func.jvp(func.grad(f), [a], [v])[1].dot(w))(x()).tolist(), rec.mixed3.grad_jvp_grad, TOL);
   closeNested(func.jacfwd((a: Tensor) => func.jvp(func.jacrev(f), [a], [v])[1])(x()).tolist(), rec.mixed3.jacfwd_jvp_jacrev, TOL);
   closeNested(func.jvp((a: Tensor) => func.grad((b: Tensor) => func.jvp(f, [b], [v])[1])(a), [x()], [w])[1].tolist(), rec.mixed3.jvp_grad_jvp, TOL);
+});
+
+test("every differentiable op of the sample table (float64): jvp(jvp(f)) equals the second derivative by reverse over reverse", () => {
+  const AF = torch.autograd.functional;
+  // PyTorch has no forward AD for these (test/forward-ad-ops.test.ts checks their refusal).
+  const refused = new Set(["F.grid_sample#1", "F.ctc_loss#1"]);
+  const wrong: string[] = [];
+  let checked = 0;
+  for (const c of differentiableCases()) {
+    const primals = casePrimals(c);
+    if (refused.has(c.id) || primals.some((p) => p.dtype.name !== "float64")) continue;
+    const t1 = primals.map((p, i) => tangentFor(p, i)), t2 = primals.map((p, i) => tangentFor(p, i + 11));
+    const call = (...ps: Tensor[]): Tensor[] => callCase(c, ps);
+    let got: Tensor[];
+    try {
+      got = func.jvp((...ps: Tensor[]) => func.jvp(call as (...a: never[]) => unknown, ps, t1)[1], primals, t2)[1] as unknown as Tensor[];
+    } catch (e) {
+      if (e instanceof NotImplemented) continue;
+      wrong.push(`${c.id}: threw ${(e as Error).message.split("\n")[0]}`);
+      continue;
+    }
+    const expected = AF.jvp((...ps: Tensor[]) => AF.jvp(call, ps, t1, { createGraph: true })[1] as Tensor[], primals, t2)[1] as Tensor[];
+    wrong.push(...mismatch(c.id, got, expected, 1e-7));
+    checked++;
+  }
+  for (const m of wrong) console.log(`  ${m}`);
+  assert.deepEqual(wrong, []);
+  assert.ok(checked >= 200, `only ${checked} cases checked`);
 });
