@@ -14,8 +14,9 @@ import type { Tensor } from "../core/tensor.js";
  */
 export const forwardGrads = { on: false };
 
-type TangentMap = WeakMap<Tensor, Tensor | null>;
 /** A tensor mapped to null has no tangent and none derived from its base (unpackDual's primal). */
+type TangentMap = WeakMap<Tensor, Tensor | null>;
+/** A level: its tangents, whether the user opened it, the active count to restore when it closes. */
 interface DualLevel { tangents: TangentMap; user: boolean; activeBefore: number }
 
 /** The open levels, outermost first; a level's number is its index. */
