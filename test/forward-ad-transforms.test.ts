@@ -77,7 +77,7 @@ test("nesting: jvp of jvp, jacfwd of jacfwd, jacrev of jacfwd, inside a user's d
   closeNested(func.jacfwd(func.jacfwd(f))(y()).tolist(), hRef.tolist(), TOL);
   closeNested(func.jacrev(func.jacfwd(f))(y()).tolist(), hRef.tolist(), TOL);
   closeNested(func.jacfwd(func.jacrev(f))(y()).tolist(), hRef.tolist(), TOL);
-  // Inside a dual level the transforms compute in reverse mode, and the user's tangent flows through.
+  // Inside a user's dual level, grad runs in reverse mode and jvp in a level of its own; the user's tangent flows through.
   fwAD.dualLevel(() => {
     const d = fwAD.makeDual(y(), v);
     const g = func.grad(f)(d);

@@ -1,17 +1,21 @@
 // torch.autograd.forward_ad: dual tensors for forward-mode AD. Inside a dual level, makeDual(x, t)
 // gives x a tangent t; every op on it computes its output's tangent (J·t) along with its value,
-// and unpackDual(y) reads it. Only one level exists at a time, as in PyTorch 2.11.
+// and unpackDual(y) reads it. The user opens one level at a time, as in PyTorch (which refuses a
+// nested dual_level); torch.func's forward transforms open theirs inside any other (forward-grad.ts).
 
 import { runScoped } from "../core/scope.js";
 import { Tensor } from "../core/tensor.js";
 import { pythonType } from "../func/pytree.js";
-import { clearTangent, closeLevel, dualLevelNow, openLevel, setTangent, tangentOf, withForwardOff } from "./forward-grad.js";
+import { atLevel, clearTangent, closeLevel, dualLevelNow, isUserLevel, openLevel, setTangent, tangentAt } from "./forward-grad.js";
 
 export interface LevelOption { level?: number | null }
 
-/** torch.autograd.forward_ad.enter_dual_level(): opens the dual level and returns it (0). */
+/**
+ * torch.autograd.forward_ad.enter_dual_level(): opens the dual level and returns it (0); refused
+ * while another level is open (a user's or a torch.func transform's), as PyTorch's.
+ */
 export function enterDualLevel(): number {
-  return openLevel();
+  return openLevel(true);
 }
 
 /** torch.autograd.forward_ad.exit_dual_level(*, level=None): closes the level; its tangents vanish. */
@@ -19,8 +23,9 @@ export function exitDualLevel(options: LevelOption = {}): void {
   const now = dualLevelNow();
   const level = options.level ?? now;
   if (level < 0) throw new Error("Dual level must be a positive number.");
-  if (level !== now) throw new Error("Trying to exit a forward AD level that was not the last one that was created. This is not supported.");
-  closeLevel();
+  // A transform's level is the transform's to exit.
+  if (level !== now || !isUserLevel(level)) throw new Error("Trying to exit a forward AD level that was not the last one that was created. This is not supported.");
+  closeLevel(level);
 }
 
 /**
@@ -32,11 +37,6 @@ export function dualLevel<T>(fn: (level: number) => T): T {
   return runScoped(() => fn(level), () => exitDualLevel({ level }));
 }
 
-function levelOf(op: string, options: LevelOption): number {
-  const level = options.level ?? dualLevelNow();
-  if (level !== dualLevelNow() && level >= 0) throw new Error(`${op}: dual level ${level} does not exist (the current level is ${dualLevelNow()})`);
-  return level;
-}
 
 function checkTensor(op: string, name: string, position: number, v: unknown): asserts v is Tensor {
   if (!(v instanceof Tensor)) throw new TypeError(`${op}(): argument '${name}' (position ${position}) must be Tensor, not ${pythonType(v).slice(8, -2)}`);
@@ -48,19 +48,22 @@ function checkTensor(op: string, name: string, position: number, v: unknown): as
  * has tensor's layout and copied into that layout otherwise.
  */
 export function makeDual(tensor: Tensor, tangent: Tensor, options: LevelOption = {}): Tensor {
-  const level = levelOf("make_dual", options);
+  const level = options.level ?? dualLevelNow();
   if (level < 0) throw new Error("Trying to create a dual Tensor for forward AD but no level exists, make sure to enter_dual_level() first.");
   checkTensor("make_dual", "tensor", 1, tensor);
   checkTensor("make_dual", "tangent", 2, tangent);
   if (!tensor.dtype.isDifferentiable) throw new Error(`Expected primal to be floating point or complex, but got: ${tensor.dtype}`);
   if (!tangent.dtype.isDifferentiable) throw new Error(`Expected tangent to be floating point or complex, but got: ${tangent.dtype}`);
-  if (tangentOf(tangent)) throw new Error(`Setting a forward grad that itself has a forward gradient at the same level ${level} is not supported.`);
-  if (tangentOf(tensor)) throw new Error(`Making a dual Tensor based on a Tensor that already has a forward gradient at the same level ${level} is not supported.`);
+  // Only the innermost level takes new tangents (PyTorch has one level: 0).
+  if (level !== dualLevelNow()) throw new Error("Invalid level given to _make_dual");
+  if (tangentAt(tangent, level)) throw new Error(`Setting a forward grad that itself has a forward gradient at the same level ${level} is not supported.`);
+  if (tangentAt(tensor, level)) throw new Error(`Making a dual Tensor based on a Tensor that already has a forward gradient at the same level ${level} is not supported.`);
   if (tensor.shape.join() !== tangent.shape.join()) {
     throw new Error(`Trying to set a forward gradient that has a different size than that of the original Tensor, this is not supported. Tensor is of size [${tensor.shape.join(", ")}] while the given forward gradient is of size [${tangent.shape.join(", ")}].`);
   }
-  const dual = withForwardOff(() => tensor.view(tensor.shape));
-  setTangent(dual, tangent);
+  // The view keeps the tangents tensor has at the levels outside this one.
+  const dual = atLevel(level, () => tensor.view(tensor.shape));
+  setTangent(dual, tangent, level);
   return dual;
 }
 
@@ -87,14 +90,16 @@ export class UnpackedDualTensor {
 /**
  * torch.autograd.forward_ad.unpack_dual(tensor, *, level=None): [primal, tangent] as an
  * UnpackedDualTensor. Inside a level the primal is a view of tensor without the tangent
- * (backward-differentiable); the tangent is null where tensor has none. Outside, [tensor, null].
+ * (backward-differentiable; it keeps those of outer levels); the tangent is null where tensor has
+ * none. Outside (or at a level not open), [tensor, null].
  */
 export function unpackDual(tensor: Tensor, options: LevelOption = {}): UnpackedDualTensor {
-  const level = levelOf("unpack_dual", options);
-  if (level < 0) return new UnpackedDualTensor(tensor, null);
+  const level = options.level ?? dualLevelNow();
+  // No tangent at a level that is not open, as PyTorch's.
+  if (level < 0 || level > dualLevelNow()) return new UnpackedDualTensor(tensor, null);
   checkTensor("_unpack_dual", "dual", 1, tensor);
-  const tangent = tangentOf(tensor);
-  const primal = withForwardOff(() => tensor.view(tensor.shape));
-  clearTangent(primal);
+  const tangent = tangentAt(tensor, level);
+  const primal = atLevel(level, () => tensor.view(tensor.shape));
+  clearTangent(primal, level);
   return new UnpackedDualTensor(primal, tangent);
 }

@@ -6,7 +6,7 @@ import { Tensor } from "../core/tensor.js";
 import { noGrad } from "./grad-mode.js";
 import { record } from "./record.js";
 import { OpNode } from "./node.js";
-import { forwardGrads, setTangent, tangentOf, updateTangentInPlace, withForwardOff } from "./forward-grad.js";
+import { activeLevels, anyTangent, atLevel, forwardGrads, setTangent, tangentAt, updateTangentInPlace, withForwardOff } from "./forward-grad.js";
 
 export class FunctionCtx {
   savedTensors: Tensor[] = [];
@@ -85,22 +85,34 @@ export class Function {
   }
 
   /**
-   * Runs forward without recording, then records one graph node whose vjp is `backward`; inside a
-   * dual level, inputs with tangents give the outputs theirs through `jvp`.
+   * Runs forward without recording, then records one graph node whose vjp is `backward`; inside
+   * dual levels, inputs with tangents give the outputs theirs through `jvp`, level by level (each
+   * level's jvp runs with only the levels outside it active, as an op's tangent rule).
    */
   static apply(...args: unknown[]): Tensor | Tensor[] {
-    if (forwardGrads.on && args.some((a) => a instanceof Tensor && tangentOf(a))) {
-      return withForwardOff(() => this.applyWithTangents(args));
+    if (forwardGrads.on && anyTangent(args.filter((a) => a instanceof Tensor))) {
+      const levels = activeLevels();
+      return withForwardOff(() => this.applyWithTangents(args, levels));
     }
     return this.applyRecorded(args);
   }
 
-  private static applyWithTangents(args: unknown[]): Tensor | Tensor[] {
-    const tangents = args.map((a) => (a instanceof Tensor && a.dtype.isDifferentiable ? tangentOf(a) ?? a.newZeros(a.shape) : null));
+  private static applyWithTangents(args: unknown[], levels: number): Tensor | Tensor[] {
     let ctxSeen: FunctionCtx | null = null;
     const result = this.applyRecorded(args, (ctx) => { ctxSeen = ctx; });
     const ctx = ctxSeen as unknown as FunctionCtx;
     const outs = Array.isArray(result) ? result : [result];
+    // Outermost first, as an op's tangents (an inner level's jvp may read the outputs).
+    for (let k = 0; k < levels; k++) {
+      if (!args.some((a) => a instanceof Tensor && tangentAt(a, k))) continue;
+      atLevel(k, () => this.tangentsAt(k, ctx, args, outs));
+    }
+    return result;
+  }
+
+  /** The outputs' tangents at level k from the inputs' (zeros for a tensor input without one). */
+  private static tangentsAt(k: number, ctx: FunctionCtx, args: unknown[], outs: Tensor[]): void {
+    const tangents = args.map((a) => (a instanceof Tensor && a.dtype.isDifferentiable ? tangentAt(a, k) ?? a.newZeros(a.shape) : null));
     const forBackward = ctx.savedTensors;
     ctx.savedTensors = ctx._savedForForward;
     let r;
@@ -117,10 +129,9 @@ export class Function {
       if (t.shape.join() !== o.shape.join()) {
         throw new Error(`Trying to set a forward gradient that has a different size than that of the original Tensor, this is not supported. Tensor is of size [${o.shape.join(", ")}] while the given forward gradient is of size [${t.shape.join(", ")}].`);
       }
-      if (ctx._dirty.includes(o)) updateTangentInPlace(o, t);
-      else setTangent(o, t);
+      if (ctx._dirty.includes(o)) updateTangentInPlace(o, t, k);
+      else setTangent(o, t, k);
     });
-    return result;
   }
 
   private static applyRecorded(args: unknown[], seeCtx?: (ctx: FunctionCtx) => void): Tensor | Tensor[] {

@@ -54,13 +54,16 @@ export function record<T extends Tensor | Tensor[]>(
 ): T {
   // torch.onnx.export sees every differentiable op here, under its autograd node name.
   if (tracing.on) traceOp(name, inputs, outputs);
-  // Forward-mode AD: the outputs' tangents, from the same vjp (forward-rule.ts).
+  if (needsReverse(inputs)) {
+    // A shared empty edge, and arrays of exact length (map; a push into [] reserves 17 slots): the
+    // graph is alive at the young collection after the backward.
+    const next: Edge[] = inputs.map((t) => (t && t.requiresGrad ? t._gradEdge() : NO_EDGE));
+    attachNode(name, next, outputs, vjp, saved);
+  }
+  // Forward-mode AD: the outputs' tangents, from the same vjp (forward-rule.ts). After the node,
+  // so that a tangent computed from the outputs (exp's t·exp(x)) is differentiable through them.
   if (forwardGrads.on) propagateTangents(inputs, outputs, vjp, jvp);
-  if (!needsReverse(inputs)) return outputs;
-  // A shared empty edge, and arrays of exact length (map; a push into [] reserves 17 slots): the
-  // graph is alive at the young collection after the backward.
-  const next: Edge[] = inputs.map((t) => (t && t.requiresGrad ? t._gradEdge() : NO_EDGE));
-  return attachNode(name, next, outputs, vjp, saved);
+  return outputs;
 }
 
 /**

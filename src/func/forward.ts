@@ -1,21 +1,16 @@
 // torch.func's forward-mode transforms on torch.autograd.forwardAd: jvp runs func once on dual
 // tensors; jacfwd runs it once per input direction (PyTorch vmaps those jvps; torch-ts loops, with
-// the randomness flag applied per direction as vmap's). torch-ts has one dual level: a transform
-// that starts inside another forward level (jvp of jvp, jacfwd of jacfwd) computes in reverse mode
-// instead (the same values), while the outer level's tangents flow through it.
+// the randomness flag applied per direction as vmap's). Each pass opens its own dual level, nested
+// inside any open one as functorch's levels: jvp of jvp and jacfwd of jacfwd compute forward over
+// forward, and a tangent never leaks into another level's (no perturbation confusion).
 
 import { Tensor } from "../core/tensor.js";
-import { dualLevelNow } from "../autograd/forward-grad.js";
-import { dualLevel, makeDual, unpackDual } from "../autograd/forward-ad.js";
+import { closeLevel, openLevel } from "../autograd/forward-grad.js";
+import { makeDual, unpackDual } from "../autograd/forward-ad.js";
 import { stack } from "../ops/shape-join.js";
 import { type Argnums, checkArgnums } from "./argnums.js";
 import { pythonType, treeFlatten, treeUnflatten, type TreeSpec } from "./pytree.js";
 import { type Randomness, RandomnessScope } from "./vmap-randomness.js";
-
-/** Whether a forward transform can open its own dual level (none is open around it). */
-export function canUseForwardMode(): boolean {
-  return dualLevelNow() < 0;
-}
 
 export interface ForwardPass { output: unknown; outputs: Tensor[]; spec: TreeSpec; tangents: (Tensor | null)[]; aux: unknown }
 
@@ -28,14 +23,18 @@ export function forwardPass(
   primals: Tensor[], tangents: Tensor[], call: (duals: Tensor[]) => unknown,
   split: (out: unknown) => [unknown, unknown], checkOutputs: (flat: unknown[]) => void,
 ): ForwardPass {
-  return dualLevel(() => {
-    const duals = primals.map((p, i) => makeDual(p, tangents[i]!));
+  const level = openLevel(false);
+  try {
+    const duals = primals.map((p, i) => makeDual(p, tangents[i]!, { level }));
     const [output, aux] = split(call(duals));
     const [flat, spec] = treeFlatten(output);
     checkOutputs(flat);
     const outputs = flat as Tensor[];
-    return { output, outputs, spec, tangents: outputs.map((o) => unpackDual(o).tangent), aux };
-  });
+    // Closing the level unwraps the outputs: they keep the tangents of the levels outside only.
+    return { output, outputs, spec, tangents: outputs.map((o) => unpackDual(o, { level }).tangent), aux };
+  } finally {
+    closeLevel(level);
+  }
 }
 
 /**

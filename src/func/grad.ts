@@ -1,11 +1,10 @@
 // torch.func.grad, gradAndValue, vjp and jvp over torch-ts's reverse-mode autograd (see level.ts
 // for how a transform level is kept). Like functorch's, they run func with grad enabled whatever
 // the caller's mode, respect a noGrad inside func, take pytrees (arrays, plain objects) of tensors,
-// and nest: grad(grad(f)), grad of a vjp, vmap(grad(f)). jvp runs in forward mode (forward.ts),
-// or with the double-backward trick inside another forward level (torch-ts has one dual level).
+// and nest: grad(grad(f)), grad of a vjp, vmap(grad(f)). jvp runs in forward mode (forward.ts), in
+// a dual level of its own nested inside any open one (jvp of jvp, jvp of grad, grad of jvp).
 
 import { Tensor } from "../core/tensor.js";
-import { grad as autogradGrad } from "../autograd/engine.js";
 import { enableGrad, isGradEnabled } from "../autograd/grad-mode.js";
 import { type Args, bindArgs, isOptionsObject } from "../ops/args.js";
 import { zerosLike } from "../ops/creation.js";
@@ -13,7 +12,7 @@ import { type Argnums, checkArgnums, replaceArgnums } from "./argnums.js";
 import { Level, gradsOrZeros } from "./level.js";
 import { pythonType, specString, specsEqual, treeFlatten, treeMap, treeUnflatten } from "./pytree.js";
 import { fnName } from "./vmap.js";
-import { canUseForwardMode, forwardPass } from "./forward.js";
+import { forwardPass } from "./forward.js";
 
 export interface GradTransformOptions { argnums?: Argnums; hasAux?: boolean }
 
@@ -171,50 +170,14 @@ export function jvp<R = Tensor>(func: (...args: never[]) => unknown, primals: re
       throw new Error(`Trying to set a forward gradient that has a different size than that of the original Tensor, this is not supported. Tensor is of size [${p.shape.join(", ")}] while the given forward gradient is of size [${ts[i]!.shape.join(", ")}].`);
     }
   });
-  if (canUseForwardMode()) {
-    const pass = forwardPass(ps, ts, (duals) => func(...(treeUnflatten(duals, pSpec) as never[])), (out) => splitAux(out, hasAux, JVP), (flat) => checkNonEmptyTensorOutput(flat, JVP));
-    const tOut = pass.tangents.map((t, k) => {
-      if (t !== null) return t;
-      if (strict) throw new Error("jvp(f, primals, tangents, strict=True): The output of f is independent of the inputs. This is not allowed with strict=True.");
-      return zerosLike(pass.outputs[k]!);
-    });
-    const primalsOut = treeUnflatten(pass.outputs, pass.spec) as R, tangentsOut = treeUnflatten(tOut, pass.spec) as R;
-    return hasAux ? [primalsOut, tangentsOut, pass.aux] : [primalsOut, tangentsOut];
-  }
-  // Inside another forward level: two reverse passes (the outer level's tangents flow through them).
-  const level = new Level();
-  return enableGrad(() => {
-    const diffs = ps.map((p) => level.differentiable(p));
-    const [out, aux] = splitAux(func(...(treeUnflatten(diffs, pSpec) as never[])), hasAux, JVP);
-    const [flatOut, oSpec] = treeFlatten(out);
-    checkNonEmptyTensorOutput(flatOut, JVP);
-    const outs = flatOut as Tensor[];
-    const tangentOuts = doubleBackwardJvp(outs, diffs, ts, level.anyReachesOuter(outs) || ts.some((t) => t.requiresGrad));
-    const tOut = tangentOuts.map((t, k) => {
-      if (t !== null) return level.unwrap(t);
-      if (strict) throw new Error("jvp(f, primals, tangents, strict=True): The output of f is independent of the inputs. This is not allowed with strict=True.");
-      return zerosLike(outs[k]!);
-    });
-    const primalsOut = treeUnflatten(outs.map((t) => level.unwrap(t)), oSpec) as R;
-    const tangentsOut = treeUnflatten(tOut, oSpec) as R;
-    return hasAux ? [primalsOut, tangentsOut, level.unwrapTree(aux)] : [primalsOut, tangentsOut];
+  const pass = forwardPass(ps, ts, (duals) => func(...(treeUnflatten(duals, pSpec) as never[])), (out) => splitAux(out, hasAux, JVP), (flat) => checkNonEmptyTensorOutput(flat, JVP));
+  const tOut = pass.tangents.map((t, k) => {
+    if (t !== null) return t;
+    if (strict) throw new Error("jvp(f, primals, tangents, strict=True): The output of f is independent of the inputs. This is not allowed with strict=True.");
+    return zerosLike(pass.outputs[k]!);
   });
+  const primalsOut = treeUnflatten(pass.outputs, pass.spec) as R, tangentsOut = treeUnflatten(tOut, pass.spec) as R;
+  return hasAux ? [primalsOut, tangentsOut, pass.aux] : [primalsOut, tangentsOut];
 }
 
-/**
- * J·t by two reverse passes: g = Jᵀu for zero cotangents u that require grad, then the gradient of
- * g·t with respect to u. Null for an output that depends on no input.
- */
-function doubleBackwardJvp(outs: Tensor[], inputs: Tensor[], tangents: Tensor[], createGraph: boolean): (Tensor | null)[] {
-  const result: (Tensor | null)[] = outs.map(() => null);
-  const k = outs.flatMap((o, i) => (o.requiresGrad ? [i] : []));
-  if (k.length === 0) return result;
-  const us = k.map((i) => zerosLike(outs[i]!, { requiresGrad: true }));
-  const gs = autogradGrad(k.map((i) => outs[i]!), inputs, { gradOutputs: us, createGraph: true, allowUnused: true });
-  const used = gs.flatMap((g, j) => (g !== null && g.requiresGrad ? [j] : []));
-  if (used.length === 0) return result;
-  const jv = autogradGrad(used.map((j) => gs[j]!), us, { gradOutputs: used.map((j) => tangents[j]!), createGraph, allowUnused: true });
-  jv.forEach((t, j) => { result[k[j]!] = t; });
-  return result;
-}
 

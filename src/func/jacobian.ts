@@ -1,8 +1,8 @@
 // torch.func.jacrev, jacfwd and hessian. jacrev computes one vector-Jacobian product per output
 // element (PyTorch's jacrev vmaps the same products; torch-ts loops over them); jacfwd runs func in
-// forward mode once per input element (forward.ts), its randomness flag applied per direction as
-// vmap's. Inside another forward level (jacfwd of jacfwd) jacfwd computes in reverse mode, with
-// the same values, its flag governing that single evaluation. Results nest as PyTorch's: outputs'
+// forward mode once per input element (forward.ts, each pass in its own dual level, so that jacfwd
+// of jacfwd is forward over forward), its randomness flag applied per direction as vmap's. Results
+// nest as PyTorch's: outputs'
 // structure outside, the differentiated arguments' inside, each Jacobian shaped
 // output.shape + input.shape.
 
@@ -12,8 +12,8 @@ import { stack } from "../ops/shape-join.js";
 import { type Argnums, checkArgnums } from "./argnums.js";
 import { named, vjpWithArgnums } from "./grad.js";
 import { treeFlatten, treeUnflatten } from "./pytree.js";
-import { type Randomness, checkRandomness, withRandomness } from "./vmap-randomness.js";
-import { canUseForwardMode, forwardJacobian } from "./forward.js";
+import { type Randomness, checkRandomness } from "./vmap-randomness.js";
+import { forwardJacobian } from "./forward.js";
 
 export interface JacrevOptions { argnums?: Argnums; hasAux?: boolean; chunkSize?: number | null }
 export interface JacfwdOptions { argnums?: Argnums; hasAux?: boolean; randomness?: Randomness }
@@ -90,11 +90,8 @@ export function jacfwd<A extends unknown[], R = Tensor>(func: (...args: A) => un
   const f = func as (...a: never[]) => unknown;
   return named((...args: A): R => {
     checkRandomness(randomness);
-    if (canUseForwardMode()) {
-      errorIfComplex("jacfwd", args, true);
-      return forwardJacobian("jacfwd", f, args, argnums, hasAux, randomness) as R;
-    }
-    return withRandomness(randomness, () => reverseJacobian("jacfwd", f, args, argnums, hasAux)) as R;
+    errorIfComplex("jacfwd", args, true);
+    return forwardJacobian("jacfwd", f, args, argnums, hasAux, randomness) as R;
   }, f);
 }
 

@@ -45,14 +45,3 @@ export class RandomnessScope {
     setDrawGuard(this.previous);
   }
 }
-
-/** Runs fn once under a randomness mode (jacfwd's flag: its single reverse-mode evaluation). */
-export function withRandomness<T>(mode: Randomness, fn: () => T): T {
-  const scope = new RandomnessScope(mode);
-  scope.enter();
-  try {
-    return fn();
-  } finally {
-    scope.exit();
-  }
-}

@@ -11,7 +11,7 @@ import { copyInto } from "./engine.js";
 import { canCast } from "./promotion.js";
 import { type DType, cppTypeName, scalarTypeName } from "../core/dtype.js";
 import { traceInPlace, tracing } from "../onnx/hook.js";
-import { forwardGrads, setTangent, tangentOf, updateTangentInPlace } from "../autograd/forward-grad.js";
+import { carryTangents, forwardGrads, updateTangentsInPlace } from "../autograd/forward-grad.js";
 
 export function checkInplaceLeaf(op: string, self: Tensor): void {
   if (isGradEnabled() && self.isLeaf && self._requiresGrad) {
@@ -41,9 +41,9 @@ export function applyInPlace(
   if (needsGrad(self, ...others)) {
     if (self._base) return inPlaceOnView(op, self, self._base, outOfPlace);
     const snapshot = self._requiresGrad ? self.clone() : self.detach();
-    if (forwardGrads.on && !self._requiresGrad) carryTangent(self, snapshot);
+    if (forwardGrads.on && !self._requiresGrad) carryTangents(self, snapshot);
     const r = outOfPlace(snapshot);
-    if (forwardGrads.on) updateTangentInPlace(self, tangentOf(r));
+    if (forwardGrads.on) updateTangentsInPlace(self, r);
     copyInto(self, r.detach());
     self.storage.version++;
     self._gradFn = r._gradFn;
@@ -71,12 +71,12 @@ function inPlaceOnView(op: string, self: Tensor, base: Tensor, outOfPlace: (snap
   }
   const size = self.shape, stride = self.stride(), offset = self._offset - base._offset;
   const baseSnap = base._requiresGrad ? base.clone() : base.detach();
-  if (forwardGrads.on && !base._requiresGrad) carryTangent(base, baseSnap);
+  if (forwardGrads.on && !base._requiresGrad) carryTangents(base, baseSnap);
   const region = baseSnap.asStrided(size, stride, offset);
   // The view's own tangent (a dual made from a view has one its base lacks).
-  if (forwardGrads.on) carryTangent(self, region);
+  if (forwardGrads.on) carryTangents(self, region);
   const r = outOfPlace(region);
-  if (forwardGrads.on) updateTangentInPlace(self, tangentOf(r));
+  if (forwardGrads.on) updateTangentsInPlace(self, r);
   const newBase = baseSnap.asStridedScatter(r, size, stride, offset);
   copyInto(self, r.detach());
   self.storage.version++;
@@ -87,12 +87,6 @@ function inPlaceOnView(op: string, self: Tensor, base: Tensor, outOfPlace: (snap
   // Every view of base, this one included, now regenerates its gradFn from the new history.
   self._refreshView();
   return self;
-}
-
-/** A snapshot taken without autograd keeps the tangent of what it copies. */
-function carryTangent(from: Tensor, snapshot: Tensor): void {
-  const t = tangentOf(from);
-  if (t) setTangent(snapshot, t);
 }
 
 /**

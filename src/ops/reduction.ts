@@ -5,6 +5,7 @@ import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
 import { type DType, type DTypeLike, int64, toDType } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
+import { forwardGrads } from "../autograd/forward-grad.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, installMethods, type Method, checkDims } from "./args.js";
 import { expandReducedGrad, planReduce, reduceBig, reduceFast, sumSmallInts } from "./reduce-engine.js";
@@ -51,7 +52,9 @@ export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean]
     ? sumSmallInts(x, plan, emptyTensor(plan.outShape, int64)) ?? reduceBig(x, plan, (v) => v.reduce((p, c) => p + c, 0n), emptyTensor(plan.outShape, int64))
     : reduceFast("sum", x, plan, outDtype, sumKernel);
   const inShape = x.shape;
-  const r = record("SumBackward" + (dims === null ? "0" : "1"), [x], out, ([g]) => [expandReducedGrad(g!, inShape, plan.dims, keepdim)]);
+  // Linear: the tangent is the sum of the tangent (no double vjp, which nested forward levels repeat).
+  const r = record("SumBackward" + (dims === null ? "0" : "1"), [x], out, ([g]) => [expandReducedGrad(g!, inShape, plan.dims, keepdim)], [],
+    forwardGrads.on ? ([t]) => [sum(t!, plan.dims, keepdim)] : undefined);
   if (tracing.on) traceOp("sum", [x], r, { dims: plan.dims, keepdim });
   return r;
 }
@@ -83,7 +86,8 @@ export function mean(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean
   const out = onDevice(x) ? deviceOp("reduce", "mean")("mean", x, plan.dims, keepdim, x.dtype)
     : reduceFast("mean", x, plan, x.dtype, (d, s, len) => sumKernel(d, s, len) / len);
   const inShape = x.shape;
-  const r = record("MeanBackward" + (dims === null ? "0" : "1"), [x], out, ([g]) => [expandReducedGrad(g!, inShape, plan.dims, keepdim).div(n)]);
+  const r = record("MeanBackward" + (dims === null ? "0" : "1"), [x], out, ([g]) => [expandReducedGrad(g!, inShape, plan.dims, keepdim).div(n)], [],
+    forwardGrads.on ? ([t]) => [mean(t!, plan.dims, keepdim)] : undefined);
   if (tracing.on) traceOp("mean", [x], r, { dims: plan.dims, keepdim });
   return r;
 }

@@ -9,6 +9,7 @@ import { Tensor } from "../core/tensor.js";
 import { type DType, float32, promoteTypes } from "../core/dtype.js";
 import { broadcastShapes as broadcastCore, normalizeDim, shapeStr } from "../core/shape.js";
 import { record } from "../autograd/record.js";
+import { forwardGrads } from "../autograd/forward-grad.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, describe, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { copyInto, emptyTensor, uninitStrided, uninitTensor } from "./engine.js";
@@ -116,7 +117,7 @@ function catImpl(op: string, tensors: Tensor[], dim: number): Tensor {
     if (!t._requiresGrad) return null;
     if (skip[i]) return g!.newZeros([0], { dtype: t.dtype });
     return asInputGrad(g!.narrow(d, starts[i]!, t._shape[d]!), t);
-  }));
+  }), [], forwardGrads.on ? (tans) => [catImpl(op, tangentsOrZeros(tensors, tans), d)] : undefined);
   if (tracing.on) traceOp("cat", used, r, { dim: d });
   return r;
 }
@@ -151,6 +152,11 @@ export function concatenate(tensors: Tensor[], ...args: Args<[axis?: number], { 
   return catImpl("concatenate", tensorList("concatenate", tensors), (a.axis as number | undefined) ?? 0);
 }
 
+/** The inputs' tangents, zeros for an input without one: cat's and stack's tangent is the same join of them. */
+function tangentsOrZeros(ts: readonly Tensor[], tans: readonly (Tensor | null)[]): Tensor[] {
+  return ts.map((t, i) => tans[i] ?? t.newZeros(t.shape));
+}
+
 // ---- stack ----------------------------------------------------------------------------------
 
 export function stack(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: number } & OutOption>): Tensor {
@@ -177,7 +183,8 @@ export function stack(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: n
   const step = strides[d]!;
   strides.splice(d, 1);
   ts.forEach((t, i) => copyInto(rawView(out, ref.shape, strides, i * step), t));
-  const r = record("StackBackward0", ts, out, ([g]) => ts.map((t, i) => (t._requiresGrad ? asInputGrad(g!.select(d, i), t) : null)));
+  const r = record("StackBackward0", ts, out, ([g]) => ts.map((t, i) => (t._requiresGrad ? asInputGrad(g!.select(d, i), t) : null)), [],
+    forwardGrads.on ? (tans) => [stack(tangentsOrZeros(ts, tans), d)] : undefined);
   if (tracing.on) traceOp("stack", ts, r, { dim: d });
   return r;
 }
