@@ -236,3 +236,40 @@ test("registerPostAccumulateGradHook runs after .grad is accumulated (an optimiz
   assert.throws(() => w.mul(2).registerPostAccumulateGradHook(() => undefined), /post accumulate grad hooks cannot be registered on non-leaf tensors/);
   assert.throws(() => torch.zeros(1).registerPostAccumulateGradHook(() => undefined), /doesn't require gradient/);
 });
+
+test("autograd.graph.registerMultiGradHook: 'all' once the reached gradients are in (null for the others), 'any' once per backward", () => {
+  const a = torch.tensor([1, 2], f64).requiresGrad_(), b = torch.tensor([3], f64).requiresGrad_();
+  const calls: unknown[] = [];
+  const h = torch.autograd.graph.registerMultiGradHook([a, b], (grads: Grads) => { calls.push(vals(grads)); });
+  a.mul(b).sum().backward();
+  a.mul(2).sum().backward();
+  const y1 = a.mul(3), y2 = a.mul(b);
+  torch.autograd.graph.registerMultiGradHook([y1, y2], (grads: Grads) => { calls.push(["inner", ...vals(grads)]); });
+  y1.sum().add(y2.sum()).backward();
+  assert.deepEqual(calls, [[[3, 3], [3]], [[2, 2], null], ["inner", [1, 1], [1, 1]], [[6, 6], [3]]]);
+  h.remove();
+  const any: unknown[] = [];
+  torch.autograd.graph.registerMultiGradHook([a, b], (g: Tensor) => { any.push(g.tolist()); }, { mode: "any" });
+  a.mul(b).sum().backward();
+  a.mul(b).sum().backward();
+  assert.equal(any.length, 2);
+  assert.throws(() => torch.autograd.graph.registerMultiGradHook([a], () => undefined, { mode: "some" as "all" }), /Expects mode to be one of \('all', 'any'\) but got some/);
+});
+
+test("autograd.graph.getGradientEdge and incrementVersion", () => {
+  const a = torch.tensor([1, 2], f64).requiresGrad_();
+  class Two extends torch.autograd.Function {
+    static override forward(_ctx: torch.autograd.FunctionCtx, x: Tensor): Tensor[] { return [x.mul(2), x.mul(3)]; }
+    static override backward(_ctx: torch.autograd.FunctionCtx, g1: Tensor, g2: Tensor): Tensor { return g1.mul(2).add(g2.mul(3)); }
+  }
+  const [p, q] = Two.apply(a) as Tensor[];
+  assert.equal(torch.autograd.graph.getGradientEdge(a).node.name(), "torch::autograd::AccumulateGrad");
+  const edge = torch.autograd.graph.getGradientEdge(q!);
+  assert.equal(edge.node, q!.gradFn);
+  assert.equal(edge.node, p!.gradFn);
+  assert.equal(edge.outputNr, 1);
+  assert.throws(() => torch.autograd.graph.getGradientEdge(torch.zeros(1)), /does not require gradients/);
+  const y = a.mul(a);
+  torch.autograd.graph.incrementVersion(a);
+  assert.throws(() => y.sum().backward(), /modified by an inplace operation/);
+});

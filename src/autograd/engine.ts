@@ -135,6 +135,14 @@ export function gradAtEdges(roots: Tensor[], rootGrads: Tensor[], edges: readonl
 /** How many backward runs are in progress (a hook or a custom Function's backward may start one). */
 let running = 0;
 
+/** A backward run as hooks see it (PyTorch's graph task): its id, and which nodes it will run. */
+export interface GraphTask { readonly id: number; willExecute(node: Node): boolean }
+const tasks: GraphTask[] = [];
+let nextTaskId = 0;
+
+/** @internal The innermost backward run in progress (null outside backward). */
+export function currentGraphTask(): GraphTask | null { return tasks.length ? tasks[tasks.length - 1]! : null; }
+
 /** execute(); the end of an outermost run, which succeeded, is a safe point (src/core/safe-point.ts). */
 function executeOutermost(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
   running++;
@@ -179,6 +187,8 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
     }
   }
   if (opt.captures) needed = nodesLeadingTo(seen, new Set(captureByNode.keys()));
+  const runs = needed;
+  const task: GraphTask = { id: nextTaskId++, willExecute: (n) => seen.has(n) && !stopAt?.has(n) && (runs === null || runs.has(n)) };
 
   // A leaf's first gradient is stored without a copy when nothing else can hold its memory:
   // made during this backward, not a root gradient, hooked, retained or captured, and in no
@@ -234,6 +244,7 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
   for (const [n] of rootEdges) if (!deps.get(n) && !ready.includes(n)) makeReady(n);
   const prevMode = isGradEnabled();
   setGradEnabled(opt.createGraph);
+  tasks.push(task);
   try {
     while (ready.length) {
       const node = ready.pop()!;
@@ -285,6 +296,7 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
       if (dropped.length) releaseDropped(dropped, pending, sharedBuffers, firstSerial);
     }
   } finally {
+    tasks.pop();
     setGradEnabled(prevMode);
   }
   // backward(inputs=...) accumulates into exactly the given tensors.

@@ -7,3 +7,4 @@ export { detectAnomaly, setDetectAnomaly } from "./anomaly.js";
 export { Node } from "./node.js";
 export * as functional from "./functional.js";
 export * as forwardAd from "./forward-ad.js";
+export * as graph from "./graph.js";
