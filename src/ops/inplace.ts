@@ -13,7 +13,20 @@ import { type DType, cppTypeName, scalarTypeName } from "../core/dtype.js";
 import { traceInPlace, tracing } from "../onnx/hook.js";
 import { carryTangents, forwardGrads, updateTangentsInPlace } from "../autograd/forward-grad.js";
 
+/**
+ * Views made by a multi-output view op (split, unbind) that required grad, with the op's node
+ * name: in-place ops autograd would record on them are refused, as PyTorch's (kept off the Tensor:
+ * few tensors are such views).
+ */
+export const multiOutputViews = new WeakMap<Tensor, string>();
+
 export function checkInplaceLeaf(op: string, self: Tensor): void {
+  if (self._base !== null && isGradEnabled()) {
+    const node = multiOutputViews.get(self);
+    if (node !== undefined) {
+      throw new Error(`Output ${self._outputNr} of ${node} is a view and is being modified inplace. This view is the output of a function that returns multiple views. Such functions do not allow the output views to be modified inplace. You should replace the inplace operation by an out-of-place one.`);
+    }
+  }
   if (isGradEnabled() && self.isLeaf && self._requiresGrad) {
     throw new Error(`${op}: a leaf Variable that requires grad is being used in an in-place operation.`);
   }

@@ -1,11 +1,11 @@
 // torch.split_with_sizes and the unsafe_* splits. PyTorch's unsafe_split/unsafe_chunk differ from
-// split/chunk only in autograd's view tracking (their outputs may be modified in place without
-// PyTorch's multi-output-view error), which torch-ts does not raise for split either: here they
-// are the same ops.
+// split/chunk only in autograd's view tracking: their pieces share the input's memory but are no
+// views to autograd, so in-place ops on them are allowed (and not seen by the input's graph).
 
 import type { Tensor } from "../core/tensor.js";
 import { type Args, bindArgs, checkTensor, describe, installMethods, isOptionsObject, type Method, rebind } from "./args.js";
-import { chunk, split } from "./view.js";
+import { chunkSizes, split, splitViews, stepSizes } from "./view.js";
+import { normalizeDim } from "../core/shape.js";
 
 type DimArgs = Args<[dim?: number], { dim?: number }>;
 
@@ -29,7 +29,8 @@ function sizedSplit(op: string, f: typeof splitWithSizes, call: IArguments, inpu
   if (splitSizes.some((n) => n < 0)) {
     throw new Error(`split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes=[${splitSizes.join(", ")}]`);
   }
-  return split(input, splitSizes, dim);
+  if (op === "split_with_sizes") return split(input, splitSizes, dim);
+  return splitViews(input, normalizeDim(dim, input.dim(), op), splitSizes, "UnsafeSplitWithSizesBackward0", true);
 }
 
 /** torch.unsafe_split(input, split_size, dim=0): split with an int size (see the file's note). */
@@ -38,7 +39,8 @@ export function unsafeSplit(input: Tensor, splitSize: number, ...args: DimArgs):
   checkTensor("unsafe_split", "input", input);
   const dim = (bindArgs("unsafe_split", args, ["dim"], [], 2).dim as number | undefined) ?? 0;
   if (!Number.isInteger(splitSize)) throw new Error(`unsafe_split(): argument 'split_size' (position 2) must be int, not ${describe(splitSize)}`);
-  return split(input, splitSize, dim);
+  const d = normalizeDim(dim, input.dim(), "unsafe_split");
+  return splitViews(input, d, stepSizes(input._shape[d]!, splitSize), "UnsafeSplitBackward0", true);
 }
 
 /** torch.unsafe_chunk(input, chunks, dim=0): chunk (see the file's note). */
@@ -46,7 +48,8 @@ export function unsafeChunk(input: Tensor, chunks: number, ...args: DimArgs): Te
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? chunks : input)) return rebind(unsafeChunk, "unsafe_chunk", arguments, ["input|self", "chunks", "dim"], 2, []);
   checkTensor("unsafe_chunk", "input", input);
   const dim = (bindArgs("unsafe_chunk", args, ["dim"], [], 2).dim as number | undefined) ?? 0;
-  return chunk(input, chunks, dim);
+  const d = normalizeDim(dim, input.dim(), "unsafe_chunk");
+  return splitViews(input, d, chunkSizes(input._shape[d]!, chunks), "UnsafeSplitBackward0", true);
 }
 
 declare module "../core/tensor.js" {

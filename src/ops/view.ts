@@ -21,6 +21,8 @@ import { QuantizedStorage } from "../core/quantized-storage.js";
 import { SparseStorage } from "../core/storage.js";
 import { cloneQuantized } from "./quantize-kernels.js";
 import { refuseNamed } from "./named-engine.js";
+import { cat, stack } from "./shape-join.js";
+import { multiOutputViews } from "./inplace.js";
 
 /** A view of `base` with new geometry; keeps the chain to the storage's owner for in-place ops. */
 export function makeView(base: Tensor, shape: number[], strides: number[], offset: number): Tensor {
@@ -536,10 +538,7 @@ export function split(input: Tensor, splitSizeOrSections: number | number[], ...
   const size = input._shape[d]!;
   const sizes: number[] = [];
   if (typeof splitSizeOrSections === "number") {
-    const step = splitSizeOrSections;
-    if (step <= 0 && size > 0) throw new Error(`split_size can only be 0 if dimension size is 0, but got dimension size of ${size}`);
-    for (let s = 0; s < size; s += step) sizes.push(Math.min(step, size - s));
-    if (size === 0) sizes.push(0);
+    sizes.push(...stepSizes(size, splitSizeOrSections));
   } else {
     const total = splitSizeOrSections.reduce((a, b) => a + b, 0);
     if (total !== size) {
@@ -547,10 +546,67 @@ export function split(input: Tensor, splitSizeOrSections: number | number[], ...
     }
     sizes.push(...splitSizeOrSections);
   }
-  const out: Tensor[] = [];
-  let s = 0;
-  for (const n of sizes) { out.push(narrow(input, d, s, n)); s += n; }
-  return out;
+  return splitViews(input, d, sizes, typeof splitSizeOrSections === "number" ? "SplitBackward0" : "SplitWithSizesBackward0");
+}
+
+/**
+ * Views of consecutive pieces of `input` along d (sizes), or of each index along d (unbind), as
+ * one graph node with an output per view, as PyTorch's split/unbind: their gradient is the pieces'
+ * gradients joined, and the views refuse in-place ops that autograd records (multi-output views).
+ * With `unsafe`, the pieces share memory but are not views to autograd (PyTorch's unsafe_split).
+ */
+export function splitViews(input: Tensor, d: number, sizes: number[] | null, node: string, unsafe = false): Tensor[] {
+  if (isNamed(input)) {
+    if (sizes === null) return Array.from({ length: input._shape[d]! }, (_, i) => select(input, d, i));
+    const pieces: Tensor[] = [];
+    let start = 0;
+    for (const n of sizes) { pieces.push(narrow(input, d, start, n)); start += n; }
+    return pieces;
+  }
+  const stride = input._strides[d]!;
+  const outs: Tensor[] = [], starts: number[] = [];
+  if (sizes === null) {
+    for (let i = 0; i < input._shape[d]!; i++) {
+      const shape = input.shape, strides = input.stride();
+      shape.splice(d, 1);
+      strides.splice(d, 1);
+      outs.push(makeView(input, shape, strides, input._offset + i * stride));
+    }
+  } else {
+    let start = 0;
+    for (const n of sizes) {
+      const shape = input.shape;
+      shape[d] = n;
+      starts.push(start);
+      outs.push(makeView(input, shape, input.stride(), input._offset + start * stride));
+      start += n;
+    }
+  }
+  if (unsafe) for (const o of outs) o._base = null;
+  record(node, [input], outs, (gs) => [sizes === null ? stack(gs as Tensor[], d) : cat(gs as Tensor[], d)]);
+  if (!unsafe && outs.length > 0 && outs[0]!.requiresGrad) for (const o of outs) multiOutputViews.set(o, node);
+  if (tracing.on) {
+    outs.forEach((o, i) => {
+      if (sizes === null) traceOp("select", [input], o, { dim: d, index: i });
+      else traceOp("slice", [input], o, { dim: d, start: starts[i]!, end: starts[i]! + sizes[i]!, step: 1 });
+    });
+  }
+  return outs;
+}
+
+/** The sizes of split(split_size) along a dim of `size` elements: pieces of `step`, the last shorter. */
+export function stepSizes(size: number, step: number): number[] {
+  if (step <= 0 && size > 0) throw new Error(`split_size can only be 0 if dimension size is 0, but got dimension size of ${size}`);
+  const sizes: number[] = [];
+  for (let s = 0; s < size; s += step) sizes.push(Math.min(step, size - s));
+  if (size === 0) sizes.push(0);
+  return sizes;
+}
+
+/** The sizes of chunk(chunks) along a dim of `size` elements (at most `chunks` pieces). */
+export function chunkSizes(size: number, chunks: number): number[] {
+  if (!Number.isInteger(chunks) || chunks <= 0) throw new Error("chunk expects `chunks` to be greater than 0, got: " + chunks);
+  return stepSizes(size, Math.max(Math.ceil(size / chunks), 1)).slice(0, chunks);
 }
 
 /** Tensor.split(split_size, dim=0): the method names its size parameter as PyTorch's does. */
@@ -562,11 +618,8 @@ function splitMethod(self: Tensor, splitSize: number | number[], ...args: Args<[
 export function chunk(input: Tensor, chunks: number, ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? chunks : input)) return rebind(chunk, "chunk", arguments, ["input", "chunks", "dim"], 2, []);
   const dim = (bindArgs("chunk", args, ["dim"], [], 2).dim as number | undefined) ?? 0;
-  if (!Number.isInteger(chunks) || chunks <= 0) throw new Error("chunk expects `chunks` to be greater than 0, got: " + chunks);
   const d = normalizeDim(dim, input.dim(), "chunk");
-  const size = input._shape[d]!;
-  const step = Math.ceil(size / chunks);
-  return split(input, Math.max(step, 1), d).filter((_, i) => i < chunks);
+  return splitViews(input, d, chunkSizes(input._shape[d]!, chunks), "SplitBackward0");
 }
 
 export function tensorSplit(input: Tensor, indicesOrSections: number | number[], ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
@@ -597,9 +650,7 @@ export function unbind(input: Tensor, ...args: Args<[dim?: number | string], { d
   }
   const dim = given as number;
   const d = normalizeDim(dim, input.dim(), "unbind");
-  const out: Tensor[] = [];
-  for (let i = 0; i < input._shape[d]!; i++) out.push(select(input, d, i));
-  return out;
+  return splitViews(input, d, null, "UnbindBackward0");
 }
 
 
