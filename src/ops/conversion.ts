@@ -1,5 +1,7 @@
 // dtype and device conversion (to, type, float(), ...), copy_, fill_, zero_.
 
+import { isNested } from "../core/nested-tensor.js";
+import { nestedRefusal } from "./nested-engine.js";
 import { hideNames, isNamed, nameAll, namesOf } from "./named-engine.js";
 import { eitherNamed, keepNamed } from "./named-rules.js";
 import { isSparse } from "../core/sparse-tensor.js";
@@ -28,6 +30,7 @@ export function castTo(input: Tensor, dtype: DType, forceCopy = false, discardIm
   if (input.dtype === dtype && !forceCopy) return input;
   if (isNamed(input)) return keepNamed(input, [], () => castTo(input, dtype, forceCopy, discardImaginary));
   if (isSparse(input)) return sparseCast(input, dtype);
+  if (isNested(input)) throw nestedRefusal("_to_copy");
   if (isCompressed(input)) return compressedCast(input, dtype);
   // Ops cast their inputs to the dtype they compute in: a complex input reaching a real kernel that
   // way is refused (only the explicit conversions, x.to / x.float() / ..., drop the imaginary parts).
@@ -78,6 +81,7 @@ export function to(input: Tensor, ...args: (DTypeLike | DeviceLike | Tensor | To
   else if (copy) r = r.clone();
   if (device && device.type !== r.device.type) {
     if (isSparse(r)) throw new Error(`to(): sparse COO tensors are CPU only in torch-ts (asked for ${device})`);
+    if (isNested(r)) throw nestedRefusal("_to_copy");
     r = toDeviceHook(r, device);
   }
   return r;

@@ -1,5 +1,7 @@
 // View ops: new shape/strides/offset over the same storage, no copy. Each records its vjp.
 
+import { isNested } from "../core/nested-tensor.js";
+import { nestedClone, nestedSelect, nestedTranspose, nestedUnbind, nestedView } from "./nested-ops.js";
 import { dimOf, dimsOf, hasDimname, hideNames, isNamed, nameAll, namedRefusal, namesOf } from "./named-engine.js";
 import { keepNamed, ownOutput, reduceNamed } from "./named-rules.js";
 import { namedFlatten, namedUnflatten } from "./named-views.js";
@@ -39,6 +41,7 @@ export function makeView(base: Tensor, shape: number[], strides: number[], offse
 export function view(input: Tensor, ...size: (number | number[])[]): Tensor {
   if (size.length === 1 && isDTypeArgument(size[0])) return viewDtype(input, size[0] as unknown as DTypeOption);
   const { size: s } = bindSize("view", size, []);
+  if (isNested(input)) return nestedView("view", input, s);
   const shape = inferSize(s, input.numel());
   const strides = viewStrides(input._shape, input._strides, shape);
   if (!strides) {
@@ -102,6 +105,7 @@ function viewDtype(input: Tensor, arg: DTypeOption): Tensor {
 
 export function reshape(input: Tensor, ...size: (number | number[])[]): Tensor {
   const { size: s } = bindSize("reshape", size, [], "shape");
+  if (isNested(input)) return nestedView("reshape", input, s);
   if (isSparse(input)) throw new Error("reshape is not implemented for sparse tensors");
   const shape = inferSize(s, input.numel());
   const strides = viewStrides(input._shape, input._strides, shape);
@@ -125,6 +129,7 @@ export function reshapeAs(input: Tensor, other: Tensor): Tensor {
 export function contiguous(input: Tensor, memoryFormat?: MemoryFormat | { memoryFormat?: MemoryFormat | null } | null): Tensor {
   if (arguments.length > 2) checkArgs("contiguous", arguments, 2, ["memoryFormat"]); else if (isOptionsObject(input)) return rebind(contiguous, "contiguous", arguments, ["input"], 1, ["memoryFormat"]);
   const format = memoryFormat === undefined || memoryFormat === null ? null : memoryFormat instanceof MemoryFormat ? memoryFormat : memoryFormatOption("contiguous", memoryFormat);
+  if (isNested(input)) return input.isContiguous() ? input : nestedClone(input);
   if (format === null || format === contiguousFormat) return input.isContiguous() ? input : clone(input, { memoryFormat: contiguousFormat });
   if (isContiguousAs(input._shape, input._strides, format)) return input;
   if (format === preserveFormat) throw new Error("preserve memory format is unsupported by the contiguous operator");
@@ -137,6 +142,7 @@ export function clone(input: Tensor, options: { memoryFormat?: MemoryFormat | nu
   if (isNamed(input)) return keepNamed(input, [], () => clone(input, options));
   if (input.storage instanceof QuantizedStorage) return cloneQuantized(input);
   if (isSparse(input)) return sparseClone(input);
+  if (isNested(input)) return nestedClone(input);
   if (isCompressed(input)) return compressedClone(input);
   const format = options.memoryFormat === undefined ? null : memoryFormatArg("clone", options.memoryFormat);
   if ((format === null || format === preserveFormat) && input.isContiguous()) return copyAs(input, null);
@@ -163,6 +169,7 @@ export function transpose(input: Tensor, dim0: number | string, dim1: number | s
     return nameAll(hideNames([input], () => transpose(input, a, b)), names);
   }
   if (isSparse(input)) return sparseTranspose(input, checkInt("transpose", "dim0", dim0), checkInt("transpose", "dim1", dim1), "TransposeBackward0");
+  if (isNested(input)) return nestedTranspose(input, checkInt("transpose", "dim0", dim0), checkInt("transpose", "dim1", dim1));
   if (isCompressed(input)) return compressedTranspose(input, checkInt("transpose", "dim0", dim0), checkInt("transpose", "dim1", dim1));
   const nd = input.dim();
   const a = normalizeDim(checkInt("transpose", "dim0", dim0), nd, "transpose");
@@ -393,6 +400,7 @@ export function select(input: Tensor, dim: number | string, index: number): Tens
     const d = dimOf(input, dim);
     return reduceNamed(input, d, false, () => select(input, d, index));
   }
+  if (isNested(input)) return nestedSelect(input, dim, index);
   if (input.dim() === 0) throw new Error("select() cannot be applied to a 0-dim tensor.");
   const d = normalizeDim(dim, input.dim(), "select");
   const size = input._shape[d]!;
@@ -596,6 +604,7 @@ export function unbind(input: Tensor, ...args: Args<[dim?: number | string], { d
     return reduceNamed(input, d, false, () => unbind(input, d));
   }
   const dim = given as number;
+  if (isNested(input)) return nestedUnbind(input, dim);
   const d = normalizeDim(dim, input.dim(), "unbind");
   const out: Tensor[] = [];
   for (let i = 0; i < input._shape[d]!; i++) out.push(select(input, d, i));
