@@ -319,7 +319,7 @@ test("TransformerEncoder in eval mode with src_key_padding_mask pads with zeros 
   const src = torch.tensor(T.src as number[][][]);
   const mask = (k: "left" | "short" | "gap"): torch.Tensor => torch.tensor(T.masks[k] as boolean[][]);
   const norm = new torch.nn.LayerNorm(4);
-  torch.noGrad(() => norm.bias.copy_(torch.tensor([0.1, -0.2, 0.3, 0.0])));
+  torch.noGrad(() => norm.bias!.copy_(torch.tensor([0.1, -0.2, 0.3, 0.0])));
   const enc = (nestedOn: boolean, withNorm = false): torch.nn.TransformerEncoder => {
     const e = new torch.nn.TransformerEncoder(layer, 2, { norm: withNorm ? norm : null, enableNestedTensor: nestedOn });
     e.eval();

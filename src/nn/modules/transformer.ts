@@ -17,6 +17,7 @@ import { ModuleList } from "./container.js";
 import { deepCopy } from "../deep-copy.js";
 import { MultiheadAttention } from "./attention.js";
 import { type FactoryOptions, bindCtor, bindForward, factory, placeOnDevice, pyRepr } from "./utils.js";
+import { fastPathLengths, padToLengths } from "./transformer-nested.js";
 
 export type Activation = "relu" | "gelu" | ((x: Tensor) => Tensor) | Module;
 
@@ -244,6 +245,10 @@ export class TransformerEncoder extends Module {
   layers: ModuleList;
   readonly numLayers: number;
   norm: Module | null;
+  /** PyTorch's enable_nested_tensor: eval-mode padded batches take the nested fast path (transformer-nested.ts). */
+  enableNestedTensor: boolean;
+  /** PyTorch's mask_check: the fast path requires left-aligned padding masks. */
+  maskCheck: boolean;
 
   constructor(...args: Args<[encoderLayer: TransformerEncoderLayer, numLayers: number, norm?: Module | null, enableNestedTensor?: boolean, maskCheck?: boolean], TransformerEncoderOptions>) {
     super();
@@ -257,6 +262,8 @@ export class TransformerEncoder extends Module {
     const norm = (a.norm as Module | null | undefined) ?? null;
     if (norm) this.norm = norm;
     else this.registerModule("norm", null);
+    this.enableNestedTensor = (a.enableNestedTensor as boolean | undefined) ?? true;
+    this.maskCheck = (a.maskCheck as boolean | undefined) ?? true;
   }
 
   /** forward(src, mask=None, src_key_padding_mask=None, is_causal=None). */
@@ -265,12 +272,14 @@ export class TransformerEncoder extends Module {
     const kpm = canonicalMask(a.srcKeyPaddingMask as Tensor | null | undefined, "src_key_padding_mask", src);
     const mask = canonicalMask(a.mask as Tensor | null | undefined, "mask", src);
     const first = this.layers.length ? (this.layers.at(0) as TransformerEncoderLayer) : null;
+    const lengths = fastPathLengths(first instanceof TransformerEncoderLayer ? first : null, src, mask, (a.srcKeyPaddingMask as Tensor | null | undefined) ?? null, this.enableNestedTensor, this.maskCheck);
     const batchFirst = first?.self_attn?.batchFirst ?? false;
     const isCausal = detectIsCausalMask(mask, (a.isCausal as boolean | null | undefined) ?? null, seqLen(src, batchFirst));
     let out = src;
     for (const layer of this.layers) {
       out = (layer.call as (...x: unknown[]) => Tensor).call(layer, out, { srcMask: mask, isCausal, srcKeyPaddingMask: kpm });
     }
+    if (lengths) out = padToLengths(out, lengths);
     if (this.norm) out = (this.norm.call as (x: Tensor) => Tensor).call(this.norm, out);
     return out;
   }
