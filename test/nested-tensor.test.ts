@@ -78,6 +78,7 @@ const CASES: Record<string, () => unknown> = {
   err_padded_small: () => nt().toPaddedTensor(0, [2, 2, 3]),
   err_padded_length: () => nt().toPaddedTensor(0, [2, 4]),
   err_padded_noncontiguous: () => nt().transpose(1, 2).toPaddedTensor(0),
+  err_padded_dense: () => nested.toPaddedTensor(A, 0),
   add: () => nt().add(nt()),
   add_alpha: () => torch.add(nt(), nt(), { alpha: 2 }),
   add_scalar: () => nt().add(1),

@@ -41,10 +41,10 @@ export function currentOpName(skip = 0): string {
 
 /**
  * PyTorch's refusal of an op that has no kernel for a kind of tensor (its dispatch key: sparse COO,
- * sparse compressed (CSR/CSC), quantized or nested tensors), naming the op as ATen does (snake_case;
- * an overload name, where given, after a dot).
+ * sparse compressed (CSR/CSC), quantized or nested tensors; CPU for an op only those have), naming
+ * the op as ATen does (snake_case; an overload name, where given, after a dot).
  */
-export function backendRefusal(backend: "SparseCPU" | "SparseCsrCPU" | "QuantizedCPU" | "NestedTensorCPU", op: string = currentOpName()): Error {
+export function backendRefusal(backend: "CPU" | "SparseCPU" | "SparseCsrCPU" | "QuantizedCPU" | "NestedTensorCPU", op: string = currentOpName()): Error {
   // An overload name after the dot keeps its case (sub.Tensor).
   const dot = op.indexOf("."), base = dot < 0 ? op : op.slice(0, dot), overload = dot < 0 ? "" : op.slice(dot);
   const what = op === "this op" ? op : `'aten::${base.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}${overload}'`;

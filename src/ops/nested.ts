@@ -7,6 +7,7 @@ import { type DTypeLike, getDefaultDtype, toDType } from "../core/dtype.js";
 import { type DeviceLike, toDevice } from "../core/storage.js";
 import { NestedTensor, isNested } from "../core/nested-tensor.js";
 import { warnOnce } from "../core/warnings.js";
+import { backendRefusal } from "../core/op-name.js";
 import { record } from "../autograd/record.js";
 import { checkArgs, installMethods, isOptionsObject, rebind, type Method } from "./args.js";
 import { nestedRefusal, packNested } from "./nested-engine.js";
@@ -76,7 +77,7 @@ export function toPaddedTensor(input: Tensor, padding: number | { padding: numbe
   if (arguments.length > 3) checkArgs("to_padded_tensor", arguments, 3);
   else if (isOptionsObject(arguments.length === 3 ? outputSize : arguments.length === 2 ? padding : input)) return rebind(toPaddedTensor, "to_padded_tensor", arguments, ["input", "padding", "outputSize"], 2, []);
   if (!(input instanceof Tensor)) throw new TypeError(`to_padded_tensor(): argument 'input' (position 1) must be Tensor, not ${typeof input}`);
-  if (!isNested(input)) throw nestedRefusal("to_padded_tensor");
+  if (!isNested(input)) throw backendRefusal("CPU", "to_padded_tensor");
   if (typeof padding !== "number") throw new TypeError(`to_padded_tensor(): argument 'padding' (position 2) must be float, not ${typeof padding}`);
   return nestedToPadded(input, padding, outputSize ?? null);
 }
