@@ -162,6 +162,29 @@ const CASES: Record<string, () => unknown> = {
   err_linear_irregular: () => F.linear(nested.nestedTensor([torch.ones(2, 3), torch.ones(2, 4)]), W),
   err_relu_leaf: () => nt(true).relu_(),
   err_item: () => nt().item(),
+  err_dropout_inplace: () => F.dropout(nt(), 0.5, true, true),
+  err_alpha_dropout: () => F.alphaDropout(nt(), 0.5, true),
+  err_bmm_dense: () => nt().bmm(torch.ones(2, 3, 3)),
+  dropout_module_eval: () => new torch.nn.Dropout(0.5).eval().call(nt()),
+  mul_in_place_grad: () => {
+    const x = nt(true), y = x.mul(1);
+    y.mul_(2);
+    y.toPaddedTensor(0).sum().backward();
+    return x.grad;
+  },
+  relu_in_place_grad_fn: () => F.relu(nt(true).mul(1), { inplace: true }).gradFn!.name(),
+  retain_grad: () => {
+    const y = nt(true).mul(2);
+    y.retainGrad();
+    y.mul(y).toPaddedTensor(0).sum().backward();
+    return y.grad;
+  },
+  double_backward: () => {
+    const x = nt(true);
+    const [g] = torch.autograd.grad(x.mul(x).mul(x).toPaddedTensor(0).sum(), x, { createGraph: true });
+    g!.toPaddedTensor(0).sum().backward();
+    return [g!.requiresGrad, describe(x.grad)];
+  },
 };
 
 /** Messages torch-ts words in its own way (what differs is noted in the README's row). */
@@ -338,6 +361,16 @@ test("TransformerEncoder in eval mode with src_key_padding_mask pads with zeros 
     check(layer.call(src, { srcKeyPaddingMask: mask("left") }), "layer_eval");
   });
   check(enc(true).call(src, { srcKeyPaddingMask: mask("left") }).detach(), "nested_left_grad_mode");
+  const mha = new torch.nn.MultiheadAttention(4, 2, { batchFirst: true });
+  const mhaState: Record<string, torch.Tensor> = {};
+  for (const [k, v] of Object.entries(T["mha_state"] as unknown as Layer)) mhaState[k] = torch.tensor(v as number[]);
+  mha.loadStateDict(mhaState);
+  mha.eval();
+  torch.noGrad(() => {
+    const [o, w] = mha.call(src, src, src, { keyPaddingMask: mask("left") }) as torch.Tensor[];
+    check(o!, "mha_out");
+    check(w!, "mha_weights");
+  });
   const training = enc(true);
   training.train();
   check(training.call(src, { srcKeyPaddingMask: mask("left") }).detach(), "nested_left_train");

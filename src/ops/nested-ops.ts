@@ -8,7 +8,7 @@
 
 import { Tensor } from "../core/tensor.js";
 import { normalizeDim, numel } from "../core/shape.js";
-import { isGradEnabled, noGrad } from "../autograd/grad-mode.js";
+import { noGrad } from "../autograd/grad-mode.js";
 import { record } from "../autograd/record.js";
 import type { BinarySpec } from "./pointwise-engine.js";
 import {
@@ -253,8 +253,7 @@ export function nestedSum(x: NestedTensor, dims: number[] | null, keepdim: boole
 }
 
 /** dropout: one Bernoulli draw over the packed buffer, as 1.13's native_dropout (the dense stream). */
-export function nestedDropout(x: NestedTensor, p: number, train: boolean, inplace: boolean): Tensor {
-  if (inplace) throw nestedRefusal("dropout_");
+export function nestedDropout(x: NestedTensor, p: number, train: boolean): Tensor {
   const src = x.isContiguous() ? x : packNested(x._components(), x.dtype);
   let scaled: Tensor | null = null;
   if (train && p > 0) {
@@ -309,9 +308,4 @@ export function nestedToPadded(x: NestedTensor, padding: number, outputSize: num
     });
     return [packNested(comps, g!.dtype)];
   });
-}
-
-/** Whether autograd would record on this nested input now (the transformer fast path asks). */
-export function nestedNeedsGrad(x: Tensor): boolean {
-  return isGradEnabled() && x.requiresGrad;
 }

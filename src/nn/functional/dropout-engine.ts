@@ -39,8 +39,9 @@ export function noiseFor(x: Tensor, shape: number[], p: number): Tensor {
 export function dropoutImpl(x: Tensor, p: number, train: boolean, noiseShape: (() => number[]) | null, alpha: boolean, inplace: boolean): Tensor {
   checkP(p);
   if (isNested(x)) {
-    if (noiseShape || alpha) throw nestedRefusal(alpha ? "alpha_dropout" : "feature_dropout");
-    return nestedDropout(x, p, train, inplace);
+    // 1.13 has only native_dropout for nested tensors; the other forms stop at empty_like.
+    if (noiseShape || alpha || inplace) throw nestedRefusal("empty_like");
+    return nestedDropout(x, p, train);
   }
   if (p === 0 || !train || x.numel() === 0) return x;
   // PyTorch draws the mask in the input's dtype, and has no Bernoulli draw of complex numbers.
