@@ -144,6 +144,7 @@ export function fill_(self: Tensor, value: number | bigint | boolean | Tensor): 
   if (value instanceof Tensor && value.dim() !== 0) {
     throw new Error(`fill_ only supports 0-dimension value tensor but got tensor with ${value.dim()} dimensions.`);
   }
+  if (isNested(self)) throw nestedRefusal(value instanceof Tensor ? "fill_.Tensor" : "fill_.Scalar");
   const v = value instanceof Tensor ? value._realItem() : value;
   return applyInPlace("fill_", self, [value instanceof Tensor ? value : null], () => fillTensor(self, v), (snap) => {
     const out = emptyTensor(self.shape, self.dtype);

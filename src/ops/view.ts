@@ -2,6 +2,7 @@
 
 import { isNested } from "../core/nested-tensor.js";
 import { nestedClone, nestedSelect, nestedTranspose, nestedUnbind, nestedView } from "./nested-ops.js";
+import { nestedRefusal } from "./nested-engine.js";
 import { dimOf, dimsOf, hasDimname, hideNames, isNamed, nameAll, namedRefusal, namesOf } from "./named-engine.js";
 import { keepNamed, ownOutput, reduceNamed } from "./named-rules.js";
 import { namedFlatten, namedUnflatten } from "./named-views.js";
@@ -363,6 +364,7 @@ export function unflatten(input: Tensor, dim: number | string, sizes: number[] |
 /** x[..., start:end:step, ...] along one dim, as a view. */
 export function slice(input: Tensor, dim: number, start: number, end: number, step = 1): Tensor {
   if (isNamed(input)) return keepNamed(input, [], () => slice(input, dim, start, end, step));
+  if (isNested(input)) throw nestedRefusal("slice.Tensor");
   const d = normalizeDim(dim, input.dim(), "slice");
   const size = input._shape[d]!;
   if (step <= 0) throw new Error("slice step must be positive");
@@ -384,6 +386,7 @@ export function slice(input: Tensor, dim: number, start: number, end: number, st
 
 export function narrow(input: Tensor, dim: number, start: number | Tensor, length: number): Tensor {
   if (arguments.length > 4) checkArgs("narrow", arguments, 4); else if (isOptionsObject(arguments.length === 4 ? length : arguments.length === 3 ? start : arguments.length === 2 ? dim : input)) return rebind(narrow, "narrow", arguments, ["input", "dim", "start", "length"], 4, []);
+  if (isNested(input)) throw nestedRefusal("slice.Tensor");
   const d = normalizeDim(dim, input.dim(), "narrow");
   const size = input._shape[d]!;
   let s = start instanceof Tensor ? Number(start.item()) : start;
