@@ -305,6 +305,15 @@ test("backward from a nested gradient, and its checks", () => {
   assert.throws(() => nt(true).mul(2).backward(), { message: fixture.backward_errors.none!.error });
 });
 
+test("torch.nested arguments: keyword-only options, the list given by name", () => {
+  assert.throws(() => nested.nestedTensor([A], { requires_grad: true } as never), { message: "nested_tensor() got an unexpected keyword argument 'requires_grad'" });
+  assert.throws(() => (nested.nestedTensor as (...a: unknown[]) => unknown)([A], torch.float64), /nested_tensor\(\) takes 1 positional argument but 2 were given/);
+  const byName = nested.nestedTensor({ tensorList: [A, B], dtype: torch.float64 } as never);
+  assert.equal(byName.dtype, torch.float64);
+  assert.equal(nested.asNestedTensor([A, B], torch.float64).dtype, torch.float64);
+  assert.equal(nested.toPaddedTensor(byName, { padding: 0, outputSize: [2, 3, 3] }).shape.join(), "2,3,3");
+});
+
 test("nested tensors share their buffer: select views write through, versions guard saved values", () => {
   const x = nt();
   x.select(0, 1).fill_(7);

@@ -46,7 +46,9 @@ function componentsArg(tensorList: unknown, dtype: DTypeLike | null | undefined,
  * pin_memory=False): a leaf nested tensor holding copies of the tensors (no autograd history).
  */
 export function nestedTensor(tensorList: Tensor[], options: NestedTensorOptions = {}): Tensor {
-  if (arguments.length > 2) checkArgs("nested_tensor", arguments, 1, ["dtype", "device", "requiresGrad", "pinMemory"]);
+  const keywords = ["dtype", "device", "requiresGrad", "pinMemory"];
+  if (arguments.length > 1) checkArgs("nested_tensor", arguments, 1, keywords);
+  else if (isOptionsObject(tensorList)) return rebind(nestedTensor, "nested_tensor", arguments, ["tensorList"], 1, keywords);
   const { list, dtype } = componentsArg(tensorList, options.dtype, options.device);
   const nt = packNested(list.map((t) => t.detach()), dtype);
   if (options.requiresGrad) {
