@@ -7,7 +7,7 @@
 // form there, so their backward refuses as 1.13's does.
 
 import { Tensor } from "../core/tensor.js";
-import { normalizeDim, numel } from "../core/shape.js";
+import { normalizeDim, numel, viewStrides } from "../core/shape.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { record } from "../autograd/record.js";
 import type { BinarySpec } from "./pointwise-engine.js";
@@ -184,26 +184,40 @@ export function nestedTranspose(x: NestedTensor, dim0: number, dim1: number): Te
   return record("TransposeBackward0", [x], out, ([g]) => [g!.transpose(a, b)]);
 }
 
-/** view/reshape: the batch dim stays; -1 is inferred per component. */
+/**
+ * view/reshape: the batch dim stays, and -1 means "the component's own size" (1.13's special size
+ * rule for nested tensors), so an irregular dim can be kept; new dims are never inferred.
+ */
 export function nestedView(op: "view" | "reshape", x: NestedTensor, size: number[]): Tensor {
-  if (size.length === 0 || size[0] === -1 || size[0] !== x._count) throw new Error(`${op}: For now nested view cannot change or infer the implicit batch dimension`);
-  const inner = size.slice(1);
-  const sizes = x._nestedSizes.map((s) => inferInner(inner, numel(s), size));
-  const src = x.isContiguous() ? x : (op === "reshape" ? packNested(x._components(), x.dtype) : null);
-  if (!src) throw new Error("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
-  const out = nestedFromBuffer(src._nestedBuffer, sizes);
+  if (size.length === 0) throw new Error("shape '[]' is invalid for a nested tensor");
+  if (x._count === 0) throw new Error("empty nested tensor cannot be reshaped");
+  if (size[0] !== x._count) throw new Error(`${op}: For now nested ${op} cannot change or infer the implicit batch dimension`);
+  const sizes = x._nestedSizes.map((s) => inheritSizes(s, size));
+  // Each component viewed in place where its strides allow (a transposed one too).
+  const strides = sizes.map((s, i) => viewStrides(x._nestedSizes[i]!, x._nestedStrides[i]!, s));
+  let out: NestedTensor;
+  if (strides.every((st) => st !== null)) out = new NestedTensor(x._nestedBuffer, sizes, strides as number[][], x._nestedOffsets.slice());
+  else if (op === "reshape") out = nestedFromBuffer(packNested(x._components(), x.dtype)._nestedBuffer, sizes);
+  else throw new Error("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
   const inSizes = x._nestedSizes;
   return record("ViewBackwardAutogradNestedTensor0", [x], out, ([g]) => [mapNested(g as NestedTensor, (c, i) => c.reshape(inSizes[i]!))]);
 }
 
-function inferInner(inner: number[], n: number, full: number[]): number[] {
-  const known = inner.reduce((p, s) => (s === -1 ? p : p * s), 1);
-  const holes = inner.filter((s) => s === -1).length;
-  const bad = (): Error => new Error(`shape '[${full.join(", ")}]' is invalid for input of size ${n}`);
-  if (holes > 1) throw new Error("only one dimension can be inferred");
-  if (holes === 0) { if (known !== n) throw bad(); return inner.slice(); }
-  if (known === 0 || n % known !== 0) throw bad();
-  return inner.map((s) => (s === -1 ? n / known : s));
+/** A component's new sizes: -1 takes its size at that dim (once); dims past its own are given. */
+function inheritSizes(own: readonly number[], proposed: readonly number[]): number[] {
+  const inner = proposed.slice(1);
+  let inherited = false;
+  const out = inner.map((p, d) => {
+    if (p < -1) throw new Error(`invalid shape dimension ${p}`);
+    if (p !== -1) return p;
+    if (d >= own.length) throw new Error("nested tensor does not infer shape");
+    if (inherited && inner.length > own.length) throw new Error("only one dimension can be inferred");
+    inherited = true;
+    return own[d]!;
+  });
+  const n = numel(own);
+  if (numel(out) !== n) throw new Error(`shape '[${proposed.join(", ")}]' is invalid for input of size ${n}`);
+  return out;
 }
 
 /** clone: a packed copy (CloneBackward0); contiguous() is x itself when packed, else this. */
