@@ -176,6 +176,14 @@ const CASES: Record<string, () => unknown> = {
   err_linear_irregular: () => F.linear(nested.nestedTensor([torch.ones(2, 3), torch.ones(2, 4)]), W),
   err_relu_leaf: () => nt(true).relu_(),
   err_item: () => nt().item(),
+  values: () => nt().values(),
+  err_is_same_size_dense: () => nt().isSameSize(A),
+  err_save: () => torch.save(nt()),
+  linear_module: () => {
+    const m = new torch.nn.Linear(3, 4);
+    torch.noGrad(() => { m.weight.copy_(W); m.bias!.copy_(BIAS); });
+    return m.call(nt());
+  },
   err_dropout_inplace: () => F.dropout(nt(), 0.5, true, true),
   err_alpha_dropout: () => F.alphaDropout(nt(), 0.5, true),
   err_bmm_dense: () => nt().bmm(torch.ones(2, 3, 3)),
@@ -286,6 +294,7 @@ const GRADS: Record<string, [(x: torch.Tensor, ...e: torch.Tensor[]) => torch.Te
   matmul: [(x, r, s) => x.matmul(nested.asNestedTensor([r!, s!])), [R, S]],
   bmm: [(x, r, s) => x.bmm(nested.asNestedTensor([r!, s!])), [R, S]],
   as_nested_tensor: [(x, a, b) => nested.asNestedTensor([a!, b!]).mul(x), [A, B]],
+  values: [(x) => x.mul(1).values(), []],
   err_relu: [(x) => F.relu(x), []],
   err_gelu: [(x) => F.gelu(x), []],
   err_bmm_shared: [(x) => x.bmm(x.transpose(1, 2)), []],

@@ -174,6 +174,17 @@ export function nestedLinear(x: Tensor, weight: Tensor, bias: Tensor | null): Te
 
 // ---- views -------------------------------------------------------------------------------------
 
+/** values(): the buffer itself, a view (1.13's ValuesBackwardAutogradNestedTensor0). */
+export function nestedValues(x: NestedTensor): Tensor {
+  const b = x._nestedBuffer;
+  const out = new Tensor(b.storage, b._shape.slice(), b._strides.slice(), b._offset);
+  out._base = b._base ?? b;
+  out._viewHistory = out._base._historyVersion;
+  return record("ValuesBackwardAutogradNestedTensor0", [x], out, ([g]) => [
+    new NestedTensor(g!.contiguous(), x._nestedSizes, x._nestedStrides, x._nestedOffsets),
+  ]);
+}
+
 /** transpose of two component dims: a view of the same buffer (not contiguous). */
 export function nestedTranspose(x: NestedTensor, dim0: number, dim1: number): Tensor {
   const nd = x.dim();
