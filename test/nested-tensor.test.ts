@@ -179,6 +179,11 @@ const CASES: Record<string, () => unknown> = {
   values: () => nt().values(),
   err_is_same_size_dense: () => nt().isSameSize(A),
   err_save: () => torch.save(nt()),
+  err_mixed_dtype_backward: () => {
+    const x = nt(true), y = nested.nestedTensor([A, B], { dtype: torch.float64, requiresGrad: true });
+    x.add(y).toPaddedTensor(0).sum().backward();
+    return x.grad;
+  },
   linear_module: () => {
     const m = new torch.nn.Linear(3, 4);
     torch.noGrad(() => { m.weight.copy_(W); m.bias!.copy_(BIAS); });

@@ -70,7 +70,8 @@ export function nestedBinary(spec: BinarySpec, left: TensorOrScalar, right: Tens
 /** A nested gradient for a nested input; a 0-dim dense input gets the sum of all its elements. */
 function gradLike(g: Tensor, input: Tensor): Tensor | null {
   if (!input.dtype.isDifferentiable) return null;
-  if (isNested(input)) return g;
+  // The engine's cast of a gradient to its input's dtype is _to_copy, which 1.13 refuses on nested tensors.
+  if (isNested(input)) { if (g.dtype !== input.dtype) throw nestedRefusal("_to_copy"); return g; }
   const parts = (g as NestedTensor)._components().map((c) => c.sum());
   return parts.reduce((s, p) => s.add(p), input.newZeros([])).to(input.dtype);
 }
