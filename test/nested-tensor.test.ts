@@ -300,6 +300,7 @@ const GRADS: Record<string, [(x: torch.Tensor, ...e: torch.Tensor[]) => torch.Te
   bmm: [(x, r, s) => x.bmm(nested.asNestedTensor([r!, s!])), [R, S]],
   as_nested_tensor: [(x, a, b) => nested.asNestedTensor([a!, b!]).mul(x), [A, B]],
   values: [(x) => x.mul(1).values(), []],
+  err_embedding_weight: [(_x, w) => F.embedding(nested.nestedTensor([torch.tensor([0, 4, 1, 4]), torch.tensor([2, 1])]), w!, { paddingIdx: 1 }), [EMB]],
   err_relu: [(x) => F.relu(x), []],
   err_gelu: [(x) => F.gelu(x), []],
   err_bmm_shared: [(x) => x.bmm(x.transpose(1, 2)), []],

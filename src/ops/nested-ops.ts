@@ -3,8 +3,8 @@
 // select/unbind of dim 0, dropout, embedding, clone. Each is reached from its dense op's entry
 // point when an operand is nested, checks its arguments in 1.13's words, computes component by
 // component (nested-engine.ts) and records under 1.13's node name. Backward formulas follow 1.13's
-// support: relu's and gelu's backward kernels (threshold_backward, gelu_backward) have no nested
-// form there, so their backward refuses as 1.13's does.
+// support: relu's, gelu's and embedding's backward kernels (threshold_backward, gelu_backward,
+// embedding_dense_backward) have no nested form there, so their backward refuses as 1.13's does.
 
 import { Tensor } from "../core/tensor.js";
 import { normalizeDim, numel, viewStrides } from "../core/shape.js";
@@ -19,6 +19,7 @@ import { noiseFor } from "../nn/functional/dropout-engine.js";
 import { add, mul } from "./arithmetic.js";
 import type { TensorOrScalar } from "./promotion.js";
 import { Complex } from "../core/complex.js";
+import { type DTypeLike, toDType } from "../core/dtype.js";
 
 type Operand = Tensor | number | bigint | boolean;
 
@@ -102,7 +103,7 @@ export function nestedActivation(kind: "relu" | "gelu", x: NestedTensor, f: (c: 
   return record(node, [x], out, () => { throw nestedRefusal(backward); });
 }
 
-/** relu_ (and gelu_) on a nested tensor. */
+/** relu_ on a nested tensor. */
 export function nestedActivationInPlace(op: string, x: NestedTensor, f_: (c: Tensor) => void, outOfPlace: (s: Tensor) => Tensor): Tensor {
   return nestedInPlace(op, x, [], () => { for (const c of x._components()) f_(c); }, outOfPlace);
 }
@@ -111,7 +112,8 @@ export function nestedActivationInPlace(op: string, x: NestedTensor, f_: (c: Ten
 export function nestedSoftmax(op: "softmax" | "log_softmax", x: NestedTensor, dim: unknown, dtype: unknown): Tensor {
   if (op === "log_softmax") throw nestedRefusal("_log_softmax");
   if (typeof dim !== "number" || !Number.isInteger(dim)) throw new Error(`${op}(): argument 'dim' must be int, not ${typeof dim}`);
-  if (dtype !== undefined && dtype !== null && String(dtype) !== String(x.dtype) && String(dtype) !== x.dtype.name) throw nestedRefusal("_to_copy");
+  // softmax(dtype=) casts first: _to_copy, which 1.13 has no nested kernel for.
+  if (dtype !== undefined && dtype !== null && toDType(dtype as DTypeLike) !== x.dtype) throw nestedRefusal("_to_copy");
   const d = normalizeDim(dim, x.dim());
   if (d === 0) throw new Error("Cannot apply softmax across nested dimension 0");
   const out = mapNested(x, (c) => c.softmax(d - 1));
@@ -291,16 +293,11 @@ export function nestedDropout(x: NestedTensor, p: number, train: boolean): Tenso
   return record("NativeDropoutBackward0", [x], out, ([g]) => [mask ? zipNested([g as NestedTensor, mask], ([c, m]) => c!.mul(m!)) : g]);
 }
 
-/** F.embedding with nested indices: rows of the dense weight per component. */
+/** F.embedding with nested indices: rows of the dense weight per component; 1.13 has no nested backward. */
 export function nestedEmbedding(indices: Tensor, weight: Tensor, lookup: (idx: Tensor, w: Tensor) => Tensor): Tensor {
   if (!isNested(indices) || isNested(weight)) throw nestedRefusal("embedding");
   const out = mapNested(indices, (c) => lookup(c, weight), weight.dtype);
-  return record("EmbeddingBackward0", [weight], out, ([g]) => {
-    const rows = weight.newZeros(weight._shape);
-    const gn = g as NestedTensor;
-    noGrad(() => { for (let i = 0; i < gn._count; i++) rows.indexAdd_(0, indices._component(i).reshape(-1), gn._component(i).reshape(-1, weight._shape[1]!)); });
-    return [rows];
-  });
+  return record("EmbeddingBackward0", [weight], out, () => { throw nestedRefusal("embedding_dense_backward"); });
 }
 
 /** The padded dense tensor (padding fills the gaps), at least as large as every component. */
