@@ -399,6 +399,41 @@ test("TransformerEncoder in eval mode with src_key_padding_mask pads with zeros 
     check(o!, "mha_out");
     check(w!, "mha_weights");
   });
+  // Nested inputs on the modules' fast paths, and their refusals elsewhere.
+  const seqs = nested.nestedTensor((T["nested_input"] as number[][][]).map((c) => torch.tensor(c)));
+  type Run = { out?: Values[]; weights?: Values | null; error?: string };
+  const nestedRun = (f: () => torch.Tensor | torch.Tensor[] | [torch.Tensor, torch.Tensor | null]): Run => {
+    try {
+      const r = f();
+      if (Array.isArray(r)) return { out: r[0]!.unbind().map((c) => c.tolist() as Values), weights: r[1] ? (r[1].tolist() as Values) : null };
+      return { out: r.unbind().map((c) => c.tolist() as Values) };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  };
+  const checkRun = (got: Run, key: string): void => {
+    const want = T[key] as unknown as Run;
+    if (want.error !== undefined) assert.equal(got.error, want.error, key);
+    else { assert.equal(got.error, undefined, `${key}: ${got.error}`); assertClose(got, want, key, 1e-4); }
+  };
+  layer.eval();
+  const enc2 = new torch.nn.TransformerEncoder(layer, 2);
+  enc2.eval();
+  torch.noGrad(() => {
+    checkRun(nestedRun(() => layer.call(seqs)), "nested_layer");
+    checkRun(nestedRun(() => enc2.call(seqs)), "nested_encoder");
+    checkRun(nestedRun(() => mha.call(seqs, seqs, seqs)), "nested_mha");
+    checkRun(nestedRun(() => mha.call(seqs, seqs, seqs, { averageAttnWeights: false })), "nested_mha_per_head");
+    checkRun(nestedRun(() => mha.call(seqs, seqs, seqs, { needWeights: false })), "nested_mha_no_weights");
+    checkRun(nestedRun(() => mha.call(seqs, seqs, seqs, { keyPaddingMask: torch.zeros([2, 3], { dtype: torch.bool }) })), "err_nested_mha_kpm");
+    checkRun(nestedRun(() => layer.call(seqs, { srcMask: torch.zeros(3, 3) })), "err_nested_layer_src_mask");
+    const tanhLayer = new torch.nn.TransformerEncoderLayer(4, 2, 8, { dropout: 0.0, batchFirst: true, activation: (t: torch.Tensor) => torch.tanh(t) });
+    tanhLayer.eval();
+    checkRun(nestedRun(() => tanhLayer.call(seqs)), "err_nested_layer_activation");
+  });
+  checkRun(nestedRun(() => layer.call(seqs)), "err_nested_layer_grad");
+  layer.train();
+  torch.noGrad(() => checkRun(nestedRun(() => layer.call(seqs)), "err_nested_layer_train"));
   const training = enc(true);
   training.train();
   check(training.call(src, { srcKeyPaddingMask: mask("left") }).detach(), "nested_left_train");

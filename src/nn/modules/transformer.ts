@@ -17,7 +17,8 @@ import { ModuleList } from "./container.js";
 import { deepCopy } from "../deep-copy.js";
 import { MultiheadAttention } from "./attention.js";
 import { type FactoryOptions, bindCtor, bindForward, factory, placeOnDevice, pyRepr } from "./utils.js";
-import { fastPathLengths, padToLengths } from "./transformer-nested.js";
+import { fastPathLengths, nestedEncoderLayer, padToLengths } from "./transformer-nested.js";
+import { isNested } from "../../core/nested-kind.js";
 
 export type Activation = "relu" | "gelu" | ((x: Tensor) => Tensor) | Module;
 
@@ -133,6 +134,7 @@ export class TransformerEncoderLayer extends Module {
     const a = bindForward("TransformerEncoderLayer", args, ["srcMask", "srcKeyPaddingMask", "isCausal"]);
     const kpm = canonicalMask(a.srcKeyPaddingMask as Tensor | null | undefined, "src_key_padding_mask", src);
     const mask = canonicalMask(a.srcMask as Tensor | null | undefined, "src_mask", src);
+    if (isNested(src)) return nestedEncoderLayer(this, src, mask, kpm);
     const isCausal = (a.isCausal as boolean | undefined) ?? false;
     let x = src;
     if (this.normFirst) {
@@ -274,7 +276,7 @@ export class TransformerEncoder extends Module {
     const first = this.layers.length ? (this.layers.at(0) as TransformerEncoderLayer) : null;
     const lengths = fastPathLengths(first instanceof TransformerEncoderLayer ? first : null, src, mask, (a.srcKeyPaddingMask as Tensor | null | undefined) ?? null, this.enableNestedTensor, this.maskCheck);
     const batchFirst = first?.self_attn?.batchFirst ?? false;
-    const isCausal = detectIsCausalMask(mask, (a.isCausal as boolean | null | undefined) ?? null, seqLen(src, batchFirst));
+    const isCausal = detectIsCausalMask(mask, (a.isCausal as boolean | null | undefined) ?? null, isNested(src) ? null : seqLen(src, batchFirst));
     let out = src;
     for (const layer of this.layers) {
       out = (layer.call as (...x: unknown[]) => Tensor).call(layer, out, { srcMask: mask, isCausal, srcKeyPaddingMask: kpm });
