@@ -130,6 +130,8 @@ const CASES: Record<string, () => unknown> = {
   err_log_softmax: () => nt().logSoftmax(-1),
   err_layer_norm: () => F.layerNorm(nt(), [3]),
   err_to_double: () => nt().to(torch.float64),
+  err_to_copy: () => nt().to({ copy: true }),
+  to_memory_format_same: () => nt().to({ memoryFormat: torch.contiguousFormat }).isNested,
   err_zeros_like: () => torch.zerosLike(nt()),
   err_copy_: () => nt().copy_(nt()),
   err_fill_: () => nt().fill_(1),

@@ -78,13 +78,18 @@ export function to(input: Tensor, ...args: (DTypeLike | DeviceLike | Tensor | To
   const reformat = memoryFormat !== null && memoryFormat !== preserveFormat && suggestMemoryFormat(input._shape, input._strides) !== memoryFormat;
   let r = input;
   if (dtype || reformat) r = castTo(r, dtype ?? r.dtype, copy || reformat, true, memoryFormat);
-  else if (copy) r = r.clone();
+  else if (copy) r = isNested(r) ? noNestedCopy() : r.clone();
   if (device && device.type !== r.device.type) {
     if (isSparse(r)) throw new Error(`to(): sparse COO tensors are CPU only in torch-ts (asked for ${device})`);
     if (isNested(r)) throw nestedRefusal("_to_copy");
     r = toDeviceHook(r, device);
   }
   return r;
+}
+
+/** to(copy=True) of a nested tensor: _to_copy, which 1.13 has no nested kernel for. */
+function noNestedCopy(): never {
+  throw nestedRefusal("_to_copy");
 }
 
 export function type(input: Tensor, dtype?: DTypeLike): Tensor | string {
