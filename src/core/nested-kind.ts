@@ -1,5 +1,6 @@
-// Telling a nested tensor (core/nested-tensor.ts) from the rest without loading its class: the
-// autograd engine, loaded while Tensor itself is, asks this.
+// Telling a nested tensor (core/nested-tensor.ts) from the rest without loading its class, which
+// extends Tensor: the autograd engine (loaded while Tensor itself is) and the ops' entry points ask
+// this.
 
 import type { NestedTensor } from "./nested-tensor.js";
 

@@ -1,7 +1,7 @@
 // Activations in the torch namespace: relu, selu, celu, rrelu, threshold, prelu, hardshrink,
 // softmax, log_softmax (+ in-place forms). The F.* activations build on these.
 
-import { isNested } from "../core/nested-tensor.js";
+import { isNested } from "../core/nested-kind.js";
 import { nestedActivation, nestedActivationInPlace, nestedSoftmax } from "./nested-ops.js";
 import { dimOf, isNamed } from "./named-engine.js";
 import { keepNamed } from "./named-rules.js";

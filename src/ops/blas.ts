@@ -1,7 +1,7 @@
 // Matrix products: mm, bmm, matmul (batch broadcasting), mv, dot, outer, addmm & co, einsum,
 // tensordot, kron, trace, cross, cdist.
 
-import { isNested } from "../core/nested-tensor.js";
+import { isNested } from "../core/nested-kind.js";
 import { nestedBmm, nestedMatmul } from "./nested-ops.js";
 import { isNamed, namedRefusal } from "./named-engine.js";
 import { namesMode } from "./named-engine.js";

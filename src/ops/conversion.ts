@@ -1,6 +1,6 @@
 // dtype and device conversion (to, type, float(), ...), copy_, fill_, zero_.
 
-import { isNested } from "../core/nested-tensor.js";
+import { isNested } from "../core/nested-kind.js";
 import { nestedRefusal } from "./nested-engine.js";
 import { hideNames, isNamed, nameAll, namesOf } from "./named-engine.js";
 import { eitherNamed, keepNamed } from "./named-rules.js";

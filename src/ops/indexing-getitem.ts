@@ -2,7 +2,7 @@
 // x.set([...], v). Integers, slices, "...", null and Python bools are applied first as views
 // (select / slice / unsqueeze); the index tensors that remain go to advanced indexing.
 
-import { isNested } from "../core/nested-tensor.js";
+import { isNested } from "../core/nested-kind.js";
 import { nestedRefusal } from "./nested-engine.js";
 import { hideNames, isNamed, nameAll, namedRefusal, namesOf } from "./named-engine.js";
 import { aliasOf } from "./named-rules.js";

@@ -1,6 +1,6 @@
 // torch.is_tensor, is_floating_point, numel, torch.device, ...: questions about tensors and devices.
 
-import { isNested } from "../core/nested-tensor.js";
+import { isNested } from "../core/nested-kind.js";
 import { sameNestedSizes } from "./nested-engine.js";
 import { Tensor } from "../core/tensor.js";
 import { Device, type DeviceType, Storage, cpu } from "../core/storage.js";

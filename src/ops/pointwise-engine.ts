@@ -2,7 +2,7 @@
 // for promotion, broadcasting, scalars, in-place forms and autograd recording.
 
 import { isSparse } from "../core/sparse-tensor.js";
-import { isNested } from "../core/nested-tensor.js";
+import { isNested } from "../core/nested-kind.js";
 import { nestedBinary, nestedBinaryInPlace } from "./nested-ops.js";
 import { nestedRefusal } from "./nested-engine.js";
 import { sparseBinary, sparseUnary, sparseUnaryInPlace } from "./sparse-dispatch.js";

@@ -1,6 +1,6 @@
 // Reductions: sum, mean (the template for the others).
 
-import { isNested } from "../core/nested-tensor.js";
+import { isNested } from "../core/nested-kind.js";
 import { nestedSum } from "./nested-ops.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";

@@ -1,6 +1,6 @@
 // View ops: new shape/strides/offset over the same storage, no copy. Each records its vjp.
 
-import { isNested } from "../core/nested-tensor.js";
+import { isNested } from "../core/nested-kind.js";
 import { nestedClone, nestedSelect, nestedTranspose, nestedUnbind, nestedView } from "./nested-ops.js";
 import { nestedRefusal } from "./nested-engine.js";
 import { dimOf, dimsOf, hasDimname, hideNames, isNamed, nameAll, namedRefusal, namesOf } from "./named-engine.js";

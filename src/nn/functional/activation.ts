@@ -2,7 +2,7 @@
 // mish, softplus, shrinks, softsign, hardsigmoid/hardswish, logsigmoid, glu, prelu, threshold,
 // softmax/log_softmax/softmin (with PyTorch's implicit-dim rule), gumbel_softmax.
 
-import { isNested } from "../../core/nested-tensor.js";
+import { isNested } from "../../core/nested-kind.js";
 import { nestedActivation } from "../../ops/nested-ops.js";
 import { isNamed, namedRefusal } from "../../ops/named-engine.js";
 import { autocasting } from "../../amp/state.js";

@@ -1,7 +1,7 @@
 // The dropout kernels behind F.dropout* and the torch.* dropout forms (torch.native_dropout,
 // torch.feature_dropout): ATen's _dropout_impl and its noise. Not public API.
 
-import { isNested } from "../../core/nested-tensor.js";
+import { isNested } from "../../core/nested-kind.js";
 import { nestedRefusal } from "../../ops/nested-engine.js";
 import { nestedDropout } from "../../ops/nested-ops.js";
 import { notImplementedFor } from "../../ops/pointwise-util.js";

@@ -1,6 +1,6 @@
 // F.linear and F.bilinear.
 
-import { isNested } from "../../core/nested-tensor.js";
+import { isNested } from "../../core/nested-kind.js";
 import { nestedLinear } from "../../ops/nested-ops.js";
 import { hideNames, nameAll, namesMode, namesOf, unifyFromRight } from "../../ops/named-engine.js";
 import { matmulNames } from "../../ops/named-rules.js";

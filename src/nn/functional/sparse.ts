@@ -3,7 +3,7 @@
 // scale_grad_by_freq divides by the index counts, and double backward works. With sparse=True the
 // weight's gradient is a sparse COO tensor as PyTorch makes it (uncoalesced: one row per index).
 
-import { isNested } from "../../core/nested-tensor.js";
+import { isNested } from "../../core/nested-kind.js";
 import { nestedEmbedding } from "../../ops/nested-ops.js";
 import { Tensor } from "../../core/tensor.js";
 import { float64, int32, int64 } from "../../core/dtype.js";
