@@ -16,6 +16,7 @@ interface Fixture {
   cases: Record<string, Described>;
   grads: Record<string, GradCase>;
   backward_nested_gradient: Described;
+  double: Record<string, { grad_fn: string; x: Described }>;
   backward_errors: Record<string, { error?: string; ok?: boolean }>;
   transformer: { state: Layer; src: Values; masks: Record<"left" | "short" | "gap", Values> } & Record<string, Values>;
 }
@@ -322,6 +323,25 @@ test("torch.nested gradients against PyTorch 1.13 (and the backward 1.13 refuses
     assert.equal(got.grad_fn, want.grad_fn, `${name}: grad_fn`);
     assertClose(got.x, want.x, `${name}: x.grad`);
     assertClose(got.extra, want.extra, `${name}: extra grads`);
+  }
+});
+
+const DOUBLE: Record<string, (x: torch.Tensor) => torch.Tensor> = {
+  view: (x) => x.view(2, -1, 3, 1),
+  clone: (x) => x.clone(),
+  mul: (x) => x.mul(x),
+  bmm: (x) => x.bmm(nested.nestedTensor([R, S.get(":", ":2")])),
+};
+
+test("double backward where 1.13 has it (view, clone, mul, bmm; to_padded_tensor's backward is differentiable)", () => {
+  for (const [name, want] of Object.entries(fixture.double)) {
+    const x = nt(true);
+    const y = DOUBLE[name]!(x);
+    const p = y.toPaddedTensor(0);
+    const [g] = torch.autograd.grad(p.mul(p).sum(), x, { createGraph: true });
+    g!.toPaddedTensor(0).sum().backward();
+    assert.equal(g!.gradFn?.name(), want.grad_fn, `${name}: grad_fn`);
+    assertClose(describe(x.grad), want.x, `${name}: x.grad`);
   }
 });
 

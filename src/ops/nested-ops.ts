@@ -214,7 +214,14 @@ export function nestedView(op: "view" | "reshape", x: NestedTensor, size: number
   else if (op === "reshape") out = nestedFromBuffer(packNested(x._components(), x.dtype)._nestedBuffer, sizes);
   else throw new Error("view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.");
   const inSizes = x._nestedSizes;
-  return record("ViewBackwardAutogradNestedTensor0", [x], out, ([g]) => [mapNested(g as NestedTensor, (c, i) => c.reshape(inSizes[i]!))]);
+  return record("ViewBackwardAutogradNestedTensor0", [x], out, ([g]) => [reshapeComponents(g as NestedTensor, inSizes)]);
+}
+
+/** Each component reshaped to the given sizes (view's backward, itself differentiable). */
+function reshapeComponents(x: NestedTensor, sizes: readonly number[][]): Tensor {
+  const out = mapNested(x, (c, i) => c.reshape(sizes[i]!));
+  const back = x._nestedSizes;
+  return record("ViewBackwardAutogradNestedTensor0", [x], out, ([g]) => [reshapeComponents(g as NestedTensor, back)]);
 }
 
 /** A component's new sizes: -1 takes its size at that dim (once); dims past its own are given. */
@@ -322,13 +329,17 @@ export function nestedToPadded(x: NestedTensor, padding: number, outputSize: num
     return r;
   });
   const sizes = x._nestedSizes;
-  return record("ToPaddedTensorBackward0", [x], out, ([g]) => {
-    if (isNested(g)) throw new Error("Expected both self and other to be nested tensors. Self is nested. While Other is not nested.");
-    const comps = sizes.map((s, i) => {
-      let region = g!.select(0, i);
-      s.forEach((n, d) => { region = region.narrow(d, 0, n); });
-      return region;
-    });
-    return [packNested(comps, g!.dtype)];
-  });
+  return record("ToPaddedTensorBackward0", [x], out, ([g]) => [nestedFromPadded(g!, sizes)]);
+}
+
+/** The components' corners of a padded tensor (to_padded_tensor's backward, itself differentiable). */
+function nestedFromPadded(padded: Tensor, sizes: readonly number[][]): Tensor {
+  const comps = noGrad(() => sizes.map((s, i) => {
+    let region = padded.select(0, i);
+    s.forEach((n, d) => { region = region.narrow(d, 0, n); });
+    return region;
+  }));
+  const out = packNested(comps, padded.dtype);
+  const shape = padded._shape.slice();
+  return record("NestedFromPaddedBackward0", [padded], out, ([g]) => [nestedToPadded(g as NestedTensor, 0, shape)]);
 }
