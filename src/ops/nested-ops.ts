@@ -143,10 +143,14 @@ export function nestedBmm(a: Tensor, b: Tensor): Tensor {
 /** matmul of two nested tensors: per component, with the components' batch dims matching. */
 export function nestedMatmul(a: Tensor, b: Tensor): Tensor {
   if (!isNested(a) || !isNested(b)) throw expectBothNested("Expected both to be nested", a);
-  if (a.dim() < 3 || b.dim() < 3) throw new Error(`matmul: For nested tensors, only inputs with >= 3 dims are currently supported. 1st input has rank: ${a.dim()}; 2nd input has rank: ${b.dim()}`);
+  for (const [t, which] of [[a, "1st"], [b, "2nd"]] as const) {
+    if (t.dim() < 3) throw new Error(`matmul: For nested tensors, only inputs with >= 3 dims are currently supported. ${which} input has rank: ${t.dim()}`);
+  }
   if (a._count !== b._count) throw new Error(`matmul: Expected size for the 1st dimension of 2nd input tensor to be: ${a._count} but got: ${b._count}.`);
   a._nestedSizes.forEach((s, i) => {
     const t = b._nestedSizes[i]!;
+    // 1.13 goes on to print both batch-size tensors; torch-ts stops after the sentence.
+    if (s.slice(0, -2).join() !== t.slice(0, -2).join()) throw new Error("matmul: For nested tensors, batch dimensions must have the same sizes, no broadcasting is currently performed.");
     if (s[s.length - 1] !== t[t.length - 2]) throw new Error(`matmul: Nested tensors cannot be matrix multiplied, last dimension of self has sizes ${s[s.length - 1]}`);
   });
   const out = zipNested([a, b], ([x, y]) => x!.matmul(y!));
