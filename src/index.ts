@@ -108,6 +108,7 @@ export * from "./ops/sparse-products.js";
 export * from "./ops/sparse-copies.js";
 export * from "./ops/sparse-resize.js";
 export * as sparse from "./ops/sparse-namespace.js";
+export * as nested from "./ops/nested.js";
 export * from "./ops/nn-forms-native.js";
 export * from "./ops/nn-forms-sampling.js";
 export * from "./ops/rnn-forms.js";

@@ -2,6 +2,7 @@
 // gradients that reach each node, and either accumulates into leaves' .grad or captures the
 // gradients of requested inputs (torch.autograd.grad).
 
+import { isNested } from "../core/nested-kind.js";
 import { type Tensor, postAccumulateGradHooks } from "../core/tensor.js";
 import { SparseStorage, Storage } from "../core/storage.js";
 import { shapesEqual } from "../core/shape.js";
@@ -35,8 +36,20 @@ function checkRoot(t: Tensor, g: Tensor | null, op: string): Tensor {
     if (t.dtype.isComplex) throw new Error("grad can be implicitly created only for real scalar outputs");
     return onesLikeForGrad(t);
   }
+  if (isNested(t) || isNested(g)) return checkNestedRoot(t, g, op);
   if (g.shape.join() !== t.shape.join()) {
     throw new Error(`${op}: Mismatch in shape: grad_output[0] has a shape of [${g.shape.join(", ")}] and output[0] has a shape of [${t.shape.join(", ")}].`);
+  }
+  return g;
+}
+
+/** A nested root's gradient: nested, of the same component sizes (1.13 prints them as size tensors). */
+function checkNestedRoot(t: Tensor, g: Tensor, op: string): Tensor {
+  const sizes = (x: Tensor): number[][] => (isNested(x) ? x._nestedSizes : [x._shape]);
+  const same = isNested(t) && isNested(g) && t._count === g._count && t._nestedSizes.every((s, i) => s.join() === g._nestedSizes[i]!.join());
+  if (!same) {
+    const show = (x: Tensor): string => `[${sizes(x).map((s) => `[${s.join(", ")}]`).join(", ")}]`;
+    throw new Error(`${op}: Mismatch in shape: grad_output[0] has a shape of ${show(g)} and output[0] has a shape of ${show(t)}.`);
   }
   return g;
 }

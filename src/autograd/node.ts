@@ -93,7 +93,7 @@ export class OpNode extends Node {
       if (s.tensor._version !== s.version) {
         const t = s.tensor;
         const producer = t.gradFn ? `, which is output ${t._outputNr} of ${t.gradFn.name()},` : "";
-        throw new Error(`one of the variables needed for gradient computation has been modified by an inplace operation: [${typeTag(t)} [${t.shape.join(", ")}]]${producer} is at version ${t._version}; expected version ${s.version} instead. Hint: the backtrace further above shows the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!`);
+        throw new Error(`one of the variables needed for gradient computation has been modified by an inplace operation: [${typeTag(t)} [${t._shape.join(", ")}]]${producer} is at version ${t._version}; expected version ${s.version} instead. Hint: the backtrace further above shows the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!`);
       }
     }
   }

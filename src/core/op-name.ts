@@ -20,14 +20,17 @@ function names(): Set<string> {
   return publicNames;
 }
 
-/** The innermost public op on the call stack (a best effort: "this op" when none is found). */
-export function currentOpName(): string {
+/**
+ * The innermost public op on the call stack (a best effort: "this op" when none is found), above
+ * `skip` more frames of the caller's own.
+ */
+export function currentOpName(skip = 0): string {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 60;
   const stack = new Error().stack ?? "";
   Error.stackTraceLimit = limit;
   const known = names();
-  for (const line of stack.split("\n").slice(2)) {
+  for (const line of stack.split("\n").slice(2 + skip)) {
     const m = /^\s*at (?:new )?([\w$.<>]+)(?: \[as ([\w$]+)\])?/.exec(line);
     if (!m) continue;
     const candidates = [m[2], m[1]!.split(".").pop()];
@@ -38,9 +41,12 @@ export function currentOpName(): string {
 
 /**
  * PyTorch's refusal of an op that has no kernel for a kind of tensor (its dispatch key: sparse COO,
- * sparse compressed (CSR/CSC), or quantized tensors), naming the op as ATen does (snake_case; without the overload name).
+ * sparse compressed (CSR/CSC), quantized or nested tensors; CPU for an op only those have), naming
+ * the op as ATen does (snake_case; an overload name, where given, after a dot).
  */
-export function backendRefusal(backend: "SparseCPU" | "SparseCsrCPU" | "QuantizedCPU", op: string = currentOpName()): Error {
-  const what = op === "this op" ? op : `'aten::${op.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}'`;
+export function backendRefusal(backend: "CPU" | "SparseCPU" | "SparseCsrCPU" | "QuantizedCPU" | "NestedTensorCPU", op: string = currentOpName()): Error {
+  // An overload name after the dot keeps its case (sub.Tensor).
+  const dot = op.indexOf("."), base = dot < 0 ? op : op.slice(0, dot), overload = dot < 0 ? "" : op.slice(dot);
+  const what = op === "this op" ? op : `'aten::${base.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}${overload}'`;
   return new Error(`Could not run ${what} with arguments from the '${backend}' backend.`);
 }

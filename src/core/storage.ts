@@ -203,11 +203,12 @@ Object.defineProperty(ComplexStorage.prototype, "data", {
  * The storage of a sparse tensor, which has none: its indices and values are tensors of their own
  * (core/sparse-tensor.ts, core/sparse-compressed-tensor.ts). Its `data` throws PyTorch's "Could not
  * run 'aten::<op>' with arguments from the 'SparseCPU' backend" ('SparseCsrCPU' for the compressed
- * layouts) naming the op (core/op-name.ts), so a dense kernel handed a sparse tensor refuses it
- * instead of reading values that do not exist.
+ * layouts, 'NestedTensorCPU' for a nested tensor, whose values live in its buffer) naming the op
+ * (core/op-name.ts), so a dense kernel handed a sparse tensor refuses it instead of reading values
+ * that do not exist.
  */
 export class SparseStorage extends Storage {
-  constructor(dtype: DType, device: Device = cpu, readonly backend: "SparseCPU" | "SparseCsrCPU" = "SparseCPU") {
+  constructor(dtype: DType, device: Device = cpu, readonly backend: "SparseCPU" | "SparseCsrCPU" | "NestedTensorCPU" = "SparseCPU") {
     super(null as unknown as StorageArray, dtype, device);
   }
   override get _memory(): object { return this; }

@@ -5,6 +5,8 @@
 // other Maps and plain objects dicts, arrays lists, PyTuple tuples. load: the reverse, through the
 // weights-only unpickler; storages are read from the file one at a time into their typed arrays.
 
+import { isNested } from "../core/nested-kind.js";
+import { NO_SIZES } from "../core/nested-tensor.js";
 import { DType, toDType } from "../core/dtype.js";
 import { Device, SparseStorage, Storage, cpu } from "../core/storage.js";
 import { Tensor } from "../core/tensor.js";
@@ -117,6 +119,8 @@ class SaveContext {
       return v ?? null;
     }
     if (v instanceof Tensor) {
+      // PyTorch 1.13 cannot save a nested tensor either (its pickling asks for sizes).
+      if (isNested(v)) throw new Error(NO_SIZES);
       if (v.storage instanceof SparseStorage) {
         const seen = this.memo.get(v);
         if (seen !== undefined) return seen;

@@ -1,6 +1,8 @@
 // Activations in the torch namespace: relu, selu, celu, rrelu, threshold, prelu, hardshrink,
 // softmax, log_softmax (+ in-place forms). The F.* activations build on these.
 
+import { isNested } from "../core/nested-kind.js";
+import { nestedActivation, nestedActivationInPlace, nestedSoftmax } from "./nested-ops.js";
 import { dimOf, isNamed } from "./named-engine.js";
 import { keepNamed } from "./named-rules.js";
 import { autocasting } from "../amp/state.js";
@@ -45,12 +47,14 @@ export function relu(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("relu", arguments, 1); else if (isOptionsObject(input)) return rebind(relu, "relu", arguments, ["input"], 1, []);
   checkTensor("relu", "input", input);
   if (isQuantizedTensor(input)) return quantizedRelu(input);
+  if (isNested(input)) return nestedActivation("relu", input, (c) => relu(c));
   checkReluBool(input);
   return unaryFast(RELU, reluLoop, input);
 }
 export function relu_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("relu_", arguments, 1); else if (isOptionsObject(self)) return rebind(relu_, "relu_", arguments, ["self"], 1, []);
   if (isQuantizedTensor(self)) return assignQuantized(self, quantizedRelu(self));
+  if (isNested(self)) return nestedActivationInPlace("relu_", self, (c) => { relu_(c); }, (s) => relu(s));
   checkReluBool(self);
   return unaryFastInPlace(RELU, reluLoop, self);
 }
@@ -338,6 +342,7 @@ interface SoftmaxOpts { dim?: number | string; dtype?: DTypeLike | null }
 
 function softmaxImpl(op: "softmax" | "log_softmax", input: Tensor, dim: unknown, dtype: DTypeLike | null | undefined): Tensor {
   checkTensor(op, "input", input);
+  if (isNested(input)) return nestedSoftmax(op, input, dim, dtype);
   if (isNamed(input)) { const d = dimOf(input, dim as number | string); return keepNamed(input, [], () => softmaxImpl(op, input, d, dtype)); }
   if (typeof dim !== "number" || !Number.isInteger(dim)) throw new Error(`${op}(): argument 'dim' must be int, not ${pyType(dim)}`);
   const x = dtype === undefined || dtype === null ? input : castTo(input, toDType(dtype));

@@ -1,6 +1,8 @@
 // Matrix products: mm, bmm, matmul (batch broadcasting), mv, dot, outer, addmm & co, einsum,
 // tensordot, kron, trace, cross, cdist.
 
+import { isNested } from "../core/nested-kind.js";
+import { nestedBmm, nestedMatmul } from "./nested-ops.js";
 import { isNamed, namedRefusal } from "./named-engine.js";
 import { namesMode } from "./named-engine.js";
 import { eitherNamed, namedMatmul } from "./named-rules.js";
@@ -146,6 +148,7 @@ function productJvp(ta: Tensor | null, tb: Tensor | null, a: Tensor, b: Tensor, 
 export function bmm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("bmm", arguments)) return runAutocast(bmm, arguments);
   if (arguments.length > 2) return outCall("bmm", arguments, 2, () => bmm(input, mat2), "same"); else if (isOptionsObject(arguments.length === 2 ? mat2 : input)) return rebind(bmm, "bmm", arguments, ["input", "mat2"], 2, ["out"]);
+  if (isNested(input) || isNested(mat2)) return nestedBmm(input, mat2);
   if (eitherNamed(input, mat2)) return namedMatmul(input, mat2, () => bmm(input, mat2));
   checkTensor("bmm", "input", input);
   checkTensor("bmm", "mat2", mat2);
@@ -214,6 +217,7 @@ export function mv(input: Tensor, vec: Tensor, options?: OutOption): Tensor {
 export function matmul(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("matmul", arguments)) return runAutocast(matmul, arguments);
   if (arguments.length > 2) return outCall("matmul", arguments, 2, () => matmul(input, other), "same"); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(matmul, "matmul", arguments, ["input", "other"], 2, ["out"]);
+  if (isNested(input) || isNested(other)) return nestedMatmul(input, other);
   if (eitherNamed(input, other)) return namedMatmul(input, other, () => matmul(input, other));
   if (isCompressed(input) || isCompressed(other)) return compressedMatmul("matmul", null, input, other);
   if (isSparse(input) || isSparse(other)) return sparseMatmul("matmul", input, other);

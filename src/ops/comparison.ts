@@ -1,6 +1,8 @@
 // Comparisons and logic: eq/ne/lt/le/gt/ge (bool results, exact on int64), equal, isclose,
 // allclose, isnan/isinf/isfinite/..., logical_*, bitwise_* and shifts, where, heaviside.
 
+import { isNested } from "../core/nested-kind.js";
+import { nestedRefusal } from "./nested-engine.js";
 import { checkOutNames, hideNames, isNamed, namedRefusal, namesMode, namesOf, putNames, unifyFromRight } from "./named-engine.js";
 import { anyNamed, eitherNamed, keepNamed } from "./named-rules.js";
 import { Tensor } from "../core/tensor.js";
@@ -63,6 +65,7 @@ function compare(spec: CompareSpec, input: Tensor, other: TensorOrScalar, out?: 
 }
 
 function compareKernel(spec: CompareSpec, input: Tensor, other: TensorOrScalar, out?: Tensor): Tensor {
+  if (isNested(input) || isNested(other)) throw nestedRefusal(`${spec.name}.${other instanceof Tensor ? "Tensor" : "Scalar"}`);
   checkOther(spec.name, input, other);
   const promoted = resultType(input, other);
   if (promoted.isComplex) return complexCompare(spec.name, input, other, promoted, out);

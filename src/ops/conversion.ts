@@ -1,5 +1,7 @@
 // dtype and device conversion (to, type, float(), ...), copy_, fill_, zero_.
 
+import { isNested } from "../core/nested-kind.js";
+import { nestedRefusal } from "./nested-engine.js";
 import { hideNames, isNamed, nameAll, namesOf } from "./named-engine.js";
 import { eitherNamed, keepNamed } from "./named-rules.js";
 import { isSparse } from "../core/sparse-tensor.js";
@@ -28,6 +30,7 @@ export function castTo(input: Tensor, dtype: DType, forceCopy = false, discardIm
   if (input.dtype === dtype && !forceCopy) return input;
   if (isNamed(input)) return keepNamed(input, [], () => castTo(input, dtype, forceCopy, discardImaginary));
   if (isSparse(input)) return sparseCast(input, dtype);
+  if (isNested(input)) throw nestedRefusal("_to_copy");
   if (isCompressed(input)) return compressedCast(input, dtype);
   // Ops cast their inputs to the dtype they compute in: a complex input reaching a real kernel that
   // way is refused (only the explicit conversions, x.to / x.float() / ..., drop the imaginary parts).
@@ -75,12 +78,18 @@ export function to(input: Tensor, ...args: (DTypeLike | DeviceLike | Tensor | To
   const reformat = memoryFormat !== null && memoryFormat !== preserveFormat && suggestMemoryFormat(input._shape, input._strides) !== memoryFormat;
   let r = input;
   if (dtype || reformat) r = castTo(r, dtype ?? r.dtype, copy || reformat, true, memoryFormat);
-  else if (copy) r = r.clone();
+  else if (copy) r = isNested(r) ? noNestedCopy() : r.clone();
   if (device && device.type !== r.device.type) {
     if (isSparse(r)) throw new Error(`to(): sparse COO tensors are CPU only in torch-ts (asked for ${device})`);
+    if (isNested(r)) throw nestedRefusal("_to_copy");
     r = toDeviceHook(r, device);
   }
   return r;
+}
+
+/** to(copy=True) of a nested tensor: _to_copy, which 1.13 has no nested kernel for. */
+function noNestedCopy(): never {
+  throw nestedRefusal("_to_copy");
 }
 
 export function type(input: Tensor, dtype?: DTypeLike): Tensor | string {
@@ -140,6 +149,7 @@ export function fill_(self: Tensor, value: number | bigint | boolean | Tensor): 
   if (value instanceof Tensor && value.dim() !== 0) {
     throw new Error(`fill_ only supports 0-dimension value tensor but got tensor with ${value.dim()} dimensions.`);
   }
+  if (isNested(self)) throw nestedRefusal(value instanceof Tensor ? "fill_.Tensor" : "fill_.Scalar");
   const v = value instanceof Tensor ? value._realItem() : value;
   return applyInPlace("fill_", self, [value instanceof Tensor ? value : null], () => fillTensor(self, v), (snap) => {
     const out = emptyTensor(self.shape, self.dtype);

@@ -2,6 +2,8 @@
 // x.set([...], v). Integers, slices, "...", null and Python bools are applied first as views
 // (select / slice / unsqueeze); the index tensors that remain go to advanced indexing.
 
+import { isNested } from "../core/nested-kind.js";
+import { nestedRefusal } from "./nested-engine.js";
 import { hideNames, isNamed, nameAll, namedRefusal, namesOf } from "./named-engine.js";
 import { aliasOf } from "./named-rules.js";
 import { Tensor, type NestedArray } from "../core/tensor.js";
@@ -172,10 +174,19 @@ function getParsed(self: Tensor, items: readonly Item[]): Tensor {
 
 /** x.get(...): Python's x[...]. Basic indexing returns a view; index tensors copy. */
 export function getItem(self: Tensor, ...index: Index[]): Tensor {
+  if (isNested(self)) return nestedGetItem(self, index);
   const items = index.map(parseItem);
   // Basic indexing names its result through select/slice; PyTorch has no name rule for index tensors.
   if (isNamed(self) && items.some((it) => it.k === "tensor")) throw namedRefusal("index.Tensor");
   return getParsed(self, items);
+}
+
+/** nt[i, ...]: select of the nested dim, then the rest on that component; 1.13 has no nested slice. */
+function nestedGetItem(self: Tensor, index: Index[]): Tensor {
+  const [first, ...rest] = index;
+  if (typeof first !== "number") throw nestedRefusal(typeof first === "string" && first.includes(":") ? "slice.Tensor" : "index.Tensor");
+  const component = self.select(0, first);
+  return rest.length ? getItem(component, ...rest) : component;
 }
 
 /**

@@ -1,5 +1,7 @@
 // torch.is_tensor, is_floating_point, numel, torch.device, ...: questions about tensors and devices.
 
+import { isNested } from "../core/nested-kind.js";
+import { sameNestedSizes } from "./nested-engine.js";
 import { Tensor } from "../core/tensor.js";
 import { Device, type DeviceType, Storage, cpu } from "../core/storage.js";
 import { installMethods, type Method, describe, checkArgs, isOptionsObject, rebind } from "./args.js";
@@ -43,6 +45,12 @@ export function isNonzero(input: Tensor): boolean { if (arguments.length > 1) ch
 export function isSameSize(input: Tensor, other: Tensor): boolean { if (arguments.length > 2) checkArgs("is_same_size", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(isSameSize, "is_same_size", arguments, ["input", "other"], 2, []);
   tensorArgument("is_same_size", "input", 1, input);
   tensorArgument("is_same_size", "other", 2, other);
+  if (isNested(input) || isNested(other)) {
+    if (!isNested(input) || !isNested(other)) {
+      throw new Error(`Expected both self and other to be nested tensors. Self ${isNested(input) ? "is" : "is not"} nested. While Other ${isNested(other) ? "is" : "is not"} nested.`);
+    }
+    return sameNestedSizes(input, other);
+  }
   return input._shape.length === other._shape.length && input._shape.every((s, i) => s === other._shape[i]);
 }
 

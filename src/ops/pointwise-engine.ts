@@ -2,6 +2,9 @@
 // for promotion, broadcasting, scalars, in-place forms and autograd recording.
 
 import { isSparse } from "../core/sparse-tensor.js";
+import { isNested } from "../core/nested-kind.js";
+import { nestedBinary, nestedBinaryInPlace } from "./nested-ops.js";
+import { nestedRefusal } from "./nested-engine.js";
 import { sparseBinary, sparseUnary, sparseUnaryInPlace } from "./sparse-dispatch.js";
 import { isCompressed } from "../core/sparse-compressed-tensor.js";
 import { compressedBinary, compressedUnary } from "./sparse-compressed-dispatch.js";
@@ -91,6 +94,7 @@ export function binaryOp(spec: BinarySpec, a: TensorOrScalar, b: TensorOrScalar,
   if (!first) throw new Error(`${spec.name}(): at least one argument must be a Tensor`);
   if (isCompressed(a) || isCompressed(b) || isCompressed(out)) return compressedBinary(spec, a, b, out);
   if (isSparse(a) || isSparse(b) || isSparse(out)) return sparseBinary(spec, a, b, out);
+  if (isNested(a) || isNested(b)) return nestedBinary(spec, a, b);
   checkSameDevice(spec.name, first, first === a ? b : a);
   const promoted = resultType(a, b);
   if (promoted.isComplex) return complexBinary(spec.name, a, b, promoted, out);
@@ -121,6 +125,7 @@ export function binaryOp(spec: BinarySpec, a: TensorOrScalar, b: TensorOrScalar,
 /** In-place form of a binary op: self op= other, keeping self's dtype. */
 export function binaryInPlace(spec: BinarySpec, self: Tensor, other: TensorOrScalar, outOfPlace: (s: Tensor) => Tensor): Tensor {
   if (isCompressed(self)) return compressedBinary(spec, self, other, self);
+  if (isNested(self) || isNested(other)) return nestedBinaryInPlace(spec, self, other, outOfPlace);
   const promoted = resultType(self, other);
   checkInplaceCast(spec.name + "_", spec.outDtype ? spec.outDtype(promoted) : promoted, self);
   const r = applyInPlace(spec.name + "_", self, [other instanceof Tensor ? other : null],
@@ -153,6 +158,7 @@ export const sameOut = (d: DType): DType => d;
 export function unaryOp(spec: UnarySpec, input: Tensor, out?: Tensor): Tensor {
   checkTensor(spec.name, "input", input);
   if (isSparse(input)) return sparseUnary(spec, input, (v) => unaryOp(spec, v));
+  if (isNested(input)) throw nestedRefusal(spec.name);
   if (isCompressed(input)) return compressedUnary(spec, input, (v) => unaryOp(spec, v), out);
   if (input._names !== null && namesMode.enabled) {
     refuseWithoutRule(spec.name);

@@ -1,5 +1,7 @@
 // Reductions: sum, mean (the template for the others).
 
+import { isNested } from "../core/nested-kind.js";
+import { nestedSum } from "./nested-ops.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
@@ -41,6 +43,7 @@ export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean]
   const a = bindArgs("sum", args, ["dim", "keepdim"], ["dtype"], 1);
   const dims = checkDims("sum", "dim", a.dim);
   const keepdim = (a.keepdim as boolean | undefined) ?? false;
+  if (isNested(input)) return nestedSum(input, dims, keepdim);
   let x = input;
   let outDtype: DType = input.dtype.isFloatingPoint ? input.dtype : int64;
   if (a.dtype !== undefined && a.dtype !== null) { outDtype = toDType(a.dtype as DTypeLike); x = castTo(input, outDtype); }

@@ -3,6 +3,8 @@
 // sparse_mask. The arithmetic is in sparse-dispatch.ts (reached from the dense ops' entry points),
 // torch.sparse.* in sparse-namespace.ts, the helpers in sparse-engine.ts.
 
+import { isNested } from "../core/nested-kind.js";
+import { nestedValues } from "./nested-ops.js";
 import { backendRefusal } from "../core/op-name.js";
 import { Tensor } from "../core/tensor.js";
 import { isSparse, SparseTensor } from "../core/sparse-tensor.js";
@@ -132,6 +134,7 @@ function indices(self: Tensor): Tensor {
 function values(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("values", arguments, 1);
   if (isCompressed(self)) return compressedValues(self);
+  if (isNested(self)) return nestedValues(self);
   const s = requireSparse("values", self);
   requireCoalesced("values", s);
   const idx = s._sparseIndices, shape = s.shape;

@@ -1,5 +1,6 @@
-// Tensor members PyTorch programs read or call that describe kinds torch-ts does not have (nested,
-// MPS, XPU, IPU, Vulkan, ORT, sparse CSR (torch-ts has sparse COO only), pinned, distributed) and the legacy members
+// Tensor members PyTorch programs read or call that describe kinds torch-ts does not have (MPS,
+// XPU, IPU, Vulkan, ORT, sparse CSR (torch-ts has sparse COO only), pinned, distributed), isNested
+// (false but on a nested tensor) and the legacy members
 // around them: output_nr, is_set_to, as_strided_, cuda/xpu/ipu and pin_memory (PyTorch's errors of
 // a CPU-only build), and the deprecated out-of-place resize / resize_as.
 
@@ -14,7 +15,7 @@ import { warnOnce } from "../nn/functional/loss-util.js";
 
 declare module "../core/tensor.js" {
   interface Tensor {
-    /** false: torch-ts has no nested tensors. */
+    /** Whether this is a nested tensor (torch.nested; core/nested-tensor.ts answers true). */
     readonly isNested: boolean;
     /** false: torch-ts has no MPS device. */
     readonly isMps: boolean;
@@ -56,6 +57,7 @@ declare module "../core/tensor.js" {
 }
 
 const proto = Tensor.prototype as unknown as Record<string, unknown>;
+// isNested: false here; NestedTensor's prototype answers true (ops/nested.ts).
 for (const name of ["isNested", "isMps", "isXpu", "isIpu", "isVulkan", "isOrt", "isSparseCsr"]) {
   Object.defineProperty(proto, name, { get() { return false; }, configurable: true });
 }

@@ -1,5 +1,8 @@
 // View ops: new shape/strides/offset over the same storage, no copy. Each records its vjp.
 
+import { isNested } from "../core/nested-kind.js";
+import { nestedClone, nestedSelect, nestedTranspose, nestedUnbind, nestedView } from "./nested-ops.js";
+import { nestedRefusal } from "./nested-engine.js";
 import { dimOf, dimsOf, hasDimname, hideNames, isNamed, nameAll, namedRefusal, namesOf } from "./named-engine.js";
 import { keepNamed, ownOutput, reduceNamed } from "./named-rules.js";
 import { namedFlatten, namedUnflatten } from "./named-views.js";
@@ -41,6 +44,7 @@ export function makeView(base: Tensor, shape: number[], strides: number[], offse
 export function view(input: Tensor, ...size: (number | number[])[]): Tensor {
   if (size.length === 1 && isDTypeArgument(size[0])) return viewDtype(input, size[0] as unknown as DTypeOption);
   const { size: s } = bindSize("view", size, []);
+  if (isNested(input)) return nestedView("view", input, s);
   const shape = inferSize(s, input.numel());
   const strides = viewStrides(input._shape, input._strides, shape);
   if (!strides) {
@@ -104,6 +108,7 @@ function viewDtype(input: Tensor, arg: DTypeOption): Tensor {
 
 export function reshape(input: Tensor, ...size: (number | number[])[]): Tensor {
   const { size: s } = bindSize("reshape", size, [], "shape");
+  if (isNested(input)) return nestedView("reshape", input, s);
   if (isSparse(input)) throw new Error("reshape is not implemented for sparse tensors");
   const shape = inferSize(s, input.numel());
   const strides = viewStrides(input._shape, input._strides, shape);
@@ -127,6 +132,7 @@ export function reshapeAs(input: Tensor, other: Tensor): Tensor {
 export function contiguous(input: Tensor, memoryFormat?: MemoryFormat | { memoryFormat?: MemoryFormat | null } | null): Tensor {
   if (arguments.length > 2) checkArgs("contiguous", arguments, 2, ["memoryFormat"]); else if (isOptionsObject(input)) return rebind(contiguous, "contiguous", arguments, ["input"], 1, ["memoryFormat"]);
   const format = memoryFormat === undefined || memoryFormat === null ? null : memoryFormat instanceof MemoryFormat ? memoryFormat : memoryFormatOption("contiguous", memoryFormat);
+  if (isNested(input)) return input.isContiguous() ? input : nestedClone(input);
   if (format === null || format === contiguousFormat) return input.isContiguous() ? input : clone(input, { memoryFormat: contiguousFormat });
   if (isContiguousAs(input._shape, input._strides, format)) return input;
   if (format === preserveFormat) throw new Error("preserve memory format is unsupported by the contiguous operator");
@@ -139,6 +145,7 @@ export function clone(input: Tensor, options: { memoryFormat?: MemoryFormat | nu
   if (isNamed(input)) return keepNamed(input, [], () => clone(input, options));
   if (input.storage instanceof QuantizedStorage) return cloneQuantized(input);
   if (isSparse(input)) return sparseClone(input);
+  if (isNested(input)) return nestedClone(input);
   if (isCompressed(input)) return compressedClone(input);
   const format = options.memoryFormat === undefined ? null : memoryFormatArg("clone", options.memoryFormat);
   if ((format === null || format === preserveFormat) && input.isContiguous()) return copyAs(input, null);
@@ -165,6 +172,7 @@ export function transpose(input: Tensor, dim0: number | string, dim1: number | s
     return nameAll(hideNames([input], () => transpose(input, a, b)), names);
   }
   if (isSparse(input)) return sparseTranspose(input, checkInt("transpose", "dim0", dim0), checkInt("transpose", "dim1", dim1), "TransposeBackward0");
+  if (isNested(input)) return nestedTranspose(input, checkInt("transpose", "dim0", dim0), checkInt("transpose", "dim1", dim1));
   if (isCompressed(input)) return compressedTranspose(input, checkInt("transpose", "dim0", dim0), checkInt("transpose", "dim1", dim1));
   const nd = input.dim();
   const a = normalizeDim(checkInt("transpose", "dim0", dim0), nd, "transpose");
@@ -358,6 +366,7 @@ export function unflatten(input: Tensor, dim: number | string, sizes: number[] |
 /** x[..., start:end:step, ...] along one dim, as a view. */
 export function slice(input: Tensor, dim: number, start: number, end: number, step = 1): Tensor {
   if (isNamed(input)) return keepNamed(input, [], () => slice(input, dim, start, end, step));
+  if (isNested(input)) throw nestedRefusal("slice.Tensor");
   const d = normalizeDim(dim, input.dim(), "slice");
   const size = input._shape[d]!;
   if (step <= 0) throw new Error("slice step must be positive");
@@ -379,6 +388,7 @@ export function slice(input: Tensor, dim: number, start: number, end: number, st
 
 export function narrow(input: Tensor, dim: number, start: number | Tensor, length: number): Tensor {
   if (arguments.length > 4) checkArgs("narrow", arguments, 4); else if (isOptionsObject(arguments.length === 4 ? length : arguments.length === 3 ? start : arguments.length === 2 ? dim : input)) return rebind(narrow, "narrow", arguments, ["input", "dim", "start", "length"], 4, []);
+  if (isNested(input)) throw nestedRefusal("slice.Tensor");
   const d = normalizeDim(dim, input.dim(), "narrow");
   const size = input._shape[d]!;
   let s = start instanceof Tensor ? Number(start.item()) : start;
@@ -395,6 +405,7 @@ export function select(input: Tensor, dim: number | string, index: number): Tens
     const d = dimOf(input, dim);
     return reduceNamed(input, d, false, () => select(input, d, index));
   }
+  if (isNested(input)) return nestedSelect(input, dim, index);
   if (input.dim() === 0) throw new Error("select() cannot be applied to a 0-dim tensor.");
   const d = normalizeDim(dim, input.dim(), "select");
   const size = input._shape[d]!;
@@ -549,6 +560,11 @@ export function split(input: Tensor, splitSizeOrSections: number | number[], ...
   return splitViews(input, d, sizes, typeof splitSizeOrSections === "number" ? "SplitBackward0" : "SplitWithSizesBackward0");
 }
 
+/** The aten overload a nested tensor's refusal names, by the split's node. */
+const SPLIT_OVERLOADS: Record<string, string> = {
+  SplitWithSizesBackward0: "split_with_sizes", UnsafeSplitBackward0: "unsafe_split.Tensor", UnsafeSplitWithSizesBackward0: "unsafe_split_with_sizes",
+};
+
 /**
  * Views of consecutive pieces of `input` along d (sizes), or of each index along d (unbind), as
  * one graph node with an output per view, as PyTorch's split/unbind: their gradient is the pieces'
@@ -556,6 +572,7 @@ export function split(input: Tensor, splitSizeOrSections: number | number[], ...
  * With `unsafe`, the pieces share memory but are not views to autograd (PyTorch's unsafe_split).
  */
 export function splitViews(input: Tensor, d: number, sizes: number[] | null, node: string, unsafe = false): Tensor[] {
+  if (isNested(input)) throw nestedRefusal(SPLIT_OVERLOADS[node] ?? "split.Tensor");
   if (isNamed(input)) {
     if (sizes === null) return Array.from({ length: input._shape[d]! }, (_, i) => select(input, d, i));
     const pieces: Tensor[] = [];
@@ -649,6 +666,7 @@ export function unbind(input: Tensor, ...args: Args<[dim?: number | string], { d
     return reduceNamed(input, d, false, () => unbind(input, d));
   }
   const dim = given as number;
+  if (isNested(input)) return nestedUnbind(input, dim);
   const d = normalizeDim(dim, input.dim(), "unbind");
   return splitViews(input, d, null, "UnbindBackward0");
 }

@@ -2,6 +2,8 @@
 // mish, softplus, shrinks, softsign, hardsigmoid/hardswish, logsigmoid, glu, prelu, threshold,
 // softmax/log_softmax/softmin (with PyTorch's implicit-dim rule), gumbel_softmax.
 
+import { isNested } from "../../core/nested-kind.js";
+import { nestedActivation } from "../../ops/nested-ops.js";
 import { isNamed, namedRefusal } from "../../ops/named-engine.js";
 import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
@@ -229,6 +231,7 @@ export function gelu(input: Tensor, ...args: Args<[], { approximate?: "none" | "
   const a = bindArgs("gelu", args, [], ["approximate"], 1);
   const mode = (a.approximate as string | undefined) ?? "none";
   if (mode !== "none" && mode !== "tanh") throw new Error("approximate argument must be either none or tanh.");
+  if (isNested(input)) return nestedActivation("gelu", input, (c) => gelu(c, { approximate: mode }));
   return runActivation(mode === "tanh" ? GELU_TANH : GELU_NONE, input);
 }
 

@@ -1,6 +1,9 @@
 // The dropout kernels behind F.dropout* and the torch.* dropout forms (torch.native_dropout,
 // torch.feature_dropout): ATen's _dropout_impl and its noise. Not public API.
 
+import { isNested } from "../../core/nested-kind.js";
+import { nestedRefusal } from "../../ops/nested-engine.js";
+import { nestedDropout } from "../../ops/nested-ops.js";
 import { notImplementedFor } from "../../ops/pointwise-util.js";
 import type { Tensor } from "../../core/tensor.js";
 import { float32 } from "../../core/dtype.js";
@@ -35,6 +38,11 @@ export function noiseFor(x: Tensor, shape: number[], p: number): Tensor {
 /** ATen's _dropout_impl; `noiseShape` null means elementwise noise. */
 export function dropoutImpl(x: Tensor, p: number, train: boolean, noiseShape: (() => number[]) | null, alpha: boolean, inplace: boolean): Tensor {
   checkP(p);
+  if (isNested(x)) {
+    // 1.13 has only native_dropout for nested tensors; the other forms stop at empty_like.
+    if (noiseShape || alpha || inplace) throw nestedRefusal("empty_like");
+    return nestedDropout(x, p, train);
+  }
   if (p === 0 || !train || x.numel() === 0) return x;
   // PyTorch draws the mask in the input's dtype, and has no Bernoulli draw of complex numbers.
   if (x.dtype.isComplex) throw notImplementedFor("bernoulli_scalar_cpu_", x.dtype);

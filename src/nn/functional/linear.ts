@@ -1,5 +1,7 @@
 // F.linear and F.bilinear.
 
+import { isNested } from "../../core/nested-kind.js";
+import { nestedLinear } from "../../ops/nested-ops.js";
 import { hideNames, nameAll, namesMode, namesOf, unifyFromRight } from "../../ops/named-engine.js";
 import { matmulNames } from "../../ops/named-rules.js";
 import { forwardGrads } from "../../autograd/forward-grad.js";
@@ -22,6 +24,7 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
   if (autocasting.on && autocasts("linear", arguments)) return runAutocast(linear, arguments);
   if (arguments.length > 3) checkArgs("linear", arguments, 3);
   else if (isOptionsObject(arguments.length === 3 ? bias : arguments.length === 2 ? weight : input)) return rebind(linear, "linear", arguments, ["input", "weight", "bias"], 2, []);
+  if (isNested(input) || isNested(weight)) return nestedLinear(input, weight, bias);
   if ((input._names !== null || weight._names !== null || (bias !== null && bias._names !== null)) && namesMode.enabled) {
     // input @ weight.T (+ bias): the names of a matrix product with the transposed weight.
     let names = matmulNames(namesOf(input), namesOf(weight).reverse());

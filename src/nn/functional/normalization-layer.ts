@@ -2,6 +2,8 @@
 // ops under createGraph), and F.group_norm / rms_norm / local_response_norm / normalize, composed.
 
 import { isNamed, namedRefusal } from "../../ops/named-engine.js";
+import { isNested } from "../../core/nested-kind.js";
+import { nestedRefusal } from "../../ops/nested-engine.js";
 import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
 import { Tensor } from "../../core/tensor.js";
@@ -55,6 +57,7 @@ function checkNormInputs(x: Tensor, normalizedShape: number[], weight: Tensor | 
 export function layerNorm(input: Tensor, normalizedShape: number[] | number,
   ...args: Args<[weight?: Tensor | null, bias?: Tensor | null, eps?: number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>): Tensor {
   if (isNamed(input)) throw namedRefusal("native_layer_norm");
+  if (isNested(input)) throw nestedRefusal("native_layer_norm");
   if (autocasting.on && autocasts("layer_norm", arguments)) return runAutocast(layerNorm, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? normalizedShape : input)) return rebind(layerNorm, "layer_norm", arguments, ["input", "normalizedShape", "weight", "bias", "eps"], 2, []);
   const op = "layer_norm";

@@ -3,6 +3,8 @@
 // scale_grad_by_freq divides by the index counts, and double backward works. With sparse=True the
 // weight's gradient is a sparse COO tensor as PyTorch makes it (uncoalesced: one row per index).
 
+import { isNested } from "../../core/nested-kind.js";
+import { nestedEmbedding } from "../../ops/nested-ops.js";
 import { Tensor } from "../../core/tensor.js";
 import { float64, int32, int64 } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
@@ -54,6 +56,7 @@ export function embedding(input: Tensor, weight: Tensor,
   const op = "embedding";
   const a = bindArgs(op, args, ["paddingIdx", "maxNorm", "normType", "scaleGradByFreq", "sparse"], [], 2);
   const idx = tensorArg(op, "input", 1, input), w = tensorArg(op, "weight", 2, weight);
+  if (isNested(idx)) return nestedEmbedding(idx, w, (c, wc) => embedding(c, wc, ...args));
   const padding = paddingIndex(a.paddingIdx, w.dim() ? w.size(0) : 0, "Padding_idx must be within num_embeddings");
   const maxNorm = a.maxNorm === undefined || a.maxNorm === null ? null : numberArg(op, "max_norm", a.maxNorm, 0);
   const normType = numberArg(op, "norm_type", a.normType, 2);

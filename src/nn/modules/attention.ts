@@ -3,6 +3,8 @@
 // (a Linear that prints under that name). Initialisation follows PyTorch's order: out_proj's own
 // Linear init, then xavier_uniform_ on the input projections and zero biases.
 
+import { isNested } from "../../core/nested-kind.js";
+import { attentionSlowReason, nestedAttention } from "./transformer-nested.js";
 import type { Tensor } from "../../core/tensor.js";
 import { type Args } from "../../ops/args.js";
 import { empty } from "../../ops/creation.js";
@@ -141,6 +143,11 @@ export class MultiheadAttention extends Module {
    */
   override forward(query: Tensor, key: Tensor, value: Tensor, ...args: MhaForwardArgs): [Tensor, Tensor | null] {
     const a = bindForward("MultiheadAttention", args, ["keyPaddingMask", "needWeights", "attnMask", "averageAttnWeights", "isCausal"]);
+    if (isNested(query) || isNested(key) || isNested(value)) {
+      if (!isNested(query)) throw new Error(`MultiheadAttention does not support NestedTensor outside of its fast path. The fast path was not hit because ${attentionSlowReason(this, query, key, value, null, null) || "query is not nested"}`);
+      return nestedAttention(this, query, (a.keyPaddingMask as Tensor | null | undefined) ?? null, (a.attnMask as Tensor | null | undefined) ?? null,
+        (a.needWeights as boolean | undefined) ?? true, (a.averageAttnWeights as boolean | undefined) ?? true, key, value);
+    }
     const batched = query.dim() === 3;
     let q = query, k = key, v = value;
     if (this.batchFirst && batched) {

@@ -1,5 +1,6 @@
 // Identity, Linear, LazyLinear, Bilinear: PyTorch's modules and default initialisation.
 
+import { isNested } from "../../core/nested-kind.js";
 import type { Tensor } from "../../core/tensor.js";
 import { type DTypeLike } from "../../core/dtype.js";
 import { empty } from "../../ops/creation.js";
@@ -53,7 +54,7 @@ export class Linear extends Module {
     }
   }
   override forward(input: Tensor): Tensor {
-    if (input.shape[input.dim() - 1] !== this.inFeatures) {
+    if (!isNested(input) && input.shape[input.dim() - 1] !== this.inFeatures) {
       throw new Error(`Linear(in_features=${this.inFeatures}, out_features=${this.outFeatures}): expected input with last dimension ${this.inFeatures}, got shape [${input.shape.join(", ")}]`);
     }
     return linear(input, this.weight, this.bias);

@@ -17,6 +17,8 @@ import { ModuleList } from "./container.js";
 import { deepCopy } from "../deep-copy.js";
 import { MultiheadAttention } from "./attention.js";
 import { type FactoryOptions, bindCtor, bindForward, factory, placeOnDevice, pyRepr } from "./utils.js";
+import { fastPathLengths, nestedEncoderLayer, padToLengths } from "./transformer-nested.js";
+import { isNested } from "../../core/nested-kind.js";
 
 export type Activation = "relu" | "gelu" | ((x: Tensor) => Tensor) | Module;
 
@@ -132,6 +134,7 @@ export class TransformerEncoderLayer extends Module {
     const a = bindForward("TransformerEncoderLayer", args, ["srcMask", "srcKeyPaddingMask", "isCausal"]);
     const kpm = canonicalMask(a.srcKeyPaddingMask as Tensor | null | undefined, "src_key_padding_mask", src);
     const mask = canonicalMask(a.srcMask as Tensor | null | undefined, "src_mask", src);
+    if (isNested(src)) return nestedEncoderLayer(this, src, mask, kpm);
     const isCausal = (a.isCausal as boolean | undefined) ?? false;
     let x = src;
     if (this.normFirst) {
@@ -244,6 +247,10 @@ export class TransformerEncoder extends Module {
   layers: ModuleList;
   readonly numLayers: number;
   norm: Module | null;
+  /** PyTorch's enable_nested_tensor: eval-mode padded batches take the nested fast path (transformer-nested.ts). */
+  enableNestedTensor: boolean;
+  /** PyTorch's mask_check: the fast path requires left-aligned padding masks. */
+  maskCheck: boolean;
 
   constructor(...args: Args<[encoderLayer: TransformerEncoderLayer, numLayers: number, norm?: Module | null, enableNestedTensor?: boolean, maskCheck?: boolean], TransformerEncoderOptions>) {
     super();
@@ -257,6 +264,8 @@ export class TransformerEncoder extends Module {
     const norm = (a.norm as Module | null | undefined) ?? null;
     if (norm) this.norm = norm;
     else this.registerModule("norm", null);
+    this.enableNestedTensor = (a.enableNestedTensor as boolean | undefined) ?? true;
+    this.maskCheck = (a.maskCheck as boolean | undefined) ?? true;
   }
 
   /** forward(src, mask=None, src_key_padding_mask=None, is_causal=None). */
@@ -265,12 +274,14 @@ export class TransformerEncoder extends Module {
     const kpm = canonicalMask(a.srcKeyPaddingMask as Tensor | null | undefined, "src_key_padding_mask", src);
     const mask = canonicalMask(a.mask as Tensor | null | undefined, "mask", src);
     const first = this.layers.length ? (this.layers.at(0) as TransformerEncoderLayer) : null;
+    const lengths = fastPathLengths(first instanceof TransformerEncoderLayer ? first : null, src, mask, (a.srcKeyPaddingMask as Tensor | null | undefined) ?? null, this.enableNestedTensor, this.maskCheck);
     const batchFirst = first?.self_attn?.batchFirst ?? false;
-    const isCausal = detectIsCausalMask(mask, (a.isCausal as boolean | null | undefined) ?? null, seqLen(src, batchFirst));
+    const isCausal = detectIsCausalMask(mask, (a.isCausal as boolean | null | undefined) ?? null, isNested(src) ? null : seqLen(src, batchFirst));
     let out = src;
     for (const layer of this.layers) {
       out = (layer.call as (...x: unknown[]) => Tensor).call(layer, out, { srcMask: mask, isCausal, srcKeyPaddingMask: kpm });
     }
+    if (lengths) out = padToLengths(out, lengths);
     if (this.norm) out = (this.norm.call as (x: Tensor) => Tensor).call(this.norm, out);
     return out;
   }
