@@ -2,7 +2,9 @@
 // loop over a run of channels that the compiler vectorises, and no NCHW copy is made. Each
 // channel sees the same operations in the same order as in pool.cc (taps in row-major order,
 // double sums, the same divisor), so the values and indices are those of the NCHW kernels.
+#include <cstring>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 #include "pool.h"
@@ -93,6 +95,70 @@ void window_mean_backward(const PoolGeometry& g, index_t C, const Windows& windo
   });
 }
 
+// The maxima (and their indices, when idx is not null) of `width` <= 16 channels over one
+// window, indices held as I (int32 where the image has fewer than 2^31 positions). The first
+// maximum wins; a NaN wins over numbers (and a later NaN over it), as in pool.cc.
+template <typename T, typename I>
+inline void max_block(index_t width, const PoolGeometry& g, const T* xn, index_t C, index_t hw, index_t d0,
+                      index_t d1, index_t h0, index_t h1, index_t w0, index_t w1, int64_t first, T* y,
+                      int64_t* idx) {
+  T m[16];
+  I mi[16];
+  for (int c = 0; c < 16; ++c) {
+    m[c] = -std::numeric_limits<T>::infinity();
+    mi[c] = static_cast<I>(first);
+  }
+  for (index_t d = d0; d < d1; d += g.dd)
+    for (index_t h = h0; h < h1; h += g.dh)
+      for (index_t w = w0; w < w1; w += g.dw) {
+        const I pos = static_cast<I>(d * hw + h * g.iw + w);
+        const T* xr = xn + static_cast<index_t>(pos) * C;
+        for (index_t c = 0; c < width; ++c) {
+          const T v = xr[c];
+          const bool take = (v > m[c]) | (v != v);
+          m[c] = take ? v : m[c];
+          mi[c] = take ? pos : mi[c];
+        }
+      }
+  for (index_t c = 0; c < width; ++c) y[c] = m[c];
+  if (idx != nullptr)
+    for (index_t c = 0; c < width; ++c) idx[c] = mi[c];
+}
+
+// The float form of the above for 16 channels, in 4-lane vectors (GCC's vector extensions: the
+// compiler would not vectorise the selects of the scalar loop).
+typedef float f4 __attribute__((vector_size(16)));
+typedef int32_t i4 __attribute__((vector_size(16)));
+
+inline void max_block16(const PoolGeometry& g, const float* xn, index_t C, index_t hw, index_t d0, index_t d1,
+                        index_t h0, index_t h1, index_t w0, index_t w1, int32_t first, float* y, int64_t* idx) {
+  const float inf = std::numeric_limits<float>::infinity();
+  f4 m[4];
+  i4 mi[4];
+  for (int j = 0; j < 4; ++j) {
+    m[j] = f4{-inf, -inf, -inf, -inf};
+    mi[j] = i4{first, first, first, first};
+  }
+  for (index_t d = d0; d < d1; d += g.dd)
+    for (index_t h = h0; h < h1; h += g.dh)
+      for (index_t w = w0; w < w1; w += g.dw) {
+        const int32_t pos = static_cast<int32_t>(d * hw + h * g.iw + w);
+        const i4 posv = i4{pos, pos, pos, pos};
+        const float* xr = xn + static_cast<index_t>(pos) * C;
+        for (int j = 0; j < 4; ++j) {
+          f4 v;
+          std::memcpy(&v, xr + 4 * j, sizeof v);
+          const i4 take = (v > m[j]) | (v != v);
+          m[j] = take ? v : m[j];
+          mi[j] = take ? posv : mi[j];
+        }
+      }
+  std::memcpy(y, m, sizeof m);
+  if (idx != nullptr)
+    for (int j = 0; j < 4; ++j)
+      for (int l = 0; l < 4; ++l) idx[4 * j + l] = mi[j][l];
+}
+
 }  // namespace
 
 template <typename T>
@@ -100,6 +166,7 @@ void max_pool_nhwc_forward(const PoolGeometry& g, index_t C, const T* x, T* y, i
   const index_t in_plane = g.id * g.ih * g.iw, hw = g.ih * g.iw;
   const index_t rows = g.planes * g.od * g.oh;
   const index_t work = g.ow * C * g.kd * g.kh * g.kw;
+  const bool narrow = in_plane < (index_t{1} << 31);
   parallel_for(0, rows, max_i(1, 32768 / max_i(1, work)), [&](index_t lo, index_t hi) {
     for (index_t r = lo; r < hi; ++r) {
       const index_t n = r / (g.od * g.oh), od = (r / g.oh) % g.od, oh = r % g.oh;
@@ -118,29 +185,19 @@ void max_pool_nhwc_forward(const PoolGeometry& g, index_t C, const T* x, T* y, i
         T* yr = y + o * C;
         int64_t* ir = idx != nullptr ? idx + o * C : nullptr;
         const int64_t first = d0 * hw + h0 * g.iw + w0;
-        for (index_t c = 0; c < C; ++c) yr[c] = -std::numeric_limits<T>::infinity();
-        if (ir != nullptr)
-          for (index_t c = 0; c < C; ++c) ir[c] = first;
-        for (index_t d = d0; d < d1; d += g.dd)
-          for (index_t h = h0; h < h1; h += g.dh)
-            for (index_t w = w0; w < w1; w += g.dw) {
-              const int64_t pos = d * hw + h * g.iw + w;
-              const T* xr = xn + pos * C;
-              // The first maximum wins; a NaN wins over numbers (and a later NaN over it).
-              if (ir != nullptr) {
-                for (index_t c = 0; c < C; ++c) {
-                  const T v = xr[c];
-                  const bool take = v > yr[c] || v != v;
-                  yr[c] = take ? v : yr[c];
-                  ir[c] = take ? pos : ir[c];
-                }
-              } else {
-                for (index_t c = 0; c < C; ++c) {
-                  const T v = xr[c];
-                  yr[c] = v > yr[c] || v != v ? v : yr[c];
-                }
-              }
+        // Blocks of 16 channels whose maxima and indices stay in registers over the window.
+        for (index_t c0 = 0; c0 < C; c0 += 16) {
+          const index_t width = min_i(16, C - c0);
+          int64_t* ic = ir ? ir + c0 : nullptr;
+          if constexpr (std::is_same<T, float>::value) {
+            if (narrow && width == 16) {
+              max_block16(g, xn + c0, C, hw, d0, d1, h0, h1, w0, w1, static_cast<int32_t>(first), yr + c0, ic);
+              continue;
             }
+          }
+          if (narrow) max_block<T, int32_t>(width, g, xn + c0, C, hw, d0, d1, h0, h1, w0, w1, first, yr + c0, ic);
+          else max_block<T, int64_t>(width, g, xn + c0, C, hw, d0, d1, h0, h1, w0, w1, first, yr + c0, ic);
+        }
       }
     }
   });
