@@ -18,6 +18,7 @@
         "native/elementwise_avx512.cc",
         "native/conv.cc",
         "native/conv_nhwc.cc",
+        "native/conv_nhwc_avx2.cc",
         "native/conv_direct_avx512.cc",
         "native/conv_cv_avx2.cc",
         "native/pool.cc",

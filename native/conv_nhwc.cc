@@ -8,11 +8,14 @@
 // k runs over (group, kh, kw, channel of the group), so each group's slice of a row is
 // contiguous and W [cout, kh, kw, cin/g] (a channels-last weight's memory) is read in place.
 // Depthwise convolutions (one input channel per group) run direct loops vectorised over the
-// channels instead: their GEMMs would have one column.
+// channels instead: their GEMMs would have one column. Float32 forwards (and stride-1 input
+// gradients) with at least 8 output channels per group run the direct AVX2 kernel of
+// conv_nhwc_direct.h where the CPU has it: no column matrix, no packing of it.
 #include <type_traits>
 #include <vector>
 
 #include "conv_common.h"
+#include "conv_nhwc_direct.h"
 
 namespace tts {
 namespace {
@@ -224,6 +227,119 @@ void depthwise_backward_weight(const ConvGeometry& g, const NhwcSizes& s, const 
     }
 }
 
+// ---- the direct kernel (conv_nhwc_direct.h) ------------------------------------------------------
+
+// Image xs ([ih][iw][d.cin]) into xp ([d.ihp][d.iwp][d.cin]) with pt rows above and pl columns
+// left of it, zeros around.
+void pad_image(const NhwcDirect& d, const float* xs, index_t ih, index_t iw, index_t pt, index_t pl, float* xp) {
+  for (index_t r = 0; r < d.ihp; ++r) {
+    float* row = xp + r * d.iwp * d.cin;
+    const index_t sr = r - pt;
+    if (sr < 0 || sr >= ih) {
+      zero_run(row, d.iwp * d.cin);
+      continue;
+    }
+    const index_t c0 = min_i(d.iwp, max_i(0, pl)), c1 = max_i(c0, min_i(d.iwp, pl + iw));
+    zero_run(row, c0 * d.cin);
+    std::memcpy(row + c0 * d.cin, xs + (sr * iw + c0 - pl) * d.cin, sizeof(float) * static_cast<size_t>((c1 - c0) * d.cin));
+    zero_run(row + c1 * d.cin, (d.iwp - c1) * d.cin);
+  }
+}
+
+// Runs the direct kernel over n images of src ([n][ih][iw][d.cin]), each padded by pad_image
+// into a scratch: one image per task when there are images for every thread, else each image's
+// rows split over the pool.
+void direct_images(const NhwcDirect& d, index_t n, const float* src, index_t ih, index_t iw, index_t pt,
+                   index_t pl, const float* wp, const float* bias, float* y) {
+  const index_t padded = d.ihp * d.iwp * d.cin;
+  const auto pad = [&](const float* xs, float* xp) { pad_image(d, xs, ih, iw, pt, pl, xp); };
+  const index_t threads = ThreadPool::instance().size();
+  if (threads > 1 && n >= threads) {
+    parallel_tasks(n, [&](index_t t) {
+      float* xp = col_scratch<float>(padded);
+      pad(src + t * ih * iw * d.cin, xp);
+      conv_nhwc_direct_rows_avx2(d, xp, wp, bias, y + t * d.oh * d.ow * d.cout, 0, d.oh);
+    });
+    return;
+  }
+  std::vector<float> xp(static_cast<size_t>(padded));
+  for (index_t t = 0; t < n; ++t) {
+    pad(src + t * ih * iw * d.cin, xp.data());
+    parallel_for(0, d.oh, max_i(1, 65536 / max_i(1, d.ow * d.cout * d.kh * d.kw * d.cin_g)), [&](index_t lo, index_t hi) {
+      conv_nhwc_direct_rows_avx2(d, xp.data(), wp, bias, y + t * d.oh * d.ow * d.cout, lo, hi);
+    });
+  }
+}
+
+// Whether the direct kernel takes a pass with cout_g output channels per group.
+bool direct_fits(const ConvGeometry& g, index_t cout_g) {
+  return conv_nhwc_direct_available() && cout_g >= 8 && !is_depthwise(g) && !col_is_input(g) && g.id == 1 &&
+         g.kd == 1 && g.od == 1;
+}
+
+// The forward on the direct kernel; false where it does not apply.
+bool direct_forward(const ConvGeometry& g, const NhwcSizes& s, const float* x, const float* w, const float* bias,
+                    float* y) {
+  if (!direct_fits(g, s.cout_g) || g.n == 0 || s.L == 0) return false;
+  const NhwcDirect d{g.groups, g.cin, g.cout, s.cin_g, s.cout_g, (g.oh - 1) * g.sh + (g.kh - 1) * g.dh + 1,
+                     (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw};
+  std::vector<float> wp(static_cast<size_t>(conv_nhwc_direct_packed_size(d)));
+  conv_nhwc_direct_pack(d, [&](index_t gi, index_t o, index_t i, index_t a, index_t b) {
+    return w[(((gi * s.cout_g + o) * g.kh + a) * g.kw + b) * s.cin_g + i];
+  }, wp.data());
+  direct_images(d, g.n, x, g.ih, g.iw, g.ph, g.pw, wp.data(), bias, y);
+  return true;
+}
+
+// The input gradient of a stride-1 convolution on the direct kernel: gY convolved with the
+// flipped kernel (in and out channels swapped), padding dilation*(k-1) - padding; false where
+// that does not apply.
+bool direct_input_grad(const ConvGeometry& g, const NhwcSizes& s, const float* gy, const float* w, float* gx) {
+  const index_t pt = g.dh * (g.kh - 1) - g.ph, pl = g.dw * (g.kw - 1) - g.pw;
+  if (g.sh != 1 || g.sw != 1 || pt < 0 || pl < 0 || !direct_fits(g, s.cin_g) || g.n == 0 || s.in_hw == 0 || s.cout_g == 0)
+    return false;
+  const NhwcDirect d{g.groups, g.cout, g.cin, s.cout_g, s.cin_g, (g.ih - 1) + (g.kh - 1) * g.dh + 1,
+                     (g.iw - 1) + (g.kw - 1) * g.dw + 1, g.ih, g.iw, g.kh, g.kw, 1, 1, g.dh, g.dw};
+  std::vector<float> wp(static_cast<size_t>(conv_nhwc_direct_packed_size(d)));
+  conv_nhwc_direct_pack(d, [&](index_t gi, index_t o, index_t i, index_t a, index_t b) {
+    return w[(((gi * s.cout_g + i) * g.kh + (g.kh - 1 - a)) * g.kw + (g.kw - 1 - b)) * s.cin_g + o];
+  }, wp.data());
+  direct_images(d, g.n, gy, g.oh, g.ow, pt, pl, wp.data(), nullptr, gx);
+  return true;
+}
+
+// The weight gradient on the direct kernel (gw [cout][kh][kw][cin_g]): images in fixed chunks,
+// each summing into its own [group][k][cout_g] buffer, then the chunks added in order (a sum
+// that does not depend on thread timing); false where it does not apply.
+bool direct_weight_grad(const ConvGeometry& g, const NhwcSizes& s, const float* x, const float* gy, float* gw) {
+  if (!direct_fits(g, s.cout_g) || s.cout_g % 8 != 0 || g.n == 0 || s.L == 0 || s.kg == 0) return false;
+  const NhwcDirect d{g.groups, g.cin, g.cout, s.cin_g, s.cout_g, (g.oh - 1) * g.sh + (g.kh - 1) * g.dh + 1,
+                     (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw};
+  const index_t part = g.groups * s.kg * s.cout_g, padded = d.ihp * d.iwp * d.cin;
+  const index_t threads = ThreadPool::instance().size();
+  const index_t chunks = threads > 1 ? min_i(g.n, 2 * threads) : 1;
+  std::vector<float> acc(static_cast<size_t>(chunks * part), 0.0f);
+  parallel_tasks(chunks, [&](index_t c) {
+    float* xp = col_scratch<float>(padded);
+    for (index_t n = g.n * c / chunks; n < g.n * (c + 1) / chunks; ++n) {
+      pad_image(d, x + n * s.in_hw * g.cin, g.ih, g.iw, g.ph, g.pw, xp);
+      conv_nhwc_direct_weight_image_avx2(d, xp, gy + n * s.L * g.cout, acc.data() + c * part);
+    }
+  });
+  parallel_for(0, g.cout, max_i(1, 4096 / max_i(1, s.kg * chunks)), [&](index_t lo, index_t hi) {
+    for (index_t o = lo; o < hi; ++o) {
+      const index_t gi = o / s.cout_g, co = o % s.cout_g;
+      for (index_t k = 0; k < s.kg; ++k) {
+        const float* src = acc.data() + (gi * s.kg + k) * s.cout_g + co;
+        float v = src[0];
+        for (index_t c = 1; c < chunks; ++c) v += src[c * part];
+        gw[o * s.kg + k] = v;
+      }
+    }
+  });
+  return true;
+}
+
 }  // namespace
 
 template <typename T>
@@ -232,6 +348,9 @@ void conv_nhwc_forward(const ConvGeometry& g, const T* x, const T* w, const T* b
   if (is_depthwise(g)) {
     depthwise_forward(g, s, x, w, bias, y);
     return;
+  }
+  if constexpr (std::is_same<T, float>::value) {
+    if (direct_forward(g, s, x, w, bias, y)) return;
   }
   for_images(g.n * s.blocks, [&](index_t t, bool par) {
     const index_t n = t / s.blocks, p0 = (t % s.blocks) * s.block, p1 = min_i(s.L, p0 + s.block);
@@ -264,6 +383,9 @@ void conv_nhwc_backward_input(const ConvGeometry& g, const T* gy, const T* w, T*
   if (is_depthwise(g)) {
     depthwise_backward_input(g, s, gy, w, gx);
     return;
+  }
+  if constexpr (std::is_same<T, float>::value) {
+    if (direct_input_grad(g, s, gy, w, gx)) return;
   }
   // gX block = gY block x W_g: straight into gX for a 1x1 kernel (blocks are disjoint);
   // otherwise through a column block added back to its taps, one image per task.
@@ -311,6 +433,9 @@ void conv_nhwc_backward_weight(const ConvGeometry& g, const T* x, const T* gy, T
   if (is_depthwise(g)) {
     depthwise_backward_weight(g, s, x, gy, gw);
     return;
+  }
+  if constexpr (std::is_same<T, float>::value) {
+    if (direct_weight_grad(g, s, x, gy, gw)) return;
   }
   // Per group gW_g [cout_g, kg] = gY_g^T col_g, or col_g^T gY_g ([kg, cout_g], transposed back)
   // when that fills the micro-kernel's tiles better (few output channels).
