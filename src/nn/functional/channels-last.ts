@@ -26,7 +26,11 @@ export function channelsLastTarget(rank: number, ...from: (Tensor | null | undef
 export function keepChannelsLast(result: Tensor, ...from: (Tensor | null | undefined)[]): Tensor {
   if (result.storage instanceof QuantizedStorage) return result;
   const target = channelsLastTarget(result._shape.length, ...from);
-  if (target === null) return result;
+  return target === null ? result : laidOutAs(result, target);
+}
+
+/** result with exactly the strides of a channels-last format (a copy only if its memory is in another order). */
+export function laidOutAs(result: Tensor, target: MemoryFormat): Tensor {
   if (!isContiguousAs(result._shape, result._strides, target)) return result.contiguous(target);
   // Already in that order but for the strides of size-1 dims ([N, C, 1, 1]): PyTorch's are
   // channels-last's own; the same elements, viewed with them.

@@ -10,7 +10,7 @@
 // `input` on the geometry read backwards (convTransposeGeometry), so it needs nothing more.
 // unfold and fold are each other's adjoints in the same way.
 
-import { keepChannelsLast } from "./channels-last.js";
+import { keepChannelsLast, laidOutAs } from "./channels-last.js";
 import { nhwcData, nhwcKernels, nhwcOut, resultIsChannelsLast } from "./nhwc.js";
 import { channelsLast as channelsLastFormat, isContiguousAs } from "../../core/memory-format.js";
 import { isNamed, namedRefusal } from "../../ops/named-engine.js";
@@ -66,6 +66,15 @@ function shapeOf(g: ConvGeometry, kind: Kind): readonly number[] {
 }
 
 /**
+ * Whether g is a 1x1 kernel of stride 1 without padding, whose weight gradient in a channels-last
+ * convolution PyTorch 1.13 lays out contiguously (its channels-last memory is the same; other
+ * 1x1 ones get channels-last strides).
+ */
+function pointwiseKernel(g: ConvGeometry): boolean {
+  return g.kernelSize.every((v) => v === 1) && g.stride.every((v) => v === 1) && g.padding.every((v) => v === 0);
+}
+
+/**
  * One primitive in channels-last layouts (x, gy, gx and y [N, C, H, W] tensors laid out
  * channels-last, w and gw [Cout, Cin/g, kh, kw] ones), or null where the backend has no such
  * kernels for these operands.
@@ -73,7 +82,7 @@ function shapeOf(g: ConvGeometry, kind: Kind): readonly number[] {
 function nhwcPrimitive(kind: Kind, a: Tensor, b: Tensor, bias: Tensor | null, g: ConvGeometry): Tensor | null {
   const k = g.kernelSize.length === 2 && (kind === "forward" || bias === null) ? nhwcKernels(a, b, bias) : null;
   if (k === null) return null;
-  const out = nhwcOut(shapeOf(g, kind), a.dtype);
+  const out = nhwcOut(shapeOf(g, kind), a.dtype, kind === "weight" && pointwiseKernel(g));
   const ad = nhwcData(a), bd = nhwcData(b);
   if (kind === "forward") k.convForward(g, ad, bd, bias ? floatData(bias, a.dtype) : null, out.data);
   else if (kind === "input") k.convBackwardInput(g, ad, bd, out.data);
@@ -89,7 +98,7 @@ function nhwcPrimitive(kind: Kind, a: Tensor, b: Tensor, bias: Tensor | null, g:
  */
 function convPrimitive(kind: Kind, a: Tensor, b: Tensor, bias: Tensor | null, g: ConvGeometry, node: string, channelsLast: boolean): Tensor {
   const nhwc = channelsLast && !onDevice(a, b, bias) ? nhwcPrimitive(kind, a, b, bias, g) : null;
-  const out = nhwc ?? (onDevice(a, b, bias) ? deviceOp("conv", `conv${g.kernelSize.length}d`)(kind, a, b, bias, g) : runKernel(shapeOf(g, kind), a.dtype, (o, cd) => {
+  let out = nhwc ?? (onDevice(a, b, bias) ? deviceOp("conv", `conv${g.kernelSize.length}d`)(kind, a, b, bias, g) : runKernel(shapeOf(g, kind), a.dtype, (o, cd) => {
     const ad = floatData(a, cd), bd = floatData(b, cd);
     // The forward kernel adds the bias itself.
     if (kind === "forward") kernels.convForward(g, ad, bd, bias ? floatData(bias, cd) : null, o);
@@ -106,6 +115,8 @@ function convPrimitive(kind: Kind, a: Tensor, b: Tensor, bias: Tensor | null, g:
       }
     }
   }));
+  // Computed in NCHW: a channels-last convolution's weight gradient still takes PyTorch's layout.
+  if (channelsLast && nhwc === null && kind === "weight" && !pointwiseKernel(g) && out.dim() === 4 && !onDevice(out)) out = laidOutAs(out, channelsLastFormat);
   if (!a.dtype.isFloatingPoint) return out;
   const biasDims = [0, ...Array.from({ length: g.kernelSize.length }, (_, i) => i + 2)];
   return record(node, [a, b, bias], out, ([gOut]) => {

@@ -6,7 +6,7 @@ import type { Tensor } from "../../core/tensor.js";
 import { type DType, float32, float64, int64 } from "../../core/dtype.js";
 import { channelsLast, isContiguousAs, stridesFor } from "../../core/memory-format.js";
 import { QuantizedStorage } from "../../core/quantized-storage.js";
-import { uninitStrided } from "../../ops/engine.js";
+import { uninitStrided, uninitTensor } from "../../ops/engine.js";
 import { onDevice } from "../../ops/device-hooks.js";
 import { type NhwcKernels, kernels } from "../../backends/kernels.js";
 import { channelsLastTarget } from "./channels-last.js";
@@ -53,9 +53,13 @@ export function nhwcIndices(t: Tensor): BigInt64Array {
   return (c.storage.data as BigInt64Array).subarray(c._offset, c._offset + c.numel());
 }
 
-/** An uninitialised channels-last tensor (the kernel writes every element) and its array. */
-export function nhwcOut(shape: readonly number[], dtype: DType): { t: Tensor; data: FloatArray } {
-  const t = uninitStrided(shape, stridesFor(shape, channelsLast), dtype);
+/**
+ * An uninitialised channels-last tensor (the kernel writes every element) and its array;
+ * `contiguousStrides`: the caller knows that [N, H, W, C] order is also the contiguous order of
+ * this shape, and wants the contiguous strides.
+ */
+export function nhwcOut(shape: readonly number[], dtype: DType, contiguousStrides = false): { t: Tensor; data: FloatArray } {
+  const t = contiguousStrides ? uninitTensor(shape, dtype) : uninitStrided(shape, stridesFor(shape, channelsLast), dtype);
   return { t, data: t.storage.data as FloatArray };
 }
 
