@@ -2,8 +2,9 @@
 // threads, bench/compare.ts's pytorchEnv): the conv2d forward 32x64x32x32->64 (3x3, padding 1)
 // and the CNN training step of `npm run bench` (conv 1->32, pool, conv 32->64, pool, linear;
 // Adam), with the model and input in each format. Each round times every case on both sides
-// (median of repeated runs after warm-up, as bench/workloads.ts); the table shows the median
-// over rounds, in ms, and PyTorch's ratio. On a shared machine take several rounds.
+// (median of repeated runs after warm-up, as bench/workloads.ts); the table shows the medians
+// over rounds of the wall time and of the CPU time per run, in ms, and the ratios to PyTorch's.
+// On a shared machine take several rounds.
 //
 //   node --import tsx bench/channels-last.ts [--rounds R] [--threads T] [--no-pytorch]
 //
@@ -56,18 +57,23 @@ function pytorch(): Record<string, Timing> | null {
 }
 
 const median = (v: number[]): number => [...v].sort((a, b) => a - b)[v.length >> 1]!;
-const ours = new Map<string, number[]>(), theirs = new Map<string, number[]>();
-const add = (m: Map<string, number[]>, k: string, v: number): void => void m.set(k, [...(m.get(k) ?? []), v]);
+const ours = new Map<string, Timing[]>(), theirs = new Map<string, Timing[]>();
+const add = (m: Map<string, Timing[]>, k: string, t: Timing): void => void m.set(k, [...(m.get(k) ?? []), t]);
 for (let r = 0; r < rounds; r++) {
-  for (const [k, t] of Object.entries(torchTs())) add(ours, k, t.ms);
+  for (const [k, t] of Object.entries(torchTs())) add(ours, k, t);
   const p = withPytorch ? pytorch() : null;
-  if (p) for (const [k, t] of Object.entries(p)) add(theirs, k, t.ms);
+  if (p) for (const [k, t] of Object.entries(p)) add(theirs, k, t);
 }
-const rows: string[][] = [["case", "torch-ts ms", "PyTorch ms", "ratio"]];
+// Wall time, and CPU time per run (all threads): on a machine shared with other processes the
+// CPU time is the steadier measure.
+const rows: string[][] = [["case", "torch-ts ms", "PyTorch ms", "ratio", "torch-ts cpu ms", "PyTorch cpu ms", "cpu ratio"]];
 for (const [k, v] of ours) {
-  const mine = median(v), p = theirs.get(k);
-  const py = p ? median(p) : null;
-  rows.push([k, mine.toFixed(2), py === null ? "-" : py.toFixed(2), py === null ? "-" : (mine / py).toFixed(2)]);
+  const p = theirs.get(k);
+  const cells = (f: (t: Timing) => number): string[] => {
+    const mine = median(v.map(f)), py = p ? median(p.map(f)) : null;
+    return [mine.toFixed(2), py === null ? "-" : py.toFixed(2), py === null ? "-" : (mine / py).toFixed(2)];
+  };
+  rows.push([k, ...cells((t) => t.ms), ...cells((t) => t.cpuMs)]);
 }
 console.log(`medians of ${rounds} rounds (each a median of runs); ${threads} thread${threads === 1 ? "" : "s"} each`);
 printTable(rows);

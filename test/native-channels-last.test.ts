@@ -198,6 +198,29 @@ test("channels-last conv2d equals the contiguous computation: forward, gradients
   }
 });
 
+test("mixed layouts and channels-last views: a contiguous input with a channels-last weight, a sliced input, a 16-bit one", () => {
+  torch.manualSeed(3);
+  const x = torch.randn([2, 16, 9, 8]), w = torch.randn([16, 16, 3, 3]), b = torch.randn([16]);
+  const want = F.conv2d(x, w, b, { padding: 1 });
+  const mixed = F.conv2d(x, w.contiguous(cl), b, { padding: 1 });
+  assert.ok(relDiff(mixed, want) <= 3e-6);
+  assert.deepEqual(mixed.stride(), want.contiguous(cl).stride(), "a channels-last weight makes a channels-last result");
+  // A slice of a channels-last tensor (not dense) still suggests channels-last.
+  const sliced = x.contiguous(cl).narrow(2, 1, 7).narrow(3, 0, 6);
+  const ys = F.conv2d(sliced, w, b, { padding: 1 });
+  assert.ok(relDiff(ys, F.conv2d(x.narrow(2, 1, 7).narrow(3, 0, 6).contiguous(), w, b, { padding: 1 })) <= 3e-6);
+  assert.deepEqual(ys.stride(), ys.contiguous(cl).stride());
+  const ps = F.maxPool2d(sliced, 2);
+  assert.ok(ps.equal(F.maxPool2d(sliced.contiguous(), 2)));
+  // float16 has no NHWC kernels: the NCHW copy path, PyTorch's layouts all the same.
+  const xh = x.to(torch.float16).contiguous(cl).requiresGrad_(), wh = w.to(torch.float16).contiguous(cl).requiresGrad_();
+  const yh = F.conv2d(xh, wh, null, { padding: 1 });
+  yh.sum().backward();
+  assert.deepEqual(yh.stride(), want.contiguous(cl).stride());
+  assert.ok(relDiff(yh, F.conv2d(x, w, null, { padding: 1 })) <= 5e-3);
+  assert.ok(wh.grad!.isContiguous(cl) && xh.grad!.isContiguous(cl));
+});
+
 test("channels-last pooling and batch norm equal the contiguous computation (NaN, 16-channel blocks and tails)", () => {
   torch.manualSeed(5);
   for (const d of [torch.float32, torch.float64]) {
