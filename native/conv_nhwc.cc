@@ -310,22 +310,36 @@ bool direct_input_grad(const ConvGeometry& g, const NhwcSizes& s, const float* g
 
 // The weight gradient on the direct kernel (gw [cout][kh][kw][cin_g]): images in fixed chunks,
 // each summing into its own [group][k][cout_g] buffer, then the chunks added in order (a sum
-// that does not depend on thread timing); false where it does not apply.
+// that does not depend on thread timing); with fewer images than threads, one buffer and each
+// image's taps split over the pool. False where the kernel does not apply.
 bool direct_weight_grad(const ConvGeometry& g, const NhwcSizes& s, const float* x, const float* gy, float* gw) {
   if (!direct_fits(g, s.cout_g) || s.cout_g % 8 != 0 || g.n == 0 || s.L == 0 || s.kg == 0) return false;
   const NhwcDirect d{g.groups, g.cin, g.cout, s.cin_g, s.cout_g, (g.oh - 1) * g.sh + (g.kh - 1) * g.dh + 1,
                      (g.ow - 1) * g.sw + (g.kw - 1) * g.dw + 1, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.dh, g.dw};
   const index_t part = g.groups * s.kg * s.cout_g, padded = d.ihp * d.iwp * d.cin;
   const index_t threads = ThreadPool::instance().size();
-  const index_t chunks = threads > 1 ? min_i(g.n, 2 * threads) : 1;
+  // Fewer images than threads: one sum, each image's taps split over the pool instead.
+  const bool split_taps = threads > 1 && g.n < threads;
+  const index_t chunks = threads > 1 && !split_taps ? min_i(g.n, 2 * threads) : 1;
   std::vector<float> acc(static_cast<size_t>(chunks * part), 0.0f);
-  parallel_tasks(chunks, [&](index_t c) {
-    float* xp = col_scratch<float>(padded);
-    for (index_t n = g.n * c / chunks; n < g.n * (c + 1) / chunks; ++n) {
-      pad_image(d, x + n * s.in_hw * g.cin, g.ih, g.iw, g.ph, g.pw, xp);
-      conv_nhwc_direct_weight_image_avx2(d, xp, gy + n * s.L * g.cout, acc.data() + c * part);
+  const index_t taps = g.kh * g.kw;
+  if (split_taps) {
+    std::vector<float> xp(static_cast<size_t>(padded));
+    for (index_t n = 0; n < g.n; ++n) {
+      pad_image(d, x + n * s.in_hw * g.cin, g.ih, g.iw, g.ph, g.pw, xp.data());
+      parallel_for(0, taps, 1, [&](index_t lo, index_t hi) {
+        conv_nhwc_direct_weight_image_avx2(d, xp.data(), gy + n * s.L * g.cout, acc.data(), lo, hi);
+      });
     }
-  });
+  } else {
+    parallel_tasks(chunks, [&](index_t c) {
+      float* xp = col_scratch<float>(padded);
+      for (index_t n = g.n * c / chunks; n < g.n * (c + 1) / chunks; ++n) {
+        pad_image(d, x + n * s.in_hw * g.cin, g.ih, g.iw, g.ph, g.pw, xp);
+        conv_nhwc_direct_weight_image_avx2(d, xp, gy + n * s.L * g.cout, acc.data() + c * part, 0, taps);
+      }
+    });
+  }
   parallel_for(0, g.cout, max_i(1, 4096 / max_i(1, s.kg * chunks)), [&](index_t lo, index_t hi) {
     for (index_t o = lo; o < hi; ++o) {
       const index_t gi = o / s.cout_g, co = o % s.cout_g;

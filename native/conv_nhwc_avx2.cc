@@ -149,14 +149,15 @@ void conv_nhwc_direct_rows_avx2(const NhwcDirect& d, const float* xp, const floa
   }
 }
 
-void conv_nhwc_direct_weight_image_avx2(const NhwcDirect& d, const float* xp, const float* gy, float* acc) {
+void conv_nhwc_direct_weight_image_avx2(const NhwcDirect& d, const float* xp, const float* gy, float* acc,
+                                        index_t tap0, index_t tap1) {
   const index_t K = d.kh * d.kw * d.cin_g;
   // Bands of output rows whose gY (about 16 KiB) stays in L1 while every tile passes over it.
   const index_t band = max_i(1, (16 * 1024) / max_i(1, d.ow * d.cout * 4));
   for (index_t oh0 = 0; oh0 < d.oh; oh0 += band) {
     const index_t oh1 = min_i(d.oh, oh0 + band);
     for (index_t gi = 0; gi < d.groups; ++gi)
-      for (index_t tap = 0; tap < d.kh * d.kw; ++tap) {
+      for (index_t tap = tap0; tap < tap1; ++tap) {
         const index_t off = ((tap / d.kw) * d.dh * d.iwp + (tap % d.kw) * d.dw) * d.cin + gi * d.cin_g;
         for (index_t i0 = 0; i0 < d.cin_g; i0 += 6) {
           const int nk = static_cast<int>(min_i(6, d.cin_g - i0));
@@ -181,7 +182,7 @@ namespace tts {
 bool conv_nhwc_direct_available() { return false; }
 void conv_nhwc_direct_rows_avx2(const NhwcDirect&, const float*, const float*, const float*, float*, index_t,
                                 index_t) {}
-void conv_nhwc_direct_weight_image_avx2(const NhwcDirect&, const float*, const float*, float*) {}
+void conv_nhwc_direct_weight_image_avx2(const NhwcDirect&, const float*, const float*, float*, index_t, index_t) {}
 }  // namespace tts
 
 #endif

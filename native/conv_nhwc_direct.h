@@ -50,8 +50,10 @@ inline index_t conv_nhwc_direct_packed_size(const NhwcDirect& d) {
 // The weight gradient of one image, added into acc [groups][kh][kw][cin_g][cout_g]:
 // acc[gi][k][o] += sum over output positions p of xp[window of p at tap k][input channel of k] *
 // gy[p][gi * cout_g + o]. Tiles of 6 k x 16 output channels keep their sums in registers over
-// all positions. Needs cout_g % 8 == 0.
-void conv_nhwc_direct_weight_image_avx2(const NhwcDirect& d, const float* xp, const float* gy, float* acc);
+// all positions. Needs cout_g % 8 == 0. Only taps [tap0, tap1) (of kh * kw): disjoint ranges
+// write disjoint sums, so an image's taps can be split over threads.
+void conv_nhwc_direct_weight_image_avx2(const NhwcDirect& d, const float* xp, const float* gy, float* acc,
+                                        index_t tap0, index_t tap1);
 
 // Output rows [oh0, oh1) of one image: y[oh][ow][c] = bias[c] (or 0) + the sums.
 void conv_nhwc_direct_rows_avx2(const NhwcDirect& d, const float* xp, const float* wp, const float* bias,
