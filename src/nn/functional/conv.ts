@@ -146,18 +146,18 @@ function convPrimitive(kind: Kind, a: Tensor, b: Tensor, bias: Tensor | null, g:
   } : undefined);
 }
 
-/** The bias gradient: gY summed over every dim but the channels, without a permuted copy. */
+/** The bias gradient: gY (contiguous or channels-last) summed over every dim but the channels, without a permuted copy. */
 function biasGrad(go: Tensor, dims: number[]): Tensor {
   if (go._requiresGrad || onDevice(go) || !(go.dtype === float32 || go.dtype === float64)) return sum(go, dims);
   const shape = go._shape, C = shape[1]!;
   const L = shape.slice(2).reduce((m, v) => m * v, 1);
   // Contiguous: [N, C, L]; channels-last: rows of C channels, [N * L, C, 1].
-  const rows = go.isContiguous() ? null : shape.length === 4 && isContiguousAs(shape, go._strides, channelsLastFormat) ? shape[0]! * L : -1;
-  if (rows === -1) return sum(go, dims);
+  const [batch, inner] = go.isContiguous() ? [shape[0]!, L]
+    : shape.length === 4 && isContiguousAs(shape, go._strides, channelsLastFormat) ? [shape[0]! * L, 1] : [-1, 0];
+  if (batch < 0) return sum(go, dims);
   const out = emptyTensor([C], go.dtype);
   const data = (go.storage.data as FloatArray).subarray(go._offset, go._offset + go.numel());
-  if (rows === null) kernels.channelSum(data, shape[0]!, C, L, out.storage.data as FloatArray);
-  else kernels.channelSum(data, rows, C, 1, out.storage.data as FloatArray);
+  kernels.channelSum(data, batch, C, inner, out.storage.data as FloatArray);
   return out;
 }
 
