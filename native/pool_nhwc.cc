@@ -126,7 +126,9 @@ inline void max_block(index_t width, const PoolGeometry& g, const T* xn, index_t
 }
 
 // The float form of the above for 16 channels, in 4-lane vectors (GCC's vector extensions: the
-// compiler would not vectorise the selects of the scalar loop).
+// compiler would not vectorise the selects of the scalar loop). Other compilers take max_block.
+#if defined(__GNUC__) && !defined(__clang__)
+#define TTS_MAX_BLOCK16 1
 typedef float f4 __attribute__((vector_size(16)));
 typedef int32_t i4 __attribute__((vector_size(16)));
 
@@ -158,6 +160,9 @@ inline void max_block16(const PoolGeometry& g, const float* xn, index_t C, index
     for (int j = 0; j < 4; ++j)
       for (int l = 0; l < 4; ++l) idx[4 * j + l] = mi[j][l];
 }
+#else
+#define TTS_MAX_BLOCK16 0
+#endif
 
 }  // namespace
 
@@ -189,12 +194,14 @@ void max_pool_nhwc_forward(const PoolGeometry& g, index_t C, const T* x, T* y, i
         for (index_t c0 = 0; c0 < C; c0 += 16) {
           const index_t width = min_i(16, C - c0);
           int64_t* ic = ir ? ir + c0 : nullptr;
+#if TTS_MAX_BLOCK16
           if constexpr (std::is_same<T, float>::value) {
             if (narrow && width == 16) {
               max_block16(g, xn + c0, C, hw, d0, d1, h0, h1, w0, w1, static_cast<int32_t>(first), yr + c0, ic);
               continue;
             }
           }
+#endif
           if (narrow) max_block<T, int32_t>(width, g, xn + c0, C, hw, d0, d1, h0, h1, w0, w1, first, yr + c0, ic);
           else max_block<T, int64_t>(width, g, xn + c0, C, hw, d0, d1, h0, h1, w0, w1, first, yr + c0, ic);
         }
