@@ -279,7 +279,8 @@ Napi::Value Sgd(const Napi::CallbackInfo& info) {
 }
 
 // conv(kind, a, b, bias | null, out, args): kind 0 forward (a = x, b = w), 1 backward input
-// (a = gy, b = w), 2 backward weight (a = x, b = gy), 3 channel sums of a ([n, c, l] in args[0..3)).
+// (a = gy, b = w), 2 backward weight (a = x, b = gy), 3 channel sums of a ([n, c, l] in args[0..3));
+// kinds 4-6: 0-2 in channels-last layouts (conv_nhwc_*).
 // args = [n, cin, cout, groups, id, ih, iw, kd, kh, kw, od, oh, ow, sd, sh, sw, pd, ph, pw, dd, dh, dw]
 tts::ConvGeometry conv_geometry(const double* p) {
   tts::ConvGeometry g;
@@ -301,9 +302,14 @@ void run_conv(int kind, const View& a, const View& b, const T* bias, const View&
     return;
   }
   const tts::ConvGeometry g = conv_geometry(p);
-  if (kind == 0) tts::conv_forward(g, pa, pb, bias, po);
-  else if (kind == 1) tts::conv_backward_input(g, pa, pb, po);
-  else tts::conv_backward_weight(g, pa, pb, po);
+  switch (kind) {
+    case 0: tts::conv_forward(g, pa, pb, bias, po); break;
+    case 1: tts::conv_backward_input(g, pa, pb, po); break;
+    case 2: tts::conv_backward_weight(g, pa, pb, po); break;
+    case 4: tts::conv_nhwc_forward(g, pa, pb, bias, po); break;
+    case 5: tts::conv_nhwc_backward_input(g, pa, pb, po); break;
+    default: tts::conv_nhwc_backward_weight(g, pa, pb, po); break;
+  }
 }
 
 Napi::Value Conv(const Napi::CallbackInfo& info) {
@@ -323,7 +329,8 @@ Napi::Value Conv(const Napi::CallbackInfo& info) {
 // pool(kind, a, out, indices | null, args): kind 0 max forward (a = x), 1 max backward (a = gy,
 // out = gx), 2 average forward, 3 average backward (a = gy). args = [planes, id, ih, iw, od, oh,
 // ow, kd, kh, kw, sd, sh, sw, pd, ph, pw, dd, dh, dw, countIncludePad, hasDivisorOverride,
-// divisorOverride]
+// divisorOverride, channels]. Kinds 4-7: 0-3 in channels-last layouts (planes = the batch, each
+// position a vector of `channels`); 8, 9: adaptive average forward and backward, channels-last.
 template <typename T>
 void run_pool(int kind, const View& a, const View& out, int64_t* idx, const double* p) {
   tts::PoolGeometry g;
@@ -334,7 +341,26 @@ void run_pool(int kind, const View& a, const View& out, int64_t* idx, const doub
   const double* divisor = p[20] != 0 ? p + 21 : nullptr;
   const T* pa = static_cast<const T*>(a.data);
   T* po = static_cast<T*>(out.data);
+  const index_t channels = I(p[22]);
   switch (kind) {
+    case 4:
+      tts::max_pool_nhwc_forward(g, channels, pa, po, idx);
+      break;
+    case 5:
+      tts::max_pool_nhwc_backward(g.planes, channels, g.id * g.ih * g.iw, g.od * g.oh * g.ow, pa, idx, po);
+      break;
+    case 6:
+      tts::avg_pool_nhwc_forward(g, channels, include_pad, divisor, pa, po);
+      break;
+    case 7:
+      tts::avg_pool_nhwc_backward(g, channels, include_pad, divisor, pa, po);
+      break;
+    case 8:
+      tts::adaptive_avg_pool_nhwc_forward(g, channels, pa, po);
+      break;
+    case 9:
+      tts::adaptive_avg_pool_nhwc_backward(g, channels, pa, po);
+      break;
     case 0:
       tts::max_pool_forward(g, pa, po, idx);
       break;

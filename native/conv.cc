@@ -9,23 +9,13 @@
 #include <type_traits>
 #include <vector>
 
+#include "conv_common.h"
 #include "conv_direct.h"
-#include "gemm.h"
-#include "threadpool.h"
 
 namespace tts {
 namespace {
 
-index_t ceil_div(index_t a, index_t b) { return a >= 0 ? (a + b - 1) / b : -((-a) / b); }
-index_t floor_div(index_t a, index_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
-
-// Output positions [lo, hi) along one dim whose input index o*s - p + k*d lies in [0, size).
-inline void valid_range(index_t k, index_t d, index_t p, index_t s, index_t size, index_t out,
-                        index_t* lo, index_t* hi) {
-  const index_t shift = k * d - p;
-  *lo = min_i(out, max_i(0, ceil_div(-shift, s)));
-  *hi = max_i(*lo, min_i(out, floor_div(size - 1 - shift, s) + 1));
-}
+using namespace conv_detail;
 
 struct Sizes {
   index_t in_plane, out_plane, kk, cin_g, cout_g, rows;
@@ -40,16 +30,6 @@ Sizes sizes_of(const ConvGeometry& g) {
   s.cout_g = g.cout / g.groups;
   s.rows = s.cin_g * s.kk;
   return s;
-}
-
-// 1x1 kernel, stride 1, no padding: the column matrix is the input itself.
-bool col_is_input(const ConvGeometry& g) {
-  return g.kd == 1 && g.kh == 1 && g.kw == 1 && g.sd == 1 && g.sh == 1 && g.sw == 1 &&
-         g.pd == 0 && g.ph == 0 && g.pw == 0;
-}
-
-bool is_depthwise(const ConvGeometry& g) {
-  return g.groups > 1 && g.cin == g.groups && !col_is_input(g);
 }
 
 // The column matrix of one image: a row per (channel, kernel offset), a column per output
@@ -129,35 +109,6 @@ void col2im(const ConvGeometry& g, const T* col, index_t channels, T* x) {
       }
     }
   }
-}
-
-// Per-thread column scratch (grow-only, reused across calls).
-template <typename T>
-T* col_scratch(index_t n) {
-  thread_local ScratchBuffer buf;
-  return static_cast<T*>(buf.get(sizeof(T) * static_cast<size_t>(max_i(n, 1))));
-}
-
-// How much of the micro-kernel's register tiles an m x n product fills.
-double tile_fill(index_t m, index_t n, int mr, int nr) {
-  return static_cast<double>(m * n) / static_cast<double>(round_up(m, mr) * round_up(n, nr));
-}
-
-// Runs image(n, parallel_gemm) for every image: one image per task when there are at least two
-// images and two threads (each GEMM then runs on its own thread), else in order with threaded GEMMs.
-template <class Body>
-void for_images(index_t n, const Body& image) {
-  if (ThreadPool::instance().size() > 1 && n >= 2) {
-    parallel_tasks(n, [&](index_t t) { image(t, false); });
-  } else {
-    for (index_t t = 0; t < n; ++t) image(t, true);
-  }
-}
-
-template <typename T>
-void run_gemm(const GemmArgs<T>& a, bool parallel) {
-  if (parallel) gemm(a);
-  else gemm_serial(a);
 }
 
 // ---- depthwise: one input channel per group, any channel multiplier ---------------------------
@@ -774,6 +725,25 @@ void conv_backward_weight(const ConvGeometry& g, const T* x, const T* gy, T* gw)
 
 template <typename T>
 void channel_sum(index_t n, index_t c, index_t l, const T* x, T* out) {
+  if (l == 1 && n > 1) {
+    // Rows of channels (a channels-last gradient): whole rows added into a double vector per
+    // fixed chunk of rows (reading each row once), the chunks then added in order.
+    const index_t chunks = max_i(1, min_i(n, min_i(4 * ThreadPool::instance().size(), n * c / 16384)));
+    std::vector<double> acc(static_cast<size_t>(chunks * c), 0.0);
+    parallel_tasks(chunks, [&](index_t k) {
+      double* a = acc.data() + k * c;
+      for (index_t i = n * k / chunks; i < n * (k + 1) / chunks; ++i) {
+        const T* row = x + i * c;
+        for (index_t ch = 0; ch < c; ++ch) a[ch] += static_cast<double>(row[ch]);
+      }
+    });
+    for (index_t ch = 0; ch < c; ++ch) {
+      double v = acc[ch];
+      for (index_t k = 1; k < chunks; ++k) v += acc[k * c + ch];
+      out[ch] = static_cast<T>(v);
+    }
+    return;
+  }
   parallel_for(0, c, max_i(1, 32768 / max_i(1, n * l)), [&](index_t lo, index_t hi) {
     for (index_t ch = lo; ch < hi; ++ch) {
       double acc[4] = {0, 0, 0, 0};

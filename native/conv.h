@@ -33,7 +33,18 @@ void conv_backward_input(const ConvGeometry& g, const T* gy, const T* w, T* gx);
 template <typename T>
 void conv_backward_weight(const ConvGeometry& g, const T* x, const T* gy, T* gw);
 
-// out[c] = sum over n and l of x[n, c, l] (x: [n, c, l]), accumulated in double.
+// Channels-last 2-d convolution (id = kd = od = 1) in conv_nhwc.cc: x [n, ih, iw, cin],
+// w [cout, kh, kw, cin/groups] (the memory of a channels-last weight), y [n, oh, ow, cout];
+// gradients in the same layouts, each output overwritten.
+template <typename T>
+void conv_nhwc_forward(const ConvGeometry& g, const T* x, const T* w, const T* bias, T* y);
+template <typename T>
+void conv_nhwc_backward_input(const ConvGeometry& g, const T* gy, const T* w, T* gx);
+template <typename T>
+void conv_nhwc_backward_weight(const ConvGeometry& g, const T* x, const T* gy, T* gw);
+
+// out[c] = sum over n and l of x[n, c, l] (x: [n, c, l]), accumulated in double. With l == 1
+// (the rows of a channels-last gradient) rows are summed in fixed chunks, whole rows at a time.
 template <typename T>
 void channel_sum(index_t n, index_t c, index_t l, const T* x, T* out);
 

@@ -4,44 +4,13 @@
 #include <limits>
 
 #include "nn_kernels.h"
+#include "pool_windows.h"
 #include "threadpool.h"
 
 namespace tts {
 namespace {
 
 index_t grain_for(index_t work_per_plane) { return max_i(1, 32768 / max_i(1, work_per_plane)); }
-
-// Visits every average-pooling window of one plane as ATen computes it: the padded window size
-// counts only up to input + padding, and a window wholly in the padding is skipped.
-template <class Visit>
-void for_each_avg_window(const PoolGeometry& g, bool count_include_pad, const double* divisor_override,
-                         const Visit& visit) {
-  index_t o = 0;
-  for (index_t od = 0; od < g.od; ++od) {
-    index_t d0 = od * g.sd - g.pd, d1 = min_i(d0 + g.kd, g.id + g.pd);
-    const index_t size_d = d1 - d0;
-    d0 = max_i(d0, 0);
-    d1 = min_i(d1, g.id);
-    for (index_t oh = 0; oh < g.oh; ++oh) {
-      index_t h0 = oh * g.sh - g.ph, h1 = min_i(h0 + g.kh, g.ih + g.ph);
-      const index_t size_h = h1 - h0;
-      h0 = max_i(h0, 0);
-      h1 = min_i(h1, g.ih);
-      for (index_t ow = 0; ow < g.ow; ++ow, ++o) {
-        index_t w0 = ow * g.sw - g.pw, w1 = min_i(w0 + g.kw, g.iw + g.pw);
-        const index_t size_w = w1 - w0;
-        w0 = max_i(w0, 0);
-        w1 = min_i(w1, g.iw);
-        if (d0 >= d1 || h0 >= h1 || w0 >= w1) continue;
-        const double divisor = divisor_override != nullptr ? *divisor_override
-                               : count_include_pad
-                                   ? static_cast<double>(size_d * size_h * size_w)
-                                   : static_cast<double>((d1 - d0) * (h1 - h0) * (w1 - w0));
-        visit(o, d0, d1, h0, h1, w0, w1, divisor);
-      }
-    }
-  }
-}
 
 }  // namespace
 

@@ -38,4 +38,24 @@ template <typename T>
 void avg_pool_backward(const PoolGeometry& g, bool count_include_pad, const double* divisor_override,
                        const T* gy, T* gx);
 
+// Channels-last 2-d pooling (pool_nhwc.cc): x [g.planes = batch, ih, iw, channels] and
+// y [batch, oh, ow, channels], each position's channels one vector; indices as above (h * iw + w
+// within the image). Values and index choices are those of the kernels above.
+template <typename T>
+void max_pool_nhwc_forward(const PoolGeometry& g, index_t channels, const T* x, T* y, int64_t* idx);
+template <typename T>
+void max_pool_nhwc_backward(index_t batch, index_t channels, index_t in_plane, index_t out_plane,
+                            const T* gy, const int64_t* idx, T* gx);
+template <typename T>
+void avg_pool_nhwc_forward(const PoolGeometry& g, index_t channels, bool count_include_pad,
+                           const double* divisor_override, const T* x, T* y);
+template <typename T>
+void avg_pool_nhwc_backward(const PoolGeometry& g, index_t channels, bool count_include_pad,
+                            const double* divisor_override, const T* gy, T* gx);
+// Adaptive average pooling (g's window fields unused): forward and backward.
+template <typename T>
+void adaptive_avg_pool_nhwc_forward(const PoolGeometry& g, index_t channels, const T* x, T* y);
+template <typename T>
+void adaptive_avg_pool_nhwc_backward(const PoolGeometry& g, index_t channels, const T* gy, T* gx);
+
 }  // namespace tts

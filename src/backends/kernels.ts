@@ -35,6 +35,18 @@ export const referenceGemm: Gemm = (M, N, K, alpha, A, aOff, aRs, aCs, B, bOff, 
   }
 };
 
+export interface NhwcKernels {
+  convForward: typeof native.convForwardNhwc;
+  convBackwardInput: typeof native.convBackwardInputNhwc;
+  convBackwardWeight: typeof native.convBackwardWeightNhwc;
+  maxPoolForward: typeof native.maxPoolForwardNhwc;
+  maxPoolBackward: typeof native.maxPoolBackwardNhwc;
+  avgPoolForward: typeof native.avgPoolForwardNhwc;
+  avgPoolBackward: typeof native.avgPoolBackwardNhwc;
+  adaptiveAvgPoolForward: typeof native.adaptiveAvgPoolForwardNhwc;
+  adaptiveAvgPoolBackward: typeof native.adaptiveAvgPoolBackwardNhwc;
+}
+
 export interface KernelTable {
   gemm: Gemm;
   /** Convolution over a geometry from convGeometry (src/backends/js/conv.ts); outputs are overwritten. */
@@ -54,6 +66,12 @@ export interface KernelTable {
   fftC2R: typeof jsFft.fftC2RLines;
   /** stft's windowed frames straight from the signal (src/backends/js/fft-lines.ts). */
   fftR2CFrames: typeof jsFft.fftR2CFrames;
+  /**
+   * Channels-last 2-d convolution and pooling on [N, H, W, C]-ordered arrays (shapes stay the
+   * tensors' [N, C, H, W]), where the backend has them (the native addon); null elsewhere, where
+   * channels-last tensors compute through an NCHW copy.
+   */
+  nhwc: NhwcKernels | null;
   /** Which implementation filled the table: "js" or "native". */
   backend: "js" | "native";
 }
@@ -72,6 +90,7 @@ export const kernels: KernelTable = {
   fftR2C: jsFft.fftR2CLines,
   fftC2R: jsFft.fftC2RLines,
   fftR2CFrames: jsFft.fftR2CFrames,
+  nhwc: null,
   backend: "js",
 };
 
@@ -99,5 +118,16 @@ if (native.isAvailable()) {
   kernels.fftR2C = nativeFft.fftR2CLines;
   kernels.fftC2R = nativeFft.fftC2RLines;
   kernels.fftR2CFrames = nativeFft.fftR2CFrames;
+  kernels.nhwc = {
+    convForward: native.convForwardNhwc,
+    convBackwardInput: native.convBackwardInputNhwc,
+    convBackwardWeight: native.convBackwardWeightNhwc,
+    maxPoolForward: native.maxPoolForwardNhwc,
+    maxPoolBackward: native.maxPoolBackwardNhwc,
+    avgPoolForward: native.avgPoolForwardNhwc,
+    avgPoolBackward: native.avgPoolBackwardNhwc,
+    adaptiveAvgPoolForward: native.adaptiveAvgPoolForwardNhwc,
+    adaptiveAvgPoolBackward: native.adaptiveAvgPoolBackwardNhwc,
+  };
   kernels.backend = "native";
 }

@@ -10,7 +10,8 @@ import { type DType, bool, getDefaultDtype, int64, scalarTypeName } from "../cor
 import { needsGrad, record } from "../autograd/record.js";
 import { broadcastShapes, broadcastStrides, shapesEqual } from "../core/shape.js";
 import { forEachRow } from "../backends/js/strided.js";
-import { binaryMap, emptyTensor, lay, ternaryMap, copyInto, uninitTensor, type BinaryFn, type TernaryFn } from "./engine.js";
+import { binaryMap, emptyTensor, lay, ternaryMap, copyInto, uninitStrided, uninitTensor, type BinaryFn, type TernaryFn } from "./engine.js";
+import { sameDenseLayout } from "../core/memory-format.js";
 import { asOperand, traceKind, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
 import { applyInPlace } from "./inplace.js";
 import { resultTypeMany, type TensorOrScalar } from "./promotion.js";
@@ -129,6 +130,13 @@ export function fusedGrad(g: Tensor, x: Tensor, df: BinaryFn, composite: () => T
       loop(dense(gd), dense(x), out.storage.data as Floats, out.numel());
       return out;
     }
+    if (loop && g.dtype === x.dtype && floatStorage(x) && floatStorage(g) && sameDenseLayout(g, x)) {
+      // Both dense in one order (channels-last, say): the loop runs over their storage, and the
+      // gradient takes that layout, as PyTorch's does.
+      const out = uninitStrided(x._shape, x._strides, x.dtype);
+      loop(dense(g), dense(x), out.storage.data as Floats, out.numel());
+      return out;
+    }
     return binaryMap(g, x, x.dtype, df);
   }
   const r = composite();
@@ -154,9 +162,12 @@ export type Loop1 = (src: Floats, dst: Floats, n: number) => void;
 /** dst[i] = df(g[i], x[i]) for i < n. */
 export type Loop2 = (g: Floats, x: Floats, dst: Floats, n: number) => void;
 
-function denseFloat(t: Tensor): boolean {
+function floatStorage(t: Tensor): boolean {
   const d = t.storage.data;
-  return (d instanceof Float32Array || d instanceof Float64Array) && t.isContiguous();
+  return d instanceof Float32Array || d instanceof Float64Array;
+}
+function denseFloat(t: Tensor): boolean {
+  return floatStorage(t) && t.isContiguous();
 }
 function dense(t: Tensor): Floats {
   const d = t.storage.data as Floats;

@@ -925,7 +925,43 @@ function checkNoOverlap(op: string, out: FloatArray, nOut: number, inputs: Recor
 
 /** y = conv(x, w) + bias (as src/backends/js/conv.ts convForward): x, w, bias and y from index 0. */
 export function convForward(g: ConvGeometry, input: FloatArray, weight: FloatArray, bias: FloatArray | null, output: FloatArray): void {
-  const op = "convForward";
+  runConvForward("convForward", 0, g, input, weight, bias, output);
+}
+
+/** grad_x of conv from gY and w (as convBackwardInput in src/backends/js/conv.ts); gradInput is overwritten. */
+export function convBackwardInput(g: ConvGeometry, gradOutput: FloatArray, weight: FloatArray, gradInput: FloatArray): void {
+  runConvBackwardInput("convBackwardInput", 1, g, gradOutput, weight, gradInput);
+}
+
+/** grad_w of conv from x and gY (as convBackwardWeight in src/backends/js/conv.ts); gradWeight is overwritten. */
+export function convBackwardWeight(g: ConvGeometry, input: FloatArray, gradOutput: FloatArray, gradWeight: FloatArray): void {
+  runConvBackwardWeight("convBackwardWeight", 2, g, input, gradOutput, gradWeight);
+}
+
+/**
+ * convForward on channels-last operands of a 2-d convolution: x [n, ih, iw, cin], w [cout, kh,
+ * kw, cin/groups] (a channels-last weight's memory), y [n, oh, ow, cout].
+ */
+export function convForwardNhwc(g: ConvGeometry, input: FloatArray, weight: FloatArray, bias: FloatArray | null, output: FloatArray): void {
+  runConvForward("convForwardNhwc", 4, checkNhwc("convForwardNhwc", g), input, weight, bias, output);
+}
+
+/** convBackwardInput in the layouts of convForwardNhwc. */
+export function convBackwardInputNhwc(g: ConvGeometry, gradOutput: FloatArray, weight: FloatArray, gradInput: FloatArray): void {
+  runConvBackwardInput("convBackwardInputNhwc", 5, checkNhwc("convBackwardInputNhwc", g), gradOutput, weight, gradInput);
+}
+
+/** convBackwardWeight in the layouts of convForwardNhwc (gradWeight [cout, kh, kw, cin/groups]). */
+export function convBackwardWeightNhwc(g: ConvGeometry, input: FloatArray, gradOutput: FloatArray, gradWeight: FloatArray): void {
+  runConvBackwardWeight("convBackwardWeightNhwc", 6, checkNhwc("convBackwardWeightNhwc", g), input, gradOutput, gradWeight);
+}
+
+function checkNhwc(op: string, g: ConvGeometry): ConvGeometry {
+  if (g.inputSize?.length !== 2) throw new Error(`native.${op}: expected 2 spatial dims, got ${String(g.inputSize?.length)}`);
+  return g;
+}
+
+function runConvForward(op: string, kind: number, g: ConvGeometry, input: FloatArray, weight: FloatArray, bias: FloatArray | null, output: FloatArray): void {
   const native = lib(op);
   checkArray(op, "output", output);
   checkSameDtype(op, output, "input", input);
@@ -938,12 +974,10 @@ export function convForward(g: ConvGeometry, input: FloatArray, weight: FloatArr
   if (bias !== null) checkLength(op, "bias", bias, n.cout);
   checkNoOverlap(op, output, n.y, { input: [input, n.x], weight: [weight, n.w], ...(bias ? { bias: [bias, n.cout] as [FloatArray, number] } : {}) });
   if (n.y === 0) return;
-  native.conv(0, input, weight, bias, output, ARGS);
+  native.conv(kind, input, weight, bias, output, ARGS);
 }
 
-/** grad_x of conv from gY and w (as convBackwardInput in src/backends/js/conv.ts); gradInput is overwritten. */
-export function convBackwardInput(g: ConvGeometry, gradOutput: FloatArray, weight: FloatArray, gradInput: FloatArray): void {
-  const op = "convBackwardInput";
+function runConvBackwardInput(op: string, kind: number, g: ConvGeometry, gradOutput: FloatArray, weight: FloatArray, gradInput: FloatArray): void {
   const native = lib(op);
   checkArray(op, "gradInput", gradInput);
   checkSameDtype(op, gradInput, "gradOutput", gradOutput);
@@ -954,12 +988,10 @@ export function convBackwardInput(g: ConvGeometry, gradOutput: FloatArray, weigh
   checkLength(op, "gradInput", gradInput, n.x);
   checkNoOverlap(op, gradInput, n.x, { gradOutput: [gradOutput, n.y], weight: [weight, n.w] });
   if (n.x === 0) return;
-  native.conv(1, gradOutput, weight, null, gradInput, ARGS);
+  native.conv(kind, gradOutput, weight, null, gradInput, ARGS);
 }
 
-/** grad_w of conv from x and gY (as convBackwardWeight in src/backends/js/conv.ts); gradWeight is overwritten. */
-export function convBackwardWeight(g: ConvGeometry, input: FloatArray, gradOutput: FloatArray, gradWeight: FloatArray): void {
-  const op = "convBackwardWeight";
+function runConvBackwardWeight(op: string, kind: number, g: ConvGeometry, input: FloatArray, gradOutput: FloatArray, gradWeight: FloatArray): void {
   const native = lib(op);
   checkArray(op, "gradWeight", gradWeight);
   checkSameDtype(op, gradWeight, "input", input);
@@ -970,7 +1002,7 @@ export function convBackwardWeight(g: ConvGeometry, input: FloatArray, gradOutpu
   checkLength(op, "gradWeight", gradWeight, n.w);
   checkNoOverlap(op, gradWeight, n.w, { input: [input, n.x], gradOutput: [gradOutput, n.y] });
   if (n.w === 0) return;
-  native.conv(2, input, gradOutput, null, gradWeight, ARGS);
+  native.conv(kind, input, gradOutput, null, gradWeight, ARGS);
 }
 
 /** out[c] = sum over n and l of x[n, c, l] for contiguous x of [batch, channels, inner] (a conv's bias grad). */
@@ -1099,6 +1131,112 @@ export function avgPoolBackward(gradOutput: FloatArray, outputShape: readonly nu
   checkNoOverlap(op, gradInput, nIn, { gradOutput: [gradOutput, nOut] });
   if (nIn === 0) return;
   native.pool(3, gradOutput, gradInput, null, ARGS);
+}
+
+// Channels-last 2-d pooling: shapes are the tensors' logical [N, C, H, W] ones, the arrays hold
+// them in [N, H, W, C] order (indices too: h * W + w within the image, as PyTorch's).
+
+/** poolArgs over [N, H, W] planes with the channels in ARGS[22]; returns the element counts. */
+function poolArgsNhwc(
+  op: string, inputShape: readonly number[], outputShape: readonly number[],
+  window: { kernelSize: readonly number[]; stride: readonly number[]; padding: readonly number[]; dilation?: readonly number[] } | null,
+  countIncludePad = false, divisorOverride: number | null = null,
+): { nIn: number; nOut: number } {
+  if (inputShape.length !== 4 || outputShape.length !== 4) throw new Error(`native.${op}: expected 4-d shapes, got [${inputShape.join(", ")}] and [${outputShape.join(", ")}]`);
+  if (inputShape[1] !== outputShape[1]) throw new Error(`native.${op}: input shape [${inputShape.join(", ")}] and output shape [${outputShape.join(", ")}] differ in channels`);
+  const drop = (s: readonly number[]): number[] => [s[0]!, s[2]!, s[3]!];
+  const s = poolArgs(op, drop(inputShape), drop(outputShape), 2, window, countIncludePad, divisorOverride);
+  const C = inputShape[1]!;
+  ARGS[22] = C;
+  return { nIn: product(op, "the input", [s.planes, s.inPlane, C]), nOut: product(op, "the output", [s.planes, s.outPlane, C]) };
+}
+
+/** maxPoolForward on channels-last arrays (indices may be null). */
+export function maxPoolForwardNhwc(
+  input: FloatArray, inputShape: readonly number[], output: FloatArray, outputShape: readonly number[],
+  indices: BigInt64Array | null, params: MaxPoolParams,
+): void {
+  const op = "maxPoolForwardNhwc";
+  const native = lib(op);
+  checkArray(op, "output", output);
+  checkSameDtype(op, output, "input", input);
+  if (params.kernelSize.length !== 2) throw new Error(`native.${op}: expected a 2-d window`);
+  const s = poolArgsNhwc(op, inputShape, outputShape, params);
+  checkLength(op, "input", input, s.nIn);
+  checkLength(op, "output", output, s.nOut);
+  if (indices !== null) checkIndices(op, indices, s.nOut);
+  checkNoOverlap(op, output, s.nOut, { input: [input, s.nIn] });
+  if (s.nOut === 0) return;
+  native.pool(4, input, output, indices, ARGS);
+}
+
+/** maxPoolBackward on channels-last arrays; gradInput is overwritten. */
+export function maxPoolBackwardNhwc(
+  gradOutput: FloatArray, indices: BigInt64Array, outputShape: readonly number[],
+  gradInput: FloatArray, inputShape: readonly number[],
+): void {
+  const op = "maxPoolBackwardNhwc";
+  const native = lib(op);
+  checkArray(op, "gradInput", gradInput);
+  checkSameDtype(op, gradInput, "gradOutput", gradOutput);
+  const s = poolArgsNhwc(op, inputShape, outputShape, null);
+  checkLength(op, "gradOutput", gradOutput, s.nOut);
+  checkIndices(op, indices, s.nOut);
+  checkLength(op, "gradInput", gradInput, s.nIn);
+  checkNoOverlap(op, gradInput, s.nIn, { gradOutput: [gradOutput, s.nOut] });
+  if (s.nIn === 0) return;
+  native.pool(5, gradOutput, gradInput, indices, ARGS);
+}
+
+/** avgPoolForward (kind 6), its backward (7, a = gradOutput) on channels-last arrays. */
+function avgPoolNhwc(op: string, kind: 6 | 7, a: FloatArray, aShape: readonly number[], out: FloatArray, outShape: readonly number[], params: AvgPoolParams): void {
+  const native = lib(op);
+  checkArray(op, "out", out);
+  checkSameDtype(op, out, "a", a);
+  if (params.kernelSize.length !== 2) throw new Error(`native.${op}: expected a 2-d window`);
+  const [inShape, oShape] = kind === 6 ? [aShape, outShape] : [outShape, aShape];
+  const s = poolArgsNhwc(op, inShape, oShape, params, params.countIncludePad, params.divisorOverride ?? null);
+  const [nA, nO] = kind === 6 ? [s.nIn, s.nOut] : [s.nOut, s.nIn];
+  checkLength(op, "a", a, nA);
+  checkLength(op, "out", out, nO);
+  checkNoOverlap(op, out, nO, { a: [a, nA] });
+  if (nO === 0) return;
+  native.pool(kind, a, out, null, ARGS);
+}
+
+/** avgPoolForward on channels-last arrays. */
+export function avgPoolForwardNhwc(input: FloatArray, inputShape: readonly number[], output: FloatArray, outputShape: readonly number[], params: AvgPoolParams): void {
+  avgPoolNhwc("avgPoolForwardNhwc", 6, input, inputShape, output, outputShape, params);
+}
+
+/** avgPoolBackward on channels-last arrays; gradInput is overwritten. */
+export function avgPoolBackwardNhwc(gradOutput: FloatArray, outputShape: readonly number[], gradInput: FloatArray, inputShape: readonly number[], params: AvgPoolParams): void {
+  avgPoolNhwc("avgPoolBackwardNhwc", 7, gradOutput, outputShape, gradInput, inputShape, params);
+}
+
+/** Adaptive average pooling 2-d (windows [floor(i*in/out), ceil((i+1)*in/out))) on channels-last arrays. */
+export function adaptiveAvgPoolForwardNhwc(input: FloatArray, inputShape: readonly number[], output: FloatArray, outputShape: readonly number[]): void {
+  adaptiveAvgNhwc("adaptiveAvgPoolForwardNhwc", 8, input, inputShape, output, outputShape);
+}
+
+/** The backward of adaptiveAvgPoolForwardNhwc; gradInput is overwritten. */
+export function adaptiveAvgPoolBackwardNhwc(gradOutput: FloatArray, outputShape: readonly number[], gradInput: FloatArray, inputShape: readonly number[]): void {
+  adaptiveAvgNhwc("adaptiveAvgPoolBackwardNhwc", 9, gradOutput, outputShape, gradInput, inputShape);
+}
+
+function adaptiveAvgNhwc(op: string, kind: 8 | 9, a: FloatArray, aShape: readonly number[], out: FloatArray, outShape: readonly number[]): void {
+  const native = lib(op);
+  checkArray(op, "out", out);
+  checkSameDtype(op, out, "a", a);
+  const [inShape, oShape] = kind === 8 ? [aShape, outShape] : [outShape, aShape];
+  if ([inShape[2], inShape[3], oShape[2], oShape[3]].some((v) => v === 0)) throw new Error(`native.${op}: empty spatial dims`);
+  const s = poolArgsNhwc(op, inShape, oShape, null);
+  const [nA, nO] = kind === 8 ? [s.nIn, s.nOut] : [s.nOut, s.nIn];
+  checkLength(op, "a", a, nA);
+  checkLength(op, "out", out, nO);
+  checkNoOverlap(op, out, nO, { a: [a, nA] });
+  if (nO === 0) return;
+  native.pool(kind, a, out, null, ARGS);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -10,7 +10,9 @@
 // `input` on the geometry read backwards (convTransposeGeometry), so it needs nothing more.
 // unfold and fold are each other's adjoints in the same way.
 
-import { keepChannelsLast } from "./channels-last.js";
+import { keepChannelsLast, laidOutAs } from "./channels-last.js";
+import { nhwcData, nhwcKernels, nhwcOut, resultIsChannelsLast } from "./nhwc.js";
+import { channelsLast as channelsLastFormat, isContiguousAs } from "../../core/memory-format.js";
 import { isNamed, namedRefusal } from "../../ops/named-engine.js";
 import { forwardGrads } from "../../autograd/forward-grad.js";
 import { autocasting } from "../../amp/state.js";
@@ -64,11 +66,39 @@ function shapeOf(g: ConvGeometry, kind: Kind): readonly number[] {
 }
 
 /**
- * One primitive on geometry g, plus an optional bias over the result's channels (dim 1).
- * forward(a = x, b = w), input(a = gy, b = w), weight(a = x, b = gy).
+ * Whether g is a 1x1 kernel of stride 1 without padding, whose weight gradient in a channels-last
+ * convolution PyTorch 1.13 lays out contiguously (its channels-last memory is the same; other
+ * 1x1 ones get channels-last strides).
  */
-function convPrimitive(kind: Kind, a: Tensor, b: Tensor, bias: Tensor | null, g: ConvGeometry, node: string): Tensor {
-  const out = onDevice(a, b, bias) ? deviceOp("conv", `conv${g.kernelSize.length}d`)(kind, a, b, bias, g) : runKernel(shapeOf(g, kind), a.dtype, (o, cd) => {
+function pointwiseKernel(g: ConvGeometry): boolean {
+  return g.kernelSize.every((v) => v === 1) && g.stride.every((v) => v === 1) && g.padding.every((v) => v === 0);
+}
+
+/**
+ * One primitive in channels-last layouts (x, gy, gx and y [N, C, H, W] tensors laid out
+ * channels-last, w and gw [Cout, Cin/g, kh, kw] ones), or null where the backend has no such
+ * kernels for these operands.
+ */
+function nhwcPrimitive(kind: Kind, a: Tensor, b: Tensor, bias: Tensor | null, g: ConvGeometry): Tensor | null {
+  const k = g.kernelSize.length === 2 && (kind === "forward" || bias === null) ? nhwcKernels(a, b, bias) : null;
+  if (k === null) return null;
+  const out = nhwcOut(shapeOf(g, kind), a.dtype, kind === "weight" && pointwiseKernel(g));
+  const ad = nhwcData(a), bd = nhwcData(b);
+  if (kind === "forward") k.convForward(g, ad, bd, bias ? floatData(bias, a.dtype) : null, out.data);
+  else if (kind === "input") k.convBackwardInput(g, ad, bd, out.data);
+  else k.convBackwardWeight(g, ad, bd, out.data);
+  return out.t;
+}
+
+/**
+ * One primitive on geometry g, plus an optional bias over the result's channels (dim 1).
+ * forward(a = x, b = w), input(a = gy, b = w), weight(a = x, b = gy). `channelsLast`: the
+ * convolution's result is channels-last, so its primitives run the channels-last kernels where
+ * the backend has them (their results channels-last; gradients too, as PyTorch's).
+ */
+function convPrimitive(kind: Kind, a: Tensor, b: Tensor, bias: Tensor | null, g: ConvGeometry, node: string, channelsLast: boolean): Tensor {
+  const nhwc = channelsLast && !onDevice(a, b, bias) ? nhwcPrimitive(kind, a, b, bias, g) : null;
+  let out = nhwc ?? (onDevice(a, b, bias) ? deviceOp("conv", `conv${g.kernelSize.length}d`)(kind, a, b, bias, g) : runKernel(shapeOf(g, kind), a.dtype, (o, cd) => {
     const ad = floatData(a, cd), bd = floatData(b, cd);
     // The forward kernel adds the bias itself.
     if (kind === "forward") kernels.convForward(g, ad, bd, bias ? floatData(bias, cd) : null, o);
@@ -84,7 +114,9 @@ function convPrimitive(kind: Kind, a: Tensor, b: Tensor, bias: Tensor | null, g:
         for (let l = i * L, e = l + L; l < e; l++) o[l] += v;
       }
     }
-  });
+  }));
+  // Computed in NCHW: a channels-last convolution's weight gradient still takes PyTorch's layout.
+  if (channelsLast && nhwc === null && kind === "weight" && !pointwiseKernel(g) && out.dim() === 4 && !onDevice(out)) out = laidOutAs(out, channelsLastFormat);
   if (!a.dtype.isFloatingPoint) return out;
   const biasDims = [0, ...Array.from({ length: g.kernelSize.length }, (_, i) => i + 2)];
   return record(node, [a, b, bias], out, ([gOut]) => {
@@ -92,19 +124,19 @@ function convPrimitive(kind: Kind, a: Tensor, b: Tensor, bias: Tensor | null, g:
     const need = (t: Tensor | null): boolean => t !== null && t._requiresGrad;
     const gb = need(bias) ? biasGrad(go, biasDims) : null;
     if (kind === "forward") {
-      return [need(a) ? convPrimitive("input", go, b, null, g, BACKWARD_NODE) : null,
-        need(b) ? convPrimitive("weight", a, go, null, g, BACKWARD_NODE) : null, gb];
+      return [need(a) ? convPrimitive("input", go, b, null, g, BACKWARD_NODE, channelsLast) : null,
+        need(b) ? convPrimitive("weight", a, go, null, g, BACKWARD_NODE, channelsLast) : null, gb];
     }
     if (kind === "input") {
-      return [need(a) ? convPrimitive("forward", go, b, null, g, BACKWARD_NODE) : null,
-        need(b) ? convPrimitive("weight", go, a, null, g, BACKWARD_NODE) : null, gb];
+      return [need(a) ? convPrimitive("forward", go, b, null, g, BACKWARD_NODE, channelsLast) : null,
+        need(b) ? convPrimitive("weight", go, a, null, g, BACKWARD_NODE, channelsLast) : null, gb];
     }
-    return [need(a) ? convPrimitive("input", b, go, null, g, BACKWARD_NODE) : null,
-      need(b) ? convPrimitive("forward", a, go, null, g, BACKWARD_NODE) : null, gb];
+    return [need(a) ? convPrimitive("input", b, go, null, g, BACKWARD_NODE, channelsLast) : null,
+      need(b) ? convPrimitive("forward", a, go, null, g, BACKWARD_NODE, channelsLast) : null, gb];
   }, [a, b], forwardGrads.on ? ([ta, tb, tBias]) => {
     // Each primitive is bilinear in (a, b); the bias adds over the channels.
-    const left = ta ? convPrimitive(kind, ta, b, null, g, node) : null;
-    const right = tb ? convPrimitive(kind, a, tb, null, g, node) : null;
+    const left = ta ? convPrimitive(kind, ta, b, null, g, node, channelsLast) : null;
+    const right = tb ? convPrimitive(kind, a, tb, null, g, node, channelsLast) : null;
     let t = left && right ? left.add(right) : left ?? right;
     if (tBias) {
       const perChannel = tBias.reshape([1, -1, ...g.kernelSize.map(() => 1)]);
@@ -114,14 +146,18 @@ function convPrimitive(kind: Kind, a: Tensor, b: Tensor, bias: Tensor | null, g:
   } : undefined);
 }
 
-/** The bias gradient: gY summed over every dim but the channels, without a permuted copy. */
+/** The bias gradient: gY (contiguous or channels-last) summed over every dim but the channels, without a permuted copy. */
 function biasGrad(go: Tensor, dims: number[]): Tensor {
-  if (go._requiresGrad || onDevice(go) || !(go.dtype === float32 || go.dtype === float64) || !go.isContiguous()) return sum(go, dims);
+  if (go._requiresGrad || onDevice(go) || !(go.dtype === float32 || go.dtype === float64)) return sum(go, dims);
   const shape = go._shape, C = shape[1]!;
   const L = shape.slice(2).reduce((m, v) => m * v, 1);
+  // Contiguous: [N, C, L]; channels-last: rows of C channels, [N * L, C, 1].
+  const [batch, inner] = go.isContiguous() ? [shape[0]!, L]
+    : shape.length === 4 && isContiguousAs(shape, go._strides, channelsLastFormat) ? [shape[0]! * L, 1] : [-1, 0];
+  if (batch < 0) return sum(go, dims);
   const out = emptyTensor([C], go.dtype);
-  const data = go.storage.data as FloatArray;
-  kernels.channelSum(data.subarray(go._offset, go._offset + go.numel()), shape[0]!, C, L, out.storage.data as FloatArray);
+  const data = (go.storage.data as FloatArray).subarray(go._offset, go._offset + go.numel());
+  kernels.channelSum(data, batch, C, inner, out.storage.data as FloatArray);
   return out;
 }
 
@@ -247,7 +283,7 @@ function convPublic(op: string, k: number, input: unknown, weight: unknown, args
   }
   const g = convGeometry(x.shape, w.shape, { stride, padding, dilation, groups });
   checkBias(w, bias, g.outChannels, false);
-  let y = convPrimitive("forward", x, w, bias, g, FORWARD_NODE);
+  let y = convPrimitive("forward", x, w, bias, g, FORWARD_NODE, !unbatched && k === 2 && resultIsChannelsLast(x, w));
   trim.forEach((t, d) => { if (t) y = narrow(y, d + 2, 1, y._shape[d + 2]! - 1); });
   if (tracing.on) traceOp("conv", [x, w, bias], y, { stride, dilation, groups, padsBegin: padding.map((p, d) => p - (trim[d] ?? 0)), padsEnd: padding });
   return unbatched ? squeeze(y, 0) : keepChannelsLast(y, x, w);
@@ -297,7 +333,7 @@ function convTransposePublic(op: string, k: number, input: unknown, weight: unkn
   if (x.dtype.isComplex) return complexConv(x0, w, bias, (xp, wp, bp) => convTransposePublic(op, k, xp, wp, [definedOptions({ ...a, bias: bp })]));
   const g = convTransposeGeometry(x.shape, w.shape, { stride, padding, dilation, groups, outputPadding });
   checkBias(w, bias, g.inChannels, true);
-  const y = convPrimitive("input", x, w, bias, g, FORWARD_NODE);
+  const y = convPrimitive("input", x, w, bias, g, FORWARD_NODE, false);
   if (tracing.on) traceOp("conv_transpose", [x, w, bias], y, { stride, padding, outputPadding, dilation, groups });
   // PyTorch 1.13's transposed convolution (slow_conv_transpose2d) returns contiguous results.
   return unbatched ? squeeze(y, 0) : y;

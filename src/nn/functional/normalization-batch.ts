@@ -4,7 +4,7 @@
 
 import { keepChannelsLast } from "./channels-last.js";
 import { Tensor } from "../../core/tensor.js";
-import { float64 } from "../../core/dtype.js";
+import { float32, float64 } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
 import { noGrad } from "../../autograd/grad-mode.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
@@ -14,17 +14,37 @@ import { type Floats, boolArg, floatOut, floatValues, numberArg, optTensorArg, t
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 import * as native from "../../backends/native/index.js";
 import { nativeFloatOut, nativeNn, sameFloats } from "./native-nn.js";
+import { nhwcData, nhwcOut, resultIsChannelsLast } from "./nhwc.js";
 import { notImplementedFor } from "../../ops/pointwise-util.js";
 
-/** Input viewed as (N, C, S): S is the product of the spatial dims. */
-interface BnGeom { N: number; C: number; S: number; dims: number[]; view: number[] }
+/**
+ * Input viewed as (N, C, S): S is the product of the spatial dims. A channels-last float input
+ * (nhwc) is read in its own order, as rows of channels: (N * S, C, 1), which the kernels' (N, C)
+ * paths take without a copy; its result and gradient are channels-last.
+ */
+interface BnGeom { N: number; C: number; S: number; dims: number[]; view: number[]; nhwc: boolean }
 
 function bnGeometry(x: Tensor): BnGeom {
   const nd = x.dim();
   const S = x.shape.slice(2).reduce((p, c) => p * c, 1);
   const dims = [0, ...Array.from({ length: Math.max(nd - 2, 0) }, (_, i) => i + 2)];
   const view = x.shape.map((s, i) => (i === 1 ? s : 1));
-  return { N: x.size(0), C: x.size(1), S, dims, view };
+  const nhwc = nd === 4 && (x.dtype === float32 || x.dtype === float64) && resultIsChannelsLast(x);
+  return nhwc ? { N: x.size(0) * S, C: x.size(1), S: 1, dims, view, nhwc } : { N: x.size(0), C: x.size(1), S, dims, view, nhwc };
+}
+
+/** A tensor's values in the geometry's order. */
+function bnValues(t: Tensor, geom: BnGeom): Floats {
+  return geom.nhwc ? nhwcData(t) : floatValues(t);
+}
+
+/** An output of x's shape in the geometry's layout. */
+function bnOut(x: Tensor, geom: BnGeom, fast: boolean): { data: Floats; done: () => Tensor } {
+  if (geom.nhwc) {
+    const o = nhwcOut(x.shape, x.dtype);
+    return { data: o.data, done: () => o.t };
+  }
+  return fast ? nativeFloatOut(x.shape, x.dtype) : floatOut(x.shape, x.dtype);
 }
 
 function checkFeatures(name: string, expected: number, t: Tensor | null): void {
@@ -102,11 +122,11 @@ function batchNormImpl(x: Tensor, rm: Tensor | null, rv: Tensor | null, weight: 
   const geom = bnGeometry(x);
   const { N, S } = geom;
   const M = N * S;
-  const xv = floatValues(x);
+  const xv = bnValues(x, geom);
   const wv = weight ? floatValues(weight) : null, bv = bias ? floatValues(bias) : null;
   // xv has the type of y's buffer (Float64Array for float64, else Float32Array).
   const fast = nativeNn(x.numel()) && sameFloats(xv, wv, bv);
-  const out = fast ? nativeFloatOut(x.shape, x.dtype) : floatOut(x.shape, x.dtype);
+  const out = bnOut(x, geom, fast);
   const y = out.data;
   let mean: Float64Array, invstd: Float64Array;
   if (training) {
@@ -153,7 +173,7 @@ function batchNormGradKernel(g: Tensor, x: Tensor, weight: Tensor | null, bias: 
   mean: Float64Array, invstd: Float64Array, geom: BnGeom): (Tensor | null)[] {
   const { N, C, S } = geom;
   const M = N * S;
-  const xv = floatValues(x), gv = floatValues(g), wv = weight ? floatValues(weight) : null;
+  const xv = bnValues(x, geom), gv = bnValues(g, geom), wv = weight ? floatValues(weight) : null;
   const sumG = new Float64Array(C), sumGX = new Float64Array(C);
   const fast = nativeNn(x.numel()) && sameFloats(xv, gv, wv);
   if (fast) native.batchNormBackwardReduce(gv, xv, N, C, S, mean, invstd, sumG, sumGX);
@@ -169,7 +189,7 @@ function batchNormGradKernel(g: Tensor, x: Tensor, weight: Tensor | null, bias: 
   }
   let gx: Tensor | null = null;
   if (x._requiresGrad) {
-    const out = fast ? nativeFloatOut(x.shape, x.dtype) : floatOut(x.shape, x.dtype);
+    const out = bnOut(x, geom, fast);
     const d = out.data;
     if (fast) {
       const k1 = Float64Array.from(invstd, (is, c) => (wv ? wv[c]! : 1) * is);

@@ -34,6 +34,7 @@ import { zeros } from "../../ops/creation.js";
 import { kernels } from "../../backends/kernels.js";
 import { notImplementedFor } from "../../ops/pointwise-util.js";
 import { gatherByIndices_, int64Data, scatterByIndices, withIndices } from "./pool-indices.js";
+import { adaptiveAvgPool2dNhwc, avgPool2dNhwc, maxPool2dNhwc } from "./pooling-nhwc.js";
 import { isQuantizedTensor } from "../../ops/quantized-engine.js";
 import { quantizedAdaptiveAvgPool, quantizedAvgPool, quantizedMaxPool } from "../../ops/quantized-pool.js";
 
@@ -165,10 +166,12 @@ function maxPoolNdImpl(op: string, k: 2 | 3, x: Tensor, w: Window, wantIndices: 
   requireFloat(k === 2 ? "max_pool2d" : "max_pool3d", x);
   if (onDevice(x)) return deviceOp("maxPool", op)(x, w, k);
   const outShape = [...x.shape.slice(0, nd - k), ...outSpatial];
+  const params = { kernelSize: w.kernel, stride: w.stride, padding: w.padding, dilation: w.dilation };
+  const nhwc = k === 2 ? maxPool2dNhwc(x, outShape, params, wantIndices) : null;
+  if (nhwc) return nhwc;
   const out = scratch(outShape, x.dtype);
   const indices = wantIndices ? uninitTensor(outShape, int64) : null;
-  kernels.maxPoolForward(floatData(x), x.shape, out.data, outShape, indices ? indices.storage.data as BigInt64Array : null,
-    { kernelSize: w.kernel, stride: w.stride, padding: w.padding, dilation: w.dilation });
+  kernels.maxPoolForward(floatData(x), x.shape, out.data, outShape, indices ? indices.storage.data as BigInt64Array : null, params);
   const res = out.finish();
   if (!indices) return [res, null];
   const inShape = x.shape;
@@ -330,6 +333,8 @@ function avgPoolNdImpl(op: string, k: 2 | 3, x: Tensor, w: AvgWindow): Tensor {
 type AvgParams = Parameters<typeof avgPoolForward>[4];
 
 function avgPoolOp(x: Tensor, outShape: number[], params: AvgParams, k: number): Tensor {
+  const nhwc = k === 2 ? avgPool2dNhwc(x, outShape, params) : null;
+  if (nhwc) return nhwc;
   const out = scratch(outShape, x.dtype);
   kernels.avgPoolForward(floatData(x), x.shape, out.data, outShape, params);
   const res = out.finish();
@@ -419,6 +424,8 @@ function checkAdaptive(op: string, k: 2 | 3, x: Tensor, size: number[], max: boo
 
 function adaptiveAvgOp(x: Tensor, outShape: number[], k: number): Tensor {
   if (onDevice(x)) return deviceOp("adaptiveAvgPool", `adaptive_avg_pool${k}d`)(x, outShape, k);
+  const nhwc = k === 2 ? adaptiveAvgPool2dNhwc(x, outShape) : null;
+  if (nhwc) return nhwc;
   const out = scratch(outShape, x.dtype);
   adaptiveAvgPoolForward(floatData(x), x.shape, out.data, outShape, k);
   const res = out.finish();
