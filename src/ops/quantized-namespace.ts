@@ -2,7 +2,10 @@
 // with PyTorch's argument order: the output scale and zero point are explicit, weights are packed.
 
 import { Tensor } from "../core/tensor.js";
-import { checkTensor } from "./args.js";
+import { checkTensor, isOptionsObject, rebind } from "./args.js";
+import { type NbitTable, nbitLookup, nbitPrepack, nbitTable, nbitUnpack } from "./quantized-embedding-nbit.js";
+import { arange } from "./creation.js";
+import { int64 } from "../core/dtype.js";
 import {
   quantizedAdd, quantizedAddScalar, quantizedCat, quantizedHardswish, quantizedLeakyRelu, quantizedMul, quantizedMulScalar,
   quantizedRelu6,
@@ -241,4 +244,68 @@ export function embeddingBagByte(
 ): Tensor {
   if (prunedWeights || compressedIndicesMapping !== null) throw new Error("quantized::embedding_bag_byte: pruned weights are not supported by torch-ts");
   return quantizedEmbeddingBagByte("quantized::embedding_bag_byte", weight, indices, offsets, perSampleWeights, includeLastOffset, false);
+}
+
+interface PrepackOptions { optimizedQparams?: boolean; nbins?: number; ratio?: number }
+/** quantized::embedding_bag_4bit_prepack(weight, optimized_qparams=False, nbins=200, ratio=0.16): uint8 [rows, cols / 2 + 4]. */
+export function embeddingBag4bitPrepack(weight: Tensor, optimizedQparams: boolean | PrepackOptions = false, nbins = 200, ratio = 0.16): Tensor {
+  if (isOptionsObject(optimizedQparams)) return rebind(embeddingBag4bitPrepack, "quantized::embedding_bag_4bit_prepack", arguments, ["weight", "optimizedQparams", "nbins", "ratio"], 1);
+  return nbitPrepack(weight, 4, optimizedQparams === true, nbins, ratio);
+}
+/** quantized::embedding_bag_2bit_prepack(weight, optimized_qparams=False, nbins=200, ratio=0.16): uint8 [rows, cols / 4 + 4]. */
+export function embeddingBag2bitPrepack(weight: Tensor, optimizedQparams: boolean | PrepackOptions = false, nbins = 200, ratio = 0.16): Tensor {
+  if (isOptionsObject(optimizedQparams)) return rebind(embeddingBag2bitPrepack, "quantized::embedding_bag_2bit_prepack", arguments, ["weight", "optimizedQparams", "nbins", "ratio"], 1);
+  return nbitPrepack(weight, 2, optimizedQparams === true, nbins, ratio);
+}
+/** quantized::embedding_bag_4bit_unpack(weight): the float32 rows of a 4-bit packed weight. */
+export function embeddingBag4bitUnpack(weight: Tensor): Tensor { return nbitUnpack("quantized::embedding_bag_4bit_unpack", weight, 4); }
+/** quantized::embedding_bag_2bit_unpack(weight). */
+export function embeddingBag2bitUnpack(weight: Tensor): Tensor { return nbitUnpack("quantized::embedding_bag_2bit_unpack", weight, 2); }
+
+/** The bag ops' parameters after weight and indices, in PyTorch's order. */
+const BAG_PARAMS = ["weight", "indices", "offsets", "scaleGradByFreq", "mode", "prunedWeights", "perSampleWeights", "compressedIndicesMapping", "includeLastOffset"];
+type BagOp<W> = (
+  weight: W, indices: Tensor, offsets?: Tensor | null, scaleGradByFreq?: boolean, mode?: number, prunedWeights?: boolean,
+  perSampleWeights?: Tensor | null, compressedIndicesMapping?: Tensor | null, includeLastOffset?: boolean,
+) => Tensor;
+interface BagOptions { offsets?: Tensor | null; scaleGradByFreq?: boolean; mode?: number; prunedWeights?: boolean; perSampleWeights?: Tensor | null; compressedIndicesMapping?: Tensor | null; includeLastOffset?: boolean }
+
+/** A bag op taking PyTorch's positional arguments or, after indices, an options object with their names. */
+type BagOpWithOptions<W> = BagOp<W> & ((weight: W, indices: Tensor, options: BagOptions) => Tensor) & ((weight: W, indices: Tensor, offsets: Tensor | null, options: Omit<BagOptions, "offsets">) => Tensor);
+function bagOp<W>(op: string, run: (weight: W, indices: Tensor, offsets: Tensor | null, perSampleWeights: Tensor | null, includeLastOffset: boolean) => Tensor): BagOpWithOptions<W> {
+  const f = function (this: unknown, weight: W, indices: Tensor, offsets: Tensor | null | BagOptions = null, _scaleGradByFreq = false, _mode = 0, prunedWeights = false,
+    perSampleWeights: Tensor | null = null, compressedIndicesMapping: Tensor | null = null, includeLastOffset = false): Tensor {
+    const last = arguments[arguments.length - 1] as unknown;
+    if (arguments.length > 2 && isOptionsObject(last)) return rebind(f as (...a: never[]) => Tensor, op, arguments, BAG_PARAMS, 2);
+    if (prunedWeights || compressedIndicesMapping !== null) throw new Error(`${op}: pruned weights are not supported by torch-ts`);
+    return run(weight, indices, offsets as Tensor | null, perSampleWeights, includeLastOffset);
+  };
+  return f as BagOpWithOptions<W>;
+}
+
+/** quantized::embedding_bag_4bit_rowwise_offsets(weight: uint8 packed rows, indices, offsets=None, ..., per_sample_weights=None, ..., include_last_offset=False). */
+export const embeddingBag4bitRowwiseOffsets = bagOp<Tensor>("quantized::embedding_bag_4bit_rowwise_offsets", (w, i, o, p, last) =>
+  nbitLookup("quantized::embedding_bag_4bit_rowwise_offsets", nbitTable("quantized::embedding_bag_4bit_rowwise_offsets", w), 4, i, o, p, last, false));
+/** quantized::embedding_bag_2bit_rowwise_offsets: the same over 2-bit packed rows. */
+export const embeddingBag2bitRowwiseOffsets = bagOp<Tensor>("quantized::embedding_bag_2bit_rowwise_offsets", (w, i, o, p, last) =>
+  nbitLookup("quantized::embedding_bag_2bit_rowwise_offsets", nbitTable("quantized::embedding_bag_2bit_rowwise_offsets", w), 2, i, o, p, last, false));
+
+function fourBitTable(op: string, weight: EmbeddingPackedParams): NbitTable {
+  if (!(weight instanceof EmbeddingPackedParams)) throw new Error(`${op}: expected the packed weight of torch.ops.quantized.embedding_bag_prepack`);
+  if (weight.nbit === null) throw new Error(`${op}: the weight is packed with 8 bits (quint8); use the byte op (PyTorch reads its bytes as 4-bit rows)`);
+  return weight.nbit;
+}
+/**
+ * quantized::embedding_bag_4bit(weight: embedding_bag_prepack of a quint4x2 weight, indices,
+ * offsets=None, ..., per_sample_weights=None, ..., include_last_offset=False): bag sums.
+ */
+export const embeddingBag4bit = bagOp<EmbeddingPackedParams>("quantized::embedding_bag_4bit", (w, i, o, p, last) =>
+  nbitLookup("quantized::embedding_bag_4bit", fourBitTable("quantized::embedding_bag_4bit", w), 4, i, o, p, last, false));
+/** quantized::embedding_4bit(weight, indices, pruned_weights=False): float32 rows [*indices.shape, dim]. */
+export function embedding4bit(weight: EmbeddingPackedParams, indices: Tensor, prunedWeights = false): Tensor {
+  const op = "quantized::embedding_4bit";
+  if (prunedWeights) throw new Error(`${op}: pruned weights are not supported by torch-ts`);
+  const table = fourBitTable(op, weight);
+  if (!(indices instanceof Tensor)) throw new Error(`${op}: indices must be a tensor`);
+  return nbitLookup(op, table, 4, indices, arange(indices.numel(), { dtype: indices.dtype.isFloatingPoint ? int64 : indices.dtype }), null, false, true);
 }
