@@ -10,7 +10,7 @@ import {
   quantizedAdd, quantizedAddScalar, quantizedCat, quantizedHardswish, quantizedLeakyRelu, quantizedMul, quantizedMulScalar,
   quantizedRelu6,
 } from "./quantized-elementwise.js";
-import { LinearPackedParams, quantizedLinear, quantizedLinearDynamic } from "./quantized-linear.js";
+import { LinearPackedParams, fp16Refusal, quantizedLinear, quantizedLinearDynamic } from "./quantized-linear.js";
 import { ConvPackedParams, quantizedConv, quantizedConv2d } from "./quantized-conv.js";
 import { unsqueeze, squeeze } from "./view.js";
 import { quantizedBatchNormKernel, quantizedGroupNormKernel, quantizedInstanceNormKernel, quantizedLayerNormKernel } from "./quantized-norm.js";
@@ -59,6 +59,30 @@ export function leakyRelu(qx: Tensor, negativeSlope: number, _inplace: boolean, 
 
 /** quantized::linear_prepack(W, B): a qint8 weight (per tensor, or per channel along dim 0) and a float bias. */
 export function linearPrepack(weight: Tensor, bias: Tensor | null = null): LinearPackedParams { return new LinearPackedParams(weight, bias); }
+/**
+ * quantized::linear_prepack_fp16(W, B=None): float16 weights are packed by fbgemm only; PyTorch
+ * 1.13's onednn build (the recorded one) refuses them, and so does torch-ts, in its words.
+ */
+export function linearPrepackFp16(weight: Tensor, bias: Tensor | null = null): LinearPackedParams {
+  const op = "quantized::linear_prepack_fp16";
+  if (!(weight instanceof Tensor)) throw new Error(`${op}() Expected a value of type 'Tensor' for argument 'W' but instead found type '${pyTypeName(weight)}'.`);
+  if (bias !== null && !(bias instanceof Tensor)) throw new Error(`${op}() Expected a value of type 'Optional[Tensor]' for argument 'B' but instead found type '${pyTypeName(bias)}'.`);
+  throw fp16Refusal();
+}
+/** quantized::linear_unpack_fp16(packed): (weight, bias), what linear_unpack gives (PyTorch unpacks any packed params so). */
+export function linearUnpackFp16(packed: LinearPackedParams): [Tensor, Tensor | null] { return linearUnpack(packed); }
+/** quantized::linear_dynamic_fp16(X, W_prepack): fbgemm's; refused as PyTorch 1.13 without fbgemm refuses it. */
+export function linearDynamicFp16(x: Tensor, packed: LinearPackedParams): Tensor { return fp16Apply("quantized::linear_dynamic_fp16", x, packed); }
+/** quantized::linear_relu_dynamic_fp16(X, W_prepack): refused as linear_dynamic_fp16. */
+export function linearReluDynamicFp16(x: Tensor, packed: LinearPackedParams): Tensor { return fp16Apply("quantized::linear_relu_dynamic_fp16", x, packed); }
+function fp16Apply(op: string, x: Tensor, packed: LinearPackedParams): never {
+  checkTensor(op, "X", x);
+  if (!(packed instanceof LinearPackedParams)) throw new Error(`${op}: expected packed linear params, got ${pyTypeName(packed)}`);
+  throw new Error("This PyTorch installation was not built with FBGEMM operators");
+}
+function pyTypeName(v: unknown): string {
+  return typeof v === "number" ? (Number.isInteger(v) ? "int" : "float") : typeof v === "boolean" ? "bool" : typeof v === "string" ? "str" : v === null || v === undefined ? "NoneType" : (v as object).constructor?.name ?? "object";
+}
 /** quantized::linear_unpack(packed): (weight, bias). */
 export function linearUnpack(packed: LinearPackedParams): [Tensor, Tensor | null] { return packed.unpack(); }
 /** quantized::linear(X, W_prepack, Y_scale_i, Y_zero_point_i). */
