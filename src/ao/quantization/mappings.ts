@@ -16,6 +16,7 @@ import * as nni from "../nn/intrinsic/fused.js";
 import * as nniqat from "../nn/intrinsic/qat/modules.js";
 import * as nnqat from "../nn/qat/modules.js";
 import * as nnq from "../nn/quantized/modules.js";
+import * as nniq from "../nn/intrinsic/quantized/namespace.js";
 import { FloatFunctional } from "../nn/quantized/functional-modules.js";
 import { DeQuantStub, QuantStub } from "./stubs.js";
 import { defaultFixedQparamsRange0to1FakeQuant, defaultFixedQparamsRangeNeg1to1FakeQuant } from "./defaults.js";
@@ -33,6 +34,7 @@ const STATIC: [ModuleClass, FromFloat][] = [
   [ConvTranspose1d, nnq.ConvTranspose1d], [ConvTranspose2d, nnq.ConvTranspose2d], [ConvTranspose3d, nnq.ConvTranspose3d], [Hardswish, nnq.Hardswish], [LeakyReLU, nnq.LeakyReLU],
   [FloatLinear, nnq.Linear], [ReLU6, nnq.ReLU6], [FloatFunctional, nnq.QFunctional],
   [nni.ConvReLU1d, nnq.ConvReLU1d], [nni.ConvReLU2d, nnq.ConvReLU2d], [nni.ConvReLU3d, nnq.ConvReLU3d], [nni.LinearReLU, nnq.LinearReLU],
+  [nni.BNReLU2d, nniq.BNReLU2d], [nni.BNReLU3d, nniq.BNReLU3d],
   [nniqat.ConvBn1d, nnq.Conv1d], [nniqat.ConvBn2d, nnq.Conv2d], [nniqat.ConvBn3d, nnq.Conv3d],
   [nniqat.ConvBnReLU1d, nnq.ConvReLU1d], [nniqat.ConvBnReLU2d, nnq.ConvReLU2d], [nniqat.ConvBnReLU3d, nnq.ConvReLU3d],
   [nniqat.ConvReLU2d, nnq.ConvReLU2d], [nniqat.ConvReLU3d, nnq.ConvReLU3d], [nniqat.LinearReLU, nnq.LinearReLU], [nniqat.LinearBn1d, nnq.Linear],
