@@ -41,6 +41,9 @@ test("float16 dynamic modules and quantizeDynamic(dtype: float16): PyTorch's ref
   });
   const floatQparams = new tq.QConfig(tq.defaultDynamicQuantObserver, tq.defaultFloatQparamsObserver);
   assert.throws(() => tq.quantizeDynamic(new nn.Sequential(new nn.LSTM(4, 3)), { qconfigSpec: new Map([[nn.LSTM, floatQparams]]) }), { message: fx.rnnQuint8 });
+  // CellParams of float16 weights ("quantized_dynamic_fp16", as a state dict would hold them) are rebuilt by packing them: refused.
+  const fp16Cell = ["quantized_dynamic_fp16", [torch.zeros(12), torch.zeros(12)], [], [], [[torch.zeros(12, 4), null], [torch.zeros(12, 3), null]]] as never;
+  assert.throws(() => torch.quantizedLstm(torch.randn(2, 1, 4), [torch.zeros(1, 1, 3), torch.zeros(1, 1, 3)], [fp16Cell], true, 1, 0, false, false, false, { dtype: torch.float16 }), { message: fx.prepack });
   // The qconfig itself is PyTorch's: float16 placeholders.
   const act = tq.float16DynamicQconfig.activation() as InstanceType<typeof tq.PlaceholderObserver>;
   const wobs = tq.float16DynamicQconfig.weight() as InstanceType<typeof tq.PlaceholderObserver>;

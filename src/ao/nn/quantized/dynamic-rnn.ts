@@ -58,6 +58,8 @@ function packedFrom(v: unknown, what: string): LinearPackedParams {
 }
 
 export function pairFromState(v: unknown, what: string): Pair {
+  // PyTorch rebuilds "quantized_dynamic_fp16" CellParams with linear_prepack_fp16, which its onednn build refuses.
+  if (Array.isArray(v) && v[0] === "quantized_dynamic_fp16") throw fp16Refusal();
   if (!Array.isArray(v) || v[0] !== "quantized_dynamic" || !Array.isArray(v[4]) || v[4].length !== 2) {
     throw new Error(`${what}: expected the state of a quantized_dynamic CellParams ("quantized_dynamic", tensors, doubles, longs, packed params)`);
   }
