@@ -3,7 +3,7 @@
 
 import { Tensor } from "../core/tensor.js";
 import { checkTensor, isOptionsObject, rebind } from "./args.js";
-import { type NbitTable, nbitLookup, nbitPrepack, nbitTable, nbitUnpack } from "./quantized-embedding-nbit.js";
+import { type NbitTable, bytePrepack, byteUnpack, nbitLookup, nbitPrepack, nbitTable, nbitUnpack } from "./quantized-embedding-nbit.js";
 import { arange } from "./creation.js";
 import { int64 } from "../core/dtype.js";
 import {
@@ -281,6 +281,10 @@ export function embeddingBag2bitPrepack(weight: Tensor, optimizedQparams: boolea
   if (isOptionsObject(optimizedQparams)) return rebind(embeddingBag2bitPrepack, "quantized::embedding_bag_2bit_prepack", arguments, ["weight", "optimizedQparams", "nbins", "ratio"], 1);
   return nbitPrepack(weight, 2, optimizedQparams === true, nbins, ratio);
 }
+/** quantized::embedding_bag_byte_prepack(weight): float rows [..., cols] to uint8 [..., cols + 8] (float32 scale and bias per row). */
+export function embeddingBagBytePrepack(weight: Tensor): Tensor { return bytePrepack(weight); }
+/** quantized::embedding_bag_byte_unpack(weight): the float32 rows of an 8-bit packed weight. */
+export function embeddingBagByteUnpack(weight: Tensor): Tensor { return byteUnpack(weight); }
 /** quantized::embedding_bag_4bit_unpack(weight): the float32 rows of a 4-bit packed weight. */
 export function embeddingBag4bitUnpack(weight: Tensor): Tensor { return nbitUnpack("quantized::embedding_bag_4bit_unpack", weight, 4); }
 /** quantized::embedding_bag_2bit_unpack(weight). */
@@ -307,6 +311,9 @@ function bagOp<W>(op: string, run: (weight: W, indices: Tensor, offsets: Tensor 
   return f as BagOpWithOptions<W>;
 }
 
+/** quantized::embedding_bag_byte_rowwise_offsets(weight: uint8 rows of embedding_bag_byte_prepack, indices, offsets=None, ..., include_last_offset=False). */
+export const embeddingBagByteRowwiseOffsets = bagOp<Tensor>("quantized::embedding_bag_byte_rowwise_offsets", (w, i, o, p, last) =>
+  nbitLookup("quantized::embedding_bag_byte_rowwise_offsets", nbitTable("quantized::embedding_bag_byte_rowwise_offsets", w), 8, i, o, p, last, false));
 /** quantized::embedding_bag_4bit_rowwise_offsets(weight: uint8 packed rows, indices, offsets=None, ..., per_sample_weights=None, ..., include_last_offset=False). */
 export const embeddingBag4bitRowwiseOffsets = bagOp<Tensor>("quantized::embedding_bag_4bit_rowwise_offsets", (w, i, o, p, last) =>
   nbitLookup("quantized::embedding_bag_4bit_rowwise_offsets", nbitTable("quantized::embedding_bag_4bit_rowwise_offsets", w), 4, i, o, p, last, false));
