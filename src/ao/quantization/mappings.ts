@@ -15,6 +15,7 @@ import { GRU, GRUCell, LSTM, LSTMCell, RNNCell } from "../../nn/modules/rnn.js";
 import * as nni from "../nn/intrinsic/fused.js";
 import * as nniqat from "../nn/intrinsic/qat/modules.js";
 import * as nnqat from "../nn/qat/modules.js";
+import * as nnqatEmbedding from "../nn/qat/embedding.js";
 import * as nnq from "../nn/quantized/modules.js";
 import * as nniq from "../nn/intrinsic/quantized/namespace.js";
 import { FloatFunctional } from "../nn/quantized/functional-modules.js";
@@ -59,6 +60,14 @@ const DYNAMIC: [ModuleClass, FromFloat][] = [
 export function getDefaultStaticQuantModuleMappings(): ModuleMapping { return new Map(STATIC); }
 /** get_default_qat_module_mappings(). */
 export function getDefaultQatModuleMappings(): ModuleMapping { return new Map(QAT); }
+/** get_embedding_qat_module_mappings(): the default QAT mappings, and Embedding/EmbeddingBag to their QAT modules. */
+export function getEmbeddingQatModuleMappings(): ModuleMapping {
+  return new Map<ModuleClass, FromFloat>([...QAT, [FloatEmbeddingBag, nnqatEmbedding.EmbeddingBag], [FloatEmbedding, nnqatEmbedding.Embedding]]);
+}
+/** get_embedding_static_quant_module_mappings(): the default static mappings, and the QAT embeddings to the quantized ones. */
+export function getEmbeddingStaticQuantModuleMappings(): ModuleMapping {
+  return new Map<ModuleClass, FromFloat>([...STATIC, [nnqatEmbedding.EmbeddingBag, nnq.EmbeddingBag], [nnqatEmbedding.Embedding, nnq.Embedding]]);
+}
 /** get_default_dynamic_quant_module_mappings(). */
 export function getDefaultDynamicQuantModuleMappings(): ModuleMapping { return new Map(DYNAMIC); }
 

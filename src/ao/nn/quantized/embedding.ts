@@ -16,7 +16,8 @@ import { EmbeddingPackedParams, quantizedEmbeddingBagByte } from "../../../ops/q
 import { embedding4bit, embeddingBag4bit } from "../../../ops/quantized-namespace.js";
 import { defaultFloatQparamsObserver } from "../../quantization/defaults.js";
 import type { Observed } from "./float-observed.js";
-import { asWeightObserver } from "./weight.js";
+import { type WeightObserver, asWeightObserver } from "./weight.js";
+import { Embedding as QatEmbedding } from "../qat/embedding.js";
 
 /** The weight the constructor starts with: scales 1, zero points 0 (all integers 0). */
 function emptyWeight(rows: number, cols: number, dtype: DType): Tensor {
@@ -63,7 +64,9 @@ export class Embedding extends Module {
   }
   /** PyTorch's from_float: the weight observed per row by the qconfig's weight observer (float qparams). */
   static fromFloat(mod: Module): Embedding {
-    if (mod.constructor !== FloatEmbedding) throw new Error(`nnq.${this.name}.from_float only works for ${FloatEmbedding.name}`);
+    if (hasFakeQuant(mod)) {
+      if (mod.constructor !== QatEmbedding) throw new Error(`nnq.${this.name}.from_float with fake quant only works for ${QatEmbedding.name}`);
+    } else if (mod.constructor !== FloatEmbedding) throw new Error(`nnq.${this.name}.from_float only works for ${FloatEmbedding.name}`);
     const f = mod as FloatEmbedding;
     const weight = quantizeEmbeddingWeight(f.weight, mod, this.name);
     const out = new Embedding(f.numEmbeddings, f.embeddingDim, { dtype: weight.dtype });
@@ -72,11 +75,23 @@ export class Embedding extends Module {
   }
 }
 
-/** Observes the float weight and quantizes it per row with float zero points (PyTorch's _quantize_weight). */
+/** A QAT embedding: its trained weight_fake_quant quantizes the weight. */
+function hasFakeQuant(mod: Module): mod is Module & { weight_fake_quant: Module } {
+  return (mod as { weight_fake_quant?: unknown }).weight_fake_quant instanceof Module;
+}
+
+/**
+ * Observes the float weight and quantizes it per row with float zero points (PyTorch's
+ * _quantize_weight): by the qconfig's weight observer, or a QAT module's weight_fake_quant.
+ */
 function quantizeEmbeddingWeight(weight: Tensor, mod: Module, cls: string): Tensor {
-  const qconfig = (mod as Module & Observed).qconfig;
-  if (qconfig === undefined) throw new Error(`${cls} input float module must have qconfig defined`);
-  const observer = asWeightObserver(qconfig?.weight ? qconfig.weight() : defaultFloatQparamsObserver());
+  let observer: WeightObserver;
+  if (hasFakeQuant(mod)) observer = asWeightObserver(mod.weight_fake_quant);
+  else {
+    const qconfig = (mod as Module & Observed).qconfig;
+    if (qconfig === undefined) throw new Error(`${cls} input float module must have qconfig defined`);
+    observer = asWeightObserver(qconfig?.weight ? qconfig.weight() : defaultFloatQparamsObserver());
+  }
   if (observer.qscheme !== perChannelAffineFloatQparams) throw new Error(`${cls} quantization is only supported with float_qparams_weight_only_qconfig.`);
   if (observer.dtype !== quint8 && observer.dtype !== quint4x2) throw new Error(`The only supported dtype for nnq.${cls} is torch.quint8 and torch.quint4x2, got ${observer.dtype}`);
   return noGrad(() => {
@@ -102,8 +117,8 @@ export class EmbeddingBag extends Embedding {
     return quantizedEmbeddingBagByte("quantized::embedding_bag_byte", this._packed, indices, offsets, perSampleWeights, this.includeLastOffset, false);
   }
   static override fromFloat(mod: Module): EmbeddingBag {
-    if (mod.constructor !== FloatEmbeddingBag) throw new Error(`nnq.${this.name}.from_float only works for ${FloatEmbeddingBag.name}`);
-    const f = mod as FloatEmbeddingBag;
+    if (!hasFakeQuant(mod) && mod.constructor !== FloatEmbeddingBag) throw new Error(`nnq.${this.name}.from_float only works for ${FloatEmbeddingBag.name}`);
+    const f = mod as unknown as FloatEmbeddingBag;
     const weight = quantizeEmbeddingWeight(f.weight, mod, this.name);
     const out = new EmbeddingBag(f.numEmbeddings, f.embeddingDim, { dtype: weight.dtype });
     out.setWeight(weight);
