@@ -3,6 +3,7 @@
 // 1.13 wrote), the 4-bit and 2-bit embedding-bag packing and lookups, bit for bit.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -98,6 +99,17 @@ test("torch.save / torch.load of sub-byte tensors: files PyTorch 1.13 wrote, and
     torch.save(expected, join(dir, "s.pt"));
     const back = torch.load<Map<string, torch.Tensor>>(join(dir, "s.pt"));
     for (const [k, v] of expected) same(back.get(k)!, v);
+    // PyTorch 1.13 reads the file (where /usr/bin/python3 has torch): the same bytes and parameters.
+    const py = spawnSync("/usr/bin/python3", ["-c", [
+      "import sys, json, torch", "d = torch.load(sys.argv[1])",
+      "print(json.dumps({k: [str(v.dtype), v.int_repr().tolist(), repr(v)] for k, v in d.items()}))",
+    ].join("\n"), join(dir, "s.pt")], { encoding: "utf8" });
+    // Skipped only where there is no python3 or it has no torch.
+    if (!py.error && !/No module named 'torch'/.test(py.stderr)) {
+      assert.equal(py.status, 0, py.stderr);
+      const read = JSON.parse(py.stdout) as Record<string, [string, number[], string]>;
+      for (const [k, v] of expected) assert.deepEqual(read[k], [String(v.dtype), v.intRepr().tolist(), String(v)], `PyTorch reads ${k}`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
