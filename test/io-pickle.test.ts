@@ -148,7 +148,7 @@ test("restricts REDUCE, NEWOBJ, BUILD, APPEND, SETITEM and persistent ids as PyT
   const hugeName = pickle(tuple([new Uint8Array(200_000).fill(0x41), null]));
   refuses(Uint8Array.from([...hugeName.subarray(0, hugeName.length - 1), 0x51, 0x2e]), /only persistent_load of storage/);
   refuses(ascii("\x80\x02(X\x07\x00\x00\x00storagecbuiltins\nset\nX\x01\x00\x00\x000X\x03\x00\x00\x00cpuK\x01tQ."), /not a storage class/);
-  refuses(ascii("\x80\x02(X\x07\x00\x00\x00storagectorch\nQUInt4x2Storage\nX\x01\x00\x00\x000X\x03\x00\x00\x00cpuK\x01tQ."), /not supported by torch-ts/);
+  refuses(ascii("\x80\x02(X\x07\x00\x00\x00storagectorch\nUntypedStorage\nX\x01\x00\x00\x000X\x03\x00\x00\x00cpuK\x01tQ."), /not supported by torch-ts/);
   refuses(ascii("\x80\x02ctorch\ndevice\nX\x03\x00\x00\x00c p\x85R."), /invalid device string/);
   refuses(ascii("\x80\x02ctorch._utils\n_rebuild_tensor_v2\nK\x01\x85R."), /takes 6 to 7 arguments, got 1/);
 });

@@ -6,7 +6,7 @@ export type DTypeName =
   | "float32" | "float64" | "float16" | "bfloat16"
   | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool"
   | "complex64" | "complex128"
-  | "quint8" | "qint8" | "qint32";
+  | "quint8" | "qint8" | "qint32" | "quint4x2" | "quint2x4";
 
 /** The typed array that stores a dtype: float16/bfloat16 keep their 16 bits in a Uint16Array. */
 export type StorageArray =
@@ -49,6 +49,12 @@ export const complex128 = new DType("complex128", 16, "complex", 1, true);
 export const quint8 = new DType("quint8", 1, "quantized", 0, false);
 export const qint8 = new DType("qint8", 1, "quantized", 1, true);
 export const qint32 = new DType("qint32", 4, "quantized", 2, true);
+/**
+ * Sub-byte quantized integers (4-bit and 2-bit, unsigned): PyTorch packs two (four) per byte; the
+ * storage here holds one per element as uint8 (QuantizedStorage packs them where bytes show).
+ */
+export const quint4x2 = new DType("quint4x2", 1, "quantized", 3, false);
+export const quint2x4 = new DType("quint2x4", 1, "quantized", 4, false);
 // PyTorch's aliases.
 export const float = float32, double = float64, half = float16;
 export const int = int32, long = int64, short = int16;
@@ -57,7 +63,7 @@ export const cfloat = complex64, cdouble = complex128;
 /** The real dtypes: what every kernel computes on (complex tensors go through their real views). */
 export const ALL_DTYPES: readonly DType[] = [float32, float64, float16, bfloat16, int8, uint8, int16, int32, int64, bool];
 export const COMPLEX_DTYPES: readonly DType[] = [complex64, complex128];
-export const QUANTIZED_DTYPES: readonly DType[] = [quint8, qint8, qint32];
+export const QUANTIZED_DTYPES: readonly DType[] = [quint8, qint8, qint32, quint4x2, quint2x4];
 const BY_NAME = new Map<string, DType>([...ALL_DTYPES, ...COMPLEX_DTYPES, ...QUANTIZED_DTYPES].map((d) => [d.name, d]));
 for (const [alias, d] of [["float", float32], ["double", float64], ["half", float16], ["int", int32], ["long", int64], ["short", int16], ["cfloat", complex64], ["cdouble", complex128]] as const) BY_NAME.set(alias, d);
 
@@ -89,7 +95,7 @@ export function scalarTypeName(d: DType | DTypeName): string { return SCALAR_TYP
 const SCALAR_TYPE_NAMES: Record<DTypeName, string> = {
   float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int8: "Char", uint8: "Byte",
   int16: "Short", int32: "Int", int64: "Long", bool: "Bool", complex64: "ComplexFloat", complex128: "ComplexDouble",
-  quint8: "QUInt8", qint8: "QInt8", qint32: "QInt32",
+  quint8: "QUInt8", qint8: "QInt8", qint32: "QInt32", quint4x2: "QUInt4x2", quint2x4: "QUInt2x4",
 };
 
 /** The C++ type name c10's TypeMeta prints for a dtype ("float", "long int", "c10::Half"). */
@@ -98,7 +104,7 @@ const CPP_TYPE_NAMES: Record<DTypeName, string> = {
   float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char", uint8: "unsigned char",
   int16: "short int", int32: "int", int64: "long int", bool: "bool",
   complex64: "c10::complex<float>", complex128: "c10::complex<double>",
-  quint8: "c10::quint8", qint8: "c10::qint8", qint32: "c10::qint32",
+  quint8: "c10::quint8", qint8: "c10::qint8", qint32: "c10::qint32", quint4x2: "c10::quint4x2", quint2x4: "c10::quint2x4",
 };
 
 export function getDefaultDtype(): DType { return defaultFloat; }
@@ -114,7 +120,7 @@ export function allocArray(dtype: DType, n: number): StorageArray {
     case "float64": return new Float64Array(n);
     case "float16": case "bfloat16": return new Uint16Array(n);
     case "int8": case "qint8": return new Int8Array(n);
-    case "uint8": case "bool": case "quint8": return new Uint8Array(n);
+    case "uint8": case "bool": case "quint8": case "quint4x2": case "quint2x4": return new Uint8Array(n);
     case "int16": return new Int16Array(n);
     case "int32": case "qint32": return new Int32Array(n);
     case "int64": return new BigInt64Array(n);
@@ -130,7 +136,7 @@ export function arrayOver(dtype: DType, buffer: ArrayBufferLike, n: number, byte
     case "float64": return new Float64Array(buffer, byteOffset, n);
     case "float16": case "bfloat16": return new Uint16Array(buffer, byteOffset, n);
     case "int8": case "qint8": return new Int8Array(buffer, byteOffset, n);
-    case "uint8": case "bool": case "quint8": return new Uint8Array(buffer, byteOffset, n);
+    case "uint8": case "bool": case "quint8": case "quint4x2": case "quint2x4": return new Uint8Array(buffer, byteOffset, n);
     case "int16": return new Int16Array(buffer, byteOffset, n);
     case "int32": case "qint32": return new Int32Array(buffer, byteOffset, n);
     case "int64": return new BigInt64Array(buffer, byteOffset, n);
@@ -177,7 +183,7 @@ export function arrayMatchesDType(a: StorageArray, dtype: DType): boolean {
     case "float64": return a instanceof Float64Array;
     case "float16": case "bfloat16": return a instanceof Uint16Array;
     case "int8": case "qint8": return a instanceof Int8Array;
-    case "uint8": case "bool": case "quint8": return a instanceof Uint8Array;
+    case "uint8": case "bool": case "quint8": case "quint4x2": case "quint2x4": return a instanceof Uint8Array;
     case "int16": return a instanceof Int16Array;
     case "int32": case "qint32": return a instanceof Int32Array;
     case "int64": return a instanceof BigInt64Array;
@@ -338,7 +344,7 @@ export function roundToDType(v: number, dtype: DType): number {
     case "float16": return f16ToF32(f32ToF16(v));
     case "bfloat16": return bf16ToF32(f32ToBf16(v));
     case "bool": return v || v !== v ? 1 : 0; // NaN is true, as in PyTorch
-    case "uint8": case "quint8": return truncInt(v) & 0xff;
+    case "uint8": case "quint8": case "quint4x2": case "quint2x4": return truncInt(v) & 0xff;
     case "int8": case "qint8": return (truncInt(v) << 24) >> 24;
     case "int16": return (truncInt(v) << 16) >> 16;
     case "int32": case "qint32": return truncInt(v) | 0;

@@ -13,6 +13,7 @@ import { Storage } from "./storage.js";
 import { backendRefusal, currentOpName } from "./op-name.js";
 import { formatScalarForRepr, formatTensor } from "./printing.js";
 import type { Tensor } from "./tensor.js";
+import { subByteBits, subByteStorageBytes } from "./sub-byte.js";
 
 export type QuantizedArray = Uint8Array | Int8Array | Int32Array;
 
@@ -41,9 +42,15 @@ export class QuantizedStorage extends Storage {
   readonly channelLayout: ChannelLayout | null;
   /** The rank of the tensor the storage was made for. */
   readonly shapeRank: number;
+  /** The shape of the tensor the storage was made for. */
+  readonly madeShape: readonly number[];
+  /** quint4x2 / quint2x4: bits per element (raw holds one element per uint8); null for 8 bits and more. */
+  readonly bits: 4 | 2 | null;
   constructor(readonly raw: QuantizedArray, dtype: DType, readonly quantizer: Quantizer, shape: readonly number[]) {
     super(null as unknown as StorageArray, dtype);
     this.shapeRank = shape.length;
+    this.madeShape = shape.slice();
+    this.bits = subByteBits(dtype);
     if (quantizer.scheme !== "per_tensor_affine") {
       let channelStride = 1;
       for (let d = quantizer.axis + 1; d < shape.length; d++) channelStride *= shape[d]!;
@@ -94,6 +101,7 @@ export class QuantizedStorage extends Storage {
   /** Views of a per-channel tensor must keep one channel dim (PyTorch refuses reordered ones too). */
   override _attach(tensor: object): void {
     if (this.channelLayout) viewQuantizerOf(this, tensor as Geometry);
+    else if (this.bits !== null) checkWholeSubByteView(this, tensor as Geometry);
   }
 }
 Object.defineProperty(QuantizedStorage.prototype, "data", {
@@ -142,6 +150,22 @@ export function viewQuantizerOf(storage: QuantizedStorage, t: Geometry): Quantiz
   if (first + count > channels) refuse();
   if (first === 0 && count === channels && axis === q.axis) return q;
   return { scheme: q.scheme, scales: q.scales.slice(first, first + count), zeroPoints: q.zeroPoints.slice(first, first + count), axis };
+}
+
+/**
+ * A sub-byte tensor's views are the whole tensor (view, reshape, flatten): PyTorch addresses its
+ * packed bytes as elements in any other view, and refuses those that reach past its byte-sized
+ * storage (its words); torch-ts refuses the rest too.
+ */
+function checkWholeSubByteView(storage: QuantizedStorage, t: Geometry): void {
+  const shape = t._shape, n = shape.reduce((a, b) => a * b, 1);
+  if (t._offset === 0 && n === storage.raw.length && isContiguous(shape, t._strides)) return;
+  const bytes = subByteStorageBytes(storage.madeShape, storage.bits!);
+  const needed = n === 0 ? 0 : shape.reduce((a, size, d) => a + (size - 1) * t._strides[d]!, t._offset + 1);
+  if (needed > bytes) {
+    throw new Error(`setStorage: sizes [${shape.join(", ")}], strides [${t._strides.join(", ")}], storage offset ${t._offset}, and itemsize 1 requiring a storage size of ${needed} are out of bounds for storage of size ${bytes}`);
+  }
+  throw new Error(`${currentOpName()}: a view of a ${storage.dtype.name} tensor must be the whole tensor (view, reshape): PyTorch addresses its packed bytes as elements in other views`);
 }
 
 function isContiguous(shape: readonly number[], strides: readonly number[]): boolean {

@@ -9,16 +9,21 @@ export type StorageDType =
   | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool" | "complex64" | "complex128"
   | QuantizedStorageDType;
 
-/** The storages of quantized tensors (QUInt8Storage, QInt8Storage, QInt32Storage): their integers. */
-export type QuantizedStorageDType = "quint8" | "qint8" | "qint32";
+/**
+ * The storages of quantized tensors (QUInt8Storage, QInt8Storage, QInt32Storage): their integers;
+ * QUInt4x2Storage / QUInt2x4Storage: packed bytes (core/sub-byte.ts).
+ */
+export type QuantizedStorageDType = "quint8" | "qint8" | "qint32" | "quint4x2" | "quint2x4";
 /** The plain integer dtype a quantized storage's bytes are read as. */
-export const QUANTIZED_INTEGERS: Readonly<Record<QuantizedStorageDType, "uint8" | "int8" | "int32">> = { quint8: "uint8", qint8: "int8", qint32: "int32" };
+export const QUANTIZED_INTEGERS: Readonly<Record<QuantizedStorageDType, "uint8" | "int8" | "int32">> = {
+  quint8: "uint8", qint8: "int8", qint32: "int32", quint4x2: "uint8", quint2x4: "uint8",
+};
 export const isQuantizedStorageDType = (d: string): d is QuantizedStorageDType => d in QUANTIZED_INTEGERS;
 
 export const ITEM_SIZE: Readonly<Record<StorageDType, number>> = {
   float32: 4, float64: 8, float16: 2, bfloat16: 2,
   int8: 1, uint8: 1, int16: 2, int32: 4, int64: 8, bool: 1, complex64: 8, complex128: 16,
-  quint8: 1, qint8: 1, qint32: 4,
+  quint8: 1, qint8: 1, qint32: 4, quint4x2: 1, quint2x4: 1,
 };
 
 /** A Python tuple: an array (so `const [a, b] = t` works) that pickles back as a tuple. */

@@ -7,7 +7,7 @@
 
 import { isNested } from "../core/nested-kind.js";
 import { NO_SIZES } from "../core/nested-tensor.js";
-import { DType, toDType } from "../core/dtype.js";
+import { DType, toDType, uint8 } from "../core/dtype.js";
 import { Device, SparseStorage, Storage, cpu } from "../core/storage.js";
 import { Tensor } from "../core/tensor.js";
 import { Parameter } from "../nn/parameter.js";
@@ -23,6 +23,10 @@ import {
 import { archiveNameForPath, readCheckpoint, writeCheckpoint, type Checkpoint } from "./pt-format.js";
 import { contiguousBytes, newStorage, storageBytes } from "./tensor-bytes.js";
 import { _makePerChannelQuantizedTensor, _makePerTensorQuantizedTensor } from "../ops/quantize.js";
+import { asSubByteQuantized } from "../ops/quantize-kernels.js";
+import { fromArray } from "../ops/engine.js";
+import { QuantizedStorage } from "../core/quantized-storage.js";
+import { packSubByte, subByteBits, subByteStorageBytes, unpackSubByte } from "../core/sub-byte.js";
 import { sparseFromRecord, sparseRecord } from "./sparse-records.js";
 
 /** Python's own recursion limit: deeper data cannot come from PyTorch, only from a hostile file. */
@@ -99,8 +103,11 @@ class SaveContext {
    */
   private qTensorRef(t: Tensor): QTensorRef {
     const ints = t.intRepr();
-    const ref = new StorageRef(String(this.nextKey++), t.dtype.name as StorageDType, ints.numel(), "cpu");
-    this.storages.set(ref, contiguousBytes(ints));
+    const storage = t.storage as QuantizedStorage;
+    // Sub-byte storages hold PyTorch's byte count (rows * ceil(cols * bits / 8)), elements packed flat.
+    const bytes = storage.bits === null ? contiguousBytes(ints) : packSubByte(storage.raw, storage.bits, subByteStorageBytes(storage.madeShape, storage.bits));
+    const ref = new StorageRef(String(this.nextKey++), t.dtype.name as StorageDType, storage.bits === null ? ints.numel() : bytes.length, "cpu");
+    this.storages.set(ref, bytes);
     const stride: number[] = [];
     for (let d = t.dim() - 1, s = 1; d >= 0; s *= t.shape[d]!, d--) stride[d] = s;
     const scheme = t.qscheme().name as "per_tensor_affine" | "per_channel_affine" | "per_channel_affine_float_qparams";
@@ -253,11 +260,16 @@ class LoadContext {
 
   /** A quantized tensor from its record; the quantizer's values are checked as the quantize ops check them. */
   private qTensor(ref: QTensorRef): Tensor {
-    const ints = new Tensor(this.storage(ref.storage), ref.shape.slice(), ref.stride.slice(), ref.offset).contiguous();
+    const subByte = ref.storage.dtype === "quint4x2" || ref.storage.dtype === "quint2x4" ? toDType(ref.storage.dtype) : null;
+    const ints = subByte
+      ? fromArray(unpackSubByte(this.storage(ref.storage).data as Uint8Array, ref.shape.reduce((a, b) => a * b, 1), subByteBits(subByte)!), ref.shape, uint8)
+      : new Tensor(this.storage(ref.storage), ref.shape.slice(), ref.stride.slice(), ref.offset).contiguous();
     const q = ref.quantizer;
     try {
-      if (q.scheme === "per_tensor_affine") return _makePerTensorQuantizedTensor(ints, q.scale, q.zeroPoint);
-      return _makePerChannelQuantizedTensor(ints, this.tensor(q.scales), this.tensor(q.zeroPoints), q.axis);
+      const t = q.scheme === "per_tensor_affine"
+        ? _makePerTensorQuantizedTensor(ints, q.scale, q.zeroPoint)
+        : _makePerChannelQuantizedTensor(ints, this.tensor(q.scales), this.tensor(q.zeroPoints), q.axis);
+      return subByte ? asSubByteQuantized(t, subByte) : t;
     } catch (e) {
       throw new FormatError(`torch.load: invalid quantized tensor: ${(e as Error).message}`);
     }

@@ -13,14 +13,14 @@ export const STORAGE_CLASS_OF: Readonly<Record<StorageDType, string>> = {
   float32: "FloatStorage", float64: "DoubleStorage", float16: "HalfStorage", bfloat16: "BFloat16Storage",
   int8: "CharStorage", uint8: "ByteStorage", int16: "ShortStorage", int32: "IntStorage",
   int64: "LongStorage", bool: "BoolStorage", complex64: "ComplexFloatStorage", complex128: "ComplexDoubleStorage",
-  quint8: "QUInt8Storage", qint8: "QInt8Storage", qint32: "QInt32Storage",
+  quint8: "QUInt8Storage", qint8: "QInt8Storage", qint32: "QInt32Storage", quint4x2: "QUInt4x2Storage", quint2x4: "QUInt2x4Storage",
 };
 const DTYPE_OF_STORAGE_CLASS = new Map<string, StorageDType>(
   Object.entries(STORAGE_CLASS_OF).map(([d, c]) => [c, d as StorageDType]),
 );
 /** Allowed by PyTorch's weights-only loader, but holding dtypes torch-ts does not have. */
 const UNSUPPORTED_STORAGE_CLASSES = new Set([
-  "QUInt4x2Storage", "QUInt2x4Storage", "UntypedStorage", "TypedStorage",
+  "UntypedStorage", "TypedStorage",
 ]);
 
 const SUPPORTED_DTYPES = new Set<string>(Object.keys(ITEM_SIZE));
@@ -213,8 +213,8 @@ function rebuildTensorV3(args: PickleValue): TensorRef {
 function rebuildQTensor(args: PickleValue): QTensorRef {
   const fn = "torch._utils._rebuild_qtensor";
   const a = argTuple(fn, args, 7, 7);
-  const view = makeTensorRef(fn, a[0], a[1], a[2], a[3], false);
-  if (!isQuantizedStorageDType(view.dtype)) fail(fn, `expected a quantized storage (QUInt8Storage, QInt8Storage or QInt32Storage), got one of ${view.dtype}`);
+  const view = isSubByteStorage(a[0]) ? subByteTensorRef(fn, a[0], a[1], a[2], a[3]) : makeTensorRef(fn, a[0], a[1], a[2], a[3], false);
+  if (!isQuantizedStorageDType(view.dtype)) fail(fn, `expected a quantized storage (QUInt8Storage, QInt8Storage, QInt32Storage, QUInt4x2Storage or QUInt2x4Storage), got one of ${view.dtype}`);
   if (flag(fn, "requires_grad", a[5])) fail(fn, "a quantized tensor cannot require grad");
   const q = argTuple(fn, a[4]!, 3, 4);
   const scheme = q[0] instanceof PyGlobal && q[0].module === "torch" ? q[0].name : null;
@@ -233,6 +233,26 @@ function rebuildQTensor(args: PickleValue): QTensorRef {
       { scheme, scales: tensorArg(fn, q[1]), zeroPoints: tensorArg(fn, q[2]), axis });
   }
   fail(fn, `quantization scheme ${describe(q[0])} is not supported by torch-ts (per_tensor_affine, per_channel_affine and per_channel_affine_float_qparams are)`);
+}
+
+function isSubByteStorage(s: PickleValue | undefined): s is StorageRef {
+  return s instanceof StorageRef && (s.dtype === "quint4x2" || s.dtype === "quint2x4");
+}
+
+/**
+ * A quint4x2 / quint2x4 tensor over its packed bytes: the whole storage, contiguous (the only views
+ * torch-ts keeps of one), its elements packed flat within the storage's bytes.
+ */
+function subByteTensorRef(fn: string, storage: StorageRef, offsetV: PickleValue | undefined, shapeV: PickleValue | undefined, strideV: PickleValue | undefined): TensorRef {
+  const offset = nonNegativeInt(fn, "storage_offset", offsetV);
+  const shape = intList(fn, "size", shapeV), stride = intList(fn, "stride", strideV);
+  const numel = shape.reduce((x, y) => x * y, 1);
+  if (!Number.isSafeInteger(numel)) fail(fn, `size ${fmt(shape)} has too many elements`);
+  const contiguous = shape.length === stride.length && shape.every((n, d) => n === 1 || stride[d] === shape.slice(d + 1).reduce((x, y) => x * y, 1));
+  if (offset !== 0 || !contiguous) fail(fn, `a ${storage.dtype} tensor must be its whole storage, contiguous (size ${fmt(shape)}, stride ${fmt(stride)}, offset ${offset})`);
+  const bits = storage.dtype === "quint4x2" ? 4 : 2;
+  if (Math.ceil((numel * bits) / 8) > storage.numel) fail(fn, `a ${storage.dtype} tensor of size ${fmt(shape)} needs ${Math.ceil((numel * bits) / 8)} bytes, past the end of its ${storage.numel}-byte storage '${storage.key}'`);
+  return new TensorRef(storage, offset, shape, stride, false);
 }
 
 const COMPRESSED_LAYOUTS: readonly SparseLayoutName[] = ["sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc"];

@@ -9,7 +9,7 @@
 // type's range (dequantize: QuantizedStorage.valueAt).
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, allocArray, bool, float64, truncToInt64 } from "../core/dtype.js";
+import { type DType, allocArray, bool, float64, scalarTypeName, truncToInt64 } from "../core/dtype.js";
 import { type QuantizedArray, type Quantizer, QuantizedStorage, viewQuantizerOf } from "../core/quantized-storage.js";
 import { emptyTensor, toNumbers, writeNumbers } from "./engine.js";
 import { roundHalfEven } from "./special-math.js";
@@ -95,7 +95,13 @@ export function fakeQuantizeKernel(
 
 /** The integer range of a quantized dtype (quint8 [0, 255], qint8 [-128, 127], qint32). */
 export function quantizedRange(dtype: DType): [number, number] {
-  return dtype.name === "quint8" ? [0, 255] : dtype.name === "qint8" ? [-128, 127] : [-(2 ** 31), 2 ** 31 - 1];
+  switch (dtype.name) {
+    case "quint8": return [0, 255];
+    case "qint8": return [-128, 127];
+    case "quint4x2": return [0, 15];
+    case "quint2x4": return [0, 3];
+    default: return [-(2 ** 31), 2 ** 31 - 1];
+  }
 }
 
 const floatIndex = intZeroPointIndex(false);
@@ -162,10 +168,16 @@ export function chooseQuantizationParams(min: number, max: number, qmin: number,
 /** A quantized tensor's copy (clone, contiguous): its integers and its view's quantizer. */
 export function cloneQuantized(self: Tensor): Tensor {
   const storage = self.storage as QuantizedStorage;
+  if (storage.bits !== null) throw new Error(`"copy_kernel" not implemented for '${scalarTypeName(self.dtype)}'`);
   const idx = self._storageIndices();
   const raw = allocArray(self.dtype, idx.length) as QuantizedArray;
   for (let i = 0; i < idx.length; i++) raw[i] = storage.raw[idx[i]!]!;
   return quantizedTensor(raw, self.dtype, viewQuantizerOf(storage, self), self.shape);
 }
 
-
+/** A quint8 tensor's integers and quantizer as a quint4x2 / quint2x4 tensor (torch.load of a sub-byte storage). */
+export function asSubByteQuantized(q8: Tensor, dtype: DType): Tensor {
+  const storage = q8.storage as QuantizedStorage, [, qmax] = quantizedRange(dtype);
+  if (storage.raw.some((v) => v > qmax)) throw new Error(`${dtype.name} values must be within [0, ${qmax}]`);
+  return quantizedTensor(storage.raw, dtype, storage.quantizer, q8.shape);
+}

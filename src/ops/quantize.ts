@@ -7,13 +7,15 @@
 
 import { backendRefusal } from "../core/op-name.js";
 import { Tensor } from "../core/tensor.js";
-import { type DType, type DTypeLike, allocArray, float32, float64, int32, int64, int8, toDType, uint8, scalarTypeName } from "../core/dtype.js";
+import { type DType, type DTypeLike, allocArray, float32, float64, int32, int64, int8, quint8, toDType, uint8, scalarTypeName } from "../core/dtype.js";
+import { packSubByte, subByteBits } from "../core/sub-byte.js";
 import { type PerChannelQuantizer, type QuantizedArray, QuantizedStorage, viewQuantizerOf } from "../core/quantized-storage.js";
 import { allocOutputArray } from "../core/storage.js";
 import { checkArgs, checkInt, checkTensor, describe, installMethods, isOptionsObject, rebind } from "./args.js";
 import { fromArray, toNumbers } from "./engine.js";
 import { chooseQuantizationParams, quantizeInto, quantizedRange, quantizedTensor } from "./quantize-kernels.js";
 import { roundHalfEven } from "./special-math.js";
+import { chooseOptimizedRange } from "./quantized-embedding-nbit.js";
 
 /** torch.qscheme: how a quantized tensor maps integers to values. */
 export class QScheme {
@@ -44,7 +46,8 @@ function quantizedStorageOf(op: string, t: Tensor): QuantizedStorage {
 }
 
 function checkZeroPoint(kernel: string, zeroPoint: number, dtype: DType): void {
-  const [lo, hi] = quantizedRange(dtype);
+  // Sub-byte dtypes check against their underlying uint8 (a zero point of 200 passes; values clamp to [0, 15]).
+  const [lo, hi] = quantizedRange(subByteBits(dtype) === null ? dtype : quint8);
   if (zeroPoint > hi) throw new Error(`${kernel} zero_point ${zeroPoint} is above upper bound.`);
   if (zeroPoint < lo) throw new Error(`${kernel} zero_point ${zeroPoint} is below lower bound.`);
 }
@@ -58,7 +61,9 @@ function quantizeOne(input: Tensor, scale: number, zeroPoint: number, dtype: DTy
   checkFloatInput("quantize_per_tensor", input, (d) => `Quantize only works on Float Tensor, got ${d}`);
   checkZeroPoint("quantize_tensor_per_tensor_affine", zeroPoint, dtype);
   const raw = allocArray(dtype, input.numel()) as QuantizedArray;
-  quantizeInto(toNumbers(input), raw, [scale], [zeroPoint], () => 0, quantizedRange(dtype));
+  // The sub-byte kernel quantizes with an inverse scale of 1 for a zero scale (the 8-bit one with infinity).
+  const kernelScale = subByteBits(dtype) !== null && scale === 0 ? 1 : scale;
+  quantizeInto(toNumbers(input), raw, [kernelScale], [zeroPoint], () => 0, quantizedRange(dtype));
   return quantizedTensor(raw, dtype, { scheme: "per_tensor_affine", scale, zeroPoint }, input.shape);
 }
 
@@ -113,6 +118,7 @@ export function quantizePerChannel(input: Tensor, scales: Tensor, zeroPoints: Te
   const channels = input.size(axis);
   if (scales.numel() !== channels) throw new Error("length of scales must equal to channel");
   if (zeroPoints.dtype.isFloatingPoint) return quantizeFloatQparams(input, scales, zeroPoints, axis, d);
+  if (subByteBits(d) !== null) throw new Error(`"quantize_tensor_per_channel_affine" not implemented for '${scalarTypeName(d)}'`);
   const zps = Array.from(toNumbers(zeroPoints.contiguous()));
   for (const z of zps) checkZeroPoint("quantize_tensor_per_channel_affine", z, d);
   checkFloatInput(op, input, (t) => `quantize_tensor_per_channel_affine expects a Float Tensor, got ${t}`);
@@ -126,19 +132,20 @@ export function quantizePerChannel(input: Tensor, scales: Tensor, zeroPoints: Te
 
 /**
  * quantize_per_channel with float zero points: a per_channel_affine_float_qparams tensor (quint8,
- * as embedding weights), index = lrintf(x * (1 / scale) + zero_point) in float, clamped.
+ * quint4x2 or quint2x4, as embedding weights), index = lrintf(x * (1 / scale) + zero_point) in
+ * float, clamped to the dtype's range.
  */
 function quantizeFloatQparams(input: Tensor, scales: Tensor, zeroPoints: Tensor, axis: number, d: DType): Tensor {
-  if (d.name !== "quint8") throw new Error(`quantize_tensor_per_channel_float_qparams: expected quint8 (quint4x2 is not in torch-ts), got ${d.name}`);
+  if (d.name !== "quint8" && subByteBits(d) === null) throw new Error(`"quantize_tensor_per_channel_float_qparams_cpu" not implemented for '${scalarTypeName(d)}'`);
   checkFloatInput("quantize_per_channel", input, (t) => `quantize_tensor_per_channel_float_qparams expects a Float Tensor, got ${t}`);
   const f32 = Math.fround;
   const scaleValues = Float64Array.from(toNumbers(scales.contiguous()), f32), zps = Array.from(toNumbers(zeroPoints.contiguous()), f32);
   let channelStride = 1;
   for (let k = axis + 1; k < input.dim(); k++) channelStride *= input.size(k);
-  const channels = input.size(axis), x = toNumbers(input.contiguous()), raw = allocArray(d, input.numel()) as QuantizedArray;
+  const channels = input.size(axis), x = toNumbers(input.contiguous()), raw = allocArray(d, input.numel()) as QuantizedArray, qmax = quantizedRange(d)[1];
   for (let i = 0; i < raw.length; i++) {
     const c = Math.floor(i / channelStride) % channels, s = scaleValues[c]!;
-    raw[i] = Math.min(Math.max(roundHalfEven(f32(f32(x[i]! * (s === 0 ? 1 : f32(1 / s))) + zps[c]!)), 0), 255);
+    raw[i] = Math.min(Math.max(roundHalfEven(f32(f32(x[i]! * (s === 0 ? 1 : f32(1 / s))) + zps[c]!)), 0), qmax);
   }
   return quantizedTensor(raw, d, { scheme: "per_channel_affine_float_qparams", scales: scaleValues, zeroPoints: zps, axis }, input.shape);
 }
@@ -183,10 +190,17 @@ export function dequantize(tensor: Tensor | Tensor[]): Tensor | Tensor[] {
   return fromArray(out, tensor.shape, float32);
 }
 
-/** torch.int_repr / Tensor.int_repr(): the integers (uint8 for quint8, int8, int32), a contiguous copy. */
+/**
+ * torch.int_repr / Tensor.int_repr(): the integers (uint8 for quint8, int8, int32), a contiguous
+ * copy; a quint4x2 / quint2x4 tensor gives its packed bytes, 1-d (PyTorch's layout: sub-byte.ts).
+ */
 export function intRepr(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("int_repr", arguments, 1);
   const storage = quantizedStorageOf("int_repr", self);
+  if (storage.bits !== null) {
+    const bytes = packSubByte(storage.raw, storage.bits);
+    return fromArray(bytes, [bytes.length], uint8);
+  }
   const idx = self._storageIndices();
   const d = self.dtype.name === "quint8" ? uint8 : self.dtype.name === "qint8" ? int8 : int32;
   const out = allocArray(self.dtype, idx.length) as QuantizedArray;
@@ -308,4 +322,27 @@ export function _makePerChannelQuantizedTensor(self: Tensor, scale: Tensor, zero
   const scales = Float64Array.from(toNumbers(scale.contiguous()), f), zeroPoints = Array.from(toNumbers(zeroPoint.contiguous()), (v) => f(Number(v)));
   if (scales.length !== self.size(axis) || zeroPoints.length !== self.size(axis)) throw new Error(`${op}: expected ${self.size(axis)} scales and zero points`);
   return quantizedTensor(raw, dtype, { scheme: floatQparams ? "per_channel_affine_float_qparams" : "per_channel_affine", scales, zeroPoints, axis }, self.shape);
+}
+
+/**
+ * torch.choose_qparams_optimized(input, numel, n_bins, ratio, bit_width): the [max, min] (two
+ * one-element float32 tensors, max first) of the first numel values after PyTorch's greedy search
+ * for the range that quantizes them to bit_width bits with the least L2 error (the 4-bit and 2-bit
+ * embedding prepack's optimized_qparams).
+ */
+export function chooseQparamsOptimized(input: Tensor, numel: number, nBins: number, ratio: number, bitWidth: number): [Tensor, Tensor] {
+  if (arguments.length > 5) checkArgs("choose_qparams_optimized", arguments, 5);
+  else if (arguments.length < 5 && isOptionsObject(arguments[arguments.length - 1])) {
+    return rebind(chooseQparamsOptimized, "choose_qparams_optimized", arguments, ["input", "numel", "nBins", "ratio", "bitWidth"], 5);
+  }
+  const op = "choose_qparams_optimized";
+  checkTensor(op, "input", input);
+  checkInt(op, "numel", numel);
+  checkInt(op, "n_bins", nBins);
+  checkInt(op, "bit_width", bitWidth);
+  if (input.dtype !== float32 || input.isQuantized) throw new Error(`expected scalar type Float but found ${scalarTypeName(input.dtype)}`);
+  if (numel < 1 || numel > input.numel()) throw new Error(`${op}: numel ${numel} must be within [1, ${input.numel()}] (the input's elements)`);
+  if (nBins < 1 || !(bitWidth >= 1 && bitWidth <= 8)) throw new Error(`${op}: expected n_bins >= 1 and bit_width in [1, 8], got ${nBins} and ${bitWidth}`);
+  const { min, max } = chooseOptimizedRange(toNumbers(input.contiguous()), 0, numel, nBins, ratio, bitWidth);
+  return [fromArray(Float32Array.of(max), [1], float32), fromArray(Float32Array.of(min), [1], float32)];
 }

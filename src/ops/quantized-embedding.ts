@@ -8,30 +8,54 @@ import { float32 } from "../core/dtype.js";
 import { QuantizedStorage } from "../core/quantized-storage.js";
 import { allocOutputArray } from "../core/storage.js";
 import { fromArray, toNumbers } from "./engine.js";
+import { type NbitTable } from "./quantized-embedding-nbit.js";
+import { f32ToF16 } from "../core/dtype.js";
 
 const f32 = Math.fround;
 
-/** torch.ops.quantized.embedding_bag_prepack's result: the quint8 float-qparams weight, packed. */
+/**
+ * torch.ops.quantized.embedding_bag_prepack's result: a quint8 or quint4x2 float-qparams weight,
+ * packed. quint4x2 rows are packed as embedding_bag_4bit_prepack packs them, with the scale and
+ * bias rounded to fp16 (quantized-embedding-nbit.ts reads them).
+ */
 export class EmbeddingPackedParams {
   /** @internal The integers, row-major [rows, cols]. */ readonly ints: Uint8Array;
   /** @internal Per row: float32 scale and bias. */ readonly scales: Float32Array;
   /** @internal */ readonly biases: Float32Array;
   readonly rows: number;
   readonly cols: number;
+  /** 8 (quint8) or 4 (quint4x2). */
+  readonly bitRate: 8 | 4;
+  /** @internal quint4x2: PyTorch's packed rows (values, fp16 scale, fp16 bias). */ readonly nbit: NbitTable | null;
   constructor(readonly weight: Tensor) {
     const op = "quantized::embedding_bag_prepack";
     if (!(weight instanceof Tensor) || weight.dim() !== 2) throw new Error(`${op}: weight tensor rank should be 2`);
-    if (weight.dtype.name !== "quint8") throw new Error("qembedding_bag_prepack currently only supports quint8 and quint4x2 weights");
+    if (weight.dtype.name !== "quint8" && weight.dtype.name !== "quint4x2") throw new Error("qembedding_bag_prepack currently only supports quint8 and quint4x2 weights");
     const storage = weight.storage as QuantizedStorage, q = storage.quantizer;
     if (q.scheme !== "per_channel_affine_float_qparams") throw new Error("Expect embedding_bag weights to be quantized using kPerChannelAffineFloatQParams");
     [this.rows, this.cols] = weight.shape as [number, number];
+    this.bitRate = weight.dtype.name === "quint8" ? 8 : 4;
+    // PyTorch copies each row's bytes from row * ceil(cols / 2) of the flat-packed values: misaligned for odd rows.
+    if (this.bitRate === 4 && this.cols % 2 !== 0) throw new Error(`${op}: a quint4x2 weight needs an even number of columns, got ${this.cols} (PyTorch 1.13 packs odd ones misaligned)`);
     const idx = weight._storageIndices();
     this.ints = Uint8Array.from(idx, (i) => storage.raw[i]!);
     this.scales = Float32Array.from(q.scales);
     this.biases = Float32Array.from(q.zeroPoints, (z, r) => f32(f32(z * this.scales[r]!) * -1));
+    this.nbit = this.bitRate === 4 ? packNbitRows(this.ints, this.rows, this.cols, this.scales, this.biases) : null;
   }
   /** The quantized weight, as torch.ops.quantized.embedding_bag_unpack gives it. */
   unpack(): Tensor { return this.weight; }
+}
+
+/** 4-bit rows as PyTorch's prepack writes them: two values a byte (low nibble first), fp16 scale, fp16 bias. */
+function packNbitRows(ints: Uint8Array, rows: number, cols: number, scales: Float32Array, biases: Float32Array): NbitTable {
+  const width = cols / 2 + 4, bytes = new Uint8Array(rows * width), view = new DataView(bytes.buffer);
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) bytes[r * width + (c >> 1)]! |= ints[r * cols + c]! << ((c & 1) * 4);
+    view.setUint16(r * width + cols / 2, f32ToF16(scales[r]!), true);
+    view.setUint16(r * width + cols / 2 + 2, f32ToF16(biases[r]!), true);
+  }
+  return { bytes, rows, width };
 }
 
 function integerIndices(op: string, name: string, t: Tensor): number[] {
@@ -49,6 +73,7 @@ export function quantizedEmbeddingBagByte(
   includeLastOffset: boolean, embedding: boolean,
 ): Tensor {
   if (!(packed instanceof EmbeddingPackedParams)) throw new Error(`${op}: expected the packed weight of torch.ops.quantized.embedding_bag_prepack`);
+  if (packed.bitRate !== 8) throw new Error(`${op}: the weight is packed with 4 bits (quint4x2); use the 4-bit op (PyTorch reads its bytes as 8-bit rows)`);
   const idx = integerIndices(op, "indices", indices);
   let offs: number[];
   if (embedding) offs = idx.map((_, i) => i);

@@ -58,6 +58,12 @@ export function checkBias(op: string, bias: Tensor | null, outChannels: number):
 }
 
 /** torch.ops.quantized.linear_prepack's result: a qint8 weight [out, in] and an optional float bias. */
+/**
+ * PyTorch 1.13's refusal of float16 packed linear weights on its onednn engine (fbgemm packs them;
+ * Debian's build has none): every fp16 dynamic module and quantize_dynamic(dtype=float16) meet it.
+ */
+export function fp16Refusal(): Error { return new Error("quantized::linear_prepack_fp16 is currently not supported by ONEDNN"); }
+
 export class LinearPackedParams {
   /** @internal */ readonly packed: PackedWeight;
   /** @internal */ readonly biasValues: Float32Array | null;

@@ -2,12 +2,15 @@
 // with PyTorch's argument order: the output scale and zero point are explicit, weights are packed.
 
 import { Tensor } from "../core/tensor.js";
-import { checkTensor } from "./args.js";
+import { checkTensor, isOptionsObject, rebind } from "./args.js";
+import { type NbitTable, bytePrepack, byteUnpack, nbitLookup, nbitPrepack, nbitTable, nbitUnpack } from "./quantized-embedding-nbit.js";
+import { arange } from "./creation.js";
+import { int64 } from "../core/dtype.js";
 import {
   quantizedAdd, quantizedAddScalar, quantizedCat, quantizedHardswish, quantizedLeakyRelu, quantizedMul, quantizedMulScalar,
   quantizedRelu6,
 } from "./quantized-elementwise.js";
-import { LinearPackedParams, quantizedLinear, quantizedLinearDynamic } from "./quantized-linear.js";
+import { LinearPackedParams, fp16Refusal, quantizedLinear, quantizedLinearDynamic } from "./quantized-linear.js";
 import { ConvPackedParams, quantizedConv, quantizedConv2d } from "./quantized-conv.js";
 import { unsqueeze, squeeze } from "./view.js";
 import { quantizedBatchNormKernel, quantizedGroupNormKernel, quantizedInstanceNormKernel, quantizedLayerNormKernel } from "./quantized-norm.js";
@@ -56,6 +59,30 @@ export function leakyRelu(qx: Tensor, negativeSlope: number, _inplace: boolean, 
 
 /** quantized::linear_prepack(W, B): a qint8 weight (per tensor, or per channel along dim 0) and a float bias. */
 export function linearPrepack(weight: Tensor, bias: Tensor | null = null): LinearPackedParams { return new LinearPackedParams(weight, bias); }
+/**
+ * quantized::linear_prepack_fp16(W, B=None): float16 weights are packed by fbgemm only; PyTorch
+ * 1.13's onednn build (the recorded one) refuses them, and so does torch-ts, in its words.
+ */
+export function linearPrepackFp16(weight: Tensor, bias: Tensor | null = null): LinearPackedParams {
+  const op = "quantized::linear_prepack_fp16";
+  if (!(weight instanceof Tensor)) throw new Error(`${op}() Expected a value of type 'Tensor' for argument 'W' but instead found type '${pyTypeName(weight)}'.`);
+  if (bias !== null && !(bias instanceof Tensor)) throw new Error(`${op}() Expected a value of type 'Optional[Tensor]' for argument 'B' but instead found type '${pyTypeName(bias)}'.`);
+  throw fp16Refusal();
+}
+/** quantized::linear_unpack_fp16(packed): (weight, bias), what linear_unpack gives (PyTorch unpacks any packed params so). */
+export function linearUnpackFp16(packed: LinearPackedParams): [Tensor, Tensor | null] { return linearUnpack(packed); }
+/** quantized::linear_dynamic_fp16(X, W_prepack): fbgemm's; refused as PyTorch 1.13 without fbgemm refuses it. */
+export function linearDynamicFp16(x: Tensor, packed: LinearPackedParams): Tensor { return fp16Apply("quantized::linear_dynamic_fp16", x, packed); }
+/** quantized::linear_relu_dynamic_fp16(X, W_prepack): refused as linear_dynamic_fp16. */
+export function linearReluDynamicFp16(x: Tensor, packed: LinearPackedParams): Tensor { return fp16Apply("quantized::linear_relu_dynamic_fp16", x, packed); }
+function fp16Apply(op: string, x: Tensor, packed: LinearPackedParams): never {
+  checkTensor(op, "X", x);
+  if (!(packed instanceof LinearPackedParams)) throw new Error(`${op}: expected packed linear params, got ${pyTypeName(packed)}`);
+  throw new Error("This PyTorch installation was not built with FBGEMM operators");
+}
+function pyTypeName(v: unknown): string {
+  return typeof v === "number" ? (Number.isInteger(v) ? "int" : "float") : typeof v === "boolean" ? "bool" : typeof v === "string" ? "str" : v === null || v === undefined ? "NoneType" : (v as object).constructor?.name ?? "object";
+}
 /** quantized::linear_unpack(packed): (weight, bias). */
 export function linearUnpack(packed: LinearPackedParams): [Tensor, Tensor | null] { return packed.unpack(); }
 /** quantized::linear(X, W_prepack, Y_scale_i, Y_zero_point_i). */
@@ -241,4 +268,75 @@ export function embeddingBagByte(
 ): Tensor {
   if (prunedWeights || compressedIndicesMapping !== null) throw new Error("quantized::embedding_bag_byte: pruned weights are not supported by torch-ts");
   return quantizedEmbeddingBagByte("quantized::embedding_bag_byte", weight, indices, offsets, perSampleWeights, includeLastOffset, false);
+}
+
+interface PrepackOptions { optimizedQparams?: boolean; nbins?: number; ratio?: number }
+/** quantized::embedding_bag_4bit_prepack(weight, optimized_qparams=False, nbins=200, ratio=0.16): uint8 [rows, cols / 2 + 4]. */
+export function embeddingBag4bitPrepack(weight: Tensor, optimizedQparams: boolean | PrepackOptions = false, nbins = 200, ratio = 0.16): Tensor {
+  if (isOptionsObject(optimizedQparams)) return rebind(embeddingBag4bitPrepack, "quantized::embedding_bag_4bit_prepack", arguments, ["weight", "optimizedQparams", "nbins", "ratio"], 1);
+  return nbitPrepack(weight, 4, optimizedQparams === true, nbins, ratio);
+}
+/** quantized::embedding_bag_2bit_prepack(weight, optimized_qparams=False, nbins=200, ratio=0.16): uint8 [rows, cols / 4 + 4]. */
+export function embeddingBag2bitPrepack(weight: Tensor, optimizedQparams: boolean | PrepackOptions = false, nbins = 200, ratio = 0.16): Tensor {
+  if (isOptionsObject(optimizedQparams)) return rebind(embeddingBag2bitPrepack, "quantized::embedding_bag_2bit_prepack", arguments, ["weight", "optimizedQparams", "nbins", "ratio"], 1);
+  return nbitPrepack(weight, 2, optimizedQparams === true, nbins, ratio);
+}
+/** quantized::embedding_bag_byte_prepack(weight): float rows [..., cols] to uint8 [..., cols + 8] (float32 scale and bias per row). */
+export function embeddingBagBytePrepack(weight: Tensor): Tensor { return bytePrepack(weight); }
+/** quantized::embedding_bag_byte_unpack(weight): the float32 rows of an 8-bit packed weight. */
+export function embeddingBagByteUnpack(weight: Tensor): Tensor { return byteUnpack(weight); }
+/** quantized::embedding_bag_4bit_unpack(weight): the float32 rows of a 4-bit packed weight. */
+export function embeddingBag4bitUnpack(weight: Tensor): Tensor { return nbitUnpack("quantized::embedding_bag_4bit_unpack", weight, 4); }
+/** quantized::embedding_bag_2bit_unpack(weight). */
+export function embeddingBag2bitUnpack(weight: Tensor): Tensor { return nbitUnpack("quantized::embedding_bag_2bit_unpack", weight, 2); }
+
+/** The bag ops' parameters after weight and indices, in PyTorch's order. */
+const BAG_PARAMS = ["weight", "indices", "offsets", "scaleGradByFreq", "mode", "prunedWeights", "perSampleWeights", "compressedIndicesMapping", "includeLastOffset"];
+type BagOp<W> = (
+  weight: W, indices: Tensor, offsets?: Tensor | null, scaleGradByFreq?: boolean, mode?: number, prunedWeights?: boolean,
+  perSampleWeights?: Tensor | null, compressedIndicesMapping?: Tensor | null, includeLastOffset?: boolean,
+) => Tensor;
+interface BagOptions { offsets?: Tensor | null; scaleGradByFreq?: boolean; mode?: number; prunedWeights?: boolean; perSampleWeights?: Tensor | null; compressedIndicesMapping?: Tensor | null; includeLastOffset?: boolean }
+
+/** A bag op taking PyTorch's positional arguments or, after indices, an options object with their names. */
+type BagOpWithOptions<W> = BagOp<W> & ((weight: W, indices: Tensor, options: BagOptions) => Tensor) & ((weight: W, indices: Tensor, offsets: Tensor | null, options: Omit<BagOptions, "offsets">) => Tensor);
+function bagOp<W>(op: string, run: (weight: W, indices: Tensor, offsets: Tensor | null, perSampleWeights: Tensor | null, includeLastOffset: boolean) => Tensor): BagOpWithOptions<W> {
+  const f = function (this: unknown, weight: W, indices: Tensor, offsets: Tensor | null | BagOptions = null, _scaleGradByFreq = false, _mode = 0, prunedWeights = false,
+    perSampleWeights: Tensor | null = null, compressedIndicesMapping: Tensor | null = null, includeLastOffset = false): Tensor {
+    const last = arguments[arguments.length - 1] as unknown;
+    if (arguments.length > 2 && isOptionsObject(last)) return rebind(f as (...a: never[]) => Tensor, op, arguments, BAG_PARAMS, 2);
+    if (prunedWeights || compressedIndicesMapping !== null) throw new Error(`${op}: pruned weights are not supported by torch-ts`);
+    return run(weight, indices, offsets as Tensor | null, perSampleWeights, includeLastOffset);
+  };
+  return f as BagOpWithOptions<W>;
+}
+
+/** quantized::embedding_bag_byte_rowwise_offsets(weight: uint8 rows of embedding_bag_byte_prepack, indices, offsets=None, ..., include_last_offset=False). */
+export const embeddingBagByteRowwiseOffsets = bagOp<Tensor>("quantized::embedding_bag_byte_rowwise_offsets", (w, i, o, p, last) =>
+  nbitLookup("quantized::embedding_bag_byte_rowwise_offsets", nbitTable("quantized::embedding_bag_byte_rowwise_offsets", w), 8, i, o, p, last, false));
+/** quantized::embedding_bag_4bit_rowwise_offsets(weight: uint8 packed rows, indices, offsets=None, ..., per_sample_weights=None, ..., include_last_offset=False). */
+export const embeddingBag4bitRowwiseOffsets = bagOp<Tensor>("quantized::embedding_bag_4bit_rowwise_offsets", (w, i, o, p, last) =>
+  nbitLookup("quantized::embedding_bag_4bit_rowwise_offsets", nbitTable("quantized::embedding_bag_4bit_rowwise_offsets", w), 4, i, o, p, last, false));
+/** quantized::embedding_bag_2bit_rowwise_offsets: the same over 2-bit packed rows. */
+export const embeddingBag2bitRowwiseOffsets = bagOp<Tensor>("quantized::embedding_bag_2bit_rowwise_offsets", (w, i, o, p, last) =>
+  nbitLookup("quantized::embedding_bag_2bit_rowwise_offsets", nbitTable("quantized::embedding_bag_2bit_rowwise_offsets", w), 2, i, o, p, last, false));
+
+function fourBitTable(op: string, weight: EmbeddingPackedParams): NbitTable {
+  if (!(weight instanceof EmbeddingPackedParams)) throw new Error(`${op}: expected the packed weight of torch.ops.quantized.embedding_bag_prepack`);
+  if (weight.nbit === null) throw new Error(`${op}: the weight is packed with 8 bits (quint8); use the byte op (PyTorch reads its bytes as 4-bit rows)`);
+  return weight.nbit;
+}
+/**
+ * quantized::embedding_bag_4bit(weight: embedding_bag_prepack of a quint4x2 weight, indices,
+ * offsets=None, ..., per_sample_weights=None, ..., include_last_offset=False): bag sums.
+ */
+export const embeddingBag4bit = bagOp<EmbeddingPackedParams>("quantized::embedding_bag_4bit", (w, i, o, p, last) =>
+  nbitLookup("quantized::embedding_bag_4bit", fourBitTable("quantized::embedding_bag_4bit", w), 4, i, o, p, last, false));
+/** quantized::embedding_4bit(weight, indices, pruned_weights=False): float32 rows [*indices.shape, dim]. */
+export function embedding4bit(weight: EmbeddingPackedParams, indices: Tensor, prunedWeights = false): Tensor {
+  const op = "quantized::embedding_4bit";
+  if (prunedWeights) throw new Error(`${op}: pruned weights are not supported by torch-ts`);
+  const table = fourBitTable(op, weight);
+  if (!(indices instanceof Tensor)) throw new Error(`${op}: indices must be a tensor`);
+  return nbitLookup(op, table, 4, indices, arange(indices.numel(), { dtype: indices.dtype.isFloatingPoint ? int64 : indices.dtype }), null, false, true);
 }

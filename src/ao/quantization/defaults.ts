@@ -1,7 +1,6 @@
 // PyTorch 1.13's default observers and fake-quantize modules (observer.py and fake_quantize.py's
-// default_* names), as withArgs factories. The 4-bit ones (quint4x2) are not here: torch-ts has no
-// quint4x2 dtype.
-import { qint8, quint8 } from "../../core/dtype.js";
+// default_* names), as withArgs factories.
+import { qint8, quint4x2, quint8 } from "../../core/dtype.js";
 import { perChannelAffineFloatQparams, perChannelSymmetric, perTensorAffine, perTensorSymmetric } from "../../ops/quantize.js";
 import { MinMaxObserver, MovingAverageMinMaxObserver, MovingAveragePerChannelMinMaxObserver, PerChannelMinMaxObserver } from "./observer.js";
 import { HistogramObserver } from "./observer-histogram.js";
@@ -29,6 +28,8 @@ export const perChannelWeightObserverRangeNeg127To127 = PerChannelMinMaxObserver
 export const defaultDynamicQuantObserver = PlaceholderObserver.withArgs({ dtype: quint8, computeDtype: quint8 });
 /** default_float_qparams_observer: per-row quint8 with float zero points (embeddings). */
 export const defaultFloatQparamsObserver = PerChannelMinMaxObserver.withArgs({ dtype: quint8, qscheme: perChannelAffineFloatQparams, chAxis: 0 });
+/** default_float_qparams_observer_4bit: per-row quint4x2 with float zero points (4-bit embeddings). */
+export const defaultFloatQparamsObserver4bit = PerChannelMinMaxObserver.withArgs({ dtype: quint4x2, qscheme: perChannelAffineFloatQparams, chAxis: 0 });
 /** default_fixed_qparams_range_neg1to1_observer: scale 2/256, zero point 128 (tanh). */
 export const defaultFixedQparamsRangeNeg1to1Observer = FixedQParamsObserver.withArgs({ scale: 2.0 / 256.0, zeroPoint: 128, dtype: quint8, quantMin: 0, quantMax: 255 });
 /** default_fixed_qparams_range_0to1_observer: scale 1/256, zero point 0 (sigmoid). */
@@ -61,6 +62,10 @@ export const defaultPerChannelWeightFakeQuant = FakeQuantize.withArgs({
 /** default_embedding_fake_quant: per-row quint8 with float zero points. */
 export const defaultEmbeddingFakeQuant = FakeQuantize.withArgs({
   observer: MovingAveragePerChannelMinMaxObserver, qscheme: perChannelAffineFloatQparams, dtype: quint8, quantMin: 0, quantMax: 255, chAxis: 0, averagingConstant: 1,
+});
+/** default_embedding_fake_quant_4bit: per-row quint4x2 with float zero points (its range [0, 15] from the dtype). */
+export const defaultEmbeddingFakeQuant4bit = FakeQuantize.withArgs({
+  observer: MovingAveragePerChannelMinMaxObserver, qscheme: perChannelAffineFloatQparams, chAxis: 0, dtype: quint4x2, averagingConstant: 1,
 });
 /** default_histogram_fake_quant. */
 export const defaultHistogramFakeQuant = FakeQuantize.withArgs({ observer: HistogramObserver, quantMin: 0, quantMax: 255, dtype: quint8, qscheme: perTensorAffine, reduceRange: true });

@@ -84,6 +84,8 @@ const FUSER_METHODS: [Function[], FuserMethod][] = [
   [[FloatConv3d, ReLU], pairFuser(nni.ConvReLU3d)],
   [[FloatLinear, BatchNorm1d], (isQat, l, b) => fuseLinearBn(isQat, l as FloatLinear, b as BatchNorm1d)],
   [[FloatLinear, ReLU], pairFuser(nni.LinearReLU)],
+  [[BatchNorm2d, ReLU], pairFuser(nni.BNReLU2d)],
+  [[BatchNorm3d, ReLU], pairFuser(nni.BNReLU3d)],
   [[ConvTranspose1d, BatchNorm1d], (isQat, c, b) => fuseConvtransposeBn(isQat, c as ConvTranspose, b as BatchNorm)],
   [[ConvTranspose2d, BatchNorm2d], (isQat, c, b) => fuseConvtransposeBn(isQat, c as ConvTranspose, b as BatchNorm)],
   [[ConvTranspose3d, BatchNorm3d], (isQat, c, b) => fuseConvtransposeBn(isQat, c as ConvTranspose, b as BatchNorm)],

@@ -25,6 +25,7 @@ export {
 } from "./fuse-modules.js";
 export {
   getDefaultStaticQuantModuleMappings, getDefaultQatModuleMappings, getDefaultDynamicQuantModuleMappings, getStaticQuantModuleClass,
+  getEmbeddingQatModuleMappings, getEmbeddingStaticQuantModuleMappings,
   getDynamicQuantModuleClass, getDefaultQconfigPropagationList, type ModuleMapping, type ModuleClass, type FromFloat,
 } from "./mappings.js";
 export { getObserverStateDict, loadObserverStateDict, QuantType, quantTypeToStr } from "./observer-state.js";

@@ -15,7 +15,9 @@ import { GRU, GRUCell, LSTM, LSTMCell, RNNCell } from "../../nn/modules/rnn.js";
 import * as nni from "../nn/intrinsic/fused.js";
 import * as nniqat from "../nn/intrinsic/qat/modules.js";
 import * as nnqat from "../nn/qat/modules.js";
+import * as nnqatEmbedding from "../nn/qat/embedding.js";
 import * as nnq from "../nn/quantized/modules.js";
+import * as nniq from "../nn/intrinsic/quantized/namespace.js";
 import { FloatFunctional } from "../nn/quantized/functional-modules.js";
 import { DeQuantStub, QuantStub } from "./stubs.js";
 import { defaultFixedQparamsRange0to1FakeQuant, defaultFixedQparamsRangeNeg1to1FakeQuant } from "./defaults.js";
@@ -33,6 +35,7 @@ const STATIC: [ModuleClass, FromFloat][] = [
   [ConvTranspose1d, nnq.ConvTranspose1d], [ConvTranspose2d, nnq.ConvTranspose2d], [ConvTranspose3d, nnq.ConvTranspose3d], [Hardswish, nnq.Hardswish], [LeakyReLU, nnq.LeakyReLU],
   [FloatLinear, nnq.Linear], [ReLU6, nnq.ReLU6], [FloatFunctional, nnq.QFunctional],
   [nni.ConvReLU1d, nnq.ConvReLU1d], [nni.ConvReLU2d, nnq.ConvReLU2d], [nni.ConvReLU3d, nnq.ConvReLU3d], [nni.LinearReLU, nnq.LinearReLU],
+  [nni.BNReLU2d, nniq.BNReLU2d], [nni.BNReLU3d, nniq.BNReLU3d],
   [nniqat.ConvBn1d, nnq.Conv1d], [nniqat.ConvBn2d, nnq.Conv2d], [nniqat.ConvBn3d, nnq.Conv3d],
   [nniqat.ConvBnReLU1d, nnq.ConvReLU1d], [nniqat.ConvBnReLU2d, nnq.ConvReLU2d], [nniqat.ConvBnReLU3d, nnq.ConvReLU3d],
   [nniqat.ConvReLU2d, nnq.ConvReLU2d], [nniqat.ConvReLU3d, nnq.ConvReLU3d], [nniqat.LinearReLU, nnq.LinearReLU], [nniqat.LinearBn1d, nnq.Linear],
@@ -57,6 +60,14 @@ const DYNAMIC: [ModuleClass, FromFloat][] = [
 export function getDefaultStaticQuantModuleMappings(): ModuleMapping { return new Map(STATIC); }
 /** get_default_qat_module_mappings(). */
 export function getDefaultQatModuleMappings(): ModuleMapping { return new Map(QAT); }
+/** get_embedding_qat_module_mappings(): the default QAT mappings, and Embedding/EmbeddingBag to their QAT modules. */
+export function getEmbeddingQatModuleMappings(): ModuleMapping {
+  return new Map<ModuleClass, FromFloat>([...QAT, [FloatEmbeddingBag, nnqatEmbedding.EmbeddingBag], [FloatEmbedding, nnqatEmbedding.Embedding]]);
+}
+/** get_embedding_static_quant_module_mappings(): the default static mappings, and the QAT embeddings to the quantized ones. */
+export function getEmbeddingStaticQuantModuleMappings(): ModuleMapping {
+  return new Map<ModuleClass, FromFloat>([...STATIC, [nnqatEmbedding.EmbeddingBag, nnq.EmbeddingBag], [nnqatEmbedding.Embedding, nnq.Embedding]]);
+}
 /** get_default_dynamic_quant_module_mappings(). */
 export function getDefaultDynamicQuantModuleMappings(): ModuleMapping { return new Map(DYNAMIC); }
 

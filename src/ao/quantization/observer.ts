@@ -4,7 +4,7 @@
 // composed of the same float32 tensor ops as PyTorch's Python code, so the numbers are its own.
 
 import { Tensor } from "../../core/tensor.js";
-import { type DType, type DTypeLike, float32, int32, int64, qint32, qint8, quint8, toDType } from "../../core/dtype.js";
+import { type DType, type DTypeLike, float32, int32, int64, qint32, qint8, quint4x2, quint8, toDType } from "../../core/dtype.js";
 import { warnOnce } from "../../core/warnings.js";
 import { formatScalarForRepr } from "../../core/printing.js";
 import { Module } from "../../nn/module.js";
@@ -15,7 +15,7 @@ import { type ModuleFactory, withArgs } from "./with-args.js";
 import { type QScheme, perChannelAffine, perChannelAffineFloatQparams, perChannelSymmetric, perTensorAffine, perTensorSymmetric } from "../../ops/quantize.js";
 
 export interface ObserverOptions {
-  dtype?: DType | "quint8" | "qint8" | "qint32";
+  dtype?: DType | "quint8" | "qint8" | "qint32" | "quint4x2";
   qscheme?: QScheme;
   reduceRange?: boolean;
   quantMin?: number | null;
@@ -36,7 +36,8 @@ function quantRange(quantMin: number | null, quantMax: number | null, dtype: DTy
   }
   if (dtype === qint8) return reduceRange ? [-64, 63] : [-128, 127];
   if (dtype === quint8) return reduceRange ? [0, 127] : [0, 255];
-  return [-(2 ** 31), 2 ** 31 - 1];
+  if (dtype === qint32) return [-(2 ** 31), 2 ** 31 - 1];
+  return [0, 15];
 }
 
 /**
@@ -73,7 +74,7 @@ export abstract class UniformQuantizationObserverBase extends ObserverBase {
     if (![perTensorAffine, perTensorSymmetric, perChannelAffine, perChannelSymmetric, perChannelAffineFloatQparams].includes(qscheme)) {
       throw new Error("Default Observer only works for per_tensor_affine,                 per_tensor_symmetric, per_channel_affine,                 per_channel_symmetric and per_channel_float_qparams quantization scheme");
     }
-    if (dtype !== qint8 && dtype !== quint8 && dtype !== qint32) throw new Error("Default Observer only works for qint8, quint8 and quint4x2 data type");
+    if (dtype !== qint8 && dtype !== quint8 && dtype !== qint32 && dtype !== quint4x2) throw new Error("Default Observer only works for qint8, quint8 and quint4x2 data type");
     this.qscheme = qscheme;
     this.reduceRange = reduceRange;
     this.registerBuffer("eps", tensor([eps], { dtype: float32 }));

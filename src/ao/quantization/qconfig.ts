@@ -1,7 +1,7 @@
 // torch.ao.quantization.QConfig: how to observe a module's output (activation) and its weight, as
 // factories of observers or fake-quantize modules (PyTorch's Observer.with_args), PyTorch 1.13's
 // default configurations, get_default_qconfig / get_default_qat_qconfig per backend, and
-// qconfig_equals. The 4-bit (quint4x2) configurations are not here.
+// qconfig_equals.
 import { float16, float32, qint8 } from "../../core/dtype.js";
 import { Module } from "../../nn/module.js";
 import { Identity } from "../../nn/modules/linear.js";
@@ -10,7 +10,8 @@ import { HistogramObserver } from "./observer-histogram.js";
 import { NoopObserver, PlaceholderObserver, ReuseInputObserver } from "./observer-simple.js";
 import { FakeQuantize, FusedMovingAvgObsFakeQuantize } from "./fake-quantize.js";
 import {
-  defaultDebugObserver, defaultDynamicFakeQuant, defaultDynamicQuantObserver, defaultEmbeddingFakeQuant, defaultFakeQuant, defaultFloatQparamsObserver,
+  defaultDebugObserver, defaultDynamicFakeQuant, defaultDynamicQuantObserver, defaultEmbeddingFakeQuant, defaultEmbeddingFakeQuant4bit, defaultFakeQuant, defaultFloatQparamsObserver,
+  defaultFloatQparamsObserver4bit,
   defaultFusedActFakeQuant, defaultFusedPerChannelWtFakeQuant, defaultFusedWtFakeQuant, defaultObserver, defaultPerChannelWeightFakeQuant,
   defaultPerChannelWeightObserver, defaultPlaceholderObserver, defaultReuseInputObserver, defaultWeightFakeQuant, defaultWeightObserver,
   fusedPerChannelWtFakeQuantRangeNeg127To127, fusedWtFakeQuantRangeNeg127To127, perChannelWeightObserverRangeNeg127To127, weightObserverRangeNeg127To127,
@@ -58,6 +59,8 @@ export const float16StaticQconfig = new QConfig(PlaceholderObserver.withArgs({ d
 export const perChannelDynamicQconfig = new QConfig(defaultDynamicQuantObserver, defaultPerChannelWeightObserver);
 /** float_qparams_weight_only_qconfig (embeddings). */
 export const floatQparamsWeightOnlyQconfig = new QConfig(defaultPlaceholderObserver, defaultFloatQparamsObserver);
+/** float_qparams_weight_only_qconfig_4bit (4-bit embeddings: quint4x2 weights). */
+export const floatQparamsWeightOnlyQconfig4bit = new QConfig(defaultPlaceholderObserver, defaultFloatQparamsObserver4bit);
 /** default_qat_qconfig. */
 export const defaultQatQconfig = new QConfig(defaultFakeQuant, defaultWeightFakeQuant);
 /** default_dynamic_qat_qconfig. */
@@ -81,6 +84,8 @@ export const defaultSymmetricQnnpackQatQconfig = new QConfig(symmetricQnnpackQat
 export const defaultPerChannelSymmetricQnnpackQatQconfig = new QConfig(symmetricQnnpackQatActivation, fusedPerChannelWtFakeQuantRangeNeg127To127);
 /** default_embedding_qat_qconfig. */
 export const defaultEmbeddingQatQconfig = new QConfig(NoopObserver.withArgs({ dtype: float32 }), defaultEmbeddingFakeQuant);
+/** default_embedding_qat_qconfig_4bit. */
+export const defaultEmbeddingQatQconfig4bit = new QConfig(NoopObserver.withArgs({ dtype: float32 }), defaultEmbeddingFakeQuant4bit);
 
 export type QuantizedBackend = "x86" | "fbgemm" | "qnnpack" | "onednn";
 

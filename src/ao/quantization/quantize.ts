@@ -12,7 +12,8 @@ import { noGrad } from "../../autograd/grad-mode.js";
 import type { Tensor } from "../../core/tensor.js";
 import { isFusedModule } from "../nn/intrinsic/fused.js";
 import { FloatFunctional, QFunctional } from "../nn/quantized/functional-modules.js";
-import { type QConfig, activationIsMemoryless, defaultDynamicQconfig, floatQparamsWeightOnlyQconfig } from "./qconfig.js";
+import { type QConfig, activationIsMemoryless, defaultDynamicQconfig, float16DynamicQconfig, floatQparamsWeightOnlyQconfig, floatQparamsWeightOnlyQconfig4bit } from "./qconfig.js";
+import { type DType, type DTypeLike, float16, qint8, quint4x2, quint8, toDType } from "../../core/dtype.js";
 import { Embedding as FloatEmbedding, EmbeddingBag as FloatEmbeddingBag } from "../../nn/modules/sparse.js";
 import { GRU, GRUCell, LSTM, LSTMCell, RNNCell } from "../../nn/modules/rnn.js";
 import { DeQuantStub, QuantWrapper } from "./stubs.js";
@@ -245,14 +246,24 @@ export function addQuantDequant(module: Module): Module {
  * torch.ao.quantization.quantize_dynamic(model, qconfig_spec=None, dtype=qint8): the modules of
  * qconfig_spec (classes, each with dtype's default qconfig, or a Map class -> QConfig) swapped for
  * their dynamic quantized modules. Without a spec, as PyTorch: Linear, LSTM, GRU and the RNN cells
- * for qint8 (default_dynamic_qconfig); Embedding and EmbeddingBag for quint8 (float-qparams weights).
+ * for qint8 (default_dynamic_qconfig) and float16 (float16_dynamic_qconfig: refused on convert, as
+ * PyTorch 1.13's onednn build cannot pack float16 weights); Embedding and EmbeddingBag for quint8
+ * (float-qparams weights); EmbeddingBag for quint4x2 (4-bit float-qparams weights).
  */
-export function quantizeDynamic<T extends Module>(model: T, options: { qconfigSpec?: ModuleClass[] | Map<ModuleClass, QConfig>; dtype?: "qint8" | "quint8"; inplace?: boolean; mapping?: ModuleMapping } = {}): T {
-  const dtype = options.dtype ?? "qint8";
-  if (dtype !== "qint8" && dtype !== "quint8") throw new Error(`Don't know how to quantize with default settings for ${String(dtype)}. Provide full qconfig please`);
-  const fallback = dtype === "qint8" ? defaultDynamicQconfig : floatQparamsWeightOnlyQconfig;
-  const classes = options.qconfigSpec ?? (dtype === "qint8" ? [FloatLinear, LSTM, GRU, LSTMCell, RNNCell, GRUCell] : [FloatEmbeddingBag, FloatEmbedding]);
-  const spec: QconfigDict = new Map(classes instanceof Map ? classes : classes.map((c) => [c, fallback]));
+export function quantizeDynamic<T extends Module>(model: T, options: { qconfigSpec?: ModuleClass[] | Map<ModuleClass, QConfig>; dtype?: DTypeLike; inplace?: boolean; mapping?: ModuleMapping } = {}): T {
+  const dtype = toDType(options.dtype ?? qint8);
+  const DEFAULTS = new Map<DType, [QConfig, ModuleClass[]]>([
+    [qint8, [defaultDynamicQconfig, [FloatLinear, LSTM, GRU, LSTMCell, RNNCell, GRUCell]]],
+    [float16, [float16DynamicQconfig, [FloatLinear, LSTM, GRU, LSTMCell, RNNCell, GRUCell]]],
+    [quint8, [floatQparamsWeightOnlyQconfig, [FloatEmbeddingBag, FloatEmbedding]]],
+    [quint4x2, [floatQparamsWeightOnlyQconfig4bit, [FloatEmbeddingBag]]],
+  ]);
+  const defaults = DEFAULTS.get(dtype);
+  if (options.qconfigSpec === undefined && !defaults) throw new Error(`Don't know how to quantize with default settings for ${dtype}. Provide full qconfig please`);
+  if (Array.isArray(options.qconfigSpec) && !defaults) throw new Error(`('Unknown dtype specified for quantize_dynamic: ', '${dtype}')`);
+  const classes = options.qconfigSpec ?? defaults![1];
+  const fallback = defaults?.[0];
+  const spec: QconfigDict = new Map(classes instanceof Map ? classes : classes.map((c) => [c, fallback!]));
   const m = options.inplace ? model : deepCopy(model);
   m.eval();
   propagateQconfig_(m, spec);

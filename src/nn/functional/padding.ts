@@ -7,6 +7,7 @@ import { padOpName } from "../../amp/op-names.js";
 import { Tensor } from "../../core/tensor.js";
 import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { constantPad, indexPad } from "./padding-ops.js";
+import { quantizedPad } from "./padding-quantized.js";
 import { tensorArg } from "./loss-util.js";
 import { keepChannelsLast } from "./channels-last.js";
 import { Complex } from "../../core/complex.js";
@@ -36,11 +37,13 @@ export function pad(input: Tensor, padding: number[],
     throw new Error(`Padding length should be less than or equal to two times the input dimension but got padding length ${padding.length} and input of dimension ${nd}`);
   }
   // constant_pad_nd allocates in the input's suggested format; the other modes, contiguous.
+  if (mode === "constant" && x.isQuantized) return quantizedPad(x, padding, mode, value ?? 0);
   if (mode === "constant") return keepChannelsLast(constantPad(x, padding, value ?? 0), x);
   if (value !== null && value !== 0) throw new Error(`Padding mode "${mode}" doesn't take in value argument`);
   const k = padding.length / 2;
   if (!(k >= 1 && k <= 3 && (nd === k + 1 || nd === k + 2))) {
     throw new Error("Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now");
   }
+  if (x.isQuantized) return quantizedPad(x, padding, mode, 0);
   return indexPad(x, padding, mode);
 }

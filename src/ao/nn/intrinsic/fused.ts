@@ -67,6 +67,14 @@ export class ConvBn3d extends _FusedModule {
 export class ConvBnReLU3d extends _FusedModule {
   constructor(conv: Module, bn: Module, relu: Module) { checkTypes("", [conv, bn, relu], ["Conv3d", "BatchNorm3d", "ReLU"]); super(conv, bn, relu); }
 }
+/** torch.ao.nn.intrinsic.BNReLU2d(batch_norm, relu). */
+export class BNReLU2d extends _FusedModule {
+  constructor(batchNorm: Module, relu: Module) { checkTypes("", [batchNorm, relu], ["BatchNorm2d", "ReLU"]); super(batchNorm, relu); }
+}
+/** torch.ao.nn.intrinsic.BNReLU3d(batch_norm, relu). */
+export class BNReLU3d extends _FusedModule {
+  constructor(batchNorm: Module, relu: Module) { checkTypes("", [batchNorm, relu], ["BatchNorm3d", "ReLU"]); super(batchNorm, relu); }
+}
 /** torch.ao.nn.intrinsic.LinearBn1d(linear, bn). */
 export class LinearBn1d extends _FusedModule {
   constructor(linear: Module, bn: Module) { checkTypes("", [linear, bn], ["Linear", "BatchNorm1d"]); super(linear, bn); }

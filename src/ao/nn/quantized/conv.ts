@@ -1,6 +1,7 @@
 // torch.ao.nn.quantized.Conv1d/2d/3d and ConvTranspose1d/2d/3d: a qint8 weight packed with its
 // float bias and geometry; quint8 in, quint8 out of the module's scale and zero point. State dict as
-// PyTorch's: weight (the quantized tensor), bias, scale, zero_point.
+// PyTorch's: weight (the quantized tensor), bias, scale, zero_point. padding_mode "reflect" (Conv1d,
+// Conv2d, as PyTorch 1.13) pads the quantized input with F.pad and packs the weight without padding.
 import { Tensor } from "../../../core/tensor.js";
 import { float32, int64, qint8 } from "../../../core/dtype.js";
 import { formatScalarForRepr } from "../../../core/printing.js";
@@ -15,8 +16,13 @@ import { ConvPackedParams, quantizedConv } from "../../../ops/quantized-conv.js"
 import { ConvReLU1d as FusedConvReLU1d, ConvReLU2d as FusedConvReLU2d, ConvReLU3d as FusedConvReLU3d } from "../intrinsic/fused.js";
 import { outputQparams, qconfigOf, weightPostProcess } from "./float-observed.js";
 import { quantizeWeight } from "./weight.js";
+import { pad } from "../../../nn/functional/padding.js";
 
-export interface QuantizedConvOptions { stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number; bias?: boolean }
+export interface QuantizedConvOptions {
+  stride?: number | number[]; padding?: number | number[]; dilation?: number | number[]; groups?: number; bias?: boolean;
+  /** "zeros" (default) or "reflect" (Conv1d/Conv2d); PyTorch's quantized convolutions refuse the others. */
+  paddingMode?: "zeros" | "reflect" | "replicate" | "circular";
+}
 export interface QuantizedConvTransposeOptions extends QuantizedConvOptions { outputPadding?: number | number[] }
 
 const tuple = (v: number | number[] | undefined, k: number, d: number): number[] => (v === undefined ? new Array<number>(k).fill(d) : typeof v === "number" ? new Array<number>(k).fill(v) : v.slice());
@@ -32,6 +38,7 @@ abstract class QuantizedConv extends Module {
   readonly dilation: number[];
   readonly outputPadding: number[];
   readonly groups: number;
+  readonly paddingMode: "zeros" | "reflect";
   /** @internal */ _packed!: ConvPackedParams;
   protected readonly fusedRelu: boolean = false;
 
@@ -40,6 +47,11 @@ abstract class QuantizedConv extends Module {
     options: QuantizedConvTransposeOptions, readonly transposed = false,
   ) {
     super();
+    const mode = options.paddingMode ?? "zeros";
+    if (transposed && mode !== "zeros") throw new Error(`Only "zeros" padding mode is supported for ConvTranspose${k}d`);
+    if (k === 3 && mode === "reflect") throw new Error("Conv3d does not support reflection padding");
+    if (mode !== "zeros" && mode !== "reflect") throw new Error(`'padding_mode' ${String(mode)} is not supported by quantized convolution`);
+    this.paddingMode = mode;
     this.kernelSize = tuple(kernelSize, k, 1);
     this.stride = tuple(options.stride, k, 1);
     this.padding = tuple(options.padding, k, 0);
@@ -53,7 +65,9 @@ abstract class QuantizedConv extends Module {
     this.setWeightBias(w, options.bias ?? true ? zeros(outChannels) : null);
   }
   setWeightBias(weight: Tensor, bias: Tensor | null): void {
-    this._packed = new ConvPackedParams(weight, bias, this.stride, this.padding, this.dilation, this.groups, this.transposed ? this.outputPadding : null);
+    // Reflection padding happens in forward (F.pad), so the packed convolution pads nothing.
+    const padding = this.paddingMode === "zeros" ? this.padding : this.padding.map(() => 0);
+    this._packed = new ConvPackedParams(weight, bias, this.stride, padding, this.dilation, this.groups, this.transposed ? this.outputPadding : null);
   }
   weight(): Tensor { return this._packed.weight; }
   bias(): Tensor | null { return this._packed.bias; }
@@ -70,6 +84,8 @@ abstract class QuantizedConv extends Module {
   override forward(x: Tensor): Tensor {
     if (!(x instanceof Tensor) || x.dim() !== this.k + 2) throw new Error(`${this.constructor.name}: Input shape must be \`${SPATIAL[this.k - 1]}\`!`);
     const op = `quantized::${this.transposed ? "conv_transpose" : "conv"}${this.k}d${this.fusedRelu ? "_relu" : ""}`;
+    // PyTorch's _reverse_repeat_padding: the last dim's (left, right) first.
+    if (this.paddingMode === "reflect") x = pad(x, this.padding.slice().reverse().flatMap((p) => [p, p]), "reflect");
     return quantizedConv(op, x, this._packed, this.scale, this.zeroPoint, this.fusedRelu);
   }
   override extraRepr(): string {
@@ -97,7 +113,7 @@ function fromFloatConv<T extends QuantizedConv, F extends FloatConv>(
   if (!(float instanceof Float)) throw new Error(`${cls}.from_float: expected a torch.nn.${Float.name}, got ${mod.constructor.name}`);
   const q = qconfigOf(mod, cls);
   const { scale, zeroPoint } = outputQparams(mod, cls);
-  if (float.paddingMode !== "zeros" || typeof float.padding === "string") throw new Error(`${cls}.from_float: only zero padding given as sizes is supported`);
+  if (typeof float.padding === "string") throw new Error(`${cls}.from_float: only padding given as sizes is supported`);
   const weightObserver = weightPostProcess(mod, q);
   const out = make(float);
   out.setWeightBias(quantizeWeight(float.weight, weightObserver), float.bias?.detach().float() ?? null);
@@ -106,7 +122,9 @@ function fromFloatConv<T extends QuantizedConv, F extends FloatConv>(
   return out;
 }
 
-const optionsOf = (c: FloatConv): QuantizedConvOptions => ({ stride: c.stride, padding: c.padding as number[], dilation: c.dilation, groups: c.groups, bias: c.bias !== null });
+const optionsOf = (c: FloatConv): QuantizedConvOptions => ({
+  stride: c.stride, padding: c.padding as number[], dilation: c.dilation, groups: c.groups, bias: c.bias !== null, paddingMode: c.paddingMode,
+});
 
 /** torch.ao.nn.quantized.Conv1d. */
 export class Conv1d extends QuantizedConv {

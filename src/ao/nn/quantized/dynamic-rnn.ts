@@ -6,11 +6,11 @@
 // The modules hold only the packed weights, and their state_dict is PyTorch's: an LSTM/GRU's
 // `_all_weight_values.N.param` per layer and direction, a cell's `_packed_weight_ih`/`_packed_weight_hh`.
 import type { Tensor } from "../../../core/tensor.js";
-import { type DType, float32 } from "../../../core/dtype.js";
+import { type DType, float16, float32, qint8 } from "../../../core/dtype.js";
 import type { Module } from "../../../nn/module.js";
 import { GRU as FloatGRU, GRUCell as FloatGRUCell, LSTM as FloatLSTM, LSTMCell as FloatLSTMCell, RNNCell as FloatRNNCell, type RNNBase, type RNNCellBase } from "../../../nn/modules/rnn.js";
 import type { LayerWeights } from "../../../nn/modules/rnn-engine.js";
-import { LinearPackedParams, quantizedLinearDynamic } from "../../../ops/quantized-linear.js";
+import { LinearPackedParams, fp16Refusal, quantizedLinearDynamic } from "../../../ops/quantized-linear.js";
 import { defaultDynamicQconfig } from "../../quantization/qconfig.js";
 import type { Observed } from "./float-observed.js";
 import { quantizeWeight } from "./weight.js";
@@ -21,7 +21,11 @@ export type Pair = [LinearPackedParams, LinearPackedParams];
 /** The packed (weight, bias) of one projection, quantized by the module's qconfig (default_dynamic_qconfig if none). */
 function pack(mod: Module, weight: Tensor, bias: Tensor | null): LinearPackedParams {
   const q = (mod as Module & Observed).qconfig ?? defaultDynamicQconfig;
-  return new LinearPackedParams(quantizeWeight(weight, q.weight()), bias === null ? null : bias.detach().float());
+  const observer = q.weight(), dtype = (observer as { dtype?: DType }).dtype;
+  // float16 weights (float16_dynamic_qconfig): PyTorch packs them with fbgemm, which its onednn build lacks.
+  if (dtype === float16) throw fp16Refusal();
+  if (dtype !== undefined && dtype !== qint8) throw new Error(`Unsupported dtype for dynamic RNN quantization: ${dtype}`);
+  return new LinearPackedParams(quantizeWeight(weight, observer), bias === null ? null : bias.detach().float());
 }
 
 /** The layer's weights: the quantized ones, projected by the dynamic quantized linear. */
@@ -54,6 +58,8 @@ function packedFrom(v: unknown, what: string): LinearPackedParams {
 }
 
 export function pairFromState(v: unknown, what: string): Pair {
+  // PyTorch rebuilds "quantized_dynamic_fp16" CellParams with linear_prepack_fp16, which its onednn build refuses.
+  if (Array.isArray(v) && v[0] === "quantized_dynamic_fp16") throw fp16Refusal();
   if (!Array.isArray(v) || v[0] !== "quantized_dynamic" || !Array.isArray(v[4]) || v[4].length !== 2) {
     throw new Error(`${what}: expected the state of a quantized_dynamic CellParams ("quantized_dynamic", tensors, doubles, longs, packed params)`);
   }

@@ -3,13 +3,13 @@
 // maps float to float. State dict as PyTorch's: scale, zero_point, _packed_params.dtype and
 // _packed_params._packed_params = (weight, bias).
 import { Tensor } from "../../../core/tensor.js";
-import { type DType, float32, int64, qint8 } from "../../../core/dtype.js";
+import { type DType, float16, float32, int64, qint8 } from "../../../core/dtype.js";
 import { formatScalarForRepr } from "../../../core/printing.js";
 import { Module } from "../../../nn/module.js";
 import { Linear as FloatLinear } from "../../../nn/modules/linear.js";
 import { tensor, zeros } from "../../../ops/creation.js";
 import { quantizePerTensor } from "../../../ops/quantize.js";
-import { LinearPackedParams, quantizedLinear, quantizedLinearDynamic } from "../../../ops/quantized-linear.js";
+import { LinearPackedParams, fp16Refusal, quantizedLinear, quantizedLinearDynamic } from "../../../ops/quantized-linear.js";
 import { LinearReLU as FusedLinearReLU } from "../intrinsic/fused.js";
 import { outputQparams, qconfigOf, weightPostProcess } from "./float-observed.js";
 import { quantizeWeight } from "./weight.js";
@@ -21,7 +21,8 @@ abstract class PackedLinear extends Module {
   /** @internal */ _packed: LinearPackedParams;
   constructor(readonly inFeatures: number, readonly outFeatures: number, bias = true, readonly dtype: DType = qint8) {
     super();
-    if (dtype !== qint8) throw new Error(`${new.target.name}: only qint8 weights are supported, got ${dtype}`);
+    if (dtype === float16) throw fp16Refusal();
+    if (dtype !== qint8) throw new Error("Unsupported dtype specified for quantized Linear!");
     const w = quantizePerTensor(zeros(outFeatures, inFeatures), 1.0, 0, qint8);
     this._packed = new LinearPackedParams(w, bias ? zeros(outFeatures) : null);
   }
@@ -94,8 +95,13 @@ export class DynamicLinear extends PackedLinear {
   static fromFloat(mod: Module): DynamicLinear {
     const float = floatLinearOf(mod, "DynamicLinear");
     const q = qconfigOf(mod, "DynamicLinear");
+    const observer = q.weight();
+    // A float16 weight observer makes a float16 module (PyTorch's from_float), which this build cannot pack.
+    const dtype = (observer as { dtype?: DType }).dtype;
+    if (dtype === float16) throw fp16Refusal();
+    if (dtype !== undefined && dtype !== qint8) throw new Error(`The only supported dtypes for dynamic quantized linear are qint8 and float16 got: ${dtype}`);
     const out = new DynamicLinear(float.inFeatures, float.outFeatures, float.bias !== null);
-    out.setWeightBias(quantizeWeight(float.weight, q.weight()), float.bias?.detach().float() ?? null);
+    out.setWeightBias(quantizeWeight(float.weight, observer), float.bias?.detach().float() ?? null);
     return out;
   }
 }

@@ -12,6 +12,7 @@ import {
 import { tensor } from "../../../ops/creation.js";
 import { quantizedBatchNormKernel, quantizedGroupNormKernel, quantizedInstanceNormKernel, quantizedLayerNormKernel } from "../../../ops/quantized-norm.js";
 import type { Observed } from "./float-observed.js";
+import { BNReLU2d as FusedBNReLU2d, BNReLU3d as FusedBNReLU3d } from "../intrinsic/fused.js";
 import { outputQparams } from "./float-observed.js";
 
 const scaleBuffer = (s: number): Tensor => tensor(s, { dtype: float32 });
@@ -41,15 +42,19 @@ function registerOutputQparams(m: Module, scale: Tensor | number, zeroPoint: Ten
 
 type QuantizedBatchNormModule = (FloatBatchNorm2d | FloatBatchNorm3d) & { scale: Tensor; zero_point: Tensor };
 
-function batchNormForward(m: QuantizedBatchNormModule, input: Tensor, rank: 4 | 5): Tensor {
-  if (input.dim() !== rank) throw new Error("Input shape must be `(N, C, H, W)`!");
-  return quantizedBatchNormKernel(`quantized::batch_norm${rank - 2}d`, input, m.weight, m.bias, m.running_mean!, m.running_var!, m.eps,
-    numberOf(m.scale), numberOf(m.zero_point), false, rank);
+function batchNormForward(m: QuantizedBatchNormModule, input: Tensor, rank: 4 | 5, relu = false): Tensor {
+  if (input.dim() !== rank) throw new Error(`Input shape must be \`(N, C, ${rank === 5 && relu ? "D, " : ""}H, W)\`!`);
+  return quantizedBatchNormKernel(`quantized::batch_norm${rank - 2}d${relu ? "_relu" : ""}`, input, m.weight, m.bias, m.running_mean!, m.running_var!, m.eps,
+    numberOf(m.scale), numberOf(m.zero_point), relu, rank);
 }
 
-/** PyTorch's _BatchNorm.from_float: the float module's parameters and statistics, the observer's qparams (one-element tensors). */
+/**
+ * PyTorch's _BatchNorm.from_float: the float module's parameters and statistics (the batch norm of
+ * a fused BNReLU2d/3d), the observer's qparams (one-element tensors).
+ */
 function batchNormFromFloat<T extends QuantizedBatchNormModule>(make: (n: number, eps: number) => T, mod: Module, name: string, Float: typeof FloatBatchNorm2d | typeof FloatBatchNorm3d): T {
-  const f = floatOf(mod, name, Float as typeof FloatBatchNorm2d);
+  const inner = mod instanceof (Float === FloatBatchNorm3d ? FusedBNReLU3d : FusedBNReLU2d) ? (mod as FusedBNReLU2d).at(0) : mod;
+  const f = floatOf(inner, name, Float as typeof FloatBatchNorm2d);
   const [scale, zeroPoint] = observedQparamTensors(mod, name);
   const out = make(f.numFeatures, f.eps);
   out.weight = f.weight;
@@ -78,6 +83,20 @@ export class BatchNorm3d extends FloatBatchNorm3d {
   constructor(numFeatures: number, eps = 1e-5, momentum = 0.1) { super(numFeatures, eps, momentum); registerOutputQparams(this, 1, 0); }
   override forward(input: Tensor): Tensor { return batchNormForward(this, input, 5); }
   static fromFloat(mod: Module): BatchNorm3d { return batchNormFromFloat((n, eps) => new this(n, eps), mod, this.name, FloatBatchNorm3d); }
+}
+
+/** torch.ao.nn.intrinsic.quantized.BNReLU2d: BatchNorm2d with the relu fused (quantized::batch_norm2d_relu). */
+export class BNReLU2d extends BatchNorm2d {
+  override _getName(): string { return "QuantizedBNReLU2d"; }
+  override forward(input: Tensor): Tensor { return batchNormForward(this, input, 4, true); }
+  static override fromFloat(mod: Module): BNReLU2d { return batchNormFromFloat((n, eps) => new this(n, eps), mod, this.name, FloatBatchNorm2d); }
+}
+
+/** torch.ao.nn.intrinsic.quantized.BNReLU3d: BatchNorm3d with the relu fused (quantized::batch_norm3d_relu). */
+export class BNReLU3d extends BatchNorm3d {
+  override _getName(): string { return "QuantizedBNReLU3d"; }
+  override forward(input: Tensor): Tensor { return batchNormForward(this, input, 5, true); }
+  static override fromFloat(mod: Module): BNReLU3d { return batchNormFromFloat((n, eps) => new this(n, eps), mod, this.name, FloatBatchNorm3d); }
 }
 
 /** torch.ao.nn.quantized.LayerNorm(normalized_shape, weight, bias, scale, zero_point, eps=1e-5, elementwise_affine=True). */
