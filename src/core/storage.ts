@@ -81,6 +81,12 @@ export class Storage {
    * longer). Only this storage references the token, so the token dies with it.
    */
   _token: object | null = null;
+  /**
+   * @internal Set on the alias a conjugate or negative view reads through (core/lazy-storage.ts):
+   * the storage whose memory holds the unconjugated numbers; null on every other storage, so a
+   * write path tells a lazy destination with one field test.
+   */
+  _physical: Storage | null = null;
   /** @internal Made inside torch.inferenceMode: its tensors are inference tensors (torch.is_inference). */
   readonly _inference = isInferenceModeEnabled();
   /** The values; a device storage (webgpu) has none here, and its `data` getter throws. */

@@ -6,6 +6,7 @@ import { type Shape, contiguousStrides, isContiguousLayout, numel, normalizeDim 
 import { ComplexStorage, Device, Storage } from "./storage.js";
 import { MemoryFormat, isContiguousAs, memoryFormatOption } from "./memory-format.js";
 import { Complex } from "./complex.js";
+import { ConjStorage } from "./lazy-storage.js";
 import { AccumulateGrad, type GradHook, type Node } from "../autograd/node.js";
 import { type PrintDType, formatTensor } from "./printing.js";
 import { runBackward, type BackwardOptions } from "../autograd/engine.js";
@@ -118,6 +119,18 @@ export class Tensor {
     return this._read(storageIndex);
   }
 
+  /**
+   * @internal _readValue over arrays read once: a conjugate or negative view's storage resolves its
+   * numbers on each read of pairs/data (core/lazy-storage.ts), so per-element reads would copy them each time.
+   */
+  _valueReader(): (storageIndex: number) => number | bigint | boolean | Complex {
+    const storage = this.storage;
+    if (storage._physical === null) return (i) => this._readValue(i);
+    if (storage instanceof ComplexStorage) { const pairs = storage.pairs; return (i) => new Complex(pairs[2 * i]!, pairs[2 * i + 1]!); }
+    const resolved = new Tensor(new Storage(storage.data, this.dtype), this._shape, this._strides, this._offset);
+    return (i) => resolved._read(i);
+  }
+
   /** @internal Row-major iteration of storage indices. */
   _storageIndices(): Int32Array | number[] {
     const n = this.numel();
@@ -158,9 +171,10 @@ export class Tensor {
     this._requireCpu("tolist", "tolistAsync");
     const idx = this._storageIndices();
     let k = 0;
+    const read = this._valueReader();
     const build = (d: number): NestedArray<number | boolean | bigint | Complex> => {
       if (d === this._shape.length) {
-        const v = this._readValue(idx[k++]!);
+        const v = read(idx[k++]!);
         return typeof v === "bigint" ? bigintToNumberIfSafe(v) : v;
       }
       const out: NestedArray<number | boolean | bigint | Complex>[] = [];
@@ -206,7 +220,9 @@ export class Tensor {
     if (!base || this._viewHistory === base._historyVersion) return;
     this._viewHistory = base._historyVersion;
     if (!base._requiresGrad) return;
-    const v = (base as unknown as { asStrided(size: number[], stride: number[], offset: number): Tensor }).asStrided(this._shape, this._strides, this._offset);
+    let v = (base as unknown as { asStrided(size: number[], stride: number[], offset: number): Tensor }).asStrided(this._shape, this._strides, this._offset);
+    // A conjugate view of a base without the bit (or the reverse) is the conjugate of that region.
+    if ((this.storage instanceof ConjStorage) !== (base.storage instanceof ConjStorage)) v = (v as unknown as { conj(): Tensor }).conj();
     this._gradFn = v._gradFn;
     this._outputNr = v._outputNr;
     this._requiresGrad = v._requiresGrad;
@@ -279,12 +295,12 @@ export class Tensor {
   toString(): string {
     this._requireCpu("toString", "cpuAsync");
     if (this.storage._format) return this.storage._format(this);
-    const idx = this._storageIndices();
+    const idx = this._storageIndices(), read = this._valueReader();
     return formatTensor({
       shape: this._shape,
       // Quantized dtypes (the only names PrintDType lacks) printed through storage._format above.
       dtype: this.dtype.name as PrintDType,
-      at: (i: number) => this._readValue(idx[i]!),
+      at: (i: number) => read(idx[i]!),
       requiresGrad: this._requiresGrad,
       gradFnName: this._gradFn ? this._gradFn.name() : null,
       device: this.device.toString(),

@@ -9,8 +9,7 @@ import { noGrad } from "../autograd/grad-mode.js";
 import { castTo } from "./conversion.js";
 import { copyInto, emptyTensor, fillTensor } from "./engine.js";
 import { notImplementedFor } from "./pointwise-util.js";
-import { viewAsReal } from "./complex-views.js";
-import { fromParts, parts, throughRealView } from "./complex-parts.js";
+import { fromParts, parts, throughRealView, realView } from "./complex-parts.js";
 
 type Operand = Tensor | number | bigint | boolean | Complex;
 
@@ -24,8 +23,8 @@ export function asComplexTensor(v: Operand, dtype: DType): Tensor {
 
 /** The elementwise complex binary ops: name -> composite over the parts. */
 const BINARY: Record<string, (x: Tensor, y: Tensor) => Tensor> = {
-  add: (x, y) => throughRealView(x, (r) => r.add(viewAsReal(y))),
-  sub: (x, y) => throughRealView(x, (r) => r.sub(viewAsReal(y))),
+  add: (x, y) => throughRealView(x, (r) => r.add(realView(y))),
+  sub: (x, y) => throughRealView(x, (r) => r.sub(realView(y))),
   mul: (x, y) => {
     const [a, b] = parts(x), [c, d] = parts(y);
     return fromParts(a.mul(c).sub(b.mul(d)), a.mul(d).add(b.mul(c)));

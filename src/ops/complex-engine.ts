@@ -3,6 +3,8 @@
 // A complex storage interleaves (re, im); its real view has a trailing dim of 2 with stride 1.
 
 import { Tensor } from "../core/tensor.js";
+import type { Storage } from "../core/storage.js";
+import { ConjStorage, NegStorage } from "../core/lazy-storage.js";
 import { cppTypeName, realOf } from "../core/dtype.js";
 import type { Complex } from "../core/complex.js";
 import { warnOnce } from "../core/warnings.js";
@@ -20,8 +22,14 @@ export function rawRealView(z: Tensor, transient = false): Tensor {
 
 /** The real (part 0) or imaginary (part 1) numbers of a complex tensor, as a float view (no autograd; `transient` as rawRealView's). */
 export function rawPart(z: Tensor, part: 0 | 1, transient = false): Tensor {
-  const storage = z.storage._reinterpret(realOf(z.dtype), transient)!;
+  const storage = z.storage instanceof ConjStorage ? conjugatePart(z.storage, part, transient) : z.storage._reinterpret(realOf(z.dtype), transient)!;
   return new Tensor(storage, z._shape.slice(), z._strides.map((s) => 2 * s), 2 * z._offset + part);
+}
+
+/** A part of a conjugate view: the real parts as they are, the imaginary parts through a negative view (PyTorch's x.conj().imag.is_neg()). */
+function conjugatePart(storage: ConjStorage, part: 0 | 1, transient: boolean): Storage {
+  const physical = storage._physical._reinterpret(realOf(storage.dtype), transient)!;
+  return part === 0 ? physical : new NegStorage(physical, "all");
 }
 
 const DISCARD_IMAG = "Casting complex values to real discards the imaginary part";

@@ -12,7 +12,9 @@ import { complex, viewAsComplex, viewAsReal } from "./complex-views.js";
 import { imag, real } from "./conjugation.js";
 import { copyInto } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
-import { rawPart } from "./complex-engine.js";
+import { rawPart, rawRealView } from "./complex-engine.js";
+import { ConjStorage } from "../core/lazy-storage.js";
+import { record } from "../autograd/record.js";
 
 /** Which numbers of a complex value: 0 the real parts, 1 the imaginary parts. */
 export type Part = 0 | 1;
@@ -38,7 +40,16 @@ export function fromParts(re: Tensor, im: Tensor): Tensor {
  * rule); autograd flows through both views, so the gradient follows PyTorch's convention.
  */
 export function throughRealView(z: Tensor, f: (r: Tensor) => Tensor): Tensor {
-  return viewAsComplex(f(viewAsReal(z)));
+  return viewAsComplex(f(realView(z)));
+}
+
+/**
+ * view_as_real without its conjugate-bit refusal, for the complex ops' own use: a conjugate view's
+ * real view reads its imaginary parts negated (core/lazy-storage.ts), so real ops on it compute on
+ * the conjugated values, and a result over the same memory seen as complex is the conjugate view again.
+ */
+export function realView(z: Tensor): Tensor {
+  return z.storage instanceof ConjStorage ? record("ViewAsRealBackward0", [z], rawRealView(z), ([g]) => [viewAsComplex(g!.contiguous())]) : viewAsReal(z);
 }
 
 /** The real (0) or imaginary (1) parts of a tensor, with autograd; a real tensor's imaginary parts are zeros. */

@@ -5,6 +5,7 @@
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
+import { ConjStorage } from "../core/lazy-storage.js";
 import { complexOf, float32, float64, scalarTypeName } from "../core/dtype.js";
 import { broadcastShapes } from "../core/shape.js";
 import { record, sumToShape } from "../autograd/record.js";
@@ -19,8 +20,8 @@ export function viewAsReal(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("view_as_real", arguments, 1); else if (isOptionsObject(input)) return rebind(viewAsReal, "view_as_real", arguments, ["input"], 1, []);
   checkTensor("view_as_real", "input", input);
   if (!input.dtype.isComplex) throw new Error("view_as_real is only supported for complex tensors");
-  const out = rawRealView(input);
-  return record("ViewAsRealBackward0", [input], out, ([g]) => [viewAsComplex(g!.contiguous())]);
+  if (input.storage instanceof ConjStorage) throw new Error("view_as_real doesn't work on unresolved conjugated tensors.  To resolve the conjugate tensor so you can view it as real, use self.resolve_conj(); however, be warned that the resulting tensor will NOT alias the original.");
+  return record("ViewAsRealBackward0", [input], rawRealView(input), ([g]) => [viewAsComplex(g!.contiguous())]);
 }
 
 /** torch.view_as_complex(input): a float32/float64 tensor of shape [..., 2] as complex numbers (a view). */

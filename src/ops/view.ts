@@ -9,6 +9,7 @@ import { sparseClone, sparseTranspose } from "./sparse-dispatch.js";
 import { isCompressed } from "../core/sparse-compressed-tensor.js";
 import { compressedClone, compressedTranspose } from "./sparse-compressed-dispatch.js";
 import { Tensor } from "../core/tensor.js";
+import { hasConjBit, hasNegBit } from "../core/lazy-storage.js";
 import { DType, type DTypeLike, scalarTypeName, toDType } from "../core/dtype.js";
 import { contiguousStrides, inferSize, normalizeDim, normalizeDims, numel, shapeStr, viewStrides } from "../core/shape.js";
 import { MemoryFormat, contiguousFormat, isContiguousAs, memoryFormatArg, memoryFormatOption, preserveFormat, stridesFor, stridesForLike } from "../core/memory-format.js";
@@ -68,6 +69,8 @@ function viewDtype(input: Tensor, arg: DTypeOption): Tensor {
   }
   const dtype = toDType(isOptionsObject(arg) ? (arg as { dtype: DTypeLike }).dtype : (arg as DTypeLike));
   if (dtype === input.dtype) return view(input, input.shape);
+  if (hasConjBit(input)) throw new Error("torch.Tensor.view is not supported for conjugate view tensors when converting to a different dtype.");
+  if (hasNegBit(input)) throw new Error("torch.Tensor.view is not supported for tensors with negative bit set when converting to a different dtype.");
   const from = input.dtype, to = dtype;
   const what = `view ${scalarTypeName(from)} as ${scalarTypeName(to)} (different element sizes)`;
   const shape = input.shape, strides = input.stride(), nd = shape.length;
