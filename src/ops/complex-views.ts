@@ -42,7 +42,7 @@ export function viewAsComplex(input: Tensor): Tensor {
   const storage = input.storage._reinterpret(complexOf(input.dtype));
   if (!storage) throw new Error(`view_as_complex(): the storage starts at byte ${input.storage.data.byteOffset} of its buffer, not a multiple of ${2 * input.dtype.itemsize}`);
   const out = new Tensor(storage, input._shape.slice(0, -1), input._strides.slice(0, -1).map((s) => s / 2), input._offset / 2);
-  return record("ViewAsComplexBackward0", [input], out, ([g]) => [viewAsReal(g!)]);
+  return record("ViewAsComplexBackward0", [input], out, ([g]) => [viewAsReal(g!.resolveConj())]);
 }
 
 /** torch.complex(real, imag): a complex tensor from its parts (same float dtype, broadcast). */
