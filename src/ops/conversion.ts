@@ -1,5 +1,6 @@
 // dtype and device conversion (to, type, float(), ...), copy_, fill_, zero_.
 
+import type { Complex } from "../core/complex.js";
 import { hideNames, isNamed, nameAll, namesOf } from "./named-engine.js";
 import { eitherNamed, keepNamed } from "./named-rules.js";
 import { isSparse } from "../core/sparse-tensor.js";
@@ -135,12 +136,12 @@ export function copy_(self: Tensor, src: Tensor, _nonBlocking = false): Tensor {
   return r;
 }
 
-export function fill_(self: Tensor, value: number | bigint | boolean | Tensor): Tensor {
+export function fill_(self: Tensor, value: number | bigint | boolean | Complex | Tensor): Tensor {
   if (arguments.length > 2) checkArgs("fill_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? value : self)) return rebind(fill_, "fill_", arguments, ["self", "value"], 2, []);
   if (value instanceof Tensor && value.dim() !== 0) {
     throw new Error(`fill_ only supports 0-dimension value tensor but got tensor with ${value.dim()} dimensions.`);
   }
-  const v = value instanceof Tensor ? value._realItem() : value;
+  const v = value instanceof Tensor ? (value.dtype.isComplex ? value.item() : value._realItem()) : value;
   return applyInPlace("fill_", self, [value instanceof Tensor ? value : null], () => fillTensor(self, v), (snap) => {
     const out = emptyTensor(self.shape, self.dtype);
     fillTensor(out, v);
