@@ -9,7 +9,7 @@
 // physical memory and flip the signs back (flipStoredSigns).
 
 import { type DType, type StorageArray } from "./dtype.js";
-import { ComplexStorage, type ComplexPairs, Storage } from "./storage.js";
+import { ComplexHalfStorage, ComplexStorage, type ComplexPairs, Storage } from "./storage.js";
 
 /** Which numbers of the physical memory a negative alias negates: all, or those at odd indices (a conj tensor's real view). */
 export type NegatedNumbers = "all" | "odd";
@@ -26,6 +26,8 @@ function negatedCopy<A extends StorageArray>(a: A, start: number, step: number):
 /** The numbers as a conjugate view reads them: the imaginary parts (odd indices) negated. */
 export function conjugatedPairs(pairs: ComplexPairs): ComplexPairs { return negatedCopy(pairs, 1, 2); }
 
+const NO_PAIRS = new Float32Array(0);
+
 /** A conjugate view's `pairs`: the conjugated numbers on each read (one descriptor for every ConjStorage). */
 const CONJUGATED_PAIRS: PropertyDescriptor = {
   get(this: ConjStorage): ComplexPairs { return conjugatedPairs(this._physical.pairs); },
@@ -36,7 +38,7 @@ const CONJUGATED_PAIRS: PropertyDescriptor = {
 export class ConjStorage extends ComplexStorage {
   declare readonly _physical: ComplexStorage;
   constructor(physical: ComplexStorage) {
-    super(physical.pairs, physical.dtype);
+    super(NO_PAIRS, physical.dtype);
     (this as { _physical: Storage })._physical = physical;
     this._versions = physical._versions;
     // Another storage object now reads this memory: the physical one never gives it back to the caching allocator.
@@ -110,3 +112,10 @@ export function hasConjBit(t: { readonly storage: Storage }): boolean { return t
 
 /** Whether a tensor reads through a negative view's storage (PyTorch's negative bit). */
 export function hasNegBit(t: { readonly storage: Storage }): boolean { return t.storage instanceof NegStorage && t.storage.negated === "all"; }
+
+/** A complex32 storage's (re, im) float16 bits as its tensors read them (conjugated for a conj view); null for other storages. */
+export function complexHalfBits(storage: Storage): Uint16Array | null {
+  if (storage instanceof ComplexHalfStorage) return storage.halfPairs;
+  if (storage instanceof ConjStorage && storage._physical instanceof ComplexHalfStorage) return negatedCopy(storage._physical.halfPairs, 1, 2);
+  return null;
+}

@@ -1,12 +1,12 @@
 // The Tensor: a strided view (shape, strides, offset) over a shared Storage, plus autograd state.
 // Ops are installed as methods by the op families (src/ops/*), which augment this interface.
 
-import { type DType, bf16ToF32, f16ToF32, f32ToBf16, f32ToF16 } from "./dtype.js";
+import { type DType, bf16ToF32, complex32, f16ToF32, f32ToBf16, f32ToF16 } from "./dtype.js";
 import { type Shape, contiguousStrides, isContiguousLayout, numel, normalizeDim } from "./shape.js";
 import { ComplexStorage, Device, Storage } from "./storage.js";
 import { MemoryFormat, isContiguousAs, memoryFormatOption } from "./memory-format.js";
 import { Complex } from "./complex.js";
-import { ConjStorage } from "./lazy-storage.js";
+import { ConjStorage, complexHalfBits } from "./lazy-storage.js";
 import { AccumulateGrad, type GradHook, type Node } from "../autograd/node.js";
 import { type PrintDType, formatTensor } from "./printing.js";
 import { runBackward, type BackwardOptions } from "../autograd/engine.js";
@@ -115,6 +115,7 @@ export class Tensor {
   /** @internal _read, and a complex element as a Complex (what item/tolist/printing show). */
   _readValue(storageIndex: number): number | bigint | boolean | Complex {
     const storage = this.storage;
+    if (this.dtype === complex32) return complexFromHalves(complexHalfBits(storage)!, storageIndex);
     if (storage instanceof ComplexStorage) return new Complex(storage.pairs[2 * storageIndex]!, storage.pairs[2 * storageIndex + 1]!);
     return this._read(storageIndex);
   }
@@ -125,6 +126,7 @@ export class Tensor {
    */
   _valueReader(): (storageIndex: number) => number | bigint | boolean | Complex {
     const storage = this.storage;
+    if (this.dtype === complex32) { const bits = complexHalfBits(storage)!; return (i) => complexFromHalves(bits, i); }
     if (storage._physical === null) return (i) => this._readValue(i);
     if (storage instanceof ComplexStorage) { const pairs = storage.pairs; return (i) => new Complex(pairs[2 * i]!, pairs[2 * i + 1]!); }
     const resolved = new Tensor(new Storage(storage.data, this.dtype), this._shape, this._strides, this._offset);
@@ -317,6 +319,11 @@ export class Tensor {
 }
 
 Object.defineProperty(Tensor.prototype, "_sparse", { value: false });
+
+/** The complex32 element at a storage index from its (re, im) float16 bits. */
+function complexFromHalves(bits: Uint16Array, i: number): Complex {
+  return new Complex(f16ToF32(bits[2 * i]!), f16ToF32(bits[2 * i + 1]!));
+}
 
 function bigintToNumberIfSafe(v: bigint): number | bigint {
   return v >= -(2n ** 53n) && v <= 2n ** 53n ? Number(v) : v;

@@ -3,7 +3,7 @@
 // hands an op here when the promoted dtype is complex; ops without a complex form refuse.
 
 import { Tensor } from "../core/tensor.js";
-import type { DType } from "../core/dtype.js";
+import { type DType, complex32, complex64 } from "../core/dtype.js";
 import { Complex } from "../core/complex.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { castTo } from "./conversion.js";
@@ -37,6 +37,18 @@ const BINARY: Record<string, (x: Tensor, y: Tensor) => Tensor> = {
   },
 };
 
+/** The binary ops PyTorch 1.13's CPU computes on complex32 (its other kernels refuse ComplexHalf). */
+const COMPLEX_HALF_BINARY = new Set(["add", "sub", "mul"]);
+
+/** A complex32 result: computed in complex64, rounded to float16 parts (c10::complex<Half> arithmetic goes through float). */
+function complexHalfBinary(name: string, f: (x: Tensor, y: Tensor) => Tensor, a: Operand, b: Operand, out?: Tensor): Tensor {
+  if (!COMPLEX_HALF_BINARY.has(name)) throw notImplementedFor(`${name}_cpu`, complex32);
+  const compute = (): Tensor => castTo(f(asComplexTensor(a, complex64), asComplexTensor(b, complex64)), complex32);
+  if (!out) return compute();
+  noGrad(() => copyInto(out, compute()));
+  return out;
+}
+
 /**
  * binaryOp for a complex result: `out` (in-place forms, out=) receives the value, computed without
  * recording (the caller records); otherwise the composite's own graph carries the gradient.
@@ -44,6 +56,7 @@ const BINARY: Record<string, (x: Tensor, y: Tensor) => Tensor> = {
 export function complexBinary(name: string, a: Operand, b: Operand, dtype: DType, out?: Tensor): Tensor {
   const f = BINARY[name];
   if (!f) throw notImplementedFor(`${name}_cpu`, dtype);
+  if (dtype === complex32) return complexHalfBinary(name, f, a, b, out);
   if (!out) return f(asComplexTensor(a, dtype), asComplexTensor(b, dtype));
   noGrad(() => copyInto(out, f(asComplexTensor(a, dtype), asComplexTensor(b, dtype))));
   return out;

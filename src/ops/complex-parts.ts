@@ -5,7 +5,8 @@
 // throughRealView is the other road: one real op on the real view [..., 2].
 
 import { Tensor } from "../core/tensor.js";
-import { cppTypeName } from "../core/dtype.js";
+import { complex32, cppTypeName } from "../core/dtype.js";
+import { currentOpName } from "../core/op-name.js";
 import { Complex } from "../core/complex.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { complex, viewAsComplex, viewAsReal } from "./complex-views.js";
@@ -49,14 +50,20 @@ export function throughRealView(z: Tensor, f: (r: Tensor) => Tensor): Tensor {
  * the conjugated values, and a result over the same memory seen as complex is the conjugate view again.
  */
 export function realView(z: Tensor): Tensor {
+  if (z.dtype === complex32) throw complexHalfRefused();
   return z.storage instanceof ConjStorage ? record("ViewAsRealBackward0", [z], rawRealView(z), ([g]) => [viewAsComplex(g!.contiguous())]) : viewAsReal(z);
 }
 
 /** The real (0) or imaginary (1) parts of a tensor, with autograd; a real tensor's imaginary parts are zeros. */
 export function part(t: Tensor, p: Part): Tensor {
+  // The public real/imag views take complex32; the ops composed over parts are PyTorch's complex64/128 kernels.
+  if (t.dtype === complex32) throw complexHalfRefused();
   if (p === 0) return real(t);
   return t.dtype.isComplex ? imag(t) : t.mul(0);
 }
+
+/** PyTorch's refusal of complex32 by a kernel without a ComplexHalf form, naming the op. */
+function complexHalfRefused(): Error { return new Error(`"${currentOpName()}" not implemented for 'ComplexHalf'`); }
 
 /** One part of a scalar: a Complex's re/im, a real number's itself / 0. */
 export function scalarPart(v: number | bigint | boolean | Complex, p: Part): number {

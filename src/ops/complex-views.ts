@@ -6,7 +6,8 @@ import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
 import { ConjStorage } from "../core/lazy-storage.js";
-import { complexOf, float32, float64, scalarTypeName } from "../core/dtype.js";
+import { allowComplexHalf } from "../core/storage.js";
+import { complex32, complexOf, float16, float32, float64, scalarTypeName } from "../core/dtype.js";
 import { broadcastShapes } from "../core/shape.js";
 import { record, sumToShape } from "../autograd/record.js";
 import { imag as imagPart, real as realPart } from "./conjugation.js";
@@ -21,7 +22,8 @@ export function viewAsReal(input: Tensor): Tensor {
   checkTensor("view_as_real", "input", input);
   if (!input.dtype.isComplex) throw new Error("view_as_real is only supported for complex tensors");
   if (input.storage instanceof ConjStorage) throw new Error("view_as_real doesn't work on unresolved conjugated tensors.  To resolve the conjugate tensor so you can view it as real, use self.resolve_conj(); however, be warned that the resulting tensor will NOT alias the original.");
-  return record("ViewAsRealBackward0", [input], rawRealView(input), ([g]) => [viewAsComplex(g!.contiguous())]);
+  // complex32 too: PyTorch views its float16 parts.
+  return record("ViewAsRealBackward0", [input], allowComplexHalf(() => rawRealView(input)), ([g]) => [viewAsComplex(g!.contiguous())]);
 }
 
 /** torch.view_as_complex(input): a float32/float64 tensor of shape [..., 2] as complex numbers (a view). */
@@ -29,7 +31,8 @@ export function viewAsComplex(input: Tensor): Tensor {
   if (autocasting.on && autocasts("view_as_complex", arguments)) return runAutocast(viewAsComplex, arguments);
   if (arguments.length > 1) checkArgs("view_as_complex", arguments, 1); else if (isOptionsObject(input)) return rebind(viewAsComplex, "view_as_complex", arguments, ["input"], 1, []);
   checkTensor("view_as_complex", "input", input);
-  if (input.dtype !== float32 && input.dtype !== float64) {
+  // float16 pairs view as complex32, as PyTorch's view_as_complex of a Half tensor.
+  if (input.dtype !== float32 && input.dtype !== float64 && input.dtype !== float16) {
     throw new Error(`view_as_complex is only supported for float and double tensors, but got a tensor of scalar type: ${scalarTypeName(input.dtype)}`);
   }
   const nd = input.dim();
@@ -39,7 +42,7 @@ export function viewAsComplex(input: Tensor): Tensor {
   for (let d = 0; d < nd - 1; d++) if (input._strides[d]! % 2 !== 0) throw new Error("Tensor must have a stride divisible by 2 for all but last dimension");
   if (input._offset % 2 !== 0) throw new Error("Tensor must have a storage_offset divisible by 2");
   if (onDevice(input)) throw notImplementedOnDevice("view_as_complex");
-  const storage = input.storage._reinterpret(complexOf(input.dtype));
+  const storage = input.storage._reinterpret(input.dtype === float16 ? complex32 : complexOf(input.dtype));
   if (!storage) throw new Error(`view_as_complex(): the storage starts at byte ${input.storage.data.byteOffset} of its buffer, not a multiple of ${2 * input.dtype.itemsize}`);
   const out = new Tensor(storage, input._shape.slice(0, -1), input._strides.slice(0, -1).map((s) => s / 2), input._offset / 2);
   return record("ViewAsComplexBackward0", [input], out, ([g]) => [viewAsReal(g!.resolveConj())]);
@@ -50,16 +53,17 @@ export function complex(real: Tensor, imag: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("complex", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? imag : real)) return rebind(complex, "complex", arguments, ["real", "imag"], 2, []);
   checkTensor("complex", "real", real);
   checkTensor("complex", "imag", imag);
-  const isPartDtype = (t: Tensor): boolean => t.dtype === float32 || t.dtype === float64;
+  const isPartDtype = (t: Tensor): boolean => t.dtype === float32 || t.dtype === float64 || t.dtype === float16;
   if (!isPartDtype(real) || !isPartDtype(imag)) {
     throw new Error(`Expected both inputs to be Half, Float or Double tensors but got ${scalarTypeName(real.dtype)} and ${scalarTypeName(imag.dtype)}`);
   }
   if (real.dtype !== imag.dtype) throw new Error(`Expected object of scalar type ${scalarTypeName(real.dtype)} but got scalar type ${scalarTypeName(imag.dtype)} for second argument`);
   if (onDevice(real, imag)) throw notImplementedOnDevice("complex");
   const shape = broadcastShapes(real._shape, imag._shape);
-  const out = emptyTensor(shape, complexOf(real.dtype));
-  copyInto(rawPart(out, 0, true), real);
-  copyInto(rawPart(out, 1, true), imag);
+  const out = emptyTensor(shape, real.dtype === float16 ? complex32 : complexOf(real.dtype));
+  const [re, im] = allowComplexHalf(() => [rawPart(out, 0, true), rawPart(out, 1, true)]);
+  copyInto(re, real);
+  copyInto(im, imag);
   const realShape = real.shape, imagShape = imag.shape;
   return record("ComplexBackward0", [real, imag], out, ([g]) => [sumToShape(realPart(g!), realShape), sumToShape(imagPart(g!), imagShape)]);
 }

@@ -10,7 +10,7 @@ import { record } from "../autograd/record.js";
 import { rawPart } from "./complex-engine.js";
 import { complex } from "./complex-views.js";
 import { applyInPlace } from "./inplace.js";
-import { ComplexStorage } from "../core/storage.js";
+import { allowComplexHalf, ComplexStorage } from "../core/storage.js";
 import { ConjStorage, hasConjBit, hasNegBit } from "../core/lazy-storage.js";
 import { noGrad } from "../autograd/grad-mode.js";
 
@@ -30,7 +30,7 @@ function conjView(x: Tensor): Tensor {
 /** z with its imaginary parts negated, in new memory (ConjPhysicalBackward0). */
 function conjugatedCopy(z: Tensor): Tensor {
   const out = noGrad(() => z.clone());
-  const im = rawPart(out, 1, true);
+  const im = allowComplexHalf(() => rawPart(out, 1, true));
   noGrad(() => im.neg_());
   return record("ConjPhysicalBackward0", [z], out, ([g]) => [g!.conjPhysical()]);
 }
@@ -51,7 +51,7 @@ export function conjPhysical_(input: Tensor): Tensor { if (arguments.length > 1)
   checkTensor("conj_physical_", "input", input);
   if (!input.dtype.isComplex) return input;
   // (A conjugate view's write goes through applyInPlace's out-of-place road, never direct.)
-  return applyInPlace("conj_physical_", input, [], () => { const im = rawPart(input, 1, true); im.neg_(); }, (snap) => conjugatedCopy(snap));
+  return applyInPlace("conj_physical_", input, [], () => { const im = allowComplexHalf(() => rawPart(input, 1, true)); im.neg_(); }, (snap) => conjugatedCopy(snap));
 }
 
 /** torch.resolve_conj(input): a conjugate view's values in new memory (CloneBackward0, as PyTorch); any other tensor itself. */
@@ -71,14 +71,14 @@ export function real(input: Tensor): Tensor { if (arguments.length > 1) checkArg
   checkTensor("real", "input", input);
   if (!input.dtype.isComplex) return input;
   const dtype = input.dtype;
-  return record("RealBackward0", [input], rawPart(input, 0), ([g]) => [g!.to(dtype)]);
+  return record("RealBackward0", [input], allowComplexHalf(() => rawPart(input, 0)), ([g]) => [g!.to(dtype)]);
 }
 
 /** torch.imag(input): the imaginary parts of a complex tensor (a view); an error for real tensors, as in PyTorch. */
 export function imag(input: Tensor): Tensor { if (arguments.length > 1) checkArgs("imag", arguments, 1); else if (isOptionsObject(input)) return rebind(imag, "imag", arguments, ["input"], 1, []);
   checkTensor("imag", "input", input);
   if (!input.dtype.isComplex) throw new Error("imag is not implemented for tensors with non-complex dtypes.");
-  return record("ImagBackward0", [input], rawPart(input, 1), ([g]) => [complex(g!.mul(0), g!)]);
+  return record("ImagBackward0", [input], allowComplexHalf(() => rawPart(input, 1)), ([g]) => [complex(g!.mul(0), g!)]);
 }
 
 declare module "../core/tensor.js" {

@@ -10,7 +10,7 @@ import { compressedCast, compressedZero_ } from "./sparse-compressed-dispatch.js
 import { Tensor } from "../core/tensor.js";
 import { currentOpName } from "../core/op-name.js";
 import { notImplementedFor } from "./pointwise-util.js";
-import { type DType, type DTypeLike, DType as DTypeClass, toDType, bfloat16, bool, complex64, complex128, float16, float32, float64, int16, int32, int64, int8, uint8, scalarTypeName } from "../core/dtype.js";
+import { type DType, type DTypeLike, DType as DTypeClass, toDType, bfloat16, bool, complex32, complex64, complex128, float16, float32, float64, int16, int32, int64, int8, uint8, scalarTypeName } from "../core/dtype.js";
 import { type DeviceLike, Device, toDevice } from "../core/storage.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -111,6 +111,7 @@ export const bool_ = (x: Tensor): Tensor => castTo(x, bool, false, true);
 // Tensor methods only: torch.cfloat / torch.cdouble stay the dtypes (index.ts exports those by name).
 export const cfloat = (x: Tensor): Tensor => castTo(x, complex64, false, true);
 export const cdouble = (x: Tensor): Tensor => castTo(x, complex128, false, true);
+export const chalf = (x: Tensor): Tensor => castTo(x, complex32, false, true);
 
 /** self.copy_(src): broadcasting src into self, converting dtype. */
 export function copy_(self: Tensor, src: Tensor, _nonBlocking = false): Tensor {
@@ -199,6 +200,7 @@ declare module "../core/tensor.js" {
     bool: Method<typeof bool_>;
     cfloat: Method<typeof cfloat>;
     cdouble: Method<typeof cdouble>;
+    chalf: Method<typeof chalf>;
     copy_: Method<typeof copy_>;
     fill_: Method<typeof fill_>;
     zero_: Method<typeof zero_>;
@@ -207,5 +209,5 @@ declare module "../core/tensor.js" {
 
 installMethods({
   fillDiagonal_,
-  to, type, typeAs, cpu, float, double, half, bfloat16: bfloat16_, int, long, short, char, byte, bool: bool_, cfloat, cdouble, copy_, fill_, zero_,
+  to, type, typeAs, cpu, float, double, half, bfloat16: bfloat16_, int, long, short, char, byte, bool: bool_, cfloat, cdouble, chalf, copy_, fill_, zero_,
 });

@@ -19,7 +19,7 @@ import { copyInto, emptyTensor, uninitStrided, uninitTensor } from "./engine.js"
 import { traceOp, tracing } from "../onnx/hook.js";
 import { deviceOp, notImplementedOnDevice, onDevice } from "./device-hooks.js";
 import { QuantizedStorage } from "../core/quantized-storage.js";
-import { SparseStorage } from "../core/storage.js";
+import { SparseStorage, allowComplexHalf } from "../core/storage.js";
 import { cloneQuantized } from "./quantize-kernels.js";
 import { refuseNamed } from "./named-engine.js";
 
@@ -98,7 +98,8 @@ function viewDtype(input: Tensor, arg: DTypeOption): Tensor {
     strides[nd - 1] = 1;
   }
   if (input.device.type !== "cpu") throw notImplementedOnDevice("view.dtype");
-  const storage = input.storage._reinterpret(dtype);
+  // A complex32 tensor's bytes view as any dtype, as PyTorch's (its kernels are what refuse ComplexHalf).
+  const storage = allowComplexHalf(() => input.storage._reinterpret(dtype));
   if (!storage) throw new Error(`view(): cannot ${what.replace(" (different element sizes)", "")}: the storage starts at byte ${input.storage.data.byteOffset} of its buffer, not a multiple of ${dtype.itemsize}`);
   return new Tensor(storage, shape, strides, offset);
 }
