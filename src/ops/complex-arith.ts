@@ -43,7 +43,9 @@ const COMPLEX_HALF_BINARY = new Set(["add", "sub", "mul"]);
 /** A complex32 result: computed in complex64, rounded to float16 parts (c10::complex<Half> arithmetic goes through float). */
 function complexHalfBinary(name: string, f: (x: Tensor, y: Tensor) => Tensor, a: Operand, b: Operand, out?: Tensor): Tensor {
   if (!COMPLEX_HALF_BINARY.has(name)) throw notImplementedFor(`${name}_cpu`, complex32);
-  const compute = (): Tensor => castTo(f(asComplexTensor(a, complex64), asComplexTensor(b, complex64)), complex32);
+  // Operands (Python scalars too) are complex32 values first, as in PyTorch's kernel.
+  const widened = (v: Operand): Tensor => castTo(asComplexTensor(v, complex32), complex64);
+  const compute = (): Tensor => castTo(f(widened(a), widened(b)), complex32);
   if (!out) return compute();
   noGrad(() => copyInto(out, compute()));
   return out;
