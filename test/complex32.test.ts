@@ -115,6 +115,8 @@ const CASES: Record<string, () => unknown> = {
   eye: () => torch.eye(2, { dtype: torch.chalf }),
   linspace: () => torch.linspace(0, 1, 3, { dtype: torch.chalf }),
   fft: () => torch.fft.fft(h),
+  flip: () => h.flip(0),
+  equal: () => torch.equal(h, h),
 };
 
 /**
