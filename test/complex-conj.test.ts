@@ -145,6 +145,16 @@ test("autograd through conj views: ConjBackward0, conj gradients, in-place on a 
   torch.viewAsReal(b).pow(2).sum().backward();
   assertEncoded(b0.grad!, rec.grad, "gradient through the in-place op on the conj view");
   assert.throws(() => b0.conj().mul_(2), (e: Error) => e.message.endsWith(S.inplace_on_conj_of_leaf_error as string));
+
+  // A conj view made before its base changed in place: its regenerated grad_fn conjugates the base's new region.
+  const changed = S.view_of_changed_base as { grad_fn: string; value: Encoded; grad: Encoded };
+  const b1 = torch.tensor([c(1, 2), c(3, -4)], { dtype: torch.complex128, requiresGrad: true });
+  const base1 = b1.mul(1), v1 = base1.conj();
+  base1.mul_(torch.tensor([c(2, 1), c(1, -1)], { dtype: torch.complex128 }));
+  assert.equal(v1.gradFn!.name(), changed.grad_fn);
+  assertEncoded(v1, changed.value, "the view after its base changed");
+  torch.viewAsReal(v1.resolveConj()).pow(3).sum().backward();
+  assertEncoded(b1.grad!, changed.grad, "gradient through the regenerated view");
 });
 
 test("torch.save writes a conj view's values (resolved), torch.load gives a tensor without the bit", () => {
