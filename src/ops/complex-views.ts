@@ -7,12 +7,12 @@ import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
 import { ConjStorage } from "../core/lazy-storage.js";
 import { allowComplexHalf } from "../core/storage.js";
-import { complex32, complexOf, float16, float32, float64, scalarTypeName } from "../core/dtype.js";
-import { broadcastShapes } from "../core/shape.js";
+import { type StorageArray, complex32, complexOf, float16, float32, float64, scalarTypeName } from "../core/dtype.js";
+import { broadcastShapes, shapesEqual } from "../core/shape.js";
 import { record, sumToShape } from "../autograd/record.js";
 import { imag as imagPart, real as realPart } from "./conjugation.js";
 import { checkArgs, checkTensor, isOptionsObject, rebind } from "./args.js";
-import { copyInto, emptyTensor } from "./engine.js";
+import { copyInto, emptyTensor, uninitTensor } from "./engine.js";
 import { rawPart, rawRealView } from "./complex-engine.js";
 import { notImplementedOnDevice, onDevice } from "./device-hooks.js";
 
@@ -60,12 +60,38 @@ export function complex(real: Tensor, imag: Tensor): Tensor {
   if (real.dtype !== imag.dtype) throw new Error(`Expected object of scalar type ${scalarTypeName(real.dtype)} but got scalar type ${scalarTypeName(imag.dtype)} for second argument`);
   if (onDevice(real, imag)) throw notImplementedOnDevice("complex");
   const shape = broadcastShapes(real._shape, imag._shape);
-  const out = emptyTensor(shape, real.dtype === float16 ? complex32 : complexOf(real.dtype));
-  const [re, im] = allowComplexHalf(() => [rawPart(out, 0, true), rawPart(out, 1, true)]);
-  copyInto(re, real);
-  copyInto(im, imag);
+  const sameLayout = shapesEqual(real._shape, shape) && shapesEqual(imag._shape, shape) && real.isContiguous() && imag.isContiguous();
+  const out = sameLayout ? uninitTensor(shape, real.dtype === float16 ? complex32 : complexOf(real.dtype)) : emptyTensor(shape, real.dtype === float16 ? complex32 : complexOf(real.dtype));
+  if (sameLayout) interleave(out.storage._array, real, imag);
+  else {
+    const [re, im] = allowComplexHalf(() => [rawPart(out, 0, true), rawPart(out, 1, true)]);
+    copyInto(re, real);
+    copyInto(im, imag);
+  }
   const realShape = real.shape, imagShape = imag.shape;
   return record("ComplexBackward0", [real, imag], out, ([g]) => [sumToShape(realPart(g!), realShape), sumToShape(imagPart(g!), imagShape)]);
+}
+
+/**
+ * The pairs of a new complex tensor from contiguous parts of its shape, in one pass (the copies
+ * into the two stride-2 part views cost ~10x more: 20 ms against 2 for 1M complex64 elements).
+ * float16 parts move as their bits into a complex32 tensor's halves.
+ */
+function interleave(pairs: StorageArray, real: Tensor, imag: Tensor): void {
+  const re = real.storage.data, im = imag.storage.data, n = real.numel(), ro = real._offset, io = imag._offset;
+  // One loop per array type: a loop that has seen several element kinds runs several times slower.
+  if (pairs instanceof Float32Array) interleaveF32(pairs, re as Float32Array, im as Float32Array, n, ro, io);
+  else if (pairs instanceof Float64Array) interleaveF64(pairs, re as Float64Array, im as Float64Array, n, ro, io);
+  else interleaveU16(pairs as Uint16Array, re as Uint16Array, im as Uint16Array, n, ro, io);
+}
+function interleaveF32(out: Float32Array, a: Float32Array, b: Float32Array, n: number, ro: number, io: number): void {
+  for (let k = 0; k < n; k++) { out[2 * k] = a[ro + k]!; out[2 * k + 1] = b[io + k]!; }
+}
+function interleaveF64(out: Float64Array, a: Float64Array, b: Float64Array, n: number, ro: number, io: number): void {
+  for (let k = 0; k < n; k++) { out[2 * k] = a[ro + k]!; out[2 * k + 1] = b[io + k]!; }
+}
+function interleaveU16(out: Uint16Array, a: Uint16Array, b: Uint16Array, n: number, ro: number, io: number): void {
+  for (let k = 0; k < n; k++) { out[2 * k] = a[ro + k]!; out[2 * k + 1] = b[io + k]!; }
 }
 
 /** torch.polar(abs, angle): abs * (cos(angle) + i sin(angle)). */
