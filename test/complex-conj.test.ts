@@ -111,12 +111,15 @@ test("writes through a conj view (and through its real and imaginary parts) chan
     zero_: (_z, w) => w.zero_(),
     conj_physical_: (_z, w) => w.conjPhysical_(),
     slice_mul_: (_z, w) => w.get("1:").mul_(c(0, 1)),
+    out: (_z, w) => torch.mul(base(), c(2, -1), { out: w }),
+    imag_apply_: (_z, w) => w.imag.apply_((v) => Number(v) * 10),
   };
   for (const [name, write] of Object.entries(writes)) {
     const z = base(), w = z.conj(), version = z._version;
     write(z, w);
     assertEncoded(z, S.writes[name]!, name);
-    assert.ok(z._version > version, `${name}: the version counter moved`);
+    // apply_ moves no version counter, in PyTorch either.
+    if (name !== "imag_apply_") assert.ok(z._version > version, `${name}: the version counter moved`);
     assert.ok(w.isConj(), `${name}: the view keeps its bit`);
   }
   const z = base(), w = z.conj();
