@@ -116,6 +116,12 @@ const CASES: Record<string, () => unknown> = {
   linspace: () => torch.linspace(0, 1, 3, { dtype: torch.chalf }),
   fft: () => torch.fft.fft(h),
   flip: () => h.flip(0),
+  index_select: () => h.indexSelect(0, torch.tensor([2, 0])),
+  masked_fill: () => h.maskedFill(m, C(0, 1)),
+  nonzero: () => torch.tensor([C(1, 2), 0, C(0, 3)], { dtype: torch.chalf }).nonzero(),
+  count_nonzero: () => torch.countNonzero(torch.tensor([C(1, 2), 0, C(0, 3)], { dtype: torch.chalf })),
+  take: () => h.take(torch.tensor([1])),
+  masked_select: () => h.maskedSelect(m),
   equal: () => torch.equal(h, h),
 };
 
@@ -123,7 +129,7 @@ const CASES: Record<string, () => unknown> = {
  * PyTorch's words where torch-ts names the kernel otherwise (its refusals name the op, or the
  * kernel its composite reaches first); each still refuses ComplexHalf.
  */
-const OTHER_WORDS = new Set(["eye", "angle", "cumsum", "matmul", "mean", "sort", "gather", "arange", "linspace", "exp", "log", "sqrt", "reciprocal", "sigmoid", "sum", "prod", "fft"]);
+const OTHER_WORDS = new Set(["take", "masked_select", "eye", "angle", "cumsum", "matmul", "mean", "sort", "gather", "arange", "linspace", "exp", "log", "sqrt", "reciprocal", "sigmoid", "sum", "prod", "fft"]);
 
 function numbers(t: Tensor): (number | boolean)[] {
   const d = t.detach().resolveConj();

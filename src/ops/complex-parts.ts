@@ -15,6 +15,7 @@ import { copyInto } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
 import { rawPart, rawRealView } from "./complex-engine.js";
 import { ConjStorage } from "../core/lazy-storage.js";
+import { allowComplexHalf } from "../core/storage.js";
 import { record } from "../autograd/record.js";
 
 /** Which numbers of a complex value: 0 the real parts, 1 the imaginary parts. */
@@ -91,5 +92,7 @@ export function checkComplexScalarFits(op: string, self: Tensor, v: unknown, wor
 
 /** Where either part is nonzero (a bool tensor, no autograd): what nonzero / count_nonzero count. */
 export function nonzeroMask(z: Tensor): Tensor {
-  return rawPart(z, 0).ne(0).logicalOr(rawPart(z, 1).ne(0));
+  // complex32 too (PyTorch's nonzero / count_nonzero take it).
+  const [re, im] = allowComplexHalf(() => [rawPart(z, 0), rawPart(z, 1)]);
+  return re.ne(0).logicalOr(im.ne(0));
 }
