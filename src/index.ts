@@ -3,8 +3,8 @@
 
 export { Tensor } from "./core/tensor.js";
 export {
-  DType, float32, float64, float16, bfloat16, int8, uint8, int16, int32, int64, bool, complex64, complex128, quint8, qint8, qint32, quint4x2, quint2x4,
-  float, double, half, int, long, short, cfloat, cdouble, getDefaultDtype, setDefaultDtype, type DTypeLike, type DTypeName,
+  DType, float32, float64, float16, bfloat16, int8, uint8, int16, int32, int64, bool, complex32, complex64, complex128, quint8, qint8, qint32, quint4x2, quint2x4,
+  float, double, half, int, long, short, cfloat, cdouble, chalf, getDefaultDtype, setDefaultDtype, type DTypeLike, type DTypeName,
 } from "./core/dtype.js";
 export { Complex } from "./core/complex.js";
 export { Device, type DeviceLike } from "./core/storage.js";

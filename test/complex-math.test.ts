@@ -18,7 +18,7 @@ function decode(e: Encoded): Tensor {
   if (e.pairs) return torch.viewAsComplex(torch.tensor(e.pairs, { dtype: torch.float64 }).reshape([...e.shape, 2])).to(dtype);
   return torch.tensor(e.values as number[], { dtype: torch.float64 }).reshape(e.shape).to(dtype);
 }
-const numbers = (t: Tensor): number[] => (t.dtype.isComplex ? torch.viewAsReal(t.to(torch.complex128)) : t.to(torch.float64)).flatten().tolist() as number[];
+const numbers = (t: Tensor): number[] => (t.dtype.isComplex ? torch.viewAsReal(t.to(torch.complex128).resolveConj()) : t.to(torch.float64)).flatten().tolist() as number[];
 
 function assertClose(what: string, actual: Tensor, expected: Encoded, tol: number): void {
   assert.equal(actual.dtype.name, expected.dtype, `${what}: dtype`);

@@ -28,7 +28,7 @@ function decode(e: Encoded): torch.Tensor {
 
 /** The numbers of a tensor (a complex one's (re, im) pairs, flattened). */
 function numbers(t: torch.Tensor): number[] {
-  const r = t.isComplex() ? torch.viewAsReal(t.detach().contiguous()) : t.detach();
+  const r = t.isComplex() ? torch.viewAsReal(t.detach().resolveConj().contiguous()) : t.detach();
   return (r.flatten().tolist() as number[]).map(Number);
 }
 
@@ -47,7 +47,7 @@ type Transform = (x: torch.Tensor, options: Kwargs) => torch.Tensor;
 const fftNamespace = torch.fft as unknown as Record<string, Transform>;
 
 function weightedLoss(y: torch.Tensor, weight: Encoded): torch.Tensor {
-  return (y.isComplex() ? torch.viewAsReal(y) : y).mul(decode(weight)).sum();
+  return (y.isComplex() ? torch.viewAsReal(y.resolveConj()) : y).mul(decode(weight)).sum();
 }
 
 test("every transform, norm, n/s and dim matches PyTorch 1.13, with the gradient of a weighted loss", () => {

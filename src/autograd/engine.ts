@@ -229,8 +229,9 @@ function execute(roots: Tensor[], rootGrads: Tensor[], opt: ExecOptions): void {
   const dropped: Tensor[] = [];
   const recycle = !opt.createGraph;
   const exclusive = (t: Tensor, g: Tensor): boolean => {
-    const st = g.storage;
-    if (opt.createGraph || st instanceof SparseStorage || st.serial < firstSerial || shared.has(st) || (t._leafHooks !== null && t._leafHooks.length > 0)) return false;
+    // A conjugate/negative view's memory is its physical storage's: that one must be the engine's own.
+    const st = g.storage, own = st._physical ?? st;
+    if (opt.createGraph || st instanceof SparseStorage || own.serial < firstSerial || shared.has(own) || (t._leafHooks !== null && t._leafHooks.length > 0)) return false;
     if (g.dtype !== t.dtype || g._offset !== 0 || g.numel() !== st.length || !shapesEqual(g._shape, t._shape) || !obeysLayoutContract(g, t)) return false;
     return !pending.has(st._memory);
   };

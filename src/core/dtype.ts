@@ -5,7 +5,7 @@ import { Complex } from "./complex.js";
 export type DTypeName =
   | "float32" | "float64" | "float16" | "bfloat16"
   | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool"
-  | "complex64" | "complex128"
+  | "complex32" | "complex64" | "complex128"
   | "quint8" | "qint8" | "qint32" | "quint4x2" | "quint2x4";
 
 /** The typed array that stores a dtype: float16/bfloat16 keep their 16 bits in a Uint16Array. */
@@ -45,6 +45,8 @@ export const bool = new DType("bool", 1, "bool", 0, false);
 /** Complex numbers: (re, im) pairs of float32 / float64, interleaved in a ComplexStorage. */
 export const complex64 = new DType("complex64", 8, "complex", 0, true);
 export const complex128 = new DType("complex128", 16, "complex", 1, true);
+/** PyTorch's experimental ComplexHalf: (re, im) pairs of float16 bits in a ComplexHalfStorage (few ops take it). */
+export const complex32 = new DType("complex32", 4, "complex", -1, true);
 /** Quantized integers (affine: value = (q - zero_point) * scale); storage holds q as uint8/int8/int32. */
 export const quint8 = new DType("quint8", 1, "quantized", 0, false);
 export const qint8 = new DType("qint8", 1, "quantized", 1, true);
@@ -58,16 +60,16 @@ export const quint2x4 = new DType("quint2x4", 1, "quantized", 4, false);
 // PyTorch's aliases.
 export const float = float32, double = float64, half = float16;
 export const int = int32, long = int64, short = int16;
-export const cfloat = complex64, cdouble = complex128;
+export const cfloat = complex64, cdouble = complex128, chalf = complex32;
 
 /** The real dtypes: what every kernel computes on (complex tensors go through their real views). */
 export const ALL_DTYPES: readonly DType[] = [float32, float64, float16, bfloat16, int8, uint8, int16, int32, int64, bool];
 export const COMPLEX_DTYPES: readonly DType[] = [complex64, complex128];
 export const QUANTIZED_DTYPES: readonly DType[] = [quint8, qint8, qint32, quint4x2, quint2x4];
-const BY_NAME = new Map<string, DType>([...ALL_DTYPES, ...COMPLEX_DTYPES, ...QUANTIZED_DTYPES].map((d) => [d.name, d]));
-for (const [alias, d] of [["float", float32], ["double", float64], ["half", float16], ["int", int32], ["long", int64], ["short", int16], ["cfloat", complex64], ["cdouble", complex128]] as const) BY_NAME.set(alias, d);
+const BY_NAME = new Map<string, DType>([...ALL_DTYPES, ...COMPLEX_DTYPES, complex32, ...QUANTIZED_DTYPES].map((d) => [d.name, d]));
+for (const [alias, d] of [["float", float32], ["double", float64], ["half", float16], ["int", int32], ["long", int64], ["short", int16], ["cfloat", complex64], ["cdouble", complex128], ["chalf", complex32]] as const) BY_NAME.set(alias, d);
 
-export type DTypeLike = DType | DTypeName | "float" | "double" | "half" | "int" | "long" | "short" | "cfloat" | "cdouble";
+export type DTypeLike = DType | DTypeName | "float" | "double" | "half" | "int" | "long" | "short" | "cfloat" | "cdouble" | "chalf";
 
 /** The complex dtype whose parts are `real` (float64 -> complex128; other real dtypes -> the default complex dtype). */
 export function complexOf(real: DType): DType {
@@ -77,7 +79,7 @@ export function complexOf(real: DType): DType {
   return defaultComplex();
 }
 /** The dtype of a complex dtype's parts (complex64 -> float32, complex128 -> float64); a real dtype stays. */
-export function realOf(d: DType): DType { return d === complex64 ? float32 : d === complex128 ? float64 : d; }
+export function realOf(d: DType): DType { return d === complex64 ? float32 : d === complex128 ? float64 : d === complex32 ? float16 : d; }
 /** PyTorch's default complex dtype: complex128 when the default float dtype is float64, else complex64. */
 export function defaultComplex(): DType { return defaultFloat === float64 ? complex128 : complex64; }
 
@@ -94,7 +96,7 @@ let defaultFloat: DType = float32;
 export function scalarTypeName(d: DType | DTypeName): string { return SCALAR_TYPE_NAMES[typeof d === "string" ? d : d.name]; }
 const SCALAR_TYPE_NAMES: Record<DTypeName, string> = {
   float32: "Float", float64: "Double", float16: "Half", bfloat16: "BFloat16", int8: "Char", uint8: "Byte",
-  int16: "Short", int32: "Int", int64: "Long", bool: "Bool", complex64: "ComplexFloat", complex128: "ComplexDouble",
+  int16: "Short", int32: "Int", int64: "Long", bool: "Bool", complex32: "ComplexHalf", complex64: "ComplexFloat", complex128: "ComplexDouble",
   quint8: "QUInt8", qint8: "QInt8", qint32: "QInt32", quint4x2: "QUInt4x2", quint2x4: "QUInt2x4",
 };
 
@@ -103,7 +105,7 @@ export function cppTypeName(d: DType | DTypeName): string { return CPP_TYPE_NAME
 const CPP_TYPE_NAMES: Record<DTypeName, string> = {
   float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char", uint8: "unsigned char",
   int16: "short int", int32: "int", int64: "long int", bool: "bool",
-  complex64: "c10::complex<float>", complex128: "c10::complex<double>",
+  complex32: "c10::complex<c10::Half>", complex64: "c10::complex<float>", complex128: "c10::complex<double>",
   quint8: "c10::quint8", qint8: "c10::qint8", qint32: "c10::qint32", quint4x2: "c10::quint4x2", quint2x4: "c10::quint2x4",
 };
 
@@ -124,6 +126,7 @@ export function allocArray(dtype: DType, n: number): StorageArray {
     case "int16": return new Int16Array(n);
     case "int32": case "qint32": return new Int32Array(n);
     case "int64": return new BigInt64Array(n);
+    case "complex32": return new Uint16Array(2 * n);
     case "complex64": return new Float32Array(2 * n);
     case "complex128": return new Float64Array(2 * n);
   }
@@ -140,6 +143,7 @@ export function arrayOver(dtype: DType, buffer: ArrayBufferLike, n: number, byte
     case "int16": return new Int16Array(buffer, byteOffset, n);
     case "int32": case "qint32": return new Int32Array(buffer, byteOffset, n);
     case "int64": return new BigInt64Array(buffer, byteOffset, n);
+    case "complex32": return new Uint16Array(buffer, byteOffset, 2 * n);
     case "complex64": return new Float32Array(buffer, byteOffset, 2 * n);
     case "complex128": return new Float64Array(buffer, byteOffset, 2 * n);
   }
@@ -187,6 +191,7 @@ export function arrayMatchesDType(a: StorageArray, dtype: DType): boolean {
     case "int16": return a instanceof Int16Array;
     case "int32": case "qint32": return a instanceof Int32Array;
     case "int64": return a instanceof BigInt64Array;
+    case "complex32": return a instanceof Uint16Array;
     case "complex64": return a instanceof Float32Array;
     case "complex128": return a instanceof Float64Array;
   }
@@ -214,9 +219,12 @@ export function promoteTypes(a: DType, b: DType): DType {
     throw new Error(`promoteTypes with quantized numbers is not handled yet; figure out what the correct rules should be, offending types: ${scalarTypeName(a)} ${scalarTypeName(b)}`);
   }
   if (a.category === "complex" || b.category === "complex") {
-    // complex64 with float64 (or complex128) -> complex128, as PyTorch.
-    const parts = promoteTypes(realOf(a.isComplex ? a : a.category === "float" ? a : float32), realOf(b.isComplex ? b : b.category === "float" ? b : float32));
-    return parts === float64 ? complex128 : complex64;
+    // The parts promote (complex64 with float64 -> complex128, complex32 with float32 -> complex64,
+    // with bfloat16 -> complex64); an integer or bool operand leaves the complex one's parts.
+    const partsOf = (d: DType): DType | null => (d.isComplex ? realOf(d) : d.category === "float" ? d : null);
+    const pa = partsOf(a), pb = partsOf(b);
+    const parts = pa === null ? pb! : pb === null ? pa : promoteTypes(pa, pb);
+    return parts === float64 ? complex128 : parts === float16 ? complex32 : complex64;
   }
   if (a.category !== b.category) return CATEGORY_ORDER[a.category] > CATEGORY_ORDER[b.category] ? a : b;
   if (a.category === "float") {
@@ -349,6 +357,7 @@ export function roundToDType(v: number, dtype: DType): number {
     case "int16": return (truncInt(v) << 16) >> 16;
     case "int32": case "qint32": return truncInt(v) | 0;
     case "int64": return Math.trunc(v);
+    case "complex32": return f16ToF32(f32ToF16(v));
     case "complex64": return Math.fround(v);
     case "complex128": return v;
   }

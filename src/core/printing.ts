@@ -6,7 +6,7 @@ import { Complex } from "./complex.js";
 
 export type PrintDType =
   | "float32" | "float64" | "float16" | "bfloat16"
-  | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool" | "complex64" | "complex128";
+  | "int8" | "uint8" | "int16" | "int32" | "int64" | "bool" | "complex32" | "complex64" | "complex128";
 
 /** What the printer needs to know about a tensor. */
 export interface Printable {
@@ -51,7 +51,7 @@ export interface SetPrintOptionsArgs {
 }
 
 const DTYPES: readonly PrintDType[] = [
-  "float32", "float64", "float16", "bfloat16", "int8", "uint8", "int16", "int32", "int64", "bool", "complex64", "complex128",
+  "float32", "float64", "float16", "bfloat16", "int8", "uint8", "int16", "int32", "int64", "bool", "complex32", "complex64", "complex128",
 ];
 const FLOAT_DTYPES: ReadonlySet<PrintDType> = new Set(["float32", "float64", "float16", "bfloat16"]);
 
@@ -404,7 +404,7 @@ function dataString(t: Printable, indent: number, numel: number): string {
     shown = new Array<Element>(numel);
     for (let i = 0; i < numel; i++) shown[i] = at(i);
   }
-  const f = t.dtype === "complex64" || t.dtype === "complex128"
+  const f = t.dtype === "complex32" || t.dtype === "complex64" || t.dtype === "complex128"
     ? new ComplexFormatter(
       new Formatter(shown.map((z) => (z as Complex).re), true, o.precision, o.sciMode),
       new Formatter(shown.map((z) => (z as Complex).im), true, o.precision, o.sciMode))

@@ -7,6 +7,7 @@ import { POOL_MIN_BYTES, releaseBuffer, takeBuffer, trackAllocation } from "./ca
 import { sourceBuffer, zeroThroughSource } from "./buffer-source.js";
 import { isInferenceModeEnabled } from "../autograd/grad-mode.js";
 import { sweepBuffersInCollections } from "./v8-flags.js";
+import { warnOnce } from "./warnings.js";
 
 /**
  * Storages after which a program counts as computing with torch-ts (a loop, not a few tensors made
@@ -81,6 +82,12 @@ export class Storage {
    * longer). Only this storage references the token, so the token dies with it.
    */
   _token: object | null = null;
+  /**
+   * @internal Set on the alias a conjugate or negative view reads through (core/lazy-storage.ts):
+   * the storage whose memory holds the unconjugated numbers; null on every other storage, so a
+   * write path tells a lazy destination with one field test.
+   */
+  _physical: Storage | null = null;
   /** @internal Made inside torch.inferenceMode: its tensors are inference tensors (torch.is_inference). */
   readonly _inference = isInferenceModeEnabled();
   /** The values; a device storage (webgpu) has none here, and its `data` getter throws. */
@@ -114,7 +121,8 @@ export class Storage {
   }
   /** A storage over `data`: a ComplexStorage (data: the pairs) for a complex dtype. */
   private static over(data: StorageArray, dtype: DType): Storage {
-    return dtype.isComplex ? new ComplexStorage(data as ComplexPairs, dtype) : new Storage(data, dtype);
+    if (!dtype.isComplex) return new Storage(data, dtype);
+    return dtype.name === "complex32" ? new ComplexHalfStorage(data as Uint16Array, dtype) : new ComplexStorage(data as ComplexPairs, dtype);
   }
   private static tracked(data: StorageArray, dtype: DType, bytes: number): Storage {
     const s = Storage.over(data, dtype);
@@ -198,6 +206,48 @@ Object.defineProperty(ComplexStorage.prototype, "data", {
   get(this: ComplexStorage): never { throw new Error(`"${currentOpName()}" not implemented for '${scalarTypeName(this.dtype)}'`); },
   configurable: true,
 });
+
+/**
+ * Where complex32 (PyTorch's experimental ComplexHalf) numbers may be read: the few paths PyTorch's
+ * CPU kernels take it on (copies and casts, fills, view_as_real, real/imag, printing) open it with
+ * allowComplexHalf; everywhere else a ComplexHalfStorage refuses, naming the op.
+ */
+const complexHalfScope = { open: 0 };
+
+/** Runs f where complex32 storages may be read through their float16 views. */
+export function allowComplexHalf<T>(f: () => T): T {
+  complexHalfScope.open++;
+  try { return f(); } finally { complexHalfScope.open--; }
+}
+
+const COMPLEX_HALF_EXPERIMENTAL = "ComplexHalf support is experimental and many operators don't support it yet.";
+
+/** PyTorch's refusal of a complex32 tensor by a kernel without a ComplexHalf form. */
+function complexHalfRefusal(): Error { return new Error(`"${currentOpName()}" not implemented for 'ComplexHalf'`); }
+
+/**
+ * The storage of a complex32 tensor: `halfPairs` holds (re, im) as float16 bits. Its `pairs` (which
+ * kernels read as numbers) and its float16 view (`_reinterpret`) refuse outside allowComplexHalf:
+ * an op written for complex64/complex128 refuses complex32 in PyTorch's words instead of computing.
+ */
+export class ComplexHalfStorage extends ComplexStorage {
+  constructor(readonly halfPairs: Uint16Array, dtype: DType) {
+    super(EMPTY_PAIRS, dtype);
+    Object.defineProperty(this, "pairs", REFUSED_PAIRS);
+    warnOnce(COMPLEX_HALF_EXPERIMENTAL);
+  }
+  override get _array(): StorageArray { return this.halfPairs; }
+  override _replaceArray(a: StorageArray): void { (this as { halfPairs: Uint16Array }).halfPairs = a as Uint16Array; }
+  override get length(): number { return this.halfPairs.length >> 1; }
+  override get _memory(): object { return this.halfPairs.buffer; }
+  override _reinterpret(dtype: DType, transient = false): Storage | null {
+    if (complexHalfScope.open === 0) throw complexHalfRefusal();
+    const { buffer, byteOffset, byteLength } = this.halfPairs;
+    return this._aliasOver(buffer, byteOffset, byteLength, dtype, transient);
+  }
+}
+const EMPTY_PAIRS = new Float32Array(0);
+const REFUSED_PAIRS: PropertyDescriptor = { get(): never { throw complexHalfRefusal(); }, configurable: true };
 
 /**
  * The storage of a sparse tensor, which has none: its indices and values are tensors of their own

@@ -1,11 +1,12 @@
 // The Tensor: a strided view (shape, strides, offset) over a shared Storage, plus autograd state.
 // Ops are installed as methods by the op families (src/ops/*), which augment this interface.
 
-import { type DType, bf16ToF32, f16ToF32, f32ToBf16, f32ToF16 } from "./dtype.js";
+import { type DType, bf16ToF32, complex32, f16ToF32, f32ToBf16, f32ToF16 } from "./dtype.js";
 import { type Shape, contiguousStrides, isContiguousLayout, numel, normalizeDim } from "./shape.js";
 import { ComplexStorage, Device, Storage } from "./storage.js";
 import { MemoryFormat, isContiguousAs, memoryFormatOption } from "./memory-format.js";
 import { Complex } from "./complex.js";
+import { ConjStorage, complexHalfBits } from "./lazy-storage.js";
 import { AccumulateGrad, type GradHook, type Node } from "../autograd/node.js";
 import { type PrintDType, formatTensor } from "./printing.js";
 import { runBackward, type BackwardOptions } from "../autograd/engine.js";
@@ -117,8 +118,22 @@ export class Tensor {
   /** @internal _read, and a complex element as a Complex (what item/tolist/printing show). */
   _readValue(storageIndex: number): number | bigint | boolean | Complex {
     const storage = this.storage;
+    if (this.dtype === complex32) return complexFromHalves(complexHalfBits(storage)!, storageIndex);
     if (storage instanceof ComplexStorage) return new Complex(storage.pairs[2 * storageIndex]!, storage.pairs[2 * storageIndex + 1]!);
     return this._read(storageIndex);
+  }
+
+  /**
+   * @internal _readValue over arrays read once: a conjugate or negative view's storage resolves its
+   * numbers on each read of pairs/data (core/lazy-storage.ts), so per-element reads would copy them each time.
+   */
+  _valueReader(): (storageIndex: number) => number | bigint | boolean | Complex {
+    const storage = this.storage;
+    if (this.dtype === complex32) { const bits = complexHalfBits(storage)!; return (i) => complexFromHalves(bits, i); }
+    if (storage._physical === null) return (i) => this._readValue(i);
+    if (storage instanceof ComplexStorage) { const pairs = storage.pairs; return (i) => new Complex(pairs[2 * i]!, pairs[2 * i + 1]!); }
+    const resolved = new Tensor(new Storage(storage.data, this.dtype), this._shape, this._strides, this._offset);
+    return (i) => resolved._read(i);
   }
 
   /** @internal Row-major iteration of storage indices. */
@@ -161,9 +176,10 @@ export class Tensor {
     this._requireCpu("tolist", "tolistAsync");
     const idx = this._storageIndices();
     let k = 0;
+    const read = this._valueReader();
     const build = (d: number): NestedArray<number | boolean | bigint | Complex> => {
       if (d === this._shape.length) {
-        const v = this._readValue(idx[k++]!);
+        const v = read(idx[k++]!);
         return typeof v === "bigint" ? bigintToNumberIfSafe(v) : v;
       }
       const out: NestedArray<number | boolean | bigint | Complex>[] = [];
@@ -209,7 +225,9 @@ export class Tensor {
     if (!base || this._viewHistory === base._historyVersion) return;
     this._viewHistory = base._historyVersion;
     if (!base._requiresGrad) return;
-    const v = (base as unknown as { asStrided(size: number[], stride: number[], offset: number): Tensor }).asStrided(this._shape, this._strides, this._offset);
+    let v = (base as unknown as { asStrided(size: number[], stride: number[], offset: number): Tensor }).asStrided(this._shape, this._strides, this._offset);
+    // A conjugate view of a base without the bit (or the reverse) is the conjugate of that region.
+    if ((this.storage instanceof ConjStorage) !== (base.storage instanceof ConjStorage)) v = (v as unknown as { conj(): Tensor }).conj();
     this._gradFn = v._gradFn;
     this._outputNr = v._outputNr;
     this._requiresGrad = v._requiresGrad;
@@ -296,12 +314,12 @@ export class Tensor {
   toString(): string {
     this._requireCpu("toString", "cpuAsync");
     if (this.storage._format) return this.storage._format(this);
-    const idx = this._storageIndices();
+    const idx = this._storageIndices(), read = this._valueReader();
     return formatTensor({
       shape: this._shape,
       // Quantized dtypes (the only names PrintDType lacks) printed through storage._format above.
       dtype: this.dtype.name as PrintDType,
-      at: (i: number) => this._readValue(idx[i]!),
+      at: (i: number) => read(idx[i]!),
       requiresGrad: this._requiresGrad,
       gradFnName: this._gradFn ? this._gradFn.name() : null,
       device: this.device.toString(),
@@ -318,6 +336,11 @@ export class Tensor {
 }
 
 Object.defineProperty(Tensor.prototype, "_sparse", { value: false });
+
+/** The complex32 element at a storage index from its (re, im) float16 bits. */
+function complexFromHalves(bits: Uint16Array, i: number): Complex {
+  return new Complex(f16ToF32(bits[2 * i]!), f16ToF32(bits[2 * i + 1]!));
+}
 
 function bigintToNumberIfSafe(v: bigint): number | bigint {
   return v >= -(2n ** 53n) && v <= 2n ** 53n ? Number(v) : v;

@@ -20,7 +20,7 @@ export function onnxType(d: DType): number {
     case "int32": return DataType.INT32;
     case "int64": return DataType.INT64;
     case "bool": return DataType.BOOL;
-    case "complex64": case "complex128": throw new Error(`torch.onnx.export: ${d} tensors are not supported (ONNX has no complex operators)`);
+    case "complex32": case "complex64": case "complex128": throw new Error(`torch.onnx.export: ${d} tensors are not supported (ONNX has no complex operators)`);
     case "quint8": case "qint8": case "qint32": case "quint4x2": case "quint2x4": throw new Error(`torch.onnx.export: quantized tensors (${d}) are not supported`);
   }
 }

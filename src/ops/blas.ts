@@ -28,6 +28,7 @@ import { kernelTypeName, notImplementedFor } from "./pointwise-util.js";
 
 import { outCall, type OutOption, writeOut, hasOut, withOut } from "./out.js";
 import { complexBmm } from "./complex-matmul.js";
+import { hasConjBit } from "../core/lazy-storage.js";
 const TYPE_NAMES: Record<string, string> = {
   float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char",
   uint8: "unsigned char", int16: "short", int32: "int", int64: "long int", bool: "bool",
@@ -182,7 +183,11 @@ export function dot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   }
   checkSameDtype("dot", input, other);
   refuseBool("dot", input);
-  const out = bmmKernel(input.detach().view(1, 1, -1), other.detach().view(1, -1, 1)).reshape([]).detach();
+  // Two conjugate views: the conjugate view of their physical values' dot, as PyTorch's.
+  const bothConj = hasConjBit(input) && hasConjBit(other);
+  const [a, b] = bothConj ? [input.detach().conj(), other.detach().conj()] : [input.detach(), other.detach()];
+  const product = bmmKernel(a.view(1, 1, -1), b.view(1, -1, 1)).reshape([]).detach();
+  const out = bothConj ? product.conj() : product;
   return record("DotBackward0", [input, other], out, ([g]) => [
     input._requiresGrad ? conjIfComplex(other).mul(g!) : null,
     other._requiresGrad ? conjIfComplex(input).mul(g!) : null,

@@ -6,7 +6,7 @@ import { nestedRefusal } from "./nested-engine.js";
 import { checkOutNames, hideNames, isNamed, namedRefusal, namesMode, namesOf, putNames, unifyFromRight } from "./named-engine.js";
 import { anyNamed, eitherNamed, keepNamed } from "./named-rules.js";
 import { Tensor } from "../core/tensor.js";
-import { type DType, bool, float32, float64, getDefaultDtype, int64, roundToDType } from "../core/dtype.js";
+import { type DType, bool, complex32, float32, float64, getDefaultDtype, int64, roundToDType } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { broadcastShapes, broadcastStrides, numel, shapesEqual } from "../core/shape.js";
@@ -198,6 +198,7 @@ export function equal(input: Tensor, other: Tensor): boolean {
   checkTensor("equal", "other", other);
   if (eitherNamed(input, other)) return hideNames([input, other], () => equal(input, other));
   if (onDevice(input, other)) throw valueOnDevice("equal", "torch.equalAsync(a, b)");
+  if (input.dtype === complex32) throw notImplementedFor("equal_cpu", input.dtype);
   if (!shapesEqual(input.shape, other.shape)) return false;
   return allTrue(eq(input, other));
 }

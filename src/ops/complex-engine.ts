@@ -3,7 +3,9 @@
 // A complex storage interleaves (re, im); its real view has a trailing dim of 2 with stride 1.
 
 import { Tensor } from "../core/tensor.js";
-import { cppTypeName, realOf } from "../core/dtype.js";
+import { ConjStorage, NegStorage } from "../core/lazy-storage.js";
+import { complex32, cppTypeName, realOf } from "../core/dtype.js";
+import { allowComplexHalf, type Storage } from "../core/storage.js";
 import type { Complex } from "../core/complex.js";
 import { warnOnce } from "../core/warnings.js";
 import { copyInto, fillTensor } from "./engine.js";
@@ -20,14 +22,25 @@ export function rawRealView(z: Tensor, transient = false): Tensor {
 
 /** The real (part 0) or imaginary (part 1) numbers of a complex tensor, as a float view (no autograd; `transient` as rawRealView's). */
 export function rawPart(z: Tensor, part: 0 | 1, transient = false): Tensor {
-  const storage = z.storage._reinterpret(realOf(z.dtype), transient)!;
+  const storage = z.storage instanceof ConjStorage ? conjugatePart(z.storage, part, transient) : z.storage._reinterpret(realOf(z.dtype), transient)!;
   return new Tensor(storage, z._shape.slice(), z._strides.map((s) => 2 * s), 2 * z._offset + part);
+}
+
+/** A part of a conjugate view: the real parts as they are, the imaginary parts through a negative view (PyTorch's x.conj().imag.is_neg()). */
+function conjugatePart(storage: ConjStorage, part: 0 | 1, transient: boolean): Storage {
+  const physical = storage._physical._reinterpret(realOf(storage.dtype), transient)!;
+  return part === 0 ? physical : new NegStorage(physical, "all");
 }
 
 const DISCARD_IMAG = "Casting complex values to real discards the imaginary part";
 
 /** copyInto when either side is complex: part by part, a real source filling the real parts. */
 export function copyComplex(dst: Tensor, src: Tensor): void {
+  if (dst.dtype === complex32 || src.dtype === complex32) { allowComplexHalf(() => copyComplexParts(dst, src)); return; }
+  copyComplexParts(dst, src);
+}
+
+function copyComplexParts(dst: Tensor, src: Tensor): void {
   if (dst.dtype.isComplex && src.dtype.isComplex) return copyInto(rawRealView(dst, true), rawRealView(src, true));
   if (dst.dtype.isComplex) {
     copyInto(rawPart(dst, 0, true), src);
@@ -42,6 +55,7 @@ export function copyComplex(dst: Tensor, src: Tensor): void {
 export function fillComplex(z: Tensor, value: number | bigint | boolean | Complex): void {
   if (!z.dtype.isComplex) throw new Error(`value cannot be converted to type ${cppTypeName(z.dtype)} without overflow`);
   const [re, im] = typeof value === "object" ? [value.re, value.im] : [Number(value), 0];
-  fillTensor(rawPart(z, 0, true), re);
-  fillTensor(rawPart(z, 1, true), im);
+  const [rePart, imPart] = allowComplexHalf(() => [rawPart(z, 0, true), rawPart(z, 1, true)]);
+  fillTensor(rePart, re);
+  fillTensor(imPart, im);
 }

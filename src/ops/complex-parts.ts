@@ -5,14 +5,18 @@
 // throughRealView is the other road: one real op on the real view [..., 2].
 
 import { Tensor } from "../core/tensor.js";
-import { cppTypeName } from "../core/dtype.js";
+import { complex32, cppTypeName } from "../core/dtype.js";
+import { currentOpName } from "../core/op-name.js";
 import { Complex } from "../core/complex.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { complex, viewAsComplex, viewAsReal } from "./complex-views.js";
 import { imag, real } from "./conjugation.js";
 import { copyInto } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
-import { rawPart } from "./complex-engine.js";
+import { rawPart, rawRealView } from "./complex-engine.js";
+import { ConjStorage } from "../core/lazy-storage.js";
+import { allowComplexHalf } from "../core/storage.js";
+import { record } from "../autograd/record.js";
 
 /** Which numbers of a complex value: 0 the real parts, 1 the imaginary parts. */
 export type Part = 0 | 1;
@@ -38,14 +42,29 @@ export function fromParts(re: Tensor, im: Tensor): Tensor {
  * rule); autograd flows through both views, so the gradient follows PyTorch's convention.
  */
 export function throughRealView(z: Tensor, f: (r: Tensor) => Tensor): Tensor {
-  return viewAsComplex(f(viewAsReal(z)));
+  return viewAsComplex(f(realView(z)));
+}
+
+/**
+ * view_as_real without its conjugate-bit refusal, for the complex ops' own use: a conjugate view's
+ * real view reads its imaginary parts negated (core/lazy-storage.ts), so real ops on it compute on
+ * the conjugated values, and a result over the same memory seen as complex is the conjugate view again.
+ */
+export function realView(z: Tensor): Tensor {
+  if (z.dtype === complex32) throw complexHalfRefused();
+  return z.storage instanceof ConjStorage ? record("ViewAsRealBackward0", [z], rawRealView(z), ([g]) => [viewAsComplex(g!.contiguous())]) : viewAsReal(z);
 }
 
 /** The real (0) or imaginary (1) parts of a tensor, with autograd; a real tensor's imaginary parts are zeros. */
 export function part(t: Tensor, p: Part): Tensor {
+  // The public real/imag views take complex32; the ops composed over parts are PyTorch's complex64/128 kernels.
+  if (t.dtype === complex32) throw complexHalfRefused();
   if (p === 0) return real(t);
   return t.dtype.isComplex ? imag(t) : t.mul(0);
 }
+
+/** PyTorch's refusal of complex32 by a kernel without a ComplexHalf form, naming the op. */
+function complexHalfRefused(): Error { return new Error(`"${currentOpName()}" not implemented for 'ComplexHalf'`); }
 
 /** One part of a scalar: a Complex's re/im, a real number's itself / 0. */
 export function scalarPart(v: number | bigint | boolean | Complex, p: Part): number {
@@ -73,5 +92,7 @@ export function checkComplexScalarFits(op: string, self: Tensor, v: unknown, wor
 
 /** Where either part is nonzero (a bool tensor, no autograd): what nonzero / count_nonzero count. */
 export function nonzeroMask(z: Tensor): Tensor {
-  return rawPart(z, 0).ne(0).logicalOr(rawPart(z, 1).ne(0));
+  // complex32 too (PyTorch's nonzero / count_nonzero take it).
+  const [re, im] = allowComplexHalf(() => [rawPart(z, 0), rawPart(z, 1)]);
+  return re.ne(0).logicalOr(im.ne(0));
 }

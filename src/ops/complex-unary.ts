@@ -3,7 +3,8 @@
 // formulas (derivatives.yaml: grad * f'(z).conj() for holomorphic f), written with public ops.
 
 import { Tensor } from "../core/tensor.js";
-import { type DType, realOf, scalarTypeName } from "../core/dtype.js";
+import { type DType, complex32, complex64, float16, realOf, scalarTypeName } from "../core/dtype.js";
+import { castTo } from "./conversion.js";
 import { Complex } from "../core/complex.js";
 import type { ComplexStorage } from "../core/storage.js";
 import { record } from "../autograd/record.js";
@@ -115,9 +116,21 @@ export function mapComplex(z: Tensor, f: PairFn, realOut = false): Tensor {
 export function complexUnary(name: string, z: Tensor, out?: Tensor): Tensor {
   const spec = UNARY[name];
   if (!spec) throw refusal(name, z.dtype);
+  if (z.dtype === complex32) return complexHalfUnary(name, spec.realOut === true, z, out);
   const res = mapComplex(z, spec.f, spec.realOut);
   if (out) { copyInto(out, res); return out; }
   return record(spec.node, [z], res, ([g]) => [spec.vjp(g!, z, res)], [z, res]);
+}
+
+/** The unary ops PyTorch 1.13's CPU computes on complex32. */
+const COMPLEX_HALF_UNARY = new Set(["neg", "abs", "sgn"]);
+
+/** A complex32 operand: computed in complex64, the result rounded to complex32 (abs: float16). */
+function complexHalfUnary(name: string, realOut: boolean, z: Tensor, out?: Tensor): Tensor {
+  if (!COMPLEX_HALF_UNARY.has(name)) throw refusal(name, z.dtype);
+  const res = castTo(complexUnary(name, castTo(z, complex64)), realOut ? float16 : complex32);
+  if (out) { noGrad(() => copyInto(out, res)); return out; }
+  return res;
 }
 
 /** unaryInPlace of a complex tensor (abs_ refuses, as in PyTorch: its result is real). */
@@ -125,5 +138,6 @@ export function complexUnaryInPlace(name: string, self: Tensor, outOfPlace: (s: 
   const spec = UNARY[name];
   if (!spec) throw refusal(name, self.dtype);
   if (spec.realOut) throw new Error(`In-place ${name} is not supported for complex tensors.`);
+  if (self.dtype === complex32) return applyInPlace(name + "_", self, [], () => noGrad(() => copyInto(self, outOfPlace(self.detach()))), outOfPlace);
   return applyInPlace(name + "_", self, [], () => noGrad(() => copyInto(self, mapComplex(self, spec.f))), outOfPlace);
 }

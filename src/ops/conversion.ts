@@ -2,6 +2,7 @@
 
 import { isNested } from "../core/nested-kind.js";
 import { nestedRefusal } from "./nested-engine.js";
+import type { Complex } from "../core/complex.js";
 import { hideNames, isNamed, nameAll, namesOf } from "./named-engine.js";
 import { eitherNamed, keepNamed } from "./named-rules.js";
 import { isSparse } from "../core/sparse-tensor.js";
@@ -11,7 +12,7 @@ import { compressedCast, compressedZero_ } from "./sparse-compressed-dispatch.js
 import { Tensor } from "../core/tensor.js";
 import { currentOpName } from "../core/op-name.js";
 import { notImplementedFor } from "./pointwise-util.js";
-import { type DType, type DTypeLike, DType as DTypeClass, toDType, bfloat16, bool, complex64, complex128, float16, float32, float64, int16, int32, int64, int8, uint8, scalarTypeName } from "../core/dtype.js";
+import { type DType, type DTypeLike, DType as DTypeClass, toDType, bfloat16, bool, complex32, complex64, complex128, float16, float32, float64, int16, int32, int64, int8, uint8, scalarTypeName } from "../core/dtype.js";
 import { type DeviceLike, Device, toDevice } from "../core/storage.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -119,6 +120,7 @@ export const bool_ = (x: Tensor): Tensor => castTo(x, bool, false, true);
 // Tensor methods only: torch.cfloat / torch.cdouble stay the dtypes (index.ts exports those by name).
 export const cfloat = (x: Tensor): Tensor => castTo(x, complex64, false, true);
 export const cdouble = (x: Tensor): Tensor => castTo(x, complex128, false, true);
+export const chalf = (x: Tensor): Tensor => castTo(x, complex32, false, true);
 
 /** self.copy_(src): broadcasting src into self, converting dtype. */
 export function copy_(self: Tensor, src: Tensor, _nonBlocking = false): Tensor {
@@ -144,13 +146,13 @@ export function copy_(self: Tensor, src: Tensor, _nonBlocking = false): Tensor {
   return r;
 }
 
-export function fill_(self: Tensor, value: number | bigint | boolean | Tensor): Tensor {
+export function fill_(self: Tensor, value: number | bigint | boolean | Complex | Tensor): Tensor {
   if (arguments.length > 2) checkArgs("fill_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? value : self)) return rebind(fill_, "fill_", arguments, ["self", "value"], 2, []);
   if (value instanceof Tensor && value.dim() !== 0) {
     throw new Error(`fill_ only supports 0-dimension value tensor but got tensor with ${value.dim()} dimensions.`);
   }
   if (isNested(self)) throw nestedRefusal(value instanceof Tensor ? "fill_.Tensor" : "fill_.Scalar");
-  const v = value instanceof Tensor ? value._realItem() : value;
+  const v = value instanceof Tensor ? (value.dtype.isComplex ? value.item() : value._realItem()) : value;
   return applyInPlace("fill_", self, [value instanceof Tensor ? value : null], () => fillTensor(self, v), (snap) => {
     const out = emptyTensor(self.shape, self.dtype);
     fillTensor(out, v);
@@ -208,6 +210,7 @@ declare module "../core/tensor.js" {
     bool: Method<typeof bool_>;
     cfloat: Method<typeof cfloat>;
     cdouble: Method<typeof cdouble>;
+    chalf: Method<typeof chalf>;
     copy_: Method<typeof copy_>;
     fill_: Method<typeof fill_>;
     zero_: Method<typeof zero_>;
@@ -216,5 +219,5 @@ declare module "../core/tensor.js" {
 
 installMethods({
   fillDiagonal_,
-  to, type, typeAs, cpu, float, double, half, bfloat16: bfloat16_, int, long, short, char, byte, bool: bool_, cfloat, cdouble, copy_, fill_, zero_,
+  to, type, typeAs, cpu, float, double, half, bfloat16: bfloat16_, int, long, short, char, byte, bool: bool_, cfloat, cdouble, chalf, copy_, fill_, zero_,
 });

@@ -8,6 +8,7 @@ import { Tensor, type NestedArray } from "../core/tensor.js";
 import {
   type DType, type DTypeLike, type StorageArray, bool, defaultComplex, dtypeOfArray, float16, bfloat16, float32, float64,
   getDefaultDtype, int64, toDType, int8, uint8, int16, int32,
+  complex32, complex128,
 } from "../core/dtype.js";
 import { type ComplexStorage, Storage, type DeviceLike, toDevice } from "../core/storage.js";
 import { numel } from "../core/shape.js";
@@ -84,6 +85,8 @@ function flatten(data: unknown, shape: number[], flat: (number | bigint | boolea
 /** Writes Python-like values (numbers, Complex) into a complex tensor; a complex value into a real dtype is an error. */
 function complexFrom(out: Tensor, flat: readonly (number | bigint | boolean | Complex)[]): Tensor {
   if (!out.dtype.isComplex) throw new Error(`tensor: can't convert complex to ${out.dtype.name === "float32" ? "float" : out.dtype.name}`);
+  // complex32: the values written as complex128, then rounded once to float16 halves.
+  if (out.dtype === complex32) { copyInto(out, complexFrom(emptyTensor(out._shape, complex128), flat)); return out; }
   const pairs = (out.storage as ComplexStorage).pairs;
   for (let i = 0; i < flat.length; i++) {
     const v = flat[i]!;

@@ -4,6 +4,7 @@
 import { Tensor } from "../core/tensor.js";
 import { type DType, bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, int64, truncToInt32, truncToInt64 } from "../core/dtype.js";
 import { Storage } from "../core/storage.js";
+import { flipStoredSigns } from "../core/lazy-storage.js";
 import { broadcastShapes, broadcastStrides, contiguousStrides, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { forEachRow } from "../backends/js/strided.js";
 import { NATIVE_MIN_BINARY, NATIVE_MIN_COPY, nativeBinary, tryNativeBinary, tryNativeCopy, tryNativeFill, tryNativeUnaryMap } from "./native-fast.js";
@@ -204,6 +205,7 @@ const COPY_BY_MUL = nativeBinary((a: number, b: number) => a * b, "mul");
 /** Copies src into dst (broadcasting src to dst's shape), converting dtypes like PyTorch's copy_. */
 export function copyInto(dst: Tensor, src: Tensor): void {
   if (src._names !== null) refuseNamed();
+  if (dst.storage._physical !== null) return copyIntoLazyView(dst, src);
   if (onDevice(dst, src)) return deviceOp("copy")(dst, src);
   if (dst.dtype.isComplex || src.dtype.isComplex) return copyComplex(dst, src);
   const shape = dst._shape;
@@ -253,8 +255,21 @@ export function copyInto(dst: Tensor, src: Tensor): void {
   });
 }
 
+/**
+ * copyInto a conjugate or negative view (core/lazy-storage.ts): the values go into the physical
+ * memory, then the written numbers' signs flip, so the view reads them back (PyTorch writes the
+ * conjugate through x.conj(): filling it with 0 leaves x's imaginary parts -0, as PyTorch's do).
+ * A lazy source is read, resolved, before anything is written.
+ */
+function copyIntoLazyView(dst: Tensor, src: Tensor): void {
+  copyInto(new Tensor(dst.storage._physical!, dst._shape, dst._strides, dst._offset), src);
+  const written = dst._strides.some((s, d) => s === 0 && dst._shape[d]! > 1) ? [...new Set(dst._storageIndices())] : dst._storageIndices();
+  flipStoredSigns(dst.storage, written);
+}
+
 /** Fills a strided tensor with one value. */
 export function fillTensor(t: Tensor, value: number | bigint | boolean | Complex): void {
+  if (t.storage._physical !== null) return copyIntoLazyView(t, scalarOf(value, t.dtype));
   if (t.dtype.isComplex || typeof value === "object") return fillComplex(t, value);
   if (onDevice(t)) return deviceOp("fill")(t, value);
   const raw = encoder(t.dtype)(value);

@@ -12,7 +12,7 @@ import { type DType, complexOf, getDefaultDtype, scalarTypeName } from "../core/
 import { normalizeDim } from "../core/shape.js";
 import { type Args, bindArgs, checkInt, checkTensor, describe } from "./args.js";
 import { castTo } from "./conversion.js";
-import { conj } from "./conjugation.js";
+import { conj, conjPhysical } from "./conjugation.js";
 import { type FftNormalization, fftC2C, fftC2R, fftR2C, padComplexEnd } from "./fft-engine.js";
 import { throughRealView } from "./complex-parts.js";
 import { constantPad } from "../nn/functional/padding-ops.js";
@@ -218,7 +218,8 @@ function r2cMany(op: string, name: string, input: Tensor, args: readonly unknown
   if (dims.length === 0) throw new Error(`${name} must transform at least one axis`);
   const x = resize(promote(input, false), dims, shape);
   const y = fftR2C(x, dims, normalization(op, norm, forward), true);
-  return forward ? y : conj(y);
+  // ihfft2/ihfftn conjugate in new memory; the 1-d ihfft/ifft return the conjugate view, as PyTorch's.
+  return forward ? y : conjPhysical(y);
 }
 
 function c2rMany(op: string, name: string, input: Tensor, args: readonly unknown[], forward: boolean, defaultDims: number[] | null): Tensor {

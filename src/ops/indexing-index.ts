@@ -6,7 +6,7 @@ import { keepNamed } from "./named-rules.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
-import { int32, int64 } from "../core/dtype.js";
+import { complex32, int32, int64 } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -54,6 +54,8 @@ export function indexSelect(input: Tensor, ...args: Args<[dim: number, index: Te
   const index = checkVectorIndex("index_select", a.index, true);
   const d = normalizeDim(a.dim as number, ndim1(input), "index_select");
   if (onDevice(input, index)) return deviceOp("indexSelect", "index_select")(input, d, index);
+  // complex32 (PyTorch's index_select takes it): selected as complex64, exactly.
+  if (input.dtype === complex32) return indexSelect(input.cfloat(), d, index).chalf();
   if (input.dtype.isComplex) return byParts((p) => indexSelect(part(input, p), d, index));
   const x = atLeast1(input);
   checkIndexRange(indexValues(index), x._shape[d]!, false, () => "index out of range in self");

@@ -3,7 +3,7 @@
 import { hideNames, nameAll, namesOf, unifyFromRight } from "./named-engine.js";
 import { eitherNamed } from "./named-rules.js";
 import { Tensor } from "../core/tensor.js";
-import { bool } from "../core/dtype.js";
+import { bool, complex32 } from "../core/dtype.js";
 import { broadcastShapes, broadcastStrides, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { record, sumToShape } from "../autograd/record.js";
 import { DATA_DEPENDENT_DIMS, traceOp, tracing } from "../onnx/hook.js";
@@ -132,6 +132,8 @@ export function maskedFill(input: Tensor, ...args: Args<[mask: Tensor, value: Fi
     return nameAll(hideNames([input, a.mask, a.value], () => maskedFill(input, a.mask as Tensor, a.value as Fill)), names);
   }
   const mask = checkMask("masked_fill_", a.mask);
+  // complex32 (PyTorch's masked_fill takes it): filled as complex64, the result rounded back.
+  if (input.dtype === complex32) return maskedFill(input.cfloat(), mask, a.value as Fill).chalf();
   if (complexFill("masked_fill_", input, a.value)) return byParts((p) => maskedFill(part(input, p), mask, valuePart(a.value as Fill, p)));
   const device = onDevice(input, mask, a.value);
   const v = device ? deviceFillValue("masked_fill_", input.dtype, a.value) : fillValue("masked_fill_", input.dtype, a.value);

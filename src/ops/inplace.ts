@@ -5,6 +5,7 @@
 import { namesMode } from "./named-engine.js";
 import { namedInPlace } from "./named-rules.js";
 import type { Tensor } from "../core/tensor.js";
+import { ConjStorage } from "../core/lazy-storage.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { needsGrad } from "../autograd/record.js";
 import { copyInto } from "./engine.js";
@@ -65,7 +66,10 @@ export function applyInPlace(
     self._historyVersion++;
     return self;
   }
-  direct();
+  // A conjugate or negative view: its values computed out of place, written back through copyInto,
+  // which conjugates/negates them into the physical memory (PyTorch's conjugate fallback).
+  if (self.storage._physical !== null) copyInto(self, outOfPlace(self.detach().clone()));
+  else direct();
   self.storage.version++;
   return self;
 }
@@ -85,12 +89,14 @@ function inPlaceOnView(op: string, self: Tensor, base: Tensor, outOfPlace: (snap
   const size = self.shape, stride = self.stride(), offset = self._offset - base._offset;
   const baseSnap = base._requiresGrad ? base.clone() : base.detach();
   if (forwardGrads.on && !base._requiresGrad) carryTangents(base, baseSnap);
-  const region = baseSnap.asStrided(size, stride, offset);
+  // A conjugate view of a base without the bit (or the reverse) is the conjugate of its region.
+  const conjugated = (self.storage instanceof ConjStorage) !== (base.storage instanceof ConjStorage);
+  const region = conjugated ? baseSnap.asStrided(size, stride, offset).conj() : baseSnap.asStrided(size, stride, offset);
   // The view's own tangent (a dual made from a view has one its base lacks).
   if (forwardGrads.on) carryTangents(self, region);
   const r = outOfPlace(region);
   if (forwardGrads.on) updateTangentsInPlace(self, r);
-  const newBase = baseSnap.asStridedScatter(r, size, stride, offset);
+  const newBase = baseSnap.asStridedScatter(conjugated ? r.conj() : r, size, stride, offset);
   copyInto(self, r.detach());
   self.storage.version++;
   base._gradFn = newBase._gradFn;

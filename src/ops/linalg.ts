@@ -25,7 +25,8 @@ import { deviceOp, onDevice } from "./device-hooks.js";
 import { eye, zeros } from "./creation.js";
 import { eighBackward, svdBackward } from "./linalg-spectral-backward.js";
 import * as CX from "./linalg-complex.js";
-import { complex, viewAsReal } from "./complex-views.js";
+import { complex } from "./complex-views.js";
+import { realView } from "./complex-parts.js";
 
 import { outCall, type OutOption, type OutPairOption, hasOut, withOut } from "./out.js";
 export { matmul };
@@ -881,7 +882,7 @@ function matrixNormImpl(api: string, A: Tensor, ord: Ord | "fro" | "nuc", dim: n
   // Complex A: the entrywise norms are those of the moduli |a_ij| (each the 2-norm of (re, im),
   // which gives abs's gradient); the spectral ones go through the complex svdvals.
   if (A.dtype.isComplex && ord !== "nuc" && ord !== 2 && ord !== -2) {
-    const moduli = vectorNorm(viewAsReal(withDtype(api, A, dtype)), 2, -1);
+    const moduli = vectorNorm(realView(withDtype(api, A, dtype)), 2, -1);
     return matrixNormImpl(api, moduli, ord, dim, keepdim, null);
   }
   if (ord === "fro") return vectorNorm(A, 2, [d0, d1], keepdim, { dtype: dtype ?? null });

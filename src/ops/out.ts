@@ -124,6 +124,8 @@ export function outOffered(op: string): boolean {
 export function directOut(op: string, shape: readonly number[], dtype: DType, operands: readonly Tensor[]): Tensor | undefined {
   const o = offer;
   if (o === null || o.taken || o.op !== op || o.out.dtype !== dtype || !shapesEqual(o.out._shape, shape)) return undefined;
+  // A conjugate or negative view takes its result through copyInto, which writes it conjugated/negated.
+  if (o.out.storage._physical !== null) return undefined;
   const grad = isGradEnabled();
   for (const t of operands) if (t.device.type !== "cpu" || (grad && t._requiresGrad)) return undefined;
   o.taken = true;

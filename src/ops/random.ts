@@ -5,7 +5,7 @@ import { Tensor } from "../core/tensor.js";
 import { type DType, type DTypeLike, getDefaultDtype, int64, toDType, float32, float64, realOf } from "../core/dtype.js";
 import { rawRealView } from "./complex-engine.js";
 import { Generator, defaultGenerator } from "../core/generator.js";
-import { type DeviceLike, Storage, toDevice } from "../core/storage.js";
+import { type DeviceLike, Storage, allowComplexHalf, toDevice } from "../core/storage.js";
 import {
   type AnyOut, type FloatOut, type RandomDType, type RandomFloatDType, bernoulliScalarFill, bernoulliTensorFill,
   cauchyFill, exponentialFill, geometricFill, logNormalFill, multinomial as multinomialDraw, normalFill,
@@ -44,7 +44,7 @@ function genOf(opts: Record<string, unknown>): Generator {
  */
 function fillInto(t: Tensor, fill: (out: AnyOut, dtype: RandomDType) => void): void {
   // A complex tensor draws its parts as PyTorch does: through its real view, re and im in turn.
-  if (t.dtype.isComplex) return fillInto(rawRealView(t), fill);
+  if (t.dtype.isComplex) return fillInto(allowComplexHalf(() => rawRealView(t)), fill);
   if (t.isContiguous()) {
     const n = t.numel();
     const data = t.storage.data;

@@ -4,7 +4,8 @@
 import { contiguousFormat, preservedStrides, stridesFor, suggestMemoryFormat } from "../core/memory-format.js";
 import { isNamed, namedRefusal } from "./named-engine.js";
 import { Tensor } from "../core/tensor.js";
-import { int64 } from "../core/dtype.js";
+import { complex32, int64 } from "../core/dtype.js";
+import { notImplementedFor } from "./pointwise-util.js";
 import { normalizeDim, normalizeDims, numel, shapeStr } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -58,6 +59,8 @@ export function flip(input: Tensor, ...dims: (number | number[])[]): Tensor {
   if (isNamed(input)) throw namedRefusal("flip");
   const d = normalizeDims(bindSize("flip", dims, [], "dims").size, input.dim(), "flip");
   if (isQuantizedTensor(input)) return quantizedFlip(input, d);
+  // PyTorch 1.13's flip kernel has no ComplexHalf form (its other data movement does).
+  if (input.dtype === complex32) throw notImplementedFor("flip_cpu", input.dtype);
   const out = flipped(input, d);
   record("FlipBackward0", [input], out, ([g]) => [flip(g!, d)]);
   if (tracing.on) traceOp("flip", [input], out, { dims: d });

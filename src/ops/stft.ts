@@ -15,6 +15,7 @@ import { isGradEnabled } from "../autograd/grad-mode.js";
 import { forwardGrads } from "../autograd/forward-grad.js";
 import { tracing } from "../onnx/hook.js";
 import { viewAsReal } from "./complex-views.js";
+import { realView } from "./complex-parts.js";
 import { throughRealView } from "./complex-parts.js";
 import { constantPad } from "../nn/functional/padding-ops.js";
 import { pad as fPad, type PadMode } from "../nn/functional/padding.js";
@@ -241,7 +242,7 @@ export function istft(input: Tensor, nFft: number, ...args: Args<[hopLength?: nu
   const take = (t: Tensor): Tensor => (t.isComplex() ? contiguousThroughRealView(t, (r) => r.narrow(1, start, Math.max(stop - start, 0))) : t.narrow(1, start, Math.max(stop - start, 0)));
   y = take(y);
   const env = take(envelope);
-  const magnitude = env.isComplex() ? viewAsReal(env).square().sum(-1).sqrt() : env.abs();
+  const magnitude = env.isComplex() ? realView(env).square().sum(-1).sqrt() : env.abs();
   const lowest = env.numel() === 0 ? Infinity : (magnitude.min().item() as number);
   if (lowest < 1e-11) throw new Error(`${prefix}window overlap add min: ${lowest}`);
   y = y.isComplex() && !env.isComplex() ? contiguousThroughRealView(y, (r) => r.div(env.unsqueeze(-1))) : y.div(env);

@@ -11,7 +11,7 @@ import { record } from "../autograd/record.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { bindSize, checkArgs, checkTensor, describe, installMethods, isOptionsObject, rebind } from "./args.js";
 import { checkInplaceLeaf } from "./inplace.js";
-import { encoder } from "./engine.js";
+import { copyInto, encoder } from "./engine.js";
 import { notImplementedOnDevice } from "./device-hooks.js";
 
 declare module "../core/tensor.js" {
@@ -186,6 +186,14 @@ function mapElements(op: string, self: Tensor, others: Tensor[], callable: unkno
   if (self._requiresGrad) throw new Error(`Can't call ${op}() on Variable that requires grad. Use var.detach().${op}() instead.`);
   if (typeof callable !== "function") throw new Error(`'${describe(callable)}' object is not callable`);
   for (const t of [self, ...others]) if (t.device.type !== "cpu") throw new Error(`${op} is only implemented on CPU tensors`);
+  // Conjugate/negative views: mapped on resolved copies (their storages resolve on every read),
+  // the result written back through copyInto, which negates it into the physical memory.
+  if (self.storage._physical !== null || others.some((o) => o.storage._physical !== null)) {
+    const resolved = self.clone();
+    mapElements(op, resolved, others.map((o) => (o.storage._physical !== null ? o.clone() : o)), callable);
+    copyInto(self, resolved);
+    return self;
+  }
   const views = others.map((o) => o.expand(self.shape));
   const at = [self, ...views].map((t) => t._storageIndices());
   const encode = encoder(self.dtype), data = self.storage.data as unknown as Value[];

@@ -12,6 +12,7 @@ import { sparseClone, sparseTranspose } from "./sparse-dispatch.js";
 import { isCompressed } from "../core/sparse-compressed-tensor.js";
 import { compressedClone, compressedTranspose } from "./sparse-compressed-dispatch.js";
 import { Tensor } from "../core/tensor.js";
+import { hasConjBit, hasNegBit } from "../core/lazy-storage.js";
 import { DType, type DTypeLike, scalarTypeName, toDType } from "../core/dtype.js";
 import { contiguousStrides, inferSize, normalizeDim, normalizeDims, numel, shapeStr, viewStrides } from "../core/shape.js";
 import { MemoryFormat, contiguousFormat, isContiguousAs, memoryFormatArg, memoryFormatOption, preserveFormat, stridesFor, stridesForLike } from "../core/memory-format.js";
@@ -21,7 +22,7 @@ import { copyInto, emptyTensor, uninitStrided, uninitTensor } from "./engine.js"
 import { traceOp, tracing } from "../onnx/hook.js";
 import { deviceOp, notImplementedOnDevice, onDevice } from "./device-hooks.js";
 import { QuantizedStorage } from "../core/quantized-storage.js";
-import { SparseStorage } from "../core/storage.js";
+import { SparseStorage, allowComplexHalf } from "../core/storage.js";
 import { cloneQuantized } from "./quantize-kernels.js";
 import { refuseNamed } from "./named-engine.js";
 import { cat, stack } from "./shape-join.js";
@@ -74,6 +75,8 @@ function viewDtype(input: Tensor, arg: DTypeOption): Tensor {
   }
   const dtype = toDType(isOptionsObject(arg) ? (arg as { dtype: DTypeLike }).dtype : (arg as DTypeLike));
   if (dtype === input.dtype) return view(input, input.shape);
+  if (hasConjBit(input)) throw new Error("torch.Tensor.view is not supported for conjugate view tensors when converting to a different dtype.");
+  if (hasNegBit(input)) throw new Error("torch.Tensor.view is not supported for tensors with negative bit set when converting to a different dtype.");
   const from = input.dtype, to = dtype;
   const what = `view ${scalarTypeName(from)} as ${scalarTypeName(to)} (different element sizes)`;
   const shape = input.shape, strides = input.stride(), nd = shape.length;
@@ -101,7 +104,8 @@ function viewDtype(input: Tensor, arg: DTypeOption): Tensor {
     strides[nd - 1] = 1;
   }
   if (input.device.type !== "cpu") throw notImplementedOnDevice("view.dtype");
-  const storage = input.storage._reinterpret(dtype);
+  // A complex32 tensor's bytes view as any dtype, as PyTorch's (its kernels are what refuse ComplexHalf).
+  const storage = allowComplexHalf(() => input.storage._reinterpret(dtype));
   if (!storage) throw new Error(`view(): cannot ${what.replace(" (different element sizes)", "")}: the storage starts at byte ${input.storage.data.byteOffset} of its buffer, not a multiple of ${dtype.itemsize}`);
   return new Tensor(storage, shape, strides, offset);
 }
