@@ -1018,7 +1018,7 @@ describe("Python number formatting", () => {
   test("dtypeRepr", () => {
     assert.equal(dtypeRepr("float32"), "torch.float32");
     assert.equal(dtypeRepr("bfloat16"), "torch.bfloat16");
-    assert.throws(() => dtypeRepr("complex32" as PrintDType), /unknown dtype/);
+    assert.throws(() => dtypeRepr("float8_e4m3fn" as PrintDType), /unknown dtype/);
   });
 });
 
