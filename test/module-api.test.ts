@@ -40,6 +40,8 @@ test("type(dtype) casts every parameter and buffer; cuda() is PyTorch's error; t
   const bn = new nn.BatchNorm1d(2).type(torch.float64);
   assert.deepEqual([bn.weight!.dtype, bn.num_batches_tracked!.dtype].map((d) => d.toString()), ref.type);
   assert.equal(message(() => new nn.Linear(2, 2).cuda()), ref.cuda[1]);
+  assert.equal(new nn.Linear(2, 2).dumpPatches, false);
+  assert.equal(nn.Module.dumpPatches, false);
   const e = new nn.Sequential(new nn.Linear(2, 3)).toEmpty({ device: "cpu" });
   const w = (e.at(0) as torch.nn.Linear).weight;
   assert.deepEqual([w.shape, w instanceof nn.Parameter ? "Parameter" : "Tensor", w.requiresGrad], ref.to_empty);

@@ -322,6 +322,8 @@ export class Module {
   }
   /** PyTorch's class attribute (a hook for old checkpoints' source changes): false. */
   static dumpPatches = false;
+  /** The class's dumpPatches, read from an instance as Python reads a class attribute. */
+  get dumpPatches(): boolean { return (this.constructor as typeof Module).dumpPatches; }
 
   // ---- modes and bulk operations -----------------------------------------------------------
 
