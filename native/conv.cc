@@ -664,9 +664,7 @@ void conv_backward_weight(const ConvGeometry& g, const T* x, const T* gy, T* gw)
   const bool direct = col_is_input(g);
   // Images are split into fixed chunks (not claimed dynamically) so that the summation order,
   // hence the result, does not depend on thread timing; each chunk sums into its own buffer.
-  const index_t threads = ThreadPool::instance().size();
-  index_t chunks = threads > 1 ? min_i(g.n, 2 * threads) : 1;
-  while (chunks > 1 && chunks * wsize > (index_t{1} << 24)) --chunks;
+  const index_t chunks = weight_grad_chunks(g.n, wsize);
   const bool own_buffer = transposed || chunks > 1;
   std::vector<T> acc(own_buffer ? static_cast<size_t>(chunks * wsize) : 0);
   auto chunk = [&](index_t c, bool par) {
@@ -706,21 +704,7 @@ void conv_backward_weight(const ConvGeometry& g, const T* x, const T* gy, T* gw)
   } else {
     chunk(0, true);
   }
-  if (!own_buffer) return;
-  // gw = the chunks' sums in chunk order, transposed back per group when needed.
-  parallel_for(0, wsize, 4096, [&](index_t lo, index_t hi) {
-    for (index_t i = lo; i < hi; ++i) {
-      T v = acc[i];
-      for (index_t c = 1; c < chunks; ++c) v += acc[c * wsize + i];
-      if (transposed) {
-        const index_t gi = i / (s.rows * s.cout_g), rem = i % (s.rows * s.cout_g);
-        const index_t r = rem / s.cout_g, co = rem % s.cout_g;
-        gw[(gi * s.cout_g + co) * s.rows + r] = v;
-      } else {
-        gw[i] = v;
-      }
-    }
-  });
+  if (own_buffer) sum_weight_grad_chunks(acc.data(), chunks, wsize, s.rows, s.cout_g, transposed, gw);
 }
 
 template <typename T>

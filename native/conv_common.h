@@ -60,5 +60,34 @@ void run_gemm(const GemmArgs<T>& a, bool parallel) {
   else gemm_serial(a);
 }
 
+// A weight gradient's work items (images, or image blocks) split into fixed chunks, each summing
+// into its own buffer of wsize values, so that the summation order, hence the result, does not
+// depend on thread timing; at most 2^24 values of buffers.
+inline index_t weight_grad_chunks(index_t pieces, index_t wsize) {
+  const index_t threads = ThreadPool::instance().size();
+  index_t chunks = threads > 1 ? min_i(pieces, 2 * threads) : 1;
+  while (chunks > 1 && chunks * wsize > (index_t{1} << 24)) --chunks;
+  return chunks;
+}
+
+// gw = the chunks' partial weight gradients (acc: chunks x wsize) summed in chunk order; when
+// `transposed`, each group's [rows, cout_g] block is written back as gw's [cout_g, rows].
+template <typename T>
+void sum_weight_grad_chunks(const T* acc, index_t chunks, index_t wsize, index_t rows, index_t cout_g, bool transposed, T* gw) {
+  parallel_for(0, wsize, 4096, [&](index_t lo, index_t hi) {
+    for (index_t i = lo; i < hi; ++i) {
+      T v = acc[i];
+      for (index_t c = 1; c < chunks; ++c) v += acc[c * wsize + i];
+      if (transposed) {
+        const index_t gi = i / (rows * cout_g), rem = i % (rows * cout_g);
+        const index_t r = rem / cout_g, co = rem % cout_g;
+        gw[(gi * cout_g + co) * rows + r] = v;
+      } else {
+        gw[i] = v;
+      }
+    }
+  });
+}
+
 }  // namespace conv_detail
 }  // namespace tts

@@ -84,27 +84,34 @@ void gather_rows(const ConvGeometry& g, const NhwcSizes& s, const T* xn, index_t
   }
 }
 
+// The taps of output position (oh, ow) that read the input, as (input position, tap) pairs.
+template <class Visit>
+inline void for_taps(const ConvGeometry& g, index_t oh, index_t ow, const Visit& visit) {
+  for (index_t kh = 0; kh < g.kh; ++kh) {
+    const index_t ih = oh * g.sh - g.ph + kh * g.dh;
+    if (ih < 0 || ih >= g.ih) continue;
+    for (index_t kw = 0; kw < g.kw; ++kw) {
+      const index_t iw = ow * g.sw - g.pw + kw * g.dw;
+      if (iw < 0 || iw >= g.iw) continue;
+      visit(ih * g.iw + iw, kh * g.kw + kw);
+    }
+  }
+}
+
 // The adjoint of gather_rows: each column entry added into the input position it was read from.
 template <typename T>
 void scatter_rows(const ConvGeometry& g, const NhwcSizes& s, const T* col, index_t p0, index_t p1, T* gxn) {
   for (index_t p = p0; p < p1; ++p) {
-    const index_t oh = p / g.ow, ow = p % g.ow;
     const T* row = col + (p - p0) * s.row;
-    for (index_t kh = 0; kh < g.kh; ++kh) {
-      const index_t ih = oh * g.sh - g.ph + kh * g.dh;
-      if (ih < 0 || ih >= g.ih) continue;
-      for (index_t kw = 0; kw < g.kw; ++kw) {
-        const index_t iw = ow * g.sw - g.pw + kw * g.dw;
-        if (iw < 0 || iw >= g.iw) continue;
-        const T* src = row + (kh * g.kw + kw) * s.cin_g;
-        T* dst = gxn + (ih * g.iw + iw) * g.cin;
-        for (index_t gi = 0; gi < g.groups; ++gi) {
-          const T* a = src + gi * s.kg;
-          T* b = dst + gi * s.cin_g;
-          for (index_t c = 0; c < s.cin_g; ++c) b[c] += a[c];
-        }
+    for_taps(g, p / g.ow, p % g.ow, [&](index_t pos, index_t tap) {
+      const T* src = row + tap * s.cin_g;
+      T* dst = gxn + pos * g.cin;
+      for (index_t gi = 0; gi < g.groups; ++gi) {
+        const T* a = src + gi * s.kg;
+        T* b = dst + gi * s.cin_g;
+        for (index_t c = 0; c < s.cin_g; ++c) b[c] += a[c];
       }
-    }
+    });
   }
 }
 
@@ -125,20 +132,6 @@ const T* column_block(const ConvGeometry& g, const NhwcSizes& s, const T* x, ind
 }
 
 // ---- depthwise: one input channel per group, `mult` output channels each -----------------------
-
-// The taps of output position (oh, ow) that read the input, as (input position, tap) pairs.
-template <class Visit>
-inline void for_taps(const ConvGeometry& g, index_t oh, index_t ow, const Visit& visit) {
-  for (index_t kh = 0; kh < g.kh; ++kh) {
-    const index_t ih = oh * g.sh - g.ph + kh * g.dh;
-    if (ih < 0 || ih >= g.ih) continue;
-    for (index_t kw = 0; kw < g.kw; ++kw) {
-      const index_t iw = ow * g.sw - g.pw + kw * g.dw;
-      if (iw < 0 || iw >= g.iw) continue;
-      visit(ih * g.iw + iw, kh * g.kw + kw);
-    }
-  }
-}
 
 // Weights as [tap][cout] (w is [cout][tap] with one input channel per group), so that a tap's
 // weights are a contiguous channel vector.
@@ -459,9 +452,7 @@ void conv_nhwc_backward_weight(const ConvGeometry& g, const T* x, const T* gy, T
   // (image, block) pieces in fixed chunks, each summing into its own buffer: the order of the
   // sums does not depend on thread timing.
   const index_t pieces = g.n * s.blocks;
-  const index_t threads = ThreadPool::instance().size();
-  index_t chunks = threads > 1 ? min_i(pieces, 2 * threads) : 1;
-  while (chunks > 1 && chunks * wsize > (index_t{1} << 24)) --chunks;
+  const index_t chunks = weight_grad_chunks(pieces, wsize);
   const bool own_buffer = transposed || chunks > 1;
   std::vector<T> acc(own_buffer ? static_cast<size_t>(chunks * wsize) : 0);
   auto chunk = [&](index_t c, bool par) {
@@ -493,21 +484,7 @@ void conv_nhwc_backward_weight(const ConvGeometry& g, const T* x, const T* gy, T
   };
   if (chunks > 1) parallel_tasks(chunks, [&](index_t c) { chunk(c, false); });
   else chunk(0, true);
-  if (!own_buffer) return;
-  // gw = the chunks' sums in chunk order, transposed back per group when needed.
-  parallel_for(0, wsize, 4096, [&](index_t lo, index_t hi) {
-    for (index_t i = lo; i < hi; ++i) {
-      T v = acc[i];
-      for (index_t c = 1; c < chunks; ++c) v += acc[c * wsize + i];
-      if (transposed) {
-        const index_t gi = i / (s.kg * s.cout_g), rem = i % (s.kg * s.cout_g);
-        const index_t k = rem / s.cout_g, co = rem % s.cout_g;
-        gw[(gi * s.cout_g + co) * s.kg + k] = v;
-      } else {
-        gw[i] = v;
-      }
-    }
-  });
+  if (own_buffer) sum_weight_grad_chunks(acc.data(), chunks, wsize, s.kg, s.cout_g, transposed, gw);
 }
 
 #define TTS_INSTANTIATE(T)                                                                     \
