@@ -3,6 +3,7 @@
 
 import type { Tensor } from "../core/tensor.js";
 import type { DType } from "../core/dtype.js";
+import { type RemovableHandle, addHook } from "../core/hook-handle.js";
 
 export type Edge = readonly [Node | null, number];
 export type GradHook = (grad: Tensor) => Tensor | void | undefined;
@@ -10,12 +11,7 @@ export type GradHook = (grad: Tensor) => Tensor | void | undefined;
 export type NodePreHook = (gradOutputs: (Tensor | null)[]) => (Tensor | null)[] | void | undefined;
 /** grad_fn.register_hook(fn): fn(gradInputs, gradOutputs) may return replacements for the gradients the node computed. */
 export type NodePostHook = (gradInputs: (Tensor | null)[], gradOutputs: (Tensor | null)[]) => (Tensor | null)[] | void | undefined;
-export interface RemovableHandle { remove(): void }
-
-function removable<T>(list: T[], item: T): RemovableHandle {
-  list.push(item);
-  return { remove: () => { const i = list.indexOf(item); if (i >= 0) list.splice(i, 1); } };
-}
+export type { RemovableHandle } from "../core/hook-handle.js";
 
 let sequence = 0;
 
@@ -38,9 +34,9 @@ export abstract class Node {
   postHooks: NodePostHook[] | null = null;
   abstract name(): string;
   /** PyTorch's Node.register_prehook: fn(gradOutputs) runs before the node, and may replace its output gradients. */
-  registerPrehook(fn: NodePreHook): RemovableHandle { return removable(this.preHooks ??= [], fn); }
+  registerPrehook(fn: NodePreHook): RemovableHandle { return addHook(this.preHooks ??= [], fn); }
   /** PyTorch's Node.register_hook: fn(gradInputs, gradOutputs) runs after the node, and may replace the gradients it computed. */
-  registerHook(fn: NodePostHook): RemovableHandle { return removable(this.postHooks ??= [], fn); }
+  registerHook(fn: NodePostHook): RemovableHandle { return addHook(this.postHooks ??= [], fn); }
   abstract apply(grads: (Tensor | null)[]): (Tensor | null)[];
   toString(): string { return `<${this.name()}>`; }
   [Symbol.for("nodejs.util.inspect.custom")](): string { return `<${this.name()} object>`; }

@@ -6,6 +6,7 @@ import { type Shape, contiguousStrides, isContiguousLayout, numel, normalizeDim 
 import { ComplexStorage, Device, Storage } from "./storage.js";
 import { MemoryFormat, isContiguousAs, memoryFormatOption } from "./memory-format.js";
 import { Complex } from "./complex.js";
+import { addHook } from "./hook-handle.js";
 import { ConjStorage, complexHalfBits } from "./lazy-storage.js";
 import { AccumulateGrad, type GradHook, type Node } from "../autograd/node.js";
 import { type PrintDType, formatTensor } from "./printing.js";
@@ -263,8 +264,7 @@ export class Tensor {
       list = hooks.get(this._outputNr) ?? [];
       hooks.set(this._outputNr, list);
     } else list = (this._leafHooks ??= []);
-    list.push(fn);
-    return { remove: () => { const i = list.indexOf(fn); if (i >= 0) list.splice(i, 1); } };
+    return addHook(list, fn);
   }
 
   /**
@@ -276,9 +276,7 @@ export class Tensor {
     if (this._gradFn) throw new Error("post accumulate grad hooks cannot be registered on non-leaf tensors");
     let list = postAccumulateGradHooks.get(this);
     if (!list) { list = []; postAccumulateGradHooks.set(this, list); }
-    const hooks = list;
-    hooks.push(hook);
-    return { remove: () => { const i = hooks.indexOf(hook); if (i >= 0) hooks.splice(i, 1); } };
+    return addHook(list, hook);
   }
 
   /** @internal The node a gradient for this tensor flows into. */

@@ -9,7 +9,8 @@
 import { Tensor } from "../core/tensor.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { Function as AutogradFunction, type FunctionCtx } from "../autograd/function.js";
-import type { Node, RemovableHandle } from "../autograd/node.js";
+import type { Node } from "../autograd/node.js";
+import { type RemovableHandle, addHook, checkCallable } from "../core/hook-handle.js";
 import { isOptionsObject } from "../ops/args.js";
 import { warnOnce } from "../core/warnings.js";
 import type { Module } from "./module.js";
@@ -36,14 +37,13 @@ export class HookList<H> {
   readonly withKwargs = new Set<H>();
   readonly alwaysCall = new Set<H>();
   add(hook: H, options: ForwardHookOptions = {}): RemovableHandle {
-    if (typeof hook !== "function") throw new TypeError(`hook must be callable, got ${typeof hook}`);
-    if (options.prepend) this.hooks.unshift(hook); else this.hooks.push(hook);
+    checkCallable(hook);
+    const handle = addHook(this.hooks, hook, options.prepend);
     if (options.withKwargs) this.withKwargs.add(hook);
     if (options.alwaysCall) this.alwaysCall.add(hook);
     return {
       remove: () => {
-        const i = this.hooks.indexOf(hook);
-        if (i >= 0) this.hooks.splice(i, 1);
+        handle.remove();
         if (!this.hooks.includes(hook)) { this.withKwargs.delete(hook); this.alwaysCall.delete(hook); }
       },
     };

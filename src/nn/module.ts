@@ -10,13 +10,14 @@ import { noGrad } from "../autograd/grad-mode.js";
 import { zeroGrads } from "../autograd/zero-grad.js";
 import { Parameter, isParameter, isUninitialized, placeOnDevice } from "./parameter.js";
 import { emptyLike as torchEmptyLike } from "../ops/creation.js";
+import { type RemovableHandle, addHook, checkCallable } from "../core/hook-handle.js";
 import {
   type BackwardHook, type BackwardPreHook, type ForwardHook, type ForwardHookOptions, type ForwardHookWithKwargs, type ForwardPreHook,
   type ForwardPreHookOptions, type ForwardPreHookWithKwargs, type HookOptions, HookList, anyGlobalHooks, callWithHooks,
 } from "./module-hooks.js";
 
 export type { BackwardHook, BackwardPreHook, ForwardHook, ForwardHookWithKwargs, ForwardPreHook, ForwardPreHookWithKwargs } from "./module-hooks.js";
-export interface HookHandle { remove(): void }
+export type HookHandle = RemovableHandle;
 /** hook(module, stateDict, prefix, localMetadata, strict, missingKeys, unexpectedKeys, errorMsgs): may edit stateDict (a copy) and the lists. */
 export type LoadStateDictPreHook = (module: Module, stateDict: Map<string, Tensor>, prefix: string, localMetadata: Record<string, unknown>, strict: boolean, missingKeys: string[], unexpectedKeys: string[], errorMsgs: string[]) => void;
 /** hook(module, incompatibleKeys): may edit incompatibleKeys.missingKeys / unexpectedKeys (strict mode then sees the edited lists). */
@@ -58,9 +59,8 @@ export interface ModuleInternals {
 const INTERNALS = Symbol("torch-ts.module");
 
 function handle<T>(list: T[], item: T, prepend = false): HookHandle {
-  if (typeof item !== "function") throw new TypeError(`hook must be callable, got ${typeof item}`);
-  if (prepend) list.unshift(item); else list.push(item);
-  return { remove: () => { const i = list.indexOf(item); if (i >= 0) list.splice(i, 1); } };
+  checkCallable(item);
+  return addHook(list, item, prepend);
 }
 
 export class Module {

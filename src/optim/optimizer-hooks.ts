@@ -2,6 +2,7 @@
 // step hooks): the types, the module-wide lists, and the step wrapper that runs them.
 
 import type { Optimizer, OptimizerStateDict } from "./optimizer.js";
+import { type RemovableHandle, addHook, checkCallable } from "../core/hook-handle.js";
 
 /** hook(optimizer, args, kwargs): may return [newArgs, newKwargs] for step. */
 export type OptimizerStepPreHook = (optimizer: Optimizer, args: unknown[], kwargs: Record<string, unknown>) => [unknown[], Record<string, unknown>] | void | undefined;
@@ -12,13 +13,12 @@ export type OptimizerHook = (optimizer: Optimizer) => void;
 /** hook(optimizer, stateDict): may return a replacement (stateDict's post-hook, loadStateDict's pre-hook). */
 export type OptimizerStateDictHook = (optimizer: Optimizer, stateDict: OptimizerStateDict) => OptimizerStateDict | void | undefined;
 
-export interface RemovableHandle { remove(): void }
+export type { RemovableHandle };
 
-/** Adds `hook` (first with prepend); the handle removes it. */
-export function addHook<H>(list: H[], hook: H, prepend = false): RemovableHandle {
-  if (typeof hook !== "function") throw new TypeError(`hook must be callable, got ${typeof hook}`);
-  if (prepend) list.unshift(hook); else list.push(hook);
-  return { remove: () => { const i = list.indexOf(hook); if (i >= 0) list.splice(i, 1); } };
+/** Adds a callable `hook` (first with prepend); the handle removes it. */
+export function addCheckedHook<H>(list: H[], hook: H, prepend = false): RemovableHandle {
+  checkCallable(hook);
+  return addHook(list, hook, prepend);
 }
 
 /** Step hooks every optimizer runs before its own. */
@@ -26,9 +26,9 @@ const globalPre: OptimizerStepPreHook[] = [];
 const globalPost: OptimizerStepPostHook[] = [];
 
 /** torch.optim.optimizer.register_optimizer_step_pre_hook(hook). */
-export function registerOptimizerStepPreHook(hook: OptimizerStepPreHook): RemovableHandle { return addHook(globalPre, hook); }
+export function registerOptimizerStepPreHook(hook: OptimizerStepPreHook): RemovableHandle { return addCheckedHook(globalPre, hook); }
 /** torch.optim.optimizer.register_optimizer_step_post_hook(hook). */
-export function registerOptimizerStepPostHook(hook: OptimizerStepPostHook): RemovableHandle { return addHook(globalPost, hook); }
+export function registerOptimizerStepPostHook(hook: OptimizerStepPostHook): RemovableHandle { return addCheckedHook(globalPost, hook); }
 
 /** @internal Marks the step functions that count and run hooks (PyTorch's `_with_counter`). */
 export const STEP_WRAPPER = Symbol("torch-ts.optimizer.step");

@@ -9,7 +9,7 @@ import { float32 } from "../core/dtype.js";
 import { Storage } from "../core/storage.js";
 import {
   type OptimizerHook, type OptimizerStateDictHook, type OptimizerStepPostHook, type OptimizerStepPreHook, type RemovableHandle,
-  STEP_WRAPPER, addHook, runStep,
+  STEP_WRAPPER, addCheckedHook, runStep,
 } from "./optimizer-hooks.js";
 
 export type ParamGroupOptions = Record<string, unknown>;
@@ -100,17 +100,17 @@ export abstract class Optimizer {
   }
 
   /** register_step_pre_hook(hook): hook(optimizer, args, kwargs) before each step; may return [newArgs, newKwargs]. */
-  registerStepPreHook(hook: OptimizerStepPreHook): RemovableHandle { return addHook(this.hookLists.stepPre, hook); }
+  registerStepPreHook(hook: OptimizerStepPreHook): RemovableHandle { return addCheckedHook(this.hookLists.stepPre, hook); }
   /** register_step_post_hook(hook): hook(optimizer, args, kwargs) after each step. */
-  registerStepPostHook(hook: OptimizerStepPostHook): RemovableHandle { return addHook(this.hookLists.stepPost, hook); }
+  registerStepPostHook(hook: OptimizerStepPostHook): RemovableHandle { return addCheckedHook(this.hookLists.stepPost, hook); }
   /** register_state_dict_pre_hook(hook, prepend=False): hook(optimizer) before stateDict. */
-  registerStateDictPreHook(hook: OptimizerHook, prepend = false): RemovableHandle { return addHook(this.hookLists.stateDictPre, hook, prepend); }
+  registerStateDictPreHook(hook: OptimizerHook, prepend = false): RemovableHandle { return addCheckedHook(this.hookLists.stateDictPre, hook, prepend); }
   /** register_state_dict_post_hook(hook, prepend=False): hook(optimizer, stateDict) may return a replacement. */
-  registerStateDictPostHook(hook: OptimizerStateDictHook, prepend = false): RemovableHandle { return addHook(this.hookLists.stateDictPost, hook, prepend); }
+  registerStateDictPostHook(hook: OptimizerStateDictHook, prepend = false): RemovableHandle { return addCheckedHook(this.hookLists.stateDictPost, hook, prepend); }
   /** register_load_state_dict_pre_hook(hook, prepend=False): hook(optimizer, stateDict) may return a replacement to load. */
-  registerLoadStateDictPreHook(hook: OptimizerStateDictHook, prepend = false): RemovableHandle { return addHook(this.hookLists.loadPre, hook, prepend); }
+  registerLoadStateDictPreHook(hook: OptimizerStateDictHook, prepend = false): RemovableHandle { return addCheckedHook(this.hookLists.loadPre, hook, prepend); }
   /** register_load_state_dict_post_hook(hook, prepend=False): hook(optimizer) after loadStateDict. */
-  registerLoadStateDictPostHook(hook: OptimizerHook, prepend = false): RemovableHandle { return addHook(this.hookLists.loadPost, hook, prepend); }
+  registerLoadStateDictPostHook(hook: OptimizerHook, prepend = false): RemovableHandle { return addCheckedHook(this.hookLists.loadPost, hook, prepend); }
 
   stateDict(): OptimizerStateDict {
     for (const h of [...this.hookLists.stateDictPre]) h(this);
