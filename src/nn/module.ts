@@ -447,9 +447,8 @@ export class Module {
     // A copy: load pre-hooks may edit it (PyTorch copies the OrderedDict too).
     const entries = new Map(stateDict instanceof Map ? stateDict : Object.entries(stateDict));
     const metadata = stateDict instanceof Map ? stateDictVersions.get(stateDict) : undefined;
-    const own = new Map<string, Tensor>();
-    // Where each key lives, for assign: the module and its attribute.
-    const owners = new Map<string, [Module, string]>();
+    // Each key's tensor, with the module and attribute it lives in (for assign).
+    const own = new Map<string, [Tensor, Module, string]>();
     const hookMissing: string[] = [], hookUnexpected: string[] = [], errors: string[] = [];
     const postHooked: [Module, LoadStateDictPostHook[]][] = [];
     const visit = (m: Module, prefix: string): void => {
@@ -462,8 +461,8 @@ export class Module {
         const src = entries.get(prefix + n), b = (m as unknown as Record<string, unknown>)[n];
         if (src instanceof Tensor && b instanceof Tensor) b.resize_(src.shape);
       }
-      for (const [n, p] of m._ownParameters()) if (p) { own.set(prefix + n, p); owners.set(prefix + n, [m, n]); }
-      for (const [n, b, persistent] of m._ownBuffers()) if (b && persistent) { own.set(prefix + n, b); owners.set(prefix + n, [m, n]); }
+      for (const [n, p] of m._ownParameters()) if (p) own.set(prefix + n, [p, m, n]);
+      for (const [n, b, persistent] of m._ownBuffers()) if (b && persistent) own.set(prefix + n, [b, m, n]);
       if (m._extraState) extra.push([m, prefix, m._extraState().map(([n]) => prefix + n)]);
       if (m.setExtraState !== Module.prototype.setExtraState) userExtra.push([m, `${prefix}_extra_state`]);
       for (const [n, c] of m._ownModules()) if (c) visit(c, `${prefix}${n}.`);
@@ -479,7 +478,7 @@ export class Module {
       missingKeys: [...hookMissing, ...[...own.keys(), ...extraKeys].filter((k) => !entries.has(k))],
       unexpectedKeys: [...hookUnexpected, ...[...entries.keys()].filter((k) => !own.has(k) && !extraKeys.has(k))],
     };
-    for (const [k, t] of own) {
+    for (const [k, [t]] of own) {
       const src = entries.get(k);
       if (!src) continue;
       if (!(src instanceof Tensor)) { errors.push(`While copying the parameter named "${k}", expected torch.Tensor or Tensor-like object from checkpoint but received ${typeof src}`); continue; }
@@ -498,13 +497,12 @@ export class Module {
     const early = postHooked.length ? errors : [...keyErrors(), ...errors];
     if (early.length) throw fail(early);
     noGrad(() => {
-      for (const [k, t] of own) {
+      for (const [k, [t, m, n]] of own) {
         const src = entries.get(k);
         if (!src) continue;
         if (assign) {
           // assign=True keeps the checkpoint's tensors (their dtype, device and storage); a
           // parameter stays a Parameter with its requires_grad.
-          const [m, n] = owners.get(k)!;
           const value = isParameter(t) ? (isParameter(src) ? src.requiresGrad_(t.requiresGrad) : new Parameter(src, t.requiresGrad)) : src;
           (m as unknown as Record<string, Tensor>)[n] = value;
           continue;
