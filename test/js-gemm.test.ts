@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { gemm, gemmBatched, gemmStrided, type FloatArray, type MatrixView } from "../src/backends/js/gemm.js";
+import { setWasmGemm, wasmGemmActive } from "../src/backends/js/gemm-wasm.js";
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
 
@@ -76,6 +77,33 @@ for (const ctor of [Float32Array, Float64Array] as const) {
     }
   });
 }
+
+test("gemm float32: the WebAssembly SIMD kernel is active on Node and agrees with the scalar kernel across block edges", () => {
+  assert.equal(wasmGemmActive(), true, "Node has WebAssembly SIMD: the float32 gemm should use it");
+  const rand = rng(7);
+  try {
+    for (const useWasm of [true, false]) {
+      assert.equal(setWasmGemm(useWasm), useWasm);
+      // Past KC (256), MC (96) and NC (1024) of the blocking, with ragged edges.
+      for (const [M, N, K] of [[97, 1031, 257], [6, 9, 513], [193, 11, 3]] as const) {
+        for (const transA of [false, true]) {
+          const lda = (transA ? M : K) + 1, ldb = N + 3, ldc = N + 1;
+          const A = filled(Float32Array, 1 + (transA ? K : M) * lda, rand);
+          const B = filled(Float32Array, K * ldb, rand);
+          const C = filled(Float32Array, M * ldc, rand);
+          const a: MatrixView = { data: A, offset: 1, rowStride: transA ? 1 : lda, colStride: transA ? lda : 1 };
+          const b: MatrixView = { data: B, offset: 0, rowStride: ldb, colStride: 1 };
+          const c: MatrixView = { data: C, offset: 0, rowStride: ldc, colStride: 1 };
+          const expected = reference(M, N, K, 0.75, a, b, 0.5, c);
+          gemm(transA, false, M, N, K, 0.75, A, 1, lda, B, 0, ldb, 0.5, C, 0, ldc);
+          assertClose(c, expected, M, N, K, `${useWasm ? "wasm" : "scalar"} ${M}x${N}x${K} tA=${transA}`);
+        }
+      }
+    }
+  } finally {
+    setWasmGemm(true);
+  }
+});
 
 test("gemmStrided: column-major C, negative and zero strides, mixed dtypes", () => {
   const rand = rng(2);

@@ -10,6 +10,9 @@
 // Measured on V8 (Node 20, x86-64): the loop is bound by instructions per typed-array load
 // (bounds check, index sign-extension), not by flops; 4x4, 4x3 and 3x3 tiles run within noise of
 // each other, while unrolling k or larger tiles lose to register spills. See bench/js-gemm.ts.
+// Float32 operands go to the WebAssembly SIMD kernel (gemm-wasm.ts) where the engine has one.
+
+import { gemmWasm } from "./gemm-wasm.js";
 
 export type FloatArray = Float32Array | Float64Array;
 
@@ -168,7 +171,8 @@ export function gemmUnchecked(
     gemv(M, K, alpha, A, aOff, aRs, aCs, B, bOff, bRs, C, cOff, cRs);
   } else if (M * N * K <= SMALL_WORK || M === 1) {
     gemmSmall(M, N, K, alpha, A, aOff, aRs, aCs, B, bOff, bRs, bCs, C, cOff, cRs, cCs);
-  } else {
+  } else if (!(A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array) ||
+    !gemmWasm(M, N, K, alpha, A, aOff, aRs, aCs, B, bOff, bRs, bCs, C, cOff, cRs, cCs)) {
     gemmBlocked(M, N, K, alpha, A, aOff, aRs, aCs, B, bOff, bRs, bCs, C, cOff, cRs, cCs);
   }
 }
