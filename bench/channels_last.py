@@ -6,33 +6,12 @@ import json, sys, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from bench_util import CNN, timeit
 
 R = int(sys.argv[1]) if len(sys.argv) > 1 else 10
 torch.set_num_threads(int(sys.argv[2]) if len(sys.argv) > 2 else 2)
 torch.manual_seed(0)
 
-def timeit(fn, reps):
-    start, i = time.perf_counter(), 0
-    while i < 2 or time.perf_counter() - start < 0.3:
-        fn()
-        i += 1
-    ts = []
-    cpu0 = time.process_time()
-    for _ in range(reps):
-        t = time.perf_counter()
-        fn()
-        ts.append((time.perf_counter() - t) * 1000)
-    cpu = (time.process_time() - cpu0) * 1000 / reps
-    ts.sort()
-    return [ts[len(ts) // 2], cpu]
-
-class CNN(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.c1 = nn.Conv2d(1, 32, 3, padding=1); self.c2 = nn.Conv2d(32, 64, 3, padding=1); self.fc = nn.Linear(64 * 7 * 7, 10)
-    def forward(self, x):
-        x = F.max_pool2d(F.relu(self.c1(x)), 2); x = F.max_pool2d(F.relu(self.c2(x)), 2)
-        return self.fc(x.flatten(1))
 
 out = {}
 for fmt, name in ((torch.contiguous_format, "contiguous"), (torch.channels_last, "channels_last")):

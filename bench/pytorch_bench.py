@@ -5,26 +5,11 @@ import json, sys, time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from bench_util import CNN, timeit
 
 torch.set_num_threads(2)
 torch.manual_seed(0)
 quick = "--quick" in sys.argv
-
-def timeit(fn, reps):
-    # Warm-up as bench/workloads.ts: at least two runs and 300 ms.
-    start, i = time.perf_counter(), 0
-    while i < 2 or time.perf_counter() - start < 0.3:
-        fn()
-        i += 1
-    ts = []
-    cpu0 = time.process_time()
-    for _ in range(reps):
-        t = time.perf_counter()
-        fn()
-        ts.append((time.perf_counter() - t) * 1000)
-    cpu = (time.process_time() - cpu0) * 1000 / reps
-    ts.sort()
-    return [ts[len(ts) // 2], cpu]
 
 R = 3 if quick else 10
 out = {}
@@ -50,13 +35,6 @@ def mlp_step():
     opt.zero_grad(); F.cross_entropy(mlp(xm), ym).backward(); opt.step()
 out["MLP step"] = timeit(mlp_step, R * 3)
 
-class CNN(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.c1 = nn.Conv2d(1, 32, 3, padding=1); self.c2 = nn.Conv2d(32, 64, 3, padding=1); self.fc = nn.Linear(64 * 7 * 7, 10)
-    def forward(self, x):
-        x = F.max_pool2d(F.relu(self.c1(x)), 2); x = F.max_pool2d(F.relu(self.c2(x)), 2)
-        return self.fc(x.flatten(1))
 cnn = CNN(); copt = torch.optim.Adam(cnn.parameters(), lr=1e-3)
 xc = torch.randn(64, 1, 28, 28); yc = torch.randint(0, 10, (64,))
 def cnn_step():
