@@ -24,7 +24,7 @@ class CNN(nn.Module):
     """conv 1->32, pool, conv 32->64, pool, linear: bench/models.ts's CNN."""
     def __init__(self):
         super().__init__()
-        self.c1 = nn.Conv2d(1, 32, 3, padding=1); self.c2 = nn.Conv2d(32, 64, 3, padding=1); self.fc = nn.Linear(64 * 7 * 7, 10)
+        self.conv1 = nn.Conv2d(1, 32, 3, padding=1); self.conv2 = nn.Conv2d(32, 64, 3, padding=1); self.fc = nn.Linear(64 * 7 * 7, 10)
     def forward(self, x):
-        x = F.max_pool2d(F.relu(self.c1(x)), 2); x = F.max_pool2d(F.relu(self.c2(x)), 2)
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2); x = F.max_pool2d(F.relu(self.conv2(x)), 2)
         return self.fc(x.flatten(1))
