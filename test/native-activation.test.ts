@@ -215,3 +215,28 @@ test("activations: the native wrapper checks its arguments", { skip: skipReason 
   activationForward("gelu", [], x, x);  // in place is allowed
   activationBackward("elu", [1, 1, 1], y, x, y);
 });
+
+test("relu: -0 and NaN of either sign kept, negatives zeroed, the gradient zero where the output is ±0 (PyTorch 1.13's values), small and large, in place too", () => {
+  // torch.relu(x) and x.grad for y.backward(arange(1, 13)) in PyTorch 1.13.
+  const x = [0, -0, 1, -1, NaN, -NaN, Infinity, -Infinity, 1e-45, -1e-45, 3.4e38, -3.4e38];
+  const want = [0, -0, 1, 0, NaN, NaN, Infinity, 0, 1e-45, 0, 3.4e38, 0]; // float32: PyTorch printed 1.4013e-45, 3.4e38 rounded
+  const wantGrad = [0, 0, 3, 0, 5, 6, 7, 0, 9, 0, 11, 0];
+  for (const dtype of DTS) {
+    for (const reps of [1, 9000]) { // 12 elements take the JS loops, 108000 the native kernels where loaded
+      const data = Array.from({ length: reps }, () => x).flat();
+      const input = torch.tensor(data, { dtype, requiresGrad: true });
+      const y = F.relu(input);
+      y.backward(torch.arange(1, 13, { dtype }).repeat(reps));
+      const got = y.detach().tolist() as number[], grad = input.grad!.tolist() as number[];
+      const inPlace = torch.tensor(data, { dtype }).relu_().tolist() as number[];
+      for (const k of [0, (reps - 1) * 12]) {
+        for (let i = 0; i < 12; i++) {
+          const w = dtype === "float32" ? Math.fround(want[i]!) : want[i]!;
+          assert.ok(Object.is(got[k + i], w) || (Number.isNaN(w) && Number.isNaN(got[k + i])), `${dtype} x${reps} relu(${x[i]}) = ${got[k + i]}, PyTorch ${w}`);
+          assert.ok(Object.is(inPlace[k + i], got[k + i]) || Number.isNaN(got[k + i]), `${dtype} x${reps} relu_(${x[i]}) = ${inPlace[k + i]}`);
+          assert.equal(grad[k + i], wantGrad[i], `${dtype} x${reps} relu'(${x[i]})`);
+        }
+      }
+    }
+  }
+});

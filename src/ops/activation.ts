@@ -20,7 +20,7 @@ import { inSuggestedFormat } from "../nn/functional/channels-last.js";
 import { applyInPlace } from "./inplace.js";
 import { sameOut, type UnarySpec } from "./pointwise-engine.js";
 import { castTo } from "./conversion.js";
-import { checkScalarFits, floatOnlyOut, fusedGrad, kernelTypeName, type Loop1, notImplementedFor, pyType, unaryFast, unaryFastInPlace } from "./pointwise-util.js";
+import { checkScalarFits, floatOnlyOut, type Floats, fusedGrad, kernelTypeName, type Loop1, notImplementedFor, pyType, unaryFast, unaryFastInPlace } from "./pointwise-util.js";
 import { activation, type Activation, eluActivation, mapDense, runActivation, tryNativePrelu } from "./native-activation.js";
 import { where } from "./comparison.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -33,12 +33,34 @@ import { quantizedRelu } from "./quantized-elementwise.js";
 const RELU: UnarySpec = {
   name: "relu", node: "ReluBackward0", outDtype: sameOut, savesOutput: true,
   // NaN passes through (relu is clamp_min(x, 0)).
-  f: nativeUnary((x: number) => (x <= 0 ? 0 : x), "relu"),
+  f: nativeUnary((x: number) => (x < 0 ? 0 : x), "relu"),
   vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => (ov <= 0 ? 0 : gv), () => where(out.le(0), 0, g),
-    nativeGradLoop("relu", (gs, os, d, n) => { for (let i = 0; i < n; i++) d[i] = os[i]! <= 0 ? 0 : gs[i]!; }),
+    nativeGradLoop("relu", reluGradLoop),
     { kernel: "threshold_backward", params: [0] }),
 };
-const reluLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) { const v = s[i]!; d[i] = v <= 0 ? 0 : v; } };
+// The JS loops work on float32's bits: `v < 0 ? 0 : v` branches on the data, and random signs
+// mispredict half the time (9 ns an element against 1.7). As PyTorch's max(x, 0): a NaN of either
+// sign and -0 are kept, as the native kernels keep them.
+const reluLoop: Loop1 = (s, d, n) => {
+  if (!(s instanceof Float32Array && d instanceof Float32Array)) { for (let i = 0; i < n; i++) { const v = s[i]!; d[i] = v < 0 ? 0 : v; } return; }
+  const si = int32Bits(s), di = int32Bits(d);
+  for (let i = 0; i < n; i++) {
+    const b = si[i]!, mag = b & 0x7fffffff;
+    // Zeroed: the sign set and a magnitude in (0, infinity], i.e. a negative number.
+    const negative = (b >> 31) & ~(((mag - 1) | (0x7f800000 - mag)) >> 31);
+    di[i] = b & ~negative;
+  }
+};
+/** relu's gradient from its output: g where the output is not zero (a NaN output passes g), else +0. */
+function reluGradLoop(gs: Floats, os: Floats, d: Floats, n: number): void {
+  if (!(gs instanceof Float32Array && os instanceof Float32Array && d instanceof Float32Array)) { for (let i = 0; i < n; i++) d[i] = os[i]! <= 0 ? 0 : gs[i]!; return; }
+  const gi = int32Bits(gs), oi = int32Bits(os), di = int32Bits(d);
+  // An output is +0 or -0 (all magnitude bits clear) exactly where the gradient is zeroed.
+  for (let i = 0; i < n; i++) { const o = oi[i]! & 0x7fffffff; di[i] = gi[i]! & ((o | -o) >> 31); }
+}
+function int32Bits(a: Float32Array): Int32Array {
+  return new Int32Array(a.buffer, a.byteOffset, a.length);
+}
 
 function checkReluBool(x: Tensor): void {
   if (x.dtype === bool) throw new Error("Boolean inputs not supported for relu");
@@ -260,7 +282,6 @@ function softmaxGeometry(shape: readonly number[], d: number): { outer: number; 
   return { outer, size: shape.length === 0 ? 1 : shape[d]!, inner };
 }
 
-type Floats = Float32Array | Float64Array;
 
 /** A contiguous float buffer the kernel can write: the output's own storage, or a scratch for 16-bit floats. */
 function outputBuffer(out: Tensor): { data: Floats; finish: () => void } {
