@@ -143,10 +143,11 @@ export interface CharRnnResult {
 }
 
 /**
- * The tutorial's script, nIters training steps (the tutorial: 100000 over all its names), then the
+ * The tutorial's script, `steps` training steps (its nIters: 100000 over all its names), then the
  * confusion matrix over nConfusion random examples.
  */
-export function run({ nIters = 5000, seed = 0, nConfusion = 1000, verbose = false } = {}): CharRnnResult {
+export function run({ steps = 5000, seed = 0, nConfusion = 1000, verbose = false } = {}): CharRnnResult {
+  const nIters = steps;
   torch.manualSeed(seed);
   random.seed(seed);
   if (verbose) {

@@ -125,10 +125,11 @@ def timeSince(since):
     return '%dm %ds' % (m, s)
 
 
-def run(n_iters=5000, seed=0, n_confusion=1000, verbose=False):
-    """The tutorial's script, n_iters training steps (the tutorial: 100000 over all its names), then
+def run(steps=5000, seed=0, n_confusion=1000, verbose=False):
+    """The tutorial's script, `steps` training steps (its n_iters: 100000 over all its names), then
     the confusion matrix over n_confusion random examples. Returns the loss of each step and the
     fraction of those examples guessed right."""
+    n_iters = steps
     torch.manual_seed(seed)
     random.seed(seed)
     if verbose:
