@@ -25,7 +25,7 @@ export function getGradientEdge(tensor: Tensor): GradientEdge {
 
 /** increment_version(tensor): marks it modified in place, as an in-place op does (saved copies then refuse backward). */
 export function incrementVersion(tensor: Tensor | Tensor[]): void {
-  for (const t of Array.isArray(tensor) ? tensor : [tensor]) t.storage.version++;
+  for (const t of Array.isArray(tensor) ? tensor : [tensor]) t._bumpVersion();
 }
 
 /** The node whose running computes t's gradient (its grad_fn, or its accumulator). */

@@ -53,8 +53,12 @@ export function allocOutputArray(dtype: DType, n: number): StorageArray {
   return sourced ? arrayOver(dtype, sourced, n) : allocArray(dtype, n);
 }
 
-/** A version counter that a storage and its reinterpreting aliases share. */
-class VersionCounter { value = 0; }
+/**
+ * A version counter that a storage and its reinterpreting aliases share; also Tensor.data's own
+ * (PyTorch gives .data a new counter over the same memory). `detached` counts the writes made
+ * through tensors with a counter of their own, which the storage's other tensors do not see.
+ */
+export class VersionCounter { value = 0; detached = 0; }
 
 export class Storage {
   /** How many storages were made so far: the next one's serial. */

@@ -3,7 +3,7 @@
 
 import { type DType, bf16ToF32, complex32, f16ToF32, f32ToBf16, f32ToF16 } from "./dtype.js";
 import { type Shape, contiguousStrides, isContiguousLayout, numel, normalizeDim } from "./shape.js";
-import { ComplexStorage, Device, Storage } from "./storage.js";
+import { ComplexStorage, Device, Storage, VersionCounter } from "./storage.js";
 import { MemoryFormat, isContiguousAs, memoryFormatOption } from "./memory-format.js";
 import { Complex } from "./complex.js";
 import { addHook } from "./hook-handle.js";
@@ -35,6 +35,12 @@ export class Tensor {
   /** @internal Bumped when an in-place op rebases this (root) tensor's autograd history. */ _historyVersion = 0;
   /** @internal For a view: the base's history version its gradFn was made for. */ _viewHistory = 0;
   /**
+   * @internal The version counter of Tensor.data (and of its views and detached copies), null on
+   * every other tensor, which counts with its storage: writes through .data are not the versions
+   * of the tensors it was taken from, as in PyTorch.
+   */
+  _versionCounter: VersionCounter | null = null;
+  /**
    * @internal Dim names of a named tensor; null on an unnamed one (almost every tensor), so ops pay
    * one load to tell (src/ops/named-*.ts). Names belong to the tensor, not its storage.
    */
@@ -57,7 +63,19 @@ export class Tensor {
   get device(): Device { return this.storage.device; }
   get shape(): number[] { return this._shape.slice(); }
   get ndim(): number { return this._shape.length; }
-  /** @internal */ get _version(): number { return this.storage.version; }
+  /** @internal */ get _version(): number {
+    if (this._versionCounter !== null) return this._versionCounter.value;
+    const v = this.storage._versions;
+    return v.value - v.detached;
+  }
+  /** @internal Marks an in-place write through this tensor (storage.version counts every write). */
+  _bumpVersion(): void {
+    this.storage.version++;
+    if (this._versionCounter !== null) {
+      this._versionCounter.value++;
+      this.storage._versions.detached++;
+    }
+  }
 
   size(): number[];
   size(dim: number | string): number;
@@ -291,6 +309,7 @@ export class Tensor {
   detach(): Tensor {
     const t = new Tensor(this.storage, this._shape.slice(), this._strides.slice(), this._offset);
     t._names = this._names;
+    t._versionCounter = this._versionCounter;
     return t;
   }
 
@@ -300,8 +319,12 @@ export class Tensor {
     return this;
   }
 
-  /** Tensor.data: the same storage, without autograd history. */
-  get data(): Tensor { return this.detach(); }
+  /** Tensor.data: the same storage, without autograd history, with a version counter of its own. */
+  get data(): Tensor {
+    const t = this.detach();
+    t._versionCounter = new VersionCounter();
+    return t;
+  }
 
   backward(gradient?: Tensor | null, options: BackwardOptions = {}): void {
     runBackward([this], gradient === undefined || gradient === null ? [null] : [gradient], options);

@@ -5,6 +5,7 @@
 
 import { Tensor } from "../core/tensor.js";
 import { DType } from "../core/dtype.js";
+import { Device } from "../core/storage.js";
 import type { MemoryFormat } from "../core/memory-format.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { zeroGrads } from "../autograd/zero-grad.js";
@@ -375,11 +376,13 @@ export class Module {
   }
 
   /** module.to(dtype) / to(device) / to({ dtype, device }): floating parameters and buffers. */
-  to(...args: (DType | string | { dtype?: DType | string; device?: string; memoryFormat?: MemoryFormat | null } | Tensor)[]): this {
+  to(...args: (DType | string | Device | { dtype?: DType | string; device?: string | Device; memoryFormat?: MemoryFormat | null } | Tensor)[]): this {
     // Non-floating tensors (num_batches_tracked, ...) change device but never dtype, as in PyTorch.
-    const isOptions = (a: unknown): a is { device?: string; memoryFormat?: MemoryFormat | null } => !!a && typeof a === "object" && !(a instanceof DType) && !(a instanceof Tensor);
-    const device = args.map((a) => (a instanceof Tensor ? a.device.toString() : typeof a === "string" && /^(cpu|webgpu)(:\d+)?$/.test(a) ? a
-      : isOptions(a) && "device" in a ? a.device : undefined)).find((d) => d !== undefined);
+    const isOptions = (a: unknown): a is { device?: string | Device; memoryFormat?: MemoryFormat | null } =>
+      !!a && typeof a === "object" && !(a instanceof DType) && !(a instanceof Tensor) && !(a instanceof Device);
+    const device = args.map((a) => (a instanceof Tensor ? a.device.toString() : a instanceof Device ? a.toString()
+      : typeof a === "string" && /^(cpu|webgpu)(:\d+)?$/.test(a) ? a
+      : isOptions(a) && "device" in a && a.device !== undefined ? String(a.device) : undefined)).find((d) => d !== undefined);
     // memoryFormat reaches only 4-d and 5-d tensors (PyTorch's Module.to: weights of convolutions).
     const memoryFormat = args.map((a) => (isOptions(a) ? a.memoryFormat ?? undefined : undefined)).find((f) => f !== undefined);
     const withoutFormat = memoryFormat === undefined ? args : args.map((a) => (isOptions(a) ? { ...a, memoryFormat: null } : a));

@@ -59,7 +59,7 @@ export function applyInPlace(
     const r = outOfPlace(snapshot);
     if (forwardGrads.on) updateTangentsInPlace(self, r);
     copyInto(self, r.detach());
-    self.storage.version++;
+    self._bumpVersion();
     self._gradFn = r._gradFn;
     self._outputNr = r._outputNr;
     self._requiresGrad = r._requiresGrad;
@@ -70,7 +70,7 @@ export function applyInPlace(
   // which conjugates/negates them into the physical memory (PyTorch's conjugate fallback).
   if (self.storage._physical !== null) copyInto(self, outOfPlace(self.detach().clone()));
   else direct();
-  self.storage.version++;
+  self._bumpVersion();
   return self;
 }
 
@@ -98,7 +98,7 @@ function inPlaceOnView(op: string, self: Tensor, base: Tensor, outOfPlace: (snap
   if (forwardGrads.on) updateTangentsInPlace(self, r);
   const newBase = baseSnap.asStridedScatter(conjugated ? r.conj() : r, size, stride, offset);
   copyInto(self, r.detach());
-  self.storage.version++;
+  self._bumpVersion();
   base._gradFn = newBase._gradFn;
   base._outputNr = newBase._outputNr;
   base._requiresGrad = newBase._requiresGrad;

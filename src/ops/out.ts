@@ -147,11 +147,11 @@ export function writeOut<R extends Tensor | Tensor[]>(op: string, result: R, out
   results.forEach((r, i) => {
     const o = outs[i]!;
     // The op wrote into out itself (directOut).
-    if (r === o) { o.storage.version++; return; }
+    if (r === o) { o._bumpVersion(); return; }
     if (!shapesEqual(o._shape, r._shape)) resizeOut(o, r._shape, r._strides);
     // A result over out's memory (out taken by an op whose result a later step of the op viewed).
     copyInto(o, r.storage === o.storage ? r.clone() : r);
-    o.storage.version++;
+    o._bumpVersion();
   });
   if (result instanceof Tensor) return outs[0] as R;
   const fields = Object.getOwnPropertyNames(result).filter((k) => k !== "length" && !/^\d+$/.test(k));

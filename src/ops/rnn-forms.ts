@@ -44,8 +44,8 @@ function runRnn(op: string, mode: RNNMode, input: Tensor, args: readonly unknown
   };
   const tb = batchFirst ? x.transpose(0, 1) : x;
   const T = tb.size(0), B = tb.size(1);
-  const r = runLayers(mode, weights, numLayers, bidirectional, train ? dropout : 0, tb.reshape([T * B, tb.size(2)]), new Array<number>(T).fill(B), hx);
-  const out = r.output.reshape([T, B, -1]);
+  const r = runLayers(mode, weights, numLayers, bidirectional, train ? dropout : 0, tb.reshape([T * B, tb.size(2)]), new Array<number>(T).fill(B), hx, true);
+  const out = r.output;
   return [batchFirst ? out.transpose(0, 1) : out, ...r.state];
 }
 

@@ -21,7 +21,7 @@ function restride(op: string, self: Tensor, view: (x: Tensor) => Tensor): Tensor
     self._gradFn = r._gradFn;
     self._outputNr = r._outputNr;
   }
-  self.storage.version++;
+  self._bumpVersion();
   return self;
 }
 

@@ -37,6 +37,7 @@ export function makeView(base: Tensor, shape: number[], strides: number[], offse
   const v = new Tensor(base.storage, shape, strides, offset);
   v._base = base._base ?? base;
   v._viewHistory = v._base._historyVersion;
+  v._versionCounter = base._versionCounter;
   return v;
 }
 

@@ -51,7 +51,7 @@ export const STEPS: Record<RNNMode, Step> = {
  * Runs one direction of one layer over packed steps (`batchSizes[t]` rows at step t, in `xProj`
  * one step after the other): the outputs in the same layout and the final state per sequence.
  */
-function runDirection(step: Step, xProj: Tensor, batchSizes: number[], state0: Tensor[], w: LayerWeights, reverse: boolean): { output: Tensor; state: Tensor[] } {
+function runDirection(step: Step, xProj: Tensor, batchSizes: number[], state0: Tensor[], w: LayerWeights, reverse: boolean, padded: boolean): { output: Tensor; state: Tensor[] } {
   const T = batchSizes.length;
   const offsets: number[] = [];
   let off = 0;
@@ -75,7 +75,7 @@ function runDirection(step: Step, xProj: Tensor, batchSizes: number[], state0: T
     finished.push(state);
     finished.reverse();
     const final = state.map((_, k) => (finished.length === 1 ? finished[0]![k]! : cat(finished.map((f) => f[k]!), 0)));
-    return { output: T === 1 ? outputs[0]! : cat(outputs, 0), state: final };
+    return { output: joinSteps(outputs, padded), state: final };
   }
   let last = batchSizes[T - 1]!;
   let state = state0.map((s) => s.narrow(0, 0, last));
@@ -89,17 +89,24 @@ function runDirection(step: Step, xProj: Tensor, batchSizes: number[], state0: T
     outputs[t] = state[0]!;
     last = b;
   }
-  return { output: T === 1 ? outputs[0]! : cat(outputs, 0), state };
+  return { output: joinSteps(outputs, padded), state };
+}
+
+/** The steps' outputs one after the other: stacked to (T, B, H) for an unpacked input, as ATen's do. */
+function joinSteps(outputs: Tensor[], padded: boolean): Tensor {
+  return padded ? stack(outputs, 0) : outputs.length === 1 ? outputs[0]! : cat(outputs, 0);
 }
 
 /**
  * The recurrence over all layers and directions. `data` is (N, input_size) in packed layout (T
  * steps of batchSizes[t] rows); `hx` the initial states ([h0] or [h0, c0], each (layers*dirs, B, *)).
  * `dropout` (0 when not training) applies between layers. Returns the last layer's output
- * (N, dirs*H) and the final states.
+ * (N, dirs*H) and the final states. `padded` (every step has the whole batch, an unpacked input):
+ * the output is (T, B, dirs*H) instead, stacked over time (and the directions concatenated), so
+ * that its grad_fn is PyTorch's (StackBackward0, CatBackward0).
  */
 export function runLayers(mode: RNNMode, weights: (layer: number, dir: number) => LayerWeights, numLayers: number, bidirectional: boolean,
-  dropout: number, data: Tensor, batchSizes: number[], hx: Tensor[]): { output: Tensor; state: Tensor[] } {
+  dropout: number, data: Tensor, batchSizes: number[], hx: Tensor[], padded = false): { output: Tensor; state: Tensor[] } {
   const dirs = bidirectional ? 2 : 1;
   const step = STEPS[mode];
   const finals: Tensor[][] = hx.map(() => []);
@@ -109,12 +116,12 @@ export function runLayers(mode: RNNMode, weights: (layer: number, dir: number) =
     for (let dir = 0; dir < dirs; dir++) {
       const w = weights(layer, dir);
       const idx = layer * dirs + dir;
-      const xProj = inputProjection(layerInput, w);
-      const r = runDirection(step, xProj, batchSizes, hx.map((h) => h.select(0, idx)), w, dir === 1);
+      const xProj = inputProjection(layer > 0 && padded ? layerInput.flatten(0, 1) : layerInput, w);
+      const r = runDirection(step, xProj, batchSizes, hx.map((h) => h.select(0, idx)), w, dir === 1, padded);
       outs.push(r.output);
       r.state.forEach((s, k) => finals[k]!.push(s));
     }
-    layerInput = dirs === 1 ? outs[0]! : cat(outs, 1);
+    layerInput = dirs === 1 ? outs[0]! : cat(outs, -1);
     if (dropout > 0 && layer < numLayers - 1) layerInput = F.dropout(layerInput, dropout, true);
   }
   return { output: layerInput, state: finals.map((f) => stack(f, 0)) };

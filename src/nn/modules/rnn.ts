@@ -163,11 +163,12 @@ export class RNNBase extends Module {
   /**
    * The recurrence over all layers and directions. `data` is (N, input_size) in packed layout;
    * `hx` the initial states ([h0] or [h0, c0], each (layers*dirs, B, *)). Returns the last
-   * layer's output (N, dirs*H) and the final states.
+   * layer's output (N, dirs*H) (or (T, B, dirs*H) when `padded`: see the engine's runLayers) and
+   * the final states.
    */
-  protected runLayers(data: Tensor, batchSizes: number[], hx: Tensor[]): { output: Tensor; state: Tensor[] } {
+  protected runLayers(data: Tensor, batchSizes: number[], hx: Tensor[], padded = false): { output: Tensor; state: Tensor[] } {
     return runLayers(this.mode, (layer, dir) => this.layerWeights(layer, dir), this.numLayers, this.bidirectional,
-      this.training ? this.dropout : 0, data, batchSizes, hx);
+      this.training ? this.dropout : 0, data, batchSizes, hx, padded);
   }
 
 
@@ -219,8 +220,8 @@ export class RNNBase extends Module {
     this.checkStates(x, null, states);
     const tb = this.batchFirst ? x.transpose(0, 1) : x;
     const T = tb.shape[0]!, B = tb.shape[1]!;
-    const r = this.runLayers(tb.reshape([T * B, this.inputSize]), new Array<number>(T).fill(B), states);
-    let out = r.output.reshape([T, B, dirs * outSize]);
+    const r = this.runLayers(tb.reshape([T * B, this.inputSize]), new Array<number>(T).fill(B), states, true);
+    let out = r.output;
     if (this.batchFirst) out = out.transpose(0, 1);
     let finals = r.state;
     if (!batched) {
