@@ -26,7 +26,7 @@ export const ROOT = resolve(fileURLToPath(new URL("..", import.meta.url)));
 export const TREES = join(ROOT, ".test-build");
 
 /** The folders the tests import from (their imports reach src/, web/, bench/ and scripts/). */
-const MIRRORED = ["src", "test", "web", "bench", "scripts"];
+const MIRRORED = ["src", "test", "web", "bench", "scripts", "examples"];
 
 const isSource = (name) => name.endsWith(".ts") && !name.endsWith(".d.ts");
 const isJsModule = (name) => /\.(js|mjs|cjs)$/.test(name);
