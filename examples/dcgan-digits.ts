@@ -136,7 +136,7 @@ export function run({ numEpochs = 5, batchSize = 128, manualSeed = 999, lr = 0.0
       // Train with all-real batch
       netD.zeroGrad();
       // Format batch
-      const realCpu = data[0]!;
+      const realCpu = data[0];
       const bSize = realCpu.size(0);
       const label = torch.full([bSize], realLabel, { dtype: torch.float });
       // Forward pass real batch through D

@@ -5,6 +5,7 @@
 
 import * as torch from "../src/index.js";
 import { pathToFileURL } from "node:url";
+import assert from "node:assert/strict";
 
 const { nn } = torch;
 const F = torch.nn.functional;
@@ -57,7 +58,7 @@ export function run({ numModels = 10, seed = 0, verbose = true }: EnsemblingOpti
   // Construct a "stateless" version of one of the models. The tutorial deep-copies models[0] to the
   // meta device; torch-ts has neither (no meta tensors, no public copy.deepcopy), and
   // functionalCall puts models[0]'s own tensors back after each call, so models[0] serves.
-  const baseModel = models[0]!;
+  const baseModel = models[0];
 
   function fmodel(params: Record<string, torch.Tensor>, buffers: Record<string, torch.Tensor>, x: torch.Tensor): torch.Tensor {
     return functionalCall(baseModel, [params, buffers], [x]) as torch.Tensor;
@@ -65,23 +66,22 @@ export function run({ numModels = 10, seed = 0, verbose = true }: EnsemblingOpti
 
   if (verbose) console.log(Object.values(params).map((p) => p.size(0))); // show the leading 'num_models' dimension
 
-  // verify minibatch has leading dimension of size 'num_models'
-  if (minibatches.shape.join() !== [numModels, 64, 1, 8, 8].join()) throw new Error("minibatches.shape");
+  assert.deepEqual(minibatches.shape, [numModels, 64, 1, 8, 8]); // verify minibatch has leading dimension of size 'num_models'
 
   const predictions1Vmap = vmap(fmodel)(params, buffers, minibatches);
 
   // verify the vmap predictions match the
-  if (!torch.allclose(predictions1Vmap, torch.stack(predictionsDiffMinibatchLoop), { atol: 1e-3, rtol: 1e-5 })) throw new Error("option 1 differs");
+  assert.ok(torch.allclose(predictions1Vmap, torch.stack(predictionsDiffMinibatchLoop), { atol: 1e-3, rtol: 1e-5 }));
 
   const predictions2Vmap = vmap(fmodel, { inDims: [0, 0, null] })(params, buffers, minibatch);
 
-  if (!torch.allclose(predictions2Vmap, torch.stack(predictions2), { atol: 1e-3, rtol: 1e-5 })) throw new Error("option 2 differs");
+  assert.ok(torch.allclose(predictions2Vmap, torch.stack(predictions2), { atol: 1e-3, rtol: 1e-5 }));
 
   // Not in the tutorial: the buffers shared by all models, inDims [0, null, null] (SimpleMLP has
   // none, so the stacked dict is empty and either in_dim gives the same predictions)
   const predictions3Vmap = vmap(fmodel, { inDims: [0, null, null] })(params, buffers, minibatch);
 
-  if (!torch.equal(predictions3Vmap, predictions2Vmap)) throw new Error("option 2 with shared buffers differs");
+  assert.ok(torch.equal(predictions3Vmap, predictions2Vmap));
 
   const diff1 = Number(predictions1Vmap.sub(torch.stack(predictionsDiffMinibatchLoop)).abs().max().item());
   const diff2 = Number(predictions2Vmap.sub(torch.stack(predictions2)).abs().max().item());

@@ -80,15 +80,15 @@ export function run({ epochs = 10, batchSize = 128, seed = 1, logInterval = 10, 
       batchIdx += 1;
       if (maxBatches !== null && batchIdx === maxBatches) break;
       optimizer.zeroGrad();
-      const [reconBatch, mu, logvar] = model.call(data!);
-      const loss = lossFunction(reconBatch, data!, mu, logvar);
+      const [reconBatch, mu, logvar] = model.call(data);
+      const loss = lossFunction(reconBatch, data, mu, logvar);
       loss.backward();
       trainLoss += Number(loss.item());
       optimizer.step();
-      losses.push(Number(loss.item()) / data!.length);
+      losses.push(Number(loss.item()) / data.length);
       if (verbose && batchIdx % logInterval === 0) {
-        console.log(`Train Epoch: ${epoch} [${batchIdx * data!.length}/${trainSet.length} ` +
-          `(${(100 * batchIdx / trainLoader.length).toFixed(0)}%)]\tLoss: ${(Number(loss.item()) / data!.length).toFixed(6)}`);
+        console.log(`Train Epoch: ${epoch} [${batchIdx * data.length}/${trainSet.length} ` +
+          `(${(100 * batchIdx / trainLoader.length).toFixed(0)}%)]\tLoss: ${(Number(loss.item()) / data.length).toFixed(6)}`);
       }
     }
 
@@ -100,8 +100,8 @@ export function run({ epochs = 10, batchSize = 128, seed = 1, logInterval = 10, 
     let testLoss = 0;
     torch.noGrad(() => {
       for (const [data] of testLoader) {
-        const [reconBatch, mu, logvar] = model.call(data!);
-        testLoss += Number(lossFunction(reconBatch, data!, mu, logvar).item());
+        const [reconBatch, mu, logvar] = model.call(data);
+        testLoss += Number(lossFunction(reconBatch, data, mu, logvar).item());
       }
     });
 
