@@ -6,6 +6,7 @@
 import * as torch from "../src/index.js";
 import { pathToFileURL } from "node:url";
 import assert from "node:assert/strict";
+import { meanMs } from "./timeit.js";
 
 const { nn } = torch;
 const F = torch.nn.functional;
@@ -28,14 +29,15 @@ export class SimpleMLP extends nn.Module {
   }
 }
 
-export interface EnsemblingOptions { numModels?: number; seed?: number; verbose?: boolean }
+export interface EnsemblingOptions { numModels?: number; seed?: number; verbose?: boolean; timeit?: number }
 export interface EnsemblingResult { predictions1_vmap: number[][][]; predictions2_vmap: number[][][]; max_diffs: [number, number] }
 
 /**
  * The tutorial's steps; returns the vmap predictions of option 1 and option 2
  * ([numModels, 64, 10] each, as nested arrays) and the largest differences from the loops.
+ * timeit > 0 times the loop and vmap that many times each, as the tutorial's "Performance" does.
  */
-export function run({ numModels = 10, seed = 0, verbose = true }: EnsemblingOptions = {}): EnsemblingResult {
+export function run({ numModels = 10, seed = 0, verbose = true, timeit = 0 }: EnsemblingOptions = {}): EnsemblingResult {
   torch.manualSeed(seed);
 
   // (Here: 28 minibatches of 64 digits and their labels.)
@@ -86,10 +88,16 @@ export function run({ numModels = 10, seed = 0, verbose = true }: EnsemblingOpti
   const diff1 = Number(predictions1Vmap.sub(torch.stack(predictionsDiffMinibatchLoop)).abs().max().item());
   const diff2 = Number(predictions2Vmap.sub(torch.stack(predictions2)).abs().max().item());
   if (verbose) console.log("largest |loop - vmap| differences:", diff1, diff2);
+  if (timeit) {
+    const withoutVmap = meanMs(() => models.map((model, i) => model.call(minibatches.get(i))), timeit);
+    const withVmap = meanMs(() => vmap(fmodel)(params, buffers, minibatches), timeit);
+    console.log(`Predictions without vmap: ${withoutVmap.toFixed(2)} ms`);
+    console.log(`Predictions with vmap: ${withVmap.toFixed(2)} ms`);
+  }
   return {
     predictions1_vmap: predictions1Vmap.tolist() as number[][][], predictions2_vmap: predictions2Vmap.tolist() as number[][][],
     max_diffs: [diff1, diff2],
   };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) run();
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) run({ timeit: 100 });
