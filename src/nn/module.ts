@@ -4,7 +4,8 @@
 // is not a buffer in PyTorch either.
 
 import { Tensor } from "../core/tensor.js";
-import { DType } from "../core/dtype.js";
+import { DType, isDTypeName } from "../core/dtype.js";
+import { type DeviceLike, toDevice } from "../core/storage.js";
 import type { MemoryFormat } from "../core/memory-format.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { zeroGrads } from "../autograd/zero-grad.js";
@@ -378,7 +379,8 @@ export class Module {
   to(...args: (DType | string | { dtype?: DType | string; device?: string; memoryFormat?: MemoryFormat | null } | Tensor)[]): this {
     // Non-floating tensors (num_batches_tracked, ...) change device but never dtype, as in PyTorch.
     const isOptions = (a: unknown): a is { device?: string; memoryFormat?: MemoryFormat | null } => !!a && typeof a === "object" && !(a instanceof DType) && !(a instanceof Tensor);
-    const device = args.map((a) => (a instanceof Tensor ? a.device.toString() : typeof a === "string" && /^(cpu|webgpu)(:\d+)?$/.test(a) ? a
+    // A string is a device unless it names a dtype (PyTorch: always a device), checked before any tensor moves.
+    const device = args.map((a) => (a instanceof Tensor ? a.device.toString() : typeof a === "string" && !isDTypeName(a) ? toDevice(a as DeviceLike).toString()
       : isOptions(a) && "device" in a ? a.device : undefined)).find((d) => d !== undefined);
     // memoryFormat reaches only 4-d and 5-d tensors (PyTorch's Module.to: weights of convolutions).
     const memoryFormat = args.map((a) => (isOptions(a) ? a.memoryFormat ?? undefined : undefined)).find((f) => f !== undefined);
