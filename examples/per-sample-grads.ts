@@ -97,7 +97,7 @@ export function run({ batchSize = 64, seed = 0, verbose = true, timeit = 0 }: Pe
     return loss;
   }
 
-  const ftComputeGrad = grad<Parameters<typeof computeLoss>, Record<string, torch.Tensor>>(computeLoss);
+  const ftComputeGrad = grad(computeLoss);
 
   const ftComputeSampleGrad = vmap(ftComputeGrad, { inDims: [null, null, 0, 0] });
 
