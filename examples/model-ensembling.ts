@@ -63,7 +63,7 @@ export function run({ numModels = 10, seed = 0, verbose = true, timeit = 0 }: En
   const baseModel = models[0];
 
   function fmodel(params: Record<string, torch.Tensor>, buffers: Record<string, torch.Tensor>, x: torch.Tensor): torch.Tensor {
-    return functionalCall(baseModel, [params, buffers], [x]) as torch.Tensor;
+    return functionalCall(baseModel, [params, buffers], [x]);
   }
 
   if (verbose) console.log(Object.values(params).map((p) => p.size(0))); // show the leading 'num_models' dimension

@@ -92,7 +92,7 @@ export function run({ batchSize = 64, seed = 0, verbose = true, timeit = 0 }: Pe
     const batch = sample.unsqueeze(0);
     const targets = target.unsqueeze(0);
 
-    const predictions = functionalCall(model, [params, buffers], [batch]) as torch.Tensor;
+    const predictions = functionalCall(model, [params, buffers], [batch]);
     const loss = lossFn(predictions, targets);
     return loss;
   }
