@@ -4,6 +4,7 @@
 import type { Tensor } from "../core/tensor.js";
 import type { DType } from "../core/dtype.js";
 import { type RemovableHandle, addHook } from "../core/hook-handle.js";
+import { isAnomalyEnabled } from "./anomaly.js";
 
 export type Edge = readonly [Node | null, number];
 export type GradHook = (grad: Tensor) => Tensor | void | undefined;
@@ -44,7 +45,8 @@ export abstract class Node {
 
 export interface OutputMeta { shape: number[]; dtype: DType }
 
-export interface SavedTensor { tensor: Tensor; version: number }
+/** A tensor a node saved for its backward, its version then, and its index among the node's outputs (-1: an input). */
+export interface SavedTensor { tensor: Tensor; version: number; outputNr: number }
 
 /**
  * The zeros apply() fills in for outputs that got no gradient: a backward may leave out their
@@ -88,8 +90,11 @@ export class OpNode extends Node {
     for (const s of this.saved) {
       if (s.tensor._version !== s.version) {
         const t = s.tensor;
-        const producer = t.gradFn ? `, which is output ${t._outputNr} of ${t.gradFn.name()},` : "";
-        throw new Error(`one of the variables needed for gradient computation has been modified by an inplace operation: [${typeTag(t)} [${t._shape.join(", ")}]]${producer} is at version ${t._version}; expected version ${s.version} instead. Hint: the backtrace further above shows the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!`);
+        // PyTorch names the node that saved an output, and a saved input's current producer
+        const producer = s.outputNr >= 0 ? `, which is output ${s.outputNr} of ${this.name()},` : t.gradFn ? `, which is output ${t._outputNr} of ${t.gradFn.name()},` : "";
+        throw new Error(`one of the variables needed for gradient computation has been modified by an inplace operation: [${typeTag(t)} [${t._shape.join(", ")}]]${producer} is at version ${t._version}; expected version ${s.version} instead. Hint: ${isAnomalyEnabled()
+          ? "the backtrace further above shows the operation that failed to compute its gradient. The variable in question was changed in there or anywhere later. Good luck!"
+          : "enable anomaly detection to find the operation that failed to compute its gradient, with torch.autograd.set_detect_anomaly(True)."}`);
       }
     }
   }

@@ -77,7 +77,7 @@ export function recordEdges(name: string, edges: Edge[], outputs: Tensor[], vjp:
 function attachNode<T extends Tensor | Tensor[]>(name: string, next: Edge[], outputs: T, vjp: Vjp, saved: readonly Tensor[]): T {
   const outs = (Array.isArray(outputs) ? outputs : [outputs]) as Tensor[];
   const metas: OutputMeta[] = outs.map((o) => ({ shape: o._shape.slice(), dtype: o.dtype }));
-  const node = new OpNode(name, metas, vjp, saved.length ? saved.map((t) => ({ tensor: t, version: t._version })) : []);
+  const node = new OpNode(name, metas, vjp, saved.length ? saved.map((t) => ({ tensor: t, version: t._version, outputNr: outs.indexOf(t) })) : []);
   node.nextFunctions = next;
   for (let i = 0; i < outs.length; i++) {
     const o = outs[i]!;

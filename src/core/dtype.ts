@@ -83,6 +83,9 @@ export function realOf(d: DType): DType { return d === complex64 ? float32 : d =
 /** PyTorch's default complex dtype: complex128 when the default float dtype is float64, else complex64. */
 export function defaultComplex(): DType { return defaultFloat === float64 ? complex128 : complex64; }
 
+/** Whether `s` names a dtype ("float32", "torch.long", ...): Tensor.to and Module.to read other strings as devices. */
+export function isDTypeName(s: string): boolean { return BY_NAME.has(s.startsWith("torch.") ? s.slice(6) : s); }
+
 export function toDType(d: DTypeLike): DType {
   if (d instanceof DType) return d;
   const name = typeof d === "string" && d.startsWith("torch.") ? d.slice(6) : d;

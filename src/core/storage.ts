@@ -27,11 +27,21 @@ export const cpu = new Device("cpu");
 
 export type DeviceLike = Device | DeviceType | `${DeviceType}:${number}`;
 
+/**
+ * PyTorch's error for a device string of an unknown type; torch-ts names its GPU device where the
+ * string asks for another GPU (tutorials write "cuda").
+ */
+export function unknownDeviceType(device: string): Error {
+  const kind = /^[a-z_]*/.exec(device)![0];
+  const hint = kind === "cuda" || kind === "mps" || kind === "hip" || kind === "xpu" ? ` (torch-ts has no ${kind} device; its GPU device is "webgpu")` : "";
+  return new Error(`Expected one of cpu, webgpu device type at start of device string: ${device}${hint}`);
+}
+
 export function toDevice(d: DeviceLike): Device {
   if (d instanceof Device) return d;
   if (d === "cpu" || d === "cpu:0") return cpu;
   const m = /^(cpu|webgpu)(?::(\d+))?$/.exec(d);
-  if (!m) throw new Error(`Expected one of cpu, webgpu device type at start of device string: ${d}`);
+  if (!m) throw unknownDeviceType(d);
   return new Device(m[1] as DeviceType, m[2] === undefined ? null : Number(m[2]));
 }
 

@@ -55,9 +55,10 @@ function gradAndValueImpl(func: (...args: never[]) => unknown, argnums: Argnums,
 /**
  * torch.func.grad(func, argnums=0, has_aux=False): a function returning the gradient of func's
  * scalar output with respect to the arguments at argnums (shaped as those arguments; an array of
- * them for an array argnums), or [gradient, aux] with hasAux. R types the result (default Tensor).
+ * them for an array argnums), or [gradient, aux] with hasAux. R types the result: by default the
+ * type of the first argument (argnums 0: a Tensor, or a dict of them as torch.func's tutorials pass).
  */
-export function grad<A extends unknown[], R = Tensor>(func: (...args: A) => unknown, ...rest: Args<[argnums?: Argnums, hasAux?: boolean], GradTransformOptions>): (...args: A) => R {
+export function grad<A extends unknown[], R = A[0]>(func: (...args: A) => unknown, ...rest: Args<[argnums?: Argnums, hasAux?: boolean], GradTransformOptions>): (...args: A) => R {
   const { argnums, hasAux } = gradOptions("grad", rest);
   return named((...args: A): R => {
     const [g, , aux] = gradAndValueImpl(func as (...a: never[]) => unknown, argnums, hasAux, args);
@@ -67,9 +68,9 @@ export function grad<A extends unknown[], R = Tensor>(func: (...args: A) => unkn
 
 /**
  * torch.func.grad_and_value(func, argnums=0, has_aux=False): [gradient, value], or
- * [gradient, [value, aux]] with hasAux.
+ * [gradient, [value, aux]] with hasAux (the gradient typed as grad's).
  */
-export function gradAndValue<A extends unknown[], R = [Tensor, Tensor]>(func: (...args: A) => unknown, ...rest: Args<[argnums?: Argnums, hasAux?: boolean], GradTransformOptions>): (...args: A) => R {
+export function gradAndValue<A extends unknown[], R = [A[0], Tensor]>(func: (...args: A) => unknown, ...rest: Args<[argnums?: Argnums, hasAux?: boolean], GradTransformOptions>): (...args: A) => R {
   const { argnums, hasAux } = gradOptions("grad_and_value", rest);
   return named((...args: A): R => {
     const [g, value, aux] = gradAndValueImpl(func as (...a: never[]) => unknown, argnums, hasAux, args);

@@ -27,9 +27,10 @@ function mergeDicts(items: unknown[]): Map<string, Tensor> {
 /**
  * torch.func.functional_call(module, parameter_and_buffer_dicts, args=None, kwargs=None, *,
  * tie_weights=True, strict=False): torch.nn.utils.stateless.functionalCall, also taking an array of
- * dicts (Maps or objects) with distinct keys, e.g. the two of stackModuleState.
+ * dicts (Maps or objects) with distinct keys, e.g. the two of stackModuleState. Typed as
+ * module.call: forward's result.
  */
-export function functionalCall(module: Module, parameterAndBufferDicts: ParametersAndBuffers | readonly (Map<string, Tensor> | Record<string, Tensor>)[], ...rest: Args<[args?: unknown, kwargs?: Record<string, unknown> | null], FunctionalCallOptions>): unknown {
+export function functionalCall<M extends Module>(module: M, parameterAndBufferDicts: ParametersAndBuffers | readonly (Map<string, Tensor> | Record<string, Tensor>)[], ...rest: Args<[args?: unknown, kwargs?: Record<string, unknown> | null], FunctionalCallOptions>): ReturnType<M["forward"]> {
   const o = bindArgs("functional_call", rest, ["args", "kwargs"], ["tieWeights", "strict"]);
   const pb: unknown = parameterAndBufferDicts;
   let named: Map<string, Tensor> | Record<string, Tensor>;
@@ -44,7 +45,7 @@ export function functionalCall(module: Module, parameterAndBufferDicts: Paramete
   } else {
     throw new Error(`Expected parameter_and_buffer_dicts to be a dict, an iterable of dicts, or an iterable of (name, Tensor) pairs, but got ${pythonType(pb)}`);
   }
-  return reparametrizedCall(module, named, o.args, (o.kwargs as Record<string, unknown> | null | undefined) ?? null, (o.tieWeights as boolean | undefined) ?? true, (o.strict as boolean | undefined) ?? false);
+  return reparametrizedCall(module, named, o.args, (o.kwargs as Record<string, unknown> | null | undefined) ?? null, (o.tieWeights as boolean | undefined) ?? true, (o.strict as boolean | undefined) ?? false) as ReturnType<M["forward"]>;
 }
 
 function stackedLeaf(tensors: Tensor[], name: string): Tensor {

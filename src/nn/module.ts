@@ -4,8 +4,8 @@
 // is not a buffer in PyTorch either.
 
 import { Tensor } from "../core/tensor.js";
-import { DType } from "../core/dtype.js";
-import { Device } from "../core/storage.js";
+import { DType, isDTypeName } from "../core/dtype.js";
+import { Device, type DeviceLike, toDevice } from "../core/storage.js";
 import type { MemoryFormat } from "../core/memory-format.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { zeroGrads } from "../autograd/zero-grad.js";
@@ -380,9 +380,10 @@ export class Module {
     // Non-floating tensors (num_batches_tracked, ...) change device but never dtype, as in PyTorch.
     const isOptions = (a: unknown): a is { device?: string | Device; memoryFormat?: MemoryFormat | null } =>
       !!a && typeof a === "object" && !(a instanceof DType) && !(a instanceof Tensor) && !(a instanceof Device);
+    // A string is a device unless it names a dtype (PyTorch: always a device), checked before any tensor moves.
     const device = args.map((a) => (a instanceof Tensor ? a.device.toString() : a instanceof Device ? a.toString()
-      : typeof a === "string" && /^(cpu|webgpu)(:\d+)?$/.test(a) ? a
-      : isOptions(a) && "device" in a && a.device !== undefined ? String(a.device) : undefined)).find((d) => d !== undefined);
+      : typeof a === "string" && !isDTypeName(a) ? toDevice(a as DeviceLike).toString()
+      : isOptions(a) && "device" in a && a.device !== undefined ? toDevice(a.device as DeviceLike).toString() : undefined)).find((d) => d !== undefined);
     // memoryFormat reaches only 4-d and 5-d tensors (PyTorch's Module.to: weights of convolutions).
     const memoryFormat = args.map((a) => (isOptions(a) ? a.memoryFormat ?? undefined : undefined)).find((f) => f !== undefined);
     const withoutFormat = memoryFormat === undefined ? args : args.map((a) => (isOptions(a) ? { ...a, memoryFormat: null } : a));

@@ -12,7 +12,7 @@ import { compressedCast, compressedZero_ } from "./sparse-compressed-dispatch.js
 import { Tensor } from "../core/tensor.js";
 import { currentOpName } from "../core/op-name.js";
 import { notImplementedFor } from "./pointwise-util.js";
-import { type DType, type DTypeLike, DType as DTypeClass, toDType, bfloat16, bool, complex32, complex64, complex128, float16, float32, float64, int16, int32, int64, int8, uint8, scalarTypeName } from "../core/dtype.js";
+import { type DType, type DTypeLike, DType as DTypeClass, toDType, isDTypeName, bfloat16, bool, complex32, complex64, complex128, float16, float32, float64, int16, int32, int64, int8, uint8, scalarTypeName } from "../core/dtype.js";
 import { type DeviceLike, Device, toDevice } from "../core/storage.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -62,9 +62,10 @@ export function to(input: Tensor, ...args: (DTypeLike | DeviceLike | Tensor | To
     if (a instanceof Tensor) { dtype = a.dtype; device = a.device; }
     else if (a instanceof DTypeClass) dtype = a;
     else if (a instanceof Device) device = a;
+    // PyTorch reads a string as a device; torch-ts also takes dtype names
     else if (typeof a === "string") {
-      if (/^(cpu|webgpu)(:\d+)?$/.test(a)) device = toDevice(a as DeviceLike);
-      else dtype = toDType(a as DTypeLike);
+      if (isDTypeName(a)) dtype = toDType(a as DTypeLike);
+      else device = toDevice(a as DeviceLike);
     } else if (isOptionsObject(a)) {
       const o = a as ToOptions;
       for (const k of Object.keys(o)) if (!["dtype", "device", "copy", "nonBlocking", "memoryFormat"].includes(k)) throw new Error(`to() got an unexpected keyword argument '${k}'`);

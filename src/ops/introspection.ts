@@ -3,7 +3,7 @@
 import { isNested } from "../core/nested-kind.js";
 import { sameNestedSizes } from "./nested-engine.js";
 import { Tensor } from "../core/tensor.js";
-import { Device, type DeviceType, Storage, cpu } from "../core/storage.js";
+import { Device, type DeviceType, Storage, cpu, unknownDeviceType } from "../core/storage.js";
 import { installMethods, type Method, describe, checkArgs, isOptionsObject, rebind } from "./args.js";
 
 /** torch.is_tensor(obj): whether obj is a Tensor. */
@@ -91,11 +91,7 @@ export function device(type: string | Device, index?: number | null): Device {
   const m = /^([a-z_]+)(?::(.*))?$/.exec(type);
   if (m && m[2] !== undefined && !/^(0|[1-9]\d*)$/.test(m[2])) throw new Error(`Invalid device string: '${type}'`);
   const kind = m?.[1] ?? "";
-  if (!(DEVICE_TYPES as readonly string[]).includes(kind)) {
-    const hint = kind === "cuda" || kind === "mps" || kind === "hip" || kind === "xpu"
-      ? ` (torch-ts has no ${kind} device; its GPU device is "webgpu")` : "";
-    throw new Error(`Expected one of ${DEVICE_TYPES.join(", ")} device type at start of device string: ${type}${hint}`);
-  }
+  if (!(DEVICE_TYPES as readonly string[]).includes(kind)) throw unknownDeviceType(type);
   let idx: number | null = m![2] === undefined ? null : Number(m![2]);
   if (index !== undefined && index !== null) {
     if (idx !== null) throw new Error(`type (string) must not include an index because index was passed explicitly: ${type}`);

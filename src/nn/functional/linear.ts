@@ -8,6 +8,7 @@ import { forwardGrads } from "../../autograd/forward-grad.js";
 import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
 import type { Tensor } from "../../core/tensor.js";
+import { scalarTypeName } from "../../core/dtype.js";
 import { record } from "../../autograd/record.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { checkTensor, checkArgs, isOptionsObject, rebind } from "../../ops/args.js";
@@ -52,7 +53,7 @@ function linearImpl(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor 
   const direct = name === "float32" || name === "float64" || ((name === "float16" || name === "bfloat16") && onDevice(input, weight, bias));
   if (weight.dim() === 1 || !direct || weight.dtype !== input.dtype || (bias && (bias.dtype !== input.dtype || bias.dim() !== 1))) {
     if (weight.dtype !== input.dtype) {
-      throw new Error(`mat1 and mat2 must have the same dtype, but got ${input.dtype.name === "float32" ? "Float" : input.dtype.name} and ${weight.dtype.name === "float32" ? "Float" : weight.dtype.name}`);
+      throw new Error(`mat1 and mat2 must have the same dtype, but got ${scalarTypeName(input.dtype)} and ${scalarTypeName(weight.dtype)}`);
     }
     const y = input.matmul(weight.dim() === 1 ? weight : weight.t());
     return bias ? y.add(bias) : y;

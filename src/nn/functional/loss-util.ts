@@ -3,7 +3,7 @@
 // and the float buffers the dedicated kernels read and write. Not public API.
 
 import { Tensor } from "../../core/tensor.js";
-import { type DType, scalarTypeName } from "../../core/dtype.js";
+import { type DType, bfloat16, float16, float32, scalarTypeName } from "../../core/dtype.js";
 import { emptyTensor, toNumbers, writeNumbers } from "../../ops/engine.js";
 import { pyType } from "../../ops/pointwise-util.js";
 import { warnOnce } from "../../core/warnings.js";
@@ -111,6 +111,19 @@ export function warnSizeMismatch(input: Tensor, target: Tensor): void {
 // ---- float buffers ------------------------------------------------------------------------------
 
 /** A float tensor's values, contiguous and row-major (16-bit floats decoded to float32). */
+/**
+ * PyTorch's CPU dtype rule of batch/layer/group norm (ATen's mixed_data_type.h): parameters whose
+ * first given one differs from the input in dtype must all be float32, and the input then float16
+ * or bfloat16 (mixed precision, the output keeping the input's dtype). Returns whether it is mixed.
+ */
+export function checkMixedNormDtypes(input: Tensor, ...params: (Tensor | null)[]): boolean {
+  const first = params.find((p) => p !== null);
+  if (!first || first.dtype === input.dtype) return false;
+  if (params.some((p) => p && p.dtype !== float32)) throw new Error("mixed dtype (CPU): expect parameter to have scalar type of Float");
+  if (input.dtype !== float16 && input.dtype !== bfloat16) throw new Error("mixed dtype (CPU): all inputs must share same datatype.");
+  return true;
+}
+
 export function floatValues(t: Tensor): Floats {
   const v = toNumbers(t);
   if (v instanceof Float32Array || v instanceof Float64Array) return v;

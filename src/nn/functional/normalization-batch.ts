@@ -10,7 +10,7 @@ import { noGrad } from "../../autograd/grad-mode.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { emptyTensor, fromArray, writeNumbers } from "../../ops/engine.js";
-import { type Floats, boolArg, floatOut, floatValues, numberArg, optTensorArg, tensorArg, torchSize } from "./loss-util.js";
+import { type Floats, boolArg, checkMixedNormDtypes, floatOut, floatValues, numberArg, optTensorArg, tensorArg, torchSize } from "./loss-util.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 import * as native from "../../backends/native/index.js";
 import { nativeFloatOut, nativeNn, sameFloats } from "./native-nn.js";
@@ -118,6 +118,7 @@ function batchNormImpl(x: Tensor, rm: Tensor | null, rv: Tensor | null, weight: 
   checkFeatures("weight", C, weight);
   checkFeatures("bias", C, bias);
   if (!x.dtype.isFloatingPoint) throw notImplementedFor("batch_norm", x.dtype);
+  checkMixedNormDtypes(x, weight, bias, rm, rv);
   if (onDevice(x, rm, rv, weight, bias)) return deviceOp("batchNorm", "batch_norm")(x, rm, rv, weight, bias, training, momentum, eps);
   const geom = bnGeometry(x);
   const { N, S } = geom;

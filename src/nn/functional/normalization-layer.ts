@@ -13,7 +13,7 @@ import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js"
 import { emptyTensor, writeNumbers } from "../../ops/engine.js";
 import { constantPad } from "./padding-ops.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
-import { type Floats, floatOut, floatValues, intArg, numberArg, optTensorArg, sizesStr, tensorArg } from "./loss-util.js";
+import { type Floats, checkMixedNormDtypes, floatOut, floatValues, intArg, numberArg, optTensorArg, sizesStr, tensorArg } from "./loss-util.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 import * as native from "../../backends/native/index.js";
 import { nativeFloatOut, nativeNn, sameFloats } from "./native-nn.js";
@@ -68,6 +68,7 @@ export function layerNorm(input: Tensor, normalizedShape: number[] | number,
   const eps = numberArg(op, "eps", a.eps, 1e-5);
   const { M, D } = checkNormInputs(x, ns, weight, bias);
   if (!x.dtype.isFloatingPoint) throw notImplementedFor("LayerNormKernelImpl", x.dtype);
+  checkMixedNormDtypes(x, weight, bias);
   const r = layerNormOp(x, ns.length, M, D, weight, bias, eps);
   if (tracing.on) traceOp("layer_norm", [x, weight, bias], r, { normalizedDims: ns.length, eps });
   return r;
@@ -202,13 +203,16 @@ export function groupNorm(input: Tensor, numGroups: number,
     }
   }
   if (!x.dtype.isFloatingPoint) throw notImplementedFor("GroupNormKernelImpl", x.dtype);
-  const grouped = x.reshape(N, G, -1);
+  // float32 parameters of a float16/bfloat16 input: computed in float32, rounded once to the input's dtype
+  const mixed = checkMixedNormDtypes(x, weight, bias);
+  const grouped = (mixed ? x.float() : x).reshape(N, G, -1);
   const D = grouped.size(2);
   // PyTorch's group norm returns a channels-last input's layout (the affine below keeps it).
   let y = keepChannelsLast(layerNormOp(grouped, 1, N * G, D, null, null, eps).reshape(x.shape), x);
   const view = x.shape.map((s, i) => (i === 1 ? s : 1));
   if (weight) y = y.mul(weight.view(view));
   if (bias) y = y.add(bias.view(view));
+  if (mixed) y = y.to(x.dtype);
   if (tracing.on) traceOp("group_norm", [x, weight, bias], y, { numGroups: G, eps });
   return y;
 }

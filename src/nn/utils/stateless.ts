@@ -30,12 +30,12 @@ export interface FunctionalCallOptions {
  * parametersAndBuffers is a Map or object of name → tensor (a module that replaces one of them
  * during the call writes the new tensor back into it, as PyTorch does), or an iterable of
  * [name, tensor] pairs such as module.namedParameters(). Deprecated in PyTorch 2.x (its warning,
- * once): torch.func.functionalCall is the same call.
+ * once): torch.func.functionalCall is the same call. Typed as module.call: forward's result.
  */
-export function functionalCall(module: Module, parametersAndBuffers: ParametersAndBuffers, ...rest: Args<[args?: unknown, kwargs?: Record<string, unknown> | null], FunctionalCallOptions>): unknown {
+export function functionalCall<M extends Module>(module: M, parametersAndBuffers: ParametersAndBuffers, ...rest: Args<[args?: unknown, kwargs?: Record<string, unknown> | null], FunctionalCallOptions>): ReturnType<M["forward"]> {
   const o = bindArgs("functional_call", rest, ["args", "kwargs"], ["tieWeights", "strict"]);
   warnOnce("`torch.nn.utils.stateless.functional_call` is deprecated as of PyTorch 2.0 and will be removed in a future version of PyTorch. Please use `torch.func.functional_call` instead which is a drop-in replacement.");
   const named = namedTensorsOf(parametersAndBuffers);
-  return reparametrizedCall(module, named, o.args, (o.kwargs as Record<string, unknown> | null | undefined) ?? null, (o.tieWeights as boolean | undefined) ?? true, (o.strict as boolean | undefined) ?? false);
+  return reparametrizedCall(module, named, o.args, (o.kwargs as Record<string, unknown> | null | undefined) ?? null, (o.tieWeights as boolean | undefined) ?? true, (o.strict as boolean | undefined) ?? false) as ReturnType<M["forward"]>;
 }
 
