@@ -72,7 +72,13 @@ export function runBackward(roots: Tensor[], grads: (Tensor | null)[], options: 
   executeOutermost(roots, rootGrads, { createGraph, retainGraph, captures, accumulate: true });
 }
 
-/** torch.autograd.grad. */
+/**
+ * torch.autograd.grad. One gradient per input; null only for an input the outputs do not depend on,
+ * which needs `allowUnused: true` (without `materializeGrads`), so the other calls are typed Tensor[].
+ */
+export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], options?: GradOptions & { allowUnused?: false | null }): Tensor[];
+export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], options?: GradOptions & { materializeGrads: true }): Tensor[];
+export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], options?: GradOptions): (Tensor | null)[];
 export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], options: GradOptions = {}): (Tensor | null)[] {
   const outs = Array.isArray(outputs) ? outputs : [outputs];
   const ins = Array.isArray(inputs) ? inputs : [inputs];

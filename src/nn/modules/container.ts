@@ -56,10 +56,14 @@ export class Sequential extends IndexedModules {
       });
     }
   }
-  override forward(input: unknown): unknown {
-    let x = input;
+  /**
+   * Each module's output is the next one's input. Typed for the usual stack of tensor layers (so
+   * `seq.call(x)` is a Tensor); the modules may pass anything along (cast where they do).
+   */
+  override forward(input: Tensor): Tensor {
+    let x: unknown = input;
     for (const m of this) x = (m.call as (...a: unknown[]) => unknown).call(m, x);
-    return x;
+    return x as Tensor;
   }
 }
 
