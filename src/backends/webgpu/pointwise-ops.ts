@@ -108,12 +108,13 @@ export const POINTWISE_OPS = {
   trunc: op({ name: "trunc", arity: 1, expr: "trunc(a)", dtypes: F, vec4: true }),
   /** Half to even, as torch.round. */
   round: op({ name: "round", arity: 1, expr: "round(a)", dtypes: F, vec4: true }),
-  // NaN passes, as in PyTorch's relu: tested on the bits (U: u32 or vec4<u32>), since a driver that
-  // assumes no NaN (Mesa's GL, under Dawn's OpenGL ES backend) folds `!(a <= 0)` into `a > 0`.
+  // NaN and -0 pass, as in PyTorch's relu (max(x, 0)): tested on the bits (U: u32 or vec4<u32>), since
+  // a driver that assumes no NaN (Mesa's GL, under Dawn's OpenGL ES backend) folds `!(a <= 0)` into
+  // `a > 0`. Zeroed: the sign set and a magnitude in (0, infinity].
   relu: op({
     name: "relu", arity: 1, dtypes: FI, vec4: true,
     expr: {
-      float32: "select(T(0), a, ((bitcast<U>(a) & U(0x80000000u)) == U(0u)) | ((bitcast<U>(a) & U(0x7fffffffu)) > U(0x7f800000u)))",
+      float32: "select(T(0), a, ((bitcast<U>(a) & U(0x80000000u)) == U(0u)) | ((bitcast<U>(a) & U(0x7fffffffu)) > U(0x7f800000u)) | ((bitcast<U>(a) & U(0x7fffffffu)) == U(0u)))",
       int32: "max(a, T(0))",
     },
   }),
