@@ -73,7 +73,11 @@ for (const [name, qconfig] of [["default", tq.defaultQconfig], ["per_channel", n
     assert.deepEqual(w.intRepr().reshape(-1).tolist(), (q as unknown as { fc: { weight(): torch.Tensor } }).fc.weight().intRepr().reshape(-1).tolist());
     assert.equal(b.dtype, torch.float32);
     const out = q.call(t(fx.testX)).reshape(-1).tolist() as number[];
-    assert.deepEqual(out, expected.output.map(Math.fround));
+    // Dequantized outputs: multiples of the output scale, which the calibration's float convolution
+    // sets. Its float32 sums may end one ulp from PyTorch's (the JS kernels' SIMD GEMM sums in another
+    // order), and the scale with them.
+    assert.equal(out.length, expected.output.length);
+    out.forEach((x, i) => assert.ok(Math.abs(x - Math.fround(expected.output[i]!)) <= 2e-7 * Math.abs(expected.output[i]!), `output[${i}] = ${x}, PyTorch ${expected.output[i]}`));
     // The float model is untouched (prepare and convert copy it).
     assert.ok(!(fused as unknown as { fc: torch.nn.Module }).fc.constructor.name.includes("Quantized"));
   });
