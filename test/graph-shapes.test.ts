@@ -42,7 +42,7 @@ function render(n: Walked, depth = 0, nr = 0): string {
 
 const rg = (...shape: number[]): Tensor => torch.randn(shape).requiresGrad_();
 const params = (m: torch.nn.Module): Record<string, Tensor> => Object.fromEntries(m.namedParameters());
-const first = (y: Tensor | Tensor[]): Tensor => (Array.isArray(y) ? y[0]! : y);
+const first = (y: unknown): Tensor => (Array.isArray(y) ? y[0] : y) as Tensor;
 
 type Snippet = () => [Tensor, Record<string, Tensor>];
 const snippets: Record<string, Snippet> = {
@@ -81,8 +81,8 @@ const snippets: Record<string, Snippet> = {
     const m = new nn.TransformerEncoderLayer(4, 2, { dimFeedforward: 8, batchFirst: true }), x = rg(2, 3, 4);
     return [m.call(x), { x, ...params(m) }];
   },
-  dropout_train: () => { const x = rg(4, 5); return [F.dropout(x, 0.5, true), { x }]; },
-  max_pool2d: () => { const x = rg(1, 2, 4, 4); return [new nn.MaxPool2d(2).call(x), { x }]; },
+  dropout_train: () => { const x = rg(4, 5); return [first(F.dropout(x, 0.5, true)), { x }]; },
+  max_pool2d: () => { const x = rg(1, 2, 4, 4); return [first(new nn.MaxPool2d(2).call(x)), { x }]; },
   adaptive_avg_pool2d: () => { const x = rg(1, 2, 5, 5); return [new nn.AdaptiveAvgPool2d([2, 2]).call(x), { x }]; },
   softmax: () => { const x = rg(3, 4); return [F.softmax(x, { dim: 1 }), { x }]; },
   log_softmax: () => { const x = rg(3, 4); return [F.logSoftmax(x, { dim: 1 }), { x }]; },
@@ -112,6 +112,13 @@ const snippets: Record<string, Snippet> = {
 /** Snippets whose graph still differs from 1.13's, and why (reported as todo, not failed). */
 const stillDifferent: Record<string, string> = {};
 
+/**
+ * PyTorch 1.13 records a reshape that is a view as ReshapeAliasBackward0 (its _reshape_alias op);
+ * 2.0 and later record the same node as ViewBackward0, and torch-ts follows them: the same node
+ * (a view, one input), under its current name.
+ */
+const expected = (name: string): string => render(ref[name]!).replaceAll("ReshapeAliasBackward0", "ViewBackward0");
+
 test("every snippet of the fixture has a torch-ts counterpart", () => {
   assert.deepEqual(Object.keys(snippets).sort(), Object.keys(ref).sort());
 });
@@ -120,6 +127,6 @@ for (const [name, snippet] of Object.entries(snippets)) {
   test(`graph of ${name} is PyTorch 1.13's`, { todo: stillDifferent[name] }, () => {
     torch.manualSeed(0);
     const [y, leaves] = snippet();
-    assert.equal(render(walk(y, leaves)), render(ref[name]!));
+    assert.equal(render(walk(y, leaves)), expected(name));
   });
 }
