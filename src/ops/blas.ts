@@ -27,6 +27,7 @@ import { deviceOp, onDevice } from "./device-hooks.js";
 import { kernelTypeName, notImplementedFor } from "./pointwise-util.js";
 
 import { unsafeView } from "./unsafe-view.js";
+import { shouldFold } from "./matmul-fold.js";
 import { outCall, type OutOption, writeOut, hasOut, withOut } from "./out.js";
 import { complexBmm } from "./complex-matmul.js";
 import { hasConjBit } from "../core/lazy-storage.js";
@@ -253,18 +254,6 @@ function matmulImpl(input: Tensor, other: Tensor): Tensor {
   }
   if (shouldFold(input, db) || shouldFold(other, da)) return foldedMatmul(input, other);
   return batchedMatmul(input, other);
-}
-
-/**
- * at::matmul's test for folding the batch dims of a 3-d+ operand into the rows of one mm/mv (the
- * other operand 1-d or 2-d): all but a batch of transposed matrices (permute(0, 2, 1)), which bmm
- * reads in place where folding would copy.
- */
-function shouldFold(t: Tensor, otherDim: number): boolean {
-  const d = t.dim();
-  if (d < 3 || (otherDim !== 1 && otherDim !== 2)) return false;
-  const st = t._strides, sh = t._shape;
-  return !(d === 3 && otherDim === 2 && st[2] !== 1 && st[0] === sh[1]! * sh[2]!);
 }
 
 /**

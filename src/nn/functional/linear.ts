@@ -8,12 +8,14 @@ import { forwardGrads } from "../../autograd/forward-grad.js";
 import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
 import type { Tensor } from "../../core/tensor.js";
-import { type Jvp, record } from "../../autograd/record.js";
+import { type Jvp, needsGrad, record, sumToShape } from "../../autograd/record.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { checkTensor, checkArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { uninitTensor } from "../../ops/engine.js";
 import { kernels, type FloatArray } from "../../backends/kernels.js";
 import { einsum } from "../../ops/blas.js";
+import { shouldFold } from "../../ops/matmul-fold.js";
+import { unsafeView } from "../../ops/unsafe-view.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 
 /**
@@ -67,8 +69,26 @@ function linearImpl(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor 
     const [n, m] = input._shape as [number, number, number];
     return fusedLinear(input.view(n * m, inF), weight, bias).view(n, m, outF);
   }
+  if (bias && nd > 2 && shouldFold(input, 2)) return foldedLinear(input, weight, bias);
   const y = input.matmul(weight.t());
   return bias ? y.add(bias) : y;
+}
+
+/**
+ * matmul(x, W.t()) + b where matmul folds x's rows into one mm: one GEMM with the bias over the
+ * folded rows (one rounding), recorded as PyTorch records the two ops: AddBackward0 over
+ * (UnsafeViewBackward0 -> MmBackward0 over (x's rows, TBackward0 -> W), b). The product's nodes
+ * get tensors over the result's memory: nothing outside the graph reaches them, and no node reads them.
+ */
+function foldedLinear(input: Tensor, weight: Tensor, bias: Tensor): Tensor {
+  const inF = weight._shape[1]!, outF = weight._shape[0]!;
+  const shape = [...input._shape.slice(0, -1), outF];
+  const rows = input.reshape(-1, inF);
+  const value = linearGemm(rows, weight, bias);
+  const out = unsafeView(value, shape);
+  if (!needsGrad(input, weight, bias)) return out;
+  const product = unsafeView(recordMm(rows, weight, value), shape);
+  return record("AddBackward0", [product, bias], out, ([g]) => [g!, bias._requiresGrad ? sumToShape(g!, bias.shape) : null]);
 }
 
 /**
@@ -77,42 +97,57 @@ function linearImpl(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor 
  * W, as PyTorch records it); the kernel reads W through its strides.
  */
 function fusedLinear(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+  const out = linearGemm(input, weight, bias);
+  return bias ? recordAddmm(input, weight, bias, out) : recordMm(input, weight, out);
+}
+
+/** x W^T (+ b) for a 2-d x: one GEMM, the bias rows preloaded (beta = 1), W read through its strides. No recording. */
+function linearGemm(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+  if (onDevice(input, weight, bias)) return deviceOp("linear")(input, weight, bias);
   const rows = input._shape[0]!, inF = input._shape[1]!, outF = weight._shape[0]!;
-  let out: Tensor;
-  if (onDevice(input, weight, bias)) {
-    out = deviceOp("linear")(input, weight, bias);
-  } else {
-    const x = input.detach().contiguous();
-    // Written in full: the bias rows, or the GEMM with beta = 0.
-    out = uninitTensor([rows, outF], input.dtype);
-    const C = out.storage.data as FloatArray;
-    let beta = 0;
-    if (bias) {
-      const b = bias.detach().contiguous();
-      const bd = b.storage.data as FloatArray;
-      for (let r = 0; r < rows; r++) C.set(bd.subarray(b._offset, b._offset + outF), r * outF);
-      beta = 1;
-    }
-    kernels.gemm(rows, outF, inF, 1, x.storage.data as FloatArray, x._offset, inF, 1,
-      weight.storage.data as FloatArray, weight._offset, weight._strides[1]!, weight._strides[0]!, beta, C, 0, outF);
-  }
-  // Only an edge to a weight that takes part in autograd needs the transposed view.
-  const wT = weight._requiresGrad || forwardGrads.on ? weight.t() : weight;
-  // The gradient of W.t() as the transpose of g^T x: TBackward0 turns it back into a contiguous
-  // [out, in] gradient for W, the GEMM PyTorch's weight gradient is.
-  const gradWT = (g: Tensor): Tensor => g.t().mm(input).t();
-  const jvp = forwardGrads.on ? linearJvp(input, weight, bias !== null) : undefined;
+  const x = input.detach().contiguous();
+  // Written in full: the bias rows, or the GEMM with beta = 0.
+  const out = uninitTensor([rows, outF], input.dtype);
+  const C = out.storage.data as FloatArray;
+  let beta = 0;
   if (bias) {
-    return record("AddmmBackward0", [bias, input, wT], out, ([g]) => [
-      bias._requiresGrad ? g!.sum(0) : null,
-      input._requiresGrad ? g!.mm(weight) : null,
-      weight._requiresGrad ? gradWT(g!) : null,
-    ], [input, weight], jvp);
+    const b = bias.detach().contiguous();
+    const bd = b.storage.data as FloatArray;
+    for (let r = 0; r < rows; r++) C.set(bd.subarray(b._offset, b._offset + outF), r * outF);
+    beta = 1;
   }
-  return record("MmBackward0", [input, wT], out, ([g]) => [
+  kernels.gemm(rows, outF, inF, 1, x.storage.data as FloatArray, x._offset, inF, 1,
+    weight.storage.data as FloatArray, weight._offset, weight._strides[1]!, weight._strides[0]!, beta, C, 0, outF);
+  return out;
+}
+
+/**
+ * W.t(), made only for the graph (TBackward0 between the product's node and W, as PyTorch records
+ * it) where W takes part in autograd; the kernels read W through its strides.
+ */
+const graphWT = (weight: Tensor): Tensor => (weight._requiresGrad || forwardGrads.on ? weight.t() : weight);
+
+/**
+ * The gradient of W.t() as the transpose of g^T x: TBackward0 turns it back into a contiguous
+ * [out, in] gradient for W, the GEMM PyTorch's weight gradient is.
+ */
+const gradWT = (g: Tensor, input: Tensor): Tensor => g.t().mm(input).t();
+
+/** out = addmm(b, x, W.t()): AddmmBackward0 over (b, x, W.t()). */
+function recordAddmm(input: Tensor, weight: Tensor, bias: Tensor, out: Tensor): Tensor {
+  return record("AddmmBackward0", [bias, input, graphWT(weight)], out, ([g]) => [
+    bias._requiresGrad ? g!.sum(0) : null,
     input._requiresGrad ? g!.mm(weight) : null,
-    weight._requiresGrad ? gradWT(g!) : null,
-  ], [input, weight], jvp);
+    weight._requiresGrad ? gradWT(g!, input) : null,
+  ], [input, weight], forwardGrads.on ? linearJvp(input, weight, true) : undefined);
+}
+
+/** out = mm(x, W.t()): MmBackward0 over (x, W.t()). */
+function recordMm(input: Tensor, weight: Tensor, out: Tensor): Tensor {
+  return record("MmBackward0", [input, graphWT(weight)], out, ([g]) => [
+    input._requiresGrad ? g!.mm(weight) : null,
+    weight._requiresGrad ? gradWT(g!, input) : null,
+  ], [input, weight], forwardGrads.on ? linearJvp(input, weight, false) : undefined);
 }
 
 /** d(x Wᵀ + b) = dx Wᵀ + x dWᵀ + db, from the tangents of (b,) x and W.t(). */
