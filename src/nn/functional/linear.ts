@@ -22,7 +22,8 @@ import { deviceOp, onDevice } from "../../ops/device-hooks.js";
  * y = x W^T + b, recorded as PyTorch 1.13's at::linear records it: a 2-d input with a bias is
  * addmm(b, x, W.t()) (AddmmBackward0 over b, x and TBackward0 -> W); a contiguous 3-d one with a
  * bias folds its rows into that addmm between two views; otherwise matmul(x, W.t()), then + b. The
- * 2-d products run as one GEMM with the bias preloaded into the output, W read through its strides.
+ * 2-d products, and matmul + b where matmul folds x's rows into one mm, run as one GEMM with the
+ * bias preloaded into the output, W read through its strides.
  */
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   if (autocasting.on && autocasts("linear", arguments)) return runAutocast(linear, arguments);
