@@ -111,6 +111,18 @@ test("the deprecated regular backward hook sees the last op's gradients, with Py
   }
 });
 
+test("the deprecated regular backward hook on nn.Linear sees AddmmBackward0's gradients: bias, input, weight.t()", () => {
+  const r = ref.regular_linear;
+  const lin = new nn.Linear(3, 2, { dtype: torch.float64 });
+  torch.noGrad(() => { lin.weight.copy_(t(r.weight)); lin.bias!.copy_(t(r.bias)); });
+  const x = t(r.x).requiresGrad_();
+  const seen: unknown[] = [];
+  lin.registerBackwardHook((_m, gi, go) => { seen.push({ gi: vals(gi), go: vals(go) }); });
+  const warnings = captureWarnings(() => lin.call(x).mul(torch.arange(8, f64).view(4, 2)).sum().backward());
+  close(seen, r.seen);
+  assert.deepEqual(warnings, r.warnings);
+});
+
 test("grad_fn.registerPrehook / registerHook: PyTorch 1.13's calls and replaced gradients", () => {
   const r = ref.node_hooks;
   const u = torch.tensor([1, 2, 3], f64).requiresGrad_(), v = torch.tensor([4, 5, 6], f64).requiresGrad_();

@@ -71,3 +71,17 @@ test("layer_norm and group_norm mix float32 parameters into a bfloat16 or float1
     }
   }
 });
+
+test("layer_norm and group_norm with mixed dtypes: each gradient in its own tensor's dtype", () => {
+  for (const input of [torch.bfloat16, torch.float16]) {
+    const x = torch.randn(2, 4, 6).to(input).requiresGrad_();
+    const w = torch.randn(4, { requiresGrad: true }), b = torch.randn(4, { requiresGrad: true });
+    F.groupNorm(x, 2, w, b).sum().backward();
+    const lw = torch.randn(6, { requiresGrad: true }), lb = torch.randn(6, { requiresGrad: true });
+    const lx = torch.randn(2, 4, 6).to(input).requiresGrad_();
+    F.layerNorm(lx, [6], lw, lb).sum().backward();
+    for (const [t, name] of [[x, "group x"], [w, "group weight"], [b, "group bias"], [lx, "layer x"], [lw, "layer weight"], [lb, "layer bias"]] as const) {
+      assert.equal(t.grad!.dtype, t.dtype, `${String(input)} ${name}: grad ${String(t.grad!.dtype)}`);
+    }
+  }
+});

@@ -74,6 +74,9 @@ test("creation functions", () => {
   assert.deepEqual(torch.arange(5, 0, -1.5, { dtype: torch.int64 }).tolist(), [5, 4, 3, 2]);
   assert.deepEqual(torch.linspace(0, 1, 5).tolist(), [0, 0.25, 0.5, 0.75, 1]);
   assert.deepEqual(torch.logspace(0, 2, 3).tolist(), [1, 10, 100]);
+  // One step is the start (PyTorch 1.13: linspace(-1, 1, 1) is [-1.], logspace(1, 3, 1) is [10.]).
+  assert.deepEqual(torch.linspace(-1, 1, 1).tolist(), [-1]);
+  assert.deepEqual(torch.logspace(1, 3, 1).tolist(), [10]);
   assert.deepEqual(torch.eye(2, 3).tolist(), [[1, 0, 0], [0, 1, 0]]);
   assert.deepEqual(torch.full([2], 7).tolist(), [7, 7]);
   assert.equal(torch.full([2], 7).dtype, torch.int64);

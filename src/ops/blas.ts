@@ -26,6 +26,8 @@ import { tensor } from "./creation.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { kernelTypeName, notImplementedFor } from "./pointwise-util.js";
 
+import { unsafeView } from "./unsafe-view.js";
+import { shouldFold } from "./matmul-fold.js";
 import { outCall, type OutOption, writeOut, hasOut, withOut } from "./out.js";
 import { complexBmm } from "./complex-matmul.js";
 import { hasConjBit } from "../core/lazy-storage.js";
@@ -215,7 +217,12 @@ export function mv(input: Tensor, vec: Tensor, options?: OutOption): Tensor {
     throw new Error(`size mismatch, got input (${input._shape[0]}), mat (${input._shape[0]}x${input._shape[1]}), vec (${vec._shape[0]})`);
   }
   refuseBool("addmv_impl_cpu", input);
-  return mm(input, vec.unsqueeze(1)).squeeze(1);
+  // The product through mm's kernels; recorded as one node, as PyTorch's mv.
+  const out = unsafeView(mm(input.detach(), vec.detach().unsqueeze(1)), [input._shape[0]!]);
+  return record("MvBackward0", [input, vec], out, ([g]) => [
+    input._requiresGrad ? outer(g!, conjIfComplex(vec)) : null,
+    vec._requiresGrad ? mv(conjIfComplex(input).t(), g!) : null,
+  ], [input, vec]);
 }
 
 /** torch.matmul: NumPy-style, with broadcast batch dims. */
@@ -238,32 +245,47 @@ function matmulImpl(input: Tensor, other: Tensor): Tensor {
   if (da === 0 || db === 0) throw new Error(`both arguments to matmul need to be at least 1D, but they are ${da}D and ${db}D`);
   if (da === 1 && db === 1) return dot(input, other);
   if (da === 2 && db === 1) return mv(input, other);
-  if (da === 1 && db === 2) return mm(input.unsqueeze(0), other).squeeze(0);
+  // PyTorch squeezes the product in place (squeeze_): no view of it, node SqueezeBackward3.
+  if (da === 1 && db === 2) return unsafeView(mm(input.unsqueeze(0), other), [other._shape[1]!], "SqueezeBackward3");
   if (da === 2 && db === 2) return mm(input, other);
-  // Batched: fold batch dims, broadcast them, one bmm.
-  const a = da === 1 ? input.unsqueeze(0) : input;
-  const b = db === 1 ? other.unsqueeze(1) : other;
-  const n = a._shape[a.dim() - 2]!, k = a._shape[a.dim() - 1]!;
-  const k2 = b._shape[b.dim() - 2]!, p = b._shape[b.dim() - 1]!;
+  const k = input._shape[da - 1]!, k2 = db > 1 ? other._shape[db - 2]! : other._shape[0]!;
   if (k !== k2) {
-    throw new Error(`mat1 and mat2 shapes cannot be multiplied (${numel(a._shape.slice(0, -1))}x${k} and ${k2}x${p})`);
+    throw new Error(`mat1 and mat2 shapes cannot be multiplied (${da === 1 ? 1 : numel(input._shape.slice(0, -1))}x${k} and ${k2}x${db > 1 ? other._shape[db - 1] : 1})`);
   }
-  // A 2-d right operand with a batched left one is a single mm on the folded rows.
-  if (b.dim() === 2 && a.dim() > 2) {
-    const rows = a.reshape(-1, k).mm(b);
-    let out = rows.reshape([...a._shape.slice(0, -1), p]);
-    if (db === 1) out = out.squeeze(-1);
-    return out;
-  }
-  const batchA = a._shape.slice(0, -2), batchB = b._shape.slice(0, -2);
-  const batch = broadcastShapes(batchA, batchB);
+  if (shouldFold(input, db) || shouldFold(other, da)) return foldedMatmul(input, other);
+  return batchedMatmul(input, other);
+}
+
+/**
+ * One mm (or mv) over the folded rows of the 3-d+ operand, as at::matmul records it: a left
+ * operand folded directly; a right one transposed first (and the product transposed back).
+ */
+function foldedMatmul(input: Tensor, other: Tensor): Tensor {
+  const da = input.dim(), db = other.dim();
+  const transpose = db > da;
+  const t1 = transpose ? other.mT : input;
+  const t2 = !transpose ? other : da === 2 ? input.t() : input;
+  const outShape = t1._shape.slice(0, -1);
+  const rows = numel(outShape);
+  const folded = t1.reshape(rows, t1._shape[t1.dim() - 1]!);
+  if (t2.dim() === 1) return unsafeView(mv(folded, t2), outShape);
+  const out = unsafeView(mm(folded, t2), [...outShape, t2._shape[1]!]);
+  return transpose ? out.mT.contiguous() : out;
+}
+
+/** Broadcast batch dims, each operand expanded and reshaped to 3-d, one bmm, as at::matmul records it. */
+function batchedMatmul(input: Tensor, other: Tensor): Tensor {
+  const da = input.dim(), db = other.dim();
+  const n = da > 1 ? input._shape[da - 2]! : 1, k = input._shape[da - 1]!;
+  const p = db > 1 ? other._shape[db - 1]! : 1;
+  const batch = broadcastShapes(input._shape.slice(0, Math.max(da - 2, 0)), other._shape.slice(0, Math.max(db - 2, 0)));
   const B = numel(batch);
-  const a3 = a.expand([...batch, n, k]).reshape(B, n, k);
-  const b3 = b.expand([...batch, k, p]).reshape(B, k, p);
-  let out = bmm(a3, b3).reshape([...batch, n, p]);
-  if (da === 1) out = out.squeeze(-2);
-  if (db === 1) out = out.squeeze(-1);
-  return out;
+  const a3 = (da > 1 ? input : input.unsqueeze(0)).expand([...batch, n, k]).reshape(B, n, k);
+  const b3 = (db > 1 ? other : other.unsqueeze(1)).expand([...batch, k, p]).reshape(B, k, p);
+  const outShape = [...batch];
+  if (da > 1) outShape.push(n);
+  if (db > 1) outShape.push(p);
+  return unsafeView(bmm(a3, b3), outShape);
 }
 
 export function outer(input: Tensor, vec2: Tensor, options?: OutOption): Tensor {

@@ -358,7 +358,8 @@ export function linspace(start: number, end: number, steps: number, options: Fac
   const r = dt === float32 ? Math.fround : (v: number) => v;
   const [from, to] = [r(start), r(end)];
   const step = steps > 1 ? r((to - from) / (steps - 1)) : 0;
-  const half = Math.floor(steps / 2);
+  // The first half counts up from start, the rest down from end; one step is start alone.
+  const half = steps === 1 ? 1 : Math.floor(steps / 2);
   for (let i = 0; i < steps; i++) d[i] = enc(i < half ? r(from + r(step * i)) : r(to - r(step * (steps - i - 1))));
   return finishFactory(t, opts);
 }

@@ -27,6 +27,7 @@ import { cloneQuantized } from "./quantize-kernels.js";
 import { refuseNamed } from "./named-engine.js";
 import { cat, stack } from "./shape-join.js";
 import { multiOutputViews } from "./inplace.js";
+import { unsafeView } from "./unsafe-view.js";
 
 /** A view of `base` with new geometry; keeps the chain to the storage's owner for in-place ops. */
 export function makeView(base: Tensor, shape: number[], strides: number[], offset: number): Tensor {
@@ -118,7 +119,8 @@ export function reshape(input: Tensor, ...size: (number | number[])[]): Tensor {
   const shape = inferSize(s, input.numel());
   const strides = viewStrides(input._shape, input._strides, shape);
   if (strides) return view(input, shape);
-  return view(contiguous(input), shape);
+  // PyTorch copies and reads the copy as the new shape: CloneBackward0, UnsafeViewBackward0.
+  return unsafeView(contiguous(input), shape);
 }
 
 export function viewAs(input: Tensor, other: Tensor): Tensor {
@@ -182,13 +184,18 @@ export function transpose(input: Tensor, dim0: number | string, dim1: number | s
   const nd = input.dim();
   const a = normalizeDim(checkInt("transpose", "dim0", dim0), nd, "transpose");
   const b = normalizeDim(checkInt("transpose", "dim1", dim1), nd, "transpose");
+  return transposedView(input, a, b, "TransposeBackward0");
+}
+
+/** The view with dims a and b swapped (normalized), recorded as `nodeName` (t() is PyTorch's TBackward0). */
+function transposedView(input: Tensor, a: number, b: number, nodeName: string): Tensor {
   const shape = input.shape, strides = input.stride();
-  if (nd > 0) {
+  if (input.dim() > 0) {
     [shape[a], shape[b]] = [shape[b]!, shape[a]!];
     [strides[a], strides[b]] = [strides[b]!, strides[a]!];
   }
   const out = makeView(input, shape, strides, input._offset);
-  const r = record("TransposeBackward0", [input], out, ([g]) => [g!.transpose(a, b)]);
+  const r = record(nodeName, [input], out, ([g]) => [g!.transpose(a, b)]);
   if (tracing.on) traceOp("transpose", [input], r, { dim0: a, dim1: b });
   return r;
 }
@@ -214,7 +221,7 @@ export function t(input: Tensor): Tensor {
   if (isNamed(input)) return nameAll(ownOutput(input, hideNames([input], () => t(input))), namesOf(input).reverse());
   if (isSparse(input)) return input.dim() < 2 ? input : sparseTranspose(input, 0, 1, "TBackward0");
   if (isCompressed(input)) return compressedTranspose(input, 0, 1);
-  return input.dim() < 2 ? view(input, input.shape) : transpose(input, 0, 1);
+  return input.dim() < 2 ? transposedView(input, 0, 0, "TBackward0") : transposedView(input, 0, 1, "TBackward0");
 }
 
 export function adjoint(input: Tensor): Tensor {

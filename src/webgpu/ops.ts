@@ -142,22 +142,12 @@ export function gpuScaledProduct(input: Tensor, a: Tensor, b: Tensor, beta: numb
   return wrap(matmul(gpuOf(a), gpuOf(b), { alpha, bias: bias ? gpuOf(bias) : undefined }), a.dtype);
 }
 
-/** F.linear with a 2-D float weight: one GEMM with the bias, recorded as AddmmBackward0 (as the CPU does). */
+/** F.linear's GEMM with a 2-D float weight and the bias; no recording (linear.ts records it as PyTorch does). */
 export function gpuLinear(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   checkDevices("linear", input, weight, bias);
   requireFloat("linear", input, weight, bias);
   // float16 stored as f16: one GEMM reads the f16 operands and rounds into an f16 result (no copies).
-  const out = wrap(gpuLinearKernel(gpuOf(input), gpuOf(weight), bias ? gpuOf(bias) : undefined), input.dtype);
-  const inF = weight._shape[1]!, outF = weight._shape[0]!;
-  const lead = input._shape.slice(0, -1);
-  return record("AddmmBackward0", [input, weight, bias], out, ([g]) => {
-    const g2 = g!.reshape(-1, outF);
-    return [
-      input._requiresGrad ? g2.mm(weight).reshape([...lead, inF]) : null,
-      weight._requiresGrad ? g2.t().mm(input.reshape(-1, inF)) : null,
-      bias && bias._requiresGrad ? g2.sum(0) : null,
-    ];
-  }, [input, weight]);
+  return wrap(gpuLinearKernel(gpuOf(input), gpuOf(weight), bias ? gpuOf(bias) : undefined), input.dtype);
 }
 
 // ---- convolution --------------------------------------------------------------------------------

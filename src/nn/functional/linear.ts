@@ -9,17 +9,22 @@ import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
 import type { Tensor } from "../../core/tensor.js";
 import { scalarTypeName } from "../../core/dtype.js";
-import { record } from "../../autograd/record.js";
+import { type Jvp, needsGrad, record, sumToShape } from "../../autograd/record.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { checkTensor, checkArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { uninitTensor } from "../../ops/engine.js";
 import { kernels, type FloatArray } from "../../backends/kernels.js";
 import { einsum } from "../../ops/blas.js";
+import { shouldFold } from "../../ops/matmul-fold.js";
+import { unsafeView } from "../../ops/unsafe-view.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 
 /**
- * y = x W^T + b, one GEMM over all leading dims (W read transposed through its strides, the bias
- * preloaded into the output). Its vjp: gx = g W, gW = g^T x, gb = sum of g over rows.
+ * y = x W^T + b, recorded as PyTorch 1.13's at::linear records it: a 2-d input with a bias is
+ * addmm(b, x, W.t()) (AddmmBackward0 over b, x and TBackward0 -> W); a contiguous 3-d one with a
+ * bias folds its rows into that addmm between two views; otherwise matmul(x, W.t()), then + b. The
+ * 2-d products, and matmul + b where matmul folds x's rows into one mm, run as one GEMM with the
+ * bias preloaded into the output, W read through its strides.
  */
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   if (autocasting.on && autocasts("linear", arguments)) return runAutocast(linear, arguments);
@@ -60,12 +65,51 @@ function linearImpl(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor 
   }
   const outF = weight._shape[0]!;
   if (bias && bias._shape[0] !== outF) throw new Error(`linear(): bias of shape [${bias.shape}] does not match weight's ${outF} outputs`);
+  const nd = input.dim();
+  if (nd === 2) return fusedLinear(input, weight, bias);
+  if (nd === 3 && bias && input.isContiguous()) {
+    const [n, m] = input._shape as [number, number, number];
+    return fusedLinear(input.view(n * m, inF), weight, bias).view(n, m, outF);
+  }
+  if (bias && nd > 2 && shouldFold(input, 2)) return foldedLinear(input, weight, bias);
+  const y = input.matmul(weight.t());
+  return bias ? y.add(bias) : y;
+}
+
+/**
+ * matmul(x, W.t()) + b where matmul folds x's rows into one mm: one GEMM with the bias over the
+ * folded rows (one rounding), recorded as PyTorch records the two ops: AddBackward0 over
+ * (UnsafeViewBackward0 -> MmBackward0 over (x's rows, TBackward0 -> W), b). The product's nodes
+ * get tensors over the result's memory: nothing outside the graph reaches them, and no node reads them.
+ */
+function foldedLinear(input: Tensor, weight: Tensor, bias: Tensor): Tensor {
+  const inF = weight._shape[1]!, outF = weight._shape[0]!;
+  const shape = [...input._shape.slice(0, -1), outF];
+  const rows = input.reshape(-1, inF);
+  const value = linearGemm(rows, weight, bias);
+  const out = unsafeView(value, shape);
+  if (!needsGrad(input, weight, bias)) return out;
+  const product = unsafeView(recordMm(rows, weight, value), shape);
+  return record("AddBackward0", [product, bias], out, ([g]) => [g!, bias._requiresGrad ? sumToShape(g!, bias.shape) : null]);
+}
+
+/**
+ * addmm(bias, x, W.t()), or mm(x, W.t()) without a bias, on a 2-d x: one GEMM (the bias rows
+ * preloaded, beta = 1). W.t() is made only for the graph (TBackward0 between the product's node and
+ * W, as PyTorch records it); the kernel reads W through its strides.
+ */
+function fusedLinear(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+  const out = linearGemm(input, weight, bias);
+  return bias ? recordAddmm(input, weight, bias, out) : recordMm(input, weight, out);
+}
+
+/** x W^T (+ b) for a 2-d x: one GEMM, the bias rows preloaded (beta = 1), W read through its strides. No recording. */
+function linearGemm(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
   if (onDevice(input, weight, bias)) return deviceOp("linear")(input, weight, bias);
+  const rows = input._shape[0]!, inF = input._shape[1]!, outF = weight._shape[0]!;
   const x = input.detach().contiguous();
-  const rows = x.numel() / inF;
-  const outShape = [...input._shape.slice(0, -1), outF];
   // Written in full: the bias rows, or the GEMM with beta = 0.
-  const out = uninitTensor(outShape, input.dtype);
+  const out = uninitTensor([rows, outF], input.dtype);
   const C = out.storage.data as FloatArray;
   let beta = 0;
   if (bias) {
@@ -76,21 +120,47 @@ function linearImpl(input: Tensor, weight: Tensor, bias: Tensor | null): Tensor 
   }
   kernels.gemm(rows, outF, inF, 1, x.storage.data as FloatArray, x._offset, inF, 1,
     weight.storage.data as FloatArray, weight._offset, weight._strides[1]!, weight._strides[0]!, beta, C, 0, outF);
-  const lead = input._shape.slice(0, -1);
-  return record("AddmmBackward0", [input, weight, bias], out, ([g]) => {
-    const g2 = g!.reshape(-1, outF);
-    return [
-      input._requiresGrad ? g2.mm(weight).reshape([...lead, inF]) : null,
-      weight._requiresGrad ? g2.t().mm(input.reshape(-1, inF)) : null,
-      bias && bias._requiresGrad ? g2.sum(0) : null,
-    ];
-  }, [input, weight], forwardGrads.on ? ([ti, tw, tb]) => {
-    // d(x Wᵀ + b) = dx Wᵀ + x dWᵀ + db
-    let t = ti ? ti.matmul(weight.t()) : null;
-    if (tw) t = t ? t.add(input.matmul(tw.t())) : input.matmul(tw.t());
+  return out;
+}
+
+/**
+ * W.t(), made only for the graph (TBackward0 between the product's node and W, as PyTorch records
+ * it) where W takes part in autograd; the kernels read W through its strides.
+ */
+const graphWT = (weight: Tensor): Tensor => (weight._requiresGrad || forwardGrads.on ? weight.t() : weight);
+
+/**
+ * The gradient of W.t() as the transpose of g^T x: TBackward0 turns it back into a contiguous
+ * [out, in] gradient for W, the GEMM PyTorch's weight gradient is.
+ */
+const gradWT = (g: Tensor, input: Tensor): Tensor => g.t().mm(input).t();
+
+/** out = addmm(b, x, W.t()): AddmmBackward0 over (b, x, W.t()). */
+function recordAddmm(input: Tensor, weight: Tensor, bias: Tensor, out: Tensor): Tensor {
+  return record("AddmmBackward0", [bias, input, graphWT(weight)], out, ([g]) => [
+    bias._requiresGrad ? g!.sum(0) : null,
+    input._requiresGrad ? g!.mm(weight) : null,
+    weight._requiresGrad ? gradWT(g!, input) : null,
+  ], [input, weight], forwardGrads.on ? linearJvp(input, weight, true) : undefined);
+}
+
+/** out = mm(x, W.t()): MmBackward0 over (x, W.t()). */
+function recordMm(input: Tensor, weight: Tensor, out: Tensor): Tensor {
+  return record("MmBackward0", [input, graphWT(weight)], out, ([g]) => [
+    input._requiresGrad ? g!.mm(weight) : null,
+    weight._requiresGrad ? gradWT(g!, input) : null,
+  ], [input, weight], forwardGrads.on ? linearJvp(input, weight, false) : undefined);
+}
+
+/** d(x Wᵀ + b) = dx Wᵀ + x dWᵀ + db, from the tangents of (b,) x and W.t(). */
+function linearJvp(input: Tensor, weight: Tensor, withBias: boolean): Jvp {
+  return (tangents) => {
+    const [tb, ti, twT] = withBias ? tangents : [null, ...tangents];
+    let t = ti ? ti.mm(weight.t()) : null;
+    if (twT) t = t ? t.add(input.mm(twT)) : input.mm(twT);
     if (tb) t = t ? t.add(tb) : tb;
     return [t];
-  } : undefined);
+  };
 }
 
 /** y = x1^T A x2 + b per output feature: weight [out, in1, in2]. */

@@ -6,7 +6,7 @@ import { isNamed, namedRefusal } from "../../ops/named-engine.js";
 import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
 import { Tensor } from "../../core/tensor.js";
-import { needsGrad, record } from "../../autograd/record.js";
+import { needsGrad, record, sumToShape } from "../../autograd/record.js";
 import { noGrad } from "../../autograd/grad-mode.js";
 import { broadcastShapes, shapesEqual } from "../../core/shape.js";
 import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
@@ -294,16 +294,38 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor,
 }
 
 function bceWithLogitsOp(x: Tensor, t: Tensor, weight: Tensor | null, posWeight: Tensor | null, reduction: Reduction): Tensor {
-  if (!needsGrad(t, weight, posWeight)) {
+  // PyTorch differentiates the input and the target only; torch-ts also weight and pos_weight, through the composite.
+  if (needsGrad(weight, posWeight)) return bceWithLogitsComposite(x, t, weight, posWeight, reduction);
+  if (!needsGrad(t)) {
     const full = (v: Tensor | null) => (v && !shapesEqual(v.shape, x.shape) && shapesEqual(broadcastShapes(v.shape, x.shape), x.shape) ? v.expand(x.shape) : v);
     const w = full(weight), pw = full(posWeight);
     if (nativeLossOperands(x, t, w, pw)) return bceWithLogitsNative({ kind: "bceLogits", x, y: t, w, pw }, reduction);
   }
+  return bceWithLogitsNode(x, t, weight, posWeight, reduction);
+}
+
+function bceWithLogitsComposite(x: Tensor, t: Tensor, weight: Tensor | null, posWeight: Tensor | null, reduction: Reduction): Tensor {
   let logSig = logsigmoid(x);
   if (posWeight) logSig = logSig.mul(posWeight.sub(1).mul(t).add(1));
   let loss = t.rsub(1).mul(x).sub(logSig);
   if (weight) loss = loss.mul(weight);
   return reduceLoss(loss, reduction);
+}
+
+/**
+ * The composite's value, recorded as PyTorch records the op: one node over the input and the
+ * target. d/dx = w (c sigmoid(x) - pw t), c = 1 + (pw - 1) t; d/dt = -w (x + (pw - 1) logsigmoid(x)).
+ */
+function bceWithLogitsNode(x: Tensor, t: Tensor, w: Tensor | null, pw: Tensor | null, reduction: Reduction): Tensor {
+  const out = bceWithLogitsComposite(x.detach(), t.detach(), w && w.detach(), pw && pw.detach(), reduction);
+  return record("BinaryCrossEntropyWithLogitsBackward0", [x, t], out, ([g]) => {
+    let ge = reduction === "none" ? g! : g!.expand(x.shape);
+    if (reduction === "mean") ge = ge.div(x.numel());
+    if (w) ge = ge.mul(w);
+    const gx = x._requiresGrad ? ge.mul(pw ? x.sigmoid().mul(pw.sub(1).mul(t).add(1)).sub(pw.mul(t)) : x.sigmoid().sub(t)) : null;
+    const gt = t._requiresGrad ? ge.mul(pw ? x.add(pw.sub(1).mul(logsigmoid(x))) : x).neg() : null;
+    return [gx && sumToShape(gx, x.shape), gt && sumToShape(gt, t.shape)];
+  }, [x, t]);
 }
 
 /**

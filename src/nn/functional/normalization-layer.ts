@@ -205,6 +205,16 @@ export function groupNorm(input: Tensor, numGroups: number,
   if (!x.dtype.isFloatingPoint) throw notImplementedFor("GroupNormKernelImpl", x.dtype);
   // float32 parameters of a float16/bfloat16 input: computed in float32, rounded once to the input's dtype
   const mixed = checkMixedNormDtypes(x, weight, bias);
+  // The composite's value, recorded as PyTorch records native_group_norm: one node over x, weight and bias.
+  const value = groupNormValue(x.detach(), G, weight && weight.detach(), bias && bias.detach(), eps, mixed);
+  const y = record("NativeGroupNormBackward0", [x, weight, bias], value, ([g]) => groupNormGrads(g!, x, G, weight, bias, eps), [x]);
+  if (tracing.on) traceOp("group_norm", [x, weight, bias], y, { numGroups: G, eps });
+  return y;
+}
+
+/** A layer norm over each sample's groups, then the per-channel affine (in float32 when `mixed`). */
+function groupNormValue(x: Tensor, G: number, weight: Tensor | null, bias: Tensor | null, eps: number, mixed: boolean): Tensor {
+  const N = x.size(0);
   const grouped = (mixed ? x.float() : x).reshape(N, G, -1);
   const D = grouped.size(2);
   // PyTorch's group norm returns a channels-last input's layout (the affine below keeps it).
@@ -213,8 +223,32 @@ export function groupNorm(input: Tensor, numGroups: number,
   if (weight) y = y.mul(weight.view(view));
   if (bias) y = y.add(bias.view(view));
   if (mixed) y = y.to(x.dtype);
-  if (tracing.on) traceOp("group_norm", [x, weight, bias], y, { numGroups: G, eps });
   return y;
+}
+
+/**
+ * Group norm's gradients in public ops (createGraph differentiates them): with x̂ the normalized
+ * groups and ĝ = g·weight in groups, dx = rstd (ĝ - mean(ĝ) - x̂ mean(ĝ x̂)), dweight = Σ g x̂,
+ * dbias = Σ g, the sums over every dim but the channels.
+ */
+function groupNormGrads(g: Tensor, x: Tensor, G: number, weight: Tensor | null, bias: Tensor | null, eps: number): (Tensor | null)[] {
+  const N = x.size(0);
+  const xc = x.reshape(N, G, -1);
+  const centered = xc.sub(xc.mean(-1, true));
+  const rstd = centered.mul(centered).mean(-1, true).add(eps).rsqrt();
+  const xhat = centered.mul(rstd);
+  const others = x.shape.map((_, i) => i).filter((i) => i !== 1);
+  const gb = bias && bias._requiresGrad ? g.sum(others) : null;
+  const gw = weight && weight._requiresGrad ? g.mul(xhat.reshape(x.shape)).sum(others) : null;
+  let gx: Tensor | null = null;
+  if (x._requiresGrad) {
+    const view = x.shape.map((s, i) => (i === 1 ? s : 1));
+    const gh = (weight ? g.mul(weight.view(view)) : g).reshape(N, G, -1);
+    gx = gh.sub(gh.mean(-1, true)).sub(xhat.mul(gh.mul(xhat).mean(-1, true))).mul(rstd).reshape(x.shape);
+  }
+  // A float16/bfloat16 input with float32 parameters: each gradient in its own tensor's dtype.
+  const as = (grad: Tensor | null, t: Tensor | null): Tensor | null => (grad && t && grad.dtype !== t.dtype ? grad.to(t.dtype) : grad);
+  return [as(gx, x), as(gw, weight), as(gb, bias)];
 }
 
 /**

@@ -168,6 +168,8 @@ const diagonal: Converter = (c) => {
 export const SHAPE: Record<string, Converter> = {
   diagonal,
   ViewBackward0: reshape,
+  UnsafeViewBackward0: reshape,
+  SqueezeBackward3: reshape,
   ExpandBackward0: expand,
   CloneBackward0: identity,
   AliasBackward0: identity,
@@ -190,6 +192,7 @@ export const SHAPE: Record<string, Converter> = {
   constant_pad: constantPad,
   MmBackward0: matmul,
   BmmBackward0: matmul,
+  MvBackward0: matmul,
   DotBackward0: matmul,
   matmul,
   sum: reduce("ReduceSum"),
