@@ -12,7 +12,7 @@ import {
 } from "../core/dtype.js";
 import { type ComplexStorage, Storage, type DeviceLike, toDevice } from "../core/storage.js";
 import { numel } from "../core/shape.js";
-import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind } from "./args.js";
+import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind, describe } from "./args.js";
 import { emptyTensor, encoder, fillTensor, copyInto } from "./engine.js";
 import { deviceFactory, finishFactory, likeStrides } from "./factory-utils.js";
 import { type MemoryFormat, memoryFormatArg, preserveFormat, stridesFor } from "../core/memory-format.js";
@@ -407,13 +407,24 @@ export function eye(n: number, m?: number | (FactoryOptions & OutOption), option
 }
 
 /** torch.tril_indices(row, col, offset = 0): int64 [2, N]. */
+/** tril_indices/triu_indices: int row, col and offset, row and col non-negative (PyTorch's words). */
+function checkTriangleArgs(op: string, row: unknown, col: unknown, offset: unknown): void {
+  for (const [name, v] of [["row", row], ["col", col], ["offset", offset]] as const) {
+    if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new Error(`${op}(): argument '${name}' must be int, not ${describe(v)}`);
+  }
+  if ((row as number) < 0) throw new Error(`row must be non-negative, got${row as number}`);
+  if ((col as number) < 0) throw new Error(`col must be non-negative, got${col as number}`);
+}
+
 export function trilIndices(row: number, col: number, offset: number | FactoryOptions = 0, options: FactoryOptions = {}): Tensor {
   if (arguments.length > 3) checkArgs("tril_indices", arguments, 3, [...FACTORY_KW, "offset"]); else if (isOptionsObject(arguments.length === 3 ? offset : arguments.length === 2 ? col : row)) return rebind(trilIndices, "tril_indices", arguments, ["row", "col", "offset"], 2, [...FACTORY_KW, "offset"]);
   const opts = typeof offset === "number" ? options : offset;
   const a = bindArgs("tril_indices", [opts], [], [...FACTORY_KW, "offset"]);
   const off = typeof offset === "number" ? offset : (a.offset as number | undefined) ?? 0;
+  checkTriangleArgs("tril_indices", row, col, off);
   const rows: number[] = [], cols: number[] = [];
-  for (let i = 0; i < row; i++) for (let j = 0; j < col; j++) if (j - i <= off) { rows.push(i); cols.push(j); }
+  // Only the columns inside the triangle: a huge col with few rows stays cheap.
+  for (let i = 0; i < row; i++) for (let j = 0, end = Math.min(col, i + off + 1); j < end; j++) { rows.push(i); cols.push(j); }
   return tensor([rows, cols], { dtype: opts.dtype ?? int64, device: opts.device ?? null });
 }
 
@@ -422,8 +433,10 @@ export function triuIndices(row: number, col: number, offset: number | FactoryOp
   const opts = typeof offset === "number" ? options : offset;
   const a = bindArgs("triu_indices", [opts], [], [...FACTORY_KW, "offset"]);
   const off = typeof offset === "number" ? offset : (a.offset as number | undefined) ?? 0;
+  checkTriangleArgs("triu_indices", row, col, off);
   const rows: number[] = [], cols: number[] = [];
-  for (let i = 0; i < row; i++) for (let j = 0; j < col; j++) if (j - i >= off) { rows.push(i); cols.push(j); }
+  // Only the columns inside the triangle: a huge col with few rows stays cheap.
+  for (let i = 0; i < row; i++) for (let j = Math.max(0, i + off); j < col; j++) { rows.push(i); cols.push(j); }
   return tensor([rows, cols], { dtype: opts.dtype ?? int64, device: opts.device ?? null });
 }
 
