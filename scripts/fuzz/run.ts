@@ -42,14 +42,16 @@ export class Worker {
     if (this.opts.asanAddon) {
       env["TORCH_TS_NATIVE_ADDON"] = this.opts.asanAddon;
       env["LD_PRELOAD"] = this.opts.asanLib;
-      env["ASAN_OPTIONS"] = "detect_leaks=0:abort_on_error=1";
+      // allocator_may_return_null: an ArrayBuffer too large for memory is V8's RangeError, as without ASan.
+      env["ASAN_OPTIONS"] = "detect_leaks=0:abort_on_error=1:allocator_may_return_null=1";
     }
     this.starts++;
     this.stderr = "";
     this.buffer = "";
     const child = spawn(process.execPath, ["--import", "tsx", WORKER], { cwd: ROOT, env, stdio: ["pipe", "ignore", "pipe", "pipe"] });
     this.child = child;
-    child.stderr!.on("data", (d: Buffer) => { this.stderr = (this.stderr + d.toString()).slice(-4000); });
+    // The head of a sanitizer's report names the fault; keep it (and the end of anything else).
+    child.stderr!.on("data", (d: Buffer) => { this.stderr = (this.stderr + d.toString()).slice(0, 16000); });
     let onReady: () => void = () => {};
     const ready = new Promise<void>((res) => { onReady = res; });
     (child.stdio[3] as NodeJS.ReadableStream).on("data", (d: Buffer) => {
@@ -69,7 +71,7 @@ export class Worker {
       if (this.pending) {
         const p = this.pending;
         this.pending = null;
-        p({ kind: "crash", detail: `exit ${code ?? ""}${signal ? ` signal ${signal}` : ""}: ${this.stderr.trim().split("\n").slice(-12).join("\n")}` });
+        p({ kind: "crash", detail: `exit ${code ?? ""}${signal ? ` signal ${signal}` : ""}: ${crashSummary(this.stderr)}` });
       }
     });
     return ready;
@@ -90,6 +92,7 @@ export class Worker {
         const rss = rssMb(child.pid!);
         if (rss > this.opts.maxRssMb) kill({ kind: "memory", rssMb: rss });
       }, 200);
+      this.stderr = "";  // what a crash prints is this call's
       child.stdin!.write(JSON.stringify({ i, code }) + "\n");
     });
   }
@@ -98,6 +101,13 @@ export class Worker {
     this.child?.kill("SIGKILL");
     this.child = null;
   }
+}
+
+/** A sanitizer report's error line, summary and first frames; else the last lines of stderr. */
+function crashSummary(stderr: string): string {
+  const lines = stderr.trim().split("\n");
+  const asan = lines.filter((l) => /ERROR: AddressSanitizer|SUMMARY:|^\s+#[0-7] /.test(l));
+  return (asan.length ? asan.slice(0, 12) : lines.slice(-12)).join("\n");
 }
 
 function rssMb(pid: number): number {
