@@ -20,6 +20,7 @@ interface Fixture {
   pool_errors: Record<string, string | null>;
   addmm: { input: number[]; mat1: number[]; mat2: number[]; alphas: Record<string, Value[]> };
   tril_indices: Record<string, number[][] | string>;
+  tensordot: Record<string, string>;
   optim: Record<"SGD" | "Adam" | "AdamW", { grad_is_param: number[]; state_shorter: string; float64_state?: number[]; state_stride0?: string }>;
 }
 const fx = JSON.parse(readFileSync(new URL("./fixtures/native-bad-input.json", import.meta.url), "utf8")) as Fixture;
@@ -106,6 +107,14 @@ test("tril_indices/triu_indices: a huge col is cheap; negative and non-integer s
   assert.throws(() => torch.trilIndices(3, 1e300), /tril_indices\(\): argument 'col' must be int/);
   assert.throws(() => torch.triuIndices(NaN, 3), /triu_indices\(\): argument 'row' must be int/);
   assert.throws(() => torch.trilIndices(3, 3, 0.5), /argument 'offset' must be int/);
+});
+
+test("tensordot with more dims than its tensors have is PyTorch's error (2^31 dims built 2^31-entry lists)", () => {
+  const a = torch.randn([2, 3]), b = torch.randn([3, 2]);
+  assert.throws(() => torch.tensordot(a, b, 3), { message: fx.tensordot["dims_3"] });
+  assert.throws(() => torch.tensordot(a, b, 2 ** 31), /Dimension out of range \(expected to be in range of \[-2, 1\], but got -2147483648\)/);
+  assert.throws(() => torch.tensordot(a.reshape([2, 3, 1, 1]), b, 3), { message: fx.tensordot["dims_3_a4d"] });
+  assert.throws(() => torch.tensordot(a, b, 1.5), { message: fx.tensordot["dims_1.5"] });
 });
 
 describe("optimizer steps with parameters, gradients and states that do not match", () => {
