@@ -7,8 +7,18 @@
 //        [--no-compare] [--asan build-asan/Release/torch_ts_native.node] [--json findings.json]
 //
 // Deterministic by seed: the same seed runs the same calls in the same order; --budget (seconds)
-// stops early. --asan runs the native worker on an addon built with -fsanitize=address (see
-// native/README.md), preloading g++'s libasan.
+// stops early. Exit status 1 when a crash, hang, memory blow-up, backend mismatch or native
+// backstop error was found ("unclear" errors, JS TypeErrors where a tensor was expected, and
+// "huge" requests, where both backends ran out of time or memory, are listed only).
+//
+// --asan runs the native worker on an addon built with AddressSanitizer, preloading g++'s libasan,
+// to catch silent out-of-bounds accesses. Build one outside the worktree (never commit it):
+//   mkdir -p /tmp/asan && cp -a native binding.gyp /tmp/asan && mkdir /tmp/asan/build
+//   cp -a build/Makefile build/*.mk build/config.gypi build/binding.Makefile /tmp/asan/build
+//   (fix the node-addon-api -I path in /tmp/asan/build/torch_ts_native.target.mk if it is relative)
+//   cd /tmp/asan/build && CFLAGS="-fsanitize=address -fno-omit-frame-pointer" \
+//     CXXFLAGS="-fsanitize=address -fno-omit-frame-pointer" LDFLAGS=-fsanitize=address make -j2
+// then --asan /tmp/asan/build/Release/torch_ts_native.node (about 25 minutes of one core to build).
 
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
