@@ -21,6 +21,7 @@ interface Fixture {
   addmm: { input: number[]; mat1: number[]; mat2: number[]; alphas: Record<string, Value[]> };
   tril_indices: Record<string, number[][] | string>;
   tensordot: Record<string, string>;
+  empty: { cat: number[]; lstm: number[][] };
   optim: Record<"SGD" | "Adam" | "AdamW", { grad_is_param: number[]; state_shorter: string; float64_state?: number[]; state_stride0?: string }>;
 }
 const fx = JSON.parse(readFileSync(new URL("./fixtures/native-bad-input.json", import.meta.url), "utf8")) as Fixture;
@@ -115,6 +116,14 @@ test("tensordot with more dims than its tensors have is PyTorch's error (2^31 di
   assert.throws(() => torch.tensordot(a, b, 2 ** 31), /Dimension out of range \(expected to be in range of \[-2, 1\], but got -2147483648\)/);
   assert.throws(() => torch.tensordot(a.reshape([2, 3, 1, 1]), b, 3), { message: fx.tensordot["dims_3_a4d"] });
   assert.throws(() => torch.tensordot(a, b, 1.5), { message: fx.tensordot["dims_1.5"] });
+});
+
+test("empty tensors: cat along a later dim, and an LSTM with projections on an empty batch", () => {
+  assert.deepEqual(torch.cat([torch.zeros([5, 0, 3]), torch.zeros([5, 0, 3])], 2).shape, fx.empty.cat);
+  torch.manualSeed(0);
+  const lstm = new nn.LSTM(4, 6, { projSize: 3, bidirectional: true });
+  const [o, [h, c]] = lstm.call(torch.zeros([5, 0, 4])) as [torch.Tensor, [torch.Tensor, torch.Tensor]];
+  assert.deepEqual([o.shape, h.shape, c.shape], fx.empty.lstm);
 });
 
 describe("optimizer steps with parameters, gradients and states that do not match", () => {
