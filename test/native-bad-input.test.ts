@@ -22,6 +22,7 @@ interface Fixture {
   tril_indices: Record<string, number[][] | string>;
   tensordot: Record<string, string>;
   empty: { cat: number[]; lstm: number[][] };
+  factories: Record<string, string>;
   optim: Record<"SGD" | "Adam" | "AdamW", { grad_is_param: number[]; state_shorter: string; float64_state?: number[]; state_stride0?: string }>;
 }
 const fx = JSON.parse(readFileSync(new URL("./fixtures/native-bad-input.json", import.meta.url), "utf8")) as Fixture;
@@ -124,6 +125,18 @@ test("empty tensors: cat along a later dim, and an LSTM with projections on an e
   const lstm = new nn.LSTM(4, 6, { projSize: 3, bidirectional: true });
   const [o, [h, c]] = lstm.call(torch.zeros([5, 0, 4])) as [torch.Tensor, [torch.Tensor, torch.Tensor]];
   assert.deepEqual([o.shape, h.shape, c.shape], fx.empty.lstm);
+});
+
+test("factories with negative sizes are PyTorch's errors, not the allocator's", () => {
+  const e = fx.factories;
+  const ends = (msg: string) => (err: unknown) => err instanceof Error && err.message.endsWith(msg);
+  assert.throws(() => torch.zeros([-1, 3]), ends(e["zeros"]!));
+  assert.throws(() => torch.ones(-(2 ** 31), 3), ends(e["zeros_2^31"]!));
+  assert.throws(() => torch.full([-5], 1), ends(e["full"]!));
+  assert.throws(() => torch.eye(-2), { message: e["eye_n"] });
+  assert.throws(() => torch.eye(3, -(2 ** 31) - 1), { message: e["eye_m"] });
+  assert.throws(() => torch.eye(2.5), /eye\(\): argument 'n' must be int/);
+  assert.throws(() => torch.zeros([2 ** 31, 2 ** 31]), /DefaultCPUAllocator: can't allocate memory/);
 });
 
 describe("optimizer steps with parameters, gradients and states that do not match", () => {

@@ -130,7 +130,7 @@ export function allocArray(dtype: DType, n: number): StorageArray {
  */
 function allocationError(e: unknown, dtype: DType, n: number): unknown {
   if (!(e instanceof RangeError)) return e;
-  return new Error(`DefaultCPUAllocator: can't allocate memory: you tried to allocate ${n * dtype.itemsize} bytes (${n} elements of ${dtype.name}): ${e.message}`);
+  return new Error(`DefaultCPUAllocator: can't allocate memory: you tried to allocate ${n * dtype.itemsize} bytes (${n} elements of ${dtype.name})`);
 }
 
 function newArray(dtype: DType, n: number): StorageArray {

@@ -14,7 +14,7 @@ import { type ComplexStorage, Storage, type DeviceLike, toDevice } from "../core
 import { numel } from "../core/shape.js";
 import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind, describe } from "./args.js";
 import { emptyTensor, encoder, fillTensor, copyInto } from "./engine.js";
-import { deviceFactory, finishFactory, likeStrides } from "./factory-utils.js";
+import { checkFactoryShape, deviceFactory, finishFactory, likeStrides } from "./factory-utils.js";
 import { type MemoryFormat, memoryFormatArg, preserveFormat, stridesFor } from "../core/memory-format.js";
 import { isNamed, keepNamesOf, namedRefusal } from "./named-engine.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -159,6 +159,7 @@ type SizeArgs = (number | number[] | (FactoryOptions & OutOption))[];
 
 function sized(op: string, args: readonly unknown[], fill: number | null, defaultDtype?: DType): Tensor {
   const { size, opts } = bindSize(op, args);
+  checkFactoryShape(op, size);
   bindArgs(op, [opts], [], NAMED_FACTORY_KW);
   const dtype = dtypeOpt(opts, defaultDtype ?? getDefaultDtype());
   if (opts.layout !== undefined && opts.layout !== null && opts.layout !== strided) return sparseFactory(op, size, dtype, opts);
@@ -210,6 +211,7 @@ export function full(size: number[], fillValue: number | bigint | boolean | Comp
   if (hasOut([options])) return withOut("full", [options], (rest) => full(size, fillValue, rest[0] as FactoryOptions), "cast", true);
   const opts = bindArgs("full", [options], [], NAMED_FACTORY_KW);
   if (!Array.isArray(size)) throw new Error("full(): argument 'size' must be tuple of ints");
+  checkFactoryShape("full", size);
   const dtype = dtypeOpt(opts, scalarDType(fillValue));
   const onDevice = fillValue instanceof Complex ? null : deviceFactory("full", size, dtype, { fill: fillValue }, opts.device, opts.requiresGrad);
   if (onDevice) return onDevice;
@@ -391,6 +393,10 @@ export function eye(n: number, m?: number | (FactoryOptions & OutOption), option
   else if (m) opts = m;
   if (hasOut([opts])) return withOut("eye", [opts], (rest) => eye(n, cols, rest[0] as FactoryOptions), "cast", true);
   bindArgs("eye", [opts], [], FACTORY_KW);
+  for (const [name, v] of [["n", n], ["m", cols]] as const) {
+    if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new Error(`eye(): argument '${name}' must be int, not ${describe(v)}`);
+    if (v < 0) throw new Error(`${name} must be greater or equal to 0, got ${v}`);
+  }
   const onDevice = deviceFactory("eye", [n, cols], opts.dtype ? toDType(opts.dtype) : getDefaultDtype(), { eye: true }, opts.device, opts.requiresGrad);
   if (onDevice) return onDevice;
   const t = zeros([n, cols], opts.dtype ? { dtype: opts.dtype } : {});
