@@ -109,6 +109,10 @@ test("tril_indices/triu_indices: a huge col is cheap; negative and non-integer s
   assert.throws(() => torch.trilIndices(3, 1e300), /tril_indices\(\): argument 'col' must be int/);
   assert.throws(() => torch.triuIndices(NaN, 3), /triu_indices\(\): argument 'row' must be int/);
   assert.throws(() => torch.trilIndices(3, 3, 0.5), /argument 'offset' must be int/);
+  // 3 * 2^31 pairs: the allocator's error (growing JS arrays to them was a fatal V8 error).
+  assert.throws(() => torch.trilIndices(2 ** 31, 3), /DefaultCPUAllocator: can't allocate memory/);
+  assert.deepEqual(torch.triuIndices(2 ** 31, 0).shape, [2, 0]);
+  assert.deepEqual(torch.trilIndices(3, 3, 0, { dtype: torch.float32 }).tolist(), [[0, 1, 1, 2, 2, 2], [0, 0, 1, 0, 1, 2]]);
 });
 
 test("tensordot with more dims than its tensors have is PyTorch's error (2^31 dims built 2^31-entry lists)", () => {
