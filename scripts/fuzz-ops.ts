@@ -64,7 +64,7 @@ const stats = await runCalls(calls, Number(values.budget), {
 
 const bySource = new Set(calls.map((c) => c.source));
 console.log(`\nfuzz: ${stats.calls}/${calls.length} calls in ${((Date.now() - t0) / 1000).toFixed(0)} s, covering ${stats.sources.size}/${bySource.size} samples; ` +
-  `both backends returned ${stats.bothOk}, both threw ${stats.bothThrew}; ${findings.length} findings ` +
+  `${values["no-compare"] ? "native" : "both backends"} returned ${stats.bothOk}, threw ${stats.bothThrew}; ${findings.length} findings ` +
   `(${["crash", "hang", "memory", "mismatch", "backstop", "unclear-error", "huge"].map((k) => `${findings.filter((f) => f.kind === k).length} ${k}`).join(", ")})`);
 if (values.json) writeFileSync(values.json, JSON.stringify(findings.map((f) => ({ ...f, repro: reproducer(f.call.code) })), null, 1));
 process.exitCode = findings.some((f) => f.kind !== "unclear-error" && f.kind !== "huge") ? 1 : 0;

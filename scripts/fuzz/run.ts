@@ -134,6 +134,7 @@ export function reproducer(code: string, backend: "native" | "js" = "native"): s
 export interface RunStats {
   calls: number;
   sources: Set<string>;
+  /** Calls that returned (threw) on both backends; on the native one alone without comparison. */
   bothOk: number;
   bothThrew: number;
 }
@@ -170,7 +171,8 @@ export async function runCalls(
       // The native wrappers' own checks (src/backends/native/) are a backstop: an op should refuse first.
       if (!n.outcome.ok && n.outcome.message.startsWith("native.")) onFinding({ kind: "backstop", call, detail: n.outcome.message });
       else if (isUnclearError(n.outcome)) onFinding({ kind: "unclear-error", call, detail: `${(n.outcome as { name: string }).name}: ${(n.outcome as { message: string }).message}` });
-      if (!j || j.kind !== "done") continue;
+      if (!j) { if (n.outcome.ok) stats.bothOk++; else stats.bothThrew++; continue; }
+      if (j.kind !== "done") continue;
       const diff = sameOutcome(n.outcome, j.outcome);
       if (diff) onFinding({ kind: "mismatch", call, detail: diff });
       else if (n.outcome.ok) stats.bothOk++;
