@@ -120,6 +120,23 @@ export function setDefaultDtype(d: DTypeLike): void {
 }
 
 export function allocArray(dtype: DType, n: number): StorageArray {
+  try {
+    return newArray(dtype, n);
+  } catch (e) {
+    throw allocationError(e, dtype, n);
+  }
+}
+
+/**
+ * A typed array that could not be made (more elements than an ArrayBuffer holds, or no memory) is
+ * PyTorch's allocator error, not JavaScript's RangeError from deep inside an op.
+ */
+function allocationError(e: unknown, dtype: DType, n: number): unknown {
+  if (!(e instanceof RangeError)) return e;
+  return new Error(`DefaultCPUAllocator: can't allocate memory: you tried to allocate ${n * dtype.itemsize} bytes (${n} elements of ${dtype.name})`);
+}
+
+function newArray(dtype: DType, n: number): StorageArray {
   switch (dtype.name) {
     case "float32": return new Float32Array(n);
     case "float64": return new Float64Array(n);
@@ -172,6 +189,14 @@ const UNINIT_MIN_BYTES = 1 << 13;
 export function allocArrayUninit(dtype: DType, n: number): StorageArray {
   const bytes = n * dtype.itemsize;
   if (unsafeAlloc === null || bytes < UNINIT_MIN_BYTES) return allocArray(dtype, n);
+  try {
+    return newArrayUninit(dtype, n, bytes, unsafeAlloc);
+  } catch (e) {
+    throw allocationError(e, dtype, n);
+  }
+}
+
+function newArrayUninit(dtype: DType, n: number, bytes: number, unsafeAlloc: UnsafeAlloc): StorageArray {
   switch (dtype.name) {
     case "float32": { const b = unsafeAlloc(bytes); return new Float32Array(b.buffer, b.byteOffset, n); }
     case "float64": { const b = unsafeAlloc(bytes); return new Float64Array(b.buffer, b.byteOffset, n); }

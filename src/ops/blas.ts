@@ -602,7 +602,12 @@ export function tensordot(a: Tensor, b: Tensor, ...args: Args<[dims?: TensordotD
   const dims = (o.dims as TensordotDims | undefined) ?? 2;
   let da: number[], db: number[];
   if (typeof dims === "number") {
+    if (!Number.isInteger(dims)) throw new Error(`tensordot expects dims to be int or Tuple[List[int], List[int]] or List[List[int]] containing two lists, but got dims=${dims}`);
     if (dims < 0) throw new Error(`tensordot expects dims >= 0, but got dims=${dims}`);
+    // PyTorch contracts a's dims -dims..-1 with b's 0..dims-1: the first out of range is its error
+    // (checked before building the lists, which a dims of 2^31 would make enormous).
+    if (dims > a.dim()) normalizeDim(-dims, a.dim());
+    if (dims > b.dim()) normalizeDim(dims - 1, b.dim());
     da = [...Array(dims).keys()].map((i) => a.dim() - dims + i);
     db = [...Array(dims).keys()];
   } else {

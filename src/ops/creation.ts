@@ -12,9 +12,9 @@ import {
 } from "../core/dtype.js";
 import { type ComplexStorage, Storage, type DeviceLike, toDevice } from "../core/storage.js";
 import { numel } from "../core/shape.js";
-import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind } from "./args.js";
+import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind, describe } from "./args.js";
 import { emptyTensor, encoder, fillTensor, copyInto } from "./engine.js";
-import { deviceFactory, finishFactory, likeStrides } from "./factory-utils.js";
+import { checkFactoryShape, deviceFactory, finishFactory, likeStrides } from "./factory-utils.js";
 import { type MemoryFormat, memoryFormatArg, preserveFormat, stridesFor } from "../core/memory-format.js";
 import { isNamed, keepNamesOf, namedRefusal } from "./named-engine.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -159,6 +159,7 @@ type SizeArgs = (number | number[] | (FactoryOptions & OutOption))[];
 
 function sized(op: string, args: readonly unknown[], fill: number | null, defaultDtype?: DType): Tensor {
   const { size, opts } = bindSize(op, args);
+  checkFactoryShape(op, size);
   bindArgs(op, [opts], [], NAMED_FACTORY_KW);
   const dtype = dtypeOpt(opts, defaultDtype ?? getDefaultDtype());
   if (opts.layout !== undefined && opts.layout !== null && opts.layout !== strided) return sparseFactory(op, size, dtype, opts);
@@ -210,6 +211,7 @@ export function full(size: number[], fillValue: number | bigint | boolean | Comp
   if (hasOut([options])) return withOut("full", [options], (rest) => full(size, fillValue, rest[0] as FactoryOptions), "cast", true);
   const opts = bindArgs("full", [options], [], NAMED_FACTORY_KW);
   if (!Array.isArray(size)) throw new Error("full(): argument 'size' must be tuple of ints");
+  checkFactoryShape("full", size);
   const dtype = dtypeOpt(opts, scalarDType(fillValue));
   const onDevice = fillValue instanceof Complex ? null : deviceFactory("full", size, dtype, { fill: fillValue }, opts.device, opts.requiresGrad);
   if (onDevice) return onDevice;
@@ -392,6 +394,10 @@ export function eye(n: number, m?: number | (FactoryOptions & OutOption), option
   else if (m) opts = m;
   if (hasOut([opts])) return withOut("eye", [opts], (rest) => eye(n, cols, rest[0] as FactoryOptions), "cast", true);
   bindArgs("eye", [opts], [], FACTORY_KW);
+  for (const [name, v] of [["n", n], ["m", cols]] as const) {
+    if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new Error(`eye(): argument '${name}' must be int, not ${describe(v)}`);
+    if (v < 0) throw new Error(`${name} must be greater or equal to 0, got ${v}`);
+  }
   const onDevice = deviceFactory("eye", [n, cols], opts.dtype ? toDType(opts.dtype) : getDefaultDtype(), { eye: true }, opts.device, opts.requiresGrad);
   if (onDevice) return onDevice;
   const t = zeros([n, cols], opts.dtype ? { dtype: opts.dtype } : {});
@@ -407,25 +413,62 @@ export function eye(n: number, m?: number | (FactoryOptions & OutOption), option
   return finishFactory(t, opts as Record<string, unknown>);
 }
 
+/** tril_indices/triu_indices: int row, col and offset, row and col non-negative (PyTorch's words). */
+function checkTriangleArgs(op: string, row: unknown, col: unknown, offset: unknown): void {
+  for (const [name, v] of [["row", row], ["col", col], ["offset", offset]] as const) {
+    if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new Error(`${op}(): argument '${name}' must be int, not ${describe(v)}`);
+  }
+  if ((row as number) < 0) throw new Error(`row must be non-negative, got${row as number}`);
+  if ((col as number) < 0) throw new Error(`col must be non-negative, got${col as number}`);
+}
+
+/** sum of clamp(k, 0, col) for k from a to b (0 when b < a). */
+function clampedSum(a: number, b: number, col: number): number {
+  // The k inside (0, col] add up as an arithmetic series, those above col add col each (kept
+  // apart, not as differences of prefix sums, which lose the exact count at 2^40 sizes).
+  const lo = Math.max(a, 1), hi = Math.min(b, col);
+  const inside = hi >= lo ? ((lo + hi) * (hi - lo + 1)) / 2 : 0;
+  const above = Math.max(0, b - Math.max(a, col + 1) + 1);
+  return inside + above * col;
+}
+
+/**
+ * The [2, N] row and column indices of a triangle of a row x col matrix: lower (j - i <= offset)
+ * or upper (j - i >= offset). N is counted first, so that a triangle too large for memory is the
+ * allocator's error (growing JS arrays to it killed V8), and only its columns are visited.
+ */
+function triangleIndices(row: number, col: number, off: number, lower: boolean, opts: FactoryOptions): Tensor {
+  const n = lower ? clampedSum(off + 1, off + row, col) : row * col - clampedSum(off, off + row - 1, col);
+  const dtype = dtypeOpt(opts as Record<string, unknown>, int64);
+  const t = emptyTensor([2, n], dtype);
+  const enc = encoder(dtype);
+  const d = t.storage.data as unknown as (number | bigint)[];
+  let k = 0;
+  for (let i = 0; i < row && k < n; i++) {
+    const [from, to] = lower ? [0, Math.min(col, i + off + 1)] : [Math.max(0, i + off), col];
+    for (let j = from; j < to; j++, k++) { d[k] = enc(i); d[n + k] = enc(j); }
+  }
+  return opts.device === undefined || opts.device === null ? t : t.to(opts.device);
+}
+
 /** torch.tril_indices(row, col, offset = 0): int64 [2, N]. */
 export function trilIndices(row: number, col: number, offset: number | FactoryOptions = 0, options: FactoryOptions = {}): Tensor {
   if (arguments.length > 3) checkArgs("tril_indices", arguments, 3, [...FACTORY_KW, "offset"]); else if (isOptionsObject(arguments.length === 3 ? offset : arguments.length === 2 ? col : row)) return rebind(trilIndices, "tril_indices", arguments, ["row", "col", "offset"], 2, [...FACTORY_KW, "offset"]);
   const opts = typeof offset === "number" ? options : offset;
   const a = bindArgs("tril_indices", [opts], [], [...FACTORY_KW, "offset"]);
   const off = typeof offset === "number" ? offset : (a.offset as number | undefined) ?? 0;
-  const rows: number[] = [], cols: number[] = [];
-  for (let i = 0; i < row; i++) for (let j = 0; j < col; j++) if (j - i <= off) { rows.push(i); cols.push(j); }
-  return tensor([rows, cols], { dtype: opts.dtype ?? int64, device: opts.device ?? null });
+  checkTriangleArgs("tril_indices", row, col, off);
+  return triangleIndices(row, col, off, true, opts);
 }
 
+/** torch.triu_indices(row, col, offset = 0): int64 [2, N]. */
 export function triuIndices(row: number, col: number, offset: number | FactoryOptions = 0, options: FactoryOptions = {}): Tensor {
   if (arguments.length > 3) checkArgs("triu_indices", arguments, 3, [...FACTORY_KW, "offset"]); else if (isOptionsObject(arguments.length === 3 ? offset : arguments.length === 2 ? col : row)) return rebind(triuIndices, "triu_indices", arguments, ["row", "col", "offset"], 2, [...FACTORY_KW, "offset"]);
   const opts = typeof offset === "number" ? options : offset;
   const a = bindArgs("triu_indices", [opts], [], [...FACTORY_KW, "offset"]);
   const off = typeof offset === "number" ? offset : (a.offset as number | undefined) ?? 0;
-  const rows: number[] = [], cols: number[] = [];
-  for (let i = 0; i < row; i++) for (let j = 0; j < col; j++) if (j - i >= off) { rows.push(i); cols.push(j); }
-  return tensor([rows, cols], { dtype: opts.dtype ?? int64, device: opts.device ?? null });
+  checkTriangleArgs("triu_indices", row, col, off);
+  return triangleIndices(row, col, off, false, opts);
 }
 
 declare module "../core/tensor.js" {

@@ -212,6 +212,8 @@ export function copyInto(dst: Tensor, src: Tensor): void {
   if (dst.dtype === src.dtype && shapesEqual(src._shape, shape) && dst.isContiguous() && src.isContiguous()) {
     // The common clone/contiguous copy: one memmove instead of an element loop.
     const n = dst.numel(), from = src._offset;
+    // An empty view's offset may lie past its storage's end (a narrow of an empty tensor).
+    if (n === 0) return;
     const d = dst.storage.data as Float32Array, s = src.storage.data as Float32Array;
     d.set(from === 0 && s.length === n ? s : s.subarray(from, from + n), dst._offset);
     return;

@@ -16,6 +16,13 @@ let deviceFactoryHook: ((op: string, shape: readonly number[], dtype: DType, ini
 
 export function registerDeviceFactory(f: NonNullable<typeof deviceFactoryHook>): void { deviceFactoryHook = f; }
 
+/** A factory's sizes: PyTorch's error for a negative one (which no storage can hold). */
+export function checkFactoryShape(op: string, shape: readonly number[]): void {
+  for (const s of shape) {
+    if (!Number.isInteger(s) || s < 0) throw new Error(`${op}: Trying to create tensor with negative dimension ${s}: [${shape.join(", ")}]`);
+  }
+}
+
 /**
  * The factory's tensor made directly on `device` (allocated and filled there: no host buffer, no
  * upload), with requires_grad applied; null when the device is the CPU or no backend serves it.
@@ -24,9 +31,7 @@ export function deviceFactory(op: string, shape: readonly number[], dtype: DType
   if (device === undefined || device === null || !deviceFactoryHook) return null;
   if (toDevice(device as DeviceLike).type === "cpu") return null;
   if (dtype.isComplex) throw new Error(`${op}: complex tensors (${dtype}) are not supported on the ${toDevice(device as DeviceLike).type} device`);
-  for (const s of shape) {
-    if (!Number.isInteger(s) || s < 0) throw new Error(`${op}: Trying to create tensor with negative dimension ${s}: [${shape.join(", ")}]`);
-  }
+  checkFactoryShape(op, shape);
   const t = deviceFactoryHook(op, shape, dtype, init);
   if (requiresGrad) t.requiresGrad_(true);
   return t;

@@ -176,8 +176,8 @@ function dense(t: Tensor): Floats {
 
 /** unaryOp with a dedicated loop when the input is a contiguous float32/float64 tensor. */
 export function unaryFast(spec: UnarySpec, loop: Loop1, input: Tensor): Tensor {
-  // unaryOp also gives a named input its names.
-  if (onDevice(input) || isSparse(input) || isCompressed(input) || input._names !== null) return unaryOp(spec, input);
+  // unaryOp also gives a named input its names, and refuses a non-tensor in PyTorch's words.
+  if (!(input instanceof Tensor) || onDevice(input) || isSparse(input) || isCompressed(input) || input._names !== null) return unaryOp(spec, input);
   // The dtype test first: it sends complex inputs (floatOutOf: float32) to unaryOp before denseFloat reads their data.
   if ((spec.outDtype ?? floatOutOf)(input.dtype) !== input.dtype || !denseFloat(input)) return unaryOp(spec, input);
   const direct = outOffered(spec.name) ? directOut(spec.name, input._shape, input.dtype, [input]) : undefined;

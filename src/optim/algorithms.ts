@@ -1,7 +1,8 @@
 // The optimizers of torch.optim, as PyTorch's single-tensor (CPU) implementations: one loop per
 // parameter over its contiguous values, state kept as tensors in PyTorch's state layout.
 
-import type { Tensor } from "../core/tensor.js";
+import { Tensor } from "../core/tensor.js";
+import { describe } from "../ops/args.js";
 import { kernels } from "../backends/kernels.js";
 import * as native from "../backends/native/index.js";
 import { type FloatArray, Optimizer, type ParamGroup, type ParamsInput, type State, bumpStep, floatView, scalarState, stepTensor, zerosState } from "./optimizer.js";
@@ -9,10 +10,44 @@ import { asgdBegin, asgdEnd } from "./asgd-state.js";
 import { adagradSparseStep, sgdSparseStep, sparseAdamStep } from "./sparse-steps.js";
 import { deviceOp, notImplementedOnDevice, onDevice } from "../ops/device-hooks.js";
 
-function arr(t: Tensor): FloatArray { return floatView(t).data; }
+/** The parameter eachParam is stepping, and the write-backs of its state tensors' copies. */
+let stepping: { param: Tensor; commits: (() => void)[] } | null = null;
+
+/**
+ * A state tensor's values for the per-element loops: the parameter's shape (PyTorch's in-place
+ * update would fail otherwise, and the loops would read past its end), each element its own
+ * memory; a non-contiguous one is copied and written back after the step.
+ */
+function arr(t: unknown): FloatArray {
+  const param = stepping!.param;
+  if (!(t instanceof Tensor)) throw new Error(`optimizer step: a state entry of the parameter of shape [${param.shape.join(", ")}] is ${describe(t)}, not a Tensor`);
+  if (t.shape.length !== param.shape.length || t.shape.some((d, i) => d !== param.shape[i])) {
+    throw new Error(`output with shape [${t.shape.join(", ")}] doesn't match the broadcast shape [${param.shape.join(", ")}]`);
+  }
+  if (t.numel() > 1 && t.shape.some((d, i) => d > 1 && t._strides[i] === 0)) {
+    throw new Error("unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.");
+  }
+  const v = floatView(t);
+  stepping!.commits.push(v.commit);
+  return v.data;
+}
 
 /** The fused native SGD/Adam steps (same per-element formulas, evaluated in double). */
 function nativeSteps(): boolean { return kernels.backend === "native"; }
+
+/**
+ * Whether the fused native step takes these arrays: all of the parameter's dtype and no two
+ * sharing memory (a float64 state of a float32 parameter, or a gradient that is the parameter
+ * itself, steps in the JS loops, which read the gradient before writing).
+ */
+function fusable(p: FloatArray, ...others: (FloatArray | null)[]): boolean {
+  const all = [p, ...others.filter((a): a is FloatArray => a !== null)];
+  for (let i = 0; i < all.length; i++) {
+    if (all[i]!.constructor !== p.constructor) return false;
+    for (let j = 0; j < i; j++) if (native.overlaps(all[i]!, [0, all[i]!.length - 1], all[j]!, [0, all[j]!.length - 1])) return false;
+  }
+  return true;
+}
 
 function check(cond: boolean, msg: string): void { if (!cond) throw new Error(msg); }
 
@@ -58,8 +93,14 @@ function eachParam(group: ParamGroup, self: Optimizer & { stateOfParam(p: Tensor
     if (onDevice(param, param.grad)) throw notImplementedOnDevice(`${self.constructor.name}.step`);
     const view = floatView(param);
     const g = floatView(param.grad).data;
-    fn(view.data, g, self.stateOfParam(param), param);
-    view.commit();
+    stepping = { param, commits: [] };
+    try {
+      fn(view.data, g, self.stateOfParam(param), param);
+      view.commit();
+      for (const c of stepping.commits) c();
+    } finally {
+      stepping = null;
+    }
   }
 }
 
@@ -91,18 +132,17 @@ export class SGD extends Base {
     const lr = group.lr as number, mom = group.momentum as number, damp = group.dampening as number;
     const wd = group.weight_decay as number, nesterov = group.nesterov as boolean, maximize = group.maximize as boolean;
     eachParam(group, this, (p, g0, s, param) => {
-      if (nativeSteps()) {
-        const first = mom !== 0 && !s.momentum_buffer;
-        if (first) s.momentum_buffer = zerosState(param);
-        native.sgdStep({ param: p, grad: g0, ...(mom !== 0 ? { momentumBuffer: arr(s.momentum_buffer as Tensor) } : {}) },
-          { lr, momentum: mom, dampening: damp, weightDecay: wd, nesterov, maximize, firstStep: first });
+      const firstBuf = mom !== 0 && !s.momentum_buffer;
+      if (firstBuf) s.momentum_buffer = zerosState(param);
+      const buf0 = mom !== 0 ? arr(s.momentum_buffer) : null;
+      if (nativeSteps() && fusable(p, g0, buf0)) {
+        native.sgdStep({ param: p, grad: g0, ...(buf0 ? { momentumBuffer: buf0 } : {}) },
+          { lr, momentum: mom, dampening: damp, weightDecay: wd, nesterov, maximize, firstStep: firstBuf });
         return;
       }
       const d = effectiveGrad(g0, p, wd, maximize);
-      if (mom !== 0) {
-        const first = !s.momentum_buffer;
-        if (first) s.momentum_buffer = zerosState(param);
-        const buf = arr(s.momentum_buffer as Tensor);
+      if (buf0) {
+        const first = firstBuf, buf = buf0;
         for (let i = 0; i < d.length; i++) {
           buf[i] = first ? d[i]! : mom * buf[i]! + (1 - damp) * d[i]!;
           d[i] = nesterov ? d[i]! + mom * buf[i]! : buf[i]!;
@@ -127,9 +167,9 @@ function adamUpdate(group: ParamGroup, self: Base, decoupled: boolean): void {
       if (amsgrad) s.max_exp_avg_sq = zerosState(param);
     }
     const step = bumpStep(s);
-    const m = arr(s.exp_avg as Tensor), v = arr(s.exp_avg_sq as Tensor);
-    const vmax = amsgrad ? arr(s.max_exp_avg_sq as Tensor) : null;
-    if (nativeSteps()) {
+    const m = arr(s.exp_avg), v = arr(s.exp_avg_sq);
+    const vmax = amsgrad ? arr(s.max_exp_avg_sq) : null;
+    if (nativeSteps() && fusable(p, g0, m, v, vmax)) {
       native.adamStep({ param: p, grad: g0, expAvg: m, expAvgSq: v, ...(vmax ? { maxExpAvgSq: vmax } : {}) },
         { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, step, amsgrad, maximize, decoupled });
       return;
@@ -188,9 +228,9 @@ export class RMSprop extends Base {
       }
       bumpStep(s);
       const g = effectiveGrad(g0, p, wd, maximize);
-      const sq = arr(s.square_avg as Tensor);
-      const ga = centered ? arr(s.grad_avg as Tensor) : null;
-      const buf = mom > 0 ? arr(s.momentum_buffer as Tensor) : null;
+      const sq = arr(s.square_avg);
+      const ga = centered ? arr(s.grad_avg) : null;
+      const buf = mom > 0 ? arr(s.momentum_buffer) : null;
       for (let i = 0; i < p.length; i++) {
         const gi = g[i]!;
         sq[i] = sq[i]! * alpha + (1 - alpha) * gi * gi;
@@ -231,7 +271,7 @@ export class Adagrad extends Base {
       const step = bumpStep(s);
       const g = effectiveGrad(g0, p, wd, maximize);
       const clr = lr / (1 + (step - 1) * decay);
-      const sum = arr(s.sum as Tensor);
+      const sum = arr(s.sum);
       for (let i = 0; i < p.length; i++) {
         sum[i] = sum[i]! + g[i]! * g[i]!;
         p[i] = p[i]! - clr * (g[i]! / (Math.sqrt(sum[i]!) + eps));
@@ -258,7 +298,7 @@ export class Adadelta extends Base {
       if (!s.square_avg) { s.step = stepTensor(0); s.square_avg = zerosState(param); s.acc_delta = zerosState(param); }
       bumpStep(s);
       const g = effectiveGrad(g0, p, wd, maximize);
-      const sq = arr(s.square_avg as Tensor), acc = arr(s.acc_delta as Tensor);
+      const sq = arr(s.square_avg), acc = arr(s.acc_delta);
       for (let i = 0; i < p.length; i++) {
         sq[i] = sq[i]! * rho + (1 - rho) * g[i]! * g[i]!;
         const std = Math.sqrt(sq[i]! + eps);
@@ -284,7 +324,7 @@ export class Adamax extends Base {
       if (!s.exp_avg) { s.step = stepTensor(0); s.exp_avg = zerosState(param); s.exp_inf = zerosState(param); }
       const step = bumpStep(s);
       const g = effectiveGrad(g0, p, wd, maximize);
-      const m = arr(s.exp_avg as Tensor), u = arr(s.exp_inf as Tensor);
+      const m = arr(s.exp_avg), u = arr(s.exp_inf);
       const clr = lr / (1 - b1 ** step);
       for (let i = 0; i < p.length; i++) {
         m[i] = m[i]! + (g[i]! - m[i]!) * (1 - b1);
@@ -328,7 +368,7 @@ export class NAdam extends Base {
       muData[muT._offset] = muData[muT._offset]! * mu;
       const muProduct = muData[muT._offset]!;
       const muProductNext = muProduct * muNext;
-      const m = arr(s.exp_avg as Tensor), v = arr(s.exp_avg_sq as Tensor);
+      const m = arr(s.exp_avg), v = arr(s.exp_avg_sq);
       const c1 = (-lr * (1 - mu)) / (1 - muProduct), c2 = (-lr * muNext) / (1 - muProductNext);
       for (let i = 0; i < p.length; i++) {
         m[i] = m[i]! + (g[i]! - m[i]!) * (1 - b1);
@@ -356,7 +396,7 @@ export class RAdam extends Base {
       const step = bumpStep(s);
       if (decoupled && wd !== 0) for (let i = 0; i < p.length; i++) p[i] = p[i]! * (1 - lr * wd);
       const g = effectiveGrad(g0, p, decoupled ? 0 : wd, maximize);
-      const m = arr(s.exp_avg as Tensor), v = arr(s.exp_avg_sq as Tensor);
+      const m = arr(s.exp_avg), v = arr(s.exp_avg_sq);
       const bc1 = 1 - b1 ** step, bc2 = 1 - b2 ** step;
       const rhoInf = 2 / (1 - b2) - 1;
       const rhoT = rhoInf - (2 * step * b2 ** step) / bc2;
@@ -392,7 +432,7 @@ export class Rprop extends Base {
     eachParam(group, this, (p, g0, s, param) => {
       if (!s.prev) { s.step = stepTensor(0); s.prev = zerosState(param); s.step_size = param.detach().newFull(param.shape, lr); }
       bumpStep(s);
-      const prev = arr(s.prev as Tensor), size = arr(s.step_size as Tensor);
+      const prev = arr(s.prev), size = arr(s.step_size);
       for (let i = 0; i < p.length; i++) {
         let gi = maximize ? -g0[i]! : g0[i]!;
         const prod = gi * prev[i]!;
@@ -424,7 +464,7 @@ export class ASGD extends Base {
       const step = asgdBegin(s, param, group);
       const g = effectiveGrad(g0, p, wd, maximize);
       const eta = scalarState(s.eta as Tensor), mu = scalarState(s.mu as Tensor);
-      const ax = arr(s.ax as Tensor);
+      const ax = arr(s.ax);
       for (let i = 0; i < p.length; i++) {
         p[i] = p[i]! * (1 - lambd * eta);
         p[i] = p[i]! - eta * g[i]!;

@@ -113,9 +113,12 @@ export function convGeometry(inputShape: readonly number[], weightShape: readonl
     throw new Error(`Calculated padded input size per channel: (${padded.join(" x ")}). Kernel size: (${dilated.join(" x ")}). Kernel size can't be greater than actual input size`);
   }
   const outputSize = inputSize.map((s, d) => slidingOutputSize(s, kernelSize[d]!, p.dilation[d]!, p.padding[d]!, p.stride[d]!));
+  // A stride past the padded input leaves one output along that dim, where the stride plays no
+  // part: PyTorch takes any int64 stride, the kernels' index arithmetic only int32 ones.
+  const stride = p.stride.map((st, d) => (outputSize[d] === 1 ? Math.min(st, padded[d]!) : st));
   return {
     batch: inputShape[0]!, inChannels: inputShape[1]!, outChannels: weightShape[0]!, groups: p.groups,
-    inputSize, kernelSize, outputSize, stride: [...p.stride], padding: [...p.padding], dilation: [...p.dilation],
+    inputSize, kernelSize, outputSize, stride, padding: [...p.padding], dilation: [...p.dilation],
     inputShape: [...inputShape], weightShape: [...weightShape], outputShape: [inputShape[0]!, weightShape[0]!, ...outputSize],
   };
 }

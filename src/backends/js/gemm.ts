@@ -169,7 +169,9 @@ export function gemmUnchecked(
   if (K === 0 || alpha === 0) return;
   if (N === 1) {
     gemv(M, K, alpha, A, aOff, aRs, aCs, B, bOff, bRs, C, cOff, cRs);
-  } else if (M * N * K <= SMALL_WORK || M === 1) {
+  } else if ((M * N * K <= SMALL_WORK || M === 1) && Number.isFinite(alpha)) {
+    // gemmSmall scales each term by alpha: an infinite alpha must scale the finished sum
+    // (inf * (a - b), not inf * a - inf * b = NaN), as the blocked kernels and BLAS do.
     gemmSmall(M, N, K, alpha, A, aOff, aRs, aCs, B, bOff, bRs, bCs, C, cOff, cRs, cCs);
   } else if (!(A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array) ||
     !gemmWasm(M, N, K, alpha, A, aOff, aRs, aCs, B, bOff, bRs, bCs, C, cOff, cRs, cCs)) {

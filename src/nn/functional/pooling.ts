@@ -76,9 +76,19 @@ function tupleArg(op: string, name: string, v: unknown, k: number, message: stri
     if (typeof x !== "number" || !Number.isInteger(x)) {
       throw new Error(`${op}(): argument '${name}' must be tuple of ints, but found element of type ${describe(x)}`);
     }
+    checkInt32(op, name, x);
   }
   if (a.length !== 1 && a.length !== k) throw new Error(message);
   return a.length === 1 ? new Array<number>(k).fill(a[0] as number) : (a as number[]);
+}
+
+/**
+ * ATen's pooling kernels take their window parameters as int (safe_downcast: "integer out of
+ * range"); the JS and native kernels index in the same range.
+ */
+function checkInt32(op: string, name: string, x: number): number {
+  if (x > 2147483647 || x < -2147483648) throw new Error(`${op}(): integer out of range: ${name}=${x}`);
+  return x;
 }
 
 /** stride=None (or []) means the kernel size. */
@@ -89,8 +99,11 @@ function strideArg(op: string, v: unknown, kernel: number[], message: string): n
 
 /** ATen's check1d: the 1d pooling ops take exactly one int per parameter. */
 function oneInt(op: string, name: string, v: unknown): number {
-  if (typeof v === "number") return v;
-  if (Array.isArray(v) && v.length === 1 && typeof v[0] === "number") return v[0];
+  const x = Array.isArray(v) && v.length === 1 ? v[0] as unknown : v;
+  if (typeof x === "number") {
+    if (!Number.isInteger(x)) throw new Error(`${op}(): argument '${name}' must be tuple of ints, not ${describe(x)}`);
+    return checkInt32(op, name, x);
+  }
   if (Array.isArray(v)) throw new Error(`${op}() argument '${name}' should contain one int (got ${v.length})`);
   throw new Error(`${op}(): argument '${name}' must be tuple of ints, not ${describe(v)}`);
 }
