@@ -12,7 +12,7 @@ import { traceOp, tracing } from "../onnx/hook.js";
 import { broadcastShapes, broadcastStrides, numel, shapesEqual } from "../core/shape.js";
 import { forEachRow } from "../backends/js/strided.js";
 import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
-import { binaryMap, emptyTensor, fillTensor, lay, unaryMap, copyInto, toNumbers, uninitTensor, pointwiseResult } from "./engine.js";
+import { binaryMap, emptyTensor, fillTensor, lay, unaryMap, copyInto, toNumbers, uninitTensor, pointwiseResult, readable } from "./engine.js";
 import { applyInPlace, checkInplaceCast } from "./inplace.js";
 import { asOperand, type BinarySpec, binaryInPlace, binaryOp, gradFor, type UnarySpec } from "./pointwise-engine.js";
 import { resultType, type TensorOrScalar } from "./promotion.js";
@@ -76,6 +76,8 @@ function compareKernel(spec: CompareSpec, input: Tensor, other: TensorOrScalar, 
     return putNames(hideNames([input, y, out], () => compareKernel(spec, input, other, out)), names);
   }
   if (onDevice(input, y, out)) return deviceOp("compare", spec.name)(spec.name, input, y, promoted, out);
+  // A negative view's values resolved once (its own elements): the fast kernels read storages whole.
+  if (input.storage._physical !== null || y.storage._physical !== null) return compareKernel(spec, readable(input), readable(y), out);
   const big = needsBigInt(promoted, input, other);
   const a = big ? input : exactOperand(input, promoted), b = big ? y : exactOperand(y, promoted);
   const fast = out ? null : tryNativeCompare(spec.name, a, b);

@@ -6,7 +6,7 @@ import { Tensor } from "../core/tensor.js";
 import { broadcastShapes, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { record, sumToShape } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { copyInto, emptyTensor } from "./engine.js";
+import { copyInto, emptyTensor, readable } from "./engine.js";
 import {
   accessOf, broadcastContiguousStrides, checkIndexRange, combineFor, contiguousCopy, expandableTo, indexValues, isPlainNumeric,
   nonzeroColumns, offsetsOf, rawOf, scalarTypeName,
@@ -202,9 +202,11 @@ export function indexWith(src: Tensor, indices: IndexList): Tensor {
   // x[mask] with a bool mask of x's whole shape is masked_select: one native compaction.
   const fast = mask instanceof Tensor && mask.dtype.name === "bool" && shapesEqual(mask._shape, src._shape) && !src.dtype.isComplex
     ? tryNativeMaskedSelect(src, mask, src._shape) : null;
-  const plan = fast ? null : planAdvanced(src, indices);
+  // A conjugate or negative view gathers from its values resolved (only its own elements).
+  const from = fast ? src : readable(src);
+  const plan = fast ? null : planAdvanced(from, indices);
   const out = fast ?? emptyTensor(plan!.shape, src.dtype);
-  if (plan) gatherPlanned(plan, src, out);
+  if (plan) gatherPlanned(plan, from, out);
   const inShape = src.shape, expanded = plan ? plan.indices : indices.map((t) => t ?? null);
   const saved = expanded.filter((t): t is Tensor => t !== null);
   record("IndexBackward0", [src], out, ([g]) => [indexPutWith(g!.newZeros(inShape), expanded, g!, true)], saved);
