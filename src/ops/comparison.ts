@@ -381,6 +381,7 @@ type Logic = (a: boolean, b: boolean) => boolean;
 function logical(op: string, fn: Logic, input: Tensor, other: Tensor, out?: Tensor): Tensor {
   checkTensor(op, "input", input);
   if (!(other instanceof Tensor)) throw new Error(`${op}(): argument 'other' (position 2) must be Tensor, not ${pyType(other)}`);
+  if (input.dtype === complex32 || other.dtype === complex32) throw notImplementedFor(`${op.replace(/_$/, "")}_cpu`, complex32);
   if (eitherNamed(input, other)) {
     const names = unifyFromRight(namesOf(input), namesOf(other));
     if (out) checkOutNames(out, names);
@@ -444,6 +445,7 @@ export function logicalNot(input: Tensor, options?: OutOption): Tensor {
   checkTensor("logical_not", "input", input);
   if (isNamed(input)) return keepNamed(input, [], () => logicalNot(input));
   if (onDevice(input)) return deviceOp("test", "logical_not")("logical_not", input);
+  if (input.dtype === complex32) throw notImplementedFor("logical_not_cpu", complex32);
   if (input.dtype.isComplex) return complexCompare("eq", input, 0, input.dtype);
   // not x is x == 0 in x's own dtype (NaN is true, -0 false): the native comparison with a zero.
   const r = tryNativeCompare("eq", input, emptyTensor([], input.dtype)) ?? unaryMap(input, bool, (v) => (v === 0 ? 1 : 0));

@@ -136,6 +136,8 @@ export function indexAdd(input: Tensor, ...args: Args<[dim: number, index: Tenso
   if (hasOut(args)) return withOut("index_add", args, (rest) => indexAdd(input, ...(rest as [never, never, never])), "same");
   checkTensor("index_add", "input", input);
   const { d, index, source, alpha } = bindIndexAdd("index_add", input, args);
+  // complex32 (PyTorch's index_add takes it): added as complex64, the result rounded back.
+  if (input.dtype === complex32) return indexAdd(input.cfloat(), d, index, source.cfloat(), { alpha }).chalf();
   if (input.dtype.isComplex) {
     // A complex alpha mixes the parts: scale the source first (complex mul), then add part by part.
     const scaled = alpha === 1 ? source : source.mul(alpha);

@@ -355,6 +355,7 @@ export function diag(input: Tensor, ...args: Args<[diagonal?: number], { diagona
   const a = bindArgs("diag", args, ["diagonal"], [], 1);
   checkTensor("diag", "input", input);
   if (input.dtype.category === "quantized") throw backendRefusal("QuantizedCPU");
+  if (input.dtype === complex32) throw notImplementedFor("diag", complex32);
   const k = (a.diagonal as number | undefined) ?? 0;
   if (input.dim() === 1) return diagEmbed(input, k, 0, 1);
   if (input.dim() === 2) return input.diagonal(k).clone();
