@@ -152,6 +152,10 @@ const CASES: Record<string, () => unknown> = {
   logical_not: () => h.logicalNot(),
   logical_and: () => h.logicalAnd(h),
   vector_norm: () => torch.linalg.vectorNorm(h),
+  var_mean_var: () => torch.varMean(h)[0],
+  var_mean_mean: () => torch.varMean(h)[1],
+  masked_fill_tensor: () => h.maskedFill(m, torch.tensor(C(0, 1), { dtype: torch.chalf })),
+  isin: () => torch.isin(h, h),
 };
 
 /**

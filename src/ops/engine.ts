@@ -417,7 +417,7 @@ export function ternaryMap(x: Tensor, y: Tensor, z: Tensor, outDtype: DType, f: 
   const shape = broadcastShapes(x._shape, y._shape, z._shape);
   if (out) checkOut(op, out, shape);
   const res = out ?? (x.isContiguous() && y.isContiguous() && z.isContiguous() ? uninitTensor(shape, outDtype) : pointwiseResult(shape, outDtype, [x, y, z]));
-  [x, y, z] = [x, y, z].map(readable) as [Tensor, Tensor, Tensor];
+  if (x.storage._physical !== null || y.storage._physical !== null || z.storage._physical !== null) [x, y, z] = [readable(x), readable(y), readable(z)];
   if (tryNativeTypedTernary(f, [x, y, z].map((t) => [t, broadcastStrides(t._shape, t._strides, shape)] as const), res, shape)) return res;
   const views = [x, y, z].map((t) => {
     const v = numericView(t);

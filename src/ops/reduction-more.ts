@@ -373,6 +373,8 @@ export function varMean(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boo
   if (reducesByName(input, unbiasedFirst(args))) return namedReduction("var_mean", input, unbiasedFirst(args), ["dim", "unbiased", "keepdim"], ["correction"], (o) => varMean(input, o));
   const { dims, correction, keepdim } = varArgs("var_mean", args);
   const o = { dim: dims, correction, keepdim };
+  // complex32 (1.13's var_mean takes it, though its mean does not): computed in complex64, rounded back.
+  if (input.dtype === complex32) { const [v, m] = varMean(input.cfloat(), o); return [v!.half(), m!.chalf()]; }
   return [var_(input, o), input.mean({ dim: dims, keepdim })];
 }
 
