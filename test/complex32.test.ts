@@ -156,6 +156,7 @@ const CASES: Record<string, () => unknown> = {
   var_mean_mean: () => torch.varMean(h)[1],
   masked_fill_tensor: () => h.maskedFill(m, torch.tensor(C(0, 1), { dtype: torch.chalf })),
   isin: () => torch.isin(h, h),
+  scalar_tensor: () => torch.scalarTensor(C(0, 1), { dtype: torch.chalf }),
 };
 
 /**
