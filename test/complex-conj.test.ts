@@ -212,11 +212,8 @@ function lossOf(rs: Tensor[]): Tensor | null {
 /** Ops whose results PyTorch draws at random or computes with other rounding (values compared within a wider tolerance or not at all). */
 const SHAPE_ONLY = new Set(["torch.dot|function", "torch.vdot|function", "torch.linalg.eigh|function"]);
 
-/**
- * Results whose conjugate bit differs from PyTorch's (the values agree): PyTorch's repeat_interleave
- * of a conj view keeps the bit; torch-ts computes it into new memory.
- */
-const FLAGS_UNLIKE_PYTORCH = ["torch.repeat_interleave|function[0]"];
+/** Results whose conjugate bit differs from PyTorch's (the values agree): none. */
+const FLAGS_UNLIKE_PYTORCH: string[] = [];
 
 test("every op of the sample table on conj views: PyTorch's values and gradients, and the same numbers as on conjPhysical()", () => {
   const byId = new Map(loadOpCases().map((cs: OpCase) => [cs.id, cs]));

@@ -16,6 +16,7 @@ const x = torch.tensor([C(1, 2), C(3.5, -4), C(-0.1, 0.3)], { dtype: torch.compl
 const h = x.to(torch.complex32);
 const m = torch.tensor([true, false, true]);
 const half = torch.tensor([1.5, -2.25, 0.1], { dtype: torch.half });
+const h2 = torch.tensor([[C(1, 2), C(3, -1), C(0, 0.5)], [2, C(-1, 1), C(4, -4)]], { dtype: torch.chalf });
 const seeded = (f: () => Tensor): Tensor => { torch.manualSeed(0); return f(); };
 const inplace = (f: (c: Tensor) => unknown): Tensor => { const c = h.clone(); f(c); return c; };
 const dtypeName = (t: Tensor): string => `torch.${t.dtype.name}`;
@@ -123,6 +124,39 @@ const CASES: Record<string, () => unknown> = {
   take: () => h.take(torch.tensor([1])),
   masked_select: () => h.maskedSelect(m),
   equal: () => torch.equal(h, h),
+  index_tensor: () => h.get(torch.tensor([2, 0, 2])),
+  index_list: () => h.get([2, 0]),
+  index_mask: () => h.get(m),
+  index_2d: () => h2.get(torch.tensor([1, 0]), torch.tensor([2, 2])),
+  index_2d_slice: () => h2.get(":", torch.tensor([0, 2])),
+  index_bool_2d: () => h2.get(h2.real.gt(0.6)),
+  index_none_tensor: () => h2.get(null, torch.tensor([1])),
+  setitem_tensor: () => inplace((c) => c.set([torch.tensor([0, 2])], C(0, 1))),
+  setitem_mask: () => inplace((c) => c.set([m], C(2, 1))),
+  setitem_tensor_value: () => inplace((c) => c.set([torch.tensor([0, 2])], h.get(":2"))),
+  setitem_mask_value: () => inplace((c) => c.set([m], h.get("1:"))),
+  setitem_dtype_error: () => inplace((c) => c.set([torch.tensor([0])], x.get(":1"))),
+  index_put_: () => inplace((c) => c.indexPut_([torch.tensor([1])], h.get(":1"))),
+  index_put_acc: () => inplace((c) => c.indexPut_([torch.tensor([1, 2])], h.get(":2"), true)),
+  index_put: () => h.indexPut([torch.tensor([1])], h.get(":1")),
+  index_add: () => h.indexAdd(0, torch.tensor([0]), h.get(":1")),
+  index_add_: () => inplace((c) => c.indexAdd_(0, torch.tensor([1]), h.get(":1"))),
+  any: () => torch.tensor([0, C(0, 1), 0], { dtype: torch.chalf }).any(),
+  all: () => torch.tensor([0, C(0, 1), 1], { dtype: torch.chalf }).all(),
+  any_dim: () => h2.any(0),
+  var: () => h.var(),
+  var_dim: () => h2.var(0, false),
+  diag: () => h.diag(),
+  addcmul: () => torch.addcmul(h, h, h),
+  lerp: () => torch.lerp(h, h, 0.5),
+  logical_not: () => h.logicalNot(),
+  logical_and: () => h.logicalAnd(h),
+  vector_norm: () => torch.linalg.vectorNorm(h),
+  var_mean_var: () => torch.varMean(h)[0],
+  var_mean_mean: () => torch.varMean(h)[1],
+  masked_fill_tensor: () => h.maskedFill(m, torch.tensor(C(0, 1), { dtype: torch.chalf })),
+  isin: () => torch.isin(h, h),
+  scalar_tensor: () => torch.scalarTensor(C(0, 1), { dtype: torch.chalf }),
 };
 
 /**

@@ -23,6 +23,29 @@ function negatedCopy<A extends StorageArray>(a: A, start: number, step: number):
   return out;
 }
 
+/**
+ * The values a view of a conjugate or negative storage reads, resolved into a storage of their own
+ * laid out contiguously: only the view's elements are read (the whole-storage `pairs` / `data`
+ * getters copy all of the memory, so a small view of a large tensor would pay for the large one).
+ * `indices` are the view's storage indices in row-major order (Tensor._storageIndices).
+ */
+export function resolvedElements(storage: Storage, indices: ArrayLike<number>): Storage {
+  const physical = storage._physical!;
+  const a = physical._array;
+  const n = indices.length;
+  const complex = storage instanceof ConjStorage;
+  const out = new (a.constructor as new (n: number) => StorageArray)(complex ? 2 * n : n);
+  const neg = a instanceof Uint16Array ? (v: number | bigint) => (v as number) ^ 0x8000 : (v: number | bigint) => -(v as number);
+  const o = out as unknown as (number | bigint)[], src = a as unknown as (number | bigint)[];
+  if (complex) {
+    for (let k = 0; k < n; k++) { const i = 2 * indices[k]!; o[2 * k] = src[i]!; o[2 * k + 1] = neg(src[i + 1]!); }
+    return physical instanceof ComplexHalfStorage ? new ComplexHalfStorage(out as Uint16Array, physical.dtype) : new ComplexStorage(out as ComplexPairs, physical.dtype);
+  }
+  const all = (storage as NegStorage).negated === "all";
+  for (let k = 0; k < n; k++) { const i = indices[k]!; o[k] = all || (i & 1) === 1 ? neg(src[i]!) : src[i]!; }
+  return new Storage(out, physical.dtype, physical.device);
+}
+
 /** The numbers as a conjugate view reads them: the imaginary parts (odd indices) negated. */
 export function conjugatedPairs(pairs: ComplexPairs): ComplexPairs { return negatedCopy(pairs, 1, 2); }
 

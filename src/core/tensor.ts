@@ -7,7 +7,7 @@ import { ComplexStorage, Device, Storage, VersionCounter } from "./storage.js";
 import { MemoryFormat, isContiguousAs, memoryFormatOption } from "./memory-format.js";
 import { Complex } from "./complex.js";
 import { addHook } from "./hook-handle.js";
-import { ConjStorage, complexHalfBits } from "./lazy-storage.js";
+import { ConjStorage, complexHalfBits, resolvedElements } from "./lazy-storage.js";
 import { AccumulateGrad, type GradHook, type Node } from "../autograd/node.js";
 import { type PrintDType, formatTensor } from "./printing.js";
 import { runBackward, type BackwardOptions } from "../autograd/engine.js";
@@ -124,6 +124,7 @@ export class Tensor {
   /** The element at a storage index, as a JS value (int64 → bigint beyond 2^53 is kept exact). */
   /** @internal */
   _read(storageIndex: number): number | bigint | boolean {
+    if (this.storage._physical !== null) return this._readLazy(storageIndex) as number | bigint | boolean;
     const d = this.storage.data;
     const v = d[storageIndex]!;
     switch (this.dtype.name) {
@@ -137,22 +138,30 @@ export class Tensor {
   /** @internal _read, and a complex element as a Complex (what item/tolist/printing show). */
   _readValue(storageIndex: number): number | bigint | boolean | Complex {
     const storage = this.storage;
+    if (storage._physical !== null) return this._readLazy(storageIndex);
     if (this.dtype === complex32) return complexFromHalves(complexHalfBits(storage)!, storageIndex);
     if (storage instanceof ComplexStorage) return new Complex(storage.pairs[2 * storageIndex]!, storage.pairs[2 * storageIndex + 1]!);
     return this._read(storageIndex);
   }
 
+  /** One element of a conjugate or negative view, resolved alone (not the whole memory). */
+  private _readLazy(storageIndex: number): number | bigint | boolean | Complex {
+    return new Tensor(resolvedElements(this.storage, [storageIndex]), [1])._readValue(0);
+  }
+
   /**
-   * @internal _readValue over arrays read once: a conjugate or negative view's storage resolves its
-   * numbers on each read of pairs/data (core/lazy-storage.ts), so per-element reads would copy them each time.
+   * @internal The values in row-major order: a reader of the k-th element (what tolist/printing
+   * walk). A conjugate or negative view resolves its own elements once (core/lazy-storage.ts):
+   * its storage's whole-memory pairs/data would copy all of a large base on each read.
    */
-  _valueReader(): (storageIndex: number) => number | bigint | boolean | Complex {
-    const storage = this.storage;
-    if (this.dtype === complex32) { const bits = complexHalfBits(storage)!; return (i) => complexFromHalves(bits, i); }
-    if (storage._physical === null) return (i) => this._readValue(i);
-    if (storage instanceof ComplexStorage) { const pairs = storage.pairs; return (i) => new Complex(pairs[2 * i]!, pairs[2 * i + 1]!); }
-    const resolved = new Tensor(new Storage(storage.data, this.dtype), this._shape, this._strides, this._offset);
-    return (i) => resolved._read(i);
+  _rowMajorReader(): (k: number) => number | bigint | boolean | Complex {
+    const storage = this.storage, idx = this._storageIndices();
+    if (storage._physical !== null) {
+      const resolved = new Tensor(resolvedElements(storage, idx), [idx.length]);
+      return (k) => resolved._readValue(k);
+    }
+    if (this.dtype === complex32) { const bits = complexHalfBits(storage)!; return (k) => complexFromHalves(bits, idx[k]!); }
+    return (k) => this._readValue(idx[k]!);
   }
 
   /** @internal Row-major iteration of storage indices. */
@@ -193,12 +202,11 @@ export class Tensor {
   /** Nested arrays of the values, as Python's tolist(). */
   tolist(): NestedArray<number | boolean | bigint | Complex> {
     this._requireCpu("tolist", "tolistAsync");
-    const idx = this._storageIndices();
     let k = 0;
-    const read = this._valueReader();
+    const read = this._rowMajorReader();
     const build = (d: number): NestedArray<number | boolean | bigint | Complex> => {
       if (d === this._shape.length) {
-        const v = read(idx[k++]!);
+        const v = read(k++);
         return typeof v === "bigint" ? bigintToNumberIfSafe(v) : v;
       }
       const out: NestedArray<number | boolean | bigint | Complex>[] = [];
@@ -335,12 +343,12 @@ export class Tensor {
   toString(): string {
     this._requireCpu("toString", "cpuAsync");
     if (this.storage._format) return this.storage._format(this);
-    const idx = this._storageIndices(), read = this._valueReader();
+    const read = this._rowMajorReader();
     return formatTensor({
       shape: this._shape,
       // Quantized dtypes (the only names PrintDType lacks) printed through storage._format above.
       dtype: this.dtype.name as PrintDType,
-      at: (i: number) => read(idx[i]!),
+      at: read,
       requiresGrad: this._requiresGrad,
       gradFnName: this._gradFn ? this._gradFn.name() : null,
       device: this.device.toString(),

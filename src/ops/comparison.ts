@@ -12,7 +12,7 @@ import { traceOp, tracing } from "../onnx/hook.js";
 import { broadcastShapes, broadcastStrides, numel, shapesEqual } from "../core/shape.js";
 import { forEachRow } from "../backends/js/strided.js";
 import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
-import { binaryMap, emptyTensor, fillTensor, lay, unaryMap, copyInto, toNumbers, uninitTensor, pointwiseResult } from "./engine.js";
+import { binaryMap, emptyTensor, fillTensor, lay, unaryMap, copyInto, toNumbers, uninitTensor, pointwiseResult, readable } from "./engine.js";
 import { applyInPlace, checkInplaceCast } from "./inplace.js";
 import { asOperand, type BinarySpec, binaryInPlace, binaryOp, gradFor, type UnarySpec } from "./pointwise-engine.js";
 import { resultType, type TensorOrScalar } from "./promotion.js";
@@ -76,6 +76,8 @@ function compareKernel(spec: CompareSpec, input: Tensor, other: TensorOrScalar, 
     return putNames(hideNames([input, y, out], () => compareKernel(spec, input, other, out)), names);
   }
   if (onDevice(input, y, out)) return deviceOp("compare", spec.name)(spec.name, input, y, promoted, out);
+  // A negative view's values resolved once (its own elements): the fast kernels read storages whole.
+  if (input.storage._physical !== null || y.storage._physical !== null) return compareKernel(spec, readable(input), readable(y), out);
   const big = needsBigInt(promoted, input, other);
   const a = big ? input : exactOperand(input, promoted), b = big ? y : exactOperand(y, promoted);
   const fast = out ? null : tryNativeCompare(spec.name, a, b);
@@ -379,6 +381,7 @@ type Logic = (a: boolean, b: boolean) => boolean;
 function logical(op: string, fn: Logic, input: Tensor, other: Tensor, out?: Tensor): Tensor {
   checkTensor(op, "input", input);
   if (!(other instanceof Tensor)) throw new Error(`${op}(): argument 'other' (position 2) must be Tensor, not ${pyType(other)}`);
+  if (input.dtype === complex32 || other.dtype === complex32) throw notImplementedFor(`${op.replace(/_$/, "")}_cpu`, complex32);
   if (eitherNamed(input, other)) {
     const names = unifyFromRight(namesOf(input), namesOf(other));
     if (out) checkOutNames(out, names);
@@ -442,6 +445,7 @@ export function logicalNot(input: Tensor, options?: OutOption): Tensor {
   checkTensor("logical_not", "input", input);
   if (isNamed(input)) return keepNamed(input, [], () => logicalNot(input));
   if (onDevice(input)) return deviceOp("test", "logical_not")("logical_not", input);
+  if (input.dtype === complex32) throw notImplementedFor("logical_not_cpu", complex32);
   if (input.dtype.isComplex) return complexCompare("eq", input, 0, input.dtype);
   // not x is x == 0 in x's own dtype (NaN is true, -0 false): the native comparison with a zero.
   const r = tryNativeCompare("eq", input, emptyTensor([], input.dtype)) ?? unaryMap(input, bool, (v) => (v === 0 ? 1 : 0));

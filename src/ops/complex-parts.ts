@@ -10,10 +10,10 @@ import { currentOpName } from "../core/op-name.js";
 import { Complex } from "../core/complex.js";
 import { noGrad } from "../autograd/grad-mode.js";
 import { complex, viewAsComplex, viewAsReal } from "./complex-views.js";
-import { imag, real } from "./conjugation.js";
+import { imag, real, resolveConj } from "./conjugation.js";
 import { copyInto } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
-import { rawPart, rawRealView } from "./complex-engine.js";
+import { lazyRealView, rawPart } from "./complex-engine.js";
 import { ConjStorage } from "../core/lazy-storage.js";
 import { allowComplexHalf } from "../core/storage.js";
 import { record } from "../autograd/record.js";
@@ -52,7 +52,7 @@ export function throughRealView(z: Tensor, f: (r: Tensor) => Tensor): Tensor {
  */
 export function realView(z: Tensor): Tensor {
   if (z.dtype === complex32) throw complexHalfRefused();
-  return z.storage instanceof ConjStorage ? record("ViewAsRealBackward0", [z], rawRealView(z), ([g]) => [viewAsComplex(g!.contiguous())]) : viewAsReal(z);
+  return z.storage instanceof ConjStorage ? record("ViewAsRealBackward0", [z], lazyRealView(z), ([g]) => [viewAsComplex(g!.contiguous())]) : viewAsReal(z);
 }
 
 /** The real (0) or imaginary (1) parts of a tensor, with autograd; a real tensor's imaginary parts are zeros. */
@@ -60,6 +60,9 @@ export function part(t: Tensor, p: Part): Tensor {
   // The public real/imag views take complex32; the ops composed over parts are PyTorch's complex64/128 kernels.
   if (t.dtype === complex32) throw complexHalfRefused();
   if (p === 0) return real(t);
+  // A conjugate view's imaginary parts computed on are its values resolved (only its own elements;
+  // CloneBackward0 keeps the gradient), not the negative view torch.imag gives, which kernels would read whole.
+  if (t.storage instanceof ConjStorage) return imag(resolveConj(t));
   return t.dtype.isComplex ? imag(t) : t.mul(0);
 }
 

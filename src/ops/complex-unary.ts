@@ -9,7 +9,7 @@ import { Complex } from "../core/complex.js";
 import type { ComplexStorage } from "../core/storage.js";
 import { record } from "../autograd/record.js";
 import { noGrad } from "../autograd/grad-mode.js";
-import { copyInto, emptyTensor } from "./engine.js";
+import { copyInto, emptyTensor, readable } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
 import { notImplementedFor } from "./pointwise-util.js";
 import * as K from "./complex-math-kernels.js";
@@ -94,7 +94,7 @@ function refusal(name: string, dtype: DType): Error {
 
 /** f applied to each element of z (no autograd): a complex tensor, or a real one for realOut. */
 export function mapComplex(z: Tensor, f: PairFn, realOut = false): Tensor {
-  const src = z.detach().contiguous();
+  const src = readable(z.detach().contiguous());
   const pairs = (src.storage as ComplexStorage).pairs;
   const base = 2 * src._offset, n = src.numel();
   const out = emptyTensor(z.shape, realOut ? realOf(z.dtype) : z.dtype);

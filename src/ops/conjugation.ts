@@ -7,7 +7,7 @@
 import { Tensor as TensorClass, type Tensor } from "../core/tensor.js";
 import { checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { record } from "../autograd/record.js";
-import { rawPart } from "./complex-engine.js";
+import { lazyPart, rawPart } from "./complex-engine.js";
 import { complex } from "./complex-views.js";
 import { applyInPlace } from "./inplace.js";
 import { allowComplexHalf, ComplexStorage } from "../core/storage.js";
@@ -71,14 +71,14 @@ export function real(input: Tensor): Tensor { if (arguments.length > 1) checkArg
   checkTensor("real", "input", input);
   if (!input.dtype.isComplex) return input;
   const dtype = input.dtype;
-  return record("RealBackward0", [input], allowComplexHalf(() => rawPart(input, 0)), ([g]) => [g!.to(dtype)]);
+  return record("RealBackward0", [input], allowComplexHalf(() => lazyPart(input, 0)), ([g]) => [g!.to(dtype)]);
 }
 
 /** torch.imag(input): the imaginary parts of a complex tensor (a view); an error for real tensors, as in PyTorch. */
 export function imag(input: Tensor): Tensor { if (arguments.length > 1) checkArgs("imag", arguments, 1); else if (isOptionsObject(input)) return rebind(imag, "imag", arguments, ["input"], 1, []);
   checkTensor("imag", "input", input);
   if (!input.dtype.isComplex) throw new Error("imag is not implemented for tensors with non-complex dtypes.");
-  return record("ImagBackward0", [input], allowComplexHalf(() => rawPart(input, 1)), ([g]) => [complex(g!.mul(0), g!)]);
+  return record("ImagBackward0", [input], allowComplexHalf(() => lazyPart(input, 1)), ([g]) => [complex(g!.mul(0), g!)]);
 }
 
 declare module "../core/tensor.js" {

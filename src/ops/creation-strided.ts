@@ -1,7 +1,8 @@
 // torch.scalar_tensor and torch.empty_strided: factories PyTorch programs call directly.
 
 import { Tensor } from "../core/tensor.js";
-import { type DTypeLike, getDefaultDtype, toDType } from "../core/dtype.js";
+import { type DTypeLike, cppTypeName, getDefaultDtype, toDType } from "../core/dtype.js";
+import { Complex } from "../core/complex.js";
 import { Storage } from "../core/storage.js";
 import { bindArgs, checkArgs, describe, installMethods, isOptionsObject, type Method, rebind } from "./args.js";
 import { tensor, type FactoryOptions } from "./creation.js";
@@ -10,12 +11,15 @@ import { finishFactory } from "./factory-utils.js";
 const FACTORY_KW = ["dtype", "device", "requiresGrad", "pinMemory", "layout", "memoryFormat"];
 
 /** torch.scalar_tensor(s, *, dtype, device, requires_grad): a 0-d tensor, of the default float dtype unless dtype says otherwise. */
-export function scalarTensor(s: number | bigint | boolean, options: FactoryOptions = {}): Tensor {
+export function scalarTensor(s: number | bigint | boolean | Complex, options: FactoryOptions = {}): Tensor {
   bindArgs("scalar_tensor", [options], [], FACTORY_KW);
-  if (typeof s !== "number" && typeof s !== "bigint" && typeof s !== "boolean") {
+  if (typeof s !== "number" && typeof s !== "bigint" && typeof s !== "boolean" && !(s instanceof Complex)) {
     throw new Error(`scalar_tensor(): argument 's' (position 1) must be Number, not ${describe(s)}`);
   }
-  return tensor(s, { ...options, dtype: options.dtype ?? getDefaultDtype() });
+  const dtype = options.dtype === undefined || options.dtype === null ? getDefaultDtype() : toDType(options.dtype);
+  // A complex s needs a complex dtype (the default float one refuses it, as PyTorch's).
+  if (s instanceof Complex && !dtype.isComplex) throw new Error(`value cannot be converted to type ${cppTypeName(dtype)} without overflow`);
+  return tensor(s, { ...options, dtype });
 }
 
 /**

@@ -4,7 +4,7 @@
 import { Tensor } from "../core/tensor.js";
 import { type DType, bf16ToF32, f16ToF32, f32ToBf16, f32ToF16, int64, truncToInt32, truncToInt64 } from "../core/dtype.js";
 import { Storage } from "../core/storage.js";
-import { flipStoredSigns } from "../core/lazy-storage.js";
+import { flipStoredSigns, resolvedElements } from "../core/lazy-storage.js";
 import { broadcastShapes, broadcastStrides, contiguousStrides, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { forEachRow } from "../backends/js/strided.js";
 import { NATIVE_MIN_BINARY, NATIVE_MIN_COPY, nativeBinary, tryNativeBinary, tryNativeCopy, tryNativeFill, tryNativeUnaryMap } from "./native-fast.js";
@@ -72,6 +72,18 @@ export function fromArray(data: Float32Array | Float64Array | Int8Array | Uint8A
   return new Tensor(new Storage(data, dtype), shape.slice());
 }
 
+/**
+ * A tensor the kernels can read: a conjugate or negative view (core/lazy-storage.ts) as its values
+ * in new contiguous memory, reading only its own elements (the lazy storage's whole-memory
+ * `data` / `pairs` would copy all of a large base for a small view); any other tensor itself.
+ */
+export function readable(t: Tensor): Tensor {
+  if (t.storage._physical === null) return t;
+  const out = new Tensor(resolvedElements(t.storage, t._storageIndices()), t._shape.slice());
+  out._names = t._names;
+  return out;
+}
+
 function isNumberBacked(d: DType): boolean {
   return d.name !== "float16" && d.name !== "bfloat16" && d.name !== "int64";
 }
@@ -82,6 +94,7 @@ function isNumberBacked(d: DType): boolean {
  */
 export function numericView(t: Tensor): { data: NumArray; strides: number[]; offset: number } {
   if (t._names !== null) refuseNamed();
+  if (t.storage._physical !== null) t = readable(t);
   if (isNumberBacked(t.dtype)) return { data: t.storage.data as NumArray, strides: t._strides, offset: t._offset };
   return { data: toNumbers(t), strides: contiguousStrides(t._shape), offset: 0 };
 }
@@ -89,6 +102,7 @@ export function numericView(t: Tensor): { data: NumArray; strides: number[]; off
 /** Contiguous values as JS numbers: Float32Array for 16-bit floats, Float64Array for int64. */
 export function toNumbers(t: Tensor): NumArray {
   if (t._names !== null) refuseNamed();
+  if (t.storage._physical !== null) t = readable(t);
   const n = t.numel();
   const src = t.storage.data;
   if (t.dtype.name === "int64") {
@@ -206,6 +220,7 @@ const COPY_BY_MUL = nativeBinary((a: number, b: number) => a * b, "mul");
 export function copyInto(dst: Tensor, src: Tensor): void {
   if (src._names !== null) refuseNamed();
   if (dst.storage._physical !== null) return copyIntoLazyView(dst, src);
+  if (src.storage._physical !== null) src = readable(src);
   if (onDevice(dst, src)) return deviceOp("copy")(dst, src);
   if (dst.dtype.isComplex || src.dtype.isComplex) return copyComplex(dst, src);
   const shape = dst._shape;
@@ -295,6 +310,7 @@ function checkOut(op: string, out: Tensor, shape: readonly number[]): void {
 
 export function unaryMap(x: Tensor, outDtype: DType, f: UnaryFn, out?: Tensor): Tensor {
   const res = out ?? (x.isContiguous() ? uninitTensor(x._shape, outDtype) : pointwiseResult(x._shape, outDtype, [x]));
+  if (x.storage._physical !== null) x = readable(x);
   if (tryNativeUnaryMap(f, x, res, copyInto)) return res;
   if (tryNativeTypedUnary(f, x, res)) return res;
   const src = numericView(x);
@@ -315,6 +331,8 @@ export function binaryMap(
   const shape = shapesEqual(x._shape, y._shape) ? x._shape : broadcastShapes(x._shape, y._shape);
   if (out) checkOut(op, out, shape);
   const res = out ?? (x.isContiguous() && y.isContiguous() ? uninitTensor(shape, outDtype) : pointwiseResult(shape, outDtype, [x, y]));
+  if (x.storage._physical !== null) x = readable(x);
+  if (y.storage._physical !== null) y = readable(y);
   if (tryTypedBinary(x, y, res, shape, f, fBig, out === undefined)) return res;
   if (fBig && res.dtype === int64 && !x.dtype.isFloatingPoint && !y.dtype.isFloatingPoint) {
     bigBinary(x, y, res, shape, fBig);
@@ -401,6 +419,7 @@ export function ternaryMap(x: Tensor, y: Tensor, z: Tensor, outDtype: DType, f: 
   const shape = broadcastShapes(x._shape, y._shape, z._shape);
   if (out) checkOut(op, out, shape);
   const res = out ?? (x.isContiguous() && y.isContiguous() && z.isContiguous() ? uninitTensor(shape, outDtype) : pointwiseResult(shape, outDtype, [x, y, z]));
+  if (x.storage._physical !== null || y.storage._physical !== null || z.storage._physical !== null) [x, y, z] = [readable(x), readable(y), readable(z)];
   if (tryNativeTypedTernary(f, [x, y, z].map((t) => [t, broadcastStrides(t._shape, t._strides, shape)] as const), res, shape)) return res;
   const views = [x, y, z].map((t) => {
     const v = numericView(t);

@@ -10,7 +10,7 @@ import type { ComplexStorage } from "../core/storage.js";
 import { complexOf, realOf } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
 import { kernels, type FloatArray } from "../backends/kernels.js";
-import { uninitTensor } from "./engine.js";
+import { readable, uninitTensor } from "./engine.js";
 import { constantPad } from "../nn/functional/padding-ops.js";
 import { tensor } from "./creation.js";
 import { throughRealView } from "./complex-parts.js";
@@ -31,6 +31,7 @@ function product(xs: readonly number[]): number {
 
 /** A contiguous tensor's numbers and where its first element starts (in elements of its dtype). */
 function buffer(x: Tensor): { data: FloatArray; offset: number } {
+  if (x.storage._physical !== null) x = readable(x); // a conjugate view: its own elements resolved
   const data = x.dtype.isComplex ? (x.storage as ComplexStorage).pairs : (x.storage.data as FloatArray);
   return { data, offset: x.storageOffset() };
 }

@@ -6,7 +6,7 @@ import { Tensor } from "../core/tensor.js";
 import { broadcastShapes, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { record, sumToShape } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { copyInto, emptyTensor } from "./engine.js";
+import { copyInto, emptyTensor, readable } from "./engine.js";
 import {
   accessOf, broadcastContiguousStrides, checkIndexRange, combineFor, contiguousCopy, expandableTo, indexValues, isPlainNumeric,
   nonzeroColumns, offsetsOf, rawOf, scalarTypeName,
@@ -14,6 +14,7 @@ import {
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryNativeMaskedSelect } from "./native-compact.js";
 import { ComplexStorage } from "../core/storage.js";
+import { complex32 } from "../core/dtype.js";
 
 /** A complex tensor's (re, im) numbers: element offset o holds pairs[2o], pairs[2o + 1]. */
 const pairsOf = (t: Tensor): Float32Array | Float64Array => (t.storage as ComplexStorage).pairs;
@@ -198,13 +199,17 @@ export function putPlanned(plan: AdvancedPlan, dst: Tensor, values: Tensor, accu
 /** self[indices] as a new tensor (autograd: IndexBackward0). */
 export function indexWith(src: Tensor, indices: IndexList): Tensor {
   if (onDevice(src, indices)) return deviceOp("index", "index")(src, indices.map((t) => t ?? null));
+  // complex32 (PyTorch's CPU index takes it): gathered as complex64, exactly.
+  if (src.dtype === complex32) return indexWith(src.cfloat(), indices).chalf();
   const mask = indices.length === 1 ? indices[0] : null;
   // x[mask] with a bool mask of x's whole shape is masked_select: one native compaction.
   const fast = mask instanceof Tensor && mask.dtype.name === "bool" && shapesEqual(mask._shape, src._shape) && !src.dtype.isComplex
     ? tryNativeMaskedSelect(src, mask, src._shape) : null;
-  const plan = fast ? null : planAdvanced(src, indices);
+  // A conjugate or negative view gathers from its values resolved (only its own elements).
+  const from = fast ? src : readable(src);
+  const plan = fast ? null : planAdvanced(from, indices);
   const out = fast ?? emptyTensor(plan!.shape, src.dtype);
-  if (plan) gatherPlanned(plan, src, out);
+  if (plan) gatherPlanned(plan, from, out);
   const inShape = src.shape, expanded = plan ? plan.indices : indices.map((t) => t ?? null);
   const saved = expanded.filter((t): t is Tensor => t !== null);
   record("IndexBackward0", [src], out, ([g]) => [indexPutWith(g!.newZeros(inShape), expanded, g!, true)], saved);
@@ -233,6 +238,13 @@ export function indexPutInto(dst: Tensor, indices: IndexList, values: Tensor, ac
     copyInto(dst, deviceOp("indexPut", "index_put_")(dst, indices, values, accumulate, castValues));
     return;
   }
+  if (dst.dtype === complex32 && (castValues || values.dtype === complex32)) {
+    // complex32 (PyTorch's CPU index_put_ takes it): written as complex64 (an accumulation rounds once), then copied back.
+    const wide = dst.cfloat();
+    indexPutInto(wide, indices, values.dtype === complex32 ? values.cfloat() : values, accumulate, castValues);
+    copyInto(dst, wide);
+    return;
+  }
   const plan = planAdvanced(dst, indices);
   const vals = valuesForPut(plan, dst, values, castValues);
   putPlanned(plan, dst, vals, accumulate);
@@ -240,6 +252,7 @@ export function indexPutInto(dst: Tensor, indices: IndexList, values: Tensor, ac
 
 /** Out-of-place index_put (autograd: IndexPutBackward0). */
 export function indexPutWith(input: Tensor, indices: IndexList, values: Tensor, accumulate: boolean): Tensor {
+  if (input.dtype === complex32 && values.dtype === complex32 && !onDevice(input, indices, values)) return indexPutWith(input.cfloat(), indices, values.cfloat(), accumulate).chalf();
   let out: Tensor, expanded: (Tensor | null)[];
   const vShape = values.shape;
   let valuesGrad = (g: Tensor): Tensor => sumToShape(indexWith(g, expanded), vShape);

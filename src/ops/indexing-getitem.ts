@@ -9,7 +9,7 @@ import { aliasOf } from "./named-rules.js";
 import { Tensor, type NestedArray } from "../core/tensor.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { record, sumToShape } from "../autograd/record.js";
-import { scalarTypeName } from "../core/dtype.js";
+import { complex32, scalarTypeName } from "../core/dtype.js";
 import { shapeStr } from "../core/shape.js";
 import { tensor } from "./creation.js";
 import { copyInto, scalarOf } from "./engine.js";
@@ -257,11 +257,14 @@ function planWrite(base: Tensor, items: readonly Item[], value: Tensor, cast: bo
     return { advanced: false, viewed, run: () => copyInto(target, v) };
   }
   if (onDevice(target, indices, value)) return planDeviceWrite(target, indices, src, cast, viewed);
-  const plan = planAdvanced(target, indices);
   const defined = indices.filter((t) => t !== null);
   const maskFill = defined.length === 1 && isMask(defined[0]!) && value.numel() === 1;
   const v = src.dim() === 0 ? src : src.reshape(dropLeadingOnes(src._shape));
-  const vals = valuesForPut(plan, target, v, cast || maskFill);
+  // complex32 (PyTorch's CPU index_put_ takes it): planned and written on a complex64 copy, copied back.
+  const wide = target.dtype === complex32 && (cast || maskFill || v.dtype === complex32) ? target.cfloat() : null;
+  const plan = planAdvanced(wide ?? target, indices);
+  const vals = valuesForPut(plan, wide ?? target, wide && v.dtype === complex32 ? v.cfloat() : v, cast || maskFill);
+  if (wide) return { advanced: true, viewed, run: () => { putPlanned(plan, wide, vals, false); copyInto(target, wide); } };
   return { advanced: true, viewed, run: () => putPlanned(plan, target, vals, false) };
 }
 

@@ -11,7 +11,7 @@ import { normalizeDim } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, checkTensor, describe, installMethods, type Method } from "./args.js";
-import { copyInto, emptyTensor, uninitTensor } from "./engine.js";
+import { copyInto, emptyTensor, readable, uninitTensor } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
 import {
   accessOf, checkIndexRange, combineFor, contiguousCopy, elementOffsets, indexValues, int64Tensor, rawOf, scalarTypeName, type Val,
@@ -57,7 +57,7 @@ export function indexSelect(input: Tensor, ...args: Args<[dim: number, index: Te
   // complex32 (PyTorch's index_select takes it): selected as complex64, exactly.
   if (input.dtype === complex32) return indexSelect(input.cfloat(), d, index).chalf();
   if (input.dtype.isComplex) return byParts((p) => indexSelect(part(input, p), d, index));
-  const x = atLeast1(input);
+  const x = atLeast1(readable(input));
   checkIndexRange(indexValues(index), x._shape[d]!, false, () => "index out of range in self");
   const plan = planAdvanced(x, alongDim(d, index));
   const out = uninitTensor(plan.shape, input.dtype); // gatherPlanned writes every element
@@ -136,6 +136,8 @@ export function indexAdd(input: Tensor, ...args: Args<[dim: number, index: Tenso
   if (hasOut(args)) return withOut("index_add", args, (rest) => indexAdd(input, ...(rest as [never, never, never])), "same");
   checkTensor("index_add", "input", input);
   const { d, index, source, alpha } = bindIndexAdd("index_add", input, args);
+  // complex32 (PyTorch's index_add takes it): added as complex64, the result rounded back.
+  if (input.dtype === complex32) return indexAdd(input.cfloat(), d, index, source.cfloat(), { alpha }).chalf();
   if (input.dtype.isComplex) {
     // A complex alpha mixes the parts: scale the source first (complex mul), then add part by part.
     const scaled = alpha === 1 ? source : source.mul(alpha);

@@ -6,7 +6,7 @@ import { Tensor } from "../core/tensor.js";
 import { type DType, bf16ToF32, bool, f16ToF32, f32ToBf16, f32ToF16, int64 } from "../core/dtype.js";
 import { Storage } from "../core/storage.js";
 import { broadcastStrides, contiguousStrides, numel } from "../core/shape.js";
-import { binaryMap, copyInto, emptyTensor, scalarOf, toNumbers, unaryMap } from "./engine.js";
+import { binaryMap, copyInto, emptyTensor, readable, scalarOf, toNumbers, unaryMap } from "./engine.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryNativeNonzeroColumns } from "./native-compact.js";
 
@@ -204,6 +204,7 @@ export function contiguousCopy(t: Tensor, dtype: DType = t.dtype, shape: readonl
   }
   const out = emptyTensor(shape, dtype);
   if (dtype.isComplex || t.dtype.isComplex) { copyInto(out, t); return out; }
+  t = readable(t);
   const src = accessOf(t), dst = accessOf(out);
   const offs = offsetsOf(shape, broadcastStrides(t._shape, t._strides, shape), t._offset);
   if (dtype === t.dtype) {

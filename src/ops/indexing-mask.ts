@@ -133,7 +133,7 @@ export function maskedFill(input: Tensor, ...args: Args<[mask: Tensor, value: Fi
   }
   const mask = checkMask("masked_fill_", a.mask);
   // complex32 (PyTorch's masked_fill takes it): filled as complex64, the result rounded back.
-  if (input.dtype === complex32) return maskedFill(input.cfloat(), mask, a.value as Fill).chalf();
+  if (input.dtype === complex32) return maskedFill(input.cfloat(), mask, (a.value instanceof Tensor && a.value.dtype === complex32 ? a.value.cfloat() : a.value) as Fill).chalf();
   if (complexFill("masked_fill_", input, a.value)) return byParts((p) => maskedFill(part(input, p), mask, valuePart(a.value as Fill, p)));
   const device = onDevice(input, mask, a.value);
   const v = device ? deviceFillValue("masked_fill_", input.dtype, a.value) : fillValue("masked_fill_", input.dtype, a.value);

@@ -5,7 +5,8 @@
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
-import { type DType, type DTypeLike, float32, int64, realOf, scalarTypeName, toDType } from "../core/dtype.js";
+import { type DType, type DTypeLike, complex32, float32, int64, realOf, scalarTypeName, toDType } from "../core/dtype.js";
+import { notImplementedFor } from "./pointwise-util.js";
 import { normalizeDims } from "../core/shape.js";
 import { needsGrad, record, sumToShape } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -814,6 +815,7 @@ export function vectorNorm(
   const dims = checkDims(api, "dim", a.dim);
   const keepdim = (a.keepdim as boolean | undefined) ?? false;
   const input = withDtype(api, x, a.dtype);
+  if (input.dtype === complex32) throw notImplementedFor("norm_cpu", complex32);
   // The norm of complex numbers is the norm of their moduli (a real result).
   if (input.dtype.isComplex) return vectorNorm(input.abs(), p, dims, keepdim);
   const plan = planReduce(api, input, dims, keepdim);

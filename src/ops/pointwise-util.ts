@@ -163,6 +163,8 @@ export type Loop1 = (src: Floats, dst: Floats, n: number) => void;
 export type Loop2 = (g: Floats, x: Floats, dst: Floats, n: number) => void;
 
 function floatStorage(t: Tensor): boolean {
+  // A conjugate or negative view takes unaryOp's road, which reads only its own elements.
+  if (t.storage._physical !== null) return false;
   const d = t.storage.data;
   return d instanceof Float32Array || d instanceof Float64Array;
 }

@@ -8,7 +8,7 @@ import { SparseStorage } from "../core/storage.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
-import { type DType, bool, float64, getDefaultDtype, int32, int64, roundToDType } from "../core/dtype.js";
+import { type DType, bool, complex32, float64, getDefaultDtype, int32, int64, roundToDType } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
@@ -1318,6 +1318,7 @@ export function lerp(input: Tensor, end: Tensor, weight: TensorOrScalar, options
   if (isNamed(input) || isNamed(end) || (weight instanceof Tensor && isNamed(weight))) throw namedRefusal(weight instanceof Tensor ? "lerp.Tensor" : "lerp.Scalar");
   if (arguments.length > 3) return outCall("lerp", arguments, 3, () => lerp(input, end, weight)); else if (isOptionsObject(arguments.length === 3 ? weight : arguments.length === 2 ? end : input)) return rebind(lerp, "lerp", arguments, ["input", "end", "weight"], 3, ["out"]);
   checkLerp("lerp", input, end, weight);
+  if (input.dtype === complex32) throw notImplementedFor(weight instanceof Tensor ? "lerp_kernel_tensor" : "lerp_kernel_scalar", complex32);
   if (input.dtype.isComplex) return complexLerp(input, end, weight);
   if (weight instanceof Tensor) return ternaryOp(LERP, input, end, weight);
   const w = roundToDType(weight as number, input.dtype);
@@ -1390,7 +1391,7 @@ export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args
   const value = valueOf("addcmul", args);
   const [a, b] = checkAddc("addcmul", input, tensor1, tensor2);
   const promoted = resultTypeMany(input, a, b);
-  if (promoted === bool) throw notImplementedFor("addcmul_cpu_out", bool);
+  if (promoted === bool || promoted === complex32) throw notImplementedFor("addcmul_cpu_out", promoted);
   if (promoted.isComplex) return input.add(a.mul(b).mul(value));
   return ternaryOp(addcmulSpec(value, promoted), input, a, b);
 }
@@ -1399,7 +1400,7 @@ export function addcmul_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args
   const value = valueOf("addcmul_", args);
   const [a, b] = checkAddc("addcmul_", self, tensor1, tensor2);
   const promoted = resultTypeMany(self, a, b);
-  if (promoted === bool) throw notImplementedFor("addcmul_cpu_out", bool);
+  if (promoted === bool || promoted === complex32) throw notImplementedFor("addcmul_cpu_out", promoted);
   const spec = addcmulSpec(value, promoted);
   return ternaryInPlace("addcmul_", spec, self, a, b, promoted, (s) => addcmul(s, a, b, { value }));
 }

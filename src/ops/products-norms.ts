@@ -4,7 +4,8 @@
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
-import { bool, int64 } from "../core/dtype.js";
+import { bool, complex32, int64 } from "../core/dtype.js";
+import { notImplementedFor } from "./pointwise-util.js";
 import { normalizeDim } from "../core/shape.js";
 import { type Args, bindArgs, checkTensor, describe, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
 import { promoteTypes } from "./promotion.js";
@@ -129,6 +130,7 @@ export function isin(elements: Element, testElements: Element, options: IsinOpti
   for (const t of [elements, testElements]) {
     if (t instanceof Tensor && t.dtype === bool) throw new Error("Unsupported input type encountered for isin(): Bool");
     if (typeof t === "boolean") throw new Error("Unsupported input type encountered for isin(): Bool");
+    if (t instanceof Tensor && t.dtype === complex32) throw notImplementedFor("isin_default_cpu", complex32);
   }
   let found: Tensor;
   if (!(testElements instanceof Tensor)) found = (elements as Tensor).eq(testElements);

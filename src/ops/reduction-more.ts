@@ -6,7 +6,7 @@ import { namedReduction, reducesByName } from "./named-rules.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
-import { type DTypeLike, bool, int64, toDType, getDefaultDtype, scalarTypeName } from "../core/dtype.js";
+import { type DTypeLike, bool, complex32, int64, toDType, getDefaultDtype, scalarTypeName } from "../core/dtype.js";
 import { kernelTypeName, notImplementedFor } from "./pointwise-util.js";
 import { normalizeDim, numel } from "../core/shape.js";
 import { record } from "../autograd/record.js";
@@ -29,6 +29,8 @@ import { type KthPick, tryNativeKth } from "./native-kth.js";
 import { complexProd, complexVar } from "./complex-reduce.js";
 import { hasOut, withOut, type OutOption, type OutPairOption } from "./out.js";
 import { nonzeroMask } from "./complex-parts.js";
+import { rawPart } from "./complex-engine.js";
+import { allowComplexHalf } from "../core/storage.js";
 /**
  * Large contiguous float tensors reduce faster as a few native passes (max, exp, sum...) than in
  * the JS loops below, which call Math.exp or square per element (1M elements: 18 ms vs ~1 ms).
@@ -338,6 +340,8 @@ function complexVarCore(input: Tensor, dims: number[] | null, correction: number
 export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions & OutOption>): Tensor {
   if (hasOut(args)) return withOut("var", args, (rest) => var_(input, ...(rest as [])));
   if (reducesByName(input, args)) return namedReduction("var", input, unbiasedFirst(args), ["dim", "unbiased", "keepdim"], ["correction"], (o) => var_(input, o));
+  // complex32 (PyTorch's CPU var takes it, giving float16): computed in complex64, rounded to float16.
+  if (input.dtype === complex32) return var_(input.cfloat(), ...args).half();
   const { dims, correction, keepdim } = varArgs("var", args);
   const { v, plan } = input.dtype.isComplex ? complexVarCore(input, dims, correction, keepdim) : varCore("var", input, dims, correction, keepdim);
   const inShape = input.shape;
@@ -369,6 +373,8 @@ export function varMean(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boo
   if (reducesByName(input, unbiasedFirst(args))) return namedReduction("var_mean", input, unbiasedFirst(args), ["dim", "unbiased", "keepdim"], ["correction"], (o) => varMean(input, o));
   const { dims, correction, keepdim } = varArgs("var_mean", args);
   const o = { dim: dims, correction, keepdim };
+  // complex32 (1.13's var_mean takes it, though its mean does not): computed in complex64, rounded back.
+  if (input.dtype === complex32) { const [v, m] = varMean(input.cfloat(), o); return [v!.half(), m!.chalf()]; }
   return [var_(input, o), input.mean({ dim: dims, keepdim })];
 }
 
@@ -499,6 +505,9 @@ function logicalReduce(op: string, input: Tensor, args: unknown[], isAll: boolea
     if (hasDimname(bindArgs(op, args, ["dim", "keepdim"], [], 1).dim)) throw dimnameRefusal(op);
     return namedReduction(op, input, args, ["dim", "keepdim"], [], (o) => logicalReduce(op, input, [o], isAll));
   }
+  // Complex inputs (complex32 too): 1.13's CPU reads an element as true where its real part is
+  // nonzero (its complex-to-bool cast takes the real part: torch.tensor([1j]).any() is False).
+  if (input.dtype.isComplex) return logicalReduce(op, allowComplexHalf(() => rawPart(input, 0)).ne(0), args, isAll);
   const { dims, keepdim } = dimKeep(op, args);
   const plan = planReduce(op, input, dims, keepdim);
   const outDtype = input.dtype === bool ? bool : input.dtype.name === "uint8" ? input.dtype : bool;

@@ -86,6 +86,7 @@ function sumLines(x: Tensor, d: number): Tensor {
  * dim is not the last. The general path copies through line order and back (1M: 15 ms).
  */
 function denseCumsum(x: Tensor, d: number): Tensor | null {
+  if (x.storage._physical !== null) return null; // a negative view: read through scanLines (only its elements)
   const src = x.storage.data;
   if (!(src instanceof Float32Array || src instanceof Float64Array) || !x.isContiguous() || x.dim() === 0) return null;
   const shape = x._shape, n = shape[d]!;

@@ -19,7 +19,8 @@ import { rawNarrow, rawView } from "./shape-join.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { tryNativeFill } from "./native-fast.js";
 import { complex } from "./complex-views.js";
-import { rawPart } from "./complex-engine.js";
+import { negView, rawPart } from "./complex-engine.js";
+import { hasConjBit, hasNegBit } from "../core/lazy-storage.js";
 
 import { withOut, hasOut, type OutOption } from "./out.js";
 import { backendRefusal } from "../core/op-name.js";
@@ -204,6 +205,9 @@ export function repeatInterleave(input: Tensor, ...args: Args<[repeats?: number 
     if (input.dtype !== int64 && input.dtype.name !== "int32") throw new Error("repeats has to be Long or Int tensor");
     return repeatIndex(indexValues(input.reshape(-1)), outputSize);
   }
+  // As PyTorch: the conjugate and negative bits are kept (the selection runs on the memory, the result gets the bit again).
+  if (hasConjBit(input)) return repeatInterleave(input.conj(), ...args).conj();
+  if (hasNegBit(input)) return negView(repeatInterleave(negView(input), ...args));
   let x = input;
   let dim = a.dim as number | null | undefined;
   if (dim === undefined || dim === null) { x = input.reshape(-1); dim = 0; }
@@ -351,6 +355,7 @@ export function diag(input: Tensor, ...args: Args<[diagonal?: number], { diagona
   const a = bindArgs("diag", args, ["diagonal"], [], 1);
   checkTensor("diag", "input", input);
   if (input.dtype.category === "quantized") throw backendRefusal("QuantizedCPU");
+  if (input.dtype === complex32) throw notImplementedFor("diag", complex32);
   const k = (a.diagonal as number | undefined) ?? 0;
   if (input.dim() === 1) return diagEmbed(input, k, 0, 1);
   if (input.dim() === 2) return input.diagonal(k).clone();

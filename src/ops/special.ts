@@ -109,7 +109,7 @@ export function sinc_(self: Tensor): Tensor {
 function polygammaSpec(n: number): UnarySpec {
   if (typeof n !== "number" || !Number.isInteger(n)) throw new Error(`polygamma(): argument 'n' must be int, not ${pyType(n)}`);
   if (n < 0) throw new Error("polygamma(n, x) does not support negative n.");
-  return { name: "polygamma", node: "PolygammaBackward0", f: (x) => M.polygamma(n, x), vjp: (g, x) => g.mul(polygamma(n + 1, x)) };
+  return { name: "polygamma", node: "PolygammaBackward0", f: (x) => M.polygamma(n, x), vjp: (g, x) => g.mul(polygamma(n + 1, x)), onnx: { kind: "polygamma", attrs: { n } } };
 }
 
 /** torch.polygamma(n, input): the n-th derivative of digamma. */

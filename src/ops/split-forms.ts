@@ -6,8 +6,12 @@ import type { Tensor } from "../core/tensor.js";
 import { type Args, bindArgs, checkTensor, describe, installMethods, isOptionsObject, type Method, rebind } from "./args.js";
 import { chunkSizes, split, splitViews, stepSizes } from "./view.js";
 import { normalizeDim } from "../core/shape.js";
+import { resolveConj, resolveNeg } from "./conjugation.js";
 
 type DimArgs = Args<[dim?: number], { dim?: number }>;
+
+/** PyTorch's unsafe splits are no view ops to its conjugate/negative fallback: they split the input's values resolved. */
+const resolved = (input: Tensor): Tensor => resolveNeg(resolveConj(input));
 
 /** torch.split_with_sizes(input, split_sizes, dim=0): views of the given sizes along dim. */
 export function splitWithSizes(input: Tensor, splitSizes: number[], ...args: DimArgs): Tensor[] {
@@ -30,7 +34,7 @@ function sizedSplit(op: string, f: typeof splitWithSizes, call: IArguments, inpu
     throw new Error(`split_with_sizes expects split_sizes have only non-negative entries, but got split_sizes=[${splitSizes.join(", ")}]`);
   }
   if (op === "split_with_sizes") return split(input, splitSizes, dim);
-  return splitViews(input, normalizeDim(dim, input.dim(), op), splitSizes, "UnsafeSplitWithSizesBackward0", true);
+  return splitViews(resolved(input), normalizeDim(dim, input.dim(), op), splitSizes, "UnsafeSplitWithSizesBackward0", true);
 }
 
 /** torch.unsafe_split(input, split_size, dim=0): split with an int size (see the file's note). */
@@ -40,7 +44,7 @@ export function unsafeSplit(input: Tensor, splitSize: number, ...args: DimArgs):
   const dim = (bindArgs("unsafe_split", args, ["dim"], [], 2).dim as number | undefined) ?? 0;
   if (!Number.isInteger(splitSize)) throw new Error(`unsafe_split(): argument 'split_size' (position 2) must be int, not ${describe(splitSize)}`);
   const d = normalizeDim(dim, input.dim(), "unsafe_split");
-  return splitViews(input, d, stepSizes(input._shape[d]!, splitSize), "UnsafeSplitBackward0", true);
+  return splitViews(resolved(input), d, stepSizes(input._shape[d]!, splitSize), "UnsafeSplitBackward0", true);
 }
 
 /** torch.unsafe_chunk(input, chunks, dim=0): chunk (see the file's note). */
@@ -49,7 +53,7 @@ export function unsafeChunk(input: Tensor, chunks: number, ...args: DimArgs): Te
   checkTensor("unsafe_chunk", "input", input);
   const dim = (bindArgs("unsafe_chunk", args, ["dim"], [], 2).dim as number | undefined) ?? 0;
   const d = normalizeDim(dim, input.dim(), "unsafe_chunk");
-  return splitViews(input, d, chunkSizes(input._shape[d]!, chunks), "UnsafeSplitBackward0", true);
+  return splitViews(resolved(input), d, chunkSizes(input._shape[d]!, chunks), "UnsafeSplitBackward0", true);
 }
 
 declare module "../core/tensor.js" {

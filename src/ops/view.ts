@@ -360,7 +360,8 @@ export function flatten(input: Tensor, ...args: unknown[]): Tensor {
 
 export function ravel(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("ravel", arguments, 1); else if (isOptionsObject(input)) return rebind(ravel, "ravel", arguments, ["input"], 1, []);
-  return reshape(input, [-1]);
+  // PyTorch's ravel is contiguous().view(-1): a strided input is copied even where a view could flatten it.
+  return reshape(contiguous(input), [-1]);
 }
 
 export function unflatten(input: Tensor, dim: number | string, sizes: number[] | [name: string, size: number][]): Tensor {

@@ -9,6 +9,11 @@
 // - digamma: the steps up to 10 (-1/x each, unrolled: at most 10), the asymptotic series, and
 //   reflection with the fractional part below 0; -inf at +0 and +inf at -0 (as torch-ts), NaN at
 //   the negative integers and -inf.
+// - polygamma(n, x), n >= 1: (-1)^(n+1) n! ζ(n+1, x), the Hurwitz zeta summed term by term while
+//   x + k < 10 + n (unrolled) and Euler-Maclaurin's series beyond; below 0 the reflection
+//   ψ⁽ⁿ⁾(x) = (-1)^n ψ⁽ⁿ⁾(1-x) - π dⁿ/dxⁿ cot(πx), the derivative a polynomial in cot(πr) (r the
+//   fractional part) found at export time. ±inf at 0 and the negative integers, NaN at +inf (n >= 2)
+//   as torch-ts's zeta gives; trigamma 0 at +inf and NaN at -inf. n = 0 is digamma.
 // - i0: the power series (60 terms cover |x| <= 30 to double precision), the asymptotic series above.
 
 import { float64 } from "../../core/dtype.js";
@@ -166,8 +171,10 @@ function digammaPositive(c: ConvertContext, u: string): string {
   return c.op("Add", [steps, c.op("Where", [c.op("Equal", [w, num(c, 10)]), num(c, PSI_10), series])]);
 }
 
-const digamma: Converter = (c) => {
-  const x = operand(c);
+const digamma: Converter = (c) => result(c, digammaOf(c, operand(c)));
+
+/** ψ(x) in double. */
+function digammaOf(c: ConvertContext, x: string): string {
   const negative = less(c, x, 0);
   const pos = digammaPositive(c, c.op("Where", [negative, c.op("Sub", [num(c, 1), x]), x]));
   // Reflection with the fractional part r, so that π / tan(πr) keeps its accuracy.
@@ -179,7 +186,84 @@ const digamma: Converter = (c) => {
   // ±0: -inf, +inf for -0 (as torch-ts), told apart by 1 / x.
   const atZero = c.op("Where", [less(c, c.op("Reciprocal", [x]), 0), num(c, Infinity), num(c, -Infinity)]);
   out = c.op("Where", [c.op("Equal", [x, num(c, 0)]), atZero, out]);
-  return result(c, c.op("Where", [c.op("IsNaN", [x]), x, out]));
+  return c.op("Where", [c.op("IsNaN", [x]), x, out]);
+}
+
+// ---- polygamma ----------------------------------------------------------------------------------
+
+/** B2j / (2j)!, j = 1..10: Euler-Maclaurin's coefficients. */
+const EULER_MACLAURIN = [1 / 12, -1 / 720, 1 / 30240, -1 / 1209600, 1 / 47900160, -1 / 1.8924375803183791606e9, 1 / 7.47242496e10,
+  -1 / 2.950130727918164224e12, 1 / 1.1646782814350067249e14, -1 / 4.5979787224074726105e15];
+
+/** v^k for an integer k >= 1, by squaring. */
+function powInt(c: ConvertContext, v: string, k: number): string {
+  let out: string | null = null, sq = v;
+  for (let e = k; e > 0; e >>= 1) {
+    if (e & 1) out = out === null ? sq : c.op("Mul", [out, sq]);
+    if (e > 1) sq = c.op("Mul", [sq, sq]);
+  }
+  return out!;
+}
+
+/**
+ * ζ(s, u) for u > 0 and an integer s >= 2: the terms (u + k)^-s while u + k < `until`, then
+ * w^(1-s) / (s-1) + w^-s / 2 + Σ B2j/(2j)! s(s+1)...(s+2j-2) w^(-s-2j+1) at the w reached.
+ */
+function hurwitzZeta(c: ConvertContext, s: number, u: string, until: number): string {
+  let sum = num(c, 0), w = u;
+  for (let k = 0; k < until; k++) {
+    const below = less(c, w, until);
+    sum = c.op("Where", [below, c.op("Add", [sum, powInt(c, c.op("Reciprocal", [w]), s)]), sum]);
+    w = c.op("Where", [below, c.op("Add", [w, num(c, 1)]), w]);
+  }
+  // The series' coefficients with the rising factorial s(s+1)...(s+2j-2) folded in.
+  const coefficients: number[] = [];
+  let rising = s;
+  for (let j = 0; j < EULER_MACLAURIN.length; j++) {
+    coefficients.push(EULER_MACLAURIN[j]! * rising);
+    rising *= (s + 2 * j + 1) * (s + 2 * j + 2);
+  }
+  const r = c.op("Reciprocal", [w]);
+  const series = c.op("Mul", [r, horner(c, coefficients, c.op("Mul", [r, r]))]);
+  const tail = c.op("Mul", [powInt(c, r, s), c.op("Add", [c.op("Add", [c.op("Div", [w, num(c, s - 1)]), num(c, 0.5)]), series])]);
+  return c.op("Add", [sum, tail]);
+}
+
+/** The polynomial P with dⁿ/dxⁿ cot(πx) = πⁿ P(cot(πx)) (lowest power first): P₀ = c, P_{k+1} = -(1 + c²) P_k'. */
+function cotDerivative(n: number): number[] {
+  let p = [0, 1];
+  for (let k = 0; k < n; k++) {
+    const d = p.slice(1).map((a, i) => a * (i + 1));
+    const next = new Array<number>(d.length + 2).fill(0);
+    d.forEach((a, i) => { next[i]! -= a; next[i + 2]! -= a; });
+    p = next;
+  }
+  return p;
+}
+
+/** ψ⁽ⁿ⁾(x) for n >= 1 in double (see the file's note). */
+function polygammaOf(c: ConvertContext, n: number, x: string): string {
+  const sign = n % 2 === 1 ? 1 : -1;
+  let factorial = 1;
+  for (let k = 2; k <= n; k++) factorial *= k;
+  const negative = less(c, x, 0);
+  const u = c.op("Where", [negative, c.op("Sub", [num(c, 1), x]), x]);
+  const pos = c.op("Mul", [num(c, sign * factorial), hurwitzZeta(c, n + 1, u, 10 + n)]);
+  const pr = c.op("Mul", [num(c, Math.PI), c.op("Sub", [x, trunc(c, x)])]);
+  const cot = c.op("Div", [c.op("Cos", [pr]), c.op("Sin", [pr])]);
+  const reflected = c.op("Sub", [n % 2 === 0 ? pos : c.op("Neg", [pos]), c.op("Mul", [num(c, Math.PI ** (n + 1)), horner(c, cotDerivative(n), cot)])]);
+  let out = c.op("Where", [negative, reflected, pos]);
+  const pole = c.op("And", [c.op("LessOrEqual", [x, num(c, 0)]), c.op("Equal", [c.op("Floor", [x]), x])]); // -inf too
+  out = c.op("Where", [pole, num(c, sign * Infinity), out]);
+  // +inf: trigamma's series gives 0, the zeta's NaN; -inf: trigamma's reflection NaN.
+  if (n === 1) out = c.op("Where", [c.op("IsInf", [x]), c.op("Where", [negative, num(c, Number.NaN), num(c, 0)]), out]);
+  return c.op("Where", [c.op("IsNaN", [x]), x, out]);
+}
+
+const polygamma: Converter = (c) => {
+  const n = c.attr<number>("n");
+  const x = operand(c);
+  return result(c, n === 0 ? digammaOf(c, x) : polygammaOf(c, n, x));
 };
 
 // ---- i0 -----------------------------------------------------------------------------------------
@@ -213,5 +297,6 @@ export const SPECIAL: Record<string, Converter> = {
   ErfinvBackward0: erfinv,
   LgammaBackward0: lgamma,
   DigammaBackward0: digamma,
+  polygamma,
   I0Backward0: i0,
 };
