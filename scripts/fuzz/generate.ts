@@ -4,6 +4,9 @@
 
 import { loadOpCases, type OpCase } from "../../test/conformance/ops-runner.js";
 import { camel, isEncodedTensor, type EncodedTensor, type Json } from "../../test/conformance/values.js";
+import { rng } from "../../test/support/random.js";
+
+export { rng };
 
 export interface FuzzCall {
   /** The sample the call mutates (an ops.jsonl id), or the module/optimizer family. */
@@ -14,17 +17,6 @@ export interface FuzzCall {
   code: string;
 }
 
-/** A deterministic generator of 32-bit draws (mulberry32). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function shuffle<T>(xs: T[], rand: () => number): T[] {
   for (let i = xs.length - 1; i > 0; i--) {
