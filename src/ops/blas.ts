@@ -24,7 +24,7 @@ import { emptyTensor, uninitTensor, toNumbers, writeNumbers } from "./engine.js"
 import { kernels, type FloatArray } from "../backends/kernels.js";
 import { tensor } from "./creation.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
-import { kernelTypeName, notImplementedFor, requireTensor } from "./pointwise-util.js";
+import { kernelTypeName, notImplementedFor, pyType, requireTensor } from "./pointwise-util.js";
 
 import { unsafeView } from "./unsafe-view.js";
 import { shouldFold } from "./matmul-fold.js";
@@ -569,7 +569,12 @@ function contractPair(a: Tensor, la: string[], b: Tensor, lb: string[], keep: Se
 /** torch.einsum(equation, ...operands) (operands also as one array). */
 export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Tensor {
   if (autocasting.on && autocasts("einsum", arguments)) return runAutocast(einsum, arguments);
+  if (typeof equation !== "string") throw new Error(`einsum(): argument 'equation' (position 1) must be str, not ${pyType(equation)}`);
   const ops = (operands.length === 1 && Array.isArray(operands[0]) ? operands[0] : operands) as Tensor[];
+  // PyTorch's words for its TensorList argument (the operands are argument 1).
+  for (let i = 0; i < ops.length; i++) {
+    if (!(ops[i] instanceof Tensor)) throw new Error(`einsum(): expected Tensor as element ${i} in argument 1, but got ${pyType(ops[i])}`);
+  }
   const { inputs, output } = parseEinsum(equation, ops);
   // Sizes must agree per letter (1 broadcasts).
   const sizes = new Map<string, number>();

@@ -12,7 +12,7 @@ import { sparseClone, sparseTranspose } from "./sparse-dispatch.js";
 import { isCompressed } from "../core/sparse-compressed-tensor.js";
 import { compressedClone, compressedTranspose } from "./sparse-compressed-dispatch.js";
 import { Tensor } from "../core/tensor.js";
-import { requireTensor } from "./pointwise-util.js";
+import { pyType, requireTensor } from "./pointwise-util.js";
 import { hasConjBit, hasNegBit } from "../core/lazy-storage.js";
 import { DType, type DTypeLike, scalarTypeName, toDType } from "../core/dtype.js";
 import { contiguousStrides, inferSize, normalizeDim, normalizeDims, numel, shapeStr, viewStrides } from "../core/shape.js";
@@ -579,6 +579,8 @@ export function split(input: Tensor, splitSizeOrSections: number | number[], ...
   const sizes: number[] = [];
   if (typeof splitSizeOrSections === "number") {
     sizes.push(...stepSizes(size, splitSizeOrSections));
+  } else if (!Array.isArray(splitSizeOrSections)) {
+    throw new Error(`split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, not ${pyType(splitSizeOrSections)}`);
   } else {
     const total = splitSizeOrSections.reduce((a, b) => a + b, 0);
     if (total !== size) {
