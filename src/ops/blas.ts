@@ -615,8 +615,8 @@ export function tensordot(a: Tensor, b: Tensor, ...args: Args<[dims?: TensordotD
   if (autocasting.on && autocasts("tensordot", arguments)) return runAutocast(tensordot, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? b : a)) return rebind(tensordot, "tensordot", arguments, ["a", "b", "dims"], 2, ["out"]);
   if (hasOut(args)) return withOut("tensordot", args, (rest) => tensordot(a, b, ...(rest as [never])), "same");
-  if (!(a instanceof Tensor)) requireTensor("tensordot", "a", 1, a);
-  if (!(b instanceof Tensor)) requireTensor("tensordot", "b", 2, b);
+  if (!(a instanceof Tensor)) requireTensor("tensordot", "input", 1, a);
+  if (!(b instanceof Tensor)) requireTensor("tensordot", "other", 2, b);
   const o = bindArgs("tensordot", args, ["dims"], [], 2);
   const dims = (o.dims as TensordotDims | undefined) ?? 2;
   let da: number[], db: number[];

@@ -838,7 +838,8 @@ export function pow(input: TensorOrScalar, exponent: TensorOrScalar, options?: O
   if (autocasting.on && autocasts("pow", arguments)) return runAutocast(pow, arguments);
   if (arguments.length > 2) return outCall("pow", arguments, 2, () => pow(input, exponent)); else if (isOptionsObject(arguments.length === 2 ? exponent : input)) return rebind(pow, "pow", arguments, ["input", "exponent"], 2, ["out"]);
   if (!(input instanceof Tensor)) {
-    if (!(exponent instanceof Tensor)) throw new Error(`pow() received an invalid combination of arguments - got (${pyType(input)}, ${pyType(exponent)})`);
+    const scalarBase = typeof input === "number" || typeof input === "bigint" || typeof input === "boolean" || input instanceof Complex;
+    if (!(exponent instanceof Tensor) || !scalarBase) throw new Error(`pow() received an invalid combination of arguments - got (${pyType(input)}, ${pyType(exponent)})`);
     if (input instanceof Complex || exponent.dtype.isComplex) return complexPow(input, exponent, resultType(input, exponent));
     return powScalarTensor(input, exponent);
   }

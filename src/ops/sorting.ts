@@ -4,7 +4,7 @@
 import { dimnameRefusal, hasDimname, isNamed, namedRefusal } from "./named-engine.js";
 import { Tensor } from "../core/tensor.js";
 import { type DType, bool, float32Bits, int32, int64 } from "../core/dtype.js";
-import { notImplementedFor, requireTensor } from "./pointwise-util.js";
+import { notImplementedFor, pyType, requireTensor } from "./pointwise-util.js";
 import { normalizeDim } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { DATA_DEPENDENT_DIMS, traceOp, tracing } from "../onnx/hook.js";
@@ -325,6 +325,7 @@ export function bucketize(input: Tensor | number, boundaries: Tensor, ...args: A
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? boundaries : input)) return rebind(bucketize, "bucketize", arguments, ["input", "boundaries"], 2, ["outInt32", "right", "out"]);
   if (hasOut(args)) return withOut("bucketize", args, (rest) => bucketize(input, boundaries, ...(rest as [never])), "same");
   if (!(boundaries instanceof Tensor)) requireTensor("bucketize", "boundaries", 2, boundaries);
+  if (!(input instanceof Tensor) && typeof input !== "number") throw new Error(`bucketize() received an invalid combination of arguments - got (${pyType(input)}, Tensor)`);
   const o = bindArgs("bucketize", args, [], ["outInt32", "right", "out"], 2);
   if (boundaries.dim() !== 1) throw new Error(`bucketize: boundaries tensor must be 1 dimension, but got dim(${boundaries.dim()})`);
   return searchsorted(boundaries, input, { right: (o.right as boolean | undefined) ?? false, outInt32: (o.outInt32 as boolean | undefined) ?? false });
