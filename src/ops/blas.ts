@@ -662,7 +662,7 @@ export function kron(input: Tensor, other: Tensor, options?: OutOption): Tensor 
 }
 
 export function trace(input: Tensor): Tensor {
-  if (!(input instanceof Tensor)) requireTensor("trace", "input", 1, input);
+  if (!(input instanceof Tensor) && !isOptionsObject(input)) requireTensor("trace", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("trace");
   if (autocasting.on && autocasts("trace", arguments)) return runAutocast(trace, arguments);
   if (arguments.length > 1) checkArgs("trace", arguments, 1); else if (isOptionsObject(input)) return rebind(trace, "trace", arguments, ["input"], 1, []);

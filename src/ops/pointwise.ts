@@ -1316,8 +1316,8 @@ const LERP: TernarySpec = {
 
 /** torch.lerp(input, end, weight): input + weight * (end - input). */
 export function lerp(input: Tensor, end: Tensor, weight: TensorOrScalar, options?: OutOption): Tensor {
-  if (!(input instanceof Tensor)) requireTensor("lerp", "input", 1, input);
-  if (!(end instanceof Tensor)) requireTensor("lerp", "end", 2, end);
+  if (!(input instanceof Tensor) && !isOptionsObject(input)) requireTensor("lerp", "input", 1, input);
+  if (!(end instanceof Tensor) && !isOptionsObject(end)) requireTensor("lerp", "end", 2, end);
   if (isNamed(input) || isNamed(end) || (weight instanceof Tensor && isNamed(weight))) throw namedRefusal(weight instanceof Tensor ? "lerp.Tensor" : "lerp.Scalar");
   if (arguments.length > 3) return outCall("lerp", arguments, 3, () => lerp(input, end, weight)); else if (isOptionsObject(arguments.length === 3 ? weight : arguments.length === 2 ? end : input)) return rebind(lerp, "lerp", arguments, ["input", "end", "weight"], 3, ["out"]);
   checkLerp("lerp", input, end, weight);

@@ -152,7 +152,7 @@ export function msort(input: Tensor, options?: OutOption): Tensor {
 interface TopkOptions { dim?: number; largest?: boolean; sorted?: boolean }
 
 export function topk(input: Tensor, k: number, ...args: Args<[dim?: number, largest?: boolean, sorted?: boolean], TopkOptions & OutPairOption>): ValuesIndices {
-  if (!(input instanceof Tensor)) requireTensor("topk", "input", 1, input);
+  if (!(input instanceof Tensor) && !isOptionsObject(input)) requireTensor("topk", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("topk");
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? k : input)) return rebind(topk, "topk", arguments, ["input", "k", "dim", "largest", "sorted"], 2, ["out"]);
   if (hasOut(args)) return withOut("topk", args, (rest) => topk(input, k, ...(rest as [])), "same");

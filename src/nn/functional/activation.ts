@@ -283,7 +283,6 @@ export function softplus(input: Tensor, ...args: Args<[beta?: number, threshold?
   if (!(input instanceof Tensor)) requireTensor("softplus", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("softplus");
   if (autocasting.on && autocasts("softplus", arguments)) return runAutocast(softplus, arguments);
-  checkTensor("softplus", "input", input);
   const a = bindArgs("softplus", args, ["beta", "threshold"], [], 1);
   const beta = (a.beta as number | undefined) ?? 1, th = (a.threshold as number | undefined) ?? 20;
   if (typeof beta !== "number") throw new Error(`softplus(): argument 'beta' must be Number, not ${pyType(beta)}`);

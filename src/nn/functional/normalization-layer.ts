@@ -56,7 +56,7 @@ function checkNormInputs(x: Tensor, normalizedShape: number[], weight: Tensor | 
  */
 export function layerNorm(input: Tensor, normalizedShape: number[] | number,
   ...args: Args<[weight?: Tensor | null, bias?: Tensor | null, eps?: number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>): Tensor {
-  if (!(input instanceof Tensor)) requireTensor("layer_norm", "input", 1, input);
+  if (!(input instanceof Tensor) && !isOptionsObject(input)) requireTensor("layer_norm", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("native_layer_norm");
   if (isNested(input)) throw nestedRefusal("native_layer_norm");
   if (autocasting.on && autocasts("layer_norm", arguments)) return runAutocast(layerNorm, arguments);
