@@ -51,6 +51,8 @@ const calls: Record<string, () => unknown> = {
   "nn.LayerNorm(None)": () => new nn.LayerNorm(2).forward(bad(null)),
   "nn.ConvTranspose2d(None)": () => new nn.ConvTranspose2d(1, 1, 1).forward(bad(null)),
   "nn.GRUCell(x, 2)": () => new nn.GRUCell(2, 2).forward(torch.ones([1, 2]), bad(2)),
+  "nn.LSTMCell(x, t)": () => new nn.LSTMCell(2, 2).forward(torch.ones([1, 2]), bad(torch.ones([1, 2]))),
+  "nn.LSTMCell(x, (t, 2))": () => new nn.LSTMCell(2, 2).forward(torch.ones([1, 2]), bad([torch.ones([1, 2]), 2])),
 };
 
 test("PyTorch 1.13's words for non-tensor arguments", () => {
@@ -58,7 +60,8 @@ test("PyTorch 1.13's words for non-tensor arguments", () => {
   for (const [name, call] of Object.entries(calls)) {
     const expected = fx.messages[name]!;
     // A tensor list's element error carries no op name in PyTorch; ours prefixes it, as cat's does.
-    const want = expected.startsWith("expected Tensor as element") ? `${name.slice(0, name.indexOf("("))}(): ${expected}` : expected;
+    const op = name === "nn.LSTMCell(x, (t, 2))" ? "lstm_cell" : name.slice(0, name.indexOf("("));
+    const want = expected.startsWith("expected Tensor as element") ? `${op}(): ${expected}` : expected;
     assert.throws(call, (e: unknown) => e instanceof Error && e.constructor === Error && e.message === want, `${name}: expected "${want}"`);
   }
 });
@@ -71,6 +74,9 @@ test("module forwards whose PyTorch error is an AttributeError name the aten op 
     ["lstm(): argument 'input' (position 1) must be Tensor, not NoneType", () => new nn.LSTM(2, 2).forward(bad(null))],
     ["rnn_tanh(): argument 'hx' (position 2) must be Tensor, not int", () => new nn.RNN(2, 2).forward(torch.ones([3, 1, 2]), bad(2))],
     ["lstm_cell(): argument 'input' (position 1) must be Tensor, not NoneType", () => new nn.LSTMCell(2, 2).forward(bad(null))],
+    // PyTorch unpacks a tensor hx into 0-d states, which JS cannot: the TensorList error instead.
+    ["lstm(): argument 'hx' (position 2) must be tuple of Tensors, not Tensor", () => new nn.LSTM(2, 2).forward(torch.ones([3, 1, 2]), bad(torch.ones([2])))],
+    ["lstm(): expected Tensor as element 0 in argument 1, but got NoneType", () => new nn.LSTM(2, 2).forward(torch.ones([3, 1, 2]), bad([null, null]))],
     ["rnn_relu_cell(): argument 'input' (position 1) must be Tensor, not str", () => new nn.RNNCell(2, 2, true, "relu").forward(bad("x"))],
   ];
   for (const [want, call] of cases) assert.throws(call, { message: want });

@@ -5,7 +5,7 @@
 // weights. The recurrences are written with differentiable ops (autograd gives the gradients).
 
 import { Tensor } from "../../core/tensor.js";
-import { requireTensor } from "../../ops/pointwise-util.js";
+import { pyType, requireTensor } from "../../ops/pointwise-util.js";
 import type { DType } from "../../core/dtype.js";
 import { type Args } from "../../ops/args.js";
 import { empty, zeros } from "../../ops/creation.js";
@@ -283,7 +283,7 @@ export class RNN extends RNNBase {
 export class LSTM extends RNNBase {
   constructor(...args: Args<[...Positional, projSize?: number], RNNOptions>) { super("LSTM", ...args); }
   override forward(input: Tensor | PackedSequence, hx: [Tensor, Tensor] | null = null): [Tensor | PackedSequence, [Tensor, Tensor]] {
-    const [out, [h, c]] = this.forwardImpl(input, hx === null ? null : [hx[0], hx[1]], 2);
+    const [out, [h, c]] = this.forwardImpl(input, hx === null ? null : statePair("lstm", hx), 2);
     return [out, [h!, c!]];
   }
 }
@@ -402,6 +402,15 @@ export class RNNCell extends RNNCellBase {
   }
 }
 
+/** An LSTM's (h, c): PyTorch's TensorList argument 'hx' of lstm / lstm_cell, with its type errors. */
+function statePair(op: string, hx: unknown): [Tensor, Tensor] {
+  if (!Array.isArray(hx)) throw new Error(`${op}(): argument 'hx' (position 2) must be tuple of Tensors, not ${pyType(hx)}`);
+  hx.forEach((h: unknown, i) => {
+    if (!(h instanceof Tensor)) throw new Error(`${op}(): expected Tensor as element ${i} in argument 1, but got ${pyType(h)}`);
+  });
+  return [hx[0] as Tensor, hx[1] as Tensor];
+}
+
 /** The aten op a cell calls, whose words its argument errors use: lstm_cell, gru_cell, rnn_tanh_cell. */
 function cellOp(cell: RNNCellBase, nState: number): string {
   if (nState === 2) return "lstm_cell";
@@ -412,7 +421,7 @@ function cellOp(cell: RNNCellBase, nState: number): string {
 export class LSTMCell extends RNNCellBase {
   constructor(...args: CellArgs) { super("LSTMCell", 4, bindCtor("LSTMCell", args, ["inputSize", "hiddenSize", "bias", "device", "dtype"], 2)); }
   override forward(input: Tensor, hx: [Tensor, Tensor] | null = null): [Tensor, Tensor] {
-    const [h, c] = this.runCell(input, hx === null ? null : [hx[0], hx[1]], 2, STEPS.LSTM);
+    const [h, c] = this.runCell(input, hx === null ? null : statePair("lstm_cell", hx), 2, STEPS.LSTM);
     return [h!, c!];
   }
 }
