@@ -5,10 +5,12 @@
 //
 //   node --import tsx scripts/fuzz-ops.ts [--seed 1] [--budget 300] [--only conv] [--family ops|modules|optim|all]
 //        [--no-compare] [--asan build-asan/Release/torch_ts_native.node] [--json findings.json]
+//        [--mutation "(null|undefined|a number|an array)$"]
 //
 // Deterministic by seed: the same seed runs the same calls in the same order; --budget (seconds)
-// stops early. Exit status 1 when a crash, hang, memory blow-up, backend mismatch or native
-// backstop error was found ("unclear" errors, JS TypeErrors where a tensor was expected, and
+// stops early; --mutation keeps the calls whose mutation label matches a regular expression (the
+// one above: a non-tensor where a tensor is expected). Exit status 1 when a crash, hang, memory
+// blow-up, backend mismatch or native backstop error was found ("unclear" errors, JS TypeErrors where a tensor was expected, and
 // "huge" requests, where both backends ran out of time or memory, are listed only).
 //
 // --asan runs the native worker on an addon built with AddressSanitizer, preloading g++'s libasan,
@@ -32,6 +34,7 @@ const { values } = parseArgs({
     seed: { type: "string", default: "1" },
     budget: { type: "string", default: "300" },
     only: { type: "string" },
+    mutation: { type: "string" },
     family: { type: "string", default: "all" },
     "no-compare": { type: "boolean", default: false },
     asan: { type: "string" },
@@ -48,6 +51,10 @@ let calls: FuzzCall[] = [];
 if (family === "ops" || family === "all") calls.push(...generateOpCalls({ seed, only: values.only }));
 if (family === "modules" || family === "all") calls.push(...moduleCalls().filter((c) => !values.only || c.source.includes(values.only)));
 if (family === "optim" || family === "all") calls.push(...optimizerCalls().filter((c) => !values.only || c.source.includes(values.only)));
+if (values.mutation) {
+  const re = new RegExp(values.mutation);
+  calls = calls.filter((c) => re.test(c.mutation));
+}
 calls = shuffle(calls, rng(seed ^ 0x5eed));
 
 const asanLib = values.asan ? execFileSync("g++", ["-print-file-name=libasan.so"]).toString().trim() : undefined;

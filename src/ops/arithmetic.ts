@@ -2,6 +2,8 @@
 // and scalar operands. The template for every binary pointwise op.
 
 import { Tensor } from "../core/tensor.js";
+import { Complex } from "../core/complex.js";
+import { pyType } from "./pointwise-util.js";
 import { type DType, getDefaultDtype, int64, float64, roundToDType } from "../core/dtype.js";
 import { fma64, fmaf } from "../core/random-transforms.js";
 import { nativeBinary, nativeScaledAdd } from "./native-fast.js";
@@ -241,6 +243,9 @@ export function div_(self: Tensor, other: TensorOrScalar, ...args: Args<[], DivO
 
 export function floorDivide(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("floor_divide", arguments, 2, () => floorDivide(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(floorDivide, "floor_divide", arguments, ["input", "other"], 2, ["out"]);
+  if (!(input instanceof Tensor) && typeof input !== "number" && typeof input !== "bigint" && typeof input !== "boolean" && !(input instanceof Complex)) {
+    throw new Error(`floor_divide() received an invalid combination of arguments - got (${pyType(input)}, ${pyType(other)})`);
+  }
   return div(input, other, { roundingMode: "floor" });
 }
 export function floorDivide_(self: Tensor, other: TensorOrScalar): Tensor {

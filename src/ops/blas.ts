@@ -24,7 +24,7 @@ import { emptyTensor, uninitTensor, toNumbers, writeNumbers } from "./engine.js"
 import { kernels, type FloatArray } from "../backends/kernels.js";
 import { tensor } from "./creation.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
-import { kernelTypeName, notImplementedFor } from "./pointwise-util.js";
+import { kernelTypeName, notImplementedFor, pyType, requireTensor } from "./pointwise-util.js";
 
 import { unsafeView } from "./unsafe-view.js";
 import { shouldFold } from "./matmul-fold.js";
@@ -123,6 +123,8 @@ function mmKernel(a: Tensor, b: Tensor): Tensor {
 export function mm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("mm", arguments)) return runAutocast(mm, arguments);
   if (arguments.length > 2) return outCall("mm", arguments, 2, () => mm(input, mat2), "same"); else if (isOptionsObject(arguments.length === 2 ? mat2 : input)) return rebind(mm, "mm", arguments, ["input", "mat2"], 2, ["out"]);
+  if (!(input instanceof Tensor)) requireTensor("mm", "input", 1, input);
+  if (!(mat2 instanceof Tensor)) requireTensor("mm", "mat2", 2, mat2);
   if (eitherNamed(input, mat2)) return namedMatmul(input, mat2, () => mm(input, mat2));
   checkTensor("mm", "input", input);
   checkTensor("mm", "mat2", mat2);
@@ -151,6 +153,8 @@ function productJvp(ta: Tensor | null, tb: Tensor | null, a: Tensor, b: Tensor, 
 export function bmm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("bmm", arguments)) return runAutocast(bmm, arguments);
   if (arguments.length > 2) return outCall("bmm", arguments, 2, () => bmm(input, mat2), "same"); else if (isOptionsObject(arguments.length === 2 ? mat2 : input)) return rebind(bmm, "bmm", arguments, ["input", "mat2"], 2, ["out"]);
+  if (!(input instanceof Tensor)) requireTensor("bmm", "input", 1, input);
+  if (!(mat2 instanceof Tensor)) requireTensor("bmm", "mat2", 2, mat2);
   if (isNested(input) || isNested(mat2)) return nestedBmm(input, mat2);
   if (eitherNamed(input, mat2)) return namedMatmul(input, mat2, () => bmm(input, mat2));
   checkTensor("bmm", "input", input);
@@ -176,6 +180,8 @@ export function bmm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
 export function dot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("dot", arguments)) return runAutocast(dot, arguments);
   if (arguments.length > 2) return outCall("dot", arguments, 2, () => dot(input, other), "same"); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(dot, "dot", arguments, ["input", "tensor"], 2, ["out"]);
+  if (!(input instanceof Tensor)) requireTensor("dot", "input", 1, input);
+  if (!(other instanceof Tensor)) requireTensor("dot", "tensor", 2, other);
   if (eitherNamed(input, other)) return namedMatmul(input, other, () => dot(input, other));
   if (input.dim() !== 1 || other.dim() !== 1) {
     throw new Error(`1D tensors expected, but got ${input.dim()}D and ${other.dim()}D tensors`);
@@ -207,6 +213,8 @@ export function vdot(input: Tensor, other: Tensor, options?: OutOption): Tensor 
 export function mv(input: Tensor, vec: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("mv", arguments)) return runAutocast(mv, arguments);
   if (arguments.length > 2) return outCall("mv", arguments, 2, () => mv(input, vec), "same"); else if (isOptionsObject(arguments.length === 2 ? vec : input)) return rebind(mv, "mv", arguments, ["input", "vec"], 2, ["out"]);
+  if (!(input instanceof Tensor)) requireTensor("mv", "input", 1, input);
+  if (!(vec instanceof Tensor)) requireTensor("mv", "vec", 2, vec);
   if (eitherNamed(input, vec)) return namedMatmul(input, vec, () => mv(input, vec));
   if (isCompressed(input)) return compressedMatmul("mv", null, input, vec);
   if (isSparse(input) && vec.dim() === 1) return sparseMatmul("mv", input, vec);
@@ -229,6 +237,8 @@ export function mv(input: Tensor, vec: Tensor, options?: OutOption): Tensor {
 export function matmul(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("matmul", arguments)) return runAutocast(matmul, arguments);
   if (arguments.length > 2) return outCall("matmul", arguments, 2, () => matmul(input, other), "same"); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(matmul, "matmul", arguments, ["input", "other"], 2, ["out"]);
+  if (!(input instanceof Tensor)) requireTensor("matmul", "input", 1, input);
+  if (!(other instanceof Tensor)) requireTensor("matmul", "other", 2, other);
   if (isNested(input) || isNested(other)) return nestedMatmul(input, other);
   if (eitherNamed(input, other)) return namedMatmul(input, other, () => matmul(input, other));
   if (isCompressed(input) || isCompressed(other)) return compressedMatmul("matmul", null, input, other);
@@ -290,6 +300,8 @@ function batchedMatmul(input: Tensor, other: Tensor): Tensor {
 
 export function outer(input: Tensor, vec2: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("outer", arguments, 2, () => outer(input, vec2)); else if (isOptionsObject(arguments.length === 2 ? vec2 : input)) return rebind(outer, "outer", arguments, ["input", "vec2"], 2, ["out"]);
+  if (!(input instanceof Tensor)) requireTensor("outer", "input", 1, input);
+  if (!(vec2 instanceof Tensor)) requireTensor("outer", "vec2", 2, vec2);
   if (input.dim() !== 1 || vec2.dim() !== 1) throw new Error(`outer: expected 1D tensors, got ${input.dim()}D and ${vec2.dim()}D`);
   return input.unsqueeze(1).mul(vec2.unsqueeze(0));
 }
@@ -557,7 +569,12 @@ function contractPair(a: Tensor, la: string[], b: Tensor, lb: string[], keep: Se
 /** torch.einsum(equation, ...operands) (operands also as one array). */
 export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Tensor {
   if (autocasting.on && autocasts("einsum", arguments)) return runAutocast(einsum, arguments);
+  if (typeof equation !== "string") throw new Error(`einsum(): argument 'equation' (position 1) must be str, not ${pyType(equation)}`);
   const ops = (operands.length === 1 && Array.isArray(operands[0]) ? operands[0] : operands) as Tensor[];
+  // PyTorch's words for its TensorList argument (the operands are argument 1).
+  for (let i = 0; i < ops.length; i++) {
+    if (!(ops[i] instanceof Tensor)) throw new Error(`einsum(): expected Tensor as element ${i} in argument 1, but got ${pyType(ops[i])}`);
+  }
   const { inputs, output } = parseEinsum(equation, ops);
   // Sizes must agree per letter (1 broadcasts).
   const sizes = new Map<string, number>();
@@ -598,6 +615,8 @@ export function tensordot(a: Tensor, b: Tensor, ...args: Args<[dims?: TensordotD
   if (autocasting.on && autocasts("tensordot", arguments)) return runAutocast(tensordot, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? b : a)) return rebind(tensordot, "tensordot", arguments, ["a", "b", "dims"], 2, ["out"]);
   if (hasOut(args)) return withOut("tensordot", args, (rest) => tensordot(a, b, ...(rest as [never])), "same");
+  if (!(a instanceof Tensor)) requireTensor("tensordot", "input", 1, a);
+  if (!(b instanceof Tensor)) requireTensor("tensordot", "other", 2, b);
   const o = bindArgs("tensordot", args, ["dims"], [], 2);
   const dims = (o.dims as TensordotDims | undefined) ?? 2;
   let da: number[], db: number[];
@@ -628,6 +647,8 @@ export function tensordot(a: Tensor, b: Tensor, ...args: Args<[dims?: TensordotD
 
 export function kron(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("kron", arguments, 2, () => kron(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(kron, "kron", arguments, ["input", "other"], 2, ["out"]);
+  if (!(input instanceof Tensor)) requireTensor("kron", "input", 1, input);
+  if (!(other instanceof Tensor)) requireTensor("kron", "other", 2, other);
   const nd = Math.max(input.dim(), other.dim());
   const a = input.reshape([...Array(nd - input.dim()).fill(1), ...input._shape]);
   const b = other.reshape([...Array(nd - other.dim()).fill(1), ...other._shape]);
@@ -641,6 +662,7 @@ export function kron(input: Tensor, other: Tensor, options?: OutOption): Tensor 
 }
 
 export function trace(input: Tensor): Tensor {
+  if (!(input instanceof Tensor) && !isOptionsObject(input)) requireTensor("trace", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("trace");
   if (autocasting.on && autocasts("trace", arguments)) return runAutocast(trace, arguments);
   if (arguments.length > 1) checkArgs("trace", arguments, 1); else if (isOptionsObject(input)) return rebind(trace, "trace", arguments, ["input"], 1, []);
@@ -653,6 +675,8 @@ export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number 
   if (autocasting.on && autocasts("cross", arguments)) return runAutocast(cross, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(cross, "cross", arguments, ["input", "other", "dim"], 2, ["out"]);
   if (hasOut(args)) return withOut("cross", args, (rest) => cross(input, other, ...(rest as [never])), "same");
+  if (!(input instanceof Tensor)) requireTensor("cross", "input", 1, input);
+  if (!(other instanceof Tensor)) requireTensor("cross", "other", 2, other);
   const o = bindArgs("cross", args, ["dim"], [], 2);
   if (input.dtype.name === "bool" && other.dtype.name === "bool") throw notImplementedFor("cross", input.dtype);
   const shape = broadcastShapes(input.shape, other.shape);
@@ -677,6 +701,8 @@ export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number 
 export function cdist(x1: Tensor, x2: Tensor, ...args: Args<[p?: number], { p?: number; computeMode?: string | null }>): Tensor {
   if (autocasting.on && autocasts("cdist", arguments)) return runAutocast(cdist, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? x2 : x1)) return rebind(cdist, "cdist", arguments, ["x1", "x2", "p"], 2, ["computeMode"]);
+  if (!(x1 instanceof Tensor)) requireTensor("cdist", "x1", 1, x1);
+  if (!(x2 instanceof Tensor)) requireTensor("cdist", "x2", 2, x2);
   const o = bindArgs("cdist", args, ["p"], ["computeMode"], 2);
   const p = (o.p as number | undefined) ?? 2;
   if (x1.dim() < 2 || x2.dim() < 2) throw new Error(`cdist only supports at least 2D tensors, X1 got: ${x1.dim()}D`);

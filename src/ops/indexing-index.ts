@@ -6,6 +6,7 @@ import { keepNamed } from "./named-rules.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
+import { requireTensor } from "./pointwise-util.js";
 import { complex32, int32, int64 } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
 import { record } from "../autograd/record.js";
@@ -47,6 +48,7 @@ function checkVectorIndex(op: string, index: unknown, allowInt32: boolean): Tens
 // ---- index_select ---------------------------------------------------------------------------
 
 export function indexSelect(input: Tensor, ...args: Args<[dim: number, index: Tensor], { dim?: number; index?: Tensor } & OutOption>): Tensor {
+  if (!(input instanceof Tensor)) requireTensor("index_select", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("index_select");
   if (hasOut(args)) return withOut("index_select", args, (rest) => indexSelect(input, ...(rest as [never, never])), "same");
   const a = bindArgs("index_select", args, ["dim", "index"], [], 1);

@@ -17,7 +17,7 @@ import {
 import { cat } from "./shape-join.js";
 import { deviceOp, onDevice, valueSizedOnDevice } from "./device-hooks.js";
 import { tryNativeSelect, tryNativeSelectInto } from "./native-masks.js";
-import { checkScalarFits } from "./pointwise-util.js";
+import { checkScalarFits, requireTensor } from "./pointwise-util.js";
 import { tryNativeMaskedSelect, tryNativeNonzero } from "./native-compact.js";
 import { Complex } from "../core/complex.js";
 import { byParts, checkComplexScalarFits, complexInPlace, nonzeroMask, part, valuePart } from "./complex-parts.js";
@@ -320,6 +320,7 @@ function nonzeroOf(input: Tensor, asTuple: boolean): Tensor | Tensor[] {
 
 export function argwhere(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("argwhere", arguments, 1); else if (isOptionsObject(input)) return rebind(argwhere, "argwhere", arguments, ["input"], 1, []);
+  if (!(input instanceof Tensor)) requireTensor("argwhere", "input", 1, input);
   if (onDevice(input)) throw valueSizedOnDevice("argwhere", "x.argwhereAsync()");
   return nonzero(input);
 }

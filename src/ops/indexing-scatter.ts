@@ -25,7 +25,7 @@ import { needsGrad } from "../autograd/record.js";
 import { complex } from "./complex-views.js";
 import { rawPart } from "./complex-engine.js";
 import { checkComplexScalarFits, scalarPart } from "./complex-parts.js";
-import { notImplementedFor } from "./pointwise-util.js";
+import { notImplementedFor, requireTensor } from "./pointwise-util.js";
 
 import { withOut, hasOut, type OutOption } from "./out.js";
 const size1 = (t: Tensor, d: number): number => (t.dim() === 0 ? 1 : t._shape[d]!);
@@ -76,6 +76,7 @@ function gatherKernel(input: Tensor, d: number, index: Tensor, idx: ArrayLike<nu
 }
 
 export function gather(input: Tensor, ...args: Args<[dim: number, index: Tensor], { dim?: number; index?: Tensor; sparseGrad?: boolean } & OutOption>): Tensor {
+  if (!(input instanceof Tensor)) requireTensor("gather", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("gather");
   if (hasOut(args)) return withOut("gather", args, (rest) => gather(input, ...(rest as [never, never])), "same");
   const a = bindArgs("gather", args, ["dim", "index"], ["sparseGrad"], 1);
@@ -244,6 +245,7 @@ function bindScatter(op: string, args: readonly unknown[]): { dim: number; index
 
 /** torch.scatter(input, dim, index, src | value, { reduce }). */
 export function scatter(input: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor | number | bigint | boolean | Complex], ScatterOpts & OutOption>): Tensor {
+  if (!(input instanceof Tensor)) requireTensor("scatter", "input", 1, input);
   if (isNamed(input)) throw namedRefusal(args[2] instanceof Tensor || isOptionsObject(args[0]) ? "scatter.src" : "scatter.value");
   if (hasOut(args)) return withOut("scatter", args, (rest) => scatter(input, ...(rest as [never, never, never])), "same");
   checkTensor("scatter", "input", input);

@@ -838,7 +838,8 @@ export function pow(input: TensorOrScalar, exponent: TensorOrScalar, options?: O
   if (autocasting.on && autocasts("pow", arguments)) return runAutocast(pow, arguments);
   if (arguments.length > 2) return outCall("pow", arguments, 2, () => pow(input, exponent)); else if (isOptionsObject(arguments.length === 2 ? exponent : input)) return rebind(pow, "pow", arguments, ["input", "exponent"], 2, ["out"]);
   if (!(input instanceof Tensor)) {
-    if (!(exponent instanceof Tensor)) throw new Error(`pow() received an invalid combination of arguments - got (${pyType(input)}, ${pyType(exponent)})`);
+    const scalarBase = typeof input === "number" || typeof input === "bigint" || typeof input === "boolean" || input instanceof Complex;
+    if (!(exponent instanceof Tensor) || !scalarBase) throw new Error(`pow() received an invalid combination of arguments - got (${pyType(input)}, ${pyType(exponent)})`);
     if (input instanceof Complex || exponent.dtype.isComplex) return complexPow(input, exponent, resultType(input, exponent));
     return powScalarTensor(input, exponent);
   }
@@ -1315,6 +1316,8 @@ const LERP: TernarySpec = {
 
 /** torch.lerp(input, end, weight): input + weight * (end - input). */
 export function lerp(input: Tensor, end: Tensor, weight: TensorOrScalar, options?: OutOption): Tensor {
+  if (!(input instanceof Tensor) && !isOptionsObject(input)) requireTensor("lerp", "input", 1, input);
+  if (!(end instanceof Tensor) && !isOptionsObject(end)) requireTensor("lerp", "end", 2, end);
   if (isNamed(input) || isNamed(end) || (weight instanceof Tensor && isNamed(weight))) throw namedRefusal(weight instanceof Tensor ? "lerp.Tensor" : "lerp.Scalar");
   if (arguments.length > 3) return outCall("lerp", arguments, 3, () => lerp(input, end, weight)); else if (isOptionsObject(arguments.length === 3 ? weight : arguments.length === 2 ? end : input)) return rebind(lerp, "lerp", arguments, ["input", "end", "weight"], 3, ["out"]);
   checkLerp("lerp", input, end, weight);

@@ -7,7 +7,7 @@ import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
 import { type DTypeLike, bool, complex32, int64, toDType, getDefaultDtype, scalarTypeName } from "../core/dtype.js";
-import { kernelTypeName, notImplementedFor } from "./pointwise-util.js";
+import { kernelTypeName, notImplementedFor, requireTensor } from "./pointwise-util.js";
 import { normalizeDim, numel } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -102,6 +102,7 @@ function prodOthers(x: Tensor, dims: number[]): Tensor {
 export function prod(input: Tensor, ...args: Args<[dim?: number | string, keepdim?: boolean], DimKeep & OutOption>): Tensor {
   if (autocasting.on && autocasts("prod", arguments)) return runAutocast(prod, arguments);
   if (hasOut(args)) return withOut("prod", args, (rest) => prod(input, ...(rest as [])), "cast", true);
+  if (!(input instanceof Tensor)) requireTensor("prod", "input", 1, input);
   if (reducesByName(input, args)) return namedReduction("prod", input, args, ["dim", "keepdim"], ["dtype"], (o) => prod(input, o));
   const { dims, keepdim, o } = dimKeep("prod", args, ["dtype"]);
   if (dims && dims.length > 1) throw new Error("prod(): argument 'dim' must be int, not list");
@@ -254,10 +255,12 @@ function amaxAmin(op: "amax" | "amin", input: Tensor, args: unknown[]): Tensor {
 
 export function amax(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
   if (hasOut(args)) return withOut("amax", args, (rest) => amax(input, ...(rest as [])), "same");
+  if (!(input instanceof Tensor)) requireTensor("amax", "input", 1, input);
   return amaxAmin("amax", input, args);
 }
 export function amin(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
   if (hasOut(args)) return withOut("amin", args, (rest) => amin(input, ...(rest as [])), "same");
+  if (!(input instanceof Tensor)) requireTensor("amin", "input", 1, input);
   return amaxAmin("amin", input, args);
 }
 
@@ -284,10 +287,12 @@ function argPick(op: string, input: Tensor, args: unknown[], pick: Pick): Tensor
 
 export function argmax(input: Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], { dim?: number | null; keepdim?: boolean } & OutOption>): Tensor {
   if (hasOut(args)) return withOut("argmax", args, (rest) => argmax(input, ...(rest as [])), "same");
+  if (!(input instanceof Tensor)) requireTensor("argmax", "input", 1, input);
   return argPick("argmax", input, args, pickMax);
 }
 export function argmin(input: Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], { dim?: number | null; keepdim?: boolean } & OutOption>): Tensor {
   if (hasOut(args)) return withOut("argmin", args, (rest) => argmin(input, ...(rest as [])), "same");
+  if (!(input instanceof Tensor)) requireTensor("argmin", "input", 1, input);
   return argPick("argmin", input, args, pickMin);
 }
 
@@ -339,6 +344,7 @@ function complexVarCore(input: Tensor, dims: number[] | null, correction: number
 
 export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions & OutOption>): Tensor {
   if (hasOut(args)) return withOut("var", args, (rest) => var_(input, ...(rest as [])));
+  if (!(input instanceof Tensor)) requireTensor("var", "input", 1, input);
   if (reducesByName(input, args)) return namedReduction("var", input, unbiasedFirst(args), ["dim", "unbiased", "keepdim"], ["correction"], (o) => var_(input, o));
   // complex32 (PyTorch's CPU var takes it, giving float16): computed in complex64, rounded to float16.
   if (input.dtype === complex32) return var_(input.cfloat(), ...args).half();
@@ -355,6 +361,7 @@ export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolea
 
 export function std(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions & OutOption>): Tensor {
   if (hasOut(args)) return withOut("std", args, (rest) => std(input, ...(rest as [])));
+  if (!(input instanceof Tensor)) requireTensor("std", "input", 1, input);
   if (reducesByName(input, args)) return namedReduction("std", input, unbiasedFirst(args), ["dim", "unbiased", "keepdim"], ["correction"], (o) => std(input, o));
   const { dims, correction, keepdim } = varArgs("std", args);
   const { v, plan } = input.dtype.isComplex ? complexVarCore(input, dims, correction, keepdim) : varCore("std", input, dims, correction, keepdim);
@@ -370,6 +377,7 @@ export function std(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean
 }
 
 export function varMean(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions>): Tensor[] {
+  if (!(input instanceof Tensor)) requireTensor("var_mean", "input", 1, input);
   if (reducesByName(input, unbiasedFirst(args))) return namedReduction("var_mean", input, unbiasedFirst(args), ["dim", "unbiased", "keepdim"], ["correction"], (o) => varMean(input, o));
   const { dims, correction, keepdim } = varArgs("var_mean", args);
   const o = { dim: dims, correction, keepdim };
@@ -379,6 +387,7 @@ export function varMean(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boo
 }
 
 export function stdMean(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions>): Tensor[] {
+  if (!(input instanceof Tensor)) requireTensor("std_mean", "input", 1, input);
   if (reducesByName(input, unbiasedFirst(args))) return namedReduction("std_mean", input, unbiasedFirst(args), ["dim", "unbiased", "keepdim"], ["correction"], (o) => stdMean(input, o));
   const { dims, correction, keepdim } = varArgs("std_mean", args);
   const o = { dim: dims, correction, keepdim };
@@ -390,6 +399,7 @@ export function stdMean(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boo
 export function logsumexp(input: Tensor, ...args: Args<[dim: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
   if (autocasting.on && autocasts("logsumexp", arguments)) return runAutocast(logsumexp, arguments);
   if (hasOut(args)) return withOut("logsumexp", args, (rest) => logsumexp(input, ...(rest as [never])));
+  if (!(input instanceof Tensor)) requireTensor("logsumexp", "input", 1, input);
   if (reducesByName(input, args)) return namedReduction("logsumexp", input, args, ["dim", "keepdim"], [], (o) => logsumexp(input, o as { dim: Dims }));
   const { dims, keepdim } = dimKeep("logsumexp", args);
   if (input.dtype.isComplex) throw new Error(`logsumexp(): Expected floating point type for result tensor, but got: ${scalarTypeName(input.dtype)}`);
@@ -485,6 +495,7 @@ function ordValue(v: unknown): number {
 export function norm(input: Tensor, ...args: Args<[p?: NormOrd | "inf" | "-inf", dim?: Dims, keepdim?: boolean], { p?: NormOrd | "inf" | "-inf"; dim?: Dims; keepdim?: boolean; dtype?: DTypeLike | null } & OutOption>): Tensor {
   if (autocasting.on && autocasts("norm", arguments)) return runAutocast(norm, arguments);
   if (hasOut(args)) return withOut("norm", args, (rest) => norm(input, ...(rest as [])));
+  if (!(input instanceof Tensor)) requireTensor("norm", "input", 1, input);
   const o = bindArgs("norm", args, ["p", "dim", "keepdim"], ["dtype"], 1);
   const dims = checkDims("norm", "dim", o.dim);
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
@@ -524,14 +535,17 @@ function logicalReduce(op: string, input: Tensor, args: unknown[], isAll: boolea
 
 export function all(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
   if (hasOut(args)) return withOut("all", args, (rest) => all(input, ...(rest as [])), "same");
+  if (!(input instanceof Tensor)) requireTensor("all", "input", 1, input);
   return logicalReduce("all", input, args, true);
 }
 export function any(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
   if (hasOut(args)) return withOut("any", args, (rest) => any(input, ...(rest as [])), "same");
+  if (!(input instanceof Tensor)) requireTensor("any", "input", 1, input);
   return logicalReduce("any", input, args, false);
 }
 
 export function countNonzero(input: Tensor, ...args: Args<[dim?: Dims], { dim?: Dims }>): Tensor {
+  if (!(input instanceof Tensor)) requireTensor("count_nonzero", "input", 1, input);
   const o = bindArgs("count_nonzero", args, ["dim"], [], 1);
   const plan = planReduce("count_nonzero", input, checkDims("count_nonzero", "dim", o.dim), false);
   if (input.dtype.isComplex) return countNonzero(nonzeroMask(input), ...args);
@@ -566,6 +580,7 @@ export function median(input: Tensor): Tensor;
 export function median(input: Tensor, ...args: Args<[dim: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices;
 export function median(input: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
   if (hasOut(args)) return withOut("median", args, (rest) => median(input, ...(rest as [])), "same");
+  if (!(input instanceof Tensor)) requireTensor("median", "input", 1, input);
   if (reducesByName(input, args)) return namedReduction("median", input, args, ["dim", "keepdim"], [], (o) => median(input, o as { dim: number }));
   const o = bindArgs("median", args, ["dim", "keepdim"], [], 1);
   if (input.dtype === bool) throw notImplementedFor(o.dim === undefined || o.dim === null ? "median_cpu" : "median_out", bool);
@@ -613,6 +628,7 @@ export function nanmedian(input: Tensor, ...args: unknown[]): Tensor | ValuesInd
 export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? k : input)) return rebind(kthvalue, "kthvalue", arguments, ["input", "k", "dim", "keepdim"], 2, ["out"]);
   if (hasOut(args)) return withOut("kthvalue", args, (rest) => kthvalue(input, k, ...(rest as [])), "same");
+  if (!(input instanceof Tensor)) requireTensor("kthvalue", "input", 1, input);
   if (reducesByName(input, args)) return namedReduction("kthvalue", input, [{ dim: -1, ...bindArgs("kthvalue", args, ["dim", "keepdim"], [], 2) }], ["dim", "keepdim"], [], (o) => kthvalue(input, k, o), 2);
   const o = bindArgs("kthvalue", args, ["dim", "keepdim"], [], 2);
   if (input.dtype === bool) throw notImplementedFor("kthvalue_cpu", bool);
@@ -632,6 +648,7 @@ export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number |
 /** torch.mode: the most frequent value (smallest on ties) and the last index where it occurs. */
 export function mode(input: Tensor, ...args: Args<[dim?: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices {
   if (hasOut(args)) return withOut("mode", args, (rest) => mode(input, ...(rest as [])), "same");
+  if (!(input instanceof Tensor)) requireTensor("mode", "input", 1, input);
   if (reducesByName(input, args)) return namedReduction("mode", input, [{ dim: -1, ...bindArgs("mode", args, ["dim", "keepdim"], [], 1) }], ["dim", "keepdim"], [], (o) => mode(input, o));
   const o = bindArgs("mode", args, ["dim", "keepdim"], [], 1);
   const dim = (o.dim as number | undefined) ?? -1;

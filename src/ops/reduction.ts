@@ -16,7 +16,7 @@ import { castTo } from "./conversion.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 
 import { hasOut, withOut, type OutOption } from "./out.js";
-import { kernelTypeName } from "./pointwise-util.js";
+import { kernelTypeName, requireTensor } from "./pointwise-util.js";
 import { complexSumMean } from "./complex-reduce.js";
 import { isCompressed } from "../core/sparse-compressed-tensor.js";
 import { compressedSum } from "./sparse-compressed-reduce.js";
@@ -39,6 +39,7 @@ function sumKernel(d: ArrayLike<number>, s: number, n: number): number {
 export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor {
   if (autocasting.on && autocasts("sum", arguments)) return runAutocast(sum, arguments);
   if (hasOut(args)) return withOut("sum", args, (rest) => sum(input, ...(rest as [])), "cast", true);
+  if (!(input instanceof Tensor)) requireTensor("sum", "input", 1, input);
   if (reducesByName(input, args)) return namedReduction("sum", input, args, ["dim", "keepdim"], ["dtype"], (o) => sum(input, o));
   const a = bindArgs("sum", args, ["dim", "keepdim"], ["dtype"], 1);
   const dims = checkDims("sum", "dim", a.dim);
@@ -63,6 +64,7 @@ export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean]
 }
 
 export function nansum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor {
+  if (!(input instanceof Tensor)) requireTensor("nansum", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("nansum");
   if (hasOut(args)) return withOut("nansum", args, (rest) => nansum(input, ...(rest as [])), "cast", true);
   if (input.dtype.isComplex) throw new Error("nansum does not support complex inputs");
@@ -73,6 +75,7 @@ export function nansum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boole
 /** torch.mean: floating inputs only (PyTorch's rule), or with dtype. */
 export function mean(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor {
   if (hasOut(args)) return withOut("mean", args, (rest) => mean(input, ...(rest as [])));
+  if (!(input instanceof Tensor)) requireTensor("mean", "input", 1, input);
   if (reducesByName(input, args)) return namedReduction("mean", input, args, ["dim", "keepdim"], ["dtype"], (o) => mean(input, o));
   const a = bindArgs("mean", args, ["dim", "keepdim"], ["dtype"], 1);
   if (isQuantizedTensor(input)) return quantizedMean(input, checkDims("mean", "dim", a.dim), (a.keepdim as boolean | undefined) ?? false);

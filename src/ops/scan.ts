@@ -16,7 +16,7 @@ import { valuesIndices, type ValuesIndices } from "./named-tuple.js";
 import { inPlaceByResult } from "./inplace.js";
 import * as shapeOps from "./shape.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
-import { notImplementedFor } from "./pointwise-util.js";
+import { notImplementedFor, requireTensor } from "./pointwise-util.js";
 import { tryNativeCumsum } from "./native-fast.js";
 import { kernels } from "../backends/kernels.js";
 import * as nativeScan from "../backends/native/scan.js";
@@ -62,6 +62,7 @@ function cumDtype(x: Tensor, o: Record<string, unknown>): Tensor {
 export function cumsum(input: Tensor, ...args: Args<[dim: number | string], CumOptions & OutOption>): Tensor {
   if (autocasting.on && autocasts("cumsum", arguments)) return runAutocast(cumsum, arguments);
   if (hasOut(args)) return withOut("cumsum", args, (rest) => cumsum(input, ...(rest as [never])), "cast", true);
+  if (!(input instanceof Tensor)) requireTensor("cumsum", "input", 1, input);
   const o = bindArgs("cumsum", args, ["dim"], ["dtype"], 1);
   if (isNamed(input)) { const dim = dimOf(input, o.dim as number | string); return keepNamed(input, [], () => cumsum(input, { ...o, dim })); }
   if (o.dim === undefined) throw new Error("cumsum() missing required argument 'dim'");
@@ -124,6 +125,7 @@ function cumprod_(self: Tensor, ...args: Args<[dim: number], CumOptions>): Tenso
 export function cumprod(input: Tensor, ...args: Args<[dim: number | string], CumOptions & OutOption>): Tensor {
   if (autocasting.on && autocasts("cumprod", arguments)) return runAutocast(cumprod, arguments);
   if (hasOut(args)) return withOut("cumprod", args, (rest) => cumprod(input, ...(rest as [never])), "cast", true);
+  if (!(input instanceof Tensor)) requireTensor("cumprod", "input", 1, input);
   const o = bindArgs("cumprod", args, ["dim"], ["dtype"], 1);
   if (isNamed(input)) { const dim = dimOf(input, o.dim as number | string); return keepNamed(input, [], () => cumprod(input, { ...o, dim })); }
   if (o.dim === undefined) throw new Error("cumprod() missing required argument 'dim'");
@@ -240,17 +242,20 @@ function cumWithOut<R extends Tensor | Tensor[]>(op: string, args: IArguments, r
 
 export function cummax(input: Tensor, dim: number | string | { dim: number | string } & OutPairOption, options?: OutPairOption): ValuesIndices {
   if (arguments.length > 2 || typeof dim === "object") return cumWithOut("cummax", arguments, (d) => cummax(input, d));
+  if (!(input instanceof Tensor)) requireTensor("cummax", "input", 1, input);
   if (isNamed(input) || typeof dim === "string") { const d = dimOf(input, dim); return keepNamed(input, [], () => cummax(input, d)); }
   return cumExtreme("cummax", input, dim as number);
 }
 export function cummin(input: Tensor, dim: number | string | { dim: number | string } & OutPairOption, options?: OutPairOption): ValuesIndices {
   if (arguments.length > 2 || typeof dim === "object") return cumWithOut("cummin", arguments, (d) => cummin(input, d));
+  if (!(input instanceof Tensor)) requireTensor("cummin", "input", 1, input);
   if (isNamed(input) || typeof dim === "string") { const d = dimOf(input, dim); return keepNamed(input, [], () => cummin(input, d)); }
   return cumExtreme("cummin", input, dim as number);
 }
 
 export function logcumsumexp(input: Tensor, dim: number | string | { dim: number | string } & OutOption, options?: OutOption): Tensor {
   if (arguments.length > 2 || typeof dim === "object") return cumWithOut("logcumsumexp", arguments, (d) => logcumsumexp(input, d));
+  if (!(input instanceof Tensor)) requireTensor("logcumsumexp", "input", 1, input);
   if (isNamed(input) || typeof dim === "string") { const d = dimOf(input, dim); return keepNamed(input, [], () => logcumsumexp(input, d)); }
   const dd = dim as number;
   const d = input.dim() ? normalizeDim(checkInt("logcumsumexp", "dim", dd), input.dim(), "logcumsumexp") : 0;
@@ -287,6 +292,7 @@ function logSumExpLines(input: Tensor, d: number): Tensor {
 /** torch.diff(input, n=1, dim=-1, prepend?, append?). */
 export function diff(input: Tensor, ...args: Args<[n?: number, dim?: number, prepend?: Tensor | null, append?: Tensor | null], { n?: number; dim?: number; prepend?: Tensor | null; append?: Tensor | null } & OutOption>): Tensor {
   if (hasOut(args)) return withOut("diff", args, (rest) => diff(input, ...(rest as [never])));
+  if (!(input instanceof Tensor)) requireTensor("diff", "input", 1, input);
   const o = bindArgs("diff", args, ["n", "dim", "prepend", "append"], [], 1);
   const n = (o.n as number | undefined) ?? 1;
   if (input.dim() === 0) throw new Error("diff expects input to be at least one-dimensional");

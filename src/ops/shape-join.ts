@@ -12,6 +12,7 @@ import { record } from "../autograd/record.js";
 import { forwardGrads } from "../autograd/forward-grad.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, describe, checkArgs, isOptionsObject, rebind } from "./args.js";
+import { pyType } from "./pointwise-util.js";
 import { copyInto, emptyTensor, uninitStrided, uninitTensor } from "./engine.js";
 import { int64Tensor } from "./indexing-kernels.js";
 import { indexSelect } from "./indexing-index.js";
@@ -34,9 +35,9 @@ export function rawNarrow(t: Tensor, d: number, start: number, len: number): Ten
 
 /** The tensors of a list argument (PyTorch's TensorList), with its type errors. */
 export function tensorList(op: string, v: unknown, name = "tensors"): Tensor[] {
-  if (!Array.isArray(v)) throw new Error(`${op}(): argument '${name}' (position 1) must be tuple of Tensors, not ${describe(v)}`);
+  if (!Array.isArray(v)) throw new Error(`${op}(): argument '${name}' (position 1) must be tuple of Tensors, not ${pyType(v)}`);
   v.forEach((t, i) => {
-    if (!(t instanceof Tensor)) throw new Error(`${op}(): expected Tensor as element ${i} in argument 0, but got ${describe(t)}`);
+    if (!(t instanceof Tensor)) throw new Error(`${op}(): expected Tensor as element ${i} in argument 0, but got ${pyType(t)}`);
   });
   return v as Tensor[];
 }

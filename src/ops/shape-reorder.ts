@@ -5,7 +5,7 @@ import { contiguousFormat, preservedStrides, stridesFor, suggestMemoryFormat } f
 import { isNamed, namedRefusal } from "./named-engine.js";
 import { Tensor } from "../core/tensor.js";
 import { complex32, int64 } from "../core/dtype.js";
-import { notImplementedFor } from "./pointwise-util.js";
+import { notImplementedFor, requireTensor } from "./pointwise-util.js";
 import { normalizeDim, normalizeDims, numel, shapeStr } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -101,6 +101,7 @@ function rollOnce(x: Tensor, d: number, shift: number): Tensor {
 
 /** torch.roll(input, shifts, dims?): without dims the tensor is rolled flattened. */
 export function roll(input: Tensor, ...args: Args<[shifts: number | number[], dims?: number | number[] | null], { shifts?: number | number[]; dims?: number | number[] | null }>): Tensor {
+  if (!(input instanceof Tensor)) requireTensor("roll", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("roll");
   const a = bindArgs("roll", args, ["shifts", "dims"], [], 1);
   checkTensor("roll", "input", input);
@@ -168,6 +169,7 @@ function repeat(input: Tensor, ...sizes: (number | number[])[]): Tensor {
 
 /** torch.tile(input, dims): repeat, with dims padded by leading 1s. */
 export function tile(input: Tensor, ...dims: (number | number[])[]): Tensor {
+  if (!(input instanceof Tensor)) requireTensor("tile", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("repeat");
   const { size } = bindSize("tile", dims, [], "dims");
   const reps = size.length < input.dim() ? [...new Array<number>(input.dim() - size.length).fill(1), ...size] : size;
@@ -350,6 +352,7 @@ export function diagEmbed(input: Tensor, ...args: Args<[offset?: number, dim1?: 
 
 /** torch.diag: a 1-d input becomes a matrix with it on diagonal `diagonal`, a 2-d one gives that diagonal. */
 export function diag(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number } & OutOption>): Tensor {
+  if (!(input instanceof Tensor)) requireTensor("diag", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("diag");
   if (hasOut(args)) return withOut("diag", args, (rest) => diag(input, ...(rest as [never])), "same");
   const a = bindArgs("diag", args, ["diagonal"], [], 1);

@@ -4,7 +4,7 @@
 import { dimnameRefusal, hasDimname, isNamed, namedRefusal } from "./named-engine.js";
 import { Tensor } from "../core/tensor.js";
 import { type DType, bool, float32Bits, int32, int64 } from "../core/dtype.js";
-import { notImplementedFor } from "./pointwise-util.js";
+import { notImplementedFor, pyType, requireTensor } from "./pointwise-util.js";
 import { normalizeDim } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { DATA_DEPENDENT_DIMS, traceOp, tracing } from "../onnx/hook.js";
@@ -120,6 +120,7 @@ function gradByIndices(g: Tensor, indices: Tensor, inShape: number[], d: number)
 interface SortOptions { dim?: number; descending?: boolean; stable?: boolean | null }
 
 export function sort(input: Tensor, ...args: Args<[dim?: number | string, descending?: boolean], SortOptions & OutPairOption>): ValuesIndices {
+  if (!(input instanceof Tensor)) requireTensor("sort", "input", 1, input);
   if (hasDimname(args[0]) || (isOptionsObject(args[0]) && hasDimname(args[0].dim))) throw dimnameRefusal("sort");
   if (isNamed(input)) throw namedRefusal("sort");
   if (hasOut(args)) return withOut("sort", args, (rest) => sort(input, ...(rest as [])), "same");
@@ -137,6 +138,7 @@ export function sort(input: Tensor, ...args: Args<[dim?: number | string, descen
 }
 
 export function argsort(input: Tensor, ...args: Args<[dim?: number, descending?: boolean], SortOptions>): Tensor {
+  if (!(input instanceof Tensor)) requireTensor("argsort", "input", 1, input);
   if (hasDimname(args[0]) || (isOptionsObject(args[0]) && hasDimname(args[0].dim))) throw dimnameRefusal("sort");
   if (isNamed(input)) throw namedRefusal("sort");
   return sort(input.detach(), ...args).indices;
@@ -150,6 +152,7 @@ export function msort(input: Tensor, options?: OutOption): Tensor {
 interface TopkOptions { dim?: number; largest?: boolean; sorted?: boolean }
 
 export function topk(input: Tensor, k: number, ...args: Args<[dim?: number, largest?: boolean, sorted?: boolean], TopkOptions & OutPairOption>): ValuesIndices {
+  if (!(input instanceof Tensor) && !isOptionsObject(input)) requireTensor("topk", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("topk");
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? k : input)) return rebind(topk, "topk", arguments, ["input", "k", "dim", "largest", "sorted"], 2, ["out"]);
   if (hasOut(args)) return withOut("topk", args, (rest) => topk(input, k, ...(rest as [])), "same");
@@ -174,6 +177,7 @@ export interface UniqueOptions { sorted?: boolean; returnInverse?: boolean; retu
 
 /** torch.unique: sorted unique values (of the flattened input, or of slices along dim), with inverse and counts. */
 export function unique(input: Tensor, ...args: Args<[sorted?: boolean, returnInverse?: boolean, returnCounts?: boolean, dim?: number | null], UniqueOptions>): Tensor | Tensor[] {
+  if (!(input instanceof Tensor)) requireTensor("unique", "input", 1, input);
   const o = bindArgs("unique", args, ["sorted", "returnInverse", "returnCounts", "dim"], [], 1);
   const inv = (o.returnInverse as boolean | undefined) ?? false, counts = (o.returnCounts as boolean | undefined) ?? false;
   const dim = (o.dim as number | null | undefined) ?? null;
@@ -289,6 +293,7 @@ function lowerBound(seq: NumArray, s: number, n: number, v: number, right: boole
 export function searchsorted(sortedSequence: Tensor, input: Tensor | number, ...args: Args<[], SearchOptions & OutOption>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? input : sortedSequence)) return rebind(searchsorted, "searchsorted", arguments, ["sortedSequence", "input"], 2, ["outInt32", "right", "side", "sorter", "out"]);
   if (hasOut(args)) return withOut("searchsorted", args, (rest) => searchsorted(sortedSequence, input, ...(rest as [never])), "same");
+  if (!(sortedSequence instanceof Tensor)) requireTensor("searchsorted", "sorted_sequence", 1, sortedSequence);
   const o = bindArgs("searchsorted", args, [], ["outInt32", "right", "side", "sorter", "out"], 2);
   if (o.side === "left" && o.right) throw new Error("torch.searchsorted(): side and right can't be set to opposites, got side of left while right was True");
   const right = o.side === "right" || (o.right as boolean | undefined) === true;
@@ -319,6 +324,8 @@ export function searchsorted(sortedSequence: Tensor, input: Tensor | number, ...
 export function bucketize(input: Tensor | number, boundaries: Tensor, ...args: Args<[], { outInt32?: boolean; right?: boolean } & OutOption>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? boundaries : input)) return rebind(bucketize, "bucketize", arguments, ["input", "boundaries"], 2, ["outInt32", "right", "out"]);
   if (hasOut(args)) return withOut("bucketize", args, (rest) => bucketize(input, boundaries, ...(rest as [never])), "same");
+  if (!(boundaries instanceof Tensor)) requireTensor("bucketize", "boundaries", 2, boundaries);
+  if (!(input instanceof Tensor) && typeof input !== "number") throw new Error(`bucketize() received an invalid combination of arguments - got (${pyType(input)}, Tensor)`);
   const o = bindArgs("bucketize", args, [], ["outInt32", "right", "out"], 2);
   if (boundaries.dim() !== 1) throw new Error(`bucketize: boundaries tensor must be 1 dimension, but got dim(${boundaries.dim()})`);
   return searchsorted(boundaries, input, { right: (o.right as boolean | undefined) ?? false, outInt32: (o.outInt32 as boolean | undefined) ?? false });

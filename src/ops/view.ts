@@ -12,6 +12,7 @@ import { sparseClone, sparseTranspose } from "./sparse-dispatch.js";
 import { isCompressed } from "../core/sparse-compressed-tensor.js";
 import { compressedClone, compressedTranspose } from "./sparse-compressed-dispatch.js";
 import { Tensor } from "../core/tensor.js";
+import { pyType, requireTensor } from "./pointwise-util.js";
 import { hasConjBit, hasNegBit } from "../core/lazy-storage.js";
 import { DType, type DTypeLike, scalarTypeName, toDType } from "../core/dtype.js";
 import { contiguousStrides, inferSize, normalizeDim, normalizeDims, numel, shapeStr, viewStrides } from "../core/shape.js";
@@ -113,6 +114,7 @@ function viewDtype(input: Tensor, arg: DTypeOption): Tensor {
 }
 
 export function reshape(input: Tensor, ...size: (number | number[])[]): Tensor {
+  if (!(input instanceof Tensor)) requireTensor("reshape", "input", 1, input);
   const { size: s } = bindSize("reshape", size, [], "shape");
   if (isNested(input)) return nestedView("reshape", input, s);
   if (isSparse(input)) throw new Error("reshape is not implemented for sparse tensors");
@@ -149,6 +151,7 @@ export function contiguous(input: Tensor, memoryFormat?: MemoryFormat | { memory
 /** A copy with its own storage (autograd: CloneBackward0), laid out as memoryFormat says (preserve_format: input's layout). */
 export function clone(input: Tensor, options: { memoryFormat?: MemoryFormat | null } = {}): Tensor {
   if (arguments.length > 1) checkArgs("clone", arguments, 1, ["memoryFormat"]); else if (isOptionsObject(input)) return rebind(clone, "clone", arguments, ["input"], 1, ["memoryFormat"]);
+  if (!(input instanceof Tensor)) requireTensor("clone", "input", 1, input);
   if (isNamed(input)) return keepNamed(input, [], () => clone(input, options));
   if (input.storage instanceof QuantizedStorage) return cloneQuantized(input);
   if (isSparse(input)) return sparseClone(input);
@@ -172,6 +175,7 @@ function copyAs(input: Tensor, strides: readonly number[] | null): Tensor {
 
 export function transpose(input: Tensor, dim0: number | string, dim1: number | string): Tensor {
   if (arguments.length > 3) checkArgs("transpose", arguments, 3); else if (isOptionsObject(arguments.length === 3 ? dim1 : arguments.length === 2 ? dim0 : input)) return rebind(transpose, "transpose", arguments, ["input", "dim0", "dim1"], 3, []);
+  if (!(input instanceof Tensor)) requireTensor("transpose", "input", 1, input);
   if (isNamed(input) || typeof dim0 === "string" || typeof dim1 === "string") {
     const a = normalizeDim(dimOf(input, dim0), input.dim(), "transpose"), b = normalizeDim(dimOf(input, dim1), input.dim(), "transpose");
     const names = namesOf(input);
@@ -202,6 +206,7 @@ function transposedView(input: Tensor, a: number, b: number, nodeName: string): 
 export const swapaxes = transpose, swapdims = transpose;
 
 export function permute(input: Tensor, ...dims: (number | number[])[]): Tensor {
+  if (!(input instanceof Tensor)) requireTensor("permute", "input", 1, input);
   const { size: d } = bindSize("permute", dims, [], "dims");
   if (d.length !== input.dim()) {
     throw new Error(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${input.dim()} is not equal to len(dims) = ${d.length}`);
@@ -217,6 +222,7 @@ export function permute(input: Tensor, ...dims: (number | number[])[]): Tensor {
 
 export function t(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("t", arguments, 1); else if (isOptionsObject(input)) return rebind(t, "t", arguments, ["input"], 1, []);
+  if (!(input instanceof Tensor)) requireTensor("t", "input", 1, input);
   if (input.dim() > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${input.dim()}D`);
   if (isNamed(input)) return nameAll(ownOutput(input, hideNames([input], () => t(input))), namesOf(input).reverse());
   if (isSparse(input)) return input.dim() < 2 ? input : sparseTranspose(input, 0, 1, "TBackward0");
@@ -234,6 +240,7 @@ function conjugateIfComplex(x: Tensor): Tensor { return x.dtype.isComplex ? x.co
 
 export function movedim(input: Tensor, source: number | number[], destination: number | number[]): Tensor {
   if (arguments.length > 3) checkArgs("movedim", arguments, 3); else if (isOptionsObject(arguments.length === 3 ? destination : arguments.length === 2 ? source : input)) return rebind(movedim, "movedim", arguments, ["input", "source", "destination"], 3, []);
+  if (!(input instanceof Tensor)) requireTensor("movedim", "input", 1, input);
   const nd = input.dim();
   const src = normalizeDims(Array.isArray(source) ? source : [source], nd, "movedim");
   const dst = normalizeDims(Array.isArray(destination) ? destination : [destination], nd, "movedim");
@@ -288,6 +295,7 @@ export function expandAs(input: Tensor, other: Tensor): Tensor {
 }
 export function broadcastTo(input: Tensor, size: number[]): Tensor {
   if (arguments.length > 2) checkArgs("broadcast_to", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? size : input)) return rebind(broadcastTo, "broadcast_to", arguments, ["input", "size"], 2, []);
+  if (!(input instanceof Tensor)) requireTensor("broadcast_to", "input", 1, input);
   return expand(input, size);
 }
 
@@ -298,6 +306,7 @@ export function squeeze(input: Tensor, dim?: number | string | (number | string)
     const opts = checkArgs("squeeze", arguments, 2, ["dim"]);
     if (opts) return squeeze(input, (dim as unknown) === opts ? (opts.dim as number | number[] | null | undefined) : dim);
   }
+  if (!(input instanceof Tensor)) requireTensor("squeeze", "input", 1, input);
   if (isNamed(input) || hasDimname(dim)) return namedSqueeze(input, dimsOf(input, dim));
   const dims = checkDims("squeeze", "dim", dim ?? null);
   return squeezeDims(input, dims);
@@ -329,6 +338,7 @@ function squeezeDims(input: Tensor, dims: number[] | null): Tensor {
 
 export function unsqueeze(input: Tensor, dim: number): Tensor {
   if (arguments.length > 2) checkArgs("unsqueeze", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? dim : input)) return rebind(unsqueeze, "unsqueeze", arguments, ["input", "dim"], 2, []);
+  if (!(input instanceof Tensor)) requireTensor("unsqueeze", "input", 1, input);
   const d = normalizeDim(checkInt("unsqueeze", "dim", dim), input.dim() + 1, "unsqueeze");
   const shape = input.shape, strides = input.stride();
   const st = d < input.dim() ? input._shape[d]! * input._strides[d]! : 1;
@@ -344,6 +354,7 @@ export function flatten(input: Tensor, dims: (number | string)[], outDim: string
 export function flatten(input: Tensor, startDim: number | string, endDim: number | string, outDim: string): Tensor;
 export function flatten(input: Tensor, ...args: Args<[startDim?: number, endDim?: number], { startDim?: number; endDim?: number }>): Tensor;
 export function flatten(input: Tensor, ...args: unknown[]): Tensor {
+  if (!(input instanceof Tensor)) requireTensor("flatten", "input", 1, input);
   // The named overloads: flatten(dims, outDim) and flatten(startDim, endDim, outDim).
   if (typeof args[args.length - 1] === "string") return namedFlatten(input, args);
   if (isNamed(input)) throw namedRefusal("reshape");
@@ -366,6 +377,7 @@ export function ravel(input: Tensor): Tensor {
 
 export function unflatten(input: Tensor, dim: number | string, sizes: number[] | [name: string, size: number][]): Tensor {
   if (arguments.length > 3) checkArgs("unflatten", arguments, 3); else if (isOptionsObject(arguments.length === 3 ? sizes : arguments.length === 2 ? dim : input)) return rebind(unflatten, "unflatten", arguments, ["input", "dim", "sizes"], 3, []);
+  if (!(input instanceof Tensor)) requireTensor("unflatten", "input", 1, input);
   if (isNamed(input) || typeof dim === "string") return namedUnflatten(input, dim, sizes);
   if (sizes.some((s) => Array.isArray(s))) throw new Error("unflatten(): argument 'dim' (position 1) must be name, not int");
   if (typeof dim !== "number") throw new Error("unflatten(): argument 'dim' must be int");
@@ -401,6 +413,7 @@ export function slice(input: Tensor, dim: number, start: number, end: number, st
 
 export function narrow(input: Tensor, dim: number, start: number | Tensor, length: number): Tensor {
   if (arguments.length > 4) checkArgs("narrow", arguments, 4); else if (isOptionsObject(arguments.length === 4 ? length : arguments.length === 3 ? start : arguments.length === 2 ? dim : input)) return rebind(narrow, "narrow", arguments, ["input", "dim", "start", "length"], 4, []);
+  if (!(input instanceof Tensor)) requireTensor("narrow", "input", 1, input);
   if (isNested(input)) throw nestedRefusal("slice.Tensor");
   const d = normalizeDim(dim, input.dim(), "narrow");
   const size = input._shape[d]!;
@@ -414,6 +427,7 @@ export function narrow(input: Tensor, dim: number, start: number | Tensor, lengt
 
 export function select(input: Tensor, dim: number | string, index: number): Tensor {
   if (arguments.length > 3) checkArgs("select", arguments, 3); else if (isOptionsObject(arguments.length === 3 ? index : arguments.length === 2 ? dim : input)) return rebind(select, "select", arguments, ["input", "dim", "index"], 3, []);
+  if (!(input instanceof Tensor)) requireTensor("select", "input", 1, input);
   if (isNamed(input) || typeof dim === "string") {
     const d = dimOf(input, dim);
     return reduceNamed(input, d, false, () => select(input, d, index));
@@ -439,6 +453,7 @@ export function select(input: Tensor, dim: number | string, index: number): Tens
 }
 
 export function diagonal(input: Tensor, ...args: Args<[offset?: number, dim1?: number, dim2?: number], { offset?: number; dim1?: number; dim2?: number }>): Tensor {
+  if (!(input instanceof Tensor)) requireTensor("diagonal", "input", 1, input);
   const a = bindArgs("diagonal", args, ["offset", "dim1", "dim2"], [], 1);
   if (isNamed(input)) {
     // The diagonal's own dim (last) is unnamed; the others keep their names.
@@ -557,12 +572,15 @@ export function asStridedScatter(input: Tensor, src: Tensor, size: number[], str
 
 export function split(input: Tensor, splitSizeOrSections: number | number[], ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? splitSizeOrSections : input)) return rebind(split, "split", arguments, ["tensor", "splitSizeOrSections", "dim"], 2, []);
+  if (!(input instanceof Tensor)) requireTensor("split", "tensor", 1, input);
   const dim = (bindArgs("split", args, ["dim"], [], 2).dim as number | undefined) ?? 0;
   const d = normalizeDim(dim, input.dim(), "split");
   const size = input._shape[d]!;
   const sizes: number[] = [];
   if (typeof splitSizeOrSections === "number") {
     sizes.push(...stepSizes(size, splitSizeOrSections));
+  } else if (!Array.isArray(splitSizeOrSections)) {
+    throw new Error(`split_with_sizes(): argument 'split_sizes' (position 2) must be tuple of ints, not ${pyType(splitSizeOrSections)}`);
   } else {
     const total = splitSizeOrSections.reduce((a, b) => a + b, 0);
     if (total !== size) {
@@ -647,6 +665,7 @@ function splitMethod(self: Tensor, splitSize: number | number[], ...args: Args<[
 
 export function chunk(input: Tensor, chunks: number, ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? chunks : input)) return rebind(chunk, "chunk", arguments, ["input", "chunks", "dim"], 2, []);
+  if (!(input instanceof Tensor)) requireTensor("chunk", "input", 1, input);
   const dim = (bindArgs("chunk", args, ["dim"], [], 2).dim as number | undefined) ?? 0;
   const d = normalizeDim(dim, input.dim(), "chunk");
   return splitViews(input, d, chunkSizes(input._shape[d]!, chunks), "SplitBackward0");
@@ -673,6 +692,7 @@ export function tensorSplit(input: Tensor, indicesOrSections: number | number[],
 }
 
 export function unbind(input: Tensor, ...args: Args<[dim?: number | string], { dim?: number | string }>): Tensor[] {
+  if (!(input instanceof Tensor)) requireTensor("unbind", "input", 1, input);
   const given = (bindArgs("unbind", args, ["dim"], [], 1).dim as number | string | undefined) ?? 0;
   if (isNamed(input) || typeof given === "string") {
     const d = dimOf(input, given);

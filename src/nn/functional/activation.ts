@@ -15,7 +15,7 @@ import { defaultGenerator, exponentialFill, type Generator } from "../../core/ge
 import { type Args, bindArgs, checkTensor, checkArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { binaryMap, emptyTensor, toNumbers, writeNumbers } from "../../ops/engine.js";
 import { sameOut, type UnarySpec } from "../../ops/pointwise-engine.js";
-import { floatOnlyOut, fusedGrad, type Loop1, notImplementedFor, pyType, unaryFast, unaryFastInPlace } from "../../ops/pointwise-util.js";
+import { floatOnlyOut, fusedGrad, type Loop1, notImplementedFor, pyType, unaryFast, unaryFastInPlace, requireTensor } from "../../ops/pointwise-util.js";
 import { activation, type Activation, activationGradLoop, eluActivation, runActivation } from "../../ops/native-activation.js";
 import * as M from "../../ops/special-math.js";
 import * as act from "../../ops/activation.js";
@@ -77,6 +77,7 @@ interface HardtanhOpts { minVal?: number; maxVal?: number; inplace?: boolean }
 
 /** F.hardtanh(input, min_val=-1., max_val=1., inplace=False). */
 export function hardtanh(input: Tensor, ...args: Args<[minVal?: number, maxVal?: number, inplace?: boolean], HardtanhOpts>): Tensor {
+  if (!(input instanceof Tensor)) requireTensor("hardtanh", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("hardtanh");
   checkTensor("hardtanh", "input", input);
   const a = bindArgs("hardtanh", args, ["minVal", "maxVal", "inplace"], [], 1);
@@ -112,6 +113,7 @@ interface LeakyOpts { negativeSlope?: number; inplace?: boolean }
 
 /** F.leaky_relu(input, negative_slope=0.01, inplace=False). */
 export function leakyRelu(input: Tensor, ...args: Args<[negativeSlope?: number, inplace?: boolean], LeakyOpts>): Tensor {
+  if (!(input instanceof Tensor)) requireTensor("leaky_relu", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("leaky_relu");
   checkTensor("leaky_relu", "input", input);
   const a = bindArgs("leaky_relu", args, ["negativeSlope", "inplace"], [], 1);
@@ -128,6 +130,7 @@ interface AlphaOpts { alpha?: number; inplace?: boolean }
 
 /** F.elu(input, alpha=1.0, inplace=False). */
 export function elu(input: Tensor, ...args: Args<[alpha?: number, inplace?: boolean], AlphaOpts>): Tensor {
+  if (!(input instanceof Tensor)) requireTensor("elu", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("elu");
   checkTensor("elu", "input", input);
   const a = bindArgs("elu", args, ["alpha", "inplace"], [], 1);
@@ -226,6 +229,7 @@ const GELU_TANH = activation("geluTanh", [], {
 
 /** F.gelu(input, approximate='none'): x Φ(x) with erf, or the tanh approximation. */
 export function gelu(input: Tensor, ...args: Args<[], { approximate?: "none" | "tanh" }>): Tensor {
+  if (!(input instanceof Tensor)) requireTensor("gelu", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("gelu");
   checkTensor("gelu", "input", input);
   const a = bindArgs("gelu", args, [], ["approximate"], 1);
@@ -249,6 +253,7 @@ const SILU: UnarySpec = {
 const siluLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) { const x = s[i]!; d[i] = x / (1 + Math.exp(-x)); } };
 /** F.silu(input, inplace=False) = x * sigmoid(x). */
 export function silu(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOpt>): Tensor {
+  if (!(input instanceof Tensor)) requireTensor("silu", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("silu");
   checkTensor("silu", "input", input);
   const inplace = inplaceOf("silu", bindArgs("silu", args, ["inplace"], [], 1));
@@ -275,9 +280,9 @@ interface SoftplusOpts { beta?: number; threshold?: number }
 
 /** F.softplus(input, beta=1.0, threshold=20.0): log(1 + exp(beta x)) / beta, linear above threshold. */
 export function softplus(input: Tensor, ...args: Args<[beta?: number, threshold?: number], SoftplusOpts>): Tensor {
+  if (!(input instanceof Tensor)) requireTensor("softplus", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("softplus");
   if (autocasting.on && autocasts("softplus", arguments)) return runAutocast(softplus, arguments);
-  checkTensor("softplus", "input", input);
   const a = bindArgs("softplus", args, ["beta", "threshold"], [], 1);
   const beta = (a.beta as number | undefined) ?? 1, th = (a.threshold as number | undefined) ?? 20;
   if (typeof beta !== "number") throw new Error(`softplus(): argument 'beta' must be Number, not ${pyType(beta)}`);

@@ -7,7 +7,8 @@ import { matmulNames } from "../../ops/named-rules.js";
 import { forwardGrads } from "../../autograd/forward-grad.js";
 import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
-import type { Tensor } from "../../core/tensor.js";
+import { Tensor } from "../../core/tensor.js";
+import { requireTensor } from "../../ops/pointwise-util.js";
 import { scalarTypeName } from "../../core/dtype.js";
 import { type Jvp, needsGrad, record, sumToShape } from "../../autograd/record.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
@@ -30,6 +31,9 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
   if (autocasting.on && autocasts("linear", arguments)) return runAutocast(linear, arguments);
   if (arguments.length > 3) checkArgs("linear", arguments, 3);
   else if (isOptionsObject(arguments.length === 3 ? bias : arguments.length === 2 ? weight : input)) return rebind(linear, "linear", arguments, ["input", "weight", "bias"], 2, []);
+  if (!(input instanceof Tensor)) requireTensor("linear", "input", 1, input);
+  if (!(weight instanceof Tensor)) requireTensor("linear", "weight", 2, weight);
+  if (bias !== null && !(bias instanceof Tensor)) requireTensor("linear", "bias", 3, bias);
   if (isNested(input) || isNested(weight)) return nestedLinear(input, weight, bias);
   if ((input._names !== null || weight._names !== null || (bias !== null && bias._names !== null)) && namesMode.enabled) {
     // input @ weight.T (+ bias): the names of a matrix product with the transposed weight.
@@ -168,6 +172,9 @@ export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: T
   if (autocasting.on && autocasts("bilinear", arguments)) return runAutocast(bilinear, arguments);
   if (arguments.length > 4) checkArgs("bilinear", arguments, 4);
   else if (isOptionsObject(arguments.length === 4 ? bias : arguments.length === 3 ? weight : arguments.length === 2 ? input2 : input1)) return rebind(bilinear, "bilinear", arguments, ["input1", "input2", "weight", "bias"], 3, []);
+  if (!(input1 instanceof Tensor)) requireTensor("bilinear", "input1", 1, input1);
+  if (!(input2 instanceof Tensor)) requireTensor("bilinear", "input2", 2, input2);
+  if (!(weight instanceof Tensor)) requireTensor("bilinear", "weight", 3, weight);
   if (weight.dim() !== 3) throw new Error(`bilinear(): weight must be 3-dimensional, got ${weight.dim()}`);
   if (input1._shape[input1.dim() - 1] !== weight._shape[1]) {
     throw new Error(`bilinear(): input1 size does not match weight size: got ${input1._shape[input1.dim() - 1]} but expected ${weight._shape[1]}`);

@@ -6,6 +6,7 @@ import { isNamed, namedRefusal } from "../../ops/named-engine.js";
 import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
 import { Tensor } from "../../core/tensor.js";
+import { requireTensor } from "../../ops/pointwise-util.js";
 import { needsGrad, record, sumToShape } from "../../autograd/record.js";
 import { noGrad } from "../../autograd/grad-mode.js";
 import { broadcastShapes, shapesEqual } from "../../core/shape.js";
@@ -113,6 +114,8 @@ const L1: DiffLoss = { kernel: "l1_cpu", node: "L1LossBackward0", f: Math.abs, g
 export function mseLoss(input: Tensor, target: Tensor, ...args: MseArgs): Tensor {
   if (autocasting.on && autocasts("mse_loss", arguments)) return runAutocast(mseLoss, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(mseLoss, "mse_loss", arguments, ["input", "target", "sizeAverage", "reduce", "reduction", "weight"], 2, []);
+  if (!(input instanceof Tensor)) requireTensor("mse_loss", "input", 1, input);
+  if (!(target instanceof Tensor)) requireTensor("mse_loss", "target", 2, target);
   const op = "mse_loss";
   if (isNamed(input) || isNamed(target)) throw namedRefusal(op);
   const a = bindArgs(op, args, ["sizeAverage", "reduce", "reduction", "weight"], [], 2);

@@ -19,7 +19,7 @@ import * as native from "../../backends/native/index.js";
 import { nativeFloatOut, nativeNn, sameFloats } from "./native-nn.js";
 
 import { writeOut } from "../../ops/out.js";
-import { notImplementedFor } from "../../ops/pointwise-util.js";
+import { notImplementedFor, requireTensor } from "../../ops/pointwise-util.js";
 import { keepChannelsLast } from "./channels-last.js";
 function checkShapeArg(op: string, v: unknown): number[] {
   const s = typeof v === "number" ? [v] : v;
@@ -56,6 +56,7 @@ function checkNormInputs(x: Tensor, normalizedShape: number[], weight: Tensor | 
  */
 export function layerNorm(input: Tensor, normalizedShape: number[] | number,
   ...args: Args<[weight?: Tensor | null, bias?: Tensor | null, eps?: number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>): Tensor {
+  if (!(input instanceof Tensor) && !isOptionsObject(input)) requireTensor("layer_norm", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("native_layer_norm");
   if (isNested(input)) throw nestedRefusal("native_layer_norm");
   if (autocasting.on && autocasts("layer_norm", arguments)) return runAutocast(layerNorm, arguments);

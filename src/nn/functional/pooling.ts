@@ -32,7 +32,7 @@ import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 import { scatter } from "../../ops/indexing-scatter.js";
 import { zeros } from "../../ops/creation.js";
 import { kernels } from "../../backends/kernels.js";
-import { notImplementedFor } from "../../ops/pointwise-util.js";
+import { notImplementedFor, pyType } from "../../ops/pointwise-util.js";
 import { gatherByIndices_, int64Data, scatterByIndices, withIndices } from "./pool-indices.js";
 import { adaptiveAvgPool2dNhwc, avgPool2dNhwc, maxPool2dNhwc } from "./pooling-nhwc.js";
 import { isQuantizedTensor } from "../../ops/quantized-engine.js";
@@ -666,6 +666,7 @@ function lpPoolPublic(op: string, k: 1 | 2 | 3, input: unknown, args: readonly u
   if (a.kernelSize === undefined) throw new Error(`${op}() missing 1 required positional argument: 'kernel_size'`);
   const p = a.normType as number;
   const ks = a.kernelSize as IntOrTuple;
+  if (typeof ks !== "number" && !Array.isArray(ks)) throw new Error(`avg_pool${k}d(): argument 'kernel_size' (position 2) must be tuple of ints, not ${pyType(ks)}`);
   const area = typeof ks === "number" ? ks ** k : ks.length === 1 ? ks[0]! ** k : ks.reduce((s, v) => s * v, 1);
   const stride = (a.stride as IntOrTuple | null | undefined) ?? null;
   const ceilMode = (a.ceilMode as boolean | undefined) ?? false;

@@ -2,7 +2,8 @@
 // initialisation (kaiming_uniform_(a=sqrt(5)) and a fan-in bound for the bias), padding modes
 // and extra_repr.
 
-import type { Tensor } from "../../core/tensor.js";
+import { Tensor } from "../../core/tensor.js";
+import { requireTensor } from "../../ops/pointwise-util.js";
 import { type Args } from "../../ops/args.js";
 import { empty } from "../../ops/creation.js";
 import { Module } from "../module.js";
@@ -150,6 +151,7 @@ export abstract class _ConvNd extends Module {
 }
 
 function checkInputDim(op: string, k: number, input: Tensor): void {
+  if (!(input instanceof Tensor)) requireTensor(op, "input", 1, input);
   const d = input.dim();
   if (d !== k + 1 && d !== k + 2) {
     throw new Error(`Expected ${k + 1}D (unbatched) or ${k + 2}D (batched) input to ${op}, but got input of size: ${sizeStr(input.shape)}`);

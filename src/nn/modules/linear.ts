@@ -1,7 +1,8 @@
 // Identity, Linear, LazyLinear, Bilinear: PyTorch's modules and default initialisation.
 
 import { isNested } from "../../core/nested-kind.js";
-import type { Tensor } from "../../core/tensor.js";
+import { Tensor } from "../../core/tensor.js";
+import { requireTensor } from "../../ops/pointwise-util.js";
 import { type DTypeLike } from "../../core/dtype.js";
 import { empty } from "../../ops/creation.js";
 import { Module } from "../module.js";
@@ -54,6 +55,7 @@ export class Linear extends Module {
     }
   }
   override forward(input: Tensor): Tensor {
+    if (!(input instanceof Tensor)) requireTensor("linear", "input", 1, input);
     if (!isNested(input) && input.shape[input.dim() - 1] !== this.inFeatures) {
       throw new Error(`Linear(in_features=${this.inFeatures}, out_features=${this.outFeatures}): expected input with last dimension ${this.inFeatures}, got shape [${input.shape.join(", ")}]`);
     }

@@ -2,7 +2,8 @@
 // statistics as buffers running_mean/running_var/num_batches_tracked), LayerNorm, GroupNorm,
 // RMSNorm and LocalResponseNorm.
 
-import type { Tensor } from "../../core/tensor.js";
+import { Tensor } from "../../core/tensor.js";
+import { requireTensor } from "../../ops/pointwise-util.js";
 import { int64 } from "../../core/dtype.js";
 import { type Args } from "../../ops/args.js";
 import { empty, ones, tensor, zeros } from "../../ops/creation.js";
@@ -105,6 +106,7 @@ abstract class BatchNorm extends _NormBase {
     super(cls, a, { affine: true, trackRunningStats: true });
   }
   override forward(input: Tensor): Tensor {
+    if (!(input instanceof Tensor)) requireTensor("batch_norm", "input", 1, input);
     this.checkInputDim(input);
     let factor = this.momentum ?? 0;
     if (this.training && this.trackRunningStats && this.num_batches_tracked) {
@@ -197,6 +199,7 @@ abstract class InstanceNorm extends _NormBase {
     if (input.dim() !== k && input.dim() !== k + 1) throw dimError(`${k}D or ${k + 1}D`, input);
   }
   override forward(input: Tensor): Tensor {
+    if (!(input instanceof Tensor)) requireTensor("instance_norm", "input", 1, input);
     this.checkInputDim(input);
     const featureDim = input.dim() - this.noBatchDim;
     const c = input.shape[featureDim]!;

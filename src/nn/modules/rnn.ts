@@ -4,7 +4,8 @@
 // uniform(-1/sqrt(hidden_size), 1/sqrt(hidden_size)) in that order, so a seed gives PyTorch's
 // weights. The recurrences are written with differentiable ops (autograd gives the gradients).
 
-import type { Tensor } from "../../core/tensor.js";
+import { Tensor } from "../../core/tensor.js";
+import { pyType, requireTensor } from "../../ops/pointwise-util.js";
 import type { DType } from "../../core/dtype.js";
 import { type Args } from "../../ops/args.js";
 import { empty, zeros } from "../../ops/creation.js";
@@ -179,6 +180,9 @@ export class RNNBase extends Module {
    */
   protected forwardImpl(input: Tensor | PackedSequence, hx: Tensor[] | null, nState: number): [Tensor | PackedSequence, Tensor[]] {
     const cls = this.clsName();
+    // PyTorch's words are those of the aten op the module calls (rnn_tanh, lstm, gru).
+    if (!(input instanceof Tensor) && !(input instanceof PackedSequence)) requireTensor(this.mode.toLowerCase(), "input", 1, input);
+    if (hx !== null && nState === 1 && !(hx[0] instanceof Tensor)) requireTensor(this.mode.toLowerCase(), "hx", 2, hx[0]);
     const dirs = this.bidirectional ? 2 : 1;
     const outSize = this.projSize > 0 ? this.projSize : this.hiddenSize;
     const sizes = [outSize, this.hiddenSize].slice(0, nState);
@@ -279,7 +283,7 @@ export class RNN extends RNNBase {
 export class LSTM extends RNNBase {
   constructor(...args: Args<[...Positional, projSize?: number], RNNOptions>) { super("LSTM", ...args); }
   override forward(input: Tensor | PackedSequence, hx: [Tensor, Tensor] | null = null): [Tensor | PackedSequence, [Tensor, Tensor]] {
-    const [out, [h, c]] = this.forwardImpl(input, hx === null ? null : [hx[0], hx[1]], 2);
+    const [out, [h, c]] = this.forwardImpl(input, hx === null ? null : statePair("lstm", hx), 2);
     return [out, [h!, c!]];
   }
 }
@@ -351,6 +355,8 @@ export abstract class RNNCellBase extends Module {
   /** Checks and batches (input, states) as PyTorch's cells do; runs `step`; unbatches. */
   protected runCell(input: Tensor, hx: Tensor[] | null, nState: number, step: Step): Tensor[] {
     const cls = this.constructor.name;
+    if (!(input instanceof Tensor)) requireTensor(cellOp(this, nState), "input", 1, input);
+    if (hx !== null && nState === 1 && !(hx[0] instanceof Tensor)) requireTensor(cellOp(this, nState), "hx", 2, hx[0]);
     if (input.dim() !== 1 && input.dim() !== 2) throw new Error(`${cls}: Expected input to be 1D or 2D, got ${input.dim()}D instead`);
     if (hx !== null) {
       for (const h of hx) {
@@ -396,11 +402,26 @@ export class RNNCell extends RNNCellBase {
   }
 }
 
+/** An LSTM's (h, c): PyTorch's TensorList argument 'hx' of lstm / lstm_cell, with its type errors. */
+function statePair(op: string, hx: unknown): [Tensor, Tensor] {
+  if (!Array.isArray(hx)) throw new Error(`${op}(): argument 'hx' (position 2) must be tuple of Tensors, not ${pyType(hx)}`);
+  hx.forEach((h: unknown, i) => {
+    if (!(h instanceof Tensor)) throw new Error(`${op}(): expected Tensor as element ${i} in argument 1, but got ${pyType(h)}`);
+  });
+  return [hx[0] as Tensor, hx[1] as Tensor];
+}
+
+/** The aten op a cell calls, whose words its argument errors use: lstm_cell, gru_cell, rnn_tanh_cell. */
+function cellOp(cell: RNNCellBase, nState: number): string {
+  if (nState === 2) return "lstm_cell";
+  return cell instanceof RNNCell ? `rnn_${cell.nonlinearity}_cell` : "gru_cell";
+}
+
 /** LSTMCell: forward(input, [h, c]?) → [h', c']. */
 export class LSTMCell extends RNNCellBase {
   constructor(...args: CellArgs) { super("LSTMCell", 4, bindCtor("LSTMCell", args, ["inputSize", "hiddenSize", "bias", "device", "dtype"], 2)); }
   override forward(input: Tensor, hx: [Tensor, Tensor] | null = null): [Tensor, Tensor] {
-    const [h, c] = this.runCell(input, hx === null ? null : [hx[0], hx[1]], 2, STEPS.LSTM);
+    const [h, c] = this.runCell(input, hx === null ? null : statePair("lstm_cell", hx), 2, STEPS.LSTM);
     return [h!, c!];
   }
 }
