@@ -80,9 +80,9 @@ describe("predicates", () => {
     assert.equal(torch.numel(torch.zeros(2, 3, 4)), 24);
     assert.equal(torch.isSameSize(torch.zeros(2, 3), torch.ones(2, 3)), true);
     assert.equal(torch.zeros(2, 3).isSameSize(torch.ones(3, 2)), false);
-    throwsMsg(() => torch.isSameSize(x, 3 as never), "is_same_size(): argument 'other' (position 2) must be Tensor, not number");
-    throwsMsg(() => torch.numel(3 as never), "numel(): argument 'input' (position 1) must be Tensor, not number");
-    throwsMsg(() => torch.isFloatingPoint(3 as never), "is_floating_point(): argument 'input' (position 1) must be Tensor, not number");
+    throwsMsg(() => torch.isSameSize(x, 3 as never), "is_same_size(): argument 'other' (position 2) must be Tensor, not int");
+    throwsMsg(() => torch.numel(3 as never), "numel(): argument 'input' (position 1) must be Tensor, not int");
+    throwsMsg(() => torch.isFloatingPoint(3 as never), "is_floating_point(): argument 'input' (position 1) must be Tensor, not int");
   });
   test("is_nonzero", () => {
     assert.equal(torch.isNonzero(torch.tensor([0.5])), true);

@@ -5,6 +5,7 @@ import { sameNestedSizes } from "./nested-engine.js";
 import { Tensor } from "../core/tensor.js";
 import { Device, type DeviceType, Storage, cpu, unknownDeviceType } from "../core/storage.js";
 import { installMethods, type Method, describe, checkArgs, isOptionsObject, rebind } from "./args.js";
+import { requireTensor } from "./pointwise-util.js";
 
 /** torch.is_tensor(obj): whether obj is a Tensor. */
 export function isTensor(obj: unknown): obj is Tensor { if (arguments.length > 1) checkArgs("is_tensor", arguments, 1); return obj instanceof Tensor; }
@@ -12,29 +13,25 @@ export function isTensor(obj: unknown): obj is Tensor { if (arguments.length > 1
 /** torch.is_storage(obj): whether obj is a Storage (what `tensor.storage` holds). */
 export function isStorage(obj: unknown): obj is Storage { if (arguments.length > 1) checkArgs("is_storage", arguments, 1); return obj instanceof Storage; }
 
-function tensorArgument(op: string, name: string, position: number, v: unknown): Tensor {
-  if (!(v instanceof Tensor)) throw new Error(`${op}(): argument '${name}' (position ${position}) must be Tensor, not ${describe(v)}`);
-  return v;
-}
 
 /** torch.is_floating_point(input): whether input's dtype is a floating-point one. */
 export function isFloatingPoint(input: Tensor): boolean { if (arguments.length > 1) checkArgs("is_floating_point", arguments, 1); else if (isOptionsObject(input)) return rebind(isFloatingPoint, "is_floating_point", arguments, ["input"], 1, []);
-  return tensorArgument("is_floating_point", "input", 1, input).dtype.isFloatingPoint;
+  return requireTensor("is_floating_point", "input", 1, input).dtype.isFloatingPoint;
 }
 
 /** torch.is_complex(input): false; torch-ts has no complex dtypes. */
 export function isComplex(input: Tensor): boolean { if (arguments.length > 1) checkArgs("is_complex", arguments, 1); else if (isOptionsObject(input)) return rebind(isComplex, "is_complex", arguments, ["input"], 1, []);
-  return tensorArgument("is_complex", "input", 1, input).dtype.isComplex;
+  return requireTensor("is_complex", "input", 1, input).dtype.isComplex;
 }
 
 /** torch.is_signed(input): whether input's dtype holds negative numbers (uint8 and bool do not). */
 export function isSigned(input: Tensor): boolean { if (arguments.length > 1) checkArgs("is_signed", arguments, 1); else if (isOptionsObject(input)) return rebind(isSigned, "is_signed", arguments, ["input"], 1, []);
-  return tensorArgument("is_signed", "input", 1, input).dtype.isSigned;
+  return requireTensor("is_signed", "input", 1, input).dtype.isSigned;
 }
 
 /** torch.is_nonzero(input): the truth of a one-element tensor (NaN is true, as in Python). */
 export function isNonzero(input: Tensor): boolean { if (arguments.length > 1) checkArgs("is_nonzero", arguments, 1); else if (isOptionsObject(input)) return rebind(isNonzero, "is_nonzero", arguments, ["input"], 1, []);
-  const n = tensorArgument("is_nonzero", "input", 1, input).numel();
+  const n = requireTensor("is_nonzero", "input", 1, input).numel();
   if (n === 0) throw new Error("Boolean value of Tensor with no values is ambiguous");
   if (n > 1) throw new Error("Boolean value of Tensor with more than one value is ambiguous");
   const v = input.item();
@@ -43,8 +40,8 @@ export function isNonzero(input: Tensor): boolean { if (arguments.length > 1) ch
 
 /** torch.is_same_size(input, other): whether the two shapes are equal. */
 export function isSameSize(input: Tensor, other: Tensor): boolean { if (arguments.length > 2) checkArgs("is_same_size", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(isSameSize, "is_same_size", arguments, ["input", "other"], 2, []);
-  tensorArgument("is_same_size", "input", 1, input);
-  tensorArgument("is_same_size", "other", 2, other);
+  requireTensor("is_same_size", "input", 1, input);
+  requireTensor("is_same_size", "other", 2, other);
   if (isNested(input) || isNested(other)) {
     if (!isNested(input) || !isNested(other)) {
       throw new Error(`Expected both self and other to be nested tensors. Self ${isNested(input) ? "is" : "is not"} nested. While Other ${isNested(other) ? "is" : "is not"} nested.`);
@@ -56,7 +53,7 @@ export function isSameSize(input: Tensor, other: Tensor): boolean { if (argument
 
 /** torch.numel(input): the number of elements. */
 export function numel(input: Tensor): number { if (arguments.length > 1) checkArgs("numel", arguments, 1); else if (isOptionsObject(input)) return rebind(numel, "numel", arguments, ["input"], 1, []);
-  return tensorArgument("numel", "input", 1, input).numel();
+  return requireTensor("numel", "input", 1, input).numel();
 }
 
 /**
@@ -64,12 +61,12 @@ export function numel(input: Tensor): number { if (arguments.length > 1) checkAr
  * a view made there of an ordinary tensor is an ordinary tensor, as in PyTorch).
  */
 export function isInference(input: Tensor): boolean { if (arguments.length > 1) checkArgs("is_inference", arguments, 1); else if (isOptionsObject(input)) return rebind(isInference, "is_inference", arguments, ["input"], 1, []);
-  return tensorArgument("is_inference", "input", 1, input).storage._inference;
+  return requireTensor("is_inference", "input", 1, input).storage._inference;
 }
 
 /** torch.get_device(input): -1 for a CPU tensor, else the device's index (0 when it has none). */
 export function getDevice(input: Tensor): number { if (arguments.length > 1) checkArgs("get_device", arguments, 1); else if (isOptionsObject(input)) return rebind(getDevice, "get_device", arguments, ["input"], 1, []);
-  const d = tensorArgument("get_device", "input", 1, input).device;
+  const d = requireTensor("get_device", "input", 1, input).device;
   return d.type === "cpu" ? -1 : d.index ?? 0;
 }
 

@@ -5,7 +5,7 @@
 import { Tensor } from "../../core/tensor.js";
 import { type DType, bfloat16, float16, float32, scalarTypeName } from "../../core/dtype.js";
 import { emptyTensor, toNumbers, writeNumbers } from "../../ops/engine.js";
-import { pyType } from "../../ops/pointwise-util.js";
+import { pyType, requireTensor } from "../../ops/pointwise-util.js";
 import { warnOnce } from "../../core/warnings.js";
 
 export type Reduction = "none" | "mean" | "sum";
@@ -31,11 +31,8 @@ export function tupleStr(v: readonly number[]): string {
 /** PyTorch's C++ scalar type names: Float, Double, Long, ... */
 export const scalarName = scalarTypeName;
 
-/** `op(): argument 'name' (position n) must be Tensor, not int`. */
-export function tensorArg(op: string, name: string, position: number, v: unknown): Tensor {
-  if (!(v instanceof Tensor)) throw new Error(`${op}(): argument '${name}' (position ${position}) must be Tensor, not ${pyType(v)}`);
-  return v;
-}
+/** `op(): argument 'name' (position n) must be Tensor, not int` (pointwise-util's requireTensor). */
+export const tensorArg = requireTensor;
 
 /** An optional tensor argument (None allowed). */
 export function optTensorArg(op: string, name: string, position: number, v: unknown): Tensor | null {

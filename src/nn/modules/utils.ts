@@ -90,10 +90,6 @@ export function checkFloatRange(cls: string, name: string, v: unknown, lo: numbe
   return v;
 }
 
-export function checkTensorArg(cls: string, name: string, v: unknown): Tensor {
-  if (!(v instanceof Tensor)) throw new Error(`${cls}.forward(): argument '${name}' must be Tensor, not ${v === null ? "None" : typeof v}`);
-  return v;
-}
 
 // ---- Python's repr/str --------------------------------------------------------------------
 
