@@ -121,12 +121,8 @@ const snippets: Record<string, Snippet> = {
 };
 
 /** Snippets whose graph still differs from 1.13's, and why (reported as todo, not failed). */
-const packedRnn = "the RNN layers run one engine for padded and packed input (narrow per step, cat), not 1.13's unbind/stack per step";
 const attention2x = "multi_head_attention_forward follows PyTorch 2.x (unflatten/select in-projection, q scaled by a product, sdpa without weights)";
 const stillDifferent: Record<string, string> = {
-  lstm: packedRnn,
-  gru: packedRnn,
-  rnn: packedRnn,
   multihead_self_attention: attention2x,
   transformer_encoder_layer: attention2x,
   einsum_mm: "einsum contracts through its own permute/expand/bmm, not 1.13's sumproduct_pair (unsqueeze/permute/reshape)",

@@ -220,9 +220,10 @@ export class RNNBase extends Module {
     this.checkStates(x, null, states);
     const tb = this.batchFirst ? x.transpose(0, 1) : x;
     const T = tb.shape[0]!, B = tb.shape[1]!;
-    const r = this.runLayers(tb.reshape([T * B, this.inputSize]), new Array<number>(T).fill(B), states, true);
+    const r = this.runLayers(tb, new Array<number>(T).fill(B), states, true);
     let out = r.output;
-    if (this.batchFirst) out = out.transpose(0, 1);
+    // ATen turns LSTM's output back out of place, GRU/RNN's in place (TransposeBackward1).
+    if (this.batchFirst) out = this.mode === "LSTM" ? out.transpose(0, 1) : out.transpose_(0, 1);
     let finals = r.state;
     if (!batched) {
       out = out.squeeze(batchDim);
