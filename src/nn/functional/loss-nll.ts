@@ -9,6 +9,7 @@ import { autocasts, runAutocast } from "../../amp/hook.js";
 import { Tensor } from "../../core/tensor.js";
 import { type DType, float64, int64, uint8 } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
+import { noGrad } from "../../autograd/grad-mode.js";
 import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { emptyTensor, fromArray, writeNumbers } from "../../ops/engine.js";
 import { logSoftmax, softmax } from "../../ops/activation.js";
@@ -257,7 +258,16 @@ function crossEntropyProbs(x: Tensor, target: Tensor, weight: Tensor | null, ign
   if (reduction === "none") return prod.sum(classDim).neg();
   if (reduction === "sum") return prod.sum().neg();
   if (x.numel() === 0) return prod.sum().neg().fill_(NaN);
-  return prod.sum().neg().div(x.numel() / C);
+  return divScalar(prod.sum().neg(), x.numel() / C);
+}
+
+/**
+ * t / n as ATen's C++ divides by a Scalar: one input, DivBackward1 (a JS number divisor records
+ * DivBackward0 with a None edge, as a Python number does).
+ */
+function divScalar(t: Tensor, n: number): Tensor {
+  const out = noGrad(() => t.div(n));
+  return record("DivBackward1", [t], out, ([g]) => [g!.div(n)]);
 }
 
 /** Per-sample loss terms of the fused op, and the log-sum-exp of every sample (for backward). */
