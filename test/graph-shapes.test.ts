@@ -135,6 +135,15 @@ const snippets: Record<string, Snippet> = {
   },
   transpose_inplace: () => { const x = rg(2, 3, 4); return [x.mul(2).transpose_(0, 2), { x }]; },
   t_inplace: () => { const x = rg(3, 4); return [x.mul(2).t_(), { x }]; },
+  cross_entropy_4d: () => {
+    const x = rg(2, 4, 3, 2);
+    return [F.crossEntropy(x, torch.tensor([[[0, 1], [2, 3], [1, 1]], [[3, 2], [0, 0], [1, 2]]])), { x }];
+  },
+  cross_entropy_3d_none: () => { const x = rg(2, 4, 3); return [F.crossEntropy(x, torch.tensor([[0, 1, 2], [3, 0, 1]]), { reduction: "none" }), { x }]; },
+  nll_loss_5d_sum: () => {
+    const x = rg(2, 3, 2, 1, 2);
+    return [F.nllLoss(x, torch.tensor([[[[0, 1]], [[2, 0]]], [[[1, 1]], [[2, 2]]]]), { reduction: "sum" }), { x }];
+  },
 };
 
 /** Snippets whose graph still differs from 1.13's, and why (reported as todo, not failed). */

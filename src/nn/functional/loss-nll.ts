@@ -154,6 +154,15 @@ function nllLossImpl(x: Tensor, target: Tensor, weight: Tensor | null, ignoreInd
   checkWeight(weight, geom.C, x);
   if (!x.dtype.isFloatingPoint) throw new Error(`"nll_loss_out_frame" not implemented for '${scalarName(x.dtype)}'`);
   if (onDevice(x, target, weight)) return deviceOp("nllLoss", "nll_loss")(x, target, weight, ignoreIndex, reduction);
+  const nd = x.dim();
+  if (nd === 3 || nd > 4) {
+    // ATen's nll_loss_nd: the spatial dims viewed as (N, C, 1, rest) for nll_loss2d, its
+    // per-element output viewed back (the graph's ViewBackward0 around NllLoss2DBackward0).
+    const n = x.size(0), c = x.size(1), empty = x.numel() === 0;
+    const out = nllLossImpl(x.contiguous().view(empty ? [n, c, 0, 0] : [n, c, 1, -1]), target.contiguous().view(target.numel() === 0 ? [n, 0, 0] : [n, 1, -1]),
+      weight, ignoreIndex, reduction);
+    return reduction === "none" ? out.view([n, ...x.shape.slice(2)]) : out;
+  }
   const { outer, C, inner } = geom;
   const t = targetValues(target, geom, ignoreIndex);
   const w = weight ? floatValues(weight) : null;
@@ -174,7 +183,7 @@ function nllLossImpl(x: Tensor, target: Tensor, weight: Tensor | null, ignoreInd
   const tShape = geom.noBatch ? [] : target.shape;
   const out = reduction === "none" ? constant(elems, tShape, x.dtype)
     : constant(Float64Array.of(reduction === "mean" ? sum / total : sum), [], x.dtype);
-  return record("NllLossBackward0", [x], out, ([g]) => {
+  return record(nd === 4 ? "NllLoss2DBackward0" : "NllLossBackward0", [x], out, ([g]) => {
     if (!needsGrad(g, x)) return [nllGradKernel(g!, x, t, wt, geom, ignoreIndex, reduction, total)];
     const coef = sampleGrad(g!, reduction, tShape, total).mul(constant(wt, tShape, x.dtype)).neg();
     const idx = safeIndex(t, tShape, ignoreIndex);
