@@ -161,10 +161,10 @@ export class RNNBase extends Module {
   }
 
   /**
-   * The recurrence over all layers and directions. `data` is (N, input_size) in packed layout;
-   * `hx` the initial states ([h0] or [h0, c0], each (layers*dirs, B, *)). Returns the last
-   * layer's output (N, dirs*H) (or (T, B, dirs*H) when `padded`: see the engine's runLayers) and
-   * the final states.
+   * The recurrence over all layers and directions. `data` is (N, input_size) in packed layout
+   * (or (T, B, input_size) when `padded`: see the engine's runLayers); `hx` the initial states
+   * ([h0] or [h0, c0], each (layers*dirs, B, *)). Returns the last layer's output (N, dirs*H) (or
+   * (T, B, dirs*H) when `padded`) and the final states.
    */
   protected runLayers(data: Tensor, batchSizes: number[], hx: Tensor[], padded = false): { output: Tensor; state: Tensor[] } {
     return runLayers(this.mode, (layer, dir) => this.layerWeights(layer, dir), this.numLayers, this.bidirectional,
