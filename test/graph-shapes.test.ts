@@ -118,17 +118,37 @@ const snippets: Record<string, Snippet> = {
   inplace_on_transposed_view: () => { const x = rg(3, 4); const y = x.mul(2); y.t().add_(1); return [y, { x }]; },
   sum_mean_dims: () => { const x = rg(2, 3, 4); return [x.sum(1).mean([0, 1]), { x }]; },
   expand_broadcast_add: () => { const a = rg(3, 1), b = rg(4); return [a.expand(3, 4).add(b), { a, b }]; },
+  cross_entropy_weight_none: () => {
+    const x = rg(4, 3), w = torch.rand(3);
+    return [F.crossEntropy(x, torch.tensor([0, 2, -100, 1]), { weight: w, reduction: "none" }), { x }];
+  },
+  cross_entropy_sum_no_batch: () => { const x = rg(5); return [F.crossEntropy(x, torch.tensor(3), { reduction: "sum" }), { x }]; },
+  cross_entropy_probs_weight: () => { const x = rg(3, 4), p = torch.rand(3, 4), w = torch.rand(4); return [F.crossEntropy(x, p, { weight: w }), { x }]; },
+  gru_bidirectional_2_layers: () => {
+    const m = new nn.GRU(3, 4, { numLayers: 2, bidirectional: true }), x = rg(3, 2, 3);
+    return [first(m.call(x)), { x, ...params(m) }];
+  },
+  lstm_final_states: () => {
+    const m = new nn.LSTM(3, 4), x = rg(3, 2, 3);
+    const [h, c] = (m.call(x) as unknown as [Tensor, [Tensor, Tensor]])[1];
+    return [torch.cat([h, c]), { x, ...params(m) }];
+  },
+  transpose_inplace: () => { const x = rg(2, 3, 4); return [x.mul(2).transpose_(0, 2), { x }]; },
+  t_inplace: () => { const x = rg(3, 4); return [x.mul(2).t_(), { x }]; },
+  cross_entropy_4d: () => {
+    const x = rg(2, 4, 3, 2);
+    return [F.crossEntropy(x, torch.tensor([[[0, 1], [2, 3], [1, 1]], [[3, 2], [0, 0], [1, 2]]])), { x }];
+  },
+  cross_entropy_3d_none: () => { const x = rg(2, 4, 3); return [F.crossEntropy(x, torch.tensor([[0, 1, 2], [3, 0, 1]]), { reduction: "none" }), { x }]; },
+  nll_loss_5d_sum: () => {
+    const x = rg(2, 3, 2, 1, 2);
+    return [F.nllLoss(x, torch.tensor([[[[0, 1]], [[2, 0]]], [[[1, 1]], [[2, 2]]]]), { reduction: "sum" }), { x }];
+  },
 };
 
 /** Snippets whose graph still differs from 1.13's, and why (reported as todo, not failed). */
-const fusedCrossEntropy = "cross_entropy is one fused op (NllLossBackward0 over the logits), not log_softmax then nll_loss";
-const packedRnn = "the RNN layers run one engine for padded and packed input (narrow per step, cat), not 1.13's unbind/stack per step";
 const attention2x = "multi_head_attention_forward follows PyTorch 2.x (unflatten/select in-projection, q scaled by a product, sdpa without weights)";
 const stillDifferent: Record<string, string> = {
-  mlp_cross_entropy: fusedCrossEntropy,
-  lstm: packedRnn,
-  gru: packedRnn,
-  rnn: packedRnn,
   multihead_self_attention: attention2x,
   transformer_encoder_layer: attention2x,
   einsum_mm: "einsum contracts through its own permute/expand/bmm, not 1.13's sumproduct_pair (unsqueeze/permute/reshape)",

@@ -44,9 +44,10 @@ function runRnn(op: string, mode: RNNMode, input: Tensor, args: readonly unknown
   };
   const tb = batchFirst ? x.transpose(0, 1) : x;
   const T = tb.size(0), B = tb.size(1);
-  const r = runLayers(mode, weights, numLayers, bidirectional, train ? dropout : 0, tb.reshape([T * B, tb.size(2)]), new Array<number>(T).fill(B), hx, true);
+  const r = runLayers(mode, weights, numLayers, bidirectional, train ? dropout : 0, tb, new Array<number>(T).fill(B), hx, true);
   const out = r.output;
-  return [batchFirst ? out.transpose(0, 1) : out, ...r.state];
+  // ATen turns LSTM's output back out of place, GRU/RNN's in place (TransposeBackward1).
+  return [!batchFirst ? out : mode === "LSTM" ? out.transpose(0, 1) : out.transpose_(0, 1), ...r.state];
 }
 
 /** torch.rnn_tanh(input, hx, params, has_biases, num_layers, dropout, train, bidirectional, batch_first) → (output, h_n). */

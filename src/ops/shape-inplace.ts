@@ -6,7 +6,7 @@ import { forwardGrads, takeViewTangent } from "../autograd/forward-grad.js";
 import { Tensor } from "../core/tensor.js";
 import { installMethods, type Method } from "./args.js";
 import { checkInplaceLeaf } from "./inplace.js";
-import { select, squeeze, t, transpose, unsqueeze } from "./view.js";
+import { inPlaceTransposeView, select, squeeze, unsqueeze } from "./view.js";
 
 function restride(op: string, self: Tensor, view: (x: Tensor) => Tensor): Tensor {
   // PyTorch has no name rule for these in-place reshapes.
@@ -35,11 +35,11 @@ function squeeze_(self: Tensor, dim?: number | number[] | null): Tensor {
 
 function t_(self: Tensor): Tensor {
   if (self.dim() > 2) throw new Error(`t_() expects a tensor with <= 2 dimensions, but self is ${self.dim()}D`);
-  return restride("t_", self, (x) => t(x));
+  return restride("t_", self, (x) => inPlaceTransposeView(x, 0, null));
 }
 
 function transpose_(self: Tensor, dim0: number, dim1: number): Tensor {
-  return restride("transpose_", self, (x) => transpose(x, dim0, dim1));
+  return restride("transpose_", self, (x) => inPlaceTransposeView(x, dim0, dim1));
 }
 
 declare module "../core/tensor.js" {

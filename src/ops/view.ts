@@ -191,6 +191,19 @@ export function transpose(input: Tensor, dim0: number | string, dim1: number | s
   return transposedView(input, a, b, "TransposeBackward0");
 }
 
+/**
+ * @internal The view transpose_ (dim1 given) or t_ (dim1 null) takes the geometry of, recorded
+ * under the in-place op's node as PyTorch does (TransposeBackward1, TBackward1).
+ */
+export function inPlaceTransposeView(input: Tensor, dim0: number, dim1: number | null): Tensor {
+  if (isNamed(input) || isSparse(input) || isNested(input) || isCompressed(input)) return dim1 === null ? t(input) : transpose(input, dim0, dim1);
+  if (dim1 === null) return transposedView(input, 0, input.dim() < 2 ? 0 : 1, "TBackward1");
+  const nd = input.dim();
+  const a = normalizeDim(checkInt("transpose", "dim0", dim0), nd, "transpose");
+  const b = normalizeDim(checkInt("transpose", "dim1", dim1), nd, "transpose");
+  return transposedView(input, a, b, "TransposeBackward1");
+}
+
 /** The view with dims a and b swapped (normalized), recorded as `nodeName` (t() is PyTorch's TBackward0). */
 function transposedView(input: Tensor, a: number, b: number, nodeName: string): Tensor {
   const shape = input.shape, strides = input.stride();

@@ -1,5 +1,6 @@
-// F.nll_loss and F.cross_entropy. Cross-entropy with class indices runs every training step, so
-// it is one fused op (log_softmax + nll, label smoothing included) whose vjp is
+// F.nll_loss and F.cross_entropy. Cross-entropy with class indices runs every training step: as in
+// ATen it is log_softmax then nll_loss (LogSoftmaxBackward0 -> NllLossBackward0), each node with a
+// one-pass first-order kernel. With label smoothing it is one fused op whose vjp is
 // (softmax - onehot) scaled per sample: a direct kernel normally, public ops under createGraph.
 // Class probabilities are composed from log_softmax, as in ATen.
 
@@ -8,6 +9,7 @@ import { autocasts, runAutocast } from "../../amp/hook.js";
 import { Tensor } from "../../core/tensor.js";
 import { type DType, float64, int64, uint8 } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
+import { noGrad } from "../../autograd/grad-mode.js";
 import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
 import { emptyTensor, fromArray, writeNumbers } from "../../ops/engine.js";
 import { logSoftmax, softmax } from "../../ops/activation.js";
@@ -152,6 +154,15 @@ function nllLossImpl(x: Tensor, target: Tensor, weight: Tensor | null, ignoreInd
   checkWeight(weight, geom.C, x);
   if (!x.dtype.isFloatingPoint) throw new Error(`"nll_loss_out_frame" not implemented for '${scalarName(x.dtype)}'`);
   if (onDevice(x, target, weight)) return deviceOp("nllLoss", "nll_loss")(x, target, weight, ignoreIndex, reduction);
+  const nd = x.dim();
+  if (nd === 3 || nd > 4) {
+    // ATen's nll_loss_nd: the spatial dims viewed as (N, C, 1, rest) for nll_loss2d, its
+    // per-element output viewed back (the graph's ViewBackward0 around NllLoss2DBackward0).
+    const n = x.size(0), c = x.size(1), empty = x.numel() === 0;
+    const out = nllLossImpl(x.contiguous().view(empty ? [n, c, 0, 0] : [n, c, 1, -1]), target.contiguous().view(target.numel() === 0 ? [n, 0, 0] : [n, 1, -1]),
+      weight, ignoreIndex, reduction);
+    return reduction === "none" ? out.view([n, ...x.shape.slice(2)]) : out;
+  }
   const { outer, C, inner } = geom;
   const t = targetValues(target, geom, ignoreIndex);
   const w = weight ? floatValues(weight) : null;
@@ -172,11 +183,31 @@ function nllLossImpl(x: Tensor, target: Tensor, weight: Tensor | null, ignoreInd
   const tShape = geom.noBatch ? [] : target.shape;
   const out = reduction === "none" ? constant(elems, tShape, x.dtype)
     : constant(Float64Array.of(reduction === "mean" ? sum / total : sum), [], x.dtype);
-  return record("NllLossBackward0", [x], out, ([g]) => {
+  return record(nd === 4 ? "NllLoss2DBackward0" : "NllLossBackward0", [x], out, ([g]) => {
+    if (!needsGrad(g, x)) return [nllGradKernel(g!, x, t, wt, geom, ignoreIndex, reduction, total)];
     const coef = sampleGrad(g!, reduction, tShape, total).mul(constant(wt, tShape, x.dtype)).neg();
     const idx = safeIndex(t, tShape, ignoreIndex);
     return [x.newZeros(x.shape).scatter(geom.classDim, classView(idx, geom), classView(coef, geom))];
   }, [x]);
+}
+
+/** First-order nll gradient: -coef w[t] at each sample's target, 0 elsewhere (one pass, no ops). */
+function nllGradKernel(g: Tensor, x: Tensor, t: ArrayLike<number>, wt: Float64Array, geom: NllGeom, ignoreIndex: number,
+  reduction: Reduction, total: number): Tensor {
+  const { outer, C, inner } = geom;
+  const gv = floatValues(g);
+  const out = floatOut(x.shape, x.dtype);
+  const d = out.data;
+  d.fill(0);
+  const scale = reduction === "mean" ? 1 / total : 1;
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const k = o * inner + i;
+      if (t[k] === ignoreIndex) continue;
+      d[(o * C + t[k]!) * inner + i] = -(reduction === "none" ? gv[k]! : gv[0]!) * scale * wt[k]!;
+    }
+  }
+  return out.done();
 }
 
 // ---- cross_entropy --------------------------------------------------------------------------------
@@ -236,7 +267,16 @@ function crossEntropyProbs(x: Tensor, target: Tensor, weight: Tensor | null, ign
   if (reduction === "none") return prod.sum(classDim).neg();
   if (reduction === "sum") return prod.sum().neg();
   if (x.numel() === 0) return prod.sum().neg().fill_(NaN);
-  return prod.sum().neg().div(x.numel() / C);
+  return divScalar(prod.sum().neg(), x.numel() / C);
+}
+
+/**
+ * t / n as ATen's C++ divides by a Scalar: one input, DivBackward1 (a JS number divisor records
+ * DivBackward0 with a None edge, as a Python number does).
+ */
+function divScalar(t: Tensor, n: number): Tensor {
+  const out = noGrad(() => t.div(n));
+  return record("DivBackward1", [t], out, ([g]) => [g!.div(n)]);
 }
 
 /** Per-sample loss terms of the fused op, and the log-sum-exp of every sample (for backward). */
@@ -274,6 +314,8 @@ function crossEntropyIndices(x: Tensor, target: Tensor, weight: Tensor | null, i
   checkWeight(weight, geom.C, x);
   if (!x.dtype.isFloatingPoint) throw new Error(`"log_softmax_lastdim_kernel_impl" not implemented for '${scalarName(x.dtype)}'`);
   if (onDevice(x, target, weight)) return deviceOp("crossEntropy", "cross_entropy")(x, target, weight, ignoreIndex, reduction, eps);
+  // ATen's graph: LogSoftmaxBackward0 -> NllLossBackward0, each node with a one-pass kernel.
+  if (eps === 0) return nllLossImpl(logSoftmax(x, geom.classDim), target, weight, ignoreIndex, reduction);
   const { C } = geom;
   const t = targetValues(target, geom, ignoreIndex);
   const w = weight ? floatValues(weight) : null;
@@ -283,7 +325,7 @@ function crossEntropyIndices(x: Tensor, target: Tensor, weight: Tensor | null, i
     return crossEntropyNative(x, xv, target, t, w, weight, wt, total, geom, ignoreIndex, reduction, eps);
   }
   const { elems, lse } = crossEntropyForward(xv, t, w, geom, ignoreIndex, eps);
-  const { out, tShape, sumU, node } = crossEntropyOutput(elems, x, target, w, geom, reduction, total, eps);
+  const { out, tShape, sumU, node } = crossEntropyOutput(elems, x, target, w, geom, reduction, total);
   return record(node, [x], out, ([g]) => {
     if (needsGrad(g, x)) return [crossEntropyGradComposite(g!, x, t, wt, w, weight, geom, ignoreIndex, eps, sumU, reduction, total, tShape)];
     return [crossEntropyGradKernel(g!, x, t, wt, w, lse, geom, ignoreIndex, eps, sumU, reduction, total)];
@@ -292,7 +334,7 @@ function crossEntropyIndices(x: Tensor, target: Tensor, weight: Tensor | null, i
 
 /** The loss tensor from per-element losses (reduced as asked), and what both backward paths need. */
 function crossEntropyOutput(elems: Float64Array, x: Tensor, target: Tensor, w: Floats | null, geom: NllGeom,
-  reduction: Reduction, total: number, eps: number): { out: Tensor; tShape: readonly number[]; sumU: number; node: string } {
+  reduction: Reduction, total: number): { out: Tensor; tShape: readonly number[]; sumU: number; node: string } {
   let sum = 0;
   for (let k = 0; k < elems.length; k++) sum += elems[k]!;
   const tShape = geom.noBatch ? [] : target.shape;
@@ -300,7 +342,8 @@ function crossEntropyOutput(elems: Float64Array, x: Tensor, target: Tensor, w: F
     : constant(Float64Array.of(reduction === "mean" ? sum / total : sum), [], x.dtype);
   let sumU = geom.C;
   if (w) { sumU = 0; for (let c = 0; c < geom.C; c++) sumU += w[c]!; }
-  return { out, tShape, sumU, node: eps > 0 ? "AddBackward0" : "NllLossBackward0" };
+  // ATen ends its label-smoothing graph with the add of the two weighted terms.
+  return { out, tShape, sumU, node: "AddBackward0" };
 }
 
 /**
@@ -315,7 +358,7 @@ function crossEntropyNative(x: Tensor, xv: Floats, target: Tensor, t: ArrayLike<
   for (let k = 0; k < rows; k++) rowTarget[k] = t[k] === ignoreIndex ? -1 : t[k]!;
   const elems = new Float64Array(rows);
   native.crossEntropyForward(xv, rowTarget, w, elems, rows, C, eps);
-  const { out, tShape, sumU, node } = crossEntropyOutput(elems, x, target, w, geom, reduction, total, eps);
+  const { out, tShape, sumU, node } = crossEntropyOutput(elems, x, target, w, geom, reduction, total);
   return record(node, [x], out, ([g]) => {
     if (needsGrad(g, x)) return [crossEntropyGradComposite(g!, x, t, wt, w, weight, geom, ignoreIndex, eps, sumU, reduction, total, tShape)];
     const gv = floatValues(g!);

@@ -4,6 +4,7 @@
 
 import type { Tensor } from "../../core/tensor.js";
 import { cat, stack } from "../../ops/shape-join.js";
+import { unsafeChunk } from "../../ops/split-forms.js";
 import * as F from "../functional/index.js";
 
 export type RNNMode = "RNN_TANH" | "RNN_RELU" | "LSTM" | "GRU";
@@ -23,27 +24,29 @@ export const inputProjection = (x: Tensor, w: LayerWeights): Tensor => (w.ih ? w
 /** One recurrence step: the projected input x·W_ihᵀ + b_ih of this step and the state ([h] or [h, c]). */
 export type Step = (xProj: Tensor, state: Tensor[], w: LayerWeights) => Tensor[];
 
+/** ATen's cells add the hidden projection first (linear_hh(h).add_(input)): its graph's order. */
 function gatesOf(xProj: Tensor, h: Tensor, w: LayerWeights): Tensor {
-  return xProj.add(hiddenProjection(h, w));
+  return hiddenProjection(h, w).add(xProj);
 }
 
 export const STEPS: Record<RNNMode, Step> = {
   RNN_TANH: (x, [h], w) => [gatesOf(x, h!, w).tanh()],
   RNN_RELU: (x, [h], w) => [gatesOf(x, h!, w).relu()],
   LSTM: (x, [h, c], w) => {
-    const [i, f, g, o] = gatesOf(x, h!, w).chunk(4, 1) as [Tensor, Tensor, Tensor, Tensor];
+    const [i, f, g, o] = unsafeChunk(gatesOf(x, h!, w), 4, 1) as [Tensor, Tensor, Tensor, Tensor];
     const c2 = f.sigmoid().mul(c!).add(i.sigmoid().mul(g.tanh()));
     let h2 = o.sigmoid().mul(c2.tanh());
     if (w.wHr) h2 = F.linear(h2, w.wHr);
     return [h2, c2];
   },
   GRU: (x, [h], w) => {
-    const [ri, zi, ni] = x.chunk(3, 1) as [Tensor, Tensor, Tensor];
-    const [rh, zh, nh] = hiddenProjection(h!, w).chunk(3, 1) as [Tensor, Tensor, Tensor];
-    const r = ri.add(rh).sigmoid();
-    const z = zi.add(zh).sigmoid();
-    const n = ni.add(r.mul(nh)).tanh();
-    return [n.add(z.mul(h!.sub(n)))];
+    // ATen's GRUCell, operand for operand: hy = (h - n) * z + n.
+    const [ri, zi, ni] = unsafeChunk(x, 3, 1) as [Tensor, Tensor, Tensor];
+    const [rh, zh, nh] = unsafeChunk(hiddenProjection(h!, w), 3, 1) as [Tensor, Tensor, Tensor];
+    const r = rh.add(ri).sigmoid();
+    const z = zh.add(zi).sigmoid();
+    const n = ni.add(nh.mul(r)).tanh();
+    return [h!.sub(n).mul(z).add(n)];
   },
 };
 
@@ -51,7 +54,7 @@ export const STEPS: Record<RNNMode, Step> = {
  * Runs one direction of one layer over packed steps (`batchSizes[t]` rows at step t, in `xProj`
  * one step after the other): the outputs in the same layout and the final state per sequence.
  */
-function runDirection(step: Step, xProj: Tensor, batchSizes: number[], state0: Tensor[], w: LayerWeights, reverse: boolean, padded: boolean): { output: Tensor; state: Tensor[] } {
+function runDirection(step: Step, xProj: Tensor, batchSizes: number[], state0: Tensor[], w: LayerWeights, reverse: boolean): { output: Tensor; state: Tensor[] } {
   const T = batchSizes.length;
   const offsets: number[] = [];
   let off = 0;
@@ -75,7 +78,7 @@ function runDirection(step: Step, xProj: Tensor, batchSizes: number[], state0: T
     finished.push(state);
     finished.reverse();
     const final = state.map((_, k) => (finished.length === 1 ? finished[0]![k]! : cat(finished.map((f) => f[k]!), 0)));
-    return { output: joinSteps(outputs, padded), state: final };
+    return { output: joinSteps(outputs), state: final };
   }
   let last = batchSizes[T - 1]!;
   let state = state0.map((s) => s.narrow(0, 0, last));
@@ -89,21 +92,39 @@ function runDirection(step: Step, xProj: Tensor, batchSizes: number[], state0: T
     outputs[t] = state[0]!;
     last = b;
   }
-  return { output: joinSteps(outputs, padded), state };
+  return { output: joinSteps(outputs), state };
 }
 
-/** The steps' outputs one after the other: stacked to (T, B, H) for an unpacked input, as ATen's do. */
-function joinSteps(outputs: Tensor[], padded: boolean): Tensor {
-  return padded ? stack(outputs, 0) : outputs.length === 1 ? outputs[0]! : cat(outputs, 0);
+/** The packed steps' outputs one after the other. */
+function joinSteps(outputs: Tensor[]): Tensor {
+  return outputs.length === 1 ? outputs[0]! : cat(outputs, 0);
+}
+
+/**
+ * One direction of one layer over an unpacked input, as ATen's FullLayer / ReversedFullLayer: the
+ * projected input (T, B, G) unbound into steps, the steps' outputs stacked to (T, B, H) in time
+ * order (so the graph is 1.13's: UnbindBackward0 ... StackBackward0).
+ */
+function runPaddedDirection(step: Step, xProj: Tensor, state0: Tensor[], w: LayerWeights, reverse: boolean): { output: Tensor; state: Tensor[] } {
+  const steps = xProj.unbind(0);
+  const T = steps.length;
+  const outputs = new Array<Tensor>(T);
+  let state = state0;
+  for (let k = 0; k < T; k++) {
+    const t = reverse ? T - 1 - k : k;
+    state = step(steps[t]!, state, w);
+    outputs[t] = state[0]!;
+  }
+  return { output: stack(outputs, 0), state };
 }
 
 /**
  * The recurrence over all layers and directions. `data` is (N, input_size) in packed layout (T
  * steps of batchSizes[t] rows); `hx` the initial states ([h0] or [h0, c0], each (layers*dirs, B, *)).
  * `dropout` (0 when not training) applies between layers. Returns the last layer's output
- * (N, dirs*H) and the final states. `padded` (every step has the whole batch, an unpacked input):
- * the output is (T, B, dirs*H) instead, stacked over time (and the directions concatenated), so
- * that its grad_fn is PyTorch's (StackBackward0, CatBackward0).
+ * (N, dirs*H) and the final states. `padded` (an unpacked input): `data` is (T, B, input_size)
+ * instead and the output (T, B, dirs*H), projected whole, unbound per step and stacked over time
+ * (the directions concatenated), so that its graph is 1.13's.
  */
 export function runLayers(mode: RNNMode, weights: (layer: number, dir: number) => LayerWeights, numLayers: number, bidirectional: boolean,
   dropout: number, data: Tensor, batchSizes: number[], hx: Tensor[], padded = false): { output: Tensor; state: Tensor[] } {
@@ -116,8 +137,9 @@ export function runLayers(mode: RNNMode, weights: (layer: number, dir: number) =
     for (let dir = 0; dir < dirs; dir++) {
       const w = weights(layer, dir);
       const idx = layer * dirs + dir;
-      const xProj = inputProjection(layer > 0 && padded ? layerInput.flatten(0, 1) : layerInput, w);
-      const r = runDirection(step, xProj, batchSizes, hx.map((h) => h.select(0, idx)), w, dir === 1, padded);
+      const xProj = inputProjection(layerInput, w);
+      const state0 = hx.map((h) => h.select(0, idx));
+      const r = padded ? runPaddedDirection(step, xProj, state0, w, dir === 1) : runDirection(step, xProj, batchSizes, state0, w, dir === 1);
       outs.push(r.output);
       r.state.forEach((s, k) => finals[k]!.push(s));
     }

@@ -162,10 +162,10 @@ export class RNNBase extends Module {
   }
 
   /**
-   * The recurrence over all layers and directions. `data` is (N, input_size) in packed layout;
-   * `hx` the initial states ([h0] or [h0, c0], each (layers*dirs, B, *)). Returns the last
-   * layer's output (N, dirs*H) (or (T, B, dirs*H) when `padded`: see the engine's runLayers) and
-   * the final states.
+   * The recurrence over all layers and directions. `data` is (N, input_size) in packed layout
+   * (or (T, B, input_size) when `padded`: see the engine's runLayers); `hx` the initial states
+   * ([h0] or [h0, c0], each (layers*dirs, B, *)). Returns the last layer's output (N, dirs*H) (or
+   * (T, B, dirs*H) when `padded`) and the final states.
    */
   protected runLayers(data: Tensor, batchSizes: number[], hx: Tensor[], padded = false): { output: Tensor; state: Tensor[] } {
     return runLayers(this.mode, (layer, dir) => this.layerWeights(layer, dir), this.numLayers, this.bidirectional,
@@ -224,9 +224,10 @@ export class RNNBase extends Module {
     this.checkStates(x, null, states);
     const tb = this.batchFirst ? x.transpose(0, 1) : x;
     const T = tb.shape[0]!, B = tb.shape[1]!;
-    const r = this.runLayers(tb.reshape([T * B, this.inputSize]), new Array<number>(T).fill(B), states, true);
+    const r = this.runLayers(tb, new Array<number>(T).fill(B), states, true);
     let out = r.output;
-    if (this.batchFirst) out = out.transpose(0, 1);
+    // ATen turns LSTM's output back out of place, GRU/RNN's in place (TransposeBackward1).
+    if (this.batchFirst) out = this.mode === "LSTM" ? out.transpose(0, 1) : out.transpose_(0, 1);
     let finals = r.state;
     if (!batched) {
       out = out.squeeze(batchDim);
