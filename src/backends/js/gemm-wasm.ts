@@ -4,9 +4,9 @@
 // (whose loop is bound by typed-array loads, not flops). Packing and the write-back into C stay in
 // JS: they read and write the tensors' own strided arrays.
 //
-// The module is assembled here, byte by byte (about 300 bytes), so there is no binary to build or
-// ship and no asynchronous compile: engines without SIMD (or without WebAssembly) fail validation,
-// and gemm.ts keeps its scalar kernel there. Sums run in float32, as PyTorch's float32 GEMM's do
+// The module is assembled here, byte by byte (about 600 bytes), at the first float32 GEMM, so there
+// is no binary to build or ship and no asynchronous compile: engines without SIMD (or without
+// WebAssembly) fail validation, and gemm.ts keeps its scalar kernel there. Sums run in float32, as PyTorch's float32 GEMM's do
 // (the scalar kernel sums in float64).
 
 import type { FloatArray } from "./gemm.js";
@@ -28,15 +28,29 @@ interface WasmGemm {
   f32: Float32Array;
 }
 
+/** Not built yet (undefined), built, or null where the engine has no WebAssembly SIMD. */
+let wasm: WasmGemm | null | undefined;
+/** Off only when a test turns it off (setWasmGemm). */
+let enabled = true;
+
 /** True when the SIMD kernel is available and in use (`setWasmGemm(false)` turns it off, for tests). */
 export function wasmGemmActive(): boolean {
-  return enabled;
+  return enabled && kernel() !== null;
 }
 
 /** Turns the SIMD kernel on or off; returns whether it is on (it stays off where it cannot run). */
 export function setWasmGemm(on: boolean): boolean {
-  enabled = on && wasm !== null;
-  return enabled;
+  enabled = on;
+  return wasmGemmActive();
+}
+
+/**
+ * The instantiated module, built at the first float32 GEMM of the JS kernels (2-3 ms), not at
+ * import: where the native addon runs the GEMMs it is never needed. null where it cannot run.
+ */
+function kernel(): WasmGemm | null {
+  if (wasm === undefined) wasm = instantiate();
+  return wasm;
 }
 
 /**
@@ -49,8 +63,9 @@ export function gemmWasm(
   B: FloatArray, bOff: number, bRs: number, bCs: number,
   C: FloatArray, cOff: number, cRs: number, cCs: number,
 ): boolean {
-  if (!enabled) return false;
-  const { block, f32 } = wasm!;
+  const w = enabled ? kernel() : null;
+  if (w === null) return false;
+  const { block, f32 } = w;
   for (let jc = 0; jc < N; jc += NC) {
     const nc = Math.min(NC, N - jc);
     const nTiles = Math.ceil(nc / NR);
@@ -247,7 +262,3 @@ function assemble(): Uint8Array {
   const code = section(10, [1, ...blockBody()]);
   return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0, ...type, ...funcs, ...memory, ...exports, ...code]);
 }
-
-// Last: instantiate() reads the encoder's tables above.
-const wasm: WasmGemm | null = instantiate();
-let enabled = wasm !== null;
