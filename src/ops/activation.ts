@@ -55,7 +55,7 @@ const reluLoop: Loop1 = (s, d, n) => {
 function reluGradLoop(gs: Floats, os: Floats, d: Floats, n: number): void {
   if (!(gs instanceof Float32Array && os instanceof Float32Array && d instanceof Float32Array)) { for (let i = 0; i < n; i++) d[i] = os[i]! <= 0 ? 0 : gs[i]!; return; }
   const gi = int32Bits(gs), oi = int32Bits(os), di = int32Bits(d);
-  // An output is +0 or -0 (all magnitude bits clear) exactly where the gradient is zeroed.
+  // relu's output is never negative, so `out <= 0` is: +0 or -0 (all magnitude bits clear).
   for (let i = 0; i < n; i++) { const o = oi[i]! & 0x7fffffff; di[i] = gi[i]! & ((o | -o) >> 31); }
 }
 function int32Bits(a: Float32Array): Int32Array {
@@ -281,7 +281,6 @@ function softmaxGeometry(shape: readonly number[], d: number): { outer: number; 
   for (let i = d + 1; i < shape.length; i++) inner *= shape[i]!;
   return { outer, size: shape.length === 0 ? 1 : shape[d]!, inner };
 }
-
 
 /** A contiguous float buffer the kernel can write: the output's own storage, or a scratch for 16-bit floats. */
 function outputBuffer(out: Tensor): { data: Floats; finish: () => void } {
