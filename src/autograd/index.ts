@@ -1,5 +1,6 @@
 // torch.autograd
-export { grad, type BackwardOptions, type GradOptions } from "./engine.js";
+export { type BackwardOptions, type GradOptions } from "./engine.js";
+export { grad } from "./grad-api.js";
 export { backward } from "./backward.js";
 export { Function, FunctionCtx } from "./function.js";
 export { gradcheck, gradgradcheck } from "./gradcheck.js";
