@@ -26,7 +26,7 @@ export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], grad
 export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], ...rest: Args<Positional, GradApiOptions>): (Tensor | null)[];
 export function grad(outputs: Tensor | Tensor[], inputs: Tensor | Tensor[], ...rest: unknown[]): (Tensor | null)[] {
   const o = bindArgs("grad", rest, POSITIONAL, ["materializeGrads"], 2) as GradApiOptions;
-  if (o.onlyInputs !== undefined && !warnedOnlyInputs) {
+  if (o.onlyInputs === false && !warnedOnlyInputs) {
     warnedOnlyInputs = true;
     console.warn("only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate gradient for other parts of the graph, please use torch.autograd.backward.");
   }
