@@ -93,13 +93,12 @@ export function run({ epochs = 20, seed = 0, maxBatches = null, verbose = true }
 
   let { data: images, targets: labels } = new torch.datasets.Digits();
   images = mnistLike(images);
-  // Training dataset (held in a const: DataLoader.dataset is typed as map-style or iterable, so
-  // len(train_loader.dataset) does not typecheck as trainSet.length)
-  const trainSet = new torch.utils.data.TensorDataset(images.get(":1437"), labels.get(":1437"));
-  const trainLoader = new torch.utils.data.DataLoader(trainSet, { batchSize: 64, shuffle: true });
+  // Training dataset
+  const trainLoader = new torch.utils.data.DataLoader(
+    new torch.utils.data.TensorDataset(images.get(":1437"), labels.get(":1437")), { batchSize: 64, shuffle: true });
   // Test dataset
-  const testSet = new torch.utils.data.TensorDataset(images.get("1437:"), labels.get("1437:"));
-  const testLoader = new torch.utils.data.DataLoader(testSet, { batchSize: 64, shuffle: true });
+  const testLoader = new torch.utils.data.DataLoader(
+    new torch.utils.data.TensorDataset(images.get("1437:"), labels.get("1437:")), { batchSize: 64, shuffle: true });
 
   const model = new Net().to(device);
 
@@ -121,7 +120,7 @@ export function run({ epochs = 20, seed = 0, maxBatches = null, verbose = true }
       optimizer.step();
       losses.push(Number(loss.item()));
       if (verbose && batchIdx % 500 === 0) {
-        console.log(`Train Epoch: ${epoch} [${batchIdx * data.length}/${trainSet.length} ` +
+        console.log(`Train Epoch: ${epoch} [${batchIdx * data.length}/${trainLoader.dataset.length} ` +
           `(${(100 * batchIdx / trainLoader.length).toFixed(0)}%)]\tLoss: ${Number(loss.item()).toFixed(6)}`);
       }
     }
@@ -144,12 +143,12 @@ export function run({ epochs = 20, seed = 0, maxBatches = null, verbose = true }
         correct += Number(pred.eq(target.viewAs(pred)).sum().item());
       }
 
-      testLoss /= testSet.length;
+      testLoss /= testLoader.dataset.length;
       testLosses.push(testLoss);
       accuracies.push(correct);
       if (verbose) {
-        console.log(`\nTest set: Average loss: ${testLoss.toFixed(4)}, Accuracy: ${correct}/${testSet.length} ` +
-          `(${(100 * correct / testSet.length).toFixed(0)}%)\n`);
+        console.log(`\nTest set: Average loss: ${testLoss.toFixed(4)}, Accuracy: ${correct}/${testLoader.dataset.length} ` +
+          `(${(100 * correct / testLoader.dataset.length).toFixed(0)}%)\n`);
       }
     });
   }
