@@ -188,7 +188,7 @@ export class EncoderRNN extends nn.Module {
 
   override forward(input: Tensor): [Tensor, Tensor] {
     const embedded = this.dropout.call(this.embedding.call(input));
-    const [output, hidden] = this.gru.call(embedded) as [Tensor, Tensor];
+    const [output, hidden] = this.gru.call(embedded) as [Tensor, Tensor]; // GRU's output may be a PackedSequence
     return [output, hidden];
   }
 }
@@ -266,7 +266,7 @@ export class AttnDecoderRNN extends nn.Module {
     const embedded = this.dropout.call(this.embedding.call(input));
 
     const query = hidden.permute(1, 0, 2);
-    const [context, attnWeights] = this.attention.call(query, encoderOutputs) as [Tensor, Tensor];
+    const [context, attnWeights] = this.attention.call(query, encoderOutputs);
     const inputGru = torch.cat([embedded, context], { dim: 2 });
 
     let [output, newHidden] = this.gru.call(inputGru, hidden) as [Tensor, Tensor];
@@ -321,8 +321,8 @@ function trainEpoch(dataloader: torch.utils.data.DataLoader<Tensor[]>, encoder: 
     encoderOptimizer.zeroGrad();
     decoderOptimizer.zeroGrad();
 
-    const [encoderOutputs, encoderHidden] = encoder.call(inputTensor) as [Tensor, Tensor];
-    const [decoderOutputs] = decoder.call(encoderOutputs, encoderHidden, targetTensor) as [Tensor, Tensor, Tensor];
+    const [encoderOutputs, encoderHidden] = encoder.call(inputTensor);
+    const [decoderOutputs] = decoder.call(encoderOutputs, encoderHidden, targetTensor);
 
     const loss = criterion.call(
       decoderOutputs.view(-1, decoderOutputs.size(-1)),
@@ -366,8 +366,8 @@ function evaluate(encoder: EncoderRNN, decoder: AttnDecoderRNN, sentence: string
   return torch.noGrad(() => {
     const inputTensor = tensorFromSentence(inputLang, sentence);
 
-    const [encoderOutputs, encoderHidden] = encoder.call(inputTensor) as [Tensor, Tensor];
-    const [decoderOutputs, , decoderAttn] = decoder.call(encoderOutputs, encoderHidden) as [Tensor, Tensor, Tensor];
+    const [encoderOutputs, encoderHidden] = encoder.call(inputTensor);
+    const [decoderOutputs, , decoderAttn] = decoder.call(encoderOutputs, encoderHidden);
 
     const [, topi] = decoderOutputs.topk(1);
     const decodedIds = topi.squeeze();
