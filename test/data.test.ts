@@ -127,3 +127,14 @@ test("ChainDataset chains iterable datasets; StackDataset zips map-style ones (a
   assert.deepEqual(batch.y[0]!.tolist(), [10, 11, 12, 13]);
   assert.throws(() => new torch.utils.data.StackDataset([xs, new TensorDataset(torch.arange(3))]), /Size mismatch between datasets/);
 });
+
+// Typechecked with the tests: `len(train_loader.dataset)`, as PyTorch's tutorials write it, is
+// `trainLoader.dataset.length` without a cast (loader.dataset has the type of the dataset given).
+test("loader.dataset keeps the dataset's type: len(loader.dataset) and the batches' types", () => {
+  const loader = new DataLoader(new TensorDataset(torch.arange(10), torch.arange(10).mul(2)), { batchSize: 4 });
+  const n: number = loader.dataset.length;
+  assert.equal(n, 10);
+  assert.equal(loader.dataset.tensors.length, 2);
+  const [x, y] = [...loader][2]!;
+  assert.deepEqual([x!.tolist(), y!.tolist()], [[8, 9], [16, 18]]);
+});

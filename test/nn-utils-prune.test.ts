@@ -101,4 +101,24 @@ describe("nn.utils.prune", () => {
     prune.l1Unstructured(m, "weight", 1);
     assert.equal(flat(r(m).weight_mask!).filter((v) => v === 0).length, 2, "the failed step added nothing");
   });
+
+  // The Pruning tutorial finds a tensor's pruning history through module._forward_pre_hooks, whose
+  // values in PyTorch are the pruning methods themselves.
+  test("the forward pre-hooks are the pruning methods: _tensorName, class, and a container's history", () => {
+    torch.manualSeed(0);
+    const m = new nn.Conv2d(1, 6, 5);
+    prune.randomUnstructured(m, "weight", 0.3);
+    prune.l1Unstructured(m, "bias", 3);
+    type Method = torch.nn.utils.prune.BasePruningMethod;
+    const methods = (): Method[] => m._forwardPreHooks().map((h) => h as unknown as Method);
+    assert.deepEqual(methods().map((h) => [h.constructor.name, h._tensorName]), [["RandomUnstructured", "weight"], ["L1Unstructured", "bias"]]);
+    prune.lnStructured(m, "weight", 0.5, 2, 0);
+    const hook = methods().find((h) => h._tensorName === "weight")!;
+    assert.ok(hook instanceof prune.PruningContainer);
+    assert.deepEqual([...(hook as torch.nn.utils.prune.PruningContainer)].map((x) => x.constructor.name), ["RandomUnstructured", "LnStructured"]);
+    // still a working hook: it recomputes weight = weight_orig * weight_mask before the call
+    r(m).weight_orig!.detach().fill_(2);
+    m.call(torch.ones(1, 1, 5, 5));
+    assert.equal(flat(r(m).weight!).filter((v) => v === 2).length, flat(r(m).weight_mask!).filter((v) => v === 1).length);
+  });
 });

@@ -12,6 +12,7 @@ import {
 } from "../core/dtype.js";
 import { type ComplexStorage, Storage, type DeviceLike, toDevice } from "../core/storage.js";
 import { numel } from "../core/shape.js";
+import { linspaceFloat32 } from "../core/linspace.js";
 import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind, describe } from "./args.js";
 import { emptyTensor, encoder, fillTensor, copyInto } from "./engine.js";
 import { checkFactoryShape, deviceFactory, finishFactory, likeStrides } from "./factory-utils.js";
@@ -356,8 +357,12 @@ export function linspace(start: number, end: number, steps: number, options: Fac
   const t = emptyTensor([steps], dt);
   const d = t.storage.data as unknown as (number | bigint)[];
   const enc = encoder(dt);
-  // PyTorch's kernel computes in the dtype (float arithmetic for float32, each operation rounded).
-  const r = dt === float32 ? Math.fround : (v: number) => v;
+  if (dt === float32) {
+    // PyTorch's kernel computes in float32, with its own fused and vectorized roundings.
+    linspaceFloat32(Math.fround(start), Math.fround(end), steps).forEach((v, i) => { d[i] = enc(v); });
+    return finishFactory(t, opts);
+  }
+  const r = (v: number): number => v;
   const [from, to] = [r(start), r(end)];
   const step = steps > 1 ? r((to - from) / (steps - 1)) : 0;
   // The first half counts up from start, the rest down from end; one step is start alone.

@@ -8,6 +8,22 @@ export function gridUnnormalize(coord: number, size: number, alignCorners: boole
   return alignCorners ? ((coord + 1) / 2) * (size - 1) : ((coord + 1) * size - 1) / 2;
 }
 
+/**
+ * gridUnnormalize as ATen computes it in float32, every operation rounded: its 2-d CPU kernel
+ * (vectorized, GridSamplerKernel.cpp) as `(coord + 1) * s - 0.5` with s = size / 2 (or (size - 1) / 2
+ * with alignCorners, no shift), the 3-d one (GridSampler.h) as written in gridUnnormalize. Points
+ * that land on a pixel centre in one rounding and a hair before it in the other take their
+ * one-sided bilinear gradient from different neighbours: the result must round as PyTorch's does.
+ */
+export function gridUnnormalizeFloat32(coord: number, size: number, alignCorners: boolean, vectorized: boolean): number {
+  const f = Math.fround;
+  if (vectorized) {
+    const c = f(coord + 1);
+    return alignCorners ? f(c * f((size - 1) / 2)) : f(f(c * f(size / 2)) - 0.5);
+  }
+  return alignCorners ? f(f(f(coord + 1) / 2) * (size - 1)) : f(f(f(f(coord + 1) * size) - 1) / 2);
+}
+
 /** d(gridUnnormalize)/d(coord). */
 export function gridUnnormalizeGrad(size: number, alignCorners: boolean): number {
   return alignCorners ? (size - 1) / 2 : size / 2;
@@ -47,10 +63,11 @@ export function gridSourceIndex(coord: number, size: number, padding: GridSample
   return gridPadCoordinate(gridUnnormalize(coord, size, alignCorners), size, padding, alignCorners)[0];
 }
 
-/** The same, with d(pixel coordinate)/d(grid coordinate). */
+/** The same, with d(pixel coordinate)/d(grid coordinate); `float32`: unnormalized as ATen's 2-d ("vectorized") or 3-d ("scalar") float32 kernel does. */
 export function gridSourceIndexWithGrad(
-  coord: number, size: number, padding: GridSamplePadding, alignCorners: boolean,
+  coord: number, size: number, padding: GridSamplePadding, alignCorners: boolean, float32: "vectorized" | "scalar" | null = null,
 ): [number, number] {
-  const [x, g] = gridPadCoordinate(gridUnnormalize(coord, size, alignCorners), size, padding, alignCorners);
+  const pixel = float32 === null ? gridUnnormalize(coord, size, alignCorners) : gridUnnormalizeFloat32(coord, size, alignCorners, float32 === "vectorized");
+  const [x, g] = gridPadCoordinate(pixel, size, padding, alignCorners);
   return [x, g * gridUnnormalizeGrad(size, alignCorners)];
 }

@@ -4,6 +4,7 @@
 // (GridSampler.h, GridSampler.cpp, GridSamplerKernel.cpp) and AffineGridGenerator.cpp.
 
 import type { FloatArray } from "./pool.js";
+import { linspaceFloat32 } from "../../core/linspace.js";
 import { cubicCoefficients, cubicCoefficientsGrad } from "./interp-taps.js";
 import {
   type GridSamplePadding, gridPadCoordinate, gridSourceIndexWithGrad, gridUnnormalize, gridUnnormalizeGrad,
@@ -73,7 +74,12 @@ class Sampler {
   private readonly dcx = new Float64Array(4);
   private readonly dcy = new Float64Array(4);
 
-  constructor(private readonly g: Geometry, private readonly p: GridSampleParams) {}
+  /** How ATen rounds the unnormalized coordinates of a float32 grid (null: a float64 grid, exact). */
+  private readonly float32: "vectorized" | "scalar" | null;
+
+  constructor(private readonly g: Geometry, private readonly p: GridSampleParams, grid: FloatArray) {
+    this.float32 = grid instanceof Float32Array ? (g.dims === 2 ? "vectorized" : "scalar") : null;
+  }
 
   private tap(k: number, x: number, y: number, z: number, w: number, dwx: number, dwy: number, dwz: number): void {
     const { D, H, W } = this.g;
@@ -108,10 +114,10 @@ class Sampler {
       this.count = 16;
       return;
     }
-    const [ix, gxm] = gridSourceIndexWithGrad(gx, W, p.paddingMode, p.alignCorners);
-    const [iy, gym] = gridSourceIndexWithGrad(gy, H, p.paddingMode, p.alignCorners);
+    const [ix, gxm] = gridSourceIndexWithGrad(gx, W, p.paddingMode, p.alignCorners, this.float32);
+    const [iy, gym] = gridSourceIndexWithGrad(gy, H, p.paddingMode, p.alignCorners, this.float32);
     // A 4-d input: one plane at z = 0 with weight 1.
-    const [iz, gzm] = dims === 3 ? gridSourceIndexWithGrad(gz, D, p.paddingMode, p.alignCorners) : [0, 0];
+    const [iz, gzm] = dims === 3 ? gridSourceIndexWithGrad(gz, D, p.paddingMode, p.alignCorners, this.float32) : [0, 0];
     this.gxMult = gxm; this.gyMult = gym; this.gzMult = gzm;
     if (p.mode === "nearest") {
       this.tap(0, roundHalfEven(ix), roundHalfEven(iy), roundHalfEven(iz), 1, 0, 0, 0);
@@ -149,7 +155,7 @@ export function gridSampleForward(
 ): void {
   const g = geometry(inputShape, gridShape, params.mode);
   const plane = g.D * g.H * g.W, { outPlane, dims } = g;
-  const sampler = new Sampler(g, params);
+  const sampler = new Sampler(g, params, grid);
   const { offset, weight } = sampler;
   for (let n = 0; n < g.N; n++) {
     for (let q = 0; q < outPlane; q++) {
@@ -181,7 +187,7 @@ export function gridSampleBackward(
 ): void {
   const g = geometry(inputShape, gridShape, params.mode);
   const plane = g.D * g.H * g.W, { outPlane, dims } = g;
-  const sampler = new Sampler(g, params);
+  const sampler = new Sampler(g, params, grid);
   const { offset, weight, dwx, dwy, dwz } = sampler;
   const nearest = params.mode === "nearest";
   // Accumulate in float64 so float32 gradients do not lose the many small contributions.
@@ -217,10 +223,19 @@ export function gridSampleBackward(
 
 // ---- affine_grid ------------------------------------------------------------------------------
 
-/** affine_grid's base coordinates along a dim: linspace(-1, 1), shrunk to pixel centres without align_corners. */
-export function affineGridLinspace(steps: number, alignCorners: boolean): Float64Array {
+/**
+ * affine_grid's base coordinates along a dim: linspace(-1, 1), shrunk to pixel centres without
+ * align_corners. PyTorch computes them in the grid's dtype: with `float32`, as its float32
+ * linspace, then `* (steps - 1)` and `/ steps` each rounded to float32. A base point one
+ * float32 ulp off a pixel centre moves grid_sample's one-sided gradient there to the other side.
+ */
+export function affineGridLinspace(steps: number, alignCorners: boolean, float32 = false): Float64Array {
   const out = new Float64Array(Math.max(steps, 0));
   if (steps <= 1) return out;
+  if (float32) {
+    const f = Math.fround, range = linspaceFloat32(-1, 1, steps);
+    return alignCorners ? range : range.map((v) => f(f(v * (steps - 1)) / steps));
+  }
   const step = 2 / (steps - 1);
   for (let i = 0; i < steps; i++) {
     // torch.linspace fills the second half backwards from the end, so both ends are exact.
@@ -230,16 +245,16 @@ export function affineGridLinspace(steps: number, alignCorners: boolean): Float6
   return out;
 }
 
-/** affine_grid's base grid, row-major (H*W, 3) of (x, y, 1) or (D*H*W, 4) of (x, y, z, 1). */
-export function affineGridBase(size: readonly number[], alignCorners: boolean): Float64Array {
-  return baseGrid(size, alignCorners).base;
+/** affine_grid's base grid, row-major (H*W, 3) of (x, y, 1) or (D*H*W, 4) of (x, y, z, 1); `float32`: computed as PyTorch does for a float32 theta. */
+export function affineGridBase(size: readonly number[], alignCorners: boolean, float32 = false): Float64Array {
+  return baseGrid(size, alignCorners, float32).base;
 }
 
 /** The base grid's rows: (x, y, 1) for 4-d sizes, (x, y, z, 1) for 5-d, in output order. */
-function baseGrid(size: readonly number[], alignCorners: boolean): { rows: number; cols: number; base: Float64Array } {
+function baseGrid(size: readonly number[], alignCorners: boolean, float32 = false): { rows: number; cols: number; base: Float64Array } {
   if (size.length !== 4 && size.length !== 5) throw new Error(`affine_grid kernels: expected a 4-d or 5-d size, got [${size.join(", ")}]`);
   const spatial = size.slice(2);
-  const axes = spatial.map((s) => affineGridLinspace(s, alignCorners)).reverse(); // x (W) first
+  const axes = spatial.map((s) => affineGridLinspace(s, alignCorners, float32)).reverse(); // x (W) first
   const cols = spatial.length + 1;
   const rows = spatial.reduce((a, b) => a * b, 1);
   const base = new Float64Array(rows * cols);

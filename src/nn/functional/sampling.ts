@@ -353,9 +353,9 @@ export function affineGrid(theta: Tensor, size: number[], ...args: Args<[alignCo
   if (t.size(0) !== N) {
     throw new Error(`Expected size for first two dimensions of batch2 tensor to be: [${N}, ${cols}] but got: [${t.size(0)}, ${cols}].`);
   }
-  const base = affineGridBase(size, alignCorners);
-  const rows = base.length / cols;
   const cd = t.dtype === float64 ? float64 : float32;
+  const base = affineGridBase(size, alignCorners, cd === float32);
+  const rows = base.length / cols;
   let baseT = castTo(fromArray(cd === float64 ? base : Float32Array.from(base), [rows, cols], cd), t.dtype);
   // The base grid is built on the CPU; a device theta gets it on its device.
   if (onDevice(t)) baseT = baseT.to(t.device);

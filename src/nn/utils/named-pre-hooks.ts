@@ -1,6 +1,10 @@
 // The forward pre-hooks that reparametrize one tensor of a module (weight norm, spectral norm,
 // pruning), found again by the tensor's name: PyTorch finds them by walking
 // module._forward_pre_hooks for instances of its hook class; here each kind keeps its own table.
+// As in PyTorch, where the hook registered is the hook object itself (a callable
+// BasePruningMethod, WeightNorm, ...), the function registered inherits from the hook object:
+// module._forwardPreHooks() yields entries with the object's fields (`_tensorName`), class
+// (`constructor.name`) and methods (a PruningContainer's iteration), as the Pruning tutorial reads them.
 
 import type { HookHandle, Module } from "../module.js";
 
@@ -14,7 +18,9 @@ export class NamedPreHooks<H> {
   add(module: Module, name: string, hook: H, run: (module: Module) => void): void {
     let table = this.byModule.get(module);
     if (!table) { table = new Map(); this.byModule.set(module, table); }
-    table.set(name, { hook, handle: module.registerForwardPreHook((m) => { run(m); }) });
+    const call = (m: Module): void => { run(m); };
+    if (typeof hook === "object" && hook !== null) Object.setPrototypeOf(call, hook);
+    table.set(name, { hook, handle: module.registerForwardPreHook(call) });
   }
 
   /** Unregisters the forward pre-hook filed under `name`; returns the hook (undefined when none). */

@@ -118,8 +118,12 @@ export interface DataLoaderOptions<T, B> {
 
 const KNOWN = ["batchSize", "shuffle", "sampler", "batchSampler", "numWorkers", "collateFn", "pinMemory", "dropLast", "timeout", "generator", "prefetchFactor", "persistentWorkers", "workerInitFn"];
 
-export class DataLoader<T = unknown, B = DefaultCollated<T>> {
-  readonly dataset: Dataset<T> | IterableDataset<T>;
+/**
+ * D, the dataset's own type, keeps `loader.dataset` as precise as the dataset passed in
+ * (`len(train_loader.dataset)` is `trainLoader.dataset.length` for a map-style dataset).
+ */
+export class DataLoader<T = unknown, B = DefaultCollated<T>, D extends Dataset<T> | IterableDataset<T> = Dataset<T> | IterableDataset<T>> {
+  readonly dataset: D;
   readonly batchSize: number | null;
   readonly dropLast: boolean;
   readonly sampler: Sampler<number> | null;
@@ -137,7 +141,7 @@ export class DataLoader<T = unknown, B = DefaultCollated<T>> {
   /** The persistent workers, kept between epochs. */
   private pool: WorkerPool | null = null;
 
-  constructor(dataset: Dataset<T> | IterableDataset<T>, batchSize: number | null | DataLoaderOptions<T, B> = 1, options: DataLoaderOptions<T, B> = {}) {
+  constructor(dataset: D & (Dataset<T> | IterableDataset<T>), batchSize: number | null | DataLoaderOptions<T, B> = 1, options: DataLoaderOptions<T, B> = {}) {
     const o: DataLoaderOptions<T, B> = isOptionsObject(batchSize) ? (batchSize as DataLoaderOptions<T, B>) : { ...options, batchSize: batchSize as number | null };
     for (const k of Object.keys(o)) if (!KNOWN.includes(k)) throw new Error(`DataLoader.__init__() got an unexpected keyword argument '${k}'`);
     this.dataset = dataset;
