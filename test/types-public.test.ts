@@ -1,0 +1,148 @@
+// The public types say what the functions do. Most of this file is checked by the compiler
+// (`npx tsc --noEmit -p .`): `expectType<Equal<A, B>>(true)` fails to compile unless A and B are the
+// same type, and every `// @ts-expect-error` line must be an error (an unused one fails tsc), so
+// neither passes vacuously. The runtime part calls the same code so the runner checks the values
+// behind the types (shapes, nulls) agree with what the types promise; the lines that must not
+// compile sit in arrows that never run.
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import * as torch from "../src/index.js";
+import type { Tensor } from "../src/index.js";
+
+const { nn } = torch;
+type PackedSequence = torch.nn.utils.rnn.PackedSequence;
+
+/** true only when A and B are the same type (not merely assignable). */
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2) ? true : false;
+function expectType<T extends true>(ok: T): T { return ok; }
+
+class Net extends nn.Module {
+  fc = new nn.Linear(4, 3);
+  override forward(x: Tensor): Tensor { return this.fc.call(x).relu(); }
+}
+class TwoInputs extends nn.Module {
+  override forward(a: Tensor, b: number): [Tensor, number] { return [a.mul(b), b]; }
+}
+
+/** Module.call takes exactly forward's parameters and returns forward's type, overloads included. */
+function moduleCalls(): Record<string, unknown> {
+  const x = torch.randn(5, 2, 4);
+  const lstm = new nn.LSTM(4, 3);
+  const [y, [h, c]] = lstm.call(x);
+  const withHx = lstm.call(x, [h, c]);
+  expectType<Equal<typeof withHx, [Tensor, [Tensor, Tensor]]>>(true);
+  expectType<Equal<typeof y, Tensor>>(true);
+  // @ts-expect-error an LSTM's hx is a pair
+  void (() => lstm.call(x, h));
+  const gru = new nn.GRU(4, 3);
+  const g = gru.call(x);
+  expectType<Equal<typeof g, [Tensor, Tensor]>>(true);
+  const gh = gru.call(x, g[1]);
+  expectType<Equal<typeof gh, [Tensor, Tensor]>>(true);
+  // @ts-expect-error a GRU's hx is one tensor
+  void (() => gru.call(x, [h, c]));
+  const rnn = new nn.RNN(4, 3);
+  const r = rnn.call(x);
+  expectType<Equal<typeof r, [Tensor, Tensor]>>(true);
+  const packed = nn.utils.rnn.packSequence([torch.randn(3, 4), torch.randn(2, 4)]);
+  const p = lstm.call(packed);
+  expectType<Equal<typeof p, [PackedSequence, [Tensor, Tensor]]>>(true);
+  const cell = new nn.LSTMCell(4, 3);
+  const hc = cell.call(x.get(0));
+  expectType<Equal<typeof hc, [Tensor, Tensor]>>(true);
+
+  const lin = new nn.Linear(4, 3);
+  const l = lin.call(x);
+  expectType<Equal<typeof l, Tensor>>(true);
+  // @ts-expect-error Linear's forward takes one tensor
+  void (() => lin.call(x, x));
+  // @ts-expect-error nor a number
+  void (() => lin.call(1));
+  const conv = new nn.Conv2d(1, 2, 3);
+  expectType<Equal<ReturnType<typeof conv.call>, Tensor>>(true);
+
+  const mha = new nn.MultiheadAttention(4, 2);
+  const q = torch.randn(3, 1, 4);
+  const [att, w] = mha.call(q, q, q);
+  expectType<Equal<typeof att, Tensor>>(true);
+  expectType<Equal<typeof w, Tensor>>(true);
+  const noW = mha.call(q, q, q, { needWeights: false });
+  expectType<Equal<typeof noW, [Tensor, null]>>(true);
+  const noW2 = mha.call(q, q, q, null, false);
+  expectType<Equal<typeof noW2, [Tensor, null]>>(true);
+  const someW = mha.call(q, q, q, { needWeights: Math.random() > 2 });
+  expectType<Equal<typeof someW, [Tensor, Tensor | null]>>(true);
+  const masked = mha.call(q, q, q, { attnMask: torch.zeros(3, 3) });
+  expectType<Equal<typeof masked, [Tensor, Tensor]>>(true);
+
+  const tr = new nn.Transformer({ dModel: 4, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 1, dimFeedforward: 8 });
+  const t = tr.call(q, q);
+  expectType<Equal<typeof t, Tensor>>(true);
+  const emb = new nn.Embedding(10, 4);
+  const e = emb.call(torch.tensor([1, 2]));
+  expectType<Equal<typeof e, Tensor>>(true);
+  const bag = new nn.EmbeddingBag(10, 4, { mode: "sum" });
+  const b = bag.call(torch.tensor([1, 2, 3]), torch.tensor([0, 1]));
+  expectType<Equal<typeof b, Tensor>>(true);
+
+  const net = new Net();
+  const n = net.call(torch.randn(2, 4));
+  expectType<Equal<typeof n, Tensor>>(true);
+  // @ts-expect-error Net.forward takes one tensor
+  void (() => net.call(torch.randn(2, 4), 1));
+  const two = new TwoInputs().call(x, 2);
+  expectType<Equal<typeof two, [Tensor, number]>>(true);
+
+  const seq = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 2));
+  const s = seq.call(torch.randn(2, 4));
+  expectType<Equal<typeof s, Tensor>>(true);
+  const toLstm = new nn.Sequential(new nn.Linear(4, 4), new nn.LSTM(4, 3));
+  const sl = toLstm.call(x);
+  expectType<Equal<typeof sl, [Tensor | PackedSequence, [Tensor, Tensor]]>>(true);
+  const layers: torch.nn.Module[] = [new nn.Linear(4, 4)];
+  const spread = new nn.Sequential(...layers);
+  expectType<Equal<ReturnType<typeof spread.call>, Tensor>>(true);
+
+  const list = new nn.ModuleList([new nn.Linear(4, 4), new nn.Linear(4, 4)]);
+  let z: Tensor = torch.randn(2, 4);
+  for (const m of list) z = m.call(z);
+  const first = list.at(0);
+  expectType<Equal<typeof first, torch.nn.Linear>>(true);
+  const dict = new nn.ModuleDict({ enc: new nn.Linear(4, 8), rnn: new nn.GRU(8, 3) });
+  const enc = dict.get("enc").call(torch.randn(2, 4));
+  expectType<Equal<typeof enc, Tensor>>(true);
+  const dg = dict.get("rnn").call(torch.randn(5, 1, 8));
+  expectType<Equal<typeof dg, [Tensor, Tensor]>>(true);
+  // @ts-expect-error no such entry
+  void (() => dict.get("dec"));
+
+  // Hooks see the module's own type and output.
+  lstm.registerForwardHook((m, _args, out) => {
+    expectType<Equal<typeof m, torch.nn.LSTM>>(true);
+    expectType<Equal<typeof out, [Tensor | PackedSequence, [Tensor, Tensor]]>>(true);
+  });
+  const generic: torch.nn.ForwardHook = () => undefined;
+  lin.registerForwardHook(generic).remove();
+  // @ts-expect-error a Linear's forward hook returns a Tensor (or nothing), not a number
+  void (() => lin.registerForwardHook(() => 1));
+
+  return { y, h, c, p, hc, l, att, w, noW, noW2, masked, t, e, b, n, two, s, sl, z, enc, dg, g, gh, r };
+}
+
+describe("public types", () => {
+  test("module calls give what their types say", () => {
+    torch.manualSeed(0);
+    const v = moduleCalls();
+    assert.deepEqual((v.y as Tensor).shape, [5, 2, 3]);
+    assert.deepEqual((v.c as Tensor).shape, [1, 2, 3]);
+    assert.ok(v.p instanceof nn.utils.rnn.PackedSequence === false && Array.isArray(v.p));
+    assert.ok((v.p as unknown[])[0] instanceof nn.utils.rnn.PackedSequence);
+    assert.ok(v.w instanceof torch.Tensor);
+    assert.equal((v.noW as unknown[])[1], null);
+    assert.equal((v.noW2 as unknown[])[1], null);
+    assert.deepEqual((v.n as Tensor).shape, [2, 3]);
+    assert.deepEqual((v.s as Tensor).shape, [2, 2]);
+    assert.deepEqual((v.enc as Tensor).shape, [2, 8]);
+    assert.deepEqual((v.two as [Tensor, number])[1], 2);
+  });
+});
