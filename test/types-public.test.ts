@@ -129,7 +129,50 @@ function moduleCalls(): Record<string, unknown> {
   return { y, h, c, p, hc, l, att, w, noW, noW2, masked, t, e, b, n, two, s, sl, z, enc, dg, g, gh, r };
 }
 
+class Pairs extends torch.utils.data.Dataset<[Tensor, number]> {
+  override getItem(i: number): [Tensor, number] { return [torch.full([2], i), i % 2]; }
+  override get length(): number { return 5; }
+}
+class Counter extends torch.utils.data.IterableDataset<number> {
+  *[Symbol.iterator](): Iterator<number> { for (let i = 0; i < 5; i++) yield i; }
+}
+
+/** A DataLoader is typed by its dataset: loader.dataset is what was passed, batches by the collate function. */
+function loaders(): Record<string, unknown> {
+  const pairs = new Pairs();
+  const loader = new torch.utils.data.DataLoader(pairs, { batchSize: 2 });
+  expectType<Equal<typeof loader.dataset, Pairs>>(true);
+  const ds: Pairs = loader.dataset;
+  const batches: [Tensor, Tensor][] = [...loader];
+  const stream = new torch.utils.data.DataLoader(new Counter(), 2);
+  expectType<Equal<typeof stream.dataset, Counter>>(true);
+  const counted: Tensor[] = [...stream];
+  const summed = new torch.utils.data.DataLoader(pairs, {
+    batchSize: 5,
+    collateFn: (items) => items.reduce((n, [, label]) => n + label, 0),
+  });
+  expectType<Equal<typeof summed, torch.utils.data.DataLoader<Pairs, number>>>(true);
+  const labels: number[] = [...summed];
+  const tds = new torch.utils.data.TensorDataset(torch.zeros(4, 2), torch.ones(4));
+  const tl = new torch.utils.data.DataLoader(tds, 2);
+  expectType<Equal<typeof tl.dataset, torch.utils.data.TensorDataset>>(true);
+  // @ts-expect-error the collate function gets the dataset's items
+  void (() => new torch.utils.data.DataLoader(pairs, { collateFn: (items: string[]) => items }));
+  return { ds, batches, counted, labels };
+}
+
 describe("public types", () => {
+  test("a DataLoader keeps its dataset and collate types", () => {
+    const v = loaders();
+    assert.ok(v.ds instanceof Pairs);
+    const batches = v.batches as [Tensor, Tensor][];
+    assert.equal(batches.length, 3);
+    assert.deepEqual(batches[0]![0].shape, [2, 2]);
+    assert.deepEqual(batches[0]![1].tolist(), [0, 1]);
+    assert.deepEqual((v.counted as Tensor[]).map((t) => t.tolist()), [[0, 1], [2, 3], [4]]);
+    assert.deepEqual(v.labels, [2]);
+  });
+
   test("module calls give what their types say", () => {
     torch.manualSeed(0);
     const v = moduleCalls();
