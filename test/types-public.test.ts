@@ -8,6 +8,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import * as torch from "../src/index.js";
 import type { Tensor } from "../src/index.js";
+import { reboundOverloads } from "../scripts/rebound-overloads.js";
 
 const { nn } = torch;
 type PackedSequence = torch.nn.utils.rnn.PackedSequence;
@@ -161,7 +162,74 @@ function loaders(): Record<string, unknown> {
   return { ds, batches, counted, labels };
 }
 
+/** An optimizer's groups carry their learning rate as a number (what schedulers and users read). */
+function paramGroupLr(): number[] {
+  const opt = new torch.optim.SGD(new Net().parameters(), { lr: 0.1, momentum: 0.9 });
+  const lr = opt.paramGroups[0]!.lr;
+  expectType<Equal<typeof lr, number>>(true);
+  new torch.optim.lrScheduler.StepLR(opt, 1, { gamma: 0.5 }).step();
+  // Schedulers' arguments are typed (positional or in the options object), not unknown[].
+  void (() => new torch.optim.lrScheduler.StepLR(opt, { stepSize: 2, gamma: 0.5 }));
+  // @ts-expect-error a step size is a number
+  void (() => new torch.optim.lrScheduler.StepLR(opt, "2"));
+  // @ts-expect-error OneCycleLR has no option maxLR
+  void (() => new torch.optim.lrScheduler.OneCycleLR(opt, { maxLR: 1, totalSteps: 10 }));
+  return opt.paramGroups.map((g) => g.lr * 2);
+}
+
+/** Plain-parameter ops take their parameters in the options object in their types too (API.md rule 2). */
+function optionsForms(): Tensor[] {
+  const F = torch.nn.functional;
+  const x = torch.arange(6, { dtype: torch.float32 }).reshape(2, 3);
+  const w = torch.ones(4, 3);
+  const t1 = torch.transpose(x, { dim0: 0, dim1: 1 });
+  expectType<Equal<typeof t1, Tensor>>(true);
+  const t2 = torch.transpose(x, 0, { dim1: 1 });
+  const l1 = F.linear(x, { weight: w });
+  const l2 = F.linear({ input: x, weight: w, bias: torch.ones(4) });
+  const m1 = torch.mm(x, { mat2: w.t() });
+  const f1 = torch.full({ size: [2], fillValue: 1.5, dtype: torch.float64 });
+  const e1 = torch.eq(x, { other: t2.t() });
+  const d1 = torch.dist(x, { other: torch.zeros(2, 3), p: 1 });
+  // @ts-expect-error dim1 is required
+  void (() => torch.transpose(x, { dim0: 0 }));
+  // @ts-expect-error a weight is a tensor
+  void (() => F.linear(x, { weight: 1 }));
+  // @ts-expect-error an options object comes last
+  void (() => torch.transpose({ input: x }, 0, 1));
+  // The plain form and the method keep their own types.
+  expectType<Equal<Parameters<typeof x.transpose>, [dim0: string | number, dim1: string | number]>>(true);
+  // @ts-expect-error transpose takes two dims
+  void (() => torch.transpose(x, 0));
+  return [t1, t2, l1, l2, m1, f1, e1, d1];
+}
+
 describe("public types", () => {
+  test("param groups' lr is a number", () => {
+    assert.deepEqual(paramGroupLr(), [0.1]);
+  });
+
+  test("every plain-parameter op that rebinds at run time has its options-form overload", () => {
+    // An op written with rebind later needs `npx tsx scripts/rebound-overloads.ts --write`.
+    const { done, already } = reboundOverloads(false);
+    assert.deepEqual(done, []);
+    assert.ok(already.length > 300, `only ${already.length} ops have the overloads`);
+  });
+
+  test("ops take the options forms their types allow", () => {
+    const [t1, t2, l1, l2, m1, f1, e1, d1] = optionsForms();
+    const x = torch.arange(6, { dtype: torch.float32 }).reshape(2, 3);
+    assert.deepEqual(t1!.tolist(), x.t().tolist());
+    assert.deepEqual(t2!.tolist(), x.t().tolist());
+    assert.deepEqual(l1!.tolist(), [[3, 3, 3, 3], [12, 12, 12, 12]]);
+    assert.deepEqual(l2!.tolist(), [[4, 4, 4, 4], [13, 13, 13, 13]]);
+    assert.deepEqual(m1!.tolist(), l1!.tolist());
+    assert.equal(f1!.dtype, torch.float64);
+    assert.deepEqual(f1!.tolist(), [1.5, 1.5]);
+    assert.deepEqual(e1!.tolist(), [[true, true, true], [true, true, true]]);
+    assert.equal(d1!.item(), 15);
+  });
+
   test("a DataLoader keeps its dataset and collate types", () => {
     const v = loaders();
     assert.ok(v.ds instanceof Pairs);
