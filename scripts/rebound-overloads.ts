@@ -67,9 +67,9 @@ export function reboundOverloads(write: boolean): { done: string[]; already: str
       const last = ps[ps.length - 1];
       let argsOptions: string | null = null;
       if (last?.dotDotDotToken) {
-        const t = last.type;
-        if (!t || !ts.isTypeReferenceNode(t) || t.typeName.getText(sf) !== "Args" || t.typeArguments?.length !== 2) { skipped.push(`${where} (rest parameters not typed by Args)`); continue; }
-        argsOptions = t.typeArguments[1]!.getText(sf);
+        const t = argsType(last.type, sf);
+        if (!t) { skipped.push(`${where} (rest parameters not typed by Args)`); continue; }
+        argsOptions = t.typeArguments![1]!.getText(sf);
         ps = ps.slice(0, -1);
         if (ps.length > n) { skipped.push(`${where} (${ps.length} leading parameters for ${n} names)`); continue; }
       }
@@ -109,10 +109,25 @@ export function reboundOverloads(write: boolean): { done: string[]; already: str
   return { done, already, skipped };
 }
 
+/** `Args<P, O>` as written, or through a local alias (`type ConvArgs = Args<...>`); null otherwise. */
+function argsType(type: ts.TypeNode | undefined, sf: ts.SourceFile): ts.TypeReferenceNode | null {
+  if (!type || !ts.isTypeReferenceNode(type)) return null;
+  if (type.typeName.getText(sf) === "Args") return type.typeArguments?.length === 2 ? type : null;
+  if (type.typeArguments) return null;
+  const alias = sf.statements.find((st): st is ts.TypeAliasDeclaration => ts.isTypeAliasDeclaration(st) && st.name.text === type.typeName.getText(sf) && !st.typeParameters);
+  return alias ? argsType(alias.type, sf) : null;
+}
+
+/** Whether a type name is declared in the file as an object type (an interface, or an alias of a type literal). */
+function localObjectType(name: string, sf: ts.SourceFile): boolean {
+  return sf.statements.some((st) => (ts.isInterfaceDeclaration(st) && st.name.text === name && !st.typeParameters)
+    || (ts.isTypeAliasDeclaration(st) && st.name.text === name && !st.typeParameters && ts.isTypeLiteralNode(st.type)));
+}
+
 /** The options-object part of a trailing parameter's type (`{ ... }`, a `...Option(s)` type, their intersections), or null. */
 function optionsPart(type: ts.TypeNode, sf: ts.SourceFile): string | null {
   const isOptions = (t: ts.TypeNode): boolean =>
-    ts.isTypeLiteralNode(t) || (ts.isTypeReferenceNode(t) && /Options?$/.test(t.typeName.getText(sf)) && !t.typeArguments)
+    ts.isTypeLiteralNode(t) || (ts.isTypeReferenceNode(t) && !t.typeArguments && (/Options?$/.test(t.typeName.getText(sf)) || localObjectType(t.typeName.getText(sf), sf)))
     || (ts.isIntersectionTypeNode(t) && t.types.every(isOptions));
   if (isOptions(type)) return type.getText(sf);
   if (!ts.isUnionTypeNode(type)) return null;

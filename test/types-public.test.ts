@@ -191,6 +191,8 @@ function optionsForms(): Tensor[] {
   const f1 = torch.full({ size: [2], fillValue: 1.5, dtype: torch.float64 });
   const e1 = torch.eq(x, { other: t2.t() });
   const d1 = torch.dist(x, { other: torch.zeros(2, 3), p: 1 });
+  const c1 = F.conv1d({ input: x.unsqueeze(0), weight: torch.ones(1, 2, 3), padding: 1 });
+  expectType<Equal<typeof c1, Tensor>>(true);
   // @ts-expect-error dim1 is required
   void (() => torch.transpose(x, { dim0: 0 }));
   // @ts-expect-error a weight is a tensor
@@ -201,7 +203,7 @@ function optionsForms(): Tensor[] {
   expectType<Equal<Parameters<typeof x.transpose>, [dim0: string | number, dim1: string | number]>>(true);
   // @ts-expect-error transpose takes two dims
   void (() => torch.transpose(x, 0));
-  return [t1, t2, l1, l2, m1, f1, e1, d1];
+  return [t1, t2, l1, l2, m1, f1, e1, d1, c1];
 }
 
 describe("public types", () => {
@@ -217,7 +219,7 @@ describe("public types", () => {
   });
 
   test("ops take the options forms their types allow", () => {
-    const [t1, t2, l1, l2, m1, f1, e1, d1] = optionsForms();
+    const [t1, t2, l1, l2, m1, f1, e1, d1, c1] = optionsForms();
     const x = torch.arange(6, { dtype: torch.float32 }).reshape(2, 3);
     assert.deepEqual(t1!.tolist(), x.t().tolist());
     assert.deepEqual(t2!.tolist(), x.t().tolist());
@@ -228,6 +230,7 @@ describe("public types", () => {
     assert.deepEqual(f1!.tolist(), [1.5, 1.5]);
     assert.deepEqual(e1!.tolist(), [[true, true, true], [true, true, true]]);
     assert.equal(d1!.item(), 15);
+    assert.deepEqual(c1!.tolist(), [[[8, 15, 12]]]); // F.conv1d(input=..., weight=..., padding=1) in PyTorch 1.13
   });
 
   test("a DataLoader keeps its dataset and collate types", () => {

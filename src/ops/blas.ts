@@ -420,6 +420,8 @@ function fusedScaledProduct(op: "addmm" | "baddbmm", args: IArguments, input: Te
   return maybeOut(op, out, outArg);
 }
 
+export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options?: BetaAlpha & OutOption): Tensor;
+export function addmm<A extends Rebound<[input: Tensor, mat1: Tensor, mat2: Tensor], ["input", "mat1", "mat2"], BetaAlpha & OutOption>>(...args: A): Tensor;
 export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
   if (autocasting.on && autocasts("addmm", arguments)) return runAutocast(addmm, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? mat2 : arguments.length === 2 ? mat1 : input)) return rebind(addmm, "addmm", arguments, ["input", "mat1", "mat2"], 3, ["beta", "alpha", "out"]);
@@ -440,6 +442,8 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: BetaAl
   return scaledProduct("addmm", arguments, input, options, () => mm(mat1, mat2));
 }
 
+export function addmv(input: Tensor, mat: Tensor, vec: Tensor, options?: BetaAlpha & OutOption): Tensor;
+export function addmv<A extends Rebound<[input: Tensor, mat: Tensor, vec: Tensor], ["input", "mat", "vec"], BetaAlpha & OutOption>>(...args: A): Tensor;
 export function addmv(input: Tensor, mat: Tensor, vec: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
   if (autocasting.on && autocasts("addmv", arguments)) return runAutocast(addmv, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? vec : arguments.length === 2 ? mat : input)) return rebind(addmv, "addmv", arguments, ["input", "mat", "vec"], 3, ["beta", "alpha", "out"]);
@@ -451,6 +455,8 @@ export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, options: BetaAlp
   return scaledProduct("addr", arguments, input, options, () => outer(vec1, vec2));
 }
 
+export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options?: BetaAlpha & OutOption): Tensor;
+export function baddbmm<A extends Rebound<[input: Tensor, batch1: Tensor, batch2: Tensor], ["input", "batch1", "batch2"], BetaAlpha & OutOption>>(...args: A): Tensor;
 export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
   if (autocasting.on && autocasts("baddbmm", arguments)) return runAutocast(baddbmm, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? batch2 : arguments.length === 2 ? batch1 : input)) return rebind(baddbmm, "baddbmm", arguments, ["input", "batch1", "batch2"], 3, ["beta", "alpha", "out"]);
@@ -472,6 +478,8 @@ export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: 
   });
 }
 
+export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options?: BetaAlpha & OutOption): Tensor;
+export function addbmm<A extends Rebound<[input: Tensor, batch1: Tensor, batch2: Tensor], ["input", "batch1", "batch2"], BetaAlpha & OutOption>>(...args: A): Tensor;
 export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
   if (autocasting.on && autocasts("addbmm", arguments)) return runAutocast(addbmm, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? batch2 : arguments.length === 2 ? batch1 : input)) return rebind(addbmm, "addbmm", arguments, ["input", "batch1", "batch2"], 3, ["beta", "alpha", "out"]);

@@ -322,6 +322,8 @@ export function isclose(input: Tensor, other: Tensor, ...args: Args<[rtol?: numb
 
 export type CloseArgs = Args<[rtol?: number, atol?: number, equalNan?: boolean], CloseOpts>;
 
+export function allclose(input: Tensor, other: Tensor, ...args: CloseArgs): boolean;
+export function allclose<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], CloseOpts>>(...args: A): boolean;
 export function allclose(input: Tensor, other: Tensor, ...args: CloseArgs): boolean {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(allclose, "allclose", arguments, ["input", "other", "rtol", "atol", "equalNan"], 2, []);
   if (onDevice(input, other)) throw valueOnDevice("allclose", "torch.allcloseAsync(a, b, ...)");

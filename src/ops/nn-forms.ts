@@ -176,6 +176,8 @@ export function klDiv(input: Tensor, target: Tensor, ...args: Args<[reduction?: 
 type MarginArgs = Args<[margin?: number, reduction?: LossReduction], { margin?: number; reduction?: LossReduction }>;
 
 /** torch.margin_ranking_loss(input1, input2, target, margin=0., reduction=1). */
+export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: MarginArgs): Tensor;
+export function marginRankingLoss<A extends Rebound<[input1: Tensor, input2: Tensor, target: Tensor], ["input1", "input2", "target"], { margin?: number; reduction?: LossReduction }>>(...args: A): Tensor;
 export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: MarginArgs): Tensor {
   if (autocasting.on && autocasts("margin_ranking_loss", arguments)) return runAutocast(marginRankingLoss, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? target : arguments.length === 2 ? input2 : input1)) return rebind(marginRankingLoss, "margin_ranking_loss", arguments, ["input1", "input2", "target", "margin", "reduction"], 3, []);
@@ -184,6 +186,8 @@ export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor
 }
 
 /** torch.hinge_embedding_loss(input, target, margin=1., reduction=1). */
+export function hingeEmbeddingLoss(input: Tensor, target: Tensor, ...args: MarginArgs): Tensor;
+export function hingeEmbeddingLoss<A extends Rebound<[input: Tensor, target: Tensor], ["input", "target"], { margin?: number; reduction?: LossReduction }>>(...args: A): Tensor;
 export function hingeEmbeddingLoss(input: Tensor, target: Tensor, ...args: MarginArgs): Tensor {
   if (autocasting.on && autocasts("hinge_embedding_loss", arguments)) return runAutocast(hingeEmbeddingLoss, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(hingeEmbeddingLoss, "hinge_embedding_loss", arguments, ["input", "target", "margin", "reduction"], 2, []);
@@ -192,6 +196,8 @@ export function hingeEmbeddingLoss(input: Tensor, target: Tensor, ...args: Margi
 }
 
 /** torch.cosine_embedding_loss(input1, input2, target, margin=0., reduction=1). */
+export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: MarginArgs): Tensor;
+export function cosineEmbeddingLoss<A extends Rebound<[input1: Tensor, input2: Tensor, target: Tensor], ["input1", "input2", "target"], { margin?: number; reduction?: LossReduction }>>(...args: A): Tensor;
 export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: MarginArgs): Tensor {
   if (autocasting.on && autocasts("cosine_embedding_loss", arguments)) return runAutocast(cosineEmbeddingLoss, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? target : arguments.length === 2 ? input2 : input1)) return rebind(cosineEmbeddingLoss, "cosine_embedding_loss", arguments, ["input1", "input2", "target", "margin", "reduction"], 3, []);
@@ -250,6 +256,8 @@ const CONVOLUTION = ["bias", "stride", "padding", "dilation", "transposed", "out
  * groups): ATen's convolution entry, every argument required, the int lists of 1 or (weight.dim() - 2)
  * values; dispatched to F.conv{1,2,3}d or F.conv_transpose{1,2,3}d by weight's dims.
  */
+export function convolution(input: Tensor, weight: Tensor, ...args: ConvolutionArgs): Tensor;
+export function convolution<A extends Rebound<[input: Tensor, weight: Tensor], ["input", "weight"], { bias?: Opt; stride?: number[]; padding?: number[]; dilation?: number[]; transposed?: boolean; outputPadding?: number[]; groups?: number }>>(...args: A): Tensor;
 export function convolution(input: Tensor, weight: Tensor, ...args: ConvolutionArgs): Tensor {
   if (autocasting.on && autocasts("convolution", arguments)) return runAutocast(convolution, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(convolution, "convolution", arguments, ["input", "weight", ...CONVOLUTION], 9, []);

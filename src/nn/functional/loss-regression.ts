@@ -111,6 +111,8 @@ const MSE: DiffLoss = { kernel: "mse_cpu", node: "MseLossBackward0", f: (d) => d
 const L1: DiffLoss = { kernel: "l1_cpu", node: "L1LossBackward0", f: Math.abs, grad: (d) => d.sgn(), native: "l1" };
 
 /** F.mse_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None). */
+export function mseLoss(input: Tensor, target: Tensor, ...args: MseArgs): Tensor;
+export function mseLoss<A extends Rebound<[input: Tensor, target: Tensor], ["input", "target"], LegacyOptions & { weight?: Tensor | null }>>(...args: A): Tensor;
 export function mseLoss(input: Tensor, target: Tensor, ...args: MseArgs): Tensor {
   if (autocasting.on && autocasts("mse_loss", arguments)) return runAutocast(mseLoss, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(mseLoss, "mse_loss", arguments, ["input", "target", "sizeAverage", "reduce", "reduction", "weight"], 2, []);
@@ -129,6 +131,8 @@ export function mseLoss(input: Tensor, target: Tensor, ...args: MseArgs): Tensor
 }
 
 /** F.l1_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None). */
+export function l1Loss(input: Tensor, target: Tensor, ...args: MseArgs): Tensor;
+export function l1Loss<A extends Rebound<[input: Tensor, target: Tensor], ["input", "target"], LegacyOptions & { weight?: Tensor | null }>>(...args: A): Tensor;
 export function l1Loss(input: Tensor, target: Tensor, ...args: MseArgs): Tensor {
   if (autocasting.on && autocasts("l1_loss", arguments)) return runAutocast(l1Loss, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(l1Loss, "l1_loss", arguments, ["input", "target", "sizeAverage", "reduce", "reduction", "weight"], 2, []);
@@ -211,6 +215,8 @@ type BceArgs = Args<[weight?: Tensor | null, sizeAverage?: boolean | null, reduc
  * F.binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction='mean'):
  * -w (t log x + (1 - t) log(1 - x)) with both logs clamped to >= -100, as PyTorch.
  */
+export function binaryCrossEntropy(input: Tensor, target: Tensor, ...args: BceArgs): Tensor;
+export function binaryCrossEntropy<A extends Rebound<[input: Tensor, target: Tensor], ["input", "target"], LegacyOptions & { weight?: Tensor | null }>>(...args: A): Tensor;
 export function binaryCrossEntropy(input: Tensor, target: Tensor, ...args: BceArgs): Tensor {
   if (autocasting.on && autocasts("binary_cross_entropy", arguments)) return runAutocast(binaryCrossEntropy, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(binaryCrossEntropy, "binary_cross_entropy", arguments, ["input", "target", "weight", "sizeAverage", "reduce", "reduction"], 2, []);

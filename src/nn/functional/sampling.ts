@@ -249,6 +249,8 @@ type GridSampleArgs = Args<[mode?: GridSampleMode, paddingMode?: GridSamplePaddi
  * (N, C, D, H, W) at grid (N, D_out, H_out, W_out, 3) of (x, y, z) ('bilinear' is trilinear
  * there; 'bicubic' takes 4-D inputs only).
  */
+export function gridSample(input: Tensor, grid: Tensor, ...args: GridSampleArgs): Tensor;
+export function gridSample<A extends Rebound<[input: Tensor, grid: Tensor], ["input", "grid"], GridSampleOptions>>(...args: A): Tensor;
 export function gridSample(input: Tensor, grid: Tensor, ...args: GridSampleArgs): Tensor {
   if (autocasting.on && autocasts("grid_sampler", arguments)) return runAutocast(gridSample, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? grid : input)) return rebind(gridSample, "grid_sample", arguments, ["input", "grid", "mode", "paddingMode", "alignCorners"], 2, []);
