@@ -199,11 +199,17 @@ function optionsForms(): Tensor[] {
   void (() => F.linear(x, { weight: 1 }));
   // @ts-expect-error an options object comes last
   void (() => torch.transpose({ input: x }, 0, 1));
-  // The plain form and the method keep their own types.
-  expectType<Equal<Parameters<typeof x.transpose>, [dim0: string | number, dim1: string | number]>>(true);
+  // Methods take the forms without the tensor: x.transpose({ dim0: 0, dim1: 1 }).
+  const t3 = x.transpose({ dim0: 0, dim1: 1 });
+  expectType<Equal<typeof t3, Tensor>>(true);
+  const l3 = x.mm({ mat2: w.t() });
+  // @ts-expect-error a method's options have no input
+  void (() => x.transpose({ input: x, dim0: 0, dim1: 1 }));
+  // @ts-expect-error methods take no out=
+  void (() => x.mm({ mat2: w.t(), out: torch.empty(0) }));
   // @ts-expect-error transpose takes two dims
   void (() => torch.transpose(x, 0));
-  return [t1, t2, l1, l2, m1, f1, e1, d1, c1];
+  return [t1, t2, l1, l2, m1, f1, e1, d1, c1, t3, l3];
 }
 
 describe("public types", () => {
@@ -219,7 +225,7 @@ describe("public types", () => {
   });
 
   test("ops take the options forms their types allow", () => {
-    const [t1, t2, l1, l2, m1, f1, e1, d1, c1] = optionsForms();
+    const [t1, t2, l1, l2, m1, f1, e1, d1, c1, t3, l3] = optionsForms();
     const x = torch.arange(6, { dtype: torch.float32 }).reshape(2, 3);
     assert.deepEqual(t1!.tolist(), x.t().tolist());
     assert.deepEqual(t2!.tolist(), x.t().tolist());
@@ -230,7 +236,9 @@ describe("public types", () => {
     assert.deepEqual(f1!.tolist(), [1.5, 1.5]);
     assert.deepEqual(e1!.tolist(), [[true, true, true], [true, true, true]]);
     assert.equal(d1!.item(), 15);
-    assert.deepEqual(c1!.tolist(), [[[8, 15, 12]]]); // F.conv1d(input=..., weight=..., padding=1) in PyTorch 1.13
+    assert.deepEqual(c1!.tolist(), [[[8, 15, 12]]]);
+    assert.deepEqual(t3!.tolist(), x.t().tolist());
+    assert.deepEqual(l3!.tolist(), l1!.tolist()); // F.conv1d(input=..., weight=..., padding=1) in PyTorch 1.13
   });
 
   test("a DataLoader keeps its dataset and collate types", () => {
