@@ -22,13 +22,13 @@ function lstmIntro(verbose = true): [torch.Tensor, [torch.Tensor, torch.Tensor]]
   for (const i of inputs) {
     // Step through the sequence one element at a time.
     // after each step, hidden contains the hidden state.
-    [out, hidden] = lstm.call(i.view(1, 1, -1), hidden) as [torch.Tensor, [torch.Tensor, torch.Tensor]];
+    [out, hidden] = lstm.call(i.view(1, 1, -1), hidden);
   }
 
   // alternatively, we can do the entire sequence all at once.
   const inputsAll = torch.cat(inputs).view(inputs.length, 1, -1);
   hidden = [torch.randn(1, 1, 3), torch.randn(1, 1, 3)]; // clean out hidden state
-  [out, hidden] = lstm.call(inputsAll, hidden) as [torch.Tensor, [torch.Tensor, torch.Tensor]];
+  [out, hidden] = lstm.call(inputsAll, hidden);
   if (verbose) {
     console.log(out.toString());
     console.log(`(${hidden[0].toString()}, ${hidden[1].toString()})`);

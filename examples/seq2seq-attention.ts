@@ -286,7 +286,7 @@ function tensorFromSentence(lang: Lang, sentence: string): Tensor {
   return torch.tensor(indexes, { dtype: torch.long, device }).view(1, -1);
 }
 
-function getDataloader(batchSize: number, verbose = true): [Lang, Lang, string[][], torch.utils.data.DataLoader<Tensor[]>] {
+function getDataloader(batchSize: number, verbose = true): [Lang, Lang, string[][], torch.utils.data.DataLoader<torch.utils.data.TensorDataset>] {
   const [inputLang, outputLang, pairs] = prepareData("eng", "fra", true, verbose);
 
   const n = pairs.length;
@@ -312,7 +312,7 @@ function getDataloader(batchSize: number, verbose = true): [Lang, Lang, string[]
   return [inputLang, outputLang, pairs, trainDataloader];
 }
 
-function trainEpoch(dataloader: torch.utils.data.DataLoader<Tensor[]>, encoder: EncoderRNN, decoder: AttnDecoderRNN,
+function trainEpoch(dataloader: torch.utils.data.DataLoader<torch.utils.data.TensorDataset>, encoder: EncoderRNN, decoder: AttnDecoderRNN,
   encoderOptimizer: torch.optim.Optimizer, decoderOptimizer: torch.optim.Optimizer, criterion: torch.nn.NLLLoss): number {
   let totalLoss = 0;
   for (const data of dataloader) {
@@ -339,7 +339,7 @@ function trainEpoch(dataloader: torch.utils.data.DataLoader<Tensor[]>, encoder: 
   return totalLoss / dataloader.length;
 }
 
-function train(trainDataloader: torch.utils.data.DataLoader<Tensor[]>, encoder: EncoderRNN, decoder: AttnDecoderRNN, nEpochs: number,
+function train(trainDataloader: torch.utils.data.DataLoader<torch.utils.data.TensorDataset>, encoder: EncoderRNN, decoder: AttnDecoderRNN, nEpochs: number,
   learningRate = 0.001, printEvery = 100, verbose = true): number[] {
   const losses: number[] = [];
   let printLossTotal = 0; // Reset every print_every

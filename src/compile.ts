@@ -62,14 +62,14 @@ type Compiled<T> = T extends Module ? OptimizedModule<T> : T;
 export function compile<T extends Module | Fn>(model: T, options?: CompileOptions): Compiled<T>;
 export function compile(options?: CompileOptions): <T extends Module | Fn>(model: T) => Compiled<T>;
 export function compile<T extends Module | Fn>(model?: T | CompileOptions, options: CompileOptions = {}): Compiled<T> | (<U extends Module | Fn>(m: U) => Compiled<U>) {
-  if (model === undefined || model === null || (typeof model === "object" && !(model instanceof Module))) {
+  if (model === undefined || model === null || (typeof model === "object" && !((model as unknown) instanceof Module))) {
     const o = (model ?? {}) as CompileOptions;
     checkOptions(o);
     return <U extends Module | Fn>(m: U) => compile(m, o);
   }
   checkOptions(options);
   if (options.disable === true) return model as Compiled<T>;
-  if (model instanceof Module) return new OptimizedModule(model) as Compiled<T>;
+  if (model instanceof Module) return new OptimizedModule<Module>(model) as Compiled<T>;
   if (typeof model !== "function") throw new Error(`A callable function is expected, but ${typeof model} is provided.`);
   const fn = model as Fn;
   const compiled = function (this: unknown, ...args: unknown[]): unknown { return (fn as (...a: unknown[]) => unknown).apply(this, args); };

@@ -32,7 +32,7 @@ class Shrink extends nn.Module {
   override forward(x: torch.Tensor): torch.Tensor { return x.get(0); }
 }
 
-type Parametrized = torch.nn.Module & { weight: torch.Tensor; parametrizations: torch.nn.ModuleDict; call(x: torch.Tensor): torch.Tensor };
+type Parametrized = torch.nn.Module & { weight: torch.Tensor; parametrizations: torch.nn.ModuleDict; forward(x: torch.Tensor): torch.Tensor };
 const weightOf = (m: torch.nn.Module): torch.Tensor => (m as Parametrized).weight;
 const originalOf = (m: torch.nn.Module, key = "original"): torch.Tensor =>
   ((m as Parametrized).parametrizations.get("weight") as unknown as Record<string, torch.Tensor>)[key]!;

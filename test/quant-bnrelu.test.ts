@@ -19,7 +19,7 @@ const fx = JSON.parse(readFileSync(new URL("./fixtures/quant-bnrelu.json", impor
 };
 const nn = torch.nn, tq = torch.ao.quantization, nni = torch.ao.nn.intrinsic, nniq = torch.ao.nn.intrinsic.quantized;
 const t = (v: Values): torch.Tensor => torch.tensor(v.values).reshape(v.shape);
-type Child = torch.nn.Module & { call(x: torch.Tensor): torch.Tensor };
+type Child = torch.nn.Module & { forward(x: torch.Tensor): torch.Tensor };
 
 class Net extends nn.Module {
   quant: torch.nn.Module = new tq.QuantStub();

@@ -1,7 +1,7 @@
 // torch.finfo / torch.iinfo: the numerical limits of a dtype.
 
 import { type DType, type DTypeLike, DType as DTypeClass, getDefaultDtype, realOf, toDType } from "./dtype.js";
-import { checkArgs, isOptionsObject, rebind } from "../ops/args.js";
+import { checkArgs, isOptionsObject, rebind, type Rebound } from "../ops/args.js";
 
 /** Bits of the mantissa (stored) and of the exponent of each floating-point dtype. */
 const FLOAT_FORMATS: Record<string, { mantissa: number; exponent: number }> = {
@@ -18,9 +18,13 @@ function dtypeArgument(op: string, d: unknown): DType {
 }
 
 /** torch.finfo(dtype): the limits of a floating-point dtype (the default dtype when none is given). */
+export function finfo(type?: DTypeLike): FInfo;
+export function finfo<A extends Rebound<[type?: DTypeLike], ["type?"]>>(...args: A): FInfo;
 export function finfo(type?: DTypeLike): FInfo { if (arguments.length > 1) checkArgs("finfo", arguments, 1); else if (isOptionsObject(type)) return rebind(finfo, "finfo", arguments, ["type"], 0, []); return new FInfo(type); }
 
 /** torch.iinfo(dtype): the limits of an integer dtype (int64's as bigints). */
+export function iinfo(type: DTypeLike): IInfo;
+export function iinfo<A extends Rebound<[type: DTypeLike], ["type"]>>(...args: A): IInfo;
 export function iinfo(type: DTypeLike): IInfo { if (arguments.length > 1) checkArgs("iinfo", arguments, 1); else if (isOptionsObject(type)) return rebind(iinfo, "iinfo", arguments, ["type"], 1, []); return new IInfo(type); }
 
 /** What torch.finfo returns. */

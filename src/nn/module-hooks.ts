@@ -20,12 +20,16 @@ export type Grads = (Tensor | null)[];
 export type BackwardHook = (module: Module, gradInput: Grads, gradOutput: Grads) => Grads | void | undefined;
 /** hook(module, gradOutput): may return a replacement gradOutput (one entry per output). */
 export type BackwardPreHook = (module: Module, gradOutput: Grads) => Grads | void | undefined;
-export type ForwardPreHook = (module: Module, args: unknown[]) => unknown;
-export type ForwardHook = (module: Module, args: unknown[], output: unknown) => unknown;
+/** What a module's forward returns (its last overload: the widest); a hook sees and may replace it. */
+export type ForwardOutput<M extends Module> = M["forward"] extends (...args: never[]) => infer R ? R : unknown;
+/** hook(module, args): may return new positional args (a non-array is one argument). */
+export type ForwardPreHook<M extends Module = Module> = (module: M, args: unknown[]) => unknown;
+/** hook(module, args, output): may return a new output (undefined keeps it). */
+export type ForwardHook<M extends Module = Module> = (module: M, args: unknown[], output: ForwardOutput<M>) => ForwardOutput<M> | void | undefined | null;
 /** A forward pre-hook registered withKwargs: returns undefined or [args, kwargs]. */
-export type ForwardPreHookWithKwargs = (module: Module, args: unknown[], kwargs: Record<string, unknown>) => unknown;
+export type ForwardPreHookWithKwargs<M extends Module = Module> = (module: M, args: unknown[], kwargs: Record<string, unknown>) => unknown;
 /** A forward hook registered withKwargs. */
-export type ForwardHookWithKwargs = (module: Module, args: unknown[], kwargs: Record<string, unknown>, output: unknown) => unknown;
+export type ForwardHookWithKwargs<M extends Module = Module> = (module: M, args: unknown[], kwargs: Record<string, unknown>, output: ForwardOutput<M>) => ForwardOutput<M> | void | undefined | null;
 
 export interface HookOptions { prepend?: boolean }
 export interface ForwardPreHookOptions extends HookOptions { withKwargs?: boolean }

@@ -95,7 +95,10 @@ export class Module {
   /** @internal Takes those entries back (PyTorch's _load_from_state_dict); `get` reads one by name. */
   _loadExtraState?(get: (name: string) => unknown): void;
 
-  /** The computation; subclasses override it. Call the module with call(), which runs hooks. */
+  /**
+   * The computation; subclasses override it (overloads included). Call the module with call(),
+   * which runs hooks.
+   */
   forward(..._args: never[]): unknown {
     throw new Error(`Module [${this.constructor.name}] is missing the required "forward" function`);
   }
@@ -104,24 +107,20 @@ export class Module {
    * model(x) in Python: forward pre-hooks, forward, forward hooks, and the backward hooks set up on
    * the way (PyTorch's _call_impl). A trailing options object is the call's keyword arguments: hooks
    * see the positional arguments, and those registered withKwargs the options too.
+   * Typed as the module's own forward, overloads included (`lstm.call(x)` is
+   * `[Tensor, [Tensor, Tensor]]`); defined on the prototype below the class.
    */
-  call<T extends Module>(this: T, ...args: Parameters<T["forward"]>): ReturnType<T["forward"]> {
-    const inner = this[INTERNALS];
-    if (inner.preHooks.hooks.length === 0 && inner.hooks.hooks.length === 0 && inner.backwardHooks.length === 0 && inner.backwardPreHooks.length === 0 && !anyGlobalHooks()) {
-      return (this.forward as (...x: unknown[]) => unknown)(...args) as ReturnType<T["forward"]>;
-    }
-    return callWithHooks(this, args) as ReturnType<T["forward"]>;
-  }
+  declare call: this["forward"];
 
   /** register_forward_pre_hook(hook, *, prepend=False, with_kwargs=False): hook(module, args) may return new args (a non-array is one argument); withKwargs: hook(module, args, kwargs) may return [args, kwargs]. */
-  registerForwardPreHook(hook: ForwardPreHook, options?: ForwardPreHookOptions & { withKwargs?: false }): HookHandle;
-  registerForwardPreHook(hook: ForwardPreHookWithKwargs, options: ForwardPreHookOptions & { withKwargs: true }): HookHandle;
+  registerForwardPreHook<M extends Module>(this: M, hook: ForwardPreHook<M>, options?: ForwardPreHookOptions & { withKwargs?: false }): HookHandle;
+  registerForwardPreHook<M extends Module>(this: M, hook: ForwardPreHookWithKwargs<M>, options: ForwardPreHookOptions & { withKwargs: true }): HookHandle;
   registerForwardPreHook(hook: ForwardPreHook | ForwardPreHookWithKwargs, options: ForwardPreHookOptions = {}): HookHandle {
     return this[INTERNALS].preHooks.add(hook as ForwardPreHook, options);
   }
   /** register_forward_hook(hook, *, prepend=False, with_kwargs=False, always_call=False): hook(module, args, output) may return a new output; alwaysCall: runs even when forward throws. */
-  registerForwardHook(hook: ForwardHook, options?: ForwardHookOptions & { withKwargs?: false }): HookHandle;
-  registerForwardHook(hook: ForwardHookWithKwargs, options: ForwardHookOptions & { withKwargs: true }): HookHandle;
+  registerForwardHook<M extends Module>(this: M, hook: ForwardHook<M>, options?: ForwardHookOptions & { withKwargs?: false }): HookHandle;
+  registerForwardHook<M extends Module>(this: M, hook: ForwardHookWithKwargs<M>, options: ForwardHookOptions & { withKwargs: true }): HookHandle;
   registerForwardHook(hook: ForwardHook | ForwardHookWithKwargs, options: ForwardHookOptions = {}): HookHandle {
     return this[INTERNALS].hooks.add(hook as ForwardHook, options);
   }
@@ -550,3 +549,13 @@ export class Module {
   }
   [Symbol.for("nodejs.util.inspect.custom")](): string { return this.toString(); }
 }
+
+/** The body of Module.call (a prototype method, so subclasses' call takes forward's own type). */
+function call(this: Module, ...args: unknown[]): unknown {
+  const inner = this[INTERNALS];
+  if (inner.preHooks.hooks.length === 0 && inner.hooks.hooks.length === 0 && inner.backwardHooks.length === 0 && inner.backwardPreHooks.length === 0 && !anyGlobalHooks()) {
+    return (this.forward as (...x: unknown[]) => unknown)(...args);
+  }
+  return callWithHooks(this, args);
+}
+Object.defineProperty(Module.prototype, "call", { value: call, writable: true, configurable: true, enumerable: false });

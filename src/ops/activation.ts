@@ -14,7 +14,7 @@ import { kernels } from "../backends/kernels.js";
 import { needsGrad, record } from "../autograd/record.js";
 import { normalizeDim } from "../core/shape.js";
 import { defaultGenerator, type Generator } from "../core/generator.js";
-import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { copyInto, emptyTensor, toNumbers, uninitTensor, writeNumbers } from "./engine.js";
 import { inSuggestedFormat } from "../nn/functional/channels-last.js";
 import { applyInPlace } from "./inplace.js";
@@ -65,6 +65,8 @@ function int32Bits(a: Float32Array): Int32Array {
 function checkReluBool(x: Tensor): void {
   if (x.dtype === bool) throw new Error("Boolean inputs not supported for relu");
 }
+export function relu(input: Tensor): Tensor;
+export function relu<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function relu(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("relu", arguments, 1); else if (isOptionsObject(input)) return rebind(relu, "relu", arguments, ["input"], 1, []);
   checkTensor("relu", "input", input);
@@ -73,6 +75,8 @@ export function relu(input: Tensor): Tensor {
   checkReluBool(input);
   return unaryFast(RELU, reluLoop, input);
 }
+export function relu_(self: Tensor): Tensor;
+export function relu_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function relu_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("relu_", arguments, 1); else if (isOptionsObject(self)) return rebind(relu_, "relu_", arguments, ["self"], 1, []);
   if (isQuantizedTensor(self)) return assignQuantized(self, quantizedRelu(self));
@@ -120,10 +124,14 @@ const SELU_ALPHA = 1.6732632423543772848170429916717;
 const SELU_SCALE = 1.0507009873554804934193349852946;
 const SELU = eluActivation("EluBackward0", SELU_ALPHA, SELU_SCALE, 1);
 
+export function selu(input: Tensor): Tensor;
+export function selu<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function selu(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("selu", arguments, 1); else if (isOptionsObject(input)) return rebind(selu, "selu", arguments, ["input"], 1, []);
   checkTensor("selu", "input", input); return runActivation(SELU, input);
 }
+export function selu_(self: Tensor): Tensor;
+export function selu_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function selu_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("selu_", arguments, 1); else if (isOptionsObject(self)) return rebind(selu_, "selu_", arguments, ["self"], 1, []);
   return runActivation(SELU, self, true);
@@ -223,6 +231,8 @@ export function hardshrink(input: Tensor, ...args: Args<[lambd?: number], { lamb
 }
 
 /** torch.prelu(input, weight): max(0, x) + weight * min(0, x), weight per channel (dim 1) or shared. */
+export function prelu(input: Tensor, weight: Tensor): Tensor;
+export function prelu<A extends Rebound<[input: Tensor, weight: Tensor], ["input", "weight"]>>(...args: A): Tensor;
 export function prelu(input: Tensor, weight: Tensor): Tensor {
   if (autocasting.on && autocasts("prelu", arguments)) return runAutocast(prelu, arguments);
   if (arguments.length > 2) checkArgs("prelu", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(prelu, "prelu", arguments, ["input", "weight"], 2, []);

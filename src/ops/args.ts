@@ -16,8 +16,44 @@ export type Args<P extends unknown[], O> = [...{ [K in keyof P]: P[K] | O }, O?]
  * A function's type as a method: the first parameter (the tensor) becomes `this`, and `out` leaves
  * its options (PyTorch's Tensor methods take no out=).
  */
-export type Method<F> = F extends (self: Tensor, ...a: infer A) => infer R ? (...a: { [K in keyof A]: WithoutOut<A[K]> }) => R : never;
+export type Method<F> = PlainForm<F> extends (self: Tensor, ...a: infer A) => infer R ? ((...a: { [K in keyof A]: WithoutOut<A[K]> }) => R) & MethodOptionsForms<F, R> : never;
+/** An op's options forms (Rebound) as a method: those that take the tensor first, without it; nothing for other ops. */
+type MethodOptionsForms<F, R> = F extends { (...a: infer _A1): unknown; (...a: infer A2): unknown } ? (IsRebound<A2> extends true ? (...a: AfterSelf<A2>) => R : unknown) : unknown;
+type AfterSelf<T> = T extends [Tensor, ...infer Rest] ? { [K in keyof Rest]: WithoutOut<Rest[K]> } : never;
 type WithoutOut<T> = T extends unknown ? ("out" extends keyof T ? Omit<T, "out"> & { out?: never } : T) : never;
+
+declare const reboundForm: unique symbol;
+/**
+ * A form no call can take (its one element is a symbol no code holds): it marks the arguments of
+ * an options-form overload (Rebound), so PlainForm and Method can tell that overload apart.
+ */
+export type ReboundMarker = [marker: typeof reboundForm];
+
+/**
+ * The options forms of a plain-parameter op (API.md rule 2, `rebind`): the arguments where the
+ * parameters from some point on come in one options object under their names. `P` is the op's
+ * plain parameter list, `N` their names ("?" marks an optional one), `K` the op's own keyword
+ * options (its trailing options object) when it has some:
+ * `Rebound<[input: Tensor, dim0: number, dim1: number], ["input", "dim0", "dim1"]>` takes
+ * `(x, { dim0: 0, dim1: 1 })`, `(x, 0, { dim1: 1 })` and `({ input: x, dim0: 0, dim1: 1 })`.
+ * An op declares it as a second, generic overload after its plain one:
+ * `function transpose<A extends Rebound<...>>(...args: A): Tensor`.
+ */
+export type Rebound<P extends unknown[], N extends readonly string[], K = unknown> = ReboundForms<Required<P>, N, [], K> | ReboundMarker;
+type ReboundForms<P extends unknown[], N extends readonly string[], Head extends unknown[], K> =
+  N extends readonly [string, ...infer NRest extends string[]]
+    ? P extends [infer First, ...infer PRest]
+      ? [...Head, options: NamedOptions<P, N> & K] | ReboundForms<PRest, NRest, [...Head, First], K>
+      : never
+    : never;
+type NamedOptions<P extends unknown[], N extends readonly string[]> = Simplify<
+  { [I in keyof N & `${number}` as N[I] extends `${string}?` ? never : N[I]]: P[I & keyof P] } &
+  { [I in keyof N & `${number}` as N[I] extends `${infer S}?` ? S : never]?: P[I & keyof P] }>;
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+/** An op's plain signature: the overload before its options-form one (Rebound), or the op itself. */
+export type PlainForm<F> = F extends { (...a: infer A1): infer R1; (...a: infer A2): unknown } ? (IsRebound<A2> extends true ? (...a: A1) => R1 : F) : F;
+/** Whether an overload's arguments are a Rebound union (holding the marker, and not merely any array). */
+type IsRebound<A> = ReboundMarker extends A ? (unknown[] extends A ? false : true) : false;
 
 /**
  * A plain object (`{ dim: 1 }`, or one made by Object.create(null)): the options object of API.md

@@ -8,7 +8,7 @@ import { type DType, getDefaultDtype, int64, float64, roundToDType } from "../co
 import { fma64, fmaf } from "../core/random-transforms.js";
 import { nativeBinary, nativeScaledAdd } from "./native-fast.js";
 import { nativeTyped } from "./native-typed.js";
-import { type Args, bindArgs, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { type TensorOrScalar, resultType } from "./promotion.js";
 import { binaryOp, binaryInPlace, gradFor, type BinarySpec } from "./pointwise-engine.js";
 import { hasZeroValue } from "./engine.js";
@@ -84,6 +84,8 @@ function checkNotBoolSub(input: TensorOrScalar, other: TensorOrScalar): void {
   }
 }
 
+export function add(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts & OutOption>): Tensor;
+export function add<A extends Rebound<[input: TensorOrScalar, other: TensorOrScalar], ["input", "other"], AlphaOpts & OutOption>>(...args: A): Tensor;
 export function add(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts & OutOption>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(add, "add", arguments, ["input", "other", "alpha"], 2, ["out"]);
   if (hasOut(args)) return withOut("add", args, (rest) => add(input, other, ...(rest as [])));
@@ -97,6 +99,8 @@ export function add(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<
   return binaryOp(spec, input, b);
 }
 
+export function sub(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts & OutOption>): Tensor;
+export function sub<A extends Rebound<[input: TensorOrScalar, other: TensorOrScalar], ["input", "other"], AlphaOpts & OutOption>>(...args: A): Tensor;
 export function sub(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts & OutOption>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(sub, "sub", arguments, ["input", "other", "alpha"], 2, ["out"]);
   if (hasOut(args)) return withOut("sub", args, (rest) => sub(input, other, ...(rest as [])));
@@ -107,6 +111,8 @@ export function sub(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<
 }
 export const subtract = sub;
 
+export function rsub(input: Tensor, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts>): Tensor;
+export function rsub<A extends Rebound<[input: Tensor, other: TensorOrScalar], ["input", "other"], AlphaOpts>>(...args: A): Tensor;
 export function rsub(input: Tensor, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(rsub, "rsub", arguments, ["input", "other", "alpha"], 2, []);
   const alpha = alphaOf("rsub", args);
@@ -116,6 +122,8 @@ export function rsub(input: Tensor, other: TensorOrScalar, ...args: Args<[alpha?
   return binaryOp({ ...spec, node: other instanceof Tensor ? "RsubBackward0" : "RsubBackward1" }, other, b);
 }
 
+export function add_(self: Tensor, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts>): Tensor;
+export function add_<A extends Rebound<[self: Tensor, other: TensorOrScalar], ["self", "other"], AlphaOpts>>(...args: A): Tensor;
 export function add_(self: Tensor, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : self)) return rebind(add_, "add_", arguments, ["self", "other", "alpha"], 2, []);
   const alpha = alphaOf("add_", args);
@@ -123,6 +131,8 @@ export function add_(self: Tensor, other: TensorOrScalar, ...args: Args<[alpha?:
   return binaryInPlace(spec, self, o, (s) => binaryOp(spec, s, o));
 }
 
+export function sub_(self: Tensor, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts>): Tensor;
+export function sub_<A extends Rebound<[self: Tensor, other: TensorOrScalar], ["self", "other"], AlphaOpts>>(...args: A): Tensor;
 export function sub_(self: Tensor, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : self)) return rebind(sub_, "sub_", arguments, ["self", "other", "alpha"], 2, []);
   const alpha = alphaOf("sub_", args);
@@ -139,6 +149,8 @@ const MUL: BinarySpec = {
   jvp: (ta, tb, a, b) => (ta && tb ? ta.mul(b).add(a.mul(tb)) : ta ? ta.mul(b) : tb!.mul(a)),
 };
 
+export function mul(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor;
+export function mul<A extends Rebound<[input: TensorOrScalar, other: TensorOrScalar], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function mul(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("mul", arguments, 2, () => mul(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(mul, "mul", arguments, ["input", "other"], 2, ["out"]);
   if (input instanceof Tensor && other instanceof Tensor && input.dtype.name === "bool" && other.dtype.name === "bool") {
@@ -148,6 +160,8 @@ export function mul(input: TensorOrScalar, other: TensorOrScalar, options?: OutO
 }
 export const multiply = mul;
 
+export function mul_(self: Tensor, other: TensorOrScalar): Tensor;
+export function mul_<A extends Rebound<[self: Tensor, other: TensorOrScalar], ["self", "other"]>>(...args: A): Tensor;
 export function mul_(self: Tensor, other: TensorOrScalar): Tensor {
   if (arguments.length > 2) checkArgs("mul_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(mul_, "mul_", arguments, ["self", "other"], 2, []);
   return binaryInPlace(MUL, self, other, (s) => mul(s, other));
@@ -216,6 +230,8 @@ function checkIntDivByZero(op: string, a: TensorOrScalar, b: TensorOrScalar, mod
 
 interface DivOpts { roundingMode?: RoundingMode }
 
+export function div(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[], DivOpts & OutOption>): Tensor;
+export function div<A extends Rebound<[input: TensorOrScalar, other: TensorOrScalar], ["input", "other"], DivOpts & OutOption>>(...args: A): Tensor;
 export function div(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[], DivOpts & OutOption>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(div, "div", arguments, ["input", "other"], 2, ["roundingMode", "out"]);
   if (hasOut(args)) return withOut("div", args, (rest) => div(input, other, ...(rest as [])));
@@ -228,11 +244,15 @@ export function div(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<
   return binaryOp(divSpec(mode), input, other);
 }
 export const divide = div;
+export function trueDivide(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor;
+export function trueDivide<A extends Rebound<[input: TensorOrScalar, other: TensorOrScalar], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function trueDivide(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("true_divide", arguments, 2, () => div(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(trueDivide, "true_divide", arguments, ["input", "other"], 2, ["out"]);
   return div(input, other);
 }
 
+export function div_(self: Tensor, other: TensorOrScalar, ...args: Args<[], DivOpts>): Tensor;
+export function div_<A extends Rebound<[self: Tensor, other: TensorOrScalar], ["self", "other"], DivOpts>>(...args: A): Tensor;
 export function div_(self: Tensor, other: TensorOrScalar, ...args: Args<[], DivOpts>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : self)) return rebind(div_, "div_", arguments, ["self", "other"], 2, ["roundingMode"]);
   const a = bindArgs("div_", args, [], ["roundingMode"], 2);
@@ -241,6 +261,8 @@ export function div_(self: Tensor, other: TensorOrScalar, ...args: Args<[], DivO
   return binaryInPlace(divSpec(mode), self, other, (s) => div(s, other, { roundingMode: mode }));
 }
 
+export function floorDivide(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor;
+export function floorDivide<A extends Rebound<[input: TensorOrScalar, other: TensorOrScalar], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function floorDivide(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("floor_divide", arguments, 2, () => floorDivide(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(floorDivide, "floor_divide", arguments, ["input", "other"], 2, ["out"]);
   if (!(input instanceof Tensor) && typeof input !== "number" && typeof input !== "bigint" && typeof input !== "boolean" && !(input instanceof Complex)) {
@@ -248,10 +270,14 @@ export function floorDivide(input: TensorOrScalar, other: TensorOrScalar, option
   }
   return div(input, other, { roundingMode: "floor" });
 }
+export function floorDivide_(self: Tensor, other: TensorOrScalar): Tensor;
+export function floorDivide_<A extends Rebound<[self: Tensor, other: TensorOrScalar], ["self", "other"]>>(...args: A): Tensor;
 export function floorDivide_(self: Tensor, other: TensorOrScalar): Tensor {
   if (arguments.length > 2) checkArgs("floor_divide_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(floorDivide_, "floor_divide_", arguments, ["self", "other"], 2, []);
   return div_(self, other, { roundingMode: "floor" });
 }
+export function trueDivide_(self: Tensor, other: TensorOrScalar): Tensor;
+export function trueDivide_<A extends Rebound<[self: Tensor, other: TensorOrScalar], ["self", "other"]>>(...args: A): Tensor;
 export function trueDivide_(self: Tensor, other: TensorOrScalar): Tensor {
   if (arguments.length > 2) checkArgs("true_divide_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(trueDivide_, "true_divide_", arguments, ["self", "other"], 2, []);
   return div_(self, other);

@@ -19,7 +19,7 @@ import { Tensor } from "../core/tensor.js";
 import { broadcastShapes, numel, normalizeDim, shapeStr } from "../core/shape.js";
 import { record, sumToShape } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, installMethods, type Method, checkTensor, checkArgs, describe, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, installMethods, type Method, checkTensor, checkArgs, describe, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { emptyTensor, uninitTensor, toNumbers, writeNumbers } from "./engine.js";
 import { kernels, type FloatArray } from "../backends/kernels.js";
 import { tensor } from "./creation.js";
@@ -120,6 +120,8 @@ function mmKernel(a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
+export function mm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor;
+export function mm<A extends Rebound<[input: Tensor, mat2: Tensor], ["input", "mat2"], OutOption>>(...args: A): Tensor;
 export function mm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("mm", arguments)) return runAutocast(mm, arguments);
   if (arguments.length > 2) return outCall("mm", arguments, 2, () => mm(input, mat2), "same"); else if (isOptionsObject(arguments.length === 2 ? mat2 : input)) return rebind(mm, "mm", arguments, ["input", "mat2"], 2, ["out"]);
@@ -150,6 +152,8 @@ function productJvp(ta: Tensor | null, tb: Tensor | null, a: Tensor, b: Tensor, 
   return left && right ? left.add(right) : (left ?? right)!;
 }
 
+export function bmm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor;
+export function bmm<A extends Rebound<[input: Tensor, mat2: Tensor], ["input", "mat2"], OutOption>>(...args: A): Tensor;
 export function bmm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("bmm", arguments)) return runAutocast(bmm, arguments);
   if (arguments.length > 2) return outCall("bmm", arguments, 2, () => bmm(input, mat2), "same"); else if (isOptionsObject(arguments.length === 2 ? mat2 : input)) return rebind(bmm, "bmm", arguments, ["input", "mat2"], 2, ["out"]);
@@ -177,6 +181,8 @@ export function bmm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
   ], [input, mat2]);
 }
 
+export function dot(input: Tensor, other: Tensor, options?: OutOption): Tensor;
+export function dot<A extends Rebound<[input: Tensor, other: Tensor], ["input", "tensor"], OutOption>>(...args: A): Tensor;
 export function dot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("dot", arguments)) return runAutocast(dot, arguments);
   if (arguments.length > 2) return outCall("dot", arguments, 2, () => dot(input, other), "same"); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(dot, "dot", arguments, ["input", "tensor"], 2, ["out"]);
@@ -203,6 +209,8 @@ export function dot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
 }
 export const inner1d = dot;
 
+export function vdot(input: Tensor, other: Tensor, options?: OutOption): Tensor;
+export function vdot<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function vdot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("vdot", arguments)) return runAutocast(vdot, arguments);
   if (arguments.length > 2) return outCall("vdot", arguments, 2, () => vdot(input, other), "same"); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(vdot, "vdot", arguments, ["input", "other"], 2, ["out"]);
@@ -210,6 +218,8 @@ export function vdot(input: Tensor, other: Tensor, options?: OutOption): Tensor 
   return dot(input.dtype.isComplex ? input.conj() : input, other);
 }
 
+export function mv(input: Tensor, vec: Tensor, options?: OutOption): Tensor;
+export function mv<A extends Rebound<[input: Tensor, vec: Tensor], ["input", "vec"], OutOption>>(...args: A): Tensor;
 export function mv(input: Tensor, vec: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("mv", arguments)) return runAutocast(mv, arguments);
   if (arguments.length > 2) return outCall("mv", arguments, 2, () => mv(input, vec), "same"); else if (isOptionsObject(arguments.length === 2 ? vec : input)) return rebind(mv, "mv", arguments, ["input", "vec"], 2, ["out"]);
@@ -234,6 +244,8 @@ export function mv(input: Tensor, vec: Tensor, options?: OutOption): Tensor {
 }
 
 /** torch.matmul: NumPy-style, with broadcast batch dims. */
+export function matmul(input: Tensor, other: Tensor, options?: OutOption): Tensor;
+export function matmul<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function matmul(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("matmul", arguments)) return runAutocast(matmul, arguments);
   if (arguments.length > 2) return outCall("matmul", arguments, 2, () => matmul(input, other), "same"); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(matmul, "matmul", arguments, ["input", "other"], 2, ["out"]);
@@ -298,6 +310,8 @@ function batchedMatmul(input: Tensor, other: Tensor): Tensor {
   return unsafeView(bmm(a3, b3), outShape);
 }
 
+export function outer(input: Tensor, vec2: Tensor, options?: OutOption): Tensor;
+export function outer<A extends Rebound<[input: Tensor, vec2: Tensor], ["input", "vec2"], OutOption>>(...args: A): Tensor;
 export function outer(input: Tensor, vec2: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("outer", arguments, 2, () => outer(input, vec2)); else if (isOptionsObject(arguments.length === 2 ? vec2 : input)) return rebind(outer, "outer", arguments, ["input", "vec2"], 2, ["out"]);
   if (!(input instanceof Tensor)) requireTensor("outer", "input", 1, input);
@@ -406,6 +420,8 @@ function fusedScaledProduct(op: "addmm" | "baddbmm", args: IArguments, input: Te
   return maybeOut(op, out, outArg);
 }
 
+export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options?: BetaAlpha & OutOption): Tensor;
+export function addmm<A extends Rebound<[input: Tensor, mat1: Tensor, mat2: Tensor], ["input", "mat1", "mat2"], BetaAlpha & OutOption>>(...args: A): Tensor;
 export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
   if (autocasting.on && autocasts("addmm", arguments)) return runAutocast(addmm, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? mat2 : arguments.length === 2 ? mat1 : input)) return rebind(addmm, "addmm", arguments, ["input", "mat1", "mat2"], 3, ["beta", "alpha", "out"]);
@@ -426,6 +442,8 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: BetaAl
   return scaledProduct("addmm", arguments, input, options, () => mm(mat1, mat2));
 }
 
+export function addmv(input: Tensor, mat: Tensor, vec: Tensor, options?: BetaAlpha & OutOption): Tensor;
+export function addmv<A extends Rebound<[input: Tensor, mat: Tensor, vec: Tensor], ["input", "mat", "vec"], BetaAlpha & OutOption>>(...args: A): Tensor;
 export function addmv(input: Tensor, mat: Tensor, vec: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
   if (autocasting.on && autocasts("addmv", arguments)) return runAutocast(addmv, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? vec : arguments.length === 2 ? mat : input)) return rebind(addmv, "addmv", arguments, ["input", "mat", "vec"], 3, ["beta", "alpha", "out"]);
@@ -437,6 +455,8 @@ export function addr(input: Tensor, vec1: Tensor, vec2: Tensor, options: BetaAlp
   return scaledProduct("addr", arguments, input, options, () => outer(vec1, vec2));
 }
 
+export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options?: BetaAlpha & OutOption): Tensor;
+export function baddbmm<A extends Rebound<[input: Tensor, batch1: Tensor, batch2: Tensor], ["input", "batch1", "batch2"], BetaAlpha & OutOption>>(...args: A): Tensor;
 export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
   if (autocasting.on && autocasts("baddbmm", arguments)) return runAutocast(baddbmm, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? batch2 : arguments.length === 2 ? batch1 : input)) return rebind(baddbmm, "baddbmm", arguments, ["input", "batch1", "batch2"], 3, ["beta", "alpha", "out"]);
@@ -458,6 +478,8 @@ export function baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: 
   });
 }
 
+export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options?: BetaAlpha & OutOption): Tensor;
+export function addbmm<A extends Rebound<[input: Tensor, batch1: Tensor, batch2: Tensor], ["input", "batch1", "batch2"], BetaAlpha & OutOption>>(...args: A): Tensor;
 export function addbmm(input: Tensor, batch1: Tensor, batch2: Tensor, options: BetaAlpha & OutOption = {}): Tensor {
   if (autocasting.on && autocasts("addbmm", arguments)) return runAutocast(addbmm, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? batch2 : arguments.length === 2 ? batch1 : input)) return rebind(addbmm, "addbmm", arguments, ["input", "batch1", "batch2"], 3, ["beta", "alpha", "out"]);
@@ -611,6 +633,8 @@ export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Te
 
 type TensordotDims = number | [number[] | number, number[] | number];
 
+export function tensordot(a: Tensor, b: Tensor, ...args: Args<[dims?: TensordotDims], { dims?: TensordotDims } & OutOption>): Tensor;
+export function tensordot<A extends Rebound<[a: Tensor, b: Tensor], ["a", "b"], { dims?: TensordotDims } & OutOption>>(...args: A): Tensor;
 export function tensordot(a: Tensor, b: Tensor, ...args: Args<[dims?: TensordotDims], { dims?: TensordotDims } & OutOption>): Tensor {
   if (autocasting.on && autocasts("tensordot", arguments)) return runAutocast(tensordot, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? b : a)) return rebind(tensordot, "tensordot", arguments, ["a", "b", "dims"], 2, ["out"]);
@@ -645,6 +669,8 @@ export function tensordot(a: Tensor, b: Tensor, ...args: Args<[dims?: TensordotD
   return am.mm(bm).reshape([...freeA.map((d) => a._shape[d]!), ...freeB.map((d) => b._shape[d]!)]);
 }
 
+export function kron(input: Tensor, other: Tensor, options?: OutOption): Tensor;
+export function kron<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function kron(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("kron", arguments, 2, () => kron(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(kron, "kron", arguments, ["input", "other"], 2, ["out"]);
   if (!(input instanceof Tensor)) requireTensor("kron", "input", 1, input);
@@ -661,6 +687,8 @@ export function kron(input: Tensor, other: Tensor, options?: OutOption): Tensor 
   return a.reshape(aShape).mul(b.reshape(bShape)).reshape(outShape);
 }
 
+export function trace(input: Tensor): Tensor;
+export function trace<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function trace(input: Tensor): Tensor {
   if (!(input instanceof Tensor) && !isOptionsObject(input)) requireTensor("trace", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("trace");
@@ -671,6 +699,8 @@ export function trace(input: Tensor): Tensor {
   return input.diagonal().sum();
 }
 
+export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number | null], { dim?: number | null } & OutOption>): Tensor;
+export function cross<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], { dim?: number | null } & OutOption>>(...args: A): Tensor;
 export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number | null], { dim?: number | null } & OutOption>): Tensor {
   if (autocasting.on && autocasts("cross", arguments)) return runAutocast(cross, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(cross, "cross", arguments, ["input", "other", "dim"], 2, ["out"]);
@@ -698,6 +728,8 @@ export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number 
 }
 
 /** torch.cdist(x1, x2, p=2): pairwise p-norm distances between row sets (batched). */
+export function cdist(x1: Tensor, x2: Tensor, ...args: Args<[p?: number], { p?: number; computeMode?: string | null }>): Tensor;
+export function cdist<A extends Rebound<[x1: Tensor, x2: Tensor], ["x1", "x2"], { p?: number; computeMode?: string | null }>>(...args: A): Tensor;
 export function cdist(x1: Tensor, x2: Tensor, ...args: Args<[p?: number], { p?: number; computeMode?: string | null }>): Tensor {
   if (autocasting.on && autocasts("cdist", arguments)) return runAutocast(cdist, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? x2 : x1)) return rebind(cdist, "cdist", arguments, ["x1", "x2", "p"], 2, ["computeMode"]);

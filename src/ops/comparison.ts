@@ -11,7 +11,7 @@ import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { broadcastShapes, broadcastStrides, numel, shapesEqual } from "../core/shape.js";
 import { forEachRow } from "../backends/js/strided.js";
-import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { binaryMap, emptyTensor, fillTensor, lay, unaryMap, copyInto, toNumbers, uninitTensor, pointwiseResult, readable } from "./engine.js";
 import { applyInPlace, checkInplaceCast } from "./inplace.js";
 import { asOperand, type BinarySpec, binaryInPlace, binaryOp, gradFor, type UnarySpec } from "./pointwise-engine.js";
@@ -134,51 +134,75 @@ function compareInPlace(spec: CompareSpec, self: Tensor, other: TensorOrScalar):
     (s) => compare(spec, s, other).to(s.dtype));
 }
 
+export function eq(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor;
+export function eq<A extends Rebound<[input: Tensor, other: TensorOrScalar], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function eq(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("eq", arguments, 2, () => eq(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(eq, "eq", arguments, ["input", "other"], 2, ["out"]);
   return compare(EQ, input, other);
 }
+export function ne(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor;
+export function ne<A extends Rebound<[input: Tensor, other: TensorOrScalar], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function ne(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("ne", arguments, 2, () => ne(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(ne, "ne", arguments, ["input", "other"], 2, ["out"]);
   return compare(NE, input, other);
 }
+export function lt(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor;
+export function lt<A extends Rebound<[input: Tensor, other: TensorOrScalar], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function lt(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("lt", arguments, 2, () => lt(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(lt, "lt", arguments, ["input", "other"], 2, ["out"]);
   return compare(LT, input, other);
 }
+export function le(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor;
+export function le<A extends Rebound<[input: Tensor, other: TensorOrScalar], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function le(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("le", arguments, 2, () => le(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(le, "le", arguments, ["input", "other"], 2, ["out"]);
   return compare(LE, input, other);
 }
+export function gt(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor;
+export function gt<A extends Rebound<[input: Tensor, other: TensorOrScalar], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function gt(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("gt", arguments, 2, () => gt(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(gt, "gt", arguments, ["input", "other"], 2, ["out"]);
   return compare(GT, input, other);
 }
+export function ge(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor;
+export function ge<A extends Rebound<[input: Tensor, other: TensorOrScalar], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function ge(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("ge", arguments, 2, () => ge(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(ge, "ge", arguments, ["input", "other"], 2, ["out"]);
   return compare(GE, input, other);
 }
 export const notEqual = ne, less = lt, lessEqual = le, greater = gt, greaterEqual = ge;
+export function eq_(self: Tensor, other: TensorOrScalar): Tensor;
+export function eq_<A extends Rebound<[self: Tensor, other: TensorOrScalar], ["self", "other"]>>(...args: A): Tensor;
 export function eq_(self: Tensor, other: TensorOrScalar): Tensor {
   if (arguments.length > 2) checkArgs("eq_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(eq_, "eq_", arguments, ["self", "other"], 2, []);
   return compareInPlace(EQ, self, other);
 }
+export function ne_(self: Tensor, other: TensorOrScalar): Tensor;
+export function ne_<A extends Rebound<[self: Tensor, other: TensorOrScalar], ["self", "other"]>>(...args: A): Tensor;
 export function ne_(self: Tensor, other: TensorOrScalar): Tensor {
   if (arguments.length > 2) checkArgs("ne_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(ne_, "ne_", arguments, ["self", "other"], 2, []);
   return compareInPlace(NE, self, other);
 }
+export function lt_(self: Tensor, other: TensorOrScalar): Tensor;
+export function lt_<A extends Rebound<[self: Tensor, other: TensorOrScalar], ["self", "other"]>>(...args: A): Tensor;
 export function lt_(self: Tensor, other: TensorOrScalar): Tensor {
   if (arguments.length > 2) checkArgs("lt_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(lt_, "lt_", arguments, ["self", "other"], 2, []);
   return compareInPlace(LT, self, other);
 }
+export function le_(self: Tensor, other: TensorOrScalar): Tensor;
+export function le_<A extends Rebound<[self: Tensor, other: TensorOrScalar], ["self", "other"]>>(...args: A): Tensor;
 export function le_(self: Tensor, other: TensorOrScalar): Tensor {
   if (arguments.length > 2) checkArgs("le_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(le_, "le_", arguments, ["self", "other"], 2, []);
   return compareInPlace(LE, self, other);
 }
+export function gt_(self: Tensor, other: TensorOrScalar): Tensor;
+export function gt_<A extends Rebound<[self: Tensor, other: TensorOrScalar], ["self", "other"]>>(...args: A): Tensor;
 export function gt_(self: Tensor, other: TensorOrScalar): Tensor {
   if (arguments.length > 2) checkArgs("gt_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(gt_, "gt_", arguments, ["self", "other"], 2, []);
   return compareInPlace(GT, self, other);
 }
+export function ge_(self: Tensor, other: TensorOrScalar): Tensor;
+export function ge_<A extends Rebound<[self: Tensor, other: TensorOrScalar], ["self", "other"]>>(...args: A): Tensor;
 export function ge_(self: Tensor, other: TensorOrScalar): Tensor {
   if (arguments.length > 2) checkArgs("ge_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(ge_, "ge_", arguments, ["self", "other"], 2, []);
   return compareInPlace(GE, self, other);
@@ -194,6 +218,8 @@ function allTrue(t: Tensor): boolean {
 }
 
 /** torch.equal: same size and the same values (NaN is never equal). */
+export function equal(input: Tensor, other: Tensor): boolean;
+export function equal<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"]>>(...args: A): boolean;
 export function equal(input: Tensor, other: Tensor): boolean {
   if (arguments.length > 2) checkArgs("equal", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(equal, "equal", arguments, ["input", "other"], 2, []);
   checkTensor("equal", "input", input);
@@ -287,6 +313,8 @@ function nativeIsclose(input: Tensor, other: Tensor, o: { rtol: number; atol: nu
   return out;
 }
 
+export function isclose(input: Tensor, other: Tensor, ...args: Args<[rtol?: number, atol?: number, equalNan?: boolean], CloseOpts>): Tensor;
+export function isclose<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], CloseOpts>>(...args: A): Tensor;
 export function isclose(input: Tensor, other: Tensor, ...args: Args<[rtol?: number, atol?: number, equalNan?: boolean], CloseOpts>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(isclose, "isclose", arguments, ["input", "other", "rtol", "atol", "equalNan"], 2, []);
   return closeTensor("isclose", input, other, closeArgs("isclose", args));
@@ -294,6 +322,8 @@ export function isclose(input: Tensor, other: Tensor, ...args: Args<[rtol?: numb
 
 export type CloseArgs = Args<[rtol?: number, atol?: number, equalNan?: boolean], CloseOpts>;
 
+export function allclose(input: Tensor, other: Tensor, ...args: CloseArgs): boolean;
+export function allclose<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], CloseOpts>>(...args: A): boolean;
 export function allclose(input: Tensor, other: Tensor, ...args: CloseArgs): boolean {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(allclose, "allclose", arguments, ["input", "other", "rtol", "atol", "equalNan"], 2, []);
   if (onDevice(input, other)) throw valueOnDevice("allclose", "torch.allcloseAsync(a, b, ...)");
@@ -339,33 +369,47 @@ function test(op: string, input: Tensor, f: (v: number) => number, intValue: 0 |
 }
 
 // x != x is NaN's own test; +-inf compare equal only to themselves.
+export function isnan(input: Tensor): Tensor;
+export function isnan<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function isnan(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("isnan", arguments, 1); else if (isOptionsObject(input)) return rebind(isnan, "isnan", arguments, ["input"], 1, []);
   return test("isnan", input, (v) => (v !== v ? 1 : 0), 0, { op: "ne", with: "self" });
 }
+export function isinf(input: Tensor): Tensor;
+export function isinf<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function isinf(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("isinf", arguments, 1); else if (isOptionsObject(input)) return rebind(isinf, "isinf", arguments, ["input"], 1, []);
   return test("isinf", input, (v) => (v === Infinity || v === -Infinity ? 1 : 0), 0, { classify: "isinf" });
 }
+export function isposinf(input: Tensor, options?: OutOption): Tensor;
+export function isposinf<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function isposinf(input: Tensor, options?: OutOption): Tensor {
   if (isNamed(input)) throw namedRefusal("isposinf");
   if (arguments.length > 1) return outCall("isposinf", arguments, 1, () => isposinf(input)); else if (isOptionsObject(input)) return rebind(isposinf, "isposinf", arguments, ["input"], 1, ["out"]);
   return test("isposinf", input, (v) => (v === Infinity ? 1 : 0), 0, { op: "eq", with: Infinity });
 }
+export function isneginf(input: Tensor, options?: OutOption): Tensor;
+export function isneginf<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function isneginf(input: Tensor, options?: OutOption): Tensor {
   if (isNamed(input)) throw namedRefusal("isneginf");
   if (arguments.length > 1) return outCall("isneginf", arguments, 1, () => isneginf(input)); else if (isOptionsObject(input)) return rebind(isneginf, "isneginf", arguments, ["input"], 1, ["out"]);
   return test("isneginf", input, (v) => (v === -Infinity ? 1 : 0), 0, { op: "eq", with: -Infinity });
 }
+export function isfinite(input: Tensor): Tensor;
+export function isfinite<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function isfinite(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("isfinite", arguments, 1); else if (isOptionsObject(input)) return rebind(isfinite, "isfinite", arguments, ["input"], 1, []);
   return test("isfinite", input, (v) => (Number.isFinite(v) ? 1 : 0), 1, { classify: "isfinite" });
 }
 /** Real dtypes only: every element is real. */
+export function isreal(input: Tensor): Tensor;
+export function isreal<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function isreal(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("isreal", arguments, 1); else if (isOptionsObject(input)) return rebind(isreal, "isreal", arguments, ["input"], 1, []);
   return test("isreal", input, () => 1, 1);
 }
+export function signbit(input: Tensor, options?: OutOption): Tensor;
+export function signbit<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function signbit(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("signbit", arguments, 1, () => signbit(input)); else if (isOptionsObject(input)) return rebind(signbit, "signbit", arguments, ["input"], 1, ["out"]);
   // Natively the sign bit itself, which a NaN's sign reaches too (as PyTorch); JS cannot see a NaN's sign.
@@ -415,31 +459,45 @@ function logicalInPlace(op: string, fn: Logic, self: Tensor, other: Tensor): Ten
 }
 
 const AND: Logic = (a, b) => a && b, OR: Logic = (a, b) => a || b, XOR: Logic = (a, b) => a !== b;
+export function logicalAnd(input: Tensor, other: Tensor, options?: OutOption): Tensor;
+export function logicalAnd<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function logicalAnd(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("logical_and", arguments, 2, () => logicalAnd(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(logicalAnd, "logical_and", arguments, ["input", "other"], 2, ["out"]);
   return logical("logical_and", AND, input, other);
 }
+export function logicalOr(input: Tensor, other: Tensor, options?: OutOption): Tensor;
+export function logicalOr<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function logicalOr(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("logical_or", arguments, 2, () => logicalOr(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(logicalOr, "logical_or", arguments, ["input", "other"], 2, ["out"]);
   return logical("logical_or", OR, input, other);
 }
+export function logicalXor(input: Tensor, other: Tensor, options?: OutOption): Tensor;
+export function logicalXor<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function logicalXor(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("logical_xor", arguments, 2, () => logicalXor(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(logicalXor, "logical_xor", arguments, ["input", "other"], 2, ["out"]);
   return logical("logical_xor", XOR, input, other);
 }
+export function logicalAnd_(self: Tensor, other: Tensor): Tensor;
+export function logicalAnd_<A extends Rebound<[self: Tensor, other: Tensor], ["self", "other"]>>(...args: A): Tensor;
 export function logicalAnd_(self: Tensor, other: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("logical_and_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(logicalAnd_, "logical_and_", arguments, ["self", "other"], 2, []);
   return logicalInPlace("logical_and_", AND, self, other);
 }
+export function logicalOr_(self: Tensor, other: Tensor): Tensor;
+export function logicalOr_<A extends Rebound<[self: Tensor, other: Tensor], ["self", "other"]>>(...args: A): Tensor;
 export function logicalOr_(self: Tensor, other: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("logical_or_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(logicalOr_, "logical_or_", arguments, ["self", "other"], 2, []);
   return logicalInPlace("logical_or_", OR, self, other);
 }
+export function logicalXor_(self: Tensor, other: Tensor): Tensor;
+export function logicalXor_<A extends Rebound<[self: Tensor, other: Tensor], ["self", "other"]>>(...args: A): Tensor;
 export function logicalXor_(self: Tensor, other: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("logical_xor_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(logicalXor_, "logical_xor_", arguments, ["self", "other"], 2, []);
   return logicalInPlace("logical_xor_", XOR, self, other);
 }
 
+export function logicalNot(input: Tensor, options?: OutOption): Tensor;
+export function logicalNot<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function logicalNot(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("logical_not", arguments, 1, () => logicalNot(input)); else if (isOptionsObject(input)) return rebind(logicalNot, "logical_not", arguments, ["input"], 1, ["out"]);
   checkTensor("logical_not", "input", input);
@@ -452,6 +510,8 @@ export function logicalNot(input: Tensor, options?: OutOption): Tensor {
   if (tracing.on) traceOp("logical_not", [input], r);
   return r;
 }
+export function logicalNot_(self: Tensor): Tensor;
+export function logicalNot_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function logicalNot_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("logical_not_", arguments, 1); else if (isOptionsObject(self)) return rebind(logicalNot_, "logical_not_", arguments, ["self"], 1, []);
   return applyInPlace("logical_not_", self, [], () => { unaryMap(self, self.dtype, (v) => (v === 0 ? 1 : 0), self); },
@@ -483,26 +543,38 @@ function bitwiseInPlace(spec: BinarySpec, self: Tensor, other: TensorOrScalar): 
   return binaryInPlace(spec, self, other, (s) => bitwise(spec, s, other));
 }
 
+export function bitwiseAnd(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor;
+export function bitwiseAnd<A extends Rebound<[input: TensorOrScalar, other: TensorOrScalar], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function bitwiseAnd(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("bitwise_and", arguments, 2, () => bitwiseAnd(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(bitwiseAnd, "bitwise_and", arguments, ["input", "other"], 2, ["out"]);
   return bitwise(BIT_AND, input, other);
 }
+export function bitwiseOr(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor;
+export function bitwiseOr<A extends Rebound<[input: TensorOrScalar, other: TensorOrScalar], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function bitwiseOr(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("bitwise_or", arguments, 2, () => bitwiseOr(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(bitwiseOr, "bitwise_or", arguments, ["input", "other"], 2, ["out"]);
   return bitwise(BIT_OR, input, other);
 }
+export function bitwiseXor(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor;
+export function bitwiseXor<A extends Rebound<[input: TensorOrScalar, other: TensorOrScalar], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function bitwiseXor(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("bitwise_xor", arguments, 2, () => bitwiseXor(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(bitwiseXor, "bitwise_xor", arguments, ["input", "other"], 2, ["out"]);
   return bitwise(BIT_XOR, input, other);
 }
+export function bitwiseAnd_(self: Tensor, other: TensorOrScalar): Tensor;
+export function bitwiseAnd_<A extends Rebound<[self: Tensor, other: TensorOrScalar], ["self", "other"]>>(...args: A): Tensor;
 export function bitwiseAnd_(self: Tensor, other: TensorOrScalar): Tensor {
   if (arguments.length > 2) checkArgs("bitwise_and_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(bitwiseAnd_, "bitwise_and_", arguments, ["self", "other"], 2, []);
   return bitwiseInPlace(BIT_AND, self, other);
 }
+export function bitwiseOr_(self: Tensor, other: TensorOrScalar): Tensor;
+export function bitwiseOr_<A extends Rebound<[self: Tensor, other: TensorOrScalar], ["self", "other"]>>(...args: A): Tensor;
 export function bitwiseOr_(self: Tensor, other: TensorOrScalar): Tensor {
   if (arguments.length > 2) checkArgs("bitwise_or_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(bitwiseOr_, "bitwise_or_", arguments, ["self", "other"], 2, []);
   return bitwiseInPlace(BIT_OR, self, other);
 }
+export function bitwiseXor_(self: Tensor, other: TensorOrScalar): Tensor;
+export function bitwiseXor_<A extends Rebound<[self: Tensor, other: TensorOrScalar], ["self", "other"]>>(...args: A): Tensor;
 export function bitwiseXor_(self: Tensor, other: TensorOrScalar): Tensor {
   if (arguments.length > 2) checkArgs("bitwise_xor_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(bitwiseXor_, "bitwise_xor_", arguments, ["self", "other"], 2, []);
   return bitwiseInPlace(BIT_XOR, self, other);
@@ -511,6 +583,8 @@ export function bitwiseXor_(self: Tensor, other: TensorOrScalar): Tensor {
 /** bitwise_not as a unary spec, for devices (the CPU path below maps bool and int64 itself). */
 const BIT_NOT: UnarySpec = { name: "bitwise_not", node: "NotImplemented", f: (v) => ~v };
 
+export function bitwiseNot(input: Tensor, options?: OutOption): Tensor;
+export function bitwiseNot<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function bitwiseNot(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("bitwise_not", arguments, 1, () => bitwiseNot(input)); else if (isOptionsObject(input)) return rebind(bitwiseNot, "bitwise_not", arguments, ["input"], 1, ["out"]);
   checkTensor("bitwise_not", "input", input);
@@ -521,6 +595,8 @@ export function bitwiseNot(input: Tensor, options?: OutOption): Tensor {
   if (tracing.on) traceOp("bitwise_not", [input], r);
   return r;
 }
+export function bitwiseNot_(self: Tensor): Tensor;
+export function bitwiseNot_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function bitwiseNot_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("bitwise_not_", arguments, 1); else if (isOptionsObject(self)) return rebind(bitwiseNot_, "bitwise_not_", arguments, ["self"], 1, []);
   if (self.dtype.isFloatingPoint) throw notImplementedFor("bitwise_not_cpu", self.dtype);
@@ -555,20 +631,28 @@ function shift(left: boolean, input: TensorOrScalar, other: TensorOrScalar): Ten
   if (promoted.isFloatingPoint || promoted === bool) throw notImplementedFor(left ? "lshift_cpu" : "rshift_cpu", promoted);
   return binaryOp(shiftSpec(left, promoted), input, other);
 }
+export function bitwiseLeftShift(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor;
+export function bitwiseLeftShift<A extends Rebound<[input: TensorOrScalar, other: TensorOrScalar], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function bitwiseLeftShift(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("bitwise_left_shift", arguments, 2, () => bitwiseLeftShift(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(bitwiseLeftShift, "bitwise_left_shift", arguments, ["input", "other"], 2, ["out"]);
   return shift(true, input, other);
 }
+export function bitwiseRightShift(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor;
+export function bitwiseRightShift<A extends Rebound<[input: TensorOrScalar, other: TensorOrScalar], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function bitwiseRightShift(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("bitwise_right_shift", arguments, 2, () => bitwiseRightShift(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(bitwiseRightShift, "bitwise_right_shift", arguments, ["input", "other"], 2, ["out"]);
   return shift(false, input, other);
 }
+export function bitwiseLeftShift_(self: Tensor, other: TensorOrScalar): Tensor;
+export function bitwiseLeftShift_<A extends Rebound<[self: Tensor, other: TensorOrScalar], ["self", "other"]>>(...args: A): Tensor;
 export function bitwiseLeftShift_(self: Tensor, other: TensorOrScalar): Tensor {
   if (arguments.length > 2) checkArgs("bitwise_left_shift_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(bitwiseLeftShift_, "bitwise_left_shift_", arguments, ["self", "other"], 2, []);
   const promoted = resultType(self, other);
   if (promoted.isFloatingPoint || promoted === bool) throw notImplementedFor("lshift_cpu", promoted);
   return binaryInPlace(shiftSpec(true, promoted), self, other, (s) => shift(true, s, other));
 }
+export function bitwiseRightShift_(self: Tensor, other: TensorOrScalar): Tensor;
+export function bitwiseRightShift_<A extends Rebound<[self: Tensor, other: TensorOrScalar], ["self", "other"]>>(...args: A): Tensor;
 export function bitwiseRightShift_(self: Tensor, other: TensorOrScalar): Tensor {
   if (arguments.length > 2) checkArgs("bitwise_right_shift_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(bitwiseRightShift_, "bitwise_right_shift_", arguments, ["self", "other"], 2, []);
   const promoted = resultType(self, other);
@@ -700,11 +784,15 @@ function checkHeaviside(op: string, input: Tensor, values: Tensor): void {
   if (!(values instanceof Tensor)) throw new Error(`${op}(): argument 'values' (position 2) must be Tensor, not ${pyType(values)}`);
   if (input.dtype !== values.dtype) throw new Error("heaviside is not yet implemented for tensors with different dtypes.");
 }
+export function heaviside(input: Tensor, values: Tensor, options?: OutOption): Tensor;
+export function heaviside<A extends Rebound<[input: Tensor, values: Tensor], ["input", "values"], OutOption>>(...args: A): Tensor;
 export function heaviside(input: Tensor, values: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("heaviside", arguments, 2, () => heaviside(input, values)); else if (isOptionsObject(arguments.length === 2 ? values : input)) return rebind(heaviside, "heaviside", arguments, ["input", "values"], 2, ["out"]);
   checkHeaviside("heaviside", input, values);
   return binaryOp(HEAVISIDE, input, values);
 }
+export function heaviside_(self: Tensor, values: Tensor): Tensor;
+export function heaviside_<A extends Rebound<[self: Tensor, values: Tensor], ["self", "values"]>>(...args: A): Tensor;
 export function heaviside_(self: Tensor, values: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("heaviside_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? values : self)) return rebind(heaviside_, "heaviside_", arguments, ["self", "values"], 2, []);
   checkHeaviside("heaviside_", self, values);

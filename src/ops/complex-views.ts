@@ -11,12 +11,14 @@ import { type StorageArray, complex32, complexOf, float16, float32, float64, sca
 import { broadcastShapes, shapesEqual } from "../core/shape.js";
 import { record, sumToShape } from "../autograd/record.js";
 import { imag as imagPart, real as realPart } from "./conjugation.js";
-import { checkArgs, checkTensor, isOptionsObject, rebind } from "./args.js";
+import { checkArgs, checkTensor, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { copyInto, emptyTensor, uninitTensor } from "./engine.js";
 import { rawPart, rawRealView } from "./complex-engine.js";
 import { notImplementedOnDevice, onDevice } from "./device-hooks.js";
 
 /** torch.view_as_real(input): a complex tensor's numbers as a real tensor of shape [..., 2] (a view). */
+export function viewAsReal(input: Tensor): Tensor;
+export function viewAsReal<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function viewAsReal(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("view_as_real", arguments, 1); else if (isOptionsObject(input)) return rebind(viewAsReal, "view_as_real", arguments, ["input"], 1, []);
   checkTensor("view_as_real", "input", input);
@@ -27,6 +29,8 @@ export function viewAsReal(input: Tensor): Tensor {
 }
 
 /** torch.view_as_complex(input): a float32/float64 tensor of shape [..., 2] as complex numbers (a view). */
+export function viewAsComplex(input: Tensor): Tensor;
+export function viewAsComplex<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function viewAsComplex(input: Tensor): Tensor {
   if (autocasting.on && autocasts("view_as_complex", arguments)) return runAutocast(viewAsComplex, arguments);
   if (arguments.length > 1) checkArgs("view_as_complex", arguments, 1); else if (isOptionsObject(input)) return rebind(viewAsComplex, "view_as_complex", arguments, ["input"], 1, []);
@@ -49,6 +53,8 @@ export function viewAsComplex(input: Tensor): Tensor {
 }
 
 /** torch.complex(real, imag): a complex tensor from its parts (same float dtype, broadcast). */
+export function complex(real: Tensor, imag: Tensor): Tensor;
+export function complex<A extends Rebound<[real: Tensor, imag: Tensor], ["real", "imag"]>>(...args: A): Tensor;
 export function complex(real: Tensor, imag: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("complex", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? imag : real)) return rebind(complex, "complex", arguments, ["real", "imag"], 2, []);
   checkTensor("complex", "real", real);
@@ -95,6 +101,8 @@ function interleaveU16(out: Uint16Array, a: Uint16Array, b: Uint16Array, n: numb
 }
 
 /** torch.polar(abs, angle): abs * (cos(angle) + i sin(angle)). */
+export function polar(abs: Tensor, angle: Tensor): Tensor;
+export function polar<A extends Rebound<[abs: Tensor, angle: Tensor], ["abs", "angle"]>>(...args: A): Tensor;
 export function polar(abs: Tensor, angle: Tensor): Tensor {
   if (autocasting.on && autocasts("polar", arguments)) return runAutocast(polar, arguments);
   if (arguments.length > 2) checkArgs("polar", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? angle : abs)) return rebind(polar, "polar", arguments, ["abs", "angle"], 2, []);

@@ -5,7 +5,7 @@
 // are views of the parts, the imaginary parts of a conjugate view carrying the negative bit.
 
 import { Tensor as TensorClass, type Tensor } from "../core/tensor.js";
-import { checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
+import { checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { record } from "../autograd/record.js";
 import { lazyPart, rawPart } from "./complex-engine.js";
 import { complex } from "./complex-views.js";
@@ -36,6 +36,8 @@ function conjugatedCopy(z: Tensor): Tensor {
 }
 
 /** torch.conj(input): the conjugate view of a complex tensor (shares memory, is_conj() true); the input itself for a real tensor, as in PyTorch. */
+export function conj(input: Tensor): Tensor;
+export function conj<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function conj(input: Tensor): Tensor { if (arguments.length > 1) checkArgs("conj", arguments, 1); else if (isOptionsObject(input)) return rebind(conj, "conj", arguments, ["input"], 1, []);
   checkTensor("conj", "input", input);
   if (!input.dtype.isComplex) return input;
@@ -44,9 +46,13 @@ export function conj(input: Tensor): Tensor { if (arguments.length > 1) checkArg
 }
 
 /** torch.conj_physical(input): the complex conjugate in new memory; the input itself for a real tensor, as in PyTorch. */
+export function conjPhysical(input: Tensor): Tensor;
+export function conjPhysical<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function conjPhysical(input: Tensor): Tensor { if (arguments.length > 1) checkArgs("conj_physical", arguments, 1); else if (isOptionsObject(input)) return rebind(conjPhysical, "conj_physical", arguments, ["input"], 1, []); checkTensor("conj_physical", "input", input); return input.dtype.isComplex ? conjugatedCopy(input) : input; }
 
 /** torch.conj_physical_(input): negates the imaginary parts in place; nothing to do for a real tensor. */
+export function conjPhysical_(input: Tensor): Tensor;
+export function conjPhysical_<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function conjPhysical_(input: Tensor): Tensor { if (arguments.length > 1) checkArgs("conj_physical_", arguments, 1); else if (isOptionsObject(input)) return rebind(conjPhysical_, "conj_physical_", arguments, ["input"], 1, []);
   checkTensor("conj_physical_", "input", input);
   if (!input.dtype.isComplex) return input;
@@ -55,18 +61,28 @@ export function conjPhysical_(input: Tensor): Tensor { if (arguments.length > 1)
 }
 
 /** torch.resolve_conj(input): a conjugate view's values in new memory (CloneBackward0, as PyTorch); any other tensor itself. */
+export function resolveConj(input: Tensor): Tensor;
+export function resolveConj<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function resolveConj(input: Tensor): Tensor { if (arguments.length > 1) checkArgs("resolve_conj", arguments, 1); else if (isOptionsObject(input)) return rebind(resolveConj, "resolve_conj", arguments, ["input"], 1, []); checkTensor("resolve_conj", "input", input); return hasConjBit(input) ? input.clone() : input; }
 
 /** torch.resolve_neg(input): a negative view's values in new memory (CloneBackward0, as PyTorch); any other tensor itself. */
+export function resolveNeg(input: Tensor): Tensor;
+export function resolveNeg<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function resolveNeg(input: Tensor): Tensor { if (arguments.length > 1) checkArgs("resolve_neg", arguments, 1); else if (isOptionsObject(input)) return rebind(resolveNeg, "resolve_neg", arguments, ["input"], 1, []); checkTensor("resolve_neg", "input", input); return hasNegBit(input) ? input.clone() : input; }
 
 /** torch.is_conj(input): whether input is a conjugate view (x.conj() of a complex x, and the views of one). */
+export function isConj(input: Tensor): boolean;
+export function isConj<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): boolean;
 export function isConj(input: Tensor): boolean { if (arguments.length > 1) checkArgs("is_conj", arguments, 1); else if (isOptionsObject(input)) return rebind(isConj, "is_conj", arguments, ["input"], 1, []); checkTensor("is_conj", "input", input); return hasConjBit(input); }
 
 /** torch.is_neg(input): whether input is a negative view (x.conj().imag, and the views of one). */
+export function isNeg(input: Tensor): boolean;
+export function isNeg<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): boolean;
 export function isNeg(input: Tensor): boolean { if (arguments.length > 1) checkArgs("is_neg", arguments, 1); else if (isOptionsObject(input)) return rebind(isNeg, "is_neg", arguments, ["input"], 1, []); checkTensor("is_neg", "input", input); return hasNegBit(input); }
 
 /** torch.real(input): the real parts of a complex tensor (a view); the input itself for a real tensor, as in PyTorch. */
+export function real(input: Tensor): Tensor;
+export function real<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function real(input: Tensor): Tensor { if (arguments.length > 1) checkArgs("real", arguments, 1); else if (isOptionsObject(input)) return rebind(real, "real", arguments, ["input"], 1, []);
   checkTensor("real", "input", input);
   if (!input.dtype.isComplex) return input;
@@ -75,6 +91,8 @@ export function real(input: Tensor): Tensor { if (arguments.length > 1) checkArg
 }
 
 /** torch.imag(input): the imaginary parts of a complex tensor (a view); an error for real tensors, as in PyTorch. */
+export function imag(input: Tensor): Tensor;
+export function imag<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function imag(input: Tensor): Tensor { if (arguments.length > 1) checkArgs("imag", arguments, 1); else if (isOptionsObject(input)) return rebind(imag, "imag", arguments, ["input"], 1, []);
   checkTensor("imag", "input", input);
   if (!input.dtype.isComplex) throw new Error("imag is not implemented for tensors with non-complex dtypes.");

@@ -16,7 +16,7 @@ import { type DType, type DTypeLike, DType as DTypeClass, toDType, isDTypeName, 
 import { type DeviceLike, Device, toDevice } from "../core/storage.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { installMethods, type Method, isOptionsObject, checkTensor, checkArgs, rebind } from "./args.js";
+import { installMethods, type Method, isOptionsObject, checkTensor, checkArgs, rebind, type Rebound } from "./args.js";
 import { copyInto, emptyTensor, fillTensor, uninitLike } from "./engine.js";
 import { type MemoryFormat, memoryFormatArg, preserveFormat, suggestMemoryFormat } from "../core/memory-format.js";
 import { applyInPlace } from "./inplace.js";
@@ -100,10 +100,14 @@ export function type(input: Tensor, dtype?: DTypeLike): Tensor | string {
   return castTo(input, toDType(dtype), false, true);
 }
 
+export function typeAs(input: Tensor, other: Tensor): Tensor;
+export function typeAs<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"]>>(...args: A): Tensor;
 export function typeAs(input: Tensor, other: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("type_as", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(typeAs, "type_as", arguments, ["input", "other"], 2, []);
   return castTo(input, other.dtype, false, true);
 }
+export function cpu(input: Tensor): Tensor;
+export function cpu<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function cpu(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("cpu", arguments, 1); else if (isOptionsObject(input)) return rebind(cpu, "cpu", arguments, ["input"], 1, []);
   return to(input, "cpu");
@@ -147,6 +151,8 @@ export function copy_(self: Tensor, src: Tensor, _nonBlocking = false): Tensor {
   return r;
 }
 
+export function fill_(self: Tensor, value: number | bigint | boolean | Complex | Tensor): Tensor;
+export function fill_<A extends Rebound<[self: Tensor, value: number | bigint | boolean | Complex | Tensor], ["self", "value"]>>(...args: A): Tensor;
 export function fill_(self: Tensor, value: number | bigint | boolean | Complex | Tensor): Tensor {
   if (arguments.length > 2) checkArgs("fill_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? value : self)) return rebind(fill_, "fill_", arguments, ["self", "value"], 2, []);
   if (value instanceof Tensor && value.dim() !== 0) {
@@ -161,6 +167,8 @@ export function fill_(self: Tensor, value: number | bigint | boolean | Complex |
   });
 }
 
+export function zero_(self: Tensor): Tensor;
+export function zero_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function zero_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("zero_", arguments, 1); else if (isOptionsObject(self)) return rebind(zero_, "zero_", arguments, ["self"], 1, []);
   if (isSparse(self)) return sparseZero_(self);

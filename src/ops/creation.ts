@@ -13,7 +13,7 @@ import {
 import { type ComplexStorage, Storage, type DeviceLike, toDevice } from "../core/storage.js";
 import { numel } from "../core/shape.js";
 import { linspaceFloat32 } from "../core/linspace.js";
-import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind, describe } from "./args.js";
+import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind, describe, type Rebound } from "./args.js";
 import { emptyTensor, encoder, fillTensor, copyInto } from "./engine.js";
 import { checkFactoryShape, deviceFactory, finishFactory, likeStrides } from "./factory-utils.js";
 import { type MemoryFormat, memoryFormatArg, preserveFormat, stridesFor } from "../core/memory-format.js";
@@ -130,6 +130,8 @@ export function tensor(data: TensorData, options: FactoryOptions = {}): Tensor {
 }
 
 /** torch.as_tensor: no copy when data is already a tensor of the requested dtype. */
+export function asTensor(data: TensorData, options?: FactoryOptions): Tensor;
+export function asTensor<A extends Rebound<[data: TensorData], ["data"], FactoryOptions>>(...args: A): Tensor;
 export function asTensor(data: TensorData, options: FactoryOptions = {}): Tensor {
   if (arguments.length > 2) checkArgs("as_tensor", arguments, 1, FACTORY_KW); else if (arguments.length <= 1 && isOptionsObject(data)) return rebind(asTensor, "as_tensor", arguments, ["data"], 1, FACTORY_KW);
   bindArgs("as_tensor", [options], [], FACTORY_KW);
@@ -207,6 +209,8 @@ function scalarDType(v: number | bigint | boolean | Complex): DType {
 }
 
 /** torch.full(size, fillValue, { dtype }): the dtype follows the fill value as in PyTorch. */
+export function full(size: number[], fillValue: number | bigint | boolean | Complex, options?: FactoryOptions & OutOption): Tensor;
+export function full<A extends Rebound<[size: number[], fillValue: number | bigint | boolean | Complex], ["size", "fillValue"], FactoryOptions & OutOption>>(...args: A): Tensor;
 export function full(size: number[], fillValue: number | bigint | boolean | Complex, options: FactoryOptions & OutOption = {}): Tensor {
   if (arguments.length > 3) checkArgs("full", arguments, 2, [...NAMED_FACTORY_KW, "out"]); else if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? fillValue : size)) return rebind(full, "full", arguments, ["size", "fillValue"], 2, [...NAMED_FACTORY_KW, "out"]);
   if (hasOut([options])) return withOut("full", [options], (rest) => full(size, fillValue, rest[0] as FactoryOptions), "cast", true);
@@ -248,6 +252,8 @@ export function onesLike(input: Tensor, options: FactoryOptions = {}): Tensor {
   return keepNamesOf(input, finishFactory(t, { device: input.device, ...opts }));
 }
 export function emptyLike(input: Tensor, options: FactoryOptions = {}): Tensor { return zerosLike(input, options); }
+export function fullLike(input: Tensor, fillValue: number | bigint | boolean, options?: FactoryOptions): Tensor;
+export function fullLike<A extends Rebound<[input: Tensor, fillValue: number | bigint | boolean], ["input", "fillValue"], FactoryOptions>>(...args: A): Tensor;
 export function fullLike(input: Tensor, fillValue: number | bigint | boolean, options: FactoryOptions = {}): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? fillValue : input)) return rebind(fullLike, "full_like", arguments, ["input", "fillValue"], 2);
   checkTensor("full_like", "input", input);
@@ -348,6 +354,8 @@ export function arange(...args: (number | bigint | (ArangeOptions & OutOption))[
 }
 
 /** torch.linspace(start, end, steps): PyTorch's symmetric formula (from both ends). */
+export function linspace(start: number, end: number, steps: number, options?: FactoryOptions & OutOption): Tensor;
+export function linspace<A extends Rebound<[start: number, end: number, steps: number], ["start", "end", "steps"], FactoryOptions & OutOption>>(...args: A): Tensor;
 export function linspace(start: number, end: number, steps: number, options: FactoryOptions & OutOption = {}): Tensor {
   if (arguments.length > 4) checkArgs("linspace", arguments, 3, [...FACTORY_KW, "out"]); else if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? steps : arguments.length === 2 ? end : start)) return rebind(linspace, "linspace", arguments, ["start", "end", "steps"], 3, [...FACTORY_KW, "out"]);
   if (hasOut([options])) return withOut("linspace", [options], (rest) => linspace(start, end, steps, rest[0] as FactoryOptions), "cast", true);
@@ -371,6 +379,8 @@ export function linspace(start: number, end: number, steps: number, options: Fac
   return finishFactory(t, opts);
 }
 
+export function logspace(start: number, end: number, steps: number, base?: number | FactoryOptions & { base?: number } & OutOption, options?: FactoryOptions & OutOption): Tensor;
+export function logspace<A extends Rebound<[start: number, end: number, steps: number, base?: number | FactoryOptions & { base?: number } & OutOption], ["start", "end", "steps", "base?"], FactoryOptions & OutOption>>(...args: A): Tensor;
 export function logspace(
   start: number, end: number, steps: number, base: number | FactoryOptions & { base?: number } & OutOption = 10, options: FactoryOptions & OutOption = {},
 ): Tensor {
@@ -391,6 +401,8 @@ export function logspace(
 }
 
 /** torch.eye(n, m?). */
+export function eye(n: number, m?: number | (FactoryOptions & OutOption), options?: FactoryOptions & OutOption): Tensor;
+export function eye<A extends Rebound<[n: number, m?: number | (FactoryOptions & OutOption)], ["n", "m?"], FactoryOptions & OutOption>>(...args: A): Tensor;
 export function eye(n: number, m?: number | (FactoryOptions & OutOption), options: FactoryOptions & OutOption = {}): Tensor {
   if (arguments.length > 2) checkArgs("eye", arguments, 2, [...FACTORY_KW, "out"]); else if (isOptionsObject(arguments.length === 2 ? m : n)) return rebind(eye, "eye", arguments, ["n", "m"], 1, [...FACTORY_KW, "out"]);
   let cols = n;
@@ -457,6 +469,8 @@ function triangleIndices(row: number, col: number, off: number, lower: boolean, 
 }
 
 /** torch.tril_indices(row, col, offset = 0): int64 [2, N]. */
+export function trilIndices(row: number, col: number, offset?: number | FactoryOptions, options?: FactoryOptions): Tensor;
+export function trilIndices<A extends Rebound<[row: number, col: number, offset?: number | FactoryOptions], ["row", "col", "offset?"], FactoryOptions>>(...args: A): Tensor;
 export function trilIndices(row: number, col: number, offset: number | FactoryOptions = 0, options: FactoryOptions = {}): Tensor {
   if (arguments.length > 3) checkArgs("tril_indices", arguments, 3, [...FACTORY_KW, "offset"]); else if (isOptionsObject(arguments.length === 3 ? offset : arguments.length === 2 ? col : row)) return rebind(trilIndices, "tril_indices", arguments, ["row", "col", "offset"], 2, [...FACTORY_KW, "offset"]);
   const opts = typeof offset === "number" ? options : offset;
@@ -467,6 +481,8 @@ export function trilIndices(row: number, col: number, offset: number | FactoryOp
 }
 
 /** torch.triu_indices(row, col, offset = 0): int64 [2, N]. */
+export function triuIndices(row: number, col: number, offset?: number | FactoryOptions, options?: FactoryOptions): Tensor;
+export function triuIndices<A extends Rebound<[row: number, col: number, offset?: number | FactoryOptions], ["row", "col", "offset?"], FactoryOptions>>(...args: A): Tensor;
 export function triuIndices(row: number, col: number, offset: number | FactoryOptions = 0, options: FactoryOptions = {}): Tensor {
   if (arguments.length > 3) checkArgs("triu_indices", arguments, 3, [...FACTORY_KW, "offset"]); else if (isOptionsObject(arguments.length === 3 ? offset : arguments.length === 2 ? col : row)) return rebind(triuIndices, "triu_indices", arguments, ["row", "col", "offset"], 2, [...FACTORY_KW, "offset"]);
   const opts = typeof offset === "number" ? options : offset;

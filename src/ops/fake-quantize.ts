@@ -8,7 +8,7 @@ import { Tensor } from "../core/tensor.js";
 import { float16, float32, float64, int32, scalarTypeName } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
 import { record } from "../autograd/record.js";
-import { checkArgs, checkInt, checkNumber, checkTensor, describe, isOptionsObject, rebind } from "./args.js";
+import { checkArgs, checkInt, checkNumber, checkTensor, describe, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { notImplementedFor } from "./pointwise-util.js";
 import { notImplementedOnDevice } from "./device-hooks.js";
 import { toNumbers } from "./engine.js";
@@ -56,6 +56,8 @@ function invalidCombination(args: ArrayLike<unknown>): Error {
  * tensor_qparams overload: read as a float and a truncated int, not range-checked, never
  * differentiated).
  */
+export function fakeQuantizePerTensorAffine(input: Tensor, scale: number | Tensor, zeroPoint: number | Tensor, quantMin: number, quantMax: number): Tensor;
+export function fakeQuantizePerTensorAffine<A extends Rebound<[input: Tensor, scale: number | Tensor, zeroPoint: number | Tensor, quantMin: number, quantMax: number], ["input", "scale", "zeroPoint", "quantMin", "quantMax"]>>(...args: A): Tensor;
 export function fakeQuantizePerTensorAffine(input: Tensor, scale: number | Tensor, zeroPoint: number | Tensor, quantMin: number, quantMax: number): Tensor {
   if (arguments.length > 5) checkArgs("fake_quantize_per_tensor_affine", arguments, 5);
   else if (arguments.length < 5 && isOptionsObject(arguments[arguments.length - 1])) {
@@ -96,6 +98,8 @@ export function fakeQuantizePerTensorAffine(input: Tensor, scale: number | Tenso
  * float32 tensor; zero_point a 1-D int32 tensor (each within [quant_min, quant_max]) or a float32 /
  * float16 one (then added before rounding, as PyTorch's float-qparams quantizers do).
  */
+export function fakeQuantizePerChannelAffine(input: Tensor, scale: Tensor, zeroPoint: Tensor, axis: number, quantMin: number, quantMax: number): Tensor;
+export function fakeQuantizePerChannelAffine<A extends Rebound<[input: Tensor, scale: Tensor, zeroPoint: Tensor, axis: number, quantMin: number, quantMax: number], ["input", "scale", "zeroPoint", "axis", "quantMin", "quantMax"]>>(...args: A): Tensor;
 export function fakeQuantizePerChannelAffine(input: Tensor, scale: Tensor, zeroPoint: Tensor, axis: number, quantMin: number, quantMax: number): Tensor {
   if (arguments.length > 6) checkArgs("fake_quantize_per_channel_affine", arguments, 6);
   else if (arguments.length < 6 && isOptionsObject(arguments[arguments.length - 1])) {

@@ -7,7 +7,7 @@ import { bool, complex32 } from "../core/dtype.js";
 import { broadcastShapes, broadcastStrides, numel, shapeStr, shapesEqual } from "../core/shape.js";
 import { record, sumToShape } from "../autograd/record.js";
 import { DATA_DEPENDENT_DIMS, traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, checkTensor, describe, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, checkTensor, describe, installMethods, type Method, checkArgs, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { copyInto, emptyTensor } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
 import {
@@ -318,6 +318,8 @@ function nonzeroOf(input: Tensor, asTuple: boolean): Tensor | Tensor[] {
   return int64Tensor(flat, [n, nd]);
 }
 
+export function argwhere(input: Tensor): Tensor;
+export function argwhere<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function argwhere(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("argwhere", arguments, 1); else if (isOptionsObject(input)) return rebind(argwhere, "argwhere", arguments, ["input"], 1, []);
   if (!(input instanceof Tensor)) requireTensor("argwhere", "input", 1, input);

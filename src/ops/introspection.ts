@@ -4,7 +4,7 @@ import { isNested } from "../core/nested-kind.js";
 import { sameNestedSizes } from "./nested-engine.js";
 import { Tensor } from "../core/tensor.js";
 import { Device, type DeviceType, Storage, cpu, unknownDeviceType } from "../core/storage.js";
-import { installMethods, type Method, describe, checkArgs, isOptionsObject, rebind } from "./args.js";
+import { installMethods, type Method, describe, checkArgs, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { requireTensor } from "./pointwise-util.js";
 
 /** torch.is_tensor(obj): whether obj is a Tensor. */
@@ -15,21 +15,29 @@ export function isStorage(obj: unknown): obj is Storage { if (arguments.length >
 
 
 /** torch.is_floating_point(input): whether input's dtype is a floating-point one. */
+export function isFloatingPoint(input: Tensor): boolean;
+export function isFloatingPoint<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): boolean;
 export function isFloatingPoint(input: Tensor): boolean { if (arguments.length > 1) checkArgs("is_floating_point", arguments, 1); else if (isOptionsObject(input)) return rebind(isFloatingPoint, "is_floating_point", arguments, ["input"], 1, []);
   return requireTensor("is_floating_point", "input", 1, input).dtype.isFloatingPoint;
 }
 
 /** torch.is_complex(input): false; torch-ts has no complex dtypes. */
+export function isComplex(input: Tensor): boolean;
+export function isComplex<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): boolean;
 export function isComplex(input: Tensor): boolean { if (arguments.length > 1) checkArgs("is_complex", arguments, 1); else if (isOptionsObject(input)) return rebind(isComplex, "is_complex", arguments, ["input"], 1, []);
   return requireTensor("is_complex", "input", 1, input).dtype.isComplex;
 }
 
 /** torch.is_signed(input): whether input's dtype holds negative numbers (uint8 and bool do not). */
+export function isSigned(input: Tensor): boolean;
+export function isSigned<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): boolean;
 export function isSigned(input: Tensor): boolean { if (arguments.length > 1) checkArgs("is_signed", arguments, 1); else if (isOptionsObject(input)) return rebind(isSigned, "is_signed", arguments, ["input"], 1, []);
   return requireTensor("is_signed", "input", 1, input).dtype.isSigned;
 }
 
 /** torch.is_nonzero(input): the truth of a one-element tensor (NaN is true, as in Python). */
+export function isNonzero(input: Tensor): boolean;
+export function isNonzero<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): boolean;
 export function isNonzero(input: Tensor): boolean { if (arguments.length > 1) checkArgs("is_nonzero", arguments, 1); else if (isOptionsObject(input)) return rebind(isNonzero, "is_nonzero", arguments, ["input"], 1, []);
   const n = requireTensor("is_nonzero", "input", 1, input).numel();
   if (n === 0) throw new Error("Boolean value of Tensor with no values is ambiguous");
@@ -39,6 +47,8 @@ export function isNonzero(input: Tensor): boolean { if (arguments.length > 1) ch
 }
 
 /** torch.is_same_size(input, other): whether the two shapes are equal. */
+export function isSameSize(input: Tensor, other: Tensor): boolean;
+export function isSameSize<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"]>>(...args: A): boolean;
 export function isSameSize(input: Tensor, other: Tensor): boolean { if (arguments.length > 2) checkArgs("is_same_size", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(isSameSize, "is_same_size", arguments, ["input", "other"], 2, []);
   requireTensor("is_same_size", "input", 1, input);
   requireTensor("is_same_size", "other", 2, other);
@@ -52,6 +62,8 @@ export function isSameSize(input: Tensor, other: Tensor): boolean { if (argument
 }
 
 /** torch.numel(input): the number of elements. */
+export function numel(input: Tensor): number;
+export function numel<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): number;
 export function numel(input: Tensor): number { if (arguments.length > 1) checkArgs("numel", arguments, 1); else if (isOptionsObject(input)) return rebind(numel, "numel", arguments, ["input"], 1, []);
   return requireTensor("numel", "input", 1, input).numel();
 }
@@ -60,11 +72,15 @@ export function numel(input: Tensor): number { if (arguments.length > 1) checkAr
  * torch.is_inference(input): whether input was made inside torch.inferenceMode (its storage was;
  * a view made there of an ordinary tensor is an ordinary tensor, as in PyTorch).
  */
+export function isInference(input: Tensor): boolean;
+export function isInference<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): boolean;
 export function isInference(input: Tensor): boolean { if (arguments.length > 1) checkArgs("is_inference", arguments, 1); else if (isOptionsObject(input)) return rebind(isInference, "is_inference", arguments, ["input"], 1, []);
   return requireTensor("is_inference", "input", 1, input).storage._inference;
 }
 
 /** torch.get_device(input): -1 for a CPU tensor, else the device's index (0 when it has none). */
+export function getDevice(input: Tensor): number;
+export function getDevice<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): number;
 export function getDevice(input: Tensor): number { if (arguments.length > 1) checkArgs("get_device", arguments, 1); else if (isOptionsObject(input)) return rebind(getDevice, "get_device", arguments, ["input"], 1, []);
   const d = requireTensor("get_device", "input", 1, input).device;
   return d.type === "cpu" ? -1 : d.index ?? 0;

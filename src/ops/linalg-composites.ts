@@ -7,7 +7,7 @@ import { autocasts, runAutocast } from "../amp/hook.js";
 import type { Tensor } from "../core/tensor.js";
 import type { DType } from "../core/dtype.js";
 import { numel } from "../core/shape.js";
-import { type Args, bindArgs, checkTensor, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, checkTensor, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { matmul } from "./blas.js";
 import { cat } from "./shape-join.js";
 import { diagonal as torchDiagonal } from "./view.js";
@@ -20,6 +20,8 @@ import { cppTypeName, float32, float64 } from "../core/dtype.js";
 import { inv, invEx, matrixNorm, solve, svdvals } from "./linalg.js";
 
 /** torch.linalg.matrix_power(A, n) = torch.matrix_power (negative n through inv). */
+export function matrixPower(A: Tensor, n: number, options?: OutOption): Tensor;
+export function matrixPower<A extends Rebound<[A: Tensor, n: number], ["A", "n"], OutOption>>(...args: A): Tensor;
 export function matrixPower(A: Tensor, n: number, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("linalg_matrix_power", arguments, 2, () => matrixPower(A, n), "same");
   else if (isOptionsObject(arguments.length === 2 ? n : A)) return rebind(matrixPower, "linalg.matrix_power", arguments, ["A", "n"], 2, ["out"]);
@@ -34,6 +36,8 @@ const typeMetaName = cppTypeName;
  * (PyTorch's matrix-chain dynamic program); a 1-D first tensor is a row vector, a 1-D last one a
  * column vector, and their dims are dropped from the result.
  */
+export function multiDot(tensors: Tensor[], options?: OutOption): Tensor;
+export function multiDot<A extends Rebound<[tensors: Tensor[]], ["tensors"], OutOption>>(...args: A): Tensor;
 export function multiDot(tensors: Tensor[], options?: OutOption): Tensor {
   if (autocasting.on && autocasts("linalg_multi_dot", arguments)) return runAutocast(multiDot, arguments);
   if (arguments.length > 1) return outCall("linalg_multi_dot", arguments, 1, () => multiDot(tensors), "same");
@@ -103,6 +107,8 @@ function chainProduct(mats: Tensor[], split: number[][], i: number, j: number): 
 }
 
 /** torch.linalg.vecdot(x, y, { dim = -1 }): Σ conj(x)·y over dim, broadcasting. */
+export function vecdot(x: Tensor, y: Tensor, ...args: Args<[], { dim?: number } & OutOption>): Tensor;
+export function vecdot<A extends Rebound<[x: Tensor, y: Tensor], ["x", "y"], { dim?: number } & OutOption>>(...args: A): Tensor;
 export function vecdot(x: Tensor, y: Tensor, ...args: Args<[], { dim?: number } & OutOption>): Tensor {
   if (autocasting.on && autocasts("linalg_vecdot", arguments)) return runAutocast(vecdot, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? y : x)) return rebind(vecdot, "linalg.vecdot", arguments, ["x", "y"], 2, ["dim", "out"]);
@@ -161,6 +167,8 @@ export function tensorinv(A: Tensor, ...args: Args<[ind?: number], { ind?: numbe
 }
 
 /** torch.linalg.tensorsolve(A, B, dims = null): X with tensordot(A, X, X.ndim) = B; `dims` of A move to the end first. */
+export function tensorsolve(A: Tensor, B: Tensor, ...args: Args<[dims?: number[] | null], { dims?: number[] | null } & OutOption>): Tensor;
+export function tensorsolve<A extends Rebound<[A: Tensor, B: Tensor], ["A", "B"], { dims?: number[] | null } & OutOption>>(...args: A): Tensor;
 export function tensorsolve(A: Tensor, B: Tensor, ...args: Args<[dims?: number[] | null], { dims?: number[] | null } & OutOption>): Tensor {
   if (autocasting.on && autocasts("linalg_tensorsolve", arguments)) return runAutocast(tensorsolve, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? B : A)) return rebind(tensorsolve, "linalg.tensorsolve", arguments, ["A", "B", "dims"], 2, ["out"]);
@@ -233,6 +241,8 @@ export function cond(A: Tensor, ...args: Args<[p?: CondOrd | null], { p?: CondOr
  * last reflector back, in public ops, so its gradient is the product's (PyTorch's
  * LinalgHouseholderProductBackward0 is the same derivative, recorded as one node).
  */
+export function householderProduct(A: Tensor, tau: Tensor, options?: OutOption): Tensor;
+export function householderProduct<A extends Rebound<[A: Tensor, tau: Tensor], ["A", "tau"], OutOption>>(...args: A): Tensor;
 export function householderProduct(A: Tensor, tau: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("linalg_householder_product", arguments)) return runAutocast(householderProduct, arguments);
   if (arguments.length > 2) return outCall("linalg_householder_product", arguments, 2, () => householderProduct(A, tau), "same");

@@ -8,7 +8,7 @@ import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
 import { record, sumToShape } from "../autograd/record.js";
 import * as K from "../backends/js/linalg.js";
-import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { matmul } from "./blas.js";
 import * as linalg from "./linalg.js";
 import {
@@ -24,18 +24,24 @@ import { deviceOp, onDevice } from "./device-hooks.js";
 import { hasOut, outCall, type OutOption, type OutPairOption, withOut } from "./out.js";
 import { warnOnce } from "../core/warnings.js";
 /** torch.det = torch.linalg.det. */
+export function det(input: Tensor): Tensor;
+export function det<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function det(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("det", arguments, 1); else if (isOptionsObject(input)) return rebind(det, "det", arguments, ["input"], 1, []);
   return linalg.det(input);
 }
 
 /** torch.slogdet = torch.linalg.slogdet. */
+export function slogdet(input: Tensor, options?: OutPairOption): NamedTuple<"sign" | "logabsdet">;
+export function slogdet<A extends Rebound<[input: Tensor], ["input"], OutPairOption>>(...args: A): NamedTuple<"sign" | "logabsdet">;
 export function slogdet(input: Tensor, options?: OutPairOption): NamedTuple<"sign" | "logabsdet"> {
   if (arguments.length > 1) return outCall("slogdet", arguments, 1, () => slogdet(input)); else if (isOptionsObject(input)) return rebind(slogdet, "slogdet", arguments, ["input"], 1, ["out"]);
   return linalg.slogdet(input);
 }
 
 /** torch.logdet: log(det(A)); nan for a negative determinant, -inf for a singular matrix. */
+export function logdet(input: Tensor): Tensor;
+export function logdet<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function logdet(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("logdet", arguments, 1); else if (isOptionsObject(input)) return rebind(logdet, "logdet", arguments, ["input"], 1, []);
   checkTensor("logdet", "input", input);
@@ -57,6 +63,8 @@ export function logdet(input: Tensor): Tensor {
 }
 
 /** torch.inverse = torch.linalg.inv (same messages, "linalg.inv"). */
+export function inverse(input: Tensor, options?: OutOption): Tensor;
+export function inverse<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function inverse(input: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("inverse", arguments)) return runAutocast(inverse, arguments);
   if (arguments.length > 1) return outCall("inverse", arguments, 1, () => inverse(input), "same"); else if (isOptionsObject(input)) return rebind(inverse, "inverse", arguments, ["input"], 1, ["out"]);
@@ -77,6 +85,8 @@ export function cholesky(input: Tensor, ...args: Args<[upper?: boolean], { upper
 }
 
 /** torch.cholesky_solve(B, L, upper = false): solves A X = B given A's Cholesky factor L (A = L Lᵀ). */
+export function choleskySolve(input: Tensor, input2: Tensor, ...args: Args<[upper?: boolean], { upper?: boolean }>): Tensor;
+export function choleskySolve<A extends Rebound<[input: Tensor, input2: Tensor], ["input", "input2"], { upper?: boolean }>>(...args: A): Tensor;
 export function choleskySolve(input: Tensor, input2: Tensor, ...args: Args<[upper?: boolean], { upper?: boolean }>): Tensor {
   if (autocasting.on && autocasts("cholesky_solve", arguments)) return runAutocast(choleskySolve, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? input2 : input)) return rebind(choleskySolve, "cholesky_solve", arguments, ["input", "input2", "upper"], 2, []);
@@ -165,6 +175,8 @@ export function qr(input: Tensor, ...args: Args<[some?: boolean], { some?: boole
 }
 
 /** torch.matrix_power(input, n): repeated squaring; negative n inverts first. */
+export function matrixPower(input: Tensor, n: number, options?: OutOption): Tensor;
+export function matrixPower<A extends Rebound<[input: Tensor, n: number], ["input", "n"], OutOption>>(...args: A): Tensor;
 export function matrixPower(input: Tensor, n: number, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("matrix_power", arguments, 2, () => matrixPower(input, n)); else if (isOptionsObject(arguments.length === 2 ? n : input)) return rebind(matrixPower, "matrix_power", arguments, ["input", "n"], 2, ["out"]);
   checkTensor("matrix_power", "input", input);
@@ -186,6 +198,8 @@ export function matrixPower(input: Tensor, n: number, options?: OutOption): Tens
 }
 
 /** torch.orgqr(input, tau) = torch.linalg.householder_product(input, tau). */
+export function orgqr(input: Tensor, input2: Tensor): Tensor;
+export function orgqr<A extends Rebound<[input: Tensor, input2: Tensor], ["input", "input2"]>>(...args: A): Tensor;
 export function orgqr(input: Tensor, input2: Tensor): Tensor {
   if (autocasting.on && autocasts("orgqr", arguments)) return runAutocast(orgqr, arguments);
   if (arguments.length > 2) checkArgs("orgqr", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? input2 : input)) return rebind(orgqr, "orgqr", arguments, ["input", "input2"], 2, []);
@@ -198,6 +212,8 @@ export function orgqr(input: Tensor, input2: Tensor): Tensor {
  * transpose), returning (solution, clonedCoefficient), the latter A broadcast to the batch and
  * copied. Composed of solve_triangular and clone, so autograd comes from them.
  */
+export function triangularSolve(input: Tensor, A: Tensor, ...args: Args<[upper?: boolean, transpose?: boolean, unitriangular?: boolean], { upper?: boolean; transpose?: boolean; unitriangular?: boolean } & OutPairOption>): NamedTuple<"solution" | "clonedCoefficient">;
+export function triangularSolve<A extends Rebound<[input: Tensor, A: Tensor], ["input", "A"], { upper?: boolean; transpose?: boolean; unitriangular?: boolean } & OutPairOption>>(...args: A): NamedTuple<"solution" | "clonedCoefficient">;
 export function triangularSolve(
   input: Tensor, A: Tensor,
   ...args: Args<[upper?: boolean, transpose?: boolean, unitriangular?: boolean], { upper?: boolean; transpose?: boolean; unitriangular?: boolean } & OutPairOption>

@@ -9,7 +9,7 @@ import type { Tensor } from "../core/tensor.js";
 import { float32, float64 } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
 import * as K from "../backends/js/linalg.js";
-import { type Args, bindArgs, checkTensor, installMethods, isOptionsObject, type Method, rebind } from "./args.js";
+import { type Args, bindArgs, checkTensor, installMethods, isOptionsObject, type Method, rebind, type Rebound } from "./args.js";
 import { matmul } from "./blas.js";
 import { notImplementedFor } from "./pointwise-util.js";
 import { notImplementedOnDevice, onDevice } from "./device-hooks.js";
@@ -21,6 +21,8 @@ import { type NamedTuple, allocLike, householderVector, matricesOf, namedTuple, 
  * Householder vectors v[1:] below it (v[0] = 1 implied), and the min(m, n) scalars tau, so that
  * Q = H(0) … H(k-1), H(i) = I - tau[i] v vᵀ (torch.linalg.householder_product, torch.ormqr).
  */
+export function geqrf(input: Tensor, options?: OutPairOption): NamedTuple<"a" | "tau">;
+export function geqrf<A extends Rebound<[input: Tensor], ["input"], OutPairOption>>(...args: A): NamedTuple<"a" | "tau">;
 export function geqrf(input: Tensor, options?: OutPairOption): NamedTuple<"a" | "tau"> {
   if (autocasting.on && autocasts("geqrf", arguments)) return runAutocast(geqrf, arguments);
   if (arguments.length > 1) return outCall("geqrf", arguments, 1, () => geqrf(input), "same") as NamedTuple<"a" | "tau">;
@@ -44,6 +46,8 @@ export function geqrf(input: Tensor, options?: OutPairOption): NamedTuple<"a" | 
  * (left) or other · op(Q), op(Q) = Q or Qᵀ, for the mn×mn Q = H(0) … H(k-1) that geqrf's
  * (input, tau) describe (mn = input.shape[-2]). The reflectors are applied one by one.
  */
+export function ormqr(input: Tensor, input2: Tensor, input3: Tensor, ...args: Args<[left?: boolean, transpose?: boolean], { left?: boolean; transpose?: boolean } & OutOption>): Tensor;
+export function ormqr<A extends Rebound<[input: Tensor, input2: Tensor, input3: Tensor], ["input", "input2", "input3"], { left?: boolean; transpose?: boolean } & OutOption>>(...args: A): Tensor;
 export function ormqr(
   input: Tensor, input2: Tensor, input3: Tensor, ...args: Args<[left?: boolean, transpose?: boolean], { left?: boolean; transpose?: boolean } & OutOption>
 ): Tensor {

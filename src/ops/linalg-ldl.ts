@@ -6,7 +6,7 @@ import type { Tensor } from "../core/tensor.js";
 import { float32, float64 } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
 import * as K from "../backends/js/linalg.js";
-import { type Args, bindArgs, checkTensor, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, checkTensor, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { toNumbers } from "./engine.js";
 import { notImplementedFor } from "./pointwise-util.js";
 import { notImplementedOnDevice, onDevice } from "./device-hooks.js";
@@ -65,6 +65,8 @@ export function ldlFactorEx(A: Tensor, ...args: Args<[], HermitianOption & { che
 }
 
 /** torch.linalg.ldl_solve(LD, pivots, B, { hermitian }): X with A X = B from ldl_factor's LD and pivots. */
+export function ldlSolve(LD: Tensor, pivots: Tensor, B: Tensor, ...args: Args<[], HermitianOption & OutOption>): Tensor;
+export function ldlSolve<A extends Rebound<[LD: Tensor, pivots: Tensor, B: Tensor], ["LD", "pivots", "B"], HermitianOption & OutOption>>(...args: A): Tensor;
 export function ldlSolve(LD: Tensor, pivots: Tensor, B: Tensor, ...args: Args<[], HermitianOption & OutOption>): Tensor {
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? B : arguments.length === 2 ? pivots : LD)) {
     return rebind(ldlSolve, "linalg.ldl_solve", arguments, ["LD", "pivots", "B"], 3, ["hermitian", "out"]);

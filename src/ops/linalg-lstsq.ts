@@ -9,7 +9,7 @@ import { float32, float64, int64 } from "../core/dtype.js";
 import { numel } from "../core/shape.js";
 import { record, sumToShape } from "../autograd/record.js";
 import * as K from "../backends/js/linalg.js";
-import { type Args, bindArgs, checkTensor, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, checkTensor, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { matmul } from "./blas.js";
 import { fromArray } from "./engine.js";
 import { notImplementedOnDevice, onDevice } from "./device-hooks.js";
@@ -23,6 +23,8 @@ const DRIVERS = ["gels", "gelsy", "gelsd", "gelss"] as const;
  * minimizing ‖A X - B‖_F; B [..., m, k], or [..., m] when it has one dim less than A. The CPU's
  * default driver is gelsy; the fields a driver does not compute are empty tensors, as PyTorch's.
  */
+export function lstsq(A: Tensor, B: Tensor, ...args: Args<[rcond?: number | null], { rcond?: number | null; driver?: string | null }>): NamedTuple<"solution" | "residuals" | "rank" | "singularValues">;
+export function lstsq<A extends Rebound<[A: Tensor, B: Tensor], ["A", "B"], { rcond?: number | null; driver?: string | null }>>(...args: A): NamedTuple<"solution" | "residuals" | "rank" | "singularValues">;
 export function lstsq(
   A: Tensor,
   B: Tensor,

@@ -5,7 +5,7 @@
 import type { Tensor } from "../core/tensor.js";
 import { record, sumToShape } from "../autograd/record.js";
 import * as K from "../backends/js/linalg.js";
-import { type Args, bindArgs, checkTensor, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, checkTensor, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { matmul } from "./blas.js";
 import { toNumbers } from "./engine.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
@@ -69,6 +69,8 @@ export function lu(A: Tensor, ...args: Args<[], PivotOption>): NamedTuple<"P" | 
 interface LuSolveOptions { left?: boolean; adjoint?: boolean }
 
 /** torch.linalg.lu_solve(LU, pivots, B, { left, adjoint }): X with A X = B (Aᴴ X = B, X A = B, X Aᴴ = B), A = P L U. */
+export function luSolve(LU: Tensor, pivots: Tensor, B: Tensor, ...args: Args<[], LuSolveOptions & OutOption>): Tensor;
+export function luSolve<A extends Rebound<[LU: Tensor, pivots: Tensor, B: Tensor], ["LU", "pivots", "B"], LuSolveOptions & OutOption>>(...args: A): Tensor;
 export function luSolve(LU: Tensor, pivots: Tensor, B: Tensor, ...args: Args<[], LuSolveOptions & OutOption>): Tensor {
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? B : arguments.length === 2 ? pivots : LU)) {
     return rebind(luSolve, "linalg.lu_solve", arguments, ["LU", "pivots", "B"], 3, ["left", "adjoint", "out"]);

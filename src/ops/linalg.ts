@@ -13,7 +13,7 @@ import { traceOp, tracing } from "../onnx/hook.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import * as K from "../backends/js/linalg.js";
 import type { LinalgFailure } from "../backends/js/linalg-common.js";
-import { type Args, bindArgs, checkDims, checkTensor, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, checkDims, checkTensor, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { matmul } from "./blas.js";
 import { castTo } from "./conversion.js";
 import { fromArray, toNumbers } from "./engine.js";
@@ -65,6 +65,8 @@ function refuseDeviceCheckErrors(api: string, checkErrors: unknown, ...ts: Tenso
 // ---- inverse ---------------------------------------------------------------------------------
 
 /** torch.linalg.inv(A): raises PyTorch's error for a singular matrix. */
+export function inv(A: Tensor, options?: OutOption): Tensor;
+export function inv<A extends Rebound<[A: Tensor], ["A"], OutOption>>(...args: A): Tensor;
 export function inv(A: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("linalg_inv", arguments)) return runAutocast(inv, arguments);
   if (arguments.length > 1) return outCall("linalg_inv", arguments, 1, () => inv(A), "same"); else if (isOptionsObject(A)) return rebind(inv, "linalg_inv", arguments, ["A"], 1, ["out"]);
@@ -118,6 +120,8 @@ function invUnchecked(A: Tensor): Tensor {
 // ---- determinants ----------------------------------------------------------------------------
 
 /** torch.linalg.det(A). */
+export function det(A: Tensor, options?: OutOption): Tensor;
+export function det<A extends Rebound<[A: Tensor], ["A"], OutOption>>(...args: A): Tensor;
 export function det(A: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("linalg_det", arguments, 1, () => det(A), "same"); else if (isOptionsObject(A)) return rebind(det, "linalg_det", arguments, ["A"], 1, ["out"]);
   checkTensor("linalg.det", "A", A);
@@ -205,6 +209,8 @@ function cofactorMatrix(A: Tensor): Tensor {
 }
 
 /** torch.linalg.slogdet(A): (sign, logabsdet). */
+export function slogdet(A: Tensor, options?: OutPairOption): NamedTuple<"sign" | "logabsdet">;
+export function slogdet<A extends Rebound<[A: Tensor], ["A"], OutPairOption>>(...args: A): NamedTuple<"sign" | "logabsdet">;
 export function slogdet(A: Tensor, options?: OutPairOption): NamedTuple<"sign" | "logabsdet"> {
   if (arguments.length > 1) return outCall("linalg_slogdet", arguments, 1, () => slogdet(A), "same"); else if (isOptionsObject(A)) return rebind(slogdet, "linalg_slogdet", arguments, ["A"], 1, ["out"]);
   checkTensor("linalg.slogdet", "A", A);
@@ -243,6 +249,8 @@ function slogdetForward(api: string, A: Tensor): [Tensor, Tensor] {
 interface LeftOption { left?: boolean }
 
 /** torch.linalg.solve(A, B, { left }): B a (batch of) matrix, or of vectors when B is A.shape[:-1] or 1-D. */
+export function solve(A: Tensor, B: Tensor, ...args: Args<[], LeftOption & OutOption>): Tensor;
+export function solve<A extends Rebound<[A: Tensor, B: Tensor], ["A", "B"], LeftOption & OutOption>>(...args: A): Tensor;
 export function solve(A: Tensor, B: Tensor, ...args: Args<[], LeftOption & OutOption>): Tensor {
   if (autocasting.on && autocasts("linalg_solve", arguments)) return runAutocast(solve, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? B : A)) return rebind(solve, "linalg.solve", arguments, ["A", "B"], 2, ["left", "out"]);
@@ -254,6 +262,8 @@ export function solve(A: Tensor, B: Tensor, ...args: Args<[], LeftOption & OutOp
 }
 
 /** torch.linalg.solve_ex(A, B, { left, checkErrors }): (result, info). */
+export function solveEx(A: Tensor, B: Tensor, ...args: Args<[], LeftOption & { checkErrors?: boolean }>): NamedTuple<"result" | "info">;
+export function solveEx<A extends Rebound<[A: Tensor, B: Tensor], ["A", "B"], LeftOption & { checkErrors?: boolean }>>(...args: A): NamedTuple<"result" | "info">;
 export function solveEx(A: Tensor, B: Tensor, ...args: Args<[], LeftOption & { checkErrors?: boolean }>): NamedTuple<"result" | "info"> {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? B : A)) return rebind(solveEx, "linalg.solve_ex", arguments, ["A", "B"], 2, ["left", "checkErrors"]);
   const a = bindArgs("linalg.solve_ex", args, [], ["left", "checkErrors"], 2);
@@ -336,6 +346,8 @@ function solveLeft(A: Tensor, B: Tensor, factors?: DeviceLu): Tensor {
 }
 
 /** torch.linalg.solve_triangular(A, B, { upper, left, unitriangular }). */
+export function solveTriangular(A: Tensor, B: Tensor, ...args: Args<[], { upper?: boolean; left?: boolean; unitriangular?: boolean }>): Tensor;
+export function solveTriangular<A extends Rebound<[A: Tensor, B: Tensor], ["A", "B"], { upper?: boolean; left?: boolean; unitriangular?: boolean }>>(...args: A): Tensor;
 export function solveTriangular(
   A: Tensor,
   B: Tensor,
@@ -938,6 +950,8 @@ export function norm(
 }
 
 /** torch.linalg.cross(input, other, dim = -1): torch.cross with the last dim as default. */
+export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number], { dim?: number }>): Tensor;
+export function cross<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], { dim?: number }>>(...args: A): Tensor;
 export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number], { dim?: number }>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(cross, "linalg.cross", arguments, ["input", "other", "dim"], 2, []);
   checkTensor("linalg.cross", "input", input);

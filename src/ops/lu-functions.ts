@@ -6,7 +6,7 @@ import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import type { Tensor } from "../core/tensor.js";
 import { record } from "../autograd/record.js";
-import { type Args, bindArgs, checkArgs, checkTensor, installMethods, isOptionsObject, type Method, rebind } from "./args.js";
+import { type Args, bindArgs, checkArgs, checkTensor, installMethods, isOptionsObject, type Method, rebind, type Rebound } from "./args.js";
 import * as linalg from "./linalg.js";
 import { type NamedTuple, namedTuple } from "./linalg-engine.js";
 import { checkLuMatrix, luUnpackBackward, permutationFromPivots, unpackFactors } from "./lu-engine.js";
@@ -26,6 +26,8 @@ export function lu(A: Tensor, ...args: Args<[pivot?: boolean, getInfos?: boolean
 }
 
 /** torch.lu_solve(b, LU_data, LU_pivots) = torch.linalg.lu_solve(LU_data, LU_pivots, b). */
+export function luSolve(input: Tensor, LU_data: Tensor, LU_pivots: Tensor): Tensor;
+export function luSolve<A extends Rebound<[input: Tensor, LU_data: Tensor, LU_pivots: Tensor], ["input", "LU_data", "LU_pivots"]>>(...args: A): Tensor;
 export function luSolve(input: Tensor, LU_data: Tensor, LU_pivots: Tensor): Tensor {
   if (autocasting.on && autocasts("lu_solve", arguments)) return runAutocast(luSolve, arguments);
   if (arguments.length > 3) checkArgs("lu_solve", arguments, 3);
@@ -39,6 +41,8 @@ export function luSolve(input: Tensor, LU_data: Tensor, LU_pivots: Tensor): Tens
  * torch.lu_unpack(LU_data, LU_pivots, unpackData = true, unpackPivots = true): (P, L, U) with
  * A = P L U; the parts not unpacked are empty tensors, as PyTorch.
  */
+export function luUnpack(LU_data: Tensor, LU_pivots: Tensor, ...args: Args<[unpackData?: boolean, unpackPivots?: boolean], { unpackData?: boolean; unpackPivots?: boolean }>): NamedTuple<"P" | "L" | "U">;
+export function luUnpack<A extends Rebound<[LU_data: Tensor, LU_pivots: Tensor], ["LU_data", "LU_pivots"], { unpackData?: boolean; unpackPivots?: boolean }>>(...args: A): NamedTuple<"P" | "L" | "U">;
 export function luUnpack(
   LU_data: Tensor,
   LU_pivots: Tensor,

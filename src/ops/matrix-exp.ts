@@ -4,7 +4,7 @@
 // PyTorch's block-matrix formula to rounding.
 
 import type { Tensor } from "../core/tensor.js";
-import { checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
+import { checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { matmul } from "./blas.js";
 import { eye } from "./creation.js";
 import { noGrad } from "../autograd/grad-mode.js";
@@ -16,6 +16,8 @@ const DEGREE = 18;
 const THETA = 1.090863719290036;
 
 /** torch.matrix_exp(A): the matrix exponential of each square matrix of A (*, n, n). */
+export function matrixExp(A: Tensor): Tensor;
+export function matrixExp<A extends Rebound<[A: Tensor], ["A"]>>(...args: A): Tensor;
 export function matrixExp(A: Tensor): Tensor { if (arguments.length > 1) checkArgs("matrix_exp", arguments, 1); else if (isOptionsObject(A)) return rebind(matrixExp, "matrix_exp", arguments, ["A"], 1, []);
   checkTensor("matrix_exp", "A", A);
   if (A.dim() < 2) throw new Error("linalg.matrix_exp: The input tensor A must have at least 2 dimensions.");

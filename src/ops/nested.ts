@@ -9,7 +9,7 @@ import { NestedTensor, isNested } from "../core/nested-tensor.js";
 import { warnOnce } from "../core/warnings.js";
 import { backendRefusal } from "../core/op-name.js";
 import { record } from "../autograd/record.js";
-import { checkArgs, installMethods, isOptionsObject, rebind, type Method } from "./args.js";
+import { checkArgs, installMethods, isOptionsObject, rebind, type Method, type Rebound } from "./args.js";
 import { nestedRefusal, packNested } from "./nested-engine.js";
 import { nestedToPadded } from "./nested-ops.js";
 
@@ -45,6 +45,8 @@ function componentsArg(tensorList: unknown, dtype: DTypeLike | null | undefined,
  * torch.nested.nested_tensor(tensor_list, *, dtype=None, device=None, requires_grad=False,
  * pin_memory=False): a leaf nested tensor holding copies of the tensors (no autograd history).
  */
+export function nestedTensor(tensorList: Tensor[], options?: NestedTensorOptions): Tensor;
+export function nestedTensor<A extends Rebound<[tensorList: Tensor[]], ["tensorList"], NestedTensorOptions>>(...args: A): Tensor;
 export function nestedTensor(tensorList: Tensor[], options: NestedTensorOptions = {}): Tensor {
   const keywords = ["dtype", "device", "requiresGrad", "pinMemory"];
   if (arguments.length > 1) checkArgs("nested_tensor", arguments, 1, keywords);
@@ -62,6 +64,8 @@ export function nestedTensor(tensorList: Tensor[], options: NestedTensorOptions 
  * torch.nested.as_nested_tensor(tensor_list, dtype=None, device=None): a nested tensor of copies
  * that keeps the tensors' autograd history (NestedTensorFromTensorListBackward0).
  */
+export function asNestedTensor(tensorList: Tensor[], dtype?: DTypeLike | null | { dtype?: DTypeLike | null; device?: DeviceLike | null }, device?: DeviceLike | null): Tensor;
+export function asNestedTensor<A extends Rebound<[tensorList: Tensor[], dtype?: DTypeLike | null | { dtype?: DTypeLike | null; device?: DeviceLike | null }, device?: DeviceLike | null], ["tensorList", "dtype?", "device?"]>>(...args: A): Tensor;
 export function asNestedTensor(tensorList: Tensor[], dtype?: DTypeLike | null | { dtype?: DTypeLike | null; device?: DeviceLike | null }, device?: DeviceLike | null): Tensor {
   if (arguments.length > 3) checkArgs("as_nested_tensor", arguments, 3);
   else if (isOptionsObject(arguments.length === 3 ? device : arguments.length === 2 ? dtype : tensorList)) return rebind(asNestedTensor, "as_nested_tensor", arguments, ["tensorList", "dtype", "device"], 1, []);
@@ -75,6 +79,8 @@ export function asNestedTensor(tensorList: Tensor[], dtype?: DTypeLike | null | 
  * torch.nested.to_padded_tensor(input, padding, output_size=None): a dense tensor of the components,
  * each in the corner of its slice, the rest filled with padding.
  */
+export function toPaddedTensor(input: Tensor, padding: number | { padding: number; outputSize?: number[] | null }, outputSize?: number[] | null): Tensor;
+export function toPaddedTensor<A extends Rebound<[input: Tensor, padding: number | { padding: number; outputSize?: number[] | null }, outputSize?: number[] | null], ["input", "padding", "outputSize?"]>>(...args: A): Tensor;
 export function toPaddedTensor(input: Tensor, padding: number | { padding: number; outputSize?: number[] | null }, outputSize?: number[] | null): Tensor {
   if (arguments.length > 3) checkArgs("to_padded_tensor", arguments, 3);
   else if (isOptionsObject(arguments.length === 3 ? outputSize : arguments.length === 2 ? padding : input)) return rebind(toPaddedTensor, "to_padded_tensor", arguments, ["input", "padding", "outputSize"], 2, []);

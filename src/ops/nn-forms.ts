@@ -11,7 +11,7 @@ import { isNamed, namedRefusal } from "./named-engine.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import type { Tensor } from "../core/tensor.js";
-import { type Args, bindArgs, bindRequired, describe, isOptionsObject, pythonName as snake, rebind } from "./args.js";
+import { type Args, bindArgs, bindRequired, describe, isOptionsObject, pythonName as snake, rebind, type Rebound } from "./args.js";
 import * as F from "../nn/functional/index.js";
 import { broadcastShapes, numel } from "../core/shape.js";
 
@@ -85,6 +85,8 @@ export function instanceNorm(input: Tensor, ...args: Args<[weight: Opt, bias: Op
 interface NormOptions { weight?: Opt; bias?: Opt; eps?: number; cudnnEnable?: boolean }
 
 /** torch.layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5, cudnn_enable=True). */
+export function layerNorm(input: Tensor, normalizedShape: number | number[], ...args: Args<[weight?: Opt, bias?: Opt, eps?: number, cudnnEnable?: boolean], NormOptions>): Tensor;
+export function layerNorm<A extends Rebound<[input: Tensor, normalizedShape: number | number[]], ["input", "normalizedShape"], NormOptions>>(...args: A): Tensor;
 export function layerNorm(input: Tensor, normalizedShape: number | number[], ...args: Args<[weight?: Opt, bias?: Opt, eps?: number, cudnnEnable?: boolean], NormOptions>): Tensor {
   if (isNamed(input)) throw namedRefusal("native_layer_norm");
   if (autocasting.on && autocasts("layer_norm", arguments)) return runAutocast(layerNorm, arguments);
@@ -94,6 +96,8 @@ export function layerNorm(input: Tensor, normalizedShape: number | number[], ...
 }
 
 /** torch.group_norm(input, num_groups, weight=None, bias=None, eps=1e-5, cudnn_enabled=True). */
+export function groupNorm(input: Tensor, numGroups: number, ...args: Args<[weight?: Opt, bias?: Opt, eps?: number, cudnnEnabled?: boolean], Omit<NormOptions, "cudnnEnable"> & { cudnnEnabled?: boolean }>): Tensor;
+export function groupNorm<A extends Rebound<[input: Tensor, numGroups: number], ["input", "numGroups"], Omit<NormOptions, "cudnnEnable"> & { cudnnEnabled?: boolean }>>(...args: A): Tensor;
 export function groupNorm(input: Tensor, numGroups: number, ...args: Args<[weight?: Opt, bias?: Opt, eps?: number, cudnnEnabled?: boolean], Omit<NormOptions, "cudnnEnable"> & { cudnnEnabled?: boolean }>): Tensor {
   if (autocasting.on && autocasts("group_norm", arguments)) return runAutocast(groupNorm, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? numGroups : input)) return rebind(groupNorm, "group_norm", arguments, ["input", "numGroups", "weight", "bias", "eps", "cudnnEnabled"], 2, []);
@@ -128,6 +132,8 @@ interface EmbeddingOptions { paddingIdx?: number; scaleGradByFreq?: boolean; spa
  * weight comes first; a negative padding_idx means none (ATen's convention: F.embedding has
  * already made a negative index positive when it calls this).
  */
+export function embedding(weight: Tensor, indices: Tensor, ...args: Args<[paddingIdx?: number, scaleGradByFreq?: boolean, sparse?: boolean], EmbeddingOptions>): Tensor;
+export function embedding<A extends Rebound<[weight: Tensor, indices: Tensor], ["weight", "indices"], EmbeddingOptions>>(...args: A): Tensor;
 export function embedding(weight: Tensor, indices: Tensor, ...args: Args<[paddingIdx?: number, scaleGradByFreq?: boolean, sparse?: boolean], EmbeddingOptions>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? indices : weight)) return rebind(embedding, "embedding", arguments, ["weight", "indices", "paddingIdx", "scaleGradByFreq", "sparse"], 2, []);
   const a = bindArgs("embedding", args, ["paddingIdx", "scaleGradByFreq", "sparse"]);
@@ -141,6 +147,8 @@ export function embedding(weight: Tensor, indices: Tensor, ...args: Args<[paddin
 }
 
 /** torch.binary_cross_entropy_with_logits(input, target, weight=None, pos_weight=None, reduction=1). */
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, ...args: Args<[weight?: Opt, posWeight?: Opt, reduction?: LossReduction], { weight?: Opt; posWeight?: Opt; reduction?: LossReduction }>): Tensor;
+export function binaryCrossEntropyWithLogits<A extends Rebound<[input: Tensor, target: Tensor], ["input", "target"], { weight?: Opt; posWeight?: Opt; reduction?: LossReduction }>>(...args: A): Tensor;
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, ...args: Args<[weight?: Opt, posWeight?: Opt, reduction?: LossReduction], { weight?: Opt; posWeight?: Opt; reduction?: LossReduction }>): Tensor {
   if (autocasting.on && autocasts("binary_cross_entropy_with_logits", arguments)) return runAutocast(binaryCrossEntropyWithLogits, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(binaryCrossEntropyWithLogits, "binary_cross_entropy_with_logits", arguments, ["input", "target", "weight", "posWeight", "reduction"], 2, []);
@@ -150,6 +158,8 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, ...a
 }
 
 /** torch.kl_div(input, target, reduction=1, *, log_target=False). */
+export function klDiv(input: Tensor, target: Tensor, ...args: Args<[reduction?: LossReduction], { reduction?: LossReduction; logTarget?: boolean }>): Tensor;
+export function klDiv<A extends Rebound<[input: Tensor, target: Tensor], ["input", "target"], { reduction?: LossReduction; logTarget?: boolean }>>(...args: A): Tensor;
 export function klDiv(input: Tensor, target: Tensor, ...args: Args<[reduction?: LossReduction], { reduction?: LossReduction; logTarget?: boolean }>): Tensor {
   if (autocasting.on && autocasts("kl_div", arguments)) return runAutocast(klDiv, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(klDiv, "kl_div", arguments, ["input", "target", "reduction"], 2, ["logTarget"]);
@@ -166,6 +176,8 @@ export function klDiv(input: Tensor, target: Tensor, ...args: Args<[reduction?: 
 type MarginArgs = Args<[margin?: number, reduction?: LossReduction], { margin?: number; reduction?: LossReduction }>;
 
 /** torch.margin_ranking_loss(input1, input2, target, margin=0., reduction=1). */
+export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: MarginArgs): Tensor;
+export function marginRankingLoss<A extends Rebound<[input1: Tensor, input2: Tensor, target: Tensor], ["input1", "input2", "target"], { margin?: number; reduction?: LossReduction }>>(...args: A): Tensor;
 export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: MarginArgs): Tensor {
   if (autocasting.on && autocasts("margin_ranking_loss", arguments)) return runAutocast(marginRankingLoss, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? target : arguments.length === 2 ? input2 : input1)) return rebind(marginRankingLoss, "margin_ranking_loss", arguments, ["input1", "input2", "target", "margin", "reduction"], 3, []);
@@ -174,6 +186,8 @@ export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor
 }
 
 /** torch.hinge_embedding_loss(input, target, margin=1., reduction=1). */
+export function hingeEmbeddingLoss(input: Tensor, target: Tensor, ...args: MarginArgs): Tensor;
+export function hingeEmbeddingLoss<A extends Rebound<[input: Tensor, target: Tensor], ["input", "target"], { margin?: number; reduction?: LossReduction }>>(...args: A): Tensor;
 export function hingeEmbeddingLoss(input: Tensor, target: Tensor, ...args: MarginArgs): Tensor {
   if (autocasting.on && autocasts("hinge_embedding_loss", arguments)) return runAutocast(hingeEmbeddingLoss, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(hingeEmbeddingLoss, "hinge_embedding_loss", arguments, ["input", "target", "margin", "reduction"], 2, []);
@@ -182,6 +196,8 @@ export function hingeEmbeddingLoss(input: Tensor, target: Tensor, ...args: Margi
 }
 
 /** torch.cosine_embedding_loss(input1, input2, target, margin=0., reduction=1). */
+export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: MarginArgs): Tensor;
+export function cosineEmbeddingLoss<A extends Rebound<[input1: Tensor, input2: Tensor, target: Tensor], ["input1", "input2", "target"], { margin?: number; reduction?: LossReduction }>>(...args: A): Tensor;
 export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: MarginArgs): Tensor {
   if (autocasting.on && autocasts("cosine_embedding_loss", arguments)) return runAutocast(cosineEmbeddingLoss, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? target : arguments.length === 2 ? input2 : input1)) return rebind(cosineEmbeddingLoss, "cosine_embedding_loss", arguments, ["input1", "input2", "target", "margin", "reduction"], 3, []);
@@ -190,6 +206,8 @@ export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tens
 }
 
 /** torch.poisson_nll_loss(input, target, log_input, full, eps, reduction): every argument required. */
+export function poissonNllLoss(input: Tensor, target: Tensor, ...args: Args<[logInput: boolean, full: boolean, eps: number, reduction: LossReduction], { logInput?: boolean; full?: boolean; eps?: number; reduction?: LossReduction }>): Tensor;
+export function poissonNllLoss<A extends Rebound<[input: Tensor, target: Tensor], ["input", "target"], { logInput?: boolean; full?: boolean; eps?: number; reduction?: LossReduction }>>(...args: A): Tensor;
 export function poissonNllLoss(input: Tensor, target: Tensor, ...args: Args<[logInput: boolean, full: boolean, eps: number, reduction: LossReduction], { logInput?: boolean; full?: boolean; eps?: number; reduction?: LossReduction }>): Tensor {
   if (autocasting.on && autocasts("poisson_nll_loss", arguments)) return runAutocast(poissonNllLoss, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(poissonNllLoss, "poisson_nll_loss", arguments, ["input", "target", "logInput", "full", "eps", "reduction"], 6, []);
@@ -201,6 +219,8 @@ export function poissonNllLoss(input: Tensor, target: Tensor, ...args: Args<[log
 interface TripletOptions { margin?: number; p?: number; eps?: number; swap?: boolean; reduction?: LossReduction }
 
 /** torch.triplet_margin_loss(anchor, positive, negative, margin=1., p=2., eps=1e-6, swap=False, reduction=1). */
+export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, ...args: Args<[margin?: number, p?: number, eps?: number, swap?: boolean, reduction?: LossReduction], TripletOptions>): Tensor;
+export function tripletMarginLoss<A extends Rebound<[anchor: Tensor, positive: Tensor, negative: Tensor], ["anchor", "positive", "negative"], TripletOptions>>(...args: A): Tensor;
 export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, ...args: Args<[margin?: number, p?: number, eps?: number, swap?: boolean, reduction?: LossReduction], TripletOptions>): Tensor {
   if (autocasting.on && autocasts("triplet_margin_loss", arguments)) return runAutocast(tripletMarginLoss, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? negative : arguments.length === 2 ? positive : anchor)) return rebind(tripletMarginLoss, "triplet_margin_loss", arguments, ["anchor", "positive", "negative", "margin", "p", "eps", "swap", "reduction"], 3, []);
@@ -215,6 +235,8 @@ export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Te
 type Lengths = Tensor | number[];
 
 /** torch.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction=1, zero_infinity=False). */
+export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths, ...args: Args<[blank?: number, reduction?: LossReduction, zeroInfinity?: boolean], { blank?: number; reduction?: LossReduction; zeroInfinity?: boolean }>): Tensor;
+export function ctcLoss<A extends Rebound<[logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths], ["logProbs", "targets", "inputLengths", "targetLengths"], { blank?: number; reduction?: LossReduction; zeroInfinity?: boolean }>>(...args: A): Tensor;
 export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths,
   ...args: Args<[blank?: number, reduction?: LossReduction, zeroInfinity?: boolean], { blank?: number; reduction?: LossReduction; zeroInfinity?: boolean }>): Tensor {
   if (autocasting.on && autocasts("ctc_loss", arguments)) return runAutocast(ctcLoss, arguments);
@@ -234,6 +256,8 @@ const CONVOLUTION = ["bias", "stride", "padding", "dilation", "transposed", "out
  * groups): ATen's convolution entry, every argument required, the int lists of 1 or (weight.dim() - 2)
  * values; dispatched to F.conv{1,2,3}d or F.conv_transpose{1,2,3}d by weight's dims.
  */
+export function convolution(input: Tensor, weight: Tensor, ...args: ConvolutionArgs): Tensor;
+export function convolution<A extends Rebound<[input: Tensor, weight: Tensor], ["input", "weight"], { bias?: Opt; stride?: number[]; padding?: number[]; dilation?: number[]; transposed?: boolean; outputPadding?: number[]; groups?: number }>>(...args: A): Tensor;
 export function convolution(input: Tensor, weight: Tensor, ...args: ConvolutionArgs): Tensor {
   if (autocasting.on && autocasts("convolution", arguments)) return runAutocast(convolution, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(convolution, "convolution", arguments, ["input", "weight", ...CONVOLUTION], 9, []);

@@ -11,7 +11,7 @@ import { Tensor } from "../core/tensor.js";
 import { type DType, bool, complex32, float64, getDefaultDtype, int32, int64, roundToDType } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { binaryMap, copyInto, emptyTensor, hasZeroValue, scalarOf, ternaryMap, unaryMap } from "./engine.js";
 import { applyInPlace, checkInplaceCast } from "./inplace.js";
 import { type BinarySpec, binaryInPlace, binaryOp, floatOut, gradFor, sameOut, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
@@ -86,6 +86,8 @@ const SGN: UnarySpec = { ...SIGN, name: "sgn", node: "SgnBackward0" };
 const bigAbs = (v: bigint): bigint => (v < 0n ? -v : v);
 const bigSign = (v: bigint): bigint => (v > 0n ? 1n : v < 0n ? -1n : 0n);
 
+export function abs(input: Tensor, options?: OutOption): Tensor;
+export function abs<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function abs(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("abs", arguments, 1, () => abs(input)); else if (isOptionsObject(input)) return rebind(abs, "abs", arguments, ["input"], 1, ["out"]);
   checkTensor("abs", "input", input);
@@ -93,6 +95,8 @@ export function abs(input: Tensor, options?: OutOption): Tensor {
   return input.dtype === int64 && !onDevice(input) ? bigUnary(input, bigAbs) : unaryOp(ABS, input);
 }
 export const absolute = abs;
+export function abs_(self: Tensor): Tensor;
+export function abs_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function abs_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("abs_", arguments, 1); else if (isOptionsObject(self)) return rebind(abs_, "abs_", arguments, ["self"], 1, []);
   noBool("abs_cpu", self);
@@ -103,6 +107,8 @@ export function abs_(self: Tensor): Tensor {
 function checkNegBool(x: Tensor): void {
   if (x.dtype === bool) throw new Error("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.");
 }
+export function neg(input: Tensor, options?: OutOption): Tensor;
+export function neg<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function neg(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("neg", arguments, 1, () => neg(input)); else if (isOptionsObject(input)) return rebind(neg, "neg", arguments, ["input"], 1, ["out"]);
   checkTensor("neg", "input", input);
@@ -112,6 +118,8 @@ export function neg(input: Tensor, options?: OutOption): Tensor {
 }
 export const negative = neg;
 export const negative_ = neg_;
+export function neg_(self: Tensor): Tensor;
+export function neg_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function neg_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("neg_", arguments, 1); else if (isOptionsObject(self)) return rebind(neg_, "neg_", arguments, ["self"], 1, []);
   checkNegBool(self);
@@ -120,6 +128,8 @@ export function neg_(self: Tensor): Tensor {
 }
 
 /** torch.positive: the input itself (bool is an error, as for unary +). */
+export function positive(input: Tensor): Tensor;
+export function positive<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function positive(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("positive", arguments, 1); else if (isOptionsObject(input)) return rebind(positive, "positive", arguments, ["input"], 1, []);
   checkTensor("positive", "input", input);
@@ -127,23 +137,31 @@ export function positive(input: Tensor): Tensor {
   return input;
 }
 
+export function sign(input: Tensor, options?: OutOption): Tensor;
+export function sign<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function sign(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("sign", arguments, 1, () => sign(input)); else if (isOptionsObject(input)) return rebind(sign, "sign", arguments, ["input"], 1, ["out"]);
   checkTensor("sign", "input", input);
   if (input.dtype === bool) return intCopy(input);
   return input.dtype === int64 && !onDevice(input) ? bigUnary(input, bigSign) : unaryOp(SIGN, input);
 }
+export function sign_(self: Tensor): Tensor;
+export function sign_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function sign_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("sign_", arguments, 1); else if (isOptionsObject(self)) return rebind(sign_, "sign_", arguments, ["self"], 1, []);
   if (self.dtype === bool) return self;
   return inPlaceVia("sign_", self, self.dtype, [], sign);
 }
+export function sgn(input: Tensor, options?: OutOption): Tensor;
+export function sgn<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function sgn(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("sgn", arguments, 1, () => sgn(input)); else if (isOptionsObject(input)) return rebind(sgn, "sgn", arguments, ["input"], 1, ["out"]);
   checkTensor("sgn", "input", input);
   if (input.dtype === bool) return intCopy(input);
   return input.dtype === int64 && !onDevice(input) ? bigUnary(input, bigSign) : unaryOp(SGN, input);
 }
+export function sgn_(self: Tensor): Tensor;
+export function sgn_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function sgn_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("sgn_", arguments, 1); else if (isOptionsObject(self)) return rebind(sgn_, "sgn_", arguments, ["self"], 1, []);
   if (self.dtype === bool) return self;
@@ -190,101 +208,145 @@ const RECIPROCAL: UnarySpec = {
   vjp: (g, _x, out) => fusedGrad(g, out, (gv, ov) => -gv * ov * ov, () => g.neg().mul(out.mul(out))),
 };
 
+export function exp(input: Tensor, options?: OutOption): Tensor;
+export function exp<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function exp(input: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("exp", arguments)) return runAutocast(exp, arguments);
   if (arguments.length > 1) return outCall("exp", arguments, 1, () => exp(input)); else if (isOptionsObject(input)) return rebind(exp, "exp", arguments, ["input"], 1, ["out"]);
   return unaryFast(EXP, expLoop, input);
 }
+export function exp_(self: Tensor): Tensor;
+export function exp_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function exp_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("exp_", arguments, 1); else if (isOptionsObject(self)) return rebind(exp_, "exp_", arguments, ["self"], 1, []);
   return unaryFastInPlace(EXP, expLoop, self);
 }
+export function exp2(input: Tensor, options?: OutOption): Tensor;
+export function exp2<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function exp2(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("exp2", arguments, 1, () => exp2(input)); else if (isOptionsObject(input)) return rebind(exp2, "exp2", arguments, ["input"], 1, ["out"]);
   return unaryOp(EXP2, input);
 }
+export function exp2_(self: Tensor): Tensor;
+export function exp2_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function exp2_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("exp2_", arguments, 1); else if (isOptionsObject(self)) return rebind(exp2_, "exp2_", arguments, ["self"], 1, []);
   return unaryInPlace(EXP2, self);
 }
+export function expm1(input: Tensor, options?: OutOption): Tensor;
+export function expm1<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function expm1(input: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("expm1", arguments)) return runAutocast(expm1, arguments);
   if (arguments.length > 1) return outCall("expm1", arguments, 1, () => expm1(input)); else if (isOptionsObject(input)) return rebind(expm1, "expm1", arguments, ["input"], 1, ["out"]);
   return unaryOp(EXPM1, input);
 }
+export function expm1_(self: Tensor): Tensor;
+export function expm1_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function expm1_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("expm1_", arguments, 1); else if (isOptionsObject(self)) return rebind(expm1_, "expm1_", arguments, ["self"], 1, []);
   return unaryInPlace(EXPM1, self);
 }
+export function log(input: Tensor, options?: OutOption): Tensor;
+export function log<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function log(input: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("log", arguments)) return runAutocast(log, arguments);
   if (arguments.length > 1) return outCall("log", arguments, 1, () => log(input)); else if (isOptionsObject(input)) return rebind(log, "log", arguments, ["input"], 1, ["out"]);
   return unaryFast(LOG, logLoop, input);
 }
+export function log_(self: Tensor): Tensor;
+export function log_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function log_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("log_", arguments, 1); else if (isOptionsObject(self)) return rebind(log_, "log_", arguments, ["self"], 1, []);
   return unaryFastInPlace(LOG, logLoop, self);
 }
+export function log2(input: Tensor, options?: OutOption): Tensor;
+export function log2<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function log2(input: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("log2", arguments)) return runAutocast(log2, arguments);
   if (arguments.length > 1) return outCall("log2", arguments, 1, () => log2(input)); else if (isOptionsObject(input)) return rebind(log2, "log2", arguments, ["input"], 1, ["out"]);
   return unaryOp(LOG2, input);
 }
+export function log2_(self: Tensor): Tensor;
+export function log2_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function log2_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("log2_", arguments, 1); else if (isOptionsObject(self)) return rebind(log2_, "log2_", arguments, ["self"], 1, []);
   return unaryInPlace(LOG2, self);
 }
+export function log10(input: Tensor, options?: OutOption): Tensor;
+export function log10<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function log10(input: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("log10", arguments)) return runAutocast(log10, arguments);
   if (arguments.length > 1) return outCall("log10", arguments, 1, () => log10(input)); else if (isOptionsObject(input)) return rebind(log10, "log10", arguments, ["input"], 1, ["out"]);
   return unaryOp(LOG10, input);
 }
+export function log10_(self: Tensor): Tensor;
+export function log10_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function log10_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("log10_", arguments, 1); else if (isOptionsObject(self)) return rebind(log10_, "log10_", arguments, ["self"], 1, []);
   return unaryInPlace(LOG10, self);
 }
+export function log1p(input: Tensor, options?: OutOption): Tensor;
+export function log1p<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function log1p(input: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("log1p", arguments)) return runAutocast(log1p, arguments);
   if (arguments.length > 1) return outCall("log1p", arguments, 1, () => log1p(input)); else if (isOptionsObject(input)) return rebind(log1p, "log1p", arguments, ["input"], 1, ["out"]);
   return unaryOp(LOG1P, input);
 }
+export function log1p_(self: Tensor): Tensor;
+export function log1p_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function log1p_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("log1p_", arguments, 1); else if (isOptionsObject(self)) return rebind(log1p_, "log1p_", arguments, ["self"], 1, []);
   return unaryInPlace(LOG1P, self);
 }
+export function sqrt(input: Tensor, options?: OutOption): Tensor;
+export function sqrt<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function sqrt(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("sqrt", arguments, 1, () => sqrt(input)); else if (isOptionsObject(input)) return rebind(sqrt, "sqrt", arguments, ["input"], 1, ["out"]);
   return unaryFast(SQRT, sqrtLoop, input);
 }
+export function sqrt_(self: Tensor): Tensor;
+export function sqrt_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function sqrt_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("sqrt_", arguments, 1); else if (isOptionsObject(self)) return rebind(sqrt_, "sqrt_", arguments, ["self"], 1, []);
   return unaryFastInPlace(SQRT, sqrtLoop, self);
 }
+export function rsqrt(input: Tensor, options?: OutOption): Tensor;
+export function rsqrt<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function rsqrt(input: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("rsqrt", arguments)) return runAutocast(rsqrt, arguments);
   if (arguments.length > 1) return outCall("rsqrt", arguments, 1, () => rsqrt(input)); else if (isOptionsObject(input)) return rebind(rsqrt, "rsqrt", arguments, ["input"], 1, ["out"]);
   return unaryOp(RSQRT, input);
 }
+export function rsqrt_(self: Tensor): Tensor;
+export function rsqrt_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function rsqrt_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("rsqrt_", arguments, 1); else if (isOptionsObject(self)) return rebind(rsqrt_, "rsqrt_", arguments, ["self"], 1, []);
   return unaryInPlace(RSQRT, self);
 }
+export function reciprocal(input: Tensor, options?: OutOption): Tensor;
+export function reciprocal<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function reciprocal(input: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("reciprocal", arguments)) return runAutocast(reciprocal, arguments);
   if (arguments.length > 1) return outCall("reciprocal", arguments, 1, () => reciprocal(input)); else if (isOptionsObject(input)) return rebind(reciprocal, "reciprocal", arguments, ["input"], 1, ["out"]);
   return unaryOp(RECIPROCAL, input);
 }
+export function reciprocal_(self: Tensor): Tensor;
+export function reciprocal_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function reciprocal_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("reciprocal_", arguments, 1); else if (isOptionsObject(self)) return rebind(reciprocal_, "reciprocal_", arguments, ["self"], 1, []);
   return unaryInPlace(RECIPROCAL, self);
 }
 
 /** torch.square: pow(input, 2) (bool squares to int64, as in PyTorch). */
+export function square(input: Tensor, options?: OutOption): Tensor;
+export function square<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function square(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("square", arguments, 1, () => square(input)); else if (isOptionsObject(input)) return rebind(square, "square", arguments, ["input"], 1, ["out"]);
   checkTensor("square", "input", input);
   return pow(input, 2);
 }
+export function square_(self: Tensor): Tensor;
+export function square_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function square_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("square_", arguments, 1); else if (isOptionsObject(self)) return rebind(square_, "square_", arguments, ["self"], 1, []);
   return pow_(self, 2);
@@ -322,129 +384,189 @@ const sigmoidLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) d[i] = 1 /
 const DEG2RAD: UnarySpec = { name: "deg2rad", node: "Deg2RadBackward0", f: nativeUnary((x: number) => x * (Math.PI / 180), "deg2rad"), vjp: (g) => g.mul(Math.PI / 180) };
 const RAD2DEG: UnarySpec = { name: "rad2deg", node: "Rad2DegBackward0", f: nativeUnary((x: number) => x * (180 / Math.PI), "rad2deg"), vjp: (g) => g.mul(180 / Math.PI) };
 
+export function sin(input: Tensor, options?: OutOption): Tensor;
+export function sin<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function sin(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("sin", arguments, 1, () => sin(input)); else if (isOptionsObject(input)) return rebind(sin, "sin", arguments, ["input"], 1, ["out"]);
   return unaryOp(SIN, input);
 }
+export function sin_(self: Tensor): Tensor;
+export function sin_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function sin_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("sin_", arguments, 1); else if (isOptionsObject(self)) return rebind(sin_, "sin_", arguments, ["self"], 1, []);
   return unaryInPlace(SIN, self);
 }
+export function cos(input: Tensor, options?: OutOption): Tensor;
+export function cos<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function cos(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("cos", arguments, 1, () => cos(input)); else if (isOptionsObject(input)) return rebind(cos, "cos", arguments, ["input"], 1, ["out"]);
   return unaryOp(COS, input);
 }
+export function cos_(self: Tensor): Tensor;
+export function cos_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function cos_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("cos_", arguments, 1); else if (isOptionsObject(self)) return rebind(cos_, "cos_", arguments, ["self"], 1, []);
   return unaryInPlace(COS, self);
 }
+export function tan(input: Tensor, options?: OutOption): Tensor;
+export function tan<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function tan(input: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("tan", arguments)) return runAutocast(tan, arguments);
   if (arguments.length > 1) return outCall("tan", arguments, 1, () => tan(input)); else if (isOptionsObject(input)) return rebind(tan, "tan", arguments, ["input"], 1, ["out"]);
   return unaryOp(TAN, input);
 }
+export function tan_(self: Tensor): Tensor;
+export function tan_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function tan_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("tan_", arguments, 1); else if (isOptionsObject(self)) return rebind(tan_, "tan_", arguments, ["self"], 1, []);
   return unaryInPlace(TAN, self);
 }
+export function asin(input: Tensor, options?: OutOption): Tensor;
+export function asin<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function asin(input: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("asin", arguments)) return runAutocast(asin, arguments);
   if (arguments.length > 1) return outCall("asin", arguments, 1, () => asin(input)); else if (isOptionsObject(input)) return rebind(asin, "asin", arguments, ["input"], 1, ["out"]);
   return unaryOp(ASIN, input);
 }
+export function asin_(self: Tensor): Tensor;
+export function asin_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function asin_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("asin_", arguments, 1); else if (isOptionsObject(self)) return rebind(asin_, "asin_", arguments, ["self"], 1, []);
   return unaryInPlace(ASIN, self);
 }
+export function acos(input: Tensor, options?: OutOption): Tensor;
+export function acos<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function acos(input: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("acos", arguments)) return runAutocast(acos, arguments);
   if (arguments.length > 1) return outCall("acos", arguments, 1, () => acos(input)); else if (isOptionsObject(input)) return rebind(acos, "acos", arguments, ["input"], 1, ["out"]);
   return unaryOp(ACOS, input);
 }
+export function acos_(self: Tensor): Tensor;
+export function acos_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function acos_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("acos_", arguments, 1); else if (isOptionsObject(self)) return rebind(acos_, "acos_", arguments, ["self"], 1, []);
   return unaryInPlace(ACOS, self);
 }
+export function atan(input: Tensor, options?: OutOption): Tensor;
+export function atan<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function atan(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("atan", arguments, 1, () => atan(input)); else if (isOptionsObject(input)) return rebind(atan, "atan", arguments, ["input"], 1, ["out"]);
   return unaryOp(ATAN, input);
 }
+export function atan_(self: Tensor): Tensor;
+export function atan_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function atan_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("atan_", arguments, 1); else if (isOptionsObject(self)) return rebind(atan_, "atan_", arguments, ["self"], 1, []);
   return unaryInPlace(ATAN, self);
 }
+export function sinh(input: Tensor, options?: OutOption): Tensor;
+export function sinh<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function sinh(input: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("sinh", arguments)) return runAutocast(sinh, arguments);
   if (arguments.length > 1) return outCall("sinh", arguments, 1, () => sinh(input)); else if (isOptionsObject(input)) return rebind(sinh, "sinh", arguments, ["input"], 1, ["out"]);
   return unaryOp(SINH, input);
 }
+export function sinh_(self: Tensor): Tensor;
+export function sinh_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function sinh_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("sinh_", arguments, 1); else if (isOptionsObject(self)) return rebind(sinh_, "sinh_", arguments, ["self"], 1, []);
   return unaryInPlace(SINH, self);
 }
+export function cosh(input: Tensor, options?: OutOption): Tensor;
+export function cosh<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function cosh(input: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("cosh", arguments)) return runAutocast(cosh, arguments);
   if (arguments.length > 1) return outCall("cosh", arguments, 1, () => cosh(input)); else if (isOptionsObject(input)) return rebind(cosh, "cosh", arguments, ["input"], 1, ["out"]);
   return unaryOp(COSH, input);
 }
+export function cosh_(self: Tensor): Tensor;
+export function cosh_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function cosh_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("cosh_", arguments, 1); else if (isOptionsObject(self)) return rebind(cosh_, "cosh_", arguments, ["self"], 1, []);
   return unaryInPlace(COSH, self);
 }
+export function tanh(input: Tensor, options?: OutOption): Tensor;
+export function tanh<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function tanh(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("tanh", arguments, 1, () => tanh(input)); else if (isOptionsObject(input)) return rebind(tanh, "tanh", arguments, ["input"], 1, ["out"]);
   if (isQuantizedTensor(input)) return quantizedTanh(input);
   return unaryFast(TANH, tanhLoop, input);
 }
+export function tanh_(self: Tensor): Tensor;
+export function tanh_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function tanh_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("tanh_", arguments, 1); else if (isOptionsObject(self)) return rebind(tanh_, "tanh_", arguments, ["self"], 1, []);
   return unaryFastInPlace(TANH, tanhLoop, self);
 }
+export function asinh(input: Tensor, options?: OutOption): Tensor;
+export function asinh<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function asinh(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("asinh", arguments, 1, () => asinh(input)); else if (isOptionsObject(input)) return rebind(asinh, "asinh", arguments, ["input"], 1, ["out"]);
   return unaryOp(ASINH, input);
 }
+export function asinh_(self: Tensor): Tensor;
+export function asinh_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function asinh_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("asinh_", arguments, 1); else if (isOptionsObject(self)) return rebind(asinh_, "asinh_", arguments, ["self"], 1, []);
   return unaryInPlace(ASINH, self);
 }
+export function acosh(input: Tensor, options?: OutOption): Tensor;
+export function acosh<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function acosh(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("acosh", arguments, 1, () => acosh(input)); else if (isOptionsObject(input)) return rebind(acosh, "acosh", arguments, ["input"], 1, ["out"]);
   return unaryOp(ACOSH, input);
 }
+export function acosh_(self: Tensor): Tensor;
+export function acosh_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function acosh_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("acosh_", arguments, 1); else if (isOptionsObject(self)) return rebind(acosh_, "acosh_", arguments, ["self"], 1, []);
   return unaryInPlace(ACOSH, self);
 }
+export function atanh(input: Tensor, options?: OutOption): Tensor;
+export function atanh<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function atanh(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("atanh", arguments, 1, () => atanh(input)); else if (isOptionsObject(input)) return rebind(atanh, "atanh", arguments, ["input"], 1, ["out"]);
   return unaryOp(ATANH, input);
 }
+export function atanh_(self: Tensor): Tensor;
+export function atanh_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function atanh_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("atanh_", arguments, 1); else if (isOptionsObject(self)) return rebind(atanh_, "atanh_", arguments, ["self"], 1, []);
   return unaryInPlace(ATANH, self);
 }
+export function sigmoid(input: Tensor, options?: OutOption): Tensor;
+export function sigmoid<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function sigmoid(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("sigmoid", arguments, 1, () => sigmoid(input)); else if (isOptionsObject(input)) return rebind(sigmoid, "sigmoid", arguments, ["input"], 1, ["out"]);
   if (isQuantizedTensor(input)) return quantizedSigmoid(input);
   return unaryFast(SIGMOID, sigmoidLoop, input);
 }
+export function sigmoid_(self: Tensor): Tensor;
+export function sigmoid_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function sigmoid_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("sigmoid_", arguments, 1); else if (isOptionsObject(self)) return rebind(sigmoid_, "sigmoid_", arguments, ["self"], 1, []);
   return unaryFastInPlace(SIGMOID, sigmoidLoop, self);
 }
+export function deg2rad(input: Tensor, options?: OutOption): Tensor;
+export function deg2rad<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function deg2rad(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("deg2rad", arguments, 1, () => deg2rad(input)); else if (isOptionsObject(input)) return rebind(deg2rad, "deg2rad", arguments, ["input"], 1, ["out"]);
   return unaryOp(DEG2RAD, input);
 }
+export function deg2rad_(self: Tensor): Tensor;
+export function deg2rad_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function deg2rad_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("deg2rad_", arguments, 1); else if (isOptionsObject(self)) return rebind(deg2rad_, "deg2rad_", arguments, ["self"], 1, []);
   return unaryInPlace(DEG2RAD, self);
 }
+export function rad2deg(input: Tensor, options?: OutOption): Tensor;
+export function rad2deg<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function rad2deg(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("rad2deg", arguments, 1, () => rad2deg(input)); else if (isOptionsObject(input)) return rebind(rad2deg, "rad2deg", arguments, ["input"], 1, ["out"]);
   return unaryOp(RAD2DEG, input);
 }
+export function rad2deg_(self: Tensor): Tensor;
+export function rad2deg_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function rad2deg_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("rad2deg_", arguments, 1); else if (isOptionsObject(self)) return rebind(rad2deg_, "rad2deg_", arguments, ["self"], 1, []);
   return unaryInPlace(RAD2DEG, self);
@@ -474,26 +596,38 @@ function roundingInPlace(spec: UnarySpec, kernel: string, self: Tensor): Tensor 
   return unaryInPlace(spec, self);
 }
 
+export function floor(input: Tensor, options?: OutOption): Tensor;
+export function floor<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function floor(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("floor", arguments, 1, () => floor(input)); else if (isOptionsObject(input)) return rebind(floor, "floor", arguments, ["input"], 1, ["out"]);
   return rounding(FLOOR, "floor_cpu", input);
 }
+export function floor_(self: Tensor): Tensor;
+export function floor_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function floor_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("floor_", arguments, 1); else if (isOptionsObject(self)) return rebind(floor_, "floor_", arguments, ["self"], 1, []);
   return roundingInPlace(FLOOR, "floor_cpu", self);
 }
+export function ceil(input: Tensor, options?: OutOption): Tensor;
+export function ceil<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function ceil(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("ceil", arguments, 1, () => ceil(input)); else if (isOptionsObject(input)) return rebind(ceil, "ceil", arguments, ["input"], 1, ["out"]);
   return rounding(CEIL, "ceil_cpu", input);
 }
+export function ceil_(self: Tensor): Tensor;
+export function ceil_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function ceil_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("ceil_", arguments, 1); else if (isOptionsObject(self)) return rebind(ceil_, "ceil_", arguments, ["self"], 1, []);
   return roundingInPlace(CEIL, "ceil_cpu", self);
 }
+export function trunc(input: Tensor, options?: OutOption): Tensor;
+export function trunc<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function trunc(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("trunc", arguments, 1, () => trunc(input)); else if (isOptionsObject(input)) return rebind(trunc, "trunc", arguments, ["input"], 1, ["out"]);
   return rounding(TRUNC, "trunc_cpu", input);
 }
+export function trunc_(self: Tensor): Tensor;
+export function trunc_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function trunc_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("trunc_", arguments, 1); else if (isOptionsObject(self)) return rebind(trunc_, "trunc_", arguments, ["self"], 1, []);
   return roundingInPlace(TRUNC, "trunc_cpu", self);
@@ -534,12 +668,16 @@ export function round_(self: Tensor, ...args: Args<[], RoundOpts>): Tensor {
   return unaryInPlace(roundDecimalsSpec(self.dtype, decimals), self);
 }
 
+export function frac(input: Tensor, options?: OutOption): Tensor;
+export function frac<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function frac(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("frac", arguments, 1, () => frac(input)); else if (isOptionsObject(input)) return rebind(frac, "frac", arguments, ["input"], 1, ["out"]);
   checkTensor("frac", "input", input);
   if (!input.dtype.isFloatingPoint) throw notImplementedFor("frac_cpu", input.dtype);
   return unaryOp(FRAC, input);
 }
+export function frac_(self: Tensor): Tensor;
+export function frac_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function frac_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("frac_", arguments, 1); else if (isOptionsObject(self)) return rebind(frac_, "frac_", arguments, ["self"], 1, []);
   if (!self.dtype.isFloatingPoint) throw notImplementedFor("frac_cpu", self.dtype);
@@ -700,19 +838,27 @@ function clampInPlace(op: string, self: Tensor, lo: Bound, hi: Bound, fn: (s: Te
   return inPlaceVia(op, self, resultTypeMany(...vals), [lo instanceof Tensor ? lo : null, hi instanceof Tensor ? hi : null], fn);
 }
 
+export function clampMin(input: Tensor, min: Tensor | number | bigint | boolean, options?: OutOption): Tensor;
+export function clampMin<A extends Rebound<[input: Tensor, min: Tensor | number | bigint | boolean], ["input", "min"], OutOption>>(...args: A): Tensor;
 export function clampMin(input: Tensor, min: Tensor | number | bigint | boolean, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("clamp_min", arguments, 2, () => clampMin(input, min), "same"); else if (isOptionsObject(arguments.length === 2 ? min : input)) return rebind(clampMin, "clamp_min", arguments, ["input", "min"], 2, ["out"]);
   return clampImpl("clamp_min", input, checkBound("clamp_min", "min", min), null, { scalar: "ClampMinBackward0", tensor: "ClampMinBackward1" });
 }
+export function clampMax(input: Tensor, max: Tensor | number | bigint | boolean, options?: OutOption): Tensor;
+export function clampMax<A extends Rebound<[input: Tensor, max: Tensor | number | bigint | boolean], ["input", "max"], OutOption>>(...args: A): Tensor;
 export function clampMax(input: Tensor, max: Tensor | number | bigint | boolean, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("clamp_max", arguments, 2, () => clampMax(input, max), "same"); else if (isOptionsObject(arguments.length === 2 ? max : input)) return rebind(clampMax, "clamp_max", arguments, ["input", "max"], 2, ["out"]);
   return clampImpl("clamp_max", input, null, checkBound("clamp_max", "max", max), { scalar: "ClampMaxBackward0", tensor: "ClampMaxBackward1" });
 }
+export function clampMin_(self: Tensor, min: Tensor | number | bigint | boolean): Tensor;
+export function clampMin_<A extends Rebound<[self: Tensor, min: Tensor | number | bigint | boolean], ["self", "min"]>>(...args: A): Tensor;
 export function clampMin_(self: Tensor, min: Tensor | number | bigint | boolean): Tensor {
   if (arguments.length > 2) checkArgs("clamp_min_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? min : self)) return rebind(clampMin_, "clamp_min_", arguments, ["self", "min"], 2, []);
   const lo = checkBound("clamp_min_", "min", min);
   return clampInPlace("clamp_min_", self, lo, null, (s) => clampMin(s, min));
 }
+export function clampMax_(self: Tensor, max: Tensor | number | bigint | boolean): Tensor;
+export function clampMax_<A extends Rebound<[self: Tensor, max: Tensor | number | bigint | boolean], ["self", "max"]>>(...args: A): Tensor;
 export function clampMax_(self: Tensor, max: Tensor | number | bigint | boolean): Tensor {
   if (arguments.length > 2) checkArgs("clamp_max_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? max : self)) return rebind(clampMax_, "clamp_max_", arguments, ["self", "max"], 2, []);
   const hi = checkBound("clamp_max_", "max", max);
@@ -834,6 +980,8 @@ function powScalarTensor(base: number | bigint | boolean, exponent: Tensor): Ten
 }
 
 /** torch.pow(input, exponent): tensor or number on either side; integer powers are exact. */
+export function pow(input: TensorOrScalar, exponent: TensorOrScalar, options?: OutOption): Tensor;
+export function pow<A extends Rebound<[input: TensorOrScalar, exponent: TensorOrScalar], ["input", "exponent"], OutOption>>(...args: A): Tensor;
 export function pow(input: TensorOrScalar, exponent: TensorOrScalar, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("pow", arguments)) return runAutocast(pow, arguments);
   if (arguments.length > 2) return outCall("pow", arguments, 2, () => pow(input, exponent)); else if (isOptionsObject(arguments.length === 2 ? exponent : input)) return rebind(pow, "pow", arguments, ["input", "exponent"], 2, ["out"]);
@@ -856,6 +1004,8 @@ export function pow(input: TensorOrScalar, exponent: TensorOrScalar, options?: O
   return binaryOp(promoted.isFloatingPoint ? POW_FLOAT : POW_INT, input, exponent);
 }
 
+export function pow_(self: Tensor, exponent: TensorOrScalar): Tensor;
+export function pow_<A extends Rebound<[self: Tensor, exponent: TensorOrScalar], ["self", "exponent"]>>(...args: A): Tensor;
 export function pow_(self: Tensor, exponent: TensorOrScalar): Tensor {
   if (arguments.length > 2) checkArgs("pow_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? exponent : self)) return rebind(pow_, "pow_", arguments, ["self", "exponent"], 2, []);
   const promoted = resultType(self, exponent);
@@ -863,6 +1013,8 @@ export function pow_(self: Tensor, exponent: TensorOrScalar): Tensor {
 }
 
 /** torch.float_power: pow in double precision (the result is always float64). */
+export function floatPower(input: TensorOrScalar, exponent: TensorOrScalar, options?: OutOption): Tensor;
+export function floatPower<A extends Rebound<[input: TensorOrScalar, exponent: TensorOrScalar], ["input", "exponent"], OutOption>>(...args: A): Tensor;
 export function floatPower(input: TensorOrScalar, exponent: TensorOrScalar, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("float_power", arguments, 2, () => floatPower(input, exponent)); else if (isOptionsObject(arguments.length === 2 ? exponent : input)) return rebind(floatPower, "float_power", arguments, ["input", "exponent"], 2, ["out"]);
   const a = input instanceof Tensor ? castTo(input, float64) : input;
@@ -872,6 +1024,8 @@ export function floatPower(input: TensorOrScalar, exponent: TensorOrScalar, opti
   return pow(a instanceof Tensor ? a : Number(a), b);
 }
 
+export function floatPower_(self: Tensor, exponent: TensorOrScalar): Tensor;
+export function floatPower_<A extends Rebound<[self: Tensor, exponent: TensorOrScalar], ["self", "exponent"]>>(...args: A): Tensor;
 export function floatPower_(self: Tensor, exponent: TensorOrScalar): Tensor {
   if (arguments.length > 2) checkArgs("float_power_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? exponent : self)) return rebind(floatPower_, "float_power_", arguments, ["self", "exponent"], 2, []);
   if (self.dtype !== float64) {
@@ -899,6 +1053,8 @@ const ATAN2: BinarySpec = {
     return [a._requiresGrad ? gradFor(g.mul(b).mul(r), a) : null, b._requiresGrad ? gradFor(g.mul(a.neg()).mul(r), b) : null];
   },
 };
+export function atan2(input: Tensor, other: Tensor, options?: OutOption): Tensor;
+export function atan2<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function atan2(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("atan2", arguments)) return runAutocast(atan2, arguments);
   if (arguments.length > 2) return outCall("atan2", arguments, 2, () => atan2(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(atan2, "atan2", arguments, ["input", "other"], 2, ["out"]);
@@ -906,6 +1062,8 @@ export function atan2(input: Tensor, other: Tensor, options?: OutOption): Tensor
   return binaryOp(ATAN2, a, b);
 }
 export const arctan2 = atan2;
+export function atan2_(self: Tensor, other: Tensor): Tensor;
+export function atan2_<A extends Rebound<[self: Tensor, other: Tensor], ["self", "other"]>>(...args: A): Tensor;
 export function atan2_(self: Tensor, other: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("atan2_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(atan2_, "atan2_", arguments, ["self", "other"], 2, []);
   requireTensor("atan2_", "other", 1, other);
@@ -917,12 +1075,16 @@ const HYPOT: BinarySpec = {
   name: "hypot", node: "HypotBackward0", f: nativeTyped((a: number, b: number) => Math.hypot(a, b), "hypot"),
   vjp: (g, a, b, out) => [a._requiresGrad ? gradFor(g.mul(a).div(out), a) : null, b._requiresGrad ? gradFor(g.mul(b).div(out), b) : null],
 };
+export function hypot(input: Tensor, other: Tensor, options?: OutOption): Tensor;
+export function hypot<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function hypot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("hypot", arguments, 2, () => hypot(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(hypot, "hypot", arguments, ["input", "other"], 2, ["out"]);
   const [a, b] = tensors2("hypot", input, other);
   floatOnly("hypot_cpu", resultType(a, b));
   return binaryOp(HYPOT, a, b);
 }
+export function hypot_(self: Tensor, other: Tensor): Tensor;
+export function hypot_<A extends Rebound<[self: Tensor, other: Tensor], ["self", "other"]>>(...args: A): Tensor;
 export function hypot_(self: Tensor, other: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("hypot_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(hypot_, "hypot_", arguments, ["self", "other"], 2, []);
   requireTensor("hypot_", "other", 1, other);
@@ -942,11 +1104,15 @@ function copysignSpec(scalarOther: boolean): BinarySpec {
     vjp: (g, a, _b, out) => [a._requiresGrad ? gradFor(where(a.eq(0), 0, g.mul(out.div(a))), a) : null, null],
   };
 }
+export function copysign(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor;
+export function copysign<A extends Rebound<[input: Tensor, other: TensorOrScalar], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function copysign(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("copysign", arguments, 2, () => copysign(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(copysign, "copysign", arguments, ["input", "other"], 2, ["out"]);
   const a = requireTensor("copysign", "input", 1, input);
   return binaryOp(copysignSpec(!(other instanceof Tensor)), a, other);
 }
+export function copysign_(self: Tensor, other: TensorOrScalar): Tensor;
+export function copysign_<A extends Rebound<[self: Tensor, other: TensorOrScalar], ["self", "other"]>>(...args: A): Tensor;
 export function copysign_(self: Tensor, other: TensorOrScalar): Tensor {
   if (arguments.length > 2) checkArgs("copysign_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(copysign_, "copysign_", arguments, ["self", "other"], 2, []);
   return binaryInPlace(copysignSpec(!(other instanceof Tensor)), self, other, (s) => copysign(s, other));
@@ -977,6 +1143,8 @@ function fmodSpec(promoted: DType, scalarOther: boolean): BinarySpec {
     ],
   };
 }
+export function fmod(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor;
+export function fmod<A extends Rebound<[input: Tensor, other: TensorOrScalar], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function fmod(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("fmod", arguments, 2, () => fmod(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(fmod, "fmod", arguments, ["input", "other"], 2, ["out"]);
   const a = requireTensor("fmod", "input", 1, input);
@@ -984,6 +1152,8 @@ export function fmod(input: Tensor, other: TensorOrScalar, options?: OutOption):
   checkIntDivisor(resultType(a, other), other);
   return binaryOp(spec, a, other);
 }
+export function fmod_(self: Tensor, other: TensorOrScalar): Tensor;
+export function fmod_<A extends Rebound<[self: Tensor, other: TensorOrScalar], ["self", "other"]>>(...args: A): Tensor;
 export function fmod_(self: Tensor, other: TensorOrScalar): Tensor {
   if (arguments.length > 2) checkArgs("fmod_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(fmod_, "fmod_", arguments, ["self", "other"], 2, []);
   const spec = fmodSpec(resultType(self, other), !(other instanceof Tensor));
@@ -1032,6 +1202,8 @@ function notImplementedVjp(op: string): () => never {
 }
 
 /** torch.remainder: Python's modulus (the result has the divisor's sign). */
+export function remainder(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor;
+export function remainder<A extends Rebound<[input: TensorOrScalar, other: TensorOrScalar], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function remainder(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("remainder", arguments, 2, () => remainder(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(remainder, "remainder", arguments, ["input", "other"], 2, ["out"]);
   if (!(input instanceof Tensor)) {
@@ -1044,6 +1216,8 @@ export function remainder(input: TensorOrScalar, other: TensorOrScalar, options?
   checkIntDivisor(resultType(input, other), other);
   return binaryOp(spec, input, other);
 }
+export function remainder_(self: Tensor, other: TensorOrScalar): Tensor;
+export function remainder_<A extends Rebound<[self: Tensor, other: TensorOrScalar], ["self", "other"]>>(...args: A): Tensor;
 export function remainder_(self: Tensor, other: TensorOrScalar): Tensor {
   if (arguments.length > 2) checkArgs("remainder_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(remainder_, "remainder_", arguments, ["self", "other"], 2, []);
   const spec = remainderSpec(resultType(self, other), other instanceof Tensor ? "tensor" : "scalarOther");
@@ -1071,11 +1245,15 @@ function maxMinSpec(name: "maximum" | "minimum"): BinarySpec {
 }
 const MAXIMUM = maxMinSpec("maximum"), MINIMUM = maxMinSpec("minimum");
 
+export function maximum(input: Tensor, other: Tensor, options?: OutOption): Tensor;
+export function maximum<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function maximum(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("maximum", arguments, 2, () => maximum(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(maximum, "maximum", arguments, ["input", "other"], 2, ["out"]);
   const [a, b] = tensors2("maximum", input, other);
   return binaryOp(MAXIMUM, a, b);
 }
+export function minimum(input: Tensor, other: Tensor, options?: OutOption): Tensor;
+export function minimum<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function minimum(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("minimum", arguments, 2, () => minimum(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(minimum, "minimum", arguments, ["input", "other"], 2, ["out"]);
   const [a, b] = tensors2("minimum", input, other);
@@ -1098,11 +1276,15 @@ function fmaxMinSpec(name: "fmax" | "fmin"): BinarySpec {
   };
 }
 const FMAX = fmaxMinSpec("fmax"), FMIN = fmaxMinSpec("fmin");
+export function fmax(input: Tensor, other: Tensor, options?: OutOption): Tensor;
+export function fmax<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function fmax(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("fmax", arguments, 2, () => fmax(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(fmax, "fmax", arguments, ["input", "other"], 2, ["out"]);
   const [a, b] = tensors2("fmax", input, other);
   return binaryOp(FMAX, a, b);
 }
+export function fmin(input: Tensor, other: Tensor, options?: OutOption): Tensor;
+export function fmin<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function fmin(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("fmin", arguments, 2, () => fmin(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(fmin, "fmin", arguments, ["input", "other"], 2, ["out"]);
   const [a, b] = tensors2("fmin", input, other);
@@ -1135,12 +1317,16 @@ const LOGADDEXP2: BinarySpec = {
     b._requiresGrad ? gradFor(g.div(pow(2, a.sub(b)).add(1)), b) : null,
   ],
 };
+export function logaddexp(input: Tensor, other: Tensor, options?: OutOption): Tensor;
+export function logaddexp<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function logaddexp(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("logaddexp", arguments, 2, () => logaddexp(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(logaddexp, "logaddexp", arguments, ["input", "other"], 2, ["out"]);
   const [a, b] = tensors2("logaddexp", input, other);
   floatOnly("logaddexp_cpu", resultType(a, b));
   return binaryOp(LOGADDEXP, a, b);
 }
+export function logaddexp2(input: Tensor, other: Tensor, options?: OutOption): Tensor;
+export function logaddexp2<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function logaddexp2(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("logaddexp2", arguments, 2, () => logaddexp2(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(logaddexp2, "logaddexp2", arguments, ["input", "other"], 2, ["out"]);
   const [a, b] = tensors2("logaddexp2", input, other);
@@ -1149,6 +1335,8 @@ export function logaddexp2(input: Tensor, other: Tensor, options?: OutOption): T
 }
 
 /** torch.ldexp(input, other) = input * 2**other (composite, as in PyTorch). */
+export function ldexp(input: Tensor, other: Tensor, options?: OutOption): Tensor;
+export function ldexp<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function ldexp(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("ldexp", arguments, 2, () => ldexp(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(ldexp, "ldexp", arguments, ["input", "other"], 2, ["out"]);
   const [a, b] = tensors2("ldexp", input, other);
@@ -1159,6 +1347,8 @@ export function ldexp(input: Tensor, other: Tensor, options?: OutOption): Tensor
 function floatExponent(e: Tensor): Tensor {
   return e.dtype.isFloatingPoint ? e : castTo(e, getDefaultDtype());
 }
+export function ldexp_(self: Tensor, other: Tensor): Tensor;
+export function ldexp_<A extends Rebound<[self: Tensor, other: Tensor], ["self", "other"]>>(...args: A): Tensor;
 export function ldexp_(self: Tensor, other: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("ldexp_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(ldexp_, "ldexp_", arguments, ["self", "other"], 2, []);
   requireTensor("ldexp_", "other", 1, other);
@@ -1181,6 +1371,8 @@ function frexpNum(x: number): [number, number] {
 }
 
 /** torch.frexp(input): the named tuple (mantissa, exponent), exponent as int32. */
+export function frexp(input: Tensor, options?: OutPairOption): Tensor[] & { mantissa: Tensor; exponent: Tensor };
+export function frexp<A extends Rebound<[input: Tensor], ["input"], OutPairOption>>(...args: A): Tensor[] & { mantissa: Tensor; exponent: Tensor };
 export function frexp(input: Tensor, options?: OutPairOption): Tensor[] & { mantissa: Tensor; exponent: Tensor } {
   if (arguments.length > 1) return outCall("frexp", arguments, 1, () => frexp(input), "same"); else if (isOptionsObject(input)) return rebind(frexp, "frexp", arguments, ["input"], 1, ["out"]);
   checkTensor("frexp", "input", input);
@@ -1217,6 +1409,8 @@ function nextafter64Js(a: number, b: number): number {
 }
 
 /** torch.nextafter(input, other): the next representable value after input toward other. */
+export function nextafter(input: Tensor, other: Tensor, options?: OutOption): Tensor;
+export function nextafter<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function nextafter(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("nextafter", arguments, 2, () => nextafter(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(nextafter, "nextafter", arguments, ["input", "other"], 2, ["out"]);
   const [a, b] = tensors2("nextafter", input, other);
@@ -1224,6 +1418,8 @@ export function nextafter(input: Tensor, other: Tensor, options?: OutOption): Te
   if (promoted !== float64 && promoted.name !== "float32") throw notImplementedFor("nextafter_cpu", promoted);
   return binaryOp({ name: "nextafter", node: "NextafterBackward0", f: promoted === float64 ? nextafter64 : nextafter32 }, a, b);
 }
+export function nextafter_(self: Tensor, other: Tensor): Tensor;
+export function nextafter_<A extends Rebound<[self: Tensor, other: Tensor], ["self", "other"]>>(...args: A): Tensor;
 export function nextafter_(self: Tensor, other: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("nextafter_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(nextafter_, "nextafter_", arguments, ["self", "other"], 2, []);
   return inPlaceVia("nextafter_", self, resultType(self, other), [other], (s) => nextafter(s, other));
@@ -1233,6 +1429,8 @@ const ANGLE: UnarySpec = {
   name: "angle", node: "AngleBackward0", f: (x) => (x !== x ? x : x < 0 ? Math.PI : 0), vjp: zeroGrad,
 };
 /** torch.angle for real inputs: pi for negative values, 0 otherwise (NaN stays NaN). */
+export function angle(input: Tensor, options?: OutOption): Tensor;
+export function angle<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function angle(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("angle", arguments, 1, () => angle(input)); else if (isOptionsObject(input)) return rebind(angle, "angle", arguments, ["input"], 1, ["out"]);
   checkTensor("angle", "input", input);
@@ -1254,12 +1452,16 @@ function gcdBig(a: bigint, b: bigint): bigint {
 function intOnly(kernel: string, promoted: DType): void {
   if (promoted.category !== "int") throw notImplementedFor(kernel, promoted);
 }
+export function gcd(input: Tensor, other: Tensor, options?: OutOption): Tensor;
+export function gcd<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function gcd(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("gcd", arguments, 2, () => gcd(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(gcd, "gcd", arguments, ["input", "other"], 2, ["out"]);
   const [a, b] = tensors2("gcd", input, other);
   intOnly("gcd_cpu", resultType(a, b));
   return binaryOp({ name: "gcd", node: "GcdBackward0", f: gcdNum, fBig: gcdBig }, a, b);
 }
+export function lcm(input: Tensor, other: Tensor, options?: OutOption): Tensor;
+export function lcm<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function lcm(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("lcm", arguments, 2, () => lcm(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(lcm, "lcm", arguments, ["input", "other"], 2, ["out"]);
   const [a, b] = tensors2("lcm", input, other);
@@ -1268,10 +1470,14 @@ export function lcm(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   const fBig = (x: bigint, y: bigint): bigint => { const g = gcdBig(x, y); if (g === 0n) return 0n; const r = (x / g) * y; return r < 0n ? -r : r; };
   return binaryOp({ name: "lcm", node: "LcmBackward0", f, fBig }, a, b);
 }
+export function gcd_(self: Tensor, other: Tensor): Tensor;
+export function gcd_<A extends Rebound<[self: Tensor, other: Tensor], ["self", "other"]>>(...args: A): Tensor;
 export function gcd_(self: Tensor, other: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("gcd_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(gcd_, "gcd_", arguments, ["self", "other"], 2, []);
   return inPlaceVia("gcd_", self, resultType(self, other), [], (s) => gcd(s, other));
 }
+export function lcm_(self: Tensor, other: Tensor): Tensor;
+export function lcm_<A extends Rebound<[self: Tensor, other: Tensor], ["self", "other"]>>(...args: A): Tensor;
 export function lcm_(self: Tensor, other: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("lcm_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(lcm_, "lcm_", arguments, ["self", "other"], 2, []);
   return inPlaceVia("lcm_", self, resultType(self, other), [], (s) => lcm(s, other));
@@ -1315,6 +1521,8 @@ const LERP: TernarySpec = {
 };
 
 /** torch.lerp(input, end, weight): input + weight * (end - input). */
+export function lerp(input: Tensor, end: Tensor, weight: TensorOrScalar, options?: OutOption): Tensor;
+export function lerp<A extends Rebound<[input: Tensor, end: Tensor, weight: TensorOrScalar], ["input", "end", "weight"], OutOption>>(...args: A): Tensor;
 export function lerp(input: Tensor, end: Tensor, weight: TensorOrScalar, options?: OutOption): Tensor {
   if (!(input instanceof Tensor) && !isOptionsObject(input)) requireTensor("lerp", "input", 1, input);
   if (!(end instanceof Tensor) && !isOptionsObject(end)) requireTensor("lerp", "end", 2, end);
@@ -1330,6 +1538,8 @@ export function lerp(input: Tensor, end: Tensor, weight: TensorOrScalar, options
     vjp: (g, a, b) => [a._requiresGrad ? gradFor(g.mul(1 - w), a) : null, b._requiresGrad ? gradFor(g.mul(w), b) : null],
   }, input, end);
 }
+export function lerp_(self: Tensor, end: Tensor, weight: TensorOrScalar): Tensor;
+export function lerp_<A extends Rebound<[self: Tensor, end: Tensor, weight: TensorOrScalar], ["self", "end", "weight"]>>(...args: A): Tensor;
 export function lerp_(self: Tensor, end: Tensor, weight: TensorOrScalar): Tensor {
   if (arguments.length > 3) checkArgs("lerp_", arguments, 3); else if (isOptionsObject(arguments.length === 3 ? weight : arguments.length === 2 ? end : self)) return rebind(lerp_, "lerp_", arguments, ["self", "end", "weight"], 3, []);
   checkLerp("lerp_", self, end, weight);
@@ -1386,6 +1596,8 @@ function checkAddc(op: string, input: Tensor, t1: unknown, t2: unknown): [Tensor
 }
 
 /** torch.addcmul(input, tensor1, tensor2, *, value=1): input + value * tensor1 * tensor2. */
+export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts & OutOption>): Tensor;
+export function addcmul<A extends Rebound<[input: Tensor, tensor1: Tensor, tensor2: Tensor], ["input", "tensor1", "tensor2"], ValueOpts & OutOption>>(...args: A): Tensor;
 export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts & OutOption>): Tensor {
   if (autocasting.on && autocasts("addcmul", arguments)) return runAutocast(addcmul, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? tensor2 : arguments.length === 2 ? tensor1 : input)) return rebind(addcmul, "addcmul", arguments, ["input", "tensor1", "tensor2"], 3, ["value", "out"]);
@@ -1398,6 +1610,8 @@ export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args
   if (promoted.isComplex) return input.add(a.mul(b).mul(value));
   return ternaryOp(addcmulSpec(value, promoted), input, a, b);
 }
+export function addcmul_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts>): Tensor;
+export function addcmul_<A extends Rebound<[self: Tensor, tensor1: Tensor, tensor2: Tensor], ["self", "tensor1", "tensor2"], ValueOpts>>(...args: A): Tensor;
 export function addcmul_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts>): Tensor {
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? tensor2 : arguments.length === 2 ? tensor1 : self)) return rebind(addcmul_, "addcmul_", arguments, ["self", "tensor1", "tensor2"], 3, ["value"]);
   const value = valueOf("addcmul_", args);
@@ -1409,6 +1623,8 @@ export function addcmul_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args
 }
 
 /** torch.addcdiv(input, tensor1, tensor2, *, value=1): input + value * tensor1 / tensor2. */
+export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts & OutOption>): Tensor;
+export function addcdiv<A extends Rebound<[input: Tensor, tensor1: Tensor, tensor2: Tensor], ["input", "tensor1", "tensor2"], ValueOpts & OutOption>>(...args: A): Tensor;
 export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts & OutOption>): Tensor {
   if (autocasting.on && autocasts("addcdiv", arguments)) return runAutocast(addcdiv, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? tensor2 : arguments.length === 2 ? tensor1 : input)) return rebind(addcdiv, "addcdiv", arguments, ["input", "tensor1", "tensor2"], 3, ["value", "out"]);
@@ -1419,6 +1635,8 @@ export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args
   if (resultTypeMany(input, a, b).isComplex) return input.add(a.div(b).mul(value));
   return ternaryOp(addcdivSpec("addcdiv", value, a, b), input, a, b);
 }
+export function addcdiv_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts>): Tensor;
+export function addcdiv_<A extends Rebound<[self: Tensor, tensor1: Tensor, tensor2: Tensor], ["self", "tensor1", "tensor2"], ValueOpts>>(...args: A): Tensor;
 export function addcdiv_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts>): Tensor {
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? tensor2 : arguments.length === 2 ? tensor1 : self)) return rebind(addcdiv_, "addcdiv_", arguments, ["self", "tensor1", "tensor2"], 3, ["value"]);
   const value = valueOf("addcdiv_", args);

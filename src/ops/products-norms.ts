@@ -7,7 +7,7 @@ import { Tensor } from "../core/tensor.js";
 import { bool, complex32, int64 } from "../core/dtype.js";
 import { notImplementedFor } from "./pointwise-util.js";
 import { normalizeDim } from "../core/shape.js";
-import { type Args, bindArgs, checkTensor, describe, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, checkTensor, describe, installMethods, type Method, checkArgs, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { promoteTypes } from "./promotion.js";
 import { castTo } from "./conversion.js";
 import { copyInto, fromArray } from "./engine.js";
@@ -31,6 +31,8 @@ function ordOf(op: string, p: unknown): number {
 }
 
 /** torch.dist(input, other, p=2): the p-norm of input - other (broadcast). */
+export function dist(input: Tensor, other: Tensor, ...args: Args<[p?: Ord], { p?: Ord }>): Tensor;
+export function dist<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], { p?: Ord }>>(...args: A): Tensor;
 export function dist(input: Tensor, other: Tensor, ...args: Args<[p?: Ord], { p?: Ord }>): Tensor {
   if (autocasting.on && autocasts("dist", arguments)) return runAutocast(dist, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(dist, "dist", arguments, ["input", "other", "p"], 2, []);
@@ -48,6 +50,8 @@ function typeNameOf(name: string): string {
 }
 
 /** torch.inner(input, other): sums of products over the last dims (a scalar operand scales). */
+export function inner(input: Tensor, other: Tensor, options?: OutOption): Tensor;
+export function inner<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function inner(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("inner", arguments, 2, () => inner(input, other), "same"); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(inner, "inner", arguments, ["input", "other"], 2, ["out"]);
   checkTensor("inner", "input", input);
@@ -64,6 +68,8 @@ export function inner(input: Tensor, other: Tensor, options?: OutOption): Tensor
  * torch.renorm(input, p, dim, maxnorm): each slice along dim whose p-norm exceeds maxnorm scaled
  * to norm maxnorm (by maxnorm / (norm + 1e-7), as PyTorch does).
  */
+export function renorm(input: Tensor, p: number, dim: number, maxnorm: number, options?: OutOption): Tensor;
+export function renorm<A extends Rebound<[input: Tensor, p: number, dim: number, maxnorm: number], ["input", "p", "dim", "maxnorm"], OutOption>>(...args: A): Tensor;
 export function renorm(input: Tensor, p: number, dim: number, maxnorm: number, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("renorm", arguments)) return runAutocast(renorm, arguments);
   if (arguments.length > 4) return outCall("renorm", arguments, 4, () => renorm(input, p, dim, maxnorm), "same"); else if (isOptionsObject(arguments.length === 4 ? maxnorm : arguments.length === 3 ? dim : arguments.length === 2 ? p : input)) return rebind(renorm, "renorm", arguments, ["input", "p", "dim", "maxnorm"], 4, ["out"]);
@@ -74,6 +80,8 @@ export function renorm(input: Tensor, p: number, dim: number, maxnorm: number, o
 }
 
 /** In-place renorm. */
+export function renorm_(self: Tensor, p: number, dim: number, maxnorm: number): Tensor;
+export function renorm_<A extends Rebound<[self: Tensor, p: number, dim: number, maxnorm: number], ["self", "p", "dim", "maxnorm"]>>(...args: A): Tensor;
 export function renorm_(self: Tensor, p: number, dim: number, maxnorm: number): Tensor { if (arguments.length > 4) checkArgs("renorm_", arguments, 4); else if (isOptionsObject(arguments.length === 4 ? maxnorm : arguments.length === 3 ? dim : arguments.length === 2 ? p : self)) return rebind(renorm_, "renorm_", arguments, ["self", "p", "dim", "maxnorm"], 4, []);
   renormChecks("renorm_", self, p, dim, maxnorm);
   return applyInPlace("renorm_", self, [], () => copyInto(self, noGrad(() => renorm(self, p, dim, maxnorm))), (snap) => renorm(snap, p, dim, maxnorm));

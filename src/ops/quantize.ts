@@ -11,7 +11,7 @@ import { type DType, type DTypeLike, allocArray, float32, float64, int32, int64,
 import { packSubByte, subByteBits } from "../core/sub-byte.js";
 import { type PerChannelQuantizer, type QuantizedArray, QuantizedStorage, viewQuantizerOf } from "../core/quantized-storage.js";
 import { allocOutputArray } from "../core/storage.js";
-import { checkArgs, checkInt, checkTensor, describe, installMethods, isOptionsObject, rebind } from "./args.js";
+import { checkArgs, checkInt, checkTensor, describe, installMethods, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { fromArray, toNumbers } from "./engine.js";
 import { chooseQuantizationParams, quantizeInto, quantizedRange, quantizedTensor } from "./quantize-kernels.js";
 import { roundHalfEven } from "./special-math.js";
@@ -100,6 +100,8 @@ export function quantizePerTensor(input: Tensor | Tensor[], scale: number | Tens
  * torch.quantize_per_channel(input, scales, zero_points, axis, dtype): quantization with
  * scales[c] and zero_points[c] (integers) for the slices c of dim `axis`.
  */
+export function quantizePerChannel(input: Tensor, scales: Tensor, zeroPoints: Tensor, axis: number, dtype: QuantizedDTypeLike): Tensor;
+export function quantizePerChannel<A extends Rebound<[input: Tensor, scales: Tensor, zeroPoints: Tensor, axis: number, dtype: QuantizedDTypeLike], ["input", "scales", "zeroPoints", "axis", "dtype"]>>(...args: A): Tensor;
 export function quantizePerChannel(input: Tensor, scales: Tensor, zeroPoints: Tensor, axis: number, dtype: QuantizedDTypeLike): Tensor {
   if (arguments.length > 5) checkArgs("quantize_per_channel", arguments, 5);
   else if (arguments.length < 5 && isOptionsObject(arguments[arguments.length - 1])) {
@@ -155,6 +157,8 @@ function quantizeFloatQparams(input: Tensor, scales: Tensor, zeroPoints: Tensor,
  * scale and zero point chosen from the input's min and max (quint8 or qint8; float16 gives a
  * float16 copy, as PyTorch).
  */
+export function quantizePerTensorDynamic(input: Tensor, dtype: QuantizedDTypeLike | "float16", reduceRange: boolean): Tensor;
+export function quantizePerTensorDynamic<A extends Rebound<[input: Tensor, dtype: QuantizedDTypeLike | "float16", reduceRange: boolean], ["input", "dtype", "reduceRange"]>>(...args: A): Tensor;
 export function quantizePerTensorDynamic(input: Tensor, dtype: QuantizedDTypeLike | "float16", reduceRange: boolean): Tensor {
   if (arguments.length > 3) checkArgs("quantize_per_tensor_dynamic", arguments, 3);
   else if (arguments.length < 3 && isOptionsObject(arguments[arguments.length - 1])) {
@@ -330,6 +334,8 @@ export function _makePerChannelQuantizedTensor(self: Tensor, scale: Tensor, zero
  * for the range that quantizes them to bit_width bits with the least L2 error (the 4-bit and 2-bit
  * embedding prepack's optimized_qparams).
  */
+export function chooseQparamsOptimized(input: Tensor, numel: number, nBins: number, ratio: number, bitWidth: number): [Tensor, Tensor];
+export function chooseQparamsOptimized<A extends Rebound<[input: Tensor, numel: number, nBins: number, ratio: number, bitWidth: number], ["input", "numel", "nBins", "ratio", "bitWidth"]>>(...args: A): [Tensor, Tensor];
 export function chooseQparamsOptimized(input: Tensor, numel: number, nBins: number, ratio: number, bitWidth: number): [Tensor, Tensor] {
   if (arguments.length > 5) checkArgs("choose_qparams_optimized", arguments, 5);
   else if (arguments.length < 5 && isOptionsObject(arguments[arguments.length - 1])) {

@@ -11,7 +11,7 @@ import {
   cauchyFill, exponentialFill, geometricFill, logNormalFill, multinomial as multinomialDraw, normalFill,
   normalTensorFill, randintFill, randperm as randpermDraw, uniformFill,
 } from "../core/random-transforms.js";
-import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind } from "./args.js";
+import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { copyInto, emptyTensor, toNumbers } from "./engine.js";
 import { type MemoryFormat, iterationOrder, permuted, pointwiseStrides } from "../core/memory-format.js";
 import { finishFactory, likeStrides } from "./factory-utils.js";
@@ -120,6 +120,8 @@ export function randint(...args: (number | bigint | number[] | (RandintOptions &
 }
 
 /** torch.randperm(n, { generator, dtype }). */
+export function randperm(n: number, options?: { generator?: Generator; dtype?: DTypeLike; requiresGrad?: boolean } & OutOption): Tensor;
+export function randperm<A extends Rebound<[n: number], ["n"], { generator?: Generator; dtype?: DTypeLike; requiresGrad?: boolean } & OutOption>>(...args: A): Tensor;
 export function randperm(n: number, options: { generator?: Generator; dtype?: DTypeLike; requiresGrad?: boolean } & OutOption = {}): Tensor {
   if (arguments.length > 2) checkArgs("randperm", arguments, 1, [...FACTORY_KW, "out"]); else if (arguments.length <= 1 && isOptionsObject(n)) return rebind(randperm, "randperm", arguments, ["n"], 1, [...FACTORY_KW, "out"]);
   if (hasOut([options])) return withOut("randperm", [options], (rest) => randperm(n, rest[0] as { dtype?: DTypeLike }), "cast", true);
@@ -157,11 +159,15 @@ function randomLike(op: string, input: Tensor, o: LikeOptions, sized: (opts: Rec
   return finishFactory(t, opts);
 }
 
+export function randLike(input: Tensor, options?: LikeOptions): Tensor;
+export function randLike<A extends Rebound<[input: Tensor], ["input"], LikeOptions>>(...args: A): Tensor;
 export function randLike(input: Tensor, options: LikeOptions = {}): Tensor {
   if (arguments.length > 2) checkArgs("rand_like", arguments, 1, FACTORY_KW); else if (arguments.length <= 1 && isOptionsObject(input)) return rebind(randLike, "rand_like", arguments, ["input"], 1, FACTORY_KW);
   bindArgs("rand_like", [options], [], FACTORY_KW);
   return keepNamesOf(input, randomLike("rand_like", input, options, (opts) => rand(input.shape, opts), (t, g) => uniform_(t, g)));
 }
+export function randnLike(input: Tensor, options?: LikeOptions): Tensor;
+export function randnLike<A extends Rebound<[input: Tensor], ["input"], LikeOptions>>(...args: A): Tensor;
 export function randnLike(input: Tensor, options: LikeOptions = {}): Tensor {
   if (arguments.length > 2) checkArgs("randn_like", arguments, 1, FACTORY_KW); else if (arguments.length <= 1 && isOptionsObject(input)) return rebind(randnLike, "randn_like", arguments, ["input"], 1, FACTORY_KW);
   bindArgs("randn_like", [options], [], FACTORY_KW);
@@ -178,6 +184,8 @@ interface NormalOptions { generator?: Generator; dtype?: DTypeLike; size?: numbe
 /**
  * torch.normal(mean, std, size?) with numbers, or with tensor mean and/or std (broadcast together).
  */
+export function normal(mean: number | Tensor, std?: number | Tensor, size?: number[] | NormalOptions, options?: NormalOptions): Tensor;
+export function normal<A extends Rebound<[mean: number | Tensor, std?: number | Tensor, size?: number[] | NormalOptions], ["mean", "std?", "size?"], NormalOptions>>(...args: A): Tensor;
 export function normal(mean: number | Tensor, std: number | Tensor = 1, size?: number[] | NormalOptions, options: NormalOptions = {}): Tensor {
   if (arguments.length > 3) checkArgs("normal", arguments, 3, [...FACTORY_KW, "size"]); else if (isOptionsObject(arguments.length === 3 ? size : arguments.length === 2 ? std : mean)) return rebind(normal, "normal", arguments, ["mean", "std", "size"], 1, [...FACTORY_KW, "size"]);
   let opts: NormalOptions = options;
@@ -207,6 +215,8 @@ export function normal(mean: number | Tensor, std: number | Tensor = 1, size?: n
 }
 
 /** torch.bernoulli(input, p?, { generator }): draws 1 with probability input (or p). */
+export function bernoulli(input: Tensor, p?: number | { generator?: Generator; p?: number }, options?: { generator?: Generator }): Tensor;
+export function bernoulli<A extends Rebound<[input: Tensor, p?: number | { generator?: Generator; p?: number }], ["input", "p?"], { generator?: Generator }>>(...args: A): Tensor;
 export function bernoulli(input: Tensor, p?: number | { generator?: Generator; p?: number }, options: { generator?: Generator } = {}): Tensor {
   if (arguments.length > 2) checkArgs("bernoulli", arguments, 2, ["generator", "p"]); else if (isOptionsObject(arguments.length === 2 ? p : input)) return rebind(bernoulli, "bernoulli", arguments, ["input", "p"], 1, ["generator"]);
   checkTensor("bernoulli", "input", input);

@@ -11,7 +11,7 @@ import { kernelTypeName, notImplementedFor, requireTensor } from "./pointwise-ut
 import { normalizeDim, numel } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, checkDims, installMethods, type Method, checkTensor, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, checkDims, installMethods, type Method, checkTensor, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { expandReducedGrad, planReduce, reduceBig, reduceWith, reducedLast } from "./reduce-engine.js";
 import { emptyTensor, writeNumbers, type NumArray } from "./engine.js";
 import { castTo } from "./conversion.js";
@@ -625,6 +625,8 @@ export function nanmedian(input: Tensor, ...args: unknown[]): Tensor | ValuesInd
   return valuesIndices(values, indices);
 }
 
+export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices;
+export function kthvalue<A extends Rebound<[input: Tensor, k: number], ["input", "k"], { dim?: number | string; keepdim?: boolean } & OutPairOption>>(...args: A): ValuesIndices;
 export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? k : input)) return rebind(kthvalue, "kthvalue", arguments, ["input", "k", "dim", "keepdim"], 2, ["out"]);
   if (hasOut(args)) return withOut("kthvalue", args, (rest) => kthvalue(input, k, ...(rest as [])), "same");

@@ -7,7 +7,7 @@ import { Tensor } from "../core/tensor.js";
 import { type DType, roundToDType } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
 import { record } from "../autograd/record.js";
-import { type Args, bindArgs, checkTensor, describe, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, checkTensor, describe, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { emptyTensor, toNumbers, writeNumbers } from "./engine.js";
 import { checkScalarFits, notImplementedFor } from "./pointwise-util.js";
 import { notImplementedOnDevice, onDevice } from "./device-hooks.js";
@@ -40,6 +40,8 @@ const roundingFor = (dtype: DType): ((v: number) => number) =>
  * data.shape[:axis] + [segments + 1]) gives their bounds, and wins when both are given. The axis
  * must be the last dim of lengths/offsets. Data is float16/bfloat16/float32/float64.
  */
+export function segmentReduce(data: Tensor, reduce: SegmentReduction, ...args: Args<[], SegmentReduceOptions>): Tensor;
+export function segmentReduce<A extends Rebound<[data: Tensor, reduce: SegmentReduction], ["data", "reduce"], SegmentReduceOptions>>(...args: A): Tensor;
 export function segmentReduce(data: Tensor, reduce: SegmentReduction, ...args: Args<[], SegmentReduceOptions>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? reduce : data)) return rebind(segmentReduce, OP, arguments, ["data", "reduce"], 2, KEYWORDS);
   const a = bindArgs(OP, args, [], KEYWORDS, 2) as SegmentReduceOptions;

@@ -11,7 +11,7 @@ import { broadcastShapes as broadcastCore, normalizeDim, shapeStr } from "../cor
 import { record } from "../autograd/record.js";
 import { forwardGrads } from "../autograd/forward-grad.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, describe, checkArgs, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, describe, checkArgs, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { pyType } from "./pointwise-util.js";
 import { copyInto, emptyTensor, uninitStrided, uninitTensor } from "./engine.js";
 import { int64Tensor } from "./indexing-kernels.js";
@@ -190,23 +190,31 @@ export function stack(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: n
   return r;
 }
 
+export function hstack(tensors: Tensor[], options?: OutOption): Tensor;
+export function hstack<A extends Rebound<[tensors: Tensor[]], ["tensors"], OutOption>>(...args: A): Tensor;
 export function hstack(tensors: Tensor[], options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("hstack", arguments, 1, () => hstack(tensors)); else if (isOptionsObject(tensors)) return rebind(hstack, "hstack", arguments, ["tensors"], 1, ["out"]);
   const ts = atleast1d(tensorList("hstack", tensors));
   return cat(ts, ts.length && ts[0]!.dim() === 1 ? 0 : 1);
 }
 
+export function vstack(tensors: Tensor[], options?: OutOption): Tensor;
+export function vstack<A extends Rebound<[tensors: Tensor[]], ["tensors"], OutOption>>(...args: A): Tensor;
 export function vstack(tensors: Tensor[], options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("vstack", arguments, 1, () => vstack(tensors)); else if (isOptionsObject(tensors)) return rebind(vstack, "vstack", arguments, ["tensors"], 1, ["out"]);
   return cat(atleast2d(tensorList("vstack", tensors)), 0);
 }
 export const rowStack = vstack;
 
+export function dstack(tensors: Tensor[], options?: OutOption): Tensor;
+export function dstack<A extends Rebound<[tensors: Tensor[]], ["tensors"], OutOption>>(...args: A): Tensor;
 export function dstack(tensors: Tensor[], options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("dstack", arguments, 1, () => dstack(tensors)); else if (isOptionsObject(tensors)) return rebind(dstack, "dstack", arguments, ["tensors"], 1, ["out"]);
   return cat(atleast3d(tensorList("dstack", tensors)), 2);
 }
 
+export function columnStack(tensors: Tensor[], options?: OutOption): Tensor;
+export function columnStack<A extends Rebound<[tensors: Tensor[]], ["tensors"], OutOption>>(...args: A): Tensor;
 export function columnStack(tensors: Tensor[], options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("column_stack", arguments, 1, () => columnStack(tensors)); else if (isOptionsObject(tensors)) return rebind(columnStack, "column_stack", arguments, ["tensors"], 1, ["out"]);
   const ts = tensorList("column_stack", tensors);

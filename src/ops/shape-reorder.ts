@@ -9,7 +9,7 @@ import { notImplementedFor, requireTensor } from "./pointwise-util.js";
 import { normalizeDim, normalizeDims, numel, shapeStr } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, bindSize, checkInt, checkTensor, describe, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, bindSize, checkInt, checkTensor, describe, installMethods, type Method, checkArgs, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { copyInto, emptyTensor, encoder, uninitStrided } from "./engine.js";
 import { applyInPlace } from "./inplace.js";
 import { makeView } from "./view.js";
@@ -68,12 +68,16 @@ export function flip(input: Tensor, ...dims: (number | number[])[]): Tensor {
   return out;
 }
 
+export function fliplr(input: Tensor): Tensor;
+export function fliplr<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function fliplr(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("fliplr", arguments, 1); else if (isOptionsObject(input)) return rebind(fliplr, "fliplr", arguments, ["input"], 1, []);
   if (input.dim() < 2) throw new Error("Input must be >= 2-d.");
   return flip(input, [1]);
 }
 
+export function flipud(input: Tensor): Tensor;
+export function flipud<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function flipud(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("flipud", arguments, 1); else if (isOptionsObject(input)) return rebind(flipud, "flipud", arguments, ["input"], 1, []);
   if (input.dim() < 1) throw new Error("Input must be >= 1-d.");

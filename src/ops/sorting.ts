@@ -8,7 +8,7 @@ import { notImplementedFor, pyType, requireTensor } from "./pointwise-util.js";
 import { normalizeDim } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { DATA_DEPENDENT_DIMS, traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, checkInt, cppDouble, installMethods, type Method, checkTensor, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, checkInt, cppDouble, installMethods, type Method, checkTensor, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { emptyTensor, toNumbers, writeNumbers, type NumArray } from "./engine.js";
 import { valuesIndices, type ValuesIndices } from "./named-tuple.js";
 import { tensor, zeros } from "./creation.js";
@@ -144,6 +144,8 @@ export function argsort(input: Tensor, ...args: Args<[dim?: number, descending?:
   return sort(input.detach(), ...args).indices;
 }
 
+export function msort(input: Tensor, options?: OutOption): Tensor;
+export function msort<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function msort(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("msort", arguments, 1, () => msort(input)); else if (isOptionsObject(input)) return rebind(msort, "msort", arguments, ["input"], 1, ["out"]);
   return sort(input, 0).values;
@@ -151,6 +153,8 @@ export function msort(input: Tensor, options?: OutOption): Tensor {
 
 interface TopkOptions { dim?: number; largest?: boolean; sorted?: boolean }
 
+export function topk(input: Tensor, k: number, ...args: Args<[dim?: number, largest?: boolean, sorted?: boolean], TopkOptions & OutPairOption>): ValuesIndices;
+export function topk<A extends Rebound<[input: Tensor, k: number], ["input", "k"], TopkOptions & OutPairOption>>(...args: A): ValuesIndices;
 export function topk(input: Tensor, k: number, ...args: Args<[dim?: number, largest?: boolean, sorted?: boolean], TopkOptions & OutPairOption>): ValuesIndices {
   if (!(input instanceof Tensor) && !isOptionsObject(input)) requireTensor("topk", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("topk");
@@ -290,6 +294,8 @@ function lowerBound(seq: NumArray, s: number, n: number, v: number, right: boole
 }
 
 /** torch.searchsorted(sortedSequence, values, { right, side, outInt32, sorter }). */
+export function searchsorted(sortedSequence: Tensor, input: Tensor | number, ...args: Args<[], SearchOptions & OutOption>): Tensor;
+export function searchsorted<A extends Rebound<[sortedSequence: Tensor, input: Tensor | number], ["sortedSequence", "input"], SearchOptions & OutOption>>(...args: A): Tensor;
 export function searchsorted(sortedSequence: Tensor, input: Tensor | number, ...args: Args<[], SearchOptions & OutOption>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? input : sortedSequence)) return rebind(searchsorted, "searchsorted", arguments, ["sortedSequence", "input"], 2, ["outInt32", "right", "side", "sorter", "out"]);
   if (hasOut(args)) return withOut("searchsorted", args, (rest) => searchsorted(sortedSequence, input, ...(rest as [never])), "same");
@@ -321,6 +327,8 @@ export function searchsorted(sortedSequence: Tensor, input: Tensor | number, ...
   return t;
 }
 
+export function bucketize(input: Tensor | number, boundaries: Tensor, ...args: Args<[], { outInt32?: boolean; right?: boolean } & OutOption>): Tensor;
+export function bucketize<A extends Rebound<[input: Tensor | number, boundaries: Tensor], ["input", "boundaries"], { outInt32?: boolean; right?: boolean } & OutOption>>(...args: A): Tensor;
 export function bucketize(input: Tensor | number, boundaries: Tensor, ...args: Args<[], { outInt32?: boolean; right?: boolean } & OutOption>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? boundaries : input)) return rebind(bucketize, "bucketize", arguments, ["input", "boundaries"], 2, ["outInt32", "right", "out"]);
   if (hasOut(args)) return withOut("bucketize", args, (rest) => bucketize(input, boundaries, ...(rest as [never])), "same");

@@ -7,7 +7,7 @@
 
 import { Tensor } from "../core/tensor.js";
 import type { DType, DTypeLike } from "../core/dtype.js";
-import { type Args, bindArgs, checkTensor, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, checkTensor, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { type BinarySpec, binaryOp, floatOut, gradFor, type UnarySpec, unaryOp } from "./pointwise-engine.js";
 import { resultType, type TensorOrScalar } from "./promotion.js";
 import { notImplementedFor, pyType } from "./pointwise-util.js";
@@ -68,6 +68,8 @@ export const i0e = unaryFunction(I0E, true);
 /** exp(-|x|) I1(x). */
 export const i1e = unaryFunction(I1E);
 /** The modified Bessel function of the first kind of order 1 (torch.i0's derivative). */
+export function i1(input: Tensor, options?: OutOption): Tensor;
+export function i1<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function i1(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("special_i1", arguments, 1, () => i1(input)); else if (isOptionsObject(input)) return rebind(i1, "special_i1", arguments, ["input"], 1, ["out"]);
   checkTensor("special_i1", "input", input);
@@ -78,6 +80,8 @@ export function i1(input: Tensor, options?: OutOption): Tensor {
 // ---- the normal distribution, erfcx, entr ----------------------------------------------------
 
 /** The standard normal CDF: (1 + erf(x/√2)) / 2, composed as PyTorch does (its gradient flows through erf). */
+export function ndtr(input: Tensor, options?: OutOption): Tensor;
+export function ndtr<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function ndtr(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("special_ndtr", arguments, 1, () => ndtr(input)); else if (isOptionsObject(input)) return rebind(ndtr, "special_ndtr", arguments, ["input"], 1, ["out"]);
   checkTensor("special_ndtr", "input", input);
@@ -189,12 +193,16 @@ function tensorPair(op: string, input: unknown, other: unknown): void {
 }
 
 /** The regularized lower incomplete gamma function P(input, other) (torch.igamma). */
+export function gammainc(input: Tensor, other: Tensor, options?: OutOption): Tensor;
+export function gammainc<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function gammainc(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("special_gammainc", arguments, 2, () => gammainc(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(gammainc, "special_gammainc", arguments, ["input", "other"], 2, ["out"]);
   tensorPair("special_gammainc", input, other);
   return igamma(input, other);
 }
 /** The regularized upper incomplete gamma function Q(input, other) (torch.igammac). */
+export function gammaincc(input: Tensor, other: Tensor, options?: OutOption): Tensor;
+export function gammaincc<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function gammaincc(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("special_gammaincc", arguments, 2, () => gammaincc(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(gammaincc, "special_gammaincc", arguments, ["input", "other"], 2, ["out"]);
   tensorPair("special_gammaincc", input, other);

@@ -6,7 +6,7 @@ import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
 import { roundToDType } from "../core/dtype.js";
-import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { type BinarySpec, binaryInPlace, binaryOp, floatOut, gradFor, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
 import { type TensorOrScalar } from "./promotion.js";
 import { fusedGrad, notImplementedFor, pyType, requireTensor } from "./pointwise-util.js";
@@ -46,59 +46,87 @@ const SINC: UnarySpec = {
   },
 };
 
+export function erf(input: Tensor, options?: OutOption): Tensor;
+export function erf<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function erf(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("erf", arguments, 1, () => erf(input)); else if (isOptionsObject(input)) return rebind(erf, "erf", arguments, ["input"], 1, ["out"]);
   return unaryOp(ERF, input);
 }
+export function erf_(self: Tensor): Tensor;
+export function erf_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function erf_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("erf_", arguments, 1); else if (isOptionsObject(self)) return rebind(erf_, "erf_", arguments, ["self"], 1, []);
   return unaryInPlace(ERF, self);
 }
+export function erfc(input: Tensor, options?: OutOption): Tensor;
+export function erfc<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function erfc(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("erfc", arguments, 1, () => erfc(input)); else if (isOptionsObject(input)) return rebind(erfc, "erfc", arguments, ["input"], 1, ["out"]);
   return unaryOp(ERFC, input);
 }
+export function erfc_(self: Tensor): Tensor;
+export function erfc_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function erfc_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("erfc_", arguments, 1); else if (isOptionsObject(self)) return rebind(erfc_, "erfc_", arguments, ["self"], 1, []);
   return unaryInPlace(ERFC, self);
 }
+export function erfinv(input: Tensor, options?: OutOption): Tensor;
+export function erfinv<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function erfinv(input: Tensor, options?: OutOption): Tensor {
   if (autocasting.on && autocasts("erfinv", arguments)) return runAutocast(erfinv, arguments);
   if (arguments.length > 1) return outCall("erfinv", arguments, 1, () => erfinv(input)); else if (isOptionsObject(input)) return rebind(erfinv, "erfinv", arguments, ["input"], 1, ["out"]);
   return unaryOp(ERFINV, input);
 }
+export function erfinv_(self: Tensor): Tensor;
+export function erfinv_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function erfinv_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("erfinv_", arguments, 1); else if (isOptionsObject(self)) return rebind(erfinv_, "erfinv_", arguments, ["self"], 1, []);
   return unaryInPlace(ERFINV, self);
 }
+export function lgamma(input: Tensor, options?: OutOption): Tensor;
+export function lgamma<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function lgamma(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("lgamma", arguments, 1, () => lgamma(input)); else if (isOptionsObject(input)) return rebind(lgamma, "lgamma", arguments, ["input"], 1, ["out"]);
   return unaryOp(LGAMMA, input);
 }
+export function lgamma_(self: Tensor): Tensor;
+export function lgamma_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function lgamma_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("lgamma_", arguments, 1); else if (isOptionsObject(self)) return rebind(lgamma_, "lgamma_", arguments, ["self"], 1, []);
   return unaryInPlace(LGAMMA, self);
 }
+export function digamma(input: Tensor, options?: OutOption): Tensor;
+export function digamma<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function digamma(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("digamma", arguments, 1, () => digamma(input)); else if (isOptionsObject(input)) return rebind(digamma, "digamma", arguments, ["input"], 1, ["out"]);
   return unaryOp(DIGAMMA, input);
 }
+export function digamma_(self: Tensor): Tensor;
+export function digamma_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function digamma_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("digamma_", arguments, 1); else if (isOptionsObject(self)) return rebind(digamma_, "digamma_", arguments, ["self"], 1, []);
   return unaryInPlace(DIGAMMA, self);
 }
+export function i0(input: Tensor, options?: OutOption): Tensor;
+export function i0<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function i0(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("i0", arguments, 1, () => i0(input)); else if (isOptionsObject(input)) return rebind(i0, "i0", arguments, ["input"], 1, ["out"]);
   return unaryOp(I0, input);
 }
+export function i0_(self: Tensor): Tensor;
+export function i0_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function i0_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("i0_", arguments, 1); else if (isOptionsObject(self)) return rebind(i0_, "i0_", arguments, ["self"], 1, []);
   return unaryInPlace(I0, self);
 }
+export function sinc(input: Tensor, options?: OutOption): Tensor;
+export function sinc<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
 export function sinc(input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 1) return outCall("sinc", arguments, 1, () => sinc(input)); else if (isOptionsObject(input)) return rebind(sinc, "sinc", arguments, ["input"], 1, ["out"]);
   return unaryOp(SINC, input);
 }
+export function sinc_(self: Tensor): Tensor;
+export function sinc_<A extends Rebound<[self: Tensor], ["self"]>>(...args: A): Tensor;
 export function sinc_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("sinc_", arguments, 1); else if (isOptionsObject(self)) return rebind(sinc_, "sinc_", arguments, ["self"], 1, []);
   return unaryInPlace(SINC, self);
@@ -113,11 +141,15 @@ function polygammaSpec(n: number): UnarySpec {
 }
 
 /** torch.polygamma(n, input): the n-th derivative of digamma. */
+export function polygamma(n: number, input: Tensor, options?: OutOption): Tensor;
+export function polygamma<A extends Rebound<[n: number, input: Tensor], ["n", "input"], OutOption>>(...args: A): Tensor;
 export function polygamma(n: number, input: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("polygamma", arguments, 2, () => polygamma(n, input)); else if (isOptionsObject(arguments.length === 2 ? input : n)) return rebind(polygamma, "polygamma", arguments, ["n", "input"], 2, ["out"]);
   checkTensor("polygamma", "input", input);
   return unaryOp(polygammaSpec(n), input);
 }
+export function polygamma_(self: Tensor, n: number): Tensor;
+export function polygamma_<A extends Rebound<[self: Tensor, n: number], ["self", "n"]>>(...args: A): Tensor;
 export function polygamma_(self: Tensor, n: number): Tensor {
   if (arguments.length > 2) checkArgs("polygamma_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? n : self)) return rebind(polygamma_, "polygamma_", arguments, ["self", "n"], 2, []);
   return unaryInPlace(polygammaSpec(n), self);
@@ -140,11 +172,15 @@ function mvlgammaSpec(input: Tensor, p: number): UnarySpec {
 }
 
 /** torch.mvlgamma(input, p): the multivariate log-gamma function. */
+export function mvlgamma(input: Tensor, p: number, options?: OutOption): Tensor;
+export function mvlgamma<A extends Rebound<[input: Tensor, p: number], ["input", "p"], OutOption>>(...args: A): Tensor;
 export function mvlgamma(input: Tensor, p: number, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("mvlgamma", arguments, 2, () => mvlgamma(input, p)); else if (isOptionsObject(arguments.length === 2 ? p : input)) return rebind(mvlgamma, "mvlgamma", arguments, ["input", "p"], 2, ["out"]);
   checkTensor("mvlgamma", "input", input);
   return unaryOp(mvlgammaSpec(input, p), input);
 }
+export function mvlgamma_(self: Tensor, p: number): Tensor;
+export function mvlgamma_<A extends Rebound<[self: Tensor, p: number], ["self", "p"]>>(...args: A): Tensor;
 export function mvlgamma_(self: Tensor, p: number): Tensor {
   if (arguments.length > 2) checkArgs("mvlgamma_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? p : self)) return rebind(mvlgamma_, "mvlgamma_", arguments, ["self", "p"], 2, []);
   return unaryInPlace(mvlgammaSpec(self, p), self);
@@ -213,6 +249,8 @@ function xlogySpec(form: "tensor" | "scalarSelf" | "scalarOther", other: TensorO
 }
 
 /** torch.xlogy(input, other): input * log(other), 0 where input is 0 (NaN where other is NaN). */
+export function xlogy(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor;
+export function xlogy<A extends Rebound<[input: TensorOrScalar, other: TensorOrScalar], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function xlogy(input: TensorOrScalar, other: TensorOrScalar, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("xlogy", arguments, 2, () => xlogy(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(xlogy, "xlogy", arguments, ["input", "other"], 2, ["out"]);
   if (!(input instanceof Tensor) && !(other instanceof Tensor)) {
@@ -221,6 +259,8 @@ export function xlogy(input: TensorOrScalar, other: TensorOrScalar, options?: Ou
   const form = !(input instanceof Tensor) ? "scalarSelf" : other instanceof Tensor ? "tensor" : "scalarOther";
   return binaryOp(xlogySpec(form, other), input, other);
 }
+export function xlogy_(self: Tensor, other: TensorOrScalar): Tensor;
+export function xlogy_<A extends Rebound<[self: Tensor, other: TensorOrScalar], ["self", "other"]>>(...args: A): Tensor;
 export function xlogy_(self: Tensor, other: TensorOrScalar): Tensor {
   if (arguments.length > 2) checkArgs("xlogy_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(xlogy_, "xlogy_", arguments, ["self", "other"], 2, []);
   return binaryInPlace(xlogySpec(other instanceof Tensor ? "tensor" : "scalarOther", other), self, other, (s) => xlogy(s, other));
@@ -252,20 +292,28 @@ function igammaCall(op: string, spec: BinarySpec, input: unknown, other: unknown
 }
 
 /** torch.igamma(input, other): the regularized lower incomplete gamma function P(input, other). */
+export function igamma(input: Tensor, other: Tensor, options?: OutOption): Tensor;
+export function igamma<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function igamma(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("igamma", arguments, 2, () => igamma(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(igamma, "igamma", arguments, ["input", "other"], 2, ["out"]);
   return igammaCall("igamma", IGAMMA, input, other);
 }
+export function igamma_(self: Tensor, other: Tensor): Tensor;
+export function igamma_<A extends Rebound<[self: Tensor, other: Tensor], ["self", "other"]>>(...args: A): Tensor;
 export function igamma_(self: Tensor, other: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("igamma_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(igamma_, "igamma_", arguments, ["self", "other"], 2, []);
   requireTensor("igamma_", "other", 1, other);
   return binaryInPlace(IGAMMA, self, other, (s) => igamma(s, other));
 }
 /** torch.igammac(input, other): the regularized upper incomplete gamma function Q(input, other). */
+export function igammac(input: Tensor, other: Tensor, options?: OutOption): Tensor;
+export function igammac<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], OutOption>>(...args: A): Tensor;
 export function igammac(input: Tensor, other: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("igammac", arguments, 2, () => igammac(input, other)); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(igammac, "igammac", arguments, ["input", "other"], 2, ["out"]);
   return igammaCall("igammac", IGAMMAC, input, other);
 }
+export function igammac_(self: Tensor, other: Tensor): Tensor;
+export function igammac_<A extends Rebound<[self: Tensor, other: Tensor], ["self", "other"]>>(...args: A): Tensor;
 export function igammac_(self: Tensor, other: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("igammac_", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : self)) return rebind(igammac_, "igammac_", arguments, ["self", "other"], 2, []);
   requireTensor("igammac_", "other", 1, other);

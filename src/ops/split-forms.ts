@@ -3,7 +3,7 @@
 // views to autograd, so in-place ops on them are allowed (and not seen by the input's graph).
 
 import type { Tensor } from "../core/tensor.js";
-import { type Args, bindArgs, checkTensor, describe, installMethods, isOptionsObject, type Method, rebind } from "./args.js";
+import { type Args, bindArgs, checkTensor, describe, installMethods, isOptionsObject, type Method, rebind, type Rebound } from "./args.js";
 import { chunkSizes, split, splitViews, stepSizes } from "./view.js";
 import { normalizeDim } from "../core/shape.js";
 import { resolveConj, resolveNeg } from "./conjugation.js";
@@ -38,6 +38,8 @@ function sizedSplit(op: string, f: typeof splitWithSizes, call: IArguments, inpu
 }
 
 /** torch.unsafe_split(input, split_size, dim=0): split with an int size (see the file's note). */
+export function unsafeSplit(input: Tensor, splitSize: number, ...args: DimArgs): Tensor[];
+export function unsafeSplit<A extends Rebound<[input: Tensor, splitSize: number], ["input", "splitSize"], { dim?: number }>>(...args: A): Tensor[];
 export function unsafeSplit(input: Tensor, splitSize: number, ...args: DimArgs): Tensor[] {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? splitSize : input)) return rebind(unsafeSplit, "unsafe_split", arguments, ["input|self", "splitSize", "dim"], 2, []);
   checkTensor("unsafe_split", "input", input);
@@ -48,6 +50,8 @@ export function unsafeSplit(input: Tensor, splitSize: number, ...args: DimArgs):
 }
 
 /** torch.unsafe_chunk(input, chunks, dim=0): chunk (see the file's note). */
+export function unsafeChunk(input: Tensor, chunks: number, ...args: DimArgs): Tensor[];
+export function unsafeChunk<A extends Rebound<[input: Tensor, chunks: number], ["input", "chunks"], { dim?: number }>>(...args: A): Tensor[];
 export function unsafeChunk(input: Tensor, chunks: number, ...args: DimArgs): Tensor[] {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? chunks : input)) return rebind(unsafeChunk, "unsafe_chunk", arguments, ["input|self", "chunks", "dim"], 2, []);
   checkTensor("unsafe_chunk", "input", input);

@@ -6,7 +6,7 @@ import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
 import { float32, float64, int64 } from "../core/dtype.js";
 import { normalizeDim } from "../core/shape.js";
-import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, checkTensor, installMethods, type Method, checkArgs, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { scalarTypeName } from "./indexing-kernels.js";
 import { fromArray } from "./engine.js";
 import { zerosLike } from "./creation.js";
@@ -21,6 +21,8 @@ const INTERPOLATIONS: readonly string[] = ["linear", "lower", "higher", "midpoin
  * of each row along dim (of the flattened input without dim). A 1-d q puts its dim first. A row
  * with a NaN gives NaN.
  */
+export function quantile(input: Tensor, q: number | Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], QuantileOptions>): Tensor;
+export function quantile<A extends Rebound<[input: Tensor, q: number | Tensor], ["input", "q"], QuantileOptions>>(...args: A): Tensor;
 export function quantile(input: Tensor, q: number | Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], QuantileOptions>): Tensor {
   if (autocasting.on && autocasts("quantile", arguments)) return runAutocast(quantile, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? q : input)) return rebind(quantile, "quantile", arguments, ["input", "q", "dim", "keepdim"], 2, ["interpolation"]);
@@ -28,6 +30,8 @@ export function quantile(input: Tensor, q: number | Tensor, ...args: Args<[dim?:
 }
 
 /** torch.nanquantile: quantile over the non-NaN values of each row (NaN where a row has none). */
+export function nanquantile(input: Tensor, q: number | Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], QuantileOptions>): Tensor;
+export function nanquantile<A extends Rebound<[input: Tensor, q: number | Tensor], ["input", "q"], QuantileOptions>>(...args: A): Tensor;
 export function nanquantile(input: Tensor, q: number | Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], QuantileOptions>): Tensor {
   if (autocasting.on && autocasts("nanquantile", arguments)) return runAutocast(nanquantile, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? q : input)) return rebind(nanquantile, "nanquantile", arguments, ["input", "q", "dim", "keepdim"], 2, ["interpolation"]);
@@ -151,6 +155,8 @@ export function cov(input: Tensor, options: CovOptions = {}): Tensor {
 }
 
 /** torch.corrcoef(input): Pearson's correlation coefficients of input's rows, clipped to [-1, 1]. */
+export function corrcoef(input: Tensor): Tensor;
+export function corrcoef<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function corrcoef(input: Tensor): Tensor { if (arguments.length > 1) checkArgs("corrcoef", arguments, 1); else if (isOptionsObject(input)) return rebind(corrcoef, "corrcoef", arguments, ["input"], 1, []);
   checkTensor("corrcoef", "input", input);
   if (input.dim() > 2) throw new Error(`corrcoef(): expected input to have two or fewer dimensions but got an input with ${input.dim()} dimensions`);

@@ -7,7 +7,7 @@
 import { forwardGrads, takeViewTangent } from "../autograd/forward-grad.js";
 import { Tensor } from "../core/tensor.js";
 import type { DTypeLike } from "../core/dtype.js";
-import { bindSize, checkArgs, checkTensor, installMethods, isOptionsObject, rebind } from "./args.js";
+import { bindSize, checkArgs, checkTensor, installMethods, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { checkInplaceLeaf } from "./inplace.js";
 import { asStrided } from "./view.js";
 import { record } from "../autograd/record.js";
@@ -80,6 +80,8 @@ function isSetTo(self: Tensor, tensor: Tensor): boolean {
  * torch.as_strided_ / Tensor.as_strided_: the geometry of asStrided (same bounds check) put on self. A non-leaf takes the
  * view's AsStridedBackward node as its history, so gradients flow as through as_strided.
  */
+export function asStrided_(self: Tensor, size: number[], stride: number[], storageOffset?: number): Tensor;
+export function asStrided_<A extends Rebound<[self: Tensor, size: number[], stride: number[], storageOffset?: number], ["input", "size", "stride", "storageOffset?"]>>(...args: A): Tensor;
 export function asStrided_(self: Tensor, size: number[], stride: number[], storageOffset?: number): Tensor {
   if (arguments.length > 4) checkArgs("as_strided_", arguments, 4);
   else if (isOptionsObject(arguments.length === 4 ? storageOffset : arguments.length === 3 ? stride : arguments.length === 2 ? size : self)) return rebind(asStrided_, "as_strided_", arguments, ["input", "size", "stride", "storageOffset"], 3, []);

@@ -9,7 +9,7 @@ import { contiguousStrides } from "../core/shape.js";
 import { type Layout, strided } from "../core/layout.js";
 import { record } from "../autograd/record.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
-import { bindSize, checkArgs, checkTensor, describe, installMethods, isOptionsObject, rebind } from "./args.js";
+import { bindSize, checkArgs, checkTensor, describe, installMethods, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { checkInplaceLeaf } from "./inplace.js";
 import { copyInto, encoder } from "./engine.js";
 import { notImplementedOnDevice } from "./device-hooks.js";
@@ -122,6 +122,8 @@ function resize_(self: Tensor, ...args: (number | number[] | { memoryFormat?: nu
  * (contiguous strides unless the size is unchanged), its storage growing as resize_'s does; a
  * tensor that requires grad cannot be resized, as in PyTorch (even under no_grad).
  */
+export function resizeAs_(self: Tensor, theTemplate: Tensor, options?: { memoryFormat?: null }): Tensor;
+export function resizeAs_<A extends Rebound<[self: Tensor, theTemplate: Tensor], ["input", "theTemplate"], { memoryFormat?: null }>>(...args: A): Tensor;
 export function resizeAs_(self: Tensor, theTemplate: Tensor, options: { memoryFormat?: null } = {}): Tensor {
   if (arguments.length > 2) checkArgs("resize_as_", arguments, 2, ["memoryFormat"]);
   else if (isOptionsObject(arguments.length === 2 ? theTemplate : self)) return rebind(resizeAs_, "resize_as_", arguments, ["input", "theTemplate"], 2, ["memoryFormat"]);

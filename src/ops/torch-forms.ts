@@ -7,7 +7,7 @@ import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
 import { type DTypeLike, getDefaultDtype, int64, toDType } from "../core/dtype.js";
 import { normalizeDim, normalizeDims } from "../core/shape.js";
-import { type Args, bindArgs, checkArgs, checkTensor, describe, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, checkArgs, checkTensor, describe, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { type FactoryOptions, arange } from "./creation.js";
 import { fill_ } from "./conversion.js";
 import { clone } from "./view.js";
@@ -18,18 +18,24 @@ import { constantPad } from "../nn/functional/padding-ops.js";
 import { warnOnce } from "../nn/functional/loss-util.js";
 
 /** torch.detach(input): Tensor.detach. */
+export function detach(input: Tensor): Tensor;
+export function detach<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function detach(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("detach", arguments, 1); else if (isOptionsObject(input)) return rebind(detach, "detach", arguments, ["input"], 1, []);
   return checkTensor("detach", "input", input).detach();
 }
 
 /** torch.detach_(input): Tensor.detach_. */
+export function detach_(input: Tensor): Tensor;
+export function detach_<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function detach_(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("detach_", arguments, 1); else if (isOptionsObject(input)) return rebind(detach_, "detach_", arguments, ["input"], 1, []);
   return checkTensor("detach_", "input", input).detach_();
 }
 
 /** torch.fill(input, value): a new tensor of input's shape and dtype holding value (FillBackward0: zero gradient). */
+export function fill(input: Tensor, value: number | bigint | boolean | Tensor): Tensor;
+export function fill<A extends Rebound<[input: Tensor, value: number | bigint | boolean | Tensor], ["input", "value"]>>(...args: A): Tensor;
 export function fill(input: Tensor, value: number | bigint | boolean | Tensor): Tensor {
   if (arguments.length > 2) checkArgs("fill", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? value : input)) return rebind(fill, "fill", arguments, ["input", "value"], 2, []);
   checkTensor("fill", "input", input);
@@ -38,6 +44,8 @@ export function fill(input: Tensor, value: number | bigint | boolean | Tensor): 
 }
 
 /** torch.constant_pad_nd(input, pad, value=0): F.pad's constant mode (negative pads crop). */
+export function constantPadNd(input: Tensor, pad: number[], value?: number | boolean): Tensor;
+export function constantPadNd<A extends Rebound<[input: Tensor, pad: number[], value?: number | boolean], ["input", "pad", "value?"]>>(...args: A): Tensor;
 export function constantPadNd(input: Tensor, pad: number[], value: number | boolean = 0): Tensor {
   if (arguments.length > 3) checkArgs("constant_pad_nd", arguments, 3); else if (isOptionsObject(arguments.length === 3 ? value : arguments.length === 2 ? pad : input)) return rebind(constantPadNd, "constant_pad_nd", arguments, ["input", "pad", "value"], 2, []);
   checkTensor("constant_pad_nd", "input", input);
@@ -52,6 +60,8 @@ const RANGE_DEPRECATED = "torch.range is deprecated and will be removed in a fut
  * torch.range(start, end, step=1): deprecated; end is included, the dtype is the default float
  * dtype unless given, and an integer dtype truncates start, end and step first, as PyTorch does.
  */
+export function range(start: number, end: number, ...args: Args<[step?: number], { step?: number } & FactoryOptions & OutOption>): Tensor;
+export function range<A extends Rebound<[start: number, end: number], ["start", "end"], { step?: number } & FactoryOptions & OutOption>>(...args: A): Tensor;
 export function range(start: number, end: number, ...args: Args<[step?: number], { step?: number } & FactoryOptions & OutOption>): Tensor {
   if (hasOut(args)) return withOut("range", [start, end, ...args], (rest) => range(...(rest as [number, number])), "cast", true);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? end : start)) return rebind(range, "range", arguments, ["start", "end", "step"], 2, ["dtype", "device", "requiresGrad", "layout", "pinMemory"]);

@@ -5,7 +5,7 @@
 import { contiguousFormat } from "../core/memory-format.js";
 import { Tensor } from "../core/tensor.js";
 import type { DTypeLike } from "../core/dtype.js";
-import { type Args, bindArgs, checkArgs, checkTensor, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, checkArgs, checkTensor, isOptionsObject, rebind, type PlainForm } from "./args.js";
 import { hasOut, withOut } from "./out.js";
 import {
   asStrided, diagonal, expand, permute, reshape, select, slice, split, squeeze, t, transpose, unbind, unsqueeze, clone,
@@ -25,8 +25,12 @@ type CopyOptions<R> = { out?: R | null } & Record<string, unknown>;
  */
 const CONTIGUOUS = { memoryFormat: contiguousFormat };
 
-function copyOf<A extends unknown[], R extends Tensor | Tensor[]>(
-  op: string, viewOp: (input: Tensor, ...args: A) => R, names?: readonly string[], required = 0, keywords: readonly string[] = [],
+/** A view op's parameters after input and its result, read off its plain signature (PlainForm). */
+type ViewArgs<V> = PlainForm<V> extends (input: Tensor, ...args: infer A) => unknown ? A : never;
+type ViewResult<V> = PlainForm<V> extends (...args: never[]) => infer R ? R : never;
+
+function copyOf<V extends (input: Tensor, ...args: never[]) => Tensor | Tensor[], A extends unknown[] = ViewArgs<V>, R extends Tensor | Tensor[] = Extract<ViewResult<V>, Tensor | Tensor[]>>(
+  op: string, viewOp: V, names?: readonly string[], required = 0, keywords: readonly string[] = [],
 ): (input: Tensor, ...args: Args<A, CopyOptions<R>>) => R {
   const f = (input: Tensor, ...args: Args<A, CopyOptions<R>>): R => {
     if (hasOut(args)) return withOut(op, args, (rest) => f(input, ...(rest as Args<A, CopyOptions<R>>)), "same");
@@ -36,7 +40,7 @@ function copyOf<A extends unknown[], R extends Tensor | Tensor[]>(
       checkArgs(op, [input, ...args], 1 + names.length, keywords);
     }
     checkTensor(op, "input", input);
-    const r = viewOp(input, ...(args as unknown as A));
+    const r = (viewOp as unknown as (input: Tensor, ...a: A) => Tensor | Tensor[])(input, ...(args as unknown as A));
     // The *_copy functions return contiguous tensors, whatever the view's layout.
     return (Array.isArray(r) ? r.map((v) => clone(v, CONTIGUOUS)) : clone(r, CONTIGUOUS)) as R;
   };

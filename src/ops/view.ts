@@ -18,7 +18,7 @@ import { DType, type DTypeLike, scalarTypeName, toDType } from "../core/dtype.js
 import { contiguousStrides, inferSize, normalizeDim, normalizeDims, numel, shapeStr, viewStrides } from "../core/shape.js";
 import { MemoryFormat, contiguousFormat, isContiguousAs, memoryFormatArg, memoryFormatOption, preserveFormat, stridesFor, stridesForLike } from "../core/memory-format.js";
 import { needsGrad, record, sumToShape } from "../autograd/record.js";
-import { type Args, bindArgs, bindSize, checkInt, installMethods, type Method, checkDims, checkArgs, isOptionsObject, rebind } from "./args.js";
+import { type Args, bindArgs, bindSize, checkInt, installMethods, type Method, checkDims, checkArgs, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { copyInto, emptyTensor, uninitStrided, uninitTensor } from "./engine.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { deviceOp, notImplementedOnDevice, onDevice } from "./device-hooks.js";
@@ -125,10 +125,14 @@ export function reshape(input: Tensor, ...size: (number | number[])[]): Tensor {
   return unsafeView(contiguous(input), shape);
 }
 
+export function viewAs(input: Tensor, other: Tensor): Tensor;
+export function viewAs<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"]>>(...args: A): Tensor;
 export function viewAs(input: Tensor, other: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("view_as", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(viewAs, "view_as", arguments, ["input", "other"], 2, []);
   return view(input, other.shape);
 }
+export function reshapeAs(input: Tensor, other: Tensor): Tensor;
+export function reshapeAs<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"]>>(...args: A): Tensor;
 export function reshapeAs(input: Tensor, other: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("reshape_as", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(reshapeAs, "reshape_as", arguments, ["input", "other"], 2, []);
   return reshape(input, other.shape);
@@ -138,6 +142,8 @@ export function reshapeAs(input: Tensor, other: Tensor): Tensor {
  * x.contiguous(memoryFormat?): x itself when already laid out in that format (contiguous_format by
  * default; channels_last for 4-d, channels_last_3d for 5-d tensors), else a copy in that layout.
  */
+export function contiguous(input: Tensor, memoryFormat?: MemoryFormat | { memoryFormat?: MemoryFormat | null } | null): Tensor;
+export function contiguous<A extends Rebound<[input: Tensor], ["input"], { memoryFormat?: MemoryFormat | null }>>(...args: A): Tensor;
 export function contiguous(input: Tensor, memoryFormat?: MemoryFormat | { memoryFormat?: MemoryFormat | null } | null): Tensor {
   if (arguments.length > 2) checkArgs("contiguous", arguments, 2, ["memoryFormat"]); else if (isOptionsObject(input)) return rebind(contiguous, "contiguous", arguments, ["input"], 1, ["memoryFormat"]);
   const format = memoryFormat === undefined || memoryFormat === null ? null : memoryFormat instanceof MemoryFormat ? memoryFormat : memoryFormatOption("contiguous", memoryFormat);
@@ -149,6 +155,8 @@ export function contiguous(input: Tensor, memoryFormat?: MemoryFormat | { memory
 }
 
 /** A copy with its own storage (autograd: CloneBackward0), laid out as memoryFormat says (preserve_format: input's layout). */
+export function clone(input: Tensor, options?: { memoryFormat?: MemoryFormat | null }): Tensor;
+export function clone<A extends Rebound<[input: Tensor], ["input"], { memoryFormat?: MemoryFormat | null }>>(...args: A): Tensor;
 export function clone(input: Tensor, options: { memoryFormat?: MemoryFormat | null } = {}): Tensor {
   if (arguments.length > 1) checkArgs("clone", arguments, 1, ["memoryFormat"]); else if (isOptionsObject(input)) return rebind(clone, "clone", arguments, ["input"], 1, ["memoryFormat"]);
   if (!(input instanceof Tensor)) requireTensor("clone", "input", 1, input);
@@ -173,6 +181,8 @@ function copyAs(input: Tensor, strides: readonly number[] | null): Tensor {
 
 // ---- transpose / permute --------------------------------------------------------------------
 
+export function transpose(input: Tensor, dim0: number | string, dim1: number | string): Tensor;
+export function transpose<A extends Rebound<[input: Tensor, dim0: number | string, dim1: number | string], ["input", "dim0", "dim1"]>>(...args: A): Tensor;
 export function transpose(input: Tensor, dim0: number | string, dim1: number | string): Tensor {
   if (arguments.length > 3) checkArgs("transpose", arguments, 3); else if (isOptionsObject(arguments.length === 3 ? dim1 : arguments.length === 2 ? dim0 : input)) return rebind(transpose, "transpose", arguments, ["input", "dim0", "dim1"], 3, []);
   if (!(input instanceof Tensor)) requireTensor("transpose", "input", 1, input);
@@ -233,6 +243,8 @@ export function permute(input: Tensor, ...dims: (number | number[])[]): Tensor {
   return r;
 }
 
+export function t(input: Tensor): Tensor;
+export function t<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function t(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("t", arguments, 1); else if (isOptionsObject(input)) return rebind(t, "t", arguments, ["input"], 1, []);
   if (!(input instanceof Tensor)) requireTensor("t", "input", 1, input);
@@ -243,6 +255,8 @@ export function t(input: Tensor): Tensor {
   return input.dim() < 2 ? transposedView(input, 0, 0, "TBackward0") : transposedView(input, 0, 1, "TBackward0");
 }
 
+export function adjoint(input: Tensor): Tensor;
+export function adjoint<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function adjoint(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("adjoint", arguments, 1); else if (isOptionsObject(input)) return rebind(adjoint, "adjoint", arguments, ["input"], 1, []);
   return conjugateIfComplex(transpose(input, -2, -1));
@@ -251,6 +265,8 @@ export function adjoint(input: Tensor): Tensor {
 /** The conjugate of a complex tensor (a new tensor: torch-ts has no lazy conjugate bit); a real one itself. */
 function conjugateIfComplex(x: Tensor): Tensor { return x.dtype.isComplex ? x.conj() : x; }
 
+export function movedim(input: Tensor, source: number | number[], destination: number | number[]): Tensor;
+export function movedim<A extends Rebound<[input: Tensor, source: number | number[], destination: number | number[]], ["input", "source", "destination"]>>(...args: A): Tensor;
 export function movedim(input: Tensor, source: number | number[], destination: number | number[]): Tensor {
   if (arguments.length > 3) checkArgs("movedim", arguments, 3); else if (isOptionsObject(arguments.length === 3 ? destination : arguments.length === 2 ? source : input)) return rebind(movedim, "movedim", arguments, ["input", "source", "destination"], 3, []);
   if (!(input instanceof Tensor)) requireTensor("movedim", "input", 1, input);
@@ -302,10 +318,14 @@ export function expand(input: Tensor, ...sizes: (number | number[])[]): Tensor {
   return record("ExpandBackward0", [input], out, ([g]) => [sumToShape(g!, inShape)]);
 }
 
+export function expandAs(input: Tensor, other: Tensor): Tensor;
+export function expandAs<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"]>>(...args: A): Tensor;
 export function expandAs(input: Tensor, other: Tensor): Tensor {
   if (arguments.length > 2) checkArgs("expand_as", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(expandAs, "expand_as", arguments, ["input", "other"], 2, []);
   return expand(input, other.shape);
 }
+export function broadcastTo(input: Tensor, size: number[]): Tensor;
+export function broadcastTo<A extends Rebound<[input: Tensor, size: number[]], ["input", "size"]>>(...args: A): Tensor;
 export function broadcastTo(input: Tensor, size: number[]): Tensor {
   if (arguments.length > 2) checkArgs("broadcast_to", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? size : input)) return rebind(broadcastTo, "broadcast_to", arguments, ["input", "size"], 2, []);
   if (!(input instanceof Tensor)) requireTensor("broadcast_to", "input", 1, input);
@@ -349,6 +369,8 @@ function squeezeDims(input: Tensor, dims: number[] | null): Tensor {
   return r;
 }
 
+export function unsqueeze(input: Tensor, dim: number): Tensor;
+export function unsqueeze<A extends Rebound<[input: Tensor, dim: number], ["input", "dim"]>>(...args: A): Tensor;
 export function unsqueeze(input: Tensor, dim: number): Tensor {
   if (arguments.length > 2) checkArgs("unsqueeze", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? dim : input)) return rebind(unsqueeze, "unsqueeze", arguments, ["input", "dim"], 2, []);
   if (!(input instanceof Tensor)) requireTensor("unsqueeze", "input", 1, input);
@@ -382,12 +404,16 @@ export function flatten(input: Tensor, ...args: unknown[]): Tensor {
   return reshape(input, shape);
 }
 
+export function ravel(input: Tensor): Tensor;
+export function ravel<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function ravel(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("ravel", arguments, 1); else if (isOptionsObject(input)) return rebind(ravel, "ravel", arguments, ["input"], 1, []);
   // PyTorch's ravel is contiguous().view(-1): a strided input is copied even where a view could flatten it.
   return reshape(contiguous(input), [-1]);
 }
 
+export function unflatten(input: Tensor, dim: number | string, sizes: number[] | [name: string, size: number][]): Tensor;
+export function unflatten<A extends Rebound<[input: Tensor, dim: number | string, sizes: number[] | [name: string, size: number][]], ["input", "dim", "sizes"]>>(...args: A): Tensor;
 export function unflatten(input: Tensor, dim: number | string, sizes: number[] | [name: string, size: number][]): Tensor {
   if (arguments.length > 3) checkArgs("unflatten", arguments, 3); else if (isOptionsObject(arguments.length === 3 ? sizes : arguments.length === 2 ? dim : input)) return rebind(unflatten, "unflatten", arguments, ["input", "dim", "sizes"], 3, []);
   if (!(input instanceof Tensor)) requireTensor("unflatten", "input", 1, input);
@@ -424,6 +450,8 @@ export function slice(input: Tensor, dim: number, start: number, end: number, st
   return r;
 }
 
+export function narrow(input: Tensor, dim: number, start: number | Tensor, length: number): Tensor;
+export function narrow<A extends Rebound<[input: Tensor, dim: number, start: number | Tensor, length: number], ["input", "dim", "start", "length"]>>(...args: A): Tensor;
 export function narrow(input: Tensor, dim: number, start: number | Tensor, length: number): Tensor {
   if (arguments.length > 4) checkArgs("narrow", arguments, 4); else if (isOptionsObject(arguments.length === 4 ? length : arguments.length === 3 ? start : arguments.length === 2 ? dim : input)) return rebind(narrow, "narrow", arguments, ["input", "dim", "start", "length"], 4, []);
   if (!(input instanceof Tensor)) requireTensor("narrow", "input", 1, input);
@@ -438,6 +466,8 @@ export function narrow(input: Tensor, dim: number, start: number | Tensor, lengt
   return slice(input, d, s, s + length, 1);
 }
 
+export function select(input: Tensor, dim: number | string, index: number): Tensor;
+export function select<A extends Rebound<[input: Tensor, dim: number | string, index: number], ["input", "dim", "index"]>>(...args: A): Tensor;
 export function select(input: Tensor, dim: number | string, index: number): Tensor {
   if (arguments.length > 3) checkArgs("select", arguments, 3); else if (isOptionsObject(arguments.length === 3 ? index : arguments.length === 2 ? dim : input)) return rebind(select, "select", arguments, ["input", "dim", "index"], 3, []);
   if (!(input instanceof Tensor)) requireTensor("select", "input", 1, input);
@@ -561,6 +591,8 @@ export function sliceScatter(input: Tensor, src: Tensor, dim = 0, start: number 
   return scatterInto("slice_scatter", input, src, v, "SliceScatterBackward0", (g) => v(g));
 }
 
+export function selectScatter(input: Tensor, src: Tensor, dim: number, index: number): Tensor;
+export function selectScatter<A extends Rebound<[input: Tensor, src: Tensor, dim: number, index: number], ["input", "src", "dim", "index"]>>(...args: A): Tensor;
 export function selectScatter(input: Tensor, src: Tensor, dim: number, index: number): Tensor {
   if (arguments.length > 4) checkArgs("select_scatter", arguments, 4); else if (isOptionsObject(arguments.length === 4 ? index : arguments.length === 3 ? dim : arguments.length === 2 ? src : input)) return rebind(selectScatter, "select_scatter", arguments, ["input", "src", "dim", "index"], 4, []);
   const v = (t: Tensor) => select(t, dim, index);
@@ -583,6 +615,8 @@ export function asStridedScatter(input: Tensor, src: Tensor, size: number[], str
 
 // ---- splitting ------------------------------------------------------------------------------
 
+export function split(input: Tensor, splitSizeOrSections: number | number[], ...args: Args<[dim?: number], { dim?: number }>): Tensor[];
+export function split<A extends Rebound<[input: Tensor, splitSizeOrSections: number | number[]], ["tensor", "splitSizeOrSections"], { dim?: number }>>(...args: A): Tensor[];
 export function split(input: Tensor, splitSizeOrSections: number | number[], ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? splitSizeOrSections : input)) return rebind(split, "split", arguments, ["tensor", "splitSizeOrSections", "dim"], 2, []);
   if (!(input instanceof Tensor)) requireTensor("split", "tensor", 1, input);
@@ -676,6 +710,8 @@ function splitMethod(self: Tensor, splitSize: number | number[], ...args: Args<[
   return split(self, splitSize, ...args);
 }
 
+export function chunk(input: Tensor, chunks: number, ...args: Args<[dim?: number], { dim?: number }>): Tensor[];
+export function chunk<A extends Rebound<[input: Tensor, chunks: number], ["input", "chunks"], { dim?: number }>>(...args: A): Tensor[];
 export function chunk(input: Tensor, chunks: number, ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? chunks : input)) return rebind(chunk, "chunk", arguments, ["input", "chunks", "dim"], 2, []);
   if (!(input instanceof Tensor)) requireTensor("chunk", "input", 1, input);
@@ -684,6 +720,8 @@ export function chunk(input: Tensor, chunks: number, ...args: Args<[dim?: number
   return splitViews(input, d, chunkSizes(input._shape[d]!, chunks), "SplitBackward0");
 }
 
+export function tensorSplit(input: Tensor, indicesOrSections: number | number[], ...args: Args<[dim?: number], { dim?: number }>): Tensor[];
+export function tensorSplit<A extends Rebound<[input: Tensor, indicesOrSections: number | number[]], ["input", "sections"], { dim?: number }>>(...args: A): Tensor[];
 export function tensorSplit(input: Tensor, indicesOrSections: number | number[], ...args: Args<[dim?: number], { dim?: number }>): Tensor[] {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? indicesOrSections : input)) return rebind(tensorSplit, "tensor_split", arguments, ["input", "sections|indices", "dim"], 2, []);
   const dim = (bindArgs("tensor_split", args, ["dim"], [], 2).dim as number | undefined) ?? 0;

@@ -4,6 +4,7 @@
 import type { Optimizer, ParamGroup } from "./optimizer.js";
 import { STEP_WRAPPER } from "./optimizer-hooks.js";
 import { warnOnce } from "../core/warnings.js";
+import type { Args } from "../ops/args.js";
 
 type Opts = Record<string, unknown>;
 
@@ -100,6 +101,24 @@ export abstract class LRScheduler {
 
 type LrLambda = (epoch: number) => number;
 
+/** A scheduler's arguments after the optimizer: positional, or in a trailing options object (which alone may hold the required ones, R). */
+type SchedulerArgs<P extends unknown[], O, R extends keyof O = never> = Args<P, O> | [options: O & Required<Pick<O, R>>];
+
+export interface OneCycleLROptions {
+  maxLr?: number | number[]; totalSteps?: number | null; epochs?: number | null; stepsPerEpoch?: number | null; pctStart?: number;
+  annealStrategy?: "cos" | "linear"; cycleMomentum?: boolean; baseMomentum?: number | number[]; maxMomentum?: number | number[];
+  divFactor?: number; finalDivFactor?: number; threePhase?: boolean; lastEpoch?: number;
+}
+export interface CyclicLROptions {
+  baseLr?: number | number[]; maxLr?: number | number[]; stepSizeUp?: number; stepSizeDown?: number | null;
+  mode?: "triangular" | "triangular2" | "exp_range"; gamma?: number; scaleFn?: ((x: number) => number) | null; scaleMode?: "cycle" | "iterations";
+  cycleMomentum?: boolean; baseMomentum?: number | number[]; maxMomentum?: number | number[]; lastEpoch?: number;
+}
+export interface ReduceLROnPlateauOptions {
+  mode?: "min" | "max"; factor?: number; patience?: number; threshold?: number; thresholdMode?: "rel" | "abs"; cooldown?: number; minLr?: number | number[]; eps?: number;
+}
+
+
 /** Schedulers driven by user functions of the epoch, one per parameter group (or one for all). */
 abstract class LambdaScheduler extends LRScheduler {
   protected readonly lambdas: LrLambda[];
@@ -130,7 +149,7 @@ export class MultiplicativeLR extends LambdaScheduler {
 export class StepLR extends LRScheduler {
   readonly stepSize: number;
   readonly gamma: number;
-  constructor(optimizer: Optimizer, ...args: unknown[]) {
+  constructor(optimizer: Optimizer, ...args: Args<[stepSize: number, gamma?: number, lastEpoch?: number], { stepSize?: number; gamma?: number; lastEpoch?: number }>) {
     const o = bindOpts("StepLR", args, ["stepSize", "gamma", "lastEpoch"], { gamma: 0.1, lastEpoch: -1 });
     super(optimizer, o.lastEpoch as number);
     if (o.stepSize === undefined) throw new Error("StepLR() missing required argument 'step_size'");
@@ -151,7 +170,7 @@ export class StepLR extends LRScheduler {
 export class MultiStepLR extends LRScheduler {
   readonly milestones: number[];
   readonly gamma: number;
-  constructor(optimizer: Optimizer, ...args: unknown[]) {
+  constructor(optimizer: Optimizer, ...args: Args<[milestones: number[], gamma?: number, lastEpoch?: number], { milestones?: number[]; gamma?: number; lastEpoch?: number }>) {
     const o = bindOpts("MultiStepLR", args, ["milestones", "gamma", "lastEpoch"], { gamma: 0.1, lastEpoch: -1 });
     super(optimizer, o.lastEpoch as number);
     this.milestones = [...(o.milestones as number[])].sort((a, b) => a - b);
@@ -170,7 +189,7 @@ export class MultiStepLR extends LRScheduler {
 export class ConstantLR extends LRScheduler {
   readonly factor: number;
   readonly totalIters: number;
-  constructor(optimizer: Optimizer, ...args: unknown[]) {
+  constructor(optimizer: Optimizer, ...args: Args<[factor?: number, totalIters?: number, lastEpoch?: number], { factor?: number; totalIters?: number; lastEpoch?: number }>) {
     const o = bindOpts("ConstantLR", args, ["factor", "totalIters", "lastEpoch"], { factor: 1 / 3, totalIters: 5, lastEpoch: -1 });
     if ((o.factor as number) > 1 || (o.factor as number) < 0) throw new Error("Constant multiplicative factor expected to be between 0 and 1.");
     super(optimizer, o.lastEpoch as number);
@@ -193,7 +212,7 @@ export class LinearLR extends LRScheduler {
   readonly startFactor: number;
   readonly endFactor: number;
   readonly totalIters: number;
-  constructor(optimizer: Optimizer, ...args: unknown[]) {
+  constructor(optimizer: Optimizer, ...args: Args<[startFactor?: number, endFactor?: number, totalIters?: number, lastEpoch?: number], { startFactor?: number; endFactor?: number; totalIters?: number; lastEpoch?: number }>) {
     const o = bindOpts("LinearLR", args, ["startFactor", "endFactor", "totalIters", "lastEpoch"], { startFactor: 1 / 3, endFactor: 1, totalIters: 5, lastEpoch: -1 });
     const s = o.startFactor as number, e = o.endFactor as number;
     if (s > 1 || s <= 0) throw new Error("Starting multiplicative factor expected to be greater than 0 and less or equal to 1.");
@@ -218,7 +237,7 @@ export class LinearLR extends LRScheduler {
 
 export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
-  constructor(optimizer: Optimizer, ...args: unknown[]) {
+  constructor(optimizer: Optimizer, ...args: Args<[gamma: number, lastEpoch?: number], { gamma?: number; lastEpoch?: number }>) {
     const o = bindOpts("ExponentialLR", args, ["gamma", "lastEpoch"], { lastEpoch: -1 });
     super(optimizer, o.lastEpoch as number);
     this.gamma = o.gamma as number;
@@ -234,7 +253,7 @@ export class ExponentialLR extends LRScheduler {
 export class PolynomialLR extends LRScheduler {
   readonly totalIters: number;
   readonly power: number;
-  constructor(optimizer: Optimizer, ...args: unknown[]) {
+  constructor(optimizer: Optimizer, ...args: Args<[totalIters?: number, power?: number, lastEpoch?: number], { totalIters?: number; power?: number; lastEpoch?: number }>) {
     const o = bindOpts("PolynomialLR", args, ["totalIters", "power", "lastEpoch"], { totalIters: 5, power: 1, lastEpoch: -1 });
     super(optimizer, o.lastEpoch as number);
     this.totalIters = o.totalIters as number;
@@ -255,7 +274,7 @@ export class PolynomialLR extends LRScheduler {
 export class CosineAnnealingLR extends LRScheduler {
   readonly TMax: number;
   readonly etaMin: number;
-  constructor(optimizer: Optimizer, ...args: unknown[]) {
+  constructor(optimizer: Optimizer, ...args: Args<[TMax: number, etaMin?: number, lastEpoch?: number], { TMax?: number; etaMin?: number; lastEpoch?: number }>) {
     const o = bindOpts("CosineAnnealingLR", args, ["TMax", "etaMin", "lastEpoch"], { etaMin: 0, lastEpoch: -1 });
     super(optimizer, o.lastEpoch as number);
     this.TMax = o.TMax as number;
@@ -282,7 +301,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
   readonly etaMin: number;
   TI: number;
   TCur: number;
-  constructor(optimizer: Optimizer, ...args: unknown[]) {
+  constructor(optimizer: Optimizer, ...args: Args<[T0: number, TMult?: number, etaMin?: number, lastEpoch?: number], { T0?: number; TMult?: number; etaMin?: number; lastEpoch?: number }>) {
     const o = bindOpts("CosineAnnealingWarmRestarts", args, ["T0", "TMult", "etaMin", "lastEpoch"], { TMult: 1, etaMin: 0, lastEpoch: -1 });
     const T0 = o.T0 as number, TMult = o.TMult as number;
     if (!Number.isInteger(T0) || T0 <= 0) throw new Error(`Expected positive integer T_0, but got ${T0}`);
@@ -345,7 +364,7 @@ export class OneCycleLR extends LRScheduler {
   private readonly anneal: Anneal;
   private readonly cycleMomentum: boolean;
   private readonly mKey: "betas" | "momentum" | null;
-  constructor(optimizer: Optimizer, ...args: unknown[]) {
+  constructor(optimizer: Optimizer, ...args: Args<[maxLr: number | number[], totalSteps?: number | null, epochs?: number | null, stepsPerEpoch?: number | null, pctStart?: number, annealStrategy?: "cos" | "linear", cycleMomentum?: boolean, baseMomentum?: number | number[], maxMomentum?: number | number[], divFactor?: number, finalDivFactor?: number, threePhase?: boolean, lastEpoch?: number], OneCycleLROptions>) {
     const o = bindOpts("OneCycleLR", args, ["maxLr", "totalSteps", "epochs", "stepsPerEpoch", "pctStart", "annealStrategy", "cycleMomentum", "baseMomentum", "maxMomentum", "divFactor", "finalDivFactor", "threePhase", "lastEpoch"],
       { totalSteps: null, epochs: null, stepsPerEpoch: null, pctStart: 0.3, annealStrategy: "cos", cycleMomentum: true, baseMomentum: 0.85, maxMomentum: 0.95, divFactor: 25, finalDivFactor: 1e4, threePhase: false, lastEpoch: -1 });
     let total: number;
@@ -433,7 +452,7 @@ export class CyclicLR extends LRScheduler {
   private readonly mKey: "betas" | "momentum" | null;
   private readonly baseMomentums: number[];
   private readonly maxMomentums: number[];
-  constructor(optimizer: Optimizer, ...args: unknown[]) {
+  constructor(optimizer: Optimizer, ...args: SchedulerArgs<[baseLr: number | number[], maxLr: number | number[], stepSizeUp?: number, stepSizeDown?: number | null, mode?: "triangular" | "triangular2" | "exp_range", gamma?: number, scaleFn?: ((x: number) => number) | null, scaleMode?: "cycle" | "iterations", cycleMomentum?: boolean, baseMomentum?: number | number[], maxMomentum?: number | number[], lastEpoch?: number], CyclicLROptions, "baseLr" | "maxLr">) {
     const o = bindOpts("CyclicLR", args, ["baseLr", "maxLr", "stepSizeUp", "stepSizeDown", "mode", "gamma", "scaleFn", "scaleMode", "cycleMomentum", "baseMomentum", "maxMomentum", "lastEpoch"],
       { stepSizeUp: 2000, stepSizeDown: null, mode: "triangular", gamma: 1, scaleFn: null, scaleMode: "cycle", cycleMomentum: true, baseMomentum: 0.8, maxMomentum: 0.9, lastEpoch: -1 });
     const n = optimizer.paramGroups.length;
@@ -485,7 +504,7 @@ export class CyclicLR extends LRScheduler {
 export class SequentialLR extends LRScheduler {
   private readonly schedulers: LRScheduler[];
   private readonly milestones: number[];
-  constructor(optimizer: Optimizer, ...args: unknown[]) {
+  constructor(optimizer: Optimizer, ...args: SchedulerArgs<[schedulers: LRScheduler[], milestones: number[], lastEpoch?: number], { schedulers?: LRScheduler[]; milestones?: number[]; lastEpoch?: number }, "schedulers" | "milestones">) {
     const o = bindOpts("SequentialLR", args, ["schedulers", "milestones", "lastEpoch"], { lastEpoch: -1 });
     const scheds = o.schedulers as LRScheduler[];
     const ms = o.milestones as number[];
@@ -498,7 +517,7 @@ export class SequentialLR extends LRScheduler {
     this.schedulers = scheds;
     this.milestones = ms;
     this.lastEpoch = (o.lastEpoch as number) + 1;
-    for (const g of optimizer.paramGroups) g.lr = g.initial_lr;
+    for (const g of optimizer.paramGroups) g.lr = g.initial_lr as number;
     for (const s of scheds) s.lastEpoch -= 1;
     scheds[0]!["initialStep"]();
     this.lastLr = scheds[0]!.getLastLr();
@@ -546,7 +565,7 @@ export class ReduceLROnPlateau {
   cooldownCounter = 0;
   lastEpoch = 0;
   private lastLr: number[];
-  constructor(readonly optimizer: Optimizer, ...args: unknown[]) {
+  constructor(readonly optimizer: Optimizer, ...args: Args<[mode?: "min" | "max", factor?: number, patience?: number, threshold?: number, thresholdMode?: "rel" | "abs", cooldown?: number, minLr?: number | number[], eps?: number], ReduceLROnPlateauOptions>) {
     const o = bindOpts("ReduceLROnPlateau", args, ["mode", "factor", "patience", "threshold", "thresholdMode", "cooldown", "minLr", "eps"],
       { mode: "min", factor: 0.1, patience: 10, threshold: 1e-4, thresholdMode: "rel", cooldown: 0, minLr: 0, eps: 1e-8 });
     if ((o.factor as number) >= 1) throw new Error("Factor should be < 1.0.");

@@ -13,7 +13,12 @@ import {
 } from "./optimizer-hooks.js";
 
 export type ParamGroupOptions = Record<string, unknown>;
-export interface ParamGroup { params: Tensor[]; [option: string]: unknown }
+/**
+ * A parameter group: its tensors and its options under PyTorch's keys (`weight_decay`, `betas`).
+ * `lr` is a number in every built-in optimizer's groups (and what the lr schedulers read and set);
+ * `initial_lr` is there once a scheduler has run.
+ */
+export interface ParamGroup { params: Tensor[]; lr: number; initial_lr?: number; [option: string]: unknown }
 export type ParamsInput = Iterable<Tensor> | Iterable<{ params: Iterable<Tensor> | Tensor } & ParamGroupOptions>;
 export type State = Record<string, Tensor | number | boolean | null>;
 
@@ -66,7 +71,7 @@ export abstract class Optimizer {
     if (new Set(params).size !== params.length) {
       console.warn("optimizer contains a parameter group with duplicate parameters; in future, this will cause an error");
     }
-    const g: ParamGroup = { ...this.defaults, ...group, params };
+    const g = { ...this.defaults, ...group, params } as ParamGroup;
     for (const [k, v] of Object.entries(g)) {
       if (v === REQUIRED) throw new Error(`parameter group didn't specify a value of required optimization parameter ${k}`);
     }

@@ -12,7 +12,7 @@ import { type DTypeLike, bool, roundToDType } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
 import { normalizeDim } from "../../core/shape.js";
 import { defaultGenerator, exponentialFill, type Generator } from "../../core/generator.js";
-import { type Args, bindArgs, checkTensor, checkArgs, isOptionsObject, rebind } from "../../ops/args.js";
+import { type Args, bindArgs, checkTensor, checkArgs, isOptionsObject, rebind, type Rebound } from "../../ops/args.js";
 import { binaryMap, emptyTensor, toNumbers, writeNumbers } from "../../ops/engine.js";
 import { sameOut, type UnarySpec } from "../../ops/pointwise-engine.js";
 import { floatOnlyOut, fusedGrad, type Loop1, notImplementedFor, pyType, unaryFast, unaryFastInPlace, requireTensor } from "../../ops/pointwise-util.js";
@@ -51,6 +51,8 @@ export function relu(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOp
   const a = bindArgs("relu", args, ["inplace"], [], 1);
   return inplaceOf("relu", a) ? act.relu_(input) : act.relu(input);
 }
+export function relu_(input: Tensor): Tensor;
+export function relu_<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function relu_(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("relu_", arguments, 1); else if (isOptionsObject(input)) return rebind(relu_, "relu_", arguments, ["input"], 1, []);
   return act.relu_(input);
@@ -146,6 +148,8 @@ export function selu(input: Tensor, ...args: Args<[inplace?: boolean], InplaceOp
   const a = bindArgs("selu", args, ["inplace"], [], 1);
   return inplaceOf("selu", a) ? act.selu_(input) : act.selu(input);
 }
+export function selu_(input: Tensor): Tensor;
+export function selu_<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function selu_(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("selu_", arguments, 1); else if (isOptionsObject(input)) return rebind(selu_, "selu_", arguments, ["input"], 1, []);
   return act.selu_(input);
@@ -306,6 +310,8 @@ const LOG_SIGMOID = activation("logSigmoid", [], { name: "log_sigmoid", node: "L
   }, (g, x) => g.mul(torchSigmoid(x.neg())));
 
 /** F.logsigmoid(input) = -softplus(-x), computed stably. */
+export function logsigmoid(input: Tensor): Tensor;
+export function logsigmoid<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function logsigmoid(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("logsigmoid", arguments, 1); else if (isOptionsObject(input)) return rebind(logsigmoid, "logsigmoid", arguments, ["input"], 1, []);
   checkTensor("logsigmoid", "input", input);
@@ -364,6 +370,8 @@ const TANHSHRINK = activation("tanhshrink", [], { name: "tanhshrink", node: "Sub
   (x) => x - Math.tanh(x), (gv, xv) => { const t = Math.tanh(xv); return gv * t * t; }, (g, x) => { const t = torchTanh(x); return g.mul(t).mul(t); });
 
 /** F.tanhshrink(input) = x - tanh(x). */
+export function tanhshrink(input: Tensor): Tensor;
+export function tanhshrink<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function tanhshrink(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("tanhshrink", arguments, 1); else if (isOptionsObject(input)) return rebind(tanhshrink, "tanhshrink", arguments, ["input"], 1, []);
   checkTensor("tanhshrink", "input", input);
@@ -379,6 +387,8 @@ const SOFTSIGN = activation("softsign", [], { name: "softsign", node: "DivBackwa
   (g, x) => { const d = x.abs().add(1); return g.div(d.mul(d)); });
 
 /** F.softsign(input) = x / (1 + |x|). */
+export function softsign(input: Tensor): Tensor;
+export function softsign<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function softsign(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("softsign", arguments, 1); else if (isOptionsObject(input)) return rebind(softsign, "softsign", arguments, ["input"], 1, []);
   checkTensor("softsign", "input", input);
@@ -388,10 +398,14 @@ export function softsign(input: Tensor): Tensor {
 }
 
 /** F.sigmoid / F.tanh: the torch ops. */
+export function sigmoid(input: Tensor): Tensor;
+export function sigmoid<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function sigmoid(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("sigmoid", arguments, 1); else if (isOptionsObject(input)) return rebind(sigmoid, "sigmoid", arguments, ["input"], 1, []);
   return torchSigmoid(input);
 }
+export function tanh(input: Tensor): Tensor;
+export function tanh<A extends Rebound<[input: Tensor], ["input"]>>(...args: A): Tensor;
 export function tanh(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("tanh", arguments, 1); else if (isOptionsObject(input)) return rebind(tanh, "tanh", arguments, ["input"], 1, []);
   return torchTanh(input);
@@ -424,6 +438,8 @@ export function glu(input: Tensor, ...args: Args<[dim?: number], { dim?: number 
 }
 
 /** F.prelu(input, weight). */
+export function prelu(input: Tensor, weight: Tensor): Tensor;
+export function prelu<A extends Rebound<[input: Tensor, weight: Tensor], ["input", "weight"]>>(...args: A): Tensor;
 export function prelu(input: Tensor, weight: Tensor): Tensor {
   if (autocasting.on && autocasts("prelu", arguments)) return runAutocast(prelu, arguments);
   if (arguments.length > 2) checkArgs("prelu", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(prelu, "prelu", arguments, ["input", "weight"], 2, []);

@@ -5,7 +5,7 @@ import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
 import { Tensor } from "../../core/tensor.js";
 import { bool, cppTypeName, float32 } from "../../core/dtype.js";
-import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
+import { type Args, bindArgs, isOptionsObject, rebind, type Rebound } from "../../ops/args.js";
 import { where } from "../../ops/comparison.js";
 import { cat } from "../../ops/shape-join.js";
 import { baddbmm } from "../../ops/blas.js";
@@ -56,6 +56,8 @@ interface SdpaOptions {
  * F.scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False,
  * *, scale=None, enable_gqa=False): softmax(q kᵀ · scale + mask) v, over (..., L, E) × (..., S, E).
  */
+export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, ...args: Args<[attnMask?: Tensor | null, dropoutP?: number, isCausal?: boolean], SdpaOptions>): Tensor;
+export function scaledDotProductAttention<A extends Rebound<[query: Tensor, key: Tensor, value: Tensor], ["query", "key", "value"], SdpaOptions>>(...args: A): Tensor;
 export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor,
   ...args: Args<[attnMask?: Tensor | null, dropoutP?: number, isCausal?: boolean], SdpaOptions>): Tensor {
   if (autocasting.on && autocasts("scaled_dot_product_attention", arguments)) return runAutocast(scaledDotProductAttention, arguments);
@@ -199,6 +201,10 @@ export interface MultiHeadAttentionOptions {
  * static_k=None, static_v=None, average_attn_weights=True, is_causal=False): inputs are
  * (L, N, E) (or unbatched (L, E)); returns [attn_output, attn_weights or null].
  */
+export function multiHeadAttentionForward(query: Tensor, key: Tensor, value: Tensor, embedDimToCheck: number, numHeads: number, inProjWeight: Tensor | null, inProjBias: Tensor | null, biasK: Tensor | null, biasV: Tensor | null, addZeroAttn: boolean, dropoutP: number, outProjWeight: Tensor, outProjBias: Tensor | null, ...args: Args<[training?: boolean, keyPaddingMask?: Tensor | null, needWeights?: boolean, attnMask?: Tensor | null,
+    useSeparateProjWeight?: boolean, qProjWeight?: Tensor | null, kProjWeight?: Tensor | null, vProjWeight?: Tensor | null,
+    staticK?: Tensor | null, staticV?: Tensor | null, averageAttnWeights?: boolean, isCausal?: boolean], MultiHeadAttentionOptions>): [Tensor, Tensor | null];
+export function multiHeadAttentionForward<A extends Rebound<[query: Tensor, key: Tensor, value: Tensor, embedDimToCheck: number, numHeads: number, inProjWeight: Tensor | null, inProjBias: Tensor | null, biasK: Tensor | null, biasV: Tensor | null, addZeroAttn: boolean, dropoutP: number, outProjWeight: Tensor, outProjBias: Tensor | null], ["query", "key", "value", "embedDimToCheck", "numHeads", "inProjWeight", "inProjBias", "biasK", "biasV", "addZeroAttn", "dropoutP", "outProjWeight", "outProjBias"], MultiHeadAttentionOptions>>(...args: A): [Tensor, Tensor | null];
 export function multiHeadAttentionForward(query: Tensor, key: Tensor, value: Tensor, embedDimToCheck: number, numHeads: number,
   inProjWeight: Tensor | null, inProjBias: Tensor | null, biasK: Tensor | null, biasV: Tensor | null, addZeroAttn: boolean,
   dropoutP: number, outProjWeight: Tensor, outProjBias: Tensor | null,

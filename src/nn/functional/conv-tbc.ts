@@ -4,13 +4,15 @@
 import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
 import type { Tensor } from "../../core/tensor.js";
-import { type Args, bindArgs, checkInt, checkTensor, isOptionsObject, rebind } from "../../ops/args.js";
+import { type Args, bindArgs, checkInt, checkTensor, isOptionsObject, rebind, type Rebound } from "../../ops/args.js";
 import { conv1d } from "./conv.js";
 
 /**
  * F.conv_tbc(input, weight, bias, pad=0): input (T, B, C_in), weight (K, C_in, C_out), bias
  * (C_out) → (T + 2 pad - K + 1, B, C_out), out[t] = bias + Σ_k input[t + k - pad] @ weight[k].
  */
+export function convTbc(input: Tensor, weight: Tensor, bias: Tensor, ...args: Args<[pad?: number], { pad?: number }>): Tensor;
+export function convTbc<A extends Rebound<[input: Tensor, weight: Tensor, bias: Tensor], ["input", "weight", "bias"], { pad?: number }>>(...args: A): Tensor;
 export function convTbc(input: Tensor, weight: Tensor, bias: Tensor, ...args: Args<[pad?: number], { pad?: number }>): Tensor {
   if (autocasting.on && autocasts("conv_tbc", arguments)) return runAutocast(convTbc, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? bias : arguments.length === 2 ? weight : input)) return rebind(convTbc, "conv_tbc", arguments, ["input", "weight", "bias", "pad"], 3, []);

@@ -21,7 +21,7 @@ import { Tensor } from "../../core/tensor.js";
 import { type DType, bfloat16, cppTypeName, float16, float32, float64, scalarTypeName } from "../../core/dtype.js";
 import { record } from "../../autograd/record.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
-import { type Args, bindArgs, describe, isOptionsObject, rebind } from "../../ops/args.js";
+import { type Args, bindArgs, describe, isOptionsObject, rebind, type Rebound } from "../../ops/args.js";
 import { emptyTensor, uninitTensor } from "../../ops/engine.js";
 import { castTo } from "../../ops/conversion.js";
 import { contiguous, narrow, squeeze, unsqueeze } from "../../ops/view.js";
@@ -290,6 +290,8 @@ function convPublic(op: string, k: number, input: unknown, weight: unknown, args
 }
 
 /** F.conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1); padding may be "valid" or "same". */
+export function conv1d(input: Tensor, weight: Tensor, ...args: ConvArgs): Tensor;
+export function conv1d<A extends Rebound<[input: Tensor, weight: Tensor], ["input", "weight"], ConvOptions>>(...args: A): Tensor;
 export function conv1d(input: Tensor, weight: Tensor, ...args: ConvArgs): Tensor {
   if (autocasting.on && autocasts("conv1d", arguments)) return runAutocast(conv1d, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(conv1d, "conv1d", arguments, ["input", "weight", "bias", "stride", "padding", "dilation", "groups"], 2, []);
@@ -297,6 +299,8 @@ export function conv1d(input: Tensor, weight: Tensor, ...args: ConvArgs): Tensor
 }
 
 /** F.conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1); padding may be "valid" or "same". */
+export function conv2d(input: Tensor, weight: Tensor, ...args: ConvArgs): Tensor;
+export function conv2d<A extends Rebound<[input: Tensor, weight: Tensor], ["input", "weight"], ConvOptions>>(...args: A): Tensor;
 export function conv2d(input: Tensor, weight: Tensor, ...args: ConvArgs): Tensor {
   if (autocasting.on && autocasts("conv2d", arguments)) return runAutocast(conv2d, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(conv2d, "conv2d", arguments, ["input", "weight", "bias", "stride", "padding", "dilation", "groups"], 2, []);
@@ -304,6 +308,8 @@ export function conv2d(input: Tensor, weight: Tensor, ...args: ConvArgs): Tensor
 }
 
 /** F.conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1); padding may be "valid" or "same". */
+export function conv3d(input: Tensor, weight: Tensor, ...args: ConvArgs): Tensor;
+export function conv3d<A extends Rebound<[input: Tensor, weight: Tensor], ["input", "weight"], ConvOptions>>(...args: A): Tensor;
 export function conv3d(input: Tensor, weight: Tensor, ...args: ConvArgs): Tensor {
   if (autocasting.on && autocasts("conv3d", arguments)) return runAutocast(conv3d, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(conv3d, "conv3d", arguments, ["input", "weight", "bias", "stride", "padding", "dilation", "groups"], 2, []);
@@ -340,6 +346,8 @@ function convTransposePublic(op: string, k: number, input: unknown, weight: unkn
 }
 
 /** F.conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1). */
+export function convTranspose1d(input: Tensor, weight: Tensor, ...args: ConvTransposeArgs): Tensor;
+export function convTranspose1d<A extends Rebound<[input: Tensor, weight: Tensor], ["input", "weight"], ConvTransposeOptions>>(...args: A): Tensor;
 export function convTranspose1d(input: Tensor, weight: Tensor, ...args: ConvTransposeArgs): Tensor {
   if (autocasting.on && autocasts("conv_transpose1d", arguments)) return runAutocast(convTranspose1d, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(convTranspose1d, "conv_transpose1d", arguments, ["input", "weight", "bias", "stride", "padding", "outputPadding", "groups", "dilation"], 2, []);
@@ -347,6 +355,8 @@ export function convTranspose1d(input: Tensor, weight: Tensor, ...args: ConvTran
 }
 
 /** F.conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1). */
+export function convTranspose2d(input: Tensor, weight: Tensor, ...args: ConvTransposeArgs): Tensor;
+export function convTranspose2d<A extends Rebound<[input: Tensor, weight: Tensor], ["input", "weight"], ConvTransposeOptions>>(...args: A): Tensor;
 export function convTranspose2d(input: Tensor, weight: Tensor, ...args: ConvTransposeArgs): Tensor {
   if (autocasting.on && autocasts("conv_transpose2d", arguments)) return runAutocast(convTranspose2d, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(convTranspose2d, "conv_transpose2d", arguments, ["input", "weight", "bias", "stride", "padding", "outputPadding", "groups", "dilation"], 2, []);
@@ -354,6 +364,8 @@ export function convTranspose2d(input: Tensor, weight: Tensor, ...args: ConvTran
 }
 
 /** F.conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1). */
+export function convTranspose3d(input: Tensor, weight: Tensor, ...args: ConvTransposeArgs): Tensor;
+export function convTranspose3d<A extends Rebound<[input: Tensor, weight: Tensor], ["input", "weight"], ConvTransposeOptions>>(...args: A): Tensor;
 export function convTranspose3d(input: Tensor, weight: Tensor, ...args: ConvTransposeArgs): Tensor {
   if (autocasting.on && autocasts("conv_transpose3d", arguments)) return runAutocast(convTranspose3d, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(convTranspose3d, "conv_transpose3d", arguments, ["input", "weight", "bias", "stride", "padding", "outputPadding", "groups", "dilation"], 2, []);

@@ -4,7 +4,7 @@
 import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
 import { Tensor } from "../../core/tensor.js";
-import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
+import { type Args, bindArgs, isOptionsObject, rebind, type Rebound } from "../../ops/args.js";
 import { noGrad } from "../../autograd/grad-mode.js";
 import { resultType } from "../../ops/promotion.js";
 import { broadcastTensors } from "../../ops/shape-join.js";
@@ -12,6 +12,8 @@ import { triuIndices } from "../../ops/creation.js";
 import { boolArg, intArg, numberArg, scalarName, tensorArg } from "./loss-util.js";
 
 /** F.pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False): ‖x1 - x2 + eps‖_p over the last dim. */
+export function pairwiseDistance(x1: Tensor, x2: Tensor, ...args: Args<[p?: number, eps?: number, keepdim?: boolean], { p?: number; eps?: number; keepdim?: boolean }>): Tensor;
+export function pairwiseDistance<A extends Rebound<[x1: Tensor, x2: Tensor], ["x1", "x2"], { p?: number; eps?: number; keepdim?: boolean }>>(...args: A): Tensor;
 export function pairwiseDistance(x1: Tensor, x2: Tensor,
   ...args: Args<[p?: number, eps?: number, keepdim?: boolean], { p?: number; eps?: number; keepdim?: boolean }>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? x2 : x1)) return rebind(pairwiseDistance, "pairwise_distance", arguments, ["x1", "x2", "p", "eps", "keepdim"], 2, []);
@@ -28,6 +30,8 @@ export function pairwiseDistance(x1: Tensor, x2: Tensor,
  * F.cosine_similarity(x1, x2, dim=1, eps=1e-8): Σ (x1/max(‖x1‖, eps)) (x2/max(‖x2‖, eps)) over dim;
  * each norm is clamped on its own (without a gradient through the clamp), as ATen does.
  */
+export function cosineSimilarity(x1: Tensor, x2: Tensor, ...args: Args<[dim?: number, eps?: number], { dim?: number; eps?: number }>): Tensor;
+export function cosineSimilarity<A extends Rebound<[x1: Tensor, x2: Tensor], ["x1", "x2"], { dim?: number; eps?: number }>>(...args: A): Tensor;
 export function cosineSimilarity(x1: Tensor, x2: Tensor,
   ...args: Args<[dim?: number, eps?: number], { dim?: number; eps?: number }>): Tensor {
   if (autocasting.on && autocasts("cosine_similarity", arguments)) return runAutocast(cosineSimilarity, arguments);

@@ -12,7 +12,7 @@ import { requireTensor } from "../../ops/pointwise-util.js";
 import { scalarTypeName } from "../../core/dtype.js";
 import { type Jvp, needsGrad, record, sumToShape } from "../../autograd/record.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
-import { checkTensor, checkArgs, isOptionsObject, rebind } from "../../ops/args.js";
+import { checkTensor, checkArgs, isOptionsObject, rebind, type Rebound } from "../../ops/args.js";
 import { uninitTensor } from "../../ops/engine.js";
 import { kernels, type FloatArray } from "../../backends/kernels.js";
 import { einsum } from "../../ops/blas.js";
@@ -27,6 +27,8 @@ import { deviceOp, onDevice } from "../../ops/device-hooks.js";
  * 2-d products, and matmul + b where matmul folds x's rows into one mm, run as one GEMM with the
  * bias preloaded into the output, W read through its strides.
  */
+export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor;
+export function linear<A extends Rebound<[input: Tensor, weight: Tensor, bias?: Tensor | null], ["input", "weight", "bias?"]>>(...args: A): Tensor;
 export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   if (autocasting.on && autocasts("linear", arguments)) return runAutocast(linear, arguments);
   if (arguments.length > 3) checkArgs("linear", arguments, 3);
@@ -168,6 +170,8 @@ function linearJvp(input: Tensor, weight: Tensor, withBias: boolean): Jvp {
 }
 
 /** y = x1^T A x2 + b per output feature: weight [out, in1, in2]. */
+export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias?: Tensor | null): Tensor;
+export function bilinear<A extends Rebound<[input1: Tensor, input2: Tensor, weight: Tensor, bias?: Tensor | null], ["input1", "input2", "weight", "bias?"]>>(...args: A): Tensor;
 export function bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   if (autocasting.on && autocasts("bilinear", arguments)) return runAutocast(bilinear, arguments);
   if (arguments.length > 4) checkArgs("bilinear", arguments, 4);

@@ -7,7 +7,7 @@ import { autocasts, runAutocast } from "../../amp/hook.js";
 import { Tensor } from "../../core/tensor.js";
 import { float64, int32, int64 } from "../../core/dtype.js";
 import { record } from "../../autograd/record.js";
-import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
+import { type Args, bindArgs, isOptionsObject, rebind, type Rebound } from "../../ops/args.js";
 import { fromArray } from "../../ops/engine.js";
 import { where } from "../../ops/comparison.js";
 import {
@@ -157,6 +157,8 @@ interface CtcOptions { blank?: number; reduction?: Reduction; zeroInfinity?: boo
  * F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction='mean',
  * zero_infinity=False): log_probs (T, N, C) or (T, C); targets (N, S) padded or concatenated (sum(target_lengths)).
  */
+export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths, ...args: Args<[blank?: number, reduction?: Reduction, zeroInfinity?: boolean], CtcOptions>): Tensor;
+export function ctcLoss<A extends Rebound<[logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths], ["logProbs", "targets", "inputLengths", "targetLengths"], CtcOptions>>(...args: A): Tensor;
 export function ctcLoss(logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths,
   ...args: Args<[blank?: number, reduction?: Reduction, zeroInfinity?: boolean], CtcOptions>): Tensor {
   if (autocasting.on && autocasts("ctc_loss", arguments)) return runAutocast(ctcLoss, arguments);

@@ -6,7 +6,7 @@ import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
 import { Tensor } from "../../core/tensor.js";
 import { bool, float64, int64 } from "../../core/dtype.js";
-import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
+import { type Args, bindArgs, isOptionsObject, rebind, type Rebound } from "../../ops/args.js";
 import { fromArray } from "../../ops/engine.js";
 import { where } from "../../ops/comparison.js";
 import { minimum } from "../../ops/pointwise.js";
@@ -25,6 +25,8 @@ interface LegacyOptions { sizeAverage?: boolean | null; reduce?: boolean | null;
 type Legacy3 = [sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction];
 
 /** F.hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None, reduction='mean'). */
+export function hingeEmbeddingLoss(input: Tensor, target: Tensor, ...args: Args<[margin?: number, ...Legacy3], LegacyOptions & { margin?: number }>): Tensor;
+export function hingeEmbeddingLoss<A extends Rebound<[input: Tensor, target: Tensor], ["input", "target"], LegacyOptions & { margin?: number }>>(...args: A): Tensor;
 export function hingeEmbeddingLoss(input: Tensor, target: Tensor,
   ...args: Args<[margin?: number, ...Legacy3], LegacyOptions & { margin?: number }>): Tensor {
   if (autocasting.on && autocasts("hinge_embedding_loss", arguments)) return runAutocast(hingeEmbeddingLoss, arguments);
@@ -41,6 +43,8 @@ export function hingeEmbeddingLoss(input: Tensor, target: Tensor,
 }
 
 /** F.margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean'). */
+export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: Args<[margin?: number, ...Legacy3], LegacyOptions & { margin?: number }>): Tensor;
+export function marginRankingLoss<A extends Rebound<[input1: Tensor, input2: Tensor, target: Tensor], ["input1", "input2", "target"], LegacyOptions & { margin?: number }>>(...args: A): Tensor;
 export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor,
   ...args: Args<[margin?: number, ...Legacy3], LegacyOptions & { margin?: number }>): Tensor {
   if (autocasting.on && autocasts("margin_ranking_loss", arguments)) return runAutocast(marginRankingLoss, arguments);
@@ -57,6 +61,8 @@ export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor
 }
 
 /** F.soft_margin_loss(input, target, size_average=None, reduce=None, reduction='mean'): log(1 + exp(-y x)). */
+export function softMarginLoss(input: Tensor, target: Tensor, ...args: Args<Legacy3, LegacyOptions>): Tensor;
+export function softMarginLoss<A extends Rebound<[input: Tensor, target: Tensor], ["input", "target"], LegacyOptions>>(...args: A): Tensor;
 export function softMarginLoss(input: Tensor, target: Tensor, ...args: Args<Legacy3, LegacyOptions>): Tensor {
   if (autocasting.on && autocasts("soft_margin_loss", arguments)) return runAutocast(softMarginLoss, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(softMarginLoss, "soft_margin_loss", arguments, ["input", "target", "sizeAverage", "reduce", "reduction"], 2, []);
@@ -77,6 +83,8 @@ export function softMarginLoss(input: Tensor, target: Tensor, ...args: Args<Lega
 }
 
 /** F.multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None, reduction='mean'). */
+export function multilabelSoftMarginLoss(input: Tensor, target: Tensor, ...args: Args<[weight?: Tensor | null, ...Legacy3], LegacyOptions & { weight?: Tensor | null }>): Tensor;
+export function multilabelSoftMarginLoss<A extends Rebound<[input: Tensor, target: Tensor], ["input", "target"], LegacyOptions & { weight?: Tensor | null }>>(...args: A): Tensor;
 export function multilabelSoftMarginLoss(input: Tensor, target: Tensor,
   ...args: Args<[weight?: Tensor | null, ...Legacy3], LegacyOptions & { weight?: Tensor | null }>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(multilabelSoftMarginLoss, "multilabel_soft_margin_loss", arguments, ["input", "target", "weight", "sizeAverage", "reduce", "reduction"], 2, []);
@@ -104,6 +112,8 @@ function marginFrames(input: Tensor): { nframe: number; dim: number } {
  * F.multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
  * reduction='mean'): Σ_{j≠y} max(0, margin - x[y] + x[j])^p w[y] / C per sample.
  */
+export function multiMarginLoss(input: Tensor, target: Tensor, ...args: Args<[p?: number, margin?: number, weight?: Tensor | null, ...Legacy3], LegacyOptions & { p?: number; margin?: number; weight?: Tensor | null }>): Tensor;
+export function multiMarginLoss<A extends Rebound<[input: Tensor, target: Tensor], ["input", "target"], LegacyOptions & { p?: number; margin?: number; weight?: Tensor | null }>>(...args: A): Tensor;
 export function multiMarginLoss(input: Tensor, target: Tensor,
   ...args: Args<[p?: number, margin?: number, weight?: Tensor | null, ...Legacy3], LegacyOptions & { p?: number; margin?: number; weight?: Tensor | null }>): Tensor {
   if (autocasting.on && autocasts("multi_margin_loss", arguments)) return runAutocast(multiMarginLoss, arguments);
@@ -144,6 +154,8 @@ export function multiMarginLoss(input: Tensor, target: Tensor,
  * F.multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction='mean'): the
  * target lists class indices, ended by the first -1; Σ_{j in y} Σ_{k not in y} max(0, 1 - (x[j] - x[k])) / C.
  */
+export function multilabelMarginLoss(input: Tensor, target: Tensor, ...args: Args<Legacy3, LegacyOptions>): Tensor;
+export function multilabelMarginLoss<A extends Rebound<[input: Tensor, target: Tensor], ["input", "target"], LegacyOptions>>(...args: A): Tensor;
 export function multilabelMarginLoss(input: Tensor, target: Tensor, ...args: Args<Legacy3, LegacyOptions>): Tensor {
   if (autocasting.on && autocasts("multilabel_margin_loss", arguments)) return runAutocast(multilabelMarginLoss, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(multilabelMarginLoss, "multilabel_margin_loss", arguments, ["input", "target", "sizeAverage", "reduce", "reduction"], 2, []);
@@ -187,6 +199,8 @@ export function multilabelMarginLoss(input: Tensor, target: Tensor, ...args: Arg
 }
 
 /** F.cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None, reduction='mean'). */
+export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, ...args: Args<[margin?: number, ...Legacy3], LegacyOptions & { margin?: number }>): Tensor;
+export function cosineEmbeddingLoss<A extends Rebound<[input1: Tensor, input2: Tensor, target: Tensor], ["input1", "input2", "target"], LegacyOptions & { margin?: number }>>(...args: A): Tensor;
 export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor,
   ...args: Args<[margin?: number, ...Legacy3], LegacyOptions & { margin?: number }>): Tensor {
   if (autocasting.on && autocasts("cosine_embedding_loss", arguments)) return runAutocast(cosineEmbeddingLoss, arguments);
@@ -224,6 +238,9 @@ function checkTripletDims(a: Tensor, p: Tensor, n: Tensor): void {
  * F.triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False,
  * size_average=None, reduce=None, reduction='mean').
  */
+export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, ...args: Args<[margin?: number, p?: number, eps?: number, swap?: boolean, ...Legacy3],
+    LegacyOptions & { margin?: number; p?: number; eps?: number; swap?: boolean }>): Tensor;
+export function tripletMarginLoss<A extends Rebound<[anchor: Tensor, positive: Tensor, negative: Tensor], ["anchor", "positive", "negative"], LegacyOptions & { margin?: number; p?: number; eps?: number; swap?: boolean }>>(...args: A): Tensor;
 export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor,
   ...args: Args<[margin?: number, p?: number, eps?: number, swap?: boolean, ...Legacy3],
     LegacyOptions & { margin?: number; p?: number; eps?: number; swap?: boolean }>): Tensor {

@@ -10,7 +10,7 @@ import { Tensor } from "../../core/tensor.js";
 import { type DType, float64, int64, uint8 } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
 import { noGrad } from "../../autograd/grad-mode.js";
-import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
+import { type Args, bindArgs, isOptionsObject, rebind, type Rebound } from "../../ops/args.js";
 import { emptyTensor, fromArray, writeNumbers } from "../../ops/engine.js";
 import { logSoftmax, softmax } from "../../ops/activation.js";
 import {
@@ -130,6 +130,8 @@ interface NllOptions {
 }
 
 /** F.nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction='mean'). */
+export function nllLoss(input: Tensor, target: Tensor, ...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, ignoreIndex?: number, reduce?: boolean | null, reduction?: Reduction], NllOptions>): Tensor;
+export function nllLoss<A extends Rebound<[input: Tensor, target: Tensor], ["input", "target"], NllOptions>>(...args: A): Tensor;
 export function nllLoss(
   input: Tensor, target: Tensor,
   ...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, ignoreIndex?: number, reduce?: boolean | null, reduction?: Reduction], NllOptions>
@@ -219,6 +221,8 @@ interface CrossEntropyOptions extends NllOptions { labelSmoothing?: number }
  * reduction='mean', label_smoothing=0.0): class indices (N), (N, d1, ...) or class probabilities
  * (the target has the input's shape).
  */
+export function crossEntropy(input: Tensor, target: Tensor, ...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, ignoreIndex?: number, reduce?: boolean | null, reduction?: Reduction, labelSmoothing?: number], CrossEntropyOptions>): Tensor;
+export function crossEntropy<A extends Rebound<[input: Tensor, target: Tensor], ["input", "target"], CrossEntropyOptions>>(...args: A): Tensor;
 export function crossEntropy(
   input: Tensor, target: Tensor,
   ...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, ignoreIndex?: number, reduce?: boolean | null, reduction?: Reduction, labelSmoothing?: number], CrossEntropyOptions>

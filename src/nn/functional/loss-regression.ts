@@ -10,7 +10,7 @@ import { requireTensor } from "../../ops/pointwise-util.js";
 import { needsGrad, record, sumToShape } from "../../autograd/record.js";
 import { noGrad } from "../../autograd/grad-mode.js";
 import { broadcastShapes, shapesEqual } from "../../core/shape.js";
-import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
+import { type Args, bindArgs, isOptionsObject, rebind, type Rebound } from "../../ops/args.js";
 import { binaryMap, emptyTensor, writeNumbers } from "../../ops/engine.js";
 import { gradFor } from "../../ops/pointwise-engine.js";
 import { resultType } from "../../ops/promotion.js";
@@ -111,6 +111,8 @@ const MSE: DiffLoss = { kernel: "mse_cpu", node: "MseLossBackward0", f: (d) => d
 const L1: DiffLoss = { kernel: "l1_cpu", node: "L1LossBackward0", f: Math.abs, grad: (d) => d.sgn(), native: "l1" };
 
 /** F.mse_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None). */
+export function mseLoss(input: Tensor, target: Tensor, ...args: MseArgs): Tensor;
+export function mseLoss<A extends Rebound<[input: Tensor, target: Tensor], ["input", "target"], LegacyOptions & { weight?: Tensor | null }>>(...args: A): Tensor;
 export function mseLoss(input: Tensor, target: Tensor, ...args: MseArgs): Tensor {
   if (autocasting.on && autocasts("mse_loss", arguments)) return runAutocast(mseLoss, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(mseLoss, "mse_loss", arguments, ["input", "target", "sizeAverage", "reduce", "reduction", "weight"], 2, []);
@@ -129,6 +131,8 @@ export function mseLoss(input: Tensor, target: Tensor, ...args: MseArgs): Tensor
 }
 
 /** F.l1_loss(input, target, size_average=None, reduce=None, reduction='mean', weight=None). */
+export function l1Loss(input: Tensor, target: Tensor, ...args: MseArgs): Tensor;
+export function l1Loss<A extends Rebound<[input: Tensor, target: Tensor], ["input", "target"], LegacyOptions & { weight?: Tensor | null }>>(...args: A): Tensor;
 export function l1Loss(input: Tensor, target: Tensor, ...args: MseArgs): Tensor {
   if (autocasting.on && autocasts("l1_loss", arguments)) return runAutocast(l1Loss, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(l1Loss, "l1_loss", arguments, ["input", "target", "sizeAverage", "reduce", "reduction", "weight"], 2, []);
@@ -155,6 +159,8 @@ function smoothL1Spec(beta: number): DiffLoss {
 }
 
 /** F.smooth_l1_loss(input, target, size_average=None, reduce=None, reduction='mean', beta=1.0). */
+export function smoothL1Loss(input: Tensor, target: Tensor, ...args: Args<[sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction, beta?: number], LegacyOptions & { beta?: number }>): Tensor;
+export function smoothL1Loss<A extends Rebound<[input: Tensor, target: Tensor], ["input", "target"], LegacyOptions & { beta?: number }>>(...args: A): Tensor;
 export function smoothL1Loss(input: Tensor, target: Tensor,
   ...args: Args<[sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction, beta?: number], LegacyOptions & { beta?: number }>): Tensor {
   if (autocasting.on && autocasts("smooth_l1_loss", arguments)) return runAutocast(smoothL1Loss, arguments);
@@ -181,6 +187,8 @@ function huberSpec(delta: number): DiffLoss {
 }
 
 /** F.huber_loss(input, target, reduction='mean', delta=1.0, weight=None). */
+export function huberLoss(input: Tensor, target: Tensor, ...args: Args<[reduction?: Reduction, delta?: number, weight?: Tensor | null], { reduction?: Reduction; delta?: number; weight?: Tensor | null }>): Tensor;
+export function huberLoss<A extends Rebound<[input: Tensor, target: Tensor], ["input", "target"], { reduction?: Reduction; delta?: number; weight?: Tensor | null }>>(...args: A): Tensor;
 export function huberLoss(input: Tensor, target: Tensor,
   ...args: Args<[reduction?: Reduction, delta?: number, weight?: Tensor | null], { reduction?: Reduction; delta?: number; weight?: Tensor | null }>): Tensor {
   if (autocasting.on && autocasts("huber_loss", arguments)) return runAutocast(huberLoss, arguments);
@@ -207,6 +215,8 @@ type BceArgs = Args<[weight?: Tensor | null, sizeAverage?: boolean | null, reduc
  * F.binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction='mean'):
  * -w (t log x + (1 - t) log(1 - x)) with both logs clamped to >= -100, as PyTorch.
  */
+export function binaryCrossEntropy(input: Tensor, target: Tensor, ...args: BceArgs): Tensor;
+export function binaryCrossEntropy<A extends Rebound<[input: Tensor, target: Tensor], ["input", "target"], LegacyOptions & { weight?: Tensor | null }>>(...args: A): Tensor;
 export function binaryCrossEntropy(input: Tensor, target: Tensor, ...args: BceArgs): Tensor {
   if (autocasting.on && autocasts("binary_cross_entropy", arguments)) return runAutocast(binaryCrossEntropy, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? target : input)) return rebind(binaryCrossEntropy, "binary_cross_entropy", arguments, ["input", "target", "weight", "sizeAverage", "reduce", "reduction"], 2, []);
@@ -276,6 +286,9 @@ function bceGrad(g: Tensor, x: Tensor, t: Tensor, w: Tensor | null, reduction: R
  * F.binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
  * reduction='mean', pos_weight=None): (1 - t) x - log σ(x) (1 + (pw - 1) t), stable for any x.
  */
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, ...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction, posWeight?: Tensor | null],
+    LegacyOptions & { weight?: Tensor | null; posWeight?: Tensor | null }>): Tensor;
+export function binaryCrossEntropyWithLogits<A extends Rebound<[input: Tensor, target: Tensor], ["input", "target"], LegacyOptions & { weight?: Tensor | null; posWeight?: Tensor | null }>>(...args: A): Tensor;
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor,
   ...args: Args<[weight?: Tensor | null, sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction, posWeight?: Tensor | null],
     LegacyOptions & { weight?: Tensor | null; posWeight?: Tensor | null }>): Tensor {
@@ -355,6 +368,9 @@ function bceWithLogitsNative(l: NativeLoss, reduction: Reduction): Tensor {
  * F.kl_div(input, target, size_average=None, reduce=None, reduction='mean', log_target=False): the
  * input is log-probabilities; 'batchmean' divides the sum by the batch size.
  */
+export function klDiv(input: Tensor, target: Tensor, ...args: Args<[sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction | "batchmean", logTarget?: boolean],
+    { sizeAverage?: boolean | null; reduce?: boolean | null; reduction?: Reduction | "batchmean"; logTarget?: boolean }>): Tensor;
+export function klDiv<A extends Rebound<[input: Tensor, target: Tensor], ["input", "target"], { sizeAverage?: boolean | null; reduce?: boolean | null; reduction?: Reduction | "batchmean"; logTarget?: boolean }>>(...args: A): Tensor;
 export function klDiv(input: Tensor, target: Tensor,
   ...args: Args<[sizeAverage?: boolean | null, reduce?: boolean | null, reduction?: Reduction | "batchmean", logTarget?: boolean],
     { sizeAverage?: boolean | null; reduce?: boolean | null; reduction?: Reduction | "batchmean"; logTarget?: boolean }>): Tensor {
@@ -395,6 +411,9 @@ function klDivOp(x: Tensor, t: Tensor, reduction: Reduction | "batchmean", logTa
  * F.poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,
  * reduce=None, reduction='mean').
  */
+export function poissonNllLoss(input: Tensor, target: Tensor, ...args: Args<[logInput?: boolean, full?: boolean, sizeAverage?: boolean | null, eps?: number, reduce?: boolean | null, reduction?: Reduction],
+    LegacyOptions & { logInput?: boolean; full?: boolean; eps?: number }>): Tensor;
+export function poissonNllLoss<A extends Rebound<[input: Tensor, target: Tensor], ["input", "target"], LegacyOptions & { logInput?: boolean; full?: boolean; eps?: number }>>(...args: A): Tensor;
 export function poissonNllLoss(input: Tensor, target: Tensor,
   ...args: Args<[logInput?: boolean, full?: boolean, sizeAverage?: boolean | null, eps?: number, reduce?: boolean | null, reduction?: Reduction],
     LegacyOptions & { logInput?: boolean; full?: boolean; eps?: number }>): Tensor {
@@ -416,6 +435,8 @@ export function poissonNllLoss(input: Tensor, target: Tensor,
 }
 
 /** F.gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction='mean'). */
+export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor | number, ...args: Args<[full?: boolean, eps?: number, reduction?: Reduction], { full?: boolean; eps?: number; reduction?: Reduction }>): Tensor;
+export function gaussianNllLoss<A extends Rebound<[input: Tensor, target: Tensor, variance: Tensor | number], ["input", "target", "var"], { full?: boolean; eps?: number; reduction?: Reduction }>>(...args: A): Tensor;
 export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor | number,
   ...args: Args<[full?: boolean, eps?: number, reduction?: Reduction], { full?: boolean; eps?: number; reduction?: Reduction }>): Tensor {
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? variance : arguments.length === 2 ? target : input)) return rebind(gaussianNllLoss, "gaussian_nll_loss", arguments, ["input", "target", "var", "full", "eps", "reduction"], 3, []);

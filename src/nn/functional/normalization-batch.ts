@@ -8,7 +8,7 @@ import { float32, float64 } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
 import { noGrad } from "../../autograd/grad-mode.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
-import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
+import { type Args, bindArgs, isOptionsObject, rebind, type Rebound } from "../../ops/args.js";
 import { emptyTensor, fromArray, writeNumbers } from "../../ops/engine.js";
 import { type Floats, boolArg, checkMixedNormDtypes, floatOut, floatValues, numberArg, optTensorArg, tensorArg, torchSize } from "./loss-util.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
@@ -90,6 +90,8 @@ interface BatchNormOptions {
  * momentum=0.1, eps=1e-5). Training normalizes with the batch statistics and updates the running
  * ones in place (unbiased variance); evaluation uses the running statistics.
  */
+export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null, ...args: Args<[weight?: Tensor | null, bias?: Tensor | null, training?: boolean, momentum?: number | null, eps?: number], BatchNormOptions>): Tensor;
+export function batchNorm<A extends Rebound<[input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null], ["input", "runningMean", "runningVar"], BatchNormOptions>>(...args: A): Tensor;
 export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar: Tensor | null,
   ...args: Args<[weight?: Tensor | null, bias?: Tensor | null, training?: boolean, momentum?: number | null, eps?: number], BatchNormOptions>): Tensor {
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? runningVar : arguments.length === 2 ? runningMean : input)) return rebind(batchNorm, "batch_norm", arguments, ["input", "runningMean", "runningVar", "weight", "bias", "training", "momentum", "eps"], 3, []);

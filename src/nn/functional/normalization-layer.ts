@@ -9,7 +9,7 @@ import { autocasts, runAutocast } from "../../amp/hook.js";
 import { Tensor } from "../../core/tensor.js";
 import { float64 } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
-import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
+import { type Args, bindArgs, isOptionsObject, rebind, type Rebound } from "../../ops/args.js";
 import { emptyTensor, writeNumbers } from "../../ops/engine.js";
 import { constantPad } from "./padding-ops.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
@@ -54,6 +54,8 @@ function checkNormInputs(x: Tensor, normalizedShape: number[], weight: Tensor | 
  * F.layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5): normalizes over the
  * trailing dims given by normalized_shape.
  */
+export function layerNorm(input: Tensor, normalizedShape: number[] | number, ...args: Args<[weight?: Tensor | null, bias?: Tensor | null, eps?: number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>): Tensor;
+export function layerNorm<A extends Rebound<[input: Tensor, normalizedShape: number[] | number], ["input", "normalizedShape"], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>>(...args: A): Tensor;
 export function layerNorm(input: Tensor, normalizedShape: number[] | number,
   ...args: Args<[weight?: Tensor | null, bias?: Tensor | null, eps?: number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>): Tensor {
   if (!(input instanceof Tensor) && !isOptionsObject(input)) requireTensor("layer_norm", "input", 1, input);
@@ -179,6 +181,8 @@ function layerNormGradComposite(g: Tensor, x: Tensor, dims: number[], weight: Te
  * F.group_norm(input, num_groups, weight=None, bias=None, eps=1e-5): layer norm of each group of
  * channels (input viewed as (N, G, -1)), then the per-channel affine.
  */
+export function groupNorm(input: Tensor, numGroups: number, ...args: Args<[weight?: Tensor | null, bias?: Tensor | null, eps?: number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>): Tensor;
+export function groupNorm<A extends Rebound<[input: Tensor, numGroups: number], ["input", "numGroups"], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>>(...args: A): Tensor;
 export function groupNorm(input: Tensor, numGroups: number,
   ...args: Args<[weight?: Tensor | null, bias?: Tensor | null, eps?: number], { weight?: Tensor | null; bias?: Tensor | null; eps?: number }>): Tensor {
   if (autocasting.on && autocasts("group_norm", arguments)) return runAutocast(groupNorm, arguments);
@@ -256,6 +260,8 @@ function groupNormGrads(g: Tensor, x: Tensor, G: number, weight: Tensor | null, 
  * F.rms_norm(input, normalized_shape, weight=None, eps=None): x / sqrt(mean(x²) + eps) over the
  * trailing dims (eps defaults to the machine epsilon of the compute dtype), times weight.
  */
+export function rmsNorm(input: Tensor, normalizedShape: number[] | number, ...args: Args<[weight?: Tensor | null, eps?: number | null], { weight?: Tensor | null; eps?: number | null }>): Tensor;
+export function rmsNorm<A extends Rebound<[input: Tensor, normalizedShape: number[] | number], ["input", "normalizedShape"], { weight?: Tensor | null; eps?: number | null }>>(...args: A): Tensor;
 export function rmsNorm(input: Tensor, normalizedShape: number[] | number,
   ...args: Args<[weight?: Tensor | null, eps?: number | null], { weight?: Tensor | null; eps?: number | null }>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? normalizedShape : input)) return rebind(rmsNorm, "rms_norm", arguments, ["input", "normalizedShape", "weight", "eps"], 2, []);
@@ -279,6 +285,8 @@ export function rmsNorm(input: Tensor, normalizedShape: number[] | number,
  * F.local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0): x / (k + alpha * avg of x² over
  * a window of `size` channels)^beta, the window zero-padded as PyTorch's average pooling does.
  */
+export function localResponseNorm(input: Tensor, size: number, ...args: Args<[alpha?: number, beta?: number, k?: number], { alpha?: number; beta?: number; k?: number }>): Tensor;
+export function localResponseNorm<A extends Rebound<[input: Tensor, size: number], ["input", "size"], { alpha?: number; beta?: number; k?: number }>>(...args: A): Tensor;
 export function localResponseNorm(input: Tensor, size: number,
   ...args: Args<[alpha?: number, beta?: number, k?: number], { alpha?: number; beta?: number; k?: number }>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? size : input)) return rebind(localResponseNorm, "local_response_norm", arguments, ["input", "size", "alpha", "beta", "k"], 2, []);

@@ -5,7 +5,7 @@ import { autocasting } from "../../amp/state.js";
 import { autocasts, runAutocast } from "../../amp/hook.js";
 import { padOpName } from "../../amp/op-names.js";
 import { Tensor } from "../../core/tensor.js";
-import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
+import { type Args, bindArgs, isOptionsObject, rebind, type Rebound } from "../../ops/args.js";
 import { constantPad, indexPad } from "./padding-ops.js";
 import { quantizedPad } from "./padding-quantized.js";
 import { tensorArg } from "./loss-util.js";
@@ -15,6 +15,8 @@ import { Complex } from "../../core/complex.js";
 export type PadMode = "constant" | "reflect" | "replicate" | "circular";
 
 /** F.pad(input, pad, mode='constant', value=None): pad = (left, right) for the last dim, then the one before, ... */
+export function pad(input: Tensor, padding: number[], ...args: Args<[mode?: PadMode, value?: number | null], { mode?: PadMode; value?: number | null }>): Tensor;
+export function pad<A extends Rebound<[input: Tensor, padding: number[]], ["input", "pad"], { mode?: PadMode; value?: number | null }>>(...args: A): Tensor;
 export function pad(input: Tensor, padding: number[],
   ...args: Args<[mode?: PadMode, value?: number | null], { mode?: PadMode; value?: number | null }>): Tensor {
   if (autocasting.on && autocasts(padOpName(arguments), arguments)) return runAutocast(pad, arguments);

@@ -16,7 +16,7 @@ import { type DType, float64, int64, scalarTypeName } from "../../core/dtype.js"
 import { needsGrad, record } from "../../autograd/record.js";
 import { floatData, scratch as floatScratch } from "./float-scratch.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
-import { type Args, bindArgs, describe, isOptionsObject, rebind } from "../../ops/args.js";
+import { type Args, bindArgs, describe, isOptionsObject, rebind, type Rebound } from "../../ops/args.js";
 import { emptyTensor, uninitTensor } from "../../ops/engine.js";
 import { castTo } from "../../ops/conversion.js";
 import { contiguous, squeeze, unsqueeze } from "../../ops/view.js";
@@ -633,17 +633,23 @@ function maxUnpoolPublic(op: string, k: 1 | 2 | 3, input: unknown, indices: unkn
 }
 
 /** F.max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None). */
+export function maxUnpool1d(input: Tensor, indices: Tensor, ...args: UnpoolArgs): Tensor;
+export function maxUnpool1d<A extends Rebound<[input: Tensor, indices: Tensor], ["input", "indices"], UnpoolOptions>>(...args: A): Tensor;
 export function maxUnpool1d(input: Tensor, indices: Tensor, ...args: UnpoolArgs): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? indices : input)) return rebind(maxUnpool1d, "max_unpool1d", arguments, ["input", "indices", "kernelSize", "stride", "padding", "outputSize"], 3, []);
   return maxUnpoolPublic("max_unpool1d", 1, input, indices, args);
 }
 /** F.max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None). */
+export function maxUnpool2d(input: Tensor, indices: Tensor, ...args: UnpoolArgs): Tensor;
+export function maxUnpool2d<A extends Rebound<[input: Tensor, indices: Tensor], ["input", "indices"], UnpoolOptions>>(...args: A): Tensor;
 export function maxUnpool2d(input: Tensor, indices: Tensor, ...args: UnpoolArgs): Tensor {
   if (autocasting.on && autocasts("max_unpool2d", arguments)) return runAutocast(maxUnpool2d, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? indices : input)) return rebind(maxUnpool2d, "max_unpool2d", arguments, ["input", "indices", "kernelSize", "stride", "padding", "outputSize"], 3, []);
   return maxUnpoolPublic("max_unpool2d", 2, input, indices, args);
 }
 /** F.max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None). */
+export function maxUnpool3d(input: Tensor, indices: Tensor, ...args: UnpoolArgs): Tensor;
+export function maxUnpool3d<A extends Rebound<[input: Tensor, indices: Tensor], ["input", "indices"], UnpoolOptions>>(...args: A): Tensor;
 export function maxUnpool3d(input: Tensor, indices: Tensor, ...args: UnpoolArgs): Tensor {
   if (autocasting.on && autocasts("max_unpool3d", arguments)) return runAutocast(maxUnpool3d, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? indices : input)) return rebind(maxUnpool3d, "max_unpool3d", arguments, ["input", "indices", "kernelSize", "stride", "padding", "outputSize"], 3, []);

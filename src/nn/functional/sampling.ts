@@ -12,7 +12,7 @@ import { float32, float64, uint8, cppTypeName, scalarTypeName } from "../../core
 import { record } from "../../autograd/record.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { floatData, scratch } from "./float-scratch.js";
-import { type Args, bindArgs, describe, checkArgs, isOptionsObject, rebind } from "../../ops/args.js";
+import { type Args, bindArgs, describe, checkArgs, isOptionsObject, rebind, type Rebound } from "../../ops/args.js";
 import { fromArray } from "../../ops/engine.js";
 import { castTo } from "../../ops/conversion.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
@@ -249,6 +249,8 @@ type GridSampleArgs = Args<[mode?: GridSampleMode, paddingMode?: GridSamplePaddi
  * (N, C, D, H, W) at grid (N, D_out, H_out, W_out, 3) of (x, y, z) ('bilinear' is trilinear
  * there; 'bicubic' takes 4-D inputs only).
  */
+export function gridSample(input: Tensor, grid: Tensor, ...args: GridSampleArgs): Tensor;
+export function gridSample<A extends Rebound<[input: Tensor, grid: Tensor], ["input", "grid"], GridSampleOptions>>(...args: A): Tensor;
 export function gridSample(input: Tensor, grid: Tensor, ...args: GridSampleArgs): Tensor {
   if (autocasting.on && autocasts("grid_sampler", arguments)) return runAutocast(gridSample, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? grid : input)) return rebind(gridSample, "grid_sample", arguments, ["input", "grid", "mode", "paddingMode", "alignCorners"], 2, []);
@@ -324,6 +326,8 @@ function gridSampleBackwardOp(go: Tensor, x: Tensor, g: Tensor, params: GridSamp
  * maps theta (N, 2, 3) for size (N, C, H, W), or (N, D, H, W, 3) of theta (N, 3, 4) for 5-D sizes.
  * Written as base_grid @ theta^T, so its gradient is matmul's.
  */
+export function affineGrid(theta: Tensor, size: number[], ...args: Args<[alignCorners?: boolean | null], { alignCorners?: boolean | null }>): Tensor;
+export function affineGrid<A extends Rebound<[theta: Tensor, size: number[]], ["theta", "size"], { alignCorners?: boolean | null }>>(...args: A): Tensor;
 export function affineGrid(theta: Tensor, size: number[], ...args: Args<[alignCorners?: boolean | null], { alignCorners?: boolean | null }>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? size : theta)) return rebind(affineGrid, "affine_grid", arguments, ["theta", "size", "alignCorners"], 2, []);
   const op = "affine_grid";
@@ -367,6 +371,8 @@ export function affineGrid(theta: Tensor, size: number[], ...args: Args<[alignCo
 // ---- pixel shuffle ----------------------------------------------------------------------------
 
 /** F.pixel_shuffle(input, upscale_factor): (*, C*r*r, H, W) → (*, C, H*r, W*r). */
+export function pixelShuffle(input: Tensor, upscaleFactor: number): Tensor;
+export function pixelShuffle<A extends Rebound<[input: Tensor, upscaleFactor: number], ["input", "upscaleFactor"]>>(...args: A): Tensor;
 export function pixelShuffle(input: Tensor, upscaleFactor: number): Tensor {
   if (arguments.length > 2) checkArgs("pixel_shuffle", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? upscaleFactor : input)) return rebind(pixelShuffle, "pixel_shuffle", arguments, ["input", "upscaleFactor"], 2, []);
   const x = requireTensor("pixel_shuffle", "input", input);
@@ -386,6 +392,8 @@ export function pixelShuffle(input: Tensor, upscaleFactor: number): Tensor {
 }
 
 /** F.pixel_unshuffle(input, downscale_factor): (*, C, H*r, W*r) → (*, C*r*r, H, W). */
+export function pixelUnshuffle(input: Tensor, downscaleFactor: number): Tensor;
+export function pixelUnshuffle<A extends Rebound<[input: Tensor, downscaleFactor: number], ["input", "downscaleFactor"]>>(...args: A): Tensor;
 export function pixelUnshuffle(input: Tensor, downscaleFactor: number): Tensor {
   if (arguments.length > 2) checkArgs("pixel_unshuffle", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? downscaleFactor : input)) return rebind(pixelUnshuffle, "pixel_unshuffle", arguments, ["input", "downscaleFactor"], 2, []);
   const x = requireTensor("pixel_unshuffle", "input", input);

@@ -9,7 +9,7 @@ import { Tensor } from "../../core/tensor.js";
 import { float64, int32, int64 } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
-import { type Args, bindArgs, isOptionsObject, rebind } from "../../ops/args.js";
+import { type Args, bindArgs, isOptionsObject, rebind, type Rebound } from "../../ops/args.js";
 import { emptyTensor, fromArray, uninitTensor } from "../../ops/engine.js";
 import { type Floats, boolArg, floatOut, floatValues, intArg, intValues, numberArg, optTensorArg, scalarName, tensorArg, torchSize } from "./loss-util.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
@@ -50,6 +50,8 @@ interface EmbeddingOptions {
  * F.embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
  * sparse=False): rows of weight (num_embeddings, embedding_dim) picked by the indices in input.
  */
+export function embedding(input: Tensor, weight: Tensor, ...args: Args<[paddingIdx?: number | null, maxNorm?: number | null, normType?: number, scaleGradByFreq?: boolean, sparse?: boolean], EmbeddingOptions>): Tensor;
+export function embedding<A extends Rebound<[input: Tensor, weight: Tensor], ["input", "weight"], EmbeddingOptions>>(...args: A): Tensor;
 export function embedding(input: Tensor, weight: Tensor,
   ...args: Args<[paddingIdx?: number | null, maxNorm?: number | null, normType?: number, scaleGradByFreq?: boolean, sparse?: boolean], EmbeddingOptions>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? weight : input)) return rebind(embedding, "embedding", arguments, ["input", "weight", "paddingIdx", "maxNorm", "normType", "scaleGradByFreq", "sparse"], 2, []);
@@ -178,6 +180,9 @@ interface EmbeddingBagOptions {
  * mode='mean', sparse=False, per_sample_weights=None, include_last_offset=False, padding_idx=None):
  * sums, means or maxima of bags of embeddings, without the intermediate (bag, index, dim) tensor.
  */
+export function embeddingBag(input: Tensor, weight: Tensor, ...args: Args<[offsets?: Tensor | null, maxNorm?: number | null, normType?: number, scaleGradByFreq?: boolean, mode?: BagMode, sparse?: boolean,
+    perSampleWeights?: Tensor | null, includeLastOffset?: boolean, paddingIdx?: number | null], EmbeddingBagOptions>): Tensor;
+export function embeddingBag<A extends Rebound<[input: Tensor, weight: Tensor], ["input", "weight"], EmbeddingBagOptions>>(...args: A): Tensor;
 export function embeddingBag(input: Tensor, weight: Tensor,
   ...args: Args<[offsets?: Tensor | null, maxNorm?: number | null, normType?: number, scaleGradByFreq?: boolean, mode?: BagMode, sparse?: boolean,
     perSampleWeights?: Tensor | null, includeLastOffset?: boolean, paddingIdx?: number | null], EmbeddingBagOptions>): Tensor {

@@ -42,6 +42,13 @@ export interface MultiheadAttentionForwardOptions {
 }
 
 export type MhaForwardArgs = Args<[keyPaddingMask?: Tensor | null, needWeights?: boolean, attnMask?: Tensor | null, averageAttnWeights?: boolean, isCausal?: boolean], MultiheadAttentionForwardOptions>;
+/** The arguments with needWeights left out or true: the weights come back. */
+export type MhaWithWeightsArgs = Args<[keyPaddingMask?: Tensor | null, needWeights?: true, attnMask?: Tensor | null, averageAttnWeights?: boolean, isCausal?: boolean], MultiheadAttentionForwardOptions & { needWeights?: true }>;
+/** The arguments with needWeights false (positionally or as an option): the weights are null. */
+export type MhaWithoutWeightsArgs =
+  | [options: MultiheadAttentionForwardOptions & { needWeights: false }]
+  | [keyPaddingMask: Tensor | null | undefined, options: MultiheadAttentionForwardOptions & { needWeights: false }]
+  | [keyPaddingMask: Tensor | null | undefined, needWeights: false, ...rest: Args<[attnMask?: Tensor | null, averageAttnWeights?: boolean, isCausal?: boolean], MultiheadAttentionForwardOptions>];
 
 export class MultiheadAttention extends Module {
   readonly embedDim: number;
@@ -141,6 +148,9 @@ export class MultiheadAttention extends Module {
    * forward(query, key, value, key_padding_mask=None, need_weights=True, attn_mask=None,
    * average_attn_weights=True, is_causal=False) → [attn_output, attn_weights or null].
    */
+  override forward(query: Tensor, key: Tensor, value: Tensor, ...args: MhaWithWeightsArgs): [Tensor, Tensor];
+  override forward(query: Tensor, key: Tensor, value: Tensor, ...args: MhaWithoutWeightsArgs): [Tensor, null];
+  override forward(query: Tensor, key: Tensor, value: Tensor, ...args: MhaForwardArgs): [Tensor, Tensor | null];
   override forward(query: Tensor, key: Tensor, value: Tensor, ...args: MhaForwardArgs): [Tensor, Tensor | null] {
     const a = bindForward("MultiheadAttention", args, ["keyPaddingMask", "needWeights", "attnMask", "averageAttnWeights", "isCausal"]);
     if (isNested(query) || isNested(key) || isNested(value)) {

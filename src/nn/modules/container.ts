@@ -3,6 +3,7 @@
 
 import type { Tensor } from "../../core/tensor.js";
 import { Module } from "../module.js";
+import type { ForwardOutput } from "../module-hooks.js";
 import { Parameter, isParameter } from "../parameter.js";
 
 type Rec = Record<string, unknown>;
@@ -13,29 +14,30 @@ function checkIndex(cls: string, i: number, n: number): number {
   return i < 0 ? i + n : i;
 }
 
-abstract class IndexedModules extends Module {
+/** Modules kept under "0", "1", ...; M is their type (a union where they differ), so `at(i).call(x)` is typed. */
+abstract class IndexedModules<M extends Module = Module> extends Module {
   get length(): number { return this._ownModules().length; }
   /** The i-th module (negative counts from the end). */
-  at(i: number): Module {
+  at(i: number): M {
     const mods = this._ownModules();
-    return mods[checkIndex(this.constructor.name, i, mods.length)]![1]!;
+    return mods[checkIndex(this.constructor.name, i, mods.length)]![1]! as M;
   }
-  *[Symbol.iterator](): Iterator<Module> { for (const [, m] of this._ownModules()) if (m) yield m; }
-  protected _reindex(mods: Module[]): void {
+  *[Symbol.iterator](): Iterator<M> { for (const [, m] of this._ownModules()) if (m) yield m as M; }
+  protected _reindex(mods: M[]): void {
     const rec = this as unknown as Rec;
     for (const [k] of this._ownModules()) delete rec[k];
     mods.forEach((m, i) => this.addModule(String(i), m));
   }
-  append(module: Module): this { this.addModule(String(this.length), module); return this; }
-  extend(modules: Iterable<Module>): this { for (const m of modules) this.append(m); return this; }
-  insert(index: number, module: Module): void {
+  append(module: M): this { this.addModule(String(this.length), module); return this; }
+  extend(modules: Iterable<M>): this { for (const m of modules) this.append(m); return this; }
+  insert(index: number, module: M): void {
     const mods = [...this];
     const n = mods.length;
     const i = index < 0 ? Math.max(0, index + n) : Math.min(index, n);
     mods.splice(i, 0, module);
     this._reindex(mods);
   }
-  pop(index = -1): Module {
+  pop(index = -1): M {
     const mods = [...this];
     const i = checkIndex(this.constructor.name, index, mods.length);
     const [m] = mods.splice(i, 1);
@@ -44,7 +46,25 @@ abstract class IndexedModules extends Module {
   }
 }
 
-export class Sequential extends IndexedModules {
+/** The first module's input (its forward's first parameter); a Tensor where the modules are not a known tuple. */
+export type SequentialInput<Ms extends readonly Module[]> =
+  Ms extends readonly [infer First extends Module, ...Module[]]
+    ? First["forward"] extends (input: infer X, ...rest: never[]) => unknown ? ([X] extends [never] ? Tensor : X) : Tensor
+    : Tensor;
+/** The last module's output; a Tensor where the modules are not a known tuple. */
+export type SequentialOutput<Ms extends readonly Module[]> =
+  Ms extends readonly [...Module[], infer Last extends Module] ? ForwardOutput<Last> : Tensor;
+
+/**
+ * Sequential(m0, m1, ...) is typed by its modules: `new Sequential(new Linear(4, 8), new ReLU())`
+ * is a `Sequential<[Linear, ReLU]>` whose call takes the first one's input and returns the last
+ * one's output. Built from a Map or a spread array, it is typed for a stack of tensor layers.
+ * Its entries (at, iteration) stay `Module`s: they may be replaced after construction
+ * (append, insert, convertSyncBatchnorm, quantization's swaps).
+ */
+export class Sequential<Ms extends readonly Module[] = Module[]> extends IndexedModules {
+  constructor(modules: Map<string, Ms[number]>);
+  constructor(...modules: Ms);
   constructor(...modules: (Module | Map<string, Module>)[]) {
     super();
     if (modules.length === 1 && modules[0] instanceof Map) {
@@ -56,50 +76,53 @@ export class Sequential extends IndexedModules {
       });
     }
   }
-  /**
-   * Each module's output is the next one's input. Typed for the usual stack of tensor layers (so
-   * `seq.call(x)` is a Tensor); the modules may pass anything along (cast where they do).
-   */
-  override forward(input: Tensor): Tensor {
+  /** Each module's output is the next one's input. */
+  override forward(input: SequentialInput<Ms>): SequentialOutput<Ms> {
     let x: unknown = input;
     for (const m of this) x = (m.call as (...a: unknown[]) => unknown).call(m, x);
-    return x as Tensor;
+    return x as SequentialOutput<Ms>;
   }
 }
 
-export class ModuleList extends IndexedModules {
-  constructor(modules: Iterable<Module> = []) {
+/** ModuleList(modules): M is the modules' type (a union where they differ). */
+export class ModuleList<M extends Module = Module> extends IndexedModules<M> {
+  constructor(modules: Iterable<M> = []) {
     super();
     for (const m of modules) this.append(m);
   }
 }
 
-export class ModuleDict extends Module {
+/**
+ * ModuleDict(modules), typed by its entries: `new ModuleDict({ enc: new Linear(4, 8), act: new ReLU() })`
+ * gives `get("enc")` as a Linear. Built from a Map (or empty), every key is a Module of the Map's type.
+ */
+export class ModuleDict<R extends Record<string, Module> = Record<string, Module>> extends Module {
+  constructor(modules?: R | Map<string, R[keyof R]>);
   constructor(modules: Map<string, Module> | Record<string, Module> = {}) {
     super();
-    this.update(modules);
+    this.update(modules as R);
   }
-  update(modules: Map<string, Module> | Record<string, Module>): void {
+  update(modules: Partial<R> | Map<string, R[keyof R]>): void {
     const entries = modules instanceof Map ? [...modules] : Object.entries(modules);
-    for (const [k, m] of entries) this.addModule(k, m);
+    for (const [k, m] of entries) this.addModule(k, m as Module);
   }
-  get(key: string): Module {
+  get<K extends keyof R & string>(key: K): R[K] {
     const m = (this as unknown as Rec)[key];
     if (!(m instanceof Module)) throw new Error(`KeyError: '${key}'`);
-    return m;
+    return m as R[K];
   }
-  set(key: string, module: Module): void { this.addModule(key, module); }
+  set<K extends keyof R & string>(key: K, module: R[K]): void { this.addModule(key, module); }
   has(key: string): boolean { return this._ownModules().some(([k]) => k === key); }
-  delete(key: string): Module {
+  delete<K extends keyof R & string>(key: K): R[K] {
     const m = this.get(key);
     delete (this as unknown as Rec)[key];
     return m;
   }
-  keys(): string[] { return this._ownModules().map(([k]) => k); }
-  values(): Module[] { return this._ownModules().map(([, m]) => m!); }
-  items(): [string, Module][] { return this._ownModules() as [string, Module][]; }
+  keys(): (keyof R & string)[] { return this._ownModules().map(([k]) => k); }
+  values(): R[keyof R][] { return this._ownModules().map(([, m]) => m as R[keyof R]); }
+  items(): [keyof R & string, R[keyof R]][] { return this._ownModules() as [string, R[keyof R]][]; }
   get length(): number { return this._ownModules().length; }
-  *[Symbol.iterator](): Iterator<string> { yield* this.keys(); }
+  *[Symbol.iterator](): Iterator<keyof R & string> { yield* this.keys(); }
 }
 
 function asParameter(v: Tensor): Parameter { return isParameter(v) ? v : new Parameter(v); }

@@ -274,6 +274,9 @@ export class RNN extends RNNBase {
     super(nl === "tanh" ? "RNN_TANH" : "RNN_RELU", a.inputSize as number, a.hiddenSize as number, rest as RNNOptions);
     this.nonlinearity = nl;
   }
+  override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor];
+  override forward(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
+  override forward(input: Tensor | PackedSequence, hx?: Tensor | null): [Tensor | PackedSequence, Tensor];
   override forward(input: Tensor | PackedSequence, hx: Tensor | null = null): [Tensor | PackedSequence, Tensor] {
     const [out, [h]] = this.forwardImpl(input, hx === null ? null : [hx], 1);
     return [out, h!];
@@ -283,6 +286,9 @@ export class RNN extends RNNBase {
 /** LSTM, with optional projections (projSize). forward → [output, [h_n, c_n]]. */
 export class LSTM extends RNNBase {
   constructor(...args: Args<[...Positional, projSize?: number], RNNOptions>) { super("LSTM", ...args); }
+  override forward(input: Tensor, hx?: [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]];
+  override forward(input: PackedSequence, hx?: [Tensor, Tensor] | null): [PackedSequence, [Tensor, Tensor]];
+  override forward(input: Tensor | PackedSequence, hx?: [Tensor, Tensor] | null): [Tensor | PackedSequence, [Tensor, Tensor]];
   override forward(input: Tensor | PackedSequence, hx: [Tensor, Tensor] | null = null): [Tensor | PackedSequence, [Tensor, Tensor]] {
     const [out, [h, c]] = this.forwardImpl(input, hx === null ? null : statePair("lstm", hx), 2);
     return [out, [h!, c!]];
@@ -292,6 +298,9 @@ export class LSTM extends RNNBase {
 /** GRU. forward → [output, h_n]. */
 export class GRU extends RNNBase {
   constructor(...args: RNNArgs) { super("GRU", ...args); }
+  override forward(input: Tensor, hx?: Tensor | null): [Tensor, Tensor];
+  override forward(input: PackedSequence, hx?: Tensor | null): [PackedSequence, Tensor];
+  override forward(input: Tensor | PackedSequence, hx?: Tensor | null): [Tensor | PackedSequence, Tensor];
   override forward(input: Tensor | PackedSequence, hx: Tensor | null = null): [Tensor | PackedSequence, Tensor] {
     const [out, [h]] = this.forwardImpl(input, hx === null ? null : [hx], 1);
     return [out, h!];

@@ -19,6 +19,11 @@ import type { CollateMode } from "./worker-protocol.js";
 
 export type CollateFn<T, B> = (batch: T[]) => B;
 
+/** Any dataset a DataLoader takes: map-style or iterable. */
+export type AnyDataset = Dataset<unknown> | IterableDataset<unknown>;
+/** The type of a dataset's items. */
+export type ItemOf<D extends AnyDataset> = D extends Dataset<infer T> ? T : D extends IterableDataset<infer T> ? T : never;
+
 /** The type defaultCollate makes of a batch of T: tensors and numbers become tensors, structure is kept. */
 export type DefaultCollated<T> =
   T extends Tensor | number | bigint | boolean ? Tensor
@@ -118,17 +123,14 @@ export interface DataLoaderOptions<T, B> {
 
 const KNOWN = ["batchSize", "shuffle", "sampler", "batchSampler", "numWorkers", "collateFn", "pinMemory", "dropLast", "timeout", "generator", "prefetchFactor", "persistentWorkers", "workerInitFn"];
 
-/**
- * D, the dataset's own type, keeps `loader.dataset` as precise as the dataset passed in
- * (`len(train_loader.dataset)` is `trainLoader.dataset.length` for a map-style dataset).
- */
-export class DataLoader<T = unknown, B = DefaultCollated<T>, D extends Dataset<T> | IterableDataset<T> = Dataset<T> | IterableDataset<T>> {
+export class DataLoader<D extends AnyDataset = AnyDataset, B = DefaultCollated<ItemOf<D>>> {
+  /** The dataset given, with its own type. */
   readonly dataset: D;
   readonly batchSize: number | null;
   readonly dropLast: boolean;
   readonly sampler: Sampler<number> | null;
   readonly batchSampler: Sampler<number[]> | null;
-  readonly collateFn: CollateFn<T, B>;
+  readonly collateFn: CollateFn<ItemOf<D>, B>;
   readonly numWorkers: number;
   /** Batches requested ahead per worker (null without workers). */
   readonly prefetchFactor: number | null;
@@ -141,8 +143,8 @@ export class DataLoader<T = unknown, B = DefaultCollated<T>, D extends Dataset<T
   /** The persistent workers, kept between epochs. */
   private pool: WorkerPool | null = null;
 
-  constructor(dataset: D & (Dataset<T> | IterableDataset<T>), batchSize: number | null | DataLoaderOptions<T, B> = 1, options: DataLoaderOptions<T, B> = {}) {
-    const o: DataLoaderOptions<T, B> = isOptionsObject(batchSize) ? (batchSize as DataLoaderOptions<T, B>) : { ...options, batchSize: batchSize as number | null };
+  constructor(dataset: D, batchSize: number | null | DataLoaderOptions<ItemOf<D>, B> = 1, options: DataLoaderOptions<ItemOf<D>, B> = {}) {
+    const o: DataLoaderOptions<ItemOf<D>, B> = isOptionsObject(batchSize) ? (batchSize as DataLoaderOptions<ItemOf<D>, B>) : { ...options, batchSize: batchSize as number | null };
     for (const k of Object.keys(o)) if (!KNOWN.includes(k)) throw new Error(`DataLoader.__init__() got an unexpected keyword argument '${k}'`);
     this.dataset = dataset;
     const bs = o.batchSize === undefined ? 1 : o.batchSize;
@@ -173,14 +175,14 @@ export class DataLoader<T = unknown, B = DefaultCollated<T>, D extends Dataset<T
     this.dropLast = o.dropLast ?? false;
     if (iterable) { this.sampler = null; this.batchSampler = null; }
     else {
-      const ds = dataset as Dataset<T>;
+      const ds = dataset as Dataset<ItemOf<D>>;
       this.sampler = o.sampler ?? (o.shuffle ? new RandomSampler(ds, { generator: o.generator ?? null }) : new SequentialSampler(ds));
       this.batchSampler = o.batchSampler ?? (bs === null ? null : new BatchSampler(this.sampler, bs, this.dropLast));
     }
     this.batchSize = o.batchSampler ? null : bs;
     this.usesDefaultCollate = !o.collateFn;
     this.generator = o.generator ?? null;
-    this.collateFn = o.collateFn ?? (defaultCollate as CollateFn<T, B>);
+    this.collateFn = o.collateFn ?? (defaultCollate as CollateFn<ItemOf<D>, B>);
   }
 
   /** len(loader): the number of batches. */
@@ -191,7 +193,7 @@ export class DataLoader<T = unknown, B = DefaultCollated<T>, D extends Dataset<T
   }
 
   private fetch(indices: number[]): B {
-    return fetchMapBatch(this.dataset as Dataset<T>, indices, this.collateFn, this.usesDefaultCollate);
+    return fetchMapBatch(this.dataset as Dataset<ItemOf<D>>, indices, this.collateFn, this.usesDefaultCollate);
   }
 
   /**
@@ -227,7 +229,7 @@ export class DataLoader<T = unknown, B = DefaultCollated<T>, D extends Dataset<T
       finish: (data) => {
         const value = new Decoder().decode(data);
         if (this.batchSize === null && !this.batchSampler) return this.single(value);
-        return mainCollate ? this.collateFn(value as T[]) : value as B;
+        return mainCollate ? this.collateFn(value as ItemOf<D>[]) : value as B;
       },
     });
   }
@@ -252,7 +254,7 @@ export class DataLoader<T = unknown, B = DefaultCollated<T>, D extends Dataset<T
     }
     if (this.dataset instanceof IterableDataset) {
       if (this.batchSize === null) { for (const x of this.dataset) yield this.single(x); return; }
-      let batch: T[] = [];
+      let batch: ItemOf<D>[] = [];
       for (const x of this.dataset) {
         batch.push(x);
         if (batch.length === this.batchSize) { yield this.collateFn(batch); batch = []; }
@@ -261,7 +263,7 @@ export class DataLoader<T = unknown, B = DefaultCollated<T>, D extends Dataset<T
       return;
     }
     if (this.batchSampler) { for (const idx of this.batchSampler) yield this.fetch(idx); return; }
-    const ds = this.dataset as Dataset<T>;
+    const ds = this.dataset as Dataset<ItemOf<D>>;
     for (const i of this.sampler!) yield this.single(ds.getItem(i));
   }
 

@@ -8,7 +8,7 @@ import { bool, float16, float32, float64, quint8, uint8 } from "../../../core/dt
 import type { Module } from "../../../nn/module.js";
 import { Parameter } from "../../../nn/parameter.js";
 import { Linear } from "../../../nn/modules/linear.js";
-import { type MhaForwardArgs, MultiheadAttention } from "../../../nn/modules/attention.js";
+import { type MhaForwardArgs, type MhaWithWeightsArgs, type MhaWithoutWeightsArgs, MultiheadAttention } from "../../../nn/modules/attention.js";
 import { bindForward } from "../../../nn/modules/utils.js";
 import { pad } from "../../../nn/functional/padding.js";
 import { softmax } from "../../../nn/functional/activation.js";
@@ -25,7 +25,7 @@ import type { QConfig } from "../../quantization/qconfig.js";
 import { convert, prepare } from "../../quantization/quantize.js";
 
 type Forward = (x: Tensor) => Tensor;
-const run = (m: Module, x: Tensor): Tensor => (m as Module & { call: Forward }).call(x);
+const run = (m: Module, x: Tensor): Tensor => (m as Module & { forward: Forward }).call(x);
 type QuantizedLinearLike = Module & { weight(): Tensor; bias(): Tensor | null };
 
 /** torch.ao.nn.quantizable.MultiheadAttention (same constructor as nn.MultiheadAttention). */
@@ -55,6 +55,9 @@ export class QuantizableMultiheadAttention extends MultiheadAttention {
    * average_attn_weights=True) → [attn_output, attn_weights or null]: PyTorch 1.13's _forward_impl
    * (projections, then the attention in float between dequant and quant stubs, then out_proj).
    */
+  override forward(query: Tensor, key: Tensor, value: Tensor, ...args: MhaWithWeightsArgs): [Tensor, Tensor];
+  override forward(query: Tensor, key: Tensor, value: Tensor, ...args: MhaWithoutWeightsArgs): [Tensor, null];
+  override forward(query: Tensor, key: Tensor, value: Tensor, ...args: MhaForwardArgs): [Tensor, Tensor | null];
   override forward(query: Tensor, key: Tensor, value: Tensor, ...args: MhaForwardArgs): [Tensor, Tensor | null] {
     const a = bindForward("MultiheadAttention", args, ["keyPaddingMask", "needWeights", "attnMask", "averageAttnWeights", "isCausal"]);
     let keyPaddingMask = (a.keyPaddingMask as Tensor | null | undefined) ?? null;
