@@ -31,6 +31,8 @@ import { hasOut, withOut, type OutOption, type OutPairOption } from "./out.js";
 import { nonzeroMask } from "./complex-parts.js";
 import { rawPart } from "./complex-engine.js";
 import { allowComplexHalf } from "../core/storage.js";
+import { anyBatched, batching, isBatched } from "../func/batched-tensor.js";
+import { reduceRule } from "../func/batching-rules.js";
 /**
  * Large contiguous float tensors reduce faster as a few native passes (max, exp, sum...) than in
  * the JS loops below, which call Math.exp or square per element (1M elements: 18 ms vs ~1 ms).
@@ -239,6 +241,7 @@ export function min(input: Tensor, ...args: unknown[]): MaxResult {
 
 function amaxAmin(op: "amax" | "amin", input: Tensor, args: unknown[]): Tensor {
   const { dims, keepdim } = dimKeep(op, args);
+  if (batching.on && isBatched(input)) return reduceRule(input, dims, (p, pd) => amaxAmin(op, p, [pd, keepdim]));
   const plan = planReduce(op, input, dims, keepdim);
   if (input.numel() === 0) nonEmpty(op, input, dims);
   const pick = op === "amax" ? pickMax : pickMin;
@@ -402,6 +405,7 @@ export function logsumexp(input: Tensor, ...args: Args<[dim: Dims, keepdim?: boo
   if (!(input instanceof Tensor)) requireTensor("logsumexp", "input", 1, input);
   if (reducesByName(input, args)) return namedReduction("logsumexp", input, args, ["dim", "keepdim"], [], (o) => logsumexp(input, o as { dim: Dims }));
   const { dims, keepdim } = dimKeep("logsumexp", args);
+  if (batching.on && isBatched(input)) return reduceRule(input, dims, (p, pd) => logsumexp(p, pd, keepdim));
   if (input.dtype.isComplex) throw new Error(`logsumexp(): Expected floating point type for result tensor, but got: ${scalarTypeName(input.dtype)}`);
   const x = input.dtype.isFloatingPoint ? input : castTo(input, getDefaultDtype());
   const plan = planReduce("logsumexp", x, dims, keepdim);
