@@ -210,7 +210,12 @@ export function linearRule(input: Tensor, weight: Tensor, bias: Tensor | null, c
     if (input._shape.length === 0) throw new VmapFallback("linear of a 0-d input");
     return wrap(call(p, weight, bias), level);
   }
-  if (weight._shape.length !== 2) throw new VmapFallback("linear with a batched weight that is not a matrix");
-  const y = input.matmul(weight.t());
-  return bias === null ? y : y.add(bias);
+  if (weight._shape.length !== 2 || input._shape.length === 0) throw new VmapFallback("linear with a batched weight that is not a matrix");
+  if (bias !== null && bias._shape.length !== 1) throw new VmapFallback("linear with a bias that is not 1-d");
+  // One batched product: [B, M, in] @ [B, in, out] (+ bias [B, 1, out]) by bmm/baddbmm.
+  const B = (physicalAt(weight, level) ?? physicalAt(bias, level) ?? physicalAt(input, level))!._shape[0]!;
+  const x = materialized(input, level, B), w = materialized(weight, level, B).transpose(1, 2);
+  const x3 = x.reshape([B, -1, input._shape[input._shape.length - 1]!]);
+  const y = bias === null ? x3.bmm(w) : materialized(bias, level, B).unsqueeze(1).baddbmm(x3, w);
+  return wrap(y.reshape([B, ...input._shape.slice(0, -1), w._shape[2]!]), level);
 }
