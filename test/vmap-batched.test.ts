@@ -90,6 +90,12 @@ test("log_softmax, nll_loss, cross_entropy (weight, ignore_index, reductions), m
   both("mse_loss", (l: T) => F.mseLoss(l, logits.get(0)), [logits]);
 });
 
+test("cat and stack of batched and unbatched tensors; vmap(jacrev(f))", () => {
+  both("cat_stack", (a: T) => torch.cat([torch.stack([a, a.mul(2)], 1), y.expand(4, 1, 5)], 1), [x]);
+  const w = inp([5, 2], 3);
+  both("jacrev", torch.func.jacrev((a: T) => torch.tanh(a.matmul(w))) as Fn, [z]);
+});
+
 test("nested vmap runs both levels batched", () => {
   const before = vmapStats.batchedRuns;
   both("nested", vmap((a: T, b: T) => a.mul(b).sum(), { inDims: [0, null] }) as Fn, [x, y], { inDims: [0, null] });

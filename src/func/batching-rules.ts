@@ -219,3 +219,17 @@ export function linearRule(input: Tensor, weight: Tensor, bias: Tensor | null, c
   const y = bias === null ? x3.bmm(w) : materialized(bias, level, B).unsqueeze(1).baddbmm(x3, w);
   return wrap(y.reshape([B, ...input._shape.slice(0, -1), w._shape[2]!]), level);
 }
+
+/** stack (physDim given) of tensors some of which are batched: every one materialized at the level. */
+export function joinRule(ts: readonly Tensor[], physicalDim: number, call: (ps: Tensor[], dim: number) => Tensor): Tensor {
+  const level = maxLevel(...ts);
+  const B = ts.map((t) => physicalAt(t, level)).find((p) => p !== null)!._shape[0]!;
+  return wrap(call(ts.map((t) => materialized(t, level, B)), physicalDim), level);
+}
+
+/** cat along a logical dim (all inputs of one rank: PyTorch's legacy skip of 1-d empty tensors falls back). */
+export function catRule(ts: readonly Tensor[], dim: number, call: (ps: Tensor[], dim: number) => Tensor): Tensor {
+  const n = ts[0]!._shape.length;
+  if (n === 0 || ts.some((t) => t._shape.length !== n)) throw new VmapFallback("cat of tensors of other ranks");
+  return joinRule(ts, physDim(dim, n), call);
+}
