@@ -96,6 +96,11 @@ test("cat and stack of batched and unbatched tensors; vmap(jacrev(f))", () => {
   both("jacrev", torch.func.jacrev((a: T) => torch.tanh(a.matmul(w))) as Fn, [z]);
 });
 
+test("where, comparisons, dtype casts, clone, cumsum, mv, dot, split/chunk/unbind", () => {
+  both("where_compare_cast_clone", (a: T) => torch.where(a.gt(y), a, y.mul(2)).add(a.eq(a.clone().round()).double().float()).add(torch.cumsum(a, 1)).add(a.to(torch.float64).sum(0, true).float()), [x]);
+  both("mv_dot_split_unbind", (a: T, v: T) => torch.mv(a, v).unsqueeze(1).mul(torch.dot(v, v)).add(torch.stack(a.split(2, 1)[0]!.unbind(1), 1)).add(torch.cat(a.chunk(2, 0), 0).narrow(1, 0, 2)), [x, z]);
+});
+
 test("nested vmap runs both levels batched", () => {
   const before = vmapStats.batchedRuns;
   both("nested", vmap((a: T, b: T) => a.mul(b).sum(), { inDims: [0, null] }) as Fn, [x, y], { inDims: [0, null] });

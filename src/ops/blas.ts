@@ -194,6 +194,7 @@ export function dot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
     throw new Error(`inconsistent tensor size, expected tensor [${input.numel()}] and src [${other.numel()}] to have the same number of elements, but got ${input.numel()} and ${other.numel()} elements respectively`);
   }
   checkSameDtype("dot", input, other);
+  if (batching.on && (isBatched(input) || isBatched(other))) return matmulRule(input, other, matmul);
   refuseBool("dot", input);
   // Two conjugate views: the conjugate view of their physical values' dot, as PyTorch's.
   const bothConj = hasConjBit(input) && hasConjBit(other);
@@ -228,6 +229,7 @@ export function mv(input: Tensor, vec: Tensor, options?: OutOption): Tensor {
   if (input._shape[1] !== vec._shape[0]) {
     throw new Error(`size mismatch, got input (${input._shape[0]}), mat (${input._shape[0]}x${input._shape[1]}), vec (${vec._shape[0]})`);
   }
+  if (batching.on && (isBatched(input) || isBatched(vec))) return matmulRule(input, vec, matmul);
   refuseBool("addmv_impl_cpu", input);
   // The product through mm's kernels; recorded as one node, as PyTorch's mv.
   const out = unsafeView(mm(input.detach(), vec.detach().unsqueeze(1)), [input._shape[0]!]);

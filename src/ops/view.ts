@@ -30,7 +30,7 @@ import { cat, stack } from "./shape-join.js";
 import { multiOutputViews } from "./inplace.js";
 import { unsafeView } from "./unsafe-view.js";
 import { batching, isBatched, wrap } from "../func/batched-tensor.js";
-import { expandRule, permuteRule, reshapeRule, selectRule, squeezeRule, transposeRule, unsqueezeRule } from "../func/batching-rules.js";
+import { expandRule, permuteRule, unaryRule, reshapeRule, selectRule, squeezeRule, transposeRule, unsqueezeRule } from "../func/batching-rules.js";
 
 /** A view of `base` with new geometry; keeps the chain to the storage's owner for in-place ops. */
 export function makeView(base: Tensor, shape: number[], strides: number[], offset: number): Tensor {
@@ -157,6 +157,7 @@ export function clone(input: Tensor, options: { memoryFormat?: MemoryFormat | nu
   if (arguments.length > 1) checkArgs("clone", arguments, 1, ["memoryFormat"]); else if (isOptionsObject(input)) return rebind(clone, "clone", arguments, ["input"], 1, ["memoryFormat"]);
   if (!(input instanceof Tensor)) requireTensor("clone", "input", 1, input);
   if (isNamed(input)) return keepNamed(input, [], () => clone(input, options));
+  if (batching.on && isBatched(input)) return unaryRule(input, (p) => clone(p, options));
   if (input.storage instanceof QuantizedStorage) return cloneQuantized(input);
   if (isSparse(input)) return sparseClone(input);
   if (isNested(input)) return nestedClone(input);
@@ -628,6 +629,7 @@ const SPLIT_OVERLOADS: Record<string, string> = {
  * With `unsafe`, the pieces share memory but are not views to autograd (PyTorch's unsafe_split).
  */
 export function splitViews(input: Tensor, d: number, sizes: number[] | null, node: string, unsafe = false): Tensor[] {
+  if (batching.on && isBatched(input)) return splitViews(input._physical, d + 1, sizes, node, unsafe).map((p) => wrap(p, input._level));
   if (isNested(input)) throw nestedRefusal(SPLIT_OVERLOADS[node] ?? "split.Tensor");
   if (isNamed(input)) {
     if (sizes === null) return Array.from({ length: input._shape[d]! }, (_, i) => select(input, d, i));
