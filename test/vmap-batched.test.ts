@@ -101,6 +101,12 @@ test("where, comparisons, dtype casts, clone, cumsum, mv, dot, split/chunk/unbin
   both("mv_dot_split_unbind", (a: T, v: T) => torch.mv(a, v).unsqueeze(1).mul(torch.dot(v, v)).add(torch.stack(a.split(2, 1)[0]!.unbind(1), 1)).add(torch.cat(a.chunk(2, 0), 0).narrow(1, 0, 2)), [x, z]);
 });
 
+test("var, std, norm, max, argmax/argmin, layer_norm (batched input; batched weight)", () => {
+  both("var_std_norm_max_argmax", (a: T) => a.var(1).add(a.std()).add(a.norm(2, 0).narrow(0, 0, 4)).add(a.max()).add(a.argmax(1).float()).add(a.argmin().float()), [x]);
+  const lnw = inp([3, 5], 21), lnb = inp([5], 22);
+  both("layer_norm", (a: T, ww: T) => F.layerNorm(a, [5], lnw.get(0), lnb).add(F.layerNorm(a, [4, 5], null, null, 1e-3)).add(F.layerNorm(a, [5], ww, lnb)), [x, lnw]);
+});
+
 test("nested vmap runs both levels batched", () => {
   const before = vmapStats.batchedRuns;
   both("nested", vmap((a: T, b: T) => a.mul(b).sum(), { inDims: [0, null] }) as Fn, [x, y], { inDims: [0, null] });

@@ -233,3 +233,13 @@ export function catRule(ts: readonly Tensor[], dim: number, call: (ps: Tensor[],
   if (n === 0 || ts.some((t) => t._shape.length !== n)) throw new VmapFallback("cat of tensors of other ranks");
   return joinRule(ts, physDim(dim, n), call);
 }
+
+/** argmax/argmin: over a logical dim, or (dim null) over each element's flattened values. */
+export function argRule(input: BatchedTensor, dim: number | null | undefined, keepdim: boolean, call: (p: Tensor, dim: number, keepdim: boolean) => Tensor): Tensor {
+  const p = input._physical;
+  if (dim === null || dim === undefined) {
+    if (keepdim) throw new VmapFallback("argmax/argmin of all dims with keepdim");
+    return wrap(call(p.reshape([p._shape[0]!, -1]), 1, false), input._level);
+  }
+  return wrap(call(p, physDim(dim, input._shape.length), keepdim), input._level);
+}

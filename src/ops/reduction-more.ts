@@ -32,7 +32,7 @@ import { nonzeroMask } from "./complex-parts.js";
 import { rawPart } from "./complex-engine.js";
 import { allowComplexHalf } from "../core/storage.js";
 import { anyBatched, batching, isBatched } from "../func/batched-tensor.js";
-import { reduceRule } from "../func/batching-rules.js";
+import { argRule, reduceRule } from "../func/batching-rules.js";
 /**
  * Large contiguous float tensors reduce faster as a few native passes (max, exp, sum...) than in
  * the JS loops below, which call Math.exp or square per element (1M elements: 18 ms vs ~1 ms).
@@ -228,6 +228,7 @@ export function max(input: Tensor, other: Tensor): Tensor;
 export function max(input: Tensor, ...args: Args<[dim: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices;
 export function max(input: Tensor, ...args: unknown[]): MaxResult {
   if (hasOut(args)) return withOut("max", args, (rest) => max(input, ...(rest as [])), "same");
+  if (batching.on && args.length === 0 && isBatched(input)) return reduceRule(input, null, (p, pd) => amax(p, pd));
   return maxMin("max", input, args);
 }
 
@@ -236,6 +237,7 @@ export function min(input: Tensor, other: Tensor): Tensor;
 export function min(input: Tensor, ...args: Args<[dim: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices;
 export function min(input: Tensor, ...args: unknown[]): MaxResult {
   if (hasOut(args)) return withOut("min", args, (rest) => min(input, ...(rest as [])), "same");
+  if (batching.on && args.length === 0 && isBatched(input)) return reduceRule(input, null, (p, pd) => amin(p, pd));
   return maxMin("min", input, args);
 }
 
@@ -277,6 +279,7 @@ function argPick(op: string, input: Tensor, args: unknown[], pick: Pick): Tensor
   const o = bindArgs(op, args, ["dim", "keepdim"], [], 1);
   if (input.dtype === bool) throw notImplementedFor(`${op}_cpu`, bool);
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
+  if (batching.on && isBatched(input)) return argRule(input, o.dim as number | null | undefined, keepdim, (p, d, k) => argPick(op, p, [d, k], pick));
   let r: Tensor;
   if (o.dim === undefined || o.dim === null) {
     const { indices } = selectAlong(op, input.reshape(-1), 0, false, pick);
@@ -352,6 +355,7 @@ export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolea
   // complex32 (PyTorch's CPU var takes it, giving float16): computed in complex64, rounded to float16.
   if (input.dtype === complex32) return var_(input.cfloat(), ...args).half();
   const { dims, correction, keepdim } = varArgs("var", args);
+  if (batching.on && isBatched(input)) return reduceRule(input, dims, (p, pd) => var_(p, { dim: pd, correction, keepdim }));
   const { v, plan } = input.dtype.isComplex ? complexVarCore(input, dims, correction, keepdim) : varCore("var", input, dims, correction, keepdim);
   const inShape = input.shape;
   record("VarBackward0", [input], v, ([g]) => {
@@ -367,6 +371,7 @@ export function std(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean
   if (!(input instanceof Tensor)) requireTensor("std", "input", 1, input);
   if (reducesByName(input, args)) return namedReduction("std", input, unbiasedFirst(args), ["dim", "unbiased", "keepdim"], ["correction"], (o) => std(input, o));
   const { dims, correction, keepdim } = varArgs("std", args);
+  if (batching.on && isBatched(input)) return reduceRule(input, dims, (p, pd) => std(p, { dim: pd, correction, keepdim }));
   const { v, plan } = input.dtype.isComplex ? complexVarCore(input, dims, correction, keepdim) : varCore("std", input, dims, correction, keepdim);
   const out = v.detach().sqrt();
   const inShape = input.shape;
@@ -509,6 +514,7 @@ export function norm(input: Tensor, ...args: Args<[p?: NormOrd | "inf" | "-inf",
     return linalg.matrixNorm(x, o.p, { dim: dims ?? [-2, -1], keepdim });
   }
   const p = o.p === undefined || o.p === null || o.p === "fro" ? 2 : ordValue(o.p);
+  if (batching.on && isBatched(x)) return reduceRule(x, dims, (px, pd) => vectorNormImpl(px, p, pd, keepdim));
   return vectorNormImpl(x, p, dims, keepdim);
 }
 
