@@ -142,10 +142,16 @@ test("grad(vmap(f)) and chunkSize run batched", () => {
 
 test("an op without a batching rule falls back to the loop (the loop's values); func's errors are thrown, not swallowed", () => {
   const before = vmapStats.fallbacks;
-  const got = vmap((a: T) => a.sort()[0].mul(2))(x);
+  const sorted = vmap((a: T) => a.sort()[0].mul(2));
+  const got = sorted(x);
   assert.equal(vmapStats.fallbacks - before, 1);
   assert.match(vmapStats.lastReason, /no batching rule/);
   assert.ok(torch.equal(got, x.sort()[0].mul(2)));
+  // The same vmap(func) then goes straight to the loop.
+  const runs = vmapStats.batchedRuns;
+  assert.ok(torch.equal(sorted(x), got));
+  assert.equal(vmapStats.fallbacks - before, 1);
+  assert.equal(vmapStats.batchedRuns, runs);
   assert.equal(batching.on, false);
   // A plain view of a BatchedTensor's (poisoned) storage, made by a view op without a rule, is not let out.
   const fb = vmapStats.fallbacks;

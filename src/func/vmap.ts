@@ -43,13 +43,16 @@ export function vmap<A extends unknown[], R>(func: (...args: A) => R, ...rest: A
   const chunkSize = o.chunkSize as number | null | undefined;
   if (!(chunkSize === undefined || chunkSize === null || chunkSize > 0)) throw new Error(`vmap: chunk_size should be None or greater than 0. (got ${String(chunkSize)})`);
   const name = fnName(func);
+  // Once func met an op without a batching rule, this vmap(func) goes straight to the loop.
+  let batchable = true;
   const wrapped = (...args: A): R => {
     checkOutDims(outDims, name);
     const { batchSize, flatInDims, flatArgs, spec } = processBatchedInputs(inDims, args, name);
     if (batchSize === 0) throw new Error(`vmap(${name}): torch-ts runs ${name} once per batch element and cannot know its outputs for an empty batch (size 0 in the mapped dimension)`);
-    if (randomness === "error") {
+    if (randomness === "error" && batchable) {
       const batched = runBatched(func as (...a: unknown[]) => unknown, flatArgs, flatInDims, spec, batchSize, outDims, chunkSize ?? null, name);
       if (batched !== FELL_BACK) return batched as R;
+      if (lastFallbackWasRuleGap) batchable = false;
     }
     const perElement: unknown[][] = [];
     let outSpec: TreeSpec | null = null;
@@ -153,6 +156,8 @@ function unbatchOutputs(perElement: unknown[][], outSpec: TreeSpec, single: bool
 }
 
 const FELL_BACK = Symbol("fell back");
+/** Whether the last fallback met an op without a rule (not an error of func's own). */
+let lastFallbackWasRuleGap = false;
 
 /**
  * func run once per chunk (all of the batch without chunkSize) on BatchedTensors; the outputs
@@ -168,7 +173,7 @@ function runBatched(func: (...a: unknown[]) => unknown, flatArgs: unknown[], fla
     const args = step === batchSize ? flatArgs : flatArgs.map((a, i) => { const d = flatInDims[i]; return d === null || d === undefined ? a : (a as Tensor).narrow(d, start, size); });
     const r = batchedOnce(func, args, flatInDims, spec, size, outDims, name);
     if (r === FELL_BACK) return FELL_BACK;
-    if (outSpec !== null && !specsEqual(outSpec, r.spec)) { vmapStats.fallbacks++; return FELL_BACK; }
+    if (outSpec !== null && !specsEqual(outSpec, r.spec)) { vmapStats.fallbacks++; lastFallbackWasRuleGap = false; return FELL_BACK; }
     outSpec = r.spec; flatOutDims = r.flatOutDims;
     chunks.push(r.leaves);
   }
@@ -203,6 +208,7 @@ function batchedOnce(func: (...a: unknown[]) => unknown, flatArgs: unknown[], fl
     // Any error: the loop runs func again and throws func's own errors itself.
     vmapStats.fallbacks++;
     vmapStats.lastReason = e instanceof Error ? e.message : String(e);
+    lastFallbackWasRuleGap = e instanceof VmapFallback;
     return FELL_BACK;
   } finally {
     scope.exit();
