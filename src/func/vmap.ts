@@ -1,17 +1,22 @@
 // torch.func.vmap(func, in_dims=0, out_dims=0, randomness="error", *, chunk_size=None).
 //
-// torch-ts has no batching rules: the returned function runs func once per batch element, on the
-// slices select(inDim, i) of the batched arguments (the others, inDims null, as they are), and
-// stacks each output along its outDim. The values are PyTorch's; the time is a loop's, not a
-// batched kernel's. Slices and stack are differentiable, so vmap composes with the grad transforms
-// both ways (vmap(grad(f)) gives per-sample gradients). chunkSize is checked and otherwise changes
-// nothing (the loop already goes one element at a time). An empty batch is refused: the outputs'
-// structure cannot be known without calling func.
+// The returned function first runs func ONCE on BatchedTensors (batched-tensor.ts): the mapped
+// arguments with their batch dimension moved to the front, wrapped at a new vmap level; each op
+// with a batching rule (batching-rules.ts) computes all elements in one call. When func meets an
+// op without a rule (its storage read throws VmapFallback), or throws anything else, vmap runs it
+// again as a per-element loop: func on the slices select(inDim, i) of the batched arguments,
+// outputs stacked along each outDim. So the values are always the loop's (and so are func's own
+// errors, thrown by the loop); only the speed differs. randomness "different" and "same" always
+// take the loop (each element must draw as its own call). chunkSize splits the batched run into
+// chunks of that many elements. Slices, stack and the rules' ops are differentiable, so vmap
+// composes with the grad transforms both ways. An empty batch is refused: the outputs' structure
+// cannot be known without calling func.
 
 import { Tensor } from "../core/tensor.js";
 import { type Args, bindArgs } from "../ops/args.js";
-import { stack } from "../ops/shape-join.js";
+import { cat, stack } from "../ops/shape-join.js";
 import { equal } from "../ops/comparison.js";
+import { VmapFallback, activeLevels, batching, isBatched, isPoisoned, physicalAt, vmapStats, wrap } from "./batched-tensor.js";
 import { type TreeSpec, broadcastToAndFlatten, pythonRepr, pythonType, specString, specsEqual, treeFlatten, treeUnflatten } from "./pytree.js";
 import { type Randomness, RandomnessScope, checkRandomness } from "./vmap-randomness.js";
 
@@ -38,10 +43,17 @@ export function vmap<A extends unknown[], R>(func: (...args: A) => R, ...rest: A
   const chunkSize = o.chunkSize as number | null | undefined;
   if (!(chunkSize === undefined || chunkSize === null || chunkSize > 0)) throw new Error(`vmap: chunk_size should be None or greater than 0. (got ${String(chunkSize)})`);
   const name = fnName(func);
+  // Once func met an op without a batching rule, this vmap(func) goes straight to the loop.
+  let batchable = true;
   const wrapped = (...args: A): R => {
     checkOutDims(outDims, name);
     const { batchSize, flatInDims, flatArgs, spec } = processBatchedInputs(inDims, args, name);
     if (batchSize === 0) throw new Error(`vmap(${name}): torch-ts runs ${name} once per batch element and cannot know its outputs for an empty batch (size 0 in the mapped dimension)`);
+    if (randomness === "error" && batchable) {
+      const batched = runBatched(func as (...a: unknown[]) => unknown, flatArgs, flatInDims, spec, batchSize, outDims, chunkSize ?? null, name);
+      if (batched !== FELL_BACK) return batched as R;
+      if (lastFallbackWasRuleGap) batchable = false;
+    }
     const perElement: unknown[][] = [];
     let outSpec: TreeSpec | null = null;
     let single = false;
@@ -141,4 +153,94 @@ function unbatchOutputs(perElement: unknown[][], outSpec: TreeSpec, single: bool
     return stack(values as Tensor[], d as number);
   });
   return treeUnflatten(outputs, outSpec);
+}
+
+const FELL_BACK = Symbol("fell back");
+/** Whether the last fallback met an op without a rule (not an error of func's own). */
+let lastFallbackWasRuleGap = false;
+
+/**
+ * func run once per chunk (all of the batch without chunkSize) on BatchedTensors; the outputs
+ * unbatched and, with chunks, concatenated along their outDims. FELL_BACK when any run throws.
+ */
+function runBatched(func: (...a: unknown[]) => unknown, flatArgs: unknown[], flatInDims: (number | null)[], spec: TreeSpec, batchSize: number,
+  outDims: Dims, chunkSize: number | null, name: string): unknown {
+  const step = chunkSize === null ? batchSize : Math.min(chunkSize, batchSize);
+  const chunks: unknown[][] = [];
+  let outSpec: TreeSpec | null = null, flatOutDims: (number | null)[] = [];
+  for (let start = 0; start < batchSize; start += step) {
+    const size = Math.min(step, batchSize - start);
+    const args = step === batchSize ? flatArgs : flatArgs.map((a, i) => { const d = flatInDims[i]; return d === null || d === undefined ? a : (a as Tensor).narrow(d, start, size); });
+    const r = batchedOnce(func, args, flatInDims, spec, size, outDims, name);
+    if (r === FELL_BACK) return FELL_BACK;
+    if (outSpec !== null && !specsEqual(outSpec, r.spec)) { vmapStats.fallbacks++; lastFallbackWasRuleGap = false; return FELL_BACK; }
+    outSpec = r.spec; flatOutDims = r.flatOutDims;
+    chunks.push(r.leaves);
+  }
+  const leaves = chunks.length === 1 ? chunks[0]! : chunks[0]!.map((first, k) => {
+    const d = flatOutDims[k];
+    return d === null || d === undefined ? first : cat(chunks.map((c) => c[k] as Tensor), d);
+  });
+  return treeUnflatten(leaves, outSpec!);
+}
+
+function batchedOnce(func: (...a: unknown[]) => unknown, flatArgs: unknown[], flatInDims: (number | null)[], spec: TreeSpec, size: number,
+  outDims: Dims, name: string): { leaves: unknown[]; spec: TreeSpec; flatOutDims: (number | null)[] } | typeof FELL_BACK {
+  const level = activeLevels.length === 0 ? 1 : activeLevels[activeLevels.length - 1]!.level + 1;
+  const wasOn = batching.on;
+  const scope = new RandomnessScope("error");
+  activeLevels.push({ level, size });
+  batching.on = true;
+  scope.enter();
+  try {
+    const inputs = flatArgs.map((a, i) => {
+      const d = flatInDims[i];
+      return d === null || d === undefined ? a : wrap(d === 0 ? (a as Tensor) : (a as Tensor).movedim(d, 0), level);
+    });
+    const out = func(...(treeUnflatten(inputs, spec) as unknown[]));
+    const [leaves, outSpec] = treeFlatten(out);
+    const flat = flatOutDimsFor(outDims, outSpec, out instanceof Tensor);
+    if (flat === null) throw new VmapFallback("outputs not matching out_dims");
+    const unbatched = leaves.map((x, k) => unbatchLeaf(x, flat[k] as number | null, level, size));
+    vmapStats.batchedRuns++;
+    return { leaves: unbatched, spec: outSpec, flatOutDims: flat as (number | null)[] };
+  } catch (e) {
+    // Any error: the loop runs func again and throws func's own errors itself.
+    vmapStats.fallbacks++;
+    vmapStats.lastReason = e instanceof Error ? e.message : String(e);
+    lastFallbackWasRuleGap = e instanceof VmapFallback;
+    return FELL_BACK;
+  } finally {
+    scope.exit();
+    activeLevels.pop();
+    batching.on = wasOn;
+  }
+}
+
+/** out_dims flattened against the outputs' structure (null when they do not match). */
+function flatOutDimsFor(outDims: Dims, outSpec: TreeSpec, single: boolean): unknown[] | null {
+  if (single) {
+    if (isInt(outDims) || outDims === null) return [outDims];
+    return Array.isArray(outDims) && outDims.length === 1 ? outDims : null;
+  }
+  return broadcastToAndFlatten(outDims, outSpec);
+}
+
+/** One output of a batched run with the batch dim at outDim (a value unbatched at this level: repeated). */
+function unbatchLeaf(x: unknown, d: number | null, level: number, size: number): unknown {
+  if (x instanceof Tensor && isPoisoned(x)) throw new VmapFallback("an output viewing a BatchedTensor");
+  const p = physicalAt(x, level);
+  if (d === null) {
+    if (p !== null) throw new VmapFallback("a batched output with out_dim None");
+    return x;
+  }
+  if (!(x instanceof Tensor) || !isInt(d)) throw new VmapFallback("an output that is not a tensor");
+  if (p !== null) return d === 0 ? p : p.movedim(0, d);
+  const n = x.dim() + 1;
+  const at = d < 0 ? d + n : d;
+  if (at < 0 || at >= n) throw new VmapFallback("out_dim out of range");
+  // As the loop's stack does: a copy, the same value in every element.
+  const shape = x.shape;
+  shape.splice(at, 0, size);
+  return isBatched(x) ? x.unsqueeze(at).expand(shape).contiguous() : x.unsqueeze(at).expand(shape).clone();
 }

@@ -27,6 +27,8 @@ import { traceOp, tracing } from "../onnx/hook.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { assignQuantized, isQuantizedTensor } from "./quantized-engine.js";
 import { quantizedRelu } from "./quantized-elementwise.js";
+import { anyBatched, batching, isBatched } from "../func/batched-tensor.js";
+import { dimRule } from "../func/batching-rules.js";
 
 // ---- relu / threshold -----------------------------------------------------------------------
 
@@ -378,6 +380,7 @@ function softmaxImpl(op: "softmax" | "log_softmax", input: Tensor, dim: unknown,
   const x = dtype === undefined || dtype === null ? input : castTo(input, toDType(dtype));
   const nd = x.dim();
   const d = normalizeDim(dim, Math.max(nd, 1), op);
+  if (batching.on && isBatched(x)) return dimRule(x, d, (p, pd) => softmaxImpl(op, p, pd, null));
   if (!x.dtype.isFloatingPoint) {
     const last = nd === 0 || d === nd - 1;
     throw notImplementedFor(`${op}_${last ? "lastdim_" : ""}kernel_impl`, x.dtype);

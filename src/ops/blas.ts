@@ -31,6 +31,8 @@ import { shouldFold } from "./matmul-fold.js";
 import { outCall, type OutOption, writeOut, hasOut, withOut } from "./out.js";
 import { complexBmm } from "./complex-matmul.js";
 import { hasConjBit } from "../core/lazy-storage.js";
+import { anyBatched, batching, isBatched } from "../func/batched-tensor.js";
+import { matmulRule, mmRule } from "../func/batching-rules.js";
 const TYPE_NAMES: Record<string, string> = {
   float32: "float", float64: "double", float16: "c10::Half", bfloat16: "c10::BFloat16", int8: "signed char",
   uint8: "unsigned char", int16: "short", int32: "int", int64: "long int", bool: "bool",
@@ -127,6 +129,7 @@ export function mm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("mm", arguments, 2, () => mm(input, mat2), "same"); else if (isOptionsObject(arguments.length === 2 ? mat2 : input)) return rebind(mm, "mm", arguments, ["input", "mat2"], 2, ["out"]);
   if (!(input instanceof Tensor)) requireTensor("mm", "input", 1, input);
   if (!(mat2 instanceof Tensor)) requireTensor("mm", "mat2", 2, mat2);
+  if (batching.on && (isBatched(input) || isBatched(mat2))) return mmRule(input, mat2, 2, matmul);
   if (eitherNamed(input, mat2)) return namedMatmul(input, mat2, () => mm(input, mat2));
   checkTensor("mm", "input", input);
   checkTensor("mm", "mat2", mat2);
@@ -159,6 +162,7 @@ export function bmm(input: Tensor, mat2: Tensor, options?: OutOption): Tensor {
   if (arguments.length > 2) return outCall("bmm", arguments, 2, () => bmm(input, mat2), "same"); else if (isOptionsObject(arguments.length === 2 ? mat2 : input)) return rebind(bmm, "bmm", arguments, ["input", "mat2"], 2, ["out"]);
   if (!(input instanceof Tensor)) requireTensor("bmm", "input", 1, input);
   if (!(mat2 instanceof Tensor)) requireTensor("bmm", "mat2", 2, mat2);
+  if (batching.on && (isBatched(input) || isBatched(mat2))) return mmRule(input, mat2, 3, matmul);
   if (isNested(input) || isNested(mat2)) return nestedBmm(input, mat2);
   if (eitherNamed(input, mat2)) return namedMatmul(input, mat2, () => bmm(input, mat2));
   checkTensor("bmm", "input", input);
@@ -196,6 +200,7 @@ export function dot(input: Tensor, other: Tensor, options?: OutOption): Tensor {
     throw new Error(`inconsistent tensor size, expected tensor [${input.numel()}] and src [${other.numel()}] to have the same number of elements, but got ${input.numel()} and ${other.numel()} elements respectively`);
   }
   checkSameDtype("dot", input, other);
+  if (batching.on && (isBatched(input) || isBatched(other))) return matmulRule(input, other, matmul);
   refuseBool("dot", input);
   // Two conjugate views: the conjugate view of their physical values' dot, as PyTorch's.
   const bothConj = hasConjBit(input) && hasConjBit(other);
@@ -234,6 +239,7 @@ export function mv(input: Tensor, vec: Tensor, options?: OutOption): Tensor {
   if (input._shape[1] !== vec._shape[0]) {
     throw new Error(`size mismatch, got input (${input._shape[0]}), mat (${input._shape[0]}x${input._shape[1]}), vec (${vec._shape[0]})`);
   }
+  if (batching.on && (isBatched(input) || isBatched(vec))) return matmulRule(input, vec, matmul);
   refuseBool("addmv_impl_cpu", input);
   // The product through mm's kernels; recorded as one node, as PyTorch's mv.
   const out = unsafeView(mm(input.detach(), vec.detach().unsqueeze(1)), [input._shape[0]!]);
@@ -251,6 +257,7 @@ export function matmul(input: Tensor, other: Tensor, options?: OutOption): Tenso
   if (arguments.length > 2) return outCall("matmul", arguments, 2, () => matmul(input, other), "same"); else if (isOptionsObject(arguments.length === 2 ? other : input)) return rebind(matmul, "matmul", arguments, ["input", "other"], 2, ["out"]);
   if (!(input instanceof Tensor)) requireTensor("matmul", "input", 1, input);
   if (!(other instanceof Tensor)) requireTensor("matmul", "other", 2, other);
+  if (batching.on && (isBatched(input) || isBatched(other))) return matmulRule(input, other, matmul);
   if (isNested(input) || isNested(other)) return nestedMatmul(input, other);
   if (eitherNamed(input, other)) return namedMatmul(input, other, () => matmul(input, other));
   if (isCompressed(input) || isCompressed(other)) return compressedMatmul("matmul", null, input, other);
@@ -426,6 +433,7 @@ export function addmm(input: Tensor, mat1: Tensor, mat2: Tensor, options: BetaAl
   if (autocasting.on && autocasts("addmm", arguments)) return runAutocast(addmm, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? mat2 : arguments.length === 2 ? mat1 : input)) return rebind(addmm, "addmm", arguments, ["input", "mat1", "mat2"], 3, ["beta", "alpha", "out"]);
   for (const [name, t] of [["input", input], ["mat1", mat1], ["mat2", mat2]] as const) checkTensor("addmm", name, t);
+  if (batching.on && anyBatched([input, mat1, mat2]) && options.out == null) return addmmComposite(input, mat1, mat2, options.beta ?? 1, options.alpha ?? 1);
   if ((input._names !== null || eitherNamed(mat1, mat2)) && namesMode.enabled) return namedMatmul(mat1, mat2, () => addmm(input, mat1, mat2, options), input);
   if (isCompressed(mat1) || isCompressed(mat2)) return compressedMatmul("addmm", input, mat1, mat2, options.beta ?? 1, options.alpha ?? 1);
   if (isSparse(mat1)) return sparseAddmmDense(input, mat1, mat2, options.beta ?? 1, options.alpha ?? 1);
@@ -774,3 +782,11 @@ declare module "../core/tensor.js" {
 }
 
 installMethods({ mm, bmm, matmul, mv, dot, vdot, outer, ger: outer, addmm, addmv, addr, baddbmm, addbmm, kron, trace, cross });
+
+/** addmm on batched tensors: beta * input + alpha * (mat1 @ mat2), each op with its batching rule. */
+function addmmComposite(input: Tensor, mat1: Tensor, mat2: Tensor, beta: number, alpha: number): Tensor {
+  const prod = mm(mat1, mat2);
+  const scaled = alpha === 1 ? prod : prod.mul(alpha);
+  // beta 0: input is ignored (its NaNs too), as PyTorch's addmm does.
+  return beta === 0 ? scaled : scaled.add(beta === 1 ? input : input.mul(beta));
+}

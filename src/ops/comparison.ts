@@ -31,6 +31,8 @@ import { outCall, type OutOption } from "./out.js";
 import { Complex } from "../core/complex.js";
 import { complexCompare, complexTest, complexWhere } from "./complex-compare.js";
 import { backendRefusal } from "../core/op-name.js";
+import { anyBatched, batching, isBatched } from "../func/batched-tensor.js";
+import { broadcastRule } from "../func/batching-rules.js";
 // ---- eq / ne / lt / le / gt / ge --------------------------------------------------------------
 
 type Cmp = (a: number, b: number) => number;
@@ -59,6 +61,7 @@ function checkOther(op: string, input: unknown, other: unknown): void {
  * float32 comparison sees float32 values), and int64 compares exactly.
  */
 function compare(spec: CompareSpec, input: Tensor, other: TensorOrScalar, out?: Tensor): Tensor {
+  if (batching.on && out === undefined && (isBatched(input) || isBatched(other))) return broadcastRule([input, other], (a, b) => compare(spec, a as Tensor, b as TensorOrScalar));
   const r = compareKernel(spec, input, other, out);
   if (tracing.on && !out) traceOp(spec.name, [input, other], r);
   return r;
@@ -740,6 +743,7 @@ export function where(condition: Tensor, input?: TensorOrScalar, other?: TensorO
       throw new Error(`where(): argument '${n}' must be Tensor or Number, not ${pyType(v)}`);
     }
   }
+  if (batching.on && anyBatched([condition, input, other])) return broadcastRule([condition, input, other], (c, a, b) => where(c as Tensor, a as TensorOrScalar, b as TensorOrScalar));
   const dtype = resultType(input, other);
   if (dtype.isComplex) return complexWhere(condition, input, other, dtype);
   const x = asOperand("where", input, dtype), y = asOperand("where", other, dtype);

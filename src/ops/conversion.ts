@@ -23,12 +23,15 @@ import { applyInPlace } from "./inplace.js";
 import { deviceOp, onDevice, toDeviceHook } from "./device-hooks.js";
 import { shapeStr } from "../core/shape.js";
 import { broadcastShapes } from "../core/shape.js";
+import { batching, isBatched } from "../func/batched-tensor.js";
+import { unaryRule } from "../func/batching-rules.js";
 
 export interface ToOptions { dtype?: DTypeLike | null; device?: DeviceLike | null; copy?: boolean; nonBlocking?: boolean; memoryFormat?: MemoryFormat | null }
 
 /** A copy of `input` converted to `dtype` (autograd: ToCopyBackward0). */
 export function castTo(input: Tensor, dtype: DType, forceCopy = false, discardImaginary = false, memoryFormat: MemoryFormat | null = null): Tensor {
   if (input.dtype === dtype && !forceCopy) return input;
+  if (batching.on && memoryFormat === null && isBatched(input)) return unaryRule(input, (p) => castTo(p, dtype, forceCopy, discardImaginary));
   if (isNamed(input)) return keepNamed(input, [], () => castTo(input, dtype, forceCopy, discardImaginary));
   if (isSparse(input)) return sparseCast(input, dtype);
   if (isNested(input)) throw nestedRefusal("_to_copy");

@@ -24,6 +24,8 @@ import { complexBinary } from "./complex-arith.js";
 import { complexUnary, complexUnaryInPlace } from "./complex-unary.js";
 import { checkOutNames, hideNames, namesMode, namesOf, putNames, unifyFromRight } from "./named-engine.js";
 import { keepNamed, refuseWithoutRule } from "./named-rules.js";
+import { batching, isBatched } from "../func/batched-tensor.js";
+import { broadcastRule, unaryRule } from "../func/batching-rules.js";
 
 /** A scalar operand as a 0-d tensor of the op's compute dtype. */
 export function asOperand(op: string, v: TensorOrScalar, dtype: DType): Tensor {
@@ -90,6 +92,7 @@ function castForHalf(t: Tensor, dtype: DType): Tensor {
 
 /** Runs a binary pointwise op: promotion, broadcasting, recording. `out` for in-place writes. */
 export function binaryOp(spec: BinarySpec, a: TensorOrScalar, b: TensorOrScalar, out?: Tensor): Tensor {
+  if (batching.on && out === undefined && (isBatched(a) || isBatched(b))) return broadcastRule([a, b], (x, y) => binaryOp(spec, x as TensorOrScalar, y as TensorOrScalar));
   const first = a instanceof Tensor ? a : b instanceof Tensor ? b : null;
   if (!first) throw new Error(`${spec.name}(): at least one argument must be a Tensor`);
   if (isCompressed(a) || isCompressed(b) || isCompressed(out)) return compressedBinary(spec, a, b, out);
@@ -156,6 +159,7 @@ export const floatOut = (d: DType): DType => (d.isFloatingPoint ? d : getDefault
 export const sameOut = (d: DType): DType => d;
 
 export function unaryOp(spec: UnarySpec, input: Tensor, out?: Tensor): Tensor {
+  if (batching.on && out === undefined && isBatched(input)) return unaryRule(input, (p) => unaryOp(spec, p));
   checkTensor(spec.name, "input", input);
   if (isSparse(input)) return sparseUnary(spec, input, (v) => unaryOp(spec, v));
   if (isNested(input)) throw nestedRefusal(spec.name);

@@ -18,6 +18,8 @@ import { resultTypeMany, type TensorOrScalar } from "./promotion.js";
 import { type TraceAttrs, traceOp, tracing } from "../onnx/hook.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { directOut, outOffered } from "./out.js";
+import { batching, isBatched } from "../func/batched-tensor.js";
+import { unaryRule } from "../func/batching-rules.js";
 
 /** Python's type name of an argument, as PyTorch's argument errors print it. */
 export function pyType(v: unknown): string {
@@ -178,6 +180,7 @@ function dense(t: Tensor): Floats {
 
 /** unaryOp with a dedicated loop when the input is a contiguous float32/float64 tensor. */
 export function unaryFast(spec: UnarySpec, loop: Loop1, input: Tensor): Tensor {
+  if (batching.on && isBatched(input)) return unaryRule(input, (p) => unaryFast(spec, loop, p));
   // unaryOp also gives a named input its names, and refuses a non-tensor in PyTorch's words.
   if (!(input instanceof Tensor) || onDevice(input) || isSparse(input) || isCompressed(input) || input._names !== null) return unaryOp(spec, input);
   // The dtype test first: it sends complex inputs (floatOutOf: float32) to unaryOp before denseFloat reads their data.

@@ -31,6 +31,8 @@ import { hasOut, withOut, type OutOption, type OutPairOption } from "./out.js";
 import { nonzeroMask } from "./complex-parts.js";
 import { rawPart } from "./complex-engine.js";
 import { allowComplexHalf } from "../core/storage.js";
+import { anyBatched, batching, isBatched } from "../func/batched-tensor.js";
+import { argRule, reduceRule } from "../func/batching-rules.js";
 /**
  * Large contiguous float tensors reduce faster as a few native passes (max, exp, sum...) than in
  * the JS loops below, which call Math.exp or square per element (1M elements: 18 ms vs ~1 ms).
@@ -226,6 +228,7 @@ export function max(input: Tensor, other: Tensor): Tensor;
 export function max(input: Tensor, ...args: Args<[dim: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices;
 export function max(input: Tensor, ...args: unknown[]): MaxResult {
   if (hasOut(args)) return withOut("max", args, (rest) => max(input, ...(rest as [])), "same");
+  if (batching.on && args.length === 0 && isBatched(input)) return reduceRule(input, null, (p, pd) => amax(p, pd));
   return maxMin("max", input, args);
 }
 
@@ -234,11 +237,13 @@ export function min(input: Tensor, other: Tensor): Tensor;
 export function min(input: Tensor, ...args: Args<[dim: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices;
 export function min(input: Tensor, ...args: unknown[]): MaxResult {
   if (hasOut(args)) return withOut("min", args, (rest) => min(input, ...(rest as [])), "same");
+  if (batching.on && args.length === 0 && isBatched(input)) return reduceRule(input, null, (p, pd) => amin(p, pd));
   return maxMin("min", input, args);
 }
 
 function amaxAmin(op: "amax" | "amin", input: Tensor, args: unknown[]): Tensor {
   const { dims, keepdim } = dimKeep(op, args);
+  if (batching.on && isBatched(input)) return reduceRule(input, dims, (p, pd) => amaxAmin(op, p, [pd, keepdim]));
   const plan = planReduce(op, input, dims, keepdim);
   if (input.numel() === 0) nonEmpty(op, input, dims);
   const pick = op === "amax" ? pickMax : pickMin;
@@ -274,6 +279,7 @@ function argPick(op: string, input: Tensor, args: unknown[], pick: Pick): Tensor
   const o = bindArgs(op, args, ["dim", "keepdim"], [], 1);
   if (input.dtype === bool) throw notImplementedFor(`${op}_cpu`, bool);
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
+  if (batching.on && isBatched(input)) return argRule(input, o.dim as number | null | undefined, keepdim, (p, d, k) => argPick(op, p, [d, k], pick));
   let r: Tensor;
   if (o.dim === undefined || o.dim === null) {
     const { indices } = selectAlong(op, input.reshape(-1), 0, false, pick);
@@ -349,6 +355,7 @@ export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolea
   // complex32 (PyTorch's CPU var takes it, giving float16): computed in complex64, rounded to float16.
   if (input.dtype === complex32) return var_(input.cfloat(), ...args).half();
   const { dims, correction, keepdim } = varArgs("var", args);
+  if (batching.on && isBatched(input)) return reduceRule(input, dims, (p, pd) => var_(p, { dim: pd, correction, keepdim }));
   const { v, plan } = input.dtype.isComplex ? complexVarCore(input, dims, correction, keepdim) : varCore("var", input, dims, correction, keepdim);
   const inShape = input.shape;
   record("VarBackward0", [input], v, ([g]) => {
@@ -364,6 +371,7 @@ export function std(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean
   if (!(input instanceof Tensor)) requireTensor("std", "input", 1, input);
   if (reducesByName(input, args)) return namedReduction("std", input, unbiasedFirst(args), ["dim", "unbiased", "keepdim"], ["correction"], (o) => std(input, o));
   const { dims, correction, keepdim } = varArgs("std", args);
+  if (batching.on && isBatched(input)) return reduceRule(input, dims, (p, pd) => std(p, { dim: pd, correction, keepdim }));
   const { v, plan } = input.dtype.isComplex ? complexVarCore(input, dims, correction, keepdim) : varCore("std", input, dims, correction, keepdim);
   const out = v.detach().sqrt();
   const inShape = input.shape;
@@ -402,6 +410,7 @@ export function logsumexp(input: Tensor, ...args: Args<[dim: Dims, keepdim?: boo
   if (!(input instanceof Tensor)) requireTensor("logsumexp", "input", 1, input);
   if (reducesByName(input, args)) return namedReduction("logsumexp", input, args, ["dim", "keepdim"], [], (o) => logsumexp(input, o as { dim: Dims }));
   const { dims, keepdim } = dimKeep("logsumexp", args);
+  if (batching.on && isBatched(input)) return reduceRule(input, dims, (p, pd) => logsumexp(p, pd, keepdim));
   if (input.dtype.isComplex) throw new Error(`logsumexp(): Expected floating point type for result tensor, but got: ${scalarTypeName(input.dtype)}`);
   const x = input.dtype.isFloatingPoint ? input : castTo(input, getDefaultDtype());
   const plan = planReduce("logsumexp", x, dims, keepdim);
@@ -505,6 +514,7 @@ export function norm(input: Tensor, ...args: Args<[p?: NormOrd | "inf" | "-inf",
     return linalg.matrixNorm(x, o.p, { dim: dims ?? [-2, -1], keepdim });
   }
   const p = o.p === undefined || o.p === null || o.p === "fro" ? 2 : ordValue(o.p);
+  if (batching.on && isBatched(x)) return reduceRule(x, dims, (px, pd) => vectorNormImpl(px, p, pd, keepdim));
   return vectorNormImpl(x, p, dims, keepdim);
 }
 

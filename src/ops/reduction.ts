@@ -24,6 +24,8 @@ import { isQuantizedTensor } from "./quantized-engine.js";
 import { quantizedMean } from "./quantized-pool.js";
 import { isNamed, namedRefusal } from "./named-engine.js";
 import { namedReduction, reducesByName } from "./named-rules.js";
+import { anyBatched, batching, isBatched } from "../func/batched-tensor.js";
+import { reduceRule } from "../func/batching-rules.js";
 /** Dims to reduce: indices, or names of a named tensor's dims. */
 export type Dims = number | string | (number | string)[] | null;
 
@@ -44,6 +46,7 @@ export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean]
   const a = bindArgs("sum", args, ["dim", "keepdim"], ["dtype"], 1);
   const dims = checkDims("sum", "dim", a.dim);
   const keepdim = (a.keepdim as boolean | undefined) ?? false;
+  if (batching.on && isBatched(input)) return reduceRule(input, dims, (p, pd) => sum(p, pd, keepdim, a.dtype == null ? {} : { dtype: a.dtype as DTypeLike }));
   if (isNested(input)) return nestedSum(input, dims, keepdim);
   let x = input;
   let outDtype: DType = input.dtype.isFloatingPoint ? input.dtype : int64;
@@ -78,6 +81,7 @@ export function mean(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean
   if (!(input instanceof Tensor)) requireTensor("mean", "input", 1, input);
   if (reducesByName(input, args)) return namedReduction("mean", input, args, ["dim", "keepdim"], ["dtype"], (o) => mean(input, o));
   const a = bindArgs("mean", args, ["dim", "keepdim"], ["dtype"], 1);
+  if (batching.on && isBatched(input)) return reduceRule(input, checkDims("mean", "dim", a.dim), (p, pd) => mean(p, pd, (a.keepdim as boolean | undefined) ?? false, a.dtype == null ? {} : { dtype: a.dtype as DTypeLike }));
   if (isQuantizedTensor(input)) return quantizedMean(input, checkDims("mean", "dim", a.dim), (a.keepdim as boolean | undefined) ?? false);
   let x = input;
   if (a.dtype !== undefined && a.dtype !== null) x = castTo(input, toDType(a.dtype as DTypeLike));

@@ -23,6 +23,8 @@ import * as nativeScan from "../backends/native/scan.js";
 
 import { complexCumprod, complexCumsumValue } from "./complex-reduce.js";
 import { hasOut, withOut, type OutOption, writeOut, type OutPairOption } from "./out.js";
+import { batching, isBatched } from "../func/batched-tensor.js";
+import { dimRule } from "../func/batching-rules.js";
 /** Runs `scan(src, dst, start, n)` over each line along `dim`; src/dst hold the line contiguously. */
 function scanLines(x: Tensor, dim: number, scan: (src: NumArray, out: Float64Array, s: number, n: number, idx: Float64Array | null) => void, withIndices: boolean): { values: Float64Array; indices: Float64Array | null; perm: number[] } {
   const nd = x.dim();
@@ -68,6 +70,7 @@ export function cumsum(input: Tensor, ...args: Args<[dim: number | string], CumO
   if (o.dim === undefined) throw new Error("cumsum() missing required argument 'dim'");
   const x = cumDtype(input, o);
   const d = x.dim() ? normalizeDim(checkInt("cumsum", "dim", o.dim), x.dim(), "cumsum") : 0;
+  if (batching.on && isBatched(x)) return dimRule(x, d, (p, pd) => cumsum(p, pd));
   const out = onDevice(x) ? deviceOp("scan", "cumsum")("cumsum", "sum", x, d) : x.dtype.isComplex ? complexCumsumValue(x, d) : sumLines(x, d);
   record("CumsumBackward0", [x], out, ([g]) => [x.dim() ? reverseCumsum(g!, d) : g!]);
   if (tracing.on) traceOp("cumsum", [x], out, { dim: d });

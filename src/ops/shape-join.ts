@@ -21,6 +21,8 @@ import { deviceOp, onDevice } from "./device-hooks.js";
 import { outCall, type OutOption, hasOut, withOut } from "./out.js";
 import { isQuantizedTensor } from "./quantized-engine.js";
 import { quantizedCat, quantizedStack } from "./quantized-elementwise.js";
+import { anyBatched, batching } from "../func/batched-tensor.js";
+import { catRule, joinRule } from "../func/batching-rules.js";
 /** A view of `t`'s storage with new geometry, outside autograd (for kernels writing into `t`). */
 export function rawView(t: Tensor, shape: number[], strides: number[], offset: number): Tensor {
   return new Tensor(t.storage, shape, strides, offset);
@@ -141,7 +143,9 @@ export function cat(tensors: Tensor[], ...args: Args<[dim?: number | string], { 
   const a = bindArgs("cat", args, ["dim"], [], 1);
   if (typeof a.dim === "string" || (Array.isArray(tensors) && tensors.some((t) => t instanceof Tensor && t._names !== null) && namesMode.enabled)) return namedCat(tensorList("cat", tensors), (a.dim as number | string | undefined) ?? 0);
   if (Array.isArray(tensors) && isQuantizedTensor(tensors[0])) return quantizedCat(tensorList("cat", tensors), (a.dim as number | undefined) ?? 0);
-  return catImpl("cat", tensorList("cat", tensors), (a.dim as number | undefined) ?? 0);
+  const list = tensorList("cat", tensors), dim = (a.dim as number | undefined) ?? 0;
+  if (batching.on && anyBatched(list)) return catRule(list, dim, (ps, pd) => cat(ps, pd));
+  return catImpl("cat", list, dim);
 }
 export const concat = cat;
 
@@ -174,6 +178,7 @@ export function stack(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: n
     }
   });
   const d = normalizeDim((a.dim as number | undefined) ?? 0, ref.dim() + 1, "stack");
+  if (batching.on && anyBatched(ts)) return joinRule(ts, d + 1, (ps, pd) => stack(ps, pd));
   if (isQuantizedTensor(ref)) return quantizedStack(ts, d);
   const shape = ref.shape;
   shape.splice(d, 0, ts.length);

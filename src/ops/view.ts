@@ -29,6 +29,8 @@ import { refuseNamed } from "./named-engine.js";
 import { cat, stack } from "./shape-join.js";
 import { multiOutputViews } from "./inplace.js";
 import { unsafeView } from "./unsafe-view.js";
+import { batching, isBatched, wrap } from "../func/batched-tensor.js";
+import { expandRule, permuteRule, unaryRule, reshapeRule, selectRule, squeezeRule, transposeRule, unsqueezeRule } from "../func/batching-rules.js";
 
 /** A view of `base` with new geometry; keeps the chain to the storage's owner for in-place ops. */
 export function makeView(base: Tensor, shape: number[], strides: number[], offset: number): Tensor {
@@ -48,6 +50,7 @@ export function makeView(base: Tensor, shape: number[], strides: number[], offse
 export function view(input: Tensor, ...size: (number | number[])[]): Tensor {
   if (size.length === 1 && isDTypeArgument(size[0])) return viewDtype(input, size[0] as unknown as DTypeOption);
   const { size: s } = bindSize("view", size, []);
+  if (batching.on && isBatched(input)) return reshapeRule(input, s);
   if (isNested(input)) return nestedView("view", input, s);
   const shape = inferSize(s, input.numel());
   const strides = viewStrides(input._shape, input._strides, shape);
@@ -116,6 +119,7 @@ function viewDtype(input: Tensor, arg: DTypeOption): Tensor {
 export function reshape(input: Tensor, ...size: (number | number[])[]): Tensor {
   if (!(input instanceof Tensor)) requireTensor("reshape", "input", 1, input);
   const { size: s } = bindSize("reshape", size, [], "shape");
+  if (batching.on && isBatched(input)) return reshapeRule(input, s);
   if (isNested(input)) return nestedView("reshape", input, s);
   if (isSparse(input)) throw new Error("reshape is not implemented for sparse tensors");
   const shape = inferSize(s, input.numel());
@@ -161,6 +165,7 @@ export function clone(input: Tensor, options: { memoryFormat?: MemoryFormat | nu
   if (arguments.length > 1) checkArgs("clone", arguments, 1, ["memoryFormat"]); else if (isOptionsObject(input)) return rebind(clone, "clone", arguments, ["input"], 1, ["memoryFormat"]);
   if (!(input instanceof Tensor)) requireTensor("clone", "input", 1, input);
   if (isNamed(input)) return keepNamed(input, [], () => clone(input, options));
+  if (batching.on && isBatched(input)) return unaryRule(input, (p) => clone(p, options));
   if (input.storage instanceof QuantizedStorage) return cloneQuantized(input);
   if (isSparse(input)) return sparseClone(input);
   if (isNested(input)) return nestedClone(input);
@@ -198,6 +203,7 @@ export function transpose(input: Tensor, dim0: number | string, dim1: number | s
   const nd = input.dim();
   const a = normalizeDim(checkInt("transpose", "dim0", dim0), nd, "transpose");
   const b = normalizeDim(checkInt("transpose", "dim1", dim1), nd, "transpose");
+  if (batching.on && isBatched(input)) return transposeRule(input, a, b);
   return transposedView(input, a, b, "TransposeBackward0");
 }
 
@@ -231,6 +237,7 @@ export const swapaxes = transpose, swapdims = transpose;
 export function permute(input: Tensor, ...dims: (number | number[])[]): Tensor {
   if (!(input instanceof Tensor)) requireTensor("permute", "input", 1, input);
   const { size: d } = bindSize("permute", dims, [], "dims");
+  if (batching.on && isBatched(input)) return permuteRule(input, d);
   if (d.length !== input.dim()) {
     throw new Error(`permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${input.dim()} is not equal to len(dims) = ${d.length}`);
   }
@@ -249,6 +256,7 @@ export function t(input: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("t", arguments, 1); else if (isOptionsObject(input)) return rebind(t, "t", arguments, ["input"], 1, []);
   if (!(input instanceof Tensor)) requireTensor("t", "input", 1, input);
   if (input.dim() > 2) throw new Error(`t() expects a tensor with <= 2 dimensions, but self is ${input.dim()}D`);
+  if (batching.on && isBatched(input)) return input.dim() < 2 ? input : transposeRule(input, 0, 1);
   if (isNamed(input)) return nameAll(ownOutput(input, hideNames([input], () => t(input))), namesOf(input).reverse());
   if (isSparse(input)) return input.dim() < 2 ? input : sparseTranspose(input, 0, 1, "TBackward0");
   if (isCompressed(input)) return compressedTranspose(input, 0, 1);
@@ -289,6 +297,7 @@ export const moveaxis = movedim;
 
 export function expand(input: Tensor, ...sizes: (number | number[])[]): Tensor {
   const { size } = bindSize("expand", sizes, []);
+  if (batching.on && isBatched(input)) return expandRule(input, size);
   const nd = size.length, ind = input.dim();
   if (isNamed(input) && nd >= ind) {
     // New leading dims are unnamed.
@@ -356,6 +365,7 @@ function namedSqueeze(input: Tensor, dim: number | number[] | null | undefined):
 }
 
 function squeezeDims(input: Tensor, dims: number[] | null): Tensor {
+  if (batching.on && isBatched(input)) return squeezeRule(input, dims);
   const nd = input.dim();
   const drop = dims === null
     ? input._shape.map((s, i) => (s === 1 ? i : -1)).filter((i) => i >= 0)
@@ -375,6 +385,7 @@ export function unsqueeze(input: Tensor, dim: number): Tensor {
   if (arguments.length > 2) checkArgs("unsqueeze", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? dim : input)) return rebind(unsqueeze, "unsqueeze", arguments, ["input", "dim"], 2, []);
   if (!(input instanceof Tensor)) requireTensor("unsqueeze", "input", 1, input);
   const d = normalizeDim(checkInt("unsqueeze", "dim", dim), input.dim() + 1, "unsqueeze");
+  if (batching.on && isBatched(input)) return unsqueezeRule(input, d);
   const shape = input.shape, strides = input.stride();
   const st = d < input.dim() ? input._shape[d]! * input._strides[d]! : 1;
   shape.splice(d, 0, 1);
@@ -432,6 +443,7 @@ export function slice(input: Tensor, dim: number, start: number, end: number, st
   if (isNamed(input)) return keepNamed(input, [], () => slice(input, dim, start, end, step));
   if (isNested(input)) throw nestedRefusal("slice.Tensor");
   const d = normalizeDim(dim, input.dim(), "slice");
+  if (batching.on && isBatched(input)) return wrap(slice(input._physical, d + 1, start, end, step), input._level);
   const size = input._shape[d]!;
   if (step <= 0) throw new Error("slice step must be positive");
   let s = start < 0 ? start + size : start, e = end < 0 ? end + size : end;
@@ -483,6 +495,7 @@ export function select(input: Tensor, dim: number | string, index: number): Tens
     throw new Error(`select(): index ${index} out of range for tensor of size ${shapeStr(input._shape)} at dimension ${d}`);
   }
   const i = index < 0 ? index + size : index;
+  if (batching.on && isBatched(input)) return selectRule(input, d, i);
   const shape = input.shape, strides = input.stride();
   shape.splice(d, 1);
   strides.splice(d, 1);
@@ -650,6 +663,7 @@ const SPLIT_OVERLOADS: Record<string, string> = {
  * With `unsafe`, the pieces share memory but are not views to autograd (PyTorch's unsafe_split).
  */
 export function splitViews(input: Tensor, d: number, sizes: number[] | null, node: string, unsafe = false): Tensor[] {
+  if (batching.on && isBatched(input)) return splitViews(input._physical, d + 1, sizes, node, unsafe).map((p) => wrap(p, input._level));
   if (isNested(input)) throw nestedRefusal(SPLIT_OVERLOADS[node] ?? "split.Tensor");
   if (isNamed(input)) {
     if (sizes === null) return Array.from({ length: input._shape[d]! }, (_, i) => select(input, d, i));

@@ -32,6 +32,8 @@ import { type Fold2dParams, fold2d, foldShape, unfold2d, unfoldShape } from "../
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 import { notImplementedFor } from "../../ops/pointwise-util.js";
 import { fromParts, parts } from "../../ops/complex-parts.js";
+import { anyBatched, batching } from "../../func/batched-tensor.js";
+import { convRule } from "../../func/batching-rules.js";
 
 export type IntOrTuple = number | number[];
 
@@ -260,6 +262,7 @@ function convPublic(op: string, k: number, input: unknown, weight: unknown, args
   const stride = expandParam(op, "stride", a.stride ?? 1, k);
   const dilation = expandParam(op, "dilation", a.dilation ?? 1, k);
   const groups = checkGroups(op, a.groups ?? 1);
+  if (batching.on && anyBatched([x0, w, bias])) return convRule(x0, w, bias, groups, k, (xp, wp, bp, gp) => convPublic(op, k, xp, wp, [definedOptions({ ...a, bias: bp, groups: gp })]));
   const { x, unbatched } = batchify(op, x0, k);
   checkDtypes(op, x, w, bias);
   if (x.dtype.isComplex) return complexConv(x0, w, bias, (xp, wp, bp) => convPublic(op, k, xp, wp, [definedOptions({ ...a, bias: bp })]));

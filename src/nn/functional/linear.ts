@@ -19,6 +19,8 @@ import { einsum } from "../../ops/blas.js";
 import { shouldFold } from "../../ops/matmul-fold.js";
 import { unsafeView } from "../../ops/unsafe-view.js";
 import { deviceOp, onDevice } from "../../ops/device-hooks.js";
+import { anyBatched, batching, isBatched } from "../../func/batched-tensor.js";
+import { linearRule } from "../../func/batching-rules.js";
 
 /**
  * y = x W^T + b, recorded as PyTorch 1.13's at::linear records it: a 2-d input with a bias is
@@ -37,6 +39,7 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
   if (!(weight instanceof Tensor)) requireTensor("linear", "weight", 2, weight);
   if (bias !== null && !(bias instanceof Tensor)) requireTensor("linear", "bias", 3, bias);
   if (isNested(input) || isNested(weight)) return nestedLinear(input, weight, bias);
+  if (batching.on && anyBatched([input, weight, bias])) return linearRule(input, weight, bias, linear);
   if ((input._names !== null || weight._names !== null || (bias !== null && bias._names !== null)) && namesMode.enabled) {
     // input @ weight.T (+ bias): the names of a matrix product with the transposed weight.
     let names = matmulNames(namesOf(input), namesOf(weight).reverse());

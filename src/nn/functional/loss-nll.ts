@@ -21,6 +21,8 @@ import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 import * as native from "../../backends/native/index.js";
 import { nativeFloatOut, nativeNn, sameFloats } from "./native-nn.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
+import { anyBatched, batching } from "../../func/batched-tensor.js";
+import { nllRule } from "../../func/batching-rules.js";
 
 // ---- geometry and checks --------------------------------------------------------------------------
 
@@ -151,6 +153,7 @@ export function nllLoss(
 }
 
 function nllLossImpl(x: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number, reduction: Reduction): Tensor {
+  if (batching.on && anyBatched([x, target, weight])) return nllRule(x, target, weight, ignoreIndex, reduction, (xp, tp, wp, r) => nllLossImpl(xp, tp, wp, ignoreIndex, r as Reduction));
   const geom = nllGeometry(x, target);
   checkTargetDtype(target);
   checkWeight(weight, geom.C, x);

@@ -24,6 +24,7 @@ import { deviceOp, onDevice } from "../../ops/device-hooks.js";
 import type { PointwiseLossKind } from "../../backends/native/pointwise-loss.js";
 import { type NativeLoss, nativeLossForward, nativeLossGrad, nativeLossOperands } from "./loss-native.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
+import { batching, isBatched } from "../../func/batched-tensor.js";
 
 interface LegacyOptions { sizeAverage?: boolean | null; reduce?: boolean | null; reduction?: Reduction }
 
@@ -126,6 +127,11 @@ export function mseLoss(input: Tensor, target: Tensor, ...args: MseArgs): Tensor
   const reduction = reductionOf(a);
   const weight = optTensorArg(op, "weight", 6, a.weight);
   broadcastShapes(x.shape, y.shape);
+  if (batching.on && !weight && (isBatched(x) || isBatched(y))) {
+    // Batched: composed of ops with batching rules.
+    const d = x.sub(y), sq = d.mul(d);
+    return reduction === "none" ? sq : reduction === "sum" ? sq.sum() : sq.mean();
+  }
   if (weight) return weightedLoss(diffLoss(MSE, x, y, "none"), weight, x, reduction, "weight");
   return diffLoss(MSE, x, y, reduction);
 }

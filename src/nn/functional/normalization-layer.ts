@@ -21,6 +21,8 @@ import { nativeFloatOut, nativeNn, sameFloats } from "./native-nn.js";
 import { writeOut } from "../../ops/out.js";
 import { notImplementedFor, requireTensor } from "../../ops/pointwise-util.js";
 import { keepChannelsLast } from "./channels-last.js";
+import { type BatchedTensor, anyBatched, batching, isBatched } from "../../func/batched-tensor.js";
+import { unaryRule } from "../../func/batching-rules.js";
 function checkShapeArg(op: string, v: unknown): number[] {
   const s = typeof v === "number" ? [v] : v;
   if (!Array.isArray(s) || s.some((d) => typeof d !== "number" || !Number.isInteger(d))) {
@@ -70,6 +72,13 @@ export function layerNorm(input: Tensor, normalizedShape: number[] | number,
   const weight = optTensorArg(op, "weight", 3, a.weight), bias = optTensorArg(op, "bias", 4, a.bias);
   const eps = numberArg(op, "eps", a.eps, 1e-5);
   const { M, D } = checkNormInputs(x, ns, weight, bias);
+  if (batching.on && anyBatched([x, weight, bias])) {
+    // Over trailing dims: a batched input alone normalizes as it is; batched affine parameters apply after.
+    if (!isBatched(weight) && !isBatched(bias)) return unaryRule(x as BatchedTensor, (p) => layerNorm(p, ns, { weight, bias, eps }));
+    const y = layerNorm(x, ns, { eps });
+    const scaled = weight === null ? y : y.mul(weight);
+    return bias === null ? scaled : scaled.add(bias);
+  }
   if (!x.dtype.isFloatingPoint) throw notImplementedFor("LayerNormKernelImpl", x.dtype);
   checkMixedNormDtypes(x, weight, bias);
   const r = layerNormOp(x, ns.length, M, D, weight, bias, eps);

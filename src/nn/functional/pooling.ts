@@ -37,6 +37,8 @@ import { gatherByIndices_, int64Data, scatterByIndices, withIndices } from "./po
 import { adaptiveAvgPool2dNhwc, avgPool2dNhwc, maxPool2dNhwc } from "./pooling-nhwc.js";
 import { isQuantizedTensor } from "../../ops/quantized-engine.js";
 import { quantizedAdaptiveAvgPool, quantizedAvgPool, quantizedMaxPool } from "../../ops/quantized-pool.js";
+import { batching, isBatched } from "../../func/batched-tensor.js";
+import { foldRule } from "../../func/batching-rules.js";
 
 type IntOrTuple = number | number[];
 
@@ -230,6 +232,7 @@ function maxPoolPublic(op: string, k: 1 | 2 | 3, input: unknown, args: readonly 
     return keepNamed(x, [], () => maxPoolPublic(op, k, x, args) as Tensor);
   }
   const a = bindMaxPool(op, args);
+  if (batching.on && isBatched(x)) return foldRule(x, k + 1, (p) => maxPoolPublic(op, k, p, args));
   const returnIndices = (a.returnIndices as boolean | undefined) ?? false;
   let out: Tensor, indices: Tensor | null;
   if (k === 1) {
