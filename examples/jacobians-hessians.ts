@@ -145,12 +145,9 @@ export function run({
   }
 
   const batchJacobian1 = jacrev(predictWithOutputSummed, { argnums: 2 })(weight, bias, x).movedim(1, 0);
-  // The tutorial asserts allclose at its default tolerance (rtol 1e-5, atol 1e-8), which PyTorch
-  // meets exactly: its vmap batches predict into the one matrix product the summed way also runs.
-  // torch-ts's vmap runs predict once per sample (a matrix-vector product each), which rounds
-  // otherwise; near tanh's saturation 1 - tanh² magnifies that to ~6e-6 at the tutorial's sizes
-  // (PyTorch's own per-sample loop is 1.4e-6 off, not allclose either). Hence atol 1e-5 here.
-  assert.ok(torch.allclose(batchJacobian0, batchJacobian1, { atol: 1e-5 }));
+  // As the tutorial: vmap batches predict into the one matrix product the summed way also runs, so
+  // the two agree at allclose's default tolerance (a per-sample loop rounds otherwise: ~6e-6 here).
+  assert.ok(torch.allclose(batchJacobian0, batchJacobian1));
 
   const computeBatchHessian = vmap(hessian(predict, { argnums: 2 }), { inDims: [null, null, 0] });
 

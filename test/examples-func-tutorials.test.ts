@@ -71,12 +71,10 @@ test("Custom Functions: double backward (gradcheck, gradgradcheck, the graphs of
   assertMatches(got, result, "custom-function-transforms", { atol: 1e-7, rtol: 1e-6, diffTol: 0 });
 });
 
-// The tutorial's batch-Jacobian assert at its own sizes: PyTorch's vmap batches predict into the one
-// matrix product that the summed-output way runs too, so the two Jacobians agree exactly; torch-ts's
-// vmap (src/func/vmap.ts, being rewritten) runs predict per sample, whose matrix-vector products
-// round otherwise (6e-6 here, magnified by 1 - tanh²): not allclose at rtol 1e-5, atol 1e-8. The
-// port compares them at atol 1e-5 meanwhile.
-test("vmap(jacrev(predict)) equals jacrev of the summed outputs at allclose's default tolerance (the tutorial's sizes)", { todo: "vmap runs per sample: batching rules would make it PyTorch's (reported)" }, () => {
+// The tutorial's batch-Jacobian assert at its own sizes: vmap batches predict into the one matrix
+// product that the summed-output way runs too, so the two Jacobians agree as in PyTorch; a
+// per-sample loop's matrix-vector products round otherwise (6e-6 here, magnified by 1 - tanh²).
+test("vmap(jacrev(predict)) equals jacrev of the summed outputs at allclose's default tolerance (the tutorial's sizes)", () => {
   const { vmap, jacrev } = torch.func;
   torch.manualSeed(0);
   const [weight, bias, x] = [torch.randn(33, 31), torch.randn(33), torch.randn(64, 31)];
