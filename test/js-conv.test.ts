@@ -232,6 +232,41 @@ test("im2col / col2im: layout of F.unfold, and col2im is im2col's adjoint", () =
   }
 });
 
+test("im2col of stride-1 'same' windows (the shifted-plane copy): F.unfold's layout at offsets, float32 and float64", () => {
+  const rand = rng(8);
+  const windows: (WindowParams & { C: number })[] = [
+    { C: 3, inputSize: [5, 6], kernelSize: [3, 5], dilation: [1, 1], padding: [1, 2], stride: [1, 1], outputSize: [5, 6] },
+    { C: 2, inputSize: [4, 7], kernelSize: [3, 3], dilation: [2, 3], padding: [2, 3], stride: [1, 1], outputSize: [4, 7] },
+    { C: 2, inputSize: [6], kernelSize: [5], dilation: [1], padding: [2], stride: [1], outputSize: [6] },
+    { C: 2, inputSize: [2, 1], kernelSize: [3, 3], dilation: [1, 1], padding: [1, 1], stride: [1, 1], outputSize: [2, 1] },
+    { C: 1, inputSize: [3, 2], kernelSize: [5, 7], dilation: [1, 1], padding: [2, 3], stride: [1, 1], outputSize: [3, 2] },
+  ];
+  for (const ctor of [Float32Array, Float64Array] as const) {
+    for (const w of windows) {
+      const plane = prod(w.inputSize), L = prod(w.outputSize);
+      const x = ctor.from(randomArray(Float64Array, 3 + w.C * plane, rand));
+      const col = new ctor(2 + colSize(w.C, w)).fill(NaN);
+      im2col(x, 3, w.C, w, col, 2);
+      const xs = stridesOf(w.inputSize);
+      let r = 0;
+      for (let c = 0; c < w.C; c++) {
+        for (const kidx of indices(w.kernelSize)) {
+          let l = 0;
+          for (const out of indices(w.outputSize)) {
+            const pos = out.map((o, d) => o - w.padding[d]! + kidx[d]! * w.dilation[d]!);
+            const inside = pos.every((p, d) => p >= 0 && p < w.inputSize[d]!);
+            const expected = inside ? x[3 + c * plane + pos.reduce((a, p, d) => a + p * xs[d]!, 0)]! : 0;
+            assert.equal(col[2 + r * L + l], expected, `${ctor.name} ${JSON.stringify(w.kernelSize)} row ${r} column ${l}`);
+            l++;
+          }
+          r++;
+        }
+      }
+      assert.ok(Number.isNaN(col[0]) && Number.isNaN(col[1]), "nothing written before the offset");
+    }
+  }
+});
+
 test("unfold2d / fold2d: shapes, batched and unbatched, and PyTorch's errors", () => {
   const p = { kernelSize: [2, 3] as const, dilation: [1, 1] as const, padding: [1, 1] as const, stride: [2, 1] as const };
   assert.deepEqual(unfoldShape([2, 3, 5, 5], p).outputShape, [2, 18, 15]);

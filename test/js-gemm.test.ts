@@ -105,6 +105,30 @@ test("gemm float32: the WebAssembly SIMD kernel is active on Node and agrees wit
   }
 });
 
+test("gemm float32 SIMD kernel: beta 0 (C's NaN ignored) and 1 folded into the write-back, transposed B, strided C", () => {
+  assert.equal(wasmGemmActive(), true);
+  const rand = rng(11);
+  // Past KC (256) and MC (96), ragged 8-column and 4-row edges.
+  for (const [M, N, K] of [[97, 29, 300], [5, 259, 17], [64, 288, 196]] as const) {
+    for (const transB of [false, true]) {
+      for (const [alpha, beta] of [[1, 0], [0.75, 0], [1, 1], [-1.5, 1]] as const) {
+        for (const cColMajor of [false, true]) {
+          const ldb = (transB ? K : N) + 2;
+          const A = filled(Float32Array, M * K, rand), B = filled(Float32Array, (transB ? N : K) * ldb, rand);
+          const C = filled(Float32Array, M * N, rand);
+          if (beta === 0) C.fill(NaN);
+          const a: MatrixView = { data: A, offset: 0, rowStride: K, colStride: 1 };
+          const b: MatrixView = { data: B, offset: 0, rowStride: transB ? 1 : ldb, colStride: transB ? ldb : 1 };
+          const c: MatrixView = { data: C, offset: 0, rowStride: cColMajor ? 1 : N, colStride: cColMajor ? M : 1 };
+          const expected = reference(M, N, K, alpha, a, b, beta, c);
+          gemmStrided(M, N, K, alpha, a, b, beta, c);
+          assertClose(c, expected, M, N, K, `${M}x${N}x${K} transB=${transB} alpha=${alpha} beta=${beta} colMajorC=${cColMajor}`);
+        }
+      }
+    }
+  }
+});
+
 test("gemmStrided: column-major C, negative and zero strides, mixed dtypes", () => {
   const rand = rng(2);
   for (const [M, N, K] of [[6, 5, 7], [33, 21, 45], [70, 70, 70]] as const) {

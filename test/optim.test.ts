@@ -88,3 +88,23 @@ test("zeroGrad sets gradients to None by default, or to zero", () => {
   opt.zeroGrad();
   assert.equal(w.grad, null);
 });
+
+test("SGD and Adam without weight decay leave an infinite parameter infinite (PyTorch 1.13 skips the decay term)", () => {
+  // PyTorch 1.13: p = [inf, 1, -inf], grad [1, 1, -2], one step at lr 0.1 ->
+  // SGD [inf, 0.8999999761581421, -inf], Adam [inf, 0.9000000357627869, -inf].
+  const cases = [
+    [(p: torch.Tensor) => new torch.optim.SGD([p], { lr: 0.1 }), [Infinity, 0.8999999761581421, -Infinity]],
+    [(p: torch.Tensor) => new torch.optim.Adam([p], { lr: 0.1 }), [Infinity, 0.9000000357627869, -Infinity]],
+  ] as const;
+  for (const [make, want] of cases) {
+    const p = new torch.nn.Parameter(torch.tensor([Infinity, 1, -Infinity]));
+    const opt = make(p);
+    p.grad = torch.tensor([1, 1, -2], { dtype: "float32" });
+    opt.step();
+    const got = p.detach().tolist() as number[];
+    // The infinities exactly; the finite entry within float32 rounding (Adam's last bit differs).
+    assert.equal(got[0], want[0], opt.constructor.name);
+    assert.equal(got[2], want[2], opt.constructor.name);
+    assert.ok(Math.abs(got[1]! - want[1]) < 1e-6, `${opt.constructor.name}: ${got[1]}`);
+  }
+});

@@ -140,7 +140,9 @@ export class SGD extends Base {
           { lr, momentum: mom, dampening: damp, weightDecay: wd, nesterov, maximize, firstStep: firstBuf });
         return;
       }
-      const d = effectiveGrad(g0, p, wd, maximize);
+      // Without momentum d is only read: the gradient itself serves where nothing changes it (and
+      // PyTorch skips the weight-decay term at 0 too, so an infinite parameter stays infinite).
+      const d = !buf0 && wd === 0 && !maximize ? g0 : effectiveGrad(g0, p, wd, maximize);
       if (buf0) {
         const first = firstBuf, buf = buf0;
         for (let i = 0; i < d.length; i++) {
@@ -175,7 +177,8 @@ function adamUpdate(group: ParamGroup, self: Base, decoupled: boolean): void {
       return;
     }
     if (decoupled && wd !== 0) for (let i = 0; i < p.length; i++) p[i] = p[i]! * (1 - lr * wd);
-    const g = effectiveGrad(g0, p, decoupled ? 0 : wd, maximize);
+    // g is only read below: no copy where it would equal the gradient.
+    const g = (decoupled || wd === 0) && !maximize ? g0 : effectiveGrad(g0, p, decoupled ? 0 : wd, maximize);
     const bc1 = 1 - b1 ** step, bc2Sqrt = Math.sqrt(1 - b2 ** step);
     const stepSize = lr / bc1;
     for (let i = 0; i < p.length; i++) {

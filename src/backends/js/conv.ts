@@ -293,13 +293,17 @@ export function channelSum(x: FloatArray, N: number, C: number, L: number, out: 
 }
 
 function sumChannels(x: FloatArray, N: number, C: number, L: number, out: FloatArray): void {
+  // Four partial sums (in float64): one running sum waits out an add's latency per element.
+  const L4 = L - (L % 4);
   for (let c = 0; c < C; c++) {
-    let s = 0;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     for (let n = 0; n < N; n++) {
       const o = (n * C + c) * L;
-      for (let l = 0; l < L; l++) s += x[o + l]!;
+      let l = 0;
+      for (; l < L4; l += 4) { s0 += x[o + l]!; s1 += x[o + l + 1]!; s2 += x[o + l + 2]!; s3 += x[o + l + 3]!; }
+      for (; l < L; l++) s0 += x[o + l]!;
     }
-    out[c] = s;
+    out[c] = (s0 + s1) + (s2 + s3);
   }
 }
 

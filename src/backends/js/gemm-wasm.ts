@@ -9,8 +9,6 @@
 // WebAssembly) fail validation, and gemm.ts keeps its scalar kernel there. Sums run in float32, as PyTorch's float32 GEMM's do
 // (the scalar kernel sums in float64).
 
-import type { FloatArray } from "./gemm.js";
-
 // 4 x 8: eight accumulators. 6 x 8 (twelve) measured 2.5x slower: V8's wasm register allocator
 // spills them.
 const MR = 4;
@@ -26,6 +24,8 @@ const PAGES = Math.ceil((C_OFF + MC * NC * 4) / 65536);
 interface WasmGemm {
   block: (mTiles: number, nTiles: number, kc: number, ldcBytes: number) => void;
   f32: Float32Array;
+  /** The same memory as int32, for packing by bits. */
+  i32: Int32Array;
 }
 
 /** Not built yet (undefined), built, or null where the engine has no WebAssembly SIMD. */
@@ -54,38 +54,48 @@ function kernel(): WasmGemm | null {
 }
 
 /**
- * C += alpha * A * B for float32 arrays (C already scaled by beta), M, N, K > 0; arguments trusted.
- * Returns false (doing nothing) when the SIMD kernel is off.
+ * C = alpha * A * B + beta * C for float32 arrays, M, N, K > 0, beta 0 or 1 (beta 0 ignores C's
+ * old contents, NaN included); arguments trusted. Returns false (doing nothing) when the SIMD
+ * kernel is off.
  */
 export function gemmWasm(
   M: number, N: number, K: number, alpha: number,
-  A: FloatArray, aOff: number, aRs: number, aCs: number,
-  B: FloatArray, bOff: number, bRs: number, bCs: number,
-  C: FloatArray, cOff: number, cRs: number, cCs: number,
+  A: Float32Array, aOff: number, aRs: number, aCs: number,
+  B: Float32Array, bOff: number, bRs: number, bCs: number,
+  beta: 0 | 1, C: Float32Array, cOff: number, cRs: number, cCs: number,
 ): boolean {
   const w = enabled ? kernel() : null;
   if (w === null) return false;
-  const { block, f32 } = w;
+  const { block, f32, i32 } = w;
+  // Packing copies bits (int32 views): a float32 -> float64 -> float32 round trip per element
+  // cost more than the copy itself.
+  const aBits = bitsOf(A), bBits = bitsOf(B);
   for (let jc = 0; jc < N; jc += NC) {
     const nc = Math.min(NC, N - jc);
     const nTiles = Math.ceil(nc / NR);
     const ldc = nTiles * NR;
     for (let pc = 0; pc < K; pc += KC) {
       const kc = Math.min(KC, K - pc);
-      packB(f32, B, bOff + pc * bRs + jc * bCs, bRs, bCs, kc, nc);
+      packB(i32, bBits, bOff + pc * bRs + jc * bCs, bRs, bCs, kc, nc);
+      // The first depth block writes C (beta 0) or adds to it (beta 1); later ones add.
+      const store = pc === 0 && beta === 0;
       for (let ic = 0; ic < M; ic += MC) {
         const mc = Math.min(MC, M - ic);
-        packA(f32, A, aOff + ic * aRs + pc * aCs, aRs, aCs, mc, kc);
+        packA(i32, aBits, aOff + ic * aRs + pc * aCs, aRs, aCs, mc, kc);
         block(Math.ceil(mc / MR), nTiles, kc, ldc * 4);
-        addInto(f32, mc, nc, ldc, alpha, C, cOff + ic * cRs + jc * cCs, cRs, cCs);
+        writeBack(f32, mc, nc, ldc, alpha, store, C, cOff + ic * cRs + jc * cCs, cRs, cCs);
       }
     }
   }
   return true;
 }
 
+function bitsOf(a: Float32Array): Int32Array {
+  return new Int32Array(a.buffer, a.byteOffset, a.length);
+}
+
 /** Packs an mc x kc block of A as 4-row slivers, column by column, zero-padding the last. */
-function packA(P: Float32Array, A: FloatArray, off: number, rs: number, cs: number, mc: number, kc: number): void {
+function packA(P: Int32Array, A: Int32Array, off: number, rs: number, cs: number, mc: number, kc: number): void {
   let o = A_OFF >> 2;
   for (let ir = 0; ir < mc; ir += MR) {
     const rows = Math.min(MR, mc - ir);
@@ -104,7 +114,7 @@ function packA(P: Float32Array, A: FloatArray, off: number, rs: number, cs: numb
 }
 
 /** Packs a kc x nc panel of B as 8-column slivers, row by row, zero-padding the last. */
-function packB(P: Float32Array, B: FloatArray, off: number, rs: number, cs: number, kc: number, nc: number): void {
+function packB(P: Int32Array, B: Int32Array, off: number, rs: number, cs: number, kc: number, nc: number): void {
   let o = B_OFF >> 2;
   for (let jr = 0; jr < nc; jr += NR) {
     const cols = Math.min(NR, nc - jr);
@@ -115,8 +125,12 @@ function packB(P: Float32Array, B: FloatArray, off: number, rs: number, cs: numb
         P[o + 4] = B[s + 4]!; P[o + 5] = B[s + 5]!; P[o + 6] = B[s + 6]!; P[o + 7] = B[s + 7]!;
       }
     } else if (cols === NR) {
+      // Unrolled as the contiguous case: a transposed B (a weight gradient's im2col columns,
+      // a linear layer's weight) packs here.
+      const c2 = 2 * cs, c3 = 3 * cs, c4 = 4 * cs, c5 = 5 * cs, c6 = 6 * cs, c7 = 7 * cs;
       for (let p = 0, s = base; p < kc; p++, s += rs, o += NR) {
-        for (let j = 0, t = s; j < NR; j++, t += cs) P[o + j] = B[t]!;
+        P[o] = B[s]!; P[o + 1] = B[s + cs]!; P[o + 2] = B[s + c2]!; P[o + 3] = B[s + c3]!;
+        P[o + 4] = B[s + c4]!; P[o + 5] = B[s + c5]!; P[o + 6] = B[s + c6]!; P[o + 7] = B[s + c7]!;
       }
     } else {
       for (let p = 0; p < kc; p++, o += NR) {
@@ -126,13 +140,17 @@ function packB(P: Float32Array, B: FloatArray, off: number, rs: number, cs: numb
   }
 }
 
-/** C[i, j] += alpha * block[i, j] over the mc x nc block the kernel wrote (row stride ldc). */
-function addInto(P: Float32Array, mc: number, nc: number, ldc: number, alpha: number, C: FloatArray, off: number, rs: number, cs: number): void {
+/** C[i, j] (+)= alpha * block[i, j] over the mc x nc block the kernel wrote (row stride ldc). */
+function writeBack(P: Float32Array, mc: number, nc: number, ldc: number, alpha: number, store: boolean, C: Float32Array, off: number, rs: number, cs: number): void {
   const base = C_OFF >> 2;
   for (let i = 0; i < mc; i++) {
     let s = base + i * ldc;
     let o = off + i * rs;
-    if (alpha === 1) for (let j = 0; j < nc; j++, s++, o += cs) C[o] += P[s]!;
+    if (store) {
+      if (alpha === 1 && cs === 1) C.set(P.subarray(s, s + nc), o);
+      else if (alpha === 1) for (let j = 0; j < nc; j++, s++, o += cs) C[o] = P[s]!;
+      else for (let j = 0; j < nc; j++, s++, o += cs) C[o] = alpha * P[s]!;
+    } else if (alpha === 1) for (let j = 0; j < nc; j++, s++, o += cs) C[o] += P[s]!;
     else for (let j = 0; j < nc; j++, s++, o += cs) C[o] += alpha * P[s]!;
   }
 }
@@ -152,7 +170,7 @@ function instantiate(): WasmGemm | null {
     if (!api.validate(bytes)) return null;
     const { exports } = new api.Instance(new api.Module(bytes), {});
     const memory = exports.mem as { buffer: ArrayBuffer };
-    return { block: exports.block as WasmGemm["block"], f32: new Float32Array(memory.buffer) };
+    return { block: exports.block as WasmGemm["block"], f32: new Float32Array(memory.buffer), i32: new Int32Array(memory.buffer) };
   } catch {
     return null;
   }

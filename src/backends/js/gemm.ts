@@ -165,6 +165,10 @@ export function gemmUnchecked(
   beta: number, C: FloatArray, cOff: number, cRs: number, cCs: number,
 ): void {
   if (M === 0 || N === 0) return;
+  // The SIMD kernel folds beta 0 or 1 into its write-back (one pass over C, not two).
+  if (K > 0 && alpha !== 0 && N > 1 && M > 1 && (beta === 0 || beta === 1) && M * N * K > SMALL_WORK &&
+    A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array &&
+    gemmWasm(M, N, K, alpha, A, aOff, aRs, aCs, B, bOff, bRs, bCs, beta, C, cOff, cRs, cCs)) return;
   scaleC(M, N, beta, C, cOff, cRs, cCs);
   if (K === 0 || alpha === 0) return;
   if (N === 1) {
@@ -174,7 +178,7 @@ export function gemmUnchecked(
     // (inf * (a - b), not inf * a - inf * b = NaN), as the blocked kernels and BLAS do.
     gemmSmall(M, N, K, alpha, A, aOff, aRs, aCs, B, bOff, bRs, bCs, C, cOff, cRs, cCs);
   } else if (!(A instanceof Float32Array && B instanceof Float32Array && C instanceof Float32Array) ||
-    !gemmWasm(M, N, K, alpha, A, aOff, aRs, aCs, B, bOff, bRs, bCs, C, cOff, cRs, cCs)) {
+    !gemmWasm(M, N, K, alpha, A, aOff, aRs, aCs, B, bOff, bRs, bCs, 1, C, cOff, cRs, cCs)) {
     gemmBlocked(M, N, K, alpha, A, aOff, aRs, aCs, B, bOff, bRs, bCs, C, cOff, cRs, cCs);
   }
 }
