@@ -144,6 +144,23 @@ const snippets: Record<string, Snippet> = {
     const x = rg(2, 3, 2, 1, 2);
     return [F.nllLoss(x, torch.tensor([[[[0, 1]], [[2, 0]]], [[[1, 1]], [[2, 2]]]]), { reduction: "sum" }), { x }];
   },
+  inplace_slice_add_tensor: () => { const x = rg(3, 4), z = rg(3, 3); const y = x.mul(2); y.get(":", "1:").add_(z); return [y, { x, z }]; },
+  inplace_t_zero: () => { const x = rg(3, 4); const y = x.mul(2); y.t().zero_(); return [y, { x }]; },
+  inplace_view_chain_view: () => { const x = rg(3, 4); const v = x.mul(2).get("1:").t().get(0); v.mul_(2); return [v, { x }]; },
+  inplace_on_clone_view: () => { const x = rg(3, 4); const y = x.clone(); y.get(0).mul_(2); return [y, { x }]; },
+  inplace_several: () => {
+    const x = rg(3, 4); const y = x.mul(2); y.add_(1);
+    const v = y.get(0); v.mul_(2); v.add_(1); y.mul_(x);
+    return [y, { x }];
+  },
+  inplace_base_without_grad: () => { const z = rg(4); const y = torch.zeros(3, 4); y.get(0).add_(z); return [y, { z }]; },
+  inplace_noncontiguous_base: () => { const x = rg(3, 4); const y = x.mul(2).t().clone(); y.get(0).mul_(3); return [y, { x }]; },
+  setitem_tensor: () => { const x = rg(3, 4), z = rg(4); const y = x.clone(); y.set([0], z); return [y, { x, z }]; },
+  setitem_scalars: () => { const x = rg(3, 4); const y = x.clone(); y.set([0, 1], 3.0); y.set([1], 2.0); return [y, { x }]; },
+  setitem_broadcast: () => { const x = rg(3, 4), z = rg(1, 4); const y = x.clone(); y.set(["0:2"], z); return [y, { x, z }]; },
+  setitem_ellipsis: () => { const x = rg(3, 4), z = rg(4); const y = x.clone(); y.set(["..."], z); return [y, { x, z }]; },
+  setitem_view_of_view: () => { const x = rg(3, 4), z = rg(4); const w = x.clone().get("1:"); w.set([0], z); return [w, { x, z }]; },
+  copy_into_select: () => { const x = rg(3, 4), z = rg(4); const y = x.clone(); y.get(1).copy_(z.mul(2)); return [y, { x, z }]; },
 };
 
 /** Snippets whose graph still differs from 1.13's, and why (reported as todo, not failed). */
@@ -153,8 +170,6 @@ const stillDifferent: Record<string, string> = {
   transformer_encoder_layer: attention2x,
   einsum_mm: "einsum contracts through its own permute/expand/bmm, not 1.13's sumproduct_pair (unsqueeze/permute/reshape)",
   einsum_bmm: "einsum contracts through its own permute/expand/bmm, not 1.13's sumproduct_pair (unsqueeze/permute/reshape)",
-  inplace_on_view: "an in-place op on a view rebases the base's history as AsStridedScatterBackward0, not CopySlices",
-  inplace_on_transposed_view: "an in-place op on a view rebases the base's history as AsStridedScatterBackward0, not CopySlices",
 };
 
 /**
