@@ -160,6 +160,21 @@ const snippets: Record<string, Snippet> = {
   setitem_broadcast: () => { const x = rg(3, 4), z = rg(1, 4); const y = x.clone(); y.set(["0:2"], z); return [y, { x, z }]; },
   setitem_ellipsis: () => { const x = rg(3, 4), z = rg(4); const y = x.clone(); y.set(["..."], z); return [y, { x, z }]; },
   setitem_view_of_view: () => { const x = rg(3, 4), z = rg(4); const w = x.clone().get("1:"); w.set([0], z); return [w, { x, z }]; },
+  ...Object.fromEntries(Object.entries({
+    einsum_rowdot: ["ij,ij->i", [[2, 3], [2, 3]]],
+    einsum_outer: ["i,j->ij", [[2], [3]]],
+    einsum_attention_scores: ["bhqd,bhkd->bhqk", [[2, 3, 4, 5], [2, 3, 6, 5]]],
+    einsum_transpose: ["ij->ji", [[2, 3]]],
+    einsum_diagonal: ["ii->i", [[3, 3]]],
+    einsum_chain: ["ij,jk,kl->il", [[2, 3], [3, 4], [4, 5]]],
+    einsum_total: ["ij->", [[2, 3]]],
+    einsum_mv: ["ij,j->i", [[2, 3], [3]]],
+    einsum_ellipsis_broadcast: ["...ij,...jk->...ik", [[2, 1, 2, 3], [3, 3, 4]]],
+    einsum_implicit: ["bij,bjk", [[2, 2, 3], [2, 3, 4]]],
+  } as Record<string, [string, number[][]]>).map(([name, [eq, shapes]]): [string, Snippet] => [name, () => {
+    const ops = shapes.map((s) => rg(...s));
+    return [torch.einsum(eq, ...ops), Object.fromEntries(ops.map((t, i) => [`op${i}`, t]))];
+  }])),
   copy_into_select: () => { const x = rg(3, 4), z = rg(4); const y = x.clone(); y.get(1).copy_(z.mul(2)); return [y, { x, z }]; },
 };
 
@@ -168,8 +183,6 @@ const attention2x = "multi_head_attention_forward follows PyTorch 2.x (unflatten
 const stillDifferent: Record<string, string> = {
   multihead_self_attention: attention2x,
   transformer_encoder_layer: attention2x,
-  einsum_mm: "einsum contracts through its own permute/expand/bmm, not 1.13's sumproduct_pair (unsqueeze/permute/reshape)",
-  einsum_bmm: "einsum contracts through its own permute/expand/bmm, not 1.13's sumproduct_pair (unsqueeze/permute/reshape)",
 };
 
 /**
