@@ -183,13 +183,10 @@ const snippets: Record<string, Snippet> = {
 };
 
 /** Snippets whose graph still differs from 1.13's, and why (reported as todo, not failed). */
-const attention2x = "multi_head_attention_forward follows PyTorch 2.x (unflatten/select in-projection, q scaled by a product, sdpa without weights)";
 const stillDifferent: Record<string, string> = {
   // Measured: 1.13's ten-node composition made an MLP 784-256-10 step (batch 64) 35% slower with
   // the native kernels and 18% with the JS ones than the fused kernel's single node.
   cross_entropy_label_smoothing: "label smoothing is one fused node (AddBackward0 over the input), not 1.13's ten (log_softmax, nll_loss, sum, neg, index_put_, masked_select, mean, two Scalar muls, add)",
-  multihead_self_attention: attention2x,
-  transformer_encoder_layer: attention2x,
 };
 
 /**
