@@ -559,41 +559,89 @@ function parseEinsum(equation: string, operands: Tensor[]): { inputs: Term[]; ou
   return { inputs, output };
 }
 
-/** Removes repeated letters of one operand by taking diagonals ("ii->i"). */
-function takeDiagonals(t: Tensor, letters: string[]): [Tensor, string[]] {
-  let x = t, ls = [...letters];
-  for (;;) {
-    const dup = ls.findIndex((l, i) => ls.indexOf(l) !== i);
-    if (dup < 0) return [x, ls];
-    const first = ls.indexOf(ls[dup]!);
-    x = x.diagonal(0, first, dup);
-    const l = ls[first]!;
-    ls = ls.filter((_, i) => i !== first && i !== dup);
-    ls.push(l);
+/**
+ * (left * right).sum(sumDims, keepdim) through one bmm, as PyTorch's sumproduct_pair: both have
+ * the same number of dims (1 where a letter is missing). Dims in both and the output form the
+ * batch, dims of one side its rows or columns, the summed dims the inner one; the product is
+ * viewed back and permuted to the operands' order of dims.
+ */
+function sumproductPair(left: Tensor, right: Tensor, sumDims: number[]): Tensor {
+  if (!sumDims.length) return left.mul(right);
+  const lro: number[] = [], lo: number[] = [], ro: number[] = [];
+  let lroSize = 1, loSize = 1, roSize = 1, sumSize = 1;
+  for (let i = 0; i < left.dim(); i++) {
+    const sl = left._shape[i] !== 1, sr = right._shape[i] !== 1;
+    if (sumDims.includes(i)) {
+      // A summed dim present on one side only is summed there first.
+      if (sl && sr) sumSize *= left._shape[i]!;
+      else if (sl) left = left.sum(i, true);
+      else if (sr) right = right.sum(i, true);
+    } else if (sl && sr) { lro.push(i); lroSize *= left._shape[i]!; }
+    else if (sl) { lo.push(i); loSize *= left._shape[i]!; }
+    else { ro.push(i); roSize *= right._shape[i]!; }
   }
+  const outSize = [...lro.map((d) => left._shape[d]!), ...lo.map((d) => left._shape[d]!), ...sumDims.map(() => 1), ...ro.map((d) => right._shape[d]!)];
+  const order = [...lro, ...lo, ...sumDims, ...ro];
+  const unpermute: number[] = [];
+  order.forEach((d, i) => { unpermute[d] = i; });
+  const l = left.permute([...lro, ...lo, ...sumDims, ...ro]).reshape(lroSize, loSize, sumSize);
+  const r = right.permute([...lro, ...sumDims, ...ro, ...lo]).reshape(lroSize, sumSize, roSize);
+  return bmm(l, r).view(outSize).permute(unpermute);
 }
 
-/** Sums out letters that appear nowhere else. */
-function sumOut(t: Tensor, letters: string[], keep: Set<string>): [Tensor, string[]] {
-  const dims = letters.map((l, i) => (keep.has(l) ? -1 : i)).filter((i) => i >= 0);
-  if (!dims.length) return [t, letters];
-  return [t.sum(dims), letters.filter((l) => keep.has(l))];
-}
-
-function contractPair(a: Tensor, la: string[], b: Tensor, lb: string[], keep: Set<string>): [Tensor, string[]] {
-  const batch = la.filter((l) => lb.includes(l) && keep.has(l));
-  const contracted = la.filter((l) => lb.includes(l) && !keep.has(l));
-  const aOnly = la.filter((l) => !lb.includes(l));
-  const bOnly = lb.filter((l) => !la.includes(l));
-  const size = (t: Tensor, ls: string[], l: string) => t._shape[ls.indexOf(l)]!;
-  const dimOf = (l: string) => Math.max(la.includes(l) ? size(a, la, l) : 1, lb.includes(l) ? size(b, lb, l) : 1);
-  const pa = a.permute([...batch, ...aOnly, ...contracted].map((l) => la.indexOf(l)));
-  const pb = b.permute([...batch, ...contracted, ...bOnly].map((l) => lb.indexOf(l)));
-  const Bs = batch.map(dimOf), Ms = aOnly.map((l) => size(a, la, l)), Ks = contracted.map(dimOf), Ns = bOnly.map((l) => size(b, lb, l));
-  const ea = pa.expand([...Bs, ...Ms, ...Ks]).reshape(numel(Bs), numel(Ms), numel(Ks));
-  const eb = pb.expand([...Bs, ...Ks, ...Ns]).reshape(numel(Bs), numel(Ks), numel(Ns));
-  const out = bmm(ea, eb).reshape([...Bs, ...Ms, ...Ns]);
-  return [out, [...batch, ...aOnly, ...bOnly]];
+/**
+ * einsum on parsed terms, as PyTorch computes it (so its graph is PyTorch's): each operand takes
+ * diagonals for repeated letters, gets a size-1 dim for each letter it lacks and is permuted to
+ * one order (output letters, then the contracted ones: ellipsis dims, then letters A-Z, a-z);
+ * operands are then contracted left to right by sumproductPair, each letter summed out as soon as
+ * no later operand has it.
+ */
+function contractTerms(operands: Tensor[], inputs: Term[], output: string[]): Tensor {
+  const seen = new Set(inputs.flatMap((t) => t.letters));
+  const isEllipsis = (l: string): boolean => l.charCodeAt(0) >= 0x100;
+  const contracted = [...seen].filter((l) => !output.includes(l))
+    .sort((a, b) => (isEllipsis(a) === isEllipsis(b) ? a.charCodeAt(0) - b.charCodeAt(0) : isEllipsis(a) ? -1 : 1));
+  const place = new Map([...output, ...contracted].map((l, i) => [l, i]));
+  const total = place.size, outDims = output.length;
+  // How many operands have each dim at a size other than 1: a dim is summed with the last of them.
+  const counts = new Array<number>(total).fill(0);
+  const ops = operands.map((operand, i) => {
+    let op = operand;
+    const perm = new Array<number>(total).fill(-1);
+    let dim = 0;
+    for (const l of inputs[i]!.letters) {
+      const p = place.get(l)!;
+      if (perm[p] === -1) {
+        if (op._shape[dim] !== 1) counts[p]!++;
+        perm[p] = dim++;
+      } else {
+        const prev = perm[p]!;
+        op = op.diagonal(0, prev, dim).movedim(-1, prev);
+      }
+    }
+    for (let p = 0; p < total; p++) if (perm[p] === -1) { op = op.unsqueeze(dim); perm[p] = dim++; }
+    return op.permute(perm);
+  });
+  while (ops.length > 1) {
+    let a = ops.shift()!, b = ops.shift()!;
+    const sumDims: number[] = [], aSums: number[] = [], bSums: number[] = [];
+    for (let d = outDims; d < total; d++) {
+      if (a._shape[d] !== 1 && b._shape[d] !== 1) {
+        if (--counts[d]! === 1) { sumDims.push(d); counts[d] = 0; }
+      } else if (counts[d] === 1) {
+        if (a._shape[d] !== 1) { aSums.push(d); counts[d] = 0; }
+        else if (b._shape[d] !== 1) { bSums.push(d); counts[d] = 0; }
+      }
+    }
+    if (aSums.length) a = a.sum(aSums, true);
+    if (bSums.length) b = b.sum(bSums, true);
+    ops.unshift(sumproductPair(a, b, sumDims));
+  }
+  const result = ops[0]!;
+  if (total === outDims) return result;
+  // Several operands: every contracted dim is 1 by now, viewed away; one operand sums them.
+  if (operands.length > 1) return result.view(result._shape.slice(0, outDims));
+  return result.sum([...Array(total - outDims).keys()].map((k) => outDims + k));
 }
 
 /** torch.einsum(equation, ...operands) (operands also as one array). */
@@ -616,27 +664,16 @@ export function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Te
     }
     if (prev === undefined || prev === 1) sizes.set(l, s);
   }));
-  let terms = inputs.map((term, i) => takeDiagonals(ops[i]!, term.letters));
-  const needed = (from: number): Set<string> => {
-    const s = new Set(output);
-    for (let j = from; j < terms.length; j++) for (const l of terms[j]![1]) s.add(l);
-    return s;
-  };
-  let [acc, accL] = sumOut(terms[0]![0], terms[0]![1], needed(1));
-  for (let i = 1; i < terms.length; i++) {
-    const keep = needed(i + 1);
-    const [b, lb] = sumOut(terms[i]![0], terms[i]![1], new Set([...keep, ...accL]));
-    [acc, accL] = contractPair(acc, accL, b, lb, keep);
+  for (const l of output) {
+    if (!sizes.has(l)) throw new Error(`einsum(): output subscript ${l} does not appear in the equation for any input operand`);
   }
-  terms = [];
-  [acc, accL] = sumOut(acc, accL, new Set(output));
-  const perm = output.map((l) => {
-    const i = accL.indexOf(l);
-    if (i < 0) throw new Error(`einsum(): output subscript ${l} does not appear in the equation for any input operand`);
-    return i;
-  });
-  const out = acc.permute(perm);
-  return out.shape.join() === output.map((l) => sizes.get(l)).join() ? out : out.expand(output.map((l) => sizes.get(l)!));
+  inputs.forEach((term, i) => term.letters.forEach((l, d) => {
+    const first = term.letters.indexOf(l);
+    if (first !== d && ops[i]!._shape[d] !== ops[i]!._shape[first]) {
+      throw new Error(`einsum(): subscript ${l} is repeated for operand ${i} but the sizes don't match, ${ops[i]!._shape[d]} != ${ops[i]!._shape[first]}`);
+    }
+  }));
+  return contractTerms(ops, inputs, output);
 }
 
 type TensordotDims = number | [number[] | number, number[] | number];

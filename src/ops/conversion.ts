@@ -148,7 +148,7 @@ export function copy_(self: Tensor, src: Tensor, _nonBlocking = false): Tensor {
     const out = emptyTensor(self.shape, self.dtype);
     copyInto(out, src);
     const srcDtype = src.dtype, srcShape = src.shape;
-    return record("CopyBackwards", [snap, src], out, ([g]) => [g!.mul(0), g!.sumToSize(srcShape).to(srcDtype)]);
+    return record("torch::autograd::CopyBackwards", [snap, src], out, ([g]) => [g!.mul(0), g!.sumToSize(srcShape).to(srcDtype)]);
   });
   if (tracing.on) traceOp("copy_", [self, src], self);
   return r;
@@ -162,11 +162,20 @@ export function fill_(self: Tensor, value: number | bigint | boolean | Complex |
     throw new Error(`fill_ only supports 0-dimension value tensor but got tensor with ${value.dim()} dimensions.`);
   }
   if (isNested(self)) throw nestedRefusal(value instanceof Tensor ? "fill_.Tensor" : "fill_.Scalar");
+  return fillInPlace(self, value, value instanceof Tensor ? "FillBackward3" : "FillBackward2");
+}
+
+/** @internal fill_ under its node's name (PyTorch's fill_.Scalar, fill_.Tensor, zero_ and fill each have their own). */
+export function fillInPlace(self: Tensor, value: number | bigint | boolean | Complex | Tensor, node: string): Tensor {
   const v = value instanceof Tensor ? (value.dtype.isComplex ? value.item() : value._realItem()) : value;
-  return applyInPlace("fill_", self, [value instanceof Tensor ? value : null], () => fillTensor(self, v), (snap) => {
+  const valueT = value instanceof Tensor ? value : null;
+  return applyInPlace("fill_", self, [valueT], () => fillTensor(self, v), (snap) => {
     const out = emptyTensor(self.shape, self.dtype);
     fillTensor(out, v);
-    return record("FillBackward0", [snap], out, ([g]) => [g!.mul(0)]);
+    // fill_.Tensor's value gets the sum of the gradient (its node has that second edge).
+    if (valueT === null) return record(node, [snap], out, ([g]) => [g!.mul(0)]);
+    const valueDtype = valueT.dtype;
+    return record(node, [snap, valueT], out, ([g]) => [g!.mul(0), g!.sum().to(valueDtype)]);
   });
 }
 
@@ -176,7 +185,8 @@ export function zero_(self: Tensor): Tensor {
   if (arguments.length > 1) checkArgs("zero_", arguments, 1); else if (isOptionsObject(self)) return rebind(zero_, "zero_", arguments, ["self"], 1, []);
   if (isSparse(self)) return sparseZero_(self);
   if (isCompressed(self)) return compressedZero_(self);
-  return fill_(self, 0);
+  if (isNested(self)) return fill_(self, 0);
+  return fillInPlace(self, 0, "ZeroBackward0");
 }
 
 /**

@@ -8,9 +8,9 @@ import { hideNames, isNamed, nameAll, namedRefusal, namesOf } from "./named-engi
 import { aliasOf } from "./named-rules.js";
 import { Tensor, type NestedArray } from "../core/tensor.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
-import { record, sumToShape } from "../autograd/record.js";
+import { needsGrad, record, sumToShape } from "../autograd/record.js";
 import { complex32, scalarTypeName } from "../core/dtype.js";
-import { shapeStr } from "../core/shape.js";
+import { shapeStr, shapesEqual } from "../core/shape.js";
 import { tensor } from "./creation.js";
 import { copyInto, scalarOf } from "./engine.js";
 import { makeView, select, slice, unsqueeze } from "./view.js";
@@ -291,7 +291,7 @@ function setParsed(x: Tensor, items: readonly Item[], value: Tensor, cast: boole
   const w = planWrite(out, items, value, cast);
   w.run();
   const vShape = value.shape, vDtype = value.dtype;
-  return record(w.advanced ? "IndexPutBackward0" : "CopySlices", [x, value], out, ([g]) => [
+  return record(w.advanced ? "IndexPutBackward0" : "torch::autograd::CopySlices", [x, value], out, ([g]) => [
     x._requiresGrad ? setParsed(g!, items, scalarOf(0, g!.dtype), true) : null,
     value._requiresGrad ? valueGradOf(g!, items, vShape, vDtype) : null,
   ]);
@@ -320,6 +320,20 @@ function valueGrad(region: Tensor, shape: number[], dtype: Tensor["dtype"]): Ten
   return r.dtype === dtype ? r : r.to(dtype);
 }
 
+/**
+ * PyTorch's copy_to: x[basic indices] = value with autograd is an in-place op on the indexed view
+ * (copy_, or fill_ for a 0-dim value), so its graph is PyTorch's (CopySlices over CopyBackwards on
+ * the base). A value of another shape drops its leading 1s (a view) and is expanded to the view's.
+ */
+function copyTo(target: Tensor, value: Tensor): void {
+  if (shapesEqual(target._shape, value._shape)) target.copy_(value);
+  else if (value.dim() === 0) target.fill_(value);
+  else {
+    const v = value.view(dropLeadingOnes(value._shape));
+    target.copy_(shapesEqual(v._shape, target._shape) ? v : v.expand(target.shape));
+  }
+}
+
 /** x.set(indices, value): Python's x[indices] = value, in place (version bump, autograd). */
 export function setItem(self: Tensor, indices: Index | Index[], value: Tensor | number | bigint | boolean | Complex): Tensor {
   const items = (Array.isArray(indices) ? indices : [indices]).map(parseItem);
@@ -341,7 +355,8 @@ export function setItem(self: Tensor, indices: Index | Index[], value: Tensor | 
       ? "a view of a leaf Variable that requires grad is being used in an in-place operation."
       : "a leaf Variable that requires grad is being used in an in-place operation.");
   }
-  applyInPlace("setitem", self, [v], () => write.run(), (s) => setParsed(s, items, v, isScalar));
+  if (!write.advanced && !tracing.on && needsGrad(self, v)) copyTo(resolve(self, items, true).result, v);
+  else applyInPlace("setitem", self, [v], () => write.run(), (s) => setParsed(s, items, v, isScalar));
   // The exporter sees the whole write as one value of self: the entries (index tensors as inputs,
   // in order), and a number as a number.
   if (tracing.on) {

@@ -9,6 +9,8 @@ import { ConjStorage } from "../core/lazy-storage.js";
 import { isGradEnabled } from "../autograd/grad-mode.js";
 import { needsGrad } from "../autograd/record.js";
 import { copyInto } from "./engine.js";
+import { type ViewGeometry, rebaseOnView } from "./copy-slices.js";
+import { AccumulateGrad, OpNode, nextSequenceNr } from "../autograd/node.js";
 import { canCast } from "./promotion.js";
 import { type DType, cppTypeName, scalarTypeName } from "../core/dtype.js";
 import { traceInPlace, tracing } from "../onnx/hook.js";
@@ -54,8 +56,10 @@ export function applyInPlace(
   if (tracing.on) traceInPlace(op, self);
   if (needsGrad(self, ...others)) {
     if (self._base) return inPlaceOnView(op, self, self._base, outOfPlace);
-    const snapshot = self._requiresGrad ? self.clone() : self.detach();
-    if (forwardGrads.on && !self._requiresGrad) carryTangents(self, snapshot);
+    // A copy even without history: the op's backward may read self's old values (PyTorch keeps
+    // the original self; zeros(4).mul_(w) gives w the old zeros' gradient).
+    const snapshot = self._requiresGrad ? snapshotWithHistory(self) : self.detach().clone();
+    if (forwardGrads.on) carryTangents(self, snapshot);
     const r = outOfPlace(snapshot);
     if (forwardGrads.on) updateTangentsInPlace(self, r);
     copyInto(self, r.detach());
@@ -75,37 +79,61 @@ export function applyInPlace(
 }
 
 /**
- * An in-place op on a view with autograd (PyTorch's CopySlices): the base's history becomes
- * "the old base with the view's region replaced by op(old region)", and the view becomes a view
- * of that new base.
+ * A copy of t's values that stands for t in the graph: ops on it record edges to t's history, as
+ * the in-place op's node has in PyTorch (no CloneBackward0 between). Its own memory keeps the old
+ * values that the op's backward may have saved.
+ */
+function snapshotWithHistory(t: Tensor): Tensor {
+  const edge = t._gradEdge();
+  const s = t.detach().clone();
+  if (edge[0] instanceof AccumulateGrad) s._accumulator = edge[0];
+  else { s._gradFn = edge[0]; s._outputNr = edge[1]; }
+  s._requiresGrad = true;
+  return s;
+}
+
+/**
+ * An in-place op on a view with autograd (PyTorch's rebase_history): the op runs on a snapshot of
+ * the view; the base's history becomes a CopySlices node over the op's node, and every view of the
+ * base, this one included, regenerates its gradFn from it (AsStridedBackward0).
  */
 function inPlaceOnView(op: string, self: Tensor, base: Tensor, outOfPlace: (snapshot: Tensor) => Tensor): Tensor {
   if (isGradEnabled() && base.isLeaf && base._requiresGrad) {
     throw new Error(`${op}: a view of a leaf Variable that requires grad is being used in an in-place operation.`);
   }
+  const region = self.requiresGrad ? snapshotWithHistory(self) : self.detach().clone();
+  if (forwardGrads.on) carryTangents(self, region);
+  const firstNode = nextSequenceNr();
+  const r = outOfPlace(region);
+  // A conjugate view of a base without the bit (or the reverse) reads its region conjugated.
+  const geometry = { size: self.shape, stride: self.stride(), offset: self._offset - base._offset, conjugated: (self.storage instanceof ConjStorage) !== (base.storage instanceof ConjStorage) };
+  const fn = r._requiresGrad ? r._gradFn : null;
+  // One node, whose inputs are the region and the op's other operands: CopySlices wraps it. An op
+  // composed of several (complex arithmetic on real parts) rebases the base by a scatter instead.
+  const single = fn instanceof OpNode && fn.sequenceNr >= firstNode
+    && fn.nextFunctions.every(([n]) => n === null || n.sequenceNr < firstNode || n instanceof AccumulateGrad);
+  const scattered = fn !== null && !single ? scatterRegion(op, base, r, geometry) : null;
+  if (forwardGrads.on) updateTangentsInPlace(self, r);
+  copyInto(self, r.detach());
+  self._bumpVersion();
+  if (fn === null) return self;
+  if (scattered) {
+    base._gradFn = scattered._gradFn;
+    base._outputNr = scattered._outputNr;
+    base._requiresGrad = true;
+  } else rebaseOnView(base, geometry, fn as OpNode);
+  base._historyVersion++;
+  self._refreshView();
+  return self;
+}
+
+/** The base with the view's region replaced by r, as a graph (AsStridedScatterBackward0). */
+function scatterRegion(op: string, base: Tensor, r: Tensor, view: ViewGeometry): Tensor {
   if (!base.isContiguous()) {
     throw new Error(`${op}: in-place operations with autograd on views of a non-contiguous tensor are not supported; call .contiguous() on the base first`);
   }
-  const size = self.shape, stride = self.stride(), offset = self._offset - base._offset;
-  const baseSnap = base._requiresGrad ? base.clone() : base.detach();
-  if (forwardGrads.on && !base._requiresGrad) carryTangents(base, baseSnap);
-  // A conjugate view of a base without the bit (or the reverse) is the conjugate of its region.
-  const conjugated = (self.storage instanceof ConjStorage) !== (base.storage instanceof ConjStorage);
-  const region = conjugated ? baseSnap.asStrided(size, stride, offset).conj() : baseSnap.asStrided(size, stride, offset);
-  // The view's own tangent (a dual made from a view has one its base lacks).
-  if (forwardGrads.on) carryTangents(self, region);
-  const r = outOfPlace(region);
-  if (forwardGrads.on) updateTangentsInPlace(self, r);
-  const newBase = baseSnap.asStridedScatter(conjugated ? r.conj() : r, size, stride, offset);
-  copyInto(self, r.detach());
-  self._bumpVersion();
-  base._gradFn = newBase._gradFn;
-  base._outputNr = newBase._outputNr;
-  base._requiresGrad = newBase._requiresGrad;
-  base._historyVersion++;
-  // Every view of base, this one included, now regenerates its gradFn from the new history.
-  self._refreshView();
-  return self;
+  const snapshot = base._requiresGrad ? snapshotWithHistory(base) : base.detach();
+  return snapshot.asStridedScatter(view.conjugated ? r.conj() : r, view.size, view.stride, view.offset);
 }
 
 /**

@@ -9,7 +9,7 @@ import { type DTypeLike, getDefaultDtype, int64, toDType } from "../core/dtype.j
 import { normalizeDim, normalizeDims } from "../core/shape.js";
 import { type Args, bindArgs, checkArgs, checkTensor, describe, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { type FactoryOptions, arange } from "./creation.js";
-import { fill_ } from "./conversion.js";
+import { fillInPlace } from "./conversion.js";
 import { clone } from "./view.js";
 import { matrixNorm, vectorNorm } from "./linalg.js";
 import { hasOut, withOut, type OutOption } from "./out.js";
@@ -40,7 +40,7 @@ export function fill(input: Tensor, value: number | bigint | boolean | Tensor): 
   if (arguments.length > 2) checkArgs("fill", arguments, 2); else if (isOptionsObject(arguments.length === 2 ? value : input)) return rebind(fill, "fill", arguments, ["input", "value"], 2, []);
   checkTensor("fill", "input", input);
   if (value instanceof Tensor && value.dim() !== 0) throw new Error(`fill_ only supports 0-dimension value tensor but got tensor with ${value.dim()} dimensions.`);
-  return fill_(clone(input), value);
+  return fillInPlace(clone(input), value, value instanceof Tensor ? "FillBackward1" : "FillBackward0");
 }
 
 /** torch.constant_pad_nd(input, pad, value=0): F.pad's constant mode (negative pads crop). */

@@ -157,18 +157,15 @@ function assert(cond: boolean, message: string): void {
   if (!cond) throw new Error(message);
 }
 
+/** 1.13's _in_projection_packed: one linear and a chunk where q, k, v (or k, v) are one tensor. */
 function inProjectionPacked(q: Tensor, k: Tensor, v: Tensor, w: Tensor, b: Tensor | null): [Tensor, Tensor, Tensor] {
   const E = q.size(-1);
   if (k === v) {
-    if (q === k) {
-      const proj = linear(q, w, b).unflatten(-1, [3, E]).unsqueeze(0).transpose(0, -2).squeeze(-2).contiguous();
-      return [proj.get(0), proj.get(1), proj.get(2)];
-    }
+    if (q === k) return linear(q, w, b).chunk(3, -1) as [Tensor, Tensor, Tensor];
     const [wq, wkv] = w.split([E, E * 2]) as [Tensor, Tensor];
     const [bq, bkv] = b ? (b.split([E, E * 2]) as [Tensor, Tensor]) : [null, null];
-    const qp = linear(q, wq, bq);
-    const kv = linear(k, wkv, bkv).unflatten(-1, [2, E]).unsqueeze(0).transpose(0, -2).squeeze(-2).contiguous();
-    return [qp, kv.get(0), kv.get(1)];
+    const [kp, vp] = linear(k, wkv, bkv).chunk(2, -1) as [Tensor, Tensor];
+    return [linear(q, wq, bq), kp, vp];
   }
   const [wq, wk, wv] = w.chunk(3) as [Tensor, Tensor, Tensor];
   const [bq, bk, bv] = b ? (b.chunk(3) as [Tensor, Tensor, Tensor]) : [null, null, null];
@@ -290,14 +287,14 @@ export function multiHeadAttentionForward(query: Tensor, key: Tensor, value: Ten
     assert(!biasV, "");
   }
 
-  qp = qp.view(tgtLen, bsz * numHeads, headDim).transpose(0, 1);
-  if (!staticK) kp = kp.view(kp.size(0), bsz * numHeads, headDim).transpose(0, 1);
+  qp = qp.contiguous().view(tgtLen, bsz * numHeads, headDim).transpose(0, 1);
+  if (!staticK) kp = kp.contiguous().view(kp.size(0), bsz * numHeads, headDim).transpose(0, 1);
   else {
     assert(staticK.size(0) === bsz * numHeads, `expecting static_k.size(0) of ${bsz * numHeads}, but got ${staticK.size(0)}`);
     assert(staticK.size(2) === headDim, `expecting static_k.size(2) of ${headDim}, but got ${staticK.size(2)}`);
     kp = staticK;
   }
-  if (!staticV) vp = vp.view(vp.size(0), bsz * numHeads, headDim).transpose(0, 1);
+  if (!staticV) vp = vp.contiguous().view(vp.size(0), bsz * numHeads, headDim).transpose(0, 1);
   else {
     assert(staticV.size(0) === bsz * numHeads, `expecting static_v.size(0) of ${bsz * numHeads}, but got ${staticV.size(0)}`);
     assert(staticV.size(2) === headDim, `expecting static_v.size(2) of ${headDim}, but got ${staticV.size(2)}`);
@@ -320,27 +317,29 @@ export function multiHeadAttentionForward(query: Tensor, key: Tensor, value: Ten
   }
   const p = training ? dropoutP : 0;
 
-  if (needWeights) {
-    const E = qp.size(2);
-    const qScaled = qp.mul(Math.sqrt(1 / E));
+  // 1.13 computes attention here for both need_weights (q / sqrt(E), bmm, softmax, bmm): its graph.
+  // Only is_causal without a mask takes scaled_dot_product_attention (2.x's causal path).
+  if (needWeights || !(isCausal && !mask)) {
+    const qScaled = qp.div(Math.sqrt(qp.size(2)));
     assert(!(isCausal && !mask), "FIXME: is_causal not implemented for need_weights");
     let w = mask ? baddbmm(mask, qScaled, kp.transpose(-2, -1)) : qScaled.bmm(kp.transpose(-2, -1));
-    w = softmax(w, -1);
+    // Without weights, a row masked whole gives zeros (2.x's scaled_dot_product_attention), not NaN.
+    w = mask && !needWeights ? safeSoftmax(w) : softmax(w, -1);
     if (p > 0) w = dropout(w, p);
     let out = w.bmm(vp);
     out = out.transpose(0, 1).contiguous().view(tgtLen * bsz, embedDim);
     out = linear(out, outProjWeight, outProjBias);
     out = out.view(tgtLen, bsz, out.size(1));
+    if (!needWeights) return [batched ? out : out.squeeze(1), null];
     w = w.view(bsz, numHeads, tgtLen, srcLen);
     if (average) w = w.mean(1);
     if (!batched) { out = out.squeeze(1); w = w.squeeze(0); }
     return [out, w];
   }
-  if (mask) mask = mask.size(0) === 1 && mask.dim() === 3 ? mask.unsqueeze(0) : mask.view(bsz, numHeads, -1, srcLen);
   const q4 = qp.view(bsz, numHeads, tgtLen, headDim);
   const k4 = kp.view(bsz, numHeads, srcLen, headDim);
   const v4 = vp.view(bsz, numHeads, srcLen, headDim);
-  let out = scaledDotProductAttention(q4, k4, v4, mask, p, isCausal);
+  let out = scaledDotProductAttention(q4, k4, v4, null, p, true);
   out = out.permute(2, 0, 1, 3).contiguous().view(bsz * tgtLen, embedDim);
   out = linear(out, outProjWeight, outProjBias);
   out = out.view(tgtLen, bsz, out.size(1));
