@@ -301,7 +301,7 @@ function checkTri(op: string, input: Tensor, args: readonly unknown[]): number {
 }
 
 export function tril(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number } & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("tril", args, (rest) => tril(input, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("tril", args, (rest) => tril(input, ...(rest as [never])), "same", false, [input]);
   const k = checkTri("tril", input, args);
   const r = record("TrilBackward0", [input], triangle(input, k, true), ([g]) => [tril(g!, k)]);
   if (tracing.on) traceOp("tril", [input], r, { diagonal: k });
@@ -309,7 +309,7 @@ export function tril(input: Tensor, ...args: Args<[diagonal?: number], { diagona
 }
 
 export function triu(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number } & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("triu", args, (rest) => triu(input, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("triu", args, (rest) => triu(input, ...(rest as [never])), "same", false, [input]);
   const k = checkTri("triu", input, args);
   const r = record("TriuBackward0", [input], triangle(input, k, false), ([g]) => [triu(g!, k)]);
   if (tracing.on) traceOp("triu", [input], r, { diagonal: k });
@@ -354,7 +354,7 @@ export function diagEmbed(input: Tensor, ...args: Args<[offset?: number, dim1?: 
 export function diag(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number } & OutOption>): Tensor {
   if (!(input instanceof Tensor)) requireTensor("diag", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("diag");
-  if (hasOut(args)) return withOut("diag", args, (rest) => diag(input, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("diag", args, (rest) => diag(input, ...(rest as [never])), "same", false, [input]);
   const a = bindArgs("diag", args, ["diagonal"], [], 1);
   checkTensor("diag", "input", input);
   if (input.dtype.category === "quantized") throw backendRefusal("QuantizedCPU");

@@ -123,7 +123,7 @@ export function sort(input: Tensor, ...args: Args<[dim?: number | string, descen
   if (!(input instanceof Tensor)) requireTensor("sort", "input", 1, input);
   if (hasDimname(args[0]) || (isOptionsObject(args[0]) && hasDimname(args[0].dim))) throw dimnameRefusal("sort");
   if (isNamed(input)) throw namedRefusal("sort");
-  if (hasOut(args)) return withOut("sort", args, (rest) => sort(input, ...(rest as [])), "same");
+  if (hasOut(args)) return withOut("sort", args, (rest) => sort(input, ...(rest as [])), "same", false, [input]);
   checkTensor("sort", "input", input);
   const o = bindArgs("sort", args, ["dim", "descending"], ["stable"], 1);
   const desc = (o.descending as boolean | undefined) ?? false;
@@ -155,7 +155,7 @@ export function topk(input: Tensor, k: number, ...args: Args<[dim?: number, larg
   if (!(input instanceof Tensor) && !isOptionsObject(input)) requireTensor("topk", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("topk");
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? k : input)) return rebind(topk, "topk", arguments, ["input", "k", "dim", "largest", "sorted"], 2, ["out"]);
-  if (hasOut(args)) return withOut("topk", args, (rest) => topk(input, k, ...(rest as [])), "same");
+  if (hasOut(args)) return withOut("topk", args, (rest) => topk(input, k, ...(rest as [])), "same", false, [input, k]);
   checkTensor("topk", "input", input);
   const o = bindArgs("topk", args, ["dim", "largest", "sorted"], [], 2);
   if (input.dtype === bool) throw notImplementedFor("topk_cpu", bool);
@@ -292,7 +292,7 @@ function lowerBound(seq: NumArray, s: number, n: number, v: number, right: boole
 /** torch.searchsorted(sortedSequence, values, { right, side, outInt32, sorter }). */
 export function searchsorted(sortedSequence: Tensor, input: Tensor | number, ...args: Args<[], SearchOptions & OutOption>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? input : sortedSequence)) return rebind(searchsorted, "searchsorted", arguments, ["sortedSequence", "input"], 2, ["outInt32", "right", "side", "sorter", "out"]);
-  if (hasOut(args)) return withOut("searchsorted", args, (rest) => searchsorted(sortedSequence, input, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("searchsorted", args, (rest) => searchsorted(sortedSequence, input, ...(rest as [never])), "same", false, [sortedSequence, input]);
   if (!(sortedSequence instanceof Tensor)) requireTensor("searchsorted", "sorted_sequence", 1, sortedSequence);
   const o = bindArgs("searchsorted", args, [], ["outInt32", "right", "side", "sorter", "out"], 2);
   if (o.side === "left" && o.right) throw new Error("torch.searchsorted(): side and right can't be set to opposites, got side of left while right was True");
@@ -323,7 +323,7 @@ export function searchsorted(sortedSequence: Tensor, input: Tensor | number, ...
 
 export function bucketize(input: Tensor | number, boundaries: Tensor, ...args: Args<[], { outInt32?: boolean; right?: boolean } & OutOption>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? boundaries : input)) return rebind(bucketize, "bucketize", arguments, ["input", "boundaries"], 2, ["outInt32", "right", "out"]);
-  if (hasOut(args)) return withOut("bucketize", args, (rest) => bucketize(input, boundaries, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("bucketize", args, (rest) => bucketize(input, boundaries, ...(rest as [never])), "same", false, [input, boundaries]);
   if (!(boundaries instanceof Tensor)) requireTensor("bucketize", "boundaries", 2, boundaries);
   if (!(input instanceof Tensor) && typeof input !== "number") throw new Error(`bucketize() received an invalid combination of arguments - got (${pyType(input)}, Tensor)`);
   const o = bindArgs("bucketize", args, [], ["outInt32", "right", "out"], 2);
@@ -332,7 +332,7 @@ export function bucketize(input: Tensor | number, boundaries: Tensor, ...args: A
 }
 
 export function histc(input: Tensor, ...args: Args<[bins?: number, min?: number, max?: number], { bins?: number; min?: number; max?: number } & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("histc", args, (rest) => histc(input, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("histc", args, (rest) => histc(input, ...(rest as [never])), "same", false, [input]);
   const o = bindArgs("histc", args, ["bins", "min", "max"], [], 1);
   checkTensor("histc", "input", input);
   const bins = (o.bins as number | undefined) ?? 100;

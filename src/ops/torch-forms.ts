@@ -77,7 +77,7 @@ type Dims = number | number[];
 /** torch.frobenius_norm(input) / (input, dim, keepdim=False): the 2-norm over at most two dims. */
 export function frobeniusNorm(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
   if (autocasting.on && autocasts("frobenius_norm", arguments)) return runAutocast(frobeniusNorm, arguments);
-  if (hasOut(args)) return withOut("frobenius_norm", args, (rest) => frobeniusNorm(input, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("frobenius_norm", args, (rest) => frobeniusNorm(input, ...(rest as [never])), "same", false, [input]);
   checkTensor("frobenius_norm", "input", input);
   const a = bindArgs("frobenius_norm", args, ["dim", "keepdim"], [], 1);
   if (a.dim === undefined && a.keepdim !== undefined) throw new Error('frobenius_norm() missing 1 required positional arguments: "dim"');
@@ -94,7 +94,7 @@ export function frobeniusNorm(input: Tensor, ...args: Args<[dim?: Dims, keepdim?
 /** torch.nuclear_norm(input, keepdim=False) / (input, dim, keepdim=False): the sum of singular values. */
 export function nuclearNorm(input: Tensor, ...args: Args<[dimOrKeepdim?: number[] | boolean, keepdim?: boolean], { dim?: number[]; keepdim?: boolean } & OutOption>): Tensor {
   if (autocasting.on && autocasts("nuclear_norm", arguments)) return runAutocast(nuclearNorm, arguments);
-  if (hasOut(args)) return withOut("nuclear_norm", args, (rest) => nuclearNorm(input, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("nuclear_norm", args, (rest) => nuclearNorm(input, ...(rest as [never])), "same", false, [input]);
   checkTensor("nuclear_norm", "input", input);
   if (!input.dtype.isFloatingPoint) throw new Error(`linalg.svd: Expected a floating point or complex tensor as input. Got ${scalarTypeName(input.dtype)}`);
   // The overloads: a boolean second argument is keepdim.
