@@ -133,7 +133,13 @@ export function allocArray(dtype: DType, n: number): StorageArray {
  */
 function allocationError(e: unknown, dtype: DType, n: number): unknown {
   if (!(e instanceof RangeError)) return e;
-  return new Error(`DefaultCPUAllocator: can't allocate memory: you tried to allocate ${n * dtype.itemsize} bytes (${n} elements of ${dtype.name})`);
+  return cannotAllocate(dtype, n);
+}
+
+/** PyTorch's allocator error for `n` elements of `dtype` (a bigint `n` counts exactly past 2^53). */
+export function cannotAllocate(dtype: DType, n: number | bigint): Error {
+  const bytes = typeof n === "bigint" || Number.isInteger(n) ? String(BigInt(n) * BigInt(dtype.itemsize)) : String(n * dtype.itemsize);
+  return new Error(`DefaultCPUAllocator: can't allocate memory: you tried to allocate ${bytes} bytes (${n} elements of ${dtype.name})`);
 }
 
 function newArray(dtype: DType, n: number): StorageArray {

@@ -9,7 +9,7 @@ import { type DType, type DTypeLike, int64, toDType } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
 import { forwardGrads } from "../autograd/forward-grad.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, installMethods, type Method, checkDims } from "./args.js";
+import { type Args, bindArgs, installMethods, type Method, checkDims, isOptionsObject, rebind } from "./args.js";
 import { expandReducedGrad, planReduce, reduceBig, reduceFast, sumSmallInts } from "./reduce-engine.js";
 import { emptyTensor } from "./engine.js";
 import { castTo } from "./conversion.js";
@@ -38,6 +38,7 @@ function sumKernel(d: ArrayLike<number>, s: number, n: number): number {
 /** torch.sum(input, dim?, keepdim?, { dtype }): integer inputs sum to int64. */
 export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor {
   if (autocasting.on && autocasts("sum", arguments)) return runAutocast(sum, arguments);
+  if (arguments.length <= 1 && isOptionsObject(input)) return rebind(sum, "sum", arguments, ["input", "dim", "keepdim"], 1, ["dtype", "out"]);
   if (hasOut(args)) return withOut("sum", args, (rest) => sum(input, ...(rest as [])), "cast", true, [input]);
   if (!(input instanceof Tensor)) requireTensor("sum", "input", 1, input);
   if (reducesByName(input, args)) return namedReduction("sum", input, args, ["dim", "keepdim"], ["dtype"], (o) => sum(input, o));

@@ -8,6 +8,7 @@ import { Tensor } from "../core/tensor.js";
 import { type DTypeLike, getDefaultDtype, int64, toDType } from "../core/dtype.js";
 import { normalizeDim, normalizeDims } from "../core/shape.js";
 import { type Args, bindArgs, checkArgs, checkTensor, describe, isOptionsObject, rebind } from "./args.js";
+import { checkFiniteRange, checkNumberArg } from "./factory-utils.js";
 import { type FactoryOptions, arange } from "./creation.js";
 import { fill_ } from "./conversion.js";
 import { clone } from "./view.js";
@@ -56,14 +57,13 @@ export function range(start: number, end: number, ...args: Args<[step?: number],
   if (hasOut(args)) return withOut("range", [start, end, ...args], (rest) => range(...(rest as [number, number])), "cast", true);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? end : start)) return rebind(range, "range", arguments, ["start", "end", "step"], 2, ["dtype", "device", "requiresGrad", "layout", "pinMemory"]);
   const a = bindArgs("range", args, ["step"], ["dtype", "device", "requiresGrad", "layout", "pinMemory"], 2);
-  for (const [name, v] of [["start", start], ["end", end], ["step", a.step ?? 1]] as const) {
-    if (typeof v !== "number") throw new Error(`range(): argument '${name}' must be Number, not ${describe(v)}`);
-  }
+  for (const [name, v, position] of [["start", start, 1], ["end", end, 2], ["step", a.step ?? 1, 3]] as const) checkNumberArg("range", name, position, v);
   warnOnce(RANGE_DEPRECATED);
   const dtype = a.dtype === undefined || a.dtype === null ? getDefaultDtype() : toDType(a.dtype as DTypeLike);
   const int = !dtype.isFloatingPoint;
   const [s, e, st] = [start, end, (a.step as number | undefined) ?? 1].map((v) => (int ? Math.trunc(v) : v)) as [number, number, number];
-  if (st === 0) throw new Error("step must be nonzero");
+  if (st === 0 || Number.isNaN(st)) throw new Error("step must be nonzero");
+  checkFiniteRange(s, e);
   if ((st > 0 && e < s) || (st < 0 && e > s)) throw new Error("upper bound and lower bound inconsistent with step sign");
   const n = Math.floor((e - s) / st) + 1;
   // start + i * step in double, then cast (PyTorch's range kernel).
