@@ -70,10 +70,20 @@ const cases: Record<string, () => Tensor> = {
   "randint 0 nan [2]": () => T.randint!(0, NaN, [2]),
   "randperm 1.5": () => T.randperm!(1.5),
   "randperm None": () => T.randperm!(null),
+  "bincount int64 2^60+1": () => torch.bincount(torch.full([12], 2n ** 60n + 1n, { dtype: torch.int64 })),
+  "bincount weights int": () => T.bincount!(torch.tensor([1, 2]), 3),
   "sum input=": () => T.sum!({ input: f32(4) }),
   "sum input= dim=": () => T.sum!({ input: f32(4).view(2, 2), dim: 1, keepdim: true }),
   "reshape input= shape=": () => T.reshape!({ input: f32(4), shape: [2, 2] }),
 };
+
+// More elements than a typed array holds (2^32) are the allocator's error before any buffer is
+// reserved (PyTorch would try to allocate these 16 GiB: not recorded here).
+test("sizes past 2^32 elements are the allocator's error", () => {
+  for (const f of [() => torch.zeros([2 ** 32 + 1], { dtype: torch.int32 }), () => torch.full([2 ** 32 + 1], 1.5), () => torch.arange(-2147483649, 4, 0.5)]) {
+    assert.throws(f, /DefaultCPUAllocator: can't allocate memory: you tried to allocate 171798692\d\d bytes/);
+  }
+});
 
 const nanAsStr = (v: unknown): unknown => (Array.isArray(v) ? v.map(nanAsStr) : typeof v === "number" && Number.isNaN(v) ? "nan" : v);
 

@@ -3,7 +3,7 @@
 
 import { dimnameRefusal, hasDimname, isNamed, namedRefusal } from "./named-engine.js";
 import { Tensor } from "../core/tensor.js";
-import { type DType, bool, float32Bits, int32, int64 } from "../core/dtype.js";
+import { type DType, bool, cannotAllocate, float32Bits, int32, int64 } from "../core/dtype.js";
 import { notImplementedFor, pyType, requireTensor } from "./pointwise-util.js";
 import { normalizeDim } from "../core/shape.js";
 import { record } from "../autograd/record.js";
@@ -369,12 +369,24 @@ export function histc(input: Tensor, ...args: Args<[bins?: number, min?: number,
   return counts;
 }
 
+/** PyTorch's error for a count past what memory holds: its exact length (int64 values past 2^53 included). */
+function bincountTooLong(input: Tensor, dtype: DType): Error {
+  // Only int64 values reach past 2^32: the maximum read from memory, exactly (max() rounds past 2^53).
+  const c = input.to(int64).contiguous(), d = c.storage.data as BigInt64Array;
+  let most = 0n;
+  for (let i = c._offset; i < c._offset + c.numel(); i++) if (d[i]! > most) most = d[i]!;
+  const length = most + 1n;
+  if (length * BigInt(dtype.itemsize) >= 2n ** 63n) return new Error(`Storage size calculation overflowed with sizes=[${length}]`);
+  return cannotAllocate(dtype, length);
+}
+
 export function bincount(input: Tensor, ...args: BincountArgs): Tensor {
   if (onDevice(input, args[0])) throw valueSizedOnDevice("bincount", "torch.bincountAsync(x, ...)");
   const { weights: w, minlength, dtype } = bincountArgs(input, args);
   const vals = toNumbers(input.contiguous());
   if (vals.some((v) => v < 0)) throw new Error(BINCOUNT_INPUTS);
   const n = Math.max(minlength, vals.length ? Math.max(...vals) + 1 : 0);
+  if (n > 2 ** 32) throw bincountTooLong(input, dtype);
   const out = new Float64Array(n);
   const wv = w ? toNumbers(w.contiguous()) : null;
   vals.forEach((v, i) => { out[v]! += wv ? wv[i]! : 1; });
