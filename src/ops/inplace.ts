@@ -13,7 +13,7 @@ import { canCast } from "./promotion.js";
 import { type DType, cppTypeName, scalarTypeName } from "../core/dtype.js";
 import { traceInPlace, tracing } from "../onnx/hook.js";
 import { carryTangents, forwardGrads, updateTangentsInPlace } from "../autograd/forward-grad.js";
-import { assertNoInternalOverlap, assertNoOverlap, assertWritable, warnInternalOverlap } from "./memory-overlap.js";
+import { assertNoInternalOverlap, assertNoOverlap, assertWritable, hasInternalOverlap, mayShareMemory, warnInternalOverlap } from "./memory-overlap.js";
 
 /**
  * Views made by a multi-output view op (split, unbind) that required grad, with the op's node
@@ -100,6 +100,12 @@ function noneShared(op: string, self: Tensor, others: readonly (Tensor | null | 
 }
 
 function checkInPlaceOverlap(op: string, self: Tensor, others: readonly (Tensor | null | undefined)[]): void {
+  // The common case, whatever the op's rule: self repeats nothing and shares memory with no input.
+  if (!hasInternalOverlap(self)) {
+    let shared = false;
+    for (let i = 0; i < others.length && !shared; i++) { const o = others[i]; shared = o != null && mayShareMemory(self, o); }
+    if (!shared) return;
+  }
   const rule = overlapRules.get(op);
   if (rule === undefined) assertWritable(op, self, others);
   else rule(op, self, others);

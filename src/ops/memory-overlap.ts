@@ -31,9 +31,8 @@ export type OverlapStatus = "no" | "full" | "partial";
 /** PyTorch's get_overlap_status(a, b), with TooHard read as "no". */
 export function overlapStatus(a: Tensor, b: Tensor): OverlapStatus {
   if (a === b) return "full";
+  if (!mayShareMemory(a, b)) return "no";
   const sa = a.storage, sb = b.storage;
-  // The common case first: different memory (one field read each).
-  if (sa !== sb && (a.device.type !== "cpu" || b.device.type !== "cpu" || sa._memory !== sb._memory)) return "no";
   const na = a.numel(), nb = b.numel();
   if (na === 0 || nb === 0) return "no";
   if (!isDense(a) || !isDense(b)) return "no";
@@ -44,6 +43,12 @@ export function overlapStatus(a: Tensor, b: Tensor): OverlapStatus {
   const beginB = baseB + b._offset * ib, endB = beginB + nb * ib;
   if (beginA === beginB && endA === endB) return sameStrides(a._strides, b._strides) ? "full" : "partial";
   return beginA < endB && beginB < endA ? "partial" : "no";
+}
+
+/** Whether a and b are over the same memory (the same storage, or CPU storages over one buffer). */
+export function mayShareMemory(a: Tensor, b: Tensor): boolean {
+  const sa = a.storage, sb = b.storage;
+  return sa === sb || (a.device.type === "cpu" && b.device.type === "cpu" && sa._memory === sb._memory);
 }
 
 function isDense(t: Tensor): boolean {
