@@ -139,7 +139,7 @@ test("factories with negative sizes are PyTorch's errors, not the allocator's", 
   assert.throws(() => torch.full([-5], 1), ends(e["full"]!));
   assert.throws(() => torch.eye(-2), { message: e["eye_n"] });
   assert.throws(() => torch.eye(3, -(2 ** 31) - 1), { message: e["eye_m"] });
-  assert.throws(() => torch.eye(2.5), /eye\(\): argument 'n' must be int/);
+  assert.throws(() => torch.eye(2.5), /eye\(\): argument 'n' \(position 1\) must be int, not float/);
   assert.throws(() => torch.zeros([2 ** 31, 2 ** 31]), /DefaultCPUAllocator: can't allocate memory/);
 });
 

@@ -369,7 +369,9 @@ test("ops: where and masked_fill on the native path equal the JS path", { skip: 
   const self = data("bool", [67, 131], 3);
   sameTensor("mask is a copy of self", nativeAndJs(() => self.clone().maskedFill_(self.clone(), false)));
   sameTensor("mask is self", nativeAndJs(() => { const c = self.clone(); return c.maskedFill_(c, false); }));
-  sameTensor("mask overlaps self", nativeAndJs(() => { const c = self.clone(); c.narrow(0, 0, 66).maskedFill_(c.narrow(0, 1, 66), true); return c; }));
+  // A mask that is part of self (not all of it) is PyTorch's memory-overlap error.
+  const c = self.clone();
+  assert.throws(() => c.narrow(0, 0, 66).maskedFill_(c.narrow(0, 1, 66), true), /some elements of the input tensor and the written-to tensor/);
   sameTensor("value tensor overlaps self", nativeAndJs(() => { const c = data("float32", [67, 131], 3); return c.maskedFill_(m, c.view(-1).select(0, 0)); }));
   // Gradients still flow through the native forward.
   const x = data("float64", [67, 131], 4).requiresGrad_(true);

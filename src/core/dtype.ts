@@ -133,7 +133,21 @@ export function allocArray(dtype: DType, n: number): StorageArray {
  */
 function allocationError(e: unknown, dtype: DType, n: number): unknown {
   if (!(e instanceof RangeError)) return e;
-  return new Error(`DefaultCPUAllocator: can't allocate memory: you tried to allocate ${n * dtype.itemsize} bytes (${n} elements of ${dtype.name})`);
+  return cannotAllocate(dtype, n);
+}
+
+/**
+ * The allocator's error, before any buffer is made, for more elements than a typed array holds
+ * (2^32 in V8): a buffer that large could be reserved and then fail only at its view.
+ */
+export function checkAllocatable(dtype: DType, n: number): void {
+  if (n * (dtype.isComplex ? 2 : 1) > 2 ** 32 || !Number.isInteger(n)) throw cannotAllocate(dtype, n);
+}
+
+/** PyTorch's allocator error for `n` elements of `dtype` (a bigint `n` counts exactly past 2^53). */
+export function cannotAllocate(dtype: DType, n: number | bigint): Error {
+  const bytes = typeof n === "bigint" || Number.isInteger(n) ? String(BigInt(n) * BigInt(dtype.itemsize)) : String(n * dtype.itemsize);
+  return new Error(`DefaultCPUAllocator: can't allocate memory: you tried to allocate ${bytes} bytes (${n} elements of ${dtype.name})`);
 }
 
 function newArray(dtype: DType, n: number): StorageArray {

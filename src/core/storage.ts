@@ -1,7 +1,7 @@
 // A storage is one typed array shared by every view of it, with the version counter that
 // autograd uses to detect in-place changes of saved tensors.
 
-import { type DType, type StorageArray, allocArray, allocArrayUninit, arrayOver, scalarTypeName } from "./dtype.js";
+import { type DType, type StorageArray, allocArray, allocArrayUninit, arrayOver, checkAllocatable, scalarTypeName } from "./dtype.js";
 import { backendRefusal, currentOpName } from "./op-name.js";
 import { POOL_MIN_BYTES, releaseBuffer, takeBuffer, trackAllocation } from "./caching-allocator.js";
 import { sourceBuffer, zeroThroughSource } from "./buffer-source.js";
@@ -120,6 +120,7 @@ export class Storage {
     if (dtype.category === "quantized") throw backendRefusal("QuantizedCPU");
     const bytes = n * dtype.itemsize;
     if (bytes < POOL_MIN_BYTES) return Storage.over(allocArray(dtype, n), dtype);
+    checkAllocatable(dtype, n);
     const cached = takeBuffer(bytes);
     if (cached) return Storage.tracked(zeroed(arrayOver(dtype, cached.buffer, n)), dtype, bytes);
     const sourced = sourceBuffer(bytes, true);
@@ -130,6 +131,7 @@ export class Storage {
     if (dtype.category === "quantized") throw backendRefusal("QuantizedCPU");
     const bytes = n * dtype.itemsize;
     if (bytes < POOL_MIN_BYTES) return Storage.over(allocArrayUninit(dtype, n), dtype);
+    checkAllocatable(dtype, n);
     const buffer = takeBuffer(bytes)?.buffer ?? sourceBuffer(bytes, false);
     return Storage.tracked(buffer ? arrayOver(dtype, buffer, n) : allocArrayUninit(dtype, n), dtype, bytes);
   }

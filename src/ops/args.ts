@@ -245,11 +245,7 @@ export function bindSize(op: string, args: readonly unknown[], keywords?: readon
     opts = { ...opts };
     delete opts[name];
   }
-  for (const s of size) {
-    if (typeof s !== "number" || !Number.isInteger(s)) {
-      throw new Error(`${op}(): argument '${name}' must be a sequence of ints, but found element ${String(s)} of type ${typeof s}`);
-    }
-  }
+  checkSizeElements(op, name, size, rest.length === 1 ? rest[0] : undefined, INT_SIZES.has(op) ? "ints" : "SymInts");
   return { size: size as number[], opts };
 }
 
@@ -287,6 +283,37 @@ export function cppDouble(v: number): string {
   if (!Number.isFinite(v)) return Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf";
   return String(Number(v.toPrecision(6)));
 }
+
+/** Python's type name of an argument, as PyTorch's argument errors print it. */
+export function pyType(v: unknown): string {
+  if (v === null || v === undefined) return "NoneType";
+  if (v instanceof Tensor) return "Tensor";
+  if (typeof v === "boolean") return "bool";
+  if (typeof v === "bigint") return "int";
+  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
+  if (typeof v === "string") return "str";
+  if (Array.isArray(v)) return "list";
+  return typeof v;
+}
+
+/**
+ * PyTorch's TypeError for a size that is not a tuple of ints (`kind`: "SymInts" for the ops whose
+ * 1.13 signature takes SymInt[], "ints" for the others): one argument that is no list, or a
+ * one-element list, is named whole; otherwise the first bad element by its (1-based) position.
+ */
+export function checkSizeElements(op: string, name: string, size: readonly unknown[], single: unknown, kind: "SymInts" | "ints" = "SymInts"): void {
+  for (let i = 0; i < size.length; i++) {
+    const s = size[i];
+    if (typeof s === "number" && Number.isInteger(s)) continue;
+    if (single !== undefined && (!Array.isArray(single) || single.length === 1)) {
+      throw new Error(`${op}(): argument '${name}' (position 1) must be tuple of ${kind}, not ${pyType(single)}`);
+    }
+    throw new Error(`${op}(): argument '${name}' must be tuple of ${kind}, but found element of type ${pyType(s)} at pos ${i + 1}`);
+  }
+}
+
+/** The ops whose size argument PyTorch 1.13 types int[] (the others take SymInt[]). */
+const INT_SIZES = new Set(["rand", "randn", "randint", "permute", "flip", "tile", "sum_to_size"]);
 
 export function describe(v: unknown): string {
   if (v === null) return "None";

@@ -88,7 +88,7 @@ export function add(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<
 export function add<A extends Rebound<[input: TensorOrScalar, other: TensorOrScalar], ["input", "other"], AlphaOpts & OutOption>>(...args: A): Tensor;
 export function add(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts & OutOption>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(add, "add", arguments, ["input", "other", "alpha"], 2, ["out"]);
-  if (hasOut(args)) return withOut("add", args, (rest) => add(input, other, ...(rest as [])));
+  if (hasOut(args)) return withOut("add", args, (rest) => add(input, other, ...(rest as [])), "cast", false, [input, other]);
   const alpha = alphaOf("add", args);
   if (!(input instanceof Tensor) && !(other instanceof Tensor)) checkTensor("add", "input", input);
   if (typeof input === "boolean" || (input instanceof Tensor && input.dtype.name === "bool" && other instanceof Tensor && other.dtype.name === "bool")) {
@@ -103,7 +103,7 @@ export function sub(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<
 export function sub<A extends Rebound<[input: TensorOrScalar, other: TensorOrScalar], ["input", "other"], AlphaOpts & OutOption>>(...args: A): Tensor;
 export function sub(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[alpha?: number], AlphaOpts & OutOption>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(sub, "sub", arguments, ["input", "other", "alpha"], 2, ["out"]);
-  if (hasOut(args)) return withOut("sub", args, (rest) => sub(input, other, ...(rest as [])));
+  if (hasOut(args)) return withOut("sub", args, (rest) => sub(input, other, ...(rest as [])), "cast", false, [input, other]);
   const alpha = alphaOf("sub", args);
   checkNotBoolSub(input, other);
   const [spec, b] = withAlpha("sub", SUB, input, other, alpha);
@@ -234,7 +234,7 @@ export function div(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<
 export function div<A extends Rebound<[input: TensorOrScalar, other: TensorOrScalar], ["input", "other"], DivOpts & OutOption>>(...args: A): Tensor;
 export function div(input: TensorOrScalar, other: TensorOrScalar, ...args: Args<[], DivOpts & OutOption>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(div, "div", arguments, ["input", "other"], 2, ["roundingMode", "out"]);
-  if (hasOut(args)) return withOut("div", args, (rest) => div(input, other, ...(rest as [])));
+  if (hasOut(args)) return withOut("div", args, (rest) => div(input, other, ...(rest as [])), "cast", false, [input, other]);
   // x.div(y), the common call, binds nothing (no allocation).
   const mode = args.length === 0 ? null : ((bindArgs("div", args, [], ["roundingMode"], 2).roundingMode as RoundingMode | undefined) ?? null);
   if (mode !== null && mode !== "trunc" && mode !== "floor") {

@@ -1,8 +1,8 @@
 // bincount's arguments, checked once for torch.bincount and torch.bincountAsync (not public API).
 
-import type { Tensor } from "../core/tensor.js";
+import { Tensor } from "../core/tensor.js";
 import { type DType, float32, float64, int64 } from "../core/dtype.js";
-import { type Args, bindArgs, checkInt, checkTensor } from "./args.js";
+import { type Args, bindArgs, checkInt, checkTensor, pyType } from "./args.js";
 
 /** PyTorch's message for an input that is not 1-d, not integral, or holds a negative value. */
 export const BINCOUNT_INPUTS = "bincount only supports 1-d non-negative integral inputs.";
@@ -14,6 +14,7 @@ export function bincountArgs(input: Tensor, args: readonly unknown[]): { weights
   const o = bindArgs("bincount", args, ["weights", "minlength"], [], 1);
   checkTensor("bincount", "input", input);
   if (input.dim() !== 1 || input.dtype.isFloatingPoint || input.dtype.name === "bool") throw new Error(BINCOUNT_INPUTS);
+  if (o.weights != null && !(o.weights instanceof Tensor)) throw new Error(`bincount(): argument 'weights' (position 2) must be Tensor, not ${pyType(o.weights)}`);
   const w = (o.weights as Tensor | null | undefined) ?? null;
   if (w && (w.dim() !== 1 || w.numel() !== input.numel())) throw new Error("weights should be 1-d and have the same length as input");
   const minlength = (o.minlength as number | undefined) ?? 0;

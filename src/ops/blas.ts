@@ -683,7 +683,7 @@ export function tensordot<A extends Rebound<[a: Tensor, b: Tensor], ["a", "b"], 
 export function tensordot(a: Tensor, b: Tensor, ...args: Args<[dims?: TensordotDims], { dims?: TensordotDims } & OutOption>): Tensor {
   if (autocasting.on && autocasts("tensordot", arguments)) return runAutocast(tensordot, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? b : a)) return rebind(tensordot, "tensordot", arguments, ["a", "b", "dims"], 2, ["out"]);
-  if (hasOut(args)) return withOut("tensordot", args, (rest) => tensordot(a, b, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("tensordot", args, (rest) => tensordot(a, b, ...(rest as [never])), "same", false, [a, b]);
   if (!(a instanceof Tensor)) requireTensor("tensordot", "input", 1, a);
   if (!(b instanceof Tensor)) requireTensor("tensordot", "other", 2, b);
   const o = bindArgs("tensordot", args, ["dims"], [], 2);
@@ -749,7 +749,7 @@ export function cross<A extends Rebound<[input: Tensor, other: Tensor], ["input"
 export function cross(input: Tensor, other: Tensor, ...args: Args<[dim?: number | null], { dim?: number | null } & OutOption>): Tensor {
   if (autocasting.on && autocasts("cross", arguments)) return runAutocast(cross, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? other : input)) return rebind(cross, "cross", arguments, ["input", "other", "dim"], 2, ["out"]);
-  if (hasOut(args)) return withOut("cross", args, (rest) => cross(input, other, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("cross", args, (rest) => cross(input, other, ...(rest as [never])), "same", false, [input, other]);
   if (!(input instanceof Tensor)) requireTensor("cross", "input", 1, input);
   if (!(other instanceof Tensor)) requireTensor("cross", "other", 2, other);
   const o = bindArgs("cross", args, ["dim"], [], 2);

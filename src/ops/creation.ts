@@ -13,9 +13,9 @@ import {
 import { type ComplexStorage, Storage, type DeviceLike, toDevice } from "../core/storage.js";
 import { numel } from "../core/shape.js";
 import { linspaceFloat32 } from "../core/linspace.js";
-import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind, describe, type Rebound } from "./args.js";
+import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind, describe, type Rebound, pyType, checkSizeElements } from "./args.js";
 import { emptyTensor, encoder, fillTensor, copyInto } from "./engine.js";
-import { checkFactoryShape, deviceFactory, finishFactory, likeStrides } from "./factory-utils.js";
+import { checkFactoryShape, checkFiniteRange, checkIntArg, checkNumberArg, deviceFactory, finishFactory, invalidCombination, likeStrides } from "./factory-utils.js";
 import { type MemoryFormat, memoryFormatArg, preserveFormat, stridesFor } from "../core/memory-format.js";
 import { isNamed, keepNamesOf, namedRefusal } from "./named-engine.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -215,7 +215,9 @@ export function full(size: number[], fillValue: number | bigint | boolean | Comp
   if (arguments.length > 3) checkArgs("full", arguments, 2, [...NAMED_FACTORY_KW, "out"]); else if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? fillValue : size)) return rebind(full, "full", arguments, ["size", "fillValue"], 2, [...NAMED_FACTORY_KW, "out"]);
   if (hasOut([options])) return withOut("full", [options], (rest) => full(size, fillValue, rest[0] as FactoryOptions), "cast", true);
   const opts = bindArgs("full", [options], [], NAMED_FACTORY_KW);
-  if (!Array.isArray(size)) throw new Error("full(): argument 'size' must be tuple of ints");
+  if (!Array.isArray(size)) throw new Error(`full(): argument 'size' (position 1) must be tuple of SymInts, not ${pyType(size)}`);
+  checkSizeElements("full", "size", size, size);
+  checkNumberArg("full", "fill_value", 2, fillValue);
   checkFactoryShape("full", size);
   const dtype = dtypeOpt(opts, scalarDType(fillValue));
   const onDevice = fillValue instanceof Complex ? null : deviceFactory("full", size, dtype, { fill: fillValue }, opts.device, opts.requiresGrad);
@@ -321,13 +323,24 @@ function legacyNew(self: Tensor, ...args: (number | NestedArray<number | bigint 
 export interface ArangeOptions extends FactoryOptions { start?: number; end?: number; step?: number }
 
 /** torch.arange(end) / arange(start, end, step?): int64 when all bounds are integers. */
+/** arange's bounds are Numbers: one alone is PyTorch's `end`; with more, Python names no argument. */
+function checkArangeArgs(args: readonly unknown[], a: Record<string, unknown>): void {
+  const isNumber = (v: unknown): boolean => typeof v === "number" || typeof v === "bigint" || typeof v === "boolean";
+  if (a.end === undefined) { if (a.start !== undefined) checkNumberArg("arange", "end", 1, a.start); return; }
+  if ([a.start, a.end, a.step].some((v) => v !== undefined && !isNumber(v))) {
+    throw invalidCombination("arange", args.filter((v) => !isOptionsObject(v)));
+  }
+}
+
 export function arange(...args: (number | bigint | (ArangeOptions & OutOption))[]): Tensor {
   if (hasOut(args)) return withOut("arange", args, (rest) => arange(...(rest as (number | ArangeOptions)[])), "cast", true);
   const a = bindArgs("arange", args, ["start", "end", "step"], FACTORY_KW);
+  checkArangeArgs(args, a);
   let start = Number(a.start ?? 0), end = a.end === undefined ? undefined : Number(a.end);
   const step = Number(a.step ?? 1);
   if (end === undefined) { end = start; start = 0; }
-  if (step === 0) throw new Error("arange: step must be nonzero");
+  if (step === 0 || Number.isNaN(step)) throw new Error("arange: step must be nonzero");
+  checkFiniteRange(start, end);
   if ((step > 0 && start > end) || (step < 0 && start < end)) {
     throw new Error("arange: upper bound and larger bound inconsistent with step sign");
   }
@@ -360,7 +373,8 @@ export function linspace(start: number, end: number, steps: number, options: Fac
   if (arguments.length > 4) checkArgs("linspace", arguments, 3, [...FACTORY_KW, "out"]); else if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? steps : arguments.length === 2 ? end : start)) return rebind(linspace, "linspace", arguments, ["start", "end", "steps"], 3, [...FACTORY_KW, "out"]);
   if (hasOut([options])) return withOut("linspace", [options], (rest) => linspace(start, end, steps, rest[0] as FactoryOptions), "cast", true);
   const opts = bindArgs("linspace", [options], [], FACTORY_KW);
-  if (!Number.isInteger(steps) || steps < 0) throw new Error("linspace: number of steps must be non-negative");
+  checkSpaceArgs("linspace", start, end, steps);
+  if (steps < 0) throw new Error("linspace: number of steps must be non-negative");
   const dt = dtypeOpt(opts, getDefaultDtype());
   const t = emptyTensor([steps], dt);
   const d = t.storage.data as unknown as (number | bigint)[];
@@ -379,6 +393,13 @@ export function linspace(start: number, end: number, steps: number, options: Fac
   return finishFactory(t, opts);
 }
 
+/** linspace's and logspace's start, end (Numbers) and steps (an int), as Python's argument parser checks them. */
+function checkSpaceArgs(op: string, start: unknown, end: unknown, steps: unknown): void {
+  checkNumberArg(op, "start", 1, start);
+  checkNumberArg(op, "end", 2, end);
+  checkIntArg(op, "steps", 3, steps);
+}
+
 export function logspace(start: number, end: number, steps: number, base?: number | FactoryOptions & { base?: number } & OutOption, options?: FactoryOptions & OutOption): Tensor;
 export function logspace<A extends Rebound<[start: number, end: number, steps: number, base?: number | FactoryOptions & { base?: number } & OutOption], ["start", "end", "steps", "base?"], FactoryOptions & OutOption>>(...args: A): Tensor;
 export function logspace(
@@ -392,6 +413,9 @@ export function logspace(
   if (typeof base === "number") b = base;
   else { opts = base; b = base.base ?? 10; }
   if (opts.base !== undefined && typeof base === "number") throw new Error("logspace() got multiple values for argument 'base'");
+  checkSpaceArgs("logspace", start, end, steps);
+  checkNumberArg("logspace", "base", 4, b);
+  if (steps < 0) throw new Error("logspace: number of steps must be non-negative");
   const { base: _ignored, ...rest } = opts as FactoryOptions & { base?: number };
   void _ignored;
   const dt = rest.dtype ? toDType(rest.dtype) : getDefaultDtype();
@@ -408,11 +432,12 @@ export function eye(n: number, m?: number | (FactoryOptions & OutOption), option
   let cols = n;
   let opts = options;
   if (typeof m === "number") cols = m;
+  else if (m === null && arguments.length >= 2) throw invalidCombination("eye", [n, m]);
   else if (m) opts = m;
   if (hasOut([opts])) return withOut("eye", [opts], (rest) => eye(n, cols, rest[0] as FactoryOptions), "cast", true);
   bindArgs("eye", [opts], [], FACTORY_KW);
   for (const [name, v] of [["n", n], ["m", cols]] as const) {
-    if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new Error(`eye(): argument '${name}' must be int, not ${describe(v)}`);
+    if (typeof v !== "number" || !Number.isSafeInteger(v)) throw new Error(`eye(): argument '${name}' (position ${name === "n" ? 1 : 2}) must be int, not ${pyType(v)}`);
     if (v < 0) throw new Error(`${name} must be greater or equal to 0, got ${v}`);
   }
   const onDevice = deviceFactory("eye", [n, cols], opts.dtype ? toDType(opts.dtype) : getDefaultDtype(), { eye: true }, opts.device, opts.requiresGrad);

@@ -7,6 +7,8 @@ import { toDeviceHook } from "./device-hooks.js";
 import { memoryFormatArg, stridesForLike } from "../core/memory-format.js";
 import { contiguousStrides } from "../core/shape.js";
 import { setNames } from "./named-engine.js";
+import { cppDouble, pyType } from "./args.js";
+import { Complex } from "../core/complex.js";
 
 /** How a device factory fills its tensor: a value (null: unspecified), arange's start + i * step, or eye's identity. */
 export type DeviceInit = { fill: number | bigint | boolean | null } | { arange: readonly [start: number, step: number] } | { eye: true };
@@ -21,6 +23,29 @@ export function checkFactoryShape(op: string, shape: readonly number[]): void {
   for (const s of shape) {
     if (!Number.isInteger(s) || s < 0) throw new Error(`${op}: Trying to create tensor with negative dimension ${s}: [${shape.join(", ")}]`);
   }
+}
+
+/** PyTorch's `Number` parameter (a start, an end, a fill value): Python's TypeError for anything else. */
+export function checkNumberArg(op: string, name: string, position: number, v: unknown): void {
+  if (typeof v !== "number" && typeof v !== "bigint" && typeof v !== "boolean" && !(v instanceof Complex)) {
+    throw new Error(`${op}(): argument '${name}' (position ${position}) must be Number, not ${pyType(v)}`);
+  }
+}
+
+/** PyTorch's `int` parameter (steps, n): an integral number or bigint, not a bool. */
+export function checkIntArg(op: string, name: string, position: number, v: unknown): void {
+  if (typeof v === "bigint" || (typeof v === "number" && Number.isInteger(v))) return;
+  throw new Error(`${op}(): argument '${name}' (position ${position}) must be int, not ${pyType(v)}`);
+}
+
+/** Python's refusal of arguments no overload takes (the first line of its message). */
+export function invalidCombination(op: string, args: readonly unknown[]): Error {
+  return new Error(`${op}() received an invalid combination of arguments - got (${args.map(pyType).join(", ")}), but expected one of:`);
+}
+
+/** arange's and range's bounds must be finite (PyTorch's check, after step's). */
+export function checkFiniteRange(start: number, end: number): void {
+  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new Error(`unsupported range: ${cppDouble(start)} -> ${cppDouble(end)}`);
 }
 
 /**

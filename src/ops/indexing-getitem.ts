@@ -2,6 +2,7 @@
 // x.set([...], v). Integers, slices, "...", null and Python bools are applied first as views
 // (select / slice / unsqueeze); the index tensors that remain go to advanced indexing.
 
+import { assertNoInternalOverlap, assertNoOverlap, assertNoPartialOverlap, warnInternalOverlap } from "./memory-overlap.js";
 import { isNested } from "../core/nested-kind.js";
 import { nestedRefusal } from "./nested-engine.js";
 import { hideNames, isNamed, nameAll, namedRefusal, namesOf } from "./named-engine.js";
@@ -240,7 +241,7 @@ function checkCopyShape(target: readonly number[], value: Tensor): void {
   }
 }
 
-interface Write { advanced: boolean; viewed: boolean; run(): void }
+interface Write { advanced: boolean; viewed: boolean; run(): void; target: Tensor; indices: readonly (Tensor | null)[] }
 
 /**
  * Checks x[items] = value against `base` and returns the write (nothing is written yet).
@@ -254,9 +255,9 @@ function planWrite(base: Tensor, items: readonly Item[], value: Tensor, cast: bo
   if (indices.length === 0) {
     checkCopyShape(target._shape, value);
     const v = src.dim() === 0 ? src : src.view(dropLeadingOnes(src._shape));
-    return { advanced: false, viewed, run: () => copyInto(target, v) };
+    return { advanced: false, viewed, run: () => copyInto(target, v), target, indices };
   }
-  if (onDevice(target, indices, value)) return planDeviceWrite(target, indices, src, cast, viewed);
+  if (onDevice(target, indices, value)) return { ...planDeviceWrite(target, indices, src, cast, viewed), target, indices };
   const defined = indices.filter((t) => t !== null);
   const maskFill = defined.length === 1 && isMask(defined[0]!) && value.numel() === 1;
   const v = src.dim() === 0 ? src : src.reshape(dropLeadingOnes(src._shape));
@@ -264,8 +265,8 @@ function planWrite(base: Tensor, items: readonly Item[], value: Tensor, cast: bo
   const wide = target.dtype === complex32 && (cast || maskFill || v.dtype === complex32) ? target.cfloat() : null;
   const plan = planAdvanced(wide ?? target, indices);
   const vals = valuesForPut(plan, wide ?? target, wide && v.dtype === complex32 ? v.cfloat() : v, cast || maskFill);
-  if (wide) return { advanced: true, viewed, run: () => { putPlanned(plan, wide, vals, false); copyInto(target, wide); } };
-  return { advanced: true, viewed, run: () => putPlanned(plan, target, vals, false) };
+  if (wide) return { advanced: true, viewed, run: () => { putPlanned(plan, wide, vals, false); copyInto(target, wide); }, target, indices };
+  return { advanced: true, viewed, run: () => putPlanned(plan, target, vals, false), target, indices };
 }
 
 /**
@@ -273,7 +274,7 @@ function planWrite(base: Tensor, items: readonly Item[], value: Tensor, cast: bo
  * index_put (integer indices) or masked assignment (one bool mask) checks everything now; the
  * write computes the result out of place and copies it into the target.
  */
-function planDeviceWrite(target: Tensor, indices: readonly (Tensor | null)[], src: Tensor, cast: boolean, viewed: boolean): Write {
+function planDeviceWrite(target: Tensor, indices: readonly (Tensor | null)[], src: Tensor, cast: boolean, viewed: boolean): Omit<Write, "target" | "indices"> {
   const v = src.dim() === 0 ? src : src.reshape(dropLeadingOnes(src._shape));
   const defined = indices.filter((t): t is Tensor => t !== null);
   let compute: () => Tensor;
@@ -321,6 +322,31 @@ function valueGrad(region: Tensor, shape: number[], dtype: Tensor["dtype"]): Ten
 }
 
 /**
+ * The memory-overlap rule of the op PyTorch's x[items] = value runs: a 0-dim CPU value fills the
+ * region (fill_: no rule); any other value of basic indexing is copied (copy_: the region repeats
+ * no element and is no part of the value, unless the value is broadcast); advanced indexing is
+ * masked_fill_ (one mask, one value) or index_put_, which shares nothing with value or indices.
+ */
+function checkSetItemOverlap(write: Write, value: Tensor): void {
+  const { target, indices } = write;
+  if (!write.advanced) {
+    if (value.dim() === 0 && value.device.type === "cpu" && target.dim() !== 0) return;
+    assertNoInternalOverlap("copy_", target);
+    if (value.numel() === target.numel()) assertNoPartialOverlap("copy_", target, value);
+    return;
+  }
+  const defined = indices.filter((t): t is Tensor => t !== null);
+  if (defined.length === 1 && isMask(defined[0]!) && value.numel() === 1) {
+    warnInternalOverlap("masked_fill_", target, "tensor[mask] = scalar");
+    assertNoPartialOverlap("masked_fill_", target, defined[0]);
+    return;
+  }
+  warnInternalOverlap("index_put_", target, "tensor[indices] = tensor");
+  assertNoOverlap("index_put_", target, value);
+  for (const t of defined) if (!isMask(t)) assertNoOverlap("index_put_", target, t);
+}
+
+/**
  * PyTorch's copy_to: x[basic indices] = value with autograd is an in-place op on the indexed view
  * (copy_, or fill_ for a 0-dim value), so its graph is PyTorch's (CopySlices over CopyBackwards on
  * the base). A value of another shape drops its leading 1s (a view) and is expanded to the view's.
@@ -355,6 +381,7 @@ export function setItem(self: Tensor, indices: Index | Index[], value: Tensor | 
       ? "a view of a leaf Variable that requires grad is being used in an in-place operation."
       : "a leaf Variable that requires grad is being used in an in-place operation.");
   }
+  checkSetItemOverlap(write, v);
   if (!write.advanced && !tracing.on && needsGrad(self, v)) copyTo(resolve(self, items, true).result, v);
   else applyInPlace("setitem", self, [v], () => write.run(), (s) => setParsed(s, items, v, isScalar));
   // The exporter sees the whole write as one value of self: the entries (index tensors as inputs,

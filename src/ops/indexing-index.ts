@@ -1,6 +1,7 @@
 // index_select / index_add / index_copy / index_fill along one dim, index_put with a list of
 // index tensors, and take / put on the flattened tensor.
 
+import { assertNoOverlap, warnInternalOverlap } from "./memory-overlap.js";
 import { dimOf, isNamed, namedRefusal } from "./named-engine.js";
 import { keepNamed } from "./named-rules.js";
 import { autocasting } from "../amp/state.js";
@@ -50,7 +51,7 @@ function checkVectorIndex(op: string, index: unknown, allowInt32: boolean): Tens
 export function indexSelect(input: Tensor, ...args: Args<[dim: number, index: Tensor], { dim?: number; index?: Tensor } & OutOption>): Tensor {
   if (!(input instanceof Tensor)) requireTensor("index_select", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("index_select");
-  if (hasOut(args)) return withOut("index_select", args, (rest) => indexSelect(input, ...(rest as [never, never])), "same");
+  if (hasOut(args)) return withOut("index_select", args, (rest) => indexSelect(input, ...(rest as [never, never])), "same", false, [input]);
   const a = bindArgs("index_select", args, ["dim", "index"], [], 1);
   checkTensor("index_select", "input", input);
   const index = checkVectorIndex("index_select", a.index, true);
@@ -135,7 +136,7 @@ function writeAlong(target: Tensor, d: number, index: Tensor, source: Tensor, ac
 }
 
 export function indexAdd(input: Tensor, ...args: Args<[dim: number, index: Tensor, source: Tensor], AddOpts & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("index_add", args, (rest) => indexAdd(input, ...(rest as [never, never, never])), "same");
+  if (hasOut(args)) return withOut("index_add", args, (rest) => indexAdd(input, ...(rest as [never, never, never])), "same", false, [input]);
   checkTensor("index_add", "input", input);
   const { d, index, source, alpha } = bindIndexAdd("index_add", input, args);
   // complex32 (PyTorch's index_add takes it): added as complex64, the result rounded back.
@@ -165,12 +166,12 @@ export function indexAdd(input: Tensor, ...args: Args<[dim: number, index: Tenso
 
 export function indexAdd_(self: Tensor, ...args: Args<[dim: number, index: Tensor, source: Tensor], AddOpts>): Tensor {
   const { d, index, source, alpha } = bindIndexAdd("index_add_", self, args);
-  if (self.dtype.isComplex || typeof alpha === "object") return complexInPlace("index_add_", self, [source], (x) => indexAdd(x, d, index, source, { alpha }));
+  if (self.dtype.isComplex || typeof alpha === "object") return complexInPlace("index_add_", self, [source, index], (x) => indexAdd(x, d, index, source, { alpha }));
   // On a device the result is computed out of place by its kernel and copied back.
   const direct = onDevice(self, index, source)
     ? () => { copyInto(self, deviceOp("indexAdd", "index_add_")(self.detach(), d, index, source.detach(), alpha).detach()); }
     : () => writeAlong(self, d, index, source, true, alpha);
-  applyInPlace("index_add_", self, [source], direct, (x) => indexAdd(x, d, index, source, { alpha }));
+  applyInPlace("index_add_", self, [source, index], direct, (x) => indexAdd(x, d, index, source, { alpha }));
   // The write is a new value of self for the exporter (its own tensor as the output).
   if (tracing.on) traceOp("index_add", [self, index, source], self, { dim: d, alpha });
   return self;
@@ -212,8 +213,8 @@ export function indexCopy(input: Tensor, ...args: Args<[dim: number, index: Tens
 
 export function indexCopy_(self: Tensor, ...args: Args<[dim: number, index: Tensor, source: Tensor], { dim?: number; index?: Tensor; source?: Tensor }>): Tensor {
   const { d, index, source } = bindIndexCopy("index_copy_", self, args);
-  if (self.dtype.isComplex) return complexInPlace("index_copy_", self, [source], (x) => indexCopy(x, d, index, source));
-  applyInPlace("index_copy_", self, [source], () => writeAlong(self, d, index, source, false), (x) => indexCopy(x, d, index, source));
+  if (self.dtype.isComplex) return complexInPlace("index_copy_", self, [source, index], (x) => indexCopy(x, d, index, source));
+  applyInPlace("index_copy_", self, [source, index], () => writeAlong(self, d, index, source, false), (x) => indexCopy(x, d, index, source));
   if (tracing.on) traceOp("index_copy", [self, index, source], self, { dim: d });
   return self;
 }
@@ -284,6 +285,8 @@ export function indexFill(input: Tensor, ...args: Args<[dim: number | string, in
 
 export function indexFill_(self: Tensor, ...args: Args<[dim: number, index: Tensor, value: FillValue], { dim?: number; index?: Tensor; value?: FillValue }>): Tensor {
   const { d, index, value, v } = bindIndexFill("index_fill_", self, args);
+  warnInternalOverlap("index_fill_", self, "tensor[mask] = scalar");
+  assertNoOverlap("index_fill_", self, index);
   if (self.dtype.isComplex) return complexInPlace("index_fill_", self, [value instanceof Tensor ? value : null], (x) => indexFill(x, d, index, value));
   applyInPlace("index_fill_", self, [value instanceof Tensor ? value : null], () => fillAlong(self, d, index, v), (x) => indexFill(x, d, index, value));
   if (tracing.on) traceOp("index_fill", [self, index, value], self, { dim: d });
@@ -313,7 +316,7 @@ export function indexPut(input: Tensor, ...args: Args<[indices: IndexList, value
 
 export function indexPut_(self: Tensor, ...args: Args<[indices: IndexList, values: Tensor, accumulate?: boolean], PutOpts>): Tensor {
   const { indices, values, accumulate } = bindIndexPut("index_put_", args);
-  applyInPlace("index_put_", self, [values], () => indexPutInto(self, indices, values, accumulate),
+  applyInPlace("index_put_", self, [values, ...indices.filter((t): t is Tensor => t instanceof Tensor)], () => indexPutInto(self, indices, values, accumulate),
     (x) => indexPutWith(x, indices, values, accumulate));
   if (tracing.on) traceIndexPut(self, indices, values, accumulate, self);
   return self;
@@ -394,8 +397,8 @@ export function put(input: Tensor, ...args: Args<[index: Tensor, source: Tensor,
 
 export function put_(self: Tensor, ...args: Args<[index: Tensor, source: Tensor, accumulate?: boolean], PutFlatOpts>): Tensor {
   const { index, source, accumulate, vals } = bindPut("put_", self, args);
-  if (self.dtype.isComplex) return complexInPlace("put_", self, [source], (x) => put(x, index, source, accumulate));
-  return applyInPlace("put_", self, [source], () => putKernel(self, vals, source, accumulate), (x) => put(x, index, source, accumulate));
+  if (self.dtype.isComplex) return complexInPlace("put_", self, [source, index], (x) => put(x, index, source, accumulate));
+  return applyInPlace("put_", self, [source, index], () => putKernel(self, vals, source, accumulate), (x) => put(x, index, source, accumulate));
 }
 
 declare module "../core/tensor.js" {

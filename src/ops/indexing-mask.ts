@@ -1,5 +1,6 @@
 // Masked ops (masked_fill, masked_scatter, masked_select) and nonzero / argwhere.
 
+import { assertNoPartialOverlap, warnInternalOverlap } from "./memory-overlap.js";
 import { hideNames, nameAll, namesOf, unifyFromRight } from "./named-engine.js";
 import { eitherNamed } from "./named-rules.js";
 import { Tensor } from "../core/tensor.js";
@@ -157,6 +158,8 @@ export function maskedFill(input: Tensor, ...args: Args<[mask: Tensor, value: Fi
 export function maskedFill_(self: Tensor, ...args: Args<[mask: Tensor, value: Fill], { mask?: Tensor; value?: Fill }>): Tensor {
   const a = bindArgs("masked_fill_", args, ["mask", "value"], [], 1);
   const mask = checkMask("masked_fill_", a.mask);
+  warnInternalOverlap("masked_fill_", self, "tensor[mask] = scalar");
+  assertNoPartialOverlap("masked_fill_", self, mask);
   if (complexFill("masked_fill_", self, a.value)) {
     checkInplaceShape("masked_fill_", self, mask);
     return complexInPlace("masked_fill_", self, [a.value instanceof Tensor ? a.value : null], (x) => maskedFill(x, mask, a.value as Fill));
@@ -242,7 +245,7 @@ export function maskedScatter_(self: Tensor, ...args: Args<[mask: Tensor, source
 // ---- masked_select --------------------------------------------------------------------------
 
 export function maskedSelect(input: Tensor, ...args: Args<[mask: Tensor], { mask?: Tensor } & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("masked_select", args, (rest) => maskedSelect(input, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("masked_select", args, (rest) => maskedSelect(input, ...(rest as [never])), "same", false, [input]);
   const a = bindArgs("masked_select", args, ["mask"], [], 1);
   checkTensor("masked_select", "input", input);
   const mask = checkTensor("masked_select", "mask", a.mask);

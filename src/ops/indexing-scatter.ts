@@ -78,7 +78,7 @@ function gatherKernel(input: Tensor, d: number, index: Tensor, idx: ArrayLike<nu
 export function gather(input: Tensor, ...args: Args<[dim: number, index: Tensor], { dim?: number; index?: Tensor; sparseGrad?: boolean } & OutOption>): Tensor {
   if (!(input instanceof Tensor)) requireTensor("gather", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("gather");
-  if (hasOut(args)) return withOut("gather", args, (rest) => gather(input, ...(rest as [never, never])), "same");
+  if (hasOut(args)) return withOut("gather", args, (rest) => gather(input, ...(rest as [never, never])), "same", false, [input]);
   const a = bindArgs("gather", args, ["dim", "index"], ["sparseGrad"], 1);
   checkTensor("gather", "input", input);
   const index = a.index as Tensor;
@@ -247,7 +247,7 @@ function bindScatter(op: string, args: readonly unknown[]): { dim: number; index
 export function scatter(input: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor | number | bigint | boolean | Complex], ScatterOpts & OutOption>): Tensor {
   if (!(input instanceof Tensor)) requireTensor("scatter", "input", 1, input);
   if (isNamed(input)) throw namedRefusal(args[2] instanceof Tensor || isOptionsObject(args[0]) ? "scatter.src" : "scatter.value");
-  if (hasOut(args)) return withOut("scatter", args, (rest) => scatter(input, ...(rest as [never, never, never])), "same");
+  if (hasOut(args)) return withOut("scatter", args, (rest) => scatter(input, ...(rest as [never, never, never])), "same", false, [input]);
   checkTensor("scatter", "input", input);
   const s = bindScatter("scatter", args);
   const d = checkScatter("scatter", input, s.dim, s.index, s.src);
@@ -297,7 +297,7 @@ export function scatter_(self: Tensor, ...args: Args<[dim: number, index: Tensor
   const s = bindScatter("scatter_", args);
   const d = checkScatter("scatter", self, s.dim, s.index, s.src);
   const value = s.src ? null : scatterValue(self, s.value!);
-  applyInPlace("scatter_", self, [s.src], () => scatterKernel(self, d, s.index, s.src, value, s.reduce),
+  applyInPlace("scatter_", self, [s.src, s.index], () => scatterKernel(self, d, s.index, s.src, value, s.reduce),
     (x) => scatter(x, d, s.index, s.src ?? s.value!, s.reduce ? { reduce: s.reduce === "sum" ? "add" : "multiply" } : {}));
   // The write is a new value of self for the exporter (its own tensor as the output).
   if (tracing.on) traceOp("scatter", [self, s.index, s.src ?? s.value], self, { dim: d, reduce: s.reduce });
@@ -306,7 +306,7 @@ export function scatter_(self: Tensor, ...args: Args<[dim: number, index: Tensor
 
 export function scatterAdd(input: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor], { dim?: number; index?: Tensor; src?: Tensor } & OutOption>): Tensor {
   if (autocasting.on && autocasts("scatter_add", arguments)) return runAutocast(scatterAdd, arguments);
-  if (hasOut(args)) return withOut("scatter_add", args, (rest) => scatterAdd(input, ...(rest as [never, never, never])), "same");
+  if (hasOut(args)) return withOut("scatter_add", args, (rest) => scatterAdd(input, ...(rest as [never, never, never])), "same", false, [input]);
   const a = bindArgs("scatter_add", args, ["dim", "index", "src"], [], 1);
   checkTensor("scatter_add", "input", input);
   const src = checkTensor("scatter_add", "src", a.src), index = a.index as Tensor;
@@ -324,7 +324,7 @@ export function scatterAdd_(self: Tensor, ...args: Args<[dim: number, index: Ten
   const a = bindArgs("scatter_add_", args, ["dim", "index", "src"], [], 1);
   const src = checkTensor("scatter_add_", "src", a.src), index = a.index as Tensor;
   const d = checkScatter("scatter_add", self, a.dim as number, index, src);
-  applyInPlace("scatter_add_", self, [src], () => scatterKernel(self, d, index, src, null, "sum"), (x) => scatterAdd(x, d, index, src));
+  applyInPlace("scatter_add_", self, [src, index], () => scatterKernel(self, d, index, src, null, "sum"), (x) => scatterAdd(x, d, index, src));
   if (tracing.on) traceOp("scatter", [self, index, src], self, { dim: d, reduce: "sum" });
   return self;
 }
@@ -341,7 +341,7 @@ function bindReduce(op: string, args: readonly unknown[]): { dim: number; index:
 
 /** torch.scatter_reduce(input, dim, index, src, reduce, { includeSelf = true }). */
 export function scatterReduce(input: Tensor, ...args: Args<[dim: number, index: Tensor, src: Tensor, reduce: Reduce], ReduceOpts & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("scatter_reduce", args, (rest) => scatterReduce(input, ...(rest as [never, never, never, never])), "same");
+  if (hasOut(args)) return withOut("scatter_reduce", args, (rest) => scatterReduce(input, ...(rest as [never, never, never, never])), "same", false, [input]);
   checkTensor("scatter_reduce", "input", input);
   const s = bindReduce("scatter_reduce", args);
   const d = checkScatter("scatter_reduce", input, s.dim, s.index, s.src);
@@ -357,7 +357,7 @@ export function scatterReduce_(self: Tensor, ...args: Args<[dim: number, index: 
   const s = bindReduce("scatter_reduce_", args);
   const d = checkScatter("scatter_reduce", self, s.dim, s.index, s.src);
   checkComplexReduceGrad(self, s.src);
-  applyInPlace("scatter_reduce_", self, [s.src], () => scatterKernel(self, d, s.index, s.src, null, s.reduce, s.includeSelf),
+  applyInPlace("scatter_reduce_", self, [s.src, s.index], () => scatterKernel(self, d, s.index, s.src, null, s.reduce, s.includeSelf),
     (x) => scatterReduce(x, d, s.index, s.src, s.reduce, { includeSelf: s.includeSelf }));
   // The write is a new value of self for the exporter (its own tensor as the output).
   if (tracing.on) traceOp("scatter_reduce", [self, s.index, s.src], self, { dim: d, reduce: s.reduce, includeSelf: s.includeSelf });
@@ -466,7 +466,7 @@ function checkComplexIndexReduce(self: Tensor, source: Tensor, reduce: IndexRedu
 
 /** torch.index_reduce(input, dim, index, source, reduce, { includeSelf = true }). */
 export function indexReduce(input: Tensor, ...args: Args<[dim: number, index: Tensor, source: Tensor, reduce: IndexReduce], IndexReduceOpts & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("index_reduce", args, (rest) => indexReduce(input, ...(rest as [never, never, never, never])), "same");
+  if (hasOut(args)) return withOut("index_reduce", args, (rest) => indexReduce(input, ...(rest as [never, never, never, never])), "same", false, [input]);
   const s = indexReduceAsScatter("index_reduce", input, args);
   checkComplexIndexReduce(input, s.source, s.reduce, s.includeSelf);
   const out = scatterReduce(input.detach(), s.d, s.index, s.source.detach(), s.reduce, { includeSelf: s.includeSelf });
@@ -484,7 +484,7 @@ function indexReduce_(self: Tensor, ...args: Args<[dim: number, index: Tensor, s
 
 /** torch.take_along_dim(input, indices, dim?): gather with input and indices broadcast. */
 export function takeAlongDim(input: Tensor, ...args: Args<[indices: Tensor, dim?: number | null], { indices?: Tensor; dim?: number | null } & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("take_along_dim", args, (rest) => takeAlongDim(input, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("take_along_dim", args, (rest) => takeAlongDim(input, ...(rest as [never])), "same", false, [input]);
   const a = bindArgs("take_along_dim", args, ["indices", "dim"], [], 1);
   checkTensor("take_along_dim", "input", input);
   const indices = checkTensor("take_along_dim", "indices", a.indices);

@@ -15,6 +15,7 @@ import { canCast } from "./promotion.js";
 import { type DType, cppTypeName, scalarTypeName } from "../core/dtype.js";
 import { traceInPlace, tracing } from "../onnx/hook.js";
 import { carryTangents, forwardGrads, updateTangentsInPlace } from "../autograd/forward-grad.js";
+import { assertNoInternalOverlap, assertNoOverlap, assertWritable, hasInternalOverlap, mayShareMemory, warnInternalOverlap } from "./memory-overlap.js";
 
 /**
  * Views made by a multi-output view op (split, unbind) that required grad, with the op's node
@@ -53,6 +54,7 @@ export function applyInPlace(
 ): Tensor {
   if (self._names !== null && namesMode.enabled) return namedInPlace(op, self, others, () => applyInPlace(op, self, others, direct, outOfPlace));
   checkInplaceLeaf(op, self);
+  checkInPlaceOverlap(op, self, others);
   if (tracing.on) traceInPlace(op, self);
   if (needsGrad(self, ...others)) {
     if (self._base) return inPlaceOnView(op, self, self._base, outOfPlace);
@@ -76,6 +78,41 @@ export function applyInPlace(
   else direct();
   self._bumpVersion();
   return self;
+}
+
+/**
+ * PyTorch's memory-overlap rule of each in-place op (TensorIterator's by default: self repeats no
+ * element and is no input's part). Checks an op makes on arguments it does not pass as `others`
+ * (masks, index tensors) are the op's own.
+ */
+const overlapRules: ReadonlyMap<string, (op: string, self: Tensor, others: readonly (Tensor | null | undefined)[]) => void> = new Map([
+  // Written whatever their layout (fill_ reads its value once; setitem checks as its PyTorch op does).
+  ...["fill_", "tril_", "triu_", "threshold_", "addmv_", "baddbmm_", "conj_physical_", "setitem", "masked_fill_", "index_fill_"]
+    .map((op) => [op, noCheck] as const),
+  // Their inputs are read whole before self is written.
+  ...["masked_scatter_", "addmm_", "addbmm_"].map((op) => [op, (o: string, self: Tensor) => assertNoInternalOverlap(o, self)] as const),
+  ["index_put_", (op, self, others) => { warnInternalOverlap(op, self, "tensor[indices] = tensor"); noneShared(op, self, others); }],
+  // The index ops refuse any sharing with their source, the exact alias included.
+  ...["index_add_", "index_copy_", "index_reduce_", "scatter_", "scatter_add_", "scatter_reduce_", "put_"]
+    .map((op) => [op, (o: string, self: Tensor, others: readonly (Tensor | null | undefined)[]) => { assertNoInternalOverlap(o, self); noneShared(o, self, others); }] as const),
+]);
+
+function noCheck(): void {}
+
+function noneShared(op: string, self: Tensor, others: readonly (Tensor | null | undefined)[]): void {
+  for (const t of others) assertNoOverlap(op, self, t);
+}
+
+function checkInPlaceOverlap(op: string, self: Tensor, others: readonly (Tensor | null | undefined)[]): void {
+  // The common case, whatever the op's rule: self repeats nothing and shares memory with no input.
+  if (!hasInternalOverlap(self)) {
+    let shared = false;
+    for (let i = 0; i < others.length && !shared; i++) { const o = others[i]; shared = o != null && mayShareMemory(self, o); }
+    if (!shared) return;
+  }
+  const rule = overlapRules.get(op);
+  if (rule === undefined) assertWritable(op, self, others);
+  else rule(op, self, others);
 }
 
 /**

@@ -112,7 +112,7 @@ export function vecdot<A extends Rebound<[x: Tensor, y: Tensor], ["x", "y"], { d
 export function vecdot(x: Tensor, y: Tensor, ...args: Args<[], { dim?: number } & OutOption>): Tensor {
   if (autocasting.on && autocasts("linalg_vecdot", arguments)) return runAutocast(vecdot, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? y : x)) return rebind(vecdot, "linalg.vecdot", arguments, ["x", "y"], 2, ["dim", "out"]);
-  if (hasOut(args)) return withOut("linalg_vecdot", args, (rest) => vecdot(x, y, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("linalg_vecdot", args, (rest) => vecdot(x, y, ...(rest as [never])), "same", false, [x, y]);
   const api = "linalg.vecdot";
   checkTensor(api, "x", x);
   checkTensor(api, "y", y);
@@ -152,7 +152,7 @@ export function diagonal(A: Tensor, ...args: Args<[], { offset?: number; dim1?: 
 /** torch.linalg.tensorinv(A, ind = 2): the inverse of A as a prod(shape[:ind]) × prod(shape[ind:]) matrix, reshaped to shape[ind:] + shape[:ind]. */
 export function tensorinv(A: Tensor, ...args: Args<[ind?: number], { ind?: number } & OutOption>): Tensor {
   if (autocasting.on && autocasts("linalg_tensorinv", arguments)) return runAutocast(tensorinv, arguments);
-  if (hasOut(args)) return withOut("linalg_tensorinv", args, (rest) => tensorinv(A, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("linalg_tensorinv", args, (rest) => tensorinv(A, ...(rest as [never])), "same", false, [A]);
   checkTensor("linalg.tensorinv", "A", A);
   const a = bindArgs("linalg.tensorinv", args, ["ind"], [], 1);
   const ind = (a.ind as number | undefined) ?? 2;
@@ -172,7 +172,7 @@ export function tensorsolve<A extends Rebound<[A: Tensor, B: Tensor], ["A", "B"]
 export function tensorsolve(A: Tensor, B: Tensor, ...args: Args<[dims?: number[] | null], { dims?: number[] | null } & OutOption>): Tensor {
   if (autocasting.on && autocasts("linalg_tensorsolve", arguments)) return runAutocast(tensorsolve, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? B : A)) return rebind(tensorsolve, "linalg.tensorsolve", arguments, ["A", "B", "dims"], 2, ["out"]);
-  if (hasOut(args)) return withOut("linalg_tensorsolve", args, (rest) => tensorsolve(A, B, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("linalg_tensorsolve", args, (rest) => tensorsolve(A, B, ...(rest as [never])), "same", false, [A, B]);
   checkTensor("linalg.tensorsolve", "A", A);
   checkTensor("linalg.tensorsolve", "B", B);
   const a = bindArgs("linalg.tensorsolve", args, ["dims"], [], 2);
@@ -199,7 +199,7 @@ type CondOrd = number | "inf" | "-inf" | "fro" | "nuc";
  */
 export function cond(A: Tensor, ...args: Args<[p?: CondOrd | null], { p?: CondOrd | null } & OutOption>): Tensor {
   if (autocasting.on && autocasts("linalg_cond", arguments)) return runAutocast(cond, arguments);
-  if (hasOut(args)) return withOut("linalg_cond", args, (rest) => cond(A, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("linalg_cond", args, (rest) => cond(A, ...(rest as [never])), "same", false, [A]);
   const api = "linalg.cond";
   checkTensor(api, "A", A);
   const a = bindArgs(api, args, ["p"], [], 1);

@@ -94,7 +94,7 @@ export function eig(A: Tensor, ...args: Args<[], EigOutOption>): NamedTuple<"eig
     const out = outOf(args);
     checkTensor("linalg.eig", "A", A);
     if (Array.isArray(out) && out.length === 2) checkComplexOut("torch.linalg.eig", A, out as Tensor[], ["eigenvalues", "eigenvectors"]);
-    return withOut("linalg_eig", args, (rest) => eig(A, ...(rest as [never])), "cast");
+    return withOut("linalg_eig", args, (rest) => eig(A, ...(rest as [never])), "cast", false, [A]);
   }
   checkTensor("linalg.eig", "A", A);
   bindArgs("linalg.eig", args, [], [], 1);
@@ -149,7 +149,7 @@ export function eigvals(A: Tensor, ...args: Args<[], { out?: Tensor | null }>): 
     const out = outOf(args);
     checkTensor("linalg.eigvals", "A", A);
     if (out !== null && out !== undefined && !Array.isArray(out)) checkComplexOut("torch.linalg.eigvals", A, [out as Tensor], ["eigenvalues"]);
-    return withOut("linalg_eigvals", args, (rest) => eigvals(A, ...(rest as [never])), "cast");
+    return withOut("linalg_eigvals", args, (rest) => eigvals(A, ...(rest as [never])), "cast", false, [A]);
   }
   checkTensor("linalg.eigvals", "A", A);
   bindArgs("linalg.eigvals", args, [], [], 1);

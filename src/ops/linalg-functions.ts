@@ -222,7 +222,7 @@ export function triangularSolve(
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? A : input)) {
     return rebind(triangularSolve, "triangular_solve", arguments, ["input", "A", "upper", "transpose", "unitriangular"], 2, ["out"]);
   }
-  if (hasOut(args)) return withOut("triangular_solve", args, (rest) => triangularSolve(input, A, ...(rest as [never])), "same") as NamedTuple<"solution" | "clonedCoefficient">;
+  if (hasOut(args)) return withOut("triangular_solve", args, (rest) => triangularSolve(input, A, ...(rest as [never])), "same", false, [input, A]) as NamedTuple<"solution" | "clonedCoefficient">;
   const a = bindArgs("triangular_solve", args, ["upper", "transpose", "unitriangular"], [], 2);
   const upper = (a.upper as boolean | undefined) ?? true;
   const transpose = (a.transpose as boolean | undefined) ?? false;

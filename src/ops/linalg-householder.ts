@@ -55,7 +55,7 @@ export function ormqr(
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? input3 : arguments.length === 2 ? input2 : input)) {
     return rebind(ormqr, "ormqr", arguments, ["input", "input2", "input3", "left", "transpose"], 3, ["out"]);
   }
-  if (hasOut(args)) return withOut("ormqr", args, (rest) => ormqr(input, input2, input3, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("ormqr", args, (rest) => ormqr(input, input2, input3, ...(rest as [never])), "same", false, [input, input2, input3]);
   const a = bindArgs("ormqr", args, ["left", "transpose"], [], 3);
   const left = (a.left as boolean | undefined) ?? true;
   const transpose = (a.transpose as boolean | undefined) ?? false;

@@ -47,7 +47,7 @@ function raiseLdlErrors(api: string, infos: Int32Array): void {
 
 /** torch.linalg.ldl_factor(A, { hermitian }): (LD, pivots); L and D packed in the lower triangle, LAPACK's pivots. */
 export function ldlFactor(A: Tensor, ...args: Args<[], HermitianOption & { out?: readonly [Tensor, Tensor] | null }>): NamedTuple<"LD" | "pivots"> {
-  if (hasOut(args)) return withOut("linalg_ldl_factor", args, (rest) => ldlFactor(A, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("linalg_ldl_factor", args, (rest) => ldlFactor(A, ...(rest as [never])), "same", false, [A]);
   checkTensor("linalg.ldl_factor", "A", A);
   bindArgs("linalg.ldl_factor", args, [], ["hermitian"], 1);
   const { LD, pivots, infos } = ldlFactorValues(A);
@@ -71,7 +71,7 @@ export function ldlSolve(LD: Tensor, pivots: Tensor, B: Tensor, ...args: Args<[]
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? B : arguments.length === 2 ? pivots : LD)) {
     return rebind(ldlSolve, "linalg.ldl_solve", arguments, ["LD", "pivots", "B"], 3, ["hermitian", "out"]);
   }
-  if (hasOut(args)) return withOut("linalg_ldl_solve", args, (rest) => ldlSolve(LD, pivots, B, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("linalg_ldl_solve", args, (rest) => ldlSolve(LD, pivots, B, ...(rest as [never])), "same", false, [LD, pivots, B]);
   const api = "torch.linalg.ldl_solve";
   checkTensor("linalg.ldl_solve", "LD", LD);
   checkTensor("linalg.ldl_solve", "pivots", pivots);

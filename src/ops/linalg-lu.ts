@@ -30,7 +30,7 @@ function luFactorRecorded(api: string, A: Tensor, pivot: boolean): { LU: Tensor;
 
 /** torch.linalg.lu_factor(A, { pivot }): (LU, pivots); raises PyTorch's error for an exactly zero U[i, i]. */
 export function luFactor(A: Tensor, ...args: Args<[], PivotOption & { out?: readonly [Tensor, Tensor] | null }>): NamedTuple<"LU" | "pivots"> {
-  if (hasOut(args)) return withOut("linalg_lu_factor", args, (rest) => luFactor(A, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("linalg_lu_factor", args, (rest) => luFactor(A, ...(rest as [never])), "same", false, [A]);
   checkTensor("linalg.lu_factor", "A", A);
   const a = bindArgs("linalg.lu_factor", args, [], ["pivot"], 1);
   const { LU, pivots, infos } = luFactorRecorded("linalg.lu_factor", A, (a.pivot as boolean | undefined) ?? true);
@@ -75,7 +75,7 @@ export function luSolve(LU: Tensor, pivots: Tensor, B: Tensor, ...args: Args<[],
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? B : arguments.length === 2 ? pivots : LU)) {
     return rebind(luSolve, "linalg.lu_solve", arguments, ["LU", "pivots", "B"], 3, ["left", "adjoint", "out"]);
   }
-  if (hasOut(args)) return withOut("linalg_lu_solve", args, (rest) => luSolve(LU, pivots, B, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("linalg_lu_solve", args, (rest) => luSolve(LU, pivots, B, ...(rest as [never])), "same", false, [LU, pivots, B]);
   const api = "linalg.lu_solve";
   checkTensor(api, "LU", LU);
   checkTensor(api, "pivots", pivots);

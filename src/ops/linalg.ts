@@ -254,7 +254,7 @@ export function solve<A extends Rebound<[A: Tensor, B: Tensor], ["A", "B"], Left
 export function solve(A: Tensor, B: Tensor, ...args: Args<[], LeftOption & OutOption>): Tensor {
   if (autocasting.on && autocasts("linalg_solve", arguments)) return runAutocast(solve, arguments);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? B : A)) return rebind(solve, "linalg.solve", arguments, ["A", "B"], 2, ["left", "out"]);
-  if (hasOut(args)) return withOut("linalg_solve", args, (rest) => solve(A, B, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("linalg_solve", args, (rest) => solve(A, B, ...(rest as [never])), "same", false, [A, B]);
   const a = bindArgs("linalg.solve", args, [], ["left"], 2);
   const { X, infos } = solveForward(A, B, (a.left as boolean | undefined) ?? true);
   raiseLinalgErrors(infos, "torch.linalg.solve", "solve", A.dim() > 2);
@@ -396,7 +396,7 @@ function solveTriangularCore(A: Tensor, B: Tensor, upper: boolean, left: boolean
 /** torch.linalg.cholesky(A, { upper }): L with A = L Lᵀ (or U with A = Uᵀ U). */
 export function cholesky(A: Tensor, ...args: Args<[], { upper?: boolean } & OutOption>): Tensor {
   if (autocasting.on && autocasts("linalg_cholesky", arguments)) return runAutocast(cholesky, arguments);
-  if (hasOut(args)) return withOut("linalg_cholesky", args, (rest) => cholesky(A, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("linalg_cholesky", args, (rest) => cholesky(A, ...(rest as [never])), "same", false, [A]);
   checkTensor("linalg.cholesky", "A", A);
   const a = bindArgs("linalg.cholesky", args, [], ["upper"], 1);
   const { L, infos } = choleskyForward("linalg.cholesky", A, (a.upper as boolean | undefined) ?? false);
@@ -454,7 +454,7 @@ export type QrMode = "reduced" | "complete" | "r";
 /** torch.linalg.qr(A, mode = "reduced"): (Q, R); mode "r" gives an empty Q. */
 export function qr(A: Tensor, ...args: Args<[mode?: QrMode], { mode?: QrMode } & OutPairOption>): NamedTuple<"Q" | "R"> {
   if (autocasting.on && autocasts("linalg_qr", arguments)) return runAutocast(qr, arguments);
-  if (hasOut(args)) return withOut("linalg_qr", args, (rest) => qr(A, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("linalg_qr", args, (rest) => qr(A, ...(rest as [never])), "same", false, [A]);
   const api = "linalg.qr";
   checkTensor(api, "A", A);
   const a = bindArgs(api, args, ["mode"]);
@@ -542,7 +542,7 @@ function eighForward(api: string, A: Tensor, uplo: Uplo, wantVectors: boolean): 
  */
 export function eigh(A: Tensor, ...args: Args<[UPLO?: Uplo], { UPLO?: Uplo } & OutPairOption>): NamedTuple<"eigenvalues" | "eigenvectors"> {
   if (autocasting.on && autocasts("linalg_eigh", arguments)) return runAutocast(eigh, arguments);
-  if (hasOut(args)) return withOut("linalg_eigh", args, (rest) => eigh(A, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("linalg_eigh", args, (rest) => eigh(A, ...(rest as [never])), "same", false, [A]);
   checkTensor("linalg.eigh", "A", A);
   const a = bindArgs("linalg.eigh", args, ["UPLO"], [], 1);
   const uplo = uploOf(a.UPLO ?? "L");
@@ -616,7 +616,7 @@ export function svd(A: Tensor, ...args: Args<[fullMatrices?: boolean], { fullMat
 /** torch.linalg.svdvals(A): the singular values, descending. */
 export function svdvals(A: Tensor, ...args: Args<[], { driver?: string | null } & OutOption>): Tensor {
   if (autocasting.on && autocasts("linalg_svdvals", arguments)) return runAutocast(svdvals, arguments);
-  if (hasOut(args)) return withOut("linalg_svdvals", args, (rest) => svdvals(A, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("linalg_svdvals", args, (rest) => svdvals(A, ...(rest as [never])), "same", false, [A]);
   checkTensor("linalg.svdvals", "A", A);
   const a = bindArgs("linalg.svdvals", args, [], ["driver"], 1);
   checkDriver(a.driver);
@@ -819,7 +819,7 @@ export function vectorNorm(
   ...args: Args<[ord?: Ord, dim?: NormDims, keepdim?: boolean], { ord?: Ord; dim?: NormDims; keepdim?: boolean } & NormOptions & OutOption>
 ): Tensor {
   if (autocasting.on && autocasts("linalg_vector_norm", arguments)) return runAutocast(vectorNorm, arguments);
-  if (hasOut(args)) return withOut("linalg_vector_norm", args, (rest) => vectorNorm(x, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("linalg_vector_norm", args, (rest) => vectorNorm(x, ...(rest as [never])), "same", false, [x]);
   const api = "linalg.vector_norm";
   checkTensor(api, "x", x);
   const a = bindArgs(api, args, ["ord", "dim", "keepdim"], ["dtype"]);
@@ -877,7 +877,7 @@ export function matrixNorm(
   ...args: Args<[ord?: Ord | "fro" | "nuc", dim?: number[], keepdim?: boolean], { ord?: Ord | "fro" | "nuc"; dim?: number[]; keepdim?: boolean } & NormOptions & OutOption>
 ): Tensor {
   if (autocasting.on && autocasts("linalg_matrix_norm", arguments)) return runAutocast(matrixNorm, arguments);
-  if (hasOut(args)) return withOut("linalg_matrix_norm", args, (rest) => matrixNorm(A, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("linalg_matrix_norm", args, (rest) => matrixNorm(A, ...(rest as [never])), "same", false, [A]);
   const api = "linalg.matrix_norm";
   checkTensor(api, "A", A);
   const a = bindArgs(api, args, ["ord", "dim", "keepdim"], ["dtype"]);

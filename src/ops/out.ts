@@ -14,6 +14,7 @@ import { canCast } from "./promotion.js";
 import { namedTuple } from "./named-tuple.js";
 import { tracing } from "../onnx/hook.js";
 import { warnOnce } from "../core/warnings.js";
+import { assertNoInternalOverlap, assertNoOverlap, assertWritable } from "./memory-overlap.js";
 
 /**
  * How out's dtype may differ from the result's: "cast" where PyTorch casts (pointwise ops,
@@ -41,6 +42,7 @@ export function outCall<R extends Tensor | Tensor[]>(
   const out = opts?.out;
   if (out === undefined || out === null) return compute();
   checkOutArgument(op, out);
+  checkOutOverlap(op, out, args);
   return writeOut(op, offering(op, out, args, compute), out, rule);
 }
 
@@ -58,21 +60,60 @@ export function hasOut(args: readonly unknown[]): boolean {
 /**
  * The out= form of an op whose arguments are bound by bindArgs (only when hasOut(args)):
  * `run(rest)` computes the result from the arguments without `out`, which is then written into
- * out. With `dtypeFromOut` (sum, prod, cumsum, the factories: PyTorch computes in out's dtype) the
+ * out. `inputs`: the op's parameters before `args` (what out must not overlap). With `dtypeFromOut` (sum, prod, cumsum, the factories: PyTorch computes in out's dtype) the
  * op gets `dtype: out.dtype` unless a dtype was given, and out's dtype must then match.
  */
 export function withOut<R extends Tensor | Tensor[]>(
   op: string, args: readonly unknown[], run: (rest: unknown[]) => R, rule: OutDtypeRule = "cast", dtypeFromOut = false,
+  inputs: readonly unknown[] = [],
 ): R {
   const { out, ...opts } = args[args.length - 1] as Record<string, unknown>;
   const rest = [...args.slice(0, -1), opts];
   if (out === null || out === undefined) return run(rest);
   checkOutArgument(op, out);
+  const all = inputs.length === 0 ? args : [...inputs, ...args];
+  checkOutOverlap(op, out, all);
   if (dtypeFromOut && out instanceof Tensor) {
     if (opts.dtype === undefined || opts.dtype === null) opts.dtype = out.dtype;
     rule = "same";
   }
-  return writeOut(op, offering(op, out, args, () => run(rest)), out, rule);
+  return writeOut(op, offering(op, out, all, () => run(rest)), out, rule);
+}
+
+// ---- memory overlap ------------------------------------------------------------------------------
+// The result is computed into fresh memory and copied, so no order of the loop shows; PyTorch's
+// kernels write out directly and refuse it where they check (memory-overlap.ts): TensorIterator's
+// ops and most others (out repeats no element and is no input's part), the BLAS products only the
+// first, reductions and linear algebra nothing.
+
+const outOverlapRules: ReadonlyMap<string, "internal" | "none" | "disjoint"> = new Map([
+  // Refused even as the input's exact alias.
+  ...["cat", "concatenate", "stack", "hstack", "vstack", "dstack", "column_stack", "index_select", "take", "masked_select", "gather"]
+    .map((op) => [op, "disjoint"] as const),
+  ...["mm", "bmm", "matmul", "mv"].map((op) => [op, "internal"] as const),
+  ...["sum", "mean", "prod", "nansum", "amax", "amin", "all", "any", "argmax", "argmin", "logsumexp", "norm", "frobenius_norm",
+    "nuclear_norm", "std", "var", "median", "histc", "diag", "tril", "triu", "dot", "vdot", "inner", "tensordot", "cross",
+    "matrix_power", "mvlgamma", "inverse", "searchsorted", "bucketize", "nonzero", "triangular_solve", "geqrf", "ormqr", "slogdet"]
+    .map((op) => [op, "none"] as const),
+]);
+
+function checkOutOverlap(op: string, out: unknown, args: ArrayLike<unknown>): void {
+  const rule = op.startsWith("linalg_") ? "none" : outOverlapRules.get(op);
+  if (rule === "none") return;
+  const outs = out instanceof Tensor ? [out] : (out as Tensor[]);
+  if (rule === "internal") { for (const o of outs) assertNoInternalOverlap(op, o); return; }
+  const inputs: Tensor[] = [];
+  const collect = (v: unknown): void => {
+    if (v instanceof Tensor) inputs.push(v); else if (Array.isArray(v)) v.forEach(collect);
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (isOptionsObject(a)) { for (const [k, v] of Object.entries(a as object)) if (k !== "out") collect(v); } else collect(a);
+  }
+  for (const o of outs) {
+    assertWritable(op, o, inputs);
+    if (rule === "disjoint") for (const t of inputs) assertNoOverlap(op, o, t);
+  }
 }
 
 // ---- writing the result into out directly ------------------------------------------------------

@@ -21,17 +21,8 @@ import { directOut, outOffered } from "./out.js";
 import { batching, isBatched } from "../func/batched-tensor.js";
 import { unaryRule } from "../func/batching-rules.js";
 
-/** Python's type name of an argument, as PyTorch's argument errors print it. */
-export function pyType(v: unknown): string {
-  if (v === null || v === undefined) return "NoneType";
-  if (v instanceof Tensor) return "Tensor";
-  if (typeof v === "boolean") return "bool";
-  if (typeof v === "bigint") return "int";
-  if (typeof v === "number") return Number.isInteger(v) ? "int" : "float";
-  if (typeof v === "string") return "str";
-  if (Array.isArray(v)) return "list";
-  return typeof v;
-}
+import { pyType } from "./args.js";
+export { pyType };
 
 /** `op(): argument 'name' (position n) must be Tensor, not int`. */
 export function requireTensor(op: string, name: string, position: number, v: unknown): Tensor {

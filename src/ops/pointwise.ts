@@ -654,7 +654,7 @@ function decimalsOf(op: string, args: readonly unknown[]): number {
 
 /** torch.round(input, *, decimals=0): round half to even. */
 export function round(input: Tensor, ...args: Args<[], RoundOpts & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("round", args, (rest) => round(input, ...(rest as [])), "same");
+  if (hasOut(args)) return withOut("round", args, (rest) => round(input, ...(rest as [])), "same", false, [input]);
   const decimals = decimalsOf("round", args);
   if (decimals === 0) return rounding(ROUND, "round_cpu", input);
   checkTensor("round", "input", input);
@@ -707,7 +707,7 @@ function nanToNumSpec(op: string, dtype: DType, args: readonly unknown[]): Unary
 
 /** torch.nan_to_num(input, nan=0.0, posinf=None, neginf=None). */
 export function nanToNum(input: Tensor, ...args: Args<[nan?: number, posinf?: number | null, neginf?: number | null], NanToNumOpts & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("nan_to_num", args, (rest) => nanToNum(input, ...(rest as [])), "same");
+  if (hasOut(args)) return withOut("nan_to_num", args, (rest) => nanToNum(input, ...(rest as [])), "same", false, [input]);
   checkTensor("nan_to_num", "input", input);
   const spec = nanToNumSpec("nan_to_num", input.dtype, args);
   if (!input.dtype.isFloatingPoint) {
@@ -817,7 +817,7 @@ function clampTensor(input: Tensor, lo: Bound, hi: Bound, promoted: DType, node:
 
 /** torch.clamp(input, min=None, max=None): numbers or tensors. */
 export function clamp(input: Tensor, ...args: Args<[min?: Bound, max?: Bound], ClampOpts & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("clamp", args, (rest) => clamp(input, ...(rest as [])), "same");
+  if (hasOut(args)) return withOut("clamp", args, (rest) => clamp(input, ...(rest as [])), "same", false, [input]);
   const a = bindArgs("clamp", args, ["min", "max"], [], 1);
   if (isQuantizedTensor(input)) return quantizedClampOf(input, checkBound("clamp", "min", a.min), checkBound("clamp", "max", a.max));
   return clampImpl("clamp", input, checkBound("clamp", "min", a.min), checkBound("clamp", "max", a.max), { scalar: "ClampBackward1", tensor: "ClampBackward0" });
@@ -1601,7 +1601,7 @@ export function addcmul<A extends Rebound<[input: Tensor, tensor1: Tensor, tenso
 export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts & OutOption>): Tensor {
   if (autocasting.on && autocasts("addcmul", arguments)) return runAutocast(addcmul, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? tensor2 : arguments.length === 2 ? tensor1 : input)) return rebind(addcmul, "addcmul", arguments, ["input", "tensor1", "tensor2"], 3, ["value", "out"]);
-  if (hasOut(args)) return withOut("addcmul", args, (rest) => addcmul(input, tensor1, tensor2, ...(rest as [])), "same");
+  if (hasOut(args)) return withOut("addcmul", args, (rest) => addcmul(input, tensor1, tensor2, ...(rest as [])), "same", false, [input, tensor1, tensor2]);
   if (anyNamed(input, tensor1, tensor2)) return nameAll(hideNames([input, tensor1, tensor2], () => addcmul(input, tensor1, tensor2, ...args)), unifiedNames(input, tensor1, tensor2));
   const value = valueOf("addcmul", args);
   const [a, b] = checkAddc("addcmul", input, tensor1, tensor2);
@@ -1628,7 +1628,7 @@ export function addcdiv<A extends Rebound<[input: Tensor, tensor1: Tensor, tenso
 export function addcdiv(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts & OutOption>): Tensor {
   if (autocasting.on && autocasts("addcdiv", arguments)) return runAutocast(addcdiv, arguments);
   if (arguments.length <= 3 && isOptionsObject(arguments.length === 3 ? tensor2 : arguments.length === 2 ? tensor1 : input)) return rebind(addcdiv, "addcdiv", arguments, ["input", "tensor1", "tensor2"], 3, ["value", "out"]);
-  if (hasOut(args)) return withOut("addcdiv", args, (rest) => addcdiv(input, tensor1, tensor2, ...(rest as [])), "same");
+  if (hasOut(args)) return withOut("addcdiv", args, (rest) => addcdiv(input, tensor1, tensor2, ...(rest as [])), "same", false, [input, tensor1, tensor2]);
   if (anyNamed(input, tensor1, tensor2)) return nameAll(hideNames([input, tensor1, tensor2], () => addcdiv(input, tensor1, tensor2, ...args)), unifiedNames(input, tensor1, tensor2));
   const value = valueOf("addcdiv", args);
   const [a, b] = checkAddc("addcdiv", input, tensor1, tensor2);

@@ -11,10 +11,10 @@ import {
   cauchyFill, exponentialFill, geometricFill, logNormalFill, multinomial as multinomialDraw, normalFill,
   normalTensorFill, randintFill, randperm as randpermDraw, uniformFill,
 } from "../core/random-transforms.js";
-import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind, type Rebound } from "./args.js";
+import { bindArgs, bindSize, installMethods, type Method, checkTensor, checkArgs, isOptionsObject, rebind, type Rebound, checkSizeElements } from "./args.js";
 import { copyInto, emptyTensor, toNumbers } from "./engine.js";
 import { type MemoryFormat, iterationOrder, permuted, pointwiseStrides } from "../core/memory-format.js";
-import { finishFactory, likeStrides } from "./factory-utils.js";
+import { checkIntArg, finishFactory, invalidCombination, likeStrides } from "./factory-utils.js";
 import { isNamed, keepNamesOf } from "./named-engine.js";
 import { keepNamed } from "./named-rules.js";
 import { applyInPlace, checkInplaceLeaf } from "./inplace.js";
@@ -112,12 +112,17 @@ export function randint(...args: (number | bigint | number[] | (RandintOptions &
   else if (rest.length === 0 && opts.high !== undefined && opts.size) { high = opts.high as number; size = opts.size as number[]; }
   else throw new Error("randint() received an invalid combination of arguments: expected (high, size) or (low, high, size)");
   if (!Array.isArray(size)) throw new Error("randint(): argument 'size' must be tuple of ints");
+  // Python's parser: (high, size) names high; with low given, no overload takes a non-int bound.
+  if (rest.length === 3) { if (![low, high].every(isInt)) throw invalidCombination("randint", rest); } else checkIntArg("randint", "high", 1, high);
+  checkSizeElements("randint", "size", size, size, "ints");
   const dt = opts.dtype ? toDType(opts.dtype as DTypeLike) : int64;
   const t = emptyTensor(size, dt);
   const g = genOf(opts);
   fillInto(t, (o, d) => randintFill(g, o, low, high, d));
   return finishFactory(t, opts);
 }
+
+function isInt(v: unknown): boolean { return typeof v === "bigint" || (typeof v === "number" && Number.isInteger(v)); }
 
 /** torch.randperm(n, { generator, dtype }). */
 export function randperm(n: number, options?: { generator?: Generator; dtype?: DTypeLike; requiresGrad?: boolean } & OutOption): Tensor;
@@ -126,7 +131,8 @@ export function randperm(n: number, options: { generator?: Generator; dtype?: DT
   if (arguments.length > 2) checkArgs("randperm", arguments, 1, [...FACTORY_KW, "out"]); else if (arguments.length <= 1 && isOptionsObject(n)) return rebind(randperm, "randperm", arguments, ["n"], 1, [...FACTORY_KW, "out"]);
   if (hasOut([options])) return withOut("randperm", [options], (rest) => randperm(n, rest[0] as { dtype?: DTypeLike }), "cast", true);
   const opts = bindArgs("randperm", [options], [], FACTORY_KW);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`randperm: n must be non-negative, got ${n}`);
+  checkIntArg("randperm", "n", 1, n);
+  if (n < 0) throw new Error(`randperm: n must be non-negative, got ${n}`);
   const perm = randpermDraw(genOf(opts), n);
   const t = emptyTensor([n], int64);
   (t.storage.data as BigInt64Array).set(perm);

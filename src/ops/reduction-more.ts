@@ -103,7 +103,7 @@ function prodOthers(x: Tensor, dims: number[]): Tensor {
 
 export function prod(input: Tensor, ...args: Args<[dim?: number | string, keepdim?: boolean], DimKeep & OutOption>): Tensor {
   if (autocasting.on && autocasts("prod", arguments)) return runAutocast(prod, arguments);
-  if (hasOut(args)) return withOut("prod", args, (rest) => prod(input, ...(rest as [])), "cast", true);
+  if (hasOut(args)) return withOut("prod", args, (rest) => prod(input, ...(rest as [])), "cast", true, [input]);
   if (!(input instanceof Tensor)) requireTensor("prod", "input", 1, input);
   if (reducesByName(input, args)) return namedReduction("prod", input, args, ["dim", "keepdim"], ["dtype"], (o) => prod(input, o));
   const { dims, keepdim, o } = dimKeep("prod", args, ["dtype"]);
@@ -227,7 +227,7 @@ export function max(input: Tensor): Tensor;
 export function max(input: Tensor, other: Tensor): Tensor;
 export function max(input: Tensor, ...args: Args<[dim: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices;
 export function max(input: Tensor, ...args: unknown[]): MaxResult {
-  if (hasOut(args)) return withOut("max", args, (rest) => max(input, ...(rest as [])), "same");
+  if (hasOut(args)) return withOut("max", args, (rest) => max(input, ...(rest as [])), "same", false, [input]);
   if (batching.on && args.length === 0 && isBatched(input)) return reduceRule(input, null, (p, pd) => amax(p, pd));
   return maxMin("max", input, args);
 }
@@ -236,7 +236,7 @@ export function min(input: Tensor): Tensor;
 export function min(input: Tensor, other: Tensor): Tensor;
 export function min(input: Tensor, ...args: Args<[dim: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices;
 export function min(input: Tensor, ...args: unknown[]): MaxResult {
-  if (hasOut(args)) return withOut("min", args, (rest) => min(input, ...(rest as [])), "same");
+  if (hasOut(args)) return withOut("min", args, (rest) => min(input, ...(rest as [])), "same", false, [input]);
   if (batching.on && args.length === 0 && isBatched(input)) return reduceRule(input, null, (p, pd) => amin(p, pd));
   return maxMin("min", input, args);
 }
@@ -259,12 +259,12 @@ function amaxAmin(op: "amax" | "amin", input: Tensor, args: unknown[]): Tensor {
 }
 
 export function amax(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("amax", args, (rest) => amax(input, ...(rest as [])), "same");
+  if (hasOut(args)) return withOut("amax", args, (rest) => amax(input, ...(rest as [])), "same", false, [input]);
   if (!(input instanceof Tensor)) requireTensor("amax", "input", 1, input);
   return amaxAmin("amax", input, args);
 }
 export function amin(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("amin", args, (rest) => amin(input, ...(rest as [])), "same");
+  if (hasOut(args)) return withOut("amin", args, (rest) => amin(input, ...(rest as [])), "same", false, [input]);
   if (!(input instanceof Tensor)) requireTensor("amin", "input", 1, input);
   return amaxAmin("amin", input, args);
 }
@@ -292,12 +292,12 @@ function argPick(op: string, input: Tensor, args: unknown[], pick: Pick): Tensor
 }
 
 export function argmax(input: Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], { dim?: number | null; keepdim?: boolean } & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("argmax", args, (rest) => argmax(input, ...(rest as [])), "same");
+  if (hasOut(args)) return withOut("argmax", args, (rest) => argmax(input, ...(rest as [])), "same", false, [input]);
   if (!(input instanceof Tensor)) requireTensor("argmax", "input", 1, input);
   return argPick("argmax", input, args, pickMax);
 }
 export function argmin(input: Tensor, ...args: Args<[dim?: number | null, keepdim?: boolean], { dim?: number | null; keepdim?: boolean } & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("argmin", args, (rest) => argmin(input, ...(rest as [])), "same");
+  if (hasOut(args)) return withOut("argmin", args, (rest) => argmin(input, ...(rest as [])), "same", false, [input]);
   if (!(input instanceof Tensor)) requireTensor("argmin", "input", 1, input);
   return argPick("argmin", input, args, pickMin);
 }
@@ -349,7 +349,7 @@ function complexVarCore(input: Tensor, dims: number[] | null, correction: number
 }
 
 export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("var", args, (rest) => var_(input, ...(rest as [])));
+  if (hasOut(args)) return withOut("var", args, (rest) => var_(input, ...(rest as [])), "cast", false, [input]);
   if (!(input instanceof Tensor)) requireTensor("var", "input", 1, input);
   if (reducesByName(input, args)) return namedReduction("var", input, unbiasedFirst(args), ["dim", "unbiased", "keepdim"], ["correction"], (o) => var_(input, o));
   // complex32 (PyTorch's CPU var takes it, giving float16): computed in complex64, rounded to float16.
@@ -367,7 +367,7 @@ export function var_(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolea
 }
 
 export function std(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boolean, keepdim?: boolean], VarOptions & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("std", args, (rest) => std(input, ...(rest as [])));
+  if (hasOut(args)) return withOut("std", args, (rest) => std(input, ...(rest as [])), "cast", false, [input]);
   if (!(input instanceof Tensor)) requireTensor("std", "input", 1, input);
   if (reducesByName(input, args)) return namedReduction("std", input, unbiasedFirst(args), ["dim", "unbiased", "keepdim"], ["correction"], (o) => std(input, o));
   const { dims, correction, keepdim } = varArgs("std", args);
@@ -406,7 +406,7 @@ export function stdMean(input: Tensor, ...args: Args<[dim?: Dims, unbiased?: boo
 
 export function logsumexp(input: Tensor, ...args: Args<[dim: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
   if (autocasting.on && autocasts("logsumexp", arguments)) return runAutocast(logsumexp, arguments);
-  if (hasOut(args)) return withOut("logsumexp", args, (rest) => logsumexp(input, ...(rest as [never])));
+  if (hasOut(args)) return withOut("logsumexp", args, (rest) => logsumexp(input, ...(rest as [never])), "cast", false, [input]);
   if (!(input instanceof Tensor)) requireTensor("logsumexp", "input", 1, input);
   if (reducesByName(input, args)) return namedReduction("logsumexp", input, args, ["dim", "keepdim"], [], (o) => logsumexp(input, o as { dim: Dims }));
   const { dims, keepdim } = dimKeep("logsumexp", args);
@@ -503,7 +503,7 @@ function ordValue(v: unknown): number {
 /** torch.norm(input, p = "fro", dim?, keepdim?, { dtype }). */
 export function norm(input: Tensor, ...args: Args<[p?: NormOrd | "inf" | "-inf", dim?: Dims, keepdim?: boolean], { p?: NormOrd | "inf" | "-inf"; dim?: Dims; keepdim?: boolean; dtype?: DTypeLike | null } & OutOption>): Tensor {
   if (autocasting.on && autocasts("norm", arguments)) return runAutocast(norm, arguments);
-  if (hasOut(args)) return withOut("norm", args, (rest) => norm(input, ...(rest as [])));
+  if (hasOut(args)) return withOut("norm", args, (rest) => norm(input, ...(rest as [])), "cast", false, [input]);
   if (!(input instanceof Tensor)) requireTensor("norm", "input", 1, input);
   const o = bindArgs("norm", args, ["p", "dim", "keepdim"], ["dtype"], 1);
   const dims = checkDims("norm", "dim", o.dim);
@@ -544,12 +544,12 @@ function logicalReduce(op: string, input: Tensor, args: unknown[], isAll: boolea
 }
 
 export function all(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("all", args, (rest) => all(input, ...(rest as [])), "same");
+  if (hasOut(args)) return withOut("all", args, (rest) => all(input, ...(rest as [])), "same", false, [input]);
   if (!(input instanceof Tensor)) requireTensor("all", "input", 1, input);
   return logicalReduce("all", input, args, true);
 }
 export function any(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("any", args, (rest) => any(input, ...(rest as [])), "same");
+  if (hasOut(args)) return withOut("any", args, (rest) => any(input, ...(rest as [])), "same", false, [input]);
   if (!(input instanceof Tensor)) requireTensor("any", "input", 1, input);
   return logicalReduce("any", input, args, false);
 }
@@ -589,7 +589,7 @@ function kthPick(k: (n: number) => number): Pick {
 export function median(input: Tensor): Tensor;
 export function median(input: Tensor, ...args: Args<[dim: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices;
 export function median(input: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
-  if (hasOut(args)) return withOut("median", args, (rest) => median(input, ...(rest as [])), "same");
+  if (hasOut(args)) return withOut("median", args, (rest) => median(input, ...(rest as [])), "same", false, [input]);
   if (!(input instanceof Tensor)) requireTensor("median", "input", 1, input);
   if (reducesByName(input, args)) return namedReduction("median", input, args, ["dim", "keepdim"], [], (o) => median(input, o as { dim: number }));
   const o = bindArgs("median", args, ["dim", "keepdim"], [], 1);
@@ -639,7 +639,7 @@ export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number |
 export function kthvalue<A extends Rebound<[input: Tensor, k: number], ["input", "k"], { dim?: number | string; keepdim?: boolean } & OutPairOption>>(...args: A): ValuesIndices;
 export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? k : input)) return rebind(kthvalue, "kthvalue", arguments, ["input", "k", "dim", "keepdim"], 2, ["out"]);
-  if (hasOut(args)) return withOut("kthvalue", args, (rest) => kthvalue(input, k, ...(rest as [])), "same");
+  if (hasOut(args)) return withOut("kthvalue", args, (rest) => kthvalue(input, k, ...(rest as [])), "same", false, [input, k]);
   if (!(input instanceof Tensor)) requireTensor("kthvalue", "input", 1, input);
   if (reducesByName(input, args)) return namedReduction("kthvalue", input, [{ dim: -1, ...bindArgs("kthvalue", args, ["dim", "keepdim"], [], 2) }], ["dim", "keepdim"], [], (o) => kthvalue(input, k, o), 2);
   const o = bindArgs("kthvalue", args, ["dim", "keepdim"], [], 2);
@@ -659,7 +659,7 @@ export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number |
 
 /** torch.mode: the most frequent value (smallest on ties) and the last index where it occurs. */
 export function mode(input: Tensor, ...args: Args<[dim?: number | string, keepdim?: boolean], { dim?: number | string; keepdim?: boolean } & OutPairOption>): ValuesIndices {
-  if (hasOut(args)) return withOut("mode", args, (rest) => mode(input, ...(rest as [])), "same");
+  if (hasOut(args)) return withOut("mode", args, (rest) => mode(input, ...(rest as [])), "same", false, [input]);
   if (!(input instanceof Tensor)) requireTensor("mode", "input", 1, input);
   if (reducesByName(input, args)) return namedReduction("mode", input, [{ dim: -1, ...bindArgs("mode", args, ["dim", "keepdim"], [], 1) }], ["dim", "keepdim"], [], (o) => mode(input, o));
   const o = bindArgs("mode", args, ["dim", "keepdim"], [], 1);

@@ -9,7 +9,7 @@ import { type DType, type DTypeLike, int64, toDType } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
 import { forwardGrads } from "../autograd/forward-grad.js";
 import { traceOp, tracing } from "../onnx/hook.js";
-import { type Args, bindArgs, installMethods, type Method, checkDims } from "./args.js";
+import { type Args, bindArgs, installMethods, type Method, checkDims, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { expandReducedGrad, planReduce, reduceBig, reduceFast, sumSmallInts } from "./reduce-engine.js";
 import { emptyTensor } from "./engine.js";
 import { castTo } from "./conversion.js";
@@ -38,9 +38,12 @@ function sumKernel(d: ArrayLike<number>, s: number, n: number): number {
 }
 
 /** torch.sum(input, dim?, keepdim?, { dtype }): integer inputs sum to int64. */
+export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor;
+export function sum<A extends Rebound<[input: Tensor], ["input"], SumOptions & OutOption>>(...args: A): Tensor;
 export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor {
   if (autocasting.on && autocasts("sum", arguments)) return runAutocast(sum, arguments);
-  if (hasOut(args)) return withOut("sum", args, (rest) => sum(input, ...(rest as [])), "cast", true);
+  if (arguments.length <= 1 && isOptionsObject(input)) return rebind(sum, "sum", arguments, ["input", "dim", "keepdim"], 1, ["dtype", "out"]);
+  if (hasOut(args)) return withOut("sum", args, (rest) => sum(input, ...(rest as [])), "cast", true, [input]);
   if (!(input instanceof Tensor)) requireTensor("sum", "input", 1, input);
   if (reducesByName(input, args)) return namedReduction("sum", input, args, ["dim", "keepdim"], ["dtype"], (o) => sum(input, o));
   const a = bindArgs("sum", args, ["dim", "keepdim"], ["dtype"], 1);
@@ -69,7 +72,7 @@ export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean]
 export function nansum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor {
   if (!(input instanceof Tensor)) requireTensor("nansum", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("nansum");
-  if (hasOut(args)) return withOut("nansum", args, (rest) => nansum(input, ...(rest as [])), "cast", true);
+  if (hasOut(args)) return withOut("nansum", args, (rest) => nansum(input, ...(rest as [])), "cast", true, [input]);
   if (input.dtype.isComplex) throw new Error("nansum does not support complex inputs");
   if (!input.dtype.isFloatingPoint) return sum(input, ...args);
   return sum(input.where(input.isnan().logicalNot(), 0), ...args);
@@ -77,7 +80,7 @@ export function nansum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boole
 
 /** torch.mean: floating inputs only (PyTorch's rule), or with dtype. */
 export function mean(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], SumOptions & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("mean", args, (rest) => mean(input, ...(rest as [])));
+  if (hasOut(args)) return withOut("mean", args, (rest) => mean(input, ...(rest as [])), "cast", false, [input]);
   if (!(input instanceof Tensor)) requireTensor("mean", "input", 1, input);
   if (reducesByName(input, args)) return namedReduction("mean", input, args, ["dim", "keepdim"], ["dtype"], (o) => mean(input, o));
   const a = bindArgs("mean", args, ["dim", "keepdim"], ["dtype"], 1);

@@ -63,7 +63,7 @@ function cumDtype(x: Tensor, o: Record<string, unknown>): Tensor {
 
 export function cumsum(input: Tensor, ...args: Args<[dim: number | string], CumOptions & OutOption>): Tensor {
   if (autocasting.on && autocasts("cumsum", arguments)) return runAutocast(cumsum, arguments);
-  if (hasOut(args)) return withOut("cumsum", args, (rest) => cumsum(input, ...(rest as [never])), "cast", true);
+  if (hasOut(args)) return withOut("cumsum", args, (rest) => cumsum(input, ...(rest as [never])), "cast", true, [input]);
   if (!(input instanceof Tensor)) requireTensor("cumsum", "input", 1, input);
   const o = bindArgs("cumsum", args, ["dim"], ["dtype"], 1);
   if (isNamed(input)) { const dim = dimOf(input, o.dim as number | string); return keepNamed(input, [], () => cumsum(input, { ...o, dim })); }
@@ -127,7 +127,7 @@ function cumprod_(self: Tensor, ...args: Args<[dim: number], CumOptions>): Tenso
 
 export function cumprod(input: Tensor, ...args: Args<[dim: number | string], CumOptions & OutOption>): Tensor {
   if (autocasting.on && autocasts("cumprod", arguments)) return runAutocast(cumprod, arguments);
-  if (hasOut(args)) return withOut("cumprod", args, (rest) => cumprod(input, ...(rest as [never])), "cast", true);
+  if (hasOut(args)) return withOut("cumprod", args, (rest) => cumprod(input, ...(rest as [never])), "cast", true, [input]);
   if (!(input instanceof Tensor)) requireTensor("cumprod", "input", 1, input);
   const o = bindArgs("cumprod", args, ["dim"], ["dtype"], 1);
   if (isNamed(input)) { const dim = dimOf(input, o.dim as number | string); return keepNamed(input, [], () => cumprod(input, { ...o, dim })); }
@@ -294,7 +294,7 @@ function logSumExpLines(input: Tensor, d: number): Tensor {
 
 /** torch.diff(input, n=1, dim=-1, prepend?, append?). */
 export function diff(input: Tensor, ...args: Args<[n?: number, dim?: number, prepend?: Tensor | null, append?: Tensor | null], { n?: number; dim?: number; prepend?: Tensor | null; append?: Tensor | null } & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("diff", args, (rest) => diff(input, ...(rest as [never])));
+  if (hasOut(args)) return withOut("diff", args, (rest) => diff(input, ...(rest as [never])), "cast", false, [input]);
   if (!(input instanceof Tensor)) requireTensor("diff", "input", 1, input);
   const o = bindArgs("diff", args, ["n", "dim", "prepend", "append"], [], 1);
   const n = (o.n as number | undefined) ?? 1;

@@ -139,7 +139,7 @@ function namedCat(tensors: Tensor[], dim: number | string): Tensor {
 /** torch.cat(tensors, dim = 0): inputs promoted to a common dtype. */
 export function cat(tensors: Tensor[], ...args: Args<[dim?: number | string], { dim?: number | string } & OutOption>): Tensor {
   if (autocasting.on && autocasts("cat", arguments)) return runAutocast(cat, arguments);
-  if (hasOut(args)) return withOut("cat", args, (rest) => cat(tensors, ...(rest as [])));
+  if (hasOut(args)) return withOut("cat", args, (rest) => cat(tensors, ...(rest as [])), "cast", false, [tensors]);
   const a = bindArgs("cat", args, ["dim"], [], 1);
   if (typeof a.dim === "string" || (Array.isArray(tensors) && tensors.some((t) => t instanceof Tensor && t._names !== null) && namesMode.enabled)) return namedCat(tensorList("cat", tensors), (a.dim as number | string | undefined) ?? 0);
   if (Array.isArray(tensors) && isQuantizedTensor(tensors[0])) return quantizedCat(tensorList("cat", tensors), (a.dim as number | undefined) ?? 0);
@@ -152,7 +152,7 @@ export const concat = cat;
 /** torch.concatenate(tensors, axis = 0). */
 export function concatenate(tensors: Tensor[], ...args: Args<[axis?: number], { axis?: number } & OutOption>): Tensor {
   if (autocasting.on && autocasts("cat", arguments)) return runAutocast(concatenate, arguments);
-  if (hasOut(args)) return withOut("concatenate", args, (rest) => concatenate(tensors, ...(rest as [])));
+  if (hasOut(args)) return withOut("concatenate", args, (rest) => concatenate(tensors, ...(rest as [])), "cast", false, [tensors]);
   const a = bindArgs("concatenate", args, ["axis"], [], 1);
   return catImpl("concatenate", tensorList("concatenate", tensors), (a.axis as number | undefined) ?? 0);
 }
@@ -167,7 +167,7 @@ function tangentsOrZeros(ts: readonly Tensor[], tans: readonly (Tensor | null)[]
 export function stack(tensors: Tensor[], ...args: Args<[dim?: number], { dim?: number } & OutOption>): Tensor {
   if (Array.isArray(tensors) && tensors.some((t) => t instanceof Tensor && isNamed(t))) throw namedRefusal("stack");
   if (autocasting.on && autocasts("stack", arguments)) return runAutocast(stack, arguments);
-  if (hasOut(args)) return withOut("stack", args, (rest) => stack(tensors, ...(rest as [])));
+  if (hasOut(args)) return withOut("stack", args, (rest) => stack(tensors, ...(rest as [])), "cast", false, [tensors]);
   const a = bindArgs("stack", args, ["dim"], [], 1);
   const ts = tensorList("stack", tensors);
   if (ts.length === 0) throw new Error("stack expects a non-empty TensorList");

@@ -4,7 +4,7 @@
 import { contiguousFormat, preservedStrides, stridesFor, suggestMemoryFormat } from "../core/memory-format.js";
 import { isNamed, namedRefusal } from "./named-engine.js";
 import { Tensor } from "../core/tensor.js";
-import { complex32, int64 } from "../core/dtype.js";
+import { cannotAllocate, complex32, int64 } from "../core/dtype.js";
 import { notImplementedFor, requireTensor } from "./pointwise-util.js";
 import { normalizeDim, normalizeDims, numel, shapeStr } from "../core/shape.js";
 import { record } from "../autograd/record.js";
@@ -17,6 +17,7 @@ import { contiguousCopy, indexValues, int64Tensor, rawOf } from "./indexing-kern
 import { indexSelect } from "./indexing-index.js";
 import { rawNarrow, rawView } from "./shape-join.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
+import { invalidCombination } from "./factory-utils.js";
 import { tryNativeFill } from "./native-fast.js";
 import { complex } from "./complex-views.js";
 import { negView, rawPart } from "./complex-engine.js";
@@ -190,7 +191,13 @@ function repeatIndex(counts: ArrayLike<number>, outputSize?: number): Tensor {
   if (outputSize !== undefined && outputSize !== total) {
     throw new Error(`repeat_interleave: Vals of output_size (${outputSize}) does not match the sum of repeats (${total})`);
   }
-  const idx = new Float64Array(total);
+  let idx: Float64Array;
+  try {
+    idx = new Float64Array(total);
+  } catch (e) {
+    if (e instanceof RangeError) throw cannotAllocate(int64, total);
+    throw e;
+  }
   let k = 0;
   for (let i = 0; i < counts.length; i++) for (let j = 0; j < counts[i]!; j++) idx[k++] = i;
   return int64Tensor(idx, [total]);
@@ -222,6 +229,8 @@ export function repeatInterleave(input: Tensor, ...args: Args<[repeats?: number 
   let counts: ArrayLike<number>;
   const reps = a.repeats;
   if (typeof reps === "number") {
+    // A float (Infinity and NaN included) matches none of Python's overloads.
+    if (!Number.isInteger(reps)) throw invalidCombination("repeat_interleave", [input, ...args.filter((v) => !isOptionsObject(v))]);
     if (reps < 0) throw new Error("repeats can not be negative");
     counts = new Float64Array(n).fill(reps);
   } else if (reps instanceof Tensor) {
@@ -305,7 +314,7 @@ function checkTri(op: string, input: Tensor, args: readonly unknown[]): number {
 }
 
 export function tril(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number } & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("tril", args, (rest) => tril(input, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("tril", args, (rest) => tril(input, ...(rest as [never])), "same", false, [input]);
   const k = checkTri("tril", input, args);
   const r = record("TrilBackward0", [input], triangle(input, k, true), ([g]) => [tril(g!, k)]);
   if (tracing.on) traceOp("tril", [input], r, { diagonal: k });
@@ -313,7 +322,7 @@ export function tril(input: Tensor, ...args: Args<[diagonal?: number], { diagona
 }
 
 export function triu(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number } & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("triu", args, (rest) => triu(input, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("triu", args, (rest) => triu(input, ...(rest as [never])), "same", false, [input]);
   const k = checkTri("triu", input, args);
   const r = record("TriuBackward0", [input], triangle(input, k, false), ([g]) => [triu(g!, k)]);
   if (tracing.on) traceOp("triu", [input], r, { diagonal: k });
@@ -358,7 +367,7 @@ export function diagEmbed(input: Tensor, ...args: Args<[offset?: number, dim1?: 
 export function diag(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number } & OutOption>): Tensor {
   if (!(input instanceof Tensor)) requireTensor("diag", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("diag");
-  if (hasOut(args)) return withOut("diag", args, (rest) => diag(input, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("diag", args, (rest) => diag(input, ...(rest as [never])), "same", false, [input]);
   const a = bindArgs("diag", args, ["diagonal"], [], 1);
   checkTensor("diag", "input", input);
   if (input.dtype.category === "quantized") throw backendRefusal("QuantizedCPU");

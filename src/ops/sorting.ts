@@ -3,7 +3,7 @@
 
 import { dimnameRefusal, hasDimname, isNamed, namedRefusal } from "./named-engine.js";
 import { Tensor } from "../core/tensor.js";
-import { type DType, bool, float32Bits, int32, int64 } from "../core/dtype.js";
+import { type DType, bool, cannotAllocate, float32Bits, int32, int64 } from "../core/dtype.js";
 import { notImplementedFor, pyType, requireTensor } from "./pointwise-util.js";
 import { normalizeDim } from "../core/shape.js";
 import { record } from "../autograd/record.js";
@@ -123,7 +123,7 @@ export function sort(input: Tensor, ...args: Args<[dim?: number | string, descen
   if (!(input instanceof Tensor)) requireTensor("sort", "input", 1, input);
   if (hasDimname(args[0]) || (isOptionsObject(args[0]) && hasDimname(args[0].dim))) throw dimnameRefusal("sort");
   if (isNamed(input)) throw namedRefusal("sort");
-  if (hasOut(args)) return withOut("sort", args, (rest) => sort(input, ...(rest as [])), "same");
+  if (hasOut(args)) return withOut("sort", args, (rest) => sort(input, ...(rest as [])), "same", false, [input]);
   checkTensor("sort", "input", input);
   const o = bindArgs("sort", args, ["dim", "descending"], ["stable"], 1);
   const desc = (o.descending as boolean | undefined) ?? false;
@@ -159,7 +159,7 @@ export function topk(input: Tensor, k: number, ...args: Args<[dim?: number, larg
   if (!(input instanceof Tensor) && !isOptionsObject(input)) requireTensor("topk", "input", 1, input);
   if (isNamed(input)) throw namedRefusal("topk");
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? k : input)) return rebind(topk, "topk", arguments, ["input", "k", "dim", "largest", "sorted"], 2, ["out"]);
-  if (hasOut(args)) return withOut("topk", args, (rest) => topk(input, k, ...(rest as [])), "same");
+  if (hasOut(args)) return withOut("topk", args, (rest) => topk(input, k, ...(rest as [])), "same", false, [input, k]);
   checkTensor("topk", "input", input);
   const o = bindArgs("topk", args, ["dim", "largest", "sorted"], [], 2);
   if (input.dtype === bool) throw notImplementedFor("topk_cpu", bool);
@@ -298,7 +298,7 @@ export function searchsorted(sortedSequence: Tensor, input: Tensor | number, ...
 export function searchsorted<A extends Rebound<[sortedSequence: Tensor, input: Tensor | number], ["sortedSequence", "input"], SearchOptions & OutOption>>(...args: A): Tensor;
 export function searchsorted(sortedSequence: Tensor, input: Tensor | number, ...args: Args<[], SearchOptions & OutOption>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? input : sortedSequence)) return rebind(searchsorted, "searchsorted", arguments, ["sortedSequence", "input"], 2, ["outInt32", "right", "side", "sorter", "out"]);
-  if (hasOut(args)) return withOut("searchsorted", args, (rest) => searchsorted(sortedSequence, input, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("searchsorted", args, (rest) => searchsorted(sortedSequence, input, ...(rest as [never])), "same", false, [sortedSequence, input]);
   if (!(sortedSequence instanceof Tensor)) requireTensor("searchsorted", "sorted_sequence", 1, sortedSequence);
   const o = bindArgs("searchsorted", args, [], ["outInt32", "right", "side", "sorter", "out"], 2);
   if (o.side === "left" && o.right) throw new Error("torch.searchsorted(): side and right can't be set to opposites, got side of left while right was True");
@@ -331,7 +331,7 @@ export function bucketize(input: Tensor | number, boundaries: Tensor, ...args: A
 export function bucketize<A extends Rebound<[input: Tensor | number, boundaries: Tensor], ["input", "boundaries"], { outInt32?: boolean; right?: boolean } & OutOption>>(...args: A): Tensor;
 export function bucketize(input: Tensor | number, boundaries: Tensor, ...args: Args<[], { outInt32?: boolean; right?: boolean } & OutOption>): Tensor {
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? boundaries : input)) return rebind(bucketize, "bucketize", arguments, ["input", "boundaries"], 2, ["outInt32", "right", "out"]);
-  if (hasOut(args)) return withOut("bucketize", args, (rest) => bucketize(input, boundaries, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("bucketize", args, (rest) => bucketize(input, boundaries, ...(rest as [never])), "same", false, [input, boundaries]);
   if (!(boundaries instanceof Tensor)) requireTensor("bucketize", "boundaries", 2, boundaries);
   if (!(input instanceof Tensor) && typeof input !== "number") throw new Error(`bucketize() received an invalid combination of arguments - got (${pyType(input)}, Tensor)`);
   const o = bindArgs("bucketize", args, [], ["outInt32", "right", "out"], 2);
@@ -340,7 +340,7 @@ export function bucketize(input: Tensor | number, boundaries: Tensor, ...args: A
 }
 
 export function histc(input: Tensor, ...args: Args<[bins?: number, min?: number, max?: number], { bins?: number; min?: number; max?: number } & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("histc", args, (rest) => histc(input, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("histc", args, (rest) => histc(input, ...(rest as [never])), "same", false, [input]);
   const o = bindArgs("histc", args, ["bins", "min", "max"], [], 1);
   checkTensor("histc", "input", input);
   const bins = (o.bins as number | undefined) ?? 100;
@@ -377,12 +377,24 @@ export function histc(input: Tensor, ...args: Args<[bins?: number, min?: number,
   return counts;
 }
 
+/** PyTorch's error for a count past what memory holds: its exact length (int64 values past 2^53 included). */
+function bincountTooLong(input: Tensor, dtype: DType): Error {
+  // Only int64 values reach past 2^32: the maximum read from memory, exactly (max() rounds past 2^53).
+  const c = input.to(int64).contiguous(), d = c.storage.data as BigInt64Array;
+  let most = 0n;
+  for (let i = c._offset; i < c._offset + c.numel(); i++) if (d[i]! > most) most = d[i]!;
+  const length = most + 1n;
+  if (length * BigInt(dtype.itemsize) >= 2n ** 63n) return new Error(`Storage size calculation overflowed with sizes=[${length}]`);
+  return cannotAllocate(dtype, length);
+}
+
 export function bincount(input: Tensor, ...args: BincountArgs): Tensor {
   if (onDevice(input, args[0])) throw valueSizedOnDevice("bincount", "torch.bincountAsync(x, ...)");
   const { weights: w, minlength, dtype } = bincountArgs(input, args);
   const vals = toNumbers(input.contiguous());
   if (vals.some((v) => v < 0)) throw new Error(BINCOUNT_INPUTS);
   const n = Math.max(minlength, vals.length ? Math.max(...vals) + 1 : 0);
+  if (n > 2 ** 32) throw bincountTooLong(input, dtype);
   const out = new Float64Array(n);
   const wv = w ? toNumbers(w.contiguous()) : null;
   vals.forEach((v, i) => { out[v]! += wv ? wv[i]! : 1; });

@@ -212,7 +212,7 @@ function logitSpec(op: string, args: readonly unknown[], dtype: Tensor["dtype"])
 
 /** torch.logit(input, eps=None): log(p / (1 - p)), with p clamped to [eps, 1 - eps] when eps is given. */
 export function logit(input: Tensor, ...args: Args<[eps?: number | null], LogitOpts & OutOption>): Tensor {
-  if (hasOut(args)) return withOut("logit", args, (rest) => logit(input, ...(rest as [never])));
+  if (hasOut(args)) return withOut("logit", args, (rest) => logit(input, ...(rest as [never])), "cast", false, [input]);
   checkTensor("logit", "input", input);
   return unaryOp(logitSpec("logit", args, input.dtype), input);
 }

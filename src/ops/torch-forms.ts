@@ -8,6 +8,7 @@ import { Tensor } from "../core/tensor.js";
 import { type DTypeLike, getDefaultDtype, int64, toDType } from "../core/dtype.js";
 import { normalizeDim, normalizeDims } from "../core/shape.js";
 import { type Args, bindArgs, checkArgs, checkTensor, describe, isOptionsObject, rebind, type Rebound } from "./args.js";
+import { checkFiniteRange, checkNumberArg } from "./factory-utils.js";
 import { type FactoryOptions, arange } from "./creation.js";
 import { fillInPlace } from "./conversion.js";
 import { clone } from "./view.js";
@@ -66,14 +67,13 @@ export function range(start: number, end: number, ...args: Args<[step?: number],
   if (hasOut(args)) return withOut("range", [start, end, ...args], (rest) => range(...(rest as [number, number])), "cast", true);
   if (arguments.length <= 2 && isOptionsObject(arguments.length === 2 ? end : start)) return rebind(range, "range", arguments, ["start", "end", "step"], 2, ["dtype", "device", "requiresGrad", "layout", "pinMemory"]);
   const a = bindArgs("range", args, ["step"], ["dtype", "device", "requiresGrad", "layout", "pinMemory"], 2);
-  for (const [name, v] of [["start", start], ["end", end], ["step", a.step ?? 1]] as const) {
-    if (typeof v !== "number") throw new Error(`range(): argument '${name}' must be Number, not ${describe(v)}`);
-  }
+  for (const [name, v, position] of [["start", start, 1], ["end", end, 2], ["step", a.step ?? 1, 3]] as const) checkNumberArg("range", name, position, v);
   warnOnce(RANGE_DEPRECATED);
   const dtype = a.dtype === undefined || a.dtype === null ? getDefaultDtype() : toDType(a.dtype as DTypeLike);
   const int = !dtype.isFloatingPoint;
   const [s, e, st] = [start, end, (a.step as number | undefined) ?? 1].map((v) => (int ? Math.trunc(v) : v)) as [number, number, number];
-  if (st === 0) throw new Error("step must be nonzero");
+  if (st === 0 || Number.isNaN(st)) throw new Error("step must be nonzero");
+  checkFiniteRange(s, e);
   if ((st > 0 && e < s) || (st < 0 && e > s)) throw new Error("upper bound and lower bound inconsistent with step sign");
   const n = Math.floor((e - s) / st) + 1;
   // start + i * step in double, then cast (PyTorch's range kernel).
@@ -87,7 +87,7 @@ type Dims = number | number[];
 /** torch.frobenius_norm(input) / (input, dim, keepdim=False): the 2-norm over at most two dims. */
 export function frobeniusNorm(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean], { dim?: Dims; keepdim?: boolean } & OutOption>): Tensor {
   if (autocasting.on && autocasts("frobenius_norm", arguments)) return runAutocast(frobeniusNorm, arguments);
-  if (hasOut(args)) return withOut("frobenius_norm", args, (rest) => frobeniusNorm(input, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("frobenius_norm", args, (rest) => frobeniusNorm(input, ...(rest as [never])), "same", false, [input]);
   checkTensor("frobenius_norm", "input", input);
   const a = bindArgs("frobenius_norm", args, ["dim", "keepdim"], [], 1);
   if (a.dim === undefined && a.keepdim !== undefined) throw new Error('frobenius_norm() missing 1 required positional arguments: "dim"');
@@ -104,7 +104,7 @@ export function frobeniusNorm(input: Tensor, ...args: Args<[dim?: Dims, keepdim?
 /** torch.nuclear_norm(input, keepdim=False) / (input, dim, keepdim=False): the sum of singular values. */
 export function nuclearNorm(input: Tensor, ...args: Args<[dimOrKeepdim?: number[] | boolean, keepdim?: boolean], { dim?: number[]; keepdim?: boolean } & OutOption>): Tensor {
   if (autocasting.on && autocasts("nuclear_norm", arguments)) return runAutocast(nuclearNorm, arguments);
-  if (hasOut(args)) return withOut("nuclear_norm", args, (rest) => nuclearNorm(input, ...(rest as [never])), "same");
+  if (hasOut(args)) return withOut("nuclear_norm", args, (rest) => nuclearNorm(input, ...(rest as [never])), "same", false, [input]);
   checkTensor("nuclear_norm", "input", input);
   if (!input.dtype.isFloatingPoint) throw new Error(`linalg.svd: Expected a floating point or complex tensor as input. Got ${scalarTypeName(input.dtype)}`);
   // The overloads: a boolean second argument is keepdim.

@@ -33,7 +33,7 @@ function copyOf<V extends (input: Tensor, ...args: never[]) => Tensor | Tensor[]
   op: string, viewOp: V, names?: readonly string[], required = 0, keywords: readonly string[] = [],
 ): (input: Tensor, ...args: Args<A, CopyOptions<R>>) => R {
   const f = (input: Tensor, ...args: Args<A, CopyOptions<R>>): R => {
-    if (hasOut(args)) return withOut(op, args, (rest) => f(input, ...(rest as Args<A, CopyOptions<R>>)), "same");
+    if (hasOut(args)) return withOut(op, args, (rest) => f(input, ...(rest as Args<A, CopyOptions<R>>)), "same", false, [input]);
     if (names) {
       const last = args[args.length - 1];
       if (isOptionsObject(last) && Object.keys(last).some((k) => names.includes(k))) return rebind(f, op, [input, ...args], ["input", ...names], required + 1, keywords);

@@ -117,6 +117,7 @@ function viewDtype(input: Tensor, arg: DTypeOption): Tensor {
 }
 
 export function reshape(input: Tensor, ...size: (number | number[])[]): Tensor {
+  if (arguments.length <= 1 && isOptionsObject(input)) return rebind(reshape, "reshape", arguments, ["input", "shape"], 2, []);
   if (!(input instanceof Tensor)) requireTensor("reshape", "input", 1, input);
   const { size: s } = bindSize("reshape", size, [], "shape");
   if (batching.on && isBatched(input)) return reshapeRule(input, s);

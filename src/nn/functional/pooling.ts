@@ -601,6 +601,20 @@ function unpoolOutputSize(x: Tensor, kernel: number[], stride: number[], padding
   return size;
 }
 
+/**
+ * output_size as the ATen op takes it (a list of ints; 0-dim integer tensors read as their ints,
+ * as Python's __index__ does): a tensor or any other value is that op's TypeError.
+ */
+function unpoolSizeArg(aten: string, v: unknown): number[] | null {
+  if (v === null || v === undefined) return null;
+  if (!Array.isArray(v)) throw new Error(`${aten}(): argument 'output_size' (position 3) must be tuple of ints, not ${pyType(v)}`);
+  return v.map((e: unknown, i) => {
+    const n = e instanceof Tensor && e.dim() === 0 && !e.dtype.isFloatingPoint && !e.dtype.isComplex && e.dtype.name !== "bool" ? Number(e.item()) : e;
+    if (typeof n !== "number" || !Number.isInteger(n)) throw new Error(`${aten}(): argument 'output_size' must be tuple of ints, but found element of type ${pyType(e)} at pos ${i + 1}`);
+    return n;
+  });
+}
+
 function maxUnpoolPublic(op: string, k: 1 | 2 | 3, input: unknown, indices: unknown, args: readonly unknown[]): Tensor {
   const x = requireTensor(op, "input", input);
   const idx = requireTensor(op, "indices", indices);
@@ -610,7 +624,7 @@ function maxUnpoolPublic(op: string, k: 1 | 2 | 3, input: unknown, indices: unkn
   const kernel = tupleArg(op, "kernel_size", a.kernelSize, k, msg);
   const stride = strideArg(op, a.stride, kernel, msg);
   const padding = tupleArg(op, "padding", a.padding ?? 0, k, msg);
-  const size = unpoolOutputSize(x, kernel, stride, padding, (a.outputSize as number[] | null | undefined) ?? null);
+  const size = unpoolOutputSize(x, kernel, stride, padding, unpoolSizeArg(k === 3 ? "max_unpool3d" : "max_unpool2d", a.outputSize));
   if (idx.dtype !== int64) throw new Error(`elements in indices should be type int64 but got: ${scalarTypeName(idx.dtype)}`);
   if (idx.shape.join() !== x.shape.join()) {
     throw new Error(`Expected shape of indices to be same as that of the input tensor (${sizesStr(x.shape)}) but got indices tensor with shape: ${sizesStr(idx.shape)}`);

@@ -6,7 +6,7 @@
 import { isNested } from "../../core/nested-kind.js";
 import { nestedEmbedding } from "../../ops/nested-ops.js";
 import { Tensor } from "../../core/tensor.js";
-import { float64, int32, int64 } from "../../core/dtype.js";
+import { cannotAllocate, float64, int32, int64 } from "../../core/dtype.js";
 import { needsGrad, record } from "../../autograd/record.js";
 import { traceOp, tracing } from "../../onnx/hook.js";
 import { type Args, bindArgs, isOptionsObject, rebind, type Rebound } from "../../ops/args.js";
@@ -343,7 +343,15 @@ export function oneHot(input: Tensor, ...args: Args<[numClasses?: number], { num
   if (lo < 0) throw new Error("Class values must be non-negative.");
   if (C === -1) C = hi + 1;
   else if (!(C > hi)) throw new Error("Class values must be smaller than num_classes.");
-  const out = new BigInt64Array(v.length * C);
+  let out: BigInt64Array;
+  try {
+    out = new BigInt64Array(v.length * C);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    // The exact count: an inferred class count past 2^53 is the int64 maximum plus one.
+    const classes = inferred ? BigInt(x.max().item() as number | bigint) + 1n : BigInt(C);
+    throw cannotAllocate(int64, BigInt(v.length) * classes);
+  }
   for (let i = 0; i < v.length; i++) out[i * C + v[i]!] = 1n;
   const r = fromArray(out, [...shape, C], int64);
   if (tracing.on) traceOp("one_hot", [x], r, { numClasses: C, inferred });
