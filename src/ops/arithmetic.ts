@@ -23,12 +23,14 @@ const ADD: BinarySpec = {
   name: "add", node: "AddBackward0",
   f: nativeBinary((a, b) => a + b, "add"), fBig: (a, b) => a + b,
   vjp: (g, a, b) => [gradFor(g, a), gradFor(g, b)],
+  saves: { a: [], b: [] },
   jvp: (ta, tb) => (ta && tb ? ta.add(tb) : ta ?? tb),
 };
 const SUB: BinarySpec = {
   name: "sub", node: "SubBackward0",
   f: nativeBinary((a, b) => a - b, "sub"), fBig: (a, b) => a - b,
   vjp: (g, a, b) => [gradFor(g, a), gradFor(g.neg(), b)],
+  saves: { a: [], b: [] },
   jvp: (ta, tb) => (ta && tb ? ta.sub(tb) : ta ?? tb!.neg()),
 };
 
@@ -50,6 +52,7 @@ function fusedSpec(base: BinarySpec, alpha: number, dtype: DType): BinarySpec {
     name: base.name, node: base.node, f, alpha: a,
     onnx: { kind: "add_scaled", attrs: { alpha: signed } },
     vjp: (g, x, y) => [x._requiresGrad ? gradFor(g, x) : null, y._requiresGrad ? gradFor(g.mul(signed), y) : null],
+    saves: { a: [], b: [] },
     jvp: (ta, tb) => (tb ? (ta ? ta.add(tb, { alpha: signed }) : tb.mul(signed)) : ta),
   };
 }
@@ -146,6 +149,7 @@ const MUL: BinarySpec = {
   name: "mul", node: "MulBackward0",
   f: nativeBinary((a, b) => a * b, "mul"), fBig: (a, b) => a * b,
   vjp: (g, a, b) => [a._requiresGrad ? gradFor(g.mul(b), a) : null, b._requiresGrad ? gradFor(g.mul(a), b) : null],
+  saves: { a: ["b"], b: ["a"] },
   jvp: (ta, tb, a, b) => (ta && tb ? ta.mul(b).add(a.mul(tb)) : ta ? ta.mul(b) : tb!.mul(a)),
 };
 
@@ -175,10 +179,13 @@ const DIV: BinarySpec = {
   name: "div", node: "DivBackward0",
   f: nativeBinary((a, b) => a / b, "div"),
   outDtype: trueDivDtype,
-  vjp: (g, a, b, out) => [
+  // other's gradient as PyTorch's div_tensor_other_backward, -grad * ((self / other) / other): from
+  // the operands, so a later in-place write to the quotient does not change it.
+  vjp: (g, a, b) => [
     a._requiresGrad ? gradFor(g.div(b), a) : null,
-    b._requiresGrad ? gradFor(g.neg().mul(out).div(b), b) : null,
+    b._requiresGrad ? gradFor(g.neg().mul(a.div(b).div(b)), b) : null,
   ],
+  saves: { a: ["b"], b: ["a", "b"] },
   jvp: (ta, tb, _a, b, out) => (tb ? (ta ? ta.sub(tb.mul(out)).div(b) : tb.mul(out).neg().div(b)) : ta!.div(b)),
 };
 

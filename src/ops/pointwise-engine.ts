@@ -48,6 +48,9 @@ function checkSameDevice(op: string, a: Tensor, b: TensorOrScalar): void {
   }
 }
 
+/** A tensor a binary op's backward reads: an operand or the result. */
+export type BinarySaved = "a" | "b" | "out";
+
 export interface BinarySpec {
   name: string;
   node: string;
@@ -66,6 +69,12 @@ export interface BinarySpec {
   /** Result dtype from the promoted dtype (true division makes ints float). */
   outDtype?: (promoted: DType) => DType;
   vjp?: (g: Tensor, a: Tensor, b: Tensor, out: Tensor) => [Tensor | null, Tensor | null];
+  /**
+   * What each operand's gradient reads, saved for the version check as PyTorch's derivatives.yaml
+   * saves it (AddBackward0 nothing, MulBackward0 the other operand): an in-place write to anything
+   * else after the op does not fail its backward. Default: both operands for both.
+   */
+  saves?: { a: readonly BinarySaved[]; b: readonly BinarySaved[] };
   /**
    * Forward-mode AD's derivative (tangents ta, tb, either may be null) for the hottest ops; without
    * one, it is derived from the vjp (src/autograd/forward-rule.ts).
@@ -120,7 +129,7 @@ export function binaryOp(spec: BinarySpec, a: TensorOrScalar, b: TensorOrScalar,
     return res;
   }
   const vjp = spec.vjp, jvp = spec.jvp;
-  record(spec.node, [x, y], res, ([g]) => vjp(g!, x, y, res), [x, y], forwardGrads.on && jvp ? ([ta, tb]) => [jvp(ta!, tb!, x, y, res)] : undefined);
+  record(spec.node, [x, y], res, ([g]) => vjp(g!, x, y, res), spec.saves ? binarySaved(spec.saves, x, y, res) : [x, y], forwardGrads.on && jvp ? ([ta, tb]) => [jvp(ta!, tb!, x, y, res)] : undefined);
   if (tracing.on && spec.onnx) traceOp(spec.onnx.kind, [x, y], res, spec.onnx.attrs);
   return res;
 }
@@ -138,6 +147,12 @@ export function binaryInPlace(spec: BinarySpec, self: Tensor, other: TensorOrSca
   return r;
 }
 
+/** The tensors the gradients of the operands that require grad read (BinarySpec.saves). */
+function binarySaved(saves: NonNullable<BinarySpec["saves"]>, x: Tensor, y: Tensor, out: Tensor): Tensor[] {
+  const names = new Set<BinarySaved>([...(x._requiresGrad ? saves.a : []), ...(y._requiresGrad ? saves.b : [])]);
+  return [...names].map((n) => (n === "a" ? x : n === "b" ? y : out));
+}
+
 export interface UnarySpec {
   name: string;
   node: string;
@@ -150,8 +165,15 @@ export interface UnarySpec {
   savesOutput?: boolean;
   /** With savesOutput: whether the vjp also reads the input (otherwise only the output is saved, as PyTorch does). */
   savesInput?: boolean;
+  /** The vjp reads neither input nor output (neg, floor, frac: PyTorch saves nothing). */
+  savesNothing?: boolean;
   /** How torch.onnx.export records the op when its node name does not say everything (its arguments). */
   onnx?: { kind: string; attrs: TraceAttrs };
+}
+
+/** The tensors a unary op's vjp reads, saved for the version check. */
+export function unarySaved(spec: UnarySpec, input: Tensor, out: Tensor): Tensor[] {
+  return spec.savesNothing ? [] : spec.savesOutput ? (spec.savesInput ? [input, out] : [out]) : [input];
 }
 
 /** Float math on ints computes in the default float dtype (torch.exp(int tensor) is float32). */
@@ -180,7 +202,7 @@ export function unaryOp(spec: UnarySpec, input: Tensor, out?: Tensor): Tensor {
   }
   const vjp = spec.vjp;
   // A pointwise op's Jacobian is diagonal, so its own transpose: the tangent is the vjp of the tangent.
-  const r = record(spec.node, [input], res, ([g]) => [vjp(g!, input, res)], spec.savesOutput ? (spec.savesInput ? [input, res] : [res]) : [input],
+  const r = record(spec.node, [input], res, ([g]) => [vjp(g!, input, res)], unarySaved(spec, input, res),
     forwardGrads.on ? ([t]) => [vjp(t!, input, res)] : undefined);
   if (tracing.on && spec.onnx) traceOp(spec.onnx.kind, [input], r, spec.onnx.attrs);
   return r;

@@ -12,7 +12,7 @@ import { broadcastShapes, broadcastStrides, shapesEqual } from "../core/shape.js
 import { forEachRow } from "../backends/js/strided.js";
 import { binaryMap, emptyTensor, lay, ternaryMap, copyInto, uninitStrided, uninitTensor, type BinaryFn, type TernaryFn } from "./engine.js";
 import { sameDenseLayout } from "../core/memory-format.js";
-import { asOperand, traceKind, type UnarySpec, unaryInPlace, unaryOp } from "./pointwise-engine.js";
+import { asOperand, traceKind, type UnarySpec, unaryInPlace, unaryOp, unarySaved } from "./pointwise-engine.js";
 import { applyInPlace } from "./inplace.js";
 import { resultTypeMany, type TensorOrScalar } from "./promotion.js";
 import { type TraceAttrs, traceOp, tracing } from "../onnx/hook.js";
@@ -185,7 +185,7 @@ export function unaryFast(spec: UnarySpec, loop: Loop1, input: Tensor): Tensor {
   }
   const vjp = spec.vjp;
   // Pointwise: a diagonal Jacobian, its own transpose (the tangent is the vjp of the tangent).
-  const r = record(spec.node, [input], out, ([g]) => [vjp(g!, input, out)], spec.savesOutput ? (spec.savesInput ? [input, out] : [out]) : [input],
+  const r = record(spec.node, [input], out, ([g]) => [vjp(g!, input, out)], unarySaved(spec, input, out),
     forwardGrads.on ? ([t]) => [vjp(t!, input, out)] : undefined);
   if (tracing.on && spec.onnx) traceOp(spec.onnx.kind, [input], r, spec.onnx.attrs);
   return r;

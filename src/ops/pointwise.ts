@@ -79,8 +79,8 @@ const ABS: UnarySpec = {
   name: "abs", node: "AbsBackward0", f: nativeUnary(nativeTyped((x: number) => Math.abs(x), "abs"), "abs"), outDtype: sameOut,
   vjp: (g, x) => fusedGrad(g, x, (gv, xv) => gv * sgnOf(xv), () => g.mul(x.sgn())),
 };
-const NEG: UnarySpec = { name: "neg", node: "NegBackward0", f: nativeUnary(nativeTyped((x: number) => -x, "neg"), "neg"), outDtype: sameOut, vjp: (g) => g.neg() };
-const SIGN: UnarySpec = { name: "sign", node: "SignBackward0", f: nativeUnary(sgnOf, "sign"), outDtype: sameOut, vjp: zeroGrad };
+const NEG: UnarySpec = { name: "neg", node: "NegBackward0", f: nativeUnary(nativeTyped((x: number) => -x, "neg"), "neg"), outDtype: sameOut, vjp: (g) => g.neg(), savesNothing: true };
+const SIGN: UnarySpec = { name: "sign", node: "SignBackward0", f: nativeUnary(sgnOf, "sign"), outDtype: sameOut, vjp: zeroGrad, savesNothing: true };
 const SGN: UnarySpec = { ...SIGN, name: "sgn", node: "SgnBackward0" };
 
 const bigAbs = (v: bigint): bigint => (v < 0n ? -v : v);
@@ -381,8 +381,8 @@ const SIGMOID: UnarySpec = {
     { kernel: "sigmoid_backward" }),
 };
 const sigmoidLoop: Loop1 = (s, d, n) => { for (let i = 0; i < n; i++) d[i] = 1 / (1 + Math.exp(-s[i]!)); };
-const DEG2RAD: UnarySpec = { name: "deg2rad", node: "Deg2RadBackward0", f: nativeUnary((x: number) => x * (Math.PI / 180), "deg2rad"), vjp: (g) => g.mul(Math.PI / 180) };
-const RAD2DEG: UnarySpec = { name: "rad2deg", node: "Rad2DegBackward0", f: nativeUnary((x: number) => x * (180 / Math.PI), "rad2deg"), vjp: (g) => g.mul(180 / Math.PI) };
+const DEG2RAD: UnarySpec = { name: "deg2rad", node: "Deg2RadBackward0", f: nativeUnary((x: number) => x * (Math.PI / 180), "deg2rad"), vjp: (g) => g.mul(Math.PI / 180), savesNothing: true };
+const RAD2DEG: UnarySpec = { name: "rad2deg", node: "Rad2DegBackward0", f: nativeUnary((x: number) => x * (180 / Math.PI), "rad2deg"), vjp: (g) => g.mul(180 / Math.PI), savesNothing: true };
 
 export function sin(input: Tensor, options?: OutOption): Tensor;
 export function sin<A extends Rebound<[input: Tensor], ["input"], OutOption>>(...args: A): Tensor;
@@ -576,11 +576,11 @@ export const arcsin_ = asin_, arccos_ = acos_, arctan_ = atan_, arcsinh_ = asinh
 
 // ---- rounding -------------------------------------------------------------------------------
 
-const FLOOR: UnarySpec = { name: "floor", node: "FloorBackward0", f: nativeUnary(Math.floor, "floor"), outDtype: sameOut, vjp: zeroGrad };
-const CEIL: UnarySpec = { name: "ceil", node: "CeilBackward0", f: nativeUnary(Math.ceil, "ceil"), outDtype: sameOut, vjp: zeroGrad };
-const TRUNC: UnarySpec = { name: "trunc", node: "TruncBackward0", f: nativeUnary(Math.trunc, "trunc"), outDtype: sameOut, vjp: zeroGrad };
-const ROUND: UnarySpec = { name: "round", node: "RoundBackward0", f: nativeUnary(roundHalfEven, "round"), outDtype: sameOut, vjp: zeroGrad };
-const FRAC: UnarySpec = { name: "frac", node: "FracBackward0", f: nativeUnary((x: number) => x - Math.trunc(x), "frac"), outDtype: sameOut, vjp: (g) => g };
+const FLOOR: UnarySpec = { name: "floor", node: "FloorBackward0", f: nativeUnary(Math.floor, "floor"), outDtype: sameOut, vjp: zeroGrad, savesNothing: true };
+const CEIL: UnarySpec = { name: "ceil", node: "CeilBackward0", f: nativeUnary(Math.ceil, "ceil"), outDtype: sameOut, vjp: zeroGrad, savesNothing: true };
+const TRUNC: UnarySpec = { name: "trunc", node: "TruncBackward0", f: nativeUnary(Math.trunc, "trunc"), outDtype: sameOut, vjp: zeroGrad, savesNothing: true };
+const ROUND: UnarySpec = { name: "round", node: "RoundBackward0", f: nativeUnary(roundHalfEven, "round"), outDtype: sameOut, vjp: zeroGrad, savesNothing: true };
+const FRAC: UnarySpec = { name: "frac", node: "FracBackward0", f: nativeUnary((x: number) => x - Math.trunc(x), "frac"), outDtype: sameOut, vjp: (g) => g, savesNothing: true };
 
 /** Integers are unchanged by floor/ceil/round/trunc; bool is an error. */
 function rounding(spec: UnarySpec, kernel: string, input: Tensor): Tensor {
@@ -964,6 +964,7 @@ const POW_FLOAT: BinarySpec = {
     a._requiresGrad ? gradFor(powSelfGrad(g, a, b), a) : null,
     b._requiresGrad ? gradFor(powExponentGrad(g, a, b, out), b) : null,
   ],
+  saves: { a: ["a", "b"], b: ["a", "b", "out"] },
 };
 
 function powScalarTensor(base: number | bigint | boolean, exponent: Tensor): Tensor {
@@ -976,6 +977,7 @@ function powScalarTensor(base: number | bigint | boolean, exponent: Tensor): Ten
     vjp: (g, _a, e, out) => [null, e._requiresGrad
       ? gradFor(b === 0 ? g.mul(where(e.ge(0), 0, out.mul(Math.log(b)))) : g.mul(out).mul(Math.log(b)), e)
       : null],
+    saves: { a: [], b: ["b", "out"] },
   }, b, exponent);
 }
 
@@ -1074,6 +1076,7 @@ export const arctan2_ = atan2_;
 const HYPOT: BinarySpec = {
   name: "hypot", node: "HypotBackward0", f: nativeTyped((a: number, b: number) => Math.hypot(a, b), "hypot"),
   vjp: (g, a, b, out) => [a._requiresGrad ? gradFor(g.mul(a).div(out), a) : null, b._requiresGrad ? gradFor(g.mul(b).div(out), b) : null],
+  saves: { a: ["a", "out"], b: ["b", "out"] },
 };
 export function hypot(input: Tensor, other: Tensor, options?: OutOption): Tensor;
 export function hypot<A extends Rebound<[input: Tensor, other: Tensor], ["input", "other"], OutOption>>(...args: A): Tensor;
@@ -1102,6 +1105,7 @@ function copysignSpec(scalarOther: boolean): BinarySpec {
     name: "copysign", node: scalarOther ? "CopysignBackward1" : "CopysignBackward0", outDtype: floatOut,
     f: copysignKernel,
     vjp: (g, a, _b, out) => [a._requiresGrad ? gradFor(where(a.eq(0), 0, g.mul(out.div(a))), a) : null, null],
+    saves: { a: ["a", "out"], b: [] },
   };
 }
 export function copysign(input: Tensor, other: TensorOrScalar, options?: OutOption): Tensor;
