@@ -15,7 +15,7 @@ import { type Args, bindArgs, checkDims, installMethods, type Method, checkTenso
 import { expandReducedGrad, planReduce, reduceBig, reduceWith, reducedLast } from "./reduce-engine.js";
 import { emptyTensor, writeNumbers, type NumArray } from "./engine.js";
 import { castTo } from "./conversion.js";
-import { valuesIndices, type ValuesIndices, namedTuple } from "./named-tuple.js";
+import { pairOf, valuesIndices, type ValuesIndices, namedTuple } from "./named-tuple.js";
 import type { Dims } from "./reduction.js";
 import * as linalg from "./linalg.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
@@ -32,7 +32,7 @@ import { nonzeroMask } from "./complex-parts.js";
 import { rawPart } from "./complex-engine.js";
 import { allowComplexHalf } from "../core/storage.js";
 import { anyBatched, batching, isBatched } from "../func/batched-tensor.js";
-import { argRule, reduceRule } from "../func/batching-rules.js";
+import { argRule, dimTupleRule, reduceRule } from "../func/batching-rules.js";
 /**
  * Large contiguous float tensors reduce faster as a few native passes (max, exp, sum...) than in
  * the JS loops below, which call Math.exp or square per element (1M elements: 18 ms vs ~1 ms).
@@ -215,6 +215,7 @@ function maxMin(op: "max" | "min", input: Tensor, args: unknown[]): MaxResult {
     return record(op === "max" ? "MaxBackward1" : "MinBackward1", [input], values, ([g]) => [evenlyDistributed(g!, input, values, dims, false)], [input]);
   }
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
+  if (batching.on && isBatched(input)) return pairOf(dimTupleRule(input, o.dim as number, (p, pd) => maxMin(op, p, [pd, keepdim]) as ValuesIndices));
   const { values, indices, d } = selectAlong(op, input, o.dim as number, keepdim, pick);
   const inShape = input.shape;
   record(op === "max" ? "MaxBackward0" : "MinBackward0", [input], [values, indices], ([g]) => [scatterToIndex(g!, indices, inShape, d!, keepdim)], [input]);
