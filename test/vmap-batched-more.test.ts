@@ -1,4 +1,4 @@
-// vmap's batching rules for max/min/sort/topk along a dim, gather/index_select, F.embedding,
+// vmap's batching rules for max/min/sort/topk along a dim, gather/index_select, x.get(index tensor), F.embedding,
 // avg_pool1d/2d, flip/roll, triu/tril, where with scalars, sum/mean with a dtype, dropout in eval,
 // nll_loss with (batched) class weights and cross_entropy with label smoothing / probabilities:
 // each against test/fixtures/vmap-batched-more.json (test/fixtures/vmap-batched-more.py: functorch
@@ -44,6 +44,16 @@ test("gather and index_select with batched inputs and/or indices", () => {
   // A negative dim (functorch 1.13's rule mis-handles it with an unbatched input; the loop is the reference).
   const neg = batched("index_select_neg_dim", () => vmap((i: T) => torch.indexSelect(x.get(0), -1, i))(si));
   assert.ok(torch.equal(neg, torch.stack([0, 1, 2].map((b) => torch.indexSelect(x.get(0), 1, si.get(b))))));
+});
+
+test("x.get(...) with one integer index tensor (batched and/or unbatched, negative entries), basic entries around it", () => {
+  const ti = torch.tensor([[0, 2, -1], [1, 1, 0], [3, 0, -4]]);
+  both("index_tensor", (a: T, i: T) => a.get(i).add(x.get(0).get(i).mul(2)), [x, ti]);
+  both("index_tensor_dim1", (a: T, i: T) => a.get("1:", i.remainder(5)).add(a.get(torch.tensor([[1, 2], [0, 0]]), 1).sum()), [x, ti]);
+  // A mask (a data-dependent shape) still falls back to the loop.
+  const before = vmapStats.fallbacks;
+  assert.ok(torch.allclose(vmap((a: T) => a.get(a.gt(0)).sum())(x), torch.stack([0, 1, 2].map((b) => x.get(b).get(x.get(b).gt(0)).sum()))));
+  assert.equal(vmapStats.fallbacks - before, 1);
 });
 
 test("F.embedding with batched indices, a batched weight, both; padding_idx with an unbatched weight", () => {
