@@ -69,6 +69,10 @@ test("F.embedding with batched indices, a batched weight, both; padding_idx with
     F.embedding(ei.get(b), w).pow(2).sum().backward();
     assert.ok(torch.allclose(g.get(b), w.grad!, { atol: 1e-6 }), `embedding grad ${b}`);
   }
+  // Nested: weights batched at the outer level, indices at the inner one (no value read: no fallback).
+  const nested = batched("embedding_nested", () => vmap((w: T) => vmap((i: T) => F.embedding(i, w))(ei))(ew));
+  const want = torch.stack([0, 1, 2, 3].map((b) => torch.stack([0, 1, 2, 3].map((c) => F.embedding(ei.get(c), ew.get(b))))));
+  assert.ok(torch.equal(nested, want));
   // An index out of range is PyTorch's error, not another batch element's row.
   assert.throws(() => vmap((w: T) => F.embedding(torch.tensor([0, 7]), w))(ew), /index out of range in self/);
 });

@@ -293,8 +293,9 @@ export function indexSelectRule(input: Tensor, dim: number, index: Tensor, call:
 
 /**
  * F.embedding: an unbatched weight looks up the physical indices in one call; a batched weight
- * [B, V, D] is looked up as [B*V, D] with each batch element's indices offset by b*V (after the
- * range check a plain lookup would do). padding_idx, scale_grad_by_freq and max_norm with a
+ * [B, V, D] is looked up as [B*V, D] with each batch element's indices offset by b*V (an index out
+ * of [0, V) becomes -1, so the lookup still throws PyTorch's error without reading values here:
+ * nested vmaps stay batched). padding_idx, scale_grad_by_freq and max_norm with a
  * batched weight fall back: their gradients or in-place renorm are per weight.
  */
 export function embeddingRule(indices: Tensor, weight: Tensor, perWeightOptions: boolean, call: (i: Tensor, w: Tensor) => Tensor): Tensor {
@@ -304,7 +305,7 @@ export function embeddingRule(indices: Tensor, weight: Tensor, perWeightOptions:
   if (perWeightOptions) throw new VmapFallback("embedding of a batched weight with padding_idx, scale_grad_by_freq or max_norm");
   const B = pw._shape[0]!, V = pw._shape[1]!, D = pw._shape[2]!;
   const pi = materialized(indices, level, B);
-  if (pi.numel() > 0 && ((pi.min().item() as number) < 0 || (pi.max().item() as number) >= V)) throw new Error("index out of range in self");
   const offsets = pi.newTensor(Array.from({ length: B }, (_, b) => b * V)).reshape([B, ...pi._shape.slice(1).map(() => 1)]);
-  return wrap(call(pi.add(offsets), pw.reshape([B * V, D])), level);
+  const flat = pi.add(offsets).where(pi.ge(0).logicalAnd(pi.lt(V)), -1);
+  return wrap(call(flat, pw.reshape([B * V, D])), level);
 }
