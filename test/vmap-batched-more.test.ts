@@ -1,4 +1,4 @@
-// vmap's batching rules for max/min/sort/topk along a dim, gather/index_select, x.get(index tensor), F.embedding,
+// vmap's batching rules for max/min/sort/topk/median/kthvalue/mode along a dim, cumprod, gather/index_select, x.get(index tensor), F.embedding,
 // avg_pool1d/2d, flip/roll, triu/tril, where with scalars, sum/mean with a dtype, dropout in eval,
 // nll_loss with (batched) class weights and cross_entropy with label smoothing / probabilities:
 // each against test/fixtures/vmap-batched-more.json (test/fixtures/vmap-batched-more.py: functorch
@@ -25,10 +25,12 @@ function idx(shape: number[], mod: number, mul = 7, k = 0): T {
 
 const x = inp([3, 4, 5]);
 
-test("max/min along a dim (values and indices), sort and topk", () => {
+test("max/min along a dim (values and indices), sort, topk, median, kthvalue, mode, cumprod", () => {
   both("max_min_dim", (a: T) => torch.max(a, 1).values.add(torch.min(a, -1, true).values).add(torch.max(a, 0)[1].narrow(0, 0, 4)).add(torch.min(a, 1).indices.mul(10)), [x]);
   both("sort_topk", (a: T) => torch.sort(a, 1, true).values.narrow(1, 0, 2).add(torch.sort(a, 0)[1].narrow(1, 0, 2).float())
     .add(torch.topk(a, 2, 1).values).add(torch.topk(a, 2, 0, false)[1].t().float().narrow(0, 0, 4)), [x]);
+  both("median_kthvalue_mode_cumprod", (a: T) => torch.median(a, 1).values.add(torch.median(a)).add(torch.kthvalue(a, 2, 1)[0]).add(torch.kthvalue(a, 3, 0, true)[1].get(0).narrow(0, 0, 4))
+    .add(torch.mode(a.round(), 1).values).add(torch.cumprod(a, 1).select(1, -1)), [x]);
   // The named fields and the tuple order survive the rule.
   const r = batched("max_fields", () => vmap((a: T) => { const m = torch.max(a, 1); assert.equal(m[0], m.values); return m.indices; })(x));
   assert.ok(torch.equal(r, x.max(2).indices));
