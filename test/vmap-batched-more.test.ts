@@ -43,6 +43,8 @@ test("gather and index_select with batched inputs and/or indices", () => {
   const si = idx([3, 6], 4, 7, 1);
   both("index_select", (a: T, i: T) => torch.indexSelect(a, 0, i).sum(1).add(torch.indexSelect(a, 1, si.get(0)).sum(1).narrow(0, 0, 1)), [x, si]);
   both("index_select_unbatched_input", (i: T) => torch.indexSelect(x.get(0), 1, i), [si]);
+  const i32 = batched("index_select_int32", () => vmap((a: T, i: T) => torch.indexSelect(a, 0, i))(x, si.int()));
+  assert.ok(torch.equal(i32, vmap((a: T, i: T) => torch.indexSelect(a, 0, i))(x, si)));
   // A negative dim (functorch 1.13's rule mis-handles it with an unbatched input; the loop is the reference).
   const neg = batched("index_select_neg_dim", () => vmap((i: T) => torch.indexSelect(x.get(0), -1, i))(si));
   assert.ok(torch.equal(neg, torch.stack([0, 1, 2].map((b) => torch.indexSelect(x.get(0), 1, si.get(b))))));
@@ -102,6 +104,8 @@ test("nll_loss with class weights (batched too), cross_entropy with label smooth
   const cw = torch.arange(1, 7).float(), wb = inp([4, 6], 4).abs().add(0.1);
   both("nll_loss_weight", (l: T, t: T) => F.nllLoss(F.logSoftmax(l, 1), t, { weight: cw }).add(F.nllLoss(F.logSoftmax(l, 1), t, { weight: cw, reduction: "sum" })), [logits, tgt]);
   both("nll_loss_batched_weight", (l: T, t: T, w: T) => F.nllLoss(l, t, { weight: w, ignoreIndex: 3 }).add(F.nllLoss(l, t, { weight: w, reduction: "none" }).sum()), [logits, tgt, wb]);
+  // A batched weight of another size: the loop's error, PyTorch's words.
+  assert.throws(() => vmap((l: T, t: T, w: T) => F.nllLoss(l, t, { weight: w }))(logits, tgt, inp([4, 8])), /weight tensor should be defined either for all 6 classes or no classes/);
   both("cross_entropy_label_smoothing", (l: T, t: T) => F.crossEntropy(l, t, { labelSmoothing: 0.2 }), [logits, tgt]);
   both("cross_entropy_label_smoothing_weight", (l: T, t: T) => F.crossEntropy(l, t, { weight: cw, labelSmoothing: 0.1, ignoreIndex: 2 })
     .add(F.crossEntropy(l, t, { weight: cw, labelSmoothing: 0.3, reduction: "none" }).sum()), [logits, tgt]);

@@ -189,8 +189,10 @@ export function nllRule(input: Tensor, target: Tensor, weight: Tensor | null, ig
   let x = materialized(input, level, B), t = materialized(target, level, B);
   if (nd === 1) { x = x.unsqueeze(1); t = t.unsqueeze(1); }
   const N = x._shape[1]!, C = x._shape[2]!;
-  const kept = t.ne(ignoreIndex), safe = t.where(kept, 0);
   const pw = physicalAt(weight, level);
+  // A batched weight of another size is refused by the loop's nll_loss, in PyTorch's words.
+  if (pw !== null && (weight!._shape.length !== 1 || weight!._shape[0] !== C)) throw new VmapFallback("nll_loss with a batched weight of another size");
+  const kept = t.ne(ignoreIndex), safe = t.where(kept, 0);
   // The weight of each target (0 where ignored): [B, N].
   const targetWeight = (): Tensor => weight === null ? kept.to(x.dtype)
     : pw !== null ? pw.gather(1, safe).mul(kept) : weight.indexSelect(0, safe.reshape([-1])).reshape([B, N]).mul(kept);
@@ -288,7 +290,8 @@ export function indexSelectRule(input: Tensor, dim: number, index: Tensor, call:
   const x = materialized(input, level, B);
   const shape = x._shape.map((s, i) => (i === pd ? k : s));
   const view = x._shape.map((_, i) => (i === 0 ? B : i === pd ? k : 1));
-  return wrap(x.gather(pd, pi.reshape(view).expand(shape)), level);
+  // gather takes int64 indices only (index_select also int32).
+  return wrap(x.gather(pd, pi.long().reshape(view).expand(shape)), level);
 }
 
 /**
