@@ -14,16 +14,22 @@ function logicalRank(...xs: unknown[]): number {
   return r;
 }
 
-/** A 0-d tensor next to a tensor of another dtype promotes by category only; its physical is not 0-d. */
-function checkZeroDimPromotion(xs: unknown[]): void {
+/**
+ * A 0-d tensor next to a tensor of another dtype promotes by category only: a batched one's
+ * physical is not 0-d, so it would promote as a dimensioned one (unbatched 0-d tensors stay 0-d,
+ * and operands all batched 0-d are all dimensioned alike: those promote as they do logically).
+ */
+function checkZeroDimPromotion(xs: unknown[], level: number): void {
   const ts = xs.filter((x): x is Tensor => x instanceof Tensor);
-  if (ts.some((t) => t._shape.length === 0) && ts.some((t) => t.dtype !== ts[0]!.dtype)) throw new VmapFallback("a 0-d operand of another dtype");
+  const batched0d = (t: Tensor): boolean => t._shape.length === 0 && physicalAt(t, level) !== null;
+  if (!ts.some(batched0d) || ts.every(batched0d)) return;
+  if (ts.some((t) => t.dtype !== ts[0]!.dtype)) throw new VmapFallback("a 0-d operand of another dtype");
 }
 
 /** Pointwise ops with broadcasting (any number of tensor or scalar operands). */
 export function broadcastRule<T extends unknown[]>(xs: T, call: (...ps: unknown[]) => Tensor): Tensor {
   const level = maxLevel(...xs);
-  checkZeroDimPromotion(xs);
+  checkZeroDimPromotion(xs, level);
   const rank = logicalRank(...xs);
   return wrap(call(...xs.map((x) => aligned(x, level, rank))), level);
 }
@@ -169,13 +175,12 @@ export function convRule(input: Tensor, weight: Tensor, bias: Tensor | null, gro
 
 /**
  * nll_loss of [N, C] (or [C]) log-probabilities and [N] (or []) class indices: the per-element
- * losses in one call on [B*N, C], reduced per batch element (mean: over the weights of the
- * targets not ignored, as PyTorch's).
+ * losses in one call on [B*N, C] (a batched weight [B, C]: -x[t] * w[t] by gather), reduced per
+ * batch element (mean: over the weights of the targets not ignored, as PyTorch's).
  */
 export function nllRule(input: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number, reduction: string,
   call: (x: Tensor, t: Tensor, w: Tensor | null, reduction: string) => Tensor): Tensor {
   const level = maxLevel(input, target, weight);
-  if (physicalAt(weight, level) !== null) throw new VmapFallback("nll_loss with a batched weight");
   const nd = input._shape.length;
   if (nd !== 1 && nd !== 2) throw new VmapFallback("nll_loss of another rank");
   if (target._shape.length !== nd - 1) throw new VmapFallback("nll_loss with a target of another rank");
@@ -184,15 +189,19 @@ export function nllRule(input: Tensor, target: Tensor, weight: Tensor | null, ig
   let x = materialized(input, level, B), t = materialized(target, level, B);
   if (nd === 1) { x = x.unsqueeze(1); t = t.unsqueeze(1); }
   const N = x._shape[1]!, C = x._shape[2]!;
-  const per = call(x.reshape([B * N, C]), t.reshape([B * N]), weight, "none").reshape([B, N]);
+  const pw = physicalAt(weight, level);
+  // A batched weight of another size is refused by the loop's nll_loss, in PyTorch's words.
+  if (pw !== null && (weight!._shape.length !== 1 || weight!._shape[0] !== C)) throw new VmapFallback("nll_loss with a batched weight of another size");
+  const kept = t.ne(ignoreIndex), safe = t.where(kept, 0);
+  // The weight of each target (0 where ignored): [B, N].
+  const targetWeight = (): Tensor => weight === null ? kept.to(x.dtype)
+    : pw !== null ? pw.gather(1, safe).mul(kept) : weight.indexSelect(0, safe.reshape([-1])).reshape([B, N]).mul(kept);
+  const per = pw === null ? call(x.reshape([B * N, C]), t.reshape([B * N]), weight, "none").reshape([B, N])
+    : x.gather(2, safe.unsqueeze(2)).squeeze(2).mul(targetWeight()).neg();
   let out: Tensor;
   if (reduction === "none") out = nd === 1 ? per.squeeze(1) : per;
   else if (reduction === "sum") out = per.sum(1);
-  else {
-    const kept = t.ne(ignoreIndex);
-    const w = weight === null ? kept.to(per.dtype) : weight.indexSelect(0, t.where(kept, 0).reshape([-1])).reshape([B, N]).mul(kept);
-    out = per.sum(1).div(w.sum(1));
-  }
+  else out = per.sum(1).div(targetWeight().sum(1));
   return wrap(out, level);
 }
 
@@ -242,4 +251,64 @@ export function argRule(input: BatchedTensor, dim: number | null | undefined, ke
     return wrap(call(p.reshape([p._shape[0]!, -1]), 1, false), input._level);
   }
   return wrap(call(p, physDim(dim, input._shape.length), keepdim), input._level);
+}
+
+/** An op along one logical dim giving several tensors (max/min with a dim, sort, topk: values and indices). */
+export function dimTupleRule(input: BatchedTensor, dim: number, call: (p: Tensor, dim: number) => Tensor[]): Tensor[] {
+  if (input._shape.length === 0) throw new VmapFallback("a dim op on a 0-d tensor");
+  return call(input._physical, physDim(dim, input._shape.length)).map((o) => wrap(o, input._level));
+}
+
+/** An op taking a list of logical dims (flip, roll with dims). */
+export function dimsRule(input: BatchedTensor, dims: readonly number[], call: (p: Tensor, dims: number[]) => Tensor): Tensor {
+  if (input._shape.length === 0) throw new VmapFallback("a dims op on a 0-d tensor");
+  return wrap(call(input._physical, dims.map((d) => physDim(d, input._shape.length))), input._level);
+}
+
+/** gather: input and index of one logical rank, both given the batch dim. */
+export function gatherRule(input: Tensor, dim: number, index: Tensor, call: (x: Tensor, dim: number, i: Tensor) => Tensor): Tensor {
+  const level = maxLevel(input, index);
+  const n = input._shape.length;
+  if (n === 0 || index._shape.length !== n) throw new VmapFallback("gather of a 0-d tensor or an index of another rank");
+  const B = (physicalAt(input, level) ?? physicalAt(index, level))!._shape[0]!;
+  return wrap(call(materialized(input, level, B), physDim(dim, n), materialized(index, level, B)), level);
+}
+
+/**
+ * index_select: a batched input alone selects along its physical dim; a batched index (each batch
+ * element its own vector) becomes a gather of the input along that dim.
+ */
+export function indexSelectRule(input: Tensor, dim: number, index: Tensor, call: (x: Tensor, dim: number, i: Tensor) => Tensor): Tensor {
+  const level = maxLevel(input, index);
+  const n = input._shape.length;
+  if (n === 0) throw new VmapFallback("index_select of a 0-d tensor");
+  const pd = physDim(dim, n);
+  const pi = physicalAt(index, level);
+  if (pi === null) return wrap(call((input as BatchedTensor)._physical, pd, index), level);
+  if (index._shape.length !== 1) throw new VmapFallback("index_select with a batched 0-d index");
+  const B = pi._shape[0]!, k = pi._shape[1]!;
+  const x = materialized(input, level, B);
+  const shape = x._shape.map((s, i) => (i === pd ? k : s));
+  const view = x._shape.map((_, i) => (i === 0 ? B : i === pd ? k : 1));
+  // gather takes int64 indices only (index_select also int32).
+  return wrap(x.gather(pd, pi.long().reshape(view).expand(shape)), level);
+}
+
+/**
+ * F.embedding: an unbatched weight looks up the physical indices in one call; a batched weight
+ * [B, V, D] is looked up as [B*V, D] with each batch element's indices offset by b*V (an index out
+ * of [0, V) becomes -1, so the lookup still throws PyTorch's error without reading values here:
+ * nested vmaps stay batched). padding_idx, scale_grad_by_freq and max_norm with a
+ * batched weight fall back: their gradients or in-place renorm are per weight.
+ */
+export function embeddingRule(indices: Tensor, weight: Tensor, perWeightOptions: boolean, call: (i: Tensor, w: Tensor) => Tensor): Tensor {
+  const level = maxLevel(indices, weight);
+  const pw = physicalAt(weight, level);
+  if (pw === null) return wrap(call((indices as BatchedTensor)._physical, weight), level);
+  if (perWeightOptions) throw new VmapFallback("embedding of a batched weight with padding_idx, scale_grad_by_freq or max_norm");
+  const B = pw._shape[0]!, V = pw._shape[1]!, D = pw._shape[2]!;
+  const pi = materialized(indices, level, B);
+  const offsets = pi.newTensor(Array.from({ length: B }, (_, b) => b * V)).reshape([B, ...pi._shape.slice(1).map(() => 1)]);
+  const flat = pi.add(offsets).where(pi.ge(0).logicalAnd(pi.lt(V)), -1);
+  return wrap(call(flat, pw.reshape([B * V, D])), level);
 }

@@ -16,6 +16,7 @@ import { tensor } from "./creation.js";
 import { copyInto, scalarOf } from "./engine.js";
 import { makeView, select, slice, unsqueeze } from "./view.js";
 import { applyInPlace } from "./inplace.js";
+import { VmapFallback, anyBatched, batching } from "../func/batched-tensor.js";
 import { checkMaskShape, indexWith, planAdvanced, putPlanned, valuesForPut } from "./indexing-advanced.js";
 import { contiguousCopy, int64Tensor } from "./indexing-kernels.js";
 import { nonzero } from "./indexing-mask.js";
@@ -169,8 +170,23 @@ function alias(x: Tensor): Tensor {
 function getParsed(self: Tensor, items: readonly Item[]): Tensor {
   const { result, indices } = resolve(self, items, false);
   if (indices.length === 0) return result === self ? alias(self) : result;
+  if (batching.on && anyBatched([result, indices])) return batchedOneIndex(result, indices);
   if (onDevice(result, indices)) return deviceOp("index", "index")(result, indices);
   return indexWith(result, indices);
+}
+
+/**
+ * vmap's batched x[..., t, ...] with one integer index tensor t at dim d (the rest basic, already
+ * applied): index_select along d of t flattened (negative indices counted from the end first),
+ * t's shape put in place of d. Masks and several index tensors fall back to vmap's loop.
+ */
+function batchedOneIndex(x: Tensor, indices: readonly (Tensor | null)[]): Tensor {
+  const d = indices.findIndex((t) => t !== null);
+  const t = indices[d]!;
+  if (indices.some((u, i) => i !== d && u !== null) || isMask(t) || t.dtype.isFloatingPoint) throw new VmapFallback("indexing by a mask or several index tensors");
+  const n = x.shape[d]!;
+  const idx = t.add(n).where(t.lt(0), t).reshape(-1);
+  return x.indexSelect(d, idx).reshape([...x.shape.slice(0, d), ...t.shape, ...x.shape.slice(d + 1)]);
 }
 
 /** x.get(...): Python's x[...]. Basic indexing returns a view; index tensors copy. */

@@ -25,6 +25,8 @@ import { byParts, checkComplexScalarFits, complexInPlace, part, valuePart } from
 import { Complex } from "../core/complex.js";
 
 import { withOut, hasOut, type OutOption } from "./out.js";
+import { batching, isBatched } from "../func/batched-tensor.js";
+import { indexSelectRule } from "../func/batching-rules.js";
 const ndim1 = (t: Tensor): number => Math.max(t.dim(), 1);
 
 /** `t` with at least one dim (a 0-d tensor as [1]), as a view. */
@@ -56,6 +58,7 @@ export function indexSelect(input: Tensor, ...args: Args<[dim: number, index: Te
   checkTensor("index_select", "input", input);
   const index = checkVectorIndex("index_select", a.index, true);
   const d = normalizeDim(a.dim as number, ndim1(input), "index_select");
+  if (batching.on && (isBatched(input) || isBatched(index))) return indexSelectRule(input, d, index, (x, pd, i) => indexSelect(x, pd, i));
   if (onDevice(input, index)) return deviceOp("indexSelect", "index_select")(input, d, index);
   // complex32 (PyTorch's index_select takes it): selected as complex64, exactly.
   if (input.dtype === complex32) return indexSelect(input.cfloat(), d, index).chalf();

@@ -28,6 +28,8 @@ import { checkComplexScalarFits, scalarPart } from "./complex-parts.js";
 import { notImplementedFor, requireTensor } from "./pointwise-util.js";
 
 import { withOut, hasOut, type OutOption } from "./out.js";
+import { batching, isBatched } from "../func/batched-tensor.js";
+import { gatherRule } from "../func/batching-rules.js";
 const size1 = (t: Tensor, d: number): number => (t.dim() === 0 ? 1 : t._shape[d]!);
 const ndim1 = (t: Tensor): number => Math.max(t.dim(), 1);
 
@@ -83,6 +85,7 @@ export function gather(input: Tensor, ...args: Args<[dim: number, index: Tensor]
   checkTensor("gather", "input", input);
   const index = a.index as Tensor;
   const d = checkGather(input, a.dim as number, index);
+  if (batching.on && (isBatched(input) || isBatched(index))) return gatherRule(input, d, index, (x, pd, i) => gather(x, pd, i));
   let out: Tensor;
   if (onDevice(input, index)) out = deviceOp("gather")(input, d, index);
   else {

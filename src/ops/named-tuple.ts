@@ -15,3 +15,8 @@ export function namedTuple<K extends string>(fields: readonly K[], values: Tenso
 export function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
   return namedTuple(["values", "indices"], [values, indices]) as unknown as ValuesIndices;
 }
+
+/** (values, indices) from a two-tensor list (a batching rule's outputs). */
+export function pairOf(ts: readonly Tensor[]): ValuesIndices {
+  return valuesIndices(ts[0]!, ts[1]!);
+}

@@ -15,7 +15,7 @@ import { type Args, bindArgs, checkDims, installMethods, type Method, checkTenso
 import { expandReducedGrad, planReduce, reduceBig, reduceWith, reducedLast } from "./reduce-engine.js";
 import { emptyTensor, writeNumbers, type NumArray } from "./engine.js";
 import { castTo } from "./conversion.js";
-import { valuesIndices, type ValuesIndices, namedTuple } from "./named-tuple.js";
+import { pairOf, valuesIndices, type ValuesIndices, namedTuple } from "./named-tuple.js";
 import type { Dims } from "./reduction.js";
 import * as linalg from "./linalg.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
@@ -32,7 +32,7 @@ import { nonzeroMask } from "./complex-parts.js";
 import { rawPart } from "./complex-engine.js";
 import { allowComplexHalf } from "../core/storage.js";
 import { anyBatched, batching, isBatched } from "../func/batched-tensor.js";
-import { argRule, reduceRule } from "../func/batching-rules.js";
+import { argRule, dimTupleRule, reduceRule } from "../func/batching-rules.js";
 /**
  * Large contiguous float tensors reduce faster as a few native passes (max, exp, sum...) than in
  * the JS loops below, which call Math.exp or square per element (1M elements: 18 ms vs ~1 ms).
@@ -215,6 +215,7 @@ function maxMin(op: "max" | "min", input: Tensor, args: unknown[]): MaxResult {
     return record(op === "max" ? "MaxBackward1" : "MinBackward1", [input], values, ([g]) => [evenlyDistributed(g!, input, values, dims, false)], [input]);
   }
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
+  if (batching.on && isBatched(input)) return pairOf(dimTupleRule(input, o.dim as number, (p, pd) => maxMin(op, p, [pd, keepdim]) as ValuesIndices));
   const { values, indices, d } = selectAlong(op, input, o.dim as number, keepdim, pick);
   const inShape = input.shape;
   record(op === "max" ? "MaxBackward0" : "MinBackward0", [input], [values, indices], ([g]) => [scatterToIndex(g!, indices, inShape, d!, keepdim)], [input]);
@@ -595,6 +596,12 @@ export function median(input: Tensor, ...args: unknown[]): Tensor | ValuesIndice
   const o = bindArgs("median", args, ["dim", "keepdim"], [], 1);
   if (input.dtype === bool) throw notImplementedFor(o.dim === undefined || o.dim === null ? "median_cpu" : "median_out", bool);
   const pick = kthPick((n) => Math.floor((n - 1) / 2));
+  // (An empty one takes the plain path, which reads its values: vmap's loop.)
+  if (batching.on && isBatched(input) && input.numel() > 0) {
+    if (o.dim === undefined || o.dim === null) return argRule(input, null, false, (p, pd) => (median(p, pd) as ValuesIndices).values);
+    const keep = (o.keepdim as boolean | undefined) ?? false;
+    return pairOf(dimTupleRule(input, o.dim as number, (p, pd) => median(p, pd, keep) as ValuesIndices));
+  }
   if (o.dim === undefined || o.dim === null) {
     if (input.numel() === 0) return input.newFull([], NaN);
     const { values } = onDevice(input) ? deviceOp("kthAlong", "median")("median", input, null, false, (n) => Math.floor((n - 1) / 2))
@@ -649,6 +656,7 @@ export function kthvalue(input: Tensor, k: number, ...args: Args<[dim?: number |
   const d0 = normalizeDim(dim, input.dim(), "kthvalue");
   const size = input.dim() ? input.shape[d0]! : 1;
   if (!Number.isInteger(k) || k < 1 || k > size) throw new Error(`kthvalue(): selected number k out of range for dimension ${d0}`);
+  if (batching.on && isBatched(input)) return pairOf(dimTupleRule(input, dim, (p, pd) => kthvalue(p, k, pd, keepdim)));
   const { values, indices, d } = onDevice(input) ? deviceOp("kthAlong", "kthvalue")("kthvalue", input, dim, keepdim, () => k - 1, "ranked")
     : selectAlong("kthvalue", input, dim, keepdim, (d, s, n) => sortedBlock(d, s, n)[k - 1]!, { mode: "kth", k: k - 1 });
   const inShape = input.shape;
@@ -665,6 +673,7 @@ export function mode(input: Tensor, ...args: Args<[dim?: number | string, keepdi
   const o = bindArgs("mode", args, ["dim", "keepdim"], [], 1);
   const dim = (o.dim as number | undefined) ?? -1;
   const keepdim = (o.keepdim as boolean | undefined) ?? false;
+  if (batching.on && isBatched(input)) return pairOf(dimTupleRule(input, dim, (p, pd) => mode(p, pd, keepdim)));
   const pick: Pick = (d, s, n) => {
     const order = sortedBlock(d, s, n);
     let bestVal = NaN, bestCount = 0, bestIdx = 0;

@@ -134,6 +134,7 @@ export function cumprod(input: Tensor, ...args: Args<[dim: number | string], Cum
   if (o.dim === undefined) throw new Error("cumprod() missing required argument 'dim'");
   const x = cumDtype(input, o);
   const d = x.dim() ? normalizeDim(checkInt("cumprod", "dim", o.dim), x.dim(), "cumprod") : 0;
+  if (batching.on && isBatched(x)) return dimRule(x, d, (p, pd) => cumprod(p, pd));
   if (x.dtype.isComplex) return complexCumprod(x, d);
   const out = onDevice(x) ? deviceOp("scan", "cumprod")("cumprod", "prod", x, d) : prodLines(x, d);
   record("CumprodBackward0", [x], out, ([g]) => {

@@ -24,6 +24,8 @@ import { negView, rawPart } from "./complex-engine.js";
 import { hasConjBit, hasNegBit } from "../core/lazy-storage.js";
 
 import { withOut, hasOut, type OutOption } from "./out.js";
+import { batching, isBatched } from "../func/batched-tensor.js";
+import { dimsRule, unaryRule } from "../func/batching-rules.js";
 import { backendRefusal } from "../core/op-name.js";
 import { isQuantizedTensor } from "./quantized-engine.js";
 import { quantizedFlip } from "./quantized-elementwise.js";
@@ -63,6 +65,7 @@ export function flip(input: Tensor, ...dims: (number | number[])[]): Tensor {
   if (isQuantizedTensor(input)) return quantizedFlip(input, d);
   // PyTorch 1.13's flip kernel has no ComplexHalf form (its other data movement does).
   if (input.dtype === complex32) throw notImplementedFor("flip_cpu", input.dtype);
+  if (batching.on && isBatched(input)) return dimsRule(input, d, (p, pd) => flip(p, pd));
   const out = flipped(input, d);
   record("FlipBackward0", [input], out, ([g]) => [flip(g!, d)]);
   if (tracing.on) traceOp("flip", [input], out, { dims: d });
@@ -115,6 +118,11 @@ export function roll(input: Tensor, ...args: Args<[shifts: number | number[], di
   if (dims.length === 0 && shifts.length !== 1) throw new Error(`shifts and dimensions must align. shifts: ${shifts.length}, dims:0`);
   if (dims.length > 0 && dims.length !== shifts.length) {
     throw new Error(`shifts and dimensions must align. shifts: ${shifts.length}, dims:${dims.length}`);
+  }
+  if (batching.on && isBatched(input)) {
+    // Without dims each batch element rolls flattened: one roll along the physical's flat dim 1.
+    if (dims.length === 0) return unaryRule(input, (p) => roll(p.reshape([p._shape[0]!, -1]), shifts, 1).reshape(p._shape));
+    return dimsRule(input, dims, (p, pd) => roll(p, shifts, pd));
   }
   let out: Tensor;
   if (dims.length === 0) {
@@ -316,6 +324,7 @@ function checkTri(op: string, input: Tensor, args: readonly unknown[]): number {
 export function tril(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number } & OutOption>): Tensor {
   if (hasOut(args)) return withOut("tril", args, (rest) => tril(input, ...(rest as [never])), "same", false, [input]);
   const k = checkTri("tril", input, args);
+  if (batching.on && isBatched(input)) return unaryRule(input, (p) => tril(p, k));
   const r = record("TrilBackward0", [input], triangle(input, k, true), ([g]) => [tril(g!, k)]);
   if (tracing.on) traceOp("tril", [input], r, { diagonal: k });
   return r;
@@ -324,6 +333,7 @@ export function tril(input: Tensor, ...args: Args<[diagonal?: number], { diagona
 export function triu(input: Tensor, ...args: Args<[diagonal?: number], { diagonal?: number } & OutOption>): Tensor {
   if (hasOut(args)) return withOut("triu", args, (rest) => triu(input, ...(rest as [never])), "same", false, [input]);
   const k = checkTri("triu", input, args);
+  if (batching.on && isBatched(input)) return unaryRule(input, (p) => triu(p, k));
   const r = record("TriuBackward0", [input], triangle(input, k, false), ([g]) => [triu(g!, k)]);
   if (tracing.on) traceOp("triu", [input], r, { diagonal: k });
   return r;

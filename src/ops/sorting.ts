@@ -10,7 +10,9 @@ import { record } from "../autograd/record.js";
 import { DATA_DEPENDENT_DIMS, traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, checkInt, cppDouble, installMethods, type Method, checkTensor, isOptionsObject, rebind, type Rebound } from "./args.js";
 import { emptyTensor, toNumbers, writeNumbers, type NumArray } from "./engine.js";
-import { valuesIndices, type ValuesIndices } from "./named-tuple.js";
+import { pairOf, valuesIndices, type ValuesIndices } from "./named-tuple.js";
+import { batching, isBatched } from "../func/batched-tensor.js";
+import { dimTupleRule } from "../func/batching-rules.js";
 import { tensor, zeros } from "./creation.js";
 import { deviceOp, onDevice, valueSizedOnDevice } from "./device-hooks.js";
 import { BINCOUNT_INPUTS, type BincountArgs, bincountArgs } from "./bincount-args.js";
@@ -128,6 +130,7 @@ export function sort(input: Tensor, ...args: Args<[dim?: number | string, descen
   const o = bindArgs("sort", args, ["dim", "descending"], ["stable"], 1);
   const desc = (o.descending as boolean | undefined) ?? false;
   const dim = (o.dim as number | undefined) ?? -1;
+  if (batching.on && isBatched(input)) return pairOf(dimTupleRule(input, dim, (p, pd) => sort(p, { dim: pd, descending: desc, stable: (o.stable as boolean | null | undefined) ?? null })));
   const n = input.dim() ? input.shape[normalizeDim(dim, input.dim())]! : 1;
   const { values, indices, d } = onDevice(input) ? deviceOp("sortAlong", "sort")("sort", input, dim, n, desc)
     : nativeOrderAlong(input, dim, n, desc) ?? orderAlong("sort", input, dim, n, lineOrder(input, desc));
@@ -169,6 +172,7 @@ export function topk(input: Tensor, k: number, ...args: Args<[dim?: number, larg
   const size = nd ? input.shape[normalizeDim(dim, nd, "topk")]! : 1;
   checkInt("topk", "k", k);
   if (k < 0 || k > size) throw new Error(`selected index k out of range`);
+  if (batching.on && isBatched(input)) return pairOf(dimTupleRule(input, dim, (p, pd) => topk(p, k, { dim: pd, largest, sorted: (o.sorted as boolean | undefined) ?? true })));
   const { values, indices, d } = onDevice(input) ? deviceOp("sortAlong", "topk")("topk", input, dim, k, largest)
     : nativeOrderAlong(input, dim, k, largest) ?? orderAlong("topk", input, dim, k, (src, s, n) => lineOrder(input, largest)(src, s, n).slice(0, k));
   const inShape = input.shape;

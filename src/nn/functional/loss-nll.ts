@@ -320,6 +320,7 @@ function crossEntropyIndices(x: Tensor, target: Tensor, weight: Tensor | null, i
   checkTargetDtype(target);
   checkWeight(weight, geom.C, x);
   if (!x.dtype.isFloatingPoint) throw new Error(`"log_softmax_lastdim_kernel_impl" not implemented for '${scalarName(x.dtype)}'`);
+  if (batching.on && eps > 0 && anyBatched([x, target, weight])) return crossEntropySmoothed(x, target, weight, ignoreIndex, reduction, eps, geom.classDim, geom.C);
   if (onDevice(x, target, weight)) return deviceOp("crossEntropy", "cross_entropy")(x, target, weight, ignoreIndex, reduction, eps);
   // ATen's graph: LogSoftmaxBackward0 -> NllLossBackward0, each node with a one-pass kernel.
   if (eps === 0) return nllLossImpl(logSoftmax(x, geom.classDim), target, weight, ignoreIndex, reduction);
@@ -337,6 +338,26 @@ function crossEntropyIndices(x: Tensor, target: Tensor, weight: Tensor | null, i
     if (needsGrad(g, x)) return [crossEntropyGradComposite(g!, x, t, wt, w, weight, geom, ignoreIndex, eps, sumU, reduction, total, tShape)];
     return [crossEntropyGradKernel(g!, x, t, wt, w, lse, geom, ignoreIndex, eps, sumU, reduction, total)];
   }, [x]);
+}
+
+/**
+ * cross_entropy with label smoothing in ops (vmap's batched path; the ops' rules batch it), as
+ * ATen's composite: (1 - eps) * nll + eps / C * smooth, smooth = -(log_softmax * weight) summed over
+ * the classes, 0 at ignored targets, reduced as nll (mean: over the targets' weights).
+ */
+function crossEntropySmoothed(x: Tensor, target: Tensor, weight: Tensor | null, ignoreIndex: number, reduction: Reduction, eps: number,
+  classDim: number, C: number): Tensor {
+  const lsm = logSoftmax(x, classDim);
+  const nll = nllLossImpl(lsm, target, weight, ignoreIndex, reduction);
+  const kept = target.ne(ignoreIndex);
+  const perClass = weight === null ? lsm : lsm.mul(weight.view(x.shape.map((s, i) => (i === classDim ? C : 1))));
+  const smooth = perClass.sum(classDim).neg().where(kept, 0);
+  let ret: Tensor;
+  if (reduction === "none") ret = smooth;
+  else if (reduction === "sum") ret = smooth.sum();
+  else if (weight === null) ret = smooth.sum().div(kept.sum());
+  else ret = smooth.sum().div(weight.indexSelect(0, target.where(kept, 0).reshape(-1)).mul(kept.reshape(-1)).sum());
+  return nll.mul(1 - eps).add(ret.mul(eps / C));
 }
 
 /** The loss tensor from per-element losses (reduced as asked), and what both backward paths need. */

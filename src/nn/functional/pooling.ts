@@ -375,6 +375,7 @@ function avgPoolPublic(op: string, k: 1 | 2 | 3, input: unknown, args: readonly 
   const ceilMode = (a.ceilMode as boolean | undefined) ?? false;
   const countIncludePad = (a.countIncludePad as boolean | undefined) ?? true;
   const divisorOverride = (a.divisorOverride as number | null | undefined) ?? null;
+  if (batching.on && isBatched(x)) return foldRule(x, k + 1, (p) => avgPoolPublic(op, k, p, args));
   if (k === 1) {
     check1dInput(op, x);
     const kernel = oneInt(op, "kernel_size", a.kernelSize);

@@ -17,6 +17,8 @@ import * as native from "../../backends/native/index.js";
 import { nativeNn } from "./native-nn.js";
 import { renormEmbeddingRows } from "./embedding-renorm.js";
 import { sparseCooTensor } from "../../ops/sparse.js";
+import { batching, isBatched } from "../../func/batched-tensor.js";
+import { embeddingRule } from "../../func/batching-rules.js";
 
 /** PyTorch's F.embedding / F.embedding_bag call embedding_renorm_ under no_grad: one version bump. */
 function renorm(weight: Tensor, rows: ArrayLike<number>, maxNorm: number, normType: number): void {
@@ -66,6 +68,9 @@ export function embedding(input: Tensor, weight: Tensor,
   const sparse = boolArg(op, "sparse", a.sparse, false);
   if (w.dim() !== 2) throw new Error("'weight' must be 2-D");
   checkIndices(op, "indices", 1, idx);
+  if (batching.on && (isBatched(idx) || isBatched(w))) {
+    return embeddingRule(idx, w, padding >= 0 || byFreq || maxNorm !== null || sparse, (i, ww) => embedding(i, ww, { paddingIdx: a.paddingIdx as number | null | undefined, maxNorm, normType, scaleGradByFreq: byFreq, sparse }));
+  }
   if (onDevice(idx, w)) return deviceOp("embedding")(idx, w, padding, maxNorm, byFreq);
   const V = w.size(0), D = w.size(1);
   if (maxNorm === null && !sparse && nativeNn(idx.numel() * D) && idx.dtype === int64 && (w.dtype.name === "float32" || w.dtype.name === "float64")) {
