@@ -1,0 +1,130 @@
+// int64 values past 2^53 (and near ±2^63) through reductions, comparisons, sorts, scans, indexing
+// and integer arithmetic: every result must be exact, as PyTorch 1.13 gives it
+// (test/fixtures/int64-exact.json, made by test/fixtures/int64-exact.py; bigints as strings).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as torch from "../src/index.js";
+import type { Tensor } from "../src/index.js";
+
+type Encoded = { dtype: string; shape: number[]; values: (string | number | boolean)[] }
+  | { int: string } | { float: number } | { error: string } | boolean | Encoded[];
+
+const fixtures = JSON.parse(readFileSync(new URL("./fixtures/int64-exact.json", import.meta.url), "utf8")) as Record<string, Encoded>;
+
+const P = 2n ** 60n;
+const long = (values: bigint[]): Tensor => torch.tensor(values, { dtype: torch.int64 });
+const A = long([P + 1n, P, -P - 1n, 2n ** 53n + 1n, 2n ** 63n - 1n, -(2n ** 63n), 3n, P + 3n]);
+const B = long([P, P + 1n, -P - 1n, 2n ** 53n, 2n ** 63n - 2n, -(2n ** 63n) + 1n, 3n, P + 2n]);
+const M = A.reshape(2, 4);
+const S = long([P + 3n, P + 1n, P + 2n, P + 1n, P + 2n, P + 1n]);
+const SMALL = long([P + 1n, P + 2n, 2n ** 53n + 1n, 7n]);
+const DIVISORS = long([3n, -3n, 7n, 2n, 5n, 9n, 2n, -1n]);
+
+function errorOf(f: () => unknown): string | null {
+  try { f(); } catch (e) { return (e as Error).message.split("\n")[0]; }
+  return null;
+}
+
+type Result = Tensor | Result[] | bigint | number | boolean | string | null | unknown[];
+
+const CASES: Record<string, () => Result> = {
+  max: () => A.max(),
+  min: () => A.min(),
+  maxDim: () => [...M.max(1)],
+  minDim: () => [...M.min(0)],
+  amax: () => M.amax(1),
+  amin: () => M.amin(0),
+  argmax: () => S.argmax(),
+  argmin: () => S.argmin(),
+  argmaxDim: () => M.argmax(1),
+  aminmax: () => [...torch.aminmax(A)],
+  aminmaxDim: () => [...torch.aminmax(M, { dim: 1 })],
+  sort: () => [...A.sort()],
+  sortDesc: () => [...S.sort({ descending: true, stable: true })],
+  argsort: () => A.argsort(),
+  topk: () => [...A.topk(3)],
+  topkSmallest: () => [...A.topk(3, { largest: false })],
+  kthvalue: () => [...A.kthvalue(4)],
+  median: () => S.median(),
+  medianDim: () => [...M.median(1)],
+  mode: () => [...S.mode()],
+  unique: () => [...torch.unique(S, { returnInverse: true, returnCounts: true }) as Tensor[]],
+  uniqueConsecutive: () => [...torch.uniqueConsecutive(S, { returnCounts: true }) as Tensor[]],
+  cumsum: () => SMALL.cumsum(0),
+  cumsumWrap: () => A.cumsum(0),
+  cumprod: () => long([3n, P + 1n, 1n, -1n]).cumprod(0),
+  cummax: () => [...S.cummax(0)],
+  cummin: () => [...A.cummin(0)],
+  sum: () => SMALL.sum(),
+  sumDim: () => M.sum(1),
+  sumWrap: () => A.sum(),
+  prod: () => long([3n, P + 1n, -1n]).prod(),
+  mean: () => errorOf(() => A.mean()),
+  eq: () => A.eq(B),
+  ne: () => A.ne(B),
+  lt: () => A.lt(B),
+  le: () => A.le(B),
+  gt: () => A.gt(B),
+  ge: () => A.ge(B),
+  eqScalar: () => A.eq(P + 1n),
+  gtScalar: () => A.gt(P),
+  maximum: () => torch.maximum(A, B),
+  minimum: () => torch.minimum(A, B),
+  clamp: () => A.clamp(P + 1n, P + 2n),
+  clampTensor: () => A.clamp(B),
+  where: () => torch.where(A.gt(B), A, B),
+  bincountWeights: () => torch.bincount(long([0n, 1n, 1n]), { weights: long([P + 1n, P + 1n, 1n]) }),
+  isin: () => torch.isin(A, long([P, 2n ** 63n - 1n, 2n ** 53n])),
+  searchsorted: () => torch.searchsorted(A.sort().values, long([P, P + 2n, 2n ** 53n + 1n, -(2n ** 63n)])),
+  diff: () => SMALL.diff(),
+  abs: () => A.abs(),
+  neg: () => A.neg(),
+  sign: () => A.sign(),
+  floorDivide: () => torch.floorDivide(A, DIVISORS),
+  remainder: () => torch.remainder(A, DIVISORS),
+  fmod: () => torch.fmod(A, DIVISORS),
+  remainderScalar: () => torch.remainder(A, 1000),
+  bitwiseAnd: () => torch.bitwiseAnd(A, B),
+  bitwiseOr: () => torch.bitwiseOr(A, B),
+  bitwiseXor: () => torch.bitwiseXor(A, B),
+  bitwiseNot: () => torch.bitwiseNot(A),
+  shiftLeft: () => torch.bitwiseLeftShift(A, 3),
+  shiftRight: () => torch.bitwiseRightShift(A, 3),
+  gather: () => M.gather(1, long([3n, 0n, 1n, 1n]).reshape(2, 2)),
+  scatter: () => torch.zeros([2, 4], { dtype: torch.int64 }).scatter(1, long([3n, 0n, 1n, 2n]).reshape(2, 2), M),
+  scatterAdd: () => torch.full([4], P, { dtype: torch.int64 }).scatterAdd(0, long([0n, 0n, 1n, 3n]), SMALL),
+  indexSelect: () => A.indexSelect(0, long([7n, 0n, 4n])),
+  equal: () => torch.equal(A, A.clone()) && !torch.equal(A, B),
+  equalNear: () => torch.equal(long([P]), long([P + 1n])),
+  allclose: () => torch.allclose(long([P]), long([P + 1n]), { rtol: 0, atol: 0 }),
+  item: () => A.get(0).item() as bigint,
+  tolist: () => A.tolist() as unknown[],
+  fullMax: () => torch.full([3], P + 1n).max(),
+};
+
+/** A result in the fixture's encoding (integers as decimal strings). */
+function encode(r: Result): Encoded {
+  if (r instanceof torch.Tensor) {
+    const flat = r.reshape(-1).tolist() as (number | bigint | boolean)[];
+    const dtype = String(r.dtype).replace("torch.", "");
+    const values = flat.map((v) => typeof v === "boolean" ? v : dtype.startsWith("float") ? Number(v) : String(v));
+    return { dtype, shape: r.shape, values };
+  }
+  if (Array.isArray(r)) return r.map((x) => encode(x as Result));
+  if (typeof r === "boolean") return r;
+  if (typeof r === "bigint") return { int: String(r) };
+  if (typeof r === "number") return Number.isInteger(r) ? { int: String(r) } : { float: r };
+  if (typeof r === "string") return { error: r };
+  throw new Error(`unexpected result ${String(r)}`);
+}
+
+test("every fixture case has a TypeScript case and back", () => {
+  assert.deepEqual(Object.keys(CASES).sort(), Object.keys(fixtures).sort());
+});
+
+for (const [name, f] of Object.entries(CASES)) {
+  test(`int64 exact: ${name}`, () => {
+    assert.deepEqual(encode(f()), fixtures[name]);
+  });
+}
