@@ -4,7 +4,7 @@
 import type { Tensor } from "../core/tensor.js";
 import { type DType } from "../core/dtype.js";
 import { normalizeDims, numel } from "../core/shape.js";
-import { emptyTensor, toNumbers, type NumArray, writeNumbers } from "./engine.js";
+import { emptyTensor, toExactNumbers, toNumbers, type NumArray, writeNumbers } from "./engine.js";
 import { tryNativeReduce } from "./native-fast.js";
 import { tryNativeByteReduce } from "./native-masks.js";
 import { refuseNamed } from "./named-engine.js";
@@ -43,6 +43,19 @@ export function reducedLast(x: Tensor, dims: readonly number[]): NumArray {
   const isIdentity = perm.every((p, i) => p === i);
   const src = isIdentity ? x : x.detach().permute(perm);
   return toNumbers(src);
+}
+
+/** Values as numbers, or int64 as bigints (exact past 2^53) for ops that only compare and copy them. */
+export type ExactArray = NumArray | BigInt64Array;
+
+/**
+ * reducedLast for ops that only compare and copy values (max, sort, scans of max/min...): int64
+ * stays a BigInt64Array, exact past 2^53, where toNumbers would round it through a double.
+ */
+export function reducedLastExact(x: Tensor, dims: readonly number[]): ExactArray {
+  if (x.dtype.name !== "int64") return reducedLast(x, dims);
+  const kept = [...Array(x.dim()).keys()].filter((i) => !dims.includes(i));
+  return toExactNumbers(x.detach().permute([...kept, ...dims]));
 }
 
 /**
