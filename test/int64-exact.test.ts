@@ -20,6 +20,13 @@ const M = A.reshape(2, 4);
 const S = long([P + 3n, P + 1n, P + 2n, P + 1n, P + 2n, P + 1n]);
 const SMALL = long([P + 1n, P + 2n, 2n ** 53n + 1n, 7n]);
 const DIVISORS = long([3n, -3n, 7n, 2n, 5n, 9n, 2n, -1n]);
+// Large enough for every native path (40000 > each NATIVE_MIN_*): distinct values 1 apart past 2^60.
+const PT = torch.tensor(P, { dtype: torch.int64 });
+const H = torch.arange(40000).mul(7).remainder(40000).add(PT);
+const H2 = H.flip(0);
+const HM = H.reshape(200, 200);
+const first = (x: Tensor, k: number): Tensor => x.narrow(0, 0, k);
+const last = (x: Tensor, k: number): Tensor => x.narrow(0, x.shape[0]! - k, k);
 
 function errorOf(f: () => unknown): string | null {
   try { f(); } catch (e) { return (e as Error).message.split("\n")[0]; }
@@ -101,6 +108,45 @@ const CASES: Record<string, () => Result> = {
   item: () => A.get(0).item() as bigint,
   tolist: () => A.tolist() as unknown[],
   fullMax: () => torch.full([3], P + 1n).max(),
+  nanmedian: () => S.nanmedian(),
+  msort: () => M.msort(),
+  sortDim0: () => [...M.sort(0)],
+  topkDim0: () => [...M.topk(1, 0)],
+  cumsumDim0: () => M.cumsum(0),
+  uniqueDim: () => torch.unique(long([P + 1n, P, P, P, P + 1n, P]).reshape(3, 2), { dim: 0 }) as Tensor,
+  bucketize: () => torch.bucketize(long([P + 1n, P + 2n]), long([P, P + 1n, P + 2n, P + 3n]), { right: true }),
+  add: () => A.add(B),
+  sub: () => A.sub(B),
+  mulWrap: () => A.mul(16),
+  divTrunc: () => torch.div(A, DIVISORS, { roundingMode: "trunc" }),
+  divFloor: () => torch.div(A, DIVISORS, { roundingMode: "floor" }),
+  pow: () => torch.pow(long([2n, 3n, -2n]), long([60n, 39n, 61n])),
+  whereScalar: () => torch.where(A.gt(B), A, P + 1n),
+  maskedFill: () => A.maskedFill(A.gt(B), P + 1n),
+  take: () => A.take(long([0n, 7n])),
+  maskedSelect: () => A.maskedSelect(A.gt(B)),
+  indexAdd: () => torch.full([2], P).indexAdd(0, long([0n, 1n]), long([1n, 3n])),
+  scatterReduceAmax: () => torch.full([2], P).scatterReduce(0, long([0n, 0n, 1n]), long([P + 1n, P + 3n, P - 1n]), "amax"),
+  largeMax: () => [H.max(), H.argmax(), H.min(), H.argmin()],
+  largeMaxDim: () => [...HM.max(0)],
+  largeAmaxDim: () => HM.amax(1),
+  largeSort: () => first(H.sort().indices, 5),
+  largeTopk: () => [...H.topk(3)],
+  largeKthvalue: () => [...H.kthvalue(7)],
+  largeMedianDim: () => [...HM.median(1)],
+  largeCumsum: () => last(H.cumsum(0), 3),
+  largeCummax: () => [...H.cummax(0)].map((x) => last(x, 3)),
+  largeSum: () => [H.sum(), first(HM.sum(0), 3)],
+  largeCompare: () => [H.eq(H2).sum(), H.lt(H2).sum(), H.gt(P + 20000n).sum()],
+  largeMaximum: () => first(torch.maximum(H, H2), 4),
+  largeClamp: () => first(H.clamp(P + 5n, P + 9n), 6),
+  largeWhere: () => first(torch.where(H.gt(H2), H, H2), 4),
+  largeEqual: () => [torch.equal(H, H.clone()), torch.equal(H, H.add(torch.arange(40000).eq(39999)))],
+  largeUnique: () => first(torch.unique(H) as Tensor, 3),
+  largeIsin: () => torch.isin(H, first(H, 100).add(1)).sum(),
+  largeSearchsorted: () => torch.searchsorted(H.sort().values, first(H, 4)),
+  largeIntegerOps: () => [first(H.remainder(1000), 4), first(H.floorDivide(3), 4), first(torch.bitwiseAnd(H, H2.add(1)), 3),
+    first(torch.bitwiseLeftShift(H, 2), 3), first(H.diff(), 3), first(H.neg().abs(), 3)],
 };
 
 /** A result in the fixture's encoding (integers as decimal strings). */
