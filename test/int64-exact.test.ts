@@ -132,6 +132,12 @@ const CASES: Record<string, () => Result> = {
   largeAmaxDim: () => HM.amax(1),
   largeSort: () => first(H.sort().indices, 5),
   largeTopk: () => [...H.topk(3)],
+  largeSortMixed: () => {
+    const sorted = torch.cat([H, H.neg(), long([2n ** 63n - 1n, -(2n ** 63n)]), H]).sort({ descending: true, stable: true });
+    return [sorted.values, sorted.values, sorted.indices, sorted.indices].map((x, i) => (i % 2 ? last(x, 3) : first(x, 3)));
+  },
+  largeSortDim0: () => [...HM.sort(0)].map((x) => first(x, 2).narrow(1, 0, 3)),
+  largeArgsortTies: () => first(torch.cat([H, H]).argsort({ stable: true }), 4),
   largeKthvalue: () => [...H.kthvalue(7)],
   largeMedianDim: () => [...HM.median(1)],
   largeCumsum: () => last(H.cumsum(0), 3),
