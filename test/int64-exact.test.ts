@@ -25,6 +25,7 @@ const PT = torch.tensor(P, { dtype: torch.int64 });
 const H = torch.arange(40000).mul(7).remainder(40000).add(PT);
 const H2 = H.flip(0);
 const HM = H.reshape(200, 200);
+const MM = long([P + 1n, 3n, 2n ** 53n + 1n, -1n]).reshape(2, 2);
 const first = (x: Tensor, k: number): Tensor => x.narrow(0, 0, k);
 const last = (x: Tensor, k: number): Tensor => x.narrow(0, x.shape[0]! - k, k);
 
@@ -127,6 +128,16 @@ const CASES: Record<string, () => Result> = {
   maskedSelect: () => A.maskedSelect(A.gt(B)),
   indexAdd: () => torch.full([2], P).indexAdd(0, long([0n, 1n]), long([1n, 3n])),
   scatterReduceAmax: () => torch.full([2], P).scatterReduce(0, long([0n, 0n, 1n]), long([P + 1n, P + 3n, P - 1n]), "amax"),
+  dot: () => torch.dot(long([P + 1n, 2n ** 53n + 1n]), long([1n, 1n])),
+  mm: () => MM.mm(long([1n, 2n, 3n, -1n]).reshape(2, 2)),
+  mmWrap: () => long([2n ** 62n + 1n, 2n ** 62n]).reshape(1, 2).mm(long([4n, 3n]).reshape(2, 1)),
+  mv: () => MM.mv(long([1n, 1n])),
+  bmm: () => MM.unsqueeze(0).bmm(torch.eye(2, { dtype: torch.int64 }).unsqueeze(0)),
+  einsum: () => torch.einsum("ij,j->i", MM, long([1n, 1n])),
+  cross: () => torch.cross(long([P + 1n, 0n, 0n]), long([0n, 1n, 0n]), { dim: 0 }),
+  addmm: () => torch.addmm(long([1n, 1n, 1n, 1n]).reshape(2, 2), MM, torch.eye(2, { dtype: torch.int64 })),
+  addcmul: () => torch.addcmul(long([P + 1n, 2n ** 53n + 1n]), long([1n, 1n]), long([1n, 1n]), { value: 3 }),
+  addcmulInt32Factors: () => torch.addcmul(long([1n]), torch.tensor([2 ** 20], { dtype: torch.int32 }), torch.tensor([2 ** 20], { dtype: torch.int32 }), { value: 3 }),
   largeMax: () => [H.max(), H.argmax(), H.min(), H.argmin()],
   largeMaxDim: () => [...HM.max(0)],
   largeAmaxDim: () => HM.amax(1),

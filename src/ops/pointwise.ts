@@ -1612,6 +1612,8 @@ export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args
   const promoted = resultTypeMany(input, a, b);
   if (promoted === bool || promoted === complex32) throw notImplementedFor("addcmul_cpu_out", promoted);
   if (promoted.isComplex) return input.add(a.mul(b).mul(value));
+  // int64 through its exact (BigInt past 2^53) products and sums: the ternary kernel runs on doubles.
+  if (promoted === int64) return input.add(a.to(int64).mul(b.to(int64)).mul(Math.trunc(value)));
   return ternaryOp(addcmulSpec(value, promoted), input, a, b);
 }
 export function addcmul_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts>): Tensor;
