@@ -137,6 +137,7 @@ const CASES: Record<string, () => Result> = {
   cross: () => torch.cross(long([P + 1n, 0n, 0n]), long([0n, 1n, 0n]), { dim: 0 }),
   addmm: () => torch.addmm(long([1n, 1n, 1n, 1n]).reshape(2, 2), MM, torch.eye(2, { dtype: torch.int64 })),
   addcmul: () => torch.addcmul(long([P + 1n, 2n ** 53n + 1n]), long([1n, 1n]), long([1n, 1n]), { value: 3 }),
+  addcmulInPlace: () => long([P + 1n, 2n ** 53n + 1n]).addcmul_(long([1n, 1n]), long([1n, 1n]), { value: 3 }),
   addcmulInt32Factors: () => torch.addcmul(long([1n]), torch.tensor([2 ** 20], { dtype: torch.int32 }), torch.tensor([2 ** 20], { dtype: torch.int32 }), { value: 3 }),
   sumLateBig: () => [torch.cat([torch.arange(100), long([P + 1n])]).sum(), torch.arange(100000).reshape(10, -1).sum(1)],
   arange: () => torch.arange(P, P + 3n),
