@@ -64,6 +64,7 @@ Napi::Value SortAlong(const Napi::CallbackInfo& info) {
   const double* p = static_cast<const double*>(array(info, 4).data);
   if (x.type == napi_float64_array) run_sort<double>(desc, x, v, idx, p);
   else if (x.type == napi_int32_array) run_sort<int32_t>(desc, x, v, idx, p);
+  else if (x.type == napi_bigint64_array) run_sort<int64_t>(desc, x, v, idx, p);
   else run_sort<float>(desc, x, v, idx, p);
   return info.Env().Undefined();
 }

@@ -2,7 +2,7 @@
 //
 // A value's key orders as the value does, with every NaN above +inf and -0 equal to 0; a
 // descending sort takes ~key. 32-bit keys (float, int32) are packed above the element's index
-// into one uint64, so an entry's order is (key, index): the stable order. 64-bit keys (double)
+// into one uint64, so an entry's order is (key, index): the stable order. 64-bit keys (double, int64)
 // travel with their index in a pair. Lines are sorted by LSD radix sort, one byte of the key per
 // pass (stable, so ties keep index order), skipping bytes that all keys share; short lines by
 // insertion sort; topk of few elements by partial selection, which gives the same first k
@@ -42,6 +42,7 @@ inline uint64_t key_of(double v) {
 }
 
 inline uint32_t key_of(int32_t v) { return static_cast<uint32_t>(v) ^ 0x80000000u; }
+inline uint64_t key_of(int64_t v) { return static_cast<uint64_t>(v) ^ (uint64_t{1} << 63); }
 
 // An entry of a 64-bit key and its index, ordered by (key, index).
 struct WideEntry {
@@ -66,7 +67,8 @@ struct Packed {
 struct Wide {
   using Entry = WideEntry;
   static constexpr int kKeyBytes = 8;
-  static Entry make(double v, uint32_t i, bool desc) {
+  template <typename T>
+  static Entry make(T v, uint32_t i, bool desc) {
     uint64_t k = key_of(v);
     return {desc ? ~k : k, i};
   }
@@ -78,6 +80,8 @@ template <typename T>
 struct EntryKind { using type = Packed<T>; };
 template <>
 struct EntryKind<double> { using type = Wide; };
+template <>
+struct EntryKind<int64_t> { using type = Wide; };
 
 // Sorts a[0:n) by key (stable); returns the array that holds the result (a or tmp).
 template <class K>
@@ -217,5 +221,6 @@ void sort_along(index_t outer, index_t n, index_t inner, const T* x, index_t k, 
 template void sort_along<float>(index_t, index_t, index_t, const float*, index_t, bool, float*, int64_t*);
 template void sort_along<double>(index_t, index_t, index_t, const double*, index_t, bool, double*, int64_t*);
 template void sort_along<int32_t>(index_t, index_t, index_t, const int32_t*, index_t, bool, int32_t*, int64_t*);
+template void sort_along<int64_t>(index_t, index_t, index_t, const int64_t*, index_t, bool, int64_t*, int64_t*);
 
 }  // namespace tts

@@ -16,6 +16,7 @@ import { sparseBmm } from "./sparse-bmm.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
+import { int64 } from "../core/dtype.js";
 import { broadcastShapes, numel, normalizeDim, shapeStr } from "../core/shape.js";
 import { record, sumToShape } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -87,8 +88,10 @@ export function bmmKernel(a: Tensor, b: Tensor): Tensor {
     gemmBatches(a, b, out, 1, 0);
     return out;
   }
-  // Other dtypes: through float64 numbers (exact for values below 2^53).
+  // Other dtypes: through float64 numbers (exact for values below 2^53); int64 whose products
+  // could pass 2^53 in BigInt, wrapping at 2^63 as PyTorch's int64 arithmetic does.
   const A = toNumbers(a.contiguous()), Bd = toNumbers(b.contiguous());
+  if (a.dtype === int64 && !productsExact(A, Bd, K)) return bigBmm(a, b, out);
   const C = new Float64Array(B * M * N);
   for (let i = 0; i < B; i++) {
     for (let r = 0; r < M; r++) for (let k = 0; k < K; k++) {
@@ -98,6 +101,32 @@ export function bmmKernel(a: Tensor, b: Tensor): Tensor {
   }
   if (a.dtype.name === "bool") for (let i = 0; i < C.length; i++) C[i] = C[i] ? 1 : 0;
   writeNumbers(out, C);
+  return out;
+}
+
+/** Whether every sum of K products of A's and B's values stays exact in doubles (below 2^53). */
+function productsExact(A: ArrayLike<number>, B: ArrayLike<number>, K: number): boolean {
+  let ma = 0, mb = 0;
+  for (let i = 0; i < A.length; i++) ma = Math.max(ma, Math.abs(A[i]!));
+  for (let i = 0; i < B.length; i++) mb = Math.max(mb, Math.abs(B[i]!));
+  // 2^52: room for the rounding of this bound itself (the values read are already rounded).
+  return ma * mb * Math.max(K, 1) < 2 ** 52;
+}
+
+/** bmm of int64 [B, M, K] @ [B, K, N] in BigInt into out (contiguous [B, M, N]). */
+function bigBmm(a: Tensor, b: Tensor, out: Tensor): Tensor {
+  const [B, M, K] = a._shape as [number, number, number];
+  const N = b._shape[2]!;
+  const ac = a.contiguous(), bc = b.contiguous();
+  const A = (ac.storage.data as BigInt64Array).subarray(ac._offset), Bd = (bc.storage.data as BigInt64Array).subarray(bc._offset);
+  const C = out.storage.data as BigInt64Array;
+  for (let i = 0; i < B; i++) {
+    for (let r = 0; r < M; r++) for (let c = 0; c < N; c++) {
+      let acc = 0n;
+      for (let k = 0; k < K; k++) acc += A[i * M * K + r * K + k]! * Bd[i * K * N + k * N + c]!;
+      C[i * M * N + r * N + c] = BigInt.asIntN(64, acc);
+    }
+  }
   return out;
 }
 

@@ -346,6 +346,10 @@ export function arange(...args: (number | bigint | (ArangeOptions & OutOption))[
   }
   const allInt = [start, end, step].every((v) => Number.isInteger(v)) && [a.start, a.end, a.step].every((v) => typeof v !== "number" || Number.isInteger(v));
   const dt = dtypeOpt(a, allInt ? int64 : getDefaultDtype());
+  if (dt === int64 && allInt && [a.start, a.end, a.step].some((v) => typeof v === "bigint" || Math.abs(Number(v ?? 0)) >= 2 ** 53)) {
+    const big = (v: unknown, fallback: bigint): bigint => (v === undefined ? fallback : BigInt(v as number | bigint));
+    return finishFactory(a.end === undefined ? bigArange(0n, big(a.start, 0n), big(a.step, 1n)) : bigArange(big(a.start, 0n), big(a.end, 0n), big(a.step, 1n)), a);
+  }
   const n = Math.max(0, Math.ceil((end - start) / step));
   // An integer arange counts its elements from the given bounds but steps from start and step cast
   // to integers first, as PyTorch 2 does: arange(0, 7, 1.5, dtype=int64) is [0, 1, 2, 3, 4].
@@ -364,6 +368,17 @@ export function arange(...args: (number | bigint | (ArangeOptions & OutOption))[
   // The exporter folds an arange into a constant, or builds a Range when its length follows a dynamic axis.
   if (tracing.on) traceOp("arange", [], r, { start: first, step: stride, n, dtype: dt.name });
   return r;
+}
+
+/** An int64 arange whose bounds pass 2^53: counted and stepped in BigInt (doubles would merge neighbours). */
+function bigArange(start: bigint, end: bigint, step: bigint): Tensor {
+  const sign = step > 0n ? 1n : -1n;
+  const count = (end - start + step - sign) / step;
+  const n = count > 0n ? Number(count) : 0;
+  const t = emptyTensor([n], int64);
+  const d = t.storage.data as BigInt64Array;
+  for (let i = 0; i < n; i++) d[i] = BigInt.asIntN(64, start + BigInt(i) * step);
+  return t;
 }
 
 /** torch.linspace(start, end, steps): PyTorch's symmetric formula (from both ends). */

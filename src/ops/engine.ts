@@ -99,6 +99,13 @@ export function numericView(t: Tensor): { data: NumArray; strides: number[]; off
   return { data: toNumbers(t), strides: contiguousStrides(t._shape), offset: 0 };
 }
 
+/** Contiguous values for ops that only compare and copy them: int64 as bigints (exact past 2^53), the rest as toNumbers. */
+export function toExactNumbers(t: Tensor): NumArray | BigInt64Array {
+  if (t.dtype.name !== "int64") return toNumbers(t);
+  const c = t.contiguous();
+  return (c.storage.data as BigInt64Array).subarray(c._offset, c._offset + c.numel());
+}
+
 /** Contiguous values as JS numbers: Float32Array for 16-bit floats, Float64Array for int64. */
 export function toNumbers(t: Tensor): NumArray {
   if (t._names !== null) refuseNamed();

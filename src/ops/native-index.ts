@@ -16,6 +16,8 @@ import { uninitTensor } from "./engine.js";
 const NATIVE_MIN_ELEMENTS = 256;
 
 const SELECT_DTYPES: ReadonlySet<string> = new Set(["float32", "float64", "int32"]);
+/** The native sort also orders int64, exactly (by 64-bit keys, not through doubles). */
+const SORT_DTYPES: ReadonlySet<string> = new Set([...SELECT_DTYPES, "int64"]);
 
 function qualifies(x: Tensor, dtypes: ReadonlySet<string>): boolean {
   return kernels.backend === "native" && x.numel() >= NATIVE_MIN_ELEMENTS && dtypes.has(x.dtype.name);
@@ -66,12 +68,12 @@ export function tryNativeLogsumexp(x: Tensor, dims: readonly number[], outShape:
  * with x's shape but k along d; null when not applicable (0-d input, other dtypes, small sizes).
  */
 export function tryNativeSort(x: Tensor, d: number, k: number, descending: boolean): { values: Tensor; indices: Tensor } | null {
-  if (!qualifies(x, SELECT_DTYPES) || x.dim() === 0 || x._shape[d]! >= 2 ** 32) return null;
+  if (!qualifies(x, SORT_DTYPES) || x.dim() === 0 || x._shape[d]! >= 2 ** 32) return null;
   const src = contiguousValues(x);
   const [outer, n, inner] = aroundDims(x._shape, d, d);
   const outShape = x._shape.map((s, i) => (i === d ? k : s));
   const values = uninitTensor(outShape, x.dtype), indices = uninitTensor(outShape, int64);
-  native.sortAlong(descending, src.storage.data as native.SelectArray, values.storage.data as native.SelectArray,
+  native.sortAlong(descending, src.storage.data as native.SortArray, values.storage.data as native.SortArray,
     indices.storage.data as BigInt64Array, outer, n, inner, k, { x: src._offset });
   return { values, indices };
 }

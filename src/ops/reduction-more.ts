@@ -12,7 +12,7 @@ import { normalizeDim, numel } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, checkDims, installMethods, type Method, checkTensor, isOptionsObject, rebind, type Rebound } from "./args.js";
-import { expandReducedGrad, planReduce, reduceBig, reduceWith, reducedLast } from "./reduce-engine.js";
+import { expandReducedGrad, planReduce, reduceBig, reduceWith, reducedLast, reducedLastExact, type ExactArray, type ReducePlan } from "./reduce-engine.js";
 import { emptyTensor, writeNumbers, type NumArray } from "./engine.js";
 import { castTo } from "./conversion.js";
 import { pairOf, valuesIndices, type ValuesIndices, namedTuple } from "./named-tuple.js";
@@ -131,7 +131,7 @@ export function prod(input: Tensor, ...args: Args<[dim?: number | string, keepdi
 
 // ---- max / min / amax / amin / argmax / argmin ----------------------------------------------
 
-type Pick = (d: NumArray, s: number, n: number) => number;
+type Pick = (d: ExactArray, s: number, n: number) => number;
 
 /** Index (within the block) of the max, first occurrence; NaN wins (propagates) at its first index. */
 const pickMax: Pick = (d, s, n) => {
@@ -155,6 +155,22 @@ const pickMin: Pick = (d, s, n) => {
   return best;
 };
 
+/** The picked element of each reduced block: its value (int64 exact) and its index in the block. */
+function pickAlong(x: Tensor, plan: ReducePlan, pick: Pick): { values: Tensor; idx: Float64Array } {
+  const data = reducedLastExact(x.detach(), plan.dims);
+  const n = numel(plan.outShape);
+  const idx = new Float64Array(n), vals = data instanceof BigInt64Array ? new BigInt64Array(n) : new Float64Array(n);
+  for (let o = 0; o < n; o++) {
+    const i = plan.inner ? pick(data, o * plan.inner, plan.inner) : 0;
+    idx[o] = i;
+    vals[o] = data[o * plan.inner + i]!;
+  }
+  const values = emptyTensor(plan.outShape, x.dtype);
+  if (vals instanceof BigInt64Array) (values.storage.data as BigInt64Array).set(vals);
+  else writeNumbers(values, vals);
+  return { values, idx };
+}
+
 /** Values and int64 indices of a selecting reduction along one dim (or all, flattened). */
 function selectAlong(op: string, x: Tensor, dim: number | null, keepdim: boolean, pick: Pick, kth?: KthPick): { values: Tensor; indices: Tensor; d: number | null } {
   if (onDevice(x)) return deviceOp("selectAlong", op)(op, x, dim, keepdim, pick === pickMax ? "max" : pick === pickMin ? "min" : null);
@@ -167,16 +183,7 @@ function selectAlong(op: string, x: Tensor, dim: number | null, keepdim: boolean
   const isMax = pick === pickMax ? true : pick === pickMin ? false : null;
   const fast = isMax === null ? (kth ? tryNativeKth(x, d, plan.outShape, kth) : null) : tryNativeSelect(x, d, plan.outShape, isMax);
   if (fast) return { ...fast, d };
-  const data = reducedLast(x.detach(), plan.dims);
-  const n = numel(plan.outShape);
-  const idx = new Float64Array(n), vals = new Float64Array(n);
-  for (let o = 0; o < n; o++) {
-    const i = plan.inner ? pick(data, o * plan.inner, plan.inner) : 0;
-    idx[o] = i;
-    vals[o] = data[o * plan.inner + i]!;
-  }
-  const values = emptyTensor(plan.outShape, x.dtype);
-  writeNumbers(values, vals);
+  const { values, idx } = pickAlong(x, plan, pick);
   const indices = emptyTensor(plan.outShape, int64);
   writeNumbers(indices, idx);
   return { values, indices, d };
@@ -253,7 +260,8 @@ function amaxAmin(op: "amax" | "amin", input: Tensor, args: unknown[]): Tensor {
   const fast = onDevice(input) || (plan.dims.length !== 1 && !whole) || input.numel() === 0 ? null
     : tryNativeSelect(input, whole ? null : plan.dims[0]!, plan.outShape, op === "amax");
   const out = onDevice(input) ? deviceOp("reduce", op)(op === "amax" ? "max" : "min", input, plan.dims, keepdim, input.dtype)
-    : fast?.values ?? reduceWith(input, plan, input.dtype, (d, s, n) => d[s + pick(d, s, n)]!);
+    : fast?.values ?? (input.dtype === int64 ? pickAlong(input, plan, pick).values
+      : reduceWith(input, plan, input.dtype, (d, s, n) => d[s + pick(d, s, n)]!));
   const r = record(op === "amax" ? "AmaxBackward0" : "AminBackward0", [input], out, ([g]) => [evenlyDistributed(g!, input, out, plan.dims, keepdim)], [input]);
   if (tracing.on) traceOp(op, [input], r, { dims: plan.dims, keepdim });
   return r;
@@ -569,7 +577,7 @@ export function countNonzero(input: Tensor, ...args: Args<[dim?: Dims], { dim?: 
 // ---- median / mode / kthvalue -----------------------------------------------------------------
 
 /** Sorted (value, index) pairs of a block, NaN last, stable. */
-function sortedBlock(d: NumArray, s: number, n: number): number[] {
+function sortedBlock(d: ExactArray, s: number, n: number): number[] {
   const idx = [...Array(n).keys()];
   idx.sort((a, b) => {
     const x = d[s + a]!, y = d[s + b]!;
@@ -676,16 +684,15 @@ export function mode(input: Tensor, ...args: Args<[dim?: number | string, keepdi
   if (batching.on && isBatched(input)) return pairOf(dimTupleRule(input, dim, (p, pd) => mode(p, pd, keepdim)));
   const pick: Pick = (d, s, n) => {
     const order = sortedBlock(d, s, n);
-    let bestVal = NaN, bestCount = 0, bestIdx = 0;
+    let bestCount = 0, bestIdx = 0;
     for (let i = 0; i < n;) {
       let j = i;
       const v = d[s + order[i]!]!;
       let lastIdx = order[i]!;
       while (j < n && (d[s + order[j]!] === v || (v !== v && d[s + order[j]!] !== d[s + order[j]!]))) { lastIdx = Math.max(lastIdx, order[j]!); j++; }
-      if (j - i > bestCount) { bestCount = j - i; bestVal = v; bestIdx = lastIdx; }
+      if (j - i > bestCount) { bestCount = j - i; bestIdx = lastIdx; }
       i = j;
     }
-    void bestVal;
     return bestIdx;
   };
   const { values, indices, d } = onDevice(input) ? deviceOp("modeAlong", "mode")(input, dim, keepdim) : selectAlong("mode", input, dim, keepdim, pick);

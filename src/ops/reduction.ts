@@ -10,7 +10,7 @@ import { record } from "../autograd/record.js";
 import { forwardGrads } from "../autograd/forward-grad.js";
 import { traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, installMethods, type Method, checkDims, isOptionsObject, rebind, type Rebound } from "./args.js";
-import { expandReducedGrad, planReduce, reduceBig, reduceFast, sumSmallInts } from "./reduce-engine.js";
+import { expandReducedGrad, planReduce, reduceBig, reduceFast, sumInt64InDoubles, sumSmallInts } from "./reduce-engine.js";
 import { emptyTensor } from "./engine.js";
 import { castTo } from "./conversion.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
@@ -59,7 +59,8 @@ export function sum(input: Tensor, ...args: Args<[dim?: Dims, keepdim?: boolean]
   const plan = planReduce("sum", x, dims, keepdim);
   const out = onDevice(x) ? deviceOp("reduce", "sum")("sum", x, plan.dims, keepdim, outDtype)
     : outDtype === int64 && !x.dtype.isFloatingPoint
-    ? sumSmallInts(x, plan, emptyTensor(plan.outShape, int64)) ?? reduceBig(x, plan, (v) => v.reduce((p, c) => p + c, 0n), emptyTensor(plan.outShape, int64))
+    ? sumSmallInts(x, plan, emptyTensor(plan.outShape, int64)) ?? sumInt64InDoubles(x, plan, emptyTensor(plan.outShape, int64))
+      ?? reduceBig(x, plan, (v) => v.reduce((p, c) => p + c, 0n), emptyTensor(plan.outShape, int64))
     : reduceFast("sum", x, plan, outDtype, sumKernel);
   const inShape = x.shape;
   // Linear: the tangent is the sum of the tangent (no double vjp, which nested forward levels repeat).

@@ -18,6 +18,7 @@ import * as shapeOps from "./shape.js";
 import { deviceOp, onDevice } from "./device-hooks.js";
 import { notImplementedFor, requireTensor } from "./pointwise-util.js";
 import { tryNativeCumsum } from "./native-fast.js";
+import { type ExactArray, reducedLastExact } from "./reduce-engine.js";
 import { kernels } from "../backends/kernels.js";
 import * as nativeScan from "../backends/native/scan.js";
 
@@ -38,11 +39,38 @@ function scanLines(x: Tensor, dim: number, scan: (src: NumArray, out: Float64Arr
   return { values, indices, perm };
 }
 
-/** Writes line-ordered values back into a tensor of x's shape and `dtype`. */
-function fromLines(x: Tensor, perm: number[], vals: Float64Array, dtype: Tensor["dtype"]): Tensor {
+/** The lines of x along `dim` (last), int64 as bigints: for scans exact past 2^53. */
+function exactLines(x: Tensor, dim: number): { src: ExactArray; n: number; lines: number; perm: number[] } {
+  const nd = x.dim();
+  const perm = [...Array(nd).keys()].filter((i) => i !== dim).concat(nd ? [dim] : []);
+  const src = reducedLastExact(x.detach(), nd ? [dim] : []);
+  const n = nd ? x.shape[dim]! : 1;
+  return { src, n, lines: n ? src.length / n : 0, perm };
+}
+
+/** Whether int64 inputs of a running sum/product and its results all stayed under 2^53, where doubles are exact. */
+function exactInDoubles(src: NumArray, out: Float64Array): boolean {
+  for (let i = 0; i < src.length; i++) if (!(Math.abs(src[i]!) < 2 ** 53 && Math.abs(out[i]!) < 2 ** 53)) return false;
+  return true;
+}
+
+/** An int64 running sum or product in BigInt, wrapping at 2^63 as PyTorch's int64 arithmetic does. */
+function bigScan(x: Tensor, d: number, init: bigint, step: (a: bigint, v: bigint) => bigint): Tensor {
+  const { src, n, lines, perm } = exactLines(x, d);
+  const big = src as BigInt64Array, out = new BigInt64Array(big.length);
+  for (let l = 0; l < lines; l++) {
+    let a = init;
+    for (let i = l * n; i < (l + 1) * n; i++) { a = BigInt.asIntN(64, step(a, big[i]!)); out[i] = a; }
+  }
+  return fromLines(x, perm, out, int64);
+}
+
+/** Writes line-ordered values back into a tensor of x's shape and `dtype` (int64 from bigints as they are). */
+function fromLines(x: Tensor, perm: number[], vals: Float64Array | BigInt64Array, dtype: Tensor["dtype"]): Tensor {
   const permShape = perm.map((i) => x.shape[i]!);
   const t = emptyTensor(permShape, dtype);
-  writeNumbers(t, vals);
+  if (vals instanceof BigInt64Array) (t.storage.data as BigInt64Array).set(vals);
+  else writeNumbers(t, vals);
   if (!perm.length) return t;
   const inverse = new Array<number>(perm.length);
   perm.forEach((p, i) => { inverse[p] = i; });
@@ -80,8 +108,13 @@ export function cumsum(input: Tensor, ...args: Args<[dim: number | string], CumO
 function sumLines(x: Tensor, d: number): Tensor {
   const dense = denseCumsum(x, d);
   if (dense) return dense;
-  const { values, perm } = scanLines(x, d, (src, out, s, n) => { let a = 0; for (let i = s; i < s + n; i++) { a += src[i]!; out[i] = a; } }, false);
-  return fromLines(x, perm, values, x.dtype);
+  let exact = true;
+  const { values, perm } = scanLines(x, d, (src, out, s, n) => {
+    let a = 0;
+    for (let i = s; i < s + n; i++) { a += src[i]!; out[i] = a; }
+    if (x.dtype === int64 && exact) exact = exactInDoubles(src.subarray(s, s + n), out.subarray(s, s + n));
+  }, false);
+  return exact ? fromLines(x, perm, values, x.dtype) : bigScan(x, d, 0n, (a, v) => a + v);
 }
 
 /**
@@ -167,8 +200,13 @@ function nativeCumprod(x: Tensor, d: number): Tensor | null {
 function prodLines(x: Tensor, d: number): Tensor {
   const fast = nativeCumprod(x, d);
   if (fast) return fast;
-  const { values, perm } = scanLines(x, d, (src, out, s, n) => { let a = 1; for (let i = s; i < s + n; i++) { a *= src[i]!; out[i] = a; } }, false);
-  return fromLines(x, perm, values, x.dtype);
+  let exact = true;
+  const { values, perm } = scanLines(x, d, (src, out, s, n) => {
+    let a = 1;
+    for (let i = s; i < s + n; i++) { a *= src[i]!; out[i] = a; }
+    if (x.dtype === int64 && exact) exact = exactInDoubles(src.subarray(s, s + n), out.subarray(s, s + n));
+  }, false);
+  return exact ? fromLines(x, perm, values, x.dtype) : bigScan(x, d, 1n, (a, v) => a * v);
 }
 
 /**
@@ -210,22 +248,25 @@ function cumprodGradWithZeros(x: Tensor, g: Tensor, d: number): Tensor {
 
 function cumExtreme(op: "cummax" | "cummin", input: Tensor, dim: number): ValuesIndices {
   const d = input.dim() ? normalizeDim(checkInt(op, "dim", dim), input.dim(), op) : 0;
-  const better = op === "cummax" ? (a: number, b: number) => a >= b : (a: number, b: number) => a <= b;
+  const better = op === "cummax" ? (a: number | bigint, b: number | bigint) => a >= b : (a: number | bigint, b: number | bigint) => a <= b;
   if (onDevice(input)) {
     const r = deviceOp("scanWithIndices", op)(op, input, d);
     return recordCumExtreme(op, input, d, r.values, r.indices);
   }
-  const { values, indices, perm } = scanLines(input, d, (src, out, s, n, idx) => {
+  const { src, n, lines, perm } = exactLines(input, d);
+  const values = src instanceof BigInt64Array ? new BigInt64Array(src.length) : new Float64Array(src.length);
+  const indices = new Float64Array(src.length);
+  for (let s = 0; s < lines * n; s += n) {
     let best = src[s]!, bi = 0;
     for (let i = 0; i < n; i++) {
       const v = src[s + i]!;
       // NaN propagates; ties move the index forward, as PyTorch's CPU kernel does.
       if (v !== v || (best === best && better(v, best))) { best = v; bi = i; }
-      out[s + i] = best;
-      idx![s + i] = bi;
+      values[s + i] = best;
+      indices[s + i] = bi;
     }
-  }, true);
-  return recordCumExtreme(op, input, d, fromLines(input, perm, values, input.dtype), fromLines(input, perm, indices!, int64));
+  }
+  return recordCumExtreme(op, input, d, fromLines(input, perm, values, input.dtype), fromLines(input, perm, indices, int64));
 }
 
 function recordCumExtreme(op: "cummax" | "cummin", input: Tensor, d: number, vals: Tensor, inds: Tensor): ValuesIndices {

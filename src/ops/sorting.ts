@@ -9,7 +9,7 @@ import { normalizeDim } from "../core/shape.js";
 import { record } from "../autograd/record.js";
 import { DATA_DEPENDENT_DIMS, traceOp, tracing } from "../onnx/hook.js";
 import { type Args, bindArgs, checkInt, cppDouble, installMethods, type Method, checkTensor, isOptionsObject, rebind, type Rebound } from "./args.js";
-import { emptyTensor, toNumbers, writeNumbers, type NumArray } from "./engine.js";
+import { emptyTensor, toExactNumbers, toNumbers, writeNumbers, type NumArray } from "./engine.js";
 import { pairOf, valuesIndices, type ValuesIndices } from "./named-tuple.js";
 import { batching, isBatched } from "../func/batched-tensor.js";
 import { dimTupleRule } from "../func/batching-rules.js";
@@ -17,10 +17,11 @@ import { tensor, zeros } from "./creation.js";
 import { deviceOp, onDevice, valueSizedOnDevice } from "./device-hooks.js";
 import { BINCOUNT_INPUTS, type BincountArgs, bincountArgs } from "./bincount-args.js";
 import { tryNativeSort } from "./native-index.js";
+import { type ExactArray, reducedLastExact } from "./reduce-engine.js";
 
 import { outCall, type OutOption, hasOut, withOut, type OutPairOption } from "./out.js";
 /** Ascending order with NaN last; stable (ties keep input order). */
-function ascending(d: NumArray, s: number) {
+function ascending(d: ExactArray, s: number) {
   return (a: number, b: number): number => {
     const x = d[s + a]!, y = d[s + b]!;
     if (x !== x) return y !== y ? a - b : 1;
@@ -28,7 +29,7 @@ function ascending(d: NumArray, s: number) {
     return x < y ? -1 : x > y ? 1 : a - b;
   };
 }
-function descending(d: NumArray, s: number) {
+function descending(d: ExactArray, s: number) {
   return (a: number, b: number): number => {
     const x = d[s + a]!, y = d[s + b]!;
     if (x !== x) return y !== y ? a - b : -1;
@@ -78,21 +79,21 @@ function packable(dtype: DType): boolean | null {
   }
 }
 
-function lineOrder(x: Tensor, desc: boolean): (src: NumArray, s: number, n: number) => number[] {
+function lineOrder(x: Tensor, desc: boolean): (src: ExactArray, s: number, n: number) => number[] {
   const kind = packable(x.dtype);
-  return (src, s, n) => (kind === null ? null : packedOrder(src, s, n, desc, kind)) ?? [...Array(n).keys()].sort(desc ? descending(src, s) : ascending(src, s));
+  return (src, s, n) => (kind === null ? null : packedOrder(src as NumArray, s, n, desc, kind)) ?? [...Array(n).keys()].sort(desc ? descending(src, s) : ascending(src, s));
 }
 
 /** Per line along `dim`: an index order of length k; returns values and indices tensors. */
-function orderAlong(op: string, x: Tensor, dim: number, k: number, order: (d: NumArray, s: number, n: number) => number[]): { values: Tensor; indices: Tensor; d: number } {
+function orderAlong(op: string, x: Tensor, dim: number, k: number, order: (d: ExactArray, s: number, n: number) => number[]): { values: Tensor; indices: Tensor; d: number } {
   const nd = x.dim();
   const d = nd ? normalizeDim(dim, nd, op) : 0;
   const perm = [...Array(nd).keys()].filter((i) => i !== d).concat(nd ? [d] : []);
-  const src = toNumbers(nd ? x.detach().permute(perm) : x.detach());
+  const src = reducedLastExact(x.detach(), nd ? [d] : []);
   const n = nd ? x.shape[d]! : 1;
   const lines = n ? src.length / n : nd ? x.numel() : 0;
   const outShapePerm = perm.map((i) => (i === d ? k : x.shape[i]!));
-  const vals = new Float64Array(lines * k), idx = new Float64Array(lines * k);
+  const vals = src instanceof BigInt64Array ? new BigInt64Array(lines * k) : new Float64Array(lines * k), idx = new Float64Array(lines * k);
   for (let l = 0; l < lines; l++) {
     const o = order(src, l * n, n);
     for (let j = 0; j < k; j++) { idx[l * k + j] = o[j]!; vals[l * k + j] = src[l * n + o[j]!]!; }
@@ -100,7 +101,8 @@ function orderAlong(op: string, x: Tensor, dim: number, k: number, order: (d: Nu
   const inverse = new Array<number>(perm.length);
   perm.forEach((p, i) => { inverse[p] = i; });
   const values = emptyTensor(outShapePerm, x.dtype), indices = emptyTensor(outShapePerm, int64);
-  writeNumbers(values, vals);
+  if (vals instanceof BigInt64Array) (values.storage.data as BigInt64Array).set(vals);
+  else writeNumbers(values, vals);
   writeNumbers(indices, idx);
   if (!nd) return { values: values.reshape([]), indices: indices.reshape([]), d };
   return { values: values.permute(inverse).contiguous(), indices: indices.permute(inverse).contiguous(), d };
@@ -235,7 +237,7 @@ function uniqueFlat(input: Tensor, inv: boolean, counts: boolean): Tensor | Tens
 
 function uniqueDim(input: Tensor, dim: number, inv: boolean, counts: boolean, consecutive: boolean): Tensor | Tensor[] {
   const d = normalizeDim(dim, input.dim(), "unique");
-  const slices = input.unbind(d).map((t) => Array.from(toNumbers(t.contiguous())));
+  const slices = input.unbind(d).map((t) => toExactNumbers(t));
   const cmp = (a: number, b: number): number => {
     const x = slices[a]!, y = slices[b]!;
     for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
@@ -269,14 +271,14 @@ export function uniqueConsecutive(input: Tensor, ...args: Args<[returnInverse?: 
 }
 
 function consecutiveFlat(input: Tensor, inv: boolean, counts: boolean): Tensor | Tensor[] {
-  const vals = Array.from(toNumbers(input.contiguous()));
-  const uniq: number[] = [], cnt: number[] = [], inverse: number[] = [];
+  const vals = toExactNumbers(input);
+  const uniq: (number | bigint)[] = [], cnt: number[] = [], inverse: number[] = [];
   for (const v of vals) {
     if (!uniq.length || uniq[uniq.length - 1] !== v) { uniq.push(v); cnt.push(0); }
     cnt[cnt.length - 1]!++;
     inverse.push(uniq.length - 1);
   }
-  const out = tensor(uniq, { dtype: input.dtype });
+  const out = tensor(uniq as number[], { dtype: input.dtype });
   if (!inv && !counts) return out;
   const res: Tensor[] = [out];
   if (inv) res.push(tensor(inverse, { dtype: int64 }).reshape(input.shape));
@@ -286,7 +288,8 @@ function consecutiveFlat(input: Tensor, inv: boolean, counts: boolean): Tensor |
 
 interface SearchOptions { outInt32?: boolean; right?: boolean; side?: "left" | "right" | null; sorter?: Tensor | null }
 
-function lowerBound(seq: NumArray, s: number, n: number, v: number, right: boolean, sorter: NumArray | null): number {
+/** Where v goes in seq[s, s + n); int64 sides stay bigints, which JS compares exactly with numbers too. */
+function lowerBound(seq: ExactArray, s: number, n: number, v: number | bigint, right: boolean, sorter: NumArray | null): number {
   let lo = 0, hi = n;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
@@ -310,10 +313,12 @@ export function searchsorted(sortedSequence: Tensor, input: Tensor | number, ...
   const values = input instanceof Tensor ? input : tensor([input], { dtype: sortedSequence.dtype }).reshape([]);
   if (sortedSequence.dtype === bool || values.dtype === bool) throw notImplementedFor("searchsorted_out_cpu", bool);
   const outDtype: DType = o.outInt32 ? int32 : int64;
-  const seq = toNumbers(sortedSequence.contiguous());
+  // Both int64: compared as bigints; otherwise as numbers, as PyTorch compares in the common dtype.
+  const bothInt64 = sortedSequence.dtype === int64 && values.dtype === int64;
+  const seq = bothInt64 ? toExactNumbers(sortedSequence) : toNumbers(sortedSequence.contiguous());
   const sorter = o.sorter ? toNumbers((o.sorter as Tensor).contiguous()) : null;
   const n = sortedSequence.shape[sortedSequence.dim() - 1] ?? 1;
-  const vals = toNumbers(values.contiguous());
+  const vals = bothInt64 ? toExactNumbers(values) : toNumbers(values.contiguous());
   const out = new Float64Array(vals.length);
   if (sortedSequence.dim() <= 1) {
     for (let i = 0; i < vals.length; i++) out[i] = lowerBound(seq, 0, n, vals[i]!, right, sorter);

@@ -1632,20 +1632,23 @@ export function decode16(format: Half, src: Uint16Array, dst: Float32Array, n: n
 
 /** The element types of selectAlong and sortAlong (logsumexpAlong takes floats only). */
 export type SelectArray = Float32Array | Float64Array | Int32Array;
+/** sortAlong's element types: selectAlong's and int64 (ordered exactly, by its 64-bit key). */
+export type SortArray = SelectArray | BigInt64Array;
 
 interface IndexOpsAddon {
   selectAlong(isMax: boolean, x: SelectArray, values: SelectArray | null, indices: BigInt64Array, args: Float64Array): void;
   logsumexpAlong(x: FloatArray, out: FloatArray, args: Float64Array): void;
-  sortAlong(descending: boolean, x: SelectArray, values: SelectArray | null, indices: BigInt64Array, args: Float64Array): void;
+  sortAlong(descending: boolean, x: SortArray, values: SortArray | null, indices: BigInt64Array, args: Float64Array): void;
 }
 
 function indexOps(op: string): IndexOpsAddon {
   return lib(op) as unknown as IndexOpsAddon;
 }
 
-function checkSelectArray(op: string, name: string, a: unknown): asserts a is SelectArray {
+function checkSelectArray(op: string, name: string, a: unknown, int64: boolean): asserts a is SortArray {
+  if (int64 && a instanceof BigInt64Array) return;
   if (!(a instanceof Float32Array) && !(a instanceof Float64Array) && !(a instanceof Int32Array)) {
-    throw new Error(`native.${op}: ${name} must be a Float32Array, Float64Array or Int32Array`);
+    throw new Error(`native.${op}: ${name} must be a Float32Array, Float64Array${int64 ? ", Int32Array or BigInt64Array" : " or Int32Array"}`);
   }
 }
 
@@ -1667,10 +1670,10 @@ export interface AlongOffsets { x?: number; values?: number; indices?: number }
  * counts, and x ([outer, size, inner]), values and indices ([outer, perLine, inner]) in range and
  * apart. Returns the offsets.
  */
-function checkAlong<T extends SelectArray>(
+function checkAlong<T extends SortArray>(
   op: string, x: T, values: T | null, indices: BigInt64Array, [outer, size, inner]: readonly [number, number, number], perLine: number, offsets: AlongOffsets,
 ): { xOff: number; vOff: number; iOff: number } {
-  checkSelectArray(op, "x", x);
+  checkSelectArray(op, "x", x, op === "sortAlong");
   if (values !== null && values.constructor !== x.constructor) throw new Error(`native.${op}: values must be a ${x.constructor.name} like x, got ${values.constructor.name}`);
   if (!(indices instanceof BigInt64Array)) throw new Error(`native.${op}: indices must be a BigInt64Array`);
   checkCount(op, "outer", outer);
@@ -1730,9 +1733,9 @@ export function logsumexpAlong<T extends FloatArray>(x: T, out: T, outer: number
  * For each line (o, i) along the middle dim: the first k of its stable order into values[o, j, i]
  * and indices[o, j, i] (j < k), outputs contiguous [outer, k, inner]. Ascending puts NaN last,
  * descending first; -0 ties with 0; ties keep input order (torch.sort(stable=True)). values may
- * be null (argsort). n < 2^32.
+ * be null (argsort). n < 2^32. int64 (BigInt64Array) is ordered exactly.
  */
-export function sortAlong<T extends SelectArray>(
+export function sortAlong<T extends SortArray>(
   descending: boolean, x: T, values: T | null, indices: BigInt64Array, outer: number, n: number, inner: number, k: number, offsets: AlongOffsets = {},
 ): void {
   const op = "sortAlong";
