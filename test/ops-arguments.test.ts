@@ -373,7 +373,7 @@ test("out=: with autograd on, an input or out that requires grad is an error (an
 });
 
 test("out=: a bad out argument is an error that names the op", () => {
-  assert.throws(() => torch.exp(torch.ones(2), { out: 3 as never }), { message: "exp(): argument 'out' must be Tensor, not number" });
+  assert.throws(() => torch.exp(torch.ones(2), { out: 3 as never }), { message: "exp(): argument 'out' must be Tensor, not int" });
   assert.throws(() => torch.max(torch.ones(2, 2), 1, { out: torch.empty(2) as never }), { message: "max(): argument 'out' must be tuple of 2 Tensors, not Tensor" });
 });
 

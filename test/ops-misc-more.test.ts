@@ -224,7 +224,7 @@ describe("torch.convolution", () => {
   test("errors", () => {
     const x = torch.ones(1, 2, 5, 5), w = torch.ones(4, 2, 3, 3);
     throwsMsg(() => (torch.convolution as (...a: unknown[]) => T)(x, w, null, [1, 1], [0, 0], [1, 1], false, [0, 0]), 'convolution() missing 1 required positional arguments: "groups"');
-    throwsMsg(() => torch.convolution(x, w, null, 1 as never, [0], [1], false, [0], 1), "convolution(): argument 'stride' (position 4) must be tuple of ints, not number");
+    throwsMsg(() => torch.convolution(x, w, null, 1 as never, [0], [1], false, [0], 1), "convolution(): argument 'stride' (position 4) must be tuple of ints, not int");
     throwsMsg(() => torch.convolution(torch.ones(2, 5), torch.ones(4, 2, 3), null, [1], [0], [1], false, [0], 1), "Expected 3-dimensional input for 3-dimensional weight [4, 2, 3], but got 2-dimensional input of size [2, 5] instead");
     throwsMsg(() => torch.convolution(torch.ones(5), torch.ones(4), null, [1], [0], [1], false, [0], 1), "weight should have at least three dimensions");
     throwsMsg(() => torch.convolution(x, w, null, [1, 1, 1], [0, 0], [1, 1], false, [0, 0], 1), "expected stride to be a single integer value or a list of 2 values to match the convolution dimensions, but got stride=[1, 1, 1]");

@@ -315,12 +315,9 @@ export function checkSizeElements(op: string, name: string, size: readonly unkno
 /** The ops whose size argument PyTorch 1.13 types int[] (the others take SymInt[]). */
 const INT_SIZES = new Set(["rand", "randn", "randint", "permute", "flip", "tile", "sum_to_size"]);
 
+/** A value's type as Python's argument parser names it in its errors ("must be int, not float"). */
 export function describe(v: unknown): string {
-  if (v === null) return "None";
-  if (v instanceof Tensor) return "Tensor";
-  if (v instanceof DType) return "torch.dtype";
-  if (Array.isArray(v)) return "list";
-  return typeof v;
+  return v instanceof DType ? "torch.dtype" : pyType(v);
 }
 
 export function checkInt(op: string, name: string, v: unknown): number {

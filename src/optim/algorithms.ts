@@ -20,7 +20,7 @@ let stepping: { param: Tensor; commits: (() => void)[] } | null = null;
  */
 function arr(t: unknown): FloatArray {
   const param = stepping!.param;
-  if (!(t instanceof Tensor)) throw new Error(`optimizer step: a state entry of the parameter of shape [${param.shape.join(", ")}] is ${describe(t)}, not a Tensor`);
+  if (!(t instanceof Tensor)) throw new Error(`optimizer step: a state entry of the parameter of shape [${param.shape.join(", ")}] is ${t === null || t === undefined ? "None" : `a ${describe(t)}`}, not a Tensor`);
   if (t.shape.length !== param.shape.length || t.shape.some((d, i) => d !== param.shape[i])) {
     throw new Error(`output with shape [${t.shape.join(", ")}] doesn't match the broadcast shape [${param.shape.join(", ")}]`);
   }
