@@ -201,7 +201,7 @@ describe("isin", () => {
     assert.equal(torch.isin(a(), b()).dtype, torch.bool);
   });
   test("errors", () => {
-    assert.throws(() => torch.isin(2, 3), /isin\(\) received an invalid combination of arguments - got \(number, number\)/);
+    assert.throws(() => torch.isin(2, 3), /isin\(\) received an invalid combination of arguments - got \(int, int\)/);
     throwsMsg(() => torch.isin(torch.tensor([true]), torch.tensor([1])), "Unsupported input type encountered for isin(): Bool");
   });
 });
