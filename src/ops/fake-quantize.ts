@@ -40,7 +40,7 @@ function oneValue(t: Tensor): number {
 
 /** Python's error for arguments that match neither overload. */
 function invalidCombination(args: ArrayLike<unknown>): Error {
-  const types = Array.from(args, (a) => (typeof a === "number" ? (Number.isInteger(a) ? "int" : "float") : describe(a)));
+  const types = Array.from(args, describe);
   return new Error(
     `fake_quantize_per_tensor_affine() received an invalid combination of arguments - got (${types.join(", ")}), but expected one of:\n` +
     " * (Tensor input, Tensor scale, Tensor zero_point, int quant_min, int quant_max)\n" +

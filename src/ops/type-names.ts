@@ -5,7 +5,7 @@
 
 import { Tensor } from "../core/tensor.js";
 import { ALL_DTYPES, DType, scalarTypeName, setDefaultDtype } from "../core/dtype.js";
-import { checkArgs, checkTensor, installMethods } from "./args.js";
+import { checkArgs, checkTensor, installMethods, pyType } from "./args.js";
 
 /**
  * torch.typename(obj): "torch.FloatTensor" (and so on) for a tensor, Python's type name for a
@@ -14,15 +14,10 @@ import { checkArgs, checkTensor, installMethods } from "./args.js";
  */
 export function typename(obj: unknown): string {
   if (obj instanceof Tensor) return obj.type() as string;
-  if (obj === null || obj === undefined) return "NoneType";
-  if (typeof obj === "number") return Number.isInteger(obj) ? "int" : "float";
-  if (typeof obj === "bigint") return "int";
-  if (typeof obj === "boolean") return "bool";
-  if (typeof obj === "string") return "str";
-  if (Array.isArray(obj)) return "list";
   if (obj instanceof DType) return "torch.dtype";
   if (typeof obj === "function") return "function";
-  return (obj as object).constructor?.name ?? "object";
+  if (typeof obj === "object" && obj !== null && !Array.isArray(obj)) return obj.constructor?.name ?? "object";
+  return pyType(obj);
 }
 
 /**
