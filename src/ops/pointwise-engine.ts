@@ -149,8 +149,14 @@ export function binaryInPlace(spec: BinarySpec, self: Tensor, other: TensorOrSca
 
 /** The tensors the gradients of the operands that require grad read (BinarySpec.saves). */
 function binarySaved(saves: NonNullable<BinarySpec["saves"]>, x: Tensor, y: Tensor, out: Tensor): Tensor[] {
-  const names = new Set<BinarySaved>([...(x._requiresGrad ? saves.a : []), ...(y._requiresGrad ? saves.b : [])]);
-  return [...names].map((n) => (n === "a" ? x : n === "b" ? y : out));
+  // Every recorded binary op passes here: no Set or spread, and add/sub's empty lists cost nothing.
+  const saved: Tensor[] = [];
+  const keep = (names: readonly BinarySaved[]): void => {
+    for (const n of names) { const t = n === "a" ? x : n === "b" ? y : out; if (!saved.includes(t)) saved.push(t); }
+  };
+  if (x._requiresGrad) keep(saves.a);
+  if (y._requiresGrad) keep(saves.b);
+  return saved;
 }
 
 export interface UnarySpec {
